@@ -1,0 +1,73 @@
+/*
+ * config.h - ptrackd's configuration (PRODUCT.md §7).
+ *
+ * One JSON file; every key has a default, so no file at all serves from
+ * ./var. Unknown keys and bad values are refused with a message that names
+ * the key ("limits.body: \"1XB\" is not a size"). Command-line flags are
+ * applied over the file by the caller.
+ */
+#ifndef PT_CONFIG_H
+#define PT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "error.h"
+#include "workflow.h"
+#include "http-server.h"
+
+typedef enum { PT_ROLE_NONE = 0, PT_ROLE_VIEWER, PT_ROLE_CLERK, PT_ROLE_ADMIN } pt_role_t;
+
+const char *pt_role_name(pt_role_t role);
+/* "viewer", "clerk", "admin". Returns 0 or -1. */
+int pt_role_parse(const char *s, pt_role_t *out);
+
+typedef struct {
+    char *name;
+    pt_role_t role;
+    unsigned char sha256[32]; /* of the token */
+} pt_token_t;
+
+typedef struct {
+    uid_t uid;
+    char *name;
+    pt_role_t role;
+} pt_socket_user_t;
+
+typedef struct {
+    char *data_dir;  /* "var" */
+    char *socket;    /* "<data_dir>/ptrack.sock" unless set */
+    char *listen;    /* NULL: no TCP listener. "127.0.0.1:8470" in the sample */
+    char *workflow;  /* "default" or a file path */
+    char *log_level; /* "info" */
+    pt_deadlines_t deadlines;
+    pt_token_t *tokens;
+    size_t n_tokens;
+    pt_socket_user_t *socket_users;
+    size_t n_socket_users;
+    char **categories; /* NULL: any category */
+    size_t n_categories;
+    pt_http_limits_t limits;
+    cJSON *plugins; /* the `plugins` array as given (a later part reads it) */
+} pt_config_t;
+
+/* Fills every default. */
+void pt_config_init(pt_config_t *c);
+void pt_config_free(pt_config_t *c);
+/* Reads a config file over the defaults. Returns 0, or PT_ECONFIG with a
+ * message naming the file and the key at fault. */
+int pt_config_load_file(pt_config_t *c, const char *path, pt_error_t *err);
+/* The same from a JSON text (tests). */
+int pt_config_load_json(pt_config_t *c, const char *json, size_t len, pt_error_t *err);
+/* Derives the values that depend on others (socket from data_dir). Call
+ * after the flags have been applied. */
+void pt_config_finish(pt_config_t *c);
+
+/* Replaces a string member (frees the old one). */
+void pt_config_set_str(char **member, const char *value);
+
+/* Parses "1MiB", "512KiB", "16384", "2MB" into bytes. Returns 0 or -1. */
+int pt_size_parse(const char *s, size_t *out);
+
+#endif

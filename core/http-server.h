@@ -1,0 +1,115 @@
+/*
+ * http-server.h - one HTTP/1.1 server on libuv and http-parser.
+ *
+ * The server accepts connections on a Unix socket and on TCP, parses one
+ * request at a time per connection (keep-alive; a pipelined request waits
+ * until the one before it has been answered), enforces the limits below, and
+ * hands each complete request to one handler. The handler may answer at once
+ * or later (after the store's writer has committed, or when a long poll
+ * wakes up): every request gets exactly one pt_http_respond() or, for a
+ * streamed answer, pt_http_stream_begin() ... pt_http_stream_end(), even when
+ * the client has gone away in the meantime (the answer is then dropped and
+ * the request freed).
+ *
+ * Requests that break HTTP or a limit are answered by the server itself with
+ * the JSON error objects of PRODUCT.md §3 and never reach the handler: a body
+ * over max_body (413 payload_too_large), a request line plus headers over
+ * max_header (431 headers_too_large), malformed HTTP or a second
+ * Transfer-Encoding or Content-Length header (400 bad_request).
+ *
+ * Thread: everything here runs on the loop thread.
+ */
+#ifndef PT_HTTP_SERVER_H
+#define PT_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+
+typedef struct pt_http_server_s pt_http_server_t;
+typedef struct pt_http_request_s pt_http_request_t;
+
+typedef struct {
+    size_t max_body;          /* bytes; default 1 MiB */
+    size_t max_header;        /* request line + headers, bytes; default 16 KiB */
+    unsigned max_connections; /* over it, new connections are closed at once; 1024 */
+    uint64_t header_timeout_ms; /* a request's head must arrive within; 10 s */
+    uint64_t idle_timeout_ms;   /* an idle keep-alive connection is closed; 60 s */
+} pt_http_limits_t;
+
+void pt_http_limits_default(pt_http_limits_t *l);
+
+typedef enum { PT_PEER_UNIX = 1, PT_PEER_TCP = 2 } pt_peer_kind_t;
+
+struct pt_http_request_s {
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* percent-decoded path, without the query: "/v1/proposals/7" */
+    const char *query;  /* the raw query string without '?', "" when none */
+    const char *body;   /* NUL-terminated for convenience; body_len bytes */
+    size_t body_len;
+    pt_peer_kind_t peer;
+    bool has_cred; /* Unix socket: SO_PEERCRED was read */
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+    void *data; /* the handler's; the server never touches it */
+};
+
+/* The handler. Ownership: req belongs to the server until it is answered. */
+typedef void (*pt_http_handler_cb)(pt_http_request_t *req, void *ud);
+
+int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_handler_cb handler,
+                       void *ud, pt_http_server_t **out);
+/* Replaces the limits (for new connections and requests). */
+void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits);
+/* Listens on a Unix socket: an existing socket file at path is replaced; the
+ * socket is created with mode 0600 (umask 077) unless mode says otherwise.
+ * Returns 0 or a negative libuv error. */
+int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode);
+/* Listens on TCP "host:port" ("127.0.0.1:8470", "[::1]:8470", "localhost:0").
+ * When port is 0, pt_http_server_tcp_port() tells the port chosen. */
+int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport);
+int pt_http_server_tcp_port(const pt_http_server_t *srv);
+/* Stops accepting; open connections finish the request in flight and close.
+ * `done` is called once every connection has closed (may be NULL). */
+void pt_http_server_shutdown(pt_http_server_t *srv, void (*done)(pt_http_server_t *, void *),
+                             void *arg);
+/* Frees the server after shutdown has completed; removes the socket file. */
+void pt_http_server_free(pt_http_server_t *srv);
+size_t pt_http_server_connections(const pt_http_server_t *srv);
+
+/* A request header by name, case-insensitively; NULL when absent. */
+const char *pt_http_header(const pt_http_request_t *req, const char *name);
+/* A query parameter, percent-decoded ('+' is a space); NULL when absent. The
+ * string belongs to the request. */
+const char *pt_http_query(const pt_http_request_t *req, const char *name);
+/* Iterates the query parameters: i from 0; returns false past the end. */
+bool pt_http_query_at(const pt_http_request_t *req, size_t i, const char **name,
+                      const char **value);
+/* True while the client is still connected. */
+bool pt_http_request_connected(const pt_http_request_t *req);
+/* Called once if the connection closes before the request is answered or
+ * while it streams. The request stays valid; it must still be answered. */
+void pt_http_request_on_abort(pt_http_request_t *req, void (*cb)(pt_http_request_t *, void *),
+                              void *arg);
+
+/* Answers with a complete body. `headers` is NULL or a NULL-terminated list
+ * of "Name: value" lines without CRLF. Content-Length, Date, Connection and
+ * Content-Type (when content_type is not NULL) are added by the server.
+ * Ownership: body is copied. Frees req. */
+void pt_http_respond(pt_http_request_t *req, int status, const char *content_type,
+                     const char *const *headers, const char *body, size_t len);
+/* Starts a chunked answer (Transfer-Encoding: chunked). */
+void pt_http_stream_begin(pt_http_request_t *req, int status, const char *content_type,
+                          const char *const *headers);
+/* Sends one chunk. Returns 0, or -1 when the client has gone away. */
+int pt_http_stream_write(pt_http_request_t *req, const char *buf, size_t len);
+/* Ends the chunked answer (the last chunk) and frees req. */
+void pt_http_stream_end(pt_http_request_t *req);
+
+/* The reason phrase of a status code ("Not Found"). */
+const char *pt_http_status_text(int status);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * json-strict.h - RFC 8259 JSON, strictly.
+ *
+ * cJSON accepts things that are not JSON (leading zeros, raw control
+ * characters in strings, lone surrogates in \u escapes, trailing garbage, and
+ * invalid UTF-8). Every byte that reaches ptrack from outside goes through
+ * pt_json_parse() first, which validates the text and only then hands it to
+ * cJSON.
+ */
+#ifndef PT_JSON_STRICT_H
+#define PT_JSON_STRICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "error.h"
+
+#define PT_JSON_MAX_DEPTH 64
+
+/* Validates buf[0..len) and parses it. On failure sets err to
+ * PT_EINVALID_JSON with the byte offset and what was wrong, and returns NULL.
+ * Ownership: the caller frees the result with cJSON_Delete. Thread: any. */
+cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err);
+
+/* True when buf[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+bool pt_utf8_valid(const char *buf, size_t len);
+/* Number of code points in a valid UTF-8 string. */
+size_t pt_utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * proposal.h - the proposal (PRODUCT.md §1): its model, validation and JSON.
+ *
+ * A pt_proposal_t owns every string and array it points to; pt_proposal_free()
+ * releases them. Strings that are not set are NULL; times that are not set
+ * are 0 (see timefmt.h). Nothing here does I/O: the store persists proposals
+ * as the JSON that pt_proposal_to_json() writes and reads them back with
+ * pt_proposal_from_json(..., PT_DECODE_STORED, ...).
+ */
+#ifndef PT_PROPOSAL_H
+#define PT_PROPOSAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "error.h"
+
+#define PT_TITLE_MAX 500 /* characters (code points), not bytes */
+
+typedef struct {
+    char **v;
+    size_t n;
+} pt_strv_t;
+
+typedef struct {
+    char *name;
+    char *role; /* "lead", "co" or "separate" */
+    int64_t signed_at;
+    int64_t opinion_at;
+    char *opinion;
+} pt_unit_t;
+
+typedef struct {
+    char *unit;
+    char *doc_no;   /* 答复文号 */
+    char *category; /* "A" "B" "C" "D" */
+    char *text;
+    int64_t replied_at;
+    char *kind; /* "first", "again", "supplementary" */
+} pt_reply_t;
+
+typedef struct {
+    char *person;
+    char *satisfaction; /* "satisfied", "basically_satisfied", "unsatisfied" */
+    char *comment;
+    int64_t at;
+} pt_feedback_t;
+
+typedef struct {
+    char *key;
+    char *value;
+} pt_kv_t;
+
+typedef struct pt_proposal_s {
+    int64_t id;
+    char *number;
+    char *kind; /* "suggestion" "motion" "proposal" "other" */
+    char *session;
+    char *title;
+    char *background;
+    pt_strv_t recommendations;
+    char *submitter_type; /* "individual" "joint" "delegation" "group" */
+    char *lead_author;
+    pt_strv_t co_signers;
+    char *delegation;
+    char *category;
+    pt_strv_t tags;
+    char *status;
+    char *handling_mode; /* "lead_co" "separate" "single" */
+    pt_unit_t *units;
+    size_t n_units;
+    int64_t assigned_at;
+    int64_t due_at;
+    bool key_supervision;
+    char *supervisor;
+    pt_reply_t *replies;
+    size_t n_replies;
+    pt_feedback_t *feedback;
+    size_t n_feedback;
+    int64_t merged_into; /* 0: not merged */
+    char *source_format;
+    char *source_ref;
+    pt_kv_t *custom;
+    size_t n_custom;
+    int64_t version;
+    int64_t created_at;
+    int64_t updated_at;
+} pt_proposal_t;
+
+/* What a validation may check against the office's configuration. */
+typedef struct {
+    const char *const *categories; /* NULL: any category is accepted */
+    size_t n_categories;
+} pt_validate_opts_t;
+
+typedef enum {
+    /* A client's POST /v1/proposals body: only the editable fields, plus
+     * `status` ("draft" or the workflow's default initial state) and
+     * `source`. id, version, history, units, replies, ... are refused. */
+    PT_DECODE_CREATE,
+    /* Every field, as pt_proposal_to_json() wrote it (the store, imports). */
+    PT_DECODE_STORED,
+} pt_decode_mode_t;
+
+void pt_proposal_init(pt_proposal_t *p);
+void pt_proposal_free(pt_proposal_t *p); /* frees members, not p itself */
+/* Deep copy. Returns 0 or PT_ENOMEM. */
+int pt_proposal_copy(pt_proposal_t *dst, const pt_proposal_t *src);
+
+/* Decodes and validates. Unknown fields, wrong types, bad enum values and a
+ * missing or over-long title are all reported at once as PT_EVALIDATION with
+ * one {field, message} per problem. On failure *out is left freed. */
+int pt_proposal_from_json(const cJSON *json, pt_decode_mode_t mode, const pt_validate_opts_t *opts,
+                          pt_proposal_t *out, pt_error_t *err);
+
+/* Applies an RFC 7396 JSON merge patch to the editable fields: number, kind,
+ * session, title, background, recommendations, submitter_type, lead_author,
+ * co_signers, delegation, category, tags, custom (merged key by key). `null`
+ * clears a field (title cannot be cleared). Fields that are not editable
+ * (status, version, history, id, units, ...) are refused by name. The patch
+ * is validated whole before anything changes: on error *p is untouched.
+ * *changed is set to a JSON object {field: {"from": old, "to": new}} of what
+ * actually changed (empty when nothing did); the caller frees it. */
+int pt_proposal_patch(pt_proposal_t *p, const cJSON *patch, const pt_validate_opts_t *opts,
+                      cJSON **changed, pt_error_t *err);
+
+/* The full JSON of PRODUCT.md §1. `overdue` is computed from `clock` (the
+ * state's deadline is running, see workflow.h) and `now`. Unset strings are
+ * null, unset arrays are []. Ownership: the caller frees. */
+cJSON *pt_proposal_to_json(const pt_proposal_t *p, bool clock, int64_t now);
+
+/* True when the proposal's deadline has passed while its clock runs. */
+bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now);
+
+/* Looks up a unit by name; NULL when it is not assigned. */
+pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name);
+
+/* Helpers for string vectors (used by the decoder and the workflow). */
+int pt_strv_push(pt_strv_t *v, const char *s);
+void pt_strv_free(pt_strv_t *v);
+
+#endif

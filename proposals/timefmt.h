@@ -1,0 +1,22 @@
+/*
+ * timefmt.h - times as ptrack keeps them and shows them.
+ *
+ * Inside ptrack a time is an int64 count of milliseconds since the Unix epoch
+ * (UTC); 0 means "not set". On the API a time is an RFC 3339 string in UTC.
+ */
+#ifndef PT_TIMEFMT_H
+#define PT_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes "2026-11-28T16:21:55Z" (or "...55.123Z" when ms != 0) into buf
+ * (at least 32 bytes). Returns buf. */
+char *pt_time_format(int64_t ms, char *buf, size_t len);
+/* Parses RFC 3339 ("2026-11-28T16:21:55Z", fractions, "+08:00" offsets, and a
+ * bare date "2026-11-28" as midnight UTC). Returns 0 or -1. */
+int pt_time_parse(const char *s, int64_t *ms);
+/* Parses a duration "<number><unit>", units ms s m h d ("90d", "4s"). */
+int pt_duration_parse(const char *s, int64_t *ms);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * workflow.h - the workflow engine: states and actions as data (PRODUCT.md §2).
+ *
+ * A workflow is loaded from a JSON document (proposals/workflow-default.json
+ * is the default, built in as pt_workflow_default_json) and checked for
+ * consistency before use: every action's states exist, every state can be
+ * reached from an initial state, every guard and effect is one this engine
+ * knows. An action is applied to a proposal in memory; the store makes the
+ * result durable. Nothing here does I/O.
+ *
+ * The JSON document:
+ *   {"name": "...",
+ *    "states": [{"name", "label": {"zh", "en"}, "terminal": bool,
+ *                "initial": bool,   // a proposal may be created in it
+ *                "default": bool,   // the initial state when none is asked
+ *                "clock": bool}],   // the reply deadline runs in this state
+ *    "actions": [{"name", "label": {"zh", "en"},
+ *                 "from": ["state", ...] or "*" (every non-terminal state),
+ *                 "to": "state" | null (stays) |
+ *                       {"field": "satisfaction", "map": {"value": "state"}},
+ *                 "fields": [{"name", "type", "required", "values": [...]}],
+ *                 "guards": ["return_window" | "co_opinions" | "extend_cap"],
+ *                 "effect": "assign" | ... (default: the action's name)}]}
+ * Field types: "string", "text", "bool", "time", "proposal_id", "enum"
+ * (with "values"), "units" (the [{name, role}] array of assign).
+ */
+#ifndef PT_WORKFLOW_H
+#define PT_WORKFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "error.h"
+#include "proposal.h"
+
+extern const char pt_workflow_default_json[];
+extern const size_t pt_workflow_default_json_len;
+
+typedef struct pt_workflow_s pt_workflow_t;
+
+/* Deadline windows, in milliseconds (config `deadlines`). */
+typedef struct {
+    int64_t reply;         /* assign: due_at = now + reply (90d) */
+    int64_t ret;           /* return allowed within this of assigned_at (10d) */
+    int64_t rehandle;      /* unsatisfied feedback/reopen: due_at = now + (30d) */
+    int64_t max;           /* extend: due_at <= assigned_at + max (180d) */
+    int64_t feedback;      /* the feedback window after a reply (30d) */
+    int64_t remind_before; /* due_soon (7d) */
+} pt_deadlines_t;
+
+void pt_deadlines_default(pt_deadlines_t *d);
+
+/* Parses and checks a workflow document. On failure returns PT_ECONFIG with
+ * a message naming the state, action or field at fault ("action \"sign\":
+ * unknown state \"handlng\""). Ownership: free with pt_workflow_free. */
+int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error_t *err);
+/* The built-in default. */
+int pt_workflow_load_default(pt_workflow_t **out, pt_error_t *err);
+void pt_workflow_free(pt_workflow_t *wf);
+
+const char *pt_workflow_name(const pt_workflow_t *wf);
+bool pt_workflow_has_state(const pt_workflow_t *wf, const char *state);
+bool pt_workflow_is_terminal(const pt_workflow_t *wf, const char *state);
+bool pt_workflow_is_initial(const pt_workflow_t *wf, const char *state);
+bool pt_workflow_clock_runs(const pt_workflow_t *wf, const char *state);
+const char *pt_workflow_default_state(const pt_workflow_t *wf);
+bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
+/* Names of the actions allowed in `state`, as a JSON array of strings.
+ * Ownership: the caller frees. */
+cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state);
+/* The workflow as GET /v1/workflow returns it. Ownership: the caller frees. */
+cJSON *pt_workflow_to_json(const pt_workflow_t *wf);
+
+/* What an action needs besides the proposal. */
+typedef struct {
+    const pt_workflow_t *wf;
+    const pt_deadlines_t *deadlines;
+    int64_t now;       /* ms */
+    const char *actor; /* the authenticated identity */
+    /* Asked by fields of type proposal_id (merge). May be NULL (then any
+     * positive id is accepted). Returns true when the proposal exists. */
+    bool (*proposal_exists)(int64_t id, void *ud);
+    void *ud;
+} pt_action_ctx_t;
+
+/* One history entry (PRODUCT.md §2); seq is set by the store. */
+typedef struct {
+    int64_t seq;
+    int64_t at;
+    char *actor;
+    char *action;
+    char *from;
+    char *to;
+    char *note;
+    cJSON *changes; /* {field: {"from", "to"}}; owned */
+} pt_history_t;
+
+void pt_history_free(pt_history_t *h);
+cJSON *pt_history_to_json(const pt_history_t *h);
+
+/* Runs `action` on p with the request body (an object: the action's fields
+ * and an optional "note"; NULL counts as {}). On success p has its new state
+ * and fields, version + 1, updated_at = now, and *hist is filled in. On
+ * failure p is untouched and err says why:
+ *   PT_EVALIDATION  unknown action (field "action"), a missing, unknown or
+ *                   ill-typed body field, a guard that failed (the return
+ *                   window has passed, a co unit has not given its opinion,
+ *                   the extension goes past the cap), a unit not assigned;
+ *   PT_ETRANSITION  the state does not allow the action; details hold
+ *                   "state" and "allowed" (the allowed action names). */
+int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *action,
+                      const cJSON *body, pt_history_t *hist, pt_error_t *err);
+
+#endif
