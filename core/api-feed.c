@@ -1,0 +1,305 @@
+/*
+ * api-feed.c - the change feed: GET /v1/events as a page, as a long poll
+ * (wait=SECONDS) and as an event stream (Accept: text/event-stream).
+ *
+ * Every waiting client is in the API's list from its request until its
+ * answer. One that has seen everything waits there until the store reports
+ * a commit with events after the client's `after`; then its read is run
+ * again (or, if a read is already out, once more after it). A parked client costs a list entry and a timer, no thread.
+ * Each waiter is freed only when both its answer has gone out and no read
+ * of its own is still in flight.
+ */
+#include "api-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEARTBEAT_MS 15000
+#define MAX_WAIT_S 300
+
+struct pt_feed_waiter_s {
+    pt_api_t *api;
+    pt_call_t *call; /* NULL once answered */
+    bool sse;
+    int64_t after;
+    int limit;
+    uint64_t deadline; /* uv_now() value; long polls only */
+    bool reading;      /* a read is in flight */
+    bool wake_pending; /* a commit came while reading */
+    bool linked;       /* in api->waiters */
+    bool done;         /* answered; free once no read is in flight */
+    uv_timer_t timer;
+    pt_feed_waiter_t *next, *prev;
+};
+
+static void feed_read(pt_feed_waiter_t *w);
+
+static void link_waiter(pt_feed_waiter_t *w)
+{
+    if (w->linked)
+        return;
+    pt_api_t *api = w->api;
+    w->prev = NULL;
+    w->next = api->waiters;
+    if (api->waiters)
+        api->waiters->prev = w;
+    api->waiters = w;
+    w->linked = true;
+}
+
+static void unlink_waiter(pt_feed_waiter_t *w)
+{
+    if (!w->linked)
+        return;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        w->api->waiters = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    w->linked = false;
+}
+
+static void free_waiter(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Marks the waiter answered; frees it when no read of its own is out. */
+static void finish(pt_feed_waiter_t *w)
+{
+    if (!w->done) {
+        w->done = true;
+        unlink_waiter(w);
+        uv_timer_stop(&w->timer);
+    }
+    if (!w->reading)
+        uv_close((uv_handle_t *)&w->timer, free_waiter);
+}
+
+/* Answers a long poll with a page, or ends a stream. */
+static void answer(pt_feed_waiter_t *w, const char *json, size_t len)
+{
+    pt_call_t *call = w->call;
+    if (!call)
+        return;
+    w->call = NULL;
+    if (w->sse) {
+        pt_http_stream_end(call->req);
+        free(call);
+    } else if (json) {
+        pt_api_reply(call, 200, json, len, NULL);
+    } else {
+        char empty[96];
+        int n = snprintf(empty, sizeof(empty), "{\"items\":[],\"last_seq\":%lld}",
+                         (long long)w->after);
+        pt_api_reply(call, 200, empty, (size_t)n, NULL);
+    }
+}
+
+/* Writes each event of a page as a server-sent event. Returns false when
+ * the client has gone. */
+static bool stream_events(pt_feed_waiter_t *w, const char *json, size_t len)
+{
+    cJSON *page = cJSON_ParseWithLength(json, len);
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
+    bool ok = true;
+    cJSON *ev;
+    cJSON_ArrayForEach(ev, items)
+    {
+        cJSON *seq = cJSON_GetObjectItemCaseSensitive(ev, "seq");
+        cJSON *type = cJSON_GetObjectItemCaseSensitive(ev, "type");
+        char *data = cJSON_PrintUnformatted(ev);
+        if (!data || !cJSON_IsNumber(seq) || !cJSON_IsString(type)) {
+            free(data);
+            continue;
+        }
+        size_t n = strlen(data) + strlen(type->valuestring) + 64;
+        char *msg = malloc(n);
+        if (msg) {
+            int m = snprintf(msg, n, "id: %lld\nevent: %s\ndata: %s\n\n",
+                             (long long)seq->valuedouble, type->valuestring, data);
+            ok = pt_http_stream_write(w->call->req, msg, (size_t)m) == 0;
+            free(msg);
+        }
+        free(data);
+        if (!ok)
+            break;
+    }
+    cJSON_Delete(page);
+    return ok;
+}
+
+static void on_feed_read(pt_read_t *r)
+{
+    pt_feed_waiter_t *w = r->data;
+    w->reading = false;
+    if (w->done) {
+        pt_read_free(r);
+        finish(w);
+        return;
+    }
+    if (r->err.code != PT_OK) {
+        if (w->sse) {
+            answer(w, NULL, 0);
+        } else {
+            pt_call_t *call = w->call;
+            w->call = NULL;
+            pt_api_fail(call, &r->err);
+        }
+        pt_read_free(r);
+        finish(w);
+        return;
+    }
+    if (w->sse) {
+        bool ok = r->count == 0 || stream_events(w, r->json, r->json_len);
+        w->after = r->last_seq;
+        pt_read_free(r);
+        if (!ok || w->api->shutting_down) {
+            answer(w, NULL, 0);
+            finish(w);
+        } else if (w->wake_pending) {
+            w->wake_pending = false;
+            feed_read(w);
+        }
+        return;
+    }
+    uint64_t now = uv_now(w->api->opts.loop);
+    if (r->count > 0 || now >= w->deadline || w->api->shutting_down) {
+        answer(w, r->json, r->json_len);
+        pt_read_free(r);
+        finish(w);
+        return;
+    }
+    pt_read_free(r);
+    if (w->wake_pending) {
+        w->wake_pending = false;
+        feed_read(w);
+    }
+}
+
+static void feed_read(pt_feed_waiter_t *w)
+{
+    pt_read_t *r = pt_read_new(PT_READ_EVENTS);
+    if (!r) {
+        answer(w, NULL, 0);
+        finish(w);
+        return;
+    }
+    r->after = w->after;
+    r->limit = w->limit;
+    r->cb = on_feed_read;
+    r->data = w;
+    w->reading = true;
+    if (pt_store_read(w->api->opts.store, r) != PT_OK) {
+        w->reading = false;
+        pt_read_free(r);
+        answer(w, NULL, 0);
+        finish(w);
+    }
+}
+
+static void on_wait_timeout(uv_timer_t *t)
+{
+    pt_feed_waiter_t *w = t->data;
+    if (w->reading)
+        return; /* the read's answer sees the deadline has passed */
+    answer(w, NULL, 0);
+    finish(w);
+}
+
+static void on_client_gone(pt_http_request_t *req, void *arg)
+{
+    (void)req;
+    pt_feed_waiter_t *w = arg;
+    answer(w, NULL, 0);
+    finish(w);
+}
+
+static void on_heartbeat(uv_timer_t *t)
+{
+    pt_api_t *api = t->data;
+    bool any = false;
+    for (pt_feed_waiter_t *w = api->waiters; w; w = w->next) {
+        if (w->sse && w->call) {
+            pt_http_stream_write(w->call->req, ":\n\n", 3);
+            any = true;
+        }
+    }
+    if (!any)
+        uv_timer_stop(t);
+}
+
+void pt_api_feed_wake(int64_t last_seq, void *ud)
+{
+    pt_api_t *api = ud;
+    pt_feed_waiter_t *w = api->waiters;
+    while (w) {
+        pt_feed_waiter_t *next = w->next;
+        if (w->reading)
+            w->wake_pending = true;
+        else if (last_seq > w->after && w->call)
+            feed_read(w);
+        w = next;
+    }
+}
+
+void pt_api_feed_shutdown(pt_api_t *api)
+{
+    uv_timer_stop(&api->heartbeat);
+    while (api->waiters) {
+        pt_feed_waiter_t *w = api->waiters;
+        answer(w, NULL, 0);
+        finish(w);
+    }
+}
+
+static bool accepts_stream(const pt_http_request_t *req)
+{
+    const char *accept = pt_http_header(req, "Accept");
+    return accept && strstr(accept, "text/event-stream");
+}
+
+void pt_api_events(pt_call_t *call)
+{
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    static const char *const known[] = {"after", "limit", "wait", NULL};
+    pt_error_t err = {0};
+    int64_t after, limit, wait;
+    if (pt_query_only(call->req, known, &err) != PT_OK ||
+        pt_query_int(call->req, "after", 0, INT64_MAX, 0, &after, &err) != PT_OK ||
+        pt_query_int(call->req, "limit", 1, 1000, 100, &limit, &err) != PT_OK ||
+        pt_query_int(call->req, "wait", 0, MAX_WAIT_S, 0, &wait, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    pt_feed_waiter_t *w = calloc(1, sizeof(*w));
+    if (!w) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_api_t *api = call->api;
+    w->api = api;
+    w->call = call;
+    w->after = after;
+    w->limit = (int)limit;
+    w->sse = accepts_stream(call->req);
+    uv_timer_init(api->opts.loop, &w->timer);
+    w->timer.data = w;
+    pt_http_request_on_abort(call->req, on_client_gone, w);
+    link_waiter(w);
+    if (w->sse) {
+        const char *last = pt_http_header(call->req, "Last-Event-ID");
+        if (last && !pt_http_query(call->req, "after"))
+            w->after = strtoll(last, NULL, 10) > 0 ? strtoll(last, NULL, 10) : 0;
+        const char *const headers[] = {"Cache-Control: no-cache", NULL};
+        pt_http_stream_begin(call->req, 200, "text/event-stream; charset=utf-8", headers);
+        if (!uv_is_active((uv_handle_t *)&api->heartbeat))
+            uv_timer_start(&api->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
+    } else if (wait > 0) {
+        w->deadline = uv_now(api->opts.loop) + (uint64_t)wait * 1000;
+        uv_timer_start(&w->timer, on_wait_timeout, (uint64_t)wait * 1000, 0);
+    }
+    feed_read(w);
+}

@@ -1,0 +1,63 @@
+/*
+ * api-internal.h - what the API's files share: api.c (routing, access and
+ * answers), api-proposals.c (the proposal endpoints), api-feed.c (the change
+ * feed), api-query.c (query parameters).
+ */
+#ifndef PT_API_INTERNAL_H
+#define PT_API_INTERNAL_H
+
+#include "api.h"
+#include "auth.h"
+#include "error.h"
+
+typedef struct pt_feed_waiter_s pt_feed_waiter_t;
+
+struct pt_api_s {
+    pt_api_options_t opts;
+    pt_feed_waiter_t *waiters; /* long polls and streams */
+    uv_timer_t heartbeat;      /* keeps event streams alive through proxies */
+    bool shutting_down;
+};
+
+/* A request in the API's hands: the HTTP request and who sent it. */
+typedef struct {
+    pt_api_t *api;
+    pt_http_request_t *req;
+    pt_identity_t who;
+} pt_call_t;
+
+#define PT_JSON_TYPE "application/json; charset=utf-8"
+
+/* Answers with a JSON text (copied). Frees call. */
+void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
+                  const char *const *headers);
+/* Answers with an error object; clears err. Frees call. */
+void pt_api_fail(pt_call_t *call, pt_error_t *err);
+/* Answers with a new error. Frees call. */
+void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Requires that the caller's role is at least `needed`; otherwise answers
+ * 403 and returns false. */
+bool pt_api_require(pt_call_t *call, pt_role_t needed);
+
+/* Endpoints (api-proposals.c). id is 0 for the collection. */
+void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *action);
+void pt_api_stats(pt_call_t *call);
+void pt_api_health(pt_call_t *call);
+
+/* The change feed (api-feed.c). */
+void pt_api_events(pt_call_t *call);
+void pt_api_feed_wake(int64_t last_seq, void *ud);
+void pt_api_feed_shutdown(pt_api_t *api);
+
+/* Query parameters (api-query.c). Each returns PT_OK or PT_EBADREQUEST with
+ * err naming the parameter. */
+int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                  pt_error_t *err);
+int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, int64_t max,
+                 int64_t def, int64_t *out, pt_error_t *err);
+/* Refuses parameters not in the NULL-terminated list `known`. */
+int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err);
+
+#endif

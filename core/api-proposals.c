@@ -1,0 +1,330 @@
+/*
+ * api-proposals.c - the proposal endpoints, statistics and health.
+ *
+ * Writes are checked here as far as they can be without the store (access,
+ * content type, strict JSON, If-Match), then queued to the store's writer;
+ * the answer goes out from the write's callback, after the commit.
+ */
+#include "api-internal.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "json-strict.h"
+
+/* ---- Answers from the store ------------------------------------------ */
+
+static void on_write_done(pt_write_t *w)
+{
+    pt_call_t *call = w->data;
+    if (w->err.code != PT_OK) {
+        pt_api_fail(call, &w->err);
+    } else if (w->op == PT_WRITE_DELETE) {
+        pt_api_reply(call, 204, NULL, 0, NULL);
+    } else {
+        char etag[48], loc[64];
+        snprintf(etag, sizeof(etag), "ETag: \"%lld\"", (long long)w->version);
+        const char *headers[4] = {etag, NULL, NULL, NULL};
+        int status = 200;
+        if (w->op == PT_WRITE_CREATE) {
+            status = 201;
+            snprintf(loc, sizeof(loc), "Location: /v1/proposals/%lld", (long long)w->id);
+            headers[1] = loc;
+            if (w->replayed)
+                headers[2] = "Idempotent-Replayed: true";
+        }
+        pt_api_reply(call, status, w->json, w->json_len, headers);
+    }
+    pt_write_free(w);
+}
+
+static void on_read_done(pt_read_t *r)
+{
+    pt_call_t *call = r->data;
+    if (r->err.code != PT_OK) {
+        pt_api_fail(call, &r->err);
+    } else if (r->op == PT_READ_GET) {
+        char etag[48];
+        snprintf(etag, sizeof(etag), "\"%lld\"", (long long)r->version);
+        const char *inm = pt_http_header(call->req, "If-None-Match");
+        char header[64];
+        snprintf(header, sizeof(header), "ETag: %s", etag);
+        const char *const headers[] = {header, NULL};
+        if (inm && strcmp(inm, etag) == 0)
+            pt_api_reply(call, 304, NULL, 0, headers);
+        else
+            pt_api_reply(call, 200, r->json, r->json_len, headers);
+    } else {
+        pt_api_reply(call, 200, r->json, r->json_len, NULL);
+    }
+    pt_read_free(r);
+}
+
+static void start_read(pt_call_t *call, pt_read_t *r)
+{
+    r->cb = on_read_done;
+    r->data = call;
+    if (pt_store_read(call->api->opts.store, r) != PT_OK) {
+        pt_read_free(r);
+        pt_api_failf(call, PT_ESTORAGE, "the store cannot take reads right now");
+    }
+}
+
+/* ---- Request bodies -------------------------------------------------- */
+
+static bool is_json_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    size_t n = strcspn(ct, ";");
+    while (n > 0 && ct[n - 1] == ' ')
+        n--;
+    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+        return true;
+    /* application/merge-patch+json and other +json types. */
+    return n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0 && strncasecmp(ct, "application/", 12) == 0;
+}
+
+/* Parses the body as a JSON object. An empty body is {} when empty_ok. */
+static cJSON *body_object(pt_call_t *call, bool empty_ok)
+{
+    pt_http_request_t *req = call->req;
+    if (req->body_len == 0 && empty_ok)
+        return cJSON_CreateObject();
+    if (!is_json_type(pt_http_header(req, "Content-Type"))) {
+        pt_api_failf(call, PT_EMEDIA,
+                     "the request body must be JSON: send Content-Type: application/json");
+        return NULL;
+    }
+    pt_error_t err = {0};
+    cJSON *json = pt_json_parse(req->body, req->body_len, &err);
+    if (!json) {
+        pt_api_fail(call, &err);
+        return NULL;
+    }
+    if (!cJSON_IsObject(json)) {
+        cJSON_Delete(json);
+        pt_error_set(&err, PT_EVALIDATION, "the request body must be a JSON object");
+        pt_error_add_field(&err, "(body)", "must be a JSON object");
+        pt_api_fail(call, &err);
+        return NULL;
+    }
+    return json;
+}
+
+/* If-Match: "7", 7 or W/"7"; * matches any version. -1 when absent. */
+static bool if_match(pt_call_t *call, int64_t *out)
+{
+    *out = -1;
+    const char *s = pt_http_header(call->req, "If-Match");
+    if (!s || strcmp(s, "*") == 0)
+        return true;
+    if (strncmp(s, "W/", 2) == 0)
+        s += 2;
+    char *end;
+    long long v = strtoll(s + (*s == '"'), &end, 10);
+    if (*s == '"' && *end == '"')
+        end++;
+    if (end == s || *end || v < 1) {
+        pt_api_failf(call, PT_EBADREQUEST, "If-Match: \"%s\" is not a version such as \"3\"",
+                     pt_http_header(call->req, "If-Match"));
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static void submit_write(pt_call_t *call, pt_write_t *w)
+{
+    w->cb = on_write_done;
+    w->data = call;
+    w->actor = strdup(call->who.name);
+    if (!w->actor) {
+        pt_write_free(w);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    if (pt_store_write(call->api->opts.store, w) != PT_OK) {
+        pt_write_free(w);
+        pt_api_failf(call, PT_ESTORAGE, "the store is closing; nothing was saved");
+    }
+}
+
+/* ---- Endpoints ------------------------------------------------------- */
+
+static void create(pt_call_t *call)
+{
+    if (!pt_api_require(call, PT_ROLE_CLERK))
+        return;
+    const char *key = pt_http_header(call->req, "Idempotency-Key");
+    if (key && (!*key || strlen(key) > 255)) {
+        pt_api_failf(call, PT_EBADREQUEST, "Idempotency-Key must be 1 to 255 characters");
+        return;
+    }
+    cJSON *body = body_object(call, false);
+    if (!body)
+        return;
+    pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+    if (!w) {
+        cJSON_Delete(body);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    w->body = body;
+    if (key) {
+        w->idem_key = strdup(key);
+        unsigned int n;
+        EVP_Digest(call->req->body, call->req->body_len, w->idem_hash, &n, EVP_sha256(), NULL);
+    }
+    submit_write(call, w);
+}
+
+static void list(pt_call_t *call)
+{
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    pt_read_t *r = pt_read_new(PT_READ_LIST);
+    if (!r) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_error_t err = {0};
+    if (pt_query_list(call->req, call->api->opts.workflow, &r->query, &err) != PT_OK) {
+        pt_read_free(r);
+        pt_api_fail(call, &err);
+        return;
+    }
+    start_read(call, r);
+}
+
+static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
+{
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    pt_error_t err = {0};
+    static const char *const none[] = {NULL};
+    if (pt_query_only(call->req, none, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    pt_read_t *r = pt_read_new(op);
+    if (!r) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    r->id = id;
+    start_read(call, r);
+}
+
+static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *action)
+{
+    if (!pt_api_require(call, PT_ROLE_CLERK))
+        return;
+    int64_t version;
+    if (!if_match(call, &version))
+        return;
+    cJSON *body = NULL;
+    if (op != PT_WRITE_DELETE && !(body = body_object(call, op == PT_WRITE_ACTION)))
+        return;
+    pt_write_t *w = pt_write_new(op);
+    if (!w || (action && !(w->action = strdup(action)))) {
+        cJSON_Delete(body);
+        pt_write_free(w);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    w->id = id;
+    w->body = body;
+    w->if_match = version;
+    submit_write(call, w);
+}
+
+static void method_not_allowed(pt_call_t *call)
+{
+    pt_api_failf(call, PT_EMETHOD, "%s is not allowed on %s", call->req->method, call->req->path);
+}
+
+void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *action)
+{
+    const char *m = call->req->method;
+    if (id == 0) {
+        if (strcmp(m, "GET") == 0)
+            list(call);
+        else if (strcmp(m, "POST") == 0)
+            create(call);
+        else
+            method_not_allowed(call);
+    } else if (!sub) {
+        if (strcmp(m, "GET") == 0)
+            read_one(call, PT_READ_GET, id);
+        else if (strcmp(m, "PATCH") == 0)
+            change(call, PT_WRITE_PATCH, id, NULL);
+        else if (strcmp(m, "DELETE") == 0)
+            change(call, PT_WRITE_DELETE, id, NULL);
+        else
+            method_not_allowed(call);
+    } else if (strcmp(sub, "history") == 0) {
+        if (strcmp(m, "GET") == 0)
+            read_one(call, PT_READ_HISTORY, id);
+        else
+            method_not_allowed(call);
+    } else {
+        if (strcmp(m, "POST") == 0)
+            change(call, PT_WRITE_ACTION, id, action);
+        else
+            method_not_allowed(call);
+    }
+}
+
+void pt_api_stats(pt_call_t *call)
+{
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    pt_read_t *r = pt_read_new(PT_READ_STATS);
+    if (!r) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    start_read(call, r);
+}
+
+static void on_health(pt_read_t *r)
+{
+    pt_call_t *call = r->data;
+    pt_store_t *store = call->api->opts.store;
+    cJSON *j = cJSON_CreateObject();
+    bool ok = r->err.code == PT_OK && pt_store_writable(store);
+    cJSON_AddStringToObject(j, "status", ok ? "ok" : "degraded");
+    cJSON_AddStringToObject(j, "version", PT_VERSION);
+    if (r->err.code == PT_OK)
+        cJSON_AddNumberToObject(j, "proposals", (double)r->count);
+    else
+        cJSON_AddNullToObject(j, "proposals");
+    cJSON_AddBoolToObject(j, "writable", pt_store_writable(store));
+    cJSON_AddNumberToObject(j, "last_seq", (double)pt_store_last_seq(store));
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    pt_read_free(r);
+    if (!text) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_api_reply(call, ok ? 200 : 503, text, strlen(text), NULL);
+    free(text);
+}
+
+void pt_api_health(pt_call_t *call)
+{
+    pt_read_t *r = pt_read_new(PT_READ_COUNT);
+    if (!r) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    r->cb = on_health;
+    r->data = call;
+    if (pt_store_read(call->api->opts.store, r) != PT_OK) {
+        pt_read_free(r);
+        pt_api_failf(call, PT_ESTORAGE, "the store cannot take reads right now");
+    }
+}

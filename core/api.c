@@ -1,0 +1,255 @@
+/*
+ * api.c - routing, access and answers.
+ *
+ * Every request under /v1 is identified first (auth.c); then the path picks
+ * the endpoint and the method is checked. Errors are answered here in the
+ * one format of PRODUCT.md §3, so that every endpoint fails the same way.
+ */
+#include "api-internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+
+void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
+                  const char *const *headers)
+{
+    pt_http_respond(call->req, status, json ? PT_JSON_TYPE : NULL, headers, json, len);
+    free(call);
+}
+
+void pt_api_fail(pt_call_t *call, pt_error_t *err)
+{
+    int status = pt_error_http_status(err->code);
+    if (status >= 500)
+        pt_warn("%s %s: %s", call->req->method, call->req->path, err->message);
+    cJSON *json = pt_error_to_json(err);
+    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    pt_error_clear(err);
+    if (!text) {
+        static const char oom[] = "{\"error\":{\"code\":\"storage_error\","
+                                  "\"message\":\"out of memory\"}}";
+        pt_api_reply(call, 503, oom, sizeof(oom) - 1, NULL);
+        return;
+    }
+    if (status == 405) {
+        const char *const h[] = {"Allow: GET, POST, PATCH, DELETE", NULL};
+        pt_api_reply(call, status, text, strlen(text), h);
+    } else {
+        pt_api_reply(call, status, text, strlen(text), NULL);
+    }
+    free(text);
+}
+
+void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
+{
+    pt_error_t err = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    pt_error_vset(&err, code, fmt, ap);
+    va_end(ap);
+    pt_api_fail(call, &err);
+}
+
+bool pt_api_require(pt_call_t *call, pt_role_t needed)
+{
+    if (pt_auth_allows(call->who.role, needed))
+        return true;
+    pt_api_failf(call, PT_EFORBIDDEN, "%s (role %s) may not do this; it needs the role %s",
+                 call->who.name, pt_role_name(call->who.role), pt_role_name(needed));
+    return false;
+}
+
+int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)
+{
+    pt_api_t *api = calloc(1, sizeof(*api));
+    if (!api)
+        return PT_ENOMEM;
+    api->opts = *opts;
+    uv_timer_init(opts->loop, &api->heartbeat);
+    api->heartbeat.data = api;
+    pt_store_on_commit(opts->store, pt_api_feed_wake, api);
+    *out = api;
+    return PT_OK;
+}
+
+void pt_api_set_config(pt_api_t *api, const pt_config_t *config)
+{
+    api->opts.config = config;
+}
+
+void pt_api_shutdown(pt_api_t *api)
+{
+    api->shutting_down = true;
+    pt_api_feed_shutdown(api);
+}
+
+static void free_after_close(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void pt_api_free(pt_api_t *api)
+{
+    if (!api)
+        return;
+    uv_close((uv_handle_t *)&api->heartbeat, free_after_close);
+}
+
+/* Parses a proposal id: decimal digits only, 1 .. 2^53 (ids travel as JSON
+ * numbers, which are exact up to there). */
+static bool parse_id(const char *s, size_t len, int64_t *id)
+{
+    if (len == 0 || len > 16)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < 1 || v > (1LL << 53))
+        return false;
+    *id = v;
+    return true;
+}
+
+/* Splits "/v1/proposals/7/actions/assign" into at most 5 segments after
+ * "/v1". Returns the number of segments, or -1 when the path is not under
+ * /v1 or has empty segments. */
+static int split_path(const char *path, const char *seg[5], size_t len[5])
+{
+    if (strncmp(path, "/v1/", 4) != 0)
+        return -1;
+    const char *p = path + 4;
+    int n = 0;
+    while (*p) {
+        if (n == 5)
+            return -1;
+        const char *e = strchr(p, '/');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == 0)
+            return e && !e[1] ? n : -1; /* a trailing slash is forgiven */
+        seg[n] = p;
+        len[n] = l;
+        n++;
+        p += l;
+        if (*p == '/')
+            p++;
+    }
+    return n;
+}
+
+static bool seg_is(const char *seg, size_t len, const char *name)
+{
+    return strlen(name) == len && memcmp(seg, name, len) == 0;
+}
+
+static bool method_is(const pt_http_request_t *req, const char *m)
+{
+    return strcmp(req->method, m) == 0;
+}
+
+static void route(pt_call_t *call)
+{
+    pt_http_request_t *req = call->req;
+    const char *seg[5];
+    size_t len[5];
+    int n = split_path(req->path, seg, len);
+    if (n <= 0) {
+        pt_api_failf(call, PT_ENOTFOUND, "there is nothing at %s; the API is under /v1",
+                     req->path);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "health")) {
+        if (!method_is(req, "GET"))
+            goto not_allowed;
+        pt_api_health(call);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "workflow")) {
+        if (!method_is(req, "GET"))
+            goto not_allowed;
+        if (!pt_api_require(call, PT_ROLE_VIEWER))
+            return;
+        cJSON *wf = pt_workflow_to_json(call->api->opts.workflow);
+        char *text = wf ? cJSON_PrintUnformatted(wf) : NULL;
+        cJSON_Delete(wf);
+        if (!text) {
+            pt_api_failf(call, PT_ENOMEM, "out of memory");
+            return;
+        }
+        pt_api_reply(call, 200, text, strlen(text), NULL);
+        free(text);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "stats")) {
+        if (!method_is(req, "GET"))
+            goto not_allowed;
+        pt_api_stats(call);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "events")) {
+        if (!method_is(req, "GET"))
+            goto not_allowed;
+        pt_api_events(call);
+        return;
+    }
+    if (seg_is(seg[0], len[0], "proposals")) {
+        int64_t id = 0;
+        if (n >= 2 && !parse_id(seg[1], len[1], &id)) {
+            pt_api_failf(call, PT_EBADREQUEST,
+                         "\"%.*s\" is not a proposal id; ids are positive integers", (int)len[1],
+                         seg[1]);
+            return;
+        }
+        if (n == 1 || n == 2) {
+            pt_api_proposals(call, id, NULL, NULL);
+            return;
+        }
+        if (n == 3 && seg_is(seg[2], len[2], "history")) {
+            pt_api_proposals(call, id, "history", NULL);
+            return;
+        }
+        if (n == 4 && seg_is(seg[2], len[2], "actions")) {
+            char action[64];
+            if (len[3] >= sizeof(action)) {
+                pt_api_failf(call, PT_ENOTFOUND, "there is no action \"%.*s\"", 40, seg[3]);
+                return;
+            }
+            memcpy(action, seg[3], len[3]);
+            action[len[3]] = '\0';
+            pt_api_proposals(call, id, "actions", action);
+            return;
+        }
+    }
+    pt_api_failf(call, PT_ENOTFOUND, "there is nothing at %s", req->path);
+    return;
+not_allowed:
+    pt_api_failf(call, PT_EMETHOD, "%s is not allowed on %s", req->method, req->path);
+}
+
+void pt_api_handle(pt_http_request_t *req, void *ud)
+{
+    pt_api_t *api = ud;
+    pt_call_t *call = calloc(1, sizeof(*call));
+    if (!call) {
+        static const char oom[] = "{\"error\":{\"code\":\"storage_error\","
+                                  "\"message\":\"out of memory\"}}";
+        pt_http_respond(req, 503, PT_JSON_TYPE, NULL, oom, sizeof(oom) - 1);
+        return;
+    }
+    call->api = api;
+    call->req = req;
+    pt_error_t err = {0};
+    if (strncmp(req->path, "/v1/", 4) == 0 &&
+        pt_auth_identify(api->opts.config, req, &call->who, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    route(call);
+}

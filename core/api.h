@@ -1,0 +1,38 @@
+/*
+ * api.h - the HTTP/JSON API of PRODUCT.md §3: routes, access, and the
+ * translation between HTTP requests and the store.
+ *
+ * The API is the HTTP server's handler. It owns the change feed's waiting
+ * clients (long polls and event streams) and nothing else: proposals live in
+ * the store, configuration in pt_config_t.
+ *
+ * Thread: loop.
+ */
+#ifndef PT_API_H
+#define PT_API_H
+
+#include <uv.h>
+#include "config.h"
+#include "http-server.h"
+#include "store.h"
+#include "workflow.h"
+
+typedef struct pt_api_s pt_api_t;
+
+typedef struct {
+    uv_loop_t *loop;
+    pt_store_t *store;
+    const pt_workflow_t *workflow;
+    const pt_config_t *config; /* must outlive the API (replace with pt_api_set_config) */
+} pt_api_options_t;
+
+int pt_api_new(const pt_api_options_t *opts, pt_api_t **out);
+/* The handler to give pt_http_server_new(); ud is the pt_api_t. */
+void pt_api_handle(pt_http_request_t *req, void *ud);
+void pt_api_set_config(pt_api_t *api, const pt_config_t *config);
+/* Ends every long poll (answered with what there is) and event stream. */
+void pt_api_shutdown(pt_api_t *api);
+/* Frees the API after its timers have closed (run the loop once more). */
+void pt_api_free(pt_api_t *api);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * auth.c - identities from socket credentials and bearer tokens.
+ */
+#include "auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void user_name(uid_t uid, char *buf, size_t len)
+{
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
+        snprintf(buf, len, "%s", pw.pw_name);
+    else
+        snprintf(buf, len, "uid:%u", (unsigned)uid);
+}
+
+static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
+                           pt_identity_t *id, pt_error_t *err)
+{
+    if (!req->has_cred)
+        return pt_error_set(err, PT_EFORBIDDEN,
+                            "the peer's credentials could not be read from the socket");
+    if (req->uid == 0 || req->uid == getuid()) {
+        user_name(req->uid, id->name, sizeof(id->name));
+        id->role = PT_ROLE_ADMIN;
+        return PT_OK;
+    }
+    for (size_t i = 0; i < cfg->n_socket_users; i++) {
+        if (cfg->socket_users[i].uid == req->uid) {
+            snprintf(id->name, sizeof(id->name), "%s", cfg->socket_users[i].name);
+            id->role = cfg->socket_users[i].role;
+            return PT_OK;
+        }
+    }
+    return pt_error_set(err, PT_EFORBIDDEN,
+                        "uid %u may not use this socket; an administrator can add it to "
+                        "socket_users in the config",
+                        (unsigned)req->uid);
+}
+
+static int identify_token(const pt_config_t *cfg, const pt_http_request_t *req,
+                          pt_identity_t *id, pt_error_t *err)
+{
+    const char *auth = pt_http_header(req, "Authorization");
+    if (!auth)
+        return pt_error_set(err, PT_EUNAUTHORIZED,
+                            "this request needs a token: send Authorization: Bearer <token>");
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return pt_error_set(err, PT_EUNAUTHORIZED,
+                            "the Authorization header must be \"Bearer <token>\"");
+    const char *token = auth + 7;
+    while (*token == ' ')
+        token++;
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    if (!*token || !EVP_Digest(token, strlen(token), digest, &dlen, EVP_sha256(), NULL))
+        return pt_error_set(err, PT_EUNAUTHORIZED, "the token is not valid");
+    /* Every configured token is compared, in constant time, so that the
+     * time taken tells nothing about which one came close. */
+    const pt_token_t *found = NULL;
+    for (size_t i = 0; i < cfg->n_tokens; i++)
+        if (CRYPTO_memcmp(digest, cfg->tokens[i].sha256, 32) == 0)
+            found = &cfg->tokens[i];
+    if (!found)
+        return pt_error_set(err, PT_EUNAUTHORIZED, "the token is not valid");
+    snprintf(id->name, sizeof(id->name), "%s", found->name);
+    id->role = found->role;
+    return PT_OK;
+}
+
+int pt_auth_identify(const pt_config_t *cfg, const pt_http_request_t *req, pt_identity_t *id,
+                     pt_error_t *err)
+{
+    memset(id, 0, sizeof(*id));
+    if (req->peer == PT_PEER_UNIX)
+        return identify_socket(cfg, req, id, err);
+    return identify_token(cfg, req, id, err);
+}
+
+bool pt_auth_allows(pt_role_t role, pt_role_t needed)
+{
+    return role != PT_ROLE_NONE && role >= needed;
+}

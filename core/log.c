@@ -1,0 +1,132 @@
+/*
+ * log.c - one line per message on stderr:
+ *
+ *   2026-11-28T16:21:55.123Z INFO  message
+ *
+ * The time is UTC with milliseconds, the level is padded to five columns so
+ * that messages line up, and the message is UTF-8 (usually Chinese).
+ *
+ * Every thread may log (the loop, the store's writer, plugin workers), and
+ * none of them may block on another to do so. Each line is therefore built
+ * whole in a buffer on the caller's stack and handed to the kernel with one
+ * write(2): for a pipe (systemd's journal, a supervisor) a write of at most
+ * PIPE_BUF bytes is atomic, and for a file opened with O_APPEND each write
+ * lands whole at the end. That is why a line is capped at LOG_LINE_MAX,
+ * which is PIPE_BUF on Linux, instead of being written in pieces.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 4096
+
+/* The level is one word read on every call from any thread; relaxed atomic
+ * access is enough because a message logged just before or just after a
+ * change of level is equally right. */
+static _Atomic int log_level = PT_LOG_INFO;
+
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+/* Padded to the width of the longest ("ERROR") plus one space. */
+static const char *const level_tags[] = {"DEBUG ", "INFO  ", "WARN  ", "ERROR "};
+
+void pt_log_set_level(pt_log_level_t level)
+{
+    if (level < PT_LOG_DEBUG || level > PT_LOG_ERROR)
+        return;
+    atomic_store_explicit(&log_level, (int)level, memory_order_relaxed);
+}
+
+int pt_log_level_parse(const char *s, pt_log_level_t *out)
+{
+    if (s == NULL)
+        return -1;
+    for (int i = PT_LOG_DEBUG; i <= PT_LOG_ERROR; i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            *out = (pt_log_level_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Moves a cut at `len` back to the start of a UTF-8 character, so that a
+ * truncated line never ends in half a character (which terminals and
+ * journal readers show as garbage, and strict JSON tools refuse). */
+static size_t utf8_floor(const char *s, size_t len)
+{
+    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+        len--;
+    return len;
+}
+
+void pt_log(pt_log_level_t level, const char *fmt, ...)
+{
+    /* Logging must never change errno: callers often log a failure and then
+     * report the same errno to their own caller. */
+    int saved_errno = errno;
+    char line[LOG_LINE_MAX];
+    static const char cut_mark[] = "...";
+    size_t o;
+
+    if (level < PT_LOG_DEBUG || level > PT_LOG_ERROR)
+        level = PT_LOG_ERROR;
+    if ((int)level < atomic_load_explicit(&log_level, memory_order_relaxed))
+        return;
+
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    o = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+    o += (size_t)snprintf(line + o, sizeof(line) - o, ".%03ldZ %s", ts.tv_nsec / 1000000L,
+                          level_tags[level]);
+
+    /* The message goes after the prefix; one byte is kept for the newline. */
+    size_t room = sizeof(line) - o - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line + o, room + 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    size_t msg_len = (size_t)n;
+    if (msg_len > room) {
+        /* Too long for one atomic write: cut on a character boundary and
+         * say so, rather than splitting the line into interleavable
+         * pieces. */
+        size_t keep = utf8_floor(line + o, room - (sizeof(cut_mark) - 1));
+        memcpy(line + o + keep, cut_mark, sizeof(cut_mark) - 1);
+        msg_len = keep + sizeof(cut_mark) - 1;
+    }
+
+    /* One call, one line: a newline or other control character inside the
+     * message (say, from a client's request path) would otherwise start a
+     * line that looks like a log entry of its own. Tabs are kept. */
+    for (size_t i = o; i < o + msg_len; i++) {
+        unsigned char ch = (unsigned char)line[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            line[i] = ' ';
+    }
+    o += msg_len;
+    line[o++] = '\n';
+
+    /* Retried only when interrupted or cut short by the kernel, which a
+     * line of at most PIPE_BUF bytes is not on a pipe; a failing stderr has
+     * nowhere else to be reported. */
+    size_t done = 0;
+    while (done < o) {
+        ssize_t w = write(STDERR_FILENO, line + done, o - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    errno = saved_errno;
+}

@@ -1,0 +1,252 @@
+/*
+ * ptrackd.c - the daemon's main: configuration, the store, the HTTP
+ * listeners and the signals that stop it.
+ *
+ * On SIGINT or SIGTERM ptrackd stops accepting, lets every request in
+ * flight finish (writes are answered after their commit), ends long polls
+ * and event streams, closes the store and exits 0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "api.h"
+#include "config.h"
+#include "http-server.h"
+#include "log.h"
+#include "store.h"
+#include "workflow.h"
+
+#ifndef PT_WORKFLOW_DIR
+#define PT_WORKFLOW_DIR "/usr/share/ptrack"
+#endif
+
+typedef struct {
+    uv_loop_t *loop;
+    pt_config_t config;
+    pt_workflow_t *workflow;
+    pt_store_t *store;
+    pt_api_t *api;
+    pt_http_server_t *server;
+    uv_signal_t sigint, sigterm;
+    bool stopping;
+    int exit_code;
+} daemon_t;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: ptrackd [options]\n"
+            "\n"
+            "Serves the ptrack API on a Unix socket (and on loopback TCP with --listen),\n"
+            "keeping every proposal in an SQLite database under the data directory.\n"
+            "\n"
+            "  --config FILE      read the JSON configuration FILE (see docs/config.md)\n"
+            "  --data-dir DIR     keep the database in DIR (default: var)\n"
+            "  --socket PATH      listen on the Unix socket PATH (default: DIR/ptrack.sock)\n"
+            "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
+            "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
+            "  --version          print the version and exit\n"
+            "  --help             print this help and exit\n"
+            "\n"
+            "Flags override the configuration file. SIGINT and SIGTERM stop ptrackd after\n"
+            "the requests in flight have been answered.\n");
+}
+
+static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
+{
+    const char *path = name;
+    char installed[4096];
+    if (strcmp(name, "default") == 0) {
+        snprintf(installed, sizeof(installed), "%s/workflow.json", PT_WORKFLOW_DIR);
+        if (access(installed, R_OK) != 0)
+            return pt_workflow_load_default(out, err);
+        path = installed;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pt_error_set(err, PT_ECONFIG, "workflow %s: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return pt_error_set(err, PT_ECONFIG, "workflow %s: out of memory", path);
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    fclose(f);
+    int rc = pt_workflow_load(buf, len, out, err);
+    free(buf);
+    if (rc != PT_OK) {
+        char msg[sizeof(err->message)];
+        snprintf(msg, sizeof(msg), "%s", err->message);
+        pt_error_set(err, PT_ECONFIG, "workflow %s: %s", path, msg);
+    }
+    return rc;
+}
+
+static void on_server_closed(pt_http_server_t *srv, void *arg)
+{
+    (void)srv;
+    daemon_t *d = arg;
+    pt_store_close(d->store);
+    d->store = NULL;
+    pt_api_free(d->api);
+    d->api = NULL;
+    uv_close((uv_handle_t *)&d->sigint, NULL);
+    uv_close((uv_handle_t *)&d->sigterm, NULL);
+    pt_info("ptrackd stopped");
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    daemon_t *d = h->data;
+    if (d->stopping) {
+        pt_warn("stopping already; waiting for the requests in flight");
+        return;
+    }
+    d->stopping = true;
+    pt_info("%s: stopping after the requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM");
+    pt_api_shutdown(d->api);
+    pt_http_server_shutdown(d->server, on_server_closed, d);
+}
+
+static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
+{
+    enum { O_CONFIG = 1, O_DATA, O_SOCKET, O_LISTEN, O_LOG, O_VERSION, O_HELP };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, O_CONFIG},
+        {"data-dir", required_argument, NULL, O_DATA},
+        {"socket", required_argument, NULL, O_SOCKET},
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"log-level", required_argument, NULL, O_LOG},
+        {"version", no_argument, NULL, O_VERSION},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    /* The config file is read first, whatever the order of the flags, so
+     * that every other flag overrides it. */
+    const char *config = NULL, *data = NULL, *sock = NULL, *listen = NULL, *level = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_CONFIG: config = optarg; break;
+        case O_DATA: data = optarg; break;
+        case O_SOCKET: sock = optarg; break;
+        case O_LISTEN: listen = optarg; break;
+        case O_LOG: level = optarg; break;
+        case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
+        case O_HELP: usage(stdout); exit(0);
+        default:
+            return pt_error_set(err, PT_ECONFIG, "unknown or incomplete option \"%s\"; see --help",
+                                argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return pt_error_set(err, PT_ECONFIG, "unexpected argument \"%s\"; see --help",
+                            argv[optind]);
+    if (config && pt_config_load_file(&d->config, config, err) != PT_OK)
+        return err->code;
+    if (data)
+        pt_config_set_str(&d->config.data_dir, data);
+    if (sock)
+        pt_config_set_str(&d->config.socket, sock);
+    if (listen)
+        pt_config_set_str(&d->config.listen, listen);
+    if (level)
+        pt_config_set_str(&d->config.log_level, level);
+    pt_config_finish(&d->config);
+    return PT_OK;
+}
+
+static int start(daemon_t *d, pt_error_t *err)
+{
+    pt_log_level_t level;
+    if (pt_log_level_parse(d->config.log_level, &level) != 0)
+        return pt_error_set(err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
+                            d->config.log_level);
+    pt_log_set_level(level);
+
+    if (mkdir(d->config.data_dir, 0700) != 0 && errno != EEXIST)
+        return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s",
+                            d->config.data_dir, strerror(errno));
+    if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
+        return err->code;
+
+    char db[4096];
+    snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
+    pt_store_options_t so = {
+        .path = db,
+        .workflow = d->workflow,
+        .deadlines = d->config.deadlines,
+        .validate = {.categories = (const char *const *)d->config.categories,
+                     .n_categories = d->config.n_categories},
+    };
+    if (pt_store_open(d->loop, &so, &d->store, err) != PT_OK)
+        return err->code;
+
+    pt_api_options_t ao = {
+        .loop = d->loop, .store = d->store, .workflow = d->workflow, .config = &d->config};
+    if (pt_api_new(&ao, &d->api) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
+        return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
+    int rc = pt_http_server_listen_unix(d->server, d->config.socket, 0600);
+    if (rc != 0)
+        return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
+                            d->config.socket, uv_strerror(rc));
+    pt_info("listening on %s", d->config.socket);
+    if (d->config.listen) {
+        rc = pt_http_server_listen_tcp(d->server, d->config.listen);
+        if (rc != 0)
+            return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
+                                uv_strerror(rc));
+        pt_info("listening on http://%s", d->config.listen);
+    }
+    uv_signal_init(d->loop, &d->sigint);
+    uv_signal_init(d->loop, &d->sigterm);
+    d->sigint.data = d->sigterm.data = d;
+    uv_signal_start(&d->sigint, on_signal, SIGINT);
+    uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+    pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION,
+            pt_workflow_name(d->workflow), d->config.data_dir);
+    return PT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    daemon_t d;
+    memset(&d, 0, sizeof(d));
+    d.loop = uv_default_loop();
+    pt_config_init(&d.config);
+    pt_error_t err = {0};
+    if (parse_flags(&d, argc, argv, &err) != PT_OK || start(&d, &err) != PT_OK) {
+        fprintf(stderr, "ptrackd: %s\n", err.message);
+        pt_error_clear(&err);
+        return 1;
+    }
+    uv_run(d.loop, UV_RUN_DEFAULT);
+    pt_http_server_free(d.server);
+    pt_workflow_free(d.workflow);
+    pt_config_free(&d.config);
+    uv_loop_close(d.loop);
+    return d.exit_code;
+}

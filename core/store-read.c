@@ -1,0 +1,594 @@
+/*
+ * store-read.c - reads: one proposal, lists with filters and cursors,
+ * history, the change feed and statistics.
+ *
+ * Each read runs on a thread of libuv's pool with a read connection of its
+ * own, inside one read transaction, so that what it returns is one
+ * consistent snapshot even while the writer commits.
+ *
+ * Lists page with keyset cursors: a cursor holds the sort value and the id
+ * of the last item shown, and the next page starts strictly after that
+ * pair. Unlike an offset, this neither repeats nor skips an item when
+ * proposals are added or deleted between pages.
+ */
+#include "store-sqlite.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "buf.h"
+#include "json-strict.h"
+#include "timefmt.h"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool is_overdue(sqlite3_stmt *st, int clock_col, int due_col, int64_t now)
+{
+    return sqlite3_column_int(st, clock_col) && sqlite3_column_type(st, due_col) != SQLITE_NULL &&
+           sqlite3_column_int64(st, due_col) < now;
+}
+
+/* Appends a stored document with its "overdue" member. */
+static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue)
+{
+    const char *doc = (const char *)sqlite3_column_text(st, doc_col);
+    size_t len = (size_t)sqlite3_column_bytes(st, doc_col);
+    size_t n;
+    char *full = doc ? pt_doc_with_overdue(doc, len, overdue, &n) : NULL;
+    if (!full) {
+        b->failed = true;
+        return;
+    }
+    pt_buf_append(b, full, n);
+    free(full);
+}
+
+static void read_get(sqlite3 *db, pt_read_t *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT doc, clock, due_at, version FROM proposals WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+        return;
+    }
+    sqlite3_bind_int64(st, 1, r->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        pt_buf_t b;
+        pt_buf_init(&b);
+        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()));
+        r->version = sqlite3_column_int64(st, 3);
+        r->json = pt_buf_take(&b, &r->json_len);
+        if (!r->json)
+            pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+    } else if (rc == SQLITE_DONE) {
+        pt_error_set(&r->err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)r->id);
+    } else {
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+    }
+    sqlite3_finalize(st);
+}
+
+/* ---- Lists ----------------------------------------------------------- */
+
+/* Bound parameters of a list query, in order of their ?N. */
+typedef struct {
+    enum { P_TEXT, P_INT } type[64];
+    const char *text[64];
+    char *owned[64];
+    int64_t num[64];
+    int n;
+} params_t;
+
+static int param_text(params_t *p, const char *s)
+{
+    p->type[p->n] = P_TEXT;
+    p->text[p->n] = s;
+    p->owned[p->n] = NULL;
+    return ++p->n;
+}
+
+static int param_owned(params_t *p, char *s)
+{
+    int i = param_text(p, s);
+    p->owned[i - 1] = s;
+    return i;
+}
+
+static int param_int(params_t *p, int64_t v)
+{
+    p->type[p->n] = P_INT;
+    p->num[p->n] = v;
+    p->owned[p->n] = NULL;
+    return ++p->n;
+}
+
+static void params_free(params_t *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->owned[i]);
+}
+
+/* "abc" as an FTS5 string: in double quotes, inner quotes doubled. */
+static char *fts_phrase(const char *s, size_t len)
+{
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_append(&b, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            pt_buf_append(&b, "\"", 1);
+        pt_buf_append(&b, &s[i], 1);
+    }
+    pt_buf_append(&b, "\"", 1);
+    return pt_buf_take(&b, NULL);
+}
+
+/* "%ab%" for LIKE, with %, _ and \ escaped by \. */
+static char *like_pattern(const char *s, size_t len)
+{
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_append(&b, "%", 1);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+            pt_buf_append(&b, "\\", 1);
+        pt_buf_append(&b, &s[i], 1);
+    }
+    pt_buf_append(&b, "%", 1);
+    return pt_buf_take(&b, NULL);
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return n;
+}
+
+/* The length of the space at s: an ASCII space or tab (1), an ideographic
+ * space U+3000 (3), or none (0). */
+static size_t space_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == ' ' || u[0] == '\t')
+        return 1;
+    if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* The full-text condition. Each word of q (split on spaces) must occur; a
+ * word of three characters or more is looked up in the trigram index, a
+ * shorter one (which a trigram index cannot find) with LIKE over the same
+ * columns. */
+static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
+{
+    pt_buf_t match;
+    pt_buf_init(&match);
+    const char *s = q;
+    while (*s) {
+        while (space_len(s))
+            s += space_len(s);
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && !space_len(e))
+            e++;
+        size_t len = (size_t)(e - s);
+        if (p->n >= 60)
+            break;
+        if (utf8_chars(s, len) >= 3) {
+            char *ph = fts_phrase(s, len);
+            if (match.len)
+                pt_buf_puts(&match, " AND ");
+            pt_buf_puts(&match, ph ? ph : "\"\"");
+            free(ph);
+        } else {
+            int i = param_owned(p, like_pattern(s, len));
+            pt_buf_printf(sql,
+                          " AND p.id IN (SELECT rowid FROM proposals_fts WHERE title LIKE ?%d"
+                          " ESCAPE '\\' OR background LIKE ?%d ESCAPE '\\'"
+                          " OR recommendations LIKE ?%d ESCAPE '\\')",
+                          i, i, i);
+        }
+        s = e;
+    }
+    if (match.len) {
+        int i = param_owned(p, pt_buf_take(&match, NULL));
+        pt_buf_printf(sql,
+                      " AND p.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?%d)",
+                      i);
+    }
+    pt_buf_free(&match);
+}
+
+static const char *sort_expr(pt_sort_key_t k)
+{
+    switch (k) {
+    case PT_SORT_CREATED: return "p.created_at";
+    case PT_SORT_UPDATED: return "p.updated_at";
+    case PT_SORT_DUE: return "IFNULL(p.due_at, 9223372036854775807)";
+    case PT_SORT_ID: break;
+    }
+    return "p.id";
+}
+
+static void read_list(sqlite3 *db, pt_read_t *r)
+{
+    const pt_list_query_t *q = &r->query;
+    int64_t now = now_ms();
+    params_t p = {.n = 0};
+    pt_buf_t sql;
+    pt_buf_init(&sql);
+    const char *sx = sort_expr(q->sort);
+    pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, p.clock, p.due_at FROM proposals p WHERE 1", sx);
+
+    struct {
+        const char *col;
+        const char *val;
+    } eq[] = {{"status", q->status},         {"kind", q->kind},
+              {"session", q->session},       {"delegation", q->delegation},
+              {"category", q->category}};
+    for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
+        if (eq[i].val)
+            pt_buf_printf(&sql, " AND p.%s = ?%d", eq[i].col, param_text(&p, eq[i].val));
+    if (q->unit)
+        pt_buf_printf(&sql,
+                      " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
+                      param_text(&p, q->unit));
+    if (q->tag)
+        pt_buf_printf(&sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
+                      param_text(&p, q->tag));
+    if (q->key_supervision >= 0)
+        pt_buf_printf(&sql, " AND p.key_supervision = %d", q->key_supervision);
+    if (q->overdue >= 0)
+        pt_buf_printf(&sql, " AND %s(p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d)",
+                      q->overdue ? "" : "NOT ", param_int(&p, now));
+    if (q->due_before)
+        pt_buf_printf(&sql, " AND p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d",
+                      param_int(&p, q->due_before));
+    if (q->q && *q->q)
+        add_text_filter(&sql, &p, q->q);
+    if (q->has_cursor) {
+        const char *op = q->desc ? "<" : ">";
+        if (q->sort == PT_SORT_ID) {
+            pt_buf_printf(&sql, " AND p.id %s ?%d", op, param_int(&p, q->cursor_id));
+        } else {
+            int v = param_int(&p, q->cursor_value);
+            int id = param_int(&p, q->cursor_id);
+            pt_buf_printf(&sql, " AND (%s %s ?%d OR (%s = ?%d AND p.id %s ?%d))", sx, op, v, sx, v,
+                          op, id);
+        }
+    }
+    const char *dir = q->desc ? "DESC" : "ASC";
+    if (q->sort == PT_SORT_ID)
+        pt_buf_printf(&sql, " ORDER BY p.id %s", dir);
+    else
+        pt_buf_printf(&sql, " ORDER BY %s %s, p.id %s", sx, dir, dir);
+    pt_buf_printf(&sql, " LIMIT %d", q->limit + 1);
+
+    sqlite3_stmt *st = NULL;
+    if (pt_buf_failed(&sql) ||
+        sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "listing proposals");
+        goto done;
+    }
+    for (int i = 0; i < p.n; i++) {
+        if (p.type[i] == P_TEXT)
+            sqlite3_bind_text(st, i + 1, p.text[i], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, i + 1, p.num[i]);
+    }
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_puts(&b, "{\"items\":[");
+    int n = 0, rc;
+    int64_t last_id = 0, last_val = 0;
+    bool more = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == q->limit) {
+            more = true;
+            break;
+        }
+        if (n++)
+            pt_buf_append(&b, ",", 1);
+        append_doc(&b, st, 2, is_overdue(st, 3, 4, now));
+        last_id = sqlite3_column_int64(st, 0);
+        last_val = sqlite3_column_int64(st, 1);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        pt_sqlite_error(&r->err, db, "listing proposals");
+        pt_buf_free(&b);
+        goto done;
+    }
+    pt_buf_puts(&b, "],\"next\":");
+    if (more)
+        pt_buf_printf(&b, "\"%lld.%lld\"}", (long long)last_val, (long long)last_id);
+    else
+        pt_buf_puts(&b, "null}");
+    r->count = n;
+    r->json = pt_buf_take(&b, &r->json_len);
+    if (!r->json)
+        pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+done:
+    sqlite3_finalize(st);
+    pt_buf_free(&sql);
+    params_free(&p);
+}
+
+/* ---- History and events ---------------------------------------------- */
+
+static void json_col_time(pt_buf_t *b, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+        pt_buf_puts(b, "null");
+        return;
+    }
+    char t[40];
+    pt_time_format(sqlite3_column_int64(st, col), t, sizeof(t));
+    pt_buf_json_str(b, t);
+}
+
+static void json_col_text(pt_buf_t *b, sqlite3_stmt *st, int col)
+{
+    pt_buf_json_str(b, (const char *)sqlite3_column_text(st, col));
+}
+
+/* A column that holds JSON text, or null. */
+static void json_col_raw(pt_buf_t *b, sqlite3_stmt *st, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    pt_buf_puts(b, s ? s : "null");
+}
+
+static void read_history(sqlite3 *db, pt_read_t *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT seq, at, actor, action, from_state, to_state, note, changes"
+                           " FROM history WHERE proposal_id = ?1 ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "reading history");
+        return;
+    }
+    sqlite3_bind_int64(st, 1, r->id);
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_puts(&b, "{\"items\":[");
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            pt_buf_append(&b, ",", 1);
+        pt_buf_printf(&b, "{\"seq\":%lld,\"at\":", (long long)sqlite3_column_int64(st, 0));
+        json_col_time(&b, st, 1);
+        static const char *const names[] = {"actor", "action", "from", "to", "note"};
+        for (int i = 0; i < 5; i++) {
+            pt_buf_printf(&b, ",\"%s\":", names[i]);
+            json_col_text(&b, st, 2 + i);
+        }
+        pt_buf_puts(&b, ",\"changes\":");
+        json_col_raw(&b, st, 7);
+        pt_buf_append(&b, "}", 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        pt_sqlite_error(&r->err, db, "reading history");
+        pt_buf_free(&b);
+        return;
+    }
+    if (n == 0) {
+        pt_buf_free(&b);
+        pt_error_set(&r->err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)r->id);
+        return;
+    }
+    pt_buf_puts(&b, "]}");
+    r->json = pt_buf_take(&b, &r->json_len);
+    if (!r->json)
+        pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+}
+
+static void read_events(sqlite3 *db, pt_read_t *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT seq, type, at, actor, action, from_state, to_state, proposal"
+                           " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "reading the change feed");
+        return;
+    }
+    sqlite3_bind_int64(st, 1, r->after);
+    sqlite3_bind_int(st, 2, r->limit);
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_puts(&b, "{\"items\":[");
+    int rc;
+    r->count = 0;
+    r->last_seq = r->after;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r->count++)
+            pt_buf_append(&b, ",", 1);
+        r->last_seq = sqlite3_column_int64(st, 0);
+        pt_buf_printf(&b, "{\"seq\":%lld,\"type\":", (long long)r->last_seq);
+        json_col_text(&b, st, 1);
+        pt_buf_puts(&b, ",\"at\":");
+        json_col_time(&b, st, 2);
+        static const char *const names[] = {"actor", "action", "from", "to"};
+        for (int i = 0; i < 4; i++) {
+            pt_buf_printf(&b, ",\"%s\":", names[i]);
+            json_col_text(&b, st, 3 + i);
+        }
+        pt_buf_puts(&b, ",\"proposal\":");
+        json_col_raw(&b, st, 7);
+        pt_buf_append(&b, "}", 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        pt_sqlite_error(&r->err, db, "reading the change feed");
+        pt_buf_free(&b);
+        return;
+    }
+    pt_buf_printf(&b, "],\"last_seq\":%lld}", (long long)r->last_seq);
+    r->json = pt_buf_take(&b, &r->json_len);
+    if (!r->json)
+        pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+}
+
+/* ---- Statistics ------------------------------------------------------ */
+
+static int64_t one_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, bool *ok)
+{
+    sqlite3_stmt *st;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *ok = false;
+        return 0;
+    }
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, b);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        *ok = false;
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Appends "name":{"key":count,...} from a two-column query. */
+static void group_counts(pt_buf_t *b, sqlite3 *db, const char *name, const char *sql, bool *ok)
+{
+    sqlite3_stmt *st;
+    pt_buf_printf(b, ",\"%s\":{", name);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *ok = false;
+        pt_buf_append(b, "}", 1);
+        return;
+    }
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            pt_buf_append(b, ",", 1);
+        json_col_text(b, st, 0);
+        pt_buf_printf(b, ":%lld", (long long)sqlite3_column_int64(st, 1));
+    }
+    if (rc != SQLITE_DONE)
+        *ok = false;
+    sqlite3_finalize(st);
+    pt_buf_append(b, "}", 1);
+}
+
+static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
+{
+    if (den == 0)
+        pt_buf_printf(b, ",\"%s\":null", name);
+    else
+        pt_buf_printf(b, ",\"%s\":%.4f", name, (double)num / (double)den);
+}
+
+static void read_stats(sqlite3 *db, pt_read_t *r)
+{
+    int64_t now = now_ms();
+    const int64_t week = 7LL * 24 * 3600 * 1000;
+    bool ok = true;
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_printf(&b, "{\"total\":%lld",
+                  (long long)one_int(db, "SELECT count(*) FROM proposals", 0, 0, &ok));
+    group_counts(&b, db, "by_status",
+                 "SELECT status, count(*) FROM proposals GROUP BY status ORDER BY 2 DESC, 1", &ok);
+    group_counts(&b, db, "by_unit",
+                 "SELECT name, count(*) FROM proposal_units GROUP BY name ORDER BY 2 DESC, 1", &ok);
+    group_counts(&b, db, "by_category",
+                 "SELECT category, count(*) FROM proposals WHERE category IS NOT NULL"
+                 " GROUP BY category ORDER BY 2 DESC, 1",
+                 &ok);
+    group_counts(&b, db, "by_delegation",
+                 "SELECT delegation, count(*) FROM proposals WHERE delegation IS NOT NULL"
+                 " GROUP BY delegation ORDER BY 2 DESC, 1",
+                 &ok);
+    pt_buf_printf(&b, ",\"overdue\":%lld",
+                  (long long)one_int(db,
+                                     "SELECT count(*) FROM proposals WHERE clock = 1"
+                                     " AND due_at IS NOT NULL AND due_at < ?1",
+                                     now, 0, &ok));
+    pt_buf_printf(&b, ",\"due_within_7d\":%lld",
+                  (long long)one_int(db,
+                                     "SELECT count(*) FROM proposals WHERE clock = 1"
+                                     " AND due_at >= ?1 AND due_at < ?2",
+                                     now, now + week, &ok));
+    /* 办复率: of the proposals ever assigned, how many have a reply.
+     * 满意率: of those rated, how many were satisfied or basically so, by
+     * their latest rating. */
+    int64_t assigned = one_int(db, "SELECT count(*) FROM proposals WHERE assigned_at IS NOT NULL",
+                               0, 0, &ok);
+    int64_t replied = one_int(
+        db, "SELECT count(*) FROM proposals WHERE assigned_at IS NOT NULL AND replied = 1", 0, 0,
+        &ok);
+    int64_t rated =
+        one_int(db, "SELECT count(*) FROM proposals WHERE satisfaction IS NOT NULL", 0, 0, &ok);
+    int64_t satisfied = one_int(db,
+                                "SELECT count(*) FROM proposals WHERE satisfaction IN"
+                                " ('satisfied', 'basically_satisfied')",
+                                0, 0, &ok);
+    rate(&b, "reply_rate", replied, assigned);
+    rate(&b, "satisfaction_rate", satisfied, rated);
+    pt_buf_puts(&b, ",\"reply_categories\":{");
+    static const char *const cats[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++) {
+        sqlite3_stmt *st;
+        int64_t c = 0;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM proposals WHERE reply_category = ?1", -1,
+                               &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, cats[i], -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                c = sqlite3_column_int64(st, 0);
+            else
+                ok = false;
+            sqlite3_finalize(st);
+        } else {
+            ok = false;
+        }
+        pt_buf_printf(&b, "%s\"%s\":%lld", i ? "," : "", cats[i], (long long)c);
+    }
+    pt_buf_puts(&b, "}}");
+    if (!ok) {
+        pt_buf_free(&b);
+        pt_sqlite_error(&r->err, db, "computing statistics");
+        return;
+    }
+    r->json = pt_buf_take(&b, &r->json_len);
+    if (!r->json)
+        pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+}
+
+void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r)
+{
+    (void)s;
+    /* One read transaction: every query of this read sees one snapshot. */
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    switch (r->op) {
+    case PT_READ_GET: read_get(db, r); break;
+    case PT_READ_LIST: read_list(db, r); break;
+    case PT_READ_HISTORY: read_history(db, r); break;
+    case PT_READ_EVENTS: read_events(db, r); break;
+    case PT_READ_STATS: read_stats(db, r); break;
+    case PT_READ_COUNT: {
+        bool ok = true;
+        r->count = one_int(db, "SELECT count(*) FROM proposals", 0, 0, &ok);
+        if (!ok)
+            pt_sqlite_error(&r->err, db, "counting proposals");
+        break;
+    }
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}

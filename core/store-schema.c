@@ -1,0 +1,143 @@
+/*
+ * store-schema.c - SQLite connections and the schema's migrations.
+ *
+ * The schema version is PRAGMA user_version. Each migration below moves the
+ * database from version i to i + 1 inside one transaction, so a crash in the
+ * middle of an upgrade leaves the old version intact. Migrations are only
+ * ever appended: a database made by any release opens in every later one.
+ *
+ * The proposals table keeps the full proposal as JSON in `doc` (without the
+ * computed `overdue`), and beside it the columns that lists, filters and
+ * statistics need, so that no query has to look inside a document. Units and
+ * tags have tables of their own because a proposal has several. Replies and
+ * feedback are in the document, and their figures in columns (replied,
+ * reply_category, satisfaction).
+ */
+#include "store-sqlite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE proposals ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  number TEXT, session TEXT, kind TEXT,"
+    "  status TEXT NOT NULL, delegation TEXT, category TEXT,"
+    "  key_supervision INTEGER NOT NULL DEFAULT 0,"
+    "  clock INTEGER NOT NULL DEFAULT 0," /* the deadline runs in this state */
+    "  assigned_at INTEGER, due_at INTEGER,"
+    "  replied INTEGER NOT NULL DEFAULT 0,"
+    "  reply_category TEXT, satisfaction TEXT,"
+    "  source_format TEXT, source_ref TEXT,"
+    "  version INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  doc TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX proposals_number ON proposals(session, number)"
+    "  WHERE number IS NOT NULL;"
+    "CREATE INDEX proposals_status ON proposals(status);"
+    "CREATE INDEX proposals_delegation ON proposals(delegation);"
+    "CREATE INDEX proposals_category ON proposals(category);"
+    "CREATE INDEX proposals_due ON proposals(clock, due_at);"
+    "CREATE INDEX proposals_updated ON proposals(updated_at, id);"
+    "CREATE INDEX proposals_created ON proposals(created_at, id);"
+    "CREATE INDEX proposals_source ON proposals(source_ref) WHERE source_ref IS NOT NULL;"
+    "CREATE TABLE proposal_units ("
+    "  proposal_id INTEGER NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,"
+    "  PRIMARY KEY (proposal_id, name)) WITHOUT ROWID;"
+    "CREATE INDEX proposal_units_name ON proposal_units(name, proposal_id);"
+    "CREATE TABLE proposal_tags ("
+    "  proposal_id INTEGER NOT NULL, tag TEXT NOT NULL,"
+    "  PRIMARY KEY (proposal_id, tag)) WITHOUT ROWID;"
+    "CREATE INDEX proposal_tags_tag ON proposal_tags(tag, proposal_id);"
+    "CREATE VIRTUAL TABLE proposals_fts USING fts5("
+    "  title, background, recommendations, tokenize = 'trigram');"
+    /* seq is the entry's version of the proposal: create is 1, and every
+     * accepted change adds one. */
+    "CREATE TABLE history ("
+    "  proposal_id INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT,"
+    "  note TEXT, changes TEXT,"
+    "  PRIMARY KEY (proposal_id, seq)) WITHOUT ROWID;"
+    /* The change feed. AUTOINCREMENT keeps seq increasing even after the
+     * newest rows are ever pruned. */
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  actor TEXT, action TEXT, from_state TEXT, to_state TEXT,"
+    "  proposal_id INTEGER, proposal TEXT);"
+    "CREATE TABLE idempotency ("
+    "  actor TEXT NOT NULL, key TEXT NOT NULL, request_hash BLOB NOT NULL,"
+    "  proposal_id INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (actor, key)) WITHOUT ROWID;",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what)
+{
+    return pt_error_set(err, PT_ESTORAGE, "storage error while %s: %s", what,
+                        db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (writer)
+        flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, db, flags, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    /* A reader may find the writer checkpointing; wait rather than fail. */
+    sqlite3_busy_timeout(*db, 5000);
+    const char *pragmas = writer ? "PRAGMA journal_mode=WAL;"
+                                   "PRAGMA synchronous=FULL;"
+                                   "PRAGMA foreign_keys=OFF;"
+                                   "PRAGMA temp_store=MEMORY;"
+                                   "PRAGMA cache_size=-16000;"
+                                 : "PRAGMA query_only=ON;"
+                                   "PRAGMA temp_store=MEMORY;"
+                                   "PRAGMA cache_size=-8000;";
+    return sqlite3_exec(*db, pragmas, NULL, NULL, NULL);
+}
+
+static int user_version(sqlite3 *db, int *v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
+{
+    int v;
+    if (user_version(db, &v) != SQLITE_OK)
+        return pt_sqlite_error(err, db, "reading the schema version");
+    if (v > SCHEMA_VERSION)
+        return pt_error_set(err, PT_ESTORAGE,
+                            "the database has schema version %d, newer than this ptrackd "
+                            "knows (%d); use a newer ptrackd",
+                            v, SCHEMA_VERSION);
+    for (; v < SCHEMA_VERSION; v++) {
+        char set[64];
+        snprintf(set, sizeof(set), "PRAGMA user_version=%d;", v + 1);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return pt_sqlite_error(err, db, "starting a migration");
+        if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, set, NULL, NULL, NULL) != SQLITE_OK) {
+            pt_sqlite_error(err, db, "migrating the schema");
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return PT_ESTORAGE;
+        }
+        if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            pt_sqlite_error(err, db, "committing a migration");
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return PT_ESTORAGE;
+        }
+    }
+    return PT_OK;
+}

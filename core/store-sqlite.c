@@ -1,0 +1,295 @@
+/*
+ * store-sqlite.c - the SQLite store's life cycle and its two hand-overs:
+ * writes from the loop to the writer thread and back, and reads from the
+ * loop to the thread pool and back.
+ *
+ * What must stay true: a write's callback runs on the loop only after the
+ * transaction that holds it has committed (or failed); every write queued is
+ * answered exactly once, also when the store closes.
+ */
+#include "store-sqlite.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+pt_write_t *pt_write_new(pt_write_op_t op)
+{
+    pt_write_t *w = calloc(1, sizeof(*w));
+    if (w) {
+        w->op = op;
+        w->if_match = -1;
+    }
+    return w;
+}
+
+void pt_write_free(pt_write_t *w)
+{
+    if (!w)
+        return;
+    free(w->action);
+    cJSON_Delete(w->body);
+    free(w->actor);
+    free(w->idem_key);
+    free(w->json);
+    pt_error_clear(&w->err);
+    free(w);
+}
+
+pt_read_t *pt_read_new(pt_read_op_t op)
+{
+    pt_read_t *r = calloc(1, sizeof(*r));
+    if (r) {
+        r->op = op;
+        r->query.key_supervision = -1;
+        r->query.overdue = -1;
+        r->query.limit = 50;
+        r->limit = 100;
+    }
+    return r;
+}
+
+void pt_read_free(pt_read_t *r)
+{
+    if (!r)
+        return;
+    pt_list_query_t *q = &r->query;
+    free(q->status);
+    free(q->kind);
+    free(q->session);
+    free(q->delegation);
+    free(q->unit);
+    free(q->category);
+    free(q->tag);
+    free(q->q);
+    free(r->json);
+    pt_error_clear(&r->err);
+    free(r);
+}
+
+/* Runs on the loop when the writer has finished a batch: answers every write
+ * of it, in the order they were queued. */
+static void on_writes_done(uv_async_t *async)
+{
+    pt_store_t *s = async->data;
+    pthread_mutex_lock(&s->mu);
+    pt_write_t *w = s->done_head;
+    s->done_head = s->done_tail = NULL;
+    int64_t last = s->done_last_seq;
+    bool failed = s->done_commit_failed;
+    s->done_commit_failed = false;
+    pthread_mutex_unlock(&s->mu);
+
+    if (w)
+        s->writable = !failed;
+    bool advanced = last > s->last_seq;
+    if (advanced)
+        s->last_seq = last;
+    while (w) {
+        pt_write_t *next = w->next_;
+        w->next_ = NULL;
+        s->in_flight--;
+        w->cb(w);
+        w = next;
+    }
+    if (advanced && s->on_commit)
+        s->on_commit(s->last_seq, s->on_commit_ud);
+}
+
+static int64_t read_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
+                  pt_error_t *err)
+{
+    *out = NULL;
+    pt_store_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    s->loop = loop;
+    s->opts = *opts;
+    if (!s->opts.max_batch)
+        s->opts.max_batch = 1024;
+    s->path = strdup(opts->path);
+    s->writable = true;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    pthread_mutex_init(&s->rmu, NULL);
+
+    if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {
+        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", opts->path,
+                     s->wdb ? sqlite3_errmsg(s->wdb) : "out of memory");
+        goto fail;
+    }
+    if (pt_sqlite_migrate(s->wdb, err) != PT_OK)
+        goto fail;
+    if (opts->max_page_count > 0) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld;",
+                 (long long)opts->max_page_count);
+        sqlite3_exec(s->wdb, sql, NULL, NULL, NULL);
+    }
+    /* Ids are handed out by the writer; AUTOINCREMENT's counter says which
+     * ids were ever used, so none is used twice, deleted or not. */
+    s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
+    s->last_seq = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='events'");
+
+    if (uv_async_init(loop, &s->async, on_writes_done) != 0) {
+        pt_error_set(err, PT_ESTORAGE, "cannot set up the store's wake-up");
+        goto fail;
+    }
+    s->async.data = s;
+    if (pthread_create(&s->writer, NULL, pt_store_writer_main, s) != 0) {
+        pt_error_set(err, PT_ESTORAGE, "cannot start the writer thread");
+        uv_close((uv_handle_t *)&s->async, NULL);
+        goto fail;
+    }
+    s->writer_started = true;
+    *out = s;
+    return PT_OK;
+
+fail:
+    sqlite3_close(s->wdb);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->rmu);
+    free(s->path);
+    free(s);
+    return err->code ? err->code : PT_ESTORAGE;
+}
+
+void pt_store_close(pt_store_t *s)
+{
+    if (!s)
+        return;
+    s->closed = true;
+    /* The writer drains what is queued, commits it, and exits. */
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->writer, NULL);
+    /* Answer what the writer finished after the loop last looked. */
+    on_writes_done(&s->async);
+    uv_close((uv_handle_t *)&s->async, NULL);
+    sqlite3_close(s->wdb);
+    pt_readconn_t *c = s->readers;
+    while (c) {
+        pt_readconn_t *next = c->next;
+        sqlite3_close(c->db);
+        free(c);
+        c = next;
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->rmu);
+    free(s->path);
+    free(s);
+}
+
+int pt_store_write(pt_store_t *s, pt_write_t *w)
+{
+    if (s->closed)
+        return PT_ESTORAGE;
+    w->next_ = NULL;
+    s->in_flight++;
+    pthread_mutex_lock(&s->mu);
+    if (s->queue_tail)
+        s->queue_tail->next_ = w;
+    else
+        s->queue_head = w;
+    s->queue_tail = w;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->mu);
+    return PT_OK;
+}
+
+void pt_store_on_commit(pt_store_t *s, void (*cb)(int64_t, void *), void *ud)
+{
+    s->on_commit = cb;
+    s->on_commit_ud = ud;
+}
+
+int64_t pt_store_last_seq(const pt_store_t *s)
+{
+    return s->last_seq;
+}
+
+bool pt_store_writable(const pt_store_t *s)
+{
+    return s->writable;
+}
+
+/* ---- Reads ----------------------------------------------------------- */
+
+static sqlite3 *take_reader(pt_store_t *s)
+{
+    pthread_mutex_lock(&s->rmu);
+    pt_readconn_t *c = s->readers;
+    if (c)
+        s->readers = c->next;
+    pthread_mutex_unlock(&s->rmu);
+    if (c) {
+        sqlite3 *db = c->db;
+        free(c);
+        return db;
+    }
+    sqlite3 *db = NULL;
+    if (pt_sqlite_open(s->path, false, &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void give_reader(pt_store_t *s, sqlite3 *db)
+{
+    pt_readconn_t *c = malloc(sizeof(*c));
+    if (!c) {
+        sqlite3_close(db);
+        return;
+    }
+    c->db = db;
+    pthread_mutex_lock(&s->rmu);
+    c->next = s->readers;
+    s->readers = c;
+    pthread_mutex_unlock(&s->rmu);
+}
+
+static void read_work(uv_work_t *work)
+{
+    pt_read_t *r = work->data;
+    pt_store_t *s = r->store_;
+    sqlite3 *db = take_reader(s);
+    if (!db) {
+        pt_error_set(&r->err, PT_ESTORAGE, "storage error: cannot open a read connection");
+        return;
+    }
+    pt_store_read_run(s, db, r);
+    give_reader(s, db);
+}
+
+static void read_after(uv_work_t *work, int status)
+{
+    pt_read_t *r = work->data;
+    if (status == UV_ECANCELED && !r->err.code)
+        pt_error_set(&r->err, PT_ESTORAGE, "the read was cancelled");
+    r->cb(r);
+}
+
+int pt_store_read(pt_store_t *s, pt_read_t *r)
+{
+    r->store_ = s;
+    r->work_.data = r;
+    if (uv_queue_work(s->loop, &r->work_, read_work, read_after) != 0)
+        return PT_ESTORAGE;
+    return PT_OK;
+}

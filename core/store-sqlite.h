@@ -1,0 +1,77 @@
+/*
+ * store-sqlite.h - the SQLite backend's internals, shared by its files:
+ * store-schema.c (connections and migrations), store-writer.c (the writer
+ * thread and every write), store-read.c (reads on the thread pool).
+ * Nothing outside those files includes this header.
+ */
+#ifndef PT_STORE_SQLITE_H
+#define PT_STORE_SQLITE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include "store.h"
+
+/* The read connections not in use; a worker takes one and gives it back. */
+typedef struct pt_readconn_s {
+    sqlite3 *db;
+    struct pt_readconn_s *next;
+} pt_readconn_t;
+
+struct pt_store_s {
+    uv_loop_t *loop;
+    pt_store_options_t opts;
+    char *path;
+
+    /* The writer: its thread, its connection, and the queue it drains. The
+     * queue and `stopping` are guarded by mu; the writer sleeps on cond. */
+    pthread_t writer;
+    bool writer_started;
+    sqlite3 *wdb;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    pt_write_t *queue_head, *queue_tail;
+    bool stopping;
+
+    /* Writes that have been committed (or failed), handed back to the loop
+     * through `async`; guarded by mu. */
+    uv_async_t async;
+    pt_write_t *done_head, *done_tail;
+    int64_t done_last_seq; /* the highest seq committed, guarded by mu */
+    bool done_commit_failed;
+    size_t in_flight; /* writes queued and not yet answered (loop only) */
+
+    /* The writer's own state (writer thread only). */
+    int64_t next_id;
+
+    /* Loop-side state. */
+    int64_t last_seq;
+    bool writable;
+    void (*on_commit)(int64_t, void *);
+    void *on_commit_ud;
+    bool closed;
+
+    /* Read connections. */
+    pthread_mutex_t rmu;
+    pt_readconn_t *readers;
+};
+
+/* Opens a connection with ptrack's pragmas. Returns SQLITE_OK or an error
+ * code, with *db set (to be closed by the caller even on error). */
+int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
+/* Creates or migrates the schema to the current version (PRAGMA
+ * user_version). Runs on the writer connection before the writer starts. */
+int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err);
+/* Sets err to storage_error with SQLite's message. Returns PT_ESTORAGE. */
+int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what);
+
+/* The writer thread's body (store-writer.c). */
+void *pt_store_writer_main(void *arg);
+
+/* Serves one read on the calling thread with connection db (store-read.c). */
+void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r);
+
+/* Puts the computed "overdue" member into a stored proposal document, which
+ * is kept without it. Ownership: the caller frees the result. */
+char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out_len);
+
+#endif

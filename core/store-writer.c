@@ -1,0 +1,703 @@
+/*
+ * store-writer.c - the writer thread: group commit and every kind of write.
+ *
+ * The writer owns the only write connection. It sleeps until writes are
+ * queued, takes all of them (up to max_batch), and runs them in one
+ * transaction, each inside its own savepoint: a write that fails (a
+ * validation error, a refused transition, a full disk) is rolled back to its
+ * savepoint and answered with its error, and its neighbours are not
+ * touched. Then it commits once. Only after the commit has returned are the
+ * writes handed back to the loop and answered; if the commit fails, every
+ * write of the batch is answered with storage_error, so nothing is ever
+ * acknowledged that is not durable.
+ *
+ * A proposal, its history entry and its event are written by the same
+ * savepoint of the same transaction: none of them can survive a crash
+ * without the others.
+ */
+#include "store-sqlite.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "buf.h"
+#include "log.h"
+#include "timefmt.h"
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_ROLLBACK_TO,
+    ST_RELEASE,
+    ST_SELECT_DOC,
+    ST_EXISTS,
+    ST_UPSERT,
+    ST_DELETE,
+    ST_DEL_UNITS,
+    ST_INS_UNIT,
+    ST_DEL_TAGS,
+    ST_INS_TAG,
+    ST_DEL_FTS,
+    ST_INS_FTS,
+    ST_INS_HISTORY,
+    ST_INS_EVENT,
+    ST_SEL_IDEM,
+    ST_INS_IDEM,
+    ST_COUNT_
+};
+
+static const char *const sql_text[ST_COUNT_] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT w",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO w",
+    [ST_RELEASE] = "RELEASE w",
+    [ST_SELECT_DOC] = "SELECT doc FROM proposals WHERE id = ?1",
+    [ST_EXISTS] = "SELECT 1 FROM proposals WHERE id = ?1",
+    [ST_UPSERT] =
+        "INSERT INTO proposals (id, number, session, kind, status, delegation, category,"
+        " key_supervision, clock, assigned_at, due_at, replied, reply_category, satisfaction,"
+        " source_format, source_ref, version, created_at, updated_at, doc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19, ?20)"
+        " ON CONFLICT (id) DO UPDATE SET number = excluded.number, session = excluded.session,"
+        " kind = excluded.kind, status = excluded.status, delegation = excluded.delegation,"
+        " category = excluded.category, key_supervision = excluded.key_supervision,"
+        " clock = excluded.clock, assigned_at = excluded.assigned_at,"
+        " due_at = excluded.due_at, replied = excluded.replied,"
+        " reply_category = excluded.reply_category, satisfaction = excluded.satisfaction,"
+        " source_format = excluded.source_format, source_ref = excluded.source_ref,"
+        " version = excluded.version, updated_at = excluded.updated_at, doc = excluded.doc",
+    [ST_DELETE] = "DELETE FROM proposals WHERE id = ?1",
+    [ST_DEL_UNITS] = "DELETE FROM proposal_units WHERE proposal_id = ?1",
+    [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role)"
+                    " VALUES (?1, ?2, ?3)",
+    [ST_DEL_TAGS] = "DELETE FROM proposal_tags WHERE proposal_id = ?1",
+    [ST_INS_TAG] = "INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES (?1, ?2)",
+    [ST_DEL_FTS] = "DELETE FROM proposals_fts WHERE rowid = ?1",
+    [ST_INS_FTS] = "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
+                   " VALUES (?1, ?2, ?3, ?4)",
+    [ST_INS_HISTORY] = "INSERT INTO history (proposal_id, seq, at, actor, action, from_state,"
+                       " to_state, note, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_INS_EVENT] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
+                     " proposal_id, proposal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_SEL_IDEM] = "SELECT request_hash, proposal_id FROM idempotency"
+                    " WHERE actor = ?1 AND key = ?2",
+    [ST_INS_IDEM] = "INSERT INTO idempotency (actor, key, request_hash, proposal_id, created_at)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+typedef struct {
+    pt_store_t *s;
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT_];
+    int64_t now;
+    int64_t batch_last_seq;
+    int64_t write_last_seq;
+} writer_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs a prepared statement that returns no rows and resets it. */
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+    if (t)
+        sqlite3_bind_int64(st, i, t);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Splices the computed "overdue" member into a stored document, which is
+ * kept without it: a stored document changes only with writes, and whether
+ * a proposal is overdue changes with the clock. */
+char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out_len)
+{
+    static const char t[] = "{\"overdue\":true", f[] = "{\"overdue\":false";
+    const char *head = overdue ? t : f;
+    size_t hl = overdue ? sizeof(t) - 1 : sizeof(f) - 1;
+    /* doc is "{}" or "{...}": the rest after '{' needs a comma unless empty. */
+    bool empty = len <= 2;
+    size_t n = hl + (empty ? 0 : 1) + (len - 1);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, head, hl);
+    size_t o = hl;
+    if (!empty)
+        out[o++] = ',';
+    memcpy(out + o, doc + 1, len - 1);
+    out[n] = '\0';
+    *out_len = n;
+    return out;
+}
+
+/* Maps a failed SQLite step to the error the client sees. */
+static int step_error(writer_t *w, int rc, pt_error_t *err, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return pt_error_set(err, PT_ECONFLICT, "%s: %s", what, sqlite3_errmsg(w->db));
+    return pt_sqlite_error(err, w->db, what);
+}
+
+/* Loads a proposal by id into p. */
+static int load(writer_t *w, int64_t id, pt_proposal_t *p, pt_error_t *err)
+{
+    sqlite3_stmt *st = w->st[ST_SELECT_DOC];
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+            return pt_error_set(err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)id);
+        return pt_sqlite_error(err, w->db, "reading a proposal");
+    }
+    const char *doc = (const char *)sqlite3_column_text(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    cJSON *json = cJSON_ParseWithLength(doc, (size_t)n);
+    sqlite3_reset(st);
+    if (!json)
+        return pt_error_set(err, PT_ESTORAGE, "storage error: proposal %lld is unreadable",
+                            (long long)id);
+    pt_error_t derr = {0};
+    rc = pt_proposal_from_json(json, PT_DECODE_STORED, NULL, p, &derr);
+    cJSON_Delete(json);
+    if (rc != PT_OK) {
+        pt_error_set(err, PT_ESTORAGE, "storage error: proposal %lld is unreadable: %s",
+                     (long long)id, derr.message);
+        pt_error_clear(&derr);
+        return PT_ESTORAGE;
+    }
+    return PT_OK;
+}
+
+static bool exists_cb(int64_t id, void *ud)
+{
+    writer_t *w = ud;
+    sqlite3_stmt *st = w->st[ST_EXISTS];
+    sqlite3_bind_int64(st, 1, id);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+static const char *last_reply_category(const pt_proposal_t *p)
+{
+    for (size_t i = p->n_replies; i > 0; i--) {
+        const pt_reply_t *r = &p->replies[i - 1];
+        if (!r->kind || strcmp(r->kind, "supplementary") != 0)
+            return r->category;
+    }
+    return NULL;
+}
+
+/* Renders p as its stored document (without "overdue") and as the answer
+ * (with it). Both are malloc'd. */
+static int render(writer_t *w, const pt_proposal_t *p, bool clock, char **doc, size_t *doc_len,
+                  char **answer, size_t *answer_len, pt_error_t *err)
+{
+    cJSON *json = pt_proposal_to_json(p, clock, w->now);
+    if (!json)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    bool overdue = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "overdue"));
+    cJSON_DeleteItemFromObjectCaseSensitive(json, "overdue");
+    *doc = cJSON_PrintUnformatted(json);
+    cJSON_Delete(json);
+    if (!*doc)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    *doc_len = strlen(*doc);
+    *answer = pt_doc_with_overdue(*doc, *doc_len, overdue, answer_len);
+    if (!*answer) {
+        free(*doc);
+        *doc = NULL;
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    return PT_OK;
+}
+
+/* Writes the proposal's row and, when asked, its units, tags and full-text
+ * entry. */
+static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc, bool units,
+                bool text, pt_error_t *err)
+{
+    sqlite3_stmt *st = w->st[ST_UPSERT];
+    const char *satisfaction = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL;
+    sqlite3_bind_int64(st, 1, p->id);
+    bind_text(st, 2, p->number);
+    bind_text(st, 3, p->session);
+    bind_text(st, 4, p->kind);
+    bind_text(st, 5, p->status);
+    bind_text(st, 6, p->delegation);
+    bind_text(st, 7, p->category);
+    sqlite3_bind_int(st, 8, p->key_supervision);
+    sqlite3_bind_int(st, 9, clock);
+    bind_time(st, 10, p->assigned_at);
+    bind_time(st, 11, p->due_at);
+    sqlite3_bind_int(st, 12, p->n_replies > 0);
+    bind_text(st, 13, last_reply_category(p));
+    bind_text(st, 14, satisfaction);
+    bind_text(st, 15, p->source_format);
+    bind_text(st, 16, p->source_ref);
+    sqlite3_bind_int64(st, 17, p->version);
+    sqlite3_bind_int64(st, 18, p->created_at);
+    sqlite3_bind_int64(st, 19, p->updated_at);
+    sqlite3_bind_text(st, 20, doc, -1, SQLITE_STATIC);
+    int rc = step_done(st);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && p->number)
+            return pt_error_set(err, PT_ECONFLICT,
+                                "number \"%s\" is already used in session \"%s\"", p->number,
+                                p->session ? p->session : "");
+        return step_error(w, rc, err, "saving a proposal");
+    }
+    if (units) {
+        sqlite3_bind_int64(w->st[ST_DEL_UNITS], 1, p->id);
+        if ((rc = step_done(w->st[ST_DEL_UNITS])) != SQLITE_OK)
+            return step_error(w, rc, err, "saving units");
+        for (size_t i = 0; i < p->n_units; i++) {
+            st = w->st[ST_INS_UNIT];
+            sqlite3_bind_int64(st, 1, p->id);
+            bind_text(st, 2, p->units[i].name);
+            bind_text(st, 3, p->units[i].role ? p->units[i].role : "lead");
+            if ((rc = step_done(st)) != SQLITE_OK)
+                return step_error(w, rc, err, "saving units");
+        }
+    }
+    if (text) {
+        sqlite3_bind_int64(w->st[ST_DEL_TAGS], 1, p->id);
+        if ((rc = step_done(w->st[ST_DEL_TAGS])) != SQLITE_OK)
+            return step_error(w, rc, err, "saving tags");
+        for (size_t i = 0; i < p->tags.n; i++) {
+            st = w->st[ST_INS_TAG];
+            sqlite3_bind_int64(st, 1, p->id);
+            bind_text(st, 2, p->tags.v[i]);
+            if ((rc = step_done(st)) != SQLITE_OK)
+                return step_error(w, rc, err, "saving tags");
+        }
+        sqlite3_bind_int64(w->st[ST_DEL_FTS], 1, p->id);
+        if ((rc = step_done(w->st[ST_DEL_FTS])) != SQLITE_OK)
+            return step_error(w, rc, err, "indexing a proposal");
+        pt_buf_t recs;
+        pt_buf_init(&recs);
+        for (size_t i = 0; i < p->recommendations.n; i++) {
+            if (i)
+                pt_buf_append(&recs, "\n", 1);
+            pt_buf_puts(&recs, p->recommendations.v[i]);
+        }
+        st = w->st[ST_INS_FTS];
+        sqlite3_bind_int64(st, 1, p->id);
+        bind_text(st, 2, p->title);
+        bind_text(st, 3, p->background);
+        bind_text(st, 4, recs.len ? recs.data : NULL);
+        rc = step_done(st);
+        pt_buf_free(&recs);
+        if (rc != SQLITE_OK)
+            return step_error(w, rc, err, "indexing a proposal");
+    }
+    return PT_OK;
+}
+
+static int add_history(writer_t *w, int64_t id, int64_t seq, const char *actor,
+                       const char *action, const char *from, const char *to, const char *note,
+                       const cJSON *changes, pt_error_t *err)
+{
+    sqlite3_stmt *st = w->st[ST_INS_HISTORY];
+    char *ch = changes ? cJSON_PrintUnformatted(changes) : NULL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, w->now);
+    bind_text(st, 4, actor);
+    bind_text(st, 5, action);
+    bind_text(st, 6, from);
+    bind_text(st, 7, to);
+    bind_text(st, 8, note);
+    bind_text(st, 9, ch);
+    int rc = step_done(st);
+    free(ch);
+    return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "writing history");
+}
+
+static int add_event(writer_t *w, const char *type, const char *actor, const char *action,
+                     const char *from, const char *to, int64_t id, const char *proposal,
+                     pt_error_t *err)
+{
+    sqlite3_stmt *st = w->st[ST_INS_EVENT];
+    bind_text(st, 1, type);
+    sqlite3_bind_int64(st, 2, w->now);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, action);
+    bind_text(st, 5, from);
+    bind_text(st, 6, to);
+    sqlite3_bind_int64(st, 7, id);
+    bind_text(st, 8, proposal);
+    int rc = step_done(st);
+    if (rc != SQLITE_OK)
+        return step_error(w, rc, err, "writing the change feed");
+    w->write_last_seq = sqlite3_last_insert_rowid(w->db);
+    return PT_OK;
+}
+
+/* Renders, saves, and records history and the event: the common end of
+ * every write that changes a proposal. Leaves the answer in wr. */
+static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, bool units,
+                           bool text, const char *event, const char *action, const char *from,
+                           const char *note, const cJSON *changes)
+{
+    bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
+    char *doc = NULL, *answer = NULL;
+    size_t doc_len, answer_len;
+    int rc = render(w, p, clock, &doc, &doc_len, &answer, &answer_len, &wr->err);
+    if (rc == PT_OK)
+        rc = save(w, p, clock, doc, units, text, &wr->err);
+    if (rc == PT_OK)
+        rc = add_history(w, p->id, p->version, wr->actor, action, from, p->status, note, changes,
+                         &wr->err);
+    if (rc == PT_OK)
+        rc = add_event(w, event, wr->actor, action, from, p->status, p->id, answer, &wr->err);
+    free(doc);
+    if (rc != PT_OK) {
+        free(answer);
+        return rc;
+    }
+    wr->json = answer;
+    wr->json_len = answer_len;
+    wr->version = p->version;
+    return PT_OK;
+}
+
+/* The answer for a proposal that is not changed (a replay, a no-op edit). */
+static int answer_current(writer_t *w, pt_write_t *wr, const pt_proposal_t *p)
+{
+    bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
+    char *doc = NULL, *answer = NULL;
+    size_t doc_len;
+    int rc = render(w, p, clock, &doc, &doc_len, &answer, &wr->json_len, &wr->err);
+    free(doc);
+    if (rc == PT_OK) {
+        wr->json = answer;
+        wr->version = p->version;
+    }
+    return rc;
+}
+
+static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
+{
+    if (wr->if_match < 0 || wr->if_match == p->version)
+        return PT_OK;
+    pt_error_set(&wr->err, PT_EVERSION,
+                 "proposal %lld has moved on to version %lld (you sent If-Match %lld); "
+                 "read it again and retry",
+                 (long long)p->id, (long long)p->version, (long long)wr->if_match);
+    if (!wr->err.details)
+        wr->err.details = cJSON_CreateObject();
+    cJSON_AddNumberToObject(wr->err.details, "current_version", (double)p->version);
+    return PT_EVERSION;
+}
+
+static int do_create(writer_t *w, pt_write_t *wr)
+{
+    const pt_store_options_t *o = &w->s->opts;
+    if (wr->idem_key) {
+        sqlite3_stmt *st = w->st[ST_SEL_IDEM];
+        bind_text(st, 1, wr->actor);
+        bind_text(st, 2, wr->idem_key);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            bool same = sqlite3_column_bytes(st, 0) == 32 &&
+                        memcmp(sqlite3_column_blob(st, 0), wr->idem_hash, 32) == 0;
+            int64_t id = sqlite3_column_int64(st, 1);
+            sqlite3_reset(st);
+            if (!same)
+                return pt_error_set(&wr->err, PT_EIDEMPOTENCY,
+                                    "Idempotency-Key \"%s\" was already used with a different "
+                                    "request body; use a new key for a new proposal",
+                                    wr->idem_key);
+            pt_proposal_t p;
+            pt_proposal_init(&p);
+            wr->id = id;
+            rc = load(w, id, &p, &wr->err);
+            if (rc == PT_OK)
+                rc = answer_current(w, wr, &p);
+            pt_proposal_free(&p);
+            wr->replayed = rc == PT_OK;
+            return rc;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return pt_sqlite_error(&wr->err, w->db, "reading idempotency keys");
+    }
+
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    int rc = pt_proposal_from_json(wr->body, PT_DECODE_CREATE, &o->validate, &p, &wr->err);
+    if (rc != PT_OK)
+        return rc;
+    if (p.status && !pt_workflow_is_initial(o->workflow, p.status)) {
+        pt_error_set(&wr->err, PT_EVALIDATION, "the proposal is not valid");
+        pt_error_add_field(&wr->err, "status",
+                           "\"%s\" is not a state a proposal can be created in", p.status);
+        pt_proposal_free(&p);
+        return PT_EVALIDATION;
+    }
+    if (!p.status) {
+        p.status = strdup(pt_workflow_default_state(o->workflow));
+        if (!p.status) {
+            pt_proposal_free(&p);
+            return pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
+        }
+    }
+    p.id = wr->id = w->s->next_id++;
+    p.version = 1;
+    p.created_at = p.updated_at = w->now;
+    rc = commit_proposal(w, wr, &p, true, true, "proposal.created", "create", NULL, NULL, NULL);
+    if (rc == PT_OK && wr->idem_key) {
+        sqlite3_stmt *st = w->st[ST_INS_IDEM];
+        bind_text(st, 1, wr->actor);
+        bind_text(st, 2, wr->idem_key);
+        sqlite3_bind_blob(st, 3, wr->idem_hash, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, p.id);
+        sqlite3_bind_int64(st, 5, w->now);
+        int src = step_done(st);
+        if (src != SQLITE_OK)
+            rc = step_error(w, src, &wr->err, "storing the idempotency key");
+    }
+    pt_proposal_free(&p);
+    return rc;
+}
+
+static int do_patch(writer_t *w, pt_write_t *wr)
+{
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    int rc = load(w, wr->id, &p, &wr->err);
+    if (rc == PT_OK)
+        rc = check_if_match(wr, &p);
+    cJSON *changed = NULL;
+    if (rc == PT_OK)
+        rc = pt_proposal_patch(&p, wr->body, &w->s->opts.validate, &changed, &wr->err);
+    if (rc == PT_OK) {
+        if (!changed || !changed->child) {
+            rc = answer_current(w, wr, &p);
+        } else {
+            p.version++;
+            p.updated_at = w->now;
+            rc = commit_proposal(w, wr, &p, false, true, "proposal.updated", "edit", p.status,
+                                 NULL, changed);
+        }
+    }
+    cJSON_Delete(changed);
+    pt_proposal_free(&p);
+    return rc;
+}
+
+static int do_delete(writer_t *w, pt_write_t *wr)
+{
+    const pt_workflow_t *wf = w->s->opts.workflow;
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    int rc = load(w, wr->id, &p, &wr->err);
+    if (rc == PT_OK)
+        rc = check_if_match(wr, &p);
+    if (rc == PT_OK && strcmp(p.status, "draft") != 0) {
+        rc = pt_error_set(&wr->err, PT_ETRANSITION,
+                          "only drafts can be deleted; proposal %lld is in state \"%s\" "
+                          "(withdraw it instead)",
+                          (long long)p.id, p.status);
+        if (!wr->err.details)
+            wr->err.details = cJSON_CreateObject();
+        cJSON_AddStringToObject(wr->err.details, "state", p.status);
+        cJSON_AddItemToObject(wr->err.details, "allowed", pt_workflow_allowed(wf, p.status));
+    }
+    char *doc = NULL, *answer = NULL;
+    size_t doc_len, answer_len;
+    if (rc == PT_OK)
+        rc = render(w, &p, pt_workflow_clock_runs(wf, p.status), &doc, &doc_len, &answer,
+                    &answer_len, &wr->err);
+    static const int dels[] = {ST_DELETE, ST_DEL_UNITS, ST_DEL_TAGS, ST_DEL_FTS};
+    for (size_t i = 0; rc == PT_OK && i < sizeof(dels) / sizeof(dels[0]); i++) {
+        sqlite3_bind_int64(w->st[dels[i]], 1, p.id);
+        int src = step_done(w->st[dels[i]]);
+        if (src != SQLITE_OK)
+            rc = step_error(w, src, &wr->err, "deleting a proposal");
+    }
+    if (rc == PT_OK)
+        rc = add_history(w, p.id, p.version + 1, wr->actor, "delete", p.status, NULL, NULL, NULL,
+                         &wr->err);
+    if (rc == PT_OK)
+        rc = add_event(w, "proposal.deleted", wr->actor, "delete", p.status, NULL, p.id, answer,
+                       &wr->err);
+    free(doc);
+    free(answer);
+    pt_proposal_free(&p);
+    return rc;
+}
+
+static int do_action(writer_t *w, pt_write_t *wr)
+{
+    const pt_store_options_t *o = &w->s->opts;
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    int rc = load(w, wr->id, &p, &wr->err);
+    if (rc == PT_OK)
+        rc = check_if_match(wr, &p);
+    if (rc != PT_OK) {
+        pt_proposal_free(&p);
+        return rc;
+    }
+    pt_action_ctx_t ctx = {
+        .wf = o->workflow,
+        .deadlines = &o->deadlines,
+        .now = w->now,
+        .actor = wr->actor,
+        .proposal_exists = exists_cb,
+        .ud = w,
+    };
+    pt_history_t h;
+    memset(&h, 0, sizeof(h));
+    char *from = strdup(p.status);
+    rc = from ? pt_workflow_apply(&ctx, &p, wr->action, wr->body, &h, &wr->err)
+              : pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
+    if (rc == PT_OK) {
+        bool units = h.changes && cJSON_GetObjectItemCaseSensitive(h.changes, "units");
+        rc = commit_proposal(w, wr, &p, units, false, "proposal.status_changed", wr->action,
+                             from, h.note, h.changes);
+    }
+    free(from);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+    return rc;
+}
+
+static int run_write(writer_t *w, pt_write_t *wr)
+{
+    switch (wr->op) {
+    case PT_WRITE_CREATE: return do_create(w, wr);
+    case PT_WRITE_PATCH: return do_patch(w, wr);
+    case PT_WRITE_DELETE: return do_delete(w, wr);
+    case PT_WRITE_ACTION: return do_action(w, wr);
+    }
+    return pt_error_set(&wr->err, PT_EINTERNAL, "unknown write");
+}
+
+static void fail_all(pt_write_t *batch, pt_error_t *cause)
+{
+    for (pt_write_t *wr = batch; wr; wr = wr->next_) {
+        if (wr->err.code != PT_OK)
+            continue;
+        free(wr->json);
+        wr->json = NULL;
+        wr->replayed = false;
+        pt_error_set(&wr->err, PT_ESTORAGE, "%s; nothing was saved", cause->message);
+    }
+}
+
+/* Runs one batch in one transaction. Returns false when the commit failed. */
+static bool run_batch(writer_t *w, pt_write_t *batch)
+{
+    pt_error_t err = {0};
+    w->batch_last_seq = 0;
+    if (step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
+        pt_sqlite_error(&err, w->db, "starting a transaction");
+        fail_all(batch, &err);
+        pt_error_clear(&err);
+        return false;
+    }
+    for (pt_write_t *wr = batch; wr; wr = wr->next_) {
+        w->now = now_ms();
+        w->write_last_seq = 0;
+        if (step_done(w->st[ST_SAVEPOINT]) != SQLITE_OK) {
+            pt_sqlite_error(&wr->err, w->db, "starting a savepoint");
+            continue;
+        }
+        if (run_write(w, wr) != PT_OK) {
+            free(wr->json);
+            wr->json = NULL;
+            step_done(w->st[ST_ROLLBACK_TO]);
+        } else if (w->write_last_seq > w->batch_last_seq) {
+            w->batch_last_seq = w->write_last_seq;
+        }
+        step_done(w->st[ST_RELEASE]);
+    }
+    if (step_done(w->st[ST_COMMIT]) != SQLITE_OK) {
+        pt_sqlite_error(&err, w->db, "committing");
+        pt_error("%s", err.message);
+        step_done(w->st[ST_ROLLBACK]);
+        fail_all(batch, &err);
+        pt_error_clear(&err);
+        w->batch_last_seq = 0;
+        return false;
+    }
+    return true;
+}
+
+void *pt_store_writer_main(void *arg)
+{
+    pt_store_t *s = arg;
+    writer_t w = {.s = s, .db = s->wdb};
+    for (int i = 0; i < ST_COUNT_; i++) {
+        if (sqlite3_prepare_v3(w.db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &w.st[i], NULL) !=
+            SQLITE_OK) {
+            /* The schema is ours and migrated: this is a bug, not bad input. */
+            pt_error("cannot prepare \"%s\": %s", sql_text[i], sqlite3_errmsg(w.db));
+            abort();
+        }
+    }
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->queue_head && !s->stopping)
+            pthread_cond_wait(&s->cond, &s->mu);
+        if (!s->queue_head) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        pt_write_t *batch = s->queue_head, *last = batch;
+        for (size_t n = 1; n < s->opts.max_batch && last->next_; n++)
+            last = last->next_;
+        s->queue_head = last->next_;
+        if (!s->queue_head)
+            s->queue_tail = NULL;
+        last->next_ = NULL;
+        pthread_mutex_unlock(&s->mu);
+
+        bool ok = run_batch(&w, batch);
+
+        pthread_mutex_lock(&s->mu);
+        if (s->done_tail)
+            s->done_tail->next_ = batch;
+        else
+            s->done_head = batch;
+        s->done_tail = last;
+        if (w.batch_last_seq > s->done_last_seq)
+            s->done_last_seq = w.batch_last_seq;
+        if (!ok)
+            s->done_commit_failed = true;
+        pthread_mutex_unlock(&s->mu);
+        uv_async_send(&s->async);
+    }
+    for (int i = 0; i < ST_COUNT_; i++)
+        sqlite3_finalize(w.st[i]);
+    return NULL;
+}

@@ -1,0 +1,160 @@
+/*
+ * store.h - where proposals, their history and the change feed live.
+ *
+ * The interface is small on purpose, so that a backend other than SQLite can
+ * stand behind it: writes are queued and answered after the commit that holds
+ * them is durable; reads are answered from their own connections. Results
+ * come back as JSON text, ready to send.
+ *
+ * The SQLite backend (store-sqlite.c) runs one writer thread that owns the
+ * only write connection. It takes every write that has queued, runs each in
+ * a savepoint of one transaction (so a failing write undoes only itself),
+ * commits once (WAL, synchronous=FULL), and only then hands the writes back
+ * to the loop. The loop thread never waits for a disk. Reads run on libuv's
+ * thread pool, each worker on a read connection of its own.
+ */
+#ifndef PT_STORE_H
+#define PT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+#include <cjson/cJSON.h>
+#include "error.h"
+#include "proposal.h"
+#include "workflow.h"
+
+typedef struct pt_store_s pt_store_t;
+
+typedef struct {
+    const char *path;                /* the database file */
+    const pt_workflow_t *workflow;   /* must outlive the store */
+    pt_deadlines_t deadlines;        /* copied */
+    pt_validate_opts_t validate;     /* the arrays must outlive the store */
+    int64_t max_page_count;          /* 0: no limit (a quota; tests use it) */
+    size_t max_batch;                /* writes per commit at most; 0: 1024 */
+} pt_store_options_t;
+
+/* Opens (creating and migrating) the database and starts the writer.
+ * Thread: loop. Returns 0 or a PT_E* code with err set. */
+int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
+                  pt_error_t *err);
+/* Answers every queued write, stops the writer and closes the database.
+ * Thread: loop; it runs the loop until the writer's last answers are in. */
+void pt_store_close(pt_store_t *store);
+
+/* ---- Writes ---------------------------------------------------------- */
+
+typedef enum {
+    PT_WRITE_CREATE = 1, /* body: the proposal; idem_key optional */
+    PT_WRITE_PATCH,      /* id, body: a JSON merge patch */
+    PT_WRITE_DELETE,     /* id: drafts only */
+    PT_WRITE_ACTION,     /* id, action, body: the action's fields */
+} pt_write_op_t;
+
+typedef struct pt_write_s pt_write_t;
+typedef void (*pt_write_cb)(pt_write_t *w);
+
+struct pt_write_s {
+    /* Set by the caller. The write owns body, action, actor and idem_key and
+     * frees them in pt_write_free(). */
+    pt_write_op_t op;
+    int64_t id; /* CREATE: set by the store to the new proposal's id */
+    char *action;
+    cJSON *body;
+    char *actor;
+    char *idem_key;
+    unsigned char idem_hash[32]; /* sha256 of the request body */
+    int64_t if_match;            /* -1: no If-Match */
+    pt_write_cb cb;              /* Thread: called on the loop after the commit */
+    void *data;
+
+    /* Set by the store before cb. On success err.code is PT_OK and json is
+     * the proposal after the write (NULL after a delete). */
+    pt_error_t err;
+    char *json;
+    size_t json_len;
+    int64_t version;
+    bool replayed; /* an Idempotency-Key replay: nothing was written */
+
+    pt_write_t *next_; /* the store's */
+};
+
+/* Ownership: the store keeps w until cb; the caller frees it afterwards. */
+pt_write_t *pt_write_new(pt_write_op_t op);
+void pt_write_free(pt_write_t *w);
+/* Queues a write. Thread: loop. Returns 0, or PT_ESTORAGE when the store is
+ * closing (cb is then not called). */
+int pt_store_write(pt_store_t *store, pt_write_t *w);
+
+/* Called on the loop after each commit with the highest event seq it holds
+ * (the change feed's long polls wake on it). */
+void pt_store_on_commit(pt_store_t *store, void (*cb)(int64_t last_seq, void *), void *ud);
+/* The highest committed event seq. Thread: loop. */
+int64_t pt_store_last_seq(const pt_store_t *store);
+/* False after a commit failed, until one succeeds. Thread: loop. */
+bool pt_store_writable(const pt_store_t *store);
+
+/* ---- Reads ----------------------------------------------------------- */
+
+typedef enum {
+    PT_READ_GET = 1, /* id */
+    PT_READ_LIST,    /* query */
+    PT_READ_HISTORY, /* id */
+    PT_READ_EVENTS,  /* after, limit */
+    PT_READ_STATS,
+    PT_READ_COUNT, /* the number of proposals */
+} pt_read_op_t;
+
+typedef enum {
+    PT_SORT_ID = 0,
+    PT_SORT_CREATED,
+    PT_SORT_UPDATED,
+    PT_SORT_DUE,
+} pt_sort_key_t;
+
+/* GET /v1/proposals filters. Strings are NULL when not filtered on. */
+typedef struct {
+    char *status, *kind, *session, *delegation, *unit, *category, *tag, *q;
+    int key_supervision; /* -1 any, 0, 1 */
+    int overdue;         /* -1 any, 0, 1 */
+    int64_t due_before;  /* 0: none */
+    pt_sort_key_t sort;
+    bool desc;
+    int limit; /* 1..500 */
+    bool has_cursor;
+    int64_t cursor_value, cursor_id;
+} pt_list_query_t;
+
+typedef struct pt_read_s pt_read_t;
+typedef void (*pt_read_cb)(pt_read_t *r);
+
+struct pt_read_s {
+    pt_read_op_t op;
+    int64_t id;
+    pt_list_query_t query; /* owned strings, freed by pt_read_free */
+    int64_t after;
+    int limit;
+    pt_read_cb cb; /* Thread: loop */
+    void *data;
+
+    /* Results. json is the response body: the proposal, {"items", "next"},
+     * {"items"} of history or events, the stats object; count for COUNT. */
+    pt_error_t err;
+    char *json;
+    size_t json_len;
+    int64_t version;  /* GET */
+    int64_t last_seq; /* EVENTS: the seq of the last item, or `after` */
+    int64_t count;    /* EVENTS: items returned; COUNT: proposals */
+
+    uv_work_t work_; /* the store's */
+    pt_store_t *store_;
+};
+
+pt_read_t *pt_read_new(pt_read_op_t op);
+void pt_read_free(pt_read_t *r);
+/* Runs a read on the thread pool. Thread: loop. */
+int pt_store_read(pt_store_t *store, pt_read_t *r);
+
+#endif
