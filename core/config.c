@@ -148,18 +148,6 @@ void pt_config_set_str(char **member, const char *value)
     *member = copy;
 }
 
-/* The HTTP limits' defaults. They mirror the documented defaults of
- * pt_http_limits_t and are kept here so that the config part does not
- * depend on the HTTP server's code for a handful of numbers. */
-static void limits_default(pt_http_limits_t *l)
-{
-    l->max_body = (size_t)1 << 20;
-    l->max_header = (size_t)16 << 10;
-    l->max_connections = 1024;
-    l->header_timeout_ms = 10 * 1000;
-    l->idle_timeout_ms = 60 * 1000;
-}
-
 void pt_config_init(pt_config_t *c)
 {
     memset(c, 0, sizeof(*c));
@@ -167,7 +155,9 @@ void pt_config_init(pt_config_t *c)
     c->workflow = must_strdup("default");
     c->log_level = must_strdup("info");
     pt_deadlines_default(&c->deadlines);
-    limits_default(&c->limits);
+    /* The HTTP server owns the defaults of its limits; the config only
+     * lets the file override them. */
+    pt_http_limits_default(&c->limits);
     /* socket stays NULL until pt_config_finish(), so that a --data-dir flag
      * applied after the file still moves the default socket with it. */
 }
@@ -268,8 +258,7 @@ static int fail(loader_t *ld, const char *path, const char *fmt, ...)
     const char *src_sep = ld->source != NULL ? " " : "";
     const char *src = ld->source != NULL ? ld->source : "";
     if (path != NULL && path[0] != '\0')
-        return pt_error_set(ld->err, PT_ECONFIG, "config%s%s: %s: %s", src_sep, src, path,
-                            problem);
+        return pt_error_set(ld->err, PT_ECONFIG, "config%s%s: %s: %s", src_sep, src, path, problem);
     return pt_error_set(ld->err, PT_ECONFIG, "config%s%s: %s", src_sep, src, problem);
 }
 
@@ -331,7 +320,7 @@ static const char *show(const cJSON *v, char *buf, size_t len)
         sanitize(v->valuestring, inner, sizeof(inner));
         clip(buf, len, "\"%s\"", inner);
     } else if (cJSON_IsNumber(v)) {
-        clip(buf, len, "%.17g", v->valuedouble);
+        clip(buf, len, "%.15g", v->valuedouble);
     } else if (cJSON_IsTrue(v)) {
         clip(buf, len, "true");
     } else if (cJSON_IsFalse(v)) {
@@ -579,7 +568,7 @@ struct config_key {
     key_kind_t kind;
     size_t offset;
     bool required;
-    const config_key_t *sub;                                                  /* K_OBJECT */
+    const config_key_t *sub;                                                    /* K_OBJECT */
     int (*parse)(loader_t *ld, void *target, const cJSON *v, const char *path); /* K_CUSTOM */
 };
 
@@ -605,8 +594,7 @@ static const config_key_t limit_keys[] = {
     {"body", K_SIZE, offsetof(pt_http_limits_t, max_body), false, NULL, NULL},
     {"header", K_SIZE, offsetof(pt_http_limits_t, max_header), false, NULL, NULL},
     {"connections", K_COUNT, offsetof(pt_http_limits_t, max_connections), false, NULL, NULL},
-    {"header_timeout", K_TIMEOUT, offsetof(pt_http_limits_t, header_timeout_ms), false, NULL,
-     NULL},
+    {"header_timeout", K_TIMEOUT, offsetof(pt_http_limits_t, header_timeout_ms), false, NULL, NULL},
     {"idle_timeout", K_TIMEOUT, offsetof(pt_http_limits_t, idle_timeout_ms), false, NULL, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
@@ -690,8 +678,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
             return fail(ld, path, "expected a duration such as \"90d\" or \"10s\", got %s",
                         type_name(v));
         if (pt_duration_parse(v->valuestring, &ms) != 0)
-            return fail(ld, path,
-                        "%s is not a duration (use <number><unit>, units ms s m h d)",
+            return fail(ld, path, "%s is not a duration (use <number><unit>, units ms s m h d)",
                         show(v, shown, sizeof(shown)));
         if (ms <= 0)
             return fail(ld, path, "%s must be longer than zero", show(v, shown, sizeof(shown)));
@@ -872,8 +859,8 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
             }
             if (memcmp(c->tokens[j].sha256, t->sha256, sizeof(t->sha256)) == 0) {
                 path_key(field, sub, "sha256");
-                return fail(ld, field, "the same token as %s[%zu] (each token must differ)",
-                            path, j);
+                return fail(ld, field, "the same token as %s[%zu] (each token must differ)", path,
+                            j);
             }
         }
     }
@@ -887,8 +874,7 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
     int rc;
 
     if (!cJSON_IsObject(v))
-        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s",
-                    type_name(v));
+        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s", type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0)
         return 0;
@@ -929,14 +915,14 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of category names or null, got %s",
-                    type_name(v));
+        return fail(ld, path, "expected an array of category names or null, got %s", type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     /* An empty list would make every proposal's category invalid, which is
      * never what was meant; null (or no key) is how to allow any. */
     if (n == 0)
-        return fail(ld, path, "an empty list would allow no category; leave the key out (or "
-                              "use null) to allow any");
+        return fail(ld, path,
+                    "an empty list would allow no category; leave the key out (or "
+                    "use null) to allow any");
     c->categories = calloc(n, sizeof(*c->categories));
     if (c->categories == NULL)
         return fail_nomem(ld);

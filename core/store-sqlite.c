@@ -77,6 +77,9 @@ static void on_writes_done(uv_async_t *async)
     int64_t last = s->done_last_seq;
     bool failed = s->done_commit_failed;
     s->done_commit_failed = false;
+    s->commits += s->done_commits;
+    s->writes += s->done_writes;
+    s->done_commits = s->done_writes = 0;
     pthread_mutex_unlock(&s->mu);
 
     if (w)
@@ -221,6 +224,12 @@ void pt_store_on_commit(pt_store_t *s, void (*cb)(int64_t, void *), void *ud)
 int64_t pt_store_last_seq(const pt_store_t *s)
 {
     return s->last_seq;
+}
+
+void pt_store_counters(const pt_store_t *s, uint64_t *commits, uint64_t *writes)
+{
+    *commits = s->commits;
+    *writes = s->writes;
 }
 
 bool pt_store_writable(const pt_store_t *s)

@@ -38,6 +38,7 @@ struct pt_store_s {
     pt_write_t *done_head, *done_tail;
     int64_t done_last_seq; /* the highest seq committed, guarded by mu */
     bool done_commit_failed;
+    uint64_t done_commits, done_writes; /* guarded by mu */
     size_t in_flight; /* writes queued and not yet answered (loop only) */
 
     /* The writer's own state (writer thread only). */
@@ -46,6 +47,7 @@ struct pt_store_s {
     /* Loop-side state. */
     int64_t last_seq;
     bool writable;
+    uint64_t commits, writes;
     void (*on_commit)(int64_t, void *);
     void *on_commit_ud;
     bool closed;

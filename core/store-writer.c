@@ -614,6 +614,20 @@ static void fail_all(pt_write_t *batch, pt_error_t *cause)
     }
 }
 
+/* Answers with storage_error every write of [from, to) that had succeeded:
+ * their transaction is gone. */
+static void fail_range(pt_write_t *from, pt_write_t *to, const char *why)
+{
+    for (pt_write_t *wr = from; wr != to; wr = wr->next_) {
+        if (wr->err.code != PT_OK)
+            continue;
+        free(wr->json);
+        wr->json = NULL;
+        wr->replayed = false;
+        pt_error_set(&wr->err, PT_ESTORAGE, "storage error: %s; nothing was saved", why);
+    }
+}
+
 /* Runs one batch in one transaction. Returns false when the commit failed. */
 static bool run_batch(writer_t *w, pt_write_t *batch)
 {
@@ -625,6 +639,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         pt_error_clear(&err);
         return false;
     }
+    pt_write_t *txn_start = batch; /* the first write of the open transaction */
     for (pt_write_t *wr = batch; wr; wr = wr->next_) {
         w->now = now_ms();
         w->write_last_seq = 0;
@@ -640,12 +655,29 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             w->batch_last_seq = w->write_last_seq;
         }
         step_done(w->st[ST_RELEASE]);
+        /* Some errors (a full disk, an I/O error) make SQLite roll back the
+         * whole transaction, not just the statement. Then the writes before
+         * this one are gone too: they are answered with the error, and the
+         * rest of the batch goes on in a new transaction. */
+        if (sqlite3_get_autocommit(w->db)) {
+            fail_range(txn_start, wr->next_, "the transaction was rolled back by the database");
+            txn_start = wr->next_;
+            w->batch_last_seq = 0;
+            if (wr->next_ && step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
+                pt_sqlite_error(&err, w->db, "starting a transaction");
+                fail_all(wr->next_, &err);
+                pt_error_clear(&err);
+                return false;
+            }
+        }
     }
+    if (!txn_start)
+        return true; /* the transaction was rolled back; nothing to commit */
     if (step_done(w->st[ST_COMMIT]) != SQLITE_OK) {
         pt_sqlite_error(&err, w->db, "committing");
         pt_error("%s", err.message);
         step_done(w->st[ST_ROLLBACK]);
-        fail_all(batch, &err);
+        fail_range(txn_start, NULL, err.message);
         pt_error_clear(&err);
         w->batch_last_seq = 0;
         return false;
@@ -674,7 +706,8 @@ void *pt_store_writer_main(void *arg)
             break;
         }
         pt_write_t *batch = s->queue_head, *last = batch;
-        for (size_t n = 1; n < s->opts.max_batch && last->next_; n++)
+        size_t n = 1;
+        for (; n < s->opts.max_batch && last->next_; n++)
             last = last->next_;
         s->queue_head = last->next_;
         if (!s->queue_head)
@@ -694,6 +727,9 @@ void *pt_store_writer_main(void *arg)
             s->done_last_seq = w.batch_last_seq;
         if (!ok)
             s->done_commit_failed = true;
+        else
+            s->done_commits++;
+        s->done_writes += n;
         pthread_mutex_unlock(&s->mu);
         uv_async_send(&s->async);
     }

@@ -1,0 +1,1814 @@
+/*
+ * http-server.c - the HTTP/1.1 server of http-server.h on libuv and http-parser.
+ *
+ * How a connection lives:
+ *
+ *   IDLE --first byte--> HEAD --headers--> BODY --message complete--> HANDLER
+ *     ^                                                                  |
+ *     |                              pt_http_respond / pt_http_stream_end |
+ *     +-- keep-alive <-- FLUSH (the answer is being written) <-----------+
+ *                          |                                   (STREAM in between
+ *                          +-- Connection: close --> DRAIN      for chunked answers)
+ *
+ * A connection owns one request object (conn_t.req) that is reused for every
+ * request on it, so that a keep-alive request costs no allocation at all once
+ * the connection's buffers have grown to fit. Because only one request per
+ * connection is ever in progress (a pipelined request waits in `pend` until
+ * the one before it has been answered), one request object is enough.
+ *
+ * Lifetime: a conn_t is reference-counted. Its two libuv handles (the stream
+ * and the timer) hold one reference each until their close callbacks have run,
+ * and a request that has been handed to the handler holds one until it is
+ * answered. So when the client goes away before the answer, the handles close,
+ * the abort callback fires, and the request with its path, headers and body
+ * stays valid until the handler answers; the answer is then dropped and the
+ * connection freed. A closed connection never touches the server again, so a
+ * late answer is safe even after pt_http_server_free().
+ *
+ * Timers (one uv_timer per connection, restarted for each phase):
+ *   - from accept, and from the first byte of each later request, the head
+ *     (request line and headers) must be complete within header_timeout;
+ *   - while a body arrives, each read must come within idle_timeout of the
+ *     last one;
+ *   - a keep-alive connection waiting for its next request is closed after
+ *     idle_timeout;
+ *   - an answer that cannot be written out within idle_timeout (the client
+ *     stopped reading) closes the connection;
+ *   - a request with the handler or a streamed answer has no timer at all.
+ * When a timer fires while part of a request has arrived, the server answers
+ * 408 request_timeout and closes; when nothing has arrived (an idle or a
+ * fresh connection), it closes silently, as clients expect of idle
+ * keep-alive connections.
+ *
+ * Closing: after an answer with Connection: close, and after any error the
+ * server writes itself, the write side is shut down and the input is read and
+ * discarded until the client closes or LINGER_MS pass. Closing at once would
+ * make the kernel answer the client's unread input with a reset, and a reset
+ * can destroy the error response before the client has read it (a client that
+ * is still sending a too large body would never see its 413).
+ *
+ * Thread: everything here runs on the loop thread.
+ */
+#include "http-server.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <http_parser.h>
+
+/* One read buffer per server: libuv calls the read callback before it asks
+ * for the next buffer, and every byte we keep is copied out of it before the
+ * callback returns (into the head, the body or the pending input). */
+#define READ_BUF_SIZE (64 * 1024)
+/* Pipelined input kept while a request is with the handler. Past it, reading
+ * stops until the answer has been written, so a client cannot make us buffer
+ * without bound. */
+#define PEND_MAX (64 * 1024)
+/* Buffers up to these sizes are kept for the next request on the connection;
+ * larger ones are freed so that an idle connection stays small. */
+#define PEND_KEEP (16 * 1024)
+#define BODY_KEEP (64 * 1024)
+/* How long a closing connection waits for the client to close its side. */
+#define LINGER_MS 2000
+/* The listen(2) backlog. */
+#define BACKLOG 511
+
+static const char JSON_TYPE[] = "application/json; charset=utf-8";
+
+typedef enum {
+    CS_IDLE,    /* waiting for the first byte of a request */
+    CS_HEAD,    /* reading the request line and headers */
+    CS_BODY,    /* reading the body */
+    CS_HANDLER, /* the request is with the handler */
+    CS_STREAM,  /* a chunked answer is being written */
+    CS_FLUSH,   /* the answer is complete; waiting for the writes to finish */
+    CS_DRAIN,   /* closing: output finished or failed, input is discarded */
+    CS_CLOSED   /* uv_close() has been called */
+} conn_state_t;
+
+typedef enum { TK_NONE, TK_HEADER, TK_BODY, TK_IDLE, TK_FLUSH, TK_LINGER } timer_kind_t;
+
+/* Which part of the head the parser is in, to know when a name or value ends
+ * (http-parser may report one in several pieces when it spans reads). */
+typedef enum { HS_URL, HS_FIELD, HS_VALUE } head_state_t;
+
+typedef struct conn_s conn_t;
+
+typedef struct {
+    pt_http_request_t pub; /* first, so that a pt_http_request_t * is a req_t * */
+    conn_t *conn;
+    void (*abort_cb)(pt_http_request_t *, void *);
+    void *abort_arg;
+    bool abort_fired;
+    /* The query, parsed on first use: 2 * q_count strings (name, value, ...)
+     * in one allocation that also holds the decoded text. */
+    bool q_parsed;
+    size_t q_count;
+    char **q_pairs;
+} req_t;
+
+typedef union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+} stream_u;
+
+struct conn_s {
+    stream_u h;
+    uv_timer_t timer;
+    uv_shutdown_t shutdown_req;
+    pt_http_server_t *srv; /* NULL once both handles have closed */
+    conn_t *prev, *next;
+    unsigned refs;
+    int handles_open;
+    conn_state_t state;
+    timer_kind_t timer_kind;
+    unsigned writes_pending;
+    bool reading;
+    bool keep_alive;
+    bool parsing;         /* inside conn_parse(): do not re-enter it */
+    bool req_outstanding; /* the handler owes an answer */
+    bool chunked_out;     /* the streamed answer uses chunked encoding */
+    bool peer_eof;        /* the client has closed its side */
+    bool shutdown_sent;
+    bool has_cred;
+    pt_peer_kind_t peer;
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+
+    http_parser parser;
+
+    /* The request head: the target, then "name\0value\0" per header. Its size
+     * is bounded by max_header, and it is what max_header counts. */
+    char *head;
+    size_t head_len, head_cap;
+    head_state_t hstate;
+    size_t url_len;   /* bytes of the target */
+    size_t hdr_off;   /* where the first header name starts */
+    size_t nhdr;      /* headers stored */
+    size_t field_off; /* where the header name being read starts */
+    size_t trailer_len;
+    bool seen_te, seen_cl, expect_body;
+
+    char *body;
+    size_t body_len, body_cap;
+
+    /* Input received while a request was with the handler (pipelining). */
+    char *pend;
+    size_t pend_off, pend_len, pend_cap;
+
+    /* An error found in a parser callback, answered after the parser returns. */
+    int err_status;
+    const char *err_code;
+    char err_msg[200];
+
+    req_t req;
+};
+
+typedef struct listener_s {
+    stream_u h;
+    pt_http_server_t *srv;
+    struct listener_s *next;
+    pt_peer_kind_t kind;
+    bool closing;
+    char *path; /* Unix socket: removed by pt_http_server_free() */
+    dev_t dev;
+    ino_t ino;
+} listener_t;
+
+struct pt_http_server_s {
+    uv_loop_t *loop;
+    pt_http_limits_t limits;
+    pt_http_handler_cb handler;
+    void *ud;
+    listener_t *listeners;
+    unsigned listeners_open; /* listener handles whose close callback has not run */
+    conn_t *conns;
+    size_t nconns;
+    bool shutting_down;
+    bool done_called;
+    void (*done)(pt_http_server_t *, void *);
+    void *done_arg;
+    time_t date_sec;
+    char date[40];
+    char rbuf[READ_BUF_SIZE];
+};
+
+static int on_message_begin(http_parser *p);
+static int on_url(http_parser *p, const char *at, size_t len);
+static int on_header_field(http_parser *p, const char *at, size_t len);
+static int on_header_value(http_parser *p, const char *at, size_t len);
+static int on_headers_complete(http_parser *p);
+static int on_body(http_parser *p, const char *at, size_t len);
+static int on_message_complete(http_parser *p);
+
+static const http_parser_settings parser_settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+static void conn_close(conn_t *c);
+static void conn_fail(conn_t *c, int status, const char *code, const char *msg);
+static void conn_output_done(conn_t *c);
+static void conn_pump_pending(conn_t *c);
+
+/* ------------------------------------------------------------------------ */
+/* Limits and small helpers */
+
+void pt_http_limits_default(pt_http_limits_t *l)
+{
+    l->max_body = 1024 * 1024;
+    l->max_header = 16 * 1024;
+    l->max_connections = 1024;
+    l->header_timeout_ms = 10 * 1000;
+    l->idle_timeout_ms = 60 * 1000;
+}
+
+/* A zero size or count means "the default"; a zero timeout means "none". */
+static void limits_apply(pt_http_server_t *srv, const pt_http_limits_t *l)
+{
+    pt_http_limits_t d;
+    pt_http_limits_default(&d);
+    if (l == NULL) {
+        srv->limits = d;
+        return;
+    }
+    srv->limits = *l;
+    if (srv->limits.max_body == 0)
+        srv->limits.max_body = d.max_body;
+    if (srv->limits.max_header == 0)
+        srv->limits.max_header = d.max_header;
+    if (srv->limits.max_connections == 0)
+        srv->limits.max_connections = d.max_connections;
+    /* http-parser has its own limit on raw head bytes (80 KiB by default),
+     * process-wide. It must not be the tighter one, or a large max_header
+     * would be cut short with a parser error. */
+    if (srv->limits.max_header > 64 * 1024) {
+        static uint32_t parser_max;
+        uint64_t want = (uint64_t)srv->limits.max_header * 2;
+        if (want > UINT32_MAX)
+            want = UINT32_MAX;
+        if (want > parser_max) {
+            parser_max = (uint32_t)want;
+            http_parser_set_max_header_size(parser_max);
+        }
+    }
+}
+
+const char *pt_http_status_text(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Entity";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: break;
+    }
+    /* An unlisted code still gets a phrase of its class; clients ignore it. */
+    switch (status / 100) {
+    case 1: return "Informational";
+    case 2: return "Success";
+    case 3: return "Redirection";
+    case 4: return "Client Error";
+    case 5: return "Server Error";
+    default: return "Unknown";
+    }
+}
+
+/* The Date header's value, formatted once a second. The names are spelled
+ * out rather than taken from strftime(), whose %a and %b follow the locale. */
+static const char *server_date(pt_http_server_t *srv)
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t now = time(NULL);
+    if (now != srv->date_sec || srv->date[0] == '\0') {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(srv->date, sizeof srv->date, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                 days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+        srv->date_sec = now;
+    }
+    return srv->date;
+}
+
+static int hex_value(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes a path into dst, which may be src itself or lie before it
+ * (each byte written is at or before the bytes it was read from). Returns the
+ * decoded length, or -1 for a broken escape or an encoded NUL, which would cut
+ * the path short for every C string function after us. */
+static ssize_t path_decode(char *dst, const char *src, size_t len)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] != '%') {
+            dst[j++] = src[i];
+            continue;
+        }
+        if (i + 2 >= len)
+            return -1;
+        int hi = hex_value((unsigned char)src[i + 1]);
+        int lo = hex_value((unsigned char)src[i + 2]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+            return -1;
+        dst[j++] = (char)(hi * 16 + lo);
+        i += 2;
+    }
+    return (ssize_t)j;
+}
+
+/* Decodes one query name or value: '+' is a space and %XX a byte. A broken
+ * escape or %00 is kept as it was: the query is parsed after the request has
+ * been accepted, and a literal is more useful to the handler than nothing. */
+static size_t query_decode(char *dst, const char *src, size_t len)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = src[i];
+        if (ch == '+') {
+            dst[j++] = ' ';
+        } else if (ch == '%' && i + 2 < len) {
+            int hi = hex_value((unsigned char)src[i + 1]);
+            int lo = hex_value((unsigned char)src[i + 2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                dst[j++] = ch;
+            } else {
+                dst[j++] = (char)(hi * 16 + lo);
+                i += 2;
+            }
+        } else {
+            dst[j++] = ch;
+        }
+    }
+    return j;
+}
+
+/* Appends s to a JSON string being built in buf, escaped; stops at cap. */
+static size_t json_escape(char *buf, size_t cap, const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        char esc[8];
+        size_t elen;
+        if (ch == '"' || ch == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)ch;
+            elen = 2;
+        } else if (ch < 0x20) {
+            elen = (size_t)snprintf(esc, sizeof esc, "\\u%04x", ch);
+        } else {
+            esc[0] = (char)ch;
+            elen = 1;
+        }
+        if (n + elen >= cap)
+            break;
+        memcpy(buf + n, esc, elen);
+        n += elen;
+    }
+    if (cap > 0)
+        buf[n] = '\0';
+    return n;
+}
+
+/* A growable byte string that starts on the caller's stack, so that the head
+ * of an ordinary response is built without an allocation. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    bool heap;
+    bool failed;
+} sbuf_t;
+
+static void sb_init(sbuf_t *b, char *stack, size_t cap)
+{
+    b->p = stack;
+    b->len = 0;
+    b->cap = cap;
+    b->heap = false;
+    b->failed = false;
+}
+
+static void sb_put(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap * 2;
+        if (cap < b->len + n)
+            cap = b->len + n;
+        char *p = b->heap ? realloc(b->p, cap) : malloc(cap);
+        if (p == NULL) {
+            b->failed = true;
+            return;
+        }
+        if (!b->heap)
+            memcpy(p, b->p, b->len);
+        b->p = p;
+        b->cap = cap;
+        b->heap = true;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void sb_puts(sbuf_t *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static void sb_free(sbuf_t *b)
+{
+    if (b->heap)
+        free(b->p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connection: lifetime, timers, writing */
+
+static void conn_free(conn_t *c)
+{
+    free(c->req.q_pairs);
+    free(c->head);
+    free(c->body);
+    free(c->pend);
+    free(c);
+}
+
+static void conn_unref(conn_t *c)
+{
+    assert(c->refs > 0);
+    if (--c->refs == 0)
+        conn_free(c);
+}
+
+static void server_maybe_done(pt_http_server_t *srv)
+{
+    if (srv->shutting_down && !srv->done_called && srv->nconns == 0 && srv->listeners_open == 0) {
+        srv->done_called = true;
+        if (srv->done != NULL)
+            srv->done(srv, srv->done_arg); /* may free srv: touch nothing after */
+    }
+}
+
+static void on_conn_handle_closed(uv_handle_t *h)
+{
+    conn_t *c = h->data;
+    if (--c->handles_open == 0) {
+        pt_http_server_t *srv = c->srv;
+        if (c->prev != NULL)
+            c->prev->next = c->next;
+        else
+            srv->conns = c->next;
+        if (c->next != NULL)
+            c->next->prev = c->prev;
+        srv->nconns--;
+        c->srv = NULL;
+        /* The abort callback runs here, from the loop, and never from inside
+         * a call the handler made (a failed pt_http_stream_write), so that it
+         * can answer the request without pulling it from under its caller. */
+        if (c->req_outstanding && c->req.abort_cb != NULL && !c->req.abort_fired) {
+            c->req.abort_fired = true;
+            c->refs++;
+            c->req.abort_cb(&c->req.pub, c->req.abort_arg);
+            conn_unref(c);
+        }
+        server_maybe_done(srv);
+    }
+    conn_unref(c);
+}
+
+static void conn_close(conn_t *c)
+{
+    if (c->state == CS_CLOSED)
+        return;
+    c->state = CS_CLOSED;
+    c->reading = false;
+    uv_close((uv_handle_t *)&c->timer, on_conn_handle_closed);
+    uv_close(&c->h.handle, on_conn_handle_closed);
+}
+
+static void on_conn_timer(uv_timer_t *t);
+
+static void conn_timer(conn_t *c, timer_kind_t kind, uint64_t ms)
+{
+    if (c->state == CS_CLOSED)
+        return;
+    if (kind == TK_NONE || ms == 0) {
+        if (c->timer_kind != TK_NONE)
+            uv_timer_stop(&c->timer);
+        c->timer_kind = TK_NONE;
+        return;
+    }
+    c->timer_kind = kind;
+    uv_timer_start(&c->timer, on_conn_timer, ms, 0);
+}
+
+static void on_conn_timer(uv_timer_t *t)
+{
+    conn_t *c = t->data;
+    timer_kind_t kind = c->timer_kind;
+    c->timer_kind = TK_NONE;
+    switch (c->state) {
+    case CS_HEAD:
+    case CS_BODY: {
+        /* Part of a request is here: tell the client why we give up. */
+        char msg[120];
+        uint64_t ms = kind == TK_BODY ? c->srv->limits.idle_timeout_ms
+                                      : c->srv->limits.header_timeout_ms;
+        snprintf(msg, sizeof msg, "the request did not arrive within %llu ms",
+                 (unsigned long long)ms);
+        conn_fail(c, 408, "request_timeout", msg);
+        break;
+    }
+    case CS_IDLE:  /* nothing of a request has arrived: close silently */
+    case CS_FLUSH: /* the client does not read its answer */
+    case CS_DRAIN: /* the client did not close after our close */
+        conn_close(c);
+        break;
+    default:
+        /* A request with the handler or a stream runs no timer. */
+        break;
+    }
+}
+
+static void conn_read_stop(conn_t *c)
+{
+    if (c->reading) {
+        uv_read_stop(&c->h.stream);
+        c->reading = false;
+    }
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    conn_t *c = h->data;
+    buf->base = c->srv->rbuf;
+    buf->len = sizeof c->srv->rbuf;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+static void conn_read_start(conn_t *c)
+{
+    if (c->reading || c->state == CS_CLOSED || c->peer_eof)
+        return;
+    if (uv_read_start(&c->h.stream, on_alloc, on_read) != 0) {
+        conn_close(c);
+        return;
+    }
+    c->reading = true;
+}
+
+typedef struct {
+    uv_write_t req;
+    conn_t *conn;
+    char data[];
+} wreq_t;
+
+static void on_write(uv_write_t *req, int status)
+{
+    wreq_t *w = (wreq_t *)req;
+    conn_t *c = w->conn;
+    free(w);
+    c->writes_pending--;
+    if (status < 0) {
+        conn_close(c);
+        return;
+    }
+    if (c->writes_pending == 0 &&
+        (c->state == CS_FLUSH || (c->state == CS_DRAIN && !c->shutdown_sent)))
+        conn_output_done(c);
+}
+
+/* Writes bufs in order after everything written before. Tries the socket
+ * first (the usual case: all of it goes at once and nothing is copied), and
+ * queues a copy of only what did not fit. Returns 0, or -1 when the
+ * connection is broken (it is then closing). */
+static int conn_write(conn_t *c, const uv_buf_t *bufs, unsigned nbufs)
+{
+    size_t total = 0, done = 0;
+    if (c->state == CS_CLOSED)
+        return -1;
+    for (unsigned i = 0; i < nbufs; i++)
+        total += bufs[i].len;
+    if (total == 0)
+        return 0;
+    if (c->writes_pending == 0) {
+        int r = uv_try_write(&c->h.stream, bufs, nbufs);
+        if (r >= 0)
+            done = (size_t)r;
+        else if (r != UV_EAGAIN) {
+            conn_close(c);
+            return -1;
+        }
+        if (done == total)
+            return 0;
+    }
+    wreq_t *w = malloc(sizeof *w + (total - done));
+    if (w == NULL) {
+        conn_close(c);
+        return -1;
+    }
+    size_t skip = done, n = 0;
+    for (unsigned i = 0; i < nbufs; i++) {
+        size_t len = bufs[i].len;
+        if (skip >= len) {
+            skip -= len;
+            continue;
+        }
+        memcpy(w->data + n, bufs[i].base + skip, len - skip);
+        n += len - skip;
+        skip = 0;
+    }
+    w->conn = c;
+    uv_buf_t b = uv_buf_init(w->data, (unsigned)n);
+    if (uv_write(&w->req, &c->h.stream, &b, 1, on_write) != 0) {
+        free(w);
+        conn_close(c);
+        return -1;
+    }
+    c->writes_pending++;
+    return 0;
+}
+
+/* Writes a response head and, unless it is a stream, the body. */
+static void conn_write_response(conn_t *c, int status, const char *content_type,
+                                const char *const *headers, const char *body, size_t len,
+                                bool stream)
+{
+    char stack[1024], num[64];
+    sbuf_t b;
+    if (status < 100 || status > 999)
+        status = 500;
+    bool no_body = status < 200 || status == 204 || status == 304;
+    sb_init(&b, stack, sizeof stack);
+    int n = snprintf(num, sizeof num, "HTTP/1.1 %d ", status);
+    sb_put(&b, num, (size_t)n);
+    sb_puts(&b, pt_http_status_text(status));
+    sb_puts(&b, "\r\nDate: ");
+    sb_puts(&b, server_date(c->srv));
+    if (stream) {
+        if (c->chunked_out)
+            sb_puts(&b, "\r\nTransfer-Encoding: chunked");
+    } else if (!no_body) {
+        n = snprintf(num, sizeof num, "\r\nContent-Length: %zu", len);
+        sb_put(&b, num, (size_t)n);
+    }
+    sb_puts(&b, c->keep_alive ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n");
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+        /* A line break in a header would let its value forge more headers
+         * or a second response; such a line is left out. */
+        if (strpbrk(headers[i], "\r\n") != NULL)
+            continue;
+        sb_puts(&b, headers[i]);
+        sb_put(&b, "\r\n", 2);
+    }
+    if (content_type != NULL && strpbrk(content_type, "\r\n") == NULL) {
+        sb_puts(&b, "Content-Type: ");
+        sb_puts(&b, content_type);
+        sb_put(&b, "\r\n", 2);
+    }
+    sb_put(&b, "\r\n", 2);
+    if (b.failed) {
+        sb_free(&b);
+        conn_close(c);
+        return;
+    }
+    uv_buf_t bufs[2] = {uv_buf_init(b.p, (unsigned)b.len), uv_buf_init((char *)body, 0)};
+    unsigned nbufs = 1;
+    /* A HEAD answer has the headers of the GET answer and no body. */
+    if (!stream && !no_body && len > 0 && body != NULL && c->parser.method != HTTP_HEAD) {
+        bufs[1].len = len;
+        nbufs = 2;
+    }
+    conn_write(c, bufs, nbufs);
+    sb_free(&b);
+}
+
+/* Answers with one of the server's own JSON errors and closes. */
+static void conn_fail(conn_t *c, int status, const char *code, const char *msg)
+{
+    char body[512], esc[300];
+    if (c->state == CS_CLOSED || c->state == CS_DRAIN)
+        return;
+    c->keep_alive = false;
+    c->state = CS_DRAIN;
+    conn_timer(c, TK_LINGER, LINGER_MS);
+    json_escape(esc, sizeof esc, msg);
+    int n = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code,
+                     esc);
+    conn_write_response(c, status, JSON_TYPE, NULL, body, (size_t)n, false);
+    if (c->state == CS_DRAIN && c->writes_pending == 0)
+        conn_output_done(c);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    conn_t *c = req->data;
+    if (status < 0)
+        conn_close(c);
+}
+
+/* Ends a connection politely: no more output, read until the client closes. */
+static void conn_linger(conn_t *c)
+{
+    c->state = CS_DRAIN;
+    if (c->peer_eof) {
+        conn_close(c);
+        return;
+    }
+    if (c->shutdown_sent)
+        return;
+    c->shutdown_sent = true;
+    c->shutdown_req.data = c;
+    if (uv_shutdown(&c->shutdown_req, &c->h.stream, on_shutdown) != 0) {
+        conn_close(c);
+        return;
+    }
+    conn_timer(c, TK_LINGER, LINGER_MS);
+    conn_read_start(c);
+}
+
+/* Forgets the request that has just been answered. */
+static void req_reset(conn_t *c)
+{
+    req_t *r = &c->req;
+    free(r->q_pairs);
+    memset(r, 0, sizeof *r);
+    r->conn = c;
+    c->head_len = 0;
+    c->hstate = HS_URL;
+    c->url_len = c->hdr_off = c->nhdr = c->field_off = c->trailer_len = 0;
+    c->seen_te = c->seen_cl = c->expect_body = false;
+    c->body_len = 0;
+    if (c->body_cap > BODY_KEEP) {
+        free(c->body);
+        c->body = NULL;
+        c->body_cap = 0;
+    }
+    c->err_status = 0;
+}
+
+/* The answer is on its way to the kernel: take the next request or close. */
+static void conn_output_done(conn_t *c)
+{
+    if (c->state == CS_CLOSED)
+        return;
+    if (c->peer_eof) {
+        conn_close(c);
+        return;
+    }
+    if (c->state == CS_DRAIN || !c->keep_alive || c->srv->shutting_down) {
+        conn_linger(c);
+        return;
+    }
+    req_reset(c);
+    c->state = CS_IDLE;
+    http_parser_pause(&c->parser, 0);
+    conn_timer(c, TK_IDLE, c->srv->limits.idle_timeout_ms);
+    conn_read_start(c);
+    /* Inside conn_parse() (the handler answered at once) the parse loop goes
+     * on by itself; otherwise a pipelined request may be waiting. */
+    if (!c->parsing && c->pend_len > c->pend_off)
+        conn_pump_pending(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing */
+
+/* Records an error found in a parser callback; the callback returns the
+ * result, which stops the parser, and conn_parse() answers it. */
+static int conn_error(conn_t *c, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int conn_error(conn_t *c, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err_msg, sizeof c->err_msg, fmt, ap);
+    va_end(ap);
+    c->err_status = status;
+    c->err_code = code;
+    return -1;
+}
+
+static int head_too_large(conn_t *c)
+{
+    return conn_error(c, 431, "headers_too_large",
+                      "the request line and headers are larger than the limit of %zu bytes",
+                      c->srv->limits.max_header);
+}
+
+static int head_reserve(conn_t *c, size_t need)
+{
+    if (need <= c->head_cap)
+        return 0;
+    size_t max = c->srv->limits.max_header;
+    size_t cap = c->head_cap < 512 ? 1024 : c->head_cap * 2;
+    if (cap < need)
+        cap = need;
+    if (cap > max && need <= max)
+        cap = max;
+    char *p = realloc(c->head, cap);
+    if (p == NULL)
+        return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+    c->head = p;
+    c->head_cap = cap;
+    return 0;
+}
+
+/* Appends head bytes. Two bytes stay in reserve for the NULs that end the
+ * current name and an empty value, so terminating never breaks the limit. */
+static int head_append(conn_t *c, const char *at, size_t len)
+{
+    if (c->head_len + len + 2 > c->srv->limits.max_header)
+        return head_too_large(c);
+    if (head_reserve(c, c->head_len + len + 2) != 0)
+        return -1;
+    memcpy(c->head + c->head_len, at, len);
+    c->head_len += len;
+    return 0;
+}
+
+/* Ends the target, a name or a value with a NUL. */
+static void head_terminate(conn_t *c)
+{
+    if (c->hstate == HS_VALUE) {
+        /* http-parser drops the blanks before a value but keeps those after. */
+        size_t start = c->field_off + strlen(c->head + c->field_off) + 1;
+        while (c->head_len > start &&
+               (c->head[c->head_len - 1] == ' ' || c->head[c->head_len - 1] == '\t'))
+            c->head_len--;
+    }
+    /* head_append() kept room for this byte; with an empty target there was
+     * no append at all. */
+    if (head_reserve(c, c->head_len + 1) == 0)
+        c->head[c->head_len++] = '\0';
+    if (c->hstate == HS_URL) {
+        c->url_len = c->head_len - 1;
+        c->hdr_off = c->head_len;
+    }
+}
+
+/* Finds a header among those stored so far (all terminated). */
+static const char *conn_header(const conn_t *c, const char *name)
+{
+    const char *p = c->head + c->hdr_off;
+    for (size_t i = 0; i < c->nhdr; i++) {
+        const char *value = p + strlen(p) + 1;
+        if (strcasecmp(p, name) == 0)
+            return value;
+        p = value + strlen(value) + 1;
+    }
+    return NULL;
+}
+
+static int on_message_begin(http_parser *p)
+{
+    conn_t *c = p->data;
+    req_reset(c);
+    c->state = CS_HEAD;
+    /* The head must be complete within header_timeout of its first byte, or
+     * of the accept for a connection's first request (that timer runs on). */
+    if (c->timer_kind != TK_HEADER)
+        conn_timer(c, TK_HEADER, c->srv->limits.header_timeout_ms);
+    return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+    return head_append(p->data, at, len);
+}
+
+/* Trailers of a chunked body are counted against max_header and ignored:
+ * the request's headers were complete when the body began. */
+static int trailer_count(conn_t *c, size_t len)
+{
+    c->trailer_len += len + 2;
+    return c->trailer_len > c->srv->limits.max_header ? head_too_large(c) : 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+    conn_t *c = p->data;
+    if (c->state == CS_BODY)
+        return trailer_count(c, len);
+    if (c->hstate != HS_FIELD) {
+        head_terminate(c);
+        c->hstate = HS_FIELD;
+        c->field_off = c->head_len;
+        c->nhdr++;
+    }
+    return head_append(c, at, len);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+    conn_t *c = p->data;
+    if (c->state == CS_BODY)
+        return trailer_count(c, len);
+    if (c->hstate != HS_VALUE) {
+        head_terminate(c);
+        c->hstate = HS_VALUE;
+        /* Two framing headers could mean two different bodies to two
+         * different parsers on the way (request smuggling): refuse. */
+        const char *name = c->head + c->field_off;
+        if (strcasecmp(name, "transfer-encoding") == 0) {
+            if (c->seen_te)
+                return conn_error(c, 400, "bad_request",
+                                  "the request has more than one Transfer-Encoding header");
+            c->seen_te = true;
+        } else if (strcasecmp(name, "content-length") == 0) {
+            if (c->seen_cl)
+                return conn_error(c, 400, "bad_request",
+                                  "the request has more than one Content-Length header");
+            c->seen_cl = true;
+        }
+    }
+    return head_append(c, at, len);
+}
+
+/* Splits the target into the decoded path and the raw query, in place: the
+ * decoded path is never longer than the raw one, and the query moves down
+ * behind it, so the head buffer needs no more room than the target had. */
+static int resolve_target(conn_t *c)
+{
+    char *url = c->head;
+    size_t len = c->url_len;
+    size_t path_off = 0, path_len = len, query_off = 0, query_len = 0;
+    bool no_path = false;
+
+    if (c->parser.method != HTTP_CONNECT && !(len == 1 && url[0] == '*')) {
+        struct http_parser_url u;
+        http_parser_url_init(&u);
+        if (http_parser_parse_url(url, len, 0, &u) != 0)
+            return conn_error(c, 400, "bad_request", "the request target is not a valid URL");
+        if (u.field_set & (1 << UF_PATH)) {
+            path_off = u.field_data[UF_PATH].off;
+            path_len = u.field_data[UF_PATH].len;
+        } else {
+            no_path = true; /* "http://host" or "http://host?q" */
+        }
+        if (u.field_set & (1 << UF_QUERY)) {
+            query_off = u.field_data[UF_QUERY].off;
+            query_len = u.field_data[UF_QUERY].len;
+        }
+    }
+    size_t dlen;
+    if (no_path) {
+        url[0] = '/';
+        dlen = 1;
+    } else {
+        ssize_t n = path_decode(url, url + path_off, path_len);
+        if (n < 0)
+            return conn_error(c, 400, "bad_request",
+                              "the path has an invalid percent-encoding (%%XX) or an encoded NUL");
+        dlen = (size_t)n;
+    }
+    url[dlen] = '\0';
+    c->req.pub.path = url;
+    if (query_len > 0) {
+        memmove(url + dlen + 1, url + query_off, query_len);
+        url[dlen + 1 + query_len] = '\0';
+        c->req.pub.query = url + dlen + 1;
+    } else {
+        c->req.pub.query = "";
+    }
+    return 0;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+    conn_t *c = p->data;
+    const pt_http_limits_t *lim = &c->srv->limits;
+
+    if (c->hstate == HS_FIELD) {
+        /* A name whose value was never reported: store an empty value. */
+        head_terminate(c);
+        c->hstate = HS_VALUE;
+    }
+    head_terminate(c);
+    if (resolve_target(c) != 0)
+        return -1;
+    c->keep_alive = http_should_keep_alive(p) && !c->srv->shutting_down;
+
+    if (p->flags & F_CHUNKED) {
+        c->expect_body = true;
+    } else if (p->flags & F_CONTENTLENGTH) {
+        /* Refused before a byte of it is read, and before 100 Continue. */
+        if (p->content_length > lim->max_body)
+            return conn_error(c, 413, "payload_too_large",
+                              "request body is larger than the limit of %zu bytes",
+                              lim->max_body);
+        c->expect_body = p->content_length > 0;
+        if (c->expect_body && c->body_cap < p->content_length + 1) {
+            char *b = realloc(c->body, p->content_length + 1);
+            if (b == NULL)
+                return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+            c->body = b;
+            c->body_cap = p->content_length + 1;
+        }
+    }
+    if (c->expect_body) {
+        const char *expect = conn_header(c, "expect");
+        if (expect != NULL && strcasecmp(expect, "100-continue") == 0 &&
+            (p->http_major > 1 || (p->http_major == 1 && p->http_minor >= 1))) {
+            static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+            uv_buf_t b = uv_buf_init((char *)cont, sizeof cont - 1);
+            if (conn_write(c, &b, 1) != 0)
+                return -1;
+        }
+        c->state = CS_BODY;
+        conn_timer(c, TK_BODY, lim->idle_timeout_ms);
+    }
+    return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+    conn_t *c = p->data;
+    size_t max = c->srv->limits.max_body;
+    if (len > max || c->body_len > max - len)
+        return conn_error(c, 413, "payload_too_large",
+                          "request body is larger than the limit of %zu bytes", max);
+    if (c->body_len + len + 1 > c->body_cap) {
+        /* Only a chunked body grows here; a Content-Length one was sized. */
+        size_t cap = c->body_cap < 2048 ? 4096 : c->body_cap * 2;
+        if (cap < c->body_len + len + 1)
+            cap = c->body_len + len + 1;
+        if (cap > max + 1)
+            cap = max + 1;
+        char *b = realloc(c->body, cap);
+        if (b == NULL)
+            return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+        c->body = b;
+        c->body_cap = cap;
+    }
+    memcpy(c->body + c->body_len, at, len);
+    c->body_len += len;
+    return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+    conn_t *c = p->data;
+    req_t *r = &c->req;
+    if (c->body != NULL) {
+        c->body[c->body_len] = '\0';
+        r->pub.body = c->body;
+    } else {
+        r->pub.body = "";
+    }
+    r->pub.body_len = c->body_len;
+    /* No protocol upgrade is offered: the connection ends after the answer. */
+    if (p->upgrade)
+        c->keep_alive = false;
+    conn_timer(c, TK_NONE, 0);
+    c->state = CS_HANDLER;
+    /* One request at a time: the parser stops right behind this message and
+     * conn_parse() hands it on. */
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+static void conn_dispatch(conn_t *c)
+{
+    req_t *r = &c->req;
+    r->conn = c;
+    r->pub.method = http_method_str((enum http_method)c->parser.method);
+    r->pub.peer = c->peer;
+    r->pub.has_cred = c->has_cred;
+    r->pub.uid = c->uid;
+    r->pub.gid = c->gid;
+    r->pub.pid = c->pid;
+    r->pub.data = NULL;
+    c->req_outstanding = true;
+    c->refs++;
+    c->srv->handler(&r->pub, c->srv->ud);
+}
+
+static void conn_parse_failed(conn_t *c, enum http_errno e)
+{
+    if (c->err_status != 0) {
+        conn_fail(c, c->err_status, c->err_code, c->err_msg);
+    } else if (e == HPE_HEADER_OVERFLOW) {
+        head_too_large(c);
+        conn_fail(c, c->err_status, c->err_code, c->err_msg);
+    } else if (e == HPE_UNEXPECTED_CONTENT_LENGTH) {
+        /* http-parser refuses these before our callbacks see the value. */
+        bool second_cl = c->hstate == HS_FIELD && c->seen_cl &&
+                         c->head_len - c->field_off == 14 &&
+                         strncasecmp(c->head + c->field_off, "content-length", 14) == 0;
+        conn_fail(c, 400, "bad_request",
+                  second_cl ? "the request has more than one Content-Length header"
+                            : "the request has both Content-Length and Transfer-Encoding");
+    } else {
+        conn_fail(c, 400, "bad_request", http_errno_description(e));
+    }
+}
+
+static bool conn_takes_input(const conn_t *c)
+{
+    return c->state == CS_IDLE || c->state == CS_HEAD || c->state == CS_BODY;
+}
+
+/* Feeds input to the parser and hands each complete request on. Stops when
+ * a request has to wait for an asynchronous answer, and returns how many
+ * bytes were used; the caller keeps the rest. */
+static size_t conn_parse(conn_t *c, const char *data, size_t len)
+{
+    size_t off = 0;
+    c->parsing = true;
+    while (off < len && conn_takes_input(c)) {
+        size_t n = http_parser_execute(&c->parser, &parser_settings, data + off, len - off);
+        off += n;
+        enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+        if (e == HPE_PAUSED && c->state == CS_HANDLER) {
+            conn_dispatch(c);
+        } else if (e != HPE_OK) {
+            if (c->state != CS_CLOSED)
+                conn_parse_failed(c, e);
+            off = len;
+        } else if (off < len) {
+            /* The parser stopped without a reason: the rest is no HTTP. */
+            conn_fail(c, 400, "bad_request", "unexpected data after the request");
+            off = len;
+        }
+    }
+    c->parsing = false;
+    return off;
+}
+
+static int pend_append(conn_t *c, const char *data, size_t len)
+{
+    if (c->pend_off > 0 && c->pend_off == c->pend_len)
+        c->pend_off = c->pend_len = 0;
+    if (c->pend_len + len > c->pend_cap) {
+        /* Move what is left to the front before growing. */
+        if (c->pend_off > 0) {
+            memmove(c->pend, c->pend + c->pend_off, c->pend_len - c->pend_off);
+            c->pend_len -= c->pend_off;
+            c->pend_off = 0;
+        }
+        if (c->pend_len + len > c->pend_cap) {
+            size_t cap = c->pend_cap < 2048 ? 4096 : c->pend_cap * 2;
+            if (cap < c->pend_len + len)
+                cap = c->pend_len + len;
+            char *p = realloc(c->pend, cap);
+            if (p == NULL)
+                return -1;
+            c->pend = p;
+            c->pend_cap = cap;
+        }
+    }
+    memcpy(c->pend + c->pend_len, data, len);
+    c->pend_len += len;
+    return 0;
+}
+
+static void conn_pump_pending(conn_t *c)
+{
+    size_t n = conn_parse(c, c->pend + c->pend_off, c->pend_len - c->pend_off);
+    if (c->state == CS_CLOSED)
+        return;
+    c->pend_off += n;
+    if (c->pend_off == c->pend_len) {
+        c->pend_off = c->pend_len = 0;
+        if (c->pend_cap > PEND_KEEP) {
+            free(c->pend);
+            c->pend = NULL;
+            c->pend_cap = 0;
+        }
+    }
+}
+
+static bool conn_in_flight(const conn_t *c)
+{
+    return c->state == CS_HANDLER || c->state == CS_STREAM || c->state == CS_FLUSH;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_t *c = s->data;
+    if (nread == 0)
+        return;
+    if (nread < 0) {
+        /* The client closed or the connection broke. An answer still being
+         * written goes out first (a client that only shut down its sending
+         * side still reads it); anything else ends now, and a request with
+         * the handler learns of it through its abort callback. */
+        conn_read_stop(c);
+        c->peer_eof = true;
+        if (nread == UV_EOF && c->state == CS_FLUSH)
+            return;
+        conn_close(c);
+        return;
+    }
+    if (conn_takes_input(c)) {
+        if (c->state == CS_BODY)
+            conn_timer(c, TK_BODY, c->srv->limits.idle_timeout_ms);
+        size_t n = conn_parse(c, buf->base, (size_t)nread);
+        if (n < (size_t)nread && conn_in_flight(c) &&
+            pend_append(c, buf->base + n, (size_t)nread - n) != 0)
+            conn_close(c);
+    } else if (conn_in_flight(c)) {
+        /* Pipelined input: it waits for the answer before it. We read on
+         * meanwhile, so that a client that goes away is noticed at once. */
+        if (pend_append(c, buf->base, (size_t)nread) != 0)
+            conn_close(c);
+    }
+    /* In CS_DRAIN input is discarded. */
+    if (conn_in_flight(c) && c->pend_len - c->pend_off >= PEND_MAX)
+        conn_read_stop(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Accepting */
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    listener_t *l = server->data;
+    pt_http_server_t *srv = l->srv;
+    if (status < 0)
+        return;
+    conn_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return;
+    int r = l->kind == PT_PEER_TCP ? uv_tcp_init(srv->loop, &c->h.tcp)
+                                   : uv_pipe_init(srv->loop, &c->h.pipe, 0);
+    if (r != 0) {
+        free(c);
+        return;
+    }
+    uv_timer_init(srv->loop, &c->timer);
+    c->h.handle.data = c;
+    c->timer.data = c;
+    c->refs = 2;
+    c->handles_open = 2;
+    c->srv = srv;
+    c->peer = l->kind;
+    c->req.conn = c;
+    c->next = srv->conns;
+    if (srv->conns != NULL)
+        srv->conns->prev = c;
+    srv->conns = c;
+    srv->nconns++;
+
+    if (uv_accept(server, &c->h.stream) != 0) {
+        conn_close(c);
+        return;
+    }
+    /* Over the limit the connection is accepted and closed at once, rather
+     * than left in the backlog where the client would wait without a word. */
+    if (srv->shutting_down || srv->nconns > srv->limits.max_connections) {
+        conn_close(c);
+        return;
+    }
+    if (l->kind == PT_PEER_TCP) {
+        uv_tcp_nodelay(&c->h.tcp, 1);
+    } else {
+        /* The peer's credentials as of connect(2); read once, they cannot
+         * change for the life of the connection. */
+        uv_os_fd_t fd;
+        struct ucred cred;
+        socklen_t clen = sizeof cred;
+        if (uv_fileno(&c->h.handle, &fd) == 0 &&
+            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 && clen == sizeof cred) {
+            c->has_cred = true;
+            c->uid = cred.uid;
+            c->gid = cred.gid;
+            c->pid = cred.pid;
+        }
+    }
+    http_parser_init(&c->parser, HTTP_REQUEST);
+    c->parser.data = c;
+    c->keep_alive = true;
+    c->state = CS_IDLE;
+    conn_timer(c, TK_HEADER, srv->limits.header_timeout_ms);
+    conn_read_start(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The server */
+
+int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_handler_cb handler,
+                       void *ud, pt_http_server_t **out)
+{
+    *out = NULL;
+    if (loop == NULL || handler == NULL)
+        return UV_EINVAL;
+    pt_http_server_t *srv = calloc(1, sizeof *srv);
+    if (srv == NULL)
+        return UV_ENOMEM;
+    srv->loop = loop;
+    srv->handler = handler;
+    srv->ud = ud;
+    limits_apply(srv, limits);
+    *out = srv;
+    return 0;
+}
+
+void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits)
+{
+    limits_apply(srv, limits);
+}
+
+static void on_listener_closed(uv_handle_t *h)
+{
+    listener_t *l = h->data;
+    pt_http_server_t *srv = l->srv;
+    srv->listeners_open--;
+    server_maybe_done(srv);
+}
+
+static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
+{
+    listener_t *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    int r = kind == PT_PEER_TCP ? uv_tcp_init(srv->loop, &l->h.tcp)
+                                : uv_pipe_init(srv->loop, &l->h.pipe, 0);
+    if (r != 0) {
+        free(l);
+        return NULL;
+    }
+    l->h.handle.data = l;
+    l->srv = srv;
+    l->kind = kind;
+    l->next = srv->listeners;
+    srv->listeners = l;
+    srv->listeners_open++;
+    return l;
+}
+
+/* A listener that failed stays on the list, closed, until the server is freed. */
+static void listener_close(listener_t *l)
+{
+    if (!l->closing) {
+        l->closing = true;
+        uv_close(&l->h.handle, on_listener_closed);
+    }
+}
+
+int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
+{
+    struct sockaddr_un addr;
+    struct stat st;
+    if (path == NULL || path[0] == '\0' || srv->shutting_down)
+        return UV_EINVAL;
+    if (strlen(path) >= sizeof addr.sun_path)
+        return UV_ENAMETOOLONG;
+    /* A socket file left by an earlier run is replaced; anything else at the
+     * path is a mistake in the configuration and is left alone. */
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode))
+            return UV_EEXIST;
+        if (unlink(path) != 0 && errno != ENOENT)
+            return -errno;
+    }
+    listener_t *l = listener_add(srv, PT_PEER_UNIX);
+    if (l == NULL)
+        return UV_ENOMEM;
+    l->path = strdup(path);
+    if (l->path == NULL) {
+        listener_close(l);
+        return UV_ENOMEM;
+    }
+    /* The socket file is created 0600 by bind(2) itself, so that there is no
+     * moment when others may connect. umask is process-wide, but this runs
+     * at start-up, and another thread's file created meanwhile only comes out
+     * stricter than it asked for. */
+    mode_t old = umask(077);
+    int r = uv_pipe_bind(&l->h.pipe, path);
+    umask(old);
+    bool bound = r == 0;
+    if (r == 0 && mode > 0 && chmod(path, (mode_t)mode & 07777) != 0)
+        r = -errno;
+    if (r == 0)
+        r = uv_listen(&l->h.stream, BACKLOG, on_connection);
+    if (r == 0 && stat(path, &st) == 0) {
+        l->dev = st.st_dev;
+        l->ino = st.st_ino;
+    }
+    if (r != 0) {
+        if (bound)
+            unlink(path);
+        free(l->path);
+        l->path = NULL;
+        listener_close(l);
+    }
+    return r;
+}
+
+/* Splits "host:port" or "[v6]:port". An empty host means 127.0.0.1: this
+ * server is meant for loopback, and an address for all interfaces has to be
+ * written out. */
+static int split_hostport(const char *hostport, char *host, size_t hcap, int *port)
+{
+    const char *colon;
+    const char *h = hostport;
+    size_t hlen;
+    if (hostport[0] == '[') {
+        const char *end = strchr(hostport, ']');
+        if (end == NULL || end[1] != ':')
+            return UV_EINVAL;
+        h = hostport + 1;
+        hlen = (size_t)(end - h);
+        colon = end + 1;
+    } else {
+        colon = strrchr(hostport, ':');
+        if (colon == NULL)
+            return UV_EINVAL;
+        hlen = (size_t)(colon - hostport);
+        if (memchr(hostport, ':', hlen) != NULL)
+            return UV_EINVAL; /* a bare IPv6 address needs brackets */
+    }
+    if (hlen >= hcap)
+        return UV_EINVAL;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    if (hlen == 0)
+        strcpy(host, "127.0.0.1");
+    const char *ps = colon + 1;
+    if (*ps == '\0' || strlen(ps) > 5)
+        return UV_EINVAL;
+    long v = 0;
+    for (; *ps != '\0'; ps++) {
+        if (*ps < '0' || *ps > '9')
+            return UV_EINVAL;
+        v = v * 10 + (*ps - '0');
+    }
+    if (v > 65535)
+        return UV_EINVAL;
+    *port = (int)v;
+    return 0;
+}
+
+static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr)
+{
+    listener_t *l = listener_add(srv, PT_PEER_TCP);
+    if (l == NULL)
+        return UV_ENOMEM;
+    /* An IPv6 listener takes only IPv6, so that "[::1]:p" and "127.0.0.1:p"
+     * can both be configured. */
+    int r = uv_tcp_bind(&l->h.tcp, addr, addr->sa_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
+    if (r == 0)
+        r = uv_listen(&l->h.stream, BACKLOG, on_connection);
+    if (r != 0)
+        listener_close(l);
+    return r;
+}
+
+int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
+{
+    char host[256];
+    int port;
+    if (hostport == NULL || srv->shutting_down)
+        return UV_EINVAL;
+    int r = split_hostport(hostport, host, sizeof host, &port);
+    if (r != 0)
+        return r;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    if (uv_ip4_addr(host, port, &in4) == 0)
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in4);
+    if (uv_ip6_addr(host, port, &in6) == 0)
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in6);
+    /* A name such as "localhost": resolved synchronously (this runs at
+     * start-up), and the first address that can be bound is used. */
+    uv_getaddrinfo_t gai;
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    r = uv_getaddrinfo(srv->loop, &gai, NULL, host, NULL, &hints);
+    if (r != 0)
+        return r;
+    r = UV_EADDRNOTAVAIL;
+    for (struct addrinfo *ai = gai.addrinfo; ai != NULL; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET) {
+            struct sockaddr_in a = *(struct sockaddr_in *)ai->ai_addr;
+            a.sin_port = htons((uint16_t)port);
+            r = listen_tcp_addr(srv, (const struct sockaddr *)&a);
+        } else if (ai->ai_family == AF_INET6) {
+            struct sockaddr_in6 a = *(struct sockaddr_in6 *)ai->ai_addr;
+            a.sin6_port = htons((uint16_t)port);
+            r = listen_tcp_addr(srv, (const struct sockaddr *)&a);
+        }
+        if (r == 0)
+            break;
+    }
+    uv_freeaddrinfo(gai.addrinfo);
+    return r;
+}
+
+int pt_http_server_tcp_port(const pt_http_server_t *srv)
+{
+    for (const listener_t *l = srv->listeners; l != NULL; l = l->next) {
+        if (l->kind != PT_PEER_TCP || l->closing)
+            continue;
+        struct sockaddr_storage ss;
+        int len = sizeof ss;
+        if (uv_tcp_getsockname(&l->h.tcp, (struct sockaddr *)&ss, &len) != 0)
+            continue;
+        if (ss.ss_family == AF_INET)
+            return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        if (ss.ss_family == AF_INET6)
+            return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    return UV_ENOENT;
+}
+
+void pt_http_server_shutdown(pt_http_server_t *srv, void (*done)(pt_http_server_t *, void *),
+                             void *arg)
+{
+    if (srv->shutting_down)
+        return;
+    srv->shutting_down = true;
+    srv->done = done;
+    srv->done_arg = arg;
+    for (listener_t *l = srv->listeners; l != NULL; l = l->next)
+        listener_close(l);
+    /* conn_close() only starts closing; the list changes in the close
+     * callbacks, so walking it here is safe. */
+    for (conn_t *c = srv->conns; c != NULL; c = c->next) {
+        if (conn_in_flight(c))
+            c->keep_alive = false; /* answered, then closed */
+        else
+            conn_close(c); /* idle, half a request, or lingering */
+    }
+    /* With nothing open this calls done before returning. */
+    server_maybe_done(srv);
+}
+
+void pt_http_server_free(pt_http_server_t *srv)
+{
+    if (srv == NULL)
+        return;
+    assert(srv->nconns == 0 && srv->listeners_open == 0);
+    listener_t *l = srv->listeners;
+    while (l != NULL) {
+        listener_t *next = l->next;
+        struct stat st;
+        /* Only our own socket file: another process may have replaced it. */
+        if (l->path != NULL && stat(l->path, &st) == 0 && st.st_dev == l->dev &&
+            st.st_ino == l->ino)
+            unlink(l->path);
+        free(l->path);
+        free(l);
+        l = next;
+    }
+    free(srv);
+}
+
+size_t pt_http_server_connections(const pt_http_server_t *srv)
+{
+    return srv->nconns;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests */
+
+const char *pt_http_header(const pt_http_request_t *req, const char *name)
+{
+    const req_t *r = (const req_t *)req;
+    return conn_header(r->conn, name);
+}
+
+/* Parses the query into decoded pairs, once per request. */
+static bool query_parse(req_t *r)
+{
+    if (r->q_parsed)
+        return r->q_count == 0 || r->q_pairs != NULL;
+    r->q_parsed = true;
+    const char *q = r->pub.query;
+    size_t qlen = strlen(q), count = 0;
+    for (const char *s = q; *s != '\0';) {
+        size_t seg = strcspn(s, "&");
+        if (seg > 0)
+            count++;
+        s += seg;
+        if (*s == '&')
+            s++;
+    }
+    if (count == 0)
+        return true;
+    /* Each pair decodes to at most its own length plus two NULs. */
+    char **pairs = malloc(count * 2 * sizeof(char *) + qlen + count * 2);
+    if (pairs == NULL)
+        return false;
+    char *out = (char *)(pairs + count * 2);
+    size_t i = 0;
+    for (const char *s = q; *s != '\0';) {
+        size_t seg = strcspn(s, "&");
+        if (seg > 0) {
+            const char *eq = memchr(s, '=', seg);
+            size_t nlen = eq != NULL ? (size_t)(eq - s) : seg;
+            pairs[i * 2] = out;
+            out += query_decode(out, s, nlen);
+            *out++ = '\0';
+            pairs[i * 2 + 1] = out;
+            if (eq != NULL)
+                out += query_decode(out, eq + 1, seg - nlen - 1);
+            *out++ = '\0';
+            i++;
+        }
+        s += seg;
+        if (*s == '&')
+            s++;
+    }
+    r->q_pairs = pairs;
+    r->q_count = count;
+    return true;
+}
+
+const char *pt_http_query(const pt_http_request_t *req, const char *name)
+{
+    req_t *r = (req_t *)req;
+    if (!query_parse(r))
+        return NULL;
+    for (size_t i = 0; i < r->q_count; i++)
+        if (strcmp(r->q_pairs[i * 2], name) == 0)
+            return r->q_pairs[i * 2 + 1];
+    return NULL;
+}
+
+bool pt_http_query_at(const pt_http_request_t *req, size_t i, const char **name,
+                      const char **value)
+{
+    req_t *r = (req_t *)req;
+    if (!query_parse(r) || i >= r->q_count)
+        return false;
+    *name = r->q_pairs[i * 2];
+    *value = r->q_pairs[i * 2 + 1];
+    return true;
+}
+
+bool pt_http_request_connected(const pt_http_request_t *req)
+{
+    const req_t *r = (const req_t *)req;
+    return r->conn->state == CS_HANDLER || r->conn->state == CS_STREAM;
+}
+
+/* A callback set after the connection has already gone is not called:
+ * check pt_http_request_connected() after setting it. */
+void pt_http_request_on_abort(pt_http_request_t *req, void (*cb)(pt_http_request_t *, void *),
+                              void *arg)
+{
+    req_t *r = (req_t *)req;
+    r->abort_cb = cb;
+    r->abort_arg = arg;
+}
+
+/* The handler is done with the request: drop its reference. */
+static void req_release(conn_t *c)
+{
+    assert(c->req_outstanding);
+    c->req_outstanding = false;
+    conn_unref(c);
+}
+
+void pt_http_respond(pt_http_request_t *req, int status, const char *content_type,
+                     const char *const *headers, const char *body, size_t len)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding && c->state != CS_STREAM);
+    if (c->state == CS_HANDLER) {
+        c->state = CS_FLUSH;
+        conn_write_response(c, status, content_type, headers, body, len, false);
+        if (c->state == CS_FLUSH) {
+            if (c->writes_pending == 0)
+                conn_output_done(c);
+            else
+                conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
+        }
+    }
+    /* Otherwise the client has gone: the answer is dropped. */
+    req_release(c);
+}
+
+void pt_http_stream_begin(pt_http_request_t *req, int status, const char *content_type,
+                          const char *const *headers)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding);
+    if (c->state != CS_HANDLER)
+        return; /* gone: the writes fail and the end frees */
+    c->state = CS_STREAM;
+    /* An HTTP/1.0 client knows no chunks: it gets the raw bytes and the
+     * end of the answer is the end of the connection. */
+    c->chunked_out = c->parser.http_major > 1 || (c->parser.http_major == 1 && c->parser.http_minor >= 1);
+    if (!c->chunked_out)
+        c->keep_alive = false;
+    conn_write_response(c, status, content_type, headers, NULL, 0, true);
+}
+
+int pt_http_stream_write(pt_http_request_t *req, const char *buf, size_t len)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    if (c->state != CS_STREAM)
+        return -1;
+    if (len == 0)
+        return 0; /* an empty chunk would end the answer */
+    if (c->parser.method == HTTP_HEAD)
+        return 0;
+    if (!c->chunked_out) {
+        uv_buf_t b = uv_buf_init((char *)buf, (unsigned)len);
+        return conn_write(c, &b, 1);
+    }
+    char size[24];
+    int n = snprintf(size, sizeof size, "%zx\r\n", len);
+    uv_buf_t bufs[3] = {uv_buf_init(size, (unsigned)n), uv_buf_init((char *)buf, (unsigned)len),
+                        uv_buf_init((char *)"\r\n", 2)};
+    return conn_write(c, bufs, 3);
+}
+
+void pt_http_stream_end(pt_http_request_t *req)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding);
+    if (c->state == CS_STREAM) {
+        c->state = CS_FLUSH;
+        if (c->chunked_out && c->parser.method != HTTP_HEAD) {
+            uv_buf_t b = uv_buf_init((char *)"0\r\n\r\n", 5);
+            conn_write(c, &b, 1);
+        }
+        if (c->state == CS_FLUSH) {
+            if (c->writes_pending == 0)
+                conn_output_done(c);
+            else
+                conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
+        }
+    }
+    req_release(c);
+}

@@ -1,0 +1,422 @@
+/*
+ * test_store_writer.c - the store's writer: group commit, savepoints that
+ * keep one failing write from undoing its neighbours, idempotency keys,
+ * version conflicts, storage errors that are never acknowledged, and data
+ * that survives closing and opening again.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "workflow.h"
+
+typedef struct {
+    uv_loop_t loop;
+    pt_workflow_t *wf;
+    pt_store_t *store;
+    char dir[64];
+    char path[128];
+    int pending;
+} fixture_t;
+
+static int open_store(fixture_t *f, int64_t max_pages)
+{
+    pt_error_t err = {0};
+    pt_store_options_t o = {.path = f->path, .workflow = f->wf, .max_page_count = max_pages};
+    pt_deadlines_default(&o.deadlines);
+    int rc = pt_store_open(&f->loop, &o, &f->store, &err);
+    if (rc != PT_OK)
+        fprintf(stderr, "open: %s\n", err.message);
+    pt_error_clear(&err);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    uv_loop_init(&f->loop);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/pt-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
+    pt_error_t err = {0};
+    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
+    assert_int_equal(open_store(f, 0), PT_OK);
+    *state = f;
+    return 0;
+}
+
+static void close_store(fixture_t *f)
+{
+    pt_store_close(f->store);
+    f->store = NULL;
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    if (f->store)
+        close_store(f);
+    uv_loop_close(&f->loop);
+    pt_workflow_free(f->wf);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static void on_done(pt_write_t *w)
+{
+    fixture_t *f = w->data;
+    f->pending--;
+    if (f->pending == 0)
+        uv_stop(&f->loop);
+}
+
+static pt_write_t *write_json(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
+                              const char *body)
+{
+    pt_write_t *w = pt_write_new(op);
+    w->id = id;
+    w->action = action ? strdup(action) : NULL;
+    w->body = body ? cJSON_Parse(body) : NULL;
+    w->actor = strdup("测试员");
+    w->cb = on_done;
+    w->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_write(f->store, w), PT_OK);
+    return w;
+}
+
+static void wait_writes(fixture_t *f)
+{
+    while (f->pending > 0)
+        uv_run(&f->loop, UV_RUN_DEFAULT);
+}
+
+/* Runs one write and waits for its answer. */
+static pt_write_t *run(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
+                       const char *body)
+{
+    pt_write_t *w = write_json(f, op, id, action, body);
+    wait_writes(f);
+    return w;
+}
+
+static void on_read(pt_read_t *r)
+{
+    fixture_t *f = r->data;
+    f->pending--;
+    uv_stop(&f->loop);
+}
+
+static pt_read_t *read_op(fixture_t *f, pt_read_op_t op, int64_t id)
+{
+    pt_read_t *r = pt_read_new(op);
+    r->id = id;
+    r->cb = on_read;
+    r->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_read(f->store, r), PT_OK);
+    wait_writes(f);
+    return r;
+}
+
+static int64_t count(fixture_t *f)
+{
+    pt_read_t *r = read_op(f, PT_READ_COUNT, 0);
+    assert_int_equal(r->err.code, PT_OK);
+    int64_t n = r->count;
+    pt_read_free(r);
+    return n;
+}
+
+static void create_assigns_ids_and_is_readable(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL,
+                        "{\"title\":\"关于支持革命老区振兴发展的建议\",\"delegation\":\"山西代表团\"}");
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->id, 1);
+    assert_int_equal(w->version, 1);
+    assert_non_null(strstr(w->json, "革命老区"));
+    assert_non_null(strstr(w->json, "\"status\":\"submitted\""));
+    pt_write_free(w);
+    pt_read_t *r = read_op(f, PT_READ_GET, 1);
+    assert_int_equal(r->err.code, PT_OK);
+    assert_non_null(strstr(r->json, "\"overdue\":false"));
+    assert_non_null(strstr(r->json, "山西代表团"));
+    pt_read_free(r);
+    r = read_op(f, PT_READ_GET, 99);
+    assert_int_equal(r->err.code, PT_ENOTFOUND);
+    pt_read_free(r);
+}
+
+static void concurrent_writes_share_commits(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 300 };
+    pt_write_t *ws[N];
+    for (int i = 0; i < N; i++) {
+        char body[128];
+        snprintf(body, sizeof(body), "{\"title\":\"并发建议 %d\"}", i);
+        ws[i] = write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+    }
+    wait_writes(f);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(ws[i]->err.code, PT_OK);
+        pt_write_free(ws[i]);
+    }
+    uint64_t commits, writes;
+    pt_store_counters(f->store, &commits, &writes);
+    assert_int_equal(writes, N);
+    /* The writer takes whatever has queued: 300 writes queued at once
+     * cannot need 300 commits. */
+    assert_true(commits < N / 2);
+    assert_int_equal(count(f), N);
+}
+
+/* Holds the database's write lock from another connection for a moment,
+ * so that the writes queued meanwhile are taken as one batch. */
+static sqlite3 *hold_write_lock(fixture_t *f)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    return db;
+}
+
+static void on_release(uv_timer_t *t)
+{
+    sqlite3 *db = t->data;
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    uv_close((uv_handle_t *)t, NULL);
+}
+
+static void failing_write_leaves_its_batch_committed(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_t *first = run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"第一件\"}");
+    assert_int_equal(first->err.code, PT_OK);
+    pt_write_free(first);
+
+    sqlite3 *db = hold_write_lock(f);
+    uv_timer_t t;
+    uv_timer_init(&f->loop, &t);
+    t.data = db;
+    uv_timer_start(&t, on_release, 300, 0);
+    /* The writer takes `a` and waits for the lock; b..e queue behind it and
+     * are committed together. */
+    pt_write_t *a = write_json(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"甲\"}");
+    usleep(50000);
+    pt_write_t *b = write_json(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"乙\"}");
+    pt_write_t *c = write_json(f, PT_WRITE_CREATE, 0, NULL, "{\"delegation\":\"缺标题\"}");
+    pt_write_t *d = write_json(f, PT_WRITE_ACTION, 1, "reply", "{\"unit\":\"省教育厅\"}");
+    pt_write_t *e = write_json(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"丁\"}");
+    uint64_t commits0, writes0;
+    pt_store_counters(f->store, &commits0, &writes0);
+    wait_writes(f);
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    assert_int_equal(a->err.code, PT_OK);
+    assert_int_equal(b->err.code, PT_OK);
+    assert_int_equal(c->err.code, PT_EVALIDATION);
+    assert_int_equal(d->err.code, PT_ETRANSITION);
+    assert_int_equal(e->err.code, PT_OK);
+    assert_null(c->json);
+    uint64_t commits, writes;
+    pt_store_counters(f->store, &commits, &writes);
+    assert_int_equal(writes - writes0, 5);
+    assert_true(commits - commits0 <= 2);
+    assert_int_equal(count(f), 4);
+    /* The refused action left proposal 1 as it was. */
+    pt_read_t *r = read_op(f, PT_READ_GET, 1);
+    assert_int_equal(r->version, 1);
+    pt_read_free(r);
+    pt_write_free(a);
+    pt_write_free(b);
+    pt_write_free(c);
+    pt_write_free(d);
+    pt_write_free(e);
+}
+
+static void idempotency_key_replays_and_refuses_other_bodies(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_t *w1 = pt_write_new(PT_WRITE_CREATE);
+    pt_write_t *ws[3];
+    const char *bodies[3] = {"{\"title\":\"同一件\"}", "{\"title\":\"同一件\"}",
+                             "{\"title\":\"另一件\"}"};
+    pt_write_free(w1);
+    for (int i = 0; i < 3; i++) {
+        pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+        w->body = cJSON_Parse(bodies[i]);
+        w->actor = strdup("王秘书");
+        w->idem_key = strdup("key-1");
+        memset(w->idem_hash, i == 2 ? 2 : 1, 32);
+        w->cb = on_done;
+        w->data = f;
+        f->pending++;
+        pt_store_write(f->store, w);
+        wait_writes(f);
+        ws[i] = w;
+    }
+    assert_int_equal(ws[0]->err.code, PT_OK);
+    assert_false(ws[0]->replayed);
+    assert_int_equal(ws[1]->err.code, PT_OK);
+    assert_true(ws[1]->replayed);
+    assert_int_equal(ws[1]->id, ws[0]->id);
+    assert_int_equal(ws[2]->err.code, PT_EIDEMPOTENCY);
+    assert_int_equal(count(f), 1);
+    for (int i = 0; i < 3; i++)
+        pt_write_free(ws[i]);
+}
+
+static void if_match_refuses_a_stale_version(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"版本\"}"));
+    pt_write_t *w = write_json(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本二\"}");
+    w->if_match = 1;
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 2);
+    pt_write_free(w);
+    w = write_json(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本三\"}");
+    w->if_match = 1;
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_EVERSION);
+    cJSON *cv = cJSON_GetObjectItemCaseSensitive(w->err.details, "current_version");
+    assert_non_null(cv);
+    assert_int_equal((int)cv->valuedouble, 2);
+    pt_write_free(w);
+}
+
+static void history_and_events_follow_every_write(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"历史\"}"));
+    pt_write_t *w = run(f, PT_WRITE_ACTION, 1, "assign",
+                        "{\"mode\":\"single\",\"units\":[{\"name\":\"省交通运输厅\",\"role\":"
+                        "\"lead\"}],\"note\":\"请抓紧办理\"}");
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    pt_read_t *r = read_op(f, PT_READ_HISTORY, 1);
+    assert_int_equal(r->err.code, PT_OK);
+    assert_non_null(strstr(r->json, "\"action\":\"create\""));
+    assert_non_null(strstr(r->json, "\"action\":\"assign\""));
+    assert_non_null(strstr(r->json, "请抓紧办理"));
+    assert_non_null(strstr(r->json, "\"actor\":\"测试员\""));
+    pt_read_free(r);
+    r = pt_read_new(PT_READ_EVENTS);
+    r->after = 0;
+    r->cb = on_read;
+    r->data = f;
+    f->pending++;
+    pt_store_read(f->store, r);
+    wait_writes(f);
+    assert_int_equal(r->count, 2);
+    assert_int_equal(r->last_seq, 2);
+    assert_non_null(strstr(r->json, "proposal.status_changed"));
+    assert_int_equal(pt_store_last_seq(f->store), 2);
+    pt_read_free(r);
+}
+
+static void full_disk_is_never_acknowledged(void **state)
+{
+    fixture_t *f = *state;
+    close_store(f);
+    /* A quota of a few pages: the schema fits, a handful of proposals do
+     * not. */
+    assert_int_equal(open_store(f, 40), PT_OK);
+    char big[4000];
+    int acked = 0, refused = 0;
+    for (int i = 0; i < 60; i++) {
+        int n = snprintf(big, sizeof(big), "{\"title\":\"满 %d\",\"background\":\"", i);
+        for (int j = 0; j < 300; j++)
+            n += snprintf(big + n, sizeof(big) - (size_t)n, "背景");
+        snprintf(big + n, sizeof(big) - (size_t)n, "\"}");
+        pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL, big);
+        if (w->err.code == PT_OK)
+            acked++;
+        else {
+            assert_int_equal(w->err.code, PT_ESTORAGE);
+            assert_null(w->json);
+            refused++;
+        }
+        pt_write_free(w);
+    }
+    assert_true(refused > 0);
+    /* Exactly the acknowledged writes are there, whole. */
+    assert_int_equal(count(f), acked);
+    close_store(f);
+    assert_int_equal(open_store(f, 0), PT_OK);
+    assert_int_equal(count(f), acked);
+}
+
+static void data_survives_reopening_and_ids_are_never_reused(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"草稿\",\"status\":\"draft\"}"));
+    pt_write_t *w = run(f, PT_WRITE_DELETE, 1, NULL, NULL);
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    close_store(f);
+    assert_int_equal(open_store(f, 0), PT_OK);
+    w = run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"新的\"}");
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->id, 2);
+    pt_write_free(w);
+    /* Only drafts can be deleted. */
+    w = run(f, PT_WRITE_DELETE, 2, NULL, NULL);
+    assert_int_equal(w->err.code, PT_ETRANSITION);
+    pt_write_free(w);
+    assert_int_equal(count(f), 1);
+}
+
+static void duplicate_number_in_a_session_is_a_conflict(void **state)
+{
+    fixture_t *f = *state;
+    const char *body = "{\"title\":\"编号\",\"number\":\"1001\",\"session\":\"十四届四次\"}";
+    pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL, body);
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    w = run(f, PT_WRITE_CREATE, 0, NULL, body);
+    assert_int_equal(w->err.code, PT_ECONFLICT);
+    assert_non_null(strstr(w->err.message, "1001"));
+    pt_write_free(w);
+    w = run(f, PT_WRITE_CREATE, 0, NULL,
+            "{\"title\":\"编号\",\"number\":\"1001\",\"session\":\"十四届五次\"}");
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(create_assigns_ids_and_is_readable, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(history_and_events_follow_every_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(full_disk_is_never_acknowledged, setup, teardown),
+        cmocka_unit_test_setup_teardown(data_survives_reopening_and_ids_are_never_reused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(duplicate_number_in_a_session_is_a_conflict, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
