@@ -1,0 +1,248 @@
+/*
+ * test_proposals_json_strict.c - the RFC 8259 validator in front of cJSON:
+ * what cJSON would let through is refused, with the byte offset.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "json-strict.h"
+
+/* Parses text (of explicit length, so that NUL bytes can be tested) and
+ * expects a refusal whose message holds `want`. */
+static void refused(const char *text, size_t len, const char *want)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(text, len, &err);
+
+    if (j != NULL) {
+        cJSON_Delete(j);
+        fail_msg("accepted: %.*s", (int)len, text);
+    }
+    assert_int_equal(err.code, PT_EINVALID_JSON);
+    if (strstr(err.message, want) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, want);
+    pt_error_clear(&err);
+}
+
+#define REFUSED(lit, want) refused(lit, sizeof(lit) - 1, want)
+
+static void accepted(const char *text)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    if (j == NULL)
+        fail_msg("refused %s: %s", text, err.message);
+    cJSON_Delete(j);
+}
+
+static void valid_documents_parse(void **state)
+{
+    (void)state;
+    accepted(
+        "{\"title\": \"关于加强基层医疗的建议\", \"n\": -0.5e+10, \"a\": [true, false, null]}");
+    accepted("  [1, 0, -0, 0.25, 1E3, \"\\u4e2d\\u6587\", \"\\ud83d\\ude00\", "
+             "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]\r\n");
+    accepted("\"just a string\"");
+    accepted("0");
+    accepted("{}");
+    accepted("[[]]");
+    accepted("\"😀 emoji and 𠀀 (U+20000)\"");
+}
+
+static void the_parsed_value_is_what_the_text_says(void **state)
+{
+    pt_error_t err = {0};
+    const char *text = "{\"标题\": \"测试\\u3000\", \"n\": 42}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "标题")->valuestring, "测试\xE3\x80\x80");
+    assert_int_equal(cJSON_GetObjectItem(j, "n")->valueint, 42);
+    cJSON_Delete(j);
+}
+
+static void empty_input_is_an_error(void **state)
+{
+    (void)state;
+    REFUSED("", "empty document");
+    REFUSED("   \n\t", "empty document");
+    refused(NULL, 0, "empty document");
+}
+
+static void leading_zeros_are_refused_with_the_offset(void **state)
+{
+    (void)state;
+    REFUSED("{\"a\": 1, \"b\": 017}", "invalid JSON at byte 14: leading zero in number");
+    REFUSED("-01", "leading zero");
+    REFUSED("[00]", "leading zero");
+}
+
+static void malformed_numbers_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("1.", "decimal point");
+    REFUSED(".5", "unexpected character '.'");
+    REFUSED("-", "digit");
+    REFUSED("1e", "exponent");
+    REFUSED("+1", "unexpected character '+'");
+    REFUSED("0x10", "unexpected data after");
+    REFUSED("NaN", "unexpected character 'N'");
+    REFUSED("Infinity", "unexpected");
+}
+
+static void raw_control_characters_in_strings_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("[\"a\nb\"]", "invalid JSON at byte 3: raw control character 0x0A");
+    REFUSED("\"tab\there\"", "raw control character 0x09");
+    REFUSED("\"nul\0here\"", "raw control character 0x00");
+}
+
+static void bad_escapes_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("\"\\x41\"", "invalid escape \\x");
+    REFUSED("\"\\u12\"", "four hex digits");
+    REFUSED("\"\\u12G4\"", "four hex digits");
+    REFUSED("\"\\'\"", "invalid escape");
+}
+
+static void lone_and_misordered_surrogates_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("\"\\ud83d\"", "invalid JSON at byte 1: high surrogate \\uD83D not followed");
+    REFUSED("\"\\ud83dx\"", "not followed by a low surrogate");
+    REFUSED("\"\\ud83d\\u0041\"", "not followed by a low surrogate");
+    REFUSED("\"\\ude00\\ud83d\"", "lone low surrogate \\uDE00");
+}
+
+static void escaped_nul_is_refused(void **state)
+{
+    (void)state;
+    REFUSED("{\"title\": \"a\\u0000b\"}", "\\u0000 (NUL) is not allowed");
+}
+
+static void invalid_utf8_bytes_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("\"\xff\"", "invalid JSON at byte 1: invalid UTF-8 byte (0xFF)");
+    REFUSED("\"\x80\"", "invalid UTF-8 byte");
+    REFUSED("\"\xe4\xb8\"", "truncated UTF-8 sequence");
+    REFUSED("\"\xe4\x41\x41\"", "truncated UTF-8 sequence");
+    REFUSED("\"\xf5\x80\x80\x80\"", "invalid UTF-8 byte");
+    REFUSED("\"\xf4\x90\x80\x80\"", "beyond U+10FFFF");
+    /* A raw non-ASCII byte outside a string is not a token either. */
+    REFUSED("[\xe4\xb8\xad]", "unexpected byte 0xE4");
+}
+
+static void overlong_utf8_and_encoded_surrogates_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("\"\xc0\xaf\"", "overlong UTF-8 sequence"); /* '/' in two bytes */
+    REFUSED("\"\xc1\xbf\"", "overlong UTF-8 sequence");
+    REFUSED("\"\xe0\x80\xaf\"", "overlong UTF-8 sequence");     /* '/' in three */
+    REFUSED("\"\xf0\x80\x80\xaf\"", "overlong UTF-8 sequence"); /* '/' in four */
+    REFUSED("\"\xed\xa0\x80\"", "UTF-8 encoded surrogate");     /* U+D800 */
+}
+
+static void trailing_garbage_is_refused(void **state)
+{
+    (void)state;
+    REFUSED("{} x", "invalid JSON at byte 3: unexpected data after the JSON value");
+    REFUSED("[1] [2]", "unexpected data after");
+    REFUSED("{}\0", "unexpected data after");
+    accepted("{} \n");
+}
+
+static void structural_errors_name_what_was_expected(void **state)
+{
+    (void)state;
+    REFUSED("{\"a\" 1}", "expected ':'");
+    REFUSED("{a: 1}", "member name");
+    REFUSED("[1, 2,]", "trailing comma in array");
+    REFUSED("{\"a\": 1,}", "trailing comma in object");
+    REFUSED("[1 2]", "expected ',' or ']'");
+    REFUSED("{\"a\": 1", "unexpected end of input");
+    REFUSED("\"open", "unterminated string");
+    REFUSED("tru", "unexpected");
+    REFUSED("\xef\xbb\xbf{}", "byte order mark");
+}
+
+static void duplicate_member_names_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("{\"title\": \"a\", \"kind\": \"motion\", \"title\": \"b\"}",
+            "member \"title\" appears twice");
+    /* The same name spelt with an escape is the same name. */
+    REFUSED("{\"a\": 1, \"\\u0061\": 2}", "member \"a\" appears twice");
+    REFUSED("[{\"x\": {\"y\": 1, \"y\": 2}}]", "member \"y\" appears twice");
+    accepted("[{\"a\": 1}, {\"a\": 2}]");
+}
+
+static void nesting_is_limited(void **state)
+{
+    char buf[2 * (PT_JSON_MAX_DEPTH + 1) + 1];
+    size_t n;
+
+    (void)state;
+    n = 0;
+    for (int i = 0; i < PT_JSON_MAX_DEPTH; i++)
+        buf[n++] = '[';
+    for (int i = 0; i < PT_JSON_MAX_DEPTH; i++)
+        buf[n++] = ']';
+    buf[n] = '\0';
+    accepted(buf);
+
+    n = 0;
+    for (int i = 0; i <= PT_JSON_MAX_DEPTH; i++)
+        buf[n++] = '[';
+    for (int i = 0; i <= PT_JSON_MAX_DEPTH; i++)
+        buf[n++] = ']';
+    buf[n] = '\0';
+    refused(buf, n, "invalid JSON at byte 64: nesting deeper than 64 levels");
+}
+
+static void utf8_helpers_validate_and_count_code_points(void **state)
+{
+    (void)state;
+    assert_true(pt_utf8_valid("全国人大 ok", strlen("全国人大 ok")));
+    assert_false(pt_utf8_valid("\xc0\x80", 2));
+    assert_false(pt_utf8_valid("\xed\xbf\xbf", 3));
+    assert_false(pt_utf8_valid("\xe4\xb8", 2));
+    assert_true(pt_utf8_valid("", 0));
+    assert_int_equal(pt_utf8_length("全国人大 ok"), 7);
+    assert_int_equal(pt_utf8_length("😀"), 1);
+    assert_int_equal(pt_utf8_length(""), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_documents_parse),
+        cmocka_unit_test(the_parsed_value_is_what_the_text_says),
+        cmocka_unit_test(empty_input_is_an_error),
+        cmocka_unit_test(leading_zeros_are_refused_with_the_offset),
+        cmocka_unit_test(malformed_numbers_are_refused),
+        cmocka_unit_test(raw_control_characters_in_strings_are_refused),
+        cmocka_unit_test(bad_escapes_are_refused),
+        cmocka_unit_test(lone_and_misordered_surrogates_are_refused),
+        cmocka_unit_test(escaped_nul_is_refused),
+        cmocka_unit_test(invalid_utf8_bytes_are_refused),
+        cmocka_unit_test(overlong_utf8_and_encoded_surrogates_are_refused),
+        cmocka_unit_test(trailing_garbage_is_refused),
+        cmocka_unit_test(structural_errors_name_what_was_expected),
+        cmocka_unit_test(duplicate_member_names_are_refused),
+        cmocka_unit_test(nesting_is_limited),
+        cmocka_unit_test(utf8_helpers_validate_and_count_code_points),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
