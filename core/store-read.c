@@ -492,7 +492,7 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
     if (den == 0)
         pt_buf_printf(b, ",\"%s\":null", name);
     else
-        pt_buf_printf(b, ",\"%s\":%.4f", name, (double)num / (double)den);
+        pt_buf_printf(b, ",\"%s\":%.4g", name, (double)num / (double)den);
 }
 
 static void read_stats(sqlite3 *db, pt_read_t *r)

@@ -83,10 +83,11 @@ static void on_done(pt_write_t *w)
         uv_stop(&f->loop);
 }
 
-static pt_write_t *write_json(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
-                              const char *body)
+static pt_write_t *write_if(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
+                            const char *body, int64_t if_match)
 {
     pt_write_t *w = pt_write_new(op);
+    w->if_match = if_match;
     w->id = id;
     w->action = action ? strdup(action) : NULL;
     w->body = body ? cJSON_Parse(body) : NULL;
@@ -96,6 +97,12 @@ static pt_write_t *write_json(fixture_t *f, pt_write_op_t op, int64_t id, const 
     f->pending++;
     assert_int_equal(pt_store_write(f->store, w), PT_OK);
     return w;
+}
+
+static pt_write_t *write_json(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
+                              const char *body)
+{
+    return write_if(f, op, id, action, body, -1);
 }
 
 static void wait_writes(fixture_t *f)
@@ -286,14 +293,12 @@ static void if_match_refuses_a_stale_version(void **state)
 {
     fixture_t *f = *state;
     pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"版本\"}"));
-    pt_write_t *w = write_json(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本二\"}");
-    w->if_match = 1;
+    pt_write_t *w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本二\"}", 1);
     wait_writes(f);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 2);
     pt_write_free(w);
-    w = write_json(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本三\"}");
-    w->if_match = 1;
+    w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本三\"}", 1);
     wait_writes(f);
     assert_int_equal(w->err.code, PT_EVERSION);
     cJSON *cv = cJSON_GetObjectItemCaseSensitive(w->err.details, "current_version");
