@@ -239,9 +239,9 @@ static void sample_config_loads_with_every_key(void **state)
     assert_int_equal(c.socket_users[1].role, PT_ROLE_ADMIN);
     assert_int_equal(c.socket_users[2].role, PT_ROLE_VIEWER);
 
-    assert_int_equal(c.n_categories, 10);
-    assert_string_equal(c.categories[0], "城乡建设");
-    assert_string_equal(c.categories[9], "其他");
+    assert_int_equal(c.n_categories, 11);
+    assert_string_equal(c.categories[0], "乡村振兴");
+    assert_string_equal(c.categories[10], "其他");
 
     assert_true(cJSON_IsArray(c.plugins));
     assert_int_equal(cJSON_GetArraySize(c.plugins), 1);
