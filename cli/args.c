@@ -1,0 +1,296 @@
+/*
+ * args.c - command-line options, declared as tables (see args.h).
+ */
+#include "args.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "width.h"
+
+int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **argv,
+                  const char *cmd)
+{
+    memset(a, 0, sizeof *a);
+    for (size_t t = 0; tables[t]; t++)
+        for (const pt_opt_t *o = tables[t]; o->name; o++)
+            a->n_flat++;
+    a->flat = pt_xmalloc(a->n_flat * sizeof *a->flat);
+    a->slots = pt_xmalloc(a->n_flat * sizeof *a->slots);
+    memset(a->slots, 0, a->n_flat * sizeof *a->slots);
+    size_t k = 0;
+    for (size_t t = 0; tables[t]; t++)
+        for (const pt_opt_t *o = tables[t]; o->name; o++)
+            a->flat[k++] = o;
+    a->pos = pt_xmalloc(((size_t)argc + 1) * sizeof *a->pos);
+
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        char *arg = argv[i];
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            a->pos[a->n_pos++] = arg; /* "-" alone means stdin to some commands */
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        /* "-h" is the only short option: people type it by habit. */
+        const char *name = strcmp(arg, "-h") == 0 ? "help" : arg + 2;
+        if (arg[1] != '-' && strcmp(arg, "-h") != 0) {
+            fprintf(stderr, "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n",
+                    cmd, arg, cmd);
+            return -1;
+        }
+        const char *eq = strchr(name, '=');
+        size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
+        size_t found = a->n_flat;
+        for (size_t j = 0; j < a->n_flat; j++) {
+            if (strlen(a->flat[j]->name) == name_len &&
+                memcmp(a->flat[j]->name, name, name_len) == 0) {
+                found = j;
+                break;
+            }
+        }
+        if (found == a->n_flat) {
+            fprintf(stderr, "ptrack %s: unknown option --%.*s (see ptrack %s --help)\n", cmd,
+                    (int)name_len, name, cmd);
+            return -1;
+        }
+        const pt_opt_t *o = a->flat[found];
+        pt_opt_slot_t *s = &a->slots[found];
+        const char *value = NULL;
+        if (o->kind == PT_OPT_FLAG) {
+            if (eq) {
+                fprintf(stderr, "ptrack %s: option --%s takes no value\n", cmd, o->name);
+                return -1;
+            }
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            fprintf(stderr, "ptrack %s: option --%s needs a value (%s)\n", cmd, o->name,
+                    o->metavar ? o->metavar : "VALUE");
+            return -1;
+        }
+        s->count++;
+        s->value = value;
+        if (o->kind == PT_OPT_LIST) {
+            s->values = pt_xrealloc(s->values, (s->n_values + 1) * sizeof *s->values);
+            s->values[s->n_values++] = value;
+        }
+    }
+    a->pos[a->n_pos] = NULL;
+    return 0;
+}
+
+void pt_args_free(pt_args_t *a)
+{
+    for (size_t i = 0; i < a->n_flat && a->slots; i++)
+        free(a->slots[i].values);
+    free(a->slots);
+    free(a->flat);
+    free(a->pos);
+    memset(a, 0, sizeof *a);
+}
+
+static const pt_opt_slot_t *slot(const pt_args_t *a, const char *name)
+{
+    for (size_t j = 0; j < a->n_flat; j++)
+        if (strcmp(a->flat[j]->name, name) == 0)
+            return &a->slots[j];
+    return NULL;
+}
+
+bool pt_args_flag(const pt_args_t *a, const char *name)
+{
+    const pt_opt_slot_t *s = slot(a, name);
+    return s && s->count > 0;
+}
+
+const char *pt_args_value(const pt_args_t *a, const char *name)
+{
+    const pt_opt_slot_t *s = slot(a, name);
+    return s ? s->value : NULL;
+}
+
+const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n)
+{
+    const pt_opt_slot_t *s = slot(a, name);
+    *n = s ? s->n_values : 0;
+    return s ? s->values : NULL;
+}
+
+void pt_args_help(const pt_opt_t *opts, FILE *out)
+{
+    size_t widest = 0;
+    for (const pt_opt_t *o = opts; o->name; o++) {
+        size_t w = strlen(o->name) + 2 + (o->metavar ? strlen(o->metavar) + 1 : 0);
+        if (w > widest)
+            widest = w;
+    }
+    for (const pt_opt_t *o = opts; o->name; o++) {
+        pt_buf_t b = {0};
+        pt_buf_printf(&b, "  --%s", o->name);
+        if (o->metavar)
+            pt_buf_printf(&b, " %s", o->metavar);
+        pt_text_pad(&b, widest + 2 + 4 - pt_text_width(pt_buf_str(&b)));
+        pt_buf_puts(&b, o->help);
+        if (o->kind == PT_OPT_LIST)
+            pt_buf_puts(&b, " (repeatable)");
+        fprintf(out, "%s\n", pt_buf_str(&b));
+        pt_buf_free(&b);
+    }
+}
+
+/* True when s is exactly a JSON number (RFC 8259 §6). cJSON's own number
+ * parser is laxer (it takes "0123", "+1", ".5", "1."), which would turn an
+ * office's 编号 "0123" into the number 123. */
+static bool is_json_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return false;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+cJSON *pt_args_json_value(const char *text)
+{
+    const char *p = text;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    bool looks_json = *p == '{' || *p == '[' || *p == '"' || strcmp(p, "true") == 0 ||
+                      strcmp(p, "false") == 0 || strcmp(p, "null") == 0 || is_json_number(p);
+    if (looks_json) {
+        const char *end = NULL;
+        cJSON *v = cJSON_ParseWithOpts(text, &end, 1);
+        if (v)
+            return v;
+    }
+    return pt_xcheck(cJSON_CreateString(text));
+}
+
+/* Sets the member at the dotted path key to value (which it takes over). */
+static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, const char *cmd)
+{
+    char *copy = pt_xstrndup(key, key_len);
+    cJSON *at = obj;
+    char *part = copy;
+    int rc = 0;
+    for (;;) {
+        char *dot = strchr(part, '.');
+        if (dot)
+            *dot = '\0';
+        if (*part == '\0') {
+            fprintf(stderr, "ptrack %s: key \"%.*s\" has an empty part\n", cmd, (int)key_len,
+                    key);
+            cJSON_Delete(value);
+            rc = -1;
+            break;
+        }
+        if (!dot) {
+            cJSON_DeleteItemFromObjectCaseSensitive(at, part);
+            pt_json_add(at, part, value);
+            break;
+        }
+        /* An intermediate part becomes an object, replacing whatever an
+         * earlier --set put there that was not one. */
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(at, part);
+        if (!cJSON_IsObject(next)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(at, part);
+            next = pt_xcheck(cJSON_CreateObject());
+            pt_json_add(at, part, next);
+        }
+        at = next;
+        part = dot + 1;
+    }
+    free(copy);
+    return rc;
+}
+
+int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv || eq[1] == '\0') {
+        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, kv);
+        return -1;
+    }
+    const char *path = eq + 1;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cmd, path, strerror(errno));
+        return -1;
+    }
+    pt_buf_t b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pt_buf_add(&b, chunk, n);
+    bool failed = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "ptrack %s: cannot read %s\n", cmd, path);
+        pt_buf_free(&b);
+        return -1;
+    }
+    /* An editor's final line break is not part of the text. */
+    if (b.len > 0 && b.s[b.len - 1] == '\n')
+        b.s[--b.len] = '\0';
+    if (b.len > 0 && b.s[b.len - 1] == '\r')
+        b.s[--b.len] = '\0';
+    cJSON *value = pt_xcheck(cJSON_CreateString(pt_buf_str(&b)));
+    pt_buf_free(&b);
+    return set_path(obj, kv, (size_t)(eq - kv), value, cmd);
+}
+
+int pt_args_set(cJSON *obj, const char *kv, const char *cmd)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv) {
+        fprintf(stderr, "ptrack %s: --set needs key=value, not \"%s\"\n", cmd, kv);
+        return -1;
+    }
+    return set_path(obj, kv, (size_t)(eq - kv), pt_args_json_value(eq + 1), cmd);
+}
+
+int pt_args_int(const char *s, long long *out)
+{
+    char *end;
+    if (!s || !(*s >= '0' && *s <= '9'))
+        return -1;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}

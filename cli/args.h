@@ -1,0 +1,83 @@
+/*
+ * args.h - command-line options, declared as tables.
+ *
+ * Every command declares its options as a table of pt_opt_t, which both the
+ * parser and `--help` read, so the help can never drift from what is
+ * accepted. Options are long only (`--title TEXT` or `--title=TEXT`); `--`
+ * ends the options; everything else is a positional argument, wherever it
+ * stands. The parsed values point into argv and live as long as it does.
+ */
+#ifndef PT_CLI_ARGS_H
+#define PT_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+
+typedef enum {
+    PT_OPT_FLAG,  /* --draft: present or not */
+    PT_OPT_VALUE, /* --title TEXT: the last one given counts */
+    PT_OPT_LIST,  /* --tag TEXT, repeatable: every one counts, in order */
+} pt_opt_kind_t;
+
+typedef struct {
+    const char *name;    /* without the leading "--"; NULL ends a table */
+    pt_opt_kind_t kind;
+    const char *metavar; /* "TEXT", "ID", ...; NULL for flags */
+    const char *help;    /* one line */
+} pt_opt_t;
+
+typedef struct {
+    const char *value;   /* PT_OPT_VALUE: the last value */
+    const char **values; /* PT_OPT_LIST: every value */
+    size_t n_values;
+    unsigned count; /* times given */
+} pt_opt_slot_t;
+
+typedef struct {
+    const pt_opt_t **opts; /* the tables searched, NULL-terminated */
+    const pt_opt_t **flat; /* every option of those tables, in order */
+    pt_opt_slot_t *slots;  /* one per entry of flat */
+    size_t n_flat;
+    char **pos; /* positional arguments */
+    size_t n_pos;
+} pt_args_t;
+
+/* Parses argv[0..argc) against the option tables in `tables` (a
+ * NULL-terminated list, e.g. the command's own and the global ones). On an
+ * unknown option or a missing value writes one line to stderr, naming `cmd`,
+ * and returns -1; otherwise 0. Free with pt_args_free either way. */
+int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **argv,
+                  const char *cmd);
+void pt_args_free(pt_args_t *a);
+
+bool pt_args_flag(const pt_args_t *a, const char *name);
+const char *pt_args_value(const pt_args_t *a, const char *name);
+const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n);
+
+/* Writes the option table as help lines: "  --title TEXT    help". */
+void pt_args_help(const pt_opt_t *opts, FILE *out);
+
+/* Turns a command-line value into JSON by the rule every command shares:
+ * text that is a complete JSON value (a number, true, false, null, "a quoted
+ * string", an object or an array) is that value; anything else is a string.
+ * Numbers must follow JSON's own grammar, so "0123" stays the string "0123".
+ * Ownership: the caller frees. */
+cJSON *pt_args_json_value(const char *text);
+
+/* Applies "key=value" to obj: the key may be a dotted path ("custom.联系人")
+ * whose parts become nested objects, as a JSON merge patch expects. Returns
+ * 0, or -1 after writing one line to stderr when there is no '=' or a part
+ * of the key is empty. */
+int pt_args_set(cJSON *obj, const char *kv, const char *cmd);
+
+/* Like pt_args_set, but "key=FILE" sets key to the text of FILE (a string,
+ * never parsed as JSON; one final line break dropped; "-" is stdin), for
+ * long texts such as a reply. Returns 0 or -1 after a message. */
+int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd);
+
+/* Parses a positive integer (an id, a version, a limit). Returns 0 or -1. */
+int pt_args_int(const char *s, long long *out);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * cli.h - what the commands of the ptrack client share.
+ *
+ * main.c reads the global options into a pt_cli_t and runs one command; a
+ * command (cmd-*.c) is declared as a pt_command_t: its name, its options
+ * table and the function that runs it. context.c gives the commands one way
+ * to call the daemon, which also turns every failure into the single line on
+ * stderr and the exit code that docs/cli.md promises.
+ */
+#ifndef PT_CLI_H
+#define PT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "args.h"
+#include "client.h"
+
+/* Exit codes (documented in docs/cli.md and `ptrack --help`). */
+enum {
+    PT_EXIT_OK = 0,
+    PT_EXIT_REFUSED = 1, /* the daemon refused the request (4xx) */
+    PT_EXIT_USAGE = 2,   /* bad command line or input file */
+    PT_EXIT_CONNECT = 3, /* cannot connect, or the connection failed */
+    PT_EXIT_SERVER = 4,  /* the daemon failed (5xx), or ptrack did (memory, output) */
+};
+
+typedef struct {
+    const char *cmd;      /* the command's name, for messages */
+    const char *socket;   /* the Unix socket, when url is NULL */
+    const char *url;      /* the TCP base URL, or NULL */
+    const char *token;    /* the bearer token for url, or NULL */
+    bool json;            /* --json: print the daemon's JSON */
+    pt_client_t *client;  /* made on first use */
+    cJSON *workflow;      /* GET /v1/workflow, fetched on first use */
+    bool workflow_tried;  /* so a failed fetch is not repeated */
+} pt_cli_t;
+
+typedef struct {
+    const char *name;
+    const char *args;        /* positional arguments for the usage line: "ID ACTION" */
+    const char *summary;     /* one line for `ptrack --help` */
+    const char *description; /* paragraphs for `ptrack CMD --help` */
+    const pt_opt_t *opts;    /* the command's own options */
+    size_t min_pos, max_pos; /* how many positional arguments it takes */
+    int (*run)(pt_cli_t *cli, const pt_args_t *args);
+} pt_command_t;
+
+extern const pt_command_t pt_cmd_add, pt_cmd_list, pt_cmd_show, pt_cmd_history, pt_cmd_do,
+    pt_cmd_edit, pt_cmd_delete, pt_cmd_stats, pt_cmd_workflow, pt_cmd_watch, pt_cmd_health;
+
+/* The client for the configured endpoint (made on first call). */
+pt_client_t *pt_cli_client(pt_cli_t *cli);
+
+/* Sends a request and sorts out the answer. Returns PT_EXIT_OK for a 2xx
+ * answer, leaving it in *resp for the caller; otherwise writes the one line
+ * that explains the failure to stderr (prefixed with `what` when not NULL,
+ * e.g. "item 3") and returns the exit code for it. *resp must be freed with
+ * pt_response_free in every case. */
+int pt_cli_call(pt_cli_t *cli, const char *method, const char *path, const cJSON *body,
+                const pt_request_opts_t *opts, pt_response_t *resp, const char *what);
+
+/* Writes the line for a failed exchange (transport or HTTP status) and
+ * returns its exit code. Used by pt_cli_call and by watch, which decides for
+ * itself whether a failure ends it. */
+int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
+
+/* Writes "ptrack CMD: message (see ptrack CMD --help)" and returns
+ * PT_EXIT_USAGE. */
+int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses an ID argument. Returns 0, or PT_EXIT_USAGE after a message. */
+int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id);
+
+/* The active workflow (GET /v1/workflow), or NULL when it could not be had;
+ * then labels fall back to the plain names, which is better than failing a
+ * list over a missing label. Owned by cli. */
+const cJSON *pt_cli_workflow(pt_cli_t *cli);
+
+void pt_cli_free(pt_cli_t *cli);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * cmd-add.c - `ptrack add`: register a proposal, or many from a JSON file.
+ *
+ * Every add carries an Idempotency-Key made of 16 random bytes. When the
+ * connection breaks after the request went out, the client sends it once
+ * more with the same key: if the first one was stored, ptrackd answers with
+ * that proposal (Idempotent-Replayed: true) instead of making a second one,
+ * so a flaky connection never registers the same suggestion twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+
+static const pt_opt_t opts[] = {
+    {"title", PT_OPT_VALUE, "TEXT", "标题/案由 (required unless --from-file)"},
+    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
+    {"session", PT_OPT_VALUE, "TEXT", "届次, e.g. 十四届全国人大四次会议"},
+    {"number", PT_OPT_VALUE, "TEXT", "编号, unique within the session"},
+    {"delegation", PT_OPT_VALUE, "TEXT", "代表团, e.g. 山西代表团"},
+    {"lead-author", PT_OPT_VALUE, "NAME", "领衔代表 / 第一提案人"},
+    {"co-signer", PT_OPT_LIST, "NAME", "联名代表 / 附议人"},
+    {"submitter-type", PT_OPT_VALUE, "TYPE", "individual|joint|delegation|group"},
+    {"category", PT_OPT_VALUE, "TEXT", "类别, from the office's list"},
+    {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},
+    {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},
+    {"tag", PT_OPT_LIST, "TAG", "a free tag"},
+    {"set", PT_OPT_LIST, "KEY=VALUE", "any other field (JSON value or text), e.g. custom.联系人=张三"},
+    {"draft", PT_OPT_FLAG, NULL, "create it as a draft (草稿), to submit later"},
+    {"from-file", PT_OPT_VALUE, "FILE",
+     "add the JSON object in FILE, or each object of a JSON array (- reads stdin)"},
+    {0},
+};
+
+/* Reads a whole file (or stdin for "-"). Returns NULL after a message. */
+static char *read_file(pt_cli_t *cli, const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    pt_buf_t b = {0};
+    char chunk[8192];
+    size_t n;
+    if (!f) {
+        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cli->cmd, path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pt_buf_add(&b, chunk, n);
+    bool failed = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "ptrack %s: cannot read %s\n", cli->cmd, path);
+        pt_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return pt_buf_take(&b);
+}
+
+/* Fills key with 32 hex digits from /dev/urandom. Returns 0, or -1 when the
+ * system has no randomness to give (then the add goes without a key and is
+ * not retried). */
+static int make_key(char key[33])
+{
+    unsigned char raw[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    if (fd < 0)
+        return -1;
+    while (got < sizeof raw) {
+        ssize_t n = read(fd, raw + got, sizeof raw - got);
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(key + 2 * i, 3, "%02x", raw[i]);
+    return 0;
+}
+
+static void add_list(cJSON *body, const char *key, const char **values, size_t n)
+{
+    cJSON *arr = pt_xcheck(cJSON_CreateArray());
+    for (size_t i = 0; i < n; i++)
+        pt_json_push(arr, cJSON_CreateString(values[i]));
+    pt_json_add(body, key, arr);
+}
+
+/* The request body from the options. Returns NULL after a message. */
+static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
+{
+    static const struct {
+        const char *opt, *field;
+    } strings[] = {{"title", "title"},           {"session", "session"},
+                   {"number", "number"},         {"delegation", "delegation"},
+                   {"lead-author", "lead_author"}, {"submitter-type", "submitter_type"},
+                   {"category", "category"}};
+    static const struct {
+        const char *opt, *field;
+    } lists[] = {{"co-signer", "co_signers"}, {"recommendation", "recommendations"},
+                 {"tag", "tags"}};
+    cJSON *body = pt_xcheck(cJSON_CreateObject());
+    const char *v;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if ((v = pt_args_value(args, strings[i].opt)))
+            pt_json_add_str(body, strings[i].field, v);
+    if ((v = pt_args_value(args, "kind")))
+        pt_json_add_str(body, "kind", pt_kind_from_input(v));
+    if ((v = pt_args_value(args, "background"))) {
+        if (v[0] == '@' && v[1]) {
+            size_t len;
+            char *text = read_file(cli, v + 1, &len);
+            if (!text) {
+                cJSON_Delete(body);
+                return NULL;
+            }
+            /* A file's last line break is not part of the text. */
+            while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+                text[--len] = '\0';
+            pt_json_add_str(body, "background", text);
+            free(text);
+        } else {
+            pt_json_add_str(body, "background", v);
+        }
+    }
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const char **values = pt_args_list(args, lists[i].opt, &n);
+        if (n > 0)
+            add_list(body, lists[i].field, values, n);
+    }
+    const char **sets = pt_args_list(args, "set", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (pt_args_set(body, sets[i], cli->cmd) != 0) {
+            cJSON_Delete(body);
+            return NULL;
+        }
+    }
+    if (!pt_json_str(body, "title")) {
+        pt_cli_usage(cli, "--title is required (or give --from-file)");
+        cJSON_Delete(body);
+        return NULL;
+    }
+    return body;
+}
+
+/* Posts one body. On success prints the result (or keeps it in `out` for
+ * --json) and returns 0; otherwise the exit code, after the error line. */
+static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *out)
+{
+    char key[33];
+    pt_request_opts_t o = {0};
+    pt_response_t resp;
+    if (make_key(key) == 0) {
+        o.idempotency_key = key;
+        o.retry_after_send = true;
+    }
+    int rc = pt_cli_call(cli, "POST", "/v1/proposals", body, &o, &resp, what);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json) {
+            pt_json_push(out, resp.json);
+            resp.json = NULL;
+        } else {
+            const char *status = pt_json_str(resp.json, "status");
+            const char *title = pt_json_str(resp.json, "title");
+            printf("#%.0f  %s  (%s %s)%s\n", pt_json_num(resp.json, "id", 0), title ? title : "",
+                   pt_label_state(cli, status), status ? status : "?",
+                   resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
+        }
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
+static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
+{
+    static const char *const field_opts[] = {
+        "title", "kind", "session", "number", "delegation", "lead-author", "co-signer",
+        "submitter-type", "category", "background", "recommendation", "tag", "set"};
+    size_t len;
+    for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0]; i++)
+        if (pt_args_value(args, field_opts[i]))
+            return pt_cli_usage(cli, "--%s cannot be combined with --from-file: put the field "
+                                     "in the file",
+                                field_opts[i]);
+    char *text = read_file(cli, path, &len);
+    if (!text)
+        return PT_EXIT_USAGE;
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!doc || (!cJSON_IsObject(doc) && !cJSON_IsArray(doc))) {
+        if (!doc)
+            fprintf(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)\n", cli->cmd, path,
+                    end && end >= text ? (size_t)(end - text) : (size_t)0);
+        else
+            fprintf(stderr, "ptrack %s: %s must hold a JSON object or an array of objects\n",
+                    cli->cmd, path);
+        cJSON_Delete(doc);
+        free(text);
+        return PT_EXIT_USAGE;
+    }
+    free(text);
+
+    bool many = cJSON_IsArray(doc);
+    size_t total = many ? (size_t)cJSON_GetArraySize(doc) : 1, added = 0, index = 0;
+    const cJSON *item;
+    int rc = PT_EXIT_OK;
+    cJSON *out = pt_xcheck(cJSON_CreateArray());
+
+    /* Check the shape of every item before sending any, so that a typo in
+     * item 7 does not leave items 1 to 6 added and the rest not. */
+    for (size_t i = 0; many && i < total; i++) {
+        if (!cJSON_IsObject(cJSON_GetArrayItem(doc, (int)i))) {
+            fprintf(stderr, "ptrack %s: item %zu of %s is not a JSON object\n", cli->cmd, i + 1,
+                    path);
+            cJSON_Delete(doc);
+            cJSON_Delete(out);
+            return PT_EXIT_USAGE;
+        }
+    }
+    for (item = many ? doc->child : doc; item; item = many ? item->next : NULL) {
+        char what[32];
+        cJSON *body = pt_xcheck(cJSON_Duplicate(item, 1));
+        index++;
+        if (pt_args_flag(args, "draft") && !pt_json_get(body, "status"))
+            pt_json_add_str(body, "status", "draft");
+        snprintf(what, sizeof what, "item %zu", index);
+        int one = add_one(cli, body, many ? what : NULL, out);
+        cJSON_Delete(body);
+        if (one == PT_EXIT_OK) {
+            added++;
+            continue;
+        }
+        if (rc == PT_EXIT_OK)
+            rc = one;
+        /* A refused item is reported and the rest go on; when ptrackd cannot
+         * be reached or fails, the remaining items would only fail too. */
+        if (one != PT_EXIT_REFUSED) {
+            rc = one;
+            break;
+        }
+    }
+    if (cli->json)
+        pt_json_print(many ? out : (cJSON_GetArraySize(out) ? out->child : out), stdout);
+    else if (many)
+        printf("已新增 %zu / %zu 条 (%zu of %zu added)\n", added, total, added, total);
+    cJSON_Delete(out);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    const char *file = pt_args_value(args, "from-file");
+    if (file)
+        return add_from_file(cli, args, file);
+
+    cJSON *body = body_from_options(cli, args);
+    if (!body)
+        return PT_EXIT_USAGE;
+    if (pt_args_flag(args, "draft"))
+        pt_json_add_str(body, "status", "draft");
+    cJSON *out = pt_xcheck(cJSON_CreateArray());
+    int rc = add_one(cli, body, NULL, out);
+    if (rc == PT_EXIT_OK && cli->json)
+        pt_json_print(out->child, stdout);
+    cJSON_Delete(out);
+    cJSON_Delete(body);
+    return rc;
+}
+
+const pt_command_t pt_cmd_add = {
+    .name = "add",
+    .summary = "register a proposal (or every proposal in a JSON file)",
+    .description =
+        "Sends POST /v1/proposals. The proposal starts as 已提出 (submitted), or as a\n"
+        "draft with --draft. Prints the new id and title; with --json the proposal.\n"
+        "With --from-file, the file holds one JSON object with the API's field names\n"
+        "or an array of them; each is added on its own: a refused item is reported\n"
+        "(\"item 3: ...\") and the others are still added.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack add --title 关于加强农村饮水安全保障的建议 --kind 建议 \\\n"
+        "      --delegation 山西代表团 --lead-author 张三 --co-signer 李四 --co-signer 王五 \\\n"
+        "      --recommendation 一是加大财政投入 --recommendation 二是完善管护机制\n"
+        "  ptrack add --from-file proposals.json\n",
+    .opts = opts,
+    .run = run,
+};

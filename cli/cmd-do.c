@@ -1,0 +1,204 @@
+/*
+ * cmd-do.c - `ptrack do ID ACTION`: run a workflow action on a proposal.
+ *
+ * The body of an action is built from --set key=value (any field), --note,
+ * and --unit, which saves typing the most common field: for assign and
+ * reassign it builds the `units` array (the first unit leads, the others
+ * assist, unless a role is given), for every other action it is the one
+ * `unit` the action concerns (sign, return, opinion, reply, follow_up).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+#include "times.h"
+
+static const pt_opt_t opts[] = {
+    {"set", PT_OPT_LIST, "KEY=VALUE",
+     "a field of the action; VALUE is JSON if it parses as JSON, else text"},
+    {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long reply, say)"},
+    {"unit", PT_OPT_LIST, "NAME[:ROLE]",
+     "assign/reassign: a unit (ROLE lead|co|separate); other actions: the unit"},
+    {"note", PT_OPT_VALUE, "TEXT", "a note for the history"},
+    {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
+    {0},
+};
+
+static bool is_role(const char *s)
+{
+    return strcmp(s, "lead") == 0 || strcmp(s, "co") == 0 || strcmp(s, "separate") == 0;
+}
+
+/* Splits "NAME:ROLE". Only a known role after the last colon counts as one,
+ * so a unit name that itself holds a colon is kept whole. *role is NULL when
+ * none is given. Ownership: *name is the caller's to free. */
+static void split_unit(const char *arg, char **name, const char **role)
+{
+    const char *colon = strrchr(arg, ':');
+    if (colon && is_role(colon + 1)) {
+        *name = pt_xstrndup(arg, (size_t)(colon - arg));
+        *role = colon + 1;
+    } else {
+        *name = pt_xstrdup(arg);
+        *role = NULL;
+    }
+}
+
+/* Builds `units` (and `mode`, when --set did not give one) for assign and
+ * reassign. */
+static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n)
+{
+    const char *mode = pt_json_str(body, "mode");
+    bool separate = mode && strcmp(mode, "separate") == 0;
+    bool any_separate = false;
+    cJSON *arr = pt_xcheck(cJSON_CreateArray());
+
+    for (size_t i = 0; i < n; i++) {
+        char *name;
+        const char *role;
+        split_unit(units[i], &name, &role);
+        if (!*name) {
+            free(name);
+            cJSON_Delete(arr);
+            return pt_cli_usage(cli, "--unit needs a unit name, not \"%s\"", units[i]);
+        }
+        /* In separate mode every unit answers on its own (分办); otherwise the
+         * first is the lead unit (主办) and the rest assist (协办). */
+        if (!role)
+            role = separate ? "separate" : i == 0 ? "lead" : "co";
+        if (strcmp(role, "separate") == 0)
+            any_separate = true;
+        cJSON *u = pt_xcheck(cJSON_CreateObject());
+        pt_json_add_str(u, "name", name);
+        pt_json_add_str(u, "role", role);
+        pt_json_push(arr, u);
+        free(name);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(body, "units");
+    pt_json_add(body, "units", arr);
+    if (!mode)
+        pt_json_add_str(body, "mode", any_separate ? "separate" : n == 1 ? "single" : "lead_co");
+    return PT_EXIT_OK;
+}
+
+static bool valid_action_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    long long id, version;
+    int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc != PT_EXIT_OK)
+        return rc;
+    const char *action = pt_action_from_input(cli, args->pos[1]);
+    if (!valid_action_name(action))
+        return pt_cli_usage(cli, "\"%s\" is not an action (see ptrack workflow)", args->pos[1]);
+    const char *if_match = pt_args_value(args, "if-match");
+    if (if_match && pt_args_int(if_match, &version) != 0)
+        return pt_cli_usage(cli, "--if-match takes a version number, not \"%s\"", if_match);
+
+    cJSON *body = pt_xcheck(cJSON_CreateObject());
+    size_t n;
+    const char **sets = pt_args_list(args, "set", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (pt_args_set(body, sets[i], cli->cmd) != 0) {
+            cJSON_Delete(body);
+            return PT_EXIT_USAGE;
+        }
+    }
+    sets = pt_args_list(args, "set-file", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (pt_args_set_file(body, sets[i], cli->cmd) != 0) {
+            cJSON_Delete(body);
+            return PT_EXIT_USAGE;
+        }
+    }
+    const char **units = pt_args_list(args, "unit", &n);
+    if (n > 0 && (strcmp(action, "assign") == 0 || strcmp(action, "reassign") == 0)) {
+        if ((rc = assign_units(cli, body, units, n)) != PT_EXIT_OK) {
+            cJSON_Delete(body);
+            return rc;
+        }
+    } else if (n > 1) {
+        cJSON_Delete(body);
+        return pt_cli_usage(cli, "%s concerns one unit; --unit was given %zu times", action, n);
+    } else if (n == 1) {
+        char *name;
+        const char *role;
+        split_unit(units[0], &name, &role);
+        free(name);
+        if (role) {
+            cJSON_Delete(body);
+            return pt_cli_usage(cli, "a role (:%s) only goes with assign and reassign", role);
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(body, "unit");
+        pt_json_add_str(body, "unit", units[0]);
+    }
+    const char *note = pt_args_value(args, "note");
+    if (note) {
+        cJSON_DeleteItemFromObjectCaseSensitive(body, "note");
+        pt_json_add_str(body, "note", note);
+    }
+
+    pt_buf_t path = {0};
+    pt_response_t resp;
+    pt_buf_printf(&path, "/v1/proposals/%lld/actions/%s", id, action);
+    rc = pt_cli_call(cli, "POST", pt_buf_str(&path), body,
+                     &(pt_request_opts_t){.if_match = if_match}, &resp, NULL);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json) {
+            pt_json_print(resp.json, stdout);
+        } else {
+            const char *status = pt_json_str(resp.json, "status");
+            const char *due = pt_json_str(resp.json, "due_at");
+            char when[40];
+            printf("#%lld  %s %s", id, pt_label_state(cli, status), status ? status : "?");
+            if (due && *due)
+                printf("  期限 due %s", pt_time_show(due, PT_TIME_DATE, when, sizeof when));
+            printf("  (version %.0f)\n", pt_json_num(resp.json, "version", 0));
+        }
+    }
+    pt_response_free(&resp);
+    pt_buf_free(&path);
+    cJSON_Delete(body);
+    return rc;
+}
+
+const pt_command_t pt_cmd_do = {
+    .name = "do",
+    .args = "ID ACTION",
+    .summary = "run a workflow action (assign, sign, reply, feedback, ...) on a proposal",
+    .description =
+        "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
+        "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
+        "workflow` lists them with their fields. --set gives a field: the value is\n"
+        "JSON when it parses as JSON (true, 12, \"012\", [..], {..}), otherwise text.\n"
+        "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
+        "(主办), the others assist (协办); with --set mode=separate all are 分办. When\n"
+        "no mode is set it is single for one unit, lead_co for several. For other\n"
+        "actions --unit NAME sets the one `unit` field. When the state does not allow\n"
+        "the action, the error names the actions it does allow.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack do 12 assign --unit 省水利厅 --unit 省财政厅 --note 请抓紧办理\n"
+        "  ptrack do 12 sign --unit 省水利厅\n"
+        "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
+        "      --set category=A --set-file text=答复.txt\n"
+        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
+        "  ptrack do 12 extend --set due_at=2026-09-30T00:00:00Z --if-match 7\n",
+    .opts = opts,
+    .min_pos = 2,
+    .max_pos = 2,
+    .run = run,
+};

@@ -1,0 +1,120 @@
+/*
+ * cmd-edit.c - `ptrack edit ID` and `ptrack delete ID`: change a proposal's
+ * fields, or remove a draft.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+
+static const pt_opt_t edit_opts[] = {
+    {"set", PT_OPT_LIST, "KEY=VALUE",
+     "a field to change; VALUE is JSON if it parses as JSON, else text; null clears"},
+    {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long background)"},
+    {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
+    {0},
+};
+
+static int edit(pt_cli_t *cli, const pt_args_t *args)
+{
+    long long id, version;
+    size_t n_set, n_file;
+    int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc != PT_EXIT_OK)
+        return rc;
+    const char *if_match = pt_args_value(args, "if-match");
+    if (if_match && pt_args_int(if_match, &version) != 0)
+        return pt_cli_usage(cli, "--if-match takes a version number, not \"%s\"", if_match);
+    const char **sets = pt_args_list(args, "set", &n_set);
+    const char **files = pt_args_list(args, "set-file", &n_file);
+    if (n_set + n_file == 0)
+        return pt_cli_usage(cli, "nothing to change: give --set key=value");
+
+    /* The patch is a JSON merge patch (RFC 7396): the members given replace
+     * the proposal's, null removes one, and an object (custom) is merged key
+     * by key, which is what a dotted key such as custom.联系人 builds. */
+    cJSON *patch = pt_xcheck(cJSON_CreateObject());
+    for (size_t i = 0; i < n_set; i++)
+        if (pt_args_set(patch, sets[i], cli->cmd) != 0)
+            rc = PT_EXIT_USAGE;
+    for (size_t i = 0; i < n_file && rc == PT_EXIT_OK; i++)
+        if (pt_args_set_file(patch, files[i], cli->cmd) != 0)
+            rc = PT_EXIT_USAGE;
+    if (rc != PT_EXIT_OK) {
+        cJSON_Delete(patch);
+        return rc;
+    }
+
+    char path[64];
+    pt_response_t resp;
+    snprintf(path, sizeof path, "/v1/proposals/%lld", id);
+    rc = pt_cli_call(cli, "PATCH", path, patch, &(pt_request_opts_t){.if_match = if_match}, &resp,
+                     NULL);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json)
+            pt_json_print(resp.json, stdout);
+        else
+            printf("#%lld  已修改 updated  (version %.0f)\n", id,
+                   pt_json_num(resp.json, "version", 0));
+    }
+    pt_response_free(&resp);
+    cJSON_Delete(patch);
+    return rc;
+}
+
+const pt_command_t pt_cmd_edit = {
+    .name = "edit",
+    .args = "ID",
+    .summary = "change a proposal's fields (title, tags, custom, ...)",
+    .description =
+        "Sends PATCH /v1/proposals/ID with a JSON merge patch made of the --set\n"
+        "options. Editable: number, kind, session, title, background, recommendations,\n"
+        "submitter_type, lead_author, co_signers, delegation, category, tags, custom.\n"
+        "The state is changed only by actions (ptrack do). A dotted key sets one\n"
+        "member of an object: --set custom.联系人=张三. --set key=null clears a field.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack edit 12 --set title=关于进一步加强农村饮水安全保障的建议\n"
+        "  ptrack edit 12 --set 'tags=[\"民生\",\"水利\"]' --if-match 3\n",
+    .opts = edit_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = edit,
+};
+
+static const pt_opt_t delete_opts[] = {{0}};
+
+static int delete(pt_cli_t *cli, const pt_args_t *args)
+{
+    long long id;
+    int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc != PT_EXIT_OK)
+        return rc;
+    char path[64];
+    pt_response_t resp;
+    snprintf(path, sizeof path, "/v1/proposals/%lld", id);
+    rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
+    /* 204 has no body, so --json has nothing of the daemon's to print. */
+    if (rc == PT_EXIT_OK && !cli->json)
+        printf("#%lld  已删除 deleted\n", id);
+    pt_response_free(&resp);
+    return rc;
+}
+
+const pt_command_t pt_cmd_delete = {
+    .name = "delete",
+    .args = "ID",
+    .summary = "delete a draft (other proposals are withdrawn instead: do ID withdraw)",
+    .description =
+        "Sends DELETE /v1/proposals/ID. Only a draft can be deleted; a proposal that\n"
+        "was submitted stays on record and is withdrawn with `ptrack do ID withdraw\n"
+        "--set reason=...`. Prints nothing with --json (the answer has no body).\n",
+    .opts = delete_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = delete,
+};

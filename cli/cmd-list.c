@@ -1,0 +1,214 @@
+/*
+ * cmd-list.c - `ptrack list`: proposals as a table, filtered and sorted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+#include "table.h"
+#include "times.h"
+
+#define DEFAULT_TITLE_WIDTH 40
+
+static const pt_opt_t opts[] = {
+    {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"},
+    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
+    {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},
+    {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},
+    {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},
+    {"category", PT_OPT_VALUE, "TEXT", "only this category"},
+    {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},
+    {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"},
+    {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},
+    {"due-before", PT_OPT_VALUE, "DATE", "only proposals due before DATE (2026-06-30 or RFC 3339)"},
+    {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"},
+    {"sort", PT_OPT_VALUE, "KEY",
+     "id, created_at, updated_at or due_at; a leading - reverses (default: id)"},
+    {"limit", PT_OPT_VALUE, "N", "at most N per page, 1..500 (default 50)"},
+    {"cursor", PT_OPT_VALUE, "C", "continue from where the previous page ended"},
+    {"all", PT_OPT_FLAG, NULL, "follow the pages to the end"},
+    {"width", PT_OPT_VALUE, "N", "cut titles to N columns (default 40)"},
+    {0},
+};
+
+/* Builds the query string from the filter options; the cursor is added per
+ * page. Returns 0 or a usage exit code. */
+static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
+{
+    static const struct {
+        const char *opt, *param;
+    } plain[] = {{"session", "session"}, {"delegation", "delegation"}, {"unit", "unit"},
+                 {"category", "category"}, {"tag", "tag"},         {"due-before", "due_before"},
+                 {"search", "q"},          {"sort", "sort"}};
+    const char *v;
+    long long n;
+
+    if ((v = pt_args_value(args, "status")))
+        pt_client_query_add(q, "status", pt_state_from_input(cli, v));
+    if ((v = pt_args_value(args, "kind")))
+        pt_client_query_add(q, "kind", pt_kind_from_input(v));
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        if ((v = pt_args_value(args, plain[i].opt)))
+            pt_client_query_add(q, plain[i].param, v);
+    if (pt_args_flag(args, "key-supervision"))
+        pt_client_query_add(q, "key_supervision", "true");
+    if (pt_args_flag(args, "overdue"))
+        pt_client_query_add(q, "overdue", "true");
+    if ((v = pt_args_value(args, "limit"))) {
+        if (pt_args_int(v, &n) != 0 || n < 1 || n > 500)
+            return pt_cli_usage(cli, "--limit takes a number from 1 to 500, not \"%s\"", v);
+        pt_client_query_add(q, "limit", v);
+    }
+    return PT_EXIT_OK;
+}
+
+static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p)
+{
+    const cJSON *u;
+    pt_buf_t units = {0};
+    char due[32];
+
+    pt_table_row(t);
+    pt_table_cellf(t, 0, "%.0f", pt_json_num(p, "id", 0));
+    pt_table_cell(t, 1, pt_json_str(p, "number"));
+    pt_table_cell(t, 2, pt_label_state(cli, pt_json_str(p, "status")));
+    pt_table_cell(t, 3, pt_json_str(p, "title"));
+    pt_table_cell(t, 4, pt_json_str(p, "delegation"));
+    /* Units in the order the daemon keeps them: the lead unit first. */
+    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
+    {
+        const char *name = pt_json_str(u, "name");
+        if (name)
+            pt_buf_printf(&units, "%s%s", units.len ? "、" : "", name);
+    }
+    pt_table_cell(t, 5, pt_buf_str(&units));
+    pt_buf_free(&units);
+    pt_time_show(pt_json_str(p, "due_at"), PT_TIME_DATE, due, sizeof due);
+    if (pt_json_bool(p, "overdue", false))
+        pt_table_cellf(t, 6, "%s 逾期", due);
+    else
+        pt_table_cell(t, 6, due);
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    static const char *const header[] = {"id",     "编号",     "状态", "标题",
+                                         "代表团", "承办单位", "期限"};
+    char *query = NULL;
+    char *next = NULL;
+    bool all = pt_args_flag(args, "all");
+    long long width = DEFAULT_TITLE_WIDTH;
+    const char *w = pt_args_value(args, "width");
+    int rc;
+
+    if (w && (pt_args_int(w, &width) != 0 || width < 4 || width > 1000))
+        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"",
+                            w);
+    if ((rc = build_query(cli, args, &query)) != PT_EXIT_OK) {
+        free(query);
+        return rc;
+    }
+
+    pt_table_t *t = pt_table_new(7, header);
+    pt_table_set_right(t, 0);
+    pt_table_set_max(t, 3, (size_t)width);
+    pt_table_set_max(t, 4, 16);
+    pt_table_set_max(t, 5, 24);
+    cJSON *items = pt_xcheck(cJSON_CreateArray()); /* --json --all gathers pages here */
+    cJSON *first_page = NULL;                       /* --json without --all prints it as is */
+
+    const char *cursor = pt_args_value(args, "cursor");
+    char *cursor_copy = cursor ? pt_xstrdup(cursor) : NULL;
+    for (;;) {
+        pt_buf_t path = {0};
+        pt_response_t resp;
+        char *q = query ? pt_xstrdup(query) : NULL;
+        /* The first page starts at --cursor, if given; a later one has the
+         * same filters and the cursor of the answer before it. */
+        if (cursor_copy)
+            pt_client_query_add(&q, "cursor", cursor_copy);
+        free(cursor_copy);
+        cursor_copy = NULL;
+        pt_buf_printf(&path, "/v1/proposals%s", q ? q : "");
+        free(q);
+        rc = pt_cli_call(cli, "GET", pt_buf_str(&path), NULL,
+                         &(pt_request_opts_t){.retry_after_send = true}, &resp, NULL);
+        pt_buf_free(&path);
+        if (rc != PT_EXIT_OK) {
+            pt_response_free(&resp);
+            break;
+        }
+        const cJSON *page = pt_json_get(resp.json, "items");
+        const char *n = pt_json_str(resp.json, "next");
+        if (n && *n)
+            next = pt_xstrdup(n);
+        if (cli->json && !all) {
+            first_page = resp.json;
+            resp.json = NULL;
+        } else {
+            const cJSON *p;
+            cJSON_ArrayForEach(p, page)
+            {
+                if (cli->json)
+                    pt_json_push(items, pt_xcheck(cJSON_Duplicate(p, 1)));
+                else
+                    add_row(cli, t, p);
+            }
+        }
+        pt_response_free(&resp);
+        if (!all || !next)
+            break;
+        cursor_copy = next;
+        next = NULL;
+    }
+
+    if (rc == PT_EXIT_OK) {
+        if (cli->json && first_page) {
+            pt_json_print(first_page, stdout);
+        } else if (cli->json) {
+            cJSON *out = pt_xcheck(cJSON_CreateObject());
+            pt_json_add(out, "items", items);
+            items = NULL;
+            pt_json_add(out, "next", cJSON_CreateNull());
+            pt_json_print(out, stdout);
+            cJSON_Delete(out);
+        } else if (pt_table_rows(t) == 0) {
+            printf("没有符合条件的建议 (no proposals match)\n");
+        } else {
+            pt_table_print(t, stdout, 0);
+            if (next)
+                printf("\n显示 %zu 条，还有更多 (more): 加 --cursor %s 看下一页，或用 --all\n",
+                       pt_table_rows(t), next);
+            else
+                printf("\n共 %zu 条 (%zu shown)\n", pt_table_rows(t), pt_table_rows(t));
+        }
+    }
+    cJSON_Delete(first_page);
+    cJSON_Delete(items);
+    pt_table_free(t);
+    free(next);
+    free(query);
+    return rc;
+}
+
+const pt_command_t pt_cmd_list = {
+    .name = "list",
+    .summary = "list proposals as a table (filters, full-text search, pages)",
+    .description =
+        "Asks GET /v1/proposals and prints id, 编号, 状态, 标题, 代表团, 承办单位 and 期限\n"
+        "(the due date, with 逾期 when it has passed). Filters combine with AND. A page\n"
+        "holds --limit proposals; when there are more, the last line tells the cursor\n"
+        "for the next page, and --all follows every page. With --json the page is\n"
+        "printed as ptrackd sent it; with --json --all every item in one \"items\" array.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack list --status 办理中 --unit 省交通运输厅\n"
+        "  ptrack list --search 饮水安全 --sort -due_at --all\n"
+        "  ptrack list --overdue --delegation 山西代表团\n",
+    .opts = opts,
+    .run = run,
+};

@@ -1,0 +1,285 @@
+/*
+ * cmd-show.c - `ptrack show ID`: one proposal as a card people can read.
+ *
+ * The card has three parts: a line with the id and the title; a table of
+ * the short fields, each labelled in Chinese and English; and sections for
+ * what is long or repeated (background, recommendations, units, replies,
+ * feedback). Optional fields that are not set are left out, so a fresh
+ * suggestion is a short card and a closed one tells its whole story.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+#include "table.h"
+#include "times.h"
+#include "width.h"
+
+#define WRAP_WIDTH 80
+
+static const pt_opt_t opts[] = {{0}};
+
+static void kv(pt_table_t *t, const char *label, const char *value)
+{
+    pt_table_row(t);
+    pt_table_cell(t, 0, label);
+    pt_table_cell(t, 1, value && *value ? value : "-");
+}
+
+/* "code" and its Chinese name, "建议 suggestion", or "-" when unset. */
+static void kv_coded(pt_table_t *t, const char *label, const char *code, const char *zh)
+{
+    pt_table_row(t);
+    pt_table_cell(t, 0, label);
+    if (!code || !*code)
+        pt_table_cell(t, 1, "-");
+    else if (strcmp(code, zh) == 0)
+        pt_table_cell(t, 1, code);
+    else
+        pt_table_cellf(t, 1, "%s %s", zh, code);
+}
+
+static void kv_time(pt_table_t *t, const char *label, const char *value)
+{
+    char buf[40];
+    kv(t, label, pt_time_show(value, PT_TIME_MINUTE, buf, sizeof buf));
+}
+
+static void kv_list(pt_table_t *t, const char *label, const cJSON *arr, const char *sep)
+{
+    char *s = pt_json_join(arr, sep);
+    kv(t, label, s);
+    free(s);
+}
+
+static void section(const char *title)
+{
+    printf("\n%s\n", title);
+}
+
+static void paragraph(const char *text, size_t indent)
+{
+    pt_buf_t b = {0};
+    pt_text_wrap(&b, text, indent, WRAP_WIDTH);
+    fputs(pt_buf_str(&b), stdout);
+    pt_buf_free(&b);
+}
+
+static void print_fields(pt_cli_t *cli, const cJSON *p)
+{
+    pt_table_t *t = pt_table_new(2, NULL);
+    const char *status = pt_json_str(p, "status");
+    const cJSON *v;
+
+    pt_table_row(t);
+    pt_table_cell(t, 0, "状态 Status");
+    pt_table_cellf(t, 1, "%s %s%s", pt_label_state(cli, status), status ? status : "?",
+                   pt_json_bool(p, "overdue", false) ? "  已逾期 OVERDUE" : "");
+    kv(t, "编号 Number", pt_json_str(p, "number"));
+    kv_coded(t, "类型 Kind", pt_json_str(p, "kind"), pt_label_kind(pt_json_str(p, "kind")));
+    kv(t, "届次 Session", pt_json_str(p, "session"));
+    kv(t, "代表团 Delegation", pt_json_str(p, "delegation"));
+    kv(t, "领衔 Lead author", pt_json_str(p, "lead_author"));
+    kv_list(t, "联名 Co-signers", pt_json_get(p, "co_signers"), "、");
+    kv_coded(t, "提出方式 Submitted as", pt_json_str(p, "submitter_type"),
+             pt_label_submitter(pt_json_str(p, "submitter_type")));
+    kv(t, "类别 Category", pt_json_str(p, "category"));
+    kv_list(t, "标签 Tags", pt_json_get(p, "tags"), ", ");
+    kv_coded(t, "办理方式 Handling", pt_json_str(p, "handling_mode"),
+             pt_label_mode(pt_json_str(p, "handling_mode")));
+    kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
+    kv_time(t, "期限 Due", pt_json_str(p, "due_at"));
+    if (pt_json_bool(p, "key_supervision", false)) {
+        const char *sup = pt_json_str(p, "supervisor");
+        pt_table_row(t);
+        pt_table_cell(t, 0, "重点督办 Key supervision");
+        pt_table_cellf(t, 1, "是 yes%s%s", sup && *sup ? "，督办：" : "", sup && *sup ? sup : "");
+    }
+    v = pt_json_get(p, "merged_into");
+    if (cJSON_IsNumber(v) && v->valuedouble > 0) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "并入 Merged into");
+        pt_table_cellf(t, 1, "#%.0f", v->valuedouble);
+    }
+    v = pt_json_get(p, "source");
+    if (cJSON_IsObject(v)) {
+        const char *fmt = pt_json_str(v, "format"), *ref = pt_json_str(v, "ref");
+        pt_table_row(t);
+        pt_table_cell(t, 0, "来源 Source");
+        pt_table_cellf(t, 1, "%s%s%s", fmt ? fmt : "", fmt && ref ? " " : "", ref ? ref : "");
+    }
+    cJSON_ArrayForEach(v, pt_json_get(p, "custom"))
+    {
+        pt_table_row(t);
+        pt_table_cellf(t, 0, "%s (custom)", v->string);
+        pt_table_cell(t, 1, cJSON_IsString(v) ? v->valuestring : "");
+    }
+    pt_table_row(t);
+    pt_table_cell(t, 0, "版本 Version");
+    pt_table_cellf(t, 1, "%.0f", pt_json_num(p, "version", 0));
+    kv_time(t, "创建 Created", pt_json_str(p, "created_at"));
+    kv_time(t, "更新 Updated", pt_json_str(p, "updated_at"));
+    pt_table_print(t, stdout, 2);
+    pt_table_free(t);
+}
+
+static void print_units(const cJSON *units)
+{
+    static const char *const header[] = {"单位 unit", "角色 role", "签收 signed",
+                                         "意见 opinion at", "意见 opinion"};
+    const cJSON *u;
+    char a[40], b[40];
+    if (cJSON_GetArraySize(units) == 0)
+        return;
+    pt_table_t *t = pt_table_new(5, header);
+    pt_table_set_max(t, 4, 40);
+    cJSON_ArrayForEach(u, units)
+    {
+        pt_table_row(t);
+        pt_table_cell(t, 0, pt_json_str(u, "name"));
+        pt_table_cell(t, 1, pt_label_role(pt_json_str(u, "role")));
+        pt_table_cell(t, 2, pt_time_show(pt_json_str(u, "signed_at"), PT_TIME_MINUTE, a, sizeof a));
+        pt_table_cell(t, 3,
+                      pt_time_show(pt_json_str(u, "opinion_at"), PT_TIME_MINUTE, b, sizeof b));
+        pt_table_cell(t, 4, pt_json_str(u, "opinion"));
+    }
+    section("承办单位 Units");
+    pt_table_print(t, stdout, 2);
+    pt_table_free(t);
+    /* An opinion is often long: the table shows its start, and here it is
+     * whole. */
+    cJSON_ArrayForEach(u, units)
+    {
+        const char *op = pt_json_str(u, "opinion");
+        if (op && pt_text_width(op) > 40) {
+            printf("  %s 的意见 opinion:\n", pt_json_str(u, "name") ? pt_json_str(u, "name") : "?");
+            paragraph(op, 4);
+        }
+    }
+}
+
+static void print_replies(const cJSON *replies)
+{
+    const cJSON *r;
+    size_t i = 0;
+    char at[40];
+    if (cJSON_GetArraySize(replies) == 0)
+        return;
+    section("答复 Replies");
+    cJSON_ArrayForEach(r, replies)
+    {
+        const char *cat = pt_json_str(r, "category");
+        const char *doc = pt_json_str(r, "doc_no");
+        const char *kind = pt_json_str(r, "kind");
+        const char *text = pt_json_str(r, "text");
+        printf("  [%zu] %s", ++i, pt_json_str(r, "unit") ? pt_json_str(r, "unit") : "?");
+        if (doc && *doc)
+            printf("  %s", doc);
+        if (cat && *cat)
+            printf("  %s类（%s）", cat, pt_label_reply_category(cat));
+        if (kind && *kind)
+            printf("  %s", pt_label_reply_kind(kind));
+        printf("  %s\n",
+               pt_time_show(pt_json_str(r, "replied_at"), PT_TIME_MINUTE, at, sizeof at));
+        if (text && *text)
+            paragraph(text, 6);
+    }
+}
+
+static void print_feedback(const cJSON *feedback)
+{
+    static const char *const header[] = {"评价人 person", "满意度 satisfaction", "时间 at",
+                                         "意见 comment"};
+    const cJSON *f;
+    char at[40];
+    if (cJSON_GetArraySize(feedback) == 0)
+        return;
+    pt_table_t *t = pt_table_new(4, header);
+    cJSON_ArrayForEach(f, feedback)
+    {
+        const char *s = pt_json_str(f, "satisfaction");
+        pt_table_row(t);
+        pt_table_cell(t, 0, pt_json_str(f, "person"));
+        if (s)
+            pt_table_cellf(t, 1, "%s %s", pt_label_satisfaction(s), s);
+        pt_table_cell(t, 2, pt_time_show(pt_json_str(f, "at"), PT_TIME_MINUTE, at, sizeof at));
+        pt_table_cell(t, 3, pt_json_str(f, "comment"));
+    }
+    section("评价 Feedback");
+    pt_table_print(t, stdout, 2);
+    pt_table_free(t);
+}
+
+static void print_card(pt_cli_t *cli, const cJSON *p)
+{
+    const char *title = pt_json_str(p, "title");
+    const char *bg = pt_json_str(p, "background");
+    const cJSON *recs = pt_json_get(p, "recommendations");
+    const cJSON *r;
+
+    printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), title ? title : "");
+    print_fields(cli, p);
+    if (bg && *bg) {
+        section("背景 Background");
+        paragraph(bg, 2);
+    }
+    if (cJSON_GetArraySize(recs) > 0) {
+        size_t i = 0;
+        section("建议内容 Recommendations");
+        cJSON_ArrayForEach(r, recs)
+        {
+            if (!cJSON_IsString(r))
+                continue;
+            pt_buf_t b = {0};
+            char num[16];
+            snprintf(num, sizeof num, "%zu.", ++i);
+            /* The number hangs in the margin; the text wraps under itself. */
+            pt_text_wrap(&b, r->valuestring, 6, WRAP_WIDTH);
+            if (b.len >= 6)
+                memcpy(b.s + 2, num, strlen(num) < 4 ? strlen(num) : 4);
+            fputs(pt_buf_str(&b), stdout);
+            pt_buf_free(&b);
+        }
+    }
+    print_units(pt_json_get(p, "units"));
+    print_replies(pt_json_get(p, "replies"));
+    print_feedback(pt_json_get(p, "feedback"));
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    long long id;
+    int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc != PT_EXIT_OK)
+        return rc;
+    char path[64];
+    snprintf(path, sizeof path, "/v1/proposals/%lld", id);
+    pt_response_t resp;
+    rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true},
+                     &resp, NULL);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json)
+            pt_json_print(resp.json, stdout);
+        else
+            print_card(cli, resp.json);
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
+const pt_command_t pt_cmd_show = {
+    .name = "show",
+    .args = "ID",
+    .summary = "show one proposal: every field, its units, replies and feedback",
+    .description = "Asks GET /v1/proposals/ID and prints it as a card, labelled in Chinese and\n"
+                   "English. Times are shown in local time. With --json: the proposal as\n"
+                   "ptrackd sent it.\n",
+    .opts = opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
+};

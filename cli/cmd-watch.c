@@ -1,0 +1,242 @@
+/*
+ * cmd-watch.c - `ptrack watch`: follow the change feed as it happens.
+ *
+ * The feed is GET /v1/events?after=SEQ&wait=30, a long poll: ptrackd answers
+ * as soon as there is an event after SEQ, or with no items after 30 seconds,
+ * and watch asks again from the last seq it has seen. Because seq is durable
+ * and increasing, a watch that loses its connection (ptrackd restarting) can
+ * pick up exactly where it stopped, which it does, with a growing pause
+ * between attempts. Ctrl-C (SIGINT) or SIGTERM ends it cleanly with exit 0.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+#include "times.h"
+#include "width.h"
+
+#define WAIT_SECONDS 30
+#define TITLE_WIDTH 30
+#define MAX_BACKOFF 30
+
+static const pt_opt_t opts[] = {
+    {"after", PT_OPT_VALUE, "SEQ",
+     "start after this event seq (0: from the first event; default: from now)"},
+    {0},
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+/* "status_changed" rather than "proposal.status_changed": every type has
+ * the same prefix, and the line is short on room. */
+static const char *short_type(const char *type)
+{
+    const char *dot = type ? strchr(type, '.') : NULL;
+    return dot ? dot + 1 : type ? type : "?";
+}
+
+static void print_event(pt_cli_t *cli, const cJSON *ev)
+{
+    const cJSON *p = pt_json_get(ev, "proposal");
+    const char *type = pt_json_str(ev, "type");
+    const char *from = pt_json_str(ev, "from");
+    const char *to = pt_json_str(ev, "to");
+    const char *title = pt_json_str(p, "title");
+    char at[40];
+    pt_buf_t line = {0}, clean = {0};
+    size_t w;
+
+    pt_buf_printf(&line, "%s  %6.0f  ",
+                  pt_time_show(pt_json_str(ev, "at"), PT_TIME_SECOND, at, sizeof at),
+                  pt_json_num(ev, "seq", 0));
+    pt_buf_printf(&line, "%-14s  ", short_type(type));
+    pt_buf_printf(&line, "#%-5.0f  ", pt_json_num(p, "id", 0));
+    /* Lines are printed as events come, so the title has a fixed width
+     * instead of a measured column: cut or padded by display width. */
+    pt_text_clean(&clean, title ? title : "");
+    w = pt_text_truncate(&line, pt_buf_str(&clean), TITLE_WIDTH);
+    pt_text_pad(&line, TITLE_WIDTH - w);
+    pt_buf_puts(&line, "  ");
+    if (from && to && strcmp(from, to) != 0) {
+        pt_buf_printf(&line, "%s→%s", pt_label_state(cli, from), pt_label_state(cli, to));
+    } else {
+        const char *status = to ? to : pt_json_str(p, "status");
+        if (status)
+            pt_buf_puts(&line, pt_label_state(cli, status));
+    }
+    if (type && (strcmp(type, "proposal.due_soon") == 0 || strcmp(type, "proposal.overdue") == 0)) {
+        char due[40];
+        pt_buf_printf(&line, "  %s 期限 %s", pt_label_event(type),
+                      pt_time_show(pt_json_str(p, "due_at"), PT_TIME_DATE, due, sizeof due));
+    }
+    while (line.len > 0 && line.s[line.len - 1] == ' ')
+        line.s[--line.len] = '\0';
+    printf("%s\n", pt_buf_str(&line));
+    pt_buf_free(&line);
+    pt_buf_free(&clean);
+}
+
+/* One poll. Returns the exit code of the exchange; on success the events
+ * are printed and *after moves past them. */
+static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
+                     bool print, pt_response_t *resp, bool *more)
+{
+    char path[128];
+    if (limit > 0)
+        snprintf(path, sizeof path, "/v1/events?after=%lld&limit=%lld&wait=%d", *after, limit,
+                 wait);
+    else
+        snprintf(path, sizeof path, "/v1/events?after=%lld&wait=%d", *after, wait);
+    pt_request_opts_t o = {.timeout_s = wait + 30};
+    *more = false;
+    if (pt_client_request(pt_cli_client(cli), "GET", path, NULL, &o, resp) != 0)
+        return PT_EXIT_CONNECT;
+    if (resp->status < 200 || resp->status >= 300)
+        return resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
+
+    const cJSON *items = pt_json_get(resp->json, "items");
+    const cJSON *ev;
+    long long last_item = -1;
+    cJSON_ArrayForEach(ev, items)
+    {
+        long long seq = (long long)pt_json_num(ev, "seq", 0);
+        if (print) {
+            if (cli->json)
+                pt_json_print_line(ev, stdout);
+            else
+                print_event(cli, ev);
+        }
+        if (seq > last_item)
+            last_item = seq;
+    }
+    if (print)
+        fflush(stdout); /* a pipe (watch | grep) must see each event now */
+    long long last_seq = (long long)pt_json_num(resp->json, "last_seq", -1);
+    if (last_item >= 0) {
+        /* Continue after what was actually received: last_seq may run ahead
+         * of a page cut short by limit. */
+        *after = last_item;
+        *more = true;
+    } else if (last_seq > *after) {
+        *after = last_seq;
+    }
+    return PT_EXIT_OK;
+}
+
+/* Moves *after to the newest event without printing anything, so that watch
+ * shows what happens from now on. When ptrackd's last_seq is the head of the
+ * feed one request does it; otherwise the pages are skipped through. */
+static int skip_to_now(pt_cli_t *cli, long long *after)
+{
+    for (;;) {
+        pt_response_t resp;
+        bool more;
+        long long before = *after;
+        int rc = poll_once(cli, after, 0, 500, false, &resp, &more);
+        long long last_seq = (long long)pt_json_num(resp.json, "last_seq", -1);
+        if (rc != PT_EXIT_OK) {
+            rc = pt_cli_report(cli, &resp, NULL);
+            pt_response_free(&resp);
+            return rc;
+        }
+        pt_response_free(&resp);
+        if (last_seq > *after)
+            *after = last_seq;
+        if (!more || *after == before || stop)
+            return PT_EXIT_OK;
+    }
+}
+
+/* Sleeps up to `seconds`, waking early when asked to stop. */
+static void pause_for(int seconds)
+{
+    for (int i = 0; i < seconds * 10 && !stop; i++)
+        usleep(100 * 1000);
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    long long after = 0;
+    const char *a = pt_args_value(args, "after");
+    int rc = PT_EXIT_OK, backoff = 1;
+    bool connected = true;
+
+    if (a && pt_args_int(a, &after) != 0)
+        return pt_cli_usage(cli, "--after takes an event seq (a number), not \"%s\"", a);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pt_client_set_abort_flag(pt_cli_client(cli), &stop);
+
+    if (!a && (rc = skip_to_now(cli, &after)) != PT_EXIT_OK)
+        return stop ? PT_EXIT_OK : rc;
+    /* The state labels are fetched once now rather than in the middle of
+     * the first event's line. */
+    if (!cli->json)
+        pt_cli_workflow(cli);
+
+    while (!stop) {
+        pt_response_t resp;
+        bool more;
+        rc = poll_once(cli, &after, WAIT_SECONDS, 0, true, &resp, &more);
+        if (rc == PT_EXIT_OK) {
+            if (!connected)
+                fprintf(stderr, "ptrack: connected to ptrackd again; continuing after seq %lld\n",
+                        after);
+            connected = true;
+            backoff = 1;
+        } else if (stop && resp.transport == PT_TRANSPORT_ABORTED) {
+            rc = PT_EXIT_OK;
+        } else if (rc == PT_EXIT_REFUSED) {
+            /* A refusal (a bad seq, no permission) will not change by
+             * asking again. */
+            pt_cli_report(cli, &resp, NULL);
+            pt_response_free(&resp);
+            return rc;
+        } else {
+            /* The daemon went away or failed: say so once per outage, then
+             * keep trying, since seq lets watch resume without a gap. */
+            if (connected)
+                pt_cli_report(cli, &resp, NULL);
+            if (connected)
+                fprintf(stderr, "ptrack: will keep trying; Ctrl-C stops\n");
+            connected = false;
+            pause_for(backoff);
+            backoff = backoff * 2 > MAX_BACKOFF ? MAX_BACKOFF : backoff * 2;
+            rc = PT_EXIT_OK;
+        }
+        pt_response_free(&resp);
+    }
+    return rc;
+}
+
+const pt_command_t pt_cmd_watch = {
+    .name = "watch",
+    .summary = "follow changes as they happen, one line per event (Ctrl-C stops)",
+    .description =
+        "Follows GET /v1/events with long polls and prints one line per event: time,\n"
+        "seq, type (created, updated, status_changed, deleted, due_soon, overdue),\n"
+        "proposal id, title and the state change. With --json, one event object per\n"
+        "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
+        "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
+        "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
+        "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
+    .opts = opts,
+    .run = run,
+};

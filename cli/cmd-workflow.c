@@ -1,0 +1,143 @@
+/*
+ * cmd-workflow.c - `ptrack workflow`: the states and actions in force.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "table.h"
+
+static const pt_opt_t opts[] = {{0}};
+
+static void states_table(const cJSON *wf)
+{
+    static const char *const header[] = {"状态 state", "中文", "English", "属性 flags"};
+    pt_table_t *t = pt_table_new(4, header);
+    const cJSON *s;
+    cJSON_ArrayForEach(s, pt_json_get(wf, "states"))
+    {
+        const cJSON *label = pt_json_get(s, "label");
+        pt_buf_t flags = {0};
+        /* The flags are the workflow file's own words, so an office that
+         * edits its workflow recognises them. */
+        static const char *const names[] = {"initial", "default", "terminal", "clock"};
+        for (size_t i = 0; i < 4; i++)
+            if (pt_json_bool(s, names[i], false))
+                pt_buf_printf(&flags, "%s%s", flags.len ? " " : "", names[i]);
+        pt_table_row(t);
+        pt_table_cell(t, 0, pt_json_str(s, "name"));
+        pt_table_cell(t, 1, pt_json_str(label, "zh"));
+        pt_table_cell(t, 2, pt_json_str(label, "en"));
+        pt_table_cell(t, 3, pt_buf_str(&flags));
+        pt_buf_free(&flags);
+    }
+    pt_table_print(t, stdout, 0);
+    pt_table_free(t);
+}
+
+/* "to" is a state, null (the state does not change) or a map from a field's
+ * value to a state (feedback's satisfaction). */
+static void describe_to(pt_buf_t *b, const cJSON *to)
+{
+    if (cJSON_IsString(to)) {
+        pt_buf_puts(b, to->valuestring);
+    } else if (cJSON_IsObject(to)) {
+        const cJSON *m;
+        bool first = true;
+        pt_buf_printf(b, "%s: ", pt_json_str(to, "field") ? pt_json_str(to, "field") : "?");
+        cJSON_ArrayForEach(m, pt_json_get(to, "map"))
+        {
+            pt_buf_printf(b, "%s%s→%s", first ? "" : ", ", m->string,
+                          cJSON_IsString(m) ? m->valuestring : "?");
+            first = false;
+        }
+    } else {
+        pt_buf_puts(b, "(不变 same)");
+    }
+}
+
+static void describe_fields(pt_buf_t *b, const cJSON *fields)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *name = pt_json_str(f, "name");
+        const cJSON *values = pt_json_get(f, "values");
+        pt_buf_printf(b, "%s%s%s", b->len ? " " : "", name ? name : "?",
+                      pt_json_bool(f, "required", false) ? "*" : "");
+        if (cJSON_IsArray(values) && cJSON_GetArraySize(values) > 0) {
+            char *v = pt_json_join(values, "|");
+            pt_buf_printf(b, "(%s)", v);
+            free(v);
+        }
+    }
+}
+
+static void actions_table(const cJSON *wf)
+{
+    static const char *const header[] = {"操作 action", "中文", "English", "从 from", "到 to",
+                                         "字段 fields (* required)"};
+    pt_table_t *t = pt_table_new(6, header);
+    const cJSON *a;
+    cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
+    {
+        const cJSON *label = pt_json_get(a, "label");
+        const cJSON *from = pt_json_get(a, "from");
+        pt_buf_t to = {0}, fields = {0};
+        pt_table_row(t);
+        pt_table_cell(t, 0, pt_json_str(a, "name"));
+        pt_table_cell(t, 1, pt_json_str(label, "zh"));
+        pt_table_cell(t, 2, pt_json_str(label, "en"));
+        if (cJSON_IsArray(from)) {
+            char *f = pt_json_join(from, ",");
+            pt_table_cell(t, 3, f);
+            free(f);
+        } else if (cJSON_IsString(from)) {
+            /* "*" means every state that is not terminal. */
+            pt_table_cell(t, 3, strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
+                                                                     : from->valuestring);
+        }
+        describe_to(&to, pt_json_get(a, "to"));
+        pt_table_cell(t, 4, pt_buf_str(&to));
+        describe_fields(&fields, pt_json_get(a, "fields"));
+        pt_table_cell(t, 5, pt_buf_str(&fields));
+        pt_buf_free(&to);
+        pt_buf_free(&fields);
+    }
+    pt_table_print(t, stdout, 0);
+    pt_table_free(t);
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "GET", "/v1/workflow", NULL, NULL, &resp, NULL);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json) {
+            pt_json_print(resp.json, stdout);
+        } else {
+            const char *name = pt_json_str(resp.json, "name");
+            printf("工作流程 workflow: %s\n\n", name ? name : "?");
+            states_table(resp.json);
+            printf("\n");
+            actions_table(resp.json);
+        }
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
+const pt_command_t pt_cmd_workflow = {
+    .name = "workflow",
+    .summary = "show the workflow in force: its states and actions, in Chinese and English",
+    .description =
+        "Asks GET /v1/workflow and prints two tables: the states (with the flags\n"
+        "initial, default, terminal and clock: the reply deadline runs) and the actions\n"
+        "(the states they start from, where they lead, the fields `ptrack do` takes;\n"
+        "a field marked * is required).\n",
+    .opts = opts,
+    .run = run,
+};

@@ -1,0 +1,191 @@
+/*
+ * context.c - how commands call the daemon and report failures (see cli.h).
+ *
+ * Every failure reaches the user as exactly one line on stderr, starting with
+ * "ptrack: ", and one exit code. The line uses the daemon's own message when
+ * there is one, because the daemon knows best what was wrong (and says it in
+ * the office's language), and adds what the message alone leaves out: the
+ * actions that are allowed instead, the fields that failed, the version that
+ * is current.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+
+pt_client_t *pt_cli_client(pt_cli_t *cli)
+{
+    if (!cli->client) {
+        pt_client_config_t cfg = {
+            .socket_path = cli->socket, .base_url = cli->url, .token = cli->token};
+        cli->client = pt_client_new(&cfg);
+    }
+    return cli->client;
+}
+
+static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const char *prefix)
+{
+    pt_client_t *c = pt_cli_client(cli);
+    const char *at = pt_client_endpoint(c);
+    switch (resp->transport) {
+    case PT_TRANSPORT_CONNECT:
+        fprintf(stderr,
+                "ptrack: %scannot connect to ptrackd at %s: %s (is ptrackd running? use %s)\n",
+                prefix, at, resp->reason,
+                pt_client_is_tcp(c) ? "--url or PTRACK_URL" : "--socket or PTRACK_SOCKET");
+        break;
+    case PT_TRANSPORT_TIMEOUT:
+        fprintf(stderr, "ptrack: %sptrackd at %s did not answer in time (%s)\n", prefix, at,
+                resp->reason);
+        break;
+    case PT_TRANSPORT_ABORTED:
+        fprintf(stderr, "ptrack: %sinterrupted\n", prefix);
+        break;
+    default:
+        fprintf(stderr, "ptrack: %sthe connection to ptrackd at %s failed: %s\n", prefix, at,
+                resp->reason);
+        break;
+    }
+}
+
+/* Appends the details of an API error that its message does not carry. */
+static void error_details(pt_buf_t *b, const cJSON *err)
+{
+    const char *code = pt_json_str(err, "code");
+    if (!code)
+        return;
+    if (strcmp(code, "invalid_transition") == 0) {
+        const cJSON *allowed = pt_json_get(err, "allowed");
+        char *list = pt_json_join(allowed, ", ");
+        pt_buf_printf(b, " (allowed: %s)", *list ? list : "none");
+        free(list);
+    } else if (strcmp(code, "validation_failed") == 0 ||
+               strcmp(code, "invalid_json") == 0) {
+        const cJSON *f;
+        bool first = true;
+        cJSON_ArrayForEach(f, pt_json_get(err, "fields"))
+        {
+            const char *field = pt_json_str(f, "field");
+            const char *msg = pt_json_str(f, "message");
+            pt_buf_printf(b, "%s%s%s%s", first ? ": " : "; ", field ? field : "",
+                          field ? ": " : "", msg ? msg : "invalid");
+            first = false;
+        }
+    } else if (strcmp(code, "version_conflict") == 0) {
+        const cJSON *v = pt_json_get(err, "current_version");
+        if (cJSON_IsNumber(v))
+            pt_buf_printf(b, " (current version: %.0f; look at it again before retrying)",
+                          v->valuedouble);
+    }
+}
+
+int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
+{
+    pt_buf_t prefix = {0};
+    pt_buf_t line = {0};
+    int rc;
+
+    if (what)
+        pt_buf_printf(&prefix, "%s: ", what);
+    if (resp->transport != PT_TRANSPORT_OK) {
+        report_transport(cli, resp, pt_buf_str(&prefix));
+        pt_buf_free(&prefix);
+        return PT_EXIT_CONNECT;
+    }
+
+    rc = resp->status >= 400 && resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
+    const cJSON *err = pt_json_get(resp->json, "error");
+    const char *msg = pt_json_str(err, "message");
+    const char *code = pt_json_str(err, "code");
+    if (msg && *msg) {
+        pt_buf_puts(&line, msg);
+    } else if (code) {
+        pt_buf_printf(&line, "the request was refused: %s (HTTP %ld)", code, resp->status);
+    } else {
+        /* Not one of ptrackd's error objects: something else answered (a
+         * proxy, another program on the port). Show the status and the
+         * start of what it said. */
+        pt_buf_printf(&line, "unexpected answer from %s: HTTP %ld",
+                      pt_client_endpoint(pt_cli_client(cli)), resp->status);
+        if (resp->body_len > 0) {
+            size_t n = strcspn(resp->body, "\r\n");
+            pt_buf_printf(&line, ": %.*s", (int)(n > 120 ? 120 : n), resp->body);
+        }
+    }
+    error_details(&line, err);
+    if (code && (strcmp(code, "unauthorized") == 0 || strcmp(code, "forbidden") == 0)) {
+        pt_client_t *c = pt_cli_client(cli);
+        if (pt_client_is_tcp(c) && !pt_client_has_token(c))
+            pt_buf_puts(&line, " (no token was sent: use --token or PTRACK_TOKEN)");
+    }
+    /* The message is the daemon's: keep it on one line whatever it holds. */
+    for (size_t i = 0; i < line.len; i++)
+        if (line.s[i] == '\n' || line.s[i] == '\r')
+            line.s[i] = ' ';
+    fprintf(stderr, "ptrack: %s%s\n", pt_buf_str(&prefix), pt_buf_str(&line));
+    pt_buf_free(&line);
+    pt_buf_free(&prefix);
+    return rc;
+}
+
+int pt_cli_call(pt_cli_t *cli, const char *method, const char *path, const cJSON *body,
+                const pt_request_opts_t *opts, pt_response_t *resp, const char *what)
+{
+    pt_client_t *c = pt_cli_client(cli);
+    if (pt_client_request(c, method, path, body, opts, resp) == 0 && resp->status >= 200 &&
+        resp->status < 300)
+        return PT_EXIT_OK;
+    return pt_cli_report(cli, resp, what);
+}
+
+int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
+{
+    pt_buf_t b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    pt_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b),
+            cli->cmd);
+    pt_buf_free(&b);
+    return PT_EXIT_USAGE;
+}
+
+int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
+{
+    /* People copy ids from tables and write them as "#12" too. */
+    if (arg && arg[0] == '#')
+        arg++;
+    if (pt_args_int(arg, id) != 0 || *id <= 0)
+        return pt_cli_usage(cli, "\"%s\" is not a proposal id (a number such as 12)",
+                            arg ? arg : "");
+    return PT_EXIT_OK;
+}
+
+const cJSON *pt_cli_workflow(pt_cli_t *cli)
+{
+    if (!cli->workflow_tried) {
+        pt_response_t resp;
+        cli->workflow_tried = true;
+        if (pt_client_request(pt_cli_client(cli), "GET", "/v1/workflow", NULL, NULL, &resp) ==
+                0 &&
+            resp.status == 200 && cJSON_IsObject(resp.json)) {
+            cli->workflow = resp.json;
+            resp.json = NULL;
+        }
+        pt_response_free(&resp);
+    }
+    return cli->workflow;
+}
+
+void pt_cli_free(pt_cli_t *cli)
+{
+    pt_client_free(cli->client);
+    cJSON_Delete(cli->workflow);
+    cli->client = NULL;
+    cli->workflow = NULL;
+}

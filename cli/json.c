@@ -1,0 +1,79 @@
+/*
+ * json.c - small helpers for reading and building cJSON values (see json.h).
+ */
+#include "json.h"
+
+#include <stdlib.h>
+
+#include "buf.h"
+
+const char *pt_json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double pt_json_num(const cJSON *obj, const char *key, double def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+bool pt_json_bool(const cJSON *obj, const char *key, bool def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
+}
+
+cJSON *pt_json_get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+void pt_json_add(cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item || !cJSON_AddItemToObject(obj, key, item))
+        pt_oom();
+}
+
+void pt_json_add_str(cJSON *obj, const char *key, const char *s)
+{
+    pt_json_add(obj, key, cJSON_CreateString(s));
+}
+
+void pt_json_push(cJSON *arr, cJSON *item)
+{
+    if (!item || !cJSON_AddItemToArray(arr, item))
+        pt_oom();
+}
+
+void pt_json_print(const cJSON *v, FILE *out)
+{
+    char *s = pt_xcheck(cJSON_Print(v));
+    fprintf(out, "%s\n", s);
+    cJSON_free(s);
+}
+
+void pt_json_print_line(const cJSON *v, FILE *out)
+{
+    char *s = pt_xcheck(cJSON_PrintUnformatted(v));
+    fprintf(out, "%s\n", s);
+    cJSON_free(s);
+}
+
+char *pt_json_join(const cJSON *arr, const char *sep)
+{
+    pt_buf_t b = {0};
+    const cJSON *it;
+    bool first = true;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it))
+            continue;
+        if (!first)
+            pt_buf_puts(&b, sep);
+        pt_buf_puts(&b, it->valuestring);
+        first = false;
+    }
+    return pt_buf_take(&b);
+}

@@ -1,0 +1,177 @@
+/*
+ * labels.c - the Chinese names of the API's codes (see labels.h).
+ */
+#include "labels.h"
+
+#include <string.h>
+
+#include "json.h"
+
+typedef struct {
+    const char *code, *zh;
+} label_t;
+
+static const label_t kinds[] = {
+    {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"}, {"other", "其他"}, {0}};
+static const label_t submitters[] = {{"individual", "个人"},
+                                     {"joint", "联名"},
+                                     {"delegation", "代表团"},
+                                     {"group", "集体"},
+                                     {0}};
+static const label_t modes[] = {
+    {"lead_co", "主办+协办"}, {"separate", "分办"}, {"single", "单独办理"}, {0}};
+static const label_t roles[] = {{"lead", "主办"}, {"co", "协办"}, {"separate", "分办"}, {0}};
+static const label_t satisfactions[] = {{"satisfied", "满意"},
+                                        {"basically_satisfied", "基本满意"},
+                                        {"unsatisfied", "不满意"},
+                                        {0}};
+static const label_t reply_kinds[] = {
+    {"first", "首次答复"}, {"again", "再次答复"}, {"supplementary", "补充答复"}, {0}};
+/* The usual meaning of the answer categories in NPC and CPPCC practice. */
+static const label_t reply_categories[] = {{"A", "所提问题已经解决或基本解决"},
+                                           {"B", "已列入计划拟解决"},
+                                           {"C", "因条件限制需今后研究解决"},
+                                           {"D", "留作参考"},
+                                           {0}};
+static const label_t events[] = {{"proposal.created", "新增"},
+                                 {"proposal.updated", "修改"},
+                                 {"proposal.status_changed", "状态变更"},
+                                 {"proposal.deleted", "删除"},
+                                 {"proposal.due_soon", "即将到期"},
+                                 {"proposal.overdue", "已逾期"},
+                                 {0}};
+
+static const char *lookup(const label_t *t, const char *code)
+{
+    if (!code)
+        return "";
+    for (; t->code; t++)
+        if (strcmp(t->code, code) == 0)
+            return t->zh;
+    return code;
+}
+
+static const char *reverse(const label_t *t, const char *s)
+{
+    for (; t->code; t++)
+        if (strcmp(t->zh, s) == 0)
+            return t->code;
+    return s;
+}
+
+const char *pt_label_kind(const char *kind)
+{
+    return lookup(kinds, kind);
+}
+
+const char *pt_label_submitter(const char *type)
+{
+    return lookup(submitters, type);
+}
+
+const char *pt_label_mode(const char *mode)
+{
+    return lookup(modes, mode);
+}
+
+const char *pt_label_role(const char *role)
+{
+    return lookup(roles, role);
+}
+
+const char *pt_label_satisfaction(const char *s)
+{
+    return lookup(satisfactions, s);
+}
+
+const char *pt_label_reply_kind(const char *kind)
+{
+    return lookup(reply_kinds, kind);
+}
+
+const char *pt_label_reply_category(const char *cat)
+{
+    return lookup(reply_categories, cat);
+}
+
+const char *pt_label_event(const char *type)
+{
+    return lookup(events, type);
+}
+
+const char *pt_kind_from_input(const char *s)
+{
+    return reverse(kinds, s);
+}
+
+/* The workflow's entry named `name` in its `list` ("states" or "actions"). */
+static const cJSON *wf_entry(pt_cli_t *cli, const char *list, const char *name)
+{
+    const cJSON *wf = pt_cli_workflow(cli);
+    const cJSON *it;
+    if (!wf || !name)
+        return NULL;
+    cJSON_ArrayForEach(it, pt_json_get(wf, list))
+    {
+        const char *n = pt_json_str(it, "name");
+        if (n && strcmp(n, name) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static const char *wf_label(pt_cli_t *cli, const char *list, const char *name, const char *lang)
+{
+    const cJSON *e = wf_entry(cli, list, name);
+    const char *l = e ? pt_json_str(pt_json_get(e, "label"), lang) : NULL;
+    return l && *l ? l : name ? name : "";
+}
+
+const char *pt_label_state(pt_cli_t *cli, const char *state)
+{
+    return wf_label(cli, "states", state, "zh");
+}
+
+const char *pt_label_state_en(pt_cli_t *cli, const char *state)
+{
+    return wf_label(cli, "states", state, "en");
+}
+
+const char *pt_label_action(pt_cli_t *cli, const char *action)
+{
+    return wf_label(cli, "actions", action, "zh");
+}
+
+/* Finds the workflow entry of `list` whose zh label is s. Plain ASCII is
+ * taken to be a code already and sent as it is, without asking for the
+ * workflow. */
+static const char *from_label(pt_cli_t *cli, const char *list, const char *s)
+{
+    const cJSON *wf;
+    const cJSON *it;
+    for (const char *p = s;; p++) {
+        if (*p == '\0')
+            return s;
+        if ((unsigned char)*p >= 0x80)
+            break;
+    }
+    wf = pt_cli_workflow(cli);
+    cJSON_ArrayForEach(it, pt_json_get(wf, list))
+    {
+        const char *zh = pt_json_str(pt_json_get(it, "label"), "zh");
+        const char *name = pt_json_str(it, "name");
+        if (zh && name && strcmp(zh, s) == 0)
+            return name;
+    }
+    return s;
+}
+
+const char *pt_state_from_input(pt_cli_t *cli, const char *s)
+{
+    return from_label(cli, "states", s);
+}
+
+const char *pt_action_from_input(pt_cli_t *cli, const char *s)
+{
+    return from_label(cli, "actions", s);
+}

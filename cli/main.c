@@ -1,0 +1,254 @@
+/*
+ * main.c - the ptrack command: global options and dispatch to a command.
+ *
+ * Global options may stand before or after the command name ("ptrack --json
+ * list" and "ptrack list --json" mean the same), so main only looks for the
+ * command name here and lets each command parse the global options together
+ * with its own: that way an option's value is never mistaken for a command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+
+#include "args.h"
+#include "buf.h"
+#include "cli.h"
+
+#ifndef PT_VERSION
+#define PT_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_SOCKET "var/ptrack.sock"
+
+static const pt_opt_t global_opts[] = {
+    {"socket", PT_OPT_VALUE, "PATH",
+     "ptrackd's Unix socket (default: $PTRACK_SOCKET or " DEFAULT_SOCKET ")"},
+    {"url", PT_OPT_VALUE, "URL", "talk to ptrackd over TCP instead (default: $PTRACK_URL)"},
+    {"token", PT_OPT_VALUE, "TOKEN", "bearer token for --url (default: $PTRACK_TOKEN)"},
+    {"json", PT_OPT_FLAG, NULL, "print ptrackd's JSON as it is (pretty-printed), for scripts"},
+    {"help", PT_OPT_FLAG, NULL, "show help (also -h)"},
+    {"version", PT_OPT_FLAG, NULL, "show ptrack's version"},
+    {0},
+};
+
+static const pt_command_t *const commands[] = {
+    &pt_cmd_add,    &pt_cmd_list,  &pt_cmd_show,     &pt_cmd_history,
+    &pt_cmd_do,     &pt_cmd_edit,  &pt_cmd_delete,   &pt_cmd_stats,
+    &pt_cmd_workflow, &pt_cmd_watch, &pt_cmd_health, NULL,
+};
+
+static const char exit_codes_help[] =
+    "Exit codes:\n"
+    "  0  done\n"
+    "  1  ptrackd refused the request (4xx); the message says why\n"
+    "  2  usage error: a bad command line or input file\n"
+    "  3  cannot connect to ptrackd, or the connection failed\n"
+    "  4  ptrackd failed (5xx), or ptrack itself did (out of memory, output not writable)\n";
+
+static void print_main_help(FILE *out)
+{
+    fputs("ptrack - the client of ptrackd, which tracks delegate proposals (建议/议案/提案)\n"
+          "\n"
+          "Usage: ptrack [global options] COMMAND [arguments] [options]\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; commands[i]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("\nGlobal options (before or after the command):\n", out);
+    pt_args_help(global_opts, out);
+    fputs("\n"
+          "ptrack talks to ptrackd over its Unix socket unless --url or PTRACK_URL names a\n"
+          "TCP address (http://127.0.0.1:8470); --socket and --url given together are an\n"
+          "error, and PTRACK_URL wins over PTRACK_SOCKET.\n"
+          "\n",
+          out);
+    fputs(exit_codes_help, out);
+    fputs("\nRun 'ptrack COMMAND --help' for a command's options; the manual is docs/cli.md.\n",
+          out);
+}
+
+static void print_command_help(const pt_command_t *c, FILE *out)
+{
+    fprintf(out, "Usage: ptrack %s%s%s [options]\n\n%s\n", c->name, c->args ? " " : "",
+            c->args ? c->args : "", c->summary);
+    if (c->description)
+        fprintf(out, "\n%s", c->description);
+    if (c->opts && c->opts[0].name) {
+        fputs("\nOptions:\n", out);
+        pt_args_help(c->opts, out);
+    }
+    fputs("\nGlobal options:\n", out);
+    pt_args_help(global_opts, out);
+    fputs("\n", out);
+    fputs(exit_codes_help, out);
+}
+
+static const pt_command_t *find_command(const char *name)
+{
+    for (size_t i = 0; commands[i]; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+/* Finds the index of the command name in argv, skipping global options and
+ * their values. Returns argc when there is none, or -1 after a message when
+ * an option before it is not a global one. */
+static int find_command_index(int argc, char **argv, bool *help, bool *version)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return i + 1 < argc ? i + 1 : argc;
+        if (a[0] != '-' || a[1] == '\0')
+            return i;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            *help = true;
+            continue;
+        }
+        if (strcmp(a, "--version") == 0) {
+            *version = true;
+            continue;
+        }
+        const pt_opt_t *o = NULL;
+        const char *name = a + 2;
+        size_t n = strcspn(name, "=");
+        for (const pt_opt_t *g = global_opts; a[1] == '-' && g->name; g++)
+            if (strlen(g->name) == n && strncmp(g->name, name, n) == 0)
+                o = g;
+        if (!o) {
+            fprintf(stderr, "ptrack: unknown option %s before the command (see ptrack --help)\n",
+                    a);
+            return -1;
+        }
+        if (o->kind != PT_OPT_FLAG && name[n] != '=')
+            i++; /* its value */
+    }
+    return argc;
+}
+
+/* Decides where to connect: flags first, then the environment, then the
+ * demo daemon's socket in the current directory. */
+static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
+{
+    const char *sock = pt_args_value(args, "socket");
+    const char *url = pt_args_value(args, "url");
+    const char *token = pt_args_value(args, "token");
+    if (sock && url)
+        return pt_cli_usage(cli, "--socket and --url are two ways to reach ptrackd; give one");
+    if (!sock && !url) {
+        const char *env_url = getenv("PTRACK_URL");
+        const char *env_sock = getenv("PTRACK_SOCKET");
+        if (env_url && *env_url)
+            url = env_url;
+        else if (env_sock && *env_sock)
+            sock = env_sock;
+        else
+            sock = DEFAULT_SOCKET;
+    }
+    if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+        return pt_cli_usage(cli, "--url needs an http:// address such as http://127.0.0.1:8470, "
+                                 "not \"%s\"",
+                            url);
+    if (!token) {
+        const char *env_token = getenv("PTRACK_TOKEN");
+        if (env_token && *env_token)
+            token = env_token;
+    }
+    cli->socket = sock;
+    cli->url = url;
+    cli->token = token;
+    return PT_EXIT_OK;
+}
+
+static int run_command(const pt_command_t *c, int argc, char **argv)
+{
+    const pt_opt_t *const tables[] = {c->opts, global_opts, NULL};
+    pt_cli_t cli = {.cmd = c->name};
+    pt_args_t args;
+    int rc;
+
+    if (pt_args_parse(&args, tables, argc, argv, c->name) != 0) {
+        rc = PT_EXIT_USAGE;
+    } else if (pt_args_flag(&args, "help")) {
+        print_command_help(c, stdout);
+        rc = PT_EXIT_OK;
+    } else if (pt_args_flag(&args, "version")) {
+        printf("ptrack %s\n", PT_VERSION);
+        rc = PT_EXIT_OK;
+    } else if (args.n_pos < c->min_pos) {
+        rc = pt_cli_usage(&cli, "missing %s", c->args ? c->args : "arguments");
+    } else if (args.n_pos > c->max_pos) {
+        rc = pt_cli_usage(&cli, "unexpected argument \"%s\"", args.pos[c->max_pos]);
+    } else if ((rc = choose_endpoint(&cli, &args)) == PT_EXIT_OK) {
+        cli.json = pt_args_flag(&args, "json");
+        rc = c->run(&cli, &args);
+    }
+    /* Whatever the command printed must reach its reader before the exit
+     * code says it is done; a full disk or a closed pipe is worth a line. */
+    if (fflush(stdout) != 0 && rc == PT_EXIT_OK) {
+        perror("ptrack: writing the output");
+        rc = PT_EXIT_SERVER;
+    }
+    pt_cli_free(&cli);
+    pt_args_free(&args);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    bool help = false, version = false;
+    int rc;
+
+    int ci = find_command_index(argc, argv, &help, &version);
+    if (ci < 0)
+        return PT_EXIT_USAGE;
+    if (ci >= argc) {
+        if (version) {
+            printf("ptrack %s\n", PT_VERSION);
+            return PT_EXIT_OK;
+        }
+        print_main_help(help ? stdout : stderr);
+        return help ? PT_EXIT_OK : PT_EXIT_USAGE;
+    }
+
+    const char *name = argv[ci];
+    const pt_command_t *c = find_command(name);
+    /* "ptrack help list" is "ptrack list --help". */
+    if (strcmp(name, "help") == 0) {
+        const pt_command_t *about = ci + 1 < argc ? find_command(argv[ci + 1]) : NULL;
+        if (ci + 1 < argc && !about) {
+            fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", argv[ci + 1]);
+            return PT_EXIT_USAGE;
+        }
+        if (about)
+            print_command_help(about, stdout);
+        else
+            print_main_help(stdout);
+        return PT_EXIT_OK;
+    }
+    if (!c) {
+        fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", name);
+        return PT_EXIT_USAGE;
+    }
+
+    /* The command's arguments: everything but the program and command names,
+     * global options before the command included. */
+    char **rest = pt_xmalloc((size_t)argc * sizeof *rest);
+    int n = 0;
+    for (int i = 1; i < argc; i++)
+        if (i != ci)
+            rest[n++] = argv[i];
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fputs("ptrack: cannot initialise libcurl\n", stderr);
+        free(rest);
+        return PT_EXIT_CONNECT;
+    }
+    rc = run_command(c, n, rest);
+    curl_global_cleanup();
+    free(rest);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * table.h - plain-text tables that line up with Chinese text.
+ *
+ * A table is a header row and data rows of UTF-8 cells. Column widths are
+ * measured in terminal columns (width.h), never in bytes or characters, so a
+ * column of 代表团 names lines up with a column of ASCII numbers. Cells are
+ * cleaned of line breaks and control characters; a column may have a maximum
+ * width, past which its cells are cut with "…". Columns are separated by two
+ * spaces and the last column is not padded, so lines carry no trailing blanks.
+ * The output does not depend on whether stdout is a terminal.
+ */
+#ifndef PT_CLI_TABLE_H
+#define PT_CLI_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct pt_table_s pt_table_t;
+
+/* A table of ncols columns whose header cells are the given strings (copied;
+ * NULL for no header row). */
+pt_table_t *pt_table_new(size_t ncols, const char *const *header);
+void pt_table_free(pt_table_t *t);
+
+/* Cuts the column's cells (not its header) to at most max columns. */
+void pt_table_set_max(pt_table_t *t, size_t col, size_t max);
+/* Aligns the column to the right (for numbers). */
+void pt_table_set_right(pt_table_t *t, size_t col);
+/* Starts a new row; the cells of it are set with pt_table_cell. Cells never
+ * set print as empty. */
+void pt_table_row(pt_table_t *t);
+/* Sets a cell of the current row (the text is copied; NULL is empty). */
+void pt_table_cell(pt_table_t *t, size_t col, const char *text);
+void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t pt_table_rows(const pt_table_t *t);
+
+/* Writes the table, each line prefixed with indent spaces. */
+void pt_table_print(const pt_table_t *t, FILE *out, size_t indent);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * times.h - the API's RFC 3339 times, shown the way an office reads them.
+ *
+ * The API speaks UTC ("2026-03-12T02:30:00Z"); people in the office think in
+ * their own time zone, so tables show local time (TZ, /etc/localtime) in the
+ * ISO order 2026-03-12 10:30, which needs no locale and sorts as text. --json
+ * output is never converted.
+ */
+#ifndef PT_CLI_TIMES_H
+#define PT_CLI_TIMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+typedef enum {
+    PT_TIME_DATE,   /* 2026-03-12 */
+    PT_TIME_MINUTE, /* 2026-03-12 10:30 */
+    PT_TIME_SECOND, /* 2026-03-12 10:30:05 */
+} pt_time_style_t;
+
+/* Parses "2026-03-12T02:30:00Z", with fractions or a "+08:00" offset, or a
+ * bare date "2026-03-12" (midnight UTC). Returns 0 or -1. */
+int pt_time_parse_api(const char *s, time_t *out);
+
+/* Writes s as local time in buf and returns buf; "" for NULL or "", and s
+ * itself, unchanged, when it is not a time this parser knows. */
+const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t len);
+
+#endif

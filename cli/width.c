@@ -1,0 +1,269 @@
+/*
+ * width.c - display width of UTF-8 text without the locale (see width.h).
+ *
+ * The ranges below follow Unicode 15's EastAsianWidth.txt (W and F) and the
+ * general categories Mn, Me and Cf for zero width, simplified to the blocks
+ * that occur in practice: office text is Chinese, ASCII, fullwidth
+ * punctuation and the odd emoji or accented Latin name. Keep both tables
+ * sorted: they are searched by bisection.
+ */
+#include "width.h"
+
+#include <string.h>
+
+typedef struct {
+    int32_t first, last;
+} range_t;
+
+/* Characters that take no column: combining marks, zero-width spaces and
+ * joiners, variation selectors, the BOM. */
+static const range_t zero_width[] = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF},
+    {0x05C1, 0x05C2}, {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A},
+    {0x064B, 0x065F}, {0x0670, 0x0670}, {0x06D6, 0x06DC}, {0x06DF, 0x06E4},
+    {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A},
+    {0x0E47, 0x0E4E}, {0x0F71, 0x0F7E}, {0x0F80, 0x0F84}, {0x1160, 0x11FF},
+    {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x202A, 0x202E},
+    {0x2060, 0x2064}, {0x20D0, 0x20FF}, {0x302A, 0x302D}, {0x3099, 0x309A},
+    {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}, {0x1F3FB, 0x1F3FF},
+    {0xE0001, 0xE007F}, {0xE0100, 0xE01EF},
+};
+
+/* Characters that take two columns: East Asian Wide and Fullwidth. */
+static const range_t double_width[] = {
+    {0x1100, 0x115F},   /* Hangul Jamo leading consonants */
+    {0x231A, 0x231B},   /* watch, hourglass */
+    {0x2329, 0x232A},   /* angle brackets */
+    {0x23E9, 0x23EC},   {0x23F0, 0x23F0}, {0x23F3, 0x23F3},
+    {0x25FD, 0x25FE},   {0x2614, 0x2615}, {0x2648, 0x2653},
+    {0x267F, 0x267F},   {0x2693, 0x2693}, {0x26A1, 0x26A1},
+    {0x26AA, 0x26AB},   {0x26BD, 0x26BE}, {0x26C4, 0x26C5},
+    {0x26CE, 0x26CE},   {0x26D4, 0x26D4}, {0x26EA, 0x26EA},
+    {0x26F2, 0x26F3},   {0x26F5, 0x26F5}, {0x26FA, 0x26FA},
+    {0x26FD, 0x26FD},   {0x2705, 0x2705}, {0x270A, 0x270B},
+    {0x2728, 0x2728},   {0x274C, 0x274C}, {0x274E, 0x274E},
+    {0x2753, 0x2755},   {0x2757, 0x2757}, {0x2795, 0x2797},
+    {0x27B0, 0x27B0},   {0x27BF, 0x27BF}, {0x2B1B, 0x2B1C},
+    {0x2B50, 0x2B50},   {0x2B55, 0x2B55},
+    {0x2E80, 0x303E},   /* CJK radicals, Kangxi, ideographic description,
+                           CJK symbols and punctuation (、。〈〉《》「」【】) */
+    {0x3041, 0x33FF},   /* Hiragana, Katakana, Bopomofo, Hangul compatibility,
+                           Kanbun, CJK strokes, enclosed CJK, compatibility */
+    {0x3400, 0x4DBF},   /* CJK Unified Ideographs Extension A */
+    {0x4E00, 0x9FFF},   /* CJK Unified Ideographs */
+    {0xA000, 0xA4CF},   /* Yi */
+    {0xA960, 0xA97F},   /* Hangul Jamo Extended-A */
+    {0xAC00, 0xD7A3},   /* Hangul syllables */
+    {0xF900, 0xFAFF},   /* CJK Compatibility Ideographs */
+    {0xFE10, 0xFE19},   /* vertical forms */
+    {0xFE30, 0xFE6F},   /* CJK compatibility forms, small form variants */
+    {0xFF00, 0xFF60},   /* fullwidth ASCII forms: （），：；！？ */
+    {0xFFE0, 0xFFE6},   /* fullwidth signs: ￥ ￡ */
+    {0x16FE0, 0x16FE4}, {0x17000, 0x18CFF}, /* Tangut, Khitan */
+    {0x1B000, 0x1B2FF}, /* Kana supplement and extensions, Nushu */
+    {0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E},
+    {0x1F191, 0x1F19A}, {0x1F200, 0x1F202}, {0x1F210, 0x1F23B},
+    {0x1F240, 0x1F248}, {0x1F250, 0x1F251}, {0x1F260, 0x1F265},
+    {0x1F300, 0x1F320}, {0x1F32D, 0x1F335}, {0x1F337, 0x1F37C},
+    {0x1F37E, 0x1F393}, {0x1F3A0, 0x1F3CA}, {0x1F3CF, 0x1F3D3},
+    {0x1F3E0, 0x1F3F0}, {0x1F3F4, 0x1F3F4}, {0x1F3F8, 0x1F3FA},
+    {0x1F400, 0x1F43E}, {0x1F440, 0x1F440}, {0x1F442, 0x1F4FC},
+    {0x1F4FF, 0x1F53D}, {0x1F54B, 0x1F54E}, {0x1F550, 0x1F567},
+    {0x1F57A, 0x1F57A}, {0x1F595, 0x1F596}, {0x1F5A4, 0x1F5A4},
+    {0x1F5FB, 0x1F64F}, {0x1F680, 0x1F6C5}, {0x1F6CC, 0x1F6CC},
+    {0x1F6D0, 0x1F6D2}, {0x1F6D5, 0x1F6D7}, {0x1F6DC, 0x1F6DF},
+    {0x1F6EB, 0x1F6EC}, {0x1F6F4, 0x1F6FC}, {0x1F7E0, 0x1F7EB},
+    {0x1F7F0, 0x1F7F0}, {0x1F90C, 0x1F93A}, {0x1F93C, 0x1F945},
+    {0x1F947, 0x1F9FF}, {0x1FA70, 0x1FAFF},
+    {0x20000, 0x2FFFD}, /* CJK Extensions B..F, compatibility supplement */
+    {0x30000, 0x3FFFD}, /* CJK Extensions G, H */
+};
+
+static int in_table(int32_t cp, const range_t *t, size_t n)
+{
+    size_t lo = 0, hi = n;
+    if (n == 0 || cp < t[0].first || cp > t[n - 1].last)
+        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp > t[mid].last)
+            lo = mid + 1;
+        else if (cp < t[mid].first)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+    int32_t c, min;
+
+    if (n == 0) {
+        *cp = -1;
+        return 1;
+    }
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    } else if ((u[0] & 0xE0) == 0xC0) {
+        len = 2, c = u[0] & 0x1F, min = 0x80;
+    } else if ((u[0] & 0xF0) == 0xE0) {
+        len = 3, c = u[0] & 0x0F, min = 0x800;
+    } else if ((u[0] & 0xF8) == 0xF0) {
+        len = 4, c = u[0] & 0x07, min = 0x10000;
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    if (len > n) {
+        *cp = -1;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *cp = -1;
+            return 1;
+        }
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8;
+     * treating them as one invalid byte keeps decoding in step. */
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        *cp = -1;
+        return 1;
+    }
+    *cp = c;
+    return len;
+}
+
+int pt_cp_width(int32_t cp)
+{
+    if (cp < 0)
+        return 1; /* an invalid byte, shown as U+FFFD */
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+        return 0;
+    if (cp < 0x300)
+        return 1; /* the common case: ASCII and Latin-1 */
+    if (in_table(cp, zero_width, sizeof zero_width / sizeof zero_width[0]))
+        return 0;
+    if (in_table(cp, double_width, sizeof double_width / sizeof double_width[0]))
+        return 2;
+    return 1;
+}
+
+size_t pt_text_width(const char *s)
+{
+    size_t w = 0, n = strlen(s);
+    while (n > 0) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s, n, &cp);
+        w += (size_t)pt_cp_width(cp);
+        s += k, n -= k;
+    }
+    return w;
+}
+
+void pt_text_clean(pt_buf_t *b, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s, n, &cp);
+        if (cp < 0)
+            pt_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD REPLACEMENT CHARACTER */
+        else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+            pt_buf_putc(b, ' ');
+        else
+            pt_buf_add(b, s, k);
+        s += k, n -= k;
+    }
+}
+
+size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
+{
+    size_t total = pt_text_width(s);
+    if (total <= max) {
+        pt_buf_puts(b, s);
+        return total;
+    }
+    if (max == 0)
+        return 0;
+    /* Keep what fits in max - 1 columns and end with the one-column "…". A
+     * wide character that would straddle the limit is left out whole, so the
+     * result may be one column short; the caller's padding fills it. */
+    size_t w = 0, n = strlen(s);
+    while (n > 0) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s, n, &cp);
+        size_t cw = (size_t)pt_cp_width(cp);
+        if (w + cw > max - 1)
+            break;
+        pt_buf_add(b, s, k);
+        w += cw;
+        s += k, n -= k;
+    }
+    pt_buf_puts(b, "\xE2\x80\xA6"); /* U+2026 HORIZONTAL ELLIPSIS */
+    return w + 1;
+}
+
+/* Wraps one line of text (no line breaks in it). */
+static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
+{
+    size_t avail = width > indent + 10 ? width - indent : 10;
+    while (n > 0) {
+        /* Find how much of s fits, and the last place it may break. */
+        size_t used = 0, w = 0, brk = 0;
+        while (used < n) {
+            int32_t cp;
+            size_t k = pt_utf8_decode(s + used, n - used, &cp);
+            size_t cw = (size_t)pt_cp_width(cp < 0x20 && cp >= 0 ? ' ' : cp);
+            if (w + cw > avail && used > 0)
+                break;
+            used += k;
+            w += cw;
+            if (cp == ' ' || cw == 2)
+                brk = used;
+        }
+        size_t take = used < n && brk > 0 ? brk : used;
+        pt_text_pad(b, indent);
+        size_t end = take;
+        while (end > 0 && s[end - 1] == ' ')
+            end--; /* no blanks at the end of a line */
+        pt_buf_t piece = {0};
+        pt_buf_add(&piece, s, end);
+        pt_text_clean(b, pt_buf_str(&piece));
+        pt_buf_free(&piece);
+        pt_buf_putc(b, '\n');
+        s += take, n -= take;
+        while (n > 0 && *s == ' ')
+            s++, n--; /* nor at the start of the next */
+    }
+}
+
+void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    for (;;) {
+        size_t n = strcspn(s, "\n");
+        size_t len = n;
+        if (len > 0 && s[len - 1] == '\r')
+            len--;
+        if (len == 0) {
+            pt_buf_putc(b, '\n');
+        } else {
+            wrap_line(b, s, len, indent, width);
+        }
+        if (s[n] == '\0')
+            break;
+        s += n + 1;
+    }
+}
+
+void pt_text_pad(pt_buf_t *b, size_t n)
+{
+    while (n-- > 0)
+        pt_buf_putc(b, ' ');
+}

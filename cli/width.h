@@ -1,0 +1,55 @@
+/*
+ * width.h - how many terminal columns UTF-8 text takes.
+ *
+ * Tables must line up with Chinese text whatever the locale says (office
+ * machines often run with LANG=C or a Windows-made locale), so ptrack does
+ * not call wcwidth(3). Instead it carries its own table, after Unicode's
+ * East Asian Width property: Wide and Fullwidth characters (CJK ideographs,
+ * kana, hangul, fullwidth punctuation such as ，。（）, most emoji) take two
+ * columns; combining marks, zero-width characters and variation selectors
+ * take none; everything else, including the East Asian "Ambiguous" class
+ * (“ ” · … ①), takes one, which is what terminals do by default.
+ *
+ * Bytes that are not valid UTF-8 count as one column each and are shown as
+ * U+FFFD by pt_text_clean(), so a broken string can never shift a table.
+ */
+#ifndef PT_CLI_WIDTH_H
+#define PT_CLI_WIDTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Decodes one code point at s (at most n bytes). Returns the number of bytes
+ * used (1..4) and sets *cp, or returns 1 with *cp = -1 for a byte that does
+ * not start a valid sequence (overlongs and surrogates are invalid too). */
+size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp);
+
+/* Columns of one code point: 0, 1 or 2. Control characters count 0; the
+ * table code replaces them before measuring (see pt_text_clean). */
+int pt_cp_width(int32_t cp);
+
+/* Columns of a whole string. */
+size_t pt_text_width(const char *s);
+
+/* Appends s to b made fit for one table cell: line breaks, tabs and other
+ * control characters become one space each, invalid bytes become U+FFFD. */
+void pt_text_clean(pt_buf_t *b, const char *s);
+
+/* Appends s to b cut to at most max columns; when something had to be cut
+ * the last column is "…", never half a wide character. Returns the columns
+ * appended. s should be clean (pt_text_clean). */
+size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
+
+/* Appends s to b as a paragraph wrapped at `width` columns, every line
+ * starting with `indent` spaces and ending with a newline. Lines break after
+ * a space or between two wide characters (Chinese needs no spaces), and
+ * inside a long run of ASCII only when nothing else fits. Line breaks in s
+ * are kept; other control characters become spaces. */
+void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
+
+/* Appends n spaces. */
+void pt_text_pad(pt_buf_t *b, size_t n);
+
+#endif
