@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# ptrackd's start and stop: a bad config or workflow stops the start with a
+# message naming the problem; no config serves from ./var; another workflow
+# file is used when named; SIGTERM answers what is in flight and exits 0.
+set -euo pipefail
+
+PTRACKD="${PTRACKD:?run through ctest}"
+SRC="${PT_SOURCE_DIR:?run through ctest}"
+tmp="$(mktemp -d /tmp/ptlife.XXXXXX)"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+check() { # check DESCRIPTION COMMAND...
+    local what="$1"; shift
+    if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
+}
+wait_socket() {
+    for _ in $(seq 1 100); do [ -S "$1" ] && return 0; sleep 0.05; done
+    return 1
+}
+req() { curl -sS --unix-socket "$1" "http://localhost$2" "${@:3}"; }
+
+# 1. A config with an unknown key: exit 1, and the message names the key.
+echo '{"data_dir": "'"$tmp"'/d1", "limitz": {}}' > "$tmp/bad.json"
+set +e
+out="$("$PTRACKD" --config "$tmp/bad.json" 2>&1)"; rc=$?
+set -e
+check "unknown config key stops the start" test "$rc" -ne 0
+check "the message names the key" grep -q 'limitz' <<<"$out"
+
+# 2. A workflow with an action to an unknown state.
+python3 - "$SRC/proposals/workflow-default.json" "$tmp/wf-bad.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1]))
+for a in wf["actions"]:
+    if a["name"] == "sign":
+        a["to"] = "handlng"
+json.dump(wf, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+echo '{"data_dir": "'"$tmp"'/d2", "workflow": "'"$tmp"'/wf-bad.json"}' > "$tmp/c2.json"
+set +e
+out="$("$PTRACKD" --config "$tmp/c2.json" 2>&1)"; rc=$?
+set -e
+check "an inconsistent workflow stops the start" test "$rc" -ne 0
+check "the message names the unknown state" grep -q 'handlng' <<<"$out"
+
+# 3. A valid workflow of an office's own is served.
+python3 - "$SRC/proposals/workflow-default.json" "$tmp/wf-own.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1]))
+wf["name"] = "本办流程"
+for s in wf["states"]:
+    if s["name"] == "handling":
+        s["label"]["zh"] = "正在办理"
+json.dump(wf, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+echo '{"data_dir": "'"$tmp"'/d3", "workflow": "'"$tmp"'/wf-own.json"}' > "$tmp/c3.json"
+"$PTRACKD" --config "$tmp/c3.json" 2>"$tmp/d3.log" &
+pids+=($!)
+wait_socket "$tmp/d3/ptrack.sock"
+wf="$(req "$tmp/d3/ptrack.sock" /v1/workflow)"
+check "the named workflow is active" grep -q '本办流程' <<<"$wf"
+check "its labels are served" grep -q '正在办理' <<<"$wf"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
+
+# 4. No config at all: serves from ./var.
+mkdir "$tmp/cwd"
+(cd "$tmp/cwd" && exec "$PTRACKD" 2>"$tmp/d4.log") &
+pid=$!; pids+=($pid)
+check "no config: the socket is var/ptrack.sock" wait_socket "$tmp/cwd/var/ptrack.sock"
+check "no config: the database is var/ptrack.db" test -f "$tmp/cwd/var/ptrack.db"
+check "the socket is not open to others" \
+    test "$(stat -c %a "$tmp/cwd/var/ptrack.sock")" = 600
+
+# 5. SIGTERM with a long poll waiting and writes in flight: every write that
+# was sent is answered, the long poll is answered, and ptrackd exits 0.
+sock="$tmp/cwd/var/ptrack.sock"
+req "$sock" "/v1/events?after=1000000&wait=60" -o "$tmp/poll.out" -w '%{http_code}' \
+    >"$tmp/poll.code" &
+poll=$!
+for i in $(seq 1 20); do
+    req "$sock" /v1/proposals -XPOST -H 'Content-Type: application/json' \
+        -d "{\"title\":\"停机前的建议 $i\"}" -o /dev/null -w '%{http_code}\n' \
+        >>"$tmp/codes" 2>/dev/null &
+done
+sleep 0.3
+start=$(date +%s%N)
+kill -TERM "$pid"
+set +e
+wait "$pid"; rc=$?
+set -e
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+wait "$poll" || true
+wait || true
+check "SIGTERM exits 0" test "$rc" -eq 0
+check "SIGTERM exits within 5 s (took ${ms} ms)" test "$ms" -lt 5000
+check "the long poll was answered" test "$(cat "$tmp/poll.code")" = 200
+check "every write sent before SIGTERM was answered 201" \
+    test "$(grep -c '^201$' "$tmp/codes")" -eq 20
+check "the log says it stopped" grep -q 'stopped' "$tmp/d4.log"
+
+# The 20 writes are there after a restart.
+(cd "$tmp/cwd" && exec "$PTRACKD" 2>>"$tmp/d4.log") &
+pid=$!; pids+=($pid)
+wait_socket "$sock"
+sleep 0.2
+n="$(req "$sock" /v1/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["proposals"])')"
+check "the acknowledged writes survived the restart (got $n)" test "$n" -eq 20
+kill -TERM "$pid"; wait "$pid" || true
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]
