@@ -1,0 +1,78 @@
+/*
+ * proposal-fields.h - the table of a proposal's JSON fields (private to
+ * proposals/).
+ *
+ * One row per field of PRODUCT.md §1, in the order the API shows them. The
+ * encoder, the decoder and the merge patch are all driven by this table, so a
+ * field added here is written, read back and patched the same way everywhere
+ * and cannot be forgotten by one of them.
+ */
+#ifndef PT_PROPOSAL_FIELDS_H
+#define PT_PROPOSAL_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include "error.h"
+#include "proposal.h"
+
+typedef enum {
+    PF_ID,       /* int64, positive; 0 is unset (null) */
+    PF_REF,      /* int64 proposal id; 0 is unset (null) */
+    PF_COUNT,    /* int64, >= 0, always written */
+    PF_STRING,   /* char * */
+    PF_TITLE,    /* char *, required, 1..PT_TITLE_MAX code points, not blank */
+    PF_ENUM,     /* char *, one of `values` */
+    PF_CATEGORY, /* char *, one of the configured categories when given */
+    PF_STRV,     /* pt_strv_t */
+    PF_TIME,     /* int64 ms; 0 is unset (null) */
+    PF_BOOL,     /* bool */
+    PF_OVERDUE,  /* computed: written, never stored */
+    PF_UNITS,
+    PF_REPLIES,
+    PF_FEEDBACK,
+    PF_SOURCE,
+    PF_CUSTOM,
+} pt_pfield_type_t;
+
+#define PF_CREATE 1u /* a client may set it when creating a proposal */
+#define PF_EDIT 2u   /* a merge patch may change it */
+
+typedef struct {
+    const char *name;
+    pt_pfield_type_t type;
+    size_t off; /* offset of the member in pt_proposal_t */
+    const char *const *values;
+    unsigned flags;
+} pt_pfield_t;
+
+extern const pt_pfield_t pt_pfields[];
+extern const size_t pt_n_pfields;
+
+/* The row of a field name, or NULL. */
+const pt_pfield_t *pt_pfield_find(const char *name);
+
+/* Decodes a non-null JSON value into the field of p. Problems are added to
+ * err as {field, message}; then the field is left as it was and -1 is
+ * returned. PT_ENOMEM is returned when memory ran out. */
+int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
+                     const pt_validate_opts_t *opts, pt_error_t *err);
+/* Resets the field to unset (NULL, 0, empty). */
+void pt_pfield_clear(const pt_pfield_t *f, pt_proposal_t *p);
+/* The JSON of the field. Ownership: the caller frees. NULL when out of memory. */
+cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock, int64_t now);
+
+/* Decodes a custom object into key/value pairs, merging into (*kv, *n): a
+ * string value sets a key, null removes it when `merge` is set. */
+int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_error_t *err);
+
+/* Turns the collected details.fields of a validation error into its message:
+ * the one problem, or a count and the problems joined by "; ". */
+void pt_error_summarize(pt_error_t *err);
+
+/* True when s is blank: empty or only spaces (ASCII white space and the
+ * ideographic space U+3000 that Chinese input methods produce). */
+bool pt_str_blank(const char *s);
+
+#endif

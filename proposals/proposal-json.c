@@ -1,0 +1,871 @@
+/*
+ * proposal-json.c - a proposal to JSON and back, with validation.
+ *
+ * Everything is driven by the field table below (see proposal-fields.h):
+ * pt_proposal_to_json() writes the rows in order, pt_proposal_from_json()
+ * decodes each member through its row, and the merge patch reuses the same
+ * per-field decoder. Because the store keeps exactly what the encoder wrote
+ * and reads it back through the decoder, the two must agree on every field;
+ * sharing one table is how that stays true.
+ *
+ * Validation never stops at the first problem: a client fixing a form wants
+ * to hear about every field at once, so each problem is added to the error's
+ * details.fields and the decoding goes on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-strict.h"
+#include "proposal-fields.h"
+#include "timefmt.h"
+
+static const char *const kinds[] = {"suggestion", "motion", "proposal", "other", NULL};
+static const char *const submitter_types[] = {"individual", "joint", "delegation", "group", NULL};
+static const char *const handling_modes[] = {"lead_co", "separate", "single", NULL};
+static const char *const unit_roles[] = {"lead", "co", "separate", NULL};
+static const char *const reply_categories[] = {"A", "B", "C", "D", NULL};
+static const char *const reply_kinds[] = {"first", "again", "supplementary", NULL};
+static const char *const satisfactions[] = {"satisfied", "basically_satisfied", "unsatisfied",
+                                            NULL};
+
+#define OFF(m) offsetof(pt_proposal_t, m)
+
+/* The order of PRODUCT.md §1, which is the order clients see. */
+const pt_pfield_t pt_pfields[] = {
+    {"id", PF_ID, OFF(id), NULL, 0},
+    {"number", PF_STRING, OFF(number), NULL, PF_CREATE | PF_EDIT},
+    {"kind", PF_ENUM, OFF(kind), kinds, PF_CREATE | PF_EDIT},
+    {"session", PF_STRING, OFF(session), NULL, PF_CREATE | PF_EDIT},
+    {"title", PF_TITLE, OFF(title), NULL, PF_CREATE | PF_EDIT},
+    {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT},
+    {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT},
+    {"submitter_type", PF_ENUM, OFF(submitter_type), submitter_types, PF_CREATE | PF_EDIT},
+    {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT},
+    {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT},
+    {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT},
+    {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT},
+    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT},
+    {"status", PF_STRING, OFF(status), NULL, PF_CREATE},
+    {"handling_mode", PF_ENUM, OFF(handling_mode), handling_modes, 0},
+    {"units", PF_UNITS, OFF(units), NULL, 0},
+    {"assigned_at", PF_TIME, OFF(assigned_at), NULL, 0},
+    {"due_at", PF_TIME, OFF(due_at), NULL, 0},
+    {"overdue", PF_OVERDUE, 0, NULL, 0},
+    {"key_supervision", PF_BOOL, OFF(key_supervision), NULL, PF_CREATE},
+    {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE},
+    {"replies", PF_REPLIES, OFF(replies), NULL, 0},
+    {"feedback", PF_FEEDBACK, OFF(feedback), NULL, 0},
+    {"merged_into", PF_REF, OFF(merged_into), NULL, 0},
+    {"source", PF_SOURCE, 0, NULL, PF_CREATE},
+    {"custom", PF_CUSTOM, 0, NULL, PF_CREATE | PF_EDIT},
+    {"version", PF_COUNT, OFF(version), NULL, 0},
+    {"created_at", PF_TIME, OFF(created_at), NULL, 0},
+    {"updated_at", PF_TIME, OFF(updated_at), NULL, 0},
+};
+
+const size_t pt_n_pfields = sizeof(pt_pfields) / sizeof(pt_pfields[0]);
+
+const pt_pfield_t *pt_pfield_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < pt_n_pfields; i++)
+        if (strcmp(pt_pfields[i].name, name) == 0)
+            return &pt_pfields[i];
+    return NULL;
+}
+
+#define MEMBER(p, f, type) ((type *)((char *)(p) + (f)->off))
+#define CMEMBER(p, f, type) ((const type *)((const char *)(p) + (f)->off))
+
+bool pt_str_blank(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    while (*u) {
+        if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
+            u++;
+        else if (u[0] == 0xC2 && u[1] == 0xA0) /* U+00A0 no-break space */
+            u += 2;
+        else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
+            u += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* "one, two, three" of a NULL-terminated list, for messages. */
+static const char *join_values(const char *const *values, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; values[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", values[i]);
+    return buf;
+}
+
+static bool in_list(const char *s, const char *const *values)
+{
+    for (size_t i = 0; values[i]; i++)
+        if (strcmp(s, values[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A JSON number that is an integer cJSON holds exactly: doubles are exact up
+ * to 2^53, which covers every id and every millisecond time. */
+static bool json_int64(const cJSON *v, int64_t *out)
+{
+    double d;
+
+    if (!cJSON_IsNumber(v))
+        return false;
+    d = v->valuedouble;
+    /* The range test is written so that NaN fails it too; only then is the
+     * conversion to int64_t defined. No libm: the domain links cJSON only. */
+    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != (double)(int64_t)d)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+/* Checks that v is a string of valid UTF-8. cJSON built by other code (or
+ * parsed without pt_json_parse) may hold any bytes, and such bytes must not
+ * reach the store or, worse, the JSON the API writes. */
+static bool json_text(const cJSON *v, const char *path, pt_error_t *err)
+{
+    if (!cJSON_IsString(v) || v->valuestring == NULL) {
+        pt_error_add_field(err, path, "must be a string");
+        return false;
+    }
+    if (!pt_utf8_valid(v->valuestring, strlen(v->valuestring))) {
+        pt_error_add_field(err, path, "must be valid UTF-8");
+        return false;
+    }
+    return true;
+}
+
+static bool json_time(const cJSON *v, const char *path, int64_t *out, pt_error_t *err)
+{
+    if (!cJSON_IsString(v) || v->valuestring == NULL || pt_time_parse(v->valuestring, out) != 0) {
+        pt_error_add_field(err, path, "must be an RFC 3339 time such as 2026-03-05T09:00:00Z");
+        return false;
+    }
+    return true;
+}
+
+static void replace_str(char **slot, char *s)
+{
+    free(*slot);
+    *slot = s;
+}
+
+/* Sub-objects (units, replies, feedback, source) are decoded and encoded by
+ * a table of their members too. */
+typedef enum { SF_STRING, SF_ENUM, SF_TIME } sf_type_t;
+
+typedef struct {
+    const char *name;
+    sf_type_t type;
+    size_t off;
+    const char *const *values;
+    bool required;
+} subfield_t;
+
+static const subfield_t unit_fields[] = {
+    {"name", SF_STRING, offsetof(pt_unit_t, name), NULL, true},
+    {"role", SF_ENUM, offsetof(pt_unit_t, role), unit_roles, true},
+    {"signed_at", SF_TIME, offsetof(pt_unit_t, signed_at), NULL, false},
+    {"opinion_at", SF_TIME, offsetof(pt_unit_t, opinion_at), NULL, false},
+    {"opinion", SF_STRING, offsetof(pt_unit_t, opinion), NULL, false},
+    {NULL, SF_STRING, 0, NULL, false},
+};
+
+static const subfield_t reply_fields[] = {
+    {"unit", SF_STRING, offsetof(pt_reply_t, unit), NULL, false},
+    {"doc_no", SF_STRING, offsetof(pt_reply_t, doc_no), NULL, false},
+    {"category", SF_ENUM, offsetof(pt_reply_t, category), reply_categories, false},
+    {"text", SF_STRING, offsetof(pt_reply_t, text), NULL, false},
+    {"replied_at", SF_TIME, offsetof(pt_reply_t, replied_at), NULL, false},
+    {"kind", SF_ENUM, offsetof(pt_reply_t, kind), reply_kinds, false},
+    {NULL, SF_STRING, 0, NULL, false},
+};
+
+static const subfield_t feedback_fields[] = {
+    {"person", SF_STRING, offsetof(pt_feedback_t, person), NULL, false},
+    {"satisfaction", SF_ENUM, offsetof(pt_feedback_t, satisfaction), satisfactions, false},
+    {"comment", SF_STRING, offsetof(pt_feedback_t, comment), NULL, false},
+    {"at", SF_TIME, offsetof(pt_feedback_t, at), NULL, false},
+    {NULL, SF_STRING, 0, NULL, false},
+};
+
+typedef struct {
+    char *format;
+    char *ref;
+} source_t;
+
+static const subfield_t source_fields[] = {
+    {"format", SF_STRING, offsetof(source_t, format), NULL, true},
+    {"ref", SF_STRING, offsetof(source_t, ref), NULL, false},
+    {NULL, SF_STRING, 0, NULL, false},
+};
+
+static void sub_free(const subfield_t *sf, void *obj)
+{
+    for (; sf->name; sf++)
+        if (sf->type != SF_TIME)
+            replace_str((char **)((char *)obj + sf->off), NULL);
+}
+
+/* Decodes one sub-object into obj (zeroed by the caller). Returns the number
+ * of problems found, or -1 when memory ran out. */
+static int sub_decode(const subfield_t *fields, const cJSON *v, const char *path, void *obj,
+                      pt_error_t *err)
+{
+    char sub[256], buf[128];
+    const cJSON *m;
+    int problems = 0;
+
+    if (!cJSON_IsObject(v)) {
+        pt_error_add_field(err, path, "must be an object");
+        return 1;
+    }
+    cJSON_ArrayForEach(m, v)
+    {
+        const subfield_t *sf;
+
+        for (sf = fields; sf->name; sf++)
+            if (strcmp(sf->name, m->string) == 0)
+                break;
+        if (sf->name == NULL) {
+            snprintf(sub, sizeof(sub), "%s.%s", path, m->string);
+            pt_error_add_field(err, sub, "unknown field");
+            problems++;
+        }
+    }
+    for (const subfield_t *sf = fields; sf->name; sf++) {
+        m = cJSON_GetObjectItemCaseSensitive(v, sf->name);
+        snprintf(sub, sizeof(sub), "%s.%s", path, sf->name);
+        if (m == NULL || cJSON_IsNull(m)) {
+            if (sf->required) {
+                pt_error_add_field(err, sub, "required");
+                problems++;
+            }
+            continue;
+        }
+        if (sf->type == SF_TIME) {
+            if (!json_time(m, sub, (int64_t *)((char *)obj + sf->off), err))
+                problems++;
+            continue;
+        }
+        if (!json_text(m, sub, err)) {
+            problems++;
+            continue;
+        }
+        if (sf->type == SF_ENUM && !in_list(m->valuestring, sf->values)) {
+            pt_error_add_field(err, sub, "must be one of %s",
+                               join_values(sf->values, buf, sizeof(buf)));
+            problems++;
+            continue;
+        }
+        if (sf->required && pt_str_blank(m->valuestring)) {
+            pt_error_add_field(err, sub, "must not be blank");
+            problems++;
+            continue;
+        }
+        char *s = strdup(m->valuestring);
+        if (s == NULL)
+            return -1;
+        *(char **)((char *)obj + sf->off) = s;
+    }
+    return problems;
+}
+
+static cJSON *sub_encode(const subfield_t *fields, const void *obj)
+{
+    cJSON *o = cJSON_CreateObject();
+    char tbuf[40];
+
+    if (o == NULL)
+        return NULL;
+    for (const subfield_t *sf = fields; sf->name; sf++) {
+        cJSON *v;
+
+        if (sf->type == SF_TIME) {
+            int64_t t = *(const int64_t *)((const char *)obj + sf->off);
+
+            v = t ? cJSON_CreateString(pt_time_format(t, tbuf, sizeof(tbuf))) : cJSON_CreateNull();
+        } else {
+            const char *s = *(char *const *)((const char *)obj + sf->off);
+
+            v = s ? cJSON_CreateString(s) : cJSON_CreateNull();
+        }
+        if (v == NULL) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON_AddItemToObject(o, sf->name, v);
+    }
+    return o;
+}
+
+/* Decodes an array of sub-objects into a fresh array; on any problem the
+ * array is freed and the field keeps its old value. */
+static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size_t size,
+                            const cJSON *v, void **out, size_t *n_out, pt_error_t *err)
+{
+    char path[128];
+    size_t n, i = 0;
+    char *arr;
+    const cJSON *e;
+    int problems = 0, rc;
+
+    if (!cJSON_IsArray(v)) {
+        pt_error_add_field(err, f->name, "must be an array of objects");
+        return -1;
+    }
+    n = (size_t)cJSON_GetArraySize(v);
+    arr = n ? calloc(n, size) : NULL;
+    if (n && arr == NULL)
+        return PT_ENOMEM;
+    cJSON_ArrayForEach(e, v)
+    {
+        snprintf(path, sizeof(path), "%s[%zu]", f->name, i);
+        rc = sub_decode(fields, e, path, arr + i * size, err);
+        i++;
+        if (rc < 0) {
+            problems = -1;
+            break;
+        }
+        problems += rc;
+    }
+    if (problems != 0) {
+        for (i = 0; i < n; i++)
+            sub_free(fields, arr + i * size);
+        free(arr);
+        return problems < 0 ? PT_ENOMEM : -1;
+    }
+    *out = arr;
+    *n_out = n;
+    return PT_OK;
+}
+
+static cJSON *sub_array_encode(const subfield_t *fields, size_t size, const void *arr, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+
+    if (a == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = sub_encode(fields, (const char *)arr + i * size);
+
+        if (o == NULL) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static void kv_free(pt_kv_t *kv, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(kv[i].key);
+        free(kv[i].value);
+    }
+    free(kv);
+}
+
+int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_error_t *err)
+{
+    char path[256];
+    const cJSON *m;
+    pt_kv_t *out = NULL;
+    size_t n_out = 0, cap;
+    int problems = 0;
+
+    if (!cJSON_IsObject(obj)) {
+        pt_error_add_field(err, "custom", "must be an object of strings");
+        return -1;
+    }
+    /* Build the result in a new array so that *kv is untouched on error.
+     * Its size is bounded by the old keys plus the new ones. */
+    cap = (merge ? *n : 0) + (size_t)cJSON_GetArraySize(obj);
+    if (cap) {
+        out = calloc(cap, sizeof(*out));
+        if (out == NULL)
+            return PT_ENOMEM;
+    }
+    if (merge) {
+        for (size_t i = 0; i < *n; i++) {
+            out[i].key = strdup((*kv)[i].key);
+            out[i].value = strdup((*kv)[i].value);
+            n_out++;
+            if (out[i].key == NULL || out[i].value == NULL)
+                goto oom;
+        }
+    }
+    cJSON_ArrayForEach(m, obj)
+    {
+        size_t k;
+
+        snprintf(path, sizeof(path), "custom.%s", m->string);
+        if (m->string[0] == '\0' || !pt_utf8_valid(m->string, strlen(m->string))) {
+            pt_error_add_field(err, "custom", "keys must be non-empty UTF-8 text");
+            problems++;
+            continue;
+        }
+        for (k = 0; k < n_out; k++)
+            if (strcmp(out[k].key, m->string) == 0)
+                break;
+        if (merge && cJSON_IsNull(m)) {
+            if (k < n_out) {
+                free(out[k].key);
+                free(out[k].value);
+                memmove(&out[k], &out[k + 1], (n_out - k - 1) * sizeof(*out));
+                n_out--;
+            }
+            continue;
+        }
+        if (!json_text(m, path, err)) {
+            problems++;
+            continue;
+        }
+        char *value = strdup(m->valuestring);
+        if (value == NULL)
+            goto oom;
+        if (k < n_out) {
+            replace_str(&out[k].value, value);
+        } else {
+            out[n_out].key = strdup(m->string);
+            out[n_out].value = value;
+            n_out++;
+            if (out[n_out - 1].key == NULL)
+                goto oom;
+        }
+    }
+    if (problems) {
+        kv_free(out, n_out);
+        return -1;
+    }
+    kv_free(*kv, *n);
+    if (n_out == 0) {
+        free(out);
+        out = NULL;
+    }
+    *kv = out;
+    *n = n_out;
+    return PT_OK;
+oom:
+    kv_free(out, n_out);
+    return PT_ENOMEM;
+}
+
+static int strv_decode(const pt_pfield_t *f, const cJSON *v, pt_strv_t *out, pt_error_t *err)
+{
+    char path[128];
+    pt_strv_t nv = {NULL, 0};
+    const cJSON *e;
+    size_t i = 0;
+    int problems = 0;
+
+    if (!cJSON_IsArray(v)) {
+        pt_error_add_field(err, f->name, "must be an array of strings");
+        return -1;
+    }
+    cJSON_ArrayForEach(e, v)
+    {
+        snprintf(path, sizeof(path), "%s[%zu]", f->name, i++);
+        if (!json_text(e, path, err)) {
+            problems++;
+            continue;
+        }
+        if (problems == 0 && pt_strv_push(&nv, e->valuestring) != PT_OK) {
+            pt_strv_free(&nv);
+            return PT_ENOMEM;
+        }
+    }
+    if (problems) {
+        pt_strv_free(&nv);
+        return -1;
+    }
+    pt_strv_free(out);
+    *out = nv;
+    return PT_OK;
+}
+
+int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
+                     const pt_validate_opts_t *opts, pt_error_t *err)
+{
+    char buf[256];
+    int64_t n;
+    char *s;
+
+    switch (f->type) {
+    case PF_ID:
+    case PF_REF:
+        if (!json_int64(v, &n) || n <= 0) {
+            pt_error_add_field(err, f->name, "must be a positive integer");
+            return -1;
+        }
+        *MEMBER(p, f, int64_t) = n;
+        return PT_OK;
+    case PF_COUNT:
+        if (!json_int64(v, &n) || n < 0) {
+            pt_error_add_field(err, f->name, "must be an integer of 0 or more");
+            return -1;
+        }
+        *MEMBER(p, f, int64_t) = n;
+        return PT_OK;
+    case PF_TIME:
+        if (!json_time(v, f->name, &n, err))
+            return -1;
+        *MEMBER(p, f, int64_t) = n;
+        return PT_OK;
+    case PF_BOOL:
+        if (!cJSON_IsBool(v)) {
+            pt_error_add_field(err, f->name, "must be true or false");
+            return -1;
+        }
+        *MEMBER(p, f, bool) = cJSON_IsTrue(v);
+        return PT_OK;
+    case PF_OVERDUE:
+        /* Computed on the way out; a stored copy's value is stale by nature
+         * and is ignored, but it must at least be what the encoder wrote. */
+        if (!cJSON_IsBool(v)) {
+            pt_error_add_field(err, f->name, "must be true or false");
+            return -1;
+        }
+        return PT_OK;
+    case PF_STRING:
+    case PF_TITLE:
+    case PF_ENUM:
+    case PF_CATEGORY:
+        if (!json_text(v, f->name, err))
+            return -1;
+        if (f->type == PF_TITLE) {
+            if (pt_str_blank(v->valuestring)) {
+                pt_error_add_field(err, f->name, "must not be blank");
+                return -1;
+            }
+            if (pt_utf8_length(v->valuestring) > PT_TITLE_MAX) {
+                pt_error_add_field(err, f->name, "longer than %d characters", PT_TITLE_MAX);
+                return -1;
+            }
+        }
+        if (f->type == PF_ENUM && !in_list(v->valuestring, f->values)) {
+            pt_error_add_field(err, f->name, "must be one of %s",
+                               join_values(f->values, buf, sizeof(buf)));
+            return -1;
+        }
+        if (f->type == PF_CATEGORY && opts && opts->categories) {
+            size_t i, used = 0;
+
+            for (i = 0; i < opts->n_categories; i++)
+                if (strcmp(opts->categories[i], v->valuestring) == 0)
+                    break;
+            if (i == opts->n_categories) {
+                buf[0] = '\0';
+                for (i = 0; i < opts->n_categories && used < sizeof(buf); i++)
+                    used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
+                                             opts->categories[i]);
+                pt_error_add_field(err, f->name, "must be one of %s", buf);
+                return -1;
+            }
+        }
+        s = strdup(v->valuestring);
+        if (s == NULL)
+            return PT_ENOMEM;
+        replace_str(MEMBER(p, f, char *), s);
+        return PT_OK;
+    case PF_STRV:
+        return strv_decode(f, v, MEMBER(p, f, pt_strv_t), err);
+    case PF_UNITS: {
+        void *arr;
+        size_t cnt;
+        int rc = sub_array_decode(f, unit_fields, sizeof(pt_unit_t), v, &arr, &cnt, err);
+
+        if (rc != PT_OK)
+            return rc;
+        pt_pfield_clear(f, p);
+        p->units = arr;
+        p->n_units = cnt;
+        return PT_OK;
+    }
+    case PF_REPLIES: {
+        void *arr;
+        size_t cnt;
+        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), v, &arr, &cnt, err);
+
+        if (rc != PT_OK)
+            return rc;
+        pt_pfield_clear(f, p);
+        p->replies = arr;
+        p->n_replies = cnt;
+        return PT_OK;
+    }
+    case PF_FEEDBACK: {
+        void *arr;
+        size_t cnt;
+        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), v, &arr, &cnt, err);
+
+        if (rc != PT_OK)
+            return rc;
+        pt_pfield_clear(f, p);
+        p->feedback = arr;
+        p->n_feedback = cnt;
+        return PT_OK;
+    }
+    case PF_SOURCE: {
+        source_t src = {NULL, NULL};
+        int rc = sub_decode(source_fields, v, f->name, &src, err);
+
+        if (rc != 0) {
+            sub_free(source_fields, &src);
+            return rc < 0 ? PT_ENOMEM : -1;
+        }
+        replace_str(&p->source_format, src.format);
+        replace_str(&p->source_ref, src.ref);
+        return PT_OK;
+    }
+    case PF_CUSTOM:
+        return pt_custom_merge(v, false, &p->custom, &p->n_custom, err);
+    }
+    return -1;
+}
+
+void pt_pfield_clear(const pt_pfield_t *f, pt_proposal_t *p)
+{
+    switch (f->type) {
+    case PF_ID:
+    case PF_REF:
+    case PF_COUNT:
+    case PF_TIME:
+        *MEMBER(p, f, int64_t) = 0;
+        break;
+    case PF_BOOL:
+        *MEMBER(p, f, bool) = false;
+        break;
+    case PF_OVERDUE:
+        break;
+    case PF_STRING:
+    case PF_TITLE:
+    case PF_ENUM:
+    case PF_CATEGORY:
+        replace_str(MEMBER(p, f, char *), NULL);
+        break;
+    case PF_STRV:
+        pt_strv_free(MEMBER(p, f, pt_strv_t));
+        break;
+    case PF_UNITS:
+        for (size_t i = 0; i < p->n_units; i++)
+            sub_free(unit_fields, &p->units[i]);
+        free(p->units);
+        p->units = NULL;
+        p->n_units = 0;
+        break;
+    case PF_REPLIES:
+        for (size_t i = 0; i < p->n_replies; i++)
+            sub_free(reply_fields, &p->replies[i]);
+        free(p->replies);
+        p->replies = NULL;
+        p->n_replies = 0;
+        break;
+    case PF_FEEDBACK:
+        for (size_t i = 0; i < p->n_feedback; i++)
+            sub_free(feedback_fields, &p->feedback[i]);
+        free(p->feedback);
+        p->feedback = NULL;
+        p->n_feedback = 0;
+        break;
+    case PF_SOURCE:
+        replace_str(&p->source_format, NULL);
+        replace_str(&p->source_ref, NULL);
+        break;
+    case PF_CUSTOM:
+        kv_free(p->custom, p->n_custom);
+        p->custom = NULL;
+        p->n_custom = 0;
+        break;
+    }
+}
+
+cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock, int64_t now)
+{
+    char tbuf[40];
+    int64_t n;
+    const char *s;
+    cJSON *v;
+
+    switch (f->type) {
+    case PF_ID:
+    case PF_REF:
+        n = *CMEMBER(p, f, int64_t);
+        return n ? cJSON_CreateNumber((double)n) : cJSON_CreateNull();
+    case PF_COUNT:
+        return cJSON_CreateNumber((double)*CMEMBER(p, f, int64_t));
+    case PF_TIME:
+        n = *CMEMBER(p, f, int64_t);
+        return n ? cJSON_CreateString(pt_time_format(n, tbuf, sizeof(tbuf))) : cJSON_CreateNull();
+    case PF_BOOL:
+        return cJSON_CreateBool(*CMEMBER(p, f, bool));
+    case PF_OVERDUE:
+        return cJSON_CreateBool(pt_proposal_is_overdue(p, clock, now));
+    case PF_STRING:
+    case PF_TITLE:
+    case PF_ENUM:
+    case PF_CATEGORY:
+        s = *CMEMBER(p, f, char *);
+        return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+    case PF_STRV: {
+        const pt_strv_t *sv = CMEMBER(p, f, pt_strv_t);
+
+        v = cJSON_CreateArray();
+        for (size_t i = 0; v && i < sv->n; i++) {
+            cJSON *e = cJSON_CreateString(sv->v[i]);
+
+            if (e == NULL) {
+                cJSON_Delete(v);
+                return NULL;
+            }
+            cJSON_AddItemToArray(v, e);
+        }
+        return v;
+    }
+    case PF_UNITS:
+        return sub_array_encode(unit_fields, sizeof(pt_unit_t), p->units, p->n_units);
+    case PF_REPLIES:
+        return sub_array_encode(reply_fields, sizeof(pt_reply_t), p->replies, p->n_replies);
+    case PF_FEEDBACK:
+        return sub_array_encode(feedback_fields, sizeof(pt_feedback_t), p->feedback, p->n_feedback);
+    case PF_SOURCE: {
+        source_t src = {p->source_format, p->source_ref};
+
+        if (src.format == NULL && src.ref == NULL)
+            return cJSON_CreateNull();
+        return sub_encode(source_fields, &src);
+    }
+    case PF_CUSTOM:
+        v = cJSON_CreateObject();
+        for (size_t i = 0; v && i < p->n_custom; i++) {
+            cJSON *e = cJSON_CreateString(p->custom[i].value);
+
+            if (e == NULL) {
+                cJSON_Delete(v);
+                return NULL;
+            }
+            cJSON_AddItemToObject(v, p->custom[i].key, e);
+        }
+        return v;
+    }
+    return NULL;
+}
+
+cJSON *pt_proposal_to_json(const pt_proposal_t *p, bool clock, int64_t now)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; i < pt_n_pfields; i++) {
+        cJSON *v = pt_pfield_encode(&pt_pfields[i], p, clock, now);
+
+        if (v == NULL) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON_AddItemToObject(o, pt_pfields[i].name, v);
+    }
+    return o;
+}
+
+void pt_error_summarize(pt_error_t *err)
+{
+    char buf[2048];
+    size_t used = 0;
+    const cJSON *fields, *f;
+    int n;
+
+    if (err == NULL || err->details == NULL)
+        return;
+    fields = cJSON_GetObjectItemCaseSensitive(err->details, "fields");
+    n = cJSON_GetArraySize(fields);
+    if (n <= 0)
+        return;
+    buf[0] = '\0';
+    if (n > 1)
+        used = (size_t)snprintf(buf, sizeof(buf), "%d problems: ", n);
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "field"));
+        const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message"));
+
+        if (used >= sizeof(buf))
+            break;
+        used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s: %s",
+                                 f == fields->child ? "" : "; ", name ? name : "?",
+                                 msg ? msg : "invalid");
+    }
+    pt_error_set(err, PT_EVALIDATION, "%s", buf);
+}
+
+int pt_proposal_from_json(const cJSON *json, pt_decode_mode_t mode, const pt_validate_opts_t *opts,
+                          pt_proposal_t *out, pt_error_t *err)
+{
+    const cJSON *m;
+    int problems = 0;
+    bool title_reported = false;
+
+    pt_proposal_init(out);
+    if (!cJSON_IsObject(json)) {
+        pt_error_add_field(err, "body", "must be a JSON object");
+        pt_error_set(err, PT_EVALIDATION, "a proposal must be a JSON object");
+        return PT_EVALIDATION;
+    }
+    cJSON_ArrayForEach(m, json)
+    {
+        const pt_pfield_t *f = pt_pfield_find(m->string);
+        int rc;
+
+        if (f == NULL) {
+            pt_error_add_field(err, m->string, "unknown field");
+            problems++;
+            continue;
+        }
+        if (mode == PT_DECODE_CREATE && !(f->flags & PF_CREATE)) {
+            pt_error_add_field(err, f->name, "cannot be set by a client");
+            problems++;
+            if (f->type == PF_TITLE)
+                title_reported = true;
+            continue;
+        }
+        if (cJSON_IsNull(m)) {
+            pt_pfield_clear(f, out);
+            continue;
+        }
+        rc = pt_pfield_decode(f, m, out, opts, err);
+        if (rc == PT_ENOMEM) {
+            pt_proposal_free(out);
+            return pt_error_set(err, PT_ENOMEM, "out of memory while decoding a proposal");
+        }
+        if (rc != PT_OK) {
+            problems++;
+            if (f->type == PF_TITLE)
+                title_reported = true;
+        }
+    }
+    if (out->title == NULL && !title_reported) {
+        pt_error_add_field(err, "title", "required");
+        problems++;
+    }
+    if (problems) {
+        pt_proposal_free(out);
+        pt_error_summarize(err);
+        return PT_EVALIDATION;
+    }
+    return PT_OK;
+}

@@ -1,0 +1,242 @@
+/*
+ * proposal.c - the proposal model: lifetime, deep copy and small queries.
+ *
+ * Decoding and encoding live in proposal-json.c and the merge patch in
+ * proposal-patch.c; this file only knows the struct. Every pointer member is
+ * owned by the proposal, so a copy is always deep: the workflow engine works
+ * on a copy and only swaps it in when an action has fully succeeded.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proposal.h"
+
+void pt_proposal_init(pt_proposal_t *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+void pt_strv_free(pt_strv_t *v)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < v->n; i++)
+        free(v->v[i]);
+    free(v->v);
+    v->v = NULL;
+    v->n = 0;
+}
+
+/* Growing one element at a time keeps the code obvious; the vectors here are
+ * a handful of names, never large enough for the reallocations to matter. */
+int pt_strv_push(pt_strv_t *v, const char *s)
+{
+    char **nv;
+    char *copy = strdup(s ? s : "");
+
+    if (copy == NULL)
+        return PT_ENOMEM;
+    nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
+    if (nv == NULL) {
+        free(copy);
+        return PT_ENOMEM;
+    }
+    nv[v->n++] = copy;
+    v->v = nv;
+    return PT_OK;
+}
+
+static void unit_free(pt_unit_t *u)
+{
+    free(u->name);
+    free(u->role);
+    free(u->opinion);
+}
+
+static void reply_free(pt_reply_t *r)
+{
+    free(r->unit);
+    free(r->doc_no);
+    free(r->category);
+    free(r->text);
+    free(r->kind);
+}
+
+static void feedback_free(pt_feedback_t *f)
+{
+    free(f->person);
+    free(f->satisfaction);
+    free(f->comment);
+}
+
+void pt_proposal_free(pt_proposal_t *p)
+{
+    if (p == NULL)
+        return;
+    free(p->number);
+    free(p->kind);
+    free(p->session);
+    free(p->title);
+    free(p->background);
+    pt_strv_free(&p->recommendations);
+    free(p->submitter_type);
+    free(p->lead_author);
+    pt_strv_free(&p->co_signers);
+    free(p->delegation);
+    free(p->category);
+    pt_strv_free(&p->tags);
+    free(p->status);
+    free(p->handling_mode);
+    for (size_t i = 0; i < p->n_units; i++)
+        unit_free(&p->units[i]);
+    free(p->units);
+    free(p->supervisor);
+    for (size_t i = 0; i < p->n_replies; i++)
+        reply_free(&p->replies[i]);
+    free(p->replies);
+    for (size_t i = 0; i < p->n_feedback; i++)
+        feedback_free(&p->feedback[i]);
+    free(p->feedback);
+    free(p->source_format);
+    free(p->source_ref);
+    for (size_t i = 0; i < p->n_custom; i++) {
+        free(p->custom[i].key);
+        free(p->custom[i].value);
+    }
+    free(p->custom);
+    pt_proposal_init(p);
+}
+
+/* Copies an optional string; *ok turns false when memory ran out, so that a
+ * run of copies can be checked once at the end. */
+static char *dup_opt(const char *s, bool *ok)
+{
+    char *d;
+
+    if (s == NULL)
+        return NULL;
+    d = strdup(s);
+    if (d == NULL)
+        *ok = false;
+    return d;
+}
+
+static void strv_copy(pt_strv_t *dst, const pt_strv_t *src, bool *ok)
+{
+    dst->v = NULL;
+    dst->n = 0;
+    for (size_t i = 0; i < src->n && *ok; i++)
+        if (pt_strv_push(dst, src->v[i]) != PT_OK)
+            *ok = false;
+}
+
+/* calloc of zero elements may return NULL legitimately; an empty array is
+ * kept as NULL so that "NULL" never means "out of memory" by mistake. */
+static void *array_dup(size_t n, size_t size, bool *ok)
+{
+    void *a;
+
+    if (n == 0)
+        return NULL;
+    a = calloc(n, size);
+    if (a == NULL)
+        *ok = false;
+    return a;
+}
+
+int pt_proposal_copy(pt_proposal_t *dst, const pt_proposal_t *src)
+{
+    bool ok = true;
+
+    /* Scalars first, then every pointer member is replaced by its own copy;
+     * on failure the partial copy is freed, which is safe because the
+     * members not yet copied have been zeroed. */
+    *dst = *src;
+    dst->number = dup_opt(src->number, &ok);
+    dst->kind = dup_opt(src->kind, &ok);
+    dst->session = dup_opt(src->session, &ok);
+    dst->title = dup_opt(src->title, &ok);
+    dst->background = dup_opt(src->background, &ok);
+    strv_copy(&dst->recommendations, &src->recommendations, &ok);
+    dst->submitter_type = dup_opt(src->submitter_type, &ok);
+    dst->lead_author = dup_opt(src->lead_author, &ok);
+    strv_copy(&dst->co_signers, &src->co_signers, &ok);
+    dst->delegation = dup_opt(src->delegation, &ok);
+    dst->category = dup_opt(src->category, &ok);
+    strv_copy(&dst->tags, &src->tags, &ok);
+    dst->status = dup_opt(src->status, &ok);
+    dst->handling_mode = dup_opt(src->handling_mode, &ok);
+    dst->supervisor = dup_opt(src->supervisor, &ok);
+    dst->source_format = dup_opt(src->source_format, &ok);
+    dst->source_ref = dup_opt(src->source_ref, &ok);
+
+    dst->n_units = dst->n_replies = dst->n_feedback = dst->n_custom = 0;
+    dst->units = array_dup(src->n_units, sizeof(*dst->units), &ok);
+    dst->replies = array_dup(src->n_replies, sizeof(*dst->replies), &ok);
+    dst->feedback = array_dup(src->n_feedback, sizeof(*dst->feedback), &ok);
+    dst->custom = array_dup(src->n_custom, sizeof(*dst->custom), &ok);
+    if (!ok)
+        goto fail;
+    dst->n_units = src->n_units;
+    for (size_t i = 0; i < src->n_units; i++) {
+        const pt_unit_t *s = &src->units[i];
+        pt_unit_t *d = &dst->units[i];
+
+        d->name = dup_opt(s->name, &ok);
+        d->role = dup_opt(s->role, &ok);
+        d->signed_at = s->signed_at;
+        d->opinion_at = s->opinion_at;
+        d->opinion = dup_opt(s->opinion, &ok);
+    }
+    dst->n_replies = src->n_replies;
+    for (size_t i = 0; i < src->n_replies; i++) {
+        const pt_reply_t *s = &src->replies[i];
+        pt_reply_t *d = &dst->replies[i];
+
+        d->unit = dup_opt(s->unit, &ok);
+        d->doc_no = dup_opt(s->doc_no, &ok);
+        d->category = dup_opt(s->category, &ok);
+        d->text = dup_opt(s->text, &ok);
+        d->replied_at = s->replied_at;
+        d->kind = dup_opt(s->kind, &ok);
+    }
+    dst->n_feedback = src->n_feedback;
+    for (size_t i = 0; i < src->n_feedback; i++) {
+        const pt_feedback_t *s = &src->feedback[i];
+        pt_feedback_t *d = &dst->feedback[i];
+
+        d->person = dup_opt(s->person, &ok);
+        d->satisfaction = dup_opt(s->satisfaction, &ok);
+        d->comment = dup_opt(s->comment, &ok);
+        d->at = s->at;
+    }
+    dst->n_custom = src->n_custom;
+    for (size_t i = 0; i < src->n_custom; i++) {
+        dst->custom[i].key = dup_opt(src->custom[i].key, &ok);
+        dst->custom[i].value = dup_opt(src->custom[i].value, &ok);
+    }
+    if (ok)
+        return PT_OK;
+fail:
+    pt_proposal_free(dst);
+    return PT_ENOMEM;
+}
+
+pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name)
+{
+    if (p == NULL || name == NULL)
+        return NULL;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (p->units[i].name && strcmp(p->units[i].name, name) == 0)
+            return &p->units[i];
+    return NULL;
+}
+
+/* "Open, due_at passed, not replied" (PRODUCT.md §1): the workflow says
+ * through `clock` whether the state is one where the deadline runs, which
+ * already excludes replied, closed and the other terminal states. The due
+ * moment itself still counts as in time. */
+bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now)
+{
+    return p != NULL && clock && p->due_at != 0 && now > p->due_at;
+}

@@ -1,0 +1,754 @@
+/*
+ * test_proposals_proposal.c - the proposal model: JSON round trip of every
+ * field, validation of a client's body, the merge patch, and deep copies.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "json-strict.h"
+#include "proposal.h"
+#include "timefmt.h"
+
+#define T0 INT64_C(1772668800000) /* 2026-03-05T00:00:00Z */
+#define DAY INT64_C(86400000)
+
+static char *xs(const char *s)
+{
+    char *d = strdup(s);
+
+    assert_non_null(d);
+    return d;
+}
+
+/* A proposal with every field set to something other than its default, in
+ * Chinese where people write Chinese. */
+static void fill_everything(pt_proposal_t *p)
+{
+    pt_proposal_init(p);
+    p->id = 42;
+    p->number = xs("第1024号");
+    p->kind = xs("suggestion");
+    p->session = xs("十四届全国人大四次会议");
+    p->title = xs("关于加强基层医疗卫生服务能力建设的建议");
+    p->background = xs("基层医疗机构人才短缺，设备陈旧。\n“双引号”与\\反斜杠\t制表符");
+    pt_strv_push(&p->recommendations, "一是加大财政投入");
+    pt_strv_push(&p->recommendations, "二是完善人才激励机制");
+    p->submitter_type = xs("joint");
+    p->lead_author = xs("王建国");
+    pt_strv_push(&p->co_signers, "李梅");
+    pt_strv_push(&p->co_signers, "张伟");
+    p->delegation = xs("山西代表团");
+    p->category = xs("教育科技卫生");
+    pt_strv_push(&p->tags, "医疗");
+    pt_strv_push(&p->tags, "基层😀");
+    p->status = xs("rehandling");
+    p->handling_mode = xs("lead_co");
+    p->n_units = 2;
+    p->units = calloc(2, sizeof(*p->units));
+    p->units[0].name = xs("国家卫生健康委");
+    p->units[0].role = xs("lead");
+    p->units[0].signed_at = T0 + DAY + 123;
+    p->units[1].name = xs("财政部");
+    p->units[1].role = xs("co");
+    p->units[1].opinion_at = T0 + 2 * DAY;
+    p->units[1].opinion = xs("同意主办单位意见");
+    p->assigned_at = T0;
+    p->due_at = T0 + 90 * DAY;
+    p->key_supervision = true;
+    p->supervisor = xs("赵主任");
+    p->n_replies = 1;
+    p->replies = calloc(1, sizeof(*p->replies));
+    p->replies[0].unit = xs("国家卫生健康委");
+    p->replies[0].doc_no = xs("国卫建函〔2026〕15号");
+    p->replies[0].category = xs("B");
+    p->replies[0].text = xs("您提出的关于……的建议收悉，现答复如下。");
+    p->replies[0].replied_at = T0 + 30 * DAY;
+    p->replies[0].kind = xs("first");
+    p->n_feedback = 1;
+    p->feedback = calloc(1, sizeof(*p->feedback));
+    p->feedback[0].person = xs("王建国");
+    p->feedback[0].satisfaction = xs("unsatisfied");
+    p->feedback[0].comment = xs("答复未回应第二条");
+    p->feedback[0].at = T0 + 35 * DAY;
+    p->merged_into = 7;
+    p->source_format = xs("csv");
+    p->source_ref = xs("第3行");
+    p->n_custom = 2;
+    p->custom = calloc(2, sizeof(*p->custom));
+    p->custom[0].key = xs("承办处室");
+    p->custom[0].value = xs("二处");
+    p->custom[1].key = xs("oa_id");
+    p->custom[1].value = xs("OA-77");
+    p->version = 9;
+    p->created_at = T0 - DAY;
+    p->updated_at = T0 + 35 * DAY + 1;
+}
+
+static void str_eq(const char *a, const char *b, const char *what)
+{
+    if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+        fail_msg("%s differs: \"%s\" vs \"%s\"", what, a ? a : "(null)", b ? b : "(null)");
+}
+
+static void strv_eq(const pt_strv_t *a, const pt_strv_t *b, const char *what)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++)
+        str_eq(a->v[i], b->v[i], what);
+}
+
+/* Compares two proposals member by member, so that a field the JSON drops
+ * is caught even if it is dropped both ways. */
+static void assert_same_proposal(const pt_proposal_t *a, const pt_proposal_t *b)
+{
+    assert_int_equal(a->id, b->id);
+    str_eq(a->number, b->number, "number");
+    str_eq(a->kind, b->kind, "kind");
+    str_eq(a->session, b->session, "session");
+    str_eq(a->title, b->title, "title");
+    str_eq(a->background, b->background, "background");
+    strv_eq(&a->recommendations, &b->recommendations, "recommendations");
+    str_eq(a->submitter_type, b->submitter_type, "submitter_type");
+    str_eq(a->lead_author, b->lead_author, "lead_author");
+    strv_eq(&a->co_signers, &b->co_signers, "co_signers");
+    str_eq(a->delegation, b->delegation, "delegation");
+    str_eq(a->category, b->category, "category");
+    strv_eq(&a->tags, &b->tags, "tags");
+    str_eq(a->status, b->status, "status");
+    str_eq(a->handling_mode, b->handling_mode, "handling_mode");
+    assert_int_equal(a->n_units, b->n_units);
+    for (size_t i = 0; i < a->n_units; i++) {
+        str_eq(a->units[i].name, b->units[i].name, "units.name");
+        str_eq(a->units[i].role, b->units[i].role, "units.role");
+        assert_int_equal(a->units[i].signed_at, b->units[i].signed_at);
+        assert_int_equal(a->units[i].opinion_at, b->units[i].opinion_at);
+        str_eq(a->units[i].opinion, b->units[i].opinion, "units.opinion");
+    }
+    assert_int_equal(a->assigned_at, b->assigned_at);
+    assert_int_equal(a->due_at, b->due_at);
+    assert_int_equal(a->key_supervision, b->key_supervision);
+    str_eq(a->supervisor, b->supervisor, "supervisor");
+    assert_int_equal(a->n_replies, b->n_replies);
+    for (size_t i = 0; i < a->n_replies; i++) {
+        str_eq(a->replies[i].unit, b->replies[i].unit, "replies.unit");
+        str_eq(a->replies[i].doc_no, b->replies[i].doc_no, "replies.doc_no");
+        str_eq(a->replies[i].category, b->replies[i].category, "replies.category");
+        str_eq(a->replies[i].text, b->replies[i].text, "replies.text");
+        assert_int_equal(a->replies[i].replied_at, b->replies[i].replied_at);
+        str_eq(a->replies[i].kind, b->replies[i].kind, "replies.kind");
+    }
+    assert_int_equal(a->n_feedback, b->n_feedback);
+    for (size_t i = 0; i < a->n_feedback; i++) {
+        str_eq(a->feedback[i].person, b->feedback[i].person, "feedback.person");
+        str_eq(a->feedback[i].satisfaction, b->feedback[i].satisfaction, "feedback.satisfaction");
+        str_eq(a->feedback[i].comment, b->feedback[i].comment, "feedback.comment");
+        assert_int_equal(a->feedback[i].at, b->feedback[i].at);
+    }
+    assert_int_equal(a->merged_into, b->merged_into);
+    str_eq(a->source_format, b->source_format, "source.format");
+    str_eq(a->source_ref, b->source_ref, "source.ref");
+    assert_int_equal(a->n_custom, b->n_custom);
+    for (size_t i = 0; i < a->n_custom; i++) {
+        str_eq(a->custom[i].key, b->custom[i].key, "custom key");
+        str_eq(a->custom[i].value, b->custom[i].value, "custom value");
+    }
+    assert_int_equal(a->version, b->version);
+    assert_int_equal(a->created_at, b->created_at);
+    assert_int_equal(a->updated_at, b->updated_at);
+}
+
+/* Encodes, prints, parses strictly and decodes as the store does. */
+static void store_and_load(const pt_proposal_t *p, pt_proposal_t *back, char **printed)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_proposal_to_json(p, true, T0);
+    char *text = cJSON_PrintUnformatted(j);
+    cJSON *parsed = pt_json_parse(text, strlen(text), &err);
+
+    assert_non_null(parsed);
+    if (pt_proposal_from_json(parsed, PT_DECODE_STORED, NULL, back, &err) != PT_OK)
+        fail_msg("stored proposal refused: %s", err.message);
+    cJSON_Delete(parsed);
+    cJSON_Delete(j);
+    *printed = text;
+}
+
+/* The message recorded for `field` in details.fields, or NULL. */
+static const char *field_message(const pt_error_t *err, const char *field)
+{
+    const cJSON *f;
+
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(err->details, "fields"))
+    {
+        if (strcmp(cJSON_GetObjectItem(f, "field")->valuestring, field) == 0)
+            return cJSON_GetObjectItem(f, "message")->valuestring;
+    }
+    return NULL;
+}
+
+static void expect_field(const pt_error_t *err, const char *field, const char *message)
+{
+    const char *m = field_message(err, field);
+
+    if (m == NULL)
+        fail_msg("no problem reported for %s (message: %s)", field, err->message);
+    assert_string_equal(m, message);
+}
+
+/* Decodes JSON text in the given mode and expects it to be refused. */
+static void decode_refused(const char *text, pt_decode_mode_t mode, const pt_validate_opts_t *opts,
+                           pt_error_t *err)
+{
+    pt_proposal_t p;
+    cJSON *j = pt_json_parse(text, strlen(text), err);
+
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, mode, opts, &p, err), PT_EVALIDATION);
+    assert_int_equal(err->code, PT_EVALIDATION);
+    cJSON_Delete(j);
+}
+
+static void every_field_survives_the_store_round_trip(void **state)
+{
+    pt_proposal_t p, back, again;
+    char *first, *second;
+
+    (void)state;
+    fill_everything(&p);
+    store_and_load(&p, &back, &first);
+    assert_same_proposal(&p, &back);
+    /* And a second trip writes byte for byte the same text. */
+    store_and_load(&back, &again, &second);
+    assert_string_equal(first, second);
+    assert_same_proposal(&p, &again);
+    free(first);
+    free(second);
+    pt_proposal_free(&p);
+    pt_proposal_free(&back);
+    pt_proposal_free(&again);
+}
+
+static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **state)
+{
+    pt_proposal_t p, back;
+    char *text;
+
+    (void)state;
+    pt_proposal_init(&p);
+    p.title = xs("标题");
+    store_and_load(&p, &back, &text);
+    assert_same_proposal(&p, &back);
+    assert_string_equal(
+        text,
+        "{\"id\":null,\"number\":null,\"kind\":null,\"session\":null,\"title\":\"标题\","
+        "\"background\":null,\"recommendations\":[],\"submitter_type\":null,"
+        "\"lead_author\":null,\"co_signers\":[],\"delegation\":null,\"category\":null,"
+        "\"tags\":[],\"status\":null,\"handling_mode\":null,\"units\":[],\"assigned_at\":null,"
+        "\"due_at\":null,\"overdue\":false,\"key_supervision\":false,\"supervisor\":null,"
+        "\"replies\":[],\"feedback\":[],\"merged_into\":null,\"source\":null,\"custom\":{},"
+        "\"version\":0,\"created_at\":null,\"updated_at\":null}");
+    free(text);
+    pt_proposal_free(&p);
+    pt_proposal_free(&back);
+}
+
+static void to_json_writes_the_fields_of_product_md_in_order(void **state)
+{
+    static const char *const order[] = {
+        "id",         "number",          "kind",           "session",     "title",
+        "background", "recommendations", "submitter_type", "lead_author", "co_signers",
+        "delegation", "category",        "tags",           "status",      "handling_mode",
+        "units",      "assigned_at",     "due_at",         "overdue",     "key_supervision",
+        "supervisor", "replies",         "feedback",       "merged_into", "source",
+        "custom",     "version",         "created_at",     "updated_at"};
+    pt_proposal_t p;
+    cJSON *j, *m;
+    size_t i = 0;
+
+    (void)state;
+    fill_everything(&p);
+    j = pt_proposal_to_json(&p, true, T0);
+    cJSON_ArrayForEach(m, j)
+    {
+        assert_true(i < sizeof(order) / sizeof(order[0]));
+        assert_string_equal(m->string, order[i++]);
+    }
+    assert_int_equal(i, sizeof(order) / sizeof(order[0]));
+    assert_string_equal(cJSON_GetObjectItem(j, "due_at")->valuestring, "2026-06-03T00:00:00Z");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "source"), "ref")->valuestring,
+                        "第3行");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "custom"), "承办处室")->valuestring, "二处");
+    cJSON_Delete(j);
+    pt_proposal_free(&p);
+}
+
+static void overdue_is_computed_from_the_clock_and_now(void **state)
+{
+    pt_proposal_t p;
+    cJSON *j;
+
+    (void)state;
+    pt_proposal_init(&p);
+    p.due_at = T0;
+    assert_false(pt_proposal_is_overdue(&p, true, T0));
+    assert_true(pt_proposal_is_overdue(&p, true, T0 + 1));
+    assert_false(pt_proposal_is_overdue(&p, false, T0 + 1));
+    j = pt_proposal_to_json(&p, true, T0 + DAY);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "overdue")));
+    cJSON_Delete(j);
+    p.due_at = 0;
+    assert_false(pt_proposal_is_overdue(&p, true, T0));
+}
+
+static void create_accepts_the_client_fields(void **state)
+{
+    static const char *const cats[] = {"教育科技卫生", "财政经济"};
+    const pt_validate_opts_t opts = {cats, 2};
+    const char *text =
+        "{\"number\": \"第1号\", \"kind\": \"motion\", \"session\": \"十四届四次\","
+        " \"title\": \"关于修改教育法的议案\", \"background\": \"背景\","
+        " \"recommendations\": [\"一是\", \"二是\"], \"submitter_type\": \"delegation\","
+        " \"lead_author\": \"王建国\", \"co_signers\": [\"李梅\"], \"delegation\": \"山西代表团\","
+        " \"category\": \"财政经济\", \"tags\": [\"教育\"], \"custom\": {\"处室\": \"一处\"},"
+        " \"key_supervision\": true, \"supervisor\": \"赵主任\", \"status\": \"draft\","
+        " \"source\": {\"format\": \"xlsx\", \"ref\": \"Sheet1!A3\"}}";
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    if (pt_proposal_from_json(j, PT_DECODE_CREATE, &opts, &p, &err) != PT_OK)
+        fail_msg("refused: %s", err.message);
+    assert_string_equal(p.title, "关于修改教育法的议案");
+    assert_string_equal(p.kind, "motion");
+    assert_string_equal(p.status, "draft");
+    assert_string_equal(p.category, "财政经济");
+    assert_int_equal(p.recommendations.n, 2);
+    assert_string_equal(p.custom[0].value, "一处");
+    assert_string_equal(p.source_ref, "Sheet1!A3");
+    assert_true(p.key_supervision);
+    assert_int_equal(p.id, 0);
+    assert_int_equal(p.version, 0);
+    cJSON_Delete(j);
+    pt_proposal_free(&p);
+}
+
+static void create_leaves_an_absent_kind_unset(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j = pt_json_parse("{\"title\": \"t\"}", 14, &err);
+
+    (void)state;
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    assert_null(p.kind);
+    assert_null(p.status);
+    cJSON_Delete(j);
+    pt_proposal_free(&p);
+}
+
+static void a_missing_title_is_required(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"kind\": \"motion\"}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "title", "required");
+    assert_string_equal(err.message, "title: required");
+    pt_error_clear(&err);
+    decode_refused("{\"title\": null}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "title", "required");
+    pt_error_clear(&err);
+}
+
+static void a_blank_title_is_refused(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"\"}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "title", "must not be blank");
+    pt_error_clear(&err);
+    /* The ideographic space of Chinese input methods is blank too. */
+    decode_refused("{\"title\": \" \\u3000\\t \"}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "title", "must not be blank");
+    pt_error_clear(&err);
+}
+
+static void the_title_limit_counts_characters_not_bytes(void **state)
+{
+    char *text = malloc(8 + 501 * 3 + 4);
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j;
+
+    (void)state;
+    /* 500 Chinese characters are 1500 bytes and still a valid title. */
+    strcpy(text, "{\"title\": \"");
+    for (int i = 0; i < 500; i++)
+        strcat(text, "案");
+    strcat(text, "\"}");
+    j = pt_json_parse(text, strlen(text), &err);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    assert_int_equal(pt_utf8_length(p.title), 500);
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+
+    text = realloc(text, strlen(text) + 4);
+    strcpy(text + strlen(text) - 2, "案\"}");
+    decode_refused(text, PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "title", "longer than 500 characters");
+    assert_string_equal(err.message, "title: longer than 500 characters");
+    pt_error_clear(&err);
+    free(text);
+}
+
+static void enums_name_their_values(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"kind\": \"bill\", \"submitter_type\": \"team\"}",
+                   PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "kind", "must be one of suggestion, motion, proposal, other");
+    expect_field(&err, "submitter_type", "must be one of individual, joint, delegation, group");
+    pt_error_clear(&err);
+}
+
+static void string_arrays_report_the_bad_element(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"co_signers\": \"李梅\"}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "co_signers", "must be an array of strings");
+    pt_error_clear(&err);
+    decode_refused("{\"title\": \"t\", \"co_signers\": [\"李梅\", \"张伟\", 3]}", PT_DECODE_CREATE,
+                   NULL, &err);
+    expect_field(&err, "co_signers[2]", "must be a string");
+    assert_string_equal(err.message, "co_signers[2]: must be a string");
+    pt_error_clear(&err);
+}
+
+static void server_fields_cannot_be_set_by_a_client(void **state)
+{
+    static const char *const names[] = {"id",      "units",     "replies",     "feedback",
+                                        "version", "due_at",    "merged_into", "handling_mode",
+                                        "overdue", "created_at"};
+    char text[256];
+    pt_error_t err = {0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(text, sizeof(text), "{\"title\": \"t\", \"%s\": 1}", names[i]);
+        decode_refused(text, PT_DECODE_CREATE, NULL, &err);
+        expect_field(&err, names[i], "cannot be set by a client");
+        pt_error_clear(&err);
+    }
+    decode_refused("{\"title\": \"t\", \"id\": 5}", PT_DECODE_CREATE, NULL, &err);
+    assert_string_equal(err.message, "id: cannot be set by a client");
+    pt_error_clear(&err);
+}
+
+static void unknown_fields_are_named(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"标题\": \"x\"}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "标题", "unknown field");
+    pt_error_clear(&err);
+    decode_refused("{\"title\": \"t\", \"history\": []}", PT_DECODE_STORED, NULL, &err);
+    expect_field(&err, "history", "unknown field");
+    pt_error_clear(&err);
+}
+
+static void every_problem_is_reported_at_once(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"kind\": 1, \"tags\": [null], \"id\": 3, \"key_supervision\": \"yes\"}",
+                   PT_DECODE_CREATE, NULL, &err);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(err.details, "fields")), 5);
+    expect_field(&err, "kind", "must be a string");
+    expect_field(&err, "tags[0]", "must be a string");
+    expect_field(&err, "id", "cannot be set by a client");
+    expect_field(&err, "key_supervision", "must be true or false");
+    expect_field(&err, "title", "required");
+    assert_non_null(strstr(err.message, "5 problems: kind: must be a string; "));
+    pt_error_clear(&err);
+}
+
+static void categories_follow_the_configured_list(void **state)
+{
+    static const char *const cats[] = {"甲类", "乙类", "丙类"};
+    const pt_validate_opts_t opts = {cats, 3};
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"category\": \"丁类\"}", PT_DECODE_CREATE, &opts, &err);
+    expect_field(&err, "category", "must be one of 甲类, 乙类, 丙类");
+    pt_error_clear(&err);
+}
+
+static void custom_must_map_strings_to_strings(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"custom\": {\"a\": \"ok\", \"b\": 2}}", PT_DECODE_CREATE,
+                   NULL, &err);
+    expect_field(&err, "custom.b", "must be a string");
+    pt_error_clear(&err);
+    decode_refused("{\"title\": \"t\", \"custom\": [\"a\"]}", PT_DECODE_CREATE, NULL, &err);
+    expect_field(&err, "custom", "must be an object of strings");
+    pt_error_clear(&err);
+}
+
+static void strings_must_be_valid_utf8_even_from_cjson(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j = cJSON_CreateObject();
+
+    (void)state;
+    /* cJSON stores whatever bytes it is given; an overlong '/' must not
+     * slip into a proposal that way. */
+    cJSON_AddStringToObject(j, "title", "bad \xc0\xaf title");
+    cJSON_AddStringToObject(j, "session", "\xe4\xb8");
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_EVALIDATION);
+    expect_field(&err, "title", "must be valid UTF-8");
+    expect_field(&err, "session", "must be valid UTF-8");
+    cJSON_Delete(j);
+    pt_error_clear(&err);
+}
+
+static void stored_mode_checks_nested_objects_and_times(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    decode_refused("{\"title\": \"t\", \"assigned_at\": \"next week\", \"id\": -1,"
+                   " \"units\": [{\"name\": \"财政部\", \"role\": \"boss\", \"x\": 1}, {}],"
+                   " \"replies\": [{\"category\": \"E\"}], \"source\": {\"ref\": 3}}",
+                   PT_DECODE_STORED, NULL, &err);
+    expect_field(&err, "assigned_at", "must be an RFC 3339 time such as 2026-03-05T09:00:00Z");
+    expect_field(&err, "id", "must be a positive integer");
+    expect_field(&err, "units[0].role", "must be one of lead, co, separate");
+    expect_field(&err, "units[0].x", "unknown field");
+    expect_field(&err, "units[1].name", "required");
+    expect_field(&err, "replies[0].category", "must be one of A, B, C, D");
+    expect_field(&err, "source.format", "required");
+    expect_field(&err, "source.ref", "must be a string");
+    pt_error_clear(&err);
+}
+
+static void the_body_must_be_an_object(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j = cJSON_CreateArray();
+
+    (void)state;
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_EVALIDATION);
+    expect_field(&err, "body", "must be a JSON object");
+    cJSON_Delete(j);
+    pt_error_clear(&err);
+}
+
+static cJSON *parse(const char *text)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    if (j == NULL)
+        fail_msg("%s", err.message);
+    return j;
+}
+
+static char *print_proposal(const pt_proposal_t *p)
+{
+    cJSON *j = pt_proposal_to_json(p, false, 0);
+    char *s = cJSON_PrintUnformatted(j);
+
+    cJSON_Delete(j);
+    return s;
+}
+
+static void patch_changes_fields_and_reports_from_and_to(void **state)
+{
+    pt_proposal_t p;
+    pt_error_t err = {0};
+    cJSON *patch =
+        parse("{\"title\": \"新标题\", \"background\": null, \"kind\": \"suggestion\","
+              " \"tags\": [\"卫生\"], \"custom\": {\"承办处室\": null, \"新键\": \"值\"}}");
+    cJSON *changed = NULL, *c;
+
+    (void)state;
+    fill_everything(&p);
+    if (pt_proposal_patch(&p, patch, NULL, &changed, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    assert_string_equal(p.title, "新标题");
+    assert_null(p.background);
+    assert_int_equal(p.tags.n, 1);
+    assert_int_equal(p.n_custom, 2);
+    assert_string_equal(p.custom[0].key, "oa_id");
+    assert_string_equal(p.custom[1].key, "新键");
+
+    c = cJSON_GetObjectItem(changed, "title");
+    assert_string_equal(cJSON_GetObjectItem(c, "from")->valuestring,
+                        "关于加强基层医疗卫生服务能力建设的建议");
+    assert_string_equal(cJSON_GetObjectItem(c, "to")->valuestring, "新标题");
+    assert_true(
+        cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(changed, "background"), "to")));
+    assert_non_null(cJSON_GetObjectItem(changed, "tags"));
+    assert_non_null(cJSON_GetObjectItem(changed, "custom"));
+    /* kind was already "suggestion": nothing changed, nothing reported. */
+    assert_null(cJSON_GetObjectItem(changed, "kind"));
+    assert_int_equal(cJSON_GetArraySize(changed), 4);
+    cJSON_Delete(changed);
+    cJSON_Delete(patch);
+    pt_proposal_free(&p);
+}
+
+static void a_refused_patch_leaves_the_proposal_untouched(void **state)
+{
+    static const char *const patches[] = {
+        "{\"title\": \"好标题\", \"status\": \"closed\"}",
+        "{\"title\": null}",
+        "{\"tags\": [\"ok\"], \"kind\": \"bill\"}",
+        "{\"version\": 10}",
+        "{\"custom\": {\"a\": 1}}",
+        "{\"key_supervision\": false}",
+        "[\"not\", \"an\", \"object\"]",
+    };
+    static const char *const fields[] = {"status",   "title",           "kind", "version",
+                                         "custom.a", "key_supervision", "body"};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
+        pt_proposal_t p;
+        pt_error_t err = {0};
+        cJSON *patch = parse(patches[i]), *changed = (cJSON *)1;
+        char *before, *after;
+
+        fill_everything(&p);
+        before = print_proposal(&p);
+        assert_int_equal(pt_proposal_patch(&p, patch, NULL, &changed, &err), PT_EVALIDATION);
+        assert_null(changed);
+        assert_non_null(field_message(&err, fields[i]));
+        after = print_proposal(&p);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+        cJSON_Delete(patch);
+        pt_error_clear(&err);
+        pt_proposal_free(&p);
+    }
+}
+
+static void patch_names_why_a_field_is_not_editable(void **state)
+{
+    pt_proposal_t p;
+    pt_error_t err = {0};
+    cJSON *patch = parse("{\"status\": \"closed\", \"title\": null, \"foo\": 1}"), *changed;
+
+    (void)state;
+    fill_everything(&p);
+    assert_int_equal(pt_proposal_patch(&p, patch, NULL, &changed, &err), PT_EVALIDATION);
+    expect_field(&err, "status", "cannot be edited; it changes only through workflow actions");
+    expect_field(&err, "title", "cannot be cleared");
+    expect_field(&err, "foo", "unknown field");
+    cJSON_Delete(patch);
+    pt_error_clear(&err);
+    pt_proposal_free(&p);
+}
+
+static void an_empty_patch_changes_nothing(void **state)
+{
+    pt_proposal_t p;
+    pt_error_t err = {0};
+    cJSON *patch = parse("{}"), *changed = NULL;
+
+    (void)state;
+    fill_everything(&p);
+    assert_int_equal(pt_proposal_patch(&p, patch, NULL, &changed, &err), PT_OK);
+    assert_non_null(changed);
+    assert_int_equal(cJSON_GetArraySize(changed), 0);
+    assert_int_equal(p.version, 9); /* the caller bumps the version */
+    cJSON_Delete(changed);
+    cJSON_Delete(patch);
+    pt_proposal_free(&p);
+}
+
+static void copy_is_deep(void **state)
+{
+    pt_proposal_t p, c;
+
+    (void)state;
+    fill_everything(&p);
+    assert_int_equal(pt_proposal_copy(&c, &p), PT_OK);
+    assert_same_proposal(&p, &c);
+    assert_ptr_not_equal(p.title, c.title);
+    assert_ptr_not_equal(p.units, c.units);
+    assert_ptr_not_equal(p.units[1].opinion, c.units[1].opinion);
+    assert_ptr_not_equal(p.custom[0].key, c.custom[0].key);
+    pt_proposal_free(&p);
+    /* c still holds everything after p is gone (valgrind checks this). */
+    assert_string_equal(c.replies[0].doc_no, "国卫建函〔2026〕15号");
+    pt_proposal_free(&c);
+}
+
+static void units_are_found_by_name(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fill_everything(&p);
+    assert_ptr_equal(pt_proposal_find_unit(&p, "财政部"), &p.units[1]);
+    assert_null(pt_proposal_find_unit(&p, "教育部"));
+    assert_null(pt_proposal_find_unit(&p, NULL));
+    pt_proposal_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_field_survives_the_store_round_trip),
+        cmocka_unit_test(an_empty_proposal_round_trips_with_nulls_and_empty_arrays),
+        cmocka_unit_test(to_json_writes_the_fields_of_product_md_in_order),
+        cmocka_unit_test(overdue_is_computed_from_the_clock_and_now),
+        cmocka_unit_test(create_accepts_the_client_fields),
+        cmocka_unit_test(create_leaves_an_absent_kind_unset),
+        cmocka_unit_test(a_missing_title_is_required),
+        cmocka_unit_test(a_blank_title_is_refused),
+        cmocka_unit_test(the_title_limit_counts_characters_not_bytes),
+        cmocka_unit_test(enums_name_their_values),
+        cmocka_unit_test(string_arrays_report_the_bad_element),
+        cmocka_unit_test(server_fields_cannot_be_set_by_a_client),
+        cmocka_unit_test(unknown_fields_are_named),
+        cmocka_unit_test(every_problem_is_reported_at_once),
+        cmocka_unit_test(categories_follow_the_configured_list),
+        cmocka_unit_test(custom_must_map_strings_to_strings),
+        cmocka_unit_test(strings_must_be_valid_utf8_even_from_cjson),
+        cmocka_unit_test(stored_mode_checks_nested_objects_and_times),
+        cmocka_unit_test(the_body_must_be_an_object),
+        cmocka_unit_test(patch_changes_fields_and_reports_from_and_to),
+        cmocka_unit_test(a_refused_patch_leaves_the_proposal_untouched),
+        cmocka_unit_test(patch_names_why_a_field_is_not_editable),
+        cmocka_unit_test(an_empty_patch_changes_nothing),
+        cmocka_unit_test(copy_is_deep),
+        cmocka_unit_test(units_are_found_by_name),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
