@@ -277,54 +277,99 @@ static void limits_apply(pt_http_server_t *srv, const pt_http_limits_t *l)
 const char *pt_http_status_text(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Entity";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: break;
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 206:
+        return "Partial Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 411:
+        return "Length Required";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 416:
+        return "Range Not Satisfiable";
+    case 417:
+        return "Expectation Failed";
+    case 422:
+        return "Unprocessable Entity";
+    case 428:
+        return "Precondition Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        break;
     }
     /* An unlisted code still gets a phrase of its class; clients ignore it. */
     switch (status / 100) {
-    case 1: return "Informational";
-    case 2: return "Success";
-    case 3: return "Redirection";
-    case 4: return "Client Error";
-    case 5: return "Server Error";
-    default: return "Unknown";
+    case 1:
+        return "Informational";
+    case 2:
+        return "Success";
+    case 3:
+        return "Redirection";
+    case 4:
+        return "Client Error";
+    case 5:
+        return "Server Error";
+    default:
+        return "Unknown";
     }
 }
 
@@ -579,8 +624,8 @@ static void on_conn_timer(uv_timer_t *t)
     case CS_BODY: {
         /* Part of a request is here: tell the client why we give up. */
         char msg[120];
-        uint64_t ms = kind == TK_BODY ? c->srv->limits.idle_timeout_ms
-                                      : c->srv->limits.header_timeout_ms;
+        uint64_t ms =
+            kind == TK_BODY ? c->srv->limits.idle_timeout_ms : c->srv->limits.header_timeout_ms;
         snprintf(msg, sizeof msg, "the request did not arrive within %llu ms",
                  (unsigned long long)ms);
         conn_fail(c, 408, "request_timeout", msg);
@@ -761,8 +806,8 @@ static void conn_fail(conn_t *c, int status, const char *code, const char *msg)
     c->state = CS_DRAIN;
     conn_timer(c, TK_LINGER, LINGER_MS);
     json_escape(esc, sizeof esc, msg);
-    int n = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code,
-                     esc);
+    int n =
+        snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, esc);
     conn_write_response(c, status, JSON_TYPE, NULL, body, (size_t)n, false);
     if (c->state == CS_DRAIN && c->writes_pending == 0)
         conn_output_done(c);
@@ -1064,8 +1109,7 @@ static int on_headers_complete(http_parser *p)
         /* Refused before a byte of it is read, and before 100 Continue. */
         if (p->content_length > lim->max_body)
             return conn_error(c, 413, "payload_too_large",
-                              "request body is larger than the limit of %zu bytes",
-                              lim->max_body);
+                              "request body is larger than the limit of %zu bytes", lim->max_body);
         c->expect_body = p->content_length > 0;
         if (c->expect_body && c->body_cap < p->content_length + 1) {
             char *b = realloc(c->body, p->content_length + 1);
@@ -1162,8 +1206,7 @@ static void conn_parse_failed(conn_t *c, enum http_errno e)
         conn_fail(c, c->err_status, c->err_code, c->err_msg);
     } else if (e == HPE_UNEXPECTED_CONTENT_LENGTH) {
         /* http-parser refuses these before our callbacks see the value. */
-        bool second_cl = c->hstate == HS_FIELD && c->seen_cl &&
-                         c->head_len - c->field_off == 14 &&
+        bool second_cl = c->hstate == HS_FIELD && c->seen_cl && c->head_len - c->field_off == 14 &&
                          strncasecmp(c->head + c->field_off, "content-length", 14) == 0;
         conn_fail(c, 400, "bad_request",
                   second_cl ? "the request has more than one Content-Length header"
@@ -1441,10 +1484,11 @@ int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode
         return UV_ENOMEM;
     }
     /* The socket file is created 0600 by bind(2) itself, so that there is no
-     * moment when others may connect. umask is process-wide, but this runs
-     * at start-up, and another thread's file created meanwhile only comes out
-     * stricter than it asked for. */
-    mode_t old = umask(077);
+     * moment when others may connect. bind(2) starts from 0777, so the mask
+     * is 0177 rather than 077 (which would leave 0700). umask is
+     * process-wide, but this runs at start-up, and another thread's file
+     * created meanwhile only comes out stricter than it asked for. */
+    mode_t old = umask(0177);
     int r = uv_pipe_bind(&l->h.pipe, path);
     umask(old);
     bool bound = r == 0;
@@ -1699,8 +1743,7 @@ const char *pt_http_query(const pt_http_request_t *req, const char *name)
     return NULL;
 }
 
-bool pt_http_query_at(const pt_http_request_t *req, size_t i, const char **name,
-                      const char **value)
+bool pt_http_query_at(const pt_http_request_t *req, size_t i, const char **name, const char **value)
 {
     req_t *r = (req_t *)req;
     if (!query_parse(r) || i >= r->q_count)
@@ -1726,6 +1769,18 @@ void pt_http_request_on_abort(pt_http_request_t *req, void (*cb)(pt_http_request
     r->abort_arg = arg;
 }
 
+/* The whole answer has been handed to conn_write(): go on at once, or when
+ * the queued writes have finished, within idle_timeout. */
+static void conn_answer_written(conn_t *c)
+{
+    if (c->state != CS_FLUSH)
+        return;
+    if (c->writes_pending == 0)
+        conn_output_done(c);
+    else
+        conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
+}
+
 /* The handler is done with the request: drop its reference. */
 static void req_release(conn_t *c)
 {
@@ -1740,18 +1795,16 @@ void pt_http_respond(pt_http_request_t *req, int status, const char *content_typ
     req_t *r = (req_t *)req;
     conn_t *c = r->conn;
     assert(c->req_outstanding && c->state != CS_STREAM);
-    if (c->state == CS_HANDLER) {
-        c->state = CS_FLUSH;
-        conn_write_response(c, status, content_type, headers, body, len, false);
-        if (c->state == CS_FLUSH) {
-            if (c->writes_pending == 0)
-                conn_output_done(c);
-            else
-                conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
-        }
-    }
-    /* Otherwise the client has gone: the answer is dropped. */
+    bool live = c->state == CS_HANDLER;
+    /* Released first: writing the answer may go straight on to the next
+     * pipelined request, which takes the request object over. A live
+     * connection's handles still hold it. */
     req_release(c);
+    if (!live)
+        return; /* the client has gone: the answer is dropped */
+    c->state = CS_FLUSH;
+    conn_write_response(c, status, content_type, headers, body, len, false);
+    conn_answer_written(c);
 }
 
 void pt_http_stream_begin(pt_http_request_t *req, int status, const char *content_type,
@@ -1765,7 +1818,8 @@ void pt_http_stream_begin(pt_http_request_t *req, int status, const char *conten
     c->state = CS_STREAM;
     /* An HTTP/1.0 client knows no chunks: it gets the raw bytes and the
      * end of the answer is the end of the connection. */
-    c->chunked_out = c->parser.http_major > 1 || (c->parser.http_major == 1 && c->parser.http_minor >= 1);
+    c->chunked_out =
+        c->parser.http_major > 1 || (c->parser.http_major == 1 && c->parser.http_minor >= 1);
     if (!c->chunked_out)
         c->keep_alive = false;
     conn_write_response(c, status, content_type, headers, NULL, 0, true);
@@ -1797,18 +1851,14 @@ void pt_http_stream_end(pt_http_request_t *req)
     req_t *r = (req_t *)req;
     conn_t *c = r->conn;
     assert(c->req_outstanding);
-    if (c->state == CS_STREAM) {
-        c->state = CS_FLUSH;
-        if (c->chunked_out && c->parser.method != HTTP_HEAD) {
-            uv_buf_t b = uv_buf_init((char *)"0\r\n\r\n", 5);
-            conn_write(c, &b, 1);
-        }
-        if (c->state == CS_FLUSH) {
-            if (c->writes_pending == 0)
-                conn_output_done(c);
-            else
-                conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
-        }
-    }
+    bool live = c->state == CS_STREAM;
     req_release(c);
+    if (!live)
+        return;
+    c->state = CS_FLUSH;
+    if (c->chunked_out && c->parser.method != HTTP_HEAD) {
+        uv_buf_t b = uv_buf_init((char *)"0\r\n\r\n", 5);
+        conn_write(c, &b, 1);
+    }
+    conn_answer_written(c);
 }

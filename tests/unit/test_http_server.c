@@ -1,0 +1,1087 @@
+/*
+ * test_http_server.c - the HTTP server, driven over real sockets.
+ *
+ * Each test starts a server on its own loop in a background thread, with a
+ * Unix socket and a TCP listener on an ephemeral port, and talks to it from
+ * the test thread with blocking sockets (a receive timeout keeps a broken
+ * server from hanging the test). The handler's behaviour is chosen by the
+ * request path; see handler().
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http-server.h"
+
+/* ------------------------------------------------------------------------ */
+/* The server under test */
+
+typedef struct {
+    uv_loop_t loop;
+    uv_async_t stop;
+    uv_thread_t thread;
+    pt_http_server_t *srv;
+    pt_http_limits_t limits;
+    char sock_path[108];
+    int port;
+    atomic_int aborts;
+    atomic_int done_calls;
+    atomic_int answered_after_abort;
+    atomic_int stop_requested;
+} fx_t;
+
+/* A handler's delayed work: an answer or a stream chunk from a timer. */
+typedef struct {
+    uv_timer_t timer;
+    pt_http_request_t *req;
+    int step;
+    char text[64];
+} later_t;
+
+static void later_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void later_done(later_t *l)
+{
+    uv_close((uv_handle_t *)&l->timer, later_closed);
+}
+
+static void on_later_answer(uv_timer_t *t)
+{
+    later_t *l = t->data;
+    pt_http_respond(l->req, 200, "text/plain", NULL, l->text, strlen(l->text));
+    later_done(l);
+}
+
+static void on_later_chunk(uv_timer_t *t)
+{
+    later_t *l = t->data;
+    char chunk[32];
+    if (l->step < 3) {
+        int n = snprintf(chunk, sizeof chunk, "chunk%d;", l->step++);
+        pt_http_stream_write(l->req, chunk, (size_t)n);
+        uv_timer_start(&l->timer, on_later_chunk, 20, 0);
+        return;
+    }
+    pt_http_stream_end(l->req);
+    later_done(l);
+}
+
+static later_t *later_new(fx_t *fx, pt_http_request_t *req)
+{
+    later_t *l = calloc(1, sizeof *l);
+    assert_non_null(l);
+    uv_timer_init(&fx->loop, &l->timer);
+    l->timer.data = l;
+    l->req = req;
+    return l;
+}
+
+/* The abort callback of /hold: counts, then answers (the answer is dropped). */
+static void on_hold_abort(pt_http_request_t *req, void *arg)
+{
+    fx_t *fx = arg;
+    atomic_fetch_add(&fx->aborts, 1);
+    if (!pt_http_request_connected(req))
+        atomic_fetch_add(&fx->answered_after_abort, 1);
+    pt_http_respond(req, 200, "text/plain", NULL, "late", 4);
+}
+
+/* The abort callback of /stream: counts; the timer still ends the stream. */
+static void on_stream_abort(pt_http_request_t *req, void *arg)
+{
+    fx_t *fx = arg;
+    atomic_fetch_add(&fx->aborts, 1);
+    assert_false(pt_http_request_connected(req));
+    assert_int_equal(pt_http_stream_write(req, "x", 1), -1);
+}
+
+static void handler(pt_http_request_t *req, void *ud)
+{
+    fx_t *fx = ud;
+    char out[4096];
+    int n;
+
+    if (strcmp(req->path, "/hello") == 0) {
+        pt_http_respond(req, 200, "text/plain", NULL, "hello", 5);
+    } else if (strncmp(req->path, "/echo", 5) == 0) {
+        const char *x = pt_http_header(req, "x-test");
+        n = snprintf(out, sizeof out, "%s %s ?%s body=%zu:%s x=%s", req->method, req->path,
+                     req->query, req->body_len, req->body_len < 64 ? req->body : "...",
+                     x ? x : "-");
+        const char *hdrs[] = {"X-Reply: yes", "Bad: line\r\nInjected: 1", NULL};
+        pt_http_respond(req, 200, "text/plain", hdrs, out, (size_t)n);
+    } else if (strcmp(req->path, "/q") == 0) {
+        const char *name, *value;
+        size_t len = 0;
+        for (size_t i = 0; pt_http_query_at(req, i, &name, &value); i++)
+            len += (size_t)snprintf(out + len, sizeof out - len, "%s=%s\n", name, value);
+        const char *one = pt_http_query(req, "name");
+        len += (size_t)snprintf(out + len, sizeof out - len, "name:%s", one ? one : "(none)");
+        pt_http_respond(req, 200, "text/plain", NULL, out, len);
+    } else if (strcmp(req->path, "/peer") == 0) {
+        n = snprintf(out, sizeof out, "peer=%d cred=%d uid=%u pid=%d", (int)req->peer,
+                     (int)req->has_cred, (unsigned)req->uid, (int)req->pid);
+        pt_http_respond(req, 200, "text/plain", NULL, out, (size_t)n);
+    } else if (strcmp(req->path, "/async") == 0 || strcmp(req->path, "/slow") == 0) {
+        later_t *l = later_new(fx, req);
+        snprintf(l->text, sizeof l->text, "%s %s", req->path + 1, req->query);
+        uv_timer_start(&l->timer, on_later_answer, req->path[1] == 'a' ? 50 : 300, 0);
+    } else if (strcmp(req->path, "/hold") == 0) {
+        pt_http_request_on_abort(req, on_hold_abort, fx);
+    } else if (strcmp(req->path, "/stream") == 0) {
+        later_t *l = later_new(fx, req);
+        pt_http_request_on_abort(req, on_stream_abort, fx);
+        pt_http_stream_begin(req, 200, "text/event-stream", NULL);
+        uv_timer_start(&l->timer, on_later_chunk, 20, 0);
+    } else if (strcmp(req->path, "/big") == 0) {
+        const char *s = pt_http_query(req, "n");
+        size_t len = s ? strtoul(s, NULL, 10) : 0;
+        char *big = malloc(len + 1);
+        assert_non_null(big);
+        for (size_t i = 0; i < len; i++)
+            big[i] = (char)('a' + i % 26);
+        pt_http_respond(req, 200, "application/octet-stream", NULL, big, len);
+        free(big);
+    } else if (strcmp(req->path, "/empty") == 0) {
+        pt_http_respond(req, 204, NULL, NULL, NULL, 0);
+    } else {
+        pt_http_respond(req, 404, "application/json; charset=utf-8", NULL,
+                        "{\"error\":{\"code\":\"not_found\"}}", 29);
+    }
+}
+
+static void on_done(pt_http_server_t *srv, void *arg)
+{
+    fx_t *fx = arg;
+    atomic_fetch_add(&fx->done_calls, 1);
+    uv_close((uv_handle_t *)&fx->stop, NULL);
+}
+
+/* Runs on the loop: a shutdown asked for by the test thread. */
+static void on_stop(uv_async_t *a)
+{
+    fx_t *fx = a->data;
+    pt_http_server_shutdown(fx->srv, on_done, fx);
+}
+
+static void loop_thread(void *arg)
+{
+    fx_t *fx = arg;
+    uv_run(&fx->loop, UV_RUN_DEFAULT);
+}
+
+static int fx_start(void **state, const pt_http_limits_t *limits)
+{
+    static int seq;
+    fx_t *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    assert_int_equal(uv_loop_init(&fx->loop), 0);
+    assert_int_equal(uv_async_init(&fx->loop, &fx->stop, on_stop), 0);
+    fx->stop.data = fx;
+    fx->limits = *limits;
+    assert_int_equal(pt_http_server_new(&fx->loop, limits, handler, fx, &fx->srv), 0);
+    snprintf(fx->sock_path, sizeof fx->sock_path, "/tmp/pt-http-test-%d-%d.sock", (int)getpid(),
+             seq++);
+    /* A stale socket file from a crashed run must be replaced. */
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    strcpy(sa.sun_path, fx->sock_path);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    close(fd);
+    assert_int_equal(pt_http_server_listen_unix(fx->srv, fx->sock_path, 0), 0);
+    assert_int_equal(pt_http_server_listen_tcp(fx->srv, "127.0.0.1:0"), 0);
+    fx->port = pt_http_server_tcp_port(fx->srv);
+    assert_true(fx->port > 0);
+    assert_int_equal(uv_thread_create(&fx->thread, loop_thread, fx), 0);
+    *state = fx;
+    return 0;
+}
+
+static void test_limits(pt_http_limits_t *l)
+{
+    pt_http_limits_default(l);
+    l->max_body = 4096;
+    l->max_header = 8192;
+    l->header_timeout_ms = 5000;
+    l->idle_timeout_ms = 5000;
+}
+
+static int setup(void **state)
+{
+    pt_http_limits_t l;
+    test_limits(&l);
+    return fx_start(state, &l);
+}
+
+static int setup_short_timeouts(void **state)
+{
+    pt_http_limits_t l;
+    test_limits(&l);
+    l.header_timeout_ms = 300;
+    l.idle_timeout_ms = 300;
+    return fx_start(state, &l);
+}
+
+static int setup_two_connections(void **state)
+{
+    pt_http_limits_t l;
+    test_limits(&l);
+    l.max_connections = 2;
+    return fx_start(state, &l);
+}
+
+static void fx_request_stop(fx_t *fx)
+{
+    if (atomic_exchange(&fx->stop_requested, 1) == 0)
+        uv_async_send(&fx->stop);
+}
+
+static int teardown(void **state)
+{
+    fx_t *fx = *state;
+    fx_request_stop(fx);
+    uv_thread_join(&fx->thread);
+    assert_int_equal(atomic_load(&fx->done_calls), 1);
+    assert_int_equal(pt_http_server_connections(fx->srv), 0);
+    pt_http_server_free(fx->srv);
+    /* Every handle the server opened has been closed. */
+    assert_int_equal(uv_loop_close(&fx->loop), 0);
+    /* pt_http_server_free() removed the socket file. */
+    assert_int_equal(access(fx->sock_path, F_OK), -1);
+    free(fx);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A small blocking client */
+
+typedef struct {
+    int fd;
+    size_t len;
+    char buf[1 << 16];
+} cli_t;
+
+typedef struct {
+    int status;
+    char head[4096];
+    char *body;
+    size_t body_len;
+} resp_t;
+
+static void set_timeout(int fd, int ms)
+{
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+static cli_t *cli_tcp(const fx_t *fx)
+{
+    cli_t *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)fx->port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(c->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    set_timeout(c->fd, 5000);
+    return c;
+}
+
+static cli_t *cli_unix(const fx_t *fx)
+{
+    cli_t *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    strcpy(sa.sun_path, fx->sock_path);
+    assert_int_equal(connect(c->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    set_timeout(c->fd, 5000);
+    return c;
+}
+
+static void cli_free(cli_t *c)
+{
+    close(c->fd);
+    free(c);
+}
+
+static void cli_send(cli_t *c, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
+        assert_true(n > 0);
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void cli_sends(cli_t *c, const char *s)
+{
+    cli_send(c, s, strlen(s));
+}
+
+/* Reads more into the buffer: > 0 bytes, 0 at EOF, -1 on error or timeout. */
+static ssize_t cli_fill(cli_t *c)
+{
+    if (c->len == sizeof c->buf)
+        return -1;
+    ssize_t n = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len, 0);
+    if (n > 0)
+        c->len += (size_t)n;
+    return n;
+}
+
+static void cli_consume(cli_t *c, size_t n)
+{
+    memmove(c->buf, c->buf + n, c->len - n);
+    c->len -= n;
+}
+
+/* True when the server closes the connection without sending anything more. */
+static bool cli_eof(cli_t *c)
+{
+    if (c->len > 0)
+        return false;
+    ssize_t n = cli_fill(c);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+static const char *find_header(const char *head, const char *name)
+{
+    size_t nlen = strlen(name);
+    for (const char *p = strstr(head, "\r\n"); p != NULL; p = strstr(p + 2, "\r\n")) {
+        if (strncasecmp(p + 2, name, nlen) == 0 && p[2 + nlen] == ':') {
+            p += 2 + nlen + 1;
+            while (*p == ' ')
+                p++;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void body_add(resp_t *r, const char *data, size_t len)
+{
+    r->body = realloc(r->body, r->body_len + len + 1);
+    assert_non_null(r->body);
+    memcpy(r->body + r->body_len, data, len);
+    r->body_len += len;
+    r->body[r->body_len] = '\0';
+}
+
+/* Reads one response (1xx ones too). Returns 0, or -1 at EOF or timeout. */
+static int cli_response(cli_t *c, resp_t *r)
+{
+    char *end;
+    memset(r, 0, sizeof *r);
+    body_add(r, "", 0);
+    while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL)
+        if (cli_fill(c) <= 0)
+            return -1;
+    size_t hlen = (size_t)(end - c->buf) + 4;
+    assert_true(hlen < sizeof r->head);
+    memcpy(r->head, c->buf, hlen);
+    r->head[hlen] = '\0';
+    cli_consume(c, hlen);
+    assert_int_equal(strncmp(r->head, "HTTP/1.1 ", 9), 0);
+    r->status = atoi(r->head + 9);
+    if (r->status < 200 || r->status == 204 || r->status == 304)
+        return 0;
+    const char *cl = find_header(r->head, "Content-Length");
+    const char *te = find_header(r->head, "Transfer-Encoding");
+    if (cl != NULL) {
+        size_t want = strtoul(cl, NULL, 10);
+        while (r->body_len < want) {
+            if (c->len == 0 && cli_fill(c) <= 0)
+                return -1;
+            size_t n = want - r->body_len < c->len ? want - r->body_len : c->len;
+            body_add(r, c->buf, n);
+            cli_consume(c, n);
+        }
+    } else if (te != NULL && strncmp(te, "chunked", 7) == 0) {
+        for (;;) {
+            while ((end = memmem(c->buf, c->len, "\r\n", 2)) == NULL)
+                if (cli_fill(c) <= 0)
+                    return -1;
+            size_t size = strtoul(c->buf, NULL, 16);
+            cli_consume(c, (size_t)(end - c->buf) + 2);
+            while (c->len < size + 2)
+                if (cli_fill(c) <= 0)
+                    return -1;
+            body_add(r, c->buf, size);
+            cli_consume(c, size + 2);
+            if (size == 0)
+                break;
+        }
+    } else {
+        for (;;) {
+            if (c->len > 0) {
+                body_add(r, c->buf, c->len);
+                c->len = 0;
+            }
+            ssize_t n = cli_fill(c);
+            if (n == 0)
+                break;
+            if (n < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void resp_free(resp_t *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+/* Sends one request and reads its answer. */
+static void roundtrip(cli_t *c, const char *request, resp_t *r)
+{
+    cli_sends(c, request);
+    assert_int_equal(cli_response(c, r), 0);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void assert_error(const resp_t *r, int status, const char *code)
+{
+    char want[128];
+    assert_int_equal(r->status, status);
+    snprintf(want, sizeof want, "{\"error\":{\"code\":\"%s\",\"message\":\"", code);
+    assert_non_null(strstr(r->body, want));
+    assert_string_equal(find_header(r->head, "Content-Type"),
+                        "application/json; charset=utf-8\r\n\r\n");
+    assert_non_null(strstr(r->head, "Connection: close\r\n"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests */
+
+static void keep_alive_serves_several_requests_on_one_connection(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    for (int i = 0; i < 5; i++) {
+        roundtrip(c, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n", &r);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.body, "hello");
+        assert_non_null(strstr(r.head, "HTTP/1.1 200 OK\r\n"));
+        assert_non_null(strstr(r.head, "\r\nConnection: keep-alive\r\n"));
+        assert_non_null(strstr(r.head, "\r\nContent-Length: 5\r\n"));
+        assert_non_null(strstr(r.head, "\r\nContent-Type: text/plain\r\n"));
+        assert_non_null(find_header(r.head, "Date"));
+        resp_free(&r);
+    }
+    /* The caller's headers are sent; one with a line break is left out. */
+    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test:  value with space  \r\n\r\n", &r);
+    assert_non_null(strstr(r.head, "\r\nX-Reply: yes\r\n"));
+    assert_null(strstr(r.head, "Injected"));
+    assert_string_equal(r.body, "GET /echo ? body=0: x=value with space");
+    resp_free(&r);
+    /* 204 has no Content-Length and no body. */
+    roundtrip(c, "GET /empty HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 204);
+    assert_null(find_header(r.head, "Content-Length"));
+    resp_free(&r);
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void pipelined_requests_are_answered_in_order(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    /* The second one is answered later, from a timer: the third must wait. */
+    cli_sends(c, "GET /echo?n=1 HTTP/1.1\r\n\r\n"
+                 "GET /async?n=2 HTTP/1.1\r\n\r\n"
+                 "POST /echo?n=3 HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde"
+                 "GET /echo?n=4 HTTP/1.1\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "GET /echo ?n=1 body=0: x=-");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "async n=2");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "POST /echo ?n=3 body=5:abcde x=-");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "GET /echo ?n=4 body=0: x=-");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void async_answer_arrives_later(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_unix(fx);
+    resp_t r;
+    double t0 = now_ms();
+    roundtrip(c, "GET /async?x HTTP/1.1\r\n\r\n", &r);
+    assert_true(now_ms() - t0 >= 40);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "async x");
+    resp_free(&r);
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void body_over_the_limit_by_content_length_gets_413(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "POST /echo HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", &r);
+    assert_error(&r, 413, "payload_too_large");
+    assert_non_null(strstr(r.body, "request body is larger than the limit of 4096 bytes"));
+    assert_non_null(strstr(r.head, "413 Payload Too Large"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+
+    /* Exactly at the limit is fine. */
+    c = cli_tcp(fx);
+    char req[5000];
+    int n = snprintf(req, sizeof req, "POST /echo HTTP/1.1\r\nContent-Length: 4096\r\n\r\n");
+    memset(req + n, 'z', 4096);
+    cli_send(c, req, (size_t)n + 4096);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "body=4096:..."));
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void chunked_body_over_the_limit_gets_413(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    char chunk[1100];
+    cli_sends(c, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    int n = snprintf(chunk, sizeof chunk, "3e8\r\n");
+    memset(chunk + n, 'y', 1000);
+    memcpy(chunk + n + 1000, "\r\n", 2);
+    for (int i = 0; i < 5; i++) /* 5000 bytes > 4096 */
+        cli_send(c, chunk, (size_t)n + 1002);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 413, "payload_too_large");
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+
+    /* A chunked body under the limit arrives whole. */
+    c = cli_tcp(fx);
+    roundtrip(c,
+              "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "3\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: x\r\n\r\n",
+              &r);
+    assert_string_equal(r.body, "POST /echo ? body=5:abcde x=-");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void huge_headers_get_431(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    size_t big = 9000;
+    char *req = malloc(big + 100);
+    int n = snprintf(req, 100, "GET /hello HTTP/1.1\r\nX-Big: ");
+    memset(req + n, 'h', big);
+    memcpy(req + n + big, "\r\n\r\n", 4);
+    cli_send(c, req, (size_t)n + big + 4);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    assert_non_null(strstr(r.body, "8192 bytes"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+
+    /* Many small headers count as well. */
+    c = cli_tcp(fx);
+    cli_sends(c, "GET /hello HTTP/1.1\r\n");
+    for (int i = 0; i < 1000; i++)
+        cli_sends(c, "X-Small: 1234567890\r\n");
+    cli_sends(c, "\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    resp_free(&r);
+    cli_free(c);
+
+    /* So does a long target. */
+    c = cli_tcp(fx);
+    memcpy(req, "GET /", 5);
+    memset(req + 5, 'p', big);
+    strcpy(req + 5 + big, " HTTP/1.1\r\n\r\n");
+    cli_sends(c, req);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    resp_free(&r);
+    cli_free(c);
+    free(req);
+}
+
+static void expect_error(fx_t *fx, const char *request, int status, const char *code,
+                         const char *message)
+{
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, request, &r);
+    assert_error(&r, status, code);
+    if (message != NULL && strstr(r.body, message) == NULL)
+        fail_msg("%s: message %s lacks '%s'", request, r.body, message);
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+}
+
+static void malformed_requests_get_400(void **state)
+{
+    fx_t *fx = *state;
+    expect_error(fx, "GARBAGE\r\n\r\n", 400, "bad_request", "invalid HTTP method");
+    expect_error(fx, "GET / HTTP/9\r\n\r\n", 400, "bad_request", NULL);
+    expect_error(fx, "GET / HTTP/1.1\r\nBad Header\r\n\r\n", 400, "bad_request", NULL);
+    expect_error(fx,
+                 "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                 400, "bad_request", "more than one Transfer-Encoding header");
+    expect_error(fx, "POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400,
+                 "bad_request", "more than one Content-Length header");
+    expect_error(fx,
+                 "POST /echo HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "0\r\n\r\n",
+                 400, "bad_request", "both Content-Length and Transfer-Encoding");
+    expect_error(fx, "GET /a%zz HTTP/1.1\r\n\r\n", 400, "bad_request", "percent-encoding");
+    expect_error(fx, "GET /a%0 HTTP/1.1\r\n\r\n", 400, "bad_request", "percent-encoding");
+    expect_error(fx, "GET /a%00b HTTP/1.1\r\n\r\n", 400, "bad_request", "NUL");
+    expect_error(fx, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
+                 "bad_request", "chunk size");
+}
+
+static void expect_100_continue_is_answered_before_the_body(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 100);
+    assert_string_equal(r.head, "HTTP/1.1 100 Continue\r\n\r\n");
+    resp_free(&r);
+    cli_sends(c, "hello");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "POST /echo ? body=5:hello x=-");
+    resp_free(&r);
+    /* Too large: 413 at once, no 100. */
+    cli_sends(c, "POST /echo HTTP/1.1\r\nContent-Length: 9999\r\nExpect: 100-continue\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 413);
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void path_and_query_are_decoded(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(
+        c, "GET /q?name=%E4%B8%AD%E6%96%87&a+b=c+d&&empty&x=1%2B1&bad=%zz%00 HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "name=中文\na b=c d\nempty=\nx=1+1\nbad=%zz%00\nname:中文");
+    resp_free(&r);
+    roundtrip(c, "GET /q HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "name:(none)");
+    resp_free(&r);
+    roundtrip(c, "GET /echo/%E4%B8%AD%2F%20x?raw=%E4%B8%AD+1 HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "GET /echo/中/ x ?raw=%E4%B8%AD+1 body=0: x=-");
+    resp_free(&r);
+    /* The absolute form has its path and query taken out too. */
+    roundtrip(c, "GET http://localhost:8470/echo?a=1 HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "GET /echo ?a=1 body=0: x=-");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void unix_socket_has_mode_0600_and_peer_credentials(void **state)
+{
+    fx_t *fx = *state;
+    struct stat st;
+    assert_int_equal(stat(fx->sock_path, &st), 0);
+    assert_true(S_ISSOCK(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    cli_t *c = cli_unix(fx);
+    resp_t r;
+    char want[128];
+    snprintf(want, sizeof want, "peer=%d cred=1 uid=%u pid=%d", PT_PEER_UNIX, (unsigned)getuid(),
+             (int)getpid());
+    roundtrip(c, "GET /peer HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, want);
+    resp_free(&r);
+    cli_free(c);
+
+    c = cli_tcp(fx);
+    roundtrip(c, "GET /peer HTTP/1.1\r\n\r\n", &r);
+    snprintf(want, sizeof want, "peer=%d cred=0 uid=0 pid=0", PT_PEER_TCP);
+    assert_string_equal(r.body, want);
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void header_timeout_closes_a_slow_client_while_others_are_served(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *slow = cli_tcp(fx);
+    cli_t *quick = cli_tcp(fx);
+    resp_t r;
+    double t0 = now_ms();
+    cli_sends(slow, "GET /hello HTTP/1.1\r\nHost: x\r\n");
+    roundtrip(quick, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_true(now_ms() - t0 < 200);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    /* The slow one trickles on, but the head is due 300 ms after its start. */
+    sleep_ms(100);
+    cli_sends(slow, "X-A: 1\r\n");
+    assert_int_equal(cli_response(slow, &r), 0);
+    double waited = now_ms() - t0;
+    assert_true(waited >= 250 && waited < 1500);
+    assert_error(&r, 408, "request_timeout");
+    resp_free(&r);
+    assert_true(cli_eof(slow));
+    cli_free(slow);
+    cli_free(quick);
+
+    /* A connection that sends nothing is closed silently. */
+    cli_t *mute = cli_tcp(fx);
+    t0 = now_ms();
+    assert_true(cli_eof(mute));
+    assert_true(now_ms() - t0 >= 250);
+    cli_free(mute);
+}
+
+static void idle_keep_alive_connection_is_closed_silently(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    resp_free(&r);
+    double t0 = now_ms();
+    assert_true(cli_eof(c));
+    double waited = now_ms() - t0;
+    assert_true(waited >= 250 && waited < 1500);
+    cli_free(c);
+}
+
+static void slow_body_gets_408(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, "POST /echo HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 408, "request_timeout");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void connections_over_the_limit_are_closed(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *a = cli_tcp(fx);
+    cli_t *b = cli_unix(fx);
+    resp_t r;
+    roundtrip(a, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    resp_free(&r);
+    roundtrip(b, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    resp_free(&r);
+    cli_t *extra = cli_tcp(fx);
+    assert_true(cli_eof(extra));
+    cli_free(extra);
+    /* The two keep working. */
+    roundtrip(a, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    /* Once one has gone, there is room again. */
+    cli_free(b);
+    sleep_ms(50);
+    cli_t *again = cli_tcp(fx);
+    roundtrip(again, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(again);
+    cli_free(a);
+}
+
+static void client_gone_before_async_answer_fires_abort(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    cli_sends(c, "GET /hold HTTP/1.1\r\n\r\n");
+    sleep_ms(50);
+    assert_int_equal(atomic_load(&fx->aborts), 0);
+    cli_free(c);
+    for (int i = 0; i < 200 && atomic_load(&fx->aborts) == 0; i++)
+        sleep_ms(10);
+    assert_int_equal(atomic_load(&fx->aborts), 1);
+    assert_int_equal(atomic_load(&fx->answered_after_abort), 1);
+    sleep_ms(50);
+    assert_int_equal(atomic_load(&fx->aborts), 1);
+}
+
+static void chunked_stream_is_readable_and_the_connection_goes_on(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /stream HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "\r\nTransfer-Encoding: chunked\r\n"));
+    assert_null(find_header(r.head, "Content-Length"));
+    assert_non_null(strstr(r.head, "\r\nContent-Type: text/event-stream\r\n"));
+    assert_string_equal(r.body, "chunk0;chunk1;chunk2;");
+    resp_free(&r);
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+
+    /* An HTTP/1.0 client gets the bytes as they are, ended by the close. */
+    c = cli_tcp(fx);
+    roundtrip(c, "GET /stream HTTP/1.0\r\n\r\n", &r);
+    assert_null(find_header(r.head, "Transfer-Encoding"));
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    assert_string_equal(r.body, "chunk0;chunk1;chunk2;");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void client_gone_while_streaming_fires_abort_and_stream_survives(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    cli_sends(c, "GET /stream HTTP/1.1\r\n\r\n");
+    /* Read the head only, then go away: the timer keeps writing and ends. */
+    while (memmem(c->buf, c->len, "\r\n\r\n", 4) == NULL)
+        assert_true(cli_fill(c) > 0);
+    cli_free(c);
+    for (int i = 0; i < 200 && atomic_load(&fx->aborts) == 0; i++)
+        sleep_ms(10);
+    assert_int_equal(atomic_load(&fx->aborts), 1);
+    sleep_ms(150);
+    c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void connection_close_and_http10_are_honoured(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n", &r);
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+
+    c = cli_tcp(fx);
+    for (int i = 0; i < 2; i++) {
+        roundtrip(c, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &r);
+        assert_non_null(strstr(r.head, "\r\nConnection: keep-alive\r\n"));
+        assert_string_equal(r.body, "hello");
+        resp_free(&r);
+    }
+    roundtrip(c, "GET /hello HTTP/1.0\r\n\r\n", &r);
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+}
+
+static void large_response_is_written_whole(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_unix(fx);
+    resp_t r;
+    /* Read slowly at first so the server has to queue what the socket does not take. */
+    cli_sends(c, "GET /big?n=3000000 HTTP/1.1\r\n\r\n");
+    sleep_ms(100);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.body_len, 3000000);
+    for (size_t i = 0; i < r.body_len; i += 99991)
+        assert_int_equal(r.body[i], 'a' + (int)(i % 26));
+    resp_free(&r);
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void shutdown_lets_the_request_in_flight_finish(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *busy = cli_tcp(fx);
+    cli_t *idle = cli_tcp(fx);
+    resp_t r;
+    roundtrip(idle, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    resp_free(&r);
+    cli_sends(busy, "GET /slow?z HTTP/1.1\r\n\r\n");
+    sleep_ms(50);
+    fx_request_stop(fx);
+    /* The idle connection is closed now, the busy one gets its answer. */
+    assert_true(cli_eof(idle));
+    assert_int_equal(atomic_load(&fx->done_calls), 0);
+    assert_int_equal(cli_response(busy, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "slow z");
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    resp_free(&r);
+    assert_true(cli_eof(busy));
+    cli_free(busy);
+    cli_free(idle);
+    for (int i = 0; i < 200 && atomic_load(&fx->done_calls) == 0; i++)
+        sleep_ms(10);
+    assert_int_equal(atomic_load(&fx->done_calls), 1);
+    /* Nobody listens any more. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)fx->port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), -1);
+    close(fd);
+}
+
+static void listen_addresses_are_parsed(void **state)
+{
+    uv_loop_t loop;
+    pt_http_server_t *srv;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(pt_http_server_new(&loop, NULL, handler, NULL, &srv), 0);
+    assert_int_equal(pt_http_server_tcp_port(srv), UV_ENOENT);
+    assert_int_equal(pt_http_server_listen_tcp(srv, "127.0.0.1"), UV_EINVAL);
+    assert_int_equal(pt_http_server_listen_tcp(srv, "127.0.0.1:99999"), UV_EINVAL);
+    assert_int_equal(pt_http_server_listen_tcp(srv, "::1:80"), UV_EINVAL);
+    assert_int_equal(pt_http_server_listen_tcp(srv, "[::1:80"), UV_EINVAL);
+    assert_int_equal(pt_http_server_listen_tcp(srv, "localhost:0"), 0);
+    assert_true(pt_http_server_tcp_port(srv) > 0);
+    int r = pt_http_server_listen_tcp(srv, "[::1]:0");
+    /* A host without IPv6 cannot bind ::1; anything else is a failure. */
+    assert_true(r == 0 || r == UV_EADDRNOTAVAIL || r == UV_EAFNOSUPPORT);
+    /* A path that is not a socket is not replaced. */
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/pt-http-test-%d.file", (int)getpid());
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    assert_int_equal(pt_http_server_listen_unix(srv, path, 0), UV_EEXIST);
+    unlink(path);
+    snprintf(path, sizeof path, "/tmp/pt-http-test-%d.mode", (int)getpid());
+    assert_int_equal(pt_http_server_listen_unix(srv, path, 0660), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0660);
+    pt_http_server_shutdown(srv, NULL, NULL);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    pt_http_server_free(srv);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static void status_texts_cover_the_common_codes(void **state)
+{
+    assert_string_equal(pt_http_status_text(100), "Continue");
+    assert_string_equal(pt_http_status_text(200), "OK");
+    assert_string_equal(pt_http_status_text(201), "Created");
+    assert_string_equal(pt_http_status_text(204), "No Content");
+    assert_string_equal(pt_http_status_text(304), "Not Modified");
+    assert_string_equal(pt_http_status_text(404), "Not Found");
+    assert_string_equal(pt_http_status_text(412), "Precondition Failed");
+    assert_string_equal(pt_http_status_text(422), "Unprocessable Entity");
+    assert_string_equal(pt_http_status_text(431), "Request Header Fields Too Large");
+    assert_string_equal(pt_http_status_text(503), "Service Unavailable");
+    assert_string_equal(pt_http_status_text(499), "Client Error");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(keep_alive_serves_several_requests_on_one_connection, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pipelined_requests_are_answered_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(async_answer_arrives_later, setup, teardown),
+        cmocka_unit_test_setup_teardown(body_over_the_limit_by_content_length_gets_413, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(chunked_body_over_the_limit_gets_413, setup, teardown),
+        cmocka_unit_test_setup_teardown(huge_headers_get_431, setup, teardown),
+        cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(expect_100_continue_is_answered_before_the_body, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(path_and_query_are_decoded, setup, teardown),
+        cmocka_unit_test_setup_teardown(unix_socket_has_mode_0600_and_peer_credentials, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(header_timeout_closes_a_slow_client_while_others_are_served,
+                                        setup_short_timeouts, teardown),
+        cmocka_unit_test_setup_teardown(idle_keep_alive_connection_is_closed_silently,
+                                        setup_short_timeouts, teardown),
+        cmocka_unit_test_setup_teardown(slow_body_gets_408, setup_short_timeouts, teardown),
+        cmocka_unit_test_setup_teardown(connections_over_the_limit_are_closed,
+                                        setup_two_connections, teardown),
+        cmocka_unit_test_setup_teardown(client_gone_before_async_answer_fires_abort, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(chunked_stream_is_readable_and_the_connection_goes_on,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(client_gone_while_streaming_fires_abort_and_stream_survives,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(connection_close_and_http10_are_honoured, setup, teardown),
+        cmocka_unit_test_setup_teardown(large_response_is_written_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(shutdown_lets_the_request_in_flight_finish, setup,
+                                        teardown),
+        cmocka_unit_test(listen_addresses_are_parsed),
+        cmocka_unit_test(status_texts_cover_the_common_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
