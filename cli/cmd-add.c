@@ -251,8 +251,13 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
             break;
         }
     }
-    if (cli->json)
-        pt_json_print(many ? out : (cJSON_GetArraySize(out) ? out->child : out), stdout);
+    /* --json prints what was added: the array of the proposals made (even
+     * when some items were refused, so a script learns their ids), or the
+     * one proposal of a file that held one object. */
+    if (cli->json && many)
+        pt_json_print(out, stdout);
+    else if (cli->json && out->child)
+        pt_json_print(out->child, stdout);
     else if (many)
         printf("已新增 %zu / %zu 条 (%zu of %zu added)\n", added, total, added, total);
     cJSON_Delete(out);

@@ -39,23 +39,49 @@ static void states_table(const cJSON *wf)
 }
 
 /* "to" is a state, null (the state does not change) or a map from a field's
- * value to a state (feedback's satisfaction). */
+ * value to a state (feedback's satisfaction). A map is too long for a cell:
+ * the cell names the states it leads to, and print_maps() spells it out
+ * under the table. */
 static void describe_to(pt_buf_t *b, const cJSON *to)
 {
     if (cJSON_IsString(to)) {
         pt_buf_puts(b, to->valuestring);
     } else if (cJSON_IsObject(to)) {
         const cJSON *m;
-        bool first = true;
-        pt_buf_printf(b, "%s: ", pt_json_str(to, "field") ? pt_json_str(to, "field") : "?");
+        const char *field = pt_json_str(to, "field");
         cJSON_ArrayForEach(m, pt_json_get(to, "map"))
         {
-            pt_buf_printf(b, "%s%s→%s", first ? "" : ", ", m->string,
-                          cJSON_IsString(m) ? m->valuestring : "?");
-            first = false;
+            const char *state = cJSON_IsString(m) ? m->valuestring : "?";
+            /* Name each state once, in the order of first appearance. */
+            bool seen = false;
+            for (const cJSON *e = pt_json_get(to, "map")->child; e != m; e = e->next)
+                if (cJSON_IsString(e) && strcmp(e->valuestring, state) == 0)
+                    seen = true;
+            if (!seen)
+                pt_buf_printf(b, "%s%s", b->len ? "|" : "", state);
         }
+        pt_buf_printf(b, " (by %s)", field ? field : "?");
     } else {
         pt_buf_puts(b, "(不变 same)");
+    }
+}
+
+static void print_maps(const cJSON *wf)
+{
+    const cJSON *a;
+    cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
+    {
+        const cJSON *to = pt_json_get(a, "to");
+        const cJSON *m;
+        if (!cJSON_IsObject(to))
+            continue;
+        const char *field = pt_json_str(to, "field");
+        printf("\n%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?",
+               field ? field : "?");
+        cJSON_ArrayForEach(m, pt_json_get(to, "map"))
+            printf("%s %s→%s", m == pt_json_get(to, "map")->child ? "" : ",", m->string,
+                   cJSON_IsString(m) ? m->valuestring : "?");
+        printf("\n");
     }
 }
 
@@ -109,6 +135,7 @@ static void actions_table(const cJSON *wf)
     }
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
+    print_maps(wf);
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)

@@ -50,7 +50,21 @@ void pt_json_push(cJSON *arr, cJSON *item)
 void pt_json_print(const cJSON *v, FILE *out)
 {
     char *s = pt_xcheck(cJSON_Print(v));
-    fprintf(out, "%s\n", s);
+    pt_buf_t b = {0};
+    bool line_start = true;
+    /* cJSON indents with tabs and puts a tab after each colon. Two spaces
+     * and one space read better and are what other tools print. A raw tab
+     * can only be formatting: inside strings cJSON writes it as \t. */
+    for (const char *p = s; *p; p++) {
+        if (*p == '\t') {
+            pt_buf_puts(&b, line_start ? "  " : " ");
+            continue;
+        }
+        line_start = *p == '\n';
+        pt_buf_putc(&b, *p);
+    }
+    fprintf(out, "%s\n", pt_buf_str(&b));
+    pt_buf_free(&b);
     cJSON_free(s);
 }
 
