@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -996,6 +997,101 @@ static void shutdown_lets_the_request_in_flight_finish(void **state)
     close(fd);
 }
 
+static void request_split_into_single_bytes_is_parsed(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const char *req = "POST /echo/%E4%B8%AD?a=%E4%B8%AD HTTP/1.1\r\nx-TEST: a b c \r\n"
+                      "Content-Length: 3\r\n\r\nxyz";
+    for (size_t i = 0; req[i] != '\0'; i++) {
+        cli_send(c, req + i, 1);
+        if (i % 4 == 0)
+            sleep_ms(1);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "POST /echo/中 ?a=%E4%B8%AD body=3:xyz x=a b c");
+    resp_free(&r);
+    cli_free(c);
+}
+
+static void head_request_gets_headers_without_body(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, "HEAD /hello HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n");
+    /* Read the HEAD answer's head by hand: it announces 5 bytes it does not send. */
+    char *end;
+    while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL)
+        assert_true(cli_fill(c) > 0);
+    assert_non_null(strstr(c->buf, "Content-Length: 5\r\n"));
+    cli_consume(c, (size_t)(end - c->buf) + 4);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
+/* Mutated requests: every answer is well-formed or the connection simply
+ * ends, and the server serves normally afterwards (valgrind checks the rest). */
+static void mutated_requests_never_break_the_server(void **state)
+{
+    fx_t *fx = *state;
+    static const char *seeds[] = {
+        "GET /echo?a=1&b=%E4%B8%AD HTTP/1.1\r\nHost: x\r\nX-Test: 1\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "GET /async HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /q?x HTTP/1.1\r\n\r\n",
+    };
+    static const char noise[] = "\r\n:% \t\0zZ9-;/?";
+    unsigned seed = 12345;
+    for (int it = 0; it < 300; it++) {
+        char buf[512];
+        const char *src = seeds[it % 4];
+        size_t len = strlen(src);
+        memcpy(buf, src, len);
+        int edits = 1 + (int)(rand_r(&seed) % 4);
+        for (int e = 0; e < edits; e++) {
+            size_t at = (size_t)rand_r(&seed) % len;
+            switch (rand_r(&seed) % 3) {
+            case 0: /* replace a byte */
+                buf[at] = noise[rand_r(&seed) % (sizeof noise - 1)];
+                break;
+            case 1: /* cut the rest */
+                len = at + 1;
+                break;
+            default: /* repeat a slice */
+                if (len + 40 < sizeof buf) {
+                    memmove(buf + at + 40, buf + at, len - at);
+                    len += 40;
+                }
+                break;
+            }
+        }
+        cli_t *c = cli_tcp(fx);
+        set_timeout(c->fd, 2000);
+        cli_send(c, buf, len);
+        shutdown(c->fd, SHUT_WR);
+        resp_t r;
+        while (cli_response(c, &r) == 0) {
+            assert_true(r.status >= 100 && r.status < 600);
+            resp_free(&r);
+        }
+        resp_free(&r);
+        cli_free(c);
+    }
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /hello HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "hello");
+    resp_free(&r);
+    cli_free(c);
+}
+
 static void listen_addresses_are_parsed(void **state)
 {
     uv_loop_t loop;
@@ -1080,6 +1176,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(large_response_is_written_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(shutdown_lets_the_request_in_flight_finish, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(request_split_into_single_bytes_is_parsed, setup, teardown),
+        cmocka_unit_test_setup_teardown(head_request_gets_headers_without_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(mutated_requests_never_break_the_server, setup, teardown),
         cmocka_unit_test(listen_addresses_are_parsed),
         cmocka_unit_test(status_texts_cover_the_common_codes),
     };
