@@ -9,38 +9,67 @@
 
 static const pt_opt_t opts[] = {{0}};
 
+static void print_health(pt_cli_t *cli, const cJSON *h)
+{
+    const char *status = pt_json_str(h, "status");
+    const cJSON *writable = pt_json_get(h, "writable");
+    const cJSON *proposals = pt_json_get(h, "proposals");
+    const cJSON *last_seq = pt_json_get(h, "last_seq");
+    pt_table_t *t = pt_table_new(2, NULL);
+    pt_table_row(t);
+    pt_table_cell(t, 0, "状态 status");
+    pt_table_cell(t, 1, status ? status : "?");
+    pt_table_row(t);
+    pt_table_cell(t, 0, "版本 version");
+    pt_table_cell(t, 1, pt_json_str(h, "version"));
+    pt_table_row(t);
+    pt_table_cell(t, 0, "建议总数 proposals");
+    if (cJSON_IsNumber(proposals))
+        pt_table_cellf(t, 1, "%.0f", proposals->valuedouble);
+    else
+        pt_table_cell(t, 1, "-");
+    if (writable) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "可写 writable");
+        pt_table_cell(t, 1, cJSON_IsTrue(writable) ? "是 yes" : "否 no");
+    }
+    if (cJSON_IsNumber(last_seq)) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "最新事件 last event seq");
+        pt_table_cellf(t, 1, "%.0f", last_seq->valuedouble);
+    }
+    pt_table_row(t);
+    pt_table_cell(t, 0, "地址 endpoint");
+    pt_table_cell(t, 1, pt_client_endpoint(pt_cli_client(cli)));
+    pt_table_print(t, stdout, 0);
+    pt_table_free(t);
+}
+
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
-    int rc = pt_cli_call(cli, "GET", "/v1/health", NULL, NULL, &resp, NULL);
-    if (rc == PT_EXIT_OK) {
-        if (cli->json) {
+    int rc;
+    if (pt_client_request(pt_cli_client(cli), "GET", "/v1/health", NULL, NULL, &resp) != 0) {
+        rc = pt_cli_report(cli, &resp, NULL);
+    } else if (resp.status == 503 && pt_json_str(resp.json, "status")) {
+        /* A daemon that answers but cannot write says "degraded" with 503:
+         * show what it said, and fail the check. */
+        if (cli->json)
             pt_json_print(resp.json, stdout);
-        } else {
-            const cJSON *h = resp.json;
-            const char *status = pt_json_str(h, "status");
-            const cJSON *writable = pt_json_get(h, "writable");
-            pt_table_t *t = pt_table_new(2, NULL);
-            pt_table_row(t);
-            pt_table_cell(t, 0, "状态 status");
-            pt_table_cell(t, 1, status ? status : "?");
-            pt_table_row(t);
-            pt_table_cell(t, 0, "版本 version");
-            pt_table_cell(t, 1, pt_json_str(h, "version"));
-            pt_table_row(t);
-            pt_table_cell(t, 0, "建议总数 proposals");
-            pt_table_cellf(t, 1, "%.0f", pt_json_num(h, "proposals", 0));
-            if (writable) {
-                pt_table_row(t);
-                pt_table_cell(t, 0, "可写 writable");
-                pt_table_cell(t, 1, cJSON_IsTrue(writable) ? "是 yes" : "否 no (read only)");
-            }
-            pt_table_row(t);
-            pt_table_cell(t, 0, "地址 endpoint");
-            pt_table_cell(t, 1, pt_client_endpoint(pt_cli_client(cli)));
-            pt_table_print(t, stdout, 0);
-            pt_table_free(t);
-        }
+        else
+            print_health(cli, resp.json);
+        fprintf(stderr, "ptrack: ptrackd answers but is %s: it cannot store changes now "
+                        "(see its log)\n",
+                pt_json_str(resp.json, "status"));
+        rc = PT_EXIT_SERVER;
+    } else if (resp.status < 200 || resp.status >= 300) {
+        rc = pt_cli_report(cli, &resp, NULL);
+    } else {
+        if (cli->json)
+            pt_json_print(resp.json, stdout);
+        else
+            print_health(cli, resp.json);
+        rc = PT_EXIT_OK;
     }
     pt_response_free(&resp);
     return rc;
@@ -49,7 +78,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 const pt_command_t pt_cmd_health = {
     .name = "health",
     .summary = "check that ptrackd answers, and show its version",
-    .description = "Asks GET /v1/health. Exits 0 when ptrackd answers, 3 when it cannot be\n"
+    .description = "Asks GET /v1/health. Exits 0 when ptrackd answers and can write, 4 when\n"
+                   "it answers \"degraded\" (it cannot store changes), 3 when it cannot be\n"
                    "reached: usable in scripts and service checks.\n",
     .opts = opts,
     .run = run,

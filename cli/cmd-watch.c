@@ -136,24 +136,29 @@ static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
 }
 
 /* Moves *after to the newest event without printing anything, so that watch
- * shows what happens from now on. When ptrackd's last_seq is the head of the
- * feed one request does it; otherwise the pages are skipped through. */
+ * shows what happens from now on. GET /v1/health tells the feed's head as
+ * last_seq; a daemon that does not is paged through instead (in the feed,
+ * last_seq is the last seq of the page, not the head). */
 static int skip_to_now(pt_cli_t *cli, long long *after)
 {
+    pt_response_t resp;
+    if (pt_client_request(pt_cli_client(cli), "GET", "/v1/health", NULL, NULL, &resp) == 0 &&
+        cJSON_IsNumber(pt_json_get(resp.json, "last_seq"))) {
+        *after = (long long)pt_json_num(resp.json, "last_seq", 0);
+        pt_response_free(&resp);
+        return PT_EXIT_OK;
+    }
+    pt_response_free(&resp);
     for (;;) {
-        pt_response_t resp;
         bool more;
         long long before = *after;
         int rc = poll_once(cli, after, 0, 500, false, &resp, &more);
-        long long last_seq = (long long)pt_json_num(resp.json, "last_seq", -1);
         if (rc != PT_EXIT_OK) {
             rc = pt_cli_report(cli, &resp, NULL);
             pt_response_free(&resp);
             return rc;
         }
         pt_response_free(&resp);
-        if (last_seq > *after)
-            *after = last_seq;
         if (!more || *after == before || stop)
             return PT_EXIT_OK;
     }
