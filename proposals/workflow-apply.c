@@ -1,0 +1,809 @@
+/*
+ * workflow-apply.c - running one action on one proposal.
+ *
+ * The order of work is what keeps a refused action from changing anything:
+ *   1. the action must exist and the current state must allow it;
+ *   2. the body is checked against the action's fields, without touching
+ *      the proposal;
+ *   3. guards and the effect run on a deep copy, and may still refuse
+ *      (a unit that is not assigned, a window that has closed);
+ *   4. only then is the copy swapped in, and the history entry built from
+ *      the difference between the old and the new proposal's JSON.
+ * Every problem found in steps 2 and 3 is reported, not only the first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json-strict.h"
+#include "proposal-fields.h"
+#include "timefmt.h"
+#include "workflow-internal.h"
+
+#define STRING_MAX 500 /* code points in a field of type "string" */
+
+/* The state of one run of an action. */
+typedef struct {
+    const pt_action_ctx_t *ctx;
+    pt_deadlines_t dl;
+    const wf_action_t *a;
+    const cJSON *body;
+    pt_proposal_t *p; /* the working copy, once step 3 starts */
+    size_t to;        /* the state the action leads to */
+    cJSON *extra;     /* changes that are not fields of the proposal */
+    pt_error_t *err;
+    int problems;
+    bool oom;
+} run_t;
+
+static void problem(run_t *r, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(run_t *r, const char *field, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pt_error_add_field(r->err, field, "%s", msg);
+    r->problems++;
+}
+
+/* The body value of a declared field; NULL when absent or null. Only valid
+ * after the body has been checked. */
+static const cJSON *val(const run_t *r, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->body, name);
+
+    return v == NULL || cJSON_IsNull(v) ? NULL : v;
+}
+
+static const char *sval(const run_t *r, const char *name)
+{
+    return cJSON_GetStringValue(val(r, name));
+}
+
+/* "10 days", "36 hours": a deadline window as a person reads it. */
+static const char *fmt_duration(int64_t ms, char *buf, size_t len)
+{
+    static const struct {
+        int64_t ms;
+        const char *unit;
+    } units[] = {{86400000, "day"}, {3600000, "hour"}, {60000, "minute"}, {1000, "second"}};
+
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (ms >= units[i].ms && ms % units[i].ms == 0) {
+            long long n = (long long)(ms / units[i].ms);
+
+            snprintf(buf, len, "%lld %s%s", n, units[i].unit, n == 1 ? "" : "s");
+            return buf;
+        }
+    }
+    snprintf(buf, len, "%lld ms", (long long)ms);
+    return buf;
+}
+
+static bool json_int64(const cJSON *v, int64_t *out)
+{
+    double d;
+
+    if (!cJSON_IsNumber(v))
+        return false;
+    d = v->valuedouble;
+    if (!(d >= 1.0 && d <= 9007199254740992.0) || d != (double)(int64_t)d)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+static bool is_text(const cJSON *v)
+{
+    return cJSON_IsString(v) && v->valuestring &&
+           pt_utf8_valid(v->valuestring, strlen(v->valuestring));
+}
+
+static bool role_known(const char *role)
+{
+    return strcmp(role, "lead") == 0 || strcmp(role, "co") == 0 || strcmp(role, "separate") == 0;
+}
+
+/* The [{name, role}] of assign, apart from the rules that depend on the
+ * mode, which the effect checks. */
+static bool check_units(run_t *r, const char *field, const cJSON *v)
+{
+    char path[128];
+    const cJSON *u;
+    size_t i = 0;
+    int before = r->problems;
+
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0) {
+        problem(r, field, "must be a non-empty array of {name, role}");
+        return false;
+    }
+    cJSON_ArrayForEach(u, v)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(u, "name");
+        const cJSON *role = cJSON_GetObjectItemCaseSensitive(u, "role");
+        const cJSON *m;
+
+        snprintf(path, sizeof(path), "%s[%zu]", field, i);
+        if (!cJSON_IsObject(u)) {
+            problem(r, path, "must be an object {name, role}");
+            i++;
+            continue;
+        }
+        cJSON_ArrayForEach(m, u)
+        {
+            if (strcmp(m->string, "name") != 0 && strcmp(m->string, "role") != 0) {
+                snprintf(path, sizeof(path), "%s[%zu].%s", field, i, m->string);
+                problem(r, path, "unknown field");
+            }
+        }
+        snprintf(path, sizeof(path), "%s[%zu].name", field, i);
+        if (name == NULL || cJSON_IsNull(name))
+            problem(r, path, "required");
+        else if (!is_text(name))
+            problem(r, path, "must be a string");
+        else if (pt_str_blank(name->valuestring))
+            problem(r, path, "must not be blank");
+        else if (pt_utf8_length(name->valuestring) > STRING_MAX)
+            problem(r, path, "longer than %d characters", STRING_MAX);
+        else {
+            /* Names are compared with every earlier one: a unit list is a
+             * handful of entries, so quadratic is the simple right choice. */
+            const cJSON *prev = v->child;
+
+            for (size_t k = 0; k < i; k++, prev = prev->next) {
+                const char *pn =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "name"));
+
+                if (pn && strcmp(pn, name->valuestring) == 0) {
+                    problem(r, path, "\"%s\" is listed twice", name->valuestring);
+                    break;
+                }
+            }
+        }
+        snprintf(path, sizeof(path), "%s[%zu].role", field, i);
+        if (role != NULL && !cJSON_IsNull(role) &&
+            (!cJSON_IsString(role) || !role_known(role->valuestring)))
+            problem(r, path, "must be one of lead, co, separate");
+        i++;
+    }
+    return r->problems == before;
+}
+
+/* "unit, reason, note": the fields an action takes, for messages. */
+static void field_list(const wf_action_t *a, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->n_fields && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s, ", a->fields[i].name);
+    if (used < len)
+        snprintf(buf + used, len - used, "note");
+}
+
+/* Step 2: every member of the body is a declared field (or "note") of the
+ * right type, and every required field is there. */
+static void check_body(run_t *r)
+{
+    const wf_action_t *a = r->a;
+    const cJSON *m;
+    char list[256], path[128];
+
+    cJSON_ArrayForEach(m, r->body)
+    {
+        bool known = strcmp(m->string, "note") == 0;
+
+        for (size_t i = 0; !known && i < a->n_fields; i++)
+            known = strcmp(a->fields[i].name, m->string) == 0;
+        if (!known) {
+            field_list(a, list, sizeof(list));
+            problem(r, m->string, "unknown field; action \"%s\" takes %s", a->name, list);
+        }
+    }
+    m = cJSON_GetObjectItemCaseSensitive(r->body, "note");
+    if (m && !cJSON_IsNull(m) && !is_text(m))
+        problem(r, "note", "must be a string");
+
+    for (size_t i = 0; i < a->n_fields; i++) {
+        const wf_field_t *fd = &a->fields[i];
+        const cJSON *v = val(r, fd->name);
+        int64_t n;
+
+        if (v == NULL) {
+            if (fd->required)
+                problem(r, fd->name, "required");
+            continue;
+        }
+        switch (fd->type) {
+        case FT_STRING:
+        case FT_TEXT:
+            if (!is_text(v))
+                problem(r, fd->name, "must be a string");
+            else if (fd->required && pt_str_blank(v->valuestring))
+                problem(r, fd->name, "must not be blank");
+            else if (fd->type == FT_STRING && pt_utf8_length(v->valuestring) > STRING_MAX)
+                problem(r, fd->name, "longer than %d characters", STRING_MAX);
+            break;
+        case FT_BOOL:
+            if (!cJSON_IsBool(v))
+                problem(r, fd->name, "must be true or false");
+            break;
+        case FT_TIME:
+            if (!cJSON_IsString(v) || pt_time_parse(v->valuestring, &n) != 0)
+                problem(r, fd->name, "must be an RFC 3339 time such as 2026-06-30T00:00:00Z");
+            break;
+        case FT_PROPOSAL_ID:
+            if (!json_int64(v, &n))
+                problem(r, fd->name, "must be a proposal id (a positive integer)");
+            else if (r->ctx->proposal_exists && !r->ctx->proposal_exists(n, r->ctx->ud))
+                problem(r, fd->name, "proposal %lld does not exist", (long long)n);
+            break;
+        case FT_ENUM: {
+            bool ok = false;
+
+            for (size_t k = 0; cJSON_IsString(v) && !ok && k < fd->values.n; k++)
+                ok = strcmp(fd->values.v[k], v->valuestring) == 0;
+            if (!ok) {
+                size_t used = 0;
+
+                list[0] = '\0';
+                for (size_t k = 0; k < fd->values.n && used < sizeof(list); k++)
+                    used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+                                             k ? ", " : "", fd->values.v[k]);
+                problem(r, fd->name, "must be one of %s", list);
+            }
+            break;
+        }
+        case FT_UNITS:
+            snprintf(path, sizeof(path), "%s", fd->name);
+            check_units(r, path, v);
+            break;
+        }
+    }
+}
+
+static char *xstrdup(run_t *r, const char *s)
+{
+    char *d;
+
+    if (s == NULL)
+        return NULL;
+    d = strdup(s);
+    if (d == NULL)
+        r->oom = true;
+    return d;
+}
+
+/* A unit named by the body's `field` that must be assigned to the proposal. */
+static pt_unit_t *assigned_unit(run_t *r, const char *field)
+{
+    const char *name = sval(r, field);
+    pt_unit_t *u = pt_proposal_find_unit(r->p, name);
+    char list[300];
+    size_t used = 0;
+
+    if (u)
+        return u;
+    list[0] = '\0';
+    for (size_t i = 0; i < r->p->n_units && used < sizeof(list); i++)
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+                                 r->p->units[i].name);
+    if (r->p->n_units == 0)
+        problem(r, field, "\"%s\" is not assigned to this proposal (no unit is)", name);
+    else
+        problem(r, field, "\"%s\" is not assigned to this proposal (assigned: %s)", name, list);
+    return NULL;
+}
+
+/* Records a change that is not a field of the proposal, such as the reason
+ * of a withdrawal, so that the history still says why. */
+static void extra_change(run_t *r, const char *key, const char *value)
+{
+    cJSON *e;
+
+    if (value == NULL)
+        return;
+    e = cJSON_CreateObject();
+    if (e == NULL || !cJSON_AddNullToObject(e, "from") ||
+        !cJSON_AddStringToObject(e, "to", value)) {
+        cJSON_Delete(e);
+        r->oom = true;
+        return;
+    }
+    cJSON_AddItemToObject(r->extra, key, e);
+}
+
+static void effect_assign(run_t *r)
+{
+    const char *mode = sval(r, "mode");
+    const cJSON *units = val(r, "units"), *u;
+    size_t n = (size_t)cJSON_GetArraySize(units), i = 0, leads = 0;
+    pt_unit_t *nu;
+    char path[64];
+    int before = r->problems;
+
+    nu = calloc(n, sizeof(*nu));
+    if (nu == NULL) {
+        r->oom = true;
+        return;
+    }
+    cJSON_ArrayForEach(u, units)
+    {
+        const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "role"));
+
+        snprintf(path, sizeof(path), "units[%zu].role", i);
+        /* The role follows from the mode in single and separate modes, so it
+         * may be left out there; in lead_co mode it says who leads. */
+        if (role == NULL) {
+            if (strcmp(mode, "single") == 0)
+                role = "lead";
+            else if (strcmp(mode, "separate") == 0)
+                role = "separate";
+            else
+                problem(r, path, "required in lead_co mode (lead or co)");
+        }
+        if (role && strcmp(mode, "lead_co") == 0 && strcmp(role, "lead") != 0 &&
+            strcmp(role, "co") != 0)
+            problem(r, path, "must be lead or co in lead_co mode");
+        if (role && strcmp(mode, "single") == 0 && strcmp(role, "lead") != 0)
+            problem(r, path, "must be lead in single mode");
+        if (role && strcmp(mode, "separate") == 0 && strcmp(role, "separate") != 0)
+            problem(r, path, "must be separate in separate mode");
+        if (role && strcmp(role, "lead") == 0)
+            leads++;
+        nu[i].name = xstrdup(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "name")));
+        nu[i].role = xstrdup(r, role ? role : "co");
+        i++;
+    }
+    if (strcmp(mode, "single") == 0 && n != 1)
+        problem(r, "units", "single mode takes exactly one unit (got %zu)", n);
+    if (strcmp(mode, "lead_co") == 0 && leads != 1)
+        problem(r, "units", "lead_co mode needs exactly one unit with role lead (got %zu)", leads);
+
+    if (r->problems != before || r->oom) {
+        for (i = 0; i < n; i++) {
+            free(nu[i].name);
+            free(nu[i].role);
+        }
+        free(nu);
+        return;
+    }
+    pt_pfield_clear(pt_pfield_find("units"), r->p);
+    r->p->units = nu;
+    r->p->n_units = n;
+    free(r->p->handling_mode);
+    r->p->handling_mode = xstrdup(r, mode);
+    r->p->assigned_at = r->ctx->now;
+    r->p->due_at = r->ctx->now + r->dl.reply;
+}
+
+static void effect_sign(run_t *r)
+{
+    pt_unit_t *u = assigned_unit(r, "unit");
+
+    if (u)
+        u->signed_at = r->ctx->now;
+}
+
+static void effect_opinion(run_t *r)
+{
+    pt_unit_t *u = assigned_unit(r, "unit");
+
+    if (u == NULL)
+        return;
+    if (strcmp(u->role, "co") != 0) {
+        problem(r, "unit", "\"%s\" is not a co unit (its role is %s); only co units give opinions",
+                u->name, u->role);
+        return;
+    }
+    free(u->opinion);
+    u->opinion = xstrdup(r, sval(r, "opinion"));
+    u->opinion_at = r->ctx->now;
+}
+
+static void effect_extend(run_t *r)
+{
+    char tbuf[40];
+    int64_t due;
+
+    pt_time_parse(sval(r, "due_at"), &due);
+    if (due <= r->ctx->now) {
+        problem(r, "due_at", "must be in the future");
+        return;
+    }
+    if (r->p->due_at && due <= r->p->due_at) {
+        problem(r, "due_at", "must be later than the current deadline %s",
+                pt_time_format(r->p->due_at, tbuf, sizeof(tbuf)));
+        return;
+    }
+    r->p->due_at = due;
+}
+
+static void append_reply(run_t *r, const char *kind)
+{
+    pt_reply_t *nr = realloc(r->p->replies, (r->p->n_replies + 1) * sizeof(*nr));
+    pt_reply_t *e;
+
+    if (nr == NULL) {
+        r->oom = true;
+        return;
+    }
+    r->p->replies = nr;
+    e = &nr[r->p->n_replies++];
+    memset(e, 0, sizeof(*e));
+    e->unit = xstrdup(r, sval(r, "unit"));
+    e->doc_no = xstrdup(r, sval(r, "doc_no"));
+    e->category = xstrdup(r, sval(r, "category"));
+    e->text = xstrdup(r, sval(r, "text"));
+    e->replied_at = r->ctx->now;
+    e->kind = xstrdup(r, kind);
+}
+
+static void effect_reply(run_t *r)
+{
+    pt_unit_t *u = assigned_unit(r, "unit");
+
+    if (u == NULL)
+        return;
+    /* In lead_co mode the lead unit answers for all, having gathered the
+     * co units' opinions (the co_opinions guard checks those). */
+    if (r->p->handling_mode && strcmp(r->p->handling_mode, "lead_co") == 0 &&
+        strcmp(u->role, "lead") != 0) {
+        const char *lead = NULL;
+
+        for (size_t i = 0; i < r->p->n_units; i++)
+            if (strcmp(r->p->units[i].role, "lead") == 0)
+                lead = r->p->units[i].name;
+        problem(r, "unit", "in lead_co mode only the lead unit (%s) replies; \"%s\" is a co unit",
+                lead ? lead : "none", u->name);
+        return;
+    }
+    append_reply(r, r->p->n_replies == 0 ? "first" : "again");
+}
+
+static void effect_follow_up(run_t *r)
+{
+    if (assigned_unit(r, "unit"))
+        append_reply(r, "supplementary");
+}
+
+static void effect_feedback(run_t *r)
+{
+    pt_feedback_t *nf = realloc(r->p->feedback, (r->p->n_feedback + 1) * sizeof(*nf));
+    pt_feedback_t *e;
+
+    if (nf == NULL) {
+        r->oom = true;
+        return;
+    }
+    r->p->feedback = nf;
+    e = &nf[r->p->n_feedback++];
+    memset(e, 0, sizeof(*e));
+    e->person = xstrdup(r, sval(r, "person"));
+    e->satisfaction = xstrdup(r, sval(r, "satisfaction"));
+    e->comment = xstrdup(r, sval(r, "comment"));
+    e->at = r->ctx->now;
+}
+
+static void effect_supervise(run_t *r)
+{
+    const char *sup = sval(r, "supervisor");
+
+    r->p->key_supervision = cJSON_IsTrue(val(r, "key_supervision"));
+    /* Taking a proposal off key supervision also ends the supervisor's
+     * role, unless the body names one anyway. */
+    if (sup || !r->p->key_supervision) {
+        free(r->p->supervisor);
+        r->p->supervisor = xstrdup(r, sup);
+    }
+}
+
+static void effect_merge(run_t *r)
+{
+    int64_t into = (int64_t)val(r, "merged_into")->valuedouble;
+
+    if (r->p->id != 0 && into == r->p->id) {
+        problem(r, "merged_into", "a proposal cannot be merged into itself");
+        return;
+    }
+    r->p->merged_into = into;
+}
+
+/* Step 3: the guards, then the effect, on the copy. */
+static void run_guards(run_t *r)
+{
+    char tbuf[40], dbuf[40];
+    const pt_proposal_t *p = r->p;
+
+    if (r->a->guards & WF_G_RETURN_WINDOW) {
+        if (p->assigned_at == 0 || r->ctx->now > p->assigned_at + r->dl.ret)
+            problem(r, "action",
+                    "the return window has closed: a unit may return a proposal within %s of "
+                    "its assignment, which ended %s",
+                    fmt_duration(r->dl.ret, dbuf, sizeof(dbuf)),
+                    p->assigned_at ? pt_time_format(p->assigned_at + r->dl.ret, tbuf, sizeof(tbuf))
+                                   : "(never assigned)");
+    }
+    if ((r->a->guards & WF_G_CO_OPINIONS) && p->handling_mode &&
+        strcmp(p->handling_mode, "lead_co") == 0) {
+        char missing[300];
+        size_t used = 0;
+
+        missing[0] = '\0';
+        for (size_t i = 0; i < p->n_units && used < sizeof(missing); i++)
+            if (strcmp(p->units[i].role, "co") == 0 && p->units[i].opinion_at == 0)
+                used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
+                                         used ? ", " : "", p->units[i].name);
+        if (used)
+            problem(r, "action",
+                    "every co unit must give its opinion before the lead unit replies; "
+                    "still missing: %s",
+                    missing);
+    }
+    if (r->a->guards & WF_G_EXTEND_CAP) {
+        int64_t due;
+
+        pt_time_parse(sval(r, "due_at"), &due);
+        if (p->assigned_at == 0)
+            problem(r, "due_at", "the proposal has not been assigned, so it cannot be extended");
+        else if (due > p->assigned_at + r->dl.max)
+            problem(r, "due_at",
+                    "goes past the limit of %s after assignment; the latest allowed is %s",
+                    fmt_duration(r->dl.max, dbuf, sizeof(dbuf)),
+                    pt_time_format(p->assigned_at + r->dl.max, tbuf, sizeof(tbuf)));
+    }
+}
+
+static void run_effect(run_t *r)
+{
+    switch (r->a->effect) {
+    case EF_ASSIGN:
+        effect_assign(r);
+        break;
+    case EF_SIGN:
+        effect_sign(r);
+        break;
+    case EF_RETURN:
+        if (assigned_unit(r, "unit"))
+            extra_change(r, "returned_by", sval(r, "unit"));
+        break;
+    case EF_OPINION:
+        effect_opinion(r);
+        break;
+    case EF_EXTEND:
+        effect_extend(r);
+        break;
+    case EF_REPLY:
+        effect_reply(r);
+        break;
+    case EF_FOLLOW_UP:
+        effect_follow_up(r);
+        break;
+    case EF_FEEDBACK:
+        effect_feedback(r);
+        break;
+    case EF_SUPERVISE:
+        effect_supervise(r);
+        break;
+    case EF_MERGE:
+        effect_merge(r);
+        break;
+    case EF_NONE:
+    case EF_SUBMIT:
+    case EF_REVIEW:
+    case EF_FILE:
+    case EF_REJECT:
+    case EF_CONVERT:
+    case EF_CLOSE:
+    case EF_REOPEN:
+    case EF_WITHDRAW:
+        break;
+    }
+    /* Whatever the effect, a reason given is kept in the history. */
+    extra_change(r, "reason", sval(r, "reason"));
+    /* Entering a state where the deadline runs from a state where it did
+     * not (unsatisfied feedback, reopen) starts the rehandling window; an
+     * assignment has already set its own deadline. */
+    if (r->a->effect != EF_ASSIGN && r->ctx->wf->states[r->to].clock) {
+        long from = pt_wf_state_index(r->ctx->wf, r->p->status);
+
+        if (from >= 0 && !r->ctx->wf->states[from].clock)
+            r->p->due_at = r->ctx->now + r->dl.rehandle;
+    }
+}
+
+/* Step 4: {field: {from, to}} for every field whose JSON changed, apart from
+ * the bookkeeping that changes on every action. */
+static cJSON *diff(const pt_proposal_t *before, const pt_proposal_t *after, cJSON *extra)
+{
+    cJSON *a = pt_proposal_to_json(before, false, 0);
+    cJSON *b = pt_proposal_to_json(after, false, 0);
+    cJSON *out = cJSON_CreateObject();
+    cJSON *m;
+
+    if (a == NULL || b == NULL || out == NULL)
+        goto oom;
+    cJSON_ArrayForEach(m, b)
+    {
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(a, m->string), *e;
+
+        if (strcmp(m->string, "version") == 0 || strcmp(m->string, "updated_at") == 0 ||
+            strcmp(m->string, "overdue") == 0 || cJSON_Compare(old, m, true))
+            continue;
+        e = cJSON_CreateObject();
+        if (e == NULL)
+            goto oom;
+        cJSON_AddItemToObject(out, m->string, e);
+        cJSON_AddItemToObject(e, "from", cJSON_Duplicate(old, 1));
+        cJSON_AddItemToObject(e, "to", cJSON_Duplicate(m, 1));
+        if (cJSON_GetArraySize(e) != 2)
+            goto oom;
+    }
+    cJSON_ArrayForEach(m, extra)
+    {
+        cJSON *dup = cJSON_Duplicate(m, 1);
+
+        if (dup == NULL)
+            goto oom;
+        cJSON_AddItemToObject(out, m->string, dup);
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return out;
+oom:
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(out);
+    return NULL;
+}
+
+static int refuse_transition(const pt_workflow_t *wf, const pt_proposal_t *p, const char *action,
+                             long state, pt_error_t *err)
+{
+    char list[512];
+    cJSON *allowed;
+
+    if (err->details == NULL)
+        err->details = cJSON_CreateObject();
+    if (err->details) {
+        cJSON_DeleteItemFromObjectCaseSensitive(err->details, "state");
+        cJSON_DeleteItemFromObjectCaseSensitive(err->details, "allowed");
+        if (p->status)
+            cJSON_AddStringToObject(err->details, "state", p->status);
+        else
+            cJSON_AddNullToObject(err->details, "state");
+        allowed = pt_workflow_allowed(wf, p->status);
+        if (allowed)
+            cJSON_AddItemToObject(err->details, "allowed", allowed);
+    }
+    if (state < 0)
+        return pt_error_set(err, PT_ETRANSITION,
+                            "the proposal's state \"%s\" is not a state of workflow \"%s\"; no "
+                            "action is allowed",
+                            p->status ? p->status : "(none)", wf->name);
+    pt_wf_allowed_list(wf, (size_t)state, list, sizeof(list));
+    return pt_error_set(err, PT_ETRANSITION,
+                        "action \"%s\" is not allowed in state \"%s\" (%s); allowed: %s", action,
+                        wf->states[state].name, wf->states[state].zh, list);
+}
+
+static int refuse_unknown_action(const pt_workflow_t *wf, const char *action, pt_error_t *err)
+{
+    char list[512];
+    size_t used = 0;
+
+    list[0] = '\0';
+    for (size_t i = 0; i < wf->n_actions && used < sizeof(list); i++)
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+                                 wf->actions[i].name);
+    pt_error_add_field(err, "action", "unknown action \"%s\"; actions: %s", action ? action : "",
+                       list);
+    return pt_error_set(err, PT_EVALIDATION, "unknown action \"%s\"; actions: %s",
+                        action ? action : "", list);
+}
+
+int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *action,
+                      const cJSON *body, pt_history_t *hist, pt_error_t *err)
+{
+    const pt_workflow_t *wf = ctx->wf;
+    static const cJSON empty = {.type = cJSON_Object};
+    run_t r = {.ctx = ctx, .body = body ? body : &empty, .err = err};
+    pt_proposal_t work;
+    long ai, si;
+    cJSON *changes;
+    const char *note;
+
+    memset(hist, 0, sizeof(*hist));
+    if (ctx->deadlines)
+        r.dl = *ctx->deadlines;
+    else
+        pt_deadlines_default(&r.dl);
+
+    /* Step 1. */
+    ai = pt_wf_action_index(wf, action);
+    if (ai < 0)
+        return refuse_unknown_action(wf, action, err);
+    r.a = &wf->actions[ai];
+    si = pt_wf_state_index(wf, p->status);
+    if (si < 0 || !r.a->from[si])
+        return refuse_transition(wf, p, action, si, err);
+
+    /* Step 2. */
+    if (!cJSON_IsObject(r.body)) {
+        pt_error_add_field(err, "body", "must be a JSON object");
+        return pt_error_set(err, PT_EVALIDATION, "an action's body must be a JSON object");
+    }
+    check_body(&r);
+    if (r.problems) {
+        pt_error_summarize(err);
+        return PT_EVALIDATION;
+    }
+    if (r.a->to_kind == TO_STAY) {
+        r.to = (size_t)si;
+    } else if (r.a->to_kind == TO_STATE) {
+        r.to = r.a->to;
+    } else {
+        const char *v = sval(&r, r.a->map_field);
+
+        r.to = (size_t)si;
+        for (size_t i = 0; i < r.a->n_map; i++)
+            if (strcmp(r.a->map[i].value, v) == 0)
+                r.to = r.a->map[i].state;
+    }
+
+    /* Step 3. */
+    if (pt_proposal_copy(&work, p) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory while running an action");
+    r.p = &work;
+    r.extra = cJSON_CreateObject();
+    if (r.extra == NULL)
+        r.oom = true;
+    else {
+        run_guards(&r);
+        run_effect(&r);
+    }
+    if (r.oom)
+        goto oom;
+    if (r.problems) {
+        pt_proposal_free(&work);
+        cJSON_Delete(r.extra);
+        pt_error_summarize(err);
+        return PT_EVALIDATION;
+    }
+    free(work.status);
+    work.status = xstrdup(&r, wf->states[r.to].name);
+    work.version = p->version + 1;
+    work.updated_at = ctx->now;
+    if (r.oom)
+        goto oom;
+
+    /* Step 4. */
+    changes = diff(p, &work, r.extra);
+    if (changes == NULL)
+        goto oom;
+    note = sval(&r, "note");
+    hist->at = ctx->now;
+    hist->actor = xstrdup(&r, ctx->actor);
+    hist->action = xstrdup(&r, r.a->name);
+    hist->from = xstrdup(&r, p->status);
+    hist->to = xstrdup(&r, work.status);
+    hist->note = xstrdup(&r, note);
+    hist->changes = changes;
+    if (r.oom) {
+        pt_history_free(hist);
+        goto oom;
+    }
+    cJSON_Delete(r.extra);
+    pt_proposal_free(p);
+    *p = work;
+    return PT_OK;
+oom:
+    pt_proposal_free(&work);
+    cJSON_Delete(r.extra);
+    return pt_error_set(err, PT_ENOMEM, "out of memory while running an action");
+}

@@ -1,0 +1,107 @@
+/*
+ * workflow-internal.h - the loaded form of a workflow (private to
+ * proposals/): what workflow.c builds from the JSON document and
+ * workflow-apply.c runs actions against.
+ *
+ * States are referred to by index once loaded, so that an action's "from"
+ * set is a bool per state and a transition never compares names twice.
+ */
+#ifndef PT_WORKFLOW_INTERNAL_H
+#define PT_WORKFLOW_INTERNAL_H
+
+#include "workflow.h"
+
+typedef struct {
+    char *name;
+    char *zh;
+    char *en;
+    bool terminal;
+    bool initial;
+    bool is_default;
+    bool clock;
+} wf_state_t;
+
+typedef enum {
+    FT_STRING, /* a short string, not blank when required */
+    FT_TEXT,   /* free text, not blank when required */
+    FT_BOOL,
+    FT_TIME,        /* an RFC 3339 string */
+    FT_PROPOSAL_ID, /* a positive integer naming an existing proposal */
+    FT_ENUM,        /* a string, one of `values` */
+    FT_UNITS,       /* [{name, role}] as assign takes it */
+} wf_ftype_t;
+
+typedef struct {
+    char *name;
+    wf_ftype_t type;
+    bool required;
+    pt_strv_t values; /* FT_ENUM only */
+} wf_field_t;
+
+/* Guards, as bits. */
+#define WF_G_RETURN_WINDOW 1u
+#define WF_G_CO_OPINIONS 2u
+#define WF_G_EXTEND_CAP 4u
+
+typedef enum {
+    EF_NONE,
+    EF_SUBMIT,
+    EF_REVIEW,
+    EF_FILE,
+    EF_REJECT,
+    EF_MERGE,
+    EF_CONVERT,
+    EF_ASSIGN,
+    EF_SIGN,
+    EF_RETURN,
+    EF_OPINION,
+    EF_EXTEND,
+    EF_REPLY,
+    EF_FEEDBACK,
+    EF_CLOSE,
+    EF_FOLLOW_UP,
+    EF_REOPEN,
+    EF_WITHDRAW,
+    EF_SUPERVISE,
+} wf_effect_t;
+
+typedef enum { TO_STAY, TO_STATE, TO_MAP } wf_to_kind_t;
+
+typedef struct {
+    char *value;
+    size_t state;
+} wf_map_t;
+
+typedef struct {
+    char *name;
+    char *zh;
+    char *en;
+    bool *from; /* one per state */
+    wf_to_kind_t to_kind;
+    size_t to;       /* TO_STATE */
+    char *map_field; /* TO_MAP: the enum field whose value picks the state */
+    wf_map_t *map;
+    size_t n_map;
+    wf_field_t *fields;
+    size_t n_fields;
+    unsigned guards;
+    wf_effect_t effect;
+} wf_action_t;
+
+struct pt_workflow_s {
+    char *name;
+    wf_state_t *states;
+    size_t n_states;
+    wf_action_t *actions;
+    size_t n_actions;
+    size_t default_state;
+};
+
+/* Index of a state or action by name; -1 when there is none. */
+long pt_wf_state_index(const pt_workflow_t *wf, const char *name);
+long pt_wf_action_index(const pt_workflow_t *wf, const char *name);
+/* "sign, return, withdraw, supervise": the actions allowed in a state, for
+ * messages. Writes "none" when there are none. */
+void pt_wf_allowed_list(const pt_workflow_t *wf, size_t state, char *buf, size_t len);
+
+#endif

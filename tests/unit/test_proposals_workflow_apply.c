@@ -1,0 +1,824 @@
+/*
+ * test_proposals_workflow_apply.c - running the default workflow's actions:
+ * which state allows which action (the table of PRODUCT.md §2, written out
+ * here independently of workflow-default.json), the guards, the effects, the
+ * history entry, and that a refused action changes nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "json-strict.h"
+#include "timefmt.h"
+#include "workflow.h"
+
+#define DAY INT64_C(86400000)
+#define NOW INT64_C(1772668800000) /* 2026-03-05T00:00:00Z */
+
+static const char *const states[] = {"draft",   "submitted",  "reviewing", "filed",    "not_filed",
+                                     "merged",  "converted",  "assigned",  "returned", "handling",
+                                     "replied", "rehandling", "closed",    "withdrawn"};
+#define N_STATES (sizeof(states) / sizeof(states[0]))
+
+static const char *const actions[] = {"submit",    "review", "file",     "reject",   "merge",
+                                      "convert",   "assign", "sign",     "return",   "reassign",
+                                      "opinion",   "extend", "reply",    "feedback", "close",
+                                      "follow_up", "reopen", "withdraw", "supervise"};
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+/* PRODUCT.md §2, state by state: the actions each one allows, in the order
+ * of the action table. */
+static const char *const allowed_in[N_STATES][8] = {
+    /* draft */ {"submit", "withdraw", "supervise"},
+    /* submitted */ {"review", "assign", "withdraw", "supervise"},
+    /* reviewing */ {"file", "reject", "merge", "convert", "withdraw", "supervise"},
+    /* filed */ {"assign", "withdraw", "supervise"},
+    /* not_filed */ {NULL},
+    /* merged */ {NULL},
+    /* converted */ {NULL},
+    /* assigned */ {"sign", "return", "withdraw", "supervise"},
+    /* returned */ {"reassign", "withdraw", "supervise"},
+    /* handling */ {"opinion", "extend", "reply", "withdraw", "supervise"},
+    /* replied */ {"feedback", "close", "supervise"},
+    /* rehandling */ {"opinion", "extend", "reply", "withdraw", "supervise"},
+    /* closed */ {"follow_up", "reopen"},
+    /* withdrawn */ {NULL},
+};
+
+static bool allowed(size_t s, const char *action)
+{
+    for (size_t i = 0; allowed_in[s][i]; i++)
+        if (strcmp(allowed_in[s][i], action) == 0)
+            return true;
+    return false;
+}
+
+/* A valid body for each action against the fixture below, and the state the
+ * action leads to (NULL: it stays). */
+static const struct {
+    const char *action, *body, *to;
+} valid[] = {
+    {"submit", "{}", "submitted"},
+    {"review", "{}", "reviewing"},
+    {"file", "{}", "filed"},
+    {"reject", "{\"reason\": \"不属于代表建议范围\"}", "not_filed"},
+    {"merge", "{\"merged_into\": 7}", "merged"},
+    {"convert", "{\"reason\": \"转为意见建议处理\"}", "converted"},
+    {"assign", "{\"mode\": \"single\", \"units\": [{\"name\": \"教育部\", \"role\": \"lead\"}]}",
+     "assigned"},
+    {"sign", "{\"unit\": \"国家卫生健康委\"}", "handling"},
+    {"return", "{\"unit\": \"国家卫生健康委\", \"reason\": \"不属于本单位职责\"}", "returned"},
+    {"reassign", "{\"mode\": \"single\", \"units\": [{\"name\": \"教育部\"}]}", "assigned"},
+    {"opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", NULL},
+    {"extend", "{\"due_at\": \"2026-06-30T00:00:00+08:00\"}", NULL},
+    {"reply",
+     "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\", \"category\": \"A\","
+     " \"text\": \"答复如下\"}",
+     "replied"},
+    {"feedback", "{\"person\": \"王建国\", \"satisfaction\": \"satisfied\"}", "closed"},
+    {"close", "{}", "closed"},
+    {"follow_up",
+     "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕9号\", \"category\": \"B\","
+     " \"text\": \"补充答复\"}",
+     NULL},
+    {"reopen", "{\"reason\": \"代表要求重新办理\"}", "rehandling"},
+    {"withdraw", "{\"reason\": \"代表撤回\"}", "withdrawn"},
+    {"supervise", "{\"key_supervision\": true, \"supervisor\": \"赵主任\"}", NULL},
+};
+
+static pt_workflow_t *wf;
+static pt_deadlines_t deadlines;
+
+static int setup(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    pt_deadlines_default(&deadlines);
+    return pt_workflow_load_default(&wf, &err);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pt_workflow_free(wf);
+    return 0;
+}
+
+static bool exists(int64_t id, void *ud)
+{
+    (void)ud;
+    return id == 7 || id == 42;
+}
+
+static pt_action_ctx_t ctx_at(int64_t now)
+{
+    pt_action_ctx_t c = {wf, &deadlines, now, "王秘书", exists, NULL};
+
+    return c;
+}
+
+static char *xs(const char *s)
+{
+    char *d = strdup(s);
+
+    assert_non_null(d);
+    return d;
+}
+
+/* A proposal assigned the day before NOW in lead_co mode, whose co unit has
+ * already given its opinion, so that every action has what it needs. */
+static void fixture(pt_proposal_t *p, const char *status)
+{
+    pt_proposal_init(p);
+    p->id = 42;
+    p->title = xs("关于加强基层医疗卫生服务能力建设的建议");
+    p->status = xs(status);
+    p->handling_mode = xs("lead_co");
+    p->n_units = 2;
+    p->units = calloc(2, sizeof(*p->units));
+    p->units[0].name = xs("国家卫生健康委");
+    p->units[0].role = xs("lead");
+    p->units[1].name = xs("财政部");
+    p->units[1].role = xs("co");
+    p->units[1].opinion = xs("同意");
+    p->units[1].opinion_at = NOW - DAY / 2;
+    p->assigned_at = NOW - DAY;
+    p->due_at = NOW + 89 * DAY;
+    p->version = 3;
+    p->created_at = NOW - 2 * DAY;
+    p->updated_at = NOW - DAY;
+}
+
+static cJSON *parse(const char *text)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    if (j == NULL)
+        fail_msg("%s: %s", text, err.message);
+    return j;
+}
+
+/* Runs an action with a body given as text. */
+static int run(pt_proposal_t *p, int64_t now, const char *action, const char *body, pt_history_t *h,
+               pt_error_t *err)
+{
+    pt_action_ctx_t c = ctx_at(now);
+    cJSON *b = body ? parse(body) : NULL;
+    int rc = pt_workflow_apply(&c, p, action, b, h, err);
+
+    cJSON_Delete(b);
+    return rc;
+}
+
+static void run_ok(pt_proposal_t *p, int64_t now, const char *action, const char *body,
+                   pt_history_t *h)
+{
+    pt_error_t err = {0};
+
+    if (run(p, now, action, body, h, &err) != PT_OK)
+        fail_msg("%s refused: %s", action, err.message);
+}
+
+static char *print(const pt_proposal_t *p)
+{
+    cJSON *j = pt_proposal_to_json(p, false, 0);
+    char *s = cJSON_PrintUnformatted(j);
+
+    cJSON_Delete(j);
+    return s;
+}
+
+static const char *field_message(const pt_error_t *err, const char *field)
+{
+    const cJSON *f;
+
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(err->details, "fields"))
+    {
+        if (strcmp(cJSON_GetObjectItem(f, "field")->valuestring, field) == 0)
+            return cJSON_GetObjectItem(f, "message")->valuestring;
+    }
+    return NULL;
+}
+
+/* Expects the action to be refused with `code`, with a problem on `field`
+ * whose message holds `want`, and the proposal to be exactly as before. */
+static void refused(pt_proposal_t *p, int64_t now, const char *action, const char *body, int code,
+                    const char *field, const char *want)
+{
+    pt_error_t err = {0};
+    pt_history_t h;
+    char *before = print(p), *after;
+    int rc = run(p, now, action, body, &h, &err);
+
+    if (rc != code)
+        fail_msg("%s: got %d (%s), wanted %d", action, rc, err.message, code);
+    if (field) {
+        const char *m = field_message(&err, field);
+
+        if (m == NULL || strstr(m, want) == NULL)
+            fail_msg("%s: no \"%s\" on %s; message: %s", action, want, field, err.message);
+    } else if (strstr(err.message, want) == NULL) {
+        fail_msg("%s: message \"%s\" lacks \"%s\"", action, err.message, want);
+    }
+    after = print(p);
+    assert_string_equal(before, after);
+    assert_null(h.changes);
+    free(before);
+    free(after);
+    pt_error_clear(&err);
+}
+
+static void allowed_lists_follow_the_table(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < N_STATES; s++) {
+        cJSON *list = pt_workflow_allowed(wf, states[s]);
+        size_t n = 0;
+
+        while (allowed_in[s][n])
+            n++;
+        if ((size_t)cJSON_GetArraySize(list) != n)
+            fail_msg("state %s allows %d actions, wanted %zu", states[s], cJSON_GetArraySize(list),
+                     n);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(cJSON_GetArrayItem(list, (int)i)->valuestring, allowed_in[s][i]);
+        cJSON_Delete(list);
+    }
+}
+
+static void every_action_in_every_state_is_allowed_or_refused_as_the_table_says(void **state)
+{
+    (void)state;
+    assert_int_equal(N_ACTIONS, sizeof(valid) / sizeof(valid[0]));
+    for (size_t s = 0; s < N_STATES; s++) {
+        for (size_t a = 0; a < N_ACTIONS; a++) {
+            pt_proposal_t p;
+            pt_error_t err = {0};
+            pt_history_t h;
+            int rc;
+
+            assert_string_equal(valid[a].action, actions[a]);
+            fixture(&p, states[s]);
+            rc = run(&p, NOW, actions[a], valid[a].body, &h, &err);
+            if (allowed(s, actions[a])) {
+                if (rc != PT_OK)
+                    fail_msg("%s in %s refused: %s", actions[a], states[s], err.message);
+                assert_string_equal(p.status, valid[a].to ? valid[a].to : states[s]);
+                assert_string_equal(h.from, states[s]);
+                assert_string_equal(h.to, p.status);
+                assert_int_equal(p.version, 4);
+                assert_int_equal(p.updated_at, NOW);
+                pt_history_free(&h);
+            } else {
+                cJSON *st, *al;
+
+                if (rc != PT_ETRANSITION)
+                    fail_msg("%s in %s: got %d, wanted invalid_transition", actions[a], states[s],
+                             rc);
+                st = cJSON_GetObjectItem(err.details, "state");
+                al = cJSON_GetObjectItem(err.details, "allowed");
+                assert_string_equal(st->valuestring, states[s]);
+                assert_true(cJSON_IsArray(al));
+                assert_string_equal(p.status, states[s]);
+                assert_int_equal(p.version, 3);
+            }
+            pt_error_clear(&err);
+            pt_proposal_free(&p);
+        }
+    }
+}
+
+static void a_refused_transition_names_the_state_and_the_allowed_actions(void **state)
+{
+    pt_proposal_t p;
+    pt_error_t err = {0};
+    pt_history_t h;
+    cJSON *al;
+
+    (void)state;
+    fixture(&p, "assigned");
+    assert_int_equal(run(&p, NOW, "reply", "{}", &h, &err), PT_ETRANSITION);
+    assert_string_equal(err.message, "action \"reply\" is not allowed in state \"assigned\" "
+                                     "(已交办); allowed: sign, return, withdraw, supervise");
+    assert_string_equal(pt_strerror(err.code), "invalid_transition");
+    al = cJSON_GetObjectItem(err.details, "allowed");
+    assert_int_equal(cJSON_GetArraySize(al), 4);
+    assert_string_equal(cJSON_GetArrayItem(al, 0)->valuestring, "sign");
+    pt_error_clear(&err);
+
+    pt_proposal_free(&p);
+    fixture(&p, "withdrawn");
+    assert_int_equal(run(&p, NOW, "supervise", "{\"key_supervision\": true}", &h, &err),
+                     PT_ETRANSITION);
+    assert_non_null(strstr(err.message, "allowed: none"));
+    pt_error_clear(&err);
+    pt_proposal_free(&p);
+}
+
+static void an_unknown_action_is_a_validation_error_on_action(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "handling");
+    refused(&p, NOW, "approve", "{}", PT_EVALIDATION, "action",
+            "unknown action \"approve\"; actions: submit, review, file");
+    pt_proposal_free(&p);
+}
+
+static void unknown_and_missing_body_fields_are_named(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "assigned");
+    refused(&p, NOW, "sign", "{\"unit\": \"国家卫生健康委\", \"reason\": \"x\"}", PT_EVALIDATION,
+            "reason", "unknown field; action \"sign\" takes unit, note");
+    refused(&p, NOW, "sign", "{}", PT_EVALIDATION, "unit", "required");
+    refused(&p, NOW, "sign", NULL, PT_EVALIDATION, "unit", "required");
+    refused(&p, NOW, "sign", "{\"unit\": 12}", PT_EVALIDATION, "unit", "must be a string");
+    refused(&p, NOW, "sign", "{\"unit\": \"国家卫生健康委\", \"note\": 5}", PT_EVALIDATION, "note",
+            "must be a string");
+    refused(&p, NOW, "sign", "[]", PT_EVALIDATION, "body", "must be a JSON object");
+    pt_proposal_free(&p);
+
+    fixture(&p, "handling");
+    refused(
+        &p, NOW, "reply",
+        "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"1\", \"category\": \"E\", \"text\": \" \"}",
+        PT_EVALIDATION, "category", "must be one of A, B, C, D");
+    refused(
+        &p, NOW, "reply",
+        "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"1\", \"category\": \"E\", \"text\": \" \"}",
+        PT_EVALIDATION, "text", "must not be blank");
+    refused(&p, NOW, "extend", "{\"due_at\": \"下个月\"}", PT_EVALIDATION, "due_at",
+            "must be an RFC 3339 time");
+    pt_proposal_free(&p);
+}
+
+static void a_unit_that_is_not_assigned_is_refused(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "assigned");
+    refused(&p, NOW, "sign", "{\"unit\": \"教育部\"}", PT_EVALIDATION, "unit",
+            "\"教育部\" is not assigned to this proposal (assigned: 国家卫生健康委, 财政部)");
+    refused(&p, NOW, "return", "{\"unit\": \"教育部\", \"reason\": \"x\"}", PT_EVALIDATION, "unit",
+            "is not assigned");
+    pt_proposal_free(&p);
+    fixture(&p, "handling");
+    refused(&p, NOW, "opinion", "{\"unit\": \"国家卫生健康委\", \"opinion\": \"x\"}",
+            PT_EVALIDATION, "unit", "is not a co unit");
+    pt_proposal_free(&p);
+}
+
+static void return_is_allowed_within_the_return_window_only(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "assigned");
+    /* The last millisecond of the window still counts. */
+    run_ok(&p, p.assigned_at + 10 * DAY, "return",
+           "{\"unit\": \"国家卫生健康委\", \"reason\": \"不属于本单位职责\"}", &h);
+    assert_string_equal(p.status, "returned");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "reason"), "to")->valuestring,
+        "不属于本单位职责");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "returned_by"), "to")->valuestring,
+        "国家卫生健康委");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+
+    fixture(&p, "assigned");
+    refused(&p, p.assigned_at + 10 * DAY + 1, "return",
+            "{\"unit\": \"国家卫生健康委\", \"reason\": \"x\"}", PT_EVALIDATION, "action",
+            "the return window has closed: a unit may return a proposal within 10 days of its "
+            "assignment, which ended 2026-03-14T00:00:00Z");
+    pt_proposal_free(&p);
+}
+
+static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
+{
+    const char *reply = "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\","
+                        " \"category\": \"A\", \"text\": \"答复如下\"}";
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    p.units[1].opinion_at = 0;
+    free(p.units[1].opinion);
+    p.units[1].opinion = NULL;
+    refused(&p, NOW, "reply", reply, PT_EVALIDATION, "action",
+            "every co unit must give its opinion before the lead unit replies; still missing: "
+            "财政部");
+    /* A co unit cannot answer for the lead either. */
+    refused(&p, NOW, "reply",
+            "{\"unit\": \"财政部\", \"doc_no\": \"1\", \"category\": \"A\", \"text\": \"x\"}",
+            PT_EVALIDATION, "unit", "in lead_co mode only the lead unit (国家卫生健康委) replies");
+
+    run_ok(&p, NOW, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意答复意见\"}", &h);
+    assert_int_equal(p.units[1].opinion_at, NOW);
+    assert_string_equal(p.units[1].opinion, "同意答复意见");
+    assert_string_equal(p.status, "handling");
+    assert_non_null(cJSON_GetObjectItem(h.changes, "units"));
+    pt_history_free(&h);
+
+    run_ok(&p, NOW + 1, "reply", reply, &h);
+    assert_string_equal(p.status, "replied");
+    assert_int_equal(p.n_replies, 1);
+    assert_string_equal(p.replies[0].kind, "first");
+    assert_string_equal(p.replies[0].doc_no, "国卫函〔2026〕1号");
+    assert_int_equal(p.replies[0].replied_at, NOW + 1);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void extension_is_capped_at_the_maximum_after_assignment(void **state)
+{
+    char body[128], tbuf[40];
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
+             pt_time_format(p.assigned_at + 180 * DAY + 1, tbuf, sizeof(tbuf)));
+    refused(&p, NOW, "extend", body, PT_EVALIDATION, "due_at",
+            "goes past the limit of 180 days after assignment; the latest allowed is "
+            "2026-08-31T00:00:00Z");
+    refused(&p, NOW, "extend", "{\"due_at\": \"2026-04-01T00:00:00Z\"}", PT_EVALIDATION, "due_at",
+            "must be later than the current deadline 2026-06-02T00:00:00Z");
+    refused(&p, NOW, "extend", "{\"due_at\": \"2026-03-01T00:00:00Z\"}", PT_EVALIDATION, "due_at",
+            "must be in the future");
+
+    snprintf(body, sizeof(body), "{\"due_at\": \"%s\", \"note\": \"情况复杂，申请延期\"}",
+             pt_time_format(p.assigned_at + 180 * DAY, tbuf, sizeof(tbuf)));
+    run_ok(&p, NOW, "extend", body, &h);
+    assert_int_equal(p.due_at, p.assigned_at + 180 * DAY);
+    assert_string_equal(h.note, "情况复杂，申请延期");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "due_at"), "from")->valuestring,
+        "2026-06-02T00:00:00Z");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "due_at"), "to")->valuestring,
+        "2026-08-31T00:00:00Z");
+    assert_null(cJSON_GetObjectItem(h.changes, "status"));
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void satisfied_feedback_closes_and_unsatisfied_reopens_handling(void **state)
+{
+    static const struct {
+        const char *satisfaction, *to;
+    } cases[] = {
+        {"satisfied", "closed"}, {"basically_satisfied", "closed"}, {"unsatisfied", "rehandling"}};
+    char body[160];
+
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        pt_proposal_t p;
+        pt_history_t h;
+        int64_t due;
+
+        fixture(&p, "replied");
+        due = p.due_at;
+        snprintf(body, sizeof(body),
+                 "{\"person\": \"王建国\", \"satisfaction\": \"%s\", \"comment\": \"意见\"}",
+                 cases[i].satisfaction);
+        run_ok(&p, NOW + 5 * DAY, "feedback", body, &h);
+        assert_string_equal(p.status, cases[i].to);
+        assert_int_equal(p.n_feedback, 1);
+        assert_string_equal(p.feedback[0].person, "王建国");
+        assert_string_equal(p.feedback[0].satisfaction, cases[i].satisfaction);
+        assert_string_equal(p.feedback[0].comment, "意见");
+        assert_int_equal(p.feedback[0].at, NOW + 5 * DAY);
+        if (strcmp(cases[i].to, "rehandling") == 0)
+            assert_int_equal(p.due_at, NOW + 5 * DAY + 30 * DAY);
+        else
+            assert_int_equal(p.due_at, due);
+        pt_history_free(&h);
+        pt_proposal_free(&p);
+    }
+}
+
+static void assign_sets_the_units_and_the_reply_deadline(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+    cJSON *c;
+
+    (void)state;
+    fixture(&p, "returned");
+    p.units[0].signed_at = NOW - 1;
+    run_ok(&p, NOW, "reassign",
+           "{\"mode\": \"separate\", \"units\": [{\"name\": \"教育部\", \"role\": \"separate\"},"
+           " {\"name\": \"人社部\"}]}",
+           &h);
+    assert_string_equal(p.status, "assigned");
+    assert_string_equal(p.handling_mode, "separate");
+    assert_int_equal(p.n_units, 2);
+    assert_string_equal(p.units[1].name, "人社部");
+    assert_string_equal(p.units[1].role, "separate");
+    assert_int_equal(p.units[0].signed_at, 0);
+    assert_int_equal(p.units[0].opinion_at, 0);
+    assert_null(p.units[0].opinion);
+    assert_int_equal(p.assigned_at, NOW);
+    assert_int_equal(p.due_at, NOW + 90 * DAY);
+    c = cJSON_GetObjectItem(h.changes, "handling_mode");
+    assert_string_equal(cJSON_GetObjectItem(c, "from")->valuestring, "lead_co");
+    assert_string_equal(cJSON_GetObjectItem(c, "to")->valuestring, "separate");
+    assert_non_null(cJSON_GetObjectItem(h.changes, "units"));
+    assert_non_null(cJSON_GetObjectItem(h.changes, "assigned_at"));
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void assign_checks_the_units_against_the_mode(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "submitted");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"lead_co\", \"units\": [{\"name\": \"甲\", \"role\": \"lead\"},"
+            " {\"name\": \"乙\", \"role\": \"lead\"}]}",
+            PT_EVALIDATION, "units", "lead_co mode needs exactly one unit with role lead (got 2)");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"lead_co\", \"units\": [{\"name\": \"甲\", \"role\": \"lead\"},"
+            " {\"name\": \"乙\"}]}",
+            PT_EVALIDATION, "units[1].role", "required in lead_co mode");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"lead_co\", \"units\": [{\"name\": \"甲\", \"role\": \"lead\"},"
+            " {\"name\": \"乙\", \"role\": \"separate\"}]}",
+            PT_EVALIDATION, "units[1].role", "must be lead or co in lead_co mode");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"single\", \"units\": [{\"name\": \"甲\"}, {\"name\": \"乙\"}]}",
+            PT_EVALIDATION, "units", "single mode takes exactly one unit (got 2)");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"single\", \"units\": [{\"name\": \"甲\", \"role\": \"co\"}]}",
+            PT_EVALIDATION, "units[0].role", "must be lead in single mode");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"separate\", \"units\": [{\"name\": \"甲\", \"role\": \"lead\"}]}",
+            PT_EVALIDATION, "units[0].role", "must be separate in separate mode");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"separate\", \"units\": [{\"name\": \"甲\"}, {\"name\": \"甲\"}]}",
+            PT_EVALIDATION, "units[1].name", "\"甲\" is listed twice");
+    refused(&p, NOW, "assign", "{\"mode\": \"separate\", \"units\": []}", PT_EVALIDATION, "units",
+            "must be a non-empty array");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"separate\", \"units\": [{\"name\": \"甲\", \"level\": 1}]}",
+            PT_EVALIDATION, "units[0].level", "unknown field");
+    refused(&p, NOW, "assign", "{\"mode\": \"solo\", \"units\": [{\"name\": \"甲\"}]}",
+            PT_EVALIDATION, "mode", "must be one of lead_co, separate, single");
+    pt_proposal_free(&p);
+}
+
+static void merge_needs_another_existing_proposal(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "reviewing");
+    refused(&p, NOW, "merge", "{\"merged_into\": 99}", PT_EVALIDATION, "merged_into",
+            "proposal 99 does not exist");
+    refused(&p, NOW, "merge", "{\"merged_into\": 42}", PT_EVALIDATION, "merged_into",
+            "cannot be merged into itself");
+    refused(&p, NOW, "merge", "{\"merged_into\": \"7\"}", PT_EVALIDATION, "merged_into",
+            "must be a proposal id");
+    refused(&p, NOW, "merge", "{\"merged_into\": 1.5}", PT_EVALIDATION, "merged_into",
+            "must be a proposal id");
+    run_ok(&p, NOW, "merge", "{\"merged_into\": 7}", &h);
+    assert_int_equal(p.merged_into, 7);
+    assert_string_equal(p.status, "merged");
+    assert_int_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "merged_into"), "to")->valueint, 7);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void supervise_sets_and_clears_key_supervision(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    run_ok(&p, NOW, "supervise", "{\"key_supervision\": true, \"supervisor\": \"赵主任\"}", &h);
+    assert_true(p.key_supervision);
+    assert_string_equal(p.supervisor, "赵主任");
+    assert_string_equal(p.status, "handling");
+    pt_history_free(&h);
+    run_ok(&p, NOW, "supervise", "{\"key_supervision\": false}", &h);
+    assert_false(p.key_supervision);
+    assert_null(p.supervisor);
+    pt_history_free(&h);
+    refused(&p, NOW, "supervise", "{\"key_supervision\": \"yes\"}", PT_EVALIDATION,
+            "key_supervision", "must be true or false");
+    pt_proposal_free(&p);
+}
+
+static void the_full_walk_from_submission_to_closing(void **state)
+{
+    const char *reply = "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕%d号\","
+                        " \"category\": \"%s\", \"text\": \"%s\"}";
+    char body[256];
+    pt_proposal_t p;
+    pt_history_t h;
+    int64_t t = NOW;
+    cJSON *j, *c;
+
+    (void)state;
+    pt_proposal_init(&p);
+    p.id = 42;
+    p.title = xs("关于加强基层医疗卫生服务能力建设的建议");
+    p.status = xs("submitted");
+    p.version = 1;
+
+    run_ok(&p, t, "assign",
+           "{\"mode\": \"lead_co\", \"units\": [{\"name\": \"国家卫生健康委\", \"role\": \"lead\"},"
+           " {\"name\": \"财政部\", \"role\": \"co\"}], \"note\": \"请抓紧办理\"}",
+           &h);
+    assert_string_equal(p.status, "assigned");
+    assert_int_equal(p.due_at, NOW + 90 * DAY);
+    assert_string_equal(h.actor, "王秘书");
+    assert_string_equal(h.action, "assign");
+    assert_string_equal(h.note, "请抓紧办理");
+    c = cJSON_GetObjectItem(h.changes, "status");
+    assert_string_equal(cJSON_GetObjectItem(c, "from")->valuestring, "submitted");
+    assert_string_equal(cJSON_GetObjectItem(c, "to")->valuestring, "assigned");
+    c = cJSON_GetObjectItem(h.changes, "due_at");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(c, "from")));
+    assert_string_equal(cJSON_GetObjectItem(c, "to")->valuestring, "2026-06-03T00:00:00Z");
+    assert_null(cJSON_GetObjectItem(h.changes, "version"));
+    assert_null(cJSON_GetObjectItem(h.changes, "updated_at"));
+    pt_history_free(&h);
+
+    t += DAY;
+    run_ok(&p, t, "sign", "{\"unit\": \"国家卫生健康委\"}", &h);
+    assert_string_equal(p.status, "handling");
+    assert_int_equal(p.units[0].signed_at, t);
+    assert_null(h.note);
+    pt_history_free(&h);
+
+    t += DAY;
+    run_ok(&p, t, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", &h);
+    pt_history_free(&h);
+
+    t += 20 * DAY;
+    snprintf(body, sizeof(body), reply, 1, "B", "答复如下");
+    run_ok(&p, t, "reply", body, &h);
+    assert_string_equal(p.status, "replied");
+    assert_string_equal(p.replies[0].kind, "first");
+    assert_non_null(cJSON_GetObjectItem(h.changes, "replies"));
+    pt_history_free(&h);
+
+    t += 5 * DAY;
+    run_ok(&p, t, "feedback",
+           "{\"person\": \"王建国\", \"satisfaction\": \"unsatisfied\", \"comment\": "
+           "\"未回应第二条\"}",
+           &h);
+    assert_string_equal(p.status, "rehandling");
+    assert_int_equal(p.due_at, t + 30 * DAY);
+    pt_history_free(&h);
+
+    t += 10 * DAY;
+    snprintf(body, sizeof(body), reply, 2, "A", "再次答复");
+    run_ok(&p, t, "reply", body, &h);
+    assert_string_equal(p.status, "replied");
+    assert_int_equal(p.n_replies, 2);
+    assert_string_equal(p.replies[1].kind, "again");
+    pt_history_free(&h);
+
+    t += DAY;
+    run_ok(&p, t, "feedback", "{\"person\": \"王建国\", \"satisfaction\": \"satisfied\"}", &h);
+    assert_string_equal(p.status, "closed");
+    assert_int_equal(p.n_feedback, 2);
+    assert_null(p.feedback[1].comment);
+    pt_history_free(&h);
+
+    t += DAY;
+    snprintf(body, sizeof(body), reply, 3, "A", "补充答复");
+    run_ok(&p, t, "follow_up", body, &h);
+    assert_string_equal(p.status, "closed");
+    assert_string_equal(p.replies[2].kind, "supplementary");
+    pt_history_free(&h);
+
+    /* Eight accepted actions, eight versions. */
+    assert_int_equal(p.version, 9);
+    assert_int_equal(p.updated_at, t);
+    j = pt_proposal_to_json(&p, pt_workflow_clock_runs(wf, p.status), t + 365 * DAY);
+    assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "overdue")));
+    cJSON_Delete(j);
+
+    t += DAY;
+    run_ok(&p, t, "reopen", "{\"reason\": \"代表再次提出\"}", &h);
+    assert_string_equal(p.status, "rehandling");
+    assert_int_equal(p.due_at, t + 30 * DAY);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "reason"), "to")->valuestring,
+        "代表再次提出");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void refused_actions_leave_the_proposal_byte_identical(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "handling");
+    p.units[1].opinion_at = 0;
+    /* A transition, a body problem, a guard, and an effect refusal that is
+     * only found after the copy has been changed in part. */
+    refused(&p, NOW, "sign", "{\"unit\": \"国家卫生健康委\"}", PT_ETRANSITION, NULL,
+            "is not allowed in state \"handling\"");
+    refused(&p, NOW, "extend", "{\"due_at\": 5}", PT_EVALIDATION, "due_at", "RFC 3339");
+    refused(
+        &p, NOW, "reply",
+        "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"1\", \"category\": \"A\", \"text\": \"x\"}",
+        PT_EVALIDATION, "action", "still missing: 财政部");
+    refused(&p, NOW, "withdraw", "{}", PT_EVALIDATION, "reason", "required");
+    pt_proposal_free(&p);
+
+    fixture(&p, "submitted");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"single\", \"units\": [{\"name\": \"甲\"}, {\"name\": \"乙\"}]}",
+            PT_EVALIDATION, "units", "single mode");
+    pt_proposal_free(&p);
+}
+
+static void history_json_has_every_member(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+    cJSON *j;
+
+    (void)state;
+    fixture(&p, "draft");
+    run_ok(&p, NOW, "submit", "{\"note\": \"正式提交\"}", &h);
+    h.seq = 12;
+    j = pt_history_to_json(&h);
+    assert_int_equal(cJSON_GetObjectItem(j, "seq")->valueint, 12);
+    assert_string_equal(cJSON_GetObjectItem(j, "at")->valuestring, "2026-03-05T00:00:00Z");
+    assert_string_equal(cJSON_GetObjectItem(j, "actor")->valuestring, "王秘书");
+    assert_string_equal(cJSON_GetObjectItem(j, "action")->valuestring, "submit");
+    assert_string_equal(cJSON_GetObjectItem(j, "from")->valuestring, "draft");
+    assert_string_equal(cJSON_GetObjectItem(j, "to")->valuestring, "submitted");
+    assert_string_equal(cJSON_GetObjectItem(j, "note")->valuestring, "正式提交");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "changes")), 1);
+    assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "changes"), "status"));
+    cJSON_Delete(j);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+static void a_proposal_in_a_state_the_workflow_lacks_is_refused(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "archived");
+    refused(&p, NOW, "close", "{}", PT_ETRANSITION, NULL,
+            "the proposal's state \"archived\" is not a state of workflow \"default\"");
+    pt_proposal_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(allowed_lists_follow_the_table),
+        cmocka_unit_test(every_action_in_every_state_is_allowed_or_refused_as_the_table_says),
+        cmocka_unit_test(a_refused_transition_names_the_state_and_the_allowed_actions),
+        cmocka_unit_test(an_unknown_action_is_a_validation_error_on_action),
+        cmocka_unit_test(unknown_and_missing_body_fields_are_named),
+        cmocka_unit_test(a_unit_that_is_not_assigned_is_refused),
+        cmocka_unit_test(return_is_allowed_within_the_return_window_only),
+        cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
+        cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
+        cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
+        cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
+        cmocka_unit_test(assign_checks_the_units_against_the_mode),
+        cmocka_unit_test(merge_needs_another_existing_proposal),
+        cmocka_unit_test(supervise_sets_and_clears_key_supervision),
+        cmocka_unit_test(the_full_walk_from_submission_to_closing),
+        cmocka_unit_test(refused_actions_leave_the_proposal_byte_identical),
+        cmocka_unit_test(history_json_has_every_member),
+        cmocka_unit_test(a_proposal_in_a_state_the_workflow_lacks_is_refused),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,466 @@
+/*
+ * test_proposals_workflow_load.c - the default workflow as PRODUCT.md §2
+ * describes it, its JSON, and the loader's refusal of broken documents.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "workflow.h"
+
+static void the_default_workflow_loads(void **state)
+{
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+
+    (void)state;
+    if (pt_workflow_load_default(&wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    assert_string_equal(pt_workflow_name(wf), "default");
+    assert_string_equal(pt_workflow_default_state(wf), "submitted");
+    pt_workflow_free(wf);
+}
+
+static void the_default_states_have_the_flags_of_product_md(void **state)
+{
+    static const struct {
+        const char *name, *zh;
+        bool terminal, initial, clock;
+    } want[] = {
+        {"draft", "草稿", false, true, false},
+        {"submitted", "已提出", false, true, false},
+        {"reviewing", "审查中", false, false, false},
+        {"filed", "已立案", false, false, false},
+        {"not_filed", "不予立案", true, false, false},
+        {"merged", "并案", true, false, false},
+        {"converted", "转为意见建议", true, false, false},
+        {"assigned", "已交办", false, false, true},
+        {"returned", "退回", false, false, true},
+        {"handling", "办理中", false, false, true},
+        {"replied", "已答复", false, false, false},
+        {"rehandling", "重新办理", false, false, true},
+        {"closed", "办结", true, false, false},
+        {"withdrawn", "撤回", true, false, false},
+    };
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *j, *states;
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    j = pt_workflow_to_json(wf);
+    states = cJSON_GetObjectItem(j, "states");
+    assert_int_equal(cJSON_GetArraySize(states), 14);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        cJSON *s = cJSON_GetArrayItem(states, (int)i);
+
+        assert_string_equal(cJSON_GetObjectItem(s, "name")->valuestring, want[i].name);
+        assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "label"), "zh")->valuestring,
+                            want[i].zh);
+        assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "label"), "en")->valuestring);
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(s, "terminal")), want[i].terminal);
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(s, "initial")), want[i].initial);
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(s, "clock")), want[i].clock);
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(s, "default")),
+                         strcmp(want[i].name, "submitted") == 0);
+        assert_int_equal(pt_workflow_is_terminal(wf, want[i].name), want[i].terminal);
+        assert_int_equal(pt_workflow_is_initial(wf, want[i].name), want[i].initial);
+        assert_int_equal(pt_workflow_clock_runs(wf, want[i].name), want[i].clock);
+        assert_true(pt_workflow_has_state(wf, want[i].name));
+    }
+    assert_false(pt_workflow_has_state(wf, "handlng"));
+    cJSON_Delete(j);
+    pt_workflow_free(wf);
+}
+
+static void the_default_actions_have_their_labels_and_moves(void **state)
+{
+    static const struct {
+        const char *name, *zh, *to;
+    } want[] = {
+        {"submit", "提交", "submitted"},
+        {"review", "审查", "reviewing"},
+        {"file", "立案", "filed"},
+        {"reject", "不予立案", "not_filed"},
+        {"merge", "并案", "merged"},
+        {"convert", "转为意见建议", "converted"},
+        {"assign", "交办", "assigned"},
+        {"sign", "签收", "handling"},
+        {"return", "退回", "returned"},
+        {"reassign", "重新交办", "assigned"},
+        {"opinion", "协办意见", NULL},
+        {"extend", "延期", NULL},
+        {"reply", "答复", "replied"},
+        {"feedback", "评价", "(map)"},
+        {"close", "办结", "closed"},
+        {"follow_up", "补充答复", NULL},
+        {"reopen", "重新办理", "rehandling"},
+        {"withdraw", "撤回", "withdrawn"},
+        {"supervise", "督办", NULL},
+    };
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *j, *actions;
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    j = pt_workflow_to_json(wf);
+    actions = cJSON_GetObjectItem(j, "actions");
+    assert_int_equal(cJSON_GetArraySize(actions), 19);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        cJSON *a = cJSON_GetArrayItem(actions, (int)i), *to = cJSON_GetObjectItem(a, "to");
+
+        assert_string_equal(cJSON_GetObjectItem(a, "name")->valuestring, want[i].name);
+        assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "label"), "zh")->valuestring,
+                            want[i].zh);
+        assert_true(pt_workflow_has_action(wf, want[i].name));
+        if (want[i].to == NULL)
+            assert_true(cJSON_IsNull(to));
+        else if (strcmp(want[i].to, "(map)") == 0)
+            assert_true(cJSON_IsObject(to));
+        else
+            assert_string_equal(to->valuestring, want[i].to);
+        assert_true(cJSON_IsArray(cJSON_GetObjectItem(a, "fields")));
+        assert_true(cJSON_IsArray(cJSON_GetObjectItem(a, "guards")));
+    }
+    cJSON_Delete(j);
+    pt_workflow_free(wf);
+}
+
+static cJSON *action_json(cJSON *wfj, const char *name)
+{
+    cJSON *a;
+
+    cJSON_ArrayForEach(a, cJSON_GetObjectItem(wfj, "actions"))
+    {
+        if (strcmp(cJSON_GetObjectItem(a, "name")->valuestring, name) == 0)
+            return a;
+    }
+    fail_msg("no action %s", name);
+    return NULL;
+}
+
+static void feedback_maps_satisfaction_to_a_state(void **state)
+{
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *j, *to, *map;
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    j = pt_workflow_to_json(wf);
+    to = cJSON_GetObjectItem(action_json(j, "feedback"), "to");
+    assert_string_equal(cJSON_GetObjectItem(to, "field")->valuestring, "satisfaction");
+    map = cJSON_GetObjectItem(to, "map");
+    assert_string_equal(cJSON_GetObjectItem(map, "satisfied")->valuestring, "closed");
+    assert_string_equal(cJSON_GetObjectItem(map, "basically_satisfied")->valuestring, "closed");
+    assert_string_equal(cJSON_GetObjectItem(map, "unsatisfied")->valuestring, "rehandling");
+    cJSON_Delete(j);
+    pt_workflow_free(wf);
+}
+
+static void supervise_from_star_is_expanded_to_the_non_terminal_states(void **state)
+{
+    static const char *const want[] = {"draft",    "submitted", "reviewing",
+                                       "filed",    "assigned",  "returned",
+                                       "handling", "replied",   "rehandling"};
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *j, *from;
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    j = pt_workflow_to_json(wf);
+    from = cJSON_GetObjectItem(action_json(j, "supervise"), "from");
+    assert_int_equal(cJSON_GetArraySize(from), 9);
+    for (int i = 0; i < 9; i++)
+        assert_string_equal(cJSON_GetArrayItem(from, i)->valuestring, want[i]);
+    cJSON_Delete(j);
+    pt_workflow_free(wf);
+}
+
+static void action_fields_are_described(void **state)
+{
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *j, *fields, *cat;
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    j = pt_workflow_to_json(wf);
+    fields = cJSON_GetObjectItem(action_json(j, "reply"), "fields");
+    assert_int_equal(cJSON_GetArraySize(fields), 4);
+    cat = cJSON_GetArrayItem(fields, 2);
+    assert_string_equal(cJSON_GetObjectItem(cat, "name")->valuestring, "category");
+    assert_string_equal(cJSON_GetObjectItem(cat, "type")->valuestring, "enum");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cat, "required")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cat, "values")), 4);
+    assert_string_equal(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(action_json(j, "return"), "guards"), 0)->valuestring,
+        "return_window");
+    cJSON_Delete(j);
+    pt_workflow_free(wf);
+}
+
+/* A small valid workflow that each rejection test breaks in one place. */
+#define STATE_NEW                                                                                  \
+    "{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}, \"initial\": true}"
+#define STATE_DONE                                                                                 \
+    "{\"name\": \"done\", \"label\": {\"zh\": \"完\", \"en\": \"Done\"}, \"terminal\": true}"
+#define LABEL "\"label\": {\"zh\": \"完成\", \"en\": \"Finish\"}"
+#define DOC(states, actions)                                                                       \
+    "{\"name\": \"mini\", \"states\": [" states "], \"actions\": [" actions "]}"
+#define FINISH(extra)                                                                              \
+    "{\"name\": \"finish\", " LABEL                                                                \
+    ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"none\"" extra "}"
+
+static void a_small_valid_workflow_loads(void **state)
+{
+    const char *doc = DOC(STATE_NEW "," STATE_DONE, FINISH(""));
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    /* Without a "default", the first initial state is the default. */
+    assert_string_equal(pt_workflow_default_state(wf), "new");
+    pt_workflow_free(wf);
+}
+
+static void refused(const char *doc, const char *want)
+{
+    pt_workflow_t *wf = (pt_workflow_t *)1;
+    pt_error_t err = {0};
+
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) == PT_OK) {
+        pt_workflow_free(wf);
+        fail_msg("accepted: %s", doc);
+    }
+    assert_null(wf);
+    assert_int_equal(err.code, PT_ECONFIG);
+    if (strstr(err.message, want) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, want);
+    pt_error_clear(&err);
+}
+
+static void an_action_to_an_unknown_state_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL ", \"from\": [\"new\"], \"to\": \"dne\"}"),
+            "action \"finish\": unknown state \"dne\" in \"to\"");
+}
+
+static void an_action_from_an_unknown_state_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL ", \"from\": [\"nwe\"], \"to\": \"done\"}"),
+            "action \"finish\": unknown state \"nwe\" in \"from\"");
+}
+
+static void an_unreachable_state_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE
+                          ", {\"name\": \"limbo\", \"label\": {\"zh\": \"悬\", \"en\": \"Limbo\"}}",
+                FINISH("")),
+            "state \"limbo\": unreachable from any initial state");
+}
+
+static void unknown_guards_effects_and_field_types_are_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE, FINISH(", \"guards\": [\"full_moon\"]")),
+            "action \"finish\": unknown guard \"full_moon\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"explode\"}"),
+            "action \"finish\": unknown effect \"explode\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"n\", \"type\": \"number\"}]")),
+            "action \"finish\": field \"n\": unknown field type \"number\"");
+    /* An action without "effect" uses the effect of its name, and there is
+     * no built-in "finish". */
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL ", \"from\": [\"new\"], \"to\": \"done\"}"),
+            "action \"finish\": no built-in effect has this name");
+}
+
+static void duplicate_names_are_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE "," STATE_NEW, FINISH("")),
+            "state \"new\": defined twice");
+    refused(DOC(STATE_NEW "," STATE_DONE, FINISH("") "," FINISH("")),
+            "action \"finish\": defined twice");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"why\", \"type\": \"text\"},"
+                       " {\"name\": \"why\", \"type\": \"string\"}]")),
+            "action \"finish\": field \"why\": defined twice");
+}
+
+static void a_workflow_without_an_initial_state_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}}," STATE_DONE,
+                FINISH("")),
+            "no state is initial");
+}
+
+static void bad_json_is_refused_with_its_offset(void **state)
+{
+    (void)state;
+    refused("{\"name\": \"mini\", \"states\": [}", "workflow: invalid JSON at byte 28");
+    refused("", "workflow: invalid JSON at byte 0: empty document");
+    refused("[]", "the document must be a JSON object");
+}
+
+static void unknown_keys_are_refused_by_name(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE, FINISH(", \"gaurds\": []")),
+            "action \"finish\": unknown key \"gaurds\"");
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}, \"initial\": "
+                "true, \"colour\": \"red\"}," STATE_DONE,
+                FINISH("")),
+            "state \"new\": unknown key \"colour\"");
+    refused("{\"name\": \"mini\", \"statse\": []}", "workflow: unknown key \"statse\"");
+}
+
+static void labels_need_both_languages(void **state)
+{
+    (void)state;
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\"}, \"initial\": true}," STATE_DONE,
+                FINISH("")),
+            "state \"new\": label: \"en\" must be a non-empty string");
+}
+
+static void more_than_one_default_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC("{\"name\": \"a\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"initial\": true, "
+                "\"default\": true},"
+                "{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}, \"initial\": "
+                "true, \"default\": true}," STATE_DONE,
+                FINISH("")),
+            "more than one state is marked \"default\"");
+}
+
+static void an_effect_without_the_fields_it_reads_is_refused(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"sign\"}"),
+            "action \"finish\": effect \"sign\" needs a required field \"unit\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"reply\", \"fields\": ["
+                "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
+                "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
+                "{\"name\": \"category\", \"type\": \"enum\", \"required\": true, \"values\": "
+                "[\"A\", \"E\"]},"
+                "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]}"),
+            "field \"category\": value \"E\" is not one effect \"reply\" can record");
+}
+
+static void a_satisfaction_map_must_cover_every_value(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"feedback\", " LABEL ", \"from\": [\"new\"],"
+                " \"to\": {\"field\": \"satisfaction\", \"map\": {\"satisfied\": \"done\"}},"
+                " \"fields\": [{\"name\": \"person\", \"type\": \"string\", \"required\": true},"
+                " {\"name\": \"satisfaction\", \"type\": \"enum\", \"required\": true,"
+                " \"values\": [\"satisfied\", \"unsatisfied\"]}]}"),
+            "action \"feedback\": to: map has no state for satisfaction \"unsatisfied\"");
+}
+
+static void an_office_can_drop_the_review_step(void **state)
+{
+    /* A workflow of its own: no review, straight from submitted to assigned
+     * and on to a plain done state. */
+    const char *doc =
+        "{\"name\": \"县人大\", \"states\": ["
+        "{\"name\": \"submitted\", \"label\": {\"zh\": \"已提出\", \"en\": \"Submitted\"},"
+        " \"initial\": true, \"default\": true},"
+        "{\"name\": \"assigned\", \"label\": {\"zh\": \"已交办\", \"en\": \"Assigned\"}, "
+        "\"clock\": "
+        "true},"
+        "{\"name\": \"done\", \"label\": {\"zh\": \"办结\", \"en\": \"Done\"}, \"terminal\": "
+        "true}],"
+        " \"actions\": ["
+        "{\"name\": \"assign\", \"label\": {\"zh\": \"交办\", \"en\": \"Assign\"}, \"from\": "
+        "[\"submitted\"], \"to\": \"assigned\", \"fields\": ["
+        "{\"name\": \"mode\", \"type\": \"enum\", \"required\": true, \"values\": [\"single\"]},"
+        "{\"name\": \"units\", \"type\": \"units\", \"required\": true}]},"
+        "{\"name\": \"finish\", \"label\": {\"zh\": \"办结\", \"en\": \"Finish\"}, \"from\": "
+        "[\"assigned\"], \"to\": \"done\", \"effect\": \"none\"}]}";
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    cJSON *allowed;
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    assert_string_equal(pt_workflow_name(wf), "县人大");
+    allowed = pt_workflow_allowed(wf, "assigned");
+    assert_int_equal(cJSON_GetArraySize(allowed), 1);
+    assert_string_equal(cJSON_GetArrayItem(allowed, 0)->valuestring, "finish");
+    cJSON_Delete(allowed);
+    allowed = pt_workflow_allowed(wf, "nowhere");
+    assert_int_equal(cJSON_GetArraySize(allowed), 0);
+    cJSON_Delete(allowed);
+    pt_workflow_free(wf);
+}
+
+static void deadlines_default_to_product_md(void **state)
+{
+    pt_deadlines_t d;
+    const int64_t day = INT64_C(86400000);
+
+    (void)state;
+    pt_deadlines_default(&d);
+    assert_int_equal(d.reply, 90 * day);
+    assert_int_equal(d.ret, 10 * day);
+    assert_int_equal(d.rehandle, 30 * day);
+    assert_int_equal(d.max, 180 * day);
+    assert_int_equal(d.feedback, 30 * day);
+    assert_int_equal(d.remind_before, 7 * day);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_default_workflow_loads),
+        cmocka_unit_test(the_default_states_have_the_flags_of_product_md),
+        cmocka_unit_test(the_default_actions_have_their_labels_and_moves),
+        cmocka_unit_test(feedback_maps_satisfaction_to_a_state),
+        cmocka_unit_test(supervise_from_star_is_expanded_to_the_non_terminal_states),
+        cmocka_unit_test(action_fields_are_described),
+        cmocka_unit_test(a_small_valid_workflow_loads),
+        cmocka_unit_test(an_action_to_an_unknown_state_is_refused),
+        cmocka_unit_test(an_action_from_an_unknown_state_is_refused),
+        cmocka_unit_test(an_unreachable_state_is_refused),
+        cmocka_unit_test(unknown_guards_effects_and_field_types_are_refused),
+        cmocka_unit_test(duplicate_names_are_refused),
+        cmocka_unit_test(a_workflow_without_an_initial_state_is_refused),
+        cmocka_unit_test(bad_json_is_refused_with_its_offset),
+        cmocka_unit_test(unknown_keys_are_refused_by_name),
+        cmocka_unit_test(labels_need_both_languages),
+        cmocka_unit_test(more_than_one_default_is_refused),
+        cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
+        cmocka_unit_test(a_satisfaction_map_must_cover_every_value),
+        cmocka_unit_test(an_office_can_drop_the_review_step),
+        cmocka_unit_test(deadlines_default_to_product_md),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
