@@ -51,6 +51,21 @@ static void problem(run_t *r, const char *field, const char *fmt, ...)
     r->problems++;
 }
 
+/* Formats a field path such as "units[2].name". A path that does not fit is
+ * cut short, which only shortens a message; going through vsnprintf keeps
+ * GCC's truncation warning, meant for text that matters, quiet about it. */
+static void pathf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void pathf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
 /* The body value of a declared field; NULL when absent or null. Only valid
  * after the body has been checked. */
 static const cJSON *val(const run_t *r, const char *name)
@@ -128,7 +143,7 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
         const cJSON *role = cJSON_GetObjectItemCaseSensitive(u, "role");
         const cJSON *m;
 
-        snprintf(path, sizeof(path), "%s[%zu]", field, i);
+        pathf(path, sizeof(path), "%s[%zu]", field, i);
         if (!cJSON_IsObject(u)) {
             problem(r, path, "must be an object {name, role}");
             i++;
@@ -137,11 +152,11 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
         cJSON_ArrayForEach(m, u)
         {
             if (strcmp(m->string, "name") != 0 && strcmp(m->string, "role") != 0) {
-                snprintf(path, sizeof(path), "%s[%zu].%s", field, i, m->string);
+                pathf(path, sizeof(path), "%s[%zu].%s", field, i, m->string);
                 problem(r, path, "unknown field");
             }
         }
-        snprintf(path, sizeof(path), "%s[%zu].name", field, i);
+        pathf(path, sizeof(path), "%s[%zu].name", field, i);
         if (name == NULL || cJSON_IsNull(name))
             problem(r, path, "required");
         else if (!is_text(name))
@@ -165,7 +180,7 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
                 }
             }
         }
-        snprintf(path, sizeof(path), "%s[%zu].role", field, i);
+        pathf(path, sizeof(path), "%s[%zu].role", field, i);
         if (role != NULL && !cJSON_IsNull(role) &&
             (!cJSON_IsString(role) || !role_known(role->valuestring)))
             problem(r, path, "must be one of lead, co, separate");
