@@ -1,0 +1,351 @@
+# lib.sh - shared helpers of the end-to-end tests (sourced, not run).
+#
+# A test sources this file, calls pt_init, writes a config (pt_config),
+# starts ptrackd (pt_start) and drives it with the request helpers below.
+# Everything a test makes lives in one temporary directory, and an EXIT trap
+# kills every daemon and background job the test started and removes that
+# directory, whatever way the test ends.
+#
+# Assertions do not stop the test: each failed check prints what was
+# checked, what was expected and what came, and is counted; pt_finish exits 1
+# when any check failed, so one run shows every broken behaviour at once.
+# Checks of known bugs are written with a "BUG:" prefix in their description
+# and fail like any other. pt_die stops at once, for broken preconditions.
+#
+# Programs come from the environment that tests/CMakeLists.txt sets:
+# PTRACKD, PTRACK, PT_SOURCE_DIR, PT_BUILD_DIR.
+
+PT_FAILS=0
+PT_CHECKS=0
+PT_PIDS=()
+PT_TMP=""
+PT_PID=""
+
+pt_log() { printf '%s\n' "$*"; }
+pt_step() { printf '\n== %s\n' "$*"; }
+
+pt_die() {
+    printf 'FATAL: %s\n' "$*" >&2
+    if [ -n "${PT_TMP:-}" ] && [ -f "$PT_TMP/ptrackd.log" ]; then
+        echo "--- last lines of ptrackd's log:" >&2
+        tail -n 20 "$PT_TMP/ptrackd.log" >&2 || true
+    fi
+    exit 1
+}
+
+pt_cleanup() {
+    local rc=$?
+    local p
+    for p in "${PT_PIDS[@]}"; do
+        kill -9 "$p" 2>/dev/null || true
+    done
+    # Background jobs of the test itself (load loops, curl -N streams).
+    for p in $(jobs -p 2>/dev/null); do
+        kill -9 "$p" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    if [ -n "$PT_TMP" ] && [ -d "$PT_TMP" ]; then
+        if [ "$rc" -ne 0 ] && [ -f "$PT_TMP/ptrackd.log" ]; then
+            echo "--- last lines of ptrackd's log ($PT_TMP/ptrackd.log):"
+            tail -n 30 "$PT_TMP/ptrackd.log" || true
+        fi
+        if [ -n "${PT_KEEP_TMP:-}" ]; then
+            echo "kept $PT_TMP"
+        else
+            rm -rf "$PT_TMP"
+        fi
+    fi
+    exit "$rc"
+}
+
+pt_init() {
+    local here
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    PT_E2E_DIR="$here"
+    PT_SOURCE_DIR="${PT_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
+    PT_BUILD_DIR="${PT_BUILD_DIR:-$PT_SOURCE_DIR/build}"
+    PTRACKD="${PTRACKD:-$PT_BUILD_DIR/ptrackd}"
+    PTRACK="${PTRACK:-$PT_BUILD_DIR/ptrack}"
+    [ -x "$PTRACKD" ] || pt_die "ptrackd not found at $PTRACKD (set PTRACKD)"
+    command -v curl >/dev/null || pt_die "curl is needed"
+    command -v python3 >/dev/null || pt_die "python3 is needed"
+    # The interpreter itself, not a wrapper (pyenv shims cost 100 ms a call).
+    PY="$(python3 -c 'import sys; print(sys.executable)')"
+    python3() { "$PY" "$@"; }
+    # Short path: a Unix socket path may have at most 107 bytes.
+    PT_TMP="$(mktemp -d "${TMPDIR:-/tmp}/pte2e.XXXXXX")"
+    trap pt_cleanup EXIT
+    trap 'exit 130' INT TERM
+    PT_DATA="$PT_TMP/data"
+    PT_SOCK="$PT_TMP/pt.sock"
+    PT_CONF="$PT_TMP/ptrackd.json"
+    VIEWER_TOKEN="viewer-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    CLERK_TOKEN="clerk-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    ADMIN_TOKEN="admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export LC_ALL=C.UTF-8
+}
+
+pt_sha256() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
+
+# A TCP port that was free a moment ago (the kernel picks it).
+pt_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# pt_config [DEADLINES_JSON] [EXTRA_JSON_MEMBERS]
+# Writes $PT_CONF: data dir and socket in $PT_TMP, TCP on a free loopback
+# port, three tokens (报表机 viewer, 张科长 clerk, 管理员 admin), the deadlines
+# given (a JSON object) and any extra members (",\"key\": value" text).
+pt_config() {
+    local deadlines="${1:-}" extra="${2:-}"
+    [ -n "$deadlines" ] || deadlines='{}'
+    PT_PORT="$(pt_free_port)"
+    PT_URL="http://127.0.0.1:$PT_PORT"
+    cat >"$PT_CONF" <<EOF
+{
+  "data_dir": "$PT_DATA",
+  "socket": "$PT_SOCK",
+  "listen": "127.0.0.1:$PT_PORT",
+  "log_level": "info",
+  "deadlines": $deadlines,
+  "tokens": [
+    {"name": "报表机", "role": "viewer", "sha256": "$(pt_sha256 "$VIEWER_TOKEN")"},
+    {"name": "建议办张科长", "role": "clerk", "sha256": "$(pt_sha256 "$CLERK_TOKEN")"},
+    {"name": "系统管理员", "role": "admin", "sha256": "$(pt_sha256 "$ADMIN_TOKEN")"}
+  ]$extra
+}
+EOF
+}
+
+# Starts ptrackd with $PT_CONF and waits until /v1/health answers on the
+# socket. A port taken between pt_free_port and the start is retried with
+# another port.
+pt_start() {
+    local try
+    for try in 1 2 3; do
+        "$PTRACKD" --config "$PT_CONF" "$@" >>"$PT_TMP/ptrackd.log" 2>&1 &
+        PT_PID=$!
+        PT_PIDS+=("$PT_PID")
+        local i
+        for i in $(seq 1 100); do
+            if ! kill -0 "$PT_PID" 2>/dev/null; then
+                break
+            fi
+            if [ -S "$PT_SOCK" ] &&
+                curl -s -o /dev/null --max-time 2 --unix-socket "$PT_SOCK" \
+                    http://localhost/v1/health; then
+                return 0
+            fi
+            sleep 0.1
+        done
+        if kill -0 "$PT_PID" 2>/dev/null; then
+            pt_die "ptrackd did not answer on $PT_SOCK within 10 s"
+        fi
+        wait "$PT_PID" 2>/dev/null || true
+        if grep -q "cannot listen on 127.0.0.1" "$PT_TMP/ptrackd.log" && [ "$try" -lt 3 ]; then
+            local old="$PT_PORT"
+            PT_PORT="$(pt_free_port)"
+            PT_URL="http://127.0.0.1:$PT_PORT"
+            sed -i "s/127.0.0.1:$old/127.0.0.1:$PT_PORT/" "$PT_CONF"
+            continue
+        fi
+        pt_die "ptrackd exited at start"
+    done
+}
+
+# Stops ptrackd with SIGTERM and waits for it (SIGKILL after 10 s).
+pt_stop() {
+    [ -n "$PT_PID" ] || return 0
+    kill -TERM "$PT_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$PT_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$PT_PID" 2>/dev/null; then
+        pt_check_fail "ptrackd stops within 10 s of SIGTERM" "exit" "still running; killed"
+        kill -9 "$PT_PID" 2>/dev/null || true
+    fi
+    wait "$PT_PID" 2>/dev/null || true
+    PT_PID=""
+}
+
+pt_kill9() {
+    [ -n "$PT_PID" ] || return 0
+    kill -9 "$PT_PID" 2>/dev/null || true
+    wait "$PT_PID" 2>/dev/null || true
+    PT_PID=""
+}
+
+# ---- Requests ---------------------------------------------------------
+#
+# req TRANSPORT METHOD PATH [BODY] [-- extra curl args]
+#   TRANSPORT: "sock" (the Unix socket, as the daemon's own uid: admin),
+#   or "tcp:TOKEN" (TCP with that bearer token; "tcp:" sends none).
+# Sets ST (status), BODY (response body), HDRS (file of response headers).
+# A body is sent with Content-Type: application/json unless the extra
+# arguments give another one.
+ST=""
+BODY=""
+HDRS=""
+req() {
+    local transport="$1" method="$2" path="$3"
+    shift 3
+    local body="" has_body=0
+    if [ $# -gt 0 ] && [ "$1" != "--" ]; then
+        body="$1"
+        has_body=1
+        shift
+    fi
+    [ "${1:-}" = "--" ] && shift
+    local args=(-sS -X "$method" --max-time 30 -o "$PT_TMP/resp.body" -D "$PT_TMP/resp.hdrs"
+        -w '%{http_code}')
+    local url
+    case "$transport" in
+    sock)
+        args+=(--unix-socket "$PT_SOCK")
+        url="http://localhost$path"
+        ;;
+    tcp:*)
+        local token="${transport#tcp:}"
+        [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+        url="$PT_URL$path"
+        ;;
+    *) pt_die "req: unknown transport $transport" ;;
+    esac
+    if [ "$has_body" = 1 ]; then
+        local ct=1 a
+        for a in "$@"; do
+            case "$a" in [Cc]ontent-[Tt]ype:*) ct=0 ;; esac
+        done
+        [ "$ct" = 1 ] && args+=(-H "Content-Type: application/json")
+        printf %s "$body" >"$PT_TMP/req.body"
+        args+=(--data-binary "@$PT_TMP/req.body")
+    fi
+    : >"$PT_TMP/resp.body"
+    ST="$(curl "${args[@]}" "$@" "$url" 2>"$PT_TMP/curl.err")" || ST="curl-failed:$(cat "$PT_TMP/curl.err")"
+    BODY="$(cat "$PT_TMP/resp.body")"
+    HDRS="$PT_TMP/resp.hdrs"
+}
+
+# Shorthands: api (socket, admin), as_viewer / as_clerk / as_admin (TCP).
+api() { req sock "$@"; }
+as_viewer() { req "tcp:$VIEWER_TOKEN" "$@"; }
+as_clerk() { req "tcp:$CLERK_TOKEN" "$@"; }
+as_admin() { req "tcp:$ADMIN_TOKEN" "$@"; }
+
+# The value of a response header (last one of that name), without CR.
+hdr() {
+    grep -i "^$1:" "$HDRS" | tail -n 1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'
+}
+
+# jv EXPR [JSON_TEXT]: evaluates the Python expression EXPR with j bound to
+# the parsed JSON (default: $BODY) and prints the result: strings as they
+# are, everything else as JSON. Prints "<not json>" or "<error: ...>"
+# rather than failing, so that a check shows what came.
+jv() {
+    local expr="$1" text="${2-$BODY}"
+    printf %s "$text" | python3 -c '
+import json, sys
+expr = sys.argv[1]
+raw = sys.stdin.buffer.read()
+try:
+    j = json.loads(raw.decode("utf-8"))
+except Exception:
+    print("<not json>"); sys.exit(0)
+try:
+    v = eval(expr)
+except Exception as e:
+    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
+print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+' "$expr"
+}
+
+# ---- Checks -----------------------------------------------------------
+
+pt_check_fail() {
+    local what="$1" expected="$2" got="$3"
+    PT_FAILS=$((PT_FAILS + 1))
+    printf 'FAIL: %s\n  expected: %s\n  got:      %s\n' "$what" "$expected" "$got"
+}
+
+pt_ok() {
+    PT_CHECKS=$((PT_CHECKS + 1))
+    printf 'ok: %s\n' "$1"
+}
+
+check_eq() {
+    local what="$1" expected="$2" got="$3"
+    if [ "$expected" == "$got" ]; then
+        pt_ok "$what"
+        return 0
+    fi
+    pt_check_fail "$what" "$expected" "$got"
+    return 0
+}
+
+check_contains() {
+    local what="$1" needle="$2" hay="$3"
+    if [[ "$hay" == *"$needle"* ]]; then
+        pt_ok "$what"
+        return 0
+    fi
+    pt_check_fail "$what" "text containing '$needle'" "$hay"
+    return 0
+}
+
+check_true() {
+    local what="$1"
+    shift
+    if "$@"; then
+        pt_ok "$what"
+        return 0
+    fi
+    pt_check_fail "$what" "true: $*" "false"
+    return 0
+}
+
+# check_status WHAT EXPECTED_STATUS: the last response's status.
+check_status() {
+    local what="$1" expected="$2"
+    if [ "$ST" == "$expected" ]; then
+        pt_ok "$what -> $expected"
+        return 0
+    fi
+    pt_check_fail "$what" "HTTP $expected" "HTTP $ST, body: ${BODY:0:600}"
+    return 0
+}
+
+# check_error WHAT STATUS CODE: an error answer with that status and code,
+# in the one error format.
+check_error() {
+    local what="$1" status="$2" code="$3"
+    local got_code
+    got_code="$(jv 'j["error"]["code"]')"
+    local msg
+    msg="$(jv 'j["error"]["message"]')"
+    if [ "$ST" == "$status" ] && [ "$got_code" == "$code" ] && [ -n "$msg" ] &&
+        [ "${msg:0:1}" != "<" ]; then
+        pt_ok "$what -> $status $code"
+        return 0
+    fi
+    pt_check_fail "$what" "HTTP $status {\"error\":{\"code\":\"$code\",\"message\":...}}" \
+        "HTTP $ST, body: ${BODY:0:600}"
+    return 0
+}
+
+# The number of proposals the daemon reports (health).
+pt_count() {
+    api GET /v1/health
+    jv 'j["proposals"]'
+}
+
+pt_finish() {
+    echo
+    if [ "$PT_FAILS" -gt 0 ]; then
+        echo "$(basename "$0"): $PT_FAILS of $((PT_FAILS + PT_CHECKS)) checks FAILED"
+        exit 1
+    fi
+    echo "$(basename "$0"): all $PT_CHECKS checks passed"
+    exit 0
+}

@@ -1,0 +1,489 @@
+#!/usr/bin/env bash
+# Every endpoint of the API and every error code a client can provoke, over
+# the Unix socket and over TCP with tokens of each role: access, ETag and
+# If-Match, Idempotency-Key, DELETE of drafts, the list filters (Chinese full
+# text included) and cursors, history, the change feed (page, long poll,
+# event stream) and the statistics after a known set of actions.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+# A 3 s reply window, so that assigned proposals become overdue during the test.
+pt_config '{"reply": "3s", "return": "10d"}' \
+    ',"socket_users": {"65533": {"name": "赵干事", "role": "viewer"}}'
+pt_start
+
+# new_proposal TRANSPORT BODY: creates one; sets NEW_ID (empty on failure).
+new_proposal() {
+    req "$1" POST /v1/proposals "$2"
+    NEW_ID=""
+    if [ "$ST" = 201 ]; then
+        NEW_ID="$(jv 'j["id"]')"
+    else
+        pt_check_fail "create a proposal ($2)" "HTTP 201" "HTTP $ST $BODY"
+    fi
+}
+# act ID ACTION BODY: runs an action over the socket, expecting 200.
+act() {
+    local b="${3:-}"
+    [ -n "$b" ] || b='{}'
+    api POST "/v1/proposals/$1/actions/$2" "$b"
+    [ "$ST" = 200 ] || pt_check_fail "action $2 on $1 ($b)" "HTTP 200" "HTTP $ST $BODY"
+}
+
+# ---------------------------------------------------------------------------
+pt_step "health and workflow"
+api GET /v1/health
+check_status "GET /v1/health on the socket" 200
+check_eq "health.status" ok "$(jv 'j["status"]')"
+check_eq "health.proposals on an empty store" 0 "$(jv 'j["proposals"]')"
+check_eq "health.writable" true "$(jv 'j["writable"]')"
+check_true "health.version is a non-empty string" test -n "$(jv 'j["version"]')"
+check_contains "health Content-Type is JSON" "application/json" "$(hdr Content-Type)"
+as_viewer GET /v1/health
+check_status "GET /v1/health over TCP with the viewer token" 200
+
+api GET /v1/workflow
+check_status "GET /v1/workflow" 200
+check_eq "workflow states" \
+    '["assigned", "closed", "converted", "draft", "filed", "handling", "merged", "not_filed", "rehandling", "replied", "returned", "reviewing", "submitted", "withdrawn"]' \
+    "$(jv 'sorted(s["name"] for s in j["states"])')"
+check_eq "workflow: every state has zh and en labels" true \
+    "$(jv 'all(s["label"]["zh"] and s["label"]["en"] for s in j["states"])')"
+check_eq "workflow: actions of PRODUCT.md §2 are there" true \
+    "$(jv 'set(["submit","review","file","reject","merge","convert","assign","sign","return","reassign","opinion","extend","reply","feedback","close","follow_up","reopen","withdraw","supervise"]) <= set(a["name"] for a in j["actions"])')"
+check_eq "workflow: the label of assign" 交办 "$(jv '[a for a in j["actions"] if a["name"]=="assign"][0]["label"]["zh"]')"
+
+# ---------------------------------------------------------------------------
+pt_step "access: tokens and roles over TCP, uids on the socket"
+req tcp: GET /v1/proposals
+check_error "GET /v1/proposals over TCP without a token" 401 unauthorized
+req tcp:not-a-token GET /v1/proposals
+check_error "GET /v1/proposals over TCP with a bad token" 401 unauthorized
+req tcp: GET /v1/proposals -- -H "Authorization: Basic dXNlcjpwYXNz"
+check_error "Authorization that is not Bearer" 401 unauthorized
+req tcp: POST /v1/proposals '{"title":"无令牌"}'
+check_error "POST without a token" 401 unauthorized
+as_viewer GET /v1/proposals
+check_status "viewer lists" 200
+as_viewer POST /v1/proposals '{"title":"报表机不能写"}'
+check_error "viewer POST /v1/proposals" 403 forbidden
+as_clerk POST /v1/proposals '{"title":"关于加强城市排水防涝设施建设的建议","delegation":"山西代表团"}'
+check_status "clerk POST /v1/proposals" 201
+CLERK_ID="$(jv 'j["id"]')"
+check_eq "Location of the created proposal" "/v1/proposals/$CLERK_ID" "$(hdr Location)"
+check_eq "ETag of the created proposal" '"1"' "$(hdr ETag)"
+check_eq "a created proposal is submitted" submitted "$(jv 'j["status"]')"
+check_eq "a created proposal has version 1" 1 "$(jv 'j["version"]')"
+as_viewer POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}'
+check_error "viewer runs an action" 403 forbidden
+as_viewer PATCH "/v1/proposals/$CLERK_ID" '{"title":"改"}'
+check_error "viewer PATCHes" 403 forbidden
+as_admin GET "/v1/proposals/$CLERK_ID"
+check_status "admin reads" 200
+as_viewer GET "/v1/proposals/$CLERK_ID/history"
+check_eq "the actor of a TCP create is the token's name" 建议办张科长 "$(jv 'j["items"][0]["actor"]')"
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    # The socket is 0600 for ptrackd's user; open it (and the way to it) so
+    # that other uids reach ptrackd and it is ptrackd that decides.
+    chmod 711 "$PT_TMP"
+    chmod 666 "$PT_SOCK"
+    other_curl() { # UID ARGS...: curl on the socket as another uid
+        local uid="$1"
+        shift
+        ST="$(setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+            curl -sS --max-time 10 -w '\n%{http_code}' --unix-socket "$PT_SOCK" "$@" 2>&1)" || true
+        BODY="$(printf %s "$ST" | sed '$d')"
+        ST="$(printf %s "$ST" | tail -n 1)"
+    }
+    other_curl 65534 http://localhost/v1/proposals
+    check_error "an unknown uid on the socket" 403 forbidden
+    other_curl 65533 http://localhost/v1/proposals
+    check_status "uid 65533 (socket_users viewer) lists" 200
+    other_curl 65533 -X POST -H 'Content-Type: application/json' -d '{"title":"赵干事"}' \
+        http://localhost/v1/proposals
+    check_error "uid 65533 (viewer) POSTs" 403 forbidden
+else
+    pt_log "skip: socket uids need root and setpriv"
+fi
+api POST /v1/proposals '{"title":"关于套接字上的管理员的建议"}'
+check_status "the daemon's own uid (admin) creates on the socket" 201
+SOCK_ID="$(jv 'j["id"]')"
+api GET "/v1/proposals/$SOCK_ID/history"
+check_eq "the actor of a socket create is the uid's user name" "$(id -un)" "$(jv 'j["items"][0]["actor"]')"
+api POST /v1/proposals '{"title":"客户端自报的身份","actor":"冒名者"}'
+check_error "a client-sent actor is not a field" 422 validation_failed
+
+# ---------------------------------------------------------------------------
+pt_step "GET, PATCH, ETag and If-Match"
+api GET "/v1/proposals/$CLERK_ID"
+check_status "GET one" 200
+check_eq "ETag of GET" '"1"' "$(hdr ETag)"
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"城市内涝频发","tags":["防涝"]}' -- -H 'If-Match: "1"'
+check_status "PATCH with the current If-Match" 200
+check_eq "PATCH applied" 城市内涝频发 "$(jv 'j["background"]')"
+check_eq "PATCH bumps the version" 2 "$(jv 'j["version"]')"
+check_eq "ETag after PATCH" '"2"' "$(hdr ETag)"
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"过时的修改"}' -- -H 'If-Match: "1"'
+check_error "PATCH with a stale If-Match" 412 version_conflict
+check_eq "412 names the current version" 2 "$(jv 'j["error"]["current_version"]')"
+api POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}' -- -H 'If-Match: "1"'
+check_error "action with a stale If-Match" 412 version_conflict
+api GET "/v1/proposals/$CLERK_ID"
+check_eq "nothing changed after the 412s" "2 城市内涝频发 false" "$(jv '"%d %s %s" % (j["version"], j["background"], str(j["key_supervision"]).lower())')"
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":null}'
+check_status "PATCH without If-Match" 200
+check_eq "merge patch null clears the field" null "$(jv 'j["background"]')"
+api PATCH "/v1/proposals/$CLERK_ID" '{"status":"closed"}'
+check_error "PATCH of status" 422 validation_failed
+check_eq "validation_failed names the field" status "$(jv 'j["error"]["fields"][0]["field"]')"
+api PATCH "/v1/proposals/$CLERK_ID" '{"version":9}'
+check_error "PATCH of version" 422 validation_failed
+api PATCH "/v1/proposals/$CLERK_ID" '{"title":""}'
+check_error "PATCH with an empty title" 422 validation_failed
+api PATCH "/v1/proposals/$CLERK_ID" '{"title":"x"}' -- -H 'Content-Type: text/plain'
+check_error "PATCH with Content-Type text/plain" 415 unsupported_media_type
+api POST /v1/proposals '{"title":"x"}' -- -H 'Content-Type: application/x-www-form-urlencoded'
+check_error "POST with a form Content-Type" 415 unsupported_media_type
+api PATCH /v1/proposals/999999 '{"title":"不存在"}'
+check_error "PATCH of a missing proposal" 404 not_found
+
+# ---------------------------------------------------------------------------
+pt_step "Idempotency-Key"
+before="$(pt_count)"
+KEY="idem-$RANDOM-$RANDOM"
+api POST /v1/proposals '{"title":"关于幂等键的建议"}' -- -H "Idempotency-Key: $KEY"
+check_status "first POST with an Idempotency-Key" 201
+IDEM_ID="$(jv 'j["id"]')"
+check_eq "first POST is not a replay" "" "$(hdr Idempotent-Replayed)"
+api POST /v1/proposals '{"title":"关于幂等键的建议"}' -- -H "Idempotency-Key: $KEY"
+check_true "the repeat answers 2xx ($ST)" test "${ST:0:1}" = 2
+check_eq "the repeat returns the same proposal" "$IDEM_ID" "$(jv 'j["id"]')"
+check_eq "the repeat says Idempotent-Replayed" true "$(hdr Idempotent-Replayed)"
+api POST /v1/proposals '{"title":"关于幂等键的另一个建议"}' -- -H "Idempotency-Key: $KEY"
+check_error "same key, different body" 422 idempotency_conflict
+check_eq "one proposal stored for the key" $((before + 1)) "$(pt_count)"
+
+# ---------------------------------------------------------------------------
+pt_step "DELETE"
+api POST /v1/proposals '{"title":"草稿","status":"draft"}'
+check_status "create a draft" 201
+DRAFT_ID="$(jv 'j["id"]')"
+check_eq "status of the draft" draft "$(jv 'j["status"]')"
+api DELETE "/v1/proposals/$DRAFT_ID"
+check_true "DELETE a draft answers 2xx ($ST)" test "${ST:0:1}" = 2
+api GET "/v1/proposals/$DRAFT_ID"
+check_error "GET of the deleted draft" 404 not_found
+api DELETE "/v1/proposals/$DRAFT_ID"
+check_error "DELETE it again" 404 not_found
+api DELETE "/v1/proposals/$CLERK_ID"
+check_error "DELETE of a submitted proposal" 409 invalid_transition
+api GET "/v1/proposals/$CLERK_ID"
+check_status "the submitted proposal is still there" 200
+api POST /v1/proposals '{"title":"新草稿","status":"draft"}'
+ID_NEXT="$(jv 'j["id"]')"
+check_true "ids are not reused after a delete ($ID_NEXT > $DRAFT_ID)" test "$ID_NEXT" -gt "$DRAFT_ID"
+as_viewer DELETE "/v1/proposals/$ID_NEXT"
+check_error "viewer DELETE" 403 forbidden
+
+# ---------------------------------------------------------------------------
+pt_step "routing and request errors"
+api GET /v1/nothing
+check_error "GET /v1/nothing" 404 not_found
+api GET /v1/proposals/999999
+check_error "GET of a missing proposal" 404 not_found
+api GET /v1/proposals/999999/history
+check_error "history of a missing proposal" 404 not_found
+api POST /v1/proposals/999999/actions/assign '{"mode":"single","units":[{"name":"甲","role":"lead"}]}'
+check_error "action on a missing proposal" 404 not_found
+api GET /v1/proposals/abc
+check_error "non-numeric id" 400 bad_request
+api GET /v1/proposals/-1
+check_error "negative id" 400 bad_request
+api PUT "/v1/proposals/$CLERK_ID" '{"title":"x"}'
+check_error "PUT on a proposal" 405 method_not_allowed
+check_true "405 has an Allow header" test -n "$(hdr Allow)"
+api POST /v1/health '{}'
+check_error "POST /v1/health" 405 method_not_allowed
+api DELETE /v1/proposals
+check_error "DELETE /v1/proposals" 405 method_not_allowed
+api GET "/v1/proposals/$CLERK_ID/actions/assign"
+check_error "GET on an action" 405 method_not_allowed
+api POST "/v1/proposals/$CLERK_ID/actions/fly" '{}'
+check_true "an unknown action is 404 or 422 ($ST)" test "$ST" = 404 -o "$ST" = 422
+api GET '/v1/proposals?stauts=closed'
+check_error "an unknown query parameter" 400 bad_request
+api GET '/v1/proposals?status=nonsense'
+check_error "an unknown status filter" 400 bad_request
+api GET '/v1/proposals?limit=0'
+check_error "limit=0" 400 bad_request
+api GET '/v1/proposals?limit=501'
+check_error "limit=501" 400 bad_request
+api GET '/v1/proposals?limit=abc'
+check_error "limit=abc" 400 bad_request
+api GET '/v1/proposals?limit=500'
+check_status "limit=500" 200
+api GET '/v1/proposals?limit=1'
+check_eq "limit=1 gives one item and a next cursor" "1 True" "$(jv '"%d %s" % (len(j["items"]), j["next"] is not None)')"
+api GET '/v1/proposals?sort=title'
+check_error "sort=title" 400 bad_request
+api GET '/v1/proposals?cursor=garbage'
+check_error "a cursor the server did not give" 400 bad_request
+api GET '/v1/proposals?overdue=maybe'
+check_error "overdue=maybe" 400 bad_request
+api GET '/v1/proposals?due_before=tomorrow'
+check_error "due_before=tomorrow" 400 bad_request
+api GET "/v1/proposals/$CLERK_ID?x=1"
+check_error "an unknown parameter on one proposal" 400 bad_request
+api GET '/v1/events?after=-1'
+check_error "events after=-1" 400 bad_request
+api POST /v1/proposals '{"title":"编号一","session":"十四届全国人大四次会议","number":"8001"}'
+check_status "a proposal with number 8001" 201
+api POST /v1/proposals '{"title":"编号重复","session":"十四届全国人大四次会议","number":"8001"}'
+check_error "the same number in the same session" 409 conflict
+api POST /v1/proposals '{"title":"另一届同编号","session":"十四届全国人大三次会议","number":"8001"}'
+check_status "the same number in another session" 201
+
+# ---------------------------------------------------------------------------
+pt_step "list filters"
+# A known set, tagged with a session of its own so that the filters can be
+# checked exactly.
+S=测试届次甲
+declare -A P
+new_proposal sock '{"title":"关于加大革命老区振兴发展支持力度的建议","session":"'$S'","kind":"suggestion","delegation":"山西代表团","category":"乡村振兴","tags":["革命老区","转移支付"],"background":"太行、吕梁等老区发展仍相对滞后","recommendations":["提高中央财政转移支付比重"]}'
+P[laoqu]=$NEW_ID
+new_proposal sock '{"title":"关于提高乡村教师待遇的建议","session":"'$S'","kind":"suggestion","delegation":"山西代表团","category":"教育","tags":["乡村教师"],"background":"青年教师招不来、留不住","recommendations":["支持革命老区学校建设周转宿舍"]}'
+P[teacher]=$NEW_ID
+new_proposal sock '{"title":"关于修改食品安全法的议案","session":"'$S'","kind":"motion","delegation":"广东代表团","category":"法制","tags":["食品安全"],"background":"新业态监管空白","recommendations":["明确平台责任"]}'
+P[food]=$NEW_ID
+new_proposal sock '{"title":"关于推进紧密型县域医共体建设的提案","session":"'$S'","kind":"proposal","delegation":"广东代表团","category":"医疗卫生","tags":["医共体","转移支付"],"background":"医共体仍停留在形合阶段","recommendations":["推进医保打包付费"]}'
+P[health]=$NEW_ID
+
+ids_of() { jv '",".join(str(i["id"]) for i in j["items"])'; }
+lst() { # QUERY EXPECTED_IDS
+    local q="session=$S&$1"
+    [[ "$1" == *sort=* ]] || q="$q&sort=id"
+    api GET "/v1/proposals?$q"
+    if [ "$ST" != 200 ]; then
+        pt_check_fail "list ?$1" "HTTP 200" "HTTP $ST $BODY"
+        return
+    fi
+    check_eq "list ?$1" "$2" "$(ids_of)"
+}
+act "${P[laoqu]}" assign '{"mode":"single","units":[{"name":"国家发展改革委","role":"lead"}]}'
+act "${P[teacher]}" assign '{"mode":"lead_co","units":[{"name":"教育部","role":"lead"},{"name":"财政部","role":"co"}]}'
+act "${P[health]}" supervise '{"key_supervision":true,"supervisor":"常委会办公厅"}'
+ASSIGNED_AT=$(date +%s)
+lst "overdue=true" ""
+lst "" "${P[laoqu]},${P[teacher]},${P[food]},${P[health]}"
+lst "sort=-id" "${P[health]},${P[food]},${P[teacher]},${P[laoqu]}"
+lst "status=assigned" "${P[laoqu]},${P[teacher]}"
+lst "status=submitted" "${P[food]},${P[health]}"
+lst "kind=motion" "${P[food]}"
+lst "kind=proposal" "${P[health]}"
+lst "delegation=广东代表团" "${P[food]},${P[health]}"
+lst "unit=财政部" "${P[teacher]}"
+lst "unit=教育部" "${P[teacher]}"
+lst "category=教育" "${P[teacher]}"
+lst "tag=转移支付" "${P[laoqu]},${P[health]}"
+lst "key_supervision=true" "${P[health]}"
+lst "key_supervision=false" "${P[laoqu]},${P[teacher]},${P[food]}"
+lst "due_before=2099-01-01" "${P[laoqu]},${P[teacher]}"
+lst "due_before=2000-01-01" ""
+lst "q=革命老区" "${P[laoqu]},${P[teacher]}"
+lst "q=县域医共体" "${P[health]}"
+lst "q=留不住" "${P[teacher]}"
+lst "q=老区" "${P[laoqu]},${P[teacher]}"
+lst "q=宿舍" "${P[teacher]}"
+lst "q=医" "${P[health]}"
+lst "q=不存在的词语" ""
+lst "q=100%25" ""
+lst "delegation=山西代表团&kind=suggestion&tag=乡村教师" "${P[teacher]}"
+api GET "/v1/proposals?session=$S&sort=created_at"
+check_eq "sort=created_at" "${P[laoqu]},${P[teacher]},${P[food]},${P[health]}" "$(ids_of)"
+api GET "/v1/proposals?session=$S&sort=-updated_at&limit=1"
+check_eq "sort=-updated_at: the last changed first" "${P[health]}" "$(ids_of)"
+# The reply window is 3 s: wait until both assigned ones are past due.
+left=$((ASSIGNED_AT + 4 - $(date +%s)))
+[ "$left" -le 0 ] || sleep "$left"
+lst "overdue=true" "${P[laoqu]},${P[teacher]}"
+lst "overdue=false" "${P[food]},${P[health]}"
+api GET "/v1/proposals/${P[laoqu]}"
+check_eq "a proposal past due_at shows overdue" true "$(jv 'j["overdue"]')"
+
+# ---------------------------------------------------------------------------
+pt_step "cursor pagination with inserts between pages"
+S2=测试届次乙
+for i in $(seq 1 12); do
+    new_proposal sock '{"title":"分页测试'$i'","session":"'$S2'"}'
+done
+api GET "/v1/proposals?session=$S2&sort=id"
+ORIGINAL="$(ids_of)"
+for sort in id -id created_at -created_at; do
+    seen=""
+    cursor=""
+    pages=0
+    while :; do
+        q="session=$S2&sort=$sort&limit=5"
+        [ -n "$cursor" ] && q="$q&cursor=$cursor"
+        api GET "/v1/proposals?$q"
+        [ "$ST" = 200 ] || { pt_check_fail "page ?$q" 200 "$ST $BODY"; break; }
+        page="$(ids_of)"
+        seen="$seen${seen:+${page:+,}}$page"
+        pages=$((pages + 1))
+        cursor="$(jv 'j["next"]')"
+        # Two new proposals between pages.
+        new_proposal sock '{"title":"分页中插入","session":"'$S2'"}'
+        new_proposal sock '{"title":"分页中插入","session":"'$S2'"}'
+        [ "$cursor" = null ] && break
+        [ "$pages" -lt 20 ] || { pt_check_fail "paging ends" "< 20 pages" "more"; break; }
+    done
+    check_eq "sort=$sort: no item twice and every original item seen" "ok" "$(python3 -c '
+import sys
+seen = [int(x) for x in sys.argv[1].split(",") if x]
+orig = [int(x) for x in sys.argv[2].split(",") if x]
+dup = sorted(set(x for x in seen if seen.count(x) > 1))
+missing = sorted(set(orig) - set(seen))
+desc = sys.argv[3].startswith("-")
+order = seen == sorted(seen, reverse=desc)
+print("ok" if not dup and not missing and order else "dup=%s missing=%s in order=%s seen=%s" % (dup, missing, order, seen))
+' "$seen" "$ORIGINAL" "$sort")"
+done
+
+# ---------------------------------------------------------------------------
+pt_step "history"
+H="${P[teacher]}"
+act "$H" sign '{"unit":"教育部","note":"已签收"}'
+as_clerk POST "/v1/proposals/$H/actions/supervise" '{"key_supervision":true,"supervisor":"督查室"}'
+check_status "clerk supervises" 200
+api GET "/v1/proposals/$H/history"
+check_status "GET history" 200
+check_eq "history actions in order" '["create", "assign", "sign", "supervise"]' "$(jv '[i["action"] for i in j["items"]]')"
+check_eq "history from/to" '[[null, "submitted"], ["submitted", "assigned"], ["assigned", "handling"], ["handling", "handling"]]' \
+    "$(jv '[[i["from"], i["to"]] for i in j["items"]]')"
+check_eq "history actors" "[\"$(id -un)\", \"$(id -un)\", \"$(id -un)\", \"建议办张科长\"]" "$(jv '[i["actor"] for i in j["items"]]')"
+check_eq "history note" 已签收 "$(jv 'j["items"][2]["note"]')"
+check_eq "history entries have seq, at, changes" true "$(jv 'all(set(["seq","at","actor","action","from","to","note","changes"]) <= set(i) for i in j["items"])')"
+check_eq "history seq increases" true "$(jv 'all(a["seq"] < b["seq"] for a, b in zip(j["items"], j["items"][1:]))')"
+api GET "/v1/proposals/$H"
+check_eq "version = number of history entries" 4 "$(jv 'j["version"]')"
+api POST "/v1/proposals/$H/actions/reply" '{"unit":"教育部","doc_no":"教建议〔2026〕1号","category":"A","text":"答复"}'
+check_true "reply before the co unit's opinion (lead_co) is refused with 409 or 422 ($ST)" \
+    test "$ST" = 409 -o "$ST" = 422
+check_contains "the refusal names the missing co unit" 财政部 "$BODY"
+api GET "/v1/proposals/$H/history"
+check_eq "a refused action adds no history" 4 "$(jv 'len(j["items"])')"
+
+# ---------------------------------------------------------------------------
+pt_step "the change feed"
+api GET /v1/events?after=0\&limit=2
+check_status "GET /v1/events?after=0&limit=2" 200
+check_eq "limit=2 gives 2 events" 2 "$(jv 'len(j["items"])')"
+check_eq "events have the fields of PRODUCT.md §5" true \
+    "$(jv 'all(set(["seq","type","at","actor","action","from","to","proposal"]) <= set(e) for e in j["items"])')"
+check_eq "the first event is the first create" "1 proposal.created" "$(jv '"%d %s" % (j["items"][0]["seq"], j["items"][0]["type"])')"
+SEQ2="$(jv 'j["items"][1]["seq"]')"
+api GET "/v1/events?after=$SEQ2&limit=3"
+check_eq "after=$SEQ2 continues at $((SEQ2 + 1))" "$((SEQ2 + 1))" "$(jv 'j["items"][0]["seq"]')"
+api GET /v1/health
+LAST="$(jv 'j["last_seq"]')"
+api GET "/v1/events?after=0&limit=1000"
+check_eq "the whole feed has no gap" true "$(jv '[e["seq"] for e in j["items"]] == list(range(1, len(j["items"]) + 1))')"
+FEED_LAST="$(jv 'j["last_seq"]')"
+check_eq "the feed's last_seq" "$LAST" "$FEED_LAST"
+check_eq "status_changed event of the sign" true \
+    "$(jv "any(e['type']=='proposal.status_changed' and e['action']=='sign' and e['proposal']['id']==$H and e['to']=='handling' for e in j['items'])")"
+api GET "/v1/events?after=$FEED_LAST"
+check_eq "nothing after the last seq" 0 "$(jv 'len(j["items"])')"
+
+# Long poll: a write 1 s into a wait=5 ends it at once.
+t0=$(date +%s%N)
+curl -sS --max-time 15 --unix-socket "$PT_SOCK" \
+    "http://localhost/v1/events?after=$FEED_LAST&wait=5" >"$PT_TMP/poll.out" &
+poll=$!
+sleep 1
+new_proposal sock '{"title":"长轮询唤醒"}'
+WOKE_ID="$NEW_ID"
+wait "$poll" || true
+ms=$((($(date +%s%N) - t0) / 1000000))
+check_true "wait=5 returns early after a write (${ms} ms < 4000)" test "$ms" -lt 4000
+check_eq "the long poll brings the create" "proposal.created $WOKE_ID" \
+    "$(jv '"%s %s" % (j["items"][0]["type"], j["items"][0]["proposal"]["id"])' "$(cat "$PT_TMP/poll.out")")"
+api GET /v1/health
+LAST="$(jv 'j["last_seq"]')"
+t0=$(date +%s%N)
+api GET "/v1/events?after=$LAST&wait=1"
+ms=$((($(date +%s%N) - t0) / 1000000))
+check_eq "wait=1 with no write: empty page" 0 "$(jv 'len(j["items"])')"
+check_true "wait=1 waits about 1 s (${ms} ms in 800..3000)" test "$ms" -ge 800 -a "$ms" -lt 3000
+
+# Event stream.
+curl -sSN --max-time 4 --unix-socket "$PT_SOCK" -H 'Accept: text/event-stream' \
+    "http://localhost/v1/events?after=$LAST" >"$PT_TMP/sse.out" 2>/dev/null &
+sse=$!
+sleep 1
+new_proposal sock '{"title":"事件流"}'
+SSE_ID="$NEW_ID"
+wait "$sse" || true
+sse_out="$(cat "$PT_TMP/sse.out")"
+check_contains "the stream has an event: line" "event: proposal.created" "$sse_out"
+check_contains "the stream has an id: line" "id: $((LAST + 1))" "$sse_out"
+check_eq "the stream's data: line is the event" "$SSE_ID" \
+    "$(jv 'j["proposal"]["id"]' "$(grep '^data: ' "$PT_TMP/sse.out" | head -n 1 | sed 's/^data: //')")"
+as_viewer GET "/v1/events?after=0&limit=1"
+check_status "viewer reads the feed" 200
+req tcp: GET "/v1/events?after=0"
+check_error "the feed without a token" 401 unauthorized
+
+# ---------------------------------------------------------------------------
+pt_step "statistics after a known set of actions (a fresh store)"
+pt_stop
+PT_DATA="$PT_TMP/data-stats"
+PT_SOCK="$PT_TMP/stats.sock"
+pt_config '{"reply": "3d", "max": "180d"}'
+pt_start
+declare -A Q
+for k in p1 p2 p3 p4 p5; do
+    cat_="教育"
+    [ "$k" = p2 ] && cat_="医疗卫生"
+    del="山西代表团"
+    if [ "$k" = p4 ] || [ "$k" = p5 ]; then del="广东代表团"; fi
+    new_proposal sock '{"title":"统计用'$k'","category":"'$cat_'","delegation":"'$del'"}'
+    Q[$k]=$NEW_ID
+done
+reply() { act "$1" reply '{"unit":"'"$2"'","doc_no":"文号'"$1"'","category":"'"$3"'","text":"答复内容"}'; }
+act "${Q[p1]}" assign '{"mode":"single","units":[{"name":"市教育局","role":"lead"}]}'
+act "${Q[p1]}" sign '{"unit":"市教育局"}'
+reply "${Q[p1]}" 市教育局 A
+act "${Q[p1]}" feedback '{"person":"李国华","satisfaction":"satisfied"}'
+act "${Q[p2]}" assign '{"mode":"single","units":[{"name":"市卫健委","role":"lead"}]}'
+act "${Q[p2]}" sign '{"unit":"市卫健委"}'
+reply "${Q[p2]}" 市卫健委 B
+act "${Q[p2]}" feedback '{"person":"王秀英","satisfaction":"unsatisfied","comment":"没有解决"}'
+reply "${Q[p2]}" 市卫健委 B
+act "${Q[p2]}" feedback '{"person":"王秀英","satisfaction":"basically_satisfied"}'
+act "${Q[p3]}" assign '{"mode":"single","units":[{"name":"市教育局","role":"lead"}]}'
+act "${Q[p3]}" sign '{"unit":"市教育局"}'
+reply "${Q[p3]}" 市教育局 C
+act "${Q[p3]}" feedback '{"person":"张建军","satisfaction":"unsatisfied"}'
+reply "${Q[p3]}" 市教育局 C
+act "${Q[p4]}" assign '{"mode":"single","units":[{"name":"市住建局","role":"lead"}]}'
+act "${Q[p4]}" sign '{"unit":"市住建局"}'
+as_viewer GET /v1/stats
+check_status "viewer GET /v1/stats" 200
+check_eq "stats.total" 5 "$(jv 'j["total"]')"
+check_eq "stats.by_status" '{"closed": 2, "handling": 1, "replied": 1, "submitted": 1}' "$(jv 'dict(sorted(j["by_status"].items()))')"
+check_eq "stats.by_unit" '{"市住建局": 1, "市卫健委": 1, "市教育局": 2}' "$(jv 'dict(sorted(j["by_unit"].items()))')"
+check_eq "stats.by_category" '{"医疗卫生": 1, "教育": 4}' "$(jv 'dict(sorted(j["by_category"].items()))')"
+check_eq "stats.by_delegation" '{"山西代表团": 3, "广东代表团": 2}' "$(jv 'dict(sorted(j["by_delegation"].items()))')"
+check_eq "stats.overdue" 0 "$(jv 'j["overdue"]')"
+check_eq "stats.due_within_7d (p4, due in 3 days)" 1 "$(jv 'j["due_within_7d"]')"
+# 办复率: 3 of the 4 assigned have a reply; 满意率: by the latest rating,
+# 2 of the 3 rated are satisfied or basically so. A fraction or a percentage.
+check_eq "stats.reply_rate = 3/4" true "$(jv 'abs(j["reply_rate"] - 0.75) < 0.001 or abs(j["reply_rate"] - 75) < 0.1')"
+check_eq "stats.satisfaction_rate = 2/3" true "$(jv 'abs(j["satisfaction_rate"] - 2/3) < 0.001 or abs(j["satisfaction_rate"] - 200/3) < 0.1')"
+check_eq "stats.reply_categories" '{"A": 1, "B": 1, "C": 1, "D": 0}' "$(jv 'j["reply_categories"]')"
+pt_stop
+
+pt_finish
