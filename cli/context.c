@@ -52,8 +52,12 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
     }
 }
 
-/* Appends the details of an API error that its message does not carry. */
-static void error_details(pt_buf_t *b, const cJSON *err)
+/* Appends the details of an API error that its message does not already
+ * carry. ptrackd's own messages tend to include them ("...; allowed: sign,
+ * return"), but the details are the stable part of the API and a message
+ * may be cut short or reworded, so each detail is added unless the message
+ * already holds it: never twice, never missing. */
+static void error_details(pt_buf_t *b, const char *msg, const cJSON *err)
 {
     const char *code = pt_json_str(err, "code");
     if (!code)
@@ -61,25 +65,33 @@ static void error_details(pt_buf_t *b, const cJSON *err)
     if (strcmp(code, "invalid_transition") == 0) {
         const cJSON *allowed = pt_json_get(err, "allowed");
         char *list = pt_json_join(allowed, ", ");
-        pt_buf_printf(b, " (allowed: %s)", *list ? list : "none");
+        if (!*list || !strstr(msg, list))
+            pt_buf_printf(b, " (allowed: %s)", *list ? list : "none");
         free(list);
-    } else if (strcmp(code, "validation_failed") == 0 ||
-               strcmp(code, "invalid_json") == 0) {
+    } else if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
         const cJSON *f;
         bool first = true;
         cJSON_ArrayForEach(f, pt_json_get(err, "fields"))
         {
             const char *field = pt_json_str(f, "field");
-            const char *msg = pt_json_str(f, "message");
-            pt_buf_printf(b, "%s%s%s%s", first ? ": " : "; ", field ? field : "",
-                          field ? ": " : "", msg ? msg : "invalid");
-            first = false;
+            const char *fmsg = pt_json_str(f, "message");
+            pt_buf_t one = {0};
+            pt_buf_printf(&one, "%s%s%s", field ? field : "", field ? ": " : "",
+                          fmsg ? fmsg : "invalid");
+            if (!strstr(msg, pt_buf_str(&one))) {
+                pt_buf_printf(b, "%s%s", first ? ": " : "; ", pt_buf_str(&one));
+                first = false;
+            }
+            pt_buf_free(&one);
         }
     } else if (strcmp(code, "version_conflict") == 0) {
         const cJSON *v = pt_json_get(err, "current_version");
-        if (cJSON_IsNumber(v))
-            pt_buf_printf(b, " (current version: %.0f; look at it again before retrying)",
-                          v->valuedouble);
+        char num[32];
+        if (cJSON_IsNumber(v)) {
+            snprintf(num, sizeof num, "%.0f", v->valuedouble);
+            if (!strstr(msg, num))
+                pt_buf_printf(b, " (current version: %s)", num);
+        }
     }
 }
 
@@ -116,7 +128,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
             pt_buf_printf(&line, ": %.*s", (int)(n > 120 ? 120 : n), resp->body);
         }
     }
-    error_details(&line, err);
+    /* A copy: appending to line may move the text the check reads. */
+    char *said = pt_xstrdup(pt_buf_str(&line));
+    error_details(&line, said, err);
+    free(said);
     if (code && (strcmp(code, "unauthorized") == 0 || strcmp(code, "forbidden") == 0)) {
         pt_client_t *c = pt_cli_client(cli);
         if (pt_client_is_tcp(c) && !pt_client_has_token(c))
