@@ -42,8 +42,9 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         /* "-h" is the only short option: people type it by habit. */
         const char *name = strcmp(arg, "-h") == 0 ? "help" : arg + 2;
         if (arg[1] != '-' && strcmp(arg, "-h") != 0) {
-            fprintf(stderr, "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n",
-                    cmd, arg, cmd);
+            fprintf(stderr,
+                    "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n", cmd,
+                    arg, cmd);
             return -1;
         }
         const char *eq = strchr(name, '=');
@@ -210,8 +211,7 @@ static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, c
         if (dot)
             *dot = '\0';
         if (*part == '\0') {
-            fprintf(stderr, "ptrack %s: key \"%.*s\" has an empty part\n", cmd, (int)key_len,
-                    key);
+            fprintf(stderr, "ptrack %s: key \"%.*s\" has an empty part\n", cmd, (int)key_len, key);
             cJSON_Delete(value);
             rc = -1;
             break;

@@ -22,7 +22,7 @@ typedef enum {
 } pt_opt_kind_t;
 
 typedef struct {
-    const char *name;    /* without the leading "--"; NULL ends a table */
+    const char *name; /* without the leading "--"; NULL ends a table */
     pt_opt_kind_t kind;
     const char *metavar; /* "TEXT", "ID", ...; NULL for flags */
     const char *help;    /* one line */

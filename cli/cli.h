@@ -27,14 +27,14 @@ enum {
 };
 
 typedef struct {
-    const char *cmd;      /* the command's name, for messages */
-    const char *socket;   /* the Unix socket, when url is NULL */
-    const char *url;      /* the TCP base URL, or NULL */
-    const char *token;    /* the bearer token for url, or NULL */
-    bool json;            /* --json: print the daemon's JSON */
-    pt_client_t *client;  /* made on first use */
-    cJSON *workflow;      /* GET /v1/workflow, fetched on first use */
-    bool workflow_tried;  /* so a failed fetch is not repeated */
+    const char *cmd;     /* the command's name, for messages */
+    const char *socket;  /* the Unix socket, when url is NULL */
+    const char *url;     /* the TCP base URL, or NULL */
+    const char *token;   /* the bearer token for url, or NULL */
+    bool json;           /* --json: print the daemon's JSON */
+    pt_client_t *client; /* made on first use */
+    cJSON *workflow;     /* GET /v1/workflow, fetched on first use */
+    bool workflow_tried; /* so a failed fetch is not repeated */
 } pt_cli_t;
 
 typedef struct {

@@ -49,10 +49,10 @@ typedef struct {
     long status;      /* the HTTP status when transport is OK */
     char *body;       /* the raw body, NUL-terminated ("" when none) */
     size_t body_len;
-    cJSON *json;         /* the body parsed, or NULL when it is not JSON */
-    char etag[64];       /* ETag without the quotes, or "" */
-    char location[512];  /* Location, or "" */
-    bool replayed;       /* Idempotent-Replayed: true */
+    cJSON *json;        /* the body parsed, or NULL when it is not JSON */
+    char etag[64];      /* ETag without the quotes, or "" */
+    char location[512]; /* Location, or "" */
+    bool replayed;      /* Idempotent-Replayed: true */
 } pt_response_t;
 
 /* Makes a client; nothing connects until the first request. curl_global_init

@@ -32,7 +32,8 @@ static const pt_opt_t opts[] = {
     {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},
     {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},
     {"tag", PT_OPT_LIST, "TAG", "a free tag"},
-    {"set", PT_OPT_LIST, "KEY=VALUE", "any other field (JSON value or text), e.g. custom.联系人=张三"},
+    {"set", PT_OPT_LIST, "KEY=VALUE",
+     "any other field (JSON value or text), e.g. custom.联系人=张三"},
     {"draft", PT_OPT_FLAG, NULL, "create it as a draft (草稿), to submit later"},
     {"from-file", PT_OPT_VALUE, "FILE",
      "add the JSON object in FILE, or each object of a JSON array (- reads stdin)"},
@@ -101,14 +102,17 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
 {
     static const struct {
         const char *opt, *field;
-    } strings[] = {{"title", "title"},           {"session", "session"},
-                   {"number", "number"},         {"delegation", "delegation"},
-                   {"lead-author", "lead_author"}, {"submitter-type", "submitter_type"},
+    } strings[] = {{"title", "title"},
+                   {"session", "session"},
+                   {"number", "number"},
+                   {"delegation", "delegation"},
+                   {"lead-author", "lead_author"},
+                   {"submitter-type", "submitter_type"},
                    {"category", "category"}};
     static const struct {
         const char *opt, *field;
-    } lists[] = {{"co-signer", "co_signers"}, {"recommendation", "recommendations"},
-                 {"tag", "tags"}};
+    } lists[] = {
+        {"co-signer", "co_signers"}, {"recommendation", "recommendations"}, {"tag", "tags"}};
     cJSON *body = pt_xcheck(cJSON_CreateObject());
     const char *v;
     size_t n;
@@ -186,13 +190,15 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
 static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
 {
     static const char *const field_opts[] = {
-        "title", "kind", "session", "number", "delegation", "lead-author", "co-signer",
-        "submitter-type", "category", "background", "recommendation", "tag", "set"};
+        "title",     "kind",           "session",  "number",     "delegation",     "lead-author",
+        "co-signer", "submitter-type", "category", "background", "recommendation", "tag",
+        "set"};
     size_t len;
     for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0]; i++)
         if (pt_args_value(args, field_opts[i]))
-            return pt_cli_usage(cli, "--%s cannot be combined with --from-file: put the field "
-                                     "in the file",
+            return pt_cli_usage(cli,
+                                "--%s cannot be combined with --from-file: put the field "
+                                "in the file",
                                 field_opts[i]);
     char *text = read_file(cli, path, &len);
     if (!text)

@@ -70,16 +70,15 @@ const pt_command_t pt_cmd_edit = {
     .name = "edit",
     .args = "ID",
     .summary = "change a proposal's fields (title, tags, custom, ...)",
-    .description =
-        "Sends PATCH /v1/proposals/ID with a JSON merge patch made of the --set\n"
-        "options. Editable: number, kind, session, title, background, recommendations,\n"
-        "submitter_type, lead_author, co_signers, delegation, category, tags, custom.\n"
-        "The state is changed only by actions (ptrack do). A dotted key sets one\n"
-        "member of an object: --set custom.联系人=张三. --set key=null clears a field.\n"
-        "\n"
-        "Examples:\n"
-        "  ptrack edit 12 --set title=关于进一步加强农村饮水安全保障的建议\n"
-        "  ptrack edit 12 --set 'tags=[\"民生\",\"水利\"]' --if-match 3\n",
+    .description = "Sends PATCH /v1/proposals/ID with a JSON merge patch made of the --set\n"
+                   "options. Editable: number, kind, session, title, background, recommendations,\n"
+                   "submitter_type, lead_author, co_signers, delegation, category, tags, custom.\n"
+                   "The state is changed only by actions (ptrack do). A dotted key sets one\n"
+                   "member of an object: --set custom.联系人=张三. --set key=null clears a field.\n"
+                   "\n"
+                   "Examples:\n"
+                   "  ptrack edit 12 --set title=关于进一步加强农村饮水安全保障的建议\n"
+                   "  ptrack edit 12 --set 'tags=[\"民生\",\"水利\"]' --if-match 3\n",
     .opts = edit_opts,
     .min_pos = 1,
     .max_pos = 1,
@@ -88,7 +87,7 @@ const pt_command_t pt_cmd_edit = {
 
 static const pt_opt_t delete_opts[] = {{0}};
 
-static int delete(pt_cli_t *cli, const pt_args_t *args)
+static int delete (pt_cli_t *cli, const pt_args_t *args)
 {
     long long id;
     int rc = pt_cli_id(cli, args->pos[0], &id);
@@ -109,10 +108,9 @@ const pt_command_t pt_cmd_delete = {
     .name = "delete",
     .args = "ID",
     .summary = "delete a draft (other proposals are withdrawn instead: do ID withdraw)",
-    .description =
-        "Sends DELETE /v1/proposals/ID. Only a draft can be deleted; a proposal that\n"
-        "was submitted stays on record and is withdrawn with `ptrack do ID withdraw\n"
-        "--set reason=...`. Prints nothing with --json (the answer has no body).\n",
+    .description = "Sends DELETE /v1/proposals/ID. Only a draft can be deleted; a proposal that\n"
+                   "was submitted stays on record and is withdrawn with `ptrack do ID withdraw\n"
+                   "--set reason=...`. Prints nothing with --json (the answer has no body).\n",
     .opts = delete_opts,
     .min_pos = 1,
     .max_pos = 1,

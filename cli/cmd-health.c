@@ -58,8 +58,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_json_print(resp.json, stdout);
         else
             print_health(cli, resp.json);
-        fprintf(stderr, "ptrack: ptrackd answers but is %s: it cannot store changes now "
-                        "(see its log)\n",
+        fprintf(stderr,
+                "ptrack: ptrackd answers but is %s: it cannot store changes now "
+                "(see its log)\n",
                 pt_json_str(resp.json, "status"));
         rc = PT_EXIT_SERVER;
     } else if (resp.status < 200 || resp.status >= 300) {

@@ -68,7 +68,7 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h)
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    static const char *const header[] = {"seq",       "时间 time",       "操作人 actor",
+    static const char *const header[] = {"seq",         "时间 time",    "操作人 actor",
                                          "操作 action", "状态 from→to", "备注 note"};
     long long id, width = 40;
     const char *w = pt_args_value(args, "width");
@@ -76,14 +76,13 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (rc != PT_EXIT_OK)
         return rc;
     if (w && (pt_args_int(w, &width) != 0 || width < 4 || width > 1000))
-        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"",
-                            w);
+        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
 
     char path[80];
     snprintf(path, sizeof path, "/v1/proposals/%lld/history", id);
     pt_response_t resp;
-    rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true},
-                     &resp, NULL);
+    rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true}, &resp,
+                     NULL);
     if (rc == PT_EXIT_OK) {
         if (cli->json) {
             pt_json_print(resp.json, stdout);
@@ -92,8 +91,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_table_t *t = pt_table_new(6, header);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 5, (size_t)width);
-            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
-                add_row(cli, t, h);
+            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items")) add_row(cli, t, h);
             if (pt_table_rows(t) == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else
@@ -109,10 +107,9 @@ const pt_command_t pt_cmd_history = {
     .name = "history",
     .args = "ID",
     .summary = "show a proposal's history: every action, who did it and when",
-    .description =
-        "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
-        "first: seq, time (local), the actor, the action, the state change and the\n"
-        "note, followed by the names of the fields the entry changed in [brackets].\n",
+    .description = "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
+                   "first: seq, time (local), the actor, the action, the state change and the\n"
+                   "note, followed by the names of the fields the entry changed in [brackets].\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

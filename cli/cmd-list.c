@@ -41,9 +41,10 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
         const char *opt, *param;
-    } plain[] = {{"session", "session"}, {"delegation", "delegation"}, {"unit", "unit"},
-                 {"category", "category"}, {"tag", "tag"},         {"due-before", "due_before"},
-                 {"search", "q"},          {"sort", "sort"}};
+    } plain[] = {{"session", "session"}, {"delegation", "delegation"},
+                 {"unit", "unit"},       {"category", "category"},
+                 {"tag", "tag"},         {"due-before", "due_before"},
+                 {"search", "q"},        {"sort", "sort"}};
     const char *v;
     long long n;
 
@@ -106,8 +107,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     int rc;
 
     if (w && (pt_args_int(w, &width) != 0 || width < 4 || width > 1000))
-        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"",
-                            w);
+        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
     if ((rc = build_query(cli, args, &query)) != PT_EXIT_OK) {
         free(query);
         return rc;
@@ -119,7 +119,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     pt_table_set_max(t, 4, 16);
     pt_table_set_max(t, 5, 24);
     cJSON *items = pt_xcheck(cJSON_CreateArray()); /* --json --all gathers pages here */
-    cJSON *first_page = NULL;                       /* --json without --all prints it as is */
+    cJSON *first_page = NULL;                      /* --json without --all prints it as is */
 
     const char *cursor = pt_args_value(args, "cursor");
     char *cursor_copy = cursor ? pt_xstrdup(cursor) : NULL;

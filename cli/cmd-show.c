@@ -129,8 +129,8 @@ static void print_fields(pt_cli_t *cli, const cJSON *p)
 
 static void print_units(const cJSON *units)
 {
-    static const char *const header[] = {"单位 unit", "角色 role", "签收 signed",
-                                         "意见 opinion at", "意见 opinion"};
+    static const char *const header[] = {"单位 unit", "角色 role", "签收 signed", "意见 opinion at",
+                                         "意见 opinion"};
     const cJSON *u;
     char a[40], b[40];
     if (cJSON_GetArraySize(units) == 0)
@@ -183,8 +183,7 @@ static void print_replies(const cJSON *replies)
             printf("  %s类（%s）", cat, pt_label_reply_category(cat));
         if (kind && *kind)
             printf("  %s", pt_label_reply_kind(kind));
-        printf("  %s\n",
-               pt_time_show(pt_json_str(r, "replied_at"), PT_TIME_MINUTE, at, sizeof at));
+        printf("  %s\n", pt_time_show(pt_json_str(r, "replied_at"), PT_TIME_MINUTE, at, sizeof at));
         if (text && *text)
             paragraph(text, 6);
     }
@@ -259,8 +258,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     char path[64];
     snprintf(path, sizeof path, "/v1/proposals/%lld", id);
     pt_response_t resp;
-    rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true},
-                     &resp, NULL);
+    rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true}, &resp,
+                     NULL);
     if (rc == PT_EXIT_OK) {
         if (cli->json)
             pt_json_print(resp.json, stdout);

@@ -90,8 +90,8 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
 
 /* One poll. Returns the exit code of the exchange; on success the events
  * are printed and *after moves past them. */
-static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
-                     bool print, pt_response_t *resp, bool *more)
+static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit, bool print,
+                     pt_response_t *resp, bool *more)
 {
     char path[128];
     if (limit > 0)
@@ -234,14 +234,13 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 const pt_command_t pt_cmd_watch = {
     .name = "watch",
     .summary = "follow changes as they happen, one line per event (Ctrl-C stops)",
-    .description =
-        "Follows GET /v1/events with long polls and prints one line per event: time,\n"
-        "seq, type (created, updated, status_changed, deleted, due_soon, overdue),\n"
-        "proposal id, title and the state change. With --json, one event object per\n"
-        "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
-        "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
-        "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
-        "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
+    .description = "Follows GET /v1/events with long polls and prints one line per event: time,\n"
+                   "seq, type (created, updated, status_changed, deleted, due_soon, overdue),\n"
+                   "proposal id, title and the state change. With --json, one event object per\n"
+                   "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
+                   "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
+                   "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
+                   "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
     .opts = opts,
     .run = run,
 };

@@ -104,8 +104,8 @@ static void describe_fields(pt_buf_t *b, const cJSON *fields)
 
 static void actions_table(const cJSON *wf)
 {
-    static const char *const header[] = {"操作 action", "中文", "English", "从 from", "到 to",
-                                         "字段 fields (* required)"};
+    static const char *const header[] = {"操作 action", "中文",  "English",
+                                         "从 from",     "到 to", "字段 fields (* required)"};
     pt_table_t *t = pt_table_new(6, header);
     const cJSON *a;
     cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
@@ -123,8 +123,9 @@ static void actions_table(const cJSON *wf)
             free(f);
         } else if (cJSON_IsString(from)) {
             /* "*" means every state that is not terminal. */
-            pt_table_cell(t, 3, strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
-                                                                     : from->valuestring);
+            pt_table_cell(t, 3,
+                          strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
+                                                              : from->valuestring);
         }
         describe_to(&to, pt_json_get(a, "to"));
         pt_table_cell(t, 4, pt_buf_str(&to));

@@ -164,8 +164,7 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     va_start(ap, fmt);
     pt_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b),
-            cli->cmd);
+    fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b), cli->cmd);
     pt_buf_free(&b);
     return PT_EXIT_USAGE;
 }
@@ -186,8 +185,7 @@ const cJSON *pt_cli_workflow(pt_cli_t *cli)
     if (!cli->workflow_tried) {
         pt_response_t resp;
         cli->workflow_tried = true;
-        if (pt_client_request(pt_cli_client(cli), "GET", "/v1/workflow", NULL, NULL, &resp) ==
-                0 &&
+        if (pt_client_request(pt_cli_client(cli), "GET", "/v1/workflow", NULL, NULL, &resp) == 0 &&
             resp.status == 200 && cJSON_IsObject(resp.json)) {
             cli->workflow = resp.json;
             resp.json = NULL;

@@ -13,18 +13,13 @@ typedef struct {
 
 static const label_t kinds[] = {
     {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"}, {"other", "其他"}, {0}};
-static const label_t submitters[] = {{"individual", "个人"},
-                                     {"joint", "联名"},
-                                     {"delegation", "代表团"},
-                                     {"group", "集体"},
-                                     {0}};
+static const label_t submitters[] = {
+    {"individual", "个人"}, {"joint", "联名"}, {"delegation", "代表团"}, {"group", "集体"}, {0}};
 static const label_t modes[] = {
     {"lead_co", "主办+协办"}, {"separate", "分办"}, {"single", "单独办理"}, {0}};
 static const label_t roles[] = {{"lead", "主办"}, {"co", "协办"}, {"separate", "分办"}, {0}};
-static const label_t satisfactions[] = {{"satisfied", "满意"},
-                                        {"basically_satisfied", "基本满意"},
-                                        {"unsatisfied", "不满意"},
-                                        {0}};
+static const label_t satisfactions[] = {
+    {"satisfied", "满意"}, {"basically_satisfied", "基本满意"}, {"unsatisfied", "不满意"}, {0}};
 static const label_t reply_kinds[] = {
     {"first", "首次答复"}, {"again", "再次答复"}, {"supplementary", "补充答复"}, {0}};
 /* The usual meaning of the answer categories in NPC and CPPCC practice. */

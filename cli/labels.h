@@ -17,14 +17,14 @@ const char *pt_label_state(pt_cli_t *cli, const char *state);
 const char *pt_label_state_en(pt_cli_t *cli, const char *state);
 const char *pt_label_action(pt_cli_t *cli, const char *action);
 
-const char *pt_label_kind(const char *kind);           /* suggestion → 建议 */
-const char *pt_label_submitter(const char *type);      /* joint → 联名 */
-const char *pt_label_mode(const char *mode);           /* lead_co → 主办+协办 */
-const char *pt_label_role(const char *role);           /* lead → 主办 */
-const char *pt_label_satisfaction(const char *s);      /* satisfied → 满意 */
-const char *pt_label_reply_kind(const char *kind);     /* first → 首次答复 */
-const char *pt_label_reply_category(const char *cat);  /* A → 已解决或基本解决 */
-const char *pt_label_event(const char *type);          /* proposal.overdue → 已逾期 */
+const char *pt_label_kind(const char *kind);          /* suggestion → 建议 */
+const char *pt_label_submitter(const char *type);     /* joint → 联名 */
+const char *pt_label_mode(const char *mode);          /* lead_co → 主办+协办 */
+const char *pt_label_role(const char *role);          /* lead → 主办 */
+const char *pt_label_satisfaction(const char *s);     /* satisfied → 满意 */
+const char *pt_label_reply_kind(const char *kind);    /* first → 首次答复 */
+const char *pt_label_reply_category(const char *cat); /* A → 已解决或基本解决 */
+const char *pt_label_event(const char *type);         /* proposal.overdue → 已逾期 */
 
 /* What a person may type for a kind, a state or an action: the code itself
  * or its Chinese name (建议, 办理中, 交办). Returns the code, or the input

@@ -33,9 +33,8 @@ static const pt_opt_t global_opts[] = {
 };
 
 static const pt_command_t *const commands[] = {
-    &pt_cmd_add,    &pt_cmd_list,  &pt_cmd_show,     &pt_cmd_history,
-    &pt_cmd_do,     &pt_cmd_edit,  &pt_cmd_delete,   &pt_cmd_stats,
-    &pt_cmd_workflow, &pt_cmd_watch, &pt_cmd_health, NULL,
+    &pt_cmd_add,    &pt_cmd_list,  &pt_cmd_show,     &pt_cmd_history, &pt_cmd_do,     &pt_cmd_edit,
+    &pt_cmd_delete, &pt_cmd_stats, &pt_cmd_workflow, &pt_cmd_watch,   &pt_cmd_health, NULL,
 };
 
 static const char exit_codes_help[] =
@@ -149,8 +148,9 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
             sock = DEFAULT_SOCKET;
     }
     if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-        return pt_cli_usage(cli, "--url needs an http:// address such as http://127.0.0.1:8470, "
-                                 "not \"%s\"",
+        return pt_cli_usage(cli,
+                            "--url needs an http:// address such as http://127.0.0.1:8470, "
+                            "not \"%s\"",
                             url);
     if (!token) {
         const char *env_token = getenv("PTRACK_TOKEN");
