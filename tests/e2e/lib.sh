@@ -249,6 +249,11 @@ jv() {
 import json, sys
 expr = sys.argv[1]
 raw = sys.stdin.buffer.read()
+def ok(f):
+    try:
+        return f()
+    except Exception:
+        return "-"
 try:
     j = json.loads(raw.decode("utf-8"))
 except Exception:

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Bad input never stores anything and never gets a 5xx: malformed and
+# non-strict JSON, bad escapes and bytes, wrong types, unknown fields,
+# lengths at and over the limit, unknown actions and filters, bodies and
+# headers over the limits and smuggling-shaped requests. Each answer is the
+# one error format, the proposal count is unchanged afterwards, and where
+# HTTP allows it the same keep-alive connection answers the next request.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+RAW="$PT_E2E_DIR/rawhttp.py"
+
+# A proposal to aim actions and PATCHes at.
+api POST /v1/proposals '{"title":"关于加强基层医疗卫生服务能力建设的建议"}'
+check_status "create the target proposal" 201
+TARGET="$(jv 'j["id"]')"
+
+n=0
+# bad NAME STATUSES CODES [KEEPALIVE] [METHOD PATH] < body bytes
+#   STATUSES / CODES: accepted values separated by |. KEEPALIVE: 1 when the
+#   connection must still answer a second request (default 1).
+bad() {
+    local name="$1" statuses="$2" codes="$3" keep="${4:-1}" method="${5:-POST}"
+    local path="${6:-/v1/proposals}"
+    n=$((n + 1))
+    local f="$PT_TMP/body.$n"
+    cat >"$f"
+    local before out res st code msgok second after
+    before="$(pt_count)"
+    out="$(python3 "$RAW" --unix "$PT_SOCK" --method "$method" --path "$path" --json \
+        --body-file "$f" --then-path /v1/health)"
+    res="$(jv '" ".join(str(x) for x in [j["status"], ok(lambda: json.loads(j["body"])["error"]["code"]),
+        ok(lambda: len(json.loads(j["body"])["error"]["message"]) > 0), j["second_status"],
+        ok(lambda: json.loads(j["second_body"])["proposals"])])' "$out")"
+    read -r st code msgok second after <<<"$res"
+    if [[ "|$statuses|" == *"|$st|"* ]] && [[ "|$codes|" == *"|$code|"* ]] && [ "$msgok" = True ]; then
+        pt_ok "$name -> $st $code"
+    else
+        pt_check_fail "$name" "HTTP $statuses, error code $codes and a message" \
+            "HTTP $st $(jv 'j["body"][:400]' "$out")"
+    fi
+    if [ "$keep" = 1 ]; then
+        check_eq "$name: the same connection answers the next request" 200 "$second"
+    fi
+    [ "$second" = 200 ] || after="$(pt_count)"
+    check_eq "$name: nothing stored" "$before" "$after"
+}
+
+pt_step "malformed and non-strict JSON"
+bad "truncated JSON" 400 invalid_json < <(printf '{"title":')
+bad "leading zero" 400 invalid_json < <(printf '{"title":01}')
+bad "negative leading zero" 400 invalid_json < <(printf '{"title":"x","n":-01}')
+bad "trailing comma" 400 invalid_json < <(printf '{"title":"x",}')
+bad "single quotes" 400 invalid_json < <(printf "{'title':'x'}")
+bad "trailing garbage" 400 invalid_json < <(printf '{"title":"x"} garbage')
+bad "two JSON values" 400 invalid_json < <(printf '{"title":"x"}{}')
+bad "a comment" 400 invalid_json < <(printf '{"title":"x" /* c */}')
+bad "NaN" 400 invalid_json < <(printf '{"title":NaN}')
+bad "raw control character U+0001 in a string" 400 invalid_json < <(printf '{"title":"a\001b"}')
+bad "raw newline in a string" 400 invalid_json < <(printf '{"title":"a\nb"}')
+bad "raw tab in a string" 400 invalid_json < <(printf '{"title":"a\tb"}')
+bad "bad \\u escape" 400 invalid_json < <(printf '{"title":"\\u12G4"}')
+bad "short \\u escape" 400 invalid_json < <(printf '{"title":"\\u12"}')
+bad "unknown escape \\x" 400 invalid_json < <(printf '{"title":"\\x41"}')
+bad "lone high surrogate" 400 invalid_json < <(printf '{"title":"\\ud800"}')
+bad "lone low surrogate" 400 invalid_json < <(printf '{"title":"\\udc00"}')
+bad "high surrogate then not a low one" 400 invalid_json < <(printf '{"title":"\\ud800\\u0041"}')
+bad "invalid UTF-8 byte 0xff" 400 invalid_json < <(printf '{"title":"\xff"}')
+bad "truncated UTF-8 sequence" 400 invalid_json < <(printf '{"title":"\xe4\xb8"}')
+bad "overlong UTF-8" 400 invalid_json < <(printf '{"title":"\xc0\xaf"}')
+bad "UTF-8 encoded surrogate" 400 invalid_json < <(printf '{"title":"\xed\xa0\x80"}')
+bad "duplicate key" "400|422" "invalid_json|validation_failed" < <(printf '{"title":"a","title":"b"}')
+bad "empty body" "400|422" "invalid_json|validation_failed" < <(printf '')
+bad "an array, not an object" 422 validation_failed < <(printf '[{"title":"x"}]')
+bad "a string, not an object" 422 validation_failed < <(printf '"title"')
+bad "deep nesting" "400|422" "invalid_json|validation_failed" < <(head -c 2000 /dev/zero | tr '\0' '[')
+
+pt_step "valid JSON, invalid proposal"
+bad "title is a number" 422 validation_failed < <(printf '{"title":5}')
+bad "title is null" 422 validation_failed < <(printf '{"title":null}')
+bad "tags is a string" 422 validation_failed < <(printf '{"title":"x","tags":"单个"}')
+bad "recommendations of numbers" 422 validation_failed < <(printf '{"title":"x","recommendations":[1,2]}')
+bad "key_supervision is a string" 422 validation_failed < <(printf '{"title":"x","key_supervision":"yes"}')
+bad "unknown kind" 422 validation_failed < <(printf '{"title":"x","kind":"建议书"}')
+bad "custom value not a string" 422 validation_failed < <(printf '{"title":"x","custom":{"a":1}}')
+bad "unknown field" 422 validation_failed < <(printf '{"title":"x","foo":1}')
+bad "client-sent id" 422 validation_failed < <(printf '{"title":"x","id":77}')
+bad "created as closed" 422 validation_failed < <(printf '{"title":"x","status":"closed"}')
+bad "missing title" 422 validation_failed < <(printf '{}')
+bad "missing title, other fields" 422 validation_failed < <(printf '{"background":"只有背景"}')
+bad "empty title" 422 validation_failed < <(printf '{"title":""}')
+
+api POST /v1/proposals '{"title":5,"foo":1}'
+check_eq "validation_failed lists each bad field" '["foo", "title"]' "$(jv 'sorted(f["field"] for f in j["error"]["fields"])')"
+
+pt_step "title length: 500 characters accepted, 501 refused"
+T500="$(python3 -c 'print("建" * 500, end="")')"
+T501="$(python3 -c 'print("建" * 501, end="")')"
+bad "title of 501 Chinese characters" 422 validation_failed < <(printf '{"title":"%s"}' "$T501")
+api POST /v1/proposals "{\"title\":\"$T501\"}"
+check_eq "the 501 refusal names the title field" title "$(jv 'j["error"]["fields"][0]["field"]')"
+before="$(pt_count)"
+api POST /v1/proposals "{\"title\":\"$T500\"}"
+check_status "title of 500 Chinese characters (1500 bytes)" 201
+check_eq "the 500-character title comes back whole" 500 "$(jv 'len(j["title"])')"
+check_eq "one more proposal" $((before + 1)) "$(pt_count)"
+
+pt_step "actions, filters and ids"
+api GET "/v1/proposals/$TARGET"
+V0="$(jv 'j["version"]')"
+bad "unknown action" "404|422" "not_found|validation_failed" 1 POST "/v1/proposals/$TARGET/actions/launch" < <(printf '{}')
+bad "assign with an unknown mode" 422 validation_failed 1 POST "/v1/proposals/$TARGET/actions/assign" < <(printf '{"mode":"bogus","units":[{"name":"甲","role":"lead"}]}')
+bad "assign with units not a list" 422 validation_failed 1 POST "/v1/proposals/$TARGET/actions/assign" < <(printf '{"mode":"single","units":"甲"}')
+bad "assign with an unknown field" 422 validation_failed 1 POST "/v1/proposals/$TARGET/actions/assign" < <(printf '{"mode":"single","units":[{"name":"甲","role":"lead"}],"extra":1}')
+bad "assign without units" 422 validation_failed 1 POST "/v1/proposals/$TARGET/actions/assign" < <(printf '{"mode":"single"}')
+bad "supervise with a string for a bool" 422 validation_failed 1 POST "/v1/proposals/$TARGET/actions/supervise" < <(printf '{"key_supervision":"true"}')
+bad "sign while submitted" 409 invalid_transition 1 POST "/v1/proposals/$TARGET/actions/sign" < <(printf '{"unit":"甲"}')
+bad "action body with a leading zero" 400 invalid_json 1 POST "/v1/proposals/$TARGET/actions/supervise" < <(printf '{"title":01}')
+bad "PATCH with invalid UTF-8" 400 invalid_json 1 PATCH "/v1/proposals/$TARGET" < <(printf '{"title":"\xff"}')
+bad "PATCH of an unknown field" 422 validation_failed 1 PATCH "/v1/proposals/$TARGET" < <(printf '{"foo":"x"}')
+bad "PATCH removing the title" 422 validation_failed 1 PATCH "/v1/proposals/$TARGET" < <(printf '{"title":null}')
+api GET "/v1/proposals/$TARGET"
+check_eq "the refused actions and PATCHes left the version at $V0" "$V0 submitted" "$(jv '"%d %s" % (j["version"], j["status"])')"
+api GET "/v1/proposals/$TARGET/history"
+check_eq "and added no history" 1 "$(jv 'len(j["items"])')"
+
+bad "unknown status filter" 400 bad_request 1 GET "/v1/proposals?status=nonsense" < <(printf '')
+bad "unknown query parameter" 400 bad_request 1 GET "/v1/proposals?colour=red" < <(printf '')
+bad "non-numeric id" 400 bad_request 1 GET "/v1/proposals/abc" < <(printf '')
+bad "id with a sign" 400 bad_request 1 GET "/v1/proposals/+1" < <(printf '')
+bad "id of 30 digits" 400 bad_request 1 GET "/v1/proposals/123456789012345678901234567890" < <(printf '')
+bad "id 0" "400|404" "bad_request|not_found" 1 GET "/v1/proposals/0" < <(printf '')
+bad "missing proposal" 404 not_found 1 GET "/v1/proposals/424242" < <(printf '')
+api GET "/v1/proposals?q=%ff%fe"
+check_true "q that is not UTF-8 once decoded: 200 or 400, not 5xx ($ST)" test "$ST" = 200 -o "$ST" = 400
+check_true "and the answer is JSON" test "$(jv 'type(j).__name__')" = dict
+
+pt_step "content type"
+printf '{"title":"x"}' >"$PT_TMP/ct.json"
+before="$(pt_count)"
+out="$(python3 "$RAW" --unix "$PT_SOCK" --method POST --path /v1/proposals --body-file "$PT_TMP/ct.json" \
+    --header 'Content-Type: text/plain' --then-path /v1/health)"
+check_eq "POST with text/plain" "415 unsupported_media_type" "$(jv '"%s %s" % (j["status"], json.loads(j["body"])["error"]["code"])' "$out")"
+check_eq "415: the connection answers the next request" 200 "$(jv 'j["second_status"]' "$out")"
+out="$(python3 "$RAW" --unix "$PT_SOCK" --method POST --path /v1/proposals --body-file "$PT_TMP/ct.json")"
+check_eq "POST without a Content-Type" 415 "$(jv 'j["status"]' "$out")"
+check_eq "nothing stored" "$before" "$(pt_count)"
+
+pt_step "limits: body over 1 MiB, headers over 16 KiB"
+python3 -c '
+import json
+print(json.dumps({"title": "大正文", "background": "长" * 400000}, ensure_ascii=False), end="")
+' >"$PT_TMP/big.json"
+check_true "the big body is over 1 MiB ($(stat -c %s "$PT_TMP/big.json") bytes)" test "$(stat -c %s "$PT_TMP/big.json")" -gt 1048576
+before="$(pt_count)"
+api POST /v1/proposals "$(cat "$PT_TMP/big.json")"
+check_error "body over 1 MiB" 413 payload_too_large
+check_eq "nothing stored after 413" "$before" "$(pt_count)"
+python3 -c '
+import json
+print(json.dumps({"title": "刚好不超过", "background": "长" * 349000}, ensure_ascii=False), end="")
+' >"$PT_TMP/under.json"
+api POST /v1/proposals "$(cat "$PT_TMP/under.json")"
+check_true "a body just under 1 MiB ($(stat -c %s "$PT_TMP/under.json") bytes) is not refused for its size ($ST)" test "$ST" = 201 -o "$ST" = 422
+before="$(pt_count)"
+api GET /v1/health -- -H "X-Big: $(head -c 17000 /dev/zero | tr '\0' a)"
+check_error "headers over 16 KiB" 431 headers_too_large
+big_hdr=()
+for i in $(seq 1 40); do big_hdr+=(-H "X-Many-$i: $(head -c 500 /dev/zero | tr '\0' b)"); done
+api POST /v1/proposals '{"title":"很多头"}' -- "${big_hdr[@]}"
+check_error "40 headers of 500 bytes (20 KiB)" 431 headers_too_large
+api GET /v1/health -- -H "X-Fits: $(head -c 8000 /dev/zero | tr '\0' a)"
+check_status "an 8 KiB header fits" 200
+check_eq "nothing stored after 431" "$before" "$(pt_count)"
+
+pt_step "malformed HTTP"
+raw() { # NAME EXPECTED_STATUS EXPECTED_CODE  < raw request bytes
+    local name="$1" status="$2" code="$3" out before
+    n=$((n + 1))
+    cat >"$PT_TMP/raw.$n"
+    before="$(pt_count)"
+    out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/raw.$n")"
+    local got_st got_code
+    got_st="$(jv 'j["status"]' "$out")"
+    got_code="$(jv 'json.loads(j["body"])["error"]["code"]' "$out")"
+    check_eq "$name" "$status $code" "$got_st $got_code"
+    check_eq "$name: nothing stored" "$before" "$(pt_count)"
+}
+raw "a second Transfer-Encoding header" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\nd\r\n{"title":"x"}\r\n0\r\n\r\n')
+raw "Transfer-Encoding: chunked, chunked" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, chunked\r\n\r\nd\r\n{"title":"x"}\r\n0\r\n\r\n')
+raw "Transfer-Encoding: gzip" "$(printf 400)" bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\nd\r\n{"title":"x"}\r\n0\r\n\r\n')
+raw "two different Content-Length headers" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nContent-Length: 14\r\n\r\n{"title":"x"} ')
+raw "a negative Content-Length" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n')
+raw "a request line that is not HTTP" 400 bad_request < <(printf 'NOT A REQUEST\r\n\r\n')
+raw "a header line without a colon" 400 bad_request < <(printf 'GET /v1/health HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n')
+raw "a chunk size that is not hex" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{"title":"x"}\r\n0\r\n\r\n')
+
+# A good chunked request still works after all of that.
+python3 -c '
+import sys
+a, b = b"{\"titl", "e\":\"分块传输的建议\"}".encode()
+sys.stdout.buffer.write(b"POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(a), a, len(b), b))
+' >"$PT_TMP/chunked.req"
+out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/chunked.req")"
+check_eq "a well-formed chunked POST is stored" "201 分块传输的建议" "$(jv '"%s %s" % (j["status"], json.loads(j["body"]).get("title"))' "$out")"
+
+api GET /v1/health
+check_eq "ptrackd is still healthy" ok "$(jv 'j["status"]')"
+check_true "ptrackd is still running" kill -0 "$PT_PID"
+check_eq "no 5xx in the log" "" "$(grep -E ' (500|502|503) ' "$PT_TMP/ptrackd.log" | head -n 3 || true)"
+pt_stop
+pt_finish
