@@ -741,6 +741,17 @@ static double percentile_ms(const uint32_t *v, size_t n, double p)
     return v[rank - 1] / 1000.0;
 }
 
+static void free_clients(client_t *clients, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(clients[i].in);
+        free(clients[i].lat_us);
+        free(clients[i].supervise_req[0]);
+        free(clients[i].supervise_req[1]);
+    }
+    free(clients);
+}
+
 static void on_interrupt(int sig)
 {
     (void)sig;
@@ -905,7 +916,10 @@ int main(int argc, char **argv)
     if (ready == 0) {
         for (int i = 0; i < n; i++)
             pthread_join(threads[i], NULL);
-        die("setup failed on all %d clients; see the first error above", n);
+        fprintf(stderr, "pt-load: setup failed on all %d clients; see the first error above\n", n);
+        free_clients(clients, n);
+        free(threads);
+        return 1;
     }
     if (ready < n)
         fprintf(stderr, "pt-load: setup failed on %d of %d clients; measuring with %d\n", n - ready,
@@ -963,14 +977,8 @@ int main(int argc, char **argv)
     }
     fflush(stdout);
 
-    for (int i = 0; i < n; i++) {
-        free(clients[i].in);
-        free(clients[i].lat_us);
-        free(clients[i].supervise_req[0]);
-        free(clients[i].supervise_req[1]);
-    }
     free(all);
-    free(clients);
+    free_clients(clients, n);
     free(threads);
     pthread_barrier_destroy(&setup_done);
     pthread_barrier_destroy(&go);
