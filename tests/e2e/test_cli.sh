@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# The ptrack client against a real ptrackd: add (Chinese fields, repeatable
+# flags, --from-file with examples/proposals.json), list as a table whose
+# columns line up with Chinese text (display width, East Asian Wide = 2),
+# --json that is valid JSON, show, history, do, edit, delete, stats,
+# workflow, health, watch, TCP with tokens, and the exit codes: 0 done,
+# 1 refused, 2 usage, 3 cannot connect (naming the socket).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+EXAMPLES="$PT_SOURCE_DIR/examples/proposals.json"
+
+# cli ARGS...: runs ptrack on the socket; sets RC, OUT, ERR.
+cli() {
+    set +e
+    "$PTRACK" --socket "$PT_SOCK" "$@" >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    RC=$?
+    set -e
+    OUT="$(cat "$PT_TMP/cli.out")"
+    ERR="$(cat "$PT_TMP/cli.err")"
+}
+# bare ARGS...: ptrack with no --socket added.
+bare() {
+    set +e
+    "$PTRACK" "$@" >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    RC=$?
+    set -e
+    OUT="$(cat "$PT_TMP/cli.out")"
+    ERR="$(cat "$PT_TMP/cli.err")"
+}
+check_rc() { # WHAT EXPECTED
+    if [ "$RC" = "$2" ]; then
+        pt_ok "$1: exit $2"
+    else
+        pt_check_fail "$1" "exit $2" "exit $RC, stderr: ${ERR:0:300}"
+    fi
+}
+is_json() { printf %s "$1" | python3 -m json.tool >/dev/null 2>&1; }
+one_line_err() { [ "$(printf '%s\n' "$ERR" | grep -c .)" = 1 ]; }
+
+# ---------------------------------------------------------------------------
+pt_step "add"
+cli add --title "关于加强黄河流域生态保护和高质量发展的建议" --delegation 山西代表团 \
+    --lead-author 李国华 --co-signer 王秀英 --co-signer 张建军 --co-signer 刘丽萍 \
+    --category 生态环境 --kind 建议 --session 十四届全国人大四次会议 --number 3001 \
+    --background "黄河流域生态脆弱，水资源短缺。" \
+    --recommendation "一是加大生态补偿力度" --recommendation "二是推进水权交易" \
+    --tag 黄河 --tag 生态补偿
+check_rc "ptrack add with Chinese fields and repeated flags" 0
+api GET "/v1/proposals?session=十四届全国人大四次会议&q=黄河流域生态保护"
+ADDED="$(jv 'j["items"][0]["id"]')"
+api GET "/v1/proposals/$ADDED"
+check_eq "the added proposal as stored" \
+    '["关于加强黄河流域生态保护和高质量发展的建议", "山西代表团", "李国华", ["王秀英", "张建军", "刘丽萍"], "生态环境", "suggestion", "3001", "黄河流域生态脆弱，水资源短缺。", ["一是加大生态补偿力度", "二是推进水权交易"], ["黄河", "生态补偿"], "submitted"]' \
+    "$(jv '[j[k] for k in ["title","delegation","lead_author","co_signers","category","kind","number","background","recommendations","tags","status"]]')"
+check_contains "ptrack add names the new id" "$ADDED" "$OUT"
+
+cli --json add --title "关于草稿的建议" --draft
+check_rc "ptrack --json add --draft" 0
+check_true "add --json prints JSON" is_json "$OUT"
+DRAFT="$(jv 'j["id"]' "$OUT")"
+check_eq "add --draft makes a draft" draft "$(jv 'j["status"]' "$OUT")"
+
+printf '背景写在文件里：革命老区。\n' >"$PT_TMP/bg.txt"
+cli --json add --title "关于从文件读背景的建议" --background "@$PT_TMP/bg.txt"
+check_rc "add --background @FILE" 0
+check_contains "the background came from the file" "背景写在文件里" "$(jv 'j["background"]' "$OUT")"
+
+before="$(pt_count)"
+n_examples="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$EXAMPLES")"
+cli add --from-file "$EXAMPLES"
+check_rc "ptrack add --from-file examples/proposals.json" 0
+check_eq "every sample was added" $((before + n_examples)) "$(pt_count)"
+api GET "/v1/proposals?q=革命老区振兴&limit=10"
+check_eq "a sample's title is stored" 关于加大革命老区振兴发展支持力度的建议 "$(jv 'j["items"][0]["title"]')"
+before="$(pt_count)"
+cli add --from-file "$PT_TMP/nothing-here.json"
+check_rc "add --from-file of a missing file" 2
+printf '[{"title":"好的"},{"title":5}]' >"$PT_TMP/mixed.json"
+cli add --from-file "$PT_TMP/mixed.json"
+check_true "add --from-file with a bad record fails (exit $RC)" test "$RC" -ne 0
+printf '{"title":' >"$PT_TMP/broken.json"
+cli add --from-file "$PT_TMP/broken.json"
+check_rc "add --from-file of broken JSON" 2
+cli add --title ""
+check_true "add with an empty title is refused (exit $RC)" test "$RC" = 1 -o "$RC" = 2
+cli add --delegation 山西代表团
+check_rc "add without --title" 2
+
+# ---------------------------------------------------------------------------
+pt_step "list: a table that lines up with Chinese text"
+api POST "/v1/proposals/$ADDED/actions/assign" '{"mode":"lead_co","units":[{"name":"水利部","role":"lead"},{"name":"生态环境部","role":"co"}]}'
+cli list --all
+check_rc "ptrack list --all" 0
+printf '%s\n' "$OUT" >"$PT_TMP/table.txt"
+api GET '/v1/proposals?limit=500&sort=id'
+printf %s "$BODY" >"$PT_TMP/all.json"
+align="$(python3 - "$PT_TMP/table.txt" "$PT_TMP/all.json" <<'PY'
+import json, sys, unicodedata
+
+def dw(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+items = {p["id"]: p for p in json.load(open(sys.argv[2], encoding="utf-8"))["items"]}
+header = lines[0]
+cols = {}
+for name in ["标题", "代表团", "承办单位"]:
+    if name not in header:
+        print("header lacks %s: %r" % (name, header)); sys.exit()
+    cols[name] = dw(header[:header.index(name)])
+problems, rows = [], 0
+for line in lines[1:]:
+    tok = line.split()
+    if not tok or not tok[0].isdigit():
+        continue
+    p = items.get(int(tok[0]))
+    if not p:
+        problems.append("row for unknown id %s" % tok[0]); continue
+    rows += 1
+    t = p["title"][:4]
+    i = line.find(t)
+    if i < 0:
+        problems.append("#%d: title %r not found in %r" % (p["id"], t, line)); continue
+    if dw(line[:i]) != cols["标题"]:
+        problems.append("#%d: title starts at column %d, header at %d: %r" % (p["id"], dw(line[:i]), cols["标题"], line))
+    if p.get("delegation"):
+        k = line.find(p["delegation"], i + len(t))
+        if k < 0 or dw(line[:k]) != cols["代表团"]:
+            problems.append("#%d: delegation not at column %d: %r" % (p["id"], cols["代表团"], line))
+    if p.get("units"):
+        k = line.find(p["units"][0]["name"], i + len(t))
+        if k < 0 or dw(line[:k]) != cols["承办单位"]:
+            problems.append("#%d: units not at column %d: %r" % (p["id"], cols["承办单位"], line))
+if rows != len(items):
+    problems.append("%d rows for %d proposals" % (rows, len(items)))
+print("ok %d rows" % rows if not problems else "; ".join(problems[:5]))
+PY
+)"
+check_eq "list: title, delegation and unit columns start at the same display column in every row" \
+    "ok $(jv 'len(j["items"])' "$(cat "$PT_TMP/all.json")") rows" "$align"
+check_contains "list shows the state's Chinese label" "已提出" "$OUT"
+check_contains "list shows units joined" "水利部、生态环境部" "$OUT"
+cli list --limit 5
+check_rc "list --limit 5" 0
+check_eq "list --limit 5 shows 5 rows" 5 "$(printf '%s\n' "$OUT" | grep -cE '^ *[0-9]+ ')"
+cli list --search 革命老区
+check_rc "list --search 革命老区" 0
+check_contains "list --search finds the sample" "革命老区" "$OUT"
+cli list --status 已交办
+check_rc "list --status with a Chinese label" 0
+check_eq "list --status 已交办 shows the assigned one" "$ADDED" "$(printf '%s\n' "$OUT" | grep -E '^ *[0-9]+ ' | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+cli list --status nonsense
+check_true "list --status nonsense is refused (exit $RC: 1 or 2)" test "$RC" = 1 -o "$RC" = 2
+check_true "and says so in one line" one_line_err
+
+cli --json list --all
+check_rc "list --json --all" 0
+check_true "list --json is valid JSON" is_json "$OUT"
+check_eq "list --json --all has every proposal" "$(pt_count)" "$(jv 'len(j["items"])' "$OUT")"
+cli list --json --limit 2
+check_eq "--json after the command works too" 2 "$(jv 'len(j["items"])' "$OUT")"
+
+# ---------------------------------------------------------------------------
+pt_step "show, history, do, edit, delete"
+cli show "$ADDED"
+check_rc "ptrack show" 0
+check_contains "show has the title" "关于加强黄河流域生态保护和高质量发展的建议" "$OUT"
+check_contains "show has the co-signers" "刘丽萍" "$OUT"
+check_contains "show has the second recommendation" "二是推进水权交易" "$OUT"
+cli --json show "$ADDED"
+check_true "show --json is valid JSON" is_json "$OUT"
+check_eq "show --json is the proposal" "$ADDED" "$(jv 'j["id"]' "$OUT")"
+cli do "$ADDED" 签收 --unit 水利部 --note 已签收
+check_rc "do with the action's Chinese label (签收)" 0
+check_eq "the sign was applied" handling "$(api GET "/v1/proposals/$ADDED" && jv 'j["status"]')"
+cli history "$ADDED"
+check_rc "ptrack history" 0
+check_contains "history lists the assign" "assign" "$OUT"
+check_contains "history shows the note" "已签收" "$OUT"
+check_contains "history shows the state change" "已交办→办理中" "$OUT"
+cli --json history "$ADDED"
+check_true "history --json is valid JSON" is_json "$OUT"
+cli edit "$ADDED" --set title=关于黄河流域生态保护的建议（修改） --set 'tags=["黄河","修改"]'
+check_rc "ptrack edit --set" 0
+check_eq "edit applied" '关于黄河流域生态保护的建议（修改） ["黄河", "修改"]' \
+    "$(api GET "/v1/proposals/$ADDED" && jv 'j["title"] + " " + json.dumps(j["tags"], ensure_ascii=False)')"
+cli edit "$ADDED" --set status=closed
+check_rc "edit of status" 1
+cli edit "$ADDED" --set title=过时 --if-match 1
+check_rc "edit with a stale --if-match" 1
+check_contains "the 412 message names the current version" "$(api GET "/v1/proposals/$ADDED" && jv 'j["version"]')" "$ERR"
+cli delete "$ADDED"
+check_rc "delete of a handling proposal" 1
+cli delete "$DRAFT"
+check_rc "delete of a draft" 0
+check_eq "the draft is gone" 404 "$(api GET "/v1/proposals/$DRAFT" && echo "$ST")"
+
+# ---------------------------------------------------------------------------
+pt_step "stats, workflow, health, watch"
+cli stats
+check_rc "ptrack stats" 0
+check_contains "stats shows the total" "$(pt_count)" "$OUT"
+cli --json stats
+check_true "stats --json is valid JSON" is_json "$OUT"
+check_eq "stats --json total" "$(pt_count)" "$(jv 'j["total"]' "$OUT")"
+cli workflow
+check_rc "ptrack workflow" 0
+check_contains "workflow shows 交办" "交办" "$OUT"
+check_contains "workflow shows 办结" "办结" "$OUT"
+cli --json workflow
+check_true "workflow --json is valid JSON" is_json "$OUT"
+cli health
+check_rc "ptrack health" 0
+"$PTRACK" --socket "$PT_SOCK" watch >"$PT_TMP/watch.out" 2>&1 &
+watch_pid=$!
+sleep 1
+api POST /v1/proposals '{"title":"关于实时关注的建议"}'
+W="$(jv 'j["id"]')"
+for _ in $(seq 1 30); do grep -q "#$W" "$PT_TMP/watch.out" && break; sleep 0.1; done
+kill "$watch_pid" 2>/dev/null || true
+wait "$watch_pid" 2>/dev/null || true
+check_contains "ptrack watch prints the new proposal" "#$W" "$(cat "$PT_TMP/watch.out")"
+check_contains "ptrack watch prints its title" "关于实时关注的建议" "$(cat "$PT_TMP/watch.out")"
+
+# ---------------------------------------------------------------------------
+pt_step "TCP with tokens"
+bare --url "$PT_URL" --token "$VIEWER_TOKEN" list --limit 3
+check_rc "list over TCP with the viewer token" 0
+bare --url "$PT_URL" --token "$VIEWER_TOKEN" add --title "报表机想写"
+check_rc "add over TCP with the viewer token" 1
+check_true "the 403 is one line" one_line_err
+bare --url "$PT_URL" --token "$CLERK_TOKEN" add --title "关于张科长的建议"
+check_rc "add over TCP with the clerk token" 0
+bare --url "$PT_URL" list
+check_rc "list over TCP without a token" 1
+check_contains "the 401 hints at --token" "--token" "$ERR"
+PTRACK_URL="$PT_URL" PTRACK_TOKEN="$VIEWER_TOKEN" bare list --limit 1
+check_rc "PTRACK_URL and PTRACK_TOKEN from the environment" 0
+
+# ---------------------------------------------------------------------------
+pt_step "exit codes"
+cli show 999999
+check_rc "show of an unknown proposal" 1
+check_true "one line on stderr" one_line_err
+check_contains "the message starts with ptrack:" "ptrack" "$ERR"
+cli do 999999 sign --unit 某单位
+check_rc "do on an unknown proposal" 1
+cli frobnicate
+check_rc "an unknown command" 2
+cli list --no-such-option
+check_rc "an unknown option" 2
+cli show
+check_rc "show without an ID" 2
+cli show abc
+check_rc "show with a non-numeric ID" 2
+cli list --limit abc
+check_rc "list --limit abc" 2
+bare --socket "$PT_SOCK" --url "$PT_URL" list
+check_rc "--socket and --url together" 2
+bare --url "ftp://x" list
+check_rc "--url that is not http" 2
+bare --socket "$PT_TMP/no-daemon.sock" list
+check_rc "no daemon on the socket" 3
+check_contains "the message names the socket" "$PT_TMP/no-daemon.sock" "$ERR"
+check_true "and is one line" one_line_err
+bare --url "http://127.0.0.1:$(pt_free_port)" --token x list
+check_rc "no daemon on the TCP port" 3
+(cd "$PT_TMP" && "$PTRACK" list >/dev/null 2>"$PT_TMP/default.err") && RC=0 || RC=$?
+check_eq "no --socket: the default var/ptrack.sock, not there: exit" 3 "$RC"
+check_contains "and names var/ptrack.sock" "var/ptrack.sock" "$(cat "$PT_TMP/default.err")"
+bare --help
+check_rc "ptrack --help" 0
+bare list --help
+check_rc "ptrack list --help" 0
+check_contains "list --help documents --search" "--search" "$OUT"
+pt_stop
+bare --socket "$PT_SOCK" list
+check_rc "after ptrackd stopped" 3
+
+pt_finish
