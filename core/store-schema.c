@@ -94,6 +94,7 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
                                    "PRAGMA foreign_keys=OFF;"
                                    "PRAGMA temp_store=MEMORY;"
                                    "PRAGMA cache_size=-16000;"
+                                   "PRAGMA journal_size_limit=67108864;"
                                  : "PRAGMA query_only=ON;"
                                    "PRAGMA temp_store=MEMORY;"
                                    "PRAGMA cache_size=-8000;";

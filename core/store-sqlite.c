@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "log.h"
 
 pt_write_t *pt_write_new(pt_write_op_t op)
 {
@@ -145,6 +146,8 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
     s->last_seq = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='events'");
 
+    if (pt_store_checkpointer_start(s) != 0)
+        pt_warn("cannot start the checkpointer thread; the writer will checkpoint");
     if (uv_async_init(loop, &s->async, on_writes_done) != 0) {
         pt_error_set(err, PT_ESTORAGE, "cannot set up the store's wake-up");
         goto fail;
@@ -160,6 +163,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     return PT_OK;
 
 fail:
+    pt_store_checkpointer_stop(s);
     sqlite3_close(s->wdb);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);
@@ -180,6 +184,7 @@ void pt_store_close(pt_store_t *s)
     pthread_cond_signal(&s->cond);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->writer, NULL);
+    pt_store_checkpointer_stop(s);
     /* Answer what the writer finished after the loop last looked. */
     on_writes_done(&s->async);
     uv_close((uv_handle_t *)&s->async, NULL);

@@ -52,6 +52,16 @@ struct pt_store_s {
     void *on_commit_ud;
     bool closed;
 
+    /* The checkpointer: a thread of its own copies the WAL back into the
+     * database, so that the writer never does it between two batches. The
+     * writer's WAL hook sets ckpt_wanted; guarded by ckpt_mu. */
+    pthread_t ckpt_thread;
+    bool ckpt_started;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cond;
+    bool ckpt_wanted;
+    bool ckpt_stopping;
+
     /* Read connections. */
     pthread_mutex_t rmu;
     pt_readconn_t *readers;
@@ -65,6 +75,11 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
 int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err);
 /* Sets err to storage_error with SQLite's message. Returns PT_ESTORAGE. */
 int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what);
+
+/* Starts and stops the checkpointer (store-checkpoint.c); start installs
+ * the WAL hook on the writer's connection. */
+int pt_store_checkpointer_start(pt_store_t *s);
+void pt_store_checkpointer_stop(pt_store_t *s);
 
 /* The writer thread's body (store-writer.c). */
 void *pt_store_writer_main(void *arg);

@@ -34,6 +34,8 @@ enum {
     ST_SELECT_DOC,
     ST_EXISTS,
     ST_UPSERT,
+    ST_UPDATE_STATE,
+    ST_UPDATE_DOC,
     ST_DELETE,
     ST_DEL_UNITS,
     ST_INS_UNIT,
@@ -71,6 +73,17 @@ static const char *const sql_text[ST_COUNT_] = {
         " reply_category = excluded.reply_category, satisfaction = excluded.satisfaction,"
         " source_format = excluded.source_format, source_ref = excluded.source_ref,"
         " version = excluded.version, updated_at = excluded.updated_at, doc = excluded.doc",
+    /* An action changes only these columns. Naming just them spares the
+     * indexes on the others (number, delegation, category, ...) a rewrite. */
+    [ST_UPDATE_STATE] =
+        "UPDATE proposals SET status = ?5, key_supervision = ?8, clock = ?9, assigned_at = ?10,"
+        " due_at = ?11, replied = ?12, reply_category = ?13, satisfaction = ?14, version = ?17,"
+        " updated_at = ?19, doc = ?20 WHERE id = ?1",
+    /* ... and one that moves neither the state nor a deadline (supervise,
+     * opinion, follow_up) spares the status and deadline indexes too. */
+    [ST_UPDATE_DOC] = "UPDATE proposals SET key_supervision = ?8, replied = ?12,"
+                      " reply_category = ?13, satisfaction = ?14, version = ?17,"
+                      " updated_at = ?19, doc = ?20 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM proposals WHERE id = ?1",
     [ST_DEL_UNITS] = "DELETE FROM proposal_units WHERE proposal_id = ?1",
     [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role)"
@@ -90,10 +103,25 @@ static const char *const sql_text[ST_COUNT_] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
+/* The writer keeps the proposals it has decoded, so that a run of actions
+ * on the same proposals does not read and parse them again each time. It
+ * can, because it is the only writer: what it holds is what the database
+ * holds, as long as every change it makes is either committed or followed
+ * by an eviction (a write that fails evicts its proposal; a transaction
+ * that fails empties the cache). Slots are chosen by id, one proposal per
+ * slot; a collision replaces the older one. */
+#define CACHE_SLOTS 4096
+
+typedef struct {
+    int64_t id; /* 0: empty */
+    pt_proposal_t p;
+} cache_slot_t;
+
 typedef struct {
     pt_store_t *s;
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT_];
+    cache_slot_t *cache;
     int64_t now;
     int64_t batch_last_seq;
     int64_t write_last_seq;
@@ -194,6 +222,45 @@ static int load(writer_t *w, int64_t id, pt_proposal_t *p, pt_error_t *err)
     return PT_OK;
 }
 
+/* The proposal with this id, from the cache or the database. The pointer
+ * is valid until the next fetch or eviction. */
+static pt_proposal_t *fetch(writer_t *w, int64_t id, pt_error_t *err)
+{
+    cache_slot_t *slot = &w->cache[(uint64_t)id % CACHE_SLOTS];
+    if (slot->id == id)
+        return &slot->p;
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    if (load(w, id, &p, err) != PT_OK) {
+        pt_proposal_free(&p);
+        return NULL;
+    }
+    if (slot->id)
+        pt_proposal_free(&slot->p);
+    slot->p = p;
+    slot->id = id;
+    return &slot->p;
+}
+
+static void evict(writer_t *w, int64_t id)
+{
+    cache_slot_t *slot = &w->cache[(uint64_t)id % CACHE_SLOTS];
+    if (slot->id == id) {
+        pt_proposal_free(&slot->p);
+        slot->id = 0;
+    }
+}
+
+static void evict_all(writer_t *w)
+{
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (w->cache[i].id) {
+            pt_proposal_free(&w->cache[i].p);
+            w->cache[i].id = 0;
+        }
+    }
+}
+
 static bool exists_cb(int64_t id, void *ud)
 {
     writer_t *w = ud;
@@ -219,17 +286,11 @@ static const char *last_reply_category(const pt_proposal_t *p)
 static int render(writer_t *w, const pt_proposal_t *p, bool clock, char **doc, size_t *doc_len,
                   char **answer, size_t *answer_len, pt_error_t *err)
 {
-    cJSON *json = pt_proposal_to_json(p, clock, w->now);
-    if (!json)
-        return pt_error_set(err, PT_ENOMEM, "out of memory");
-    bool overdue = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "overdue"));
-    cJSON_DeleteItemFromObjectCaseSensitive(json, "overdue");
-    *doc = cJSON_PrintUnformatted(json);
-    cJSON_Delete(json);
+    *doc = pt_proposal_to_text(p, false, clock, w->now, doc_len);
     if (!*doc)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    *doc_len = strlen(*doc);
-    *answer = pt_doc_with_overdue(*doc, *doc_len, overdue, answer_len);
+    *answer = pt_doc_with_overdue(*doc, *doc_len, pt_proposal_is_overdue(p, clock, w->now),
+                                  answer_len);
     if (!*answer) {
         free(*doc);
         *doc = NULL;
@@ -240,10 +301,21 @@ static int render(writer_t *w, const pt_proposal_t *p, bool clock, char **doc, s
 
 /* Writes the proposal's row and, when asked, its units, tags and full-text
  * entry. */
+/* What a write may have changed, which decides the statement that saves it
+ * and so which indexes SQLite rewrites. */
+typedef enum {
+    SAVE_ALL,   /* create, edit: any column, the text and the tags */
+    SAVE_STATE, /* an action that moved the state or a deadline */
+    SAVE_DOC,   /* an action that moved neither */
+} save_scope_t;
+
 static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc, bool units,
-                bool text, pt_error_t *err)
+                save_scope_t scope, pt_error_t *err)
 {
-    sqlite3_stmt *st = w->st[ST_UPSERT];
+    bool text = scope == SAVE_ALL;
+    sqlite3_stmt *st = w->st[scope == SAVE_ALL     ? ST_UPSERT
+                             : scope == SAVE_STATE ? ST_UPDATE_STATE
+                                                   : ST_UPDATE_DOC];
     const char *satisfaction = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL;
     sqlite3_bind_int64(st, 1, p->id);
     bind_text(st, 2, p->number);
@@ -363,7 +435,7 @@ static int add_event(writer_t *w, const char *type, const char *actor, const cha
 /* Renders, saves, and records history and the event: the common end of
  * every write that changes a proposal. Leaves the answer in wr. */
 static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, bool units,
-                           bool text, const char *event, const char *action, const char *from,
+                           save_scope_t scope, const char *event, const char *action, const char *from,
                            const char *note, const cJSON *changes)
 {
     bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
@@ -371,7 +443,7 @@ static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, 
     size_t doc_len, answer_len;
     int rc = render(w, p, clock, &doc, &doc_len, &answer, &answer_len, &wr->err);
     if (rc == PT_OK)
-        rc = save(w, p, clock, doc, units, text, &wr->err);
+        rc = save(w, p, clock, doc, units, scope, &wr->err);
     if (rc == PT_OK)
         rc = add_history(w, p->id, p->version, wr->actor, action, from, p->status, note, changes,
                          &wr->err);
@@ -435,13 +507,9 @@ static int do_create(writer_t *w, pt_write_t *wr)
                                     "Idempotency-Key \"%s\" was already used with a different "
                                     "request body; use a new key for a new proposal",
                                     wr->idem_key);
-            pt_proposal_t p;
-            pt_proposal_init(&p);
             wr->id = id;
-            rc = load(w, id, &p, &wr->err);
-            if (rc == PT_OK)
-                rc = answer_current(w, wr, &p);
-            pt_proposal_free(&p);
+            pt_proposal_t *p = fetch(w, id, &wr->err);
+            rc = p ? answer_current(w, wr, p) : wr->err.code;
             wr->replayed = rc == PT_OK;
             return rc;
         }
@@ -472,7 +540,7 @@ static int do_create(writer_t *w, pt_write_t *wr)
     p.id = wr->id = w->s->next_id++;
     p.version = 1;
     p.created_at = p.updated_at = w->now;
-    rc = commit_proposal(w, wr, &p, true, true, "proposal.created", "create", NULL, NULL, NULL);
+    rc = commit_proposal(w, wr, &p, true, SAVE_ALL, "proposal.created", "create", NULL, NULL, NULL);
     if (rc == PT_OK && wr->idem_key) {
         sqlite3_stmt *st = w->st[ST_INS_IDEM];
         bind_text(st, 1, wr->actor);
@@ -490,83 +558,79 @@ static int do_create(writer_t *w, pt_write_t *wr)
 
 static int do_patch(writer_t *w, pt_write_t *wr)
 {
-    pt_proposal_t p;
-    pt_proposal_init(&p);
-    int rc = load(w, wr->id, &p, &wr->err);
-    if (rc == PT_OK)
-        rc = check_if_match(wr, &p);
+    pt_proposal_t *p = fetch(w, wr->id, &wr->err);
+    if (!p)
+        return wr->err.code;
+    int rc = check_if_match(wr, p);
     cJSON *changed = NULL;
+    /* The patch is validated whole before it changes anything. */
     if (rc == PT_OK)
-        rc = pt_proposal_patch(&p, wr->body, &w->s->opts.validate, &changed, &wr->err);
+        rc = pt_proposal_patch(p, wr->body, &w->s->opts.validate, &changed, &wr->err);
     if (rc == PT_OK) {
         if (!changed || !changed->child) {
-            rc = answer_current(w, wr, &p);
+            rc = answer_current(w, wr, p);
         } else {
-            p.version++;
-            p.updated_at = w->now;
-            rc = commit_proposal(w, wr, &p, false, true, "proposal.updated", "edit", p.status,
+            p->version++;
+            p->updated_at = w->now;
+            rc = commit_proposal(w, wr, p, false, SAVE_ALL, "proposal.updated", "edit", p->status,
                                  NULL, changed);
         }
     }
     cJSON_Delete(changed);
-    pt_proposal_free(&p);
     return rc;
 }
 
 static int do_delete(writer_t *w, pt_write_t *wr)
 {
     const pt_workflow_t *wf = w->s->opts.workflow;
-    pt_proposal_t p;
-    pt_proposal_init(&p);
-    int rc = load(w, wr->id, &p, &wr->err);
-    if (rc == PT_OK)
-        rc = check_if_match(wr, &p);
-    if (rc == PT_OK && strcmp(p.status, "draft") != 0) {
+    pt_proposal_t *p = fetch(w, wr->id, &wr->err);
+    if (!p)
+        return wr->err.code;
+    int rc = check_if_match(wr, p);
+    if (rc == PT_OK && strcmp(p->status, "draft") != 0) {
         rc = pt_error_set(&wr->err, PT_ETRANSITION,
                           "only drafts can be deleted; proposal %lld is in state \"%s\" "
                           "(withdraw it instead)",
-                          (long long)p.id, p.status);
+                          (long long)p->id, p->status);
         if (!wr->err.details)
             wr->err.details = cJSON_CreateObject();
-        cJSON_AddStringToObject(wr->err.details, "state", p.status);
-        cJSON_AddItemToObject(wr->err.details, "allowed", pt_workflow_allowed(wf, p.status));
+        cJSON_AddStringToObject(wr->err.details, "state", p->status);
+        cJSON_AddItemToObject(wr->err.details, "allowed", pt_workflow_allowed(wf, p->status));
     }
     char *doc = NULL, *answer = NULL;
     size_t doc_len, answer_len;
     if (rc == PT_OK)
-        rc = render(w, &p, pt_workflow_clock_runs(wf, p.status), &doc, &doc_len, &answer,
+        rc = render(w, p, pt_workflow_clock_runs(wf, p->status), &doc, &doc_len, &answer,
                     &answer_len, &wr->err);
     static const int dels[] = {ST_DELETE, ST_DEL_UNITS, ST_DEL_TAGS, ST_DEL_FTS};
     for (size_t i = 0; rc == PT_OK && i < sizeof(dels) / sizeof(dels[0]); i++) {
-        sqlite3_bind_int64(w->st[dels[i]], 1, p.id);
+        sqlite3_bind_int64(w->st[dels[i]], 1, p->id);
         int src = step_done(w->st[dels[i]]);
         if (src != SQLITE_OK)
             rc = step_error(w, src, &wr->err, "deleting a proposal");
     }
     if (rc == PT_OK)
-        rc = add_history(w, p.id, p.version + 1, wr->actor, "delete", p.status, NULL, NULL, NULL,
-                         &wr->err);
+        rc = add_history(w, p->id, p->version + 1, wr->actor, "delete", p->status, NULL, NULL,
+                         NULL, &wr->err);
     if (rc == PT_OK)
-        rc = add_event(w, "proposal.deleted", wr->actor, "delete", p.status, NULL, p.id, answer,
+        rc = add_event(w, "proposal.deleted", wr->actor, "delete", p->status, NULL, p->id, answer,
                        &wr->err);
     free(doc);
     free(answer);
-    pt_proposal_free(&p);
+    if (rc == PT_OK)
+        evict(w, wr->id);
     return rc;
 }
 
 static int do_action(writer_t *w, pt_write_t *wr)
 {
     const pt_store_options_t *o = &w->s->opts;
-    pt_proposal_t p;
-    pt_proposal_init(&p);
-    int rc = load(w, wr->id, &p, &wr->err);
-    if (rc == PT_OK)
-        rc = check_if_match(wr, &p);
-    if (rc != PT_OK) {
-        pt_proposal_free(&p);
+    pt_proposal_t *p = fetch(w, wr->id, &wr->err);
+    if (!p)
+        return wr->err.code;
+    int rc = check_if_match(wr, p);
+    if (rc != PT_OK)
         return rc;
-    }
     pt_action_ctx_t ctx = {
         .wf = o->workflow,
         .deadlines = &o->deadlines,
@@ -577,17 +641,21 @@ static int do_action(writer_t *w, pt_write_t *wr)
     };
     pt_history_t h;
     memset(&h, 0, sizeof(h));
-    char *from = strdup(p.status);
-    rc = from ? pt_workflow_apply(&ctx, &p, wr->action, wr->body, &h, &wr->err)
+    char *from = strdup(p->status);
+    /* A refused action leaves the proposal untouched. */
+    rc = from ? pt_workflow_apply(&ctx, p, wr->action, wr->body, &h, &wr->err)
               : pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
     if (rc == PT_OK) {
         bool units = h.changes && cJSON_GetObjectItemCaseSensitive(h.changes, "units");
-        rc = commit_proposal(w, wr, &p, units, false, "proposal.status_changed", wr->action,
-                             from, h.note, h.changes);
+        bool state = !h.changes || cJSON_GetObjectItemCaseSensitive(h.changes, "status") ||
+                     cJSON_GetObjectItemCaseSensitive(h.changes, "assigned_at") ||
+                     cJSON_GetObjectItemCaseSensitive(h.changes, "due_at");
+        rc = commit_proposal(w, wr, p, units, state ? SAVE_STATE : SAVE_DOC,
+                             "proposal.status_changed", wr->action, from,
+                             h.note, h.changes);
     }
     free(from);
     pt_history_free(&h);
-    pt_proposal_free(&p);
     return rc;
 }
 
@@ -651,6 +719,9 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             free(wr->json);
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
+            /* It may have changed its cached proposal before it failed. */
+            if (wr->op != PT_WRITE_CREATE)
+                evict(w, wr->id);
         } else if (w->write_last_seq > w->batch_last_seq) {
             w->batch_last_seq = w->write_last_seq;
         }
@@ -660,6 +731,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
          * this one are gone too: they are answered with the error, and the
          * rest of the batch goes on in a new transaction. */
         if (sqlite3_get_autocommit(w->db)) {
+            evict_all(w);
             fail_range(txn_start, wr->next_, "the transaction was rolled back by the database");
             txn_start = wr->next_;
             w->batch_last_seq = 0;
@@ -677,6 +749,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         pt_sqlite_error(&err, w->db, "committing");
         pt_error("%s", err.message);
         step_done(w->st[ST_ROLLBACK]);
+        evict_all(w);
         fail_range(txn_start, NULL, err.message);
         pt_error_clear(&err);
         w->batch_last_seq = 0;
@@ -689,6 +762,11 @@ void *pt_store_writer_main(void *arg)
 {
     pt_store_t *s = arg;
     writer_t w = {.s = s, .db = s->wdb};
+    w.cache = calloc(CACHE_SLOTS, sizeof(*w.cache));
+    if (!w.cache) {
+        pt_error("out of memory starting the writer");
+        abort();
+    }
     for (int i = 0; i < ST_COUNT_; i++) {
         if (sqlite3_prepare_v3(w.db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &w.st[i], NULL) !=
             SQLITE_OK) {
@@ -735,5 +813,7 @@ void *pt_store_writer_main(void *arg)
     }
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(w.st[i]);
+    evict_all(&w);
+    free(w.cache);
     return NULL;
 }

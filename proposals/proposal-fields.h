@@ -63,6 +63,10 @@ void pt_pfield_clear(const pt_pfield_t *f, pt_proposal_t *p);
 /* The JSON of the field. Ownership: the caller frees. NULL when out of memory. */
 cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock, int64_t now);
 
+/* True when the field holds the same value in a and b (compared as the
+ * struct holds it, without encoding either). */
+bool pt_pfield_equal(const pt_pfield_t *f, const pt_proposal_t *a, const pt_proposal_t *b);
+
 /* Decodes a custom object into key/value pairs, merging into (*kv, *n): a
  * string value sets a key, null removes it when `merge` is set. */
 int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_error_t *err);

@@ -694,6 +694,86 @@ void pt_pfield_clear(const pt_pfield_t *f, pt_proposal_t *p)
     }
 }
 
+static bool str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Compares two sub-objects (a unit, a reply, ...) member by member. */
+static bool sub_equal(const subfield_t *sf, const void *a, const void *b)
+{
+    for (; sf->name; sf++) {
+        const char *pa = (const char *)a + sf->off, *pb = (const char *)b + sf->off;
+        if (sf->type == SF_TIME) {
+            if (*(const int64_t *)pa != *(const int64_t *)pb)
+                return false;
+        } else if (!str_eq(*(char *const *)pa, *(char *const *)pb)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool subs_equal(const subfield_t *sf, const void *a, size_t na, const void *b, size_t nb,
+                       size_t size)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!sub_equal(sf, (const char *)a + i * size, (const char *)b + i * size))
+            return false;
+    return true;
+}
+
+bool pt_pfield_equal(const pt_pfield_t *f, const pt_proposal_t *a, const pt_proposal_t *b)
+{
+    switch (f->type) {
+    case PF_ID:
+    case PF_REF:
+    case PF_COUNT:
+    case PF_TIME:
+        return *MEMBER(a, f, const int64_t) == *MEMBER(b, f, const int64_t);
+    case PF_BOOL:
+        return *MEMBER(a, f, const bool) == *MEMBER(b, f, const bool);
+    case PF_OVERDUE:
+        return true;
+    case PF_STRING:
+    case PF_TITLE:
+    case PF_ENUM:
+    case PF_CATEGORY:
+        return str_eq(*MEMBER(a, f, char *const), *MEMBER(b, f, char *const));
+    case PF_STRV: {
+        const pt_strv_t *va = MEMBER(a, f, const pt_strv_t), *vb = MEMBER(b, f, const pt_strv_t);
+        if (va->n != vb->n)
+            return false;
+        for (size_t i = 0; i < va->n; i++)
+            if (!str_eq(va->v[i], vb->v[i]))
+                return false;
+        return true;
+    }
+    case PF_UNITS:
+        return subs_equal(unit_fields, a->units, a->n_units, b->units, b->n_units,
+                          sizeof(pt_unit_t));
+    case PF_REPLIES:
+        return subs_equal(reply_fields, a->replies, a->n_replies, b->replies, b->n_replies,
+                          sizeof(pt_reply_t));
+    case PF_FEEDBACK:
+        return subs_equal(feedback_fields, a->feedback, a->n_feedback, b->feedback, b->n_feedback,
+                          sizeof(pt_feedback_t));
+    case PF_SOURCE:
+        return str_eq(a->source_format, b->source_format) && str_eq(a->source_ref, b->source_ref);
+    case PF_CUSTOM:
+        if (a->n_custom != b->n_custom)
+            return false;
+        for (size_t i = 0; i < a->n_custom; i++)
+            if (!str_eq(a->custom[i].key, b->custom[i].key) ||
+                !str_eq(a->custom[i].value, b->custom[i].value))
+                return false;
+        return true;
+    }
+    return false;
+}
+
 cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock, int64_t now)
 {
     char tbuf[40];
@@ -868,4 +948,223 @@ int pt_proposal_from_json(const cJSON *json, pt_decode_mode_t mode, const pt_val
         return PT_EVALIDATION;
     }
     return PT_OK;
+}
+
+/* ---- Text ------------------------------------------------------------ */
+
+/* A growable string for pt_proposal_to_text(); `failed` after an
+ * allocation failure, when every later append does nothing. */
+typedef struct {
+    char *d;
+    size_t len, cap;
+    bool failed;
+} text_t;
+
+static void tx_put(text_t *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *d = realloc(t->d, cap);
+        if (d == NULL) {
+            t->failed = true;
+            return;
+        }
+        t->d = d;
+        t->cap = cap;
+    }
+    memcpy(t->d + t->len, s, n);
+    t->len += n;
+    t->d[t->len] = '\0';
+}
+
+static void tx_lit(text_t *t, const char *s)
+{
+    tx_put(t, s, strlen(s));
+}
+
+/* A JSON string, escaped as cJSON escapes: quotes, backslashes and control
+ * characters; UTF-8 passes through as it is. NULL is null. */
+static void tx_str(text_t *t, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (s == NULL) {
+        tx_put(t, "null", 4);
+        return;
+    }
+    tx_put(t, "\"", 1);
+    const char *run = s;
+    for (const char *c = s; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u >= 0x20 && u != '"' && u != '\\')
+            continue;
+        tx_put(t, run, (size_t)(c - run));
+        run = c + 1;
+        char esc[6] = {'\\', (char)u, 0, 0, 0, 0};
+        switch (u) {
+        case '"':
+        case '\\': tx_put(t, esc, 2); break;
+        case '\b': tx_put(t, "\\b", 2); break;
+        case '\f': tx_put(t, "\\f", 2); break;
+        case '\n': tx_put(t, "\\n", 2); break;
+        case '\r': tx_put(t, "\\r", 2); break;
+        case '\t': tx_put(t, "\\t", 2); break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[u >> 4];
+            esc[5] = hex[u & 15];
+            tx_put(t, esc, 6);
+        }
+    }
+    tx_put(t, run, strlen(run));
+    tx_put(t, "\"", 1);
+}
+
+static void tx_int(text_t *t, int64_t v)
+{
+    char b[24];
+    int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+    tx_put(t, b, (size_t)n);
+}
+
+static void tx_time(text_t *t, int64_t ms)
+{
+    char b[40];
+    if (ms == 0)
+        tx_put(t, "null", 4);
+    else
+        tx_str(t, pt_time_format(ms, b, sizeof(b)));
+}
+
+static void tx_sub(text_t *t, const subfield_t *sf, const void *obj)
+{
+    tx_put(t, "{", 1);
+    for (const subfield_t *f = sf; f->name; f++) {
+        if (f != sf)
+            tx_put(t, ",", 1);
+        tx_str(t, f->name);
+        tx_put(t, ":", 1);
+        const char *m = (const char *)obj + f->off;
+        if (f->type == SF_TIME)
+            tx_time(t, *(const int64_t *)m);
+        else
+            tx_str(t, *(char *const *)m);
+    }
+    tx_put(t, "}", 1);
+}
+
+static void tx_subs(text_t *t, const subfield_t *sf, size_t size, const void *arr, size_t n)
+{
+    tx_put(t, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            tx_put(t, ",", 1);
+        tx_sub(t, sf, (const char *)arr + i * size);
+    }
+    tx_put(t, "]", 1);
+}
+
+static void tx_field(text_t *t, const pt_pfield_t *f, const pt_proposal_t *p, bool clock,
+                     int64_t now)
+{
+    int64_t n;
+    switch (f->type) {
+    case PF_ID:
+    case PF_REF:
+        n = *CMEMBER(p, f, int64_t);
+        if (n)
+            tx_int(t, n);
+        else
+            tx_lit(t, "null");
+        return;
+    case PF_COUNT:
+        tx_int(t, *CMEMBER(p, f, int64_t));
+        return;
+    case PF_TIME:
+        tx_time(t, *CMEMBER(p, f, int64_t));
+        return;
+    case PF_BOOL:
+        tx_lit(t, *CMEMBER(p, f, bool) ? "true" : "false");
+        return;
+    case PF_OVERDUE:
+        tx_lit(t, pt_proposal_is_overdue(p, clock, now) ? "true" : "false");
+        return;
+    case PF_STRING:
+    case PF_TITLE:
+    case PF_ENUM:
+    case PF_CATEGORY:
+        tx_str(t, *CMEMBER(p, f, char *));
+        return;
+    case PF_STRV: {
+        const pt_strv_t *sv = CMEMBER(p, f, pt_strv_t);
+        tx_put(t, "[", 1);
+        for (size_t i = 0; i < sv->n; i++) {
+            if (i)
+                tx_put(t, ",", 1);
+            tx_str(t, sv->v[i]);
+        }
+        tx_put(t, "]", 1);
+        return;
+    }
+    case PF_UNITS:
+        tx_subs(t, unit_fields, sizeof(pt_unit_t), p->units, p->n_units);
+        return;
+    case PF_REPLIES:
+        tx_subs(t, reply_fields, sizeof(pt_reply_t), p->replies, p->n_replies);
+        return;
+    case PF_FEEDBACK:
+        tx_subs(t, feedback_fields, sizeof(pt_feedback_t), p->feedback, p->n_feedback);
+        return;
+    case PF_SOURCE: {
+        source_t src = {p->source_format, p->source_ref};
+        if (src.format == NULL && src.ref == NULL)
+            tx_lit(t, "null");
+        else
+            tx_sub(t, source_fields, &src);
+        return;
+    }
+    case PF_CUSTOM:
+        tx_put(t, "{", 1);
+        for (size_t i = 0; i < p->n_custom; i++) {
+            if (i)
+                tx_put(t, ",", 1);
+            tx_str(t, p->custom[i].key);
+            tx_put(t, ":", 1);
+            tx_str(t, p->custom[i].value);
+        }
+        tx_put(t, "}", 1);
+        return;
+    }
+}
+
+char *pt_proposal_to_text(const pt_proposal_t *p, bool with_overdue, bool clock, int64_t now,
+                          size_t *len)
+{
+    text_t t = {0};
+    tx_put(&t, "{", 1);
+    bool first = true;
+    for (size_t i = 0; i < pt_n_pfields; i++) {
+        const pt_pfield_t *f = &pt_pfields[i];
+        if (f->type == PF_OVERDUE && !with_overdue)
+            continue;
+        if (!first)
+            tx_put(&t, ",", 1);
+        first = false;
+        tx_str(&t, f->name);
+        tx_put(&t, ":", 1);
+        tx_field(&t, f, p, clock, now);
+    }
+    tx_put(&t, "}", 1);
+    if (t.failed) {
+        free(t.d);
+        return NULL;
+    }
+    if (len)
+        *len = t.len;
+    return t.d;
 }

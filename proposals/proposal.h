@@ -130,6 +130,14 @@ int pt_proposal_patch(pt_proposal_t *p, const cJSON *patch, const pt_validate_op
  * null, unset arrays are []. Ownership: the caller frees. */
 cJSON *pt_proposal_to_json(const pt_proposal_t *p, bool clock, int64_t now);
 
+/* The same JSON as pt_proposal_to_json() (fields in the same order, strings
+ * escaped the same way), written straight to text without building a tree:
+ * the store writes one for every change. `overdue` is left out when
+ * with_overdue is false. Ownership: the caller frees; NULL when out of
+ * memory. Thread: any. */
+char *pt_proposal_to_text(const pt_proposal_t *p, bool with_overdue, bool clock, int64_t now,
+                          size_t *len);
+
 /* True when the proposal's deadline has passed while its clock runs. */
 bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now);
 

@@ -636,28 +636,32 @@ static void run_effect(run_t *r)
  * the bookkeeping that changes on every action. */
 static cJSON *diff(const pt_proposal_t *before, const pt_proposal_t *after, cJSON *extra)
 {
-    cJSON *a = pt_proposal_to_json(before, false, 0);
-    cJSON *b = pt_proposal_to_json(after, false, 0);
     cJSON *out = cJSON_CreateObject();
     cJSON *m;
 
-    if (a == NULL || b == NULL || out == NULL)
-        goto oom;
-    cJSON_ArrayForEach(m, b)
-    {
-        cJSON *old = cJSON_GetObjectItemCaseSensitive(a, m->string), *e;
+    if (out == NULL)
+        return NULL;
+    /* Fields are compared as the structs hold them, and only the ones that
+     * changed are encoded: an action touches a few fields of many. */
+    for (size_t i = 0; i < pt_n_pfields; i++) {
+        const pt_pfield_t *f = &pt_pfields[i];
+        cJSON *e, *from, *to;
 
-        if (strcmp(m->string, "version") == 0 || strcmp(m->string, "updated_at") == 0 ||
-            strcmp(m->string, "overdue") == 0 || cJSON_Compare(old, m, true))
+        if (f->type == PF_OVERDUE || strcmp(f->name, "version") == 0 ||
+            strcmp(f->name, "updated_at") == 0 || pt_pfield_equal(f, before, after))
             continue;
         e = cJSON_CreateObject();
-        if (e == NULL)
+        from = pt_pfield_encode(f, before, false, 0);
+        to = pt_pfield_encode(f, after, false, 0);
+        if (e == NULL || from == NULL || to == NULL) {
+            cJSON_Delete(e);
+            cJSON_Delete(from);
+            cJSON_Delete(to);
             goto oom;
-        cJSON_AddItemToObject(out, m->string, e);
-        cJSON_AddItemToObject(e, "from", cJSON_Duplicate(old, 1));
-        cJSON_AddItemToObject(e, "to", cJSON_Duplicate(m, 1));
-        if (cJSON_GetArraySize(e) != 2)
-            goto oom;
+        }
+        cJSON_AddItemToObject(e, "from", from);
+        cJSON_AddItemToObject(e, "to", to);
+        cJSON_AddItemToObject(out, f->name, e);
     }
     cJSON_ArrayForEach(m, extra)
     {
@@ -667,12 +671,8 @@ static cJSON *diff(const pt_proposal_t *before, const pt_proposal_t *after, cJSO
             goto oom;
         cJSON_AddItemToObject(out, m->string, dup);
     }
-    cJSON_Delete(a);
-    cJSON_Delete(b);
     return out;
 oom:
-    cJSON_Delete(a);
-    cJSON_Delete(b);
     cJSON_Delete(out);
     return NULL;
 }

@@ -720,10 +720,43 @@ static void units_are_found_by_name(void **state)
     pt_proposal_free(&p);
 }
 
+/* The text encoder writes exactly what cJSON prints for the tree encoder,
+ * for a proposal with every field set (Chinese, quotes, control characters)
+ * and for an empty one, with and without "overdue". */
+static void to_text_matches_the_tree_encoder(void **state)
+{
+    (void)state;
+    pt_proposal_t p, empty;
+    pt_proposal_init(&p);
+    pt_proposal_init(&empty);
+    fill_everything(&p);
+    free(p.background);
+    p.background = xs("引号\"和反斜杠\\，换行\n制表\t响铃\a结束");
+    const pt_proposal_t *cases[] = {&p, &empty};
+    for (size_t i = 0; i < 2; i++) {
+        for (int with = 0; with < 2; with++) {
+            cJSON *tree = pt_proposal_to_json(cases[i], true, INT64_MAX);
+            if (!with)
+                cJSON_DeleteItemFromObjectCaseSensitive(tree, "overdue");
+            char *want = cJSON_PrintUnformatted(tree);
+            size_t len = 0;
+            char *got = pt_proposal_to_text(cases[i], with, true, INT64_MAX, &len);
+            assert_non_null(got);
+            assert_string_equal(got, want);
+            assert_int_equal(len, strlen(want));
+            free(got);
+            free(want);
+            cJSON_Delete(tree);
+        }
+    }
+    pt_proposal_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_field_survives_the_store_round_trip),
+        cmocka_unit_test(to_text_matches_the_tree_encoder),
         cmocka_unit_test(an_empty_proposal_round_trips_with_nulls_and_empty_arrays),
         cmocka_unit_test(to_json_writes_the_fields_of_product_md_in_order),
         cmocka_unit_test(overdue_is_computed_from_the_clock_and_now),

@@ -1,0 +1,105 @@
+/*
+ * store-checkpoint.c - the checkpointer: copies the WAL back into the
+ * database on a thread of its own.
+ *
+ * SQLite's automatic checkpoint runs inside the commit that crosses the
+ * threshold, on the writer's thread, and holds up every write queued behind
+ * it. Here the writer's connection has automatic checkpoints turned off;
+ * after each commit its WAL hook looks at the size of the WAL and, past
+ * CKPT_FRAMES, wakes this thread, which runs a PASSIVE checkpoint on its
+ * own connection. A passive checkpoint never blocks the writer or a reader;
+ * once it has copied every frame, the writer starts the WAL over from its
+ * beginning at its next transaction, so the WAL stays small.
+ *
+ * If the checkpointer ever falls far behind (CKPT_FRAMES_MAX), the writer
+ * checkpoints itself, as SQLite would have, so that the WAL cannot grow
+ * without bound.
+ */
+#include "store-sqlite.h"
+
+#include "log.h"
+
+#define CKPT_FRAMES 1000
+#define CKPT_FRAMES_MAX 16000
+
+/* Thread: writer (SQLite calls it after each commit). */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    pt_store_t *s = arg;
+    if (frames >= CKPT_FRAMES_MAX) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    if (frames >= CKPT_FRAMES) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        if (!s->ckpt_wanted) {
+            s->ckpt_wanted = true;
+            pthread_cond_signal(&s->ckpt_cond);
+        }
+        pthread_mutex_unlock(&s->ckpt_mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    pt_store_t *s = arg;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        pt_error("the checkpointer cannot open %s: %s; the writer will checkpoint", s->path,
+                 sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 1000);
+    for (;;) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        while (!s->ckpt_wanted && !s->ckpt_stopping)
+            pthread_cond_wait(&s->ckpt_cond, &s->ckpt_mu);
+        bool stop = s->ckpt_stopping;
+        s->ckpt_wanted = false;
+        pthread_mutex_unlock(&s->ckpt_mu);
+        if (stop)
+            break;
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            pt_warn("checkpoint failed: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_close(db);
+    return NULL;
+}
+
+int pt_store_checkpointer_start(pt_store_t *s)
+{
+    pthread_mutex_init(&s->ckpt_mu, NULL);
+    pthread_cond_init(&s->ckpt_cond, NULL);
+    if (pthread_create(&s->ckpt_thread, NULL, checkpointer_main, s) != 0) {
+        /* Without the thread, SQLite's own automatic checkpoint stays on. */
+        pthread_mutex_destroy(&s->ckpt_mu);
+        pthread_cond_destroy(&s->ckpt_cond);
+        return -1;
+    }
+    s->ckpt_started = true;
+    sqlite3_wal_autocheckpoint(s->wdb, 0);
+    sqlite3_wal_hook(s->wdb, wal_hook, s);
+    return 0;
+}
+
+void pt_store_checkpointer_stop(pt_store_t *s)
+{
+    if (!s->ckpt_started)
+        return;
+    pthread_mutex_lock(&s->ckpt_mu);
+    s->ckpt_stopping = true;
+    pthread_cond_signal(&s->ckpt_cond);
+    pthread_mutex_unlock(&s->ckpt_mu);
+    pthread_join(s->ckpt_thread, NULL);
+    pthread_mutex_destroy(&s->ckpt_mu);
+    pthread_cond_destroy(&s->ckpt_cond);
+    s->ckpt_started = false;
+    /* The last checkpoint is the writer's: closing the connection folds the
+     * WAL into the database. */
+    sqlite3_wal_hook(s->wdb, NULL, NULL);
+}
