@@ -27,7 +27,16 @@ static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
         return pt_error_set(err, PT_EFORBIDDEN,
                             "the peer's credentials could not be read from the socket");
     if (req->uid == 0 || req->uid == getuid()) {
-        user_name(req->uid, id->name, sizeof(id->name));
+        /* Looking a name up reads /etc/passwd (or asks NSS); the two admin
+         * uids are looked up once. Thread: loop only, so no lock. */
+        static char names[2][sizeof(id->name)];
+        static bool known[2];
+        int i = req->uid == 0 ? 0 : 1;
+        if (!known[i]) {
+            user_name(req->uid, names[i], sizeof(names[i]));
+            known[i] = true;
+        }
+        snprintf(id->name, sizeof(id->name), "%s", names[i]);
         id->role = PT_ROLE_ADMIN;
         return PT_OK;
     }

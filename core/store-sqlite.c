@@ -144,7 +144,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     /* Ids are handed out by the writer; AUTOINCREMENT's counter says which
      * ids were ever used, so none is used twice, deleted or not. */
     s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
-    s->last_seq = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='events'");
+    s->last_seq = read_int(s->wdb, "SELECT max(seq) FROM events");
 
     if (pt_store_checkpointer_start(s) != 0)
         pt_warn("cannot start the checkpointer thread; the writer will checkpoint");
