@@ -394,18 +394,44 @@ static void read_history(sqlite3 *db, pt_read_t *r)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
 }
 
-static void read_events(sqlite3 *db, pt_read_t *r)
+/* Writes one event row (seq, type, at, actor, action, from, to, proposal)
+ * as the change feed shows it. */
+static void event_json(pt_buf_t *b, sqlite3_stmt *st)
 {
-    sqlite3_stmt *st;
+    pt_buf_printf(b, "{\"seq\":%lld,\"type\":", (long long)sqlite3_column_int64(st, 0));
+    json_col_text(b, st, 1);
+    pt_buf_puts(b, ",\"at\":");
+    json_col_time(b, st, 2);
+    static const char *const names[] = {"actor", "action", "from", "to"};
+    for (int i = 0; i < 4; i++) {
+        pt_buf_printf(b, ",\"%s\":", names[i]);
+        json_col_text(b, st, 3 + i);
+    }
+    pt_buf_puts(b, ",\"proposal\":");
+    json_col_raw(b, st, 7);
+    pt_buf_append(b, "}", 1);
+}
+
+static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit)
+{
+    sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
                            "SELECT seq, type, at, actor, action, from_state, to_state, proposal"
                            " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, limit);
+    return st;
+}
+
+static void read_events(sqlite3 *db, pt_read_t *r)
+{
+    sqlite3_stmt *st = events_stmt(db, r->after, r->limit);
+    if (!st) {
         pt_sqlite_error(&r->err, db, "reading the change feed");
         return;
     }
-    sqlite3_bind_int64(st, 1, r->after);
-    sqlite3_bind_int(st, 2, r->limit);
     pt_buf_t b;
     pt_buf_init(&b);
     pt_buf_puts(&b, "{\"items\":[");
@@ -416,18 +442,7 @@ static void read_events(sqlite3 *db, pt_read_t *r)
         if (r->count++)
             pt_buf_append(&b, ",", 1);
         r->last_seq = sqlite3_column_int64(st, 0);
-        pt_buf_printf(&b, "{\"seq\":%lld,\"type\":", (long long)r->last_seq);
-        json_col_text(&b, st, 1);
-        pt_buf_puts(&b, ",\"at\":");
-        json_col_time(&b, st, 2);
-        static const char *const names[] = {"actor", "action", "from", "to"};
-        for (int i = 0; i < 4; i++) {
-            pt_buf_printf(&b, ",\"%s\":", names[i]);
-            json_col_text(&b, st, 3 + i);
-        }
-        pt_buf_puts(&b, ",\"proposal\":");
-        json_col_raw(&b, st, 7);
-        pt_buf_append(&b, "}", 1);
+        event_json(&b, st);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -439,6 +454,66 @@ static void read_events(sqlite3 *db, pt_read_t *r)
     r->json = pt_buf_take(&b, &r->json_len);
     if (!r->json)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+}
+
+int pt_store_events_each(pt_store_t *s, int64_t after, int limit, pt_event_cb cb, void *ud,
+                         pt_error_t *err)
+{
+    sqlite3 *db = pt_store_take_reader(s);
+    if (!db)
+        return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
+    int result = PT_OK;
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    sqlite3_stmt *st = events_stmt(db, after, limit);
+    if (!st) {
+        result = pt_sqlite_error(err, db, "reading the change feed");
+    } else {
+        pt_buf_t b;
+        pt_buf_init(&b);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            b.len = 0;
+            event_json(&b, st);
+            if (pt_buf_failed(&b)) {
+                result = pt_error_set(err, PT_ENOMEM, "out of memory");
+                break;
+            }
+            if (cb(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), b.data,
+                   b.len, ud) != 0)
+                break;
+        }
+        if (result == PT_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+            result = pt_sqlite_error(err, db, "reading the change feed");
+        pt_buf_free(&b);
+        sqlite3_finalize(st);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    pt_store_give_reader(s, db);
+    return result;
+}
+
+int pt_store_cursor_get(pt_store_t *s, const char *instance, int64_t *seq, pt_error_t *err)
+{
+    *seq = 0;
+    sqlite3 *db = pt_store_take_reader(s);
+    if (!db)
+        return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
+    sqlite3_stmt *st;
+    int result = PT_OK;
+    if (sqlite3_prepare_v2(db, "SELECT seq FROM notifier_cursors WHERE instance = ?1", -1, &st,
+                           NULL) != SQLITE_OK) {
+        result = pt_sqlite_error(err, db, "reading a notifier cursor");
+    } else {
+        sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *seq = sqlite3_column_int64(st, 0);
+        else if (rc != SQLITE_DONE)
+            result = pt_sqlite_error(err, db, "reading a notifier cursor");
+        sqlite3_finalize(st);
+    }
+    pt_store_give_reader(s, db);
+    return result;
 }
 
 /* ---- Statistics ------------------------------------------------------ */

@@ -71,6 +71,11 @@ static const char *const migrations[] = {
     "  actor TEXT NOT NULL, key TEXT NOT NULL, request_hash BLOB NOT NULL,"
     "  proposal_id INTEGER NOT NULL, created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (actor, key)) WITHOUT ROWID;",
+    /* 2: notifier cursors: the seq each notifier instance has delivered up
+     * to, advanced only after its deliver() succeeded. */
+    "CREATE TABLE notifier_cursors ("
+    "  instance TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL)"
+    "  WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

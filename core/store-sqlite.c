@@ -31,6 +31,7 @@ void pt_write_free(pt_write_t *w)
     cJSON_Delete(w->body);
     free(w->actor);
     free(w->idem_key);
+    free(w->name);
     free(w->json);
     pt_error_clear(&w->err);
     free(w);
@@ -91,7 +92,6 @@ static void on_writes_done(uv_async_t *async)
     while (w) {
         pt_write_t *next = w->next_;
         w->next_ = NULL;
-        s->in_flight--;
         w->cb(w);
         w = next;
     }
@@ -205,11 +205,12 @@ void pt_store_close(pt_store_t *s)
 
 int pt_store_write(pt_store_t *s, pt_write_t *w)
 {
-    if (s->closed)
-        return PT_ESTORAGE;
     w->next_ = NULL;
-    s->in_flight++;
     pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->mu);
+        return PT_ESTORAGE;
+    }
     if (s->queue_tail)
         s->queue_tail->next_ = w;
     else
@@ -244,7 +245,7 @@ bool pt_store_writable(const pt_store_t *s)
 
 /* ---- Reads ----------------------------------------------------------- */
 
-static sqlite3 *take_reader(pt_store_t *s)
+sqlite3 *pt_store_take_reader(pt_store_t *s)
 {
     pthread_mutex_lock(&s->rmu);
     pt_readconn_t *c = s->readers;
@@ -264,7 +265,7 @@ static sqlite3 *take_reader(pt_store_t *s)
     return db;
 }
 
-static void give_reader(pt_store_t *s, sqlite3 *db)
+void pt_store_give_reader(pt_store_t *s, sqlite3 *db)
 {
     pt_readconn_t *c = malloc(sizeof(*c));
     if (!c) {
@@ -282,13 +283,13 @@ static void read_work(uv_work_t *work)
 {
     pt_read_t *r = work->data;
     pt_store_t *s = r->store_;
-    sqlite3 *db = take_reader(s);
+    sqlite3 *db = pt_store_take_reader(s);
     if (!db) {
         pt_error_set(&r->err, PT_ESTORAGE, "storage error: cannot open a read connection");
         return;
     }
     pt_store_read_run(s, db, r);
-    give_reader(s, db);
+    pt_store_give_reader(s, db);
 }
 
 static void read_after(uv_work_t *work, int status)

@@ -39,7 +39,6 @@ struct pt_store_s {
     int64_t done_last_seq; /* the highest seq committed, guarded by mu */
     bool done_commit_failed;
     uint64_t done_commits, done_writes; /* guarded by mu */
-    size_t in_flight; /* writes queued and not yet answered (loop only) */
 
     /* The writer's own state (writer thread only). */
     int64_t next_id;
@@ -80,6 +79,11 @@ int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what);
  * the WAL hook on the writer's connection. */
 int pt_store_checkpointer_start(pt_store_t *s);
 void pt_store_checkpointer_stop(pt_store_t *s);
+
+/* A read connection from the pool, or NULL; give it back when done.
+ * Thread: any. */
+sqlite3 *pt_store_take_reader(pt_store_t *s);
+void pt_store_give_reader(pt_store_t *s, sqlite3 *db);
 
 /* The writer thread's body (store-writer.c). */
 void *pt_store_writer_main(void *arg);

@@ -47,6 +47,7 @@ enum {
     ST_INS_EVENT,
     ST_SEL_IDEM,
     ST_INS_IDEM,
+    ST_CURSOR,
     ST_COUNT_
 };
 
@@ -99,6 +100,10 @@ static const char *const sql_text[ST_COUNT_] = {
                      " proposal_id, proposal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_SEL_IDEM] = "SELECT request_hash, proposal_id FROM idempotency"
                     " WHERE actor = ?1 AND key = ?2",
+    /* A cursor only moves forward, whatever order its writes arrive in. */
+    [ST_CURSOR] = "INSERT INTO notifier_cursors (instance, seq, updated_at) VALUES (?1, ?2, ?3)"
+                  " ON CONFLICT (instance) DO UPDATE SET seq = max(seq, excluded.seq),"
+                  " updated_at = excluded.updated_at",
     [ST_INS_IDEM] = "INSERT INTO idempotency (actor, key, request_hash, proposal_id, created_at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
@@ -659,9 +664,26 @@ static int do_action(writer_t *w, pt_write_t *wr)
     return rc;
 }
 
+static int do_cursor(writer_t *w, pt_write_t *wr)
+{
+    sqlite3_stmt *st = w->st[ST_CURSOR];
+    bind_text(st, 1, wr->name);
+    sqlite3_bind_int64(st, 2, wr->seq);
+    sqlite3_bind_int64(st, 3, w->now);
+    int rc = step_done(st);
+    return rc == SQLITE_OK ? PT_OK : step_error(w, rc, &wr->err, "saving a notifier cursor");
+}
+
 static int run_write(writer_t *w, pt_write_t *wr)
 {
     switch (wr->op) {
+    case PT_WRITE_CURSOR: return do_cursor(w, wr);
+    case PT_WRITE_CUSTOM:
+        /* A module of the store that changes proposals must evict them
+         * from the cache itself; today's modules do not change existing
+         * ones. */
+        return wr->run_ ? wr->run_(w->db, wr)
+                        : pt_error_set(&wr->err, PT_EINTERNAL, "a custom write without a body");
     case PT_WRITE_CREATE: return do_create(w, wr);
     case PT_WRITE_PATCH: return do_patch(w, wr);
     case PT_WRITE_DELETE: return do_delete(w, wr);
@@ -720,7 +742,8 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
             /* It may have changed its cached proposal before it failed. */
-            if (wr->op != PT_WRITE_CREATE)
+            if (wr->op == PT_WRITE_PATCH || wr->op == PT_WRITE_ACTION ||
+                wr->op == PT_WRITE_DELETE)
                 evict(w, wr->id);
         } else if (w->write_last_seq > w->batch_last_seq) {
             w->batch_last_seq = w->write_last_seq;

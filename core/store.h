@@ -51,6 +51,8 @@ typedef enum {
     PT_WRITE_PATCH,      /* id, body: a JSON merge patch */
     PT_WRITE_DELETE,     /* id: drafts only */
     PT_WRITE_ACTION,     /* id, action, body: the action's fields */
+    PT_WRITE_CURSOR,     /* name: a notifier instance, seq: its new cursor */
+    PT_WRITE_CUSTOM,     /* run_: for the store's own modules (store-*.c) only */
 } pt_write_op_t;
 
 typedef struct pt_write_s pt_write_t;
@@ -67,8 +69,14 @@ struct pt_write_s {
     char *idem_key;
     unsigned char idem_hash[32]; /* sha256 of the request body */
     int64_t if_match;            /* -1: no If-Match */
+    char *name;                  /* CURSOR: the instance */
+    int64_t seq;                 /* CURSOR: the seq delivered up to */
     pt_write_cb cb;              /* Thread: called on the loop after the commit */
     void *data;
+    /* CUSTOM: runs on the writer inside the write's savepoint with the
+     * backend's connection; returns PT_OK or an error set in w->err. */
+    int (*run_)(void *conn, pt_write_t *w);
+    void *arg_;
 
     /* Set by the store before cb. On success err.code is PT_OK and json is
      * the proposal after the write (NULL after a delete). */
@@ -84,8 +92,8 @@ struct pt_write_s {
 /* Ownership: the store keeps w until cb; the caller frees it afterwards. */
 pt_write_t *pt_write_new(pt_write_op_t op);
 void pt_write_free(pt_write_t *w);
-/* Queues a write. Thread: loop. Returns 0, or PT_ESTORAGE when the store is
- * closing (cb is then not called). */
+/* Queues a write. Thread: any (cb runs on the loop all the same). Returns
+ * 0, or PT_ESTORAGE when the store is closing (cb is then not called). */
 int pt_store_write(pt_store_t *store, pt_write_t *w);
 
 /* Called on the loop after each commit with the highest event seq it holds
@@ -154,6 +162,21 @@ struct pt_read_s {
     uv_work_t work_; /* the store's */
     pt_store_t *store_;
 };
+
+/* ---- Reads from other threads ----------------------------------------
+ * For the daemon's worker threads (notifiers, jobs): these wait for the
+ * database, so never call them on the loop. Thread: any but the loop. */
+
+/* Calls cb for each event after `after` (at most limit), in seq order, with
+ * the event as the change feed shows it. cb returns 0 to go on, non-zero to
+ * stop. Ownership: type and json are borrowed for the call. Returns PT_OK
+ * or PT_ESTORAGE with err set. */
+typedef int (*pt_event_cb)(int64_t seq, const char *type, const char *json, size_t len, void *ud);
+int pt_store_events_each(pt_store_t *store, int64_t after, int limit, pt_event_cb cb, void *ud,
+                         pt_error_t *err);
+/* The durable cursor of a notifier instance: the seq of the last event it
+ * has delivered, or 0 when it has none yet. */
+int pt_store_cursor_get(pt_store_t *store, const char *instance, int64_t *seq, pt_error_t *err);
 
 pt_read_t *pt_read_new(pt_read_op_t op);
 void pt_read_free(pt_read_t *r);

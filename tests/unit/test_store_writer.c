@@ -406,6 +406,52 @@ static void duplicate_number_in_a_session_is_a_conflict(void **state)
     pt_write_free(w);
 }
 
+static int collect_event(int64_t seq, const char *type, const char *json, size_t len, void *ud)
+{
+    int64_t *seen = ud;
+    assert_true(seq > seen[0]);
+    assert_non_null(strstr(json, type));
+    assert_int_equal(strlen(json), len);
+    seen[0] = seq;
+    seen[1]++;
+    return seen[1] == 3; /* stop after three */
+}
+
+static void cursors_only_move_forward_and_events_read_from_workers(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 0; i < 5; i++)
+        pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"通知\"}"));
+    pt_error_t err = {0};
+    int64_t seen[2] = {0, 0};
+    assert_int_equal(pt_store_events_each(f->store, 0, 100, collect_event, seen, &err), PT_OK);
+    assert_int_equal(seen[1], 3);
+    assert_int_equal(seen[0], 3);
+
+    int64_t seq = -1;
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    assert_int_equal(seq, 0);
+    int64_t moves[] = {4, 2};
+    for (int i = 0; i < 2; i++) {
+        pt_write_t *w = pt_write_new(PT_WRITE_CURSOR);
+        w->name = strdup("企业微信");
+        w->seq = moves[i];
+        w->cb = on_done;
+        w->data = f;
+        f->pending++;
+        assert_int_equal(pt_store_write(f->store, w), PT_OK);
+        wait_writes(f);
+        assert_int_equal(w->err.code, PT_OK);
+        pt_write_free(w);
+    }
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    assert_int_equal(seq, 4);
+    close_store(f);
+    assert_int_equal(open_store(f, 0), PT_OK);
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    assert_int_equal(seq, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +468,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(duplicate_number_in_a_session_is_a_conflict, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(cursors_only_move_forward_and_events_read_from_workers,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
