@@ -1,0 +1,137 @@
+/*
+ * plugins.h - the plugin host: loads plugin files, makes and keeps their
+ * instances, and runs notifiers and jobs (PRODUCT.md §5,
+ * include/ptrack/plugin.h).
+ *
+ * Parts, one file each:
+ *   plugin-loader.c   the registry: file checks, dlopen, descriptor and
+ *                     option checks, create/destroy, load/unload/list
+ *   plugin-host.c     the ptrack_host_t table handed to plugins
+ *   plugin-record.c   records (ptrack_record_t): JSON objects by path
+ *   plugin-notifier.c notifier instances: a worker thread each, the event
+ *                     filter, durable cursors, retries with back-off
+ *   plugin-jobs.c     import and export jobs on threads of their own
+ *
+ * Unless a function says otherwise, Thread: loop.
+ */
+#ifndef PT_PLUGINS_H
+#define PT_PLUGINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+#include <cjson/cJSON.h>
+#include <ptrack/plugin.h>
+#include "error.h"
+#include "store.h"
+
+typedef struct pt_plugins_s pt_plugins_t;
+typedef struct ptrack_instance pt_instance_t;
+typedef struct pt_notifier_s pt_notifier_t;
+
+/* One plugin file, opened once however many instances use it. */
+typedef struct pt_plugin_file_s {
+    char *path;  /* as resolved (absolute or relative to the daemon's cwd) */
+    dev_t dev;   /* the file that was checked and opened */
+    ino_t ino;
+    void *handle; /* dlopen's */
+    const ptrack_plugin_t *desc;
+    int refs; /* instances using it; dlclose at 0 */
+} pt_plugin_file_t;
+
+/* One configured instance; the ABI's opaque ptrack_instance_t. */
+struct ptrack_instance {
+    pt_plugins_t *host;
+    char *name;               /* "wecom" */
+    pt_plugin_file_t *file;
+    cJSON *entry;             /* the config entry as given: {instance, path, config} */
+    cJSON *options;           /* `config` checked against the option table, defaults filled */
+    void *state;              /* create()'s */
+    char **events;            /* notifiers: the event types wanted ("proposal.*" allowed); */
+    size_t n_events;          /*   NULL/0: every event */
+    pt_notifier_t *notifier;  /* set while a notifier runs */
+    unsigned jobs;            /* import and export jobs running on this instance */
+    uint64_t load_errors;     /* for metrics */
+    pt_instance_t *next;
+};
+
+/* The host table handed to every plugin (plugin-host.c). */
+extern const ptrack_host_t pt_plugin_host;
+
+typedef struct {
+    uv_loop_t *loop;
+    pt_store_t *store;
+    const char *plugin_dir; /* where a path without a slash is looked up */
+} pt_plugins_options_t;
+
+int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out);
+/* Unloads everything (see pt_plugins_shutdown) and frees the registry. */
+void pt_plugins_free(pt_plugins_t *p);
+
+/* Loads one instance from a config entry {"instance", "path", "config"}
+ * (the body of POST /v1/plugins). Refusals are 4xx errors whose message
+ * names the reason: PT_EVALIDATION (a bad entry, option or file: not found,
+ * not a regular file, wrong owner or mode, not a shared object, no entry
+ * symbol, another ABI major, a newer minor, a struct too small, a kind
+ * without its ops) and PT_ECONFLICT (the instance name is taken). On
+ * failure nothing stays loaded. */
+int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+/* Unloads an instance: stops its notifier (waiting for a deliver() in
+ * progress at most deadline_ms), refuses while jobs run on it, calls
+ * destroy(), and dlcloses the file when no instance uses it any more.
+ * PT_ENOTFOUND when there is no such instance; PT_ECONFLICT when it cannot
+ * be stopped now (the message says why); it then stays loaded. */
+int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
+                      pt_error_t *err);
+/* Applies a new `plugins` array (SIGHUP): instances whose entry changed are
+ * made again, new ones loaded, missing ones unloaded. Errors are logged per
+ * instance; the others still apply. Returns the number of failures. */
+int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries);
+
+/* [{instance, plugin, version, description, path, kinds, formats, options
+ *   (the table, for help), config, events, notifier: {cursor, queue,
+ *   delivered, failed, retrying}}]. Ownership: the caller frees. */
+cJSON *pt_plugins_list(pt_plugins_t *p);
+
+pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance);
+/* The first instance that imports (exports) this format; NULL if none. */
+pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format);
+pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format);
+
+/* The store committed events up to last_seq: wakes the notifiers. */
+void pt_plugins_committed(pt_plugins_t *p, int64_t last_seq);
+/* Stops every notifier (flushing cursors) and unloads every instance. */
+void pt_plugins_shutdown(pt_plugins_t *p);
+
+/* The registry's loop and store, for the parts. */
+uv_loop_t *pt_plugins_loop(pt_plugins_t *p);
+pt_store_t *pt_plugins_store(pt_plugins_t *p);
+
+/* ---- Notifiers (plugin-notifier.c) -------------------------------- */
+
+/* Starts the instance's worker from its durable cursor. */
+int pt_notifier_start(pt_instance_t *inst, pt_error_t *err);
+/* Stops the worker: asks it to stop, waits at most deadline_ms for a
+ * deliver() in progress, and saves the cursor. PT_ECONFLICT (with the
+ * reason) when deliver() did not return in time: the worker is left
+ * running and the instance must not be unloaded. */
+int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err);
+void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
+/* {cursor, queue, delivered, failed, retrying}. Ownership: the caller
+ * frees. */
+cJSON *pt_notifier_status(const pt_instance_t *inst);
+
+/* ---- Records (plugin-record.c) ------------------------------------ */
+
+/* A record over a JSON object. Ownership: the record takes json. */
+ptrack_record_t *pt_record_wrap(cJSON *json);
+/* Parses JSON text into a record; NULL when it is not a JSON object. */
+ptrack_record_t *pt_record_parse(const char *json, size_t len);
+/* The record's object (borrowed). */
+cJSON *pt_record_json(ptrack_record_t *rec);
+/* Takes the object out of the record and frees the record. */
+cJSON *pt_record_release(ptrack_record_t *rec);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.
+ *
+ * A plugin is a shared object that adds notifiers (it is told of every
+ * committed change: chat robots, SMS gateways, mail), importers (it reads a
+ * file and hands proposals to ptrack) or exporters (it writes the proposals
+ * ptrack hands it as a file). This header is all a plugin is built against;
+ * it includes standard C headers only, and nothing of ptrack's own.
+ *
+ * How a plugin is found and started:
+ *
+ *   1. ptrackd opens the file (after checking that it is a regular file
+ *      owned by root or by ptrackd's user and not writable by group or
+ *      others) with dlopen(RTLD_NOW | RTLD_LOCAL) and looks up one symbol,
+ *      PTRACK_PLUGIN_ENTRY_NAME. It calls it and gets the plugin's
+ *      descriptor (ptrack_plugin_t).
+ *   2. It checks the descriptor: the ABI major must equal the host's; the
+ *      ABI minor must not be newer than the host's; every struct must be at
+ *      least as large as its version 1.0 layout. The instance's options are
+ *      checked against the descriptor's option table (unknown keys, missing
+ *      required ones and wrong types are refused) before create() is called.
+ *   3. It calls create() once per configured instance. One plugin may run as
+ *      several instances, each with its own options and its own state: keep
+ *      all state in what create() returns, never in globals.
+ *   4. For a notifier, each instance gets a thread of its own and deliver()
+ *      is called on it, one event at a time, in order. For importers and
+ *      exporters, import() and export() run on a job thread per request.
+ *   5. On unload, the host stops calling in, joins the instance's threads,
+ *      calls destroy(), and only then dlclose()s the file.
+ *
+ * Compatibility: every shared struct starts with its size (struct_size).
+ * Structs and the host table only ever grow by appending members; a plugin
+ * built against an older minor keeps working, and a plugin asks whether a
+ * newer host function exists with PTRACK_HOST_HAS() before calling it.
+ *
+ * Every function below says on which thread it runs or may be called
+ * (Thread:) and who owns the memory it takes or gives (Ownership:).
+ * "Borrowed" memory belongs to the other side and is valid only for the
+ * duration stated; copy it to keep it.
+ */
+#ifndef PTRACK_PLUGIN_H
+#define PTRACK_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PTRACK_ABI_MAJOR 1
+#define PTRACK_ABI_MINOR 0
+
+/* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
+#define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
+#define PTRACK_PLUGIN_ENTRY_NAME "ptrack_plugin_entry"
+
+#if defined(__GNUC__)
+#define PTRACK_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define PTRACK_PLUGIN_EXPORT
+#endif
+
+/* Status codes. Plugin functions return PTRACK_OK or a negative code; host
+ * functions too. */
+enum {
+    PTRACK_OK = 0,
+    PTRACK_ERROR = -1,     /* failed; the message was logged or set */
+    PTRACK_RETRY = -2,     /* notifier: a passing failure, try again later */
+    PTRACK_EINVAL = -3,    /* a bad argument or a bad record */
+    PTRACK_ENOMEM = -4,    /* out of memory */
+    PTRACK_ECANCELED = -5, /* the job was cancelled: return at once */
+    PTRACK_ENOTFOUND = -6, /* no such option, field or argument */
+};
+
+/* What a plugin provides (ptrack_plugin_t.kinds, a bit set). */
+#define PTRACK_KIND_NOTIFIER 0x1u
+#define PTRACK_KIND_IMPORTER 0x2u
+#define PTRACK_KIND_EXPORTER 0x4u
+
+/* Log levels of ptrack_host_t.log. */
+enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LOG_ERROR = 3 };
+
+/* ---- Options ----------------------------------------------------------
+ * A plugin declares its options as a table; the host checks each instance's
+ * `config` object against it before create(), and `ptrack plugins list`
+ * shows it as help. The table ends with a row whose key is NULL. */
+
+typedef enum {
+    PTRACK_OPT_STRING = 1,   /* a JSON string */
+    PTRACK_OPT_INT = 2,      /* a JSON integer */
+    PTRACK_OPT_BOOL = 3,     /* true or false */
+    PTRACK_OPT_DURATION = 4, /* a string "<number><unit>", units ms s m h d */
+    PTRACK_OPT_STRINGS = 5,  /* an array of strings */
+} ptrack_option_type_t;
+
+typedef struct {
+    const char *key;          /* "url" */
+    ptrack_option_type_t type;
+    int required;             /* non-zero: the instance must set it */
+    const char *default_text; /* NULL, or the default as config text ("10s", "3", "true") */
+    const char *help;         /* one line for `ptrack plugins list` */
+} ptrack_option_t;
+
+/* ---- Handles ----------------------------------------------------------
+ * Opaque to the plugin; they are passed back to host functions. */
+
+typedef struct ptrack_instance ptrack_instance_t; /* one configured instance */
+typedef struct ptrack_job ptrack_job_t;           /* one import or export */
+typedef struct ptrack_record ptrack_record_t;     /* one JSON object */
+
+/* ---- Events (notifiers) ---------------------------------------------- */
+
+typedef struct {
+    size_t struct_size;
+    int64_t seq;       /* durable and increasing; a repeat has the same seq */
+    const char *type;  /* "proposal.created", "proposal.status_changed", ... */
+    const char *json;  /* the whole event as JSON (PRODUCT.md §5), NUL-terminated */
+    size_t json_len;
+    const ptrack_record_t *record; /* the same event, for ptrack_host_t.rec_get */
+} ptrack_event_t;
+
+/* ---- The host's services ----------------------------------------------
+ * The host passes this table to create(); keep the pointer, it stays valid
+ * until destroy() returns. Members are only ever appended. */
+
+typedef struct ptrack_host {
+    size_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /* Writes one line to ptrackd's log, prefixed with the instance's name.
+     * Thread: any. Ownership: fmt and its arguments are borrowed for the
+     * call. */
+    void (*log)(ptrack_instance_t *inst, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+
+    /* The instance's name ("wecom"). Thread: any. Ownership: borrowed,
+     * valid until destroy() returns. */
+    const char *(*instance_name)(ptrack_instance_t *inst);
+
+    /* The instance's options, checked against the option table, with the
+     * table's defaults filled in. Each returns PTRACK_OK, or
+     * PTRACK_ENOTFOUND when the option is not set and has no default.
+     * Durations are in milliseconds. Thread: any. Ownership: strings are
+     * borrowed, valid until destroy() returns. */
+    int (*opt_string)(ptrack_instance_t *inst, const char *key, const char **value);
+    int (*opt_int)(ptrack_instance_t *inst, const char *key, int64_t *value);
+    int (*opt_bool)(ptrack_instance_t *inst, const char *key, int *value);
+    int (*opt_duration)(ptrack_instance_t *inst, const char *key, int64_t *ms);
+    /* An array option: its length in *n, and each element by index. */
+    int (*opt_strings_count)(ptrack_instance_t *inst, const char *key, size_t *n);
+    int (*opt_strings_at)(ptrack_instance_t *inst, const char *key, size_t i,
+                          const char **value);
+
+    /* ---- Records: read and build JSON objects without a JSON library.
+     * A path names a value inside the record: "title", "proposal.title",
+     * "units.0.name" (array elements by index), "custom.联系人".
+     *
+     * rec_get: the value at path as text: a string as it is, a number or
+     * a boolean written out ("12", "true"); NULL when the value is null,
+     * missing, an object or an array. Ownership: borrowed from the record,
+     * valid until the record is freed or changed.
+     * rec_count: the number of elements of the array (or members of the
+     * object) at path; 0 when there is none.
+     * rec_json: the JSON text of the value at path ("" is the whole
+     * record); NULL when missing. Ownership: as rec_get.
+     * Thread: the thread that holds the record. */
+    const char *(*rec_get)(const ptrack_record_t *rec, const char *path);
+    size_t (*rec_count)(const ptrack_record_t *rec, const char *path);
+    const char *(*rec_json)(const ptrack_record_t *rec, const char *path, size_t *len);
+
+    /* rec_new: an empty record, to fill and hand to import_emit.
+     * rec_set: sets the string at path, creating the objects on the way
+     * (an array index one past the end appends).
+     * rec_set_json: sets the value at path from JSON text (an array of
+     * units, a number, true, null); PTRACK_EINVAL when it is not JSON.
+     * rec_append: appends a string to the array at path (created if
+     * missing).
+     * rec_free: frees a record that was not emitted.
+     * Thread: any (a record is used by one thread at a time). Ownership:
+     * the caller owns what rec_new returns until it passes it to
+     * import_emit or rec_free; strings passed in are copied. */
+    ptrack_record_t *(*rec_new)(void);
+    int (*rec_set)(ptrack_record_t *rec, const char *path, const char *value);
+    int (*rec_set_json)(ptrack_record_t *rec, const char *path, const char *json);
+    int (*rec_append)(ptrack_record_t *rec, const char *path, const char *value);
+    void (*rec_free)(ptrack_record_t *rec);
+
+    /* ---- Jobs (importers and exporters).
+     * job_arg: a query parameter of the request (`?sep=;&encoding=gbk`);
+     * NULL when absent. Ownership: borrowed, valid until the job ends.
+     * job_cancelled: non-zero once the client has gone or the daemon is
+     * stopping; return PTRACK_ECANCELED soon after.
+     * Thread: the job's thread. */
+    const char *(*job_arg)(ptrack_job_t *job, const char *name);
+    int (*job_cancelled)(ptrack_job_t *job);
+
+    /* Importer: reads the next bytes of the uploaded file into buf. Returns
+     * the number of bytes read (> 0), 0 at the end of the file, or
+     * PTRACK_ECANCELED. Blocks until data arrives. Thread: the job's. */
+    ptrdiff_t (*job_read)(ptrack_job_t *job, void *buf, size_t len);
+
+    /* Importer: hands one record to the host, which validates and stores
+     * it. `where` names the record's position for the report ("line 17",
+     * "第 3 篇"). Blocks while the host's queue is full (back-pressure).
+     * Returns PTRACK_OK or PTRACK_ECANCELED; a record that fails validation
+     * is not an error here: it is reported in the job's answer. Ownership:
+     * takes rec (also on failure); `where` is copied. Thread: the job's. */
+    int (*import_emit)(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
+
+    /* Importer: reports a record it could not read itself (a broken
+     * line), with its position and the reason. Thread: the job's.
+     * Ownership: strings are copied. */
+    int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
+
+    /* Exporter: says what the output is, before the first job_write:
+     * content_type "text/csv; charset=utf-8", filename "proposals.csv"
+     * (NULL: none). Thread: the job's. Ownership: copied. */
+    int (*export_begin)(ptrack_job_t *job, const char *content_type, const char *filename);
+
+    /* Exporter: the next proposal matching the request's filters, in id
+     * order, from one consistent snapshot. Returns 1 and sets *rec, 0 at
+     * the end, or PTRACK_ECANCELED / PTRACK_ERROR. Ownership: *rec is
+     * borrowed, valid until the next export_next call. Thread: the job's. */
+    int (*export_next)(ptrack_job_t *job, const ptrack_record_t **rec);
+
+    /* Exporter: writes output bytes, streamed to the client. Blocks while
+     * the client is slower than the exporter (back-pressure). Returns
+     * PTRACK_OK or PTRACK_ECANCELED. Ownership: buf is copied. Thread: the
+     * job's. */
+    int (*job_write)(ptrack_job_t *job, const void *buf, size_t len);
+
+    /* Sets the message the client sees when the plugin's function returns
+     * an error ("line 7: unterminated quote"). Thread: the job's or the
+     * instance's. Ownership: copied. */
+    void (*set_error)(ptrack_job_t *job, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 2, 3)))
+#endif
+        ;
+} ptrack_host_t;
+
+/* True when the host table has member m and it is set: use it before
+ * calling a function newer than ABI 1.0. */
+#define PTRACK_HOST_HAS(host, m)                                                                   \
+    ((host) != NULL &&                                                                             \
+     (host)->struct_size >= offsetof(ptrack_host_t, m) + sizeof(((ptrack_host_t *)0)->m) &&        \
+     (host)->m != NULL)
+
+/* ---- What a plugin provides ------------------------------------------ */
+
+typedef struct {
+    size_t struct_size;
+    /* Delivers one event. Return PTRACK_OK when it was delivered (the host
+     * then advances the instance's durable cursor), PTRACK_RETRY for a
+     * passing failure (the host tries the same event again after a back-off
+     * that doubles up to a cap), or PTRACK_ERROR to drop this event (the
+     * host logs it and goes on). Events come in seq order; after a restart
+     * an event may come again (at least once): the seq tells a repeat.
+     * Which events reach an instance is chosen by its `events` option,
+     * which the host handles for every notifier.
+     * Thread: the instance's own thread, never concurrently; it may block
+     * (HTTP, SMTP) without holding up anything else, but should honour its
+     * own timeout: an unload waits for deliver() only so long.
+     * Ownership: ev is borrowed for the call. */
+    int (*deliver)(void *state, const ptrack_event_t *ev);
+} ptrack_notifier_ops_t;
+
+typedef struct {
+    size_t struct_size;
+    /* The formats served, NULL-terminated: {"csv", "tsv", NULL}. */
+    const char *const *formats;
+    /* Reads the uploaded file with job_read and emits records with
+     * import_emit. Return PTRACK_OK when the file was read to its end,
+     * PTRACK_ECANCELED when job_cancelled said so, or PTRACK_ERROR (with
+     * set_error) when the file is broken as a whole. Thread: a job thread,
+     * one per request; several jobs of one instance may run at once.
+     * Ownership: nothing is passed. */
+    int (*import)(void *state, ptrack_job_t *job, const char *format);
+} ptrack_importer_ops_t;
+
+typedef struct {
+    size_t struct_size;
+    const char *const *formats; /* NULL-terminated */
+    /* Calls export_begin once, then export_next until it returns 0,
+     * writing with job_write. Return PTRACK_OK when the output is complete;
+     * any other return makes the host end the response as failed, so the
+     * client never takes a truncated file for a whole one. Thread: a job
+     * thread, one per request. */
+    int (*export)(void *state, ptrack_job_t *job, const char *format);
+} ptrack_exporter_ops_t;
+
+typedef struct {
+    size_t struct_size; /* sizeof(ptrack_plugin_t) */
+    uint16_t abi_major; /* PTRACK_ABI_MAJOR */
+    uint16_t abi_minor; /* PTRACK_ABI_MINOR */
+    const char *name;   /* "notify_file" */
+    const char *version;
+    const char *description;
+    unsigned kinds;                  /* PTRACK_KIND_* */
+    const ptrack_option_t *options;  /* ends with a NULL key; may be NULL */
+
+    /* Makes an instance: reads its options from host, prepares what it
+     * needs, and returns its state in *state. Return PTRACK_OK, or
+     * PTRACK_ERROR after logging why (the load is refused with that
+     * reason). Thread: the loop thread; do not block here (open files and
+     * connections on first use, on the worker). Ownership: host and inst
+     * stay valid until destroy() returns. */
+    int (*create)(const ptrack_host_t *host, ptrack_instance_t *inst, void **state);
+    /* Frees the instance. Called after every thread of the instance has
+     * stopped. Thread: the loop thread. Ownership: frees state. */
+    void (*destroy)(void *state);
+
+    const ptrack_notifier_ops_t *notifier; /* with PTRACK_KIND_NOTIFIER */
+    const ptrack_importer_ops_t *importer; /* with PTRACK_KIND_IMPORTER */
+    const ptrack_exporter_ops_t *exporter; /* with PTRACK_KIND_EXPORTER */
+} ptrack_plugin_t;
+
+/* The entry point's type: returns the descriptor, which must stay valid
+ * while the plugin is loaded (a static const object). Thread: the loop. */
+typedef const ptrack_plugin_t *(*ptrack_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTRACK_PLUGIN_H */
