@@ -46,6 +46,14 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
 void pt_api_stats(pt_call_t *call);
 void pt_api_health(pt_call_t *call);
 
+/* Plugins (api-plugins.c): GET, POST /v1/plugins and DELETE
+ * /v1/plugins/{instance} (instance NULL for the collection). Admin only. */
+void pt_api_plugins(pt_call_t *call, const char *instance);
+
+/* Jobs (api-jobs.c): POST /v1/imports?format=F, GET /v1/exports?format=F. */
+void pt_api_imports(pt_call_t *call);
+void pt_api_exports(pt_call_t *call);
+
 /* The change feed (api-feed.c). */
 void pt_api_events(pt_call_t *call);
 void pt_api_feed_wake(int64_t last_seq, void *ud);

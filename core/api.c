@@ -199,6 +199,32 @@ static void route(pt_call_t *call)
         pt_api_events(call);
         return;
     }
+    if (seg_is(seg[0], len[0], "plugins") && n <= 2) {
+        char instance[128];
+        if (n == 2) {
+            if (len[1] >= sizeof(instance)) {
+                pt_api_failf(call, PT_ENOTFOUND, "there is no plugin instance \"%.*s\"", 60,
+                             seg[1]);
+                return;
+            }
+            memcpy(instance, seg[1], len[1]);
+            instance[len[1]] = '\0';
+        }
+        pt_api_plugins(call, n == 2 ? instance : NULL);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "imports")) {
+        if (!method_is(req, "POST"))
+            goto not_allowed;
+        pt_api_imports(call);
+        return;
+    }
+    if (n == 1 && seg_is(seg[0], len[0], "exports")) {
+        if (!method_is(req, "GET"))
+            goto not_allowed;
+        pt_api_exports(call);
+        return;
+    }
     if (seg_is(seg[0], len[0], "proposals")) {
         int64_t id = 0;
         if (n >= 2 && !parse_id(seg[1], len[1], &id)) {

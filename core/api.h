@@ -14,6 +14,7 @@
 #include <uv.h>
 #include "config.h"
 #include "http-server.h"
+#include "plugins.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -24,6 +25,7 @@ typedef struct {
     pt_store_t *store;
     const pt_workflow_t *workflow;
     const pt_config_t *config; /* must outlive the API (replace with pt_api_set_config) */
+    pt_plugins_t *plugins;     /* the plugin host */
 } pt_api_options_t;
 
 int pt_api_new(const pt_api_options_t *opts, pt_api_t **out);
