@@ -123,6 +123,24 @@ void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
  * frees. */
 cJSON *pt_notifier_status(const pt_instance_t *inst);
 
+/* ---- Jobs (plugin-jobs.c) ------------------------------------------
+ * What the host table's job members call (plugin-host.c forwards to
+ * these; set_error formats its message first). Each behaves as the member
+ * of ptrack_host_t of the same name documents in include/ptrack/plugin.h.
+ * Thread: the job's thread (pt_job_set_error: the job's or the
+ * instance's). Ownership: as documented there. */
+const char *pt_job_arg(ptrack_job_t *job, const char *name);
+int pt_job_cancelled(ptrack_job_t *job);
+ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len);
+int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
+int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reason);
+int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename);
+int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec);
+int pt_job_write(ptrack_job_t *job, const void *buf, size_t len);
+/* Sets the job's error message (already formatted). Ownership: msg is
+ * copied. */
+void pt_job_set_error(ptrack_job_t *job, const char *msg);
+
 /* ---- Records (plugin-record.c) ------------------------------------ */
 
 /* A record over a JSON object. Ownership: the record takes json. */
