@@ -152,4 +152,24 @@ cJSON *pt_record_json(ptrack_record_t *rec);
 /* Takes the object out of the record and frees the record. */
 cJSON *pt_record_release(ptrack_record_t *rec);
 
+/* The host table's record members (ptrack_host_t.rec_*), for the host's
+ * own parts too. They behave as include/ptrack/plugin.h documents.
+ * Thread: the thread that holds the record. Ownership: as there. */
+const char *pt_record_get(const ptrack_record_t *rec, const char *path);
+size_t pt_record_count(const ptrack_record_t *rec, const char *path);
+const char *pt_record_json_text(const ptrack_record_t *rec, const char *path, size_t *len);
+ptrack_record_t *pt_record_new(void);
+int pt_record_set(ptrack_record_t *rec, const char *path, const char *value);
+int pt_record_set_json(ptrack_record_t *rec, const char *path, const char *json);
+int pt_record_append(ptrack_record_t *rec, const char *path, const char *value);
+void pt_record_free(ptrack_record_t *rec);
+
+/* ---- The host table's log (plugin-host.c) -------------------------- */
+
+/* While set, the last warning or error that inst logs on the calling thread
+ * is copied into buf (the loader uses it to say why create() failed).
+ * Pass inst NULL to stop. Thread: any; the capture is per thread.
+ * Ownership: buf is borrowed until the capture is stopped. */
+void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size);
+
 #endif

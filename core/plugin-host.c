@@ -1,0 +1,194 @@
+/*
+ * plugin-host.c - the ptrack_host_t table handed to every plugin's create().
+ *
+ * The table is how a plugin reaches the host: ptrackd exports no symbols of
+ * its own for plugins to bind to (RTLD_LOCAL, no -rdynamic), so a plugin
+ * built against include/ptrack/plugin.h alone links against nothing of
+ * ours. The members forward to the parts that do the work: records to
+ * plugin-record.c, jobs to plugin-jobs.c; the log and the option getters
+ * live here.
+ *
+ * Every member may be called from the thread its comment in the plugin
+ * header names; the option getters and the log from any thread. They read
+ * only what does not change while the instance is loaded (its name and its
+ * checked options), so they need no lock.
+ */
+#include "plugins.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "log.h"
+#include "timefmt.h"
+
+/* ---- Log ------------------------------------------------------------- */
+
+/* The create() failure capture of the calling thread (see
+ * pt_plugin_host_capture). Per thread, so that a notifier logging on its
+ * worker while the loop creates another instance is never mistaken for
+ * the reason create() failed. */
+static _Thread_local struct {
+    pt_instance_t *inst;
+    char *buf;
+    size_t size;
+} capture;
+
+void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size)
+{
+    capture.inst = inst;
+    capture.buf = buf;
+    capture.size = size;
+    if (inst && buf && size)
+        buf[0] = '\0';
+}
+
+static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    va_end(ap);
+    pt_log_level_t l = level <= PTRACK_LOG_DEBUG  ? PT_LOG_DEBUG
+                       : level == PTRACK_LOG_INFO ? PT_LOG_INFO
+                       : level == PTRACK_LOG_WARN ? PT_LOG_WARN
+                                                  : PT_LOG_ERROR;
+    pt_log(l, "[%s] %s", inst && inst->name ? inst->name : "plugin", msg);
+    if (inst && inst == capture.inst && capture.buf && l >= PT_LOG_WARN)
+        snprintf(capture.buf, capture.size, "%s", msg);
+}
+
+static const char *host_instance_name(ptrack_instance_t *inst)
+{
+    return inst ? inst->name : NULL;
+}
+
+/* ---- Options ----------------------------------------------------------
+ * inst->options holds each option as the loader checked it: STRING a JSON
+ * string, INT a JSON integer, BOOL true/false, DURATION the duration's text
+ * (parsed again here, which is cheap and keeps `ptrack plugins list`
+ * showing what the operator wrote), STRINGS an array of strings. A getter
+ * of the wrong type answers PTRACK_EINVAL: the plugin asked for something
+ * its own table does not declare. */
+
+static const cJSON *option(ptrack_instance_t *inst, const char *key)
+{
+    if (!inst || !key)
+        return NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(inst->options, key);
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+static int host_opt_string(ptrack_instance_t *inst, const char *key, const char **value)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsString(v))
+        return PTRACK_EINVAL;
+    *value = v->valuestring;
+    return PTRACK_OK;
+}
+
+static int host_opt_int(ptrack_instance_t *inst, const char *key, int64_t *value)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsNumber(v))
+        return PTRACK_EINVAL;
+    *value = (int64_t)v->valuedouble;
+    return PTRACK_OK;
+}
+
+static int host_opt_bool(ptrack_instance_t *inst, const char *key, int *value)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsBool(v))
+        return PTRACK_EINVAL;
+    *value = cJSON_IsTrue(v) ? 1 : 0;
+    return PTRACK_OK;
+}
+
+static int host_opt_duration(ptrack_instance_t *inst, const char *key, int64_t *ms)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsString(v) || pt_duration_parse(v->valuestring, ms) != 0)
+        return PTRACK_EINVAL;
+    return PTRACK_OK;
+}
+
+static int host_opt_strings_count(ptrack_instance_t *inst, const char *key, size_t *n)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsArray(v))
+        return PTRACK_EINVAL;
+    *n = (size_t)cJSON_GetArraySize(v);
+    return PTRACK_OK;
+}
+
+static int host_opt_strings_at(ptrack_instance_t *inst, const char *key, size_t i,
+                               const char **value)
+{
+    const cJSON *v = option(inst, key);
+    if (!v)
+        return PTRACK_ENOTFOUND;
+    if (!cJSON_IsArray(v))
+        return PTRACK_EINVAL;
+    if (i >= (size_t)cJSON_GetArraySize(v))
+        return PTRACK_ENOTFOUND;
+    const cJSON *e = cJSON_GetArrayItem(v, (int)i);
+    if (!cJSON_IsString(e))
+        return PTRACK_EINVAL;
+    *value = e->valuestring;
+    return PTRACK_OK;
+}
+
+/* ---- Jobs ------------------------------------------------------------ */
+
+static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    va_end(ap);
+    pt_job_set_error(job, msg);
+}
+
+const ptrack_host_t pt_plugin_host = {
+    .struct_size = sizeof(ptrack_host_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .log = host_log,
+    .instance_name = host_instance_name,
+    .opt_string = host_opt_string,
+    .opt_int = host_opt_int,
+    .opt_bool = host_opt_bool,
+    .opt_duration = host_opt_duration,
+    .opt_strings_count = host_opt_strings_count,
+    .opt_strings_at = host_opt_strings_at,
+    .rec_get = pt_record_get,
+    .rec_count = pt_record_count,
+    .rec_json = pt_record_json_text,
+    .rec_new = pt_record_new,
+    .rec_set = pt_record_set,
+    .rec_set_json = pt_record_set_json,
+    .rec_append = pt_record_append,
+    .rec_free = pt_record_free,
+    .job_arg = pt_job_arg,
+    .job_cancelled = pt_job_cancelled,
+    .job_read = pt_job_read,
+    .import_emit = pt_job_import_emit,
+    .import_reject = pt_job_import_reject,
+    .export_begin = pt_job_export_begin,
+    .export_next = pt_job_export_next,
+    .job_write = pt_job_write,
+    .set_error = host_set_error,
+};
