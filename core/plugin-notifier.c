@@ -1,0 +1,636 @@
+/*
+ * plugin-notifier.c - notifier instances at run time: one worker thread
+ * each, the event filter, the durable cursor, retries with back-off.
+ *
+ * Each notifier instance owns a pt_notifier_t: a thread, a mutex and a
+ * condition variable, a small queue of events in memory, its cursor and its
+ * counters. Nothing is shared between two instances, so a notifier whose
+ * deliver() blocks (a chat robot that does not answer) holds up only itself.
+ *
+ * How an event reaches a plugin:
+ *
+ *   1. The writer commits; on the loop the plugin host calls
+ *      pt_notifier_wake() with the highest committed seq. The loop only
+ *      records that seq and signals the condition: it never waits for the
+ *      worker, and the worker never touches a libuv handle.
+ *   2. The worker reads the next events after what it has fetched from the
+ *      store (pt_store_events_each, a read connection of its own), keeps
+ *      those the instance's `events` filter wants in its queue (at most
+ *      QUEUE_MAX, so memory stays bounded however far behind it is) and
+ *      steps over the others.
+ *   3. It calls deliver() for each queued event in seq order, with no lock
+ *      held. PTRACK_OK advances the cursor; PTRACK_RETRY waits (200 ms,
+ *      doubling up to 60 s) and offers the same event again; any other
+ *      return drops the event with a line in the log.
+ *   4. The cursor in memory is written to the store (a PT_WRITE_CURSOR
+ *      write through the writer thread) at most every FLUSH_MS or every
+ *      FLUSH_EVENTS events, when the worker goes idle, and on stop. The
+ *      cursor moves only past events that deliver() took, so after a crash
+ *      the events since the last flush come again: delivery is at least
+ *      once, and the seq tells a plugin that it has seen one before.
+ *
+ * A new instance has no cursor in the store (pt_store_cursor_get answers 0)
+ * and so starts with the first event the store holds.
+ *
+ * Locking: n->mu guards every member the loop reads or writes (stop,
+ * known_seq, the counters, the status); it is held only for short updates,
+ * never across deliver() or a store read. The queue itself belongs to the
+ * worker alone; only its length is published under the lock.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "log.h"
+#include "plugins.h"
+
+/* Events held in memory per instance; more wait in the store. */
+#define QUEUE_MAX 64
+/* The durable cursor is written at most this often, or every FLUSH_EVENTS
+ * events, whichever comes first (each write is a commit). */
+#define FLUSH_MS 200
+#define FLUSH_EVENTS 100
+/* Back-off after PTRACK_RETRY (and after a failed store read). */
+#define BACKOFF_BASE_MS 200
+#define BACKOFF_CAP_MS 60000
+
+/* One event copied out of the store (the store's strings are borrowed only
+ * for its callback). */
+typedef struct {
+    int64_t seq;
+    char *type;
+    char *json;
+    size_t json_len;
+} queued_event_t;
+
+struct pt_notifier_s {
+    pt_instance_t *inst; /* the instance; outlives the notifier */
+    pt_store_t *store;
+    char *name; /* a copy of inst->name, for the thread and the messages */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;   /* the worker waits on it: wake, stop */
+    pthread_cond_t exited; /* pt_notifier_stop waits on it */
+
+    /* Under mu. */
+    bool stop;
+    bool done;                /* the worker has left its loop */
+    int64_t known_seq;        /* the highest committed seq the loop has told of */
+    int64_t cursor;           /* every event up to here is taken care of */
+    int64_t flushed;          /* the cursor last queued to the store */
+    size_t queued;            /* events in the queue, for the status */
+    uint64_t delivered;       /* deliver() returned PTRACK_OK */
+    uint64_t failed;          /* events dropped: deliver() returned an error */
+    uint64_t retries;         /* deliver() returned PTRACK_RETRY */
+    int64_t backoff_ms;       /* the back-off in progress; 0 when none */
+    int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
+    int64_t deliver_seq;      /* the event deliver() is working on */
+    char last_error[256];
+
+    /* The worker's own. */
+    queued_event_t queue[QUEUE_MAX];
+    size_t q_head, q_len;
+    int64_t fetched;       /* the highest seq read from the store */
+    bool at_end;           /* the last read found no more events */
+    int64_t last_flush_ms; /* monotonic ms of the last cursor write */
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timespec deadline_at(int64_t ms)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    return ts;
+}
+
+/* Waits on cond (mu held) until the monotonic time until_ms. */
+static void wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t until_ms)
+{
+    struct timespec ts = deadline_at(until_ms);
+    pthread_cond_timedwait(cond, mu, &ts);
+}
+
+/* Whether the instance's `events` filter wants this type: no filter takes
+ * every event; an entry is an exact type, "*", or a prefix ending in ".*"
+ * ("proposal.*" takes "proposal.created" but not "proposal"). */
+static bool wanted(const pt_instance_t *inst, const char *type)
+{
+    if (!inst->events || inst->n_events == 0)
+        return true;
+    for (size_t i = 0; i < inst->n_events; i++) {
+        const char *pat = inst->events[i];
+        size_t len = strlen(pat);
+        if (strcmp(pat, "*") == 0 || strcmp(pat, type) == 0)
+            return true;
+        if (len >= 2 && pat[len - 1] == '*' && pat[len - 2] == '.' &&
+            strncmp(pat, type, len - 1) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void set_error(pt_notifier_t *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_error(pt_notifier_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&n->mu);
+    vsnprintf(n->last_error, sizeof(n->last_error), fmt, ap);
+    pthread_mutex_unlock(&n->mu);
+    va_end(ap);
+}
+
+/* ---- The durable cursor ------------------------------------------------ */
+
+/* Thread: loop (the store answers every write there). Ownership: frees w. */
+static void on_cursor_written(pt_write_t *w)
+{
+    if (w->err.code != PT_OK)
+        pt_warn("notifier %s: saving its cursor %" PRId64 " failed: %s (it is saved again "
+                "with the next one; until then a restart delivers those events again)",
+                w->name, w->seq, w->err.message);
+    pt_write_free(w);
+}
+
+/* Queues a PT_WRITE_CURSOR write of seq for the instance. The writer keeps
+ * a cursor from moving back, so writes that cross do no harm.
+ * Thread: any. Ownership: the write is the store's until its callback,
+ * which frees it. Returns PT_OK or an error already logged. */
+static int queue_cursor_write(pt_store_t *store, const char *name, int64_t seq)
+{
+    pt_write_t *w = pt_write_new(PT_WRITE_CURSOR);
+    if (!w || !(w->name = strdup(name))) {
+        pt_write_free(w);
+        pt_warn("notifier %s: out of memory saving its cursor %" PRId64, name, seq);
+        return PT_ENOMEM;
+    }
+    w->seq = seq;
+    w->cb = on_cursor_written;
+    int rc = pt_store_write(store, w);
+    if (rc != PT_OK) {
+        /* The store is closing: the callback will not come. */
+        pt_warn("notifier %s: cannot save its cursor %" PRId64 ": the store is closing", name, seq);
+        pt_write_free(w);
+    }
+    return rc;
+}
+
+/* Writes the cursor when it moved and the last write is old enough (or
+ * `force`). Thread: the worker. */
+static void maybe_flush(pt_notifier_t *n, bool force)
+{
+    pthread_mutex_lock(&n->mu);
+    int64_t cursor = n->cursor, flushed = n->flushed;
+    /* Once stop is asked, pt_notifier_stop writes the last cursor itself:
+     * the worker may be abandoned in deliver() and outlive the store. */
+    bool stopping = n->stop;
+    pthread_mutex_unlock(&n->mu);
+    if (stopping || cursor <= flushed)
+        return;
+    int64_t now = now_ms();
+    if (!force && cursor - flushed < FLUSH_EVENTS && now - n->last_flush_ms < FLUSH_MS)
+        return;
+    if (queue_cursor_write(n->store, n->name, cursor) == PT_OK) {
+        pthread_mutex_lock(&n->mu);
+        if (cursor > n->flushed)
+            n->flushed = cursor;
+        pthread_mutex_unlock(&n->mu);
+    }
+    n->last_flush_ms = now;
+}
+
+/* ---- The queue ------------------------------------------------------- */
+
+static void queue_clear(pt_notifier_t *n)
+{
+    while (n->q_len) {
+        queued_event_t *e = &n->queue[n->q_head];
+        free(e->type);
+        free(e->json);
+        n->q_head = (n->q_head + 1) % QUEUE_MAX;
+        n->q_len--;
+    }
+    n->q_head = 0;
+}
+
+typedef struct {
+    pt_notifier_t *n;
+    int rows;
+    bool oom;
+} fill_t;
+
+/* pt_store_events_each's callback: copies a wanted event into the queue,
+ * steps over the others. Thread: the worker. */
+static int fill_one(int64_t seq, const char *type, const char *json, size_t len, void *ud)
+{
+    fill_t *f = ud;
+    pt_notifier_t *n = f->n;
+    f->rows++;
+    if (wanted(n->inst, type ? type : "")) {
+        queued_event_t *e = &n->queue[(n->q_head + n->q_len) % QUEUE_MAX];
+        e->type = strdup(type ? type : "");
+        e->json = malloc(len + 1);
+        if (!e->type || !e->json) {
+            free(e->type);
+            free(e->json);
+            f->oom = true;
+            return 1;
+        }
+        memcpy(e->json, json, len);
+        e->json[len] = '\0';
+        e->json_len = len;
+        e->seq = seq;
+        n->q_len++;
+    }
+    n->fetched = seq;
+    return 0;
+}
+
+/* Reads the next events after n->fetched into the empty queue. Returns
+ * PT_OK or an error (with n->last_error set). Thread: the worker. */
+static int fill(pt_notifier_t *n)
+{
+    fill_t f = {n, 0, false};
+    pt_error_t err = {0};
+    int limit = QUEUE_MAX;
+    int rc = pt_store_events_each(n->store, n->fetched, limit, fill_one, &f, &err);
+    if (rc == PT_OK && f.oom)
+        rc = pt_error_set(&err, PT_ENOMEM, "out of memory");
+    if (rc != PT_OK) {
+        set_error(n, "reading events after %" PRId64 ": %s", n->fetched, err.message);
+        pt_error_clear(&err);
+        return rc;
+    }
+    n->at_end = f.rows < limit;
+    pthread_mutex_lock(&n->mu);
+    n->queued = n->q_len;
+    /* Events stepped over by the filter are taken care of, too: with an
+     * empty queue the cursor moves up to what was read. */
+    if (n->q_len == 0 && n->fetched > n->cursor)
+        n->cursor = n->fetched;
+    if (n->fetched > n->known_seq)
+        n->known_seq = n->fetched;
+    pthread_mutex_unlock(&n->mu);
+    return PT_OK;
+}
+
+/* ---- The worker ------------------------------------------------------ */
+
+/* Sleeps for a back-off of ms unless stop comes first. Returns true when
+ * stop was asked. Thread: the worker. */
+static bool back_off(pt_notifier_t *n, int64_t ms)
+{
+    int64_t until = now_ms() + ms;
+    pthread_mutex_lock(&n->mu);
+    n->backoff_ms = ms;
+    /* A wake for new events must not cut the back-off short, so wait again
+     * until the time is up; only stop ends it early. */
+    while (!n->stop && now_ms() < until)
+        wait_until(&n->cond, &n->mu, until);
+    n->backoff_ms = 0;
+    bool stop = n->stop;
+    pthread_mutex_unlock(&n->mu);
+    return stop;
+}
+
+/* Offers the event at the head of the queue until deliver() takes it, drops
+ * it, or stop is asked. Returns true when the worker should stop.
+ * Thread: the worker. */
+static bool deliver_head(pt_notifier_t *n)
+{
+    queued_event_t *e = &n->queue[n->q_head];
+    const ptrack_notifier_ops_t *ops = n->inst->file->desc->notifier;
+    int64_t backoff = BACKOFF_BASE_MS;
+    for (;;) {
+        ptrack_record_t *rec = pt_record_parse(e->json, e->json_len);
+        if (!rec) {
+            /* The store wrote the event as a JSON object: only memory can
+             * be short here, and that passes. */
+            set_error(n, "event %" PRId64 ": out of memory reading it", e->seq);
+            if (back_off(n, backoff))
+                return true;
+            backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+            continue;
+        }
+        ptrack_event_t ev = {
+            .struct_size = sizeof(ev),
+            .seq = e->seq,
+            .type = e->type,
+            .json = e->json,
+            .json_len = e->json_len,
+            .record = rec,
+        };
+        pthread_mutex_lock(&n->mu);
+        n->deliver_since_ms = now_ms();
+        n->deliver_seq = e->seq;
+        pthread_mutex_unlock(&n->mu);
+
+        int rc = ops->deliver(n->inst->state, &ev);
+
+        pt_record_free(rec);
+        pthread_mutex_lock(&n->mu);
+        n->deliver_since_ms = 0;
+        bool stop = n->stop;
+        if (rc == PTRACK_OK) {
+            n->delivered++;
+            n->cursor = e->seq;
+        } else if (rc == PTRACK_RETRY) {
+            n->retries++;
+            snprintf(n->last_error, sizeof(n->last_error),
+                     "event %" PRId64 " (%s): deliver() asked to retry; next try in %" PRId64 " ms",
+                     e->seq, e->type, backoff);
+        } else {
+            n->failed++;
+            n->cursor = e->seq;
+            snprintf(n->last_error, sizeof(n->last_error),
+                     "event %" PRId64 " (%s): deliver() failed (%d); the event was dropped", e->seq,
+                     e->type, rc);
+        }
+        pthread_mutex_unlock(&n->mu);
+
+        if (rc == PTRACK_RETRY) {
+            pt_debug("notifier %s: event %" PRId64 " (%s) will be offered again in %" PRId64 " ms",
+                     n->name, e->seq, e->type, backoff);
+            if (stop || back_off(n, backoff))
+                return true;
+            backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+            continue;
+        }
+        if (rc != PTRACK_OK)
+            pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+                    " (%s); the event was dropped (see the plugin's own log lines for why)",
+                    n->name, rc, e->seq, e->type);
+        free(e->type);
+        free(e->json);
+        n->q_head = (n->q_head + 1) % QUEUE_MAX;
+        n->q_len--;
+        pthread_mutex_lock(&n->mu);
+        n->queued = n->q_len;
+        /* The events the filter stepped over after the last queued one are
+         * done once the queue is empty. */
+        if (n->q_len == 0 && n->fetched > n->cursor)
+            n->cursor = n->fetched;
+        pthread_mutex_unlock(&n->mu);
+        return stop;
+    }
+}
+
+/* Reads the durable cursor, retrying with back-off while the store cannot
+ * answer. Returns false when stop came first. Thread: the worker. */
+static bool read_cursor(pt_notifier_t *n)
+{
+    int64_t backoff = BACKOFF_BASE_MS;
+    for (;;) {
+        pt_error_t err = {0};
+        int64_t seq = 0;
+        if (pt_store_cursor_get(n->store, n->name, &seq, &err) == PT_OK) {
+            pthread_mutex_lock(&n->mu);
+            n->cursor = n->flushed = seq;
+            pthread_mutex_unlock(&n->mu);
+            n->fetched = seq;
+            return true;
+        }
+        pt_warn("notifier %s: cannot read its cursor: %s (trying again in %" PRId64 " ms)", n->name,
+                err.message, backoff);
+        set_error(n, "reading the cursor: %s", err.message);
+        pt_error_clear(&err);
+        if (back_off(n, backoff))
+            return false;
+        backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    pt_notifier_t *n = arg;
+    char tname[16];
+    snprintf(tname, sizeof(tname), "pt-n-%s", n->name);
+    pthread_setname_np(pthread_self(), tname);
+
+    if (!read_cursor(n))
+        goto out;
+    pt_info("notifier %s: started after event %" PRId64, n->name, n->fetched);
+    int64_t backoff = BACKOFF_BASE_MS;
+    for (;;) {
+        pthread_mutex_lock(&n->mu);
+        bool stop = n->stop;
+        int64_t known = n->known_seq;
+        pthread_mutex_unlock(&n->mu);
+        if (stop)
+            break;
+
+        if (n->q_len > 0) {
+            if (deliver_head(n))
+                break;
+            maybe_flush(n, false);
+            continue;
+        }
+        if (!n->at_end || known > n->fetched) {
+            if (fill(n) != PT_OK) {
+                pt_warn("notifier %s: cannot read events after %" PRId64
+                        " (trying again in %" PRId64 " ms)",
+                        n->name, n->fetched, backoff);
+                if (back_off(n, backoff))
+                    break;
+                backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+                continue;
+            }
+            backoff = BACKOFF_BASE_MS;
+            maybe_flush(n, false);
+            continue;
+        }
+
+        /* Idle: everything known is taken care of. Save the cursor (no
+         * sooner than FLUSH_MS after the last write, so that a steady
+         * trickle of events does not cost a commit each), then wait for a
+         * wake or stop. */
+        pthread_mutex_lock(&n->mu);
+        bool dirty = n->cursor > n->flushed;
+        int64_t flush_at = n->last_flush_ms + FLUSH_MS;
+        while (!n->stop && n->known_seq <= n->fetched) {
+            if (dirty) {
+                if (now_ms() >= flush_at)
+                    break;
+                wait_until(&n->cond, &n->mu, flush_at);
+            } else {
+                pthread_cond_wait(&n->cond, &n->mu);
+            }
+        }
+        pthread_mutex_unlock(&n->mu);
+        if (dirty)
+            maybe_flush(n, true);
+    }
+
+out:
+    queue_clear(n);
+    pthread_mutex_lock(&n->mu);
+    n->queued = 0;
+    n->done = true;
+    pthread_cond_broadcast(&n->exited);
+    pthread_mutex_unlock(&n->mu);
+    return NULL;
+}
+
+/* ---- The loop's side ----------------------------------------------- */
+
+static void notifier_free(pt_notifier_t *n)
+{
+    pthread_mutex_destroy(&n->mu);
+    pthread_cond_destroy(&n->cond);
+    pthread_cond_destroy(&n->exited);
+    free(n->name);
+    free(n);
+}
+
+/* Thread: loop. Ownership: the notifier is the instance's (inst->notifier)
+ * until pt_notifier_stop succeeds. */
+int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
+{
+    if (inst->notifier)
+        return pt_error_set(err, PT_ECONFLICT, "notifier %s is already running", inst->name);
+    const ptrack_plugin_t *desc = inst->file->desc;
+    if (!desc->notifier || !desc->notifier->deliver)
+        return pt_error_set(err, PT_EVALIDATION,
+                            "plugin %s has no notifier deliver() for instance %s", desc->name,
+                            inst->name);
+    pt_notifier_t *n = calloc(1, sizeof(*n));
+    if (!n || !(n->name = strdup(inst->name))) {
+        free(n);
+        return pt_error_set(err, PT_ENOMEM, "out of memory starting notifier %s", inst->name);
+    }
+    n->inst = inst;
+    n->store = pt_plugins_store(inst->host);
+    n->known_seq = pt_store_last_seq(n->store);
+    pthread_mutex_init(&n->mu, NULL);
+    /* Both conditions time out on the monotonic clock, which a change of
+     * the wall clock does not move. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&n->cond, &ca);
+    pthread_cond_init(&n->exited, &ca);
+    pthread_condattr_destroy(&ca);
+
+    /* The worker takes no signals: they are the loop's business (SIGTERM,
+     * SIGHUP), and a plugin's blocking call must not see EINTR from them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&n->thread, NULL, worker_main, n);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        notifier_free(n);
+        return pt_error_set(err, PT_ENOMEM, "cannot start a thread for notifier %s: %s", inst->name,
+                            strerror(rc));
+    }
+    inst->notifier = n;
+    return PT_OK;
+}
+
+/* Thread: loop (or any one thread at a time: the caller's, and it blocks
+ * for at most deadline_ms while deliver() runs). Ownership: on success the
+ * notifier is freed and inst->notifier is NULL; on PT_ECONFLICT it stays
+ * the instance's, and its worker stops by itself when deliver() returns. */
+int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return PT_OK;
+    int64_t deadline = now_ms() + (int64_t)deadline_ms;
+    pthread_mutex_lock(&n->mu);
+    n->stop = true;
+    pthread_cond_broadcast(&n->cond);
+    /* A worker that is not inside deliver() is between two steps (a store
+     * read, a queue update) and comes out soon whatever the deadline; only
+     * a deliver() in progress is given a deadline, because only the
+     * plugin's code can keep the worker from stopping. */
+    while (!n->done) {
+        if (n->deliver_since_ms != 0 && now_ms() >= deadline)
+            break;
+        int64_t until = now_ms() + 50;
+        if (n->deliver_since_ms != 0 && deadline < until)
+            until = deadline;
+        wait_until(&n->exited, &n->mu, until);
+    }
+    if (!n->done) {
+        int64_t secs = (now_ms() - n->deliver_since_ms) / 1000;
+        int64_t seq = n->deliver_seq;
+        pthread_mutex_unlock(&n->mu);
+        pt_warn("notifier %s: deliver() of event %" PRId64 " has not returned for %" PRId64
+                " s; the notifier stays loaded and stops when it returns",
+                n->name, seq, secs);
+        return pt_error_set(err, PT_ECONFLICT,
+                            "notifier %s has been in deliver() for %" PRId64
+                            " s; it was not stopped (its code stays loaded); try again once the "
+                            "plugin's call returns",
+                            n->name, secs);
+    }
+    int64_t cursor = n->cursor, flushed = n->flushed;
+    pthread_mutex_unlock(&n->mu);
+    pthread_join(n->thread, NULL);
+    /* The worker writes no cursor once stop is asked: the last one is
+     * written here, while the store is known to be open. */
+    if (cursor > flushed)
+        queue_cursor_write(n->store, n->name, cursor);
+    pt_info("notifier %s: stopped after event %" PRId64, n->name, cursor);
+    inst->notifier = NULL;
+    notifier_free(n);
+    return PT_OK;
+}
+
+/* Thread: loop. Only records the seq and signals: it never waits for the
+ * worker beyond the mutex, which no one holds for long. */
+void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return;
+    pthread_mutex_lock(&n->mu);
+    if (last_seq > n->known_seq) {
+        n->known_seq = last_seq;
+        pthread_cond_signal(&n->cond);
+    }
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* Thread: loop. Ownership: the caller frees the object. */
+cJSON *pt_notifier_status(const pt_instance_t *inst)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    pthread_mutex_lock(&n->mu);
+    int64_t in_deliver = n->deliver_since_ms ? now_ms() - n->deliver_since_ms : 0;
+    cJSON_AddNumberToObject(o, "cursor", (double)n->cursor);
+    cJSON_AddNumberToObject(o, "saved_cursor", (double)n->flushed);
+    cJSON_AddNumberToObject(o, "queue", (double)n->queued);
+    cJSON_AddNumberToObject(o, "delivered", (double)n->delivered);
+    cJSON_AddNumberToObject(o, "failed", (double)n->failed);
+    cJSON_AddNumberToObject(o, "retries", (double)n->retries);
+    cJSON_AddBoolToObject(o, "retrying", n->backoff_ms > 0);
+    cJSON_AddNumberToObject(o, "backoff_ms", (double)n->backoff_ms);
+    cJSON_AddNumberToObject(o, "in_deliver_ms", (double)in_deliver);
+    cJSON_AddBoolToObject(o, "stopping", n->stop);
+    if (n->last_error[0])
+        cJSON_AddStringToObject(o, "last_error", n->last_error);
+    else
+        cJSON_AddNullToObject(o, "last_error");
+    pthread_mutex_unlock(&n->mu);
+    return o;
+}

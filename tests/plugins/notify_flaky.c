@@ -1,0 +1,106 @@
+/*
+ * notify_flaky.c - a fixture notifier that fails before it succeeds, like a
+ * gateway that is briefly down.
+ *
+ * deliver() returns PTRACK_RETRY on the first `fail` attempts of each event
+ * (default 1), then PTRACK_OK. Every attempt is appended to the file named
+ * by the option `path` as "<seq> <type> <attempt> retry|ok\n", so that a
+ * test sees each event offered again after the back-off and in order.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <ptrack/plugin.h>
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+    const char *path;
+    int64_t fail;     /* attempts to refuse per event */
+    int fd;           /* -1 until the first deliver() */
+    int64_t seq;      /* the event of the attempts counted */
+    int64_t attempts; /* attempts at it so far */
+} flaky_t;
+
+static int flaky_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    flaky_t *f = calloc(1, sizeof(*f));
+    if (!f)
+        return PTRACK_ENOMEM;
+    f->host = host;
+    f->inst = inst;
+    f->fd = -1;
+    if (host->opt_string(inst, "path", &f->path) != PTRACK_OK ||
+        host->opt_int(inst, "fail", &f->fail) != PTRACK_OK) {
+        host->log(inst, PTRACK_LOG_ERROR, "options path and fail are needed");
+        free(f);
+        return PTRACK_ERROR;
+    }
+    *state = f;
+    return PTRACK_OK;
+}
+
+static void flaky_destroy(void *state)
+{
+    flaky_t *f = state;
+    if (f->fd >= 0)
+        close(f->fd);
+    free(f);
+}
+
+static int flaky_deliver(void *state, const ptrack_event_t *ev)
+{
+    flaky_t *f = state;
+    if (f->fd < 0) {
+        f->fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (f->fd < 0) {
+            f->host->log(f->inst, PTRACK_LOG_WARN, "cannot open %s: %s", f->path, strerror(errno));
+            return PTRACK_RETRY;
+        }
+    }
+    if (ev->seq != f->seq) {
+        f->seq = ev->seq;
+        f->attempts = 0;
+    }
+    f->attempts++;
+    int rc = f->attempts <= f->fail ? PTRACK_RETRY : PTRACK_OK;
+    char line[256];
+    int n = snprintf(line, sizeof(line), "%lld %s %lld %s\n", (long long)ev->seq, ev->type,
+                     (long long)f->attempts, rc == PTRACK_OK ? "ok" : "retry");
+    if (n < 0 || (size_t)n >= sizeof(line) || write(f->fd, line, (size_t)n) != n)
+        return PTRACK_RETRY;
+    return rc;
+}
+
+static const ptrack_option_t flaky_options[] = {
+    {"path", PTRACK_OPT_STRING, 1, NULL, "the file to note each attempt in"},
+    {"fail", PTRACK_OPT_INT, 0, "1", "how many attempts of each event to refuse"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const ptrack_notifier_ops_t flaky_ops = {
+    .struct_size = sizeof(ptrack_notifier_ops_t),
+    .deliver = flaky_deliver,
+};
+
+static const ptrack_plugin_t flaky_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "notify_flaky",
+    .version = "1.0",
+    .description = "test fixture: refuses the first attempts of each event with PTRACK_RETRY",
+    .kinds = PTRACK_KIND_NOTIFIER,
+    .options = flaky_options,
+    .create = flaky_create,
+    .destroy = flaky_destroy,
+    .notifier = &flaky_ops,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &flaky_plugin;
+}
