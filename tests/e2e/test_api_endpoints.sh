@@ -84,6 +84,7 @@ check_status "admin reads" 200
 as_viewer GET "/v1/proposals/$CLERK_ID/history"
 check_eq "the actor of a TCP create is the token's name" 建议办张科长 "$(jv 'j["items"][0]["actor"]')"
 
+check_eq "the socket file is 0600 (docs/config.md)" 600 "$(stat -c %a "$PT_SOCK")"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     # The socket is 0600 for ptrackd's user; open it (and the way to it) so
     # that other uids reach ptrackd and it is ptrackd that decides.
@@ -312,18 +313,25 @@ left=$((ASSIGNED_AT + 4 - $(date +%s)))
 [ "$left" -le 0 ] || sleep "$left"
 lst "overdue=true" "${P[laoqu]},${P[teacher]}"
 lst "overdue=false" "${P[food]},${P[health]}"
+api GET "/v1/proposals?overdue=true&limit=500"
+n_overdue="$(jv 'len(j["items"])')"
+api GET /v1/stats
+check_eq "stats.overdue matches the overdue list" "$n_overdue" "$(jv 'j["overdue"]')"
 api GET "/v1/proposals/${P[laoqu]}"
 check_eq "a proposal past due_at shows overdue" true "$(jv 'j["overdue"]')"
 
 # ---------------------------------------------------------------------------
 pt_step "cursor pagination with inserts between pages"
-S2=测试届次乙
-for i in $(seq 1 12); do
-    new_proposal sock '{"title":"分页测试'$i'","session":"'$S2'"}'
-done
-api GET "/v1/proposals?session=$S2&sort=id"
-ORIGINAL="$(ids_of)"
-for sort in id -id created_at -created_at; do
+for sort in id -id created_at -created_at due_at -due_at; do
+    # A set of its own for each order: 12 proposals, 3 of them with a due
+    # date (for sort=due_at, where the others have none).
+    S2="分页测试$sort"
+    for i in $(seq 1 12); do
+        new_proposal sock '{"title":"分页测试'$i'","session":"'$S2'"}'
+        case $i in 3 | 6 | 10) act "$NEW_ID" assign '{"mode":"single","units":[{"name":"分页单位","role":"lead"}]}' ;; esac
+    done
+    api GET "/v1/proposals?session=$S2&sort=id"
+    ORIGINAL="$(ids_of)"
     seen=""
     cursor=""
     pages=0
@@ -340,7 +348,7 @@ for sort in id -id created_at -created_at; do
         new_proposal sock '{"title":"分页中插入","session":"'$S2'"}'
         new_proposal sock '{"title":"分页中插入","session":"'$S2'"}'
         [ "$cursor" = null ] && break
-        [ "$pages" -lt 20 ] || { pt_check_fail "paging ends" "< 20 pages" "more"; break; }
+        [ "$pages" -lt 30 ] || { pt_check_fail "paging with sort=$sort ends" "< 30 pages" "more"; break; }
     done
     check_eq "sort=$sort: no item twice and every original item seen" "ok" "$(python3 -c '
 import sys
@@ -349,10 +357,47 @@ orig = [int(x) for x in sys.argv[2].split(",") if x]
 dup = sorted(set(x for x in seen if seen.count(x) > 1))
 missing = sorted(set(orig) - set(seen))
 desc = sys.argv[3].startswith("-")
-order = seen == sorted(seen, reverse=desc)
+order = seen == sorted(seen, reverse=desc) or "due_at" in sys.argv[3]
 print("ok" if not dup and not missing and order else "dup=%s missing=%s in order=%s seen=%s" % (dup, missing, order, seen))
 ' "$seen" "$ORIGINAL" "$sort")"
 done
+
+# ---------------------------------------------------------------------------
+pt_step "races: concurrent writes that only one may win"
+api POST /v1/proposals '{"title":"关于并发修改的建议"}'
+RACE="$(jv 'j["id"]')"
+race() { # NAME: runs 10 copies of the curl arguments after it at once; sets CODES
+    local name="$1" i pids=()
+    shift
+    for i in $(seq 1 10); do
+        curl -s -o "$PT_TMP/race.$i.body" -w '%{http_code}' --max-time 20 --unix-socket "$PT_SOCK" \
+            "$@" >"$PT_TMP/race.$i.code" 2>/dev/null &
+        pids+=($!)
+    done
+    # Not a bare wait: ptrackd is a background job of this shell too.
+    for i in "${pids[@]}"; do wait "$i" || true; done
+    CODES="$(for i in $(seq 1 10); do cat "$PT_TMP/race.$i.code"; echo; done | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ' | sed 's/ $//')"
+}
+race "If-Match" -X PATCH -H 'Content-Type: application/json' -H 'If-Match: "1"' \
+    --data-binary '{"background":"并发"}' "http://localhost/v1/proposals/$RACE"
+check_eq "10 concurrent PATCHes with If-Match \"1\": one wins, nine get 412" "200x1 412x9" "$CODES"
+api GET "/v1/proposals/$RACE"
+check_eq "the proposal moved one version" 2 "$(jv 'j["version"]')"
+before="$(pt_count)"
+race "Idempotency-Key" -X POST -H 'Content-Type: application/json' -H "Idempotency-Key: race-$RANDOM" \
+    --data-binary '{"title":"关于并发幂等的建议"}' http://localhost/v1/proposals
+check_eq "10 concurrent POSTs with one Idempotency-Key all succeed" "201x10" "$CODES"
+check_eq "and make one proposal" $((before + 1)) "$(pt_count)"
+check_eq "all answer with the same id" 1 "$(cat "$PT_TMP"/race.*.body | grep -o '"id":[0-9]*' | sort -u | wc -l)"
+race "number" -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"title":"关于并发编号的建议","session":"并发届","number":"0001"}' http://localhost/v1/proposals
+check_eq "10 concurrent POSTs of one number in one session: one 201, nine 409" "201x1 409x9" "$CODES"
+race "actions" -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"mode":"single","units":[{"name":"并发单位","role":"lead"}]}' \
+    "http://localhost/v1/proposals/$RACE/actions/assign"
+check_eq "10 concurrent assigns of one proposal: one 200, nine 409" "200x1 409x9" "$CODES"
+api GET "/v1/proposals/$RACE/history"
+check_eq "one assign in the history" '["create", "edit", "assign"]' "$(jv '[i["action"] for i in j["items"]]')"
 
 # ---------------------------------------------------------------------------
 pt_step "history"
