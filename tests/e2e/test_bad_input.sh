@@ -8,7 +8,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
+# Short timeouts and few connections, so that slow and idle clients and a
+# connection flood can be tried in seconds.
+pt_config '' ',"limits": {"header_timeout": "2s", "idle_timeout": "3s", "connections": 16}'
 pt_start
 RAW="$PT_E2E_DIR/rawhttp.py"
 
@@ -206,6 +208,81 @@ sys.stdout.buffer.write(b"POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type
 ' >"$PT_TMP/chunked.req"
 out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/chunked.req")"
 check_eq "a well-formed chunked POST is stored" "201 分块传输的建议" "$(jv '"%s %s" % (j["status"], json.loads(j["body"]).get("title"))' "$out")"
+
+pt_step "slow and idle clients, too many connections"
+conn_out="$(python3 - "$PT_SOCK" <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+
+def closed_within(sock, limit):
+    """Seconds until the server closes sock (reading what it sends), or None."""
+    sock.settimeout(0.2)
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        try:
+            d = sock.recv(4096)
+            if not d:
+                return time.time() - t0
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            return time.time() - t0
+    return None
+
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+
+# Half a request line and headers, then nothing (header_timeout 2s).
+s = conn()
+s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+t = closed_within(s, 8)
+print("slow_headers", "closed" if t is not None and t < 5 else "open after %s" % t)
+s.close()
+# A connection that never sends a byte.
+s = conn()
+t = closed_within(s, 8)
+print("silent", "closed" if t is not None and t < 5 else "open after %s" % t)
+s.close()
+# Idle after one answered request (idle_timeout 3s).
+s = conn()
+s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(0.3)
+s.recv(65536)
+t = closed_within(s, 9)
+print("idle", "closed" if t is not None and t < 6 else "open after %s" % t)
+s.close()
+# 16 idle connections fill the limit; one more must not be served, and
+# once they are gone the server answers again.
+held = [conn() for _ in range(16)]
+time.sleep(0.3)
+extra = conn()
+try:
+    extra.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+except OSError:
+    pass
+extra.settimeout(3)
+try:
+    d = extra.recv(65536)
+except (socket.timeout, ConnectionResetError):
+    d = b"<timeout>" if False else b""
+print("over_limit", "refused" if not d.startswith(b"HTTP/1.1 200") else "served")
+for h in held:
+    h.close()
+extra.close()
+time.sleep(0.5)
+s = conn()
+s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+s.settimeout(5)
+print("after", "served" if s.recv(65536).startswith(b"HTTP/1.1 200") else "not served")
+PY
+)"
+check_contains "a client stuck in its headers is closed after header_timeout (2 s)" "slow_headers closed" "$conn_out"
+check_contains "a connection that sends nothing is closed" "silent closed" "$conn_out"
+check_contains "an idle keep-alive connection is closed after idle_timeout (3 s)" "idle closed" "$conn_out"
+check_contains "a connection over limits.connections (16) is not served" "over_limit refused" "$conn_out"
+check_contains "after the flood, requests are served again" "after served" "$conn_out"
 
 api GET /v1/health
 check_eq "ptrackd is still healthy" ok "$(jv 'j["status"]')"
