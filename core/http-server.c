@@ -145,6 +145,23 @@ struct conn_s {
     bool peer_eof;        /* the client has closed its side */
     bool shutdown_sent;
     bool has_cred;
+    /* A request body streamed to the handler (pt_http_server_set_body_stream):
+     * bs_on for such a request; bs_in while its bytes may still arrive;
+     * bs_started once the handler called pt_http_body_start; bs_paused while
+     * the handler holds it back; bs_continue while a 100 Continue is owed;
+     * bs_end_owed when the body's end (bs_status) is known and on_end has not
+     * been called yet. */
+    bool bs_on, bs_in, bs_started, bs_paused, bs_continue, bs_end_owed;
+    int bs_status;
+    size_t bs_len;
+    void (*bs_data)(pt_http_request_t *, const char *, size_t, void *);
+    void (*bs_end)(pt_http_request_t *, int, void *);
+    void *bs_arg;
+    /* Response bytes queued in the kernel's stead (not yet written) and the
+     * callback waiting for them to go out. */
+    size_t out_pending;
+    void (*drain_cb)(pt_http_request_t *, void *);
+    void *drain_arg;
     pt_peer_kind_t peer;
     uid_t uid;
     gid_t gid;
@@ -195,6 +212,9 @@ struct pt_http_server_s {
     pt_http_limits_t limits;
     pt_http_handler_cb handler;
     void *ud;
+    bool (*bs_wants)(const pt_http_request_t *, void *);
+    void *bs_ud;
+    size_t max_stream_body;
     listener_t *listeners;
     unsigned listeners_open; /* listener handles whose close callback has not run */
     conn_t *conns;
@@ -230,6 +250,8 @@ static void conn_close(conn_t *c);
 static void conn_fail(conn_t *c, int status, const char *code, const char *msg);
 static void conn_output_done(conn_t *c);
 static void conn_pump_pending(conn_t *c);
+static void body_fail(conn_t *c, int status);
+static void body_end_deliver(conn_t *c);
 
 /* ------------------------------------------------------------------------ */
 /* Limits and small helpers */
@@ -574,6 +596,10 @@ static void on_conn_handle_closed(uv_handle_t *h)
             c->next->prev = c->prev;
         srv->nconns--;
         c->srv = NULL;
+        /* A streamed body cut short ends with an error before the abort
+         * callback, so that its reader stops waiting first. */
+        body_fail(c, UV_ECONNRESET);
+        body_end_deliver(c);
         /* The abort callback runs here, from the loop, and never from inside
          * a call the handler made (a failed pt_http_stream_write), so that it
          * can answer the request without pulling it from under its caller. */
@@ -619,6 +645,15 @@ static void on_conn_timer(uv_timer_t *t)
     conn_t *c = t->data;
     timer_kind_t kind = c->timer_kind;
     c->timer_kind = TK_NONE;
+    if (kind == TK_BODY && c->bs_in) {
+        /* A streamed body stalled while the handler was reading it (the
+         * handler is with the request, so the state says CS_HANDLER). */
+        char msg[120];
+        snprintf(msg, sizeof msg, "the request body stalled for more than %llu ms",
+                 (unsigned long long)c->srv->limits.idle_timeout_ms);
+        conn_fail(c, 408, "request_timeout", msg);
+        return;
+    }
     switch (c->state) {
     case CS_HEAD:
     case CS_BODY: {
@@ -673,6 +708,7 @@ static void conn_read_start(conn_t *c)
 typedef struct {
     uv_write_t req;
     conn_t *conn;
+    size_t len;
     char data[];
 } wreq_t;
 
@@ -680,11 +716,23 @@ static void on_write(uv_write_t *req, int status)
 {
     wreq_t *w = (wreq_t *)req;
     conn_t *c = w->conn;
+    c->out_pending -= w->len;
     free(w);
     c->writes_pending--;
     if (status < 0) {
         conn_close(c);
         return;
+    }
+    if (c->out_pending == 0 && c->drain_cb != NULL && c->req_outstanding) {
+        /* Once: the callback may register itself again. A reference keeps
+         * the connection while the callback may answer the request. */
+        void (*cb)(pt_http_request_t *, void *) = c->drain_cb;
+        c->drain_cb = NULL;
+        c->refs++;
+        cb(&c->req.pub, c->drain_arg);
+        /* The stream handle is still open (this is its write callback), so
+         * its reference keeps c. */
+        conn_unref(c);
     }
     if (c->writes_pending == 0 &&
         (c->state == CS_FLUSH || (c->state == CS_DRAIN && !c->shutdown_sent)))
@@ -732,6 +780,7 @@ static int conn_write(conn_t *c, const uv_buf_t *bufs, unsigned nbufs)
         skip = 0;
     }
     w->conn = c;
+    w->len = n;
     uv_buf_t b = uv_buf_init(w->data, (unsigned)n);
     if (uv_write(&w->req, &c->h.stream, &b, 1, on_write) != 0) {
         free(w);
@@ -739,6 +788,7 @@ static int conn_write(conn_t *c, const uv_buf_t *bufs, unsigned nbufs)
         return -1;
     }
     c->writes_pending++;
+    c->out_pending += n;
     return 0;
 }
 
@@ -805,12 +855,14 @@ static void conn_fail(conn_t *c, int status, const char *code, const char *msg)
     c->keep_alive = false;
     c->state = CS_DRAIN;
     conn_timer(c, TK_LINGER, LINGER_MS);
+    body_fail(c, status == 413 ? UV_E2BIG : status == 408 ? UV_ETIMEDOUT : UV_EPROTO);
     json_escape(esc, sizeof esc, msg);
     int n =
         snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, esc);
     conn_write_response(c, status, JSON_TYPE, NULL, body, (size_t)n, false);
     if (c->state == CS_DRAIN && c->writes_pending == 0)
         conn_output_done(c);
+    body_end_deliver(c);
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status)
@@ -851,6 +903,13 @@ static void req_reset(conn_t *c)
     c->hstate = HS_URL;
     c->url_len = c->hdr_off = c->nhdr = c->field_off = c->trailer_len = 0;
     c->seen_te = c->seen_cl = c->expect_body = false;
+    c->bs_on = c->bs_in = c->bs_started = c->bs_paused = c->bs_continue = false;
+    c->bs_end_owed = false;
+    c->bs_status = 0;
+    c->bs_len = 0;
+    c->bs_data = NULL;
+    c->bs_end = NULL;
+    c->drain_cb = NULL;
     c->body_len = 0;
     if (c->body_cap > BODY_KEEP) {
         free(c->body);
@@ -1088,6 +1147,26 @@ static int resolve_target(conn_t *c)
     return 0;
 }
 
+/* The head of a request whose body is streamed: it goes to the handler now,
+ * and the parser stops until the handler calls pt_http_body_start(). */
+static int headers_complete_streamed(conn_t *c, http_parser *p)
+{
+    size_t max = c->srv->max_stream_body;
+    if ((p->flags & F_CONTENTLENGTH) && p->content_length > max)
+        return conn_error(c, 413, "payload_too_large",
+                          "request body is larger than the limit of %zu bytes", max);
+    bool body = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) && p->content_length > 0);
+    const char *expect = conn_header(c, "expect");
+    c->bs_on = true;
+    c->bs_in = true;
+    c->bs_continue = body && expect != NULL && strcasecmp(expect, "100-continue") == 0 &&
+                     (p->http_major > 1 || (p->http_major == 1 && p->http_minor >= 1));
+    conn_timer(c, TK_NONE, 0);
+    c->state = CS_HANDLER;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     conn_t *c = p->data;
@@ -1102,6 +1181,20 @@ static int on_headers_complete(http_parser *p)
     if (resolve_target(c) != 0)
         return -1;
     c->keep_alive = http_should_keep_alive(p) && !c->srv->shutting_down;
+
+    if (c->srv->bs_wants != NULL) {
+        /* The request as far as it is known, for wants() to decide on. */
+        c->req.pub.method = http_method_str((enum http_method)p->method);
+        c->req.pub.body = NULL;
+        c->req.pub.body_len = 0;
+        c->req.pub.peer = c->peer;
+        c->req.pub.has_cred = c->has_cred;
+        c->req.pub.uid = c->uid;
+        c->req.pub.gid = c->gid;
+        c->req.pub.pid = c->pid;
+        if (c->srv->bs_wants(&c->req.pub, c->srv->bs_ud))
+            return headers_complete_streamed(c, p);
+    }
 
     if (p->flags & F_CHUNKED) {
         c->expect_body = true;
@@ -1137,6 +1230,18 @@ static int on_headers_complete(http_parser *p)
 static int on_body(http_parser *p, const char *at, size_t len)
 {
     conn_t *c = p->data;
+    if (c->bs_on) {
+        size_t smax = c->srv->max_stream_body;
+        if (len > smax || c->bs_len > smax - len)
+            return conn_error(c, 413, "payload_too_large",
+                              "request body is larger than the limit of %zu bytes", smax);
+        c->bs_len += len;
+        /* The handler may pause here; the parser then stops behind these
+         * bytes (conn_takes_input() turns false). */
+        if (c->bs_data != NULL)
+            c->bs_data(&c->req.pub, at, len, c->bs_arg);
+        return 0;
+    }
     size_t max = c->srv->limits.max_body;
     if (len > max || c->body_len > max - len)
         return conn_error(c, 413, "payload_too_large",
@@ -1163,6 +1268,18 @@ static int on_message_complete(http_parser *p)
 {
     conn_t *c = p->data;
     req_t *r = &c->req;
+    if (c->bs_on) {
+        /* The handler has had the request since its head; its on_end is
+         * called once the parser has returned (conn_parse). */
+        c->bs_in = false;
+        c->bs_status = 0;
+        c->bs_end_owed = true;
+        if (p->upgrade)
+            c->keep_alive = false;
+        conn_timer(c, TK_NONE, 0);
+        http_parser_pause(p, 1);
+        return 0;
+    }
     if (c->body != NULL) {
         c->body[c->body_len] = '\0';
         r->pub.body = c->body;
@@ -1218,6 +1335,9 @@ static void conn_parse_failed(conn_t *c, enum http_errno e)
 
 static bool conn_takes_input(const conn_t *c)
 {
+    if (c->bs_in)
+        return c->bs_started && !c->bs_paused && c->req_outstanding &&
+               (c->state == CS_HANDLER || c->state == CS_STREAM);
     return c->state == CS_IDLE || c->state == CS_HEAD || c->state == CS_BODY;
 }
 
@@ -1232,7 +1352,12 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
         size_t n = http_parser_execute(&c->parser, &parser_settings, data + off, len - off);
         off += n;
         enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
-        if (e == HPE_PAUSED && c->state == CS_HANDLER) {
+        if (e == HPE_PAUSED && c->bs_on && (c->req_outstanding || c->state != CS_HANDLER)) {
+            /* A streamed body paused by the handler, or complete: the loop
+             * condition decides whether to go on. */
+            if (conn_takes_input(c))
+                http_parser_pause(&c->parser, 0);
+        } else if (e == HPE_PAUSED && c->state == CS_HANDLER) {
             conn_dispatch(c);
         } else if (e != HPE_OK) {
             if (c->state != CS_CLOSED)
@@ -1245,6 +1370,7 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
         }
     }
     c->parsing = false;
+    body_end_deliver(c);
     return off;
 }
 
@@ -1314,7 +1440,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (conn_takes_input(c)) {
-        if (c->state == CS_BODY)
+        if (c->state == CS_BODY || c->bs_in)
             conn_timer(c, TK_BODY, c->srv->limits.idle_timeout_ms);
         size_t n = conn_parse(c, buf->base, (size_t)nread);
         if (n < (size_t)nread && conn_in_flight(c) &&
@@ -1420,6 +1546,15 @@ int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_
 void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits)
 {
     limits_apply(srv, limits);
+}
+
+void pt_http_server_set_body_stream(pt_http_server_t *srv,
+                                    bool (*wants)(const pt_http_request_t *req, void *ud),
+                                    void *ud, size_t max_stream_body)
+{
+    srv->bs_wants = wants;
+    srv->bs_ud = ud;
+    srv->max_stream_body = max_stream_body == 0 ? SIZE_MAX : max_stream_body;
 }
 
 static void on_listener_closed(uv_handle_t *h)
@@ -1786,6 +1921,11 @@ static void req_release(conn_t *c)
 {
     assert(c->req_outstanding);
     c->req_outstanding = false;
+    /* No callback reaches a request that has been answered. */
+    c->bs_data = NULL;
+    c->bs_end = NULL;
+    c->bs_end_owed = false;
+    c->drain_cb = NULL;
     conn_unref(c);
 }
 
@@ -1796,6 +1936,8 @@ void pt_http_respond(pt_http_request_t *req, int status, const char *content_typ
     conn_t *c = r->conn;
     assert(c->req_outstanding && c->state != CS_STREAM);
     bool live = c->state == CS_HANDLER;
+    if (c->bs_in)
+        c->keep_alive = false; /* the rest of the body is not read as a request */
     /* Released first: writing the answer may go straight on to the next
      * pipelined request, which takes the request object over. A live
      * connection's handles still hold it. */
@@ -1815,6 +1957,8 @@ void pt_http_stream_begin(pt_http_request_t *req, int status, const char *conten
     assert(c->req_outstanding);
     if (c->state != CS_HANDLER)
         return; /* gone: the writes fail and the end frees */
+    if (c->bs_in)
+        c->keep_alive = false;
     c->state = CS_STREAM;
     /* An HTTP/1.0 client knows no chunks: it gets the raw bytes and the
      * end of the answer is the end of the connection. */
@@ -1861,4 +2005,145 @@ void pt_http_stream_end(pt_http_request_t *req)
         conn_write(c, &b, 1);
     }
     conn_answer_written(c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Streamed request bodies and stream back-pressure */
+
+/* The body ends with an error (status < 0) unless it has ended already. */
+static void body_fail(conn_t *c, int status)
+{
+    if (!c->bs_in)
+        return;
+    c->bs_in = false;
+    c->bs_status = status;
+    c->bs_end_owed = true;
+}
+
+/* Calls on_end once the body's end is known, the handler has started
+ * reading, and the parser is not running (so that the handler may answer
+ * from on_end without pulling the request from under the parser). */
+static void body_end_deliver(conn_t *c)
+{
+    if (!c->bs_end_owed || !c->bs_started || c->parsing || !c->req_outstanding ||
+        c->bs_end == NULL)
+        return;
+    c->bs_end_owed = false;
+    void (*cb)(pt_http_request_t *, int, void *) = c->bs_end;
+    c->refs++;
+    cb(&c->req.pub, c->bs_status, c->bs_arg);
+    conn_unref(c);
+}
+
+/* Lets the parser go on with the body: at once when inside it, otherwise
+ * with the input kept meanwhile and then the socket. */
+static void body_resume_input(conn_t *c)
+{
+    if (!c->bs_in || !c->bs_started || c->bs_paused || c->state == CS_CLOSED)
+        return;
+    http_parser_pause(&c->parser, 0);
+    if (c->parsing)
+        return;
+    conn_timer(c, TK_BODY, c->srv->limits.idle_timeout_ms);
+    if (c->pend_len > c->pend_off) {
+        c->refs++;
+        conn_pump_pending(c);
+        bool closed = c->state == CS_CLOSED;
+        conn_unref(c);
+        if (closed)
+            return;
+    }
+    if (conn_takes_input(c))
+        conn_read_start(c);
+}
+
+void pt_http_body_start(pt_http_request_t *req,
+                        void (*on_data)(pt_http_request_t *, const char *, size_t, void *),
+                        void (*on_end)(pt_http_request_t *, int, void *), void *arg)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding && !c->bs_started);
+    c->bs_data = on_data;
+    c->bs_end = on_end;
+    c->bs_arg = arg;
+    c->bs_started = true;
+    if (!c->bs_on) {
+        /* A body that was read whole: handed over in one piece. */
+        c->refs++;
+        if (req->body_len > 0 && on_data != NULL)
+            on_data(req, req->body, req->body_len, arg);
+        if (c->req_outstanding && c->bs_end != NULL)
+            c->bs_end(req, 0, arg);
+        c->bs_end = NULL;
+        conn_unref(c);
+        return;
+    }
+    if (c->bs_continue && c->state == CS_HANDLER) {
+        static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        uv_buf_t b = uv_buf_init((char *)cont, sizeof cont - 1);
+        c->bs_continue = false;
+        conn_write(c, &b, 1);
+    }
+    c->refs++;
+    body_resume_input(c);
+    body_end_deliver(c);
+    conn_unref(c);
+}
+
+void pt_http_body_pause(pt_http_request_t *req)
+{
+    conn_t *c = ((req_t *)req)->conn;
+    if (!c->bs_in || c->bs_paused || c->state == CS_CLOSED)
+        return;
+    c->bs_paused = true;
+    if (c->parsing)
+        http_parser_pause(&c->parser, 1);
+    /* The server holds the body back now; the client is not the slow one. */
+    if (c->timer_kind == TK_BODY)
+        conn_timer(c, TK_NONE, 0);
+}
+
+void pt_http_body_resume(pt_http_request_t *req)
+{
+    conn_t *c = ((req_t *)req)->conn;
+    if (!c->bs_paused)
+        return;
+    c->bs_paused = false;
+    c->refs++;
+    body_resume_input(c);
+    body_end_deliver(c);
+    conn_unref(c);
+}
+
+size_t pt_http_stream_pending(const pt_http_request_t *req)
+{
+    return ((const req_t *)req)->conn->out_pending;
+}
+
+void pt_http_stream_on_drain(pt_http_request_t *req, void (*cb)(pt_http_request_t *, void *),
+                             void *arg)
+{
+    conn_t *c = ((req_t *)req)->conn;
+    c->drain_cb = cb;
+    c->drain_arg = arg;
+}
+
+void pt_http_stream_abort(pt_http_request_t *req)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding);
+    bool live = c->state == CS_STREAM || c->state == CS_HANDLER;
+    req_release(c);
+    if (!live)
+        return;
+    /* What was queued still goes out, then the write side is shut down
+     * without the last chunk: the client sees the transfer end early. */
+    c->keep_alive = false;
+    c->state = CS_DRAIN;
+    if (c->writes_pending == 0)
+        conn_linger(c);
+    else
+        conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
 }

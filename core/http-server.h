@@ -109,6 +109,56 @@ int pt_http_stream_write(pt_http_request_t *req, const char *buf, size_t len);
 /* Ends the chunked answer (the last chunk) and frees req. */
 void pt_http_stream_end(pt_http_request_t *req);
 
+/* ---- Streamed request bodies ------------------------------------------
+ * For uploads larger than max_body (imports), the body can be handed to the
+ * handler as it arrives, with back-pressure, instead of being read whole.
+ *
+ * At headers-complete the server asks wants(req) (method, path, query and
+ * headers are set; body is NULL). When it says true, the handler is called
+ * at once with req->body NULL, and the body is read only after the handler
+ * calls pt_http_body_start(). Such a body may be up to max_stream_body bytes
+ * (0: no limit); over it the server answers 413 itself and on_end gets
+ * UV_E2BIG. A client that sent Expect: 100-continue gets its 100 Continue
+ * when pt_http_body_start() is called (so an answer given before it, an
+ * error, spares the upload). If the request is answered before its body has
+ * been read, the connection closes after the answer. */
+void pt_http_server_set_body_stream(pt_http_server_t *srv,
+                                    bool (*wants)(const pt_http_request_t *req, void *ud),
+                                    void *ud, size_t max_stream_body);
+/* Starts delivering the body: on_data for each piece as it arrives
+ * (borrowed for the call), then on_end once with 0 at the end of the body,
+ * or a negative libuv error: UV_E2BIG (over the limit), UV_ETIMEDOUT (the
+ * client stalled for idle_timeout while the body was not paused),
+ * UV_ECONNRESET (the client went away), UV_EPROTO (malformed chunks). Both
+ * may be called before this function returns. on_data must not answer the
+ * request; on_end may. Nothing is called after the request is answered. For
+ * a request that was not streamed, the whole body comes in one on_data. */
+void pt_http_body_start(pt_http_request_t *req,
+                        void (*on_data)(pt_http_request_t *req, const char *buf, size_t len,
+                                        void *arg),
+                        void (*on_end)(pt_http_request_t *req, int status, void *arg), void *arg);
+/* Stops and restarts reading the body (back-pressure). Pausing from
+ * on_data takes effect behind the piece being delivered; on_data and on_end
+ * may be called before pt_http_body_resume() returns. */
+void pt_http_body_pause(pt_http_request_t *req);
+void pt_http_body_resume(pt_http_request_t *req);
+
+/* ---- Stream back-pressure ------------------------------------------------ */
+
+/* Bytes of the answer queued but not yet taken by the kernel. */
+size_t pt_http_stream_pending(const pt_http_request_t *req);
+/* Calls cb once, when the pending bytes drop to 0 (not when they are 0
+ * already: check pt_http_stream_pending() first). A connection that breaks
+ * calls the abort callback instead. NULL cancels. */
+void pt_http_stream_on_drain(pt_http_request_t *req, void (*cb)(pt_http_request_t *req, void *arg),
+                             void *arg);
+/* Ends a streamed answer as failed: what was queued is sent, then the
+ * connection is closed without the terminating chunk, so the client sees an
+ * incomplete transfer rather than a truncated file presented as complete.
+ * Also ends a request that has not started its stream (the client sees the
+ * connection close). Frees req. */
+void pt_http_stream_abort(pt_http_request_t *req);
+
 /* The reason phrase of a status code ("Not Found"). */
 const char *pt_http_status_text(int status);
 
