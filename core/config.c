@@ -179,6 +179,7 @@ void pt_config_free(pt_config_t *c)
         free(c->categories[i]);
     free(c->categories);
     cJSON_Delete(c->plugins);
+    free(c->plugin_dir);
     /* Zeroed, the struct can be freed again or re-initialised safely. */
     memset(c, 0, sizeof(*c));
 }
@@ -623,6 +624,7 @@ static const config_key_t top_keys[] = {
     {"socket_users", K_CUSTOM, 0, false, NULL, parse_socket_users},
     {"categories", K_CUSTOM, 0, false, NULL, parse_categories},
     {"plugins", K_CUSTOM, 0, false, NULL, parse_plugins},
+    {"plugin_dir", K_STRING, offsetof(pt_config_t, plugin_dir), false, NULL, NULL},
     {"limits", K_OBJECT, offsetof(pt_config_t, limits), false, limit_keys, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
@@ -945,13 +947,132 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
     return 0;
 }
 
+/* The name of a plugin instance: it appears in URLs (/v1/plugins/NAME),
+ * log prefixes and the store's cursor table, so it is kept to characters
+ * that need no escaping anywhere. */
+#define INSTANCE_NAME_MAX 64
+
+static bool instance_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > INSTANCE_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* An event type or pattern a notifier may ask for: "proposal.created",
+ * "proposal.*" or "*". */
+static bool event_pattern_ok(const char *s)
+{
+    size_t n = strlen(s);
+    const char *star = strchr(s, '*');
+    if (n == 0 || n > 128)
+        return false;
+    if (!star)
+        return true;
+    /* One star, and only as the whole pattern or after the last dot. */
+    return star == s + n - 1 && (n == 1 || s[n - 2] == '.');
+}
+
+static int entry_problem(char *field, size_t fsize, char *why, size_t wsize, const char *f,
+                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int entry_problem(char *field, size_t fsize, char *why, size_t wsize, const char *f,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, wsize, fmt, ap);
+    va_end(ap);
+    snprintf(field, fsize, "%s", f);
+    return -1;
+}
+
+static int check_events(const cJSON *ev, const char *f, char *field, size_t fsize, char *why,
+                        size_t wsize)
+{
+    if (cJSON_IsNull(ev))
+        return 0;
+    if (!cJSON_IsArray(ev))
+        return entry_problem(field, fsize, why, wsize, f,
+                             "expected an array of event types such as [\"proposal.*\"]");
+    size_t i = 0;
+    for (const cJSON *e = ev->child; e != NULL; e = e->next, i++) {
+        if (!cJSON_IsString(e) || !event_pattern_ok(e->valuestring)) {
+            char sub[64];
+            snprintf(sub, sizeof(sub), "%s[%zu]", f, i);
+            return entry_problem(field, fsize, why, wsize, sub,
+                                 "expected an event type (\"proposal.created\"), a family "
+                                 "(\"proposal.*\") or \"*\"");
+        }
+    }
+    return 0;
+}
+
+int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char *why,
+                                 size_t wsize)
+{
+    if (!cJSON_IsObject(e))
+        return entry_problem(field, fsize, why, wsize, "(entry)",
+                             "expected a plugin object {instance, path, config, events}");
+    for (const cJSON *m = e->child; m != NULL; m = m->next) {
+        if (strcmp(m->string, "instance") != 0 && strcmp(m->string, "path") != 0 &&
+            strcmp(m->string, "config") != 0 && strcmp(m->string, "events") != 0) {
+            char shown[SHOW_MAX_BYTES * 6 + 8];
+            sanitize(m->string, shown, sizeof(shown));
+            return entry_problem(field, fsize, why, wsize, shown,
+                                 "unknown key; a plugin entry has instance, path, config and "
+                                 "events");
+        }
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "instance");
+    if (!cJSON_IsString(v))
+        return entry_problem(field, fsize, why, wsize, "instance",
+                             v ? "expected a name such as \"wecom\""
+                               : "is required: the instance's name, such as \"wecom\"");
+    if (!instance_name_ok(v->valuestring))
+        return entry_problem(field, fsize, why, wsize, "instance",
+                             "a name has 1 to %d letters, digits, _ and -", INSTANCE_NAME_MAX);
+    v = cJSON_GetObjectItemCaseSensitive(e, "path");
+    if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+        return entry_problem(field, fsize, why, wsize, "path",
+                             v ? "expected the plugin file, such as \"notify_webhook.so\""
+                               : "is required: the plugin file, such as \"notify_webhook.so\"");
+    for (const unsigned char *p = (const unsigned char *)v->valuestring; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return entry_problem(field, fsize, why, wsize, "path",
+                                 "must not contain control characters");
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(e, "config");
+    if (config && !cJSON_IsObject(config))
+        return entry_problem(field, fsize, why, wsize, "config",
+                             "expected an object of the plugin's options");
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(e, "events");
+    const cJSON *cev = config ? cJSON_GetObjectItemCaseSensitive(config, "events") : NULL;
+    if (ev && cev)
+        return entry_problem(field, fsize, why, wsize, "config.events",
+                             "events is given twice (here and at the entry's top level); keep "
+                             "one");
+    if (ev && check_events(ev, "events", field, fsize, why, wsize) != 0)
+        return -1;
+    if (cev && check_events(cev, "config.events", field, fsize, why, wsize) != 0)
+        return -1;
+    return 0;
+}
+
 static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char *path)
 {
     pt_config_t *c = target;
-    char sub[PATH_MAX_LEN];
+    char sub[PATH_MAX_LEN], key[PATH_MAX_LEN], field[64], why[256];
 
-    /* The plugin host reads the entries (and reports on their keys) when it
-     * loads them; here they are only checked to have the outer shape. */
+    /* The entries' own keys are checked here, as the plugin host checks
+     * them on POST /v1/plugins; the options inside `config` can only be
+     * checked against the plugin's table, when the host loads it. */
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
@@ -962,6 +1083,18 @@ static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char 
         if (!cJSON_IsObject(e))
             return fail(ld, sub, "expected a plugin object {instance, path, config}, got %s",
                         type_name(e));
+        if (pt_config_plugin_entry_check(e, field, sizeof(field), why, sizeof(why)) != 0) {
+            clip(key, sizeof(key), "%s.%s", sub, field);
+            return fail(ld, key, "%s", why);
+        }
+        const char *name = cJSON_GetObjectItemCaseSensitive(e, "instance")->valuestring;
+        size_t j = 0;
+        for (const cJSON *o = v->child; o != e; o = o->next, j++) {
+            if (strcmp(cJSON_GetObjectItemCaseSensitive(o, "instance")->valuestring, name) == 0) {
+                clip(key, sizeof(key), "%s.instance", sub);
+                return fail(ld, key, "\"%s\" is already %s[%zu]'s name", name, path, j);
+            }
+        }
     }
     if ((c->plugins = cJSON_Duplicate(v, true)) == NULL)
         return fail_nomem(ld);

@@ -49,7 +49,8 @@ typedef struct {
     char **categories; /* NULL: any category */
     size_t n_categories;
     pt_http_limits_t limits;
-    cJSON *plugins; /* the `plugins` array as given (a later part reads it) */
+    cJSON *plugins;   /* the `plugins` array as given, each entry's keys checked */
+    char *plugin_dir; /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
 } pt_config_t;
 
 /* Fills every default. */
@@ -66,6 +67,16 @@ void pt_config_finish(pt_config_t *c);
 
 /* Replaces a string member (frees the old one). */
 void pt_config_set_str(char **member, const char *value);
+
+/* Checks one plugin entry {instance, path, config, events} (of the config's
+ * `plugins` or the body of POST /v1/plugins): its keys, the instance name
+ * (1 to 64 letters, digits, _ and -), a non-empty path, config an object,
+ * events an array of event types or patterns given at most once (at the
+ * top or in config). Returns 0, or -1 with field ("instance",
+ * "config.events", "events[2]", or an unknown key) and why filled in. The
+ * options inside config are the plugin host's to check. Thread: any. */
+int pt_config_plugin_entry_check(const cJSON *entry, char *field, size_t fsize, char *why,
+                                 size_t wsize);
 
 /* Parses "1MiB", "512KiB", "16384", "2MB" into bytes. Returns 0 or -1. */
 int pt_size_parse(const char *s, size_t *out);

@@ -95,6 +95,10 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries);
  *   delivered, failed, retrying}}]. Ownership: the caller frees. */
 cJSON *pt_plugins_list(pt_plugins_t *p);
 
+/* One instance as pt_plugins_list shows it; NULL when there is none.
+ * Ownership: the caller frees. */
+cJSON *pt_plugins_instance_json(pt_plugins_t *p, const char *instance);
+
 pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance);
 /* The first instance that imports (exports) this format; NULL if none. */
 pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format);

@@ -1,0 +1,1030 @@
+/*
+ * plugin-loader.c - the plugin registry: file checks, dlopen, descriptor
+ * and option checks, create/destroy, load/unload/reload/list.
+ *
+ * Loading one instance goes through these steps, and any refusal undoes
+ * every step before it, so that a failed load leaves nothing behind:
+ *
+ *   1. The entry ({"instance", "path", "config", "events"}) is checked for
+ *      its shape (config.c's pt_config_plugin_entry_check, the same check
+ *      the config file gets) and the instance name must be free.
+ *   2. The file is opened with O_NOFOLLOW and fstat()ed: a regular file,
+ *      owned by root or by ptrackd's effective user, not writable by group
+ *      or others. dlopen() is then given "/proc/self/fd/N", the very file
+ *      that was checked, so that nobody can swap the file between the check
+ *      and the load. A file already loaded (same device and inode) is
+ *      shared: one dlopen however many instances use it.
+ *   3. The descriptor is checked (ABI major equal, minor not newer, every
+ *      struct at least its 1.0 size, every kind with its ops and function),
+ *      and copied: the host keeps its own copy of the descriptor and of each
+ *      ops struct, taking min(plugin's struct_size, host's sizeof) bytes, so
+ *      it never reads past what the plugin declared and never depends on
+ *      the plugin's copy staying put.
+ *   4. The instance's `config` is checked against the option table and the
+ *      defaults filled in; `events` is kept for notifiers.
+ *   5. create() runs on the loop; a notifier's worker is started.
+ *
+ * The registry lives on the loop thread. Notifier workers and job threads
+ * reach an instance only through the pointers the registry gave them, and
+ * an instance is freed only after its notifier has been stopped and while
+ * no job runs on it (inst->jobs is counted by plugin-jobs.c on the loop).
+ */
+#include "plugins.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "config.h"
+#include "log.h"
+#include "timefmt.h"
+
+/* How long pt_plugins_shutdown() and a SIGHUP reload wait for a notifier's
+ * deliver() in progress before they give up on it. */
+#define SHUTDOWN_DEADLINE_MS 3000
+#define RELOAD_DEADLINE_MS 1000
+
+/* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
+ * over. A member appended in 1.1 makes sizeof() larger but not these. */
+#define PLUGIN_V1_SIZE (offsetof(ptrack_plugin_t, exporter) + sizeof(void *))
+#define NOTIFIER_V1_SIZE                                                                           \
+    (offsetof(ptrack_notifier_ops_t, deliver) + sizeof(((ptrack_notifier_ops_t *)0)->deliver))
+#define IMPORTER_V1_SIZE                                                                           \
+    (offsetof(ptrack_importer_ops_t, import) + sizeof(((ptrack_importer_ops_t *)0)->import))
+#define EXPORTER_V1_SIZE                                                                           \
+    (offsetof(ptrack_exporter_ops_t, export) + sizeof(((ptrack_exporter_ops_t *)0)->export))
+
+#define KNOWN_KINDS (PTRACK_KIND_NOTIFIER | PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER)
+
+/* The host's copy of a descriptor and of its ops structs. desc comes
+ * first, so pt_plugin_file_t.desc points at the whole block. */
+typedef struct {
+    ptrack_plugin_t desc;
+    ptrack_notifier_ops_t notifier;
+    ptrack_importer_ops_t importer;
+    ptrack_exporter_ops_t exporter;
+} desc_copy_t;
+
+struct pt_plugins_s {
+    uv_loop_t *loop;
+    pt_store_t *store;
+    char *plugin_dir;
+    pt_instance_t *instances; /* in load order */
+    pt_plugin_file_t **files;
+    size_t n_files, cap_files;
+    bool shut_down;
+};
+
+/* ---- The registry ----------------------------------------------------- */
+
+int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out)
+{
+    pt_plugins_t *p = calloc(1, sizeof(*p));
+    if (!p)
+        return PT_ENOMEM;
+    p->loop = opts->loop;
+    p->store = opts->store;
+    p->plugin_dir = strdup(opts->plugin_dir ? opts->plugin_dir : ".");
+    if (!p->plugin_dir) {
+        free(p);
+        return PT_ENOMEM;
+    }
+    *out = p;
+    return PT_OK;
+}
+
+void pt_plugins_free(pt_plugins_t *p)
+{
+    if (!p)
+        return;
+    pt_plugins_shutdown(p);
+    free(p->files);
+    free(p->plugin_dir);
+    free(p);
+}
+
+uv_loop_t *pt_plugins_loop(pt_plugins_t *p)
+{
+    return p->loop;
+}
+
+pt_store_t *pt_plugins_store(pt_plugins_t *p)
+{
+    return p->store;
+}
+
+pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance)
+{
+    if (!p || !instance)
+        return NULL;
+    for (pt_instance_t *i = p->instances; i; i = i->next)
+        if (strcmp(i->name, instance) == 0)
+            return i;
+    return NULL;
+}
+
+static bool has_format(const char *const *formats, const char *format)
+{
+    for (size_t i = 0; formats && formats[i]; i++)
+        if (strcmp(formats[i], format) == 0)
+            return true;
+    return false;
+}
+
+pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format)
+{
+    if (!p || !format)
+        return NULL;
+    for (pt_instance_t *i = p->instances; i; i = i->next) {
+        const ptrack_plugin_t *d = i->file->desc;
+        if ((d->kinds & PTRACK_KIND_IMPORTER) && has_format(d->importer->formats, format))
+            return i;
+    }
+    return NULL;
+}
+
+pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format)
+{
+    if (!p || !format)
+        return NULL;
+    for (pt_instance_t *i = p->instances; i; i = i->next) {
+        const ptrack_plugin_t *d = i->file->desc;
+        if ((d->kinds & PTRACK_KIND_EXPORTER) && has_format(d->exporter->formats, format))
+            return i;
+    }
+    return NULL;
+}
+
+void pt_plugins_committed(pt_plugins_t *p, int64_t last_seq)
+{
+    if (!p)
+        return;
+    for (pt_instance_t *i = p->instances; i; i = i->next)
+        if (i->notifier)
+            pt_notifier_wake(i, last_seq);
+}
+
+/* ---- Files ------------------------------------------------------------ */
+
+/* Refusals about the file carry the field "path", so that a client can
+ * point at the part of its request that was wrong. */
+static int refuse(pt_error_t *err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int refuse(pt_error_t *err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pt_error_vset(err, PT_EVALIDATION, fmt, ap);
+    va_end(ap);
+    if (field)
+        pt_error_add_field(err, field, "%s", err->message);
+    return PT_EVALIDATION;
+}
+
+static void file_close(pt_plugins_t *p, pt_plugin_file_t *f)
+{
+    for (size_t i = 0; i < p->n_files; i++) {
+        if (p->files[i] == f) {
+            p->files[i] = p->files[--p->n_files];
+            break;
+        }
+    }
+    if (f->handle)
+        dlclose(f->handle);
+    free((void *)f->desc);
+    free(f->path);
+    free(f);
+}
+
+static void file_release(pt_plugins_t *p, pt_plugin_file_t *f)
+{
+    if (--f->refs <= 0)
+        file_close(p, f);
+}
+
+/* Opens path with O_NOFOLLOW and checks what fstat() says of it. Returns
+ * the descriptor, or -1 with err set. */
+static int open_checked(const char *path, struct stat *st, pt_error_t *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            refuse(err, "path", "plugin file %s does not exist", path);
+        else if (e == ELOOP)
+            refuse(err, "path",
+                   "plugin file %s is a symbolic link; give the file itself (links are refused "
+                   "so that the file checked is the file loaded)",
+                   path);
+        else
+            refuse(err, "path", "cannot open plugin file %s: %s", path, strerror(e));
+        return -1;
+    }
+    const char *why = NULL;
+    char buf[160];
+    if (fstat(fd, st) != 0) {
+        snprintf(buf, sizeof(buf), "cannot be examined: %s", strerror(errno));
+        why = buf;
+    } else if (!S_ISREG(st->st_mode)) {
+        why = "is not a regular file";
+    } else if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        snprintf(buf, sizeof(buf),
+                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu)",
+                 (unsigned long)st->st_uid, (unsigned long)geteuid());
+        why = buf;
+    } else if (st->st_mode & 022) {
+        snprintf(buf, sizeof(buf), "is writable by %s (mode %04o); chmod go-w it",
+                 (st->st_mode & 002) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
+        why = buf;
+    }
+    if (why) {
+        close(fd);
+        refuse(err, "path", "plugin file %s %s", path, why);
+        return -1;
+    }
+    return fd;
+}
+
+static bool formats_ok(const char *const *formats)
+{
+    if (!formats || !formats[0])
+        return false;
+    for (size_t i = 0; formats[i]; i++)
+        if (!formats[i][0])
+            return false;
+    return true;
+}
+
+static const char *type_name(ptrack_option_type_t t)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING: return "string";
+    case PTRACK_OPT_INT: return "int";
+    case PTRACK_OPT_BOOL: return "bool";
+    case PTRACK_OPT_DURATION: return "duration";
+    case PTRACK_OPT_STRINGS: return "strings";
+    }
+    return NULL;
+}
+
+static cJSON *default_value(const ptrack_option_t *o);
+
+/* Checks the plugin's own declarations: a plugin that says it is a
+ * notifier but has no deliver() would crash the worker later, so it is
+ * refused now, with the plugin named so that its author knows. */
+static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *err)
+{
+    if (d->struct_size < PLUGIN_V1_SIZE)
+        return refuse(err, "path",
+                      "plugin file %s: its descriptor is %zu bytes, smaller than ABI 1.0's %zu "
+                      "(was it built against ptrack/plugin.h?)",
+                      path, d->struct_size, (size_t)PLUGIN_V1_SIZE);
+    if (d->abi_major != PTRACK_ABI_MAJOR)
+        return refuse(err, "path",
+                      "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
+                      "(rebuild it against this ptrackd's ptrack/plugin.h)",
+                      path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
+    if (d->abi_minor > PTRACK_ABI_MINOR)
+        return refuse(err, "path",
+                      "plugin file %s needs ABI %u.%u, newer than this ptrackd's %u.%u "
+                      "(upgrade ptrackd or use an older build of the plugin)",
+                      path, (unsigned)d->abi_major, (unsigned)d->abi_minor,
+                      (unsigned)PTRACK_ABI_MAJOR, (unsigned)PTRACK_ABI_MINOR);
+    if (!d->name || !d->name[0])
+        return refuse(err, "path", "plugin file %s: its descriptor has no name", path);
+    if (d->kinds == 0 || (d->kinds & ~KNOWN_KINDS))
+        return refuse(err, "path",
+                      "plugin %s (%s) declares kinds 0x%x; it must be notifier (0x1), importer "
+                      "(0x2), exporter (0x4) or a combination",
+                      d->name, path, d->kinds);
+    if (!d->create || !d->destroy)
+        return refuse(err, "path", "plugin %s (%s) has no %s()", d->name, path,
+                      d->create ? "destroy" : "create");
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        const ptrack_notifier_ops_t *o = d->notifier;
+        if (!o || o->struct_size < NOTIFIER_V1_SIZE || !o->deliver)
+            return refuse(err, "path",
+                          "plugin %s (%s) says it is a notifier but its notifier ops are %s", d->name,
+                          path, !o ? "missing" : !o->deliver ? "without deliver()" : "too small");
+    }
+    if (d->kinds & PTRACK_KIND_IMPORTER) {
+        const ptrack_importer_ops_t *o = d->importer;
+        if (!o || o->struct_size < IMPORTER_V1_SIZE || !o->import)
+            return refuse(err, "path",
+                          "plugin %s (%s) says it is an importer but its importer ops are %s",
+                          d->name, path,
+                          !o ? "missing" : !o->import ? "without import()" : "too small");
+        if (!formats_ok(o->formats))
+            return refuse(err, "path", "plugin %s (%s) is an importer of no format", d->name, path);
+    }
+    if (d->kinds & PTRACK_KIND_EXPORTER) {
+        const ptrack_exporter_ops_t *o = d->exporter;
+        if (!o || o->struct_size < EXPORTER_V1_SIZE || !o->export)
+            return refuse(err, "path",
+                          "plugin %s (%s) says it is an exporter but its exporter ops are %s",
+                          d->name, path,
+                          !o ? "missing" : !o->export ? "without export()" : "too small");
+        if (!formats_ok(o->formats))
+            return refuse(err, "path", "plugin %s (%s) is an exporter of no format", d->name, path);
+    }
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        if (!o->key[0] || strcmp(o->key, "events") == 0 || !type_name(o->type))
+            return refuse(err, "path",
+                          "plugin %s (%s) declares a bad option \"%s\" (an empty key, the key "
+                          "\"events\" that the host keeps for itself, or an unknown type %d)",
+                          d->name, path, o->key, (int)o->type);
+        cJSON *def = default_value(o);
+        if (o->default_text && !def)
+            return refuse(err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not a %s",
+                          d->name, path, o->default_text, o->key, type_name(o->type));
+        cJSON_Delete(def);
+    }
+    return PT_OK;
+}
+
+/* Copies n bytes of a plugin's struct (at most its struct_size and at most
+ * the host's own sizeof), so that neither side is read or written past
+ * what it has. */
+static void copy_prefix(void *dst, size_t dst_size, const void *src, size_t src_size)
+{
+    memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
+}
+
+/* Opens, checks and dlopens a plugin file, or shares one already open.
+ * Returns PT_OK with *out holding a reference. */
+static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, pt_error_t *err)
+{
+    struct stat st;
+    int fd = open_checked(path, &st, err);
+    if (fd < 0)
+        return err->code;
+    for (size_t i = 0; i < p->n_files; i++) {
+        pt_plugin_file_t *f = p->files[i];
+        if (f->dev == st.st_dev && f->ino == st.st_ino) {
+            close(fd);
+            f->refs++;
+            *out = f;
+            return PT_OK;
+        }
+    }
+
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    dlerror();
+    void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
+    close(fd);
+    if (!handle) {
+        const char *e = dlerror();
+        /* dlerror names the /proc path; the file's own name is clearer and
+         * is already at the start of the message. */
+        const char *colon = e ? strstr(e, ": ") : NULL;
+        return refuse(err, "path", "plugin file %s is not a shared object: %s", path,
+                      colon ? colon + 2 : e ? e : "dlopen failed");
+    }
+    dlerror();
+    void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
+    if (!sym) {
+        dlclose(handle);
+        return refuse(err, "path",
+                      "plugin file %s does not export " PTRACK_PLUGIN_ENTRY_NAME
+                      " (is it a ptrack plugin?)",
+                      path);
+    }
+    ptrack_plugin_entry_fn entry;
+    /* ISO C has no conversion from void * to a function pointer; POSIX
+     * guarantees that dlsym's result survives this one. */
+    memcpy(&entry, &sym, sizeof(entry));
+    const ptrack_plugin_t *d = entry();
+    if (!d) {
+        dlclose(handle);
+        return refuse(err, "path", "plugin file %s: " PTRACK_PLUGIN_ENTRY_NAME
+                                   " returned no descriptor",
+                      path);
+    }
+    /* check_desc reads struct_size first and alone: every other member is
+     * read only once it is known to be there. */
+    if (check_desc(path, d, err) != PT_OK) {
+        dlclose(handle);
+        return err->code;
+    }
+
+    pt_plugin_file_t *f = calloc(1, sizeof(*f));
+    desc_copy_t *c = calloc(1, sizeof(*c));
+    char *fpath = strdup(path);
+    if (p->n_files == p->cap_files) {
+        size_t cap = p->cap_files ? p->cap_files * 2 : 8;
+        pt_plugin_file_t **nf = realloc(p->files, cap * sizeof(*nf));
+        if (nf) {
+            p->files = nf;
+            p->cap_files = cap;
+        }
+    }
+    if (!f || !c || !fpath || p->n_files == p->cap_files) {
+        free(f);
+        free(c);
+        free(fpath);
+        dlclose(handle);
+        return pt_error_set(err, PT_ENOMEM, "out of memory loading %s", path);
+    }
+    copy_prefix(&c->desc, sizeof(c->desc), d, d->struct_size);
+    c->desc.struct_size = sizeof(c->desc);
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        copy_prefix(&c->notifier, sizeof(c->notifier), d->notifier, d->notifier->struct_size);
+        c->notifier.struct_size = sizeof(c->notifier);
+    }
+    if (d->kinds & PTRACK_KIND_IMPORTER) {
+        copy_prefix(&c->importer, sizeof(c->importer), d->importer, d->importer->struct_size);
+        c->importer.struct_size = sizeof(c->importer);
+    }
+    if (d->kinds & PTRACK_KIND_EXPORTER) {
+        copy_prefix(&c->exporter, sizeof(c->exporter), d->exporter, d->exporter->struct_size);
+        c->exporter.struct_size = sizeof(c->exporter);
+    }
+    /* Only the kinds declared have ops; the others are NULL in the copy
+     * whatever the plugin left in its pointers. */
+    c->desc.notifier = (d->kinds & PTRACK_KIND_NOTIFIER) ? &c->notifier : NULL;
+    c->desc.importer = (d->kinds & PTRACK_KIND_IMPORTER) ? &c->importer : NULL;
+    c->desc.exporter = (d->kinds & PTRACK_KIND_EXPORTER) ? &c->exporter : NULL;
+
+    f->path = fpath;
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    f->handle = handle;
+    f->desc = &c->desc;
+    f->refs = 1;
+    p->files[p->n_files++] = f;
+    *out = f;
+    return PT_OK;
+}
+
+/* ---- Options ---------------------------------------------------------- */
+
+/* A value of the option's type from config text, or NULL when the text is
+ * not one. STRINGS take a JSON array ("[\"a\",\"b\"]") or a comma-separated
+ * list ("a,b"). */
+static cJSON *default_value(const ptrack_option_t *o)
+{
+    const char *t = o->default_text;
+    if (!t)
+        return NULL;
+    switch (o->type) {
+    case PTRACK_OPT_STRING: return cJSON_CreateString(t);
+    case PTRACK_OPT_INT: {
+        char *end;
+        errno = 0;
+        long long v = strtoll(t, &end, 10);
+        if (!*t || *end || errno || llabs(v) > (1LL << 53))
+            return NULL;
+        return cJSON_CreateNumber((double)v);
+    }
+    case PTRACK_OPT_BOOL:
+        if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
+            return cJSON_CreateBool(strcmp(t, "true") == 0);
+        return NULL;
+    case PTRACK_OPT_DURATION: {
+        int64_t ms;
+        return pt_duration_parse(t, &ms) == 0 ? cJSON_CreateString(t) : NULL;
+    }
+    case PTRACK_OPT_STRINGS: {
+        cJSON *a;
+        if (t[0] == '[') {
+            a = cJSON_Parse(t);
+            const cJSON *e;
+            bool ok = cJSON_IsArray(a);
+            cJSON_ArrayForEach(e, a) ok = ok && cJSON_IsString(e);
+            if (!ok) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+            return a;
+        }
+        if (!(a = cJSON_CreateArray()))
+            return NULL;
+        const char *s = t;
+        while (*s) {
+            size_t n = strcspn(s, ",");
+            char *item = strndup(s, n);
+            cJSON *e = item ? cJSON_CreateString(item) : NULL;
+            free(item);
+            if (!e) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+            cJSON_AddItemToArray(a, e);
+            s += n + (s[n] == ',');
+        }
+        return a;
+    }
+    }
+    return NULL;
+}
+
+static const char *json_type(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    return "an object";
+}
+
+/* "an integer", ... for the message that says what was expected. */
+static const char *type_expected(ptrack_option_type_t t)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING: return "a string";
+    case PTRACK_OPT_INT: return "an integer";
+    case PTRACK_OPT_BOOL: return "true or false";
+    case PTRACK_OPT_DURATION: return "a duration such as \"10s\" (units ms s m h d)";
+    case PTRACK_OPT_STRINGS: return "an array of strings";
+    }
+    return "?";
+}
+
+static bool value_ok(ptrack_option_type_t t, const cJSON *v)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING: return cJSON_IsString(v);
+    case PTRACK_OPT_INT:
+        return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+               fabs(v->valuedouble) <= 9007199254740992.0;
+    case PTRACK_OPT_BOOL: return cJSON_IsBool(v);
+    case PTRACK_OPT_DURATION: {
+        int64_t ms;
+        return cJSON_IsString(v) && pt_duration_parse(v->valuestring, &ms) == 0;
+    }
+    case PTRACK_OPT_STRINGS: {
+        if (!cJSON_IsArray(v))
+            return false;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Adds one option problem: the first one becomes the message, every one a
+ * field, so that a client sees all of them at once. */
+static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
+{
+    char msg[400], field[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(field, sizeof(field), "config.%.80s", key);
+    if ((*n)++ == 0)
+        pt_error_set(err, PT_EVALIDATION, "%s", msg);
+    pt_error_add_field(err, field, "%s", msg);
+}
+
+/* Checks the instance's `config` against the plugin's option table and
+ * returns the options with the defaults filled in, or NULL with err set. */
+static cJSON *check_options(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err)
+{
+    int problems = 0;
+    char list[300];
+    size_t len = 0;
+    list[0] = '\0';
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", o->key);
+        if (w < 0 || (size_t)w >= sizeof(list) - len) {
+            snprintf(list + (len < sizeof(list) - 5 ? len : sizeof(list) - 5),
+                     sizeof(list) - (len < sizeof(list) - 5 ? len : sizeof(list) - 5), ", …");
+            break;
+        }
+        len += (size_t)w;
+    }
+
+    cJSON *out = cJSON_CreateObject();
+    if (!out) {
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, config)
+    {
+        /* The host reads "events" itself (see entry_events). */
+        if (strcmp(v->string, "events") == 0)
+            continue;
+        const ptrack_option_t *o = d->options;
+        while (o && o->key && strcmp(o->key, v->string) != 0)
+            o++;
+        if (!o || !o->key) {
+            if (list[0])
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" is not an option of %s (its options: %s)", v->string,
+                               d->name, list);
+            else
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" is not an option of %s (it has no options)",
+                               v->string, d->name);
+            continue;
+        }
+        if (!value_ok(o->type, v)) {
+            if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
+                               type_expected(o->type), v->valuestring);
+            else
+                option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
+                               o->key, d->name, type_expected(o->type), json_type(v));
+            continue;
+        }
+        cJSON *copy = cJSON_Duplicate(v, true);
+        if (!copy || !cJSON_AddItemToObject(out, o->key, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(out);
+            pt_error_set(err, PT_ENOMEM, "out of memory");
+            return NULL;
+        }
+    }
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        if (cJSON_GetObjectItemCaseSensitive(out, o->key) ||
+            cJSON_GetObjectItemCaseSensitive(config, o->key))
+            continue;
+        if (o->required) {
+            option_problem(err, &problems, o->key, "option \"%s\" of %s is required%s%s%s", o->key,
+                           d->name, o->help ? " (" : "", o->help ? o->help : "",
+                           o->help ? ")" : "");
+            continue;
+        }
+        cJSON *def = default_value(o);
+        if (def)
+            cJSON_AddItemToObject(out, o->key, def);
+    }
+    if (problems > 1) {
+        char first[sizeof(err->message)];
+        snprintf(first, sizeof(first), "%s", err->message);
+        pt_error_set(err, PT_EVALIDATION, "%.400s (and %d more problems with the options)", first,
+                     problems - 1);
+    }
+    if (problems) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Reads "events" (at the entry's top level or in its config; the config
+ * check has made sure it is an array of strings and not given twice) into
+ * inst->events. */
+static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err)
+{
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(entry, "events");
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
+    const cJSON *in_config = cJSON_IsObject(config)
+                                 ? cJSON_GetObjectItemCaseSensitive(config, "events")
+                                 : NULL;
+    const char *field = "events";
+    if (in_config && !cJSON_IsNull(in_config)) {
+        ev = in_config;
+        field = "config.events";
+    }
+    if (!ev || cJSON_IsNull(ev))
+        return PT_OK;
+    if (!(inst->file->desc->kinds & PTRACK_KIND_NOTIFIER))
+        return refuse(err, field,
+                      "\"events\" chooses the events a notifier gets; %s is not a notifier",
+                      inst->file->desc->name);
+    size_t n = (size_t)cJSON_GetArraySize(ev);
+    if (n == 0)
+        return PT_OK;
+    inst->events = calloc(n, sizeof(char *));
+    if (!inst->events)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, ev)
+    {
+        if (!(inst->events[inst->n_events] = strdup(e->valuestring)))
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+        inst->n_events++;
+    }
+    return PT_OK;
+}
+
+/* ---- Instances -------------------------------------------------------- */
+
+static void instance_free(pt_instance_t *inst)
+{
+    if (!inst)
+        return;
+    for (size_t i = 0; i < inst->n_events; i++)
+        free(inst->events[i]);
+    free(inst->events);
+    cJSON_Delete(inst->entry);
+    cJSON_Delete(inst->options);
+    free(inst->name);
+    free(inst);
+}
+
+static void unlink_instance(pt_plugins_t *p, pt_instance_t *inst)
+{
+    for (pt_instance_t **pp = &p->instances; *pp; pp = &(*pp)->next) {
+        if (*pp == inst) {
+            *pp = inst->next;
+            inst->next = NULL;
+            return;
+        }
+    }
+}
+
+static void link_instance(pt_plugins_t *p, pt_instance_t *inst)
+{
+    pt_instance_t **pp = &p->instances;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = inst;
+}
+
+int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    char field[64], why[400];
+    if (p->shut_down)
+        return pt_error_set(err, PT_ECONFLICT, "ptrackd is stopping; no plugin can be loaded now");
+    if (pt_config_plugin_entry_check(entry, field, sizeof(field), why, sizeof(why)) != 0)
+        return refuse(err, field, "%s: %s", field, why);
+    const char *name = cJSON_GetObjectItemCaseSensitive(entry, "instance")->valuestring;
+    const char *given = cJSON_GetObjectItemCaseSensitive(entry, "path")->valuestring;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
+    if (pt_plugins_find(p, name)) {
+        pt_error_set(err, PT_ECONFLICT,
+                     "there is a plugin instance \"%s\" already; unload it first or choose "
+                     "another name",
+                     name);
+        pt_error_add_field(err, "instance", "is taken");
+        return PT_ECONFLICT;
+    }
+
+    char path[PATH_MAX];
+    int w = strchr(given, '/') ? snprintf(path, sizeof(path), "%s", given)
+                               : snprintf(path, sizeof(path), "%s/%s", p->plugin_dir, given);
+    if (w < 0 || (size_t)w >= sizeof(path))
+        return refuse(err, "path", "the plugin path is too long");
+
+    pt_plugin_file_t *file;
+    if (file_open(p, path, &file, err) != PT_OK)
+        return err->code;
+    const ptrack_plugin_t *d = file->desc;
+
+    pt_instance_t *inst = calloc(1, sizeof(*inst));
+    if (!inst || !(inst->name = strdup(name)) || !(inst->entry = cJSON_Duplicate(entry, true))) {
+        instance_free(inst);
+        file_release(p, file);
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    inst->host = p;
+    inst->file = file;
+    cJSON *empty = NULL;
+    if (!cJSON_IsObject(config))
+        config = empty = cJSON_CreateObject();
+    inst->options = check_options(d, config, err);
+    cJSON_Delete(empty);
+    if (!inst->options || entry_events(inst, entry, err) != PT_OK) {
+        instance_free(inst);
+        file_release(p, file);
+        return err->code;
+    }
+
+    char reason[300];
+    void *state = NULL;
+    pt_plugin_host_capture(inst, reason, sizeof(reason));
+    int rc = d->create(&pt_plugin_host, inst, &state);
+    pt_plugin_host_capture(NULL, NULL, 0);
+    if (rc != PTRACK_OK) {
+        refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s",
+               d->name, name, reason[0] ? reason : "(it logged no reason)");
+        instance_free(inst);
+        file_release(p, file);
+        return err->code;
+    }
+    inst->state = state;
+    link_instance(p, inst);
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        if (pt_notifier_start(inst, err) != PT_OK) {
+            unlink_instance(p, inst);
+            d->destroy(inst->state);
+            instance_free(inst);
+            file_release(p, file);
+            return err->code;
+        }
+    }
+    pt_info("plugin instance %s loaded (%s %s from %s)", name, d->name,
+            d->version ? d->version : "", file->path);
+    return PT_OK;
+}
+
+int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
+                      pt_error_t *err)
+{
+    pt_instance_t *inst = pt_plugins_find(p, instance);
+    if (!inst)
+        return pt_error_set(err, PT_ENOTFOUND, "there is no plugin instance \"%s\"",
+                            instance ? instance : "");
+    if (inst->jobs > 0)
+        return pt_error_set(err, PT_ECONFLICT,
+                            "plugin instance %s has %u import or export job%s running; unload it "
+                            "when %s",
+                            inst->name, inst->jobs, inst->jobs == 1 ? "" : "s",
+                            inst->jobs == 1 ? "it ends" : "they end");
+    if (inst->notifier && pt_notifier_stop(inst, deadline_ms, err) != PT_OK)
+        return err->code;
+    unlink_instance(p, inst);
+    pt_plugin_file_t *file = inst->file;
+    file->desc->destroy(inst->state);
+    pt_info("plugin instance %s unloaded", inst->name);
+    instance_free(inst);
+    file_release(p, file);
+    return PT_OK;
+}
+
+/* The entry in entries whose instance is name, or NULL. */
+static const cJSON *entry_named(const cJSON *entries, const char *name)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
+        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
+{
+    int failures = 0;
+    pt_error_t err = {0};
+    /* First what goes or changes, so that a changed entry's name is free
+     * again for its new load. */
+    pt_instance_t *next;
+    for (pt_instance_t *i = p->instances; i; i = next) {
+        next = i->next;
+        const cJSON *e = entry_named(entries, i->name);
+        if (e && cJSON_Compare(e, i->entry, true))
+            continue;
+        char name[128];
+        snprintf(name, sizeof(name), "%s", i->name);
+        if (pt_plugins_unload(p, name, RELOAD_DEADLINE_MS, &err) != PT_OK) {
+            pt_error("reload: plugin instance %s: %s", name, err.message);
+            pt_error_clear(&err);
+            failures++;
+        }
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
+        const char *name = cJSON_IsString(n) ? n->valuestring : "?";
+        if (cJSON_IsString(n) && pt_plugins_find(p, name))
+            continue; /* unchanged, or a changed one that could not be stopped */
+        if (pt_plugins_load(p, e, &err) != PT_OK) {
+            pt_error("reload: plugin instance %s: %s", name, err.message);
+            pt_error_clear(&err);
+            failures++;
+        }
+    }
+    return failures;
+}
+
+void pt_plugins_shutdown(pt_plugins_t *p)
+{
+    if (!p)
+        return;
+    p->shut_down = true;
+    pt_error_t err = {0};
+    /* Last loaded, first unloaded. */
+    while (p->instances) {
+        pt_instance_t *last = p->instances;
+        while (last->next)
+            last = last->next;
+        if (pt_plugins_unload(p, last->name, SHUTDOWN_DEADLINE_MS, &err) == PT_OK)
+            continue;
+        /* A deliver() that never returns, or a job still running: its code
+         * may be executing, so the file stays mapped (leaked on purpose)
+         * and the instance is only taken off the list. Its state is not
+         * destroyed either, since its thread may still use it. */
+        pt_error("plugin instance %s cannot be stopped (%s); its plugin stays mapped until "
+                 "ptrackd exits",
+                 last->name, err.message);
+        pt_error_clear(&err);
+        unlink_instance(p, last);
+        last->file->refs++; /* never reaches 0: never dlclosed */
+        file_release(p, last->file);
+    }
+}
+
+/* ---- Listing ---------------------------------------------------------- */
+
+static cJSON *strings_json(const char *const *v)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && v && v[i]; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+    return a;
+}
+
+static cJSON *instance_json(const pt_instance_t *inst)
+{
+    const ptrack_plugin_t *d = inst->file->desc;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "instance", inst->name);
+    cJSON_AddStringToObject(o, "plugin", d->name);
+    if (d->version)
+        cJSON_AddStringToObject(o, "version", d->version);
+    else
+        cJSON_AddNullToObject(o, "version");
+    if (d->description)
+        cJSON_AddStringToObject(o, "description", d->description);
+    else
+        cJSON_AddNullToObject(o, "description");
+    cJSON_AddStringToObject(o, "path", inst->file->path);
+    cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
+    if (d->kinds & PTRACK_KIND_NOTIFIER)
+        cJSON_AddItemToArray(kinds, cJSON_CreateString("notifier"));
+    if (d->kinds & PTRACK_KIND_IMPORTER)
+        cJSON_AddItemToArray(kinds, cJSON_CreateString("importer"));
+    if (d->kinds & PTRACK_KIND_EXPORTER)
+        cJSON_AddItemToArray(kinds, cJSON_CreateString("exporter"));
+    cJSON *formats = cJSON_AddObjectToObject(o, "formats");
+    if (d->importer)
+        cJSON_AddItemToObject(formats, "import", strings_json(d->importer->formats));
+    if (d->exporter)
+        cJSON_AddItemToObject(formats, "export", strings_json(d->exporter->formats));
+    cJSON *options = cJSON_AddArrayToObject(o, "options");
+    for (const ptrack_option_t *op = d->options; op && op->key; op++) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "key", op->key);
+        cJSON_AddStringToObject(row, "type", type_name(op->type));
+        cJSON_AddBoolToObject(row, "required", op->required != 0);
+        if (op->default_text)
+            cJSON_AddStringToObject(row, "default", op->default_text);
+        else
+            cJSON_AddNullToObject(row, "default");
+        if (op->help)
+            cJSON_AddStringToObject(row, "help", op->help);
+        else
+            cJSON_AddNullToObject(row, "help");
+        cJSON_AddItemToArray(options, row);
+    }
+    cJSON_AddItemToObject(o, "config", cJSON_Duplicate(inst->options, true));
+    if (inst->n_events) {
+        cJSON *ev = cJSON_AddArrayToObject(o, "events");
+        for (size_t i = 0; i < inst->n_events; i++)
+            cJSON_AddItemToArray(ev, cJSON_CreateString(inst->events[i]));
+    } else {
+        cJSON_AddNullToObject(o, "events");
+    }
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        cJSON *st = inst->notifier ? pt_notifier_status(inst) : NULL;
+        if (st)
+            cJSON_AddItemToObject(o, "notifier", st);
+        else
+            cJSON_AddNullToObject(o, "notifier");
+    }
+    cJSON_AddNumberToObject(o, "jobs", inst->jobs);
+    return o;
+}
+
+cJSON *pt_plugins_list(pt_plugins_t *p)
+{
+    cJSON *a = cJSON_CreateArray();
+    if (!a)
+        return NULL;
+    for (pt_instance_t *i = p ? p->instances : NULL; i; i = i->next) {
+        cJSON *o = instance_json(i);
+        if (!o) {
+            cJSON_Delete(a);
+            return NULL;
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+cJSON *pt_plugins_instance_json(pt_plugins_t *p, const char *instance)
+{
+    pt_instance_t *i = pt_plugins_find(p, instance);
+    return i ? instance_json(i) : NULL;
+}
