@@ -1077,12 +1077,18 @@ static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char 
         return 0;
     if (!cJSON_IsArray(v))
         return fail(ld, path, "expected an array of plugin objects, got %s", type_name(v));
+    /* The shape of the whole array first, then each entry's keys: an entry
+     * that is not an object at all is the bigger mistake to report. */
     size_t i = 0;
     for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
         path_index(sub, path, i);
         if (!cJSON_IsObject(e))
             return fail(ld, sub, "expected a plugin object {instance, path, config}, got %s",
                         type_name(e));
+    }
+    i = 0;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        path_index(sub, path, i);
         if (pt_config_plugin_entry_check(e, field, sizeof(field), why, sizeof(why)) != 0) {
             clip(key, sizeof(key), "%s.%s", sub, field);
             return fail(ld, key, "%s", why);

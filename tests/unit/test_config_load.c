@@ -541,7 +541,7 @@ static void a_failed_reload_leaves_the_config_unchanged(void **state)
         "{\"data_dir\": \"/old\", \"listen\": \"127.0.0.1:1\", \"categories\": [\"甲\"],"
         " \"tokens\": [{\"name\": \"t\", \"role\": \"clerk\", \"sha256\":"
         "   \"0000000000000000000000000000000000000000000000000000000000000000\"}],"
-        " \"plugins\": [{\"instance\": \"a\"}], \"limits\": {\"connections\": 7}}";
+        " \"plugins\": [{\"instance\": \"a\", \"path\": \"a.so\"}], \"limits\": {\"connections\": 7}}";
     pt_config_t c;
     pt_error_t err = {0};
 
