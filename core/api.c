@@ -64,6 +64,15 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
     return false;
 }
 
+/* The store keeps one commit callback: this one wakes both the change
+ * feed's waiters and the plugin host's notifiers. */
+static void on_commit(int64_t last_seq, void *ud)
+{
+    pt_api_t *api = ud;
+    pt_api_feed_wake(last_seq, api);
+    pt_plugins_committed(api->opts.plugins, last_seq);
+}
+
 int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)
 {
     pt_api_t *api = calloc(1, sizeof(*api));
@@ -72,7 +81,7 @@ int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)
     api->opts = *opts;
     uv_timer_init(opts->loop, &api->heartbeat);
     api->heartbeat.data = api;
-    pt_store_on_commit(opts->store, pt_api_feed_wake, api);
+    pt_store_on_commit(opts->store, on_commit, api);
     *out = api;
     return PT_OK;
 }

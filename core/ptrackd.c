@@ -20,11 +20,15 @@
 #include "config.h"
 #include "http-server.h"
 #include "log.h"
+#include "plugins.h"
 #include "store.h"
 #include "workflow.h"
 
 #ifndef PT_WORKFLOW_DIR
 #define PT_WORKFLOW_DIR "/usr/share/ptrack"
+#endif
+#ifndef PT_PLUGIN_DIR
+#define PT_PLUGIN_DIR "/usr/lib/ptrack/plugins"
 #endif
 
 typedef struct {
@@ -32,6 +36,7 @@ typedef struct {
     pt_config_t config;
     pt_workflow_t *workflow;
     pt_store_t *store;
+    pt_plugins_t *plugins;
     pt_api_t *api;
     pt_http_server_t *server;
     uv_signal_t sigint, sigterm;
@@ -52,6 +57,8 @@ static void usage(FILE *out)
             "  --socket PATH      listen on the Unix socket PATH (default: DIR/ptrack.sock)\n"
             "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
             "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
+            "  --plugin-dir DIR   where a plugin path without a slash is looked up\n"
+            "                     (default: " PT_PLUGIN_DIR ")\n"
             "  --version          print the version and exit\n"
             "  --help             print this help and exit\n"
             "\n"
@@ -105,6 +112,10 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
 {
     (void)srv;
     daemon_t *d = arg;
+    /* Every request has been answered, so no job runs on a plugin any more;
+     * the notifiers stop here and their last cursors are queued to the
+     * store, whose close then commits them. */
+    pt_plugins_shutdown(d->plugins);
     pt_store_close(d->store);
     d->store = NULL;
     pt_api_free(d->api);
@@ -129,20 +140,22 @@ static void on_signal(uv_signal_t *h, int signum)
 
 static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
 {
-    enum { O_CONFIG = 1, O_DATA, O_SOCKET, O_LISTEN, O_LOG, O_VERSION, O_HELP };
+    enum { O_CONFIG = 1, O_DATA, O_SOCKET, O_LISTEN, O_LOG, O_PLUGIN_DIR, O_VERSION, O_HELP };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
         {"data-dir", required_argument, NULL, O_DATA},
         {"socket", required_argument, NULL, O_SOCKET},
         {"listen", required_argument, NULL, O_LISTEN},
         {"log-level", required_argument, NULL, O_LOG},
+        {"plugin-dir", required_argument, NULL, O_PLUGIN_DIR},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The config file is read first, whatever the order of the flags, so
      * that every other flag overrides it. */
-    const char *config = NULL, *data = NULL, *sock = NULL, *listen = NULL, *level = NULL;
+    const char *config = NULL, *data = NULL, *sock = NULL, *listen = NULL, *level = NULL,
+               *plugin_dir = NULL;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -152,6 +165,7 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         case O_SOCKET: sock = optarg; break;
         case O_LISTEN: listen = optarg; break;
         case O_LOG: level = optarg; break;
+        case O_PLUGIN_DIR: plugin_dir = optarg; break;
         case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
         case O_HELP: usage(stdout); exit(0);
         default:
@@ -172,6 +186,8 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         pt_config_set_str(&d->config.listen, listen);
     if (level)
         pt_config_set_str(&d->config.log_level, level);
+    if (plugin_dir)
+        pt_config_set_str(&d->config.plugin_dir, plugin_dir);
     pt_config_finish(&d->config);
     return PT_OK;
 }
@@ -202,10 +218,36 @@ static int start(daemon_t *d, pt_error_t *err)
     if (pt_store_open(d->loop, &so, &d->store, err) != PT_OK)
         return err->code;
 
-    pt_api_options_t ao = {
-        .loop = d->loop, .store = d->store, .workflow = d->workflow, .config = &d->config};
+    pt_plugins_options_t po = {
+        .loop = d->loop,
+        .store = d->store,
+        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
+    };
+    if (pt_plugins_new(&po, &d->plugins) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    pt_api_options_t ao = {.loop = d->loop,
+                           .store = d->store,
+                           .workflow = d->workflow,
+                           .config = &d->config,
+                           .plugins = d->plugins};
     if (pt_api_new(&ao, &d->api) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
+    /* The configured instances are loaded before the listeners open, so a
+     * client never sees a daemon with half its plugins; one that cannot be
+     * loaded stops the start, naming it. */
+    int index = 0;
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, d->config.plugins)
+    {
+        if (pt_plugins_load(d->plugins, entry, err) != PT_OK) {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(entry, "instance");
+            char msg[sizeof(err->message)];
+            snprintf(msg, sizeof(msg), "%s", err->message);
+            return pt_error_set(err, PT_ECONFIG, "config: plugins[%d] (instance %s): %s", index,
+                                cJSON_IsString(name) ? name->valuestring : "?", msg);
+        }
+        index++;
+    }
     if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     int rc = pt_http_server_listen_unix(d->server, d->config.socket, 0600);
@@ -241,9 +283,13 @@ int main(int argc, char **argv)
     if (parse_flags(&d, argc, argv, &err) != PT_OK || start(&d, &err) != PT_OK) {
         fprintf(stderr, "ptrackd: %s\n", err.message);
         pt_error_clear(&err);
+        /* Instances loaded before the failing one have notifier threads;
+         * they are stopped before the process goes. */
+        pt_plugins_free(d.plugins);
         return 1;
     }
     uv_run(d.loop, UV_RUN_DEFAULT);
+    pt_plugins_free(d.plugins);
     pt_http_server_free(d.server);
     pt_workflow_free(d.workflow);
     pt_config_free(&d.config);
