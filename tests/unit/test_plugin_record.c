@@ -1,0 +1,209 @@
+/*
+ * test_plugin_record.c - records (plugin-record.c) as plugins see them
+ * through the host table: reading by path, text of numbers and booleans,
+ * printed JSON, building with set/set_json/append, Chinese keys and values,
+ * and borrowed text that stays valid until the record changes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "plugins.h"
+
+static const ptrack_host_t *h = &pt_plugin_host;
+
+static ptrack_record_t *parse(const char *json)
+{
+    ptrack_record_t *r = pt_record_parse(json, strlen(json));
+    assert_non_null(r);
+    return r;
+}
+
+static void get_reads_strings_numbers_and_booleans_by_path(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = parse("{\"title\":\"关于加强农村养老服务的建议\",\"id\":12,"
+                               "\"ratio\":0.25,\"big\":1e21,\"neg\":-7,\"key_supervision\":true,"
+                               "\"off\":false,\"none\":null,\"units\":[{\"name\":\"民政厅\"},"
+                               "{\"name\":\"财政厅\"}],\"custom\":{\"联系人\":\"王秘书\",\"2024\":\"x\"}}");
+    assert_string_equal(h->rec_get(r, "title"), "关于加强农村养老服务的建议");
+    assert_string_equal(h->rec_get(r, "id"), "12");
+    assert_string_equal(h->rec_get(r, "ratio"), "0.25");
+    assert_string_equal(h->rec_get(r, "big"), "1e+21");
+    assert_string_equal(h->rec_get(r, "neg"), "-7");
+    assert_string_equal(h->rec_get(r, "key_supervision"), "true");
+    assert_string_equal(h->rec_get(r, "off"), "false");
+    assert_string_equal(h->rec_get(r, "units.1.name"), "财政厅");
+    assert_string_equal(h->rec_get(r, "custom.联系人"), "王秘书");
+    /* A digit segment in an object is an ordinary key. */
+    assert_string_equal(h->rec_get(r, "custom.2024"), "x");
+    assert_null(h->rec_get(r, "none"));
+    assert_null(h->rec_get(r, "missing"));
+    assert_null(h->rec_get(r, "units"));
+    assert_null(h->rec_get(r, "custom"));
+    assert_null(h->rec_get(r, "units.2.name"));
+    assert_null(h->rec_get(r, "units.01.name"));
+    assert_null(h->rec_get(r, "title.x"));
+    assert_null(h->rec_get(r, ""));
+    assert_null(h->rec_get(r, "units..name"));
+    assert_null(h->rec_get(r, "title."));
+    h->rec_free(r);
+}
+
+static void borrowed_text_stays_until_the_record_changes(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = parse("{\"a\":1,\"b\":2.5}");
+    const char *a = h->rec_get(r, "a");
+    const char *b = h->rec_get(r, "b");
+    /* Asking again gives the same text, not a new copy each time. */
+    assert_ptr_equal(h->rec_get(r, "a"), a);
+    assert_string_equal(a, "1");
+    assert_string_equal(b, "2.5");
+    for (int i = 0; i < 1000; i++)
+        assert_ptr_equal(h->rec_get(r, "b"), b);
+    assert_int_equal(h->rec_set(r, "a", "一"), PTRACK_OK);
+    assert_string_equal(h->rec_get(r, "a"), "一");
+    assert_string_equal(h->rec_get(r, "b"), "2.5");
+    h->rec_free(r);
+}
+
+static void count_counts_arrays_and_objects(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = parse("{\"tags\":[\"a\",\"b\",\"c\"],\"o\":{\"x\":1,\"y\":2},\"s\":\"t\"}");
+    assert_int_equal(h->rec_count(r, "tags"), 3);
+    assert_int_equal(h->rec_count(r, "o"), 2);
+    assert_int_equal(h->rec_count(r, ""), 3);
+    assert_int_equal(h->rec_count(r, "s"), 0);
+    assert_int_equal(h->rec_count(r, "nothing"), 0);
+    h->rec_free(r);
+}
+
+static void json_prints_values_and_the_whole_record(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = parse("{\"units\":[{\"name\":\"民政厅\",\"role\":\"lead\"}],\"n\":3}");
+    size_t len = 0;
+    const char *t = h->rec_json(r, "units", &len);
+    assert_string_equal(t, "[{\"name\":\"民政厅\",\"role\":\"lead\"}]");
+    assert_int_equal(len, strlen(t));
+    assert_ptr_equal(h->rec_json(r, "units", NULL), t);
+    assert_string_equal(h->rec_json(r, "n", NULL), "3");
+    assert_string_equal(h->rec_json(r, "units.0.name", NULL), "\"民政厅\"");
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"units\":[{\"name\":\"民政厅\",\"role\":\"lead\"}],\"n\":3}");
+    assert_null(h->rec_json(r, "nope", NULL));
+    h->rec_free(r);
+}
+
+static void set_creates_objects_and_arrays_on_the_way(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_non_null(r);
+    assert_int_equal(h->rec_set(r, "title", "关于“双减”的建议"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "custom.联系人", "张三"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "units.0.name", "教育厅"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "units.0.role", "lead"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "units.1.name", "财政厅"), PTRACK_OK);
+    /* Two past the end is not an append. */
+    assert_int_equal(h->rec_set(r, "units.3.name", "x"), PTRACK_EINVAL);
+    /* Replacing keeps one member. */
+    assert_int_equal(h->rec_set(r, "title", "新标题"), PTRACK_OK);
+    /* A string stands where the path goes on: refused, not overwritten. */
+    assert_int_equal(h->rec_set(r, "title.sub", "x"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "", "x"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "a..b", "x"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "x", NULL), PTRACK_EINVAL);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"title\":\"新标题\",\"custom\":{\"联系人\":\"张三\"},\"units\":"
+                        "[{\"name\":\"教育厅\",\"role\":\"lead\"},{\"name\":\"财政厅\"}]}");
+    h->rec_free(r);
+}
+
+static void set_json_takes_strict_json_only(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_int_equal(h->rec_set_json(r, "units", "[{\"name\":\"民政厅\",\"role\":\"lead\"}]"),
+                     PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "key_supervision", "true"), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "n", "42"), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "gone", "null"), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "units.0.role", "\"co\""), PTRACK_OK);
+    /* Not JSON, or JSON that cJSON alone would accept. */
+    assert_int_equal(h->rec_set_json(r, "bad", "{"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "bad", "01"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "bad", "[1,]"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "bad", "\"\xff\""), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "bad", "1 2"), PTRACK_EINVAL);
+    assert_null(h->rec_get(r, "bad"));
+    assert_string_equal(h->rec_get(r, "n"), "42");
+    assert_string_equal(h->rec_get(r, "key_supervision"), "true");
+    assert_null(h->rec_get(r, "gone"));
+    assert_string_equal(h->rec_get(r, "units.0.role"), "co");
+    /* The whole record may be replaced, by an object only. */
+    assert_int_equal(h->rec_set_json(r, "", "[1]"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "", "{\"title\":\"标题\"}"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL), "{\"title\":\"标题\"}");
+    h->rec_free(r);
+}
+
+static void append_makes_and_grows_arrays(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_int_equal(h->rec_append(r, "co_signers", "李四"), PTRACK_OK);
+    assert_int_equal(h->rec_append(r, "co_signers", "王五"), PTRACK_OK);
+    assert_int_equal(h->rec_append(r, "deep.list", "x"), PTRACK_OK);
+    assert_int_equal(h->rec_count(r, "co_signers"), 2);
+    assert_string_equal(h->rec_get(r, "co_signers.1"), "王五");
+    assert_string_equal(h->rec_get(r, "deep.list.0"), "x");
+    assert_int_equal(h->rec_set(r, "title", "t"), PTRACK_OK);
+    assert_int_equal(h->rec_append(r, "title", "x"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_append(r, "", "x"), PTRACK_EINVAL);
+    /* Array elements by index, including an append one past the end. */
+    assert_int_equal(h->rec_set(r, "co_signers.2", "赵六"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "co_signers.0", "李四四"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "co_signers", NULL), "[\"李四四\",\"王五\",\"赵六\"]");
+    h->rec_free(r);
+}
+
+static void host_side_wrap_parse_and_release(void **s)
+{
+    (void)s;
+    assert_null(pt_record_parse("[1]", 3));
+    assert_null(pt_record_parse("{", 1));
+    assert_null(pt_record_wrap(cJSON_CreateString("x")));
+    assert_null(pt_record_wrap(NULL));
+    ptrack_record_t *r = pt_record_wrap(cJSON_Parse("{\"a\":\"b\"}"));
+    assert_non_null(r);
+    assert_string_equal(h->rec_get(r, "a"), "b");
+    cJSON *j = pt_record_json(r);
+    cJSON_AddNumberToObject(j, "n", 5);
+    assert_string_equal(h->rec_get(r, "n"), "5");
+    cJSON *out = pt_record_release(r);
+    assert_true(cJSON_IsObject(out));
+    assert_int_equal(cJSON_GetArraySize(out), 2);
+    cJSON_Delete(out);
+    h->rec_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(get_reads_strings_numbers_and_booleans_by_path),
+        cmocka_unit_test(borrowed_text_stays_until_the_record_changes),
+        cmocka_unit_test(count_counts_arrays_and_objects),
+        cmocka_unit_test(json_prints_values_and_the_whole_record),
+        cmocka_unit_test(set_creates_objects_and_arrays_on_the_way),
+        cmocka_unit_test(set_json_takes_strict_json_only),
+        cmocka_unit_test(append_makes_and_grows_arrays),
+        cmocka_unit_test(host_side_wrap_parse_and_release),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
