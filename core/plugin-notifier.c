@@ -334,6 +334,13 @@ static bool deliver_head(pt_notifier_t *n)
             .record = rec,
         };
         pthread_mutex_lock(&n->mu);
+        /* No deliver() starts once stop is asked: pt_notifier_stop counts
+         * on a worker outside deliver() to come out soon. */
+        if (n->stop) {
+            pthread_mutex_unlock(&n->mu);
+            pt_record_free(rec);
+            return true;
+        }
         n->deliver_since_ms = now_ms();
         n->deliver_seq = e->seq;
         pthread_mutex_unlock(&n->mu);
