@@ -359,6 +359,38 @@ static void copy_prefix(void *dst, size_t dst_size, const void *src, size_t src_
     memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
 }
 
+/* Finds a "/proc/self/fd/N" name for fd that no loaded object has yet.
+ *
+ * The dynamic linker recognises an object it has loaded by its name before
+ * it looks at the file: after a plugin was loaded as /proc/self/fd/5 and
+ * that descriptor was closed, the next file opened as descriptor 5 would be
+ * taken for the old plugin and its handle returned. So the name is probed
+ * with RTLD_NOLOAD first, and while it is taken the descriptor is
+ * duplicated to a higher number. Returns the descriptor the name is for
+ * (fd itself, or a duplicate the caller closes after dlopen). */
+static int open_unique_name(int fd, char *proc, size_t size)
+{
+    int lfd = fd;
+    for (int tries = 0; tries < 64; tries++) {
+        snprintf(proc, size, "/proc/self/fd/%d", lfd);
+        void *old = dlopen(proc, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+        if (!old)
+            return lfd;
+        dlclose(old);
+        int next = fcntl(fd, F_DUPFD_CLOEXEC, lfd + 1);
+        if (next < 0)
+            break;
+        if (lfd != fd)
+            close(lfd);
+        lfd = next;
+    }
+    /* Only the very same file can still answer (the linker matches it by
+     * device and inode too, e.g. one kept mapped after a stuck notifier):
+     * loading it again then shares that copy, which is the same code. */
+    snprintf(proc, size, "/proc/self/fd/%d", lfd);
+    return lfd;
+}
+
 /* Opens, checks and dlopens a plugin file, or shares one already open.
  * Returns PT_OK with *out holding a reference. */
 static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, pt_error_t *err)
@@ -378,9 +410,11 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
     }
 
     char proc[64];
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    int lfd = open_unique_name(fd, proc, sizeof(proc));
     dlerror();
     void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
+    if (lfd != fd)
+        close(lfd);
     close(fd);
     if (!handle) {
         const char *e = dlerror();

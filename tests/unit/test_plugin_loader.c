@@ -1,0 +1,465 @@
+/*
+ * test_plugin_loader.c - the plugin loader (plugin-loader.c) with the
+ * fixture plugins: every refusal names its reason and leaves nothing
+ * loaded; options are checked and their defaults filled in; one file is
+ * shared by several instances; unload, load again, reload, and lookups by
+ * format.
+ *
+ * The fixtures are the build's tests/plugins/fixture_*.so, found next to
+ * this program. Each test copies what it needs into a directory of its
+ * own, so that changing a file's mode or owner touches no build output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "plugins.h"
+
+typedef struct {
+    uv_loop_t loop;
+    pt_plugins_t *p;
+    char dir[64]; /* the test's own plugin directory */
+    pt_error_t err;
+} fx_t;
+
+static char fixtures[PATH_MAX];
+
+/* Copies fixture_<name>.so into the test's directory as <as> (mode 0755). */
+static void install(fx_t *f, const char *name, const char *as)
+{
+    char src[PATH_MAX + 64], dst[PATH_MAX];
+    snprintf(src, sizeof(src), "%s/fixture_%s.so", fixtures, name);
+    snprintf(dst, sizeof(dst), "%s/%s", f->dir, as);
+    int in = open(src, O_RDONLY);
+    if (in < 0)
+        fail_msg("fixture %s: %s", src, strerror(errno));
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    assert_true(out >= 0);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        assert_int_equal(write(out, buf, (size_t)n), n);
+    close(in);
+    close(out);
+    assert_int_equal(chmod(dst, 0755), 0);
+}
+
+static int setup(void **state)
+{
+    fx_t *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    assert_int_equal(uv_loop_init(&f->loop), 0);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/ptplug.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    pt_plugins_options_t o = {.loop = &f->loop, .store = NULL, .plugin_dir = f->dir};
+    assert_int_equal(pt_plugins_new(&o, &f->p), PT_OK);
+    install(f, "good_options", "good_options.so");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *f = *state;
+    pt_plugins_free(f->p);
+    pt_error_clear(&f->err);
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    uv_loop_close(&f->loop);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+/* Loads the entry given as JSON text; returns the code, err kept in f. */
+static int load(fx_t *f, const char *json)
+{
+    cJSON *e = cJSON_Parse(json);
+    assert_non_null(e);
+    pt_error_clear(&f->err);
+    int rc = pt_plugins_load(f->p, e, &f->err);
+    cJSON_Delete(e);
+    return rc;
+}
+
+static size_t loaded(fx_t *f)
+{
+    cJSON *l = pt_plugins_list(f->p);
+    size_t n = (size_t)cJSON_GetArraySize(l);
+    cJSON_Delete(l);
+    return n;
+}
+
+/* The err's first field, for checks that refusals point at the right key. */
+static const char *first_field(fx_t *f)
+{
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(f->err.details, "fields");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(fields, 0), "field");
+    return cJSON_IsString(name) ? name->valuestring : "";
+}
+
+#define assert_refused(f, rc, code, text)                                                          \
+    do {                                                                                           \
+        assert_int_equal((rc), (code));                                                            \
+        if (!strstr((f)->err.message, (text)))                                                     \
+            fail_msg("message \"%s\" lacks \"%s\"", (f)->err.message, (text));                    \
+        assert_int_equal(loaded(f), 0);                                                            \
+    } while (0)
+
+static void a_good_plugin_loads_with_its_defaults(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(load(f, "{\"instance\":\"opt-1\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://a\"}}"),
+                     PT_OK);
+    pt_instance_t *inst = pt_plugins_find(f->p, "opt-1");
+    assert_non_null(inst);
+    const ptrack_host_t *h = &pt_plugin_host;
+    const char *url;
+    int64_t retries, ms;
+    int verbose;
+    size_t n;
+    const char *tag;
+    assert_string_equal(h->instance_name(inst), "opt-1");
+    assert_int_equal(h->opt_string(inst, "url", &url), PTRACK_OK);
+    assert_string_equal(url, "http://a");
+    assert_int_equal(h->opt_int(inst, "retries", &retries), PTRACK_OK);
+    assert_int_equal(retries, 3);
+    assert_int_equal(h->opt_bool(inst, "verbose", &verbose), PTRACK_OK);
+    assert_int_equal(verbose, 0);
+    assert_int_equal(h->opt_duration(inst, "timeout", &ms), PTRACK_OK);
+    assert_int_equal(ms, 10000);
+    assert_int_equal(h->opt_strings_count(inst, "tags", &n), PTRACK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(h->opt_strings_at(inst, "tags", 1, &tag), PTRACK_OK);
+    assert_string_equal(tag, "b");
+    assert_int_equal(h->opt_strings_at(inst, "tags", 2, &tag), PTRACK_ENOTFOUND);
+    assert_int_equal(h->opt_string(inst, "nope", &url), PTRACK_ENOTFOUND);
+    assert_int_equal(h->opt_int(inst, "url", &retries), PTRACK_EINVAL);
+
+    cJSON *list = pt_plugins_list(f->p);
+    cJSON *o = cJSON_GetArrayItem(list, 0);
+    assert_string_equal(cJSON_GetObjectItem(o, "plugin")->valuestring, "good_options");
+    assert_string_equal(cJSON_GetObjectItem(o, "version")->valuestring, "1.0");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "kinds"), 0)->valuestring,
+                        "importer");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "options")), 5);
+    char *cfg = cJSON_PrintUnformatted(cJSON_GetObjectItem(o, "config"));
+    assert_string_equal(cfg, "{\"url\":\"http://a\",\"retries\":3,\"verbose\":false,"
+                             "\"timeout\":\"10s\",\"tags\":[\"a\",\"b\"]}");
+    free(cfg);
+    cJSON_Delete(list);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-options"), inst);
+    assert_null(pt_plugins_exporter(f->p, "fixture-options"));
+    assert_null(pt_plugins_importer(f->p, "csv"));
+}
+
+static void two_instances_of_one_file_share_it(void **state)
+{
+    fx_t *f = *state;
+    char abs[PATH_MAX];
+    snprintf(abs, sizeof(abs),
+             "{\"instance\":\"b\",\"path\":\"%s/good_options.so\",\"config\":{\"url\":\"http://b\","
+             "\"retries\":5,\"verbose\":true,\"timeout\":\"1m\",\"tags\":[\"甲\"]}}",
+             f->dir);
+    assert_int_equal(load(f, "{\"instance\":\"a\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://a\"}}"),
+                     PT_OK);
+    assert_int_equal(load(f, abs), PT_OK);
+    pt_instance_t *a = pt_plugins_find(f->p, "a"), *b = pt_plugins_find(f->p, "b");
+    assert_ptr_equal(a->file, b->file);
+    assert_int_equal(a->file->refs, 2);
+    const char *url;
+    int64_t ms;
+    pt_plugin_host.opt_string(b, "url", &url);
+    assert_string_equal(url, "http://b");
+    pt_plugin_host.opt_duration(b, "timeout", &ms);
+    assert_int_equal(ms, 60000);
+    pt_plugin_host.opt_string(a, "url", &url);
+    assert_string_equal(url, "http://a");
+    assert_int_equal(loaded(f), 2);
+
+    /* Unload one: the other keeps the file; unload both: then load again. */
+    assert_int_equal(pt_plugins_unload(f->p, "a", 1000, &f->err), PT_OK);
+    assert_int_equal(b->file->refs, 1);
+    assert_int_equal(pt_plugins_unload(f->p, "b", 1000, &f->err), PT_OK);
+    assert_int_equal(loaded(f), 0);
+    assert_int_equal(pt_plugins_unload(f->p, "b", 1000, &f->err), PT_ENOTFOUND);
+    pt_error_clear(&f->err);
+    assert_int_equal(load(f, abs), PT_OK);
+    assert_int_equal(loaded(f), 1);
+}
+
+static void a_taken_name_is_a_conflict(void **state)
+{
+    fx_t *f = *state;
+    const char *e = "{\"instance\":\"a\",\"path\":\"good_options.so\",\"config\":{\"url\":\"u\"}}";
+    assert_int_equal(load(f, e), PT_OK);
+    assert_int_equal(load(f, e), PT_ECONFLICT);
+    assert_non_null(strstr(f->err.message, "\"a\" already"));
+    assert_int_equal(loaded(f), 1);
+    assert_int_equal(pt_plugins_find(f->p, "a")->file->refs, 1);
+}
+
+static void abi_and_descriptor_refusals_name_the_reason(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_major", "bad_major.so");
+    install(f, "bad_minor", "bad_minor.so");
+    install(f, "bad_small", "bad_small.so");
+    install(f, "bad_noentry", "bad_noentry.so");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_major.so\"}"), PT_EVALIDATION,
+                   "is built for ABI 2.x; this ptrackd speaks 1.x");
+    assert_string_equal(first_field(f), "path");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_minor.so\"}"), PT_EVALIDATION,
+                   "needs ABI 1.1, newer than this ptrackd's 1.0");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_small.so\"}"), PT_EVALIDATION,
+                   "smaller than ABI 1.0's");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_noentry.so\"}"), PT_EVALIDATION,
+                   "does not export ptrack_plugin_entry (is it a ptrack plugin?)");
+}
+
+static void file_refusals_name_the_reason(void **state)
+{
+    fx_t *f = *state;
+    char path[PATH_MAX], e[PATH_MAX + 128];
+
+    snprintf(path, sizeof(path), "%s/x.so", f->dir);
+    FILE *t = fopen(path, "w");
+    fputs("this is not a shared object\n", t);
+    fclose(t);
+    chmod(path, 0644);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"x.so\"}"), PT_EVALIDATION,
+                   "is not a shared object: ");
+
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"nothing.so\"}"), PT_EVALIDATION,
+                   "does not exist");
+
+    install(f, "good_options", "open.so");
+    snprintf(path, sizeof(path), "%s/open.so", f->dir);
+    chmod(path, 0666);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
+                   PT_EVALIDATION, "is writable by others (mode 0666); chmod go-w it");
+    chmod(path, 0775);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
+                   PT_EVALIDATION, "is writable by its group (mode 0775)");
+
+    snprintf(path, sizeof(path), "%s/link.so", f->dir);
+    assert_int_equal(symlink("good_options.so", path), 0);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"link.so\",\"config\":{\"url\":\"u\"}}"),
+                   PT_EVALIDATION, "is a symbolic link");
+
+    snprintf(path, sizeof(path), "%s/dir.so", f->dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"dir.so\"}"), PT_EVALIDATION,
+                   "is not a regular file");
+
+    if (geteuid() == 0) {
+        install(f, "good_options", "theirs.so");
+        snprintf(path, sizeof(path), "%s/theirs.so", f->dir);
+        assert_int_equal(chown(path, 65534, 65534), 0);
+        snprintf(e, sizeof(e), "{\"instance\":\"x\",\"path\":\"%s\",\"config\":{\"url\":\"u\"}}",
+                 path);
+        assert_refused(f, load(f, e), PT_EVALIDATION,
+                       "is owned by uid 65534; it must be owned by root or by ptrackd's user");
+    }
+}
+
+static void option_refusals_name_the_option(void **state)
+{
+    fx_t *f = *state;
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"urll\":\"u\",\"url\":\"u\"}}"),
+                   PT_EVALIDATION,
+                   "option \"urll\" is not an option of good_options (its options: url, retries, "
+                   "verbose, timeout, tags)");
+    assert_string_equal(first_field(f), "config.urll");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":{}}"),
+                   PT_EVALIDATION, "option \"url\" of good_options is required");
+    assert_string_equal(first_field(f), "config.url");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\"}"), PT_EVALIDATION,
+                   "option \"url\" of good_options is required");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":\"3\"}}"),
+                   PT_EVALIDATION, "option \"retries\" of good_options must be an integer, not a string");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":1.5}}"),
+                   PT_EVALIDATION, "must be an integer, not a number");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":7}}"),
+                   PT_EVALIDATION, "option \"url\" of good_options must be a string, not a number");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
+                   PT_EVALIDATION, "must be a duration such as \"10s\" (units ms s m h d), not \"soon\"");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"verbose\":\"yes\"}}"),
+                   PT_EVALIDATION, "must be true or false");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"tags\":[\"a\",1]}}"),
+                   PT_EVALIDATION, "must be an array of strings, not an array");
+    /* Several problems: the first is the message, every one a field. */
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"retries\":\"x\",\"bogus\":1}}"),
+                   PT_EVALIDATION, "(and 2 more problems with the options)");
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->err.details, "fields")), 3);
+}
+
+static void entry_refusals_name_the_key(void **state)
+{
+    fx_t *f = *state;
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"paht\":\"good_options.so\"}"), PT_EVALIDATION,
+                   "paht: unknown key");
+    assert_refused(f, load(f, "{\"instance\":\"a b\",\"path\":\"good_options.so\"}"),
+                   PT_EVALIDATION, "instance: a name has 1 to 64 letters, digits, _ and -");
+    assert_string_equal(first_field(f), "instance");
+    assert_refused(f, load(f, "{\"path\":\"good_options.so\"}"), PT_EVALIDATION,
+                   "instance: is required");
+    assert_refused(f, load(f, "{\"instance\":\"x\"}"), PT_EVALIDATION, "path: is required");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":[]}"),
+                   PT_EVALIDATION, "config: expected an object");
+    assert_refused(f, load(f, "[]"), PT_EVALIDATION, "expected a plugin object");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"events\":[\"proposal.*\"],\"config\":{\"url\":\"u\"}}"),
+                   PT_EVALIDATION, "good_options is not a notifier");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"events\":[\"pro*posal\"],\"config\":{\"url\":\"u\"}}"),
+                   PT_EVALIDATION, "events[0]");
+}
+
+static void a_failing_create_is_refused_with_its_reason(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_create", "bad_create.so");
+    assert_refused(f, load(f, "{\"instance\":\"c\",\"path\":\"bad_create.so\"}"), PT_EVALIDATION,
+                   "create failed: cannot reach the fixture's server (as designed)");
+}
+
+static void lookups_by_format_and_reload(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_lines", "good_lines.so");
+    assert_int_equal(load(f, "{\"instance\":\"lines\",\"path\":\"good_lines.so\"}"), PT_OK);
+    assert_int_equal(load(f, "{\"instance\":\"o\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"u\"}}"),
+                     PT_OK);
+    pt_instance_t *lines = pt_plugins_find(f->p, "lines");
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), lines);
+    assert_ptr_equal(pt_plugins_exporter(f->p, "fixture-lines"), lines);
+
+    /* "lines" unchanged (kept, the very same instance), "o" changed, "n"
+     * new; and one bad entry counted as a failure. */
+    cJSON *entries = cJSON_Parse(
+        "[{\"instance\":\"lines\",\"path\":\"good_lines.so\"},"
+        " {\"instance\":\"o\",\"path\":\"good_options.so\",\"config\":{\"url\":\"v\"}},"
+        " {\"instance\":\"n\",\"path\":\"good_options.so\",\"config\":{\"url\":\"w\"}},"
+        " {\"instance\":\"bad\",\"path\":\"good_options.so\",\"config\":{}}]");
+    assert_int_equal(pt_plugins_reload(f->p, entries), 1);
+    assert_ptr_equal(pt_plugins_find(f->p, "lines"), lines);
+    const char *url;
+    pt_plugin_host.opt_string(pt_plugins_find(f->p, "o"), "url", &url);
+    assert_string_equal(url, "v");
+    assert_non_null(pt_plugins_find(f->p, "n"));
+    assert_null(pt_plugins_find(f->p, "bad"));
+    cJSON_Delete(entries);
+
+    /* An empty list unloads everything. */
+    entries = cJSON_CreateArray();
+    assert_int_equal(pt_plugins_reload(f->p, entries), 0);
+    cJSON_Delete(entries);
+    assert_int_equal(loaded(f), 0);
+}
+
+static void config_checks_plugin_entries(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        const char *message;
+    } cases[] = {
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\",\"extra\":1}]}",
+         "plugins[0].extra: unknown key"},
+        {"{\"plugins\":[{\"instance\":\"a\"}]}", "plugins[0].path: is required"},
+        {"{\"plugins\":[{\"instance\":\"\",\"path\":\"p.so\"}]}", "plugins[0].instance: a name"},
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\",\"config\":1}]}",
+         "plugins[0].config: expected an object"},
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\",\"events\":\"x\"}]}",
+         "plugins[0].events: expected an array"},
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\",\"events\":[],"
+         "\"config\":{\"events\":[]}}]}",
+         "plugins[0].config.events: events is given twice"},
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\"},{\"instance\":\"a\",\"path\":\"q\"}]}",
+         "plugins[1].instance: \"a\" is already plugins[0]'s name"},
+        {"{\"plugin_dir\": 3}", "plugin_dir: expected"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        pt_config_t c;
+        pt_error_t err = {0};
+        pt_config_init(&c);
+        assert_int_equal(pt_config_load_json(&c, cases[i].json, strlen(cases[i].json), &err),
+                         PT_ECONFIG);
+        if (!strstr(err.message, cases[i].message))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.message, cases[i].message);
+        pt_error_clear(&err);
+        pt_config_free(&c);
+    }
+    pt_config_t c;
+    pt_error_t err = {0};
+    pt_config_init(&c);
+    const char *ok = "{\"plugin_dir\":\"/opt/p\",\"plugins\":[{\"instance\":\"wecom\","
+                     "\"path\":\"notify_webhook.so\",\"events\":[\"proposal.*\",\"*\"],"
+                     "\"config\":{\"url\":\"http://x\"}}]}";
+    assert_int_equal(pt_config_load_json(&c, ok, strlen(ok), &err), 0);
+    assert_string_equal(c.plugin_dir, "/opt/p");
+    assert_int_equal(cJSON_GetArraySize(c.plugins), 1);
+    pt_config_free(&c);
+}
+
+int main(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return 1;
+    exe[n] = '\0';
+    snprintf(fixtures, sizeof(fixtures), "%s/plugins", dirname(exe));
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(file_refusals_name_the_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(option_refusals_name_the_option, setup, teardown),
+        cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
+        cmocka_unit_test(config_checks_plugin_entries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
