@@ -157,6 +157,36 @@ check_eq "rec's status: cursor at the last event" "$(printf %s "$FEED" | tail -n
     "$(jv '[i["notifier"]["cursor"] for i in j["items"] if i["instance"] == "rec"][0]')"
 
 # ---------------------------------------------------------------------------
+pt_step "the example plugin (examples/notify-file) loads at run time and writes each event"
+# Built here against include/ only, as a plugin's author builds it.
+JOURNAL="$PT_TMP/journal.jsonl"
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden \
+    -I"$PT_SOURCE_DIR/include" -o "$PT_TMP/notify_file.so" \
+    "$PT_SOURCE_DIR/examples/notify-file/notify_file.c" || pt_die "cannot build notify_file.so"
+chmod 0644 "$PT_TMP/notify_file.so"
+api POST /v1/plugins '{"instance": "journal", "path": "'"$PT_TMP"'/notify_file.so",
+                       "config": {"path": "'"$JOURNAL"'", "fsync": true}}'
+check_status "POST /v1/plugins loads notify_file" 201
+api POST /v1/plugins '{"instance": "journal2", "path": "'"$PT_TMP"'/notify_file.so", "config": {}}'
+check_true "notify_file without its required path is refused (HTTP $ST)" test "${ST:0:1}" = 4
+api PATCH /v1/proposals/1 '{"background":"示例插件"}'
+check_status "patch for the example" 200
+FEED="$(feed)"
+for i in $(seq 1 100); do
+    [ "$(grep -c . "$JOURNAL" 2>/dev/null || true)" -ge "$(printf %s "$FEED" | grep -c .)" ] && break
+    sleep 0.1
+done
+api GET '/v1/events?after=0&limit=1000'
+python3 - "$JOURNAL" "$BODY" <<'EOF' && pt_ok "journal.jsonl holds every event of the feed, one JSON object a line, as the feed shows it" || pt_check_fail "journal.jsonl" "the feed's items, one per line" "$(head -c 600 "$JOURNAL")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+feed = json.loads(sys.argv[2])["items"]
+sys.exit(0 if lines == feed else 1)
+EOF
+api DELETE /v1/plugins/journal
+check_status "DELETE /v1/plugins/journal" 204
+
+# ---------------------------------------------------------------------------
 pt_step "a notifier stuck in deliver() slows neither the API nor another notifier"
 t0="$(now_ms)"
 writes 100 base
