@@ -220,6 +220,70 @@ static const char *sort_expr(pt_sort_key_t k)
     return "p.id";
 }
 
+/* Appends the conditions of the list filters of q (" AND ..."). */
+static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, int64_t now)
+{
+    struct {
+        const char *col;
+        const char *val;
+    } eq[] = {{"status", q->status},         {"kind", q->kind},
+              {"session", q->session},       {"delegation", q->delegation},
+              {"category", q->category}};
+    for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
+        if (eq[i].val)
+            pt_buf_printf(sql, " AND p.%s = ?%d", eq[i].col, param_text(pp, eq[i].val));
+    if (q->unit)
+        pt_buf_printf(sql,
+                      " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
+                      param_text(pp, q->unit));
+    if (q->tag)
+        pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
+                      param_text(pp, q->tag));
+    if (q->key_supervision >= 0)
+        pt_buf_printf(sql, " AND p.key_supervision = %d", q->key_supervision);
+    if (q->overdue >= 0)
+        pt_buf_printf(sql, " AND %s(p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d)",
+                      q->overdue ? "" : "NOT ", param_int(pp, now));
+    if (q->due_before)
+        pt_buf_printf(sql, " AND p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d",
+                      param_int(pp, q->due_before));
+    if (q->q && *q->q)
+        add_text_filter(sql, pp, q->q);
+}
+
+static void bind_params(sqlite3_stmt *st, const params_t *p, sqlite3_destructor_type how)
+{
+    for (int i = 0; i < p->n; i++) {
+        if (p->type[i] == P_TEXT)
+            sqlite3_bind_text(st, i + 1, p->text[i], -1, how);
+        else
+            sqlite3_bind_int64(st, i + 1, p->num[i]);
+    }
+}
+
+sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                    const char *cols, const char *tail, pt_error_t *err)
+{
+    params_t p = {.n = 0};
+    pt_buf_t sql;
+    pt_buf_init(&sql);
+    pt_buf_printf(&sql, "SELECT %s FROM proposals p WHERE 1", cols);
+    list_filters(&sql, &p, q, now);
+    pt_buf_printf(&sql, " %s", tail);
+    sqlite3_stmt *st = NULL;
+    if (pt_buf_failed(&sql) ||
+        sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(err, db, "selecting proposals");
+        st = NULL;
+    } else {
+        /* Copied: the parameters' own strings are freed below. */
+        bind_params(st, &p, SQLITE_TRANSIENT);
+    }
+    pt_buf_free(&sql);
+    params_free(&p);
+    return st;
+}
+
 static void read_list(sqlite3 *db, pt_read_t *r)
 {
     const pt_list_query_t *q = &r->query;
@@ -229,33 +293,7 @@ static void read_list(sqlite3 *db, pt_read_t *r)
     pt_buf_init(&sql);
     const char *sx = sort_expr(q->sort);
     pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, p.clock, p.due_at FROM proposals p WHERE 1", sx);
-
-    struct {
-        const char *col;
-        const char *val;
-    } eq[] = {{"status", q->status},         {"kind", q->kind},
-              {"session", q->session},       {"delegation", q->delegation},
-              {"category", q->category}};
-    for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
-        if (eq[i].val)
-            pt_buf_printf(&sql, " AND p.%s = ?%d", eq[i].col, param_text(&p, eq[i].val));
-    if (q->unit)
-        pt_buf_printf(&sql,
-                      " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
-                      param_text(&p, q->unit));
-    if (q->tag)
-        pt_buf_printf(&sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
-                      param_text(&p, q->tag));
-    if (q->key_supervision >= 0)
-        pt_buf_printf(&sql, " AND p.key_supervision = %d", q->key_supervision);
-    if (q->overdue >= 0)
-        pt_buf_printf(&sql, " AND %s(p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d)",
-                      q->overdue ? "" : "NOT ", param_int(&p, now));
-    if (q->due_before)
-        pt_buf_printf(&sql, " AND p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d",
-                      param_int(&p, q->due_before));
-    if (q->q && *q->q)
-        add_text_filter(&sql, &p, q->q);
+    list_filters(&sql, &p, q, now);
     if (q->has_cursor) {
         const char *op = q->desc ? "<" : ">";
         if (q->sort == PT_SORT_ID) {
@@ -280,12 +318,7 @@ static void read_list(sqlite3 *db, pt_read_t *r)
         pt_sqlite_error(&r->err, db, "listing proposals");
         goto done;
     }
-    for (int i = 0; i < p.n; i++) {
-        if (p.type[i] == P_TEXT)
-            sqlite3_bind_text(st, i + 1, p.text[i], -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_int64(st, i + 1, p.num[i]);
-    }
+    bind_params(st, &p, SQLITE_STATIC);
     pt_buf_t b;
     pt_buf_init(&b);
     pt_buf_puts(&b, "{\"items\":[");

@@ -76,6 +76,12 @@ static const char *const migrations[] = {
     "CREATE TABLE notifier_cursors ("
     "  instance TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL)"
     "  WITHOUT ROWID;",
+    /* 3: imports that are all or nothing stage their valid records here
+     * (job: the import's id, n: the record's place) until the whole file
+     * has been read; then one transaction moves them into proposals. */
+    "CREATE TABLE import_staging ("
+    "  job TEXT NOT NULL, n INTEGER NOT NULL, doc TEXT NOT NULL,"
+    "  PRIMARY KEY (job, n)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

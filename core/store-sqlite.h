@@ -91,6 +91,22 @@ void *pt_store_writer_main(void *arg);
 /* Serves one read on the calling thread with connection db (store-read.c). */
 void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r);
 
+/* Inserts p as a new proposal, as a create does: the next id, version 1,
+ * its row, units, tags, full-text entry, a history entry (`action` by
+ * `actor`) and a proposal.created event. Times already set in p are kept
+ * (created_at and updated_at default to now). Sets p->id. Thread: the
+ * writer, from a custom write's run_, whose conn is writer_ctx. */
+int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
+                             const char *action, pt_error_t *err);
+
+/* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"
+ * with the filters' parameters bound (q's sort, limit and cursor are not
+ * used; `now` decides overdue). The tail may use named parameters
+ * (":after"). Returns NULL with err set on failure. Thread: any, with a
+ * connection of its own (store-read.c). */
+sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                    const char *cols, const char *tail, pt_error_t *err);
+
 /* Puts the computed "overdue" member into a stored proposal document, which
  * is kept without it. Ownership: the caller frees the result. */
 char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out_len);

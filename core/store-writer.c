@@ -437,32 +437,72 @@ static int add_event(writer_t *w, const char *type, const char *actor, const cha
     return PT_OK;
 }
 
-/* Renders, saves, and records history and the event: the common end of
- * every write that changes a proposal. Leaves the answer in wr. */
+/* Renders, saves, and records history and the event. On success the
+ * answer (the proposal with "overdue") is left in *answer. */
+static int store_proposal(writer_t *w, const pt_proposal_t *p, bool units, save_scope_t scope,
+                          const char *event, const char *actor, const char *action,
+                          const char *from, const char *note, const cJSON *changes, char **answer,
+                          size_t *answer_len, pt_error_t *err)
+{
+    bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
+    char *doc = NULL;
+    *answer = NULL;
+    size_t doc_len;
+    int rc = render(w, p, clock, &doc, &doc_len, answer, answer_len, err);
+    if (rc == PT_OK)
+        rc = save(w, p, clock, doc, units, scope, err);
+    if (rc == PT_OK)
+        rc = add_history(w, p->id, p->version, actor, action, from, p->status, note, changes, err);
+    if (rc == PT_OK)
+        rc = add_event(w, event, actor, action, from, p->status, p->id, *answer, err);
+    free(doc);
+    if (rc != PT_OK) {
+        free(*answer);
+        *answer = NULL;
+    }
+    return rc;
+}
+
+/* The common end of every write that changes a proposal. Leaves the answer
+ * in wr. */
 static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, bool units,
                            save_scope_t scope, const char *event, const char *action, const char *from,
                            const char *note, const cJSON *changes)
 {
-    bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
-    char *doc = NULL, *answer = NULL;
-    size_t doc_len, answer_len;
-    int rc = render(w, p, clock, &doc, &doc_len, &answer, &answer_len, &wr->err);
-    if (rc == PT_OK)
-        rc = save(w, p, clock, doc, units, scope, &wr->err);
-    if (rc == PT_OK)
-        rc = add_history(w, p->id, p->version, wr->actor, action, from, p->status, note, changes,
-                         &wr->err);
-    if (rc == PT_OK)
-        rc = add_event(w, event, wr->actor, action, from, p->status, p->id, answer, &wr->err);
-    free(doc);
-    if (rc != PT_OK) {
-        free(answer);
+    char *answer;
+    size_t answer_len;
+    int rc = store_proposal(w, p, units, scope, event, wr->actor, action, from, note, changes,
+                            &answer, &answer_len, &wr->err);
+    if (rc != PT_OK)
         return rc;
-    }
     wr->json = answer;
     wr->json_len = answer_len;
     wr->version = p->version;
     return PT_OK;
+}
+
+/* The writer whose thread this is, for custom writes (store-import.c) that
+ * insert proposals as a create does. Set for the writer thread's life. */
+static _Thread_local writer_t *this_writer;
+
+int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
+                             const char *action, pt_error_t *err)
+{
+    writer_t *w = this_writer;
+    if (!w || (sqlite3 *)writer_ctx != w->db)
+        return pt_error_set(err, PT_EINTERNAL, "a proposal was inserted off the writer thread");
+    p->id = w->s->next_id++;
+    p->version = 1;
+    if (!p->created_at)
+        p->created_at = w->now;
+    if (!p->updated_at)
+        p->updated_at = p->created_at;
+    char *answer;
+    size_t answer_len;
+    int rc = store_proposal(w, p, true, SAVE_ALL, "proposal.created", actor, action, NULL, NULL,
+                            NULL, &answer, &answer_len, err);
+    free(answer);
+    return rc;
 }
 
 /* The answer for a proposal that is not changed (a replay, a no-op edit). */
@@ -785,6 +825,7 @@ void *pt_store_writer_main(void *arg)
 {
     pt_store_t *s = arg;
     writer_t w = {.s = s, .db = s->wdb};
+    this_writer = &w;
     w.cache = calloc(CACHE_SLOTS, sizeof(*w.cache));
     if (!w.cache) {
         pt_error("out of memory starting the writer");
@@ -838,5 +879,6 @@ void *pt_store_writer_main(void *arg)
         sqlite3_finalize(w.st[i]);
     evict_all(&w);
     free(w.cache);
+    this_writer = NULL;
     return NULL;
 }

@@ -183,4 +183,57 @@ void pt_read_free(pt_read_t *r);
 /* Runs a read on the thread pool. Thread: loop. */
 int pt_store_read(pt_store_t *store, pt_read_t *r);
 
+/* ---- Imports and exports (store-import.c, store-export.c) ------------
+ * For the import and export jobs of plugin-jobs.c. Each call but
+ * pt_store_import_check waits for the writer or the database, so
+ * Thread: any but the loop (the loop must keep running meanwhile: the
+ * writes are answered there). */
+
+typedef struct {
+    int64_t imported;          /* proposals stored */
+    int64_t skipped;           /* duplicates left out (number + session, or source.ref) */
+    int64_t first_id, last_id; /* of the proposals stored; 0 when none */
+} pt_import_result_t;
+
+/* Checks one imported record and makes the document to store. A record
+ * that carries "id", "version" or "created_at" is read as a stored proposal
+ * (what the JSON exporter writes: status, units, replies, feedback, times,
+ * source and custom are kept; it gets a new id and starts at version 1);
+ * any other is read as a POST /v1/proposals body. Either way its status
+ * must be a state of the workflow (a create's: an initial one) and its
+ * category one of the configured ones. Returns PT_OK, or PT_EVALIDATION
+ * with err saying why (and its fields). Ownership: the caller frees *doc.
+ * Thread: any (no I/O). */
+int pt_store_import_check(pt_store_t *s, const cJSON *record, char **doc, pt_error_t *err);
+
+/* Stages docs[0..n) of import `job` (an id unique to the job) as records
+ * first_n, first_n + 1, ... in one transaction. Ownership: docs borrowed. */
+int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
+                          size_t n, pt_error_t *err);
+/* Moves every staged record of job into the store in one transaction (each
+ * inserted as a create is, with a history entry "import" by actor and a
+ * proposal.created event; duplicates skipped) and deletes the staging rows.
+ * On failure nothing is stored (the staging rows stay: drop them). */
+int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
+                           pt_import_result_t *res, pt_error_t *err);
+/* Deletes the staging rows of job. */
+int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
+/* Stores docs[0..n) at once in one transaction (partial imports), adding
+ * to res. Ownership: docs borrowed. */
+int pt_store_import_direct(pt_store_t *s, char *const *docs, size_t n, const char *actor,
+                           pt_import_result_t *res, pt_error_t *err);
+
+/* A cursor over the proposals matching a list query's filters, in id order,
+ * from one read transaction: one consistent snapshot however long it is
+ * read. Ownership: q is borrowed until the cursor is closed. */
+typedef struct pt_export_cursor_s pt_export_cursor_t;
+int pt_store_export_open(pt_store_t *s, const pt_list_query_t *q, pt_export_cursor_t **out,
+                         pt_error_t *err);
+/* The next proposal as JSON (with "overdue"): returns 1 and sets *json,
+ * 0 at the end, or PT_ESTORAGE / PT_ENOMEM with err set. Ownership: *json is
+ * the cursor's, valid until the next call or the close. */
+int pt_store_export_next(pt_export_cursor_t *c, const char **json, size_t *len, pt_error_t *err);
+/* Ends the read transaction and gives the connection back. */
+void pt_store_export_close(pt_export_cursor_t *c);
+
 #endif
