@@ -1,15 +1,213 @@
 /*
- * api-jobs.c - POST /v1/imports and GET /v1/exports.
- * (Being written: until then these answer that no format is served.)
+ * api-jobs.c - POST /v1/imports and GET /v1/exports: the endpoints of
+ * import and export jobs (plugin-jobs.c).
+ *
+ * An import's body is a file of any size, so it is not read whole like
+ * every other body: the daemon asks the HTTP server to stream it
+ * (pt_api_wants_body_stream), and the job reads it as it arrives. Access
+ * and the format are checked before a byte of it is read, so a refused
+ * upload costs nothing (a client that sent Expect: 100-continue never sends
+ * it at all).
  */
 #include "api-internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plugin-jobs.h"
+#include "timefmt.h"
+
+bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud)
+{
+    (void)ud;
+    return strcmp(req->method, "POST") == 0 &&
+           (strcmp(req->path, "/v1/imports") == 0 || strcmp(req->path, "/v1/imports/") == 0);
+}
+
+/* The formats served by importers ("import") or exporters ("export"), as
+ * "csv, jsonl", or "none". Ownership: the caller frees. */
+static char *formats_served(pt_api_t *api, const char *kind)
+{
+    cJSON *list = api->opts.plugins ? pt_plugins_list(api->opts.plugins) : NULL;
+    size_t cap = 256, len = 0;
+    char *out = malloc(cap);
+    if (!out) {
+        cJSON_Delete(list);
+        return NULL;
+    }
+    out[0] = '\0';
+    const cJSON *inst, *f;
+    cJSON_ArrayForEach(inst, list)
+    {
+        const cJSON *formats = cJSON_GetObjectItemCaseSensitive(inst, "formats");
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(formats, kind))
+        {
+            if (!cJSON_IsString(f))
+                continue;
+            size_t n = strlen(f->valuestring);
+            if (len + n + 3 > cap) {
+                cap = (len + n + 3) * 2;
+                char *grown = realloc(out, cap);
+                if (!grown)
+                    break;
+                out = grown;
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", f->valuestring);
+        }
+    }
+    cJSON_Delete(list);
+    if (len == 0) {
+        free(out);
+        return strdup("none (no plugin of that kind is loaded)");
+    }
+    return out;
+}
+
+/* Answers 400 or 404 when the format is missing or not served. */
+static bool format_ok(pt_call_t *call, const char *format, pt_instance_t *inst, const char *kind)
+{
+    if (inst)
+        return true;
+    char *served = formats_served(call->api, kind);
+    if (!format || !*format)
+        pt_api_failf(call, PT_EBADREQUEST,
+                     "format: say which format the file is in (?format=...); formats served: %s",
+                     served ? served : "?");
+    else
+        pt_api_failf(call, PT_ENOTFOUND, "no %ser serves the format \"%s\"; formats served: %s",
+                     kind, format, served ? served : "?");
+    free(served);
+    return false;
+}
+
 void pt_api_imports(pt_call_t *call)
 {
-    pt_api_failf(call, PT_ENOTFOUND, "this ptrackd has no importers yet");
+    if (!pt_api_require(call, PT_ROLE_CLERK))
+        return;
+    pt_http_request_t *req = call->req;
+    const char *format = pt_http_query(req, "format");
+    pt_instance_t *inst =
+        format && *format ? pt_plugins_importer(call->api->opts.plugins, format) : NULL;
+    if (!format_ok(call, format, inst, "import"))
+        return;
+    const char *partial = pt_http_query(req, "partial");
+    bool part = false;
+    if (partial) {
+        if (strcmp(partial, "true") == 0 || strcmp(partial, "1") == 0) {
+            part = true;
+        } else if (strcmp(partial, "false") != 0 && strcmp(partial, "0") != 0) {
+            pt_api_failf(call, PT_EBADREQUEST, "partial: \"%s\" must be true or false", partial);
+            return;
+        }
+    }
+    pt_job_options_t o = {
+        .loop = call->api->opts.loop,
+        .store = call->api->opts.store,
+        .inst = inst,
+        .format = format,
+        .actor = call->who.name,
+        .req = req,
+        .partial = part,
+    };
+    pt_error_t err = {0};
+    if (pt_job_start_import(&o, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    free(call); /* the job answers the request */
+}
+
+/* The list filters of GET /v1/proposals, without sort, limit and cursor
+ * (an export is in id order, whole). Other parameters are the exporter's
+ * (job_arg), so unknown names are not refused here. */
+static int export_filters(const pt_http_request_t *req, const pt_workflow_t *wf,
+                          pt_list_query_t *q, pt_error_t *err)
+{
+    static const char *const strs[] = {"status",   "kind", "session", "delegation", "unit",
+                                       "category", "tag",  "q"};
+    char **dst[] = {&q->status,   &q->kind, &q->session, &q->delegation, &q->unit,
+                    &q->category, &q->tag,  &q->q};
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        const char *s = pt_http_query(req, strs[i]);
+        if (!s || !*s)
+            continue;
+        if (strlen(s) > 1000)
+            return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", strs[i]);
+        if (!(*dst[i] = strdup(s)))
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    if (q->status && !pt_workflow_has_state(wf, q->status))
+        return pt_error_set(err, PT_EBADREQUEST, "status: \"%s\" is not a state of the workflow",
+                            q->status);
+    if (q->kind && strcmp(q->kind, "suggestion") != 0 && strcmp(q->kind, "motion") != 0 &&
+        strcmp(q->kind, "proposal") != 0 && strcmp(q->kind, "other") != 0)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "kind: \"%s\" must be suggestion, motion, proposal or other", q->kind);
+    static const char *const bools[] = {"key_supervision", "overdue"};
+    int *bdst[] = {&q->key_supervision, &q->overdue};
+    for (size_t i = 0; i < 2; i++) {
+        const char *s = pt_http_query(req, bools[i]);
+        if (!s)
+            continue;
+        if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+            *bdst[i] = 1;
+        else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+            *bdst[i] = 0;
+        else
+            return pt_error_set(err, PT_EBADREQUEST, "%s: \"%s\" must be true or false",
+                                bools[i], s);
+    }
+    const char *due = pt_http_query(req, "due_before");
+    if (due && pt_time_parse(due, &q->due_before) != 0)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "due_before: \"%s\" is not a time (use 2026-12-31 or RFC 3339)", due);
+    return PT_OK;
+}
+
+static void query_clear(pt_list_query_t *q)
+{
+    free(q->status);
+    free(q->kind);
+    free(q->session);
+    free(q->delegation);
+    free(q->unit);
+    free(q->category);
+    free(q->tag);
+    free(q->q);
 }
 
 void pt_api_exports(pt_call_t *call)
 {
-    pt_api_failf(call, PT_ENOTFOUND, "this ptrackd has no exporters yet");
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    pt_http_request_t *req = call->req;
+    const char *format = pt_http_query(req, "format");
+    pt_instance_t *inst =
+        format && *format ? pt_plugins_exporter(call->api->opts.plugins, format) : NULL;
+    if (!format_ok(call, format, inst, "export"))
+        return;
+    pt_list_query_t q;
+    memset(&q, 0, sizeof(q));
+    q.key_supervision = q.overdue = -1;
+    pt_error_t err = {0};
+    if (export_filters(req, call->api->opts.workflow, &q, &err) != PT_OK) {
+        query_clear(&q);
+        pt_api_fail(call, &err);
+        return;
+    }
+    pt_job_options_t o = {
+        .loop = call->api->opts.loop,
+        .store = call->api->opts.store,
+        .inst = inst,
+        .format = format,
+        .actor = call->who.name,
+        .req = req,
+        .query = &q,
+    };
+    if (pt_job_start_export(&o, &err) != PT_OK) {
+        query_clear(&q);
+        pt_api_fail(call, &err);
+        return;
+    }
+    free(call); /* the job answers the request */
 }

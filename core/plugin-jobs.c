@@ -1,0 +1,872 @@
+/*
+ * plugin-jobs.c - import and export jobs on threads of their own.
+ *
+ * A job is one request served by a plugin: POST /v1/imports runs the
+ * importer's import(), GET /v1/exports the exporter's export(). Each runs on
+ * a pthread started for it (never libuv's pool, which four slow plugins
+ * would fill and stall every read of the daemon), and talks to the loop
+ * only through one queue of byte blocks guarded by the job's mutex:
+ *
+ *   import: loop --(request body, on_data)--> queue --> job_read (job thread)
+ *   export: job_write (job thread) --> queue --(uv_async_t)--> HTTP stream
+ *
+ * Both directions are bounded, so memory stays flat however large the file:
+ * the loop pauses the request body while IN_HIGH bytes wait for job_read
+ * (and resumes below IN_LOW, woken by the job through the async handle);
+ * job_write waits while OUT_MAX bytes wait for the loop; and the loop hands
+ * the HTTP server no more while STREAM_HIGH bytes are still unsent, going on
+ * when the connection drains. Imported records are checked on the job
+ * thread and stored in batches of BATCH by custom writes, whose commit the
+ * job thread waits for, which is the importer's back-pressure.
+ *
+ * Lifetime: the loop starts a job (inst->jobs + 1, so the instance cannot
+ * be unloaded under it), the thread runs the plugin, then sets `finished`
+ * and wakes the loop, which answers the request (or ends the stream), joins
+ * the thread, takes the count back and frees the job after its async handle
+ * has closed. Cancellation (the client went away, the body broke, the
+ * daemon stops) sets `cancelled` and wakes every wait, so each blocking host
+ * function returns PTRACK_ECANCELED.
+ */
+#include "plugin-jobs.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "log.h"
+
+#define IN_HIGH (1024 * 1024)
+#define IN_LOW (256 * 1024)
+#define OUT_BLOCK (64 * 1024)
+#define OUT_MAX (256 * 1024)
+#define STREAM_HIGH (256 * 1024)
+#define BATCH 500
+
+typedef enum { JOB_IMPORT = 1, JOB_EXPORT } job_kind_t;
+
+typedef struct block_s {
+    struct block_s *next;
+    size_t len, off, cap;
+    char data[];
+} block_t;
+
+struct ptrack_job {
+    /* Set on the loop before the thread starts; read-only afterwards. */
+    job_kind_t kind;
+    pt_instance_t *inst;
+    char *format;
+    char *actor;
+    char *id;      /* unique to the job: its staging rows are keyed by it */
+    char **args;   /* the query parameters, name and value in turn */
+    size_t n_args;
+    bool partial;
+    pt_store_t *store;
+    pt_list_query_t query;
+    uv_loop_t *loop;
+
+    /* Loop only. */
+    pt_http_request_t *req; /* NULL once answered */
+    uv_async_t async;
+    bool stream_begun;
+    struct ptrack_job *next_running;
+
+    /* Guarded by mu. The thread waits on cond for data, room or the end. */
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    block_t *q_head, *q_tail;
+    size_t q_bytes;
+    bool in_eof;          /* import: the body has ended */
+    int in_status;        /*   how: 0, or a negative libuv error */
+    bool in_paused;       /*   the loop has paused the body */
+    bool want_resume;     /*   the job has asked the loop to resume it */
+    char *content_type;   /* export: from export_begin */
+    char *filename;
+    bool finished;        /* the thread is done; the fields below are final */
+    int plugin_rc;
+    char *error;          /* set_error's message */
+    int answer_status;    /* import, and a failed export before any output */
+    char *answer;
+
+    atomic_bool cancelled;
+    pthread_t thread;
+
+    /* Job thread only. */
+    pt_export_cursor_t *cursor;
+    ptrack_record_t *cur_rec;
+    cJSON *rejects;   /* [{where, reason}] */
+    char *docs[BATCH];
+    size_t n_docs;
+    int64_t n_records; /* records emitted or rejected so far */
+    int64_t staged;    /* records staged */
+    pt_import_result_t res;
+    pt_error_t store_err; /* the first storage failure; code PT_OK when none */
+};
+
+/* Jobs running, for pt_jobs_cancel_all. Loop only. */
+static ptrack_job_t *running;
+static unsigned n_running;
+static unsigned long job_seq;
+
+/* ---- Small helpers ---------------------------------------------------- */
+
+static void blocks_free(block_t *b)
+{
+    while (b) {
+        block_t *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+static void query_free(pt_list_query_t *q)
+{
+    free(q->status);
+    free(q->kind);
+    free(q->session);
+    free(q->delegation);
+    free(q->unit);
+    free(q->category);
+    free(q->tag);
+    free(q->q);
+}
+
+static void job_free(ptrack_job_t *job)
+{
+    for (size_t i = 0; i < job->n_args * 2; i++)
+        free(job->args[i]);
+    free(job->args);
+    free(job->format);
+    free(job->actor);
+    free(job->id);
+    query_free(&job->query);
+    blocks_free(job->q_head);
+    free(job->content_type);
+    free(job->filename);
+    free(job->error);
+    free(job->answer);
+    cJSON_Delete(job->rejects);
+    for (size_t i = 0; i < job->n_docs; i++)
+        free(job->docs[i]);
+    pt_error_clear(&job->store_err);
+    pthread_mutex_destroy(&job->mu);
+    pthread_cond_destroy(&job->cond);
+    free(job);
+}
+
+static void cancel(ptrack_job_t *job)
+{
+    pthread_mutex_lock(&job->mu);
+    atomic_store(&job->cancelled, true);
+    pthread_cond_broadcast(&job->cond);
+    pthread_mutex_unlock(&job->mu);
+}
+
+static const char *instance_name(const ptrack_job_t *job)
+{
+    return job->inst->name;
+}
+
+/* ---- Host functions (job thread) -------------------------------------- */
+
+const char *pt_job_arg(ptrack_job_t *job, const char *name)
+{
+    if (!job || !name)
+        return NULL;
+    for (size_t i = 0; i < job->n_args; i++)
+        if (strcmp(job->args[i * 2], name) == 0)
+            return job->args[i * 2 + 1];
+    return NULL;
+}
+
+int pt_job_cancelled(ptrack_job_t *job)
+{
+    return job && atomic_load(&job->cancelled) ? 1 : 0;
+}
+
+void pt_job_set_error(ptrack_job_t *job, const char *msg)
+{
+    if (!job || !msg)
+        return;
+    char *copy = strdup(msg);
+    pthread_mutex_lock(&job->mu);
+    free(job->error);
+    job->error = copy;
+    pthread_mutex_unlock(&job->mu);
+}
+
+ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
+{
+    if (!job || job->kind != JOB_IMPORT || (!buf && len))
+        return PTRACK_EINVAL;
+    if (len == 0)
+        return 0;
+    pthread_mutex_lock(&job->mu);
+    while (!job->q_head && !job->in_eof && !atomic_load(&job->cancelled))
+        pthread_cond_wait(&job->cond, &job->mu);
+    if (atomic_load(&job->cancelled) || (!job->q_head && job->in_status < 0)) {
+        pthread_mutex_unlock(&job->mu);
+        return PTRACK_ECANCELED;
+    }
+    size_t n = 0;
+    while (n < len && job->q_head) {
+        block_t *b = job->q_head;
+        size_t take = b->len - b->off;
+        if (take > len - n)
+            take = len - n;
+        memcpy((char *)buf + n, b->data + b->off, take);
+        b->off += take;
+        n += take;
+        if (b->off == b->len) {
+            job->q_head = b->next;
+            if (!job->q_head)
+                job->q_tail = NULL;
+            free(b);
+        }
+    }
+    job->q_bytes -= n;
+    bool wake = job->in_paused && !job->want_resume && job->q_bytes < IN_LOW;
+    if (wake) {
+        job->want_resume = true;
+        uv_async_send(&job->async);
+    }
+    pthread_mutex_unlock(&job->mu);
+    return (ptrdiff_t)n;
+}
+
+static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
+{
+    char pos[48];
+    if (!where || !*where) {
+        snprintf(pos, sizeof(pos), "record %lld", (long long)job->n_records);
+        where = pos;
+    }
+    if (!job->rejects)
+        job->rejects = cJSON_CreateArray();
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "where", where);
+    cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : "rejected");
+    cJSON_AddItemToArray(job->rejects, r);
+}
+
+static bool has_rejects(const ptrack_job_t *job)
+{
+    return job->rejects && cJSON_GetArraySize(job->rejects) > 0;
+}
+
+/* Stores the batch: staged for an all-or-nothing import, straight into the
+ * store for a partial one. A failure is kept and ends the import. */
+static void flush_batch(ptrack_job_t *job)
+{
+    if (job->n_docs == 0)
+        return;
+    pt_error_t err = {0};
+    int rc = job->partial ? pt_store_import_direct(job->store, job->docs, job->n_docs, job->actor,
+                                                   &job->res, &err)
+                          : pt_store_import_stage(job->store, job->id, job->staged, job->docs,
+                                                  job->n_docs, &err);
+    if (rc == PT_OK)
+        job->staged += (int64_t)job->n_docs;
+    else if (job->store_err.code == PT_OK)
+        pt_error_move(&job->store_err, &err);
+    pt_error_clear(&err);
+    for (size_t i = 0; i < job->n_docs; i++)
+        free(job->docs[i]);
+    job->n_docs = 0;
+}
+
+int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where)
+{
+    if (!job || job->kind != JOB_IMPORT || !rec) {
+        if (rec)
+            pt_record_free(rec);
+        return PTRACK_EINVAL;
+    }
+    cJSON *json = pt_record_release(rec);
+    if (atomic_load(&job->cancelled)) {
+        cJSON_Delete(json);
+        return PTRACK_ECANCELED;
+    }
+    if (job->store_err.code != PT_OK) {
+        cJSON_Delete(json);
+        return PTRACK_ERROR;
+    }
+    job->n_records++;
+    pt_error_t err = {0};
+    char *doc = NULL;
+    if (!json)
+        pt_error_set(&err, PT_ENOMEM, "out of memory");
+    else
+        pt_store_import_check(job->store, json, &doc, &err);
+    cJSON_Delete(json);
+    if (!doc) {
+        add_reject(job, where, err.message);
+    } else if (!job->partial && has_rejects(job)) {
+        /* The import will be refused: staging more would be wasted. */
+        free(doc);
+    } else {
+        job->docs[job->n_docs++] = doc;
+        if (job->n_docs == BATCH)
+            flush_batch(job);
+    }
+    pt_error_clear(&err);
+    if (atomic_load(&job->cancelled))
+        return PTRACK_ECANCELED;
+    return job->store_err.code == PT_OK ? PTRACK_OK : PTRACK_ERROR;
+}
+
+int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reason)
+{
+    if (!job || job->kind != JOB_IMPORT)
+        return PTRACK_EINVAL;
+    job->n_records++;
+    add_reject(job, where, reason);
+    return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
+}
+
+int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename)
+{
+    if (!job || job->kind != JOB_EXPORT)
+        return PTRACK_EINVAL;
+    char *ct = content_type ? strdup(content_type) : NULL;
+    char *fn = filename ? strdup(filename) : NULL;
+    pthread_mutex_lock(&job->mu);
+    free(job->content_type);
+    free(job->filename);
+    job->content_type = ct;
+    job->filename = fn;
+    pthread_mutex_unlock(&job->mu);
+    return (content_type && !ct) || (filename && !fn) ? PTRACK_ENOMEM : PTRACK_OK;
+}
+
+int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
+{
+    if (!job || job->kind != JOB_EXPORT || !rec)
+        return PTRACK_EINVAL;
+    *rec = NULL;
+    if (job->cur_rec) {
+        pt_record_free(job->cur_rec);
+        job->cur_rec = NULL;
+    }
+    if (atomic_load(&job->cancelled))
+        return PTRACK_ECANCELED;
+    const char *json;
+    size_t len;
+    pt_error_t err = {0};
+    int rc = pt_store_export_next(job->cursor, &json, &len, &err);
+    if (rc == 0)
+        return 0;
+    if (rc == 1) {
+        job->cur_rec = pt_record_parse(json, len);
+        if (job->cur_rec) {
+            *rec = job->cur_rec;
+            return 1;
+        }
+        pt_error_set(&err, PT_ENOMEM, "out of memory reading a proposal for the export");
+    }
+    pt_job_set_error(job, err.message);
+    pt_error_clear(&err);
+    return PTRACK_ERROR;
+}
+
+int pt_job_write(ptrack_job_t *job, const void *buf, size_t len)
+{
+    if (!job || job->kind != JOB_EXPORT || (!buf && len))
+        return PTRACK_EINVAL;
+    const char *p = buf;
+    pthread_mutex_lock(&job->mu);
+    while (len > 0) {
+        while (job->q_bytes >= OUT_MAX && !atomic_load(&job->cancelled))
+            pthread_cond_wait(&job->cond, &job->mu);
+        if (atomic_load(&job->cancelled))
+            break;
+        block_t *b = job->q_tail;
+        if (!b || b->len == b->cap) {
+            b = malloc(sizeof(*b) + OUT_BLOCK);
+            if (!b) {
+                pthread_mutex_unlock(&job->mu);
+                return PTRACK_ENOMEM;
+            }
+            b->next = NULL;
+            b->len = b->off = 0;
+            b->cap = OUT_BLOCK;
+            if (job->q_tail)
+                job->q_tail->next = b;
+            else
+                job->q_head = b;
+            job->q_tail = b;
+        }
+        size_t n = b->cap - b->len < len ? b->cap - b->len : len;
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        job->q_bytes += n;
+        p += n;
+        len -= n;
+    }
+    bool cancelled = atomic_load(&job->cancelled);
+    pthread_mutex_unlock(&job->mu);
+    if (cancelled)
+        return PTRACK_ECANCELED;
+    uv_async_send(&job->async);
+    return PTRACK_OK;
+}
+
+/* ---- The job thread ---------------------------------------------------- */
+
+static char *json_text(cJSON *json)
+{
+    char *s = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    return s;
+}
+
+/* The answer of a failed job: the error object with the rejects, if any. */
+static void answer_error(ptrack_job_t *job, pt_error_t *err)
+{
+    if (job->kind == JOB_IMPORT) {
+        if (!err->details)
+            err->details = cJSON_CreateObject();
+        cJSON_AddItemToObject(err->details, "rejected",
+                              job->rejects ? cJSON_Duplicate(job->rejects, true)
+                                           : cJSON_CreateArray());
+        if (job->partial)
+            cJSON_AddNumberToObject(err->details, "imported", (double)job->res.imported);
+    }
+    job->answer_status = pt_error_http_status(err->code);
+    job->answer = json_text(pt_error_to_json(err));
+    pt_error_clear(err);
+}
+
+static void answer_import(ptrack_job_t *job, int status)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "imported", (double)job->res.imported);
+    cJSON_AddNumberToObject(o, "skipped", (double)job->res.skipped);
+    cJSON_AddItemToObject(o, "rejected",
+                          job->rejects ? cJSON_Duplicate(job->rejects, true) : cJSON_CreateArray());
+    if (job->res.first_id) {
+        cJSON_AddNumberToObject(o, "first_id", (double)job->res.first_id);
+        cJSON_AddNumberToObject(o, "last_id", (double)job->res.last_id);
+    } else {
+        cJSON_AddNullToObject(o, "first_id");
+        cJSON_AddNullToObject(o, "last_id");
+    }
+    job->answer_status = status;
+    job->answer = json_text(o);
+}
+
+/* What an import ends with, after import() has returned rc. */
+static void import_end(ptrack_job_t *job, int rc)
+{
+    pt_error_t err = {0};
+    bool ok = rc == PTRACK_OK && !atomic_load(&job->cancelled) && job->store_err.code == PT_OK;
+    if (ok && (job->partial || !has_rejects(job)))
+        flush_batch(job);
+    ok = ok && job->store_err.code == PT_OK;
+    pthread_mutex_lock(&job->mu);
+    char *perr = job->error ? strdup(job->error) : NULL;
+    int in_status = job->in_status;
+    pthread_mutex_unlock(&job->mu);
+
+    if (atomic_load(&job->cancelled)) {
+        pt_error_set(&err, in_status == UV_E2BIG ? PT_ETOOLARGE : PT_ESTORAGE,
+                     "the import was cancelled (%s)%s",
+                     in_status == UV_E2BIG      ? "the file is too large"
+                     : in_status == UV_ETIMEDOUT ? "the upload stalled"
+                     : in_status < 0            ? "the client went away"
+                                                : "the daemon is stopping",
+                     job->partial ? "; the batches stored before stay" : "; nothing was imported");
+    } else if (job->store_err.code != PT_OK) {
+        pt_error_move(&err, &job->store_err);
+    } else if (rc != PTRACK_OK) {
+        pt_error_set(&err, PT_EVALIDATION, "the importer %s could not read the file: %s%s",
+                     instance_name(job), perr ? perr : "it failed without saying why",
+                     job->partial ? "" : "; nothing was imported");
+    } else if (!job->partial && has_rejects(job)) {
+        int n = cJSON_GetArraySize(job->rejects);
+        pt_error_set(&err, PT_EVALIDATION,
+                     "%d of %lld records %s rejected; nothing was imported (fix them, or send "
+                     "partial=true to import the others)",
+                     n, (long long)job->n_records, n == 1 ? "was" : "were");
+    } else if (!job->partial) {
+        if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK)
+            answer_import(job, 201);
+    } else {
+        answer_import(job, 200);
+    }
+    free(perr);
+    if (!job->answer) {
+        if (!job->partial && job->staged > 0) {
+            pt_error_t derr = {0};
+            if (pt_store_import_drop(job->store, job->id, &derr) != PT_OK)
+                pt_warn("import %s: %s", job->id, derr.message);
+            pt_error_clear(&derr);
+        }
+        if (err.code == PT_OK)
+            pt_error_set(&err, PT_ENOMEM, "out of memory");
+        answer_error(job, &err);
+    }
+}
+
+static void *job_main(void *arg)
+{
+    ptrack_job_t *job = arg;
+    const ptrack_plugin_t *desc = job->inst->file->desc;
+    int rc;
+    if (job->kind == JOB_IMPORT) {
+        rc = desc->importer->import(job->inst->state, job, job->format);
+        import_end(job, rc);
+    } else {
+        pt_error_t err = {0};
+        rc = pt_store_export_open(job->store, &job->query, &job->cursor, &err);
+        if (rc == PT_OK) {
+            rc = desc->exporter->export(job->inst->state, job, job->format);
+            if (job->cur_rec)
+                pt_record_free(job->cur_rec);
+            job->cur_rec = NULL;
+            pt_store_export_close(job->cursor);
+            job->cursor = NULL;
+            if (rc != PTRACK_OK) {
+                pthread_mutex_lock(&job->mu);
+                pt_error_set(&err, atomic_load(&job->cancelled) ? PT_ESTORAGE : PT_EINTERNAL,
+                             "the exporter %s failed: %s", instance_name(job),
+                             atomic_load(&job->cancelled) ? "the export was cancelled"
+                             : job->error                 ? job->error
+                                                          : "it failed without saying why");
+                pthread_mutex_unlock(&job->mu);
+                if (!atomic_load(&job->cancelled))
+                    pt_warn("%s", err.message);
+            }
+        }
+        if (err.code != PT_OK)
+            answer_error(job, &err);
+        if (rc == PT_OK)
+            rc = PTRACK_OK;
+    }
+    /* The async send is made under the mutex: once the loop sees
+     * `finished` it may free the job, so nothing may touch it after. */
+    pthread_mutex_lock(&job->mu);
+    job->plugin_rc = rc;
+    job->finished = true;
+    uv_async_send(&job->async);
+    pthread_mutex_unlock(&job->mu);
+    return NULL;
+}
+
+/* ---- The loop's side --------------------------------------------------- */
+
+static void on_async_closed(uv_handle_t *h)
+{
+    job_free(h->data);
+}
+
+/* Ends a job whose thread has finished and whose request is answered. */
+static void job_reap(ptrack_job_t *job)
+{
+    pthread_join(job->thread, NULL);
+    job->inst->jobs--;
+    for (ptrack_job_t **p = &running; *p; p = &(*p)->next_running) {
+        if (*p == job) {
+            *p = job->next_running;
+            break;
+        }
+    }
+    n_running--;
+    uv_close((uv_handle_t *)&job->async, on_async_closed);
+}
+
+static void respond_json(ptrack_job_t *job, int status, const char *json)
+{
+    static const char oom[] = "{\"error\":{\"code\":\"storage_error\",\"message\":\"out of memory\"}}";
+    if (!json) {
+        status = 503;
+        json = oom;
+    }
+    pt_http_respond(job->req, status, "application/json; charset=utf-8", NULL, json, strlen(json));
+    job->req = NULL;
+}
+
+/* "attachment; filename=..." with the name made safe for a quoted string,
+ * and the UTF-8 name as filename* when it is not plain ASCII. */
+static void disposition(pt_buf_t *b, const char *name)
+{
+    bool ascii = true;
+    pt_buf_puts(b, "Content-Disposition: attachment; filename=\"");
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+        if (*s >= 0x80)
+            ascii = false;
+        char c = *s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
+        pt_buf_append(b, &c, 1);
+    }
+    pt_buf_puts(b, "\"");
+    if (!ascii) {
+        pt_buf_puts(b, "; filename*=UTF-8''");
+        for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+            if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                strchr("-._~", *s))
+                pt_buf_append(b, (const char *)s, 1);
+            else
+                pt_buf_printf(b, "%%%02X", *s);
+        }
+    }
+}
+
+static void begin_stream(ptrack_job_t *job)
+{
+    pthread_mutex_lock(&job->mu);
+    char *ct = job->content_type ? strdup(job->content_type) : NULL;
+    char *fn = job->filename ? strdup(job->filename) : NULL;
+    pthread_mutex_unlock(&job->mu);
+    pt_buf_t cd;
+    pt_buf_init(&cd);
+    const char *headers[2] = {NULL, NULL};
+    if (fn) {
+        disposition(&cd, fn);
+        if (!pt_buf_failed(&cd))
+            headers[0] = cd.data;
+    }
+    pt_http_stream_begin(job->req, 200, ct ? ct : "application/octet-stream", headers);
+    job->stream_begun = true;
+    pt_buf_free(&cd);
+    free(ct);
+    free(fn);
+}
+
+static void export_finish(ptrack_job_t *job)
+{
+    if (job->plugin_rc == PTRACK_OK && !atomic_load(&job->cancelled)) {
+        if (!job->stream_begun)
+            begin_stream(job);
+        pt_http_stream_end(job->req);
+        job->req = NULL;
+    } else if (job->stream_begun) {
+        /* Part of the file has gone out: the client must see the transfer
+         * fail, not a shorter file. */
+        pt_http_stream_abort(job->req);
+        job->req = NULL;
+    } else {
+        respond_json(job, job->answer_status ? job->answer_status : 500, job->answer);
+    }
+    job_reap(job);
+}
+
+static void on_stream_drain(pt_http_request_t *req, void *arg);
+
+/* Hands the queued output to the HTTP server while it keeps up. */
+static void export_pump(ptrack_job_t *job)
+{
+    while (job->req) {
+        if (!atomic_load(&job->cancelled) && pt_http_stream_pending(job->req) > STREAM_HIGH) {
+            pt_http_stream_on_drain(job->req, on_stream_drain, job);
+            return;
+        }
+        pthread_mutex_lock(&job->mu);
+        block_t *b = job->q_head;
+        if (b) {
+            job->q_head = b->next;
+            if (!job->q_head)
+                job->q_tail = NULL;
+            job->q_bytes -= b->len;
+            pthread_cond_signal(&job->cond);
+        }
+        bool finished = job->finished;
+        pthread_mutex_unlock(&job->mu);
+        if (!b) {
+            if (finished)
+                export_finish(job);
+            return;
+        }
+        if (!atomic_load(&job->cancelled)) {
+            if (!job->stream_begun)
+                begin_stream(job);
+            if (pt_http_stream_write(job->req, b->data, b->len) != 0)
+                cancel(job);
+        }
+        free(b);
+    }
+}
+
+static void on_stream_drain(pt_http_request_t *req, void *arg)
+{
+    export_pump(arg);
+}
+
+static void on_async(uv_async_t *h)
+{
+    ptrack_job_t *job = h->data;
+    if (job->kind == JOB_EXPORT) {
+        export_pump(job);
+        return;
+    }
+    pthread_mutex_lock(&job->mu);
+    bool resume = job->want_resume && job->in_paused && job->q_bytes < IN_LOW;
+    if (resume)
+        job->in_paused = false;
+    job->want_resume = false;
+    bool finished = job->finished;
+    pthread_mutex_unlock(&job->mu);
+    if (finished) {
+        respond_json(job, job->answer_status, job->answer);
+        job_reap(job);
+        return;
+    }
+    if (resume)
+        pt_http_body_resume(job->req);
+}
+
+static void on_body_data(pt_http_request_t *req, const char *buf, size_t len, void *arg)
+{
+    ptrack_job_t *job = arg;
+    block_t *b = malloc(sizeof(*b) + len);
+    pthread_mutex_lock(&job->mu);
+    if (!b) {
+        /* Without memory the import cannot go on; the client is told so. */
+        atomic_store(&job->cancelled, true);
+        pthread_cond_broadcast(&job->cond);
+        pthread_mutex_unlock(&job->mu);
+        return;
+    }
+    memcpy(b->data, buf, len);
+    b->next = NULL;
+    b->len = b->cap = len;
+    b->off = 0;
+    if (job->q_tail)
+        job->q_tail->next = b;
+    else
+        job->q_head = b;
+    job->q_tail = b;
+    job->q_bytes += len;
+    pthread_cond_signal(&job->cond);
+    bool pause = job->q_bytes >= IN_HIGH && !job->in_paused;
+    if (pause)
+        job->in_paused = true;
+    pthread_mutex_unlock(&job->mu);
+    if (pause)
+        pt_http_body_pause(req);
+}
+
+static void on_body_end(pt_http_request_t *req, int status, void *arg)
+{
+    ptrack_job_t *job = arg;
+    pthread_mutex_lock(&job->mu);
+    job->in_eof = true;
+    job->in_status = status;
+    if (status < 0)
+        atomic_store(&job->cancelled, true);
+    pthread_cond_broadcast(&job->cond);
+    pthread_mutex_unlock(&job->mu);
+}
+
+static void on_request_abort(pt_http_request_t *req, void *arg)
+{
+    cancel(arg);
+}
+
+static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_error_t *err)
+{
+    ptrack_job_t *job = calloc(1, sizeof(*job));
+    if (!job) {
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&job->mu, NULL);
+    pthread_cond_init(&job->cond, NULL);
+    job->kind = kind;
+    job->inst = o->inst;
+    job->store = o->store;
+    job->loop = o->loop;
+    job->req = o->req;
+    job->partial = o->partial;
+    job->query.key_supervision = -1;
+    job->query.overdue = -1;
+    char id[64];
+    snprintf(id, sizeof(id), "%ld-%lu", (long)getpid(), ++job_seq);
+    job->id = strdup(id);
+    job->format = strdup(o->format);
+    job->actor = strdup(o->actor ? o->actor : "");
+    bool ok = job->id && job->format && job->actor;
+    const char *name, *value;
+    size_t n = 0;
+    while (pt_http_query_at(o->req, n, &name, &value))
+        n++;
+    job->args = calloc(n * 2 + 1, sizeof(char *));
+    ok = ok && job->args;
+    for (size_t i = 0; ok && i < n && pt_http_query_at(o->req, i, &name, &value); i++) {
+        job->args[i * 2] = strdup(name);
+        job->args[i * 2 + 1] = strdup(value);
+        job->n_args = i + 1;
+        ok = job->args[i * 2] && job->args[i * 2 + 1];
+    }
+    if (!ok) {
+        job_free(job);
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return job;
+}
+
+/* Starts the thread and counts the job. */
+static int job_launch(ptrack_job_t *job, pt_error_t *err)
+{
+    /* On failure the job is freed (now or by the handle's close callback)
+     * and the caller must not touch it; an export's query strings stay the
+     * caller's. */
+    if (uv_async_init(job->loop, &job->async, on_async) != 0) {
+        memset(&job->query, 0, sizeof(job->query));
+        job_free(job);
+        return pt_error_set(err, PT_ENOMEM, "cannot start a job: no async handle");
+    }
+    job->async.data = job;
+    int rc = pthread_create(&job->thread, NULL, job_main, job);
+    if (rc != 0) {
+        memset(&job->query, 0, sizeof(job->query));
+        uv_close((uv_handle_t *)&job->async, on_async_closed);
+        return pt_error_set(err, PT_ESTORAGE, "cannot start a job thread: %s", strerror(rc));
+    }
+    job->inst->jobs++;
+    job->next_running = running;
+    running = job;
+    n_running++;
+    pt_http_request_on_abort(job->req, on_request_abort, job);
+    return PT_OK;
+}
+
+int pt_job_start_import(const pt_job_options_t *o, pt_error_t *err)
+{
+    ptrack_job_t *job = job_new(o, JOB_IMPORT, err);
+    if (!job)
+        return err->code;
+    pt_http_request_t *req = job->req;
+    if (job_launch(job, err) != PT_OK)
+        return err->code;
+    /* The body may be delivered (and end) before this returns. */
+    pt_http_body_start(req, on_body_data, on_body_end, job);
+    return PT_OK;
+}
+
+int pt_job_start_export(const pt_job_options_t *o, pt_error_t *err)
+{
+    ptrack_job_t *job = job_new(o, JOB_EXPORT, err);
+    if (!job)
+        return err->code;
+    /* The query's strings become the job's once it has started. */
+    job->query = *o->query;
+    if (job_launch(job, err) != PT_OK)
+        return err->code;
+    memset(o->query, 0, sizeof(*o->query));
+    o->query->key_supervision = o->query->overdue = -1;
+    return PT_OK;
+}
+
+void pt_jobs_cancel_all(void)
+{
+    for (ptrack_job_t *j = running; j; j = j->next_running)
+        cancel(j);
+}
+
+unsigned pt_jobs_running(void)
+{
+    return n_running;
+}

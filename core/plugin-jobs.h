@@ -1,0 +1,51 @@
+/*
+ * plugin-jobs.h - import and export jobs: a plugin's import() or export()
+ * run on a thread of its own for one HTTP request (PRODUCT.md §5).
+ *
+ * The job owns the request from a successful start until it answers it: an
+ * import answers with its result once the file has been read and stored, an
+ * export streams the exporter's output as a chunked answer (and ends it as
+ * failed when the exporter fails). The host functions the plugin calls on
+ * the job's thread (pt_job_*) are declared in plugins.h.
+ *
+ * Thread: loop, unless a function says otherwise.
+ */
+#ifndef PT_PLUGIN_JOBS_H
+#define PT_PLUGIN_JOBS_H
+
+#include <stdbool.h>
+#include "http-server.h"
+#include "plugins.h"
+#include "store.h"
+
+typedef struct {
+    uv_loop_t *loop;
+    pt_store_t *store;
+    pt_instance_t *inst;       /* serves `format` */
+    const char *format;        /* copied */
+    const char *actor;         /* who asked, for history; copied */
+    pt_http_request_t *req;    /* the job answers it */
+    bool partial;              /* import: keep the good records */
+    pt_list_query_t *query;    /* export: the filters; the job takes its strings */
+} pt_job_options_t;
+
+/* Starts an import of the request's body (streamed, see
+ * pt_http_server_set_body_stream) or an export. On success the job owns
+ * and answers the request; on failure (err set) the caller answers it, and
+ * an export's query strings are still the caller's. */
+int pt_job_start_import(const pt_job_options_t *o, pt_error_t *err);
+int pt_job_start_export(const pt_job_options_t *o, pt_error_t *err);
+
+/* The HTTP server's question for pt_http_server_set_body_stream (api-jobs.c):
+ * true for POST /v1/imports, whose body is a file of any size. */
+bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud);
+/* The largest import upload. */
+#define PT_IMPORT_MAX_BODY ((size_t)2 * 1024 * 1024 * 1024)
+
+/* Cancels every running job (the daemon is stopping): their blocking calls
+ * return PTRACK_ECANCELED and they answer as soon as their plugin returns. */
+void pt_jobs_cancel_all(void);
+/* How many jobs run now. */
+unsigned pt_jobs_running(void);
+
+#endif
