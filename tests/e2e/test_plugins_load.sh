@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Loading and unloading plugins at run time and at start: every bad plugin
+# file and bad option is refused with a 4xx that names the reason, over the
+# API and with the CLI, and the daemon stays healthy; two instances of one
+# plugin with different options; unload and load again; admin only; config
+# `plugins` loaded at start, and a bad entry stops the start naming it.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
+[ -f "$FIX/fixture_good_options.so" ] || pt_die "fixture plugins not built in $FIX"
+
+PDIR="$PT_TMP/plugins"
+mkdir -p "$PDIR"
+for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create; do
+    cp "$FIX/fixture_$f.so" "$PDIR/$f.so"
+    chmod 0755 "$PDIR/$f.so"
+done
+printf 'this is a text file, not a shared object\n' >"$PDIR/x.so"
+chmod 0644 "$PDIR/x.so"
+cp "$PDIR/good_options.so" "$PDIR/open.so"
+chmod 0666 "$PDIR/open.so"
+ln -s good_options.so "$PDIR/link.so"
+if [ "$(id -u)" = 0 ]; then
+    cp "$PDIR/good_options.so" "$PDIR/theirs.so"
+    chown 65534:65534 "$PDIR/theirs.so"
+fi
+
+pt_config '' ",
+  \"plugin_dir\": \"$PDIR\""
+pt_start
+
+healthy() {
+    api GET /v1/health
+    check_status "$1: the daemon is still healthy" 200
+}
+
+# refused WHAT STATUS CODE NEEDLE BODY
+refused() {
+    local what="$1" status="$2" code="$3" needle="$4" body="$5"
+    api POST /v1/plugins "$body"
+    REFUSAL="$BODY"
+    check_error "$what" "$status" "$code"
+    check_contains "$what: the message names the reason" "$needle" "$(jv 'j["error"]["message"]')"
+    healthy "$what"
+}
+
+pt_step "bad plugin files are refused over the API, naming the reason"
+refused "another ABI major" 422 validation_failed "is built for ABI 2.x; this ptrackd speaks 1.x" \
+    '{"instance": "m", "path": "bad_major.so"}'
+check_eq "the refusal points at path" "path" "$(jv 'j["error"]["fields"][0]["field"]' "$REFUSAL")"
+refused "a newer ABI minor" 422 validation_failed "needs ABI 1.1, newer than this ptrackd's 1.0" \
+    '{"instance": "m", "path": "bad_minor.so"}'
+refused "a too-small descriptor" 422 validation_failed "smaller than ABI 1.0's" \
+    '{"instance": "m", "path": "bad_small.so"}'
+refused "no entry symbol" 422 validation_failed \
+    "does not export ptrack_plugin_entry (is it a ptrack plugin?)" \
+    '{"instance": "m", "path": "bad_noentry.so"}'
+refused "not a shared object" 422 validation_failed "x.so is not a shared object" \
+    '{"instance": "m", "path": "x.so"}'
+refused "writable by others" 422 validation_failed \
+    "open.so is writable by others (mode 0666); chmod go-w it" \
+    '{"instance": "m", "path": "open.so", "config": {"url": "u"}}'
+refused "a symbolic link" 422 validation_failed "is a symbolic link" \
+    '{"instance": "m", "path": "link.so", "config": {"url": "u"}}'
+refused "a missing file" 422 validation_failed "nothing.so does not exist" \
+    '{"instance": "m", "path": "nothing.so"}'
+if [ "$(id -u)" = 0 ]; then
+    refused "owned by another user" 422 validation_failed \
+        "is owned by uid 65534; it must be owned by root or by ptrackd's user" \
+        "{\"instance\": \"m\", \"path\": \"$PDIR/theirs.so\", \"config\": {\"url\": \"u\"}}"
+else
+    pt_log "skipped: the file owned by another uid needs root to chown it"
+fi
+refused "a failing create()" 422 validation_failed \
+    "create failed: cannot reach the fixture's server (as designed)" \
+    '{"instance": "c", "path": "bad_create.so"}'
+
+pt_step "bad options and entries are refused, naming the option"
+refused "an unknown option" 422 validation_failed \
+    'option "urll" is not an option of good_options (its options: url, retries, verbose, timeout, tags)' \
+    '{"instance": "o", "path": "good_options.so", "config": {"urll": "http://x"}}'
+check_eq "the field is config.urll" "config.urll" "$(jv 'j["error"]["fields"][0]["field"]' "$REFUSAL")"
+refused "a missing required option" 422 validation_failed 'option "url" of good_options is required' \
+    '{"instance": "o", "path": "good_options.so", "config": {}}'
+refused "an option of the wrong type" 422 validation_failed \
+    'option "retries" of good_options must be an integer, not a string' \
+    '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "retries": "three"}}'
+refused "a bad duration" 422 validation_failed 'must be a duration such as "10s"' \
+    '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "timeout": "soon"}}'
+refused "an unknown entry key" 422 validation_failed "paht: unknown key" \
+    '{"instance": "o", "paht": "good_options.so"}'
+refused "a bad instance name" 422 validation_failed "a name has 1 to 64 letters" \
+    '{"instance": "../etc", "path": "good_options.so"}'
+api POST /v1/plugins '{"instance": "o", "path": "good_options.so"'
+check_error "a body that is not JSON" 400 invalid_json
+api GET /v1/plugins
+check_eq "nothing was left loaded by the refusals" "[]" "$(jv 'j["items"]')"
+
+pt_step "admin only"
+as_viewer GET /v1/plugins
+check_error "a viewer lists plugins" 403 forbidden
+as_clerk POST /v1/plugins '{"instance": "o", "path": "good_options.so", "config": {"url": "u"}}'
+check_error "a clerk loads a plugin" 403 forbidden
+as_admin GET /v1/plugins
+check_status "an admin token lists plugins" 200
+
+pt_step "two instances of one plugin, each with its own options"
+api POST /v1/plugins '{"instance": "oa", "path": "good_options.so", "config": {"url": "http://a"}}'
+check_status "load oa" 201
+check_eq "201 answers the instance as listed" "oa good_options http://a 3" \
+    "$(jv 'j["instance"]+" "+j["plugin"]+" "+j["config"]["url"]+" "+str(j["config"]["retries"])')"
+check_eq "Location names it" "/v1/plugins/oa" "$(hdr Location)"
+as_admin POST /v1/plugins "{\"instance\": \"ob\", \"path\": \"$PDIR/good_options.so\", \"config\": {\"url\": \"http://b\", \"retries\": 7, \"tags\": [\"甲\", \"乙\"]}}"
+check_status "load ob (absolute path, admin token)" 201
+api POST /v1/plugins '{"instance": "oa", "path": "good_lines.so"}'
+check_error "a taken instance name" 409 conflict
+check_contains "the message names the instance" '"oa" already' "$(jv 'j["error"]["message"]')"
+healthy "duplicate name"
+api GET /v1/plugins
+check_eq "both are listed with their own options" "oa=http://a/3 ob=http://b/7/甲,乙" \
+    "$(jv '" ".join(i["instance"]+"="+i["config"]["url"]+"/"+str(i["config"]["retries"])+("/"+",".join(i["config"]["tags"]) if i["instance"]=="ob" else "") for i in j["items"])')"
+api GET /v1/plugins/ob
+check_status "one instance" 200
+check_eq "its option table is listed for help" "url,retries,verbose,timeout,tags" \
+    "$(jv '",".join(o["key"] for o in j["options"])')"
+
+pt_step "unload, and load again"
+api DELETE /v1/plugins/oa
+check_status "unload oa" 204
+api DELETE /v1/plugins/oa
+check_error "unload oa again" 404 not_found
+api GET /v1/plugins
+check_eq "ob stays" '["ob"]' "$(jv '[i["instance"] for i in j["items"]]')"
+api POST /v1/plugins '{"instance": "oa", "path": "good_options.so", "config": {"url": "http://a2"}}'
+check_status "load oa again" 201
+api POST /v1/plugins '{"instance": "lines", "path": "good_lines.so"}'
+check_status "load an importer and exporter" 201
+check_eq "its kinds and formats" 'importer,exporter fixture-lines fixture-lines' \
+    "$(jv '",".join(j["kinds"])+" "+",".join(j["formats"]["import"])+" "+",".join(j["formats"]["export"])')"
+api PUT /v1/plugins
+check_error "PUT on the collection" 405 method_not_allowed
+
+pt_step "the CLI"
+if [ -x "${PTRACK:-}" ]; then
+    cli() { "$PTRACK" --socket "$PT_SOCK" "$@"; }
+    out="$(cli plugins list 2>&1)"
+    rc=$?
+    check_eq "plugins list exits 0" 0 "$rc"
+    check_contains "the table has a header" "实例 instance" "$out"
+    check_contains "the table lists ob" "ob" "$out"
+    check_contains "the table shows formats" "import fixture-lines; export fixture-lines" "$out"
+    out="$(cli plugins list --json)"
+    check_eq "plugins list --json is the API's JSON" "oa" "$(jv '[i["instance"] for i in j["items"]][1]' "$out")"
+    out="$(cli plugins load --instance m --path bad_major.so 2>&1)"
+    rc=$?
+    check_eq "a refused load exits 1" 1 "$rc"
+    check_contains "and says why" "is built for ABI 2.x; this ptrackd speaks 1.x" "$out"
+    out="$(cli plugins load --instance o2 --path good_options.so --set urll=x 2>&1)"
+    check_contains "an unknown option by CLI" 'option "urll" is not an option of good_options' "$out"
+    out="$(cli plugins load --instance o2 --path good_options.so --set url=http://c --set retries=9 2>&1)"
+    rc=$?
+    check_eq "a load by CLI exits 0" 0 "$rc"
+    check_contains "and says what was loaded" "loaded o2 (good_options 1.0, importer)" "$out"
+    printf '{"url": "http://d", "verbose": true}' >"$PT_TMP/o3.json"
+    out="$(cli plugins load --instance o3 --path good_options.so --config-file "$PT_TMP/o3.json" --set timeout=2s --json 2>&1)"
+    check_eq "--config-file and --set together" "http://d True 2s" \
+        "$(jv 'j["config"]["url"]+" "+str(j["config"]["verbose"]==True)+" "+j["config"]["timeout"]' "$out")"
+    out="$(cli plugins unload o2 2>&1)"
+    rc=$?
+    check_eq "unload by CLI exits 0" 0 "$rc"
+    out="$(cli plugins unload o2 2>&1)"
+    rc=$?
+    check_eq "unloading an unknown instance exits 1" 1 "$rc"
+    check_contains "and says so" 'there is no plugin instance "o2"' "$out"
+    out="$(cli plugins frobnicate 2>&1)"
+    rc=$?
+    check_eq "an unknown subcommand is a usage error" 2 "$rc"
+    check_contains "ptrack --help lists plugins" "plugins" "$("$PTRACK" --help)"
+    healthy "the CLI's refusals"
+else
+    pt_log "skipped: PTRACK is not set"
+fi
+pt_stop
+
+pt_step "plugins from the config at start"
+pt_config '' ",
+  \"plugin_dir\": \"$PDIR\",
+  \"plugins\": [
+    {\"instance\": \"s1\", \"path\": \"good_options.so\", \"config\": {\"url\": \"http://s1\"}},
+    {\"instance\": \"s2\", \"path\": \"$PDIR/good_lines.so\"}
+  ]"
+pt_start
+api GET /v1/plugins
+check_eq "both configured instances are loaded" '["s1", "s2"]' "$(jv '[i["instance"] for i in j["items"]]')"
+api DELETE /v1/plugins/s1
+check_status "a configured instance unloads" 204
+pt_stop
+
+cp "$PT_CONF" "$PT_TMP/good.json"
+python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"].append({"instance": "broken", "path": "bad_major.so"})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
+rc=$?
+check_true "a bad plugin entry stops the start" test "$rc" -ne 0 -a "$rc" -ne 124
+check_contains "the message names the instance" "instance broken" "$out"
+check_contains "and the reason" "is built for ABI 2.x" "$out"
+
+python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"].append({"instance": "typo", "path": "good_options.so", "config": {"url": "u", "retrys": 1}})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
+rc=$?
+check_true "a bad option in the config stops the start" test "$rc" -ne 0 -a "$rc" -ne 124
+check_contains "the message names the instance and the option" 'instance typo): option "retrys"' "$out"
+
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --plugin-dir "$PT_TMP/nowhere" 2>&1)"
+rc=$?
+check_true "--plugin-dir overrides the config" test "$rc" -ne 0 -a "$rc" -ne 124
+check_contains "and the plugin is looked up there" "$PT_TMP/nowhere/good_options.so does not exist" "$out"
+
+pt_finish
