@@ -256,7 +256,10 @@ s.close()
 # 16 idle connections fill the limit; one more must not be served, and
 # once they are gone the server answers again.
 held = [conn() for _ in range(16)]
-time.sleep(0.3)
+for h in held:  # each answered once: accepted and counted by the server
+    h.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    h.settimeout(5)
+    h.recv(65536)
 extra = conn()
 try:
     extra.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
