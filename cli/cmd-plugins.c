@@ -80,7 +80,7 @@ static int list(pt_cli_t *cli)
         pt_response_free(&resp);
         return PT_EXIT_OK;
     }
-    static const char *const header[] = {"实例 instance", "插件 plugin", "版本 version",
+    static const char *const header[] = {"实例 instance", "插件 plugin",  "版本 version",
                                          "类型 kinds",    "格式 formats", "状态 state"};
     pt_table_t *t = pt_table_new(6, header);
     const cJSON *it;

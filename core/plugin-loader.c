@@ -267,11 +267,16 @@ static bool formats_ok(const char *const *formats)
 static const char *type_name(ptrack_option_type_t t)
 {
     switch (t) {
-    case PTRACK_OPT_STRING: return "string";
-    case PTRACK_OPT_INT: return "int";
-    case PTRACK_OPT_BOOL: return "bool";
-    case PTRACK_OPT_DURATION: return "duration";
-    case PTRACK_OPT_STRINGS: return "strings";
+    case PTRACK_OPT_STRING:
+        return "string";
+    case PTRACK_OPT_INT:
+        return "int";
+    case PTRACK_OPT_BOOL:
+        return "bool";
+    case PTRACK_OPT_DURATION:
+        return "duration";
+    case PTRACK_OPT_STRINGS:
+        return "strings";
     }
     return NULL;
 }
@@ -313,8 +318,11 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
         const ptrack_notifier_ops_t *o = d->notifier;
         if (!o || o->struct_size < NOTIFIER_V1_SIZE || !o->deliver)
             return refuse(err, "path",
-                          "plugin %s (%s) says it is a notifier but its notifier ops are %s", d->name,
-                          path, !o ? "missing" : !o->deliver ? "without deliver()" : "too small");
+                          "plugin %s (%s) says it is a notifier but its notifier ops are %s",
+                          d->name, path,
+                          !o            ? "missing"
+                          : !o->deliver ? "without deliver()"
+                                        : "too small");
     }
     if (d->kinds & PTRACK_KIND_IMPORTER) {
         const ptrack_importer_ops_t *o = d->importer;
@@ -322,7 +330,9 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
             return refuse(err, "path",
                           "plugin %s (%s) says it is an importer but its importer ops are %s",
                           d->name, path,
-                          !o ? "missing" : !o->import ? "without import()" : "too small");
+                          !o           ? "missing"
+                          : !o->import ? "without import()"
+                                       : "too small");
         if (!formats_ok(o->formats))
             return refuse(err, "path", "plugin %s (%s) is an importer of no format", d->name, path);
     }
@@ -332,7 +342,9 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
             return refuse(err, "path",
                           "plugin %s (%s) says it is an exporter but its exporter ops are %s",
                           d->name, path,
-                          !o ? "missing" : !o->export ? "without export()" : "too small");
+                          !o           ? "missing"
+                          : !o->export ? "without export()"
+                                       : "too small");
         if (!formats_ok(o->formats))
             return refuse(err, "path", "plugin %s (%s) is an exporter of no format", d->name, path);
     }
@@ -344,7 +356,8 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                           d->name, path, o->key, (int)o->type);
         cJSON *def = default_value(o);
         if (o->default_text && !def)
-            return refuse(err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not a %s",
+            return refuse(err, "path",
+                          "plugin %s (%s): the default \"%s\" of option \"%s\" is not a %s",
                           d->name, path, o->default_text, o->key, type_name(o->type));
         cJSON_Delete(def);
     }
@@ -422,7 +435,9 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
          * is already at the start of the message. */
         const char *colon = e ? strstr(e, ": ") : NULL;
         return refuse(err, "path", "plugin file %s is not a shared object: %s", path,
-                      colon ? colon + 2 : e ? e : "dlopen failed");
+                      colon ? colon + 2
+                      : e   ? e
+                            : "dlopen failed");
     }
     dlerror();
     void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
@@ -440,9 +455,8 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
     const ptrack_plugin_t *d = entry();
     if (!d) {
         dlclose(handle);
-        return refuse(err, "path", "plugin file %s: " PTRACK_PLUGIN_ENTRY_NAME
-                                   " returned no descriptor",
-                      path);
+        return refuse(err, "path",
+                      "plugin file %s: " PTRACK_PLUGIN_ENTRY_NAME " returned no descriptor", path);
     }
     /* check_desc reads struct_size first and alone: every other member is
      * read only once it is known to be there. */
@@ -511,7 +525,8 @@ static cJSON *default_value(const ptrack_option_t *o)
     if (!t)
         return NULL;
     switch (o->type) {
-    case PTRACK_OPT_STRING: return cJSON_CreateString(t);
+    case PTRACK_OPT_STRING:
+        return cJSON_CreateString(t);
     case PTRACK_OPT_INT: {
         char *end;
         errno = 0;
@@ -581,11 +596,16 @@ static const char *json_type(const cJSON *v)
 static const char *type_expected(ptrack_option_type_t t)
 {
     switch (t) {
-    case PTRACK_OPT_STRING: return "a string";
-    case PTRACK_OPT_INT: return "an integer";
-    case PTRACK_OPT_BOOL: return "true or false";
-    case PTRACK_OPT_DURATION: return "a duration such as \"10s\" (units ms s m h d)";
-    case PTRACK_OPT_STRINGS: return "an array of strings";
+    case PTRACK_OPT_STRING:
+        return "a string";
+    case PTRACK_OPT_INT:
+        return "an integer";
+    case PTRACK_OPT_BOOL:
+        return "true or false";
+    case PTRACK_OPT_DURATION:
+        return "a duration such as \"10s\" (units ms s m h d)";
+    case PTRACK_OPT_STRINGS:
+        return "an array of strings";
     }
     return "?";
 }
@@ -593,11 +613,13 @@ static const char *type_expected(ptrack_option_type_t t)
 static bool value_ok(ptrack_option_type_t t, const cJSON *v)
 {
     switch (t) {
-    case PTRACK_OPT_STRING: return cJSON_IsString(v);
+    case PTRACK_OPT_STRING:
+        return cJSON_IsString(v);
     case PTRACK_OPT_INT:
         return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
                fabs(v->valuedouble) <= 9007199254740992.0;
-    case PTRACK_OPT_BOOL: return cJSON_IsBool(v);
+    case PTRACK_OPT_BOOL:
+        return cJSON_IsBool(v);
     case PTRACK_OPT_DURATION: {
         int64_t ms;
         return cJSON_IsString(v) && pt_duration_parse(v->valuestring, &ms) == 0;
@@ -726,9 +748,8 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
 {
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(entry, "events");
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
-    const cJSON *in_config = cJSON_IsObject(config)
-                                 ? cJSON_GetObjectItemCaseSensitive(config, "events")
-                                 : NULL;
+    const cJSON *in_config =
+        cJSON_IsObject(config) ? cJSON_GetObjectItemCaseSensitive(config, "events") : NULL;
     const char *field = "events";
     if (in_config && !cJSON_IsNull(in_config)) {
         ev = in_config;
@@ -845,8 +866,8 @@ int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
     int rc = d->create(&pt_plugin_host, inst, &state);
     pt_plugin_host_capture(NULL, NULL, 0);
     if (rc != PTRACK_OK) {
-        refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s",
-               d->name, name, reason[0] ? reason : "(it logged no reason)");
+        refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s", d->name,
+               name, reason[0] ? reason : "(it logged no reason)");
         instance_free(inst);
         file_release(p, file);
         return err->code;
@@ -867,8 +888,7 @@ int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
     return PT_OK;
 }
 
-int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
-                      pt_error_t *err)
+int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms, pt_error_t *err)
 {
     pt_instance_t *inst = pt_plugins_find(p, instance);
     if (!inst)

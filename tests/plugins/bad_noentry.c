@@ -1,7 +1,7 @@
 /*
- * bad_noentry.c - a fixture plugin the loader must refuse: it exports its descriptor under another name than ptrack_plugin_entry.
- * Apart from that it is a complete importer, so that the refusal can only
- * come from what the test is about.
+ * bad_noentry.c - a fixture plugin the loader must refuse: it exports its descriptor under another
+ * name than ptrack_plugin_entry. Apart from that it is a complete importer, so that the refusal can
+ * only come from what the test is about.
  */
 #include <stddef.h>
 #include <ptrack/plugin.h>
@@ -41,7 +41,8 @@ static const ptrack_plugin_t bad_plugin = {
     .abi_minor = PTRACK_ABI_MINOR,
     .name = "bad_noentry",
     .version = "1.0",
-    .description = "test fixture: it exports its descriptor under another name than ptrack_plugin_entry.",
+    .description =
+        "test fixture: it exports its descriptor under another name than ptrack_plugin_entry.",
     .kinds = PTRACK_KIND_IMPORTER,
     .create = bad_create,
     .destroy = bad_destroy,

@@ -1,7 +1,7 @@
 /*
- * bad_small.c - a fixture plugin the loader must refuse: its descriptor says it is smaller than the 1.0 layout.
- * Apart from that it is a complete importer, so that the refusal can only
- * come from what the test is about.
+ * bad_small.c - a fixture plugin the loader must refuse: its descriptor says it is smaller than
+ * the 1.0 layout. Apart from that it is a complete importer, so that the refusal can only come from
+ * what the test is about.
  */
 #include <stddef.h>
 #include <ptrack/plugin.h>

@@ -116,7 +116,7 @@ static const char *first_field(fx_t *f)
     do {                                                                                           \
         assert_int_equal((rc), (code));                                                            \
         if (!strstr((f)->err.message, (text)))                                                     \
-            fail_msg("message \"%s\" lacks \"%s\"", (f)->err.message, (text));                    \
+            fail_msg("message \"%s\" lacks \"%s\"", (f)->err.message, (text));                     \
         assert_int_equal(loaded(f), 0);                                                            \
     } while (0)
 
@@ -252,15 +252,18 @@ static void file_refusals_name_the_reason(void **state)
     install(f, "good_options", "open.so");
     snprintf(path, sizeof(path), "%s/open.so", f->dir);
     chmod(path, 0666);
-    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
                    PT_EVALIDATION, "is writable by others (mode 0666); chmod go-w it");
     chmod(path, 0775);
-    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"open.so\",\"config\":{\"url\":\"u\"}}"),
                    PT_EVALIDATION, "is writable by its group (mode 0775)");
 
     snprintf(path, sizeof(path), "%s/link.so", f->dir);
     assert_int_equal(symlink("good_options.so", path), 0);
-    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"link.so\",\"config\":{\"url\":\"u\"}}"),
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"link.so\",\"config\":{\"url\":\"u\"}}"),
                    PT_EVALIDATION, "is a symbolic link");
 
     snprintf(path, sizeof(path), "%s/dir.so", f->dir);
@@ -297,7 +300,8 @@ static void option_refusals_name_the_option(void **state)
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"retries\":\"3\"}}"),
-                   PT_EVALIDATION, "option \"retries\" of good_options must be an integer, not a string");
+                   PT_EVALIDATION,
+                   "option \"retries\" of good_options must be an integer, not a string");
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"retries\":1.5}}"),
@@ -309,7 +313,8 @@ static void option_refusals_name_the_option(void **state)
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
-                   PT_EVALIDATION, "must be a duration such as \"10s\" (units ms s m h d), not \"soon\"");
+                   PT_EVALIDATION,
+                   "must be a duration such as \"10s\" (units ms s m h d), not \"soon\"");
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"verbose\":\"yes\"}}"),
@@ -323,8 +328,8 @@ static void option_refusals_name_the_option(void **state)
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"retries\":\"x\",\"bogus\":1}}"),
                    PT_EVALIDATION, "(and 2 more problems with the options)");
-    assert_int_equal(
-        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->err.details, "fields")), 3);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->err.details, "fields")),
+                     3);
 }
 
 static void entry_refusals_name_the_key(void **state)
@@ -373,11 +378,11 @@ static void lookups_by_format_and_reload(void **state)
 
     /* "lines" unchanged (kept, the very same instance), "o" changed, "n"
      * new; and one bad entry counted as a failure. */
-    cJSON *entries = cJSON_Parse(
-        "[{\"instance\":\"lines\",\"path\":\"good_lines.so\"},"
-        " {\"instance\":\"o\",\"path\":\"good_options.so\",\"config\":{\"url\":\"v\"}},"
-        " {\"instance\":\"n\",\"path\":\"good_options.so\",\"config\":{\"url\":\"w\"}},"
-        " {\"instance\":\"bad\",\"path\":\"good_options.so\",\"config\":{}}]");
+    cJSON *entries =
+        cJSON_Parse("[{\"instance\":\"lines\",\"path\":\"good_lines.so\"},"
+                    " {\"instance\":\"o\",\"path\":\"good_options.so\",\"config\":{\"url\":\"v\"}},"
+                    " {\"instance\":\"n\",\"path\":\"good_options.so\",\"config\":{\"url\":\"w\"}},"
+                    " {\"instance\":\"bad\",\"path\":\"good_options.so\",\"config\":{}}]");
     assert_int_equal(pt_plugins_reload(f->p, entries), 1);
     assert_ptr_equal(pt_plugins_find(f->p, "lines"), lines);
     const char *url;
@@ -412,7 +417,8 @@ static void config_checks_plugin_entries(void **state)
         {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\",\"events\":[],"
          "\"config\":{\"events\":[]}}]}",
          "plugins[0].config.events: events is given twice"},
-        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\"},{\"instance\":\"a\",\"path\":\"q\"}]}",
+        {"{\"plugins\":[{\"instance\":\"a\",\"path\":\"p.so\"},{\"instance\":\"a\",\"path\":\"q\"}]"
+         "}",
          "plugins[1].instance: \"a\" is already plugins[0]'s name"},
         {"{\"plugin_dir\": 3}", "plugin_dir: expected"},
     };

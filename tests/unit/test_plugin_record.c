@@ -25,10 +25,11 @@ static ptrack_record_t *parse(const char *json)
 static void get_reads_strings_numbers_and_booleans_by_path(void **s)
 {
     (void)s;
-    ptrack_record_t *r = parse("{\"title\":\"关于加强农村养老服务的建议\",\"id\":12,"
-                               "\"ratio\":0.25,\"big\":1e21,\"neg\":-7,\"key_supervision\":true,"
-                               "\"off\":false,\"none\":null,\"units\":[{\"name\":\"民政厅\"},"
-                               "{\"name\":\"财政厅\"}],\"custom\":{\"联系人\":\"王秘书\",\"2024\":\"x\"}}");
+    ptrack_record_t *r =
+        parse("{\"title\":\"关于加强农村养老服务的建议\",\"id\":12,"
+              "\"ratio\":0.25,\"big\":1e21,\"neg\":-7,\"key_supervision\":true,"
+              "\"off\":false,\"none\":null,\"units\":[{\"name\":\"民政厅\"},"
+              "{\"name\":\"财政厅\"}],\"custom\":{\"联系人\":\"王秘书\",\"2024\":\"x\"}}");
     assert_string_equal(h->rec_get(r, "title"), "关于加强农村养老服务的建议");
     assert_string_equal(h->rec_get(r, "id"), "12");
     assert_string_equal(h->rec_get(r, "ratio"), "0.25");
@@ -74,7 +75,8 @@ static void borrowed_text_stays_until_the_record_changes(void **s)
 static void count_counts_arrays_and_objects(void **s)
 {
     (void)s;
-    ptrack_record_t *r = parse("{\"tags\":[\"a\",\"b\",\"c\"],\"o\":{\"x\":1,\"y\":2},\"s\":\"t\"}");
+    ptrack_record_t *r =
+        parse("{\"tags\":[\"a\",\"b\",\"c\"],\"o\":{\"x\":1,\"y\":2},\"s\":\"t\"}");
     assert_int_equal(h->rec_count(r, "tags"), 3);
     assert_int_equal(h->rec_count(r, "o"), 2);
     assert_int_equal(h->rec_count(r, ""), 3);
