@@ -730,9 +730,11 @@ static void on_write(uv_write_t *req, int status)
         c->drain_cb = NULL;
         c->refs++;
         cb(&c->req.pub, c->drain_arg);
-        /* The stream handle is still open (this is its write callback), so
-         * its reference keeps c. */
-        conn_unref(c);
+        /* The stream handle is still open (this is its write callback): its
+         * close callback has not run, so its own reference keeps c, and
+         * this one can go without freeing. */
+        assert(c->refs > 1);
+        c->refs--;
     }
     if (c->writes_pending == 0 &&
         (c->state == CS_FLUSH || (c->state == CS_DRAIN && !c->shutdown_sent)))
