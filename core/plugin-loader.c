@@ -215,7 +215,10 @@ static void file_release(pt_plugins_t *p, pt_plugin_file_t *f)
  * the descriptor, or -1 with err set. */
 static int open_checked(const char *path, struct stat *st, pt_error_t *err)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO given as the path must be refused by the checks
+     * below, not hang the loop in open() waiting for a writer. It changes
+     * nothing for the regular file that passes them. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT)
@@ -836,7 +839,7 @@ int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
     if (w < 0 || (size_t)w >= sizeof(path))
         return refuse(err, "path", "the plugin path is too long");
 
-    pt_plugin_file_t *file;
+    pt_plugin_file_t *file = NULL;
     if (file_open(p, path, &file, err) != PT_OK)
         return err->code;
     const ptrack_plugin_t *d = file->desc;

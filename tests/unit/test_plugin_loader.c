@@ -266,6 +266,12 @@ static void file_refusals_name_the_reason(void **state)
                    load(f, "{\"instance\":\"x\",\"path\":\"link.so\",\"config\":{\"url\":\"u\"}}"),
                    PT_EVALIDATION, "is a symbolic link");
 
+    /* A FIFO is refused at once (open() must not wait for a writer). */
+    snprintf(path, sizeof(path), "%s/fifo.so", f->dir);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"fifo.so\"}"), PT_EVALIDATION,
+                   "is not a regular file");
+
     snprintf(path, sizeof(path), "%s/dir.so", f->dir);
     assert_int_equal(mkdir(path, 0755), 0);
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"dir.so\"}"), PT_EVALIDATION,
