@@ -40,7 +40,10 @@ typedef struct {
     pt_plugins_t *plugins;
     pt_api_t *api;
     pt_http_server_t *server;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
+    /* What SIGHUP needs to read the configuration again as at the start. */
+    const char *config_path;
+    const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
     bool stopping;
     int exit_code;
 } daemon_t;
@@ -63,8 +66,10 @@ static void usage(FILE *out)
             "  --version          print the version and exit\n"
             "  --help             print this help and exit\n"
             "\n"
-            "Flags override the configuration file. SIGINT and SIGTERM stop ptrackd after\n"
-            "the requests in flight have been answered.\n");
+            "Flags override the configuration file. SIGHUP reads the configuration again\n"
+            "(tokens, socket users, limits, deadlines, log level, plugin instances); a\n"
+            "configuration with an error is refused and the running one stays. SIGINT and\n"
+            "SIGTERM stop ptrackd after the requests in flight have been answered.\n");
 }
 
 static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
@@ -123,6 +128,7 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
     d->api = NULL;
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
+    uv_close((uv_handle_t *)&d->sighup, NULL);
     pt_info("ptrackd stopped");
 }
 
@@ -137,6 +143,26 @@ static void on_signal(uv_signal_t *h, int signum)
     pt_info("%s: stopping after the requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM");
     pt_api_shutdown(d->api);
     pt_http_server_shutdown(d->server, on_server_closed, d);
+}
+
+/* Reads the configuration: the file (if any), then the flags over it. On
+ * failure c is left as pt_config_init made it. */
+static int read_config(const daemon_t *d, pt_config_t *c, pt_error_t *err)
+{
+    if (d->config_path && pt_config_load_file(c, d->config_path, err) != PT_OK)
+        return err->code;
+    if (d->flag_data)
+        pt_config_set_str(&c->data_dir, d->flag_data);
+    if (d->flag_socket)
+        pt_config_set_str(&c->socket, d->flag_socket);
+    if (d->flag_listen)
+        pt_config_set_str(&c->listen, d->flag_listen);
+    if (d->flag_level)
+        pt_config_set_str(&c->log_level, d->flag_level);
+    if (d->flag_plugin_dir)
+        pt_config_set_str(&c->plugin_dir, d->flag_plugin_dir);
+    pt_config_finish(c);
+    return PT_OK;
 }
 
 static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
@@ -155,18 +181,16 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     };
     /* The config file is read first, whatever the order of the flags, so
      * that every other flag overrides it. */
-    const char *config = NULL, *data = NULL, *sock = NULL, *listen = NULL, *level = NULL,
-               *plugin_dir = NULL;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case O_CONFIG: config = optarg; break;
-        case O_DATA: data = optarg; break;
-        case O_SOCKET: sock = optarg; break;
-        case O_LISTEN: listen = optarg; break;
-        case O_LOG: level = optarg; break;
-        case O_PLUGIN_DIR: plugin_dir = optarg; break;
+        case O_CONFIG: d->config_path = optarg; break;
+        case O_DATA: d->flag_data = optarg; break;
+        case O_SOCKET: d->flag_socket = optarg; break;
+        case O_LISTEN: d->flag_listen = optarg; break;
+        case O_LOG: d->flag_level = optarg; break;
+        case O_PLUGIN_DIR: d->flag_plugin_dir = optarg; break;
         case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
         case O_HELP: usage(stdout); exit(0);
         default:
@@ -177,20 +201,85 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     if (optind < argc)
         return pt_error_set(err, PT_ECONFIG, "unexpected argument \"%s\"; see --help",
                             argv[optind]);
-    if (config && pt_config_load_file(&d->config, config, err) != PT_OK)
-        return err->code;
-    if (data)
-        pt_config_set_str(&d->config.data_dir, data);
-    if (sock)
-        pt_config_set_str(&d->config.socket, sock);
-    if (listen)
-        pt_config_set_str(&d->config.listen, listen);
-    if (level)
-        pt_config_set_str(&d->config.log_level, level);
-    if (plugin_dir)
-        pt_config_set_str(&d->config.plugin_dir, plugin_dir);
-    pt_config_finish(&d->config);
-    return PT_OK;
+    return read_config(d, &d->config, err);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Keeps a setting that only a restart can change, warning when the new
+ * configuration asks for another value. */
+static void keep_setting(char **now, char **next, const char *key)
+{
+    if (!str_same(*now, *next))
+        pt_warn("SIGHUP: %s changed to \"%s\"; it takes effect at the next start", key,
+                *next ? *next : "(none)");
+    char *t = *next;
+    *next = *now;
+    *now = t;
+}
+
+/* SIGHUP: reads the configuration again. A configuration with an error is
+ * refused with a log line and the running one stays. Otherwise tokens,
+ * socket users, limits, deadlines, the log level and plugin instances take
+ * effect at once, without dropping a connection; the data directory, the
+ * listeners, the workflow and the categories need a restart. */
+static void reload(daemon_t *d)
+{
+    pt_config_t next;
+    pt_config_init(&next);
+    pt_error_t err = {0};
+    if (read_config(d, &next, &err) != PT_OK) {
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
+                 err.message);
+        pt_error_clear(&err);
+        pt_config_free(&next);
+        return;
+    }
+    pt_log_level_t level;
+    if (pt_log_level_parse(next.log_level, &level) != 0) {
+        pt_error("SIGHUP: log_level \"%s\" must be debug, info, warn or error; the running "
+                 "configuration stays",
+                 next.log_level);
+        pt_config_free(&next);
+        return;
+    }
+    keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");
+    keep_setting(&d->config.socket, &next.socket, "socket");
+    keep_setting(&d->config.listen, &next.listen, "listen");
+    keep_setting(&d->config.workflow, &next.workflow, "workflow");
+    keep_setting(&d->config.plugin_dir, &next.plugin_dir, "plugin_dir");
+    /* The store validates against the categories it was opened with. */
+    char **cats = next.categories;
+    size_t ncats = next.n_categories;
+    next.categories = d->config.categories;
+    next.n_categories = d->config.n_categories;
+    d->config.categories = cats;
+    d->config.n_categories = ncats;
+
+    /* Everything that reads the configuration runs on this thread, so the
+     * swap is seen whole by the next request. */
+    pt_config_t old = d->config;
+    d->config = next;
+    pt_config_free(&old);
+
+    pt_log_set_level(level);
+    pt_http_server_set_limits(d->server, &d->config.limits);
+    pt_store_set_deadlines(d->store, &d->config.deadlines);
+    int failed = pt_plugins_reload(d->plugins, d->config.plugins);
+    pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "
+                                                          "see above)"
+                                                        : "");
+}
+
+static void on_sighup(uv_signal_t *h, int signum)
+{
+    (void)signum;
+    daemon_t *d = h->data;
+    if (!d->stopping)
+        reload(d);
 }
 
 static int start(daemon_t *d, pt_error_t *err)
@@ -266,9 +355,11 @@ static int start(daemon_t *d, pt_error_t *err)
     }
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
-    d->sigint.data = d->sigterm.data = d;
+    uv_signal_init(d->loop, &d->sighup);
+    d->sigint.data = d->sigterm.data = d->sighup.data = d;
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d->sighup, on_sighup, SIGHUP);
     pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION,
             pt_workflow_name(d->workflow), d->config.data_dir);
     return PT_OK;

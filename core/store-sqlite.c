@@ -232,6 +232,14 @@ int64_t pt_store_last_seq(const pt_store_t *s)
     return s->last_seq;
 }
 
+void pt_store_set_deadlines(pt_store_t *s, const pt_deadlines_t *d)
+{
+    pthread_mutex_lock(&s->mu);
+    s->new_deadlines = *d;
+    s->deadlines_changed = true;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void pt_store_counters(const pt_store_t *s, uint64_t *commits, uint64_t *writes)
 {
     *commits = s->commits;

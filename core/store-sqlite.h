@@ -31,6 +31,8 @@ struct pt_store_s {
     pthread_cond_t cond;
     pt_write_t *queue_head, *queue_tail;
     bool stopping;
+    pt_deadlines_t new_deadlines; /* set by pt_store_set_deadlines, guarded by mu */
+    bool deadlines_changed;
 
     /* Writes that have been committed (or failed), handed back to the loop
      * through `async`; guarded by mu. */

@@ -847,6 +847,12 @@ void *pt_store_writer_main(void *arg)
             pthread_mutex_unlock(&s->mu);
             break;
         }
+        /* The writer alone reads opts.deadlines; a new value is taken over
+         * here, between batches, under the queue's lock. */
+        if (s->deadlines_changed) {
+            s->opts.deadlines = s->new_deadlines;
+            s->deadlines_changed = false;
+        }
         pt_write_t *batch = s->queue_head, *last = batch;
         size_t n = 1;
         for (; n < s->opts.max_batch && last->next_; n++)

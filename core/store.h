@@ -101,6 +101,10 @@ int pt_store_write(pt_store_t *store, pt_write_t *w);
 void pt_store_on_commit(pt_store_t *store, void (*cb)(int64_t last_seq, void *), void *ud);
 /* The highest committed event seq. Thread: loop. */
 int64_t pt_store_last_seq(const pt_store_t *store);
+/* Replaces the deadline windows; writes from the next batch on use them.
+ * Thread: any. */
+void pt_store_set_deadlines(pt_store_t *store, const pt_deadlines_t *deadlines);
+
 /* How many transactions have committed and how many writes they held,
  * since the store opened. Thread: loop. */
 void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *writes);

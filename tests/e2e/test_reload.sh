@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SIGHUP: a new token works at once and a removed one is refused; a config
+# with an error is refused with a log line and the running one stays; a new
+# plugin instance is loaded and a removed one unloaded; a keep-alive
+# connection opened before the reload is still served after it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+NEW_TOKEN="new-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+pt_config
+pt_start
+pid="$PT_PID"
+
+pt_step "before the reload"
+as_viewer GET /v1/health
+check_status "the viewer token works" 200
+req "tcp:$NEW_TOKEN" GET /v1/health
+check_error "a token not configured yet" 401 unauthorized
+
+# A keep-alive connection opened now must still be served after the reload.
+python3 - "$PT_PORT" "$CLERK_TOKEN" >"$PT_TMP/keepalive.out" 2>&1 <<'PY' &
+import http.client, sys, time
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=20)
+h = {"Authorization": "Bearer " + sys.argv[2]}
+c.request("GET", "/v1/health", headers=h); r = c.getresponse(); r.read()
+print("first", r.status, flush=True)
+time.sleep(3)
+c.request("GET", "/v1/workflow", headers=h); r = c.getresponse(); r.read()
+print("second", r.status, flush=True)
+PY
+keepalive=$!
+sleep 0.5
+
+pt_step "a config with an error is refused and the running one stays"
+cp "$PT_CONF" "$PT_TMP/good.json"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["limits"] = {"body": "1XB"}
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "the daemon is still running" kill -0 "$pid"
+check_true "the refusal is logged, naming the key" \
+    grep -q 'SIGHUP: the configuration was refused.*limits.body' "$PT_TMP/ptrackd.log"
+as_viewer GET /v1/health
+check_status "the old tokens still work" 200
+
+pt_step "a good config: tokens and plugin instances change at once"
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" \
+    "$PT_FIXTURE_PLUGINS/fixture_notify_record.so" "$PT_TMP/events.txt" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"] = [t for t in c["tokens"] if t["role"] != "viewer"]
+c["tokens"].append({"name": "新报表机", "role": "viewer", "sha256": sys.argv[3]})
+c["plugins"] = [{"instance": "record", "path": sys.argv[4], "config": {"path": sys.argv[5]}}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+req "tcp:$NEW_TOKEN" GET /v1/health
+check_status "the new token works at once" 200
+as_viewer GET /v1/health
+check_error "the removed token is refused" 401 unauthorized
+api GET /v1/plugins
+check_eq "the new plugin instance is loaded" '["record"]' "$(jv '[i["instance"] for i in j["items"]]')"
+api POST /v1/proposals '{"title":"重新加载后的建议"}'
+check_status "a write after the reload" 201
+for _ in $(seq 1 50); do
+    [ -s "$PT_TMP/events.txt" ] && break
+    sleep 0.1
+done
+check_true "the new instance delivers events" test -s "$PT_TMP/events.txt"
+
+pt_step "the keep-alive connection survived"
+wait "$keepalive" || true
+check_contains "first request" "first 200" "$(cat "$PT_TMP/keepalive.out")"
+check_contains "second request on the same connection, after the reload" "second 200" \
+    "$(cat "$PT_TMP/keepalive.out")"
+
+pt_step "removing the instance unloads it"
+cp "$PT_TMP/good.json" "$PT_CONF"
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/plugins
+check_eq "no instance is left" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
+
+pt_stop
+pt_finish
