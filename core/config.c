@@ -155,6 +155,7 @@ void pt_config_init(pt_config_t *c)
     c->workflow = must_strdup("default");
     c->log_level = must_strdup("info");
     pt_deadlines_default(&c->deadlines);
+    c->builtin_plugins = true;
     /* The HTTP server owns the defaults of its limits; the config only
      * lets the file override them. */
     pt_http_limits_default(&c->limits);
@@ -556,6 +557,7 @@ typedef enum {
     K_COUNT,     /* unsigned: a whole number from 1 */
     K_ROLE,      /* pt_role_t */
     K_SHA256,    /* unsigned char[32] from 64 hex digits */
+    K_BOOL,      /* bool: true or false */
     K_OBJECT,    /* a nested object described by `sub` */
     K_CUSTOM,    /* parsed by `parse` */
 } key_kind_t;
@@ -625,6 +627,7 @@ static const config_key_t top_keys[] = {
     {"categories", K_CUSTOM, 0, false, NULL, parse_categories},
     {"plugins", K_CUSTOM, 0, false, NULL, parse_plugins},
     {"plugin_dir", K_STRING, offsetof(pt_config_t, plugin_dir), false, NULL, NULL},
+    {"builtin_plugins", K_BOOL, offsetof(pt_config_t, builtin_plugins), false, NULL, NULL},
     {"limits", K_OBJECT, offsetof(pt_config_t, limits), false, limit_keys, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
@@ -643,6 +646,12 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         if ((rc = check_string(ld, path, v, "a string")) != 0)
             return rc;
         return store_string(ld, (char **)slot, v->valuestring);
+
+    case K_BOOL:
+        if (!cJSON_IsBool(v))
+            return fail(ld, path, "must be true or false");
+        *(bool *)slot = cJSON_IsTrue(v);
+        return 0;
 
     case K_SOCKET:
         if (cJSON_IsNull(v))

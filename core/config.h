@@ -51,6 +51,7 @@ typedef struct {
     pt_http_limits_t limits;
     cJSON *plugins;   /* the `plugins` array as given, each entry's keys checked */
     char *plugin_dir; /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
+    bool builtin_plugins; /* load every import_*.so and export_*.so of plugin_dir (true) */
 } pt_config_t;
 
 /* Fills every default. */

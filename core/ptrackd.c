@@ -6,6 +6,7 @@
  * flight finish (writes are answered after their commit), ends long polls
  * and event streams, closes the store and exits 0.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -204,6 +205,68 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     return read_config(d, &d->config, err);
 }
 
+/* The entries of the built-in format plugins: one instance of every
+ * import_*.so and export_*.so in the plugin directory, named after its
+ * file, unless the configuration names an instance so already. */
+static cJSON *builtin_entries(const daemon_t *d, const char *dir)
+{
+    cJSON *list = cJSON_CreateArray();
+    if (!d->config.builtin_plugins || !list)
+        return list;
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        pt_debug("plugin directory %s: %s; no built-in formats", dir, strerror(errno));
+        return list;
+    }
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if ((strncmp(e->d_name, "import_", 7) != 0 && strncmp(e->d_name, "export_", 7) != 0) ||
+            n > 64 || strcmp(e->d_name + n - 3, ".so") != 0)
+            continue;
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)(n - 3), e->d_name);
+        bool configured = false;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, d->config.plugins)
+        {
+            const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "instance");
+            configured |= cJSON_IsString(in) && strcmp(in->valuestring, name) == 0;
+        }
+        if (configured)
+            continue;
+        cJSON *entry = cJSON_CreateObject();
+        cJSON_AddStringToObject(entry, "instance", name);
+        cJSON_AddStringToObject(entry, "path", e->d_name);
+        cJSON_AddItemToArray(list, entry);
+    }
+    closedir(dh);
+    return list;
+}
+
+/* Loads the built-in format plugins. One that cannot be loaded is logged
+ * and skipped: the formats are a convenience, and one bad file must not
+ * keep the daemon from starting. */
+static void load_builtin_plugins(daemon_t *d, const char *dir)
+{
+    cJSON *list = builtin_entries(d, dir);
+    const cJSON *entry;
+    int loaded = 0;
+    cJSON_ArrayForEach(entry, list)
+    {
+        pt_error_t err = {0};
+        if (pt_plugins_load(d->plugins, entry, &err) != PT_OK)
+            pt_warn("built-in plugin %s was not loaded: %s",
+                    cJSON_GetObjectItemCaseSensitive(entry, "path")->valuestring, err.message);
+        else
+            loaded++;
+        pt_error_clear(&err);
+    }
+    cJSON_Delete(list);
+    if (loaded)
+        pt_info("%d built-in format plugins loaded from %s", loaded, dir);
+}
+
 static bool str_same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -268,7 +331,17 @@ static void reload(daemon_t *d)
     pt_log_set_level(level);
     pt_http_server_set_limits(d->server, &d->config.limits);
     pt_store_set_deadlines(d->store, &d->config.deadlines);
-    int failed = pt_plugins_reload(d->plugins, d->config.plugins);
+    /* The built-in formats stay as they are unless the configuration now
+     * names them or turns them off. */
+    cJSON *entries = builtin_entries(d, d->config.plugin_dir ? d->config.plugin_dir
+                                                              : PT_PLUGIN_DIR);
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, d->config.plugins)
+    {
+        cJSON_AddItemToArray(entries, cJSON_Duplicate(entry, true));
+    }
+    int failed = pt_plugins_reload(d->plugins, entries);
+    cJSON_Delete(entries);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "
                                                           "see above)"
                                                         : "");
@@ -338,6 +411,7 @@ static int start(daemon_t *d, pt_error_t *err)
         }
         index++;
     }
+    load_builtin_plugins(d, po.plugin_dir);
     if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
