@@ -9,7 +9,7 @@ bash scripts/build.sh
 build="${BUILD_DIR:-build}"
 sock=var/ptrack.sock
 
-"$build/ptrackd" --data-dir var --socket "$sock" &
+"$build/ptrackd" --data-dir var --socket "$sock" --plugin-dir "$build/plugins" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 for _ in $(seq 1 100); do
