@@ -64,13 +64,14 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
     return false;
 }
 
-/* The store keeps one commit callback: this one wakes both the change
- * feed's waiters and the plugin host's notifiers. */
+/* The store keeps one commit callback: this one wakes the change feed's
+ * waiters, the plugin host's notifiers and the deadline engine. */
 static void on_commit(int64_t last_seq, void *ud)
 {
     pt_api_t *api = ud;
     pt_api_feed_wake(last_seq, api);
     pt_plugins_committed(api->opts.plugins, last_seq);
+    pt_deadline_engine_committed(api->opts.deadlines);
 }
 
 int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)

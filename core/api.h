@@ -13,6 +13,7 @@
 
 #include <uv.h>
 #include "config.h"
+#include "deadlines.h"
 #include "http-server.h"
 #include "plugins.h"
 #include "store.h"
@@ -26,6 +27,7 @@ typedef struct {
     const pt_workflow_t *workflow;
     const pt_config_t *config; /* must outlive the API (replace with pt_api_set_config) */
     pt_plugins_t *plugins;     /* the plugin host */
+    pt_deadline_engine_t *deadlines; /* told of commits; may be NULL */
 } pt_api_options_t;
 
 int pt_api_new(const pt_api_options_t *opts, pt_api_t **out);

@@ -558,6 +558,7 @@ typedef enum {
     K_ROLE,      /* pt_role_t */
     K_SHA256,    /* unsigned char[32] from 64 hex digits */
     K_BOOL,      /* bool: true or false */
+    K_CLOCK,     /* int64_t ms after midnight: "HH:MM" or "HH:MM:SS", or null for none (-1) */
     K_OBJECT,    /* a nested object described by `sub` */
     K_CUSTOM,    /* parsed by `parse` */
 } key_kind_t;
@@ -590,6 +591,7 @@ static const config_key_t deadline_keys[] = {
     {"max", K_DURATION, offsetof(pt_deadlines_t, max), false, NULL, NULL},
     {"feedback", K_DURATION, offsetof(pt_deadlines_t, feedback), false, NULL, NULL},
     {"remind_before", K_DURATION, offsetof(pt_deadlines_t, remind_before), false, NULL, NULL},
+    {"digest_at", K_CLOCK, offsetof(pt_deadlines_t, digest_at), false, NULL, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
 
@@ -646,6 +648,29 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         if ((rc = check_string(ld, path, v, "a string")) != 0)
             return rc;
         return store_string(ld, (char **)slot, v->valuestring);
+
+    case K_CLOCK: {
+        int64_t ms = -1;
+        if (!cJSON_IsNull(v)) {
+            int h, m, sec = 0, used = 0;
+            if (!cJSON_IsString(v) ||
+                (sscanf(v->valuestring, "%2d:%2d%n", &h, &m, &used) != 2) ||
+                (v->valuestring[used] == ':' &&
+                 sscanf(v->valuestring + used, ":%2d%n", &sec, &used) != 1) ||
+                h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
+                            "or null for none", show(v, shown, sizeof(shown)));
+            const char *end = v->valuestring;
+            /* Nothing may follow the time. */
+            size_t len = strlen(end);
+            if (len != 5 && len != 8)
+                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\")",
+                            show(v, shown, sizeof(shown)));
+            ms = ((int64_t)h * 3600 + m * 60 + sec) * 1000;
+        }
+        memcpy(slot, &ms, sizeof(ms));
+        return 0;
+    }
 
     case K_BOOL:
         if (!cJSON_IsBool(v))

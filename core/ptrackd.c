@@ -39,6 +39,7 @@ typedef struct {
     pt_workflow_t *workflow;
     pt_store_t *store;
     pt_plugins_t *plugins;
+    pt_deadline_engine_t *deadlines;
     pt_api_t *api;
     pt_http_server_t *server;
     uv_signal_t sigint, sigterm, sighup;
@@ -123,6 +124,8 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
      * the notifiers stop here and their last cursors are queued to the
      * store, whose close then commits them. */
     pt_plugins_shutdown(d->plugins);
+    pt_deadline_engine_stop(d->deadlines);
+    d->deadlines = NULL;
     pt_store_close(d->store);
     d->store = NULL;
     pt_api_free(d->api);
@@ -331,6 +334,7 @@ static void reload(daemon_t *d)
     pt_log_set_level(level);
     pt_http_server_set_limits(d->server, &d->config.limits);
     pt_store_set_deadlines(d->store, &d->config.deadlines);
+    pt_deadline_engine_configure(d->deadlines, &d->config.deadlines);
     /* The built-in formats stay as they are unless the configuration now
      * names them or turns them off. */
     cJSON *entries = builtin_entries(d, d->config.plugin_dir ? d->config.plugin_dir
@@ -388,11 +392,14 @@ static int start(daemon_t *d, pt_error_t *err)
     };
     if (pt_plugins_new(&po, &d->plugins) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
+    if (pt_deadline_engine_start(d->loop, d->store, &d->config.deadlines, &d->deadlines) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
     pt_api_options_t ao = {.loop = d->loop,
                            .store = d->store,
                            .workflow = d->workflow,
                            .config = &d->config,
-                           .plugins = d->plugins};
+                           .plugins = d->plugins,
+                           .deadlines = d->deadlines};
     if (pt_api_new(&ao, &d->api) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     /* The configured instances are loaded before the listeners open, so a

@@ -442,6 +442,11 @@ static void event_json(pt_buf_t *b, sqlite3_stmt *st)
     }
     pt_buf_puts(b, ",\"proposal\":");
     json_col_raw(b, st, 7);
+    /* An event of no single proposal (the digest) carries its own data. */
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+        pt_buf_puts(b, ",\"data\":");
+        json_col_raw(b, st, 8);
+    }
     pt_buf_append(b, "}", 1);
 }
 
@@ -449,8 +454,8 @@ static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT seq, type, at, actor, action, from_state, to_state, proposal"
-                           " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                           "SELECT seq, type, at, actor, action, from_state, to_state, proposal,"
+                           " data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                            -1, &st, NULL) != SQLITE_OK)
         return NULL;
     sqlite3_bind_int64(st, 1, after);

@@ -82,6 +82,16 @@ static const char *const migrations[] = {
     "CREATE TABLE import_staging ("
     "  job TEXT NOT NULL, n INTEGER NOT NULL, doc TEXT NOT NULL,"
     "  PRIMARY KEY (job, n)) WITHOUT ROWID;",
+    /* 4: the deadline engine. A mark says that a reminder (due_soon,
+     * overdue) was raised for a proposal's deadline as it then stood, so
+     * that it is raised once, also across restarts; a deadline that moves
+     * (extend, re-handling) is a new deadline. The daily digest is marked
+     * with proposal 0 and the day. Events may carry data of their own (the
+     * digest's lists). */
+    "CREATE TABLE deadline_marks ("
+    "  proposal_id INTEGER NOT NULL, kind TEXT NOT NULL, due_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (proposal_id, kind, due_at)) WITHOUT ROWID;"
+    "ALTER TABLE events ADD COLUMN data TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -79,6 +79,9 @@ static void on_writes_done(uv_async_t *async)
     int64_t last = s->done_last_seq;
     bool failed = s->done_commit_failed;
     s->done_commit_failed = false;
+    if (s->done_due_hint && (!s->due_hint || s->done_due_hint < s->due_hint))
+        s->due_hint = s->done_due_hint;
+    s->done_due_hint = 0;
     s->commits += s->done_commits;
     s->writes += s->done_writes;
     s->done_commits = s->done_writes = 0;
@@ -230,6 +233,13 @@ void pt_store_on_commit(pt_store_t *s, void (*cb)(int64_t, void *), void *ud)
 int64_t pt_store_last_seq(const pt_store_t *s)
 {
     return s->last_seq;
+}
+
+int64_t pt_store_take_due_hint(pt_store_t *s)
+{
+    int64_t h = s->due_hint;
+    s->due_hint = 0;
+    return h;
 }
 
 void pt_store_set_deadlines(pt_store_t *s, const pt_deadlines_t *d)

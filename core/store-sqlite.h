@@ -41,6 +41,7 @@ struct pt_store_s {
     int64_t done_last_seq; /* the highest seq committed, guarded by mu */
     bool done_commit_failed;
     uint64_t done_commits, done_writes; /* guarded by mu */
+    int64_t done_due_hint;              /* guarded by mu; see pt_store_take_due_hint */
 
     /* The writer's own state (writer thread only). */
     int64_t next_id;
@@ -49,6 +50,7 @@ struct pt_store_s {
     int64_t last_seq;
     bool writable;
     uint64_t commits, writes;
+    int64_t due_hint;
     void (*on_commit)(int64_t, void *);
     void *on_commit_ud;
     bool closed;
@@ -100,6 +102,15 @@ void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r);
  * writer, from a custom write's run_, whose conn is writer_ctx. */
 int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
                              const char *action, pt_error_t *err);
+
+/* Appends an event that no proposal write made (a reminder, a digest):
+ * state is both from and to, proposal the proposal's JSON (or NULL), data
+ * JSON of the event's own (or NULL). Thread: the writer, from a custom
+ * write's run_. */
+int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, int64_t proposal_id,
+                       const char *state, const char *proposal, const char *data, pt_error_t *err);
+/* The time of the write the writer is running (ms). Thread: the writer. */
+int64_t pt_store_writer_now(void);
 
 /* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"
  * with the filters' parameters bound (q's sort, limit and cursor are not

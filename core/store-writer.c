@@ -48,6 +48,7 @@ enum {
     ST_SEL_IDEM,
     ST_INS_IDEM,
     ST_CURSOR,
+    ST_INS_EVENT_DATA,
     ST_COUNT_
 };
 
@@ -98,6 +99,8 @@ static const char *const sql_text[ST_COUNT_] = {
                        " to_state, note, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INS_EVENT] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
                      " proposal_id, proposal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_INS_EVENT_DATA] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
+                          " proposal_id, proposal, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_SEL_IDEM] = "SELECT request_hash, proposal_id FROM idempotency"
                     " WHERE actor = ?1 AND key = ?2",
     /* A cursor only moves forward, whatever order its writes arrive in. */
@@ -129,6 +132,7 @@ typedef struct {
     cache_slot_t *cache;
     int64_t now;
     int64_t batch_last_seq;
+    int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
 } writer_t;
 
@@ -317,6 +321,10 @@ typedef enum {
 static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc, bool units,
                 save_scope_t scope, pt_error_t *err)
 {
+    /* The deadline engine sleeps until the earliest deadline it knows of;
+     * a write that sets a running deadline tells it of one more. */
+    if (scope != SAVE_DOC && clock && p->due_at && (!w->due_hint || p->due_at < w->due_hint))
+        w->due_hint = p->due_at;
     bool text = scope == SAVE_ALL;
     sqlite3_stmt *st = w->st[scope == SAVE_ALL     ? ST_UPSERT
                              : scope == SAVE_STATE ? ST_UPDATE_STATE
@@ -503,6 +511,37 @@ int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *act
                             NULL, &answer, &answer_len, err);
     free(answer);
     return rc;
+}
+
+int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, int64_t proposal_id,
+                       const char *state, const char *proposal, const char *data, pt_error_t *err)
+{
+    writer_t *w = this_writer;
+    if (!w || (sqlite3 *)writer_ctx != w->db)
+        return pt_error_set(err, PT_EINTERNAL, "an event was written off the writer thread");
+    sqlite3_stmt *st = w->st[ST_INS_EVENT_DATA];
+    bind_text(st, 1, type);
+    sqlite3_bind_int64(st, 2, w->now);
+    bind_text(st, 3, actor);
+    sqlite3_bind_null(st, 4);
+    bind_text(st, 5, state);
+    bind_text(st, 6, state);
+    if (proposal_id)
+        sqlite3_bind_int64(st, 7, proposal_id);
+    else
+        sqlite3_bind_null(st, 7);
+    bind_text(st, 8, proposal);
+    bind_text(st, 9, data);
+    int rc = step_done(st);
+    if (rc != SQLITE_OK)
+        return step_error(w, rc, err, "writing the change feed");
+    w->write_last_seq = sqlite3_last_insert_rowid(w->db);
+    return PT_OK;
+}
+
+int64_t pt_store_writer_now(void)
+{
+    return this_writer ? this_writer->now : 0;
 }
 
 /* The answer for a proposal that is not changed (a replay, a no-op edit). */
@@ -873,6 +912,9 @@ void *pt_store_writer_main(void *arg)
         s->done_tail = last;
         if (w.batch_last_seq > s->done_last_seq)
             s->done_last_seq = w.batch_last_seq;
+        if (ok && w.due_hint && (!s->done_due_hint || w.due_hint < s->done_due_hint))
+            s->done_due_hint = w.due_hint;
+        w.due_hint = 0;
         if (!ok)
             s->done_commit_failed = true;
         else

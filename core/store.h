@@ -101,6 +101,10 @@ int pt_store_write(pt_store_t *store, pt_write_t *w);
 void pt_store_on_commit(pt_store_t *store, void (*cb)(int64_t last_seq, void *), void *ud);
 /* The highest committed event seq. Thread: loop. */
 int64_t pt_store_last_seq(const pt_store_t *store);
+/* The earliest running deadline (due_at, ms) that writes have set since the
+ * last call, or 0: the deadline engine's wake-up hint. Thread: loop. */
+int64_t pt_store_take_due_hint(pt_store_t *store);
+
 /* Replaces the deadline windows; writes from the next batch on use them.
  * Thread: any. */
 void pt_store_set_deadlines(pt_store_t *store, const pt_deadlines_t *deadlines);
@@ -110,6 +114,20 @@ void pt_store_set_deadlines(pt_store_t *store, const pt_deadlines_t *deadlines);
 void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *writes);
 /* False after a commit failed, until one succeeds. Thread: loop. */
 bool pt_store_writable(const pt_store_t *store);
+
+/* ---- Deadlines (store-deadlines.c) -----------------------------------
+ * Writes for the deadline engine; queue them with pt_store_write. */
+
+/* Raises proposal.due_soon for every running deadline within
+ * remind_before_ms and proposal.overdue for every one that has passed,
+ * each once per deadline. On success w->id is the number raised and w->seq
+ * the next moment one falls due (ms; 0: none). */
+pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms);
+/* Raises the digest.daily event for the day that starts at day_ms (local
+ * midnight), once: its data lists, per unit, what is overdue and what is
+ * due within 7 days. date ("2026-11-28") is shown in the data. On success
+ * w->id is 1 when raised, 0 when it had been. */
+pt_write_t *pt_write_digest(int64_t day_ms, const char *date);
 
 /* ---- Reads ----------------------------------------------------------- */
 

@@ -27,6 +27,7 @@ void pt_deadlines_default(pt_deadlines_t *d)
     d->max = 180 * day;
     d->feedback = 30 * day;
     d->remind_before = 7 * day;
+    d->digest_at = (8 * 60 + 30) * INT64_C(60000);
 }
 
 /* What an effect needs from the action's body. A workflow file may rename

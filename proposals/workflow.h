@@ -47,6 +47,7 @@ typedef struct {
     int64_t max;           /* extend: due_at <= assigned_at + max (180d) */
     int64_t feedback;      /* the feedback window after a reply (30d) */
     int64_t remind_before; /* due_soon (7d) */
+    int64_t digest_at;     /* the daily digest, ms after local midnight (08:30); -1: none */
 } pt_deadlines_t;
 
 void pt_deadlines_default(pt_deadlines_t *d);

@@ -377,7 +377,13 @@ static const struct {
      "deadlines.remind_before: \"7 d\" is not a duration"},
     {"{\"deadlines\": {\"Reply\": \"1d\"}}", "config: unknown key \"deadlines.Reply\" (known keys "
                                              "here: reply, return, rehandle, max, feedback, "
-                                             "remind_before)"},
+                                             "remind_before, digest_at)"},
+    {"{\"deadlines\": {\"digest_at\": \"25:00\"}}",
+     "config: deadlines.digest_at: \"25:00\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"08:30am\"}}",
+     "config: deadlines.digest_at: \"08:30am\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": 830}}",
+     "config: deadlines.digest_at: 830 is not a time of day"},
     {"{\"deadlines\": {\"max\": \"30d\"}}",
      "config: deadlines.max: 30d is shorter than deadlines.reply (90d)"},
 

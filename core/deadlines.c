@@ -1,0 +1,250 @@
+/*
+ * deadlines.c - the deadline engine of deadlines.h.
+ *
+ * What must stay true: at most one scan is in flight (a request for another
+ * while one runs is remembered and run after it), and the timer is always
+ * set for the earliest moment anything falls due, as far as the engine
+ * knows: the store's answer after each scan, made earlier by hints of new
+ * deadlines. Waking too early costs one scan that raises nothing; waking
+ * too late would be a bug, which is why every hint is taken.
+ */
+#include "deadlines.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "log.h"
+
+/* A timer far in the future is re-armed at most this far ahead, so that a
+ * change of the system clock is caught within a day. */
+#define MAX_SLEEP_MS (INT64_C(24) * 3600 * 1000)
+
+struct pt_deadline_engine_s {
+    uv_loop_t *loop;
+    pt_store_t *store;
+    pt_deadlines_t deadlines;
+    uv_timer_t timer;  /* the next reminder */
+    uv_timer_t digest; /* the next digest */
+    int64_t wake_at;   /* when `timer` fires (wall clock ms); 0: not armed */
+    bool scanning;
+    bool rescan;
+    bool stopped;
+    int closing; /* timers still closing */
+    int writes;  /* writes in flight */
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void maybe_free(pt_deadline_engine_t *e)
+{
+    if (e->stopped && e->closing == 0 && e->writes == 0)
+        free(e);
+}
+
+static void scan(pt_deadline_engine_t *e);
+
+static void on_timer(uv_timer_t *t)
+{
+    pt_deadline_engine_t *e = t->data;
+    e->wake_at = 0;
+    scan(e);
+}
+
+/* Arms the timer for `at` (wall clock ms) unless it is armed earlier. */
+static void wake_at(pt_deadline_engine_t *e, int64_t at)
+{
+    if (e->stopped || at <= 0)
+        return;
+    if (e->wake_at && e->wake_at <= at)
+        return;
+    int64_t delay = at - now_ms();
+    if (delay < 0)
+        delay = 0;
+    if (delay > MAX_SLEEP_MS)
+        delay = MAX_SLEEP_MS;
+    e->wake_at = at;
+    uv_timer_start(&e->timer, on_timer, (uint64_t)delay, 0);
+}
+
+static void on_scanned(pt_write_t *w)
+{
+    pt_deadline_engine_t *e = w->data;
+    e->writes--;
+    e->scanning = false;
+    if (w->err.code != PT_OK) {
+        /* A storage error is retried a little later rather than lost. */
+        pt_warn("deadline reminders: %s; trying again in a minute", w->err.message);
+        wake_at(e, now_ms() + 60000);
+    } else {
+        if (w->id > 0)
+            pt_info("deadline reminders: %lld raised", (long long)w->id);
+        wake_at(e, w->seq);
+    }
+    pt_write_free(w);
+    if (e->rescan && !e->stopped) {
+        e->rescan = false;
+        scan(e);
+    }
+    maybe_free(e);
+}
+
+static void scan(pt_deadline_engine_t *e)
+{
+    if (e->stopped)
+        return;
+    if (e->scanning) {
+        e->rescan = true;
+        return;
+    }
+    pt_write_t *w = pt_write_deadline_scan(e->deadlines.remind_before);
+    if (!w) {
+        wake_at(e, now_ms() + 1000);
+        return;
+    }
+    w->actor = strdup("ptrackd");
+    w->cb = on_scanned;
+    w->data = e;
+    if (pt_store_write(e->store, w) != PT_OK) {
+        pt_write_free(w);
+        return;
+    }
+    e->scanning = true;
+    e->writes++;
+}
+
+/* ---- The digest ------------------------------------------------------ */
+
+/* Local midnight of the day that holds `t` (ms), and that day's date. */
+static int64_t local_midnight(int64_t t, char *date, size_t len)
+{
+    time_t s = (time_t)(t / 1000);
+    struct tm tm;
+    localtime_r(&s, &tm);
+    if (date)
+        strftime(date, len, "%Y-%m-%d", &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm) * 1000;
+}
+
+static void plan_digest(pt_deadline_engine_t *e);
+static void on_digest_replan(uv_timer_t *t);
+
+static void on_digested(pt_write_t *w)
+{
+    pt_deadline_engine_t *e = w->data;
+    e->writes--;
+    if (w->err.code != PT_OK)
+        pt_warn("the daily digest was not raised: %s", w->err.message);
+    else if (w->id)
+        pt_info("the daily digest for %s was raised", w->name);
+    pt_write_free(w);
+    maybe_free(e);
+}
+
+static void on_digest_timer(uv_timer_t *t)
+{
+    pt_deadline_engine_t *e = t->data;
+    char date[16];
+    int64_t day = local_midnight(now_ms(), date, sizeof(date));
+    pt_write_t *w = pt_write_digest(day, date);
+    if (w) {
+        w->actor = strdup("ptrackd");
+        w->cb = on_digested;
+        w->data = e;
+        if (pt_store_write(e->store, w) == PT_OK)
+            e->writes++;
+        else
+            pt_write_free(w);
+    }
+    plan_digest(e);
+}
+
+/* Arms the digest for the next digest_at, local time. */
+static void plan_digest(pt_deadline_engine_t *e)
+{
+    uv_timer_stop(&e->digest);
+    if (e->stopped || e->deadlines.digest_at < 0)
+        return;
+    int64_t now = now_ms();
+    int64_t at = local_midnight(now, NULL, 0) + e->deadlines.digest_at;
+    if (at <= now) {
+        /* Tomorrow's: a day is not always 24 hours (summer time), so take
+         * the midnight of a moment safely inside tomorrow. */
+        at = local_midnight(now + INT64_C(26) * 3600 * 1000, NULL, 0) + e->deadlines.digest_at;
+    }
+    int64_t delay = at - now;
+    if (delay > MAX_SLEEP_MS)
+        uv_timer_start(&e->digest, on_digest_replan, (uint64_t)MAX_SLEEP_MS, 0);
+    else
+        uv_timer_start(&e->digest, on_digest_timer, (uint64_t)delay, 0);
+}
+
+/* A long sleep is cut into days and re-planned, in case the clock moved. */
+static void on_digest_replan(uv_timer_t *t)
+{
+    plan_digest(t->data);
+}
+
+/* ---- Life cycle ------------------------------------------------------ */
+
+int pt_deadline_engine_start(uv_loop_t *loop, pt_store_t *store, const pt_deadlines_t *deadlines,
+                             pt_deadline_engine_t **out)
+{
+    pt_deadline_engine_t *e = calloc(1, sizeof(*e));
+    if (!e)
+        return PT_ENOMEM;
+    e->loop = loop;
+    e->store = store;
+    e->deadlines = *deadlines;
+    uv_timer_init(loop, &e->timer);
+    uv_timer_init(loop, &e->digest);
+    e->timer.data = e->digest.data = e;
+    /* What fell due while ptrackd was down is raised now. */
+    scan(e);
+    plan_digest(e);
+    *out = e;
+    return PT_OK;
+}
+
+void pt_deadline_engine_committed(pt_deadline_engine_t *e)
+{
+    if (!e || e->stopped)
+        return;
+    int64_t due = pt_store_take_due_hint(e->store);
+    if (due)
+        wake_at(e, due - e->deadlines.remind_before);
+}
+
+void pt_deadline_engine_configure(pt_deadline_engine_t *e, const pt_deadlines_t *deadlines)
+{
+    if (!e || e->stopped)
+        return;
+    e->deadlines = *deadlines;
+    uv_timer_stop(&e->timer);
+    e->wake_at = 0;
+    scan(e);
+    plan_digest(e);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    pt_deadline_engine_t *e = h->data;
+    e->closing--;
+    maybe_free(e);
+}
+
+void pt_deadline_engine_stop(pt_deadline_engine_t *e)
+{
+    if (!e || e->stopped)
+        return;
+    e->stopped = true;
+    e->closing = 2;
+    uv_close((uv_handle_t *)&e->timer, on_closed);
+    uv_close((uv_handle_t *)&e->digest, on_closed);
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The deadline engine: with a reply window of a few seconds, an assigned
+# proposal raises proposal.due_soon and then proposal.overdue exactly once
+# each, also across kill -9 and restarts; the overdue filter agrees; a
+# deadline moved by extend gets reminders of its own; the daily digest fires
+# at deadlines.digest_at and lists the overdue proposal under its unit.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+# The digest a few seconds from now, local time.
+digest_at="$(date -d '+6 seconds' +%H:%M:%S)"
+pt_config "{\"reply\": \"4s\", \"remind_before\": \"2s\", \"max\": \"60s\", \"digest_at\": \"$digest_at\"}"
+pt_start
+
+count_events() { # count_events TYPE ID
+    api GET "/v1/events?after=0&limit=1000"
+    jv "len([e for e in j['items'] if e['type'] == '$1' and (e['proposal'] or {}).get('id') == $2])"
+}
+
+wait_event() { # wait_event TYPE ID SECONDS
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        [ "$(count_events "$1" "$2")" -ge 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+pt_step "an assigned proposal raises due_soon, then overdue"
+api POST /v1/proposals '{"title":"关于加快农村公路养护的建议","delegation":"山西代表团"}'
+id="$(jv 'j["id"]')"
+api POST "/v1/proposals/$id/actions/assign" \
+    '{"mode":"single","units":[{"name":"省交通运输厅","role":"lead"}]}'
+check_status "assign" 200
+check_eq "no reminder right after assigning" 0 "$(count_events proposal.due_soon "$id")"
+check_true "due_soon within 4 s" wait_event proposal.due_soon "$id" 4
+check_eq "not overdue yet" 0 "$(count_events proposal.overdue "$id")"
+api GET "/v1/events?after=0&limit=1000"
+check_eq "the reminder carries the proposal, not overdue yet" "false" \
+    "$(jv "[e for e in j['items'] if e['type'] == 'proposal.due_soon'][0]['proposal']['overdue']")"
+check_eq "its actor is the daemon" "ptrackd" \
+    "$(jv "[e for e in j['items'] if e['type'] == 'proposal.due_soon'][0]['actor']")"
+
+pt_step "kill -9 between the two reminders"
+pt_kill9
+pt_start
+check_true "overdue within 6 s of the restart" wait_event proposal.overdue "$id" 6
+check_eq "due_soon was raised once" 1 "$(count_events proposal.due_soon "$id")"
+check_eq "overdue was raised once" 1 "$(count_events proposal.overdue "$id")"
+api GET "/v1/events?after=0&limit=1000"
+check_eq "the overdue event's proposal is overdue" "true" \
+    "$(jv "[e for e in j['items'] if e['type'] == 'proposal.overdue'][0]['proposal']['overdue']")"
+api GET "/v1/proposals?overdue=true"
+check_eq "the overdue filter agrees" "[$id]" "$(jv '[p["id"] for p in j["items"]]')"
+
+pt_step "another restart raises nothing again"
+pt_stop
+pt_start
+sleep 1.5
+check_eq "still one due_soon" 1 "$(count_events proposal.due_soon "$id")"
+check_eq "still one overdue" 1 "$(count_events proposal.overdue "$id")"
+api GET "/v1/proposals/$id/history"
+check_eq "history is not touched by reminders" '["create", "assign"]' \
+    "$(jv '[h["action"] for h in j["items"]]')"
+
+pt_step "the daily digest fires at its time"
+for _ in $(seq 1 120); do
+    api GET "/v1/events?after=0&limit=1000"
+    [ "$(jv "len([e for e in j['items'] if e['type'] == 'digest.daily'])")" -ge 1 ] && break
+    sleep 0.1
+done
+api GET "/v1/events?after=0&limit=1000"
+check_eq "one digest" 1 "$(jv "len([e for e in j['items'] if e['type'] == 'digest.daily'])")"
+check_eq "it lists the overdue proposal under its unit" "[$id]" \
+    "$(jv "[p['id'] for p in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue']['省交通运输厅']]")"
+check_eq "with today's date" "$(date +%Y-%m-%d)" \
+    "$(jv "[e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['date']")"
+
+pt_step "a deadline moved by extend gets reminders of its own"
+api POST "/v1/proposals/$id/actions/sign" '{"unit":"省交通运输厅"}'
+check_status "sign" 200
+new_due="$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+api POST "/v1/proposals/$id/actions/extend" "{\"due_at\":\"$new_due\"}"
+check_status "extend" 200
+api GET "/v1/proposals?overdue=true"
+check_eq "no longer overdue" "[]" "$(jv '[p["id"] for p in j["items"]]')"
+for _ in $(seq 1 80); do
+    [ "$(count_events proposal.overdue "$id")" -ge 2 ] && break
+    sleep 0.1
+done
+check_eq "a second due_soon for the new deadline" 2 "$(count_events proposal.due_soon "$id")"
+check_eq "a second overdue for the new deadline" 2 "$(count_events proposal.overdue "$id")"
+
+pt_stop
+pt_finish
