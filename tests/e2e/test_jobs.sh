@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# test_jobs.sh - import and export jobs end to end, with the fixture plugins
+# of tests/plugins/ loaded through config `plugins`:
+#   import_jsonl   one proposal per line; a broken line is rejected by name
+#   import_slow    emits slowly until cancelled
+#   export_jsonl   one proposal per line
+#   export_failing fails after `after` proposals
+# Checks: all or nothing with every rejected record named; partial=true;
+# history and events of imported proposals; duplicates skipped; stored
+# proposals (what the exporter writes) imported with their status; a
+# cancelled import stores nothing and ends at once; export filters; a
+# failing exporter is a failed transfer for curl (exit 18), not a file; and
+# 100,000 proposals exported in flat memory (ptrackd's peak RSS, printed).
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+for f in import_jsonl import_slow export_jsonl export_failing; do
+    [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
+done
+
+pt_config '{}' ',"plugins": [
+    {"instance": "jl_in", "path": "'"$FIX"'/fixture_import_jsonl.so"},
+    {"instance": "slow_in", "path": "'"$FIX"'/fixture_import_slow.so"},
+    {"instance": "jl_out", "path": "'"$FIX"'/fixture_export_jsonl.so"},
+    {"instance": "failing_out", "path": "'"$FIX"'/fixture_export_failing.so", "config": {"after": 5}}
+  ]'
+pt_start
+
+# upload TRANSPORT QUERY FILE: POST /v1/imports?QUERY with FILE as the body.
+upload() {
+    local transport="$1" query="$2" file="$3"
+    req "$transport" POST "/v1/imports?$query" -- --data-binary "@$file" \
+        -H "Content-Type: application/x-ndjson"
+}
+
+# rss_kb FIELD: ptrackd's VmHWM or VmRSS in kB.
+rss_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$PT_PID/status"; }
+
+count0="$(pt_count)"
+
+pt_step "formats and access"
+upload "tcp:$CLERK_TOKEN" "format=csv" /dev/null
+check_error "an import in a format no importer serves" 404 not_found
+check_contains "the 404 lists the formats served" "jsonl" "$(jv 'j["error"]["message"]')"
+check_contains "... the slow one too" "slow" "$(jv 'j["error"]["message"]')"
+as_viewer GET "/v1/exports?format=xlsx"
+check_error "an export in a format no exporter serves" 404 not_found
+check_contains "the export 404 lists the formats served" "failing" "$(jv 'j["error"]["message"]')"
+printf '{"title":"x"}\n' >"$PT_TMP/one.jsonl"
+upload "tcp:$VIEWER_TOKEN" "format=jsonl" "$PT_TMP/one.jsonl"
+check_error "a viewer may not import" 403 forbidden
+upload "tcp:$CLERK_TOKEN" "format=jsonl&partial=maybe" "$PT_TMP/one.jsonl"
+check_error "partial must be true or false" 400 bad_request
+check_eq "nothing was stored by refused imports" "$count0" "$(pt_count)"
+
+pt_step "all or nothing: one broken line and one invalid record"
+cat >"$PT_TMP/bad.jsonl" <<'EOF'
+{"title": "关于加强农村饮水安全的建议", "number": "A-1", "session": "十四届一次"}
+{"title": "关于完善社区养老服务的建议", "number": "A-2", "session": "十四届一次"}
+{"title": "这一行少了右括号", "number": "A-3"
+{"number": "A-4", "session": "十四届一次"}
+{"title": "关于治理城市内涝的建议", "number": "A-5", "session": "十四届一次"}
+EOF
+upload "tcp:$CLERK_TOKEN" "format=jsonl" "$PT_TMP/bad.jsonl"
+check_error "an import with a broken line and an invalid record" 422 validation_failed
+check_eq "both rejected records are named" '["line 3", "line 4"]' "$(jv '[r["where"] for r in j["error"]["rejected"]]')"
+check_contains "the broken line's reason" "not a JSON object" "$(jv 'j["error"]["rejected"][0]["reason"]')"
+check_contains "the invalid record's reason names the field" "title" "$(jv 'j["error"]["rejected"][1]["reason"]')"
+check_eq "nothing of it was stored" "$count0" "$(pt_count)"
+
+pt_step "partial=true keeps the good records"
+upload "tcp:$CLERK_TOKEN" "format=jsonl&partial=true" "$PT_TMP/bad.jsonl"
+check_status "a partial import" 200
+check_eq "three imported" "3" "$(jv 'j["imported"]')"
+check_eq "two rejected, named" '["line 3", "line 4"]' "$(jv '[r["where"] for r in j["rejected"]]')"
+check_eq "the store has three more" "$((count0 + 3))" "$(pt_count)"
+upload "tcp:$CLERK_TOKEN" "format=jsonl&partial=true" "$PT_TMP/bad.jsonl"
+check_eq "... skipped 3, imported 0" "3 0" "$(jv 'j["skipped"]') $(jv 'j["imported"]')"
+
+pt_step "a clean import stores all, with history and events"
+api GET /v1/health
+seq0="$(jv 'j["last_seq"]')"
+cat >"$PT_TMP/clean.jsonl" <<'EOF'
+{"title": "关于推进垃圾分类的建议", "number": "B-1", "session": "十四届一次", "delegation": "海淀代表团", "tags": ["环境"]}
+{"title": "关于规范校外培训的建议", "number": "B-2", "session": "十四届一次", "delegation": "海淀代表团", "status": "draft"}
+
+{"title": "关于改善公交换乘的建议", "number": "B-3", "session": "十四届一次", "delegation": "朝阳代表团", "source": {"format": "jsonl", "ref": "oa-77"}}
+EOF
+upload "tcp:$CLERK_TOKEN" "format=jsonl" "$PT_TMP/clean.jsonl"
+check_status "a clean import" 201
+check_eq "three imported, none rejected" "3 []" "$(jv 'j["imported"]') $(jv 'j["rejected"]')"
+first="$(jv 'j["first_id"]')"
+last="$(jv 'j["last_id"]')"
+check_eq "first_id and last_id span them" "2" "$((last - first))"
+check_eq "the store has them" "$((count0 + 6))" "$(pt_count)"
+as_viewer GET "/v1/proposals/$first/history"
+check_eq "the history says import, by the clerk" "import 建议办张科长" "$(jv 'j["items"][0]["action"]') $(jv 'j["items"][0]["actor"]')"
+as_viewer GET "/v1/proposals/$((first + 1))"
+check_eq "a draft stays a draft" "draft" "$(jv 'j["status"]')"
+as_viewer GET "/v1/events?after=$seq0"
+check_eq "one proposal.created event each" "[$first, $((first + 1)), $last]" \
+    "$(jv '[e["proposal"]["id"] for e in j["items"] if e["type"] == "proposal.created"]')"
+printf '{"title": "换个编号", "source": {"format": "jsonl", "ref": "oa-77"}}\n' >"$PT_TMP/dup.jsonl"
+upload "tcp:$CLERK_TOKEN" "format=jsonl" "$PT_TMP/dup.jsonl"
+check_eq "a record with a known source.ref is skipped" "201 1 0" "$ST $(jv 'j["skipped"]') $(jv 'j["imported"]')"
+
+pt_step "what the exporter writes imports back, state and all"
+api POST /v1/proposals '{"title": "关于加快老旧小区改造的建议", "number": "C-1", "session": "十四届一次"}'
+cid="$(jv 'j["id"]')"
+api GET /v1/workflow
+st2="$(jv '[s["name"] for s in j["states"] if not s["initial"] and not s["terminal"]][0]')"
+curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=jsonl&q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA" >"$PT_TMP/c1.jsonl"
+check_eq "the export found it by text" "1" "$(wc -l <"$PT_TMP/c1.jsonl" | tr -d ' ')"
+python3 - "$PT_TMP/c1.jsonl" "$st2" >"$PT_TMP/c2.jsonl" <<'EOF'
+import json, sys
+p = json.loads(open(sys.argv[1], encoding="utf-8").readline())
+p["number"] = "C-1-copy"
+p["status"] = sys.argv[2]
+p["version"] = 9
+print(json.dumps(p, ensure_ascii=False))
+EOF
+upload "tcp:$CLERK_TOKEN" "format=jsonl" "$PT_TMP/c2.jsonl"
+check_status "importing an exported proposal" 201
+nid="$(jv 'j["first_id"]')"
+as_viewer GET "/v1/proposals/$nid"
+check_eq "it keeps its state, gets a new id and starts at version 1" "$st2 1 C-1-copy" \
+    "$(jv 'j["status"]') $(jv 'j["version"]') $(jv 'j["number"]')"
+check_true "the new id is not the old one" [ "$nid" != "$cid" ]
+
+pt_step "a cancelled import stores nothing and ends at once"
+before="$(pt_count)"
+printf 'anything\n' >"$PT_TMP/slow.txt"
+curl -sS --max-time 1 -H "Authorization: Bearer $CLERK_TOKEN" --data-binary "@$PT_TMP/slow.txt" \
+    "$PT_URL/v1/imports?format=slow" >/dev/null 2>&1
+jobs_left=x
+for i in $(seq 1 30); do
+    api GET /v1/plugins
+    jobs_left="$(jv '[p["jobs"] for p in j["items"] if p["instance"] == "slow_in"][0]')"
+    [ "$jobs_left" = 0 ] && break
+    sleep 0.1
+done
+check_eq "the slow import's job ended within 3 s of the client leaving" "0" "$jobs_left"
+sleep 0.3
+check_eq "nothing of the slow import was stored" "$before" "$(pt_count)"
+
+pt_step "export filters and headers"
+curl -sS --max-time 30 -D "$PT_TMP/exp.hdrs" -H "Authorization: Bearer $VIEWER_TOKEN" \
+    "$PT_URL/v1/exports?format=jsonl&delegation=%E6%B5%B7%E6%B7%80%E4%BB%A3%E8%A1%A8%E5%9B%A2" >"$PT_TMP/hd.jsonl"
+check_eq "delegation=海淀代表团 gives exactly its two" "B-1 B-2" \
+    "$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["number"] for l in open(sys.argv[1], encoding="utf-8")))' "$PT_TMP/hd.jsonl")"
+HDRS="$PT_TMP/exp.hdrs"
+check_contains "Content-Disposition names the exporter's file" 'attachment; filename="proposals.jsonl"' "$(hdr Content-Disposition)"
+check_contains "Content-Type is the exporter's" "application/x-ndjson" "$(hdr Content-Type)"
+curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=jsonl&status=draft&session=%E5%8D%81%E5%9B%9B%E5%B1%8A%E4%B8%80%E6%AC%A1" >"$PT_TMP/dr.jsonl"
+check_eq "status=draft&session=... gives the one draft" "B-2" \
+    "$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["number"] for l in open(sys.argv[1], encoding="utf-8")))' "$PT_TMP/dr.jsonl")"
+as_viewer GET "/v1/exports?format=jsonl&status=nonsense"
+check_error "a bad filter is refused before the export starts" 400 bad_request
+req "tcp:" GET "/v1/exports?format=jsonl"
+check_error "an export needs a token" 401 unauthorized
+
+pt_step "a failing exporter is a failed transfer"
+curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=failing" \
+    -o "$PT_TMP/broken.jsonl" 2>"$PT_TMP/broken.err"
+rc=$?
+check_eq "curl reports a partial transfer (exit 18)" "18" "$rc"
+check_eq "... after the 5 proposals it wrote" "5" "$(wc -l <"$PT_TMP/broken.jsonl" | tr -d ' ')"
+curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=failing&delegation=nobody" \
+    -o "$PT_TMP/broken2.json" -w '%{http_code}' >"$PT_TMP/broken2.code" 2>/dev/null
+check_eq "failing before any output is an error answer, not a file" "500 internal_error" \
+    "$(cat "$PT_TMP/broken2.code") $(jv 'j["error"]["code"]' "$(cat "$PT_TMP/broken2.json")")"
+api GET /v1/health
+check_status "the daemon is healthy after the failures" 200
+
+pt_step "100,000 proposals: imported in four files, exported in flat memory"
+N=100000
+python3 - "$PT_TMP/big" "$N" <<'EOF'
+import json, sys
+base, n = sys.argv[1], int(sys.argv[2])
+text = "为进一步提高城乡基层治理水平，建议加强社区工作者队伍建设，完善考核激励机制，" * 8
+parts = 4
+for k in range(parts):
+    with open("%s.%d.jsonl" % (base, k), "w", encoding="utf-8") as f:
+        for i in range(k * n // parts, (k + 1) * n // parts):
+            f.write(json.dumps({
+                "title": "关于第 %d 号基层治理问题的建议" % i,
+                "number": "BIG-%06d" % i,
+                "session": "十四届二次",
+                "delegation": "代表团%02d" % (i % 40),
+                "background": text,
+                "recommendations": ["建议一：%d" % i, "建议二：完善制度"],
+                "tags": ["基层治理"],
+            }, ensure_ascii=False) + "\n")
+EOF
+before="$(pt_count)"
+t0=$(date +%s)
+for k in 0 1 2 3; do
+    req "tcp:$CLERK_TOKEN" POST "/v1/imports?format=jsonl" -- --data-binary "@$PT_TMP/big.$k.jsonl" \
+        --max-time 280 -H "Content-Type: application/x-ndjson"
+    check_eq "big file $k imported whole" "201 25000" "$ST $(jv 'j["imported"]')"
+done
+pt_log "imported $N proposals in $(($(date +%s) - t0)) s"
+check_eq "the store has 100,000 more" "$((before + N))" "$(pt_count)"
+
+# The peak RSS is reset (clear_refs 5), so that what is measured is the
+# export's peak, not the import's.
+echo 5 >"/proc/$PT_PID/clear_refs" 2>/dev/null || pt_log "cannot reset VmHWM; measuring from the import's peak"
+hwm0="$(rss_kb VmHWM)"
+rss0="$(rss_kb VmRSS)"
+t0=$(date +%s)
+curl -sS --max-time 280 -H "Authorization: Bearer $VIEWER_TOKEN" \
+    "$PT_URL/v1/exports?format=jsonl&session=%E5%8D%81%E5%9B%9B%E5%B1%8A%E4%BA%8C%E6%AC%A1" -o "$PT_TMP/big.out"
+rc=$?
+hwm1="$(rss_kb VmHWM)"
+size=$(stat -c %s "$PT_TMP/big.out")
+lines=$(wc -l <"$PT_TMP/big.out" | tr -d ' ')
+pt_log "export: $lines lines, $((size / 1024 / 1024)) MiB in $(($(date +%s) - t0)) s;" \
+    "ptrackd VmRSS before $((rss0 / 1024)) MiB, VmHWM before $((hwm0 / 1024)) MiB," \
+    "after $((hwm1 / 1024)) MiB (growth $(((hwm1 - hwm0) / 1024)) MiB)"
+check_eq "curl got the whole export" "0" "$rc"
+check_eq "every one of the 100,000 was exported (session filter)" "$N" "$lines"
+check_true "the output is over 100 MB" [ "$size" -gt 100000000 ]
+check_true "ptrackd's peak memory grew by less than 30 MB during the export" [ $((hwm1 - hwm0)) -lt 30720 ]
+python3 - "$PT_TMP/big.out" <<'EOF' >"$PT_TMP/order.txt"
+import json, sys
+prev = 0
+ok = True
+for line in open(sys.argv[1], encoding="utf-8"):
+    i = json.loads(line)["id"]
+    ok = ok and i > prev
+    prev = i
+print("ascending" if ok else "out of order")
+EOF
+check_eq "the export is in id order" "ascending" "$(cat "$PT_TMP/order.txt")"
+
+pt_stop
+pt_finish

@@ -1,0 +1,70 @@
+/*
+ * export_jsonl.c - a fixture exporter: each proposal as one line of JSON,
+ * in the order the host gives them (what import_jsonl reads back).
+ */
+#include <stdlib.h>
+#include <ptrack/plugin.h>
+
+typedef struct {
+    const ptrack_host_t *host;
+} state_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    (void)inst;
+    state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+static int export(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    const ptrack_host_t *h = ((state_t *)state)->host;
+    int rc = h->export_begin(job, "application/x-ndjson; charset=utf-8", "proposals.jsonl");
+    const ptrack_record_t *rec;
+    while (rc == PTRACK_OK && (rc = h->export_next(job, &rec)) == 1) {
+        size_t len;
+        const char *json = h->rec_json(rec, "", &len);
+        if (!json)
+            return PTRACK_ERROR;
+        rc = h->job_write(job, json, len);
+        if (rc == PTRACK_OK)
+            rc = h->job_write(job, "\n", 1);
+    }
+    return rc;
+}
+
+static const char *const formats[] = {"jsonl", NULL};
+
+static const ptrack_exporter_ops_t exporter = {
+    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .formats = formats,
+    .export = export,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "export_jsonl",
+    .version = "1.0",
+    .description = "exports proposals as JSON lines (a test fixture)",
+    .kinds = PTRACK_KIND_EXPORTER,
+    .create = create,
+    .destroy = destroy,
+    .exporter = &exporter,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}

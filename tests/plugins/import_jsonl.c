@@ -1,0 +1,124 @@
+/*
+ * import_jsonl.c - a fixture importer: one proposal per line, as JSON (what
+ * export_jsonl writes). Each line goes to the host with import_emit and its
+ * line number as its position; a line that is not a JSON object is
+ * reported with import_reject ("line N: not a JSON object"). Empty lines
+ * are skipped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ptrack/plugin.h>
+
+typedef struct {
+    const ptrack_host_t *host;
+} state_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    (void)inst;
+    state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+/* Hands one complete line to the host. */
+static int line_done(const ptrack_host_t *h, ptrack_job_t *job, char *line, size_t len, long no)
+{
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    if (len == 0)
+        return PTRACK_OK;
+    line[len] = '\0';
+    char where[32];
+    snprintf(where, sizeof(where), "line %ld", no);
+    ptrack_record_t *rec = h->rec_new();
+    if (!rec)
+        return PTRACK_ENOMEM;
+    if (h->rec_set_json(rec, "", line) != PTRACK_OK) {
+        h->rec_free(rec);
+        char reason[64];
+        snprintf(reason, sizeof(reason), "line %ld: not a JSON object", no);
+        return h->import_reject(job, where, reason);
+    }
+    return h->import_emit(job, rec, where);
+}
+
+static int import(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    const ptrack_host_t *h = ((state_t *)state)->host;
+    size_t cap = 64 * 1024, len = 0;
+    char *line = malloc(cap + 1);
+    char buf[64 * 1024];
+    long no = 1;
+    int rc = PTRACK_OK;
+    if (!line)
+        return PTRACK_ENOMEM;
+    for (;;) {
+        ptrdiff_t n = h->job_read(job, buf, sizeof(buf));
+        if (n < 0) {
+            rc = (int)n;
+            break;
+        }
+        if (n == 0) {
+            rc = line_done(h, job, line, len, no);
+            break;
+        }
+        for (ptrdiff_t i = 0; i < n && rc == PTRACK_OK; i++) {
+            if (buf[i] == '\n') {
+                rc = line_done(h, job, line, len, no++);
+                len = 0;
+                continue;
+            }
+            if (len == cap) {
+                char *grown = realloc(line, cap * 2 + 1);
+                if (!grown) {
+                    rc = PTRACK_ENOMEM;
+                    break;
+                }
+                line = grown;
+                cap *= 2;
+            }
+            line[len++] = buf[i];
+        }
+        if (rc != PTRACK_OK)
+            break;
+    }
+    free(line);
+    return rc;
+}
+
+static const char *const formats[] = {"jsonl", NULL};
+
+static const ptrack_importer_ops_t importer = {
+    .struct_size = sizeof(ptrack_importer_ops_t),
+    .formats = formats,
+    .import = import,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "import_jsonl",
+    .version = "1.0",
+    .description = "imports proposals from JSON lines (a test fixture)",
+    .kinds = PTRACK_KIND_IMPORTER,
+    .create = create,
+    .destroy = destroy,
+    .importer = &importer,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}
