@@ -1,0 +1,384 @@
+/*
+ * cmd-export.c - `ptrack export --format F`: has an exporter plugin write
+ * the matching proposals (GET /v1/exports?format=F&filters) into a file.
+ *
+ * The answer is streamed into a temporary file next to the target and
+ * renamed over it only once the transfer has ended well, so a file that is
+ * there under its name is always whole: when ptrackd cuts the stream off
+ * (the exporter failed; curl then says the transfer was partial) or the
+ * connection breaks, the temporary file is removed and the command fails.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "labels.h"
+#include "transfer.h"
+
+static const pt_opt_t opts[] = {
+    {"format", PT_OPT_VALUE, "F", "json, jsonl, csv, xlsx, md, html, ics, ... (required)"},
+    {"out", PT_OPT_VALUE, "FILE",
+     "write to FILE (- for stdout; default: the name ptrackd gives, e.g. proposals.json)"},
+    {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"},
+    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
+    {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},
+    {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},
+    {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},
+    {"category", PT_OPT_VALUE, "TEXT", "only this category"},
+    {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},
+    {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"},
+    {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},
+    {"due-before", PT_OPT_VALUE, "DATE", "only proposals due before DATE (2026-06-30 or RFC 3339)"},
+    {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"},
+    {"arg", PT_OPT_LIST, "KEY=VALUE",
+     "another parameter for the exporter (repeatable), e.g. --arg lang=en or --arg group=unit"},
+    {"quiet", PT_OPT_FLAG, NULL, "no progress line on stderr"},
+    {0},
+};
+
+typedef struct {
+    pt_cli_t *cli;
+    CURL *h;
+    const char *out_opt;   /* --out, or NULL */
+    const char *format;
+    char *server_name;     /* from Content-Disposition, made safe */
+    char *target;          /* the file the output ends up in, or NULL for stdout */
+    char *tmp;             /* the temporary file being written */
+    FILE *out;
+    bool opened, failed;
+    int fail_errno;
+    long status;
+    pt_buf_t error_body;   /* the body of an error answer */
+    int64_t received;
+    bool count_lines;      /* json and jsonl: one proposal a line */
+    pt_progress_t progress;
+} download_t;
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The file name of a Content-Disposition value: filename* (RFC 5987,
+ * UTF-8) when present, else filename. Only the last path part is kept, and
+ * a name that is empty or starts with a dot is not taken: the server names
+ * a download, it does not choose where it goes. */
+static char *disposition_name(const char *v, size_t n)
+{
+    char *s = pt_xstrndup(v, n);
+    char *name = NULL;
+    char *star = strstr(s, "filename*=");
+    if (star) {
+        char *p = star + 10;
+        char *q = strstr(p, "''");
+        if (q && strncasecmp(p, "UTF-8", 5) == 0) {
+            p = q + 2;
+            pt_buf_t b = {0};
+            for (; *p && *p != ';' && *p != ' ' && *p != '\r' && *p != '\n'; p++) {
+                if (*p == '%' && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
+                    pt_buf_putc(&b, (char)(hex_digit(p[1]) * 16 + hex_digit(p[2])));
+                    p += 2;
+                } else {
+                    pt_buf_putc(&b, *p);
+                }
+            }
+            name = pt_buf_take(&b);
+        }
+    }
+    if (!name) {
+        char *p = strstr(s, "filename=");
+        if (p) {
+            p += 9;
+            bool quoted = *p == '"';
+            if (quoted)
+                p++;
+            size_t len = strcspn(p, quoted ? "\"" : "; \r\n");
+            name = pt_xstrndup(p, len);
+        }
+    }
+    free(s);
+    if (!name)
+        return NULL;
+    char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    if (!*base || *base == '.' || strchr(base, '\\')) {
+        free(name);
+        return NULL;
+    }
+    char *safe = pt_xstrdup(base);
+    free(name);
+    return safe;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
+{
+    download_t *d = ud;
+    size_t n = size * nmemb;
+    static const char key[] = "content-disposition:";
+    if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+        free(d->server_name);
+        d->server_name = NULL;
+    } else if (n > sizeof(key) - 1 && strncasecmp(line, key, sizeof(key) - 1) == 0) {
+        free(d->server_name);
+        d->server_name = disposition_name(line + sizeof(key) - 1, n - (sizeof(key) - 1));
+    }
+    return n;
+}
+
+/* Opens where the output goes, once the answer is known to be a file. */
+static bool open_output(download_t *d)
+{
+    d->opened = true;
+    if (d->out_opt && strcmp(d->out_opt, "-") == 0) {
+        d->out = stdout;
+        return true;
+    }
+    if (d->out_opt) {
+        d->target = pt_xstrdup(d->out_opt);
+    } else if (d->server_name) {
+        d->target = pt_xstrdup(d->server_name);
+    } else {
+        pt_buf_t b = {0};
+        pt_buf_printf(&b, "proposals.%s", d->format);
+        d->target = pt_buf_take(&b);
+    }
+    pt_buf_t t = {0};
+    pt_buf_printf(&t, "%s.ptrack-XXXXXX", d->target);
+    d->tmp = pt_buf_take(&t);
+    int fd = mkstemp(d->tmp);
+    if (fd < 0 || !(d->out = fdopen(fd, "wb"))) {
+        d->fail_errno = errno;
+        d->failed = true;
+        if (fd >= 0) {
+            close(fd);
+            unlink(d->tmp);
+        }
+        free(d->tmp);
+        d->tmp = NULL;
+        return false;
+    }
+    return true;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    download_t *d = ud;
+    size_t n = size * nmemb;
+    if (!d->status)
+        curl_easy_getinfo(d->h, CURLINFO_RESPONSE_CODE, &d->status);
+    if (d->status < 200 || d->status >= 300) {
+        pt_buf_add(&d->error_body, data, n);
+        return n;
+    }
+    if (!d->opened && !open_output(d))
+        return 0; /* makes curl stop with a write error */
+    if (fwrite(data, 1, n, d->out) != n) {
+        d->fail_errno = errno;
+        d->failed = true;
+        return 0;
+    }
+    d->received += (int64_t)n;
+    if (d->count_lines)
+        for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + n - p))); p++)
+            d->progress.count++;
+    return n;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    download_t *d = ud;
+    if (d->received > 0)
+        pt_progress_update(&d->progress, d->received, (int64_t)dltotal, false);
+    return 0;
+}
+
+/* Builds the query from --format, the filters and the --arg pairs. */
+static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format, char **q)
+{
+    static const struct {
+        const char *opt, *param;
+    } plain[] = {{"session", "session"},   {"delegation", "delegation"}, {"unit", "unit"},
+                 {"category", "category"}, {"tag", "tag"},               {"due-before", "due_before"},
+                 {"search", "q"}};
+    const char *v;
+    pt_client_query_add(q, "format", format);
+    if ((v = pt_args_value(args, "status")))
+        pt_client_query_add(q, "status", pt_state_from_input(cli, v));
+    if ((v = pt_args_value(args, "kind")))
+        pt_client_query_add(q, "kind", pt_kind_from_input(v));
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        if ((v = pt_args_value(args, plain[i].opt)))
+            pt_client_query_add(q, plain[i].param, v);
+    if (pt_args_flag(args, "key-supervision"))
+        pt_client_query_add(q, "key_supervision", "true");
+    if (pt_args_flag(args, "overdue"))
+        pt_client_query_add(q, "overdue", "true");
+    size_t n;
+    const char **kv = pt_args_list(args, "arg", &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(kv[i], '=');
+        if (!eq || eq == kv[i])
+            return pt_cli_usage(cli, "--arg needs KEY=VALUE, not \"%s\"", kv[i]);
+        char *key = pt_xstrndup(kv[i], (size_t)(eq - kv[i]));
+        pt_client_query_add(q, key, eq + 1);
+        free(key);
+    }
+    return PT_EXIT_OK;
+}
+
+/* Removes what a failed export left behind. */
+static void discard(download_t *d)
+{
+    if (d->out && d->out != stdout)
+        fclose(d->out);
+    d->out = NULL;
+    if (d->tmp)
+        unlink(d->tmp);
+}
+
+/* Makes the finished temporary file the target, durably, and says so. */
+static int finish_file(download_t *d)
+{
+    bool ok = fflush(d->out) == 0 && fsync(fileno(d->out)) == 0;
+    int err = errno;
+    if (fclose(d->out) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    d->out = NULL;
+    if (!ok) {
+        fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n", d->target,
+                strerror(err));
+        unlink(d->tmp);
+        return PT_EXIT_SERVER;
+    }
+    if (rename(d->tmp, d->target) != 0) {
+        fprintf(stderr, "ptrack export: cannot rename %s to %s: %s\n", d->tmp, d->target,
+                strerror(errno));
+        unlink(d->tmp);
+        return PT_EXIT_SERVER;
+    }
+    char size[32];
+    pt_human_bytes(d->received, size, sizeof(size));
+    if (d->count_lines) {
+        /* Line breaks are proposals, except in an empty json file, "[]\n". */
+        long long n = strcmp(d->format, "json") == 0 && d->received <= 3 ? 0 : d->progress.count;
+        printf("已导出 %lld 条到 %s (%lld exported to %s, %s)\n", n, d->target, n, d->target,
+               size);
+    } else {
+        printf("已导出到 %s (exported to %s, %s)\n", d->target, d->target, size);
+    }
+    return PT_EXIT_OK;
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    const char *format = pt_args_value(args, "format");
+    if (!format || !*format)
+        return pt_cli_usage(cli, "say which format to write with --format (json, jsonl, csv, "
+                                 "xlsx, md, html, ics, ...)");
+    char *query = NULL;
+    int rc = build_query(cli, args, format, &query);
+    if (rc != PT_EXIT_OK) {
+        free(query);
+        return rc;
+    }
+    pt_buf_t path = {0};
+    pt_buf_printf(&path, "/v1/exports%s", query);
+    free(query);
+
+    download_t d = {.cli = cli, .out_opt = pt_args_value(args, "out"), .format = format};
+    d.count_lines = strcmp(format, "json") == 0 || strcmp(format, "jsonl") == 0;
+    struct curl_slist *headers = NULL;
+    d.h = pt_transfer_handle(cli, pt_buf_str(&path), &headers);
+    pt_buf_free(&path);
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(d.h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(d.h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(d.h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(d.h, CURLOPT_HEADERDATA, &d);
+    curl_easy_setopt(d.h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(d.h, CURLOPT_WRITEDATA, &d);
+    curl_easy_setopt(d.h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(d.h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(d.h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(d.h, CURLOPT_XFERINFODATA, &d);
+    pt_progress_init(&d.progress, "导出", isatty(2) && !pt_args_flag(args, "quiet"));
+    d.progress.count_known = d.count_lines;
+    /* A json file ends with "]\n" after the last proposal's line; jsonl
+     * has one line per proposal. The count is of line breaks seen. */
+
+    CURLcode crc = curl_easy_perform(d.h);
+    if (d.received > 0)
+        pt_progress_update(&d.progress, d.received, 0, true);
+    pt_progress_done(&d.progress);
+    if (!d.status)
+        curl_easy_getinfo(d.h, CURLINFO_RESPONSE_CODE, &d.status);
+
+    if (d.failed) {
+        fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n",
+                d.target ? d.target : "the output", strerror(d.fail_errno));
+        discard(&d);
+        rc = PT_EXIT_SERVER;
+    } else if (crc != CURLE_OK) {
+        discard(&d);
+        rc = pt_transfer_report(cli, crc, d.h, errbuf);
+        if (d.target)
+            fprintf(stderr, "ptrack export: %s was not written\n", d.target);
+    } else if (d.status < 200 || d.status >= 300) {
+        discard(&d);
+        rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body),
+                                       d.error_body.len);
+    } else if (!d.opened && !open_output(&d)) {
+        fprintf(stderr, "ptrack export: cannot write %s: %s\n", d.target ? d.target : "the output",
+                strerror(d.fail_errno));
+        rc = PT_EXIT_SERVER;
+    } else if (d.out == stdout) {
+        rc = fflush(stdout) == 0 ? PT_EXIT_OK : PT_EXIT_SERVER;
+        if (rc != PT_EXIT_OK)
+            perror("ptrack export: writing stdout");
+    } else {
+        rc = finish_file(&d);
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(d.h);
+    pt_buf_free(&d.error_body);
+    free(d.server_name);
+    free(d.target);
+    free(d.tmp);
+    return rc;
+}
+
+const pt_command_t pt_cmd_export = {
+    .name = "export",
+    .args = NULL,
+    .summary = "export proposals into a file (json, jsonl, csv, xlsx, md, html, ics, ...)",
+    .description =
+        "Has ptrackd's exporter of --format write the proposals that match the filters (the\n"
+        "same as list's), streamed into FILE, or into the name ptrackd gives (proposals.csv)\n"
+        "in the current directory. The file appears only when the whole export has arrived:\n"
+        "if ptrackd or the connection fails midway, nothing is left behind and the exit\n"
+        "code is non-zero.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack export --format xlsx --status handling --out 办理中.xlsx\n"
+        "  ptrack export --format json --delegation 山西代表团\n"
+        "  ptrack export --format csv --arg lang=en --out - | head\n",
+    .opts = opts,
+    .min_pos = 0,
+    .max_pos = 0,
+    .run = run,
+};

@@ -1,0 +1,156 @@
+/*
+ * transfer.c - streamed file transfers with ptrackd (see transfer.h).
+ */
+#include "transfer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+
+#ifndef PT_VERSION
+#define PT_VERSION "0.1.0"
+#endif
+
+static double monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *pt_human_bytes(int64_t n, char *buf, size_t cap)
+{
+    if (n < 1024)
+        snprintf(buf, cap, "%lld B", (long long)n);
+    else if (n < 1024 * 1024)
+        snprintf(buf, cap, "%.1f KB", (double)n / 1024.0);
+    else if (n < 1024LL * 1024 * 1024)
+        snprintf(buf, cap, "%.1f MB", (double)n / (1024.0 * 1024.0));
+    else
+        snprintf(buf, cap, "%.2f GB", (double)n / (1024.0 * 1024.0 * 1024.0));
+    return buf;
+}
+
+void pt_progress_init(pt_progress_t *p, const char *label, bool enabled)
+{
+    memset(p, 0, sizeof(*p));
+    p->label = label;
+    p->enabled = enabled;
+    p->start = monotonic();
+}
+
+void pt_progress_update(pt_progress_t *p, int64_t now, int64_t total, bool force)
+{
+    if (!p->enabled)
+        return;
+    double t = monotonic();
+    if (!force && p->drawn && t - p->last < 0.1)
+        return;
+    p->last = t;
+    char done[32], all[32], rate[32], count[48] = "";
+    double secs = t - p->start;
+    pt_human_bytes(now, done, sizeof(done));
+    pt_human_bytes(secs > 0.05 ? (int64_t)((double)now / secs) : 0, rate, sizeof(rate));
+    if (p->count_known)
+        snprintf(count, sizeof(count), "  %lld 条", (long long)p->count);
+    /* \r goes back to the start of the line, \033[K clears what a longer
+     * previous line left behind. */
+    if (total > 0)
+        fprintf(stderr, "\r%s %s / %s%s  %s/s\033[K", p->label, done,
+                pt_human_bytes(total, all, sizeof(all)), count, rate);
+    else
+        fprintf(stderr, "\r%s %s%s  %s/s\033[K", p->label, done, count, rate);
+    fflush(stderr);
+    p->drawn = true;
+}
+
+void pt_progress_done(pt_progress_t *p)
+{
+    if (p->enabled && p->drawn) {
+        fputc('\n', stderr);
+        fflush(stderr);
+    }
+    p->drawn = false;
+}
+
+CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **headers)
+{
+    CURL *h = pt_xcheck(curl_easy_init());
+    pt_buf_t url = {0};
+    if (cli->url) {
+        size_t n = strlen(cli->url);
+        while (n > 0 && cli->url[n - 1] == '/')
+            n--;
+        pt_buf_printf(&url, "%.*s%s", (int)n, cli->url, path);
+    } else {
+        pt_buf_printf(&url, "http://localhost%s", path);
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cli->socket);
+    }
+    curl_easy_setopt(h, CURLOPT_URL, pt_buf_str(&url));
+    pt_buf_free(&url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "ptrack/" PT_VERSION);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    /* As in client.c: the daemon is local, never a proxy's business. */
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+    *headers = pt_xcheck(curl_slist_append(*headers, "Accept: application/json"));
+    if (cli->url && cli->token) {
+        pt_buf_t auth = {0};
+        pt_buf_printf(&auth, "Authorization: Bearer %s", cli->token);
+        *headers = pt_xcheck(curl_slist_append(*headers, pt_buf_str(&auth)));
+        pt_buf_free(&auth);
+    }
+    return h;
+}
+
+int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
+{
+    pt_response_t resp;
+    memset(&resp, 0, sizeof(resp));
+    long os_errno = 0;
+    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        resp.transport = PT_TRANSPORT_CONNECT;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        resp.transport = PT_TRANSPORT_TIMEOUT;
+        break;
+    case CURLE_ABORTED_BY_CALLBACK:
+        resp.transport = PT_TRANSPORT_ABORTED;
+        break;
+    default:
+        resp.transport = PT_TRANSPORT_BROKEN;
+        break;
+    }
+    if (os_errno && resp.transport == PT_TRANSPORT_CONNECT)
+        snprintf(resp.reason, sizeof(resp.reason), "%s", strerror((int)os_errno));
+    else if (rc == CURLE_PARTIAL_FILE)
+        snprintf(resp.reason, sizeof(resp.reason),
+                 "the transfer ended before the whole file came (ptrackd cut it off; its log "
+                 "says why)");
+    else if (errbuf && errbuf[0])
+        snprintf(resp.reason, sizeof(resp.reason), "%s", errbuf);
+    else
+        snprintf(resp.reason, sizeof(resp.reason), "%s", curl_easy_strerror(rc));
+    return pt_cli_report(cli, &resp, NULL);
+}
+
+int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len)
+{
+    pt_response_t resp;
+    memset(&resp, 0, sizeof(resp));
+    resp.status = status;
+    resp.body = pt_xstrndup(body ? body : "", body ? len : 0);
+    resp.body_len = body ? len : 0;
+    resp.json = resp.body_len ? cJSON_ParseWithLength(resp.body, resp.body_len) : NULL;
+    int rc = pt_cli_report(cli, &resp, NULL);
+    pt_response_free(&resp);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * transfer.h - streamed file transfers with ptrackd, for `ptrack import` and
+ * `ptrack export`.
+ *
+ * The ordinary client (client.h) holds whole bodies in memory, which is
+ * right for JSON answers and wrong for a 100 MB upload or download. A
+ * transfer streams the file through libcurl's read and write callbacks
+ * instead, on a curl handle of its own set up for the same endpoint, and
+ * draws a progress line on stderr while it runs. Failures are reported
+ * through pt_cli_report, so they read like every other command's.
+ */
+#ifndef PT_CLI_TRANSFER_H
+#define PT_CLI_TRANSFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <curl/curl.h>
+
+#include "cli.h"
+
+/* A progress line: "导入 12.3 MB / 100.0 MB  1.2 MB/s", or with a count
+ * ("导出 3.1 MB  12000 条  2.0 MB/s"), redrawn at most ten times a second.
+ * Drawn only when enabled (stderr is a terminal and --quiet was not given). */
+typedef struct {
+    const char *label;
+    bool enabled;
+    bool drawn;      /* something is on the line, to be ended by done() */
+    double start;    /* monotonic seconds */
+    double last;     /* when the line was last drawn */
+    int64_t count;   /* records so far, when count_known */
+    bool count_known;
+} pt_progress_t;
+
+/* Starts a progress line; enabled is usually isatty(2) && !quiet. */
+void pt_progress_init(pt_progress_t *p, const char *label, bool enabled);
+
+/* Redraws the line for `now` bytes of `total` (0: unknown), unless it was
+ * drawn less than 100 ms ago and force is false. */
+void pt_progress_update(pt_progress_t *p, int64_t now, int64_t total, bool force);
+
+/* Ends the line (a line break) if anything was drawn. */
+void pt_progress_done(pt_progress_t *p);
+
+/* "12.3 MB", "512 B": n bytes for a person, into buf. */
+const char *pt_human_bytes(int64_t n, char *buf, size_t cap);
+
+/* A curl handle for method and path (with its query) at cli's endpoint:
+ * socket or URL, bearer token, no proxy, no timeout for the whole exchange
+ * (a large file takes as long as it takes) but one for connecting. The
+ * headers list gets Accept (and the token); the caller adds its own, sets
+ * CURLOPT_HTTPHEADER and frees the list. Ownership: the caller cleans the
+ * handle up. */
+CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **headers);
+
+/* Reports a failed curl_easy_perform the way pt_cli_report reports any
+ * transport failure, and returns its exit code. */
+int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf);
+
+/* Reports an HTTP error answer (status and the JSON body) and returns its
+ * exit code. Ownership: body is borrowed. */
+int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len);
+
+#endif
