@@ -317,9 +317,6 @@ static int run_commit(void *conn, pt_write_t *w)
     sqlite3_finalize(st);
     dup_close(&d);
     if (rc == PT_OK)
-        rc = exec_sql(db, "DELETE FROM import_staging WHERE job = ?1", b->job, 0, NULL, &w->err,
-                      "clearing an import's staging");
-    if (rc == PT_OK)
         *b->res = res;
     return rc;
 }
@@ -329,7 +326,17 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
 {
     memset(res, 0, sizeof(*res));
     batch_t b = {.job = job, .actor = actor, .res = res};
-    return run_custom(s, run_commit, &b, err);
+    int rc = run_custom(s, run_commit, &b, err);
+    if (rc != PT_OK)
+        return rc;
+    /* The staging rows go in a transaction of their own: deleting them in
+     * the move would make its savepoint keep a copy of every staging page
+     * (SQLite journals each page a savepoint changes), and rows left by a
+     * crash in between are swept at the next start. */
+    pt_error_t derr = {0};
+    if (pt_store_import_drop(s, job, &derr) != PT_OK)
+        pt_error_clear(&derr);
+    return PT_OK;
 }
 
 static int run_direct(void *conn, pt_write_t *w)
