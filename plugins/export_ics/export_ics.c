@@ -1,0 +1,290 @@
+/*
+ * export_ics.c - the "ics" exporter: the deadlines of open proposals as an
+ * iCalendar file (RFC 5545), so that staff can subscribe from a calendar.
+ *
+ * One VTODO per proposal whose deadline is running, that is whose state has
+ * the workflow's clock: assigned, returned, handling and rehandling.
+ * Proposals before assignment have no deadline, a replied one waits for the
+ * delegate and not for the unit, and terminal ones are done; none of them is
+ * a task. Each VTODO has a UID made of the proposal's id
+ * (proposal-<id>@ptrack), so a calendar that subscribes updates the task
+ * instead of adding another; DUE is the deadline in UTC; SUMMARY the title;
+ * DESCRIPTION the number, status, units (主办/协办), delegation and lead
+ * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
+ * after; PRIORITY 1 for a key-supervision (重点督办) proposal.
+ *
+ * The format's rules that calendars are strict about: lines end in CRLF;
+ * a content line longer than 75 octets is folded (CRLF and a space), never
+ * inside a UTF-8 sequence; TEXT values escape backslash, semicolon, comma
+ * and line breaks.
+ *
+ * Query arguments: title (the calendar's name, default 建议办理期限).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <ptrack/plugin.h>
+
+#include "export-shared.h"
+
+#define DEFAULT_CALNAME "建议办理期限"
+#define FOLD_AT 75
+#define FLUSH_AT (32 * 1024)
+
+typedef struct {
+    const ptrack_host_t *host;
+} ics_t;
+
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_job_t *job;
+    pt_str_t out;  /* output not yet written */
+    pt_str_t line; /* the content line being built */
+    pt_view_t view;
+    int64_t now;
+} run_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    (void)inst;
+    ics_t *x = calloc(1, sizeof(*x));
+    if (!x)
+        return PTRACK_ENOMEM;
+    x->host = host;
+    *state = x;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+/* Appends r->line to the output, folded: at most 75 octets a line, the
+ * continuation lines starting with a space (which counts), the cut moved
+ * back to the start of a UTF-8 sequence. */
+static void emit_line(run_t *r)
+{
+    const char *p = pt_str_get(&r->line);
+    size_t n = r->line.len, room = FOLD_AT;
+    for (;;) {
+        size_t take = n;
+        if (take > room) {
+            take = room;
+            while (take > 0 && ((unsigned char)p[take] & 0xC0) == 0x80)
+                take--;
+        }
+        pt_str_append(&r->out, p, take);
+        pt_str_puts(&r->out, "\r\n");
+        p += take;
+        n -= take;
+        if (n == 0)
+            break;
+        pt_str_puts(&r->out, " ");
+        room = FOLD_AT - 1;
+    }
+    pt_str_clear(&r->line);
+}
+
+/* A property whose value is already in the format's syntax. */
+static void prop_raw(run_t *r, const char *name, const char *value)
+{
+    pt_str_printf(&r->line, "%s:%s", name, value);
+    emit_line(r);
+}
+
+/* Appends a TEXT value, escaped (RFC 5545 3.3.11). Other control
+ * characters are not allowed in TEXT and become spaces. */
+static void text_esc(pt_str_t *s, const char *text)
+{
+    if (!text)
+        return;
+    const char *start = text;
+    for (const char *p = text; *p; p++) {
+        const char *rep = NULL;
+        switch (*p) {
+        case '\\': rep = "\\\\"; break;
+        case ';': rep = "\\;"; break;
+        case ',': rep = "\\,"; break;
+        case '\n': rep = "\\n"; break;
+        case '\r': rep = p[1] == '\n' ? "" : "\\n"; break;
+        case '\t': break;
+        default:
+            if ((unsigned char)*p < 0x20 || *p == 0x7F)
+                rep = " ";
+        }
+        if (rep) {
+            pt_str_append(s, start, (size_t)(p - start));
+            pt_str_puts(s, rep);
+            start = p + 1;
+        }
+    }
+    pt_str_puts(s, start);
+}
+
+static void prop_text(run_t *r, const char *name, const char *value)
+{
+    pt_str_printf(&r->line, "%s:", name);
+    text_esc(&r->line, value);
+    emit_line(r);
+}
+
+/* A UTC time in the basic format, 20260313T010203Z. */
+static void utc_basic(int64_t secs, char buf[24])
+{
+    time_t t = (time_t)secs;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, 24, "%Y%m%dT%H%M%SZ", &tm) == 0)
+        buf[0] = '\0';
+}
+
+static void prop_time(run_t *r, const char *name, int64_t secs)
+{
+    char buf[24];
+    utc_basic(secs, buf);
+    if (buf[0])
+        prop_raw(r, name, buf);
+}
+
+/* One line of the description: "主办：山西省水利厅", skipped when empty. */
+static void describe(pt_str_t *d, const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    if (d->len)
+        pt_str_puts(d, "\n");
+    pt_str_printf(d, "%s：%s", label, value);
+}
+
+static int write_todo(run_t *r)
+{
+    const pt_view_t *v = &r->view;
+    const pt_state_info_t *st = pt_state_find(v->status);
+    int64_t due, at;
+    if (!st || !st->clock || !v->due_at || pt_time_parse(v->due_at, &due) != 0)
+        return PTRACK_OK;
+    prop_raw(r, "BEGIN", "VTODO");
+    pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
+    emit_line(r);
+    /* Without a METHOD, DTSTAMP is when the information last changed
+     * (RFC 5545 3.8.7.2): the proposal's updated_at. */
+    prop_time(r, "DTSTAMP",
+              v->updated_at && pt_time_parse(v->updated_at, &at) == 0 ? at : r->now);
+    if (v->created_at && pt_time_parse(v->created_at, &at) == 0)
+        prop_time(r, "CREATED", at);
+    if (v->updated_at && pt_time_parse(v->updated_at, &at) == 0)
+        prop_time(r, "LAST-MODIFIED", at);
+    /* DTSTART must not be after DUE (3.8.2.3); an assignment after an
+     * extension's deadline cannot happen, but a bad import could. */
+    if (v->assigned_at && pt_time_parse(v->assigned_at, &at) == 0 && at <= due)
+        prop_time(r, "DTSTART", at);
+    prop_time(r, "DUE", due);
+    prop_text(r, "SUMMARY", v->title);
+
+    pt_str_t d = {0};
+    describe(&d, "编号", v->number);
+    describe(&d, "状态", st->zh);
+    describe(&d, "主办", pt_str_get(&v->lead_units));
+    describe(&d, "协办", pt_str_get(&v->co_units));
+    describe(&d, "代表团", v->delegation);
+    describe(&d, "领衔代表", v->lead_author);
+    if (v->key_supervision)
+        describe(&d, "督办", "重点督办");
+    if (v->overdue)
+        describe(&d, "提醒", "已超期");
+    int oom = d.oom;
+    prop_text(r, "DESCRIPTION", pt_str_get(&d));
+    pt_str_free(&d);
+
+    /* Until a unit signs for it (assigned) or after it came back
+     * (returned), nobody works on it yet. */
+    int working = strcmp(st->name, "handling") == 0 || strcmp(st->name, "rehandling") == 0;
+    prop_raw(r, "STATUS", working ? "IN-PROCESS" : "NEEDS-ACTION");
+    if (v->key_supervision)
+        prop_raw(r, "PRIORITY", "1");
+    prop_raw(r, "END", "VTODO");
+    return oom ? PTRACK_ENOMEM : PTRACK_OK;
+}
+
+static int flush(run_t *r, int force)
+{
+    if (r->out.oom || r->line.oom) {
+        r->h->set_error(r->job, "out of memory");
+        return PTRACK_ENOMEM;
+    }
+    if (!r->out.len || (!force && r->out.len < FLUSH_AT))
+        return PTRACK_OK;
+    int rc = r->h->job_write(r->job, r->out.p, r->out.len);
+    pt_str_clear(&r->out);
+    return rc;
+}
+
+static int run(run_t *r)
+{
+    const char *name = r->h->job_arg(r->job, "title");
+    if (!name || !*name)
+        name = DEFAULT_CALNAME;
+    int rc = r->h->export_begin(r->job, "text/calendar; charset=utf-8", "proposals.ics");
+    if (rc != PTRACK_OK)
+        return rc;
+    prop_raw(r, "BEGIN", "VCALENDAR");
+    prop_raw(r, "VERSION", "2.0");
+    prop_raw(r, "PRODID", "-//ptrack//ptrack export_ics 1.0//ZH");
+    prop_raw(r, "CALSCALE", "GREGORIAN");
+    prop_text(r, "X-WR-CALNAME", name);
+    const ptrack_record_t *rec;
+    while ((rc = r->h->export_next(r->job, &rec)) == 1) {
+        if ((rc = pt_view_read(&r->view, r->h, rec)) != PTRACK_OK)
+            break;
+        if ((rc = write_todo(r)) != PTRACK_OK)
+            break;
+        if ((rc = flush(r, 0)) != PTRACK_OK)
+            break;
+    }
+    if (rc == PTRACK_ENOMEM)
+        r->h->set_error(r->job, "out of memory");
+    if (rc != 0)
+        return rc;
+    prop_raw(r, "END", "VCALENDAR");
+    return flush(r, 1);
+}
+
+static int export(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    ics_t *x = state;
+    run_t r = {.h = x->host, .job = job, .now = (int64_t)time(NULL)};
+    int rc = run(&r);
+    pt_view_free(&r.view);
+    pt_str_free(&r.out);
+    pt_str_free(&r.line);
+    return rc;
+}
+
+static const char *const formats[] = {"ics", NULL};
+
+static const ptrack_exporter_ops_t exporter = {
+    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .formats = formats,
+    .export = export,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "export_ics",
+    .version = "1.0",
+    .description = "exports the deadlines of open proposals as an iCalendar file of to-dos "
+                   "(args: title, the calendar's name)",
+    .kinds = PTRACK_KIND_EXPORTER,
+    .create = create,
+    .destroy = destroy,
+    .exporter = &exporter,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}

@@ -1,0 +1,718 @@
+/*
+ * export_report.c - the "md" and "html" exporters: a report an office can
+ * hand out. A title and the date, the export's filters, the figures (as
+ * GET /v1/stats counts them, over the exported proposals), then the
+ * proposals grouped by status (the default) or by handling unit, each with
+ * its number, title, delegation, lead author, units, deadline, an overdue
+ * mark and the reply category. Statuses are shown by their Chinese labels.
+ *
+ * The Markdown is GitHub-flavoured (pipe tables). The HTML is one
+ * self-contained page: inline CSS, no scripts, no outside resources, and a
+ * print style that starts each group on a new page and repeats table
+ * headers across pages.
+ *
+ * Grouping needs every proposal before the first group can be written, and
+ * export_next gives one pass. So each proposal's table row is rendered as
+ * it streams past and appended to an anonymous temporary file (made with
+ * mkstemp under $TMPDIR or /tmp and unlinked at once), and memory keeps only
+ * an index entry per (proposal, group): 16 bytes, the group's number and the
+ * row's place in the file. The groups are then written in order by reading
+ * their rows back. Memory is thus bounded by 16 bytes x proposals x groups
+ * per proposal (one for status; one per unit for unit), 3.2 MB for 200,000
+ * proposals grouped by status, plus the figures' tallies, which grow with
+ * the number of distinct states and units only.
+ *
+ * Query arguments: title (default 建议办理情况报告), group (status or unit),
+ * tz (the zone dates are shown in, "+08:00"; default the daemon's local
+ * zone).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <ptrack/plugin.h>
+
+#include "export-shared.h"
+
+#define DEFAULT_TITLE "建议办理情况报告"
+/* Output is handed to job_write in pieces of about this size. */
+#define FLUSH_AT (32 * 1024)
+
+typedef struct {
+    const ptrack_host_t *host;
+} report_t;
+
+/* Where one row of one group lies in the spool file. */
+typedef struct {
+    uint32_t group; /* index in run_t.groups */
+    uint32_t len;
+    uint64_t offset;
+} entry_t;
+
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_job_t *job;
+    int html;
+    int by_unit;
+    pt_zone_t zone;
+    pt_str_t out; /* output not yet written */
+    pt_str_t row; /* the row being rendered */
+    int spool;    /* the spool file's descriptor, -1 before it is made */
+    uint64_t spool_len;
+    entry_t *entries;
+    size_t n_entries, cap_entries;
+    pt_tallies_t groups; /* status names or unit names; "" for no unit */
+    pt_view_t view;
+    pt_figures_t fig;
+    int rc;
+} run_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    (void)inst;
+    report_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return PTRACK_ENOMEM;
+    r->host = host;
+    *state = r;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+/* ---- Escaping and the document's pieces ------------------------------------ */
+
+/* Appends text escaped for the output: in HTML the five special characters
+ * become entities; in Markdown every ASCII punctuation mark that could start
+ * markup (CommonMark lets any of them be escaped with a backslash), `|` of
+ * course, which would end a table cell, and line breaks become spaces so a
+ * cell stays on its row. */
+static void esc(const run_t *r, pt_str_t *s, const char *text)
+{
+    if (!text)
+        return;
+    const char *start = text;
+    for (const char *p = text; *p; p++) {
+        const char *rep = NULL;
+        char two[3] = {'\\', *p, '\0'};
+        if (r->html) {
+            switch (*p) {
+            case '&': rep = "&amp;"; break;
+            case '<': rep = "&lt;"; break;
+            case '>': rep = "&gt;"; break;
+            case '"': rep = "&quot;"; break;
+            case '\'': rep = "&#39;"; break;
+            default: break;
+            }
+        } else {
+            if (strchr("\\`*_[]<>|~&#!", *p))
+                rep = two;
+            else if (*p == '\n' || *p == '\r' || *p == '\t')
+                rep = " ";
+        }
+        if (rep) {
+            pt_str_append(s, start, (size_t)(p - start));
+            pt_str_puts(s, rep);
+            start = p + 1;
+        }
+    }
+    pt_str_puts(s, start);
+}
+
+static void heading(run_t *r, int level, const char *text)
+{
+    if (r->html) {
+        pt_str_printf(&r->out, "<h%d>", level);
+        esc(r, &r->out, text);
+        pt_str_printf(&r->out, "</h%d>\n", level);
+    } else {
+        pt_str_printf(&r->out, "\n%.*s ", level, "######");
+        esc(r, &r->out, text);
+        pt_str_puts(&r->out, "\n");
+    }
+}
+
+static void para(run_t *r, const char *cls, const char *text)
+{
+    if (r->html) {
+        pt_str_printf(&r->out, "<p class=\"%s\">", cls);
+        esc(r, &r->out, text);
+        pt_str_puts(&r->out, "</p>\n");
+    } else {
+        pt_str_puts(&r->out, "\n");
+        esc(r, &r->out, text);
+        pt_str_puts(&r->out, "\n");
+    }
+}
+
+/* A table's head; `numeric` marks the columns aligned right. */
+static void table_begin(run_t *r, const char *cls, const char *const *heads, size_t n,
+                        unsigned numeric)
+{
+    if (r->html) {
+        pt_str_printf(&r->out, "<table class=\"%s\">\n<thead><tr>", cls);
+        for (size_t i = 0; i < n; i++) {
+            pt_str_puts(&r->out, numeric & (1u << i) ? "<th class=\"num\">" : "<th>");
+            esc(r, &r->out, heads[i]);
+            pt_str_puts(&r->out, "</th>");
+        }
+        pt_str_puts(&r->out, "</tr></thead>\n<tbody>\n");
+    } else {
+        pt_str_puts(&r->out, "\n|");
+        for (size_t i = 0; i < n; i++) {
+            pt_str_puts(&r->out, " ");
+            esc(r, &r->out, heads[i]);
+            pt_str_puts(&r->out, " |");
+        }
+        pt_str_puts(&r->out, "\n|");
+        for (size_t i = 0; i < n; i++)
+            pt_str_puts(&r->out, numeric & (1u << i) ? " ---: |" : " --- |");
+        pt_str_puts(&r->out, "\n");
+    }
+}
+
+/* A table's row; in HTML the row may have a class, and the cell at `mark`
+ * (-1: none) the class "mark". */
+static void table_row(const run_t *r, pt_str_t *s, const char *cls, const char *const *cells,
+                      size_t n, unsigned numeric, int mark)
+{
+    if (r->html) {
+        if (cls)
+            pt_str_printf(s, "<tr class=\"%s\">", cls);
+        else
+            pt_str_puts(s, "<tr>");
+        for (size_t i = 0; i < n; i++) {
+            pt_str_puts(s, (int)i == mark            ? "<td class=\"mark\">"
+                           : numeric & (1u << i) ? "<td class=\"num\">"
+                                                 : "<td>");
+            esc(r, s, cells[i]);
+            pt_str_puts(s, "</td>");
+        }
+        pt_str_puts(s, "</tr>\n");
+    } else {
+        pt_str_puts(s, "|");
+        for (size_t i = 0; i < n; i++) {
+            pt_str_puts(s, " ");
+            esc(r, s, cells[i] && *cells[i] ? cells[i] : " ");
+            pt_str_puts(s, " |");
+        }
+        pt_str_puts(s, "\n");
+    }
+}
+
+static void table_end(run_t *r)
+{
+    if (r->html)
+        pt_str_puts(&r->out, "</tbody>\n</table>\n");
+}
+
+static int flush(run_t *r, int force)
+{
+    if (r->rc != PTRACK_OK)
+        return r->rc;
+    if (r->out.oom) {
+        r->h->set_error(r->job, "out of memory");
+        return r->rc = PTRACK_ENOMEM;
+    }
+    if (r->out.len && (force || r->out.len >= FLUSH_AT)) {
+        r->rc = r->h->job_write(r->job, r->out.p, r->out.len);
+        pt_str_clear(&r->out);
+    }
+    return r->rc;
+}
+
+/* ---- The parts of the report ------------------------------------------------- */
+
+static const char css[] =
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"PingFang SC\","
+    "\"Microsoft YaHei\",\"SimSun\",sans-serif;margin:2em;color:#111;line-height:1.5}\n"
+    "h1{text-align:center;font-size:1.6em;margin-bottom:.2em}\n"
+    "p.date,p.filters{text-align:center;color:#444;margin:.2em}\n"
+    "h2{border-bottom:2px solid #333;padding-bottom:.2em;margin-top:1.5em}\n"
+    "table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em;font-size:.92em}\n"
+    "table.figures{width:auto;min-width:40%}\n"
+    "th,td{border:1px solid #555;padding:.25em .5em;vertical-align:top;text-align:left}\n"
+    "th{background:#eee}\n"
+    "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    "tr.overdue td{background:#fdecea}\n"
+    "tr.overdue td.mark{color:#b00020;font-weight:bold}\n"
+    "p.empty{color:#666}\n"
+    "@media print{body{margin:0;font-size:10.5pt}"
+    "section.group{break-before:page;page-break-before:always}"
+    "thead{display:table-header-group}"
+    "tr{break-inside:avoid;page-break-inside:avoid}"
+    "h2,h3{break-after:avoid;page-break-after:avoid}"
+    "th{background:#eee;-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+static void begin_document(run_t *r, const char *title, const char *date, const char *filters)
+{
+    if (r->html) {
+        pt_str_puts(&r->out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+                             "<meta charset=\"utf-8\">\n<title>");
+        esc(r, &r->out, title);
+        pt_str_puts(&r->out, "</title>\n<style>\n");
+        pt_str_puts(&r->out, css);
+        pt_str_puts(&r->out, "</style>\n</head>\n<body>\n");
+        heading(r, 1, title);
+    } else {
+        pt_str_puts(&r->out, "# ");
+        esc(r, &r->out, title);
+        pt_str_puts(&r->out, "\n");
+    }
+    char line[64];
+    snprintf(line, sizeof(line), "生成日期：%s", date);
+    para(r, "date", line);
+    if (filters && *filters)
+        para(r, "filters", filters);
+}
+
+static void end_document(run_t *r)
+{
+    if (r->html)
+        pt_str_puts(&r->out, "</body>\n</html>\n");
+}
+
+/* The export's filters, in words ("状态：办理中；承办单位：山西省水利厅"), so
+ * that a reader knows what the figures cover. */
+static void describe_filters(run_t *r, pt_str_t *s)
+{
+    static const char *const names[][2] = {
+        {"status", "状态"},         {"kind", "类型"},           {"session", "届次"},
+        {"delegation", "代表团"},   {"unit", "承办单位"},       {"category", "类别"},
+        {"tag", "标签"},            {"q", "关键词"},            {"key_supervision", "重点督办"},
+        {"overdue", "超期"},        {"due_before", "期限早于"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const char *v = r->h->job_arg(r->job, names[i][0]);
+        if (!v || !*v)
+            continue;
+        if (strcmp(names[i][0], "status") == 0)
+            v = pt_state_label(v);
+        else if (strcmp(names[i][0], "kind") == 0)
+            v = pt_kind_label(v);
+        pt_str_printf(s, "%s%s：%s", s->len ? "；" : "筛选条件：", names[i][1], v);
+    }
+}
+
+static void figure_row(run_t *r, const char *label, const char *value)
+{
+    const char *cells[2] = {label, value};
+    table_row(r, &r->out, NULL, cells, 2, 2u, -1);
+}
+
+static void figure_count(run_t *r, const char *label, int64_t n)
+{
+    char num[32];
+    snprintf(num, sizeof(num), "%lld", (long long)n);
+    figure_row(r, label, num);
+}
+
+static void figure_rate(run_t *r, const char *label, int64_t num, int64_t den)
+{
+    char text[16], full[64];
+    pt_rate_text(num, den, text);
+    if (den > 0)
+        snprintf(full, sizeof(full), "%s（%lld/%lld）", text, (long long)num, (long long)den);
+    else
+        snprintf(full, sizeof(full), "%s", text);
+    figure_row(r, label, full);
+}
+
+static int write_figures(run_t *r)
+{
+    const pt_figures_t *f = &r->fig;
+    static const char *const kv[] = {"项目", "数值"};
+    heading(r, 2, "统计");
+    table_begin(r, "figures", kv, 2, 2u);
+    figure_count(r, "建议总数", f->total);
+    figure_count(r, "已交办", f->assigned);
+    figure_count(r, "已答复", f->replied);
+    figure_rate(r, "办复率", f->replied, f->assigned);
+    figure_count(r, "已评价", f->rated);
+    figure_count(r, "满意和基本满意", f->satisfied);
+    figure_rate(r, "满意率", f->satisfied, f->rated);
+    figure_count(r, "超期", f->overdue);
+    figure_count(r, "重点督办", f->key_supervision);
+    table_end(r);
+
+    static const char *const by_status[] = {"状态", "件数"};
+    heading(r, 3, "按状态");
+    table_begin(r, "figures", by_status, 2, 2u);
+    size_t *order = pt_tallies_order(&f->by_status, 0);
+    if (f->by_status.n && !order)
+        return PTRACK_ENOMEM;
+    for (size_t i = 0; i < f->by_status.n; i++)
+        figure_count(r, pt_state_label(f->by_status.items[order[i]].name),
+                     f->by_status.items[order[i]].count);
+    free(order);
+    table_end(r);
+
+    static const char *const by_unit[] = {"承办单位", "件数"};
+    heading(r, 3, "按承办单位");
+    if (!f->by_unit.n) {
+        para(r, "empty", "（尚无交办的建议）");
+    } else {
+        table_begin(r, "figures", by_unit, 2, 2u);
+        order = pt_tallies_order(&f->by_unit, 1);
+        if (!order)
+            return PTRACK_ENOMEM;
+        for (size_t i = 0; i < f->by_unit.n; i++)
+            figure_count(r, f->by_unit.items[order[i]].name, f->by_unit.items[order[i]].count);
+        free(order);
+        table_end(r);
+    }
+
+    static const char *const cats[] = {"办理结果", "件数"};
+    heading(r, 3, "办理结果");
+    table_begin(r, "figures", cats, 2, 2u);
+    for (int c = 0; c < 4; c++) {
+        char label[96];
+        snprintf(label, sizeof(label), "%c类（%s）", 'A' + c, pt_category_meaning((char)('A' + c)));
+        figure_count(r, label, f->categories[c]);
+    }
+    table_end(r);
+    return flush(r, 0);
+}
+
+/* The columns of a group's table. Grouped by unit, a proposal's status is
+ * its own column; grouped by status, the group says it. */
+static const char *const row_heads[] = {"编号", "标题",     "代表团",   "领衔代表", "承办单位",
+                                        "办理期限", "超期", "办理结果", "状态"};
+#define COL_OVERDUE 6
+#define ROW_COLUMNS_STATUS 8
+#define ROW_COLUMNS_UNIT 9
+
+static size_t row_columns(const run_t *r)
+{
+    return r->by_unit ? ROW_COLUMNS_UNIT : ROW_COLUMNS_STATUS;
+}
+
+/* Renders the current proposal's row into r->row. */
+static void render_row(run_t *r)
+{
+    const pt_view_t *v = &r->view;
+    pt_str_t units = {0};
+    if (v->lead_units.len)
+        pt_str_printf(&units, "主办：%s", pt_str_get(&v->lead_units));
+    if (v->co_units.len)
+        pt_str_printf(&units, "%s协办：%s", units.len ? "；" : "", pt_str_get(&v->co_units));
+    char due[16] = "";
+    int64_t secs;
+    if (v->due_at && pt_time_parse(v->due_at, &secs) == 0)
+        pt_zone_date(&r->zone, secs, due);
+    char number[64];
+    /* A proposal without an office number is named by its id. */
+    if (v->number && *v->number)
+        snprintf(number, sizeof(number), "%s", v->number);
+    else
+        snprintf(number, sizeof(number), "#%s", v->id ? v->id : "?");
+    const char *cells[ROW_COLUMNS_UNIT] = {
+        number,
+        v->title,
+        v->delegation,
+        v->lead_author,
+        units.len ? pt_str_get(&units) : "—",
+        due[0] ? due : (v->due_at ? v->due_at : ""),
+        v->overdue ? "超期" : "",
+        v->reply_category,
+        pt_state_label(v->status),
+    };
+    pt_str_clear(&r->row);
+    table_row(r, &r->row, v->overdue ? "overdue" : NULL, cells, row_columns(r), 0,
+              v->overdue ? COL_OVERDUE : -1);
+    if (units.oom)
+        r->row.oom = 1;
+    pt_str_free(&units);
+}
+
+static int add_entry(run_t *r, const char *group, uint64_t offset, uint32_t len)
+{
+    size_t g;
+    if (pt_tallies_add(&r->groups, group, &g) != PTRACK_OK)
+        return PTRACK_ENOMEM;
+    if (r->n_entries == r->cap_entries) {
+        size_t cap = r->cap_entries ? r->cap_entries * 2 : 1024;
+        entry_t *e = realloc(r->entries, cap * sizeof(*e));
+        if (!e)
+            return PTRACK_ENOMEM;
+        r->entries = e;
+        r->cap_entries = cap;
+    }
+    r->entries[r->n_entries++] = (entry_t){(uint32_t)g, len, offset};
+    return PTRACK_OK;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Spools the current proposal's row and files it under its groups. */
+static int spool_row(run_t *r, const ptrack_record_t *rec)
+{
+    render_row(r);
+    if (r->row.oom)
+        return PTRACK_ENOMEM;
+    uint64_t offset = r->spool_len;
+    if (write_all(r->spool, r->row.p, r->row.len) != 0) {
+        r->h->set_error(r->job, "writing the report's temporary file: %s", strerror(errno));
+        return PTRACK_ERROR;
+    }
+    r->spool_len += r->row.len;
+    uint32_t len = (uint32_t)r->row.len;
+    if (!r->by_unit)
+        return add_entry(r, r->view.status ? r->view.status : "", offset, len);
+    /* Grouped by unit, a proposal is listed under each of its units (once,
+     * should a unit be named twice), or under "" (not assigned) if none. */
+    char path[64], other[64];
+    size_t listed = 0;
+    for (size_t i = 0; i < r->view.n_units; i++) {
+        snprintf(path, sizeof(path), "units.%zu.name", i);
+        const char *name = r->h->rec_get(rec, path);
+        if (!name || !*name)
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++) {
+            snprintf(other, sizeof(other), "units.%zu.name", k);
+            const char *o = r->h->rec_get(rec, other);
+            seen = o && strcmp(o, name) == 0;
+        }
+        if (seen)
+            continue;
+        if (add_entry(r, name, offset, len) != PTRACK_OK)
+            return PTRACK_ENOMEM;
+        listed++;
+    }
+    return listed ? PTRACK_OK : add_entry(r, "", offset, len);
+}
+
+/* Sorts entries by their group's place in the report, then by where the
+ * row lies in the spool (which is id order). qsort has no context argument,
+ * so each entry's group is first replaced by its rank. */
+static int by_rank(const void *a, const void *b)
+{
+    const entry_t *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int write_groups(run_t *r)
+{
+    heading(r, 2, r->by_unit ? "按承办单位分列" : "按办理状态分列");
+    if (!r->n_entries) {
+        para(r, "empty", "没有符合条件的建议。");
+        return flush(r, 0);
+    }
+    size_t n = r->groups.n;
+    size_t *order = pt_tallies_order(&r->groups, r->by_unit);
+    uint32_t *rank = malloc(n * sizeof(*rank));
+    if (!order || !rank) {
+        free(order);
+        free(rank);
+        return PTRACK_ENOMEM;
+    }
+    /* Proposals without a unit come last when grouped by unit. */
+    size_t next = 0, none = pt_tallies_find(&r->groups, "");
+    for (size_t i = 0; i < n; i++)
+        if (order[i] != none)
+            rank[order[i]] = (uint32_t)next++;
+    if (none != (size_t)-1)
+        rank[none] = (uint32_t)next++;
+    for (size_t i = 0; i < r->n_entries; i++)
+        r->entries[i].group = rank[r->entries[i].group];
+    qsort(r->entries, r->n_entries, sizeof(*r->entries), by_rank);
+    /* Back from ranks to groups. */
+    uint32_t *group_of = malloc(n * sizeof(*group_of));
+    if (!group_of) {
+        free(order);
+        free(rank);
+        return PTRACK_ENOMEM;
+    }
+    for (size_t g = 0; g < n; g++)
+        group_of[rank[g]] = (uint32_t)g;
+    free(order);
+    free(rank);
+
+    char *buf = NULL;
+    size_t cap = 0;
+    int rc = PTRACK_OK;
+    for (size_t i = 0; i < r->n_entries && rc == PTRACK_OK;) {
+        uint32_t rk = r->entries[i].group;
+        const pt_tally_t *g = &r->groups.items[group_of[rk]];
+        const char *name = r->by_unit ? (*g->name ? g->name : "未交办") : pt_state_label(g->name);
+        char title[600];
+        snprintf(title, sizeof(title), "%s（%lld件）", name, (long long)g->count);
+        if (r->html)
+            pt_str_puts(&r->out, "<section class=\"group\">\n");
+        heading(r, 3, title);
+        table_begin(r, "proposals", row_heads, row_columns(r), 0);
+        for (; i < r->n_entries && r->entries[i].group == rk; i++) {
+            const entry_t *e = &r->entries[i];
+            if (e->len > cap) {
+                char *grown = realloc(buf, e->len);
+                if (!grown) {
+                    rc = PTRACK_ENOMEM;
+                    break;
+                }
+                buf = grown;
+                cap = e->len;
+            }
+            ssize_t got = pread(r->spool, buf, e->len, (off_t)e->offset);
+            if (got != (ssize_t)e->len) {
+                r->h->set_error(r->job, "reading the report's temporary file back: %s",
+                                got < 0 ? strerror(errno) : "short read");
+                rc = PTRACK_ERROR;
+                break;
+            }
+            pt_str_append(&r->out, buf, e->len);
+            if ((rc = flush(r, 0)) != PTRACK_OK)
+                break;
+        }
+        table_end(r);
+        if (r->html)
+            pt_str_puts(&r->out, "</section>\n");
+        if (rc == PTRACK_OK && r->h->job_cancelled(r->job))
+            rc = PTRACK_ECANCELED;
+    }
+    free(buf);
+    free(group_of);
+    return rc == PTRACK_OK ? flush(r, 0) : rc;
+}
+
+/* ---- The export ---------------------------------------------------------------- */
+
+static int open_spool(run_t *r)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/ptrack-report-XXXXXX", dir) >= sizeof(path)) {
+        r->h->set_error(r->job, "the temporary directory's name is too long: %s", dir);
+        return PTRACK_ERROR;
+    }
+    r->spool = mkstemp(path);
+    if (r->spool < 0) {
+        r->h->set_error(r->job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
+        return PTRACK_ERROR;
+    }
+    /* Nothing but this descriptor needs the file: remove its name now, so
+     * that it goes away however the export ends. */
+    unlink(path);
+    return PTRACK_OK;
+}
+
+static int run(run_t *r)
+{
+    const char *title = r->h->job_arg(r->job, "title");
+    if (!title || !*title)
+        title = DEFAULT_TITLE;
+    char date[16];
+    pt_zone_date(&r->zone, (int64_t)time(NULL), date);
+    pt_str_t filters = {0};
+    describe_filters(r, &filters);
+    if (filters.oom)
+        return PTRACK_ENOMEM;
+
+    int rc = open_spool(r);
+    const ptrack_record_t *rec;
+    while (rc == PTRACK_OK && (rc = r->h->export_next(r->job, &rec)) == 1) {
+        rc = pt_view_read(&r->view, r->h, rec);
+        if (rc == PTRACK_OK)
+            rc = pt_figures_add(&r->fig, &r->view, r->h, rec);
+        if (rc == PTRACK_OK)
+            rc = spool_row(r, rec);
+    }
+    if (rc == PTRACK_OK)
+        rc = r->h->export_begin(r->job,
+                                r->html ? "text/html; charset=utf-8"
+                                        : "text/markdown; charset=utf-8",
+                                r->html ? "report.html" : "report.md");
+    if (rc == PTRACK_OK) {
+        begin_document(r, title, date, pt_str_get(&filters));
+        rc = write_figures(r);
+    }
+    pt_str_free(&filters);
+    if (rc == PTRACK_OK)
+        rc = write_groups(r);
+    if (rc == PTRACK_OK) {
+        end_document(r);
+        rc = flush(r, 1);
+    }
+    return rc;
+}
+
+static int export(void *state, ptrack_job_t *job, const char *format)
+{
+    report_t *rep = state;
+    run_t r = {.h = rep->host, .job = job, .spool = -1};
+    r.html = strcmp(format, "html") == 0;
+    const char *group = r.h->job_arg(job, "group");
+    if (group && *group && strcmp(group, "status") != 0 && strcmp(group, "unit") != 0) {
+        r.h->set_error(job, "group: \"%s\" is not a grouping; say group=status or group=unit",
+                       group);
+        return PTRACK_EINVAL;
+    }
+    r.by_unit = group && strcmp(group, "unit") == 0;
+    const char *tz = r.h->job_arg(job, "tz");
+    if (pt_zone_parse(tz, &r.zone) != 0) {
+        r.h->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
+                       tz);
+        return PTRACK_EINVAL;
+    }
+    int rc = run(&r);
+    if (rc == PTRACK_ENOMEM)
+        r.h->set_error(job, "out of memory");
+    if (r.spool >= 0)
+        close(r.spool);
+    free(r.entries);
+    pt_tallies_free(&r.groups);
+    pt_view_free(&r.view);
+    pt_figures_free(&r.fig);
+    pt_str_free(&r.out);
+    pt_str_free(&r.row);
+    return rc;
+}
+
+static const char *const formats[] = {"md", "html", NULL};
+
+static const ptrack_exporter_ops_t exporter = {
+    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .formats = formats,
+    .export = export,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "export_report",
+    .version = "1.0",
+    .description = "exports a report of the proposals and their figures, grouped by status or "
+                   "unit, as Markdown (md) or self-contained HTML (html) (args: title, "
+                   "group=status|unit, tz)",
+    .kinds = PTRACK_KIND_EXPORTER,
+    .create = create,
+    .destroy = destroy,
+    .exporter = &exporter,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}

@@ -1,0 +1,482 @@
+/*
+ * export_xlsx.c - the "xlsx" exporter: an Excel workbook of the matching
+ * proposals, written with libxlsxwriter.
+ *
+ * Sheet 建议 holds one row per proposal under a bold, frozen header row with
+ * an autofilter; columns are as wide as their text (Chinese characters count
+ * double) and times are real Excel dates. Sheet 统计 holds the figures of
+ * GET /v1/stats over the same proposals (counts by status and by unit,
+ * overdue, 办复率, 满意率, reply categories), counted while the rows stream
+ * past.
+ *
+ * libxlsxwriter writes a file, not a stream, so the workbook goes to a
+ * temporary file (mkstemp under $TMPDIR or /tmp), which is then sent with
+ * job_write and removed. The workbook is made with constant_memory: each
+ * row is flushed to the worksheet's own temporary file as soon as the next
+ * one starts, so memory stays flat however many proposals there are. That
+ * mode demands rows be written in order within a sheet; each sheet has its
+ * own temporary file, so the figures sheet (added second, to be the second
+ * tab) is written after the last data row. Column widths, the freeze and the
+ * autofilter are kept as settings and only written out at workbook_close,
+ * so they may be set once the widths and the row count are known.
+ *
+ * Query arguments: tz (the zone dates are shown in, "+08:00"; default the
+ * daemon's local zone).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <ptrack/plugin.h>
+#include <xlsxwriter.h>
+
+#include "export-shared.h"
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+} xlsx_t;
+
+/* The columns of sheet 建议. A date column holds an Excel date; max_width
+ * caps the width so that a long title does not make a column a page wide. */
+typedef enum {
+    C_ID,
+    C_NUMBER,
+    C_TITLE,
+    C_KIND,
+    C_SESSION,
+    C_DELEGATION,
+    C_LEAD_AUTHOR,
+    C_CO_SIGNERS,
+    C_CATEGORY,
+    C_STATUS,
+    C_LEAD_UNITS,
+    C_CO_UNITS,
+    C_CREATED,
+    C_ASSIGNED,
+    C_DUE,
+    C_OVERDUE,
+    C_KEY,
+    C_REPLY_UNIT,
+    C_DOC_NO,
+    C_REPLIED,
+    C_REPLY_CATEGORY,
+    C_SATISFACTION,
+    N_COLUMNS
+} column_t;
+
+static const struct {
+    const char *header;
+    double max_width;
+    int date;
+} columns[N_COLUMNS] = {
+    [C_ID] = {"ID", 10, 0},
+    [C_NUMBER] = {"编号", 20, 0},
+    [C_TITLE] = {"标题", 60, 0},
+    [C_KIND] = {"类型", 10, 0},
+    [C_SESSION] = {"届次", 36, 0},
+    [C_DELEGATION] = {"代表团", 24, 0},
+    [C_LEAD_AUTHOR] = {"领衔代表", 16, 0},
+    [C_CO_SIGNERS] = {"联名代表", 40, 0},
+    [C_CATEGORY] = {"类别", 20, 0},
+    [C_STATUS] = {"状态", 14, 0},
+    [C_LEAD_UNITS] = {"主办单位", 40, 0},
+    [C_CO_UNITS] = {"协办单位", 40, 0},
+    [C_CREATED] = {"提出时间", 0, 1},
+    [C_ASSIGNED] = {"交办时间", 0, 1},
+    [C_DUE] = {"办理期限", 0, 1},
+    [C_OVERDUE] = {"超期", 8, 0},
+    [C_KEY] = {"重点督办", 10, 0},
+    [C_REPLY_UNIT] = {"答复单位", 30, 0},
+    [C_DOC_NO] = {"答复文号", 24, 0},
+    [C_REPLIED] = {"答复时间", 0, 1},
+    [C_REPLY_CATEGORY] = {"办理结果", 10, 0},
+    [C_SATISFACTION] = {"满意度", 10, 0},
+};
+
+/* The width of a date column ("2026-03-15" and some air). */
+#define DATE_WIDTH 12.0
+/* Excel refuses cell text longer than this many characters; bytes are at
+ * least as many as characters, so cutting at this many bytes is safe. */
+#define CELL_MAX 32767
+
+/* One export in progress. */
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_job_t *job;
+    pt_zone_t zone;
+    lxw_workbook *wb;
+    lxw_worksheet *rows, *figs;
+    lxw_format *bold, *date, *percent;
+    lxw_row_t row; /* the next row of sheet 建议 */
+    size_t width[N_COLUMNS];
+    pt_view_t view;
+    pt_figures_t fig;
+    lxw_error lerr; /* the first libxlsxwriter error */
+} run_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    xlsx_t *x = calloc(1, sizeof(*x));
+    if (!x)
+        return PTRACK_ENOMEM;
+    x->host = host;
+    x->inst = inst;
+    *state = x;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+static void note(run_t *r, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && r->lerr == LXW_NO_ERROR)
+        r->lerr = e;
+}
+
+static void cell_text(run_t *r, lxw_worksheet *ws, lxw_row_t row, column_t col, const char *text,
+                      lxw_format *fmt)
+{
+    if (!text || !*text)
+        return;
+    if (ws == r->rows) {
+        size_t w = pt_utf8_width(text);
+        if (w > r->width[col])
+            r->width[col] = w;
+    }
+    size_t n = pt_utf8_prefix(text, CELL_MAX);
+    if (text[n] == '\0') {
+        note(r, worksheet_write_string(ws, row, col, text, fmt));
+        return;
+    }
+    char *cut = strndup(text, n);
+    if (!cut) {
+        note(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    note(r, worksheet_write_string(ws, row, col, cut, fmt));
+    free(cut);
+}
+
+/* Writes a time as an Excel date: days since 1899-12-30 in the zone, the
+ * time of day as the fraction, shown with the date format. */
+static void cell_date(run_t *r, lxw_row_t row, column_t col, const char *time)
+{
+    int64_t secs;
+    if (!time || pt_time_parse(time, &secs) != 0) {
+        cell_text(r, r->rows, row, col, time, NULL);
+        return;
+    }
+    double serial = (double)(secs + pt_zone_offset(&r->zone, secs)) / 86400.0 + 25569.0;
+    note(r, worksheet_write_number(r->rows, row, col, serial, r->date));
+}
+
+static void write_header(run_t *r)
+{
+    for (int c = 0; c < N_COLUMNS; c++) {
+        cell_text(r, r->rows, 0, (column_t)c, columns[c].header, r->bold);
+    }
+    r->row = 1;
+}
+
+static void write_row(run_t *r)
+{
+    const pt_view_t *v = &r->view;
+    lxw_row_t row = r->row++;
+    char *end;
+    long long id = v->id ? strtoll(v->id, &end, 10) : 0;
+    if (v->id && *end == '\0') {
+        note(r, worksheet_write_number(r->rows, row, C_ID, (double)id, NULL));
+        if (strlen(v->id) > r->width[C_ID])
+            r->width[C_ID] = strlen(v->id);
+    } else {
+        cell_text(r, r->rows, row, C_ID, v->id, NULL);
+    }
+    cell_text(r, r->rows, row, C_NUMBER, v->number, NULL);
+    cell_text(r, r->rows, row, C_TITLE, v->title, NULL);
+    cell_text(r, r->rows, row, C_KIND, pt_kind_label(v->kind), NULL);
+    cell_text(r, r->rows, row, C_SESSION, v->session, NULL);
+    cell_text(r, r->rows, row, C_DELEGATION, v->delegation, NULL);
+    cell_text(r, r->rows, row, C_LEAD_AUTHOR, v->lead_author, NULL);
+    cell_text(r, r->rows, row, C_CO_SIGNERS, pt_str_get(&v->co_signers), NULL);
+    cell_text(r, r->rows, row, C_CATEGORY, v->category, NULL);
+    cell_text(r, r->rows, row, C_STATUS, pt_state_label(v->status), NULL);
+    cell_text(r, r->rows, row, C_LEAD_UNITS, pt_str_get(&v->lead_units), NULL);
+    cell_text(r, r->rows, row, C_CO_UNITS, pt_str_get(&v->co_units), NULL);
+    cell_date(r, row, C_CREATED, v->created_at);
+    cell_date(r, row, C_ASSIGNED, v->assigned_at);
+    cell_date(r, row, C_DUE, v->due_at);
+    cell_text(r, r->rows, row, C_OVERDUE, v->overdue ? "超期" : NULL, NULL);
+    cell_text(r, r->rows, row, C_KEY, v->key_supervision ? "是" : NULL, NULL);
+    cell_text(r, r->rows, row, C_REPLY_UNIT, v->reply_unit, NULL);
+    cell_text(r, r->rows, row, C_DOC_NO, v->reply_doc_no, NULL);
+    cell_date(r, row, C_REPLIED, v->replied_at);
+    cell_text(r, r->rows, row, C_REPLY_CATEGORY, v->reply_category, NULL);
+    cell_text(r, r->rows, row, C_SATISFACTION, pt_satisfaction_label(v->satisfaction), NULL);
+}
+
+/* Column widths in Excel's units (about one narrow character each), the
+ * freeze and the autofilter: settings written out at workbook_close. */
+static void finish_rows(run_t *r)
+{
+    for (int c = 0; c < N_COLUMNS; c++) {
+        double w = columns[c].date ? DATE_WIDTH : (double)r->width[c] + 2;
+        if (columns[c].max_width && w > columns[c].max_width)
+            w = columns[c].max_width;
+        note(r, worksheet_set_column(r->rows, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+    }
+    worksheet_freeze_panes(r->rows, 1, 0);
+    note(r, worksheet_autofilter(r->rows, 0, 0, r->row - 1, N_COLUMNS - 1));
+}
+
+static void fig_row(run_t *r, lxw_row_t *row, const char *label, int64_t n)
+{
+    cell_text(r, r->figs, *row, 0, label, NULL);
+    note(r, worksheet_write_number(r->figs, *row, 1, (double)n, NULL));
+    (*row)++;
+}
+
+static void fig_rate(run_t *r, lxw_row_t *row, const char *label, int64_t num, int64_t den)
+{
+    cell_text(r, r->figs, *row, 0, label, NULL);
+    if (den > 0)
+        note(r, worksheet_write_number(r->figs, *row, 1, (double)num / (double)den, r->percent));
+    else
+        cell_text(r, r->figs, *row, 1, "—", NULL);
+    (*row)++;
+}
+
+static void fig_heading(run_t *r, lxw_row_t *row, const char *a, const char *b)
+{
+    if (*row > 0)
+        (*row)++; /* a blank row between sections */
+    cell_text(r, r->figs, *row, 0, a, r->bold);
+    cell_text(r, r->figs, *row, 1, b, r->bold);
+    (*row)++;
+}
+
+/* Sheet 统计: the figures, section by section, in rows in order (constant
+ * memory). A rate is a number with a percent format, or "—" when there is
+ * nothing to divide by (as GET /v1/stats answers null). */
+static int write_figures(run_t *r)
+{
+    const pt_figures_t *f = &r->fig;
+    lxw_row_t row = 0;
+    fig_heading(r, &row, "项目", "数值");
+    fig_row(r, &row, "建议总数", f->total);
+    fig_row(r, &row, "已交办", f->assigned);
+    fig_row(r, &row, "已答复", f->replied);
+    fig_rate(r, &row, "办复率", f->replied, f->assigned);
+    fig_row(r, &row, "已评价", f->rated);
+    fig_row(r, &row, "满意和基本满意", f->satisfied);
+    fig_rate(r, &row, "满意率", f->satisfied, f->rated);
+    fig_row(r, &row, "超期", f->overdue);
+    fig_row(r, &row, "重点督办", f->key_supervision);
+
+    fig_heading(r, &row, "状态", "件数");
+    size_t *order = pt_tallies_order(&f->by_status, 0);
+    if (f->by_status.n && !order)
+        return PTRACK_ENOMEM;
+    for (size_t i = 0; i < f->by_status.n; i++) {
+        const pt_tally_t *t = &f->by_status.items[order[i]];
+        fig_row(r, &row, pt_state_label(t->name), t->count);
+    }
+    free(order);
+
+    fig_heading(r, &row, "承办单位", "件数");
+    order = pt_tallies_order(&f->by_unit, 1);
+    if (f->by_unit.n && !order)
+        return PTRACK_ENOMEM;
+    size_t unit_width = 10;
+    for (size_t i = 0; i < f->by_unit.n; i++) {
+        const pt_tally_t *t = &f->by_unit.items[order[i]];
+        fig_row(r, &row, t->name, t->count);
+        if (pt_utf8_width(t->name) > unit_width)
+            unit_width = pt_utf8_width(t->name);
+    }
+    free(order);
+
+    fig_heading(r, &row, "办理结果", "件数");
+    for (int c = 0; c < 4; c++) {
+        char label[96];
+        snprintf(label, sizeof(label), "%c类（%s）", 'A' + c, pt_category_meaning((char)('A' + c)));
+        fig_row(r, &row, label, f->categories[c]);
+        if (pt_utf8_width(label) > unit_width)
+            unit_width = pt_utf8_width(label);
+    }
+    note(r, worksheet_set_column(r->figs, 0, 0, (double)(unit_width > 50 ? 50 : unit_width) + 2,
+                                 NULL));
+    note(r, worksheet_set_column(r->figs, 1, 1, 12, NULL));
+    return PTRACK_OK;
+}
+
+/* Sends the finished file with job_write. */
+static int send_file(run_t *r, int fd)
+{
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        r->h->set_error(r->job, "reading the workbook back: %s", strerror(errno));
+        return PTRACK_ERROR;
+    }
+    char buf[64 * 1024];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            r->h->set_error(r->job, "reading the workbook back: %s", strerror(errno));
+            return PTRACK_ERROR;
+        }
+        if (n == 0)
+            return PTRACK_OK;
+        int rc = r->h->job_write(r->job, buf, (size_t)n);
+        if (rc != PTRACK_OK)
+            return rc;
+    }
+}
+
+/* Streams the proposals into the workbook. Returns PTRACK_OK, or an error
+ * with the message set. */
+static int fill(run_t *r)
+{
+    write_header(r);
+    const ptrack_record_t *rec;
+    int rc;
+    while ((rc = r->h->export_next(r->job, &rec)) == 1) {
+        if (r->row >= LXW_ROW_MAX) {
+            r->h->set_error(r->job,
+                            "more than %d proposals: a sheet holds no more rows; narrow the "
+                            "export with filters (status=, unit=, session=...)",
+                            LXW_ROW_MAX - 1);
+            return PTRACK_EINVAL;
+        }
+        if (pt_view_read(&r->view, r->h, rec) != PTRACK_OK ||
+            pt_figures_add(&r->fig, &r->view, r->h, rec) != PTRACK_OK) {
+            r->h->set_error(r->job, "out of memory");
+            return PTRACK_ENOMEM;
+        }
+        write_row(r);
+        if (r->lerr != LXW_NO_ERROR)
+            break;
+    }
+    if (rc < 0)
+        return rc;
+    if (r->lerr == LXW_NO_ERROR) {
+        finish_rows(r);
+        if (write_figures(r) != PTRACK_OK) {
+            r->h->set_error(r->job, "out of memory");
+            return PTRACK_ENOMEM;
+        }
+    }
+    if (r->lerr != LXW_NO_ERROR) {
+        r->h->set_error(r->job, "writing the workbook: %s", lxw_strerror(r->lerr));
+        return PTRACK_ERROR;
+    }
+    return PTRACK_OK;
+}
+
+static int export(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    xlsx_t *x = state;
+    run_t r = {.h = x->host, .job = job};
+    const char *tz = x->host->job_arg(job, "tz");
+    if (pt_zone_parse(tz, &r.zone) != 0) {
+        x->host->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
+                           tz);
+        return PTRACK_EINVAL;
+    }
+
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char path[4096], tmpdir[4096];
+    snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
+    if ((size_t)snprintf(path, sizeof(path), "%s/ptrack-xlsx-XXXXXX", dir) >= sizeof(path)) {
+        x->host->set_error(job, "the temporary directory's name is too long: %s", dir);
+        return PTRACK_ERROR;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        x->host->set_error(job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
+        return PTRACK_ERROR;
+    }
+
+    int rc = PTRACK_OK;
+    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
+    r.wb = workbook_new_opt(path, &opts);
+    if (r.wb) {
+        r.rows = workbook_add_worksheet(r.wb, "建议");
+        r.figs = workbook_add_worksheet(r.wb, "统计");
+        r.bold = workbook_add_format(r.wb);
+        r.date = workbook_add_format(r.wb);
+        r.percent = workbook_add_format(r.wb);
+    }
+    if (!r.wb || !r.rows || !r.figs || !r.bold || !r.date || !r.percent) {
+        x->host->set_error(job, "cannot start the workbook (out of memory or no room in %s)", dir);
+        rc = PTRACK_ERROR;
+    } else {
+        format_set_bold(r.bold);
+        format_set_num_format(r.date, "yyyy-mm-dd");
+        format_set_num_format(r.percent, "0.0%");
+        lxw_doc_properties props = {.title = "建议办理情况", .author = "ptrack"};
+        workbook_set_properties(r.wb, &props);
+        rc = fill(&r);
+    }
+
+    if (rc == PTRACK_OK) {
+        /* workbook_close writes the file and frees the workbook, also when
+         * it fails. */
+        lxw_error e = workbook_close(r.wb);
+        r.wb = NULL;
+        if (e != LXW_NO_ERROR) {
+            x->host->set_error(job, "writing the workbook: %s", lxw_strerror(e));
+            rc = PTRACK_ERROR;
+        }
+    } else if (r.wb) {
+        /* Abandoned: free it without writing a file no one will read. */
+        lxw_workbook_free(r.wb);
+        r.wb = NULL;
+    }
+    if (rc == PTRACK_OK)
+        rc = x->host->export_begin(
+            job, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "proposals.xlsx");
+    if (rc == PTRACK_OK)
+        rc = send_file(&r, fd);
+    close(fd);
+    unlink(path);
+    pt_view_free(&r.view);
+    pt_figures_free(&r.fig);
+    return rc;
+}
+
+static const char *const formats[] = {"xlsx", NULL};
+
+static const ptrack_exporter_ops_t exporter = {
+    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .formats = formats,
+    .export = export,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "export_xlsx",
+    .version = "1.0",
+    .description = "exports proposals as an Excel workbook: a sheet of proposals and one of "
+                   "figures (args: tz)",
+    .kinds = PTRACK_KIND_EXPORTER,
+    .create = create,
+    .destroy = destroy,
+    .exporter = &exporter,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}
