@@ -735,7 +735,6 @@ static int scan_chunk(scan_t *s, const char *p, const char *end)
 /* What the end of the file means in the state the scan is in. */
 static int scan_finish(scan_t *s)
 {
-    char what[96];
     switch (s->st) {
     case S_END:
         if (s->wrapped && !s->found_items)
@@ -746,25 +745,27 @@ static int scan_finish(scan_t *s)
         return scan_fail(s, "line %ld: the file is empty: expected a JSON array of proposals",
                          s->line);
     case S_ITEM:
-        if (s->in_str) {
-            snprintf(what, sizeof(what), "a string that starts on line %ld (item %ld)",
-                     s->str_line, s->item_no);
-            return scan_fail(s, "line %ld: the file ends inside %s", s->line, what);
-        }
-        snprintf(what, sizeof(what), "item %ld, which starts on line %ld", s->item_no,
-                 s->item_line);
-        return scan_fail(s, "line %ld: the file ends inside %s (unterminated)", s->line, what);
+        if (s->in_str)
+            return scan_fail(s,
+                             "line %ld: the file ends inside a string that starts on line %ld "
+                             "(item %ld)",
+                             s->line, s->str_line, s->item_no);
+        if (s->depth > 0)
+            return scan_fail(s,
+                             "line %ld: the file ends inside item %ld, which starts on line %ld "
+                             "(a '}' or ']' is missing)",
+                             s->line, s->item_no, s->item_line);
+        /* The item is whole; only the array's ']' is missing. */
+        /* fall through */
     case S_ITEMS:
-        snprintf(what, sizeof(what), "%ld", s->array_line);
         return scan_fail(s,
                          "line %ld: the file ends before the array of proposals opened on "
-                         "line %s is closed with ']'",
-                         s->line, what);
+                         "line %ld is closed with ']'",
+                         s->line, s->array_line);
     case S_OBJ_SKIP:
-        if (s->in_str) {
-            snprintf(what, sizeof(what), "a string that starts on line %ld", s->str_line);
-            return scan_fail(s, "line %ld: the file ends inside %s", s->line, what);
-        }
+        if (s->in_str)
+            return scan_fail(s, "line %ld: the file ends inside a string that starts on line %ld",
+                             s->line, s->str_line);
         /* fall through */
     default:
         return scan_fail(s, "line %ld: the file ends before the JSON object is closed with '}'",
