@@ -1,0 +1,447 @@
+/*
+ * csv-columns.c - the column table, the labels, and the list cells shared
+ * by the CSV importer and exporter (see csv-columns.h).
+ */
+#include "csv-columns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Buffers ---------------------------------------------------------- */
+
+void csv_buf_put(csv_buf_t *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->d, cap);
+        if (!d) {
+            b->failed = true;
+            return;
+        }
+        b->d = d;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->d + b->len, s, n);
+    b->len += n;
+    b->d[b->len] = '\0';
+}
+
+void csv_buf_puts(csv_buf_t *b, const char *s)
+{
+    csv_buf_put(b, s, strlen(s));
+}
+
+void csv_buf_free(csv_buf_t *b)
+{
+    free(b->d);
+    b->d = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}
+
+void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    csv_buf_put(b, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        csv_buf_put(b, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            esc[2] = 0;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            esc[2] = 0;
+        }
+        csv_buf_puts(b, esc);
+    }
+    csv_buf_put(b, s + run, n - run);
+    csv_buf_put(b, "\"", 1);
+}
+
+/* ---- Labels ----------------------------------------------------------- */
+
+/* The labels of the default workflow (proposals/workflow-default.json). A
+ * plugin cannot read the workflow, so an office that renames its states
+ * writes the names in the CSV, which are always understood. A name appears
+ * twice when it has a second label people use; the first one is written. */
+const csv_label_t csv_status_labels[] = {
+    {"draft", "草稿"},         {"submitted", "已提出"},        {"submitted", "已提交"},
+    {"reviewing", "审查中"},   {"filed", "已立案"},            {"not_filed", "不予立案"},
+    {"merged", "并案"},        {"converted", "转为意见建议"},  {"assigned", "已交办"},
+    {"returned", "退回"},      {"returned", "已退回"},         {"handling", "办理中"},
+    {"replied", "已答复"},     {"rehandling", "重新办理"},     {"closed", "办结"},
+    {"closed", "已办结"},      {"withdrawn", "撤回"},          {"withdrawn", "已撤回"},
+    {NULL, NULL},
+};
+
+const csv_label_t csv_kind_labels[] = {
+    {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"}, {"other", "其他"},
+    {NULL, NULL},
+};
+
+const csv_label_t csv_submitter_labels[] = {
+    {"individual", "个人"}, {"joint", "联名"}, {"delegation", "代表团"}, {"group", "集体"},
+    {NULL, NULL},
+};
+
+const csv_label_t csv_mode_labels[] = {
+    {"lead_co", "主办+协办"}, {"lead_co", "主协办"}, {"separate", "分办"},
+    {"single", "单办"},       {"single", "独办"},    {NULL, NULL},
+};
+
+const csv_label_t csv_satisfaction_labels[] = {
+    {"satisfied", "满意"},
+    {"basically_satisfied", "基本满意"},
+    {"unsatisfied", "不满意"},
+    {NULL, NULL},
+};
+
+const char *csv_label_zh(const csv_label_t *labels, const char *name)
+{
+    for (const csv_label_t *l = labels; l->name; l++)
+        if (strcmp(l->name, name) == 0)
+            return l->zh;
+    return name;
+}
+
+const char *csv_label_name(const csv_label_t *labels, const char *text)
+{
+    for (const csv_label_t *l = labels; l->name; l++)
+        if (strcmp(l->name, text) == 0 || strcmp(l->zh, text) == 0)
+            return l->name;
+    return NULL;
+}
+
+/* ---- Columns ---------------------------------------------------------- */
+
+const csv_column_t csv_columns[] = {
+    {"id", "ID", "", CC_IGNORE, NULL, NULL},
+    {"number", "编号", "序号|建议编号|提案编号", CC_NAME, "number", NULL},
+    {"session", "届次", "会议", CC_NAME, "session", NULL},
+    {"kind", "类型", "种类", CC_ENUM, "kind", csv_kind_labels},
+    {"title", "标题", "案由|题目|建议标题|提案标题", CC_TEXT, "title", NULL},
+    {"lead_author", "领衔代表", "第一提案人|领衔人|提出人|提案人", CC_NAME, "lead_author", NULL},
+    {"co_signers", "联名代表", "附议代表|联名人|附议人", CC_LIST, "co_signers", NULL},
+    {"submitter_type", "提出方式", "", CC_ENUM, "submitter_type", csv_submitter_labels},
+    {"delegation", "代表团", "", CC_NAME, "delegation", NULL},
+    {"category", "类别", "分类", CC_NAME, "category", NULL},
+    {"tags", "标签", "关键词", CC_LIST, "tags", NULL},
+    {"background", "背景", "案由分析|背景情况|理由", CC_TEXT, "background", NULL},
+    {"recommendations", "建议", "办法|具体建议|建议内容", CC_RECS, "recommendations", NULL},
+    {"status", "状态", "办理状态", CC_ENUM, "status", csv_status_labels},
+    {"handling_mode", "办理方式", "", CC_ENUM, "handling_mode", csv_mode_labels},
+    {"lead_units", "主办单位", "承办单位", CC_LEAD_UNITS, NULL, NULL},
+    {"co_units", "协办单位", "会办单位", CC_CO_UNITS, NULL, NULL},
+    {"assigned_at", "交办时间", "", CC_TIME, "assigned_at", NULL},
+    {"due_at", "办理期限", "截止时间|答复期限", CC_TIME, "due_at", NULL},
+    {"overdue", "是否超期", "超期", CC_IGNORE, NULL, NULL},
+    {"key_supervision", "重点督办", "", CC_BOOL, "key_supervision", NULL},
+    {"supervisor", "督办人", "督办领导", CC_NAME, "supervisor", NULL},
+    {"doc_no", "答复文号", "", CC_DOC_NO, NULL, NULL},
+    {"reply_category", "办理结果", "答复类别", CC_REPLY_CAT, NULL, NULL},
+    {"replied_at", "答复时间", "", CC_REPLIED_AT, NULL, NULL},
+    {"satisfaction", "满意度", "评价", CC_SATISFACTION, NULL, NULL},
+    {"source.format", "来源格式", "source_format", CC_SOURCE_FORMAT, NULL, NULL},
+    {"source.ref", "来源编号", "ref|source_ref", CC_SOURCE_REF, NULL, NULL},
+    {"created_at", "创建时间", "提出时间", CC_TIME, "created_at", NULL},
+    {"updated_at", "更新时间", "", CC_TIME, "updated_at", NULL},
+    {"units", "单位明细", "", CC_JSON_UNITS, NULL, NULL},
+    {"replies", "答复记录", "", CC_JSON_REPLIES, NULL, NULL},
+    {"feedback", "评价记录", "", CC_JSON_FEEDBACK, NULL, NULL},
+    {"custom", "自定义字段", "", CC_JSON_CUSTOM, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
+};
+
+static bool same(const char *a, size_t na, const char *b)
+{
+    return strlen(b) == na && memcmp(a, b, na) == 0;
+}
+
+const csv_column_t *csv_column_by_header(const char *header, size_t n)
+{
+    csv_trim(&header, &n);
+    for (const csv_column_t *c = csv_columns; c->key; c++) {
+        if (same(header, n, c->key) || same(header, n, c->zh))
+            return c;
+        for (const char *a = c->aliases; *a;) {
+            const char *bar = strchr(a, '|');
+            size_t an = bar ? (size_t)(bar - a) : strlen(a);
+            if (an == n && memcmp(a, header, n) == 0)
+                return c;
+            a += an + (bar ? 1 : 0);
+        }
+    }
+    return NULL;
+}
+
+const csv_column_t *csv_column_by_key(const char *key)
+{
+    for (const csv_column_t *c = csv_columns; c->key; c++)
+        if (strcmp(c->key, key) == 0)
+            return c;
+    return NULL;
+}
+
+/* ---- Text ------------------------------------------------------------- */
+
+/* The length of the white space character at s (ASCII or U+3000), or 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    if (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* The length of the white space ending at s + n, or 0. */
+static size_t space_before(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    unsigned char c = (unsigned char)s[n - 1];
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    if (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
+        return 3;
+    return 0;
+}
+
+void csv_trim(const char **s, size_t *n)
+{
+    size_t k;
+    while (*n > 0 && (k = space_at(*s, *n)) > 0) {
+        *s += k;
+        *n -= k;
+    }
+    while ((k = space_before(*s, *n)) > 0)
+        *n -= k;
+}
+
+bool csv_blank(const char *s, size_t n)
+{
+    csv_trim(&s, &n);
+    return n == 0;
+}
+
+/* Separators of name lists: 、 ， , ; ； and line breaks. */
+static size_t name_sep_at(const char *s, size_t n)
+{
+    if (*s == ',' || *s == ';' || *s == '\n' || *s == '\r')
+        return 1;
+    if (n >= 3 && (memcmp(s, "\xE3\x80\x81", 3) == 0 || memcmp(s, "\xEF\xBC\x8C", 3) == 0 ||
+                   memcmp(s, "\xEF\xBC\x9B", 3) == 0))
+        return 3;
+    return 0;
+}
+
+static int emit_trimmed(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    csv_trim(&s, &n);
+    return n ? fn(ctx, s, n) : 0;
+}
+
+int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    size_t start = 0, i = 0, k;
+    int rc;
+    while (i < n) {
+        if ((k = name_sep_at(s + i, n - i)) > 0) {
+            if ((rc = emit_trimmed(s + start, i - start, fn, ctx)) != 0)
+                return rc;
+            i += k;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    return emit_trimmed(s + start, n - start, fn, ctx);
+}
+
+/* Recommendations -------------------------------------------------------- */
+
+static const char *const zh_digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+/* k (1..99) in Chinese numerals: 一, 十, 十一, 二十, 二十一. */
+static bool zh_number(int k, char *buf, size_t len)
+{
+    if (k < 1 || k > 99)
+        return false;
+    int tens = k / 10, ones = k % 10;
+    snprintf(buf, len, "%s%s%s", tens > 1 ? zh_digits[tens] : "", tens ? "十" : "",
+             zh_digits[ones]);
+    return true;
+}
+
+bool csv_recs_marker(int k, char *buf, size_t len)
+{
+    char num[16];
+    if (!zh_number(k, num, sizeof(num)))
+        return false;
+    snprintf(buf, len, "（%s）", num);
+    return true;
+}
+
+typedef enum { STYLE_PARA = 0, STYLE_LINES, STYLE_INLINE } recs_style_t;
+
+/* Whether a marker may start at pos: at the start, after white space, or
+ * after punctuation that ends a clause. "统一是关键" holds "一是" but not
+ * as a marker, because 统 is none of these. */
+static bool boundary(const char *s, size_t pos, recs_style_t style)
+{
+    if (pos == 0)
+        return true;
+    unsigned char c = (unsigned char)s[pos - 1];
+    if (style == STYLE_LINES)
+        return c == '\n' || c == '\r';
+    if (strchr(" \t\r\n.;:,!?", c))
+        return true;
+    static const char *const puncts[] = {"。", "；", "：", "，", "、", "！", "？", "\xE3\x80\x80"};
+    for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++)
+        if (pos >= 3 && memcmp(s + pos - 3, puncts[i], 3) == 0)
+            return true;
+    return false;
+}
+
+/* The length of the text at s that equals one of alts, or 0. */
+static size_t one_of(const char *s, size_t n, const char *const *alts, size_t n_alts)
+{
+    for (size_t i = 0; i < n_alts; i++) {
+        size_t an = strlen(alts[i]);
+        if (an <= n && memcmp(s, alts[i], an) == 0)
+            return an;
+    }
+    return 0;
+}
+
+/* The length of marker k of the style at s, or 0. */
+static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
+{
+    static const char *const opens[] = {"（", "("};
+    static const char *const closes[] = {"）", ")"};
+    static const char *const dots[] = {"．", ".", "、", "）", ")"};
+    char num[16];
+    size_t i = 0, m;
+    if (style == STYLE_LINES) {
+        snprintf(num, sizeof(num), "%d", k);
+        size_t open = one_of(s, n, opens, 2);
+        size_t nn = strlen(num);
+        if (open + nn > n || memcmp(s + open, num, nn) != 0)
+            return 0;
+        i = open + nn;
+        /* "1.5亿" is a number, not a marker: the digit must not go on. */
+        if (i < n && s[i] >= '0' && s[i] <= '9')
+            return 0;
+        m = open ? one_of(s + i, n - i, closes, 2) : one_of(s + i, n - i, dots, 5);
+        if (!m || (!open && s[i] == '.' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9'))
+            return 0;
+        return i + m;
+    }
+    if (!zh_number(k, num, sizeof(num)))
+        return 0;
+    size_t nn = strlen(num);
+    if (style == STYLE_PARA) {
+        size_t open = one_of(s, n, opens, 2);
+        if (!open || open + nn > n || memcmp(s + open, num, nn) != 0)
+            return 0;
+        m = one_of(s + open + nn, n - open - nn, closes, 2);
+        return m ? open + nn + m : 0;
+    }
+    if (nn + 3 > n || memcmp(s, num, nn) != 0 || memcmp(s + nn, "是", 3) != 0)
+        return 0;
+    return nn + 3;
+}
+
+/* Finds marker k at or after from; sets *len. Returns its position or n. */
+static size_t find_marker(const char *s, size_t n, size_t from, int k, recs_style_t style,
+                          size_t *len)
+{
+    for (size_t pos = from; pos < n; pos++) {
+        if (!boundary(s, pos, style))
+            continue;
+        size_t m = marker_at(s + pos, n - pos, k, style);
+        if (m) {
+            *len = m;
+            return pos;
+        }
+    }
+    return n;
+}
+
+/* Trims an item: white space, then a trailing clause separator ；; ，, . */
+static int emit_item(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    static const char *const tails[] = {"；", "，", ";", ","};
+    for (;;) {
+        csv_trim(&s, &n);
+        size_t cut = 0;
+        for (size_t i = 0; i < 4 && !cut; i++) {
+            size_t tn = strlen(tails[i]);
+            if (n >= tn && memcmp(s + n - tn, tails[i], tn) == 0)
+                cut = tn;
+        }
+        if (!cut)
+            break;
+        n -= cut;
+    }
+    return n ? fn(ctx, s, n) : 0;
+}
+
+int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    csv_trim(&s, &n);
+    for (recs_style_t style = STYLE_PARA; style <= STYLE_INLINE; style++) {
+        size_t len1, len2;
+        size_t p1 = find_marker(s, n, 0, 1, style, &len1);
+        if (p1 == n)
+            continue;
+        size_t p2 = find_marker(s, n, p1 + len1, 2, style, &len2);
+        /* One marker is enough only where it cannot be a word: a bracketed
+         * or numbered first marker at the very start. */
+        if (p2 == n && (style == STYLE_INLINE || p1 != 0))
+            continue;
+        const char *pre = s;
+        size_t pre_n = p1;
+        csv_trim(&pre, &pre_n);
+        int rc;
+        bool intro = pre_n > 0 && ((pre[pre_n - 1] == ':') ||
+                                   (pre_n >= 3 && memcmp(pre + pre_n - 3, "：", 3) == 0));
+        if (pre_n > 0 && !intro && (rc = emit_item(pre, pre_n, fn, ctx)) != 0)
+            return rc;
+        size_t pos = p1, len = len1;
+        for (int k = 2;; k++) {
+            size_t next_len = 0;
+            size_t next = find_marker(s, n, pos + len, k, style, &next_len);
+            if ((rc = emit_item(s + pos + len, next - pos - len, fn, ctx)) != 0)
+                return rc;
+            if (next == n)
+                return 0;
+            pos = next;
+            len = next_len;
+        }
+    }
+    /* No numbering: one ask per non-empty line. */
+    size_t start = 0;
+    int rc;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '\n') {
+            if ((rc = emit_trimmed(s + start, i - start, fn, ctx)) != 0)
+                return rc;
+            start = i + 1;
+        }
+    }
+    return 0;
+}

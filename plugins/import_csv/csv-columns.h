@@ -1,0 +1,119 @@
+/*
+ * csv-columns.h - what the CSV importer and exporter agree on: the columns
+ * of a proposal in a spreadsheet, their English and Chinese headers, the
+ * Chinese labels of the enumerated values, and how list fields are written
+ * into one cell and read back out of it.
+ *
+ * The exporter (plugins/export_csv) compiles this file too, so that what it
+ * writes is, by construction, what the importer reads: the round trip of
+ * issue 4 ("CSV exported then imported reproduces every field") rests on
+ * both sides using one table and one pair of join/split functions.
+ *
+ * Nothing here calls the host or allocates, apart from csv_buf_t.
+ */
+#ifndef PT_CSV_COLUMNS_H
+#define PT_CSV_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A growable byte buffer, always NUL-terminated once anything was put. */
+typedef struct {
+    char *d;
+    size_t len, cap;
+    bool failed; /* an allocation failed; later puts do nothing */
+} csv_buf_t;
+
+void csv_buf_put(csv_buf_t *b, const char *s, size_t n);
+void csv_buf_puts(csv_buf_t *b, const char *s);
+void csv_buf_free(csv_buf_t *b);
+/* Appends s (n bytes) as a JSON string literal, quotes included. */
+void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n);
+
+/* An enumerated value: its API name and its Chinese label. */
+typedef struct {
+    const char *name;
+    const char *zh;
+} csv_label_t;
+
+/* The Chinese label of name, or name itself when it has none. */
+const char *csv_label_zh(const csv_label_t *labels, const char *name);
+/* The API name of a cell that holds a name or a Chinese label (one of
+ * `aliases` as well), or NULL when it is neither. */
+const char *csv_label_name(const csv_label_t *labels, const char *text);
+
+extern const csv_label_t csv_status_labels[];
+extern const csv_label_t csv_kind_labels[];
+extern const csv_label_t csv_submitter_labels[];
+extern const csv_label_t csv_mode_labels[];
+extern const csv_label_t csv_satisfaction_labels[];
+
+/* How a column's cell becomes part of a proposal. */
+typedef enum {
+    CC_IGNORE = 1,   /* written for people (id, overdue), not read back */
+    CC_TEXT,         /* a string field, taken as it is (title, background) */
+    CC_NAME,         /* a short string field, trimmed (number, session) */
+    CC_ENUM,         /* a name or its Chinese label (status, kind) */
+    CC_LIST,         /* names joined with 、 (co_signers, tags) */
+    CC_RECS,         /* numbered asks (recommendations) */
+    CC_LEAD_UNITS,   /* names of the lead (or separate) units */
+    CC_CO_UNITS,     /* names of the co units */
+    CC_TIME,         /* an RFC 3339 time or a date */
+    CC_BOOL,         /* 是/否, true/false */
+    CC_DOC_NO,       /* the last reply's doc_no */
+    CC_REPLY_CAT,    /* the last reply's category A/B/C/D */
+    CC_REPLIED_AT,   /* the last reply's time */
+    CC_SATISFACTION, /* the last feedback's satisfaction */
+    CC_SOURCE_FORMAT,
+    CC_SOURCE_REF,
+    CC_JSON_UNITS, /* the full JSON of units, replies, feedback, custom: */
+    CC_JSON_REPLIES,
+    CC_JSON_FEEDBACK,
+    CC_JSON_CUSTOM, /* what the readable columns cannot hold exactly */
+} csv_col_kind_t;
+
+typedef struct {
+    const char *key;     /* the header with lang=en, and the name `map` uses */
+    const char *zh;      /* the header the exporter writes by default */
+    const char *aliases; /* other headers read as this column, '|'-separated */
+    csv_col_kind_t kind;
+    const char *path; /* the record path of CC_TEXT/NAME/ENUM/LIST/RECS/TIME/BOOL */
+    const csv_label_t *labels; /* CC_ENUM */
+} csv_column_t;
+
+/* Every column, in the order the exporter writes them; ends with a NULL
+ * key. */
+extern const csv_column_t csv_columns[];
+
+/* The column a header names (English key, Chinese header or alias,
+ * compared after trimming white space), or NULL. */
+const csv_column_t *csv_column_by_header(const char *header, size_t n);
+/* The column of a `map` key ("title", "lead_units"), or NULL. */
+const csv_column_t *csv_column_by_key(const char *key);
+
+/* Receives one item of a split cell (not NUL-terminated). Returns 0 to go
+ * on, anything else to stop (and csv_split_* returns it). */
+typedef int (*csv_item_fn)(void *ctx, const char *s, size_t n);
+
+/* Splits names (co_signers, tags, units) on 、 ， , ; ； and line breaks;
+ * items are trimmed, empty ones dropped. */
+int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx);
+
+/* Splits recommendations on their numbering: inline 一是…二是…, paragraphs
+ * (一)…(二)… or （一）…（二）…, numbered lines 1. 2. / 1、2、; without
+ * numbering, one item per non-empty line. The markers are dropped, items
+ * are trimmed of white space and of a trailing ；; or ，. A preamble before
+ * the first marker that ends with a colon ("建议：") introduces the list and
+ * is dropped; any other preamble is kept as the first item. */
+int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx);
+
+/* Writes recommendation number k (1-based) as the exporter numbers them,
+ * "（一）", into buf (at least 32 bytes). Returns false above 99. */
+bool csv_recs_marker(int k, char *buf, size_t len);
+
+/* True when s is blank (ASCII white space and U+3000 only). */
+bool csv_blank(const char *s, size_t n);
+/* Trims ASCII white space and U+3000 from both ends. */
+void csv_trim(const char **s, size_t *n);
+
+#endif

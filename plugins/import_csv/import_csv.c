@@ -1,0 +1,1235 @@
+/*
+ * import_csv.c - the built-in CSV importer (format "csv").
+ *
+ * The upload flows through three stages, each holding a bounded amount:
+ *
+ *   job_read (64 KiB) -> iconv to UTF-8 (GBK/GB18030 only) -> csv_reader
+ *
+ * so a 100 MB file imports in the memory of its largest record. The first
+ * 64 KiB decide the encoding when the request does not (`encoding=`): a
+ * UTF-8 BOM or valid UTF-8 is UTF-8, anything else is read as GB18030, the
+ * superset of GBK that Chinese Excel and WPS write. The first line decides
+ * the separator when the request does not (`sep=`): the most frequent of
+ * , ; and TAB outside quotes.
+ *
+ * The header row maps columns to fields (csv-columns.c: English field names,
+ * Chinese headers and their common variants; `map={"field": "header"}`
+ * adds or overrides). A column that maps to nothing is kept in
+ * custom.<header>, so an office's own columns survive the import. The
+ * exporter's JSON columns (单位明细, 答复记录, 评价记录, 自定义字段) carry
+ * units, replies, feedback and custom exactly; without them, the readable
+ * columns (主办单位, 协办单位, 答复文号, 办理结果, 答复时间, 满意度) make one
+ * unit list, one reply and one feedback entry.
+ *
+ * A record that holds what only a stored proposal has (a status past the
+ * initial ones, units, replies, feedback, dates) is marked as stored
+ * (version 1, which the host replaces), so that the host decodes it as a
+ * proposal carried over from elsewhere rather than one a client creates.
+ *
+ * Errors name the line a record starts on and the column: a row with the
+ * wrong number of fields and a cell the importer cannot read are rejected
+ * (import_reject); a file that cannot be read on (an unterminated quote, a
+ * header without a title column, bytes that are not in the encoding) ends
+ * the import with set_error and PTRACK_ERROR.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ptrack/plugin.h>
+#include "csv.h"
+
+#define CHUNK (64 * 1024)
+#define SNIFF_MAX (1024 * 1024)
+#define RECORD_MAX (16 * 1024 * 1024)
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+} state_t;
+
+/* What a column of this file becomes. */
+typedef struct {
+    const csv_column_t *col; /* NULL: kept in custom under `custom` */
+    char *custom;            /* the custom key, or NULL */
+    char *header;            /* as written in the file, for messages */
+} col_t;
+
+typedef struct {
+    char *field;
+    char *header;
+} map_entry_t;
+
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_job_t *job;
+    char error[640]; /* a whole-file problem, for set_error */
+
+    /* Decoding. */
+    iconv_t cd; /* (iconv_t)-1: the input is UTF-8 */
+    const char *encoding;
+    size_t n_pend; /* bytes of a character split across chunks, at in[0] */
+    bool bom_done;
+
+    /* Separator sniffing: the first line is held until it is complete. */
+    char sep; /* 0 until known */
+    csv_buf_t head;
+
+    csv_reader_t rd;
+    char in[16 + CHUNK]; /* pend, then a chunk, for iconv */
+    char out[CHUNK];
+
+    /* The header. */
+    bool have_header;
+    col_t *cols;
+    size_t n_cols;
+    map_entry_t *map;
+    size_t n_map;
+
+    /* Per row, reused. */
+    csv_buf_t lead, co, custom, tmp;
+    size_t n_lead, n_co;
+} imp_t;
+
+/* ---- Small helpers ---------------------------------------------------- */
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static bool utf8_valid_prefix(const unsigned char *s, size_t n, bool at_end)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+        } else {
+            return false;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            /* A character cut off by the end of the sample is valid so
+             * far, unless the sample is the whole file. */
+            if (i + j >= n)
+                return !at_end;
+            if ((s[i + j] & 0xC0) != 0x80)
+                return false;
+        }
+        i += k + 1;
+    }
+    return true;
+}
+
+/* ---- The map argument -------------------------------------------------- */
+
+/* Reads a JSON string at *p (after its opening quote) into b. */
+static bool json_string(const char **p, csv_buf_t *b)
+{
+    const char *s = *p;
+    while (*s && *s != '"') {
+        if (*s != '\\') {
+            csv_buf_put(b, s++, 1);
+            continue;
+        }
+        s++;
+        char c = *s++;
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (c && simple) {
+            static const char out[] = "\"\\/\b\f\n\r\t";
+            csv_buf_put(b, &out[simple - "\"\\/bfnrt"], 1);
+            continue;
+        }
+        if (c != 'u')
+            return false;
+        unsigned long cp = 0;
+        for (int i = 0; i < 4; i++, s++) {
+            char h = *s;
+            int v = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
+            if (v < 0)
+                return false;
+            cp = cp * 16 + (unsigned long)v;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF && s[0] == '\\' && s[1] == 'u') {
+            unsigned long lo = strtoul((char[5]){s[2], s[3], s[4], s[5], 0}, NULL, 16);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                s += 6;
+            }
+        }
+        char u[4];
+        size_t n;
+        if (cp < 0x80) {
+            u[0] = (char)cp;
+            n = 1;
+        } else if (cp < 0x800) {
+            u[0] = (char)(0xC0 | (cp >> 6));
+            u[1] = (char)(0x80 | (cp & 0x3F));
+            n = 2;
+        } else if (cp < 0x10000) {
+            u[0] = (char)(0xE0 | (cp >> 12));
+            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (char)(0x80 | (cp & 0x3F));
+            n = 3;
+        } else {
+            u[0] = (char)(0xF0 | (cp >> 18));
+            u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[3] = (char)(0x80 | (cp & 0x3F));
+            n = 4;
+        }
+        csv_buf_put(b, u, n);
+    }
+    if (*s != '"')
+        return false;
+    *p = s + 1;
+    return true;
+}
+
+static void skip_ws(const char **p)
+{
+    while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+        (*p)++;
+}
+
+static bool map_add(imp_t *im, const char *field, size_t fn, const char *header, size_t hn)
+{
+    map_entry_t *m = realloc(im->map, (im->n_map + 1) * sizeof(*m));
+    if (!m)
+        return false;
+    im->map = m;
+    csv_trim(&field, &fn);
+    csv_trim(&header, &hn);
+    m[im->n_map].field = dupn(field, fn);
+    m[im->n_map].header = dupn(header, hn);
+    im->n_map++;
+    return m[im->n_map - 1].field && m[im->n_map - 1].header;
+}
+
+/* map is a JSON object {"field": "header", ...}; the CLI's --map
+ * field=header pairs may also come as "field=header,field=header". */
+static bool parse_map(imp_t *im, const char *text)
+{
+    const char *p = text;
+    skip_ws(&p);
+    if (*p != '{') {
+        while (*p) {
+            const char *end = strchr(p, ',');
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            const char *eq = memchr(p, '=', n);
+            if (!eq) {
+                snprintf(im->error, sizeof(im->error),
+                         "map: \"%.*s\" is not field=header; send a JSON object such as "
+                         "{\"title\": \"议题名称\"}",
+                         (int)n, p);
+                return false;
+            }
+            if (!map_add(im, p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1))
+                return false;
+            p += n + (end ? 1 : 0);
+        }
+        return true;
+    }
+    p++;
+    csv_buf_t k = {0}, v = {0};
+    bool ok = true;
+    skip_ws(&p);
+    if (*p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            k.len = v.len = 0;
+            skip_ws(&p);
+            if (*p++ != '"' || !json_string(&p, &k)) {
+                ok = false;
+                break;
+            }
+            skip_ws(&p);
+            if (*p++ != ':') {
+                ok = false;
+                break;
+            }
+            skip_ws(&p);
+            if (*p++ != '"' || !json_string(&p, &v)) {
+                ok = false;
+                break;
+            }
+            if (k.failed || v.failed || !map_add(im, k.d ? k.d : "", k.len, v.d ? v.d : "", v.len))
+                ok = false;
+            skip_ws(&p);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            if (*p++ != '}')
+                ok = false;
+            break;
+        }
+    }
+    skip_ws(&p);
+    if (ok && *p)
+        ok = false;
+    csv_buf_free(&k);
+    csv_buf_free(&v);
+    if (!ok)
+        snprintf(im->error, sizeof(im->error),
+                 "map: not a JSON object of strings such as {\"title\": \"议题名称\"}");
+    return ok;
+}
+
+/* Checks that every map entry names a field the importer knows. */
+static bool check_map(imp_t *im)
+{
+    for (size_t i = 0; i < im->n_map; i++) {
+        const char *f = im->map[i].field;
+        const csv_column_t *c = csv_column_by_key(f);
+        bool custom = strncmp(f, "custom.", 7) == 0 && f[7];
+        if ((!c || c->kind == CC_IGNORE) && !custom) {
+            csv_buf_t known = {0};
+            for (const csv_column_t *k = csv_columns; k->key; k++)
+                if (k->kind != CC_IGNORE) {
+                    csv_buf_puts(&known, known.len ? ", " : "");
+                    csv_buf_puts(&known, k->key);
+                }
+            snprintf(im->error, sizeof(im->error),
+                     "map: \"%s\" is not a field the CSV importer fills; use one of %s, or "
+                     "custom.<name>",
+                     f, known.d ? known.d : "");
+            csv_buf_free(&known);
+            return false;
+        }
+        if (!im->map[i].header[0]) {
+            snprintf(im->error, sizeof(im->error), "map: the header for \"%s\" is empty", f);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- The header ----------------------------------------------------- */
+
+static const char *column_name(const imp_t *im, size_t i)
+{
+    return i < im->n_cols ? im->cols[i].header : "?";
+}
+
+static int read_header(imp_t *im, const csv_record_t *rec)
+{
+    im->cols = calloc(rec->n, sizeof(*im->cols));
+    if (!im->cols)
+        return PTRACK_ENOMEM;
+    im->n_cols = rec->n;
+    for (size_t i = 0; i < rec->n; i++) {
+        const char *hd = rec->fields[i];
+        size_t hn = rec->lens[i];
+        csv_trim(&hd, &hn);
+        col_t *c = &im->cols[i];
+        if (hn == 0) {
+            char name[32];
+            snprintf(name, sizeof(name), "列%zu", i + 1);
+            c->header = strdup(name);
+        } else {
+            c->header = dupn(hd, hn);
+        }
+        if (!c->header)
+            return PTRACK_ENOMEM;
+        /* The map wins over the built-in names. */
+        const map_entry_t *m = NULL;
+        for (size_t k = 0; k < im->n_map && !m; k++)
+            if (strcmp(im->map[k].header, c->header) == 0)
+                m = &im->map[k];
+        if (m) {
+            if (strncmp(m->field, "custom.", 7) == 0) {
+                if (!(c->custom = strdup(m->field + 7)))
+                    return PTRACK_ENOMEM;
+            } else {
+                c->col = csv_column_by_key(m->field);
+            }
+            continue;
+        }
+        c->col = hn ? csv_column_by_header(hd, hn) : NULL;
+        /* A column whose field the map gives to another header steps
+         * aside, and is kept as a custom field. */
+        for (size_t k = 0; c->col && k < im->n_map; k++)
+            if (strcmp(im->map[k].field, c->col->key) == 0)
+                c->col = NULL;
+        if (!c->col && !(c->custom = strdup(c->header)))
+            return PTRACK_ENOMEM;
+    }
+    for (size_t k = 0; k < im->n_map; k++) {
+        bool found = false;
+        for (size_t i = 0; i < im->n_cols && !found; i++)
+            found = strcmp(im->cols[i].header, im->map[k].header) == 0;
+        if (!found) {
+            snprintf(im->error, sizeof(im->error),
+                     "line %ld: map: the header has no column \"%s\" (for %s)", rec->line,
+                     im->map[k].header, im->map[k].field);
+            return PTRACK_ERROR;
+        }
+    }
+    bool title = false;
+    for (size_t i = 0; i < im->n_cols; i++)
+        title |= im->cols[i].col && strcmp(im->cols[i].col->key, "title") == 0;
+    if (!title) {
+        csv_buf_t names = {0};
+        for (size_t i = 0; i < im->n_cols && names.len < 300; i++) {
+            csv_buf_puts(&names, i ? "、" : "");
+            csv_buf_puts(&names, im->cols[i].header);
+        }
+        snprintf(im->error, sizeof(im->error),
+                 "line %ld: the required column title is missing: the header needs 标题, 案由 or "
+                 "title (or map={\"title\": \"<your header>\"}); its columns are %s",
+                 rec->line, names.d ? names.d : "");
+        csv_buf_free(&names);
+        return PTRACK_ERROR;
+    }
+    im->have_header = true;
+    return PTRACK_OK;
+}
+
+/* ---- A row ---------------------------------------------------------- */
+
+typedef struct {
+    imp_t *im;
+    ptrack_record_t *rec;
+    const char *path;
+    csv_buf_t *list;
+    size_t *count;
+    int rc;
+} item_ctx_t;
+
+static int append_item(void *ctx, const char *s, size_t n)
+{
+    item_ctx_t *ic = ctx;
+    char *v = dupn(s, n);
+    if (!v)
+        return PTRACK_ENOMEM;
+    int rc = ic->im->h->rec_append(ic->rec, ic->path, v);
+    free(v);
+    return rc;
+}
+
+/* Collects a unit name into a JSON array's members (without brackets). */
+static int collect_name(void *ctx, const char *s, size_t n)
+{
+    item_ctx_t *ic = ctx;
+    if (ic->list->len)
+        csv_buf_put(ic->list, ",", 1);
+    csv_buf_json_str(ic->list, s, n);
+    (*ic->count)++;
+    return ic->list->failed ? PTRACK_ENOMEM : 0;
+}
+
+/* The exporter writes a list that its readable form cannot hold exactly
+ * as a JSON array of strings; such a cell is taken whole. */
+static bool looks_json_array(const char *s, size_t n)
+{
+    return n >= 2 && s[0] == '[' && s[n - 1] == ']';
+}
+
+typedef struct {
+    const char *doc_no, *category, *replied_at, *satisfaction;
+    const char *source_format, *source_ref;
+    const char *units_json, *replies_json, *feedback_json, *custom_json;
+    size_t units_col, replies_col, feedback_col, custom_col;
+    bool stored;      /* holds what only a stored proposal has */
+    bool has_created; /* created_at is set, which marks it stored already */
+    bool has_mode;
+} row_t;
+
+/* Rejects the row for a cell it cannot read. Returns what import_reject
+ * did. */
+static int reject_cell(imp_t *im, long line, size_t col, const char *fmt, const char *value)
+{
+    char where[32], reason[512];
+    snprintf(where, sizeof(where), "line %ld", line);
+    int n = snprintf(reason, sizeof(reason), "line %ld, column %s: ", line, column_name(im, col));
+    snprintf(reason + n, sizeof(reason) - (size_t)n, fmt, value);
+    return im->h->import_reject(im->job, where, reason);
+}
+
+/* Turns a date written 2024/03/05 into 2024-03-05, which the host reads (a
+ * bare date is midnight UTC there). Other text goes as it is, and the host
+ * names the field when it is not a time. */
+static const char *normalize_time(imp_t *im, const char *s, size_t n)
+{
+    im->tmp.len = 0;
+    csv_buf_put(&im->tmp, s, n);
+    if (im->tmp.failed)
+        return NULL;
+    char *d = im->tmp.d;
+    if (n >= 10 && d[4] == '/' && d[7] == '/') {
+        d[4] = '-';
+        d[7] = '-';
+    }
+    return d;
+}
+
+static int set_str(imp_t *im, ptrack_record_t *rec, const char *path, const char *s, size_t n)
+{
+    char *v = dupn(s, n);
+    if (!v)
+        return PTRACK_ENOMEM;
+    int rc = im->h->rec_set(rec, path, v);
+    free(v);
+    return rc;
+}
+
+/* Reads one cell into the record or the row. Returns PTRACK_OK, a
+ * negative code, or 1 when the row was rejected. */
+static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, const char *raw,
+                     size_t raw_n, long line)
+{
+    const ptrack_host_t *h = im->h;
+    const col_t *c = &im->cols[i];
+    const char *s = raw;
+    size_t n = raw_n;
+    csv_trim(&s, &n);
+    if (n == 0)
+        return PTRACK_OK;
+    if (!c->col) {
+        if (im->custom.len)
+            csv_buf_put(&im->custom, ",", 1);
+        csv_buf_json_str(&im->custom, c->custom, strlen(c->custom));
+        csv_buf_put(&im->custom, ":", 1);
+        csv_buf_json_str(&im->custom, raw, raw_n);
+        return im->custom.failed ? PTRACK_ENOMEM : PTRACK_OK;
+    }
+    const csv_column_t *col = c->col;
+    item_ctx_t ic = {.im = im, .rec = rec, .path = col->path};
+    int rc = PTRACK_OK;
+    /* The cell is NUL-terminated in the reader's buffer, so s + n may be
+     * followed by trailing white space only; copies are made where the
+     * trimmed text must end. */
+    switch (col->kind) {
+    case CC_IGNORE:
+        return PTRACK_OK;
+    case CC_TEXT:
+        return set_str(im, rec, col->path, raw, raw_n);
+    case CC_NAME:
+        return set_str(im, rec, col->path, s, n);
+    case CC_ENUM: {
+        char *v = dupn(s, n);
+        if (!v)
+            return PTRACK_ENOMEM;
+        const char *name = csv_label_name(col->labels, v);
+        rc = h->rec_set(rec, col->path, name ? name : v);
+        if (strcmp(col->path, "status") == 0 && name && strcmp(name, "draft") != 0 &&
+            strcmp(name, "submitted") != 0)
+            row->stored = true;
+        if (strcmp(col->path, "status") == 0 && !name)
+            row->stored = true; /* an office's own state: the host checks it exists */
+        if (strcmp(col->path, "handling_mode") == 0) {
+            row->stored = true;
+            row->has_mode = true;
+        }
+        free(v);
+        return rc;
+    }
+    case CC_LIST:
+    case CC_RECS:
+        if (looks_json_array(s, n)) {
+            char *v = dupn(s, n);
+            if (!v)
+                return PTRACK_ENOMEM;
+            rc = h->rec_set_json(rec, col->path, v);
+            free(v);
+            if (rc == PTRACK_OK)
+                return rc;
+        }
+        return col->kind == CC_LIST ? csv_split_names(s, n, append_item, &ic)
+                                    : csv_split_recommendations(raw, raw_n, append_item, &ic);
+    case CC_LEAD_UNITS:
+    case CC_CO_UNITS:
+        ic.list = col->kind == CC_LEAD_UNITS ? &im->lead : &im->co;
+        ic.count = col->kind == CC_LEAD_UNITS ? &im->n_lead : &im->n_co;
+        return csv_split_names(s, n, collect_name, &ic);
+    case CC_TIME: {
+        const char *t = normalize_time(im, s, n);
+        if (!t)
+            return PTRACK_ENOMEM;
+        if (strcmp(col->path, "created_at") == 0)
+            row->has_created = true;
+        else
+            row->stored = true;
+        return h->rec_set(rec, col->path, t);
+    }
+    case CC_BOOL: {
+        static const char *const yes[] = {"是", "true", "TRUE", "True", "1", "yes", "Y", "y", "√"};
+        static const char *const no[] = {"否", "false", "FALSE", "False", "0", "no", "N", "n", "×"};
+        for (size_t k = 0; k < sizeof(yes) / sizeof(yes[0]); k++) {
+            if (strlen(yes[k]) == n && memcmp(yes[k], s, n) == 0)
+                return h->rec_set_json(rec, col->path, "true");
+            if (strlen(no[k]) == n && memcmp(no[k], s, n) == 0)
+                return h->rec_set_json(rec, col->path, "false");
+        }
+        char *v = dupn(s, n);
+        if (!v)
+            return PTRACK_ENOMEM;
+        rc = reject_cell(im, line, i, "\"%s\" is neither 是 nor 否 (true or false)", v);
+        free(v);
+        return rc == PTRACK_OK ? 1 : rc;
+    }
+    case CC_DOC_NO:
+        row->doc_no = s;
+        break;
+    case CC_REPLY_CAT: {
+        unsigned char l = (unsigned char)s[0];
+        if (l >= 'a' && l <= 'd')
+            l = (unsigned char)(l - 'a' + 'A');
+        bool ok = l >= 'A' && l <= 'D' && (n == 1 || (n == 4 && memcmp(s + 1, "类", 3) == 0));
+        if (!ok) {
+            char *v = dupn(s, n);
+            if (!v)
+                return PTRACK_ENOMEM;
+            rc = reject_cell(im, line, i, "\"%s\" is not a reply category A, B, C or D", v);
+            free(v);
+            return rc == PTRACK_OK ? 1 : rc;
+        }
+        static const char *const cats[] = {"A", "B", "C", "D"};
+        row->category = cats[l - 'A'];
+        break;
+    }
+    case CC_REPLIED_AT:
+        row->replied_at = s;
+        break;
+    case CC_SATISFACTION: {
+        char *v = dupn(s, n);
+        if (!v)
+            return PTRACK_ENOMEM;
+        row->satisfaction = csv_label_name(csv_satisfaction_labels, v);
+        if (!row->satisfaction)
+            rc = reject_cell(im, line, i,
+                             "\"%s\" is not a satisfaction: 满意, 基本满意 or 不满意 "
+                             "(satisfied, basically_satisfied, unsatisfied)",
+                             v);
+        free(v);
+        return row->satisfaction ? PTRACK_OK : rc == PTRACK_OK ? 1 : rc;
+    }
+    case CC_SOURCE_FORMAT:
+        row->source_format = s;
+        break;
+    case CC_SOURCE_REF:
+        row->source_ref = s;
+        break;
+    case CC_JSON_UNITS:
+        row->units_json = s;
+        row->units_col = i;
+        break;
+    case CC_JSON_REPLIES:
+        row->replies_json = s;
+        row->replies_col = i;
+        break;
+    case CC_JSON_FEEDBACK:
+        row->feedback_json = s;
+        row->feedback_col = i;
+        break;
+    case CC_JSON_CUSTOM:
+        row->custom_json = s;
+        row->custom_col = i;
+        break;
+    }
+    return PTRACK_OK;
+}
+
+/* The trimmed cells kept in row_t point into the reader's buffer, where
+ * the cell's NUL comes after any trailing white space; this copies the
+ * trimmed text. */
+static char *cell_copy(const char *s)
+{
+    size_t n = strlen(s);
+    csv_trim(&s, &n);
+    return dupn(s, n);
+}
+
+/* Sets a JSON value from a cell; a cell that is not JSON (or not the
+ * right JSON) rejects the row, naming the column. */
+static int set_json_cell(imp_t *im, ptrack_record_t *rec, const char *path, const char *cell,
+                         size_t col, long line, const char *what)
+{
+    char *v = cell_copy(cell);
+    if (!v)
+        return PTRACK_ENOMEM;
+    bool shape = v[0] == (strcmp(path, "custom") == 0 ? '{' : '[');
+    int rc = shape ? im->h->rec_set_json(rec, path, v) : PTRACK_EINVAL;
+    free(v);
+    if (rc == PTRACK_EINVAL) {
+        rc = reject_cell(im, line, col, "%s", what);
+        return rc == PTRACK_OK ? 1 : rc;
+    }
+    return rc;
+}
+
+static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
+{
+    const ptrack_host_t *h = im->h;
+    int rc = PTRACK_OK;
+
+    /* custom: the JSON column, then the office's own columns over it. */
+    if (row->custom_json || im->custom.len) {
+        csv_buf_t *b = &im->tmp;
+        b->len = 0;
+        char *base = row->custom_json ? cell_copy(row->custom_json) : strdup("{}");
+        if (!base)
+            return PTRACK_ENOMEM;
+        size_t bn = strlen(base);
+        if (bn < 2 || base[0] != '{' || base[bn - 1] != '}') {
+            free(base);
+            rc = reject_cell(im, line, row->custom_col, "%s",
+                             "not a JSON object of strings such as {\"联系人\": \"王明\"}");
+            return rc == PTRACK_OK ? 1 : rc;
+        }
+        csv_buf_put(b, base, bn - 1);
+        const char *inner = base + 1;
+        size_t in_n = bn - 2;
+        csv_trim(&inner, &in_n);
+        if (in_n && im->custom.len)
+            csv_buf_put(b, ",", 1);
+        csv_buf_put(b, im->custom.d ? im->custom.d : "", im->custom.len);
+        csv_buf_put(b, "}", 1);
+        free(base);
+        if (b->failed)
+            return PTRACK_ENOMEM;
+        rc = h->rec_set_json(rec, "custom", b->d);
+        if (rc == PTRACK_EINVAL) {
+            rc = reject_cell(im, line, row->custom_json ? row->custom_col : 0, "%s",
+                             "not a JSON object of strings such as {\"联系人\": \"王明\"}");
+            return rc == PTRACK_OK ? 1 : rc;
+        }
+        if (rc != PTRACK_OK)
+            return rc;
+    }
+
+    /* units: the JSON column is exact; the readable columns make a list. */
+    if (row->units_json) {
+        row->stored = true;
+        rc = set_json_cell(im, rec, "units", row->units_json, row->units_col, line,
+                           "not a JSON array of units such as [{\"name\": \"市交通局\", "
+                           "\"role\": \"lead\"}]");
+        if (rc != PTRACK_OK)
+            return rc;
+    } else if (im->n_lead || im->n_co) {
+        const char *mode = im->n_lead > 1 ? "separate" : im->n_co ? "lead_co" : "single";
+        csv_buf_t *b = &im->tmp;
+        b->len = 0;
+        csv_buf_put(b, "[", 1);
+        /* Each collected name is a JSON string; wrap each in a unit. */
+        const char *names[2] = {im->lead.d, im->co.d};
+        const char *roles[2] = {im->n_lead > 1 ? "separate" : "lead", "co"};
+        bool first = true;
+        for (int k = 0; k < 2; k++) {
+            const char *p = names[k];
+            while (p && *p) {
+                /* Each name is a JSON string literal, separated by commas;
+                 * find its end, skipping escaped quotes. */
+                const char *e = p + 1;
+                while (*e && *e != '"')
+                    e += *e == '\\' ? 2 : 1;
+                csv_buf_puts(b, first ? "{\"name\":" : ",{\"name\":");
+                csv_buf_put(b, p, (size_t)(e - p) + 1);
+                csv_buf_puts(b, ",\"role\":\"");
+                csv_buf_puts(b, roles[k]);
+                csv_buf_puts(b, "\"}");
+                first = false;
+                p = e + 1;
+                if (*p == ',')
+                    p++;
+            }
+        }
+        csv_buf_put(b, "]", 1);
+        if (b->failed)
+            return PTRACK_ENOMEM;
+        if ((rc = h->rec_set_json(rec, "units", b->d)) != PTRACK_OK)
+            return rc;
+        if (!row->has_mode && (rc = h->rec_set(rec, "handling_mode", mode)) != PTRACK_OK)
+            return rc;
+        row->stored = true;
+    }
+
+    /* replies and feedback: the JSON columns, or one entry each from the
+     * readable columns of the last reply and the last feedback. */
+    if (row->replies_json) {
+        row->stored = true;
+        rc = set_json_cell(im, rec, "replies", row->replies_json, row->replies_col, line,
+                           "not a JSON array of replies such as [{\"doc_no\": \"交复〔2025〕3号\", "
+                           "\"category\": \"A\"}]");
+        if (rc != PTRACK_OK)
+            return rc;
+    } else if (row->doc_no || row->category || row->replied_at) {
+        row->stored = true;
+        if (row->doc_no) {
+            char *v = cell_copy(row->doc_no);
+            rc = v ? h->rec_set(rec, "replies.0.doc_no", v) : PTRACK_ENOMEM;
+            free(v);
+        }
+        if (rc == PTRACK_OK && row->category)
+            rc = h->rec_set(rec, "replies.0.category", row->category);
+        if (rc == PTRACK_OK && row->replied_at) {
+            char *v = cell_copy(row->replied_at);
+            const char *t = v ? normalize_time(im, v, strlen(v)) : NULL;
+            rc = t ? h->rec_set(rec, "replies.0.replied_at", t) : PTRACK_ENOMEM;
+            free(v);
+        }
+        /* The reply comes from the lead unit, when there is one. */
+        if (rc == PTRACK_OK && im->n_lead == 1) {
+            const char *p = im->lead.d, *e = p + 1;
+            while (*e && *e != '"')
+                e += *e == '\\' ? 2 : 1;
+            csv_buf_t *b = &im->tmp;
+            b->len = 0;
+            csv_buf_put(b, p, (size_t)(e - p) + 1);
+            rc = b->failed ? PTRACK_ENOMEM : h->rec_set_json(rec, "replies.0.unit", b->d);
+        }
+        if (rc == PTRACK_OK)
+            rc = h->rec_set(rec, "replies.0.kind", "first");
+        if (rc != PTRACK_OK)
+            return rc;
+    }
+    if (row->feedback_json) {
+        row->stored = true;
+        rc = set_json_cell(im, rec, "feedback", row->feedback_json, row->feedback_col, line,
+                           "not a JSON array of feedback such as [{\"satisfaction\": "
+                           "\"satisfied\"}]");
+        if (rc != PTRACK_OK)
+            return rc;
+    } else if (row->satisfaction) {
+        row->stored = true;
+        if ((rc = h->rec_set(rec, "feedback.0.satisfaction", row->satisfaction)) != PTRACK_OK)
+            return rc;
+    }
+
+    if (row->source_format || row->source_ref) {
+        char *f = row->source_format ? cell_copy(row->source_format) : strdup("csv");
+        rc = f ? h->rec_set(rec, "source.format", f) : PTRACK_ENOMEM;
+        free(f);
+        if (rc == PTRACK_OK && row->source_ref) {
+            char *r = cell_copy(row->source_ref);
+            rc = r ? h->rec_set(rec, "source.ref", r) : PTRACK_ENOMEM;
+            free(r);
+        }
+        if (rc != PTRACK_OK)
+            return rc;
+    }
+    /* created_at marks a record as stored already; otherwise version
+     * does (its value is replaced on insert). */
+    if (row->stored && !row->has_created)
+        rc = h->rec_set_json(rec, "version", "1");
+    return rc;
+}
+
+static int read_row(imp_t *im, const csv_record_t *rec)
+{
+    const ptrack_host_t *h = im->h;
+    char where[32];
+    snprintf(where, sizeof(where), "line %ld", rec->line);
+    if (rec->n != im->n_cols) {
+        char reason[512];
+        if (rec->n < im->n_cols)
+            snprintf(reason, sizeof(reason),
+                     "line %ld: %zu fields, the header has %zu (the row ends before column "
+                     "%zu, %s)",
+                     rec->line, rec->n, im->n_cols, rec->n + 1, column_name(im, rec->n));
+        else
+            snprintf(reason, sizeof(reason),
+                     "line %ld: %zu fields, the header has %zu (field %zu has no column; the "
+                     "last column is %s)",
+                     rec->line, rec->n, im->n_cols, im->n_cols + 1,
+                     column_name(im, im->n_cols - 1));
+        return h->import_reject(im->job, where, reason);
+    }
+    ptrack_record_t *r = h->rec_new();
+    if (!r)
+        return PTRACK_ENOMEM;
+    row_t row = {0};
+    im->lead.len = im->co.len = im->custom.len = 0;
+    im->n_lead = im->n_co = 0;
+    if (im->lead.d)
+        im->lead.d[0] = '\0';
+    if (im->co.d)
+        im->co.d[0] = '\0';
+    int rc = PTRACK_OK;
+    for (size_t i = 0; i < rec->n && rc == PTRACK_OK; i++)
+        rc = read_cell(im, r, &row, i, rec->fields[i], rec->lens[i], rec->line);
+    if (rc == PTRACK_OK)
+        rc = finish_row(im, r, &row, rec->line);
+    if (rc != PTRACK_OK) {
+        h->rec_free(r);
+        if (rc == 1)
+            return PTRACK_OK; /* rejected, with its reason */
+        if (rc == PTRACK_EINVAL)
+            return h->import_reject(im->job, where, "a cell could not be stored in the record");
+        return rc;
+    }
+    return h->import_emit(im->job, r, where);
+}
+
+static int on_record(void *ctx, const csv_record_t *rec)
+{
+    imp_t *im = ctx;
+    if (im->h->job_cancelled(im->job))
+        return PTRACK_ECANCELED;
+    return im->have_header ? read_row(im, rec) : read_header(im, rec);
+}
+
+/* ---- Bytes in ------------------------------------------------------- */
+
+/* The separator most used on the first line, outside quotes. */
+static char sniff_sep(const char *s, size_t n)
+{
+    size_t counts[3] = {0, 0, 0};
+    static const char seps[3] = {',', ';', '\t'};
+    bool quoted = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && (s[i] == '\n' || s[i] == '\r'))
+            break;
+        else if (!quoted)
+            for (int k = 0; k < 3; k++)
+                counts[k] += s[i] == seps[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 3; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return seps[best];
+}
+
+/* Whether the first line is complete in s: a line break outside quotes. */
+static bool first_line_done(const char *s, size_t n)
+{
+    bool quoted = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && (s[i] == '\n' || s[i] == '\r'))
+            return true;
+    }
+    return false;
+}
+
+static int reader_rc(imp_t *im, int rc)
+{
+    if (rc == CSV_ENOMEM)
+        return PTRACK_ENOMEM;
+    if (rc == CSV_EUNTERMINATED) {
+        snprintf(im->error, sizeof(im->error),
+                 "line %ld, column %s: a quoted field is never closed (an unterminated quote; "
+                 "a quote inside a quoted field is written \"\")",
+                 im->rd.err_line, im->have_header ? column_name(im, im->rd.err_field) : "1");
+        return PTRACK_ERROR;
+    }
+    if (rc == CSV_ETOOBIG) {
+        snprintf(im->error, sizeof(im->error),
+                 "line %ld, column %s: the record is longer than %d MiB (an unterminated "
+                 "quote?)",
+                 im->rd.err_line, im->have_header ? column_name(im, im->rd.err_field) : "1",
+                 RECORD_MAX / (1024 * 1024));
+        return PTRACK_ERROR;
+    }
+    return rc;
+}
+
+/* UTF-8 text in: drops a BOM, holds the first line until the separator is
+ * known, then reads records. */
+static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
+{
+    if (!im->bom_done) {
+        /* The BOM may itself be split across chunks: hold up to 3 bytes. */
+        csv_buf_put(&im->head, s, n);
+        if (im->head.failed)
+            return PTRACK_ENOMEM;
+        if (im->head.len < 3 && !eof)
+            return PTRACK_OK;
+        im->bom_done = true;
+        size_t skip = im->head.len >= 3 && memcmp(im->head.d, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        memmove(im->head.d, im->head.d + skip, im->head.len - skip);
+        im->head.len -= skip;
+        s = NULL;
+        n = 0;
+    }
+    if (!im->sep) {
+        csv_buf_put(&im->head, s, n);
+        if (im->head.failed)
+            return PTRACK_ENOMEM;
+        if (!eof && im->head.len < SNIFF_MAX && !first_line_done(im->head.d, im->head.len))
+            return PTRACK_OK;
+        im->sep = sniff_sep(im->head.d, im->head.len);
+        s = NULL;
+        n = 0;
+    }
+    if (!im->rd.sep)
+        csv_reader_init(&im->rd, im->sep, RECORD_MAX);
+    int rc = 0;
+    if (im->head.len) {
+        rc = csv_reader_feed(&im->rd, im->head.d, im->head.len, on_record, im);
+        csv_buf_free(&im->head);
+    }
+    if (rc == 0 && n)
+        rc = csv_reader_feed(&im->rd, s, n, on_record, im);
+    if (rc == 0 && eof)
+        rc = csv_reader_finish(&im->rd, on_record, im);
+    return reader_rc(im, rc);
+}
+
+/* Raw bytes in (at most CHUNK): converted to UTF-8 when the file is GBK
+ * or GB18030. A character cut by the end of a chunk waits at the start of
+ * `in` and is completed by the next chunk. */
+static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
+{
+    if (im->cd == (iconv_t)-1)
+        return feed_utf8(im, s, n, eof);
+    if (n)
+        memcpy(im->in + im->n_pend, s, n);
+    char *in = im->in;
+    size_t left = im->n_pend + n;
+    im->n_pend = 0;
+    while (left) {
+        char *o = im->out;
+        size_t o_left = sizeof(im->out);
+        size_t r = iconv(im->cd, &in, &left, &o, &o_left);
+        int e = r == (size_t)-1 ? errno : 0;
+        int rc;
+        if (o > im->out && (rc = feed_utf8(im, im->out, (size_t)(o - im->out), false)) != 0)
+            return rc;
+        if (e == EINVAL) {
+            memmove(im->in, in, left);
+            im->n_pend = left;
+            break;
+        }
+        if (e == EILSEQ) {
+            snprintf(im->error, sizeof(im->error),
+                     "line %ld: bytes that are not %s text; say what the file is with "
+                     "encoding=utf-8, gbk or gb18030",
+                     im->rd.sep ? im->rd.line : 1, im->encoding);
+            return PTRACK_ERROR;
+        }
+    }
+    if (!eof)
+        return PTRACK_OK;
+    if (im->n_pend) {
+        snprintf(im->error, sizeof(im->error),
+                 "line %ld: the file ends inside a %s character (the last bytes are cut off)",
+                 im->rd.sep ? im->rd.line : 1, im->encoding);
+        return PTRACK_ERROR;
+    }
+    return feed_utf8(im, NULL, 0, true);
+}
+
+/* Reads until buf holds want bytes or the file ends. */
+static ptrdiff_t read_full(imp_t *im, char *buf, size_t want)
+{
+    size_t got = 0;
+    while (got < want) {
+        ptrdiff_t r = im->h->job_read(im->job, buf + got, want - got);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ptrdiff_t)got;
+}
+
+/* Reads sep= and encoding= and map=, and opens the converter once the
+ * first bytes are known. */
+static int read_args(imp_t *im)
+{
+    const char *sep = im->h->job_arg(im->job, "sep");
+    if (sep && *sep) {
+        if (strcmp(sep, ",") == 0 || strcmp(sep, "comma") == 0)
+            im->sep = ',';
+        else if (strcmp(sep, ";") == 0 || strcmp(sep, "semicolon") == 0)
+            im->sep = ';';
+        else if (strcmp(sep, "tab") == 0 || strcmp(sep, "\t") == 0 || strcmp(sep, "\\t") == 0)
+            im->sep = '\t';
+        else {
+            snprintf(im->error, sizeof(im->error),
+                     "sep: \"%s\" is not a separator the CSV importer reads: use \",\", \";\" or "
+                     "tab",
+                     sep);
+            return PTRACK_ERROR;
+        }
+    }
+    const char *map = im->h->job_arg(im->job, "map");
+    if (map && *map && (!parse_map(im, map) || !check_map(im)))
+        return PTRACK_ERROR;
+    return PTRACK_OK;
+}
+
+static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
+{
+    const char *enc = im->h->job_arg(im->job, "encoding");
+    const char *from = NULL;
+    if (enc && *enc) {
+        if (strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
+            from = NULL;
+        else if (strcasecmp(enc, "gbk") == 0 || strcasecmp(enc, "cp936") == 0 ||
+                 strcasecmp(enc, "gb2312") == 0)
+            from = "GBK";
+        else if (strcasecmp(enc, "gb18030") == 0)
+            from = "GB18030";
+        else {
+            snprintf(im->error, sizeof(im->error),
+                     "encoding: \"%s\" is not one the CSV importer reads: use utf-8, gbk or "
+                     "gb18030",
+                     enc);
+            return PTRACK_ERROR;
+        }
+    } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
+               !utf8_valid_prefix((const unsigned char *)sample, n, eof)) {
+        /* Not UTF-8: Chinese spreadsheets saved as "CSV" by Excel or WPS on
+         * Windows are GBK, which GB18030 contains. */
+        from = "GB18030";
+    }
+    im->encoding = from ? from : "UTF-8";
+    if (!from)
+        return PTRACK_OK;
+    im->cd = iconv_open("UTF-8", from);
+    if (im->cd == (iconv_t)-1) {
+        snprintf(im->error, sizeof(im->error), "this system's iconv cannot convert from %s", from);
+        return PTRACK_ERROR;
+    }
+    return PTRACK_OK;
+}
+
+static void imp_free(imp_t *im)
+{
+    if (im->cd != (iconv_t)-1)
+        iconv_close(im->cd);
+    csv_reader_free(&im->rd);
+    for (size_t i = 0; i < im->n_cols; i++) {
+        free(im->cols[i].custom);
+        free(im->cols[i].header);
+    }
+    free(im->cols);
+    for (size_t i = 0; i < im->n_map; i++) {
+        free(im->map[i].field);
+        free(im->map[i].header);
+    }
+    free(im->map);
+    csv_buf_free(&im->head);
+    csv_buf_free(&im->lead);
+    csv_buf_free(&im->co);
+    csv_buf_free(&im->custom);
+    csv_buf_free(&im->tmp);
+    free(im);
+}
+
+static int import(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    state_t *st = state;
+    imp_t *im = calloc(1, sizeof(*im));
+    if (!im)
+        return PTRACK_ENOMEM;
+    im->h = st->host;
+    im->job = job;
+    im->cd = (iconv_t)-1;
+    char *buf = malloc(CHUNK);
+    int rc = buf ? read_args(im) : PTRACK_ENOMEM;
+    ptrdiff_t got = 0;
+    if (rc == PTRACK_OK) {
+        /* The first chunk is read whole: it decides the encoding. */
+        got = read_full(im, buf, CHUNK);
+        if (got < 0)
+            rc = (int)got;
+    }
+    bool eof = got < CHUNK;
+    if (rc == PTRACK_OK)
+        rc = open_encoding(im, buf, (size_t)got, eof);
+    if (rc == PTRACK_OK)
+        rc = feed_raw(im, buf, (size_t)got, eof);
+    while (rc == PTRACK_OK && !eof) {
+        got = im->h->job_read(job, buf, CHUNK);
+        if (got < 0) {
+            rc = (int)got;
+            break;
+        }
+        eof = got == 0;
+        rc = feed_raw(im, buf, (size_t)got, eof);
+    }
+    if (rc == PTRACK_OK && !im->have_header) {
+        snprintf(im->error, sizeof(im->error),
+                 "line 1: the file is empty; a CSV import needs a header row (标题, 编号, ...) "
+                 "and a row per proposal");
+        rc = PTRACK_ERROR;
+    }
+    if (rc == PTRACK_ERROR && im->error[0]) {
+        /* The reason goes in the answer's message and in its list of
+         * rejected records, where the office looks for line numbers. */
+        char where[32];
+        long line = 1;
+        sscanf(im->error, "line %ld", &line);
+        snprintf(where, sizeof(where), "line %ld", line);
+        im->h->import_reject(job, where, im->error);
+        im->h->set_error(job, "%s", im->error);
+    } else if (rc == PTRACK_ENOMEM) {
+        im->h->set_error(job, "out of memory reading the CSV file");
+        rc = PTRACK_ERROR;
+    }
+    free(buf);
+    imp_free(im);
+    return rc;
+}
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    s->inst = inst;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+static const char *const formats[] = {"csv", NULL};
+
+static const ptrack_importer_ops_t importer = {
+    .struct_size = sizeof(ptrack_importer_ops_t),
+    .formats = formats,
+    .import = import,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "import_csv",
+    .version = "1.0",
+    .description = "imports proposals from CSV (RFC 4180; , ; or tab; UTF-8, GBK, GB18030; "
+                   "English or Chinese headers; query arguments sep, encoding, map)",
+    .kinds = PTRACK_KIND_IMPORTER,
+    .create = create,
+    .destroy = destroy,
+    .importer = &importer,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}
