@@ -1,0 +1,754 @@
+/*
+ * notify_webhook.c - a notifier that POSTs each event to an HTTP endpoint:
+ * a service of the office's own (format "json"), a WeCom group robot
+ * (format "wecom") or a DingTalk group robot (format "dingtalk").
+ *
+ * Options:
+ *   url      (string, required)   http:// or https:// address to POST to
+ *   format   (string, "json")     json | wecom | dingtalk
+ *   secret   (string)             json: signs the body (X-Ptrack-Signature);
+ *                                 dingtalk: signs the URL (timestamp, sign);
+ *                                 wecom robots have no signature: unused
+ *   timeout  (duration, "10s")    the whole request, connection included
+ *   retries  (int, 5)             failed attempts on one event before it is
+ *                                 dropped with a log line; 0 never drops
+ *
+ * How an answer counts:
+ *   2xx                    delivered, unless the body is a robot's error
+ *                          ({"errcode": N} with N != 0), which is a failure
+ *                          that is tried again;
+ *   5xx, 408, 429          tried again; a 429's Retry-After (seconds or an
+ *                          HTTP date) is honoured by answering PTRACK_RETRY
+ *                          without a request until that time has come, so
+ *                          the worker never sleeps in deliver();
+ *   connection errors,
+ *   timeouts               tried again;
+ *   other 3xx and 4xx      logged with the answer's body and dropped: the
+ *                          request itself is wrong, and sending it again
+ *                          would not help.
+ * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
+ * minute) until `retries` attempts on that event have failed.
+ *
+ * Thread: create() and destroy() run on the loop thread and do not block;
+ * the curl handle is made on the first deliver(), on the instance's worker,
+ * and used by that thread alone, so the state needs no lock.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <ptrack/plugin.h>
+
+/* The most of an answer's body kept for the log and the errcode check. */
+#define RESPONSE_MAX 4096
+/* A Retry-After further away than this is taken as this. */
+#define RETRY_AFTER_CAP_S 3600
+
+typedef enum { FORMAT_JSON, FORMAT_WECOM, FORMAT_DINGTALK } webhook_format_t;
+
+/* A growable string: the bodies and texts built here. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool oom; /* an append failed: the text is incomplete */
+} buf_t;
+
+/* One instance. */
+typedef struct {
+    const ptrack_host_t *host; /* valid until destroy() returns */
+    ptrack_instance_t *inst;
+    const char *url;    /* borrowed from the host until destroy() */
+    const char *secret; /* NULL or "": none */
+    webhook_format_t format;
+    int64_t timeout_ms;
+    int64_t retries;
+
+    CURL *curl; /* NULL until the first deliver() */
+
+    /* Attempts that failed on the event attempt_seq. */
+    int64_t attempt_seq;
+    int64_t attempts;
+    /* No request before this wall-clock time (a 429's Retry-After). */
+    time_t not_before;
+
+    /* The answer of the request in progress. */
+    buf_t response;
+    time_t retry_after; /* 0: the answer had no usable Retry-After */
+} webhook_t;
+
+/* ---- Strings ----------------------------------------------------------- */
+
+static void buf_add(buf_t *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void buf_puts(buf_t *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+static void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(buf_t *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = true;
+        return;
+    }
+    if ((size_t)n < sizeof(tmp)) {
+        buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+static void buf_free(buf_t *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Appends s as the inside of a JSON string: quotes, backslashes and control
+ * characters escaped, UTF-8 passed through as it is (the robots read it). */
+static void buf_json_str(buf_t *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(b, "\\\""); break;
+        case '\\': buf_puts(b, "\\\\"); break;
+        case '\n': buf_puts(b, "\\n"); break;
+        case '\r': buf_puts(b, "\\r"); break;
+        case '\t': buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                buf_printf(b, "\\u%04x", *p);
+            else
+                buf_add(b, (const char *)p, 1);
+        }
+    }
+}
+
+/* ---- The default workflow's Chinese labels ------------------------------
+ * A copy of proposals/workflow-default.json's zh labels: the ABI gives a
+ * plugin the event, not the workflow. A state or action of a customised
+ * workflow that is not here is shown by its name. */
+
+static const char *const state_zh[][2] = {
+    {"draft", "草稿"},           {"submitted", "已提出"},     {"reviewing", "审查中"},
+    {"filed", "已立案"},         {"not_filed", "不予立案"},   {"merged", "并案"},
+    {"converted", "转为意见建议"}, {"assigned", "已交办"},   {"returned", "退回"},
+    {"handling", "办理中"},      {"replied", "已答复"},       {"rehandling", "重新办理"},
+    {"closed", "办结"},          {"withdrawn", "撤回"},
+};
+
+static const char *const action_zh[][2] = {
+    {"submit", "提交"},   {"review", "审查"},        {"file", "立案"},
+    {"reject", "不予立案"}, {"merge", "并案"},        {"convert", "转为意见建议"},
+    {"assign", "交办"},   {"sign", "签收"},          {"return", "退回"},
+    {"reassign", "重新交办"}, {"opinion", "协办意见"}, {"extend", "延期"},
+    {"reply", "答复"},    {"feedback", "评价"},      {"close", "办结"},
+    {"follow_up", "补充答复"}, {"reopen", "重新办理"}, {"withdraw", "撤回"},
+    {"supervise", "督办"},
+};
+
+static const char *label(const char *const (*table)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i][0], name) == 0)
+            return table[i][1];
+    return name;
+}
+
+#define STATE_ZH(s) label(state_zh, sizeof(state_zh) / sizeof(state_zh[0]), (s))
+#define ACTION_ZH(a) label(action_zh, sizeof(action_zh) / sizeof(action_zh[0]), (a))
+
+/* The heading of an event type. */
+static const char *type_zh(const char *type)
+{
+    static const char *const types[][2] = {
+        {"proposal.created", "新建议登记"},      {"proposal.updated", "建议信息更新"},
+        {"proposal.status_changed", "建议办理进展"}, {"proposal.deleted", "建议已删除"},
+        {"proposal.due_soon", "建议即将到期提醒"}, {"proposal.overdue", "建议超期催办"},
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(types[i][0], type) == 0)
+            return types[i][1];
+    return "建议动态";
+}
+
+static const char *role_zh(const char *role)
+{
+    if (!role)
+        return "承办";
+    if (strcmp(role, "lead") == 0)
+        return "主办";
+    if (strcmp(role, "co") == 0)
+        return "协办";
+    if (strcmp(role, "separate") == 0)
+        return "分办";
+    return role;
+}
+
+/* Writes the local date of an RFC 3339 UTC time ("2026-06-13T01:00:00Z")
+ * into out as "2026-06-13"; copies the text as it is when it is not in
+ * that form. */
+static void local_date(const char *rfc3339, char *out, size_t size)
+{
+    struct tm tm = {0};
+    int y, mo, d, h, mi, s;
+    if (sscanf(rfc3339, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) == 6) {
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = s;
+        time_t t = timegm(&tm);
+        struct tm local;
+        if (t != (time_t)-1 && localtime_r(&t, &local) && strftime(out, size, "%Y-%m-%d", &local))
+            return;
+    }
+    snprintf(out, size, "%s", rfc3339);
+}
+
+/* Appends the units of the proposal, one line per role:
+ * "主办：山西省水利厅" then "协办：山西省财政厅、山西省发改委". */
+static void add_units(buf_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                      const char *prefix, const char *eol)
+{
+    size_t n = h->rec_count(rec, "proposal.units");
+    static const char *const roles[] = {"lead", "co", "separate", NULL};
+    /* Known roles first, in that order; a role of another name after. */
+    for (int pass = 0; pass < 4; pass++) {
+        bool any = false;
+        const char *role_name = NULL;
+        for (size_t i = 0; i < n; i++) {
+            char path[64];
+            snprintf(path, sizeof(path), "proposal.units.%zu.role", i);
+            const char *role = h->rec_get(rec, path);
+            bool match;
+            if (pass < 3) {
+                match = role && strcmp(role, roles[pass]) == 0;
+            } else {
+                match = !role || (strcmp(role, "lead") && strcmp(role, "co") &&
+                                  strcmp(role, "separate"));
+            }
+            if (!match)
+                continue;
+            snprintf(path, sizeof(path), "proposal.units.%zu.name", i);
+            const char *name = h->rec_get(rec, path);
+            if (!name)
+                continue;
+            if (!any) {
+                role_name = role_zh(pass < 3 ? roles[pass] : role);
+                buf_printf(b, "%s%s：", prefix, role_name);
+                any = true;
+            } else {
+                buf_puts(b, "、");
+            }
+            buf_puts(b, name);
+        }
+        if (any)
+            buf_puts(b, eol);
+    }
+}
+
+/* Builds the Chinese markdown text of an event for a robot: a heading
+ * naming what happened, then the proposal (编号, 标题), the change (动作,
+ * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
+ * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
+ * Thread: the worker (the record is held by it). */
+static void markdown_text(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
+                          const char *eol)
+{
+    const ptrack_record_t *rec = ev->record;
+    const char *type = ev->type;
+    const char *title = h->rec_get(rec, "proposal.title");
+    const char *number = h->rec_get(rec, "proposal.number");
+    const char *id = h->rec_get(rec, "proposal.id");
+    const char *action = h->rec_get(rec, "action");
+    const char *from = h->rec_get(rec, "from");
+    const char *to = h->rec_get(rec, "to");
+    const char *status = h->rec_get(rec, "proposal.status");
+    const char *due = h->rec_get(rec, "proposal.due_at");
+    const char *actor = h->rec_get(rec, "actor");
+    bool overdue = strcmp(type, "proposal.overdue") == 0;
+    bool due_soon = strcmp(type, "proposal.due_soon") == 0;
+
+    buf_printf(b, "### %s%s", type_zh(type), eol);
+    if (overdue)
+        buf_printf(b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
+                   eol);
+    else if (due_soon)
+        buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s", eol);
+    if (number)
+        buf_printf(b, "> 编号：%s%s", number, eol);
+    else if (id)
+        buf_printf(b, "> 编号：第 %s 号%s", id, eol);
+    buf_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
+    if (action) {
+        buf_printf(b, "> 动作：%s", ACTION_ZH(action));
+        if (from && to && strcmp(from, to) != 0)
+            buf_printf(b, "（%s → %s）", STATE_ZH(from), STATE_ZH(to));
+        buf_puts(b, eol);
+    } else if (strcmp(type, "proposal.created") == 0 && to) {
+        buf_printf(b, "> 状态：%s%s", STATE_ZH(to), eol);
+    }
+    if (!action && status && strcmp(type, "proposal.created") != 0)
+        buf_printf(b, "> 状态：%s%s", STATE_ZH(status), eol);
+    add_units(b, h, rec, "> ", eol);
+    if (due) {
+        char date[64];
+        local_date(due, date, sizeof(date));
+        buf_printf(b, "> 办理期限：%s%s%s", date, overdue ? "（已超期）" : due_soon ? "（即将到期）" : "",
+                   eol);
+    }
+    if (actor)
+        buf_printf(b, "> 操作人：%s%s", actor, eol);
+}
+
+/* ---- Signatures ----------------------------------------------------------- */
+
+/* HMAC-SHA256 of data with key into mac (32 bytes). Returns false when
+ * OpenSSL fails (out of memory). */
+static bool hmac_sha256(const char *key, const void *data, size_t len, unsigned char mac[32])
+{
+    unsigned int mac_len = 0;
+    return HMAC(EVP_sha256(), key, (int)strlen(key), data, len, mac, &mac_len) != NULL &&
+           mac_len == 32;
+}
+
+/* ---- Options ------------------------------------------------------------- */
+
+static const ptrack_option_t webhook_options[] = {
+    {"url", PTRACK_OPT_STRING, 1, NULL, "the http:// or https:// address to POST each event to"},
+    {"format", PTRACK_OPT_STRING, 0, "json",
+     "json (the event as it is), wecom (WeCom robot markdown), dingtalk (DingTalk robot markdown)"},
+    {"secret", PTRACK_OPT_STRING, 0, NULL,
+     "json: HMAC-SHA256 key of X-Ptrack-Signature; dingtalk: the robot's signing secret"},
+    {"timeout", PTRACK_OPT_DURATION, 0, "10s", "the longest one request may take"},
+    {"retries", PTRACK_OPT_INT, 0, "5",
+     "failed attempts on one event before it is dropped with a log line (0: never drop)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Thread: loop. Reads and checks the options; opens nothing. */
+static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    webhook_t *w = calloc(1, sizeof(*w));
+    if (!w) {
+        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+        return PTRACK_ERROR;
+    }
+    w->host = host;
+    w->inst = inst;
+    const char *format = "json";
+    if (host->opt_string(inst, "url", &w->url) != PTRACK_OK ||
+        (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0)) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"url\" must be an http:// or https:// address (got \"%s\")",
+                  w->url ? w->url : "");
+        goto fail;
+    }
+    host->opt_string(inst, "format", &format);
+    if (strcmp(format, "json") == 0) {
+        w->format = FORMAT_JSON;
+    } else if (strcmp(format, "wecom") == 0) {
+        w->format = FORMAT_WECOM;
+    } else if (strcmp(format, "dingtalk") == 0) {
+        w->format = FORMAT_DINGTALK;
+    } else {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"format\" must be json, wecom or dingtalk (got \"%s\")", format);
+        goto fail;
+    }
+    if (host->opt_string(inst, "secret", &w->secret) != PTRACK_OK || w->secret[0] == '\0')
+        w->secret = NULL;
+    if (w->secret && w->format == FORMAT_WECOM)
+        host->log(inst, PTRACK_LOG_WARN,
+                  "option \"secret\" is not used with format wecom (WeCom robots are not signed)");
+    if (host->opt_duration(inst, "timeout", &w->timeout_ms) != PTRACK_OK || w->timeout_ms <= 0) {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
+        goto fail;
+    }
+    if (host->opt_int(inst, "retries", &w->retries) != PTRACK_OK || w->retries < 0) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"retries\" must be 0 (never drop) or a positive number of attempts");
+        goto fail;
+    }
+    /* libcurl's global set-up is done here, on the loop thread, before any
+     * worker uses curl: curl_global_init is not thread-safe on every
+     * libcurl build, and the loop runs create() one at a time. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+        goto fail;
+    }
+    *state = w;
+    return PTRACK_OK;
+fail:
+    free(w);
+    return PTRACK_ERROR;
+}
+
+/* Thread: loop, after the worker has stopped. */
+static void webhook_destroy(void *state)
+{
+    webhook_t *w = state;
+    if (w->curl)
+        curl_easy_cleanup(w->curl);
+    buf_free(&w->response);
+    free(w);
+    /* Pairs with the curl_global_init of create(); libcurl counts them. */
+    curl_global_cleanup();
+}
+
+/* ---- The request ----------------------------------------------------- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    webhook_t *w = ud;
+    size_t n = size * nmemb;
+    /* Keep the head of the answer only: enough for the log and the
+     * robot's errcode, bounded whatever the server sends. */
+    if (w->response.len < RESPONSE_MAX) {
+        size_t room = RESPONSE_MAX - w->response.len;
+        buf_add(&w->response, data, n < room ? n : room);
+    }
+    return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+    webhook_t *w = ud;
+    size_t n = size * nmemb;
+    static const char name[] = "retry-after:";
+    if (n > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
+        char value[128];
+        size_t len = n - (sizeof(name) - 1);
+        if (len >= sizeof(value))
+            len = sizeof(value) - 1;
+        memcpy(value, data + sizeof(name) - 1, len);
+        value[len] = '\0';
+        char *v = value;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        for (char *e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
+            e[-1] = '\0';
+        time_t now = time(NULL);
+        char *end;
+        long secs = strtol(v, &end, 10);
+        if (*v && *end == '\0' && secs >= 0) {
+            w->retry_after = now + (secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs);
+        } else {
+            /* An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"). */
+            time_t at = curl_getdate(v, NULL);
+            if (at != (time_t)-1)
+                w->retry_after = at > now + RETRY_AFTER_CAP_S ? now + RETRY_AFTER_CAP_S : at;
+        }
+    }
+    return n;
+}
+
+/* The robot's own error in a 2xx answer: {"errcode": 310000, "errmsg":
+ * "sign not match"}. Returns the errcode, 0 when there is none. A plain
+ * scan rather than a JSON parser: the plugin links no JSON library, and the
+ * robots' answers are small flat objects. */
+static long robot_errcode(const char *body)
+{
+    const char *p = body ? strstr(body, "\"errcode\"") : NULL;
+    if (!p)
+        return 0;
+    p += strlen("\"errcode\"");
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p != ':')
+        return 0;
+    return strtol(p + 1, NULL, 10);
+}
+
+/* Builds the URL to POST to: for a signed DingTalk robot, the configured
+ * one with &timestamp=<ms>&sign=<urlencoded base64 HMAC>. Returns false
+ * when memory or OpenSSL failed. Thread: the worker. */
+static bool build_url(webhook_t *w, buf_t *url)
+{
+    buf_puts(url, w->url);
+    if (w->format != FORMAT_DINGTALK || !w->secret)
+        return !url->oom;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char stamp[32];
+    snprintf(stamp, sizeof(stamp), "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    buf_t to_sign = {0};
+    buf_printf(&to_sign, "%s\n%s", stamp, w->secret);
+    unsigned char mac[32];
+    bool ok = !to_sign.oom && hmac_sha256(w->secret, to_sign.s, to_sign.len, mac);
+    buf_free(&to_sign);
+    if (!ok)
+        return false;
+    unsigned char b64[64];
+    EVP_EncodeBlock(b64, mac, 32);
+    char *escaped = curl_easy_escape(w->curl, (const char *)b64, 0);
+    if (!escaped)
+        return false;
+    buf_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
+    curl_free(escaped);
+    return !url->oom;
+}
+
+/* Builds the request body for the instance's format. */
+static void build_body(webhook_t *w, const ptrack_event_t *ev, buf_t *body)
+{
+    if (w->format == FORMAT_JSON) {
+        buf_add(body, ev->json, ev->json_len);
+        return;
+    }
+    buf_t text = {0};
+    markdown_text(&text, w->host, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
+    if (text.oom) {
+        body->oom = true;
+        buf_free(&text);
+        return;
+    }
+    if (w->format == FORMAT_WECOM) {
+        buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"");
+        buf_json_str(body, text.s);
+        buf_puts(body, "\"}}");
+    } else {
+        const char *title = w->host->rec_get(ev->record, "proposal.title");
+        buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"");
+        buf_json_str(body, type_zh(ev->type));
+        if (title) {
+            buf_puts(body, "：");
+            buf_json_str(body, title);
+        }
+        buf_puts(body, "\",\"text\":\"");
+        buf_json_str(body, text.s);
+        buf_puts(body, "\"}}");
+    }
+    buf_free(&text);
+}
+
+/* Counts a failed attempt on ev and answers PTRACK_RETRY, or PTRACK_ERROR
+ * once `retries` attempts have failed. Thread: the worker. */
+static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *why)
+{
+    if (w->attempt_seq != ev->seq) {
+        w->attempt_seq = ev->seq;
+        w->attempts = 0;
+    }
+    w->attempts++;
+    if (w->retries > 0 && w->attempts >= w->retries) {
+        w->host->log(w->inst, PTRACK_LOG_ERROR,
+                     "event %" PRId64 " (%s): %s; dropped after %" PRId64 " failed attempts",
+                     ev->seq, ev->type, why, w->attempts);
+        w->attempts = 0;
+        return PTRACK_ERROR;
+    }
+    if (w->retries > 0)
+        w->host->log(w->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 " (%s): %s; attempt %" PRId64 " of %" PRId64
+                     " failed, will try again",
+                     ev->seq, ev->type, why, w->attempts, w->retries);
+    else
+        w->host->log(w->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 " (%s): %s; attempt %" PRId64 " failed, will try again",
+                     ev->seq, ev->type, why, w->attempts);
+    return PTRACK_RETRY;
+}
+
+/* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
+static int webhook_deliver(void *state, const ptrack_event_t *ev)
+{
+    webhook_t *w = state;
+    if (w->not_before && time(NULL) < w->not_before)
+        return PTRACK_RETRY; /* a 429 asked to wait: no request, no attempt counted */
+    w->not_before = 0;
+
+    if (!w->curl && !(w->curl = curl_easy_init())) {
+        w->host->log(w->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+        return PTRACK_RETRY;
+    }
+    CURL *c = w->curl;
+    /* The handle keeps its connection (and TLS session) from one event to
+     * the next; the options are set afresh each time. */
+    curl_easy_reset(c);
+
+    int rc = PTRACK_RETRY;
+    buf_t url = {0}, body = {0};
+    struct curl_slist *headers = NULL;
+    char line[512];
+
+    if (!build_url(w, &url)) {
+        /* The URL itself is never logged: a robot's key is in it. */
+        w->host->log(w->inst, PTRACK_LOG_WARN, "cannot build the URL to sign (out of memory?)");
+        goto out;
+    }
+    build_body(w, ev, &body);
+    if (body.oom) {
+        w->host->log(w->inst, PTRACK_LOG_WARN, "out of memory building the body of event %" PRId64,
+                     ev->seq);
+        goto out;
+    }
+
+    struct curl_slist *h = NULL;
+#define ADD_HEADER(text)                                                                           \
+    do {                                                                                           \
+        if (!(h = curl_slist_append(headers, (text))))                                             \
+            goto oom;                                                                              \
+        headers = h;                                                                               \
+    } while (0)
+    ADD_HEADER("Content-Type: application/json; charset=utf-8");
+    /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
+    ADD_HEADER("Expect:");
+    snprintf(line, sizeof(line), "X-Ptrack-Event: %s", ev->type);
+    ADD_HEADER(line);
+    snprintf(line, sizeof(line), "X-Ptrack-Delivery: %" PRId64, ev->seq);
+    ADD_HEADER(line);
+    if (w->format == FORMAT_JSON && w->secret) {
+        unsigned char mac[32];
+        if (!hmac_sha256(w->secret, body.s, body.len, mac))
+            goto oom;
+        int n = snprintf(line, sizeof(line), "X-Ptrack-Signature: sha256=");
+        for (int i = 0; i < 32; i++)
+            n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", mac[i]);
+        ADD_HEADER(line);
+    }
+#undef ADD_HEADER
+
+    char errbuf[CURL_ERROR_SIZE] = "";
+    buf_free(&w->response);
+    w->retry_after = 0;
+    curl_easy_setopt(c, CURLOPT_URL, url.s);
+    /* Signals are the daemon's; libcurl must not use SIGALRM for its
+     * timeouts on a worker thread. */
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.s);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "ptrack-notify_webhook/1.0");
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)w->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)w->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, w);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+
+    CURLcode cc = curl_easy_perform(c);
+    if (cc != CURLE_OK) {
+        char why[CURL_ERROR_SIZE + 64];
+        snprintf(why, sizeof(why), "POST failed: %s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        rc = failed_attempt(w, ev, why);
+        goto out;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    const char *answer = w->response.s ? w->response.s : "";
+    char why[RESPONSE_MAX + 128];
+    if (status >= 200 && status < 300) {
+        long errcode = robot_errcode(answer);
+        if (errcode == 0) {
+            rc = PTRACK_OK;
+            w->attempts = 0;
+            goto out;
+        }
+        snprintf(why, sizeof(why), "the robot answered errcode %ld: %s", errcode, answer);
+        rc = failed_attempt(w, ev, why);
+    } else if (status >= 500 || status == 429 || status == 408) {
+        if (status == 429 && w->retry_after) {
+            w->not_before = w->retry_after;
+            snprintf(why, sizeof(why), "HTTP 429 (too many requests), Retry-After %lld s",
+                     (long long)(w->retry_after - time(NULL)));
+        } else {
+            snprintf(why, sizeof(why), "HTTP %ld: %.512s", status, answer);
+        }
+        rc = failed_attempt(w, ev, why);
+    } else {
+        w->host->log(w->inst, PTRACK_LOG_ERROR,
+                     "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the request "
+                     "itself was refused; check url, format and secret): %.512s",
+                     ev->seq, ev->type, status, answer);
+        w->attempts = 0;
+        rc = PTRACK_ERROR;
+    }
+    goto out;
+oom:
+    w->host->log(w->inst, PTRACK_LOG_WARN, "out of memory building the request of event %" PRId64,
+                 ev->seq);
+    rc = PTRACK_RETRY;
+out:
+    curl_slist_free_all(headers);
+    buf_free(&url);
+    buf_free(&body);
+    return rc;
+}
+
+static const ptrack_notifier_ops_t webhook_ops = {
+    .struct_size = sizeof(ptrack_notifier_ops_t),
+    .deliver = webhook_deliver,
+};
+
+static const ptrack_plugin_t webhook_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "notify_webhook",
+    .version = "1.0.0",
+    .description = "POSTs each event to a URL: JSON (signed), a WeCom or a DingTalk group robot",
+    .kinds = PTRACK_KIND_NOTIFIER,
+    .options = webhook_options,
+    .create = webhook_create,
+    .destroy = webhook_destroy,
+    .notifier = &webhook_ops,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &webhook_plugin;
+}

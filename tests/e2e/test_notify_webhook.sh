@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# The notify_webhook plugin against real HTTP receivers on 127.0.0.1
+# (tests/e2e/receivers/http_receiver.py), each started by this test:
+#   - format json: the body is the event as the feed shows it, with
+#     X-Ptrack-Event, X-Ptrack-Delivery and an HMAC-SHA256 signature that
+#     Python's hmac module verifies;
+#   - format wecom: a markdown message naming the proposal (编号, 标题), the
+#     action and the states in Chinese, the units (主办, 协办) and the
+#     deadline (办理期限, local date);
+#   - format dingtalk: a markdown message, and the URL's timestamp and sign
+#     verified;
+#   - a receiver that fails once (HTTP 500) receives the same event again;
+#     a 404 is not retried (one request); a 429 with Retry-After: 1 is tried
+#     again no sooner than a second later; a robot's errcode != 0 counts as
+#     a failure and is retried; `retries` drops an event after that many
+#     failed attempts;
+#   - kill -9 of the daemon after some events: after the restart every seq
+#     reaches the receiver at least once.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+# The receivers are on loopback: no proxy of the environment may sit in
+# between (libcurl honours http_proxy).
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+
+SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
+[ -f "$SO" ] || pt_die "$SO not built"
+chmod go-w "$SO"
+RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
+SECRET="s3cret-密钥"
+DING_SECRET="SECdingtalk0123456789"
+
+# receiver NAME [ARGS...]: starts a receiver logging to $PT_TMP/NAME.jsonl
+# and sets the variable PORT_NAME.
+receiver() {
+    local name="$1"
+    shift
+    : >"$PT_TMP/$name.jsonl"
+    python3 "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
+        --max-seconds 280 "$@" &
+    PT_PIDS+=("$!")
+    local i
+    for i in $(seq 1 50); do
+        [ -s "$PT_TMP/$name.port" ] && break
+        sleep 0.1
+    done
+    [ -s "$PT_TMP/$name.port" ] || pt_die "receiver $name did not start"
+    printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
+}
+
+receiver plain
+receiver wecom
+receiver ding
+receiver flaky --fail-first 1 --fail-status 500
+receiver gone --fail-first -1 --fail-status 404
+receiver busy --fail-first 1 --fail-status 429 --retry-after 1
+receiver robot --fail-first 2 --errcode 310000
+receiver broken --fail-first -1 --errcode 310000
+
+# Each instance but "plain" takes only the status changes, so that the
+# failing ones see few events.
+SC='"events": ["proposal.status_changed"]'
+pt_config '{}' ',"plugins": [
+  {"instance": "plain", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_plain"'/hook", "secret": "'"$SECRET"'"}},
+  {"instance": "wecom", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_wecom"'/cgi-bin/webhook/send?key=k1", "format": "wecom", '"$SC"'}},
+  {"instance": "ding", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_ding"'/robot/send?access_token=t1", "format": "dingtalk",
+              "secret": "'"$DING_SECRET"'", '"$SC"'}},
+  {"instance": "flaky", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_flaky"'/", '"$SC"'}},
+  {"instance": "gone", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_gone"'/", '"$SC"'}},
+  {"instance": "busy", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_busy"'/", '"$SC"'}},
+  {"instance": "robot", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_robot"'/robot/send?access_token=t2", "format": "dingtalk", '"$SC"'}},
+  {"instance": "broken", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_broken"'/", "retries": 2, "timeout": "3s", '"$SC"'}}
+]'
+pt_start
+
+# ---- Helpers ----------------------------------------------------------
+
+# The committed events of the feed, as a JSON array.
+feed_json() {
+    api GET "/v1/events?after=0&limit=1000"
+    [ "$ST" = 200 ] || pt_die "GET /v1/events: HTTP $ST $BODY"
+    jv 'j["items"]'
+}
+
+# lines NAME: the number of requests receiver NAME has logged.
+lines() { grep -c . "$PT_TMP/$1.jsonl" || true; }
+
+# wait_lines NAME N SECONDS: waits until receiver NAME has N requests.
+wait_lines() {
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        [ "$(lines "$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# py NAME CODE: runs Python CODE with `reqs` (receiver NAME's requests) and
+# `feed` (the committed events) bound; its exit status is the check's.
+py() {
+    local name="$1" code="$2"
+    python3 - "$PT_TMP/$name.jsonl" "$(feed_json)" "$code" <<'EOF'
+import base64, hashlib, hmac, json, sys, urllib.parse
+reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+feed = json.loads(sys.argv[2])
+ns = {"reqs": reqs, "feed": feed, "json": json, "hmac": hmac, "hashlib": hashlib,
+      "base64": base64, "urllib": urllib}
+try:
+    exec(sys.argv[3], ns)
+except AssertionError as e:
+    print("  assertion: %s" % e)
+    sys.exit(1)
+EOF
+}
+
+check_py() {
+    local what="$1" name="$2" code="$3"
+    if out="$(py "$name" "$code" 2>&1)"; then
+        pt_ok "$what"
+    else
+        pt_check_fail "$what" "the Python check passes" "$out; last request: $(tail -n 1 "$PT_TMP/$name.jsonl" | head -c 1500)"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+pt_step "a proposal is created and assigned to a lead and a co unit"
+TITLE="关于加强农村饮水安全保障的建议"
+api POST /v1/proposals '{"title": "'"$TITLE"'", "number": "1001", "session": "十四届全国人大四次会议"}'
+check_status "create" 201
+ID="$(jv 'j["id"]')"
+api POST "/v1/proposals/$ID/actions/assign" \
+    '{"mode": "lead_co", "units": [{"name": "山西省水利厅", "role": "lead"}, {"name": "山西省财政厅", "role": "co"}]}'
+check_status "assign $ID" 200
+DUE_AT="$(jv 'j["due_at"]')"
+N_EVENTS="$(feed_json | jv 'len(j)' "$(cat)")"
+check_eq "the feed holds the create and the assignment" 2 "$N_EVENTS"
+
+# ---------------------------------------------------------------------------
+pt_step "format json: the event as it is, its headers and its signature"
+check_true "plain received both events within 10 s" wait_lines plain 2 10
+check_py "each body is the event of the feed, in seq order, POSTed to the URL's path" plain '
+assert [r["method"] for r in reqs] == ["POST", "POST"], [r["method"] for r in reqs]
+assert all(r["path"] == "/hook" for r in reqs), [r["path"] for r in reqs]
+assert [json.loads(r["body"]) for r in reqs] == feed, "bodies differ from the feed"
+'
+check_py "X-Ptrack-Event names the type, X-Ptrack-Delivery the seq, Content-Type is JSON" plain '
+for r, e in zip(reqs, feed):
+    h = r["headers"]
+    assert h["x-ptrack-event"] == e["type"], h
+    assert h["x-ptrack-delivery"] == str(e["seq"]), h
+    assert h["content-type"].startswith("application/json"), h
+'
+check_py "X-Ptrack-Signature is sha256=<hex HMAC-SHA256(secret, body)>" plain '
+key = "'"$SECRET"'".encode()
+for r in reqs:
+    want = "sha256=" + hmac.new(key, r["body"].encode("utf-8"), hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(r["headers"]["x-ptrack-signature"], want), (r["headers"], want)
+'
+
+# ---------------------------------------------------------------------------
+pt_step "format wecom: a markdown message in Chinese naming the proposal, the change, the units, the deadline"
+check_true "wecom received the status change (and only it) within 10 s" wait_lines wecom 1 10
+DUE_LOCAL="$(python3 -c 'import datetime, sys; print(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d"))' "$DUE_AT")"
+check_py "the body is {msgtype: markdown, markdown: {content}} with 编号, 标题, 动作, 主办, 协办, 办理期限" wecom '
+assert len(reqs) == 1, len(reqs)
+r = reqs[0]
+assert r["path"] == "/cgi-bin/webhook/send?key=k1", r["path"]
+b = json.loads(r["body"])
+assert b["msgtype"] == "markdown" and set(b) == {"msgtype", "markdown"}, b
+c = b["markdown"]["content"]
+for want in ("编号：1001", "标题：'"$TITLE"'", "动作：交办（已提出 → 已交办）", "主办：山西省水利厅",
+             "协办：山西省财政厅", "办理期限：'"$DUE_LOCAL"'", "建议办理进展"):
+    assert want in c, "%r not in %r" % (want, c)
+'
+
+# ---------------------------------------------------------------------------
+pt_step "format dingtalk: markdown, the URL signed with timestamp and sign"
+check_true "ding received the status change within 10 s" wait_lines ding 1 10
+check_py "the body is {msgtype: markdown, markdown: {title, text}} naming the proposal" ding '
+assert len(reqs) == 1, len(reqs)
+b = json.loads(reqs[0]["body"])
+assert b["msgtype"] == "markdown", b
+assert "'"$TITLE"'" in b["markdown"]["title"], b
+t = b["markdown"]["text"]
+for want in ("标题：'"$TITLE"'", "主办：山西省水利厅", "协办：山西省财政厅", "办理期限："):
+    assert want in t, "%r not in %r" % (want, t)
+'
+check_py "sign = base64(HMAC-SHA256(secret, timestamp + \"\\n\" + secret)), URL-encoded, timestamp in ms of now" ding '
+import time
+u = urllib.parse.urlsplit(reqs[0]["path"])
+assert u.path == "/robot/send", u
+q = urllib.parse.parse_qs(u.query, keep_blank_values=True)
+assert q["access_token"] == ["t1"], q
+ts = q["timestamp"][0]
+assert abs(int(ts) - time.time() * 1000) < 120000, ts
+secret = "'"$DING_SECRET"'"
+want = base64.b64encode(hmac.new(secret.encode(), (ts + "\n" + secret).encode(), hashlib.sha256).digest()).decode()
+assert q["sign"] == [want], (q["sign"], want)
+# The raw query carries sign URL-encoded: base64 "+", "/" and "=" escaped.
+raw = dict(p.split("=", 1) for p in u.query.split("&"))
+assert raw["sign"] == urllib.parse.quote(want, safe=""), (raw["sign"], want)
+'
+
+# ---------------------------------------------------------------------------
+pt_step "failures: retried or dropped as the answer says"
+SEQ="$(feed_json | jv '[e["seq"] for e in j if e["type"] == "proposal.status_changed"][0]' "$(cat)")"
+check_true "flaky: the event comes again after a 500" wait_lines flaky 2 10
+check_py "flaky: 500 then 200, both for the same seq" flaky '
+assert [r["status"] for r in reqs] == [500, 200], [r["status"] for r in reqs]
+assert [r["headers"]["x-ptrack-delivery"] for r in reqs] == ["'"$SEQ"'"] * 2, reqs
+assert reqs[0]["body"] == reqs[1]["body"]
+'
+check_true "robot: an errcode != 0 is a failure, retried until errcode 0" wait_lines robot 3 15
+check_py "robot: errcode 310000 twice, then accepted, the same event each time" robot '
+assert len(reqs) == 3, len(reqs)
+assert len({r["body"] for r in reqs}) == 1
+'
+check_true "busy: a 429 is tried again" wait_lines busy 2 15
+check_py "busy: the retry comes no sooner than Retry-After (1 s)" busy '
+assert [r["status"] for r in reqs] == [429, 200], [r["status"] for r in reqs]
+assert reqs[1]["t"] - reqs[0]["t"] >= 0.95, (reqs[0]["t"], reqs[1]["t"])
+'
+check_true "broken: dropped after retries (2) failed attempts" wait_lines broken 2 10
+check_true "gone: the 404 arrived" wait_lines gone 1 10
+# Long enough for several back-offs (200, 400, 800 ms) had they been retries.
+sleep 2.5
+check_eq "gone: a 404 is not retried (exactly one request)" 1 "$(lines gone)"
+check_eq "broken: exactly 2 requests, then the event was dropped" 2 "$(lines broken)"
+api GET /v1/plugins
+check_eq "the host counts the dropped events as failed (gone, broken)" "1 1" \
+    "$(jv '" ".join(str(i["notifier"]["failed"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("gone", "broken"))')"
+check_eq "and the retried ones as delivered (busy, flaky, robot)" "1 1 1" \
+    "$(jv '" ".join(str(i["notifier"]["delivered"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("busy", "flaky", "robot"))')"
+check_contains "the log names the 404 and the reason it is not retried" "HTTP 404" \
+    "$(grep 'gone' "$PT_TMP/ptrackd.log" || true)"
+check_contains "the log names the robot's errmsg" "sign not match" \
+    "$(grep 'robot' "$PT_TMP/ptrackd.log" || true)"
+
+# ---------------------------------------------------------------------------
+pt_step "kill -9 in a burst: every seq reaches the receiver after the restart"
+(
+    for i in $(seq 1 150); do
+        curl -s -o /dev/null --max-time 5 --unix-socket "$PT_SOCK" -X POST \
+            -H 'Content-Type: application/json' \
+            --data-binary "{\"title\":\"关于重启的建议 $i\"}" http://localhost/v1/proposals || true
+    done
+) &
+BURST=$!
+sleep 1
+pt_kill9
+kill "$BURST" 2>/dev/null || true
+wait "$BURST" 2>/dev/null || true
+BEFORE="$(lines plain)"
+pt_start
+api GET /v1/health
+TOP="$(jv 'j["last_seq"]')"
+pt_log "plain had $BEFORE requests at the kill; the feed runs to $TOP"
+covers_plain() {
+    python3 - "$PT_TMP/plain.jsonl" "$TOP" <<'EOF'
+import json, sys
+got = {int(json.loads(l)["headers"]["x-ptrack-delivery"]) for l in open(sys.argv[1]) if l.strip()}
+sys.exit(0 if set(range(1, int(sys.argv[2]) + 1)) <= got else 1)
+EOF
+}
+wait_covered() {
+    local i
+    for i in $(seq 1 300); do
+        covers_plain && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check_true "plain received every seq 1..$TOP at least once" wait_covered
+check_py "every body plain received matches its event in the feed" plain '
+by_seq = {e["seq"]: e for e in feed}
+for r in reqs:
+    e = by_seq[int(r["headers"]["x-ptrack-delivery"])]
+    assert json.loads(r["body"]) == e, r["headers"]["x-ptrack-delivery"]
+'
+
+api GET /v1/health
+check_status "health at the end" 200
+pt_finish
