@@ -1,0 +1,723 @@
+/*
+ * import_text.c - the "text" importer: proposals from documents in the
+ * layout newspapers and delegation bulletins use.
+ *
+ *     关于加快太行革命老区振兴发展的建议
+ *     山西团代表提出建议——
+ *     背景：太行革命老区……
+ *     建议：一是……；二是……；三是……。
+ *     （据《山西日报》）
+ *
+ * The document goes through three stages, each holding little:
+ *
+ *   lines       text_input.c reads the upload (UTF-8, or GBK through iconv)
+ *               and text_norm.c makes each line regular and drops page
+ *               furniture (page headers, editors, captions, ads);
+ *   paragraphs  lines are joined while a sentence runs on: a line that does
+ *               not end a sentence continues into the next, also across a
+ *               page break (a blank line after furniture or a form feed),
+ *               but not into a numbered ask, a heading or a source note;
+ *   proposals   a state machine reads the paragraphs. A title line (关于…
+ *               or …建议/议案/提案) makes a candidate; a delegation line, a
+ *               背景 or 建议 heading or inline asks within CONFIRM_WINDOW
+ *               paragraphs make it a proposal. A proposal ends at its source
+ *               note, at the next title, or at a standalone headline (a
+ *               short line, no full stop, a blank line after it: the next
+ *               article).
+ *
+ * Only one candidate article is held at a time, and its size is capped
+ * (PROPOSAL_MAX), so memory is flat however long the document.
+ *
+ * Text that is not a proposal (other articles, a candidate that never got
+ * its structure) is not an error: it is skipped, and each skipped passage
+ * is logged with its line range and why, so that an import of a whole
+ * newspaper page succeeds with the proposals on it. Page furniture is
+ * counted in the final log line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ptrack/plugin.h>
+
+#include "text_input.h"
+#include "text_markers.h"
+#include "text_norm.h"
+#include "text_ustr.h"
+
+/* Paragraphs after a title in which its structure must show. */
+#define CONFIRM_WINDOW 4
+/* A paragraph is cut here rather than grow without bound (a document with
+ * no punctuation at all). */
+#define PARA_MAX (64 * 1024)
+/* Characters of one proposal; more means its end was not recognised. */
+#define PROPOSAL_MAX (256 * 1024)
+#define MAX_ASKS 60
+
+typedef enum { P_TEXT, P_TITLE, P_DELEGATION, P_SECTION, P_SOURCE, P_NUMBERED } pkind_t;
+typedef enum { S_OUTSIDE, S_CANDIDATE, S_IN } pstate_t;
+typedef enum { SEC_HEAD, SEC_BACKGROUND, SEC_RECS } section_t;
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+} plugin_state_t;
+
+/* One import's state. */
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_instance_t *inst;
+    ptrack_job_t *job;
+    int rc; /* the first failure; PTRACK_OK while going on */
+
+    ustr_t line; /* the current line, normalised */
+
+    /* The paragraph being assembled. */
+    ustr_t para;
+    int para_open;
+    pkind_t para_kind;
+    int para_closed; /* it takes no more lines (a title, a heading alone) */
+    long para_first, para_last;
+    int blank_seen; /* blank lines since the paragraph's last line */
+    int page_break; /* furniture or a form feed since the paragraph's last line */
+    int ad_block;   /* inside classified ads, up to the next blank line */
+
+    /* The candidate or proposal. */
+    pstate_t state;
+    section_t section;
+    ustr_t title, delegation, lead, background, source;
+    ustr_t asks[MAX_ASKS];
+    size_t n_asks;
+    int numbered; /* the asks were numbered, so unnumbered text continues the last */
+    int cand_paras;
+    long title_line, prop_last;
+    int seen_title;
+    ustr_t doc_source; /* a source note before the first title: the whole document's */
+
+    /* The passage being skipped. */
+    long skip_from, skip_to;
+    char skip_reason[240];
+
+    long n_proposals, n_skipped, n_furniture;
+} tx_t;
+
+/* ---- Skipped passages --------------------------------------------------- */
+
+static void skip_close(tx_t *t)
+{
+    if (!t->skip_from)
+        return;
+    t->h->log(t->inst, PTRACK_LOG_INFO, "skipped lines %ld-%ld: not a proposal (%s)", t->skip_from,
+              t->skip_to, t->skip_reason);
+    t->n_skipped++;
+    t->skip_from = 0;
+}
+
+static void skip_extend(tx_t *t, long from, long to, const char *reason)
+{
+    if (!t->skip_from) {
+        t->skip_from = from;
+        snprintf(t->skip_reason, sizeof(t->skip_reason), "%s", reason);
+    }
+    t->skip_to = to;
+}
+
+/* ---- The proposal ------------------------------------------------------- */
+
+static void proposal_reset(tx_t *t)
+{
+    t->title.len = t->delegation.len = t->lead.len = t->background.len = t->source.len = 0;
+    for (size_t i = 0; i < t->n_asks; i++)
+        t->asks[i].len = 0;
+    t->n_asks = 0;
+    t->numbered = 0;
+    t->cand_paras = 0;
+    t->section = SEC_HEAD;
+    t->state = S_OUTSIDE;
+}
+
+static size_t proposal_size(const tx_t *t)
+{
+    size_t n = t->title.len + t->background.len;
+    for (size_t i = 0; i < t->n_asks; i++)
+        n += t->asks[i].len;
+    return n;
+}
+
+static int oom(const tx_t *t)
+{
+    int bad = t->line.oom || t->para.oom || t->title.oom || t->delegation.oom || t->lead.oom ||
+              t->background.oom || t->source.oom || t->doc_source.oom;
+    for (size_t i = 0; i < t->n_asks; i++)
+        bad |= t->asks[i].oom;
+    return bad;
+}
+
+/* Sets path to the UTF-8 text of u, when u is not empty. */
+static int set_text(tx_t *t, ptrack_record_t *rec, const char *path, const ustr_t *u)
+{
+    if (u->len == 0)
+        return PTRACK_OK;
+    char *s = u_utf8(u->p, u->len);
+    if (!s)
+        return PTRACK_ENOMEM;
+    int rc = t->h->rec_set(rec, path, s);
+    free(s);
+    return rc;
+}
+
+/* Hands the proposal to the host and starts afresh. */
+static void proposal_emit(tx_t *t)
+{
+    const ptrack_host_t *h = t->h;
+    ptrack_record_t *rec = h->rec_new();
+    int rc = rec ? PTRACK_OK : PTRACK_ENOMEM;
+    const char *kind = u_ends(t->title.p, t->title.len, "议案")   ? "motion"
+                       : u_ends(t->title.p, t->title.len, "提案") ? "proposal"
+                                                                  : "suggestion";
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "title", &t->title);
+    if (rc == PTRACK_OK)
+        rc = h->rec_set(rec, "kind", kind);
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "delegation", &t->delegation);
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "lead_author", &t->lead);
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "background", &t->background);
+    for (size_t i = 0; rc == PTRACK_OK && i < t->n_asks; i++) {
+        if (t->asks[i].len == 0)
+            continue;
+        char *s = u_utf8(t->asks[i].p, t->asks[i].len);
+        rc = s ? h->rec_append(rec, "recommendations", s) : PTRACK_ENOMEM;
+        free(s);
+    }
+    if (rc == PTRACK_OK)
+        rc = h->rec_set(rec, "source.format", "text");
+    /* The reference names the source and the title, not a position in the
+     * document: a proposal imported again from the same paper is found
+     * (the host skips a known source.ref), and two issues of one paper,
+     * which both have a first proposal, do not take each other's place. */
+    const ustr_t *src = t->source.len ? &t->source : &t->doc_source;
+    if (rc == PTRACK_OK && src->len) {
+        ustr_t ref = {0};
+        ustr_append(&ref, src->p, src->len);
+        ustr_append_utf8(&ref, ": ", 2);
+        ustr_append(&ref, t->title.p, t->title.len);
+        rc = ref.oom ? PTRACK_ENOMEM : set_text(t, rec, "source.ref", &ref);
+        ustr_free(&ref);
+    }
+    if (rc != PTRACK_OK) {
+        if (rec)
+            h->rec_free(rec);
+        t->rc = rc;
+        return;
+    }
+    char where[32];
+    snprintf(where, sizeof(where), "line %ld", t->title_line);
+    rc = h->import_emit(t->job, rec, where);
+    if (rc == PTRACK_ECANCELED || rc == PTRACK_ENOMEM)
+        t->rc = rc;
+    t->n_proposals++;
+    proposal_reset(t);
+}
+
+static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
+{
+    skip_close(t);
+    proposal_reset(t);
+    ustr_set(&t->title, s, n);
+    t->title_line = t->prop_last = line;
+    t->state = S_CANDIDATE;
+    t->seen_title = 1;
+}
+
+/* The candidate never showed a proposal's structure: its lines join the
+ * skipped passage. */
+static void candidate_skip(tx_t *t)
+{
+    char reason[200], *title = u_utf8(t->title.p, t->title.len < 40 ? t->title.len : 40);
+    snprintf(reason, sizeof(reason),
+             "\"%s\" is not followed by a delegation, 背景 or 建议 line within %d paragraphs",
+             title ? title : "?", CONFIRM_WINDOW);
+    free(title);
+    skip_extend(t, t->title_line, t->prop_last, reason);
+    proposal_reset(t);
+}
+
+static void background_add(tx_t *t, const uint32_t *s, size_t n)
+{
+    size_t a = 0, b = n;
+    u_trim(s, &a, &b);
+    if (a == b)
+        return;
+    if (t->background.len)
+        ustr_push(&t->background, '\n');
+    ustr_append(&t->background, s + a, b - a);
+}
+
+static void ask_add(tx_t *t, const uint32_t *s, size_t n)
+{
+    size_t a = 0, b = n;
+    u_trim(s, &a, &b);
+    b = tm_ask_end(s, a, b);
+    if (a == b)
+        return;
+    if (t->n_asks == MAX_ASKS) {
+        /* More asks than any proposal has: keep the text, in the last. */
+        ustr_push(&t->asks[MAX_ASKS - 1], '\n');
+        ustr_append(&t->asks[MAX_ASKS - 1], s + a, b - a);
+        return;
+    }
+    ustr_set(&t->asks[t->n_asks++], s + a, b - a);
+}
+
+/* Text of the proposal that is not a heading or a numbered ask. */
+static void text_add(tx_t *t, const uint32_t *s, size_t n)
+{
+    size_t l1, l2;
+    long i1 = tm_inline(s, n, 0, 1, &l1);
+    long i2 = i1 >= 0 ? tm_inline(s, n, (size_t)i1 + l1, 2, &l2) : -1;
+    if (i1 >= 0 && i2 >= 0) {
+        /* 一是…二是…三是…: what stands before the first is background,
+         * but for the clause that announces the asks. */
+        background_add(t, s, tm_intro_cut(s, (size_t)i1));
+        size_t at = (size_t)i1, len = l1;
+        for (int k = 2;; k++) {
+            size_t nl;
+            long next = tm_inline(s, n, at + len, k, &nl);
+            size_t end = next >= 0 ? (size_t)next : n;
+            ask_add(t, s + at + len, end - at - len);
+            if (next < 0)
+                break;
+            at = (size_t)next;
+            len = nl;
+        }
+        t->section = SEC_RECS;
+        t->numbered = 1;
+        return;
+    }
+    if (t->section == SEC_RECS) {
+        if (t->n_asks == 0 && tm_intro(s, n))
+            return; /* 具体建议如下： */
+        if (t->numbered && t->n_asks > 0) {
+            /* A paragraph more of the last numbered ask. */
+            size_t a = 0, b = n;
+            u_trim(s, &a, &b);
+            b = tm_ask_end(s, a, b);
+            ustr_push(&t->asks[t->n_asks - 1], '\n');
+            ustr_append(&t->asks[t->n_asks - 1], s + a, b - a);
+            return;
+        }
+        ask_add(t, s, n);
+        return;
+    }
+    if (tm_intro(s, n)) {
+        background_add(t, s, tm_intro_cut(s, n));
+        t->section = SEC_RECS;
+        return;
+    }
+    background_add(t, s, n);
+}
+
+/* A short line standing alone, without a full stop: the headline of the
+ * next article. */
+static int headline(const uint32_t *s, size_t n, int ended_by_blank)
+{
+    size_t l;
+    return ended_by_blank && n <= 40 && !tm_terminated(s, n) && tm_inline(s, n, 0, 1, &l) < 0 &&
+           !tm_intro(s, n);
+}
+
+static void delegation_take(tx_t *t, const uint32_t *s, size_t n)
+{
+    if (t->delegation.len == 0)
+        tm_delegation(s, n, &t->delegation);
+    if (t->lead.len == 0)
+        tm_lead_author(s, n, &t->lead);
+}
+
+/* A paragraph of a confirmed proposal. */
+static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
+                    int ended_by_blank)
+{
+    size_t c;
+    switch (kind) {
+    case P_TITLE:
+        proposal_emit(t);
+        candidate_start(t, s, n, first);
+        return;
+    case P_SOURCE: /* handled by para_done */
+        return;
+    case P_DELEGATION:
+        if (t->section == SEC_HEAD && (t->delegation.len == 0 || t->lead.len == 0)) {
+            delegation_take(t, s, n);
+            return;
+        }
+        text_add(t, s, n);
+        return;
+    case P_SECTION: {
+        int sec = tm_section(s, n, &c);
+        t->section = sec == TM_RECS ? SEC_RECS : SEC_BACKGROUND;
+        if (c < n)
+            text_add(t, s + c, n - c);
+        return;
+    }
+    case P_NUMBERED:
+        c = tm_numbering(s, n);
+        if (t->section == SEC_BACKGROUND) {
+            background_add(t, s, n);
+            return;
+        }
+        t->section = SEC_RECS;
+        t->numbered = 1;
+        ask_add(t, s + c, n - c);
+        return;
+    case P_TEXT:
+        if (headline(s, n, ended_by_blank) &&
+            (t->section == SEC_RECS || t->n_asks > 0 || t->background.len > 0)) {
+            proposal_emit(t);
+            skip_extend(t, first, last, "an article after a proposal, without a proposal title");
+            return;
+        }
+        text_add(t, s, n);
+        return;
+    }
+    (void)last;
+}
+
+/* What a paragraph means where it stands. */
+static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
+                         int ended_by_blank)
+{
+    size_t l;
+    switch (t->state) {
+    case S_OUTSIDE:
+        if (kind == P_TITLE)
+            candidate_start(t, s, n, first);
+        else if (kind != P_SOURCE)
+            skip_extend(t, first, last, "no proposal title before it");
+        return;
+    case S_CANDIDATE:
+        if (kind == P_TITLE) {
+            candidate_skip(t);
+            candidate_start(t, s, n, first);
+            return;
+        }
+        if (kind == P_SOURCE)
+            return; /* para_done ends the candidate */
+        t->prop_last = last;
+        if (kind == P_DELEGATION || kind == P_SECTION ||
+            ((kind == P_TEXT || kind == P_NUMBERED) &&
+             (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
+              tm_inline(s, n, 0, 1, &l) >= 0 || tm_intro(s, n)))) {
+            t->state = S_IN;
+            /* The lead author is taken from delegation lines only: a name
+             * before 代表 in running text is anyone's. */
+            if ((kind == P_TEXT || kind == P_NUMBERED) && t->delegation.len == 0)
+                tm_delegation(s, n, &t->delegation);
+            in_para(t, kind, s, n, first, last, ended_by_blank);
+            return;
+        }
+        if (++t->cand_paras > CONFIRM_WINDOW) {
+            candidate_skip(t);
+            skip_extend(t, first, last, "");
+            return;
+        }
+        background_add(t, s, n);
+        return;
+    case S_IN:
+        t->prop_last = last;
+        in_para(t, kind, s, n, first, last, ended_by_blank);
+        if (t->state == S_IN && proposal_size(t) > PROPOSAL_MAX) {
+            char where[32], reason[160];
+            snprintf(where, sizeof(where), "line %ld", t->title_line);
+            snprintf(reason, sizeof(reason),
+                     "the proposal runs on past line %ld and over %d K characters: its source "
+                     "note or the next title is probably missing",
+                     last, PROPOSAL_MAX / 1024);
+            if (t->h->import_reject(t->job, where, reason) == PTRACK_ECANCELED)
+                t->rc = PTRACK_ECANCELED;
+            proposal_reset(t);
+        }
+        return;
+    }
+}
+
+/* A source note ends the article it closes. */
+static void source_seen(tx_t *t, const ustr_t *name, long first, long last)
+{
+    switch (t->state) {
+    case S_IN:
+        ustr_set(&t->source, name->p, name->len);
+        t->prop_last = last;
+        proposal_emit(t);
+        return;
+    case S_CANDIDATE:
+        t->prop_last = last;
+        candidate_skip(t);
+        return;
+    case S_OUTSIDE:
+        if (!t->seen_title)
+            ustr_set(&t->doc_source, name->p, name->len);
+        else
+            skip_extend(t, first, last, "no proposal title before it");
+        return;
+    }
+}
+
+static pkind_t classify(const uint32_t *s, size_t n, int *closed)
+{
+    size_t c;
+    ustr_t name = {0};
+    *closed = 0;
+    if (tm_section(s, n, &c) != TM_NONE) {
+        *closed = c >= n;
+        return P_SECTION;
+    }
+    int src = tm_source(s, n, &c, &name) && c == 0;
+    ustr_free(&name);
+    if (src) {
+        *closed = 1;
+        return P_SOURCE;
+    }
+    if (tm_numbering(s, n) > 0)
+        return P_NUMBERED;
+    if (tm_title(s, n)) {
+        /* A title that starts with 关于 but has not reached its 建议 yet
+         * may go on on the next line. */
+        *closed = !u_match(s, n, 0, "关于") || u_ends(s, n, "建议") || u_ends(s, n, "议案") ||
+                  u_ends(s, n, "提案");
+        return P_TITLE;
+    }
+    if (tm_delegation_line(s, n)) {
+        *closed = 1;
+        return P_DELEGATION;
+    }
+    return P_TEXT;
+}
+
+/* Ends the open paragraph and processes it. */
+static void para_done(tx_t *t, int ended_by_blank)
+{
+    if (!t->para_open)
+        return;
+    t->para_open = 0;
+    uint32_t *s = t->para.p;
+    size_t n = t->para.len;
+    ustr_t name = {0};
+    size_t start;
+    if (t->para_kind == P_TITLE && !tm_title(s, n))
+        t->para_kind = P_TEXT; /* a wrapped 关于 line that turned into a sentence */
+    if (tm_source(s, n, &start, &name)) {
+        /* A note at the end of the paragraph, or the paragraph itself. */
+        size_t a = 0, b = start;
+        u_trim(s, &a, &b);
+        if (b > a)
+            para_process(t, t->para_kind == P_SOURCE ? P_TEXT : t->para_kind, s + a, b - a,
+                         t->para_first, t->para_last, ended_by_blank);
+        source_seen(t, &name, t->para_first, t->para_last);
+    } else {
+        para_process(t, t->para_kind, s, n, t->para_first, t->para_last, ended_by_blank);
+    }
+    if (name.oom)
+        t->rc = PTRACK_ENOMEM;
+    ustr_free(&name);
+    t->para.len = 0;
+}
+
+/* Joins line to the paragraph: Latin words cut by a hyphen are mended,
+ * Latin words on two lines get a space, Chinese text nothing. */
+static void para_join(tx_t *t, const uint32_t *s, size_t n)
+{
+    ustr_t *p = &t->para;
+    uint32_t last = p->len ? p->p[p->len - 1] : 0;
+    uint32_t before = p->len > 1 ? p->p[p->len - 2] : 0;
+    uint32_t next = n ? s[0] : 0;
+#define LATIN(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+    if (last == '-' && LATIN(before) && LATIN(next))
+        p->len--;
+    else if (last < 0x80 && next < 0x80 && last != ' ' && last && next && !u_is_wide(last) &&
+             !u_is_wide(next))
+        ustr_push(p, ' ');
+#undef LATIN
+    ustr_append(p, s, n);
+}
+
+/* One physical line of the document. */
+static void line_in(tx_t *t, const char *raw, size_t len, long no)
+{
+    ustr_t *u = &t->line;
+    u->len = 0;
+    ustr_append_utf8(u, raw, len);
+    int page_break = 0;
+    tn_normalise(u, &page_break);
+    if (page_break)
+        t->page_break = 1;
+    tn_kind_t k = tn_furniture(u);
+    if (k == TN_FURNITURE || k == TN_AD_HEADER || (t->ad_block && k == TN_TEXT)) {
+        t->n_furniture++;
+        t->page_break = 1;
+        if (k == TN_AD_HEADER)
+            t->ad_block = 1;
+        return;
+    }
+    if (k == TN_BLANK) {
+        t->ad_block = 0;
+        t->blank_seen = 1;
+        return;
+    }
+    int closed;
+    pkind_t kind = classify(u->p, u->len, &closed);
+    int join = 0;
+    if (t->para_open && t->para.len + u->len < PARA_MAX) {
+        if (t->para_kind == P_TITLE && !t->para_closed)
+            /* 关于加快太行革命老区振兴 / 发展的建议 */
+            join = !t->blank_seen && u->len <= 40 && u_find(u->p, u->len, 0, "。") < 0 &&
+                   kind != P_SECTION && kind != P_NUMBERED && kind != P_SOURCE;
+        else
+            join = !t->para_closed && !tm_terminated(t->para.p, t->para.len) &&
+                   (!t->blank_seen || t->page_break) &&
+                   (kind == P_TEXT || kind == P_TITLE || kind == P_DELEGATION);
+    }
+    if (join) {
+        para_join(t, u->p, u->len);
+        if (t->para_kind == P_TITLE)
+            t->para_closed = u_ends(t->para.p, t->para.len, "建议") ||
+                             u_ends(t->para.p, t->para.len, "议案") ||
+                             u_ends(t->para.p, t->para.len, "提案");
+    } else {
+        para_done(t, t->blank_seen);
+        ustr_set(&t->para, u->p, u->len);
+        t->para_open = 1;
+        t->para_kind = kind;
+        t->para_closed = closed;
+        t->para_first = no;
+    }
+    t->para_last = no;
+    t->blank_seen = 0;
+    t->page_break = 0;
+}
+
+static void document_end(tx_t *t)
+{
+    para_done(t, 1);
+    if (t->state == S_IN)
+        proposal_emit(t);
+    else if (t->state == S_CANDIDATE)
+        candidate_skip(t);
+    skip_close(t);
+}
+
+static void tx_free(tx_t *t)
+{
+    ustr_free(&t->line);
+    ustr_free(&t->para);
+    ustr_free(&t->title);
+    ustr_free(&t->delegation);
+    ustr_free(&t->lead);
+    ustr_free(&t->background);
+    ustr_free(&t->source);
+    ustr_free(&t->doc_source);
+    for (size_t i = 0; i < MAX_ASKS; i++)
+        ustr_free(&t->asks[i]);
+}
+
+static int text_import(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    plugin_state_t *ps = state;
+    const ptrack_host_t *h = ps->host;
+    text_input_t *in = malloc(sizeof(*in));
+    tx_t *t = calloc(1, sizeof(*t));
+    if (!in || !t) {
+        free(in);
+        free(t);
+        return PTRACK_ENOMEM;
+    }
+    t->h = h;
+    t->inst = ps->inst;
+    t->job = job;
+    int rc = text_input_open(in, h, job, h->job_arg(job, "encoding"));
+    if (rc != PTRACK_OK) {
+        if (rc == PTRACK_EINVAL)
+            h->set_error(job, "%s", in->error);
+        free(in);
+        free(t);
+        return rc == PTRACK_EINVAL ? PTRACK_ERROR : rc;
+    }
+    const char *line;
+    size_t len;
+    while (t->rc == PTRACK_OK && (rc = text_input_next(in, &line, &len)) > 0) {
+        line_in(t, line, len, in->line_no);
+        if (oom(t))
+            t->rc = PTRACK_ENOMEM;
+        if ((in->line_no & 1023) == 0 && h->job_cancelled(job))
+            t->rc = PTRACK_ECANCELED;
+    }
+    if (t->rc == PTRACK_OK && rc == 0) {
+        document_end(t);
+        if (t->rc == PTRACK_OK && oom(t))
+            t->rc = PTRACK_ENOMEM;
+        h->log(t->inst, PTRACK_LOG_INFO,
+               "text import: %ld proposals, %ld passages skipped, %ld lines of page furniture "
+               "removed",
+               t->n_proposals, t->n_skipped, t->n_furniture);
+    } else if (t->rc == PTRACK_OK) {
+        t->rc = rc;
+        if (rc == PTRACK_EINVAL) {
+            h->set_error(job, "%s", in->error);
+            t->rc = PTRACK_ERROR;
+        }
+    }
+    if (t->rc == PTRACK_ENOMEM)
+        h->set_error(job, "out of memory reading the document");
+    rc = t->rc;
+    text_input_close(in);
+    free(in);
+    tx_free(t);
+    free(t);
+    return rc;
+}
+
+static int text_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    plugin_state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    s->inst = inst;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void text_destroy(void *state)
+{
+    free(state);
+}
+
+static const char *const text_formats[] = {"text", NULL};
+
+static const ptrack_importer_ops_t text_importer = {
+    .struct_size = sizeof(ptrack_importer_ops_t),
+    .formats = text_formats,
+    .import = text_import,
+};
+
+static const ptrack_plugin_t text_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "import_text",
+    .version = "1.0",
+    .description = "imports proposals from newspaper and delegation bulletin text (format text; "
+                   "?encoding=gbk for GBK)",
+    .kinds = PTRACK_KIND_IMPORTER,
+    .create = text_create,
+    .destroy = text_destroy,
+    .importer = &text_importer,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &text_plugin;
+}

@@ -1,0 +1,210 @@
+/*
+ * text_input.c - the uploaded document as numbered UTF-8 lines (see
+ * text_input.h).
+ */
+#include "text_input.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Converted text is at most four times the input (a one-byte GB18030 code
+ * can become three UTF-8 bytes); E2BIG is handled all the same. */
+#define DEC_CAP (TEXT_CHUNK * 4)
+
+int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *job,
+                    const char *encoding)
+{
+    memset(in, 0, sizeof(*in));
+    in->host = host;
+    in->job = job;
+    in->cd = (iconv_t)-1;
+    in->first = 1;
+    if (encoding && *encoding && strcasecmp(encoding, "utf-8") != 0 &&
+        strcasecmp(encoding, "utf8") != 0) {
+        /* GB18030 is a superset of GBK and GB2312: one converter reads all three. */
+        const char *from = encoding;
+        if (strcasecmp(encoding, "gbk") == 0 || strcasecmp(encoding, "gb2312") == 0 ||
+            strcasecmp(encoding, "cp936") == 0 || strcasecmp(encoding, "gb18030") == 0)
+            from = "GB18030";
+        in->cd = iconv_open("UTF-8", from);
+        if (in->cd == (iconv_t)-1) {
+            snprintf(in->error, sizeof(in->error),
+                     "encoding: \"%.60s\" is not an encoding this system knows (use utf-8 or gbk)",
+                     encoding);
+            return PTRACK_EINVAL;
+        }
+    }
+    in->dec = malloc(in->cd == (iconv_t)-1 ? TEXT_CHUNK : DEC_CAP);
+    in->line_cap = 4096;
+    in->line = malloc(in->line_cap);
+    if (!in->dec || !in->line) {
+        text_input_close(in);
+        return PTRACK_ENOMEM;
+    }
+    return PTRACK_OK;
+}
+
+void text_input_close(text_input_t *in)
+{
+    if (in->cd != (iconv_t)-1)
+        iconv_close(in->cd);
+    in->cd = (iconv_t)-1;
+    free(in->dec);
+    free(in->line);
+    in->dec = in->line = NULL;
+}
+
+/* Refills dec. Returns 1 with new bytes, 0 at the end, or an error. */
+static int fill(text_input_t *in)
+{
+    in->dec_pos = in->dec_len = 0;
+    if (in->eof)
+        return 0;
+    if (in->cd == (iconv_t)-1) {
+        ptrdiff_t n = in->host->job_read(in->job, in->dec, TEXT_CHUNK);
+        if (n < 0)
+            return (int)n;
+        if (n == 0) {
+            in->eof = 1;
+            return 0;
+        }
+        in->dec_len = (size_t)n;
+        return 1;
+    }
+    ptrdiff_t n = in->host->job_read(in->job, in->raw + in->raw_len, TEXT_CHUNK - in->raw_len);
+    if (n < 0)
+        return (int)n;
+    if (n == 0) {
+        in->eof = 1;
+        if (in->raw_len > 0) {
+            snprintf(in->error, sizeof(in->error),
+                     "line %ld: the file ends inside a character (it is not complete GBK text)",
+                     in->line_no + 1);
+            return PTRACK_EINVAL;
+        }
+        return 0;
+    }
+    in->raw_len += (size_t)n;
+    char *src = in->raw, *dst = in->dec;
+    size_t src_left = in->raw_len, dst_left = DEC_CAP;
+    while (src_left > 0) {
+        size_t r = iconv(in->cd, &src, &src_left, &dst, &dst_left);
+        if (r != (size_t)-1)
+            break;
+        if (errno == EINVAL)
+            break; /* a character cut by the chunk's end: keep it for the next chunk */
+        if (errno == E2BIG)
+            break; /* the rest waits for the next fill */
+        snprintf(in->error, sizeof(in->error),
+                 "line %ld: bytes that are not GBK text (is the file UTF-8? then leave out "
+                 "encoding)",
+                 in->line_no + 1);
+        return PTRACK_EINVAL;
+    }
+    memmove(in->raw, src, src_left);
+    in->raw_len = src_left;
+    in->dec_len = DEC_CAP - dst_left;
+    return 1;
+}
+
+/* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        size_t need;
+        uint32_t c, min;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if ((b & 0xE0) == 0xC0) {
+            need = 2, c = b & 0x1F, min = 0x80;
+        } else if ((b & 0xF0) == 0xE0) {
+            need = 3, c = b & 0x0F, min = 0x800;
+        } else if ((b & 0xF8) == 0xF0) {
+            need = 4, c = b & 0x07, min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (i + need > n)
+            return 0;
+        for (size_t k = 1; k < need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (s[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        i += need;
+    }
+    return 1;
+}
+
+/* Ends the current line: checks it and hands it out. */
+static int line_out(text_input_t *in, const char **line, size_t *len)
+{
+    in->line_no++;
+    char *p = in->line;
+    size_t n = in->line_len;
+    if (in->first) {
+        in->first = 0;
+        if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+            p += 3;
+            n -= 3;
+        }
+    }
+    if (in->cd == (iconv_t)-1 && !utf8_valid((const unsigned char *)p, n)) {
+        snprintf(in->error, sizeof(in->error),
+                 "line %ld is not valid UTF-8 (send encoding=gbk if the document is GBK)",
+                 in->line_no);
+        return PTRACK_EINVAL;
+    }
+    *line = p;
+    *len = n;
+    in->line_len = 0;
+    return 1;
+}
+
+int text_input_next(text_input_t *in, const char **line, size_t *len)
+{
+    for (;;) {
+        while (in->dec_pos < in->dec_len) {
+            char c = in->dec[in->dec_pos++];
+            if (in->pending_cr) {
+                in->pending_cr = 0;
+                if (c == '\n')
+                    continue; /* the LF of a CRLF whose CR ended the line */
+            }
+            if (c == '\n' || c == '\r') {
+                in->pending_cr = c == '\r';
+                return line_out(in, line, len);
+            }
+            if (in->line_len == in->line_cap) {
+                if (in->line_cap >= TEXT_LINE_MAX) {
+                    snprintf(in->error, sizeof(in->error),
+                             "line %ld is longer than %d KB: this is not a text document",
+                             in->line_no + 1, TEXT_LINE_MAX / 1024);
+                    return PTRACK_EINVAL;
+                }
+                char *grown = realloc(in->line, in->line_cap * 2);
+                if (!grown)
+                    return PTRACK_ENOMEM;
+                in->line = grown;
+                in->line_cap *= 2;
+            }
+            in->line[in->line_len++] = c;
+        }
+        int rc = fill(in);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            if (in->line_len > 0)
+                return line_out(in, line, len);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * text_input.h - the text importer's input: the uploaded bytes as UTF-8
+ * lines, numbered from 1.
+ *
+ * The upload is read in chunks with job_read and, when the request says
+ * encoding=gbk (or gb18030, gb2312), converted with iconv chunk by chunk,
+ * keeping a character cut by a chunk boundary for the next chunk. Memory is
+ * flat: one chunk, its conversion and the current line. A line longer than
+ * TEXT_LINE_MAX bytes is refused: a document with such lines is not running
+ * text.
+ */
+#ifndef IMPORT_TEXT_INPUT_H
+#define IMPORT_TEXT_INPUT_H
+
+#include <iconv.h>
+#include <stddef.h>
+#include <ptrack/plugin.h>
+
+#define TEXT_CHUNK (64 * 1024)
+#define TEXT_LINE_MAX (256 * 1024)
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_job_t *job;
+    iconv_t cd;   /* (iconv_t)-1 when the input is UTF-8 */
+    char raw[TEXT_CHUNK];
+    size_t raw_len;  /* bytes of raw not yet converted (a cut character) */
+    char *dec;       /* converted bytes */
+    size_t dec_len, dec_pos;
+    char *line;
+    size_t line_len, line_cap;
+    long line_no;    /* the number of the line last returned */
+    int eof;         /* job_read said the end */
+    int pending_cr;  /* the last byte was a CR: a following LF belongs to it */
+    int first;       /* the next line is the first (a BOM is dropped) */
+    char error[256]; /* why text_input_next failed */
+} text_input_t;
+
+/* Prepares reading. encoding is job_arg("encoding") (NULL: UTF-8).
+ * Returns PTRACK_OK, PTRACK_EINVAL (an unknown encoding; in->error says
+ * so) or PTRACK_ENOMEM. Thread: the job's. */
+int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *job,
+                    const char *encoding);
+
+/* The next line, without its line ending: 1 and *line, *len (borrowed
+ * until the next call), 0 at the end, PTRACK_ECANCELED, or PTRACK_EINVAL
+ * with in->error set (invalid bytes, a line too long). */
+int text_input_next(text_input_t *in, const char **line, size_t *len);
+
+void text_input_close(text_input_t *in);
+
+#endif

@@ -1,0 +1,375 @@
+/*
+ * text_markers.c - the structural marks of a proposal (see
+ * text_markers.h).
+ */
+#include "text_markers.h"
+
+#include <stdio.h>
+
+static const char CN_DIGITS[] = "一二三四五六七八九十";
+#define PUNCT_BOUNDARY "，。；：、！？（）【】《》“”‘’——…· "
+
+int tm_terminated(const uint32_t *s, size_t n)
+{
+    if (n == 0)
+        return 1;
+    return u_in(s[n - 1], "。！？；：…）】」』”’》.!?;:)]");
+}
+
+/* The length of a run of Chinese numerals (一 … 十九, 二十) at s[at..]. */
+static size_t cn_number(const uint32_t *s, size_t n, size_t at)
+{
+    size_t k = 0;
+    while (at + k < n && k < 3 && u_in(s[at + k], CN_DIGITS))
+        k++;
+    return k;
+}
+
+static size_t skip_spaces(const uint32_t *s, size_t n, size_t at)
+{
+    while (at < n && u_is_space(s[at]))
+        at++;
+    return at;
+}
+
+size_t tm_numbering(const uint32_t *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t k;
+    /* （一） (一) （1） (1) */
+    if (s[0] == 0xFF08 || s[0] == '(') {
+        k = cn_number(s, n, 1);
+        if (k == 0)
+            while (1 + k < n && k < 3 && u_is_digit(s[1 + k]))
+                k++;
+        if (k > 0 && 1 + k < n && (s[1 + k] == 0xFF09 || s[1 + k] == ')'))
+            return skip_spaces(s, n, k + 2);
+        return 0;
+    }
+    /* ①..⑳ */
+    if (s[0] >= 0x2460 && s[0] <= 0x2473)
+        return skip_spaces(s, n, 1);
+    /* 第一， 第一、 */
+    if (u_match(s, n, 0, "第")) {
+        k = cn_number(s, n, 1);
+        if (k > 0 && 1 + k < n && u_in(s[1 + k], "，、：") && !u_match(s, n, 1 + k, "是"))
+            return skip_spaces(s, n, k + 2);
+        return 0;
+    }
+    /* 一、 */
+    k = cn_number(s, n, 0);
+    if (k > 0)
+        return k < n && s[k] == 0x3001 /* 、 */ ? skip_spaces(s, n, k + 1) : 0;
+    /* 1. 1、 1． 1) — and not 1.5 */
+    k = 0;
+    while (k < n && k < 3 && u_is_digit(s[k]))
+        k++;
+    if (k > 0 && k < n && (s[k] == '.' || s[k] == 0x3001 || s[k] == ')' || s[k] == 0xFF09)) {
+        if (s[k] == '.' && k + 1 < n && u_is_digit(s[k + 1]))
+            return 0;
+        return skip_spaces(s, n, k + 1);
+    }
+    return 0;
+}
+
+int tm_section(const uint32_t *s, size_t n, size_t *content)
+{
+    static const struct {
+        const char *word;
+        int kind;
+    } heads[] = {
+        /* Longer words first, so that 建议内容 is not read as 建议 + 内容. */
+        {"案由分析", TM_BACKGROUND}, {"基本情况", TM_BACKGROUND}, {"存在问题", TM_BACKGROUND},
+        {"主要问题", TM_BACKGROUND}, {"问题分析", TM_BACKGROUND}, {"情况分析", TM_BACKGROUND},
+        {"背景情况", TM_BACKGROUND}, {"背景", TM_BACKGROUND},     {"案由", TM_BACKGROUND},
+        {"理由", TM_BACKGROUND},     {"现状", TM_BACKGROUND},     {"具体建议", TM_RECS},
+        {"主要建议", TM_RECS},       {"对策建议", TM_RECS},       {"意见建议", TM_RECS},
+        {"建议内容", TM_RECS},       {"措施建议", TM_RECS},       {"有关建议", TM_RECS},
+        {"解决办法", TM_RECS},       {"具体办法", TM_RECS},       {"建议", TM_RECS},
+        {"办法", TM_RECS},
+    };
+    size_t at = tm_numbering(s, n); /* 一、背景 */
+    int bracket = 0;
+    if (at < n && (s[at] == 0x3010 /* 【 */ || s[at] == '[')) {
+        bracket = 1;
+        at++;
+    }
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+        size_t m = u_match(s, n, at, heads[i].word);
+        if (!m)
+            continue;
+        size_t e = skip_spaces(s, n, at + m);
+        if (bracket) {
+            if (e < n && (s[e] == 0x3011 /* 】 */ || s[e] == ']'))
+                e++;
+            else
+                return TM_NONE;
+        }
+        if (e < n && (s[e] == 0xFF1A /* ： */ || s[e] == ':'))
+            e++;
+        else if (!bracket && e < n)
+            return TM_NONE; /* 建议国家…: a sentence, not a heading */
+        *content = skip_spaces(s, n, e);
+        return heads[i].kind;
+    }
+    return TM_NONE;
+}
+
+/* The source's name from the note's content c[0..m): the title in 《》 when
+ * the note is only that ("据《山西日报》", "《人民日报》报道"), else the whole
+ * content ("山西代表团简报第5期"). */
+static void source_name(const uint32_t *c, size_t m, ustr_t *name)
+{
+    size_t a = 0, b = m;
+    if (u_match(c, m, 0, "据"))
+        a++;
+    if (u_ends(c, m, "报道"))
+        b -= 2;
+    u_trim(c, &a, &b);
+    if (b > a + 2 && c[a] == 0x300A /* 《 */ && c[b - 1] == 0x300B /* 》 */) {
+        size_t inner = 0;
+        for (size_t i = a + 1; i < b - 1; i++)
+            if (c[i] == 0x300A || c[i] == 0x300B)
+                inner = 1;
+        if (!inner) {
+            a++;
+            b--;
+        }
+    }
+    ustr_append(name, c + a, b - a);
+}
+
+/* Whether the bracketed content c[0..m) is a source note, and where its
+ * name starts. */
+static int note_at(const uint32_t *c, size_t m, size_t *from)
+{
+    static const char *const heads[] = {"来源：", "来源:", "稿件来源：", "原载", "转自", "据", NULL};
+    for (size_t i = 0; heads[i]; i++) {
+        size_t k = u_match(c, m, 0, heads[i]);
+        if (k) {
+            /* 据 alone is a source only when a publication follows: 据《…》,
+             * not 据统计. */
+            if (i == 5 && !(k < m && c[k] == 0x300A))
+                return 0;
+            *from = i == 5 ? 0 : k;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
+{
+    if (n == 0)
+        return 0;
+    size_t from;
+    /* 来源：… on a line of its own. */
+    if (n <= 60 && (u_match(s, n, 0, "来源：") || u_match(s, n, 0, "稿件来源："))) {
+        note_at(s, n, &from);
+        *start = 0;
+        source_name(s + from, n - from, name);
+        return 1;
+    }
+    if (s[n - 1] != 0xFF09)
+        return 0;
+    size_t open = n - 1;
+    while (open > 0 && s[open - 1] != 0xFF08)
+        open--;
+    if (open == 0)
+        return 0;
+    open--; /* the （ */
+    const uint32_t *c = s + open + 1;
+    size_t m = n - 1 - (open + 1);
+    if (m == 0 || m > 60 || !note_at(c, m, &from))
+        return 0;
+    *start = open;
+    source_name(c + from, m - from, name);
+    return 1;
+}
+
+int tm_title(const uint32_t *s, size_t n)
+{
+    if (n < 4 || n > 80)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (u_in(s[i], "。！？；，：:;"))
+            return 0;
+    if (u_match(s, n, 0, "关于"))
+        return 1;
+    if (tm_delegation_line(s, n))
+        return 0;
+    size_t dummy;
+    if (tm_section(s, n, &dummy) != TM_NONE)
+        return 0;
+    return n >= 6 && (u_ends(s, n, "建议") || u_ends(s, n, "议案") || u_ends(s, n, "提案"));
+}
+
+int tm_delegation_line(const uint32_t *s, size_t n)
+{
+    if (n == 0 || n > 60 || u_match(s, n, 0, "关于"))
+        return 0;
+    if (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
+        u_find(s, n, 0, "领衔代表") >= 0 || u_find(s, n, 0, "代表提出") >= 0)
+        return 1;
+    /* 王某某代表 / 王某某代表—— */
+    size_t b = n;
+    while (b > 0 && u_in(s[b - 1], "—-：: "))
+        b--;
+    return b >= 3 && b <= 12 && u_ends(s, b, "代表") && u_find(s, b, 0, "。") < 0;
+}
+
+/* Whether c ends a run of a name or place when walking over it. */
+static int name_char(uint32_t c)
+{
+    return u_is_han(c) && !u_in(c, "的由在据从和与及、等团");
+}
+
+/* Prefixes that stand before a delegation's place but are not part of it. */
+static size_t strip_lead_words(const uint32_t *s, size_t a, size_t b)
+{
+    static const char *const words[] = {"记者从", "本报讯", "来自", "全国人大", NULL};
+    for (size_t i = 0; words[i]; i++) {
+        size_t k = u_match(s, b, a, words[i]);
+        if (k && a + k < b)
+            return a + k;
+    }
+    return a;
+}
+
+int tm_delegation(const uint32_t *s, size_t n, ustr_t *out)
+{
+    long at = u_find(s, n, 0, "代表团");
+    size_t end;
+    if (at < 0) {
+        at = u_find(s, n, 0, "团代表");
+        if (at < 0)
+            return 0;
+        end = (size_t)at; /* 山西团代表: the place is before 团 */
+    } else {
+        end = (size_t)at;
+    }
+    size_t a = end;
+    while (a > 0 && end - a < 10 && name_char(s[a - 1]))
+        a--;
+    a = strip_lead_words(s, a, end);
+    if (a == end)
+        return 0;
+    ustr_append(out, s + a, end - a);
+    ustr_append_utf8(out, "代表团", 9);
+    return 1;
+}
+
+/* Words that stand before 代表 without being a person's name. */
+static int not_a_name(const uint32_t *s, size_t a, size_t b)
+{
+    static const char *const words[] = {"人大", "全国人大", "各位", "多位", "部分", "与会", "政协",
+                                        "领衔", "省人大", "市人大", "这位", "一些", "广大", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (u_match(s, b, a, words[i]) == b - a)
+            return 1;
+    return 0;
+}
+
+int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
+{
+    /* 领衔代表：王某某 / 领衔代表 王某某 / 领衔代表王某某等10名代表 */
+    long at = u_find(s, n, 0, "领衔代表");
+    if (at >= 0) {
+        size_t a = (size_t)at + 4;
+        while (a < n && u_in(s[a], "：: "))
+            a++;
+        size_t b = a;
+        while (b < n && b - a < 4 && name_char(s[b]) && !u_in(s[b], "代提领联"))
+            b++;
+        if (b - a >= 2) {
+            ustr_append(out, s + a, b - a);
+            return 1;
+        }
+    }
+    /* 王某某代表 (not 代表团, not 团代表, not 人大代表) */
+    for (at = u_find(s, n, 0, "代表"); at >= 0; at = u_find(s, n, (size_t)at + 2, "代表")) {
+        size_t e = (size_t)at;
+        if (e + 2 < n && s[e + 2] == 0x56E2 /* 团 */)
+            continue;
+        size_t a = e;
+        while (a > 0 && e - a < 4 && name_char(s[a - 1]))
+            a--;
+        if (e - a == 4 && !not_a_name(s, a, e))
+            a++; /* a four-character run before 代表 is mostly a place and a name; keep three */
+        if (e - a >= 2 && !not_a_name(s, a, e)) {
+            ustr_append(out, s + a, e - a);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The Chinese numeral of k (1..29) into buf as UTF-8, with 是. */
+static void inline_marker(int k, char *buf, size_t cap)
+{
+    static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (k < 10)
+        snprintf(buf, cap, "%s是", d[k]);
+    else if (k == 10)
+        snprintf(buf, cap, "十是");
+    else if (k < 20)
+        snprintf(buf, cap, "十%s是", d[k - 10]);
+    else
+        snprintf(buf, cap, "%s十%s是", d[k / 10], d[k % 10]);
+}
+
+long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len)
+{
+    char m[24];
+    inline_marker(k, m, sizeof(m));
+    for (long at = u_find(s, n, from, m); at >= 0; at = u_find(s, n, (size_t)at + 1, m)) {
+        size_t i = (size_t)at;
+        /* 十一是 contains 一是: a marker is not preceded by a numeral, and
+         * 统一是 is no marker at all: only a boundary may stand before it. */
+        if (i == 0 || u_in(s[i - 1], PUNCT_BOUNDARY) || (i >= 2 && u_match(s, n, i - 2, "建议")) ||
+            u_match(s, n, i - 1, "要")) {
+            *len = u_match(s, n, i, m);
+            return at;
+        }
+    }
+    return -1;
+}
+
+size_t tm_intro_cut(const uint32_t *s, size_t n)
+{
+    size_t b = n;
+    while (b > 0 && u_in(s[b - 1], "：:，, "))
+        b--;
+    if (!u_ends(s, b, "建议") && !u_ends(s, b, "提出") && !u_ends(s, b, "如下"))
+        return b == 0 ? 0 : n;
+    /* Back to the last sentence end, if the clause is a short introduction. */
+    size_t a = b;
+    while (a > 0 && !u_in(s[a - 1], "。；！？") && b - a <= 16)
+        a--;
+    if (a == 0 || u_in(s[a - 1], "。；！？"))
+        return a;
+    /* A long clause ending in 建议: keep it, without the word that only
+     * announces the asks. */
+    b -= 2;
+    while (b > 0 && u_in(s[b - 1], "，, "))
+        b--;
+    return b;
+}
+
+int tm_intro(const uint32_t *s, size_t n)
+{
+    if (n == 0 || (s[n - 1] != 0xFF1A && s[n - 1] != ':'))
+        return 0;
+    size_t a = n;
+    while (a > 0 && !u_in(s[a - 1], "。；！？"))
+        a--;
+    return u_find(s, n, a, "建议") >= 0 || u_find(s, n, a, "如下") >= 0;
+}
+
+size_t tm_ask_end(const uint32_t *s, size_t a, size_t b)
+{
+    while (b > a && u_in(s[b - 1], "；，。、;,. "))
+        b--;
+    return b;
+}

@@ -1,0 +1,70 @@
+/*
+ * text_markers.h - the marks that give a proposal its structure, found in
+ * a normalised paragraph (text_norm.h): the numbering of asks, section
+ * headings (背景, 建议), source lines, title and delegation lines, and the
+ * names in them. Pure functions of the text; the importer's state machine
+ * (import_text.c) decides what they mean where they stand.
+ */
+#ifndef IMPORT_TEXT_MARKERS_H
+#define IMPORT_TEXT_MARKERS_H
+
+#include "text_ustr.h"
+
+/* Whether the paragraph's last character ends a sentence or a bracket, so
+ * that the next line starts a new paragraph: 。！？；：… and closing brackets
+ * and quotes. */
+int tm_terminated(const uint32_t *s, size_t n);
+
+/* The length of a leading ask number, with the spaces after it: （一）(1)
+ * 一、 1. 1、 ① 第一，; 0 when there is none. "1.5亿元" and "2024年" are not
+ * numbers of asks. */
+size_t tm_numbering(const uint32_t *s, size_t n);
+
+enum { TM_NONE = 0, TM_BACKGROUND = 1, TM_RECS = 2 };
+/* A section heading at the start: 背景： 【背景】 案由： 建议： 【具体建议】
+ * (also after a number: 一、背景). Returns TM_BACKGROUND or TM_RECS with
+ * *content the index of the text after the heading (n when the heading
+ * stands alone), or TM_NONE. "建议国家…" (a sentence) is not a heading. */
+int tm_section(const uint32_t *s, size_t n, size_t *content);
+
+/* A source note: the whole paragraph （据《山西日报》） / （来源：…） / 来源：…,
+ * or such a note in brackets at the paragraph's end. Returns 1 with *start
+ * where the note starts (0: the whole paragraph) and the source's name in
+ * name ("山西日报", "山西代表团简报第5期"). */
+int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name);
+
+/* A line that can be a proposal's title: short, no sentence inside, and
+ * starting with 关于 or ending with 建议/议案/提案 (not a heading such as
+ * 具体建议, not a delegation line). */
+int tm_title(const uint32_t *s, size_t n);
+
+/* A short line that names the delegation or the lead author: 山西团代表提出
+ * 建议—— / 山西代表团 / 领衔代表：王某某 / 王某某代表. */
+int tm_delegation_line(const uint32_t *s, size_t n);
+
+/* The delegation named in s ("山西代表团" for 山西团代表… and 山西代表团…),
+ * appended to out. Returns 1 when found. */
+int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
+
+/* The lead author named in a delegation line (领衔代表 王某某, 王某某代表),
+ * appended to out. Returns 1 when found. */
+int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
+
+/* Where the inline ask number k (1: 一是, 2: 二是, … 19: 十九是) starts at
+ * or after from, at a clause boundary (the start, or after punctuation, a
+ * space or 建议); -1 when there is none. *len is the marker's length. */
+long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len);
+
+/* The length of the text before the first inline ask once a closing
+ * introduction (为此，代表们建议：) is cut from it. */
+size_t tm_intro_cut(const uint32_t *s, size_t n);
+
+/* Whether the paragraph introduces asks that follow as paragraphs: it ends
+ * with a colon and speaks of 建议 (为此，提出如下建议：). */
+int tm_intro(const uint32_t *s, size_t n);
+
+/* The end of an ask without the punctuation that separated it from the
+ * next one (；，。、 and spaces). */
+size_t tm_ask_end(const uint32_t *s, size_t a, size_t b);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * text_norm.c - line normalisation and page furniture (see text_norm.h).
+ */
+#include "text_norm.h"
+
+#include <string.h>
+
+static uint32_t narrow(uint32_t c)
+{
+    if (c >= 0xFF10 && c <= 0xFF19) /* ０-９ */
+        return c - 0xFF10 + '0';
+    if ((c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A)) /* Ａ-Ｚ ａ-ｚ, same order */
+        return c - 0xFF21 + 'A';
+    switch (c) {
+    case 0xFF0E: return '.';
+    case 0xFF05: return '%';
+    case 0xFF0D: return '-';
+    case 0xFF0F: return '/';
+    case 0xFF0B: return '+';
+    case 0xFF1D: return '=';
+    case 0x2010:
+    case 0x2011: return '-';
+    case 0x3000:
+    case 0xA0:
+    case '\t':
+    case '\v': return ' ';
+    default: return c;
+    }
+}
+
+/* The Chinese mark for a half-width one, or 0. */
+static uint32_t widen(uint32_t c)
+{
+    switch (c) {
+    case ',': return 0xFF0C; /* ， */
+    case ';': return 0xFF1B; /* ； */
+    case ':': return 0xFF1A; /* ： */
+    case '(': return 0xFF08; /* （ */
+    case ')': return 0xFF09; /* ） */
+    case '!': return 0xFF01; /* ！ */
+    case '?': return 0xFF1F; /* ？ */
+    default: return 0;
+    }
+}
+
+void tn_normalise(ustr_t *u, int *page_break)
+{
+    /* Pass 1: one form per character, control characters out. */
+    size_t o = 0;
+    for (size_t i = 0; i < u->len; i++) {
+        uint32_t c = u->p[i];
+        if (c == '\f') {
+            *page_break = 1;
+            continue;
+        }
+        if (c < 0x20 && c != '\t' && c != '\v')
+            continue;
+        if (c == 0xFEFF || c == 0x200B) /* a stray BOM, zero-width space */
+            continue;
+        c = narrow(c);
+        u->p[o++] = c;
+    }
+    u->len = o;
+    /* Pass 2: half-width marks in Chinese text, judged by the nearest
+     * characters that are not spaces. */
+    for (size_t i = 0; i < u->len; i++) {
+        uint32_t w = widen(u->p[i]);
+        if (!w)
+            continue;
+        uint32_t prev = 0, next = 0;
+        for (size_t k = i; k > 0; k--)
+            if (u->p[k - 1] != ' ') {
+                prev = u->p[k - 1];
+                break;
+            }
+        for (size_t k = i + 1; k < u->len; k++)
+            if (u->p[k] != ' ') {
+                next = u->p[k];
+                break;
+            }
+        if ((u->p[i] == ':' || u->p[i] == ',') && u_is_digit(prev) && u_is_digit(next))
+            continue;
+        if (u_is_wide(prev) || u_is_wide(next))
+            u->p[i] = w;
+    }
+    /* Pass 3: spaces. A space survives only between two characters that
+     * are both not Chinese ("Decidim export", "10 km"). */
+    o = 0;
+    for (size_t i = 0; i < u->len; i++) {
+        uint32_t c = u->p[i];
+        if (c == ' ') {
+            if (o == 0 || u->p[o - 1] == ' ' || u_is_wide(u->p[o - 1]))
+                continue;
+            size_t k = i + 1;
+            while (k < u->len && u->p[k] == ' ')
+                k++;
+            if (k == u->len || u_is_wide(u->p[k]))
+                continue;
+        }
+        u->p[o++] = c;
+    }
+    u->len = o;
+}
+
+/* Whether s[at..] starts a telephone number: 0351-1234567 (an area code of
+ * 3 or 4 digits and 7 or 8 digits), 400-123-4567, or a mobile number of 11
+ * digits starting 13..19; not inside a longer run of digits. */
+static int phone_at(const uint32_t *s, size_t n, size_t at)
+{
+    if (at > 0 && u_is_digit(s[at - 1]))
+        return 0;
+    size_t d = 0;
+    while (at + d < n && u_is_digit(s[at + d]))
+        d++;
+    if (d == 11 && s[at] == '1' && s[at + 1] >= '3')
+        return 1;
+    if ((d == 3 || d == 4) && s[at] == '0' && at + d < n && s[at + d] == '-') {
+        size_t e = 0;
+        while (at + d + 1 + e < n && u_is_digit(s[at + d + 1 + e]))
+            e++;
+        return e == 7 || e == 8;
+    }
+    if (d == 3 && u_match(s, n, at, "400") && at + 3 < n && s[at + 3] == '-')
+        return 1;
+    return 0;
+}
+
+static int has_phone(const uint32_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u_is_digit(s[i]) && phone_at(s, n, i))
+            return 1;
+    return 0;
+}
+
+static int starts_any(const uint32_t *s, size_t n, const char *const *lits)
+{
+    for (; *lits; lits++)
+        if (u_match(s, n, 0, *lits))
+            return 1;
+    return 0;
+}
+
+static int contains_any(const uint32_t *s, size_t n, const char *const *lits)
+{
+    for (; *lits; lits++)
+        if (u_find(s, n, 0, *lits) >= 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the line names a page: 第3版, 第三版, 第 12 版. */
+static int names_page(const uint32_t *s, size_t n)
+{
+    for (long at = u_find(s, n, 0, "第"); at >= 0; at = u_find(s, n, (size_t)at + 1, "第")) {
+        size_t k = (size_t)at + 1, digits = 0;
+        while (k < n && (u_is_digit(s[k]) || u_in(s[k], "一二三四五六七八九十"))) {
+            k++;
+            digits++;
+        }
+        if (digits > 0 && k < n && (s[k] == 0x7248 /* 版 */ || s[k] == 0x9762 /* 面 */))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the parenthesis content s[a..b) is a caption, a photo credit or
+ * a continuation note, which are not part of the text around them. */
+static int is_aside(const uint32_t *s, size_t a, size_t b)
+{
+    static const char *const starts[] = {"图为", "图：", "上接", "下转", "转第", "接第", "紧接",
+                                         "见第", NULL};
+    if (b <= a)
+        return 0;
+    if (starts_any(s + a, b - a, starts))
+        return 1;
+    return s[b - 1] == 0x6444 /* 摄 */;
+}
+
+tn_kind_t tn_furniture(ustr_t *u)
+{
+    /* Asides in full-width parentheses (tn_normalise made them so). */
+    int cut = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < u->len; i++) {
+        if (u->p[i] == 0xFF08) {
+            size_t k = i + 1;
+            while (k < u->len && u->p[k] != 0xFF09 && u->p[k] != 0xFF08)
+                k++;
+            if (k < u->len && u->p[k] == 0xFF09 && is_aside(u->p, i + 1, k)) {
+                i = k;
+                cut = 1;
+                continue;
+            }
+        }
+        u->p[o++] = u->p[i];
+    }
+    u->len = o;
+    size_t a = 0, b = u->len;
+    u_trim(u->p, &a, &b);
+    if (a > 0 || b < u->len) {
+        memmove(u->p, u->p + a, (b - a) * sizeof(uint32_t));
+        u->len = b - a;
+    }
+    const uint32_t *s = u->p;
+    size_t n = u->len;
+    if (n == 0)
+        return cut ? TN_FURNITURE : TN_BLANK;
+
+    static const char *const credits[] = {"责任编辑", "责编", "编辑：", "校对", "美编", "版式",
+                                          "本版编辑", "组版", "图为", "图：", "图片：", NULL};
+    if (starts_any(s, n, credits))
+        return TN_FURNITURE;
+    if (n <= 40 && names_page(s, n))
+        return TN_FURNITURE;
+    if (n <= 40 && u_find(s, n, 0, "星期") >= 0 && u_find(s, n, 0, "年") >= 0 &&
+        u_find(s, n, 0, "月") >= 0)
+        return TN_FURNITURE; /* a page header: 2024年3月6日 星期三 */
+    /* A page number: "- 3 -", "—3—", "3". */
+    int digit = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (u_is_digit(s[i]))
+            digit = 1;
+        else if (!u_in(s[i], " -—–·第页"))
+            other = 1;
+    }
+    if (digit && !other)
+        return TN_FURNITURE;
+
+    static const char *const ad_heads[] = {"广告", "【广告】", "分类广告", "[广告]", NULL};
+    if (n <= 12 && starts_any(s, n, ad_heads))
+        return TN_AD_HEADER;
+    static const char *const ad_lines[] = {"广告热线", "广告电话", "广告部", "刊登广告", NULL};
+    if (contains_any(s, n, ad_lines))
+        return TN_FURNITURE;
+    /* A line short enough to be an ad's, with a telephone number. A
+     * paragraph of a proposal that happens to quote a hotline is long. */
+    if (n <= 80 && has_phone(s, n))
+        return TN_FURNITURE;
+    static const char *const ad_words[] = {"招聘", "诚聘", "转让", "出租", "出售", "急售", "求租",
+                                           "求购", "遗失声明", "作废", "招商加盟", NULL};
+    if (n <= 40 && !u_match(s, n, 0, "关于") && !u_ends(s, n, "建议") && !u_ends(s, n, "议案") &&
+        !u_ends(s, n, "提案") && u_find(s, n, 0, "。") < 0 && contains_any(s, n, ad_words))
+        return TN_FURNITURE;
+    return TN_TEXT;
+}
