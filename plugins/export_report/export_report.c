@@ -91,7 +91,8 @@ static void destroy(void *state)
  * become entities; in Markdown every ASCII punctuation mark that could start
  * markup (CommonMark lets any of them be escaped with a backslash), `|` of
  * course, which would end a table cell, and line breaks become spaces so a
- * cell stays on its row. */
+ * cell stays on its row. `#` is left alone: it only starts a heading at
+ * the start of a line, where no escaped text is put. */
 static void esc(const run_t *r, pt_str_t *s, const char *text)
 {
     if (!text)
@@ -110,7 +111,7 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
             default: break;
             }
         } else {
-            if (strchr("\\`*_[]<>|~&#!", *p))
+            if (strchr("\\`*_[]<>|~&", *p))
                 rep = two;
             else if (*p == '\n' || *p == '\r' || *p == '\t')
                 rep = " ";

@@ -1,0 +1,456 @@
+#!/usr/bin/env bash
+# test_formats_reports.sh - the report-style exporters, built-in plugins
+# loaded from the build tree (--plugin-dir): xlsx, md, html and ics, over
+# Chinese proposals in several states made through the API.
+#
+# xlsx: the file is opened as the zip it is and its XML read: the sheets 建议
+# and 统计, the frozen header row, the autofilter, the bold header style,
+# dates as numbers with a date format (and the right value in the zone
+# asked for), CJK-aware column widths, and the figures, which must equal
+# GET /v1/stats. md and html: the figures, groups by status and by unit, the
+# Chinese labels, escaping (a title with <script>, & and " and |; a report
+# title with markup), the print style; a bad group is refused. ics: CRLF,
+# no line over 75 octets, UTF-8 intact after unfolding, one VTODO per
+# proposal whose deadline runs, stable UIDs, DUE equal to due_at, text
+# escaping. Export filters narrow every format.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+# A 3 s reply window: the proposals left without an extension become
+# overdue while the test runs; the others get a later deadline by extend.
+pt_config '{"reply": "3s", "rehandle": "30d", "max": "180d"}'
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+
+# ---------------------------------------------------------------------------
+pt_step "the exporters are loaded"
+api GET /v1/plugins
+check_eq "xlsx, md, html and ics are served" '["html", "ics", "md", "xlsx"]' \
+    "$(jv 'sorted(f for i in (j["items"] if isinstance(j, dict) else j) for f in i.get("formats", {}).get("export", []) if f in ("xlsx", "md", "html", "ics"))')"
+
+# ---------------------------------------------------------------------------
+pt_step "proposals in several states"
+# make TITLE DELEGATION LEAD_AUTHOR: creates a proposal, sets $ID.
+make() {
+    local body
+    body="$(python3 -c 'import json, sys; print(json.dumps({"title": sys.argv[1], "delegation": sys.argv[2], "lead_author": sys.argv[3], "kind": "suggestion", "session": "十四届全国人大四次会议"}, ensure_ascii=False))' "$1" "$2" "$3")"
+    api POST /v1/proposals "$body"
+    check_status "create 「$1」" 201
+    ID="$(jv 'j["id"]')"
+}
+act() { # ID ACTION BODY
+    api POST "/v1/proposals/$1/actions/$2" "$3"
+    check_status "$2 on #$1" 200
+}
+later() { # DAYS: a time that many days ahead, RFC 3339 UTC
+    python3 -c 'import sys, datetime; print((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=int(sys.argv[1]))).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$1"
+}
+
+LONG_TITLE="关于加快推进城镇老旧小区改造、完善社区养老托育和便民服务设施、提升居民生活品质的建议"
+make "$LONG_TITLE" 山西代表团 李国华
+A="$ID"
+act "$A" assign '{"mode":"lead_co","units":[{"name":"市住建局","role":"lead"},{"name":"市财政局","role":"co"}]}'
+act "$A" sign '{"unit":"市住建局"}'
+act "$A" extend "{\"due_at\":\"$(later 60)\"}"
+act "$A" supervise '{"key_supervision":true,"supervisor":"王主任"}'
+
+EVIL='关于<script>alert(1)</script> & "引号"，a,b;c|d\e 的建议'
+make "$EVIL" 山西代表团 王秀英
+B="$ID"
+act "$B" assign '{"mode":"single","units":[{"name":"市交通局","role":"lead"}]}'
+
+make "关于完善农村养老服务体系的建议" 太原代表团 张建军
+C="$ID"
+act "$C" assign '{"mode":"single","units":[{"name":"市民政局","role":"lead"}]}'
+act "$C" sign '{"unit":"市民政局"}'
+act "$C" reply '{"unit":"市民政局","doc_no":"民政函〔2026〕5号","category":"A","text":"已解决"}'
+act "$C" feedback '{"person":"张建军","satisfaction":"satisfied","comment":"满意"}'
+
+make "关于治理汾河水污染的建议" 太原代表团 赵丽
+D="$ID"
+act "$D" assign '{"mode":"single","units":[{"name":"市水务局","role":"lead"}]}'
+act "$D" sign '{"unit":"市水务局"}'
+act "$D" reply '{"unit":"市水务局","doc_no":"水务函〔2026〕9号","category":"B","text":"正在解决"}'
+act "$D" feedback '{"person":"赵丽","satisfaction":"unsatisfied","comment":"不满意"}'
+
+make "关于发展职业教育的建议" 大同代表团 刘强
+E="$ID"
+
+make "关于加强校园周边交通安全的建议" 大同代表团 陈静
+F="$ID"
+act "$F" assign '{"mode":"single","units":[{"name":"市交通局","role":"lead"}]}'
+act "$F" sign '{"unit":"市交通局"}'
+act "$F" reply '{"unit":"市交通局","doc_no":"交通函〔2026〕3号","category":"C","text":"以后解决"}'
+
+make "关于整治城区河道黑臭水体的建议" 山西代表团 孙伟
+G="$ID"
+act "$G" assign '{"mode":"single","units":[{"name":"市水务局","role":"lead"}]}'
+act "$G" sign '{"unit":"市水务局"}'
+
+states=""
+for id in $A $B $C $D $E $F $G; do
+    api GET "/v1/proposals/$id"
+    states="$states${states:+ }$(jv 'j["status"]')"
+done
+check_eq "the states" "handling assigned closed rehandling submitted replied handling" "$states"
+
+# B and G keep the 3 s deadline and become overdue.
+sleep 4
+api GET /v1/stats
+STATS="$BODY"
+check_eq "stats: B and G are overdue" 2 "$(jv 'j["overdue"]')"
+
+# export FORMAT QUERY OUT: GET /v1/exports on the socket; sets ST, HDRS.
+export_to() {
+    local q="$1" out="$2"
+    : >"$PT_TMP/exp.hdrs"
+    ST="$(curl -sS --max-time 30 --unix-socket "$PT_SOCK" -D "$PT_TMP/exp.hdrs" -o "$out" \
+        -w '%{http_code}' "http://localhost/v1/exports?$q")" || ST="curl-failed"
+    HDRS="$PT_TMP/exp.hdrs"
+}
+
+# ---------------------------------------------------------------------------
+pt_step "xlsx"
+export_to "format=xlsx&tz=%2B08:00" "$PT_TMP/p.xlsx"
+check_eq "xlsx: 200" 200 "$ST"
+check_eq "xlsx: content type" "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" "$(hdr Content-Type)"
+check_contains "xlsx: filename" 'proposals.xlsx' "$(hdr Content-Disposition)"
+
+# Reads the workbook's XML into one JSON summary.
+cat >"$PT_TMP/xlsx.py" <<'EOF'
+import json, re, sys, zipfile
+import xml.etree.ElementTree as ET
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+z = zipfile.ZipFile(sys.argv[1])
+wb = ET.fromstring(z.read("xl/workbook.xml"))
+rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+targets = {r.get("Id"): r.get("Target") for r in rels}
+sheets = []
+for s in wb.find("m:sheets", NS):
+    rid = s.get("{%s}id" % NS["r"])
+    sheets.append((s.get("name"), "xl/" + targets[rid].lstrip("/").replace("xl/", "")))
+styles = ET.fromstring(z.read("xl/styles.xml"))
+numfmts = {n.get("numFmtId"): n.get("formatCode") for n in styles.iter("{%s}numFmt" % NS["m"])}
+fonts = list(styles.find("m:fonts", NS))
+xfs = list(styles.find("m:cellXfs", NS))
+def style(s):
+    xf = xfs[int(s or 0)]
+    font = fonts[int(xf.get("fontId", 0))]
+    return {"bold": font.find("m:b", NS) is not None,
+            "numfmt": numfmts.get(xf.get("numFmtId"), xf.get("numFmtId"))}
+def col_index(ref):
+    letters = re.match(r"[A-Z]+", ref).group(0)
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+out = {"sheets": [n for n, _ in sheets]}
+for name, path in sheets:
+    root = ET.fromstring(z.read(path))
+    rows = []
+    for row in root.iter("{%s}row" % NS["m"]):
+        cells = {}
+        for c in row.findall("m:c", NS):
+            t = c.get("t")
+            if t == "inlineStr":
+                v = "".join(x.text or "" for x in c.iter("{%s}t" % NS["m"]))
+                kind = "s"
+            elif t == "s":
+                raise SystemExit("shared strings are not expected in constant_memory mode")
+            else:
+                e = c.find("m:v", NS)
+                v = float(e.text) if e is not None else None
+                kind = "n"
+            cells[col_index(c.get("r"))] = {"v": v, "t": kind, **style(c.get("s"))}
+        rows.append([cells.get(i) for i in range(max(cells) + 1)] if cells else [])
+    pane = root.find(".//m:pane", NS)
+    af = root.find("m:autoFilter", NS)
+    cols = {int(c.get("min")) - 1: float(c.get("width")) for c in root.iter("{%s}col" % NS["m"])}
+    out[name] = {"rows": rows,
+                 "pane": dict(pane.attrib) if pane is not None else None,
+                 "autofilter": af.get("ref") if af is not None else None,
+                 "widths": cols}
+print(json.dumps(out, ensure_ascii=False))
+EOF
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/p.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "xlsx: the sheets" '["建议", "统计"]' "$(jv 'j["sheets"]' "$X")"
+check_eq "xlsx: the header row is frozen" '["1", "A2", "frozen"]' \
+    "$(jv '[j["建议"]["pane"].get("ySplit"), j["建议"]["pane"].get("topLeftCell"), j["建议"]["pane"].get("state")]' "$X")"
+check_eq "xlsx: an autofilter over the header and the 7 rows" "A1:V8" "$(jv 'j["建议"]["autofilter"]' "$X")"
+check_eq "xlsx: every header cell is bold text" "true" \
+    "$(jv 'all(c and c["bold"] and c["t"] == "s" for c in j["建议"]["rows"][0])' "$X")"
+check_eq "xlsx: the headers begin ID 编号 标题" '["ID", "编号", "标题"]' \
+    "$(jv '[c["v"] for c in j["建议"]["rows"][0][:3]]' "$X")"
+check_eq "xlsx: data cells are not bold" "false" "$(jv 'j["建议"]["rows"][1][2]["bold"]' "$X")"
+check_eq "xlsx: A's row has its title and Chinese status label" "$LONG_TITLE 办理中" \
+    "$(jv "(lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[2]['v'] + ' ' + (lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[9]['v']" "$X")"
+api GET "/v1/proposals/$A"
+DUE_A="$(jv 'j["due_at"]')"
+want_serial="$(python3 -c 'import sys, datetime; t = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")); print("%.6f" % ((t.timestamp() + 8 * 3600) / 86400 + 25569))' "$DUE_A")"
+check_eq "xlsx: A's 办理期限 is a number with a date format, its value due_at in +08:00" \
+    "n yyyy-mm-dd $want_serial" \
+    "$(jv "(lambda c: c['t'] + ' ' + str(c['numfmt']) + ' ' + ('%.6f' % c['v']))([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0][14])" "$X")"
+check_eq "xlsx: the title column is wide for its Chinese text (CJK counts double), capped at 60" "60" \
+    "$(jv 'int(j["建议"]["widths"].get("2"))' "$X")"
+check_true "xlsx: the 代表团 column is wider than its longest value's characters" \
+    python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 10 else 1)' "$(jv 'j["建议"]["widths"].get("5")' "$X")"
+check_eq "xlsx: B's title is kept whole" "$EVIL" \
+    "$(jv "[r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $B][0][2]['v']" "$X")"
+
+# The figures sheet: label → value, compared with GET /v1/stats.
+figs() { jv "(lambda fig: $1)({r[0]['v']: r[1]['v'] for r in j['统计']['rows'] if len(r) > 1 and r[0] and r[1]})" "$X"; }
+check_eq "xlsx 统计: total, overdue" "7 2" "$(figs '"%d %d" % (fig["建议总数"], fig["超期"])')"
+check_eq "xlsx 统计: 办复率 and 满意率 as GET /v1/stats" \
+    "$(jv '"%.4f %.4f" % (j["reply_rate"], j["satisfaction_rate"])' "$STATS")" \
+    "$(figs '"%.4f %.4f" % (fig["办复率"], fig["满意率"])')"
+check_eq "xlsx 统计: the rates are percentages" "0.0%" \
+    "$(jv "[r[1]['numfmt'] for r in j['统计']['rows'] if r and r[0] and r[0]['v'] == '办复率'][0]" "$X")"
+check_eq "xlsx 统计: counts by status under Chinese labels, as GET /v1/stats" \
+    "$(jv 'sorted([{"submitted":"已提出","assigned":"已交办","handling":"办理中","replied":"已答复","rehandling":"重新办理","closed":"办结"}[k], v] for k, v in j["by_status"].items())' "$STATS")" \
+    "$(figs 'sorted([k, int(v)] for k, v in fig.items() if k in ("已提出","已交办","办理中","已答复","重新办理","办结"))')"
+check_eq "xlsx 统计: counts by unit, as GET /v1/stats" \
+    "$(jv 'sorted([k, v] for k, v in j["by_unit"].items())' "$STATS")" \
+    "$(figs 'sorted([k, int(v)] for k, v in fig.items() if k.startswith("市"))')"
+check_eq "xlsx 统计: reply categories A B C D" "1 1 1 0" \
+    "$(figs '" ".join(str(int(v)) for k, v in sorted(fig.items()) if k[:2] in ("A类", "B类", "C类", "D类"))')"
+check_eq "xlsx 统计: the section headings are bold" "true" \
+    "$(jv "[r[0]['bold'] for r in j['统计']['rows'] if r and r[0] and r[0]['v'] == '承办单位'][0]" "$X")"
+
+export_to "format=xlsx&status=handling" "$PT_TMP/h.xlsx"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/h.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "xlsx status=handling: only A and G" "[$A, $G]" "$(jv '[int(r[0]["v"]) for r in j["建议"]["rows"][1:]]' "$X")"
+check_eq "xlsx status=handling: the figures cover them only" "2" "$(figs 'int(fig["建议总数"])')"
+
+export_to "format=xlsx&tz=moon" "$PT_TMP/bad.xlsx"
+check_true "xlsx tz=moon: refused" test "$ST" != 200
+check_contains "xlsx tz=moon: the message says what to write" "tz=+08:00" "$(cat "$PT_TMP/bad.xlsx")"
+
+# ---------------------------------------------------------------------------
+pt_step "md"
+export_to "format=md" "$PT_TMP/r.md"
+check_eq "md: 200" 200 "$ST"
+check_eq "md: content type" "text/markdown; charset=utf-8" "$(hdr Content-Type)"
+check_contains "md: filename" 'report.md' "$(hdr Content-Disposition)"
+MD="$(cat "$PT_TMP/r.md")"
+check_eq "md: the default title" "# 建议办理情况报告" "$(head -n 1 "$PT_TMP/r.md")"
+check_contains "md: the date" "生成日期：$(date +%Y-%m-%d)" "$MD"
+check_contains "md: 办复率 50.0% (3 of 6)" "| 办复率 | 50.0%（3/6） |" "$MD"
+check_contains "md: 满意率 50.0% (1 of 2)" "| 满意率 | 50.0%（1/2） |" "$MD"
+check_contains "md: overdue count" "| 超期 | 2 |" "$MD"
+check_contains "md: by unit" "| 市交通局 | 2 |" "$MD"
+check_contains "md: category A explained" "| A类（所提问题已经解决或基本解决） | 1 |" "$MD"
+check_contains "md: grouped by status" "## 按办理状态分列" "$MD"
+check_contains "md: the 办理中 group with its count" "### 办理中（2件）" "$MD"
+check_contains "md: the 重新办理 group" "### 重新办理（1件）" "$MD"
+check_eq "md: the groups in the workflow's order" "已提出 已交办 办理中 已答复 重新办理 办结" \
+    "$(grep -E '^### .*（[0-9]+件）$' "$PT_TMP/r.md" | sed 's/^### //; s/（.*//' | tr '\n' ' ' | sed 's/ $//')"
+check_contains "md: A's row: number, title, delegation, lead author, units" \
+    "| #$A | $LONG_TITLE | 山西代表团 | 李国华 | 主办：市住建局；协办：市财政局 |" "$MD"
+check_contains "md: G is marked overdue" "| 超期 |" "$(grep "整治城区河道" "$PT_TMP/r.md")"
+check_contains "md: C's reply category" "| A |" "$(grep "农村养老" "$PT_TMP/r.md" | tail -n 1)"
+check_eq "md: no raw markup from a title" "0" "$(grep -c '<script>' "$PT_TMP/r.md" || true)"
+check_contains "md: B's title escaped" '\<script\>alert(1)\</script\> \& "引号"，a,b;c\|d\\e' "$MD"
+# Every table row has as many unescaped pipes as its table's header.
+check_eq "md: every table row has its header's number of cells" "ok" "$(python3 - "$PT_TMP/r.md" <<'EOF'
+import re, sys
+bad = []
+want = None
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    if not line.startswith("|"):
+        want = None
+        continue
+    n = len(re.findall(r"(?<!\\)\|", re.sub(r"\\\\", "", line)))
+    if want is None:
+        want = n
+    elif n != want:
+        bad.append(line)
+print("ok" if not bad else bad)
+EOF
+)"
+
+export_to "format=md&group=unit" "$PT_TMP/u.md"
+check_eq "md group=unit: 200" 200 "$ST"
+UMD="$(cat "$PT_TMP/u.md")"
+check_contains "md group=unit: the heading" "## 按承办单位分列" "$UMD"
+check_contains "md group=unit: 市交通局 with B and F" "### 市交通局（2件）" "$UMD"
+check_contains "md group=unit: the unassigned last" "### 未交办（1件）" "$(grep '^### ' "$PT_TMP/u.md" | tail -n 1)"
+check_contains "md group=unit: a status column with Chinese labels" "| 重新办理 |" "$UMD"
+check_eq "md group=unit: A listed under both its units" "2" "$(grep -c "| #$A |" "$PT_TMP/u.md")"
+
+export_to "format=md&status=handling&title=%E5%8A%9E%E7%90%86%E4%B8%AD" "$PT_TMP/h.md"
+HMD="$(cat "$PT_TMP/h.md")"
+check_eq "md status=handling: the title= argument" "# 办理中" "$(head -n 1 "$PT_TMP/h.md")"
+check_contains "md status=handling: the filter is stated" "筛选条件：状态：办理中" "$HMD"
+check_contains "md status=handling: the figures cover 2" "| 建议总数 | 2 |" "$HMD"
+check_eq "md status=handling: one group" "### 办理中（2件）" "$(grep '^### .*件）$' "$PT_TMP/h.md")"
+
+export_to "format=md&group=delegation" "$PT_TMP/g.md"
+check_true "md group=delegation: refused" test "$ST" != 200
+check_contains "md group=delegation: the message says what to write" "group=status or group=unit" "$(cat "$PT_TMP/g.md")"
+
+# ---------------------------------------------------------------------------
+pt_step "html"
+export_to "format=html&title=%3Cscript%3Ealert(2)%3C%2Fscript%3E%20%26%20%22%E6%8A%A5%E5%91%8A%22" "$PT_TMP/r.html"
+check_eq "html: 200" 200 "$ST"
+check_eq "html: content type" "text/html; charset=utf-8" "$(hdr Content-Type)"
+check_contains "html: filename" 'report.html' "$(hdr Content-Disposition)"
+cat >"$PT_TMP/parse_html.py" <<'EOF'
+import json, sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.stack, self.text = [], [], {}
+        self.cells, self.sections, self.links = [], 0, 0
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.stack.append(tag)
+        if tag == "section":
+            self.sections += 1
+        if tag in ("link", "img", "iframe") or (tag == "a" and dict(attrs).get("href", "").startswith("http")):
+            self.links += 1
+        if tag in ("td", "h1", "h2", "h3", "title", "style"):
+            self.text.setdefault(tag, []).append("")
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+    def handle_data(self, data):
+        for t in ("td", "h1", "h2", "h3", "title", "style"):
+            if t in self.stack and self.stack[-1] == t:
+                self.text[t][-1] += data
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+print(json.dumps({"tags": sorted(set(p.tags)), "text": p.text, "sections": p.sections,
+                  "outside": p.links}, ensure_ascii=False))
+EOF
+H="$(python3 "$PT_TMP/parse_html.py" "$PT_TMP/r.html" 2>&1)" || H="<error: $H>"
+check_eq "html: no script element from any title" "false" "$(jv '"script" in j["tags"]' "$H")"
+check_eq "html: the title= argument, escaped, as <title> and <h1>" \
+    '<script>alert(2)</script> & "报告" <script>alert(2)</script> & "报告"' \
+    "$(jv 'j["text"]["title"][0] + " " + j["text"]["h1"][0]' "$H")"
+check_eq "html: B's title comes through as text" "true" "$(jv "$(printf '%s' "$EVIL" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read(), ensure_ascii=False))') in j['text']['td']" "$H")"
+check_eq "html: self-contained (inline style, nothing fetched)" "true 0" \
+    "$(jv 'str("style" in j["tags"]).lower() + " " + str(j["outside"])' "$H")"
+HT="$(cat "$PT_TMP/r.html")"
+check_contains "html: a print style" "@media print" "$HT"
+check_contains "html: page breaks between groups" "page-break-before:always" "$HT"
+check_contains "html: table borders" "border:1px solid" "$HT"
+check_eq "html: one section per status group" 6 "$(jv 'j["sections"]' "$H")"
+check_eq "html: the group headings" '["已提出（1件）", "已交办（1件）", "办理中（2件）", "已答复（1件）", "重新办理（1件）", "办结（1件）"]' \
+    "$(jv '[t for t in j["text"]["h3"] if t.endswith("件）")]' "$H")"
+check_eq "html: the figures" "50.0%（3/6） 50.0%（1/2）" \
+    "$(jv '" ".join(j["text"]["td"][j["text"]["td"].index(k) + 1] for k in ("办复率", "满意率"))' "$H")"
+check_contains "html: overdue rows are marked" '<tr class="overdue">' "$HT"
+check_contains "html: the overdue mark" '<td class="mark">超期</td>' "$HT"
+
+export_to "format=html&group=unit" "$PT_TMP/u.html"
+H="$(python3 "$PT_TMP/parse_html.py" "$PT_TMP/u.html" 2>&1)" || H="<error: $H>"
+check_eq "html group=unit: units by count, then the unassigned" \
+    '["市交通局（2件）", "市水务局（2件）", "市住建局（1件）", "市民政局（1件）", "市财政局（1件）", "未交办（1件）"]' \
+    "$(jv '[t for t in j["text"]["h3"] if t.endswith("件）")]' "$H")"
+
+# ---------------------------------------------------------------------------
+pt_step "ics"
+export_to "format=ics" "$PT_TMP/a.ics"
+check_eq "ics: 200" 200 "$ST"
+check_eq "ics: content type" "text/calendar; charset=utf-8" "$(hdr Content-Type)"
+check_contains "ics: filename" 'proposals.ics' "$(hdr Content-Disposition)"
+export_to "format=ics" "$PT_TMP/b.ics"
+cat >"$PT_TMP/ics.py" <<'EOF'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+problems = []
+if not raw.endswith(b"\r\n"):
+    problems.append("does not end in CRLF")
+lines = raw.split(b"\r\n")[:-1]
+if any(b"\n" in l or b"\r" in l for l in lines):
+    problems.append("a bare LF or CR")
+long = [l for l in lines if len(l) > 75]
+if long:
+    problems.append("%d lines over 75 octets" % len(long))
+# Unfold, then decode: a fold inside a UTF-8 sequence would fail here.
+logical = []
+for l in lines:
+    if l[:1] in (b" ", b"\t"):
+        logical[-1] += l[1:]
+    else:
+        logical.append(l)
+try:
+    text = [l.decode("utf-8") for l in logical]
+except UnicodeDecodeError as e:
+    problems.append("invalid UTF-8 after unfolding: %s" % e)
+    text = []
+for l in lines:
+    try:
+        l.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append("a folded line splits a UTF-8 sequence")
+        break
+def unescape(v):
+    out, i = "", 0
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v):
+            out += {"n": "\n", "N": "\n"}.get(v[i + 1], v[i + 1])
+            i += 2
+        else:
+            out += v[i]
+            i += 1
+    return out
+cal, todos, cur = {}, [], None
+for l in text:
+    name, _, value = l.partition(":")
+    if l == "BEGIN:VTODO":
+        cur = {}
+    elif l == "END:VTODO":
+        todos.append(cur)
+        cur = None
+    elif cur is not None:
+        cur[name] = unescape(value) if name in ("SUMMARY", "DESCRIPTION") else value
+    else:
+        cal.setdefault(name, []).append(value)
+raw_summaries = [l[len("SUMMARY:"):] for l in text if l.startswith("SUMMARY:")]
+print(json.dumps({"problems": problems, "cal": cal, "todos": todos, "raw_summaries": raw_summaries,
+                  "folded": sum(1 for l in lines if l[:1] == b" ")}, ensure_ascii=False))
+EOF
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/a.ics" 2>&1)" || I="<error: $I>"
+I2="$(python3 "$PT_TMP/ics.py" "$PT_TMP/b.ics" 2>&1)" || I2="<error: $I2>"
+check_eq "ics: CRLF, lines ≤ 75 octets, UTF-8 whole" "[]" "$(jv 'j["problems"]' "$I")"
+check_true "ics: long lines were folded" test "$(jv 'j["folded"]' "$I")" -gt 0
+check_eq "ics: the calendar's properties" '[["BEGIN", "VCALENDAR"], ["VERSION", "2.0"], ["CALSCALE", "GREGORIAN"], ["X-WR-CALNAME", "建议办理期限"], ["END", "VCALENDAR"], true]' \
+    "$(jv '[[k, j["cal"][k][0]] for k in ("BEGIN", "VERSION", "CALSCALE", "X-WR-CALNAME")] + [["END", j["cal"]["END"][-1]], bool(j["cal"].get("PRODID"))]' "$I")"
+check_eq "ics: one VTODO per proposal whose deadline runs (A B D G)" \
+    "[\"proposal-$A@ptrack\", \"proposal-$B@ptrack\", \"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+check_eq "ics: UIDs stable across two exports" "$(jv '[t["UID"] for t in j["todos"]]' "$I")" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$I2")"
+for id in $A $B $D $G; do
+    api GET "/v1/proposals/$id"
+    want="$(jv 'j["due_at"][:19].replace("-", "").replace(":", "") + "Z"')"
+    check_eq "ics: #$id's DUE is its due_at in UTC" "$want" \
+        "$(jv "[t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$id@ptrack'][0]" "$I")"
+    check_eq "ics: #$id's SUMMARY is its title" "$(jv 'j["title"]')" \
+        "$(jv "[t['SUMMARY'] for t in j['todos'] if t['UID'] == 'proposal-$id@ptrack'][0]" "$I")"
+done
+check_eq "ics: STATUS by state" "IN-PROCESS NEEDS-ACTION IN-PROCESS IN-PROCESS" \
+    "$(jv '" ".join(t["STATUS"] for t in j["todos"])' "$I")"
+check_eq "ics: PRIORITY only for the key-supervision proposal" "[\"1\", null, null, null]" \
+    "$(jv '[t.get("PRIORITY") for t in j["todos"]]' "$I")"
+check_contains "ics: A's description: units and status label" "状态：办理中
+主办：市住建局
+协办：市财政局" "$(jv "[t['DESCRIPTION'] for t in j['todos'] if t['UID'] == 'proposal-$A@ptrack'][0]" "$I")"
+check_contains "ics: TEXT escaping of , ; and \\ in SUMMARY" 'a\,b\;c|d\\e' \
+    "$(jv "[s for s in j['raw_summaries'] if 'script' in s][0]" "$I")"
+check_eq "ics: DTSTAMP in the basic UTC format" "true" \
+    "$(jv 'all(len(t["DTSTAMP"]) == 16 and t["DTSTAMP"].endswith("Z") and t["DTSTAMP"][8] == "T" for t in j["todos"])' "$I")"
+
+export_to "format=ics&status=handling" "$PT_TMP/h.ics"
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/h.ics" 2>&1)" || I="<error: $I>"
+check_eq "ics status=handling: A and G only" "[\"proposal-$A@ptrack\", \"proposal-$G@ptrack\"]" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+export_to "format=ics&unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80" "$PT_TMP/w.ics"
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/w.ics" 2>&1)" || I="<error: $I>"
+check_eq "ics unit=市水务局: D and G" "[\"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+
+pt_finish
