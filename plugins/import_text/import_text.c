@@ -457,7 +457,9 @@ static void source_seen(tx_t *t, const ustr_t *name, long first, long last)
         candidate_skip(t);
         return;
     case S_OUTSIDE:
-        if (!t->seen_title)
+        /* A note before any text is the whole document's (来源：…简报第5期
+         * at its top); one after skipped text closes that text. */
+        if (!t->seen_title && !t->skip_from)
             ustr_set(&t->doc_source, name->p, name->len);
         else
             skip_extend(t, first, last, "no proposal title before it");
@@ -543,6 +545,16 @@ static void para_join(tx_t *t, const uint32_t *s, size_t n)
     ustr_append(p, s, n);
 }
 
+/* Whether a line has the punctuation of a sentence, which a title's second
+ * line does not. */
+static int has_sentence_marks(const uint32_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u_in(s[i], "。！？；，：:;,"))
+            return 1;
+    return 0;
+}
+
 /* One physical line of the document. */
 static void line_in(tx_t *t, const char *raw, size_t len, long no)
 {
@@ -572,7 +584,7 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     if (t->para_open && t->para.len + u->len < PARA_MAX) {
         if (t->para_kind == P_TITLE && !t->para_closed)
             /* 关于加快太行革命老区振兴 / 发展的建议 */
-            join = !t->blank_seen && u->len <= 40 && u_find(u->p, u->len, 0, "。") < 0 &&
+            join = !t->blank_seen && u->len <= 40 && !has_sentence_marks(u->p, u->len) &&
                    kind != P_SECTION && kind != P_NUMBERED && kind != P_SOURCE;
         else
             join = !t->para_closed && !tm_terminated(t->para.p, t->para.len) &&
@@ -659,8 +671,8 @@ static int text_import(void *state, ptrack_job_t *job, const char *format)
         if (t->rc == PTRACK_OK && oom(t))
             t->rc = PTRACK_ENOMEM;
         h->log(t->inst, PTRACK_LOG_INFO,
-               "text import: %ld proposals, %ld passages skipped, %ld lines of page furniture "
-               "removed",
+               "text import done: proposals %ld, passages skipped %ld (see above), lines of page "
+               "furniture removed %ld",
                t->n_proposals, t->n_skipped, t->n_furniture);
     } else if (t->rc == PTRACK_OK) {
         t->rc = rc;

@@ -239,8 +239,15 @@ tn_kind_t tn_furniture(ustr_t *u)
         return TN_FURNITURE;
     static const char *const ad_words[] = {"招聘", "诚聘", "转让", "出租", "出售", "急售", "求租",
                                            "求购", "遗失声明", "作废", "招商加盟", NULL};
+    /* An ad's words alone would also catch a headline (省城举办春季招聘会):
+     * an ad line also has a figure or asks to be contacted. */
+    static const char *const ad_terms[] = {"面议", "联系", "有意者", "详询", "优厚", NULL};
+    int figure = 0;
+    for (size_t i = 0; i < n; i++)
+        figure |= u_is_digit(s[i]);
     if (n <= 40 && !u_match(s, n, 0, "关于") && !u_ends(s, n, "建议") && !u_ends(s, n, "议案") &&
-        !u_ends(s, n, "提案") && u_find(s, n, 0, "。") < 0 && contains_any(s, n, ad_words))
+        !u_ends(s, n, "提案") && u_find(s, n, 0, "。") < 0 && contains_any(s, n, ad_words) &&
+        (figure || contains_any(s, n, ad_terms)))
         return TN_FURNITURE;
     return TN_TEXT;
 }

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# test_formats_text.sh - the "text" importer (plugins/import_text) through
+# POST /v1/imports?format=text on a real ptrackd with the built-in plugins:
+# a bulletin page with three proposals in both numbering styles and, between
+# them, a weather report and classified ads that must be skipped; a proposal
+# cut by page breaks; a document with no proposal; GBK and CRLF copies that
+# import to the same proposals (and so are recognised as already there);
+# bytes that are not UTF-8 and an unknown encoding refused with the reason.
+set -u
+source "$(dirname "$0")/lib.sh"
+pt_init
+DATA="$PT_SOURCE_DIR/tests/e2e/data/text"
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+
+# import FILE [QUERY]: POSTs the file as the body of an import.
+import() {
+    req sock POST "/v1/imports?format=text${2:+&$2}" -- --data-binary "@$1" \
+        -H "Content-Type: text/plain; charset=utf-8"
+}
+
+# The stored proposal with that title, as JSON ({} when there is none).
+by_title() {
+    api GET "/v1/proposals?limit=100"
+    jv "next((p for p in j['items'] if p['title'] == '$1'), {})"
+}
+
+pt_step "a bulletin page: three proposals, a weather report and ads between them"
+import "$DATA/bulletin.txt"
+check_status "import bulletin.txt" 201
+check_eq "exactly the three proposals are imported" 3 "$(jv 'j["imported"]')"
+check_eq "nothing is rejected" "[]" "$(jv 'j["rejected"]')"
+check_eq "the store holds three proposals" 3 "$(pt_count)"
+
+P1="$(by_title 关于加快太行革命老区振兴发展的建议)"
+check_eq "inline asks: kind" suggestion "$(jv 'j.get("kind")' "$P1")"
+check_eq "inline asks: delegation from 山西团代表提出建议——" 山西代表团 "$(jv 'j.get("delegation")' "$P1")"
+check_eq "inline asks: background from 【背景】, two lines joined, caption cut" \
+    "太行革命老区是中国共产党领导下创建的重要抗日根据地，为中国革命胜利作出了重大贡献。近年来，老区面貌发生了巨大变化，但受自然条件、区位交通等因素制约，发展不平衡不充分的问题依然突出，基础设施、公共服务与全国平均水平相比仍有较大差距。" \
+    "$(jv 'j.get("background")' "$P1")"
+check_eq "inline asks: 一是/二是/三是 split, numbering dropped, half-width comma made full-width" \
+    '["加大中央财政转移支付力度，支持老区基础设施建设", "布局建设一批重大交通项目，推动太行山旅游公路全线贯通", "支持老区发展特色产业，建设红色文化旅游融合发展示范区"]' \
+    "$(jv 'j.get("recommendations")' "$P1")"
+check_eq "inline asks: source from （据《山西日报》）" \
+    '{"format": "text", "ref": "山西日报: 关于加快太行革命老区振兴发展的建议"}' "$(jv 'j.get("source")' "$P1")"
+check_eq "inline asks: status stays submitted" submitted "$(jv 'j.get("status")' "$P1")"
+
+P2="$(by_title 关于支持资源型地区经济转型发展的议案)"
+check_eq "paragraph asks: a 议案 is a motion" motion "$(jv 'j.get("kind")' "$P2")"
+check_eq "paragraph asks: delegation" 山西代表团 "$(jv 'j.get("delegation")' "$P2")"
+check_eq "paragraph asks: lead author from 领衔代表：" 王某某 "$(jv 'j.get("lead_author")' "$P2")"
+check_eq "paragraph asks: background from 案由：, the line break inside a sentence joined" \
+    "山西是全国重要的能源基地，长期以来为国家经济社会发展作出了重要贡献。资源型地区转型任务艰巨，需要国家层面给予政策支持。" \
+    "$(jv 'j.get("background")' "$P2")"
+check_eq "paragraph asks: (一) (二) （三） split, an ask over two lines joined" \
+    '["设立资源型地区转型发展专项基金，支持接续替代产业发展", "完善采煤沉陷区综合治理政策，中央财政对治理项目给予补助", "支持建设国家级能源革命综合改革试点，推动煤炭清洁高效利用"]' \
+    "$(jv 'j.get("recommendations")' "$P2")"
+check_eq "paragraph asks: source from （来源：…）" "山西代表团代表建议专刊第5期: 关于支持资源型地区经济转型发展的议案" \
+    "$(jv 'j["source"]["ref"]' "$P2")"
+
+P3="$(by_title 关于推进太行山旅游与乡村振兴融合发展的建议)"
+check_eq "third: delegation and lead author from 山西代表团李某某代表" "山西代表团 李某某" \
+    "$(jv 'j.get("delegation") + " " + j.get("lead_author")' "$P3")"
+check_eq "third: full-width digits normalised, hyphenated Latin word mended, intro 为此，他建议： cut" \
+    "太行山区旅游资源丰富，2023年接待游客超过1.2亿人次。但景区之间交通不畅，乡村民宿、smart tourism等新业态发展滞后。" \
+    "$(jv 'j.get("background")' "$P3")"
+check_eq "third: asks" '["编制太行山旅游与乡村振兴融合发展规划", "支持建设智慧旅游平台", "培育一批乡村旅游重点村镇"]' \
+    "$(jv 'j.get("recommendations")' "$P3")"
+
+api GET "/v1/proposals?limit=100"
+ALL="$BODY"
+for junk in 今日天气 气温 气象台 旺铺 电话 0351 厨师 面议 责任编辑 版式 图为 摄 第3版 星期三; do
+    check_eq "no stored text contains \"$junk\" (skipped article or page furniture)" 0 \
+        "$(jv "sum(json.dumps(p, ensure_ascii=False).count('$junk') for p in j['items'])" "$ALL")"
+done
+check_true "the skipped weather report and ads are logged with their lines" \
+    grep -q "skipped lines 10-13: not a proposal" "$PT_TMP/ptrackd.log"
+
+pt_step "messy page breaks: a sentence and an ask cut by page furniture"
+import "$DATA/pagebreaks.txt"
+check_status "import pagebreaks.txt" 201
+check_eq "one proposal" 1 "$(jv 'j["imported"]')"
+P4="$(by_title 关于加强黄河流域生态保护和高质量发展的建议)"
+check_eq "a title over two lines is one title" 关于加强黄河流域生态保护和高质量发展的建议 "$(jv 'j.get("title")' "$P4")"
+check_eq "delegation from 山西代表团代表提出建议——" 山西代表团 "$(jv 'j.get("delegation")' "$P4")"
+check_eq "background joined across the page break, its furniture gone, half-width punctuation normalised" \
+    "黄河流经山西965公里，沿黄地区生态环境脆弱，水土流失问题依然严重。部分支流水质不稳定达标，生态补偿机制尚不完善。" \
+    "$(jv 'j.get("background")' "$P4")"
+check_eq "asks numbered 1. 2． 3、 with a page number inside the last" \
+    '["建立黄河流域横向生态补偿机制，由中央财政给予引导资金支持", "加大水土流失综合治理投入，实施一批淤地坝除险加固工程", "支持沿黄地区发展生态友好型产业"]' \
+    "$(jv 'j.get("recommendations")' "$P4")"
+
+pt_step "a document with no proposal is not an error: nothing imported"
+import "$DATA/news_only.txt"
+check_status "import news_only.txt (all or nothing, zero records)" 201
+check_eq "imported 0" 0 "$(jv 'j["imported"]')"
+check_eq "still four proposals" 4 "$(pt_count)"
+check_true "a 关于 title without a proposal's structure is logged as skipped" \
+    grep -q "skipped lines 10-15: not a proposal (\"关于春节期间天然气保供工作的通知\" is not followed by" \
+    "$PT_TMP/ptrackd.log"
+
+pt_step "the same documents in GBK and with CRLF are the same proposals: nothing duplicated"
+python3 -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], encoding="utf-8").read().encode("gbk"))' \
+    "$DATA/bulletin.txt" "$PT_TMP/bulletin-gbk.txt"
+import "$PT_TMP/bulletin-gbk.txt" "encoding=gbk"
+check_status "import the GBK copy with encoding=gbk" 201
+check_eq "GBK copy: the three proposals are known by source.ref" "0 3" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+sed 's/$/\r/' "$DATA/pagebreaks.txt" >"$PT_TMP/pagebreaks-crlf.txt"
+import "$PT_TMP/pagebreaks-crlf.txt"
+check_status "import the CRLF copy" 201
+check_eq "CRLF copy: the proposal is known" "0 1" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+check_eq "still four proposals" 4 "$(pt_count)"
+
+pt_step "bytes that are not UTF-8, and an unknown encoding"
+import "$PT_TMP/bulletin-gbk.txt"
+check_error "GBK bytes without encoding=gbk" 422 validation_failed
+check_contains "the message names the line and the fix" "line 1 is not valid UTF-8 (send encoding=gbk" "$(jv 'j["error"]["message"]')"
+import "$DATA/bulletin.txt" "encoding=klingon"
+check_error "an unknown encoding" 422 validation_failed
+check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
+check_eq "still four proposals" 4 "$(pt_count)"
+
+pt_finish
