@@ -104,12 +104,23 @@ static void text_esc(pt_str_t *s, const char *text)
     for (const char *p = text; *p; p++) {
         const char *rep = NULL;
         switch (*p) {
-        case '\\': rep = "\\\\"; break;
-        case ';': rep = "\\;"; break;
-        case ',': rep = "\\,"; break;
-        case '\n': rep = "\\n"; break;
-        case '\r': rep = p[1] == '\n' ? "" : "\\n"; break;
-        case '\t': break;
+        case '\\':
+            rep = "\\\\";
+            break;
+        case ';':
+            rep = "\\;";
+            break;
+        case ',':
+            rep = "\\,";
+            break;
+        case '\n':
+            rep = "\\n";
+            break;
+        case '\r':
+            rep = p[1] == '\n' ? "" : "\\n";
+            break;
+        case '\t':
+            break;
         default:
             if ((unsigned char)*p < 0x20 || *p == 0x7F)
                 rep = " ";
@@ -169,8 +180,7 @@ static int write_todo(run_t *r)
     emit_line(r);
     /* Without a METHOD, DTSTAMP is when the information last changed
      * (RFC 5545 3.8.7.2): the proposal's updated_at. */
-    prop_time(r, "DTSTAMP",
-              v->updated_at && pt_time_parse(v->updated_at, &at) == 0 ? at : r->now);
+    prop_time(r, "DTSTAMP", v->updated_at && pt_time_parse(v->updated_at, &at) == 0 ? at : r->now);
     if (v->created_at && pt_time_parse(v->created_at, &at) == 0)
         prop_time(r, "CREATED", at);
     if (v->updated_at && pt_time_parse(v->updated_at, &at) == 0)

@@ -141,9 +141,8 @@ const char *pt_kind_label(const char *kind)
 
 const char *pt_satisfaction_label(const char *satisfaction)
 {
-    static const char *const map[][2] = {{"satisfied", "满意"},
-                                         {"basically_satisfied", "基本满意"},
-                                         {"unsatisfied", "不满意"}};
+    static const char *const map[][2] = {
+        {"satisfied", "满意"}, {"basically_satisfied", "基本满意"}, {"unsatisfied", "不满意"}};
     for (size_t i = 0; satisfaction && i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i][0], satisfaction) == 0)
             return map[i][1];
@@ -154,11 +153,16 @@ const char *pt_category_meaning(char category)
 {
     /* The categories offices use for a handling result. */
     switch (category) {
-    case 'A': return "所提问题已经解决或基本解决";
-    case 'B': return "正在解决或列入计划逐步解决";
-    case 'C': return "因条件限制需以后解决";
-    case 'D': return "留作参考";
-    default: return "";
+    case 'A':
+        return "所提问题已经解决或基本解决";
+    case 'B':
+        return "正在解决或列入计划逐步解决";
+    case 'C':
+        return "因条件限制需以后解决";
+    case 'D':
+        return "留作参考";
+    default:
+        return "";
     }
 }
 

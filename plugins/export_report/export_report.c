@@ -103,12 +103,23 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
         char two[3] = {'\\', *p, '\0'};
         if (r->html) {
             switch (*p) {
-            case '&': rep = "&amp;"; break;
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '"': rep = "&quot;"; break;
-            case '\'': rep = "&#39;"; break;
-            default: break;
+            case '&':
+                rep = "&amp;";
+                break;
+            case '<':
+                rep = "&lt;";
+                break;
+            case '>':
+                rep = "&gt;";
+                break;
+            case '"':
+                rep = "&quot;";
+                break;
+            case '\'':
+                rep = "&#39;";
+                break;
+            default:
+                break;
             }
         } else {
             if (strchr("\\`*_[]<>|~&", *p))
@@ -188,7 +199,7 @@ static void table_row(const run_t *r, pt_str_t *s, const char *cls, const char *
         else
             pt_str_puts(s, "<tr>");
         for (size_t i = 0; i < n; i++) {
-            pt_str_puts(s, (int)i == mark            ? "<td class=\"mark\">"
+            pt_str_puts(s, (int)i == mark        ? "<td class=\"mark\">"
                            : numeric & (1u << i) ? "<td class=\"num\">"
                                                  : "<td>");
             esc(r, s, cells[i]);
@@ -283,10 +294,17 @@ static void end_document(run_t *r)
 static void describe_filters(run_t *r, pt_str_t *s)
 {
     static const char *const names[][2] = {
-        {"status", "状态"},         {"kind", "类型"},           {"session", "届次"},
-        {"delegation", "代表团"},   {"unit", "承办单位"},       {"category", "类别"},
-        {"tag", "标签"},            {"q", "关键词"},            {"key_supervision", "重点督办"},
-        {"overdue", "超期"},        {"due_before", "期限早于"},
+        {"status", "状态"},
+        {"kind", "类型"},
+        {"session", "届次"},
+        {"delegation", "代表团"},
+        {"unit", "承办单位"},
+        {"category", "类别"},
+        {"tag", "标签"},
+        {"q", "关键词"},
+        {"key_supervision", "重点督办"},
+        {"overdue", "超期"},
+        {"due_before", "期限早于"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *v = r->h->job_arg(r->job, names[i][0]);
@@ -382,7 +400,7 @@ static int write_figures(run_t *r)
 
 /* The columns of a group's table. Grouped by unit, a proposal's status is
  * its own column; grouped by status, the group says it. */
-static const char *const row_heads[] = {"编号", "标题",     "代表团",   "领衔代表", "承办单位",
+static const char *const row_heads[] = {"编号",     "标题", "代表团",   "领衔代表", "承办单位",
                                         "办理期限", "超期", "办理结果", "状态"};
 #define COL_OVERDUE 6
 #define ROW_COLUMNS_STATUS 8
@@ -640,10 +658,9 @@ static int run(run_t *r)
             rc = spool_row(r, rec);
     }
     if (rc == PTRACK_OK)
-        rc = r->h->export_begin(r->job,
-                                r->html ? "text/html; charset=utf-8"
-                                        : "text/markdown; charset=utf-8",
-                                r->html ? "report.html" : "report.md");
+        rc = r->h->export_begin(
+            r->job, r->html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
+            r->html ? "report.html" : "report.md");
     if (rc == PTRACK_OK) {
         begin_document(r, title, date, pt_str_get(&filters));
         rc = write_figures(r);

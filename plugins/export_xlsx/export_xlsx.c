@@ -35,7 +35,6 @@
 
 typedef struct {
     const ptrack_host_t *host;
-    ptrack_instance_t *inst;
 } xlsx_t;
 
 /* The columns of sheet 建议. A date column holds an Excel date; max_width
@@ -118,11 +117,11 @@ typedef struct {
 
 static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
 {
+    (void)inst;
     xlsx_t *x = calloc(1, sizeof(*x));
     if (!x)
         return PTRACK_ENOMEM;
     x->host = host;
-    x->inst = inst;
     *state = x;
     return PTRACK_OK;
 }
@@ -385,8 +384,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     run_t r = {.h = x->host, .job = job};
     const char *tz = x->host->job_arg(job, "tz");
     if (pt_zone_parse(tz, &r.zone) != 0) {
-        x->host->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
-                           tz);
+        x->host->set_error(
+            job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC", tz);
         return PTRACK_EINVAL;
     }
 

@@ -19,7 +19,10 @@ pt_init
 # A 3 s reply window: the proposals left without an extension become
 # overdue while the test runs; the others get a later deadline by extend.
 pt_config '{"reply": "3s", "rehandle": "30d", "max": "180d"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+# The daemon's temporary directory, to see that the xlsx and report
+# exporters leave no file behind.
+mkdir "$PT_TMP/tmp"
+TMPDIR="$PT_TMP/tmp" pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 # ---------------------------------------------------------------------------
 pt_step "the exporters are loaded"
@@ -452,5 +455,16 @@ export_to "format=ics&unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80" "$PT_TMP/w.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/w.ics" 2>&1)" || I="<error: $I>"
 check_eq "ics unit=市水务局: D and G" "[\"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+
+# ---------------------------------------------------------------------------
+pt_step "temporary files"
+check_eq "no temporary file is left in the daemon's TMPDIR" "" "$(ls -A "$PT_TMP/tmp")"
+# That the exporters work in TMPDIR at all shows once it is gone.
+rmdir "$PT_TMP/tmp"
+export_to "format=xlsx" "$PT_TMP/gone.xlsx"
+check_true "xlsx without its TMPDIR: refused" test "$ST" != 200
+check_contains "xlsx without its TMPDIR: the message names it" "cannot make a temporary file in $PT_TMP/tmp" "$(cat "$PT_TMP/gone.xlsx")"
+export_to "format=html" "$PT_TMP/gone.html"
+check_contains "html without its TMPDIR: the message names it" "cannot make a temporary file in $PT_TMP/tmp" "$(cat "$PT_TMP/gone.html")"
 
 pt_finish
