@@ -1,0 +1,683 @@
+/*
+ * notify_email.c - a notifier that mails each event through an SMTP server
+ * with libcurl: a subject and a plain-text body in Chinese naming the
+ * proposal, the change, the units and the deadline.
+ *
+ * Options:
+ *   smtp_url  (string, required)  smtp://host:port (plain, or STARTTLS) or
+ *                                 smtps://host:port (TLS from the start)
+ *   from      (string, required)  "建议办 <office@example.org>" or a bare address
+ *   to        (strings, required) recipients, each as `from`
+ *   starttls  (bool, false)       smtp:// only: require STARTTLS (the mail is
+ *                                 not sent when the server does not offer
+ *                                 it); false sends in clear text on smtp://
+ *   username, password (string)   SMTP AUTH login
+ *   timeout   (duration, "30s")   the whole SMTP conversation
+ *
+ * The message is MIME: Subject and display names as RFC 2047 encoded words
+ * (=?UTF-8?B?...?=), Date, a Message-ID made from the instance and the seq
+ * (a repeat of an event after a restart has the same Message-ID, so that
+ * mail programs can tell), MIME-Version, text/plain; charset=UTF-8 and the
+ * body in base64 at 76 columns, so that no 8-bit text crosses a server that
+ * does not take it.
+ *
+ * What the answer means: the mail was accepted → delivered; a permanent
+ * SMTP refusal (5xx: unknown recipient, message refused, login refused) →
+ * logged and dropped; anything else (connection refused, timeout, 4xx
+ * "try later", TLS trouble) → tried again after the host's back-off.
+ *
+ * Thread: create() and destroy() on the loop thread, which is not blocked:
+ * the curl handle is made on the first deliver(), on the instance's worker,
+ * and used by that thread alone.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <ptrack/plugin.h>
+
+/* A growable string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool oom; /* an append failed: the text is incomplete */
+} buf_t;
+
+/* An address as configured: "name <addr>" or "addr". */
+typedef struct {
+    char *name; /* NULL: none */
+    char *addr; /* "office@example.org" */
+} address_t;
+
+/* One instance. */
+typedef struct {
+    const ptrack_host_t *host; /* valid until destroy() returns */
+    ptrack_instance_t *inst;
+    const char *smtp_url; /* options: borrowed from the host until destroy() */
+    const char *username, *password;
+    int starttls;
+    int64_t timeout_ms;
+    address_t from;
+    address_t *to;
+    size_t n_to;
+    char domain[128]; /* of `from`, for the Message-ID */
+
+    CURL *curl; /* NULL until the first deliver() */
+} email_t;
+
+/* The reading side of the upload: the message, handed to libcurl in
+ * pieces. */
+typedef struct {
+    const char *data;
+    size_t len, off;
+} upload_t;
+
+/* ---- Strings ----------------------------------------------------------- */
+
+static void buf_add(buf_t *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 512;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void buf_puts(buf_t *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+static void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *tmp = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!tmp) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    buf_add(b, tmp, (size_t)n);
+    free(tmp);
+}
+
+static void buf_free(buf_t *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof(*b));
+}
+
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+/* Appends data in base64; with `wrap`, in lines of 76 characters ending in
+ * CRLF (RFC 2045), each line 57 bytes of data. */
+static void buf_base64(buf_t *b, const void *data, size_t len, bool wrap)
+{
+    const unsigned char *p = data;
+    unsigned char line[80];
+    size_t step = wrap ? 57 : 48;
+    for (size_t off = 0; off < len; off += step) {
+        size_t n = len - off < step ? len - off : step;
+        int out = EVP_EncodeBlock(line, p + off, (int)n);
+        buf_add(b, (const char *)line, (size_t)out);
+        if (wrap)
+            buf_puts(b, "\r\n");
+    }
+}
+
+/* Appends text as RFC 2047 encoded words (=?UTF-8?B?...?=), each holding at
+ * most 45 bytes of whole UTF-8 characters so that a word stays under the 75
+ * characters the RFC allows; words are folded onto lines of their own
+ * ("\r\n "). */
+static void buf_encoded_words(buf_t *b, const char *text)
+{
+    size_t len = strlen(text), off = 0;
+    bool first = true;
+    while (off < len) {
+        size_t n = len - off < 45 ? len - off : 45;
+        /* Back up to the start of a character: never split one. */
+        while (n > 0 && off + n < len && ((unsigned char)text[off + n] & 0xC0) == 0x80)
+            n--;
+        if (n == 0)
+            n = len - off < 45 ? len - off : 45;
+        if (!first)
+            buf_puts(b, "\r\n ");
+        buf_puts(b, "=?UTF-8?B?");
+        buf_base64(b, text + off, n, false);
+        buf_puts(b, "?=");
+        off += n;
+        first = false;
+    }
+}
+
+/* Appends an address for a header: `=?UTF-8?B?...?= <addr>` for a
+ * non-ASCII name, `"name" <addr>` for an ASCII one, `addr` without. */
+static void buf_address(buf_t *b, const address_t *a)
+{
+    if (a->name && is_ascii(a->name)) {
+        buf_puts(b, "\"");
+        for (const char *p = a->name; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                buf_puts(b, "\\");
+            buf_add(b, p, 1);
+        }
+        buf_printf(b, "\" <%s>", a->addr);
+    } else if (a->name) {
+        buf_encoded_words(b, a->name);
+        buf_printf(b, " <%s>", a->addr);
+    } else {
+        buf_puts(b, a->addr);
+    }
+}
+
+/* Splits "name <addr>" or "addr" into a. Returns false when there is no
+ * usable address (no "@", or characters that would break a header). */
+static bool parse_address(const char *text, address_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    const char *lt = strrchr(text, '<');
+    const char *addr = text, *addr_end = text + strlen(text);
+    if (lt) {
+        const char *gt = strchr(lt, '>');
+        if (!gt || gt[1] != '\0')
+            return false;
+        addr = lt + 1;
+        addr_end = gt;
+        const char *ns = text, *ne = lt;
+        while (ns < ne && (*ns == ' ' || *ns == '"'))
+            ns++;
+        while (ne > ns && (ne[-1] == ' ' || ne[-1] == '"'))
+            ne--;
+        if (ne > ns && !(a->name = strndup(ns, (size_t)(ne - ns))))
+            return false;
+    }
+    while (addr < addr_end && *addr == ' ')
+        addr++;
+    while (addr_end > addr && addr_end[-1] == ' ')
+        addr_end--;
+    for (const char *p = addr; p < addr_end; p++)
+        if (*p == '\r' || *p == '\n' || *p == '<' || *p == '>' || *p == ' ' || *p == ',')
+            goto bad;
+    if (a->name)
+        for (const char *p = a->name; *p; p++)
+            if (*p == '\r' || *p == '\n')
+                goto bad;
+    if (!memchr(addr, '@', (size_t)(addr_end - addr)))
+        goto bad;
+    if (!(a->addr = strndup(addr, (size_t)(addr_end - addr))))
+        goto bad;
+    return true;
+bad:
+    free(a->name);
+    a->name = NULL;
+    return false;
+}
+
+static void address_free(address_t *a)
+{
+    free(a->name);
+    free(a->addr);
+}
+
+/* ---- The default workflow's Chinese labels ------------------------------
+ * A copy of proposals/workflow-default.json's zh labels (the ABI hands a
+ * plugin the event, not the workflow); a name not here is shown as it is. */
+
+static const char *const state_zh[][2] = {
+    {"draft", "草稿"},           {"submitted", "已提出"},     {"reviewing", "审查中"},
+    {"filed", "已立案"},         {"not_filed", "不予立案"},   {"merged", "并案"},
+    {"converted", "转为意见建议"}, {"assigned", "已交办"},   {"returned", "退回"},
+    {"handling", "办理中"},      {"replied", "已答复"},       {"rehandling", "重新办理"},
+    {"closed", "办结"},          {"withdrawn", "撤回"},
+};
+
+static const char *const action_zh[][2] = {
+    {"submit", "提交"},   {"review", "审查"},        {"file", "立案"},
+    {"reject", "不予立案"}, {"merge", "并案"},        {"convert", "转为意见建议"},
+    {"assign", "交办"},   {"sign", "签收"},          {"return", "退回"},
+    {"reassign", "重新交办"}, {"opinion", "协办意见"}, {"extend", "延期"},
+    {"reply", "答复"},    {"feedback", "评价"},      {"close", "办结"},
+    {"follow_up", "补充答复"}, {"reopen", "重新办理"}, {"withdraw", "撤回"},
+    {"supervise", "督办"},
+};
+
+static const char *label(const char *const (*table)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i][0], name) == 0)
+            return table[i][1];
+    return name;
+}
+
+#define STATE_ZH(s) label(state_zh, sizeof(state_zh) / sizeof(state_zh[0]), (s))
+#define ACTION_ZH(a) label(action_zh, sizeof(action_zh) / sizeof(action_zh[0]), (a))
+
+/* The subject's tag of an event type. */
+static const char *type_tag(const char *type)
+{
+    static const char *const types[][2] = {
+        {"proposal.created", "新建议"},   {"proposal.updated", "建议更新"},
+        {"proposal.status_changed", "办理进展"}, {"proposal.deleted", "建议删除"},
+        {"proposal.due_soon", "即将到期"}, {"proposal.overdue", "超期催办"},
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(types[i][0], type) == 0)
+            return types[i][1];
+    return "建议动态";
+}
+
+static const char *role_zh(const char *role)
+{
+    if (!role)
+        return "承办";
+    if (strcmp(role, "lead") == 0)
+        return "主办";
+    if (strcmp(role, "co") == 0)
+        return "协办";
+    if (strcmp(role, "separate") == 0)
+        return "分办";
+    return role;
+}
+
+/* Writes an RFC 3339 UTC time as local time into out, in `fmt`; copies the
+ * text as it is when it is not in that form. */
+static void local_time(const char *rfc3339, const char *fmt, char *out, size_t size)
+{
+    struct tm tm = {0};
+    int y, mo, d, h, mi, s;
+    if (sscanf(rfc3339, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) == 6) {
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = s;
+        time_t t = timegm(&tm);
+        struct tm local;
+        if (t != (time_t)-1 && localtime_r(&t, &local) && strftime(out, size, fmt, &local))
+            return;
+    }
+    snprintf(out, size, "%s", rfc3339);
+}
+
+/* ---- The message ------------------------------------------------------- */
+
+/* The subject: "【超期催办】关于……的建议（1001）". */
+static void make_subject(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+{
+    const char *title = h->rec_get(ev->record, "proposal.title");
+    const char *number = h->rec_get(ev->record, "proposal.number");
+    const char *action = h->rec_get(ev->record, "action");
+    if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
+        buf_printf(b, "【%s】", ACTION_ZH(action));
+    else
+        buf_printf(b, "【%s】", type_tag(ev->type));
+    buf_puts(b, title ? title : "（无标题）");
+    if (number)
+        buf_printf(b, "（%s）", number);
+}
+
+/* The body, plain text with CRLF line ends. */
+static void make_body(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+{
+    const ptrack_record_t *rec = ev->record;
+    const char *type = ev->type;
+    const char *title = h->rec_get(rec, "proposal.title");
+    const char *number = h->rec_get(rec, "proposal.number");
+    const char *id = h->rec_get(rec, "proposal.id");
+    const char *action = h->rec_get(rec, "action");
+    const char *from = h->rec_get(rec, "from");
+    const char *to = h->rec_get(rec, "to");
+    const char *status = h->rec_get(rec, "proposal.status");
+    const char *due = h->rec_get(rec, "proposal.due_at");
+    const char *actor = h->rec_get(rec, "actor");
+    const char *at = h->rec_get(rec, "at");
+
+    if (strcmp(type, "proposal.overdue") == 0)
+        buf_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
+    else if (strcmp(type, "proposal.due_soon") == 0)
+        buf_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
+    else
+        buf_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
+    if (number)
+        buf_printf(b, "编号：%s\r\n", number);
+    else if (id)
+        buf_printf(b, "编号：第 %s 号\r\n", id);
+    buf_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
+    if (action) {
+        buf_printf(b, "动作：%s", ACTION_ZH(action));
+        if (from && to && strcmp(from, to) != 0)
+            buf_printf(b, "（%s → %s）", STATE_ZH(from), STATE_ZH(to));
+        buf_puts(b, "\r\n");
+    }
+    if (status)
+        buf_printf(b, "状态：%s\r\n", STATE_ZH(status));
+    size_t n = h->rec_count(rec, "proposal.units");
+    for (size_t i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "proposal.units.%zu.name", i);
+        const char *name = h->rec_get(rec, path);
+        snprintf(path, sizeof(path), "proposal.units.%zu.role", i);
+        const char *role = h->rec_get(rec, path);
+        if (name)
+            buf_printf(b, "%s：%s\r\n", role_zh(role), name);
+    }
+    if (due) {
+        char date[64];
+        local_time(due, "%Y-%m-%d", date, sizeof(date));
+        buf_printf(b, "办理期限：%s\r\n", date);
+    }
+    if (actor)
+        buf_printf(b, "操作人：%s\r\n", actor);
+    if (at) {
+        char when[64];
+        local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        buf_printf(b, "时间：%s\r\n", when);
+    }
+    buf_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
+}
+
+/* Builds the whole message: headers and the base64 body. */
+static void make_message(email_t *m, const ptrack_event_t *ev, buf_t *msg)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    /* The date in UTC with names of our own: strftime's %a and %b follow
+     * the locale, and a header needs the English ones. */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    buf_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday], tm.tm_mday,
+               months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    buf_puts(msg, "From: ");
+    buf_address(msg, &m->from);
+    buf_puts(msg, "\r\nTo: ");
+    for (size_t i = 0; i < m->n_to; i++) {
+        if (i)
+            buf_puts(msg, ",\r\n ");
+        buf_address(msg, &m->to[i]);
+    }
+    buf_t subject = {0};
+    make_subject(&subject, m->host, ev);
+    buf_puts(msg, "\r\nSubject: ");
+    if (!subject.oom)
+        buf_encoded_words(msg, subject.s);
+    msg->oom |= subject.oom;
+    buf_free(&subject);
+    /* The instance's name, cut to what a Message-ID's left part may hold. */
+    char inst[64];
+    const char *name = m->host->instance_name(m->inst);
+    size_t k = 0;
+    for (const char *p = name; *p && k < sizeof(inst) - 1; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_')
+            inst[k++] = *p;
+    inst[k] = '\0';
+    buf_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq, k ? inst : "notify",
+               m->domain);
+    buf_puts(msg, "MIME-Version: 1.0\r\n"
+                  "Content-Type: text/plain; charset=UTF-8\r\n"
+                  "Content-Transfer-Encoding: base64\r\n");
+    buf_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
+               ev->seq);
+    buf_t body = {0};
+    make_body(&body, m->host, ev);
+    if (!body.oom)
+        buf_base64(msg, body.s, body.len, true);
+    msg->oom |= body.oom;
+    buf_free(&body);
+}
+
+/* ---- Options ------------------------------------------------------------- */
+
+static const ptrack_option_t email_options[] = {
+    {"smtp_url", PTRACK_OPT_STRING, 1, NULL,
+     "smtp://host:port (clear text or STARTTLS) or smtps://host:port (TLS)"},
+    {"from", PTRACK_OPT_STRING, 1, NULL, "the sender: \"建议办 <office@example.org>\" or an address"},
+    {"to", PTRACK_OPT_STRINGS, 1, NULL, "the recipients, each as `from`"},
+    {"starttls", PTRACK_OPT_BOOL, 0, "false",
+     "require STARTTLS on smtp:// (the mail is not sent without it)"},
+    {"username", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH user name"},
+    {"password", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH password"},
+    {"timeout", PTRACK_OPT_DURATION, 0, "30s", "the longest one SMTP conversation may take"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void email_free(email_t *m)
+{
+    address_free(&m->from);
+    for (size_t i = 0; i < m->n_to; i++)
+        address_free(&m->to[i]);
+    free(m->to);
+    free(m);
+}
+
+/* Thread: loop. Reads and checks the options; connects to nothing. */
+static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    email_t *m = calloc(1, sizeof(*m));
+    if (!m) {
+        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+        return PTRACK_ERROR;
+    }
+    m->host = host;
+    m->inst = inst;
+    const char *from = NULL;
+    if (host->opt_string(inst, "smtp_url", &m->smtp_url) != PTRACK_OK ||
+        (strncmp(m->smtp_url, "smtp://", 7) != 0 && strncmp(m->smtp_url, "smtps://", 8) != 0)) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"smtp_url\" must be smtp://host:port or smtps://host:port (got \"%s\")",
+                  m->smtp_url ? m->smtp_url : "");
+        goto fail;
+    }
+    if (host->opt_string(inst, "from", &from) != PTRACK_OK || !parse_address(from, &m->from)) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"from\" must be an address: \"name <office@example.org>\" or "
+                  "\"office@example.org\" (got \"%s\")",
+                  from ? from : "");
+        goto fail;
+    }
+    const char *at = strchr(m->from.addr, '@');
+    snprintf(m->domain, sizeof(m->domain), "%s", at + 1);
+    if (host->opt_strings_count(inst, "to", &m->n_to) != PTRACK_OK || m->n_to == 0) {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"to\" must list at least one recipient");
+        goto fail;
+    }
+    if (!(m->to = calloc(m->n_to, sizeof(*m->to)))) {
+        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+        m->n_to = 0;
+        goto fail;
+    }
+    for (size_t i = 0; i < m->n_to; i++) {
+        const char *to = NULL;
+        if (host->opt_strings_at(inst, "to", i, &to) != PTRACK_OK ||
+            !parse_address(to, &m->to[i])) {
+            host->log(inst, PTRACK_LOG_ERROR,
+                      "option \"to\": element %zu is not an address (got \"%s\")", i,
+                      to ? to : "");
+            goto fail;
+        }
+    }
+    host->opt_bool(inst, "starttls", &m->starttls);
+    if (host->opt_string(inst, "username", &m->username) != PTRACK_OK)
+        m->username = NULL;
+    if (host->opt_string(inst, "password", &m->password) != PTRACK_OK)
+        m->password = NULL;
+    if (m->password && !m->starttls && strncmp(m->smtp_url, "smtp://", 7) == 0)
+        host->log(inst, PTRACK_LOG_WARN,
+                  "the SMTP password is sent in clear text: use smtps:// or \"starttls\": true");
+    if (host->opt_duration(inst, "timeout", &m->timeout_ms) != PTRACK_OK || m->timeout_ms <= 0) {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
+        goto fail;
+    }
+    /* libcurl's global set-up on the loop thread, before any worker uses
+     * curl (it is not thread-safe on every libcurl build). */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+        goto fail;
+    }
+    *state = m;
+    return PTRACK_OK;
+fail:
+    email_free(m);
+    return PTRACK_ERROR;
+}
+
+/* Thread: loop, after the worker has stopped. */
+static void email_destroy(void *state)
+{
+    email_t *m = state;
+    if (m->curl)
+        curl_easy_cleanup(m->curl);
+    email_free(m);
+    curl_global_cleanup(); /* pairs with create()'s init; libcurl counts */
+}
+
+/* ---- Sending ------------------------------------------------------------ */
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+    upload_t *u = ud;
+    size_t room = size * nitems, left = u->len - u->off;
+    size_t n = left < room ? left : room;
+    memcpy(buf, u->data + u->off, n);
+    u->off += n;
+    return n;
+}
+
+/* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
+static int email_deliver(void *state, const ptrack_event_t *ev)
+{
+    email_t *m = state;
+    if (!m->curl && !(m->curl = curl_easy_init())) {
+        m->host->log(m->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+        return PTRACK_RETRY;
+    }
+    CURL *c = m->curl;
+    curl_easy_reset(c);
+
+    int rc = PTRACK_RETRY;
+    buf_t msg = {0};
+    struct curl_slist *rcpt = NULL;
+    char from[512], line[512];
+
+    make_message(m, ev, &msg);
+    if (msg.oom) {
+        m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory building the mail of event %" PRId64,
+                     ev->seq);
+        goto out;
+    }
+    snprintf(from, sizeof(from), "<%s>", m->from.addr);
+    for (size_t i = 0; i < m->n_to; i++) {
+        snprintf(line, sizeof(line), "<%s>", m->to[i].addr);
+        struct curl_slist *l = curl_slist_append(rcpt, line);
+        if (!l) {
+            m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory");
+            goto out;
+        }
+        rcpt = l;
+    }
+    upload_t up = {msg.s, msg.len, 0};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(c, CURLOPT_URL, m->smtp_url);
+    /* No SIGALRM on a worker thread: the daemon owns the signals. */
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
+#endif
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(m->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    if (m->username)
+        curl_easy_setopt(c, CURLOPT_USERNAME, m->username);
+    if (m->password)
+        curl_easy_setopt(c, CURLOPT_PASSWORD, m->password);
+    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(c, CURLOPT_READDATA, &up);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)m->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)m->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+
+    CURLcode cc = curl_easy_perform(c);
+    long code = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    if (cc == CURLE_OK) {
+        rc = PTRACK_OK;
+    } else if (code >= 500 && code < 600) {
+        m->host->log(m->inst, PTRACK_LOG_ERROR,
+                     "event %" PRId64 " (%s): the SMTP server refused the mail for good (%ld): %s; "
+                     "dropped (check from, to and the login)",
+                     ev->seq, ev->type, code, why);
+        rc = PTRACK_ERROR;
+    } else {
+        m->host->log(m->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 " (%s): sending the mail failed%s%.0ld: %s; will try again",
+                     ev->seq, ev->type, code ? " with SMTP " : "", code, why);
+        rc = PTRACK_RETRY;
+    }
+out:
+    curl_slist_free_all(rcpt);
+    buf_free(&msg);
+    return rc;
+}
+
+static const ptrack_notifier_ops_t email_ops = {
+    .struct_size = sizeof(ptrack_notifier_ops_t),
+    .deliver = email_deliver,
+};
+
+static const ptrack_plugin_t email_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "notify_email",
+    .version = "1.0.0",
+    .description = "mails each event through SMTP, in Chinese (UTF-8, RFC 2047 headers)",
+    .kinds = PTRACK_KIND_NOTIFIER,
+    .options = email_options,
+    .create = email_create,
+    .destroy = email_destroy,
+    .notifier = &email_ops,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &email_plugin;
+}

@@ -1,0 +1,486 @@
+/*
+ * notify_exec.c - a notifier that runs a command for each event, with the
+ * event's JSON on its standard input: the glue to an SMS gateway's client,
+ * a script that files a ticket, anything the office already has.
+ *
+ * Options:
+ *   command  (strings, required)  the argv to run, no shell: ["/usr/local/bin/sms",
+ *                                 "--to", "13800000000"]; a first element
+ *                                 without a slash is looked up in /usr/bin
+ *                                 and /bin (the child's PATH)
+ *   timeout  (duration, "30s")    the longest a run may take; then the
+ *                                 command's process group is killed
+ *
+ * The child runs in a process group of its own, in the daemon's working
+ * directory, with no file of the daemon open but its three pipes (stdin,
+ * stdout, stderr), default signal dispositions, an empty signal mask and a
+ * minimal environment:
+ *   PATH=/usr/bin:/bin  LANG=C.UTF-8  PTRACK_EVENT=<type>  PTRACK_SEQ=<seq>
+ * Its output (at most OUTPUT_MAX bytes of each stream; the rest is read and
+ * thrown away so that the child never blocks on a full pipe) goes to the
+ * daemon's log.
+ *
+ * What the run means:
+ *   exit 0              delivered
+ *   exit 75             (EX_TEMPFAIL, sysexits.h) tried again after the
+ *                       host's back-off
+ *   timeout             the group is killed with SIGKILL; tried again
+ *   other exit codes,
+ *   death by a signal   logged with the output; the event is dropped
+ *   cannot start it     logged; tried again (the file may be installed
+ *                       later)
+ * The child is always reaped before deliver() returns: no zombie is left.
+ *
+ * Thread: create() and destroy() run on the loop thread; deliver() on the
+ * instance's worker, which blocks in poll(2) while the command runs. The
+ * state is read-only after create(), so it needs no lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ptrack/plugin.h>
+
+/* The most of each of stdout and stderr kept for the log. */
+#define OUTPUT_MAX 8192
+/* The exit code that asks for a retry (EX_TEMPFAIL of sysexits.h). */
+#define EXIT_TEMPFAIL 75
+/* The child's PATH, and where a bare command name is looked up. */
+#define CHILD_PATH "/usr/bin:/bin"
+
+/* One instance. */
+typedef struct {
+    const ptrack_host_t *host; /* valid until destroy() returns */
+    ptrack_instance_t *inst;
+    size_t argc;
+    /* argv[0] is the resolved file; the others are borrowed from the
+     * host's options, valid until destroy(). NULL-terminated. */
+    char **argv;
+    char *file; /* the resolved path of the command, owned */
+    int64_t timeout_ms;
+} exec_t;
+
+/* Output captured from one stream of the child. */
+typedef struct {
+    int fd; /* -1 once closed */
+    char data[OUTPUT_MAX];
+    size_t len;
+    size_t dropped; /* bytes read past OUTPUT_MAX */
+} capture_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- Options ----------------------------------------------------------- */
+
+static const ptrack_option_t exec_options[] = {
+    {"command", PTRACK_OPT_STRINGS, 1, NULL,
+     "the argv to run for each event, no shell; the event's JSON is on its stdin"},
+    {"timeout", PTRACK_OPT_DURATION, 0, "30s",
+     "the longest a run may take before its process group is killed (then retried)"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Finds the file a command names: as it is with a slash, else in CHILD_PATH
+ * (the child's own PATH, not the daemon's). Returns a malloc'd path or
+ * NULL. */
+static char *resolve(const char *name)
+{
+    if (strchr(name, '/'))
+        return strdup(name);
+    static const char *const dirs[] = {"/usr/bin", "/bin"};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        size_t len = strlen(dirs[i]) + 1 + strlen(name) + 1;
+        char *path = malloc(len);
+        if (!path)
+            return NULL;
+        snprintf(path, len, "%s/%s", dirs[i], name);
+        if (access(path, X_OK) == 0)
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+static void exec_destroy(void *state)
+{
+    exec_t *x = state;
+    if (!x)
+        return;
+    free(x->argv);
+    free(x->file);
+    free(x);
+}
+
+/* Thread: loop. Reads the options and resolves the command; runs nothing. */
+static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    exec_t *x = calloc(1, sizeof(*x));
+    if (!x) {
+        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+        return PTRACK_ERROR;
+    }
+    x->host = host;
+    x->inst = inst;
+    if (host->opt_strings_count(inst, "command", &x->argc) != PTRACK_OK || x->argc == 0) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"command\" must be a non-empty array: the program and its arguments");
+        goto fail;
+    }
+    x->argv = calloc(x->argc + 1, sizeof(*x->argv));
+    if (!x->argv) {
+        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < x->argc; i++) {
+        const char *arg = NULL;
+        if (host->opt_strings_at(inst, "command", i, &arg) != PTRACK_OK || !arg) {
+            host->log(inst, PTRACK_LOG_ERROR, "option \"command\": element %zu is missing", i);
+            goto fail;
+        }
+        /* posix_spawn takes char *const argv[]; the strings are not
+         * written to. */
+        x->argv[i] = (char *)arg;
+    }
+    if (x->argv[0][0] == '\0') {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"command\": the program name is empty");
+        goto fail;
+    }
+    /* A missing program is refused at load, where the person configuring
+     * it sees the reason, rather than retried for ever. */
+    x->file = resolve(x->argv[0]);
+    if (!x->file || access(x->file, X_OK) != 0) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"command\": %s is not an executable file%s", x->argv[0],
+                  strchr(x->argv[0], '/') ? "" : " in /usr/bin or /bin (give a full path)");
+        goto fail;
+    }
+    if (host->opt_duration(inst, "timeout", &x->timeout_ms) != PTRACK_OK || x->timeout_ms <= 0) {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
+        goto fail;
+    }
+    *state = x;
+    return PTRACK_OK;
+fail:
+    exec_destroy(x);
+    return PTRACK_ERROR;
+}
+
+/* ---- Running the command ------------------------------------------------ */
+
+/* Reads what the pipe has now into c; closes it at its end or on an error.
+ * Thread: the worker. */
+static void drain(capture_t *c)
+{
+    char tmp[4096];
+    for (;;) {
+        ssize_t n = read(c->fd, tmp, sizeof(tmp));
+        if (n > 0) {
+            size_t room = OUTPUT_MAX - c->len;
+            size_t keep = (size_t)n < room ? (size_t)n : room;
+            memcpy(c->data + c->len, tmp, keep);
+            c->len += keep;
+            c->dropped += (size_t)n - keep;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+}
+
+/* Logs the captured output of one stream, one log line, with newlines and
+ * other control characters shown escaped so that the log stays one line an
+ * entry. */
+static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const char *stream,
+                       const capture_t *c)
+{
+    if (c->len == 0)
+        return;
+    size_t len = c->len;
+    while (len > 0 && (c->data[len - 1] == '\n' || c->data[len - 1] == '\r'))
+        len--;
+    char *text = malloc(len * 4 + 1);
+    if (!text)
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)c->data[i];
+        if (ch == '\n') {
+            text[o++] = '\\';
+            text[o++] = 'n';
+        } else if (ch < 0x20 || ch == 0x7f) {
+            o += (size_t)snprintf(text + o, 5, "\\x%02x", ch);
+        } else {
+            text[o++] = (char)ch;
+        }
+    }
+    text[o] = '\0';
+    x->host->log(x->inst, level, "event %" PRId64 ": %s %s: %s%s", ev->seq, x->argv[0], stream,
+                 text, c->dropped ? " [...more output dropped]" : "");
+    free(text);
+}
+
+/* Makes the pipe pair p with both ends close-on-exec (the child's ends are
+ * dup2'ed onto 0, 1 and 2, which clears the flag on those copies only). */
+static int make_pipe(int p[2])
+{
+    return pipe2(p, O_CLOEXEC);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
+static int exec_deliver(void *state, const ptrack_event_t *ev)
+{
+    exec_t *x = state;
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+    capture_t *cap = calloc(2, sizeof(*cap)); /* [0] stdout, [1] stderr: 16 KiB, off the stack */
+    if (!cap) {
+        x->host->log(x->inst, PTRACK_LOG_WARN, "out of memory running event %" PRId64, ev->seq);
+        return PTRACK_RETRY;
+    }
+    cap[0].fd = cap[1].fd = -1;
+
+    char env_event[256], env_seq[64];
+    snprintf(env_event, sizeof(env_event), "PTRACK_EVENT=%s", ev->type);
+    snprintf(env_seq, sizeof(env_seq), "PTRACK_SEQ=%" PRId64, ev->seq);
+    char *envp[] = {"PATH=" CHILD_PATH, "LANG=C.UTF-8", env_event, env_seq, NULL};
+
+    int rc = PTRACK_RETRY;
+    bool fa_ok = false, attr_ok = false;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    pid_t pid = -1;
+
+    if (make_pipe(in) != 0 || make_pipe(out) != 0 || make_pipe(err) != 0) {
+        x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot make pipes: %s",
+                     ev->seq, strerror(errno));
+        goto out;
+    }
+    int e = posix_spawn_file_actions_init(&fa);
+    fa_ok = e == 0;
+    if (e == 0)
+        e = posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    if (e == 0)
+        e = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    if (e == 0)
+        e = posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* Whatever the daemon or a library opened without O_CLOEXEC stays out
+     * of the child. */
+    if (e == 0)
+        e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
+    if (e == 0) {
+        e = posix_spawnattr_init(&attr);
+        attr_ok = e == 0;
+    }
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    /* A group of its own, so that a timeout kills what it started too; an
+     * empty mask (the worker blocks every signal, and a child inherits
+     * that); default dispositions (the daemon ignores SIGPIPE). */
+    if (e == 0)
+        e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                                POSIX_SPAWN_SETSIGDEF);
+    if (e == 0)
+        e = posix_spawnattr_setpgroup(&attr, 0);
+    if (e == 0)
+        e = posix_spawnattr_setsigmask(&attr, &none);
+    if (e == 0)
+        e = posix_spawnattr_setsigdefault(&attr, &all);
+    if (e == 0)
+        e = posix_spawn(&pid, x->file, &fa, &attr, x->argv, envp);
+    if (e != 0) {
+        pid = -1;
+        x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot run %s: %s (will try again)",
+                     ev->seq, x->file, strerror(e));
+        goto out;
+    }
+    close_fd(&in[0]);
+    close_fd(&out[1]);
+    close_fd(&err[1]);
+    cap[0].fd = out[0];
+    cap[1].fd = err[0];
+    out[0] = err[0] = -1;
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    fcntl(cap[0].fd, F_SETFL, O_NONBLOCK);
+    fcntl(cap[1].fd, F_SETFL, O_NONBLOCK);
+
+    /* Feed stdin, collect stdout and stderr, and watch for the exit, until
+     * all three are done or the time is up. */
+    int64_t deadline = now_ms() + x->timeout_ms;
+    size_t written = 0;
+    int status = 0;
+    bool exited = false, timed_out = false;
+    if (ev->json_len == 0)
+        close_fd(&in[1]);
+    for (;;) {
+        if (!exited) {
+            pid_t w = waitpid(pid, &status, WNOHANG);
+            if (w == pid)
+                exited = true;
+        }
+        if (exited) {
+            /* Take what is in the pipes now and stop: a process the
+             * command left behind may hold them open for ever. */
+            for (int i = 0; i < 2; i++)
+                if (cap[i].fd >= 0)
+                    drain(&cap[i]);
+            break;
+        }
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd pfd[3];
+        int nfd = 0, idx_in = -1, idx_cap[2] = {-1, -1};
+        if (in[1] >= 0) {
+            idx_in = nfd;
+            pfd[nfd++] = (struct pollfd){.fd = in[1], .events = POLLOUT};
+        }
+        for (int i = 0; i < 2; i++)
+            if (cap[i].fd >= 0) {
+                idx_cap[i] = nfd;
+                pfd[nfd++] = (struct pollfd){.fd = cap[i].fd, .events = POLLIN};
+            }
+        /* With the pipes done the child is only waited for: check its exit
+         * every 10 ms (there is no portable way to poll a pid). */
+        int wait_ms = nfd ? (left < 100 ? (int)left : 100) : (left < 10 ? (int)left : 10);
+        int n = poll(pfd, (nfds_t)nfd, wait_ms);
+        if (n < 0 && errno != EINTR) {
+            x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": poll: %s", ev->seq,
+                         strerror(errno));
+            timed_out = true; /* treat as a failed run: kill, reap, retry */
+            break;
+        }
+        if (n <= 0)
+            continue;
+        if (idx_in >= 0 && pfd[idx_in].revents) {
+            if (pfd[idx_in].revents & (POLLERR | POLLHUP)) {
+                close_fd(&in[1]); /* it closed its stdin: it wants no more */
+            } else {
+                ssize_t w = write(in[1], ev->json + written, ev->json_len - written);
+                if (w > 0)
+                    written += (size_t)w;
+                else if (w < 0 && errno != EAGAIN && errno != EINTR)
+                    close_fd(&in[1]); /* EPIPE: as above */
+                if (written == ev->json_len)
+                    close_fd(&in[1]); /* end of input */
+            }
+        }
+        for (int i = 0; i < 2; i++)
+            if (idx_cap[i] >= 0 && pfd[idx_cap[i]].revents)
+                drain(&cap[i]);
+    }
+
+    if (timed_out) {
+        /* The whole group: a shell script's children go with it. */
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        for (int i = 0; i < 2; i++)
+            if (cap[i].fd >= 0)
+                drain(&cap[i]);
+        x->host->log(x->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 ": %s did not finish within %" PRId64
+                     " ms; its process group was killed (will try again)",
+                     ev->seq, x->argv[0], x->timeout_ms);
+        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
+        rc = PTRACK_RETRY;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        log_output(x, PTRACK_LOG_INFO, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_INFO, ev, "stderr", &cap[1]);
+        rc = PTRACK_OK;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_TEMPFAIL) {
+        x->host->log(x->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 ": %s exited with 75 (EX_TEMPFAIL): will try again", ev->seq,
+                     x->argv[0]);
+        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
+        rc = PTRACK_RETRY;
+    } else {
+        if (WIFEXITED(status))
+            x->host->log(x->inst, PTRACK_LOG_ERROR,
+                         "event %" PRId64 ": %s exited with %d: the event is dropped (exit 75 "
+                         "asks for a retry)",
+                         ev->seq, x->argv[0], WEXITSTATUS(status));
+        else
+            x->host->log(x->inst, PTRACK_LOG_ERROR,
+                         "event %" PRId64 ": %s was killed by signal %d: the event is dropped",
+                         ev->seq, x->argv[0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        log_output(x, PTRACK_LOG_ERROR, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_ERROR, ev, "stderr", &cap[1]);
+        rc = PTRACK_ERROR;
+    }
+
+out:
+    if (attr_ok)
+        posix_spawnattr_destroy(&attr);
+    if (fa_ok)
+        posix_spawn_file_actions_destroy(&fa);
+    close_fd(&in[0]);
+    close_fd(&in[1]);
+    close_fd(&out[0]);
+    close_fd(&out[1]);
+    close_fd(&err[0]);
+    close_fd(&err[1]);
+    close_fd(&cap[0].fd);
+    close_fd(&cap[1].fd);
+    free(cap);
+    return rc;
+}
+
+static const ptrack_notifier_ops_t exec_ops = {
+    .struct_size = sizeof(ptrack_notifier_ops_t),
+    .deliver = exec_deliver,
+};
+
+static const ptrack_plugin_t exec_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "notify_exec",
+    .version = "1.0.0",
+    .description = "runs a command for each event with the event's JSON on its stdin",
+    .kinds = PTRACK_KIND_NOTIFIER,
+    .options = exec_options,
+    .create = exec_create,
+    .destroy = exec_destroy,
+    .notifier = &exec_ops,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &exec_plugin;
+}
