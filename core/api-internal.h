@@ -11,10 +11,12 @@
 #include "error.h"
 
 typedef struct pt_feed_waiter_s pt_feed_waiter_t;
+typedef struct pt_token_cache_s pt_token_cache_t;
 
 struct pt_api_s {
     pt_api_options_t opts;
     pt_feed_waiter_t *waiters; /* long polls and streams */
+    pt_token_cache_t *tokens;  /* the tokens made at run time (api-tokens.c) */
     uv_timer_t heartbeat;      /* keeps event streams alive through proxies */
     bool shutting_down;
 };
@@ -40,6 +42,17 @@ void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
 /* Requires that the caller's role is at least `needed`; otherwise answers
  * 403 and returns false. */
 bool pt_api_require(pt_call_t *call, pt_role_t needed);
+
+/* Tokens made at run time (api-tokens.c). load reads them from the store
+ * (it waits for the database: call it before serving); identify is
+ * pt_auth_identify with them, which also notes a token's last use;
+ * pt_api_tokens serves GET, POST /v1/tokens and DELETE /v1/tokens/{name}
+ * (name NULL for the collection). Admin only. Thread: loop. */
+int pt_api_tokens_load(pt_api_t *api, pt_error_t *err);
+void pt_api_tokens_free(pt_api_t *api);
+int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
+                    pt_error_t *err);
+void pt_api_tokens(pt_call_t *call, const char *name);
 
 /* Endpoints (api-proposals.c). id is 0 for the collection. */
 void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *action);

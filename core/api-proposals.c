@@ -151,6 +151,110 @@ static void submit_write(pt_call_t *call, pt_write_t *w)
     }
 }
 
+/* ---- Units and delegates ---------------------------------------------
+ * A unit reads and acts on the proposals assigned to it; a delegate reads
+ * the proposals they lead or co-signed and gives feedback on them. Either
+ * is told "not found" for a proposal outside that, exactly as for one that
+ * does not exist, so that neither learns which ids are taken. */
+
+/* The actions a unit may run, each on a proposal assigned to it. */
+static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", "extend", NULL};
+/* The actions of those that name the acting unit in a `unit` field. */
+static const char *const unit_field_actions[] = {"sign", "return", "opinion", "reply", NULL};
+
+static bool listed(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+/* Reads need the role viewer, or a bound role (whose scope the read then
+ * carries). */
+static bool require_reader(pt_call_t *call)
+{
+    return pt_auth_is_bound(call->who.role) || pt_api_require(call, PT_ROLE_VIEWER);
+}
+
+/* Puts the caller's scope into a read's query: a unit's unit, a delegate's
+ * person. A list that asks for another unit or person is refused rather
+ * than quietly answered with the caller's own. */
+static bool scope_query(pt_call_t *call, pt_list_query_t *q)
+{
+    const pt_identity_t *who = &call->who;
+    char **slot = who->role == PT_ROLE_UNIT       ? &q->unit
+                  : who->role == PT_ROLE_DELEGATE ? &q->person
+                                                  : NULL;
+    if (!slot)
+        return true;
+    const char *own = who->role == PT_ROLE_UNIT ? who->unit : who->person;
+    if (*slot && strcmp(*slot, own) != 0) {
+        pt_api_failf(call, PT_EFORBIDDEN, "%s may list only the proposals of %s, not of \"%s\"",
+                     who->name, own, *slot);
+        return false;
+    }
+    if (!*slot && !(*slot = strdup(own))) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* Checks a unit's or a delegate's action and binds it to them: the action
+ * must be one of theirs, the acting unit or the rating person is theirs
+ * (filled in when left out, refused when another), and the writer checks
+ * that the proposal is within their scope. Returns false after answering. */
+static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_write_t *w)
+{
+    const pt_identity_t *who = &call->who;
+    const char *field, *own;
+    if (who->role == PT_ROLE_UNIT) {
+        if (!listed(unit_actions, action)) {
+            pt_api_failf(call, PT_EFORBIDDEN,
+                         "%s (role unit, for %s) may not %s: a unit may only sign, return, "
+                         "opinion, reply or extend the proposals assigned to it",
+                         who->name, who->unit, action);
+            return false;
+        }
+        field = listed(unit_field_actions, action) ? "unit" : NULL;
+        own = who->unit;
+        w->scope_unit = strdup(own);
+    } else {
+        if (strcmp(action, "feedback") != 0) {
+            pt_api_failf(call, PT_EFORBIDDEN,
+                         "%s (role delegate, %s) may not %s: a delegate may only give feedback "
+                         "on the proposals they lead or co-signed",
+                         who->name, who->person, action);
+            return false;
+        }
+        field = "person";
+        own = who->person;
+        w->scope_person = strdup(own);
+    }
+    if (!w->scope_unit && !w->scope_person) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return false;
+    }
+    if (!field)
+        return true;
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, field);
+    if (given && !cJSON_IsNull(given)) {
+        if (!cJSON_IsString(given) || strcmp(given->valuestring, own) != 0) {
+            pt_api_failf(call, PT_EFORBIDDEN, "%s acts only as %s: %s must be \"%s\" or left out",
+                         who->name, own, field, own);
+            return false;
+        }
+        return true;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(body, field);
+    if (!cJSON_AddStringToObject(body, field, own)) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return false;
+    }
+    return true;
+}
+
 /* ---- Endpoints ------------------------------------------------------- */
 
 static void create(pt_call_t *call)
@@ -182,7 +286,7 @@ static void create(pt_call_t *call)
 
 static void list(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
+    if (!require_reader(call))
         return;
     pt_read_t *r = pt_read_new(PT_READ_LIST);
     if (!r) {
@@ -195,12 +299,16 @@ static void list(pt_call_t *call)
         pt_api_fail(call, &err);
         return;
     }
+    if (!scope_query(call, &r->query)) {
+        pt_read_free(r);
+        return;
+    }
     start_read(call, r);
 }
 
 static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
+    if (!require_reader(call))
         return;
     pt_error_t err = {0};
     static const char *const none[] = {NULL};
@@ -214,12 +322,17 @@ static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
         return;
     }
     r->id = id;
+    if (!scope_query(call, &r->query)) {
+        pt_read_free(r);
+        return;
+    }
     start_read(call, r);
 }
 
 static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *action)
 {
-    if (!pt_api_require(call, PT_ROLE_CLERK))
+    bool bound = op == PT_WRITE_ACTION && pt_auth_is_bound(call->who.role);
+    if (!bound && !pt_api_require(call, PT_ROLE_CLERK))
         return;
     int64_t version;
     if (!if_match(call, &version))
@@ -237,6 +350,10 @@ static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *ac
     w->id = id;
     w->body = body;
     w->if_match = version;
+    if (bound && !scope_action(call, action, body, w)) {
+        pt_write_free(w);
+        return;
+    }
     submit_write(call, w);
 }
 

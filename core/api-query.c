@@ -70,16 +70,16 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
 
 static const char *const list_params[] = {
     "status", "kind",    "session", "delegation", "unit",  "category", "tag",   "key_supervision",
-    "overdue", "due_before", "q",     "sort",       "limit", "cursor",   NULL};
+    "overdue", "due_before", "q",     "sort",       "limit", "cursor",   "person", NULL};
 
 int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
                   pt_error_t *err)
 {
     int rc = pt_query_only(req, list_params, err);
     static const char *const strs[] = {"status",   "kind", "session", "delegation", "unit",
-                                       "category", "tag",  "q"};
+                                       "category", "tag",  "q",       "person"};
     char **dst[] = {&q->status,   &q->kind, &q->session, &q->delegation, &q->unit,
-                    &q->category, &q->tag,  &q->q};
+                    &q->category, &q->tag,  &q->q,       &q->person};
     for (size_t i = 0; rc == PT_OK && i < sizeof(strs) / sizeof(strs[0]); i++)
         rc = query_str(req, strs[i], dst[i], err);
     if (rc != PT_OK)

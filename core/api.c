@@ -59,6 +59,22 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
 {
     if (pt_auth_allows(call->who.role, needed))
         return true;
+    /* A bound role is told what it may do instead, since no role it could
+     * ask for is "above" it. */
+    if (call->who.role == PT_ROLE_UNIT) {
+        pt_api_failf(call, PT_EFORBIDDEN,
+                     "%s (role unit, for %s) may not do this: a unit may only read the "
+                     "proposals assigned to it and sign, return, opinion, reply or extend them",
+                     call->who.name, call->who.unit);
+        return false;
+    }
+    if (call->who.role == PT_ROLE_DELEGATE) {
+        pt_api_failf(call, PT_EFORBIDDEN,
+                     "%s (role delegate, %s) may not do this: a delegate may only read the "
+                     "proposals they lead or co-signed and give feedback on them",
+                     call->who.name, call->who.person);
+        return false;
+    }
     pt_api_failf(call, PT_EFORBIDDEN, "%s (role %s) may not do this; it needs the role %s",
                  call->who.name, pt_role_name(call->who.role), pt_role_name(needed));
     return false;
@@ -80,6 +96,14 @@ int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)
     if (!api)
         return PT_ENOMEM;
     api->opts = *opts;
+    pt_error_t terr = {0};
+    if (pt_api_tokens_load(api, &terr) != PT_OK) {
+        pt_error("cannot read the tokens made at run time: %s", terr.message);
+        pt_error_clear(&terr);
+        pt_api_tokens_free(api);
+        free(api);
+        return PT_ESTORAGE;
+    }
     uv_timer_init(opts->loop, &api->heartbeat);
     api->heartbeat.data = api;
     pt_store_on_commit(opts->store, on_commit, api);
@@ -107,6 +131,7 @@ void pt_api_free(pt_api_t *api)
 {
     if (!api)
         return;
+    pt_api_tokens_free(api);
     uv_close((uv_handle_t *)&api->heartbeat, free_after_close);
 }
 
@@ -184,7 +209,8 @@ static void route(pt_call_t *call)
     if (n == 1 && seg_is(seg[0], len[0], "workflow")) {
         if (!method_is(req, "GET"))
             goto not_allowed;
-        if (!pt_api_require(call, PT_ROLE_VIEWER))
+        /* Every role may read the workflow: it holds no proposal. */
+        if (!pt_auth_is_bound(call->who.role) && !pt_api_require(call, PT_ROLE_VIEWER))
             return;
         cJSON *wf = pt_workflow_to_json(call->api->opts.workflow);
         char *text = wf ? cJSON_PrintUnformatted(wf) : NULL;
@@ -221,6 +247,19 @@ static void route(pt_call_t *call)
             instance[len[1]] = '\0';
         }
         pt_api_plugins(call, n == 2 ? instance : NULL);
+        return;
+    }
+    if (seg_is(seg[0], len[0], "tokens") && n <= 2) {
+        char name[256];
+        if (n == 2) {
+            if (len[1] >= sizeof(name)) {
+                pt_api_failf(call, PT_ENOTFOUND, "there is no token named \"%.*s\"", 60, seg[1]);
+                return;
+            }
+            memcpy(name, seg[1], len[1]);
+            name[len[1]] = '\0';
+        }
+        pt_api_tokens(call, n == 2 ? name : NULL);
         return;
     }
     if (n == 1 && seg_is(seg[0], len[0], "imports")) {
@@ -283,7 +322,7 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
     call->req = req;
     pt_error_t err = {0};
     if (strncmp(req->path, "/v1/", 4) == 0 &&
-        pt_auth_identify(api->opts.config, req, &call->who, &err) != PT_OK) {
+        pt_api_identify(api, req, &call->who, &err) != PT_OK) {
         pt_api_fail(call, &err);
         return;
     }

@@ -20,6 +20,14 @@ static void user_name(uid_t uid, char *buf, size_t len)
         snprintf(buf, len, "uid:%u", (unsigned)uid);
 }
 
+/* Copies the binding of a unit or delegate into the identity. */
+static void bind_identity(pt_identity_t *id, pt_role_t role, const char *unit, const char *person)
+{
+    id->role = role;
+    snprintf(id->unit, sizeof(id->unit), "%s", unit ? unit : "");
+    snprintf(id->person, sizeof(id->person), "%s", person ? person : "");
+}
+
 static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
                            pt_identity_t *id, pt_error_t *err)
 {
@@ -42,8 +50,9 @@ static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
     }
     for (size_t i = 0; i < cfg->n_socket_users; i++) {
         if (cfg->socket_users[i].uid == req->uid) {
-            snprintf(id->name, sizeof(id->name), "%s", cfg->socket_users[i].name);
-            id->role = cfg->socket_users[i].role;
+            const pt_socket_user_t *u = &cfg->socket_users[i];
+            snprintf(id->name, sizeof(id->name), "%s", u->name);
+            bind_identity(id, u->role, u->unit, u->person);
             return PT_OK;
         }
     }
@@ -53,8 +62,8 @@ static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
                         (unsigned)req->uid);
 }
 
-static int identify_token(const pt_config_t *cfg, const pt_http_request_t *req,
-                          pt_identity_t *id, pt_error_t *err)
+static int identify_token(const pt_config_t *cfg, const pt_token_list_t *run,
+                          const pt_http_request_t *req, pt_identity_t *id, pt_error_t *err)
 {
     const char *auth = pt_http_header(req, "Authorization");
     if (!auth)
@@ -70,29 +79,63 @@ static int identify_token(const pt_config_t *cfg, const pt_http_request_t *req,
     unsigned int dlen = 0;
     if (!*token || !EVP_Digest(token, strlen(token), digest, &dlen, EVP_sha256(), NULL))
         return pt_error_set(err, PT_EUNAUTHORIZED, "the token is not valid");
-    /* Every configured token is compared, in constant time, so that the
-     * time taken tells nothing about which one came close. */
+    /* Every token, configured or made at run time, is compared in constant
+     * time and none is skipped once one matched, so that the time taken
+     * tells nothing about which one came close. A configured token wins
+     * over a run-time one with the same hash (which 32 random bytes make
+     * as good as impossible). */
     const pt_token_t *found = NULL;
+    int run_index = -1;
     for (size_t i = 0; i < cfg->n_tokens; i++)
-        if (CRYPTO_memcmp(digest, cfg->tokens[i].sha256, 32) == 0)
+        if (CRYPTO_memcmp(digest, cfg->tokens[i].sha256, 32) == 0 && !found)
             found = &cfg->tokens[i];
+    for (size_t i = 0; run && i < run->n; i++) {
+        if (CRYPTO_memcmp(digest, run->v[i].sha256, 32) == 0 && !found && run_index < 0)
+            run_index = (int)i;
+    }
+    if (found)
+        run_index = -1;
+    else if (run_index >= 0)
+        found = &run->v[run_index];
     if (!found)
         return pt_error_set(err, PT_EUNAUTHORIZED, "the token is not valid");
     snprintf(id->name, sizeof(id->name), "%s", found->name);
-    id->role = found->role;
+    bind_identity(id, found->role, found->unit, found->person);
+    id->run_token = run_index;
     return PT_OK;
 }
 
-int pt_auth_identify(const pt_config_t *cfg, const pt_http_request_t *req, pt_identity_t *id,
-                     pt_error_t *err)
+int pt_auth_identify(const pt_config_t *cfg, const pt_token_list_t *run_tokens,
+                     const pt_http_request_t *req, pt_identity_t *id, pt_error_t *err)
 {
     memset(id, 0, sizeof(*id));
+    id->run_token = -1;
     if (req->peer == PT_PEER_UNIX)
         return identify_socket(cfg, req, id, err);
-    return identify_token(cfg, req, id, err);
+    return identify_token(cfg, run_tokens, req, id, err);
+}
+
+/* The rank of a ranked role; 0 for none and for the bound roles, which no
+ * ranked permission includes. */
+static int rank(pt_role_t role)
+{
+    switch (role) {
+    case PT_ROLE_VIEWER: return 1;
+    case PT_ROLE_CLERK: return 2;
+    case PT_ROLE_ADMIN: return 3;
+    case PT_ROLE_NONE:
+    case PT_ROLE_UNIT:
+    case PT_ROLE_DELEGATE: break;
+    }
+    return 0;
 }
 
 bool pt_auth_allows(pt_role_t role, pt_role_t needed)
 {
-    return role != PT_ROLE_NONE && role >= needed;
+    return rank(role) > 0 && rank(role) >= rank(needed);
+}
+
+bool pt_auth_is_bound(pt_role_t role)
+{
+    return role == PT_ROLE_UNIT || role == PT_ROLE_DELEGATE;
 }

@@ -56,6 +56,8 @@ static const char *const role_names[] = {
     [PT_ROLE_VIEWER] = "viewer",
     [PT_ROLE_CLERK] = "clerk",
     [PT_ROLE_ADMIN] = "admin",
+    [PT_ROLE_UNIT] = "unit",
+    [PT_ROLE_DELEGATE] = "delegate",
 };
 
 const char *pt_role_name(pt_role_t role)
@@ -73,7 +75,7 @@ int pt_role_parse(const char *s, pt_role_t *out)
      * is a configuration mistake, not a way to switch an entry off. */
     if (s == NULL)
         return -1;
-    for (int r = PT_ROLE_VIEWER; r <= PT_ROLE_ADMIN; r++) {
+    for (int r = PT_ROLE_VIEWER; r <= PT_ROLE_DELEGATE; r++) {
         if (strcmp(s, role_names[r]) == 0) {
             *out = (pt_role_t)r;
             return 0;
@@ -170,11 +172,17 @@ void pt_config_free(pt_config_t *c)
     free(c->listen);
     free(c->workflow);
     free(c->log_level);
-    for (size_t i = 0; i < c->n_tokens; i++)
+    for (size_t i = 0; i < c->n_tokens; i++) {
         free(c->tokens[i].name);
+        free(c->tokens[i].unit);
+        free(c->tokens[i].person);
+    }
     free(c->tokens);
-    for (size_t i = 0; i < c->n_socket_users; i++)
+    for (size_t i = 0; i < c->n_socket_users; i++) {
         free(c->socket_users[i].name);
+        free(c->socket_users[i].unit);
+        free(c->socket_users[i].person);
+    }
     free(c->socket_users);
     for (size_t i = 0; i < c->n_categories; i++)
         free(c->categories[i]);
@@ -608,12 +616,16 @@ static const config_key_t token_keys[] = {
     {"name", K_STRING, offsetof(pt_token_t, name), true, NULL, NULL},
     {"role", K_ROLE, offsetof(pt_token_t, role), true, NULL, NULL},
     {"sha256", K_SHA256, offsetof(pt_token_t, sha256), true, NULL, NULL},
+    {"unit", K_STRING, offsetof(pt_token_t, unit), false, NULL, NULL},
+    {"person", K_STRING, offsetof(pt_token_t, person), false, NULL, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
 
 static const config_key_t socket_user_keys[] = {
     {"name", K_STRING, offsetof(pt_socket_user_t, name), true, NULL, NULL},
     {"role", K_ROLE, offsetof(pt_socket_user_t, role), true, NULL, NULL},
+    {"unit", K_STRING, offsetof(pt_socket_user_t, unit), false, NULL, NULL},
+    {"person", K_STRING, offsetof(pt_socket_user_t, person), false, NULL, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
 
@@ -771,7 +783,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         if (!cJSON_IsString(v))
             return fail(ld, path, "expected a role, got %s", type_name(v));
         if (pt_role_parse(v->valuestring, &role) != 0)
-            return fail(ld, path, "%s is not a role (viewer, clerk, admin)",
+            return fail(ld, path, "%s is not a role (viewer, clerk, unit, delegate, admin)",
                         show(v, shown, sizeof(shown)));
         memcpy(slot, &role, sizeof(role));
         return 0;
@@ -859,6 +871,31 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 /* Arrays and maps                                                          */
 /* ------------------------------------------------------------------------ */
 
+/* A unit or delegate entry must say whom it is bound to, and no other may:
+ * a binding on a viewer would look like a limit that nothing enforces. */
+static int check_binding(loader_t *ld, const char *path, pt_role_t role, const char *unit,
+                         const char *person)
+{
+    char field[PATH_MAX_LEN];
+    if (role == PT_ROLE_UNIT && unit == NULL)
+        return fail(ld, path, "\"unit\" is missing: role unit answers for one unit; name it");
+    if (role == PT_ROLE_DELEGATE && person == NULL)
+        return fail(ld, path,
+                    "\"person\" is missing: role delegate reads and rates the proposals of "
+                    "one person; name them");
+    if (unit != NULL && role != PT_ROLE_UNIT) {
+        path_key(field, path, "unit");
+        return fail(ld, field, "only role unit is bound to a unit (this one is %s)",
+                    pt_role_name(role));
+    }
+    if (person != NULL && role != PT_ROLE_DELEGATE) {
+        path_key(field, path, "person");
+        return fail(ld, field, "only role delegate is bound to a person (this one is %s)",
+                    pt_role_name(role));
+    }
+    return 0;
+}
+
 static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *path)
 {
     pt_config_t *c = target;
@@ -883,6 +920,8 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
         pt_token_t *t = &c->tokens[i];
         path_index(sub, path, i);
         if ((rc = walk_object(ld, t, e, sub, "a token {name, role, sha256}", token_keys)) != 0)
+            return rc;
+        if ((rc = check_binding(ld, sub, t->role, t->unit, t->person)) != 0)
             return rc;
         /* A name identifies the holder in the history; two tokens with one
          * name could not be told apart. Two tokens with one hash would make
@@ -937,6 +976,8 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
                 return fail(ld, sub, "uid %lu is given twice", (unsigned long)u->uid);
         }
         if ((rc = walk_object(ld, u, e, sub, "a user {name, role}", socket_user_keys)) != 0)
+            return rc;
+        if ((rc = check_binding(ld, sub, u->role, u->unit, u->person)) != 0)
             return rc;
     }
     return 0;

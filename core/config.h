@@ -17,22 +17,38 @@
 #include "workflow.h"
 #include "http-server.h"
 
-typedef enum { PT_ROLE_NONE = 0, PT_ROLE_VIEWER, PT_ROLE_CLERK, PT_ROLE_ADMIN } pt_role_t;
+/* viewer < clerk < admin are ranked: each may do all that the one below
+ * may. unit and delegate stand outside that order: each is bound to a name
+ * (a unit's, a person's) and may do only what that binding allows, which
+ * the API decides case by case (api-proposals.c). Their values come after
+ * admin so that the numbers of the ranked roles do not change. */
+typedef enum {
+    PT_ROLE_NONE = 0,
+    PT_ROLE_VIEWER,
+    PT_ROLE_CLERK,
+    PT_ROLE_ADMIN,
+    PT_ROLE_UNIT,
+    PT_ROLE_DELEGATE,
+} pt_role_t;
 
 const char *pt_role_name(pt_role_t role);
-/* "viewer", "clerk", "admin". Returns 0 or -1. */
+/* "viewer", "clerk", "admin", "unit", "delegate". Returns 0 or -1. */
 int pt_role_parse(const char *s, pt_role_t *out);
 
 typedef struct {
     char *name;
     pt_role_t role;
     unsigned char sha256[32]; /* of the token */
+    char *unit;               /* role unit: the unit it answers for; else NULL */
+    char *person;             /* role delegate: the delegate's name; else NULL */
 } pt_token_t;
 
 typedef struct {
     uid_t uid;
     char *name;
     pt_role_t role;
+    char *unit;   /* role unit: the unit it answers for; else NULL */
+    char *person; /* role delegate: the delegate's name; else NULL */
 } pt_socket_user_t;
 
 typedef struct {

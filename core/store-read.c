@@ -239,6 +239,10 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     if (q->tag)
         pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
                       param_text(pp, q->tag));
+    if (q->person)
+        pt_buf_printf(sql,
+                      " AND p.id IN (SELECT proposal_id FROM proposal_people WHERE person = ?%d)",
+                      param_text(pp, q->person));
     if (q->key_supervision >= 0)
         pt_buf_printf(sql, " AND p.key_supervision = %d", q->key_supervision);
     if (q->overdue >= 0)
@@ -684,11 +688,49 @@ static void read_stats(sqlite3 *db, pt_read_t *r)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
 }
 
+/* For a GET or history read with a scope (a unit's, a delegate's): true
+ * when the proposal is in it. A proposal outside it is answered as one that
+ * does not exist, with the same message, so that a unit or a delegate
+ * cannot learn which ids are taken. */
+static bool in_scope(sqlite3 *db, pt_read_t *r)
+{
+    const pt_list_query_t *q = &r->query;
+    if (!q->unit && !q->person)
+        return true;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 WHERE (?2 IS NULL OR ?1 IN (SELECT proposal_id FROM"
+                           " proposal_units WHERE name = ?2)) AND (?3 IS NULL OR ?1 IN (SELECT"
+                           " proposal_id FROM proposal_people WHERE person = ?3))",
+                           -1, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+        return false;
+    }
+    sqlite3_bind_int64(st, 1, r->id);
+    if (q->unit)
+        sqlite3_bind_text(st, 2, q->unit, -1, SQLITE_STATIC);
+    if (q->person)
+        sqlite3_bind_text(st, 3, q->person, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        pt_error_set(&r->err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)r->id);
+    else
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+    return false;
+}
+
 void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r)
 {
     (void)s;
     /* One read transaction: every query of this read sees one snapshot. */
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    if ((r->op == PT_READ_GET || r->op == PT_READ_HISTORY) && !in_scope(db, r)) {
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        return;
+    }
     switch (r->op) {
     case PT_READ_GET: read_get(db, r); break;
     case PT_READ_LIST: read_list(db, r); break;

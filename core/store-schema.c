@@ -92,6 +92,27 @@ static const char *const migrations[] = {
     "  proposal_id INTEGER NOT NULL, kind TEXT NOT NULL, due_at INTEGER NOT NULL,"
     "  PRIMARY KEY (proposal_id, kind, due_at)) WITHOUT ROWID;"
     "ALTER TABLE events ADD COLUMN data TEXT;",
+    /* 5: access. proposal_people lists the people a proposal belongs to
+     * (its lead author and its co-signers), so that what a delegate may
+     * read is one indexed lookup, not a scan of every document; it is
+     * filled here from the documents already stored, and the writer keeps
+     * it on every create and edit. tokens holds the tokens made at run
+     * time: their sha256 only, never the token, and revoked ones stay (with
+     * revoked_at) so that the history's actors can still be told apart. */
+    "CREATE TABLE proposal_people ("
+    "  proposal_id INTEGER NOT NULL, person TEXT NOT NULL,"
+    "  PRIMARY KEY (proposal_id, person)) WITHOUT ROWID;"
+    "CREATE INDEX proposal_people_person ON proposal_people(person, proposal_id);"
+    "INSERT OR IGNORE INTO proposal_people (proposal_id, person)"
+    "  SELECT id, json_extract(doc, '$.lead_author') FROM proposals"
+    "  WHERE json_type(doc, '$.lead_author') = 'text';"
+    "INSERT OR IGNORE INTO proposal_people (proposal_id, person)"
+    "  SELECT p.id, j.value FROM proposals p, json_each(p.doc, '$.co_signers') j"
+    "  WHERE j.type = 'text';"
+    "CREATE TABLE tokens ("
+    "  name TEXT PRIMARY KEY, role TEXT NOT NULL, unit TEXT, person TEXT,"
+    "  sha256 BLOB NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER,"
+    "  revoked_at INTEGER) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -32,6 +32,8 @@ void pt_write_free(pt_write_t *w)
     free(w->actor);
     free(w->idem_key);
     free(w->name);
+    free(w->scope_unit);
+    free(w->scope_person);
     free(w->json);
     pt_error_clear(&w->err);
     free(w);
@@ -60,6 +62,7 @@ void pt_read_free(pt_read_t *r)
     free(q->session);
     free(q->delegation);
     free(q->unit);
+    free(q->person);
     free(q->category);
     free(q->tag);
     free(q->q);

@@ -49,6 +49,8 @@ enum {
     ST_INS_IDEM,
     ST_CURSOR,
     ST_INS_EVENT_DATA,
+    ST_DEL_PEOPLE,
+    ST_INS_PERSON,
     ST_COUNT_
 };
 
@@ -109,6 +111,8 @@ static const char *const sql_text[ST_COUNT_] = {
                   " updated_at = excluded.updated_at",
     [ST_INS_IDEM] = "INSERT INTO idempotency (actor, key, request_hash, proposal_id, created_at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
+    [ST_INS_PERSON] = "INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES (?1, ?2)",
 };
 
 /* The writer keeps the proposals it has decoded, so that a run of actions
@@ -381,6 +385,21 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             bind_text(st, 2, p->tags.v[i]);
             if ((rc = step_done(st)) != SQLITE_OK)
                 return step_error(w, rc, err, "saving tags");
+        }
+        /* The people a proposal belongs to decide what a delegate may
+         * read; only a create or an edit changes them. */
+        sqlite3_bind_int64(w->st[ST_DEL_PEOPLE], 1, p->id);
+        if ((rc = step_done(w->st[ST_DEL_PEOPLE])) != SQLITE_OK)
+            return step_error(w, rc, err, "saving the proposal's people");
+        for (size_t i = 0; i <= p->co_signers.n; i++) {
+            const char *person = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
+            if (!person || !*person)
+                continue;
+            st = w->st[ST_INS_PERSON];
+            sqlite3_bind_int64(st, 1, p->id);
+            bind_text(st, 2, person);
+            if ((rc = step_done(st)) != SQLITE_OK)
+                return step_error(w, rc, err, "saving the proposal's people");
         }
         sqlite3_bind_int64(w->st[ST_DEL_FTS], 1, p->id);
         if ((rc = step_done(w->st[ST_DEL_FTS])) != SQLITE_OK)
@@ -686,7 +705,7 @@ static int do_delete(writer_t *w, pt_write_t *wr)
     if (rc == PT_OK)
         rc = render(w, p, pt_workflow_clock_runs(wf, p->status), &doc, &doc_len, &answer,
                     &answer_len, &wr->err);
-    static const int dels[] = {ST_DELETE, ST_DEL_UNITS, ST_DEL_TAGS, ST_DEL_FTS};
+    static const int dels[] = {ST_DELETE, ST_DEL_UNITS, ST_DEL_TAGS, ST_DEL_FTS, ST_DEL_PEOPLE};
     for (size_t i = 0; rc == PT_OK && i < sizeof(dels) / sizeof(dels[0]); i++) {
         sqlite3_bind_int64(w->st[dels[i]], 1, p->id);
         int src = step_done(w->st[dels[i]]);
@@ -706,12 +725,38 @@ static int do_delete(writer_t *w, pt_write_t *wr)
     return rc;
 }
 
+/* True when p is within the scope of a unit's or a delegate's action: the
+ * unit is one of its units, the person its lead author or a co-signer. It
+ * is checked here, on the proposal as the writer holds it, so that no
+ * change committed between the request and the write can widen it. */
+static bool in_scope(const pt_write_t *wr, const pt_proposal_t *p)
+{
+    if (wr->scope_unit) {
+        bool found = false;
+        for (size_t i = 0; i < p->n_units && !found; i++)
+            found = p->units[i].name && strcmp(p->units[i].name, wr->scope_unit) == 0;
+        if (!found)
+            return false;
+    }
+    if (wr->scope_person) {
+        bool found = p->lead_author && strcmp(p->lead_author, wr->scope_person) == 0;
+        for (size_t i = 0; i < p->co_signers.n && !found; i++)
+            found = strcmp(p->co_signers.v[i], wr->scope_person) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 static int do_action(writer_t *w, pt_write_t *wr)
 {
     const pt_store_options_t *o = &w->s->opts;
     pt_proposal_t *p = fetch(w, wr->id, &wr->err);
     if (!p)
         return wr->err.code;
+    if (!in_scope(wr, p))
+        return pt_error_set(&wr->err, PT_ENOTFOUND, "proposal %lld does not exist",
+                            (long long)wr->id);
     int rc = check_if_match(wr, p);
     if (rc != PT_OK)
         return rc;

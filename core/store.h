@@ -77,6 +77,12 @@ struct pt_write_s {
      * backend's connection; returns PT_OK or an error set in w->err. */
     int (*run_)(void *conn, pt_write_t *w);
     void *arg_;
+    /* ACTION: when set, the proposal must have this unit among its units
+     * (scope_unit) or this person as its lead author or a co-signer
+     * (scope_person); otherwise the write fails with not_found, as for a
+     * proposal that does not exist. Owned. */
+    char *scope_unit;
+    char *scope_person;
 
     /* Set by the store before cb. On success err.code is PT_OK and json is
      * the proposal after the write (NULL after a delete). */
@@ -129,6 +135,39 @@ pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms);
  * w->id is 1 when raised, 0 when it had been. */
 pt_write_t *pt_write_digest(int64_t day_ms, const char *date);
 
+/* ---- Tokens made at run time (store-tokens.c) -------------------------
+ * Only a token's sha256 is stored, never the token. A revoked token keeps
+ * its row (revoked_at set) until a new token takes its name. */
+
+typedef struct {
+    char *name;
+    char *role;   /* "viewer", "clerk", "unit", "delegate", "admin" */
+    char *unit;   /* role unit: the unit it answers for; else NULL */
+    char *person; /* role delegate: the delegate's name; else NULL */
+    unsigned char sha256[32];
+    int64_t created_at;   /* ms */
+    int64_t last_used_at; /* ms; 0: never */
+} pt_stored_token_t;
+
+/* Reads every token that is not revoked. It waits for the database: call it
+ * on the loop only before the daemon serves (at start). Ownership: the
+ * caller frees *out with pt_stored_tokens_free. Returns PT_OK or
+ * PT_ESTORAGE / PT_ENOMEM with err set. */
+int pt_store_tokens_load(pt_store_t *s, pt_stored_token_t **out, size_t *n, pt_error_t *err);
+void pt_stored_tokens_free(pt_stored_token_t *v, size_t n);
+
+/* Writes for the tokens; queue them with pt_store_write. Ownership: t is
+ * copied. Thread: any.
+ * - create stores t as a new token (created_at is the write's time, and on
+ *   success w->seq holds it); it fails with PT_ECONFLICT when a token that
+ *   is not revoked has the name. A revoked token's name may be taken again.
+ * - revoke sets revoked_at; PT_ENOTFOUND when no token of that name is in
+ *   force.
+ * - used sets last_used_at to at (ms) of a token in force. */
+pt_write_t *pt_write_token_create(const pt_stored_token_t *t);
+pt_write_t *pt_write_token_revoke(const char *name);
+pt_write_t *pt_write_token_used(const char *name, int64_t at);
+
 /* ---- Reads ----------------------------------------------------------- */
 
 typedef enum {
@@ -147,9 +186,13 @@ typedef enum {
     PT_SORT_DUE,
 } pt_sort_key_t;
 
-/* GET /v1/proposals filters. Strings are NULL when not filtered on. */
+/* GET /v1/proposals filters. Strings are NULL when not filtered on.
+ * person: the lead author or a co-signer. For PT_READ_GET and
+ * PT_READ_HISTORY, unit and person (when set) are a scope instead: a
+ * proposal outside it is not found, as if it did not exist. */
 typedef struct {
     char *status, *kind, *session, *delegation, *unit, *category, *tag, *q;
+    char *person;
     int key_supervision; /* -1 any, 0, 1 */
     int overdue;         /* -1 any, 0, 1 */
     int64_t due_before;  /* 0: none */

@@ -1,0 +1,546 @@
+/*
+ * api-tokens.c - tokens made at run time: POST /v1/tokens, GET /v1/tokens
+ * and DELETE /v1/tokens/{name} (admin), and the copy of them in memory that
+ * every TCP request is authenticated against.
+ *
+ * A token is 32 random bytes from the kernel (getrandom), shown once, in
+ * the answer to the POST that made it; only its sha256 is stored and kept.
+ * The copy in memory is loaded at start and changed only after the store
+ * has committed a create or a revoke, and before that request is answered:
+ * a token works from the moment its creator reads it, and a revoked one
+ * stops working before the revoke is acknowledged. A token's last use is
+ * written through the store at most once a minute, so that busy clients do
+ * not turn every read into a write.
+ *
+ * Nothing here logs a token or its hash. Thread: loop, all of it.
+ */
+#include "api-internal.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include "json-strict.h"
+#include "log.h"
+#include "timefmt.h"
+
+/* How long a token's last use may go unwritten. */
+#define USED_WRITE_INTERVAL_MS (60 * 1000)
+/* "ptk_" and 32 bytes in base64url without padding. */
+#define TOKEN_PREFIX "ptk_"
+#define TOKEN_TEXT_MAX 64
+
+typedef struct {
+    int64_t created_at;
+    int64_t last_used_at;  /* as known here (ms; 0: never) */
+    int64_t used_saved_at; /* the last use that was sent to the store */
+} token_meta_t;
+
+/* The tokens in force, in two arrays of the same order: v is what
+ * pt_auth_identify compares against, meta what only this file needs. */
+struct pt_token_cache_s {
+    pt_token_t *v;
+    token_meta_t *meta;
+    size_t n, cap;
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void token_clear(pt_token_t *t)
+{
+    free(t->name);
+    free(t->unit);
+    free(t->person);
+    OPENSSL_cleanse(t->sha256, sizeof(t->sha256));
+}
+
+/* Appends a token (its strings copied). Returns PT_OK or PT_ENOMEM, and
+ * then the cache is as it was. */
+static int cache_add(pt_token_cache_t *c, const pt_stored_token_t *s)
+{
+    pt_role_t role;
+    if (pt_role_parse(s->role, &role) != 0) {
+        /* Only this file writes the table; a role it does not know is from
+         * a newer ptrackd, and a token of it must not grant anything here. */
+        pt_warn("token \"%s\" has the role \"%s\", which this ptrackd does not know; it is "
+                "not accepted",
+                s->name, s->role);
+        return PT_OK;
+    }
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        pt_token_t *v = realloc(c->v, ncap * sizeof(*v));
+        if (!v)
+            return PT_ENOMEM;
+        c->v = v;
+        token_meta_t *m = realloc(c->meta, ncap * sizeof(*m));
+        if (!m)
+            return PT_ENOMEM;
+        c->meta = m;
+        c->cap = ncap;
+    }
+    pt_token_t t = {.role = role};
+    t.name = strdup(s->name);
+    t.unit = s->unit ? strdup(s->unit) : NULL;
+    t.person = s->person ? strdup(s->person) : NULL;
+    if (!t.name || (s->unit && !t.unit) || (s->person && !t.person)) {
+        token_clear(&t);
+        return PT_ENOMEM;
+    }
+    memcpy(t.sha256, s->sha256, 32);
+    c->v[c->n] = t;
+    c->meta[c->n] = (token_meta_t){.created_at = s->created_at,
+                                   .last_used_at = s->last_used_at,
+                                   .used_saved_at = s->last_used_at};
+    c->n++;
+    return PT_OK;
+}
+
+static int cache_find(const pt_token_cache_t *c, const char *name)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        if (strcmp(c->v[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void cache_remove(pt_token_cache_t *c, int i)
+{
+    token_clear(&c->v[i]);
+    c->n--;
+    if ((size_t)i != c->n) {
+        c->v[i] = c->v[c->n];
+        c->meta[i] = c->meta[c->n];
+    }
+}
+
+int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
+{
+    pt_token_cache_t *c = calloc(1, sizeof(*c));
+    if (!c)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    pt_stored_token_t *v = NULL;
+    size_t n = 0;
+    int rc = pt_store_tokens_load(api->opts.store, &v, &n, err);
+    for (size_t i = 0; rc == PT_OK && i < n; i++)
+        if (cache_add(c, &v[i]) != PT_OK)
+            rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+    pt_stored_tokens_free(v, n);
+    api->tokens = c;
+    if (rc != PT_OK)
+        return rc;
+    if (c->n)
+        pt_info("%zu token%s made at run time %s in force", c->n, c->n == 1 ? "" : "s",
+                c->n == 1 ? "is" : "are");
+    return PT_OK;
+}
+
+void pt_api_tokens_free(pt_api_t *api)
+{
+    pt_token_cache_t *c = api->tokens;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        token_clear(&c->v[i]);
+    free(c->v);
+    free(c->meta);
+    free(c);
+    api->tokens = NULL;
+}
+
+static void on_used_saved(pt_write_t *w)
+{
+    if (w->err.code != PT_OK)
+        pt_warn("the last use of token \"%s\" was not saved: %s", w->name, w->err.message);
+    pt_write_free(w);
+}
+
+int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
+                    pt_error_t *err)
+{
+    pt_token_cache_t *c = api->tokens;
+    pt_token_list_t run = {.v = c ? c->v : NULL, .n = c ? c->n : 0};
+    int rc = pt_auth_identify(api->opts.config, &run, req, who, err);
+    if (rc != PT_OK || who->run_token < 0 || !c)
+        return rc;
+    token_meta_t *m = &c->meta[who->run_token];
+    m->last_used_at = now_ms();
+    if (m->last_used_at - m->used_saved_at >= USED_WRITE_INTERVAL_MS) {
+        pt_write_t *w = pt_write_token_used(c->v[who->run_token].name, m->last_used_at);
+        if (w) {
+            w->cb = on_used_saved;
+            if (pt_store_write(api->opts.store, w) == PT_OK)
+                m->used_saved_at = m->last_used_at;
+            else
+                pt_write_free(w);
+        }
+    }
+    return PT_OK;
+}
+
+/* ---- Answers -------------------------------------------------------------- */
+
+static void add_time(cJSON *o, const char *key, int64_t ms)
+{
+    if (!ms) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    char t[40];
+    pt_time_format(ms, t, sizeof(t));
+    cJSON_AddStringToObject(o, key, t);
+}
+
+/* {name, role, unit?, person?, source, created_at, last_used_at}: never the
+ * token and never its hash. */
+static cJSON *token_json(const pt_token_t *t, const token_meta_t *m, const char *source)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "name", t->name);
+    cJSON_AddStringToObject(o, "role", pt_role_name(t->role));
+    if (t->unit)
+        cJSON_AddStringToObject(o, "unit", t->unit);
+    if (t->person)
+        cJSON_AddStringToObject(o, "person", t->person);
+    cJSON_AddStringToObject(o, "source", source);
+    add_time(o, "created_at", m ? m->created_at : 0);
+    add_time(o, "last_used_at", m ? m->last_used_at : 0);
+    return o;
+}
+
+static void reply_json(pt_call_t *call, int status, cJSON *j, const char *const *headers)
+{
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    if (!text) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_api_reply(call, status, text, strlen(text), headers);
+    OPENSSL_cleanse(text, strlen(text));
+    free(text);
+}
+
+/* GET /v1/tokens: the configured tokens (source "config") and those made at
+ * run time (source "store"), in force. */
+static void list_tokens(pt_call_t *call)
+{
+    pt_error_t err = {0};
+    static const char *const none[] = {NULL};
+    if (pt_query_only(call->req, none, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    const pt_config_t *cfg = call->api->opts.config;
+    const pt_token_cache_t *c = call->api->tokens;
+    cJSON *j = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(j, "items");
+    for (size_t i = 0; items && i < cfg->n_tokens; i++)
+        cJSON_AddItemToArray(items, token_json(&cfg->tokens[i], NULL, "config"));
+    for (size_t i = 0; items && c && i < c->n; i++)
+        cJSON_AddItemToArray(items, token_json(&c->v[i], &c->meta[i], "store"));
+    reply_json(call, 200, items ? j : (cJSON_Delete(j), NULL), NULL);
+}
+
+/* ---- POST /v1/tokens -------------------------------------------------------- */
+
+typedef struct {
+    pt_call_t *call;
+    char token[TOKEN_TEXT_MAX];
+    pt_stored_token_t t;
+} create_t;
+
+static void create_free(create_t *cr)
+{
+    OPENSSL_cleanse(cr->token, sizeof(cr->token));
+    free(cr->t.name);
+    free(cr->t.role);
+    free(cr->t.unit);
+    free(cr->t.person);
+    free(cr);
+}
+
+/* base64url without padding of 32 bytes: 43 characters. */
+static void base64url(const unsigned char *in, size_t n, char *out)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = acc << 8 | in[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out[o++] = abc[(acc >> bits) & 63];
+        }
+    }
+    if (bits > 0)
+        out[o++] = abc[(acc << (6 - bits)) & 63];
+    out[o] = '\0';
+}
+
+/* Makes a new token: 32 bytes from getrandom(), which blocks only until the
+ * kernel's pool is first seeded (long before a daemon serves). */
+static int make_token(char *out, size_t size, unsigned char sha256[32], pt_error_t *err)
+{
+    unsigned char raw[32];
+    size_t got = 0;
+    while (got < sizeof(raw)) {
+        ssize_t r = getrandom(raw + got, sizeof(raw) - got, 0);
+        if (r < 0)
+            return pt_error_set(err, PT_EINTERNAL, "the system gave no random bytes");
+        got += (size_t)r;
+    }
+    char enc[48];
+    base64url(raw, sizeof(raw), enc);
+    OPENSSL_cleanse(raw, sizeof(raw));
+    snprintf(out, size, "%s%s", TOKEN_PREFIX, enc);
+    OPENSSL_cleanse(enc, sizeof(enc));
+    unsigned int dlen = 0;
+    if (!EVP_Digest(out, strlen(out), sha256, &dlen, EVP_sha256(), NULL))
+        return pt_error_set(err, PT_EINTERNAL, "sha256 failed");
+    return PT_OK;
+}
+
+static void on_created(pt_write_t *w)
+{
+    create_t *cr = w->data;
+    pt_call_t *call = cr->call;
+    if (w->err.code != PT_OK) {
+        pt_api_fail(call, &w->err);
+        pt_write_free(w);
+        create_free(cr);
+        return;
+    }
+    cr->t.created_at = w->seq;
+    pt_write_free(w);
+    pt_token_cache_t *c = call->api->tokens;
+    if (cache_add(c, &cr->t) != PT_OK) {
+        /* Stored but not usable until a restart: say so rather than hand
+         * out a token that does not work yet. */
+        pt_api_failf(call, PT_ENOMEM,
+                     "out of memory: token \"%s\" was stored but works only after a restart; "
+                     "revoke it and try again",
+                     cr->t.name);
+        create_free(cr);
+        return;
+    }
+    pt_info("%s made token \"%s\" (role %s)", call->who.name, cr->t.name, cr->t.role);
+    cJSON *j = token_json(&c->v[c->n - 1], &c->meta[c->n - 1], "store");
+    if (j)
+        cJSON_AddStringToObject(j, "token", cr->token);
+    char loc[512];
+    snprintf(loc, sizeof(loc), "Location: /v1/tokens/%s", cr->t.name);
+    const char *const headers[] = {loc, "Cache-Control: no-store", NULL};
+    reply_json(call, 201, j, headers);
+    create_free(cr);
+}
+
+/* A name is what the history shows as the actor: 1 to 64 characters of
+ * printable text, without '/' (it is a path segment). */
+static bool name_ok(const char *s)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '/')
+            return false;
+        chars += (*p & 0xc0) != 0x80;
+    }
+    return chars >= 1 && chars <= 64;
+}
+
+static const char *str_member(const cJSON *body, const char *key, pt_error_t *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) > 500) {
+        pt_error_add_field(err, key, "must be a non-empty string of at most 500 bytes");
+        return NULL;
+    }
+    return v->valuestring;
+}
+
+static void create_token(pt_call_t *call)
+{
+    const char *ct = pt_http_header(call->req, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        pt_api_failf(call, PT_EMEDIA,
+                     "the request body must be JSON: send Content-Type: application/json");
+        return;
+    }
+    pt_error_t err = {0};
+    cJSON *body = pt_json_parse(call->req->body, call->req->body_len, &err);
+    if (!body) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    if (!cJSON_IsObject(body)) {
+        cJSON_Delete(body);
+        pt_error_add_field(&err, "(body)", "must be a JSON object {name, role, unit?, person?}");
+        pt_error_set(&err, PT_EVALIDATION, "the request body must be a JSON object");
+        pt_api_fail(call, &err);
+        return;
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, body)
+    {
+        if (strcmp(m->string, "name") && strcmp(m->string, "role") && strcmp(m->string, "unit") &&
+            strcmp(m->string, "person"))
+            pt_error_add_field(&err, m->string, "unknown field; a token takes name, role, unit "
+                                                "and person");
+    }
+    const char *name = str_member(body, "name", &err);
+    const char *role_s = str_member(body, "role", &err);
+    const char *unit = str_member(body, "unit", &err);
+    const char *person = str_member(body, "person", &err);
+    pt_role_t role = PT_ROLE_NONE;
+    if (!name)
+        pt_error_add_field(&err, "name", "is required: the name history shows for the holder");
+    else if (!name_ok(name))
+        pt_error_add_field(&err, "name", "must be 1 to 64 characters, without control "
+                                         "characters or '/'");
+    if (!role_s)
+        pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
+    else if (pt_role_parse(role_s, &role) != 0)
+        pt_error_add_field(&err, "role", "\"%s\" is not a role (viewer, clerk, unit, delegate, "
+                                         "admin)", role_s);
+    if (role == PT_ROLE_UNIT && !unit)
+        pt_error_add_field(&err, "unit", "is required for role unit: the unit it answers for");
+    if (role == PT_ROLE_DELEGATE && !person)
+        pt_error_add_field(&err, "person", "is required for role delegate: the delegate's name");
+    if (role != PT_ROLE_NONE && role != PT_ROLE_UNIT && unit)
+        pt_error_add_field(&err, "unit", "only role unit is bound to a unit");
+    if (role != PT_ROLE_NONE && role != PT_ROLE_DELEGATE && person)
+        pt_error_add_field(&err, "person", "only role delegate is bound to a person");
+    if (err.details) {
+        cJSON_Delete(body);
+        pt_error_set(&err, PT_EVALIDATION, "the token is not valid");
+        pt_api_fail(call, &err);
+        return;
+    }
+    /* A configured token's name is taken too: two holders with one name
+     * could not be told apart in the history. */
+    const pt_config_t *cfg = call->api->opts.config;
+    for (size_t i = 0; i < cfg->n_tokens; i++) {
+        if (strcmp(cfg->tokens[i].name, name) == 0) {
+            pt_api_failf(call, PT_ECONFLICT,
+                         "\"%s\" is the name of a token of the config file; choose another name",
+                         name);
+            cJSON_Delete(body);
+            return;
+        }
+    }
+    if (cache_find(call->api->tokens, name) >= 0) {
+        pt_api_failf(call, PT_ECONFLICT,
+                     "a token named \"%s\" exists; revoke it first or choose another name", name);
+        cJSON_Delete(body);
+        return;
+    }
+    create_t *cr = calloc(1, sizeof(*cr));
+    if (cr) {
+        cr->call = call;
+        cr->t.name = strdup(name);
+        cr->t.role = strdup(pt_role_name(role));
+        cr->t.unit = unit ? strdup(unit) : NULL;
+        cr->t.person = person ? strdup(person) : NULL;
+    }
+    cJSON_Delete(body);
+    if (!cr || !cr->t.name || !cr->t.role || (unit && !cr->t.unit) || (person && !cr->t.person)) {
+        if (cr)
+            create_free(cr);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    if (make_token(cr->token, sizeof(cr->token), cr->t.sha256, &err) != PT_OK) {
+        create_free(cr);
+        pt_api_fail(call, &err);
+        return;
+    }
+    pt_write_t *w = pt_write_token_create(&cr->t);
+    if (!w) {
+        create_free(cr);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    w->cb = on_created;
+    w->data = cr;
+    if (pt_store_write(call->api->opts.store, w) != PT_OK) {
+        pt_write_free(w);
+        create_free(cr);
+        pt_api_failf(call, PT_ESTORAGE, "the store is closing; no token was made");
+    }
+}
+
+/* ---- DELETE /v1/tokens/{name} --------------------------------------------- */
+
+static void on_revoked(pt_write_t *w)
+{
+    pt_call_t *call = w->data;
+    if (w->err.code != PT_OK) {
+        pt_api_fail(call, &w->err);
+        pt_write_free(w);
+        return;
+    }
+    int i = cache_find(call->api->tokens, w->name);
+    if (i >= 0)
+        cache_remove(call->api->tokens, i);
+    pt_info("%s revoked token \"%s\"", call->who.name, w->name);
+    pt_write_free(w);
+    pt_api_reply(call, 204, NULL, 0, NULL);
+}
+
+static void revoke_token(pt_call_t *call, const char *name)
+{
+    const pt_config_t *cfg = call->api->opts.config;
+    for (size_t i = 0; i < cfg->n_tokens; i++) {
+        if (strcmp(cfg->tokens[i].name, name) == 0) {
+            pt_api_failf(call, PT_ECONFLICT,
+                         "token \"%s\" is in the config file; remove it there and reload "
+                         "ptrackd (SIGHUP)",
+                         name);
+            return;
+        }
+    }
+    if (cache_find(call->api->tokens, name) < 0) {
+        pt_api_failf(call, PT_ENOTFOUND, "there is no token named \"%s\"", name);
+        return;
+    }
+    pt_write_t *w = pt_write_token_revoke(name);
+    if (!w) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    w->cb = on_revoked;
+    w->data = call;
+    if (pt_store_write(call->api->opts.store, w) != PT_OK) {
+        pt_write_free(w);
+        pt_api_failf(call, PT_ESTORAGE, "the store is closing; the token was not revoked");
+    }
+}
+
+void pt_api_tokens(pt_call_t *call, const char *name)
+{
+    if (!pt_api_require(call, PT_ROLE_ADMIN))
+        return;
+    const char *m = call->req->method;
+    if (!name && strcmp(m, "GET") == 0)
+        list_tokens(call);
+    else if (!name && strcmp(m, "POST") == 0)
+        create_token(call);
+    else if (name && strcmp(m, "DELETE") == 0)
+        revoke_token(call, name);
+    else
+        pt_api_failf(call, PT_EMETHOD, "%s is not allowed on %s", m, call->req->path);
+}
