@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# import-vs-sqlite.sh - how fast ptrackd imports proposals, against the
+# sqlite3 shell's .import of the same rows into a plain table.
+#
+# Generates N proposals (default 200,000) as JSON lines and the same rows as
+# CSV (bench/gen-proposals.py), then, in one run on one machine:
+#   1. sqlite3 t.db ".mode csv" ".import rows.csv t"  (a plain table);
+#   2. POST /v1/imports?format=jsonl into a fresh ptrackd, all or nothing
+#      (the default);
+#   3. the same with partial=true (stored batch by batch, no staging);
+#   4. GET /v1/exports?format=jsonl of all N, with ptrackd's peak RSS
+#      (VmHWM) before and after, and the size of the file.
+# Prints the times and the ratio of speeds (sqlite3 time / ptrackd time);
+# the issue's target is a ratio of at least 0.5.
+#
+#   BUILD_DIR=build-release bash bench/import-vs-sqlite.sh [N]
+#
+# Build with -DCMAKE_BUILD_TYPE=Release first: a Debug ptrackd measures the
+# compiler's flags, not the design.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-200000}"
+build="${BUILD_DIR:-build}"
+[ -x "$build/ptrackd" ] && [ -f "$build/plugins/import_json.so" ] || {
+    echo "import-vs-sqlite.sh: build first (ptrackd and plugins/import_json.so in $build)" >&2
+    exit 2
+}
+command -v sqlite3 >/dev/null || { echo "import-vs-sqlite.sh: sqlite3 is needed" >&2; exit 2; }
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/ptimport.XXXXXX")"
+pid=""
+stop() {
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        pid=""
+    fi
+}
+trap 'stop; rm -rf "$tmp"' EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+status_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
+
+# start NAME: a fresh ptrackd with its own data directory, built-in plugins.
+start() {
+    mkdir -p "$tmp/$1"
+    cat >"$tmp/$1/ptrackd.json" <<JSON
+{"data_dir": "$tmp/$1/data", "socket": "$tmp/$1/pt.sock", "log_level": "warn"}
+JSON
+    "$build/ptrackd" --config "$tmp/$1/ptrackd.json" --plugin-dir "$build/plugins" \
+        >>"$tmp/$1/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null --unix-socket "$tmp/$1/pt.sock" http://localhost/v1/health && return
+        sleep 0.05
+    done
+    echo "import-vs-sqlite.sh: ptrackd did not start; its log:" >&2
+    cat "$tmp/$1/log" >&2
+    exit 1
+}
+
+# import NAME QUERY: POSTs the JSON lines; prints the seconds; checks all came.
+import() {
+    local t0 t1 answer
+    t0=$(now)
+    answer=$(curl -sS --unix-socket "$tmp/$1/pt.sock" -X POST \
+        -H "Content-Type: application/octet-stream" --data-binary "@$tmp/rows.jsonl" \
+        "http://localhost/v1/imports?$2")
+    t1=$(now)
+    case "$answer" in
+    *"\"imported\":$n,"*) ;;
+    *) echo "import-vs-sqlite.sh: the import did not store all $n: ${answer:0:300}" >&2; exit 1 ;;
+    esac
+    secs "$t0" "$t1"
+}
+
+echo "generating $n proposals (JSON lines and CSV) ..."
+python3 bench/gen-proposals.py "$n" "$tmp/rows.jsonl" "$tmp/rows.csv"
+printf '  %s\n' "rows.jsonl $(du -h "$tmp/rows.jsonl" | cut -f1), rows.csv $(du -h "$tmp/rows.csv" | cut -f1)"
+# Both start from files in the page cache.
+cat "$tmp/rows.jsonl" "$tmp/rows.csv" >/dev/null
+
+t0=$(now)
+sqlite3 "$tmp/t.db" ".mode csv" ".import $tmp/rows.csv t"
+t1=$(now)
+sq=$(secs "$t0" "$t1")
+rows=$(sqlite3 "$tmp/t.db" "SELECT count(*) FROM t")
+[ "$rows" = "$n" ] || { echo "sqlite3 imported $rows rows, not $n" >&2; exit 1; }
+
+start all
+all=$(import all "format=jsonl")
+stop
+start partial
+part=$(import partial "format=jsonl&partial=true")
+
+echo
+printf '%-44s %8s s  %s\n' "sqlite3 .import (CSV, plain table)" "$sq" "$(awk -v n="$n" -v t="$sq" 'BEGIN {printf "%.0f rows/s", n / t}')"
+printf '%-44s %8s s  %s\n' "ptrackd import jsonl, all or nothing" "$all" "$(awk -v n="$n" -v t="$all" 'BEGIN {printf "%.0f proposals/s", n / t}')"
+printf '%-44s %8s s  %s\n' "ptrackd import jsonl, partial=true" "$part" "$(awk -v n="$n" -v t="$part" 'BEGIN {printf "%.0f proposals/s", n / t}')"
+printf 'ratio (speed of ptrackd / speed of sqlite3; target >= 0.50): all or nothing %s, partial %s\n' \
+    "$(awk -v a="$sq" -v b="$all" 'BEGIN {printf "%.2f", a / b}')" \
+    "$(awk -v a="$sq" -v b="$part" 'BEGIN {printf "%.2f", a / b}')"
+
+# The export, on the daemon that holds the partial import.
+hwm0=$(status_kb VmHWM)
+rss0=$(status_kb VmRSS)
+t0=$(now)
+curl -sS --unix-socket "$tmp/partial/pt.sock" -o "$tmp/out.jsonl" \
+    "http://localhost/v1/exports?format=jsonl"
+t1=$(now)
+lines=$(wc -l <"$tmp/out.jsonl")
+hwm1=$(status_kb VmHWM)
+rss1=$(status_kb VmRSS)
+echo
+printf 'export jsonl of %s proposals: %s s, %s\n' "$lines" "$(secs "$t0" "$t1")" "$(du -h "$tmp/out.jsonl" | cut -f1)"
+printf 'ptrackd memory: VmHWM %s kB before the export, %s kB after (VmRSS %s -> %s kB)\n' \
+    "$hwm0" "$hwm1" "$rss0" "$rss1"
+stop
