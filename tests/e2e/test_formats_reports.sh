@@ -457,6 +457,33 @@ check_eq "ics unit=市水务局: D and G" "[\"proposal-$D@ptrack\", \"proposal-$
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
 
 # ---------------------------------------------------------------------------
+pt_step "through the CLI"
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+cli() { # ARGS...: ptrack on the socket; sets RC, OUT, ERR
+    set +e
+    "$PTRACK" --socket "$PT_SOCK" "$@" >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    RC=$?
+    set -e
+    OUT="$(cat "$PT_TMP/cli.out")"
+    ERR="$(cat "$PT_TMP/cli.err")"
+}
+cli export --format xlsx --status handling --out "$PT_TMP/cli.xlsx" --quiet
+check_eq "ptrack export --format xlsx --status handling: exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/cli.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "ptrack export xlsx: A and G" "[$A, $G]" "$(jv '[int(r[0]["v"]) for r in j["建议"]["rows"][1:]]' "$X")"
+cli export --format md --arg group=unit --out - --quiet
+check_eq "ptrack export --format md --arg group=unit: exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
+check_contains "ptrack export md group=unit: grouped by unit" "### 市交通局（2件）" "$OUT"
+cli export --format ics --out "$PT_TMP/cli.ics" --quiet
+check_eq "ptrack export --format ics: exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/cli.ics" 2>&1)" || I="<error: $I>"
+check_eq "ptrack export ics: well formed, four to-dos" "[] 4" "$(jv 'json.dumps(j["problems"]) + " " + str(len(j["todos"]))' "$I")"
+cli export --format html --arg group=nonsense --out "$PT_TMP/cli-bad.html" --quiet
+check_true "ptrack export --arg group=nonsense: fails" test "$RC" -ne 0
+check_contains "ptrack export --arg group=nonsense: says what to write" "group=status or group=unit" "$ERR"
+check_true "ptrack export --arg group=nonsense: leaves no file" test ! -e "$PT_TMP/cli-bad.html"
+
+# ---------------------------------------------------------------------------
 pt_step "temporary files"
 check_eq "no temporary file is left in the daemon's TMPDIR" "" "$(ls -A "$PT_TMP/tmp")"
 # That the exporters work in TMPDIR at all shows once it is gone.
