@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <ptrack/plugin.h>
 #include "csv-columns.h"
 
@@ -265,14 +266,22 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const ptrack_host_t *h = ((state_t *)state)->host;
+    /* zh, en, and their regional spellings (zh-CN, en_US, EN). */
     const char *lang = h->job_arg(job, "lang");
-    if (lang && *lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
-        h->set_error(job, "lang: \"%s\" must be zh (Chinese headers and labels, the default) or "
-                          "en (the API's field names)",
-                     lang);
-        return PTRACK_ERROR;
+    bool zh = true;
+    if (lang && *lang) {
+        bool is_zh = strncasecmp(lang, "zh", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
+        bool is_en = strncasecmp(lang, "en", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
+        if (!is_zh && !is_en) {
+            h->set_error(job,
+                         "lang: \"%s\" must be zh (Chinese headers and labels, the default) or "
+                         "en (the API's field names)",
+                         lang);
+            return PTRACK_EINVAL;
+        }
+        zh = is_zh;
     }
-    exp_t ex = {.h = h, .zh = !lang || !*lang || strcmp(lang, "zh") == 0};
+    exp_t ex = {.h = h, .zh = zh};
     if (h->export_begin(job, "text/csv; charset=utf-8", "proposals.csv") != PTRACK_OK)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in
