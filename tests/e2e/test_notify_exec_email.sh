@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# The notify_exec and notify_email plugins against real local peers started
+# by this test:
+#   - exec: a script gets the event's JSON on stdin, a minimal environment
+#     (PATH, LANG, PTRACK_EVENT, PTRACK_SEQ) and no file of the daemon; its
+#     output reaches the daemon's log; exit 75 is retried (the script runs
+#     twice), exit 3 drops the event (one run); a run past its timeout is
+#     killed with its whole process group and retried; no zombie is left;
+#   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
+#     mail into a Maildir; the decoded Subject and body name the proposal in
+#     Chinese, the sender's display name is RFC 2047 encoded; a permanent
+#     refusal (552, message too big) is dropped; a server that is down at
+#     first receives the mail once it is up.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+EXEC_SO="$PT_BUILD_DIR/plugins/notify_exec.so"
+MAIL_SO="$PT_BUILD_DIR/plugins/notify_email.so"
+for f in "$EXEC_SO" "$MAIL_SO"; do
+    [ -f "$f" ] || pt_die "$f not built"
+done
+chmod go-w "$EXEC_SO" "$MAIL_SO"
+SYSPY=/usr/bin/python3
+"$SYSPY" -c 'import aiosmtpd' 2>/dev/null ||
+    pt_die "Debian's python3-aiosmtpd is needed (scripts/install-deps.sh installs it)"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+
+OUT="$PT_TMP/out"
+mkdir -p "$OUT"
+
+# ---- The commands ------------------------------------------------------
+# rec.sh DIR: stdin to DIR/stdin.<seq>, the environment to DIR/env.<seq>,
+# the fds it holds to DIR/fds.<seq>; says something on stdout and stderr.
+cat >"$PT_TMP/rec.sh" <<'EOF'
+#!/bin/sh
+d="$1"
+cat >"$d/stdin.$PTRACK_SEQ"
+env | LC_ALL=C sort >"$d/env.$PTRACK_SEQ"
+# ls runs in a child: the shell's own fds are listed as they are.
+ls -l "/proc/$$/fd" | awk '$(NF-1) == "->" {print $(NF-2), $NF}' >"$d/fds.$PTRACK_SEQ"
+echo "$PTRACK_SEQ" >>"$d/runs"
+echo "已记录事件 $PTRACK_SEQ"
+echo "stderr says hello" >&2
+exit 0
+EOF
+# tempfail.sh DIR: exit 75 on the first run, 0 on the next (with stdin
+# recorded each time).
+cat >"$PT_TMP/tempfail.sh" <<'EOF'
+#!/bin/sh
+d="$1"
+cat >>"$d/stdin"
+echo >>"$d/stdin"
+echo "$PTRACK_SEQ" >>"$d/runs"
+[ "$(grep -c . "$d/runs")" -ge 2 ] && exit 0
+echo "网关忙，稍后再试" >&2
+exit 75
+EOF
+# exit3.sh DIR: exit 3 every time.
+cat >"$PT_TMP/exit3.sh" <<'EOF'
+#!/bin/sh
+echo "$PTRACK_SEQ" >>"$1/runs"
+echo "无效的收件人" >&2
+exit 3
+EOF
+# slow.sh DIR: the first run starts a background child and hangs (past the
+# timeout); the next run exits 0.
+cat >"$PT_TMP/slow.sh" <<'EOF'
+#!/bin/sh
+d="$1"
+echo "$PTRACK_SEQ" >>"$d/runs"
+if [ "$(grep -c . "$d/runs")" -eq 1 ]; then
+    sleep 120 &
+    echo $! >"$d/child.pid"
+    sleep 120
+fi
+exit 0
+EOF
+chmod 0755 "$PT_TMP"/*.sh
+for n in rec temp three slow; do mkdir -p "$OUT/$n"; done
+
+# ---- The SMTP servers ----------------------------------------------------
+# smtp NAME PORT [ARGS...]: aiosmtpd on 127.0.0.1:PORT delivering into the
+# Maildir $PT_TMP/NAME.maildir.
+smtp() {
+    local name="$1" port="$2"
+    shift 2
+    "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$port" "$@" -c aiosmtpd.handlers.Mailbox \
+        "$PT_TMP/$name.maildir" >"$PT_TMP/$name.smtp.log" 2>&1 &
+    PT_PIDS+=("$!")
+    local i
+    for i in $(seq 1 100); do
+        "$SYSPY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+            "$port" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    pt_die "aiosmtpd $name did not listen on $port: $(cat "$PT_TMP/$name.smtp.log")"
+}
+SMTP_PORT="$(pt_free_port)"
+SMALL_PORT="$(pt_free_port)"
+LATE_PORT="$(pt_free_port)"
+smtp mail "$SMTP_PORT"
+smtp small "$SMALL_PORT" -s 300
+
+SC='"events": ["proposal.status_changed"]'
+CR='"events": ["proposal.created"]'
+pt_config '{}' ',"plugins": [
+  {"instance": "rec", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP"'/rec.sh", "'"$OUT"'/rec"]}},
+  {"instance": "temp", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP"'/tempfail.sh", "'"$OUT"'/temp"], '"$CR"'}},
+  {"instance": "three", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP"'/exit3.sh", "'"$OUT"'/three"], '"$CR"'}},
+  {"instance": "slow", "path": "'"$EXEC_SO"'",
+   "config": {"command": ["'"$PT_TMP"'/slow.sh", "'"$OUT"'/slow"], "timeout": "1s", '"$CR"'}},
+  {"instance": "mail", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$SMTP_PORT"'", "from": "建议办公室 <office@example.org>",
+              "to": ["张科长 <zhang@example.org>", "li@example.org"], "timeout": "10s", '"$SC"'}},
+  {"instance": "small", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$SMALL_PORT"'", "from": "office@example.org",
+              "to": ["li@example.org"], '"$SC"'}},
+  {"instance": "late", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$LATE_PORT"'", "from": "office@example.org",
+              "to": ["li@example.org"], "timeout": "2s", '"$SC"'}}
+]'
+pt_start
+
+# ---- Helpers ----------------------------------------------------------
+
+feed_json() {
+    api GET "/v1/events?after=0&limit=1000"
+    [ "$ST" = 200 ] || pt_die "GET /v1/events: HTTP $ST $BODY"
+    jv 'j["items"]'
+}
+
+runs() { grep -c . "$1/runs" 2>/dev/null || true; }
+
+# wait_for SECONDS CMD...: until CMD succeeds.
+wait_for() {
+    local n="$1" i
+    shift
+    for i in $(seq 1 $((n * 10))); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+runs_at_least() { [ "$(runs "$1")" -ge "$2" ]; }
+
+# status INSTANCE KEY: a counter of the instance's notifier.
+status() {
+    api GET /v1/plugins
+    jv "[i[\"notifier\"][\"$2\"] for i in j[\"items\"] if i[\"instance\"] == \"$1\"][0]"
+}
+
+# ---------------------------------------------------------------------------
+pt_step "a proposal is created and assigned"
+TITLE="关于加强农村饮水安全保障的建议"
+api POST /v1/proposals '{"title": "'"$TITLE"'", "number": "1001"}'
+check_status "create" 201
+ID="$(jv 'j["id"]')"
+api POST "/v1/proposals/$ID/actions/assign" \
+    '{"mode": "lead_co", "units": [{"name": "山西省水利厅", "role": "lead"}, {"name": "山西省财政厅", "role": "co"}]}'
+check_status "assign $ID" 200
+FEED="$(feed_json)"
+
+# ---------------------------------------------------------------------------
+pt_step "exec: the event on stdin, a minimal environment, no file of the daemon"
+check_true "rec ran for both events within 10 s" wait_for 10 runs_at_least "$OUT/rec" 2
+if python3 - "$OUT/rec" "$FEED" <<'EOF'; then pt_ok "each run's stdin is its event's JSON, as the feed shows it"; else pt_check_fail "rec's stdin" "the events" "$(head -c 600 "$OUT"/rec/stdin.* 2>/dev/null)"; fi
+import json, sys
+d, feed = sys.argv[1], json.loads(sys.argv[2])
+for e in feed:
+    got = json.load(open("%s/stdin.%d" % (d, e["seq"]), encoding="utf-8"))
+    assert got == e, (got, e)
+EOF
+check_eq "the environment is PATH, LANG, PTRACK_EVENT and PTRACK_SEQ (and what sh adds)" \
+    "LANG=C.UTF-8 PATH=/usr/bin:/bin PTRACK_EVENT=proposal.status_changed PTRACK_SEQ=2" \
+    "$(grep -E '^(LANG|PATH|PTRACK_[A-Z]+|HOME|USER|PT_[A-Z_]+|LC_ALL)=' "$OUT/rec/env.2" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "stdin, stdout and stderr are pipes; no other fd but the script's own" "" \
+    "$(awk '$1 > 2 && $2 !~ /rec\.sh$/ {print}' "$OUT/rec/fds.2"; awk '$1 <= 2 && $2 !~ /^pipe:/ {print}' "$OUT/rec/fds.2")"
+check_contains "its stdout reaches the log" "已记录事件 2" "$(cat "$PT_TMP/ptrackd.log")"
+check_contains "its stderr too" "stderr says hello" "$(cat "$PT_TMP/ptrackd.log")"
+
+# ---------------------------------------------------------------------------
+pt_step "exec: exit 75 is retried, exit 3 drops the event, a timeout kills the group"
+check_true "temp ran twice (75, then 0) within 10 s" wait_for 10 runs_at_least "$OUT/temp" 2
+check_eq "temp: both runs were for the created event" "1 1" "$(tr '\n' ' ' <"$OUT/temp/runs" | sed 's/ $//')"
+check_eq "temp: the same JSON on stdin both times" 1 "$(grep . "$OUT/temp/stdin" | sort -u | wc -l)"
+check_true "three ran" wait_for 10 runs_at_least "$OUT/three" 1
+check_true "slow: the run past its 1 s timeout was killed and a second run came" \
+    wait_for 15 runs_at_least "$OUT/slow" 2
+sleep 1.5
+check_eq "three: exit 3 is not retried (one run)" 1 "$(runs "$OUT/three")"
+check_eq "slow: two runs, the second exited 0" 2 "$(runs "$OUT/slow")"
+CHILD="$(cat "$OUT/slow/child.pid" 2>/dev/null || echo none)"
+check_true "slow: the background child of the killed run is gone too (pid $CHILD)" \
+    wait_for 5 sh -c "! kill -0 $CHILD 2>/dev/null"
+check_eq "the host's counters: temp delivered 1 after 1 retry" "1 1 0" \
+    "$(status temp delivered) $(status temp retries) $(status temp failed)"
+check_eq "three: failed 1, delivered 0" "1 0" "$(status three failed) $(status three delivered)"
+check_eq "slow: delivered 1 after 1 retry" "1 1" "$(status slow delivered) $(status slow retries)"
+check_contains "the log says why three's event was dropped" "exited with 3" "$(grep three "$PT_TMP/ptrackd.log")"
+check_contains "the log carries three's stderr" "无效的收件人" "$(grep three "$PT_TMP/ptrackd.log")"
+check_contains "the log says slow's group was killed" "process group was killed" "$(grep slow "$PT_TMP/ptrackd.log")"
+check_eq "no zombie child of ptrackd" "" \
+    "$(ps -o stat=,pid=,comm= --ppid "$PT_PID" | awk '$1 ~ /Z/' || true)"
+
+# ---------------------------------------------------------------------------
+pt_step "email: aiosmtpd receives the mail, subject and body decoded name the proposal"
+has_mail() {
+    [ -d "$PT_TMP/$1.maildir/new" ] && [ "$(ls "$PT_TMP/$1.maildir/new" | wc -l)" -ge 1 ]
+}
+check_true "the mail arrived within 10 s" wait_for 10 has_mail mail
+DUE_AT="$(jv '[e["proposal"]["due_at"] for e in j if e["type"] == "proposal.status_changed"][0]' "$FEED")"
+if out="$("$SYSPY" - "$PT_TMP/mail.maildir" "$TITLE" "$DUE_AT" 2>&1 <<'EOF'
+import datetime, email, email.header, email.policy, mailbox, sys
+box = mailbox.Maildir(sys.argv[1], create=False)
+msgs = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default) for m in box]
+assert len(msgs) == 1, "%d mails" % len(msgs)
+m = msgs[0]
+title, due = sys.argv[2], sys.argv[3]
+raw = [open(box._path + "/new/" + f, "rb").read() for f in __import__("os").listdir(box._path + "/new")][0]
+raw = raw.decode("ascii")  # every byte of the mail is ASCII
+subject_raw = [l for l in raw.split("\n") if l.startswith("Subject:")][0]
+assert "=?UTF-8?B?" in subject_raw, subject_raw
+subject = str(m["Subject"])
+assert title in subject and "交办" in subject, subject
+assert m["From"].addresses[0].display_name == "建议办公室", m["From"]
+assert m["From"].addresses[0].addr_spec == "office@example.org", m["From"]
+assert [a.addr_spec for a in m["To"].addresses] == ["zhang@example.org", "li@example.org"], m["To"]
+assert m["To"].addresses[0].display_name == "张科长", m["To"]
+for h in ("Date", "Message-ID", "MIME-Version"):
+    assert m[h], h
+assert m["Message-ID"].startswith("<ptrack.2.mail@example.org"), m["Message-ID"]
+assert m.get_content_type() == "text/plain" and m.get_content_charset() == "utf-8", m["Content-Type"]
+assert m["Content-Transfer-Encoding"] == "base64", m["Content-Transfer-Encoding"]
+body_lines = raw.replace("\r\n", "\n").split("\n\n", 1)[1].rstrip("\n").split("\n")
+assert all(len(l) <= 76 for l in body_lines), max(map(len, body_lines))
+body = m.get_content()
+local = datetime.datetime.fromisoformat(due.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d")
+for want in ("标题：" + title, "编号：1001", "主办：山西省水利厅", "协办：山西省财政厅",
+             "动作：交办（已提出 → 已交办）", "办理期限：" + local):
+    assert want in body, "%r not in body %r" % (want, body)
+EOF
+)"; then
+    pt_ok "one mail: RFC 2047 Subject with the title and the action, display names, Date, Message-ID, base64 UTF-8 body at 76 columns with 编号, 标题, 动作, 主办, 协办, 办理期限"
+else
+    pt_check_fail "the mail" "the checks pass" "$out"
+fi
+
+pt_step "email: a permanent refusal is dropped; a server that comes up later gets the mail"
+check_true "small: the 552 (too big) drops the event" wait_for 10 test "$(status small failed)" = 1
+check_eq "small: no retry, nothing delivered" "0 0" "$(status small retries) $(status small delivered)"
+check_contains "the log says the server refused for good" "refused the mail for good" \
+    "$(grep small "$PT_TMP/ptrackd.log")"
+check_true "late: retried while nothing listens" wait_for 10 test "$(status late retries)" -ge 2
+smtp late "$LATE_PORT"
+check_true "late: the mail arrives once the server is up" wait_for 30 has_mail late
+check_eq "late: delivered 1" 1 "$(status late delivered)"
+
+api GET /v1/health
+check_status "health at the end" 200
+pt_finish
