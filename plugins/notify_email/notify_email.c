@@ -255,20 +255,29 @@ static void address_free(address_t *a)
  * plugin the event, not the workflow); a name not here is shown as it is. */
 
 static const char *const state_zh[][2] = {
-    {"draft", "草稿"},           {"submitted", "已提出"},     {"reviewing", "审查中"},
-    {"filed", "已立案"},         {"not_filed", "不予立案"},   {"merged", "并案"},
-    {"converted", "转为意见建议"}, {"assigned", "已交办"},   {"returned", "退回"},
-    {"handling", "办理中"},      {"replied", "已答复"},       {"rehandling", "重新办理"},
-    {"closed", "办结"},          {"withdrawn", "撤回"},
+    {"draft", "草稿"},
+    {"submitted", "已提出"},
+    {"reviewing", "审查中"},
+    {"filed", "已立案"},
+    {"not_filed", "不予立案"},
+    {"merged", "并案"},
+    {"converted", "转为意见建议"},
+    {"assigned", "已交办"},
+    {"returned", "退回"},
+    {"handling", "办理中"},
+    {"replied", "已答复"},
+    {"rehandling", "重新办理"},
+    {"closed", "办结"},
+    {"withdrawn", "撤回"},
 };
 
 static const char *const action_zh[][2] = {
-    {"submit", "提交"},   {"review", "审查"},        {"file", "立案"},
-    {"reject", "不予立案"}, {"merge", "并案"},        {"convert", "转为意见建议"},
-    {"assign", "交办"},   {"sign", "签收"},          {"return", "退回"},
-    {"reassign", "重新交办"}, {"opinion", "协办意见"}, {"extend", "延期"},
-    {"reply", "答复"},    {"feedback", "评价"},      {"close", "办结"},
-    {"follow_up", "补充答复"}, {"reopen", "重新办理"}, {"withdraw", "撤回"},
+    {"submit", "提交"},        {"review", "审查"},      {"file", "立案"},
+    {"reject", "不予立案"},    {"merge", "并案"},       {"convert", "转为意见建议"},
+    {"assign", "交办"},        {"sign", "签收"},        {"return", "退回"},
+    {"reassign", "重新交办"},  {"opinion", "协办意见"}, {"extend", "延期"},
+    {"reply", "答复"},         {"feedback", "评价"},    {"close", "办结"},
+    {"follow_up", "补充答复"}, {"reopen", "重新办理"},  {"withdraw", "撤回"},
     {"supervise", "督办"},
 };
 
@@ -287,9 +296,9 @@ static const char *label(const char *const (*table)[2], size_t n, const char *na
 static const char *type_tag(const char *type)
 {
     static const char *const types[][2] = {
-        {"proposal.created", "新建议"},   {"proposal.updated", "建议更新"},
+        {"proposal.created", "新建议"},          {"proposal.updated", "建议更新"},
         {"proposal.status_changed", "办理进展"}, {"proposal.deleted", "建议删除"},
-        {"proposal.due_soon", "即将到期"}, {"proposal.overdue", "超期催办"},
+        {"proposal.due_soon", "即将到期"},       {"proposal.overdue", "超期催办"},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -465,7 +474,8 @@ static void make_message(email_t *m, const ptrack_event_t *ev, buf_t *msg)
 static const ptrack_option_t email_options[] = {
     {"smtp_url", PTRACK_OPT_STRING, 1, NULL,
      "smtp://host:port (clear text or STARTTLS) or smtps://host:port (TLS)"},
-    {"from", PTRACK_OPT_STRING, 1, NULL, "the sender: \"建议办 <office@example.org>\" or an address"},
+    {"from", PTRACK_OPT_STRING, 1, NULL,
+     "the sender: \"建议办 <office@example.org>\" or an address"},
     {"to", PTRACK_OPT_STRINGS, 1, NULL, "the recipients, each as `from`"},
     {"starttls", PTRACK_OPT_BOOL, 0, "false",
      "require STARTTLS on smtp:// (the mail is not sent without it)"},
@@ -525,8 +535,7 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         if (host->opt_strings_at(inst, "to", i, &to) != PTRACK_OK ||
             !parse_address(to, &m->to[i])) {
             host->log(inst, PTRACK_LOG_ERROR,
-                      "option \"to\": element %zu is not an address (got \"%s\")", i,
-                      to ? to : "");
+                      "option \"to\": element %zu is not an address (got \"%s\")", i, to ? to : "");
             goto fail;
         }
     }

@@ -165,8 +165,8 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
      * it sees the reason, rather than retried for ever. */
     x->file = resolve(x->argv[0]);
     if (!x->file || access(x->file, X_OK) != 0) {
-        host->log(inst, PTRACK_LOG_ERROR,
-                  "option \"command\": %s is not an executable file%s", x->argv[0],
+        host->log(inst, PTRACK_LOG_ERROR, "option \"command\": %s is not an executable file%s",
+                  x->argv[0],
                   strchr(x->argv[0], '/') ? "" : " in /usr/bin or /bin (give a full path)");
         goto fail;
     }
@@ -279,8 +279,8 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     pid_t pid = -1;
 
     if (make_pipe(in) != 0 || make_pipe(out) != 0 || make_pipe(err) != 0) {
-        x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot make pipes: %s",
-                     ev->seq, strerror(errno));
+        x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot make pipes: %s", ev->seq,
+                     strerror(errno));
         goto out;
     }
     int e = posix_spawn_file_actions_init(&fa);
@@ -320,8 +320,9 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         e = posix_spawn(&pid, x->file, &fa, &attr, x->argv, envp);
     if (e != 0) {
         pid = -1;
-        x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot run %s: %s (will try again)",
-                     ev->seq, x->file, strerror(e));
+        x->host->log(x->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 ": cannot run %s: %s (will try again)", ev->seq, x->file,
+                     strerror(e));
         goto out;
     }
     close_fd(&in[0]);

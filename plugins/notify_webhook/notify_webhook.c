@@ -154,11 +154,21 @@ static void buf_json_str(buf_t *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': buf_puts(b, "\\\""); break;
-        case '\\': buf_puts(b, "\\\\"); break;
-        case '\n': buf_puts(b, "\\n"); break;
-        case '\r': buf_puts(b, "\\r"); break;
-        case '\t': buf_puts(b, "\\t"); break;
+        case '"':
+            buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            buf_puts(b, "\\n");
+            break;
+        case '\r':
+            buf_puts(b, "\\r");
+            break;
+        case '\t':
+            buf_puts(b, "\\t");
+            break;
         default:
             if (*p < 0x20)
                 buf_printf(b, "\\u%04x", *p);
@@ -174,20 +184,29 @@ static void buf_json_str(buf_t *b, const char *s)
  * workflow that is not here is shown by its name. */
 
 static const char *const state_zh[][2] = {
-    {"draft", "草稿"},           {"submitted", "已提出"},     {"reviewing", "审查中"},
-    {"filed", "已立案"},         {"not_filed", "不予立案"},   {"merged", "并案"},
-    {"converted", "转为意见建议"}, {"assigned", "已交办"},   {"returned", "退回"},
-    {"handling", "办理中"},      {"replied", "已答复"},       {"rehandling", "重新办理"},
-    {"closed", "办结"},          {"withdrawn", "撤回"},
+    {"draft", "草稿"},
+    {"submitted", "已提出"},
+    {"reviewing", "审查中"},
+    {"filed", "已立案"},
+    {"not_filed", "不予立案"},
+    {"merged", "并案"},
+    {"converted", "转为意见建议"},
+    {"assigned", "已交办"},
+    {"returned", "退回"},
+    {"handling", "办理中"},
+    {"replied", "已答复"},
+    {"rehandling", "重新办理"},
+    {"closed", "办结"},
+    {"withdrawn", "撤回"},
 };
 
 static const char *const action_zh[][2] = {
-    {"submit", "提交"},   {"review", "审查"},        {"file", "立案"},
-    {"reject", "不予立案"}, {"merge", "并案"},        {"convert", "转为意见建议"},
-    {"assign", "交办"},   {"sign", "签收"},          {"return", "退回"},
-    {"reassign", "重新交办"}, {"opinion", "协办意见"}, {"extend", "延期"},
-    {"reply", "答复"},    {"feedback", "评价"},      {"close", "办结"},
-    {"follow_up", "补充答复"}, {"reopen", "重新办理"}, {"withdraw", "撤回"},
+    {"submit", "提交"},        {"review", "审查"},      {"file", "立案"},
+    {"reject", "不予立案"},    {"merge", "并案"},       {"convert", "转为意见建议"},
+    {"assign", "交办"},        {"sign", "签收"},        {"return", "退回"},
+    {"reassign", "重新交办"},  {"opinion", "协办意见"}, {"extend", "延期"},
+    {"reply", "答复"},         {"feedback", "评价"},    {"close", "办结"},
+    {"follow_up", "补充答复"}, {"reopen", "重新办理"},  {"withdraw", "撤回"},
     {"supervise", "督办"},
 };
 
@@ -206,9 +225,9 @@ static const char *label(const char *const (*table)[2], size_t n, const char *na
 static const char *type_zh(const char *type)
 {
     static const char *const types[][2] = {
-        {"proposal.created", "新建议登记"},      {"proposal.updated", "建议信息更新"},
+        {"proposal.created", "新建议登记"},          {"proposal.updated", "建议信息更新"},
         {"proposal.status_changed", "建议办理进展"}, {"proposal.deleted", "建议已删除"},
-        {"proposal.due_soon", "建议即将到期提醒"}, {"proposal.overdue", "建议超期催办"},
+        {"proposal.due_soon", "建议即将到期提醒"},   {"proposal.overdue", "建议超期催办"},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -270,8 +289,8 @@ static void add_units(buf_t *b, const ptrack_host_t *h, const ptrack_record_t *r
             if (pass < 3) {
                 match = role && strcmp(role, roles[pass]) == 0;
             } else {
-                match = !role || (strcmp(role, "lead") && strcmp(role, "co") &&
-                                  strcmp(role, "separate"));
+                match = !role ||
+                        (strcmp(role, "lead") && strcmp(role, "co") && strcmp(role, "separate"));
             }
             if (!match)
                 continue;
@@ -317,10 +336,12 @@ static void markdown_text(buf_t *b, const ptrack_host_t *h, const ptrack_event_t
 
     buf_printf(b, "### %s%s", type_zh(type), eol);
     if (overdue)
-        buf_printf(b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
-                   eol);
+        buf_printf(
+            b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
+            eol);
     else if (due_soon)
-        buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s", eol);
+        buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
+                   eol);
     if (number)
         buf_printf(b, "> 编号：%s%s", number, eol);
     else if (id)
@@ -340,7 +361,10 @@ static void markdown_text(buf_t *b, const ptrack_host_t *h, const ptrack_event_t
     if (due) {
         char date[64];
         local_date(due, date, sizeof(date));
-        buf_printf(b, "> 办理期限：%s%s%s", date, overdue ? "（已超期）" : due_soon ? "（即将到期）" : "",
+        buf_printf(b, "> 办理期限：%s%s%s", date,
+                   overdue    ? "（已超期）"
+                   : due_soon ? "（即将到期）"
+                              : "",
                    eol);
     }
     if (actor)
