@@ -87,12 +87,14 @@ static void destroy(void *state)
 
 /* ---- Escaping and the document's pieces ------------------------------------ */
 
-/* Appends text escaped for the output: in HTML the five special characters
- * become entities; in Markdown every ASCII punctuation mark that could start
- * markup (CommonMark lets any of them be escaped with a backslash), `|` of
- * course, which would end a table cell, and line breaks become spaces so a
- * cell stays on its row. `#` is left alone: it only starts a heading at
- * the start of a line, where no escaped text is put. */
+/* Appends text escaped for the output. In HTML the five special characters
+ * become entities and control characters (not allowed in HTML text) spaces.
+ * In Markdown every ASCII punctuation mark that could start markup is
+ * escaped with a backslash (CommonMark allows it for any of them), `|` of
+ * course, which would end a table cell, and line breaks and other control
+ * characters become spaces so that a cell stays on its row. `#` is left
+ * alone: it only starts a heading at the start of a line, where no escaped
+ * text is put. */
 static void esc(const run_t *r, pt_str_t *s, const char *text)
 {
     if (!text)
@@ -119,12 +121,15 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
                 rep = "&#39;";
                 break;
             default:
+                /* Control characters are not allowed in HTML text. */
+                if (((unsigned char)*p < 0x20 && !strchr("\t\n\r", *p)) || *p == 0x7F)
+                    rep = " ";
                 break;
             }
         } else {
             if (strchr("\\`*_[]<>|~&", *p))
                 rep = two;
-            else if (*p == '\n' || *p == '\r' || *p == '\t')
+            else if ((unsigned char)*p < 0x20 || *p == 0x7F)
                 rep = " ";
         }
         if (rep) {

@@ -484,6 +484,22 @@ check_contains "ptrack export --arg group=nonsense: says what to write" "group=s
 check_true "ptrack export --arg group=nonsense: leaves no file" test ! -e "$PT_TMP/cli-bad.html"
 
 # ---------------------------------------------------------------------------
+pt_step "control characters in text"
+api POST /v1/proposals '{"title":"关于\u0007响铃\u0001控制\u000b字符的建议","status":"draft"}'
+check_status "create a draft whose title has control characters" 201
+export_to "format=html&status=draft" "$PT_TMP/ctl.html"
+check_eq "html: control characters become spaces" "1 0" \
+    "$(grep -c '关于 响铃 控制 字符的建议' "$PT_TMP/ctl.html") $(tr -d '\n\r\t' <"$PT_TMP/ctl.html" | LC_ALL=C grep -c '[[:cntrl:]]' || true)"
+export_to "format=md&status=draft" "$PT_TMP/ctl.md"
+check_eq "md: control characters become spaces" "1 0" \
+    "$(grep -c '关于 响铃 控制 字符的建议' "$PT_TMP/ctl.md") $(tr -d '\n' <"$PT_TMP/ctl.md" | LC_ALL=C grep -c '[[:cntrl:]]' || true)"
+export_to "format=xlsx&status=draft" "$PT_TMP/ctl.xlsx"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/ctl.xlsx" 2>&1)" || X="<error: $X>"
+# OOXML writes a control character as _xHHHH_, which Excel reads back.
+check_eq "xlsx: the workbook stays valid XML, the title whole" '关于_x0007_响铃_x0001_控制_x000B_字符的建议' \
+    "$(jv 'j["建议"]["rows"][1][2]["v"]' "$X")"
+
+# ---------------------------------------------------------------------------
 pt_step "temporary files"
 check_eq "no temporary file is left in the daemon's TMPDIR" "" "$(ls -A "$PT_TMP/tmp")"
 # That the exporters work in TMPDIR at all shows once it is gone.
