@@ -1,0 +1,167 @@
+/*
+ * decidim_input.c - the byte stream and the row of the Decidim importer
+ * (see decidim_input.h).
+ */
+#include "decidim_input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void din_init(din_t *in, const ptrack_host_t *host, ptrack_job_t *job)
+{
+    memset(in, 0, sizeof(*in));
+    in->host = host;
+    in->job = job;
+    in->line = 1;
+}
+
+static int fill(din_t *in)
+{
+    if (in->eof || in->status < 0)
+        return -1;
+    /* Keep what is unread at the front, so that din_window sees it too. */
+    memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+    in->len -= in->pos;
+    in->pos = 0;
+    ptrdiff_t n = in->host->job_read(in->job, in->buf + in->len, DIN_CHUNK - in->len);
+    if (n < 0) {
+        in->status = (int)n;
+        return -1;
+    }
+    if (n == 0) {
+        in->eof = 1;
+        return -1;
+    }
+    in->len += (size_t)n;
+    return 0;
+}
+
+int din_peek(din_t *in)
+{
+    if (in->pos == in->len && fill(in) != 0)
+        return -1;
+    return in->buf[in->pos];
+}
+
+int din_get(din_t *in)
+{
+    int c = din_peek(in);
+    if (c >= 0) {
+        in->pos++;
+        if (c == '\n')
+            in->line++;
+    }
+    return c;
+}
+
+int din_skip_bom(din_t *in, int ws)
+{
+    while (in->len - in->pos < 3 && !in->eof && in->status == 0)
+        if (fill(in) != 0)
+            break;
+    if (in->len - in->pos >= 3 && memcmp(in->buf + in->pos, "\xEF\xBB\xBF", 3) == 0)
+        in->pos += 3;
+    int c;
+    while (ws && (c = din_peek(in)) >= 0 && (c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+        din_get(in);
+    return din_peek(in);
+}
+
+const unsigned char *din_window(din_t *in, size_t *len)
+{
+    if (in->pos == in->len)
+        fill(in);
+    /* A header line longer than the buffered bytes is sniffed on what is there. */
+    const unsigned char *p = in->buf + in->pos;
+    const unsigned char *nl = memchr(p, '\n', in->len - in->pos);
+    *len = nl ? (size_t)(nl - p) : in->len - in->pos;
+    return p;
+}
+
+static int reserve(drow_t *r, size_t extra)
+{
+    if (r->oom)
+        return -1;
+    if (r->len + extra <= r->cap)
+        return 0;
+    size_t cap = r->cap ? r->cap : 4096;
+    while (cap < r->len + extra)
+        cap *= 2;
+    char *b = realloc(r->buf, cap);
+    if (!b) {
+        r->oom = 1;
+        return -1;
+    }
+    r->buf = b;
+    r->cap = cap;
+    return 0;
+}
+
+void drow_clear(drow_t *r)
+{
+    r->len = r->n = 0;
+    r->too_big = 0;
+}
+
+void drow_free(drow_t *r)
+{
+    free(r->buf);
+    free(r->off);
+    memset(r, 0, sizeof(*r));
+}
+
+void drow_put(drow_t *r, const char *s, size_t n)
+{
+    if (r->too_big)
+        return;
+    if (r->len + n > ROW_MAX) {
+        r->too_big = 1;
+        return;
+    }
+    if (reserve(r, n) == 0) {
+        memcpy(r->buf + r->len, s, n);
+        r->len += n;
+    }
+}
+
+size_t drow_begin(const drow_t *r)
+{
+    return r->len;
+}
+
+void drow_end(drow_t *r)
+{
+    /* A too-big row still ends its texts, so that every offset names a
+     * NUL-terminated text. */
+    if (reserve(r, 1) == 0)
+        r->buf[r->len++] = '\0';
+}
+
+void drow_pair(drow_t *r, size_t key, size_t value)
+{
+    if (r->oom)
+        return;
+    if (r->n * 2 + 2 > r->cap_n) {
+        size_t cap = r->cap_n ? r->cap_n * 2 : 64;
+        size_t *o = realloc(r->off, cap * sizeof(*o));
+        if (!o) {
+            r->oom = 1;
+            return;
+        }
+        r->off = o;
+        r->cap_n = cap;
+    }
+    r->off[r->n * 2] = key;
+    r->off[r->n * 2 + 1] = value;
+    r->n++;
+}
+
+const char *drow_key(const drow_t *r, size_t i)
+{
+    return r->buf + r->off[i * 2];
+}
+
+const char *drow_value(const drow_t *r, size_t i)
+{
+    return r->buf + r->off[i * 2 + 1];
+}

@@ -1,0 +1,512 @@
+/*
+ * import_decidim.c - the "decidim" importer: proposals from the exports of
+ * Decidim, the open-source participation platform.
+ *
+ * Decidim exports proposals as CSV (';' between fields, nested keys
+ * flattened with '/': title/en, category/name/ca) or as JSON (an array of
+ * objects with the same keys nested). The first byte that is not white
+ * space tells which: '[' is JSON, anything else CSV. Both readers give rows
+ * of (key, text) with '/' keys (decidim_csv.c, decidim_json.c), and one
+ * mapping turns a row into a proposal:
+ *
+ *   title/<locale>        title         (locale= picks one, else the first
+ *   body/<locale>         background     present; HTML made plain text)
+ *   category/name/<loc>,  category      (taxonomies/... in the open-data
+ *   taxonomies/name/<loc>                export of Decidim 0.28 and later)
+ *   reference             source.ref    (else url), source.format "decidim"
+ *   id, state, answer, supports|votes, endorsements|likes/total_count,
+ *   comments, published_at, url, scope   custom.decidim_*
+ *
+ * The Decidim state (accepted, rejected, evaluating, withdrawn, ...) is
+ * kept as custom.decidim_state and not mapped to ptrack's workflow: a
+ * proposal answered in Decidim has not been assigned, answered or closed
+ * by a handling unit here, so it comes in as every import does, in the
+ * workflow's first state (submitted). Numeric path segments are ignored
+ * when matching (taxonomies/0/name/en is taxonomies/name/en), so the JSON
+ * arrays and CSV columns of several taxonomies read alike; the first
+ * non-empty one wins.
+ *
+ * A broken row (wrong number of fields, a bad quote, no title, invalid
+ * UTF-8) is rejected with its line and the reading goes on; a CSV without
+ * a title column, or JSON that is not JSON, fails the import as a whole.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ptrack/plugin.h>
+
+#include "decidim_csv.h"
+#include "decidim_html.h"
+#include "decidim_input.h"
+#include "decidim_json.h"
+
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+} plugin_state_t;
+
+/* A row as the mapping sees it: keys with their numeric segments taken
+ * out, and the texts. Both borrowed from the reader. */
+typedef struct {
+    size_t n;
+    char **keys;
+    const char **vals;
+} fields_t;
+
+typedef struct {
+    const ptrack_host_t *h;
+    ptrack_job_t *job;
+    const char *locale; /* job_arg("locale"), or NULL */
+} map_t;
+
+/* The key without numeric segments: "taxonomies/0/name/en" →
+ * "taxonomies/name/en". Ownership: the caller frees. */
+static char *key_norm(const char *key)
+{
+    size_t n = strlen(key);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    const char *p = key;
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t sl = e ? (size_t)(e - p) : strlen(p);
+        int digits = sl > 0;
+        for (size_t i = 0; i < sl; i++)
+            digits &= p[i] >= '0' && p[i] <= '9';
+        if (!digits) {
+            if (o)
+                out[o++] = '/';
+            memcpy(out + o, p, sl);
+            o += sl;
+        }
+        p += sl;
+        if (*p == '/')
+            p++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The first non-empty value of key. */
+static const char *get(const fields_t *f, const char *key)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->keys[i] && strcmp(f->keys[i], key) == 0 && f->vals[i][0])
+            return f->vals[i];
+    return NULL;
+}
+
+/* Whether key is prefix itself or prefix/<one segment> (a locale), not a
+ * machine translation. */
+static const char *locale_of(const char *key, const char *prefix)
+{
+    size_t pn = strlen(prefix);
+    if (strncmp(key, prefix, pn) != 0)
+        return NULL;
+    if (key[pn] == '\0')
+        return "";
+    if (key[pn] != '/' || strchr(key + pn + 1, '/'))
+        return NULL;
+    return key + pn + 1;
+}
+
+/* A translated value: prefix/<locale> for the locale asked for, else the
+ * first one present (prefix alone counts as present). */
+static const char *get_translated(const fields_t *f, const map_t *m, const char *prefix)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < f->n; i++) {
+        if (!f->keys[i] || !f->vals[i][0])
+            continue;
+        const char *loc = locale_of(f->keys[i], prefix);
+        if (!loc)
+            continue;
+        if (m->locale && strcmp(loc, m->locale) == 0)
+            return f->vals[i];
+        if (!first)
+            first = f->vals[i];
+    }
+    return first;
+}
+
+static int has_column(char *const *keys, size_t n, const char *prefix)
+{
+    for (size_t i = 0; i < n; i++)
+        if (keys[i] && locale_of(keys[i], prefix))
+            return 1;
+    return 0;
+}
+
+/* Whether s is valid UTF-8. */
+static int utf8_ok(const unsigned char *s)
+{
+    while (*s) {
+        unsigned char b = *s;
+        size_t need;
+        unsigned long c, min;
+        if (b < 0x80) {
+            s++;
+            continue;
+        } else if ((b & 0xE0) == 0xC0) {
+            need = 2, c = b & 0x1F, min = 0x80;
+        } else if ((b & 0xF0) == 0xE0) {
+            need = 3, c = b & 0x0F, min = 0x800;
+        } else if ((b & 0xF8) == 0xF0) {
+            need = 4, c = b & 0x07, min = 0x10000;
+        } else {
+            return 0;
+        }
+        for (size_t k = 1; k < need; k++) {
+            if ((s[k] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (s[k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        s += need;
+    }
+    return 1;
+}
+
+/* Sets path to the plain text of an HTML value. */
+static int set_html(const map_t *m, ptrack_record_t *rec, const char *path, const char *html)
+{
+    if (!html)
+        return PTRACK_OK;
+    char *text = dhtml_text(html);
+    if (!text)
+        return PTRACK_ENOMEM;
+    int rc = text[0] ? m->h->rec_set(rec, path, text) : PTRACK_OK;
+    free(text);
+    return rc;
+}
+
+static int set_opt(const map_t *m, ptrack_record_t *rec, const char *path, const char *v)
+{
+    return v ? m->h->rec_set(rec, path, v) : PTRACK_OK;
+}
+
+/* Turns a row into a record and hands it over, or rejects the row. */
+static int row_import(const map_t *m, const fields_t *f, const char *where)
+{
+    const ptrack_host_t *h = m->h;
+    char reason[200];
+    for (size_t i = 0; i < f->n; i++)
+        if (!utf8_ok((const unsigned char *)f->vals[i])) {
+            snprintf(reason, sizeof(reason),
+                     "the value of %s is not valid UTF-8 (Decidim exports are UTF-8)",
+                     f->keys[i] ? f->keys[i] : "a column");
+            return h->import_reject(m->job, where, reason);
+        }
+    const char *title = get_translated(f, m, "title");
+    if (!title)
+        return h->import_reject(m->job, where, "no title (every title/<locale> is empty)");
+    ptrack_record_t *rec = h->rec_new();
+    if (!rec)
+        return PTRACK_ENOMEM;
+    int rc = set_html(m, rec, "title", title);
+    if (rc == PTRACK_OK && !h->rec_get(rec, "title")) {
+        h->rec_free(rec);
+        return h->import_reject(m->job, where, "no title (the title is only markup)");
+    }
+    if (rc == PTRACK_OK)
+        rc = set_html(m, rec, "background", get_translated(f, m, "body"));
+    const char *category = get_translated(f, m, "category/name");
+    if (!category)
+        category = get_translated(f, m, "taxonomies/name");
+    if (rc == PTRACK_OK)
+        rc = set_opt(m, rec, "category", category);
+    if (rc == PTRACK_OK)
+        rc = h->rec_set(rec, "source.format", "decidim");
+    /* The reference (DD-PROP-2024-01-123) names a proposal across a Decidim
+     * instance, so a second import of the same export is known; without it
+     * the URL does the same. */
+    const char *ref = get(f, "reference");
+    if (!ref)
+        ref = get(f, "url");
+    if (rc == PTRACK_OK)
+        rc = set_opt(m, rec, "source.ref", ref);
+
+    const char *votes = get(f, "votes");
+    if (!votes)
+        votes = get(f, "votes/total_count");
+    if (!votes)
+        votes = get(f, "supports");
+    const char *likes = get(f, "likes/total_count");
+    if (!likes)
+        likes = get(f, "endorsements/total_count");
+    if (!likes)
+        likes = get(f, "likes");
+    if (!likes)
+        likes = get(f, "endorsements");
+    const char *scope = get_translated(f, m, "scope/name");
+    if (!scope)
+        scope = get(f, "scope/id");
+    const char *category_id = get(f, "category/id");
+    if (!category_id)
+        category_id = get(f, "taxonomies/id");
+    const char *state = get(f, "state");
+    if (!state)
+        state = get_translated(f, m, "state");
+    const struct {
+        const char *path, *value;
+    } custom[] = {
+        {"custom.decidim_id", get(f, "id")},
+        {"custom.decidim_state", state},
+        {"custom.decidim_votes", votes},
+        {"custom.decidim_likes", likes},
+        {"custom.decidim_comments", get(f, "comments")},
+        {"custom.decidim_published_at", get(f, "published_at")},
+        {"custom.decidim_url", get(f, "url")},
+        {"custom.decidim_scope", scope},
+        {"custom.decidim_category_id", category_id},
+    };
+    for (size_t i = 0; rc == PTRACK_OK && i < sizeof(custom) / sizeof(custom[0]); i++)
+        rc = set_opt(m, rec, custom[i].path, custom[i].value);
+    if (rc == PTRACK_OK)
+        rc = set_html(m, rec, "custom.decidim_answer", get_translated(f, m, "answer"));
+    if (rc != PTRACK_OK) {
+        h->rec_free(rec);
+        return rc;
+    }
+    return h->import_emit(m->job, rec, where);
+}
+
+static void keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+/* The separator: sep= when given, else ';' (Decidim's), or ',' or a tab
+ * when the header line has one of those and no ';'. */
+static char csv_sep(const ptrack_host_t *h, ptrack_job_t *job, din_t *in)
+{
+    const char *arg = h->job_arg(job, "sep");
+    if (arg && arg[0])
+        return strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 ? '\t' : arg[0];
+    size_t n;
+    const unsigned char *p = din_window(in, &n);
+    if (memchr(p, ';', n))
+        return ';';
+    if (memchr(p, ',', n))
+        return ',';
+    if (memchr(p, '\t', n))
+        return '\t';
+    return ';';
+}
+
+static int csv_import(const map_t *m, din_t *in)
+{
+    const ptrack_host_t *h = m->h;
+    dcsv_t c;
+    dcsv_init(&c, in, csv_sep(h, m->job, in));
+    int rc = dcsv_next(&c);
+    if (rc <= 0) {
+        dcsv_free(&c);
+        if (rc == 0) {
+            h->set_error(m->job, "the file is empty: a Decidim CSV export starts with a header "
+                                 "line (id;title/en;body/en;...)");
+            return PTRACK_ERROR;
+        }
+        return rc;
+    }
+    /* The header, kept: the rows are matched against it. */
+    size_t ncols = c.row.n;
+    char **keys = calloc(ncols ? ncols : 1, sizeof(*keys));
+    char **raw = calloc(ncols ? ncols : 1, sizeof(*raw));
+    const char **vals = calloc(ncols ? ncols : 1, sizeof(*vals));
+    int ok = keys && raw && vals;
+    for (size_t i = 0; ok && i < ncols; i++) {
+        raw[i] = strdup(drow_value(&c.row, i));
+        keys[i] = raw[i] ? key_norm(raw[i]) : NULL;
+        ok = raw[i] && keys[i];
+    }
+    if (!ok) {
+        rc = PTRACK_ENOMEM;
+    } else if (c.error[0]) {
+        h->set_error(m->job, "line %ld (the header): %s", c.rec_line, c.error);
+        rc = PTRACK_ERROR;
+    } else if (!has_column(keys, ncols, "title")) {
+        char list[300];
+        size_t o = 0;
+        list[0] = '\0';
+        for (size_t i = 0; i < ncols && o + 40 < sizeof(list); i++)
+            o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%.30s", i ? ", " : "", raw[i]);
+        h->set_error(m->job,
+                     "line %ld: the header has no title column (title, or title/<locale> such "
+                     "as title/en); its columns are: %s",
+                     c.rec_line, list);
+        rc = PTRACK_ERROR;
+    } else {
+        while ((rc = dcsv_next(&c)) > 0) {
+            char where[32], reason[300];
+            snprintf(where, sizeof(where), "line %ld", c.rec_line);
+            if (c.error[0]) {
+                snprintf(reason, sizeof(reason), "line %ld: %s", c.rec_line, c.error);
+                rc = h->import_reject(m->job, where, reason);
+            } else if (c.row.n != ncols) {
+                snprintf(reason, sizeof(reason),
+                         "line %ld: %zu fields where the header has %zu (a '%c' in a field "
+                         "that is not quoted?)",
+                         c.rec_line, c.row.n, ncols, c.sep);
+                rc = h->import_reject(m->job, where, reason);
+            } else {
+                for (size_t i = 0; i < ncols; i++)
+                    vals[i] = drow_value(&c.row, i);
+                fields_t f = {ncols, keys, vals};
+                rc = row_import(m, &f, where);
+            }
+            if (rc != PTRACK_OK)
+                break;
+            if (h->job_cancelled(m->job)) {
+                rc = PTRACK_ECANCELED;
+                break;
+            }
+        }
+    }
+    keys_free(keys, ncols);
+    keys_free(raw, ncols);
+    free(vals);
+    dcsv_free(&c);
+    return rc;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static int json_import(const map_t *m, din_t *in)
+{
+    const ptrack_host_t *h = m->h;
+    djson_t j;
+    int rc = djson_open(&j, in);
+    if (rc == PTRACK_EINVAL) {
+        h->set_error(m->job, "%s", j.error);
+        djson_free(&j);
+        return PTRACK_ERROR;
+    }
+    char **keys = NULL;
+    const char **vals = NULL;
+    size_t cap = 0;
+    while (rc == PTRACK_OK && (rc = djson_next(&j)) > 0) {
+        char where[48], reason[300];
+        snprintf(where, sizeof(where), "record %ld (line %ld)", j.n, j.rec_line);
+        if (j.error[0]) {
+            snprintf(reason, sizeof(reason), "record %ld (line %ld): %s", j.n, j.rec_line,
+                     j.error);
+            rc = h->import_reject(m->job, where, reason);
+            continue;
+        }
+        if (j.row.n > cap) {
+            keys_free(keys, cap);
+            free(vals);
+            cap = j.row.n * 2;
+            keys = calloc(cap, sizeof(*keys));
+            vals = calloc(cap, sizeof(*vals));
+            if (!keys || !vals) {
+                rc = PTRACK_ENOMEM;
+                break;
+            }
+        }
+        for (size_t i = 0; i < j.row.n && rc >= 0; i++) {
+            free(keys[i]);
+            keys[i] = key_norm(drow_key(&j.row, i));
+            vals[i] = drow_value(&j.row, i);
+            if (!keys[i])
+                rc = PTRACK_ENOMEM;
+        }
+        if (rc < 0)
+            break;
+        fields_t f = {j.row.n, keys, vals};
+        rc = row_import(m, &f, where);
+        if (rc == PTRACK_OK && h->job_cancelled(m->job))
+            rc = PTRACK_ECANCELED;
+    }
+    if (rc == PTRACK_EINVAL) {
+        h->set_error(m->job, "%s (record %ld)", j.error, j.n);
+        rc = PTRACK_ERROR;
+    }
+    keys_free(keys, cap);
+    free(vals);
+    djson_free(&j);
+    return rc > 0 ? PTRACK_OK : rc;
+}
+
+static int decidim_import(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    plugin_state_t *ps = state;
+    map_t m = {ps->host, job, ps->host->job_arg(job, "locale")};
+    if (m.locale && !m.locale[0])
+        m.locale = NULL;
+    din_t *in = malloc(sizeof(*in));
+    if (!in)
+        return PTRACK_ENOMEM;
+    din_init(in, ps->host, job);
+    int first = din_skip_bom(in, 1);
+    int rc;
+    if (first < 0 && in->status < 0) {
+        rc = in->status;
+    } else if (first < 0) {
+        ps->host->set_error(job, "the file is empty: send a Decidim proposals export (CSV or "
+                                 "JSON)");
+        rc = PTRACK_ERROR;
+    } else if (first == '[' || first == '{') {
+        rc = json_import(&m, in);
+    } else {
+        rc = csv_import(&m, in);
+    }
+    if (rc == PTRACK_OK && in->status < 0)
+        rc = in->status;
+    if (rc == PTRACK_ENOMEM)
+        ps->host->set_error(job, "out of memory reading the export");
+    free(in);
+    return rc;
+}
+
+static int decidim_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    plugin_state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    s->inst = inst;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void decidim_destroy(void *state)
+{
+    free(state);
+}
+
+static const char *const decidim_formats[] = {"decidim", NULL};
+
+static const ptrack_importer_ops_t decidim_importer = {
+    .struct_size = sizeof(ptrack_importer_ops_t),
+    .formats = decidim_formats,
+    .import = decidim_import,
+};
+
+static const ptrack_plugin_t decidim_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "import_decidim",
+    .version = "1.0",
+    .description = "imports proposals from Decidim exports, CSV or JSON (format decidim; "
+                   "?locale=ca picks the translation)",
+    .kinds = PTRACK_KIND_IMPORTER,
+    .create = decidim_create,
+    .destroy = decidim_destroy,
+    .importer = &decidim_importer,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &decidim_plugin;
+}
