@@ -270,8 +270,10 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
     const char *lang = h->job_arg(job, "lang");
     bool zh = true;
     if (lang && *lang) {
-        bool is_zh = strncasecmp(lang, "zh", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
-        bool is_en = strncasecmp(lang, "en", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
+        bool is_zh =
+            strncasecmp(lang, "zh", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
+        bool is_en =
+            strncasecmp(lang, "en", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_');
         if (!is_zh && !is_en) {
             h->set_error(job,
                          "lang: \"%s\" must be zh (Chinese headers and labels, the default) or "

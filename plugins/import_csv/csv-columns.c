@@ -77,23 +77,35 @@ void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n)
  * writes the names in the CSV, which are always understood. A name appears
  * twice when it has a second label people use; the first one is written. */
 const csv_label_t csv_status_labels[] = {
-    {"draft", "草稿"},         {"submitted", "已提出"},        {"submitted", "已提交"},
-    {"reviewing", "审查中"},   {"filed", "已立案"},            {"not_filed", "不予立案"},
-    {"merged", "并案"},        {"converted", "转为意见建议"},  {"assigned", "已交办"},
-    {"returned", "退回"},      {"returned", "已退回"},         {"handling", "办理中"},
-    {"replied", "已答复"},     {"rehandling", "重新办理"},     {"closed", "办结"},
-    {"closed", "已办结"},      {"withdrawn", "撤回"},          {"withdrawn", "已撤回"},
+    {"draft", "草稿"},
+    {"submitted", "已提出"},
+    {"submitted", "已提交"},
+    {"reviewing", "审查中"},
+    {"filed", "已立案"},
+    {"not_filed", "不予立案"},
+    {"merged", "并案"},
+    {"converted", "转为意见建议"},
+    {"assigned", "已交办"},
+    {"returned", "退回"},
+    {"returned", "已退回"},
+    {"handling", "办理中"},
+    {"replied", "已答复"},
+    {"rehandling", "重新办理"},
+    {"closed", "办结"},
+    {"closed", "已办结"},
+    {"withdrawn", "撤回"},
+    {"withdrawn", "已撤回"},
     {NULL, NULL},
 };
 
 const csv_label_t csv_kind_labels[] = {
-    {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"}, {"other", "其他"},
-    {NULL, NULL},
+    {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"},
+    {"other", "其他"},      {NULL, NULL},
 };
 
 const csv_label_t csv_submitter_labels[] = {
-    {"individual", "个人"}, {"joint", "联名"}, {"delegation", "代表团"}, {"group", "集体"},
-    {NULL, NULL},
+    {"individual", "个人"}, {"joint", "联名"}, {"delegation", "代表团"},
+    {"group", "集体"},      {NULL, NULL},
 };
 
 const csv_label_t csv_mode_labels[] = {

@@ -77,7 +77,7 @@ typedef struct {
     const char *zh;      /* the header the exporter writes by default */
     const char *aliases; /* other headers read as this column, '|'-separated */
     csv_col_kind_t kind;
-    const char *path; /* the record path of CC_TEXT/NAME/ENUM/LIST/RECS/TIME/BOOL */
+    const char *path;          /* the record path of CC_TEXT/NAME/ENUM/LIST/RECS/TIME/BOOL */
     const csv_label_t *labels; /* CC_ENUM */
 } csv_column_t;
 

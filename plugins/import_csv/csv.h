@@ -41,16 +41,16 @@ typedef int (*csv_record_fn)(void *ctx, const csv_record_t *rec);
 typedef struct {
     char sep;
     size_t max_record;
-    long line;     /* the physical line of the next byte */
-    long rec_line; /* where the record being read started */
-    long err_line; /* after an error: the line it names */
+    long line;        /* the physical line of the next byte */
+    long rec_line;    /* where the record being read started */
+    long err_line;    /* after an error: the line it names */
     size_t err_field; /* after an error: the 0-based field it names */
     int state;
     bool in_record;
-    csv_buf_t data;      /* the record's fields, each NUL-terminated */
-    size_t *starts;      /* where each field starts in data */
+    csv_buf_t data; /* the record's fields, each NUL-terminated */
+    size_t *starts; /* where each field starts in data */
     size_t n_fields, cap_fields;
-    const char **ptrs;   /* handed to the callback */
+    const char **ptrs; /* handed to the callback */
     size_t *lens;
     size_t cap_ptrs;
 } csv_reader_t;
