@@ -52,6 +52,8 @@
 /* Characters of one proposal; more means its end was not recognised. */
 #define PROPOSAL_MAX (256 * 1024)
 #define MAX_ASKS 60
+/* Skipped passages logged one by one; the rest are only counted. */
+#define SKIP_LOG_MAX 100
 
 typedef enum { P_TEXT, P_TITLE, P_DELEGATION, P_SECTION, P_SOURCE, P_NUMBERED } pkind_t;
 typedef enum { S_OUTSIDE, S_CANDIDATE, S_IN } pstate_t;
@@ -106,8 +108,15 @@ static void skip_close(tx_t *t)
 {
     if (!t->skip_from)
         return;
-    t->h->log(t->inst, PTRACK_LOG_INFO, "skipped lines %ld-%ld: not a proposal (%s)", t->skip_from,
-              t->skip_to, t->skip_reason);
+    /* A whole newspaper has thousands of other articles: the first ones
+     * show what was skipped and why, the final line counts them all. */
+    if (t->n_skipped < SKIP_LOG_MAX)
+        t->h->log(t->inst, PTRACK_LOG_INFO, "skipped lines %ld-%ld: not a proposal (%s)",
+                  t->skip_from, t->skip_to, t->skip_reason);
+    else if (t->n_skipped == SKIP_LOG_MAX)
+        t->h->log(t->inst, PTRACK_LOG_INFO,
+                  "more skipped passages from line %ld on are counted, not listed",
+                  t->skip_from);
     t->n_skipped++;
     t->skip_from = 0;
 }
@@ -671,7 +680,7 @@ static int text_import(void *state, ptrack_job_t *job, const char *format)
         if (t->rc == PTRACK_OK && oom(t))
             t->rc = PTRACK_ENOMEM;
         h->log(t->inst, PTRACK_LOG_INFO,
-               "text import done: proposals %ld, passages skipped %ld (see above), lines of page "
+               "text import done: proposals %ld, passages skipped %ld, lines of page "
                "furniture removed %ld",
                t->n_proposals, t->n_skipped, t->n_furniture);
     } else if (t->rc == PTRACK_OK) {
