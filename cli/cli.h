@@ -49,7 +49,7 @@ typedef struct {
 
 extern const pt_command_t pt_cmd_add, pt_cmd_list, pt_cmd_show, pt_cmd_history, pt_cmd_do,
     pt_cmd_edit, pt_cmd_delete, pt_cmd_stats, pt_cmd_workflow, pt_cmd_watch, pt_cmd_health,
-    pt_cmd_plugins, pt_cmd_import, pt_cmd_export;
+    pt_cmd_plugins, pt_cmd_import, pt_cmd_export, pt_cmd_token;
 
 /* The client for the configured endpoint (made on first call). */
 pt_client_t *pt_cli_client(pt_cli_t *cli);

@@ -1,0 +1,188 @@
+/*
+ * cmd-token.c - `ptrack token create|list|revoke`: the tokens that let
+ * programs and people in at ptrackd's TCP listener (admin only).
+ *
+ * A token is shown once, by create, and never again: ptrackd keeps only its
+ * sha256. So create prints it on a line of its own (easy to copy, or to take
+ * with --json), and says on stderr that it will not be shown again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "json.h"
+#include "table.h"
+#include "times.h"
+
+static const pt_opt_t opts[] = {
+    {"name", PT_OPT_VALUE, "NAME", "create: the holder's name, which history shows as the actor"},
+    {"role", PT_OPT_VALUE, "ROLE", "create: viewer, clerk, unit, delegate or admin"},
+    {"unit", PT_OPT_VALUE, "UNIT", "create: for role unit, the unit (承办单位) it answers for"},
+    {"person", PT_OPT_VALUE, "PERSON", "create: for role delegate, the delegate's name"},
+    {0},
+};
+
+static int create(pt_cli_t *cli, const pt_args_t *args)
+{
+    const char *name = pt_args_value(args, "name");
+    const char *role = pt_args_value(args, "role");
+    const char *unit = pt_args_value(args, "unit");
+    const char *person = pt_args_value(args, "person");
+    if (!name || !role)
+        return pt_cli_usage(cli, "token create needs --name NAME and --role ROLE");
+    if (unit && person)
+        return pt_cli_usage(cli, "give --unit (role unit) or --person (role delegate), not both");
+    cJSON *body = cJSON_CreateObject();
+    pt_json_add_str(body, "name", name);
+    pt_json_add_str(body, "role", role);
+    if (unit)
+        pt_json_add_str(body, "unit", unit);
+    if (person)
+        pt_json_add_str(body, "person", person);
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "POST", "/v1/tokens", body, NULL, &resp, NULL);
+    cJSON_Delete(body);
+    if (rc == PT_EXIT_OK) {
+        const char *token = pt_json_str(resp.json, "token");
+        if (cli->json) {
+            pt_json_print(resp.json, stdout);
+        } else {
+            const char *bound = pt_json_str(resp.json, "unit");
+            if (!bound)
+                bound = pt_json_str(resp.json, "person");
+            printf("已创建 made token %s (%s%s%s)\n%s\n", pt_json_str(resp.json, "name"),
+                   pt_json_str(resp.json, "role"), bound ? ", " : "", bound ? bound : "",
+                   token ? token : "");
+        }
+        fputs("ptrack token: 令牌只显示这一次 this token is shown only now: ptrackd keeps its "
+              "hash, not the token; store it safely\n",
+              stderr);
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
+static int list(pt_cli_t *cli)
+{
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "GET", "/v1/tokens", NULL, NULL, &resp, NULL);
+    if (rc != PT_EXIT_OK || cli->json) {
+        if (rc == PT_EXIT_OK)
+            pt_json_print(resp.json, stdout);
+        pt_response_free(&resp);
+        return rc;
+    }
+    const cJSON *items = pt_json_get(resp.json, "items");
+    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0) {
+        printf("没有令牌 no token is in force\n");
+        pt_response_free(&resp);
+        return PT_EXIT_OK;
+    }
+    static const char *const header[] = {"名称 name",      "角色 role",        "绑定 unit/person",
+                                         "来源 source",    "创建 created",     "最近使用 last used"};
+    pt_table_t *t = pt_table_new(6, header);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        char created[40], used[40];
+        const char *bound = pt_json_str(it, "unit");
+        if (!bound)
+            bound = pt_json_str(it, "person");
+        const char *c = pt_json_str(it, "created_at");
+        const char *u = pt_json_str(it, "last_used_at");
+        pt_table_row(t);
+        pt_table_cell(t, 0, pt_json_str(it, "name"));
+        pt_table_cell(t, 1, pt_json_str(it, "role"));
+        pt_table_cell(t, 2, bound ? bound : "-");
+        pt_table_cell(t, 3, pt_json_str(it, "source"));
+        pt_table_cell(t, 4, c ? pt_time_show(c, PT_TIME_MINUTE, created, sizeof created) : "-");
+        pt_table_cell(t, 5, u ? pt_time_show(u, PT_TIME_MINUTE, used, sizeof used) : "-");
+    }
+    pt_table_print(t, stdout, 0);
+    pt_table_free(t);
+    pt_response_free(&resp);
+    return PT_EXIT_OK;
+}
+
+static int revoke_token(pt_cli_t *cli, const char *name)
+{
+    /* A name may be Chinese or hold spaces: every byte but the unreserved
+     * ones is percent-encoded, so the path stays one segment. */
+    pt_buf_t b = {0};
+    pt_buf_puts(&b, "/v1/tokens/");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '_' || *p == '-' || *p == '.' || *p == '~')
+            pt_buf_add(&b, (const char *)p, 1);
+        else
+            pt_buf_printf(&b, "%%%02X", *p);
+    }
+    char *path = pt_buf_take(&b);
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
+    free(path);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json) {
+            cJSON *j = cJSON_CreateObject();
+            pt_json_add_str(j, "revoked", name);
+            pt_json_print(j, stdout);
+            cJSON_Delete(j);
+        } else {
+            printf("已吊销 revoked token %s\n", name);
+        }
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    const char *sub = args->n_pos > 0 ? args->pos[0] : "list";
+    if (strcmp(sub, "list") == 0) {
+        if (args->n_pos > 1)
+            return pt_cli_usage(cli, "token list takes no argument");
+        return list(cli);
+    }
+    if (strcmp(sub, "create") == 0) {
+        if (args->n_pos > 1)
+            return pt_cli_usage(cli, "token create takes options only (--name, --role)");
+        return create(cli, args);
+    }
+    if (strcmp(sub, "revoke") == 0) {
+        if (args->n_pos != 2)
+            return pt_cli_usage(cli, "token revoke needs the token's name");
+        return revoke_token(cli, args->pos[1]);
+    }
+    return pt_cli_usage(cli, "\"%s\" is not a token command; use create, list or revoke", sub);
+}
+
+const pt_command_t pt_cmd_token = {
+    .name = "token",
+    .args = "[list | create | revoke NAME]",
+    .summary = "make, list and revoke access tokens (admin)",
+    .description =
+        "ptrack token [list]     the tokens in force: name, role, the unit or person a\n"
+        "                        unit or delegate is bound to, where it comes from (config\n"
+        "                        or store), when it was made and last used; never a token\n"
+        "ptrack token create --name NAME --role ROLE [--unit UNIT | --person PERSON]\n"
+        "                        makes a token (32 random bytes) and prints it once; ptrackd\n"
+        "                        keeps only its sha256, so it cannot be shown again\n"
+        "ptrack token revoke NAME\n"
+        "                        revokes a token made at run time; it stops working at once\n"
+        "                        (a token of the config file is removed there, then SIGHUP)\n"
+        "\n"
+        "Roles: viewer reads; clerk registers, edits and runs every action; unit reads and\n"
+        "signs, returns, gives opinions on, replies to and extends the proposals assigned\n"
+        "to its unit; delegate reads the proposals they lead or co-signed and gives\n"
+        "feedback on them; admin does everything, plugins and tokens included.\n"
+        "\n"
+        "Example:\n"
+        "  ptrack token create --name 财政部联络员 --role unit --unit 财政部\n"
+        "  PTRACK_URL=http://127.0.0.1:8470 PTRACK_TOKEN=ptk_... ptrack list\n",
+    .opts = opts,
+    .min_pos = 0,
+    .max_pos = 2,
+    .run = run,
+};
