@@ -90,8 +90,7 @@ int dcsv_next(dcsv_t *c)
         if (c->row.oom)
             return PTRACK_ENOMEM;
         if (c->row.too_big && !c->error[0])
-            snprintf(c->error, sizeof(c->error), "the record is longer than %d KB",
-                     ROW_MAX / 1024);
+            snprintf(c->error, sizeof(c->error), "the record is longer than %d KB", ROW_MAX / 1024);
         /* A blank line is no record. */
         if (c->row.n == 1 && drow_value(&c->row, 0)[0] == '\0' && !c->error[0])
             continue;

@@ -41,11 +41,11 @@ static unsigned long entity(const char *s, size_t *len)
         const char *name;
         unsigned long cp;
     } names[] = {
-        {"amp", '&'},     {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-        {"apos", '\''},   {"nbsp", ' '},     {"ndash", 0x2013}, {"mdash", 0x2014},
-        {"hellip", 0x2026}, {"laquo", 0xAB}, {"raquo", 0xBB},   {"ldquo", 0x201C},
-        {"rdquo", 0x201D}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"middot", 0xB7},
-        {"euro", 0x20AC}, {"copy", 0xA9},    {"reg", 0xAE},     {"deg", 0xB0},
+        {"amp", '&'},       {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+        {"apos", '\''},     {"nbsp", ' '},     {"ndash", 0x2013}, {"mdash", 0x2014},
+        {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"ldquo", 0x201C},
+        {"rdquo", 0x201D},  {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"middot", 0xB7},
+        {"euro", 0x20AC},   {"copy", 0xA9},    {"reg", 0xAE},     {"deg", 0xB0},
     };
     const char *semi = strchr(s, ';');
     if (!semi || semi - s > 10 || semi - s < 3)
@@ -53,8 +53,8 @@ static unsigned long entity(const char *s, size_t *len)
     size_t n = (size_t)(semi - s) + 1;
     if (s[1] == '#') {
         char *end;
-        unsigned long cp = (s[2] == 'x' || s[2] == 'X') ? strtoul(s + 3, &end, 16)
-                                                        : strtoul(s + 2, &end, 10);
+        unsigned long cp =
+            (s[2] == 'x' || s[2] == 'X') ? strtoul(s + 3, &end, 16) : strtoul(s + 2, &end, 10);
         if (end != semi)
             return 0;
         *len = n;
@@ -71,9 +71,9 @@ static unsigned long entity(const char *s, size_t *len)
 /* Tags after which the text goes on on a new line. */
 static int block_tag(const char *name, size_t n)
 {
-    static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3",
-                                         "h4", "h5", "h6", "tr", "blockquote", "pre", "hr",
-                                         "table", NULL};
+    static const char *const blocks[] = {"p",  "br",         "div", "li", "ul",    "ol",
+                                         "h1", "h2",         "h3",  "h4", "h5",    "h6",
+                                         "tr", "blockquote", "pre", "hr", "table", NULL};
     for (size_t i = 0; blocks[i]; i++)
         if (strlen(blocks[i]) == n && strncasecmp(name, blocks[i], n) == 0)
             return 1;
@@ -100,9 +100,9 @@ char *dhtml_text(const char *html)
                 break; /* a cut tag at the end: drop it */
             const char *name = html + i + 1 + (html[i + 1] == '/');
             size_t nn = 0;
-            while (name + nn < end && ((name[nn] >= 'a' && name[nn] <= 'z') ||
-                                       (name[nn] >= 'A' && name[nn] <= 'Z') ||
-                                       (name[nn] >= '0' && name[nn] <= '9')))
+            while (name + nn < end &&
+                   ((name[nn] >= 'a' && name[nn] <= 'z') || (name[nn] >= 'A' && name[nn] <= 'Z') ||
+                    (name[nn] >= '0' && name[nn] <= '9')))
                 nn++;
             if (block_tag(name, nn))
                 out[o++] = '\n';

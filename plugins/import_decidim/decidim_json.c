@@ -89,14 +89,30 @@ static int string_in(djson_t *j, char *key, size_t cap, size_t *klen)
             c = din_get(j->in);
             unsigned long cp;
             switch (c) {
-            case '"': out[on++] = '"'; break;
-            case '\\': out[on++] = '\\'; break;
-            case '/': out[on++] = '/'; break;
-            case 'b': out[on++] = '\b'; break;
-            case 'f': out[on++] = '\f'; break;
-            case 'n': out[on++] = '\n'; break;
-            case 'r': out[on++] = '\r'; break;
-            case 't': out[on++] = '\t'; break;
+            case '"':
+                out[on++] = '"';
+                break;
+            case '\\':
+                out[on++] = '\\';
+                break;
+            case '/':
+                out[on++] = '/';
+                break;
+            case 'b':
+                out[on++] = '\b';
+                break;
+            case 'f':
+                out[on++] = '\f';
+                break;
+            case 'n':
+                out[on++] = '\n';
+                break;
+            case 'r':
+                out[on++] = '\r';
+                break;
+            case 't':
+                out[on++] = '\t';
+                break;
             case 'u': {
                 int rc = hex4(j, &cp);
                 if (rc != PTRACK_OK)
@@ -126,7 +142,8 @@ static int string_in(djson_t *j, char *key, size_t cap, size_t *klen)
                 }
                 break;
             }
-            default: return syntax(j, "an unknown escape in a string");
+            default:
+                return syntax(j, "an unknown escape in a string");
             }
         }
         if (key) {
@@ -323,8 +340,7 @@ int djson_next(djson_t *j)
     if (!object)
         snprintf(j->error, sizeof(j->error), "not a JSON object");
     else if (j->row.too_big)
-        snprintf(j->error, sizeof(j->error), "the proposal is larger than %d KB",
-                 ROW_MAX / 1024);
+        snprintf(j->error, sizeof(j->error), "the proposal is larger than %d KB", ROW_MAX / 1024);
     return 1;
 }
 

@@ -396,8 +396,7 @@ static int json_import(const map_t *m, din_t *in)
         char where[48], reason[300];
         snprintf(where, sizeof(where), "record %ld (line %ld)", j.n, j.rec_line);
         if (j.error[0]) {
-            snprintf(reason, sizeof(reason), "record %ld (line %ld): %s", j.n, j.rec_line,
-                     j.error);
+            snprintf(reason, sizeof(reason), "record %ld (line %ld): %s", j.n, j.rec_line, j.error);
             rc = h->import_reject(m->job, where, reason);
             continue;
         }

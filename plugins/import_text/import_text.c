@@ -115,8 +115,7 @@ static void skip_close(tx_t *t)
                   t->skip_from, t->skip_to, t->skip_reason);
     else if (t->n_skipped == SKIP_LOG_MAX)
         t->h->log(t->inst, PTRACK_LOG_INFO,
-                  "more skipped passages from line %ld on are counted, not listed",
-                  t->skip_from);
+                  "more skipped passages from line %ld on are counted, not listed", t->skip_from);
     t->n_skipped++;
     t->skip_from = 0;
 }

@@ -22,10 +22,10 @@
 typedef struct {
     const ptrack_host_t *host;
     ptrack_job_t *job;
-    iconv_t cd;   /* (iconv_t)-1 when the input is UTF-8 */
+    iconv_t cd; /* (iconv_t)-1 when the input is UTF-8 */
     char raw[TEXT_CHUNK];
-    size_t raw_len;  /* bytes of raw not yet converted (a cut character) */
-    char *dec;       /* converted bytes */
+    size_t raw_len; /* bytes of raw not yet converted (a cut character) */
+    char *dec;      /* converted bytes */
     size_t dec_len, dec_pos;
     char *line;
     size_t line_len, line_cap;

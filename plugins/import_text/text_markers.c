@@ -144,7 +144,8 @@ static void source_name(const uint32_t *c, size_t m, ustr_t *name)
  * name starts. */
 static int note_at(const uint32_t *c, size_t m, size_t *from)
 {
-    static const char *const heads[] = {"来源：", "来源:", "稿件来源：", "原载", "转自", "据", NULL};
+    static const char *const heads[] = {"来源：", "来源:", "稿件来源：", "原载",
+                                        "转自",   "据",    NULL};
     for (size_t i = 0; heads[i]; i++) {
         size_t k = u_match(c, m, 0, heads[i]);
         if (k) {
@@ -263,8 +264,9 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out)
 /* Words that stand before 代表 without being a person's name. */
 static int not_a_name(const uint32_t *s, size_t a, size_t b)
 {
-    static const char *const words[] = {"人大", "全国人大", "各位", "多位", "部分", "与会", "政协",
-                                        "领衔", "省人大", "市人大", "这位", "一些", "广大", NULL};
+    static const char *const words[] = {"人大", "全国人大", "各位", "多位",   "部分",
+                                        "与会", "政协",     "领衔", "省人大", "市人大",
+                                        "这位", "一些",     "广大", NULL};
     for (size_t i = 0; words[i]; i++)
         if (u_match(s, b, a, words[i]) == b - a)
             return 1;

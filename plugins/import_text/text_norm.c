@@ -12,19 +12,28 @@ static uint32_t narrow(uint32_t c)
     if ((c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A)) /* Ａ-Ｚ ａ-ｚ, same order */
         return c - 0xFF21 + 'A';
     switch (c) {
-    case 0xFF0E: return '.';
-    case 0xFF05: return '%';
-    case 0xFF0D: return '-';
-    case 0xFF0F: return '/';
-    case 0xFF0B: return '+';
-    case 0xFF1D: return '=';
+    case 0xFF0E:
+        return '.';
+    case 0xFF05:
+        return '%';
+    case 0xFF0D:
+        return '-';
+    case 0xFF0F:
+        return '/';
+    case 0xFF0B:
+        return '+';
+    case 0xFF1D:
+        return '=';
     case 0x2010:
-    case 0x2011: return '-';
+    case 0x2011:
+        return '-';
     case 0x3000:
     case 0xA0:
     case '\t':
-    case '\v': return ' ';
-    default: return c;
+    case '\v':
+        return ' ';
+    default:
+        return c;
     }
 }
 
@@ -32,14 +41,22 @@ static uint32_t narrow(uint32_t c)
 static uint32_t widen(uint32_t c)
 {
     switch (c) {
-    case ',': return 0xFF0C; /* ， */
-    case ';': return 0xFF1B; /* ； */
-    case ':': return 0xFF1A; /* ： */
-    case '(': return 0xFF08; /* （ */
-    case ')': return 0xFF09; /* ） */
-    case '!': return 0xFF01; /* ！ */
-    case '?': return 0xFF1F; /* ？ */
-    default: return 0;
+    case ',':
+        return 0xFF0C; /* ， */
+    case ';':
+        return 0xFF1B; /* ； */
+    case ':':
+        return 0xFF1A; /* ： */
+    case '(':
+        return 0xFF08; /* （ */
+    case ')':
+        return 0xFF09; /* ） */
+    case '!':
+        return 0xFF01; /* ！ */
+    case '?':
+        return 0xFF1F; /* ？ */
+    default:
+        return 0;
     }
 }
 
@@ -168,8 +185,8 @@ static int names_page(const uint32_t *s, size_t n)
  * a continuation note, which are not part of the text around them. */
 static int is_aside(const uint32_t *s, size_t a, size_t b)
 {
-    static const char *const starts[] = {"图为", "图：", "上接", "下转", "转第", "接第", "紧接",
-                                         "见第", NULL};
+    static const char *const starts[] = {"图为", "图：", "上接", "下转", "转第",
+                                         "接第", "紧接", "见第", NULL};
     if (b <= a)
         return 0;
     if (starts_any(s + a, b - a, starts))
@@ -207,8 +224,8 @@ tn_kind_t tn_furniture(ustr_t *u)
     if (n == 0)
         return cut ? TN_FURNITURE : TN_BLANK;
 
-    static const char *const credits[] = {"责任编辑", "责编", "编辑：", "校对", "美编", "版式",
-                                          "本版编辑", "组版", "图为", "图：", "图片：", NULL};
+    static const char *const credits[] = {"责任编辑", "责编", "编辑：", "校对", "美编",   "版式",
+                                          "本版编辑", "组版", "图为",   "图：", "图片：", NULL};
     if (starts_any(s, n, credits))
         return TN_FURNITURE;
     if (n <= 40 && names_page(s, n))
@@ -237,8 +254,8 @@ tn_kind_t tn_furniture(ustr_t *u)
      * paragraph of a proposal that happens to quote a hotline is long. */
     if (n <= 80 && has_phone(s, n))
         return TN_FURNITURE;
-    static const char *const ad_words[] = {"招聘", "诚聘", "转让", "出租", "出售", "急售", "求租",
-                                           "求购", "遗失声明", "作废", "招商加盟", NULL};
+    static const char *const ad_words[] = {"招聘", "诚聘", "转让",     "出租", "出售",     "急售",
+                                           "求租", "求购", "遗失声明", "作废", "招商加盟", NULL};
     /* An ad's words alone would also catch a headline (省城举办春季招聘会):
      * an ad line also has a figure or asks to be contacted. */
     static const char *const ad_terms[] = {"面议", "联系", "有意者", "详询", "优厚", NULL};

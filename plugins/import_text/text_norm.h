@@ -26,10 +26,10 @@
 void tn_normalise(ustr_t *line, int *page_break);
 
 typedef enum {
-    TN_TEXT = 0,   /* text (possibly with captions cut out of it) */
-    TN_BLANK,      /* nothing */
-    TN_FURNITURE,  /* a page header, an editor's line, a caption, an ad line */
-    TN_AD_HEADER,  /* "广告", "分类广告": the lines up to the next blank are ads */
+    TN_TEXT = 0,  /* text (possibly with captions cut out of it) */
+    TN_BLANK,     /* nothing */
+    TN_FURNITURE, /* a page header, an editor's line, a caption, an ad line */
+    TN_AD_HEADER, /* "广告", "分类广告": the lines up to the next blank are ads */
 } tn_kind_t;
 
 /* Cuts captions and continuation notes （图为…） （…摄） （下转第4版） out of
