@@ -396,7 +396,25 @@ static const struct {
      "\"0000000000000000000000000000000000000000000000000000000000000000\"}, "
      "{\"name\": \"b\", \"role\": \"root\", \"sha256\": "
      "\"1111111111111111111111111111111111111111111111111111111111111111\"}]}",
-     "config: tokens[1].role: \"root\" is not a role (viewer, clerk, admin)"},
+     "config: tokens[1].role: \"root\" is not a role (viewer, clerk, unit, delegate, admin)"},
+    /* unit and delegate are bound, and only they are. */
+    {"{\"tokens\": [{\"name\": \"a\", \"role\": \"unit\", \"sha256\": "
+     "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+     "config: tokens[0]: \"unit\" is missing: role unit answers for one unit"},
+    {"{\"tokens\": [{\"name\": \"a\", \"role\": \"delegate\", \"sha256\": "
+     "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+     "config: tokens[0]: \"person\" is missing"},
+    {"{\"tokens\": [{\"name\": \"a\", \"role\": \"clerk\", \"unit\": \"财政部\", \"sha256\": "
+     "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+     "config: tokens[0].unit: only role unit is bound to a unit (this one is clerk)"},
+    {"{\"tokens\": [{\"name\": \"a\", \"role\": \"unit\", \"unit\": \"财政部\", "
+     "\"person\": \"张三\", \"sha256\": "
+     "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+     "config: tokens[0].person: only role delegate is bound to a person (this one is unit)"},
+    {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"delegate\"}}}",
+     "config: socket_users.1000: \"person\" is missing"},
+    {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"viewer\", \"person\": \"张三\"}}}",
+     "config: socket_users.1000.person: only role delegate is bound to a person"},
     {"{\"tokens\": [{\"name\": \"a\", \"role\": \"viewer\", \"sha256\": \"abc\"}]}",
      "config: tokens[0].sha256: \"abc\" is not a SHA-256 in hex (64 hex digits; make one with "
      "printf %s TOKEN | sha256sum)"},
@@ -416,7 +434,7 @@ static const struct {
      "config: tokens[0].name: must not be empty"},
     {"{\"tokens\": [{\"name\": \"a\", \"role\": \"viewer\", \"sha256\": "
      "\"0000000000000000000000000000000000000000000000000000000000000000\", \"nmae\": 1}]}",
-     "config: unknown key \"tokens[0].nmae\" (known keys here: name, role, sha256)"},
+     "config: unknown key \"tokens[0].nmae\" (known keys here: name, role, sha256, unit, person)"},
     {"{\"tokens\": [{\"name\": \"报表机\", \"role\": \"viewer\", \"sha256\": "
      "\"0000000000000000000000000000000000000000000000000000000000000000\"}, "
      "{\"name\": \"报表机\", \"role\": \"clerk\", \"sha256\": "
@@ -440,13 +458,16 @@ static const struct {
     {"{\"socket_users\": {\"\": {\"name\": \"王\", \"role\": \"clerk\"}}}",
      "config: socket_users: \"\" is not a uid"},
     {"{\"socket_users\": {\"1000\": {\"name\": \"王秘书\", \"role\": \"unit\"}}}",
-     "config: socket_users.1000.role: \"unit\" is not a role (viewer, clerk, admin)"},
+     "config: socket_users.1000: \"unit\" is missing: role unit answers for one unit"},
+    {"{\"socket_users\": {\"1000\": {\"name\": \"王秘书\", \"role\": \"chief\"}}}",
+     "config: socket_users.1000.role: \"chief\" is not a role (viewer, clerk, unit, delegate, "
+     "admin)"},
     {"{\"socket_users\": {\"1000\": {\"role\": \"clerk\"}}}",
      "config: socket_users.1000: \"name\" is missing"},
     {"{\"socket_users\": {\"1000\": \"王秘书\"}}",
      "config: socket_users.1000: expected a user {name, role} ({...}), got a string"},
     {"{\"socket_users\": {\"1000\": {\"name\": \"王\", \"role\": \"clerk\", \"uid\": 1}}}",
-     "config: unknown key \"socket_users.1000.uid\" (known keys here: name, role)"},
+     "config: unknown key \"socket_users.1000.uid\" (known keys here: name, role, unit, person)"},
     {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"clerk\"}, "
      "\"01000\": {\"name\": \"b\", \"role\": \"clerk\"}}}",
      "config: socket_users.01000: uid 1000 is given twice"},

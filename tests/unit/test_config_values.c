@@ -79,9 +79,10 @@ static void sizes_refuse_signs_fractions_garbage_and_overflow(void **state)
 
 static void roles_parse_and_name_each_other(void **state)
 {
-    static const pt_role_t roles[] = {PT_ROLE_VIEWER, PT_ROLE_CLERK, PT_ROLE_ADMIN};
-    static const char *const names[] = {"viewer", "clerk", "admin"};
-    for (size_t i = 0; i < 3; i++) {
+    static const pt_role_t roles[] = {PT_ROLE_VIEWER, PT_ROLE_CLERK, PT_ROLE_ADMIN, PT_ROLE_UNIT,
+                                      PT_ROLE_DELEGATE};
+    static const char *const names[] = {"viewer", "clerk", "admin", "unit", "delegate"};
+    for (size_t i = 0; i < 5; i++) {
         pt_role_t r = PT_ROLE_NONE;
         assert_string_equal(pt_role_name(roles[i]), names[i]);
         assert_int_equal(pt_role_parse(names[i], &r), 0);
@@ -94,8 +95,8 @@ static void roles_parse_and_name_each_other(void **state)
 
 static void roles_refuse_what_is_not_a_role(void **state)
 {
-    static const char *const bad[] = {"",     "root",     "Viewer", "ADMIN", "none",
-                                      "unit", "delegate", "clerk ", "管理员"};
+    static const char *const bad[] = {"",     "root",      "Viewer", "ADMIN", "none",
+                                      "Unit", "delegates", "clerk ", "管理员"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         pt_role_t r = PT_ROLE_CLERK;
         if (pt_role_parse(bad[i], &r) == 0)
