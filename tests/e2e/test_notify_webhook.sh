@@ -38,8 +38,12 @@ receiver() {
     local name="$1"
     shift
     : >"$PT_TMP/$name.jsonl"
-    python3 "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
-        --max-seconds 280 "$@" &
+    # The interpreter itself ($PY), not lib.sh's python3 function: a
+    # function in the background is a subshell, and killing it would leave
+    # the server running. Its output goes to a file, so that nothing holds
+    # the test's stdout open once the test ends.
+    "$PY" "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
+        --max-seconds 280 "$@" >"$PT_TMP/$name.out" 2>&1 &
     PT_PIDS+=("$!")
     local i
     for i in $(seq 1 50); do
