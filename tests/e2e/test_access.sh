@@ -312,6 +312,21 @@ ranked_cases "tcp:$ADMIN_TOKEN" admin "config token"
 unit_case "tcp:$UNIT_TOKEN" 财政部联络员
 delegate_case "tcp:$DELEG_TOKEN" 张代表
 
+pt_step "a delegate's proposals follow edits of lead_author and co_signers"
+as_clerk PATCH "/v1/proposals/$P_NONE" '{"co_signers":["张三","周八"]}'
+check_status "clerk adds 张三 as a co-signer" 200
+req "tcp:$DELEG_TOKEN" GET "/v1/proposals/$P_NONE"
+check_status "the delegate reads it at once" 200
+req "tcp:$DELEG_TOKEN" GET /v1/proposals
+check_eq "and lists it" true "$(jv '[i["id"] for i in j["items"]].count('"$P_NONE"') == 1')"
+as_clerk PATCH "/v1/proposals/$P_NONE" '{"co_signers":["周八"]}'
+req "tcp:$DELEG_TOKEN" GET "/v1/proposals/$P_NONE"
+check_error "after 张三 is taken off, the delegate cannot read it" 404 not_found
+as_clerk PATCH "/v1/proposals/$P_NONE" '{"lead_author":"张三"}'
+req "tcp:$DELEG_TOKEN" GET "/v1/proposals/$P_NONE"
+check_status "made lead author, the delegate reads it again" 200
+as_clerk PATCH "/v1/proposals/$P_NONE" '{"lead_author":"赵六"}'
+
 # ---------------------------------------------------------------------------
 pt_step "the Unix socket, socket_users"
 if [ "$SOCK_UIDS" = 1 ]; then
