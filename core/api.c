@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "log.h"
 
 void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
@@ -308,6 +309,43 @@ not_allowed:
     pt_api_failf(call, PT_EMETHOD, "%s is not allowed on %s", req->method, req->path);
 }
 
+/* True when the Host header names this server: a loopback name, the
+ * listener's own host, or one of config host_names, with or without a
+ * port. Checked on TCP only. A browser tricked by DNS rebinding sends the
+ * attacker's name here, so this is what keeps web pages out. */
+static bool host_allowed(const pt_config_t *c, const char *host)
+{
+    if (!host || !*host)
+        return false;
+    char name[256];
+    size_t n;
+    if (host[0] == '[') {
+        const char *end = strchr(host, ']');
+        if (!end)
+            return false;
+        n = (size_t)(end - host) + 1;
+    } else {
+        n = strcspn(host, ":");
+    }
+    if (n == 0 || n >= sizeof(name))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] - 'A' + 'a' : host[i]);
+    name[n] = '\0';
+    if (strcmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0 ||
+        strncmp(name, "127.", 4) == 0)
+        return true;
+    if (c->listen) {
+        size_t ln = c->listen[0] == '[' ? strcspn(c->listen, "]") + 1 : strcspn(c->listen, ":");
+        if (ln == n && strncasecmp(c->listen, name, n) == 0)
+            return true;
+    }
+    for (size_t i = 0; i < c->n_host_names; i++)
+        if (strcasecmp(c->host_names[i], name) == 0)
+            return true;
+    return false;
+}
+
 void pt_api_handle(pt_http_request_t *req, void *ud)
 {
     pt_api_t *api = ud;
@@ -321,6 +359,14 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
     call->api = api;
     call->req = req;
     pt_error_t err = {0};
+    if (req->peer == PT_PEER_TCP && !host_allowed(api->opts.config, pt_http_header(req, "Host"))) {
+        const char *host = pt_http_header(req, "Host");
+        pt_api_failf(call, PT_EFORBIDDEN,
+                     "the Host header \"%.100s\" does not name this server; if it is one of its "
+                     "names, add it to host_names in the config",
+                     host ? host : "");
+        return;
+    }
     if (strncmp(req->path, "/v1/", 4) == 0 &&
         pt_api_identify(api, req, &call->who, &err) != PT_OK) {
         pt_api_fail(call, &err);

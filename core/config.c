@@ -187,6 +187,9 @@ void pt_config_free(pt_config_t *c)
     for (size_t i = 0; i < c->n_categories; i++)
         free(c->categories[i]);
     free(c->categories);
+    for (size_t i = 0; i < c->n_host_names; i++)
+        free(c->host_names[i]);
+    free(c->host_names);
     cJSON_Delete(c->plugins);
     free(c->plugin_dir);
     /* Zeroed, the struct can be freed again or re-initialised safely. */
@@ -591,6 +594,7 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
 static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const char *path);
 static int parse_categories(loader_t *ld, void *target, const cJSON *v, const char *path);
 static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char *path);
+static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const char *path);
 
 static const config_key_t deadline_keys[] = {
     {"reply", K_DURATION, offsetof(pt_deadlines_t, reply), false, NULL, NULL},
@@ -642,6 +646,8 @@ static const config_key_t top_keys[] = {
     {"plugins", K_CUSTOM, 0, false, NULL, parse_plugins},
     {"plugin_dir", K_STRING, offsetof(pt_config_t, plugin_dir), false, NULL, NULL},
     {"builtin_plugins", K_BOOL, offsetof(pt_config_t, builtin_plugins), false, NULL, NULL},
+    {"allow_remote", K_BOOL, offsetof(pt_config_t, allow_remote), false, NULL, NULL},
+    {"host_names", K_CUSTOM, 0, false, NULL, parse_host_names},
     {"limits", K_OBJECT, offsetof(pt_config_t, limits), false, limit_keys, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
@@ -1018,6 +1024,50 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
         if ((c->categories[i] = strdup(e->valuestring)) == NULL)
             return fail_nomem(ld);
         c->n_categories = i + 1;
+    }
+    return 0;
+}
+
+bool pt_listen_is_loopback(const char *hp)
+{
+    if (hp == NULL)
+        return true;
+    if (strncmp(hp, "[::1]:", 6) == 0 || strncmp(hp, "localhost:", 10) == 0)
+        return true;
+    /* 127.0.0.0/8: "127." and then digits and dots up to the port. */
+    if (strncmp(hp, "127.", 4) != 0)
+        return false;
+    for (const char *p = hp + 4; *p && *p != ':'; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == '.'))
+            return false;
+    return true;
+}
+
+/* Extra names the TCP listener answers to in the Host header (a proxy's
+ * name, the machine's name); loopback names are always accepted. */
+static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const char *path)
+{
+    pt_config_t *c = target;
+    char sub[PATH_MAX_LEN];
+    int rc;
+    if (cJSON_IsNull(v))
+        return 0;
+    if (!cJSON_IsArray(v))
+        return fail(ld, path, "expected an array of host names or null, got %s", type_name(v));
+    size_t n = (size_t)cJSON_GetArraySize(v);
+    c->host_names = calloc(n ? n : 1, sizeof(*c->host_names));
+    if (c->host_names == NULL)
+        return fail_nomem(ld);
+    size_t i = 0;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+        path_index(sub, path, i);
+        if ((rc = check_string(ld, sub, e, "a host name")) != 0)
+            return rc;
+        if (strchr(e->valuestring, '/') || strchr(e->valuestring, ' '))
+            return fail(ld, sub, "a host name has no slash or space");
+        if ((c->host_names[i] = strdup(e->valuestring)) == NULL)
+            return fail_nomem(ld);
+        c->n_host_names = i + 1;
     }
     return 0;
 }

@@ -68,6 +68,9 @@ typedef struct {
     cJSON *plugins;   /* the `plugins` array as given, each entry's keys checked */
     char *plugin_dir; /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
     bool builtin_plugins; /* load every import_*.so and export_*.so of plugin_dir (true) */
+    bool allow_remote;    /* listen may be a non-loopback address (false) */
+    char **host_names;    /* names the TCP listener answers to besides loopback ones */
+    size_t n_host_names;
 } pt_config_t;
 
 /* Fills every default. */
@@ -94,6 +97,10 @@ void pt_config_set_str(char **member, const char *value);
  * options inside config are the plugin host's to check. Thread: any. */
 int pt_config_plugin_entry_check(const cJSON *entry, char *field, size_t fsize, char *why,
                                  size_t wsize);
+
+/* True when "host:port" names a loopback address (127.0.0.0/8, ::1,
+ * localhost). */
+bool pt_listen_is_loopback(const char *hostport);
 
 /* Parses "1MiB", "512KiB", "16384", "2MB" into bytes. Returns 0 or -1. */
 int pt_size_parse(const char *s, size_t *out);

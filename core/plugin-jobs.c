@@ -530,7 +530,13 @@ static void *job_main(void *arg)
             job->cursor = NULL;
             if (rc != PTRACK_OK) {
                 pthread_mutex_lock(&job->mu);
-                pt_error_set(&err, atomic_load(&job->cancelled) ? PT_ESTORAGE : PT_EINTERNAL,
+                /* PTRACK_EINVAL is the exporter saying the request was
+                 * wrong (a bad argument): the client's fault, a 400; any
+                 * other failure is the exporter's, a 500. */
+                pt_error_set(&err,
+                             atomic_load(&job->cancelled) ? PT_ESTORAGE
+                             : rc == PTRACK_EINVAL        ? PT_EBADREQUEST
+                                                          : PT_EINTERNAL,
                              "the exporter %s failed: %s", instance_name(job),
                              atomic_load(&job->cancelled) ? "the export was cancelled"
                              : job->error                 ? job->error

@@ -46,6 +46,7 @@ typedef struct {
     /* What SIGHUP needs to read the configuration again as at the start. */
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
+    bool check_only; /* --check-config: validate and exit */
     bool stopping;
     int exit_code;
 } daemon_t;
@@ -64,6 +65,8 @@ static void usage(FILE *out)
             "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
             "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
             "  --plugin-dir DIR   where a plugin path without a slash is looked up\n"
+            "  --check-config FILE  check FILE (the config, its workflow and its\n"
+            "                     listen address) and exit: 0 when it is good\n"
             "                     (default: " PT_PLUGIN_DIR ")\n"
             "  --version          print the version and exit\n"
             "  --help             print this help and exit\n"
@@ -145,6 +148,9 @@ static void on_signal(uv_signal_t *h, int signum)
     }
     d->stopping = true;
     pt_info("%s: stopping after the requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM");
+    /* Running imports and exports are cancelled (an import stores nothing),
+     * so that stopping does not wait for a large file. */
+    pt_jobs_cancel_all();
     pt_api_shutdown(d->api);
     pt_http_server_shutdown(d->server, on_server_closed, d);
 }
@@ -171,7 +177,17 @@ static int read_config(const daemon_t *d, pt_config_t *c, pt_error_t *err)
 
 static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
 {
-    enum { O_CONFIG = 1, O_DATA, O_SOCKET, O_LISTEN, O_LOG, O_PLUGIN_DIR, O_VERSION, O_HELP };
+    enum {
+        O_CONFIG = 1,
+        O_DATA,
+        O_SOCKET,
+        O_LISTEN,
+        O_LOG,
+        O_PLUGIN_DIR,
+        O_CHECK,
+        O_VERSION,
+        O_HELP
+    };
     static const struct option opts[] = {
         {"config", required_argument, NULL, O_CONFIG},
         {"data-dir", required_argument, NULL, O_DATA},
@@ -179,6 +195,7 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         {"listen", required_argument, NULL, O_LISTEN},
         {"log-level", required_argument, NULL, O_LOG},
         {"plugin-dir", required_argument, NULL, O_PLUGIN_DIR},
+        {"check-config", required_argument, NULL, O_CHECK},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -195,6 +212,10 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         case O_LISTEN: d->flag_listen = optarg; break;
         case O_LOG: d->flag_level = optarg; break;
         case O_PLUGIN_DIR: d->flag_plugin_dir = optarg; break;
+        case O_CHECK:
+            d->config_path = optarg;
+            d->check_only = true;
+            break;
         case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
         case O_HELP: usage(stdout); exit(0);
         default:
@@ -359,8 +380,45 @@ static void on_sighup(uv_signal_t *h, int signum)
         reload(d);
 }
 
+/* A listener on another address than loopback serves other machines, which
+ * must be asked for: the bearer token is then all that stands between the
+ * network and the proposals. */
+static int check_listen(const pt_config_t *c, pt_error_t *err)
+{
+    if (!c->listen || pt_listen_is_loopback(c->listen))
+        return PT_OK;
+    if (!c->allow_remote)
+        return pt_error_set(err, PT_ECONFIG,
+                            "listen: %s is not a loopback address; set \"allow_remote\": true "
+                            "to serve other machines (tokens are then all that protect the API)",
+                            c->listen);
+    return PT_OK;
+}
+
+/* --check-config: everything a start would check before it touches the
+ * data: the file, the listen address and the workflow. */
+static int check_config(daemon_t *d, pt_error_t *err)
+{
+    pt_log_level_t level;
+    if (pt_log_level_parse(d->config.log_level, &level) != 0)
+        return pt_error_set(err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
+                            d->config.log_level);
+    if (check_listen(&d->config, err) != PT_OK)
+        return err->code;
+    pt_workflow_t *wf = NULL;
+    int rc = load_workflow(d->config.workflow, &wf, err);
+    pt_workflow_free(wf);
+    return rc;
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
+    if (check_listen(&d->config, err) != PT_OK)
+        return err->code;
+    if (d->config.listen && !pt_listen_is_loopback(d->config.listen))
+        pt_warn("listening on %s, which other machines can reach (allow_remote is set); "
+                "every request there needs a token",
+                d->config.listen);
     pt_log_level_t level;
     if (pt_log_level_parse(d->config.log_level, &level) != 0)
         return pt_error_set(err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
@@ -454,7 +512,17 @@ int main(int argc, char **argv)
     d.loop = uv_default_loop();
     pt_config_init(&d.config);
     pt_error_t err = {0};
-    if (parse_flags(&d, argc, argv, &err) != PT_OK || start(&d, &err) != PT_OK) {
+    if (parse_flags(&d, argc, argv, &err) == PT_OK && d.check_only) {
+        int rc = check_config(&d, &err);
+        if (rc == PT_OK)
+            printf("ptrackd: %s is a good configuration\n", d.config_path);
+        else
+            fprintf(stderr, "ptrackd: %s\n", err.message);
+        pt_error_clear(&err);
+        pt_config_free(&d.config);
+        return rc == PT_OK ? 0 : 1;
+    }
+    if (err.code != PT_OK || start(&d, &err) != PT_OK) {
         fprintf(stderr, "ptrackd: %s\n", err.message);
         pt_error_clear(&err);
         /* Instances loaded before the failing one have notifier threads;

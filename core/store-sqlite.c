@@ -179,6 +179,11 @@ fail:
     return err->code ? err->code : PT_ESTORAGE;
 }
 
+static void on_async_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
 void pt_store_close(pt_store_t *s)
 {
     if (!s)
@@ -193,7 +198,6 @@ void pt_store_close(pt_store_t *s)
     pt_store_checkpointer_stop(s);
     /* Answer what the writer finished after the loop last looked. */
     on_writes_done(&s->async);
-    uv_close((uv_handle_t *)&s->async, NULL);
     sqlite3_close(s->wdb);
     pt_readconn_t *c = s->readers;
     while (c) {
@@ -206,7 +210,9 @@ void pt_store_close(pt_store_t *s)
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->rmu);
     free(s->path);
-    free(s);
+    /* libuv owns the async handle until its close callback has run: the
+     * store is freed there, not here. */
+    uv_close((uv_handle_t *)&s->async, on_async_closed);
 }
 
 int pt_store_write(pt_store_t *s, pt_write_t *w)
