@@ -332,8 +332,11 @@ static bool host_allowed(const pt_config_t *c, const char *host)
     for (size_t i = 0; i < n; i++)
         name[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] - 'A' + 'a' : host[i]);
     name[n] = '\0';
-    if (strcmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0 ||
-        strncmp(name, "127.", 4) == 0)
+    if (strcmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0)
+        return true;
+    /* 127.0.0.0/8, written as an address: digits and dots only, so that
+     * "127.0.0.1.example.com" is not taken for one. */
+    if (strncmp(name, "127.", 4) == 0 && strspn(name, "0123456789.") == n)
         return true;
     if (c->listen) {
         size_t ln = c->listen[0] == '[' ? strcspn(c->listen, "]") + 1 : strcspn(c->listen, ":");

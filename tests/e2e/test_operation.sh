@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Running ptrackd: --check-config validates and exits; a non-loopback listen
+# needs allow_remote; a foreign Host header is refused on TCP (DNS
+# rebinding) while loopback names and configured host_names are served;
+# 300 slow clients that never finish their headers do not delay a normal
+# request, and are dropped at the header timeout.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+pt_step "--check-config"
+pt_config
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "a good config exits 0" 0 "$rc"
+check_contains "and says so" "good configuration" "$out"
+echo '{"limits": {"body": "1XB"}}' >"$PT_TMP/bad.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/bad.json" 2>&1)" && rc=0 || rc=$?
+check_eq "a bad config exits 1" 1 "$rc"
+check_contains "naming the key" "limits.body" "$out"
+check_true "nothing was created" test ! -e "$PT_DATA"
+
+pt_step "a non-loopback listen needs allow_remote"
+echo "{\"data_dir\": \"$PT_TMP/remote\", \"listen\": \"0.0.0.0:$(pt_free_port)\"}" >"$PT_TMP/remote.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/remote.json" 2>&1)" && rc=0 || rc=$?
+check_eq "refused without allow_remote" 1 "$rc"
+check_contains "naming allow_remote" "allow_remote" "$out"
+python3 - "$PT_TMP/remote.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["allow_remote"] = True
+json.dump(c, open(sys.argv[1], "w"))
+PY
+out="$("$PTRACKD" --check-config "$PT_TMP/remote.json" 2>&1)" && rc=0 || rc=$?
+check_eq "accepted with allow_remote" 0 "$rc"
+
+pt_step "the Host header must name this server"
+pt_config "" ', "host_names": ["ptrack.example.gov.cn"], "limits": {"header_timeout": "2s"}'
+pt_start
+for host in "127.0.0.1:$PT_PORT" "localhost:$PT_PORT" "localhost" "ptrack.example.gov.cn" "PTRACK.example.gov.cn:443"; do
+    as_viewer GET /v1/health -- -H "Host: $host"
+    check_status "Host: $host" 200
+done
+for host in "evil.example.com" "evil.example.com:$PT_PORT" "127.0.0.1.evil.example.com" ""; do
+    as_viewer GET /v1/health -- -H "Host: $host"
+    check_error "Host: '$host'" 403 forbidden
+done
+api GET /v1/health -- -H "Host: evil.example.com"
+check_status "the Unix socket does not check Host" 200
+
+pt_step "300 slow clients do not delay a normal request"
+python3 - "$PT_PORT" "$VIEWER_TOKEN" <<'PY' >"$PT_TMP/slow.out"
+import socket, sys, time, http.client
+port, token = int(sys.argv[1]), sys.argv[2]
+slow = []
+for i in range(300):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    slow.append(s)
+time.sleep(0.3)
+t0 = time.monotonic()
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+c.request("GET", "/v1/health", headers={"Authorization": "Bearer " + token})
+r = c.getresponse(); r.read()
+ms = (time.monotonic() - t0) * 1000
+print("normal", r.status, int(ms))
+# At the header timeout (2 s) every slow client is dropped.
+time.sleep(2.5)
+closed = 0
+for s in slow:
+    s.settimeout(1)
+    try:
+        data = s.recv(4096)
+        # Dropped: the server closed (EOF), after a 408 at most.
+        if data == b"" or (data.startswith(b"HTTP/1.1 408") and s.recv(4096) == b""):
+            closed += 1
+    except socket.timeout:
+        pass  # still open: not dropped
+    except ConnectionResetError:
+        closed += 1
+    s.close()
+print("closed", closed)
+PY
+normal="$(grep '^normal' "$PT_TMP/slow.out")"
+check_contains "the normal request is answered" "normal 200" "$normal"
+ms="$(echo "$normal" | cut -d' ' -f3)"
+check_true "within 500 ms (${ms} ms)" test "$ms" -lt 500
+check_eq "every slow client was dropped at the header timeout" "closed 300" \
+    "$(grep '^closed' "$PT_TMP/slow.out")"
+api GET /v1/health
+check_status "the daemon is healthy afterwards" 200
+
+pt_stop
+pt_finish
