@@ -5,6 +5,8 @@
  *
  * The time is UTC with milliseconds, the level is padded to five columns so
  * that messages line up, and the message is UTF-8 (usually Chinese).
+ * With --syslog the same message goes to syslog(3) instead, without the
+ * time and the level, which syslog records itself.
  *
  * Every thread may log (the loop, the store's writer, plugin workers), and
  * none of them may block on another to do so. Each line is therefore built
@@ -21,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +34,9 @@
  * change of level is equally right. */
 static _Atomic int log_level = PT_LOG_INFO;
 
+/* Set once at start-up by pt_log_use_syslog; read on every call. */
+static _Atomic int log_to_syslog = 0;
+
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 /* Padded to the width of the longest ("ERROR") plus one space. */
 static const char *const level_tags[] = {"DEBUG ", "INFO  ", "WARN  ", "ERROR "};
@@ -40,6 +46,15 @@ void pt_log_set_level(pt_log_level_t level)
     if (level < PT_LOG_DEBUG || level > PT_LOG_ERROR)
         return;
     atomic_store_explicit(&log_level, (int)level, memory_order_relaxed);
+}
+
+void pt_log_use_syslog(const char *ident)
+{
+    /* LOG_NDELAY connects at once, so that a sandbox that hides /dev/log
+     * later (or a chroot) does not lose messages; LOG_CONS is left out on
+     * purpose: a daemon must not write to the console. */
+    openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+    atomic_store_explicit(&log_to_syslog, 1, memory_order_relaxed);
 }
 
 int pt_log_level_parse(const char *s, pt_log_level_t *out)
@@ -112,6 +127,13 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
         unsigned char ch = (unsigned char)line[i];
         if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
             line[i] = ' ';
+    }
+    if (atomic_load_explicit(&log_to_syslog, memory_order_relaxed)) {
+        static const int priorities[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
+        line[o + msg_len] = '\0';
+        syslog(priorities[level], "%s", line + o);
+        errno = saved_errno;
+        return;
     }
     o += msg_len;
     line[o++] = '\n';

@@ -1,7 +1,9 @@
 /*
- * log.h - ptrackd's log: one line per message on stderr, with a level.
+ * log.h - ptrackd's log: one line per message on stderr, with a level, or
+ * one message per line to syslog(3) after pt_log_use_syslog().
  *
- * Thread: any (each line is written with one write(2)).
+ * Thread: any (each line is written with one write(2), or one syslog(3)
+ * call, which is safe from any thread).
  */
 #ifndef PT_LOG_H
 #define PT_LOG_H
@@ -11,6 +13,13 @@ typedef enum { PT_LOG_DEBUG = 0, PT_LOG_INFO, PT_LOG_WARN, PT_LOG_ERROR } pt_log
 void pt_log_set_level(pt_log_level_t level);
 /* Parses "debug", "info", "warn", "error". Returns 0 or -1. */
 int pt_log_level_parse(const char *s, pt_log_level_t *out);
+/* Sends every later message to syslog(3) instead of stderr, with the ident
+ * `ident` (which must stay valid as long as the process logs: openlog(3)
+ * keeps the pointer), the facility LOG_DAEMON and the pid; the levels map to
+ * LOG_DEBUG, LOG_INFO, LOG_WARNING and LOG_ERR. syslog adds the time, so the
+ * message goes without one. Called once, at start-up, before other threads
+ * log. */
+void pt_log_use_syslog(const char *ident);
 void pt_log(pt_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define pt_debug(...) pt_log(PT_LOG_DEBUG, __VA_ARGS__)

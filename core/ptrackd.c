@@ -5,6 +5,11 @@
  * On SIGINT or SIGTERM ptrackd stops accepting, lets every request in
  * flight finish (writes are answered after their commit), ends long polls
  * and event streams, closes the store and exits 0.
+ *
+ * Under systemd (Type=notify) it reports READY=1 once it listens, RELOADING=1
+ * and READY=1 around a SIGHUP, and STOPPING=1 when asked to stop; see
+ * sd-notify.h. For other init systems --pidfile writes its pid once it
+ * listens, and --syslog sends the log to syslog(3).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +28,7 @@
 #include "log.h"
 #include "plugin-jobs.h"
 #include "plugins.h"
+#include "sd-notify.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -47,6 +53,8 @@ typedef struct {
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
     bool check_only; /* --check-config: validate and exit */
+    const char *pidfile; /* --pidfile: written once listening, removed at exit */
+    bool use_syslog;     /* --syslog: log to syslog(3) instead of stderr */
     bool stopping;
     int exit_code;
 } daemon_t;
@@ -65,16 +73,20 @@ static void usage(FILE *out)
             "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
             "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
             "  --plugin-dir DIR   where a plugin path without a slash is looked up\n"
+            "                     (default: " PT_PLUGIN_DIR ")\n"
+            "  --pidfile PATH     write the pid to PATH once listening; removed at exit\n"
+            "  --syslog           log to syslog (ident ptrackd, facility daemon)\n"
+            "                     instead of stderr\n"
             "  --check-config FILE  check FILE (the config, its workflow and its\n"
             "                     listen address) and exit: 0 when it is good\n"
-            "                     (default: " PT_PLUGIN_DIR ")\n"
             "  --version          print the version and exit\n"
             "  --help             print this help and exit\n"
             "\n"
             "Flags override the configuration file. SIGHUP reads the configuration again\n"
             "(tokens, socket users, limits, deadlines, log level, plugin instances); a\n"
             "configuration with an error is refused and the running one stays. SIGINT and\n"
-            "SIGTERM stop ptrackd after the requests in flight have been answered.\n");
+            "SIGTERM stop ptrackd after the requests in flight have been answered.\n"
+            "Under systemd (NOTIFY_SOCKET set) ptrackd reports its state with sd_notify.\n");
 }
 
 static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
@@ -147,6 +159,7 @@ static void on_signal(uv_signal_t *h, int signum)
         return;
     }
     d->stopping = true;
+    pt_sd_notify("STOPPING=1\nSTATUS=stopping after the requests in flight");
     pt_info("%s: stopping after the requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM");
     /* Running imports and exports are cancelled (an import stores nothing),
      * so that stopping does not wait for a large file. */
@@ -185,6 +198,8 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         O_LOG,
         O_PLUGIN_DIR,
         O_CHECK,
+        O_PIDFILE,
+        O_SYSLOG,
         O_VERSION,
         O_HELP
     };
@@ -196,6 +211,8 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
         {"log-level", required_argument, NULL, O_LOG},
         {"plugin-dir", required_argument, NULL, O_PLUGIN_DIR},
         {"check-config", required_argument, NULL, O_CHECK},
+        {"pidfile", required_argument, NULL, O_PIDFILE},
+        {"syslog", no_argument, NULL, O_SYSLOG},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -216,6 +233,8 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
             d->config_path = optarg;
             d->check_only = true;
             break;
+        case O_PIDFILE: d->pidfile = optarg; break;
+        case O_SYSLOG: d->use_syslog = true; break;
         case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
         case O_HELP: usage(stdout); exit(0);
         default:
@@ -376,8 +395,13 @@ static void on_sighup(uv_signal_t *h, int signum)
 {
     (void)signum;
     daemon_t *d = h->data;
-    if (!d->stopping)
-        reload(d);
+    if (d->stopping)
+        return;
+    /* systemd holds `systemctl reload` until READY=1 comes again, so every
+     * way out of reload(), refused or not, is followed by it. */
+    pt_sd_notify_reloading("reloading the configuration");
+    reload(d);
+    pt_sd_notify("READY=1\nSTATUS=serving");
 }
 
 /* A listener on another address than loopback serves other machines, which
@@ -409,6 +433,45 @@ static int check_config(daemon_t *d, pt_error_t *err)
     int rc = load_workflow(d->config.workflow, &wf, err);
     pt_workflow_free(wf);
     return rc;
+}
+
+/* --pidfile: the pid and a newline, written to PATH.tmp and renamed over
+ * PATH, so that a reader never sees a half-written file. A file left by an
+ * earlier run is replaced: the socket tells whether a ptrackd runs, not the
+ * pid file. */
+static int write_pidfile(const char *path, pt_error_t *err)
+{
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+        return pt_error_set(err, PT_ECONFIG, "--pidfile %s: the path is too long", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s", tmp,
+                            strerror(errno));
+    int bad = fprintf(f, "%ld\n", (long)getpid()) < 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s", path,
+                            strerror(e));
+    }
+    return PT_OK;
+}
+
+/* Removes the pid file at exit, unless another process has put its own pid
+ * there meanwhile (a second ptrackd started by mistake must not lose its
+ * file because the first one stopped). */
+static void remove_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    long pid = 0;
+    int n = fscanf(f, "%ld", &pid);
+    fclose(f);
+    if (n == 1 && pid == (long)getpid())
+        unlink(path);
 }
 
 static int start(daemon_t *d, pt_error_t *err)
@@ -499,8 +562,17 @@ static int start(daemon_t *d, pt_error_t *err)
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
     uv_signal_start(&d->sighup, on_sighup, SIGHUP);
+    if (d->pidfile && write_pidfile(d->pidfile, err) != PT_OK)
+        return err->code;
     pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION,
             pt_workflow_name(d->workflow), d->config.data_dir);
+    char status[512];
+    snprintf(status, sizeof(status), "READY=1\nSTATUS=serving on %s%s%s", d->config.socket,
+             d->config.listen ? " and http://" : "", d->config.listen ? d->config.listen : "");
+    int rc_notify = pt_sd_notify(status);
+    if (rc_notify != 0)
+        pt_warn("cannot tell the service manager that ptrackd is ready: %s",
+                strerror(-rc_notify));
     return PT_OK;
 }
 
@@ -522,7 +594,13 @@ int main(int argc, char **argv)
         pt_config_free(&d.config);
         return rc == PT_OK ? 0 : 1;
     }
+    if (err.code == PT_OK && d.use_syslog)
+        pt_log_use_syslog("ptrackd");
     if (err.code != PT_OK || start(&d, &err) != PT_OK) {
+        /* A start that fails is told on stderr, where whoever started
+         * ptrackd looks, and also to syslog when the log goes there. */
+        if (d.use_syslog)
+            pt_error("%s", err.message);
         fprintf(stderr, "ptrackd: %s\n", err.message);
         pt_error_clear(&err);
         /* Instances loaded before the failing one have notifier threads;
@@ -531,6 +609,8 @@ int main(int argc, char **argv)
         return 1;
     }
     uv_run(d.loop, UV_RUN_DEFAULT);
+    if (d.pidfile)
+        remove_pidfile(d.pidfile);
     pt_plugins_free(d.plugins);
     pt_http_server_free(d.server);
     pt_workflow_free(d.workflow);
