@@ -294,6 +294,7 @@ void pt_api_events(pt_call_t *call)
         if (last && !pt_http_query(call->req, "after"))
             w->after = strtoll(last, NULL, 10) > 0 ? strtoll(last, NULL, 10) : 0;
         const char *const headers[] = {"Cache-Control: no-cache", NULL};
+        pt_api_count(call, 200);
         pt_http_stream_begin(call->req, 200, "text/event-stream; charset=utf-8", headers);
         if (!uv_is_active((uv_handle_t *)&api->heartbeat))
             uv_timer_start(&api->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);

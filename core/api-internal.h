@@ -9,6 +9,7 @@
 #include "api.h"
 #include "auth.h"
 #include "error.h"
+#include "metrics.h"
 
 typedef struct pt_feed_waiter_s pt_feed_waiter_t;
 typedef struct pt_token_cache_s pt_token_cache_t;
@@ -18,6 +19,7 @@ struct pt_api_s {
     pt_feed_waiter_t *waiters; /* long polls and streams */
     pt_token_cache_t *tokens;  /* the tokens made at run time (api-tokens.c) */
     uv_timer_t heartbeat;      /* keeps event streams alive through proxies */
+    pt_metrics_t *metrics;     /* request counters for /metrics */
     bool shutting_down;
 };
 
@@ -26,9 +28,15 @@ typedef struct {
     pt_api_t *api;
     pt_http_request_t *req;
     pt_identity_t who;
+    pt_route_t route; /* for the request counters */
+    uint64_t start;   /* uv_hrtime() at arrival */
 } pt_call_t;
 
 #define PT_JSON_TYPE "application/json; charset=utf-8"
+
+/* Counts an answer in the request metrics (pt_api_reply does; a streamed
+ * answer calls it when the stream starts). */
+void pt_api_count(pt_call_t *call, int status);
 
 /* Answers with a JSON text (copied). Frees call. */
 void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
@@ -62,6 +70,9 @@ void pt_api_health(pt_call_t *call);
 /* Plugins (api-plugins.c): GET, POST /v1/plugins and DELETE
  * /v1/plugins/{instance} (instance NULL for the collection). Admin only. */
 void pt_api_plugins(pt_call_t *call, const char *instance);
+
+/* GET /metrics in Prometheus text format (api-metrics.c). */
+void pt_api_metrics(pt_call_t *call);
 
 /* Jobs (api-jobs.c): POST /v1/imports?format=F, GET /v1/exports?format=F. */
 void pt_api_imports(pt_call_t *call);

@@ -15,9 +15,16 @@
 #include <strings.h>
 #include "log.h"
 
+void pt_api_count(pt_call_t *call, int status)
+{
+    pt_metrics_request(call->api->metrics, call->route, call->req->method, status,
+                       uv_hrtime() - call->start);
+}
+
 void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
                   const char *const *headers)
 {
+    pt_api_count(call, status);
     pt_http_respond(call->req, status, json ? PT_JSON_TYPE : NULL, headers, json, len);
     free(call);
 }
@@ -97,11 +104,17 @@ int pt_api_new(const pt_api_options_t *opts, pt_api_t **out)
     if (!api)
         return PT_ENOMEM;
     api->opts = *opts;
+    api->metrics = pt_metrics_new();
+    if (!api->metrics) {
+        free(api);
+        return PT_ENOMEM;
+    }
     pt_error_t terr = {0};
     if (pt_api_tokens_load(api, &terr) != PT_OK) {
         pt_error("cannot read the tokens made at run time: %s", terr.message);
         pt_error_clear(&terr);
         pt_api_tokens_free(api);
+        pt_metrics_free(api->metrics);
         free(api);
         return PT_ESTORAGE;
     }
@@ -133,6 +146,8 @@ void pt_api_free(pt_api_t *api)
     if (!api)
         return;
     pt_api_tokens_free(api);
+    pt_metrics_free(api->metrics);
+    api->metrics = NULL;
     uv_close((uv_handle_t *)&api->heartbeat, free_after_close);
 }
 
@@ -188,6 +203,39 @@ static bool seg_is(const char *seg, size_t len, const char *name)
 static bool method_is(const pt_http_request_t *req, const char *m)
 {
     return strcmp(req->method, m) == 0;
+}
+
+/* The route a path belongs to, for the request counters. */
+static pt_route_t route_of(const char *path)
+{
+    const char *seg[5];
+    size_t len[5];
+    if (strcmp(path, "/metrics") == 0)
+        return PT_ROUTE_METRICS;
+    int n = split_path(path, seg, len);
+    if (n <= 0)
+        return PT_ROUTE_OTHER;
+    static const struct {
+        const char *name;
+        pt_route_t route;
+    } top[] = {{"health", PT_ROUTE_HEALTH},   {"workflow", PT_ROUTE_WORKFLOW},
+               {"stats", PT_ROUTE_STATS},     {"events", PT_ROUTE_EVENTS},
+               {"plugins", PT_ROUTE_PLUGINS}, {"imports", PT_ROUTE_IMPORTS},
+               {"exports", PT_ROUTE_EXPORTS}, {"tokens", PT_ROUTE_TOKENS}};
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+        if (seg_is(seg[0], len[0], top[i].name))
+            return top[i].route;
+    if (!seg_is(seg[0], len[0], "proposals"))
+        return PT_ROUTE_OTHER;
+    if (n == 1)
+        return PT_ROUTE_PROPOSALS;
+    if (n == 2)
+        return PT_ROUTE_PROPOSAL;
+    if (n == 3 && seg_is(seg[2], len[2], "history"))
+        return PT_ROUTE_HISTORY;
+    if (n == 4 && seg_is(seg[2], len[2], "actions"))
+        return PT_ROUTE_ACTION;
+    return PT_ROUTE_OTHER;
 }
 
 static void route(pt_call_t *call)
@@ -361,6 +409,8 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
     }
     call->api = api;
     call->req = req;
+    call->start = uv_hrtime();
+    call->route = route_of(req->path);
     pt_error_t err = {0};
     if (req->peer == PT_PEER_TCP && !host_allowed(api->opts.config, pt_http_header(req, "Host"))) {
         const char *host = pt_http_header(req, "Host");
@@ -370,9 +420,17 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
                      host ? host : "");
         return;
     }
-    if (strncmp(req->path, "/v1/", 4) == 0 &&
+    bool metrics = strcmp(req->path, "/metrics") == 0;
+    if ((metrics || strncmp(req->path, "/v1/", 4) == 0) &&
         pt_api_identify(api, req, &call->who, &err) != PT_OK) {
         pt_api_fail(call, &err);
+        return;
+    }
+    if (metrics) {
+        if (strcmp(req->method, "GET") != 0)
+            pt_api_failf(call, PT_EMETHOD, "%s is not allowed on /metrics", req->method);
+        else
+            pt_api_metrics(call);
         return;
     }
     route(call);

@@ -81,6 +81,7 @@ struct pt_plugins_s {
     pt_plugin_file_t **files;
     size_t n_files, cap_files;
     bool shut_down;
+    uint64_t load_errors; /* loads refused since the start, for /metrics */
 };
 
 /* ---- The registry ----------------------------------------------------- */
@@ -814,7 +815,22 @@ static void link_instance(pt_plugins_t *p, pt_instance_t *inst)
     *pp = inst;
 }
 
+static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+
 int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    int rc = load_instance(p, entry, err);
+    if (rc != PT_OK)
+        p->load_errors++;
+    return rc;
+}
+
+uint64_t pt_plugins_load_errors(const pt_plugins_t *p)
+{
+    return p->load_errors;
+}
+
+static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
 {
     char field[64], why[400];
     if (p->shut_down)

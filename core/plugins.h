@@ -53,7 +53,6 @@ struct ptrack_instance {
     size_t n_events;          /*   NULL/0: every event */
     pt_notifier_t *notifier;  /* set while a notifier runs */
     unsigned jobs;            /* import and export jobs running on this instance */
-    uint64_t load_errors;     /* for metrics */
     pt_instance_t *next;
 };
 
@@ -100,6 +99,8 @@ cJSON *pt_plugins_list(pt_plugins_t *p);
 cJSON *pt_plugins_instance_json(pt_plugins_t *p, const char *instance);
 
 pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance);
+/* How many loads have been refused since the start (for /metrics). */
+uint64_t pt_plugins_load_errors(const pt_plugins_t *p);
 /* The first instance that imports (exports) this format; NULL if none. */
 pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format);
 pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format);

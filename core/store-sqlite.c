@@ -85,6 +85,10 @@ static void on_writes_done(uv_async_t *async)
     if (s->done_due_hint && (!s->due_hint || s->done_due_hint < s->due_hint))
         s->due_hint = s->done_due_hint;
     s->done_due_hint = 0;
+    for (int i = 0; i <= PT_STORE_BATCH_BUCKETS; i++) {
+        s->batch_hist[i] += s->done_batch_hist[i];
+        s->done_batch_hist[i] = 0;
+    }
     s->commits += s->done_commits;
     s->writes += s->done_writes;
     s->done_commits = s->done_writes = 0;
@@ -257,6 +261,14 @@ void pt_store_set_deadlines(pt_store_t *s, const pt_deadlines_t *d)
     s->new_deadlines = *d;
     s->deadlines_changed = true;
     pthread_mutex_unlock(&s->mu);
+}
+
+const unsigned pt_store_batch_bounds[PT_STORE_BATCH_BUCKETS] = {1,  2,   5,   10,  20,
+                                                                 50, 100, 200, 500, 1000};
+
+const uint64_t *pt_store_batch_histogram(const pt_store_t *s)
+{
+    return s->batch_hist;
 }
 
 void pt_store_counters(const pt_store_t *s, uint64_t *commits, uint64_t *writes)

@@ -41,6 +41,7 @@ struct pt_store_s {
     int64_t done_last_seq; /* the highest seq committed, guarded by mu */
     bool done_commit_failed;
     uint64_t done_commits, done_writes; /* guarded by mu */
+    uint64_t done_batch_hist[PT_STORE_BATCH_BUCKETS + 1]; /* guarded by mu */
     int64_t done_due_hint;              /* guarded by mu; see pt_store_take_due_hint */
 
     /* The writer's own state (writer thread only). */
@@ -50,6 +51,7 @@ struct pt_store_s {
     int64_t last_seq;
     bool writable;
     uint64_t commits, writes;
+    uint64_t batch_hist[PT_STORE_BATCH_BUCKETS + 1]; /* writes per commit */
     int64_t due_hint;
     void (*on_commit)(int64_t, void *);
     void *on_commit_ud;

@@ -962,8 +962,13 @@ void *pt_store_writer_main(void *arg)
         w.due_hint = 0;
         if (!ok)
             s->done_commit_failed = true;
-        else
+        else {
             s->done_commits++;
+            int b = 0;
+            while (b < PT_STORE_BATCH_BUCKETS && n > pt_store_batch_bounds[b])
+                b++;
+            s->done_batch_hist[b]++;
+        }
         s->done_writes += n;
         pthread_mutex_unlock(&s->mu);
         uv_async_send(&s->async);

@@ -115,6 +115,13 @@ int64_t pt_store_take_due_hint(pt_store_t *store);
  * Thread: any. */
 void pt_store_set_deadlines(pt_store_t *store, const pt_deadlines_t *deadlines);
 
+/* Commits by how many writes they held: counts[i] commits held at most
+ * pt_store_batch_bounds[i] writes (and more than the bound before), and
+ * counts[PT_STORE_BATCH_BUCKETS] more than the last bound. Thread: loop. */
+#define PT_STORE_BATCH_BUCKETS 10
+extern const unsigned pt_store_batch_bounds[PT_STORE_BATCH_BUCKETS];
+const uint64_t *pt_store_batch_histogram(const pt_store_t *store);
+
 /* How many transactions have committed and how many writes they held,
  * since the store opened. Thread: loop. */
 void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *writes);

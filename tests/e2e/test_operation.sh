@@ -88,5 +88,53 @@ check_eq "every slow client was dropped at the header timeout" "closed 300" \
 api GET /v1/health
 check_status "the daemon is healthy afterwards" 200
 
+pt_step "/metrics is valid Prometheus text"
+api POST /v1/proposals '{"title":"指标里的建议"}'
+api GET /v1/nothing
+as_viewer GET /metrics
+check_status "a viewer reads /metrics" 200
+check_contains "in the text format" "text/plain; version=0.0.4" "$(hdr Content-Type)"
+printf %s "$BODY" >"$PT_TMP/metrics.txt"
+check_eq "it parses, every sample after its TYPE, histograms consistent" "valid" \
+    "$(python3 - "$PT_TMP/metrics.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+types, samples = {}, []
+name_re = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+line_re = re.compile(r'^(%s)(\{(%s="(?:[^"\\]|\\.)*"(?:,%s="(?:[^"\\]|\\.)*")*)\})? (\S+)$'
+                     % (name_re, name_re, name_re))
+for line in text.splitlines():
+    if line.startswith("# HELP "):
+        continue
+    if line.startswith("# TYPE "):
+        _, _, n, t = line.split(" ", 3)
+        assert t in ("counter", "gauge", "histogram", "summary", "untyped"), line
+        types[n] = t
+        continue
+    m = line_re.match(line)
+    assert m, "bad line: " + line
+    name, value = m.group(1), float(m.group(4))
+    base = re.sub(r"_(bucket|sum|count)$", "", name)
+    assert name in types or base in types, "no TYPE for " + name
+    samples.append((name, m.group(3) or "", value))
+for h in [n for n, t in types.items() if t == "histogram"]:
+    buckets = [v for n, l, v in samples if n == h + "_bucket"]
+    count = [v for n, l, v in samples if n == h + "_count"][0]
+    assert buckets == sorted(buckets), h + " buckets are not cumulative"
+    assert buckets[-1] == count, h + " +Inf bucket differs from count"
+names = {n for n, l, v in samples}
+for want in ("ptrack_http_requests_total", "ptrack_http_request_duration_seconds_bucket",
+             "ptrack_store_commits_total", "ptrack_store_commit_writes_bucket",
+             "ptrack_proposals", "ptrack_proposals_overdue", "ptrack_plugin_load_errors_total"):
+    assert want in names, "missing " + want
+assert any(l.startswith('route="/v1/proposals",method="POST",status="201"') for n, l, v in samples
+           if n == "ptrack_http_requests_total"), "the create is not counted"
+assert [v for n, l, v in samples if n == "ptrack_proposals" and l == 'status="submitted"'] == [1.0]
+print("valid")
+PY
+)"
+req "tcp:" GET /metrics
+check_error "/metrics without a token" 401 unauthorized
+
 pt_stop
 pt_finish

@@ -1,0 +1,173 @@
+/*
+ * api-metrics.c - GET /metrics: ptrackd's figures in the Prometheus text
+ * format (version 0.0.4).
+ *
+ * The request counters and latencies come from metrics.c; commits and their
+ * group sizes from the store's counters; proposals by status and the
+ * overdue count from a statistics read (so the figures are those of one
+ * snapshot); notifier queues, deliveries and failures from the plugin host.
+ * Access: viewer or above, as for any read.
+ */
+#include "api-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void header(pt_buf_t *b, const char *name, const char *type, const char *help)
+{
+    pt_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value: backslashes, quotes and newlines escaped. */
+static void label(pt_buf_t *b, const char *v)
+{
+    for (const char *p = v ? v : ""; *p; p++) {
+        if (*p == '\\' || *p == '"')
+            pt_buf_append(b, "\\", 1);
+        if (*p == '\n')
+            pt_buf_puts(b, "\\n");
+        else
+            pt_buf_append(b, p, 1);
+    }
+}
+
+static long long num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static void store_figures(pt_buf_t *b, pt_store_t *store)
+{
+    uint64_t commits, writes;
+    pt_store_counters(store, &commits, &writes);
+    header(b, "ptrack_store_commits_total", "counter", "Transactions committed by the writer.");
+    pt_buf_printf(b, "ptrack_store_commits_total %llu\n", (unsigned long long)commits);
+    header(b, "ptrack_store_writes_total", "counter", "Writes run by the writer.");
+    pt_buf_printf(b, "ptrack_store_writes_total %llu\n", (unsigned long long)writes);
+    header(b, "ptrack_store_commit_writes", "histogram",
+           "Writes per commit (the group commit's group sizes).");
+    const uint64_t *h = pt_store_batch_histogram(store);
+    uint64_t cum = 0;
+    for (int i = 0; i < PT_STORE_BATCH_BUCKETS; i++) {
+        cum += h[i];
+        pt_buf_printf(b, "ptrack_store_commit_writes_bucket{le=\"%u\"} %llu\n",
+                      pt_store_batch_bounds[i], (unsigned long long)cum);
+    }
+    cum += h[PT_STORE_BATCH_BUCKETS];
+    pt_buf_printf(b, "ptrack_store_commit_writes_bucket{le=\"+Inf\"} %llu\n",
+                  (unsigned long long)cum);
+    pt_buf_printf(b, "ptrack_store_commit_writes_sum %llu\n", (unsigned long long)writes);
+    pt_buf_printf(b, "ptrack_store_commit_writes_count %llu\n", (unsigned long long)cum);
+    header(b, "ptrack_store_writable", "gauge", "1 when the last commit succeeded.");
+    pt_buf_printf(b, "ptrack_store_writable %d\n", pt_store_writable(store) ? 1 : 0);
+    header(b, "ptrack_events_last_seq", "gauge", "The seq of the newest committed event.");
+    pt_buf_printf(b, "ptrack_events_last_seq %lld\n", (long long)pt_store_last_seq(store));
+}
+
+/* Proposals by status: every state of the workflow, 0 included, so that
+ * a dashboard's series do not come and go. */
+static void proposal_figures(pt_buf_t *b, const pt_workflow_t *wf, const char *stats_json,
+                             size_t len)
+{
+    cJSON *stats = cJSON_ParseWithLength(stats_json, len);
+    const cJSON *by = cJSON_GetObjectItemCaseSensitive(stats, "by_status");
+    header(b, "ptrack_proposals", "gauge", "Proposals by status.");
+    cJSON *w = pt_workflow_to_json(wf);
+    const cJSON *st;
+    cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(w, "states"))
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(st, "name");
+        if (!cJSON_IsString(name))
+            continue;
+        pt_buf_puts(b, "ptrack_proposals{status=\"");
+        label(b, name->valuestring);
+        pt_buf_printf(b, "\"} %lld\n", num(by, name->valuestring));
+    }
+    cJSON_Delete(w);
+    const cJSON *over = cJSON_GetObjectItemCaseSensitive(stats, "overdue");
+    header(b, "ptrack_proposals_overdue", "gauge", "Proposals whose deadline has passed.");
+    pt_buf_printf(b, "ptrack_proposals_overdue %lld\n",
+                  cJSON_IsNumber(over) ? (long long)over->valuedouble : 0LL);
+    cJSON_Delete(stats);
+}
+
+static void plugin_figures(pt_buf_t *b, pt_plugins_t *plugins)
+{
+    header(b, "ptrack_plugin_load_errors_total", "counter", "Plugin loads refused.");
+    pt_buf_printf(b, "ptrack_plugin_load_errors_total %llu\n",
+                  (unsigned long long)pt_plugins_load_errors(plugins));
+    cJSON *list = pt_plugins_list(plugins);
+    static const struct {
+        const char *name, *type, *key, *help;
+    } series[] = {
+        {"ptrack_notifier_queue", "gauge", "queue", "Events read and not yet delivered."},
+        {"ptrack_notifier_cursor", "gauge", "cursor", "The seq delivered up to."},
+        {"ptrack_notifier_deliveries_total", "counter", "delivered", "Events delivered."},
+        {"ptrack_notifier_failures_total", "counter", "failed", "Events dropped after failing."},
+        {"ptrack_notifier_retries_total", "counter", "retries", "Deliveries tried again."},
+    };
+    for (size_t i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
+        header(b, series[i].name, series[i].type, series[i].help);
+        const cJSON *inst;
+        cJSON_ArrayForEach(inst, list)
+        {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(inst, "notifier");
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(inst, "instance");
+            if (!cJSON_IsObject(n) || !cJSON_IsString(name))
+                continue;
+            pt_buf_printf(b, "%s{instance=\"", series[i].name);
+            label(b, name->valuestring);
+            pt_buf_printf(b, "\"} %lld\n", num(n, series[i].key));
+        }
+    }
+    cJSON_Delete(list);
+}
+
+static void on_stats(pt_read_t *r)
+{
+    pt_call_t *call = r->data;
+    pt_api_t *api = call->api;
+    if (r->err.code != PT_OK) {
+        pt_api_fail(call, &r->err);
+        pt_read_free(r);
+        return;
+    }
+    pt_buf_t b;
+    pt_buf_init(&b);
+    proposal_figures(&b, api->opts.workflow, r->json, r->json_len);
+    pt_read_free(r);
+    store_figures(&b, api->opts.store);
+    if (api->opts.plugins)
+        plugin_figures(&b, api->opts.plugins);
+    /* This request is counted before the counters are written, so that the
+     * answer includes itself. */
+    pt_api_count(call, 200);
+    pt_metrics_write(api->metrics, &b);
+    size_t len;
+    char *text = pt_buf_take(&b, &len);
+    if (!text) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_http_respond(call->req, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, text, len);
+    free(text);
+    free(call);
+}
+
+void pt_api_metrics(pt_call_t *call)
+{
+    if (!pt_api_require(call, PT_ROLE_VIEWER))
+        return;
+    pt_read_t *r = pt_read_new(PT_READ_STATS);
+    if (!r) {
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    r->cb = on_stats;
+    r->data = call;
+    if (pt_store_read(call->api->opts.store, r) != PT_OK) {
+        pt_read_free(r);
+        pt_api_failf(call, PT_ESTORAGE, "the store cannot take reads right now");
+    }
+}
