@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Installing and running as a service: `cmake --install` lays out the
+# programs, the plugins, the workflow, the SDK, the systemd unit, the sysusers
+# file, the manual pages and the documentation in the FHS places (the unit
+# passes `systemd-analyze verify` where that runs); ptrackd tells a service
+# manager READY=1 once its socket answers, RELOADING=1 and READY=1 around
+# SIGHUP and STOPPING=1 at SIGTERM (sd_notify, on a path and on an abstract
+# socket); --pidfile holds the pid and is removed at exit; --syslog keeps
+# stderr quiet.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+command -v cmake >/dev/null || pt_die "cmake is needed"
+
+prefix="$PT_TMP/prefix"
+
+pt_step "cmake --install lays out the FHS tree"
+cmake --install "$PT_BUILD_DIR" --prefix "$prefix" >"$PT_TMP/install.log" 2>&1 ||
+    pt_die "cmake --install failed: $(tail -n 5 "$PT_TMP/install.log")"
+# GNUInstallDirs picks lib, lib64 or lib/<multiarch triplet> after the
+# system; the library directory is wherever the plugin directory landed.
+libdir=""
+for d in "$prefix"/lib "$prefix"/lib64 "$prefix"/lib/*-linux-gnu*; do
+    if [ -d "$d/ptrack/plugins" ]; then
+        libdir="$d"
+        break
+    fi
+done
+check_true "the plugin directory is under lib, lib64 or lib/<triplet>" test -n "$libdir"
+[ -n "$libdir" ] || libdir="$prefix/lib"
+for f in bin/ptrackd bin/ptrack; do
+    check_true "$f is installed and executable" test -x "$prefix/$f"
+done
+for f in share/ptrack/workflow.json include/ptrack/plugin.h \
+    lib/systemd/system/ptrackd.service lib/sysusers.d/ptrack.conf \
+    share/man/man1/ptrack.1 share/man/man8/ptrackd.8 \
+    share/doc/ptrack/README.md share/doc/ptrack/operation.md share/doc/ptrack/config.md \
+    share/doc/ptrack/cli.md share/doc/ptrack/api.md share/doc/ptrack/plugins.md \
+    share/doc/ptrack/examples/ptrackd.json; do
+    check_true "$f is installed" test -f "$prefix/$f"
+done
+check_true "ptrack-plugin.pc is in the library directory's pkgconfig" \
+    test -f "$libdir/pkgconfig/ptrack-plugin.pc"
+built="$(cd "$PT_BUILD_DIR/plugins" && ls -- *.so | sort | tr '\n' ' ')"
+installed="$(cd "$libdir/ptrack/plugins" && ls -- *.so 2>/dev/null | sort | tr '\n' ' ')"
+check_true "there are built-in plugins" test -n "$built"
+check_eq "every built-in plugin is installed, and nothing else" "$built" "$installed"
+check_true "nothing is written under etc (an admin's configuration is never overwritten)" \
+    test ! -e "$prefix/etc"
+check_eq "the installed workflow is the source's" \
+    "$(sha256sum <"$PT_SOURCE_DIR/proposals/workflow-default.json")" \
+    "$(sha256sum <"$prefix/share/ptrack/workflow.json")"
+out="$("$prefix/bin/ptrackd" --version 2>&1)" || true
+check_contains "the installed ptrackd runs" "ptrackd " "$out"
+out="$("$prefix/bin/ptrackd" --check-config "$prefix/share/doc/ptrack/examples/ptrackd.json" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "the example configuration is a good one ($out)" 0 "$rc"
+check_contains "the sysusers file makes the user ptrack" "u ptrack " \
+    "$(cat "$prefix/lib/sysusers.d/ptrack.conf")"
+
+pt_step "the systemd unit"
+unit="$prefix/lib/systemd/system/ptrackd.service"
+text="$(cat "$unit")"
+for line in "Type=notify" "ExecReload=/bin/kill -HUP \$MAINPID" "Restart=on-failure" \
+    "User=ptrack" "StateDirectory=ptrack" "RuntimeDirectory=ptrack" "ProtectSystem=strict" \
+    "NoNewPrivileges=true" "PrivateTmp=true" "--data-dir /var/lib/ptrack" \
+    "--socket /run/ptrack/ptrack.sock" "/ptrack/ptrackd.json"; do
+    check_contains "the unit has $line" "$line" "$text"
+done
+check_true "no @VARIABLE@ is left unconfigured in the unit" \
+    bash -c '! grep -q "@[A-Z_]*@" "$1"' _ "$unit"
+exec_line="$(grep '^ExecStart=' "$unit" | head -n 1)"
+bindir="$(printf %s "$exec_line" | sed -E 's#^ExecStart=([^ ]*)/ptrackd .*#\1#')"
+check_true "ExecStart runs ptrackd by its absolute path ($bindir)" test "${bindir:0:1}" = /
+# The unit names the paths of the configured prefix; the copy verified here
+# names the test's prefix, so that systemd-analyze finds the program. The
+# manual page of Documentation= is looked up in the installed tree.
+why=""
+if ! command -v systemd-analyze >/dev/null; then
+    why="systemd-analyze is not installed"
+else
+    printf '[Unit]\nDescription=probe\n[Service]\nExecStart=/bin/true\n' >"$PT_TMP/probe.service"
+    if ! systemd-analyze verify "$PT_TMP/probe.service" >"$PT_TMP/probe.log" 2>&1; then
+        why="systemd-analyze verify fails even on a trivial unit here: $(head -n 2 "$PT_TMP/probe.log")"
+    fi
+fi
+if [ -n "$why" ]; then
+    echo "skipped: systemd-analyze verify of the unit ($why)"
+else
+    mkdir -p "$PT_TMP/units"
+    sed "s#^ExecStart=$bindir/#ExecStart=$prefix/bin/#" "$unit" >"$PT_TMP/units/ptrackd.service"
+    out="$(MANPATH="$prefix/share/man" systemd-analyze verify "$PT_TMP/units/ptrackd.service" 2>&1)" &&
+        rc=0 || rc=$?
+    check_eq "systemd-analyze verify passes on the unit (${out:-no output})" 0 "$rc"
+fi
+if command -v man >/dev/null; then
+    for page in share/man/man1/ptrack.1 share/man/man8/ptrackd.8; do
+        out="$(MANWIDTH=80 man -l "$prefix/$page" 2>&1 | head -n 20)" || true
+        check_contains "$page renders with a NAME section" "NAME" "$out"
+    done
+else
+    echo "skipped: rendering the manual pages (man is not installed)"
+fi
+
+pt_step "sd_notify: READY=1 once the socket answers, RELOADING=1/READY=1, STOPPING=1"
+# The listener stands in for systemd: it prints each datagram on one line
+# ('|' for the newlines) and, on READY=1, whether the API socket accepted a
+# connection at that moment, and the gap between MONOTONIC_USEC and its own
+# CLOCK_MONOTONIC.
+cat >"$PT_TMP/notify_listener.py" <<'PY'
+import os, socket, sys, time
+addr, api_sock, out = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\0" + addr[1:] if addr.startswith("@") else addr)
+open(out + ".ready", "w").close()
+while True:
+    msg = s.recv(4096).decode("utf-8", "replace")
+    extra = ""
+    fields = dict(l.split("=", 1) for l in msg.split("\n") if "=" in l)
+    if fields.get("READY") == "1":
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            c.connect(api_sock)
+            extra = " api=up"
+        except OSError as e:
+            extra = " api=down(%s)" % e
+        c.close()
+    if "MONOTONIC_USEC" in fields:
+        gap = abs(time.monotonic() * 1e6 - int(fields["MONOTONIC_USEC"])) / 1e6
+        extra += " monotonic_gap_ok=%s" % (gap < 30)
+    with open(out, "a") as f:
+        f.write(msg.replace("\n", "|") + extra + "\n")
+PY
+start_listener() { # ADDRESS LOGFILE
+    rm -f "$2" "$2.ready"
+    "$PY" "$PT_TMP/notify_listener.py" "$1" "$PT_SOCK" "$2" &
+    local i
+    for i in $(seq 1 50); do
+        [ -e "$2.ready" ] && return 0
+        sleep 0.1
+    done
+    pt_die "the notify listener did not start"
+}
+wait_for_line() { # FILE COUNT: waits until FILE has COUNT lines
+    local i
+    for i in $(seq 1 50); do
+        [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 0
+}
+pt_config
+notes="$PT_TMP/notify.log"
+start_listener "$PT_TMP/notify.sock" "$notes"
+NOTIFY_SOCKET="$PT_TMP/notify.sock" pt_start
+wait_for_line "$notes" 1
+check_contains "READY=1 comes once the API socket accepts" "READY=1|STATUS=serving on $PT_SOCK" \
+    "$(sed -n 1p "$notes" 2>/dev/null)"
+check_contains "and the API socket accepted at that moment" "api=up" "$(sed -n 1p "$notes" 2>/dev/null)"
+kill -HUP "$PT_PID"
+wait_for_line "$notes" 3
+check_contains "SIGHUP sends RELOADING=1 with MONOTONIC_USEC" "RELOADING=1|MONOTONIC_USEC=" \
+    "$(sed -n 2p "$notes" 2>/dev/null)"
+check_contains "MONOTONIC_USEC is the monotonic clock now" "monotonic_gap_ok=True" \
+    "$(sed -n 2p "$notes" 2>/dev/null)"
+check_contains "and READY=1 after the reload" "READY=1" "$(sed -n 3p "$notes" 2>/dev/null)"
+pid="$PT_PID"
+pt_stop
+wait_for_line "$notes" 4
+check_contains "SIGTERM sends STOPPING=1" "STOPPING=1" "$(sed -n 4p "$notes" 2>/dev/null)"
+check_eq "nothing else was sent" 4 "$(wc -l <"$notes")"
+
+pt_step "sd_notify on an abstract socket (@name)"
+abstract="@ptrack-test-$$-$RANDOM"
+start_listener "$abstract" "$PT_TMP/abstract.log"
+NOTIFY_SOCKET="$abstract" pt_start
+wait_for_line "$PT_TMP/abstract.log" 1
+check_contains "READY=1 arrives on the abstract socket" "READY=1" \
+    "$(sed -n 1p "$PT_TMP/abstract.log" 2>/dev/null)"
+pt_stop
+
+pt_step "a NOTIFY_SOCKET nobody listens on does not stop the start"
+: >"$PT_TMP/ptrackd.log"
+NOTIFY_SOCKET="$PT_TMP/nobody.sock" pt_start
+api GET /v1/health
+check_status "ptrackd serves" 200
+check_contains "and warns that the manager did not hear" "cannot tell the service manager" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+pt_stop
+
+pt_step "--pidfile"
+pidfile="$PT_TMP/run/ptrackd.pid"
+mkdir -p "$PT_TMP/run"
+echo 999999 >"$pidfile" # a stale file of an earlier run is replaced
+pt_start --pidfile "$pidfile"
+check_eq "the pid file holds ptrackd's pid" "$PT_PID" "$(cat "$pidfile" 2>/dev/null)"
+check_true "no temporary file is left" test ! -e "$pidfile.tmp"
+pt_stop
+check_true "the pid file is removed at exit" test ! -e "$pidfile"
+out="$("$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/no/such/dir/p.pid" 2>&1)" && rc=0 || rc=$?
+check_eq "a pid file that cannot be written stops the start" 1 "$rc"
+check_contains "naming it" "$PT_TMP/no/such/dir/p.pid" "$out"
+
+pt_step "--syslog: nothing on stderr"
+: >"$PT_TMP/ptrackd.log"
+pt_start --syslog --log-level debug
+api GET /v1/health
+check_status "ptrackd serves with --syslog" 200
+kill -HUP "$PT_PID"
+sleep 0.5
+pt_stop
+check_eq "stderr stayed empty (the log went to syslog)" "" "$(cat "$PT_TMP/ptrackd.log")"
+out="$("$PTRACKD" --syslog --data-dir /dev/null/x 2>&1)" && rc=0 || rc=$?
+check_eq "a failed start with --syslog exits 1" 1 "$rc"
+check_contains "and still says why on stderr" "cannot create the data directory" "$out"
+
+pt_finish
