@@ -78,13 +78,23 @@ typedef struct {
     /* Attempts that failed on the event attempt_seq. */
     int64_t attempt_seq;
     int64_t attempts;
-    /* No request before this wall-clock time (a 429's Retry-After). */
-    time_t not_before;
+    /* No request before this wall-clock time in ms (a 429's Retry-After);
+     * milliseconds, because whole seconds would let a retry come up to a
+     * second early. */
+    int64_t not_before;
 
     /* The answer of the request in progress. */
     buf_t response;
-    time_t retry_after; /* 0: the answer had no usable Retry-After */
+    int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
 } webhook_t;
+
+/* The wall clock in milliseconds. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ---- Strings ----------------------------------------------------------- */
 
@@ -498,16 +508,20 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
             v++;
         for (char *e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
             e[-1] = '\0';
-        time_t now = time(NULL);
+        int64_t now = now_ms();
         char *end;
         long secs = strtol(v, &end, 10);
         if (*v && *end == '\0' && secs >= 0) {
-            w->retry_after = now + (secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs);
+            w->retry_after =
+                now + (int64_t)(secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs) * 1000;
         } else {
             /* An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"). */
             time_t at = curl_getdate(v, NULL);
-            if (at != (time_t)-1)
-                w->retry_after = at > now + RETRY_AFTER_CAP_S ? now + RETRY_AFTER_CAP_S : at;
+            if (at != (time_t)-1) {
+                int64_t at_ms = (int64_t)at * 1000;
+                int64_t cap = now + (int64_t)RETRY_AFTER_CAP_S * 1000;
+                w->retry_after = at_ms > cap ? cap : at_ms;
+            }
         }
     }
     return n;
@@ -624,7 +638,7 @@ static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *wh
 static int webhook_deliver(void *state, const ptrack_event_t *ev)
 {
     webhook_t *w = state;
-    if (w->not_before && time(NULL) < w->not_before)
+    if (w->not_before && now_ms() < w->not_before)
         return PTRACK_RETRY; /* a 429 asked to wait: no request, no attempt counted */
     w->not_before = 0;
 
@@ -727,8 +741,8 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     } else if (status >= 500 || status == 429 || status == 408) {
         if (status == 429 && w->retry_after) {
             w->not_before = w->retry_after;
-            snprintf(why, sizeof(why), "HTTP 429 (too many requests), Retry-After %lld s",
-                     (long long)(w->retry_after - time(NULL)));
+            snprintf(why, sizeof(why), "HTTP 429 (too many requests), Retry-After %lld ms",
+                     (long long)(w->retry_after - now_ms()));
         } else {
             snprintf(why, sizeof(why), "HTTP %ld: %.512s", status, answer);
         }
