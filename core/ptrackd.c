@@ -52,7 +52,7 @@ typedef struct {
     /* What SIGHUP needs to read the configuration again as at the start. */
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
-    bool check_only; /* --check-config: validate and exit */
+    bool check_only;     /* --check-config: validate and exit */
     const char *pidfile; /* --pidfile: written once listening, removed at exit */
     bool use_syslog;     /* --syslog: log to syslog(3) instead of stderr */
     bool stopping;
