@@ -613,6 +613,7 @@ static const config_key_t limit_keys[] = {
     {"connections", K_COUNT, offsetof(pt_http_limits_t, max_connections), false, NULL, NULL},
     {"header_timeout", K_TIMEOUT, offsetof(pt_http_limits_t, header_timeout_ms), false, NULL, NULL},
     {"idle_timeout", K_TIMEOUT, offsetof(pt_http_limits_t, idle_timeout_ms), false, NULL, NULL},
+    {"requests", K_COUNT, offsetof(pt_http_limits_t, max_requests), false, NULL, NULL},
     {NULL, 0, 0, false, NULL, NULL},
 };
 

@@ -139,6 +139,7 @@ struct conn_s {
     unsigned writes_pending;
     bool reading;
     bool keep_alive;
+    unsigned requests; /* requests begun on this connection */
     bool parsing;         /* inside conn_parse(): do not re-enter it */
     bool req_outstanding; /* the handler owes an answer */
     bool chunked_out;     /* the streamed answer uses chunked encoding */
@@ -263,6 +264,7 @@ void pt_http_limits_default(pt_http_limits_t *l)
     l->max_connections = 1024;
     l->header_timeout_ms = 10 * 1000;
     l->idle_timeout_ms = 60 * 1000;
+    l->max_requests = 10000;
 }
 
 /* A zero size or count means "the default"; a zero timeout means "none". */
@@ -281,6 +283,8 @@ static void limits_apply(pt_http_server_t *srv, const pt_http_limits_t *l)
         srv->limits.max_header = d.max_header;
     if (srv->limits.max_connections == 0)
         srv->limits.max_connections = d.max_connections;
+    if (srv->limits.max_requests == 0)
+        srv->limits.max_requests = d.max_requests;
     /* http-parser has its own limit on raw head bytes (80 KiB by default),
      * process-wide. It must not be the tighter one, or a large max_header
      * would be cut short with a parser error. */
@@ -1183,6 +1187,10 @@ static int on_headers_complete(http_parser *p)
     if (resolve_target(c) != 0)
         return -1;
     c->keep_alive = http_should_keep_alive(p) && !c->srv->shutting_down;
+    /* A connection serves so many requests and no more: its last answer
+     * says Connection: close, so that no client holds one for ever. */
+    if (++c->requests >= c->srv->limits.max_requests)
+        c->keep_alive = false;
 
     if (c->srv->bs_wants != NULL) {
         /* The request as far as it is known, for wants() to decide on. */

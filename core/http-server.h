@@ -37,6 +37,8 @@ typedef struct {
     unsigned max_connections; /* over it, new connections are closed at once; 1024 */
     uint64_t header_timeout_ms; /* a request's head must arrive within; 10 s */
     uint64_t idle_timeout_ms;   /* an idle keep-alive connection is closed; 60 s */
+    unsigned max_requests;      /* requests per connection; the last is answered with
+                                   Connection: close; 10000 */
 } pt_http_limits_t;
 
 void pt_http_limits_default(pt_http_limits_t *l);

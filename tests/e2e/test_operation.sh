@@ -33,7 +33,7 @@ out="$("$PTRACKD" --check-config "$PT_TMP/remote.json" 2>&1)" && rc=0 || rc=$?
 check_eq "accepted with allow_remote" 0 "$rc"
 
 pt_step "the Host header must name this server"
-pt_config "" ', "host_names": ["ptrack.example.gov.cn"], "limits": {"header_timeout": "2s"}'
+pt_config "" ', "host_names": ["ptrack.example.gov.cn"], "limits": {"header_timeout": "2s", "requests": 3}'
 pt_start
 for host in "127.0.0.1:$PT_PORT" "localhost:$PT_PORT" "localhost" "ptrack.example.gov.cn" "PTRACK.example.gov.cn:443"; do
     as_viewer GET /v1/health -- -H "Host: $host"
@@ -87,6 +87,21 @@ check_eq "every slow client was dropped at the header timeout" "closed 300" \
     "$(grep '^closed' "$PT_TMP/slow.out")"
 api GET /v1/health
 check_status "the daemon is healthy afterwards" 200
+
+pt_step "a connection serves limits.requests requests, the last with Connection: close"
+python3 - "$PT_PORT" "$VIEWER_TOKEN" <<'PY' >"$PT_TMP/reqs.out"
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+seen = []
+for i in range(5):
+    c.request("GET", "/v1/health", headers={"Authorization": "Bearer " + sys.argv[2]})
+    r = c.getresponse(); r.read()
+    seen.append(r.getheader("Connection"))
+    if r.getheader("Connection") == "close":
+        break
+print(" ".join(seen))
+PY
+check_eq "three answers, the third closes" "keep-alive keep-alive close" "$(cat "$PT_TMP/reqs.out")"
 
 pt_step "/metrics is valid Prometheus text"
 api POST /v1/proposals '{"title":"指标里的建议"}'

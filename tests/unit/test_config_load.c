@@ -488,7 +488,8 @@ static const struct {
     /* limits */
     {"{\"limits\": []}", "config: limits: expected an object ({...}), got an array"},
     {"{\"limits\": {\"bodyy\": 1}}", "config: unknown key \"limits.bodyy\" (known keys here: "
-                                     "body, header, connections, header_timeout, idle_timeout)"},
+                                     "body, header, connections, header_timeout, idle_timeout, "
+                                     "requests)"},
     {"{\"limits\": {\"body\": \"1XB\"}}",
      "config: limits.body: \"1XB\" is not a size (use bytes or <number><unit>, units B KiB MiB "
      "GiB KB MB GB)"},
