@@ -91,7 +91,9 @@ else
     sed "s#^ExecStart=$bindir/#ExecStart=$prefix/bin/#" "$unit" >"$PT_TMP/units/ptrackd.service"
     out="$(MANPATH="$prefix/share/man" systemd-analyze verify "$PT_TMP/units/ptrackd.service" 2>&1)" &&
         rc=0 || rc=$?
-    check_eq "systemd-analyze verify passes on the unit (${out:-no output})" 0 "$rc"
+    # verify exits 0 on keys it ignores (a misspelt one, a bad value) and
+    # only warns, so a clean unit is one with no output at all.
+    check_eq "systemd-analyze verify passes on the unit, without a warning" "0:" "$rc:$out"
 fi
 if command -v man >/dev/null; then
     for page in share/man/man1/ptrack.1 share/man/man8/ptrackd.8; do
