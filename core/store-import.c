@@ -5,11 +5,23 @@
  * An import that is all or nothing cannot hold its records in one open
  * transaction while the file is read (that would hold the writer, and every
  * other client, for as long as the upload takes). Its valid records are
- * staged instead, in batches, in import_staging; when the whole file has
- * been read and nothing was rejected, one custom write moves them into
- * proposals in one transaction. A failed or cancelled import deletes its
- * staging rows, and rows left by a crash are deleted before the first
- * import of the next run, so staging never shows up as proposals.
+ * staged instead, as they are checked, in a temporary file of the job's own
+ * in the database's directory; when the whole file has been read and
+ * nothing was rejected, one custom write moves them into proposals in one
+ * transaction. The file is unlinked from the start (O_TMPFILE, or unlinked
+ * right after it is made), so a crash leaves nothing of the import behind:
+ * not in the database, where nothing is written before the move commits,
+ * and not on disk, where the kernel frees the file with its last
+ * descriptor. Staging in a file rather than in an SQLite table spares every
+ * record a write to the WAL, an fsync, a checkpoint, a read back and a
+ * delete, and the delete's savepoint journal (which held a copy of every
+ * staging page).
+ *
+ * Memory stays flat however large the import: the job thread holds one
+ * record at a time, the move reads one record at a time from the file, and
+ * what SQLite keeps for the move's transaction beyond its page cache (the
+ * pages of the savepoint's journal) spills to a temporary file because the
+ * writer's connection has temp_store=FILE (store-schema.c).
  *
  * Every write here is a PT_WRITE_CUSTOM that runs on the writer thread;
  * the calling job thread waits for its answer. Imported proposals are only
@@ -17,9 +29,13 @@
  */
 #include "store-sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- Checking a record (any thread) ---------------------------------- */
 
@@ -137,8 +153,11 @@ static int exec_sql(sqlite3 *db, const char *sql, const char *t1, int64_t n2, co
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? PT_OK : pt_sqlite_error(err, db, what);
 }
 
-/* Staging rows left behind by a run that crashed mid-import belong to no
- * job any more: they are deleted once, before this run's first import. */
+/* ptrackd versions before this one staged records in the import_staging
+ * table; rows a crash left there belong to no job any more and are deleted
+ * once, before this run's first import. The statement has no WHERE, so
+ * SQLite frees the table's pages whole (its truncate optimization) instead
+ * of rewriting, and journaling, each of them. */
 static pthread_mutex_t sweep_mu = PTHREAD_MUTEX_INITIALIZER;
 static bool swept;
 
@@ -148,8 +167,8 @@ static int run_sweep(void *conn, pt_write_t *w)
                     "clearing old import staging");
 }
 
-/* Queued under sweep_mu, so that no job's staging write can be queued
- * before it (the writer runs writes in queue order). */
+/* Runs the sweep once per process; sweep_mu makes concurrent first
+ * imports wait for it rather than run it twice. */
 static int sweep_once(pt_store_t *s, pt_error_t *err)
 {
     pthread_mutex_lock(&sweep_mu);
@@ -162,34 +181,90 @@ static int sweep_once(pt_store_t *s, pt_error_t *err)
     return rc;
 }
 
-typedef struct {
-    const char *job;
-    int64_t first_n;
-    char *const *docs;
-    size_t n;
-    const char *actor;
-    pt_import_result_t *res;
-} batch_t;
+/* ---- Staging, in a temporary file of the job's ---------------------- */
 
-static int run_stage(void *conn, pt_write_t *w)
+/* The staged records of one import: each is its length (a uint32_t in the
+ * machine's order: the file never leaves this process) and its document.
+ * The staging files of running imports are found by their job's id. */
+typedef struct staging_s {
+    pt_store_t *s;
+    char *job;
+    FILE *f;
+    int64_t count;
+    struct staging_s *next;
+} staging_t;
+
+static pthread_mutex_t staging_mu = PTHREAD_MUTEX_INITIALIZER;
+static staging_t *stagings; /* guarded by staging_mu */
+
+/* Opens an unlinked temporary file in the directory of the database, not
+ * in /tmp: that is often a tmpfs, whose files are memory, and the data
+ * directory is where the administrator has made room for the data. */
+static FILE *staging_open(pt_store_t *s, pt_error_t *err)
 {
-    batch_t *b = w->arg_;
-    sqlite3 *db = conn;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "INSERT INTO import_staging (job, n, doc) VALUES (?1, ?2, ?3)", -1,
-                           &st, NULL) != SQLITE_OK)
-        return pt_sqlite_error(&w->err, db, "staging an import");
-    int rc = PT_OK;
-    for (size_t i = 0; i < b->n && rc == PT_OK; i++) {
-        sqlite3_bind_text(st, 1, b->job, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, b->first_n + (int64_t)i);
-        sqlite3_bind_text(st, 3, b->docs[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = pt_sqlite_error(&w->err, db, "staging an import");
-        sqlite3_reset(st);
+    const char *slash = strrchr(s->path, '/');
+    char *dir = slash ? strndup(s->path, (size_t)(slash - s->path) + (slash == s->path))
+                      : strdup(".");
+    if (!dir) {
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
     }
-    sqlite3_finalize(st);
-    return rc;
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        /* A file system without O_TMPFILE: make a file and unlink it at
+         * once, so that it cannot outlive the process either. */
+        size_t n = strlen(dir) + sizeof("/.ptrack-import.XXXXXX");
+        char *tmpl = malloc(n);
+        if (tmpl) {
+            snprintf(tmpl, n, "%s/.ptrack-import.XXXXXX", dir);
+            fd = mkostemp(tmpl, O_CLOEXEC);
+            if (fd >= 0)
+                unlink(tmpl);
+            free(tmpl);
+        } else {
+            errno = ENOMEM;
+        }
+    }
+    if (fd < 0) {
+        pt_error_set(err, PT_ESTORAGE, "storage error while staging an import in %s: %s", dir,
+                     strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    free(dir);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        close(fd);
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return f;
+}
+
+/* Takes the staging of job out of the list; the caller closes it. */
+static staging_t *staging_take(pt_store_t *s, const char *job)
+{
+    pthread_mutex_lock(&staging_mu);
+    staging_t **pp = &stagings, *st = NULL;
+    for (; *pp; pp = &(*pp)->next) {
+        if ((*pp)->s == s && strcmp((*pp)->job, job) == 0) {
+            st = *pp;
+            *pp = st->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&staging_mu);
+    return st;
+}
+
+static void staging_close(staging_t *st)
+{
+    if (!st)
+        return;
+    if (st->f)
+        fclose(st->f);
+    free(st->job);
+    free(st);
 }
 
 int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
@@ -197,22 +272,59 @@ int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char 
 {
     if (sweep_once(s, err) != PT_OK)
         return err->code;
-    batch_t b = {.job = job, .first_n = first_n, .docs = docs, .n = n};
-    return run_custom(s, run_stage, &b, err);
-}
-
-static int run_drop(void *conn, pt_write_t *w)
-{
-    batch_t *b = w->arg_;
-    return exec_sql(conn, "DELETE FROM import_staging WHERE job = ?1", b->job, 0, NULL, &w->err,
-                    "dropping an import's staging");
+    /* Only the job's own thread stages its records, so the staging found
+     * here is not used by another thread meanwhile. */
+    staging_t *st = staging_take(s, job);
+    if (!st) {
+        st = calloc(1, sizeof(*st));
+        if (!st || !(st->job = strdup(job))) {
+            free(st);
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+        }
+        st->s = s;
+        if (!(st->f = staging_open(s, err))) {
+            staging_close(st);
+            return err->code;
+        }
+    }
+    if (first_n != st->count) {
+        staging_close(st);
+        return pt_error_set(err, PT_EINTERNAL, "import %s staged record %lld out of order", job,
+                            (long long)first_n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(docs[i]);
+        uint32_t len32 = (uint32_t)len;
+        if (len > UINT32_MAX || fwrite(&len32, sizeof(len32), 1, st->f) != 1 ||
+            fwrite(docs[i], 1, len, st->f) != len) {
+            pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
+                         len > UINT32_MAX ? "a record is too large" : strerror(errno));
+            staging_close(st);
+            return PT_ESTORAGE;
+        }
+    }
+    st->count += (int64_t)n;
+    pthread_mutex_lock(&staging_mu);
+    st->next = stagings;
+    stagings = st;
+    pthread_mutex_unlock(&staging_mu);
+    return PT_OK;
 }
 
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
 {
-    batch_t b = {.job = job};
-    return run_custom(s, run_drop, &b, err);
+    (void)err;
+    staging_close(staging_take(s, job));
+    return PT_OK;
 }
+
+typedef struct {
+    staging_t *staging;
+    char *const *docs;
+    size_t n;
+    const char *actor;
+    pt_import_result_t *res;
+} batch_t;
 
 /* ---- Inserting ---------------------------------------------------------- */
 
@@ -293,6 +405,31 @@ static int insert_doc(void *conn, dup_t *d, const char *doc, size_t len, const c
     return rc;
 }
 
+/* Reads the next staged record into *buf (grown as needed, NUL-ended).
+ * Returns 1, 0 at the end, or -1 when the file is unreadable. */
+static int staging_next(FILE *f, char **buf, size_t *cap, size_t *len)
+{
+    uint32_t len32;
+    if (fread(&len32, sizeof(len32), 1, f) != 1)
+        return feof(f) && !ferror(f) ? 0 : -1;
+    if ((size_t)len32 + 1 > *cap) {
+        char *nb = realloc(*buf, (size_t)len32 + 1);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = (size_t)len32 + 1;
+    }
+    if (fread(*buf, 1, len32, f) != len32)
+        return -1;
+    (*buf)[len32] = '\0';
+    *len = len32;
+    return 1;
+}
+
+/* The move: every staged record inserted in this one write, which is one
+ * savepoint of one transaction, so that an error anywhere (or a crash
+ * before the commit) leaves nothing of the import. One record is held at
+ * a time. */
 static int run_commit(void *conn, pt_write_t *w)
 {
     batch_t *b = w->arg_;
@@ -301,20 +438,17 @@ static int run_commit(void *conn, pt_write_t *w)
     dup_t d;
     if (dup_open(db, &d, &w->err) != PT_OK)
         return w->err.code;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT doc FROM import_staging WHERE job = ?1 ORDER BY n", -1,
-                           &st, NULL) != SQLITE_OK) {
-        dup_close(&d);
-        return pt_sqlite_error(&w->err, db, "reading an import's staging");
-    }
-    sqlite3_bind_text(st, 1, b->job, -1, SQLITE_STATIC);
-    int rc = PT_OK, step;
-    while (rc == PT_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = insert_doc(conn, &d, (const char *)sqlite3_column_text(st, 0),
-                        (size_t)sqlite3_column_bytes(st, 0), b->actor, &res, &w->err);
-    if (rc == PT_OK && step != SQLITE_DONE)
-        rc = pt_sqlite_error(&w->err, db, "reading an import's staging");
-    sqlite3_finalize(st);
+    FILE *f = b->staging->f;
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    int rc = PT_OK, got = 0;
+    while (rc == PT_OK && (got = staging_next(f, &buf, &cap, &len)) == 1)
+        rc = insert_doc(conn, &d, buf, len, b->actor, &res, &w->err);
+    if (rc == PT_OK && got < 0)
+        rc = pt_error_set(&w->err, PT_ESTORAGE,
+                          "storage error while reading an import's staging: %s",
+                          ferror(f) ? strerror(errno) : "the file is cut short");
+    free(buf);
     dup_close(&d);
     if (rc == PT_OK)
         *b->res = res;
@@ -325,18 +459,19 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err)
 {
     memset(res, 0, sizeof(*res));
-    batch_t b = {.job = job, .actor = actor, .res = res};
-    int rc = run_custom(s, run_commit, &b, err);
-    if (rc != PT_OK)
-        return rc;
-    /* The staging rows go in a transaction of their own: deleting them in
-     * the move would make its savepoint keep a copy of every staging page
-     * (SQLite journals each page a savepoint changes), and rows left by a
-     * crash in between are swept at the next start. */
-    pt_error_t derr = {0};
-    if (pt_store_import_drop(s, job, &derr) != PT_OK)
-        pt_error_clear(&derr);
-    return PT_OK;
+    staging_t *st = staging_take(s, job);
+    if (!st)
+        return PT_OK; /* nothing was staged: nothing to move */
+    int rc = PT_OK;
+    if (fflush(st->f) != 0 || fseeko(st->f, 0, SEEK_SET) != 0)
+        rc = pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
+                          strerror(errno));
+    if (rc == PT_OK) {
+        batch_t b = {.staging = st, .actor = actor, .res = res};
+        rc = run_custom(s, run_commit, &b, err);
+    }
+    staging_close(st);
+    return rc;
 }
 
 static int run_direct(void *conn, pt_write_t *w)

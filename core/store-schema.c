@@ -136,7 +136,7 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
     const char *pragmas = writer ? "PRAGMA journal_mode=WAL;"
                                    "PRAGMA synchronous=FULL;"
                                    "PRAGMA foreign_keys=OFF;"
-                                   "PRAGMA temp_store=MEMORY;"
+                                   "PRAGMA temp_store=FILE;"
                                    "PRAGMA cache_size=-16000;"
                                    "PRAGMA journal_size_limit=67108864;"
                                  : "PRAGMA query_only=ON;"
