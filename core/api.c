@@ -397,6 +397,27 @@ static bool host_allowed(const pt_config_t *c, const char *host)
     return false;
 }
 
+int pt_api_head_check(const pt_http_request_t *req, void *ud, const char **code, char *msg,
+                      size_t len)
+{
+    pt_api_t *api = ud;
+    if (req->peer == PT_PEER_TCP && !host_allowed(api->opts.config, pt_http_header(req, "Host"))) {
+        *code = pt_strerror(PT_EFORBIDDEN);
+        snprintf(msg, len, "the Host header does not name this server");
+        return 403;
+    }
+    pt_identity_t who;
+    pt_error_t err = {0};
+    if (pt_api_identify(api, req, &who, &err) != PT_OK) {
+        *code = pt_strerror(err.code);
+        snprintf(msg, len, "%s", err.message);
+        int status = pt_error_http_status(err.code);
+        pt_error_clear(&err);
+        return status;
+    }
+    return 0;
+}
+
 void pt_api_handle(pt_http_request_t *req, void *ud)
 {
     pt_api_t *api = ud;

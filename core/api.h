@@ -31,6 +31,12 @@ typedef struct {
 } pt_api_options_t;
 
 int pt_api_new(const pt_api_options_t *opts, pt_api_t **out);
+/* The head check to give pt_http_server_set_head_check(): a request with a
+ * body from a client that is not let in (no or a bad token, an unknown
+ * socket user, a foreign Host) is refused before its body is read. */
+int pt_api_head_check(const pt_http_request_t *req, void *ud, const char **code, char *msg,
+                      size_t len);
+
 /* The handler to give pt_http_server_new(); ud is the pt_api_t. */
 void pt_api_handle(pt_http_request_t *req, void *ud);
 void pt_api_set_config(pt_api_t *api, const pt_config_t *config);

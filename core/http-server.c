@@ -215,6 +215,8 @@ struct pt_http_server_s {
     void *ud;
     bool (*bs_wants)(const pt_http_request_t *, void *);
     void *bs_ud;
+    pt_http_head_check_cb head_check;
+    void *head_check_ud;
     size_t max_stream_body;
     listener_t *listeners;
     unsigned listeners_open; /* listener handles whose close callback has not run */
@@ -1192,19 +1194,26 @@ static int on_headers_complete(http_parser *p)
     if (++c->requests >= c->srv->limits.max_requests)
         c->keep_alive = false;
 
-    if (c->srv->bs_wants != NULL) {
-        /* The request as far as it is known, for wants() to decide on. */
-        c->req.pub.method = http_method_str((enum http_method)p->method);
-        c->req.pub.body = NULL;
-        c->req.pub.body_len = 0;
-        c->req.pub.peer = c->peer;
-        c->req.pub.has_cred = c->has_cred;
-        c->req.pub.uid = c->uid;
-        c->req.pub.gid = c->gid;
-        c->req.pub.pid = c->pid;
-        if (c->srv->bs_wants(&c->req.pub, c->srv->bs_ud))
-            return headers_complete_streamed(c, p);
+    /* The request as far as it is known, for the head check and wants()
+     * to decide on. */
+    c->req.pub.method = http_method_str((enum http_method)p->method);
+    c->req.pub.body = NULL;
+    c->req.pub.body_len = 0;
+    c->req.pub.peer = c->peer;
+    c->req.pub.has_cred = c->has_cred;
+    c->req.pub.uid = c->uid;
+    c->req.pub.gid = c->gid;
+    c->req.pub.pid = c->pid;
+    bool has_body = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) && p->content_length > 0);
+    if (has_body && c->srv->head_check != NULL) {
+        const char *code = "forbidden";
+        char msg[256] = "";
+        int status = c->srv->head_check(&c->req.pub, c->srv->head_check_ud, &code, msg, sizeof msg);
+        if (status != 0)
+            return conn_error(c, status, code, "%s", msg);
     }
+    if (c->srv->bs_wants != NULL && c->srv->bs_wants(&c->req.pub, c->srv->bs_ud))
+        return headers_complete_streamed(c, p);
 
     if (p->flags & F_CHUNKED) {
         c->expect_body = true;
@@ -1556,6 +1565,12 @@ int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_
 void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits)
 {
     limits_apply(srv, limits);
+}
+
+void pt_http_server_set_head_check(pt_http_server_t *srv, pt_http_head_check_cb check, void *ud)
+{
+    srv->head_check = check;
+    srv->head_check_ud = ud;
 }
 
 void pt_http_server_set_body_stream(pt_http_server_t *srv,

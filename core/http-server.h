@@ -124,6 +124,16 @@ void pt_http_stream_end(pt_http_request_t *req);
  * when pt_http_body_start() is called (so an answer given before it, an
  * error, spares the upload). If the request is answered before its body has
  * been read, the connection closes after the answer. */
+/* A check of a request's head, made before any of its body is read or
+ * buffered: a client that may not send this request (no token, a foreign
+ * Host) costs the server no more than the header limit. check returns 0 to
+ * go on, or an HTTP status with *code (a stable error code) and msg filled
+ * in; the server then answers that error and closes the connection without
+ * reading the body. It is asked only for requests that carry a body. */
+typedef int (*pt_http_head_check_cb)(const pt_http_request_t *req, void *ud, const char **code,
+                                     char *msg, size_t msg_len);
+void pt_http_server_set_head_check(pt_http_server_t *srv, pt_http_head_check_cb check, void *ud);
+
 void pt_http_server_set_body_stream(pt_http_server_t *srv,
                                     bool (*wants)(const pt_http_request_t *req, void *ud),
                                     void *ud, size_t max_stream_body);

@@ -543,6 +543,7 @@ static int start(daemon_t *d, pt_error_t *err)
     if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
+    pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);
     int rc = pt_http_server_listen_unix(d->server, d->config.socket, 0600);
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",

@@ -88,6 +88,21 @@ check_eq "every slow client was dropped at the header timeout" "closed 300" \
 api GET /v1/health
 check_status "the daemon is healthy afterwards" 200
 
+pt_step "a request with a body is refused before its body, when its sender is not let in"
+python3 - "$PT_PORT" <<'PY' >"$PT_TMP/early.out"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+# The head of a 900 KB upload, without a token and without its body: the
+# answer must come at once, so the server neither waits for nor buffers it.
+s.sendall(b"POST /v1/proposals HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          b"Content-Type: application/json\r\nContent-Length: 900000\r\n\r\n")
+s.settimeout(2)
+t0 = time.monotonic()
+data = s.recv(4096)
+print(data.split(b"\r\n")[0].decode(), int((time.monotonic() - t0) * 1000))
+PY
+check_contains "401 before the body was sent" "HTTP/1.1 401" "$(cat "$PT_TMP/early.out")"
+
 pt_step "a connection serves limits.requests requests, the last with Connection: close"
 python3 - "$PT_PORT" "$VIEWER_TOKEN" <<'PY' >"$PT_TMP/reqs.out"
 import http.client, sys
