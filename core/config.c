@@ -192,6 +192,7 @@ void pt_config_free(pt_config_t *c)
     free(c->host_names);
     cJSON_Delete(c->plugins);
     free(c->plugin_dir);
+    free(c->socket_group);
     /* Zeroed, the struct can be freed again or re-initialised safely. */
     memset(c, 0, sizeof(*c));
 }
@@ -648,6 +649,7 @@ static const config_key_t top_keys[] = {
     {"plugin_dir", K_STRING, offsetof(pt_config_t, plugin_dir), false, NULL, NULL},
     {"builtin_plugins", K_BOOL, offsetof(pt_config_t, builtin_plugins), false, NULL, NULL},
     {"allow_remote", K_BOOL, offsetof(pt_config_t, allow_remote), false, NULL, NULL},
+    {"socket_group", K_STRING, offsetof(pt_config_t, socket_group), false, NULL, NULL},
     {"host_names", K_CUSTOM, 0, false, NULL, parse_host_names},
     {"limits", K_OBJECT, offsetof(pt_config_t, limits), false, limit_keys, NULL},
     {NULL, 0, 0, false, NULL, NULL},

@@ -69,6 +69,7 @@ typedef struct {
     char *plugin_dir; /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
     bool builtin_plugins; /* load every import_*.so and export_*.so of plugin_dir (true) */
     bool allow_remote;    /* listen may be a non-loopback address (false) */
+    char *socket_group;   /* NULL: the socket is 0600; a group: 0660 and that group */
     char **host_names;    /* names the TCP listener answers to besides loopback ones */
     size_t n_host_names;
 } pt_config_t;

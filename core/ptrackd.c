@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,6 +405,23 @@ static void on_sighup(uv_signal_t *h, int signum)
     pt_sd_notify("READY=1\nSTATUS=serving");
 }
 
+/* A group by name or number. Returns 0 or -1. */
+static int resolve_group(const char *name, gid_t *gid)
+{
+    char *end;
+    unsigned long n = strtoul(name, &end, 10);
+    if (*name && !*end) {
+        *gid = (gid_t)n;
+        return 0;
+    }
+    struct group gr, *res = NULL;
+    char buf[4096];
+    if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || !res)
+        return -1;
+    *gid = gr.gr_gid;
+    return 0;
+}
+
 /* A listener on another address than loopback serves other machines, which
  * must be asked for: the bearer token is then all that stands between the
  * network and the proposals. */
@@ -544,10 +562,21 @@ static int start(daemon_t *d, pt_error_t *err)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
     pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);
-    int rc = pt_http_server_listen_unix(d->server, d->config.socket, 0600);
+    /* The socket is ptrackd's alone (0600) unless a group is named whose
+     * members may connect (0660): socket_users must be able to reach it,
+     * and the kernel then tells ptrackd who each of them is. */
+    gid_t group = (gid_t)-1;
+    if (d->config.socket_group && resolve_group(d->config.socket_group, &group) != 0)
+        return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
+                            d->config.socket_group);
+    int rc = pt_http_server_listen_unix(d->server, d->config.socket,
+                                        d->config.socket_group ? 0660 : 0600);
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
                             d->config.socket, uv_strerror(rc));
+    if (d->config.socket_group && chown(d->config.socket, (uid_t)-1, group) != 0)
+        return pt_error_set(err, PT_ECONFIG, "cannot give the socket %s to group %s: %s",
+                            d->config.socket, d->config.socket_group, strerror(errno));
     pt_info("listening on %s", d->config.socket);
     if (d->config.listen) {
         rc = pt_http_server_listen_tcp(d->server, d->config.listen);

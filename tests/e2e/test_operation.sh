@@ -166,5 +166,27 @@ PY
 req "tcp:" GET /metrics
 check_error "/metrics without a token" 401 unauthorized
 
+pt_step "socket_group lets listed socket users in, and no one else"
 pt_stop
+if getent group nogroup >/dev/null && command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+    chmod 755 "$PT_TMP"
+    python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["socket_group"] = "nogroup"
+c["socket_users"] = {"65534": {"name": "外部访客", "role": "viewer"}}
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+    pt_start
+    check_eq "the socket is 0660 with the group" "660 nogroup" "$(stat -c '%a %G' "$PT_SOCK")"
+    out="$(setpriv --reuid=65534 --regid=65534 --clear-groups curl -s -o /dev/null -w '%{http_code}' \
+        --unix-socket "$PT_SOCK" http://localhost/v1/health 2>&1)" || true
+    check_eq "a listed user in the group connects and is served" "200" "$out"
+    out="$(setpriv --reuid=65533 --regid=65533 --clear-groups curl -s -o /dev/null -w '%{http_code}' \
+        --unix-socket "$PT_SOCK" http://localhost/v1/health 2>&1)" || true
+    check_true "a user outside the group cannot connect ($out)" test "$out" != 200
+    pt_stop
+else
+    echo "skipped: needs root, setpriv and the group nogroup"
+fi
 pt_finish
