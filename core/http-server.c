@@ -573,7 +573,10 @@ static void conn_free(conn_t *c)
     free(c);
 }
 
-static void conn_unref(conn_t *c)
+/* Not inlined: a caller that holds a reference of its own around a call
+ * that may drop another one would otherwise let GCC's -O3 see a free()
+ * followed by a use of c that the count makes impossible, and warn. */
+__attribute__((noinline)) static void conn_unref(conn_t *c)
 {
     assert(c->refs > 0);
     if (--c->refs == 0)
