@@ -164,7 +164,7 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
 {
     if (n == 0)
         return 0;
-    size_t from;
+    size_t from = 0;
     /* 来源：… on a line of its own. */
     if (n <= 60 && (u_match(s, n, 0, "来源：") || u_match(s, n, 0, "稿件来源："))) {
         note_at(s, n, &from);
