@@ -120,4 +120,16 @@ check_error "an unknown encoding" 422 validation_failed
 check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
 check_eq "still four proposals" 4 "$(pt_count)"
 
+pt_step "the CLI imports documents and Decidim exports too"
+out="$("$PTRACK" --socket "$PT_SOCK" import "$DATA/bulletin.txt" 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack import of a .txt (known already) exits 0" 0 "$rc"
+check_eq "still four proposals" 4 "$(pt_count)"
+out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_SOURCE_DIR/tests/e2e/data/decidim/proposals-old.csv" \
+    --format decidim 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack import --format decidim exits 0" 0 "$rc"
+check_true "and stores the Decidim proposals ($(pt_count) now)" test "$(pt_count)" -gt 4
+out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/bulletin-gbk.txt" --format text 2>&1)" && rc=0 || rc=$?
+check_eq "a refused document: exit 1" 1 "$rc"
+check_contains "naming the line" "line 1" "$out"
+
 pt_finish
