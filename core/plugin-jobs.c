@@ -16,8 +16,10 @@
  * job_write waits while OUT_MAX bytes wait for the loop; and the loop hands
  * the HTTP server no more while STREAM_HIGH bytes are still unsent, going on
  * when the connection drains. Imported records are checked on the job
- * thread and stored in batches of BATCH by custom writes, whose commit the
- * job thread waits for, which is the importer's back-pressure.
+ * thread and stored in batches of BATCH: a partial import's by custom
+ * writes, whose commit the job thread waits for, which is the importer's
+ * back-pressure; an all-or-nothing import's into its staging file
+ * (store-import.c), moved into the store by one write at the end.
  *
  * Lifetime: the loop starts a job (inst->jobs + 1, so the instance cannot
  * be unloaded under it), the thread runs the plugin, then sets `finished`
@@ -43,7 +45,12 @@
 #define OUT_BLOCK (64 * 1024)
 #define OUT_MAX (256 * 1024)
 #define STREAM_HIGH (256 * 1024)
-#define BATCH 500
+/* A partial import commits once per batch. 2,000 rather than 500 made a
+ * partial import of 50,000 proposals about 14 % faster (fewer commits,
+ * each an fsync and a flush of the full-text index's pending terms), for
+ * about 3 MB more of checked documents held by the job and a writer busy
+ * for about 0.1 s per batch, which other writes wait behind. */
+#define BATCH 2000
 
 typedef enum { JOB_IMPORT = 1, JOB_EXPORT } job_kind_t;
 

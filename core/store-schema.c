@@ -133,6 +133,13 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
         return rc;
     /* A reader may find the writer checkpointing; wait rather than fail. */
     sqlite3_busy_timeout(*db, 5000);
+    /* The writer's temp_store is FILE, not MEMORY: each write runs in a
+     * savepoint, whose journal keeps the original of every page the write
+     * changes, and SQLite keeps that journal (and statement journals) in
+     * memory up to 64 kB and spills it to a temporary file beyond, but
+     * never spills it with temp_store=MEMORY. A normal write stays far
+     * under 64 kB; an import's move into a populated store, or deleting
+     * many rows, would otherwise hold a copy of every page it touched. */
     const char *pragmas = writer ? "PRAGMA journal_mode=WAL;"
                                    "PRAGMA synchronous=FULL;"
                                    "PRAGMA foreign_keys=OFF;"
