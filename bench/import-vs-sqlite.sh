@@ -6,7 +6,7 @@
 # CSV (bench/gen-proposals.py), then, in one run on one machine:
 #   1. sqlite3 t.db ".mode csv" ".import rows.csv t"  (a plain table);
 #   2. POST /v1/imports?format=jsonl into a fresh ptrackd, all or nothing
-#      (the default);
+#      (the default), with ptrackd's peak RSS (VmHWM) before and after;
 #   3. the same with partial=true (stored batch by batch, no staging);
 #   4. GET /v1/exports?format=jsonl of all N, with ptrackd's peak RSS
 #      (VmHWM) before and after, and the size of the file.
@@ -88,7 +88,9 @@ rows=$(sqlite3 "$tmp/t.db" "SELECT count(*) FROM t")
 [ "$rows" = "$n" ] || { echo "sqlite3 imported $rows rows, not $n" >&2; exit 1; }
 
 start all
+hwm_all0=$(status_kb VmHWM)
 all=$(import all "format=jsonl")
+hwm_all1=$(status_kb VmHWM)
 stop
 start partial
 part=$(import partial "format=jsonl&partial=true")
@@ -100,6 +102,8 @@ printf '%-44s %8s s  %s\n' "ptrackd import jsonl, partial=true" "$part" "$(awk -
 printf 'ratio (speed of ptrackd / speed of sqlite3; target >= 0.50): all or nothing %s, partial %s\n' \
     "$(awk -v a="$sq" -v b="$all" 'BEGIN {printf "%.2f", a / b}')" \
     "$(awk -v a="$sq" -v b="$part" 'BEGIN {printf "%.2f", a / b}')"
+printf 'ptrackd memory, all or nothing: VmHWM %s kB before the import, %s kB after\n' \
+    "$hwm_all0" "$hwm_all1"
 
 # The export, on the daemon that holds the partial import.
 hwm0=$(status_kb VmHWM)
