@@ -66,7 +66,7 @@ struct ptrack_job {
     pt_instance_t *inst;
     char *format;
     char *actor;
-    char *id;      /* unique to the job: its staging rows are keyed by it */
+    char *id;      /* unique to the job: its staging is keyed by it */
     char **args;   /* the query parameters, name and value in turn */
     size_t n_args;
     bool partial;

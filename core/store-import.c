@@ -203,8 +203,8 @@ static staging_t *stagings; /* guarded by staging_mu */
 static FILE *staging_open(pt_store_t *s, pt_error_t *err)
 {
     const char *slash = strrchr(s->path, '/');
-    char *dir = slash ? strndup(s->path, (size_t)(slash - s->path) + (slash == s->path))
-                      : strdup(".");
+    char *dir =
+        slash ? strndup(s->path, (size_t)(slash - s->path) + (slash == s->path)) : strdup(".");
     if (!dir) {
         pt_error_set(err, PT_ENOMEM, "out of memory");
         return NULL;
