@@ -279,16 +279,19 @@ typedef struct {
 int pt_store_import_check(pt_store_t *s, const cJSON *record, char **doc, pt_error_t *err);
 
 /* Stages docs[0..n) of import `job` (an id unique to the job) as records
- * first_n, first_n + 1, ... in one transaction. Ownership: docs borrowed. */
+ * first_n, first_n + 1, ...: appended to an unlinked temporary file of the
+ * job's in the data directory, so that memory stays flat and nothing
+ * reaches the database before the commit. Ownership: docs borrowed. */
 int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
                           size_t n, pt_error_t *err);
 /* Moves every staged record of job into the store in one transaction (each
  * inserted as a create is, with a history entry "import" by actor and a
- * proposal.created event; duplicates skipped) and deletes the staging rows.
- * On failure nothing is stored (the staging rows stay: drop them). */
+ * proposal.created event; duplicates skipped), reading the staging file
+ * back one record at a time. On failure nothing is stored (the staging
+ * file stays: drop it). */
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err);
-/* Deletes the staging rows of job. */
+/* Forgets the staged records of job (closes its staging file). */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
 /* Stores docs[0..n) at once in one transaction (partial imports), adding
  * to res. Ownership: docs borrowed. */
