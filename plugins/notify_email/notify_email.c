@@ -43,13 +43,9 @@
 
 #include <ptrack/plugin.h>
 
-/* A growable string. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom; /* an append failed: the text is incomplete */
-} buf_t;
+#include "notify-text.h"
 
+/* A growable string. */
 /* An address as configured: "name <addr>" or "addr". */
 typedef struct {
     char *name; /* NULL: none */
@@ -81,57 +77,6 @@ typedef struct {
 
 /* ---- Strings ----------------------------------------------------------- */
 
-static void buf_add(buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 512;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void buf_puts(buf_t *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(buf_t *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *tmp = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!tmp) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    buf_add(b, tmp, (size_t)n);
-    free(tmp);
-}
-
-static void buf_free(buf_t *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof(*b));
-}
-
 static bool is_ascii(const char *s)
 {
     for (; *s; s++)
@@ -142,7 +87,7 @@ static bool is_ascii(const char *s)
 
 /* Appends data in base64; with `wrap`, in lines of 76 characters ending in
  * CRLF (RFC 2045), each line 57 bytes of data. */
-static void buf_base64(buf_t *b, const void *data, size_t len, bool wrap)
+static void buf_base64(nt_buf_t *b, const void *data, size_t len, bool wrap)
 {
     const unsigned char *p = data;
     unsigned char line[80];
@@ -150,9 +95,9 @@ static void buf_base64(buf_t *b, const void *data, size_t len, bool wrap)
     for (size_t off = 0; off < len; off += step) {
         size_t n = len - off < step ? len - off : step;
         int out = EVP_EncodeBlock(line, p + off, (int)n);
-        buf_add(b, (const char *)line, (size_t)out);
+        nt_buf_add(b, (const char *)line, (size_t)out);
         if (wrap)
-            buf_puts(b, "\r\n");
+            nt_buf_puts(b, "\r\n");
     }
 }
 
@@ -160,7 +105,7 @@ static void buf_base64(buf_t *b, const void *data, size_t len, bool wrap)
  * most 45 bytes of whole UTF-8 characters so that a word stays under the 75
  * characters the RFC allows; words are folded onto lines of their own
  * ("\r\n "). */
-static void buf_encoded_words(buf_t *b, const char *text)
+static void buf_encoded_words(nt_buf_t *b, const char *text)
 {
     size_t len = strlen(text), off = 0;
     bool first = true;
@@ -172,10 +117,10 @@ static void buf_encoded_words(buf_t *b, const char *text)
         if (n == 0)
             n = len - off < 45 ? len - off : 45;
         if (!first)
-            buf_puts(b, "\r\n ");
-        buf_puts(b, "=?UTF-8?B?");
+            nt_buf_puts(b, "\r\n ");
+        nt_buf_puts(b, "=?UTF-8?B?");
         buf_base64(b, text + off, n, false);
-        buf_puts(b, "?=");
+        nt_buf_puts(b, "?=");
         off += n;
         first = false;
     }
@@ -183,21 +128,21 @@ static void buf_encoded_words(buf_t *b, const char *text)
 
 /* Appends an address for a header: `=?UTF-8?B?...?= <addr>` for a
  * non-ASCII name, `"name" <addr>` for an ASCII one, `addr` without. */
-static void buf_address(buf_t *b, const address_t *a)
+static void buf_address(nt_buf_t *b, const address_t *a)
 {
     if (a->name && is_ascii(a->name)) {
-        buf_puts(b, "\"");
+        nt_buf_puts(b, "\"");
         for (const char *p = a->name; *p; p++) {
             if (*p == '"' || *p == '\\')
-                buf_puts(b, "\\");
-            buf_add(b, p, 1);
+                nt_buf_puts(b, "\\");
+            nt_buf_add(b, p, 1);
         }
-        buf_printf(b, "\" <%s>", a->addr);
+        nt_buf_printf(b, "\" <%s>", a->addr);
     } else if (a->name) {
         buf_encoded_words(b, a->name);
-        buf_printf(b, " <%s>", a->addr);
+        nt_buf_printf(b, " <%s>", a->addr);
     } else {
-        buf_puts(b, a->addr);
+        nt_buf_puts(b, a->addr);
     }
 }
 
@@ -250,48 +195,6 @@ static void address_free(address_t *a)
     free(a->addr);
 }
 
-/* ---- The default workflow's Chinese labels ------------------------------
- * A copy of proposals/workflow-default.json's zh labels (the ABI hands a
- * plugin the event, not the workflow); a name not here is shown as it is. */
-
-static const char *const state_zh[][2] = {
-    {"draft", "草稿"},
-    {"submitted", "已提出"},
-    {"reviewing", "审查中"},
-    {"filed", "已立案"},
-    {"not_filed", "不予立案"},
-    {"merged", "并案"},
-    {"converted", "转为意见建议"},
-    {"assigned", "已交办"},
-    {"returned", "退回"},
-    {"handling", "办理中"},
-    {"replied", "已答复"},
-    {"rehandling", "重新办理"},
-    {"closed", "办结"},
-    {"withdrawn", "撤回"},
-};
-
-static const char *const action_zh[][2] = {
-    {"submit", "提交"},        {"review", "审查"},      {"file", "立案"},
-    {"reject", "不予立案"},    {"merge", "并案"},       {"convert", "转为意见建议"},
-    {"assign", "交办"},        {"sign", "签收"},        {"return", "退回"},
-    {"reassign", "重新交办"},  {"opinion", "协办意见"}, {"extend", "延期"},
-    {"reply", "答复"},         {"feedback", "评价"},    {"close", "办结"},
-    {"follow_up", "补充答复"}, {"reopen", "重新办理"},  {"withdraw", "撤回"},
-    {"supervise", "督办"},
-};
-
-static const char *label(const char *const (*table)[2], size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i][0], name) == 0)
-            return table[i][1];
-    return name;
-}
-
-#define STATE_ZH(s) label(state_zh, sizeof(state_zh) / sizeof(state_zh[0]), (s))
-#define ACTION_ZH(a) label(action_zh, sizeof(action_zh) / sizeof(action_zh[0]), (a))
-
 /* The subject's tag of an event type. */
 static const char *type_tag(const char *type)
 {
@@ -306,59 +209,25 @@ static const char *type_tag(const char *type)
     return "建议动态";
 }
 
-static const char *role_zh(const char *role)
-{
-    if (!role)
-        return "承办";
-    if (strcmp(role, "lead") == 0)
-        return "主办";
-    if (strcmp(role, "co") == 0)
-        return "协办";
-    if (strcmp(role, "separate") == 0)
-        return "分办";
-    return role;
-}
-
-/* Writes an RFC 3339 UTC time as local time into out, in `fmt`; copies the
- * text as it is when it is not in that form. */
-static void local_time(const char *rfc3339, const char *fmt, char *out, size_t size)
-{
-    struct tm tm = {0};
-    int y, mo, d, h, mi, s;
-    if (sscanf(rfc3339, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) == 6) {
-        tm.tm_year = y - 1900;
-        tm.tm_mon = mo - 1;
-        tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = mi;
-        tm.tm_sec = s;
-        time_t t = timegm(&tm);
-        struct tm local;
-        if (t != (time_t)-1 && localtime_r(&t, &local) && strftime(out, size, fmt, &local))
-            return;
-    }
-    snprintf(out, size, "%s", rfc3339);
-}
-
 /* ---- The message ------------------------------------------------------- */
 
 /* The subject: "【超期催办】关于……的建议（1001）". */
-static void make_subject(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_subject(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
 {
     const char *title = h->rec_get(ev->record, "proposal.title");
     const char *number = h->rec_get(ev->record, "proposal.number");
     const char *action = h->rec_get(ev->record, "action");
     if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
-        buf_printf(b, "【%s】", ACTION_ZH(action));
+        nt_buf_printf(b, "【%s】", nt_action_zh(action));
     else
-        buf_printf(b, "【%s】", type_tag(ev->type));
-    buf_puts(b, title ? title : "（无标题）");
+        nt_buf_printf(b, "【%s】", type_tag(ev->type));
+    nt_buf_puts(b, title ? title : "（无标题）");
     if (number)
-        buf_printf(b, "（%s）", number);
+        nt_buf_printf(b, "（%s）", number);
 }
 
 /* The body, plain text with CRLF line ends. */
-static void make_body(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_body(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
@@ -374,24 +243,24 @@ static void make_body(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev
     const char *at = h->rec_get(rec, "at");
 
     if (strcmp(type, "proposal.overdue") == 0)
-        buf_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
+        nt_buf_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
     else if (strcmp(type, "proposal.due_soon") == 0)
-        buf_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
+        nt_buf_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
     else
-        buf_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
+        nt_buf_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
     if (number)
-        buf_printf(b, "编号：%s\r\n", number);
+        nt_buf_printf(b, "编号：%s\r\n", number);
     else if (id)
-        buf_printf(b, "编号：第 %s 号\r\n", id);
-    buf_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
+        nt_buf_printf(b, "编号：第 %s 号\r\n", id);
+    nt_buf_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
     if (action) {
-        buf_printf(b, "动作：%s", ACTION_ZH(action));
+        nt_buf_printf(b, "动作：%s", nt_action_zh(action));
         if (from && to && strcmp(from, to) != 0)
-            buf_printf(b, "（%s → %s）", STATE_ZH(from), STATE_ZH(to));
-        buf_puts(b, "\r\n");
+            nt_buf_printf(b, "（%s → %s）", nt_state_zh(from), nt_state_zh(to));
+        nt_buf_puts(b, "\r\n");
     }
     if (status)
-        buf_printf(b, "状态：%s\r\n", STATE_ZH(status));
+        nt_buf_printf(b, "状态：%s\r\n", nt_state_zh(status));
     size_t n = h->rec_count(rec, "proposal.units");
     for (size_t i = 0; i < n; i++) {
         char path[64];
@@ -400,25 +269,25 @@ static void make_body(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev
         snprintf(path, sizeof(path), "proposal.units.%zu.role", i);
         const char *role = h->rec_get(rec, path);
         if (name)
-            buf_printf(b, "%s：%s\r\n", role_zh(role), name);
+            nt_buf_printf(b, "%s：%s\r\n", nt_role_zh(role), name);
     }
     if (due) {
         char date[64];
-        local_time(due, "%Y-%m-%d", date, sizeof(date));
-        buf_printf(b, "办理期限：%s\r\n", date);
+        nt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        nt_buf_printf(b, "办理期限：%s\r\n", date);
     }
     if (actor)
-        buf_printf(b, "操作人：%s\r\n", actor);
+        nt_buf_printf(b, "操作人：%s\r\n", actor);
     if (at) {
         char when[64];
-        local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
-        buf_printf(b, "时间：%s\r\n", when);
+        nt_local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        nt_buf_printf(b, "时间：%s\r\n", when);
     }
-    buf_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
+    nt_buf_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
 }
 
 /* Builds the whole message: headers and the base64 body. */
-static void make_message(email_t *m, const ptrack_event_t *ev, buf_t *msg)
+static void make_message(email_t *m, const ptrack_event_t *ev, nt_buf_t *msg)
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -428,23 +297,24 @@ static void make_message(email_t *m, const ptrack_event_t *ev, buf_t *msg)
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    buf_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday], tm.tm_mday,
-               months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    buf_puts(msg, "From: ");
+    nt_buf_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
+                  tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    nt_buf_puts(msg, "From: ");
     buf_address(msg, &m->from);
-    buf_puts(msg, "\r\nTo: ");
+    nt_buf_puts(msg, "\r\nTo: ");
     for (size_t i = 0; i < m->n_to; i++) {
         if (i)
-            buf_puts(msg, ",\r\n ");
+            nt_buf_puts(msg, ",\r\n ");
         buf_address(msg, &m->to[i]);
     }
-    buf_t subject = {0};
+    nt_buf_t subject = {0};
     make_subject(&subject, m->host, ev);
-    buf_puts(msg, "\r\nSubject: ");
+    nt_buf_puts(msg, "\r\nSubject: ");
     if (!subject.oom)
         buf_encoded_words(msg, subject.s);
     msg->oom |= subject.oom;
-    buf_free(&subject);
+    nt_buf_free(&subject);
     /* The instance's name, cut to what a Message-ID's left part may hold. */
     char inst[64];
     const char *name = m->host->instance_name(m->inst);
@@ -454,19 +324,19 @@ static void make_message(email_t *m, const ptrack_event_t *ev, buf_t *msg)
             *p == '-' || *p == '_')
             inst[k++] = *p;
     inst[k] = '\0';
-    buf_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq, k ? inst : "notify",
-               m->domain);
-    buf_puts(msg, "MIME-Version: 1.0\r\n"
-                  "Content-Type: text/plain; charset=UTF-8\r\n"
-                  "Content-Transfer-Encoding: base64\r\n");
-    buf_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
-               ev->seq);
-    buf_t body = {0};
+    nt_buf_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq,
+                  k ? inst : "notify", m->domain);
+    nt_buf_puts(msg, "MIME-Version: 1.0\r\n"
+                     "Content-Type: text/plain; charset=UTF-8\r\n"
+                     "Content-Transfer-Encoding: base64\r\n");
+    nt_buf_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
+                  ev->seq);
+    nt_buf_t body = {0};
     make_body(&body, m->host, ev);
     if (!body.oom)
         buf_base64(msg, body.s, body.len, true);
     msg->oom |= body.oom;
-    buf_free(&body);
+    nt_buf_free(&body);
 }
 
 /* ---- Options ------------------------------------------------------------- */
@@ -598,7 +468,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
-    buf_t msg = {0};
+    nt_buf_t msg = {0};
     struct curl_slist *rcpt = NULL;
     char from[512], line[512];
 
@@ -663,7 +533,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     }
 out:
     curl_slist_free_all(rcpt);
-    buf_free(&msg);
+    nt_buf_free(&msg);
     return rc;
 }
 

@@ -49,6 +49,8 @@
 
 #include <ptrack/plugin.h>
 
+#include "notify-text.h"
+
 /* The most of an answer's body kept for the log and the errcode check. */
 #define RESPONSE_MAX 4096
 /* A Retry-After further away than this is taken as this. */
@@ -57,12 +59,6 @@
 typedef enum { FORMAT_JSON, FORMAT_WECOM, FORMAT_DINGTALK } webhook_format_t;
 
 /* A growable string: the bodies and texts built here. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom; /* an append failed: the text is incomplete */
-} buf_t;
-
 /* One instance. */
 typedef struct {
     const ptrack_host_t *host; /* valid until destroy() returns */
@@ -84,7 +80,7 @@ typedef struct {
     int64_t not_before;
 
     /* The answer of the request in progress. */
-    buf_t response;
+    nt_buf_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
 } webhook_t;
 
@@ -98,138 +94,35 @@ static int64_t now_ms(void)
 
 /* ---- Strings ----------------------------------------------------------- */
 
-static void buf_add(buf_t *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void buf_puts(buf_t *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(buf_t *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->oom = true;
-        return;
-    }
-    if ((size_t)n < sizeof(tmp)) {
-        buf_add(b, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    buf_add(b, big, (size_t)n);
-    free(big);
-}
-
-static void buf_free(buf_t *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof(*b));
-}
-
 /* Appends s as the inside of a JSON string: quotes, backslashes and control
  * characters escaped, UTF-8 passed through as it is (the robots read it). */
-static void buf_json_str(buf_t *b, const char *s)
+static void buf_json_str(nt_buf_t *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
         case '"':
-            buf_puts(b, "\\\"");
+            nt_buf_puts(b, "\\\"");
             break;
         case '\\':
-            buf_puts(b, "\\\\");
+            nt_buf_puts(b, "\\\\");
             break;
         case '\n':
-            buf_puts(b, "\\n");
+            nt_buf_puts(b, "\\n");
             break;
         case '\r':
-            buf_puts(b, "\\r");
+            nt_buf_puts(b, "\\r");
             break;
         case '\t':
-            buf_puts(b, "\\t");
+            nt_buf_puts(b, "\\t");
             break;
         default:
             if (*p < 0x20)
-                buf_printf(b, "\\u%04x", *p);
+                nt_buf_printf(b, "\\u%04x", *p);
             else
-                buf_add(b, (const char *)p, 1);
+                nt_buf_add(b, (const char *)p, 1);
         }
     }
 }
-
-/* ---- The default workflow's Chinese labels ------------------------------
- * A copy of proposals/workflow-default.json's zh labels: the ABI gives a
- * plugin the event, not the workflow. A state or action of a customised
- * workflow that is not here is shown by its name. */
-
-static const char *const state_zh[][2] = {
-    {"draft", "草稿"},
-    {"submitted", "已提出"},
-    {"reviewing", "审查中"},
-    {"filed", "已立案"},
-    {"not_filed", "不予立案"},
-    {"merged", "并案"},
-    {"converted", "转为意见建议"},
-    {"assigned", "已交办"},
-    {"returned", "退回"},
-    {"handling", "办理中"},
-    {"replied", "已答复"},
-    {"rehandling", "重新办理"},
-    {"closed", "办结"},
-    {"withdrawn", "撤回"},
-};
-
-static const char *const action_zh[][2] = {
-    {"submit", "提交"},        {"review", "审查"},      {"file", "立案"},
-    {"reject", "不予立案"},    {"merge", "并案"},       {"convert", "转为意见建议"},
-    {"assign", "交办"},        {"sign", "签收"},        {"return", "退回"},
-    {"reassign", "重新交办"},  {"opinion", "协办意见"}, {"extend", "延期"},
-    {"reply", "答复"},         {"feedback", "评价"},    {"close", "办结"},
-    {"follow_up", "补充答复"}, {"reopen", "重新办理"},  {"withdraw", "撤回"},
-    {"supervise", "督办"},
-};
-
-static const char *label(const char *const (*table)[2], size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i][0], name) == 0)
-            return table[i][1];
-    return name;
-}
-
-#define STATE_ZH(s) label(state_zh, sizeof(state_zh) / sizeof(state_zh[0]), (s))
-#define ACTION_ZH(a) label(action_zh, sizeof(action_zh) / sizeof(action_zh[0]), (a))
 
 /* The heading of an event type. */
 static const char *type_zh(const char *type)
@@ -245,44 +138,9 @@ static const char *type_zh(const char *type)
     return "建议动态";
 }
 
-static const char *role_zh(const char *role)
-{
-    if (!role)
-        return "承办";
-    if (strcmp(role, "lead") == 0)
-        return "主办";
-    if (strcmp(role, "co") == 0)
-        return "协办";
-    if (strcmp(role, "separate") == 0)
-        return "分办";
-    return role;
-}
-
-/* Writes the local date of an RFC 3339 UTC time ("2026-06-13T01:00:00Z")
- * into out as "2026-06-13"; copies the text as it is when it is not in
- * that form. */
-static void local_date(const char *rfc3339, char *out, size_t size)
-{
-    struct tm tm = {0};
-    int y, mo, d, h, mi, s;
-    if (sscanf(rfc3339, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) == 6) {
-        tm.tm_year = y - 1900;
-        tm.tm_mon = mo - 1;
-        tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = mi;
-        tm.tm_sec = s;
-        time_t t = timegm(&tm);
-        struct tm local;
-        if (t != (time_t)-1 && localtime_r(&t, &local) && strftime(out, size, "%Y-%m-%d", &local))
-            return;
-    }
-    snprintf(out, size, "%s", rfc3339);
-}
-
 /* Appends the units of the proposal, one line per role:
  * "主办：山西省水利厅" then "协办：山西省财政厅、山西省发改委". */
-static void add_units(buf_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+static void add_units(nt_buf_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
                       const char *prefix, const char *eol)
 {
     size_t n = h->rec_count(rec, "proposal.units");
@@ -309,16 +167,16 @@ static void add_units(buf_t *b, const ptrack_host_t *h, const ptrack_record_t *r
             if (!name)
                 continue;
             if (!any) {
-                role_name = role_zh(pass < 3 ? roles[pass] : role);
-                buf_printf(b, "%s%s：", prefix, role_name);
+                role_name = nt_role_zh(pass < 3 ? roles[pass] : role);
+                nt_buf_printf(b, "%s%s：", prefix, role_name);
                 any = true;
             } else {
-                buf_puts(b, "、");
+                nt_buf_puts(b, "、");
             }
-            buf_puts(b, name);
+            nt_buf_puts(b, name);
         }
         if (any)
-            buf_puts(b, eol);
+            nt_buf_puts(b, eol);
     }
 }
 
@@ -327,7 +185,7 @@ static void add_units(buf_t *b, const ptrack_host_t *h, const ptrack_record_t *r
  * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
  * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
  * Thread: the worker (the record is held by it). */
-static void markdown_text(buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
+static void markdown_text(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
                           const char *eol)
 {
     const ptrack_record_t *rec = ev->record;
@@ -344,41 +202,41 @@ static void markdown_text(buf_t *b, const ptrack_host_t *h, const ptrack_event_t
     bool overdue = strcmp(type, "proposal.overdue") == 0;
     bool due_soon = strcmp(type, "proposal.due_soon") == 0;
 
-    buf_printf(b, "### %s%s", type_zh(type), eol);
+    nt_buf_printf(b, "### %s%s", type_zh(type), eol);
     if (overdue)
-        buf_printf(
+        nt_buf_printf(
             b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
             eol);
     else if (due_soon)
-        buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
-                   eol);
+        nt_buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
+                      eol);
     if (number)
-        buf_printf(b, "> 编号：%s%s", number, eol);
+        nt_buf_printf(b, "> 编号：%s%s", number, eol);
     else if (id)
-        buf_printf(b, "> 编号：第 %s 号%s", id, eol);
-    buf_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
+        nt_buf_printf(b, "> 编号：第 %s 号%s", id, eol);
+    nt_buf_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
     if (action) {
-        buf_printf(b, "> 动作：%s", ACTION_ZH(action));
+        nt_buf_printf(b, "> 动作：%s", nt_action_zh(action));
         if (from && to && strcmp(from, to) != 0)
-            buf_printf(b, "（%s → %s）", STATE_ZH(from), STATE_ZH(to));
-        buf_puts(b, eol);
+            nt_buf_printf(b, "（%s → %s）", nt_state_zh(from), nt_state_zh(to));
+        nt_buf_puts(b, eol);
     } else if (strcmp(type, "proposal.created") == 0 && to) {
-        buf_printf(b, "> 状态：%s%s", STATE_ZH(to), eol);
+        nt_buf_printf(b, "> 状态：%s%s", nt_state_zh(to), eol);
     }
     if (!action && status && strcmp(type, "proposal.created") != 0)
-        buf_printf(b, "> 状态：%s%s", STATE_ZH(status), eol);
+        nt_buf_printf(b, "> 状态：%s%s", nt_state_zh(status), eol);
     add_units(b, h, rec, "> ", eol);
     if (due) {
         char date[64];
-        local_date(due, date, sizeof(date));
-        buf_printf(b, "> 办理期限：%s%s%s", date,
-                   overdue    ? "（已超期）"
-                   : due_soon ? "（即将到期）"
-                              : "",
-                   eol);
+        nt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        nt_buf_printf(b, "> 办理期限：%s%s%s", date,
+                      overdue    ? "（已超期）"
+                      : due_soon ? "（即将到期）"
+                                 : "",
+                      eol);
     }
     if (actor)
-        buf_printf(b, "> 操作人：%s%s", actor, eol);
+        nt_buf_printf(b, "> 操作人：%s%s", actor, eol);
 }
 
 /* ---- Signatures ----------------------------------------------------------- */
@@ -470,7 +328,7 @@ static void webhook_destroy(void *state)
     webhook_t *w = state;
     if (w->curl)
         curl_easy_cleanup(w->curl);
-    buf_free(&w->response);
+    nt_buf_free(&w->response);
     free(w);
     /* Pairs with the curl_global_init of create(); libcurl counts them. */
     curl_global_cleanup();
@@ -486,7 +344,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
      * robot's errcode, bounded whatever the server sends. */
     if (w->response.len < RESPONSE_MAX) {
         size_t room = RESPONSE_MAX - w->response.len;
-        buf_add(&w->response, data, n < room ? n : room);
+        nt_buf_add(&w->response, data, n < room ? n : room);
     }
     return n;
 }
@@ -547,20 +405,20 @@ static long robot_errcode(const char *body)
 /* Builds the URL to POST to: for a signed DingTalk robot, the configured
  * one with &timestamp=<ms>&sign=<urlencoded base64 HMAC>. Returns false
  * when memory or OpenSSL failed. Thread: the worker. */
-static bool build_url(webhook_t *w, buf_t *url)
+static bool build_url(webhook_t *w, nt_buf_t *url)
 {
-    buf_puts(url, w->url);
+    nt_buf_puts(url, w->url);
     if (w->format != FORMAT_DINGTALK || !w->secret)
         return !url->oom;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char stamp[32];
     snprintf(stamp, sizeof(stamp), "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    buf_t to_sign = {0};
-    buf_printf(&to_sign, "%s\n%s", stamp, w->secret);
+    nt_buf_t to_sign = {0};
+    nt_buf_printf(&to_sign, "%s\n%s", stamp, w->secret);
     unsigned char mac[32];
     bool ok = !to_sign.oom && hmac_sha256(w->secret, to_sign.s, to_sign.len, mac);
-    buf_free(&to_sign);
+    nt_buf_free(&to_sign);
     if (!ok)
         return false;
     unsigned char b64[64];
@@ -568,42 +426,42 @@ static bool build_url(webhook_t *w, buf_t *url)
     char *escaped = curl_easy_escape(w->curl, (const char *)b64, 0);
     if (!escaped)
         return false;
-    buf_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
+    nt_buf_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
     curl_free(escaped);
     return !url->oom;
 }
 
 /* Builds the request body for the instance's format. */
-static void build_body(webhook_t *w, const ptrack_event_t *ev, buf_t *body)
+static void build_body(webhook_t *w, const ptrack_event_t *ev, nt_buf_t *body)
 {
     if (w->format == FORMAT_JSON) {
-        buf_add(body, ev->json, ev->json_len);
+        nt_buf_add(body, ev->json, ev->json_len);
         return;
     }
-    buf_t text = {0};
+    nt_buf_t text = {0};
     markdown_text(&text, w->host, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
     if (text.oom) {
         body->oom = true;
-        buf_free(&text);
+        nt_buf_free(&text);
         return;
     }
     if (w->format == FORMAT_WECOM) {
-        buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"");
+        nt_buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"");
         buf_json_str(body, text.s);
-        buf_puts(body, "\"}}");
+        nt_buf_puts(body, "\"}}");
     } else {
         const char *title = w->host->rec_get(ev->record, "proposal.title");
-        buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"");
+        nt_buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"");
         buf_json_str(body, type_zh(ev->type));
         if (title) {
-            buf_puts(body, "：");
+            nt_buf_puts(body, "：");
             buf_json_str(body, title);
         }
-        buf_puts(body, "\",\"text\":\"");
+        nt_buf_puts(body, "\",\"text\":\"");
         buf_json_str(body, text.s);
-        buf_puts(body, "\"}}");
+        nt_buf_puts(body, "\"}}");
     }
-    buf_free(&text);
+    nt_buf_free(&text);
 }
 
 /* Counts a failed attempt on ev and answers PTRACK_RETRY, or PTRACK_ERROR
@@ -652,7 +510,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
-    buf_t url = {0}, body = {0};
+    nt_buf_t url = {0}, body = {0};
     struct curl_slist *headers = NULL;
     char line[512];
 
@@ -694,7 +552,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
 #undef ADD_HEADER
 
     char errbuf[CURL_ERROR_SIZE] = "";
-    buf_free(&w->response);
+    nt_buf_free(&w->response);
     w->retry_after = 0;
     curl_easy_setopt(c, CURLOPT_URL, url.s);
     /* Signals are the daemon's; libcurl must not use SIGALRM for its
@@ -762,8 +620,8 @@ oom:
     rc = PTRACK_RETRY;
 out:
     curl_slist_free_all(headers);
-    buf_free(&url);
-    buf_free(&body);
+    nt_buf_free(&url);
+    nt_buf_free(&body);
     return rc;
 }
 
