@@ -23,8 +23,8 @@ typedef struct {
     const char *event; /* "proposal.due_soon" or "proposal.overdue" */
 } reminder_t;
 
-static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t limit,
-                      int64_t now, bool overdue, int *raised)
+static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t limit, int64_t now,
+                      bool overdue, int *raised)
 {
     /* Every proposal whose running deadline is before `limit` and has no
      * mark of this kind for that deadline yet. */
@@ -36,8 +36,10 @@ static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t l
     sqlite3_stmt *st = NULL, *mark = NULL;
     int rc = PT_OK;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO deadline_marks (proposal_id, kind, due_at)"
-                               " VALUES (?1, ?2, ?3)", -1, &mark, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO deadline_marks (proposal_id, kind, due_at)"
+                           " VALUES (?1, ?2, ?3)",
+                           -1, &mark, NULL) != SQLITE_OK) {
         rc = pt_sqlite_error(&w->err, db, "looking for deadlines");
         goto done;
     }
@@ -51,8 +53,8 @@ static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t l
         if (overdue || due > now) {
             const char *doc = (const char *)sqlite3_column_text(st, 3);
             size_t len;
-            char *full = pt_doc_with_overdue(doc, (size_t)sqlite3_column_bytes(st, 3), overdue,
-                                             &len);
+            char *full =
+                pt_doc_with_overdue(doc, (size_t)sqlite3_column_bytes(st, 3), overdue, &len);
             if (!full) {
                 rc = pt_error_set(&w->err, PT_ENOMEM, "out of memory");
                 goto done;
@@ -139,10 +141,12 @@ pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms)
 
 /* ---- The daily digest ------------------------------------------------ */
 
-/* Adds, per unit, the proposals a query finds: {"unit": [{id, number,
- * title, due_at}, ...]}, and their count. */
-static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *name,
-                        int64_t from, int64_t to)
+/* Adds, per unit, the proposals a query finds, as an array (a plugin can
+ * walk arrays by index through the record paths, not object keys):
+ * "name": [{"unit", "count", "items": [{id, number, title, due_at}]}], and
+ * "name_count": the number of proposals. */
+static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *name, int64_t from,
+                        int64_t to)
 {
     static const char *const sql =
         "SELECT u.name, p.id, p.number, json_extract(p.doc, '$.title'), p.due_at"
@@ -154,13 +158,22 @@ static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *nam
         return pt_sqlite_error(&w->err, db, "making the digest");
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    cJSON *units = cJSON_AddObjectToObject(into, name);
-    int rc, n = 0;
+    cJSON *units = cJSON_AddArrayToObject(into, name);
+    cJSON *group = NULL, *items = NULL;
+    int rc, n = 0, in_group = 0;
+    const char *last = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *unit = (const char *)sqlite3_column_text(st, 0);
-        cJSON *list = cJSON_GetObjectItemCaseSensitive(units, unit);
-        if (!list)
-            list = cJSON_AddArrayToObject(units, unit);
+        if (!group || strcmp(unit, last) != 0) {
+            if (group)
+                cJSON_AddNumberToObject(group, "count", in_group);
+            group = cJSON_CreateObject();
+            cJSON_AddItemToArray(units, group);
+            cJSON_AddStringToObject(group, "unit", unit);
+            items = cJSON_AddArrayToObject(group, "items");
+            last = cJSON_GetObjectItemCaseSensitive(group, "unit")->valuestring;
+            in_group = 0;
+        }
         cJSON *item = cJSON_CreateObject();
         char t[40];
         cJSON_AddNumberToObject(item, "id", (double)sqlite3_column_int64(st, 1));
@@ -171,9 +184,12 @@ static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *nam
         cJSON_AddStringToObject(item, "title", (const char *)sqlite3_column_text(st, 3));
         cJSON_AddStringToObject(item, "due_at",
                                 pt_time_format(sqlite3_column_int64(st, 4), t, sizeof(t)));
-        cJSON_AddItemToArray(list, item);
+        cJSON_AddItemToArray(items, item);
+        in_group++;
         n++;
     }
+    if (group)
+        cJSON_AddNumberToObject(group, "count", in_group);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return pt_sqlite_error(&w->err, db, "making the digest");
@@ -190,8 +206,10 @@ static int run_digest(void *conn, pt_write_t *w)
     int64_t day = w->seq;
     const int64_t week = INT64_C(7) * 24 * 3600 * 1000;
     sqlite3_stmt *mark;
-    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO deadline_marks (proposal_id, kind, due_at)"
-                               " VALUES (0, 'digest', ?1)", -1, &mark, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR IGNORE INTO deadline_marks (proposal_id, kind, due_at)"
+                           " VALUES (0, 'digest', ?1)",
+                           -1, &mark, NULL) != SQLITE_OK)
         return pt_sqlite_error(&w->err, db, "marking the digest");
     sqlite3_bind_int64(mark, 1, day);
     int rc = sqlite3_step(mark);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <ptrack/plugin.h>
 
 /* A growable string. After an allocation failure `oom` is set, later
  * appends do nothing, and the text is incomplete. */
@@ -35,5 +36,12 @@ const char *nt_role_zh(const char *role);
 /* Writes an RFC 3339 UTC time as local time into out, in strftime's `fmt`;
  * copies the text as it is when it is not in that form. */
 void nt_local_time(const char *rfc3339, const char *fmt, char *out, size_t size);
+
+/* Writes the body of a digest.daily event: what is overdue and what is due
+ * within a week, per unit, naming up to a few proposals of each. Every line
+ * starts with `quote` ("> " in markdown, "" in mail) and ends with `eol`.
+ * Thread: the notifier's worker. Ownership: rec is borrowed. */
+void nt_digest_text(nt_buf_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                    const char *quote, const char *eol);
 
 #endif

@@ -199,9 +199,13 @@ static void address_free(address_t *a)
 static const char *type_tag(const char *type)
 {
     static const char *const types[][2] = {
-        {"proposal.created", "新建议"},          {"proposal.updated", "建议更新"},
-        {"proposal.status_changed", "办理进展"}, {"proposal.deleted", "建议删除"},
-        {"proposal.due_soon", "即将到期"},       {"proposal.overdue", "超期催办"},
+        {"proposal.created", "新建议"},
+        {"proposal.updated", "建议更新"},
+        {"proposal.status_changed", "办理进展"},
+        {"proposal.deleted", "建议删除"},
+        {"proposal.due_soon", "即将到期"},
+        {"proposal.overdue", "超期催办"},
+        {"digest.daily", "每日摘要"},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -217,6 +221,14 @@ static void make_subject(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event
     const char *title = h->rec_get(ev->record, "proposal.title");
     const char *number = h->rec_get(ev->record, "proposal.number");
     const char *action = h->rec_get(ev->record, "action");
+    if (strcmp(ev->type, "digest.daily") == 0) {
+        const char *date = h->rec_get(ev->record, "data.date");
+        const char *late = h->rec_get(ev->record, "data.overdue_count");
+        const char *soon = h->rec_get(ev->record, "data.due_this_week_count");
+        nt_buf_printf(b, "【每日摘要】%s 超期 %s 件，七日内到期 %s 件", date ? date : "",
+                      late ? late : "0", soon ? soon : "0");
+        return;
+    }
     if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
         nt_buf_printf(b, "【%s】", nt_action_zh(action));
     else
@@ -242,6 +254,12 @@ static void make_body(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t 
     const char *actor = h->rec_get(rec, "actor");
     const char *at = h->rec_get(rec, "at");
 
+    if (strcmp(type, "digest.daily") == 0) {
+        const char *date = h->rec_get(rec, "data.date");
+        nt_buf_printf(b, "每日办理情况摘要（%s）\r\n\r\n", date ? date : "");
+        nt_digest_text(b, h, rec, "  ", "\r\n");
+        return;
+    }
     if (strcmp(type, "proposal.overdue") == 0)
         nt_buf_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
     else if (strcmp(type, "proposal.due_soon") == 0)

@@ -131,6 +131,7 @@ static const char *type_zh(const char *type)
         {"proposal.created", "新建议登记"},          {"proposal.updated", "建议信息更新"},
         {"proposal.status_changed", "建议办理进展"}, {"proposal.deleted", "建议已删除"},
         {"proposal.due_soon", "建议即将到期提醒"},   {"proposal.overdue", "建议超期催办"},
+        {"digest.daily", "每日办理情况摘要"},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -202,6 +203,12 @@ static void markdown_text(nt_buf_t *b, const ptrack_host_t *h, const ptrack_even
     bool overdue = strcmp(type, "proposal.overdue") == 0;
     bool due_soon = strcmp(type, "proposal.due_soon") == 0;
 
+    if (strcmp(type, "digest.daily") == 0) {
+        const char *date = h->rec_get(rec, "data.date");
+        nt_buf_printf(b, "### 每日办理情况摘要（%s）%s", date ? date : "", eol);
+        nt_digest_text(b, h, rec, "> ", eol);
+        return;
+    }
     nt_buf_printf(b, "### %s%s", type_zh(type), eol);
     if (overdue)
         nt_buf_printf(

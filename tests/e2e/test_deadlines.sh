@@ -8,9 +8,27 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
 
+# A WeCom robot stand-in that receives the digest.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
+[ -f "$SO" ] || pt_die "$SO not built"
+chmod go-w "$SO"
+: >"$PT_TMP/robot.jsonl"
+"$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/robot.port" \
+    --log "$PT_TMP/robot.jsonl" --max-seconds 120 >"$PT_TMP/robot.out" 2>&1 &
+PT_PIDS+=("$!")
+for _ in $(seq 1 50); do
+    [ -s "$PT_TMP/robot.port" ] && break
+    sleep 0.1
+done
+[ -s "$PT_TMP/robot.port" ] || pt_die "the robot stand-in did not start"
+
 # The digest a few seconds from now, local time.
 digest_at="$(date -d '+6 seconds' +%H:%M:%S)"
-pt_config "{\"reply\": \"4s\", \"remind_before\": \"2s\", \"max\": \"60s\", \"digest_at\": \"$digest_at\"}"
+pt_config "{\"reply\": \"4s\", \"remind_before\": \"2s\", \"max\": \"60s\", \"digest_at\": \"$digest_at\"}" \
+    ", \"plugins\": [{\"instance\": \"robot\", \"path\": \"$SO\", \"events\": [\"digest.daily\"],
+      \"config\": {\"url\": \"http://127.0.0.1:$(cat "$PT_TMP/robot.port")/hook\", \"format\": \"wecom\"}}]"
 pt_start
 
 count_events() { # count_events TYPE ID
@@ -73,9 +91,24 @@ done
 api GET "/v1/events?after=0&limit=1000"
 check_eq "one digest" 1 "$(jv "len([e for e in j['items'] if e['type'] == 'digest.daily'])")"
 check_eq "it lists the overdue proposal under its unit" "[$id]" \
-    "$(jv "[p['id'] for p in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue']['省交通运输厅']]")"
+    "$(jv "[p['id'] for g in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue'] if g['unit'] == '省交通运输厅' for p in g['items']]")"
 check_eq "with today's date" "$(date +%Y-%m-%d)" \
     "$(jv "[e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['date']")"
+
+for _ in $(seq 1 50); do
+    [ -s "$PT_TMP/robot.jsonl" ] && break
+    sleep 0.1
+done
+robot="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    print(json.loads(r["body"])["markdown"]["content"])
+' "$PT_TMP/robot.jsonl")"
+check_contains "the robot gets the digest" "每日办理情况摘要（$(date +%Y-%m-%d)）" "$robot"
+check_contains "with the overdue count" "超期未答复：共 1 件" "$robot"
+check_contains "and the late proposal under its unit" "省交通运输厅（1 件）：" "$robot"
+check_contains "named by its title" "关于加快农村公路养护的建议" "$robot"
 
 pt_step "a deadline moved by extend gets reminders of its own"
 api POST "/v1/proposals/$id/actions/sign" '{"unit":"省交通运输厅"}'
