@@ -11,9 +11,12 @@
  * once it has copied every frame, the writer starts the WAL over from its
  * beginning at its next transaction, so the WAL stays small.
  *
- * If the checkpointer ever falls far behind (CKPT_FRAMES_MAX), the writer
- * checkpoints itself, as SQLite would have, so that the WAL cannot grow
- * without bound.
+ * If the checkpointer ever falls far behind (the WAL has grown by
+ * CKPT_FRAMES_MAX more frames since it was woken, and has not started
+ * over), the writer checkpoints itself, as SQLite would have, so that the
+ * WAL cannot grow without bound. One large transaction (an import of many
+ * thousand proposals) is not falling behind: it wakes the checkpointer like
+ * any other, and its answer does not wait for the copy.
  */
 #include "store-sqlite.h"
 
@@ -26,11 +29,16 @@
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
     pt_store_t *s = arg;
-    if (frames >= CKPT_FRAMES_MAX) {
+    if (frames < s->ckpt_woken_at)
+        s->ckpt_woken_at = 0; /* the WAL started over */
+    if (s->ckpt_woken_at && frames - s->ckpt_woken_at >= CKPT_FRAMES_MAX) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        s->ckpt_woken_at = 0;
         return SQLITE_OK;
     }
     if (frames >= CKPT_FRAMES) {
+        if (!s->ckpt_woken_at)
+            s->ckpt_woken_at = frames;
         pthread_mutex_lock(&s->ckpt_mu);
         if (!s->ckpt_wanted) {
             s->ckpt_wanted = true;

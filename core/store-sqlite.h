@@ -66,6 +66,9 @@ struct pt_store_s {
     pthread_cond_t ckpt_cond;
     bool ckpt_wanted;
     bool ckpt_stopping;
+    /* The WAL's size in frames when the writer last woke the checkpointer
+     * (0: not since the WAL started over). Writer thread only. */
+    int ckpt_woken_at;
 
     /* Read connections. */
     pthread_mutex_t rmu;
