@@ -45,6 +45,10 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
     pt_buf_printf(b, "ptrack_store_commits_total %llu\n", (unsigned long long)commits);
     header(b, "ptrack_store_writes_total", "counter", "Writes run by the writer.");
     pt_buf_printf(b, "ptrack_store_writes_total %llu\n", (unsigned long long)writes);
+    header(b, "ptrack_search_backlog", "gauge",
+           "Imported proposals not yet in the full-text index (search finds them all the same).");
+    pt_buf_printf(b, "ptrack_search_backlog %lld\n",
+                  (long long)pt_store_search_backlog_size(store));
     header(b, "ptrack_store_commit_writes", "histogram",
            "Writes per commit (the group commit's group sizes).");
     const uint64_t *h = pt_store_batch_histogram(store);

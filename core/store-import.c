@@ -26,6 +26,12 @@
  * Every write here is a PT_WRITE_CUSTOM that runs on the writer thread;
  * the calling job thread waits for its answer. Imported proposals are only
  * ever inserted with new ids, so the writer's cache needs no eviction.
+ *
+ * Imported proposals get their full-text entries after the import is
+ * answered (store-search.c): the trigram index is the larger part of what
+ * storing a proposal costs, and an import of many thousand holds the
+ * writer, and every other client's write, for as long as its move takes.
+ * Search finds them meanwhile all the same.
  */
 #include "store-sqlite.h"
 
@@ -134,53 +140,6 @@ static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg,
     return rc;
 }
 
-/* Runs one statement with up to two text parameters and an integer. */
-static int exec_sql(sqlite3 *db, const char *sql, const char *t1, int64_t n2, const char *t3,
-                    pt_error_t *err, const char *what)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return pt_sqlite_error(err, db, what);
-    int np = sqlite3_bind_parameter_count(st);
-    if (np >= 1)
-        sqlite3_bind_text(st, 1, t1, -1, SQLITE_STATIC);
-    if (np >= 2)
-        sqlite3_bind_int64(st, 2, n2);
-    if (np >= 3)
-        sqlite3_bind_text(st, 3, t3, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? PT_OK : pt_sqlite_error(err, db, what);
-}
-
-/* ptrackd versions before this one staged records in the import_staging
- * table; rows a crash left there belong to no job any more and are deleted
- * once, before this run's first import. The statement has no WHERE, so
- * SQLite frees the table's pages whole (its truncate optimization) instead
- * of rewriting, and journaling, each of them. */
-static pthread_mutex_t sweep_mu = PTHREAD_MUTEX_INITIALIZER;
-static bool swept;
-
-static int run_sweep(void *conn, pt_write_t *w)
-{
-    return exec_sql(conn, "DELETE FROM import_staging", NULL, 0, NULL, &w->err,
-                    "clearing old import staging");
-}
-
-/* Runs the sweep once per process; sweep_mu makes concurrent first
- * imports wait for it rather than run it twice. */
-static int sweep_once(pt_store_t *s, pt_error_t *err)
-{
-    pthread_mutex_lock(&sweep_mu);
-    int rc = PT_OK;
-    if (!swept) {
-        rc = run_custom(s, run_sweep, NULL, err);
-        swept = rc == PT_OK;
-    }
-    pthread_mutex_unlock(&sweep_mu);
-    return rc;
-}
-
 /* ---- Staging, in a temporary file of the job's ---------------------- */
 
 /* The staged records of one import: each is its length (a uint32_t in the
@@ -270,8 +229,6 @@ static void staging_close(staging_t *st)
 int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
                           size_t n, pt_error_t *err)
 {
-    if (sweep_once(s, err) != PT_OK)
-        return err->code;
     /* Only the job's own thread stages its records, so the staging found
      * here is not used by another thread meanwhile. */
     staging_t *st = staging_take(s, job);
@@ -393,7 +350,7 @@ static int insert_doc(void *conn, dup_t *d, const char *doc, size_t len, const c
     if (is_duplicate(d, &p)) {
         res->skipped++;
     } else {
-        rc = pt_store_insert_proposal(conn, &p, actor, "import", err);
+        rc = pt_store_insert_proposal(conn, &p, actor, "import", true, err);
         if (rc == PT_OK) {
             res->imported++;
             if (!res->first_id)

@@ -167,11 +167,16 @@ static size_t space_len(const char *s)
 /* The full-text condition. Each word of q (split on spaces) must occur; a
  * word of three characters or more is looked up in the trigram index, a
  * shorter one (which a trigram index cannot find) with LIKE over the same
- * columns. */
+ * columns. The proposals an import listed for search and the index does not
+ * hold yet (store-search.c) are looked through too, every word with LIKE
+ * over the same text taken from their documents; the list is empty but for
+ * a while after an import. */
 static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
 {
-    pt_buf_t match;
+    pt_buf_t match, fts_like, pending;
     pt_buf_init(&match);
+    pt_buf_init(&fts_like);
+    pt_buf_init(&pending);
     const char *s = q;
     while (*s) {
         while (space_len(s))
@@ -184,6 +189,13 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
         size_t len = (size_t)(e - s);
         if (p->n >= 60)
             break;
+        int i = param_owned(p, like_pattern(s, len));
+        pt_buf_printf(&pending,
+                      " AND (json_extract(d.doc, '$.title') LIKE ?%d ESCAPE '\\'"
+                      " OR json_extract(d.doc, '$.background') LIKE ?%d ESCAPE '\\'"
+                      " OR (SELECT group_concat(r.value, char(10))"
+                      " FROM json_each(d.doc, '$.recommendations') r) LIKE ?%d ESCAPE '\\')",
+                      i, i, i);
         if (utf8_chars(s, len) >= 3) {
             char *ph = fts_phrase(s, len);
             if (match.len)
@@ -191,22 +203,28 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
             pt_buf_puts(&match, ph ? ph : "\"\"");
             free(ph);
         } else {
-            int i = param_owned(p, like_pattern(s, len));
-            pt_buf_printf(sql,
-                          " AND p.id IN (SELECT rowid FROM proposals_fts WHERE title LIKE ?%d"
-                          " ESCAPE '\\' OR background LIKE ?%d ESCAPE '\\'"
+            pt_buf_printf(&fts_like,
+                          " AND (title LIKE ?%d ESCAPE '\\' OR background LIKE ?%d ESCAPE '\\'"
                           " OR recommendations LIKE ?%d ESCAPE '\\')",
                           i, i, i);
         }
         s = e;
     }
-    if (match.len) {
-        int i = param_owned(p, pt_buf_take(&match, NULL));
-        pt_buf_printf(sql,
-                      " AND p.id IN (SELECT rowid FROM proposals_fts WHERE proposals_fts MATCH ?%d)",
-                      i);
+    if (pending.len) {
+        pt_buf_puts(sql, " AND p.id IN (SELECT rowid FROM proposals_fts WHERE 1");
+        if (match.len)
+            pt_buf_printf(sql, " AND proposals_fts MATCH ?%d",
+                          param_owned(p, pt_buf_take(&match, NULL)));
+        if (fts_like.len)
+            pt_buf_append(sql, fts_like.data, fts_like.len);
+        pt_buf_puts(sql, " UNION ALL SELECT d.id FROM search_pending s"
+                         " JOIN proposals d ON d.id = s.proposal_id WHERE 1");
+        pt_buf_append(sql, pending.data, pending.len);
+        pt_buf_puts(sql, ")");
     }
     pt_buf_free(&match);
+    pt_buf_free(&fts_like);
+    pt_buf_free(&pending);
 }
 
 static const char *sort_expr(pt_sort_key_t k)

@@ -113,6 +113,14 @@ static const char *const migrations[] = {
     "  name TEXT PRIMARY KEY, role TEXT NOT NULL, unit TEXT, person TEXT,"
     "  sha256 BLOB NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER,"
     "  revoked_at INTEGER) WITHOUT ROWID;",
+    /* 6: imports are indexed for search after they are answered. Each
+     * proposal an import stored and the full-text index does not hold yet
+     * is listed here; search reads these from their documents until the
+     * writer, between other writes, has indexed them (store-search.c).
+     * Imports stage in a temporary file now: the staging table goes, and
+     * with it whatever rows a crash of an older version left there. */
+    "CREATE TABLE search_pending (proposal_id INTEGER PRIMARY KEY);"
+    "DROP TABLE import_staging;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -155,6 +155,15 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
      * ids were ever used, so none is used twice, deleted or not. */
     s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
     s->last_seq = read_int(s->wdb, "SELECT max(seq) FROM events");
+    s->search_backlog = pt_store_search_backlog(s->wdb);
+    if (s->search_backlog < 0) {
+        pt_error_set(err, PT_ESTORAGE, "cannot read the search backlog: %s",
+                     sqlite3_errmsg(s->wdb));
+        goto fail;
+    }
+    if (s->search_backlog > 0)
+        pt_info("search: %lld imported proposals are still to be indexed",
+                (long long)s->search_backlog);
 
     if (pt_store_checkpointer_start(s) != 0)
         pt_warn("cannot start the checkpointer thread; the writer will checkpoint");
@@ -275,6 +284,11 @@ void pt_store_counters(const pt_store_t *s, uint64_t *commits, uint64_t *writes)
 {
     *commits = s->commits;
     *writes = s->writes;
+}
+
+int64_t pt_store_search_backlog_size(const pt_store_t *s)
+{
+    return __atomic_load_n(&s->search_backlog, __ATOMIC_RELAXED);
 }
 
 bool pt_store_writable(const pt_store_t *s)

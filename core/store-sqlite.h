@@ -69,6 +69,9 @@ struct pt_store_s {
     /* The WAL's size in frames when the writer last woke the checkpointer
      * (0: not since the WAL started over). Writer thread only. */
     int ckpt_woken_at;
+    /* The writer's count of the search backlog, for /metrics: written by
+     * the writer, read by any thread (atomically). */
+    int64_t search_backlog;
 
     /* Read connections. */
     pthread_mutex_t rmu;
@@ -103,10 +106,22 @@ void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r);
 /* Inserts p as a new proposal, as a create does: the next id, version 1,
  * its row, units, tags, full-text entry, a history entry (`action` by
  * `actor`) and a proposal.created event. Times already set in p are kept
- * (created_at and updated_at default to now). Sets p->id. Thread: the
- * writer, from a custom write's run_, whose conn is writer_ctx. */
+ * (created_at and updated_at default to now). Sets p->id. With
+ * index_later, the full-text entry is left to the writer's search backlog
+ * (store-search.c) and the proposal is listed in search_pending instead.
+ * Thread: the writer, from a custom write's run_, whose conn is
+ * writer_ctx. */
 int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
-                             const char *action, pt_error_t *err);
+                             const char *action, bool index_later, pt_error_t *err);
+
+/* The search backlog (store-search.c): the imported proposals that are
+ * not in the full-text index yet. Thread: the writer. */
+/* How many there are (at start: what a stop left). -1 on an error. */
+int64_t pt_store_search_backlog(sqlite3 *db);
+/* Indexes up to `limit` of them, oldest first, in one transaction of its
+ * own; *done is how many it indexed. Thread: the writer, between
+ * batches, outside any transaction. */
+int pt_store_search_index_some(sqlite3 *db, int limit, int64_t *done, pt_error_t *err);
 
 /* Appends an event that no proposal write made (a reminder, a digest):
  * state is both from and to, proposal the proposal's JSON (or NULL), data

@@ -51,6 +51,7 @@ enum {
     ST_INS_EVENT_DATA,
     ST_DEL_PEOPLE,
     ST_INS_PERSON,
+    ST_INS_PENDING,
     ST_COUNT_
 };
 
@@ -113,6 +114,7 @@ static const char *const sql_text[ST_COUNT_] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
     [ST_INS_PERSON] = "INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES (?1, ?2)",
+    [ST_INS_PENDING] = "INSERT OR IGNORE INTO search_pending (proposal_id) VALUES (?1)",
 };
 
 /* The writer keeps the proposals it has decoded, so that a run of actions
@@ -138,6 +140,15 @@ typedef struct {
     int64_t batch_last_seq;
     int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
+    /* The search backlog (store-search.c). index_later is set while an
+     * import inserts; backlog counts the proposals listed (an estimate: a
+     * rolled-back import's count is corrected by the first chunk that comes
+     * up short); retry_at holds off a chunk after one failed. */
+    bool index_later;
+    int64_t search_backlog;
+    int64_t search_retry_at;
+    int64_t search_last; /* when the last chunk ended */
+    int64_t search_started, search_indexed;
 } writer_t;
 
 static int64_t now_ms(void)
@@ -414,6 +425,13 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             if ((rc = step_done(st)) != SQLITE_OK)
                 return step_error(w, rc, err, "saving the proposal's people");
         }
+        if (fresh && w->index_later) {
+            sqlite3_bind_int64(w->st[ST_INS_PENDING], 1, p->id);
+            if ((rc = step_done(w->st[ST_INS_PENDING])) != SQLITE_OK)
+                return step_error(w, rc, err, "listing a proposal for search");
+            w->search_backlog++;
+            return PT_OK;
+        }
         if (!fresh) {
             sqlite3_bind_int64(w->st[ST_DEL_FTS], 1, p->id);
             if ((rc = step_done(w->st[ST_DEL_FTS])) != SQLITE_OK)
@@ -528,7 +546,7 @@ static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, 
 static _Thread_local writer_t *this_writer;
 
 int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
-                             const char *action, pt_error_t *err)
+                             const char *action, bool index_later, pt_error_t *err)
 {
     writer_t *w = this_writer;
     if (!w || (sqlite3 *)writer_ctx != w->db)
@@ -541,8 +559,10 @@ int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *act
         p->updated_at = p->created_at;
     char *answer;
     size_t answer_len;
+    w->index_later = index_later;
     int rc = store_proposal(w, p, true, SAVE_NEW, "proposal.created", actor, action, NULL, NULL,
                             NULL, &answer, &answer_len, err);
+    w->index_later = false;
     free(answer);
     return rc;
 }
@@ -920,6 +940,76 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
     return true;
 }
 
+/* Proposals indexed for search per transaction of the backlog: small
+ * enough (some tens of milliseconds) that a write arriving meanwhile does
+ * not wait long for the writer. */
+#define SEARCH_CHUNK 1000
+
+/* One chunk of the search backlog. Thread: the writer, between batches. */
+static void index_backlog(writer_t *w)
+{
+    int64_t done = 0, t0 = now_ms();
+    pt_error_t err = {0};
+    if (pt_store_search_index_some(w->db, SEARCH_CHUNK, &done, &err) != PT_OK) {
+        pt_warn("indexing imported proposals for search: %s; trying again in 5 s", err.message);
+        pt_error_clear(&err);
+        w->search_retry_at = now_ms() + 5000;
+        return;
+    }
+    w->search_last = now_ms();
+    if (!w->search_started)
+        w->search_started = t0;
+    w->search_indexed += done;
+    w->search_backlog -= done;
+    if (done < SEARCH_CHUNK || w->search_backlog <= 0) {
+        /* Came up short: the list is empty (whatever the estimate said). */
+        if (done == SEARCH_CHUNK)
+            w->search_backlog = 1; /* not sure yet: look once more */
+        else {
+            w->search_backlog = 0;
+            if (w->search_indexed)
+                pt_info("search: %lld imported proposals indexed in %.1f s",
+                        (long long)w->search_indexed, (double)(now_ms() - w->search_started) / 1e3);
+            w->search_started = w->search_indexed = 0;
+        }
+    }
+}
+
+/* Tells the rest of the daemon how large the backlog is. */
+static void publish_backlog(writer_t *w)
+{
+    __atomic_store_n(&w->s->search_backlog, w->search_backlog > 0 ? w->search_backlog : 0,
+                     __ATOMIC_RELAXED);
+}
+
+/* Whether the search backlog takes the next turn: when no write waits, and
+ * under steady load once a second, so that it is not put off for ever. */
+static bool search_due(const writer_t *w, bool idle)
+{
+    if (w->search_backlog <= 0)
+        return false;
+    int64_t now = now_ms();
+    return now >= w->search_retry_at && (idle || now - w->search_last >= 1000);
+}
+
+/* Waits, with s->mu held, until there are writes to run, the writer is to
+ * stop, or the search backlog may take a chunk. */
+static void wait_for_work(writer_t *w, pt_store_t *s)
+{
+    while (!s->queue_head && !s->stopping) {
+        if (w->search_backlog > 0) {
+            int64_t now = now_ms();
+            if (now >= w->search_retry_at)
+                return;
+            struct timespec until = {.tv_sec = (time_t)(w->search_retry_at / 1000),
+                                     .tv_nsec = (long)(w->search_retry_at % 1000) * 1000000L};
+            pthread_cond_timedwait(&s->cond, &s->mu, &until);
+        } else {
+            pthread_cond_wait(&s->cond, &s->mu);
+        }
+    }
+}
+
 void *pt_store_writer_main(void *arg)
 {
     pt_store_t *s = arg;
@@ -938,13 +1028,22 @@ void *pt_store_writer_main(void *arg)
             abort();
         }
     }
+    w.search_backlog = s->search_backlog; /* counted by pt_store_open */
     for (;;) {
         pthread_mutex_lock(&s->mu);
-        while (!s->queue_head && !s->stopping)
-            pthread_cond_wait(&s->cond, &s->mu);
-        if (!s->queue_head) {
+        wait_for_work(&w, s);
+        bool idle = !s->queue_head;
+        if (idle && s->stopping) {
             pthread_mutex_unlock(&s->mu);
             break;
+        }
+        if (idle || search_due(&w, idle)) {
+            pthread_mutex_unlock(&s->mu);
+            if (search_due(&w, idle)) {
+                index_backlog(&w);
+                publish_backlog(&w);
+            }
+            continue;
         }
         /* The writer alone reads opts.deadlines; a new value is taken over
          * here, between batches, under the queue's lock. */
@@ -963,6 +1062,7 @@ void *pt_store_writer_main(void *arg)
         pthread_mutex_unlock(&s->mu);
 
         bool ok = run_batch(&w, batch);
+        publish_backlog(&w);
 
         pthread_mutex_lock(&s->mu);
         if (s->done_tail)

@@ -125,6 +125,9 @@ const uint64_t *pt_store_batch_histogram(const pt_store_t *store);
 /* How many transactions have committed and how many writes they held,
  * since the store opened. Thread: loop. */
 void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *writes);
+/* How many imported proposals wait to be indexed for search (search finds
+ * them meanwhile, more slowly). Thread: any. */
+int64_t pt_store_search_backlog_size(const pt_store_t *store);
 /* False after a commit failed, until one succeeds. Thread: loop. */
 bool pt_store_writable(const pt_store_t *store);
 

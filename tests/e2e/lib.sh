@@ -339,10 +339,38 @@ check_error() {
     return 0
 }
 
+# The argument, percent-encoded for a query string.
+urlenc() {
+    python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"
+}
+
+# The ids a full-text search (GET /v1/proposals?q=...) finds, as "3,17".
+pt_search_ids() {
+    api GET "/v1/proposals?limit=500&q=$(urlenc "$1")"
+    jv '",".join(str(p["id"]) for p in j["items"])'
+}
+
 # The number of proposals the daemon reports (health).
 pt_count() {
     api GET /v1/health
     jv 'j["proposals"]'
+}
+
+# The number of imported proposals not yet in the full-text index (/metrics).
+pt_search_backlog() {
+    api GET /metrics
+    printf %s "$BODY" | awk '$1 == "ptrack_search_backlog" {print $2}'
+}
+
+# Waits (up to 120 s) until the search backlog is empty; prints how many
+# seconds it took, or "timeout".
+pt_wait_search_indexed() {
+    local i
+    for i in $(seq 1 1200); do
+        [ "$(pt_search_backlog)" = 0 ] && { echo $((i / 10)); return 0; }
+        sleep 0.1
+    done
+    echo timeout
 }
 
 pt_finish() {

@@ -139,7 +139,7 @@ C="$(new '{"title":"关于城市更新的建议","session":"'$S'","background":"
 D="$(new '{"title":"About English titles","session":"'$S'","background":"mixed 中英 text","recommendations":["ASCII only"]}')"
 search() { # QUERY EXPECTED_IDS
     local enc
-    enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1")"
+    enc="$(urlenc "$1")"
     api GET "/v1/proposals?session=$S&sort=id&q=$enc"
     if [ "$ST" != 200 ]; then
         pt_check_fail "q=$1" "HTTP 200" "HTTP $ST $BODY"
@@ -199,11 +199,11 @@ for len in 40 100 300 1000; do
         name="$pre$(python3 -c 'import sys; print("字" * int(sys.argv[1]), end="")' "$len")"
         api POST /v1/proposals "{\"title\":\"x\",\"$name\":1}"
         check_eq "an unknown field of $len Chinese characters (prefix '$pre'): 422, UTF-8 JSON" "422 ok" "$ST $(utf8_ok)"
-        enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$name")"
+        enc="$(urlenc "$name")"
         api GET "/v1/proposals?status=$enc"
         check_eq "status= $len Chinese characters (prefix '$pre'): 400, UTF-8 JSON" "400 ok" "$ST $(utf8_ok)"
         name4="$pre$(python3 -c 'import sys; print("𠀀" * int(sys.argv[1]), end="")' "$len")"
-        enc="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$name4")"
+        enc="$(urlenc "$name4")"
         api GET "/v1/proposals?$enc=1"
         check_eq "a query parameter named with $len 4-byte characters (prefix '$pre'): 400, UTF-8 JSON" "400 ok" "$ST $(utf8_ok)"
     done

@@ -10,6 +10,8 @@
 #     RSS (VmHWM, reset before each import) by less than BOUND_MB;
 #   - the same file with one invalid record at its end is refused whole:
 #     the record is named, nothing is stored, and memory stays as flat;
+#   - the imported proposals are found by search at once, while the writer
+#     indexes them (after the answer), and after;
 #   - a kill -9 while the move into the store is under way (its pages are
 #     reaching the WAL) leaves nothing of that import after a restart, and
 #     no staging file in the data directory.
@@ -63,6 +65,18 @@ check_eq "all $N imported" "201 $N" "$ST $(jv 'j["imported"]')"
 check_true "peak memory grew by less than $BOUND_MB MiB" [ "$GROWTH_KB" -lt $((BOUND_MB * 1024)) ]
 check_eq "the store holds $N" "$N" "$(pt_count)"
 
+pt_step "search finds imported proposals before and after they are indexed"
+# The writer indexes imports for search after answering them, oldest first:
+# the last proposals of the file are the last to be indexed.
+backlog="$(pt_search_backlog)"
+check_eq "the last proposal is found by a phrase of its title" "$N" "$(pt_search_ids "建议（$N）")"
+check_eq "and by two words" "$N" "$(pt_search_ids "的建议 （$N）")"
+pt_log "search backlog after the import: $backlog; now $(pt_search_backlog)"
+waited="$(pt_wait_search_indexed)"
+check_true "the backlog is indexed (in ${waited} s)" [ "$waited" != timeout ]
+check_eq "found through the index alike" "$N" "$(pt_search_ids "建议（$N）")"
+check_eq "and by two words" "$N" "$(pt_search_ids "的建议 （$N）")"
+
 pt_step "a failing record: nothing is stored"
 import "failing import" "$PT_TMP/bad.jsonl"
 check_eq "refused" "422" "$ST"
@@ -80,7 +94,9 @@ check_eq "the store holds $((2 * N))" "$((2 * N))" "$(pt_count)"
 pt_step "kill -9 during the move"
 # A clean stop checkpoints the WAL and deletes it (a WAL that was reused
 # keeps its size, up to journal_size_limit), so that from the start below
-# its size tells how far the move has come.
+# its size tells how far the move has come. The imports above are indexed
+# for search first, or the restarted writer would go on with that.
+check_true "the imports were indexed for search" [ "$(pt_wait_search_indexed)" != timeout ]
 pt_stop
 pt_start --plugin-dir "$PLUGINS"
 wal="$PT_DATA/ptrack.db-wal"
