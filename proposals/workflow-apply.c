@@ -560,6 +560,21 @@ static void run_guards(run_t *r)
                     "still missing: %s",
                     missing);
     }
+    if (r->a->guards & WF_G_FEEDBACK_WINDOW) {
+        /* Closing without feedback is for a delegate who did not rate the
+         * reply within the window; the window runs from the latest reply
+         * that answered the proposal (a supplementary one does not count). */
+        int64_t replied = 0;
+        for (size_t i = 0; i < p->n_replies; i++)
+            if (!p->replies[i].kind || strcmp(p->replies[i].kind, "supplementary") != 0)
+                replied = p->replies[i].replied_at;
+        if (replied && r->ctx->now < replied + r->dl.feedback)
+            problem(r, "action",
+                    "the feedback window is still open: the delegate may rate the reply until "
+                    "%s (%s after it); record the feedback, or close after that",
+                    pt_time_format(replied + r->dl.feedback, tbuf, sizeof(tbuf)),
+                    fmt_duration(r->dl.feedback, dbuf, sizeof(dbuf)));
+    }
     if (r->a->guards & WF_G_EXTEND_CAP) {
         int64_t due;
 

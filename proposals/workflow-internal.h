@@ -42,6 +42,7 @@ typedef struct {
 #define WF_G_RETURN_WINDOW 1u
 #define WF_G_CO_OPINIONS 2u
 #define WF_G_EXTEND_CAP 4u
+#define WF_G_FEEDBACK_WINDOW 8u
 
 typedef enum {
     EF_NONE,

@@ -96,6 +96,7 @@ static const struct {
     {"return_window", WF_G_RETURN_WINDOW},
     {"co_opinions", WF_G_CO_OPINIONS},
     {"extend_cap", WF_G_EXTEND_CAP},
+    {"feedback_window", WF_G_FEEDBACK_WINDOW},
 };
 
 #define N_GUARDS (sizeof(guards) / sizeof(guards[0]))
@@ -619,7 +620,7 @@ static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_e
         if (k == N_GUARDS)
             return bad(err,
                        "%s: unknown guard \"%s\" (known: return_window, co_opinions, "
-                       "extend_cap)",
+                       "extend_cap, feedback_window)",
                        where, g->valuestring);
         if (a->guards & guards[k].bit)
             return bad(err, "%s: guard \"%s\" listed twice", where, g->valuestring);

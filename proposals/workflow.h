@@ -19,7 +19,8 @@
  *                 "to": "state" | null (stays) |
  *                       {"field": "satisfaction", "map": {"value": "state"}},
  *                 "fields": [{"name", "type", "required", "values": [...]}],
- *                 "guards": ["return_window" | "co_opinions" | "extend_cap"],
+ *                 "guards": ["return_window" | "co_opinions" | "extend_cap" |
+ *                            "feedback_window"],
  *                 "effect": "assign" | ... (default: the action's name)}]}
  * Field types: "string", "text", "bool", "time", "proposal_id", "enum"
  * (with "values"), "units" (the [{name, role}] array of assign).
@@ -107,7 +108,9 @@ cJSON *pt_history_to_json(const pt_history_t *h);
  *   PT_EVALIDATION  unknown action (field "action"), a missing, unknown or
  *                   ill-typed body field, a guard that failed (the return
  *                   window has passed, a co unit has not given its opinion,
- *                   the extension goes past the cap), a unit not assigned;
+ *                   the extension goes past the cap, the delegate's
+ *                   feedback window after the reply is still open), a unit
+ *                   not assigned;
  *   PT_ETRANSITION  the state does not allow the action; details hold
  *                   "state" and "allowed" (the allowed action names). */
 int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *action,

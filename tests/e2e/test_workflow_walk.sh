@@ -5,13 +5,15 @@
 # (one entry per action, in order, with from and to), and a refused action
 # (reply while assigned: 409 with the allowed list; the CLI exits 1 naming
 # them) that changes nothing. Then lead_co mode (no reply before every co
-# unit's opinion), the return window, extend's cap, close, reopen,
+# unit's opinion), the return window, extend's cap, close (only after the
+# feedback window), reopen,
 # follow_up and withdraw.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-# A 3 s return window, so that a late return can be tried within the test.
-pt_config '{"return": "3s", "reply": "90d", "rehandle": "30d", "max": "180d"}'
+# A 3 s return window and a 3 s feedback window, so that a late return and
+# a close after the feedback window can be tried within the test.
+pt_config '{"return": "3s", "reply": "90d", "rehandle": "30d", "max": "180d", "feedback": "3s"}'
 pt_start
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 
@@ -158,6 +160,10 @@ api_act "$B" sign '{"unit":"省财政厅"}' handling
 api_act "$B" reply '{"unit":"省财政厅","doc_no":"财函1号","category":"C","text":"答复"}' replied
 api POST "/v1/proposals/$B/actions/withdraw" '{"reason":"不想要了"}'
 check_error "withdraw after the reply" 409 invalid_transition
+api POST "/v1/proposals/$B/actions/close" '{}'
+check_error "close while the feedback window is open" 422 validation_failed
+check_contains "the refusal says until when" "the feedback window is still open" "$BODY"
+sleep 3.1
 api_act "$B" close '{}' closed
 api POST /v1/proposals '{"title":"关于撤回的建议"}'
 W="$(jv 'j["id"]')"

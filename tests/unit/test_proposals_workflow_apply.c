@@ -408,6 +408,27 @@ static void return_is_allowed_within_the_return_window_only(void **state)
     pt_proposal_free(&p);
 }
 
+static void close_without_feedback_waits_for_the_feedback_window(void **state)
+{
+    const char *reply = "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\","
+                        " \"category\": \"B\", \"text\": \"答复如下\"}";
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    run_ok(&p, NOW, "reply", reply, &h);
+    pt_history_free(&h);
+    refused(&p, NOW + 30 * DAY - 1, "close", "{}", PT_EVALIDATION, "action",
+            "the feedback window is still open: the delegate may rate the reply until "
+            "2026-04-04T00:00:00Z (30 days after it); record the feedback, or close after that");
+    /* The window's end itself is past it. */
+    run_ok(&p, NOW + 30 * DAY, "close", "{}", &h);
+    assert_string_equal(p.status, "closed");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
 {
     const char *reply = "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\","
@@ -807,6 +828,7 @@ int main(void)
         cmocka_unit_test(unknown_and_missing_body_fields_are_named),
         cmocka_unit_test(a_unit_that_is_not_assigned_is_refused),
         cmocka_unit_test(return_is_allowed_within_the_return_window_only),
+        cmocka_unit_test(close_without_feedback_waits_for_the_feedback_window),
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
