@@ -26,7 +26,10 @@
 #include <time.h>
 #include <ptrack/plugin.h>
 
-#include "export-shared.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "strbuf.h"
+#include "times.h"
 
 #define DEFAULT_CALNAME "建议办理期限"
 #define FOLD_AT 75
@@ -171,7 +174,7 @@ static void describe(pt_str_t *d, const char *label, const char *value)
 static int write_todo(run_t *r)
 {
     const pt_view_t *v = &r->view;
-    const pt_state_info_t *st = pt_state_find(v->status);
+    const pt_label_t *st = pt_state_find(v->status);
     int64_t due, at;
     if (!st || !st->clock || !v->due_at || pt_time_parse(v->due_at, &due) != 0)
         return PTRACK_OK;

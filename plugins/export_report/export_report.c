@@ -34,7 +34,11 @@
 #include <unistd.h>
 #include <ptrack/plugin.h>
 
-#include "export-shared.h"
+#include "figures.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "strbuf.h"
+#include "times.h"
 
 #define DEFAULT_TITLE "建议办理情况报告"
 /* Output is handed to job_write in pieces of about this size. */

@@ -31,7 +31,11 @@
 #include <ptrack/plugin.h>
 #include <xlsxwriter.h>
 
-#include "export-shared.h"
+#include "figures.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "times.h"
+#include "utf8.h"
 
 typedef struct {
     const ptrack_host_t *host;
