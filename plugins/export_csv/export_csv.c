@@ -186,7 +186,7 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
     case CC_ENUM:
         v = h->rec_get(ex->rec, col->path);
         if (v && ex->zh)
-            v = csv_label_zh(col->labels, v);
+            v = pt_label_zh(col->labels, v);
         break;
     case CC_BOOL:
         bool_cell(ex, h->rec_get(ex->rec, col->path));
@@ -213,7 +213,7 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
     case CC_SATISFACTION:
         v = last_of(ex, "feedback", "satisfaction");
         if (v && ex->zh)
-            v = csv_label_zh(csv_satisfaction_labels, v);
+            v = pt_label_zh(pt_satisfaction_labels, v);
         break;
     case CC_SOURCE_FORMAT:
         v = h->rec_get(ex->rec, "source.format");
@@ -292,7 +292,7 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
     for (const csv_column_t *c = csv_columns; c->key; c++) {
         if (c != csv_columns)
             csv_buf_put(&ex.row, ",", 1);
-        const char *hd = ex.zh ? c->zh : c->key;
+        const char *hd = ex.zh ? csv_column_zh(c) : c->key;
         put_cell(&ex.row, hd, strlen(hd));
     }
     csv_buf_put(&ex.row, "\r\n", 2);

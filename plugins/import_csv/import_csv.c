@@ -530,7 +530,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         if (!v)
             return PTRACK_ENOMEM;
-        const char *name = csv_label_name(col->labels, v);
+        const char *name = pt_label_name(col->labels, v);
         rc = h->rec_set(rec, col->path, name ? name : v);
         if (strcmp(col->path, "status") == 0 && name && strcmp(name, "draft") != 0 &&
             strcmp(name, "submitted") != 0)
@@ -615,7 +615,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         if (!v)
             return PTRACK_ENOMEM;
-        row->satisfaction = csv_label_name(csv_satisfaction_labels, v);
+        row->satisfaction = pt_label_name(pt_satisfaction_labels, v);
         if (!row->satisfaction)
             rc = reject_cell(im, line, i,
                              "\"%s\" is not a satisfaction: 满意, 基本满意 or 不满意 "
