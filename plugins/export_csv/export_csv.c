@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <ptrack/plugin.h>
 #include "csv-columns.h"
+#include "record-walk.h"
 
 typedef struct {
     const ptrack_host_t *host;
@@ -32,6 +33,7 @@ typedef struct {
 
 typedef struct {
     const ptrack_host_t *h;
+    ptrack_job_t *job;
     const ptrack_record_t *rec;
     bool zh;
     csv_buf_t cell; /* the cell being made */
@@ -136,17 +138,6 @@ static void units_cell(exp_t *ex, const char *role1, const char *role2)
     }
 }
 
-/* A member of the last element of an array field ("replies", "doc_no"). */
-static const char *last_of(exp_t *ex, const char *field, const char *member)
-{
-    size_t n = ex->h->rec_count(ex->rec, field);
-    if (n == 0)
-        return NULL;
-    char fmt[48];
-    snprintf(fmt, sizeof(fmt), "%%s.%%zu.%s", member);
-    return get(ex, fmt, field, n - 1);
-}
-
 /* JSON of an array or object field, left empty when it has nothing. */
 static void json_cell(exp_t *ex, const char *field)
 {
@@ -202,16 +193,16 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         units_cell(ex, "co", "co");
         break;
     case CC_DOC_NO:
-        v = last_of(ex, "replies", "doc_no");
+        v = pt_record_last(ex->h, ex->rec, "replies", "doc_no");
         break;
     case CC_REPLY_CAT:
-        v = last_of(ex, "replies", "category");
+        v = pt_record_last(ex->h, ex->rec, "replies", "category");
         break;
     case CC_REPLIED_AT:
-        v = last_of(ex, "replies", "replied_at");
+        v = pt_record_last(ex->h, ex->rec, "replies", "replied_at");
         break;
     case CC_SATISFACTION:
-        v = last_of(ex, "feedback", "satisfaction");
+        v = pt_record_last(ex->h, ex->rec, "feedback", "satisfaction");
         if (v && ex->zh)
             v = pt_label_zh(pt_satisfaction_labels, v);
         break;
@@ -262,6 +253,24 @@ static void put_cell(csv_buf_t *row, const char *s, size_t n)
     csv_buf_put(row, "\"", 1);
 }
 
+/* One proposal of the walk: its row, written. */
+static int write_row(void *ctx, const ptrack_record_t *rec)
+{
+    exp_t *ex = ctx;
+    ex->rec = rec;
+    ex->row.len = 0;
+    for (const csv_column_t *c = csv_columns; c->key; c++) {
+        if (c != csv_columns)
+            csv_buf_put(&ex->row, ",", 1);
+        make_cell(ex, c);
+        put_cell(&ex->row, ex->cell.d ? ex->cell.d : "", ex->cell.len);
+    }
+    csv_buf_put(&ex->row, "\r\n", 2);
+    if (ex->row.failed || ex->cell.failed)
+        return PTRACK_ENOMEM;
+    return ex->h->job_write(ex->job, ex->row.d, ex->row.len);
+}
+
 static int export_csv(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
@@ -283,7 +292,7 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         }
         zh = is_zh;
     }
-    exp_t ex = {.h = h, .zh = zh};
+    exp_t ex = {.h = h, .job = job, .zh = zh};
     if (h->export_begin(job, "text/csv; charset=utf-8", "proposals.csv") != PTRACK_OK)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in
@@ -297,24 +306,8 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
     }
     csv_buf_put(&ex.row, "\r\n", 2);
     int rc = ex.row.failed ? PTRACK_ENOMEM : h->job_write(job, ex.row.d, ex.row.len);
-    while (rc == PTRACK_OK) {
-        rc = h->export_next(job, &ex.rec);
-        if (rc != 1)
-            break;
-        ex.row.len = 0;
-        for (const csv_column_t *c = csv_columns; c->key; c++) {
-            if (c != csv_columns)
-                csv_buf_put(&ex.row, ",", 1);
-            make_cell(&ex, c);
-            put_cell(&ex.row, ex.cell.d ? ex.cell.d : "", ex.cell.len);
-        }
-        csv_buf_put(&ex.row, "\r\n", 2);
-        if (ex.row.failed || ex.cell.failed) {
-            rc = PTRACK_ENOMEM;
-            break;
-        }
-        rc = h->job_write(job, ex.row.d, ex.row.len);
-    }
+    if (rc == PTRACK_OK)
+        rc = pt_records_walk(h, job, NULL, write_row, &ex);
     if (rc == PTRACK_ENOMEM)
         h->set_error(job, "out of memory writing the CSV file");
     csv_buf_free(&ex.cell);
