@@ -77,6 +77,29 @@ void pt_str_printf(pt_str_t *s, const char *fmt, ...)
     s->len += (size_t)n;
 }
 
+void pt_str_json(pt_str_t *s, const char *text, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        pt_str_append(s, text + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            esc[2] = 0;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            esc[2] = 0;
+        }
+        pt_str_puts(s, esc);
+    }
+    pt_str_append(s, text + run, n - run);
+}
+
 const char *pt_str_get(const pt_str_t *s)
 {
     return s->p ? s->p : "";

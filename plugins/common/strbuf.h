@@ -28,6 +28,9 @@ void pt_str_printf(pt_str_t *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Appends text[0..n) as the inside of a JSON string literal (no quotes):
+ * quotes, backslashes and control characters escaped, UTF-8 as it is. */
+void pt_str_json(pt_str_t *s, const char *text, size_t n);
 /* The text, "" when nothing was appended. */
 const char *pt_str_get(const pt_str_t *s);
 

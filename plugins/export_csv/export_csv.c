@@ -36,8 +36,8 @@ typedef struct {
     ptrack_job_t *job;
     const ptrack_record_t *rec;
     bool zh;
-    csv_buf_t cell; /* the cell being made */
-    csv_buf_t row;  /* the row being made */
+    pt_str_t cell; /* the cell being made */
+    pt_str_t row;  /* the row being made */
     char path[64];
 } exp_t;
 
@@ -85,7 +85,7 @@ static bool splits_back(exp_t *ex, const char *field, size_t n, const char *text
  * (recommendations), or its JSON when that would not read back. */
 static void list_cell(exp_t *ex, const char *field, bool recs)
 {
-    csv_buf_t *c = &ex->cell;
+    pt_str_t *c = &ex->cell;
     size_t n = ex->h->rec_count(ex->rec, field);
     if (n == 0)
         return;
@@ -93,8 +93,8 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
      * no numbering and no line break. */
     if (recs && n == 1) {
         const char *s = get(ex, "%s.%zu", field, 0);
-        csv_buf_puts(c, s ? s : "");
-        if (s && splits_back(ex, field, n, c->d, true))
+        pt_str_puts(c, s ? s : "");
+        if (s && splits_back(ex, field, n, c->p, true))
             return;
         c->len = 0;
     }
@@ -106,20 +106,20 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
             char marker[32];
             if (!csv_recs_marker((int)i + 1, marker, sizeof(marker)))
                 break;
-            csv_buf_puts(c, i ? "\n" : "");
-            csv_buf_puts(c, marker);
+            pt_str_puts(c, i ? "\n" : "");
+            pt_str_puts(c, marker);
         } else if (i) {
-            csv_buf_puts(c, "、");
+            pt_str_puts(c, "、");
         }
-        csv_buf_puts(c, s);
+        pt_str_puts(c, s);
     }
-    if (c->d && !c->failed && splits_back(ex, field, n, c->d, recs))
+    if (c->p && !c->oom && splits_back(ex, field, n, c->p, recs))
         return;
     c->len = 0;
     size_t len;
     const char *json = ex->h->rec_json(ex->rec, field, &len);
     if (json)
-        csv_buf_put(c, json, len);
+        pt_str_append(c, json, len);
 }
 
 /* The names of the units whose role is one of roles, joined with 、. */
@@ -132,8 +132,8 @@ static void units_cell(exp_t *ex, const char *role1, const char *role2)
         const char *name = get(ex, "%s.%zu.name", "units", i);
         if (!role || !name || (strcmp(role, role1) != 0 && strcmp(role, role2) != 0))
             continue;
-        csv_buf_puts(&ex->cell, first ? "" : "、");
-        csv_buf_puts(&ex->cell, name);
+        pt_str_puts(&ex->cell, first ? "" : "、");
+        pt_str_puts(&ex->cell, name);
         first = false;
     }
 }
@@ -146,7 +146,7 @@ static void json_cell(exp_t *ex, const char *field)
     size_t len;
     const char *json = ex->h->rec_json(ex->rec, field, &len);
     if (json)
-        csv_buf_put(&ex->cell, json, len);
+        pt_str_append(&ex->cell, json, len);
 }
 
 static void bool_cell(exp_t *ex, const char *v)
@@ -154,7 +154,7 @@ static void bool_cell(exp_t *ex, const char *v)
     if (!v)
         return;
     bool yes = strcmp(v, "true") == 0;
-    csv_buf_puts(&ex->cell, ex->zh ? (yes ? "是" : "否") : (yes ? "true" : "false"));
+    pt_str_puts(&ex->cell, ex->zh ? (yes ? "是" : "否") : (yes ? "true" : "false"));
 }
 
 static void make_cell(exp_t *ex, const csv_column_t *col)
@@ -226,31 +226,31 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         break;
     }
     if (v)
-        csv_buf_puts(&ex->cell, v);
+        pt_str_puts(&ex->cell, v);
 }
 
 /* Appends the cell to the row, quoted when it holds a comma, a quote, a
  * line break, or white space at an end (which spreadsheets would trim). */
-static void put_cell(csv_buf_t *row, const char *s, size_t n)
+static void put_cell(pt_str_t *row, const char *s, size_t n)
 {
     bool quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';';
     if (!quote) {
-        csv_buf_put(row, s, n);
+        pt_str_append(row, s, n);
         return;
     }
-    csv_buf_put(row, "\"", 1);
+    pt_str_append(row, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"') {
-            csv_buf_put(row, s + run, i + 1 - run);
-            csv_buf_put(row, "\"", 1);
+            pt_str_append(row, s + run, i + 1 - run);
+            pt_str_append(row, "\"", 1);
             run = i + 1;
         }
     }
-    csv_buf_put(row, s + run, n - run);
-    csv_buf_put(row, "\"", 1);
+    pt_str_append(row, s + run, n - run);
+    pt_str_append(row, "\"", 1);
 }
 
 /* One proposal of the walk: its row, written. */
@@ -261,14 +261,14 @@ static int write_row(void *ctx, const ptrack_record_t *rec)
     ex->row.len = 0;
     for (const csv_column_t *c = csv_columns; c->key; c++) {
         if (c != csv_columns)
-            csv_buf_put(&ex->row, ",", 1);
+            pt_str_append(&ex->row, ",", 1);
         make_cell(ex, c);
-        put_cell(&ex->row, ex->cell.d ? ex->cell.d : "", ex->cell.len);
+        put_cell(&ex->row, ex->cell.p ? ex->cell.p : "", ex->cell.len);
     }
-    csv_buf_put(&ex->row, "\r\n", 2);
-    if (ex->row.failed || ex->cell.failed)
+    pt_str_append(&ex->row, "\r\n", 2);
+    if (ex->row.oom || ex->cell.oom)
         return PTRACK_ENOMEM;
-    return ex->h->job_write(ex->job, ex->row.d, ex->row.len);
+    return ex->h->job_write(ex->job, ex->row.p, ex->row.len);
 }
 
 static int export_csv(void *state, ptrack_job_t *job, const char *format)
@@ -297,21 +297,21 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in
      * the system's code page. */
-    csv_buf_put(&ex.row, "\xEF\xBB\xBF", 3);
+    pt_str_append(&ex.row, "\xEF\xBB\xBF", 3);
     for (const csv_column_t *c = csv_columns; c->key; c++) {
         if (c != csv_columns)
-            csv_buf_put(&ex.row, ",", 1);
+            pt_str_append(&ex.row, ",", 1);
         const char *hd = ex.zh ? csv_column_zh(c) : c->key;
         put_cell(&ex.row, hd, strlen(hd));
     }
-    csv_buf_put(&ex.row, "\r\n", 2);
-    int rc = ex.row.failed ? PTRACK_ENOMEM : h->job_write(job, ex.row.d, ex.row.len);
+    pt_str_append(&ex.row, "\r\n", 2);
+    int rc = ex.row.oom ? PTRACK_ENOMEM : h->job_write(job, ex.row.p, ex.row.len);
     if (rc == PTRACK_OK)
         rc = pt_records_walk(h, job, NULL, write_row, &ex);
     if (rc == PTRACK_ENOMEM)
         h->set_error(job, "out of memory writing the CSV file");
-    csv_buf_free(&ex.cell);
-    csv_buf_free(&ex.row);
+    pt_str_free(&ex.cell);
+    pt_str_free(&ex.row);
     return rc == 0 ? PTRACK_OK : rc;
 }
 

@@ -8,68 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Buffers ---------------------------------------------------------- */
-
-void csv_buf_put(csv_buf_t *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->d, cap);
-        if (!d) {
-            b->failed = true;
-            return;
-        }
-        b->d = d;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->d + b->len, s, n);
-    b->len += n;
-    b->d[b->len] = '\0';
-}
-
-void csv_buf_puts(csv_buf_t *b, const char *s)
-{
-    csv_buf_put(b, s, strlen(s));
-}
-
-void csv_buf_free(csv_buf_t *b)
-{
-    free(b->d);
-    b->d = NULL;
-    b->len = b->cap = 0;
-    b->failed = false;
-}
-
-void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    csv_buf_put(b, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        csv_buf_put(b, s + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-        if (c == '"' || c == '\\') {
-            esc[1] = (char)c;
-            esc[2] = 0;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-            esc[2] = 0;
-        }
-        csv_buf_puts(b, esc);
-    }
-    csv_buf_put(b, s + run, n - run);
-    csv_buf_put(b, "\"", 1);
-}
-
 /* ---- Columns ---------------------------------------------------------- */
 
 const csv_column_t csv_columns[] = {
@@ -113,6 +51,13 @@ const csv_column_t csv_columns[] = {
 static bool same(const char *a, size_t na, const char *b)
 {
     return strlen(b) == na && memcmp(a, b, na) == 0;
+}
+
+void csv_json_str(pt_str_t *b, const char *s, size_t n)
+{
+    pt_str_append(b, "\"", 1);
+    pt_str_json(b, s, n);
+    pt_str_append(b, "\"", 1);
 }
 
 const char *csv_column_zh(const csv_column_t *col)

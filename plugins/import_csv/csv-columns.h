@@ -12,7 +12,7 @@
  * The headers and the labels of the values are plugins/common/labels.h's,
  * which the other plugins show too.
  *
- * Nothing here calls the host or allocates, apart from csv_buf_t.
+ * Nothing here calls the host or allocates.
  */
 #ifndef PT_CSV_COLUMNS_H
 #define PT_CSV_COLUMNS_H
@@ -21,19 +21,10 @@
 #include <stddef.h>
 
 #include "labels.h"
+#include "strbuf.h"
 
-/* A growable byte buffer, always NUL-terminated once anything was put. */
-typedef struct {
-    char *d;
-    size_t len, cap;
-    bool failed; /* an allocation failed; later puts do nothing */
-} csv_buf_t;
-
-void csv_buf_put(csv_buf_t *b, const char *s, size_t n);
-void csv_buf_puts(csv_buf_t *b, const char *s);
-void csv_buf_free(csv_buf_t *b);
 /* Appends s (n bytes) as a JSON string literal, quotes included. */
-void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n);
+void csv_json_str(pt_str_t *b, const char *s, size_t n);
 
 /* How a column's cell becomes part of a proposal. */
 typedef enum {

@@ -97,34 +97,10 @@ static int64_t now_ms(void)
 
 /* ---- Strings ----------------------------------------------------------- */
 
-/* Appends s as the inside of a JSON string: quotes, backslashes and control
- * characters escaped, UTF-8 passed through as it is (the robots read it). */
+/* Appends s as the inside of a JSON string (plugins/common/strbuf.h). */
 static void buf_json_str(pt_str_t *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            pt_str_puts(b, "\\\"");
-            break;
-        case '\\':
-            pt_str_puts(b, "\\\\");
-            break;
-        case '\n':
-            pt_str_puts(b, "\\n");
-            break;
-        case '\r':
-            pt_str_puts(b, "\\r");
-            break;
-        case '\t':
-            pt_str_puts(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20)
-                pt_str_printf(b, "\\u%04x", *p);
-            else
-                pt_str_append(b, (const char *)p, 1);
-        }
-    }
+    pt_str_json(b, s, strlen(s));
 }
 
 /* The heading of an event type. */
