@@ -28,16 +28,16 @@ const pt_label_t pt_status_labels[] = {
 };
 
 const pt_label_t pt_action_labels[] = {
-    {"submit", "提交", NULL, NULL, 0},        {"review", "审查", NULL, NULL, 0},
-    {"file", "立案", NULL, NULL, 0},          {"reject", "不予立案", NULL, NULL, 0},
-    {"merge", "并案", NULL, NULL, 0},         {"convert", "转为意见建议", NULL, NULL, 0},
-    {"assign", "交办", NULL, NULL, 0},        {"sign", "签收", NULL, NULL, 0},
-    {"return", "退回", NULL, NULL, 0},        {"reassign", "重新交办", NULL, NULL, 0},
-    {"opinion", "协办意见", NULL, NULL, 0},   {"extend", "延期", NULL, NULL, 0},
-    {"reply", "答复", NULL, NULL, 0},         {"feedback", "评价", NULL, NULL, 0},
-    {"close", "办结", NULL, NULL, 0},         {"follow_up", "补充答复", NULL, NULL, 0},
-    {"reopen", "重新办理", NULL, NULL, 0},    {"withdraw", "撤回", NULL, NULL, 0},
-    {"supervise", "督办", NULL, NULL, 0},     {NULL, NULL, NULL, NULL, 0},
+    {"submit", "提交", NULL, NULL, 0},      {"review", "审查", NULL, NULL, 0},
+    {"file", "立案", NULL, NULL, 0},        {"reject", "不予立案", NULL, NULL, 0},
+    {"merge", "并案", NULL, NULL, 0},       {"convert", "转为意见建议", NULL, NULL, 0},
+    {"assign", "交办", NULL, NULL, 0},      {"sign", "签收", NULL, NULL, 0},
+    {"return", "退回", NULL, NULL, 0},      {"reassign", "重新交办", NULL, NULL, 0},
+    {"opinion", "协办意见", NULL, NULL, 0}, {"extend", "延期", NULL, NULL, 0},
+    {"reply", "答复", NULL, NULL, 0},       {"feedback", "评价", NULL, NULL, 0},
+    {"close", "办结", NULL, NULL, 0},       {"follow_up", "补充答复", NULL, NULL, 0},
+    {"reopen", "重新办理", NULL, NULL, 0},  {"withdraw", "撤回", NULL, NULL, 0},
+    {"supervise", "督办", NULL, NULL, 0},   {NULL, NULL, NULL, NULL, 0},
 };
 
 const pt_label_t pt_kind_labels[] = {
@@ -47,8 +47,10 @@ const pt_label_t pt_kind_labels[] = {
 };
 
 const pt_label_t pt_submitter_labels[] = {
-    {"individual", "个人", NULL, NULL, 0}, {"joint", "联名", NULL, NULL, 0},
-    {"delegation", "代表团", NULL, NULL, 0}, {"group", "集体", NULL, NULL, 0},
+    {"individual", "个人", NULL, NULL, 0},
+    {"joint", "联名", NULL, NULL, 0},
+    {"delegation", "代表团", NULL, NULL, 0},
+    {"group", "集体", NULL, NULL, 0},
     {NULL, NULL, NULL, NULL, 0},
 };
 

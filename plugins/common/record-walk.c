@@ -98,8 +98,8 @@ void pt_view_free(pt_view_t *v)
 
 /* ---- The pass ------------------------------------------------------------------ */
 
-int pt_records_walk(const ptrack_host_t *h, ptrack_job_t *job, pt_view_t *view,
-                    pt_record_fn fn, void *ctx)
+int pt_records_walk(const ptrack_host_t *h, ptrack_job_t *job, pt_view_t *view, pt_record_fn fn,
+                    void *ctx)
 {
     const ptrack_record_t *rec;
     int rc;

@@ -49,12 +49,12 @@ typedef int (*pt_record_fn)(void *ctx, const ptrack_record_t *rec);
  * error (the host has set the message), PTRACK_ENOMEM when a view could
  * not be read (no message set), or what fn returned to stop.
  * Thread: the job's. */
-int pt_records_walk(const ptrack_host_t *host, ptrack_job_t *job, pt_view_t *view,
-                    pt_record_fn fn, void *ctx);
+int pt_records_walk(const ptrack_host_t *host, ptrack_job_t *job, pt_view_t *view, pt_record_fn fn,
+                    void *ctx);
 
 /* The member of the last element of an array field ("replies", "doc_no"),
  * or NULL when the array is empty. */
-const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec,
-                           const char *field, const char *member);
+const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec, const char *field,
+                           const char *member);
 
 #endif /* PT_RECORD_WALK_H */

@@ -409,8 +409,9 @@ static int write_figures(run_t *r)
 /* The fields of a group's table, headed by their brief labels. Grouped by
  * unit, a proposal's status is its own column; grouped by status, the
  * group says it. */
-static const char *const row_fields[] = {"number", "title",   "delegation",     "lead_author", "unit",
-                                         "due_at", "overdue", "reply_category", "status"};
+static const char *const row_fields[] = {"number",      "title",          "delegation",
+                                         "lead_author", "unit",           "due_at",
+                                         "overdue",     "reply_category", "status"};
 #define COL_OVERDUE 6
 #define ROW_COLUMNS_STATUS 8
 #define ROW_COLUMNS_UNIT 9
