@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <ptrack/plugin.h>
 #include "csv-columns.h"
+#include "record-walk.h"
 
 typedef struct {
     const ptrack_host_t *host;
@@ -32,10 +33,11 @@ typedef struct {
 
 typedef struct {
     const ptrack_host_t *h;
+    ptrack_job_t *job;
     const ptrack_record_t *rec;
     bool zh;
-    csv_buf_t cell; /* the cell being made */
-    csv_buf_t row;  /* the row being made */
+    pt_str_t cell; /* the cell being made */
+    pt_str_t row;  /* the row being made */
     char path[64];
 } exp_t;
 
@@ -83,7 +85,7 @@ static bool splits_back(exp_t *ex, const char *field, size_t n, const char *text
  * (recommendations), or its JSON when that would not read back. */
 static void list_cell(exp_t *ex, const char *field, bool recs)
 {
-    csv_buf_t *c = &ex->cell;
+    pt_str_t *c = &ex->cell;
     size_t n = ex->h->rec_count(ex->rec, field);
     if (n == 0)
         return;
@@ -91,8 +93,8 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
      * no numbering and no line break. */
     if (recs && n == 1) {
         const char *s = get(ex, "%s.%zu", field, 0);
-        csv_buf_puts(c, s ? s : "");
-        if (s && splits_back(ex, field, n, c->d, true))
+        pt_str_puts(c, s ? s : "");
+        if (s && splits_back(ex, field, n, c->p, true))
             return;
         c->len = 0;
     }
@@ -104,20 +106,20 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
             char marker[32];
             if (!csv_recs_marker((int)i + 1, marker, sizeof(marker)))
                 break;
-            csv_buf_puts(c, i ? "\n" : "");
-            csv_buf_puts(c, marker);
+            pt_str_puts(c, i ? "\n" : "");
+            pt_str_puts(c, marker);
         } else if (i) {
-            csv_buf_puts(c, "、");
+            pt_str_puts(c, "、");
         }
-        csv_buf_puts(c, s);
+        pt_str_puts(c, s);
     }
-    if (c->d && !c->failed && splits_back(ex, field, n, c->d, recs))
+    if (c->p && !c->oom && splits_back(ex, field, n, c->p, recs))
         return;
     c->len = 0;
     size_t len;
     const char *json = ex->h->rec_json(ex->rec, field, &len);
     if (json)
-        csv_buf_put(c, json, len);
+        pt_str_append(c, json, len);
 }
 
 /* The names of the units whose role is one of roles, joined with 、. */
@@ -130,21 +132,10 @@ static void units_cell(exp_t *ex, const char *role1, const char *role2)
         const char *name = get(ex, "%s.%zu.name", "units", i);
         if (!role || !name || (strcmp(role, role1) != 0 && strcmp(role, role2) != 0))
             continue;
-        csv_buf_puts(&ex->cell, first ? "" : "、");
-        csv_buf_puts(&ex->cell, name);
+        pt_str_puts(&ex->cell, first ? "" : "、");
+        pt_str_puts(&ex->cell, name);
         first = false;
     }
-}
-
-/* A member of the last element of an array field ("replies", "doc_no"). */
-static const char *last_of(exp_t *ex, const char *field, const char *member)
-{
-    size_t n = ex->h->rec_count(ex->rec, field);
-    if (n == 0)
-        return NULL;
-    char fmt[48];
-    snprintf(fmt, sizeof(fmt), "%%s.%%zu.%s", member);
-    return get(ex, fmt, field, n - 1);
 }
 
 /* JSON of an array or object field, left empty when it has nothing. */
@@ -155,7 +146,7 @@ static void json_cell(exp_t *ex, const char *field)
     size_t len;
     const char *json = ex->h->rec_json(ex->rec, field, &len);
     if (json)
-        csv_buf_put(&ex->cell, json, len);
+        pt_str_append(&ex->cell, json, len);
 }
 
 static void bool_cell(exp_t *ex, const char *v)
@@ -163,7 +154,7 @@ static void bool_cell(exp_t *ex, const char *v)
     if (!v)
         return;
     bool yes = strcmp(v, "true") == 0;
-    csv_buf_puts(&ex->cell, ex->zh ? (yes ? "是" : "否") : (yes ? "true" : "false"));
+    pt_str_puts(&ex->cell, ex->zh ? (yes ? "是" : "否") : (yes ? "true" : "false"));
 }
 
 static void make_cell(exp_t *ex, const csv_column_t *col)
@@ -186,7 +177,7 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
     case CC_ENUM:
         v = h->rec_get(ex->rec, col->path);
         if (v && ex->zh)
-            v = csv_label_zh(col->labels, v);
+            v = pt_label_zh(col->labels, v);
         break;
     case CC_BOOL:
         bool_cell(ex, h->rec_get(ex->rec, col->path));
@@ -202,18 +193,18 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         units_cell(ex, "co", "co");
         break;
     case CC_DOC_NO:
-        v = last_of(ex, "replies", "doc_no");
+        v = pt_record_last(ex->h, ex->rec, "replies", "doc_no");
         break;
     case CC_REPLY_CAT:
-        v = last_of(ex, "replies", "category");
+        v = pt_record_last(ex->h, ex->rec, "replies", "category");
         break;
     case CC_REPLIED_AT:
-        v = last_of(ex, "replies", "replied_at");
+        v = pt_record_last(ex->h, ex->rec, "replies", "replied_at");
         break;
     case CC_SATISFACTION:
-        v = last_of(ex, "feedback", "satisfaction");
+        v = pt_record_last(ex->h, ex->rec, "feedback", "satisfaction");
         if (v && ex->zh)
-            v = csv_label_zh(csv_satisfaction_labels, v);
+            v = pt_label_zh(pt_satisfaction_labels, v);
         break;
     case CC_SOURCE_FORMAT:
         v = h->rec_get(ex->rec, "source.format");
@@ -235,31 +226,49 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         break;
     }
     if (v)
-        csv_buf_puts(&ex->cell, v);
+        pt_str_puts(&ex->cell, v);
 }
 
 /* Appends the cell to the row, quoted when it holds a comma, a quote, a
  * line break, or white space at an end (which spreadsheets would trim). */
-static void put_cell(csv_buf_t *row, const char *s, size_t n)
+static void put_cell(pt_str_t *row, const char *s, size_t n)
 {
     bool quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';';
     if (!quote) {
-        csv_buf_put(row, s, n);
+        pt_str_append(row, s, n);
         return;
     }
-    csv_buf_put(row, "\"", 1);
+    pt_str_append(row, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"') {
-            csv_buf_put(row, s + run, i + 1 - run);
-            csv_buf_put(row, "\"", 1);
+            pt_str_append(row, s + run, i + 1 - run);
+            pt_str_append(row, "\"", 1);
             run = i + 1;
         }
     }
-    csv_buf_put(row, s + run, n - run);
-    csv_buf_put(row, "\"", 1);
+    pt_str_append(row, s + run, n - run);
+    pt_str_append(row, "\"", 1);
+}
+
+/* One proposal of the walk: its row, written. */
+static int write_row(void *ctx, const ptrack_record_t *rec)
+{
+    exp_t *ex = ctx;
+    ex->rec = rec;
+    ex->row.len = 0;
+    for (const csv_column_t *c = csv_columns; c->key; c++) {
+        if (c != csv_columns)
+            pt_str_append(&ex->row, ",", 1);
+        make_cell(ex, c);
+        put_cell(&ex->row, ex->cell.p ? ex->cell.p : "", ex->cell.len);
+    }
+    pt_str_append(&ex->row, "\r\n", 2);
+    if (ex->row.oom || ex->cell.oom)
+        return PTRACK_ENOMEM;
+    return ex->h->job_write(ex->job, ex->row.p, ex->row.len);
 }
 
 static int export_csv(void *state, ptrack_job_t *job, const char *format)
@@ -283,42 +292,26 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         }
         zh = is_zh;
     }
-    exp_t ex = {.h = h, .zh = zh};
+    exp_t ex = {.h = h, .job = job, .zh = zh};
     if (h->export_begin(job, "text/csv; charset=utf-8", "proposals.csv") != PTRACK_OK)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in
      * the system's code page. */
-    csv_buf_put(&ex.row, "\xEF\xBB\xBF", 3);
+    pt_str_append(&ex.row, "\xEF\xBB\xBF", 3);
     for (const csv_column_t *c = csv_columns; c->key; c++) {
         if (c != csv_columns)
-            csv_buf_put(&ex.row, ",", 1);
-        const char *hd = ex.zh ? c->zh : c->key;
+            pt_str_append(&ex.row, ",", 1);
+        const char *hd = ex.zh ? csv_column_zh(c) : c->key;
         put_cell(&ex.row, hd, strlen(hd));
     }
-    csv_buf_put(&ex.row, "\r\n", 2);
-    int rc = ex.row.failed ? PTRACK_ENOMEM : h->job_write(job, ex.row.d, ex.row.len);
-    while (rc == PTRACK_OK) {
-        rc = h->export_next(job, &ex.rec);
-        if (rc != 1)
-            break;
-        ex.row.len = 0;
-        for (const csv_column_t *c = csv_columns; c->key; c++) {
-            if (c != csv_columns)
-                csv_buf_put(&ex.row, ",", 1);
-            make_cell(&ex, c);
-            put_cell(&ex.row, ex.cell.d ? ex.cell.d : "", ex.cell.len);
-        }
-        csv_buf_put(&ex.row, "\r\n", 2);
-        if (ex.row.failed || ex.cell.failed) {
-            rc = PTRACK_ENOMEM;
-            break;
-        }
-        rc = h->job_write(job, ex.row.d, ex.row.len);
-    }
+    pt_str_append(&ex.row, "\r\n", 2);
+    int rc = ex.row.oom ? PTRACK_ENOMEM : h->job_write(job, ex.row.p, ex.row.len);
+    if (rc == PTRACK_OK)
+        rc = pt_records_walk(h, job, NULL, write_row, &ex);
     if (rc == PTRACK_ENOMEM)
         h->set_error(job, "out of memory writing the CSV file");
-    csv_buf_free(&ex.cell);
-    csv_buf_free(&ex.row);
+    pt_str_free(&ex.cell);
+    pt_str_free(&ex.row);
     return rc == 0 ? PTRACK_OK : rc;
 }
 

@@ -26,7 +26,10 @@
 #include <time.h>
 #include <ptrack/plugin.h>
 
-#include "export-shared.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "strbuf.h"
+#include "times.h"
 
 #define DEFAULT_CALNAME "建议办理期限"
 #define FOLD_AT 75
@@ -171,7 +174,7 @@ static void describe(pt_str_t *d, const char *label, const char *value)
 static int write_todo(run_t *r)
 {
     const pt_view_t *v = &r->view;
-    const pt_state_info_t *st = pt_state_find(v->status);
+    const pt_label_t *st = pt_state_find(v->status);
     int64_t due, at;
     if (!st || !st->clock || !v->due_at || pt_time_parse(v->due_at, &due) != 0)
         return PTRACK_OK;
@@ -193,12 +196,12 @@ static int write_todo(run_t *r)
     prop_text(r, "SUMMARY", v->title);
 
     pt_str_t d = {0};
-    describe(&d, "编号", v->number);
-    describe(&d, "状态", st->zh);
-    describe(&d, "主办", pt_str_get(&v->lead_units));
-    describe(&d, "协办", pt_str_get(&v->co_units));
-    describe(&d, "代表团", v->delegation);
-    describe(&d, "领衔代表", v->lead_author);
+    describe(&d, pt_field_label("number"), v->number);
+    describe(&d, pt_field_label("status"), st->zh);
+    describe(&d, pt_role_label("lead"), pt_str_get(&v->lead_units));
+    describe(&d, pt_role_label("co"), pt_str_get(&v->co_units));
+    describe(&d, pt_field_label("delegation"), v->delegation);
+    describe(&d, pt_field_label("lead_author"), v->lead_author);
     if (v->key_supervision)
         describe(&d, "督办", "重点督办");
     if (v->overdue)
@@ -230,6 +233,15 @@ static int flush(run_t *r, int force)
     return rc;
 }
 
+/* One proposal of the walk: its VTODO, if its deadline runs. */
+static int todo(void *ctx, const ptrack_record_t *rec)
+{
+    (void)rec;
+    run_t *r = ctx;
+    int rc = write_todo(r);
+    return rc == PTRACK_OK ? flush(r, 0) : rc;
+}
+
 static int run(run_t *r)
 {
     const char *name = r->h->job_arg(r->job, "title");
@@ -243,15 +255,7 @@ static int run(run_t *r)
     prop_raw(r, "PRODID", "-//ptrack//ptrack export_ics 1.0//ZH");
     prop_raw(r, "CALSCALE", "GREGORIAN");
     prop_text(r, "X-WR-CALNAME", name);
-    const ptrack_record_t *rec;
-    while ((rc = r->h->export_next(r->job, &rec)) == 1) {
-        if ((rc = pt_view_read(&r->view, r->h, rec)) != PTRACK_OK)
-            break;
-        if ((rc = write_todo(r)) != PTRACK_OK)
-            break;
-        if ((rc = flush(r, 0)) != PTRACK_OK)
-            break;
-    }
+    rc = pt_records_walk(r->h, r->job, &r->view, todo, r);
     if (rc == PTRACK_ENOMEM)
         r->h->set_error(r->job, "out of memory");
     if (rc != 0)

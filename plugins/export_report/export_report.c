@@ -34,7 +34,11 @@
 #include <unistd.h>
 #include <ptrack/plugin.h>
 
-#include "export-shared.h"
+#include "figures.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "strbuf.h"
+#include "times.h"
 
 #define DEFAULT_TITLE "建议办理情况报告"
 /* Output is handed to job_write in pieces of about this size. */
@@ -353,15 +357,14 @@ static int write_figures(run_t *r)
     static const char *const kv[] = {"项目", "数值"};
     heading(r, 2, "统计");
     table_begin(r, "figures", kv, 2, 2u);
-    figure_count(r, "建议总数", f->total);
-    figure_count(r, "已交办", f->assigned);
-    figure_count(r, "已答复", f->replied);
-    figure_rate(r, "办复率", f->replied, f->assigned);
-    figure_count(r, "已评价", f->rated);
-    figure_count(r, "满意和基本满意", f->satisfied);
-    figure_rate(r, "满意率", f->satisfied, f->rated);
-    figure_count(r, "超期", f->overdue);
-    figure_count(r, "重点督办", f->key_supervision);
+    pt_figure_line_t lines[PT_SUMMARY_LINES];
+    pt_figures_summary(f, lines);
+    for (size_t i = 0; i < PT_SUMMARY_LINES; i++) {
+        if (lines[i].den < 0)
+            figure_count(r, lines[i].label, lines[i].num);
+        else
+            figure_rate(r, lines[i].label, lines[i].num, lines[i].den);
+    }
     table_end(r);
 
     static const char *const by_status[] = {"状态", "件数"};
@@ -396,17 +399,19 @@ static int write_figures(run_t *r)
     table_begin(r, "figures", cats, 2, 2u);
     for (int c = 0; c < 4; c++) {
         char label[96];
-        snprintf(label, sizeof(label), "%c类（%s）", 'A' + c, pt_category_meaning((char)('A' + c)));
+        pt_category_label((char)('A' + c), label, sizeof(label));
         figure_count(r, label, f->categories[c]);
     }
     table_end(r);
     return flush(r, 0);
 }
 
-/* The columns of a group's table. Grouped by unit, a proposal's status is
- * its own column; grouped by status, the group says it. */
-static const char *const row_heads[] = {"编号",     "标题", "代表团",   "领衔代表", "承办单位",
-                                        "办理期限", "超期", "办理结果", "状态"};
+/* The fields of a group's table, headed by their brief labels. Grouped by
+ * unit, a proposal's status is its own column; grouped by status, the
+ * group says it. */
+static const char *const row_fields[] = {"number",      "title",          "delegation",
+                                         "lead_author", "unit",           "due_at",
+                                         "overdue",     "reply_category", "status"};
 #define COL_OVERDUE 6
 #define ROW_COLUMNS_STATUS 8
 #define ROW_COLUMNS_UNIT 9
@@ -422,9 +427,10 @@ static void render_row(run_t *r)
     const pt_view_t *v = &r->view;
     pt_str_t units = {0};
     if (v->lead_units.len)
-        pt_str_printf(&units, "主办：%s", pt_str_get(&v->lead_units));
+        pt_str_printf(&units, "%s：%s", pt_role_label("lead"), pt_str_get(&v->lead_units));
     if (v->co_units.len)
-        pt_str_printf(&units, "%s协办：%s", units.len ? "；" : "", pt_str_get(&v->co_units));
+        pt_str_printf(&units, "%s%s：%s", units.len ? "；" : "", pt_role_label("co"),
+                      pt_str_get(&v->co_units));
     char due[16] = "";
     int64_t secs;
     if (v->due_at && pt_time_parse(v->due_at, &secs) == 0)
@@ -572,6 +578,9 @@ static int write_groups(run_t *r)
     free(order);
     free(rank);
 
+    const char *row_heads[ROW_COLUMNS_UNIT];
+    for (size_t i = 0; i < ROW_COLUMNS_UNIT; i++)
+        row_heads[i] = pt_field_brief(row_fields[i]);
     char *buf = NULL;
     size_t cap = 0;
     int rc = PTRACK_OK;
@@ -641,6 +650,14 @@ static int open_spool(run_t *r)
     return PTRACK_OK;
 }
 
+/* One proposal of the walk: counted, and its row spooled. */
+static int add_proposal(void *ctx, const ptrack_record_t *rec)
+{
+    run_t *r = ctx;
+    int rc = pt_figures_add(&r->fig, &r->view, r->h, rec);
+    return rc == PTRACK_OK ? spool_row(r, rec) : rc;
+}
+
 static int run(run_t *r)
 {
     const char *title = r->h->job_arg(r->job, "title");
@@ -654,14 +671,8 @@ static int run(run_t *r)
         return PTRACK_ENOMEM;
 
     int rc = open_spool(r);
-    const ptrack_record_t *rec;
-    while (rc == PTRACK_OK && (rc = r->h->export_next(r->job, &rec)) == 1) {
-        rc = pt_view_read(&r->view, r->h, rec);
-        if (rc == PTRACK_OK)
-            rc = pt_figures_add(&r->fig, &r->view, r->h, rec);
-        if (rc == PTRACK_OK)
-            rc = spool_row(r, rec);
-    }
+    if (rc == PTRACK_OK)
+        rc = pt_records_walk(r->h, r->job, &r->view, add_proposal, r);
     if (rc == PTRACK_OK)
         rc = r->h->export_begin(
             r->job, r->html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",

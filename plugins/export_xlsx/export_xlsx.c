@@ -31,14 +31,19 @@
 #include <ptrack/plugin.h>
 #include <xlsxwriter.h>
 
-#include "export-shared.h"
+#include "figures.h"
+#include "labels.h"
+#include "record-walk.h"
+#include "times.h"
+#include "utf8.h"
 
 typedef struct {
     const ptrack_host_t *host;
 } xlsx_t;
 
-/* The columns of sheet 建议. A date column holds an Excel date; max_width
- * caps the width so that a long title does not make a column a page wide. */
+/* The columns of sheet 建议, by the field they show (the header is the
+ * field's brief label). A date column holds an Excel date; max_width caps
+ * the width so that a long title does not make a column a page wide. */
 typedef enum {
     C_ID,
     C_NUMBER,
@@ -66,32 +71,32 @@ typedef enum {
 } column_t;
 
 static const struct {
-    const char *header;
+    const char *field;
     double max_width;
     int date;
 } columns[N_COLUMNS] = {
-    [C_ID] = {"ID", 10, 0},
-    [C_NUMBER] = {"编号", 20, 0},
-    [C_TITLE] = {"标题", 60, 0},
-    [C_KIND] = {"类型", 10, 0},
-    [C_SESSION] = {"届次", 36, 0},
-    [C_DELEGATION] = {"代表团", 24, 0},
-    [C_LEAD_AUTHOR] = {"领衔代表", 16, 0},
-    [C_CO_SIGNERS] = {"联名代表", 40, 0},
-    [C_CATEGORY] = {"类别", 20, 0},
-    [C_STATUS] = {"状态", 14, 0},
-    [C_LEAD_UNITS] = {"主办单位", 40, 0},
-    [C_CO_UNITS] = {"协办单位", 40, 0},
-    [C_CREATED] = {"提出时间", 0, 1},
-    [C_ASSIGNED] = {"交办时间", 0, 1},
-    [C_DUE] = {"办理期限", 0, 1},
-    [C_OVERDUE] = {"超期", 8, 0},
-    [C_KEY] = {"重点督办", 10, 0},
-    [C_REPLY_UNIT] = {"答复单位", 30, 0},
-    [C_DOC_NO] = {"答复文号", 24, 0},
-    [C_REPLIED] = {"答复时间", 0, 1},
-    [C_REPLY_CATEGORY] = {"办理结果", 10, 0},
-    [C_SATISFACTION] = {"满意度", 10, 0},
+    [C_ID] = {"id", 10, 0},
+    [C_NUMBER] = {"number", 20, 0},
+    [C_TITLE] = {"title", 60, 0},
+    [C_KIND] = {"kind", 10, 0},
+    [C_SESSION] = {"session", 36, 0},
+    [C_DELEGATION] = {"delegation", 24, 0},
+    [C_LEAD_AUTHOR] = {"lead_author", 16, 0},
+    [C_CO_SIGNERS] = {"co_signers", 40, 0},
+    [C_CATEGORY] = {"category", 20, 0},
+    [C_STATUS] = {"status", 14, 0},
+    [C_LEAD_UNITS] = {"lead_units", 40, 0},
+    [C_CO_UNITS] = {"co_units", 40, 0},
+    [C_CREATED] = {"created_at", 0, 1},
+    [C_ASSIGNED] = {"assigned_at", 0, 1},
+    [C_DUE] = {"due_at", 0, 1},
+    [C_OVERDUE] = {"overdue", 8, 0},
+    [C_KEY] = {"key_supervision", 10, 0},
+    [C_REPLY_UNIT] = {"reply_unit", 30, 0},
+    [C_DOC_NO] = {"doc_no", 24, 0},
+    [C_REPLIED] = {"replied_at", 0, 1},
+    [C_REPLY_CATEGORY] = {"reply_category", 10, 0},
+    [C_SATISFACTION] = {"satisfaction", 10, 0},
 };
 
 /* The width of a date column ("2026-03-15" and some air). */
@@ -177,7 +182,7 @@ static void cell_date(run_t *r, lxw_row_t row, column_t col, const char *time)
 static void write_header(run_t *r)
 {
     for (int c = 0; c < N_COLUMNS; c++) {
-        cell_text(r, r->rows, 0, (column_t)c, columns[c].header, r->bold);
+        cell_text(r, r->rows, 0, (column_t)c, pt_field_brief(columns[c].field), r->bold);
     }
     r->row = 1;
 }
@@ -266,15 +271,14 @@ static int write_figures(run_t *r)
     const pt_figures_t *f = &r->fig;
     lxw_row_t row = 0;
     fig_heading(r, &row, "项目", "数值");
-    fig_row(r, &row, "建议总数", f->total);
-    fig_row(r, &row, "已交办", f->assigned);
-    fig_row(r, &row, "已答复", f->replied);
-    fig_rate(r, &row, "办复率", f->replied, f->assigned);
-    fig_row(r, &row, "已评价", f->rated);
-    fig_row(r, &row, "满意和基本满意", f->satisfied);
-    fig_rate(r, &row, "满意率", f->satisfied, f->rated);
-    fig_row(r, &row, "超期", f->overdue);
-    fig_row(r, &row, "重点督办", f->key_supervision);
+    pt_figure_line_t lines[PT_SUMMARY_LINES];
+    pt_figures_summary(f, lines);
+    for (size_t i = 0; i < PT_SUMMARY_LINES; i++) {
+        if (lines[i].den < 0)
+            fig_row(r, &row, lines[i].label, lines[i].num);
+        else
+            fig_rate(r, &row, lines[i].label, lines[i].num, lines[i].den);
+    }
 
     fig_heading(r, &row, "状态", "件数");
     size_t *order = pt_tallies_order(&f->by_status, 0);
@@ -302,7 +306,7 @@ static int write_figures(run_t *r)
     fig_heading(r, &row, "办理结果", "件数");
     for (int c = 0; c < 4; c++) {
         char label[96];
-        snprintf(label, sizeof(label), "%c类（%s）", 'A' + c, pt_category_meaning((char)('A' + c)));
+        pt_category_label((char)('A' + c), label, sizeof(label));
         fig_row(r, &row, label, f->categories[c]);
         if (pt_utf8_width(label) > unit_width)
             unit_width = pt_utf8_width(label);
@@ -337,29 +341,35 @@ static int send_file(run_t *r, int fd)
     }
 }
 
+/* What add_row returns to end the walk after a libxlsxwriter error. */
+#define STOP_WRITING 1
+
+/* One proposal of the walk: counted and written as a row. */
+static int add_row(void *ctx, const ptrack_record_t *rec)
+{
+    run_t *r = ctx;
+    if (r->row >= LXW_ROW_MAX) {
+        r->h->set_error(r->job,
+                        "more than %d proposals: a sheet holds no more rows; narrow the "
+                        "export with filters (status=, unit=, session=...)",
+                        LXW_ROW_MAX - 1);
+        return PTRACK_EINVAL;
+    }
+    if (pt_figures_add(&r->fig, &r->view, r->h, rec) != PTRACK_OK)
+        return PTRACK_ENOMEM;
+    write_row(r);
+    return r->lerr != LXW_NO_ERROR ? STOP_WRITING : PTRACK_OK;
+}
+
 /* Streams the proposals into the workbook. Returns PTRACK_OK, or an error
  * with the message set. */
 static int fill(run_t *r)
 {
     write_header(r);
-    const ptrack_record_t *rec;
-    int rc;
-    while ((rc = r->h->export_next(r->job, &rec)) == 1) {
-        if (r->row >= LXW_ROW_MAX) {
-            r->h->set_error(r->job,
-                            "more than %d proposals: a sheet holds no more rows; narrow the "
-                            "export with filters (status=, unit=, session=...)",
-                            LXW_ROW_MAX - 1);
-            return PTRACK_EINVAL;
-        }
-        if (pt_view_read(&r->view, r->h, rec) != PTRACK_OK ||
-            pt_figures_add(&r->fig, &r->view, r->h, rec) != PTRACK_OK) {
-            r->h->set_error(r->job, "out of memory");
-            return PTRACK_ENOMEM;
-        }
-        write_row(r);
-        if (r->lerr != LXW_NO_ERROR)
-            break;
+    int rc = pt_records_walk(r->h, r->job, &r->view, add_row, r);
+    if (rc == PTRACK_ENOMEM) {
+        r->h->set_error(r->job, "out of memory");
+        return rc;
     }
     if (rc < 0)
         return rc;

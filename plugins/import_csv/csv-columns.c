@@ -1,6 +1,6 @@
 /*
- * csv-columns.c - the column table, the labels, and the list cells shared
- * by the CSV importer and exporter (see csv-columns.h).
+ * csv-columns.c - the column table and the list cells shared by the CSV
+ * importer and exporter (see csv-columns.h).
  */
 #include "csv-columns.h"
 
@@ -8,172 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Buffers ---------------------------------------------------------- */
-
-void csv_buf_put(csv_buf_t *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->d, cap);
-        if (!d) {
-            b->failed = true;
-            return;
-        }
-        b->d = d;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->d + b->len, s, n);
-    b->len += n;
-    b->d[b->len] = '\0';
-}
-
-void csv_buf_puts(csv_buf_t *b, const char *s)
-{
-    csv_buf_put(b, s, strlen(s));
-}
-
-void csv_buf_free(csv_buf_t *b)
-{
-    free(b->d);
-    b->d = NULL;
-    b->len = b->cap = 0;
-    b->failed = false;
-}
-
-void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    csv_buf_put(b, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        csv_buf_put(b, s + run, i - run);
-        run = i + 1;
-        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-        if (c == '"' || c == '\\') {
-            esc[1] = (char)c;
-            esc[2] = 0;
-        } else if (c == '\n' || c == '\r' || c == '\t') {
-            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-            esc[2] = 0;
-        }
-        csv_buf_puts(b, esc);
-    }
-    csv_buf_put(b, s + run, n - run);
-    csv_buf_put(b, "\"", 1);
-}
-
-/* ---- Labels ----------------------------------------------------------- */
-
-/* The labels of the default workflow (proposals/workflow-default.json). A
- * plugin cannot read the workflow, so an office that renames its states
- * writes the names in the CSV, which are always understood. A name appears
- * twice when it has a second label people use; the first one is written. */
-const csv_label_t csv_status_labels[] = {
-    {"draft", "草稿"},
-    {"submitted", "已提出"},
-    {"submitted", "已提交"},
-    {"reviewing", "审查中"},
-    {"filed", "已立案"},
-    {"not_filed", "不予立案"},
-    {"merged", "并案"},
-    {"converted", "转为意见建议"},
-    {"assigned", "已交办"},
-    {"returned", "退回"},
-    {"returned", "已退回"},
-    {"handling", "办理中"},
-    {"replied", "已答复"},
-    {"rehandling", "重新办理"},
-    {"closed", "办结"},
-    {"closed", "已办结"},
-    {"withdrawn", "撤回"},
-    {"withdrawn", "已撤回"},
-    {NULL, NULL},
-};
-
-const csv_label_t csv_kind_labels[] = {
-    {"suggestion", "建议"}, {"motion", "议案"}, {"proposal", "提案"},
-    {"other", "其他"},      {NULL, NULL},
-};
-
-const csv_label_t csv_submitter_labels[] = {
-    {"individual", "个人"}, {"joint", "联名"}, {"delegation", "代表团"},
-    {"group", "集体"},      {NULL, NULL},
-};
-
-const csv_label_t csv_mode_labels[] = {
-    {"lead_co", "主办+协办"}, {"lead_co", "主协办"}, {"separate", "分办"},
-    {"single", "单办"},       {"single", "独办"},    {NULL, NULL},
-};
-
-const csv_label_t csv_satisfaction_labels[] = {
-    {"satisfied", "满意"},
-    {"basically_satisfied", "基本满意"},
-    {"unsatisfied", "不满意"},
-    {NULL, NULL},
-};
-
-const char *csv_label_zh(const csv_label_t *labels, const char *name)
-{
-    for (const csv_label_t *l = labels; l->name; l++)
-        if (strcmp(l->name, name) == 0)
-            return l->zh;
-    return name;
-}
-
-const char *csv_label_name(const csv_label_t *labels, const char *text)
-{
-    for (const csv_label_t *l = labels; l->name; l++)
-        if (strcmp(l->name, text) == 0 || strcmp(l->zh, text) == 0)
-            return l->name;
-    return NULL;
-}
-
 /* ---- Columns ---------------------------------------------------------- */
 
 const csv_column_t csv_columns[] = {
-    {"id", "ID", "", CC_IGNORE, NULL, NULL},
-    {"number", "编号", "序号|建议编号|提案编号", CC_NAME, "number", NULL},
-    {"session", "届次", "会议", CC_NAME, "session", NULL},
-    {"kind", "类型", "种类", CC_ENUM, "kind", csv_kind_labels},
-    {"title", "标题", "案由|题目|建议标题|提案标题", CC_TEXT, "title", NULL},
-    {"lead_author", "领衔代表", "第一提案人|领衔人|提出人|提案人", CC_NAME, "lead_author", NULL},
-    {"co_signers", "联名代表", "附议代表|联名人|附议人", CC_LIST, "co_signers", NULL},
-    {"submitter_type", "提出方式", "", CC_ENUM, "submitter_type", csv_submitter_labels},
-    {"delegation", "代表团", "", CC_NAME, "delegation", NULL},
-    {"category", "类别", "分类", CC_NAME, "category", NULL},
-    {"tags", "标签", "关键词", CC_LIST, "tags", NULL},
-    {"background", "背景", "案由分析|背景情况|理由", CC_TEXT, "background", NULL},
-    {"recommendations", "建议", "办法|具体建议|建议内容", CC_RECS, "recommendations", NULL},
-    {"status", "状态", "办理状态", CC_ENUM, "status", csv_status_labels},
-    {"handling_mode", "办理方式", "", CC_ENUM, "handling_mode", csv_mode_labels},
-    {"lead_units", "主办单位", "承办单位", CC_LEAD_UNITS, NULL, NULL},
-    {"co_units", "协办单位", "会办单位", CC_CO_UNITS, NULL, NULL},
-    {"assigned_at", "交办时间", "", CC_TIME, "assigned_at", NULL},
-    {"due_at", "办理期限", "截止时间|答复期限", CC_TIME, "due_at", NULL},
-    {"overdue", "是否超期", "超期", CC_IGNORE, NULL, NULL},
-    {"key_supervision", "重点督办", "", CC_BOOL, "key_supervision", NULL},
-    {"supervisor", "督办人", "督办领导", CC_NAME, "supervisor", NULL},
-    {"doc_no", "答复文号", "", CC_DOC_NO, NULL, NULL},
-    {"reply_category", "办理结果", "答复类别", CC_REPLY_CAT, NULL, NULL},
-    {"replied_at", "答复时间", "", CC_REPLIED_AT, NULL, NULL},
-    {"satisfaction", "满意度", "评价", CC_SATISFACTION, NULL, NULL},
-    {"source.format", "来源格式", "source_format", CC_SOURCE_FORMAT, NULL, NULL},
-    {"source.ref", "来源编号", "ref|source_ref", CC_SOURCE_REF, NULL, NULL},
-    {"created_at", "创建时间", "提出时间", CC_TIME, "created_at", NULL},
-    {"updated_at", "更新时间", "", CC_TIME, "updated_at", NULL},
-    {"units", "单位明细", "", CC_JSON_UNITS, NULL, NULL},
-    {"replies", "答复记录", "", CC_JSON_REPLIES, NULL, NULL},
-    {"feedback", "评价记录", "", CC_JSON_FEEDBACK, NULL, NULL},
-    {"custom", "自定义字段", "", CC_JSON_CUSTOM, NULL, NULL},
-    {NULL, NULL, NULL, 0, NULL, NULL},
+    {"id", CC_IGNORE, NULL, NULL},
+    {"number", CC_NAME, "number", NULL},
+    {"session", CC_NAME, "session", NULL},
+    {"kind", CC_ENUM, "kind", pt_kind_labels},
+    {"title", CC_TEXT, "title", NULL},
+    {"lead_author", CC_NAME, "lead_author", NULL},
+    {"co_signers", CC_LIST, "co_signers", NULL},
+    {"submitter_type", CC_ENUM, "submitter_type", pt_submitter_labels},
+    {"delegation", CC_NAME, "delegation", NULL},
+    {"category", CC_NAME, "category", NULL},
+    {"tags", CC_LIST, "tags", NULL},
+    {"background", CC_TEXT, "background", NULL},
+    {"recommendations", CC_RECS, "recommendations", NULL},
+    {"status", CC_ENUM, "status", pt_status_labels},
+    {"handling_mode", CC_ENUM, "handling_mode", pt_mode_labels},
+    {"lead_units", CC_LEAD_UNITS, NULL, NULL},
+    {"co_units", CC_CO_UNITS, NULL, NULL},
+    {"assigned_at", CC_TIME, "assigned_at", NULL},
+    {"due_at", CC_TIME, "due_at", NULL},
+    {"overdue", CC_IGNORE, NULL, NULL},
+    {"key_supervision", CC_BOOL, "key_supervision", NULL},
+    {"supervisor", CC_NAME, "supervisor", NULL},
+    {"doc_no", CC_DOC_NO, NULL, NULL},
+    {"reply_category", CC_REPLY_CAT, NULL, NULL},
+    {"replied_at", CC_REPLIED_AT, NULL, NULL},
+    {"satisfaction", CC_SATISFACTION, NULL, NULL},
+    {"source.format", CC_SOURCE_FORMAT, NULL, NULL},
+    {"source.ref", CC_SOURCE_REF, NULL, NULL},
+    {"created_at", CC_TIME, "created_at", NULL},
+    {"updated_at", CC_TIME, "updated_at", NULL},
+    {"units", CC_JSON_UNITS, NULL, NULL},
+    {"replies", CC_JSON_REPLIES, NULL, NULL},
+    {"feedback", CC_JSON_FEEDBACK, NULL, NULL},
+    {"custom", CC_JSON_CUSTOM, NULL, NULL},
+    {NULL, 0, NULL, NULL},
 };
 
 static bool same(const char *a, size_t na, const char *b)
@@ -181,19 +53,39 @@ static bool same(const char *a, size_t na, const char *b)
     return strlen(b) == na && memcmp(a, b, na) == 0;
 }
 
+void csv_json_str(pt_str_t *b, const char *s, size_t n)
+{
+    pt_str_append(b, "\"", 1);
+    pt_str_json(b, s, n);
+    pt_str_append(b, "\"", 1);
+}
+
+const char *csv_column_zh(const csv_column_t *col)
+{
+    return pt_field_label(col->key);
+}
+
+/* Whether the header is one of a '|'-separated list. */
+static bool in_list(const char *list, const char *header, size_t n)
+{
+    for (const char *a = list; a && *a;) {
+        const char *bar = strchr(a, '|');
+        size_t an = bar ? (size_t)(bar - a) : strlen(a);
+        if (an == n && memcmp(a, header, n) == 0)
+            return true;
+        a += an + (bar ? 1 : 0);
+    }
+    return false;
+}
+
 const csv_column_t *csv_column_by_header(const char *header, size_t n)
 {
     csv_trim(&header, &n);
     for (const csv_column_t *c = csv_columns; c->key; c++) {
-        if (same(header, n, c->key) || same(header, n, c->zh))
+        const pt_field_label_t *f = pt_field_find(c->key);
+        if (same(header, n, c->key) || (f && same(header, n, f->zh)) ||
+            (f && in_list(f->aliases, header, n)))
             return c;
-        for (const char *a = c->aliases; *a;) {
-            const char *bar = strchr(a, '|');
-            size_t an = bar ? (size_t)(bar - a) : strlen(a);
-            if (an == n && memcmp(a, header, n) == 0)
-                return c;
-            a += an + (bar ? 1 : 0);
-        }
     }
     return NULL;
 }

@@ -9,7 +9,10 @@
  * issue 4 ("CSV exported then imported reproduces every field") rests on
  * both sides using one table and one pair of join/split functions.
  *
- * Nothing here calls the host or allocates, apart from csv_buf_t.
+ * The headers and the labels of the values are plugins/common/labels.h's,
+ * which the other plugins show too.
+ *
+ * Nothing here calls the host or allocates.
  */
 #ifndef PT_CSV_COLUMNS_H
 #define PT_CSV_COLUMNS_H
@@ -17,36 +20,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A growable byte buffer, always NUL-terminated once anything was put. */
-typedef struct {
-    char *d;
-    size_t len, cap;
-    bool failed; /* an allocation failed; later puts do nothing */
-} csv_buf_t;
+#include "labels.h"
+#include "strbuf.h"
 
-void csv_buf_put(csv_buf_t *b, const char *s, size_t n);
-void csv_buf_puts(csv_buf_t *b, const char *s);
-void csv_buf_free(csv_buf_t *b);
 /* Appends s (n bytes) as a JSON string literal, quotes included. */
-void csv_buf_json_str(csv_buf_t *b, const char *s, size_t n);
-
-/* An enumerated value: its API name and its Chinese label. */
-typedef struct {
-    const char *name;
-    const char *zh;
-} csv_label_t;
-
-/* The Chinese label of name, or name itself when it has none. */
-const char *csv_label_zh(const csv_label_t *labels, const char *name);
-/* The API name of a cell that holds a name or a Chinese label (one of
- * `aliases` as well), or NULL when it is neither. */
-const char *csv_label_name(const csv_label_t *labels, const char *text);
-
-extern const csv_label_t csv_status_labels[];
-extern const csv_label_t csv_kind_labels[];
-extern const csv_label_t csv_submitter_labels[];
-extern const csv_label_t csv_mode_labels[];
-extern const csv_label_t csv_satisfaction_labels[];
+void csv_json_str(pt_str_t *b, const char *s, size_t n);
 
 /* How a column's cell becomes part of a proposal. */
 typedef enum {
@@ -72,19 +50,21 @@ typedef enum {
     CC_JSON_CUSTOM, /* what the readable columns cannot hold exactly */
 } csv_col_kind_t;
 
+/* A column. Its Chinese header (what the exporter writes by default) and
+ * the other headers read as it are pt_field_find(key)'s. */
 typedef struct {
-    const char *key;     /* the header with lang=en, and the name `map` uses */
-    const char *zh;      /* the header the exporter writes by default */
-    const char *aliases; /* other headers read as this column, '|'-separated */
+    const char *key; /* the header with lang=en, and the name `map` uses */
     csv_col_kind_t kind;
-    const char *path;          /* the record path of CC_TEXT/NAME/ENUM/LIST/RECS/TIME/BOOL */
-    const csv_label_t *labels; /* CC_ENUM */
+    const char *path;         /* the record path of CC_TEXT/NAME/ENUM/LIST/RECS/TIME/BOOL */
+    const pt_label_t *labels; /* CC_ENUM */
 } csv_column_t;
 
 /* Every column, in the order the exporter writes them; ends with a NULL
  * key. */
 extern const csv_column_t csv_columns[];
 
+/* The Chinese header of a column. */
+const char *csv_column_zh(const csv_column_t *col);
 /* The column a header names (English key, Chinese header or alias,
  * compared after trimming white space), or NULL. */
 const csv_column_t *csv_column_by_header(const char *header, size_t n);

@@ -31,7 +31,7 @@ void csv_reader_init(csv_reader_t *r, char sep, size_t max_record)
 
 void csv_reader_free(csv_reader_t *r)
 {
-    csv_buf_free(&r->data);
+    pt_str_free(&r->data);
     free(r->starts);
     free(r->ptrs);
     free(r->lens);
@@ -73,10 +73,10 @@ static int end_field(csv_reader_t *r)
         r->starts = s;
         r->cap_fields = cap;
     }
-    csv_buf_put(&r->data, "", 1);
+    pt_str_append(&r->data, "", 1);
     r->n_fields++;
     r->starts[r->n_fields] = r->data.len;
-    return r->data.failed ? CSV_ENOMEM : 0;
+    return r->data.oom ? CSV_ENOMEM : 0;
 }
 
 static int put(csv_reader_t *r, const char *s, size_t n)
@@ -88,8 +88,8 @@ static int put(csv_reader_t *r, const char *s, size_t n)
         r->err_field = r->n_fields;
         return CSV_ETOOBIG;
     }
-    csv_buf_put(&r->data, s, n);
-    return r->data.failed ? CSV_ENOMEM : 0;
+    pt_str_append(&r->data, s, n);
+    return r->data.oom ? CSV_ENOMEM : 0;
 }
 
 /* Hands the record to fn, unless it is a blank line. */
@@ -113,7 +113,7 @@ static int end_record(csv_reader_t *r, csv_record_fn fn, void *ctx)
         r->cap_ptrs = r->n_fields;
     }
     for (size_t i = 0; i < r->n_fields; i++) {
-        r->ptrs[i] = r->data.d + r->starts[i];
+        r->ptrs[i] = r->data.p + r->starts[i];
         r->lens[i] = r->starts[i + 1] - r->starts[i] - 1;
     }
     csv_record_t rec = {r->ptrs, r->lens, r->n_fields, r->rec_line};

@@ -75,7 +75,7 @@ typedef struct {
 
     /* Separator sniffing: the first line is held until it is complete. */
     char sep; /* 0 until known */
-    csv_buf_t head;
+    pt_str_t head;
 
     csv_reader_t rd;
     char in[16 + CHUNK]; /* pend, then a chunk, for iconv */
@@ -89,7 +89,7 @@ typedef struct {
     size_t n_map;
 
     /* Per row, reused. */
-    csv_buf_t lead, co, custom, tmp;
+    pt_str_t lead, co, custom, tmp;
     size_t n_lead, n_co;
 } imp_t;
 
@@ -139,12 +139,12 @@ static bool utf8_valid_prefix(const unsigned char *s, size_t n, bool at_end)
 /* ---- The map argument -------------------------------------------------- */
 
 /* Reads a JSON string at *p (after its opening quote) into b. */
-static bool json_string(const char **p, csv_buf_t *b)
+static bool json_string(const char **p, pt_str_t *b)
 {
     const char *s = *p;
     while (*s && *s != '"') {
         if (*s != '\\') {
-            csv_buf_put(b, s++, 1);
+            pt_str_append(b, s++, 1);
             continue;
         }
         s++;
@@ -152,7 +152,7 @@ static bool json_string(const char **p, csv_buf_t *b)
         const char *simple = strchr("\"\\/bfnrt", c);
         if (c && simple) {
             static const char out[] = "\"\\/\b\f\n\r\t";
-            csv_buf_put(b, &out[simple - "\"\\/bfnrt"], 1);
+            pt_str_append(b, &out[simple - "\"\\/bfnrt"], 1);
             continue;
         }
         if (c != 'u')
@@ -196,7 +196,7 @@ static bool json_string(const char **p, csv_buf_t *b)
             u[3] = (char)(0x80 | (cp & 0x3F));
             n = 4;
         }
-        csv_buf_put(b, u, n);
+        pt_str_append(b, u, n);
     }
     if (*s != '"')
         return false;
@@ -249,7 +249,7 @@ static bool parse_map(imp_t *im, const char *text)
         return true;
     }
     p++;
-    csv_buf_t k = {0}, v = {0};
+    pt_str_t k = {0}, v = {0};
     bool ok = true;
     skip_ws(&p);
     if (*p == '}') {
@@ -272,7 +272,7 @@ static bool parse_map(imp_t *im, const char *text)
                 ok = false;
                 break;
             }
-            if (k.failed || v.failed || !map_add(im, k.d ? k.d : "", k.len, v.d ? v.d : "", v.len))
+            if (k.oom || v.oom || !map_add(im, k.p ? k.p : "", k.len, v.p ? v.p : "", v.len))
                 ok = false;
             skip_ws(&p);
             if (*p == ',') {
@@ -287,8 +287,8 @@ static bool parse_map(imp_t *im, const char *text)
     skip_ws(&p);
     if (ok && *p)
         ok = false;
-    csv_buf_free(&k);
-    csv_buf_free(&v);
+    pt_str_free(&k);
+    pt_str_free(&v);
     if (!ok)
         snprintf(im->error, sizeof(im->error),
                  "map: not a JSON object of strings such as {\"title\": \"议题名称\"}");
@@ -303,17 +303,17 @@ static bool check_map(imp_t *im)
         const csv_column_t *c = csv_column_by_key(f);
         bool custom = strncmp(f, "custom.", 7) == 0 && f[7];
         if ((!c || c->kind == CC_IGNORE) && !custom) {
-            csv_buf_t known = {0};
+            pt_str_t known = {0};
             for (const csv_column_t *k = csv_columns; k->key; k++)
                 if (k->kind != CC_IGNORE) {
-                    csv_buf_puts(&known, known.len ? ", " : "");
-                    csv_buf_puts(&known, k->key);
+                    pt_str_puts(&known, known.len ? ", " : "");
+                    pt_str_puts(&known, k->key);
                 }
             snprintf(im->error, sizeof(im->error),
                      "map: \"%s\" is not a field the CSV importer fills; use one of %s, or "
                      "custom.<name>",
-                     f, known.d ? known.d : "");
-            csv_buf_free(&known);
+                     f, known.p ? known.p : "");
+            pt_str_free(&known);
             return false;
         }
         if (!im->map[i].header[0]) {
@@ -389,16 +389,16 @@ static int read_header(imp_t *im, const csv_record_t *rec)
     for (size_t i = 0; i < im->n_cols; i++)
         title |= im->cols[i].col && strcmp(im->cols[i].col->key, "title") == 0;
     if (!title) {
-        csv_buf_t names = {0};
+        pt_str_t names = {0};
         for (size_t i = 0; i < im->n_cols && names.len < 300; i++) {
-            csv_buf_puts(&names, i ? "、" : "");
-            csv_buf_puts(&names, im->cols[i].header);
+            pt_str_puts(&names, i ? "、" : "");
+            pt_str_puts(&names, im->cols[i].header);
         }
         snprintf(im->error, sizeof(im->error),
                  "line %ld: the required column title is missing: the header needs 标题, 案由 or "
                  "title (or map={\"title\": \"<your header>\"}); its columns are %s",
-                 rec->line, names.d ? names.d : "");
-        csv_buf_free(&names);
+                 rec->line, names.p ? names.p : "");
+        pt_str_free(&names);
         return PTRACK_ERROR;
     }
     im->have_header = true;
@@ -411,7 +411,7 @@ typedef struct {
     imp_t *im;
     ptrack_record_t *rec;
     const char *path;
-    csv_buf_t *list;
+    pt_str_t *list;
     size_t *count;
     int rc;
 } item_ctx_t;
@@ -432,10 +432,10 @@ static int collect_name(void *ctx, const char *s, size_t n)
 {
     item_ctx_t *ic = ctx;
     if (ic->list->len)
-        csv_buf_put(ic->list, ",", 1);
-    csv_buf_json_str(ic->list, s, n);
+        pt_str_append(ic->list, ",", 1);
+    csv_json_str(ic->list, s, n);
     (*ic->count)++;
-    return ic->list->failed ? PTRACK_ENOMEM : 0;
+    return ic->list->oom ? PTRACK_ENOMEM : 0;
 }
 
 /* The exporter writes a list that its readable form cannot hold exactly
@@ -472,10 +472,10 @@ static int reject_cell(imp_t *im, long line, size_t col, const char *fmt, const 
 static const char *normalize_time(imp_t *im, const char *s, size_t n)
 {
     im->tmp.len = 0;
-    csv_buf_put(&im->tmp, s, n);
-    if (im->tmp.failed)
+    pt_str_append(&im->tmp, s, n);
+    if (im->tmp.oom)
         return NULL;
-    char *d = im->tmp.d;
+    char *d = im->tmp.p;
     if (n >= 10 && d[4] == '/' && d[7] == '/') {
         d[4] = '-';
         d[7] = '-';
@@ -507,11 +507,11 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         return PTRACK_OK;
     if (!c->col) {
         if (im->custom.len)
-            csv_buf_put(&im->custom, ",", 1);
-        csv_buf_json_str(&im->custom, c->custom, strlen(c->custom));
-        csv_buf_put(&im->custom, ":", 1);
-        csv_buf_json_str(&im->custom, raw, raw_n);
-        return im->custom.failed ? PTRACK_ENOMEM : PTRACK_OK;
+            pt_str_append(&im->custom, ",", 1);
+        csv_json_str(&im->custom, c->custom, strlen(c->custom));
+        pt_str_append(&im->custom, ":", 1);
+        csv_json_str(&im->custom, raw, raw_n);
+        return im->custom.oom ? PTRACK_ENOMEM : PTRACK_OK;
     }
     const csv_column_t *col = c->col;
     item_ctx_t ic = {.im = im, .rec = rec, .path = col->path};
@@ -530,7 +530,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         if (!v)
             return PTRACK_ENOMEM;
-        const char *name = csv_label_name(col->labels, v);
+        const char *name = pt_label_name(col->labels, v);
         rc = h->rec_set(rec, col->path, name ? name : v);
         if (strcmp(col->path, "status") == 0 && name && strcmp(name, "draft") != 0 &&
             strcmp(name, "submitted") != 0)
@@ -615,7 +615,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         if (!v)
             return PTRACK_ENOMEM;
-        row->satisfaction = csv_label_name(csv_satisfaction_labels, v);
+        row->satisfaction = pt_label_name(pt_satisfaction_labels, v);
         if (!row->satisfaction)
             rc = reject_cell(im, line, i,
                              "\"%s\" is not a satisfaction: 满意, 基本满意 or 不满意 "
@@ -685,7 +685,7 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
 
     /* custom: the JSON column, then the office's own columns over it. */
     if (row->custom_json || im->custom.len) {
-        csv_buf_t *b = &im->tmp;
+        pt_str_t *b = &im->tmp;
         b->len = 0;
         char *base = row->custom_json ? cell_copy(row->custom_json) : strdup("{}");
         if (!base)
@@ -697,18 +697,18 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
                              "not a JSON object of strings such as {\"联系人\": \"王明\"}");
             return rc == PTRACK_OK ? 1 : rc;
         }
-        csv_buf_put(b, base, bn - 1);
+        pt_str_append(b, base, bn - 1);
         const char *inner = base + 1;
         size_t in_n = bn - 2;
         csv_trim(&inner, &in_n);
         if (in_n && im->custom.len)
-            csv_buf_put(b, ",", 1);
-        csv_buf_put(b, im->custom.d ? im->custom.d : "", im->custom.len);
-        csv_buf_put(b, "}", 1);
+            pt_str_append(b, ",", 1);
+        pt_str_append(b, im->custom.p ? im->custom.p : "", im->custom.len);
+        pt_str_append(b, "}", 1);
         free(base);
-        if (b->failed)
+        if (b->oom)
             return PTRACK_ENOMEM;
-        rc = h->rec_set_json(rec, "custom", b->d);
+        rc = h->rec_set_json(rec, "custom", b->p);
         if (rc == PTRACK_EINVAL) {
             rc = reject_cell(im, line, row->custom_json ? row->custom_col : 0, "%s",
                              "not a JSON object of strings such as {\"联系人\": \"王明\"}");
@@ -728,11 +728,11 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
             return rc;
     } else if (im->n_lead || im->n_co) {
         const char *mode = im->n_lead > 1 ? "separate" : im->n_co ? "lead_co" : "single";
-        csv_buf_t *b = &im->tmp;
+        pt_str_t *b = &im->tmp;
         b->len = 0;
-        csv_buf_put(b, "[", 1);
+        pt_str_append(b, "[", 1);
         /* Each collected name is a JSON string; wrap each in a unit. */
-        const char *names[2] = {im->lead.d, im->co.d};
+        const char *names[2] = {im->lead.p, im->co.p};
         const char *roles[2] = {im->n_lead > 1 ? "separate" : "lead", "co"};
         bool first = true;
         for (int k = 0; k < 2; k++) {
@@ -743,21 +743,21 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
                 const char *e = p + 1;
                 while (*e && *e != '"')
                     e += *e == '\\' ? 2 : 1;
-                csv_buf_puts(b, first ? "{\"name\":" : ",{\"name\":");
-                csv_buf_put(b, p, (size_t)(e - p) + 1);
-                csv_buf_puts(b, ",\"role\":\"");
-                csv_buf_puts(b, roles[k]);
-                csv_buf_puts(b, "\"}");
+                pt_str_puts(b, first ? "{\"name\":" : ",{\"name\":");
+                pt_str_append(b, p, (size_t)(e - p) + 1);
+                pt_str_puts(b, ",\"role\":\"");
+                pt_str_puts(b, roles[k]);
+                pt_str_puts(b, "\"}");
                 first = false;
                 p = e + 1;
                 if (*p == ',')
                     p++;
             }
         }
-        csv_buf_put(b, "]", 1);
-        if (b->failed)
+        pt_str_append(b, "]", 1);
+        if (b->oom)
             return PTRACK_ENOMEM;
-        if ((rc = h->rec_set_json(rec, "units", b->d)) != PTRACK_OK)
+        if ((rc = h->rec_set_json(rec, "units", b->p)) != PTRACK_OK)
             return rc;
         if (!row->has_mode && (rc = h->rec_set(rec, "handling_mode", mode)) != PTRACK_OK)
             return rc;
@@ -790,13 +790,13 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
         }
         /* The reply comes from the lead unit, when there is one. */
         if (rc == PTRACK_OK && im->n_lead == 1) {
-            const char *p = im->lead.d, *e = p + 1;
+            const char *p = im->lead.p, *e = p + 1;
             while (*e && *e != '"')
                 e += *e == '\\' ? 2 : 1;
-            csv_buf_t *b = &im->tmp;
+            pt_str_t *b = &im->tmp;
             b->len = 0;
-            csv_buf_put(b, p, (size_t)(e - p) + 1);
-            rc = b->failed ? PTRACK_ENOMEM : h->rec_set_json(rec, "replies.0.unit", b->d);
+            pt_str_append(b, p, (size_t)(e - p) + 1);
+            rc = b->oom ? PTRACK_ENOMEM : h->rec_set_json(rec, "replies.0.unit", b->p);
         }
         if (rc == PTRACK_OK)
             rc = h->rec_set(rec, "replies.0.kind", "first");
@@ -861,10 +861,10 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     row_t row = {0};
     im->lead.len = im->co.len = im->custom.len = 0;
     im->n_lead = im->n_co = 0;
-    if (im->lead.d)
-        im->lead.d[0] = '\0';
-    if (im->co.d)
-        im->co.d[0] = '\0';
+    if (im->lead.p)
+        im->lead.p[0] = '\0';
+    if (im->co.p)
+        im->co.p[0] = '\0';
     int rc = PTRACK_OK;
     for (size_t i = 0; i < rec->n && rc == PTRACK_OK; i++)
         rc = read_cell(im, r, &row, i, rec->fields[i], rec->lens[i], rec->line);
@@ -954,25 +954,25 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
 {
     if (!im->bom_done) {
         /* The BOM may itself be split across chunks: hold up to 3 bytes. */
-        csv_buf_put(&im->head, s, n);
-        if (im->head.failed)
+        pt_str_append(&im->head, s, n);
+        if (im->head.oom)
             return PTRACK_ENOMEM;
         if (im->head.len < 3 && !eof)
             return PTRACK_OK;
         im->bom_done = true;
-        size_t skip = im->head.len >= 3 && memcmp(im->head.d, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-        memmove(im->head.d, im->head.d + skip, im->head.len - skip);
+        size_t skip = im->head.len >= 3 && memcmp(im->head.p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        memmove(im->head.p, im->head.p + skip, im->head.len - skip);
         im->head.len -= skip;
         s = NULL;
         n = 0;
     }
     if (!im->sep) {
-        csv_buf_put(&im->head, s, n);
-        if (im->head.failed)
+        pt_str_append(&im->head, s, n);
+        if (im->head.oom)
             return PTRACK_ENOMEM;
-        if (!eof && im->head.len < SNIFF_MAX && !first_line_done(im->head.d, im->head.len))
+        if (!eof && im->head.len < SNIFF_MAX && !first_line_done(im->head.p, im->head.len))
             return PTRACK_OK;
-        im->sep = sniff_sep(im->head.d, im->head.len);
+        im->sep = sniff_sep(im->head.p, im->head.len);
         s = NULL;
         n = 0;
     }
@@ -980,8 +980,8 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
         csv_reader_init(&im->rd, im->sep, RECORD_MAX);
     int rc = 0;
     if (im->head.len) {
-        rc = csv_reader_feed(&im->rd, im->head.d, im->head.len, on_record, im);
-        csv_buf_free(&im->head);
+        rc = csv_reader_feed(&im->rd, im->head.p, im->head.len, on_record, im);
+        pt_str_free(&im->head);
     }
     if (rc == 0 && n)
         rc = csv_reader_feed(&im->rd, s, n, on_record, im);
@@ -1126,11 +1126,11 @@ static void imp_free(imp_t *im)
         free(im->map[i].header);
     }
     free(im->map);
-    csv_buf_free(&im->head);
-    csv_buf_free(&im->lead);
-    csv_buf_free(&im->co);
-    csv_buf_free(&im->custom);
-    csv_buf_free(&im->tmp);
+    pt_str_free(&im->head);
+    pt_str_free(&im->lead);
+    pt_str_free(&im->co);
+    pt_str_free(&im->custom);
+    pt_str_free(&im->tmp);
     free(im);
 }
 

@@ -38,8 +38,8 @@ int dcsv_next(dcsv_t *c)
         for (;;) {
             int ch = din_get(c->in);
             if (ch < 0) {
-                if (c->in->status < 0)
-                    return c->in->status;
+                if (c->in->c.status < 0)
+                    return c->in->c.status;
                 if (!any && state == F_START && c->row.n == 0)
                     return 0;
                 if (state == F_QUOTED && !c->error[0])

@@ -9,45 +9,20 @@
 
 void din_init(din_t *in, const ptrack_host_t *host, ptrack_job_t *job)
 {
-    memset(in, 0, sizeof(*in));
-    in->host = host;
-    in->job = job;
+    pt_chunk_init(&in->c, host, job);
     in->line = 1;
-}
-
-static int fill(din_t *in)
-{
-    if (in->eof || in->status < 0)
-        return -1;
-    /* Keep what is unread at the front, so that din_window sees it too. */
-    memmove(in->buf, in->buf + in->pos, in->len - in->pos);
-    in->len -= in->pos;
-    in->pos = 0;
-    ptrdiff_t n = in->host->job_read(in->job, in->buf + in->len, DIN_CHUNK - in->len);
-    if (n < 0) {
-        in->status = (int)n;
-        return -1;
-    }
-    if (n == 0) {
-        in->eof = 1;
-        return -1;
-    }
-    in->len += (size_t)n;
-    return 0;
 }
 
 int din_peek(din_t *in)
 {
-    if (in->pos == in->len && fill(in) != 0)
-        return -1;
-    return in->buf[in->pos];
+    return pt_chunk_peek(&in->c);
 }
 
 int din_get(din_t *in)
 {
     int c = din_peek(in);
     if (c >= 0) {
-        in->pos++;
+        in->c.pos++;
         if (c == '\n')
             in->line++;
     }
@@ -56,11 +31,7 @@ int din_get(din_t *in)
 
 int din_skip_bom(din_t *in, int ws)
 {
-    while (in->len - in->pos < 3 && !in->eof && in->status == 0)
-        if (fill(in) != 0)
-            break;
-    if (in->len - in->pos >= 3 && memcmp(in->buf + in->pos, "\xEF\xBB\xBF", 3) == 0)
-        in->pos += 3;
+    pt_chunk_skip_bom(&in->c);
     int c;
     while (ws && (c = din_peek(in)) >= 0 && (c == ' ' || c == '\t' || c == '\r' || c == '\n'))
         din_get(in);
@@ -69,12 +40,12 @@ int din_skip_bom(din_t *in, int ws)
 
 const unsigned char *din_window(din_t *in, size_t *len)
 {
-    if (in->pos == in->len)
-        fill(in);
+    if (in->c.pos == in->c.len)
+        pt_chunk_fill(&in->c);
     /* A header line longer than the buffered bytes is sniffed on what is there. */
-    const unsigned char *p = in->buf + in->pos;
-    const unsigned char *nl = memchr(p, '\n', in->len - in->pos);
-    *len = nl ? (size_t)(nl - p) : in->len - in->pos;
+    const unsigned char *p = in->c.buf + in->c.pos;
+    const unsigned char *nl = memchr(p, '\n', in->c.len - in->c.pos);
+    *len = nl ? (size_t)(nl - p) : in->c.len - in->c.pos;
     return p;
 }
 

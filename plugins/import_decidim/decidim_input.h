@@ -1,7 +1,8 @@
 /*
  * decidim_input.h - what the Decidim importer's readers share: the upload
- * as a byte stream with one byte of look-ahead and a line count, and a row
- * of key/value texts in one growing buffer.
+ * as a byte stream with one byte of look-ahead and a line count (over the
+ * plugins' chunk reader, plugins/common/chunk-reader.h), and a row of
+ * key/value texts in one growing buffer.
  *
  * Memory is flat: one chunk of input, and one row (capped at ROW_MAX bytes;
  * a longer row is marked too big and its bytes dropped, so that the reader
@@ -13,22 +14,18 @@
 #include <stddef.h>
 #include <ptrack/plugin.h>
 
-#define DIN_CHUNK (64 * 1024)
+#include "chunk-reader.h"
+
 #define ROW_MAX (1024 * 1024)
 
 typedef struct {
-    const ptrack_host_t *host;
-    ptrack_job_t *job;
-    unsigned char buf[DIN_CHUNK];
-    size_t pos, len;
-    int eof;
-    int status; /* a negative job_read result, kept */
-    long line;  /* 1 + the newlines consumed so far */
+    pt_chunk_reader_t c; /* c.status: a negative job_read result, kept */
+    long line;           /* 1 + the newlines consumed so far */
 } din_t;
 
 void din_init(din_t *in, const ptrack_host_t *host, ptrack_job_t *job);
 /* The next byte without consuming it, or -1 at the end or on failure
- * (in->status < 0 then). Thread: the job's. */
+ * (in->c.status < 0 then). Thread: the job's. */
 int din_peek(din_t *in);
 /* The next byte, consumed, or -1. */
 int din_get(din_t *in);

@@ -11,8 +11,8 @@
 /* A syntax error: sets the message and returns PTRACK_EINVAL. */
 static int syntax(djson_t *j, const char *what)
 {
-    if (j->in->status < 0)
-        return j->in->status;
+    if (j->in->c.status < 0)
+        return j->in->c.status;
     snprintf(j->error, sizeof(j->error), "line %ld: %s", j->in->line, what);
     return PTRACK_EINVAL;
 }
@@ -297,8 +297,8 @@ int djson_open(djson_t *j, din_t *in)
     j->in = in;
     int c = din_skip_bom(in, 1);
     if (c != '[') {
-        if (in->status < 0)
-            return in->status;
+        if (in->c.status < 0)
+            return in->c.status;
         snprintf(j->error, sizeof(j->error),
                  "line %ld: a Decidim JSON export is an array of proposals ([ ... ])", in->line);
         return PTRACK_EINVAL;

@@ -39,6 +39,7 @@
 #include "decidim_html.h"
 #include "decidim_input.h"
 #include "decidim_json.h"
+#include "utf8.h"
 
 typedef struct {
     const ptrack_host_t *host;
@@ -139,37 +140,6 @@ static int has_column(char *const *keys, size_t n, const char *prefix)
     return 0;
 }
 
-/* Whether s is valid UTF-8. */
-static int utf8_ok(const unsigned char *s)
-{
-    while (*s) {
-        unsigned char b = *s;
-        size_t need;
-        unsigned long c, min;
-        if (b < 0x80) {
-            s++;
-            continue;
-        } else if ((b & 0xE0) == 0xC0) {
-            need = 2, c = b & 0x1F, min = 0x80;
-        } else if ((b & 0xF0) == 0xE0) {
-            need = 3, c = b & 0x0F, min = 0x800;
-        } else if ((b & 0xF8) == 0xF0) {
-            need = 4, c = b & 0x07, min = 0x10000;
-        } else {
-            return 0;
-        }
-        for (size_t k = 1; k < need; k++) {
-            if ((s[k] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return 0;
-        s += need;
-    }
-    return 1;
-}
-
 /* Sets path to the plain text of an HTML value. */
 static int set_html(const map_t *m, ptrack_record_t *rec, const char *path, const char *html)
 {
@@ -194,7 +164,7 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
     const ptrack_host_t *h = m->h;
     char reason[200];
     for (size_t i = 0; i < f->n; i++)
-        if (!utf8_ok((const unsigned char *)f->vals[i])) {
+        if (!pt_utf8_valid(f->vals[i], strlen(f->vals[i]))) {
             snprintf(reason, sizeof(reason),
                      "the value of %s is not valid UTF-8 (Decidim exports are UTF-8)",
                      f->keys[i] ? f->keys[i] : "a column");
@@ -448,8 +418,8 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
     din_init(in, ps->host, job);
     int first = din_skip_bom(in, 1);
     int rc;
-    if (first < 0 && in->status < 0) {
-        rc = in->status;
+    if (first < 0 && in->c.status < 0) {
+        rc = in->c.status;
     } else if (first < 0) {
         ps->host->set_error(job, "the file is empty: send a Decidim proposals export (CSV or "
                                  "JSON)");
@@ -459,8 +429,8 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
     } else {
         rc = csv_import(&m, in);
     }
-    if (rc == PTRACK_OK && in->status < 0)
-        rc = in->status;
+    if (rc == PTRACK_OK && in->c.status < 0)
+        rc = in->c.status;
     if (rc == PTRACK_ENOMEM)
         ps->host->set_error(job, "out of memory reading the export");
     free(in);

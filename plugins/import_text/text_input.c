@@ -4,6 +4,8 @@
  */
 #include "text_input.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +14,13 @@
 
 /* Converted text is at most four times the input (a one-byte GB18030 code
  * can become three UTF-8 bytes); E2BIG is handled all the same. */
-#define DEC_CAP (TEXT_CHUNK * 4)
+#define DEC_CAP (PT_CHUNK * 4)
 
 int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *job,
                     const char *encoding)
 {
     memset(in, 0, sizeof(*in));
-    in->host = host;
-    in->job = job;
+    pt_chunk_init(&in->chunk, host, job);
     in->cd = (iconv_t)-1;
     in->first = 1;
     if (encoding && *encoding && strcasecmp(encoding, "utf-8") != 0 &&
@@ -37,7 +38,7 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
             return PTRACK_EINVAL;
         }
     }
-    in->dec = malloc(in->cd == (iconv_t)-1 ? TEXT_CHUNK : DEC_CAP);
+    in->dec = in->cd == (iconv_t)-1 ? (char *)in->chunk.buf : malloc(DEC_CAP);
     in->line_cap = 4096;
     in->line = malloc(in->line_cap);
     if (!in->dec || !in->line) {
@@ -49,10 +50,11 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
 
 void text_input_close(text_input_t *in)
 {
-    if (in->cd != (iconv_t)-1)
+    if (in->cd != (iconv_t)-1) {
         iconv_close(in->cd);
+        free(in->dec);
+    }
     in->cd = (iconv_t)-1;
-    free(in->dec);
     free(in->line);
     in->dec = in->line = NULL;
 }
@@ -60,26 +62,21 @@ void text_input_close(text_input_t *in)
 /* Refills dec. Returns 1 with new bytes, 0 at the end, or an error. */
 static int fill(text_input_t *in)
 {
+    pt_chunk_reader_t *c = &in->chunk;
     in->dec_pos = in->dec_len = 0;
-    if (in->eof)
+    if (c->eof)
         return 0;
     if (in->cd == (iconv_t)-1) {
-        ptrdiff_t n = in->host->job_read(in->job, in->dec, TEXT_CHUNK);
-        if (n < 0)
-            return (int)n;
-        if (n == 0) {
-            in->eof = 1;
-            return 0;
-        }
-        in->dec_len = (size_t)n;
-        return 1;
+        c->pos = c->len; /* dec is the chunk, all of it handed out */
+        int rc = pt_chunk_fill(c);
+        in->dec_len = rc > 0 ? c->len : 0;
+        return rc;
     }
-    ptrdiff_t n = in->host->job_read(in->job, in->raw + in->raw_len, TEXT_CHUNK - in->raw_len);
-    if (n < 0)
-        return (int)n;
-    if (n == 0) {
-        in->eof = 1;
-        if (in->raw_len > 0) {
+    int rc = pt_chunk_fill(c);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        if (c->len > c->pos) {
             snprintf(in->error, sizeof(in->error),
                      "line %ld: the file ends inside a character (it is not complete GBK text)",
                      in->line_no + 1);
@@ -87,9 +84,8 @@ static int fill(text_input_t *in)
         }
         return 0;
     }
-    in->raw_len += (size_t)n;
-    char *src = in->raw, *dst = in->dec;
-    size_t src_left = in->raw_len, dst_left = DEC_CAP;
+    char *src = (char *)c->buf + c->pos, *dst = in->dec;
+    size_t src_left = c->len - c->pos, dst_left = DEC_CAP;
     while (src_left > 0) {
         size_t r = iconv(in->cd, &src, &src_left, &dst, &dst_left);
         if (r != (size_t)-1)
@@ -104,43 +100,8 @@ static int fill(text_input_t *in)
                  in->line_no + 1);
         return PTRACK_EINVAL;
     }
-    memmove(in->raw, src, src_left);
-    in->raw_len = src_left;
+    c->pos = c->len - src_left;
     in->dec_len = DEC_CAP - dst_left;
-    return 1;
-}
-
-/* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        size_t need;
-        uint32_t c, min;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if ((b & 0xE0) == 0xC0) {
-            need = 2, c = b & 0x1F, min = 0x80;
-        } else if ((b & 0xF0) == 0xE0) {
-            need = 3, c = b & 0x0F, min = 0x800;
-        } else if ((b & 0xF8) == 0xF0) {
-            need = 4, c = b & 0x07, min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + need > n)
-            return 0;
-        for (size_t k = 1; k < need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i + k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return 0;
-        i += need;
-    }
     return 1;
 }
 
@@ -157,7 +118,7 @@ static int line_out(text_input_t *in, const char **line, size_t *len)
             n -= 3;
         }
     }
-    if (in->cd == (iconv_t)-1 && !utf8_valid((const unsigned char *)p, n)) {
+    if (in->cd == (iconv_t)-1 && !pt_utf8_valid(p, n)) {
         snprintf(in->error, sizeof(in->error),
                  "line %ld is not valid UTF-8 (send encoding=gbk if the document is GBK)",
                  in->line_no);

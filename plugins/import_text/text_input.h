@@ -2,9 +2,10 @@
  * text_input.h - the text importer's input: the uploaded bytes as UTF-8
  * lines, numbered from 1.
  *
- * The upload is read in chunks with job_read and, when the request says
- * encoding=gbk (or gb18030, gb2312), converted with iconv chunk by chunk,
- * keeping a character cut by a chunk boundary for the next chunk. Memory is
+ * The upload is read in chunks with job_read (the plugins' chunk reader,
+ * plugins/common/chunk-reader.h) and, when the request says encoding=gbk
+ * (or gb18030, gb2312), converted with iconv chunk by chunk, keeping a
+ * character cut by a chunk boundary for the next chunk. Memory is
  * flat: one chunk, its conversion and the current line. A line longer than
  * TEXT_LINE_MAX bytes is refused: a document with such lines is not running
  * text.
@@ -16,21 +17,18 @@
 #include <stddef.h>
 #include <ptrack/plugin.h>
 
-#define TEXT_CHUNK (64 * 1024)
+#include "chunk-reader.h"
+
 #define TEXT_LINE_MAX (256 * 1024)
 
 typedef struct {
-    const ptrack_host_t *host;
-    ptrack_job_t *job;
-    iconv_t cd; /* (iconv_t)-1 when the input is UTF-8 */
-    char raw[TEXT_CHUNK];
-    size_t raw_len; /* bytes of raw not yet converted (a cut character) */
-    char *dec;      /* converted bytes */
+    pt_chunk_reader_t chunk; /* the bytes read; with iconv, those not yet converted */
+    iconv_t cd;              /* (iconv_t)-1 when the input is UTF-8 */
+    char *dec;               /* converted bytes; with UTF-8, the chunk's own */
     size_t dec_len, dec_pos;
     char *line;
     size_t line_len, line_cap;
     long line_no;    /* the number of the line last returned */
-    int eof;         /* job_read said the end */
     int pending_cr;  /* the last byte was a CR: a following LF belongs to it */
     int first;       /* the next line is the first (a BOM is dropped) */
     char error[256]; /* why text_input_next failed */

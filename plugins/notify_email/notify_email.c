@@ -43,7 +43,10 @@
 
 #include <ptrack/plugin.h>
 
-#include "notify-text.h"
+#include "digest-text.h"
+#include "labels.h"
+#include "strbuf.h"
+#include "times.h"
 
 /* A growable string. */
 /* An address as configured: "name <addr>" or "addr". */
@@ -87,7 +90,7 @@ static bool is_ascii(const char *s)
 
 /* Appends data in base64; with `wrap`, in lines of 76 characters ending in
  * CRLF (RFC 2045), each line 57 bytes of data. */
-static void buf_base64(nt_buf_t *b, const void *data, size_t len, bool wrap)
+static void buf_base64(pt_str_t *b, const void *data, size_t len, bool wrap)
 {
     const unsigned char *p = data;
     unsigned char line[80];
@@ -95,9 +98,9 @@ static void buf_base64(nt_buf_t *b, const void *data, size_t len, bool wrap)
     for (size_t off = 0; off < len; off += step) {
         size_t n = len - off < step ? len - off : step;
         int out = EVP_EncodeBlock(line, p + off, (int)n);
-        nt_buf_add(b, (const char *)line, (size_t)out);
+        pt_str_append(b, (const char *)line, (size_t)out);
         if (wrap)
-            nt_buf_puts(b, "\r\n");
+            pt_str_puts(b, "\r\n");
     }
 }
 
@@ -105,7 +108,7 @@ static void buf_base64(nt_buf_t *b, const void *data, size_t len, bool wrap)
  * most 45 bytes of whole UTF-8 characters so that a word stays under the 75
  * characters the RFC allows; words are folded onto lines of their own
  * ("\r\n "). */
-static void buf_encoded_words(nt_buf_t *b, const char *text)
+static void buf_encoded_words(pt_str_t *b, const char *text)
 {
     size_t len = strlen(text), off = 0;
     bool first = true;
@@ -117,10 +120,10 @@ static void buf_encoded_words(nt_buf_t *b, const char *text)
         if (n == 0)
             n = len - off < 45 ? len - off : 45;
         if (!first)
-            nt_buf_puts(b, "\r\n ");
-        nt_buf_puts(b, "=?UTF-8?B?");
+            pt_str_puts(b, "\r\n ");
+        pt_str_puts(b, "=?UTF-8?B?");
         buf_base64(b, text + off, n, false);
-        nt_buf_puts(b, "?=");
+        pt_str_puts(b, "?=");
         off += n;
         first = false;
     }
@@ -128,21 +131,21 @@ static void buf_encoded_words(nt_buf_t *b, const char *text)
 
 /* Appends an address for a header: `=?UTF-8?B?...?= <addr>` for a
  * non-ASCII name, `"name" <addr>` for an ASCII one, `addr` without. */
-static void buf_address(nt_buf_t *b, const address_t *a)
+static void buf_address(pt_str_t *b, const address_t *a)
 {
     if (a->name && is_ascii(a->name)) {
-        nt_buf_puts(b, "\"");
+        pt_str_puts(b, "\"");
         for (const char *p = a->name; *p; p++) {
             if (*p == '"' || *p == '\\')
-                nt_buf_puts(b, "\\");
-            nt_buf_add(b, p, 1);
+                pt_str_puts(b, "\\");
+            pt_str_append(b, p, 1);
         }
-        nt_buf_printf(b, "\" <%s>", a->addr);
+        pt_str_printf(b, "\" <%s>", a->addr);
     } else if (a->name) {
         buf_encoded_words(b, a->name);
-        nt_buf_printf(b, " <%s>", a->addr);
+        pt_str_printf(b, " <%s>", a->addr);
     } else {
-        nt_buf_puts(b, a->addr);
+        pt_str_puts(b, a->addr);
     }
 }
 
@@ -216,7 +219,7 @@ static const char *type_tag(const char *type)
 /* ---- The message ------------------------------------------------------- */
 
 /* The subject: "【超期催办】关于……的建议（1001）". */
-static void make_subject(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_subject(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
 {
     const char *title = h->rec_get(ev->record, "proposal.title");
     const char *number = h->rec_get(ev->record, "proposal.number");
@@ -225,21 +228,21 @@ static void make_subject(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event
         const char *date = h->rec_get(ev->record, "data.date");
         const char *late = h->rec_get(ev->record, "data.overdue_count");
         const char *soon = h->rec_get(ev->record, "data.due_this_week_count");
-        nt_buf_printf(b, "【每日摘要】%s 超期 %s 件，七日内到期 %s 件", date ? date : "",
+        pt_str_printf(b, "【每日摘要】%s 超期 %s 件，七日内到期 %s 件", date ? date : "",
                       late ? late : "0", soon ? soon : "0");
         return;
     }
     if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
-        nt_buf_printf(b, "【%s】", nt_action_zh(action));
+        pt_str_printf(b, "【%s】", pt_action_label(action));
     else
-        nt_buf_printf(b, "【%s】", type_tag(ev->type));
-    nt_buf_puts(b, title ? title : "（无标题）");
+        pt_str_printf(b, "【%s】", type_tag(ev->type));
+    pt_str_puts(b, title ? title : "（无标题）");
     if (number)
-        nt_buf_printf(b, "（%s）", number);
+        pt_str_printf(b, "（%s）", number);
 }
 
 /* The body, plain text with CRLF line ends. */
-static void make_body(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
@@ -256,29 +259,29 @@ static void make_body(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t 
 
     if (strcmp(type, "digest.daily") == 0) {
         const char *date = h->rec_get(rec, "data.date");
-        nt_buf_printf(b, "每日办理情况摘要（%s）\r\n\r\n", date ? date : "");
-        nt_digest_text(b, h, rec, "  ", "\r\n");
+        pt_str_printf(b, "每日办理情况摘要（%s）\r\n\r\n", date ? date : "");
+        pt_digest_text(b, h, rec, "  ", "\r\n");
         return;
     }
     if (strcmp(type, "proposal.overdue") == 0)
-        nt_buf_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
+        pt_str_puts(b, "以下建议已超过办理期限，尚未答复，请抓紧办理。\r\n\r\n");
     else if (strcmp(type, "proposal.due_soon") == 0)
-        nt_buf_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
+        pt_str_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
     else
-        nt_buf_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
+        pt_str_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
     if (number)
-        nt_buf_printf(b, "编号：%s\r\n", number);
+        pt_str_printf(b, "编号：%s\r\n", number);
     else if (id)
-        nt_buf_printf(b, "编号：第 %s 号\r\n", id);
-    nt_buf_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
+        pt_str_printf(b, "编号：第 %s 号\r\n", id);
+    pt_str_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
     if (action) {
-        nt_buf_printf(b, "动作：%s", nt_action_zh(action));
+        pt_str_printf(b, "动作：%s", pt_action_label(action));
         if (from && to && strcmp(from, to) != 0)
-            nt_buf_printf(b, "（%s → %s）", nt_state_zh(from), nt_state_zh(to));
-        nt_buf_puts(b, "\r\n");
+            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+        pt_str_puts(b, "\r\n");
     }
     if (status)
-        nt_buf_printf(b, "状态：%s\r\n", nt_state_zh(status));
+        pt_str_printf(b, "状态：%s\r\n", pt_state_label(status));
     size_t n = h->rec_count(rec, "proposal.units");
     for (size_t i = 0; i < n; i++) {
         char path[64];
@@ -287,25 +290,25 @@ static void make_body(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t 
         snprintf(path, sizeof(path), "proposal.units.%zu.role", i);
         const char *role = h->rec_get(rec, path);
         if (name)
-            nt_buf_printf(b, "%s：%s\r\n", nt_role_zh(role), name);
+            pt_str_printf(b, "%s：%s\r\n", pt_role_label(role), name);
     }
     if (due) {
         char date[64];
-        nt_local_time(due, "%Y-%m-%d", date, sizeof(date));
-        nt_buf_printf(b, "办理期限：%s\r\n", date);
+        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_str_printf(b, "办理期限：%s\r\n", date);
     }
     if (actor)
-        nt_buf_printf(b, "操作人：%s\r\n", actor);
+        pt_str_printf(b, "操作人：%s\r\n", actor);
     if (at) {
         char when[64];
-        nt_local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
-        nt_buf_printf(b, "时间：%s\r\n", when);
+        pt_local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        pt_str_printf(b, "时间：%s\r\n", when);
     }
-    nt_buf_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
+    pt_str_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
 }
 
 /* Builds the whole message: headers and the base64 body. */
-static void make_message(email_t *m, const ptrack_event_t *ev, nt_buf_t *msg)
+static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -315,24 +318,24 @@ static void make_message(email_t *m, const ptrack_event_t *ev, nt_buf_t *msg)
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    nt_buf_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
+    pt_str_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
                   tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                   tm.tm_sec);
-    nt_buf_puts(msg, "From: ");
+    pt_str_puts(msg, "From: ");
     buf_address(msg, &m->from);
-    nt_buf_puts(msg, "\r\nTo: ");
+    pt_str_puts(msg, "\r\nTo: ");
     for (size_t i = 0; i < m->n_to; i++) {
         if (i)
-            nt_buf_puts(msg, ",\r\n ");
+            pt_str_puts(msg, ",\r\n ");
         buf_address(msg, &m->to[i]);
     }
-    nt_buf_t subject = {0};
+    pt_str_t subject = {0};
     make_subject(&subject, m->host, ev);
-    nt_buf_puts(msg, "\r\nSubject: ");
+    pt_str_puts(msg, "\r\nSubject: ");
     if (!subject.oom)
-        buf_encoded_words(msg, subject.s);
+        buf_encoded_words(msg, subject.p);
     msg->oom |= subject.oom;
-    nt_buf_free(&subject);
+    pt_str_free(&subject);
     /* The instance's name, cut to what a Message-ID's left part may hold. */
     char inst[64];
     const char *name = m->host->instance_name(m->inst);
@@ -342,19 +345,19 @@ static void make_message(email_t *m, const ptrack_event_t *ev, nt_buf_t *msg)
             *p == '-' || *p == '_')
             inst[k++] = *p;
     inst[k] = '\0';
-    nt_buf_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq,
+    pt_str_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq,
                   k ? inst : "notify", m->domain);
-    nt_buf_puts(msg, "MIME-Version: 1.0\r\n"
+    pt_str_puts(msg, "MIME-Version: 1.0\r\n"
                      "Content-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: base64\r\n");
-    nt_buf_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
+    pt_str_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
                   ev->seq);
-    nt_buf_t body = {0};
+    pt_str_t body = {0};
     make_body(&body, m->host, ev);
     if (!body.oom)
-        buf_base64(msg, body.s, body.len, true);
+        buf_base64(msg, body.p, body.len, true);
     msg->oom |= body.oom;
-    nt_buf_free(&body);
+    pt_str_free(&body);
 }
 
 /* ---- Options ------------------------------------------------------------- */
@@ -486,7 +489,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
-    nt_buf_t msg = {0};
+    pt_str_t msg = {0};
     struct curl_slist *rcpt = NULL;
     char from[512], line[512];
 
@@ -506,7 +509,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         }
         rcpt = l;
     }
-    upload_t up = {msg.s, msg.len, 0};
+    upload_t up = {msg.p, msg.len, 0};
     char errbuf[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(c, CURLOPT_URL, m->smtp_url);
     /* No SIGALRM on a worker thread: the daemon owns the signals. */
@@ -551,7 +554,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     }
 out:
     curl_slist_free_all(rcpt);
-    nt_buf_free(&msg);
+    pt_str_free(&msg);
     return rc;
 }
 

@@ -49,7 +49,10 @@
 
 #include <ptrack/plugin.h>
 
-#include "notify-text.h"
+#include "digest-text.h"
+#include "labels.h"
+#include "strbuf.h"
+#include "times.h"
 
 /* The most of an answer's body kept for the log and the errcode check. */
 #define RESPONSE_MAX 4096
@@ -80,7 +83,7 @@ typedef struct {
     int64_t not_before;
 
     /* The answer of the request in progress. */
-    nt_buf_t response;
+    pt_str_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
 } webhook_t;
 
@@ -94,34 +97,10 @@ static int64_t now_ms(void)
 
 /* ---- Strings ----------------------------------------------------------- */
 
-/* Appends s as the inside of a JSON string: quotes, backslashes and control
- * characters escaped, UTF-8 passed through as it is (the robots read it). */
-static void buf_json_str(nt_buf_t *b, const char *s)
+/* Appends s as the inside of a JSON string (plugins/common/strbuf.h). */
+static void buf_json_str(pt_str_t *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            nt_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            nt_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            nt_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            nt_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            nt_buf_puts(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20)
-                nt_buf_printf(b, "\\u%04x", *p);
-            else
-                nt_buf_add(b, (const char *)p, 1);
-        }
-    }
+    pt_str_json(b, s, strlen(s));
 }
 
 /* The heading of an event type. */
@@ -141,7 +120,7 @@ static const char *type_zh(const char *type)
 
 /* Appends the units of the proposal, one line per role:
  * "主办：山西省水利厅" then "协办：山西省财政厅、山西省发改委". */
-static void add_units(nt_buf_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+static void add_units(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
                       const char *prefix, const char *eol)
 {
     size_t n = h->rec_count(rec, "proposal.units");
@@ -168,16 +147,16 @@ static void add_units(nt_buf_t *b, const ptrack_host_t *h, const ptrack_record_t
             if (!name)
                 continue;
             if (!any) {
-                role_name = nt_role_zh(pass < 3 ? roles[pass] : role);
-                nt_buf_printf(b, "%s%s：", prefix, role_name);
+                role_name = pt_role_label(pass < 3 ? roles[pass] : role);
+                pt_str_printf(b, "%s%s：", prefix, role_name);
                 any = true;
             } else {
-                nt_buf_puts(b, "、");
+                pt_str_puts(b, "、");
             }
-            nt_buf_puts(b, name);
+            pt_str_puts(b, name);
         }
         if (any)
-            nt_buf_puts(b, eol);
+            pt_str_puts(b, eol);
     }
 }
 
@@ -186,7 +165,7 @@ static void add_units(nt_buf_t *b, const ptrack_host_t *h, const ptrack_record_t
  * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
  * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
  * Thread: the worker (the record is held by it). */
-static void markdown_text(nt_buf_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
+static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
                           const char *eol)
 {
     const ptrack_record_t *rec = ev->record;
@@ -205,45 +184,45 @@ static void markdown_text(nt_buf_t *b, const ptrack_host_t *h, const ptrack_even
 
     if (strcmp(type, "digest.daily") == 0) {
         const char *date = h->rec_get(rec, "data.date");
-        nt_buf_printf(b, "### 每日办理情况摘要（%s）%s", date ? date : "", eol);
-        nt_digest_text(b, h, rec, "> ", eol);
+        pt_str_printf(b, "### 每日办理情况摘要（%s）%s", date ? date : "", eol);
+        pt_digest_text(b, h, rec, "> ", eol);
         return;
     }
-    nt_buf_printf(b, "### %s%s", type_zh(type), eol);
+    pt_str_printf(b, "### %s%s", type_zh(type), eol);
     if (overdue)
-        nt_buf_printf(
+        pt_str_printf(
             b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
             eol);
     else if (due_soon)
-        nt_buf_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
+        pt_str_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
                       eol);
     if (number)
-        nt_buf_printf(b, "> 编号：%s%s", number, eol);
+        pt_str_printf(b, "> 编号：%s%s", number, eol);
     else if (id)
-        nt_buf_printf(b, "> 编号：第 %s 号%s", id, eol);
-    nt_buf_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
+        pt_str_printf(b, "> 编号：第 %s 号%s", id, eol);
+    pt_str_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
     if (action) {
-        nt_buf_printf(b, "> 动作：%s", nt_action_zh(action));
+        pt_str_printf(b, "> 动作：%s", pt_action_label(action));
         if (from && to && strcmp(from, to) != 0)
-            nt_buf_printf(b, "（%s → %s）", nt_state_zh(from), nt_state_zh(to));
-        nt_buf_puts(b, eol);
+            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+        pt_str_puts(b, eol);
     } else if (strcmp(type, "proposal.created") == 0 && to) {
-        nt_buf_printf(b, "> 状态：%s%s", nt_state_zh(to), eol);
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(to), eol);
     }
     if (!action && status && strcmp(type, "proposal.created") != 0)
-        nt_buf_printf(b, "> 状态：%s%s", nt_state_zh(status), eol);
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(status), eol);
     add_units(b, h, rec, "> ", eol);
     if (due) {
         char date[64];
-        nt_local_time(due, "%Y-%m-%d", date, sizeof(date));
-        nt_buf_printf(b, "> 办理期限：%s%s%s", date,
+        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_str_printf(b, "> 办理期限：%s%s%s", date,
                       overdue    ? "（已超期）"
                       : due_soon ? "（即将到期）"
                                  : "",
                       eol);
     }
     if (actor)
-        nt_buf_printf(b, "> 操作人：%s%s", actor, eol);
+        pt_str_printf(b, "> 操作人：%s%s", actor, eol);
 }
 
 /* ---- Signatures ----------------------------------------------------------- */
@@ -335,7 +314,7 @@ static void webhook_destroy(void *state)
     webhook_t *w = state;
     if (w->curl)
         curl_easy_cleanup(w->curl);
-    nt_buf_free(&w->response);
+    pt_str_free(&w->response);
     free(w);
     /* Pairs with the curl_global_init of create(); libcurl counts them. */
     curl_global_cleanup();
@@ -351,7 +330,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
      * robot's errcode, bounded whatever the server sends. */
     if (w->response.len < RESPONSE_MAX) {
         size_t room = RESPONSE_MAX - w->response.len;
-        nt_buf_add(&w->response, data, n < room ? n : room);
+        pt_str_append(&w->response, data, n < room ? n : room);
     }
     return n;
 }
@@ -412,20 +391,20 @@ static long robot_errcode(const char *body)
 /* Builds the URL to POST to: for a signed DingTalk robot, the configured
  * one with &timestamp=<ms>&sign=<urlencoded base64 HMAC>. Returns false
  * when memory or OpenSSL failed. Thread: the worker. */
-static bool build_url(webhook_t *w, nt_buf_t *url)
+static bool build_url(webhook_t *w, pt_str_t *url)
 {
-    nt_buf_puts(url, w->url);
+    pt_str_puts(url, w->url);
     if (w->format != FORMAT_DINGTALK || !w->secret)
         return !url->oom;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char stamp[32];
     snprintf(stamp, sizeof(stamp), "%lld", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    nt_buf_t to_sign = {0};
-    nt_buf_printf(&to_sign, "%s\n%s", stamp, w->secret);
+    pt_str_t to_sign = {0};
+    pt_str_printf(&to_sign, "%s\n%s", stamp, w->secret);
     unsigned char mac[32];
-    bool ok = !to_sign.oom && hmac_sha256(w->secret, to_sign.s, to_sign.len, mac);
-    nt_buf_free(&to_sign);
+    bool ok = !to_sign.oom && hmac_sha256(w->secret, to_sign.p, to_sign.len, mac);
+    pt_str_free(&to_sign);
     if (!ok)
         return false;
     unsigned char b64[64];
@@ -433,42 +412,42 @@ static bool build_url(webhook_t *w, nt_buf_t *url)
     char *escaped = curl_easy_escape(w->curl, (const char *)b64, 0);
     if (!escaped)
         return false;
-    nt_buf_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
+    pt_str_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
     curl_free(escaped);
     return !url->oom;
 }
 
 /* Builds the request body for the instance's format. */
-static void build_body(webhook_t *w, const ptrack_event_t *ev, nt_buf_t *body)
+static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
 {
     if (w->format == FORMAT_JSON) {
-        nt_buf_add(body, ev->json, ev->json_len);
+        pt_str_append(body, ev->json, ev->json_len);
         return;
     }
-    nt_buf_t text = {0};
+    pt_str_t text = {0};
     markdown_text(&text, w->host, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
     if (text.oom) {
         body->oom = true;
-        nt_buf_free(&text);
+        pt_str_free(&text);
         return;
     }
     if (w->format == FORMAT_WECOM) {
-        nt_buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"");
-        buf_json_str(body, text.s);
-        nt_buf_puts(body, "\"}}");
+        pt_str_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"");
+        buf_json_str(body, text.p);
+        pt_str_puts(body, "\"}}");
     } else {
         const char *title = w->host->rec_get(ev->record, "proposal.title");
-        nt_buf_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"");
+        pt_str_puts(body, "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"");
         buf_json_str(body, type_zh(ev->type));
         if (title) {
-            nt_buf_puts(body, "：");
+            pt_str_puts(body, "：");
             buf_json_str(body, title);
         }
-        nt_buf_puts(body, "\",\"text\":\"");
-        buf_json_str(body, text.s);
-        nt_buf_puts(body, "\"}}");
+        pt_str_puts(body, "\",\"text\":\"");
+        buf_json_str(body, text.p);
+        pt_str_puts(body, "\"}}");
     }
-    nt_buf_free(&text);
+    pt_str_free(&text);
 }
 
 /* Counts a failed attempt on ev and answers PTRACK_RETRY, or PTRACK_ERROR
@@ -517,7 +496,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
-    nt_buf_t url = {0}, body = {0};
+    pt_str_t url = {0}, body = {0};
     struct curl_slist *headers = NULL;
     char line[512];
 
@@ -549,7 +528,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     ADD_HEADER(line);
     if (w->format == FORMAT_JSON && w->secret) {
         unsigned char mac[32];
-        if (!hmac_sha256(w->secret, body.s, body.len, mac))
+        if (!hmac_sha256(w->secret, body.p, body.len, mac))
             goto oom;
         int n = snprintf(line, sizeof(line), "X-Ptrack-Signature: sha256=");
         for (int i = 0; i < 32; i++)
@@ -559,9 +538,9 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
 #undef ADD_HEADER
 
     char errbuf[CURL_ERROR_SIZE] = "";
-    nt_buf_free(&w->response);
+    pt_str_free(&w->response);
     w->retry_after = 0;
-    curl_easy_setopt(c, CURLOPT_URL, url.s);
+    curl_easy_setopt(c, CURLOPT_URL, url.p);
     /* Signals are the daemon's; libcurl must not use SIGALRM for its
      * timeouts on a worker thread. */
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -571,7 +550,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.s);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.p);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ptrack-notify_webhook/1.0");
@@ -592,7 +571,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    const char *answer = w->response.s ? w->response.s : "";
+    const char *answer = w->response.p ? w->response.p : "";
     char why[RESPONSE_MAX + 128];
     if (status >= 200 && status < 300) {
         long errcode = robot_errcode(answer);
@@ -627,8 +606,8 @@ oom:
     rc = PTRACK_RETRY;
 out:
     curl_slist_free_all(headers);
-    nt_buf_free(&url);
-    nt_buf_free(&body);
+    pt_str_free(&url);
+    pt_str_free(&body);
     return rc;
 }
 

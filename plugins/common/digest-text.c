@@ -1,0 +1,55 @@
+/*
+ * digest-text.c - the body of a daily digest in a notifier's message (see
+ * digest-text.h).
+ */
+#include "digest-text.h"
+
+#include <stdio.h>
+
+#include "times.h"
+
+/* Proposals named per unit in a digest; the rest are counted. */
+#define DIGEST_NAMED 5
+
+static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                        const char *name, const char *heading, const char *quote, const char *eol)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "data.%s_count", name);
+    const char *total = h->rec_get(rec, path);
+    pt_str_printf(b, "%s：共 %s 件%s", heading, total ? total : "0", eol);
+    snprintf(path, sizeof(path), "data.%s", name);
+    size_t units = h->rec_count(rec, path);
+    for (size_t u = 0; u < units; u++) {
+        snprintf(path, sizeof(path), "data.%s.%zu.unit", name, u);
+        const char *unit = h->rec_get(rec, path);
+        snprintf(path, sizeof(path), "data.%s.%zu.count", name, u);
+        const char *count = h->rec_get(rec, path);
+        pt_str_printf(b, "%s%s（%s 件）：", quote, unit ? unit : "", count ? count : "0");
+        snprintf(path, sizeof(path), "data.%s.%zu.items", name, u);
+        size_t n = h->rec_count(rec, path);
+        for (size_t i = 0; i < n && i < DIGEST_NAMED; i++) {
+            snprintf(path, sizeof(path), "data.%s.%zu.items.%zu.number", name, u, i);
+            const char *number = h->rec_get(rec, path);
+            snprintf(path, sizeof(path), "data.%s.%zu.items.%zu.title", name, u, i);
+            const char *title = h->rec_get(rec, path);
+            snprintf(path, sizeof(path), "data.%s.%zu.items.%zu.due_at", name, u, i);
+            const char *due = h->rec_get(rec, path);
+            char date[32] = "";
+            if (due)
+                pt_local_time(due, "%m-%d", date, sizeof(date));
+            pt_str_printf(b, "%s%s%s%s（%s）", i ? "；" : "", number ? number : "",
+                          number ? " " : "", title ? title : "", date);
+        }
+        if (n > DIGEST_NAMED)
+            pt_str_printf(b, "等 %zu 件", n);
+        pt_str_puts(b, eol);
+    }
+}
+
+void pt_digest_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                    const char *quote, const char *eol)
+{
+    digest_part(b, h, rec, "overdue", "超期未答复", quote, eol);
+    digest_part(b, h, rec, "due_this_week", "七日内到期", quote, eol);
+}

@@ -1,0 +1,72 @@
+/*
+ * figures.h - what the report-style exporters count while the proposals
+ * stream past: tallies of names (states, units) and the figures of
+ * GET /v1/stats, computed over the exported proposals (so an export's
+ * filters apply to them too) with the same definitions.
+ */
+#ifndef PT_FIGURES_H
+#define PT_FIGURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ptrack/plugin.h>
+
+#include "record-walk.h"
+
+/* ---- Tallies: counts by name ---------------------------------------------
+ * A small hash table of names (states, units) and their counts, in first-
+ * seen order. Its size grows with the number of distinct names, which is
+ * small (states, units of one government), not with the proposals. */
+typedef struct {
+    char *name;
+    int64_t count;
+} pt_tally_t;
+
+typedef struct {
+    pt_tally_t *items;
+    size_t n, cap;
+    size_t *slots; /* index + 1, 0 for empty; a power of two in size */
+    size_t n_slots;
+} pt_tallies_t;
+
+/* Adds one to name's count (adding it at 0 first); *index (may be NULL)
+ * gets its index in items. Returns PTRACK_OK or PTRACK_ENOMEM. */
+int pt_tallies_add(pt_tallies_t *t, const char *name, size_t *index);
+/* The index of name, or (size_t)-1 when it was never added. */
+size_t pt_tallies_find(const pt_tallies_t *t, const char *name);
+void pt_tallies_free(pt_tallies_t *t);
+/* The indices of items in display order: by count, largest first, then by
+ * name (by_count non-zero), or by workflow order of the states (zero).
+ * Ownership: the caller frees; NULL on out of memory or when empty. */
+size_t *pt_tallies_order(const pt_tallies_t *t, int by_count);
+
+/* ---- Figures -------------------------------------------------------------
+ * 办复率 = replied / assigned (of the proposals ever assigned, those with a
+ * reply); 满意率 = (satisfied + basically satisfied) / rated, by the latest
+ * feedback; reply categories by the latest formal reply. */
+typedef struct {
+    int64_t total, overdue, assigned, replied, rated, satisfied, key_supervision;
+    int64_t categories[4]; /* A B C D */
+    pt_tallies_t by_status, by_unit;
+} pt_figures_t;
+
+/* Counts one proposal. Returns PTRACK_OK or PTRACK_ENOMEM. */
+int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *host,
+                   const ptrack_record_t *rec);
+void pt_figures_free(pt_figures_t *f);
+/* A rate as "75.0%", or "—" when there is nothing to divide by. */
+void pt_rate_text(int64_t num, int64_t den, char buf[16]);
+
+/* One line of the summary: a count (den < 0) or a rate num / den. */
+typedef struct {
+    const char *label;
+    int64_t num, den;
+} pt_figure_line_t;
+
+#define PT_SUMMARY_LINES 9
+
+/* The summary in the order reports show it: 建议总数, 已交办, 已答复,
+ * 办复率, 已评价, 满意和基本满意, 满意率, 超期, 重点督办. */
+void pt_figures_summary(const pt_figures_t *f, pt_figure_line_t out[PT_SUMMARY_LINES]);
+
+#endif /* PT_FIGURES_H */

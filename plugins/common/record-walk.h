@@ -1,0 +1,60 @@
+/*
+ * record-walk.h - how the built-in exporters go through the proposals of an
+ * export: one pass of export_next, each record read through the host's
+ * record accessors, optionally into a flat view of what exporters show.
+ */
+#ifndef PT_RECORD_WALK_H
+#define PT_RECORD_WALK_H
+
+#include <stddef.h>
+#include <ptrack/plugin.h>
+
+#include "strbuf.h"
+
+/* ---- One proposal, flattened ---------------------------------------------
+ * Strings are borrowed from the record (valid until the next export_next)
+ * except the three lists, which are built in the view's own buffers and
+ * reused from one proposal to the next. Missing values are NULL. */
+typedef struct {
+    const char *id, *number, *title, *kind, *session, *delegation, *lead_author, *category;
+    const char *status;
+    const char *created_at, *assigned_at, *due_at, *updated_at;
+    int overdue, key_supervision;
+    size_t n_co_signers;
+    /* The latest reply that is not supplementary (the formal answer). */
+    const char *reply_unit, *reply_doc_no, *reply_category, *replied_at;
+    size_t n_replies;
+    /* The latest feedback. */
+    const char *satisfaction;
+    size_t n_units;
+    pt_str_t lead_units; /* lead and separate units, joined with 、 */
+    pt_str_t co_units;   /* co units, joined with 、 */
+    pt_str_t co_signers; /* joined with 、 */
+} pt_view_t;
+
+/* Fills v from rec. Returns PTRACK_OK or PTRACK_ENOMEM. Thread: the job's
+ * (the record's). */
+int pt_view_read(pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t *rec);
+void pt_view_free(pt_view_t *v);
+
+/* ---- The pass --------------------------------------------------------------- */
+
+/* Receives one proposal of the export. Returns PTRACK_OK to go on; any
+ * other value ends the pass and is what pt_records_walk returns. */
+typedef int (*pt_record_fn)(void *ctx, const ptrack_record_t *rec);
+
+/* Hands each proposal of the export to fn, after reading it into *view
+ * when view is not NULL (the view is reused; the caller frees it with
+ * pt_view_free). Returns PTRACK_OK after the last proposal, export_next's
+ * error (the host has set the message), PTRACK_ENOMEM when a view could
+ * not be read (no message set), or what fn returned to stop.
+ * Thread: the job's. */
+int pt_records_walk(const ptrack_host_t *host, ptrack_job_t *job, pt_view_t *view, pt_record_fn fn,
+                    void *ctx);
+
+/* The member of the last element of an array field ("replies", "doc_no"),
+ * or NULL when the array is empty. */
+const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec, const char *field,
+                           const char *member);
+
+#endif /* PT_RECORD_WALK_H */

@@ -1,0 +1,106 @@
+/*
+ * strbuf.c - a growable string (see strbuf.h).
+ */
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(pt_str_t *s, size_t more)
+{
+    if (s->oom)
+        return -1;
+    if (s->len + more + 1 <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < s->len + more + 1)
+        cap *= 2;
+    char *p = realloc(s->p, cap);
+    if (!p) {
+        s->oom = 1;
+        return -1;
+    }
+    s->p = p;
+    s->cap = cap;
+    return 0;
+}
+
+void pt_str_clear(pt_str_t *s)
+{
+    s->len = 0;
+    if (s->p)
+        s->p[0] = '\0';
+}
+
+void pt_str_free(pt_str_t *s)
+{
+    free(s->p);
+    memset(s, 0, sizeof(*s));
+}
+
+void pt_str_append(pt_str_t *s, const char *text, size_t len)
+{
+    if (reserve(s, len) != 0)
+        return;
+    if (len)
+        memcpy(s->p + s->len, text, len);
+    s->len += len;
+    s->p[s->len] = '\0';
+}
+
+void pt_str_puts(pt_str_t *s, const char *text)
+{
+    if (text)
+        pt_str_append(s, text, strlen(text));
+}
+
+void pt_str_printf(pt_str_t *s, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(small)) {
+        pt_str_append(s, small, (size_t)n);
+        return;
+    }
+    if (reserve(s, (size_t)n) != 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(s->p + s->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    s->len += (size_t)n;
+}
+
+void pt_str_json(pt_str_t *s, const char *text, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        pt_str_append(s, text + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            esc[2] = 0;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            esc[2] = 0;
+        }
+        pt_str_puts(s, esc);
+    }
+    pt_str_append(s, text + run, n - run);
+}
+
+const char *pt_str_get(const pt_str_t *s)
+{
+    return s->p ? s->p : "";
+}

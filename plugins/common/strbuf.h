@@ -1,0 +1,37 @@
+/*
+ * strbuf.h - a growable string, for the built-in plugins that build their
+ * output (reports, calendars, messages) in memory before handing it on.
+ *
+ * Appends never fail loudly: on out of memory `oom` is set and the string
+ * stops growing, so a caller checks once at the end.
+ */
+#ifndef PT_STRBUF_H
+#define PT_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *p; /* NUL-terminated after the first append; NULL before */
+    size_t len, cap;
+    int oom;
+} pt_str_t;
+
+/* Empties the string and keeps its memory. */
+void pt_str_clear(pt_str_t *s);
+/* Frees the memory and leaves an empty string. */
+void pt_str_free(pt_str_t *s);
+void pt_str_append(pt_str_t *s, const char *text, size_t len);
+/* Appends a NUL-terminated text; NULL appends nothing. */
+void pt_str_puts(pt_str_t *s, const char *text);
+void pt_str_printf(pt_str_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Appends text[0..n) as the inside of a JSON string literal (no quotes):
+ * quotes, backslashes and control characters escaped, UTF-8 as it is. */
+void pt_str_json(pt_str_t *s, const char *text, size_t n);
+/* The text, "" when nothing was appended. */
+const char *pt_str_get(const pt_str_t *s);
+
+#endif /* PT_STRBUF_H */
