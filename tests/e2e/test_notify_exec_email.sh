@@ -37,8 +37,11 @@ cat >"$PT_TMP/rec.sh" <<'EOF'
 d="$1"
 cat >"$d/stdin.$PTRACK_SEQ"
 env | LC_ALL=C sort >"$d/env.$PTRACK_SEQ"
-# ls runs in a child: the shell's own fds are listed as they are.
-ls -l "/proc/$$/fd" | awk '$(NF-1) == "->" {print $(NF-2), $NF}' >"$d/fds.$PTRACK_SEQ"
+# ls runs in a child: the shell's own fds are listed as they are. Not
+# through a pipe: the shell holds a pipe's ends while it starts both sides,
+# and ls could list them.
+ls -l "/proc/$$/fd" >"$d/fds.raw.$PTRACK_SEQ"
+awk '$(NF-1) == "->" {print $(NF-2), $NF}' "$d/fds.raw.$PTRACK_SEQ" >"$d/fds.$PTRACK_SEQ"
 echo "$PTRACK_SEQ" >>"$d/runs"
 echo "已记录事件 $PTRACK_SEQ"
 echo "stderr says hello" >&2
