@@ -476,11 +476,17 @@ j = json.load(sys.stdin)
 print(" ".join("%s %s" % (e["type"], e["proposal"]["id"]) for e in j["items"] if e["type"] == "proposal.created"))')"
 api GET /v1/health
 LAST="$(jv 'j["last_seq"]')"
-t0=$(date +%s%N)
-api GET "/v1/events?after=$LAST&wait=1"
-ms=$((($(date +%s%N) - t0) / 1000000))
-check_eq "wait=1 with no write: no change in the page" 0 \
-    "$(jv 'len([e for e in j["items"] if e["type"] not in ("proposal.due_soon", "proposal.overdue")])')"
+# The deadline engine may raise a reminder meanwhile, which ends a wait
+# early as any event does: then wait again after it.
+for _ in 1 2 3; do
+    t0=$(date +%s%N)
+    api GET "/v1/events?after=$LAST&wait=1"
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    check_eq "wait=1 with no write: no change in the page" 0 \
+        "$(jv 'len([e for e in j["items"] if e["type"] not in ("proposal.due_soon", "proposal.overdue")])')"
+    [ "$(jv 'len(j["items"])')" = 0 ] && break
+    LAST="$(jv 'j["last_seq"]')"
+done
 check_true "wait=1 waits about 1 s (${ms} ms in 800..3000)" test "$ms" -ge 800 -a "$ms" -lt 3000
 
 # Event stream.
