@@ -717,10 +717,14 @@ static void text_destroy(void *state)
 
 static const char *const text_formats[] = {"text", NULL};
 
+/* The query parameters read with job_arg. */
+static const char *const text_args[] = {"encoding", NULL};
+
 static const ptrack_importer_ops_t text_importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = text_formats,
     .import = text_import,
+    .args = text_args,
 };
 
 static const ptrack_plugin_t text_plugin = {
