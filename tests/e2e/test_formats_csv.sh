@@ -65,6 +65,8 @@ pt_step "the built-in CSV plugins are loaded by default"
 api GET /v1/plugins
 check_eq "import_csv and export_csv are loaded" "True True" \
     "$(jv '" ".join(str(any(i.get("plugin") == n or i.get("name") == n for i in j["items"])) for n in ("import_csv", "export_csv"))')"
+check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang"]' \
+    "$(jv '" ".join(json.dumps(i["args"][k]) for k, n in (("import", "import_csv"), ("export", "export_csv")) for i in j["items"] if i.get("plugin") == n)')"
 
 pt_step "UTF-8 without BOM, commas, Chinese headers"
 upload "$DATA/zh_utf8.csv"
