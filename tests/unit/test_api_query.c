@@ -7,8 +7,8 @@
  * says what the format takes.
  *
  * A pt_http_request_t comes only from the HTTP server, so the test runs one
- * on a Unix socket: its handler parses the request's query with the
- * function the path names and answers with what came out.
+ * on a Unix socket (server-thread.h): its handler parses the request's
+ * query with the function the path names and answers with what came out.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,13 +27,11 @@
 
 #include "api-internal.h"
 #include "http-server.h"
+#include "server-thread.h"
 #include "workflow.h"
 
 typedef struct {
-    uv_loop_t loop;
-    uv_async_t stop;
-    uv_thread_t thread;
-    pt_http_server_t *srv;
+    server_thread_t st;
     pt_workflow_t *wf;
     char sock_path[108];
 } fx_t;
@@ -84,40 +82,18 @@ static void handler(pt_http_request_t *req, void *ud)
     pt_http_respond(req, 200, "text/plain", NULL, out, strlen(out));
 }
 
-static void on_done(pt_http_server_t *srv, void *arg)
-{
-    fx_t *fx = arg;
-    uv_close((uv_handle_t *)&fx->stop, NULL);
-}
-
-static void on_stop(uv_async_t *a)
-{
-    fx_t *fx = a->data;
-    pt_http_server_shutdown(fx->srv, on_done, fx);
-}
-
-static void loop_thread(void *arg)
-{
-    fx_t *fx = arg;
-    uv_run(&fx->loop, UV_RUN_DEFAULT);
-}
-
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof *fx);
     assert_non_null(fx);
     pt_error_t err = {0};
     assert_int_equal(pt_workflow_load_default(&fx->wf, &err), PT_OK);
-    assert_int_equal(uv_loop_init(&fx->loop), 0);
-    assert_int_equal(uv_async_init(&fx->loop, &fx->stop, on_stop), 0);
-    fx->stop.data = fx;
     pt_http_limits_t l;
     pt_http_limits_default(&l);
-    assert_int_equal(pt_http_server_new(&fx->loop, &l, handler, fx, &fx->srv), 0);
+    server_thread_init(&fx->st, &l, handler, fx);
     snprintf(fx->sock_path, sizeof fx->sock_path, "/tmp/pt-query-test-%d.sock", (int)getpid());
-    unlink(fx->sock_path);
-    assert_int_equal(pt_http_server_listen_unix(fx->srv, fx->sock_path, 0), 0);
-    assert_int_equal(uv_thread_create(&fx->thread, loop_thread, fx), 0);
+    assert_int_equal(pt_http_server_listen_unix(fx->st.srv, fx->sock_path, 0), 0);
+    server_thread_run(&fx->st);
     *state = fx;
     return 0;
 }
@@ -125,10 +101,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    uv_async_send(&fx->stop);
-    uv_thread_join(&fx->thread);
-    pt_http_server_free(fx->srv);
-    assert_int_equal(uv_loop_close(&fx->loop), 0);
+    server_thread_stop(&fx->st);
     pt_workflow_free(fx->wf);
     free(fx);
     return 0;
