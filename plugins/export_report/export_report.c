@@ -310,6 +310,7 @@ static void describe_filters(run_t *r, pt_str_t *s)
         {"key_supervision", "重点督办"},
         {"overdue", "超期"},
         {"due_before", "期限早于"},
+        {"person", "代表"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *v = r->h->job_arg(r->job, names[i][0]);
