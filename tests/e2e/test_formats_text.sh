@@ -109,6 +109,24 @@ check_eq "... and listed as ignored in the answer, an all-or-nothing import all 
 check_contains "... saying which title lacked the structure" "关于春节期间天然气保供工作的通知" \
     "$(jv 'j["ignored"][-1]["reason"]')"
 
+pt_step "a document of 1,002 notices: the answer lists 1,000 ignored passages and counts them all"
+python3 - "$PT_TMP/notices.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(1002):
+        f.write("关于第%d次会议安排的通知\n\n" % (i + 1))
+        for k in range(6):
+            f.write("第%d段：请各单位按时参加会议。\n\n" % (k + 1))
+PY
+import "$PT_TMP/notices.txt"
+check_status "import notices.txt" 201
+check_eq "1,000 listed, 1,002 counted, nothing imported" "1000 1002 0" \
+    "$(jv '"%d %d %d" % (len(j["ignored"]), j["ignored_count"], j["imported"])')"
+check_eq "the first is the first notice's lines" "lines 1-13" "$(jv 'j["ignored"][0]["where"]')"
+out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/notices.txt" --format text 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack import of the notices exits 0" 0 "$rc"
+check_contains "it counts the passages it does not list" "(2 more not listed)" "$out"
+
 pt_step "a document refused midway still lists the passages ignored before"
 { cat "$DATA/bulletin.txt"; printf '\xff\xfe 不是 UTF-8\n'; } >"$PT_TMP/broken-tail.txt"
 import "$PT_TMP/broken-tail.txt"
