@@ -15,11 +15,13 @@
  *      and the load. A file already loaded (same device and inode) is
  *      shared: one dlopen however many instances use it.
  *   3. The descriptor is checked (ABI major equal, minor not newer, every
- *      struct at least its 1.0 size, every kind with its ops and function),
- *      and copied: the host keeps its own copy of the descriptor and of each
- *      ops struct, taking min(plugin's struct_size, host's sizeof) bytes, so
- *      it never reads past what the plugin declared and never depends on
- *      the plugin's copy staying put.
+ *      struct at least its 1.0 size, every kind with its ops and function,
+ *      the 1.1 args without empty names), and copied: the host keeps its own
+ *      copy of the descriptor and of each ops struct, taking min(plugin's
+ *      struct_size, host's sizeof) bytes, so it never reads past what the
+ *      plugin declared and never depends on the plugin's copy staying put.
+ *      What a smaller (1.0) struct lacks stays zero in the copy: an
+ *      importer's or exporter's args NULL, "not declared".
  *   4. The instance's `config` is checked against the option table and the
  *      defaults filled in; `events` is kept for notifiers.
  *   5. create() runs on the loop; a notifier's worker is started.
