@@ -133,16 +133,35 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
     return PT_EXIT_OK;
 }
 
-/* Prints the records ptrackd left out: "where: reason", one a line. */
-static void print_rejected(const cJSON *list, FILE *out)
+/* Prints passages of the file ptrackd left out (rejected records, ignored
+ * passages): "where: reason", one a line. */
+static void print_passages(const cJSON *list, const char *fallback, FILE *out)
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, list)
     {
         const char *where = pt_json_str(r, "where");
         const char *reason = pt_json_str(r, "reason");
-        fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : "rejected");
+        fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : fallback);
     }
+}
+
+/* Prints the passages the importer passed over as not records (an article
+ * between proposals), under a line that counts them; the answer lists the
+ * first ones and counts them all. j is the answer or its error object. */
+static void print_ignored(const cJSON *j, FILE *out)
+{
+    const cJSON *ignored = pt_json_get(j, "ignored");
+    int listed = cJSON_IsArray(ignored) ? cJSON_GetArraySize(ignored) : 0;
+    double count = pt_json_num(j, "ignored_count", listed);
+    if (count <= 0)
+        return;
+    fprintf(out, "忽略 %.0f 段非提案内容 (%.0f passage%s ignored, not records):\n", count, count,
+            count == 1 ? "" : "s");
+    print_passages(ignored, "not a record", out);
+    if (count > listed)
+        fprintf(out, "… 另有 %.0f 段未列出 (%.0f more not listed)\n", count - listed,
+                count - listed);
 }
 
 /* Tells what a 2xx answer says: the counts, and what partial left out. */
@@ -163,7 +182,8 @@ static void print_result(const cJSON *j)
     if (n_rej > 0)
         printf("; 未导入 %d 条 (%d rejected):", n_rej, n_rej);
     printf("\n");
-    print_rejected(rejected, stdout);
+    print_passages(rejected, "rejected", stdout);
+    print_ignored(j, stdout);
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -248,7 +268,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     } else if (status < 200 || status >= 300) {
         rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
-        print_rejected(pt_json_get(pt_json_get(j, "error"), "rejected"), stderr);
+        const cJSON *e = pt_json_get(j, "error");
+        print_passages(pt_json_get(e, "rejected"), "rejected", stderr);
+        print_ignored(e, stderr);
         cJSON_Delete(j);
     } else {
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
@@ -277,6 +299,8 @@ const pt_command_t pt_cmd_import = {
         ".jsonl/.ndjson jsonl, .csv csv, .txt text) unless --format says it. An import\n"
         "is all or nothing: if any record is rejected nothing is stored, and each one is\n"
         "listed as \"where: reason\" on stderr (exit 1); --partial stores the others.\n"
+        "Passages the importer passed over as not proposals (an article between them)\n"
+        "are listed after the count; they fail nothing.\n"
         "Re-importing the same records skips them (same number and session, or source).\n"
         "\n"
         "Examples:\n"

@@ -91,5 +91,19 @@ int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, in
                  int64_t def, int64_t *out, pt_error_t *err);
 /* Refuses parameters not in the NULL-terminated list `known`. */
 int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err);
+/* Refuses parameters in none of the lists of `known` (each NULL-terminated,
+ * and the array too). `what` ("an import of csv"), when not NULL, makes the
+ * message say what it takes: "...; an import of csv takes format, partial,
+ * sep, map and encoding". */
+int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,
+                   pt_error_t *err);
+/* The parameters of GET /v1/exports?format=F: the list filters of GET
+ * /v1/proposals (read into q, checked as a list checks them) and, when the
+ * exporter declares its arguments (args not NULL), nothing else but format
+ * and those. args NULL (a 1.0 plugin) lets any other parameter through.
+ * Ownership: q's strings are the caller's (pt_list_query_clear), also on
+ * failure. */
+int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const char *format,
+                    const char *const *args, pt_list_query_t *q, pt_error_t *err);
 
 #endif

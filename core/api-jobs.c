@@ -7,7 +7,9 @@
  * (pt_api_wants_body_stream), and the job reads it as it arrives. Access
  * and the format are checked before a byte of it is read, so a refused
  * upload costs nothing (a client that sent Expect: 100-continue never sends
- * it at all).
+ * it at all). So are the query parameters: a plugin that declares the ones
+ * it reads (ABI 1.1) gets those and the host's own, and any other is refused
+ * as GET /v1/proposals refuses an unknown filter.
  */
 #include "api-internal.h"
 
@@ -15,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plugin-jobs.h"
-#include "timefmt.h"
 
 bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud)
 {
@@ -80,6 +81,9 @@ static bool format_ok(pt_call_t *call, const char *format, pt_instance_t *inst, 
     return false;
 }
 
+/* The parameters of POST /v1/imports that the host reads itself. */
+static const char *const import_params[] = {"format", "partial", NULL};
+
 void pt_api_imports(pt_call_t *call)
 {
     if (!pt_api_require(call, PT_ROLE_CLERK))
@@ -90,6 +94,19 @@ void pt_api_imports(pt_call_t *call)
         format && *format ? pt_plugins_importer(call->api->opts.plugins, format) : NULL;
     if (!format_ok(call, format, inst, "import"))
         return;
+    pt_error_t err = {0};
+    /* An importer that declares its arguments (ABI 1.1) gets those and no
+     * others: a misspelt one is refused here, before the upload is read. */
+    const char *const *args = pt_instance_job_args(inst, PTRACK_KIND_IMPORTER);
+    if (args) {
+        const char *const *known[] = {import_params, args, NULL};
+        char what[120];
+        snprintf(what, sizeof(what), "an import of %.80s", format);
+        if (pt_query_known(req, known, what, &err) != PT_OK) {
+            pt_api_fail(call, &err);
+            return;
+        }
+    }
     const char *partial = pt_http_query(req, "partial");
     bool part = false;
     if (partial) {
@@ -109,71 +126,11 @@ void pt_api_imports(pt_call_t *call)
         .req = req,
         .partial = part,
     };
-    pt_error_t err = {0};
     if (pt_job_start_import(&o, &err) != PT_OK) {
         pt_api_fail(call, &err);
         return;
     }
     free(call); /* the job answers the request */
-}
-
-/* The list filters of GET /v1/proposals, without sort, limit and cursor
- * (an export is in id order, whole). Other parameters are the exporter's
- * (job_arg), so unknown names are not refused here. */
-static int export_filters(const pt_http_request_t *req, const pt_workflow_t *wf,
-                          pt_list_query_t *q, pt_error_t *err)
-{
-    static const char *const strs[] = {"status",   "kind", "session", "delegation", "unit",
-                                       "category", "tag",  "q"};
-    char **dst[] = {&q->status,   &q->kind, &q->session, &q->delegation, &q->unit,
-                    &q->category, &q->tag,  &q->q};
-    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-        const char *s = pt_http_query(req, strs[i]);
-        if (!s || !*s)
-            continue;
-        if (strlen(s) > 1000)
-            return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", strs[i]);
-        if (!(*dst[i] = strdup(s)))
-            return pt_error_set(err, PT_ENOMEM, "out of memory");
-    }
-    if (q->status && !pt_workflow_has_state(wf, q->status))
-        return pt_error_set(err, PT_EBADREQUEST, "status: \"%s\" is not a state of the workflow",
-                            q->status);
-    if (q->kind && strcmp(q->kind, "suggestion") != 0 && strcmp(q->kind, "motion") != 0 &&
-        strcmp(q->kind, "proposal") != 0 && strcmp(q->kind, "other") != 0)
-        return pt_error_set(err, PT_EBADREQUEST,
-                            "kind: \"%s\" must be suggestion, motion, proposal or other", q->kind);
-    static const char *const bools[] = {"key_supervision", "overdue"};
-    int *bdst[] = {&q->key_supervision, &q->overdue};
-    for (size_t i = 0; i < 2; i++) {
-        const char *s = pt_http_query(req, bools[i]);
-        if (!s)
-            continue;
-        if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
-            *bdst[i] = 1;
-        else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
-            *bdst[i] = 0;
-        else
-            return pt_error_set(err, PT_EBADREQUEST, "%s: \"%s\" must be true or false",
-                                bools[i], s);
-    }
-    const char *due = pt_http_query(req, "due_before");
-    if (due && pt_time_parse(due, &q->due_before) != 0)
-        return pt_error_set(err, PT_EBADREQUEST,
-                            "due_before: \"%s\" is not a time (use 2026-12-31 or RFC 3339)", due);
-    return PT_OK;
-}
-
-static void query_clear(pt_list_query_t *q)
-{
-    free(q->status);
-    free(q->kind);
-    free(q->session);
-    free(q->delegation);
-    free(q->unit);
-    free(q->category);
-    free(q->tag);
-    free(q->q);
 }
 
 void pt_api_exports(pt_call_t *call)
@@ -190,8 +147,9 @@ void pt_api_exports(pt_call_t *call)
     memset(&q, 0, sizeof(q));
     q.key_supervision = q.overdue = -1;
     pt_error_t err = {0};
-    if (export_filters(req, call->api->opts.workflow, &q, &err) != PT_OK) {
-        query_clear(&q);
+    if (pt_query_export(req, call->api->opts.workflow, format,
+                        pt_instance_job_args(inst, PTRACK_KIND_EXPORTER), &q, &err) != PT_OK) {
+        pt_list_query_clear(&q);
         pt_api_fail(call, &err);
         return;
     }
@@ -205,7 +163,7 @@ void pt_api_exports(pt_call_t *call)
         .query = &q,
     };
     if (pt_job_start_export(&o, &err) != PT_OK) {
-        query_clear(&q);
+        pt_list_query_clear(&q);
         pt_api_fail(call, &err);
         return;
     }

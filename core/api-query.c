@@ -3,7 +3,9 @@
  *
  * A parameter the endpoint does not know is refused rather than ignored:
  * a misspelt filter (`?stauts=closed`) would otherwise return everything and
- * look like an answer.
+ * look like an answer. A list and an export read the same filters with the
+ * same checks (query_filters); an export takes its exporter's declared
+ * arguments besides.
  */
 #include "api-internal.h"
 
@@ -12,17 +14,49 @@
 #include <string.h>
 #include "timefmt.h"
 
-int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err)
+/* Writes the names of the lists as "a, b and c" into out. */
+static void names_text(char *out, size_t size, const char *const *const *lists)
+{
+    size_t total = 0, done = 0, len = 0;
+    out[0] = '\0';
+    for (const char *const *const *l = lists; *l; l++)
+        for (const char *const *k = *l; *k; k++)
+            total++;
+    for (const char *const *const *l = lists; *l; l++) {
+        for (const char *const *k = *l; *k && len < size; k++) {
+            const char *sep = done == 0 ? "" : done + 1 == total ? " and " : ", ";
+            int w = snprintf(out + len, size - len, "%s%s", sep, *k);
+            len = w < 0 ? size : len + (size_t)w;
+            done++;
+        }
+    }
+}
+
+int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,
+                   pt_error_t *err)
 {
     const char *name, *value;
     for (size_t i = 0; pt_http_query_at(req, i, &name, &value); i++) {
         bool ok = false;
-        for (const char *const *k = known; *k && !ok; k++)
-            ok = strcmp(*k, name) == 0;
-        if (!ok)
+        for (const char *const *const *l = known; *l && !ok; l++)
+            for (const char *const *k = *l; *k && !ok; k++)
+                ok = strcmp(*k, name) == 0;
+        if (ok)
+            continue;
+        if (!what)
             return pt_error_set(err, PT_EBADREQUEST, "unknown query parameter \"%s\"", name);
+        char taken[400];
+        names_text(taken, sizeof(taken), known);
+        return pt_error_set(err, PT_EBADREQUEST, "unknown query parameter \"%.80s\"; %s takes %s",
+                            name, what, taken[0] ? taken : "none");
     }
     return PT_OK;
+}
+
+int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err)
+{
+    const char *const *lists[] = {known, NULL};
+    return pt_query_known(req, lists, NULL, err);
 }
 
 int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, int64_t max,
@@ -68,18 +102,22 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
     return *out ? PT_OK : pt_error_set(err, PT_ENOMEM, "out of memory");
 }
 
-static const char *const list_params[] = {
-    "status", "kind",    "session", "delegation", "unit",  "category", "tag",   "key_supervision",
-    "overdue", "due_before", "q",     "sort",       "limit", "cursor",   "person", NULL};
+/* The list filters: what GET /v1/proposals and GET /v1/exports both take. */
+static const char *const filter_params[] = {
+    "status",  "kind",       "session", "delegation", "unit",   "category", "tag", "key_supervision",
+    "overdue", "due_before", "q",       "person",     NULL};
+/* What a list takes besides: its order and pages. */
+static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 
-int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
-                  pt_error_t *err)
+/* Reads and checks the list filters of filter_params into q. */
+static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                         pt_error_t *err)
 {
-    int rc = pt_query_only(req, list_params, err);
     static const char *const strs[] = {"status",   "kind", "session", "delegation", "unit",
                                        "category", "tag",  "q",       "person"};
     char **dst[] = {&q->status,   &q->kind, &q->session, &q->delegation, &q->unit,
                     &q->category, &q->tag,  &q->q,       &q->person};
+    int rc = PT_OK;
     for (size_t i = 0; rc == PT_OK && i < sizeof(strs) / sizeof(strs[0]); i++)
         rc = query_str(req, strs[i], dst[i], err);
     if (rc != PT_OK)
@@ -104,6 +142,30 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
     if (due && pt_time_parse(due, &q->due_before) != 0)
         return pt_error_set(err, PT_EBADREQUEST,
                             "due_before: \"%s\" is not a time (use 2026-12-31 or RFC 3339)", due);
+    return PT_OK;
+}
+
+int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const char *format,
+                    const char *const *args, pt_list_query_t *q, pt_error_t *err)
+{
+    static const char *const own[] = {"format", NULL};
+    if (args) {
+        const char *const *known[] = {own, filter_params, args, NULL};
+        char what[120];
+        snprintf(what, sizeof(what), "an export of %.80s", format);
+        if (pt_query_known(req, known, what, err) != PT_OK)
+            return err->code;
+    }
+    return query_filters(req, wf, q, err);
+}
+
+int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                  pt_error_t *err)
+{
+    const char *const *known[] = {filter_params, page_params, NULL};
+    int rc = pt_query_known(req, known, NULL, err);
+    if (rc != PT_OK || (rc = query_filters(req, wf, q, err)) != PT_OK)
+        return rc;
     int64_t limit;
     if ((rc = pt_query_int(req, "limit", 1, 500, 50, &limit, err)) != PT_OK)
         return rc;

@@ -191,4 +191,5 @@ const ptrack_host_t pt_plugin_host = {
     .export_next = pt_job_export_next,
     .job_write = pt_job_write,
     .set_error = host_set_error,
+    .import_ignore = pt_job_import_ignore,
 };

@@ -51,6 +51,10 @@
  * about 3 MB more of checked documents held by the job and a writer busy
  * for about 0.1 s per batch, which other writes wait behind. */
 #define BATCH 2000
+/* Ignored passages listed in an answer; the rest are only counted. A whole
+ * newspaper page imported as text has hundreds of other articles, and the
+ * answer should stay a few kilobytes however many. */
+#define IGNORED_MAX 1000
 
 typedef enum { JOB_IMPORT = 1, JOB_EXPORT } job_kind_t;
 
@@ -104,6 +108,8 @@ struct ptrack_job {
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
     cJSON *rejects;   /* [{where, reason}] */
+    cJSON *ignored;   /* [{where, reason}], the first IGNORED_MAX */
+    int64_t n_ignored; /* passages ignored, listed or not */
     char *docs[BATCH];
     size_t n_docs;
     int64_t n_records; /* records emitted or rejected so far */
@@ -128,18 +134,6 @@ static void blocks_free(block_t *b)
     }
 }
 
-static void query_free(pt_list_query_t *q)
-{
-    free(q->status);
-    free(q->kind);
-    free(q->session);
-    free(q->delegation);
-    free(q->unit);
-    free(q->category);
-    free(q->tag);
-    free(q->q);
-}
-
 static void job_free(ptrack_job_t *job)
 {
     for (size_t i = 0; i < job->n_args * 2; i++)
@@ -148,13 +142,14 @@ static void job_free(ptrack_job_t *job)
     free(job->format);
     free(job->actor);
     free(job->id);
-    query_free(&job->query);
+    pt_list_query_clear(&job->query);
     blocks_free(job->q_head);
     free(job->content_type);
     free(job->filename);
     free(job->error);
     free(job->answer);
     cJSON_Delete(job->rejects);
+    cJSON_Delete(job->ignored);
     for (size_t i = 0; i < job->n_docs; i++)
         free(job->docs[i]);
     pt_error_clear(&job->store_err);
@@ -243,19 +238,27 @@ ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
     return (ptrdiff_t)n;
 }
 
-static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
+/* Appends {where, reason} to *list (made on first use). A `where` left
+ * empty becomes "<unit> N", a reason left empty `fallback`. */
+static void passage_add(cJSON **list, const char *where, const char *unit, int64_t n,
+                        const char *reason, const char *fallback)
 {
     char pos[48];
     if (!where || !*where) {
-        snprintf(pos, sizeof(pos), "record %lld", (long long)job->n_records);
+        snprintf(pos, sizeof(pos), "%s %lld", unit, (long long)n);
         where = pos;
     }
-    if (!job->rejects)
-        job->rejects = cJSON_CreateArray();
+    if (!*list)
+        *list = cJSON_CreateArray();
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "where", where);
-    cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : "rejected");
-    cJSON_AddItemToArray(job->rejects, r);
+    cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : fallback);
+    cJSON_AddItemToArray(*list, r);
+}
+
+static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
+{
+    passage_add(&job->rejects, where, "record", job->n_records, reason, "rejected");
 }
 
 static bool has_rejects(const ptrack_job_t *job)
@@ -330,6 +333,15 @@ int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reaso
         return PTRACK_EINVAL;
     job->n_records++;
     add_reject(job, where, reason);
+    return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
+}
+
+int pt_job_import_ignore(ptrack_job_t *job, const char *where, const char *reason)
+{
+    if (!job || job->kind != JOB_IMPORT)
+        return PTRACK_EINVAL;
+    if (job->n_ignored++ < IGNORED_MAX)
+        passage_add(&job->ignored, where, "passage", job->n_ignored, reason, "not a record");
     return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
 }
 
@@ -429,15 +441,25 @@ static char *json_text(cJSON *json)
     return s;
 }
 
-/* The answer of a failed job: the error object with the rejects, if any. */
+/* Adds what an import passed by to an answer (o): "rejected", "ignored"
+ * and "ignored_count". */
+static void add_passages(const ptrack_job_t *job, cJSON *o)
+{
+    cJSON_AddItemToObject(o, "rejected",
+                          job->rejects ? cJSON_Duplicate(job->rejects, true) : cJSON_CreateArray());
+    cJSON_AddItemToObject(o, "ignored",
+                          job->ignored ? cJSON_Duplicate(job->ignored, true) : cJSON_CreateArray());
+    cJSON_AddNumberToObject(o, "ignored_count", (double)job->n_ignored);
+}
+
+/* The answer of a failed job: the error object with the rejected and
+ * ignored passages of an import. */
 static void answer_error(ptrack_job_t *job, pt_error_t *err)
 {
     if (job->kind == JOB_IMPORT) {
         if (!err->details)
             err->details = cJSON_CreateObject();
-        cJSON_AddItemToObject(err->details, "rejected",
-                              job->rejects ? cJSON_Duplicate(job->rejects, true)
-                                           : cJSON_CreateArray());
+        add_passages(job, err->details);
         if (job->partial)
             cJSON_AddNumberToObject(err->details, "imported", (double)job->res.imported);
     }
@@ -451,8 +473,7 @@ static void answer_import(ptrack_job_t *job, int status)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "imported", (double)job->res.imported);
     cJSON_AddNumberToObject(o, "skipped", (double)job->res.skipped);
-    cJSON_AddItemToObject(o, "rejected",
-                          job->rejects ? cJSON_Duplicate(job->rejects, true) : cJSON_CreateArray());
+    add_passages(job, o);
     if (job->res.first_id) {
         cJSON_AddNumberToObject(o, "first_id", (double)job->res.first_id);
         cJSON_AddNumberToObject(o, "last_id", (double)job->res.last_id);

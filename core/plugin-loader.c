@@ -15,11 +15,13 @@
  *      and the load. A file already loaded (same device and inode) is
  *      shared: one dlopen however many instances use it.
  *   3. The descriptor is checked (ABI major equal, minor not newer, every
- *      struct at least its 1.0 size, every kind with its ops and function),
- *      and copied: the host keeps its own copy of the descriptor and of each
- *      ops struct, taking min(plugin's struct_size, host's sizeof) bytes, so
- *      it never reads past what the plugin declared and never depends on
- *      the plugin's copy staying put.
+ *      struct at least its 1.0 size, every kind with its ops and function,
+ *      the 1.1 args without empty names), and copied: the host keeps its own
+ *      copy of the descriptor and of each ops struct, taking min(plugin's
+ *      struct_size, host's sizeof) bytes, so it never reads past what the
+ *      plugin declared and never depends on the plugin's copy staying put.
+ *      What a smaller (1.0) struct lacks stays zero in the copy: an
+ *      importer's or exporter's args NULL, "not declared".
  *   4. The instance's `config` is checked against the option table and the
  *      defaults filled in; `events` is kept for notifiers.
  *   5. create() runs on the loop; a notifier's worker is started.
@@ -61,6 +63,12 @@
     (offsetof(ptrack_importer_ops_t, import) + sizeof(((ptrack_importer_ops_t *)0)->import))
 #define EXPORTER_V1_SIZE                                                                           \
     (offsetof(ptrack_exporter_ops_t, export) + sizeof(((ptrack_exporter_ops_t *)0)->export))
+/* The 1.1 layouts, with `args`: a smaller struct has none (the host's copy
+ * leaves it NULL, "not declared"). */
+#define IMPORTER_V11_SIZE                                                                          \
+    (offsetof(ptrack_importer_ops_t, args) + sizeof(((ptrack_importer_ops_t *)0)->args))
+#define EXPORTER_V11_SIZE                                                                          \
+    (offsetof(ptrack_exporter_ops_t, args) + sizeof(((ptrack_exporter_ops_t *)0)->args))
 
 #define KNOWN_KINDS (PTRACK_KIND_NOTIFIER | PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER)
 
@@ -161,6 +169,16 @@ pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format)
         if ((d->kinds & PTRACK_KIND_EXPORTER) && has_format(d->exporter->formats, format))
             return i;
     }
+    return NULL;
+}
+
+const char *const *pt_instance_job_args(const pt_instance_t *inst, unsigned kind)
+{
+    const ptrack_plugin_t *d = inst ? inst->file->desc : NULL;
+    if (d && kind == PTRACK_KIND_IMPORTER && d->importer)
+        return d->importer->args;
+    if (d && kind == PTRACK_KIND_EXPORTER && d->exporter)
+        return d->exporter->args;
     return NULL;
 }
 
@@ -268,6 +286,15 @@ static bool formats_ok(const char *const *formats)
     return true;
 }
 
+/* A 1.1 args list: NULL (not declared) or names that are not empty. */
+static bool args_ok(const char *const *args)
+{
+    for (size_t i = 0; args && args[i]; i++)
+        if (!args[i][0])
+            return false;
+    return true;
+}
+
 static const char *type_name(ptrack_option_type_t t)
 {
     switch (t) {
@@ -339,6 +366,9 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                        : "too small");
         if (!formats_ok(o->formats))
             return refuse(err, "path", "plugin %s (%s) is an importer of no format", d->name, path);
+        if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
+            return refuse(err, "path", "plugin %s (%s) declares an importer argument without a name",
+                          d->name, path);
     }
     if (d->kinds & PTRACK_KIND_EXPORTER) {
         const ptrack_exporter_ops_t *o = d->exporter;
@@ -351,6 +381,9 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                        : "too small");
         if (!formats_ok(o->formats))
             return refuse(err, "path", "plugin %s (%s) is an exporter of no format", d->name, path);
+        if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))
+            return refuse(err, "path", "plugin %s (%s) declares an exporter argument without a name",
+                          d->name, path);
     }
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
         if (!o->key[0] || strcmp(o->key, "events") == 0 || !type_name(o->type))
@@ -1045,6 +1078,14 @@ static cJSON *instance_json(const pt_instance_t *inst)
         cJSON_AddItemToObject(formats, "import", strings_json(d->importer->formats));
     if (d->exporter)
         cJSON_AddItemToObject(formats, "export", strings_json(d->exporter->formats));
+    /* The job arguments each side declares; null when not declared (1.0). */
+    cJSON *args = cJSON_AddObjectToObject(o, "args");
+    if (d->importer)
+        cJSON_AddItemToObject(args, "import", d->importer->args ? strings_json(d->importer->args)
+                                                                : cJSON_CreateNull());
+    if (d->exporter)
+        cJSON_AddItemToObject(args, "export", d->exporter->args ? strings_json(d->exporter->args)
+                                                                : cJSON_CreateNull());
     cJSON *options = cJSON_AddArrayToObject(o, "options");
     for (const ptrack_option_t *op = d->options; op && op->key; op++) {
         cJSON *row = cJSON_CreateObject();

@@ -104,6 +104,11 @@ uint64_t pt_plugins_load_errors(const pt_plugins_t *p);
 /* The first instance that imports (exports) this format; NULL if none. */
 pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format);
 pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format);
+/* The query parameters the instance's importer (kind PTRACK_KIND_IMPORTER)
+ * or exporter (PTRACK_KIND_EXPORTER) declares, NULL-terminated; NULL when it
+ * declares none (a 1.0 plugin) or is not of that kind. Ownership: borrowed
+ * from the plugin, valid while the instance is loaded. */
+const char *const *pt_instance_job_args(const pt_instance_t *inst, unsigned kind);
 
 /* The store committed events up to last_seq: wakes the notifiers. */
 void pt_plugins_committed(pt_plugins_t *p, int64_t last_seq);
@@ -139,6 +144,7 @@ int pt_job_cancelled(ptrack_job_t *job);
 ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len);
 int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
 int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reason);
+int pt_job_import_ignore(ptrack_job_t *job, const char *where, const char *reason);
 int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename);
 int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec);
 int pt_job_write(ptrack_job_t *job, const void *buf, size_t len);

@@ -52,11 +52,8 @@ pt_read_t *pt_read_new(pt_read_op_t op)
     return r;
 }
 
-void pt_read_free(pt_read_t *r)
+void pt_list_query_clear(pt_list_query_t *q)
 {
-    if (!r)
-        return;
-    pt_list_query_t *q = &r->query;
     free(q->status);
     free(q->kind);
     free(q->session);
@@ -66,6 +63,15 @@ void pt_read_free(pt_read_t *r)
     free(q->category);
     free(q->tag);
     free(q->q);
+    memset(q, 0, sizeof(*q));
+    q->key_supervision = q->overdue = -1;
+}
+
+void pt_read_free(pt_read_t *r)
+{
+    if (!r)
+        return;
+    pt_list_query_clear(&r->query);
     free(r->json);
     pt_error_clear(&r->err);
     free(r);

@@ -213,6 +213,10 @@ typedef struct {
     int64_t cursor_value, cursor_id;
 } pt_list_query_t;
 
+/* Frees the query's strings and sets it back to "no filter" (both flags
+ * -1). */
+void pt_list_query_clear(pt_list_query_t *q);
+
 typedef struct pt_read_s pt_read_t;
 typedef void (*pt_read_cb)(pt_read_t *r);
 

@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.1.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -32,6 +32,8 @@
  * Structs and the host table only ever grow by appending members; a plugin
  * built against an older minor keeps working, and a plugin asks whether a
  * newer host function exists with PTRACK_HOST_HAS() before calling it.
+ * Members marked "(1.1)" are new in ABI 1.1: the `args` of the importer and
+ * exporter ops, and the host's import_ignore.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -49,7 +51,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 0
+#define PTRACK_ABI_MINOR 1
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -192,7 +194,9 @@ typedef struct ptrack_host {
 
     /* ---- Jobs (importers and exporters).
      * job_arg: a query parameter of the request (`?sep=;&encoding=gbk`);
-     * NULL when absent. Ownership: borrowed, valid until the job ends.
+     * NULL when absent. Declare the ones you read in your ops' `args`
+     * (1.1), or the host refuses them. Ownership: borrowed, valid until the
+     * job ends.
      * job_cancelled: non-zero once the client has gone or the daemon is
      * stopping; return PTRACK_ECANCELED soon after.
      * Thread: the job's thread. */
@@ -242,6 +246,16 @@ typedef struct ptrack_host {
         __attribute__((format(printf, 2, 3)))
 #endif
         ;
+
+    /* (1.1) Importer: reports a passage of the file that is not a record
+     * and not an error: an article between proposals, page furniture worth
+     * naming. `where` names it ("lines 12-30"), `reason` says why it is not
+     * a record. It is listed in the job's answer under "ignored" and never
+     * fails an import, all or nothing included. Returns PTRACK_OK, or
+     * PTRACK_ECANCELED. Test for it with PTRACK_HOST_HAS(host,
+     * import_ignore) before calling it: a 1.0 host does not have it.
+     * Thread: the job's. Ownership: strings are copied. */
+    int (*import_ignore)(ptrack_job_t *job, const char *where, const char *reason);
 } ptrack_host_t;
 
 /* True when the host table has member m and it is set: use it before
@@ -281,6 +295,12 @@ typedef struct {
      * one per request; several jobs of one instance may run at once.
      * Ownership: nothing is passed. */
     int (*import)(void *state, ptrack_job_t *job, const char *format);
+    /* (1.1) The query parameters import() reads with job_arg,
+     * NULL-terminated: {"sep", "encoding", NULL}; {NULL} for none. The host
+     * takes its own (format, partial) and these, and refuses any other with
+     * 400 bad_request before the upload is read. NULL (as in a plugin built
+     * against 1.0) means "not declared": every parameter is let through. */
+    const char *const *args;
 } ptrack_importer_ops_t;
 
 typedef struct {
@@ -292,6 +312,13 @@ typedef struct {
      * client never takes a truncated file for a whole one. Thread: a job
      * thread, one per request. */
     int (*export)(void *state, ptrack_job_t *job, const char *format);
+    /* (1.1) The query parameters export() reads with job_arg besides the
+     * list filters, NULL-terminated: {"lang", NULL}; {NULL} for none. The
+     * host takes format, the filters of GET /v1/proposals (which an
+     * exporter may read too) and these, and refuses any other with 400
+     * bad_request before the export starts. NULL (as in a plugin built
+     * against 1.0) means "not declared": every parameter is let through. */
+    const char *const *args;
 } ptrack_exporter_ops_t;
 
 typedef struct {

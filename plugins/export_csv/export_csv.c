@@ -333,10 +333,14 @@ static void destroy(void *state)
 
 static const char *const formats[] = {"csv", NULL};
 
+/* The query parameters read with job_arg besides the list filters. */
+static const char *const args[] = {"lang", NULL};
+
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
     .formats = formats,
     .export = export_csv,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

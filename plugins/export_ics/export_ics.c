@@ -278,10 +278,14 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const formats[] = {"ics", NULL};
 
+/* The query parameters read with job_arg besides the list filters. */
+static const char *const args[] = {"title", NULL};
+
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
     .formats = formats,
     .export = export,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

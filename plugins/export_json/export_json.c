@@ -123,10 +123,14 @@ static void destroy(void *state)
 
 static const char *const formats[] = {"json", "jsonl", NULL};
 
+/* No query parameter besides the list filters. */
+static const char *const args[] = {NULL};
+
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
     .formats = formats,
     .export = json_export,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

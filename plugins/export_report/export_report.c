@@ -314,6 +314,7 @@ static void describe_filters(run_t *r, pt_str_t *s)
         {"key_supervision", "重点督办"},
         {"overdue", "超期"},
         {"due_before", "期限早于"},
+        {"person", "代表"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *v = r->h->job_arg(r->job, names[i][0]);
@@ -725,10 +726,15 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const formats[] = {"md", "html", NULL};
 
+/* The query parameters read with job_arg besides the list filters (which
+ * the report names in its heading, see describe_filters). */
+static const char *const args[] = {"title", "group", "tz", NULL};
+
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
     .formats = formats,
     .export = export,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

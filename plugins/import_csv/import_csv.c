@@ -1209,10 +1209,14 @@ static void destroy(void *state)
 
 static const char *const formats[] = {"csv", NULL};
 
+/* The query parameters read with job_arg (see import()). */
+static const char *const args[] = {"sep", "map", "encoding", NULL};
+
 static const ptrack_importer_ops_t importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = formats,
     .import = import,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

@@ -455,10 +455,15 @@ static void decidim_destroy(void *state)
 
 static const char *const decidim_formats[] = {"decidim", NULL};
 
+/* The query parameters read with job_arg: the CSV separator and the
+ * locale of translated fields. */
+static const char *const decidim_args[] = {"sep", "locale", NULL};
+
 static const ptrack_importer_ops_t decidim_importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = decidim_formats,
     .import = decidim_import,
+    .args = decidim_args,
 };
 
 static const ptrack_plugin_t decidim_plugin = {

@@ -837,10 +837,14 @@ static void destroy(void *state)
 
 static const char *const formats[] = {"json", "jsonl", NULL};
 
+/* No query parameter of its own: the format says json or jsonl. */
+static const char *const args[] = {NULL};
+
 static const ptrack_importer_ops_t importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = formats,
     .import = json_import,
+    .args = args,
 };
 
 static const ptrack_plugin_t plugin = {

@@ -30,8 +30,9 @@
  *
  * Text that is not a proposal (other articles, a candidate that never got
  * its structure) is not an error: it is skipped, and each skipped passage
- * is logged with its line range and why, so that an import of a whole
- * newspaper page succeeds with the proposals on it. Page furniture is
+ * is reported with its line range and why (import_ignore, in the import's
+ * answer) and logged, so that an import of a whole newspaper page succeeds
+ * with the proposals on it and says what it passed over. Page furniture is
  * counted in the final log line.
  */
 #include <stdio.h>
@@ -108,6 +109,21 @@ static void skip_close(tx_t *t)
 {
     if (!t->skip_from)
         return;
+    /* The client is told of each passage in the import's answer (a host
+     * of ABI 1.1 lists them under "ignored"); an older host only has the
+     * log. */
+    if (PTRACK_HOST_HAS(t->h, import_ignore)) {
+        char where[64], reason[sizeof(t->skip_reason) + 32];
+        if (t->skip_from == t->skip_to)
+            snprintf(where, sizeof(where), "line %ld", t->skip_from);
+        else
+            snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
+        snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
+                 t->skip_reason, t->skip_reason[0] ? ")" : "");
+        if (t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED &&
+            t->rc == PTRACK_OK)
+            t->rc = PTRACK_ECANCELED;
+    }
     /* A whole newspaper has thousands of other articles: the first ones
      * show what was skipped and why, the final line counts them all. */
     if (t->n_skipped < SKIP_LOG_MAX)
@@ -717,10 +733,14 @@ static void text_destroy(void *state)
 
 static const char *const text_formats[] = {"text", NULL};
 
+/* The query parameters read with job_arg. */
+static const char *const text_args[] = {"encoding", NULL};
+
 static const ptrack_importer_ops_t text_importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = text_formats,
     .import = text_import,
+    .args = text_args,
 };
 
 static const ptrack_plugin_t text_plugin = {

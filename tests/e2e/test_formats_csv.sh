@@ -13,7 +13,9 @@
 # Chinese headers and labels (English with lang=en), and honours the list
 # filters; exported (zh and en) and imported into an empty ptrackd, every
 # field of every proposal comes back, ids included; the CLI imports GBK with
-# --encoding and --map and exports with --arg lang=en.
+# --encoding and --map and exports with --arg lang=en. The query parameters
+# are the plugins' declared ones (ABI 1.1): an unknown one is refused with
+# 400 bad_request, on import before the body is read.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -63,6 +65,8 @@ pt_step "the built-in CSV plugins are loaded by default"
 api GET /v1/plugins
 check_eq "import_csv and export_csv are loaded" "True True" \
     "$(jv '" ".join(str(any(i.get("plugin") == n or i.get("name") == n for i in j["items"])) for n in ("import_csv", "export_csv"))')"
+check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang"]' \
+    "$(jv '" ".join(json.dumps(i["args"][k]) for k, n in (("import", "import_csv"), ("export", "export_csv")) for i in j["items"] if i.get("plugin") == n)')"
 
 pt_step "UTF-8 without BOM, commas, Chinese headers"
 upload "$DATA/zh_utf8.csv"
@@ -182,6 +186,41 @@ check_eq "tab-separated delegation" "山西代表团" "$(pget title 关于丙的
 upload "$W/tab.csv" "sep=$(urlenc '|')"
 check_error "an unknown separator" 422 validation_failed
 
+pt_step "query parameters: the importer's declared ones are taken, any other refused"
+count0="$(pt_count)"
+upload "$W/tab.csv" "sepp=tab"
+check_error "a misspelt sepp= is refused" 400 bad_request
+check_contains "the message names it, as GET /v1/proposals does" 'unknown query parameter "sepp"' \
+    "$(jv 'j["error"]["message"]')"
+check_contains "and says what an import of csv takes" "an import of csv takes format, partial, sep, map and encoding" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "nothing was stored" "$count0" "$(pt_count)"
+upload "$W/tab.csv" "sep=tab&encoding=utf-8&partial=false"
+check_status "declared sep and encoding with the host's partial" 201
+# The head of a 900 KB upload with an unknown parameter and no body: the
+# answer must come at once, before the body is read (or sent).
+python3 - "$PT_SOCK" <<'PY' >"$W/early.out"
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"POST /v1/imports?format=csv&stauts=closed HTTP/1.1\r\nHost: ptrack\r\n"
+          b"Content-Type: text/csv\r\nContent-Length: 900000\r\n\r\n")
+s.settimeout(5)
+data = b""
+try:
+    while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+        d = s.recv(65536)
+        if not d:
+            break
+        data += d
+except socket.timeout:
+    pass
+head, _, body = data.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode(), json.loads(body)["error"]["code"] if body else "-")
+PY
+check_eq "an unknown import parameter is refused before the body is read" \
+    "HTTP/1.1 400 Bad Request bad_request" "$(cat "$W/early.out")"
+
 pt_step "broken files are refused naming line and column; nothing is stored"
 N0=$(pt_count)
 upload "$DATA/broken_unterminated.csv"
@@ -298,6 +337,19 @@ api GET "/v1/exports?format=csv&lang=fr"
 # exporter's part is to refuse before any output and to say why.
 check_true "lang=fr is refused before any output (HTTP $ST)" test "$ST" != 200
 check_contains "the message names lang" 'lang: \"fr\" must be zh' "$BODY"
+
+pt_step "export: a misspelt filter is refused, the exporter's declared lang taken"
+api GET "/v1/exports?format=csv&stauts=closed"
+check_error "stauts=closed is refused rather than exporting everything" 400 bad_request
+check_contains "the message names it" 'unknown query parameter "stauts"' "$(jv 'j["error"]["message"]')"
+check_contains "and lists the filters and lang" "status, kind, session" "$(jv 'j["error"]["message"]')"
+check_contains "... lang last" "person and lang" "$(jv 'j["error"]["message"]')"
+api GET "/v1/exports?format=csv&sep=tab"
+check_error "an importer's sep= is not the exporter's" 400 bad_request
+api GET "/v1/exports?format=csv&sort=-id"
+check_error "a list's sort= is not an export's (an export is in id order)" 400 bad_request
+api GET "/v1/exports?format=csv&status=closed&lang=en"
+check_status "a filter and the declared lang together" 200
 
 pt_step "export filters apply"
 export_to "$W/handling.csv" "format=csv&status=handling"

@@ -6,6 +6,8 @@
 # cut by page breaks; a document with no proposal; GBK and CRLF copies that
 # import to the same proposals (and so are recognised as already there);
 # bytes that are not UTF-8 and an unknown encoding refused with the reason.
+# Passages that are not proposals are listed in the answer as "ignored"
+# (with their lines, also in a refused import's error) and by the CLI.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -30,6 +32,10 @@ import "$DATA/bulletin.txt"
 check_status "import bulletin.txt" 201
 check_eq "exactly the three proposals are imported" 3 "$(jv 'j["imported"]')"
 check_eq "nothing is rejected" "[]" "$(jv 'j["rejected"]')"
+check_eq "the weather report between the proposals is listed as ignored, with its lines" \
+    "lines 10-13" "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+check_contains "... and why it is not a proposal" "not a proposal" "$(jv 'j["ignored"][0]["reason"]')"
+check_eq "ignored_count counts it" 1 "$(jv 'j["ignored_count"]')"
 check_eq "the store holds three proposals" 3 "$(pt_count)"
 
 P1="$(by_title 关于加快太行革命老区振兴发展的建议)"
@@ -98,6 +104,37 @@ check_eq "still four proposals" 4 "$(pt_count)"
 check_true "a 关于 title without a proposal's structure is logged as skipped" \
     grep -q "skipped lines 10-15: not a proposal (\"关于春节期间天然气保供工作的通知\" is not followed by" \
     "$PT_TMP/ptrackd.log"
+check_eq "... and listed as ignored in the answer, an all-or-nothing import all the same" \
+    "lines 10-15" "$(jv 'j["ignored"][-1]["where"]')"
+check_contains "... saying which title lacked the structure" "关于春节期间天然气保供工作的通知" \
+    "$(jv 'j["ignored"][-1]["reason"]')"
+
+pt_step "a document of 1,002 notices: the answer lists 1,000 ignored passages and counts them all"
+python3 - "$PT_TMP/notices.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(1002):
+        f.write("关于第%d次会议安排的通知\n\n" % (i + 1))
+        for k in range(6):
+            f.write("第%d段：请各单位按时参加会议。\n\n" % (k + 1))
+PY
+import "$PT_TMP/notices.txt"
+check_status "import notices.txt" 201
+check_eq "1,000 listed, 1,002 counted, nothing imported" "1000 1002 0" \
+    "$(jv '"%d %d %d" % (len(j["ignored"]), j["ignored_count"], j["imported"])')"
+check_eq "the first is the first notice's lines" "lines 1-13" "$(jv 'j["ignored"][0]["where"]')"
+out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/notices.txt" --format text 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack import of the notices exits 0" 0 "$rc"
+check_contains "it counts the passages it does not list" "(2 more not listed)" "$out"
+
+pt_step "a document refused midway still lists the passages ignored before"
+{ cat "$DATA/bulletin.txt"; printf '\xff\xfe 不是 UTF-8\n'; } >"$PT_TMP/broken-tail.txt"
+import "$PT_TMP/broken-tail.txt"
+check_error "bytes that are not UTF-8 at the end" 422 validation_failed
+check_eq "the error lists the weather report as ignored" "lines 10-13" \
+    "$(jv '" ".join(i["where"] for i in j["error"]["ignored"])')"
+check_eq "... with its count" 1 "$(jv 'j["error"]["ignored_count"]')"
+check_eq "still four proposals" 4 "$(pt_count)"
 
 pt_step "the same documents in GBK and with CRLF are the same proposals: nothing duplicated"
 python3 -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], encoding="utf-8").read().encode("gbk"))' \
@@ -123,6 +160,12 @@ check_eq "still four proposals" 4 "$(pt_count)"
 pt_step "the CLI imports documents and Decidim exports too"
 out="$("$PTRACK" --socket "$PT_SOCK" import "$DATA/bulletin.txt" 2>&1)" && rc=0 || rc=$?
 check_eq "ptrack import of a .txt (known already) exits 0" 0 "$rc"
+check_contains "it lists the ignored passage under its count" "1 passage ignored, not records" "$out"
+check_contains "... as where: reason" "lines 10-13: not a proposal" "$out"
+out="$("$PTRACK" --socket "$PT_SOCK" --json import "$DATA/bulletin.txt" 2>/dev/null)" && rc=0 || rc=$?
+check_eq "ptrack --json import exits 0" 0 "$rc"
+check_eq "--json passes ignored through" "lines 10-13 1" \
+    "$(jv '" ".join(i["where"] for i in j["ignored"]) + " " + str(j["ignored_count"])' "$out")"
 check_eq "still four proposals" 4 "$(pt_count)"
 out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_SOURCE_DIR/tests/e2e/data/decidim/proposals-old.csv" \
     --format decidim 2>&1)" && rc=0 || rc=$?
@@ -131,5 +174,9 @@ check_true "and stores the Decidim proposals ($(pt_count) now)" test "$(pt_count
 out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/bulletin-gbk.txt" --format text 2>&1)" && rc=0 || rc=$?
 check_eq "a refused document: exit 1" 1 "$rc"
 check_contains "naming the line" "line 1" "$out"
+out="$("$PTRACK" --socket "$PT_SOCK" import "$DATA/bulletin.txt" --encoding gbk --map title=标题 2>&1)" && rc=0 || rc=$?
+check_eq "--map, which the text importer does not take: refused, exit 1" 1 "$rc"
+check_contains "the message names map and what text takes" \
+    'unknown query parameter "map"; an import of text takes format, partial and encoding' "$out"
 
 pt_finish

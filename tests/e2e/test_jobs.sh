@@ -9,8 +9,10 @@
 # history and events of imported proposals; duplicates skipped; stored
 # proposals (what the exporter writes) imported with their status; a
 # cancelled import stores nothing and ends at once; export filters; a
-# failing exporter is a failed transfer for curl (exit 18), not a file; and
-# 100,000 proposals exported in flat memory (ptrackd's peak RSS, printed).
+# failing exporter is a failed transfer for curl (exit 18), not a file; the
+# fixtures are ABI 1.0 plugins, so parameters they never declared are let
+# through; and 100,000 proposals exported in flat memory (ptrackd's peak
+# RSS, printed).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -160,6 +162,19 @@ as_viewer GET "/v1/exports?format=jsonl&status=nonsense"
 check_error "a bad filter is refused before the export starts" 400 bad_request
 req "tcp:" GET "/v1/exports?format=jsonl"
 check_error "an export needs a token" 401 unauthorized
+
+pt_step "ABI 1.0 plugins declare no query parameters: every one is let through, as before"
+api GET /v1/plugins
+check_eq "the 1.0 importer's args are null (not declared)" "None None" \
+    "$(jv '" ".join(str(p["args"].get(k)) for p in j["items"] for k in ("import", "export") if p["instance"] in ("jl_in", "jl_out") and k in p["args"])')"
+upload "tcp:$CLERK_TOKEN" "format=jsonl&sepp=x&whatever=1" /dev/null
+check_status "an import with parameters the 1.0 importer never declared" 201
+as_viewer GET "/v1/exports?format=jsonl&stauts=closed&delegation=%E6%B5%B7%E6%B7%80%E4%BB%A3%E8%A1%A8%E5%9B%A2"
+check_status "an export with an undeclared parameter" 200
+check_eq "... still filtered by the filters it knows" "B-1 B-2" \
+    "$(printf %s "$BODY" | python3 -c 'import json,sys; print(" ".join(json.loads(l)["number"] for l in sys.stdin if l.strip()))')"
+as_viewer GET "/v1/exports?format=jsonl&stauts=closed&kind=nonsense"
+check_error "... whose values are still checked" 400 bad_request
 
 pt_step "a failing exporter is a failed transfer"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=failing" \

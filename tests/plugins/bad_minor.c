@@ -1,54 +1,8 @@
 /*
- * bad_minor.c - a fixture plugin the loader must refuse: needs ABI minor one newer than the host.
- * Apart from that it is a complete importer, so that the refusal can only
- * come from what the test is about.
+ * bad_minor.c - a fixture plugin the loader must refuse: needs ABI minor one
+ * newer than the host.
  */
-#include <stddef.h>
-#include <ptrack/plugin.h>
-
-static int bad_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)host;
-    (void)inst;
-    *state = NULL;
-    return PTRACK_OK;
-}
-
-static void bad_destroy(void *state)
-{
-    (void)state;
-}
-
-static int bad_import(void *state, ptrack_job_t *job, const char *format)
-{
-    (void)state;
-    (void)job;
-    (void)format;
-    return PTRACK_OK;
-}
-
-static const char *const bad_formats[] = {"fixture-bad_minor", NULL};
-
-static const ptrack_importer_ops_t bad_ops = {
-    .struct_size = sizeof(ptrack_importer_ops_t),
-    .formats = bad_formats,
-    .import = bad_import,
-};
-
-static const ptrack_plugin_t bad_plugin = {
-    .struct_size = sizeof(ptrack_plugin_t),
-    .abi_major = PTRACK_ABI_MAJOR,
-    .abi_minor = (PTRACK_ABI_MINOR + 1),
-    .name = "bad_minor",
-    .version = "1.0",
-    .description = "test fixture: needs ABI minor one newer than the host.",
-    .kinds = PTRACK_KIND_IMPORTER,
-    .create = bad_create,
-    .destroy = bad_destroy,
-    .importer = &bad_ops,
-};
-
-PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
-{
-    return &bad_plugin;
-}
+#define BAD_NAME "bad_minor"
+#define BAD_WHAT "needs ABI minor one newer than the host."
+#define BAD_ABI_MINOR (PTRACK_ABI_MINOR + 1)
+#include "bad-fixture.h"

@@ -1,58 +1,9 @@
 /*
- * bad_noentry.c - a fixture plugin the loader must refuse: it exports its descriptor under another
- * name than ptrack_plugin_entry. Apart from that it is a complete importer, so that the refusal can
- * only come from what the test is about.
+ * bad_noentry.c - a fixture plugin the loader must refuse: it exports its
+ * descriptor under another name than ptrack_plugin_entry (a misspelt entry
+ * point: exported, but not the name the host looks up).
  */
-#include <stddef.h>
-#include <ptrack/plugin.h>
-
-static int bad_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)host;
-    (void)inst;
-    *state = NULL;
-    return PTRACK_OK;
-}
-
-static void bad_destroy(void *state)
-{
-    (void)state;
-}
-
-static int bad_import(void *state, ptrack_job_t *job, const char *format)
-{
-    (void)state;
-    (void)job;
-    (void)format;
-    return PTRACK_OK;
-}
-
-static const char *const bad_formats[] = {"fixture-bad_noentry", NULL};
-
-static const ptrack_importer_ops_t bad_ops = {
-    .struct_size = sizeof(ptrack_importer_ops_t),
-    .formats = bad_formats,
-    .import = bad_import,
-};
-
-static const ptrack_plugin_t bad_plugin = {
-    .struct_size = sizeof(ptrack_plugin_t),
-    .abi_major = PTRACK_ABI_MAJOR,
-    .abi_minor = PTRACK_ABI_MINOR,
-    .name = "bad_noentry",
-    .version = "1.0",
-    .description =
-        "test fixture: it exports its descriptor under another name than ptrack_plugin_entry.",
-    .kinds = PTRACK_KIND_IMPORTER,
-    .create = bad_create,
-    .destroy = bad_destroy,
-    .importer = &bad_ops,
-};
-
-/* A misspelt entry point: exported, but not the name the host looks up. */
-PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *ptrack_plugin_entri(void);
-
-PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *ptrack_plugin_entri(void)
-{
-    return &bad_plugin;
-}
+#define BAD_NAME "bad_noentry"
+#define BAD_WHAT "it exports its descriptor under another name than ptrack_plugin_entry."
+#define BAD_ENTRY ptrack_plugin_entri
+#include "bad-fixture.h"

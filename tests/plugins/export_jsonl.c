@@ -1,6 +1,7 @@
 /*
  * export_jsonl.c - a fixture exporter: each proposal as one line of JSON,
- * in the order the host gives them (what import_jsonl reads back).
+ * in the order the host gives them (what import_jsonl reads back). Built
+ * as an ABI 1.0 plugin.
  */
 #include <stdlib.h>
 #include <ptrack/plugin.h>
@@ -45,8 +46,11 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const formats[] = {"jsonl", NULL};
 
+/* Built as a plugin of ABI 1.0 would be: its ops end before `args` (1.1)
+ * and it says minor 0, so the host takes it as one that declares no query
+ * parameters and lets every parameter through, as 1.0 did. */
 static const ptrack_exporter_ops_t exporter = {
-    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .struct_size = offsetof(ptrack_exporter_ops_t, args),
     .formats = formats,
     .export = export,
 };
@@ -54,7 +58,7 @@ static const ptrack_exporter_ops_t exporter = {
 static const ptrack_plugin_t plugin = {
     .struct_size = sizeof(ptrack_plugin_t),
     .abi_major = PTRACK_ABI_MAJOR,
-    .abi_minor = PTRACK_ABI_MINOR,
+    .abi_minor = 0,
     .name = "export_jsonl",
     .version = "1.0",
     .description = "exports proposals as JSON lines (a test fixture)",

@@ -102,10 +102,15 @@ static int lines_export(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const lines_formats[] = {"fixture-lines", NULL};
 
+/* The importer reads no query parameter and says so (ABI 1.1); the
+ * exporter leaves args NULL, undeclared. */
+static const char *const lines_args[] = {NULL};
+
 static const ptrack_importer_ops_t lines_importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = lines_formats,
     .import = lines_import,
+    .args = lines_args,
 };
 
 static const ptrack_exporter_ops_t lines_exporter = {

@@ -3,7 +3,7 @@
  * export_jsonl writes). Each line goes to the host with import_emit and its
  * line number as its position; a line that is not a JSON object is
  * reported with import_reject ("line N: not a JSON object"). Empty lines
- * are skipped.
+ * are skipped. Built as an ABI 1.0 plugin.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +99,11 @@ static int import(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const formats[] = {"jsonl", NULL};
 
+/* Built as a plugin of ABI 1.0 would be: its ops end before `args` (1.1)
+ * and it says minor 0, so the host takes it as one that declares no query
+ * parameters and lets every parameter through, as 1.0 did. */
 static const ptrack_importer_ops_t importer = {
-    .struct_size = sizeof(ptrack_importer_ops_t),
+    .struct_size = offsetof(ptrack_importer_ops_t, args),
     .formats = formats,
     .import = import,
 };
@@ -108,7 +111,7 @@ static const ptrack_importer_ops_t importer = {
 static const ptrack_plugin_t plugin = {
     .struct_size = sizeof(ptrack_plugin_t),
     .abi_major = PTRACK_ABI_MAJOR,
-    .abi_minor = PTRACK_ABI_MINOR,
+    .abi_minor = 0,
     .name = "import_jsonl",
     .version = "1.0",
     .description = "imports proposals from JSON lines (a test fixture)",

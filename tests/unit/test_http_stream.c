@@ -28,14 +28,12 @@
 #include <unistd.h>
 
 #include "http-server.h"
+#include "server-thread.h"
 
 #define MAX_STREAM (4u * 1024 * 1024)
 
 typedef struct {
-    uv_loop_t loop;
-    uv_async_t stop;
-    uv_thread_t thread;
-    pt_http_server_t *srv;
+    server_thread_t st;
     int port;
     atomic_int end_status;    /* the last on_end status, 1 before any */
     atomic_int ends;          /* on_end calls */
@@ -163,7 +161,7 @@ static job_t *job_new(fx_t *fx, pt_http_request_t *req, int mode)
     j->fx = fx;
     j->req = req;
     j->mode = mode;
-    uv_timer_init(&fx->loop, &j->timer);
+    uv_timer_init(&fx->st.loop, &j->timer);
     j->timer.data = j;
     return j;
 }
@@ -198,41 +196,20 @@ static void handler(pt_http_request_t *req, void *ud)
     }
 }
 
-static void on_done(pt_http_server_t *srv, void *arg)
-{
-    fx_t *fx = arg;
-    uv_close((uv_handle_t *)&fx->stop, NULL);
-}
-
-static void on_stop(uv_async_t *a)
-{
-    fx_t *fx = a->data;
-    pt_http_server_shutdown(fx->srv, on_done, fx);
-}
-
-static void loop_thread(void *arg)
-{
-    fx_t *fx = arg;
-    uv_run(&fx->loop, UV_RUN_DEFAULT);
-}
-
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof *fx);
     assert_non_null(fx);
-    assert_int_equal(uv_loop_init(&fx->loop), 0);
-    assert_int_equal(uv_async_init(&fx->loop, &fx->stop, on_stop), 0);
-    fx->stop.data = fx;
     atomic_store(&fx->end_status, 1);
     pt_http_limits_t l;
     pt_http_limits_default(&l);
     l.max_body = 4096; /* streamed bodies are far larger than this */
     l.idle_timeout_ms = 5000;
-    assert_int_equal(pt_http_server_new(&fx->loop, &l, handler, fx, &fx->srv), 0);
-    pt_http_server_set_body_stream(fx->srv, wants, NULL, MAX_STREAM);
-    assert_int_equal(pt_http_server_listen_tcp(fx->srv, "127.0.0.1:0"), 0);
-    fx->port = pt_http_server_tcp_port(fx->srv);
-    assert_int_equal(uv_thread_create(&fx->thread, loop_thread, fx), 0);
+    server_thread_init(&fx->st, &l, handler, fx);
+    pt_http_server_set_body_stream(fx->st.srv, wants, NULL, MAX_STREAM);
+    assert_int_equal(pt_http_server_listen_tcp(fx->st.srv, "127.0.0.1:0"), 0);
+    fx->port = pt_http_server_tcp_port(fx->st.srv);
+    server_thread_run(&fx->st);
     *state = fx;
     return 0;
 }
@@ -240,11 +217,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    uv_async_send(&fx->stop);
-    uv_thread_join(&fx->thread);
-    assert_int_equal(pt_http_server_connections(fx->srv), 0);
-    pt_http_server_free(fx->srv);
-    assert_int_equal(uv_loop_close(&fx->loop), 0);
+    server_thread_stop(&fx->st);
     free(fx);
     return 0;
 }

@@ -226,11 +226,41 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
                    "is built for ABI 2.x; this ptrackd speaks 1.x");
     assert_string_equal(first_field(f), "path");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_minor.so\"}"), PT_EVALIDATION,
-                   "needs ABI 1.1, newer than this ptrackd's 1.0");
+                   "needs ABI 1.2, newer than this ptrackd's 1.1");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_small.so\"}"), PT_EVALIDATION,
                    "smaller than ABI 1.0's");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_noentry.so\"}"), PT_EVALIDATION,
                    "does not export ptrack_plugin_entry (is it a ptrack plugin?)");
+    install(f, "bad_args", "bad_args.so");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_args.so\"}"), PT_EVALIDATION,
+                   "declares an importer argument without a name");
+}
+
+/* ABI 1.1's args reach the host as declared; a 1.0 plugin's ops end before
+ * them, and the host's copy says "not declared" (NULL), as does a 1.1
+ * plugin that leaves them NULL. */
+static void declared_job_args_are_kept_and_a_1_0_plugin_has_none(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_lines", "good_lines.so");
+    install(f, "import_jsonl", "import_jsonl.so");
+    assert_int_equal(load(f, "{\"instance\":\"lines\",\"path\":\"good_lines.so\"}"), PT_OK);
+    assert_int_equal(load(f, "{\"instance\":\"jl\",\"path\":\"import_jsonl.so\"}"), PT_OK);
+    const pt_instance_t *lines = pt_plugins_find(f->p, "lines");
+    const pt_instance_t *jl = pt_plugins_find(f->p, "jl");
+    const char *const *args = pt_instance_job_args(lines, PTRACK_KIND_IMPORTER);
+    assert_non_null(args);
+    assert_null(args[0]);
+    assert_null(pt_instance_job_args(lines, PTRACK_KIND_EXPORTER));
+    assert_null(pt_instance_job_args(jl, PTRACK_KIND_IMPORTER));
+    assert_null(pt_instance_job_args(jl, PTRACK_KIND_EXPORTER));
+    assert_int_equal(jl->file->desc->abi_minor, 0);
+    cJSON *list = pt_plugins_list(f->p);
+    char *text = cJSON_PrintUnformatted(list);
+    assert_non_null(strstr(text, "\"args\":{\"import\":[],\"export\":null}"));
+    assert_non_null(strstr(text, "\"args\":{\"import\":null}"));
+    cJSON_free(text);
+    cJSON_Delete(list);
 }
 
 static void file_refusals_name_the_reason(void **state)
@@ -464,6 +494,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(declared_job_args_are_kept_and_a_1_0_plugin_has_none, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(file_refusals_name_the_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(option_refusals_name_the_option, setup, teardown),
