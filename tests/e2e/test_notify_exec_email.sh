@@ -37,11 +37,12 @@ cat >"$PT_TMP/rec.sh" <<'EOF'
 d="$1"
 cat >"$d/stdin.$PTRACK_SEQ"
 env | LC_ALL=C sort >"$d/env.$PTRACK_SEQ"
-# ls runs in a child: the shell's own fds are listed as they are. Not
-# through a pipe: the shell holds a pipe's ends while it starts both sides,
-# and ls could list them.
-ls -l "/proc/$$/fd" >"$d/fds.raw.$PTRACK_SEQ"
-awk '$(NF-1) == "->" {print $(NF-2), $NF}' "$d/fds.raw.$PTRACK_SEQ" >"$d/fds.$PTRACK_SEQ"
+# Another shell lists this one's fds, with its own pipe and redirection:
+# this shell holds a pipeline's ends while it starts both sides, and keeps
+# a copy of a redirected fd while it runs a command, and either could be
+# listed.
+sh -c 'ls -l "/proc/$1/fd" | awk '\''$(NF-1) == "->" {print $(NF-2), $NF}'\'' >"$2"' \
+    sh "$$" "$d/fds.$PTRACK_SEQ"
 echo "$PTRACK_SEQ" >>"$d/runs"
 echo "已记录事件 $PTRACK_SEQ"
 echo "stderr says hello" >&2
