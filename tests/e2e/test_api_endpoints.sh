@@ -443,7 +443,9 @@ check_eq "the feed's last_seq" "$LAST" "$FEED_LAST"
 check_eq "status_changed event of the sign" true \
     "$(jv "any(e['type']=='proposal.status_changed' and e['action']=='sign' and e['proposal']['id']==$H and e['to']=='handling' for e in j['items'])")"
 api GET "/v1/events?after=$FEED_LAST"
-check_eq "nothing after the last seq" 0 "$(jv 'len(j["items"])')"
+# (The deadline engine may have raised a reminder or the digest meanwhile.)
+check_eq "nothing after the last seq but reminders" "" \
+    "$(jv '" ".join("%s#%s" % (e["type"], e["seq"]) for e in j["items"] if e["type"] not in ("proposal.due_soon", "proposal.overdue", "digest.daily"))')"
 
 # Long poll: a write 1 s into a wait=5 ends it at once. The deadline
 # engine's reminders (this daemon's reply window is 3 s) may end a poll
@@ -483,7 +485,7 @@ for _ in 1 2 3; do
     api GET "/v1/events?after=$LAST&wait=1"
     ms=$((($(date +%s%N) - t0) / 1000000))
     check_eq "wait=1 with no write: no change in the page" 0 \
-        "$(jv 'len([e for e in j["items"] if e["type"] not in ("proposal.due_soon", "proposal.overdue")])')"
+        "$(jv 'len([e for e in j["items"] if e["type"] not in ("proposal.due_soon", "proposal.overdue", "digest.daily")])')"
     [ "$(jv 'len(j["items"])')" = 0 ] && break
     LAST="$(jv 'j["last_seq"]')"
 done
