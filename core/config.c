@@ -1148,15 +1148,16 @@ int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char
 {
     if (!cJSON_IsObject(e))
         return entry_problem(field, fsize, why, wsize, "(entry)",
-                             "expected a plugin object {instance, path, config, events}");
+                             "expected a plugin object {instance, path, config, events, start}");
     for (const cJSON *m = e->child; m != NULL; m = m->next) {
         if (strcmp(m->string, "instance") != 0 && strcmp(m->string, "path") != 0 &&
-            strcmp(m->string, "config") != 0 && strcmp(m->string, "events") != 0) {
+            strcmp(m->string, "config") != 0 && strcmp(m->string, "events") != 0 &&
+            strcmp(m->string, "start") != 0) {
             char shown[SHOW_MAX_BYTES * 6 + 8];
             sanitize(m->string, shown, sizeof(shown));
             return entry_problem(field, fsize, why, wsize, shown,
-                                 "unknown key; a plugin entry has instance, path, config and "
-                                 "events");
+                                 "unknown key; a plugin entry has instance, path, config, events "
+                                 "and start");
         }
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "instance");
@@ -1190,6 +1191,13 @@ int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char
         return -1;
     if (cev && check_events(cev, "config.events", field, fsize, why, wsize) != 0)
         return -1;
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(e, "start");
+    if (start && !cJSON_IsNull(start) &&
+        !(cJSON_IsString(start) && (strcmp(start->valuestring, "latest") == 0 ||
+                                    strcmp(start->valuestring, "oldest") == 0)))
+        return entry_problem(field, fsize, why, wsize, "start",
+                             "expected \"latest\" (a new notifier gets the events from now "
+                             "on) or \"oldest\" (every event the store holds)");
     return 0;
 }
 

@@ -5,7 +5,7 @@
  * Loading one instance goes through these steps, and any refusal undoes
  * every step before it, so that a failed load leaves nothing behind:
  *
- *   1. The entry ({"instance", "path", "config", "events"}) is checked for
+ *   1. The entry ({"instance", "path", "config", "events", "start"}) is checked for
  *      its shape (config.c's pt_config_plugin_entry_check, the same check
  *      the config file gets) and the instance name must be free.
  *   2. The file is opened with O_NOFOLLOW and fstat()ed: a regular file,
@@ -23,7 +23,7 @@
  *      What a smaller (1.0) struct lacks stays zero in the copy: an
  *      importer's or exporter's args NULL, "not declared".
  *   4. The instance's `config` is checked against the option table and the
- *      defaults filled in; `events` is kept for notifiers.
+ *      defaults filled in; `events` and `start` are kept for notifiers.
  *   5. create() runs on the loop; a notifier's worker is started.
  *
  * The registry lives on the loop thread. Notifier workers and job threads
@@ -814,6 +814,22 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
     return PT_OK;
 }
 
+/* Reads "start" (the entry's; checked to be "latest", "oldest" or absent)
+ * into inst->start_oldest. */
+static int entry_start(pt_instance_t *inst, const cJSON *entry, pt_error_t *err)
+{
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(entry, "start");
+    if (!cJSON_IsString(start))
+        return PT_OK;
+    if (!(inst->file->desc->kinds & PTRACK_KIND_NOTIFIER))
+        return refuse(err, "start",
+                      "\"start\" chooses where a new notifier begins in the change feed; %s is "
+                      "not a notifier",
+                      inst->file->desc->name);
+    inst->start_oldest = strcmp(start->valuestring, "oldest") == 0;
+    return PT_OK;
+}
+
 /* ---- Instances -------------------------------------------------------- */
 
 static void instance_free(pt_instance_t *inst)
@@ -906,7 +922,8 @@ static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
         config = empty = cJSON_CreateObject();
     inst->options = check_options(d, config, err);
     cJSON_Delete(empty);
-    if (!inst->options || entry_events(inst, entry, err) != PT_OK) {
+    if (!inst->options || entry_events(inst, entry, err) != PT_OK ||
+        entry_start(inst, entry, err) != PT_OK) {
         instance_free(inst);
         file_release(p, file);
         return err->code;
@@ -1110,6 +1127,8 @@ static cJSON *instance_json(const pt_instance_t *inst)
     } else {
         cJSON_AddNullToObject(o, "events");
     }
+    if (d->kinds & PTRACK_KIND_NOTIFIER)
+        cJSON_AddStringToObject(o, "start", inst->start_oldest ? "oldest" : "latest");
     if (d->kinds & PTRACK_KIND_NOTIFIER) {
         cJSON *st = inst->notifier ? pt_notifier_status(inst) : NULL;
         if (st)

@@ -29,8 +29,12 @@
  *      the events since the last flush come again: delivery is at least
  *      once, and the seq tells a plugin that it has seen one before.
  *
- * A new instance has no cursor in the store (pt_store_cursor_get answers 0)
- * and so starts with the first event the store holds.
+ * A new instance (one with no cursor in the store) starts after the newest
+ * event committed when it was started, so that every write answered after
+ * its load reaches it; the worker has that place written as its first
+ * cursor, so that a restart does not take it back to the oldest event. With
+ * "start": "oldest" in its entry it starts with the first event the store
+ * holds instead (an archive of the whole feed).
  *
  * Locking: n->mu guards every member the loop reads or writes (stop,
  * known_seq, the counters, the status); it is held only for short updates,
@@ -89,6 +93,8 @@ struct pt_notifier_s {
     uint64_t failed;          /* events dropped: deliver() returned an error */
     uint64_t retries;         /* deliver() returned PTRACK_RETRY */
     int64_t backoff_ms;       /* the back-off in progress; 0 when none */
+    bool start_oldest;        /* a new instance starts with the oldest event */
+    int64_t start_seq;        /* else after this one: the newest when it was started */
     int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
     int64_t deliver_seq;      /* the event deliver() is working on */
     char last_error[256];
@@ -169,7 +175,7 @@ static void on_cursor_written(pt_write_t *w)
  * a cursor from moving back, so writes that cross do no harm.
  * Thread: any. Ownership: the write is the store's until its callback,
  * which frees it. Returns PT_OK or an error already logged. */
-static int queue_cursor_write(pt_store_t *store, const char *name, int64_t seq)
+static int queue_cursor_write(pt_store_t *store, const char *name, int64_t seq, bool first)
 {
     pt_write_t *w = pt_write_new(PT_WRITE_CURSOR);
     if (!w || !(w->name = strdup(name))) {
@@ -178,6 +184,7 @@ static int queue_cursor_write(pt_store_t *store, const char *name, int64_t seq)
         return PT_ENOMEM;
     }
     w->seq = seq;
+    w->first = first;
     w->cb = on_cursor_written;
     int rc = pt_store_write(store, w);
     if (rc != PT_OK) {
@@ -203,7 +210,7 @@ static void maybe_flush(pt_notifier_t *n, bool force)
     int64_t now = now_ms();
     if (!force && cursor - flushed < FLUSH_EVENTS && now - n->last_flush_ms < FLUSH_MS)
         return;
-    if (queue_cursor_write(n->store, n->name, cursor) == PT_OK) {
+    if (queue_cursor_write(n->store, n->name, cursor, false) == PT_OK) {
         pthread_mutex_lock(&n->mu);
         if (cursor > n->flushed)
             n->flushed = cursor;
@@ -396,14 +403,26 @@ static bool deliver_head(pt_notifier_t *n)
 }
 
 /* Reads the durable cursor, retrying with back-off while the store cannot
- * answer. Returns false when stop came first. Thread: the worker. */
+ * answer; a new instance's first cursor is written first (see the top).
+ * Returns false when stop came first. Thread: the worker. */
 static bool read_cursor(pt_notifier_t *n)
 {
     int64_t backoff = BACKOFF_BASE_MS;
+    bool asked = false;
     for (;;) {
         pt_error_t err = {0};
         int64_t seq = 0;
-        if (pt_store_cursor_get(n->store, n->name, &seq, &err) == PT_OK) {
+        bool found = false;
+        if (pt_store_cursor_get(n->store, n->name, &seq, &found, &err) == PT_OK) {
+            if (!found && !n->start_oldest) {
+                /* Ask the writer once, then look again until it is there
+                 * (or another write of this instance's cursor is). */
+                if (!asked)
+                    asked = queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK;
+                if (back_off(n, asked ? 20 : backoff))
+                    return false;
+                continue;
+            }
             pthread_mutex_lock(&n->mu);
             n->cursor = n->flushed = seq;
             pthread_mutex_unlock(&n->mu);
@@ -521,6 +540,8 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
     n->inst = inst;
     n->store = pt_plugins_store(inst->host);
     n->known_seq = pt_store_last_seq(n->store);
+    n->start_oldest = inst->start_oldest;
+    n->start_seq = n->known_seq;
     pthread_mutex_init(&n->mu, NULL);
     /* Both conditions time out on the monotonic clock, which a change of
      * the wall clock does not move. */
@@ -594,7 +615,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     /* The worker writes no cursor once stop is asked: the last one is
      * written here, while the store is known to be open. */
     if (cursor > flushed)
-        queue_cursor_write(n->store, n->name, cursor);
+        queue_cursor_write(n->store, n->name, cursor, false);
     pt_info("notifier %s: stopped after event %" PRId64, n->name, cursor);
     inst->notifier = NULL;
     notifier_free(n);

@@ -51,6 +51,8 @@ struct ptrack_instance {
     void *state;              /* create()'s */
     char **events;            /* notifiers: the event types wanted ("proposal.*" allowed); */
     size_t n_events;          /*   NULL/0: every event */
+    bool start_oldest;        /* notifiers: a new one starts with the oldest event the
+                                 store holds ("start": "oldest"), not after the newest */
     pt_notifier_t *notifier;  /* set while a notifier runs */
     unsigned jobs;            /* import and export jobs running on this instance */
     pt_instance_t *next;

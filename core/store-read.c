@@ -552,9 +552,12 @@ int pt_store_events_each(pt_store_t *s, int64_t after, int limit, pt_event_cb cb
     return result;
 }
 
-int pt_store_cursor_get(pt_store_t *s, const char *instance, int64_t *seq, pt_error_t *err)
+int pt_store_cursor_get(pt_store_t *s, const char *instance, int64_t *seq, bool *found,
+                        pt_error_t *err)
 {
     *seq = 0;
+    if (found)
+        *found = false;
     sqlite3 *db = pt_store_take_reader(s);
     if (!db)
         return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
@@ -566,10 +569,13 @@ int pt_store_cursor_get(pt_store_t *s, const char *instance, int64_t *seq, pt_er
     } else {
         sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             *seq = sqlite3_column_int64(st, 0);
-        else if (rc != SQLITE_DONE)
+            if (found)
+                *found = true;
+        } else if (rc != SQLITE_DONE) {
             result = pt_sqlite_error(err, db, "reading a notifier cursor");
+        }
         sqlite3_finalize(st);
     }
     pt_store_give_reader(s, db);

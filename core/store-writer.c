@@ -52,6 +52,7 @@ enum {
     ST_DEL_PEOPLE,
     ST_INS_PERSON,
     ST_INS_PENDING,
+    ST_CURSOR_START,
     ST_COUNT_
 };
 
@@ -115,6 +116,8 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
     [ST_INS_PERSON] = "INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES (?1, ?2)",
     [ST_INS_PENDING] = "INSERT OR IGNORE INTO search_pending (proposal_id) VALUES (?1)",
+    [ST_CURSOR_START] = "INSERT INTO notifier_cursors (instance, seq, updated_at)"
+                        " VALUES (?1, ?2, ?3) ON CONFLICT (instance) DO NOTHING",
 };
 
 /* The writer keeps the proposals it has decoded, so that a run of actions
@@ -825,7 +828,7 @@ static int do_action(writer_t *w, pt_write_t *wr)
 
 static int do_cursor(writer_t *w, pt_write_t *wr)
 {
-    sqlite3_stmt *st = w->st[ST_CURSOR];
+    sqlite3_stmt *st = w->st[wr->first ? ST_CURSOR_START : ST_CURSOR];
     bind_text(st, 1, wr->name);
     sqlite3_bind_int64(st, 2, wr->seq);
     sqlite3_bind_int64(st, 3, w->now);

@@ -71,6 +71,8 @@ struct pt_write_s {
     int64_t if_match;            /* -1: no If-Match */
     char *name;                  /* CURSOR: the instance */
     int64_t seq;                 /* CURSOR: the seq delivered up to */
+    bool first;                  /* CURSOR: a new instance's start; nothing when it
+                                    has a cursor already */
     pt_write_cb cb;              /* Thread: called on the loop after the commit */
     void *data;
     /* CUSTOM: runs on the writer inside the write's savepoint with the
@@ -254,8 +256,10 @@ typedef int (*pt_event_cb)(int64_t seq, const char *type, const char *json, size
 int pt_store_events_each(pt_store_t *store, int64_t after, int limit, pt_event_cb cb, void *ud,
                          pt_error_t *err);
 /* The durable cursor of a notifier instance: the seq of the last event it
- * has delivered, or 0 when it has none yet. */
-int pt_store_cursor_get(pt_store_t *store, const char *instance, int64_t *seq, pt_error_t *err);
+ * has delivered; *found (when not NULL) says whether it has one at all
+ * (*seq is 0 when not). */
+int pt_store_cursor_get(pt_store_t *store, const char *instance, int64_t *seq, bool *found,
+                        pt_error_t *err);
 
 pt_read_t *pt_read_new(pt_read_op_t op);
 void pt_read_free(pt_read_t *r);

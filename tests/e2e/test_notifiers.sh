@@ -164,9 +164,20 @@ JOURNAL="$PT_TMP/journal.jsonl"
     -I"$PT_SOURCE_DIR/include" -o "$PT_TMP/notify_file.so" \
     "$PT_SOURCE_DIR/examples/notify-file/notify_file.c" || pt_die "cannot build notify_file.so"
 chmod 0644 "$PT_TMP/notify_file.so"
+# A journal of the whole feed: "start": "oldest" takes the events from
+# before it was loaded too.
 api POST /v1/plugins '{"instance": "journal", "path": "'"$PT_TMP"'/notify_file.so",
-                       "config": {"path": "'"$JOURNAL"'", "fsync": true}}'
+                       "config": {"path": "'"$JOURNAL"'", "fsync": true}, "start": "oldest"}'
 check_status "POST /v1/plugins loads notify_file" 201
+check_eq "its start is listed" oldest "$(jv 'j["start"]')"
+# Without "start", a new instance gets the events from now on.
+api POST /v1/plugins '{"instance": "recent", "path": "'"$PT_TMP"'/notify_file.so",
+                       "config": {"path": "'"$PT_TMP/recent.jsonl"'"}}'
+check_status "POST /v1/plugins loads a second notify_file" 201
+check_eq "its start is latest" latest "$(jv 'j["start"]')"
+api POST /v1/plugins '{"instance": "journal3", "path": "'"$PT_TMP"'/notify_file.so",
+                       "config": {"path": "'"$PT_TMP/j3.jsonl"'"}, "start": "newest"}'
+check_error "an unknown start is refused" 422 validation_failed
 api POST /v1/plugins '{"instance": "journal2", "path": "'"$PT_TMP"'/notify_file.so", "config": {}}'
 check_true "notify_file without its required path is refused (HTTP $ST)" test "${ST:0:1}" = 4
 api PATCH /v1/proposals/1 '{"background":"示例插件"}'
@@ -183,8 +194,13 @@ lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 feed = json.loads(sys.argv[2])["items"]
 sys.exit(0 if lines == feed else 1)
 EOF
+check_eq "recent got only the event after it was loaded" \
+    "$(jv '[e["seq"] for e in j["items"]][-1:]')" \
+    "$(python3 -c 'import json, sys; print([json.loads(l)["seq"] for l in open(sys.argv[1])])' "$PT_TMP/recent.jsonl")"
 api DELETE /v1/plugins/journal
 check_status "DELETE /v1/plugins/journal" 204
+api DELETE /v1/plugins/recent
+check_status "DELETE /v1/plugins/recent" 204
 
 # ---------------------------------------------------------------------------
 pt_step "a notifier stuck in deliver() slows neither the API nor another notifier"

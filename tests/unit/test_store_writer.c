@@ -429,13 +429,20 @@ static void cursors_only_move_forward_and_events_read_from_workers(void **state)
     assert_int_equal(seen[0], 3);
 
     int64_t seq = -1;
-    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    bool found = true;
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &found, &err), PT_OK);
     assert_int_equal(seq, 0);
-    int64_t moves[] = {4, 2};
-    for (int i = 0; i < 2; i++) {
+    assert_false(found);
+    /* A first cursor is written only when the instance has none; a cursor
+     * never moves back. */
+    const char *names[] = {"钉钉", "钉钉", "企业微信", "企业微信", "钉钉"};
+    int64_t moves[] = {5, 2, 4, 2, 1};
+    bool first[] = {true, false, false, false, true};
+    for (int i = 0; i < 5; i++) {
         pt_write_t *w = pt_write_new(PT_WRITE_CURSOR);
-        w->name = strdup("企业微信");
+        w->name = strdup(names[i]);
         w->seq = moves[i];
+        w->first = first[i];
         w->cb = on_done;
         w->data = f;
         f->pending++;
@@ -444,11 +451,14 @@ static void cursors_only_move_forward_and_events_read_from_workers(void **state)
         assert_int_equal(w->err.code, PT_OK);
         pt_write_free(w);
     }
-    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &found, &err), PT_OK);
     assert_int_equal(seq, 4);
+    assert_true(found);
+    assert_int_equal(pt_store_cursor_get(f->store, "钉钉", &seq, NULL, &err), PT_OK);
+    assert_int_equal(seq, 5);
     close_store(f);
     assert_int_equal(open_store(f, 0), PT_OK);
-    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, &err), PT_OK);
+    assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, NULL, &err), PT_OK);
     assert_int_equal(seq, 4);
 }
 
