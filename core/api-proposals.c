@@ -170,17 +170,9 @@ static bool listed(const char *const *list, const char *s)
     return false;
 }
 
-/* Reads need the role viewer, or a bound role (whose scope the read then
- * carries). */
-static bool require_reader(pt_call_t *call)
-{
-    return pt_auth_is_bound(call->who.role) || pt_api_require(call, PT_ROLE_VIEWER);
-}
-
-/* Puts the caller's scope into a read's query: a unit's unit, a delegate's
- * person. A list that asks for another unit or person is refused rather
- * than quietly answered with the caller's own. */
-static bool scope_query(pt_call_t *call, pt_list_query_t *q)
+/* Described in api-internal.h: the scope that every read of a unit or a
+ * delegate carries. */
+bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
 {
     const pt_identity_t *who = &call->who;
     char **slot = who->role == PT_ROLE_UNIT       ? &q->unit
@@ -190,7 +182,7 @@ static bool scope_query(pt_call_t *call, pt_list_query_t *q)
         return true;
     const char *own = who->role == PT_ROLE_UNIT ? who->unit : who->person;
     if (*slot && strcmp(*slot, own) != 0) {
-        pt_api_failf(call, PT_EFORBIDDEN, "%s may list only the proposals of %s, not of \"%s\"",
+        pt_api_failf(call, PT_EFORBIDDEN, "%s may read only the proposals of %s, not of \"%s\"",
                      who->name, own, *slot);
         return false;
     }
@@ -286,7 +278,7 @@ static void create(pt_call_t *call)
 
 static void list(pt_call_t *call)
 {
-    if (!require_reader(call))
+    if (!pt_api_require_reader(call))
         return;
     pt_read_t *r = pt_read_new(PT_READ_LIST);
     if (!r) {
@@ -299,7 +291,7 @@ static void list(pt_call_t *call)
         pt_api_fail(call, &err);
         return;
     }
-    if (!scope_query(call, &r->query)) {
+    if (!pt_api_scope_query(call, &r->query)) {
         pt_read_free(r);
         return;
     }
@@ -308,7 +300,7 @@ static void list(pt_call_t *call)
 
 static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
 {
-    if (!require_reader(call))
+    if (!pt_api_require_reader(call))
         return;
     pt_error_t err = {0};
     static const char *const none[] = {NULL};
@@ -322,7 +314,7 @@ static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
         return;
     }
     r->id = id;
-    if (!scope_query(call, &r->query)) {
+    if (!pt_api_scope_query(call, &r->query)) {
         pt_read_free(r);
         return;
     }
@@ -394,13 +386,26 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
     }
 }
 
+/* The figures of the proposals the caller may read: a unit's or a
+ * delegate's own, or (for the ranked roles) all of them or those of the
+ * unit or person asked for. */
 void pt_api_stats(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
+    if (!pt_api_require_reader(call))
         return;
     pt_read_t *r = pt_read_new(PT_READ_STATS);
     if (!r) {
         pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    pt_error_t err = {0};
+    if (pt_query_stats(call->req, &r->query, &err) != PT_OK) {
+        pt_read_free(r);
+        pt_api_fail(call, &err);
+        return;
+    }
+    if (!pt_api_scope_query(call, &r->query)) {
+        pt_read_free(r);
         return;
     }
     start_read(call, r);
