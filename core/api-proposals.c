@@ -276,44 +276,32 @@ static void create(pt_call_t *call)
     submit_write(call, w);
 }
 
-static void list(pt_call_t *call)
+/* Starts a read of what the caller may see: a list, one proposal or its
+ * history (id), or the statistics. The endpoint's query parameters go into
+ * the read's query, and then the caller's scope (pt_api_scope_query), so
+ * that a unit or a delegate reads only its own in each. Answers on any
+ * failure. */
+static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
 {
     if (!pt_api_require_reader(call))
         return;
-    pt_read_t *r = pt_read_new(PT_READ_LIST);
-    if (!r) {
-        pt_api_failf(call, PT_ENOMEM, "out of memory");
-        return;
-    }
-    pt_error_t err = {0};
-    if (pt_query_list(call->req, call->api->opts.workflow, &r->query, &err) != PT_OK) {
-        pt_read_free(r);
-        pt_api_fail(call, &err);
-        return;
-    }
-    if (!pt_api_scope_query(call, &r->query)) {
-        pt_read_free(r);
-        return;
-    }
-    start_read(call, r);
-}
-
-static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
-{
-    if (!pt_api_require_reader(call))
-        return;
-    pt_error_t err = {0};
-    static const char *const none[] = {NULL};
-    if (pt_query_only(call->req, none, &err) != PT_OK) {
-        pt_api_fail(call, &err);
-        return;
-    }
     pt_read_t *r = pt_read_new(op);
     if (!r) {
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
     r->id = id;
+    const pt_http_request_t *req = call->req;
+    static const char *const none[] = {NULL};
+    pt_error_t err = {0};
+    int rc = op == PT_READ_LIST    ? pt_query_list(req, call->api->opts.workflow, &r->query, &err)
+             : op == PT_READ_STATS ? pt_query_stats(req, &r->query, &err)
+                                   : pt_query_only(req, none, &err);
+    if (rc != PT_OK) {
+        pt_read_free(r);
+        pt_api_fail(call, &err);
+        return;
+    }
     if (!pt_api_scope_query(call, &r->query)) {
         pt_read_free(r);
         return;
@@ -359,14 +347,14 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
     const char *m = call->req->method;
     if (id == 0) {
         if (strcmp(m, "GET") == 0)
-            list(call);
+            scoped_read(call, PT_READ_LIST, 0);
         else if (strcmp(m, "POST") == 0)
             create(call);
         else
             method_not_allowed(call);
     } else if (!sub) {
         if (strcmp(m, "GET") == 0)
-            read_one(call, PT_READ_GET, id);
+            scoped_read(call, PT_READ_GET, id);
         else if (strcmp(m, "PATCH") == 0)
             change(call, PT_WRITE_PATCH, id, NULL);
         else if (strcmp(m, "DELETE") == 0)
@@ -375,7 +363,7 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
             method_not_allowed(call);
     } else if (strcmp(sub, "history") == 0) {
         if (strcmp(m, "GET") == 0)
-            read_one(call, PT_READ_HISTORY, id);
+            scoped_read(call, PT_READ_HISTORY, id);
         else
             method_not_allowed(call);
     } else {
@@ -391,24 +379,7 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
  * unit or person asked for. */
 void pt_api_stats(pt_call_t *call)
 {
-    if (!pt_api_require_reader(call))
-        return;
-    pt_read_t *r = pt_read_new(PT_READ_STATS);
-    if (!r) {
-        pt_api_failf(call, PT_ENOMEM, "out of memory");
-        return;
-    }
-    pt_error_t err = {0};
-    if (pt_query_stats(call->req, &r->query, &err) != PT_OK) {
-        pt_read_free(r);
-        pt_api_fail(call, &err);
-        return;
-    }
-    if (!pt_api_scope_query(call, &r->query)) {
-        pt_read_free(r);
-        return;
-    }
-    start_read(call, r);
+    scoped_read(call, PT_READ_STATS, 0);
 }
 
 static void on_health(pt_read_t *r)

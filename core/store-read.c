@@ -704,10 +704,9 @@ static void read_stats(sqlite3 *db, pt_read_t *r)
     /* 办复率: of the proposals ever assigned, how many have a reply.
      * 满意率: of those rated, how many were satisfied or basically so, by
      * their latest rating. */
-    int64_t assigned =
-        stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL");
-    int64_t replied = stats_count(
-        &s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL AND replied = 1");
+    int64_t assigned = stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL");
+    int64_t replied =
+        stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL AND replied = 1");
     int64_t rated = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IS NOT NULL");
     int64_t satisfied = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IN"
                                         " ('satisfied', 'basically_satisfied')");
