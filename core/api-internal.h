@@ -50,6 +50,18 @@ void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
 /* Requires that the caller's role is at least `needed`; otherwise answers
  * 403 and returns false. */
 bool pt_api_require(pt_call_t *call, pt_role_t needed);
+/* Requires a role that may read: viewer or above, or a bound role (unit,
+ * delegate), whose reads of proposals must then carry its scope
+ * (pt_api_scope_query); otherwise answers 403 and returns false. */
+bool pt_api_require_reader(pt_call_t *call);
+
+/* Puts the caller's scope into a read's query (api-proposals.c): a unit's
+ * unit, a delegate's person; nothing for the ranked roles. A read that asks
+ * for another unit or person is refused (403) rather than quietly answered
+ * with the caller's own. Lists, single reads, statistics and exports share
+ * it, so that each shows a unit or a delegate the same proposals. Returns
+ * false after answering. Ownership: the strings it puts into q are q's. */
+bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q);
 
 /* Tokens made at run time (api-tokens.c). load reads them from the store
  * (it waits for the database: call it before serving); identify is
@@ -105,5 +117,10 @@ int pt_query_known(const pt_http_request_t *req, const char *const *const *known
  * failure. */
 int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const char *format,
                     const char *const *args, pt_list_query_t *q, pt_error_t *err);
+/* The parameters of GET /v1/stats: unit and person, read into q as a list
+ * reads them, to count only that unit's or that person's proposals. Any
+ * other parameter is let through, as it always has been. Ownership: as for
+ * pt_query_export. */
+int pt_query_stats(const pt_http_request_t *req, pt_list_query_t *q, pt_error_t *err);
 
 #endif

@@ -133,9 +133,12 @@ void pt_api_imports(pt_call_t *call)
     free(call); /* the job answers the request */
 }
 
+/* A unit or a delegate exports what it may list: its scope narrows the
+ * filters as it narrows a list's, and asking for another unit or person is
+ * refused the same way. */
 void pt_api_exports(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
+    if (!pt_api_require_reader(call))
         return;
     pt_http_request_t *req = call->req;
     const char *format = pt_http_query(req, "format");
@@ -151,6 +154,10 @@ void pt_api_exports(pt_call_t *call)
                         pt_instance_job_args(inst, PTRACK_KIND_EXPORTER), &q, &err) != PT_OK) {
         pt_list_query_clear(&q);
         pt_api_fail(call, &err);
+        return;
+    }
+    if (!pt_api_scope_query(call, &q)) {
+        pt_list_query_clear(&q);
         return;
     }
     pt_job_options_t o = {

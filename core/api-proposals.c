@@ -170,17 +170,9 @@ static bool listed(const char *const *list, const char *s)
     return false;
 }
 
-/* Reads need the role viewer, or a bound role (whose scope the read then
- * carries). */
-static bool require_reader(pt_call_t *call)
-{
-    return pt_auth_is_bound(call->who.role) || pt_api_require(call, PT_ROLE_VIEWER);
-}
-
-/* Puts the caller's scope into a read's query: a unit's unit, a delegate's
- * person. A list that asks for another unit or person is refused rather
- * than quietly answered with the caller's own. */
-static bool scope_query(pt_call_t *call, pt_list_query_t *q)
+/* Described in api-internal.h: the scope that every read of a unit or a
+ * delegate carries. */
+bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
 {
     const pt_identity_t *who = &call->who;
     char **slot = who->role == PT_ROLE_UNIT       ? &q->unit
@@ -190,7 +182,7 @@ static bool scope_query(pt_call_t *call, pt_list_query_t *q)
         return true;
     const char *own = who->role == PT_ROLE_UNIT ? who->unit : who->person;
     if (*slot && strcmp(*slot, own) != 0) {
-        pt_api_failf(call, PT_EFORBIDDEN, "%s may list only the proposals of %s, not of \"%s\"",
+        pt_api_failf(call, PT_EFORBIDDEN, "%s may read only the proposals of %s, not of \"%s\"",
                      who->name, own, *slot);
         return false;
     }
@@ -284,45 +276,33 @@ static void create(pt_call_t *call)
     submit_write(call, w);
 }
 
-static void list(pt_call_t *call)
+/* Starts a read of what the caller may see: a list, one proposal or its
+ * history (id), or the statistics. The endpoint's query parameters go into
+ * the read's query, and then the caller's scope (pt_api_scope_query), so
+ * that a unit or a delegate reads only its own in each. Answers on any
+ * failure. */
+static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
 {
-    if (!require_reader(call))
+    if (!pt_api_require_reader(call))
         return;
-    pt_read_t *r = pt_read_new(PT_READ_LIST);
-    if (!r) {
-        pt_api_failf(call, PT_ENOMEM, "out of memory");
-        return;
-    }
-    pt_error_t err = {0};
-    if (pt_query_list(call->req, call->api->opts.workflow, &r->query, &err) != PT_OK) {
-        pt_read_free(r);
-        pt_api_fail(call, &err);
-        return;
-    }
-    if (!scope_query(call, &r->query)) {
-        pt_read_free(r);
-        return;
-    }
-    start_read(call, r);
-}
-
-static void read_one(pt_call_t *call, pt_read_op_t op, int64_t id)
-{
-    if (!require_reader(call))
-        return;
-    pt_error_t err = {0};
-    static const char *const none[] = {NULL};
-    if (pt_query_only(call->req, none, &err) != PT_OK) {
-        pt_api_fail(call, &err);
-        return;
-    }
     pt_read_t *r = pt_read_new(op);
     if (!r) {
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
     r->id = id;
-    if (!scope_query(call, &r->query)) {
+    const pt_http_request_t *req = call->req;
+    static const char *const none[] = {NULL};
+    pt_error_t err = {0};
+    int rc = op == PT_READ_LIST    ? pt_query_list(req, call->api->opts.workflow, &r->query, &err)
+             : op == PT_READ_STATS ? pt_query_stats(req, &r->query, &err)
+                                   : pt_query_only(req, none, &err);
+    if (rc != PT_OK) {
+        pt_read_free(r);
+        pt_api_fail(call, &err);
+        return;
+    }
+    if (!pt_api_scope_query(call, &r->query)) {
         pt_read_free(r);
         return;
     }
@@ -367,14 +347,14 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
     const char *m = call->req->method;
     if (id == 0) {
         if (strcmp(m, "GET") == 0)
-            list(call);
+            scoped_read(call, PT_READ_LIST, 0);
         else if (strcmp(m, "POST") == 0)
             create(call);
         else
             method_not_allowed(call);
     } else if (!sub) {
         if (strcmp(m, "GET") == 0)
-            read_one(call, PT_READ_GET, id);
+            scoped_read(call, PT_READ_GET, id);
         else if (strcmp(m, "PATCH") == 0)
             change(call, PT_WRITE_PATCH, id, NULL);
         else if (strcmp(m, "DELETE") == 0)
@@ -383,7 +363,7 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
             method_not_allowed(call);
     } else if (strcmp(sub, "history") == 0) {
         if (strcmp(m, "GET") == 0)
-            read_one(call, PT_READ_HISTORY, id);
+            scoped_read(call, PT_READ_HISTORY, id);
         else
             method_not_allowed(call);
     } else {
@@ -394,16 +374,12 @@ void pt_api_proposals(pt_call_t *call, int64_t id, const char *sub, const char *
     }
 }
 
+/* The figures of the proposals the caller may read: a unit's or a
+ * delegate's own, or (for the ranked roles) all of them or those of the
+ * unit or person asked for. */
 void pt_api_stats(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
-        return;
-    pt_read_t *r = pt_read_new(PT_READ_STATS);
-    if (!r) {
-        pt_api_failf(call, PT_ENOMEM, "out of memory");
-        return;
-    }
-    start_read(call, r);
+    scoped_read(call, PT_READ_STATS, 0);
 }
 
 static void on_health(pt_read_t *r)

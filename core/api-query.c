@@ -159,6 +159,12 @@ int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const
     return query_filters(req, wf, q, err);
 }
 
+int pt_query_stats(const pt_http_request_t *req, pt_list_query_t *q, pt_error_t *err)
+{
+    int rc = query_str(req, "unit", &q->unit, err);
+    return rc != PT_OK ? rc : query_str(req, "person", &q->person, err);
+}
+
 int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
                   pt_error_t *err)
 {

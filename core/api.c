@@ -72,20 +72,27 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
     if (call->who.role == PT_ROLE_UNIT) {
         pt_api_failf(call, PT_EFORBIDDEN,
                      "%s (role unit, for %s) may not do this: a unit may only read the "
-                     "proposals assigned to it and sign, return, opinion, reply or extend them",
+                     "proposals assigned to it (one by one, as a list, their statistics or "
+                     "an export) and sign, return, opinion, reply or extend them",
                      call->who.name, call->who.unit);
         return false;
     }
     if (call->who.role == PT_ROLE_DELEGATE) {
         pt_api_failf(call, PT_EFORBIDDEN,
                      "%s (role delegate, %s) may not do this: a delegate may only read the "
-                     "proposals they lead or co-signed and give feedback on them",
+                     "proposals they lead or co-signed (one by one, as a list, their "
+                     "statistics or an export) and give feedback on them",
                      call->who.name, call->who.person);
         return false;
     }
     pt_api_failf(call, PT_EFORBIDDEN, "%s (role %s) may not do this; it needs the role %s",
                  call->who.name, pt_role_name(call->who.role), pt_role_name(needed));
     return false;
+}
+
+bool pt_api_require_reader(pt_call_t *call)
+{
+    return pt_auth_is_bound(call->who.role) || pt_api_require(call, PT_ROLE_VIEWER);
 }
 
 /* The store keeps one commit callback: this one wakes the change feed's
@@ -259,7 +266,7 @@ static void route(pt_call_t *call)
         if (!method_is(req, "GET"))
             goto not_allowed;
         /* Every role may read the workflow: it holds no proposal. */
-        if (!pt_auth_is_bound(call->who.role) && !pt_api_require(call, PT_ROLE_VIEWER))
+        if (!pt_api_require_reader(call))
             return;
         cJSON *wf = pt_workflow_to_json(call->api->opts.workflow);
         char *text = wf ? cJSON_PrintUnformatted(wf) : NULL;

@@ -283,13 +283,16 @@ static void bind_params(sqlite3_stmt *st, const params_t *p, sqlite3_destructor_
     }
 }
 
-sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
-                                    const char *cols, const char *tail, pt_error_t *err)
+/* pt_store_list_prepare with a head before the SELECT: "WITH scope AS ("
+ * makes the filtered proposals a table that the tail's own query reads. */
+static sqlite3_stmt *filtered_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                      const char *head, const char *cols, const char *tail,
+                                      pt_error_t *err)
 {
     params_t p = {.n = 0};
     pt_buf_t sql;
     pt_buf_init(&sql);
-    pt_buf_printf(&sql, "SELECT %s FROM proposals p WHERE 1", cols);
+    pt_buf_printf(&sql, "%sSELECT %s FROM proposals p WHERE 1", head, cols);
     list_filters(&sql, &p, q, now);
     pt_buf_printf(&sql, " %s", tail);
     sqlite3_stmt *st = NULL;
@@ -304,6 +307,12 @@ sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64
     pt_buf_free(&sql);
     params_free(&p);
     return st;
+}
+
+sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                    const char *cols, const char *tail, pt_error_t *err)
+{
+    return filtered_prepare(db, q, now, "", cols, tail, err);
 }
 
 static void read_list(sqlite3 *db, pt_read_t *r)
@@ -582,49 +591,88 @@ int pt_store_cursor_get(pt_store_t *s, const char *instance, int64_t *seq, bool 
     return result;
 }
 
-/* ---- Statistics ------------------------------------------------------ */
+/* ---- Statistics ------------------------------------------------------
+ * Every figure counts the proposals of the read's scope: a unit's (assigned
+ * to it in any role) or a delegate's (led or co-signed), put into the
+ * query's unit or person by the API, and chosen by the same conditions as
+ * their lists (list_filters). A read without a scope (the ranked roles,
+ * /metrics) counts them all. */
 
-static int64_t one_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, bool *ok)
+typedef struct {
+    sqlite3 *db;
+    pt_read_t *r;
+    int64_t now;
+} stats_t;
+
+/* Prepares "WITH scope AS (the proposals in scope) <sql>": sql reads the
+ * table `scope` (the columns of `proposals`) and may use :now and
+ * :week_end (now and 7 days later). NULL with r->err set on failure. */
+static sqlite3_stmt *stats_prepare(stats_t *s, const char *sql)
 {
-    sqlite3_stmt *st;
-    int64_t v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        *ok = false;
-        return 0;
-    }
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, a);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        sqlite3_bind_int64(st, 2, b);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    pt_read_t *r = s->r;
+    pt_buf_t tail;
+    pt_buf_init(&tail);
+    pt_buf_printf(&tail, ") %s", sql);
+    pt_error_t err = {0};
+    sqlite3_stmt *st = NULL;
+    if (pt_buf_failed(&tail))
+        pt_error_set(&err, PT_ENOMEM, "out of memory");
     else
-        *ok = false;
+        st = filtered_prepare(s->db, &r->query, s->now, "WITH scope AS (", "p.*", tail.data, &err);
+    pt_buf_free(&tail);
+    if (!st) {
+        if (r->err.code == PT_OK)
+            r->err = err;
+        else
+            pt_error_clear(&err);
+        return NULL;
+    }
+    const int64_t week = 7LL * 24 * 3600 * 1000;
+    int i = sqlite3_bind_parameter_index(st, ":now");
+    if (i)
+        sqlite3_bind_int64(st, i, s->now);
+    if ((i = sqlite3_bind_parameter_index(st, ":week_end")))
+        sqlite3_bind_int64(st, i, s->now + week);
+    return st;
+}
+
+/* Steps a statement of stats_prepare; on a failure sets r->err (unless an
+ * earlier one did). Returns SQLITE_ROW, SQLITE_DONE or an error. */
+static int stats_step(stats_t *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && s->r->err.code == PT_OK)
+        pt_sqlite_error(&s->r->err, s->db, "computing statistics");
+    return rc;
+}
+
+/* A count: the one value of a one-row query (0 after a failure). */
+static int64_t stats_count(stats_t *s, const char *sql)
+{
+    sqlite3_stmt *st = stats_prepare(s, sql);
+    if (!st)
+        return 0;
+    int64_t v = 0;
+    if (stats_step(s, st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
 /* Appends "name":{"key":count,...} from a two-column query. */
-static void group_counts(pt_buf_t *b, sqlite3 *db, const char *name, const char *sql, bool *ok)
+static void group_counts(pt_buf_t *b, stats_t *s, const char *name, const char *sql)
 {
-    sqlite3_stmt *st;
     pt_buf_printf(b, ",\"%s\":{", name);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        *ok = false;
-        pt_buf_append(b, "}", 1);
-        return;
+    sqlite3_stmt *st = stats_prepare(s, sql);
+    if (st) {
+        for (int n = 0; stats_step(s, st) == SQLITE_ROW; n++) {
+            if (n)
+                pt_buf_append(b, ",", 1);
+            json_col_text(b, st, 0);
+            pt_buf_printf(b, ":%lld", (long long)sqlite3_column_int64(st, 1));
+        }
+        sqlite3_finalize(st);
     }
-    int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++)
-            pt_buf_append(b, ",", 1);
-        json_col_text(b, st, 0);
-        pt_buf_printf(b, ":%lld", (long long)sqlite3_column_int64(st, 1));
-    }
-    if (rc != SQLITE_DONE)
-        *ok = false;
-    sqlite3_finalize(st);
     pt_buf_append(b, "}", 1);
 }
 
@@ -638,78 +686,79 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
 
 static void read_stats(sqlite3 *db, pt_read_t *r)
 {
-    int64_t now = now_ms();
-    const int64_t week = 7LL * 24 * 3600 * 1000;
-    bool ok = true;
+    stats_t s = {.db = db, .r = r, .now = now_ms()};
     pt_buf_t b;
     pt_buf_init(&b);
-    pt_buf_printf(&b, "{\"total\":%lld",
-                  (long long)one_int(db, "SELECT count(*) FROM proposals", 0, 0, &ok));
-    group_counts(&b, db, "by_status",
-                 "SELECT status, count(*) FROM proposals GROUP BY status ORDER BY 2 DESC, 1", &ok);
-    group_counts(&b, db, "by_unit",
-                 "SELECT name, count(*) FROM proposal_units GROUP BY name ORDER BY 2 DESC, 1", &ok);
-    group_counts(&b, db, "by_category",
-                 "SELECT category, count(*) FROM proposals WHERE category IS NOT NULL"
-                 " GROUP BY category ORDER BY 2 DESC, 1",
-                 &ok);
-    group_counts(&b, db, "by_delegation",
-                 "SELECT delegation, count(*) FROM proposals WHERE delegation IS NOT NULL"
-                 " GROUP BY delegation ORDER BY 2 DESC, 1",
-                 &ok);
+    pt_buf_printf(&b, "{\"total\":%lld", (long long)stats_count(&s, "SELECT count(*) FROM scope"));
+    group_counts(&b, &s, "by_status",
+                 "SELECT status, count(*) FROM scope GROUP BY status ORDER BY 2 DESC, 1");
+    group_counts(&b, &s, "by_unit",
+                 "SELECT name, count(*) FROM proposal_units"
+                 " WHERE proposal_id IN (SELECT id FROM scope) GROUP BY name ORDER BY 2 DESC, 1");
+    group_counts(&b, &s, "by_category",
+                 "SELECT category, count(*) FROM scope WHERE category IS NOT NULL"
+                 " GROUP BY category ORDER BY 2 DESC, 1");
+    group_counts(&b, &s, "by_delegation",
+                 "SELECT delegation, count(*) FROM scope WHERE delegation IS NOT NULL"
+                 " GROUP BY delegation ORDER BY 2 DESC, 1");
     pt_buf_printf(&b, ",\"overdue\":%lld",
-                  (long long)one_int(db,
-                                     "SELECT count(*) FROM proposals WHERE clock = 1"
-                                     " AND due_at IS NOT NULL AND due_at < ?1",
-                                     now, 0, &ok));
+                  (long long)stats_count(&s, "SELECT count(*) FROM scope WHERE clock = 1"
+                                             " AND due_at IS NOT NULL AND due_at < :now"));
     pt_buf_printf(&b, ",\"due_within_7d\":%lld",
-                  (long long)one_int(db,
-                                     "SELECT count(*) FROM proposals WHERE clock = 1"
-                                     " AND due_at >= ?1 AND due_at < ?2",
-                                     now, now + week, &ok));
+                  (long long)stats_count(&s, "SELECT count(*) FROM scope WHERE clock = 1"
+                                             " AND due_at >= :now AND due_at < :week_end"));
     /* 办复率: of the proposals ever assigned, how many have a reply.
      * 满意率: of those rated, how many were satisfied or basically so, by
      * their latest rating. */
-    int64_t assigned = one_int(db, "SELECT count(*) FROM proposals WHERE assigned_at IS NOT NULL",
-                               0, 0, &ok);
-    int64_t replied = one_int(
-        db, "SELECT count(*) FROM proposals WHERE assigned_at IS NOT NULL AND replied = 1", 0, 0,
-        &ok);
-    int64_t rated =
-        one_int(db, "SELECT count(*) FROM proposals WHERE satisfaction IS NOT NULL", 0, 0, &ok);
-    int64_t satisfied = one_int(db,
-                                "SELECT count(*) FROM proposals WHERE satisfaction IN"
-                                " ('satisfied', 'basically_satisfied')",
-                                0, 0, &ok);
+    int64_t assigned = stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL");
+    int64_t replied =
+        stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL AND replied = 1");
+    int64_t rated = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IS NOT NULL");
+    int64_t satisfied = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IN"
+                                        " ('satisfied', 'basically_satisfied')");
     rate(&b, "reply_rate", replied, assigned);
     rate(&b, "satisfaction_rate", satisfied, rated);
+    /* Each of A, B, C, D, also when none has it. */
     pt_buf_puts(&b, ",\"reply_categories\":{");
     static const char *const cats[] = {"A", "B", "C", "D"};
-    for (int i = 0; i < 4; i++) {
-        sqlite3_stmt *st;
-        int64_t c = 0;
-        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM proposals WHERE reply_category = ?1", -1,
-                               &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, cats[i], -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW)
-                c = sqlite3_column_int64(st, 0);
-            else
-                ok = false;
-            sqlite3_finalize(st);
-        } else {
-            ok = false;
+    int64_t counts[4] = {0};
+    sqlite3_stmt *st = stats_prepare(&s, "SELECT reply_category, count(*) FROM scope"
+                                         " WHERE reply_category IS NOT NULL GROUP BY 1");
+    if (st) {
+        while (stats_step(&s, st) == SQLITE_ROW) {
+            const char *c = (const char *)sqlite3_column_text(st, 0);
+            for (int i = 0; i < 4; i++)
+                if (c && strcmp(c, cats[i]) == 0)
+                    counts[i] = sqlite3_column_int64(st, 1);
         }
-        pt_buf_printf(&b, "%s\"%s\":%lld", i ? "," : "", cats[i], (long long)c);
+        sqlite3_finalize(st);
     }
+    for (int i = 0; i < 4; i++)
+        pt_buf_printf(&b, "%s\"%s\":%lld", i ? "," : "", cats[i], (long long)counts[i]);
     pt_buf_puts(&b, "}}");
-    if (!ok) {
+    if (r->err.code != PT_OK) {
         pt_buf_free(&b);
-        pt_sqlite_error(&r->err, db, "computing statistics");
         return;
     }
     r->json = pt_buf_take(&b, &r->json_len);
     if (!r->json)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+}
+
+/* The number of proposals, for /v1/health: never scoped, and counted the
+ * quickest way (a scope's CTE would step through every row). */
+static void count_all(sqlite3 *db, pt_read_t *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM proposals", -1, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "counting proposals");
+        return;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        r->count = sqlite3_column_int64(st, 0);
+    else
+        pt_sqlite_error(&r->err, db, "counting proposals");
+    sqlite3_finalize(st);
 }
 
 /* For a GET or history read with a scope (a unit's, a delegate's): true
@@ -761,13 +810,7 @@ void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r)
     case PT_READ_HISTORY: read_history(db, r); break;
     case PT_READ_EVENTS: read_events(db, r); break;
     case PT_READ_STATS: read_stats(db, r); break;
-    case PT_READ_COUNT: {
-        bool ok = true;
-        r->count = one_int(db, "SELECT count(*) FROM proposals", 0, 0, &ok);
-        if (!ok)
-            pt_sqlite_error(&r->err, db, "counting proposals");
-        break;
-    }
+    case PT_READ_COUNT: count_all(db, r); break;
     }
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }

@@ -11,6 +11,9 @@
 #            reply and extend on them, acting as its own unit only
 #   delegate reads only the proposals they lead or co-signed, gives
 #            feedback on them as themselves
+#   A unit's and a delegate's statistics and exports hold exactly the
+#   proposals of their list, through the API and the CLI; the change feed
+#   and imports stay refused to them.
 #   admin    everything, plugins and tokens
 #
 # Tokens made at run time work at once, stop at once when revoked, survive
@@ -71,7 +74,7 @@ bad_config '{"name":"a","role":"unit","unit":"财政部","person":"张三","sha2
 bad_config '{"name":"a","role":"boss","sha256":"'"$H"'"}' 'is not a role (viewer, clerk, unit, delegate, admin)' \
     "an unknown role"
 
-pt_start
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 # ---- Requests as anyone ----------------------------------------------------
 # call VIA METHOD PATH [BODY]: VIA is tcp:TOKEN, sock (the daemon's uid:
@@ -146,12 +149,14 @@ refused_everywhere() {
     check_contains "$who: the refusal says why" "may not supervise" "$(jv 'j["error"]["message"]')"
     call "$via" GET /v1/events
     check_error "$who reads the change feed" 403 forbidden
-    call "$via" GET /v1/stats
-    check_error "$who reads the statistics" 403 forbidden
-    call "$via" GET "/v1/exports?format=json"
-    check_error "$who exports" 403 forbidden
+    check_contains "$who: the refusal says what it may read instead" \
+        "their statistics or an export" "$(jv 'j["error"]["message"]')"
+    call "$via" GET "/v1/events?after=0&wait=1"
+    check_error "$who long-polls the change feed" 403 forbidden
     call "$via" POST "/v1/imports?format=json" '[]'
     check_error "$who imports" 403 forbidden
+    call "$via" GET /metrics
+    check_error "$who reads /metrics (every proposal's figures)" 403 forbidden
     call "$via" GET /v1/plugins
     check_error "$who lists plugins" 403 forbidden
     call "$via" GET /v1/tokens
@@ -160,6 +165,70 @@ refused_everywhere() {
     check_error "$who makes a token" 403 forbidden
     call "$via" GET /v1/workflow
     check_status "$who reads the workflow" 200
+}
+
+# jsonl_ids TEXT: the sorted ids of a JSON Lines export.
+jsonl_ids() {
+    printf %s "$1" | python3 -c 'import json, sys; print(sorted(json.loads(l)["id"] for l in sys.stdin if l.strip()))'
+}
+
+# csv_rows TEXT: the number of records of a CSV export (its header aside).
+csv_rows() {
+    printf %s "$1" | python3 -c 'import csv, io, sys; print(len(list(csv.reader(io.StringIO(sys.stdin.read())))) - 1)'
+}
+
+# scoped_reads VIA WHO PARAM OWN OTHER: a bound role's statistics and
+# exports count exactly the proposals a clerk lists with ?PARAM=OWN, which
+# are fewer than all; asking for PARAM=OTHER is refused.
+scoped_reads() {
+    local via="$1" who="$2" param="$3" own="$4" other="$5" mine all n
+    as_clerk GET "/v1/proposals?$param=$(urlenc "$own")&limit=500"
+    mine="$BODY"
+    n="$(jv 'len(j["items"])' "$mine")"
+    as_clerk GET /v1/stats
+    all="$(jv 'j["total"]')"
+    check_true "$who: there are proposals that are not theirs ($n of $all)" \
+        test "$n" -gt 0 -a "$n" -lt "$all"
+    call "$via" GET /v1/stats
+    check_status "$who reads the statistics" 200
+    local stats="$BODY"
+    check_eq "$who: the total counts only their proposals" "$n" "$(jv 'j["total"]' "$stats")"
+    check_eq "$who: by status, only their proposals" \
+        "$(jv 'dict(sorted({s: [i["status"] for i in j["items"]].count(s) for s in set(i["status"] for i in j["items"])}.items()))' "$mine")" \
+        "$(jv 'dict(sorted(j["by_status"].items()))' "$stats")"
+    check_eq "$who: by unit, the units of their proposals" \
+        "$(jv 'dict(sorted({u: [x["name"] for i in j["items"] for x in i.get("units") or []].count(u) for u in set(x["name"] for i in j["items"] for x in i.get("units") or [])}.items()))' "$mine")" \
+        "$(jv 'dict(sorted(j["by_unit"].items()))' "$stats")"
+    check_eq "$who: overdue, of their proposals" \
+        "$(jv 'sum(1 for i in j["items"] if i.get("overdue"))' "$mine")" "$(jv 'j["overdue"]' "$stats")"
+    # 办复率 and 满意率 as the server rounds them (%.4g, read back as a
+    # number: 1 is 1.0), and the latest reply's category, from the list.
+    check_eq "$who: 办复率, of their proposals" \
+        "$(jv '(lambda a: float("%.4g" % (len([i for i in a if i.get("replies")]) / len(a))) if a else None)([i for i in j["items"] if i.get("assigned_at")])' "$mine")" \
+        "$(jv 'None if j["reply_rate"] is None else float(j["reply_rate"])' "$stats")"
+    check_eq "$who: 满意率, of their proposals" \
+        "$(jv '(lambda r: float("%.4g" % (len([s for s in r if s in ("satisfied", "basically_satisfied")]) / len(r))) if r else None)([i["feedback"][-1]["satisfaction"] for i in j["items"] if i.get("feedback")])' "$mine")" \
+        "$(jv 'None if j["satisfaction_rate"] is None else float(j["satisfaction_rate"])' "$stats")"
+    check_eq "$who: reply categories, of their proposals" \
+        "$(jv '{c: [i["replies"][-1].get("category") for i in j["items"] if i.get("replies")].count(c) for c in "ABCD"}' "$mine")" \
+        "$(jv 'j["reply_categories"]' "$stats")"
+    as_clerk GET "/v1/stats?$param=$(urlenc "$own")"
+    check_eq "$who: the figures are a clerk's for ?$param=$own" "$BODY" "$stats"
+    call "$via" GET "/v1/stats?$param=$(urlenc "$own")"
+    check_eq "$who: asking for their own $param changes nothing" "$stats" "$BODY"
+    call "$via" GET "/v1/stats?$param=$(urlenc "$other")"
+    check_error "$who reads the statistics of another $param" 403 forbidden
+    call "$via" GET "/v1/exports?format=jsonl"
+    check_status "$who exports JSON Lines" 200
+    check_eq "$who: the export holds exactly their proposals" \
+        "$(jv 'sorted(i["id"] for i in j["items"])' "$mine")" "$(jsonl_ids "$BODY")"
+    call "$via" GET "/v1/exports?format=csv"
+    check_status "$who exports CSV" 200
+    check_eq "$who: the CSV has a row for each of their proposals" "$n" "$(csv_rows "$BODY")"
+    call "$via" GET "/v1/exports?format=jsonl&$param=$(urlenc "$other")"
+    check_error "$who exports another $param's proposals" 403 forbidden
+    check_contains "$who: the refusal names whose proposals they may read" "$own" \
+        "$(jv 'j["error"]["message"]')"
 }
 
 # unit_case VIA ACTOR: the unit 财政部's part, on fresh fixtures.
@@ -228,6 +297,7 @@ unit_case() {
     call "$via" POST "/v1/proposals/$p_co/actions/reply" \
         '{"doc_no":"财办函〔2026〕13号","category":"B","text":"协办单位不应答复"}'
     check_error "$who replies where the workflow allows only the lead unit" 422 validation_failed
+    scoped_reads "$via" "$who" unit 财政部 教育部
 }
 
 # delegate_case VIA ACTOR: 张三's part, on the fixtures the unit case left
@@ -265,6 +335,7 @@ delegate_case() {
     check_eq "$who: the feedback's person is the delegate" 张三 "$(jv 'j["feedback"][-1]["person"]')"
     api GET "/v1/proposals/$P_MINE/history"
     check_eq "$who: history names the holder" "$actor" "$(jv 'j["items"][-1]["actor"]')"
+    scoped_reads "$via" "$who" person 张三 李四
 }
 
 # ranked_cases VIA ROLE HOW: viewer, clerk and admin (HOW labels the checks;
@@ -326,6 +397,39 @@ as_clerk PATCH "/v1/proposals/$P_NONE" '{"lead_author":"张三"}'
 req "tcp:$DELEG_TOKEN" GET "/v1/proposals/$P_NONE"
 check_status "made lead author, the delegate reads it again" 200
 as_clerk PATCH "/v1/proposals/$P_NONE" '{"lead_author":"赵六"}'
+
+# ---------------------------------------------------------------------------
+pt_step "ptrack stats and ptrack export with a unit's token"
+if [ -x "$PTRACK" ]; then
+    # as_unit_cli ARGS...: ptrack over TCP with the unit's token; sets OUT, RC.
+    as_unit_cli() {
+        RC=0
+        OUT="$(PTRACK_URL="$PT_URL" PTRACK_TOKEN="$UNIT_TOKEN" "$PTRACK" "$@" 2>"$PT_TMP/cli.err")" || RC=$?
+    }
+    as_clerk GET "/v1/proposals?unit=$(urlenc 财政部)&limit=500"
+    UNIT_IDS="$(jv 'sorted(i["id"] for i in j["items"])')"
+    as_clerk GET "/v1/stats?unit=$(urlenc 财政部)"
+    UNIT_STATS="$BODY"
+    as_unit_cli --json stats
+    check_eq "ptrack --json stats as the unit exits 0" 0 "$RC"
+    check_eq "ptrack stats as the unit: the unit's figures" \
+        "$(jv '[j["total"], j["by_status"], j["reply_rate"]]' "$UNIT_STATS")" \
+        "$(jv '[j["total"], j["by_status"], j["reply_rate"]]' "$OUT")"
+    as_unit_cli stats
+    check_eq "ptrack stats (table) as the unit exits 0" 0 "$RC"
+    check_eq "ptrack stats shows the unit's total" \
+        "$(jv 'j["total"]' "$UNIT_STATS")" "$(awk '/^总数/ {print $NF}' <<<"$OUT")"
+    as_unit_cli export --format jsonl --out "$PT_TMP/unit.jsonl" --quiet
+    check_eq "ptrack export as the unit exits 0" 0 "$RC"
+    check_eq "ptrack export as the unit: exactly its proposals" "$UNIT_IDS" \
+        "$(jsonl_ids "$(cat "$PT_TMP/unit.jsonl" 2>/dev/null)")"
+    as_unit_cli export --format jsonl --unit 教育部 --out "$PT_TMP/other.jsonl" --quiet
+    check_eq "ptrack export --unit of another unit exits 1" 1 "$RC"
+    check_contains "and says why" "may read only the proposals of 财政部" "$(cat "$PT_TMP/cli.err")"
+    check_true "and writes no file" test ! -e "$PT_TMP/other.jsonl"
+else
+    pt_log "skip: ptrack not built"
+fi
 
 # ---------------------------------------------------------------------------
 pt_step "the Unix socket, socket_users"
@@ -426,7 +530,7 @@ check_error "revoking a config token" 409 conflict
 req "tcp:$RT_VIEWER" DELETE /v1/tokens/运行时管理员
 check_error "a viewer revokes" 403 forbidden
 pt_stop
-pt_start
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 req "tcp:$RT_VIEWER" GET /v1/proposals
 check_status "a run-time token works after a restart" 200
 req "tcp:$RT_UNIT" GET /v1/proposals
