@@ -143,6 +143,18 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
     return PT_OK;
 }
 
+int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_error_t *err)
+{
+    for (size_t i = 0; i < cfg->n_tokens; i++)
+        if (cache_find(api->tokens, cfg->tokens[i].name) >= 0)
+            return pt_error_set(err, PT_ECONFIG,
+                                "tokens[%zu]: \"%s\" is the name of a token made at run time "
+                                "(ptrack token list); rename this one, or revoke that one "
+                                "(ptrack token revoke)",
+                                i, cfg->tokens[i].name);
+    return PT_OK;
+}
+
 void pt_api_tokens_free(pt_api_t *api)
 {
     pt_token_cache_t *c = api->tokens;

@@ -345,6 +345,13 @@ static void reload(daemon_t *d)
         pt_config_free(&next);
         return;
     }
+    if (pt_api_check_token_names(d->api, &next, &err) != PT_OK) {
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
+                 err.message);
+        pt_error_clear(&err);
+        pt_config_free(&next);
+        return;
+    }
     pt_log_level_t level;
     if (pt_log_level_parse(next.log_level, &level) != 0) {
         pt_error("SIGHUP: log_level \"%s\" must be debug, info, warn or error; the running "
@@ -541,6 +548,8 @@ static int start(daemon_t *d, pt_error_t *err)
                            .deadlines = d->deadlines};
     if (pt_api_new(&ao, &d->api) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
+    if (pt_api_check_token_names(d->api, &d->config, err) != PT_OK)
+        return err->code;
     /* The configured instances are loaded before the listeners open, so a
      * client never sees a daemon with half its plugins; one that cannot be
      * loaded stops the start, naming it. */

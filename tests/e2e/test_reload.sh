@@ -2,7 +2,8 @@
 # SIGHUP: a new token works at once and a removed one is refused; a config
 # with an error is refused with a log line and the running one stays; a new
 # plugin instance is loaded and a removed one unloaded; a keep-alive
-# connection opened before the reload is still served after it.
+# connection opened before the reload is still served after it; a config
+# token named as a token made at run time is refused, on SIGHUP and at start.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -87,5 +88,27 @@ sleep 0.5
 api GET /v1/plugins
 check_eq "no instance is left" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
 
+pt_step "a config token named as a token made at run time is refused"
+api POST /v1/tokens '{"name": "值班员", "role": "viewer"}'
+check_status "a token made at run time" 201
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"].append({"name": "值班员", "role": "clerk", "sha256": sys.argv[3]})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "the daemon is still running" kill -0 "$pid"
+check_true "the refusal is logged, naming the token" \
+    grep -q 'SIGHUP: the configuration was refused.*tokens\[3\]: "值班员" is the name of a token made at run time' \
+    "$PT_TMP/ptrackd.log"
+req "tcp:$NEW_TOKEN" GET /v1/health
+check_error "the config's token did not come into force" 401 unauthorized
 pt_stop
+"$PTRACKD" --config "$PT_CONF" >"$PT_TMP/start.out" 2>&1 && rc=0 || rc=$?
+check_eq "a start with that config fails" 1 "$rc"
+check_contains "naming the token" 'tokens[3]: "值班员" is the name of a token made at run time' \
+    "$(cat "$PT_TMP/start.out")"
+
 pt_finish
