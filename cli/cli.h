@@ -71,6 +71,26 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
  * PT_EXIT_USAGE. */
 int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* One subcommand of a command that has several (plugins, token). */
+typedef struct {
+    const char *name;   /* "list"; the first of a table is the default */
+    bool takes_name;    /* one positional argument after it (a NAME), or none */
+    const char *misuse; /* the usage message when that is not so */
+    int (*run)(pt_cli_t *cli, const pt_args_t *args); /* args->pos[1] is the NAME */
+} pt_subcommand_t;
+
+/* Runs the subcommand args->pos[0] names (default: subs[0]) from subs,
+ * which ends with a NULL name; `family` names the command in the message
+ * for an unknown one. */
+int pt_cli_subcommand(pt_cli_t *cli, const pt_args_t *args, const pt_subcommand_t *subs,
+                      const char *family);
+
+/* DELETE collection + NAME (percent-encoded, so that a Chinese name or one
+ * with spaces stays one path segment); on success prints {json_key: NAME}
+ * with --json, else done_fmt with the name. */
+int pt_cli_delete_named(pt_cli_t *cli, const char *collection, const char *name,
+                        const char *json_key, const char *done_fmt);
+
 /* Parses an ID argument. Returns 0, or PT_EXIT_USAGE after a message. */
 int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id);
 

@@ -64,8 +64,9 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         pt_buf_puts(b, "ready");
 }
 
-static int list(pt_cli_t *cli)
+static int list(pt_cli_t *cli, const pt_args_t *args)
 {
+    (void)args;
     pt_response_t resp;
     int rc = pt_cli_call(cli, "GET", "/v1/plugins", NULL, NULL, &resp, NULL);
     if (rc != PT_EXIT_OK || cli->json) {
@@ -179,53 +180,20 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
     return rc;
 }
 
-static int unload(pt_cli_t *cli, const char *name)
+static int unload(pt_cli_t *cli, const pt_args_t *args)
 {
-    char *path = NULL;
-    pt_buf_t b = {0};
-    /* Instance names are letters, digits, _ and -; anything else would
-     * not name one, and the daemon says so. Escaping keeps the URL whole. */
-    pt_buf_puts(&b, "/v1/plugins/");
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '_' || *p == '-')
-            pt_buf_add(&b, (const char *)p, 1);
-        else
-            pt_buf_printf(&b, "%%%02X", *p);
-    }
-    path = pt_buf_take(&b);
-    pt_response_t resp;
-    int rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
-    free(path);
-    if (rc == PT_EXIT_OK) {
-        if (cli->json)
-            printf("{\"unloaded\": \"%s\"}\n", name);
-        else
-            printf("已卸载 unloaded %s\n", name);
-    }
-    pt_response_free(&resp);
-    return rc;
+    return pt_cli_delete_named(cli, "/v1/plugins/", args->pos[1], "unloaded", "已卸载 unloaded %s");
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    const char *sub = args->n_pos > 0 ? args->pos[0] : "list";
-    if (strcmp(sub, "list") == 0) {
-        if (args->n_pos > 1)
-            return pt_cli_usage(cli, "plugins list takes no argument");
-        return list(cli);
-    }
-    if (strcmp(sub, "load") == 0) {
-        if (args->n_pos > 1)
-            return pt_cli_usage(cli, "plugins load takes options only (--instance, --path)");
-        return load(cli, args);
-    }
-    if (strcmp(sub, "unload") == 0) {
-        if (args->n_pos != 2)
-            return pt_cli_usage(cli, "plugins unload needs the instance's name");
-        return unload(cli, args->pos[1]);
-    }
-    return pt_cli_usage(cli, "\"%s\" is not a plugins command; use list, load or unload", sub);
+    static const pt_subcommand_t subs[] = {
+        {"list", false, "plugins list takes no argument", list},
+        {"load", false, "plugins load takes options only (--instance, --path)", load},
+        {"unload", true, "plugins unload needs the instance's name", unload},
+        {NULL, false, NULL, NULL},
+    };
+    return pt_cli_subcommand(cli, args, subs, "plugins");
 }
 
 const pt_command_t pt_cmd_plugins = {

@@ -64,8 +64,9 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
     return rc;
 }
 
-static int list(pt_cli_t *cli)
+static int list(pt_cli_t *cli, const pt_args_t *args)
 {
+    (void)args;
     pt_response_t resp;
     int rc = pt_cli_call(cli, "GET", "/v1/tokens", NULL, NULL, &resp, NULL);
     if (rc != PT_EXIT_OK || cli->json) {
@@ -106,56 +107,21 @@ static int list(pt_cli_t *cli)
     return PT_EXIT_OK;
 }
 
-static int revoke_token(pt_cli_t *cli, const char *name)
+static int revoke_token(pt_cli_t *cli, const pt_args_t *args)
 {
-    /* A name may be Chinese or hold spaces: every byte but the unreserved
-     * ones is percent-encoded, so the path stays one segment. */
-    pt_buf_t b = {0};
-    pt_buf_puts(&b, "/v1/tokens/");
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '_' || *p == '-' || *p == '.' || *p == '~')
-            pt_buf_add(&b, (const char *)p, 1);
-        else
-            pt_buf_printf(&b, "%%%02X", *p);
-    }
-    char *path = pt_buf_take(&b);
-    pt_response_t resp;
-    int rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
-    free(path);
-    if (rc == PT_EXIT_OK) {
-        if (cli->json) {
-            cJSON *j = cJSON_CreateObject();
-            pt_json_add_str(j, "revoked", name);
-            pt_json_print(j, stdout);
-            cJSON_Delete(j);
-        } else {
-            printf("已吊销 revoked token %s\n", name);
-        }
-    }
-    pt_response_free(&resp);
-    return rc;
+    return pt_cli_delete_named(cli, "/v1/tokens/", args->pos[1], "revoked",
+                               "已吊销 revoked token %s");
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    const char *sub = args->n_pos > 0 ? args->pos[0] : "list";
-    if (strcmp(sub, "list") == 0) {
-        if (args->n_pos > 1)
-            return pt_cli_usage(cli, "token list takes no argument");
-        return list(cli);
-    }
-    if (strcmp(sub, "create") == 0) {
-        if (args->n_pos > 1)
-            return pt_cli_usage(cli, "token create takes options only (--name, --role)");
-        return create(cli, args);
-    }
-    if (strcmp(sub, "revoke") == 0) {
-        if (args->n_pos != 2)
-            return pt_cli_usage(cli, "token revoke needs the token's name");
-        return revoke_token(cli, args->pos[1]);
-    }
-    return pt_cli_usage(cli, "\"%s\" is not a token command; use create, list or revoke", sub);
+    static const pt_subcommand_t subs[] = {
+        {"list", false, "token list takes no argument", list},
+        {"create", false, "token create takes options only (--name, --role)", create},
+        {"revoke", true, "token revoke needs the token's name", revoke_token},
+        {NULL, false, NULL, NULL},
+    };
+    return pt_cli_subcommand(cli, args, subs, "token");
 }
 
 const pt_command_t pt_cmd_token = {

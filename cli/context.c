@@ -169,6 +169,58 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     return PT_EXIT_USAGE;
 }
 
+int pt_cli_subcommand(pt_cli_t *cli, const pt_args_t *args, const pt_subcommand_t *subs,
+                      const char *family)
+{
+    const char *sub = args->n_pos > 0 ? args->pos[0] : subs[0].name;
+    for (const pt_subcommand_t *s = subs; s->name; s++) {
+        if (strcmp(s->name, sub) != 0)
+            continue;
+        size_t want = s->takes_name ? 2 : 1;
+        if (args->n_pos > want || (s->takes_name && args->n_pos != want))
+            return pt_cli_usage(cli, "%s", s->misuse);
+        return s->run(cli, args);
+    }
+    pt_buf_t names = {0};
+    for (const pt_subcommand_t *s = subs; s->name; s++)
+        pt_buf_printf(&names, "%s%s", s == subs ? "" : s[1].name ? ", " : " or ", s->name);
+    int rc = pt_cli_usage(cli, "\"%s\" is not a %s command; use %s", sub, family,
+                          pt_buf_str(&names));
+    pt_buf_free(&names);
+    return rc;
+}
+
+int pt_cli_delete_named(pt_cli_t *cli, const char *collection, const char *name,
+                        const char *json_key, const char *done_fmt)
+{
+    pt_buf_t b = {0};
+    pt_buf_puts(&b, collection);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '_' || *p == '-' || *p == '.' || *p == '~')
+            pt_buf_add(&b, (const char *)p, 1);
+        else
+            pt_buf_printf(&b, "%%%02X", *p);
+    }
+    char *path = pt_buf_take(&b);
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
+    free(path);
+    if (rc == PT_EXIT_OK) {
+        if (cli->json) {
+            cJSON *j = cJSON_CreateObject();
+            pt_json_add_str(j, json_key, name);
+            pt_json_print(j, stdout);
+            cJSON_Delete(j);
+        } else {
+            printf(done_fmt, name);
+            putchar('\n');
+        }
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
 int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
 {
     /* People copy ids from tables and write them as "#12" too. */
