@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "filters.h"
 #include "json.h"
 #include "labels.h"
 #include "transfer.h"
@@ -25,17 +26,7 @@ static const pt_opt_t opts[] = {
     {"format", PT_OPT_VALUE, "F", "json, jsonl, csv, xlsx, md, html, ics, ... (required)"},
     {"out", PT_OPT_VALUE, "FILE",
      "write to FILE (- for stdout; default: the name ptrackd gives, e.g. proposals.json)"},
-    {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"},
-    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
-    {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},
-    {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},
-    {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},
-    {"category", PT_OPT_VALUE, "TEXT", "only this category"},
-    {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},
-    {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"},
-    {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},
-    {"due-before", PT_OPT_VALUE, "DATE", "only proposals due before DATE (2026-06-30 or RFC 3339)"},
-    {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"},
+    PT_FILTER_OPTS,
     {"arg", PT_OPT_LIST, "KEY=VALUE",
      "another parameter for the exporter (repeatable), e.g. --arg lang=en or --arg group=unit"},
     {"quiet", PT_OPT_FLAG, NULL, "no progress line on stderr"},
@@ -208,24 +199,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 /* Builds the query from --format, the filters and the --arg pairs. */
 static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format, char **q)
 {
-    static const struct {
-        const char *opt, *param;
-    } plain[] = {{"session", "session"},   {"delegation", "delegation"}, {"unit", "unit"},
-                 {"category", "category"}, {"tag", "tag"},               {"due-before", "due_before"},
-                 {"search", "q"}};
-    const char *v;
     pt_client_query_add(q, "format", format);
-    if ((v = pt_args_value(args, "status")))
-        pt_client_query_add(q, "status", pt_state_from_input(cli, v));
-    if ((v = pt_args_value(args, "kind")))
-        pt_client_query_add(q, "kind", pt_kind_from_input(v));
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        if ((v = pt_args_value(args, plain[i].opt)))
-            pt_client_query_add(q, plain[i].param, v);
-    if (pt_args_flag(args, "key-supervision"))
-        pt_client_query_add(q, "key_supervision", "true");
-    if (pt_args_flag(args, "overdue"))
-        pt_client_query_add(q, "overdue", "true");
+    pt_filters_query(cli, args, q);
     size_t n;
     const char **kv = pt_args_list(args, "arg", &n);
     for (size_t i = 0; i < n; i++) {

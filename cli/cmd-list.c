@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "filters.h"
 #include "json.h"
 #include "labels.h"
 #include "table.h"
@@ -15,17 +16,7 @@
 #define DEFAULT_TITLE_WIDTH 40
 
 static const pt_opt_t opts[] = {
-    {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"},
-    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
-    {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},
-    {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},
-    {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},
-    {"category", PT_OPT_VALUE, "TEXT", "only this category"},
-    {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},
-    {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"},
-    {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},
-    {"due-before", PT_OPT_VALUE, "DATE", "only proposals due before DATE (2026-06-30 or RFC 3339)"},
-    {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"},
+    PT_FILTER_OPTS,
     {"sort", PT_OPT_VALUE, "KEY",
      "id, created_at, updated_at or due_at; a leading - reverses (default: id)"},
     {"limit", PT_OPT_VALUE, "N", "at most N per page, 1..500 (default 50)"},
@@ -39,26 +30,12 @@ static const pt_opt_t opts[] = {
  * page. Returns 0 or a usage exit code. */
 static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
-    static const struct {
-        const char *opt, *param;
-    } plain[] = {{"session", "session"}, {"delegation", "delegation"},
-                 {"unit", "unit"},       {"category", "category"},
-                 {"tag", "tag"},         {"due-before", "due_before"},
-                 {"search", "q"},        {"sort", "sort"}};
     const char *v;
     long long n;
 
-    if ((v = pt_args_value(args, "status")))
-        pt_client_query_add(q, "status", pt_state_from_input(cli, v));
-    if ((v = pt_args_value(args, "kind")))
-        pt_client_query_add(q, "kind", pt_kind_from_input(v));
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        if ((v = pt_args_value(args, plain[i].opt)))
-            pt_client_query_add(q, plain[i].param, v);
-    if (pt_args_flag(args, "key-supervision"))
-        pt_client_query_add(q, "key_supervision", "true");
-    if (pt_args_flag(args, "overdue"))
-        pt_client_query_add(q, "overdue", "true");
+    pt_filters_query(cli, args, q);
+    if ((v = pt_args_value(args, "sort")))
+        pt_client_query_add(q, "sort", v);
     if ((v = pt_args_value(args, "limit"))) {
         if (pt_args_int(v, &n) != 0 || n < 1 || n > 500)
             return pt_cli_usage(cli, "--limit takes a number from 1 to 500, not \"%s\"", v);
