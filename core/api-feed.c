@@ -8,6 +8,10 @@
  * again (or, if a read is already out, once more after it). A parked client costs a list entry and a timer, no thread.
  * Each waiter is freed only when both its answer has gone out and no read
  * of its own is still in flight.
+ *
+ * A unit or a delegate sees the events of the proposals it may read now
+ * (its scope, as its lists have it), and no digest; a commit of events
+ * outside its scope moves its place on without answering a long poll.
  */
 #include "api-internal.h"
 
@@ -21,6 +25,7 @@ struct pt_feed_waiter_s {
     pt_api_t *api;
     pt_call_t *call; /* NULL once answered */
     bool sse;
+    pt_list_query_t scope; /* a bound role's unit or person; else empty */
     int64_t after;
     int limit;
     uint64_t deadline; /* uv_now() value; long polls only */
@@ -62,7 +67,9 @@ static void unlink_waiter(pt_feed_waiter_t *w)
 
 static void free_waiter(uv_handle_t *h)
 {
-    free(h->data);
+    pt_feed_waiter_t *w = h->data;
+    pt_list_query_clear(&w->scope);
+    free(w);
 }
 
 /* Marks the waiter answered; frees it when no read of its own is out. */
@@ -171,6 +178,8 @@ static void on_feed_read(pt_read_t *r)
         finish(w);
         return;
     }
+    /* Nothing in scope yet: wait on from the place the read came to. */
+    w->after = r->last_seq;
     pt_read_free(r);
     if (w->wake_pending) {
         w->wake_pending = false;
@@ -188,6 +197,13 @@ static void feed_read(pt_feed_waiter_t *w)
     }
     r->after = w->after;
     r->limit = w->limit;
+    if ((w->scope.unit && !(r->query.unit = strdup(w->scope.unit))) ||
+        (w->scope.person && !(r->query.person = strdup(w->scope.person)))) {
+        pt_read_free(r);
+        answer(w, NULL, 0);
+        finish(w);
+        return;
+    }
     r->cb = on_feed_read;
     r->data = w;
     w->reading = true;
@@ -262,7 +278,7 @@ static bool accepts_stream(const pt_http_request_t *req)
 
 void pt_api_events(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_VIEWER))
+    if (!pt_api_require_reader(call))
         return;
     static const char *const known[] = {"after", "limit", "wait", NULL};
     pt_error_t err = {0};
@@ -282,6 +298,11 @@ void pt_api_events(pt_call_t *call)
     pt_api_t *api = call->api;
     w->api = api;
     w->call = call;
+    if (!pt_api_scope_query(call, &w->scope)) {
+        pt_list_query_clear(&w->scope);
+        free(w);
+        return;
+    }
     w->after = after;
     w->limit = (int)limit;
     w->sse = accepts_stream(call->req);

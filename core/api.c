@@ -72,8 +72,9 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
     if (call->who.role == PT_ROLE_UNIT) {
         pt_api_failf(call, PT_EFORBIDDEN,
                      "%s (role unit, for %s) may not do this: a unit may only read the "
-                     "proposals assigned to it (one by one, as a list, their statistics or "
-                     "an export) and sign, return, opinion, reply or extend them",
+                     "proposals assigned to it (one by one, as a list, their statistics, an "
+                     "export or their events in the change feed) and sign, return, opinion, "
+                     "reply or extend them",
                      call->who.name, call->who.unit);
         return false;
     }
@@ -81,7 +82,8 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
         pt_api_failf(call, PT_EFORBIDDEN,
                      "%s (role delegate, %s) may not do this: a delegate may only read the "
                      "proposals they lead or co-signed (one by one, as a list, their "
-                     "statistics or an export) and give feedback on them",
+                     "statistics, an export or their events in the change feed) and give "
+                     "feedback on them",
                      call->who.name, call->who.person);
         return false;
     }

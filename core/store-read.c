@@ -481,22 +481,40 @@ static void event_json(pt_buf_t *b, sqlite3_stmt *st)
     pt_buf_append(b, "}", 1);
 }
 
-static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit)
+/* The events after `after`. With a scope (a unit's or a delegate's: unit
+ * or person set), only those of the proposals the scope may read now, as
+ * their lists show them; none without a proposal (the daily digest). */
+static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit,
+                                 const pt_list_query_t *scope)
 {
+    const char *within = "";
+    const char *who = NULL;
+    if (scope && scope->unit) {
+        within = " AND proposal_id IN (SELECT proposal_id FROM proposal_units WHERE name = ?3)";
+        who = scope->unit;
+    } else if (scope && scope->person) {
+        within = " AND proposal_id IN (SELECT proposal_id FROM proposal_people WHERE person = ?3)";
+        who = scope->person;
+    }
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT seq, type, at, actor, action, from_state, to_state, proposal,"
+             " data FROM events WHERE seq > ?1%s ORDER BY seq LIMIT ?2",
+             within);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT seq, type, at, actor, action, from_state, to_state, proposal,"
-                           " data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return NULL;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int(st, 2, limit);
+    if (who)
+        sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
     return st;
 }
 
 static void read_events(sqlite3 *db, pt_read_t *r)
 {
-    sqlite3_stmt *st = events_stmt(db, r->after, r->limit);
+    bool scoped = r->query.unit || r->query.person;
+    sqlite3_stmt *st = events_stmt(db, r->after, r->limit, &r->query);
     if (!st) {
         pt_sqlite_error(&r->err, db, "reading the change feed");
         return;
@@ -519,6 +537,16 @@ static void read_events(sqlite3 *db, pt_read_t *r)
         pt_buf_free(&b);
         return;
     }
+    /* A scoped page that is not full has looked through the whole feed:
+     * its reader goes on after the newest event, seen or not. */
+    if (scoped && r->count < r->limit) {
+        sqlite3_stmt *mx;
+        if (sqlite3_prepare_v2(db, "SELECT max(seq) FROM events", -1, &mx, NULL) == SQLITE_OK) {
+            if (sqlite3_step(mx) == SQLITE_ROW && sqlite3_column_int64(mx, 0) > r->last_seq)
+                r->last_seq = sqlite3_column_int64(mx, 0);
+            sqlite3_finalize(mx);
+        }
+    }
     pt_buf_printf(&b, "],\"last_seq\":%lld}", (long long)r->last_seq);
     r->json = pt_buf_take(&b, &r->json_len);
     if (!r->json)
@@ -533,7 +561,7 @@ int pt_store_events_each(pt_store_t *s, int64_t after, int limit, pt_event_cb cb
         return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
     int result = PT_OK;
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    sqlite3_stmt *st = events_stmt(db, after, limit);
+    sqlite3_stmt *st = events_stmt(db, after, limit, NULL);
     if (!st) {
         result = pt_sqlite_error(err, db, "reading the change feed");
     } else {

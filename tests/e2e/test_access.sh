@@ -147,14 +147,11 @@ refused_everywhere() {
     call "$via" POST "/v1/proposals/$P_MINE/actions/supervise" '{"key_supervision":true}'
     check_error "$who runs supervise" 403 forbidden
     check_contains "$who: the refusal says why" "may not supervise" "$(jv 'j["error"]["message"]')"
-    call "$via" GET /v1/events
-    check_error "$who reads the change feed" 403 forbidden
-    check_contains "$who: the refusal says what it may read instead" \
-        "their statistics or an export" "$(jv 'j["error"]["message"]')"
-    call "$via" GET "/v1/events?after=0&wait=1"
-    check_error "$who long-polls the change feed" 403 forbidden
     call "$via" POST "/v1/imports?format=json" '[]'
     check_error "$who imports" 403 forbidden
+    check_contains "$who: the refusal says what it may read instead" \
+        "their statistics, an export or their events in the change feed" \
+        "$(jv 'j["error"]["message"]')"
     call "$via" GET /metrics
     check_error "$who reads /metrics (every proposal's figures)" 403 forbidden
     call "$via" GET /v1/plugins
@@ -229,6 +226,40 @@ scoped_reads() {
     check_error "$who exports another $param's proposals" 403 forbidden
     check_contains "$who: the refusal names whose proposals they may read" "$own" \
         "$(jv 'j["error"]["message"]')"
+
+    # The change feed: the events of their proposals only, and a place that
+    # goes on after the newest event all the same.
+    local ids feed_last
+    ids="$(jv '[i["id"] for i in j["items"]]' "$mine")"
+    api GET /v1/health
+    feed_last="$(jv 'j["last_seq"]')"
+    call "$via" GET "/v1/events?after=0&limit=1000"
+    check_status "$who reads the change feed" 200
+    check_eq "$who: the feed holds events, each of one of their proposals" "True True" \
+        "$(jv 'str(len(j["items"]) > 0) + " " + str(all(e.get("proposal") and e["proposal"]["id"] in '"$ids"' for e in j["items"]))')"
+    check_eq "$who: the feed's place is after the newest event" "$feed_last" "$(jv 'j["last_seq"]')"
+    call "$via" GET "/v1/events?after=0&$param=$(urlenc "$other")"
+    check_error "$who: the feed takes no $param" 400 bad_request
+    # A long poll is not woken by another's proposal, and is by theirs.
+    (
+        # Files of its own: the writes below run meanwhile.
+        out="$PT_TMP/poll.out"
+        PT_TMP="$PT_TMP/poll"
+        mkdir -p "$PT_TMP"
+        call "$via" GET "/v1/events?after=$feed_last&wait=5"
+        printf '%s\n%s' "$ST" "$BODY" >"$out"
+    ) &
+    local poll=$!
+    sleep 0.5
+    api PATCH "/v1/proposals/$P_NONE" '{"background":"长轮询测试 '"$(date +%s%N)"'"}'
+    [ "$ST" = 200 ] || pt_die "patch $P_NONE: $ST $BODY"
+    sleep 0.5
+    api PATCH "/v1/proposals/$P_MINE" '{"background":"长轮询测试 '"$(date +%s%N)"'"}'
+    [ "$ST" = 200 ] || pt_die "patch $P_MINE: $ST $BODY"
+    wait "$poll" || true
+    check_eq "$who: the long poll brings the event of their proposal, not the other" \
+        "200 [$P_MINE]" \
+        "$(head -n 1 "$PT_TMP/poll.out") $(jv '[e["proposal"]["id"] for e in j["items"]]' "$(tail -n +2 "$PT_TMP/poll.out")")"
 }
 
 # unit_case VIA ACTOR: the unit 财政部's part, on fresh fixtures.
