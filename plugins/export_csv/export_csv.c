@@ -16,6 +16,11 @@
  * Fields that an import assigns anew (id, version, merged_into) or computes
  * (overdue) are written for people and not read back.
  *
+ * A cell that a spreadsheet would run as a formula (=HYPERLINK(...), -2+3)
+ * is written with a leading ' (plugins/common/formula-guard.h), which the
+ * importer takes off again; formulas=keep writes every cell as stored, for
+ * programs that read the file.
+ *
  * One row is built at a time in a buffer that is reused, so an export of
  * any size runs in flat memory.
  */
@@ -25,6 +30,7 @@
 #include <strings.h>
 #include <ptrack/plugin.h>
 #include "csv-columns.h"
+#include "formula-guard.h"
 #include "record-walk.h"
 
 typedef struct {
@@ -36,6 +42,7 @@ typedef struct {
     ptrack_job_t *job;
     const ptrack_record_t *rec;
     bool zh;
+    bool guard;    /* a ' before cells that would be formulas */
     pt_str_t cell; /* the cell being made */
     pt_str_t row;  /* the row being made */
     char path[64];
@@ -229,18 +236,22 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         pt_str_puts(&ex->cell, v);
 }
 
-/* Appends the cell to the row, quoted when it holds a comma, a quote, a
- * line break, or white space at an end (which spreadsheets would trim). */
-static void put_cell(pt_str_t *row, const char *s, size_t n)
+/* Appends the cell to the row, after a ' when guard is set, quoted when
+ * it holds a comma, a quote, a line break, or white space at an end (which
+ * spreadsheets would trim). */
+static void put_cell(pt_str_t *row, const char *s, size_t n, bool guard)
 {
     bool quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r' || s[i] == ';';
+    if (quote)
+        pt_str_append(row, "\"", 1);
+    if (guard)
+        pt_str_append(row, "'", 1);
     if (!quote) {
         pt_str_append(row, s, n);
         return;
     }
-    pt_str_append(row, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"') {
@@ -263,7 +274,8 @@ static int write_row(void *ctx, const ptrack_record_t *rec)
         if (c != csv_columns)
             pt_str_append(&ex->row, ",", 1);
         make_cell(ex, c);
-        put_cell(&ex->row, ex->cell.p ? ex->cell.p : "", ex->cell.len);
+        const char *s = ex->cell.p ? ex->cell.p : "";
+        put_cell(&ex->row, s, ex->cell.len, ex->guard && pt_formula_needs_guard(s, ex->cell.len));
     }
     pt_str_append(&ex->row, "\r\n", 2);
     if (ex->row.oom || ex->cell.oom)
@@ -292,7 +304,17 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         }
         zh = is_zh;
     }
-    exp_t ex = {.h = h, .job = job, .zh = zh};
+    /* formulas=guard (the default) or keep. */
+    const char *formulas = h->job_arg(job, "formulas");
+    if (formulas && *formulas && strcmp(formulas, "guard") != 0 && strcmp(formulas, "keep") != 0) {
+        h->set_error(job,
+                     "formulas: \"%s\" must be guard (a ' before cells that spreadsheets would "
+                     "run as formulas, the default) or keep (every cell as stored)",
+                     formulas);
+        return PTRACK_EINVAL;
+    }
+    bool guard = !formulas || strcmp(formulas, "keep") != 0;
+    exp_t ex = {.h = h, .job = job, .zh = zh, .guard = guard};
     if (h->export_begin(job, "text/csv; charset=utf-8", "proposals.csv") != PTRACK_OK)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in
@@ -302,7 +324,7 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         if (c != csv_columns)
             pt_str_append(&ex.row, ",", 1);
         const char *hd = ex.zh ? csv_column_zh(c) : c->key;
-        put_cell(&ex.row, hd, strlen(hd));
+        put_cell(&ex.row, hd, strlen(hd), false);
     }
     pt_str_append(&ex.row, "\r\n", 2);
     int rc = ex.row.oom ? PTRACK_ENOMEM : h->job_write(job, ex.row.p, ex.row.len);
@@ -334,7 +356,7 @@ static void destroy(void *state)
 static const char *const formats[] = {"csv", NULL};
 
 /* The query parameters read with job_arg besides the list filters. */
-static const char *const args[] = {"lang", NULL};
+static const char *const args[] = {"lang", "formulas", NULL};
 
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
@@ -350,7 +372,8 @@ static const ptrack_plugin_t plugin = {
     .name = "export_csv",
     .version = "1.0",
     .description = "exports proposals as CSV for Excel and WPS (UTF-8 with BOM, CRLF; lang=zh "
-                   "or en); the CSV importer reads it back",
+                   "or en; cells that would be formulas behind a ', formulas=keep for none); the "
+                   "CSV importer reads it back",
     .kinds = PTRACK_KIND_EXPORTER,
     .create = create,
     .destroy = destroy,

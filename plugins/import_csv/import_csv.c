@@ -21,6 +21,11 @@
  * columns (主办单位, 协办单位, 答复文号, 办理结果, 答复时间, 满意度) make one
  * unit list, one reply and one feedback entry.
  *
+ * A cell that begins with ' and then = + - @ TAB or CR (or more ' and then
+ * one of those) loses its first ': the exporter puts it there so that a
+ * spreadsheet shows the cell as text rather than running it as a formula
+ * (plugins/common/formula-guard.h). Any other ' ('001) is kept.
+ *
  * A record that holds what only a stored proposal has (a status past the
  * initial ones, units, replies, feedback, dates) is marked as stored
  * (version 1, which the host replaces), so that the host decodes it as a
@@ -40,6 +45,7 @@
 #include <strings.h>
 #include <ptrack/plugin.h>
 #include "csv.h"
+#include "formula-guard.h"
 
 #define CHUNK (64 * 1024)
 #define SNIFF_MAX (1024 * 1024)
@@ -866,8 +872,15 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     if (im->co.p)
         im->co.p[0] = '\0';
     int rc = PTRACK_OK;
-    for (size_t i = 0; i < rec->n && rc == PTRACK_OK; i++)
-        rc = read_cell(im, r, &row, i, rec->fields[i], rec->lens[i], rec->line);
+    for (size_t i = 0; i < rec->n && rc == PTRACK_OK; i++) {
+        const char *cell = rec->fields[i];
+        size_t n = rec->lens[i];
+        if (pt_formula_has_guard(cell, n)) {
+            cell++;
+            n--;
+        }
+        rc = read_cell(im, r, &row, i, cell, n, rec->line);
+    }
     if (rc == PTRACK_OK)
         rc = finish_row(im, r, &row, rec->line);
     if (rc != PTRACK_OK) {

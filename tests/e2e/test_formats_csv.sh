@@ -11,9 +11,12 @@
 # refused naming line and column, with nothing stored; re-importing skips
 # duplicates (number+session, source.ref); the export has a BOM, CRLF,
 # Chinese headers and labels (English with lang=en), and honours the list
-# filters; exported (zh and en) and imported into an empty ptrackd, every
-# field of every proposal comes back, ids included; the CLI imports GBK with
-# --encoding and --map and exports with --arg lang=en. The query parameters
+# filters; a cell that a spreadsheet would run as a formula (= + - @ tab CR
+# first, or apostrophes and then one of those) is written behind one more
+# ', and exactly as stored with formulas=keep; exported (zh and en) and
+# imported into an empty ptrackd, every field of every proposal comes back,
+# ids included, those cells too; the CLI imports GBK with --encoding and
+# --map and exports with --arg lang=en and --arg formulas=keep. The query parameters
 # are the plugins' declared ones (ABI 1.1): an unknown one is refused with
 # 400 bad_request, on import before the body is read.
 set -u
@@ -65,7 +68,7 @@ pt_step "the built-in CSV plugins are loaded by default"
 api GET /v1/plugins
 check_eq "import_csv and export_csv are loaded" "True True" \
     "$(jv '" ".join(str(any(i.get("plugin") == n or i.get("name") == n for i in j["items"])) for n in ("import_csv", "export_csv"))')"
-check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang"]' \
+check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang", "formulas"]' \
     "$(jv '" ".join(json.dumps(i["args"][k]) for k, n in (("import", "import_csv"), ("export", "export_csv")) for i in j["items"] if i.get("plugin") == n)')"
 
 pt_step "UTF-8 without BOM, commas, Chinese headers"
@@ -289,6 +292,17 @@ act "$P2" assign '{"mode":"separate","units":[{"name":"省教育厅","role":"sep
 P3=$(new '{"title":"关于草拟中的议案","status":"draft","kind":"motion","recommendations":["1. 看似编号\n其实是一条"]}')
 P4=$(new '{"number":"RT-4","title":"关于撤回的建议","delegation":"河北代表团"}')
 act "$P4" withdraw '{"reason":"代表撤回。"}'
+# Cells that spreadsheets take as formulas, and values that already begin
+# with apostrophes.
+F1=$(new '{"number":"-3","title":"=HYPERLINK(\"http://example.com/x\",\"点此查看\")","background":"+1 背景",
+  "recommendations":["-减少审批环节"],"lead_author":"@王明","delegation":"=cmd|\u0027 /C calc\u0027!A0",
+  "co_signers":["=甲","乙"],"tags":["@标签"],"source":{"format":"manual","ref":"-ref-1"}}')
+act "$F1" assign '{"mode":"single","units":[{"name":"+市局","role":"lead"}]}'
+act "$F1" supervise '{"key_supervision":true,"supervisor":"@督办处"}'
+F2=$(new '{"number":"'"'"'001","title":"'"'"'=已有撇号的标题","background":"'"''"'-两个撇号的背景",
+  "recommendations":["=第一条","+第二条"],"lead_author":"'"'"'001","category":"-","custom":{"备注":"=SUM(A1:A2)"}}')
+F3=$(new '{"title":"-","background":"\t以制表符开头","recommendations":["@唯一一条"],"lead_author":"'"'"'王"}')
+F4=$(new '{"title":"关于以回车开头的背景的建议","background":"\r\n以回车开头"}')
 
 pt_step "export: BOM, CRLF, Chinese headers and labels; lang=en"
 export_to "$W/zh.csv" "format=csv"
@@ -338,12 +352,77 @@ api GET "/v1/exports?format=csv&lang=fr"
 check_true "lang=fr is refused before any output (HTTP $ST)" test "$ST" != 200
 check_contains "the message names lang" 'lang: \"fr\" must be zh' "$BODY"
 
+pt_step "export: cells that would be formulas get a ', formulas=keep writes them as stored"
+# rows FILE IDCOL: every row of FILE as {id: row}, in JSON.
+rows() {
+    python3 -c '
+import csv, io, json, sys
+t = open(sys.argv[1], "rb").read()[3:].decode("utf-8")
+print(json.dumps({r[sys.argv[2]]: r for r in csv.DictReader(io.StringIO(t, newline=""))}, ensure_ascii=False))
+' "$@"
+}
+# cells FILE IDCOL ID COL...: the cells of row ID, as a JSON list.
+cells() {
+    local f=$1 idcol=$2 id=$3
+    shift 3
+    rows "$f" "$idcol" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)[sys.argv[1]]
+print(json.dumps([r[c] for c in sys.argv[2:]], ensure_ascii=False))
+' "$id" "$@"
+}
+check_eq "title, background, the one recommendation, names, number, units, ref: a ' before each" \
+    '["'"'"'-3", "'"'"'=HYPERLINK(\"http://example.com/x\",\"点此查看\")", "'"'"'+1 背景", "'"'"'-减少审批环节", "'"'"'@王明", "'"'"'=cmd|'"'"' /C calc'"'"'!A0", "'"'"'=甲、乙", "'"'"'@标签", "'"'"'+市局", "'"'"'@督办处", "'"'"'-ref-1"]' \
+    "$(cells "$W/zh.csv" ID "$F1" 编号 标题 背景 建议 领衔代表 代表团 联名代表 标签 主办单位 督办人 来源编号)"
+check_eq "values beginning with ' and then a trigger get one more '; '001 and numbered asks do not" \
+    '["'"'"'001", "'"''"'=已有撇号的标题", "'"'''"'-两个撇号的背景", "'"'"'001", "'"'"'-", "（一）=第一条\n（二）+第二条"]' \
+    "$(cells "$W/zh.csv" ID "$F2" 编号 标题 背景 领衔代表 类别 建议)"
+check_eq "a lone -, a leading tab and a leading CR get a ' too; a plain ' name does not" \
+    '["'"'"'-", "'"'"'\t以制表符开头", "'"'"'@唯一一条", "'"'"'王"] ["'"'"'\r\n以回车开头"]' \
+    "$(cells "$W/zh.csv" ID "$F3" 标题 背景 建议 领衔代表) $(cells "$W/zh.csv" ID "$F4" 背景)"
+NOFORMULA='
+import json, sys
+rows = json.load(sys.stdin)
+bad = ["%s %s %r" % (i, k, v) for i, r in rows.items() for k, v in r.items() if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+print("; ".join(bad[:5]) or "none")'
+check_eq "no cell of the zh export begins with = + - @ tab or CR" "none" \
+    "$(rows "$W/zh.csv" ID | python3 -c "$NOFORMULA")"
+check_eq "no cell of the en export either" "none" "$(rows "$W/en.csv" id | python3 -c "$NOFORMULA")"
+export_to "$W/keep.csv" "format=csv&formulas=keep"
+check_status "GET /v1/exports?format=csv&formulas=keep" 200
+check_eq "formulas=keep: the cells as stored" \
+    '["-3", "=HYPERLINK(\"http://example.com/x\",\"点此查看\")", "+1 背景", "-减少审批环节", "@王明", "=甲、乙", "+市局"]' \
+    "$(cells "$W/keep.csv" ID "$F1" 编号 标题 背景 建议 领衔代表 联名代表 主办单位)"
+check_eq "formulas=keep: apostrophes as stored" \
+    '["'"'"'001", "'"'"'=已有撇号的标题", "'"''"'-两个撇号的背景", "-"] ["\t以制表符开头"]' \
+    "$(cells "$W/keep.csv" ID "$F2" 编号 标题 背景 类别) $(cells "$W/keep.csv" ID "$F3" 背景)"
+# 18: the eleven of F1 above, three of F2, three of F3, one of F4.
+check_eq "every cell of the default is formulas=keep's, behind a ' exactly where it matches '*[=+-@ tab CR]" \
+    "same, 18 guarded" \
+    "$(python3 -c '
+import csv, io, re, sys
+def read(f):
+    return list(csv.reader(io.StringIO(open(f, "rb").read()[3:].decode("utf-8"), newline="")))
+a, b = read(sys.argv[1]), read(sys.argv[2])
+bad = ["%d %r" % (len(a), len(b))] if len(a) != len(b) else []
+guarded = 0
+for ra, rb in zip(a, b):
+    for x, y in zip(ra, rb):
+        want = "\x27" + y if re.match("\x27*[-=+@\t\r]", y) else y
+        guarded += want != y
+        if x != want:
+            bad.append("%r for %r" % (x, y))
+print("; ".join(bad[:5]) or "same, %d guarded" % guarded)' "$W/zh.csv" "$W/keep.csv")"
+api GET "/v1/exports?format=csv&formulas=strip"
+check_true "formulas=strip is refused before any output (HTTP $ST)" test "$ST" != 200
+check_contains "the message names formulas" 'formulas: \"strip\" must be guard' "$BODY"
+
 pt_step "export: a misspelt filter is refused, the exporter's declared lang taken"
 api GET "/v1/exports?format=csv&stauts=closed"
 check_error "stauts=closed is refused rather than exporting everything" 400 bad_request
 check_contains "the message names it" 'unknown query parameter "stauts"' "$(jv 'j["error"]["message"]')"
 check_contains "and lists the filters and lang" "status, kind, session" "$(jv 'j["error"]["message"]')"
-check_contains "... lang last" "person and lang" "$(jv 'j["error"]["message"]')"
+check_contains "... lang and formulas last" "person, lang and formulas" "$(jv 'j["error"]["message"]')"
 api GET "/v1/exports?format=csv&sep=tab"
 check_error "an importer's sep= is not the exporter's" 400 bad_request
 api GET "/v1/exports?format=csv&sort=-id"
@@ -382,6 +461,9 @@ if "$PTRACK" import --help >/dev/null 2>&1; then
     cli export --format csv --out "$W/cli.csv" --arg lang=en --quiet
     check_eq "ptrack export --format csv --arg lang=en writes the English header" "id,number" \
         "$(head -c 20 "$W/cli.csv" | tail -c +4 | cut -d, -f1-2)"
+    cli export --format csv --out "$W/cli_keep.csv" --arg formulas=keep --quiet
+    check_eq "ptrack export --arg formulas=keep writes a formula as stored" '["-3", "@王明"]' \
+        "$(cells "$W/cli_keep.csv" ID "$F1" 编号 领衔代表)"
 else
     pt_log "ptrack import is not built; CLI cases skipped"
 fi
