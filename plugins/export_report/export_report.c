@@ -685,12 +685,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         return PTRACK_EINVAL;
     }
     r.by_unit = group && strcmp(group, "unit") == 0;
-    const char *tz = r.h->job_arg(job, "tz");
-    if (pt_zone_parse(tz, &r.zone) != 0) {
-        r.h->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
-                       tz);
+    if (pt_zone_arg(r.h, job, &r.zone) != PTRACK_OK)
         return PTRACK_EINVAL;
-    }
     int rc = run(&r);
     if (rc == PTRACK_ENOMEM)
         r.h->set_error(job, "out of memory");

@@ -373,12 +373,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     (void)format;
     const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
     run_t r = {.h = h, .job = job};
-    const char *tz = h->job_arg(job, "tz");
-    if (pt_zone_parse(tz, &r.zone) != 0) {
-        h->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
-                     tz);
+    if (pt_zone_arg(h, job, &r.zone) != PTRACK_OK)
         return PTRACK_EINVAL;
-    }
 
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)
