@@ -45,6 +45,7 @@
 
 #include "digest-text.h"
 #include "labels.h"
+#include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
 
@@ -68,7 +69,7 @@ typedef struct {
     size_t n_to;
     char domain[128]; /* of `from`, for the Message-ID */
 
-    CURL *curl; /* NULL until the first deliver() */
+    pt_curl_t curl; /* no handle until the first deliver() */
 } email_t;
 
 /* The reading side of the upload: the message, handed to libcurl in
@@ -442,12 +443,8 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
         goto fail;
     }
-    /* libcurl's global set-up on the loop thread, before any worker uses
-     * curl (it is not thread-safe on every libcurl build). */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+    if (pt_curl_global_init(host, inst) != PTRACK_OK)
         goto fail;
-    }
     *state = m;
     return PTRACK_OK;
 fail:
@@ -459,10 +456,8 @@ fail:
 static void email_destroy(void *state)
 {
     email_t *m = state;
-    if (m->curl)
-        curl_easy_cleanup(m->curl);
+    pt_curl_close(&m->curl);
     email_free(m);
-    curl_global_cleanup(); /* pairs with create()'s init; libcurl counts */
 }
 
 /* ---- Sending ------------------------------------------------------------ */
@@ -481,12 +476,9 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 static int email_deliver(void *state, const ptrack_event_t *ev)
 {
     email_t *m = state;
-    if (!m->curl && !(m->curl = curl_easy_init())) {
-        m->host->log(m->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+    CURL *c = pt_curl_handle(&m->curl, m->host, m->inst);
+    if (!c)
         return PTRACK_RETRY;
-    }
-    CURL *c = m->curl;
-    curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
     pt_str_t msg = {0};
@@ -502,23 +494,14 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     snprintf(from, sizeof(from), "<%s>", m->from.addr);
     for (size_t i = 0; i < m->n_to; i++) {
         snprintf(line, sizeof(line), "<%s>", m->to[i].addr);
-        struct curl_slist *l = curl_slist_append(rcpt, line);
-        if (!l) {
+        if (!pt_curl_list_add(&rcpt, line)) {
             m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory");
             goto out;
         }
-        rcpt = l;
     }
     upload_t up = {msg.p, msg.len, 0};
-    char errbuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, m->smtp_url);
-    /* No SIGALRM on a worker thread: the daemon owns the signals. */
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-#endif
+    pt_curl_setup(&m->curl, m->smtp_url, "smtp,smtps", (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS),
+                  m->timeout_ms);
     curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(m->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
     if (m->username)
         curl_easy_setopt(c, CURLOPT_USERNAME, m->username);
@@ -530,14 +513,11 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)m->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)m->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode cc = curl_easy_perform(c);
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    const char *why = pt_curl_why(&m->curl, cc);
     if (cc == CURLE_OK) {
         rc = PTRACK_OK;
     } else if (code >= 500 && code < 600) {

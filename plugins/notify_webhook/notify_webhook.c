@@ -51,6 +51,7 @@
 
 #include "digest-text.h"
 #include "labels.h"
+#include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
 
@@ -72,7 +73,7 @@ typedef struct {
     int64_t timeout_ms;
     int64_t retries;
 
-    CURL *curl; /* NULL until the first deliver() */
+    pt_curl_t curl; /* no handle until the first deliver() */
 
     /* Attempts that failed on the event attempt_seq. */
     int64_t attempt_seq;
@@ -294,13 +295,8 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
                   "option \"retries\" must be 0 (never drop) or a positive number of attempts");
         goto fail;
     }
-    /* libcurl's global set-up is done here, on the loop thread, before any
-     * worker uses curl: curl_global_init is not thread-safe on every
-     * libcurl build, and the loop runs create() one at a time. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+    if (pt_curl_global_init(host, inst) != PTRACK_OK)
         goto fail;
-    }
     *state = w;
     return PTRACK_OK;
 fail:
@@ -312,12 +308,9 @@ fail:
 static void webhook_destroy(void *state)
 {
     webhook_t *w = state;
-    if (w->curl)
-        curl_easy_cleanup(w->curl);
+    pt_curl_close(&w->curl);
     pt_str_free(&w->response);
     free(w);
-    /* Pairs with the curl_global_init of create(); libcurl counts them. */
-    curl_global_cleanup();
 }
 
 /* ---- The request ----------------------------------------------------- */
@@ -409,7 +402,7 @@ static bool build_url(webhook_t *w, pt_str_t *url)
         return false;
     unsigned char b64[64];
     EVP_EncodeBlock(b64, mac, 32);
-    char *escaped = curl_easy_escape(w->curl, (const char *)b64, 0);
+    char *escaped = curl_easy_escape(w->curl.handle, (const char *)b64, 0);
     if (!escaped)
         return false;
     pt_str_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
@@ -486,14 +479,9 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         return PTRACK_RETRY; /* a 429 asked to wait: no request, no attempt counted */
     w->not_before = 0;
 
-    if (!w->curl && !(w->curl = curl_easy_init())) {
-        w->host->log(w->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+    CURL *c = pt_curl_handle(&w->curl, w->host, w->inst);
+    if (!c)
         return PTRACK_RETRY;
-    }
-    CURL *c = w->curl;
-    /* The handle keeps its connection (and TLS session) from one event to
-     * the next; the options are set afresh each time. */
-    curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
     pt_str_t url = {0}, body = {0};
@@ -512,20 +500,17 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         goto out;
     }
 
-    struct curl_slist *h = NULL;
-#define ADD_HEADER(text)                                                                           \
-    do {                                                                                           \
-        if (!(h = curl_slist_append(headers, (text))))                                             \
-            goto oom;                                                                              \
-        headers = h;                                                                               \
-    } while (0)
-    ADD_HEADER("Content-Type: application/json; charset=utf-8");
-    /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
-    ADD_HEADER("Expect:");
+    /* An empty "Expect:" saves the 100-continue round trip that libcurl
+     * makes for bodies over 1 KiB. */
+    if (!pt_curl_list_add(&headers, "Content-Type: application/json; charset=utf-8") ||
+        !pt_curl_list_add(&headers, "Expect:"))
+        goto oom;
     snprintf(line, sizeof(line), "X-Ptrack-Event: %s", ev->type);
-    ADD_HEADER(line);
+    if (!pt_curl_list_add(&headers, line))
+        goto oom;
     snprintf(line, sizeof(line), "X-Ptrack-Delivery: %" PRId64, ev->seq);
-    ADD_HEADER(line);
+    if (!pt_curl_list_add(&headers, line))
+        goto oom;
     if (w->format == FORMAT_JSON && w->secret) {
         unsigned char mac[32];
         if (!hmac_sha256(w->secret, body.p, body.len, mac))
@@ -533,39 +518,28 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         int n = snprintf(line, sizeof(line), "X-Ptrack-Signature: sha256=");
         for (int i = 0; i < 32; i++)
             n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", mac[i]);
-        ADD_HEADER(line);
+        if (!pt_curl_list_add(&headers, line))
+            goto oom;
     }
-#undef ADD_HEADER
 
-    char errbuf[CURL_ERROR_SIZE] = "";
     pt_str_free(&w->response);
     w->retry_after = 0;
-    curl_easy_setopt(c, CURLOPT_URL, url.p);
-    /* Signals are the daemon's; libcurl must not use SIGALRM for its
-     * timeouts on a worker thread. */
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+    pt_curl_setup(&w->curl, url.p, "http,https", (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS),
+                  w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.p);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ptrack-notify_webhook/1.0");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)w->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, w);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 64];
-        snprintf(why, sizeof(why), "POST failed: %s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        snprintf(why, sizeof(why), "POST failed: %s", pt_curl_why(&w->curl, cc));
         rc = failed_attempt(w, ev, why);
         goto out;
     }
