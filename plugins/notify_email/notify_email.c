@@ -44,6 +44,7 @@
 #include <ptrack/plugin.h>
 
 #include "digest-text.h"
+#include "event-view.h"
 #include "labels.h"
 #include "notify-curl.h"
 #include "strbuf.h"
@@ -247,16 +248,8 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
-    const char *title = h->rec_get(rec, "proposal.title");
-    const char *number = h->rec_get(rec, "proposal.number");
-    const char *id = h->rec_get(rec, "proposal.id");
-    const char *action = h->rec_get(rec, "action");
-    const char *from = h->rec_get(rec, "from");
-    const char *to = h->rec_get(rec, "to");
-    const char *status = h->rec_get(rec, "proposal.status");
-    const char *due = h->rec_get(rec, "proposal.due_at");
-    const char *actor = h->rec_get(rec, "actor");
-    const char *at = h->rec_get(rec, "at");
+    pt_event_view_t v;
+    pt_event_view_read(&v, h, rec);
 
     if (strcmp(type, "digest.daily") == 0) {
         const char *date = h->rec_get(rec, "data.date");
@@ -270,19 +263,19 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
         pt_str_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
     else
         pt_str_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
-    if (number)
-        pt_str_printf(b, "编号：%s\r\n", number);
-    else if (id)
-        pt_str_printf(b, "编号：第 %s 号\r\n", id);
-    pt_str_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
-    if (action) {
-        pt_str_printf(b, "动作：%s", pt_action_label(action));
-        if (from && to && strcmp(from, to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+    if (v.number)
+        pt_str_printf(b, "编号：%s\r\n", v.number);
+    else if (v.id)
+        pt_str_printf(b, "编号：第 %s 号\r\n", v.id);
+    pt_str_printf(b, "标题：%s\r\n", v.title ? v.title : "（无标题）");
+    if (v.action) {
+        pt_str_printf(b, "动作：%s", pt_action_label(v.action));
+        if (v.from && v.to && strcmp(v.from, v.to) != 0)
+            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
         pt_str_puts(b, "\r\n");
     }
-    if (status)
-        pt_str_printf(b, "状态：%s\r\n", pt_state_label(status));
+    if (v.status)
+        pt_str_printf(b, "状态：%s\r\n", pt_state_label(v.status));
     size_t n = h->rec_count(rec, "proposal.units");
     for (size_t i = 0; i < n; i++) {
         char path[64];
@@ -293,16 +286,16 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
         if (name)
             pt_str_printf(b, "%s：%s\r\n", pt_role_label(role), name);
     }
-    if (due) {
+    if (v.due_at) {
         char date[64];
-        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
         pt_str_printf(b, "办理期限：%s\r\n", date);
     }
-    if (actor)
-        pt_str_printf(b, "操作人：%s\r\n", actor);
-    if (at) {
+    if (v.actor)
+        pt_str_printf(b, "操作人：%s\r\n", v.actor);
+    if (v.at) {
         char when[64];
-        pt_local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        pt_local_time(v.at, "%Y-%m-%d %H:%M", when, sizeof(when));
         pt_str_printf(b, "时间：%s\r\n", when);
     }
     pt_str_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);

@@ -50,6 +50,7 @@
 #include <ptrack/plugin.h>
 
 #include "digest-text.h"
+#include "event-view.h"
 #include "labels.h"
 #include "notify-curl.h"
 #include "strbuf.h"
@@ -171,15 +172,8 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
-    const char *title = h->rec_get(rec, "proposal.title");
-    const char *number = h->rec_get(rec, "proposal.number");
-    const char *id = h->rec_get(rec, "proposal.id");
-    const char *action = h->rec_get(rec, "action");
-    const char *from = h->rec_get(rec, "from");
-    const char *to = h->rec_get(rec, "to");
-    const char *status = h->rec_get(rec, "proposal.status");
-    const char *due = h->rec_get(rec, "proposal.due_at");
-    const char *actor = h->rec_get(rec, "actor");
+    pt_event_view_t v;
+    pt_event_view_read(&v, h, rec);
     bool overdue = strcmp(type, "proposal.overdue") == 0;
     bool due_soon = strcmp(type, "proposal.due_soon") == 0;
 
@@ -197,33 +191,33 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
     else if (due_soon)
         pt_str_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
                       eol);
-    if (number)
-        pt_str_printf(b, "> 编号：%s%s", number, eol);
-    else if (id)
-        pt_str_printf(b, "> 编号：第 %s 号%s", id, eol);
-    pt_str_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
-    if (action) {
-        pt_str_printf(b, "> 动作：%s", pt_action_label(action));
-        if (from && to && strcmp(from, to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+    if (v.number)
+        pt_str_printf(b, "> 编号：%s%s", v.number, eol);
+    else if (v.id)
+        pt_str_printf(b, "> 编号：第 %s 号%s", v.id, eol);
+    pt_str_printf(b, "> 标题：%s%s", v.title ? v.title : "（无标题）", eol);
+    if (v.action) {
+        pt_str_printf(b, "> 动作：%s", pt_action_label(v.action));
+        if (v.from && v.to && strcmp(v.from, v.to) != 0)
+            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
         pt_str_puts(b, eol);
-    } else if (strcmp(type, "proposal.created") == 0 && to) {
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(to), eol);
+    } else if (strcmp(type, "proposal.created") == 0 && v.to) {
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.to), eol);
     }
-    if (!action && status && strcmp(type, "proposal.created") != 0)
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(status), eol);
+    if (!v.action && v.status && strcmp(type, "proposal.created") != 0)
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.status), eol);
     add_units(b, h, rec, "> ", eol);
-    if (due) {
+    if (v.due_at) {
         char date[64];
-        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
         pt_str_printf(b, "> 办理期限：%s%s%s", date,
                       overdue    ? "（已超期）"
                       : due_soon ? "（即将到期）"
                                  : "",
                       eol);
     }
-    if (actor)
-        pt_str_printf(b, "> 操作人：%s%s", actor, eol);
+    if (v.actor)
+        pt_str_printf(b, "> 操作人：%s%s", v.actor, eol);
 }
 
 /* ---- Signatures ----------------------------------------------------------- */
