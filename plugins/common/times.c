@@ -101,6 +101,17 @@ int pt_zone_parse(const char *text, pt_zone_t *zone)
     return 0;
 }
 
+int pt_zone_arg(const ptrack_host_t *host, ptrack_job_t *job, pt_zone_t *zone)
+{
+    const char *tz = host->job_arg(job, "tz");
+    if (pt_zone_parse(tz, zone) != 0) {
+        host->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
+                        tz);
+        return PTRACK_EINVAL;
+    }
+    return PTRACK_OK;
+}
+
 int pt_zone_offset(const pt_zone_t *zone, int64_t secs)
 {
     if (zone->fixed)

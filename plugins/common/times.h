@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <ptrack/plugin.h>
 
 /* Parses an RFC 3339 time ("2026-03-15T01:00:00Z", fractions and offsets
  * allowed) or a bare date (midnight UTC) into seconds since the epoch.
@@ -24,6 +25,10 @@ typedef struct {
 /* Reads "+08:00", "-0530", "+8", "Z" or "UTC" into a fixed zone; NULL or ""
  * is the local zone. Returns 0, or -1 when the text is none of these. */
 int pt_zone_parse(const char *text, pt_zone_t *zone);
+/* Reads the job's `tz` query argument into zone (none: the local zone).
+ * Returns PTRACK_OK, or PTRACK_EINVAL after telling the caller through
+ * set_error what the argument should look like. Thread: the job's. */
+int pt_zone_arg(const ptrack_host_t *host, ptrack_job_t *job, pt_zone_t *zone);
 /* The zone's offset from UTC at that instant, in seconds. */
 int pt_zone_offset(const pt_zone_t *zone, int64_t secs);
 /* Writes the instant's calendar date in the zone as "2026-03-15". */

@@ -31,11 +31,8 @@
 #include <ptrack/plugin.h>
 #include "csv-columns.h"
 #include "formula-guard.h"
+#include "plugin-state.h"
 #include "record-walk.h"
-
-typedef struct {
-    const ptrack_host_t *host;
-} state_t;
 
 typedef struct {
     const ptrack_host_t *h;
@@ -286,7 +283,7 @@ static int write_row(void *ctx, const ptrack_record_t *rec)
 static int export_csv(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    const ptrack_host_t *h = ((state_t *)state)->host;
+    const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
     /* zh, en, and their regional spellings (zh-CN, en_US, EN). */
     const char *lang = h->job_arg(job, "lang");
     bool zh = true;
@@ -337,22 +334,6 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
     return rc == 0 ? PTRACK_OK : rc;
 }
 
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)inst;
-    state_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return PTRACK_ENOMEM;
-    s->host = host;
-    *state = s;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
-
 static const char *const formats[] = {"csv", NULL};
 
 /* The query parameters read with job_arg besides the list filters. */
@@ -375,8 +356,8 @@ static const ptrack_plugin_t plugin = {
                    "or en; cells that would be formulas behind a ', formulas=keep for none); the "
                    "CSV importer reads it back",
     .kinds = PTRACK_KIND_EXPORTER,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .exporter = &exporter,
 };
 

@@ -27,6 +27,7 @@
 #include <ptrack/plugin.h>
 
 #include "labels.h"
+#include "plugin-state.h"
 #include "record-walk.h"
 #include "strbuf.h"
 #include "times.h"
@@ -36,10 +37,6 @@
 #define FLUSH_AT (32 * 1024)
 
 typedef struct {
-    const ptrack_host_t *host;
-} ics_t;
-
-typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
     pt_str_t out;  /* output not yet written */
@@ -47,22 +44,6 @@ typedef struct {
     pt_view_t view;
     int64_t now;
 } run_t;
-
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)inst;
-    ics_t *x = calloc(1, sizeof(*x));
-    if (!x)
-        return PTRACK_ENOMEM;
-    x->host = host;
-    *state = x;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
 
 /* Appends r->line to the output, folded: at most 75 octets a line, the
  * continuation lines starting with a space (which counts), the cut moved
@@ -267,8 +248,8 @@ static int run(run_t *r)
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    ics_t *x = state;
-    run_t r = {.h = x->host, .job = job, .now = (int64_t)time(NULL)};
+    const pt_plugin_state_t *ps = state;
+    run_t r = {.h = ps->host, .job = job, .now = (int64_t)time(NULL)};
     int rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);
@@ -297,8 +278,8 @@ static const ptrack_plugin_t plugin = {
     .description = "exports the deadlines of open proposals as an iCalendar file of to-dos "
                    "(args: title, the calendar's name)",
     .kinds = PTRACK_KIND_EXPORTER,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .exporter = &exporter,
 };
 

@@ -18,13 +18,11 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+#include "plugin-state.h"
+
 /* Output is gathered into blocks of this size before job_write, which
  * takes a lock and wakes the loop on each call. */
 #define OUT_BLOCK (64 * 1024)
-
-typedef struct {
-    const ptrack_host_t *host;
-} exporter_t;
 
 typedef struct {
     const ptrack_host_t *h;
@@ -59,7 +57,7 @@ static int out_add(out_t *o, const char *p, size_t n)
 
 static int json_export(void *state, ptrack_job_t *job, const char *format)
 {
-    const ptrack_host_t *h = ((exporter_t *)state)->host;
+    const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
     bool lines = strcmp(format, "jsonl") == 0;
     int rc = lines ? h->export_begin(job, "application/x-ndjson", "proposals.jsonl")
                    : h->export_begin(job, "application/json; charset=utf-8", "proposals.json");
@@ -104,23 +102,6 @@ static int json_export(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    exporter_t *ex = calloc(1, sizeof(*ex));
-    if (!ex) {
-        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
-        return PTRACK_ERROR;
-    }
-    ex->host = host;
-    *state = ex;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
-
 static const char *const formats[] = {"json", "jsonl", NULL};
 
 /* No query parameter besides the list filters. */
@@ -142,8 +123,8 @@ static const ptrack_plugin_t plugin = {
     .description = "exports proposals as a JSON array or as JSON lines, as the API shows them",
     .kinds = PTRACK_KIND_EXPORTER,
     .options = NULL,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .exporter = &exporter,
 };
 

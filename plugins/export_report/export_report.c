@@ -36,6 +36,7 @@
 
 #include "figures.h"
 #include "labels.h"
+#include "plugin-state.h"
 #include "record-walk.h"
 #include "strbuf.h"
 #include "times.h"
@@ -43,10 +44,6 @@
 #define DEFAULT_TITLE "建议办理情况报告"
 /* Output is handed to job_write in pieces of about this size. */
 #define FLUSH_AT (32 * 1024)
-
-typedef struct {
-    const ptrack_host_t *host;
-} report_t;
 
 /* Where one row of one group lies in the spool file. */
 typedef struct {
@@ -72,22 +69,6 @@ typedef struct {
     pt_figures_t fig;
     int rc;
 } run_t;
-
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)inst;
-    report_t *r = calloc(1, sizeof(*r));
-    if (!r)
-        return PTRACK_ENOMEM;
-    r->host = host;
-    *state = r;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
 
 /* ---- Escaping and the document's pieces ------------------------------------ */
 
@@ -694,8 +675,8 @@ static int run(run_t *r)
 
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
-    report_t *rep = state;
-    run_t r = {.h = rep->host, .job = job, .spool = -1};
+    const pt_plugin_state_t *ps = state;
+    run_t r = {.h = ps->host, .job = job, .spool = -1};
     r.html = strcmp(format, "html") == 0;
     const char *group = r.h->job_arg(job, "group");
     if (group && *group && strcmp(group, "status") != 0 && strcmp(group, "unit") != 0) {
@@ -704,12 +685,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         return PTRACK_EINVAL;
     }
     r.by_unit = group && strcmp(group, "unit") == 0;
-    const char *tz = r.h->job_arg(job, "tz");
-    if (pt_zone_parse(tz, &r.zone) != 0) {
-        r.h->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
-                       tz);
+    if (pt_zone_arg(r.h, job, &r.zone) != PTRACK_OK)
         return PTRACK_EINVAL;
-    }
     int rc = run(&r);
     if (rc == PTRACK_ENOMEM)
         r.h->set_error(job, "out of memory");
@@ -747,8 +724,8 @@ static const ptrack_plugin_t plugin = {
                    "unit, as Markdown (md) or self-contained HTML (html) (args: title, "
                    "group=status|unit, tz)",
     .kinds = PTRACK_KIND_EXPORTER,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .exporter = &exporter,
 };
 

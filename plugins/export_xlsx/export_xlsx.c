@@ -33,13 +33,10 @@
 
 #include "figures.h"
 #include "labels.h"
+#include "plugin-state.h"
 #include "record-walk.h"
 #include "times.h"
 #include "utf8.h"
-
-typedef struct {
-    const ptrack_host_t *host;
-} xlsx_t;
 
 /* The columns of sheet 建议, by the field they show (the header is the
  * field's brief label). A date column holds an Excel date; max_width caps
@@ -119,22 +116,6 @@ typedef struct {
     pt_figures_t fig;
     lxw_error lerr; /* the first libxlsxwriter error */
 } run_t;
-
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)inst;
-    xlsx_t *x = calloc(1, sizeof(*x));
-    if (!x)
-        return PTRACK_ENOMEM;
-    x->host = host;
-    *state = x;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
 
 static void note(run_t *r, lxw_error e)
 {
@@ -390,14 +371,10 @@ static int fill(run_t *r)
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    xlsx_t *x = state;
-    run_t r = {.h = x->host, .job = job};
-    const char *tz = x->host->job_arg(job, "tz");
-    if (pt_zone_parse(tz, &r.zone) != 0) {
-        x->host->set_error(
-            job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC", tz);
+    const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
+    run_t r = {.h = h, .job = job};
+    if (pt_zone_arg(h, job, &r.zone) != PTRACK_OK)
         return PTRACK_EINVAL;
-    }
 
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)
@@ -405,12 +382,12 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     char path[4096], tmpdir[4096];
     snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
     if ((size_t)snprintf(path, sizeof(path), "%s/ptrack-xlsx-XXXXXX", dir) >= sizeof(path)) {
-        x->host->set_error(job, "the temporary directory's name is too long: %s", dir);
+        h->set_error(job, "the temporary directory's name is too long: %s", dir);
         return PTRACK_ERROR;
     }
     int fd = mkstemp(path);
     if (fd < 0) {
-        x->host->set_error(job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
+        h->set_error(job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
         return PTRACK_ERROR;
     }
 
@@ -425,7 +402,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         r.percent = workbook_add_format(r.wb);
     }
     if (!r.wb || !r.rows || !r.figs || !r.bold || !r.date || !r.percent) {
-        x->host->set_error(job, "cannot start the workbook (out of memory or no room in %s)", dir);
+        h->set_error(job, "cannot start the workbook (out of memory or no room in %s)", dir);
         rc = PTRACK_ERROR;
     } else {
         format_set_bold(r.bold);
@@ -442,7 +419,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         lxw_error e = workbook_close(r.wb);
         r.wb = NULL;
         if (e != LXW_NO_ERROR) {
-            x->host->set_error(job, "writing the workbook: %s", lxw_strerror(e));
+            h->set_error(job, "writing the workbook: %s", lxw_strerror(e));
             rc = PTRACK_ERROR;
         }
     } else if (r.wb) {
@@ -451,9 +428,9 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         r.wb = NULL;
     }
     if (rc == PTRACK_OK)
-        rc = x->host->export_begin(
-            job, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "proposals.xlsx");
+        rc = h->export_begin(job,
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             "proposals.xlsx");
     if (rc == PTRACK_OK)
         rc = send_file(&r, fd);
     close(fd);
@@ -484,8 +461,8 @@ static const ptrack_plugin_t plugin = {
     .description = "exports proposals as an Excel workbook: a sheet of proposals and one of "
                    "figures (args: tz)",
     .kinds = PTRACK_KIND_EXPORTER,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .exporter = &exporter,
 };
 

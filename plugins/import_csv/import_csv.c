@@ -46,15 +46,11 @@
 #include <ptrack/plugin.h>
 #include "csv.h"
 #include "formula-guard.h"
+#include "plugin-state.h"
 
 #define CHUNK (64 * 1024)
 #define SNIFF_MAX (1024 * 1024)
 #define RECORD_MAX (16 * 1024 * 1024)
-
-typedef struct {
-    const ptrack_host_t *host;
-    ptrack_instance_t *inst;
-} state_t;
 
 /* What a column of this file becomes. */
 typedef struct {
@@ -1150,7 +1146,7 @@ static void imp_free(imp_t *im)
 static int import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    state_t *st = state;
+    const pt_plugin_state_t *st = state;
     imp_t *im = calloc(1, sizeof(*im));
     if (!im)
         return PTRACK_ENOMEM;
@@ -1204,22 +1200,6 @@ static int import(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    state_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return PTRACK_ENOMEM;
-    s->host = host;
-    s->inst = inst;
-    *state = s;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
-
 static const char *const formats[] = {"csv", NULL};
 
 /* The query parameters read with job_arg (see import()). */
@@ -1241,8 +1221,8 @@ static const ptrack_plugin_t plugin = {
     .description = "imports proposals from CSV (RFC 4180; , ; or tab; UTF-8, GBK, GB18030; "
                    "English or Chinese headers; query arguments sep, encoding, map)",
     .kinds = PTRACK_KIND_IMPORTER,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .importer = &importer,
 };
 

@@ -39,12 +39,8 @@
 #include "decidim_html.h"
 #include "decidim_input.h"
 #include "decidim_json.h"
+#include "plugin-state.h"
 #include "utf8.h"
-
-typedef struct {
-    const ptrack_host_t *host;
-    ptrack_instance_t *inst;
-} plugin_state_t;
 
 /* A row as the mapping sees it: keys with their numeric segments taken
  * out, and the texts. Both borrowed from the reader. */
@@ -408,7 +404,7 @@ static int json_import(const map_t *m, din_t *in)
 static int decidim_import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    plugin_state_t *ps = state;
+    const pt_plugin_state_t *ps = state;
     map_t m = {ps->host, job, ps->host->job_arg(job, "locale")};
     if (m.locale && !m.locale[0])
         m.locale = NULL;
@@ -437,22 +433,6 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static int decidim_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    plugin_state_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return PTRACK_ENOMEM;
-    s->host = host;
-    s->inst = inst;
-    *state = s;
-    return PTRACK_OK;
-}
-
-static void decidim_destroy(void *state)
-{
-    free(state);
-}
-
 static const char *const decidim_formats[] = {"decidim", NULL};
 
 /* The query parameters read with job_arg: the CSV separator and the
@@ -475,8 +455,8 @@ static const ptrack_plugin_t decidim_plugin = {
     .description = "imports proposals from Decidim exports, CSV or JSON (format decidim; "
                    "?locale=ca picks the translation)",
     .kinds = PTRACK_KIND_IMPORTER,
-    .create = decidim_create,
-    .destroy = decidim_destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .importer = &decidim_importer,
 };
 

@@ -34,6 +34,8 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+#include "plugin-state.h"
+
 /* How much is read from the upload at a time. */
 #define READ_CHUNK (64 * 1024)
 /* The largest proposal accepted, as JSON text. A bigger one is rejected and
@@ -42,10 +44,6 @@
 /* The longest key of the top-level object that is remembered; only "items"
  * matters, so longer keys need not be kept whole. */
 #define KEY_MAX 16
-
-typedef struct {
-    const ptrack_host_t *host;
-} importer_t;
 
 /* ---- Explaining a bad element --------------------------------------------
  * The host says only that a text is not a JSON object. People fixing a file
@@ -805,7 +803,7 @@ static int import_array(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
 
 static int json_import(void *state, ptrack_job_t *job, const char *format)
 {
-    const ptrack_host_t *h = ((importer_t *)state)->host;
+    const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
     char *buf = malloc(READ_CHUNK);
     if (!buf) {
         h->set_error(job, "out of memory");
@@ -816,23 +814,6 @@ static int json_import(void *state, ptrack_job_t *job, const char *format)
     if (rc == PTRACK_ENOMEM)
         h->set_error(job, "out of memory");
     return rc;
-}
-
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    importer_t *im = calloc(1, sizeof(*im));
-    if (!im) {
-        host->log(inst, PTRACK_LOG_ERROR, "out of memory");
-        return PTRACK_ERROR;
-    }
-    im->host = host;
-    *state = im;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
 }
 
 static const char *const formats[] = {"json", "jsonl", NULL};
@@ -856,8 +837,8 @@ static const ptrack_plugin_t plugin = {
     .description = "imports proposals from JSON (an array, or {\"items\": [...]}) and JSON lines",
     .kinds = PTRACK_KIND_IMPORTER,
     .options = NULL,
-    .create = create,
-    .destroy = destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .importer = &importer,
 };
 

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+#include "plugin-state.h"
 #include "text_input.h"
 #include "text_markers.h"
 #include "text_norm.h"
@@ -59,11 +60,6 @@
 typedef enum { P_TEXT, P_TITLE, P_DELEGATION, P_SECTION, P_SOURCE, P_NUMBERED } pkind_t;
 typedef enum { S_OUTSIDE, S_CANDIDATE, S_IN } pstate_t;
 typedef enum { SEC_HEAD, SEC_BACKGROUND, SEC_RECS } section_t;
-
-typedef struct {
-    const ptrack_host_t *host;
-    ptrack_instance_t *inst;
-} plugin_state_t;
 
 /* One import's state. */
 typedef struct {
@@ -661,7 +657,7 @@ static void tx_free(tx_t *t)
 static int text_import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    plugin_state_t *ps = state;
+    const pt_plugin_state_t *ps = state;
     const ptrack_host_t *h = ps->host;
     text_input_t *in = malloc(sizeof(*in));
     tx_t *t = calloc(1, sizeof(*t));
@@ -715,22 +711,6 @@ static int text_import(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static int text_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    plugin_state_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return PTRACK_ENOMEM;
-    s->host = host;
-    s->inst = inst;
-    *state = s;
-    return PTRACK_OK;
-}
-
-static void text_destroy(void *state)
-{
-    free(state);
-}
-
 static const char *const text_formats[] = {"text", NULL};
 
 /* The query parameters read with job_arg. */
@@ -752,8 +732,8 @@ static const ptrack_plugin_t text_plugin = {
     .description = "imports proposals from newspaper and delegation bulletin text (format text; "
                    "?encoding=gbk for GBK)",
     .kinds = PTRACK_KIND_IMPORTER,
-    .create = text_create,
-    .destroy = text_destroy,
+    .create = pt_plugin_state_create,
+    .destroy = pt_plugin_state_destroy,
     .importer = &text_importer,
 };
 

@@ -44,7 +44,9 @@
 #include <ptrack/plugin.h>
 
 #include "digest-text.h"
+#include "event-view.h"
 #include "labels.h"
+#include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
 
@@ -68,7 +70,7 @@ typedef struct {
     size_t n_to;
     char domain[128]; /* of `from`, for the Message-ID */
 
-    CURL *curl; /* NULL until the first deliver() */
+    pt_curl_t curl; /* no handle until the first deliver() */
 } email_t;
 
 /* The reading side of the upload: the message, handed to libcurl in
@@ -246,16 +248,8 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
-    const char *title = h->rec_get(rec, "proposal.title");
-    const char *number = h->rec_get(rec, "proposal.number");
-    const char *id = h->rec_get(rec, "proposal.id");
-    const char *action = h->rec_get(rec, "action");
-    const char *from = h->rec_get(rec, "from");
-    const char *to = h->rec_get(rec, "to");
-    const char *status = h->rec_get(rec, "proposal.status");
-    const char *due = h->rec_get(rec, "proposal.due_at");
-    const char *actor = h->rec_get(rec, "actor");
-    const char *at = h->rec_get(rec, "at");
+    pt_event_view_t v;
+    pt_event_view_read(&v, h, rec);
 
     if (strcmp(type, "digest.daily") == 0) {
         const char *date = h->rec_get(rec, "data.date");
@@ -269,19 +263,19 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
         pt_str_puts(b, "以下建议即将到期，请在办理期限前答复。\r\n\r\n");
     else
         pt_str_printf(b, "建议动态：%s。\r\n\r\n", type_tag(type));
-    if (number)
-        pt_str_printf(b, "编号：%s\r\n", number);
-    else if (id)
-        pt_str_printf(b, "编号：第 %s 号\r\n", id);
-    pt_str_printf(b, "标题：%s\r\n", title ? title : "（无标题）");
-    if (action) {
-        pt_str_printf(b, "动作：%s", pt_action_label(action));
-        if (from && to && strcmp(from, to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+    if (v.number)
+        pt_str_printf(b, "编号：%s\r\n", v.number);
+    else if (v.id)
+        pt_str_printf(b, "编号：第 %s 号\r\n", v.id);
+    pt_str_printf(b, "标题：%s\r\n", v.title ? v.title : "（无标题）");
+    if (v.action) {
+        pt_str_printf(b, "动作：%s", pt_action_label(v.action));
+        if (v.from && v.to && strcmp(v.from, v.to) != 0)
+            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
         pt_str_puts(b, "\r\n");
     }
-    if (status)
-        pt_str_printf(b, "状态：%s\r\n", pt_state_label(status));
+    if (v.status)
+        pt_str_printf(b, "状态：%s\r\n", pt_state_label(v.status));
     size_t n = h->rec_count(rec, "proposal.units");
     for (size_t i = 0; i < n; i++) {
         char path[64];
@@ -292,16 +286,16 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
         if (name)
             pt_str_printf(b, "%s：%s\r\n", pt_role_label(role), name);
     }
-    if (due) {
+    if (v.due_at) {
         char date[64];
-        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
         pt_str_printf(b, "办理期限：%s\r\n", date);
     }
-    if (actor)
-        pt_str_printf(b, "操作人：%s\r\n", actor);
-    if (at) {
+    if (v.actor)
+        pt_str_printf(b, "操作人：%s\r\n", v.actor);
+    if (v.at) {
         char when[64];
-        pt_local_time(at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        pt_local_time(v.at, "%Y-%m-%d %H:%M", when, sizeof(when));
         pt_str_printf(b, "时间：%s\r\n", when);
     }
     pt_str_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);
@@ -442,12 +436,8 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
         goto fail;
     }
-    /* libcurl's global set-up on the loop thread, before any worker uses
-     * curl (it is not thread-safe on every libcurl build). */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+    if (pt_curl_global_init(host, inst) != PTRACK_OK)
         goto fail;
-    }
     *state = m;
     return PTRACK_OK;
 fail:
@@ -459,10 +449,8 @@ fail:
 static void email_destroy(void *state)
 {
     email_t *m = state;
-    if (m->curl)
-        curl_easy_cleanup(m->curl);
+    pt_curl_close(&m->curl);
     email_free(m);
-    curl_global_cleanup(); /* pairs with create()'s init; libcurl counts */
 }
 
 /* ---- Sending ------------------------------------------------------------ */
@@ -481,12 +469,9 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 static int email_deliver(void *state, const ptrack_event_t *ev)
 {
     email_t *m = state;
-    if (!m->curl && !(m->curl = curl_easy_init())) {
-        m->host->log(m->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+    CURL *c = pt_curl_handle(&m->curl, m->host, m->inst);
+    if (!c)
         return PTRACK_RETRY;
-    }
-    CURL *c = m->curl;
-    curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
     pt_str_t msg = {0};
@@ -502,23 +487,14 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     snprintf(from, sizeof(from), "<%s>", m->from.addr);
     for (size_t i = 0; i < m->n_to; i++) {
         snprintf(line, sizeof(line), "<%s>", m->to[i].addr);
-        struct curl_slist *l = curl_slist_append(rcpt, line);
-        if (!l) {
+        if (!pt_curl_list_add(&rcpt, line)) {
             m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory");
             goto out;
         }
-        rcpt = l;
     }
     upload_t up = {msg.p, msg.len, 0};
-    char errbuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(c, CURLOPT_URL, m->smtp_url);
-    /* No SIGALRM on a worker thread: the daemon owns the signals. */
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-#endif
+    pt_curl_setup(&m->curl, m->smtp_url, "smtp,smtps", (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS),
+                  m->timeout_ms);
     curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(m->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
     if (m->username)
         curl_easy_setopt(c, CURLOPT_USERNAME, m->username);
@@ -530,14 +506,11 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)m->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)m->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode cc = curl_easy_perform(c);
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    const char *why = pt_curl_why(&m->curl, cc);
     if (cc == CURLE_OK) {
         rc = PTRACK_OK;
     } else if (code >= 500 && code < 600) {

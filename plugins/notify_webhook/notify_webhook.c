@@ -50,7 +50,9 @@
 #include <ptrack/plugin.h>
 
 #include "digest-text.h"
+#include "event-view.h"
 #include "labels.h"
+#include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
 
@@ -72,7 +74,7 @@ typedef struct {
     int64_t timeout_ms;
     int64_t retries;
 
-    CURL *curl; /* NULL until the first deliver() */
+    pt_curl_t curl; /* no handle until the first deliver() */
 
     /* Attempts that failed on the event attempt_seq. */
     int64_t attempt_seq;
@@ -170,15 +172,8 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
 {
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
-    const char *title = h->rec_get(rec, "proposal.title");
-    const char *number = h->rec_get(rec, "proposal.number");
-    const char *id = h->rec_get(rec, "proposal.id");
-    const char *action = h->rec_get(rec, "action");
-    const char *from = h->rec_get(rec, "from");
-    const char *to = h->rec_get(rec, "to");
-    const char *status = h->rec_get(rec, "proposal.status");
-    const char *due = h->rec_get(rec, "proposal.due_at");
-    const char *actor = h->rec_get(rec, "actor");
+    pt_event_view_t v;
+    pt_event_view_read(&v, h, rec);
     bool overdue = strcmp(type, "proposal.overdue") == 0;
     bool due_soon = strcmp(type, "proposal.due_soon") == 0;
 
@@ -196,33 +191,33 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
     else if (due_soon)
         pt_str_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
                       eol);
-    if (number)
-        pt_str_printf(b, "> 编号：%s%s", number, eol);
-    else if (id)
-        pt_str_printf(b, "> 编号：第 %s 号%s", id, eol);
-    pt_str_printf(b, "> 标题：%s%s", title ? title : "（无标题）", eol);
-    if (action) {
-        pt_str_printf(b, "> 动作：%s", pt_action_label(action));
-        if (from && to && strcmp(from, to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(from), pt_state_label(to));
+    if (v.number)
+        pt_str_printf(b, "> 编号：%s%s", v.number, eol);
+    else if (v.id)
+        pt_str_printf(b, "> 编号：第 %s 号%s", v.id, eol);
+    pt_str_printf(b, "> 标题：%s%s", v.title ? v.title : "（无标题）", eol);
+    if (v.action) {
+        pt_str_printf(b, "> 动作：%s", pt_action_label(v.action));
+        if (v.from && v.to && strcmp(v.from, v.to) != 0)
+            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
         pt_str_puts(b, eol);
-    } else if (strcmp(type, "proposal.created") == 0 && to) {
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(to), eol);
+    } else if (strcmp(type, "proposal.created") == 0 && v.to) {
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.to), eol);
     }
-    if (!action && status && strcmp(type, "proposal.created") != 0)
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(status), eol);
+    if (!v.action && v.status && strcmp(type, "proposal.created") != 0)
+        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.status), eol);
     add_units(b, h, rec, "> ", eol);
-    if (due) {
+    if (v.due_at) {
         char date[64];
-        pt_local_time(due, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
         pt_str_printf(b, "> 办理期限：%s%s%s", date,
                       overdue    ? "（已超期）"
                       : due_soon ? "（即将到期）"
                                  : "",
                       eol);
     }
-    if (actor)
-        pt_str_printf(b, "> 操作人：%s%s", actor, eol);
+    if (v.actor)
+        pt_str_printf(b, "> 操作人：%s%s", v.actor, eol);
 }
 
 /* ---- Signatures ----------------------------------------------------------- */
@@ -294,13 +289,8 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
                   "option \"retries\" must be 0 (never drop) or a positive number of attempts");
         goto fail;
     }
-    /* libcurl's global set-up is done here, on the loop thread, before any
-     * worker uses curl: curl_global_init is not thread-safe on every
-     * libcurl build, and the loop runs create() one at a time. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        host->log(inst, PTRACK_LOG_ERROR, "libcurl failed to initialise");
+    if (pt_curl_global_init(host, inst) != PTRACK_OK)
         goto fail;
-    }
     *state = w;
     return PTRACK_OK;
 fail:
@@ -312,12 +302,9 @@ fail:
 static void webhook_destroy(void *state)
 {
     webhook_t *w = state;
-    if (w->curl)
-        curl_easy_cleanup(w->curl);
+    pt_curl_close(&w->curl);
     pt_str_free(&w->response);
     free(w);
-    /* Pairs with the curl_global_init of create(); libcurl counts them. */
-    curl_global_cleanup();
 }
 
 /* ---- The request ----------------------------------------------------- */
@@ -409,7 +396,7 @@ static bool build_url(webhook_t *w, pt_str_t *url)
         return false;
     unsigned char b64[64];
     EVP_EncodeBlock(b64, mac, 32);
-    char *escaped = curl_easy_escape(w->curl, (const char *)b64, 0);
+    char *escaped = curl_easy_escape(w->curl.handle, (const char *)b64, 0);
     if (!escaped)
         return false;
     pt_str_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
@@ -486,14 +473,9 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         return PTRACK_RETRY; /* a 429 asked to wait: no request, no attempt counted */
     w->not_before = 0;
 
-    if (!w->curl && !(w->curl = curl_easy_init())) {
-        w->host->log(w->inst, PTRACK_LOG_WARN, "cannot make a curl handle (out of memory?)");
+    CURL *c = pt_curl_handle(&w->curl, w->host, w->inst);
+    if (!c)
         return PTRACK_RETRY;
-    }
-    CURL *c = w->curl;
-    /* The handle keeps its connection (and TLS session) from one event to
-     * the next; the options are set afresh each time. */
-    curl_easy_reset(c);
 
     int rc = PTRACK_RETRY;
     pt_str_t url = {0}, body = {0};
@@ -512,20 +494,17 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         goto out;
     }
 
-    struct curl_slist *h = NULL;
-#define ADD_HEADER(text)                                                                           \
-    do {                                                                                           \
-        if (!(h = curl_slist_append(headers, (text))))                                             \
-            goto oom;                                                                              \
-        headers = h;                                                                               \
-    } while (0)
-    ADD_HEADER("Content-Type: application/json; charset=utf-8");
-    /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
-    ADD_HEADER("Expect:");
+    /* An empty "Expect:" saves the 100-continue round trip that libcurl
+     * makes for bodies over 1 KiB. */
+    if (!pt_curl_list_add(&headers, "Content-Type: application/json; charset=utf-8") ||
+        !pt_curl_list_add(&headers, "Expect:"))
+        goto oom;
     snprintf(line, sizeof(line), "X-Ptrack-Event: %s", ev->type);
-    ADD_HEADER(line);
+    if (!pt_curl_list_add(&headers, line))
+        goto oom;
     snprintf(line, sizeof(line), "X-Ptrack-Delivery: %" PRId64, ev->seq);
-    ADD_HEADER(line);
+    if (!pt_curl_list_add(&headers, line))
+        goto oom;
     if (w->format == FORMAT_JSON && w->secret) {
         unsigned char mac[32];
         if (!hmac_sha256(w->secret, body.p, body.len, mac))
@@ -533,39 +512,28 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         int n = snprintf(line, sizeof(line), "X-Ptrack-Signature: sha256=");
         for (int i = 0; i < 32; i++)
             n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", mac[i]);
-        ADD_HEADER(line);
+        if (!pt_curl_list_add(&headers, line))
+            goto oom;
     }
-#undef ADD_HEADER
 
-    char errbuf[CURL_ERROR_SIZE] = "";
     pt_str_free(&w->response);
     w->retry_after = 0;
-    curl_easy_setopt(c, CURLOPT_URL, url.p);
-    /* Signals are the daemon's; libcurl must not use SIGALRM for its
-     * timeouts on a worker thread. */
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+    pt_curl_setup(&w->curl, url.p, "http,https", (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS),
+                  w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.p);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ptrack-notify_webhook/1.0");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)w->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, w);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 64];
-        snprintf(why, sizeof(why), "POST failed: %s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        snprintf(why, sizeof(why), "POST failed: %s", pt_curl_why(&w->curl, cc));
         rc = failed_attempt(w, ev, why);
         goto out;
     }
