@@ -184,8 +184,8 @@ int pt_cli_subcommand(pt_cli_t *cli, const pt_args_t *args, const pt_subcommand_
     pt_buf_t names = {0};
     for (const pt_subcommand_t *s = subs; s->name; s++)
         pt_buf_printf(&names, "%s%s", s == subs ? "" : s[1].name ? ", " : " or ", s->name);
-    int rc = pt_cli_usage(cli, "\"%s\" is not a %s command; use %s", sub, family,
-                          pt_buf_str(&names));
+    int rc =
+        pt_cli_usage(cli, "\"%s\" is not a %s command; use %s", sub, family, pt_buf_str(&names));
     pt_buf_free(&names);
     return rc;
 }

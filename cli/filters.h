@@ -10,17 +10,20 @@
 /* The filter options, for a command's option table. */
 #define PT_FILTER_OPTS                                                                             \
     {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"}, \
-        {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"}, \
+        {"kind", PT_OPT_VALUE, "KIND",                                                             \
+         "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},                              \
         {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},                             \
         {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},                     \
         {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},         \
         {"category", PT_OPT_VALUE, "TEXT", "only this category"},                                  \
         {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},                              \
-        {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"},  \
+        {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"}, \
         {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},                           \
         {"due-before", PT_OPT_VALUE, "DATE",                                                       \
          "only proposals due before DATE (2026-06-30 or RFC 3339)"},                               \
-        {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"}
+    {                                                                                              \
+        "search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"          \
+    }
 
 /* Adds the query parameters of the filter options given in args to *q
  * (labels such as 办理中 or 建议 become the codes the API takes). */

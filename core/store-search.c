@@ -78,14 +78,15 @@ int pt_store_search_index_some(sqlite3 *db, int limit, int64_t *done, pt_error_t
                   " (SELECT proposal_id FROM search_pending WHERE proposal_id <= ?1)",
                   upto, err, "indexing for search");
     if (rc == PT_OK && n > 0)
-        rc = exec(db,
-                  "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
-                  " SELECT d.id, json_extract(d.doc, '$.title'), json_extract(d.doc, '$.background'),"
-                  "  (SELECT group_concat(r.value, char(10))"
-                  "   FROM json_each(d.doc, '$.recommendations') r)"
-                  " FROM search_pending s JOIN proposals d ON d.id = s.proposal_id"
-                  " WHERE s.proposal_id <= ?1 ORDER BY s.proposal_id",
-                  upto, err, "indexing for search");
+        rc = exec(
+            db,
+            "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
+            " SELECT d.id, json_extract(d.doc, '$.title'), json_extract(d.doc, '$.background'),"
+            "  (SELECT group_concat(r.value, char(10))"
+            "   FROM json_each(d.doc, '$.recommendations') r)"
+            " FROM search_pending s JOIN proposals d ON d.id = s.proposal_id"
+            " WHERE s.proposal_id <= ?1 ORDER BY s.proposal_id",
+            upto, err, "indexing for search");
     if (rc == PT_OK && n > 0)
         rc = exec(db, "DELETE FROM search_pending WHERE proposal_id <= ?1", upto, err,
                   "indexing for search");

@@ -482,8 +482,7 @@ static void search(fixture_t *f, const char *q, char *out, size_t len)
     cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
     {
         size_t n = strlen(out);
-        snprintf(out + n, len - n, "%s%d", n ? "," : "",
-                 cJSON_GetObjectItem(it, "id")->valueint);
+        snprintf(out + n, len - n, "%s%d", n ? "," : "", cJSON_GetObjectItem(it, "id")->valueint);
     }
     cJSON_Delete(j);
     pt_read_free(r);
