@@ -71,6 +71,14 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
  * PT_EXIT_USAGE. */
 int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* GET path for a listing of {"items": [...]}: with --json prints the
+ * answer as it came; with no item prints `none` (a line saying so). Either
+ * way, and on a failure, *items is NULL and the exit code is returned.
+ * Otherwise *items is the answer's array, to show as a table, and *resp
+ * must be freed with pt_response_free. */
+int pt_cli_get_items(pt_cli_t *cli, const char *path, const char *none, pt_response_t *resp,
+                     const cJSON **items);
+
 /* One subcommand of a command that has several (plugins, token). */
 typedef struct {
     const char *name;   /* "list"; the first of a table is the default */

@@ -68,19 +68,10 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
 {
     (void)args;
     pt_response_t resp;
-    int rc = pt_cli_call(cli, "GET", "/v1/tokens", NULL, NULL, &resp, NULL);
-    if (rc != PT_EXIT_OK || cli->json) {
-        if (rc == PT_EXIT_OK)
-            pt_json_print(resp.json, stdout);
-        pt_response_free(&resp);
+    const cJSON *items;
+    int rc = pt_cli_get_items(cli, "/v1/tokens", "没有令牌 no token is in force", &resp, &items);
+    if (!items)
         return rc;
-    }
-    const cJSON *items = pt_json_get(resp.json, "items");
-    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0) {
-        printf("没有令牌 no token is in force\n");
-        pt_response_free(&resp);
-        return PT_EXIT_OK;
-    }
     static const char *const header[] = {"名称 name",      "角色 role",        "绑定 unit/person",
                                          "来源 source",    "创建 created",     "最近使用 last used"};
     pt_table_t *t = pt_table_new(6, header);

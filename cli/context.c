@@ -169,6 +169,27 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     return PT_EXIT_USAGE;
 }
 
+int pt_cli_get_items(pt_cli_t *cli, const char *path, const char *none, pt_response_t *resp,
+                     const cJSON **items)
+{
+    *items = NULL;
+    int rc = pt_cli_call(cli, "GET", path, NULL, NULL, resp, NULL);
+    if (rc != PT_EXIT_OK || cli->json) {
+        if (rc == PT_EXIT_OK)
+            pt_json_print(resp->json, stdout);
+        pt_response_free(resp);
+        return rc;
+    }
+    const cJSON *list = pt_json_get(resp->json, "items");
+    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
+        printf("%s\n", none);
+        pt_response_free(resp);
+        return PT_EXIT_OK;
+    }
+    *items = list;
+    return PT_EXIT_OK;
+}
+
 int pt_cli_subcommand(pt_cli_t *cli, const pt_args_t *args, const pt_subcommand_t *subs,
                       const char *family)
 {
