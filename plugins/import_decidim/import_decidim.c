@@ -14,6 +14,9 @@
  *   category/name/<loc>,  category      (taxonomies/... in the open-data
  *   taxonomies/name/<loc>                export of Decidim 0.28 and later)
  *   reference             source.ref    (else url), source.format "decidim"
+ *   (kind= in the query)  kind          (suggestion, motion, proposal or other,
+ *                                        or 建议, 议案, 提案, 其他; else unset:
+ *                                        Decidim has no such field)
  *   id, state, answer, supports|votes, endorsements|likes/total_count,
  *   comments, published_at, url, scope   custom.decidim_*
  *
@@ -39,6 +42,7 @@
 #include "decidim_html.h"
 #include "decidim_input.h"
 #include "decidim_json.h"
+#include "labels.h"
 #include "plugin-state.h"
 #include "utf8.h"
 
@@ -54,6 +58,7 @@ typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
     const char *locale; /* job_arg("locale"), or NULL */
+    const char *kind;   /* job_arg("kind") as the API's name, or NULL */
 } map_t;
 
 /* The key without numeric segments: "taxonomies/0/name/en" →
@@ -184,6 +189,8 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
         category = get_translated(f, m, "taxonomies/name");
     if (rc == PTRACK_OK)
         rc = set_opt(m, rec, "category", category);
+    if (rc == PTRACK_OK)
+        rc = set_opt(m, rec, "kind", m->kind);
     if (rc == PTRACK_OK)
         rc = h->rec_set(rec, "source.format", "decidim");
     /* The reference (DD-PROP-2024-01-123) names a proposal across a Decidim
@@ -405,9 +412,16 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const pt_plugin_state_t *ps = state;
-    map_t m = {ps->host, job, ps->host->job_arg(job, "locale")};
+    map_t m = {ps->host, job, ps->host->job_arg(job, "locale"), NULL};
     if (m.locale && !m.locale[0])
         m.locale = NULL;
+    const char *kind = ps->host->job_arg(job, "kind");
+    if (kind && kind[0] && !(m.kind = pt_label_name(pt_kind_labels, kind))) {
+        ps->host->set_error(job, "kind=%s: use suggestion, motion, proposal or other (建议, 议案, "
+                                 "提案, 其他)",
+                            kind);
+        return PTRACK_EINVAL;
+    }
     din_t *in = malloc(sizeof(*in));
     if (!in)
         return PTRACK_ENOMEM;
@@ -435,9 +449,9 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const decidim_formats[] = {"decidim", NULL};
 
-/* The query parameters read with job_arg: the CSV separator and the
- * locale of translated fields. */
-static const char *const decidim_args[] = {"sep", "locale", NULL};
+/* The query parameters read with job_arg: the CSV separator, the locale
+ * of translated fields and the kind the proposals are given. */
+static const char *const decidim_args[] = {"sep", "locale", "kind", NULL};
 
 static const ptrack_importer_ops_t decidim_importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),

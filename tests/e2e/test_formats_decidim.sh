@@ -6,7 +6,8 @@
 # the open-data columns (taxonomies, votes, likes), the locale chosen with
 # locale= or the first present, the JSON export, a second import of the same
 # files skipped by source.ref, broken rows named by their lines (and kept
-# out, or left behind with partial=true), a missing title column refused.
+# out, or left behind with partial=true), a missing title column refused;
+# kind= for the kind Decidim does not have.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -121,5 +122,19 @@ check_error "JSON with a non-object and an empty title" 422 validation_failed
 check_eq "the two bad records, by position" '["record 2 (line 1)", "record 3 (line 1)"]' \
     "$(jv '[r["where"] for r in j["error"]["rejected"]]')"
 check_eq "still eight proposals" 8 "$(pt_count)"
+
+pt_step "kind= gives the proposals a kind (Decidim has none)"
+printf '[{"title": {"zh": "关于增设社区食堂的建议"}, "reference": "K-1"}]' >"$PT_TMP/kind.json"
+import "$PT_TMP/kind.json" "kind=$(urlenc 建议)"
+check_status "import with kind=建议" 201
+check_eq "the kind is suggestion" suggestion "$(jv 'j.get("kind")' "$(by_ref K-1)")"
+printf '[{"title": {"zh": "关于延长公园开放时间的建议"}, "reference": "K-2"}]' >"$PT_TMP/kind2.json"
+import "$PT_TMP/kind2.json" "kind=petition"
+check_error "an unknown kind" 422 validation_failed
+check_contains "the message lists the kinds" "use suggestion, motion, proposal or other" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "nothing of it stored" '{}' "$(by_ref K-2)"
+import "$PT_TMP/kind2.json"
+check_eq "without kind= the kind is unset" null "$(jv 'j.get("kind")' "$(by_ref K-2)")"
 
 pt_finish
