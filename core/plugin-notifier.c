@@ -164,7 +164,11 @@ static void set_error(pt_notifier_t *n, const char *fmt, ...)
 /* Thread: loop (the store answers every write there). Ownership: frees w. */
 static void on_cursor_written(pt_write_t *w)
 {
-    if (w->err.code != PT_OK)
+    if (w->err.code != PT_OK && w->first)
+        pt_warn("notifier %s: saving its starting place (after event %" PRId64 ") failed: %s "
+                "(it is tried again)",
+                w->name, w->seq, w->err.message);
+    else if (w->err.code != PT_OK)
         pt_warn("notifier %s: saving its cursor %" PRId64 " failed: %s (it is saved again "
                 "with the next one; until then a restart delivers those events again)",
                 w->name, w->seq, w->err.message);
@@ -408,18 +412,25 @@ static bool deliver_head(pt_notifier_t *n)
 static bool read_cursor(pt_notifier_t *n)
 {
     int64_t backoff = BACKOFF_BASE_MS;
-    bool asked = false;
+    /* The first cursor's write: when it was asked for, and how long to
+     * look for it before asking again (a write that failed, a full disk,
+     * is not answered to the worker; asking again is harmless, since the
+     * write does nothing once the cursor exists). */
+    int64_t asked_at = -1, ask_every = 1000;
     for (;;) {
         pt_error_t err = {0};
         int64_t seq = 0;
         bool found = false;
         if (pt_store_cursor_get(n->store, n->name, &seq, &found, &err) == PT_OK) {
             if (!found && !n->start_oldest) {
-                /* Ask the writer once, then look again until it is there
-                 * (or another write of this instance's cursor is). */
-                if (!asked)
-                    asked = queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK;
-                if (back_off(n, asked ? 20 : backoff))
+                int64_t now = now_ms();
+                if (asked_at < 0 || now - asked_at >= ask_every) {
+                    if (asked_at >= 0)
+                        ask_every = ask_every * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : ask_every * 2;
+                    if (queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK)
+                        asked_at = now;
+                }
+                if (back_off(n, 20))
                     return false;
                 continue;
             }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Where a new notifier instance starts: after the newest event when it is
+# loaded, its starting place saved at once, so that a restart neither takes
+# it back to the oldest event nor skips what came after; and when saving
+# that place fails (here a trigger makes the store refuse it), the instance
+# asks again until the store takes it, and then delivers what came after.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+[ -f "$FIX/fixture_notify_record.so" ] || pt_die "fixture_notify_record.so not built"
+chmod go-w "$FIX"/fixture_notify_*.so
+REC="$PT_TMP/rec.txt"
+DB="$PT_DATA/ptrack.db"
+
+pt_step "events before the notifier exists"
+pt_config '{}'
+pt_start
+api POST /v1/proposals '{"title":"关于加强河道治理的建议"}'
+check_status "a proposal before the notifier" 201
+pt_stop
+
+pt_step "its starting place cannot be saved at first"
+sqlite3 "$DB" "CREATE TRIGGER refuse_rec BEFORE INSERT ON notifier_cursors
+               WHEN NEW.instance = 'rec' BEGIN SELECT RAISE(ABORT, '磁盘已满'); END;"
+pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notify_record.so",
+                             "config": {"path": "'"$REC"'"}}]'
+pt_start
+for _ in $(seq 1 50); do
+    grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" && break
+    sleep 0.1
+done
+check_true "the failure is logged, saying it is tried again" \
+    grep -q 'notifier rec: saving its starting place (after event 1) failed.*(it is tried again)' \
+    "$PT_TMP/ptrackd.log"
+sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_rec;"
+api POST /v1/proposals '{"title":"关于完善社区养老服务的建议"}'
+check_status "a proposal after the load" 201
+for _ in $(seq 1 100); do
+    [ -s "$REC" ] && break
+    sleep 0.1
+done
+check_eq "once saved, the notifier delivers the event after its load, not the one before" \
+    "2 proposal.created" "$(cat "$REC" 2>/dev/null)"
+check_eq "its saved cursor" 2 "$(sqlite3 "$DB" "SELECT seq FROM notifier_cursors WHERE instance = 'rec'")"
+
+pt_step "a restart goes on from the cursor"
+pt_stop
+pt_start
+api POST /v1/proposals '{"title":"关于推进垃圾分类的建议"}'
+for _ in $(seq 1 100); do
+    [ "$(grep -c . "$REC")" -ge 2 ] && break
+    sleep 0.1
+done
+check_eq "after the restart: the new event only" "2 proposal.created
+3 proposal.created" "$(cat "$REC")"
+pt_stop
+pt_finish
