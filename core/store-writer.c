@@ -151,6 +151,7 @@ typedef struct {
     int64_t search_backlog;
     int64_t search_retry_at;
     int64_t search_last; /* when the last chunk ended */
+    int search_chunk;    /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
     int64_t search_started, search_indexed;
 } writer_t;
 
@@ -943,30 +944,41 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
     return true;
 }
 
-/* Proposals indexed for search per transaction of the backlog: small
- * enough (some tens of milliseconds) that a write arriving meanwhile does
- * not wait long for the writer. */
-#define SEARCH_CHUNK 1000
+/* A transaction of the search backlog should take about SEARCH_CHUNK_MS,
+ * so that a write arriving meanwhile does not wait long for the writer.
+ * What a proposal costs to index depends on its text (a few hundred
+ * characters, or many thousand), so the number of proposals per
+ * transaction follows the time the last one took, between SEARCH_MIN and
+ * SEARCH_MAX. */
+#define SEARCH_CHUNK_MS 40
+#define SEARCH_MIN 10
+#define SEARCH_MAX 2000
 
 /* One chunk of the search backlog. Thread: the writer, between batches. */
 static void index_backlog(writer_t *w)
 {
     int64_t done = 0, t0 = now_ms();
     pt_error_t err = {0};
-    if (pt_store_search_index_some(w->db, SEARCH_CHUNK, &done, &err) != PT_OK) {
+    int chunk = w->search_chunk;
+    if (pt_store_search_index_some(w->db, chunk, &done, &err) != PT_OK) {
         pt_warn("indexing imported proposals for search: %s; trying again in 5 s", err.message);
         pt_error_clear(&err);
         w->search_retry_at = now_ms() + 5000;
         return;
     }
     w->search_last = now_ms();
+    int64_t took = w->search_last - t0;
+    if (done == chunk && took > SEARCH_CHUNK_MS && chunk > SEARCH_MIN)
+        w->search_chunk = chunk / 2 > SEARCH_MIN ? chunk / 2 : SEARCH_MIN;
+    else if (done == chunk && took < SEARCH_CHUNK_MS / 2 && chunk < SEARCH_MAX)
+        w->search_chunk = chunk * 2 < SEARCH_MAX ? chunk * 2 : SEARCH_MAX;
     if (!w->search_started)
         w->search_started = t0;
     w->search_indexed += done;
     w->search_backlog -= done;
-    if (done < SEARCH_CHUNK || w->search_backlog <= 0) {
+    if (done < chunk || w->search_backlog <= 0) {
         /* Came up short: the list is empty (whatever the estimate said). */
-        if (done == SEARCH_CHUNK)
+        if (done == chunk)
             w->search_backlog = 1; /* not sure yet: look once more */
         else {
             w->search_backlog = 0;
@@ -1032,6 +1044,7 @@ void *pt_store_writer_main(void *arg)
         }
     }
     w.search_backlog = s->search_backlog; /* counted by pt_store_open */
+    w.search_chunk = 500;
     for (;;) {
         pthread_mutex_lock(&s->mu);
         wait_for_work(&w, s);
