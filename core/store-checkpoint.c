@@ -29,8 +29,15 @@
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
     pt_store_t *s = arg;
-    if (frames < s->ckpt_woken_at)
-        s->ckpt_woken_at = 0; /* the WAL started over */
+    /* The WAL started over: it is smaller than when the checkpointer was
+     * woken, or the checkpointer has copied all of it back since (the
+     * next transaction then writes from the WAL's start, however large it
+     * is). */
+    unsigned completed = __atomic_load_n(&s->ckpt_completed, __ATOMIC_ACQUIRE);
+    if (frames < s->ckpt_woken_at || completed != s->ckpt_completed_seen) {
+        s->ckpt_woken_at = 0;
+        s->ckpt_completed_seen = completed;
+    }
     if (s->ckpt_woken_at && frames - s->ckpt_woken_at >= CKPT_FRAMES_MAX) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         s->ckpt_woken_at = 0;
@@ -74,6 +81,8 @@ static void *checkpointer_main(void *arg)
         int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             pt_warn("checkpoint failed: %s", sqlite3_errmsg(db));
+        else if (rc == SQLITE_OK && log > 0 && done == log)
+            __atomic_add_fetch(&s->ckpt_completed, 1, __ATOMIC_RELEASE);
     }
     sqlite3_close(db);
     return NULL;

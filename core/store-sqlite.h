@@ -69,6 +69,11 @@ struct pt_store_s {
     /* The WAL's size in frames when the writer last woke the checkpointer
      * (0: not since the WAL started over). Writer thread only. */
     int ckpt_woken_at;
+    /* Checkpoints that copied the whole WAL back, counted by the
+     * checkpointer (any thread reads it atomically); the writer's hook
+     * keeps the count it last saw, to know the WAL may have started over. */
+    unsigned ckpt_completed;
+    unsigned ckpt_completed_seen;
     /* The writer's count of the search backlog, for /metrics: written by
      * the writer, read by any thread (atomically). */
     int64_t search_backlog;
