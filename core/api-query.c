@@ -122,6 +122,10 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
         rc = query_str(req, strs[i], dst[i], err);
     if (rc != PT_OK)
         return rc;
+    if (q->q && pt_search_words(q->q) > PT_SEARCH_MAX_WORDS)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "q: %zu words; a search takes at most %d (each must occur)",
+                            pt_search_words(q->q), PT_SEARCH_MAX_WORDS);
     if (q->status && !pt_workflow_has_state(wf, q->status))
         return pt_error_set(err, PT_EBADREQUEST, "status: \"%s\" is not a state of the workflow",
                             q->status);

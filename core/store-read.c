@@ -164,6 +164,22 @@ static size_t space_len(const char *s)
     return 0;
 }
 
+size_t pt_search_words(const char *q)
+{
+    size_t n = 0;
+    const char *s = q;
+    while (s && *s) {
+        while (space_len(s))
+            s += space_len(s);
+        if (!*s)
+            break;
+        n++;
+        while (*s && !space_len(s))
+            s++;
+    }
+    return n;
+}
+
 /* The full-text condition. Each word of q (split on spaces) must occur; a
  * word of three characters or more is looked up in the trigram index, a
  * shorter one (which a trigram index cannot find) with LIKE over the same
@@ -187,6 +203,8 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
         while (*e && !space_len(e))
             e++;
         size_t len = (size_t)(e - s);
+        /* The API refuses more words (pt_search_words); this keeps the
+         * statement within its parameters whatever the caller. */
         if (p->n >= 60)
             break;
         int i = param_owned(p, like_pattern(s, len));

@@ -219,6 +219,12 @@ typedef struct {
  * -1). */
 void pt_list_query_clear(pt_list_query_t *q);
 
+/* The words of a full-text query q (split on spaces, ideographic ones too),
+ * each of which a proposal must contain; at most PT_SEARCH_MAX_WORDS are
+ * taken, so a longer query is to be refused. */
+#define PT_SEARCH_MAX_WORDS 20
+size_t pt_search_words(const char *q);
+
 typedef struct pt_read_s pt_read_t;
 typedef void (*pt_read_cb)(pt_read_t *r);
 

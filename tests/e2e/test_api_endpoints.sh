@@ -303,6 +303,11 @@ lst "q=宿舍" "${P[teacher]}"
 lst "q=医" "${P[health]}"
 lst "q=不存在的词语" ""
 lst "q=100%25" ""
+# Every word must occur: 20 words are taken, 21 refused (not cut short).
+lst "q=$(printf '%s' "$(printf '老区+%.0s' $(seq 1 19))革命")" "${P[laoqu]},${P[teacher]}"
+api GET "/v1/proposals?q=$(printf '老区+%.0s' $(seq 1 20))革命"
+check_error "a search of 21 words" 400 bad_request
+check_contains "the refusal says how many it takes" "at most 20" "$(jv 'j["error"]["message"]')"
 lst "delegation=山西代表团&kind=suggestion&tag=乡村教师" "${P[teacher]}"
 api GET "/v1/proposals?session=$S&sort=created_at"
 check_eq "sort=created_at" "${P[laoqu]},${P[teacher]},${P[food]},${P[health]}" "$(ids_of)"
