@@ -22,6 +22,8 @@ static const pt_opt_t opts[] = {
      "load: a JSON object of the instance's options (--set goes over it)"},
     {"event", PT_OPT_LIST, "TYPE",
      "load: a notifier gets only these events (repeatable; \"proposal.*\" allowed)"},
+    {"start", PT_OPT_VALUE, "WHERE",
+     "load: where a new notifier begins: latest (the default: events from now on) or oldest"},
     {0},
 };
 
@@ -154,6 +156,9 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
             pt_json_push(ev, cJSON_CreateString(events[i]));
         pt_json_add(entry, "events", ev);
     }
+    const char *start = pt_args_value(args, "start");
+    if (start)
+        pt_json_add_str(entry, "start", start);
     pt_response_t resp;
     int rc = pt_cli_call(cli, "POST", "/v1/plugins", entry, NULL, &resp, NULL);
     cJSON_Delete(entry);

@@ -11,9 +11,13 @@ void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
         const char *opt, *param;
-    } plain[] = {{"session", "session"}, {"delegation", "delegation"},
-                 {"unit", "unit"},       {"category", "category"},
-                 {"tag", "tag"},         {"due-before", "due_before"},
+    } plain[] = {{"session", "session"},
+                 {"delegation", "delegation"},
+                 {"unit", "unit"},
+                 {"person", "person"},
+                 {"category", "category"},
+                 {"tag", "tag"},
+                 {"due-before", "due_before"},
                  {"search", "q"}};
     const char *v;
     if ((v = pt_args_value(args, "status")))

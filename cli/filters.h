@@ -15,6 +15,8 @@
         {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},                             \
         {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"},                     \
         {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"},         \
+        {"person", PT_OPT_VALUE, "NAME",                                                           \
+         "only proposals this person leads or co-signed (领衔或联名代表)"},                        \
         {"category", PT_OPT_VALUE, "TEXT", "only this category"},                                  \
         {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},                              \
         {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"}, \

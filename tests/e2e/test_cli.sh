@@ -153,6 +153,12 @@ check_contains "list --search finds the sample" "革命老区" "$OUT"
 cli list --status 已交办
 check_rc "list --status with a Chinese label" 0
 check_eq "list --status 已交办 shows the assigned one" "$ADDED" "$(printf '%s\n' "$OUT" | grep -E '^ *[0-9]+ ' | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+cli --json list --person 张建军 --all
+check_rc "list --person" 0
+check_eq "list --person finds the proposal they co-signed" "[$ADDED]" \
+    "$(jv '[i["id"] for i in j["items"] if i["id"] == '"$ADDED"']' "$OUT")"
+check_eq "and only theirs" true \
+    "$(jv 'all(i["lead_author"] == "张建军" or "张建军" in i["co_signers"] for i in j["items"])' "$OUT")"
 cli list --status nonsense
 check_true "list --status nonsense is refused (exit $RC: 1 or 2)" test "$RC" = 1 -o "$RC" = 2
 check_true "and says so in one line" one_line_err

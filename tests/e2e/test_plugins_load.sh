@@ -12,7 +12,7 @@ FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
 
 PDIR="$PT_TMP/plugins"
 mkdir -p "$PDIR"
-for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create; do
+for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create notify_record; do
     cp "$FIX/fixture_$f.so" "$PDIR/$f.so"
     chmod 0755 "$PDIR/$f.so"
 done
@@ -166,6 +166,11 @@ if [ -x "${PTRACK:-}" ]; then
     out="$(cli plugins load --instance o3 --path good_options.so --config-file "$PT_TMP/o3.json" --set timeout=2s --json 2>&1)"
     check_eq "--config-file and --set together" "http://d True 2s" \
         "$(jv 'j["config"]["url"]+" "+str(j["config"]["verbose"]==True)+" "+j["config"]["timeout"]' "$out")"
+    out="$(cli plugins load --instance arch --path notify_record.so --set path="$PT_TMP/arch.txt" --start oldest --json 2>&1)"
+    check_eq "--start oldest by CLI" oldest "$(jv 'j["start"]' "$out")"
+    out="$(cli plugins load --instance arch2 --path notify_record.so --set path="$PT_TMP/arch2.txt" --start soon 2>&1)"
+    check_contains "--start with another value is refused" 'expected "latest"' "$out"
+    cli plugins unload arch >/dev/null 2>&1
     out="$(cli plugins unload o2 2>&1)"
     rc=$?
     check_eq "unload by CLI exits 0" 0 "$rc"
