@@ -149,8 +149,9 @@ int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_err
         if (cache_find(api->tokens, cfg->tokens[i].name) >= 0)
             return pt_error_set(err, PT_ECONFIG,
                                 "tokens[%zu]: \"%s\" is the name of a token made at run time "
-                                "(ptrack token list); rename this one, or revoke that one "
-                                "(ptrack token revoke)",
+                                "(ptrack token list); rename this one, or first revoke that one "
+                                "(ptrack token revoke, with ptrackd running on a config without "
+                                "this one)",
                                 i, cfg->tokens[i].name);
     return PT_OK;
 }
