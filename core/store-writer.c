@@ -152,6 +152,7 @@ typedef struct {
     int64_t search_retry_at;
     int64_t search_last; /* when the last chunk ended */
     int search_chunk;    /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
+    int64_t search_retry_ms; /* after a failed chunk: 5 s, doubling up to 5 min */
     int64_t search_started, search_indexed;
 } writer_t;
 
@@ -961,11 +962,16 @@ static void index_backlog(writer_t *w)
     pt_error_t err = {0};
     int chunk = w->search_chunk;
     if (pt_store_search_index_some(w->db, chunk, &done, &err) != PT_OK) {
-        pt_warn("indexing imported proposals for search: %s; trying again in 5 s", err.message);
+        w->search_retry_ms = w->search_retry_ms ? w->search_retry_ms * 2 : 5000;
+        if (w->search_retry_ms > 300000)
+            w->search_retry_ms = 300000;
+        pt_warn("indexing imported proposals for search: %s; trying again in %lld s",
+                err.message, (long long)(w->search_retry_ms / 1000));
         pt_error_clear(&err);
-        w->search_retry_at = now_ms() + 5000;
+        w->search_retry_at = now_ms() + w->search_retry_ms;
         return;
     }
+    w->search_retry_ms = 0;
     w->search_last = now_ms();
     int64_t took = w->search_last - t0;
     if (done == chunk && took > SEARCH_CHUNK_MS && chunk > SEARCH_MIN)
