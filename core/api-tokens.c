@@ -39,12 +39,23 @@ typedef struct {
     int64_t used_saved_at; /* the last use that was sent to the store */
 } token_meta_t;
 
+/* The last use of a config file's token, by its name. */
+typedef struct {
+    char *name;
+    token_meta_t meta; /* created_at stays 0: the config has no such time */
+} config_use_t;
+
 /* The tokens in force, in two arrays of the same order: v is what
- * pt_auth_identify compares against, meta what only this file needs. */
+ * pt_auth_identify compares against, meta what only this file needs; and
+ * the last uses of the config's tokens, which a reload may rename or
+ * remove (a use is kept by name; one of a name no longer configured is
+ * merely not shown). */
 struct pt_token_cache_s {
     pt_token_t *v;
     token_meta_t *meta;
     size_t n, cap;
+    config_use_t *uses;
+    size_t n_uses, cap_uses;
 };
 
 static int64_t now_ms(void)
@@ -122,6 +133,38 @@ static void cache_remove(pt_token_cache_t *c, int i)
     }
 }
 
+/* The last use of the config token called name, or NULL when it has none
+ * here. */
+static const token_meta_t *config_use_find(const pt_token_cache_t *c, const char *name)
+{
+    for (size_t i = 0; c && i < c->n_uses; i++)
+        if (strcmp(c->uses[i].name, name) == 0)
+            return &c->uses[i].meta;
+    return NULL;
+}
+
+/* The same, added when missing (NULL when out of memory). */
+static token_meta_t *config_use(pt_token_cache_t *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_uses; i++)
+        if (strcmp(c->uses[i].name, name) == 0)
+            return &c->uses[i].meta;
+    if (c->n_uses == c->cap_uses) {
+        size_t ncap = c->cap_uses ? c->cap_uses * 2 : 8;
+        config_use_t *grown = realloc(c->uses, ncap * sizeof(*grown));
+        if (!grown)
+            return NULL;
+        c->uses = grown;
+        c->cap_uses = ncap;
+    }
+    config_use_t *u = &c->uses[c->n_uses];
+    if (!(u->name = strdup(name)))
+        return NULL;
+    u->meta = (token_meta_t){0};
+    c->n_uses++;
+    return &u->meta;
+}
+
 int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
 {
     pt_token_cache_t *c = calloc(1, sizeof(*c));
@@ -135,6 +178,19 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
             rc = pt_error_set(err, PT_ENOMEM, "out of memory");
     pt_stored_tokens_free(v, n);
     api->tokens = c;
+    if (rc != PT_OK)
+        return rc;
+    pt_token_use_t *uses = NULL;
+    size_t n_uses = 0;
+    rc = pt_store_config_token_uses_load(api->opts.store, &uses, &n_uses, err);
+    for (size_t i = 0; rc == PT_OK && i < n_uses; i++) {
+        token_meta_t *m = config_use(c, uses[i].name);
+        if (!m)
+            rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+        else
+            m->last_used_at = m->used_saved_at = uses[i].last_used_at;
+    }
+    pt_token_uses_free(uses, n_uses);
     if (rc != PT_OK)
         return rc;
     if (c->n)
@@ -165,6 +221,9 @@ void pt_api_tokens_free(pt_api_t *api)
         token_clear(&c->v[i]);
     free(c->v);
     free(c->meta);
+    for (size_t i = 0; i < c->n_uses; i++)
+        free(c->uses[i].name);
+    free(c->uses);
     free(c);
     api->tokens = NULL;
 }
@@ -176,27 +235,50 @@ static void on_used_saved(pt_write_t *w)
     pt_write_free(w);
 }
 
+/* Queues the write of a token's last use (of the config file's, or of
+ * one made at run time). */
+static void save_use(pt_api_t *api, const char *name, token_meta_t *m, bool configured)
+{
+    pt_write_t *w = configured ? pt_write_config_token_used(name, m->last_used_at)
+                               : pt_write_token_used(name, m->last_used_at);
+    if (!w)
+        return;
+    w->cb = on_used_saved;
+    if (pt_store_write(api->opts.store, w) == PT_OK)
+        m->used_saved_at = m->last_used_at;
+    else
+        pt_write_free(w);
+}
+
 int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
                     pt_error_t *err)
 {
     pt_token_cache_t *c = api->tokens;
     pt_token_list_t run = {.v = c ? c->v : NULL, .n = c ? c->n : 0};
     int rc = pt_auth_identify(api->opts.config, &run, req, who, err);
-    if (rc != PT_OK || who->run_token < 0 || !c)
+    if (rc != PT_OK || !c || (who->run_token < 0 && who->config_token < 0))
         return rc;
-    token_meta_t *m = &c->meta[who->run_token];
+    bool configured = who->run_token < 0;
+    const char *name =
+        configured ? api->opts.config->tokens[who->config_token].name : c->v[who->run_token].name;
+    token_meta_t *m = configured ? config_use(c, name) : &c->meta[who->run_token];
+    if (!m)
+        return PT_OK; /* out of memory: the use goes unnoted */
     m->last_used_at = now_ms();
-    if (m->last_used_at - m->used_saved_at >= USED_WRITE_INTERVAL_MS) {
-        pt_write_t *w = pt_write_token_used(c->v[who->run_token].name, m->last_used_at);
-        if (w) {
-            w->cb = on_used_saved;
-            if (pt_store_write(api->opts.store, w) == PT_OK)
-                m->used_saved_at = m->last_used_at;
-            else
-                pt_write_free(w);
-        }
-    }
+    if (m->last_used_at - m->used_saved_at >= USED_WRITE_INTERVAL_MS)
+        save_use(api, name, m, configured);
     return PT_OK;
+}
+
+void pt_api_tokens_flush(pt_api_t *api)
+{
+    pt_token_cache_t *c = api->tokens;
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->meta[i].last_used_at > c->meta[i].used_saved_at)
+            save_use(api, c->v[i].name, &c->meta[i], false);
+    for (size_t i = 0; c && i < c->n_uses; i++)
+        if (c->uses[i].meta.last_used_at > c->uses[i].meta.used_saved_at)
+            save_use(api, c->uses[i].name, &c->uses[i].meta, true);
 }
 
 /* ---- Answers -------------------------------------------------------------- */
@@ -259,7 +341,8 @@ static void list_tokens(pt_call_t *call)
     cJSON *j = cJSON_CreateObject();
     cJSON *items = cJSON_AddArrayToObject(j, "items");
     for (size_t i = 0; items && i < cfg->n_tokens; i++)
-        cJSON_AddItemToArray(items, token_json(&cfg->tokens[i], NULL, "config"));
+        cJSON_AddItemToArray(
+            items, token_json(&cfg->tokens[i], config_use_find(c, cfg->tokens[i].name), "config"));
     for (size_t i = 0; items && c && i < c->n; i++)
         cJSON_AddItemToArray(items, token_json(&c->v[i], &c->meta[i], "store"));
     reply_json(call, 200, items ? j : (cJSON_Delete(j), NULL), NULL);

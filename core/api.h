@@ -44,6 +44,9 @@ void pt_api_set_config(pt_api_t *api, const pt_config_t *config);
  * in force (the history would show two holders as one): sets err, naming
  * it, and returns PT_ECONFIG; else PT_OK. */
 int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_error_t *err);
+/* Queues the tokens' last uses not saved yet (they are saved at most once
+ * a minute while ptrackd runs), for the store's close to commit. */
+void pt_api_tokens_flush(pt_api_t *api);
 /* Ends every long poll (answered with what there is) and event stream. */
 void pt_api_shutdown(pt_api_t *api);
 /* Frees the API after its timers have closed (run the loop once more). */

@@ -87,8 +87,10 @@ static int identify_token(const pt_config_t *cfg, const pt_token_list_t *run,
     const pt_token_t *found = NULL;
     int run_index = -1;
     for (size_t i = 0; i < cfg->n_tokens; i++)
-        if (CRYPTO_memcmp(digest, cfg->tokens[i].sha256, 32) == 0 && !found)
+        if (CRYPTO_memcmp(digest, cfg->tokens[i].sha256, 32) == 0 && !found) {
             found = &cfg->tokens[i];
+            id->config_token = (int)i;
+        }
     for (size_t i = 0; run && i < run->n; i++) {
         if (CRYPTO_memcmp(digest, run->v[i].sha256, 32) == 0 && !found && run_index < 0)
             run_index = (int)i;
@@ -110,6 +112,7 @@ int pt_auth_identify(const pt_config_t *cfg, const pt_token_list_t *run_tokens,
 {
     memset(id, 0, sizeof(*id));
     id->run_token = -1;
+    id->config_token = -1;
     if (req->peer == PT_PEER_UNIX)
         return identify_socket(cfg, req, id, err);
     return identify_token(cfg, run_tokens, req, id, err);

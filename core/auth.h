@@ -27,6 +27,7 @@ typedef struct {
     char unit[128];   /* role unit: the unit it answers for; else "" */
     char person[128]; /* role delegate: the delegate's name; else "" */
     int run_token;    /* the index of the run-time token used, or -1 */
+    int config_token; /* the index of the config file's token used, or -1 */
 } pt_identity_t;
 
 /* The tokens made at run time, as api-tokens.c keeps them in memory. */

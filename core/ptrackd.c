@@ -142,6 +142,7 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
     pt_plugins_shutdown(d->plugins);
     pt_deadline_engine_stop(d->deadlines);
     d->deadlines = NULL;
+    pt_api_tokens_flush(d->api);
     pt_store_close(d->store);
     d->store = NULL;
     pt_api_free(d->api);

@@ -121,6 +121,11 @@ static const char *const migrations[] = {
      * with it whatever rows a crash of an older version left there. */
     "CREATE TABLE search_pending (proposal_id INTEGER PRIMARY KEY);"
     "DROP TABLE import_staging;",
+    /* 7: when each token of the config file was last used. Such a token has
+     * no row in tokens (it lives in the config, as its sha256), so its last
+     * use is kept by name. */
+    "CREATE TABLE config_token_uses ("
+    "  name TEXT PRIMARY KEY, last_used_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -195,6 +195,16 @@ static int run_used(void *conn, pt_write_t *w)
                    "noting a token's use", bind_used, &changes);
 }
 
+static int run_config_used(void *conn, pt_write_t *w)
+{
+    int changes = 0;
+    return run_sql(conn, w,
+                   "INSERT INTO config_token_uses (name, last_used_at) VALUES (?1, ?2)"
+                   " ON CONFLICT (name) DO UPDATE SET"
+                   " last_used_at = max(last_used_at, excluded.last_used_at)",
+                   "noting a token's use", bind_used, &changes);
+}
+
 static pt_write_t *token_write(const char *name, int (*run)(void *, pt_write_t *))
 {
     pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
@@ -238,4 +248,70 @@ pt_write_t *pt_write_token_used(const char *name, int64_t at)
     if (w)
         w->seq = at;
     return w;
+}
+
+pt_write_t *pt_write_config_token_used(const char *name, int64_t at)
+{
+    pt_write_t *w = token_write(name, run_config_used);
+    if (w)
+        w->seq = at;
+    return w;
+}
+
+int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t *n,
+                                    pt_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3 *db = pt_store_take_reader(s);
+    if (!db)
+        return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
+    sqlite3_stmt *st = NULL;
+    int result = PT_OK;
+    pt_token_use_t *v = NULL;
+    size_t len = 0, cap = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name, last_used_at FROM config_token_uses", -1, &st,
+                           NULL) != SQLITE_OK) {
+        result = pt_sqlite_error(err, db, "reading the tokens' last uses");
+        goto done;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            pt_token_use_t *grown = realloc(v, ncap * sizeof(*v));
+            if (!grown) {
+                result = pt_error_set(err, PT_ENOMEM, "out of memory");
+                goto done;
+            }
+            v = grown;
+            cap = ncap;
+        }
+        pt_token_use_t *u = &v[len++];
+        u->name = NULL;
+        u->last_used_at = sqlite3_column_int64(st, 1);
+        if (!col_text(st, 0, &u->name)) {
+            result = pt_error_set(err, PT_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        result = pt_sqlite_error(err, db, "reading the tokens' last uses");
+done:
+    sqlite3_finalize(st);
+    pt_store_give_reader(s, db);
+    if (result != PT_OK) {
+        pt_token_uses_free(v, len);
+        return result;
+    }
+    *out = v;
+    *n = len;
+    return PT_OK;
+}
+
+void pt_token_uses_free(pt_token_use_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
 }

@@ -180,6 +180,19 @@ pt_write_t *pt_write_token_create(const pt_stored_token_t *t);
 pt_write_t *pt_write_token_revoke(const char *name);
 pt_write_t *pt_write_token_used(const char *name, int64_t at);
 
+/* The last uses of the config file's tokens, kept by name. load reads
+ * them (at start, like pt_store_tokens_load; the caller frees *out with
+ * pt_token_uses_free); the write stores a later use of one (it never moves
+ * one back). */
+typedef struct {
+    char *name;
+    int64_t last_used_at; /* ms */
+} pt_token_use_t;
+int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t *n,
+                                    pt_error_t *err);
+void pt_token_uses_free(pt_token_use_t *v, size_t n);
+pt_write_t *pt_write_config_token_used(const char *name, int64_t at);
+
 /* ---- Reads ----------------------------------------------------------- */
 
 typedef enum {

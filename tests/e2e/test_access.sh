@@ -537,6 +537,8 @@ check_eq "the list shows bindings" '["财政部", "张三"]' \
     "$(jv '[[i.get("unit") for i in j["items"] if i["name"]=="运行时单位"][0], [i.get("person") for i in j["items"] if i["name"]=="运行时代表"][0]]')"
 check_eq "a used run-time token has a last use" true \
     "$(jv '[i["last_used_at"] is not None for i in j["items"] if i["name"]=="运行时报表"][0]')"
+check_eq "so has a used token of the config file" true \
+    "$(jv '[i["last_used_at"] is not None for i in j["items"] if i["name"]=="报表机"][0]')"
 check_eq "no item carries a token or a hash" true \
     "$(jv 'all(not ({"token","sha256","hash"} & set(i)) for i in j["items"])')"
 leaked=0
@@ -560,8 +562,13 @@ as_admin DELETE "/v1/tokens/$(python3 -c 'import urllib.parse;print(urllib.parse
 check_error "revoking a config token" 409 conflict
 req "tcp:$RT_VIEWER" DELETE /v1/tokens/运行时管理员
 check_error "a viewer revokes" 403 forbidden
+as_admin GET /v1/tokens
+CFG_USED="$(jv '[i["last_used_at"] for i in j["items"] if i["name"]=="报表机"][0]')"
 pt_stop
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+as_admin GET /v1/tokens
+check_eq "a config token's last use is kept over a restart" "$CFG_USED" \
+    "$(jv '[i["last_used_at"] for i in j["items"] if i["name"]=="报表机"][0]')"
 req "tcp:$RT_VIEWER" GET /v1/proposals
 check_status "a run-time token works after a restart" 200
 req "tcp:$RT_UNIT" GET /v1/proposals
