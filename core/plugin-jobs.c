@@ -110,8 +110,8 @@ struct ptrack_job {
     cJSON *rejects;   /* [{where, reason}] */
     cJSON *ignored;   /* [{where, reason}], the first IGNORED_MAX */
     int64_t n_ignored; /* passages ignored, listed or not */
-    char *docs[BATCH];
-    size_t n_docs;
+    pt_import_row_t *rows[BATCH];
+    size_t n_rows;
     int64_t n_records; /* records emitted or rejected so far */
     int64_t staged;    /* records staged */
     pt_import_result_t res;
@@ -150,8 +150,8 @@ static void job_free(ptrack_job_t *job)
     free(job->answer);
     cJSON_Delete(job->rejects);
     cJSON_Delete(job->ignored);
-    for (size_t i = 0; i < job->n_docs; i++)
-        free(job->docs[i]);
+    for (size_t i = 0; i < job->n_rows; i++)
+        free(job->rows[i]);
     pt_error_clear(&job->store_err);
     pthread_mutex_destroy(&job->mu);
     pthread_cond_destroy(&job->cond);
@@ -270,21 +270,21 @@ static bool has_rejects(const ptrack_job_t *job)
  * store for a partial one. A failure is kept and ends the import. */
 static void flush_batch(ptrack_job_t *job)
 {
-    if (job->n_docs == 0)
+    if (job->n_rows == 0)
         return;
     pt_error_t err = {0};
-    int rc = job->partial ? pt_store_import_direct(job->store, job->docs, job->n_docs, job->actor,
+    int rc = job->partial ? pt_store_import_direct(job->store, job->rows, job->n_rows, job->actor,
                                                    &job->res, &err)
-                          : pt_store_import_stage(job->store, job->id, job->staged, job->docs,
-                                                  job->n_docs, &err);
+                          : pt_store_import_stage(job->store, job->id, job->staged, job->rows,
+                                                  job->n_rows, &err);
     if (rc == PT_OK)
-        job->staged += (int64_t)job->n_docs;
+        job->staged += (int64_t)job->n_rows;
     else if (job->store_err.code == PT_OK)
         pt_error_move(&job->store_err, &err);
     pt_error_clear(&err);
-    for (size_t i = 0; i < job->n_docs; i++)
-        free(job->docs[i]);
-    job->n_docs = 0;
+    for (size_t i = 0; i < job->n_rows; i++)
+        free(job->rows[i]);
+    job->n_rows = 0;
 }
 
 int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where)
@@ -305,20 +305,20 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     }
     job->n_records++;
     pt_error_t err = {0};
-    char *doc = NULL;
+    pt_import_row_t *row = NULL;
     if (!json)
         pt_error_set(&err, PT_ENOMEM, "out of memory");
     else
-        pt_store_import_check(job->store, json, &doc, &err);
+        pt_store_import_check(job->store, json, &row, &err);
     cJSON_Delete(json);
-    if (!doc) {
+    if (!row) {
         add_reject(job, where, err.message);
     } else if (!job->partial && has_rejects(job)) {
         /* The import will be refused: staging more would be wasted. */
-        free(doc);
+        free(row);
     } else {
-        job->docs[job->n_docs++] = doc;
-        if (job->n_docs == BATCH)
+        job->rows[job->n_rows++] = row;
+        if (job->n_rows == BATCH)
             flush_batch(job);
     }
     pt_error_clear(&err);

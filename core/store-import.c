@@ -37,25 +37,232 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "timefmt.h"
 
 /* ---- Checking a record (any thread) ---------------------------------- */
 
-static int64_t now_ms(void)
+/* ---- A checked record, ready to store ----------------------------------
+ *
+ * A record is checked and rendered on the job's thread, so that the move
+ * on the writer's thread only inserts: it neither parses JSON nor renders
+ * a document. The row holds the columns, the side tables' lists and the
+ * document without its first member ("id") and its last three ("version",
+ * "created_at", "updated_at"), which only the move knows; row_doc puts
+ * them around it. One allocation, so that it can be staged as it is and
+ * freed with free(). */
+struct pt_import_row_s {
+    uint32_t size; /* of the whole row, this member included */
+    uint32_t n_units, n_tags, n_people;
+    int64_t created_at, updated_at, assigned_at, due_at; /* 0: none (created: the move's time) */
+    uint8_t key_supervision, clock, replied, pad_;
+    /* Then, one after another: the strings of ROW_TEXTS, each a byte that
+     * says whether it is set and its NUL-ended text; the middle of the
+     * document, NUL-ended; then the units (name and role), the tags and
+     * the people, NUL-ended each. */
+    char text[];
+};
+
+enum {
+    ROW_NUMBER,
+    ROW_SESSION,
+    ROW_KIND,
+    ROW_STATUS,
+    ROW_DELEGATION,
+    ROW_CATEGORY,
+    ROW_REPLY_CATEGORY,
+    ROW_SATISFACTION,
+    ROW_SOURCE_FORMAT,
+    ROW_SOURCE_REF,
+    ROW_TEXTS
+};
+
+/* The document's first member as rendered for the check, and where its
+ * last three begin: pt_proposal_to_text writes the fields in their table's
+ * order, id first and version, created_at, updated_at last. */
+static const char doc_head[] = "{\"id\":1,";
+static const char doc_tail[] = ",\"version\":";
+
+typedef struct {
+    char *d;
+    size_t len, cap;
+} rowbuf_t;
+
+static bool rb_put(rowbuf_t *b, const void *s, size_t n)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 2048;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *d = realloc(b->d, cap);
+        if (!d)
+            return false;
+        b->d = d;
+        b->cap = cap;
+    }
+    memcpy(b->d + b->len, s, n);
+    b->len += n;
+    return true;
 }
 
-int pt_store_import_check(pt_store_t *s, const cJSON *record, char **doc, pt_error_t *err)
+static bool rb_str(rowbuf_t *b, const char *s)
+{
+    return rb_put(b, s, strlen(s) + 1);
+}
+
+/* A string of ROW_TEXTS: set or not, then its text. */
+static bool rb_opt(rowbuf_t *b, const char *s)
+{
+    char set = s != NULL;
+    return rb_put(b, &set, 1) && rb_str(b, s ? s : "");
+}
+
+/* Where the middle of a document rendered with id 1 ends (the comma
+ * before "version"), or NULL when it is not laid out as row_doc expects. */
+static const char *doc_middle_end(const char *doc, size_t len)
+{
+    if (len < sizeof(doc_head) - 1 || memcmp(doc, doc_head, sizeof(doc_head) - 1) != 0)
+        return NULL;
+    for (const char *c = doc + len; c-- > doc;) {
+        if (*c == ',' && strncmp(c, doc_tail, sizeof(doc_tail) - 1) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Makes the row of a checked proposal whose document (rendered with id 1)
+ * is doc, its middle ending at tail. NULL: out of memory. */
+static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char *doc,
+                                 const char *tail)
+{
+    size_t head = sizeof(doc_head) - 2; /* the comma stays with the middle */
+    pt_import_row_t r = {
+        .created_at = p->created_at,
+        .updated_at = p->updated_at,
+        .assigned_at = p->assigned_at,
+        .due_at = p->due_at,
+        .key_supervision = p->key_supervision,
+        .clock = clock,
+        .replied = p->n_replies > 0,
+    };
+    rowbuf_t b = {0};
+    bool ok = rb_put(&b, &r, offsetof(pt_import_row_t, text));
+    const char *texts[ROW_TEXTS] = {
+        [ROW_NUMBER] = p->number,
+        [ROW_SESSION] = p->session,
+        [ROW_KIND] = p->kind,
+        [ROW_STATUS] = p->status,
+        [ROW_DELEGATION] = p->delegation,
+        [ROW_CATEGORY] = p->category,
+        [ROW_REPLY_CATEGORY] = pt_proposal_reply_category(p),
+        [ROW_SATISFACTION] = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL,
+        [ROW_SOURCE_FORMAT] = p->source_format,
+        [ROW_SOURCE_REF] = p->source_ref,
+    };
+    for (int i = 0; i < ROW_TEXTS; i++)
+        ok = ok && rb_opt(&b, texts[i]);
+    char nul = '\0';
+    ok = ok && rb_put(&b, doc + head, (size_t)(tail - doc) - head) && rb_put(&b, &nul, 1);
+    for (size_t i = 0; i < p->n_units; i++)
+        ok = ok && rb_str(&b, p->units[i].name) &&
+             rb_str(&b, p->units[i].role ? p->units[i].role : "lead");
+    for (size_t i = 0; i < p->tags.n; i++)
+        ok = ok && rb_str(&b, p->tags.v[i]);
+    uint32_t people = 0;
+    for (size_t i = 0; i <= p->co_signers.n; i++) {
+        const char *person = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
+        if (person && *person) {
+            ok = ok && rb_str(&b, person);
+            people++;
+        }
+    }
+    if (!ok || b.len > UINT32_MAX) {
+        free(b.d);
+        return NULL;
+    }
+    pt_import_row_t *row = (pt_import_row_t *)b.d;
+    row->size = (uint32_t)b.len;
+    row->n_units = (uint32_t)p->n_units;
+    row->n_tags = (uint32_t)p->tags.n;
+    row->n_people = people;
+    return row;
+}
+
+/* Reads a row back: its columns into r (all but id, version and doc, and
+ * the times the move decides) and its document's middle into *mid. The
+ * strings point into row. */
+static void row_read(const pt_import_row_t *row, pt_new_row_t *r, const char **mid,
+                     size_t *mid_len)
+{
+    const char *c = row->text;
+    const char *texts[ROW_TEXTS];
+    for (int i = 0; i < ROW_TEXTS; i++) {
+        bool set = *c++ != 0;
+        texts[i] = set ? c : NULL;
+        c += strlen(c) + 1;
+    }
+    *mid = c;
+    *mid_len = strlen(c);
+    c += *mid_len + 1;
+    memset(r, 0, sizeof(*r));
+    r->c = (pt_cols_t){
+        .number = texts[ROW_NUMBER],
+        .session = texts[ROW_SESSION],
+        .kind = texts[ROW_KIND],
+        .status = texts[ROW_STATUS],
+        .delegation = texts[ROW_DELEGATION],
+        .category = texts[ROW_CATEGORY],
+        .reply_category = texts[ROW_REPLY_CATEGORY],
+        .satisfaction = texts[ROW_SATISFACTION],
+        .source_format = texts[ROW_SOURCE_FORMAT],
+        .source_ref = texts[ROW_SOURCE_REF],
+        .assigned_at = row->assigned_at,
+        .due_at = row->due_at,
+        .key_supervision = row->key_supervision,
+        .clock = row->clock,
+        .replied = row->replied,
+    };
+    r->n_units = row->n_units;
+    r->units = c;
+    for (uint32_t i = 0; i < 2 * row->n_units; i++)
+        c += strlen(c) + 1;
+    r->n_tags = row->n_tags;
+    r->tags = c;
+    for (uint32_t i = 0; i < row->n_tags; i++)
+        c += strlen(c) + 1;
+    r->n_people = row->n_people;
+    r->people = c;
+}
+
+/* The whole document of an imported proposal: its id, the middle, and its
+ * version and times. Ownership: the caller frees. */
+static char *row_doc(const char *mid, size_t mid_len, const pt_cols_t *c)
+{
+    char created[40], updated[40];
+    pt_time_format(c->created_at, created, sizeof(created));
+    pt_time_format(c->updated_at, updated, sizeof(updated));
+    size_t cap = mid_len + 160;
+    char *doc = malloc(cap);
+    if (!doc)
+        return NULL;
+    int n = snprintf(doc, cap, "{\"id\":%lld", (long long)c->id);
+    memcpy(doc + n, mid, mid_len);
+    snprintf(doc + n + mid_len, cap - (size_t)n - mid_len,
+             ",\"version\":%lld,\"created_at\":\"%s\",\"updated_at\":\"%s\"}",
+             (long long)c->version, created, updated);
+    return doc;
+}
+
+int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **row,
+                          pt_error_t *err)
 {
     const pt_workflow_t *wf = s->opts.workflow;
-    *doc = NULL;
+    *row = NULL;
     bool stored = cJSON_GetObjectItemCaseSensitive(record, "id") ||
                   cJSON_GetObjectItemCaseSensitive(record, "version") ||
                   cJSON_GetObjectItemCaseSensitive(record, "created_at");
@@ -80,15 +287,22 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, char **doc, pt_err
         return PT_EVALIDATION;
     }
     /* The proposal is new here: its old id means nothing in this store, nor
-     * does a merge into another of the old ids. The placeholders keep the
-     * staged document decodable; the insert gives the real id and version. */
+     * does a merge into another of the old ids. The id and version are
+     * placeholders that the move replaces (row_doc). */
     p.id = 1;
     p.version = 1;
     p.merged_into = 0;
     size_t len;
-    *doc = pt_proposal_to_text(&p, false, pt_workflow_clock_runs(wf, p.status), now_ms(), &len);
+    bool clock = pt_workflow_clock_runs(wf, p.status);
+    char *doc = pt_proposal_to_text(&p, false, clock, 0, &len);
+    const char *tail = doc ? doc_middle_end(doc, len) : NULL;
+    if (doc && !tail)
+        rc = pt_error_set(err, PT_EINTERNAL, "a proposal's document is not laid out as expected");
+    else if (!doc || !(*row = row_make(&p, clock, doc, tail)))
+        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+    free(doc);
     pt_proposal_free(&p);
-    return *doc ? PT_OK : pt_error_set(err, PT_ENOMEM, "out of memory");
+    return rc;
 }
 
 /* ---- Custom writes, waited for -------------------------------------- */
@@ -226,8 +440,8 @@ static void staging_close(staging_t *st)
     free(st);
 }
 
-int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
-                          size_t n, pt_error_t *err)
+int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n,
+                          pt_import_row_t *const *rows, size_t n, pt_error_t *err)
 {
     /* Only the job's own thread stages its records, so the staging found
      * here is not used by another thread meanwhile. */
@@ -250,12 +464,9 @@ int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char 
                             (long long)first_n);
     }
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(docs[i]);
-        uint32_t len32 = (uint32_t)len;
-        if (len > UINT32_MAX || fwrite(&len32, sizeof(len32), 1, st->f) != 1 ||
-            fwrite(docs[i], 1, len, st->f) != len) {
+        if (fwrite(rows[i], 1, rows[i]->size, st->f) != rows[i]->size) {
             pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
-                         len > UINT32_MAX ? "a record is too large" : strerror(errno));
+                         strerror(errno));
             staging_close(st);
             return PT_ESTORAGE;
         }
@@ -277,7 +488,7 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
 
 typedef struct {
     staging_t *staging;
-    char *const *docs;
+    pt_import_row_t *const *rows;
     size_t n;
     const char *actor;
     pt_import_result_t *res;
@@ -318,69 +529,74 @@ static bool found(sqlite3_stmt *st)
     return row;
 }
 
-static bool is_duplicate(dup_t *d, const pt_proposal_t *p)
+static bool is_duplicate(dup_t *d, const pt_cols_t *c)
 {
-    if (p->number) {
-        sqlite3_bind_text(d->by_number, 1, p->number, -1, SQLITE_STATIC);
-        if (p->session)
-            sqlite3_bind_text(d->by_number, 2, p->session, -1, SQLITE_STATIC);
+    if (c->number) {
+        sqlite3_bind_text(d->by_number, 1, c->number, -1, SQLITE_STATIC);
+        if (c->session)
+            sqlite3_bind_text(d->by_number, 2, c->session, -1, SQLITE_STATIC);
         if (found(d->by_number))
             return true;
     }
-    if (p->source_ref) {
-        sqlite3_bind_text(d->by_ref, 1, p->source_ref, -1, SQLITE_STATIC);
+    if (c->source_ref) {
+        sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
         if (found(d->by_ref))
             return true;
     }
     return false;
 }
 
-/* Decodes one checked document and inserts it unless it is a duplicate. */
-static int insert_doc(void *conn, dup_t *d, const char *doc, size_t len, const char *actor,
+/* Inserts one checked record unless it is a duplicate. */
+static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const char *actor,
                       pt_import_result_t *res, pt_error_t *err)
 {
-    cJSON *json = cJSON_ParseWithLength(doc, len);
-    if (!json)
-        return pt_error_set(err, PT_ESTORAGE, "storage error: a staged record is unreadable");
-    pt_proposal_t p;
-    int rc = pt_proposal_from_json(json, PT_DECODE_STORED, NULL, &p, err);
-    cJSON_Delete(json);
-    if (rc != PT_OK)
-        return rc;
-    if (is_duplicate(d, &p)) {
+    pt_new_row_t r;
+    const char *mid;
+    size_t mid_len;
+    row_read(row, &r, &mid, &mid_len);
+    if (is_duplicate(d, &r.c)) {
         res->skipped++;
-    } else {
-        rc = pt_store_insert_proposal(conn, &p, actor, "import", true, err);
-        if (rc == PT_OK) {
-            res->imported++;
-            if (!res->first_id)
-                res->first_id = p.id;
-            res->last_id = p.id;
-        }
+        return PT_OK;
     }
-    pt_proposal_free(&p);
+    int64_t now = pt_store_writer_now();
+    r.c.id = pt_store_take_id(conn);
+    r.c.version = 1;
+    r.c.created_at = row->created_at ? row->created_at : now;
+    r.c.updated_at = row->updated_at ? row->updated_at : r.c.created_at;
+    char *doc = row_doc(mid, mid_len, &r.c);
+    if (!doc)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    r.c.doc = doc;
+    int rc = pt_store_insert_new(conn, &r, actor, "import", err);
+    free(doc);
+    if (rc == PT_OK) {
+        res->imported++;
+        if (!res->first_id)
+            res->first_id = r.c.id;
+        res->last_id = r.c.id;
+    }
     return rc;
 }
 
-/* Reads the next staged record into *buf (grown as needed, NUL-ended).
- * Returns 1, 0 at the end, or -1 when the file is unreadable. */
-static int staging_next(FILE *f, char **buf, size_t *cap, size_t *len)
+/* Reads the next staged row into *buf (grown as needed). Returns 1, 0 at
+ * the end, or -1 when the file is unreadable. */
+static int staging_next(FILE *f, pt_import_row_t **buf, size_t *cap)
 {
-    uint32_t len32;
-    if (fread(&len32, sizeof(len32), 1, f) != 1)
+    uint32_t size;
+    if (fread(&size, sizeof(size), 1, f) != 1)
         return feof(f) && !ferror(f) ? 0 : -1;
-    if ((size_t)len32 + 1 > *cap) {
-        char *nb = realloc(*buf, (size_t)len32 + 1);
+    if (size < offsetof(pt_import_row_t, text))
+        return -1;
+    if (size > *cap) {
+        pt_import_row_t *nb = realloc(*buf, size);
         if (!nb)
             return -1;
         *buf = nb;
-        *cap = (size_t)len32 + 1;
+        *cap = size;
     }
-    if (fread(*buf, 1, len32, f) != len32)
-        return -1;
-    (*buf)[len32] = '\0';
-    *len = len32;
-    return 1;
+    (*buf)->size = size;
+    size_t rest = size - sizeof(size);
+    return fread((char *)*buf + sizeof(size), 1, rest, f) == rest ? 1 : -1;
 }
 
 /* The move: every staged record inserted in this one write, which is one
@@ -396,11 +612,11 @@ static int run_commit(void *conn, pt_write_t *w)
     if (dup_open(db, &d, &w->err) != PT_OK)
         return w->err.code;
     FILE *f = b->staging->f;
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
+    pt_import_row_t *buf = NULL;
+    size_t cap = 0;
     int rc = PT_OK, got = 0;
-    while (rc == PT_OK && (got = staging_next(f, &buf, &cap, &len)) == 1)
-        rc = insert_doc(conn, &d, buf, len, b->actor, &res, &w->err);
+    while (rc == PT_OK && (got = staging_next(f, &buf, &cap)) == 1)
+        rc = insert_row(conn, &d, buf, b->actor, &res, &w->err);
     if (rc == PT_OK && got < 0)
         rc = pt_error_set(&w->err, PT_ESTORAGE,
                           "storage error while reading an import's staging: %s",
@@ -440,16 +656,16 @@ static int run_direct(void *conn, pt_write_t *w)
         return w->err.code;
     int rc = PT_OK;
     for (size_t i = 0; i < b->n && rc == PT_OK; i++)
-        rc = insert_doc(conn, &d, b->docs[i], strlen(b->docs[i]), b->actor, &res, &w->err);
+        rc = insert_row(conn, &d, b->rows[i], b->actor, &res, &w->err);
     dup_close(&d);
     if (rc == PT_OK)
         *b->res = res;
     return rc;
 }
 
-int pt_store_import_direct(pt_store_t *s, char *const *docs, size_t n, const char *actor,
-                           pt_import_result_t *res, pt_error_t *err)
+int pt_store_import_direct(pt_store_t *s, pt_import_row_t *const *rows, size_t n,
+                           const char *actor, pt_import_result_t *res, pt_error_t *err)
 {
-    batch_t b = {.docs = docs, .n = n, .actor = actor, .res = res};
+    batch_t b = {.rows = rows, .n = n, .actor = actor, .res = res};
     return run_custom(s, run_direct, &b, err);
 }

@@ -476,8 +476,10 @@ static void read_history(sqlite3 *db, pt_read_t *r)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
 }
 
-/* Writes one event row (seq, type, at, actor, action, from, to, proposal)
- * as the change feed shows it. */
+/* Writes one event row (seq, type, at, actor, action, from, to, proposal,
+ * data, ref_version, ref_overdue) as the change feed shows it. An event
+ * that refers to a version of its proposal (an import's, store-writer.c)
+ * gets the stored document of that version with "overdue" as it was. */
 static void event_json(pt_buf_t *b, sqlite3_stmt *st)
 {
     pt_buf_printf(b, "{\"seq\":%lld,\"type\":", (long long)sqlite3_column_int64(st, 0));
@@ -490,7 +492,19 @@ static void event_json(pt_buf_t *b, sqlite3_stmt *st)
         json_col_text(b, st, 3 + i);
     }
     pt_buf_puts(b, ",\"proposal\":");
-    json_col_raw(b, st, 7);
+    const char *doc = (const char *)sqlite3_column_text(st, 7);
+    if (doc && sqlite3_column_type(st, 9) != SQLITE_NULL) {
+        size_t len;
+        char *shown = pt_doc_with_overdue(doc, (size_t)sqlite3_column_bytes(st, 7),
+                                          sqlite3_column_int(st, 10) != 0, &len);
+        if (shown)
+            pt_buf_append(b, shown, len);
+        else
+            b->failed = true;
+        free(shown);
+    } else {
+        json_col_raw(b, st, 7);
+    }
     /* An event of no single proposal (the digest) carries its own data. */
     if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
         pt_buf_puts(b, ",\"data\":");
@@ -514,10 +528,15 @@ static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit,
         within = " AND proposal_id IN (SELECT proposal_id FROM proposal_people WHERE person = ?3)";
         who = scope->person;
     }
-    char sql[512];
+    char sql[1024];
     snprintf(sql, sizeof(sql),
-             "SELECT seq, type, at, actor, action, from_state, to_state, proposal,"
-             " data FROM events WHERE seq > ?1%s ORDER BY seq LIMIT ?2",
+             "SELECT seq, type, at, actor, action, from_state, to_state,"
+             " coalesce(proposal,"
+             "  (SELECT doc FROM proposals p WHERE p.id = e.proposal_id"
+             "   AND p.version = e.ref_version),"
+             "  (SELECT doc FROM proposal_versions v WHERE v.proposal_id = e.proposal_id"
+             "   AND v.version = e.ref_version)),"
+             " data, ref_version, ref_overdue FROM events e WHERE seq > ?1%s ORDER BY seq LIMIT ?2",
              within);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

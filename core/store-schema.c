@@ -126,6 +126,19 @@ static const char *const migrations[] = {
      * use is kept by name. */
     "CREATE TABLE config_token_uses ("
     "  name TEXT PRIMARY KEY, last_used_at INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 8: an imported proposal's proposal.created event does not copy the
+     * proposal: ref_version names the version of its row the event shows
+     * (with ref_overdue, whether it was overdue then), and the feed reads
+     * it from proposals while the row is at that version, or from
+     * proposal_versions, where the writer keeps it before the row first
+     * changes or goes. An import of many thousand proposals so writes
+     * each document once, not twice. */
+    "ALTER TABLE events ADD COLUMN ref_version INTEGER;"
+    "ALTER TABLE events ADD COLUMN ref_overdue INTEGER;"
+    "CREATE INDEX events_ref ON events(proposal_id) WHERE ref_version IS NOT NULL;"
+    "CREATE TABLE proposal_versions ("
+    "  proposal_id INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,"
+    "  PRIMARY KEY (proposal_id, version));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

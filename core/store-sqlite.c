@@ -131,6 +131,11 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
                   pt_error_t *err)
 {
     *out = NULL;
+    /* SQLite's memory statistics cost a global mutex on every allocation
+     * of every connection, and nothing here reads them. This only takes
+     * before SQLite's first use in the process (later it is refused, and
+     * changes nothing). */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     pt_store_t *s = calloc(1, sizeof(*s));
     if (!s)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

@@ -108,16 +108,36 @@ void *pt_store_writer_main(void *arg);
 /* Serves one read on the calling thread with connection db (store-read.c). */
 void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r);
 
-/* Inserts p as a new proposal, as a create does: the next id, version 1,
- * its row, units, tags, full-text entry, a history entry (`action` by
- * `actor`) and a proposal.created event. Times already set in p are kept
- * (created_at and updated_at default to now). Sets p->id. With
- * index_later, the full-text entry is left to the writer's search backlog
- * (store-search.c) and the proposal is listed in search_pending instead.
- * Thread: the writer, from a custom write's run_, whose conn is
- * writer_ctx. */
-int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
-                             const char *action, bool index_later, pt_error_t *err);
+/* A proposal's row: the columns the list filters and sorts use, and its
+ * stored document (without "overdue"). */
+typedef struct {
+    int64_t id, version, created_at, updated_at, assigned_at, due_at;
+    const char *number, *session, *kind, *status, *delegation, *category;
+    const char *reply_category, *satisfaction, *source_format, *source_ref;
+    bool key_supervision, clock, replied;
+    const char *doc;
+} pt_cols_t;
+
+/* A new proposal as an import stores it (store-import.c): its row, and its
+ * units, tags and people for the side tables, each list packed as
+ * NUL-ended strings one after another (a unit: its name, then its role). */
+typedef struct {
+    pt_cols_t c;
+    size_t n_units, n_tags, n_people;
+    const char *units, *tags, *people;
+} pt_new_row_t;
+
+/* The id for the next new proposal (ids are never reused, also when the
+ * transaction that took one rolls back). Thread: the writer, from a custom
+ * write's run_, whose conn is writer_ctx. */
+int64_t pt_store_take_id(void *writer_ctx);
+/* Inserts an imported proposal, r->c.id taken from pt_store_take_id and
+ * r->c.version 1: its row and side rows, a history entry (`action` by
+ * `actor`) and a proposal.created event that refers to the row's version
+ * instead of copying it. Its full-text entry is left to the search
+ * backlog (store-search.c). Thread: as pt_store_take_id. */
+int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *actor,
+                        const char *action, pt_error_t *err);
 
 /* The search backlog (store-search.c): the imported proposals that are
  * not in the full-text index yet. Thread: the writer. */

@@ -53,6 +53,9 @@ enum {
     ST_INS_PERSON,
     ST_INS_PENDING,
     ST_CURSOR_START,
+    ST_INSERT,
+    ST_INS_EVENT_REF,
+    ST_KEEP_VERSION,
     ST_COUNT_
 };
 
@@ -118,6 +121,22 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_INS_PENDING] = "INSERT OR IGNORE INTO search_pending (proposal_id) VALUES (?1)",
     [ST_CURSOR_START] = "INSERT INTO notifier_cursors (instance, seq, updated_at)"
                         " VALUES (?1, ?2, ?3) ON CONFLICT (instance) DO NOTHING",
+    /* A new id has no row to update. */
+    [ST_INSERT] =
+        "INSERT INTO proposals (id, number, session, kind, status, delegation, category,"
+        " key_supervision, clock, assigned_at, due_at, replied, reply_category, satisfaction,"
+        " source_format, source_ref, version, created_at, updated_at, doc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19, ?20)",
+    /* An imported proposal's created event refers to its version 1 instead
+     * of holding a copy (see keep_version). */
+    [ST_INS_EVENT_REF] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
+                         " proposal_id, ref_version, ref_overdue)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_KEEP_VERSION] = "INSERT OR IGNORE INTO proposal_versions (proposal_id, version, doc)"
+                        " SELECT id, version, doc FROM proposals WHERE id = ?1 AND EXISTS"
+                        " (SELECT 1 FROM events WHERE proposal_id = ?1 AND ref_version IS NOT NULL"
+                        "  AND ref_version = proposals.version)",
 };
 
 /* The writer keeps the proposals it has decoded, so that a run of actions
@@ -143,11 +162,9 @@ typedef struct {
     int64_t batch_last_seq;
     int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
-    /* The search backlog (store-search.c). index_later is set while an
-     * import inserts; backlog counts the proposals listed (an estimate: a
+    /* The search backlog (store-search.c). backlog counts the proposals listed (an estimate: a
      * rolled-back import's count is corrected by the first chunk that comes
      * up short); retry_at holds off a chunk after one failed. */
-    bool index_later;
     int64_t search_backlog;
     int64_t search_retry_at;
     int64_t search_last; /* when the last chunk ended */
@@ -300,16 +317,6 @@ static bool exists_cb(int64_t id, void *ud)
     return found;
 }
 
-static const char *last_reply_category(const pt_proposal_t *p)
-{
-    for (size_t i = p->n_replies; i > 0; i--) {
-        const pt_reply_t *r = &p->replies[i - 1];
-        if (!r->kind || strcmp(r->kind, "supplementary") != 0)
-            return r->category;
-    }
-    return NULL;
-}
-
 /* Renders p as its stored document (without "overdue") and as the answer
  * (with it). Both are malloc'd. */
 static int render(writer_t *w, const pt_proposal_t *p, bool clock, char **doc, size_t *doc_len,
@@ -339,6 +346,81 @@ typedef enum {
     SAVE_DOC,   /* an action that moved neither */
 } save_scope_t;
 
+/* Binds a proposal's columns to ST_INSERT, ST_UPSERT or an update (their
+ * parameters are numbered alike: an update names only some). */
+static void bind_cols(sqlite3_stmt *st, const pt_cols_t *c)
+{
+    sqlite3_bind_int64(st, 1, c->id);
+    bind_text(st, 2, c->number);
+    bind_text(st, 3, c->session);
+    bind_text(st, 4, c->kind);
+    bind_text(st, 5, c->status);
+    bind_text(st, 6, c->delegation);
+    bind_text(st, 7, c->category);
+    sqlite3_bind_int(st, 8, c->key_supervision);
+    sqlite3_bind_int(st, 9, c->clock);
+    bind_time(st, 10, c->assigned_at);
+    bind_time(st, 11, c->due_at);
+    sqlite3_bind_int(st, 12, c->replied);
+    bind_text(st, 13, c->reply_category);
+    bind_text(st, 14, c->satisfaction);
+    bind_text(st, 15, c->source_format);
+    bind_text(st, 16, c->source_ref);
+    sqlite3_bind_int64(st, 17, c->version);
+    sqlite3_bind_int64(st, 18, c->created_at);
+    sqlite3_bind_int64(st, 19, c->updated_at);
+    sqlite3_bind_text(st, 20, c->doc, -1, SQLITE_STATIC);
+}
+
+/* Runs the bound insert or update of a proposal's row. */
+static int step_row(writer_t *w, sqlite3_stmt *st, const pt_cols_t *c, pt_error_t *err)
+{
+    int rc = step_done(st);
+    if (rc == SQLITE_OK)
+        return PT_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT && c->number)
+        return pt_error_set(err, PT_ECONFLICT, "number \"%s\" is already used in session \"%s\"",
+                            c->number, c->session ? c->session : "");
+    return step_error(w, rc, err, "saving a proposal");
+}
+
+/* One row of a side table (units, tags, people): (id, a[, b]). */
+static int insert_side(writer_t *w, int which, int64_t id, const char *a, const char *b,
+                       pt_error_t *err, const char *what)
+{
+    sqlite3_stmt *st = w->st[which];
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, a);
+    if (which == ST_INS_UNIT)
+        bind_text(st, 3, b ? b : "lead");
+    int rc = step_done(st);
+    return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, what);
+}
+
+/* Lists a new proposal for the search backlog (store-search.c). */
+static int list_pending(writer_t *w, int64_t id, pt_error_t *err)
+{
+    sqlite3_bind_int64(w->st[ST_INS_PENDING], 1, id);
+    int rc = step_done(w->st[ST_INS_PENDING]);
+    if (rc != SQLITE_OK)
+        return step_error(w, rc, err, "listing a proposal for search");
+    w->search_backlog++;
+    return PT_OK;
+}
+
+/* Before the row of proposal id changes or goes: an event that refers to
+ * the version it holds (an import's created event, see ST_INS_EVENT_REF)
+ * still needs that version, so it is kept in proposal_versions. Only a
+ * version 1 can be referred to, so only the first change looks. */
+static int keep_version(writer_t *w, int64_t id, int64_t version, pt_error_t *err)
+{
+    if (version != 1)
+        return PT_OK;
+    sqlite3_bind_int64(w->st[ST_KEEP_VERSION], 1, id);
+    int rc = step_done(w->st[ST_KEEP_VERSION]);
+    return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "keeping a proposal's version");
+}
+
 static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc, bool units,
                 save_scope_t scope, pt_error_t *err)
 {
@@ -348,57 +430,54 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
         w->due_hint = p->due_at;
     bool text = scope == SAVE_ALL || scope == SAVE_NEW;
     /* Nothing can be stored under a new id yet: its units, tags, people and
-     * full-text entry need no delete first, which spares a create (and
-     * each proposal of an import) four statements. An id is new when it
-     * comes from next_id: ids are never reused, and the rows of an id whose
-     * transaction was rolled back went with it. */
+     * full-text entry need no delete first, which spares a create four
+     * statements. An id is new when it comes from next_id: ids are never
+     * reused, and the rows of an id whose transaction was rolled back went
+     * with it. */
     bool fresh = scope == SAVE_NEW;
-    sqlite3_stmt *st = w->st[text                  ? ST_UPSERT
+    int rc;
+    if (!fresh && (rc = keep_version(w, p->id, p->version - 1, err)) != PT_OK)
+        return rc;
+    sqlite3_stmt *st = w->st[fresh                 ? ST_INSERT
+                             : text                ? ST_UPSERT
                              : scope == SAVE_STATE ? ST_UPDATE_STATE
                                                    : ST_UPDATE_DOC];
-    const char *satisfaction = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL;
-    sqlite3_bind_int64(st, 1, p->id);
-    bind_text(st, 2, p->number);
-    bind_text(st, 3, p->session);
-    bind_text(st, 4, p->kind);
-    bind_text(st, 5, p->status);
-    bind_text(st, 6, p->delegation);
-    bind_text(st, 7, p->category);
-    sqlite3_bind_int(st, 8, p->key_supervision);
-    sqlite3_bind_int(st, 9, clock);
-    bind_time(st, 10, p->assigned_at);
-    bind_time(st, 11, p->due_at);
-    sqlite3_bind_int(st, 12, p->n_replies > 0);
-    bind_text(st, 13, last_reply_category(p));
-    bind_text(st, 14, satisfaction);
-    bind_text(st, 15, p->source_format);
-    bind_text(st, 16, p->source_ref);
-    sqlite3_bind_int64(st, 17, p->version);
-    sqlite3_bind_int64(st, 18, p->created_at);
-    sqlite3_bind_int64(st, 19, p->updated_at);
-    sqlite3_bind_text(st, 20, doc, -1, SQLITE_STATIC);
-    int rc = step_done(st);
-    if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_CONSTRAINT && p->number)
-            return pt_error_set(err, PT_ECONFLICT,
-                                "number \"%s\" is already used in session \"%s\"", p->number,
-                                p->session ? p->session : "");
-        return step_error(w, rc, err, "saving a proposal");
-    }
+    pt_cols_t c = {
+        .id = p->id,
+        .number = p->number,
+        .session = p->session,
+        .kind = p->kind,
+        .status = p->status,
+        .delegation = p->delegation,
+        .category = p->category,
+        .key_supervision = p->key_supervision,
+        .clock = clock,
+        .assigned_at = p->assigned_at,
+        .due_at = p->due_at,
+        .replied = p->n_replies > 0,
+        .reply_category = pt_proposal_reply_category(p),
+        .satisfaction = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL,
+        .source_format = p->source_format,
+        .source_ref = p->source_ref,
+        .version = p->version,
+        .created_at = p->created_at,
+        .updated_at = p->updated_at,
+        .doc = doc,
+    };
+    bind_cols(st, &c);
+    if ((rc = step_row(w, st, &c, err)) != PT_OK)
+        return rc;
     if (units) {
         if (!fresh) {
             sqlite3_bind_int64(w->st[ST_DEL_UNITS], 1, p->id);
             if ((rc = step_done(w->st[ST_DEL_UNITS])) != SQLITE_OK)
                 return step_error(w, rc, err, "saving units");
         }
-        for (size_t i = 0; i < p->n_units; i++) {
-            st = w->st[ST_INS_UNIT];
-            sqlite3_bind_int64(st, 1, p->id);
-            bind_text(st, 2, p->units[i].name);
-            bind_text(st, 3, p->units[i].role ? p->units[i].role : "lead");
-            if ((rc = step_done(st)) != SQLITE_OK)
-                return step_error(w, rc, err, "saving units");
-        }
+        for (size_t i = 0; i < p->n_units && rc == PT_OK; i++)
+            rc = insert_side(w, ST_INS_UNIT, p->id, p->units[i].name, p->units[i].role, err,
+                             "saving units");
+        if (rc != PT_OK)
+            return rc;
     }
     if (text) {
         if (!fresh) {
@@ -406,13 +485,10 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             if ((rc = step_done(w->st[ST_DEL_TAGS])) != SQLITE_OK)
                 return step_error(w, rc, err, "saving tags");
         }
-        for (size_t i = 0; i < p->tags.n; i++) {
-            st = w->st[ST_INS_TAG];
-            sqlite3_bind_int64(st, 1, p->id);
-            bind_text(st, 2, p->tags.v[i]);
-            if ((rc = step_done(st)) != SQLITE_OK)
-                return step_error(w, rc, err, "saving tags");
-        }
+        for (size_t i = 0; i < p->tags.n && rc == PT_OK; i++)
+            rc = insert_side(w, ST_INS_TAG, p->id, p->tags.v[i], NULL, err, "saving tags");
+        if (rc != PT_OK)
+            return rc;
         /* The people a proposal belongs to decide what a delegate may
          * read; only a create or an edit changes them. */
         if (!fresh) {
@@ -420,23 +496,14 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             if ((rc = step_done(w->st[ST_DEL_PEOPLE])) != SQLITE_OK)
                 return step_error(w, rc, err, "saving the proposal's people");
         }
-        for (size_t i = 0; i <= p->co_signers.n; i++) {
+        for (size_t i = 0; i <= p->co_signers.n && rc == PT_OK; i++) {
             const char *person = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
-            if (!person || !*person)
-                continue;
-            st = w->st[ST_INS_PERSON];
-            sqlite3_bind_int64(st, 1, p->id);
-            bind_text(st, 2, person);
-            if ((rc = step_done(st)) != SQLITE_OK)
-                return step_error(w, rc, err, "saving the proposal's people");
+            if (person && *person)
+                rc = insert_side(w, ST_INS_PERSON, p->id, person, NULL, err,
+                                 "saving the proposal's people");
         }
-        if (fresh && w->index_later) {
-            sqlite3_bind_int64(w->st[ST_INS_PENDING], 1, p->id);
-            if ((rc = step_done(w->st[ST_INS_PENDING])) != SQLITE_OK)
-                return step_error(w, rc, err, "listing a proposal for search");
-            w->search_backlog++;
-            return PT_OK;
-        }
+        if (rc != PT_OK)
+            return rc;
         if (!fresh) {
             sqlite3_bind_int64(w->st[ST_DEL_FTS], 1, p->id);
             if ((rc = step_done(w->st[ST_DEL_FTS])) != SQLITE_OK)
@@ -550,26 +617,61 @@ static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, 
  * insert proposals as a create does. Set for the writer thread's life. */
 static _Thread_local writer_t *this_writer;
 
-int pt_store_insert_proposal(void *writer_ctx, pt_proposal_t *p, const char *actor,
-                             const char *action, bool index_later, pt_error_t *err)
+int64_t pt_store_take_id(void *writer_ctx)
+{
+    writer_t *w = this_writer;
+    if (!w || (sqlite3 *)writer_ctx != w->db)
+        return 0;
+    return w->s->next_id++;
+}
+
+int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *actor,
+                        const char *action, pt_error_t *err)
 {
     writer_t *w = this_writer;
     if (!w || (sqlite3 *)writer_ctx != w->db)
         return pt_error_set(err, PT_EINTERNAL, "a proposal was inserted off the writer thread");
-    p->id = w->s->next_id++;
-    p->version = 1;
-    if (!p->created_at)
-        p->created_at = w->now;
-    if (!p->updated_at)
-        p->updated_at = p->created_at;
-    char *answer;
-    size_t answer_len;
-    w->index_later = index_later;
-    int rc = store_proposal(w, p, true, SAVE_NEW, "proposal.created", actor, action, NULL, NULL,
-                            NULL, &answer, &answer_len, err);
-    w->index_later = false;
-    free(answer);
-    return rc;
+    const pt_cols_t *c = &r->c;
+    if (c->clock && c->due_at && (!w->due_hint || c->due_at < w->due_hint))
+        w->due_hint = c->due_at;
+    sqlite3_stmt *st = w->st[ST_INSERT];
+    bind_cols(st, c);
+    int rc = step_row(w, st, c, err);
+    const char *u = r->units, *t = r->tags, *q = r->people;
+    for (size_t i = 0; i < r->n_units && rc == PT_OK; i++) {
+        const char *role = u + strlen(u) + 1;
+        rc = insert_side(w, ST_INS_UNIT, c->id, u, role, err, "saving units");
+        u = role + strlen(role) + 1;
+    }
+    for (size_t i = 0; i < r->n_tags && rc == PT_OK; i++, t += strlen(t) + 1)
+        rc = insert_side(w, ST_INS_TAG, c->id, t, NULL, err, "saving tags");
+    for (size_t i = 0; i < r->n_people && rc == PT_OK; i++, q += strlen(q) + 1)
+        rc = insert_side(w, ST_INS_PERSON, c->id, q, NULL, err, "saving the proposal's people");
+    if (rc == PT_OK)
+        rc = list_pending(w, c->id, err);
+    if (rc == PT_OK)
+        rc = add_history(w, c->id, 1, actor, action, NULL, c->status, NULL, NULL, err);
+    if (rc != PT_OK)
+        return rc;
+    /* The event refers to version 1 of the row just written, with whether
+     * it was overdue then: the feed puts the two together when it is read
+     * (store-read.c), and keep_version keeps that version if the row
+     * changes before the event is gone. */
+    st = w->st[ST_INS_EVENT_REF];
+    bind_text(st, 1, "proposal.created");
+    sqlite3_bind_int64(st, 2, w->now);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, action);
+    sqlite3_bind_null(st, 5);
+    bind_text(st, 6, c->status);
+    sqlite3_bind_int64(st, 7, c->id);
+    sqlite3_bind_int64(st, 8, c->version);
+    pt_proposal_t due = {.due_at = c->due_at};
+    sqlite3_bind_int(st, 9, pt_proposal_is_overdue(&due, c->clock, w->now));
+    if ((rc = step_done(st)) != SQLITE_OK)
+        return step_error(w, rc, err, "writing the change feed");
+    w->write_last_seq = sqlite3_last_insert_rowid(w->db);
+    return PT_OK;
 }
 
 int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, int64_t proposal_id,
@@ -745,6 +847,8 @@ static int do_delete(writer_t *w, pt_write_t *wr)
     if (rc == PT_OK)
         rc = render(w, p, pt_workflow_clock_runs(wf, p->status), &doc, &doc_len, &answer,
                     &answer_len, &wr->err);
+    if (rc == PT_OK)
+        rc = keep_version(w, p->id, p->version, &wr->err);
     static const int dels[] = {ST_DELETE, ST_DEL_UNITS, ST_DEL_TAGS, ST_DEL_FTS, ST_DEL_PEOPLE};
     for (size_t i = 0; rc == PT_OK && i < sizeof(dels) / sizeof(dels[0]); i++) {
         sqlite3_bind_int64(w->st[dels[i]], 1, p->id);

@@ -297,23 +297,27 @@ typedef struct {
     int64_t first_id, last_id; /* of the proposals stored; 0 when none */
 } pt_import_result_t;
 
-/* Checks one imported record and makes the document to store. A record
+/* A checked record, ready to be stored: one allocation (free() frees it). */
+typedef struct pt_import_row_s pt_import_row_t;
+
+/* Checks one imported record and makes the row to store. A record
  * that carries "id", "version" or "created_at" is read as a stored proposal
  * (what the JSON exporter writes: status, units, replies, feedback, times,
  * source and custom are kept; it gets a new id and starts at version 1);
  * any other is read as a POST /v1/proposals body. Either way its status
  * must be a state of the workflow (a create's: an initial one) and its
  * category one of the configured ones. Returns PT_OK, or PT_EVALIDATION
- * with err saying why (and its fields). Ownership: the caller frees *doc.
+ * with err saying why (and its fields). Ownership: the caller frees *row.
  * Thread: any (no I/O). */
-int pt_store_import_check(pt_store_t *s, const cJSON *record, char **doc, pt_error_t *err);
+int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **row,
+                          pt_error_t *err);
 
-/* Stages docs[0..n) of import `job` (an id unique to the job) as records
+/* Stages rows[0..n) of import `job` (an id unique to the job) as records
  * first_n, first_n + 1, ...: appended to an unlinked temporary file of the
  * job's in the data directory, so that memory stays flat and nothing
- * reaches the database before the commit. Ownership: docs borrowed. */
-int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n, char *const *docs,
-                          size_t n, pt_error_t *err);
+ * reaches the database before the commit. Ownership: rows borrowed. */
+int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n,
+                          pt_import_row_t *const *rows, size_t n, pt_error_t *err);
 /* Moves every staged record of job into the store in one transaction (each
  * inserted as a create is, with a history entry "import" by actor and a
  * proposal.created event; duplicates skipped), reading the staging file
@@ -323,10 +327,10 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err);
 /* Forgets the staged records of job (closes its staging file). */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
-/* Stores docs[0..n) at once in one transaction (partial imports), adding
- * to res. Ownership: docs borrowed. */
-int pt_store_import_direct(pt_store_t *s, char *const *docs, size_t n, const char *actor,
-                           pt_import_result_t *res, pt_error_t *err);
+/* Stores rows[0..n) at once in one transaction (partial imports), adding
+ * to res. Ownership: rows borrowed. */
+int pt_store_import_direct(pt_store_t *s, pt_import_row_t *const *rows, size_t n,
+                           const char *actor, pt_import_result_t *res, pt_error_t *err);
 
 /* A cursor over the proposals matching a list query's filters, in id order,
  * from one read transaction: one consistent snapshot however long it is

@@ -240,3 +240,13 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now)
 {
     return p != NULL && clock && p->due_at != 0 && now > p->due_at;
 }
+
+const char *pt_proposal_reply_category(const pt_proposal_t *p)
+{
+    for (size_t i = p->n_replies; i > 0; i--) {
+        const pt_reply_t *r = &p->replies[i - 1];
+        if (!r->kind || strcmp(r->kind, "supplementary") != 0)
+            return r->category;
+    }
+    return NULL;
+}

@@ -141,6 +141,10 @@ char *pt_proposal_to_text(const pt_proposal_t *p, bool with_overdue, bool clock,
 /* True when the proposal's deadline has passed while its clock runs. */
 bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now);
 
+/* The category (A/B/C/D) of the latest reply that is not supplementary: the
+ * one the statistics count. NULL when there is none. */
+const char *pt_proposal_reply_category(const pt_proposal_t *p);
+
 /* Looks up a unit by name; NULL when it is not assigned. */
 pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name);
 
