@@ -258,6 +258,14 @@ static void passage_add(cJSON **list, const char *where, const char *unit, int64
 
 static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
 {
+    /* An import that is all or nothing is now nothing: what it staged is
+     * dropped at once, so that the move of the rows staged so far stops
+     * holding the writer. */
+    if (!job->partial && !job->rejects && job->staged > 0) {
+        pt_error_t err = {0};
+        pt_store_import_drop(job->store, job->id, &err);
+        pt_error_clear(&err);
+    }
     passage_add(&job->rejects, where, "record", job->n_records, reason, "rejected");
 }
 
@@ -275,8 +283,8 @@ static void flush_batch(ptrack_job_t *job)
     pt_error_t err = {0};
     int rc = job->partial ? pt_store_import_direct(job->store, job->rows, job->n_rows, job->actor,
                                                    &job->res, &err)
-                          : pt_store_import_stage(job->store, job->id, job->staged, job->rows,
-                                                  job->n_rows, &err);
+                          : pt_store_import_stage(job->store, job->id, job->actor, job->staged,
+                                                  job->rows, job->n_rows, &err);
     if (rc == PT_OK)
         job->staged += (int64_t)job->n_rows;
     else if (job->store_err.code == PT_OK)

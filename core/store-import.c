@@ -1,37 +1,41 @@
 /*
- * store-import.c - storing imported proposals: checks, staging, and the
- * move into the store.
+ * store-import.c - storing imported proposals: staging, and the move into
+ * the store (the records are checked and rendered in store-import-row.c).
  *
- * An import that is all or nothing cannot hold its records in one open
- * transaction while the file is read (that would hold the writer, and every
- * other client, for as long as the upload takes). Its valid records are
- * staged instead, as they are checked, in a temporary file of the job's own
- * in the database's directory; when the whole file has been read and
- * nothing was rejected, one custom write moves them into proposals in one
- * transaction. The file is unlinked from the start (O_TMPFILE, or unlinked
- * right after it is made), so a crash leaves nothing of the import behind:
- * not in the database, where nothing is written before the move commits,
- * and not on disk, where the kernel frees the file with its last
- * descriptor. Staging in a file rather than in an SQLite table spares every
- * record a write to the WAL, an fsync, a checkpoint, a read back and a
- * delete, and the delete's savepoint journal (which held a copy of every
- * staging page).
+ * An import that is all or nothing cannot commit anything before its whole
+ * file has been read and found good. Its checked rows are staged, as they
+ * come, in a temporary file of the job's own in the database's directory,
+ * and moved into proposals by one custom write, one transaction, that ends
+ * only when the last row is staged. The file is unlinked from the start
+ * (O_TMPFILE, or unlinked right after it is made), so a crash leaves
+ * nothing of the import behind: not in the database, where nothing commits
+ * before the end, and not on disk, where the kernel frees the file with
+ * its last descriptor.
+ *
+ * The move begins early: as soon as the first rows are staged, it is
+ * queued, and the writer inserts the rows while the job's thread still
+ * reads and checks the rest, each on a core of its own. It holds the
+ * writer, and every other client's write, while it runs, so when the rows
+ * come too slowly (a slow upload, a slow importer) it gives up, is rolled
+ * back, and the rows are moved after the last has come (run_move). A
+ * rejected record drops the staging and with it the early move.
  *
  * Memory stays flat however large the import: the job thread holds one
- * record at a time, the move reads one record at a time from the file, and
- * what SQLite keeps for the move's transaction beyond its page cache (the
- * pages of the savepoint's journal) spills to a temporary file because the
- * writer's connection has temp_store=FILE (store-schema.c).
+ * batch of rows at a time, the move reads the file back through a buffer
+ * of its own, and what SQLite keeps for the move's transaction beyond its
+ * page cache (the pages of the savepoint's journal) spills to a temporary
+ * file because the writer's connection has temp_store=FILE
+ * (store-schema.c).
  *
- * Every write here is a PT_WRITE_CUSTOM that runs on the writer thread;
- * the calling job thread waits for its answer. Imported proposals are only
- * ever inserted with new ids, so the writer's cache needs no eviction.
+ * Every write here is a PT_WRITE_CUSTOM that runs on the writer thread.
+ * Imported proposals are only ever inserted with new ids, so the writer's
+ * cache needs no eviction.
  *
  * Imported proposals get their full-text entries after the import is
  * answered (store-search.c): the trigram index is the larger part of what
  * storing a proposal costs, and an import of many thousand holds the
- * writer, and every other client's write, for as long as its move takes.
- * Search finds them meanwhile all the same.
+ * writer for as long as its move takes. Search finds them meanwhile all
+ * the same.
  */
 #include "store-sqlite.h"
 
@@ -43,327 +47,31 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "log.h"
 #include "timefmt.h"
-
-/* ---- Checking a record (any thread) ---------------------------------- */
-
-/* ---- A checked record, ready to store ----------------------------------
- *
- * A record is checked and rendered on the job's thread, so that the move
- * on the writer's thread only inserts: it neither parses JSON nor renders
- * a document. The row holds the columns, the side tables' lists and the
- * document without its first member ("id") and its last three ("version",
- * "created_at", "updated_at"), which only the move knows; row_doc puts
- * them around it. One allocation, so that it can be staged as it is and
- * freed with free(). */
-struct pt_import_row_s {
-    uint32_t size; /* of the whole row, this member included */
-    uint32_t n_units, n_tags, n_people;
-    int64_t created_at, updated_at, assigned_at, due_at; /* 0: none (created: the move's time) */
-    uint8_t key_supervision, clock, replied, pad_;
-    /* Then, one after another: the strings of ROW_TEXTS, each a byte that
-     * says whether it is set and its NUL-ended text; the middle of the
-     * document, NUL-ended; then the units (name and role), the tags and
-     * the people, NUL-ended each. */
-    char text[];
-};
-
-enum {
-    ROW_NUMBER,
-    ROW_SESSION,
-    ROW_KIND,
-    ROW_STATUS,
-    ROW_DELEGATION,
-    ROW_CATEGORY,
-    ROW_REPLY_CATEGORY,
-    ROW_SATISFACTION,
-    ROW_SOURCE_FORMAT,
-    ROW_SOURCE_REF,
-    ROW_TEXTS
-};
-
-/* The document's first member as rendered for the check, and where its
- * last three begin: pt_proposal_to_text writes the fields in their table's
- * order, id first and version, created_at, updated_at last. */
-static const char doc_head[] = "{\"id\":1,";
-static const char doc_tail[] = ",\"version\":";
-
-typedef struct {
-    char *d;
-    size_t len, cap;
-} rowbuf_t;
-
-static bool rb_put(rowbuf_t *b, const void *s, size_t n)
-{
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 2048;
-        while (cap < b->len + n)
-            cap *= 2;
-        char *d = realloc(b->d, cap);
-        if (!d)
-            return false;
-        b->d = d;
-        b->cap = cap;
-    }
-    memcpy(b->d + b->len, s, n);
-    b->len += n;
-    return true;
-}
-
-static bool rb_str(rowbuf_t *b, const char *s)
-{
-    return rb_put(b, s, strlen(s) + 1);
-}
-
-/* A string of ROW_TEXTS: set or not, then its text. */
-static bool rb_opt(rowbuf_t *b, const char *s)
-{
-    char set = s != NULL;
-    return rb_put(b, &set, 1) && rb_str(b, s ? s : "");
-}
-
-/* Where the middle of a document rendered with id 1 ends (the comma
- * before "version"), or NULL when it is not laid out as row_doc expects. */
-static const char *doc_middle_end(const char *doc, size_t len)
-{
-    if (len < sizeof(doc_head) - 1 || memcmp(doc, doc_head, sizeof(doc_head) - 1) != 0)
-        return NULL;
-    for (const char *c = doc + len; c-- > doc;) {
-        if (*c == ',' && strncmp(c, doc_tail, sizeof(doc_tail) - 1) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-/* Makes the row of a checked proposal whose document (rendered with id 1)
- * is doc, its middle ending at tail. NULL: out of memory. */
-static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char *doc,
-                                 const char *tail)
-{
-    size_t head = sizeof(doc_head) - 2; /* the comma stays with the middle */
-    pt_import_row_t r = {
-        .created_at = p->created_at,
-        .updated_at = p->updated_at,
-        .assigned_at = p->assigned_at,
-        .due_at = p->due_at,
-        .key_supervision = p->key_supervision,
-        .clock = clock,
-        .replied = p->n_replies > 0,
-    };
-    rowbuf_t b = {0};
-    bool ok = rb_put(&b, &r, offsetof(pt_import_row_t, text));
-    const char *texts[ROW_TEXTS] = {
-        [ROW_NUMBER] = p->number,
-        [ROW_SESSION] = p->session,
-        [ROW_KIND] = p->kind,
-        [ROW_STATUS] = p->status,
-        [ROW_DELEGATION] = p->delegation,
-        [ROW_CATEGORY] = p->category,
-        [ROW_REPLY_CATEGORY] = pt_proposal_reply_category(p),
-        [ROW_SATISFACTION] = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL,
-        [ROW_SOURCE_FORMAT] = p->source_format,
-        [ROW_SOURCE_REF] = p->source_ref,
-    };
-    for (int i = 0; i < ROW_TEXTS; i++)
-        ok = ok && rb_opt(&b, texts[i]);
-    char nul = '\0';
-    ok = ok && rb_put(&b, doc + head, (size_t)(tail - doc) - head) && rb_put(&b, &nul, 1);
-    for (size_t i = 0; i < p->n_units; i++)
-        ok = ok && rb_str(&b, p->units[i].name) &&
-             rb_str(&b, p->units[i].role ? p->units[i].role : "lead");
-    for (size_t i = 0; i < p->tags.n; i++)
-        ok = ok && rb_str(&b, p->tags.v[i]);
-    uint32_t people = 0;
-    for (size_t i = 0; i <= p->co_signers.n; i++) {
-        const char *person = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
-        if (person && *person) {
-            ok = ok && rb_str(&b, person);
-            people++;
-        }
-    }
-    if (!ok || b.len > UINT32_MAX) {
-        free(b.d);
-        return NULL;
-    }
-    pt_import_row_t *row = (pt_import_row_t *)b.d;
-    row->size = (uint32_t)b.len;
-    row->n_units = (uint32_t)p->n_units;
-    row->n_tags = (uint32_t)p->tags.n;
-    row->n_people = people;
-    return row;
-}
-
-/* Reads a row back: its columns into r (all but id, version and doc, and
- * the times the move decides) and its document's middle into *mid. The
- * strings point into row. */
-static void row_read(const pt_import_row_t *row, pt_new_row_t *r, const char **mid,
-                     size_t *mid_len)
-{
-    const char *c = row->text;
-    const char *texts[ROW_TEXTS];
-    for (int i = 0; i < ROW_TEXTS; i++) {
-        bool set = *c++ != 0;
-        texts[i] = set ? c : NULL;
-        c += strlen(c) + 1;
-    }
-    *mid = c;
-    *mid_len = strlen(c);
-    c += *mid_len + 1;
-    memset(r, 0, sizeof(*r));
-    r->c = (pt_cols_t){
-        .number = texts[ROW_NUMBER],
-        .session = texts[ROW_SESSION],
-        .kind = texts[ROW_KIND],
-        .status = texts[ROW_STATUS],
-        .delegation = texts[ROW_DELEGATION],
-        .category = texts[ROW_CATEGORY],
-        .reply_category = texts[ROW_REPLY_CATEGORY],
-        .satisfaction = texts[ROW_SATISFACTION],
-        .source_format = texts[ROW_SOURCE_FORMAT],
-        .source_ref = texts[ROW_SOURCE_REF],
-        .assigned_at = row->assigned_at,
-        .due_at = row->due_at,
-        .key_supervision = row->key_supervision,
-        .clock = row->clock,
-        .replied = row->replied,
-    };
-    r->n_units = row->n_units;
-    r->units = c;
-    for (uint32_t i = 0; i < 2 * row->n_units; i++)
-        c += strlen(c) + 1;
-    r->n_tags = row->n_tags;
-    r->tags = c;
-    for (uint32_t i = 0; i < row->n_tags; i++)
-        c += strlen(c) + 1;
-    r->n_people = row->n_people;
-    r->people = c;
-}
-
-/* The whole document of an imported proposal: its id, the middle, and its
- * version and times. Ownership: the caller frees. */
-static char *row_doc(const char *mid, size_t mid_len, const pt_cols_t *c)
-{
-    char created[40], updated[40];
-    pt_time_format(c->created_at, created, sizeof(created));
-    pt_time_format(c->updated_at, updated, sizeof(updated));
-    size_t cap = mid_len + 160;
-    char *doc = malloc(cap);
-    if (!doc)
-        return NULL;
-    int n = snprintf(doc, cap, "{\"id\":%lld", (long long)c->id);
-    memcpy(doc + n, mid, mid_len);
-    snprintf(doc + n + mid_len, cap - (size_t)n - mid_len,
-             ",\"version\":%lld,\"created_at\":\"%s\",\"updated_at\":\"%s\"}",
-             (long long)c->version, created, updated);
-    return doc;
-}
-
-int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **row,
-                          pt_error_t *err)
-{
-    const pt_workflow_t *wf = s->opts.workflow;
-    *row = NULL;
-    bool stored = cJSON_GetObjectItemCaseSensitive(record, "id") ||
-                  cJSON_GetObjectItemCaseSensitive(record, "version") ||
-                  cJSON_GetObjectItemCaseSensitive(record, "created_at");
-    pt_proposal_t p;
-    int rc = pt_proposal_from_json(record, stored ? PT_DECODE_STORED : PT_DECODE_CREATE,
-                                   &s->opts.validate, &p, err);
-    if (rc != PT_OK)
-        return rc;
-    if (!p.status) {
-        p.status = strdup(pt_workflow_default_state(wf));
-        if (!p.status) {
-            pt_proposal_free(&p);
-            return pt_error_set(err, PT_ENOMEM, "out of memory");
-        }
-    } else if (stored ? !pt_workflow_has_state(wf, p.status)
-                      : !pt_workflow_is_initial(wf, p.status)) {
-        pt_error_set(err, PT_EVALIDATION, "status: \"%s\" is not a state %s", p.status,
-                     stored ? "of the workflow" : "a proposal can be created in");
-        pt_error_add_field(err, "status", "\"%s\" is not a state %s", p.status,
-                           stored ? "of the workflow" : "a proposal can be created in");
-        pt_proposal_free(&p);
-        return PT_EVALIDATION;
-    }
-    /* The proposal is new here: its old id means nothing in this store, nor
-     * does a merge into another of the old ids. The id and version are
-     * placeholders that the move replaces (row_doc). */
-    p.id = 1;
-    p.version = 1;
-    p.merged_into = 0;
-    size_t len;
-    bool clock = pt_workflow_clock_runs(wf, p.status);
-    char *doc = pt_proposal_to_text(&p, false, clock, 0, &len);
-    const char *tail = doc ? doc_middle_end(doc, len) : NULL;
-    if (doc && !tail)
-        rc = pt_error_set(err, PT_EINTERNAL, "a proposal's document is not laid out as expected");
-    else if (!doc || !(*row = row_make(&p, clock, doc, tail)))
-        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
-    free(doc);
-    pt_proposal_free(&p);
-    return rc;
-}
-
-/* ---- Custom writes, waited for -------------------------------------- */
-
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    bool done;
-} waiter_t;
-
-/* Thread: loop (a write's callback); wakes the job thread that waits. */
-static void on_write_done(pt_write_t *w)
-{
-    waiter_t *wt = w->data;
-    pthread_mutex_lock(&wt->mu);
-    wt->done = true;
-    pthread_cond_signal(&wt->cond);
-    pthread_mutex_unlock(&wt->mu);
-}
-
-/* Queues a custom write and waits until it has committed (or failed). */
-static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg, pt_error_t *err)
-{
-    waiter_t wt = {.done = false};
-    pthread_mutex_init(&wt.mu, NULL);
-    pthread_cond_init(&wt.cond, NULL);
-    pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
-    if (!w)
-        return pt_error_set(err, PT_ENOMEM, "out of memory");
-    w->run_ = fn;
-    w->arg_ = arg;
-    w->cb = on_write_done;
-    w->data = &wt;
-    int rc;
-    if (pt_store_write(s, w) != PT_OK) {
-        rc = pt_error_set(err, PT_ESTORAGE, "the store is closing; nothing was saved");
-    } else {
-        pthread_mutex_lock(&wt.mu);
-        while (!wt.done)
-            pthread_cond_wait(&wt.cond, &wt.mu);
-        pthread_mutex_unlock(&wt.mu);
-        rc = w->err.code;
-        if (rc != PT_OK)
-            pt_error_move(err, &w->err);
-    }
-    pt_write_free(w);
-    pthread_mutex_destroy(&wt.mu);
-    pthread_cond_destroy(&wt.cond);
-    return rc;
-}
 
 /* ---- Staging, in a temporary file of the job's ---------------------- */
 
-/* The staged records of one import: each is its length (a uint32_t in the
- * machine's order: the file never leaves this process) and its document.
- * The staging files of running imports are found by their job's id. */
+/* The staged rows of one import, one after another in an unlinked file of
+ * its own. The job's thread appends them (f); the writer reads them back
+ * with pread at offsets of its own, up to `ready`, the bytes flushed. The
+ * staging of a running import is found by its job's id. */
 typedef struct staging_s {
     pt_store_t *s;
     char *job;
     FILE *f;
-    int64_t count;
+    int fd;
+    int64_t count; /* rows staged; the job's thread only */
+    pthread_mutex_t mu; /* guards the members below */
+    pthread_cond_t cond;
+    off_t ready;
+    bool finished;  /* every row is staged: the move may end */
+    bool abandoned; /* the import will not be committed */
+    /* The early move (below): queued with the first rows, or NULL. */
+    pt_write_t *early;
+    bool early_done;     /* its callback ran */
+    bool early_gave_up;  /* it stopped for want of rows, not for an error */
+    pt_import_result_t res; /* the move's, once it succeeded */
     struct staging_s *next;
 } staging_t;
 
@@ -414,7 +122,7 @@ static FILE *staging_open(pt_store_t *s, pt_error_t *err)
     return f;
 }
 
-/* Takes the staging of job out of the list; the caller closes it. */
+/* Takes the staging of job out of the list. */
 static staging_t *staging_take(pt_store_t *s, const char *job)
 {
     pthread_mutex_lock(&staging_mu);
@@ -430,71 +138,121 @@ static staging_t *staging_take(pt_store_t *s, const char *job)
     return st;
 }
 
-static void staging_close(staging_t *st)
+static void staging_put(staging_t *st)
 {
-    if (!st)
-        return;
-    if (st->f)
-        fclose(st->f);
-    free(st->job);
-    free(st);
-}
-
-int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n,
-                          pt_import_row_t *const *rows, size_t n, pt_error_t *err)
-{
-    /* Only the job's own thread stages its records, so the staging found
-     * here is not used by another thread meanwhile. */
-    staging_t *st = staging_take(s, job);
-    if (!st) {
-        st = calloc(1, sizeof(*st));
-        if (!st || !(st->job = strdup(job))) {
-            free(st);
-            return pt_error_set(err, PT_ENOMEM, "out of memory");
-        }
-        st->s = s;
-        if (!(st->f = staging_open(s, err))) {
-            staging_close(st);
-            return err->code;
-        }
-    }
-    if (first_n != st->count) {
-        staging_close(st);
-        return pt_error_set(err, PT_EINTERNAL, "import %s staged record %lld out of order", job,
-                            (long long)first_n);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (fwrite(rows[i], 1, rows[i]->size, st->f) != rows[i]->size) {
-            pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
-                         strerror(errno));
-            staging_close(st);
-            return PT_ESTORAGE;
-        }
-    }
-    st->count += (int64_t)n;
     pthread_mutex_lock(&staging_mu);
     st->next = stagings;
     stagings = st;
     pthread_mutex_unlock(&staging_mu);
-    return PT_OK;
 }
 
-int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
+/* Waits until the early move, if one was queued, has been answered. */
+static void early_wait(staging_t *st)
 {
-    (void)err;
-    staging_close(staging_take(s, job));
-    return PT_OK;
+    pthread_mutex_lock(&st->mu);
+    while (st->early && !st->early_done)
+        pthread_cond_wait(&st->cond, &st->mu);
+    pthread_mutex_unlock(&st->mu);
 }
+
+/* Abandons the import's staging: stops its early move, waits for it, and
+ * frees the file with everything else. */
+static void staging_close(staging_t *st)
+{
+    if (!st)
+        return;
+    pthread_mutex_lock(&st->mu);
+    st->abandoned = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+    early_wait(st);
+    pt_write_free(st->early);
+    if (st->f)
+        fclose(st->f);
+    pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->cond);
+    free(st->job);
+    free(st);
+}
+
+static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
+{
+    staging_t *st = calloc(1, sizeof(*st));
+    if (!st || !(st->job = strdup(job))) {
+        free(st);
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    st->s = s;
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->cond, NULL);
+    if (!(st->f = staging_open(s, err))) {
+        staging_close(st);
+        return NULL;
+    }
+    st->fd = fileno(st->f);
+    return st;
+}
+
+/* ---- Reading the staged rows back (the writer) ------------------------ */
 
 typedef struct {
-    staging_t *staging;
-    pt_import_row_t *const *rows;
-    size_t n;
-    const char *actor;
-    pt_import_result_t *res;
-} batch_t;
+    int fd;
+    off_t off;  /* of buf[0] in the file */
+    char *buf;  /* aligned for a row: malloc'd */
+    size_t cap, start, end;
+} reader_t;
 
-/* ---- Inserting ---------------------------------------------------------- */
+#define READ_CHUNK (256 * 1024)
+
+/* The next row before `limit` bytes of the file: 1 with *row pointing
+ * into the reader's buffer (valid until the next call), 0 when the rows
+ * before limit are all read, -1 when the file cannot be read. */
+static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
+{
+    for (;;) {
+        size_t have = rd->end - rd->start;
+        uint32_t size = 0;
+        if (have >= sizeof(size))
+            memcpy(&size, rd->buf + rd->start, sizeof(size));
+        if (have >= sizeof(size) && size < PT_IMPORT_ROW_MIN)
+            return -1;
+        if (have >= sizeof(size) && have >= size) {
+            /* Rows are read in place: their sizes are multiples of
+             * their alignment (store-import-row.c), so each begins
+             * aligned in the malloc'd buffer. */
+            *row = (const pt_import_row_t *)(rd->buf + rd->start);
+            rd->start += size;
+            return 1;
+        }
+        off_t next = rd->off + (off_t)rd->end;
+        if (next >= limit)
+            return have == 0 ? 0 : -1; /* rows are staged whole */
+        /* Make room: keep the partial row at the start, and room for it
+         * whole and a chunk more. */
+        memmove(rd->buf, rd->buf + rd->start, have);
+        rd->off += (off_t)rd->start;
+        rd->start = 0;
+        rd->end = have;
+        size_t want = (size > have ? size : have) + READ_CHUNK;
+        if (want > rd->cap) {
+            char *nb = realloc(rd->buf, want);
+            if (!nb)
+                return -1;
+            rd->buf = nb;
+            rd->cap = want;
+        }
+        size_t n = rd->cap - rd->end;
+        if ((off_t)n > limit - next)
+            n = (size_t)(limit - next);
+        ssize_t got = pread(rd->fd, rd->buf + rd->end, n, next);
+        if (got <= 0)
+            return -1;
+        rd->end += (size_t)got;
+    }
+}
+
+/* ---- The move ---------------------------------------------------------- */
 
 /* The statements that tell a duplicate: the same number in the same
  * session, or the same source.ref. */
@@ -553,7 +311,7 @@ static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const ch
     pt_new_row_t r;
     const char *mid;
     size_t mid_len;
-    row_read(row, &r, &mid, &mid_len);
+    pt_import_row_read(row, &r, &mid, &mid_len);
     if (is_duplicate(d, &r.c)) {
         res->skipped++;
         return PT_OK;
@@ -561,9 +319,11 @@ static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const ch
     int64_t now = pt_store_writer_now();
     r.c.id = pt_store_take_id(conn);
     r.c.version = 1;
-    r.c.created_at = row->created_at ? row->created_at : now;
-    r.c.updated_at = row->updated_at ? row->updated_at : r.c.created_at;
-    char *doc = row_doc(mid, mid_len, &r.c);
+    if (!r.c.created_at)
+        r.c.created_at = now;
+    if (!r.c.updated_at)
+        r.c.updated_at = r.c.created_at;
+    char *doc = pt_import_row_doc(mid, mid_len, &r.c);
     if (!doc)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     r.c.doc = doc;
@@ -578,55 +338,219 @@ static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const ch
     return rc;
 }
 
-/* Reads the next staged row into *buf (grown as needed). Returns 1, 0 at
- * the end, or -1 when the file is unreadable. */
-static int staging_next(FILE *f, pt_import_row_t **buf, size_t *cap)
+static int64_t mono_ms(void)
 {
-    uint32_t size;
-    if (fread(&size, sizeof(size), 1, f) != 1)
-        return feof(f) && !ferror(f) ? 0 : -1;
-    if (size < offsetof(pt_import_row_t, text))
-        return -1;
-    if (size > *cap) {
-        pt_import_row_t *nb = realloc(*buf, size);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = size;
-    }
-    (*buf)->size = size;
-    size_t rest = size - sizeof(size);
-    return fread((char *)*buf + sizeof(size), 1, rest, f) == rest ? 1 : -1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The move: every staged record inserted in this one write, which is one
+/* How long the early move may wait for rows in all: EARLY_WAIT_MS, and a
+ * quarter of the time it has spent inserting. */
+#define EARLY_WAIT_MS 250
+
+/* The move: every staged row inserted in this one write, which is one
  * savepoint of one transaction, so that an error anywhere (or a crash
- * before the commit) leaves nothing of the import. One record is held at
- * a time. */
-static int run_commit(void *conn, pt_write_t *w)
+ * before the commit) leaves nothing of the import.
+ *
+ * The early move is this same write queued as soon as the first rows are
+ * staged, while the job's thread still reads the file: it inserts the rows
+ * as they come, on the writer's core while the file is read on another,
+ * and ends when the last is staged and inserted. While it waits for rows
+ * it holds the writer, and every other client's write with it; so when it
+ * has waited longer than EARLY_WAIT_MS and a quarter of the time it spent
+ * inserting (a slow upload, a slow importer), it gives up: its write fails
+ * and is rolled back, and the commit moves the rows after the file has
+ * been read, as if it had not been tried. Ids it took stay unused. */
+static int run_move(void *conn, pt_write_t *w)
 {
-    batch_t *b = w->arg_;
-    sqlite3 *db = conn;
+    staging_t *st = w->arg_;
+    bool early = st->early == w;
     pt_import_result_t res = {0};
     dup_t d;
-    if (dup_open(db, &d, &w->err) != PT_OK)
+    if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
-    FILE *f = b->staging->f;
-    pt_import_row_t *buf = NULL;
-    size_t cap = 0;
-    int rc = PT_OK, got = 0;
-    while (rc == PT_OK && (got = staging_next(f, &buf, &cap)) == 1)
-        rc = insert_row(conn, &d, buf, b->actor, &res, &w->err);
-    if (rc == PT_OK && got < 0)
-        rc = pt_error_set(&w->err, PT_ESTORAGE,
-                          "storage error while reading an import's staging: %s",
-                          ferror(f) ? strerror(errno) : "the file is cut short");
-    free(buf);
+    reader_t rd = {.fd = st->fd};
+    int rc = PT_OK;
+    int64_t waited = 0, started = mono_ms();
+    for (;;) {
+        pthread_mutex_lock(&st->mu);
+        off_t ready = st->ready;
+        bool done = st->finished;
+        if (early && !st->abandoned && !done && rd.off + (off_t)rd.end >= ready &&
+            rd.start == rd.end) {
+            int64_t budget = EARLY_WAIT_MS + (mono_ms() - started - waited) / 4;
+            if (waited >= budget) {
+                st->early_gave_up = true;
+                pthread_mutex_unlock(&st->mu);
+                rc = pt_error_set(&w->err, PT_ESTORAGE,
+                                  "the import's early move waited too long for rows");
+                break;
+            }
+            int64_t t0 = mono_ms(), until = t0 + (budget - waited);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t ns = (int64_t)ts.tv_nsec + (until - t0) * 1000000;
+            ts.tv_sec += (time_t)(ns / 1000000000);
+            ts.tv_nsec = (long)(ns % 1000000000);
+            pthread_cond_timedwait(&st->cond, &st->mu, &ts);
+            waited += mono_ms() - t0;
+            pthread_mutex_unlock(&st->mu);
+            continue;
+        }
+        bool abandoned = st->abandoned;
+        pthread_mutex_unlock(&st->mu);
+        if (early && abandoned) {
+            rc = pt_error_set(&w->err, PT_ESTORAGE, "the import was abandoned");
+            break;
+        }
+        const pt_import_row_t *row;
+        int got;
+        while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1)
+            rc = insert_row(conn, &d, row, w->actor, &res, &w->err);
+        if (rc == PT_OK && got < 0)
+            rc = pt_error_set(&w->err, PT_ESTORAGE,
+                              "storage error while reading an import's staging: %s",
+                              errno ? strerror(errno) : "the file is cut short");
+        if (rc != PT_OK || done)
+            break;
+    }
+    free(rd.buf);
     dup_close(&d);
     if (rc == PT_OK)
-        *b->res = res;
+        st->res = res; /* the early and the late move never run together */
     return rc;
 }
+
+/* Thread: loop (the early move's callback); wakes the job's thread. */
+static void on_early_done(pt_write_t *w)
+{
+    staging_t *st = w->data;
+    pthread_mutex_lock(&st->mu);
+    st->early_done = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+}
+
+/* Queues the early move of st. Without it (no memory, the store closing)
+ * the commit moves the rows at the end. */
+static void early_start(staging_t *st, const char *actor)
+{
+    pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
+    if (!w)
+        return;
+    w->run_ = run_move;
+    w->arg_ = st;
+    w->cb = on_early_done;
+    w->data = st;
+    w->actor = actor ? strdup(actor) : NULL;
+    pthread_mutex_lock(&st->mu);
+    st->early = w;
+    pthread_mutex_unlock(&st->mu);
+    if (pt_store_write(st->s, w) != PT_OK) {
+        pthread_mutex_lock(&st->mu);
+        st->early = NULL;
+        pthread_mutex_unlock(&st->mu);
+        pt_write_free(w);
+    }
+}
+
+/* ---- The import's calls ------------------------------------------------ */
+
+int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int64_t first_n,
+                          pt_import_row_t *const *rows, size_t n, pt_error_t *err)
+{
+    /* Only the job's own thread stages its records, so the staging found
+     * here is not staged to by another thread meanwhile. */
+    staging_t *st = staging_take(s, job);
+    bool first = !st;
+    if (!st && !(st = staging_new(s, job, err)))
+        return err->code;
+    if (first_n != st->count) {
+        staging_close(st);
+        return pt_error_set(err, PT_EINTERNAL, "import %s staged record %lld out of order", job,
+                            (long long)first_n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t size = pt_import_row_size(rows[i]);
+        if (fwrite(rows[i], 1, size, st->f) != size)
+            break;
+        st->count++;
+    }
+    off_t end;
+    if (st->count != first_n + (int64_t)n || fflush(st->f) != 0 || (end = ftello(st->f)) < 0) {
+        pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
+                     strerror(errno));
+        staging_close(st);
+        return PT_ESTORAGE;
+    }
+    pthread_mutex_lock(&st->mu);
+    st->ready = end;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+    if (first)
+        early_start(st, actor);
+    staging_put(st);
+    return PT_OK;
+}
+
+int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
+{
+    (void)err;
+    staging_close(staging_take(s, job));
+    return PT_OK;
+}
+
+/* Queues a custom write and waits until it has committed (or failed). */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool done;
+} waiter_t;
+
+/* Thread: loop (a write's callback); wakes the job thread that waits. */
+static void on_write_done(pt_write_t *w)
+{
+    waiter_t *wt = w->data;
+    pthread_mutex_lock(&wt->mu);
+    wt->done = true;
+    pthread_cond_signal(&wt->cond);
+    pthread_mutex_unlock(&wt->mu);
+}
+
+static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg,
+                      const char *actor, pt_error_t *err)
+{
+    waiter_t wt = {.done = false};
+    pthread_mutex_init(&wt.mu, NULL);
+    pthread_cond_init(&wt.cond, NULL);
+    pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
+    if (!w)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    w->run_ = fn;
+    w->arg_ = arg;
+    w->cb = on_write_done;
+    w->data = &wt;
+    int rc;
+    if (actor && !(w->actor = strdup(actor))) {
+        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+    } else if (pt_store_write(s, w) != PT_OK) {
+        rc = pt_error_set(err, PT_ESTORAGE, "the store is closing; nothing was saved");
+    } else {
+        pthread_mutex_lock(&wt.mu);
+        while (!wt.done)
+            pthread_cond_wait(&wt.cond, &wt.mu);
+        pthread_mutex_unlock(&wt.mu);
+        rc = w->err.code;
+        if (rc != PT_OK)
+            pt_error_move(err, &w->err);
+    }
+    pt_write_free(w);
+    pthread_mutex_destroy(&wt.mu);
+    pthread_cond_destroy(&wt.cond);
+    return rc;
+}
+
 
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err)
@@ -635,28 +559,47 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
     staging_t *st = staging_take(s, job);
     if (!st)
         return PT_OK; /* nothing was staged: nothing to move */
-    int rc = PT_OK;
-    if (fflush(st->f) != 0 || fseeko(st->f, 0, SEEK_SET) != 0)
-        rc = pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
-                          strerror(errno));
-    if (rc == PT_OK) {
-        batch_t b = {.staging = st, .actor = actor, .res = res};
-        rc = run_custom(s, run_commit, &b, err);
+    pthread_mutex_lock(&st->mu);
+    st->finished = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+    early_wait(st);
+    int rc;
+    if (st->early && st->early->err.code == PT_OK) {
+        *res = st->res;
+        rc = PT_OK;
+    } else if (st->early && !st->early_gave_up) {
+        rc = st->early->err.code;
+        pt_error_move(err, &st->early->err);
+    } else {
+        if (st->early_gave_up)
+            pt_info("import %s: its rows came more slowly than they could be stored; they are "
+                    "stored now that all have come",
+                    job);
+        rc = run_custom(s, run_move, st, actor, err);
+        if (rc == PT_OK)
+            *res = st->res;
     }
     staging_close(st);
     return rc;
 }
 
+typedef struct {
+    pt_import_row_t *const *rows;
+    size_t n;
+    pt_import_result_t *res;
+} direct_t;
+
 static int run_direct(void *conn, pt_write_t *w)
 {
-    batch_t *b = w->arg_;
+    direct_t *b = w->arg_;
     pt_import_result_t res = *b->res;
     dup_t d;
     if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
     int rc = PT_OK;
     for (size_t i = 0; i < b->n && rc == PT_OK; i++)
-        rc = insert_row(conn, &d, b->rows[i], b->actor, &res, &w->err);
+        rc = insert_row(conn, &d, b->rows[i], w->actor, &res, &w->err);
     dup_close(&d);
     if (rc == PT_OK)
         *b->res = res;
@@ -666,6 +609,6 @@ static int run_direct(void *conn, pt_write_t *w)
 int pt_store_import_direct(pt_store_t *s, pt_import_row_t *const *rows, size_t n,
                            const char *actor, pt_import_result_t *res, pt_error_t *err)
 {
-    batch_t b = {.rows = rows, .n = n, .actor = actor, .res = res};
-    return run_custom(s, run_direct, &b, err);
+    direct_t b = {.rows = rows, .n = n, .res = res};
+    return run_custom(s, run_direct, &b, actor, err);
 }

@@ -127,6 +127,36 @@ typedef struct {
     const char *units, *tags, *people;
 } pt_new_row_t;
 
+/* Rows gathered and inserted many to a statement (store-batch.c): prefix
+ * is "INSERT ... VALUES ", row one row's "(?, ?, ...)", types one letter
+ * per '?' of row: 'i' an int64_t, 't' a text (NULL for null). add takes
+ * the row's values in that order, copies them, and flushes when the batch
+ * is full; flush inserts what is gathered. Both return an SQLite code (the
+ * rows gathered are dropped on an error). Thread: the connection's. */
+typedef struct pt_rowbatch_s pt_rowbatch_t;
+pt_rowbatch_t *pt_rowbatch_new(sqlite3 *db, const char *prefix, const char *row,
+                               const char *types);
+void pt_rowbatch_free(pt_rowbatch_t *b);
+int pt_rowbatch_add(pt_rowbatch_t *b, ...);
+int pt_rowbatch_flush(pt_rowbatch_t *b);
+/* Drops the rows gathered (their statement was rolled back). */
+void pt_rowbatch_clear(pt_rowbatch_t *b);
+bool pt_rowbatch_empty(const pt_rowbatch_t *b);
+
+/* An imported record as staged (store-import-row.c): one allocation of
+ * pt_import_row_size() bytes, at least PT_IMPORT_ROW_MIN, that begins with
+ * that size as a uint32_t. */
+#define PT_IMPORT_ROW_MIN 52
+uint32_t pt_import_row_size(const pt_import_row_t *row);
+/* Reads a row back: its columns into r (all but id, version and doc;
+ * created_at and updated_at 0 unless the record had them) and the middle of
+ * its document into *mid. Ownership: the strings point into row. */
+void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char **mid,
+                        size_t *mid_len);
+/* The whole document of an imported proposal: "id" from c, the middle,
+ * then c's version and times. Ownership: the caller frees. */
+char *pt_import_row_doc(const char *mid, size_t mid_len, const pt_cols_t *c);
+
 /* The id for the next new proposal (ids are never reused, also when the
  * transaction that took one rolls back). Thread: the writer, from a custom
  * write's run_, whose conn is writer_ctx. */
@@ -135,7 +165,9 @@ int64_t pt_store_take_id(void *writer_ctx);
  * r->c.version 1: its row and side rows, a history entry (`action` by
  * `actor`) and a proposal.created event that refers to the row's version
  * instead of copying it. Its full-text entry is left to the search
- * backlog (store-search.c). Thread: as pt_store_take_id. */
+ * backlog (store-search.c). All but the row are gathered and inserted many
+ * at a time (store-batch.c), the last of them when the custom write that
+ * called this returns. Thread: as pt_store_take_id. */
 int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *actor,
                         const char *action, pt_error_t *err);
 

@@ -51,10 +51,8 @@ enum {
     ST_INS_EVENT_DATA,
     ST_DEL_PEOPLE,
     ST_INS_PERSON,
-    ST_INS_PENDING,
     ST_CURSOR_START,
     ST_INSERT,
-    ST_INS_EVENT_REF,
     ST_KEEP_VERSION,
     ST_COUNT_
 };
@@ -118,7 +116,6 @@ static const char *const sql_text[ST_COUNT_] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
     [ST_INS_PERSON] = "INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES (?1, ?2)",
-    [ST_INS_PENDING] = "INSERT OR IGNORE INTO search_pending (proposal_id) VALUES (?1)",
     [ST_CURSOR_START] = "INSERT INTO notifier_cursors (instance, seq, updated_at)"
                         " VALUES (?1, ?2, ?3) ON CONFLICT (instance) DO NOTHING",
     /* A new id has no row to update. */
@@ -128,15 +125,33 @@ static const char *const sql_text[ST_COUNT_] = {
         " source_format, source_ref, version, created_at, updated_at, doc)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
         " ?18, ?19, ?20)",
-    /* An imported proposal's created event refers to its version 1 instead
-     * of holding a copy (see keep_version). */
-    [ST_INS_EVENT_REF] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
-                         " proposal_id, ref_version, ref_overdue)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_KEEP_VERSION] = "INSERT OR IGNORE INTO proposal_versions (proposal_id, version, doc)"
                         " SELECT id, version, doc FROM proposals WHERE id = ?1 AND EXISTS"
                         " (SELECT 1 FROM events WHERE proposal_id = ?1 AND ref_version IS NOT NULL"
                         "  AND ref_version = proposals.version)",
+};
+
+/* The batches of pt_store_insert_new, in the order they are flushed. */
+enum { IMP_UNITS, IMP_TAGS, IMP_PEOPLE, IMP_PENDING, IMP_HISTORY, IMP_EVENTS, IMP_COUNT_ };
+
+static const struct {
+    const char *prefix, *row, *types;
+} imp_sql[IMP_COUNT_] = {
+    [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role) VALUES ",
+                   "(?,?,?)", "itt"},
+    [IMP_TAGS] = {"INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES ", "(?,?)", "it"},
+    [IMP_PEOPLE] = {"INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES ", "(?,?)",
+                    "it"},
+    [IMP_PENDING] = {"INSERT OR IGNORE INTO search_pending (proposal_id) VALUES ", "(?)", "i"},
+    [IMP_HISTORY] = {"INSERT INTO history (proposal_id, seq, at, actor, action, to_state) VALUES ",
+                     "(?,1,?,?,?,?)", "iittt"},
+    /* An imported proposal's event refers to version 1 of its row, with
+     * whether it was overdue then: the feed puts the two together when it
+     * is read (store-read.c), and keep_version keeps that version if the
+     * row changes before the event is gone. */
+    [IMP_EVENTS] = {"INSERT INTO events (type, at, actor, action, to_state, proposal_id,"
+                    " ref_version, ref_overdue) VALUES ",
+                    "('proposal.created',?,?,?,?,?,1,?)", "itttii"},
 };
 
 /* The writer keeps the proposals it has decoded, so that a run of actions
@@ -171,6 +186,9 @@ typedef struct {
     int search_chunk;    /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
     int64_t search_retry_ms; /* after a failed chunk: 5 s, doubling up to 5 min */
     int64_t search_started, search_indexed;
+    /* The small rows of imported proposals, gathered (store-batch.c); made
+     * on the first import. */
+    pt_rowbatch_t *imp[IMP_COUNT_];
 } writer_t;
 
 static int64_t now_ms(void)
@@ -397,19 +415,8 @@ static int insert_side(writer_t *w, int which, int64_t id, const char *a, const 
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, what);
 }
 
-/* Lists a new proposal for the search backlog (store-search.c). */
-static int list_pending(writer_t *w, int64_t id, pt_error_t *err)
-{
-    sqlite3_bind_int64(w->st[ST_INS_PENDING], 1, id);
-    int rc = step_done(w->st[ST_INS_PENDING]);
-    if (rc != SQLITE_OK)
-        return step_error(w, rc, err, "listing a proposal for search");
-    w->search_backlog++;
-    return PT_OK;
-}
-
 /* Before the row of proposal id changes or goes: an event that refers to
- * the version it holds (an import's created event, see ST_INS_EVENT_REF)
+ * the version it holds (an import's created event, see IMP_EVENTS)
  * still needs that version, so it is kept in proposal_versions. Only a
  * version 1 can be referred to, so only the first change looks. */
 static int keep_version(writer_t *w, int64_t id, int64_t version, pt_error_t *err)
@@ -637,41 +644,55 @@ int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *act
     sqlite3_stmt *st = w->st[ST_INSERT];
     bind_cols(st, c);
     int rc = step_row(w, st, c, err);
-    const char *u = r->units, *t = r->tags, *q = r->people;
-    for (size_t i = 0; i < r->n_units && rc == PT_OK; i++) {
-        const char *role = u + strlen(u) + 1;
-        rc = insert_side(w, ST_INS_UNIT, c->id, u, role, err, "saving units");
-        u = role + strlen(role) + 1;
-    }
-    for (size_t i = 0; i < r->n_tags && rc == PT_OK; i++, t += strlen(t) + 1)
-        rc = insert_side(w, ST_INS_TAG, c->id, t, NULL, err, "saving tags");
-    for (size_t i = 0; i < r->n_people && rc == PT_OK; i++, q += strlen(q) + 1)
-        rc = insert_side(w, ST_INS_PERSON, c->id, q, NULL, err, "saving the proposal's people");
-    if (rc == PT_OK)
-        rc = list_pending(w, c->id, err);
-    if (rc == PT_OK)
-        rc = add_history(w, c->id, 1, actor, action, NULL, c->status, NULL, NULL, err);
     if (rc != PT_OK)
         return rc;
-    /* The event refers to version 1 of the row just written, with whether
-     * it was overdue then: the feed puts the two together when it is read
-     * (store-read.c), and keep_version keeps that version if the row
-     * changes before the event is gone. */
-    st = w->st[ST_INS_EVENT_REF];
-    bind_text(st, 1, "proposal.created");
-    sqlite3_bind_int64(st, 2, w->now);
-    bind_text(st, 3, actor);
-    bind_text(st, 4, action);
-    sqlite3_bind_null(st, 5);
-    bind_text(st, 6, c->status);
-    sqlite3_bind_int64(st, 7, c->id);
-    sqlite3_bind_int64(st, 8, c->version);
+    for (int i = 0; i < IMP_COUNT_; i++) {
+        if (!w->imp[i] && !(w->imp[i] = pt_rowbatch_new(w->db, imp_sql[i].prefix, imp_sql[i].row,
+                                                        imp_sql[i].types)))
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    int src = SQLITE_OK;
+    const char *u = r->units, *t = r->tags, *q = r->people;
+    for (size_t i = 0; i < r->n_units && src == SQLITE_OK; i++) {
+        const char *role = u + strlen(u) + 1;
+        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role);
+        u = role + strlen(role) + 1;
+    }
+    for (size_t i = 0; i < r->n_tags && src == SQLITE_OK; i++, t += strlen(t) + 1)
+        src = pt_rowbatch_add(w->imp[IMP_TAGS], c->id, t);
+    for (size_t i = 0; i < r->n_people && src == SQLITE_OK; i++, q += strlen(q) + 1)
+        src = pt_rowbatch_add(w->imp[IMP_PEOPLE], c->id, q);
+    if (src == SQLITE_OK && (src = pt_rowbatch_add(w->imp[IMP_PENDING], c->id)) == SQLITE_OK)
+        w->search_backlog++;
+    if (src == SQLITE_OK)
+        src = pt_rowbatch_add(w->imp[IMP_HISTORY], c->id, w->now, actor, action, c->status);
     pt_proposal_t due = {.due_at = c->due_at};
-    sqlite3_bind_int(st, 9, pt_proposal_is_overdue(&due, c->clock, w->now));
-    if ((rc = step_done(st)) != SQLITE_OK)
-        return step_error(w, rc, err, "writing the change feed");
-    w->write_last_seq = sqlite3_last_insert_rowid(w->db);
-    return PT_OK;
+    if (src == SQLITE_OK)
+        src = pt_rowbatch_add(w->imp[IMP_EVENTS], w->now, actor, action, c->status, c->id,
+                              (int64_t)pt_proposal_is_overdue(&due, c->clock, w->now));
+    if (src == SQLITE_OK && pt_rowbatch_empty(w->imp[IMP_EVENTS]))
+        w->write_last_seq = sqlite3_last_insert_rowid(w->db);
+    return src == SQLITE_OK ? PT_OK : step_error(w, src, err, "saving an imported proposal");
+}
+
+/* After a custom write: inserts what pt_store_insert_new gathered, or, when
+ * the write failed (and is rolled back), drops it. */
+static int end_imports(writer_t *w, int rc, pt_error_t *err)
+{
+    for (int i = 0; i < IMP_COUNT_; i++) {
+        if (!w->imp[i] || pt_rowbatch_empty(w->imp[i]))
+            continue;
+        if (rc != PT_OK) {
+            pt_rowbatch_clear(w->imp[i]);
+            continue;
+        }
+        int src = pt_rowbatch_flush(w->imp[i]);
+        if (src != SQLITE_OK)
+            rc = step_error(w, src, err, "saving imported proposals");
+        else if (i == IMP_EVENTS)
+            w->write_last_seq = sqlite3_last_insert_rowid(w->db);
+    }
+    return rc;
 }
 
 int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, int64_t proposal_id,
@@ -950,8 +971,9 @@ static int run_write(writer_t *w, pt_write_t *wr)
         /* A module of the store that changes proposals must evict them
          * from the cache itself; today's modules do not change existing
          * ones. */
-        return wr->run_ ? wr->run_(w->db, wr)
-                        : pt_error_set(&wr->err, PT_EINTERNAL, "a custom write without a body");
+        if (!wr->run_)
+            return pt_error_set(&wr->err, PT_EINTERNAL, "a custom write without a body");
+        return end_imports(w, wr->run_(w->db, wr), &wr->err);
     case PT_WRITE_CREATE: return do_create(w, wr);
     case PT_WRITE_PATCH: return do_patch(w, wr);
     case PT_WRITE_DELETE: return do_delete(w, wr);
@@ -1216,6 +1238,8 @@ void *pt_store_writer_main(void *arg)
     }
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(w.st[i]);
+    for (int i = 0; i < IMP_COUNT_; i++)
+        pt_rowbatch_free(w.imp[i]);
     evict_all(&w);
     free(w.cache);
     this_writer = NULL;

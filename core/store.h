@@ -315,8 +315,11 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
 /* Stages rows[0..n) of import `job` (an id unique to the job) as records
  * first_n, first_n + 1, ...: appended to an unlinked temporary file of the
  * job's in the data directory, so that memory stays flat and nothing
- * reaches the database before the commit. Ownership: rows borrowed. */
-int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n,
+ * reaches the database before the commit. The first call also starts
+ * moving the rows into the store (by `actor`) while the rest are read, in
+ * a transaction that only the commit ends (store-import.c). Ownership:
+ * rows borrowed. */
+int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int64_t first_n,
                           pt_import_row_t *const *rows, size_t n, pt_error_t *err);
 /* Moves every staged record of job into the store in one transaction (each
  * inserted as a create is, with a history entry "import" by actor and a
@@ -325,7 +328,8 @@ int pt_store_import_stage(pt_store_t *s, const char *job, int64_t first_n,
  * file stays: drop it). */
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err);
-/* Forgets the staged records of job (closes its staging file). */
+/* Forgets the staged records of job (stops their move, closes the staging
+ * file). Nothing of the import is stored. */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
 /* Stores rows[0..n) at once in one transaction (partial imports), adding
  * to res. Ownership: rows borrowed. */
