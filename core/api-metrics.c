@@ -9,6 +9,7 @@
  * Access: viewer or above, as for any read.
  */
 #include "api-internal.h"
+#include "plugin-jobs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,16 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
            "Imported proposals not yet in the full-text index (search finds them all the same).");
     pt_buf_printf(b, "ptrack_search_backlog %lld\n",
                   (long long)pt_store_search_backlog_size(store));
+    header(b, "ptrack_jobs_running", "gauge", "Imports and exports running.");
+    pt_buf_printf(b, "ptrack_jobs_running %u\n", pt_jobs_running());
+    header(b, "ptrack_import_moves_total", "counter",
+           "All-or-nothing imports moved into the store as their file was read (early), after "
+           "it (late), or after an early move gave up for want of rows (gave_up; counted in late "
+           "too).");
+    static const char *const ways[PT_IMPORT_MOVE_COUNT] = {"early", "late", "gave_up"};
+    for (int i = 0; i < PT_IMPORT_MOVE_COUNT; i++)
+        pt_buf_printf(b, "ptrack_import_moves_total{way=\"%s\"} %llu\n", ways[i],
+                      (unsigned long long)pt_store_import_moves(store, i));
     header(b, "ptrack_store_commit_writes", "histogram",
            "Writes per commit (the group commit's group sizes).");
     const uint64_t *h = pt_store_batch_histogram(store);

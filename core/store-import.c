@@ -12,13 +12,15 @@
  * before the end, and not on disk, where the kernel frees the file with
  * its last descriptor.
  *
- * The move begins early: as soon as the first rows are staged, it is
- * queued, and the writer inserts the rows while the job's thread still
- * reads and checks the rest, each on a core of its own. It holds the
- * writer, and every other client's write, while it runs, so when the rows
- * come too slowly (a slow upload, a slow importer) it gives up, is rolled
- * back, and the rows are moved after the last has come (run_move). A
- * rejected record drops the staging and with it the early move.
+ * The move begins early when the file is read fast: once a batch of rows
+ * has been read and checked fast enough (EARLY_RATE), it is queued, and
+ * the writer inserts the rows while the job's thread still reads and
+ * checks the rest, each on a core of its own. It holds the writer, and
+ * every other client's write, while it runs, so a file read more slowly is
+ * moved after its last row, and when the rows stop coming during an early
+ * move (a stalled upload), it gives up, is rolled back, and the rows are
+ * moved after the last has come (run_move). A rejected record drops the
+ * staging and with it the early move.
  *
  * Memory stays flat however large the import: the job thread holds one
  * batch of rows at a time, the move reads the file back through a buffer
@@ -67,7 +69,9 @@ typedef struct staging_s {
     off_t ready;
     bool finished;  /* every row is staged: the move may end */
     bool abandoned; /* the import will not be committed */
-    /* The early move (below): queued with the first rows, or NULL. */
+    int64_t staged_at; /* when the last rows were staged (mono_ms); the job's thread */
+    bool early_tried;  /* the job's thread */
+    /* The early move (below), once queued; else NULL. */
     pt_write_t *early;
     bool early_done;     /* its callback ran */
     bool early_gave_up;  /* it stopped for want of rows, not for an error */
@@ -185,7 +189,11 @@ static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
     }
     st->s = s;
     pthread_mutex_init(&st->mu, NULL);
-    pthread_cond_init(&st->cond, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->cond, &ca);
+    pthread_condattr_destroy(&ca);
     if (!(st->f = staging_open(s, err))) {
         staging_close(st);
         return NULL;
@@ -257,11 +265,13 @@ static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
 /* The statements that tell a duplicate: the same number in the same
  * session, or the same source.ref. */
 typedef struct {
+    sqlite3 *db;
     sqlite3_stmt *by_number, *by_ref;
 } dup_t;
 
 static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
 {
+    d->db = db;
     d->by_number = d->by_ref = NULL;
     if (sqlite3_prepare_v2(db, "SELECT 1 FROM proposals WHERE number = ?1 AND session IS ?2", -1,
                            &d->by_number, NULL) != SQLITE_OK ||
@@ -279,29 +289,32 @@ static void dup_close(dup_t *d)
     sqlite3_finalize(d->by_ref);
 }
 
-static bool found(sqlite3_stmt *st)
+/* Runs a lookup: SQLITE_ROW (found), SQLITE_DONE, or an error. */
+static int lookup(sqlite3_stmt *st)
 {
-    bool row = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return row;
+    return rc;
 }
 
-static bool is_duplicate(dup_t *d, const pt_cols_t *c)
+/* SQLITE_ROW when a proposal with c's number and session or c's source.ref
+ * is stored, SQLITE_DONE when none is, or an error (after which nothing
+ * more may run in the transaction: SQLite may have rolled it back). */
+static int find_duplicate(dup_t *d, const pt_cols_t *c)
 {
+    int rc = SQLITE_DONE;
     if (c->number) {
         sqlite3_bind_text(d->by_number, 1, c->number, -1, SQLITE_STATIC);
         if (c->session)
             sqlite3_bind_text(d->by_number, 2, c->session, -1, SQLITE_STATIC);
-        if (found(d->by_number))
-            return true;
+        rc = lookup(d->by_number);
     }
-    if (c->source_ref) {
+    if (rc == SQLITE_DONE && c->source_ref) {
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
-        if (found(d->by_ref))
-            return true;
+        rc = lookup(d->by_ref);
     }
-    return false;
+    return rc;
 }
 
 /* Inserts one checked record unless it is a duplicate. */
@@ -312,10 +325,13 @@ static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const ch
     const char *mid;
     size_t mid_len;
     pt_import_row_read(row, &r, &mid, &mid_len);
-    if (is_duplicate(d, &r.c)) {
+    int dup = find_duplicate(d, &r.c);
+    if (dup == SQLITE_ROW) {
         res->skipped++;
         return PT_OK;
     }
+    if (dup != SQLITE_DONE)
+        return pt_sqlite_error(err, d->db, "looking for duplicates");
     int64_t now = pt_store_writer_now();
     r.c.id = pt_store_take_id(conn);
     r.c.version = 1;
@@ -345,23 +361,28 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* How long the early move may wait for rows in all: EARLY_WAIT_MS, and a
- * quarter of the time it has spent inserting. */
+/* The early move begins once a batch of rows has been read and checked at
+ * EARLY_RATE rows a second or faster (a writer stores some 50,000 a second
+ * on a small machine): a file that comes more slowly is moved at its end.
+ * It may wait for rows EARLY_WAIT_MS in all, and a quarter of the time it
+ * has spent inserting, but never more than EARLY_WAIT_MAX_MS. */
+#define EARLY_RATE 20000
 #define EARLY_WAIT_MS 250
+#define EARLY_WAIT_MAX_MS 1000
 
 /* The move: every staged row inserted in this one write, which is one
  * savepoint of one transaction, so that an error anywhere (or a crash
  * before the commit) leaves nothing of the import.
  *
- * The early move is this same write queued as soon as the first rows are
- * staged, while the job's thread still reads the file: it inserts the rows
- * as they come, on the writer's core while the file is read on another,
- * and ends when the last is staged and inserted. While it waits for rows
- * it holds the writer, and every other client's write with it; so when it
- * has waited longer than EARLY_WAIT_MS and a quarter of the time it spent
- * inserting (a slow upload, a slow importer), it gives up: its write fails
- * and is rolled back, and the commit moves the rows after the file has
- * been read, as if it had not been tried. Ids it took stay unused. */
+ * The early move is this same write queued while the job's thread still
+ * reads the file, when it reads fast enough (EARLY_RATE): it inserts the
+ * rows as they come, on the writer's core while the file is read on
+ * another, and ends when the last is staged and inserted. While it waits
+ * for rows it holds the writer, and every other client's write with it;
+ * so when it has waited longer than it may (EARLY_WAIT_MS), it gives up:
+ * its write fails and is rolled back, and the commit moves the rows after
+ * the file has been read, as if it had not been tried. Ids it took stay
+ * unused. */
 static int run_move(void *conn, pt_write_t *w)
 {
     staging_t *st = w->arg_;
@@ -380,6 +401,8 @@ static int run_move(void *conn, pt_write_t *w)
         if (early && !st->abandoned && !done && rd.off + (off_t)rd.end >= ready &&
             rd.start == rd.end) {
             int64_t budget = EARLY_WAIT_MS + (mono_ms() - started - waited) / 4;
+            if (budget > EARLY_WAIT_MAX_MS)
+                budget = EARLY_WAIT_MAX_MS;
             if (waited >= budget) {
                 st->early_gave_up = true;
                 pthread_mutex_unlock(&st->mu);
@@ -387,10 +410,10 @@ static int run_move(void *conn, pt_write_t *w)
                                   "the import's early move waited too long for rows");
                 break;
             }
-            int64_t t0 = mono_ms(), until = t0 + (budget - waited);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            int64_t ns = (int64_t)ts.tv_nsec + (until - t0) * 1000000;
+            int64_t t0 = mono_ms();
+            struct timespec ts; /* the condition variable's clock is monotonic */
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            int64_t ns = (int64_t)ts.tv_nsec + (budget - waited) * 1000000;
             ts.tv_sec += (time_t)(ns / 1000000000);
             ts.tv_nsec = (long)(ns % 1000000000);
             pthread_cond_timedwait(&st->cond, &st->mu, &ts);
@@ -406,12 +429,13 @@ static int run_move(void *conn, pt_write_t *w)
         }
         const pt_import_row_t *row;
         int got;
+        errno = 0;
         while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1)
             rc = insert_row(conn, &d, row, w->actor, &res, &w->err);
         if (rc == PT_OK && got < 0)
             rc = pt_error_set(&w->err, PT_ESTORAGE,
                               "storage error while reading an import's staging: %s",
-                              errno ? strerror(errno) : "the file is cut short");
+                              errno ? strerror(errno) : "a row is cut short or unreadable");
         if (rc != PT_OK || done)
             break;
     }
@@ -443,7 +467,10 @@ static void early_start(staging_t *st, const char *actor)
     w->arg_ = st;
     w->cb = on_early_done;
     w->data = st;
-    w->actor = actor ? strdup(actor) : NULL;
+    if (actor && !(w->actor = strdup(actor))) {
+        pt_write_free(w);
+        return;
+    }
     pthread_mutex_lock(&st->mu);
     st->early = w;
     pthread_mutex_unlock(&st->mu);
@@ -488,8 +515,14 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     st->ready = end;
     pthread_cond_broadcast(&st->cond);
     pthread_mutex_unlock(&st->mu);
-    if (first)
+    /* The time since the last rows were staged is what reading and
+     * checking these took. */
+    int64_t now = mono_ms();
+    if (!first && !st->early_tried && (int64_t)n * 1000 >= EARLY_RATE * (now - st->staged_at)) {
+        st->early_tried = true;
         early_start(st, actor);
+    }
+    st->staged_at = now;
     staging_put(st);
     return PT_OK;
 }
@@ -568,14 +601,18 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
     if (st->early && st->early->err.code == PT_OK) {
         *res = st->res;
         rc = PT_OK;
+        __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_EARLY], 1, __ATOMIC_RELAXED);
     } else if (st->early && !st->early_gave_up) {
         rc = st->early->err.code;
         pt_error_move(err, &st->early->err);
     } else {
-        if (st->early_gave_up)
+        if (st->early_gave_up) {
             pt_info("import %s: its rows came more slowly than they could be stored; they are "
                     "stored now that all have come",
                     job);
+            __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_GAVE_UP], 1, __ATOMIC_RELAXED);
+        }
+        __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_LATE], 1, __ATOMIC_RELAXED);
         rc = run_custom(s, run_move, st, actor, err);
         if (rc == PT_OK)
             *res = st->res;

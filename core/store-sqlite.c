@@ -297,6 +297,13 @@ void pt_store_counters(const pt_store_t *s, uint64_t *commits, uint64_t *writes)
     *writes = s->writes;
 }
 
+uint64_t pt_store_import_moves(const pt_store_t *s, int way)
+{
+    return way >= 0 && way < PT_IMPORT_MOVE_COUNT
+               ? __atomic_load_n(&s->import_moves[way], __ATOMIC_RELAXED)
+               : 0;
+}
+
 int64_t pt_store_search_backlog_size(const pt_store_t *s)
 {
     return __atomic_load_n(&s->search_backlog, __ATOMIC_RELAXED);

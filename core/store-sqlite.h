@@ -77,6 +77,9 @@ struct pt_store_s {
     /* The writer's count of the search backlog, for /metrics: written by
      * the writer, read by any thread (atomically). */
     int64_t search_backlog;
+    /* How the all-or-nothing imports were moved into the store
+     * (store-import.c), for /metrics: by PT_IMPORT_MOVE_*, atomically. */
+    uint64_t import_moves[PT_IMPORT_MOVE_COUNT];
 
     /* Read connections. */
     pthread_mutex_t rmu;

@@ -130,6 +130,11 @@ void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *wri
 /* How many imported proposals wait to be indexed for search (search finds
  * them meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);
+/* How many all-or-nothing imports were moved into the store as their file
+ * was read (EARLY), after it (LATE), or after an early move gave up
+ * (GAVE_UP, also counted in LATE). Thread: any. */
+enum { PT_IMPORT_MOVE_EARLY, PT_IMPORT_MOVE_LATE, PT_IMPORT_MOVE_GAVE_UP, PT_IMPORT_MOVE_COUNT };
+uint64_t pt_store_import_moves(const pt_store_t *store, int way);
 /* False after a commit failed, until one succeeds. Thread: loop. */
 bool pt_store_writable(const pt_store_t *store);
 
