@@ -112,6 +112,7 @@ struct ptrack_job {
     int64_t n_ignored; /* passages ignored, listed or not */
     pt_import_row_t *rows[BATCH];
     size_t n_rows;
+    pt_import_direct_t *direct; /* a partial import's batch being stored */
     int64_t n_records; /* records emitted or rejected so far */
     int64_t staged;    /* records staged */
     pt_import_result_t res;
@@ -274,22 +275,50 @@ static bool has_rejects(const ptrack_job_t *job)
     return job->rejects && cJSON_GetArraySize(job->rejects) > 0;
 }
 
-/* Stores the batch: staged for an all-or-nothing import, straight into the
- * store for a partial one. A failure is kept and ends the import. */
+/* Keeps the first storage failure, which ends the import. */
+static void store_failed(ptrack_job_t *job, pt_error_t *err)
+{
+    if (job->store_err.code == PT_OK)
+        pt_error_move(&job->store_err, err);
+    pt_error_clear(err);
+}
+
+/* Waits for the partial import's batch being stored, if any. */
+static void direct_wait(ptrack_job_t *job)
+{
+    if (!job->direct)
+        return;
+    pt_error_t err = {0};
+    if (pt_store_import_direct_finish(job->direct, &job->res, &err) != PT_OK)
+        store_failed(job, &err);
+    job->direct = NULL;
+}
+
+/* Stores the batch: staged for an all-or-nothing import; straight into the
+ * store for a partial one, while the next batch is read (one batch at a
+ * time). A failure is kept and ends the import. */
 static void flush_batch(ptrack_job_t *job)
 {
     if (job->n_rows == 0)
         return;
     pt_error_t err = {0};
-    int rc = job->partial ? pt_store_import_direct(job->store, job->rows, job->n_rows, job->actor,
-                                                   &job->res, &err)
-                          : pt_store_import_stage(job->store, job->id, job->actor, job->staged,
-                                                  job->rows, job->n_rows, &err);
-    if (rc == PT_OK)
+    if (job->partial) {
+        direct_wait(job);
+        if (job->store_err.code != PT_OK) {
+            for (size_t i = 0; i < job->n_rows; i++)
+                free(job->rows[i]);
+        } else if (pt_store_import_direct_start(job->store, job->rows, job->n_rows, job->actor,
+                                                &job->direct, &err) != PT_OK) {
+            store_failed(job, &err);
+        }
+        job->n_rows = 0;
+        return;
+    }
+    if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows,
+                              job->n_rows, &err) == PT_OK)
         job->staged += (int64_t)job->n_rows;
-    else if (job->store_err.code == PT_OK)
-        pt_error_move(&job->store_err, &err);
-    pt_error_clear(&err);
+    else
+        store_failed(job, &err);
     for (size_t i = 0; i < job->n_rows; i++)
         free(job->rows[i]);
     job->n_rows = 0;
@@ -500,6 +529,7 @@ static void import_end(ptrack_job_t *job, int rc)
     bool ok = rc == PTRACK_OK && !atomic_load(&job->cancelled) && job->store_err.code == PT_OK;
     if (ok && (job->partial || !has_rejects(job)))
         flush_batch(job);
+    direct_wait(job);
     ok = ok && job->store_err.code == PT_OK;
     pthread_mutex_lock(&job->mu);
     char *perr = job->error ? strdup(job->error) : NULL;
@@ -552,8 +582,10 @@ static void *job_main(void *arg)
     const ptrack_plugin_t *desc = job->inst->file->desc;
     int rc;
     if (job->kind == JOB_IMPORT) {
+        pt_store_import_begin(job->store);
         rc = desc->importer->import(job->inst->state, job, job->format);
         import_end(job, rc);
+        pt_store_import_end(job->store);
     } else {
         pt_error_t err = {0};
         rc = pt_store_export_open(job->store, &job->query, &job->cursor, &err);

@@ -535,53 +535,73 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
 }
 
 /* Queues a custom write and waits until it has committed (or failed). */
+/* A custom write queued by a job's thread, which waits for its answer. */
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cond;
     bool done;
-} waiter_t;
+    pt_write_t *w;
+} pending_t;
 
 /* Thread: loop (a write's callback); wakes the job thread that waits. */
 static void on_write_done(pt_write_t *w)
 {
-    waiter_t *wt = w->data;
-    pthread_mutex_lock(&wt->mu);
-    wt->done = true;
-    pthread_cond_signal(&wt->cond);
-    pthread_mutex_unlock(&wt->mu);
+    pending_t *pw = w->data;
+    pthread_mutex_lock(&pw->mu);
+    pw->done = true;
+    pthread_cond_signal(&pw->cond);
+    pthread_mutex_unlock(&pw->mu);
 }
 
+/* Queues a custom write; when it returns PT_OK, custom_wait must follow. */
+static int custom_start(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg,
+                        const char *actor, pending_t *pw, pt_error_t *err)
+{
+    memset(pw, 0, sizeof(*pw));
+    if (!(pw->w = pt_write_new(PT_WRITE_CUSTOM)))
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    pw->w->run_ = fn;
+    pw->w->arg_ = arg;
+    pw->w->cb = on_write_done;
+    pw->w->data = pw;
+    pthread_mutex_init(&pw->mu, NULL);
+    pthread_cond_init(&pw->cond, NULL);
+    int rc = PT_OK;
+    if (actor && !(pw->w->actor = strdup(actor)))
+        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+    else if (pt_store_write(s, pw->w) != PT_OK)
+        rc = pt_error_set(err, PT_ESTORAGE, "the store is closing; nothing was saved");
+    if (rc != PT_OK) {
+        pt_write_free(pw->w);
+        pthread_mutex_destroy(&pw->mu);
+        pthread_cond_destroy(&pw->cond);
+    }
+    return rc;
+}
+
+/* Waits until the write has committed (or failed), and frees it. */
+static int custom_wait(pending_t *pw, pt_error_t *err)
+{
+    pthread_mutex_lock(&pw->mu);
+    while (!pw->done)
+        pthread_cond_wait(&pw->cond, &pw->mu);
+    pthread_mutex_unlock(&pw->mu);
+    int rc = pw->w->err.code;
+    if (rc != PT_OK)
+        pt_error_move(err, &pw->w->err);
+    pt_write_free(pw->w);
+    pthread_mutex_destroy(&pw->mu);
+    pthread_cond_destroy(&pw->cond);
+    return rc;
+}
+
+/* Queues a custom write and waits until it has committed (or failed). */
 static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg,
                       const char *actor, pt_error_t *err)
 {
-    waiter_t wt = {.done = false};
-    pthread_mutex_init(&wt.mu, NULL);
-    pthread_cond_init(&wt.cond, NULL);
-    pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
-    if (!w)
-        return pt_error_set(err, PT_ENOMEM, "out of memory");
-    w->run_ = fn;
-    w->arg_ = arg;
-    w->cb = on_write_done;
-    w->data = &wt;
-    int rc;
-    if (actor && !(w->actor = strdup(actor))) {
-        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
-    } else if (pt_store_write(s, w) != PT_OK) {
-        rc = pt_error_set(err, PT_ESTORAGE, "the store is closing; nothing was saved");
-    } else {
-        pthread_mutex_lock(&wt.mu);
-        while (!wt.done)
-            pthread_cond_wait(&wt.cond, &wt.mu);
-        pthread_mutex_unlock(&wt.mu);
-        rc = w->err.code;
-        if (rc != PT_OK)
-            pt_error_move(err, &w->err);
-    }
-    pt_write_free(w);
-    pthread_mutex_destroy(&wt.mu);
-    pthread_cond_destroy(&wt.cond);
-    return rc;
+    pending_t pw;
+    int rc = custom_start(s, fn, arg, actor, &pw, err);
+    return rc == PT_OK ? custom_wait(&pw, err) : rc;
 }
 
 
@@ -621,16 +641,19 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
     return rc;
 }
 
-typedef struct {
-    pt_import_row_t *const *rows;
+/* A batch of a partial import, stored in a transaction of its own while
+ * the job's thread reads the next. */
+struct pt_import_direct_s {
+    pending_t pw;
+    pt_import_row_t **rows;
     size_t n;
-    pt_import_result_t *res;
-} direct_t;
+    pt_import_result_t res; /* of this batch */
+};
 
 static int run_direct(void *conn, pt_write_t *w)
 {
-    direct_t *b = w->arg_;
-    pt_import_result_t res = *b->res;
+    pt_import_direct_t *b = w->arg_;
+    pt_import_result_t res = {0};
     dup_t d;
     if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
@@ -639,13 +662,69 @@ static int run_direct(void *conn, pt_write_t *w)
         rc = insert_row(conn, &d, b->rows[i], w->actor, &res, &w->err);
     dup_close(&d);
     if (rc == PT_OK)
-        *b->res = res;
+        b->res = res;
     return rc;
 }
 
-int pt_store_import_direct(pt_store_t *s, pt_import_row_t *const *rows, size_t n,
-                           const char *actor, pt_import_result_t *res, pt_error_t *err)
+static void direct_free(pt_import_direct_t *b)
 {
-    direct_t b = {.rows = rows, .n = n, .res = res};
-    return run_custom(s, run_direct, &b, actor, err);
+    for (size_t i = 0; i < b->n; i++)
+        free(b->rows[i]);
+    free(b->rows);
+    free(b);
+}
+
+int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
+                                 const char *actor, pt_import_direct_t **out, pt_error_t *err)
+{
+    *out = NULL;
+    pt_import_direct_t *b = calloc(1, sizeof(*b));
+    if (b && !(b->rows = malloc(n * sizeof(*b->rows)))) {
+        free(b);
+        b = NULL;
+    }
+    if (!b) {
+        for (size_t i = 0; i < n; i++)
+            free(rows[i]);
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    memcpy(b->rows, rows, n * sizeof(*rows));
+    b->n = n;
+    int rc = custom_start(s, run_direct, b, actor, &b->pw, err);
+    if (rc != PT_OK)
+        direct_free(b);
+    else
+        *out = b;
+    return rc;
+}
+
+int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res,
+                                  pt_error_t *err)
+{
+    int rc = custom_wait(&b->pw, err);
+    if (rc == PT_OK) {
+        res->imported += b->res.imported;
+        res->skipped += b->res.skipped;
+        if (!res->first_id)
+            res->first_id = b->res.first_id;
+        if (b->res.last_id)
+            res->last_id = b->res.last_id;
+    }
+    direct_free(b);
+    return rc;
+}
+
+void pt_store_import_begin(pt_store_t *s)
+{
+    __atomic_add_fetch(&s->importing, 1, __ATOMIC_RELAXED);
+}
+
+void pt_store_import_end(pt_store_t *s)
+{
+    __atomic_sub_fetch(&s->importing, 1, __ATOMIC_RELAXED);
+    /* The writer may sleep until the backlog's next turn while imports run:
+     * it is woken to take it now. */
+    pthread_mutex_lock(&s->mu);
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->mu);
 }

@@ -80,6 +80,8 @@ struct pt_store_s {
     /* How the all-or-nothing imports were moved into the store
      * (store-import.c), for /metrics: by PT_IMPORT_MOVE_*, atomically. */
     uint64_t import_moves[PT_IMPORT_MOVE_COUNT];
+    /* Imports running (pt_store_import_begin/end), atomically. */
+    int importing;
 
     /* Read connections. */
     pthread_mutex_t rmu;

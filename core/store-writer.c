@@ -1130,13 +1130,35 @@ static void publish_backlog(writer_t *w)
 }
 
 /* Whether the search backlog takes the next turn: when no write waits, and
- * under steady load once a second, so that it is not put off for ever. */
+ * under steady load once a second, so that it is not put off for ever;
+ * while an import runs, once every SEARCH_IMPORTING_MS (its batches would
+ * wait for the chunk, and its rows add to the backlog anyway). */
+#define SEARCH_IMPORTING_MS 5000
+
+static bool importing(const writer_t *w)
+{
+    return __atomic_load_n(&w->s->importing, __ATOMIC_RELAXED) > 0;
+}
+
 static bool search_due(const writer_t *w, bool idle)
 {
     if (w->search_backlog <= 0)
         return false;
     int64_t now = now_ms();
-    return now >= w->search_retry_at && (idle || now - w->search_last >= 1000);
+    if (now < w->search_retry_at)
+        return false;
+    if (importing(w))
+        return now - w->search_last >= SEARCH_IMPORTING_MS;
+    return idle || now - w->search_last >= 1000;
+}
+
+/* When the search backlog may take its next turn, if no write comes. */
+static int64_t search_next_at(const writer_t *w)
+{
+    int64_t at = w->search_retry_at;
+    if (importing(w) && w->search_last + SEARCH_IMPORTING_MS > at)
+        at = w->search_last + SEARCH_IMPORTING_MS;
+    return at;
 }
 
 /* Waits, with s->mu held, until there are writes to run, the writer is to
@@ -1145,11 +1167,11 @@ static void wait_for_work(writer_t *w, pt_store_t *s)
 {
     while (!s->queue_head && !s->stopping) {
         if (w->search_backlog > 0) {
-            int64_t now = now_ms();
-            if (now >= w->search_retry_at)
+            int64_t at = search_next_at(w);
+            if (now_ms() >= at)
                 return;
-            struct timespec until = {.tv_sec = (time_t)(w->search_retry_at / 1000),
-                                     .tv_nsec = (long)(w->search_retry_at % 1000) * 1000000L};
+            struct timespec until = {.tv_sec = (time_t)(at / 1000),
+                                     .tv_nsec = (long)(at % 1000) * 1000000L};
             pthread_cond_timedwait(&s->cond, &s->mu, &until);
         } else {
             pthread_cond_wait(&s->cond, &s->mu);

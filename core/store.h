@@ -333,13 +333,24 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
  * file stays: drop it). */
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err);
+/* An import runs from begin to end: meanwhile the writer leaves the search
+ * backlog (store-search.c) alone but for a chunk every few seconds, so
+ * that the import's batches do not wait for it. Thread: any. */
+void pt_store_import_begin(pt_store_t *s);
+void pt_store_import_end(pt_store_t *s);
 /* Forgets the staged records of job (stops their move, closes the staging
  * file). Nothing of the import is stored. */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
-/* Stores rows[0..n) at once in one transaction (partial imports), adding
- * to res. Ownership: rows borrowed. */
-int pt_store_import_direct(pt_store_t *s, pt_import_row_t *const *rows, size_t n,
-                           const char *actor, pt_import_result_t *res, pt_error_t *err);
+/* Partial imports: stores rows[0..n) in one transaction of its own,
+ * queued by start, which returns at once (so that the next batch can be
+ * read meanwhile); finish waits for it and adds what it stored to res.
+ * Every start that returned PT_OK must be finished. Ownership: start
+ * takes the rows (also on failure), not the array. */
+typedef struct pt_import_direct_s pt_import_direct_t;
+int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
+                                 const char *actor, pt_import_direct_t **out, pt_error_t *err);
+int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res,
+                                  pt_error_t *err);
 
 /* A cursor over the proposals matching a list query's filters, in id order,
  * from one read transaction: one consistent snapshot however long it is

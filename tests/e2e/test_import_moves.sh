@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test_import_early.sh - how an all-or-nothing import is moved into the
-# store (core/store-import.c): as its file is read (the early move, once a
-# batch of 2,000 rows was read fast enough), or after it, and what the
+# test_import_moves.sh - how an import is moved into the store
+# (core/store-import.c): an all-or-nothing one as its file is read (the
+# early move, once a batch of 2,000 rows was read fast enough) or after it,
+# a partial one batch by batch while the next is read; and what the
 # writer's other clients see meanwhile. With 6,000 proposals from
 # bench/gen-proposals.py, and /metrics' ptrack_import_moves_total saying
 # which way each import went:
@@ -16,6 +17,8 @@
 #   - a client that goes away after 5,000 lines: nothing is stored;
 #   - a kill -9 right after 5,000 lines came, the early move most likely
 #     waiting for more: nothing of it after a restart;
+#   - a partial import with two bad records among 6,000 stores the others,
+#     in the file's order, with consecutive ids, and names the two;
 #   - at the end, no event, history entry or side row without its proposal.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -171,6 +174,22 @@ kill -9 "$PT_PID"
 wait "$PT_PID" 2>/dev/null
 pt_start --plugin-dir "$PLUGINS"
 check_eq "after a restart, nothing of that import" "$total" "$(pt_count)"
+
+pt_step "a partial import, batch by batch"
+session "$PT_TMP/partial.jsonl" 十四届全国人大九次会议
+sed -i -e '2500s/.*/{"title": ""}/' -e '4500s/.*/{"title": "坏", "kind": "不存在"}/' "$PT_TMP/partial.jsonl"
+before=$(pt_count)
+req sock POST "/v1/imports?format=jsonl&partial=true" -- --data-binary "@$PT_TMP/partial.jsonl" \
+    --max-time 120 -H "Content-Type: application/x-ndjson"
+check_eq "the others are stored" "$((N - 2)) 2" "$(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
+check_contains "the bad records are named by line" "2500" "$(jv 'j["rejected"]')"
+check_contains "both" "4500" "$(jv 'j["rejected"]')"
+first=$(jv 'j["first_id"]')
+last=$(jv 'j["last_id"]')
+check_eq "with consecutive ids" "$((N - 3))" "$((last - first))"
+check_eq "in the file's order" "000001 002499 002501 006000" \
+    "$(sqlite3 -readonly "$DB" "SELECT number FROM proposals WHERE id IN ($first, $first + 2498, $first + 2499, $last) ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "the store holds them" "$((before + N - 2))" "$(pt_count)"
 
 pt_step "nothing without its proposal"
 check_eq "events, history entries, tags, people, units, search backlog" "0 0 0 0 0 0" \
