@@ -19,10 +19,6 @@ typedef enum {
     PT_TIME_SECOND, /* 2026-03-12 10:30:05 */
 } pt_time_style_t;
 
-/* Parses "2026-03-12T02:30:00Z", with fractions or a "+08:00" offset, or a
- * bare date "2026-03-12" (midnight UTC). Returns 0 or -1. */
-int pt_time_parse_api(const char *s, time_t *out);
-
 /* Writes s as local time in buf and returns buf; "" for NULL or "", and s
  * itself, unchanged, when it is not a time this parser knows. */
 const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t len);
