@@ -47,6 +47,7 @@
 #include "csv.h"
 #include "formula-guard.h"
 #include "plugin-state.h"
+#include "utf8.h"
 
 #define CHUNK (64 * 1024)
 #define SNIFF_MAX (1024 * 1024)
@@ -72,6 +73,7 @@ typedef struct {
     /* Decoding. */
     iconv_t cd; /* (iconv_t)-1: the input is UTF-8 */
     const char *encoding;
+    bool guessed; /* the encoding was judged from the first 64 KiB alone */
     size_t n_pend; /* bytes of a character split across chunks, at in[0] */
     bool bom_done;
 
@@ -857,6 +859,19 @@ static int read_row(imp_t *im, const csv_record_t *rec)
                      column_name(im, im->n_cols - 1));
         return h->import_reject(im->job, where, reason);
     }
+    /* The first 64 KiB were valid UTF-8, this row is not: most likely a
+     * GBK file whose Chinese begins late (English headers, numbers). */
+    for (size_t i = 0; im->guessed && im->cd == (iconv_t)-1 && i < rec->n; i++) {
+        if (!pt_utf8_valid(rec->fields[i], rec->lens[i])) {
+            char reason[512];
+            snprintf(reason, sizeof(reason),
+                     "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
+                     "read as UTF-8; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or "
+                     "WPS on Windows), import it with encoding=gbk",
+                     rec->line, column_name(im, i));
+            return h->import_reject(im->job, where, reason);
+        }
+    }
     ptrack_record_t *r = h->rec_new();
     if (!r)
         return PTRACK_ENOMEM;
@@ -1110,6 +1125,7 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
         from = "GB18030";
     }
     im->encoding = from ? from : "UTF-8";
+    im->guessed = !(enc && *enc) && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
     if (!from)
         return PTRACK_OK;
     im->cd = iconv_open("UTF-8", from);

@@ -3,7 +3,8 @@
 # (plugins/import_csv, plugins/export_csv), loaded by default from the
 # build's plugin directory, with the Chinese files of tests/e2e/data/csv.
 # Checks: UTF-8 with and without BOM; GBK, explicit and detected, also in a
-# file large enough that characters are cut by the upload's chunks; , ; and
+# file large enough that characters are cut by the upload's chunks, and one
+# whose first 64 KiB are ASCII (refused with a hint to use encoding=gbk); , ; and
 # tab separators; quoted fields with separators, quotes and line breaks;
 # Chinese and English headers; map=; recommendations split on 一是…, (一)…
 # and 1. 2.; co_signers split on 、，; ；; units, replies and feedback from
@@ -485,6 +486,26 @@ check_eq "6000 imported" "6000" "$(jv 'j["imported"]')"
 api GET "/v1/proposals?q=$(urlenc 关于第5999项民生实事的建议)&limit=5"
 check_eq "the last GBK row intact" "关于第5999项民生实事的建议aa 背景：群众反映强烈 大-05999" \
     "$(jv 'j["items"][0]["title"] + " " + j["items"][0]["background"] + " " + j["items"][0]["number"]')"
+
+pt_step "GBK whose Chinese comes late (after every pget: it adds 2,001 proposals)"
+# GBK whose Chinese begins after the first 64 KiB (English headers, 2,000
+# rows of numbers and Latin text first): read as UTF-8, the row that is not
+# is refused with the way out.
+python3 - "$W/late_gbk.csv" <<'PY'
+import sys
+rows = ["number,session,title"] + ["L-%04d,14,Proposal %d about the rural roads of the county" % (i, i) for i in range(2000)]
+rows.append("L-9999,14,关于加快农村公路建设的建议")
+open(sys.argv[1], "wb").write(("\r\n".join(rows) + "\r\n").encode("gbk"))
+PY
+upload "$W/late_gbk.csv"
+check_error "GBK after 64 KiB of ASCII, encoding detected" 422 validation_failed
+check_contains "the row is named, with the way out" \
+    "line 2002, column title: not UTF-8, though the first 64 KiB of the file were read as UTF-8; if the file is GBK or GB18030" "$BODY"
+check_contains "encoding=gbk" "import it with encoding=gbk" "$BODY"
+upload "$W/late_gbk.csv" "encoding=gbk"
+check_status "with encoding=gbk it is imported" 201
+check_eq "the late Chinese title" "关于加快农村公路建设的建议" \
+    "$(api GET "/v1/proposals/$(jv 'j["last_id"]')" && jv 'j["title"]')"
 
 pt_step "round trip: exported and imported into an empty ptrackd, every field comes back"
 export_to "$W/all_zh.csv" "format=csv"
