@@ -238,7 +238,8 @@ static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
             return have == 0 ? 0 : -1; /* rows are staged whole */
         /* Make room: keep the partial row at the start, and room for it
          * whole and a chunk more. */
-        memmove(rd->buf, rd->buf + rd->start, have);
+        if (have)
+            memmove(rd->buf, rd->buf + rd->start, have);
         rd->off += (off_t)rd->start;
         rd->start = 0;
         rd->end = have;

@@ -172,7 +172,8 @@ static bool json_string(const char **p, pt_str_t *b)
                 return false;
             cp = cp * 16 + (unsigned long)v;
         }
-        if (cp >= 0xD800 && cp <= 0xDBFF && s[0] == '\\' && s[1] == 'u') {
+        /* strnlen: the low half may be cut short by the end of the text. */
+        if (cp >= 0xD800 && cp <= 0xDBFF && s[0] == '\\' && s[1] == 'u' && strnlen(s, 6) == 6) {
             unsigned long lo = strtoul((char[5]){s[2], s[3], s[4], s[5], 0}, NULL, 16);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -230,6 +231,15 @@ static bool map_add(imp_t *im, const char *field, size_t fn, const char *header,
 
 /* map is a JSON object {"field": "header", ...}; the CLI's --map
  * field=header pairs may also come as "field=header,field=header". */
+/* Steps over c if *p is at it; never past the end of the text. */
+static bool expect(const char **p, char c)
+{
+    if (**p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
 static bool parse_map(imp_t *im, const char *text)
 {
     const char *p = text;
@@ -262,17 +272,17 @@ static bool parse_map(imp_t *im, const char *text)
         for (;;) {
             k.len = v.len = 0;
             skip_ws(&p);
-            if (*p++ != '"' || !json_string(&p, &k)) {
+            if (!expect(&p, '"') || !json_string(&p, &k)) {
                 ok = false;
                 break;
             }
             skip_ws(&p);
-            if (*p++ != ':') {
+            if (!expect(&p, ':')) {
                 ok = false;
                 break;
             }
             skip_ws(&p);
-            if (*p++ != '"' || !json_string(&p, &v)) {
+            if (!expect(&p, '"') || !json_string(&p, &v)) {
                 ok = false;
                 break;
             }
@@ -283,7 +293,7 @@ static bool parse_map(imp_t *im, const char *text)
                 p++;
                 continue;
             }
-            if (*p++ != '}')
+            if (!expect(&p, '}'))
                 ok = false;
             break;
         }
