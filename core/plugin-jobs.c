@@ -294,10 +294,11 @@ static void direct_wait(ptrack_job_t *job)
     job->direct = NULL;
 }
 
-/* Stores the batch: staged for an all-or-nothing import; straight into the
- * store for a partial one, while the next batch is read (one batch at a
- * time). A failure is kept and ends the import. */
-static void flush_batch(ptrack_job_t *job)
+/* Stores the batch (the file's last when `last`): staged for an
+ * all-or-nothing import; straight into the store for a partial one, while
+ * the next batch is read (one batch at a time). A failure is kept and ends
+ * the import. */
+static void flush_batch(ptrack_job_t *job, bool last)
 {
     if (job->n_rows == 0)
         return;
@@ -315,7 +316,7 @@ static void flush_batch(ptrack_job_t *job)
         return;
     }
     if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows,
-                              job->n_rows, &err) == PT_OK)
+                              job->n_rows, last, &err) == PT_OK)
         job->staged += (int64_t)job->n_rows;
     else
         store_failed(job, &err);
@@ -356,7 +357,7 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     } else {
         job->rows[job->n_rows++] = row;
         if (job->n_rows == BATCH)
-            flush_batch(job);
+            flush_batch(job, false);
     }
     pt_error_clear(&err);
     if (atomic_load(&job->cancelled))
@@ -528,7 +529,7 @@ static void import_end(ptrack_job_t *job, int rc)
     pt_error_t err = {0};
     bool ok = rc == PTRACK_OK && !atomic_load(&job->cancelled) && job->store_err.code == PT_OK;
     if (ok && (job->partial || !has_rejects(job)))
-        flush_batch(job);
+        flush_batch(job, true);
     direct_wait(job);
     ok = ok && job->store_err.code == PT_OK;
     pthread_mutex_lock(&job->mu);

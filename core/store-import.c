@@ -486,7 +486,7 @@ static void early_start(staging_t *st, const char *actor)
 /* ---- The import's calls ------------------------------------------------ */
 
 int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int64_t first_n,
-                          pt_import_row_t *const *rows, size_t n, pt_error_t *err)
+                          pt_import_row_t *const *rows, size_t n, bool last, pt_error_t *err)
 {
     /* Only the job's own thread stages its records, so the staging found
      * here is not staged to by another thread meanwhile. */
@@ -519,7 +519,8 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     /* The time since the last rows were staged is what reading and
      * checking these took. */
     int64_t now = mono_ms();
-    if (!first && !st->early_tried && (int64_t)n * 1000 >= EARLY_RATE * (now - st->staged_at)) {
+    if (!first && !last && !st->early_tried &&
+        (int64_t)n * 1000 >= EARLY_RATE * (now - st->staged_at)) {
         st->early_tried = true;
         early_start(st, actor);
     }

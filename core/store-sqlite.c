@@ -146,7 +146,13 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     s->path = strdup(opts->path);
     s->writable = true;
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->cond, NULL);
+    /* The writer's timed waits (the search backlog's turns) are on the
+     * monotonic clock, which a change of the wall clock does not move. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cond, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_mutex_init(&s->rmu, NULL);
 
     if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {

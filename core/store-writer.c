@@ -181,8 +181,11 @@ typedef struct {
      * rolled-back import's count is corrected by the first chunk that comes
      * up short); retry_at holds off a chunk after one failed. */
     int64_t search_backlog;
+    /* Times of the backlog's turns are on the monotonic clock (mono_ms),
+     * like s->cond's timed waits. */
     int64_t search_retry_at;
     int64_t search_last; /* when the last chunk ended */
+    int64_t batch_end;   /* when the last batch of writes ended */
     int search_chunk;    /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
     int64_t search_retry_ms; /* after a failed chunk: 5 s, doubling up to 5 min */
     int64_t search_started, search_indexed;
@@ -195,6 +198,13 @@ static int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -1084,7 +1094,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
 /* One chunk of the search backlog. Thread: the writer, between batches. */
 static void index_backlog(writer_t *w)
 {
-    int64_t done = 0, t0 = now_ms();
+    int64_t done = 0, t0 = mono_ms();
     pt_error_t err = {0};
     int chunk = w->search_chunk;
     if (pt_store_search_index_some(w->db, chunk, &done, &err) != PT_OK) {
@@ -1094,11 +1104,11 @@ static void index_backlog(writer_t *w)
         pt_warn("indexing imported proposals for search: %s; trying again in %lld s",
                 err.message, (long long)(w->search_retry_ms / 1000));
         pt_error_clear(&err);
-        w->search_retry_at = now_ms() + w->search_retry_ms;
+        w->search_retry_at = mono_ms() + w->search_retry_ms;
         return;
     }
     w->search_retry_ms = 0;
-    w->search_last = now_ms();
+    w->search_last = mono_ms();
     int64_t took = w->search_last - t0;
     if (done == chunk && took > SEARCH_CHUNK_MS && chunk > SEARCH_MIN)
         w->search_chunk = chunk / 2 > SEARCH_MIN ? chunk / 2 : SEARCH_MIN;
@@ -1116,7 +1126,7 @@ static void index_backlog(writer_t *w)
             w->search_backlog = 0;
             if (w->search_indexed)
                 pt_info("search: %lld imported proposals indexed in %.1f s",
-                        (long long)w->search_indexed, (double)(now_ms() - w->search_started) / 1e3);
+                        (long long)w->search_indexed, (double)(mono_ms() - w->search_started) / 1e3);
             w->search_started = w->search_indexed = 0;
         }
     }
@@ -1130,10 +1140,13 @@ static void publish_backlog(writer_t *w)
 }
 
 /* Whether the search backlog takes the next turn: when no write waits, and
- * under steady load once a second, so that it is not put off for ever;
- * while an import runs, once every SEARCH_IMPORTING_MS (its batches would
- * wait for the chunk, and its rows add to the backlog anyway). */
+ * under steady load once a second, so that it is not put off for ever.
+ * While an import runs, its batches come one after another with short
+ * gaps that a chunk would delay them by: then the backlog waits until no
+ * write has come for SEARCH_IMPORT_IDLE_MS (a slow or stalled upload), or
+ * at most SEARCH_IMPORTING_MS. */
 #define SEARCH_IMPORTING_MS 5000
+#define SEARCH_IMPORT_IDLE_MS 100
 
 static bool importing(const writer_t *w)
 {
@@ -1144,11 +1157,12 @@ static bool search_due(const writer_t *w, bool idle)
 {
     if (w->search_backlog <= 0)
         return false;
-    int64_t now = now_ms();
+    int64_t now = mono_ms();
     if (now < w->search_retry_at)
         return false;
     if (importing(w))
-        return now - w->search_last >= SEARCH_IMPORTING_MS;
+        return (idle && now - w->batch_end >= SEARCH_IMPORT_IDLE_MS) ||
+               now - w->search_last >= SEARCH_IMPORTING_MS;
     return idle || now - w->search_last >= 1000;
 }
 
@@ -1156,8 +1170,13 @@ static bool search_due(const writer_t *w, bool idle)
 static int64_t search_next_at(const writer_t *w)
 {
     int64_t at = w->search_retry_at;
-    if (importing(w) && w->search_last + SEARCH_IMPORTING_MS > at)
-        at = w->search_last + SEARCH_IMPORTING_MS;
+    if (importing(w)) {
+        int64_t turn = w->search_last + SEARCH_IMPORTING_MS;
+        if (w->batch_end + SEARCH_IMPORT_IDLE_MS < turn)
+            turn = w->batch_end + SEARCH_IMPORT_IDLE_MS;
+        if (turn > at)
+            at = turn;
+    }
     return at;
 }
 
@@ -1168,8 +1187,9 @@ static void wait_for_work(writer_t *w, pt_store_t *s)
     while (!s->queue_head && !s->stopping) {
         if (w->search_backlog > 0) {
             int64_t at = search_next_at(w);
-            if (now_ms() >= at)
+            if (mono_ms() >= at)
                 return;
+            /* s->cond waits on the monotonic clock (store-sqlite.c). */
             struct timespec until = {.tv_sec = (time_t)(at / 1000),
                                      .tv_nsec = (long)(at % 1000) * 1000000L};
             pthread_cond_timedwait(&s->cond, &s->mu, &until);
@@ -1232,6 +1252,7 @@ void *pt_store_writer_main(void *arg)
         pthread_mutex_unlock(&s->mu);
 
         bool ok = run_batch(&w, batch);
+        w.batch_end = mono_ms();
         publish_backlog(&w);
 
         pthread_mutex_lock(&s->mu);

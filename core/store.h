@@ -320,12 +320,12 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
 /* Stages rows[0..n) of import `job` (an id unique to the job) as records
  * first_n, first_n + 1, ...: appended to an unlinked temporary file of the
  * job's in the data directory, so that memory stays flat and nothing
- * reaches the database before the commit. The first call also starts
- * moving the rows into the store (by `actor`) while the rest are read, in
- * a transaction that only the commit ends (store-import.c). Ownership:
- * rows borrowed. */
+ * reaches the database before the commit. When the rows come fast enough,
+ * a call that is not the `last` also starts moving them into the store (by
+ * `actor`) while the rest are read, in a transaction that only the commit
+ * ends (store-import.c). Ownership: rows borrowed. */
 int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int64_t first_n,
-                          pt_import_row_t *const *rows, size_t n, pt_error_t *err);
+                          pt_import_row_t *const *rows, size_t n, bool last, pt_error_t *err);
 /* Moves every staged record of job into the store in one transaction (each
  * inserted as a create is, with a history entry "import" by actor and a
  * proposal.created event; duplicates skipped), reading the staging file

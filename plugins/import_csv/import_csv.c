@@ -872,7 +872,8 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     /* The first 64 KiB were valid UTF-8, this row is not: most likely a
      * GBK file whose Chinese begins late (English headers, numbers). */
     for (size_t i = 0; im->guessed && im->cd == (iconv_t)-1 && i < rec->n; i++) {
-        if (!pt_utf8_valid(rec->fields[i], rec->lens[i])) {
+        bool ignored = im->cols[i].col && im->cols[i].col->kind == CC_IGNORE;
+        if (!ignored && !pt_utf8_valid(rec->fields[i], rec->lens[i])) {
             char reason[512];
             snprintf(reason, sizeof(reason),
                      "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
