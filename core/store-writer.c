@@ -406,7 +406,8 @@ static int step_row(writer_t *w, sqlite3_stmt *st, const pt_cols_t *c, pt_error_
     int rc = step_done(st);
     if (rc == SQLITE_OK)
         return PT_OK;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT && c->number)
+    /* The one unique index a proposal's row can break is its number's. */
+    if (sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_UNIQUE && c->number)
         return pt_error_set(err, PT_ECONFLICT, "number \"%s\" is already used in session \"%s\"",
                             c->number, c->session ? c->session : "");
     return step_error(w, rc, err, "saving a proposal");

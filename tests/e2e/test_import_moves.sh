@@ -20,6 +20,8 @@
 #     waiting for more: nothing of it after a restart;
 #   - a partial import with two bad records among 6,000 stores the others,
 #     in the file's order, with consecutive ids, and names the two;
+#   - a partial import whose second batch cannot be stored (a trigger
+#     refuses a row) keeps the first batch only and says how many;
 #   - at the end, no event, history entry or side row without its proposal.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -193,6 +195,23 @@ check_eq "with consecutive ids" "$((N - 3))" "$((last - first))"
 check_eq "in the file's order" "000001 002499 002501 006000" \
     "$(sqlite3 -readonly "$DB" "SELECT number FROM proposals WHERE id IN ($first, $first + 2498, $first + 2499, $last) ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "the store holds them" "$((before + N - 2))" "$(pt_count)"
+
+pt_step "a partial import whose second batch cannot be stored"
+# A trigger refuses one row of the second batch (rows 2,001-4,000): that
+# batch is rolled back whole; the import learns of it when it hands over
+# the third batch, which is then not stored either.
+session "$PT_TMP/fail.jsonl" 十四届全国人大十一次会议
+sqlite3 -cmd ".timeout 5000" "$DB" "CREATE TRIGGER refuse_row BEFORE INSERT ON proposals
+    WHEN NEW.session = '十四届全国人大十一次会议' AND NEW.number = '003000'
+    BEGIN SELECT RAISE(ABORT, '磁盘已满'); END;"
+before=$(pt_count)
+req sock POST "/v1/imports?format=jsonl&partial=true" -- --data-binary "@$PT_TMP/fail.jsonl" \
+    --max-time 120 -H "Content-Type: application/x-ndjson"
+check_true "the import ends with an error (HTTP $ST)" [ "$ST" -ge 400 ]
+check_contains "saying why" "磁盘已满" "$BODY"
+check_eq "the answer counts the first batch, stored" 2000 "$(jv 'j["error"]["imported"]')"
+check_eq "the first batch stays, the second and third are not stored" "$((before + 2000))" "$(pt_count)"
+sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_row;"
 
 pt_step "nothing without its proposal"
 check_eq "events, history entries, tags, people, units, search backlog" "0 0 0 0 0 0" \
