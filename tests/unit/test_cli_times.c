@@ -1,0 +1,62 @@
+/*
+ * test_cli_times.c - how the client shows the API's times (cli/times.c):
+ * in the local time zone, in the ISO order, a bare date as it is, anything
+ * it cannot read unchanged. The zones are POSIX TZ strings, so no zone
+ * database is needed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "times.h"
+
+static void zone(const char *tz)
+{
+    setenv("TZ", tz, 1);
+    tzset();
+}
+
+static const char *show(const char *s, pt_time_style_t style)
+{
+    static char buf[64];
+    return pt_time_show(s, style, buf, sizeof(buf));
+}
+
+static void utc_times_are_shown_in_local_time(void **state)
+{
+    (void)state;
+    zone("CST-8"); /* Beijing: UTC+8, no summer time */
+    assert_string_equal(show("2026-03-12T02:30:00Z", PT_TIME_MINUTE), "2026-03-12 10:30");
+    assert_string_equal(show("2026-03-12T02:30:05.123Z", PT_TIME_SECOND), "2026-03-12 10:30:05");
+    assert_string_equal(show("2026-03-12T10:30:00+08:00", PT_TIME_MINUTE), "2026-03-12 10:30");
+    /* The day changes with the zone. */
+    assert_string_equal(show("2026-03-11T17:00:00Z", PT_TIME_DATE), "2026-03-12");
+    zone("UTC0");
+    assert_string_equal(show("2026-03-11T17:00:00Z", PT_TIME_DATE), "2026-03-11");
+    assert_string_equal(show("1969-12-31T23:59:59Z", PT_TIME_SECOND), "1969-12-31 23:59:59");
+}
+
+static void dates_and_the_unreadable_are_shown_as_they_are(void **state)
+{
+    (void)state;
+    zone("HST10"); /* UTC-10: midnight UTC is the day before here */
+    assert_string_equal(show("2026-03-12", PT_TIME_MINUTE), "2026-03-12");
+    assert_string_equal(show(NULL, PT_TIME_DATE), "");
+    assert_string_equal(show("", PT_TIME_DATE), "");
+    assert_string_equal(show("下周一", PT_TIME_DATE), "下周一");
+    assert_string_equal(show("2026-13-01T00:00:00Z", PT_TIME_DATE), "2026-13-01T00:00:00Z");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utc_times_are_shown_in_local_time),
+        cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
