@@ -189,11 +189,7 @@ static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
     }
     st->s = s;
     pthread_mutex_init(&st->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&st->cond, &ca);
-    pthread_condattr_destroy(&ca);
+    pt_cond_init_monotonic(&st->cond);
     if (!(st->f = staging_open(s, err))) {
         staging_close(st);
         return NULL;

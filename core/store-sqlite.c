@@ -127,6 +127,15 @@ static int64_t read_int(sqlite3 *db, const char *sql)
     return v;
 }
 
+void pt_cond_init_monotonic(pthread_cond_t *cond)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {
@@ -147,12 +156,8 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     s->writable = true;
     pthread_mutex_init(&s->mu, NULL);
     /* The writer's timed waits (the search backlog's turns) are on the
-     * monotonic clock, which a change of the wall clock does not move. */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->cond, &ca);
-    pthread_condattr_destroy(&ca);
+     * monotonic clock. */
+    pt_cond_init_monotonic(&s->cond);
     pthread_mutex_init(&s->rmu, NULL);
 
     if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {

@@ -88,6 +88,10 @@ struct pt_store_s {
     pt_readconn_t *readers;
 };
 
+/* Initializes a condition variable whose timed waits are on the monotonic
+ * clock, which a change of the wall clock does not move. */
+void pt_cond_init_monotonic(pthread_cond_t *cond);
+
 /* Opens a connection with ptrack's pragmas. Returns SQLITE_OK or an error
  * code, with *db set (to be closed by the caller even on error). */
 int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
