@@ -6,8 +6,9 @@
 # CSV (bench/gen-proposals.py), then, in one run on one machine:
 #   1. sqlite3 t.db ".mode csv" ".import rows.csv t"  (a plain table);
 #   2. POST /v1/imports?format=jsonl into a fresh ptrackd, all or nothing
-#      (the default), with ptrackd's peak RSS (VmHWM) before and after, and
-#      how long after the answer the search index caught up;
+#      (the default), with ptrackd's peak RSS (VmHWM) before and after,
+#      whether it was moved into the store as the file was read (early) or
+#      after, and how long after the answer the search index caught up;
 #   3. the same with partial=true (stored batch by batch, no staging);
 #   4. GET /v1/exports?format=jsonl of all N, with ptrackd's peak RSS
 #      (VmHWM) before and after, and the size of the file.
@@ -110,6 +111,9 @@ start all
 hwm_all0=$(status_kb VmHWM)
 all=$(import all "format=jsonl")
 hwm_all1=$(status_kb VmHWM)
+# How the import was moved into the store: as the file was read, or after.
+all_way=$(curl -s --unix-socket "$tmp/all/pt.sock" http://localhost/metrics |
+    awk -F'[{}"]' '/^ptrack_import_moves_total/ && $NF + 0 > 0 && $3 != "gave_up" {print $3}')
 all_indexed=$(indexed all)
 stop
 
@@ -158,6 +162,8 @@ printf '%-44s %8s s  %s\n' "ptrackd import jsonl, partial=true" "$part" "$(awk -
 printf 'ratio (speed of ptrackd / speed of sqlite3; target >= 0.50): all or nothing %s, partial %s\n' \
     "$(awk -v a="$sq" -v b="$all" 'BEGIN {printf "%.2f", a / b}')" \
     "$(awk -v a="$sq" -v b="$part" 'BEGIN {printf "%.2f", a / b}')"
+printf 'the all-or-nothing import was moved into the store %s\n' \
+    "$([ "$all_way" = early ] && echo "as its file was read (early)" || echo "after its file was read (${all_way:-?})")"
 printf 'search index caught up %s s after the all-or-nothing import was answered\n' "$all_indexed"
 printf 'ptrackd memory, all or nothing: VmHWM %s kB before the import, %s kB after\n' \
     "$hwm_all0" "$hwm_all1"
