@@ -527,7 +527,12 @@ static void answer_import(ptrack_job_t *job, int status)
 static void import_end(ptrack_job_t *job, int rc)
 {
     pt_error_t err = {0};
-    bool ok = rc == PTRACK_OK && !atomic_load(&job->cancelled) && job->store_err.code == PT_OK;
+    /* The importer read the whole file. A partial import whose every batch
+     * is then stored has done all it was asked, even if a cancel (the
+     * daemon stopping, the client going away) comes while its last batch
+     * is being stored: it is answered as done, not as cancelled. */
+    bool read_whole = rc == PTRACK_OK && !atomic_load(&job->cancelled);
+    bool ok = read_whole && job->store_err.code == PT_OK;
     if (ok && (job->partial || !has_rejects(job)))
         flush_batch(job, true);
     direct_wait(job);
@@ -537,7 +542,9 @@ static void import_end(ptrack_job_t *job, int rc)
     int in_status = job->in_status;
     pthread_mutex_unlock(&job->mu);
 
-    if (atomic_load(&job->cancelled)) {
+    if (job->partial && ok) {
+        answer_import(job, 200);
+    } else if (atomic_load(&job->cancelled)) {
         pt_error_set(&err, in_status == UV_E2BIG ? PT_ETOOLARGE : PT_ESTORAGE,
                      "the import was cancelled (%s)%s",
                      in_status == UV_E2BIG      ? "the file is too large"
@@ -557,11 +564,9 @@ static void import_end(ptrack_job_t *job, int rc)
                      "%d of %lld records %s rejected; nothing was imported (fix them, or send "
                      "partial=true to import the others)",
                      n, (long long)job->n_records, n == 1 ? "was" : "were");
-    } else if (!job->partial) {
+    } else {
         if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK)
             answer_import(job, 201);
-    } else {
-        answer_import(job, 200);
     }
     free(perr);
     if (!job->answer) {

@@ -22,6 +22,8 @@
 #     in the file's order, with consecutive ids, and names the two;
 #   - a partial import whose second batch cannot be stored (a trigger
 #     refuses a row) keeps the first batch only and says how many;
+#   - a partial import whose last batch is being stored when SIGTERM comes
+#     is answered as done, every batch stored;
 #   - at the end, no event, history entry or side row without its proposal.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -212,6 +214,30 @@ check_contains "saying why" "磁盘已满" "$BODY"
 check_eq "the answer counts the first batch, stored" 2000 "$(jv 'j["error"]["imported"]')"
 check_eq "the first batch stays, the second and third are not stored" "$((before + 2000))" "$(pt_count)"
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_row;"
+
+pt_step "a partial import whose last batch is being stored when the daemon is told to stop"
+# A trigger makes storing the file's last row take about 3 s; SIGTERM comes
+# 1.2 s after the upload began, once the whole file was read: every batch
+# is stored, so the import is answered as done, not as cancelled.
+session "$PT_TMP/last.jsonl" 十四届全国人大十二次会议
+sqlite3 -cmd ".timeout 5000" "$DB" "CREATE TRIGGER slow_row AFTER INSERT ON proposals
+    WHEN NEW.session = '十四届全国人大十二次会议' AND NEW.number = '006000'
+    BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS
+        (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT x FROM c); END;"
+before=$(pt_count)
+curl -s -o "$PT_TMP/last.body" -w '%{http_code}' --max-time 60 --unix-socket "$PT_SOCK" \
+    -X POST -H "Content-Type: application/x-ndjson" --data-binary "@$PT_TMP/last.jsonl" \
+    "http://localhost/v1/imports?format=jsonl&partial=true" >"$PT_TMP/last.status" &
+cpid=$!
+sleep 1.2
+pt_stop
+wait "$cpid"
+check_eq "the import is answered as done" 200 "$(cat "$PT_TMP/last.status")"
+check_eq "with every row counted" "$N" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["imported"])' "$PT_TMP/last.body" 2>&1)"
+pt_start --plugin-dir "$PLUGINS"
+check_eq "after a restart, every row is there" "$((before + N))" "$(pt_count)"
+sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER slow_row;"
 
 pt_step "nothing without its proposal"
 check_eq "events, history entries, tags, people, units, search backlog" "0 0 0 0 0 0" \
