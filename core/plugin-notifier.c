@@ -31,8 +31,11 @@
  *
  * A new instance (one with no cursor in the store) starts after the newest
  * event committed when it was started, so that every write answered after
- * its load reaches it; the worker has that place written as its first
- * cursor, so that a restart does not take it back to the oldest event. With
+ * its load reaches it. That place is queued to the writer as its first
+ * cursor by the start itself, ahead of every later write, so that a
+ * restart neither takes it back to the oldest event nor, after a crash,
+ * starts it past a write that was answered (the worker asks again while
+ * the store refuses it). With
  * "start": "oldest" in its entry it starts with the first event the store
  * holds instead (an archive of the whole feed).
  *
@@ -105,6 +108,7 @@ struct pt_notifier_s {
     int64_t fetched;       /* the highest seq read from the store */
     bool at_end;           /* the last read found no more events */
     int64_t last_flush_ms; /* monotonic ms of the last cursor write */
+    int64_t first_asked_ms; /* when the start queued the first cursor's write; -1: not */
 };
 
 static int64_t now_ms(void)
@@ -416,7 +420,7 @@ static bool read_cursor(pt_notifier_t *n)
      * look for it before asking again (a write that failed, a full disk,
      * is not answered to the worker; asking again is harmless, since the
      * write does nothing once the cursor exists). */
-    int64_t asked_at = -1, ask_every = 1000;
+    int64_t asked_at = n->first_asked_ms, ask_every = 1000;
     for (;;) {
         pt_error_t err = {0};
         int64_t seq = 0;
@@ -553,6 +557,16 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
     n->known_seq = pt_store_last_seq(n->store);
     n->start_oldest = inst->start_oldest;
     n->start_seq = n->known_seq;
+    /* A new instance's starting place is queued to the writer here, before
+     * the load is answered and before any write that comes after it: the
+     * writer commits in the order it is given, so no write queued after
+     * this start can be durable while the starting place is not, and a
+     * crash cannot make a restart start the instance later (after events
+     * it should have had). For an instance with a cursor the write does
+     * nothing. */
+    n->first_asked_ms = -1;
+    if (!n->start_oldest && queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK)
+        n->first_asked_ms = now_ms();
     pthread_mutex_init(&n->mu, NULL);
     /* Both conditions time out on the monotonic clock, which a change of
      * the wall clock does not move. */

@@ -3,7 +3,10 @@
 # loaded, its starting place saved at once, so that a restart neither takes
 # it back to the oldest event nor skips what came after; and when saving
 # that place fails (here a trigger makes the store refuse it), the instance
-# asks again until the store takes it, and then delivers what came after.
+# asks again until the store takes it, and then delivers what came after;
+# and a notifier loaded at run time has its place saved before any write
+# that comes after its load, so a kill -9 right after such a write loses
+# none of it for the notifier.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -55,5 +58,31 @@ for _ in $(seq 1 100); do
 done
 check_eq "after the restart: the new event only" "2 proposal.created
 3 proposal.created" "$(cat "$REC")"
+
+pt_step "a notifier loaded at run time, then a write, then a crash"
+# The load queues the starting place ahead of the write that follows it,
+# so once that write is answered the place is saved, and a kill -9 cannot
+# make the restart start the instance after that write.
+REC2="$PT_TMP/rec2.txt"
+api POST /v1/plugins '{"instance": "rec2", "path": "'"$FIX"'/fixture_notify_record.so",
+                       "config": {"path": "'"$REC2"'"}}'
+check_status "POST /v1/plugins loads it" 201
+api POST /v1/proposals '{"title":"关于改善农村公路的建议"}'
+check_status "a proposal right after the load" 201
+saved=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT seq FROM notifier_cursors WHERE instance = 'rec2'")
+check_true "its starting place (3, or later once delivered) is saved by then: '$saved'" \
+    [ "${saved:-0}" -ge 3 ]
+pt_kill9
+pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notify_record.so",
+                             "config": {"path": "'"$REC"'"}},
+                            {"instance": "rec2", "path": "'"$FIX"'/fixture_notify_record.so",
+                             "config": {"path": "'"$REC2"'"}}]'
+pt_start
+for _ in $(seq 1 100); do
+    [ -s "$REC2" ] && break
+    sleep 0.1
+done
+check_eq "after the restart it delivers the write after its load" "4 proposal.created" \
+    "$(cat "$REC2" 2>/dev/null)"
 pt_stop
 pt_finish
