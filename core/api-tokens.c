@@ -45,18 +45,42 @@ typedef struct {
     token_meta_t meta; /* created_at stays 0: the config has no such time */
 } config_use_t;
 
+typedef struct create_s create_t;
+
 /* The tokens in force, in two arrays of the same order: v is what
- * pt_auth_identify compares against, meta what only this file needs; and
- * the last uses of the config's tokens, which a reload may rename or
- * remove (a use is kept by name; one of a name no longer configured is
- * merely not shown). */
+ * pt_auth_identify compares against, meta what only this file needs; the
+ * last uses of the config's tokens, which a reload may rename or remove (a
+ * use is kept by name; one of a name no longer configured is merely not
+ * shown); and the tokens being made (queued to the store, not answered
+ * yet), whose names a reload may not give to a config token either. */
 struct pt_token_cache_s {
     pt_token_t *v;
     token_meta_t *meta;
     size_t n, cap;
     config_use_t *uses;
     size_t n_uses, cap_uses;
+    create_t *making;
 };
+
+/* A token being made: the request, the token shown once, its row. */
+struct create_s {
+    pt_call_t *call;
+    char token[TOKEN_TEXT_MAX];
+    pt_stored_token_t t;
+    create_t *next; /* in the cache's making list while the store has it */
+};
+
+/* Takes cr out of the making list. Thread: loop. */
+static void making_remove(pt_token_cache_t *c, create_t *cr)
+{
+    for (create_t **p = c ? &c->making : NULL; p && *p; p = &(*p)->next) {
+        if (*p == cr) {
+            *p = cr->next;
+            cr->next = NULL;
+            return;
+        }
+    }
+}
 
 static int64_t now_ms(void)
 {
@@ -201,14 +225,20 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
 
 int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_error_t *err)
 {
-    for (size_t i = 0; i < cfg->n_tokens; i++)
-        if (cache_find(api->tokens, cfg->tokens[i].name) >= 0)
+    for (size_t i = 0; i < cfg->n_tokens; i++) {
+        const char *name = cfg->tokens[i].name;
+        bool making = false;
+        for (const create_t *cr = api->tokens ? api->tokens->making : NULL; cr && !making;
+             cr = cr->next)
+            making = strcmp(cr->t.name, name) == 0;
+        if (making || cache_find(api->tokens, name) >= 0)
             return pt_error_set(err, PT_ECONFIG,
-                                "tokens[%zu]: \"%s\" is the name of a token made at run time "
+                                "tokens[%zu]: \"%s\" is the name of a token %s at run time "
                                 "(ptrack token list); rename this one, or first revoke that one "
                                 "(ptrack token revoke, with ptrackd running on a config without "
                                 "this one)",
-                                i, cfg->tokens[i].name);
+                                i, name, making ? "being made" : "made");
+    }
     return PT_OK;
 }
 
@@ -350,12 +380,6 @@ static void list_tokens(pt_call_t *call)
 
 /* ---- POST /v1/tokens -------------------------------------------------------- */
 
-typedef struct {
-    pt_call_t *call;
-    char token[TOKEN_TEXT_MAX];
-    pt_stored_token_t t;
-} create_t;
-
 static void create_free(create_t *cr)
 {
     OPENSSL_cleanse(cr->token, sizeof(cr->token));
@@ -413,6 +437,7 @@ static void on_created(pt_write_t *w)
 {
     create_t *cr = w->data;
     pt_call_t *call = cr->call;
+    making_remove(call->api->tokens, cr);
     if (w->err.code != PT_OK) {
         pt_api_fail(call, &w->err);
         pt_write_free(w);
@@ -572,7 +597,14 @@ static void create_token(pt_call_t *call)
     }
     w->cb = on_created;
     w->data = cr;
+    /* Until it is answered, a reload may not give its name to a config
+     * token (pt_api_check_token_names): the check above would be past. */
+    if (call->api->tokens) {
+        cr->next = call->api->tokens->making;
+        call->api->tokens->making = cr;
+    }
     if (pt_store_write(call->api->opts.store, w) != PT_OK) {
+        making_remove(call->api->tokens, cr);
         pt_write_free(w);
         create_free(cr);
         pt_api_failf(call, PT_ESTORAGE, "the store is closing; no token was made");

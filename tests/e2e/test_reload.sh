@@ -3,7 +3,8 @@
 # with an error is refused with a log line and the running one stays; a new
 # plugin instance is loaded and a removed one unloaded; a keep-alive
 # connection opened before the reload is still served after it; a config
-# token named as a token made at run time is refused, on SIGHUP and at start.
+# token named as a token made at run time, or being made when the SIGHUP
+# comes, is refused, on SIGHUP and at start.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -87,6 +88,37 @@ kill -HUP "$pid"
 sleep 0.5
 api GET /v1/plugins
 check_eq "no instance is left" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
+
+pt_step "a config token named as a token being made is refused"
+# A trigger makes storing the token take about 3 s; the SIGHUP comes while
+# it is being stored, after the create's own check of the config's names.
+sqlite3 -cmd ".timeout 5000" "$PT_DATA/ptrack.db" "CREATE TRIGGER slow_token AFTER INSERT ON tokens
+    WHEN NEW.name = '夜班员'
+    BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS
+        (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT x FROM c); END;"
+curl -s -o "$PT_TMP/making.body" -w '%{http_code}' --max-time 30 --unix-socket "$PT_SOCK" \
+    -X POST -H "Content-Type: application/json" -d '{"name": "夜班员", "role": "viewer"}' \
+    http://localhost/v1/tokens >"$PT_TMP/making.status" &
+cpid=$!
+sleep 0.8
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"].append({"name": "夜班员", "role": "clerk", "sha256": sys.argv[3]})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+wait "$cpid"
+check_eq "the token is made" 201 "$(cat "$PT_TMP/making.status")"
+check_true "the reload during its making is refused, naming the token" \
+    grep -q 'SIGHUP: the configuration was refused.*tokens\[3\]: "夜班员" is the name of a token being made at run time' \
+    "$PT_TMP/ptrackd.log"
+req "tcp:$NEW_TOKEN" GET /v1/health
+check_error "the config's token of that name did not come into force" 401 unauthorized
+sqlite3 -cmd ".timeout 5000" "$PT_DATA/ptrack.db" "DROP TRIGGER slow_token;"
+api DELETE "/v1/tokens/%E5%A4%9C%E7%8F%AD%E5%91%98"
+check_status "it is revoked again" 204
+cp "$PT_TMP/good.json" "$PT_CONF"
 
 pt_step "a config token named as a token made at run time is refused"
 api POST /v1/tokens '{"name": "值班员", "role": "viewer"}'
