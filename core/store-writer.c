@@ -177,9 +177,9 @@ typedef struct {
     int64_t batch_last_seq;
     int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
-    /* The search backlog (store-search.c). backlog counts the proposals listed (an estimate: a
-     * rolled-back import's count is corrected by the first chunk that comes
-     * up short); retry_at holds off a chunk after one failed. */
+    /* The search backlog (store-search.c). backlog counts the proposals listed: what a write
+     * adds is taken back when the write, or its transaction, is rolled back
+     * (run_batch); retry_at holds off a chunk after one failed. */
     int64_t search_backlog;
     /* Times of the backlog's turns are on the monotonic clock (mono_ms),
      * like s->cond's timed waits. */
@@ -1031,6 +1031,9 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         return false;
     }
     pt_write_t *txn_start = batch; /* the first write of the open transaction */
+    /* The backlog's count when the transaction and the write began: a
+     * rollback takes back what they listed. */
+    int64_t backlog_txn = w->search_backlog;
     for (pt_write_t *wr = batch; wr; wr = wr->next_) {
         w->now = now_ms();
         w->write_last_seq = 0;
@@ -1038,10 +1041,12 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             pt_sqlite_error(&wr->err, w->db, "starting a savepoint");
             continue;
         }
+        int64_t backlog_write = w->search_backlog;
         if (run_write(w, wr) != PT_OK) {
             free(wr->json);
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
+            w->search_backlog = backlog_write;
             /* It may have changed its cached proposal before it failed. */
             if (wr->op == PT_WRITE_PATCH || wr->op == PT_WRITE_ACTION ||
                 wr->op == PT_WRITE_DELETE)
@@ -1059,6 +1064,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             fail_range(txn_start, wr->next_, "the transaction was rolled back by the database");
             txn_start = wr->next_;
             w->batch_last_seq = 0;
+            w->search_backlog = backlog_txn;
             if (wr->next_ && step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
                 pt_sqlite_error(&err, w->db, "starting a transaction");
                 fail_all(wr->next_, &err);
@@ -1077,6 +1083,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         fail_range(txn_start, NULL, err.message);
         pt_error_clear(&err);
         w->batch_last_seq = 0;
+        w->search_backlog = backlog_txn;
         return false;
     }
     return true;
