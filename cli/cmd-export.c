@@ -201,17 +201,7 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
 {
     pt_client_query_add(q, "format", format);
     pt_filters_query(cli, args, q);
-    size_t n;
-    const char **kv = pt_args_list(args, "arg", &n);
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(kv[i], '=');
-        if (!eq || eq == kv[i])
-            return pt_cli_usage(cli, "--arg needs KEY=VALUE, not \"%s\"", kv[i]);
-        char *key = pt_xstrndup(kv[i], (size_t)(eq - kv[i]));
-        pt_client_query_add(q, key, eq + 1);
-        free(key);
-    }
-    return PT_EXIT_OK;
+    return pt_transfer_query_args(cli, args, q);
 }
 
 /* Removes what a failed export left behind. */

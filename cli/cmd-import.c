@@ -121,16 +121,7 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
     const char *enc = pt_args_value(args, "encoding");
     if (enc)
         pt_client_query_add(q, "encoding", enc);
-    const char **kv = pt_args_list(args, "arg", &n);
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(kv[i], '=');
-        if (!eq || eq == kv[i])
-            return pt_cli_usage(cli, "--arg needs KEY=VALUE, not \"%s\"", kv[i]);
-        char *key = pt_xstrndup(kv[i], (size_t)(eq - kv[i]));
-        pt_client_query_add(q, key, eq + 1);
-        free(key);
-    }
-    return PT_EXIT_OK;
+    return pt_transfer_query_args(cli, args, q);
 }
 
 /* Prints passages of the file ptrackd left out (rejected records, ignored

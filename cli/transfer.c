@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "client.h"
 
 #ifndef PT_VERSION
 #define PT_VERSION "0.1.0"
@@ -153,4 +154,19 @@ int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size
     int rc = pt_cli_report(cli, &resp, NULL);
     pt_response_free(&resp);
     return rc;
+}
+
+int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q)
+{
+    size_t n;
+    const char **kv = pt_args_list(args, "arg", &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(kv[i], '=');
+        if (!eq || eq == kv[i])
+            return pt_cli_usage(cli, "--arg needs KEY=VALUE, not \"%s\"", kv[i]);
+        char *key = pt_xstrndup(kv[i], (size_t)(eq - kv[i]));
+        pt_client_query_add(q, key, eq + 1);
+        free(key);
+    }
+    return PT_EXIT_OK;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <curl/curl.h>
 
+#include "args.h"
 #include "cli.h"
 
 /* A progress line: "导入 12.3 MB / 100.0 MB  1.2 MB/s", or with a count
@@ -59,5 +60,10 @@ int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf);
 /* Reports an HTTP error answer (status and the JSON body) and returns its
  * exit code. Ownership: body is borrowed. */
 int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len);
+
+/* Adds each --arg KEY=VALUE of args to the query q (a parameter of the
+ * format's plugin). Returns PT_EXIT_OK, or the usage error's exit code for
+ * one without a KEY=. */
+int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q);
 
 #endif

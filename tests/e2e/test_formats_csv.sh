@@ -465,6 +465,13 @@ if "$PTRACK" import --help >/dev/null 2>&1; then
     cli export --format csv --out "$W/cli_keep.csv" --arg formulas=keep --quiet
     check_eq "ptrack export --arg formulas=keep writes a formula as stored" '["-3", "@王明"]' \
         "$(cells "$W/cli_keep.csv" ID "$F1" 编号 领衔代表)"
+    for cmd in "import $DATA/map.csv" "export --format csv --out $W/none.csv"; do
+        OUT=$(cli $cmd --arg lang --quiet 2>&1)
+        RC=$?
+        check_eq "ptrack ${cmd%% *} --arg without KEY= is a usage error (exit 2)" "2" "$RC"
+        check_contains "saying what it needs" '--arg needs KEY=VALUE, not "lang"' "$OUT"
+    done
+    check_true "and writes no file" [ ! -e "$W/none.csv" ]
 else
     pt_log "ptrack import is not built; CLI cases skipped"
 fi
