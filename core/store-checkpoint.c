@@ -16,7 +16,11 @@
  * over), the writer checkpoints itself, as SQLite would have, so that the
  * WAL cannot grow without bound. One large transaction (an import of many
  * thousand proposals) is not falling behind: it wakes the checkpointer like
- * any other, and its answer does not wait for the copy.
+ * any other, and its answer does not wait for the copy. While an import
+ * runs, the checkpointer is not woken (up to CKPT_FRAMES_IMPORT frames):
+ * a partial import commits a batch at a time, and copying each back at
+ * once would compete with the import for the machine; the import's end
+ * wakes it.
  */
 #include "store-sqlite.h"
 
@@ -24,6 +28,7 @@
 
 #define CKPT_FRAMES 1000
 #define CKPT_FRAMES_MAX 16000
+#define CKPT_FRAMES_IMPORT 131072 /* 512 MiB of 4 KiB pages */
 
 /* Thread: writer (SQLite calls it after each commit). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
@@ -38,6 +43,12 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
         s->ckpt_woken_at = 0;
         s->ckpt_completed_seen = completed;
     }
+    /* While an import runs, its batches are not copied back as they come:
+     * the copy would take a core from the import's two threads. It is
+     * made when the import ends (pt_store_checkpoint_wake), or once the
+     * WAL passes CKPT_FRAMES_IMPORT. */
+    if (__atomic_load_n(&s->importing, __ATOMIC_RELAXED) > 0 && frames < CKPT_FRAMES_IMPORT)
+        return SQLITE_OK;
     if (s->ckpt_woken_at && frames - s->ckpt_woken_at >= CKPT_FRAMES_MAX) {
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         s->ckpt_woken_at = 0;
@@ -102,6 +113,16 @@ int pt_store_checkpointer_start(pt_store_t *s)
     sqlite3_wal_autocheckpoint(s->wdb, 0);
     sqlite3_wal_hook(s->wdb, wal_hook, s);
     return 0;
+}
+
+void pt_store_checkpoint_wake(pt_store_t *s)
+{
+    if (!s->ckpt_started)
+        return;
+    pthread_mutex_lock(&s->ckpt_mu);
+    s->ckpt_wanted = true;
+    pthread_cond_signal(&s->ckpt_cond);
+    pthread_mutex_unlock(&s->ckpt_mu);
 }
 
 void pt_store_checkpointer_stop(pt_store_t *s)

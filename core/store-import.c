@@ -720,6 +720,8 @@ void pt_store_import_begin(pt_store_t *s)
 void pt_store_import_end(pt_store_t *s)
 {
     __atomic_sub_fetch(&s->importing, 1, __ATOMIC_RELAXED);
+    /* The WAL the import's commits left is copied back now. */
+    pt_store_checkpoint_wake(s);
     /* The writer may sleep until the backlog's next turn while imports run:
      * it is woken to take it now. */
     pthread_mutex_lock(&s->mu);

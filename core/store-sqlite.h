@@ -105,6 +105,9 @@ int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what);
  * the WAL hook on the writer's connection. */
 int pt_store_checkpointer_start(pt_store_t *s);
 void pt_store_checkpointer_stop(pt_store_t *s);
+/* Has the checkpointer copy the WAL back now (an import ended). Thread:
+ * any while the store is open. */
+void pt_store_checkpoint_wake(pt_store_t *s);
 
 /* A read connection from the pool, or NULL; give it back when done.
  * Thread: any. */
