@@ -12,14 +12,22 @@
  * A unit or a delegate sees the events of the proposals it may read now
  * (its scope, as its lists have it), and no digest; a commit of events
  * outside its scope moves its place on without answering a long poll.
+ *
+ * A stream reads page after page until it has caught up, but no further
+ * while more than STREAM_HIGH bytes it wrote are still unsent: it goes on
+ * when the client has taken them (the drain callback), so that a client
+ * that reads slowly, or not at all, holds at most about that much memory.
+ * One that takes nothing for the server's idle_timeout is disconnected.
  */
 #include "api-internal.h"
+#include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define HEARTBEAT_MS 15000
 #define MAX_WAIT_S 300
+#define STREAM_HIGH (256 * 1024)
 
 struct pt_feed_waiter_s {
     pt_api_t *api;
@@ -30,7 +38,8 @@ struct pt_feed_waiter_s {
     int limit;
     uint64_t deadline; /* uv_now() value; long polls only */
     bool reading;      /* a read is in flight */
-    bool wake_pending; /* a commit came while reading */
+    bool wake_pending; /* a commit came while reading, or more is to read */
+    bool blocked;      /* a stream waits for its client to take what it wrote */
     bool linked;       /* in api->waiters */
     bool done;         /* answered; free once no read is in flight */
     uv_timer_t timer;
@@ -38,6 +47,57 @@ struct pt_feed_waiter_s {
 };
 
 static void feed_read(pt_feed_waiter_t *w);
+static void finish(pt_feed_waiter_t *w);
+static void answer(pt_feed_waiter_t *w, const char *json, size_t len);
+
+/* The client of a blocked stream took nothing for idle_timeout. */
+static void on_stream_stalled(uv_timer_t *t)
+{
+    pt_feed_waiter_t *w = t->data;
+    if (!w->blocked || !w->call)
+        return;
+    pt_warn("an event stream took nothing for %llu ms; it is closed",
+            (unsigned long long)w->api->opts.config->limits.idle_timeout_ms);
+    pt_call_t *call = w->call;
+    w->call = NULL;
+    pt_http_stream_abort(call->req);
+    free(call);
+    finish(w);
+}
+
+/* The client of a blocked stream took everything written: read on. */
+static void on_stream_drained(pt_http_request_t *req, void *arg)
+{
+    (void)req;
+    pt_feed_waiter_t *w = arg;
+    if (!w->blocked)
+        return;
+    w->blocked = false;
+    uv_timer_stop(&w->timer);
+    if (w->wake_pending && w->call && !w->reading) {
+        w->wake_pending = false;
+        feed_read(w);
+    }
+}
+
+/* Reads on if more is to read, unless the client has not taken what was
+ * written: then once it has. */
+static void stream_on(pt_feed_waiter_t *w)
+{
+    if (!w->wake_pending)
+        return;
+    if (pt_http_stream_pending(w->call->req) > STREAM_HIGH) {
+        if (!w->blocked) {
+            w->blocked = true;
+            pt_http_stream_on_drain(w->call->req, on_stream_drained, w);
+            uv_timer_start(&w->timer, on_stream_stalled,
+                           w->api->opts.config->limits.idle_timeout_ms, 0);
+        }
+        return;
+    }
+    w->wake_pending = false;
+    feed_read(w);
+}
 
 static void link_waiter(pt_feed_waiter_t *w)
 {
@@ -161,13 +221,15 @@ static void on_feed_read(pt_read_t *r)
     if (w->sse) {
         bool ok = r->count == 0 || stream_events(w, r->json, r->json_len);
         w->after = r->last_seq;
+        /* A full page: there may be more. */
+        if (r->count >= w->limit)
+            w->wake_pending = true;
         pt_read_free(r);
         if (!ok || w->api->shutting_down) {
             answer(w, NULL, 0);
             finish(w);
-        } else if (w->wake_pending) {
-            w->wake_pending = false;
-            feed_read(w);
+        } else {
+            stream_on(w);
         }
         return;
     }
@@ -238,7 +300,9 @@ static void on_heartbeat(uv_timer_t *t)
     bool any = false;
     for (pt_feed_waiter_t *w = api->waiters; w; w = w->next) {
         if (w->sse && w->call) {
-            pt_http_stream_write(w->call->req, ":\n\n", 3);
+            /* A stream with bytes still unsent needs no keep-alive. */
+            if (pt_http_stream_pending(w->call->req) == 0)
+                pt_http_stream_write(w->call->req, ":\n\n", 3);
             any = true;
         }
     }
@@ -252,10 +316,16 @@ void pt_api_feed_wake(int64_t last_seq, void *ud)
     pt_feed_waiter_t *w = api->waiters;
     while (w) {
         pt_feed_waiter_t *next = w->next;
-        if (w->reading)
+        if (w->reading || w->blocked) {
             w->wake_pending = true;
-        else if (last_seq > w->after && w->call)
-            feed_read(w);
+        } else if (last_seq > w->after && w->call) {
+            if (w->sse) {
+                w->wake_pending = true;
+                stream_on(w);
+            } else {
+                feed_read(w);
+            }
+        }
         w = next;
     }
 }
