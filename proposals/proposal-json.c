@@ -392,6 +392,13 @@ int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_er
         pt_error_add_field(err, "custom", "must be an object of strings");
         return -1;
     }
+    /* A merge may remove as many keys as it adds: the result is checked
+     * below; the input is bounded here, before any key is looked at. */
+    if (cJSON_GetArraySize(obj) > (merge ? 2 : 1) * PT_CUSTOM_MAX) {
+        pt_error_add_field(err, "custom", "at most %d keys, not %d", PT_CUSTOM_MAX,
+                           cJSON_GetArraySize(obj));
+        return -1;
+    }
     /* Build the result in a new array so that *kv is untouched on error.
      * Its size is bounded by the old keys plus the new ones. */
     cap = (merge ? *n : 0) + (size_t)cJSON_GetArraySize(obj);
@@ -448,6 +455,10 @@ int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_er
                 goto oom;
         }
     }
+    if (!problems && n_out > PT_CUSTOM_MAX) {
+        pt_error_add_field(err, "custom", "at most %d keys, not %zu", PT_CUSTOM_MAX, n_out);
+        problems++;
+    }
     if (problems) {
         kv_free(out, n_out);
         return -1;
@@ -475,6 +486,11 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, pt_strv_t *out, pt_
 
     if (!cJSON_IsArray(v)) {
         pt_error_add_field(err, f->name, "must be an array of strings");
+        return -1;
+    }
+    if (cJSON_GetArraySize(v) > PT_LIST_MAX) {
+        pt_error_add_field(err, f->name, "at most %d entries, not %d", PT_LIST_MAX,
+                           cJSON_GetArraySize(v));
         return -1;
     }
     cJSON_ArrayForEach(e, v)

@@ -17,6 +17,12 @@
 #include "error.h"
 
 #define PT_TITLE_MAX 500 /* characters (code points), not bytes */
+/* How many entries a proposal's lists and custom may hold: far more than
+ * any proposal has, few enough that no check of them costs a noticeable
+ * time on the store's single writer. */
+#define PT_LIST_MAX 1000  /* recommendations, co_signers, tags */
+#define PT_UNITS_MAX 100  /* units of an assign or reassign */
+#define PT_CUSTOM_MAX 200 /* keys of custom */
 
 typedef struct {
     char **v;

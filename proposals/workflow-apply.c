@@ -137,6 +137,10 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
         problem(r, field, "must be a non-empty array of {name, role}");
         return false;
     }
+    if (cJSON_GetArraySize(v) > PT_UNITS_MAX) {
+        problem(r, field, "at most %d units, not %d", PT_UNITS_MAX, cJSON_GetArraySize(v));
+        return false;
+    }
     cJSON_ArrayForEach(u, v)
     {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(u, "name");
@@ -167,7 +171,8 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
             problem(r, path, "longer than %d characters", STRING_MAX);
         else {
             /* Names are compared with every earlier one: a unit list is a
-             * handful of entries, so quadratic is the simple right choice. */
+             * handful of entries (PT_UNITS_MAX at most), so quadratic is
+             * the simple right choice. */
             const cJSON *prev = v->child;
 
             for (size_t k = 0; k < i; k++, prev = prev->next) {

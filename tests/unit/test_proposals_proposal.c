@@ -514,6 +514,87 @@ static void custom_must_map_strings_to_strings(void **state)
     pt_error_clear(&err);
 }
 
+/* A body with n entries in a list field (or n keys of custom): {"title":
+ * "t", "FIELD": [...]} built as a tree. */
+static cJSON *body_with(const char *field, int n, bool object)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON *v = object ? cJSON_CreateObject() : cJSON_CreateArray();
+    char s[32];
+
+    cJSON_AddStringToObject(j, "title", "关于限制条目数的建议");
+    for (int i = 0; i < n; i++) {
+        snprintf(s, sizeof(s), "代表%d", i);
+        if (object)
+            cJSON_AddStringToObject(v, s, "值");
+        else
+            cJSON_AddItemToArray(v, cJSON_CreateString(s));
+    }
+    cJSON_AddItemToObject(j, field, v);
+    return j;
+}
+
+static void lists_and_custom_are_bounded(void **state)
+{
+    static const char *const lists[] = {"recommendations", "co_signers", "tags"};
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    char msg[64];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        cJSON *ok = body_with(lists[i], PT_LIST_MAX, false);
+        cJSON *big = body_with(lists[i], PT_LIST_MAX + 1, false);
+        assert_int_equal(pt_proposal_from_json(ok, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+        pt_proposal_free(&p);
+        assert_int_equal(pt_proposal_from_json(big, PT_DECODE_CREATE, NULL, &p, &err),
+                         PT_EVALIDATION);
+        snprintf(msg, sizeof(msg), "at most %d entries, not %d", PT_LIST_MAX, PT_LIST_MAX + 1);
+        expect_field(&err, lists[i], msg);
+        pt_error_clear(&err);
+        cJSON_Delete(ok);
+        cJSON_Delete(big);
+    }
+    cJSON *ok = body_with("custom", PT_CUSTOM_MAX, true);
+    cJSON *big = body_with("custom", PT_CUSTOM_MAX + 1, true);
+    pt_proposal_t refused;
+    assert_int_equal(pt_proposal_from_json(big, PT_DECODE_CREATE, NULL, &refused, &err),
+                     PT_EVALIDATION);
+    assert_int_equal(pt_proposal_from_json(ok, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    snprintf(msg, sizeof(msg), "at most %d keys, not %d", PT_CUSTOM_MAX, PT_CUSTOM_MAX + 1);
+    expect_field(&err, "custom", msg);
+    pt_error_clear(&err);
+
+    /* A patch that would take custom past the bound is refused and leaves
+     * the proposal as it was; one that removes as many as it adds is not. */
+    cJSON *add = cJSON_CreateObject();
+    cJSON_AddItemToObject(add, "custom", cJSON_Duplicate(cJSON_GetObjectItem(big, "custom"), true));
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(add, "custom"), "代表0");
+    cJSON_AddStringToObject(cJSON_GetObjectItem(add, "custom"), "新键", "值");
+    cJSON *changed = NULL;
+    assert_int_equal(pt_proposal_patch(&p, add, NULL, &changed, &err), PT_EVALIDATION);
+    /* 代表0..代表199 kept, 代表200 and 新键 added. */
+    snprintf(msg, sizeof(msg), "at most %d keys, not %d", PT_CUSTOM_MAX, PT_CUSTOM_MAX + 2);
+    expect_field(&err, "custom", msg);
+    assert_int_equal(p.n_custom, PT_CUSTOM_MAX);
+    pt_error_clear(&err);
+    cJSON_Delete(changed);
+    changed = NULL;
+    cJSON *swap = cJSON_CreateObject();
+    cJSON *c = cJSON_AddObjectToObject(swap, "custom");
+    cJSON_AddNullToObject(c, "代表1");
+    cJSON_AddStringToObject(c, "新键", "值");
+    if (pt_proposal_patch(&p, swap, NULL, &changed, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(p.n_custom, PT_CUSTOM_MAX);
+    cJSON_Delete(changed);
+    cJSON_Delete(swap);
+    cJSON_Delete(add);
+    pt_proposal_free(&p);
+    cJSON_Delete(ok);
+    cJSON_Delete(big);
+}
+
 static void strings_must_be_valid_utf8_even_from_cjson(void **state)
 {
     pt_error_t err = {0};
@@ -772,6 +853,7 @@ int main(void)
         cmocka_unit_test(every_problem_is_reported_at_once),
         cmocka_unit_test(categories_follow_the_configured_list),
         cmocka_unit_test(custom_must_map_strings_to_strings),
+        cmocka_unit_test(lists_and_custom_are_bounded),
         cmocka_unit_test(strings_must_be_valid_utf8_even_from_cjson),
         cmocka_unit_test(stored_mode_checks_nested_objects_and_times),
         cmocka_unit_test(the_body_must_be_an_object),

@@ -604,6 +604,34 @@ static void assign_checks_the_units_against_the_mode(void **state)
             PT_EVALIDATION, "units[0].level", "unknown field");
     refused(&p, NOW, "assign", "{\"mode\": \"solo\", \"units\": [{\"name\": \"甲\"}]}",
             PT_EVALIDATION, "mode", "must be one of lead_co, separate, single");
+
+    /* At most PT_UNITS_MAX units: one more is refused before any is
+     * looked at; exactly that many are taken. */
+    char *many = NULL;
+    for (int n = PT_UNITS_MAX; n <= PT_UNITS_MAX + 1; n++) {
+        size_t cap = 64 + (size_t)n * 40, used = 0;
+        many = realloc(many, cap);
+        assert_non_null(many);
+        used += (size_t)snprintf(many, cap, "{\"mode\": \"separate\", \"units\": [");
+        for (int i = 0; i < n; i++)
+            used += (size_t)snprintf(many + used, cap - used, "%s{\"name\": \"单位%d\"}",
+                                     i ? ", " : "", i);
+        snprintf(many + used, cap - used, "]}");
+        if (n > PT_UNITS_MAX) {
+            char want[64];
+            snprintf(want, sizeof(want), "at most %d units, not %d", PT_UNITS_MAX, n);
+            refused(&p, NOW, "assign", many, PT_EVALIDATION, "units", want);
+        } else {
+            pt_proposal_t q;
+            pt_history_t h;
+            fixture(&q, "submitted");
+            run_ok(&q, NOW, "assign", many, &h);
+            assert_int_equal(q.n_units, PT_UNITS_MAX);
+            pt_history_free(&h);
+            pt_proposal_free(&q);
+        }
+    }
+    free(many);
     pt_proposal_free(&p);
 }
 
