@@ -55,7 +55,9 @@ const pt_pfield_t *pt_pfield_find(const char *name);
 
 /* Decodes a non-null JSON value into the field of p. Problems are added to
  * err as {field, message}; then the field is left as it was and -1 is
- * returned. PT_ENOMEM is returned when memory ran out. */
+ * returned. PT_ENOMEM is returned when memory ran out. opts NULL: the
+ * store's own document, read as it is (no office checks, no bounds on the
+ * lists and custom); otherwise a client's value, checked against both. */
 int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
                      const pt_validate_opts_t *opts, pt_error_t *err);
 /* Resets the field to unset (NULL, 0, empty). */
@@ -68,8 +70,11 @@ cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock
 bool pt_pfield_equal(const pt_pfield_t *f, const pt_proposal_t *a, const pt_proposal_t *b);
 
 /* Decodes a custom object into key/value pairs, merging into (*kv, *n): a
- * string value sets a key, null removes it when `merge` is set. */
-int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_error_t *err);
+ * string value sets a key, null removes it when `merge` is set. `bounded`:
+ * at most PT_CUSTOM_MAX keys (what a client sends; the store's own
+ * documents are read as they are). */
+int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, size_t *n,
+                    pt_error_t *err);
 
 /* Turns the collected details.fields of a validation error into its message:
  * the one problem, or a count and the problems joined by "; ". */

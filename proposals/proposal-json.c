@@ -380,7 +380,8 @@ static void kv_free(pt_kv_t *kv, size_t n)
     free(kv);
 }
 
-int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_error_t *err)
+int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, size_t *n,
+                    pt_error_t *err)
 {
     char path[256];
     const cJSON *m;
@@ -394,7 +395,7 @@ int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_er
     }
     /* A merge may remove as many keys as it adds: the result is checked
      * below; the input is bounded here, before any key is looked at. */
-    if (cJSON_GetArraySize(obj) > (merge ? 2 : 1) * PT_CUSTOM_MAX) {
+    if (bounded && cJSON_GetArraySize(obj) > (merge ? 2 : 1) * PT_CUSTOM_MAX) {
         pt_error_add_field(err, "custom", "at most %d keys, not %d", PT_CUSTOM_MAX,
                            cJSON_GetArraySize(obj));
         return -1;
@@ -455,7 +456,7 @@ int pt_custom_merge(const cJSON *obj, bool merge, pt_kv_t **kv, size_t *n, pt_er
                 goto oom;
         }
     }
-    if (!problems && n_out > PT_CUSTOM_MAX) {
+    if (bounded && !problems && n_out > PT_CUSTOM_MAX) {
         pt_error_add_field(err, "custom", "at most %d keys, not %zu", PT_CUSTOM_MAX, n_out);
         problems++;
     }
@@ -476,7 +477,8 @@ oom:
     return PT_ENOMEM;
 }
 
-static int strv_decode(const pt_pfield_t *f, const cJSON *v, pt_strv_t *out, pt_error_t *err)
+static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_strv_t *out,
+                       pt_error_t *err)
 {
     char path[128];
     pt_strv_t nv = {NULL, 0};
@@ -488,7 +490,7 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, pt_strv_t *out, pt_
         pt_error_add_field(err, f->name, "must be an array of strings");
         return -1;
     }
-    if (cJSON_GetArraySize(v) > PT_LIST_MAX) {
+    if (bounded && cJSON_GetArraySize(v) > PT_LIST_MAX) {
         pt_error_add_field(err, f->name, "at most %d entries, not %d", PT_LIST_MAX,
                            cJSON_GetArraySize(v));
         return -1;
@@ -599,7 +601,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         replace_str(MEMBER(p, f, char *), s);
         return PT_OK;
     case PF_STRV:
-        return strv_decode(f, v, MEMBER(p, f, pt_strv_t), err);
+        return strv_decode(f, v, opts != NULL, MEMBER(p, f, pt_strv_t), err);
     case PF_UNITS: {
         void *arr;
         size_t cnt;
@@ -649,7 +651,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         return PT_OK;
     }
     case PF_CUSTOM:
-        return pt_custom_merge(v, false, &p->custom, &p->n_custom, err);
+        return pt_custom_merge(v, false, opts != NULL, &p->custom, &p->n_custom, err);
     }
     return -1;
 }
@@ -915,7 +917,13 @@ int pt_proposal_from_json(const cJSON *json, pt_decode_mode_t mode, const pt_val
     const cJSON *m;
     int problems = 0;
     bool title_reported = false;
+    static const pt_validate_opts_t any = {0};
 
+    /* A client's body is checked against the bounds even without the
+     * office's options; only the store's own documents (stored, no
+     * options) are read as they are. */
+    if (!opts && mode == PT_DECODE_CREATE)
+        opts = &any;
     pt_proposal_init(out);
     if (!cJSON_IsObject(json)) {
         pt_error_add_field(err, "body", "must be a JSON object");

@@ -61,6 +61,10 @@ int pt_proposal_patch(pt_proposal_t *p, const cJSON *patch, const pt_validate_op
     cJSON *diff;
     int problems = 0, rc;
 
+    static const pt_validate_opts_t any = {0};
+
+    if (!opts)
+        opts = &any; /* a patch is a client's: bounded (pt_pfield_decode) */
     if (changed)
         *changed = NULL;
     /* RFC 7396 lets a non-object patch replace the whole document, which is
@@ -98,7 +102,7 @@ int pt_proposal_patch(pt_proposal_t *p, const cJSON *patch, const pt_validate_op
         }
         /* custom is merged key by key, as RFC 7396 does for nested objects. */
         if (f->type == PF_CUSTOM)
-            rc = pt_custom_merge(m, true, &tmp.custom, &tmp.n_custom, err);
+            rc = pt_custom_merge(m, true, true, &tmp.custom, &tmp.n_custom, err);
         else
             rc = pt_pfield_decode(f, m, &tmp, opts, err);
         if (rc == PT_ENOMEM)
