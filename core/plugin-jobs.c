@@ -38,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "buf.h"
+#include "json-strict.h"
 #include "log.h"
 
 #define IN_HIGH (1024 * 1024)
@@ -512,6 +513,8 @@ static void answer_import(ptrack_job_t *job, int status)
     cJSON_AddNumberToObject(o, "imported", (double)job->res.imported);
     cJSON_AddNumberToObject(o, "skipped", (double)job->res.skipped);
     add_passages(job, o);
+    /* The passages may quote the file's bytes. */
+    pt_json_scrub(o ? o->child : NULL);
     if (job->res.first_id) {
         cJSON_AddNumberToObject(o, "first_id", (double)job->res.first_id);
         cJSON_AddNumberToObject(o, "last_id", (double)job->res.last_id);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "json-strict.h"
 
 /* One row per code, indexed by the negated code. PT_ENOMEM deliberately
  * reports "storage_error": to a client, running out of memory is the same
@@ -91,6 +92,8 @@ int pt_error_vset(pt_error_t *err, int code, const char *fmt, va_list ap)
     err->code = code;
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     trim_utf8_tail(err->message, sizeof(err->message));
+    /* A message may quote a client's raw bytes (a path, a query). */
+    pt_utf8_scrub(err->message);
     return code;
 }
 
@@ -120,6 +123,7 @@ void pt_error_add_field(pt_error_t *err, const char *field, const char *fmt, ...
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     trim_utf8_tail(msg, sizeof(msg));
+    pt_utf8_scrub(msg);
 
     if (err->code == PT_OK)
         pt_error_set(err, PT_EVALIDATION, "%s: %s", field, msg);
@@ -137,7 +141,9 @@ void pt_error_add_field(pt_error_t *err, const char *field, const char *fmt, ...
     item = cJSON_CreateObject();
     if (item == NULL)
         return;
-    cJSON_AddStringToObject(item, "field", field);
+    cJSON *name = cJSON_AddStringToObject(item, "field", field);
+    if (name)
+        pt_utf8_scrub(name->valuestring); /* a query parameter's raw name */
     cJSON_AddStringToObject(item, "message", msg);
     cJSON_AddItemToArray(fields, item);
 }
@@ -197,6 +203,9 @@ cJSON *pt_error_to_json(const pt_error_t *err)
             goto oom;
         cJSON_AddItemToObject(obj, d->string, copy);
     }
+    /* Details may quote what a client or a file sent (an import's
+     * rejected lines): the answer is valid UTF-8 whatever they held. */
+    pt_json_scrub(obj->child);
     return root;
 oom:
     cJSON_Delete(root);

@@ -132,6 +132,37 @@ bool pt_utf8_valid(const char *buf, size_t len)
     return true;
 }
 
+size_t pt_utf8_scrub(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    size_t i = 0, len = s ? strlen(s) : 0, n, bad = 0;
+    uint32_t cp;
+
+    while (i < len) {
+        if (u[i] < 0x80) {
+            i++;
+        } else if (utf8_decode(u + i, len - i, &n, &cp) == UTF8_OK) {
+            i += n;
+        } else {
+            u[i++] = '?';
+            bad++;
+        }
+    }
+    return bad;
+}
+
+void pt_json_scrub(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->string)
+            pt_utf8_scrub(item->string);
+        if (cJSON_IsString(item) && item->valuestring)
+            pt_utf8_scrub(item->valuestring);
+        if (item->child)
+            pt_json_scrub(item->child);
+    }
+}
+
 /* Counting the bytes that do not continue a sequence counts code points; the
  * string is assumed valid, as the header says. */
 size_t pt_utf8_length(const char *s)

@@ -26,5 +26,12 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err);
 bool pt_utf8_valid(const char *buf, size_t len);
 /* Number of code points in a valid UTF-8 string. */
 size_t pt_utf8_length(const char *s);
+/* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not
+ * part of a valid sequence becomes '?'. For text that may hold a client's
+ * raw bytes (a path, a query, a file's line) on its way into a JSON answer.
+ * Returns how many bytes were replaced. */
+size_t pt_utf8_scrub(char *s);
+/* pt_utf8_scrub on every string value and member name of a JSON tree. */
+void pt_json_scrub(cJSON *item);
 
 #endif

@@ -11,8 +11,10 @@ usage: rawhttp.py (--unix SOCK | --tcp HOST:PORT)
                    [--body-file F] [--json])
                   [--then-path /v1/health] [--token T]
 
-Prints one JSON object: {"status", "headers", "body", "closed",
-"second_status", "second_body"}. "closed" is true when the server closed
+Prints one JSON object: {"status", "headers", "body", "body_utf8", "closed",
+"second_status", "second_body"}. "body_utf8" is whether the first answer's
+body is valid UTF-8 (the body is shown with U+FFFD for what is not).
+"closed" is true when the server closed
 the connection after the first answer; "second_status" is null when the
 second request got no answer.
 """
@@ -158,7 +160,7 @@ def main():
     except (BrokenPipeError, ConnectionResetError):
         pass
     r = Reader(s)
-    out = {"status": None, "headers": {}, "body": "", "closed": True,
+    out = {"status": None, "headers": {}, "body": "", "body_utf8": None, "closed": True,
            "second_status": None, "second_body": ""}
     try:
         first = r.response()
@@ -169,6 +171,11 @@ def main():
         out["status"], hdrs, body = first
         out["headers"] = {k: v for k, v in hdrs}
         out["body"] = text(body)
+        try:
+            body.decode("utf-8")
+            out["body_utf8"] = True
+        except UnicodeDecodeError:
+            out["body_utf8"] = False
         out["closed"] = r.closed()
     if args.then_path and first:
         second = None

@@ -209,6 +209,23 @@ sys.stdout.buffer.write(b"POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type
 out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/chunked.req")"
 check_eq "a well-formed chunked POST is stored" "201 分块传输的建议" "$(jv '"%s %s" % (j["status"], json.loads(j["body"]).get("title"))' "$out")"
 
+pt_step "bytes that are not UTF-8 in a path, a query or a header"
+# The answer quotes them: it must still be valid UTF-8 (and so valid JSON),
+# and so must a message cut inside a Chinese character.
+utf8() { # NAME EXPECTED_STATUS  < raw request bytes
+    local name="$1" status="$2" out
+    n=$((n + 1))
+    cat >"$PT_TMP/raw.$n"
+    out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/raw.$n")"
+    check_eq "$name: $status, a body of valid UTF-8 and JSON" "$status True True" \
+        "$(jv '"%s %s %s" % (j["status"], j["body_utf8"], bool(json.loads(j["body"])["error"]["code"]))' "$out")"
+}
+utf8 "a filter value \\xff" 400 < <(printf 'GET /v1/proposals?status=%%FF HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "a path \\xff" 404 < <(printf 'GET /v1/%%FF HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "a query parameter named with an overlong /" 400 < <(printf 'GET /v1/proposals?%%C0%%AF=1 HTTP/1.1\r\nHost: x\r\n\r\n')
+long=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("办" * 30))')
+utf8 "an action name cut inside a Chinese character" 404 < <(printf 'POST /v1/proposals/1/actions/ab%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' "$long")
+
 pt_step "slow and idle clients, too many connections"
 conn_out="$(python3 - "$PT_SOCK" <<'PY'
 import socket, sys, time

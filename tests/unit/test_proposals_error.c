@@ -144,6 +144,31 @@ static void a_truncated_chinese_message_stays_valid_utf8(void **state)
     pt_error_clear(&err);
 }
 
+static void raw_bytes_from_a_client_become_valid_utf8(void **state)
+{
+    pt_error_t err = {0};
+
+    (void)state;
+    /* \xff, an overlong '/', a cut 中: each bad byte becomes '?'. */
+    pt_error_set(&err, PT_EBADREQUEST, "status: \"%s\" is not a state", "\xff\xc0\xaf中\xe4\xb8");
+    assert_string_equal(err.message, "status: \"???中??\" is not a state");
+    pt_error_clear(&err);
+    pt_error_add_field(&err, "\xfe名", "bad \xed\xa0\x80");
+    cJSON *j = pt_error_to_json(&err);
+    cJSON *f = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "fields"), 0);
+    assert_string_equal(cJSON_GetObjectItem(f, "field")->valuestring, "?名");
+    assert_string_equal(cJSON_GetObjectItem(f, "message")->valuestring, "bad ???");
+    cJSON_Delete(j);
+    /* Details a caller added are scrubbed in the answer too. */
+    cJSON_AddStringToObject(err.details, "line", "第3行 \x80");
+    j = pt_error_to_json(&err);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "line")->valuestring, "第3行 ?");
+    cJSON_Delete(j);
+    pt_error_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +179,7 @@ int main(void)
         cmocka_unit_test(to_json_merges_details_after_code_and_message),
         cmocka_unit_test(move_hands_over_details_and_clears_the_source),
         cmocka_unit_test(a_truncated_chinese_message_stays_valid_utf8),
+        cmocka_unit_test(raw_bytes_from_a_client_become_valid_utf8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
