@@ -414,6 +414,12 @@ void pt_api_health(pt_call_t *call)
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
+    /* A unit or a delegate is told how many proposals it may read, not how
+     * many the store holds. */
+    if (!pt_api_scope_query(call, &r->query)) {
+        pt_read_free(r);
+        return;
+    }
     r->cb = on_health;
     r->data = call;
     if (pt_store_read(call->api->opts.store, r) != PT_OK) {

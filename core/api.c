@@ -351,7 +351,10 @@ static void route(pt_call_t *call)
         if (n == 4 && seg_is(seg[2], len[2], "actions")) {
             char action[64];
             if (len[3] >= sizeof(action)) {
-                pt_api_failf(call, PT_ENOTFOUND, "there is no action \"%.*s\"", 40, seg[3]);
+                /* As an unknown action of any length is refused. */
+                pt_error_t err = {0};
+                pt_error_add_field(&err, "action", "unknown action \"%.*s...\"", 40, seg[3]);
+                pt_api_fail(call, &err);
                 return;
             }
             memcpy(action, seg[3], len[3]);

@@ -814,6 +814,13 @@ static void read_stats(sqlite3 *db, pt_read_t *r)
  * quickest way (a scope's CTE would step through every row). */
 static void count_all(sqlite3 *db, pt_read_t *r)
 {
+    if (r->query.unit || r->query.person) {
+        /* A unit's or a delegate's count: the proposals in its scope, as
+         * its lists and statistics count them. */
+        stats_t s = {.db = db, .r = r, .now = now_ms()};
+        r->count = stats_count(&s, "SELECT count(*) FROM scope");
+        return;
+    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT count(*) FROM proposals", -1, &st, NULL) != SQLITE_OK) {
         pt_sqlite_error(&r->err, db, "counting proposals");

@@ -184,6 +184,9 @@ scoped_reads() {
     n="$(jv 'len(j["items"])' "$mine")"
     as_clerk GET /v1/stats
     all="$(jv 'j["total"]')"
+    call "$via" GET /v1/health
+    check_eq "$who: health counts the proposals they may read ($n of $all), not the store's" \
+        "$n" "$(jv 'j["proposals"]')"
     check_true "$who: there are proposals that are not theirs ($n of $all)" \
         test "$n" -gt 0 -a "$n" -lt "$all"
     call "$via" GET /v1/stats
