@@ -29,6 +29,8 @@ void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
     free(call);
 }
 
+static const char *allowed_methods(const char *path);
+
 void pt_api_fail(pt_call_t *call, pt_error_t *err)
 {
     int status = pt_error_http_status(err->code);
@@ -45,7 +47,9 @@ void pt_api_fail(pt_call_t *call, pt_error_t *err)
         return;
     }
     if (status == 405) {
-        const char *const h[] = {"Allow: GET, POST, PATCH, DELETE", NULL};
+        char allow[64];
+        snprintf(allow, sizeof(allow), "Allow: %s", allowed_methods(call->req->path));
+        const char *const h[] = {allow, NULL};
         pt_api_reply(call, status, text, strlen(text), h);
     } else {
         pt_api_reply(call, status, text, strlen(text), NULL);
@@ -245,6 +249,30 @@ static pt_route_t route_of(const char *path)
     if (n == 4 && seg_is(seg[2], len[2], "actions"))
         return PT_ROUTE_ACTION;
     return PT_ROUTE_OTHER;
+}
+
+/* The methods a path takes, for the Allow header of a 405. */
+static const char *allowed_methods(const char *path)
+{
+    const char *seg[5];
+    size_t len[5];
+    if (strcmp(path, "/metrics") == 0)
+        return "GET";
+    int n = split_path(path, seg, len);
+    bool collection = n >= 1 && (seg_is(seg[0], len[0], "proposals") ||
+                                 seg_is(seg[0], len[0], "plugins") ||
+                                 seg_is(seg[0], len[0], "tokens"));
+    if (n == 1 && seg_is(seg[0], len[0], "imports"))
+        return "POST";
+    if (n == 1)
+        return collection ? "GET, POST" : "GET";
+    if (n == 2 && seg_is(seg[0], len[0], "proposals"))
+        return "GET, PATCH, DELETE";
+    if (n == 2 && collection)
+        return "DELETE";
+    if (n == 4)
+        return "POST"; /* a proposal's action */
+    return "GET";
 }
 
 static void route(pt_call_t *call)

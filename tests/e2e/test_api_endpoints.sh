@@ -207,13 +207,19 @@ api GET /v1/proposals/-1
 check_error "negative id" 400 bad_request
 api PUT "/v1/proposals/$CLERK_ID" '{"title":"x"}'
 check_error "PUT on a proposal" 405 method_not_allowed
-check_true "405 has an Allow header" test -n "$(hdr Allow)"
+check_eq "405 has an Allow header naming what a proposal takes" "GET, PATCH, DELETE" "$(hdr Allow)"
 api POST /v1/health '{}'
 check_error "POST /v1/health" 405 method_not_allowed
+check_eq "Allow of /v1/health" "GET" "$(hdr Allow)"
 api DELETE /v1/proposals
 check_error "DELETE /v1/proposals" 405 method_not_allowed
+check_eq "Allow of /v1/proposals" "GET, POST" "$(hdr Allow)"
+api GET /v1/imports
+check_error "GET /v1/imports" 405 method_not_allowed
+check_eq "Allow of /v1/imports" "POST" "$(hdr Allow)"
 api GET "/v1/proposals/$CLERK_ID/actions/assign"
 check_error "GET on an action" 405 method_not_allowed
+check_eq "Allow of an action" "POST" "$(hdr Allow)"
 api POST "/v1/proposals/$CLERK_ID/actions/fly" '{}'
 check_true "an unknown action is 404 or 422 ($ST)" test "$ST" = 404 -o "$ST" = 422
 api GET '/v1/proposals?stauts=closed'
