@@ -54,6 +54,10 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed);
  * delegate), whose reads of proposals must then carry its scope
  * (pt_api_scope_query); otherwise answers 403 and returns false. */
 bool pt_api_require_reader(pt_call_t *call);
+/* Whether the request's Content-Type is JSON (application/json, or an
+ * application/...+json type such as merge-patch+json, parameters
+ * aside); if not, answers 415 and returns false. */
+bool pt_api_require_json(pt_call_t *call);
 
 /* Puts the caller's scope into a read's query (api-proposals.c): a unit's
  * unit, a delegate's person; nothing for the ranked roles. A read that asks

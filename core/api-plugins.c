@@ -69,24 +69,11 @@ static void show(pt_call_t *call, const char *instance)
     reply_json(call, 200, o, NULL);
 }
 
-static bool is_json_type(const char *ct)
-{
-    if (!ct)
-        return false;
-    size_t n = strcspn(ct, ";");
-    while (n > 0 && ct[n - 1] == ' ')
-        n--;
-    return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
-}
-
 static void load(pt_call_t *call)
 {
     pt_http_request_t *req = call->req;
-    if (!is_json_type(pt_http_header(req, "Content-Type"))) {
-        pt_api_failf(call, PT_EMEDIA,
-                     "the request body must be JSON: send Content-Type: application/json");
+    if (!pt_api_require_json(call))
         return;
-    }
     pt_error_t err = {0};
     cJSON *entry = pt_json_parse(req->body, req->body_len, &err);
     if (!entry) {

@@ -73,30 +73,14 @@ static void start_read(pt_call_t *call, pt_read_t *r)
 
 /* ---- Request bodies -------------------------------------------------- */
 
-static bool is_json_type(const char *ct)
-{
-    if (!ct)
-        return false;
-    size_t n = strcspn(ct, ";");
-    while (n > 0 && ct[n - 1] == ' ')
-        n--;
-    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
-        return true;
-    /* application/merge-patch+json and other +json types. */
-    return n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0 && strncasecmp(ct, "application/", 12) == 0;
-}
-
 /* Parses the body as a JSON object. An empty body is {} when empty_ok. */
 static cJSON *body_object(pt_call_t *call, bool empty_ok)
 {
     pt_http_request_t *req = call->req;
     if (req->body_len == 0 && empty_ok)
         return cJSON_CreateObject();
-    if (!is_json_type(pt_http_header(req, "Content-Type"))) {
-        pt_api_failf(call, PT_EMEDIA,
-                     "the request body must be JSON: send Content-Type: application/json");
+    if (!pt_api_require_json(call))
         return NULL;
-    }
     pt_error_t err = {0};
     cJSON *json = pt_json_parse(req->body, req->body_len, &err);
     if (!json) {

@@ -23,8 +23,10 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include "buf.h"
 #include "json-strict.h"
 #include "log.h"
+#include "proposal-fields.h"
 #include "timefmt.h"
 
 /* How long a token's last use may go unwritten. */
@@ -461,10 +463,18 @@ static void on_created(pt_write_t *w)
     cJSON *j = token_json(&c->v[c->n - 1], &c->meta[c->n - 1], "store");
     if (j)
         cJSON_AddStringToObject(j, "token", cr->token);
-    char loc[512];
-    snprintf(loc, sizeof(loc), "Location: /v1/tokens/%s", cr->t.name);
-    const char *const headers[] = {loc, "Cache-Control: no-store", NULL};
+    pt_buf_t loc;
+    pt_buf_init(&loc);
+    pt_buf_puts(&loc, "Location: /v1/tokens/");
+    pt_buf_pct(&loc, cr->t.name);
+    const char *headers[3];
+    size_t h = 0;
+    if (!pt_buf_failed(&loc))
+        headers[h++] = loc.data;
+    headers[h++] = "Cache-Control: no-store";
+    headers[h] = NULL;
     reply_json(call, 201, j, headers);
+    pt_buf_free(&loc);
     create_free(cr);
 }
 
@@ -478,7 +488,7 @@ static bool name_ok(const char *s)
             return false;
         chars += (*p & 0xc0) != 0x80;
     }
-    return chars >= 1 && chars <= 64;
+    return chars >= 1 && chars <= 64 && !pt_str_blank(s);
 }
 
 static const char *str_member(const cJSON *body, const char *key, pt_error_t *err)
@@ -495,12 +505,8 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
 
 static void create_token(pt_call_t *call)
 {
-    const char *ct = pt_http_header(call->req, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-        pt_api_failf(call, PT_EMEDIA,
-                     "the request body must be JSON: send Content-Type: application/json");
+    if (!pt_api_require_json(call))
         return;
-    }
     pt_error_t err = {0};
     cJSON *body = pt_json_parse(call->req->body, call->req->body_len, &err);
     if (!body) {
@@ -530,8 +536,8 @@ static void create_token(pt_call_t *call)
     if (!name)
         pt_error_add_field(&err, "name", "is required: the name history shows for the holder");
     else if (!name_ok(name))
-        pt_error_add_field(&err, "name", "must be 1 to 64 characters, without control "
-                                         "characters or '/'");
+        pt_error_add_field(&err, "name", "must be 1 to 64 characters, not blank, without "
+                                         "control characters or '/'");
     if (!role_s)
         pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
     else if (pt_role_parse(role_s, &role) != 0)

@@ -67,6 +67,23 @@ void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
     pt_api_fail(call, &err);
 }
 
+bool pt_api_require_json(pt_call_t *call)
+{
+    const char *ct = pt_http_header(call->req, "Content-Type");
+    size_t n = ct ? strcspn(ct, ";") : 0;
+    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+        return true;
+    /* application/merge-patch+json and other +json types. */
+    if (n > 17 && strncasecmp(ct + n - 5, "+json", 5) == 0 &&
+        strncasecmp(ct, "application/", 12) == 0)
+        return true;
+    pt_api_failf(call, PT_EMEDIA,
+                 "the request body must be JSON: send Content-Type: application/json");
+    return false;
+}
+
 bool pt_api_require(pt_call_t *call, pt_role_t needed)
 {
     if (pt_auth_allows(call->who.role, needed))

@@ -112,6 +112,17 @@ void pt_buf_json_str(pt_buf_t *b, const char *s)
     pt_buf_append(b, "\"", 1);
 }
 
+void pt_buf_pct(pt_buf_t *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            pt_buf_append(b, (const char *)p, 1);
+        else
+            pt_buf_printf(b, "%%%02X", *p);
+    }
+}
+
 void pt_buf_json_int(pt_buf_t *b, int64_t v)
 {
     pt_buf_printf(b, "%lld", (long long)v);

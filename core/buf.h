@@ -25,6 +25,9 @@ void pt_buf_puts(pt_buf_t *b, const char *s);
 void pt_buf_printf(pt_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included; NULL appends null. */
 void pt_buf_json_str(pt_buf_t *b, const char *s);
+/* Appends s percent-encoded (RFC 3986): every byte but the unreserved
+ * A-Z a-z 0-9 - . _ ~ as %XX. For a path segment or a header parameter. */
+void pt_buf_pct(pt_buf_t *b, const char *s);
 void pt_buf_json_int(pt_buf_t *b, int64_t v);
 bool pt_buf_failed(const pt_buf_t *b);
 /* Hands the data over (NUL-terminated, never NULL unless failed) and resets

@@ -686,13 +686,7 @@ static void disposition(pt_buf_t *b, const char *name)
     pt_buf_puts(b, "\"");
     if (!ascii) {
         pt_buf_puts(b, "; filename*=UTF-8''");
-        for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-            if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                strchr("-._~", *s))
-                pt_buf_append(b, (const char *)s, 1);
-            else
-                pt_buf_printf(b, "%%%02X", *s);
-        }
+        pt_buf_pct(b, name);
     }
 }
 

@@ -493,6 +493,8 @@ check_eq "the answer says the role" viewer "$(jv 'j["role"]')"
 check_true "the token is ptk_ and 43 base64url characters" \
     bash -c '[[ "$1" =~ ^ptk_[A-Za-z0-9_-]{43}$ ]]' _ "$TOK"
 check_eq "the answer is not to be cached" no-store "$(hdr Cache-Control)"
+check_eq "its Location is the name percent-encoded" \
+    "/v1/tokens/%E8%BF%90%E8%A1%8C%E6%97%B6%E6%8A%A5%E8%A1%A8" "$(hdr Location)"
 RT_VIEWER="$TOK"
 mk_token 运行时单位 unit ',"unit":"财政部"'
 check_status "admin makes a unit token" 201
@@ -522,6 +524,10 @@ as_admin POST /v1/tokens '{"name":"a/b","role":"viewer"}'
 check_error "a name with a slash" 422 validation_failed
 as_admin POST /v1/tokens '{"name":"x","role":"viewer","extra":1}'
 check_error "an unknown field" 422 validation_failed
+as_admin POST /v1/tokens '{"name":"  　","role":"viewer"}'
+check_error "a blank name (spaces, an ideographic space)" 422 validation_failed
+req "tcp:$ADMIN_TOKEN" POST /v1/tokens '{"name":"类型","role":"viewer"}' -- -H 'Content-Type: application/jsonx'
+check_error "a Content-Type that only begins with application/json" 415 unsupported_media_type
 
 pt_step "run-time tokens: every role's part, at once"
 ranked_cases "tcp:$RT_VIEWER" viewer "run-time token"
