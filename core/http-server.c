@@ -180,7 +180,7 @@ struct conn_s {
     size_t nhdr;      /* headers stored */
     size_t field_off; /* where the header name being read starts */
     size_t trailer_len;
-    bool seen_te, seen_cl, expect_body;
+    bool seen_te, seen_cl, seen_host, seen_auth, expect_body;
 
     char *body;
     size_t body_len, body_cap;
@@ -913,7 +913,7 @@ static void req_reset(conn_t *c)
     c->head_len = 0;
     c->hstate = HS_URL;
     c->url_len = c->hdr_off = c->nhdr = c->field_off = c->trailer_len = 0;
-    c->seen_te = c->seen_cl = c->expect_body = false;
+    c->seen_te = c->seen_cl = c->seen_host = c->seen_auth = c->expect_body = false;
     c->bs_on = c->bs_in = c->bs_started = c->bs_paused = c->bs_continue = false;
     c->bs_end_owed = false;
     c->bs_status = 0;
@@ -1104,6 +1104,16 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
                 return conn_error(c, 400, "bad_request",
                                   "the request has more than one Content-Length header");
             c->seen_cl = true;
+        } else if (strcasecmp(name, "host") == 0) {
+            /* Which one a proxy and this server would take could differ. */
+            if (c->seen_host)
+                return conn_error(c, 400, "bad_request", "the request has more than one Host header");
+            c->seen_host = true;
+        } else if (strcasecmp(name, "authorization") == 0) {
+            if (c->seen_auth)
+                return conn_error(c, 400, "bad_request",
+                                  "the request has more than one Authorization header");
+            c->seen_auth = true;
         }
     }
     return head_append(c, at, len);
