@@ -1201,6 +1201,19 @@ static int on_headers_complete(http_parser *p)
     head_terminate(c);
     if (resolve_target(c) != 0)
         return -1;
+    if (c->seen_te) {
+        /* Only chunked framing is understood: "gzip, chunked" would hand
+         * the handler a compressed body as if it were the JSON. */
+        const char *te = conn_header(c, "transfer-encoding");
+        while (te && (*te == ' ' || *te == '\t'))
+            te++;
+        size_t n = te ? strlen(te) : 0;
+        while (n > 0 && (te[n - 1] == ' ' || te[n - 1] == '\t'))
+            n--;
+        if (!te || n != 7 || strncasecmp(te, "chunked", 7) != 0)
+            return conn_error(c, 400, "bad_request",
+                              "only the chunked transfer coding is understood");
+    }
     c->keep_alive = http_should_keep_alive(p) && !c->srv->shutting_down;
     /* A connection serves so many requests and no more: its last answer
      * says Connection: close, so that no client holds one for ever. */

@@ -195,6 +195,7 @@ raw "Transfer-Encoding: chunked, chunked" 400 bad_request < <(printf 'POST /v1/p
 raw "Transfer-Encoding: gzip" "$(printf 400)" bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\nd\r\n{"title":"x"}\r\n0\r\n\r\n')
 raw "two different Content-Length headers" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nContent-Length: 14\r\n\r\n{"title":"x"} ')
 raw "a negative Content-Length" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n')
+raw "Transfer-Encoding: gzip, chunked" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\nd\r\n{"title":"x"}\r\n0\r\n\r\n')
 raw "two Host headers" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"title":"x"}')
 raw "two Authorization headers" 400 bad_request < <(printf 'POST /v1/proposals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"title":"x"}')
 raw "a request line that is not HTTP" 400 bad_request < <(printf 'NOT A REQUEST\r\n\r\n')
