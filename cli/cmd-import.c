@@ -137,6 +137,14 @@ static void print_passages(const cJSON *list, const char *fallback, FILE *out)
     }
 }
 
+/* "… and N more": the passages an answer counted but did not list;
+ * `measure` is the Chinese measure word (段 for passages, 条 for records). */
+static void print_unlisted(double more, const char *measure, FILE *out)
+{
+    if (more > 0)
+        fprintf(out, "… 另有 %.0f %s未列出 (%.0f more not listed)\n", more, measure, more);
+}
+
 /* Prints the passages the importer passed over as not records (an article
  * between proposals), under a line that counts them; the answer lists the
  * first ones and counts them all. j is the answer or its error object. */
@@ -150,9 +158,17 @@ static void print_ignored(const cJSON *j, FILE *out)
     fprintf(out, "忽略 %.0f 段非提案内容 (%.0f passage%s ignored, not records):\n", count, count,
             count == 1 ? "" : "s");
     print_passages(ignored, "not a record", out);
-    if (count > listed)
-        fprintf(out, "… 另有 %.0f 段未列出 (%.0f more not listed)\n", count - listed,
-                count - listed);
+    print_unlisted(count - listed, "段", out);
+}
+
+/* Prints the rejected records the answer lists, and how many more it only
+ * counted. j is the answer or its error object. */
+static void print_rejected(const cJSON *j, FILE *out)
+{
+    const cJSON *rejected = pt_json_get(j, "rejected");
+    int listed = cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0;
+    print_passages(rejected, "rejected", out);
+    print_unlisted(pt_json_num(j, "rejected_count", listed) - listed, "条", out);
 }
 
 /* Tells what a 2xx answer says: the counts, and what partial left out. */
@@ -161,7 +177,8 @@ static void print_result(const cJSON *j)
     double imported = pt_json_num(j, "imported", 0);
     double skipped = pt_json_num(j, "skipped", 0);
     const cJSON *rejected = pt_json_get(j, "rejected");
-    int n_rej = cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0;
+    double n_rej = pt_json_num(j, "rejected_count",
+                               cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0);
     printf("已导入 %.0f 条 (%.0f imported)", imported, imported);
     double first = pt_json_num(j, "first_id", 0), last = pt_json_num(j, "last_id", 0);
     if (imported > 0 && first > 0 && last > first)
@@ -171,9 +188,9 @@ static void print_result(const cJSON *j)
     if (skipped > 0)
         printf("; 跳过重复 %.0f 条 (%.0f duplicates skipped)", skipped, skipped);
     if (n_rej > 0)
-        printf("; 未导入 %d 条 (%d rejected):", n_rej, n_rej);
+        printf("; 未导入 %.0f 条 (%.0f rejected):", n_rej, n_rej);
     printf("\n");
-    print_passages(rejected, "rejected", stdout);
+    print_rejected(j, stdout);
     print_ignored(j, stdout);
 }
 
@@ -260,7 +277,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
         const cJSON *e = pt_json_get(j, "error");
-        print_passages(pt_json_get(e, "rejected"), "rejected", stderr);
+        print_rejected(e, stderr);
         print_ignored(e, stderr);
         cJSON_Delete(j);
     } else {

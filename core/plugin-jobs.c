@@ -56,6 +56,10 @@
  * newspaper page imported as text has hundreds of other articles, and the
  * answer should stay a few kilobytes however many. */
 #define IGNORED_MAX 1000
+/* Rejected records listed in the answer; the rest are counted. */
+#define REJECTED_MAX 1000
+#define PT_STR_(x) #x
+#define PT_STR(x) PT_STR_(x)
 
 typedef enum { JOB_IMPORT = 1, JOB_EXPORT } job_kind_t;
 
@@ -108,7 +112,8 @@ struct ptrack_job {
     /* Job thread only. */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
-    cJSON *rejects;   /* [{where, reason}] */
+    cJSON *rejects;   /* [{where, reason}], the first REJECTED_MAX */
+    int64_t n_rejects; /* records rejected, listed or not */
     cJSON *ignored;   /* [{where, reason}], the first IGNORED_MAX */
     int64_t n_ignored; /* passages ignored, listed or not */
     pt_import_row_t *rows[BATCH];
@@ -263,17 +268,18 @@ static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
     /* An import that is all or nothing is now nothing: what it staged is
      * dropped at once, so that the move of the rows staged so far stops
      * holding the writer. */
-    if (!job->partial && !job->rejects && job->staged > 0) {
+    if (!job->partial && job->n_rejects == 0 && job->staged > 0) {
         pt_error_t err = {0};
         pt_store_import_drop(job->store, job->id, &err);
         pt_error_clear(&err);
     }
-    passage_add(&job->rejects, where, "record", job->n_records, reason, "rejected");
+    if (job->n_rejects++ < REJECTED_MAX)
+        passage_add(&job->rejects, where, "record", job->n_records, reason, "rejected");
 }
 
 static bool has_rejects(const ptrack_job_t *job)
 {
-    return job->rejects && cJSON_GetArraySize(job->rejects) > 0;
+    return job->n_rejects > 0;
 }
 
 /* Keeps the first storage failure, which ends the import. */
@@ -480,8 +486,9 @@ static char *json_text(cJSON *json)
     return s;
 }
 
-/* Adds what an import passed by to an answer (o): "rejected", "ignored"
- * and "ignored_count". */
+/* Adds what an import passed by to an answer (o): "rejected" (the first
+ * REJECTED_MAX), "ignored" (the first IGNORED_MAX), "ignored_count" and
+ * "rejected_count". */
 static void add_passages(const ptrack_job_t *job, cJSON *o)
 {
     cJSON_AddItemToObject(o, "rejected",
@@ -489,6 +496,7 @@ static void add_passages(const ptrack_job_t *job, cJSON *o)
     cJSON_AddItemToObject(o, "ignored",
                           job->ignored ? cJSON_Duplicate(job->ignored, true) : cJSON_CreateArray());
     cJSON_AddNumberToObject(o, "ignored_count", (double)job->n_ignored);
+    cJSON_AddNumberToObject(o, "rejected_count", (double)job->n_rejects);
 }
 
 /* The answer of a failed job: the error object with the rejected and
@@ -562,11 +570,12 @@ static void import_end(ptrack_job_t *job, int rc)
                      instance_name(job), perr ? perr : "it failed without saying why",
                      job->partial ? "" : "; nothing was imported");
     } else if (!job->partial && has_rejects(job)) {
-        int n = cJSON_GetArraySize(job->rejects);
+        int64_t n = job->n_rejects;
         pt_error_set(&err, PT_EVALIDATION,
-                     "%d of %lld records %s rejected; nothing was imported (fix them, or send "
+                     "%lld of %lld records %s rejected%s; nothing was imported (fix them, or send "
                      "partial=true to import the others)",
-                     n, (long long)job->n_records, n == 1 ? "was" : "were");
+                     (long long)n, (long long)job->n_records, n == 1 ? "was" : "were",
+                     n > REJECTED_MAX ? " (the first " PT_STR(REJECTED_MAX) " are listed)" : "");
     } else {
         if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK)
             answer_import(job, 201);

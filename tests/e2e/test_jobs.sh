@@ -81,6 +81,30 @@ check_eq "the store has three more" "$((count0 + 3))" "$(pt_count)"
 upload "tcp:$CLERK_TOKEN" "format=jsonl&partial=true" "$PT_TMP/bad.jsonl"
 check_eq "... skipped 3, imported 0" "3 0" "$(jv 'j["skipped"]') $(jv 'j["imported"]')"
 
+pt_step "many rejected records: the first 1,000 are listed, all are counted"
+# 30,000 broken lines, then 20,000 good ones: each good record after the
+# rejects once took time in proportion to the rejects so far.
+python3 -c '
+for i in range(30000):
+    print("{broken %d" % i)
+for i in range(20000):
+    print("{\"title\": \"关于第%d号批量导入的建议\", \"number\": \"M-%d\", \"session\": \"拒绝计数专场\"}" % (i, i))
+' >"$PT_TMP/many.jsonl"
+before=$(pt_count)
+t0=$(date +%s)
+upload "tcp:$CLERK_TOKEN" "format=jsonl" "$PT_TMP/many.jsonl"
+check_error "all or nothing" 422 validation_failed
+check_eq "1,000 listed, 30,000 counted" "1000 30000" \
+    "$(jv '"%d %d" % (len(j["error"]["rejected"]), j["error"]["rejected_count"])')"
+check_contains "the message says so" "30000 of 50000 records were rejected (the first 1000 are listed)" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "nothing of it was stored" "$before" "$(pt_count)"
+upload "tcp:$CLERK_TOKEN" "format=jsonl&partial=true" "$PT_TMP/many.jsonl"
+check_eq "partial: the good ones stored, the others counted" "20000 1000 30000" \
+    "$(jv '"%d %d %d" % (j["imported"], len(j["rejected"]), j["rejected_count"])')"
+check_true "both within 60 s ($(($(date +%s) - t0)) s)" [ $(($(date +%s) - t0)) -lt 60 ]
+count0=$((count0 + 20000))
+
 pt_step "a clean import stores all, with history and events"
 api GET /v1/health
 seq0="$(jv 'j["last_seq"]')"
