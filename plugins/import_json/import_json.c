@@ -368,6 +368,33 @@ static bool is_blank(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* Reads the next chunk of the file into buf (READ_CHUNK bytes at most) and
+ * sets *start where its data begins. The first chunk (*first) is read on
+ * until it holds 3 bytes or the file ends, so that a UTF-8 byte order mark
+ * (Windows editors write one; it is not data) is found even when the upload
+ * splits it, and is skipped. Returns the bytes read, 0 at the end of the
+ * file, or a negative PTRACK_ error. */
+static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf, bool *first,
+                            const char **start)
+{
+    ptrdiff_t n = h->job_read(job, buf, READ_CHUNK);
+    *start = buf;
+    if (!*first || n <= 0)
+        return n;
+    while (n < 3) {
+        ptrdiff_t m = h->job_read(job, buf + n, (size_t)(READ_CHUNK - n));
+        if (m < 0)
+            return m;
+        if (m == 0)
+            break;
+        n += m;
+    }
+    *first = false;
+    if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        *start = buf + 3;
+    return n;
+}
+
 /* ---- jsonl --------------------------------------------------------------- */
 
 static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
@@ -377,18 +404,15 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
     bool first_chunk = true;
     int rc = PTRACK_OK;
     for (;;) {
-        ptrdiff_t n = h->job_read(job, buf, READ_CHUNK);
+        const char *p;
+        ptrdiff_t n = read_chunk(h, job, buf, &first_chunk, &p);
         if (n < 0) {
             rc = (int)n;
             break;
         }
         if (n == 0)
             break;
-        const char *p = buf, *end = buf + n;
-        /* A UTF-8 byte order mark (Windows editors write one) is not data. */
-        if (first_chunk && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3;
-        first_chunk = false;
+        const char *end = buf + n;
         while (p < end && rc == PTRACK_OK) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *stop = nl ? nl : end;
@@ -777,7 +801,8 @@ static int import_array(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
     bool first_chunk = true;
     int rc = PTRACK_OK;
     for (;;) {
-        ptrdiff_t n = h->job_read(job, buf, READ_CHUNK);
+        const char *p;
+        ptrdiff_t n = read_chunk(h, job, buf, &first_chunk, &p);
         if (n < 0) {
             rc = (int)n;
             break;
@@ -786,10 +811,6 @@ static int import_array(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
             rc = scan_finish(&s);
             break;
         }
-        const char *p = buf;
-        if (first_chunk && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-            p += 3;
-        first_chunk = false;
         if ((rc = scan_chunk(&s, p, buf + n)) != PTRACK_OK)
             break;
     }

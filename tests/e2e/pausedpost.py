@@ -2,12 +2,13 @@
 """pausedpost.py - upload a file to ptrackd in two parts with a pause.
 
 Sends POST PATH with the whole file's Content-Length on the Unix socket
-SOCK, writes the first LINES lines at once, waits PAUSE seconds, then
+SOCK, writes the first LINES lines (with --bytes: the first LINES bytes)
+at once, waits PAUSE seconds, then
 writes the rest (or, with --close, closes the connection instead: a client
 that goes away). Writes "sent" on stderr when the first part is out.
 Prints the answer's status line and body on stdout (nothing with --close).
 
-usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close]
+usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close] [--bytes]
 """
 import socket
 import sys
@@ -19,8 +20,11 @@ def main():
     close = "--close" in sys.argv[6:]
     data = open(name, "rb").read()
     cut = 0
-    for _ in range(int(lines)):
-        cut = data.index(b"\n", cut) + 1
+    if "--bytes" in sys.argv[6:]:
+        cut = int(lines)
+    else:
+        for _ in range(int(lines)):
+            cut = data.index(b"\n", cut) + 1
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sock)
     head = ("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"

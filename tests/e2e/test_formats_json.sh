@@ -195,6 +195,18 @@ check_status "jsonl" 201
 check_eq "three imported" "3" "$(jv 'j["imported"]')"
 check_eq "three more proposals" "$((before + 3))" "$(pt_count)"
 
+pt_step "a byte order mark that the upload splits"
+# The first bytes come alone, then the rest after a pause: the importer
+# reads on until it can tell a BOM from data.
+before=$(pt_count)
+printf '\xef\xbb\xbf{"title":"关于分段上传的建议一"}\n' >"$W/bom.jsonl"
+printf '\xef\xbb\xbf[{"title":"关于分段上传的建议二"}]' >"$W/bom.json"
+out=$(python3 "$PT_SOURCE_DIR/tests/e2e/pausedpost.py" "$PT_SOCK" "/v1/imports?format=jsonl" "$W/bom.jsonl" 1 0.3 --bytes)
+check_contains "jsonl, split after its first byte" "201" "$(printf %s "$out" | head -n 1)"
+out=$(python3 "$PT_SOURCE_DIR/tests/e2e/pausedpost.py" "$PT_SOCK" "/v1/imports?format=json" "$W/bom.json" 2 0.3 --bytes)
+check_contains "json, split after its second byte" "201" "$(printf %s "$out" | head -n 1)"
+check_eq "both stored" "$((before + 2))" "$(pt_count)"
+
 pt_step "a broken item: refused with its position and reason, nothing stored"
 before=$(pt_count)
 cat >"$W/broken.json" <<'EOF'
