@@ -517,6 +517,12 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
     const char *s = raw;
     size_t n = raw_n;
     csv_trim(&s, &n);
+    /* Stored as a C string, the cell would end at the NUL and lose the
+     * rest silently. */
+    if (memchr(s, '\0', n)) {
+        int rc = reject_cell(im, line, i, "%s", "holds a NUL byte, which is not text");
+        return rc == PTRACK_OK ? 1 : rc;
+    }
     if (n == 0)
         return PTRACK_OK;
     if (!c->col) {

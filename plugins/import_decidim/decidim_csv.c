@@ -52,6 +52,11 @@ int dcsv_next(dcsv_t *c)
             }
             any = 1;
             char b = (char)ch;
+            if (b == '\0' && !c->error[0])
+                /* Stored as a C string, the field would end here and lose
+                 * the rest silently. */
+                snprintf(c->error, sizeof(c->error), "field %zu holds a NUL byte, which is not text",
+                         c->row.n + 1);
             if (state == F_QUOTED) {
                 if (b == '"')
                     state = F_QUOTE;

@@ -244,6 +244,11 @@ check_error "cells that cannot be read" 422 validation_failed
 check_eq "each named by line and column" \
     '[["line 2", "line 2, column 办理结果: \"E\" is not a reply category A, B, C or D"], ["line 3", "line 3, column 满意度: \"一般\" is not a satisfaction: 满意, 基本满意 or 不满意 (satisfied, basically_satisfied, unsatisfied)"], ["line 4", "line 4, column 重点督办: \"也许\" is neither 是 nor 否 (true or false)"], ["line 5", "title: required"]]' \
     "$(jv '[[r["where"], r["reason"]] for r in j["error"]["rejected"]]')"
+printf '标题,代表团\n关于空字节\000截断的建议,山西代表团\n' >"$W/nul.csv"
+upload "$W/nul.csv"
+check_error "a cell with a NUL byte" 422 validation_failed
+check_eq "named by line and column, not cut short" "line 2, column 标题: holds a NUL byte, which is not text" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
 printf '' >"$W/empty.csv"
 upload "$W/empty.csv"
 check_error "an empty file" 422 validation_failed

@@ -105,6 +105,11 @@ check_status "broken.csv with partial=true" 200
 check_eq "partial: the two good rows imported, four rejected" "2 4" \
     "$(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
 check_eq "eight proposals" 8 "$(pt_count)"
+printf 'id;title/en;body/en\n901;Proposal with a \000NUL;body\n' >"$PT_TMP/nul.csv"
+import "$PT_TMP/nul.csv"
+check_error "a field with a NUL byte" 422 validation_failed
+check_eq "named, not cut short" "line 2: field 2 holds a NUL byte, which is not text" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
 
 pt_step "files that are not a Decidim export"
 import "$DATA/no-title.csv"
