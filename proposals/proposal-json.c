@@ -427,6 +427,11 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
             problems++;
             continue;
         }
+        if (bounded && pt_utf8_length(m->string) > PT_CUSTOM_KEY_MAX) {
+            pt_error_add_field(err, "custom", "keys are at most %d characters", PT_CUSTOM_KEY_MAX);
+            problems++;
+            continue;
+        }
         for (k = 0; k < n_out; k++)
             if (strcmp(out[k].key, m->string) == 0)
                 break;

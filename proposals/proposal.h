@@ -23,6 +23,7 @@
 #define PT_LIST_MAX 1000  /* recommendations, co_signers, tags */
 #define PT_UNITS_MAX 100  /* units of an assign or reassign */
 #define PT_CUSTOM_MAX 200 /* keys of custom */
+#define PT_CUSTOM_KEY_MAX 100 /* characters of a custom key */
 
 typedef struct {
     char **v;

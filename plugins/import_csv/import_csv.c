@@ -52,6 +52,8 @@
 #define CHUNK (64 * 1024)
 #define SNIFF_MAX (1024 * 1024)
 #define RECORD_MAX (16 * 1024 * 1024)
+/* The host's bound on a custom key's characters (PT_CUSTOM_KEY_MAX in the core). */
+#define CUSTOM_KEY_MAX 100
 
 /* What a column of this file becomes. */
 typedef struct {
@@ -387,6 +389,19 @@ static int read_header(imp_t *im, const csv_record_t *rec)
                 c->col = NULL;
         if (!c->col && !(c->custom = strdup(c->header)))
             return PTRACK_ENOMEM;
+        /* Its header becomes a custom key in every row; the host takes
+         * keys of CUSTOM_KEY_MAX characters at most. Said once, here. */
+        size_t chars = 0;
+        for (const char *p = c->custom ? c->custom : ""; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        if (chars > CUSTOM_KEY_MAX) {
+            snprintf(im->error, sizeof(im->error),
+                     "line %ld, column %zu: a header of %zu characters that names no field; "
+                     "such a column is kept in custom under its header, of %d characters at "
+                     "most (shorten it, or name its field with map=)",
+                     rec->line, i + 1, chars, CUSTOM_KEY_MAX);
+            return PTRACK_ERROR;
+        }
     }
     for (size_t k = 0; k < im->n_map; k++) {
         bool found = false;

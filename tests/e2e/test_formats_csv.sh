@@ -249,6 +249,11 @@ upload "$W/nul.csv"
 check_error "a cell with a NUL byte" 422 validation_failed
 check_eq "named by line and column, not cut short" "line 2, column 标题: holds a NUL byte, which is not text" \
     "$(jv 'j["error"]["rejected"][0]["reason"]')"
+python3 -c 'print("标题," + "备" * 101); print("关于超长表头的建议,值")' >"$W/long_header.csv"
+upload "$W/long_header.csv"
+check_error "a header of 101 characters that names no field" 422 validation_failed
+check_contains "refused once, naming its column" "line 1, column 2: a header of 101 characters that names no field" \
+    "$(jv 'j["error"]["message"]')"
 printf '' >"$W/empty.csv"
 upload "$W/empty.csv"
 check_error "an empty file" 422 validation_failed

@@ -560,6 +560,27 @@ static void lists_and_custom_are_bounded(void **state)
     }
     cJSON *ok = body_with("custom", PT_CUSTOM_MAX, true);
     cJSON *big = body_with("custom", PT_CUSTOM_MAX + 1, true);
+    /* A key of PT_CUSTOM_KEY_MAX characters is taken, one more is not. */
+    for (int len = PT_CUSTOM_KEY_MAX; len <= PT_CUSTOM_KEY_MAX + 1; len++) {
+        char key[4 * (PT_CUSTOM_KEY_MAX + 1) + 1] = "";
+        for (int k = 0; k < len; k++)
+            strcat(key, "键");
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "title", "关于自定义字段的建议");
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(j, "custom"), key, "值");
+        pt_proposal_t q;
+        int rc = pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &q, &err);
+        if (len <= PT_CUSTOM_KEY_MAX) {
+            assert_int_equal(rc, PT_OK);
+            pt_proposal_free(&q);
+        } else {
+            assert_int_equal(rc, PT_EVALIDATION);
+            snprintf(msg, sizeof(msg), "keys are at most %d characters", PT_CUSTOM_KEY_MAX);
+            expect_field(&err, "custom", msg);
+            pt_error_clear(&err);
+        }
+        cJSON_Delete(j);
+    }
     pt_proposal_t refused;
     assert_int_equal(pt_proposal_from_json(big, PT_DECODE_CREATE, NULL, &refused, &err),
                      PT_EVALIDATION);
