@@ -94,10 +94,16 @@ static int fill(text_input_t *in)
             break; /* a character cut by the chunk's end: keep it for the next chunk */
         if (errno == E2BIG)
             break; /* the rest waits for the next fill */
+        /* The bad bytes stand on the line being read, after the lines
+         * this chunk converted before them (not handed out yet). */
+        long line = in->line_no + 1;
+        for (const char *d = in->dec; d < dst; d++)
+            if (*d == '\n' || (*d == '\r' && (d + 1 == dst || d[1] != '\n')))
+                line++;
         snprintf(in->error, sizeof(in->error),
                  "line %ld: bytes that are not GBK text (is the file UTF-8? then leave out "
                  "encoding)",
-                 in->line_no + 1);
+                 line);
         return PTRACK_EINVAL;
     }
     c->pos = c->len - src_left;

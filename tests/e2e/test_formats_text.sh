@@ -155,6 +155,17 @@ check_contains "the message names the line and the fix" "line 1 is not valid UTF
 import "$DATA/bulletin.txt" "encoding=klingon"
 check_error "an unknown encoding" 422 validation_failed
 check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
+# Bytes that are not GBK on line 16,001, well past the first 64 KiB read.
+python3 -c '
+import sys
+out = sys.stdout.buffer
+for i in range(1, 20001):
+    out.write(("第%d行，关于行号的测试文字。\n" % i).encode("gbk") if i != 16001 else b"\x80\xff\n")
+' >"$PT_TMP/badline-gbk.txt"
+import "$PT_TMP/badline-gbk.txt" "encoding=gbk"
+check_error "GBK with bytes that are not GBK" 422 validation_failed
+check_contains "the message names their line" "line 16001: bytes that are not GBK text" \
+    "$(jv 'j["error"]["message"]')"
 check_eq "still four proposals" 4 "$(pt_count)"
 
 pt_step "the CLI imports documents and Decidim exports too"
