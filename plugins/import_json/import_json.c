@@ -128,9 +128,30 @@ static bool check_string(check_t *c)
                 break;
             char e = c->s[c->i + 1];
             if (e == 'u') {
-                for (size_t k = 2; k < 6; k++)
+                unsigned cp = 0;
+                for (size_t k = 2; k < 6; k++) {
                     if (c->i + k >= c->n || hex_value(c->s[c->i + k]) < 0)
                         return check_fail(c, "\\u must be followed by four hex digits");
+                    cp = cp << 4 | (unsigned)hex_value(c->s[c->i + k]);
+                }
+                /* What the host refuses of a valid JSON text. */
+                if (cp == 0)
+                    return check_fail(c, "\\u0000 (a NUL character) is not text");
+                if (cp >= 0xDC00 && cp <= 0xDFFF)
+                    return check_fail(c, "a \\u escape of a lone low surrogate (\\uDC00-\\uDFFF)");
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    const char *lo = c->s + c->i + 6;
+                    unsigned low = 0;
+                    bool pair = c->i + 12 <= c->n && lo[0] == '\\' && lo[1] == 'u';
+                    for (size_t k = 2; pair && k < 6; k++) {
+                        pair = hex_value(lo[k]) >= 0;
+                        low = pair ? low << 4 | (unsigned)hex_value(lo[k]) : 0;
+                    }
+                    if (!pair || low < 0xDC00 || low > 0xDFFF)
+                        return check_fail(c, "a \\u escape of a high surrogate not followed by "
+                                             "a low one (\\uD800-\\uDBFF, then \\uDC00-\\uDFFF)");
+                    c->i += 6;
+                }
                 c->i += 6;
             } else if (strchr("\"\\/bfnrt", e) && e) {
                 c->i += 2;

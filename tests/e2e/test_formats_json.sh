@@ -234,6 +234,15 @@ check_error "a jsonl file with a broken line" 422 validation_failed
 check_eq "line 2 is named" "line 2" "$(jv '"|".join(r["where"] for r in j["error"]["rejected"])')"
 check_contains "with what is wrong" "not closed" "$(jv 'j["error"]["rejected"][0]["reason"]')"
 check_eq "nothing was stored" "$before" "$(pt_count)"
+printf '{"title":"关于空\\u0000字符的建议"}\n{"title":"关于\\ud800孤立代理的建议"}\n{"title":"关于\\ud83d\\ude00表情的建议"}\n' >"$W/escapes.jsonl"
+upload "format=jsonl" "$W/escapes.jsonl"
+check_error "escapes the store does not take" 422 validation_failed
+check_eq "\\u0000 and a lone surrogate are named, a surrogate pair is not" "line 1|line 2" \
+    "$(jv '"|".join(r["where"] for r in j["error"]["rejected"])')"
+check_contains "\\u0000 is said to be no text" "\\u0000 (a NUL character) is not text (line 1, column" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+check_contains "the lone surrogate is said to be one" "high surrogate not followed by a low one" \
+    "$(jv 'j["error"]["rejected"][1]["reason"]')"
 
 pt_step "a broken file: refused naming the line"
 printf '[\n{"title": "关于庚的建议"},\n{"title": "关于辛的建议\n' >"$W/unterminated.json"
