@@ -3,7 +3,7 @@
  *
  * A parameter the endpoint does not know is refused rather than ignored:
  * a misspelt filter (`?stauts=closed`) would otherwise return everything and
- * look like an answer. A list and an export read the same filters with the
+ * look like an answer; so is one given twice. A list and an export read the same filters with the
  * same checks (query_filters); an export takes its exporter's declared
  * arguments besides.
  */
@@ -41,8 +41,15 @@ int pt_query_known(const pt_http_request_t *req, const char *const *const *known
         for (const char *const *const *l = known; *l && !ok; l++)
             for (const char *const *k = *l; *k && !ok; k++)
                 ok = strcmp(*k, name) == 0;
-        if (ok)
+        if (ok) {
+            /* Which of two values counts would be a guess (limit=5&limit=600). */
+            const char *prev, *pv;
+            for (size_t k = 0; k < i && pt_http_query_at(req, k, &prev, &pv); k++)
+                if (strcmp(prev, name) == 0)
+                    return pt_error_set(err, PT_EBADREQUEST,
+                                        "query parameter \"%s\" is given twice", name);
             continue;
+        }
         if (!what)
             return pt_error_set(err, PT_EBADREQUEST, "unknown query parameter \"%s\"", name);
         char taken[400];

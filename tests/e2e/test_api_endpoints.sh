@@ -224,6 +224,11 @@ api POST "/v1/proposals/$CLERK_ID/actions/fly" '{}'
 check_true "an unknown action is 404 or 422 ($ST)" test "$ST" = 404 -o "$ST" = 422
 api GET '/v1/proposals?stauts=closed'
 check_error "an unknown query parameter" 400 bad_request
+api GET '/v1/proposals?limit=5&limit=600'
+check_error "a query parameter given twice" 400 bad_request
+check_contains "saying which" 'query parameter \"limit\" is given twice' "$BODY"
+api GET '/v1/events?after=1&after=2'
+check_error "the feed's after given twice" 400 bad_request
 api GET '/v1/proposals?status=nonsense'
 check_error "an unknown status filter" 400 bad_request
 api GET '/v1/proposals?limit=0'
@@ -450,7 +455,8 @@ LAST="$(jv 'j["last_seq"]')"
 api GET "/v1/events?after=0&limit=1000"
 check_eq "the whole feed has no gap" true "$(jv '[e["seq"] for e in j["items"]] == list(range(1, len(j["items"]) + 1))')"
 FEED_LAST="$(jv 'j["last_seq"]')"
-check_eq "the feed's last_seq" "$LAST" "$FEED_LAST"
+# (The deadline engine may raise a reminder between the two reads.)
+check_true "the feed's last_seq ($FEED_LAST) is health's ($LAST) or later" [ "$FEED_LAST" -ge "$LAST" ]
 check_eq "status_changed event of the sign" true \
     "$(jv "any(e['type']=='proposal.status_changed' and e['action']=='sign' and e['proposal']['id']==$H and e['to']=='handling' for e in j['items'])")"
 api GET "/v1/events?after=$FEED_LAST"
