@@ -29,7 +29,7 @@ void pt_api_reply(pt_call_t *call, int status, const char *json, size_t len,
     free(call);
 }
 
-static const char *allowed_methods(const char *path);
+static void allowed_methods(const char *path, char *out, size_t cap);
 
 void pt_api_fail(pt_call_t *call, pt_error_t *err)
 {
@@ -48,7 +48,7 @@ void pt_api_fail(pt_call_t *call, pt_error_t *err)
     }
     if (status == 405) {
         char allow[64];
-        snprintf(allow, sizeof(allow), "Allow: %s", allowed_methods(call->req->path));
+        allowed_methods(call->req->path, allow, sizeof(allow));
         const char *const h[] = {allow, NULL};
         pt_api_reply(call, status, text, strlen(text), h);
     } else {
@@ -268,8 +268,17 @@ static pt_route_t route_of(const char *path)
     return PT_ROUTE_OTHER;
 }
 
-/* The methods a path takes, for the Allow header of a 405. */
-static const char *allowed_methods(const char *path)
+/* Whether HEAD is taken on path: a GET resource other than the change
+ * feed and exports. */
+static bool head_allowed(const char *path)
+{
+    pt_route_t r = route_of(path);
+    return r != PT_ROUTE_EVENTS && r != PT_ROUTE_EXPORTS && r != PT_ROUTE_IMPORTS &&
+           r != PT_ROUTE_ACTION && r != PT_ROUTE_OTHER;
+}
+
+/* The methods a path takes, HEAD aside. */
+static const char *allowed_get_methods(const char *path)
 {
     const char *seg[5];
     size_t len[5];
@@ -285,11 +294,24 @@ static const char *allowed_methods(const char *path)
         return collection ? "GET, POST" : "GET";
     if (n == 2 && seg_is(seg[0], len[0], "proposals"))
         return "GET, PATCH, DELETE";
+    if (n == 2 && seg_is(seg[0], len[0], "plugins"))
+        return "GET, DELETE";
     if (n == 2 && collection)
-        return "DELETE";
+        return "DELETE"; /* a token */
     if (n == 4)
         return "POST"; /* a proposal's action */
     return "GET";
+}
+
+/* "Allow: ..." for a 405 on path, into out: its methods, with HEAD after
+ * GET where HEAD is taken. */
+static void allowed_methods(const char *path, char *out, size_t cap)
+{
+    const char *m = allowed_get_methods(path);
+    if (strncmp(m, "GET", 3) == 0 && head_allowed(path))
+        snprintf(out, cap, "Allow: GET, HEAD%s", m + 3);
+    else
+        snprintf(out, cap, "Allow: %s", m);
 }
 
 static void route(pt_call_t *call)
@@ -498,6 +520,11 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
                      host ? host : "");
         return;
     }
+    /* HEAD is GET without the body (the server leaves it out), on the
+     * plain resources; not on the change feed (a long poll or a stream) or
+     * an export (a job), which are GET only. */
+    if (strcmp(req->method, "HEAD") == 0 && head_allowed(req->path))
+        req->method = "GET";
     bool metrics = strcmp(req->path, "/metrics") == 0;
     if ((metrics || strncmp(req->path, "/v1/", 4) == 0) &&
         pt_api_identify(api, req, &call->who, &err) != PT_OK) {

@@ -207,16 +207,25 @@ api GET /v1/proposals/-1
 check_error "negative id" 400 bad_request
 api PUT "/v1/proposals/$CLERK_ID" '{"title":"x"}'
 check_error "PUT on a proposal" 405 method_not_allowed
-check_eq "405 has an Allow header naming what a proposal takes" "GET, PATCH, DELETE" "$(hdr Allow)"
+check_eq "405 has an Allow header naming what a proposal takes" "GET, HEAD, PATCH, DELETE" "$(hdr Allow)"
 api POST /v1/health '{}'
 check_error "POST /v1/health" 405 method_not_allowed
-check_eq "Allow of /v1/health" "GET" "$(hdr Allow)"
+check_eq "Allow of /v1/health" "GET, HEAD" "$(hdr Allow)"
 api DELETE /v1/proposals
 check_error "DELETE /v1/proposals" 405 method_not_allowed
-check_eq "Allow of /v1/proposals" "GET, POST" "$(hdr Allow)"
+check_eq "Allow of /v1/proposals" "GET, HEAD, POST" "$(hdr Allow)"
 api GET /v1/imports
 check_error "GET /v1/imports" 405 method_not_allowed
 check_eq "Allow of /v1/imports" "POST" "$(hdr Allow)"
+# (curl -I writes the headers where the body would go: no JSON there.)
+api HEAD /v1/health -- -I
+check_eq "HEAD /v1/health: 200 with the headers of GET and no body" "200 application/json; charset=utf-8 0" \
+    "$ST $(hdr Content-Type) $(printf %s "$BODY" | grep -c '"status"')"
+api HEAD "/v1/proposals/$CLERK_ID" -- -I
+check_eq "HEAD of a proposal: its ETag, no body" "200 True 0" \
+    "$ST $([ -n "$(hdr ETag)" ] && echo True) $(printf %s "$BODY" | grep -c '"title"')"
+api HEAD /v1/events -- -I
+check_eq "HEAD on the change feed: 405, GET only" "405 GET" "$ST $(hdr Allow)"
 api GET "/v1/proposals/$CLERK_ID/actions/assign"
 check_error "GET on an action" 405 method_not_allowed
 check_eq "Allow of an action" "POST" "$(hdr Allow)"
