@@ -13,11 +13,13 @@
  * (its scope, as its lists have it), and no digest; a commit of events
  * outside its scope moves its place on without answering a long poll.
  *
- * A stream reads page after page until it has caught up, but no further
- * while more than STREAM_HIGH bytes it wrote are still unsent: it goes on
+ * A stream reads pages of at most STREAM_PAGE events until it has caught
+ * up, and writes no more, even within a page, while more than STREAM_HIGH
+ * bytes it wrote are still unsent: it goes on from the last event written
  * when the client has taken them (the drain callback), so that a client
- * that reads slowly, or not at all, holds at most about that much memory.
- * One that takes nothing for the server's idle_timeout is disconnected.
+ * that reads slowly, or not at all, holds about that much memory and a
+ * page. One that takes nothing for the server's idle_timeout is
+ * disconnected.
  */
 #include "api-internal.h"
 #include "log.h"
@@ -28,6 +30,7 @@
 #define HEARTBEAT_MS 15000
 #define MAX_WAIT_S 300
 #define STREAM_HIGH (256 * 1024)
+#define STREAM_PAGE 50
 
 struct pt_feed_waiter_s {
     pt_api_t *api;
@@ -40,6 +43,7 @@ struct pt_feed_waiter_s {
     bool reading;      /* a read is in flight */
     bool wake_pending; /* a commit came while reading, or more is to read */
     bool blocked;      /* a stream waits for its client to take what it wrote */
+    size_t stall_pending; /* unsent bytes when the stall timer was last started */
     bool linked;       /* in api->waiters */
     bool done;         /* answered; free once no read is in flight */
     uv_timer_t timer;
@@ -56,6 +60,14 @@ static void on_stream_stalled(uv_timer_t *t)
     pt_feed_waiter_t *w = t->data;
     if (!w->blocked || !w->call)
         return;
+    size_t pending = pt_http_stream_pending(w->call->req);
+    if (pending < w->stall_pending) {
+        /* It took some: a slow client, not a stalled one. */
+        w->stall_pending = pending;
+        uv_timer_start(&w->timer, on_stream_stalled,
+                       w->api->opts.config->limits.idle_timeout_ms, 0);
+        return;
+    }
     pt_warn("an event stream took nothing for %llu ms; it is closed",
             (unsigned long long)w->api->opts.config->limits.idle_timeout_ms);
     pt_call_t *call = w->call;
@@ -89,6 +101,7 @@ static void stream_on(pt_feed_waiter_t *w)
     if (pt_http_stream_pending(w->call->req) > STREAM_HIGH) {
         if (!w->blocked) {
             w->blocked = true;
+            w->stall_pending = pt_http_stream_pending(w->call->req);
             pt_http_stream_on_drain(w->call->req, on_stream_drained, w);
             uv_timer_start(&w->timer, on_stream_stalled,
                            w->api->opts.config->limits.idle_timeout_ms, 0);
@@ -152,7 +165,12 @@ static void answer(pt_feed_waiter_t *w, const char *json, size_t len)
         return;
     w->call = NULL;
     if (w->sse) {
-        pt_http_stream_end(call->req);
+        /* A blocked client would hold the end of the stream back (and a
+         * stopping daemon with it) for idle_timeout: it is cut off. */
+        if (w->blocked)
+            pt_http_stream_abort(call->req);
+        else
+            pt_http_stream_end(call->req);
         free(call);
     } else if (json) {
         pt_api_reply(call, 200, json, len, NULL);
@@ -164,16 +182,24 @@ static void answer(pt_feed_waiter_t *w, const char *json, size_t len)
     }
 }
 
-/* Writes each event of a page as a server-sent event. Returns false when
- * the client has gone. */
-static bool stream_events(pt_feed_waiter_t *w, const char *json, size_t len)
+/* Writes the events of a page as server-sent events, stopping once more
+ * than STREAM_HIGH bytes are unsent; *last is the seq of the last one
+ * written (0: none). Returns -1 when the client has gone, 1 when it
+ * stopped before the page's end, 0 when it wrote the page. */
+static int stream_events(pt_feed_waiter_t *w, const char *json, size_t len, int64_t *last)
 {
     cJSON *page = cJSON_ParseWithLength(json, len);
     cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
     bool ok = true;
+    int rc = 0;
     cJSON *ev;
+    *last = 0;
     cJSON_ArrayForEach(ev, items)
     {
+        if (pt_http_stream_pending(w->call->req) > STREAM_HIGH) {
+            rc = 1;
+            break;
+        }
         cJSON *seq = cJSON_GetObjectItemCaseSensitive(ev, "seq");
         cJSON *type = cJSON_GetObjectItemCaseSensitive(ev, "type");
         char *data = cJSON_PrintUnformatted(ev);
@@ -192,9 +218,10 @@ static bool stream_events(pt_feed_waiter_t *w, const char *json, size_t len)
         free(data);
         if (!ok)
             break;
+        *last = (int64_t)seq->valuedouble;
     }
     cJSON_Delete(page);
-    return ok;
+    return ok ? rc : -1;
 }
 
 static void on_feed_read(pt_read_t *r)
@@ -219,11 +246,20 @@ static void on_feed_read(pt_read_t *r)
         return;
     }
     if (w->sse) {
-        bool ok = r->count == 0 || stream_events(w, r->json, r->json_len);
-        w->after = r->last_seq;
-        /* A full page: there may be more. */
-        if (r->count >= w->limit)
+        int64_t last = 0;
+        int rc = r->count == 0 ? 0 : stream_events(w, r->json, r->json_len, &last);
+        if (rc == 1) {
+            /* Held back within the page: on from the last event written. */
+            if (last > w->after)
+                w->after = last;
             w->wake_pending = true;
+        } else {
+            w->after = r->last_seq;
+            /* A full page: there may be more. */
+            if (r->count >= r->limit)
+                w->wake_pending = true;
+        }
+        bool ok = rc >= 0;
         pt_read_free(r);
         if (!ok || w->api->shutting_down) {
             answer(w, NULL, 0);
@@ -258,7 +294,7 @@ static void feed_read(pt_feed_waiter_t *w)
         return;
     }
     r->after = w->after;
-    r->limit = w->limit;
+    r->limit = w->sse && w->limit > STREAM_PAGE ? STREAM_PAGE : w->limit;
     if ((w->scope.unit && !(r->query.unit = strdup(w->scope.unit))) ||
         (w->scope.person && !(r->query.person = strdup(w->scope.person)))) {
         pt_read_free(r);

@@ -10,6 +10,10 @@ test_feed_stream.sh, over the daemon's Unix socket.
       opens N streams that never read, then creates COUNT proposals with a
       background of about KB kilobytes each; prints the daemon's VmRSS in
       kB before and after.
+  feedclient.py SOCK slow COUNT KB RATE
+      creates COUNT proposals of KB kilobytes, then reads a stream of them
+      at about RATE kilobytes a second; prints how many it got and "ended"
+      when the daemon closed the stream before the last came, else "open".
   feedclient.py SOCK closed SECONDS
       opens one stream that does not read, creates 40 proposals of 200 kB,
       waits SECONDS, then reads: prints "closed" when the stream ends
@@ -106,6 +110,33 @@ def stalled(path, n, pid, count, kb):
         s.close()
 
 
+def slow(path, count, kb, rate):
+    st, body = request(path, "GET", "/v1/health")
+    last = json.loads(body)["last_seq"]
+    for i in range(count):
+        create(path, i, kb)
+    s = open_stream(path, last, 100, rcvbuf=4096)
+    s.settimeout(0.2)
+    buf, got, ended = b"", 0, False
+    t0 = time.time()
+    while got < count and time.time() - t0 < 120:
+        try:
+            d = s.recv(int(rate * 1024 / 5))
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            d = b""
+        if not d:
+            ended = True
+            break
+        buf += d
+        *lines, buf = buf.split(b"\n")
+        got += sum(1 for l in lines if l.startswith(b"id: "))
+        time.sleep(0.2)
+    s.close()
+    print(got, "ended" if ended else "open")
+
+
 def closed(path, seconds):
     st, body = request(path, "GET", "/v1/health")
     last = json.loads(body)["last_seq"]
@@ -134,6 +165,8 @@ def main():
         backlog(path, int(a[0]), int(a[1]), int(a[2]), float(a[3]))
     elif mode == "stalled":
         stalled(path, int(a[0]), int(a[1]), int(a[2]), int(a[3]))
+    elif mode == "slow":
+        slow(path, int(a[0]), int(a[1]), float(a[2]))
     elif mode == "closed":
         closed(path, float(a[0]))
     else:

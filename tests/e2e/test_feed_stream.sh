@@ -5,7 +5,8 @@
 #     after page, not one page per commit;
 #   - clients that do not read hold the daemon's memory to a bound: the
 #     stream reads on only once its client has taken what was written;
-#   - a stream whose client takes nothing for idle_timeout is closed.
+#   - a stream whose client takes nothing for idle_timeout is closed; one
+#     that reads slowly is not.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -47,6 +48,10 @@ pt_step "a stream whose client takes nothing for idle_timeout is closed"
 pt_config '{}' ',"limits": {"idle_timeout": "2s"}'
 pt_start
 check_eq "the stream is closed" closed "$(python3 "$FEED" "$PT_SOCK" closed 4)"
+# One that reads, slowly (160 kB/s: what is held back takes longer than
+# idle_timeout to go), is not: it gets every event.
+check_eq "a slow reader gets all 8 events of 200 kB, the stream open" "8 open" \
+    "$(python3 "$FEED" "$PT_SOCK" slow 8 200 160)"
 check_true "and the log says why" grep -q "an event stream took nothing for 2000 ms; it is closed" \
     "$PT_TMP/ptrackd.log"
 api GET /v1/health
