@@ -427,7 +427,9 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
             problems++;
             continue;
         }
-        if (bounded && pt_utf8_length(m->string) > PT_CUSTOM_KEY_MAX) {
+        /* A key stored before the bound may still be removed. */
+        if (bounded && !(merge && cJSON_IsNull(m)) &&
+            pt_utf8_length(m->string) > PT_CUSTOM_KEY_MAX) {
             pt_error_add_field(err, "custom", "keys are at most %d characters", PT_CUSTOM_KEY_MAX);
             problems++;
             continue;
@@ -461,7 +463,9 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
                 goto oom;
         }
     }
-    if (bounded && !problems && n_out > PT_CUSTOM_MAX) {
+    /* Past the bound, and grown: a proposal stored with more keys before
+     * the bound may be patched as long as it does not gain any. */
+    if (bounded && !problems && n_out > PT_CUSTOM_MAX && n_out > (merge ? *n : 0)) {
         pt_error_add_field(err, "custom", "at most %d keys, not %zu", PT_CUSTOM_MAX, n_out);
         problems++;
     }

@@ -514,6 +514,16 @@ static void custom_must_map_strings_to_strings(void **state)
     pt_error_clear(&err);
 }
 
+static cJSON *parse(const char *text)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    if (j == NULL)
+        fail_msg("%s", err.message);
+    return j;
+}
+
 /* A body with n entries in a list field (or n keys of custom): {"title":
  * "t", "FIELD": [...]} built as a tree. */
 static cJSON *body_with(const char *field, int n, bool object)
@@ -615,6 +625,36 @@ static void lists_and_custom_are_bounded(void **state)
     cJSON_Delete(swap);
     cJSON_Delete(add);
     pt_proposal_free(&p);
+
+    /* A proposal stored before the bounds, with 201 keys, one of them too
+     * long: it may be patched as long as custom does not grow, and the
+     * long key may be removed. */
+    char longkey[4 * (PT_CUSTOM_KEY_MAX + 1) + 1] = "";
+    for (int k = 0; k <= PT_CUSTOM_KEY_MAX; k++)
+        strcat(longkey, "键");
+    cJSON *old = cJSON_Duplicate(big, true);
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(old, "custom"), "代表0");
+    cJSON_AddStringToObject(cJSON_GetObjectItem(old, "custom"), longkey, "旧值");
+    assert_int_equal(pt_proposal_from_json(old, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    assert_int_equal(p.n_custom, PT_CUSTOM_MAX + 1);
+    cJSON *set = parse("{\"custom\": {\"代表1\": \"新值\"}}");
+    if (pt_proposal_patch(&p, set, NULL, &changed, &err) != PT_OK)
+        fail_msg("setting a key of an old proposal: %s", err.message);
+    cJSON_Delete(changed);
+    cJSON *grow = parse("{\"custom\": {\"又一个\": \"值\"}}");
+    assert_int_equal(pt_proposal_patch(&p, grow, NULL, &changed, &err), PT_EVALIDATION);
+    pt_error_clear(&err);
+    cJSON *drop = cJSON_CreateObject();
+    cJSON_AddNullToObject(cJSON_AddObjectToObject(drop, "custom"), longkey);
+    if (pt_proposal_patch(&p, drop, NULL, &changed, &err) != PT_OK)
+        fail_msg("removing a long key: %s", err.message);
+    assert_int_equal(p.n_custom, PT_CUSTOM_MAX);
+    cJSON_Delete(changed);
+    cJSON_Delete(set);
+    cJSON_Delete(grow);
+    cJSON_Delete(drop);
+    cJSON_Delete(old);
+    pt_proposal_free(&p);
     cJSON_Delete(ok);
     cJSON_Delete(big);
 }
@@ -670,15 +710,6 @@ static void the_body_must_be_an_object(void **state)
     pt_error_clear(&err);
 }
 
-static cJSON *parse(const char *text)
-{
-    pt_error_t err = {0};
-    cJSON *j = pt_json_parse(text, strlen(text), &err);
-
-    if (j == NULL)
-        fail_msg("%s", err.message);
-    return j;
-}
 
 static char *print_proposal(const pt_proposal_t *p)
 {
