@@ -389,16 +389,18 @@ static int read_header(imp_t *im, const csv_record_t *rec)
                 c->col = NULL;
         if (!c->col && !(c->custom = strdup(c->header)))
             return PTRACK_ENOMEM;
-        /* Its header becomes a custom key in every row; the host takes
-         * keys of CUSTOM_KEY_MAX characters at most. Said once, here. */
+    }
+    /* A column kept in custom gives its key to every row; the host takes
+     * keys of CUSTOM_KEY_MAX characters at most. Said once, here. */
+    for (size_t i = 0; i < im->n_cols; i++) {
         size_t chars = 0;
-        for (const char *p = c->custom ? c->custom : ""; *p; p++)
+        for (const char *p = im->cols[i].custom ? im->cols[i].custom : ""; *p; p++)
             chars += ((unsigned char)*p & 0xC0) != 0x80;
         if (chars > CUSTOM_KEY_MAX) {
             snprintf(im->error, sizeof(im->error),
-                     "line %ld, column %zu: a header of %zu characters that names no field; "
-                     "such a column is kept in custom under its header, of %d characters at "
-                     "most (shorten it, or name its field with map=)",
+                     "line %ld, column %zu: its custom key would be %zu characters long, and "
+                     "custom keys are %d characters at most (a header that names no field is "
+                     "kept in custom under its name: shorten it, or name its field with map=)",
                      rec->line, i + 1, chars, CUSTOM_KEY_MAX);
             return PTRACK_ERROR;
         }
@@ -532,6 +534,8 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
     const char *s = raw;
     size_t n = raw_n;
     csv_trim(&s, &n);
+    if (c->col && c->col->kind == CC_IGNORE)
+        return PTRACK_OK;
     /* Stored as a C string, the cell would end at the NUL and lose the
      * rest silently. */
     if (memchr(s, '\0', n)) {

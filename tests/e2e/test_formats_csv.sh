@@ -252,12 +252,19 @@ check_eq "named by line and column, not cut short" "line 2, column 标题: holds
 python3 -c 'print("标题," + "备" * 101); print("关于超长表头的建议,值")' >"$W/long_header.csv"
 upload "$W/long_header.csv"
 check_error "a header of 101 characters that names no field" 422 validation_failed
-check_contains "refused once, naming its column" "line 1, column 2: a header of 101 characters that names no field" \
+check_contains "refused once, naming its column" "line 1, column 2: its custom key would be 101 characters long" \
+    "$(jv 'j["error"]["message"]')"
+upload "$W/long_header.csv" "map=$(urlenc '{"custom.'"$(python3 -c 'print("键" * 101)')"'": "标题"}')"
+check_error "map= to a custom key of 101 characters" 422 validation_failed
+check_contains "refused the same way" "line 1, column 1: its custom key would be 101 characters long" \
     "$(jv 'j["error"]["message"]')"
 printf '' >"$W/empty.csv"
 upload "$W/empty.csv"
 check_error "an empty file" 422 validation_failed
 check_eq "nothing stored by any broken file" "$N0" "$(pt_count)"
+printf 'ID,标题,代表团\n7\000x,关于忽略列空字节的建议,山西代表团\n' >"$W/nul_ignored.csv"
+upload "$W/nul_ignored.csv"
+check_eq "a NUL in a column the importer ignores (ID) does not matter" "201 1" "$ST $(jv 'j["imported"]')"
 upload "$DATA/broken_cells.csv" "partial=true"
 check_status "broken_cells.csv with partial=true" 200
 check_eq "partial keeps the good row (A类, 基本满意, 是)" "A basically_satisfied true" \
