@@ -97,9 +97,13 @@ static int fill(text_input_t *in)
         /* The bad bytes stand on the line being read, after the lines
          * this chunk converted before them (not handed out yet). */
         long line = in->line_no + 1;
-        for (const char *d = in->dec; d < dst; d++)
+        for (const char *d = in->dec; d < dst; d++) {
+            /* The LF of a CRLF whose CR ended the last chunk ends no line. */
+            if (d == in->dec && *d == '\n' && in->pending_cr)
+                continue;
             if (*d == '\n' || (*d == '\r' && (d + 1 == dst || d[1] != '\n')))
                 line++;
+        }
         snprintf(in->error, sizeof(in->error),
                  "line %ld: bytes that are not GBK text (is the file UTF-8? then leave out "
                  "encoding)",

@@ -166,6 +166,18 @@ import "$PT_TMP/badline-gbk.txt" "encoding=gbk"
 check_error "GBK with bytes that are not GBK" 422 validation_failed
 check_contains "the message names their line" "line 16001: bytes that are not GBK text" \
     "$(jv 'j["error"]["message"]')"
+# A CRLF that the upload splits (the first part ends with the CR of line
+# 10), then bytes that are not GBK on line 13.
+python3 -c '
+import sys
+lines = [("第%d行，换行测试。\r\n" % i).encode("gbk") for i in range(1, 13)] + [b"\x80\xff\r\n"]
+data = b"".join(lines)
+open(sys.argv[1], "wb").write(data)
+print(len(b"".join(lines[:10])) - 1)
+' "$PT_TMP/crlf-gbk.txt" >"$PT_TMP/crlf.cut"
+out=$(python3 "$PT_SOURCE_DIR/tests/e2e/pausedpost.py" "$PT_SOCK" "/v1/imports?format=text&encoding=gbk" \
+    "$PT_TMP/crlf-gbk.txt" "$(cat "$PT_TMP/crlf.cut")" 0.3 --bytes)
+check_contains "a CRLF split by the upload counts as one line break" "line 13: bytes that are not GBK text" "$out"
 check_eq "still four proposals" 4 "$(pt_count)"
 
 pt_step "the CLI imports documents and Decidim exports too"
