@@ -107,10 +107,12 @@ static bool if_match(pt_call_t *call, int64_t *out)
     if (strncmp(s, "W/", 2) == 0)
         s += 2;
     char *end;
-    long long v = strtoll(s + (*s == '"'), &end, 10);
-    if (*s == '"' && *end == '"')
+    bool quoted = *s == '"';
+    long long v = strtoll(s + quoted, &end, 10);
+    bool closed = !quoted || *end == '"';
+    if (quoted && closed)
         end++;
-    if (end == s || *end || v < 1) {
+    if (end == s || !closed || *end || v < 1) {
         pt_api_failf(call, PT_EBADREQUEST, "If-Match: \"%s\" is not a version such as \"3\"",
                      pt_http_header(call->req, "If-Match"));
         return false;

@@ -131,6 +131,8 @@ check_error "PATCH with a stale If-Match" 412 version_conflict
 check_eq "412 names the current version" 2 "$(jv 'j["error"]["current_version"]')"
 api POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}' -- -H 'If-Match: "1"'
 check_error "action with a stale If-Match" 412 version_conflict
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"引号不全"}' -- -H 'If-Match: "2'
+check_error "an If-Match whose quote is not closed" 400 bad_request
 api GET "/v1/proposals/$CLERK_ID"
 check_eq "nothing changed after the 412s" "2 城市内涝频发 false" "$(jv '"%d %s %s" % (j["version"], j["background"], str(j["key_supervision"]).lower())')"
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":null}'
