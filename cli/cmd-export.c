@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -40,7 +41,8 @@ typedef struct {
     const char *format;
     char *server_name;     /* from Content-Disposition, made safe */
     char *target;          /* the file the output ends up in, or NULL for stdout */
-    char *tmp;             /* the temporary file being written */
+    char *final;           /* the file renamed over: target, or where its symlink points */
+    char *tmp;             /* the temporary file being written; NULL when written directly */
     FILE *out;
     bool opened, failed;
     int fail_errno;
@@ -145,11 +147,35 @@ static bool open_output(download_t *d)
         pt_buf_printf(&b, "proposals.%s", d->format);
         d->target = pt_buf_take(&b);
     }
+    /* What is not a regular file (a device such as /dev/null, a named
+     * pipe), or a symlink that leads nowhere yet, is written directly, as a
+     * shell's > would: a temporary file renamed over it would replace it. */
+    struct stat st, lst;
+    bool exists = stat(d->target, &st) == 0;
+    bool link = lstat(d->target, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if ((exists && !S_ISREG(st.st_mode)) || (link && !exists)) {
+        if (!(d->out = fopen(d->target, "wb"))) {
+            d->fail_errno = errno;
+            d->failed = true;
+            return false;
+        }
+        return true;
+    }
+    /* A regular file is replaced whole at the end, or not at all: through a
+     * symlink, the file it points to, so the link stays. */
+    d->final = link ? realpath(d->target, NULL) : NULL;
+    if (!d->final)
+        d->final = pt_xstrdup(d->target);
     pt_buf_t t = {0};
-    pt_buf_printf(&t, "%s.ptrack-XXXXXX", d->target);
+    pt_buf_printf(&t, "%s.ptrack-XXXXXX", d->final);
     d->tmp = pt_buf_take(&t);
     int fd = mkstemp(d->tmp);
-    if (fd < 0 || !(d->out = fdopen(fd, "wb"))) {
+    /* mkstemp makes it 0600; an export is for sharing: the mode of the file
+     * it replaces, or what the umask gives a new file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    if (fd < 0 || fchmod(fd, mode) != 0 || !(d->out = fdopen(fd, "wb"))) {
         d->fail_errno = errno;
         d->failed = true;
         if (fd >= 0) {
@@ -217,7 +243,8 @@ static void discard(download_t *d)
 /* Makes the finished temporary file the target, durably, and says so. */
 static int finish_file(download_t *d)
 {
-    bool ok = fflush(d->out) == 0 && fsync(fileno(d->out)) == 0;
+    /* A device or a pipe written directly takes no fsync. */
+    bool ok = fflush(d->out) == 0 && (!d->tmp || fsync(fileno(d->out)) == 0);
     int err = errno;
     if (fclose(d->out) != 0 && ok) {
         ok = false;
@@ -225,13 +252,14 @@ static int finish_file(download_t *d)
     }
     d->out = NULL;
     if (!ok) {
-        fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n", d->target,
-                strerror(err));
-        unlink(d->tmp);
+        fprintf(stderr, "ptrack export: cannot write %s: %s%s\n", d->target, strerror(err),
+                d->tmp ? " (nothing was written)" : "");
+        if (d->tmp)
+            unlink(d->tmp);
         return PT_EXIT_SERVER;
     }
-    if (rename(d->tmp, d->target) != 0) {
-        fprintf(stderr, "ptrack export: cannot rename %s to %s: %s\n", d->tmp, d->target,
+    if (d->tmp && rename(d->tmp, d->final) != 0) {
+        fprintf(stderr, "ptrack export: cannot rename %s to %s: %s\n", d->tmp, d->final,
                 strerror(errno));
         unlink(d->tmp);
         return PT_EXIT_SERVER;
@@ -323,6 +351,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     pt_buf_free(&d.error_body);
     free(d.server_name);
     free(d.target);
+    free(d.final);
     free(d.tmp);
     return rc;
 }

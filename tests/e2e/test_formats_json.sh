@@ -320,6 +320,25 @@ check_eq "one line per proposal" "$(pt_count)" "$(wc -l <"$W/proposals.jsonl")"
 out=$(cli export --format jsonl --out - --search 垃圾分类)
 check_contains "--out - writes to stdout" "关于推进城市垃圾分类的建议" "$out"
 check_true "no temporary file is left behind" test -z "$(ls "$W" | grep ptrack- || true)"
+# What --out names is kept for what it is: a named pipe is written into,
+# not replaced by a file; a symlink stays and its file gets the export; a
+# new file follows the umask, a replaced one keeps its mode.
+mkfifo "$W/pipe"
+cat "$W/pipe" >"$W/from-pipe" &
+reader=$!
+cli export --format jsonl --out "$W/pipe" --search 垃圾分类 --quiet >/dev/null
+wait "$reader"
+check_true "--out a named pipe: it is still a pipe" test -p "$W/pipe"
+check_contains "and the export came through it" "关于推进城市垃圾分类的建议" "$(cat "$W/from-pipe")"
+printf 'old\n' >"$W/real.jsonl"
+chmod 640 "$W/real.jsonl"
+ln -s real.jsonl "$W/link.jsonl"
+cli export --format jsonl --out "$W/link.jsonl" --search 垃圾分类 --quiet >/dev/null
+check_true "--out a symlink: it is still a symlink" test -L "$W/link.jsonl"
+check_contains "and the file it points to holds the export" "关于推进城市垃圾分类的建议" "$(cat "$W/real.jsonl")"
+check_eq "and keeps its mode" 640 "$(stat -c %a "$W/real.jsonl")"
+(umask 022 && cli export --format jsonl --out "$W/new.jsonl" --quiet >/dev/null)
+check_eq "a new file follows the umask (022)" 644 "$(stat -c %a "$W/new.jsonl")"
 
 pt_step "an export cut off midway fails and leaves no file"
 cli export --format failing --out "$W/cut.jsonl" --quiet 2>"$W/err"
