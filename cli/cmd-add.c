@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "json.h"
 #include "labels.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {
     {"title", PT_OPT_VALUE, "TEXT", "标题/案由 (required unless --from-file)"},
@@ -177,10 +178,14 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
             resp.json = NULL;
         } else {
             const char *status = pt_json_str(resp.json, "status");
-            const char *title = pt_json_str(resp.json, "title");
-            printf("#%.0f  %s  (%s %s)%s\n", pt_json_num(resp.json, "id", 0), title ? title : "",
+            /* One line a proposal, whatever line breaks its title holds. */
+            pt_buf_t title = {0};
+            const char *t = pt_json_str(resp.json, "title");
+            pt_text_clean(&title, t ? t : "");
+            printf("#%.0f  %s  (%s %s)%s\n", pt_json_num(resp.json, "id", 0), pt_buf_str(&title),
                    pt_label_state(cli, status), status ? status : "?",
                    resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
+            pt_buf_free(&title);
         }
     }
     pt_response_free(&resp);

@@ -22,7 +22,8 @@ static const pt_opt_t opts[] = {
      "a field of the action; VALUE is JSON if it parses as JSON, else text"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long reply, say)"},
     {"unit", PT_OPT_LIST, "NAME[:ROLE]",
-     "assign/reassign: a unit (ROLE lead|co|separate); other actions: the unit"},
+     "assign/reassign: a unit (ROLE lead|co|separate; the first is lead, the others co, or "
+     "all separate when one is); other actions: the unit"},
     {"note", PT_OPT_VALUE, "TEXT", "a note for the history"},
     {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
     {0},
@@ -54,6 +55,15 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
 {
     const char *mode = pt_json_str(body, "mode");
     bool separate = mode && strcmp(mode, "separate") == 0;
+    /* Without a mode, one unit given as separate makes the mode separate:
+     * then the units given without a role are separate too. */
+    for (size_t i = 0; !mode && i < n; i++) {
+        char *name;
+        const char *role;
+        split_unit(units[i], &name, &role);
+        separate = separate || (role && strcmp(role, "separate") == 0);
+        free(name);
+    }
     bool any_separate = false;
     cJSON *arr = pt_xcheck(cJSON_CreateArray());
 

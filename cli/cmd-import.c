@@ -125,14 +125,18 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
 }
 
 /* Prints passages of the file ptrackd left out (rejected records, ignored
- * passages): "where: reason", one a line. */
-static void print_passages(const cJSON *list, const char *fallback, FILE *out)
+ * passages): "where: reason", one a line; one whose reason the message
+ * printed above already holds (a file the importer could not read) is
+ * not printed again. */
+static void print_passages(const cJSON *list, const char *fallback, const char *said, FILE *out)
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, list)
     {
         const char *where = pt_json_str(r, "where");
         const char *reason = pt_json_str(r, "reason");
+        if (said && reason && strstr(said, reason))
+            continue;
         fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : fallback);
     }
 }
@@ -157,7 +161,7 @@ static void print_ignored(const cJSON *j, FILE *out)
         return;
     fprintf(out, "忽略 %.0f 段非提案内容 (%.0f passage%s ignored, not records):\n", count, count,
             count == 1 ? "" : "s");
-    print_passages(ignored, "not a record", out);
+    print_passages(ignored, "not a record", NULL, out);
     print_unlisted(count - listed, "段", out);
 }
 
@@ -167,7 +171,7 @@ static void print_rejected(const cJSON *j, FILE *out)
 {
     const cJSON *rejected = pt_json_get(j, "rejected");
     int listed = cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0;
-    print_passages(rejected, "rejected", out);
+    print_passages(rejected, "rejected", pt_json_str(j, "message"), out);
     print_unlisted(pt_json_num(j, "rejected_count", listed) - listed, "条", out);
 }
 

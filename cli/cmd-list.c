@@ -56,12 +56,17 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p)
     pt_table_cell(t, 2, pt_label_state(cli, pt_json_str(p, "status")));
     pt_table_cell(t, 3, pt_json_str(p, "title"));
     pt_table_cell(t, 4, pt_json_str(p, "delegation"));
-    /* Units in the order the daemon keeps them: the lead unit first. */
-    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
-    {
-        const char *name = pt_json_str(u, "name");
-        if (name)
-            pt_buf_printf(&units, "%s%s", units.len ? "、" : "", name);
+    /* The lead unit first, then the others in the order they were given
+     * (the daemon keeps the order of the assign). */
+    for (int lead = 1; lead >= 0; lead--) {
+        cJSON_ArrayForEach(u, pt_json_get(p, "units"))
+        {
+            const char *name = pt_json_str(u, "name");
+            const char *role = pt_json_str(u, "role");
+            bool is_lead = role && strcmp(role, "lead") == 0;
+            if (name && is_lead == (lead == 1))
+                pt_buf_printf(&units, "%s%s", units.len ? "、" : "", name);
+        }
     }
     pt_table_cell(t, 5, pt_buf_str(&units));
     pt_buf_free(&units);

@@ -65,8 +65,9 @@ static void error_details(pt_buf_t *b, const char *msg, const cJSON *err)
     if (strcmp(code, "invalid_transition") == 0) {
         const cJSON *allowed = pt_json_get(err, "allowed");
         char *list = pt_json_join(allowed, ", ");
-        if (!*list || !strstr(msg, list))
-            pt_buf_printf(b, " (allowed: %s)", *list ? list : "none");
+        const char *shown = *list ? list : "none";
+        if (!strstr(msg, shown))
+            pt_buf_printf(b, " (allowed: %s)", shown);
         free(list);
     } else if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
         const cJSON *f;
@@ -78,7 +79,9 @@ static void error_details(pt_buf_t *b, const char *msg, const cJSON *err)
             pt_buf_t one = {0};
             pt_buf_printf(&one, "%s%s%s", field ? field : "", field ? ": " : "",
                           fmsg ? fmsg : "invalid");
-            if (!strstr(msg, pt_buf_str(&one))) {
+            /* Held already: "field: message", or the message alone (a
+             * message naming its one problem in its own words). */
+            if (!strstr(msg, pt_buf_str(&one)) && !(fmsg && strstr(msg, fmsg))) {
                 pt_buf_printf(b, "%s%s", first ? ": " : "; ", pt_buf_str(&one));
                 first = false;
             }

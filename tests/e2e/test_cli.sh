@@ -205,6 +205,28 @@ cli delete "$DRAFT"
 check_rc "delete of a draft" 0
 check_eq "the draft is gone" 404 "$(api GET "/v1/proposals/$DRAFT" && echo "$ST")"
 
+pt_step "assign's roles, the list's lead unit, one-line output, messages said once"
+cli add --title $'关于换行\n标题\t的建议' --delegation 山西代表团
+check_rc "add with a line break and a tab in the title" 0
+check_eq "its confirmation is one line" 1 "$(printf '%s\n' "$OUT" | grep -c .)"
+NL="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$NL" assign --unit 交通运输部 --unit 财政部:separate
+check_rc "assign with one unit given as separate" 0
+check_eq "then every unit is separate" "separate separate separate" \
+    "$(api GET "/v1/proposals/$NL" && jv '" ".join([j["handling_mode"]] + [u["role"] for u in j["units"]])')"
+cli add --title 关于主办单位排序的建议 --delegation 山西代表团
+LS="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$LS" assign --unit 财政部:co --unit 国家发展改革委:lead
+check_rc "assign with the lead unit second" 0
+cli list --search 主办单位排序 --width 200
+check_contains "list shows the lead unit first" "国家发展改革委、财政部" "$OUT"
+cli do "$LS" withdraw --set reason=重复提交
+cli do "$LS" withdraw --set reason=重复提交
+check_rc "an action the state does not allow" 1
+check_eq "its message says what is allowed once" 1 "$(printf %s "$ERR" | grep -o 'allowed: none' | wc -l)"
+cli do "$LS" nosuch
+check_eq "an unknown action's message is not repeated" 1 "$(printf %s "$ERR" | grep -o 'unknown action "nosuch"' | wc -l)"
+
 # ---------------------------------------------------------------------------
 pt_step "stats, workflow, health, watch"
 cli stats
