@@ -248,11 +248,11 @@ int pt_cli_delete_named(pt_cli_t *cli, const char *collection, const char *name,
 int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
 {
     /* People copy ids from tables and write them as "#12" too. */
+    const char *typed = arg ? arg : "";
     if (arg && arg[0] == '#')
         arg++;
     if (pt_args_int(arg, id) != 0 || *id <= 0)
-        return pt_cli_usage(cli, "\"%s\" is not a proposal id (a number such as 12)",
-                            arg ? arg : "");
+        return pt_cli_usage(cli, "\"%s\" is not a proposal id (a number such as 12)", typed);
     return PT_EXIT_OK;
 }
 
