@@ -10,6 +10,7 @@
 #include "json.h"
 #include "labels.h"
 #include "table.h"
+#include "width.h"
 #include "times.h"
 
 static const pt_opt_t opts[] = {
@@ -17,7 +18,7 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h)
+static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
 {
     const char *action = pt_json_str(h, "action");
     const char *from = pt_json_str(h, "from");
@@ -48,21 +49,33 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h)
         pt_table_cell(t, 4, pt_label_state(cli, from));
 
     /* The note, then which fields changed: edits often carry no note, and
-     * the names are what a reader looks for. */
-    if (note && *note)
-        pt_buf_puts(&b, note);
+     * the names are what a reader looks for, so the note is cut to leave
+     * them room within the column's width (the table cuts what is still
+     * too long). */
+    pt_buf_t fields = {0};
     if (cJSON_IsObject(changes) && cJSON_GetArraySize(changes) > 0) {
         const cJSON *c;
         bool first = true;
-        pt_buf_printf(&b, "%s[", b.len ? " " : "");
+        pt_buf_puts(&fields, "[");
         cJSON_ArrayForEach(c, changes)
         {
-            pt_buf_printf(&b, "%s%s", first ? "" : ", ", c->string);
+            pt_buf_printf(&fields, "%s%s", first ? "" : ", ", c->string);
             first = false;
         }
-        pt_buf_puts(&b, "]");
+        pt_buf_puts(&fields, "]");
     }
+    if (note && *note) {
+        pt_buf_t clean = {0};
+        pt_text_clean(&clean, note);
+        size_t need = fields.len ? pt_text_width(pt_buf_str(&fields)) + 1 : 0;
+        size_t room = width > need + 8 ? width - need : 8;
+        pt_text_truncate(&b, pt_buf_str(&clean), room);
+        pt_buf_free(&clean);
+    }
+    if (fields.len)
+        pt_buf_printf(&b, "%s%s", b.len ? " " : "", pt_buf_str(&fields));
     pt_table_cell(t, 5, pt_buf_str(&b));
+    pt_buf_free(&fields);
     pt_buf_free(&b);
 }
 
@@ -91,7 +104,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_table_t *t = pt_table_new(6, header);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 5, (size_t)width);
-            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items")) add_row(cli, t, h);
+            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items")) add_row(cli, t, h, (size_t)width);
             if (pt_table_rows(t) == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else

@@ -214,6 +214,10 @@ cli do "$NL" assign --unit 交通运输部 --unit 财政部:separate
 check_rc "assign with one unit given as separate" 0
 check_eq "then every unit is separate" "separate separate separate" \
     "$(api GET "/v1/proposals/$NL" && jv '" ".join([j["handling_mode"]] + [u["role"] for u in j["units"]])')"
+cli do "$NL" supervise --set key_supervision=true --set supervisor=王督办 \
+    --note "请各承办单位高度重视，抓紧研究办理，按时答复代表，并及时报送办理进展情况"
+cli history "$NL" --width 40
+check_contains "history cuts a long note, not the fields it changed" "[key_supervision, supervisor]" "$OUT"
 cli add --title 关于主办单位排序的建议 --delegation 山西代表团
 LS="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
 cli do "$LS" assign --unit 财政部:co --unit 国家发展改革委:lead
