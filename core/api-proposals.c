@@ -143,9 +143,10 @@ static void submit_write(pt_call_t *call, pt_write_t *w)
  * is told "not found" for a proposal outside that, exactly as for one that
  * does not exist, so that neither learns which ids are taken. */
 
-/* The actions a unit may run, each on a proposal assigned to it. */
+/* The actions a unit may run, each on a proposal assigned to it, by their
+ * effect (an office's workflow may name its actions otherwise). */
 static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", "extend", NULL};
-/* The actions of those that name the acting unit in a `unit` field. */
+/* The effects of those that name the acting unit in a `unit` field. */
 static const char *const unit_field_actions[] = {"sign", "return", "opinion", "reply", NULL};
 
 static bool listed(const char *const *list, const char *s)
@@ -187,19 +188,23 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
 {
     const pt_identity_t *who = &call->who;
     const char *field, *own;
+    /* What the action does decides, not its name. */
+    const char *effect = pt_workflow_action_effect(call->api->opts.workflow, action);
+    if (!effect)
+        effect = "";
     if (who->role == PT_ROLE_UNIT) {
-        if (!listed(unit_actions, action)) {
+        if (!listed(unit_actions, effect)) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role unit, for %s) may not %s: a unit may only sign, return, "
                          "opinion, reply or extend the proposals assigned to it",
                          who->name, who->unit, action);
             return false;
         }
-        field = listed(unit_field_actions, action) ? "unit" : NULL;
+        field = listed(unit_field_actions, effect) ? "unit" : NULL;
         own = who->unit;
         w->scope_unit = strdup(own);
     } else {
-        if (strcmp(action, "feedback") != 0) {
+        if (strcmp(effect, "feedback") != 0) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role delegate, %s) may not %s: a delegate may only give feedback "
                          "on the proposals they lead or co-signed",

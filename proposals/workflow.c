@@ -812,6 +812,17 @@ bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action)
     return pt_wf_action_index(wf, action) >= 0;
 }
 
+const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action)
+{
+    long i = pt_wf_action_index(wf, action);
+    if (i < 0)
+        return NULL;
+    for (size_t k = 0; k < N_EFFECTS; k++)
+        if (effects[k].effect == wf->actions[i].effect)
+            return effects[k].name;
+    return NULL;
+}
+
 cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state)
 {
     cJSON *arr = cJSON_CreateArray();

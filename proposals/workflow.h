@@ -68,6 +68,11 @@ bool pt_workflow_is_initial(const pt_workflow_t *wf, const char *state);
 bool pt_workflow_clock_runs(const pt_workflow_t *wf, const char *state);
 const char *pt_workflow_default_state(const pt_workflow_t *wf);
 bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
+/* What the action does, by its effect's name ("sign", "reply", "none",
+ * ...; "assign" for reassign too), whatever the office named the action;
+ * NULL when the workflow has no such action. Rights follow this, not the
+ * name. */
+const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action);
 /* Names of the actions allowed in `state`, as a JSON array of strings.
  * Ownership: the caller frees. */
 cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state);
