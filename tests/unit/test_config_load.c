@@ -373,6 +373,10 @@ static const struct {
     {"{\"deadlines\": {\"max\": \"0d\"}}",
      "config: deadlines.max: \"0d\" must be longer than zero"},
     {"{\"deadlines\": {\"feedback\": \"-1d\"}}", "deadlines.feedback: \"-1d\" is not a duration"},
+    {"{\"deadlines\": {\"reply\": \"36501d\", \"max\": \"36501d\"}}",
+     "deadlines.reply: \"36501d\" is too long (at most 36500d)"},
+    {"{\"limits\": {\"idle_timeout\": \"106751991167d\"}}",
+     "limits.idle_timeout: \"106751991167d\" is too long (at most 36500d)"},
     {"{\"deadlines\": {\"remind_before\": \"7 d\"}}",
      "deadlines.remind_before: \"7 d\" is not a duration"},
     {"{\"deadlines\": {\"Reply\": \"1d\"}}", "config: unknown key \"deadlines.Reply\" (known keys "
