@@ -361,6 +361,18 @@ static void reload(daemon_t *d)
         pt_config_free(&next);
         return;
     }
+    /* The workflow takes effect at the next start, and that start would
+     * fail on a workflow that does not load: it is checked now, as a start
+     * checks it. */
+    pt_workflow_t *wf = NULL;
+    int wrc = load_workflow(next.workflow, &wf, &err);
+    pt_workflow_free(wf);
+    if (wrc != PT_OK) {
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
+        pt_error_clear(&err);
+        pt_config_free(&next);
+        return;
+    }
     keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");
     keep_setting(&d->config.socket, &next.socket, "socket");
     keep_setting(&d->config.listen, &next.listen, "listen");

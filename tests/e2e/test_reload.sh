@@ -49,6 +49,22 @@ check_true "the refusal is logged, naming the key" \
     grep -q 'SIGHUP: the configuration was refused.*limits.body' "$PT_TMP/ptrackd.log"
 as_viewer GET /v1/health
 check_status "the old tokens still work" 200
+# A workflow that would not load at the next start, with a new token: the
+# reload is refused whole (the workflow itself only changes at a start).
+NEXT_TOKEN="next-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_TMP/nosuch-workflow.json" "$(pt_sha256 "$NEXT_TOKEN")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["workflow"] = sys.argv[3]
+c["tokens"].append({"name": "下次启动", "role": "viewer", "sha256": sys.argv[4]})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "a workflow that does not load is refused, and logged" \
+    grep -q 'SIGHUP: the configuration was refused.*workflow .*nosuch-workflow.json' "$PT_TMP/ptrackd.log"
+req "tcp:$NEXT_TOKEN" GET /v1/health
+check_error "nothing of that config came into force" 401 unauthorized
 
 pt_step "a good config: tokens and plugin instances change at once"
 python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" \
