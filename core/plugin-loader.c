@@ -879,24 +879,20 @@ uint64_t pt_plugins_load_errors(const pt_plugins_t *p)
     return p->load_errors;
 }
 
-static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+/* Everything of a load up to the plugin's own create(): the entry, the
+ * file (opened and checked, or shared), the options, events and start.
+ * Returns PT_OK with *out an instance not yet created nor linked, which
+ * instance_drop undoes. */
+static int prepare_instance(pt_plugins_t *p, const cJSON *entry, pt_instance_t **out,
+                            pt_error_t *err)
 {
     char field[64], why[400];
-    if (p->shut_down)
-        return pt_error_set(err, PT_ECONFLICT, "ptrackd is stopping; no plugin can be loaded now");
+    *out = NULL;
     if (pt_config_plugin_entry_check(entry, field, sizeof(field), why, sizeof(why)) != 0)
         return refuse(err, field, "%s: %s", field, why);
     const char *name = cJSON_GetObjectItemCaseSensitive(entry, "instance")->valuestring;
     const char *given = cJSON_GetObjectItemCaseSensitive(entry, "path")->valuestring;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
-    if (pt_plugins_find(p, name)) {
-        pt_error_set(err, PT_ECONFLICT,
-                     "there is a plugin instance \"%s\" already; unload it first or choose "
-                     "another name",
-                     name);
-        pt_error_add_field(err, "instance", "is taken");
-        return PT_ECONFLICT;
-    }
 
     char path[PATH_MAX];
     int w = strchr(given, '/') ? snprintf(path, sizeof(path), "%s", given)
@@ -928,6 +924,37 @@ static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
         file_release(p, file);
         return err->code;
     }
+    *out = inst;
+    return PT_OK;
+}
+
+/* Undoes prepare_instance. */
+static void instance_drop(pt_plugins_t *p, pt_instance_t *inst)
+{
+    pt_plugin_file_t *file = inst->file;
+    instance_free(inst);
+    file_release(p, file);
+}
+
+static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    if (p->shut_down)
+        return pt_error_set(err, PT_ECONFLICT, "ptrackd is stopping; no plugin can be loaded now");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
+    if (cJSON_IsString(n) && pt_plugins_find(p, n->valuestring)) {
+        pt_error_set(err, PT_ECONFLICT,
+                     "there is a plugin instance \"%s\" already; unload it first or choose "
+                     "another name",
+                     n->valuestring);
+        pt_error_add_field(err, "instance", "is taken");
+        return PT_ECONFLICT;
+    }
+    pt_instance_t *inst;
+    if (prepare_instance(p, entry, &inst, err) != PT_OK)
+        return err->code;
+    pt_plugin_file_t *file = inst->file;
+    const ptrack_plugin_t *d = file->desc;
+    const char *name = inst->name;
 
     char reason[300];
     void *state = NULL;
@@ -991,6 +1018,28 @@ static const cJSON *entry_named(const cJSON *entries, const char *name)
             return e;
     }
     return NULL;
+}
+
+int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
+        pt_instance_t *running = cJSON_IsString(n) ? pt_plugins_find(p, n->valuestring) : NULL;
+        if (running && cJSON_Compare(e, running->entry, true))
+            continue; /* unchanged: it stays as it is */
+        pt_instance_t *inst;
+        if (prepare_instance(p, e, &inst, err) != PT_OK) {
+            char msg[sizeof(err->message)];
+            snprintf(msg, sizeof(msg), "%s", err->message);
+            pt_error_set(err, err->code, "plugin instance %s: %s",
+                         cJSON_IsString(n) ? n->valuestring : "?", msg);
+            return err->code;
+        }
+        instance_drop(p, inst);
+    }
+    return PT_OK;
 }
 
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)

@@ -86,6 +86,12 @@ int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
  * be stopped now (the message says why); it then stays loaded. */
 int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
                       pt_error_t *err);
+/* Checks a new `plugins` array as far as can be done without making the
+ * instances (their plugin's create()): each new or changed entry, its file
+ * (opened, checked and dlopened; an open one is shared), its options,
+ * events and start. Nothing running changes. Returns PT_OK or the first
+ * problem, naming the instance. Thread: loop. */
+int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err);
 /* Applies a new `plugins` array (SIGHUP): instances whose entry changed are
  * made again, new ones loaded, missing ones unloaded. Errors are logged per
  * instance; the others still apply. Returns the number of failures. */

@@ -253,10 +253,10 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
 /* The entries of the built-in format plugins: one instance of every
  * import_*.so and export_*.so in the plugin directory, named after its
  * file, unless the configuration names an instance so already. */
-static cJSON *builtin_entries(const daemon_t *d, const char *dir)
+static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
 {
     cJSON *list = cJSON_CreateArray();
-    if (!d->config.builtin_plugins || !list)
+    if (!config->builtin_plugins || !list)
         return list;
     DIR *dh = opendir(dir);
     if (!dh) {
@@ -273,7 +273,7 @@ static cJSON *builtin_entries(const daemon_t *d, const char *dir)
         snprintf(name, sizeof(name), "%.*s", (int)(n - 3), e->d_name);
         bool configured = false;
         const cJSON *c;
-        cJSON_ArrayForEach(c, d->config.plugins)
+        cJSON_ArrayForEach(c, config->plugins)
         {
             const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "instance");
             configured |= cJSON_IsString(in) && strcmp(in->valuestring, name) == 0;
@@ -294,7 +294,7 @@ static cJSON *builtin_entries(const daemon_t *d, const char *dir)
  * keep the daemon from starting. */
 static void load_builtin_plugins(daemon_t *d, const char *dir)
 {
-    cJSON *list = builtin_entries(d, dir);
+    cJSON *list = builtin_entries(&d->config, dir);
     const cJSON *entry;
     int loaded = 0;
     cJSON_ArrayForEach(entry, list)
@@ -373,6 +373,23 @@ static void reload(daemon_t *d)
         pt_config_free(&next);
         return;
     }
+    /* The plugin instances it names are checked before anything changes
+     * (all but their plugins' create()). The built-in formats are not: one
+     * that cannot be loaded is skipped, as at a start. */
+    cJSON *entries = builtin_entries(&next, d->config.plugin_dir ? d->config.plugin_dir
+                                                                 : PT_PLUGIN_DIR);
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, next.plugins)
+    {
+        cJSON_AddItemToArray(entries, cJSON_Duplicate(entry, true));
+    }
+    if (next.plugins && pt_plugins_check(d->plugins, next.plugins, &err) != PT_OK) {
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
+        pt_error_clear(&err);
+        cJSON_Delete(entries);
+        pt_config_free(&next);
+        return;
+    }
     keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");
     keep_setting(&d->config.socket, &next.socket, "socket");
     keep_setting(&d->config.listen, &next.listen, "listen");
@@ -398,13 +415,6 @@ static void reload(daemon_t *d)
     pt_deadline_engine_configure(d->deadlines, &d->config.deadlines);
     /* The built-in formats stay as they are unless the configuration now
      * names them or turns them off. */
-    cJSON *entries = builtin_entries(d, d->config.plugin_dir ? d->config.plugin_dir
-                                                              : PT_PLUGIN_DIR);
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, d->config.plugins)
-    {
-        cJSON_AddItemToArray(entries, cJSON_Duplicate(entry, true));
-    }
     int failed = pt_plugins_reload(d->plugins, entries);
     cJSON_Delete(entries);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "

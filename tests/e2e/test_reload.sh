@@ -65,6 +65,21 @@ check_true "a workflow that does not load is refused, and logged" \
     grep -q 'SIGHUP: the configuration was refused.*workflow .*nosuch-workflow.json' "$PT_TMP/ptrackd.log"
 req "tcp:$NEXT_TOKEN" GET /v1/health
 check_error "nothing of that config came into force" 401 unauthorized
+# A plugin instance whose file does not exist, with a new token: refused
+# whole, before anything changes.
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEXT_TOKEN")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"].append({"name": "下次启动", "role": "viewer", "sha256": sys.argv[3]})
+c.setdefault("plugins", []).append({"instance": "ghost", "path": "/nonexistent/notify_ghost.so"})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "a plugin that cannot be loaded is refused before anything changes, and logged" \
+    grep -q 'SIGHUP: the configuration was refused.*plugin instance ghost: .*does not exist' "$PT_TMP/ptrackd.log"
+req "tcp:$NEXT_TOKEN" GET /v1/health
+check_error "the token of that config did not come into force" 401 unauthorized
 
 pt_step "a good config: tokens and plugin instances change at once"
 python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" \
