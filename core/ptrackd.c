@@ -468,7 +468,8 @@ static int check_listen(const pt_config_t *c, pt_error_t *err)
 }
 
 /* --check-config: everything a start would check before it touches the
- * data: the file, the listen address and the workflow. */
+ * data: the file, the listen address, the socket's group, the workflow and
+ * the plugin instances it names (all but their plugins' own start-up). */
 static int check_config(daemon_t *d, pt_error_t *err)
 {
     pt_log_level_t level;
@@ -477,9 +478,24 @@ static int check_config(daemon_t *d, pt_error_t *err)
                             d->config.log_level);
     if (check_listen(&d->config, err) != PT_OK)
         return err->code;
+    gid_t group;
+    if (d->config.socket_group && resolve_group(d->config.socket_group, &group) != 0)
+        return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
+                            d->config.socket_group);
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     pt_workflow_free(wf);
+    if (rc != PT_OK || !d->config.plugins)
+        return rc;
+    pt_plugins_options_t po = {
+        .loop = d->loop,
+        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
+    };
+    pt_plugins_t *plugins = NULL;
+    if (pt_plugins_new(&po, &plugins) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    rc = pt_plugins_check(plugins, d->config.plugins, err);
+    pt_plugins_free(plugins);
     return rc;
 }
 

@@ -18,6 +18,15 @@ out="$("$PTRACKD" --check-config "$PT_TMP/bad.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a bad config exits 1" 1 "$rc"
 check_contains "naming the key" "limits.body" "$out"
 check_true "nothing was created" test ! -e "$PT_DATA"
+# What a start would refuse later is refused here too.
+echo '{"socket_group": "没有这个组"}' >"$PT_TMP/group.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/group.json" 2>&1)" && rc=0 || rc=$?
+check_eq "a socket_group that does not exist exits 1" 1 "$rc"
+check_contains "naming it" 'socket_group: there is no group "没有这个组"' "$out"
+echo '{"plugins": [{"instance": "ghost", "path": "/nonexistent/notify_ghost.so"}]}' >"$PT_TMP/ghost.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/ghost.json" 2>&1)" && rc=0 || rc=$?
+check_eq "a plugin file that does not exist exits 1" 1 "$rc"
+check_contains "naming the instance and the file" "plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
 
 pt_step "a non-loopback listen needs allow_remote"
 echo "{\"data_dir\": \"$PT_TMP/remote\", \"listen\": \"0.0.0.0:$(pt_free_port)\"}" >"$PT_TMP/remote.json"
