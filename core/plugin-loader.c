@@ -804,12 +804,30 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
     inst->events = calloc(n, sizeof(char *));
     if (!inst->events)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
+    /* The types the change feed has (PRODUCT.md §5, and the daily digest):
+     * a filter naming another would silently never match. */
+    static const char *const known[] = {
+        "*",          "proposal.*",           "proposal.created",  "proposal.updated",
+        "proposal.status_changed", "proposal.deleted", "proposal.due_soon",
+        "proposal.overdue", "digest.*", "digest.daily", NULL};
     const cJSON *e;
+    size_t i = 0;
     cJSON_ArrayForEach(e, ev)
     {
+        bool ok = false;
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = strcmp(*k, e->valuestring) == 0;
+        if (!ok)
+            return refuse(err, field,
+                          "%s[%zu]: \"%s\" is not an event type (proposal.created, "
+                          "proposal.updated, proposal.status_changed, proposal.deleted, "
+                          "proposal.due_soon, proposal.overdue, digest.daily, proposal.*, "
+                          "digest.* or *)",
+                          field, i, e->valuestring);
         if (!(inst->events[inst->n_events] = strdup(e->valuestring)))
             return pt_error_set(err, PT_ENOMEM, "out of memory");
         inst->n_events++;
+        i++;
     }
     return PT_OK;
 }

@@ -178,6 +178,10 @@ check_eq "its start is latest" latest "$(jv 'j["start"]')"
 api POST /v1/plugins '{"instance": "journal3", "path": "'"$PT_TMP"'/notify_file.so",
                        "config": {"path": "'"$PT_TMP/j3.jsonl"'"}, "start": "newest"}'
 check_error "an unknown start is refused" 422 validation_failed
+api POST /v1/plugins '{"instance": "journal4", "path": "'"$PT_TMP"'/notify_file.so",
+                       "config": {"path": "'"$PT_TMP/j4.jsonl"'"}, "events": ["proposal.created", "proposal.replied"]}'
+check_error "an event type the feed does not have is refused" 422 validation_failed
+check_contains "naming it" 'events[1]: \"proposal.replied\" is not an event type' "$BODY"
 api POST /v1/plugins '{"instance": "journal2", "path": "'"$PT_TMP"'/notify_file.so", "config": {}}'
 check_true "notify_file without its required path is refused (HTTP $ST)" test "${ST:0:1}" = 4
 api PATCH /v1/proposals/1 '{"background":"示例插件"}'
