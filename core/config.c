@@ -418,7 +418,8 @@ static int check_string(loader_t *ld, const char *path, const cJSON *v, const ch
     if (v->valuestring[0] == '\0')
         return fail(ld, path, "must not be empty");
     for (const unsigned char *p = (const unsigned char *)v->valuestring; *p != '\0'; p++) {
-        if (*p < 0x20 || *p == 0x7f)
+        /* C0, DEL, and the C1 controls U+0080..U+009F (C2 80..C2 9F). */
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
             return fail(ld, path, "must not contain control characters");
     }
     return 0;

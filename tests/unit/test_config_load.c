@@ -338,6 +338,7 @@ static const struct {
     {"{\"data_dir\": \"\"}", "config: data_dir: must not be empty"},
     {"{\"data_dir\": null}", "config: data_dir: expected a string, got null"},
     {"{\"data_dir\": \"a\\nb\"}", "config: data_dir: must not contain control characters"},
+    {"{\"data_dir\": \"a\\u0085b\"}", "config: data_dir: must not contain control characters"},
     {"{\"socket\": true}", "config: socket: expected a socket path or null, got true/false"},
     {"{\"socket\": \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
