@@ -668,6 +668,18 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
             return bad(err, "action \"%s\": defined twice", a->name);
         if ((rc = load_action(wf, a, o, err)) != PT_OK)
             return rc;
+        /* A terminal state is an end: only a reopen leads out of one (an
+         * action may act there and stay, as a supplementary reply does). */
+        for (size_t k = 0; k < wf->n_states; k++) {
+            if (!a->from[k] || !wf->states[k].terminal || a->effect == EF_REOPEN)
+                continue;
+            bool leaves = a->to_kind == TO_MAP || (a->to_kind == TO_STATE && a->to != k);
+            if (leaves)
+                return bad(err,
+                           "action \"%s\": it leads out of the terminal state \"%s\"; only "
+                           "an action with effect reopen may (or make the state not terminal)",
+                           a->name, wf->states[k].name);
+        }
     }
     return PT_OK;
 }

@@ -274,6 +274,26 @@ static void an_unreachable_state_is_refused(void **state)
             "state \"limbo\": unreachable from any initial state");
 }
 
+static void only_a_reopen_leads_out_of_a_terminal_state(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH("") ", {\"name\": \"escape\", " LABEL
+                           ", \"from\": [\"done\"], \"to\": \"new\", \"effect\": \"none\"}"),
+            "action \"escape\": it leads out of the terminal state \"done\"");
+    /* A reopen may, and an action that stays in it may act there. */
+    const char *ok = DOC(STATE_NEW "," STATE_DONE,
+                         FINISH("") ", {\"name\": \"reopen\", " LABEL
+                                    ", \"from\": [\"done\"], \"to\": \"new\","
+                                    " \"fields\": [{\"name\": \"reason\", \"type\": \"text\","
+                                    " \"required\": true}]}");
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+    if (pt_workflow_load(ok, strlen(ok), &wf, &err) != PT_OK)
+        fail_msg("a reopen out of a terminal state was refused: %s", err.message);
+    pt_workflow_free(wf);
+}
+
 static void unknown_guards_effects_and_field_types_are_refused(void **state)
 {
     (void)state;
@@ -449,6 +469,7 @@ int main(void)
         cmocka_unit_test(an_action_to_an_unknown_state_is_refused),
         cmocka_unit_test(an_action_from_an_unknown_state_is_refused),
         cmocka_unit_test(an_unreachable_state_is_refused),
+        cmocka_unit_test(only_a_reopen_leads_out_of_a_terminal_state),
         cmocka_unit_test(unknown_guards_effects_and_field_types_are_refused),
         cmocka_unit_test(duplicate_names_are_refused),
         cmocka_unit_test(a_workflow_without_an_initial_state_is_refused),
