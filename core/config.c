@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -689,8 +690,8 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
             /* Nothing may follow the time. */
             size_t len = strlen(end);
             if (len != 5 && len != 8)
-                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\")",
-                            show(v, shown, sizeof(shown)));
+                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
+                            "or null for none", show(v, shown, sizeof(shown)));
             ms = ((int64_t)h * 3600 + m * 60 + sec) * 1000;
         }
         memcpy(slot, &ms, sizeof(ms));
@@ -1043,7 +1044,7 @@ bool pt_listen_is_loopback(const char *hp)
 {
     if (hp == NULL)
         return true;
-    if (strncmp(hp, "[::1]:", 6) == 0 || strncmp(hp, "localhost:", 10) == 0)
+    if (strncmp(hp, "[::1]:", 6) == 0 || strncasecmp(hp, "localhost:", 10) == 0)
         return true;
     /* 127.0.0.0/8: "127." and then digits and dots up to the port. */
     if (strncmp(hp, "127.", 4) != 0)

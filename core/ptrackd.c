@@ -103,6 +103,12 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return pt_error_set(err, PT_ECONFIG, "workflow %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return pt_error_set(err, PT_ECONFIG, "workflow %s: not a file (%s)", path,
+                            S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {

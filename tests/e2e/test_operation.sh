@@ -27,6 +27,10 @@ echo '{"plugins": [{"instance": "ghost", "path": "/nonexistent/notify_ghost.so"}
 out="$("$PTRACKD" --check-config "$PT_TMP/ghost.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a plugin file that does not exist exits 1" 1 "$rc"
 check_contains "naming the instance and the file" "plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
+echo "{\"workflow\": \"$PT_TMP\"}" >"$PT_TMP/wfdir.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/wfdir.json" 2>&1)" && rc=0 || rc=$?
+check_eq "a workflow path that is a directory exits 1" 1 "$rc"
+check_contains "saying so" "not a file (a directory)" "$out"
 
 pt_step "a non-loopback listen needs allow_remote"
 echo "{\"data_dir\": \"$PT_TMP/remote\", \"listen\": \"0.0.0.0:$(pt_free_port)\"}" >"$PT_TMP/remote.json"

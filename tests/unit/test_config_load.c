@@ -385,6 +385,9 @@ static const struct {
                                              "remind_before, digest_at)"},
     {"{\"deadlines\": {\"digest_at\": \"25:00\"}}",
      "config: deadlines.digest_at: \"25:00\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"08:30x\"}}",
+     "config: deadlines.digest_at: \"08:30x\" is not a time of day (use \"08:30\" or \"08:30:00\"), "
+     "or null for none"},
     {"{\"deadlines\": {\"digest_at\": \"08:30am\"}}",
      "config: deadlines.digest_at: \"08:30am\" is not a time of day"},
     {"{\"deadlines\": {\"digest_at\": 830}}",
@@ -689,6 +692,17 @@ static void a_null_error_is_allowed(void **state)
     pt_config_free(&c);
 }
 
+static void loopback_names_are_told_apart(void **state)
+{
+    (void)state;
+    assert_true(pt_listen_is_loopback("localhost:8470"));
+    assert_true(pt_listen_is_loopback("LOCALHOST:0"));
+    assert_true(pt_listen_is_loopback("[::1]:8470"));
+    assert_true(pt_listen_is_loopback("127.0.0.2:8470"));
+    assert_false(pt_listen_is_loopback("0.0.0.0:8470"));
+    assert_false(pt_listen_is_loopback("localhost.example.com:8470"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +723,7 @@ int main(void)
         cmocka_unit_test(a_successful_reload_starts_from_the_defaults),
         cmocka_unit_test(file_errors_name_the_file_and_the_cause),
         cmocka_unit_test(a_null_error_is_allowed),
+        cmocka_unit_test(loopback_names_are_told_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
