@@ -433,8 +433,10 @@ static int cmp_names(const void *a, const void *b)
 /* Finds a member name used twice in one object, anywhere in the tree.
  * Sorting the names makes this O(n log n) per object, so that a large object
  * sent on purpose cannot make it quadratic. Returns the name or NULL; sets
- * *oom when memory ran out. */
-static const char *find_duplicate(const cJSON *item, bool *oom)
+ * *oom when memory ran out. path (of size cap, holding the item's path)
+ * then holds the path of the object it is in ("limits", "tokens[2]"; "" for
+ * the top). */
+static const char *find_duplicate(const cJSON *item, char *path, size_t cap, bool *oom)
 {
     const cJSON *c;
     const char *dup = NULL;
@@ -460,9 +462,16 @@ static const char *find_duplicate(const cJSON *item, bool *oom)
         if (dup)
             return dup;
     }
-    for (c = item->child; c && !*oom; c = c->next)
-        if ((dup = find_duplicate(c, oom)) != NULL)
+    size_t len = strlen(path), i = 0;
+    for (c = item->child; c && !*oom; c = c->next, i++) {
+        if (cJSON_IsObject(item))
+            snprintf(path + len, cap - len, "%s%s", len ? "." : "", c->string ? c->string : "");
+        else
+            snprintf(path + len, cap - len, "[%zu]", i);
+        if ((dup = find_duplicate(c, path, cap, oom)) != NULL)
             return dup;
+        path[len] = '\0';
+    }
     return NULL;
 }
 
@@ -499,15 +508,21 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
         pt_error_set(err, PT_ENOMEM, "out of memory while parsing JSON");
         return NULL;
     }
-    dup = find_duplicate(json, &oom);
+    char where[256] = "";
+    dup = find_duplicate(json, where, sizeof(where), &oom);
     if (oom) {
         cJSON_Delete(json);
         pt_error_set(err, PT_ENOMEM, "out of memory while parsing JSON");
         return NULL;
     }
     if (dup) {
-        pt_error_set(err, PT_EINVALID_JSON,
-                     "invalid JSON: member \"%s\" appears twice in an object", dup);
+        if (where[0])
+            pt_error_set(err, PT_EINVALID_JSON,
+                         "invalid JSON: member \"%s\" appears twice in the object at %s", dup,
+                         where);
+        else
+            pt_error_set(err, PT_EINVALID_JSON,
+                         "invalid JSON: member \"%s\" appears twice in an object", dup);
         cJSON_Delete(json);
         return NULL;
     }

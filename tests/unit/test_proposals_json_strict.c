@@ -183,7 +183,9 @@ static void duplicate_member_names_are_refused(void **state)
             "member \"title\" appears twice");
     /* The same name spelt with an escape is the same name. */
     REFUSED("{\"a\": 1, \"\\u0061\": 2}", "member \"a\" appears twice");
-    REFUSED("[{\"x\": {\"y\": 1, \"y\": 2}}]", "member \"y\" appears twice");
+    REFUSED("[{\"x\": {\"y\": 1, \"y\": 2}}]", "member \"y\" appears twice in the object at [0].x");
+    REFUSED("{\"limits\": {\"body\": 1, \"body\": 2}}",
+            "member \"body\" appears twice in the object at limits");
     accepted("[{\"a\": 1}, {\"a\": 2}]");
 }
 
