@@ -14,7 +14,10 @@
 #      (VmHWM) before and after, and the size of the file.
 #   5. the rows the import of 2. stored, copied set-based into an empty
 #      database in the sqlite3 shell, table by table: a bound on what an
-#      import could take if nothing but SQLite cost anything.
+#      import could take if nothing but SQLite cost anything;
+#   6. the proposals' rows of 2. alone, inserted one by one from C
+#      (bench/insert-floor.c), without and with their indexes: what any
+#      import of new rows pays SQLite for them, before every other row.
 # Prints the times and the ratio of speeds (sqlite3 time / ptrackd time);
 # the issue's target is a ratio of at least 0.5.
 #
@@ -151,6 +154,14 @@ f1=$(floor_step no "$rows_sql")
 f2=$(floor_step yes "$rows_sql")
 f3=$(floor_step yes "$rows_sql $rest_sql")
 f4=$(floor_step yes "$rows_sql $rest_sql $fts_sql")
+# The proposals' rows inserted one at a time, as new rows must be: the
+# rows alone, then with their indexes (bench/insert-floor.c).
+floor_rows=; floor_indexed=
+if [ -x "$build/bench/pt-insert-floor" ]; then
+    floor_out=$("$build/bench/pt-insert-floor" "$src" "$tmp/f.db")
+    floor_rows=$(awk '$1 == "rows" {print $2}' <<<"$floor_out")
+    floor_indexed=$(awk '$1 == "indexed" {print $2}' <<<"$floor_out")
+fi
 rm -f "$tmp/f.db" "$tmp/f.db-wal" "$tmp/f.db-shm"
 start partial
 part=$(import partial "format=jsonl&partial=true")
@@ -177,6 +188,13 @@ printf '  %-62s %6s s  ratio %s\n' \
     "+ their 8 indexes" "$f2" "$(ratio "$f2")" \
     "+ units, tags, people, history, events, search backlog (as stored)" "$f3" "$(ratio "$f3")" \
     "+ the trigram full-text entries (indexed after the answer)" "$f4" "$(ratio "$f4")"
+if [ -n "$floor_rows" ]; then
+    echo "the proposals' rows inserted one by one from C (one prepared statement, text bound"
+    echo "without a copy, WAL, synchronous=FULL, one transaction; nothing else an import stores):"
+    printf '  %-62s %6s s  ratio %s\n' \
+        "proposals rows alone, no index" "$floor_rows" "$(ratio "$floor_rows")" \
+        "+ their 8 indexes" "$floor_indexed" "$(ratio "$floor_indexed")"
+fi
 
 # The export, on the daemon that holds the partial import.
 hwm0=$(status_kb VmHWM)
