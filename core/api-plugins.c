@@ -14,7 +14,8 @@
  * back at once when deliver() is still running. The request then waits on
  * a timer, looking every UNLOAD_POLL_MS whether deliver() has returned, and
  * finishes the unload when it has; after UNLOAD_WAIT_MS it answers 409 with
- * the notifier's own message, and the instance stays loaded (and stopped).
+ * the notifier's own message, takes the stop back, and the instance goes on
+ * as it was: a refused unload changes nothing.
  * The loop is never blocked for more than the moment a worker that is
  * between two steps needs to notice the stop.
  */
@@ -121,30 +122,26 @@ static void wait_finish(unload_wait_t *w, pt_error_t *err)
     uv_close((uv_handle_t *)&w->timer, wait_closed);
 }
 
-/* True while the instance's notifier is inside a deliver() (as its status
- * says), so that trying to stop it again now would only fail again. */
-static bool in_deliver(pt_instance_t *inst)
-{
-    if (!inst || !inst->notifier)
-        return false;
-    cJSON *st = pt_notifier_status(inst);
-    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(st, "in_deliver_ms");
-    bool busy = cJSON_IsNumber(ms) && ms->valuedouble > 0;
-    cJSON_Delete(st);
-    return busy;
-}
-
 static void wait_tick(uv_timer_t *t)
 {
     unload_wait_t *w = t->data;
     pt_plugins_t *p = registry(w->call);
     pt_error_t err = {0};
     bool last = uv_now(t->loop) >= w->until;
-    if (!last && in_deliver(pt_plugins_find(p, w->name)))
+    pt_instance_t *inst = pt_plugins_find(p, w->name);
+    /* Trying to stop it again while it is inside deliver() would only fail
+     * again. */
+    if (!last && inst && pt_notifier_in_deliver(inst))
         return;
     if (pt_plugins_unload(p, w->name, 0, &err) == PT_OK || last || err.code != PT_ECONFLICT) {
-        if (err.code == PT_OK)
+        if (err.code == PT_OK) {
             pt_info("%s unloaded plugin instance %s", w->call->who.name, w->name);
+        } else if (err.code == PT_ECONFLICT && (inst = pt_plugins_find(p, w->name)) &&
+                   pt_notifier_resume(inst)) {
+            char msg[sizeof(err.message)];
+            snprintf(msg, sizeof(msg), "%s", err.message);
+            pt_error_set(&err, PT_ECONFLICT, "%s; it goes on delivering as before", msg);
+        }
         wait_finish(w, &err);
         return;
     }

@@ -37,7 +37,6 @@
 #include "timefmt.h"
 
 /* The longest duration a key takes: a century. */
-#define DURATION_MAX_MS (36500LL * 24 * 3600 * 1000)
 
 /* A config file larger than this is certainly a mistake (a log file or a
  * device given as --config); refusing it keeps a typo from eating memory. */
@@ -744,9 +743,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
                         show(v, shown, sizeof(shown)));
         if (ms <= 0)
             return fail(ld, path, "%s must be longer than zero", show(v, shown, sizeof(shown)));
-        /* A century is past any deadline or timeout, and keeps every time
-         * computed from one far inside the int64 milliseconds of a time. */
-        if (ms > DURATION_MAX_MS)
+        if (ms > PT_DURATION_MAX_MS)
             return fail(ld, path, "%s is too long (at most 36500d)", show(v, shown, sizeof(shown)));
         if (k->kind == K_DURATION)
             memcpy(slot, &ms, sizeof(ms));

@@ -49,10 +49,14 @@
 #include "log.h"
 #include "timefmt.h"
 
-/* How long pt_plugins_shutdown() and a SIGHUP reload wait for a notifier's
- * deliver() in progress before they give up on it. */
+/* How long pt_plugins_shutdown() waits, for all notifiers together, for
+ * their deliver() in progress before it gives up on them. */
 #define SHUTDOWN_DEADLINE_MS 3000
-#define RELOAD_DEADLINE_MS 1000
+/* How long a SIGHUP's change of a notifier waits for its deliver() in
+ * progress (polled, while the loop goes on) before the instance is left as
+ * it was. */
+#define RELOAD_WAIT_MS 10000
+#define RELOAD_POLL_MS 100
 
 /* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
  * over. A member appended in 1.1 makes sizeof() larger but not these. */
@@ -81,6 +85,15 @@ typedef struct {
     ptrack_exporter_ops_t exporter;
 } desc_copy_t;
 
+/* A reload's change of an instance whose notifier was inside deliver():
+ * it is made once deliver() returns (see pt_plugins_reload). */
+typedef struct pending_s {
+    char *name;
+    cJSON *entry;   /* the new entry; NULL when the instance goes */
+    uint64_t until; /* uv_now() after which the instance is left as it is */
+    struct pending_s *next;
+} pending_t;
+
 struct pt_plugins_s {
     uv_loop_t *loop;
     pt_store_t *store;
@@ -90,6 +103,8 @@ struct pt_plugins_s {
     size_t n_files, cap_files;
     bool shut_down;
     uint64_t load_errors; /* loads refused since the start, for /metrics */
+    pending_t *pending;
+    uv_timer_t *pending_timer; /* made on first use; closed at shutdown */
 };
 
 /* ---- The registry ----------------------------------------------------- */
@@ -553,6 +568,14 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
 
 /* ---- Options ---------------------------------------------------------- */
 
+/* Whether t is a duration an option may hold: "<n><unit>", at most
+ * PT_DURATION_MAX_MS, so that a plugin may add it to a time. */
+static bool duration_ok(const char *t)
+{
+    int64_t ms;
+    return pt_duration_parse(t, &ms) == 0 && ms <= PT_DURATION_MAX_MS;
+}
+
 /* A value of the option's type from config text, or NULL when the text is
  * not one. STRINGS take a JSON array ("[\"a\",\"b\"]") or a comma-separated
  * list ("a,b"). */
@@ -576,10 +599,8 @@ static cJSON *default_value(const ptrack_option_t *o)
         if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
             return cJSON_CreateBool(strcmp(t, "true") == 0);
         return NULL;
-    case PTRACK_OPT_DURATION: {
-        int64_t ms;
-        return pt_duration_parse(t, &ms) == 0 ? cJSON_CreateString(t) : NULL;
-    }
+    case PTRACK_OPT_DURATION:
+        return duration_ok(t) ? cJSON_CreateString(t) : NULL;
     case PTRACK_OPT_STRINGS: {
         cJSON *a;
         if (t[0] == '[') {
@@ -640,7 +661,7 @@ static const char *type_expected(ptrack_option_type_t t)
     case PTRACK_OPT_BOOL:
         return "true or false";
     case PTRACK_OPT_DURATION:
-        return "a duration such as \"10s\" (units ms s m h d)";
+        return "a duration such as \"10s\" (units ms s m h d, at most 36500d)";
     case PTRACK_OPT_STRINGS:
         return "an array of strings";
     }
@@ -657,10 +678,8 @@ static bool value_ok(ptrack_option_type_t t, const cJSON *v)
                fabs(v->valuedouble) <= 9007199254740992.0;
     case PTRACK_OPT_BOOL:
         return cJSON_IsBool(v);
-    case PTRACK_OPT_DURATION: {
-        int64_t ms;
-        return cJSON_IsString(v) && pt_duration_parse(v->valuestring, &ms) == 0;
-    }
+    case PTRACK_OPT_DURATION:
+        return cJSON_IsString(v) && duration_ok(v->valuestring);
     case PTRACK_OPT_STRINGS: {
         if (!cJSON_IsArray(v))
             return false;
@@ -1060,38 +1079,170 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
     return PT_OK;
 }
 
+/* ---- Reloading ------------------------------------------------------- */
+
+static void pending_free(pending_t *q)
+{
+    free(q->name);
+    cJSON_Delete(q->entry);
+    free(q);
+}
+
+/* Loads a reload's entry, logging a refusal. Returns 0, or 1 failure. */
+static int reload_load(pt_plugins_t *p, const cJSON *entry)
+{
+    pt_error_t err = {0};
+    if (pt_plugins_load(p, entry, &err) == PT_OK)
+        return 0;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
+    pt_error("reload: plugin instance %s: %s", cJSON_IsString(n) ? n->valuestring : "?",
+             err.message);
+    pt_error_clear(&err);
+    return 1;
+}
+
+/* Makes one waiting change once its notifier has come out of deliver(), or
+ * gives it up when its time is over: the stop is taken back and the
+ * instance goes on as it was. Returns true when the change is done with. */
+static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
+{
+    pt_instance_t *inst = pt_plugins_find(p, q->name);
+    if (inst && pt_notifier_in_deliver(inst) && now < q->until)
+        return false;
+    pt_error_t err = {0};
+    if (inst && pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
+        if (now < q->until) {
+            pt_error_clear(&err);
+            return false;
+        }
+        if (pt_notifier_resume(inst))
+            pt_error("reload: plugin instance %s was not %s: %s; it goes on as it was (send "
+                     "SIGHUP again once its deliver() returns)",
+                     q->name, q->entry ? "changed" : "unloaded", err.message);
+        else
+            pt_error("reload: plugin instance %s: %s", q->name, err.message);
+        pt_error_clear(&err);
+        return true;
+    }
+    if (q->entry)
+        reload_load(p, q->entry);
+    else
+        pt_info("reload: plugin instance %s unloaded once its deliver() returned", q->name);
+    return true;
+}
+
+static void pending_tick(uv_timer_t *t)
+{
+    pt_plugins_t *p = t->data;
+    uint64_t now = uv_now(p->loop);
+    for (pending_t **at = &p->pending; *at;) {
+        pending_t *q = *at;
+        if (pending_try(p, q, now)) {
+            *at = q->next;
+            pending_free(q);
+        } else {
+            at = &q->next;
+        }
+    }
+    if (!p->pending)
+        uv_timer_stop(t);
+}
+
+static void pending_timer_closed(uv_handle_t *h)
+{
+    free(h);
+}
+
+/* Ends every waiting change (at shutdown, or when a new reload decides). */
+static void pending_clear(pt_plugins_t *p)
+{
+    while (p->pending) {
+        pending_t *q = p->pending;
+        p->pending = q->next;
+        pending_free(q);
+    }
+}
+
+/* Waits for inst's deliver() on a timer, then unloads it and loads entry
+ * (NULL: only unloads). Returns 0, or 1 failure (logged). */
+static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry)
+{
+    pending_t *q = calloc(1, sizeof(*q));
+    bool ok = q && (q->name = strdup(inst->name)) != NULL &&
+              (!entry || (q->entry = cJSON_Duplicate(entry, true)) != NULL);
+    if (ok && !p->pending_timer) {
+        p->pending_timer = malloc(sizeof(*p->pending_timer));
+        if (p->pending_timer && uv_timer_init(p->loop, p->pending_timer) == 0) {
+            p->pending_timer->data = p;
+        } else {
+            free(p->pending_timer);
+            p->pending_timer = NULL;
+            ok = false;
+        }
+    }
+    if (!ok) {
+        if (q)
+            pending_free(q);
+        pt_notifier_resume(inst);
+        pt_error("reload: plugin instance %s: out of memory; it goes on as it was", inst->name);
+        return 1;
+    }
+    q->until = uv_now(p->loop) + RELOAD_WAIT_MS;
+    q->next = p->pending;
+    p->pending = q;
+    if (!uv_is_active((uv_handle_t *)p->pending_timer))
+        uv_timer_start(p->pending_timer, pending_tick, RELOAD_POLL_MS, RELOAD_POLL_MS);
+    pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns",
+            inst->name, entry ? "changed" : "unloaded");
+    return 0;
+}
+
+/* Whether a reload with these entries changes or removes inst. */
+static bool reload_changes(const cJSON *entries, const pt_instance_t *inst)
+{
+    const cJSON *e = entry_named(entries, inst->name);
+    return !e || !cJSON_Compare(e, inst->entry, true);
+}
+
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
 {
     int failures = 0;
     pt_error_t err = {0};
+    /* This reload decides anew what an earlier one left waiting. */
+    pending_clear(p);
+    /* The notifiers that go or change are asked to stop all at once, so
+     * that they wind down side by side. */
+    for (pt_instance_t *i = p->instances; i; i = i->next)
+        if (i->jobs == 0 && reload_changes(entries, i))
+            pt_notifier_ask_stop(i);
     /* First what goes or changes, so that a changed entry's name is free
-     * again for its new load. */
+     * again for its new load. The loop does not wait for a deliver() in
+     * progress: that change waits on a timer instead. */
     pt_instance_t *next;
     for (pt_instance_t *i = p->instances; i; i = next) {
         next = i->next;
-        const cJSON *e = entry_named(entries, i->name);
-        if (e && cJSON_Compare(e, i->entry, true))
+        if (!reload_changes(entries, i))
             continue;
         char name[128];
         snprintf(name, sizeof(name), "%s", i->name);
-        if (pt_plugins_unload(p, name, RELOAD_DEADLINE_MS, &err) != PT_OK) {
-            pt_error("reload: plugin instance %s: %s", name, err.message);
+        if (pt_plugins_unload(p, name, 0, &err) == PT_OK)
+            continue;
+        if (err.code == PT_ECONFLICT && i->jobs == 0 && pt_notifier_in_deliver(i)) {
             pt_error_clear(&err);
-            failures++;
+            failures += pending_add(p, i, entry_named(entries, name));
+            continue;
         }
+        pt_error("reload: plugin instance %s: %s", name, err.message);
+        pt_error_clear(&err);
+        failures++;
     }
     const cJSON *e;
     cJSON_ArrayForEach(e, entries)
     {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
-        const char *name = cJSON_IsString(n) ? n->valuestring : "?";
-        if (cJSON_IsString(n) && pt_plugins_find(p, name))
-            continue; /* unchanged, or a changed one that could not be stopped */
-        if (pt_plugins_load(p, e, &err) != PT_OK) {
-            pt_error("reload: plugin instance %s: %s", name, err.message);
-            pt_error_clear(&err);
-            failures++;
-        }
+        if (cJSON_IsString(n) && pt_plugins_find(p, n->valuestring))
+            continue; /* unchanged, waiting, or a changed one that could not be stopped */
+        failures += reload_load(p, e);
     }
     return failures;
 }
@@ -1101,13 +1252,24 @@ void pt_plugins_shutdown(pt_plugins_t *p)
     if (!p)
         return;
     p->shut_down = true;
+    pending_clear(p);
+    if (p->pending_timer) {
+        uv_close((uv_handle_t *)p->pending_timer, pending_timer_closed);
+        p->pending_timer = NULL;
+    }
     pt_error_t err = {0};
+    /* Every notifier is asked at once and they share one deadline, so that
+     * several stuck in deliver() cost it once, not each in turn. */
+    for (pt_instance_t *i = p->instances; i; i = i->next)
+        pt_notifier_ask_stop(i);
+    uint64_t deadline = uv_hrtime() / 1000000 + SHUTDOWN_DEADLINE_MS;
     /* Last loaded, first unloaded. */
     while (p->instances) {
         pt_instance_t *last = p->instances;
         while (last->next)
             last = last->next;
-        if (pt_plugins_unload(p, last->name, SHUTDOWN_DEADLINE_MS, &err) == PT_OK)
+        uint64_t now = uv_hrtime() / 1000000;
+        if (pt_plugins_unload(p, last->name, now < deadline ? deadline - now : 0, &err) == PT_OK)
             continue;
         /* A deliver() that never returns, or a job still running: its code
          * may be executing, so the file stays mapped (leaked on purpose)

@@ -593,6 +593,50 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
     return PT_OK;
 }
 
+/* Thread: loop. */
+void pt_notifier_ask_stop(pt_instance_t *inst)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return;
+    pthread_mutex_lock(&n->mu);
+    n->stop = true;
+    pthread_cond_broadcast(&n->cond);
+    pthread_mutex_unlock(&n->mu);
+}
+
+/* Thread: loop. A worker inside deliver() has not looked at stop since it
+ * was asked (it looks before each deliver() and right after it, under the
+ * mutex held here), so taking the request back leaves it as if it had
+ * never been made. A worker outside deliver() may already be on its way
+ * out: it is left to go. */
+bool pt_notifier_resume(pt_instance_t *inst)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return false;
+    pthread_mutex_lock(&n->mu);
+    bool resumed = n->stop && !n->done && n->deliver_since_ms != 0;
+    if (resumed)
+        n->stop = false;
+    pthread_mutex_unlock(&n->mu);
+    if (resumed)
+        pt_info("notifier %s: goes on with its running configuration", n->name);
+    return resumed;
+}
+
+/* Thread: loop. */
+bool pt_notifier_in_deliver(const pt_instance_t *inst)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return false;
+    pthread_mutex_lock(&n->mu);
+    bool busy = n->deliver_since_ms != 0;
+    pthread_mutex_unlock(&n->mu);
+    return busy;
+}
+
 /* Thread: loop (or any one thread at a time: the caller's, and it blocks
  * for at most deadline_ms while deliver() runs). Ownership: on success the
  * notifier is freed and inst->notifier is NULL; on PT_ECONFLICT it stays

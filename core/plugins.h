@@ -136,6 +136,15 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err);
  * reason) when deliver() did not return in time: the worker is left
  * running and the instance must not be unloaded. */
 int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err);
+/* Asks the worker to stop without waiting (pt_notifier_stop finishes the
+ * stop), so that several notifiers can be stopped side by side. */
+void pt_notifier_ask_stop(pt_instance_t *inst);
+/* Takes back a stop asked while the worker is inside deliver(): it then
+ * goes on as before. False when there was nothing to take back, or the
+ * worker is already leaving (pt_notifier_stop then finishes soon). */
+bool pt_notifier_resume(pt_instance_t *inst);
+/* Whether the worker is inside the plugin's deliver() now. */
+bool pt_notifier_in_deliver(const pt_instance_t *inst);
 void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
 /* {cursor, queue, delivered, failed, retrying}. Ownership: the caller
  * frees. */

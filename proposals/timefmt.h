@@ -18,5 +18,9 @@ char *pt_time_format(int64_t ms, char *buf, size_t len);
 int pt_time_parse(const char *s, int64_t *ms);
 /* Parses a duration "<number><unit>", units ms s m h d ("90d", "4s"). */
 int pt_duration_parse(const char *s, int64_t *ms);
+/* The longest duration a config or a plugin's option may give: a century
+ * is past any deadline or timeout, and keeps every time computed from one
+ * far inside the int64 milliseconds of a time. */
+#define PT_DURATION_MAX_MS (36500LL * 24 * 3600 * 1000)
 
 #endif

@@ -7,6 +7,10 @@
  * deliver(). The tests check that such an instance slows neither the API
  * nor the other notifiers, and that unloading it is refused rather than
  * unmapping code that still runs.
+ *
+ * With the option `release`, deliver() returns PTRACK_OK as soon as a file
+ * of that name exists (looked for every 50 ms): a test opens the gate when
+ * it likes.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +20,8 @@
 #include <ptrack/plugin.h>
 
 typedef struct {
-    const char *path; /* NULL: no file */
+    const char *path;    /* NULL: no file */
+    const char *release; /* NULL: block forever */
 } block_t;
 
 static int block_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
@@ -26,6 +31,8 @@ static int block_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         return PTRACK_ENOMEM;
     if (host->opt_string(inst, "path", &b->path) != PTRACK_OK)
         b->path = NULL;
+    if (host->opt_string(inst, "release", &b->release) != PTRACK_OK)
+        b->release = NULL;
     *state = b;
     return PTRACK_OK;
 }
@@ -48,17 +55,19 @@ static int block_deliver(void *state, const ptrack_event_t *ev)
             close(fd);
         }
     }
-    /* Forever: the worker's signals are blocked, so sleep in steps rather
-     * than wait for one. */
+    /* The worker's signals are blocked, so sleep in steps rather than wait
+     * for one. */
     for (;;) {
-        struct timespec ts = {1, 0};
+        if (b->release && access(b->release, F_OK) == 0)
+            return PTRACK_OK;
+        struct timespec ts = {0, 50 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    return PTRACK_OK;
 }
 
 static const ptrack_option_t block_options[] = {
     {"path", PTRACK_OPT_STRING, 0, NULL, "a file to note each event that blocked in"},
+    {"release", PTRACK_OPT_STRING, 0, NULL, "deliver() returns once this file exists"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -73,7 +82,7 @@ static const ptrack_plugin_t block_plugin = {
     .abi_minor = PTRACK_ABI_MINOR,
     .name = "notify_block",
     .version = "1.0",
-    .description = "test fixture: deliver() blocks forever",
+    .description = "test fixture: deliver() blocks forever, or until its release file exists",
     .kinds = PTRACK_KIND_NOTIFIER,
     .options = block_options,
     .create = block_create,

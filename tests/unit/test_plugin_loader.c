@@ -350,7 +350,11 @@ static void option_refusals_name_the_option(void **state)
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
                    PT_EVALIDATION,
-                   "must be a duration such as \"10s\" (units ms s m h d), not \"soon\"");
+                   "must be a duration such as \"10s\" (units ms s m h d, at most 36500d), not \"soon\"");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"timeout\":\"36501d\"}}"),
+                   PT_EVALIDATION, "at most 36500d), not \"36501d\"");
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"verbose\":\"yes\"}}"),

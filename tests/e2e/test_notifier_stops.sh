@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Stopping notifiers caught inside deliver(), with the blocking fixture:
+#   - a SIGHUP that changes such an instance does not hold up the loop: the
+#     change waits for deliver() to return and is made then;
+#   - an unload refused after its wait (409) changes nothing: the instance
+#     goes on delivering;
+#   - at SIGTERM, several stuck instances share one wait instead of each
+#     waiting in turn.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+[ -f "$FIX/fixture_notify_block.so" ] || pt_die "fixture $FIX/fixture_notify_block.so not built"
+chmod go-w "$FIX"/fixture_notify_*.so
+
+GATE="$PT_TMP/gate.txt"       # the events the gate instance entered deliver() with
+GATE2="$PT_TMP/gate2.txt"     # the same after its change
+OPEN="$PT_TMP/open"           # deliver() returns once this exists
+
+gate_entry() { # gate_entry PATH: the instance's entry with that notes file
+    printf '{"instance": "gate", "path": "%s/fixture_notify_block.so", "config": {"path": "%s", "release": "%s"}}' \
+        "$FIX" "$1" "$OPEN"
+}
+pt_config '{}' ',"plugins": ['"$(gate_entry "$GATE")"']'
+pt_start
+
+create() { # create TITLE
+    api POST /v1/proposals "{\"title\": \"$1\"}"
+    [ "$ST" = 201 ] || pt_die "create: HTTP $ST $BODY"
+}
+now_ms() { date +%s%3N; }
+lines() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+wait_lines() { # wait_lines FILE N SECONDS: true once FILE has N lines
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        [ "$(lines "$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------------------
+pt_step "a SIGHUP that changes an instance inside deliver() does not hold up the loop"
+create "关于完善城市排水设施的建议"
+check_true "gate is inside deliver()" wait_lines "$GATE" 1 5
+
+python3 - "$PT_CONF" "$(gate_entry "$GATE2")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [json.loads(sys.argv[2])]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+t0="$(now_ms)"
+kill -HUP "$PT_PID"
+sleep 0.2
+api GET /v1/health
+HEALTH_MS=$(($(now_ms) - t0 - 200))
+check_status "health right after the SIGHUP" 200
+check_true "answered without waiting for deliver() ($HEALTH_MS ms)" test "$HEALTH_MS" -lt 700
+api GET /v1/plugins/gate
+check_eq "gate still runs its old configuration meanwhile" "$GATE" "$(jv 'j["config"]["path"]')"
+
+touch "$OPEN"
+for i in $(seq 1 50); do
+    api GET /v1/plugins/gate
+    [ "$ST" = 200 ] && [ "$(jv 'j["config"]["path"]')" = "$GATE2" ] && break
+    sleep 0.1
+done
+check_eq "once deliver() returned, gate runs its new configuration" "$GATE2" "$(jv 'j["config"]["path"]')"
+rm -f "$OPEN"
+create "关于加强社区养老服务的建议"
+check_true "the changed instance delivers the next event" wait_lines "$GATE2" 1 5
+check_true "the old one noted no more" test "$(lines "$GATE")" = 1
+
+# ---------------------------------------------------------------------------
+pt_step "an unload refused after its wait changes nothing"
+# gate is inside deliver() of the event above.
+t0="$(now_ms)"
+api DELETE /v1/plugins/gate
+pt_log "DELETE answered after $(($(now_ms) - t0)) ms"
+check_error "DELETE /v1/plugins/gate while deliver() does not return" 409 conflict
+check_contains "the refusal says the instance goes on" "goes on delivering" "$(jv 'j["error"]["message"]')"
+api GET /v1/plugins/gate
+check_eq "gate is not left stopping" false "$(jv 'j["notifier"]["stopping"]')"
+touch "$OPEN"
+create "关于推进乡村振兴的建议"
+check_true "gate delivers what came after the refused unload" wait_lines "$GATE2" 3 10
+rm -f "$OPEN"
+
+# ---------------------------------------------------------------------------
+pt_step "SIGTERM with several instances stuck: one shared wait"
+for n in 1 2 3; do
+    api POST /v1/plugins '{"instance": "stuck'"$n"'", "path": "'"$FIX"'/fixture_notify_block.so", "config": {"path": "'"$PT_TMP/stuck$n.txt"'"}}'
+    check_true "stuck$n loads (HTTP $ST)" test "${ST:0:1}" = 2
+done
+create "关于优化营商环境的建议"
+for n in 1 2 3; do
+    check_true "stuck$n is inside deliver()" wait_lines "$PT_TMP/stuck$n.txt" 1 5
+done
+t0="$(now_ms)"
+pt_stop
+STOP_MS=$(($(now_ms) - t0))
+pt_log "ptrackd stopped after $STOP_MS ms"
+check_true "it stopped within 6 s, not 3 s per stuck instance ($STOP_MS ms)" test "$STOP_MS" -lt 6000
+check_contains "the log names the instances it could not stop" "stuck1 cannot be stopped" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+
+pt_finish
