@@ -25,7 +25,9 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
         const char *unit = h->rec_get(rec, path);
         snprintf(path, sizeof(path), "data.%s.%zu.count", name, u);
         const char *count = h->rec_get(rec, path);
-        pt_str_printf(b, "%s%s（%s 件）：", quote, unit ? unit : "", count ? count : "0");
+        pt_str_puts(b, quote);
+        pt_str_line(b, unit ? unit : "");
+        pt_str_printf(b, "（%s 件）：", count ? count : "0");
         snprintf(path, sizeof(path), "data.%s.%zu.items", name, u);
         size_t n = h->rec_count(rec, path);
         for (size_t i = 0; i < n && i < DIGEST_NAMED; i++) {
@@ -38,8 +40,13 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
             char date[32] = "";
             if (due)
                 pt_local_time(due, "%m-%d", date, sizeof(date));
-            pt_str_printf(b, "%s%s%s%s（%s）", i ? "；" : "", number ? number : "",
-                          number ? " " : "", title ? title : "", date);
+            pt_str_puts(b, i ? "；" : "");
+            if (number) {
+                pt_str_line(b, number);
+                pt_str_puts(b, " ");
+            }
+            pt_str_line(b, title ? title : "");
+            pt_str_printf(b, "（%s）", date);
         }
         if (n > DIGEST_NAMED)
             pt_str_printf(b, "等 %zu 件", n);

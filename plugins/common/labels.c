@@ -37,7 +37,12 @@ const pt_label_t pt_action_labels[] = {
     {"reply", "答复", NULL, NULL, 0},       {"feedback", "评价", NULL, NULL, 0},
     {"close", "办结", NULL, NULL, 0},       {"follow_up", "补充答复", NULL, NULL, 0},
     {"reopen", "重新办理", NULL, NULL, 0},  {"withdraw", "撤回", NULL, NULL, 0},
-    {"supervise", "督办", NULL, NULL, 0},   {NULL, NULL, NULL, NULL, 0},
+    {"supervise", "督办", NULL, NULL, 0},
+    /* Not workflow actions: what the feed's events name besides them. */
+    {"create", "登记", NULL, NULL, 0},      {"import", "导入", NULL, NULL, 0},
+    {"edit", "修改", NULL, NULL, 0},        {"delete", "删除", NULL, NULL, 0},
+    {"due_soon", "到期提醒", NULL, NULL, 0}, {"overdue", "超期提醒", NULL, NULL, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 const pt_label_t pt_kind_labels[] = {

@@ -100,6 +100,22 @@ void pt_str_json(pt_str_t *s, const char *text, size_t n)
     pt_str_append(s, text + run, n - run);
 }
 
+void pt_str_line(pt_str_t *s, const char *text)
+{
+    if (!text)
+        return;
+    size_t run = 0, i = 0;
+    for (; text[i]; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c != 0x7f)
+            continue;
+        pt_str_append(s, text + run, i - run);
+        pt_str_append(s, " ", 1);
+        run = i + 1;
+    }
+    pt_str_append(s, text + run, i - run);
+}
+
 const char *pt_str_get(const pt_str_t *s)
 {
     return s->p ? s->p : "";

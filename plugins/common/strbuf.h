@@ -31,6 +31,10 @@ void pt_str_printf(pt_str_t *s, const char *fmt, ...)
 /* Appends text[0..n) as the inside of a JSON string literal (no quotes):
  * quotes, backslashes and control characters escaped, UTF-8 as it is. */
 void pt_str_json(pt_str_t *s, const char *text, size_t n);
+/* Appends a NUL-terminated text as one line: each line break, tab or other
+ * control character becomes a space, so that a title cannot break (or
+ * forge) the lines of a message. NULL appends nothing. */
+void pt_str_line(pt_str_t *s, const char *text);
 /* The text, "" when nothing was appended. */
 const char *pt_str_get(const pt_str_t *s);
 

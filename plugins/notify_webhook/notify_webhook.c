@@ -10,13 +10,18 @@
  *                                 dingtalk: signs the URL (timestamp, sign);
  *                                 wecom robots have no signature: unused
  *   timeout  (duration, "10s")    the whole request, connection included
- *   retries  (int, 5)             failed attempts on one event before it is
- *                                 dropped with a log line; 0 never drops
+ *   retries  (int, 0)             failed attempts on one event before it is
+ *                                 dropped with a log line; 0 (the default)
+ *                                 never drops: the events wait in the store
+ *                                 until the receiver takes them
  *
  * How an answer counts:
- *   2xx                    delivered, unless the body is a robot's error
- *                          ({"errcode": N} with N != 0), which is a failure
- *                          that is tried again;
+ *   2xx                    delivered, unless (wecom, dingtalk) the body is
+ *                          the robot's error ({"errcode": N} with N != 0),
+ *                          which is a failure that is tried again; a
+ *                          robot's "too many messages" (WeCom 45009,
+ *                          DingTalk 130101) waits a minute and is not
+ *                          counted as an attempt;
  *   5xx, 408, 429          tried again; a 429's Retry-After (seconds or an
  *                          HTTP date) is honoured by answering PTRACK_RETRY
  *                          without a request until that time has come, so
@@ -27,7 +32,12 @@
  *                          request itself is wrong, and sending it again
  *                          would not help.
  * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
- * minute) until `retries` attempts on that event have failed.
+ * minute), for as long as it takes unless `retries` is set.
+ *
+ * A robot's message is its markdown text, cut (on a character boundary,
+ * with a note that it was cut) to what the robot takes: 4096 bytes for
+ * WeCom, 20000 for DingTalk. Text from the proposal (title, units, names)
+ * goes in one line each: a line break in it becomes a space.
  *
  * Thread: create() and destroy() run on the loop thread and do not block;
  * the curl handle is made on the first deliver(), on the instance's worker,
@@ -55,11 +65,17 @@
 #include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
+#include "utf8.h"
 
 /* The most of an answer's body kept for the log and the errcode check. */
 #define RESPONSE_MAX 4096
 /* A Retry-After further away than this is taken as this. */
 #define RETRY_AFTER_CAP_S 3600
+/* How long a robot's "too many messages" is waited out. */
+#define ROBOT_LIMIT_WAIT_MS 60000
+/* The longest markdown text each robot takes, in bytes. */
+#define WECOM_TEXT_MAX 4096
+#define DINGTALK_TEXT_MAX 20000
 
 typedef enum { FORMAT_JSON, FORMAT_WECOM, FORMAT_DINGTALK } webhook_format_t;
 
@@ -155,7 +171,7 @@ static void add_units(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t
             } else {
                 pt_str_puts(b, "、");
             }
-            pt_str_puts(b, name);
+            pt_str_line(b, name);
         }
         if (any)
             pt_str_puts(b, eol);
@@ -191,11 +207,16 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
     else if (due_soon)
         pt_str_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
                       eol);
-    if (v.number)
-        pt_str_printf(b, "> 编号：%s%s", v.number, eol);
-    else if (v.id)
+    if (v.number) {
+        pt_str_puts(b, "> 编号：");
+        pt_str_line(b, v.number);
+        pt_str_puts(b, eol);
+    } else if (v.id) {
         pt_str_printf(b, "> 编号：第 %s 号%s", v.id, eol);
-    pt_str_printf(b, "> 标题：%s%s", v.title ? v.title : "（无标题）", eol);
+    }
+    pt_str_puts(b, "> 标题：");
+    pt_str_line(b, v.title ? v.title : "（无标题）");
+    pt_str_puts(b, eol);
     if (v.action) {
         pt_str_printf(b, "> 动作：%s", pt_action_label(v.action));
         if (v.from && v.to && strcmp(v.from, v.to) != 0)
@@ -216,8 +237,11 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
                                  : "",
                       eol);
     }
-    if (v.actor)
-        pt_str_printf(b, "> 操作人：%s%s", v.actor, eol);
+    if (v.actor) {
+        pt_str_puts(b, "> 操作人：");
+        pt_str_line(b, v.actor);
+        pt_str_puts(b, eol);
+    }
 }
 
 /* ---- Signatures ----------------------------------------------------------- */
@@ -233,6 +257,37 @@ static bool hmac_sha256(const char *key, const void *data, size_t len, unsigned 
 
 /* ---- Options ------------------------------------------------------------- */
 
+/* Whether url is an absolute http(s) URL with a host, as libcurl parses it;
+ * *why says what is wrong otherwise (without quoting the URL). */
+static bool url_ok(const char *url, const char **why)
+{
+    *why = NULL;
+    if (!url)
+        return false;
+    for (const char *c = url; *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f) {
+            *why = "it holds a space or a control character";
+            return false;
+        }
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+        *why = "it does not begin with http:// or https://";
+        return false;
+    }
+    CURLU *u = curl_url();
+    if (!u) {
+        *why = "out of memory";
+        return false;
+    }
+    char *host = NULL;
+    bool ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && host[0];
+    if (!ok)
+        *why = "libcurl cannot parse it, or it names no host";
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
 static const ptrack_option_t webhook_options[] = {
     {"url", PTRACK_OPT_STRING, 1, NULL, "the http:// or https:// address to POST each event to"},
     {"format", PTRACK_OPT_STRING, 0, "json",
@@ -240,7 +295,7 @@ static const ptrack_option_t webhook_options[] = {
     {"secret", PTRACK_OPT_STRING, 0, NULL,
      "json: HMAC-SHA256 key of X-Ptrack-Signature; dingtalk: the robot's signing secret"},
     {"timeout", PTRACK_OPT_DURATION, 0, "10s", "the longest one request may take"},
-    {"retries", PTRACK_OPT_INT, 0, "5",
+    {"retries", PTRACK_OPT_INT, 0, "0",
      "failed attempts on one event before it is dropped with a log line (0: never drop)"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -256,11 +311,13 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
     w->host = host;
     w->inst = inst;
     const char *format = "json";
-    if (host->opt_string(inst, "url", &w->url) != PTRACK_OK ||
-        (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0)) {
+    const char *why = NULL;
+    if (host->opt_string(inst, "url", &w->url) != PTRACK_OK || !url_ok(w->url, &why)) {
+        /* Not the URL itself: a robot's key is in it, and this message
+         * reaches the log and the API's answer. */
         host->log(inst, PTRACK_LOG_ERROR,
-                  "option \"url\" must be an http:// or https:// address (got \"%s\")",
-                  w->url ? w->url : "");
+                  "option \"url\" must be an http:// or https:// address with a host (%s)",
+                  why ? why : "it is missing");
         goto fail;
     }
     host->opt_string(inst, "format", &format);
@@ -413,6 +470,15 @@ static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
     }
     pt_str_t text = {0};
     markdown_text(&text, w->host, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
+    /* A robot refuses a longer text (WeCom errcode 40058) for ever, which
+     * would hold up every event behind this one: it is cut instead. */
+    static const char cut[] = "\n\n……（内容过长，以下从略）";
+    size_t max = w->format == FORMAT_WECOM ? WECOM_TEXT_MAX : DINGTALK_TEXT_MAX;
+    if (!text.oom && text.len > max) {
+        text.len = pt_utf8_prefix(text.p, max - (sizeof(cut) - 1));
+        text.p[text.len] = '\0';
+        pt_str_puts(&text, cut);
+    }
     if (text.oom) {
         body->oom = true;
         pt_str_free(&text);
@@ -542,10 +608,21 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     const char *answer = w->response.p ? w->response.p : "";
     char why[RESPONSE_MAX + 128];
     if (status >= 200 && status < 300) {
-        long errcode = robot_errcode(answer);
+        long errcode = w->format == FORMAT_JSON ? 0 : robot_errcode(answer);
         if (errcode == 0) {
             rc = PTRACK_OK;
             w->attempts = 0;
+            goto out;
+        }
+        if (errcode == 45009 || errcode == 130101) {
+            /* Too many messages for now (WeCom: 20 a minute): no attempt
+             * is counted; none is made until the minute is over. */
+            w->not_before = now_ms() + ROBOT_LIMIT_WAIT_MS;
+            w->host->log(w->inst, PTRACK_LOG_WARN,
+                         "event %" PRId64 " (%s): the robot takes no more messages for now "
+                         "(errcode %ld); trying again in a minute",
+                         ev->seq, ev->type, errcode);
+            rc = PTRACK_RETRY;
             goto out;
         }
         snprintf(why, sizeof(why), "the robot answered errcode %ld: %s", errcode, answer);

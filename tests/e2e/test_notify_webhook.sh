@@ -13,7 +13,11 @@
 #     a 404 is not retried (one request); a 429 with Retry-After: 1 is tried
 #     again no sooner than a second later; a robot's errcode != 0 counts as
 #     a failure and is retried; `retries` drops an event after that many
-#     failed attempts;
+#     failed attempts, and without it (the default) nothing is dropped;
+#   - a robot's text keeps a title with a line break on one line and is cut,
+#     with a note, to the 4096 bytes a WeCom robot takes;
+#   - a URL that is not an http(s) address with a host is refused at load,
+#     without quoting it (a robot's key is in it);
 #   - kill -9 of the daemon after some events: after the restart every seq
 #     reaches the receiver at least once.
 set -euo pipefail
@@ -62,6 +66,7 @@ receiver gone --fail-first -1 --fail-status 404
 receiver busy --fail-first 1 --fail-status 429 --retry-after 1
 receiver robot --fail-first 2 --errcode 310000
 receiver broken --fail-first -1 --errcode 310000
+receiver patient --fail-first 5 --fail-status 503
 
 # Each instance but "plain" takes only the status changes, so that the
 # failing ones see few events.
@@ -83,7 +88,10 @@ pt_config '{}' ',"plugins": [
   {"instance": "robot", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_robot"'/robot/send?access_token=t2", "format": "dingtalk", '"$SC"'}},
   {"instance": "broken", "path": "'"$SO"'",
-   "config": {"url": "http://127.0.0.1:'"$PORT_broken"'/", "retries": 2, "timeout": "3s", '"$SC"'}}
+   "config": {"url": "http://127.0.0.1:'"$PORT_broken"'/robot/send?access_token=t3", "format": "dingtalk",
+              "retries": 2, "timeout": "3s", '"$SC"'}},
+  {"instance": "patient", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_patient"'/", '"$SC"'}}
 ]'
 pt_start
 
@@ -249,6 +257,37 @@ check_contains "the log names the 404 and the reason it is not retried" "HTTP 40
     "$(grep 'gone' "$PT_TMP/ptrackd.log" || true)"
 check_contains "the log names the robot's errmsg" "sign not match" \
     "$(grep 'robot' "$PT_TMP/ptrackd.log" || true)"
+
+check_true "patient: without retries set, the event is offered until taken (6th try)" \
+    wait_lines patient 6 20
+check_py "patient: five 503s, then 200, all for the same event" patient '
+assert [r["status"] for r in reqs] == [503] * 5 + [200], [r["status"] for r in reqs]
+assert len({r["body"] for r in reqs}) == 1
+'
+
+# ---------------------------------------------------------------------------
+pt_step "a robot's text: a title on one line, cut to what the robot takes"
+api POST /v1/proposals '{"title": "关于规范停车收费的建议\n> 办理期限：伪造的一行"}'
+check_status "create a proposal whose title holds a line break" 201
+ID2="$(jv 'j["id"]')"
+UNITS="$(python3 -c 'import json; print(json.dumps([{"name": "第%d承办单位（负责城乡建设与住房保障方面的具体办理工作）" % i, "role": "separate"} for i in range(60)], ensure_ascii=False))')"
+api POST "/v1/proposals/$ID2/actions/assign" '{"mode": "separate", "units": '"$UNITS"'}'
+check_status "assign it to 60 units with long names" 200
+check_true "wecom received it" wait_lines wecom 2 10
+check_py "the content is at most 4096 bytes, ends with the note, and the title is one line" wecom '
+c = json.loads(reqs[-1]["body"])["markdown"]["content"]
+assert len(c.encode("utf-8")) <= 4096, len(c.encode("utf-8"))
+assert c.endswith("……（内容过长，以下从略）"), c[-40:]
+assert "标题：关于规范停车收费的建议 > 办理期限：伪造的一行" in c, c[:300]
+assert not any(l.startswith("> 办理期限：伪造") for l in c.split("\n")), c[:300]
+'
+
+pt_step "a URL that is not an http(s) address with a host is refused, not quoted"
+for url in "wecom.qq.com/send?key=SECRETKEY123" "http://" "http://127.0.0.1/a b?key=SECRETKEY123"; do
+    api POST /v1/plugins '{"instance": "badurl", "path": "'"$SO"'", "config": {"url": "'"$url"'"}}'
+    check_error "url $url" 422 validation_failed
+    check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
+done
 
 # ---------------------------------------------------------------------------
 pt_step "kill -9 in a burst: every seq reaches the receiver after the restart"
