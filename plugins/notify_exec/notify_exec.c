@@ -30,6 +30,10 @@
  *   cannot start it     logged; tried again (the file may be installed
  *                       later)
  * The child is always reaped before deliver() returns: no zombie is left.
+ * When ptrackd exits while a command runs (a stop gives up on a deliver()
+ * that has not returned), the command's group gets SIGTERM as the plugin's
+ * code is unloaded, rather than running on without a parent: the event
+ * comes again after the restart.
  *
  * Thread: create() and destroy() run on the loop thread; deliver() on the
  * instance's worker, which blocks in poll(2) while the command runs. The
@@ -41,10 +45,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -86,6 +92,63 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---- Commands running ---------------------------------------------------- */
+
+/* The process groups of the commands running now, of every instance, so
+ * that they can be ended when the plugin's code goes (at exit). */
+static pthread_mutex_t running_mu = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *running;
+static size_t n_running, cap_running;
+
+/* Thread: a worker. Returns false when memory is short. */
+static bool running_add(pid_t pgid)
+{
+    pthread_mutex_lock(&running_mu);
+    bool ok = true;
+    if (n_running == cap_running) {
+        size_t cap = cap_running ? cap_running * 2 : 8;
+        pid_t *grown = realloc(running, cap * sizeof(*grown));
+        if (grown) {
+            running = grown;
+            cap_running = cap;
+        } else {
+            ok = false;
+        }
+    }
+    if (ok)
+        running[n_running++] = pgid;
+    pthread_mutex_unlock(&running_mu);
+    return ok;
+}
+
+/* Thread: a worker. */
+static void running_remove(pid_t pgid)
+{
+    pthread_mutex_lock(&running_mu);
+    for (size_t i = 0; i < n_running; i++)
+        if (running[i] == pgid) {
+            running[i] = running[--n_running];
+            break;
+        }
+    pthread_mutex_unlock(&running_mu);
+}
+
+/* Runs when the plugin's code is unloaded: at dlclose, which happens only
+ * when no worker is inside deliver(), or at the process's exit, when one
+ * may be. */
+__attribute__((destructor)) static void end_running(void)
+{
+    pthread_mutex_lock(&running_mu);
+    for (size_t i = 0; i < n_running; i++)
+        if (running[i] > 1)
+            kill(-running[i], SIGTERM);
+    n_running = 0;
+    free(running);
+    running = NULL;
+    cap_running = 0;
+    pthread_mutex_unlock(&running_mu);
+}
+
 /* ---- Options ----------------------------------------------------------- */
 
 static const ptrack_option_t exec_options[] = {
@@ -95,6 +158,14 @@ static const ptrack_option_t exec_options[] = {
      "the longest a run may take before its process group is killed (then retried)"},
     {NULL, 0, 0, NULL, NULL},
 };
+
+/* Whether path is a regular file this process may execute (access(2)
+ * alone says yes to a directory). */
+static bool runnable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
 
 /* Finds the file a command names: as it is with a slash, else in CHILD_PATH
  * (the child's own PATH, not the daemon's). Returns a malloc'd path or
@@ -110,7 +181,7 @@ static char *resolve(const char *name)
         if (!path)
             return NULL;
         snprintf(path, len, "%s/%s", dirs[i], name);
-        if (access(path, X_OK) == 0)
+        if (runnable(path))
             return path;
         free(path);
     }
@@ -164,7 +235,7 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
     /* A missing program is refused at load, where the person configuring
      * it sees the reason, rather than retried for ever. */
     x->file = resolve(x->argv[0]);
-    if (!x->file || access(x->file, X_OK) != 0) {
+    if (!x->file || !runnable(x->file)) {
         host->log(inst, PTRACK_LOG_ERROR, "option \"command\": %s is not an executable file%s",
                   x->argv[0],
                   strchr(x->argv[0], '/') ? "" : " in /usr/bin or /bin (give a full path)");
@@ -318,6 +389,10 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         e = posix_spawnattr_setsigdefault(&attr, &all);
     if (e == 0)
         e = posix_spawn(&pid, x->file, &fa, &attr, x->argv, envp);
+    /* Short of memory, the command runs unlisted: it is only not ended
+     * if ptrackd exits while it runs. */
+    if (e == 0)
+        running_add(pid);
     if (e != 0) {
         pid = -1;
         x->host->log(x->inst, PTRACK_LOG_WARN,
@@ -446,6 +521,8 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     }
 
 out:
+    if (pid > 0)
+        running_remove(pid); /* reaped above */
     if (attr_ok)
         posix_spawnattr_destroy(&attr);
     if (fa_ok)

@@ -6,6 +6,8 @@
 #     output reaches the daemon's log; exit 75 is retried (the script runs
 #     twice), exit 3 drops the event (one run); a run past its timeout is
 #     killed with its whole process group and retried; no zombie is left;
+#     a directory is refused as the command; a command still running when
+#     ptrackd exits is ended with it (SIGTERM to its group);
 #   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
 #     mail into a Maildir; the decoded Subject and body name the proposal in
 #     Chinese, the sender's display name is RFC 2047 encoded; a permanent
@@ -261,6 +263,33 @@ smtp late "$LATE_PORT"
 check_true "late: the mail arrives once the server is up" wait_for 30 has_mail late
 check_eq "late: delivered 1" 1 "$(status late delivered)"
 
+pt_step "exec: a directory is not a command"
+api POST /v1/plugins '{"instance": "dir", "path": "'"$EXEC_SO"'", "config": {"command": ["/usr/bin"]}}'
+check_error "a directory as the command" 422 validation_failed
+check_contains "the refusal says it is not an executable file" "not an executable file" \
+    "$(jv 'j["error"]["message"]')"
+
+pt_step "exec: a command still running when ptrackd exits is ended with it"
+cat >"$PT_TMP/forever.sh" <<'EOF'
+#!/bin/sh
+echo $$ >"$1/pid"
+sleep 300 &
+echo $! >"$1/child.pid"
+wait
+EOF
+chmod 0755 "$PT_TMP/forever.sh"
+mkdir -p "$OUT/forever"
+api POST /v1/plugins '{"instance": "forever", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP"'/forever.sh", "'"$OUT"'/forever"], "timeout": "10m", '"$CR"'}}'
+check_true "forever loads (HTTP $ST)" test "${ST:0:1}" = 2
+api POST /v1/proposals '{"title": "关于延长公交运营时间的建议"}'
+check_status "create" 201
+check_true "forever's command runs" wait_for 10 test -s "$OUT/forever/child.pid"
 api GET /v1/health
 check_status "health at the end" 200
+pt_stop
+FPID="$(cat "$OUT/forever/pid")"
+FCHILD="$(cat "$OUT/forever/child.pid")"
+check_true "the command (pid $FPID) is gone once ptrackd has exited" \
+    wait_for 5 sh -c "! kill -0 $FPID 2>/dev/null"
+check_true "and so is its child (pid $FCHILD)" wait_for 5 sh -c "! kill -0 $FCHILD 2>/dev/null"
 pt_finish
