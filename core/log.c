@@ -13,7 +13,7 @@
  * whole in a buffer on the caller's stack and handed to the kernel with one
  * write(2): for a pipe (systemd's journal, a supervisor) a write of at most
  * PIPE_BUF bytes is atomic, and for a file opened with O_APPEND each write
- * lands whole at the end. That is why a line is capped at LOG_LINE_MAX,
+ * lands whole at the end. That is why a line is capped at PT_LOG_LINE_MAX,
  * which is PIPE_BUF on Linux, instead of being written in pieces.
  */
 #include "log.h"
@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOG_LINE_MAX 4096
 
 /* The level is one word read on every call from any thread; relaxed atomic
  * access is enough because a message logged just before or just after a
@@ -85,7 +84,7 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
     /* Logging must never change errno: callers often log a failure and then
      * report the same errno to their own caller. */
     int saved_errno = errno;
-    char line[LOG_LINE_MAX];
+    char line[PT_LOG_LINE_MAX];
     static const char cut_mark[] = "...";
     size_t o;
 

@@ -10,6 +10,10 @@
 
 typedef enum { PT_LOG_DEBUG = 0, PT_LOG_INFO, PT_LOG_WARN, PT_LOG_ERROR } pt_log_level_t;
 
+/* The longest line pt_log writes, its time and level included: PIPE_BUF,
+ * so that one write(2) puts it whole into a pipe (log.c). */
+#define PT_LOG_LINE_MAX 4096
+
 void pt_log_set_level(pt_log_level_t level);
 /* Parses "debug", "info", "warn", "error". Returns 0 or -1. */
 int pt_log_level_parse(const char *s, pt_log_level_t *out);

@@ -44,7 +44,7 @@ void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size)
 
 static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[PT_LOG_LINE_MAX]; /* pt_log cuts it to its line, on a character boundary */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);

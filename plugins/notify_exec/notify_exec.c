@@ -16,9 +16,9 @@
  * stdout, stderr), default signal dispositions, an empty signal mask and a
  * minimal environment:
  *   PATH=/usr/bin:/bin  LANG=C.UTF-8  PTRACK_EVENT=<type>  PTRACK_SEQ=<seq>
- * Its output (at most OUTPUT_MAX bytes of each stream; the rest is read and
- * thrown away so that the child never blocks on a full pipe) goes to the
- * daemon's log.
+ * Its output (at most OUTPUT_MAX bytes of each stream, as much as fits in
+ * one log line; the rest is read and thrown away so that the child never
+ * blocks on a full pipe) goes to the daemon's log.
  *
  * What the run means:
  *   exit 0              delivered
@@ -58,8 +58,10 @@
 
 #include <ptrack/plugin.h>
 
-/* The most of each of stdout and stderr kept for the log. */
-#define OUTPUT_MAX 8192
+/* The most of each of stdout and stderr kept for the log, and the most of
+ * it (escaped) put in one log line, which the host takes up to 4 KiB. */
+#define OUTPUT_MAX 3072
+#define LOGGED_MAX 3072
 /* The exit code that asks for a retry (EX_TEMPFAIL of sysexits.h). */
 #define EXIT_TEMPFAIL 75
 /* The child's PATH, and where a bare command name is looked up. */
@@ -305,9 +307,18 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
             text[o++] = (char)ch;
         }
     }
+    /* Escapes can make it longer than a log line: cut on a character
+     * boundary, so that the line ends with the mark that says so. */
+    bool cut = false;
+    if (o > LOGGED_MAX) {
+        o = LOGGED_MAX;
+        while (o > 0 && ((unsigned char)text[o] & 0xC0) == 0x80)
+            o--;
+        cut = true;
+    }
     text[o] = '\0';
     x->host->log(x->inst, level, "event %" PRId64 ": %s %s: %s%s", ev->seq, x->argv[0], stream,
-                 text, c->dropped ? " [...more output dropped]" : "");
+                 text, c->dropped || cut ? " [...more output dropped]" : "");
     free(text);
 }
 

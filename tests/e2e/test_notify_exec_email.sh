@@ -62,11 +62,12 @@ echo "$PTRACK_SEQ" >>"$d/runs"
 echo "网关忙，稍后再试" >&2
 exit 75
 EOF
-# exit3.sh DIR: exit 3 every time.
+# exit3.sh DIR: exit 3 every time, with more on stderr than a log line holds.
 cat >"$PT_TMP/exit3.sh" <<'EOF'
 #!/bin/sh
 echo "$PTRACK_SEQ" >>"$1/runs"
 echo "无效的收件人" >&2
+yes "错误详情" | head -n 2000 >&2
 exit 3
 EOF
 # slow.sh DIR: the first run starts a background child and hangs (past the
@@ -206,6 +207,8 @@ check_eq "three: failed 1, delivered 0" "1 0" "$(status three failed) $(status t
 check_eq "slow: delivered 1 after 1 retry" "1 1" "$(status slow delivered) $(status slow retries)"
 check_contains "the log says why three's event was dropped" "exited with 3" "$(grep three "$PT_TMP/ptrackd.log")"
 check_contains "the log carries three's stderr" "无效的收件人" "$(grep three "$PT_TMP/ptrackd.log")"
+check_contains "and says where it cut the long rest" "错误详情\\n [...more output dropped]" \
+    "$(grep three "$PT_TMP/ptrackd.log")"
 check_contains "the log says slow's group was killed" "process group was killed" "$(grep slow "$PT_TMP/ptrackd.log")"
 check_eq "no zombie child of ptrackd" "" \
     "$(ps -o stat=,pid=,comm= --ppid "$PT_PID" | awk '$1 ~ /Z/' || true)"
