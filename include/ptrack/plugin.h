@@ -311,7 +311,13 @@ typedef struct {
      * any other return makes the host end the response as failed, so the
      * client never takes a truncated file for a whole one. Thread: a job
      * thread, one per request. */
+#ifndef __cplusplus
     int (*export)(void *state, ptrack_job_t *job, const char *format);
+#else
+    /* `export` is a C++ keyword: C++ code names the member export_ (same
+     * place, same type). */
+    int (*export_)(void *state, ptrack_job_t *job, const char *format);
+#endif
     /* (1.1) The query parameters export() reads with job_arg besides the
      * list filters, NULL-terminated: {"lang", NULL}; {NULL} for none. The
      * host takes format, the filters of GET /v1/proposals (which an
@@ -350,6 +356,10 @@ typedef struct {
 /* The entry point's type: returns the descriptor, which must stay valid
  * while the plugin is loaded (a static const object). Thread: the loop. */
 typedef const ptrack_plugin_t *(*ptrack_plugin_entry_fn)(void);
+
+/* The entry point a plugin defines, declared here so that its definition
+ * has C linkage in C++ too (and a prototype in C). */
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void);
 
 #ifdef __cplusplus
 }
