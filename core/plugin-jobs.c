@@ -442,6 +442,11 @@ int pt_job_write(ptrack_job_t *job, const void *buf, size_t len)
     const char *p = buf;
     pthread_mutex_lock(&job->mu);
     while (len > 0) {
+        /* A full queue waits for the loop to send some of it; the loop is
+         * told of what this call queued so far first, or a write larger
+         * than the queue would wait for ever. */
+        if (job->q_bytes >= OUT_MAX && !atomic_load(&job->cancelled))
+            uv_async_send(&job->async);
         while (job->q_bytes >= OUT_MAX && !atomic_load(&job->cancelled))
             pthread_cond_wait(&job->cond, &job->mu);
         if (atomic_load(&job->cancelled))

@@ -348,4 +348,18 @@ check_true "no file under the name" test ! -e "$W/cut.jsonl"
 check_true "no temporary file either" test -z "$(ls "$W" | grep cut.jsonl || true)"
 check_contains "and says so" "was not written" "$(cat "$W/err")"
 
+pt_step "a proposal larger than the export's queue (256 KiB) in one write"
+python3 -c 'import json; print(json.dumps({"title": "关于制定地方立法条例草案的议案", "kind": "motion", "background": "第一条　为了规范地方立法活动。" * 20000}, ensure_ascii=False))' >"$W/big.json"
+api POST /v1/proposals "$(cat "$W/big.json")"
+check_status "create a proposal of $(stat -c %s "$W/big.json") bytes" 201
+BIG="$(jv 'j["id"]')"
+for fmt in jsonl json csv; do
+    curl -s --max-time 20 --unix-socket "$PT_SOCK" -o "$W/big.$fmt" \
+        "http://localhost/v1/exports?format=$fmt&q=%E5%9C%B0%E6%96%B9%E7%AB%8B%E6%B3%95%E6%9D%A1%E4%BE%8B"
+    rc=$?
+    check_eq "export $fmt of it completes (curl exit)" 0 "$rc"
+    check_true "and holds the whole text ($(stat -c %s "$W/big.$fmt") bytes)" \
+        test "$(grep -o '为了规范地方立法活动' "$W/big.$fmt" | wc -l)" -eq 20000
+done
+
 pt_finish
