@@ -26,6 +26,11 @@ struct pt_deadline_engine_s {
     uv_timer_t timer;  /* the next reminder */
     uv_timer_t digest; /* the next digest */
     int64_t wake_at;   /* when `timer` fires (wall clock ms); 0: not armed */
+    /* The digest `digest` is armed for: its time (wall clock ms; 0: none),
+     * the local midnight of its day and that day's date. */
+    int64_t digest_time, digest_day;
+    char digest_date[16];
+    int64_t digest_fired; /* the digest_time of the last digest raised */
     bool scanning;
     bool rescan;
     bool stopped;
@@ -62,6 +67,9 @@ static void wake_at(pt_deadline_engine_t *e, int64_t at)
         return;
     if (e->wake_at && e->wake_at <= at)
         return;
+    /* libuv counts a timeout from the loop's cached time, which may be
+     * behind: bring it up to date so that the timer does not fire early. */
+    uv_update_time(e->loop);
     int64_t delay = at - now_ms();
     if (delay < 0)
         delay = 0;
@@ -119,17 +127,27 @@ static void scan(pt_deadline_engine_t *e)
 
 /* ---- The digest ------------------------------------------------------ */
 
-/* Local midnight of the day that holds `t` (ms), and that day's date. */
-static int64_t local_midnight(int64_t t, char *date, size_t len)
+/* The local time `ms_of_day` (digest_at: ms after midnight, as a clock
+ * shows it) on the day `days` after the one that holds `t`, with that day's
+ * local midnight in *midnight and its date in date. mktime() takes the
+ * day's own offset, so a change of summer time is neither added nor lost,
+ * whatever the hour. */
+static int64_t local_day_at(int64_t t, int days, int64_t ms_of_day, int64_t *midnight, char *date,
+                            size_t len)
 {
     time_t s = (time_t)(t / 1000);
     struct tm tm;
     localtime_r(&s, &tm);
-    if (date)
-        strftime(date, len, "%Y-%m-%d", &tm);
+    tm.tm_mday += days;
     tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
     tm.tm_isdst = -1;
-    return (int64_t)mktime(&tm) * 1000;
+    *midnight = (int64_t)mktime(&tm) * 1000; /* normalizes tm to that day */
+    strftime(date, len, "%Y-%m-%d", &tm);
+    tm.tm_hour = (int)(ms_of_day / 3600000);
+    tm.tm_min = (int)(ms_of_day / 60000 % 60);
+    tm.tm_sec = (int)(ms_of_day / 1000 % 60);
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm) * 1000 + ms_of_day % 1000;
 }
 
 static void plan_digest(pt_deadline_engine_t *e);
@@ -150,9 +168,10 @@ static void on_digested(pt_write_t *w)
 static void on_digest_timer(uv_timer_t *t)
 {
     pt_deadline_engine_t *e = t->data;
-    char date[16];
-    int64_t day = local_midnight(now_ms(), date, sizeof(date));
-    pt_write_t *w = pt_write_digest(day, date);
+    /* The day it was planned for: a timer may fire a little early (or a
+     * moment after midnight, late), and the digest is that day's. */
+    e->digest_fired = e->digest_time;
+    pt_write_t *w = pt_write_digest(e->digest_day, e->digest_date);
     if (w) {
         w->actor = strdup("ptrackd");
         w->cb = on_digested;
@@ -165,24 +184,31 @@ static void on_digest_timer(uv_timer_t *t)
     plan_digest(e);
 }
 
-/* Arms the digest for the next digest_at, local time. */
+/* Arms the digest for the next digest_at, local time, after now and after
+ * the last one raised (whose timer may have fired a little early). */
 static void plan_digest(pt_deadline_engine_t *e)
 {
     uv_timer_stop(&e->digest);
     if (e->stopped || e->deadlines.digest_at < 0)
         return;
+    uv_update_time(e->loop); /* see wake_at */
     int64_t now = now_ms();
-    int64_t at = local_midnight(now, NULL, 0) + e->deadlines.digest_at;
-    if (at <= now) {
-        /* Tomorrow's: a day is not always 24 hours (summer time), so take
-         * the midnight of a moment safely inside tomorrow. */
-        at = local_midnight(now + INT64_C(26) * 3600 * 1000, NULL, 0) + e->deadlines.digest_at;
-    }
+    int64_t from = now > e->digest_fired ? now : e->digest_fired;
+    int64_t day;
+    char date[sizeof(e->digest_date)];
+    int64_t at = local_day_at(from, 0, e->deadlines.digest_at, &day, date, sizeof(date));
+    if (at <= from)
+        at = local_day_at(from, 1, e->deadlines.digest_at, &day, date, sizeof(date));
     int64_t delay = at - now;
-    if (delay > MAX_SLEEP_MS)
+    if (delay > MAX_SLEEP_MS) {
+        /* Only on a day longer than 24 hours (summer time ends). */
         uv_timer_start(&e->digest, on_digest_replan, (uint64_t)MAX_SLEEP_MS, 0);
-    else
-        uv_timer_start(&e->digest, on_digest_timer, (uint64_t)delay, 0);
+        return;
+    }
+    e->digest_time = at;
+    e->digest_day = day;
+    memcpy(e->digest_date, date, sizeof(date));
+    uv_timer_start(&e->digest, on_digest_timer, (uint64_t)delay, 0);
 }
 
 /* A long sleep is cut into days and re-planned, in case the clock moved. */

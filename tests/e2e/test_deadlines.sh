@@ -3,7 +3,8 @@
 # proposal raises proposal.due_soon and then proposal.overdue exactly once
 # each, also across kill -9 and restarts; the overdue filter agrees; a
 # deadline moved by extend gets reminders of its own; the daily digest fires
-# at deadlines.digest_at and lists the overdue proposal under its unit.
+# at deadlines.digest_at and lists the overdue proposal under each of its
+# units, counting it once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -49,7 +50,7 @@ pt_step "an assigned proposal raises due_soon, then overdue"
 api POST /v1/proposals '{"title":"关于加快农村公路养护的建议","delegation":"山西代表团"}'
 id="$(jv 'j["id"]')"
 api POST "/v1/proposals/$id/actions/assign" \
-    '{"mode":"single","units":[{"name":"省交通运输厅","role":"lead"}]}'
+    '{"mode":"lead_co","units":[{"name":"省交通运输厅","role":"lead"},{"name":"省财政厅","role":"co"}]}'
 check_status "assign" 200
 check_eq "no reminder right after assigning" 0 "$(count_events proposal.due_soon "$id")"
 check_true "due_soon within 4 s" wait_event proposal.due_soon "$id" 4
@@ -90,6 +91,8 @@ for _ in $(seq 1 120); do
 done
 api GET "/v1/events?after=0&limit=1000"
 check_eq "one digest" 1 "$(jv "len([e for e in j['items'] if e['type'] == 'digest.daily'])")"
+check_eq "counting the proposal once, though it has two units" 1 \
+    "$(jv "[e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue_count']")"
 check_eq "it lists the overdue proposal under its unit" "[$id]" \
     "$(jv "[p['id'] for g in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue'] if g['unit'] == '省交通运输厅' for p in g['items']]")"
 check_eq "with today's date" "$(date +%Y-%m-%d)" \
@@ -108,6 +111,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 check_contains "the robot gets the digest" "每日办理情况摘要（$(date +%Y-%m-%d)）" "$robot"
 check_contains "with the overdue count" "超期未答复：共 1 件" "$robot"
 check_contains "and the late proposal under its unit" "省交通运输厅（1 件）：" "$robot"
+check_contains "and under its co unit" "省财政厅（1 件）：" "$robot"
 check_contains "named by its title" "关于加快农村公路养护的建议" "$robot"
 
 pt_step "a deadline moved by extend gets reminders of its own"
