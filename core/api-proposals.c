@@ -144,8 +144,10 @@ static void submit_write(pt_call_t *call, pt_write_t *w)
  * does not exist, so that neither learns which ids are taken. */
 
 /* The actions a unit may run, each on a proposal assigned to it, by their
- * effect (an office's workflow may name its actions otherwise). */
-static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", "extend", NULL};
+ * effect (an office's workflow may name its actions otherwise): PRODUCT.md
+ * §3's sign, return, opinion and reply. Moving the deadline (extend) is the
+ * office's: a unit asks for it, the office grants it. */
+static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", NULL};
 /* The effects of those that name the acting unit in a `unit` field. */
 static const char *const unit_field_actions[] = {"sign", "return", "opinion", "reply", NULL};
 
@@ -196,7 +198,7 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         if (!listed(unit_actions, effect)) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role unit, for %s) may not %s: a unit may only sign, return, "
-                         "opinion, reply or extend the proposals assigned to it",
+                         "opinion or reply on the proposals assigned to it",
                          who->name, who->unit, action);
             return false;
         }

@@ -8,7 +8,7 @@
 #   clerk    creates, edits, runs every action; no plugins, no tokens
 #   unit     reads only the proposals assigned to its unit (404 for others,
 #            as for one that does not exist), runs sign, return, opinion,
-#            reply and extend on them, acting as its own unit only
+#            reply on them, acting as its own unit only, and not extend
 #   delegate reads only the proposals they lead or co-signed, gives
 #            feedback on them as themselves
 #   A unit's and a delegate's statistics and exports hold exactly the
@@ -301,7 +301,7 @@ unit_case() {
     check_status "$who signs its proposal (unit filled in)" 200
     check_eq "$who: the proposal is handling" handling "$(jv 'j["status"]')"
     call "$via" POST "/v1/proposals/$P_MINE/actions/extend" "{\"due_at\":\"$(due 120)\"}"
-    check_status "$who extends its proposal" 200
+    check_error "$who extends its proposal's deadline (the office's to grant)" 403 forbidden
     call "$via" POST "/v1/proposals/$P_MINE/actions/feedback" '{"person":"张三","satisfaction":"satisfied"}'
     check_error "$who gives feedback" 403 forbidden
     call "$via" POST "/v1/proposals/$P_MINE/actions/reply" \
@@ -310,9 +310,9 @@ unit_case() {
     check_eq "$who: the proposal is replied" replied "$(jv 'j["status"]')"
     api GET "/v1/proposals/$P_MINE/history"
     check_eq "$who: history records its actions under its name" \
-        "[\"$actor\", \"$actor\", \"$actor\"]" "$(jv '[h["actor"] for h in j["items"][-3:]]')"
-    check_eq "$who: history records sign, extend, reply" '["sign", "extend", "reply"]' \
-        "$(jv '[h["action"] for h in j["items"][-3:]]')"
+        "[\"$actor\", \"$actor\"]" "$(jv '[h["actor"] for h in j["items"][-2:]]')"
+    check_eq "$who: history records sign, reply" '["sign", "reply"]' \
+        "$(jv '[h["action"] for h in j["items"][-2:]]')"
     # return and opinion are the unit's too: a second proposal is returned,
     # and a lead_co one gets a co unit's opinion.
     api POST /v1/proposals '{"title":"关于减轻小微企业税费负担的建议","lead_author":"孙七"}'
