@@ -417,14 +417,14 @@ static void render_row(run_t *r)
     int64_t secs;
     if (v->due_at && pt_time_parse(v->due_at, &secs) == 0)
         pt_zone_date(&r->zone, secs, due);
-    char number[64];
     /* A proposal without an office number is named by its id. */
+    pt_str_t number = {0};
     if (v->number && *v->number)
-        snprintf(number, sizeof(number), "%s", v->number);
+        pt_str_puts(&number, v->number);
     else
-        snprintf(number, sizeof(number), "#%s", v->id ? v->id : "?");
+        pt_str_printf(&number, "#%s", v->id ? v->id : "?");
     const char *cells[ROW_COLUMNS_UNIT] = {
-        number,
+        pt_str_get(&number),
         v->title,
         v->delegation,
         v->lead_author,
@@ -437,9 +437,10 @@ static void render_row(run_t *r)
     pt_str_clear(&r->row);
     table_row(r, &r->row, v->overdue ? "overdue" : NULL, cells, row_columns(r), 0,
               v->overdue ? COL_OVERDUE : -1);
-    if (units.oom)
+    if (units.oom || number.oom)
         r->row.oom = 1;
     pt_str_free(&units);
+    pt_str_free(&number);
 }
 
 static int add_entry(run_t *r, const char *group, uint64_t offset, uint32_t len)
@@ -570,11 +571,16 @@ static int write_groups(run_t *r)
         uint32_t rk = r->entries[i].group;
         const pt_tally_t *g = &r->groups.items[group_of[rk]];
         const char *name = r->by_unit ? (*g->name ? g->name : "未交办") : pt_state_label(g->name);
-        char title[600];
-        snprintf(title, sizeof(title), "%s（%lld件）", name, (long long)g->count);
+        pt_str_t title = {0};
+        pt_str_printf(&title, "%s（%lld件）", name, (long long)g->count);
+        if (title.oom) {
+            rc = PTRACK_ENOMEM;
+            break;
+        }
         if (r->html)
             pt_str_puts(&r->out, "<section class=\"group\">\n");
-        heading(r, 3, title);
+        heading(r, 3, pt_str_get(&title));
+        pt_str_free(&title);
         table_begin(r, "proposals", row_heads, row_columns(r), 0);
         for (; i < r->n_entries && r->entries[i].group == rk; i++) {
             const entry_t *e = &r->entries[i];

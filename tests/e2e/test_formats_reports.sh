@@ -500,6 +500,23 @@ check_eq "xlsx: the workbook stays valid XML, the title whole" '关于_x0007_响
     "$(jv 'j["建议"]["rows"][1][2]["v"]' "$X")"
 
 # ---------------------------------------------------------------------------
+pt_step "a long number and a long unit name are kept whole"
+LONGNO="A$(printf '编%.0s' $(seq 1 30))"
+LONGUNIT="X$(printf '单%.0s' $(seq 1 300))"
+api POST /v1/proposals '{"title": "关于长名称的建议", "number": "'"$LONGNO"'", "session": "长名称测试"}'
+check_status "create with a number of 91 bytes" 201
+ID="$(jv 'j["id"]')"
+act "$ID" assign '{"mode": "single", "units": [{"name": "'"$LONGUNIT"'", "role": "lead"}]}'
+for g in status unit; do
+    for f in md html; do
+        export_to "format=$f&group=$g&session=%E9%95%BF%E5%90%8D%E7%A7%B0%E6%B5%8B%E8%AF%95" "$PT_TMP/long.$g.$f"
+        check_true "$f by $g: valid UTF-8" python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$PT_TMP/long.$g.$f"
+        check_true "$f by $g: the number whole" grep -q "$LONGNO" "$PT_TMP/long.$g.$f"
+    done
+done
+check_true "md by unit: the unit's heading whole, with its count" grep -q "$LONGUNIT（1件）" "$PT_TMP/long.unit.md"
+
+# ---------------------------------------------------------------------------
 pt_step "temporary files"
 check_eq "no temporary file is left in the daemon's TMPDIR" "" "$(ls -A "$PT_TMP/tmp")"
 # That the exporters work in TMPDIR at all shows once it is gone.
