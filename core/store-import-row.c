@@ -23,6 +23,10 @@ struct pt_import_row_s {
     uint32_t size; /* of the whole row, this member included */
     uint32_t n_units, n_tags, n_people;
     int64_t created_at, updated_at, assigned_at, due_at; /* 0: none (created: the move's time) */
+    /* The record's id and merged_into where it came from (an export of a
+     * ptrack): 0 when it had none. The move maps a merge into a proposal of
+     * the same import to that proposal's new id. */
+    int64_t old_id, old_merged_into;
     uint8_t key_supervision, clock, replied, pad_;
     /* Then, one after another: the strings of ROW_TEXTS, each a byte that
      * says whether it is set and its NUL-ended text; the middle of the
@@ -37,6 +41,12 @@ _Static_assert(offsetof(pt_import_row_t, text) == PT_IMPORT_ROW_MIN,
 uint32_t pt_import_row_size(const pt_import_row_t *row)
 {
     return row->size;
+}
+
+void pt_import_row_ids(const pt_import_row_t *row, int64_t *old_id, int64_t *old_merged_into)
+{
+    *old_id = row->old_id;
+    *old_merged_into = row->old_merged_into;
 }
 
 enum {
@@ -109,10 +119,12 @@ static const char *doc_middle_end(const char *doc, size_t len)
 /* Makes the row of a checked proposal whose document (rendered with id 1)
  * is doc, its middle ending at tail. NULL: out of memory. */
 static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char *doc,
-                                 const char *tail)
+                                 const char *tail, int64_t old_id, int64_t old_merged_into)
 {
     size_t head = sizeof(doc_head) - 2; /* the comma stays with the middle */
     pt_import_row_t r = {
+        .old_id = old_id,
+        .old_merged_into = old_merged_into,
         .created_at = p->created_at,
         .updated_at = p->updated_at,
         .assigned_at = p->assigned_at,
@@ -260,8 +272,10 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
         return PT_EVALIDATION;
     }
     /* The proposal is new here: its old id means nothing in this store, nor
-     * does a merge into another of the old ids. The id and version are
+     * does a merge into another of the old ids, unless that one comes in
+     * the same import (the move maps it). The id and version are
      * placeholders that the move replaces (pt_import_row_doc). */
+    int64_t old_id = stored ? p.id : 0, old_merged_into = p.merged_into;
     p.id = 1;
     p.version = 1;
     p.merged_into = 0;
@@ -271,7 +285,7 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
     const char *tail = doc ? doc_middle_end(doc, len) : NULL;
     if (doc && !tail)
         rc = pt_error_set(err, PT_EINTERNAL, "a proposal's document is not laid out as expected");
-    else if (!doc || !(*row = row_make(&p, clock, doc, tail)))
+    else if (!doc || !(*row = row_make(&p, clock, doc, tail, old_id, old_merged_into)))
         rc = pt_error_set(err, PT_ENOMEM, "out of memory");
     free(doc);
     pt_proposal_free(&p);

@@ -314,9 +314,106 @@ static int find_duplicate(dup_t *d, const pt_cols_t *c)
     return rc;
 }
 
+/* ---- Merges within an import ------------------------------------------
+ * An export of a ptrack holds merged proposals whose merged_into is the id
+ * of another proposal of that store. Imported, every proposal gets a new
+ * id; a merge into one that comes in the same transaction is pointed at its
+ * new id once all are in (the old ids may come in any order). */
+
+typedef struct {
+    int64_t old_id, new_id;
+} id_pair_t; /* a record's id where it came from, and here */
+
+typedef struct {
+    int64_t new_id;   /* of the merged proposal */
+    int64_t old_into; /* the old id its merged_into named */
+} merge_t;
+
+typedef struct {
+    id_pair_t *ids; /* of the records that had an id */
+    size_t n_ids, cap_ids;
+    merge_t *merges;
+    size_t n_merges, cap_merges;
+} merges_t;
+
+/* Appends one element of size `size` to a growing array. */
+static bool push(void **v, size_t *n, size_t *cap, const void *elem, size_t size)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        void *grown = realloc(*v, c * size);
+        if (!grown)
+            return false;
+        *v = grown;
+        *cap = c;
+    }
+    memcpy((char *)*v + *n * size, elem, size);
+    (*n)++;
+    return true;
+}
+
+static void merges_free(merges_t *m)
+{
+    free(m->ids);
+    free(m->merges);
+    memset(m, 0, sizeof(*m));
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const id_pair_t *)a)->old_id, y = ((const id_pair_t *)b)->old_id;
+    return x < y ? -1 : x > y;
+}
+
+/* Notes a stored row's ids. */
+static int merges_note(merges_t *m, const pt_import_row_t *row, int64_t new_id, pt_error_t *err)
+{
+    int64_t old_id, old_into;
+    pt_import_row_ids(row, &old_id, &old_into);
+    id_pair_t id = {old_id, new_id};
+    merge_t merge = {new_id, old_into};
+    if ((old_id && !push((void **)&m->ids, &m->n_ids, &m->cap_ids, &id, sizeof(id))) ||
+        (old_into &&
+         !push((void **)&m->merges, &m->n_merges, &m->cap_merges, &merge, sizeof(merge))))
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    return PT_OK;
+}
+
+/* Points each merge at the new id of the proposal it named, where that came
+ * in too; a merge into one that did not stays without (null), as before. */
+static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
+{
+    if (!m->n_merges)
+        return PT_OK;
+    qsort(m->ids, m->n_ids, sizeof(*m->ids), pair_cmp);
+    sqlite3_stmt *st;
+    /* The document holds "merged_into":null once, at its top level: no
+     * other member of a proposal is named so, and text inside a string
+     * has its quotes escaped. */
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE proposals SET doc = replace(doc, '\"merged_into\":null',"
+                           " '\"merged_into\":' || ?1) WHERE id = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, db, "pointing merges at their new ids");
+    int rc = PT_OK;
+    for (size_t i = 0; i < m->n_merges && rc == PT_OK; i++) {
+        id_pair_t key = {m->merges[i].old_into, 0};
+        const id_pair_t *to = bsearch(&key, m->ids, m->n_ids, sizeof(*m->ids), pair_cmp);
+        if (!to)
+            continue;
+        sqlite3_bind_int64(st, 1, to->new_id);
+        sqlite3_bind_int64(st, 2, m->merges[i].new_id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = pt_sqlite_error(err, db, "pointing merges at their new ids");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Inserts one checked record unless it is a duplicate. */
-static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const char *actor,
-                      pt_import_result_t *res, pt_error_t *err)
+static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *row,
+                      const char *actor, pt_import_result_t *res, pt_error_t *err)
 {
     pt_new_row_t r;
     const char *mid;
@@ -342,6 +439,8 @@ static int insert_row(void *conn, dup_t *d, const pt_import_row_t *row, const ch
     r.c.doc = doc;
     int rc = pt_store_insert_new(conn, &r, actor, "import", err);
     free(doc);
+    if (rc == PT_OK)
+        rc = merges_note(m, row, r.c.id, err);
     if (rc == PT_OK) {
         res->imported++;
         if (!res->first_id)
@@ -389,6 +488,7 @@ static int run_move(void *conn, pt_write_t *w)
     if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
     reader_t rd = {.fd = st->fd};
+    merges_t m = {0};
     int rc = PT_OK;
     int64_t waited = 0, started = mono_ms();
     for (;;) {
@@ -428,7 +528,7 @@ static int run_move(void *conn, pt_write_t *w)
         int got;
         errno = 0;
         while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1)
-            rc = insert_row(conn, &d, row, w->actor, &res, &w->err);
+            rc = insert_row(conn, &d, &m, row, w->actor, &res, &w->err);
         if (rc == PT_OK && got < 0)
             rc = pt_error_set(&w->err, PT_ESTORAGE,
                               "storage error while reading an import's staging: %s",
@@ -438,6 +538,9 @@ static int run_move(void *conn, pt_write_t *w)
     }
     free(rd.buf);
     dup_close(&d);
+    if (rc == PT_OK)
+        rc = merges_apply(conn, &m, &w->err);
+    merges_free(&m);
     if (rc == PT_OK)
         st->res = res; /* the early and the late move never run together */
     return rc;
@@ -656,9 +759,14 @@ static int run_direct(void *conn, pt_write_t *w)
     if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
     int rc = PT_OK;
+    /* A partial import maps the merges within each batch (its transaction). */
+    merges_t m = {0};
     for (size_t i = 0; i < b->n && rc == PT_OK; i++)
-        rc = insert_row(conn, &d, b->rows[i], w->actor, &res, &w->err);
+        rc = insert_row(conn, &d, &m, b->rows[i], w->actor, &res, &w->err);
     dup_close(&d);
+    if (rc == PT_OK)
+        rc = merges_apply(conn, &m, &w->err);
+    merges_free(&m);
     if (rc == PT_OK)
         b->res = res;
     return rc;
