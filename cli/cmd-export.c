@@ -24,7 +24,8 @@
 #include "transfer.h"
 
 static const pt_opt_t opts[] = {
-    {"format", PT_OPT_VALUE, "F", "json, jsonl, csv, xlsx, md, html, ics, ... (required)"},
+    {"format", PT_OPT_VALUE, "F",
+     "json, jsonl, csv, xlsx, md, html, ics, ... (default: from the extension of --out)"},
     {"out", PT_OPT_VALUE, "FILE",
      "write to FILE (- for stdout; default: the name ptrackd gives, e.g. proposals.json)"},
     PT_FILTER_OPTS,
@@ -277,12 +278,26 @@ static int finish_file(download_t *d)
     return PT_EXIT_OK;
 }
 
+/* The format the name of --out says, or NULL. */
+static const char *format_from_name(const char *path)
+{
+    static const pt_ext_format_t map[] = {
+        {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"}, {".csv", "csv"},
+        {".xlsx", "xlsx"}, {".md", "md"},       {".html", "html"},    {".htm", "html"},
+        {".ics", "ics"},
+    };
+    return path ? pt_transfer_format_of(path, map, sizeof(map) / sizeof(map[0])) : NULL;
+}
+
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     const char *format = pt_args_value(args, "format");
     if (!format || !*format)
+        format = format_from_name(pt_args_value(args, "out"));
+    if (!format || !*format)
         return pt_cli_usage(cli, "say which format to write with --format (json, jsonl, csv, "
-                                 "xlsx, md, html, ics, ...)");
+                                 "xlsx, md, html, ics, ...), or give --out a file name that "
+                                 "ends in one");
     char *query = NULL;
     int rc = build_query(cli, args, format, &query);
     if (rc != PT_EXIT_OK) {
@@ -361,14 +376,15 @@ const pt_command_t pt_cmd_export = {
     .args = NULL,
     .summary = "export proposals into a file (json, jsonl, csv, xlsx, md, html, ics, ...)",
     .description =
-        "Has ptrackd's exporter of --format write the proposals that match the filters (the\n"
-        "same as list's), streamed into FILE, or into the name ptrackd gives (proposals.csv)\n"
-        "in the current directory. The file appears only when the whole export has arrived:\n"
-        "if ptrackd or the connection fails midway, nothing is left behind and the exit\n"
-        "code is non-zero.\n"
+        "Has ptrackd's exporter of --format (by default the one the extension of --out\n"
+        "names: .csv, .xlsx, .json, .jsonl, .md, .html, .ics) write the proposals that\n"
+        "match the filters (the same as list's), streamed into FILE, or into the name\n"
+        "ptrackd gives (proposals.csv) in the current directory. The file appears only\n"
+        "when the whole export has arrived: if ptrackd or the connection fails midway,\n"
+        "nothing is left behind and the exit code is non-zero.\n"
         "\n"
         "Examples:\n"
-        "  ptrack export --format xlsx --status handling --out 办理中.xlsx\n"
+        "  ptrack export --status handling --out 办理中.xlsx\n"
         "  ptrack export --format json --delegation 山西代表团\n"
         "  ptrack export --format csv --arg lang=en --out - | head\n",
     .opts = opts,

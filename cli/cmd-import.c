@@ -40,18 +40,11 @@ static const pt_opt_t opts[] = {
  * message can say what to do instead. */
 static const char *format_from_name(const char *path)
 {
-    static const struct {
-        const char *ext, *format;
-    } map[] = {{".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-               {".csv", "csv"},   {".txt", "text"},    {".xlsx", "xlsx"}};
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(slash ? slash + 1 : path, '.');
-    if (!dot)
-        return NULL;
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strcasecmp(dot, map[i].ext) == 0)
-            return map[i].format;
-    return NULL;
+    static const pt_ext_format_t map[] = {
+        {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+        {".csv", "csv"},   {".txt", "text"},    {".xlsx", "xlsx"},
+    };
+    return pt_transfer_format_of(path, map, sizeof(map) / sizeof(map[0]));
 }
 
 typedef struct {

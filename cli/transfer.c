@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
@@ -169,4 +170,16 @@ int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q)
         free(key);
     }
     return PT_EXIT_OK;
+}
+
+const char *pt_transfer_format_of(const char *path, const pt_ext_format_t *map, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    if (!dot)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(dot, map[i].ext) == 0)
+            return map[i].format;
+    return NULL;
 }

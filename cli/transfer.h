@@ -66,4 +66,14 @@ int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size
  * one without a KEY=. */
 int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q);
 
+/* A file name's extension and the format it stands for. */
+typedef struct {
+    const char *ext; /* ".csv" */
+    const char *format;
+} pt_ext_format_t;
+
+/* The format path's extension names in map (n entries, case ignored), or
+ * NULL. */
+const char *pt_transfer_format_of(const char *path, const pt_ext_format_t *map, size_t n);
+
 #endif

@@ -474,14 +474,17 @@ check_eq "ptrack export xlsx: A and G" "[$A, $G]" "$(jv '[int(r[0]["v"]) for r i
 cli export --format md --arg group=unit --out - --quiet
 check_eq "ptrack export --format md --arg group=unit: exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
 check_contains "ptrack export md group=unit: grouped by unit" "### 市交通局（2件）" "$OUT"
-cli export --format ics --out "$PT_TMP/cli.ics" --quiet
-check_eq "ptrack export --format ics: exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
+cli export --out "$PT_TMP/cli.ics" --quiet
+check_eq "ptrack export --out cli.ics (the format from the extension): exit 0" 0 "$RC${ERR:+ (stderr: $ERR)}"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/cli.ics" 2>&1)" || I="<error: $I>"
 check_eq "ptrack export ics: well formed, four to-dos" "[] 4" "$(jv 'json.dumps(j["problems"]) + " " + str(len(j["todos"]))' "$I")"
 cli export --format html --arg group=nonsense --out "$PT_TMP/cli-bad.html" --quiet
 check_true "ptrack export --arg group=nonsense: fails" test "$RC" -ne 0
 check_contains "ptrack export --arg group=nonsense: says what to write" "group=status or group=unit" "$ERR"
 check_true "ptrack export --arg group=nonsense: leaves no file" test ! -e "$PT_TMP/cli-bad.html"
+cli export --out "$PT_TMP/cli.unknown" --quiet
+check_eq "ptrack export --out with no known extension and no --format: usage error" 2 "$RC"
+check_contains "and says what to give" "or give --out a file name that ends in one" "$ERR"
 
 # ---------------------------------------------------------------------------
 pt_step "control characters in text"
