@@ -168,6 +168,7 @@ void pt_api_exports(pt_call_t *call)
         .actor = call->who.name,
         .req = req,
         .query = &q,
+        .stall_ms = call->api->opts.config->limits.idle_timeout_ms,
     };
     if (pt_job_start_export(&o, &err) != PT_OK) {
         pt_list_query_clear(&q);

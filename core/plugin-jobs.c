@@ -15,7 +15,10 @@
  * (and resumes below IN_LOW, woken by the job through the async handle);
  * job_write waits while OUT_MAX bytes wait for the loop; and the loop hands
  * the HTTP server no more while STREAM_HIGH bytes are still unsent, going on
- * when the connection drains. Imported records are checked on the job
+ * when the connection drains (a client that takes nothing of it for the
+ * server's idle_timeout is cut off, so that it cannot hold the export's
+ * read snapshot, and the WAL with it, for ever). Imported records are
+ * checked on the job
  * thread and stored in batches of BATCH: a partial import's by custom
  * writes, whose commit the job thread waits for, which is the importer's
  * back-pressure; an all-or-nothing import's into its staging file
@@ -82,10 +85,14 @@ struct ptrack_job {
     pt_store_t *store;
     pt_list_query_t query;
     uv_loop_t *loop;
+    uint64_t stall_ms;
 
     /* Loop only. */
     pt_http_request_t *req; /* NULL once answered */
     uv_async_t async;
+    uv_timer_t stall;       /* export: runs while the client takes nothing */
+    size_t stall_pending;   /*   bytes unsent when it was started */
+    int handles;            /* handles open (async, stall); freed at 0 */
     bool stream_begun;
     struct ptrack_job *next_running;
 
@@ -654,9 +661,18 @@ static void *job_main(void *arg)
 
 /* ---- The loop's side --------------------------------------------------- */
 
-static void on_async_closed(uv_handle_t *h)
+static void on_handle_closed(uv_handle_t *h)
 {
-    job_free(h->data);
+    ptrack_job_t *job = h->data;
+    if (--job->handles == 0)
+        job_free(job);
+}
+
+static void job_close_handles(ptrack_job_t *job)
+{
+    uv_close((uv_handle_t *)&job->async, on_handle_closed);
+    if (job->kind == JOB_EXPORT)
+        uv_close((uv_handle_t *)&job->stall, on_handle_closed);
 }
 
 /* Ends a job whose thread has finished and whose request is answered. */
@@ -671,7 +687,7 @@ static void job_reap(ptrack_job_t *job)
         }
     }
     n_running--;
-    uv_close((uv_handle_t *)&job->async, on_async_closed);
+    job_close_handles(job);
 }
 
 static void respond_json(ptrack_job_t *job, int status, const char *json)
@@ -745,12 +761,37 @@ static void export_finish(ptrack_job_t *job)
 
 static void on_stream_drain(pt_http_request_t *req, void *arg);
 
+/* The client took nothing of a blocked export for stall_ms. */
+static void on_export_stalled(uv_timer_t *t)
+{
+    ptrack_job_t *job = t->data;
+    if (!job->req || atomic_load(&job->cancelled))
+        return;
+    size_t pending = pt_http_stream_pending(job->req);
+    if (pending < job->stall_pending) {
+        /* It took some: a slow client, not a stalled one. */
+        job->stall_pending = pending;
+        uv_timer_start(&job->stall, on_export_stalled, job->stall_ms, 0);
+        return;
+    }
+    pt_warn("export %s (%s): the client took nothing for %llu ms; it is cut off", job->id,
+            job->format, (unsigned long long)job->stall_ms);
+    /* The plugin's next job_write returns PTRACK_ECANCELED; when it has
+     * returned, the pump ends the stream as failed. */
+    cancel(job);
+    uv_async_send(&job->async);
+}
+
 /* Hands the queued output to the HTTP server while it keeps up. */
 static void export_pump(ptrack_job_t *job)
 {
     while (job->req) {
         if (!atomic_load(&job->cancelled) && pt_http_stream_pending(job->req) > STREAM_HIGH) {
             pt_http_stream_on_drain(job->req, on_stream_drain, job);
+            if (job->stall_ms && !uv_is_active((uv_handle_t *)&job->stall)) {
+                job->stall_pending = pt_http_stream_pending(job->req);
+                uv_timer_start(&job->stall, on_export_stalled, job->stall_ms, 0);
+            }
             return;
         }
         pthread_mutex_lock(&job->mu);
@@ -781,7 +822,10 @@ static void export_pump(ptrack_job_t *job)
 
 static void on_stream_drain(pt_http_request_t *req, void *arg)
 {
-    export_pump(arg);
+    (void)req;
+    ptrack_job_t *job = arg;
+    uv_timer_stop(&job->stall);
+    export_pump(job);
 }
 
 static void on_async(uv_async_t *h)
@@ -870,6 +914,7 @@ static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_erro
     job->loop = o->loop;
     job->req = o->req;
     job->partial = o->partial;
+    job->stall_ms = o->stall_ms;
     job->query.key_supervision = -1;
     job->query.overdue = -1;
     char id[64];
@@ -910,10 +955,16 @@ static int job_launch(ptrack_job_t *job, pt_error_t *err)
         return pt_error_set(err, PT_ENOMEM, "cannot start a job: no async handle");
     }
     job->async.data = job;
+    job->handles = 1;
+    if (job->kind == JOB_EXPORT) {
+        uv_timer_init(job->loop, &job->stall); /* cannot fail */
+        job->stall.data = job;
+        job->handles++;
+    }
     int rc = pthread_create(&job->thread, NULL, job_main, job);
     if (rc != 0) {
         memset(&job->query, 0, sizeof(job->query));
-        uv_close((uv_handle_t *)&job->async, on_async_closed);
+        job_close_handles(job);
         return pt_error_set(err, PT_ESTORAGE, "cannot start a job thread: %s", strerror(rc));
     }
     job->inst->jobs++;
