@@ -162,6 +162,35 @@ static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
     pt_job_set_error(job, msg);
 }
 
+/* Reads only the workflow, which does not change while ptrackd runs (a
+ * SIGHUP takes a new one at the next start): safe from any thread. */
+static int host_workflow_item(ptrack_instance_t *inst, int kind, const char *name,
+                              ptrack_workflow_item_t *item)
+{
+    if (!inst || !name || !item || item->struct_size < offsetof(ptrack_workflow_item_t, label_en))
+        return PTRACK_EINVAL;
+    pt_wf_info_t info;
+    const pt_workflow_t *wf = pt_plugins_workflow(inst->host);
+    bool found = kind == PTRACK_WF_STATE    ? pt_workflow_state_info(wf, name, &info)
+                 : kind == PTRACK_WF_ACTION ? pt_workflow_action_info(wf, name, &info)
+                                            : false;
+    if (!found)
+        return PTRACK_ENOTFOUND;
+    /* Only as much as the caller's struct holds: an older plugin's is
+     * shorter. */
+    ptrack_workflow_item_t full = {
+        .struct_size = item->struct_size,
+        .label_zh = info.zh,
+        .label_en = info.en,
+        .terminal = info.terminal,
+        .clock = info.clock,
+        .order = info.order,
+    };
+    size_t n = item->struct_size < sizeof(full) ? item->struct_size : sizeof(full);
+    memcpy(item, &full, n);
+    return PTRACK_OK;
+}
+
 const ptrack_host_t pt_plugin_host = {
     .struct_size = sizeof(ptrack_host_t),
     .abi_major = PTRACK_ABI_MAJOR,
@@ -192,4 +221,5 @@ const ptrack_host_t pt_plugin_host = {
     .job_write = pt_job_write,
     .set_error = host_set_error,
     .import_ignore = pt_job_import_ignore,
+    .workflow_item = host_workflow_item,
 };

@@ -97,6 +97,7 @@ typedef struct pending_s {
 struct pt_plugins_s {
     uv_loop_t *loop;
     pt_store_t *store;
+    const pt_workflow_t *workflow;
     char *plugin_dir;
     pt_instance_t *instances; /* in load order */
     pt_plugin_file_t **files;
@@ -116,6 +117,7 @@ int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out)
         return PT_ENOMEM;
     p->loop = opts->loop;
     p->store = opts->store;
+    p->workflow = opts->workflow;
     p->plugin_dir = strdup(opts->plugin_dir ? opts->plugin_dir : ".");
     if (!p->plugin_dir) {
         free(p);
@@ -143,6 +145,11 @@ uv_loop_t *pt_plugins_loop(pt_plugins_t *p)
 pt_store_t *pt_plugins_store(pt_plugins_t *p)
 {
     return p->store;
+}
+
+const pt_workflow_t *pt_plugins_workflow(const pt_plugins_t *p)
+{
+    return p->workflow;
 }
 
 pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance)

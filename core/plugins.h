@@ -64,6 +64,7 @@ extern const ptrack_host_t pt_plugin_host;
 typedef struct {
     uv_loop_t *loop;
     pt_store_t *store;
+    const pt_workflow_t *workflow; /* what workflow_item reads; must outlive the registry */
     const char *plugin_dir; /* where a path without a slash is looked up */
 } pt_plugins_options_t;
 
@@ -123,9 +124,11 @@ void pt_plugins_committed(pt_plugins_t *p, int64_t last_seq);
 /* Stops every notifier (flushing cursors) and unloads every instance. */
 void pt_plugins_shutdown(pt_plugins_t *p);
 
-/* The registry's loop and store, for the parts. */
+/* The registry's loop, store and workflow (NULL: none given), for the
+ * parts. */
 uv_loop_t *pt_plugins_loop(pt_plugins_t *p);
 pt_store_t *pt_plugins_store(pt_plugins_t *p);
+const pt_workflow_t *pt_plugins_workflow(const pt_plugins_t *p);
 
 /* ---- Notifiers (plugin-notifier.c) -------------------------------- */
 

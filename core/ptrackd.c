@@ -579,6 +579,7 @@ static int start(daemon_t *d, pt_error_t *err)
     pt_plugins_options_t po = {
         .loop = d->loop,
         .store = d->store,
+        .workflow = d->workflow,
         .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
     };
     if (pt_plugins_new(&po, &d->plugins) != PT_OK)

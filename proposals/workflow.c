@@ -835,6 +835,26 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
     return NULL;
 }
 
+bool pt_workflow_state_info(const pt_workflow_t *wf, const char *state, pt_wf_info_t *out)
+{
+    long i = wf ? pt_wf_state_index(wf, state) : -1;
+    if (i < 0)
+        return false;
+    const wf_state_t *s = &wf->states[i];
+    *out = (pt_wf_info_t){s->zh, s->en, s->terminal, s->clock, (int)i};
+    return true;
+}
+
+bool pt_workflow_action_info(const pt_workflow_t *wf, const char *action, pt_wf_info_t *out)
+{
+    long i = wf ? pt_wf_action_index(wf, action) : -1;
+    if (i < 0)
+        return false;
+    const wf_action_t *a = &wf->actions[i];
+    *out = (pt_wf_info_t){a->zh, a->en, false, false, (int)i};
+    return true;
+}
+
 cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state)
 {
     cJSON *arr = cJSON_CreateArray();

@@ -73,6 +73,16 @@ bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
  * NULL when the workflow has no such action. Rights follow this, not the
  * name. */
 const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action);
+/* A state's or an action's labels, a state's flags, and the place of
+ * either in the workflow, for those who show them. */
+typedef struct {
+    const char *zh, *en; /* the workflow's own strings */
+    bool terminal, clock;
+    int order;
+} pt_wf_info_t;
+/* False when the workflow has no such state (action). */
+bool pt_workflow_state_info(const pt_workflow_t *wf, const char *state, pt_wf_info_t *out);
+bool pt_workflow_action_info(const pt_workflow_t *wf, const char *action, pt_wf_info_t *out);
 /* Names of the actions allowed in `state`, as a JSON array of strings.
  * Ownership: the caller frees. */
 cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state);

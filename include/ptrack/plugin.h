@@ -51,7 +51,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 1
+#define PTRACK_ABI_MINOR 2
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -121,6 +121,20 @@ typedef struct {
     size_t json_len;
     const ptrack_record_t *record; /* the same event, for ptrack_host_t.rec_get */
 } ptrack_event_t;
+
+/* (1.2) A state or an action of the workflow ptrackd runs, which an office
+ * may have made its own (other labels, states of its own): what
+ * workflow_item fills in. The caller sets struct_size. */
+typedef enum { PTRACK_WF_STATE = 1, PTRACK_WF_ACTION = 2 } ptrack_wf_kind_t;
+
+typedef struct {
+    size_t struct_size; /* sizeof(ptrack_workflow_item_t), set by the caller */
+    const char *label_zh; /* "办理中" */
+    const char *label_en; /* "Handling" */
+    int terminal; /* states: it ends the proposal's course (closed, withdrawn) */
+    int clock;    /* states: the proposal's deadline runs in it */
+    int order;    /* states and actions: the place in the workflow, from 0 */
+} ptrack_workflow_item_t;
 
 /* ---- The host's services ----------------------------------------------
  * The host passes this table to create(); keep the pointer, it stays valid
@@ -256,6 +270,15 @@ typedef struct ptrack_host {
      * import_ignore) before calling it: a 1.0 host does not have it.
      * Thread: the job's. Ownership: strings are copied. */
     int (*import_ignore)(ptrack_job_t *job, const char *where, const char *reason);
+
+    /* (1.2) Looks up the state (PTRACK_WF_STATE) or action
+     * (PTRACK_WF_ACTION) `name` in the workflow ptrackd runs and fills in
+     * *item (as much of it as item->struct_size holds). Returns PTRACK_OK,
+     * or PTRACK_ENOTFOUND when the workflow has no such one. Test for it
+     * with PTRACK_HOST_HAS(host, workflow_item). Thread: any. Ownership:
+     * the strings are the host's, valid until destroy() returns. */
+    int (*workflow_item)(ptrack_instance_t *inst, int kind, const char *name,
+                         ptrack_workflow_item_t *item);
 } ptrack_host_t;
 
 /* True when the host table has member m and it is set: use it before

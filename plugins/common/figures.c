@@ -94,6 +94,7 @@ void pt_tallies_free(pt_tallies_t *t)
 typedef struct {
     const pt_tallies_t *t;
     size_t i;
+    int state_order; /* by state: the state's place in the workflow */
 } order_item_t;
 
 static int by_count(const void *a, const void *b)
@@ -109,13 +110,12 @@ static int by_state(const void *a, const void *b)
 {
     const order_item_t *x = a, *y = b;
     const pt_tally_t *p = &x->t->items[x->i], *q = &y->t->items[y->i];
-    int op = pt_state_order(p->name), oq = pt_state_order(q->name);
-    if (op != oq)
-        return op < oq ? -1 : 1;
+    if (x->state_order != y->state_order)
+        return x->state_order < y->state_order ? -1 : 1;
     return strcmp(p->name, q->name);
 }
 
-size_t *pt_tallies_order(const pt_tallies_t *t, int count_order)
+size_t *pt_tallies_order(const pt_tallies_t *t, int count_order, const pt_wf_t *wf)
 {
     if (!t->n)
         return NULL;
@@ -127,7 +127,7 @@ size_t *pt_tallies_order(const pt_tallies_t *t, int count_order)
         return NULL;
     }
     for (size_t i = 0; i < t->n; i++)
-        items[i] = (order_item_t){t, i};
+        items[i] = (order_item_t){t, i, count_order ? 0 : pt_wf_state_order(wf, t->items[i].name)};
     qsort(items, t->n, sizeof(*items), count_order ? by_count : by_state);
     for (size_t i = 0; i < t->n; i++)
         out[i] = items[i].i;

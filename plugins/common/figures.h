@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <ptrack/plugin.h>
 
+#include "labels.h"
+
 #include "record-walk.h"
 
 /* ---- Tallies: counts by name ---------------------------------------------
@@ -36,9 +38,10 @@ int pt_tallies_add(pt_tallies_t *t, const char *name, size_t *index);
 size_t pt_tallies_find(const pt_tallies_t *t, const char *name);
 void pt_tallies_free(pt_tallies_t *t);
 /* The indices of items in display order: by count, largest first, then by
- * name (by_count non-zero), or by workflow order of the states (zero).
- * Ownership: the caller frees; NULL on out of memory or when empty. */
-size_t *pt_tallies_order(const pt_tallies_t *t, int by_count);
+ * name (by_count non-zero), or by the order of the states in the running
+ * workflow wf (zero). Ownership: the caller frees; NULL on out of memory or
+ * when empty. */
+size_t *pt_tallies_order(const pt_tallies_t *t, int by_count, const pt_wf_t *wf);
 
 /* ---- Figures -------------------------------------------------------------
  * 办复率 = replied / assigned (of the proposals ever assigned, those with a

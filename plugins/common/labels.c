@@ -137,6 +137,47 @@ int pt_state_order(const char *name)
     return n;
 }
 
+/* The running workflow's entry for name, where the host has the call. */
+static bool wf_item(const pt_wf_t *wf, int kind, const char *name, ptrack_workflow_item_t *it)
+{
+    memset(it, 0, sizeof(*it));
+    it->struct_size = sizeof(*it);
+    return name && wf && PTRACK_HOST_HAS(wf->host, workflow_item) &&
+           wf->host->workflow_item(wf->inst, kind, name, it) == PTRACK_OK && it->label_zh;
+}
+
+const char *pt_wf_state_label(const pt_wf_t *wf, const char *state)
+{
+    ptrack_workflow_item_t it;
+    return wf_item(wf, PTRACK_WF_STATE, state, &it) ? it.label_zh : pt_state_label(state);
+}
+
+const char *pt_wf_action_label(const pt_wf_t *wf, const char *action)
+{
+    ptrack_workflow_item_t it;
+    /* create, import, edit and delete are not the workflow's actions. */
+    return wf_item(wf, PTRACK_WF_ACTION, action, &it) ? it.label_zh : pt_action_label(action);
+}
+
+bool pt_wf_state_clock(const pt_wf_t *wf, const char *state)
+{
+    ptrack_workflow_item_t it;
+    if (wf_item(wf, PTRACK_WF_STATE, state, &it))
+        return it.clock != 0;
+    const pt_label_t *l = pt_state_find(state);
+    return l && l->clock;
+}
+
+int pt_wf_state_order(const pt_wf_t *wf, const char *state)
+{
+    ptrack_workflow_item_t it;
+    if (wf_item(wf, PTRACK_WF_STATE, state, &it))
+        return it.order;
+    /* Without the host's answer the default workflow's order, which an
+     * office's own workflow may not share: unknown ones after. */
+    return pt_state_order(state) + (wf && PTRACK_HOST_HAS(wf->host, workflow_item) ? 1000 : 0);
+}
+
 const char *pt_kind_label(const char *kind)
 {
     return pt_label_zh(pt_kind_labels, kind);

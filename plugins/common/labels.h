@@ -4,10 +4,12 @@
  * modes, satisfaction, unit roles, reply categories, and the headers of
  * the fields.
  *
- * A plugin cannot read the active workflow through the ABI, so the labels
- * of the default workflow (proposals/workflow-default.json) are kept here,
- * once for every plugin: keep them in step with that file. A value these
- * tables do not know (an office's own state) is shown by its raw name.
+ * The states and actions are the workflow's: an office may load its own,
+ * with labels and states of its own. The pt_wf_ functions below ask the
+ * host for them (ABI 1.2's workflow_item); the tables here hold the
+ * default workflow's (proposals/workflow-default.json; keep them in step),
+ * for an older host and for reading labels back on import. A value known
+ * to neither is shown by its raw name.
  *
  * Like everything in plugins/common/, this uses include/ptrack/plugin.h and
  * the C library only, and is linked into each plugin that needs it.
@@ -15,7 +17,10 @@
 #ifndef PT_LABELS_H
 #define PT_LABELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <ptrack/plugin.h>
 
 /* An enumerated value: its API name, the Chinese label written for it, and
  * other labels people use for it, read on import only. */
@@ -43,6 +48,23 @@ const pt_label_t *pt_label_find(const pt_label_t *labels, const char *name);
 const char *pt_label_zh(const pt_label_t *labels, const char *name);
 /* The API name of a text that is a name, a label or an alias, or NULL. */
 const char *pt_label_name(const pt_label_t *labels, const char *text);
+
+/* The workflow ptrackd runs, as the instance inst of a plugin sees it. */
+typedef struct {
+    const ptrack_host_t *host;
+    ptrack_instance_t *inst;
+} pt_wf_t;
+
+/* A state's Chinese label in the running workflow; the default
+ * workflow's, or the raw name, where the host cannot say; "" for NULL.
+ * Thread: any. */
+const char *pt_wf_state_label(const pt_wf_t *wf, const char *state);
+/* An action's Chinese label, likewise (create, import, edit... too). */
+const char *pt_wf_action_label(const pt_wf_t *wf, const char *action);
+/* Whether the deadline runs in the state. */
+bool pt_wf_state_clock(const pt_wf_t *wf, const char *state);
+/* The state's place in the workflow; an unknown state sorts last. */
+int pt_wf_state_order(const pt_wf_t *wf, const char *state);
 
 /* A state's entry (its label, whether the deadline runs), or NULL. */
 const pt_label_t *pt_state_find(const char *name);

@@ -37,6 +37,7 @@
 typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
+    pt_wf_t wf; /* the running workflow's state labels */
     const ptrack_record_t *rec;
     bool zh;
     bool guard;    /* a ' before cells that would be formulas */
@@ -181,7 +182,8 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
     case CC_ENUM:
         v = h->rec_get(ex->rec, col->path);
         if (v && ex->zh)
-            v = pt_label_zh(col->labels, v);
+            v = col->labels == pt_status_labels ? pt_wf_state_label(&ex->wf, v)
+                                                : pt_label_zh(col->labels, v);
         break;
     case CC_BOOL:
         bool_cell(ex, h->rec_get(ex->rec, col->path));
@@ -311,7 +313,11 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         return PTRACK_EINVAL;
     }
     bool guard = !formulas || strcmp(formulas, "keep") != 0;
-    exp_t ex = {.h = h, .job = job, .zh = zh, .guard = guard};
+    exp_t ex = {.h = h,
+                .job = job,
+                .wf = {h, ((const pt_plugin_state_t *)state)->inst},
+                .zh = zh,
+                .guard = guard};
     if (h->export_begin(job, "text/csv; charset=utf-8", "proposals.csv") != PTRACK_OK)
         return PTRACK_ERROR;
     /* The BOM is what makes Excel read the file as UTF-8 rather than in

@@ -39,6 +39,7 @@
 typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
+    pt_wf_t wf;    /* the workflow's states: which are running, their labels */
     pt_str_t out;  /* output not yet written */
     pt_str_t line; /* the content line being built */
     pt_view_t view;
@@ -155,9 +156,11 @@ static void describe(pt_str_t *d, const char *label, const char *value)
 static int write_todo(run_t *r)
 {
     const pt_view_t *v = &r->view;
-    const pt_label_t *st = pt_state_find(v->status);
     int64_t due, at;
-    if (!st || !st->clock || !v->due_at || pt_time_parse(v->due_at, &due) != 0)
+    /* Open, with a deadline that runs: in the states of the running
+     * workflow whose clock runs (an office's own states included). */
+    if (!v->status || !pt_wf_state_clock(&r->wf, v->status) || !v->due_at ||
+        pt_time_parse(v->due_at, &due) != 0)
         return PTRACK_OK;
     prop_raw(r, "BEGIN", "VTODO");
     pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
@@ -178,7 +181,7 @@ static int write_todo(run_t *r)
 
     pt_str_t d = {0};
     describe(&d, pt_field_label("number"), v->number);
-    describe(&d, pt_field_label("status"), st->zh);
+    describe(&d, pt_field_label("status"), pt_wf_state_label(&r->wf, v->status));
     describe(&d, pt_role_label("lead"), pt_str_get(&v->lead_units));
     describe(&d, pt_role_label("co"), pt_str_get(&v->co_units));
     describe(&d, pt_field_label("delegation"), v->delegation);
@@ -193,7 +196,7 @@ static int write_todo(run_t *r)
 
     /* Until a unit signs for it (assigned) or after it came back
      * (returned), nobody works on it yet. */
-    int working = strcmp(st->name, "handling") == 0 || strcmp(st->name, "rehandling") == 0;
+    int working = strcmp(v->status, "handling") == 0 || strcmp(v->status, "rehandling") == 0;
     prop_raw(r, "STATUS", working ? "IN-PROCESS" : "NEEDS-ACTION");
     if (v->key_supervision)
         prop_raw(r, "PRIORITY", "1");
@@ -249,7 +252,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const pt_plugin_state_t *ps = state;
-    run_t r = {.h = ps->host, .job = job, .now = (int64_t)time(NULL)};
+    run_t r = {.h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .now = (int64_t)time(NULL)};
     int rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);

@@ -55,6 +55,7 @@ typedef struct {
 typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
+    pt_wf_t wf; /* the running workflow's state labels and order */
     int html;
     int by_unit;
     pt_zone_t zone;
@@ -302,7 +303,7 @@ static void describe_filters(run_t *r, pt_str_t *s)
         if (!v || !*v)
             continue;
         if (strcmp(names[i][0], "status") == 0)
-            v = pt_state_label(v);
+            v = pt_wf_state_label(&r->wf, v);
         else if (strcmp(names[i][0], "kind") == 0)
             v = pt_kind_label(v);
         pt_str_printf(s, "%s%s：%s", s->len ? "；" : "筛选条件：", names[i][1], v);
@@ -352,11 +353,11 @@ static int write_figures(run_t *r)
     static const char *const by_status[] = {"状态", "件数"};
     heading(r, 3, "按状态");
     table_begin(r, "figures", by_status, 2, 2u);
-    size_t *order = pt_tallies_order(&f->by_status, 0);
+    size_t *order = pt_tallies_order(&f->by_status, 0, &r->wf);
     if (f->by_status.n && !order)
         return PTRACK_ENOMEM;
     for (size_t i = 0; i < f->by_status.n; i++)
-        figure_count(r, pt_state_label(f->by_status.items[order[i]].name),
+        figure_count(r, pt_wf_state_label(&r->wf, f->by_status.items[order[i]].name),
                      f->by_status.items[order[i]].count);
     free(order);
     table_end(r);
@@ -367,7 +368,7 @@ static int write_figures(run_t *r)
         para(r, "empty", "（尚无交办的建议）");
     } else {
         table_begin(r, "figures", by_unit, 2, 2u);
-        order = pt_tallies_order(&f->by_unit, 1);
+        order = pt_tallies_order(&f->by_unit, 1, &r->wf);
         if (!order)
             return PTRACK_ENOMEM;
         for (size_t i = 0; i < f->by_unit.n; i++)
@@ -432,7 +433,7 @@ static void render_row(run_t *r)
         due[0] ? due : (v->due_at ? v->due_at : ""),
         v->overdue ? "超期" : "",
         v->reply_category,
-        pt_state_label(v->status),
+        pt_wf_state_label(&r->wf, v->status),
     };
     pt_str_clear(&r->row);
     table_row(r, &r->row, v->overdue ? "overdue" : NULL, cells, row_columns(r), 0,
@@ -532,7 +533,7 @@ static int write_groups(run_t *r)
         return flush(r, 0);
     }
     size_t n = r->groups.n;
-    size_t *order = pt_tallies_order(&r->groups, r->by_unit);
+    size_t *order = pt_tallies_order(&r->groups, r->by_unit, &r->wf);
     uint32_t *rank = malloc(n * sizeof(*rank));
     if (!order || !rank) {
         free(order);
@@ -570,7 +571,8 @@ static int write_groups(run_t *r)
     for (size_t i = 0; i < r->n_entries && rc == PTRACK_OK;) {
         uint32_t rk = r->entries[i].group;
         const pt_tally_t *g = &r->groups.items[group_of[rk]];
-        const char *name = r->by_unit ? (*g->name ? g->name : "未交办") : pt_state_label(g->name);
+        const char *name =
+            r->by_unit ? (*g->name ? g->name : "未交办") : pt_wf_state_label(&r->wf, g->name);
         pt_str_t title = {0};
         pt_str_printf(&title, "%s（%lld件）", name, (long long)g->count);
         if (title.oom) {
@@ -682,7 +684,7 @@ static int run(run_t *r)
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
     const pt_plugin_state_t *ps = state;
-    run_t r = {.h = ps->host, .job = job, .spool = -1};
+    run_t r = {.h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .spool = -1};
     r.html = strcmp(format, "html") == 0;
     const char *group = r.h->job_arg(job, "group");
     if (group && *group && strcmp(group, "status") != 0 && strcmp(group, "unit") != 0) {

@@ -106,6 +106,7 @@ static const struct {
 typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
+    pt_wf_t wf; /* the running workflow's state labels and order */
     pt_zone_t zone;
     lxw_workbook *wb;
     lxw_worksheet *rows, *figs;
@@ -189,7 +190,7 @@ static void write_row(run_t *r)
     cell_text(r, r->rows, row, C_LEAD_AUTHOR, v->lead_author, NULL);
     cell_text(r, r->rows, row, C_CO_SIGNERS, pt_str_get(&v->co_signers), NULL);
     cell_text(r, r->rows, row, C_CATEGORY, v->category, NULL);
-    cell_text(r, r->rows, row, C_STATUS, pt_state_label(v->status), NULL);
+    cell_text(r, r->rows, row, C_STATUS, pt_wf_state_label(&r->wf, v->status), NULL);
     cell_text(r, r->rows, row, C_LEAD_UNITS, pt_str_get(&v->lead_units), NULL);
     cell_text(r, r->rows, row, C_CO_UNITS, pt_str_get(&v->co_units), NULL);
     cell_date(r, row, C_CREATED, v->created_at);
@@ -262,17 +263,17 @@ static int write_figures(run_t *r)
     }
 
     fig_heading(r, &row, "状态", "件数");
-    size_t *order = pt_tallies_order(&f->by_status, 0);
+    size_t *order = pt_tallies_order(&f->by_status, 0, &r->wf);
     if (f->by_status.n && !order)
         return PTRACK_ENOMEM;
     for (size_t i = 0; i < f->by_status.n; i++) {
         const pt_tally_t *t = &f->by_status.items[order[i]];
-        fig_row(r, &row, pt_state_label(t->name), t->count);
+        fig_row(r, &row, pt_wf_state_label(&r->wf, t->name), t->count);
     }
     free(order);
 
     fig_heading(r, &row, "承办单位", "件数");
-    order = pt_tallies_order(&f->by_unit, 1);
+    order = pt_tallies_order(&f->by_unit, 1, &r->wf);
     if (f->by_unit.n && !order)
         return PTRACK_ENOMEM;
     size_t unit_width = 10;
@@ -371,8 +372,9 @@ static int fill(run_t *r)
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
-    const ptrack_host_t *h = ((const pt_plugin_state_t *)state)->host;
-    run_t r = {.h = h, .job = job};
+    const pt_plugin_state_t *ps = state;
+    const ptrack_host_t *h = ps->host;
+    run_t r = {.h = h, .job = job, .wf = {ps->host, ps->inst}};
     if (pt_zone_arg(h, job, &r.zone) != PTRACK_OK)
         return PTRACK_EINVAL;
 

@@ -221,8 +221,9 @@ static const char *type_tag(const char *type)
 /* ---- The message ------------------------------------------------------- */
 
 /* The subject: "【超期催办】关于……的建议（1001）". */
-static void make_subject(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_subject(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev)
 {
+    const ptrack_host_t *h = wf->host;
     const char *title = h->rec_get(ev->record, "proposal.title");
     const char *number = h->rec_get(ev->record, "proposal.number");
     const char *action = h->rec_get(ev->record, "action");
@@ -235,7 +236,7 @@ static void make_subject(pt_str_t *b, const ptrack_host_t *h, const ptrack_event
         return;
     }
     if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
-        pt_str_printf(b, "【%s】", pt_action_label(action));
+        pt_str_printf(b, "【%s】", pt_wf_action_label(wf, action));
     else
         pt_str_printf(b, "【%s】", type_tag(ev->type));
     pt_str_puts(b, title ? title : "（无标题）");
@@ -244,8 +245,9 @@ static void make_subject(pt_str_t *b, const ptrack_host_t *h, const ptrack_event
 }
 
 /* The body, plain text with CRLF line ends. */
-static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev)
+static void make_body(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev)
 {
+    const ptrack_host_t *h = wf->host;
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
     pt_event_view_t v;
@@ -269,13 +271,14 @@ static void make_body(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t 
         pt_str_printf(b, "编号：第 %s 号\r\n", v.id);
     pt_str_printf(b, "标题：%s\r\n", v.title ? v.title : "（无标题）");
     if (v.action) {
-        pt_str_printf(b, "动作：%s", pt_action_label(v.action));
+        pt_str_printf(b, "动作：%s", pt_wf_action_label(wf, v.action));
         if (v.from && v.to && strcmp(v.from, v.to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
+            pt_str_printf(b, "（%s → %s）", pt_wf_state_label(wf, v.from),
+                          pt_wf_state_label(wf, v.to));
         pt_str_puts(b, "\r\n");
     }
     if (v.status)
-        pt_str_printf(b, "状态：%s\r\n", pt_state_label(v.status));
+        pt_str_printf(b, "状态：%s\r\n", pt_wf_state_label(wf, v.status));
     size_t n = h->rec_count(rec, "proposal.units");
     for (size_t i = 0; i < n; i++) {
         char path[64];
@@ -324,7 +327,8 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
         buf_address(msg, &m->to[i]);
     }
     pt_str_t subject = {0};
-    make_subject(&subject, m->host, ev);
+    pt_wf_t wf = {m->host, m->inst};
+    make_subject(&subject, &wf, ev);
     pt_str_puts(msg, "\r\nSubject: ");
     if (!subject.oom)
         buf_encoded_words(msg, subject.p);
@@ -347,7 +351,7 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
     pt_str_printf(msg, "X-Ptrack-Event: %s\r\nX-Ptrack-Delivery: %" PRId64 "\r\n\r\n", ev->type,
                   ev->seq);
     pt_str_t body = {0};
-    make_body(&body, m->host, ev);
+    make_body(&body, &wf, ev);
     if (!body.oom)
         buf_base64(msg, body.p, body.len, true);
     msg->oom |= body.oom;

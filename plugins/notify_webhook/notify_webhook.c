@@ -183,9 +183,10 @@ static void add_units(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t
  * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
  * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
  * Thread: the worker (the record is held by it). */
-static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_event_t *ev,
+static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev,
                           const char *eol)
 {
+    const ptrack_host_t *h = wf->host;
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
     pt_event_view_t v;
@@ -218,15 +219,16 @@ static void markdown_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_even
     pt_str_line(b, v.title ? v.title : "（无标题）");
     pt_str_puts(b, eol);
     if (v.action) {
-        pt_str_printf(b, "> 动作：%s", pt_action_label(v.action));
+        pt_str_printf(b, "> 动作：%s", pt_wf_action_label(wf, v.action));
         if (v.from && v.to && strcmp(v.from, v.to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_state_label(v.from), pt_state_label(v.to));
+            pt_str_printf(b, "（%s → %s）", pt_wf_state_label(wf, v.from),
+                          pt_wf_state_label(wf, v.to));
         pt_str_puts(b, eol);
     } else if (strcmp(type, "proposal.created") == 0 && v.to) {
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.to), eol);
+        pt_str_printf(b, "> 状态：%s%s", pt_wf_state_label(wf, v.to), eol);
     }
     if (!v.action && v.status && strcmp(type, "proposal.created") != 0)
-        pt_str_printf(b, "> 状态：%s%s", pt_state_label(v.status), eol);
+        pt_str_printf(b, "> 状态：%s%s", pt_wf_state_label(wf, v.status), eol);
     add_units(b, h, rec, "> ", eol);
     if (v.due_at) {
         char date[64];
@@ -469,7 +471,8 @@ static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
         return;
     }
     pt_str_t text = {0};
-    markdown_text(&text, w->host, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
+    pt_wf_t wf = {w->host, w->inst};
+    markdown_text(&text, &wf, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
     /* A robot refuses a longer text (WeCom errcode 40058) for ever, which
      * would hold up every event behind this one: it is cut instead. */
     static const char cut[] = "\n\n……（内容过长，以下从略）";

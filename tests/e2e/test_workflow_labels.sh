@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The exporters and notifiers speak the office's own workflow: here
+# `handling` is called 承办中, and a state of the office's own, coordinating
+# 协调中, runs the deadline. The csv, md, xlsx figures and a WeCom robot
+# show those labels; ics lists the proposal being coordinated among the
+# open ones with a deadline.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+
+python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1], encoding="utf-8"))
+states = wf["states"]
+for s in states:
+    if s["name"] == "handling":
+        s["label"]["zh"] = "承办中"
+i = next(i for i, s in enumerate(states) if s["name"] == "replied")
+states.insert(i, {"name": "coordinating", "label": {"zh": "协调中", "en": "Coordinating"},
+                  "terminal": False, "initial": False, "default": False, "clock": True})
+for a in wf["actions"]:
+    if a["name"] in ("reply", "withdraw", "supervise", "extend", "opinion") and "handling" in a["from"]:
+        a["from"].append("coordinating")
+wf["actions"].append({"name": "coordinate", "label": {"zh": "协调", "en": "Coordinate"},
+                      "from": ["handling"], "to": "coordinating", "guards": [], "fields": [],
+                      "effect": "none"})
+wf["name"] = "office"
+json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+
+RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
+"$PY" "$RECEIVER" --port-file "$PT_TMP/robot.port" --log "$PT_TMP/robot.jsonl" \
+    --max-seconds 120 >"$PT_TMP/robot.out" 2>&1 &
+PT_PIDS+=("$!")
+for _ in $(seq 1 50); do [ -s "$PT_TMP/robot.port" ] && break; sleep 0.1; done
+SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
+chmod go-w "$SO"
+pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'", "plugins": [{"instance": "robot", "path": "'"$SO"'",
+  "events": ["proposal.status_changed"],
+  "config": {"url": "http://127.0.0.1:'"$(cat "$PT_TMP/robot.port")"'/send?key=k", "format": "wecom"}}]'
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+
+pt_step "two proposals: one handling, one coordinating"
+for t in 关于完善社区医疗服务的建议 关于协调跨区域交通建设的建议; do
+    api POST /v1/proposals '{"title": "'"$t"'", "session": "自定义流程"}'
+    check_status "create 「$t」" 201
+    id="$(jv 'j["id"]')"
+    api POST "/v1/proposals/$id/actions/assign" '{"mode": "single", "units": [{"name": "市卫健委", "role": "lead"}]}'
+    check_status "assign #$id" 200
+    api POST "/v1/proposals/$id/actions/sign" '{"unit": "市卫健委"}'
+    check_status "sign #$id" 200
+    LAST="$id"
+done
+api POST "/v1/proposals/$LAST/actions/coordinate" '{}'
+check_status "coordinate #$LAST" 200
+check_eq "it is coordinating" coordinating "$(jv 'j["status"]')"
+
+export_to() { # QUERY OUT
+    curl -sS --max-time 30 --unix-socket "$PT_SOCK" -o "$2" "http://localhost/v1/exports?$1&session=%E8%87%AA%E5%AE%9A%E4%B9%89%E6%B5%81%E7%A8%8B"
+}
+
+pt_step "the exports show the office's labels"
+export_to "format=csv" "$PT_TMP/p.csv"
+check_true "csv: 承办中 in the status column" grep -q ',承办中,' "$PT_TMP/p.csv"
+check_true "csv: 协调中 for the state of the office's own" grep -q ',协调中,' "$PT_TMP/p.csv"
+export_to "format=md" "$PT_TMP/p.md"
+check_contains "md: the group of 承办中" "### 承办中（1件）" "$(cat "$PT_TMP/p.md")"
+check_contains "md: the group of 协调中" "### 协调中（1件）" "$(cat "$PT_TMP/p.md")"
+check_true "md: 承办中 comes before 协调中, as in the workflow" \
+    test "$(grep -n '### 承办中' "$PT_TMP/p.md" | cut -d: -f1)" -lt "$(grep -n '### 协调中' "$PT_TMP/p.md" | cut -d: -f1)"
+export_to "format=ics" "$PT_TMP/p.ics"
+check_eq "ics: both open proposals with a deadline are to-dos" 2 "$(grep -c '^BEGIN:VTODO' "$PT_TMP/p.ics")"
+check_contains "ics: described with the office's label" "协调中" "$(tr -d '\r\n ' <"$PT_TMP/p.ics")"
+
+pt_step "a robot's message names the office's action and states"
+for _ in $(seq 1 50); do
+    [ "$(grep -c . "$PT_TMP/robot.jsonl" || true)" -ge 5 ] && break
+    sleep 0.1
+done
+LAST_MSG="$(tail -n 1 "$PT_TMP/robot.jsonl" | python3 -c 'import json, sys; print(json.loads(json.loads(sys.stdin.read())["body"])["markdown"]["content"])')"
+check_contains "动作：协调（承办中 → 协调中）" "动作：协调（承办中 → 协调中）" "$LAST_MSG"
+
+pt_finish
