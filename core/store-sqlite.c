@@ -136,6 +136,52 @@ void pt_cond_init_monotonic(pthread_cond_t *cond)
     pthread_condattr_destroy(&ca);
 }
 
+/* The clock column of each stored proposal as the workflow says for its
+ * state: the workflow may have changed since the row was written (an
+ * office's own, or a release's, in which the deadline runs in other
+ * states), and the column decides what is overdue. */
+static int reconcile_clock(sqlite3 *db, const pt_workflow_t *wf, pt_error_t *err)
+{
+    cJSON *j = pt_workflow_to_json(wf);
+    const cJSON *states = cJSON_GetObjectItemCaseSensitive(j, "states"), *st;
+    sqlite3_stmt *up = NULL;
+    int rc = PT_OK;
+    if (!j)
+        rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+    else if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+             sqlite3_prepare_v2(db,
+                                "UPDATE proposals SET clock = ?1 WHERE status = ?2 AND clock != ?1",
+                                -1, &up, NULL) != SQLITE_OK)
+        rc = pt_sqlite_error(err, db, "setting the deadlines' clock from the workflow");
+    if (rc != PT_OK)
+        states = NULL;
+    cJSON_ArrayForEach(st, states)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(st, "name");
+        bool clock = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "clock"));
+        if (!cJSON_IsString(name))
+            continue;
+        sqlite3_bind_int(up, 1, clock);
+        sqlite3_bind_text(up, 2, name->valuestring, -1, SQLITE_STATIC);
+        if (sqlite3_step(up) != SQLITE_DONE) {
+            rc = pt_sqlite_error(err, db, "setting the deadlines' clock from the workflow");
+            break;
+        }
+        if (sqlite3_changes(db) > 0)
+            pt_info("the workflow says the deadline %s in state %s: %d proposal%s changed",
+                    clock ? "runs" : "does not run", name->valuestring, sqlite3_changes(db),
+                    sqlite3_changes(db) == 1 ? "" : "s");
+        sqlite3_reset(up);
+    }
+    sqlite3_finalize(up);
+    if (rc == PT_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = pt_sqlite_error(err, db, "setting the deadlines' clock from the workflow");
+    if (rc != PT_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    cJSON_Delete(j);
+    return rc;
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {
@@ -166,6 +212,8 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         goto fail;
     }
     if (pt_sqlite_migrate(s->wdb, err) != PT_OK)
+        goto fail;
+    if (opts->workflow && reconcile_clock(s->wdb, opts->workflow, err) != PT_OK)
         goto fail;
     if (opts->max_page_count > 0) {
         char sql[64];

@@ -18,7 +18,7 @@ const pt_label_t pt_status_labels[] = {
     {"merged", "并案", NULL, "Merged", 0},
     {"converted", "转为意见建议", NULL, "Converted to an opinion", 0},
     {"assigned", "已交办", NULL, "Assigned", 1},
-    {"returned", "退回", "已退回", "Returned", 1},
+    {"returned", "退回", "已退回", "Returned", 0},
     {"handling", "办理中", NULL, "Handling", 1},
     {"replied", "已答复", NULL, "Replied", 0},
     {"rehandling", "重新办理", NULL, "Rehandling", 1},

@@ -3,7 +3,8 @@
 # `handling` is called 承办中, and a state of the office's own, coordinating
 # 协调中, runs the deadline. The csv, md, xlsx figures and a WeCom robot
 # show those labels; ics lists the proposal being coordinated among the
-# open ones with a deadline.
+# open ones with a deadline. A restart with the workflow's clock changed
+# applies it to the proposals stored.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -80,5 +81,25 @@ for _ in $(seq 1 50); do
 done
 LAST_MSG="$(tail -n 1 "$PT_TMP/robot.jsonl" | python3 -c 'import json, sys; print(json.loads(json.loads(sys.stdin.read())["body"])["markdown"]["content"])')"
 check_contains "动作：协调（承办中 → 协调中）" "动作：协调（承办中 → 协调中）" "$LAST_MSG"
+
+pt_step "a changed workflow's clock applies to the proposals stored"
+running() { # the ids whose deadline runs
+    api GET "/v1/proposals?due_before=2100-01-01T00:00:00Z&sort=id"
+    jv '[p["id"] for p in j["items"]]'
+}
+check_eq "both deadlines run" "[1, 2]" "$(running)"
+pt_stop
+python3 - "$PT_TMP/wf.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1], encoding="utf-8"))
+for s in wf["states"]:
+    if s["name"] == "coordinating":
+        s["clock"] = False
+json.dump(wf, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+check_eq "after a restart with coordinating's clock off, only #1's runs" "[1]" "$(running)"
+check_contains "the log says so" "the workflow says the deadline does not run in state coordinating: 1 proposal changed" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_finish

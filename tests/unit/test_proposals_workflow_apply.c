@@ -45,7 +45,8 @@ static const char *const allowed_in[N_STATES][8] = {
     /* returned */ {"reassign", "withdraw", "supervise"},
     /* handling */ {"opinion", "extend", "reply", "withdraw", "supervise"},
     /* replied */ {"feedback", "close", "supervise"},
-    /* rehandling */ {"opinion", "extend", "reply", "withdraw", "supervise"},
+    /* rehandling: after a reply, so no withdraw (PRODUCT.md §2) */
+    {"opinion", "extend", "reply", "supervise"},
     /* closed */ {"follow_up", "reopen"},
     /* withdrawn */ {NULL},
 };

@@ -40,7 +40,7 @@ static void the_default_states_have_the_flags_of_product_md(void **state)
         {"merged", "并案", true, false, false},
         {"converted", "转为意见建议", true, false, false},
         {"assigned", "已交办", false, false, true},
-        {"returned", "退回", false, false, true},
+        {"returned", "退回", false, false, false}, /* waits for the office */
         {"handling", "办理中", false, false, true},
         {"replied", "已答复", false, false, false},
         {"rehandling", "重新办理", false, false, true},
