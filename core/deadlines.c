@@ -165,13 +165,11 @@ static void on_digested(pt_write_t *w)
     maybe_free(e);
 }
 
-static void on_digest_timer(uv_timer_t *t)
+/* Raises the digest of the day that begins at `day` (local midnight). The
+ * store raises each day's once, whoever asks. */
+static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date)
 {
-    pt_deadline_engine_t *e = t->data;
-    /* The day it was planned for: a timer may fire a little early (or a
-     * moment after midnight, late), and the digest is that day's. */
-    e->digest_fired = e->digest_time;
-    pt_write_t *w = pt_write_digest(e->digest_day, e->digest_date);
+    pt_write_t *w = pt_write_digest(day, date);
     if (w) {
         w->actor = strdup("ptrackd");
         w->cb = on_digested;
@@ -181,6 +179,15 @@ static void on_digest_timer(uv_timer_t *t)
         else
             pt_write_free(w);
     }
+}
+
+static void on_digest_timer(uv_timer_t *t)
+{
+    pt_deadline_engine_t *e = t->data;
+    /* The day it was planned for: a timer may fire a little early (or a
+     * moment after midnight, late), and the digest is that day's. */
+    e->digest_fired = e->digest_time;
+    raise_digest(e, e->digest_day, e->digest_date);
     plan_digest(e);
 }
 
@@ -231,8 +238,16 @@ int pt_deadline_engine_start(uv_loop_t *loop, pt_store_t *store, const pt_deadli
     uv_timer_init(loop, &e->timer);
     uv_timer_init(loop, &e->digest);
     e->timer.data = e->digest.data = e;
-    /* What fell due while ptrackd was down is raised now. */
+    /* What fell due while ptrackd was down is raised now, and so is
+     * today's digest if its time has passed (it is raised once a day, so a
+     * restart after it was raised raises nothing). */
     scan(e);
+    if (e->deadlines.digest_at >= 0) {
+        int64_t now = now_ms(), day;
+        char date[sizeof(e->digest_date)];
+        if (local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date)) <= now)
+            raise_digest(e, day, date);
+    }
     plan_digest(e);
     *out = e;
     return PT_OK;
