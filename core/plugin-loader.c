@@ -335,12 +335,21 @@ static const char *type_name(ptrack_option_type_t t)
 }
 
 static cJSON *default_value(const ptrack_option_t *o);
+static const char *type_expected(ptrack_option_type_t t);
 
 /* Checks the plugin's own declarations: a plugin that says it is a
  * notifier but has no deliver() would crash the worker later, so it is
  * refused now, with the plugin named so that its author knows. */
 static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *err)
 {
+    /* Another major first, when its descriptor is long enough to say so:
+     * its layout may be anything, its size included. */
+    bool has_major = d->struct_size >= offsetof(ptrack_plugin_t, abi_minor);
+    if (has_major && d->abi_major != PTRACK_ABI_MAJOR)
+        return refuse(err, "path",
+                      "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
+                      "(rebuild it against this ptrackd's ptrack/plugin.h)",
+                      path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
     if (d->struct_size < PLUGIN_V1_SIZE)
         return refuse(err, "path",
                       "plugin file %s: its descriptor is %zu bytes, smaller than ABI 1.0's %zu "
@@ -416,8 +425,8 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
         cJSON *def = default_value(o);
         if (o->default_text && !def)
             return refuse(err, "path",
-                          "plugin %s (%s): the default \"%s\" of option \"%s\" is not a %s",
-                          d->name, path, o->default_text, o->key, type_name(o->type));
+                          "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s",
+                          d->name, path, o->default_text, o->key, type_expected(o->type));
         cJSON_Delete(def);
     }
     return PT_OK;
@@ -826,7 +835,10 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
                       inst->file->desc->name);
     size_t n = (size_t)cJSON_GetArraySize(ev);
     if (n == 0)
-        return PT_OK;
+        return refuse(err, field,
+                      "%s: [] would choose no event at all; leave it out for every event, or "
+                      "name the types (proposal.status_changed, proposal.*, ...)",
+                      field);
     inst->events = calloc(n, sizeof(char *));
     if (!inst->events)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

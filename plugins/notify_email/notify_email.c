@@ -506,6 +506,14 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         curl_easy_setopt(c, CURLOPT_PASSWORD, m->password);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    /* One recipient the server refuses (a mailbox that is gone) does not
+     * keep the mail from the others; only when every one is refused is
+     * the mail refused. */
+#if LIBCURL_VERSION_NUM >= 0x080200
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
+#else
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L); /* its name before 8.2 */
+#endif
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);

@@ -11,8 +11,9 @@
 #   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
 #     mail into a Maildir; the decoded Subject and body name the proposal in
 #     Chinese, the sender's display name is RFC 2047 encoded; a permanent
-#     refusal (552, message too big) is dropped; a server that is down at
-#     first receives the mail once it is up.
+#     refusal (552, message too big) is dropped; one recipient refused
+#     (550) does not keep the mail from the others; a server that is down
+#     at first receives the mail once it is up.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -90,9 +91,13 @@ for n in rec temp three slow; do mkdir -p "$OUT/$n"; done
 # smtp NAME PORT [ARGS...]: aiosmtpd on 127.0.0.1:PORT delivering into the
 # Maildir $PT_TMP/NAME.maildir.
 smtp() {
-    local name="$1" port="$2"
+    local name="$1" port="$2" handler=aiosmtpd.handlers.Mailbox
     shift 2
-    "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$port" "$@" -c aiosmtpd.handlers.Mailbox \
+    if [ "${1:-}" = -c ]; then
+        handler="$2"
+        shift 2
+    fi
+    "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$port" "$@" -c "$handler" \
         "$PT_TMP/$name.maildir" >"$PT_TMP/$name.smtp.log" 2>&1 &
     PT_PIDS+=("$!")
     local i
@@ -106,8 +111,11 @@ smtp() {
 SMTP_PORT="$(pt_free_port)"
 SMALL_PORT="$(pt_free_port)"
 LATE_PORT="$(pt_free_port)"
+PARTLY_PORT="$(pt_free_port)"
 smtp mail "$SMTP_PORT"
 smtp small "$SMALL_PORT" -s 300
+# A server that refuses one of the two recipients (550): tests/e2e/receivers.
+PYTHONPATH="$PT_E2E_DIR/receivers" smtp partly "$PARTLY_PORT" -c smtp_refuse.Handler
 
 SC='"events": ["proposal.status_changed"]'
 CR='"events": ["proposal.created"]'
@@ -123,6 +131,9 @@ pt_config '{}' ',"plugins": [
   {"instance": "small", "path": "'"$MAIL_SO"'",
    "config": {"smtp_url": "smtp://127.0.0.1:'"$SMALL_PORT"'", "from": "office@example.org",
               "to": ["li@example.org"], '"$SC"'}},
+  {"instance": "partly", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PARTLY_PORT"'", "from": "office@example.org",
+              "to": ["gone@example.org", "li@example.org"], '"$SC"'}},
   {"instance": "late", "path": "'"$MAIL_SO"'",
    "config": {"smtp_url": "smtp://127.0.0.1:'"$LATE_PORT"'", "from": "office@example.org",
               "to": ["li@example.org"], "timeout": "2s", '"$SC"'}}
@@ -261,6 +272,8 @@ check_true "small: the 552 (too big) drops the event" wait_for 10 test "$(status
 check_eq "small: no retry, nothing delivered" "0 0" "$(status small retries) $(status small delivered)"
 check_contains "the log says the server refused for good" "refused the mail for good" \
     "$(grep small "$PT_TMP/ptrackd.log")"
+check_true "partly: one recipient refused, the mail goes to the other" wait_for 10 has_mail partly
+check_eq "partly: delivered 1, nothing failed" "1 0" "$(status partly delivered) $(status partly failed)"
 check_true "late: retried while nothing listens" wait_for 10 test "$(status late retries)" -ge 2
 smtp late "$LATE_PORT"
 check_true "late: the mail arrives once the server is up" wait_for 30 has_mail late

@@ -58,6 +58,9 @@ refused "no entry symbol" 422 validation_failed \
     '{"instance": "m", "path": "bad_noentry.so"}'
 refused "not a shared object" 422 validation_failed "x.so is not a shared object" \
     '{"instance": "m", "path": "x.so"}'
+refused "a notifier with events: [] (no event at all)" 422 validation_failed \
+    "events: [] would choose no event at all" \
+    '{"instance": "m", "path": "notify_record.so", "events": [], "config": {"path": "'"$PT_TMP"'/none.txt"}}'
 refused "writable by others" 422 validation_failed \
     "open.so is writable by others (mode 0666); chmod go-w it" \
     '{"instance": "m", "path": "open.so", "config": {"url": "u"}}'
