@@ -140,12 +140,42 @@ void pt_cond_init_monotonic(pthread_cond_t *cond)
  * state: the workflow may have changed since the row was written (an
  * office's own, or a release's, in which the deadline runs in other
  * states), and the column decides what is overdue. */
+/* Whether a stored proposal's clock differs from the workflow's for its
+ * state: a read, so that a start with nothing to change takes no lock. */
+static bool clock_differs(sqlite3 *db, const cJSON *states)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM proposals WHERE status = ?2 AND clock != ?1 LIMIT 1",
+                           -1, &q, NULL) != SQLITE_OK)
+        return true; /* the update says what is wrong */
+    bool differs = false;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, states)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(st, "name");
+        if (!cJSON_IsString(name))
+            continue;
+        sqlite3_bind_int(q, 1, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "clock")));
+        sqlite3_bind_text(q, 2, name->valuestring, -1, SQLITE_STATIC);
+        differs = sqlite3_step(q) != SQLITE_DONE;
+        sqlite3_reset(q);
+        if (differs)
+            break;
+    }
+    sqlite3_finalize(q);
+    return differs;
+}
+
 static int reconcile_clock(sqlite3 *db, const pt_workflow_t *wf, pt_error_t *err)
 {
     cJSON *j = pt_workflow_to_json(wf);
     const cJSON *states = cJSON_GetObjectItemCaseSensitive(j, "states"), *st;
     sqlite3_stmt *up = NULL;
     int rc = PT_OK;
+    if (j && !clock_differs(db, states)) {
+        cJSON_Delete(j);
+        return PT_OK;
+    }
     if (!j)
         rc = pt_error_set(err, PT_ENOMEM, "out of memory");
     else if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
