@@ -106,21 +106,25 @@ static void buf_base64(pt_str_t *b, const void *data, size_t len, bool wrap)
     }
 }
 
+/* The most bytes of text one encoded word holds: 56 characters of base64,
+ * so that "Subject: =?UTF-8?B?...?=" stays within the 78 characters a line
+ * should keep to (RFC 5322 2.1.1), and a word within RFC 2047's 75. */
+#define WORD_BYTES 42
+
 /* Appends text as RFC 2047 encoded words (=?UTF-8?B?...?=), each holding at
- * most 45 bytes of whole UTF-8 characters so that a word stays under the 75
- * characters the RFC allows; words are folded onto lines of their own
- * ("\r\n "). */
+ * most WORD_BYTES bytes of whole UTF-8 characters; words are folded onto
+ * lines of their own ("\r\n "). */
 static void buf_encoded_words(pt_str_t *b, const char *text)
 {
     size_t len = strlen(text), off = 0;
     bool first = true;
     while (off < len) {
-        size_t n = len - off < 45 ? len - off : 45;
+        size_t n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
         /* Back up to the start of a character: never split one. */
         while (n > 0 && off + n < len && ((unsigned char)text[off + n] & 0xC0) == 0x80)
             n--;
         if (n == 0)
-            n = len - off < 45 ? len - off : 45;
+            n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
         if (!first)
             pt_str_puts(b, "\r\n ");
         pt_str_puts(b, "=?UTF-8?B?");
@@ -165,10 +169,16 @@ static bool parse_address(const char *text, address_t *a)
         addr = lt + 1;
         addr_end = gt;
         const char *ns = text, *ne = lt;
-        while (ns < ne && (*ns == ' ' || *ns == '"'))
+        while (ns < ne && *ns == ' ')
             ns++;
-        while (ne > ns && (ne[-1] == ' ' || ne[-1] == '"'))
+        while (ne > ns && ne[-1] == ' ')
             ne--;
+        /* One pair of quotes around the whole name goes; quotes inside it
+         * (建议办公室 "主任") stay. */
+        if (ne - ns >= 2 && *ns == '"' && ne[-1] == '"') {
+            ns++;
+            ne--;
+        }
         if (ne > ns && !(a->name = strndup(ns, (size_t)(ne - ns))))
             return false;
     }

@@ -126,7 +126,7 @@ pt_config '{}' ',"plugins": [
   {"instance": "slow", "path": "'"$EXEC_SO"'",
    "config": {"command": ["'"$PT_TMP"'/slow.sh", "'"$OUT"'/slow"], "timeout": "1s", '"$CR"'}},
   {"instance": "mail", "path": "'"$MAIL_SO"'",
-   "config": {"smtp_url": "smtp://127.0.0.1:'"$SMTP_PORT"'", "from": "建议办公室 <office@example.org>",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$SMTP_PORT"'", "from": "建议办公室 \"主任\" <office@example.org>",
               "to": ["张科长 <zhang@example.org>", "li@example.org"], "timeout": "10s", '"$SC"'}},
   {"instance": "small", "path": "'"$MAIL_SO"'",
    "config": {"smtp_url": "smtp://127.0.0.1:'"$SMALL_PORT"'", "from": "office@example.org",
@@ -244,7 +244,9 @@ subject_raw = [l for l in raw.split("\n") if l.startswith("Subject:")][0]
 assert "=?UTF-8?B?" in subject_raw, subject_raw
 subject = str(m["Subject"])
 assert title in subject and "交办" in subject, subject
-assert m["From"].addresses[0].display_name == "建议办公室", m["From"]
+assert m["From"].addresses[0].display_name == '建议办公室 "主任"', m["From"]
+head_lines = raw.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+assert all(len(l) <= 78 for l in head_lines), max(head_lines, key=len)
 assert m["From"].addresses[0].addr_spec == "office@example.org", m["From"]
 assert [a.addr_spec for a in m["To"].addresses] == ["zhang@example.org", "li@example.org"], m["To"]
 assert m["To"].addresses[0].display_name == "张科长", m["To"]
