@@ -126,6 +126,7 @@ struct ptrack_job {
     pt_import_row_t *rows[BATCH];
     size_t n_rows;
     pt_import_direct_t *direct; /* a partial import's batch being stored */
+    pt_import_merges_t *merges; /* a partial import's, from batch to batch */
     int64_t n_records; /* records emitted or rejected so far */
     int64_t staged;    /* records staged */
     pt_import_result_t res;
@@ -167,6 +168,7 @@ static void job_free(ptrack_job_t *job)
     for (size_t i = 0; i < job->n_rows; i++)
         free(job->rows[i]);
     pt_error_clear(&job->store_err);
+    pt_import_merges_free(job->merges);
     pthread_mutex_destroy(&job->mu);
     pthread_cond_destroy(&job->cond);
     free(job);
@@ -322,8 +324,13 @@ static void flush_batch(ptrack_job_t *job, bool last)
         if (job->store_err.code != PT_OK) {
             for (size_t i = 0; i < job->n_rows; i++)
                 free(job->rows[i]);
+        } else if (!job->merges && !(job->merges = pt_import_merges_new())) {
+            for (size_t i = 0; i < job->n_rows; i++)
+                free(job->rows[i]);
+            pt_error_set(&err, PT_ENOMEM, "out of memory");
+            store_failed(job, &err);
         } else if (pt_store_import_direct_start(job->store, job->rows, job->n_rows, job->actor,
-                                                &job->direct, &err) != PT_OK) {
+                                                job->merges, &job->direct, &err) != PT_OK) {
             store_failed(job, &err);
         }
         job->n_rows = 0;

@@ -329,12 +329,13 @@ typedef struct {
     int64_t old_into; /* the old id its merged_into named */
 } merge_t;
 
-typedef struct {
+struct pt_import_merges_s {
     id_pair_t *ids; /* of the records that had an id */
     size_t n_ids, cap_ids;
-    merge_t *merges;
+    merge_t *merges; /* not pointed yet */
     size_t n_merges, cap_merges;
-} merges_t;
+};
+typedef struct pt_import_merges_s merges_t;
 
 /* Appends one element of size `size` to a growing array. */
 static bool push(void **v, size_t *n, size_t *cap, const void *elem, size_t size)
@@ -359,6 +360,19 @@ static void merges_free(merges_t *m)
     memset(m, 0, sizeof(*m));
 }
 
+pt_import_merges_t *pt_import_merges_new(void)
+{
+    return calloc(1, sizeof(pt_import_merges_t));
+}
+
+void pt_import_merges_free(pt_import_merges_t *m)
+{
+    if (m) {
+        merges_free(m);
+        free(m);
+    }
+}
+
 static int pair_cmp(const void *a, const void *b)
 {
     int64_t x = ((const id_pair_t *)a)->old_id, y = ((const id_pair_t *)b)->old_id;
@@ -379,8 +393,9 @@ static int merges_note(merges_t *m, const pt_import_row_t *row, int64_t new_id, 
     return PT_OK;
 }
 
-/* Points each merge at the new id of the proposal it named, where that came
- * in too; a merge into one that did not stays without (null), as before. */
+/* Points each merge at the new id of the proposal it named, where that has
+ * come in; the others wait for a later batch of a partial import, and stay
+ * without (null) if it never comes. */
 static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
 {
     if (!m->n_merges)
@@ -396,11 +411,14 @@ static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
                            -1, &st, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "pointing merges at their new ids");
     int rc = PT_OK;
+    size_t waiting = 0;
     for (size_t i = 0; i < m->n_merges && rc == PT_OK; i++) {
         id_pair_t key = {m->merges[i].old_into, 0};
         const id_pair_t *to = bsearch(&key, m->ids, m->n_ids, sizeof(*m->ids), pair_cmp);
-        if (!to)
+        if (!to) {
+            m->merges[waiting++] = m->merges[i];
             continue;
+        }
         sqlite3_bind_int64(st, 1, to->new_id);
         sqlite3_bind_int64(st, 2, m->merges[i].new_id);
         if (sqlite3_step(st) != SQLITE_DONE)
@@ -408,6 +426,8 @@ static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
+    if (rc == PT_OK)
+        m->n_merges = waiting;
     return rc;
 }
 
@@ -748,6 +768,7 @@ struct pt_import_direct_s {
     pending_t pw;
     pt_import_row_t **rows;
     size_t n;
+    merges_t *merges; /* the import's, or NULL */
     pt_import_result_t res; /* of this batch */
 };
 
@@ -759,14 +780,15 @@ static int run_direct(void *conn, pt_write_t *w)
     if (dup_open(conn, &d, &w->err) != PT_OK)
         return w->err.code;
     int rc = PT_OK;
-    /* A partial import maps the merges within each batch (its transaction). */
-    merges_t m = {0};
+    /* The import's merges, kept from batch to batch (or this batch's).
+     * A batch that fails ends the import, so what it noted is not used again. */
+    merges_t local = {0}, *m = b->merges ? b->merges : &local;
     for (size_t i = 0; i < b->n && rc == PT_OK; i++)
-        rc = insert_row(conn, &d, &m, b->rows[i], w->actor, &res, &w->err);
+        rc = insert_row(conn, &d, m, b->rows[i], w->actor, &res, &w->err);
     dup_close(&d);
     if (rc == PT_OK)
-        rc = merges_apply(conn, &m, &w->err);
-    merges_free(&m);
+        rc = merges_apply(conn, m, &w->err);
+    merges_free(&local);
     if (rc == PT_OK)
         b->res = res;
     return rc;
@@ -781,7 +803,8 @@ static void direct_free(pt_import_direct_t *b)
 }
 
 int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
-                                 const char *actor, pt_import_direct_t **out, pt_error_t *err)
+                                 const char *actor, pt_import_merges_t *m,
+                                 pt_import_direct_t **out, pt_error_t *err)
 {
     *out = NULL;
     pt_import_direct_t *b = calloc(1, sizeof(*b));
@@ -796,6 +819,7 @@ int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n
     }
     memcpy(b->rows, rows, n * sizeof(*rows));
     b->n = n;
+    b->merges = m;
     int rc = custom_start(s, run_direct, b, actor, &b->pw, err);
     if (rc != PT_OK)
         direct_free(b);

@@ -347,8 +347,17 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
  * Every start that returned PT_OK must be finished. Ownership: start
  * takes the rows (also on failure), not the array. */
 typedef struct pt_import_direct_s pt_import_direct_t;
+/* What a partial import's batches keep from one to the next so that a
+ * merge (merged_into) into a proposal of a later batch still finds its new
+ * id. Made and freed by the job's thread; used by each batch's write, one
+ * at a time. */
+typedef struct pt_import_merges_s pt_import_merges_t;
+pt_import_merges_t *pt_import_merges_new(void);
+void pt_import_merges_free(pt_import_merges_t *m);
+/* m: the import's (NULL: merges within this batch only). */
 int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
-                                 const char *actor, pt_import_direct_t **out, pt_error_t *err);
+                                 const char *actor, pt_import_merges_t *m,
+                                 pt_import_direct_t **out, pt_error_t *err);
 int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res,
                                   pt_error_t *err);
 

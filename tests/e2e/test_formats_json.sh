@@ -374,6 +374,27 @@ for mode in "" "&partial=true"; do
     check_eq "import${mode:-}: the merged one names the new id of the other" "merged True" \
         "$(jv '(lambda b, a: "%s %s" % (b["status"], b["merged_into"] == a["id"]))(*sorted(j["items"], key=lambda p: p["title"] != "关于合并办理的从建议"))')"
 done
+# A partial import stores batches of 2,000 in transactions of their own:
+# the merged one first, 2,500 others, the one it names last, in a later
+# batch.
+python3 - "$W/merged.json" "$W/merged-far.json" <<'EOF'
+import json, sys
+items = json.load(open(sys.argv[1], encoding="utf-8"))
+merged = [p for p in items if p["status"] == "merged"]
+named = [p for p in items if p["status"] != "merged"]
+filler = [{"title": "关于填充记录的建议 %d" % i} for i in range(2500)]
+json.dump(merged + filler + named, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+pt_stop
+PT_DATA="$PT_TMP/data-merge-far"
+pt_config '{}' "$EXTRA"
+pt_start --plugin-dir "$PLUGINS"
+upload "format=json&partial=true" "$W/merged-far.json"
+check_true "partial import of 2,502, the merge's two 2,501 apart (HTTP $ST)" test "${ST:0:1}" = 2
+api GET "/v1/proposals?session=%E5%90%88%E5%B9%B6%E6%B5%8B%E8%AF%95"
+check_eq "the merged one, in the first batch, names the new id of the other, in the second" \
+    "merged True" \
+    "$(jv '(lambda b, a: "%s %s" % (b["status"], b["merged_into"] == a["id"]))(*sorted(j["items"], key=lambda p: p["title"] != "关于合并办理的从建议"))')"
 
 pt_step "a proposal larger than the export's queue (256 KiB) in one write"
 python3 -c 'import json; print(json.dumps({"title": "关于制定地方立法条例草案的议案", "kind": "motion", "background": "第一条　为了规范地方立法活动。" * 20000}, ensure_ascii=False))' >"$W/big.json"
