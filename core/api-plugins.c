@@ -137,10 +137,18 @@ static void wait_tick(uv_timer_t *t)
         if (err.code == PT_OK) {
             pt_info("%s unloaded plugin instance %s", w->call->who.name, w->name);
         } else if (err.code == PT_ECONFLICT && (inst = pt_plugins_find(p, w->name)) &&
-                   pt_notifier_resume(inst)) {
-            char msg[sizeof(err.message)];
-            snprintf(msg, sizeof(msg), "%s", err.message);
-            pt_error_set(&err, PT_ECONFLICT, "%s; it goes on delivering as before", msg);
+                   inst->notifier && inst->jobs == 0) {
+            if (pt_notifier_resume(inst)) {
+                char msg[sizeof(err.message)];
+                snprintf(msg, sizeof(msg), "%s", err.message);
+                pt_error_set(&err, PT_ECONFLICT, "%s; it goes on delivering as before", msg);
+            } else {
+                /* deliver() returned just now: the worker is on its way
+                 * out, and the unload can finish. */
+                pt_error_clear(&err);
+                if (pt_plugins_unload(p, w->name, 0, &err) == PT_OK)
+                    pt_info("%s unloaded plugin instance %s", w->call->who.name, w->name);
+            }
         }
         wait_finish(w, &err);
         return;

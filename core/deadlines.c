@@ -166,10 +166,11 @@ static void on_digested(pt_write_t *w)
 }
 
 /* Raises the digest of the day that begins at `day` (local midnight). The
- * store raises each day's once, whoever asks. */
-static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date)
+ * store raises each day's once, whoever asks; a missed one only in a store
+ * that has raised digests before. */
+static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date, bool missed)
 {
-    pt_write_t *w = pt_write_digest(day, date);
+    pt_write_t *w = pt_write_digest(day, date, missed);
     if (w) {
         w->actor = strdup("ptrackd");
         w->cb = on_digested;
@@ -187,7 +188,7 @@ static void on_digest_timer(uv_timer_t *t)
     /* The day it was planned for: a timer may fire a little early (or a
      * moment after midnight, late), and the digest is that day's. */
     e->digest_fired = e->digest_time;
-    raise_digest(e, e->digest_day, e->digest_date);
+    raise_digest(e, e->digest_day, e->digest_date, false);
     plan_digest(e);
 }
 
@@ -246,7 +247,7 @@ int pt_deadline_engine_start(uv_loop_t *loop, pt_store_t *store, const pt_deadli
         int64_t now = now_ms(), day;
         char date[sizeof(e->digest_date)];
         if (local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date)) <= now)
-            raise_digest(e, day, date);
+            raise_digest(e, day, date, true);
     }
     plan_digest(e);
     *out = e;

@@ -1126,22 +1126,36 @@ static int reload_load(pt_plugins_t *p, const cJSON *entry)
 static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
 {
     pt_instance_t *inst = pt_plugins_find(p, q->name);
-    if (inst && pt_notifier_in_deliver(inst) && now < q->until)
+    if (!inst) {
+        /* Unloaded meanwhile (DELETE /v1/plugins): that was asked last. */
+        pt_info("reload: plugin instance %s was unloaded meanwhile; it stays so until the "
+                "next SIGHUP",
+                q->name);
+        return true;
+    }
+    if (pt_notifier_in_deliver(inst) && now < q->until)
         return false;
     pt_error_t err = {0};
-    if (inst && pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
+    if (pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
         if (now < q->until) {
             pt_error_clear(&err);
             return false;
         }
-        if (pt_notifier_resume(inst))
+        if (pt_notifier_resume(inst)) {
             pt_error("reload: plugin instance %s was not %s: %s; it goes on as it was (send "
                      "SIGHUP again once its deliver() returns)",
                      q->name, q->entry ? "changed" : "unloaded", err.message);
-        else
-            pt_error("reload: plugin instance %s: %s", q->name, err.message);
+            pt_error_clear(&err);
+            return true;
+        }
+        /* deliver() returned just now and the worker is on its way out:
+         * the unload can finish. */
         pt_error_clear(&err);
-        return true;
+        if (pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
+            pt_error("reload: plugin instance %s: %s", q->name, err.message);
+            pt_error_clear(&err);
+            return true;
+        }
     }
     if (q->entry)
         reload_load(p, q->entry);
@@ -1223,12 +1237,40 @@ static bool reload_changes(const cJSON *entries, const pt_instance_t *inst)
     return !e || !cJSON_Compare(e, inst->entry, true);
 }
 
+/* A new reload decides anew what an earlier one left waiting. An instance
+ * that this one keeps as it runs (the change was taken back) has its stop
+ * taken back too; one whose worker has already left is made again from
+ * its entry. The others are this reload's to change. Returns failures. */
+static int pending_settle(pt_plugins_t *p, const cJSON *entries)
+{
+    int failures = 0;
+    while (p->pending) {
+        pending_t *q = p->pending;
+        p->pending = q->next;
+        pt_instance_t *inst = pt_plugins_find(p, q->name);
+        if (inst && !reload_changes(entries, inst) && !pt_notifier_resume(inst)) {
+            cJSON *entry = cJSON_Duplicate(inst->entry, true);
+            pt_error_t err = {0};
+            if (!entry || pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
+                pt_error("reload: plugin instance %s: %s", q->name,
+                         entry ? err.message : "out of memory");
+                failures++;
+            } else {
+                failures += reload_load(p, entry);
+            }
+            pt_error_clear(&err);
+            cJSON_Delete(entry);
+        }
+        pending_free(q);
+    }
+    return failures;
+}
+
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
 {
     int failures = 0;
     pt_error_t err = {0};
-    /* This reload decides anew what an earlier one left waiting. */
-    pending_clear(p);
+    failures += pending_settle(p, entries);
     /* The notifiers that go or change are asked to stop all at once, so
      * that they wind down side by side. */
     for (pt_instance_t *i = p->instances; i; i = i->next)

@@ -219,6 +219,24 @@ static int run_digest(void *conn, pt_write_t *w)
     int64_t day = w->seq;
     const int64_t week = INT64_C(7) * 24 * 3600 * 1000;
     sqlite3_stmt *mark;
+    w->id = 0;
+    if (w->first) {
+        /* A day's digest missed while ptrackd was down: only in a store
+         * that has raised digests before (a new one, or one that had none,
+         * starts with the next digest_at). */
+        if (sqlite3_prepare_v2(db,
+                               "SELECT 1 FROM deadline_marks WHERE proposal_id = 0"
+                               " AND kind = 'digest' AND due_at < ?1 LIMIT 1",
+                               -1, &mark, NULL) != SQLITE_OK)
+            return pt_sqlite_error(&w->err, db, "looking for earlier digests");
+        sqlite3_bind_int64(mark, 1, day);
+        int found = sqlite3_step(mark);
+        sqlite3_finalize(mark);
+        if (found == SQLITE_DONE)
+            return PT_OK;
+        if (found != SQLITE_ROW)
+            return pt_sqlite_error(&w->err, db, "looking for earlier digests");
+    }
     if (sqlite3_prepare_v2(db,
                            "INSERT OR IGNORE INTO deadline_marks (proposal_id, kind, due_at)"
                            " VALUES (0, 'digest', ?1)",
@@ -229,7 +247,6 @@ static int run_digest(void *conn, pt_write_t *w)
     sqlite3_finalize(mark);
     if (rc != SQLITE_DONE)
         return pt_sqlite_error(&w->err, db, "marking the digest");
-    w->id = 0;
     if (sqlite3_changes(db) == 0)
         return PT_OK; /* today's digest has been raised already */
     cJSON *data = cJSON_CreateObject();
@@ -251,11 +268,12 @@ static int run_digest(void *conn, pt_write_t *w)
     return rc;
 }
 
-pt_write_t *pt_write_digest(int64_t day_ms, const char *date)
+pt_write_t *pt_write_digest(int64_t day_ms, const char *date, bool missed)
 {
     pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
     if (w) {
         w->run_ = run_digest;
+        w->first = missed;
         w->seq = day_ms;
         w->name = date ? strdup(date) : NULL;
     }

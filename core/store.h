@@ -148,9 +148,11 @@ bool pt_store_writable(const pt_store_t *store);
 pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms);
 /* Raises the digest.daily event for the day that starts at day_ms (local
  * midnight), once: its data lists, per unit, what is overdue and what is
- * due within 7 days. date ("2026-11-28") is shown in the data. On success
- * w->id is 1 when raised, 0 when it had been. */
-pt_write_t *pt_write_digest(int64_t day_ms, const char *date);
+ * due within 7 days. date ("2026-11-28") is shown in the data. missed: a
+ * day's digest missed while ptrackd was down, raised only when the store
+ * has raised one on an earlier day. On success w->id is 1 when raised, 0
+ * when it had been (or, missed, when there was none before). */
+pt_write_t *pt_write_digest(int64_t day_ms, const char *date, bool missed);
 
 /* ---- Tokens made at run time (store-tokens.c) -------------------------
  * Only a token's sha256 is stored, never the token. A revoked token keeps

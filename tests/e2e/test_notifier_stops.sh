@@ -73,6 +73,27 @@ create "关于加强社区养老服务的建议"
 check_true "the changed instance delivers the next event" wait_lines "$GATE2" 1 5
 check_true "the old one noted no more" test "$(lines "$GATE")" = 1
 
+pt_step "a second SIGHUP that takes the waiting change back leaves the instance running"
+# gate is inside deliver() of the event above; a change waits, then the
+# next reload names the running entry again.
+set_gate() { # set_gate PATH: the config's gate entry notes into PATH
+    python3 - "$PT_CONF" "$(gate_entry "$1")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [json.loads(sys.argv[2])]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+}
+set_gate "$PT_TMP/gate3.txt"
+kill -HUP "$PT_PID"
+sleep 0.3
+set_gate "$GATE2"
+kill -HUP "$PT_PID"
+sleep 0.3
+api GET /v1/plugins/gate
+check_eq "gate runs its entry, not stopping" "$GATE2 False" \
+    "$(jv '"%s %s" % (j["config"]["path"], j["notifier"]["stopping"])')"
+
 # ---------------------------------------------------------------------------
 pt_step "an unload refused after its wait changes nothing"
 # gate is inside deliver() of the event above.
