@@ -36,8 +36,6 @@
 #include "log.h"
 #include "timefmt.h"
 
-/* The longest duration a key takes: a century. */
-
 /* A config file larger than this is certainly a mistake (a log file or a
  * device given as --config); refusing it keeps a typo from eating memory. */
 #define CONFIG_MAX_BYTES (4u * 1024u * 1024u)

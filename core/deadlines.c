@@ -201,7 +201,10 @@ static void plan_digest(pt_deadline_engine_t *e)
         return;
     uv_update_time(e->loop); /* see wake_at */
     int64_t now = now_ms();
-    int64_t from = now > e->digest_fired ? now : e->digest_fired;
+    /* The last digest's time counts only while it is a moment ahead (its
+     * timer fired early); after the clock was set back it is not waited
+     * for. */
+    int64_t from = e->digest_fired > now && e->digest_fired - now < 60000 ? e->digest_fired : now;
     int64_t day;
     char date[sizeof(e->digest_date)];
     int64_t at = local_day_at(from, 0, e->deadlines.digest_at, &day, date, sizeof(date));

@@ -185,8 +185,10 @@ static int host_workflow_item(ptrack_instance_t *inst, int kind, const char *nam
         .terminal = info.terminal,
         .clock = info.clock,
         .order = info.order,
+        .name = info.name,
     };
     size_t n = item->struct_size < sizeof(full) ? item->struct_size : sizeof(full);
+    full.struct_size = n; /* what was filled in */
     memcpy(item, &full, n);
     return PTRACK_OK;
 }

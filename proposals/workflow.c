@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json-strict.h"
 #include "timefmt.h"
@@ -835,23 +836,35 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
     return NULL;
 }
 
+/* Whether text is the label (Chinese, or English in any case) zh/en. */
+static bool is_label(const char *text, const char *zh, const char *en)
+{
+    return (zh && strcmp(zh, text) == 0) || (en && strcasecmp(en, text) == 0);
+}
+
 bool pt_workflow_state_info(const pt_workflow_t *wf, const char *state, pt_wf_info_t *out)
 {
     long i = wf ? pt_wf_state_index(wf, state) : -1;
+    for (size_t k = 0; i < 0 && state && wf && k < wf->n_states; k++)
+        if (is_label(state, wf->states[k].zh, wf->states[k].en))
+            i = (long)k;
     if (i < 0)
         return false;
     const wf_state_t *s = &wf->states[i];
-    *out = (pt_wf_info_t){s->zh, s->en, s->terminal, s->clock, (int)i};
+    *out = (pt_wf_info_t){s->name, s->zh, s->en, s->terminal, s->clock, (int)i};
     return true;
 }
 
 bool pt_workflow_action_info(const pt_workflow_t *wf, const char *action, pt_wf_info_t *out)
 {
     long i = wf ? pt_wf_action_index(wf, action) : -1;
+    for (size_t k = 0; i < 0 && action && wf && k < wf->n_actions; k++)
+        if (is_label(action, wf->actions[k].zh, wf->actions[k].en))
+            i = (long)k;
     if (i < 0)
         return false;
     const wf_action_t *a = &wf->actions[i];
-    *out = (pt_wf_info_t){a->zh, a->en, false, false, (int)i};
+    *out = (pt_wf_info_t){a->name, a->zh, a->en, false, false, (int)i};
     return true;
 }
 

@@ -76,11 +76,12 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
 /* A state's or an action's labels, a state's flags, and the place of
  * either in the workflow, for those who show them. */
 typedef struct {
-    const char *zh, *en; /* the workflow's own strings */
+    const char *name, *zh, *en; /* the workflow's own strings */
     bool terminal, clock;
     int order;
 } pt_wf_info_t;
-/* False when the workflow has no such state (action). */
+/* False when the workflow has no such state (action). `state` (`action`)
+ * is its name or, failing that, its Chinese or English label. */
 bool pt_workflow_state_info(const pt_workflow_t *wf, const char *state, pt_wf_info_t *out);
 bool pt_workflow_action_info(const pt_workflow_t *wf, const char *action, pt_wf_info_t *out);
 /* Names of the actions allowed in `state`, as a JSON array of strings.

@@ -134,6 +134,7 @@ typedef struct {
     int terminal; /* states: it ends the proposal's course (closed, withdrawn) */
     int clock;    /* states: the proposal's deadline runs in it */
     int order;    /* states and actions: the place in the workflow, from 0 */
+    const char *name; /* its name in the API ("handling"): a lookup by label gives it */
 } ptrack_workflow_item_t;
 
 /* ---- The host's services ----------------------------------------------
@@ -272,11 +273,13 @@ typedef struct ptrack_host {
     int (*import_ignore)(ptrack_job_t *job, const char *where, const char *reason);
 
     /* (1.2) Looks up the state (PTRACK_WF_STATE) or action
-     * (PTRACK_WF_ACTION) `name` in the workflow ptrackd runs and fills in
-     * *item (as much of it as item->struct_size holds). Returns PTRACK_OK,
-     * or PTRACK_ENOTFOUND when the workflow has no such one. Test for it
-     * with PTRACK_HOST_HAS(host, workflow_item). Thread: any. Ownership:
-     * the strings are the host's, valid until destroy() returns. */
+     * (PTRACK_WF_ACTION) `name` in the workflow ptrackd runs, by its name
+     * or else by its Chinese or English label (an importer reading 办理中
+     * back), and fills in *item: as much of it as item->struct_size
+     * holds, which it then sets to what it filled. Returns PTRACK_OK, or
+     * PTRACK_ENOTFOUND when the workflow has no such one. Test for it with
+     * PTRACK_HOST_HAS(host, workflow_item). Thread: any. Ownership: the
+     * strings are the host's, valid until destroy() returns. */
     int (*workflow_item)(ptrack_instance_t *inst, int kind, const char *name,
                          ptrack_workflow_item_t *item);
 } ptrack_host_t;

@@ -159,6 +159,15 @@ const char *pt_wf_action_label(const pt_wf_t *wf, const char *action)
     return wf_item(wf, PTRACK_WF_ACTION, action, &it) ? it.label_zh : pt_action_label(action);
 }
 
+const char *pt_wf_state_name(const pt_wf_t *wf, const char *text)
+{
+    ptrack_workflow_item_t it;
+    if (wf_item(wf, PTRACK_WF_STATE, text, &it) &&
+        it.struct_size >= offsetof(ptrack_workflow_item_t, name) + sizeof(it.name) && it.name)
+        return it.name;
+    return pt_label_name(pt_status_labels, text);
+}
+
 bool pt_wf_state_clock(const pt_wf_t *wf, const char *state)
 {
     ptrack_workflow_item_t it;

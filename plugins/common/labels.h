@@ -61,6 +61,9 @@ typedef struct {
 const char *pt_wf_state_label(const pt_wf_t *wf, const char *state);
 /* An action's Chinese label, likewise (create, import, edit... too). */
 const char *pt_wf_action_label(const pt_wf_t *wf, const char *action);
+/* The name of the state text names or labels (办理中, an office's own
+ * label, an alias of the default workflow's), or NULL. */
+const char *pt_wf_state_name(const pt_wf_t *wf, const char *text);
 /* Whether the deadline runs in the state. */
 bool pt_wf_state_clock(const pt_wf_t *wf, const char *state);
 /* The state's place in the workflow; an unknown state sorts last. */

@@ -70,6 +70,7 @@ typedef struct {
 typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
+    pt_wf_t wf;      /* the running workflow: its states' labels, read back */
     char error[640]; /* a whole-file problem, for set_error */
 
     /* Decoding. */
@@ -569,7 +570,8 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         if (!v)
             return PTRACK_ENOMEM;
-        const char *name = pt_label_name(col->labels, v);
+        const char *name = col->labels == pt_status_labels ? pt_wf_state_name(&im->wf, v)
+                                                           : pt_label_name(col->labels, v);
         rc = h->rec_set(rec, col->path, name ? name : v);
         if (strcmp(col->path, "status") == 0 && name && strcmp(name, "draft") != 0 &&
             strcmp(name, "submitted") != 0)
@@ -1203,6 +1205,7 @@ static int import(void *state, ptrack_job_t *job, const char *format)
     if (!im)
         return PTRACK_ENOMEM;
     im->h = st->host;
+    im->wf = (pt_wf_t){st->host, st->inst};
     im->job = job;
     im->cd = (iconv_t)-1;
     char *buf = malloc(CHUNK);

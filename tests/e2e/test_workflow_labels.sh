@@ -2,8 +2,8 @@
 # The exporters and notifiers speak the office's own workflow: here
 # `handling` is called 承办中, and a state of the office's own, coordinating
 # 协调中, runs the deadline. The csv, md, xlsx figures and a WeCom robot
-# show those labels; ics lists the proposal being coordinated among the
-# open ones with a deadline. A restart with the workflow's clock changed
+# show those labels, and the csv imports back; ics lists the proposal being
+# coordinated among the open ones with a deadline. A restart with the workflow's clock changed
 # applies it to the proposals stored.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -81,6 +81,27 @@ for _ in $(seq 1 50); do
 done
 LAST_MSG="$(tail -n 1 "$PT_TMP/robot.jsonl" | python3 -c 'import json, sys; print(json.loads(json.loads(sys.stdin.read())["body"])["markdown"]["content"])')"
 check_contains "动作：协调（承办中 → 协调中）" "动作：协调（承办中 → 协调中）" "$LAST_MSG"
+
+pt_step "the csv exported with the office's labels imports back"
+data_dir() { # data_dir DIR: the config's data_dir
+    python3 - "$PT_CONF" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["data_dir"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+}
+pt_stop
+data_dir "$PT_TMP/data-csv"
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+api POST "/v1/imports?format=csv" -- --data-binary "@$PT_TMP/p.csv" -H "Content-Type: text/csv"
+check_status "import the csv into an empty ptrackd" 201
+api GET "/v1/proposals?sort=id"
+check_eq "承办中 and 协调中 read back as handling and coordinating" '["handling", "coordinating"]' \
+    "$(jv 'json.dumps([p["status"] for p in sorted(j["items"], key=lambda p: p["id"])], ensure_ascii=False)')"
+pt_stop
+data_dir "$PT_DATA"
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 pt_step "a changed workflow's clock applies to the proposals stored"
 running() { # the ids whose deadline runs
