@@ -464,6 +464,43 @@ static void append_reply(run_t *r, const char *kind)
     e->kind = xstrdup(r, kind);
 }
 
+/* In separate mode (分办) each unit answers for its own part: the proposal
+ * moves on (to replied) with the last of them to answer; until then it
+ * stays where it is, its deadline running, and the history names the units
+ * still to answer. */
+static void await_separate_replies(run_t *r)
+{
+    /* The units without a reply, "、"-separated: measured, then written. */
+    size_t need = 0;
+    char *waiting = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t len = 0;
+        for (size_t i = 0; i < r->p->n_units; i++) {
+            const pt_unit_t *u = &r->p->units[i];
+            bool replied = false;
+            for (size_t k = 0; k < r->p->n_replies && !replied; k++)
+                replied = r->p->replies[k].unit && strcmp(r->p->replies[k].unit, u->name) == 0;
+            if (replied)
+                continue;
+            if (pass == 1)
+                len += (size_t)sprintf(waiting + len, "%s%s", len ? "、" : "", u->name);
+            else
+                need += strlen(u->name) + strlen("、");
+        }
+        if (pass == 0 && need == 0)
+            return;
+        if (pass == 0 && !(waiting = malloc(need + 1))) {
+            r->oom = true;
+            return;
+        }
+    }
+    long here = pt_wf_state_index(r->ctx->wf, r->p->status);
+    if (here >= 0)
+        r->to = (size_t)here;
+    extra_change(r, "awaiting_replies", waiting);
+    free(waiting);
+}
+
 static void effect_reply(run_t *r)
 {
     pt_unit_t *u = assigned_unit(r, "unit");
@@ -483,7 +520,13 @@ static void effect_reply(run_t *r)
                 lead ? lead : "none", u->name);
         return;
     }
-    append_reply(r, r->p->n_replies == 0 ? "first" : "again");
+    /* A unit's first answer, or again (after rehandling). */
+    bool before = false;
+    for (size_t i = 0; i < r->p->n_replies && !before; i++)
+        before = r->p->replies[i].unit && strcmp(r->p->replies[i].unit, u->name) == 0;
+    append_reply(r, before ? "again" : "first");
+    if (r->p->handling_mode && strcmp(r->p->handling_mode, "separate") == 0)
+        await_separate_replies(r);
 }
 
 static void effect_follow_up(run_t *r)

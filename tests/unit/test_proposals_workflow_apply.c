@@ -467,6 +467,57 @@ static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
     pt_proposal_free(&p);
 }
 
+/* 分办: each separate unit answers for its part; the proposal is replied
+ * when the last of them has, and stays in handling (its deadline running)
+ * until then. After rehandling, one answer moves it on again. */
+static void in_separate_mode_the_last_reply_moves_it_on(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    free(p.handling_mode);
+    p.handling_mode = xs("separate");
+    for (size_t i = 0; i < 2; i++) {
+        free(p.units[i].role);
+        p.units[i].role = xs("separate");
+    }
+    run_ok(&p, NOW, "reply",
+           "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕3号\", \"category\": \"B\","
+           " \"text\": \"资金部分的答复\"}",
+           &h);
+    assert_string_equal(p.status, "handling");
+    assert_string_equal(h.to, "handling");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "awaiting_replies"), "to")->valuestring,
+        "国家卫生健康委");
+    assert_string_equal(p.replies[0].kind, "first");
+    pt_history_free(&h);
+
+    run_ok(&p, NOW + 1, "reply",
+           "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕2号\", \"category\": \"A\","
+           " \"text\": \"业务部分的答复\"}",
+           &h);
+    assert_string_equal(p.status, "replied");
+    assert_null(cJSON_GetObjectItem(h.changes, "awaiting_replies"));
+    assert_string_equal(p.replies[1].kind, "first");
+    pt_history_free(&h);
+
+    run_ok(&p, NOW + 2, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}",
+           &h);
+    assert_string_equal(p.status, "rehandling");
+    pt_history_free(&h);
+    run_ok(&p, NOW + 3, "reply",
+           "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕9号\", \"category\": \"A\","
+           " \"text\": \"再次答复\"}",
+           &h);
+    assert_string_equal(p.status, "replied");
+    assert_string_equal(p.replies[2].kind, "again");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void extension_is_capped_at_the_maximum_after_assignment(void **state)
 {
     char body[128], tbuf[40];
@@ -859,6 +910,7 @@ int main(void)
         cmocka_unit_test(return_is_allowed_within_the_return_window_only),
         cmocka_unit_test(close_without_feedback_waits_for_the_feedback_window),
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
+        cmocka_unit_test(in_separate_mode_the_last_reply_moves_it_on),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
