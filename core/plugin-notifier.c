@@ -111,6 +111,52 @@ struct pt_notifier_s {
     int64_t first_asked_ms; /* when the start queued the first cursor's write; -1: not */
 };
 
+/* The last cursor each stopped notifier queued, by instance name. The
+ * store commits it a moment later; an instance of the same name started in
+ * that moment (a reload) reads the store before it has, and goes on from
+ * here instead of from the older cursor there, delivering nothing twice. */
+typedef struct stopped_s {
+    char *name;
+    int64_t cursor;
+    struct stopped_s *next;
+} stopped_t;
+
+static pthread_mutex_t stopped_mu = PTHREAD_MUTEX_INITIALIZER;
+static stopped_t *stopped;
+
+static void stopped_note(const char *name, int64_t cursor)
+{
+    pthread_mutex_lock(&stopped_mu);
+    stopped_t *e = stopped;
+    while (e && strcmp(e->name, name) != 0)
+        e = e->next;
+    if (!e && (e = calloc(1, sizeof(*e))) != NULL) {
+        if ((e->name = strdup(name)) != NULL) {
+            e->next = stopped;
+            stopped = e;
+        } else {
+            free(e);
+            e = NULL;
+        }
+    }
+    if (e && cursor > e->cursor)
+        e->cursor = cursor;
+    pthread_mutex_unlock(&stopped_mu);
+}
+
+/* The cursor a notifier of this name last stopped at in this process; 0
+ * when none. Thread: any. */
+static int64_t stopped_cursor(const char *name)
+{
+    int64_t cursor = 0;
+    pthread_mutex_lock(&stopped_mu);
+    for (stopped_t *e = stopped; e; e = e->next)
+        if (strcmp(e->name, name) == 0)
+            cursor = e->cursor;
+    pthread_mutex_unlock(&stopped_mu);
+    return cursor;
+}
+
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -438,6 +484,11 @@ static bool read_cursor(pt_notifier_t *n)
                     return false;
                 continue;
             }
+            /* What an instance of this name stopped at just now may not
+             * be committed yet (see stopped_note). */
+            int64_t stopped_at = found ? stopped_cursor(n->name) : 0;
+            if (stopped_at > seq)
+                seq = stopped_at;
             pthread_mutex_lock(&n->mu);
             n->cursor = n->flushed = seq;
             pthread_mutex_unlock(&n->mu);
@@ -685,6 +736,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
      * written here, while the store is known to be open. */
     if (cursor > flushed)
         queue_cursor_write(n->store, n->name, cursor, false);
+    stopped_note(n->name, cursor);
     pt_info("notifier %s: stopped after event %" PRId64, n->name, cursor);
     inst->notifier = NULL;
     notifier_free(n);

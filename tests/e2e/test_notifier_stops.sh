@@ -81,6 +81,9 @@ rm -f "$OPEN"
 create "关于加强社区养老服务的建议"
 check_true "the changed instance delivers the next event" wait_lines "$GATE2" 1 5
 check_true "the old one noted no more" test "$(lines "$GATE")" = 1
+sleep 0.5
+check_eq "the new one was not offered what the old one delivered (no repeat)" "" \
+    "$(grep '^1 blocked$' "$GATE2" || true)"
 
 pt_step "a second SIGHUP that takes the waiting change back leaves the instance running"
 # gate is inside deliver() of the event above; a change waits, then the
