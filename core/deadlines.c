@@ -188,7 +188,17 @@ static void on_digest_timer(uv_timer_t *t)
     /* The day it was planned for: a timer may fire a little early (or a
      * moment after midnight, late), and the digest is that day's. */
     e->digest_fired = e->digest_time;
-    raise_digest(e, e->digest_day, e->digest_date, false);
+    /* Fired late past a later day's digest time (the machine slept, the
+     * clock jumped): that day's is the one to raise, with what stands now. */
+    int64_t now = now_ms(), day;
+    char date[sizeof(e->digest_date)];
+    int64_t today_at = local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date));
+    if (day > e->digest_day && today_at <= now) {
+        e->digest_fired = today_at;
+        raise_digest(e, day, date, false);
+    } else {
+        raise_digest(e, e->digest_day, e->digest_date, false);
+    }
     plan_digest(e);
 }
 
