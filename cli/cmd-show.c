@@ -61,6 +61,15 @@ static void section(const char *title)
     printf("\n%s\n", title);
 }
 
+/* s made fit to print on one line (control characters, which could move
+ * the cursor or recolour the terminal, become spaces), in b. */
+static const char *one_line(pt_buf_t *b, const char *s)
+{
+    b->len = 0;
+    pt_text_clean(b, s ? s : "");
+    return pt_buf_str(b);
+}
+
 static void paragraph(const char *text, size_t indent)
 {
     pt_buf_t b = {0};
@@ -156,7 +165,10 @@ static void print_units(const cJSON *units)
     {
         const char *op = pt_json_str(u, "opinion");
         if (op && pt_text_width(op) > 40) {
-            printf("  %s 的意见 opinion:\n", pt_json_str(u, "name") ? pt_json_str(u, "name") : "?");
+            pt_buf_t line = {0};
+            const char *name = pt_json_str(u, "name");
+            printf("  %s 的意见 opinion:\n", one_line(&line, name ? name : "?"));
+            pt_buf_free(&line);
             paragraph(op, 4);
         }
     }
@@ -176,9 +188,12 @@ static void print_replies(const cJSON *replies)
         const char *doc = pt_json_str(r, "doc_no");
         const char *kind = pt_json_str(r, "kind");
         const char *text = pt_json_str(r, "text");
-        printf("  [%zu] %s", ++i, pt_json_str(r, "unit") ? pt_json_str(r, "unit") : "?");
+        pt_buf_t b = {0};
+        const char *unit = pt_json_str(r, "unit");
+        printf("  [%zu] %s", ++i, one_line(&b, unit ? unit : "?"));
         if (doc && *doc)
-            printf("  %s", doc);
+            printf("  %s", one_line(&b, doc));
+        pt_buf_free(&b);
         if (cat && *cat)
             printf("  %s类（%s）", cat, pt_label_reply_category(cat));
         if (kind && *kind)
@@ -220,7 +235,9 @@ static void print_card(pt_cli_t *cli, const cJSON *p)
     const cJSON *recs = pt_json_get(p, "recommendations");
     const cJSON *r;
 
-    printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), title ? title : "");
+    pt_buf_t line = {0};
+    printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), one_line(&line, title));
+    pt_buf_free(&line);
     print_fields(cli, p);
     if (bg && *bg) {
         section("背景 Background");

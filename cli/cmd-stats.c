@@ -1,6 +1,7 @@
 /*
  * cmd-stats.c - `ptrack stats`: the figures an office reports.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,12 @@ static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
     const cJSON *v = pt_json_get(stats, key);
     /* The daemon sends null when there is nothing to divide by (no proposal
      * assigned yet): that is "no figure", not 0%. */
-    if (cJSON_IsNumber(v))
-        pt_table_cellf(t, 1, "%.1f%%", v->valuedouble * 100.0);
-    else
+    if (cJSON_IsNumber(v)) {
+        /* Cut to one decimal, not rounded: 19,999 of 20,000 is 99.9%, never
+         * 100.0%, which would say that every one was. */
+        double tenths = floor(v->valuedouble * 1000.0 + 1e-9);
+        pt_table_cellf(t, 1, "%.1f%%", tenths / 10.0);
+    } else
         pt_table_cell(t, 1, "-");
 }
 

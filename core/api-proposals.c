@@ -51,7 +51,10 @@ static void on_read_done(pt_read_t *r)
         char header[64];
         snprintf(header, sizeof(header), "ETag: %s", etag);
         const char *const headers[] = {header, NULL};
-        if (inm && strcmp(inm, etag) == 0)
+        /* Not modified only when the answer would be the same: the
+         * version is, and so is `overdue` (it turns true with time alone,
+         * without a new version). */
+        if (inm && strcmp(inm, etag) == 0 && r->settled)
             pt_api_reply(call, 304, NULL, 0, headers);
         else
             pt_api_reply(call, 200, r->json, r->json_len, headers);

@@ -51,7 +51,9 @@ static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue)
 static void read_get(sqlite3 *db, pt_read_t *r)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT doc, clock, due_at, version FROM proposals WHERE id = ?1",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT doc, clock, due_at, version, updated_at FROM proposals"
+                           " WHERE id = ?1",
                            -1, &st, NULL) != SQLITE_OK) {
         pt_sqlite_error(&r->err, db, "reading a proposal");
         return;
@@ -63,6 +65,11 @@ static void read_get(sqlite3 *db, pt_read_t *r)
         pt_buf_init(&b);
         append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()));
         r->version = sqlite3_column_int64(st, 3);
+        /* overdue changes with time alone, the version with it or not: it
+         * is settled when the deadline does not run, or had passed when
+         * this version was written. */
+        r->settled = !sqlite3_column_int(st, 1) || sqlite3_column_type(st, 2) == SQLITE_NULL ||
+                     sqlite3_column_int64(st, 2) < sqlite3_column_int64(st, 4);
         r->json = pt_buf_take(&b, &r->json_len);
         if (!r->json)
             pt_error_set(&r->err, PT_ENOMEM, "out of memory");
@@ -746,7 +753,8 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
     if (den == 0)
         pt_buf_printf(b, ",\"%s\":null", name);
     else
-        pt_buf_printf(b, ",\"%s\":%.4g", name, (double)num / (double)den);
+        /* Ten digits: 20,000 replied of 20,001 is 0.99995..., not 1. */
+        pt_buf_printf(b, ",\"%s\":%.10g", name, (double)num / (double)den);
 }
 
 static void read_stats(sqlite3 *db, pt_read_t *r)

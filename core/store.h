@@ -263,6 +263,7 @@ struct pt_read_s {
     char *json;
     size_t json_len;
     int64_t version;  /* GET */
+    bool settled;     /* GET: `overdue` is as it was when this version was written */
     int64_t last_seq; /* EVENTS: the seq of the last item, or `after` */
     int64_t count;    /* EVENTS: items returned; COUNT: proposals */
 

@@ -177,6 +177,12 @@ check_rc "ptrack show" 0
 check_contains "show has the title" "关于加强黄河流域生态保护和高质量发展的建议" "$OUT"
 check_contains "show has the co-signers" "刘丽萍" "$OUT"
 check_contains "show has the second recommendation" "二是推进水权交易" "$OUT"
+api POST /v1/proposals '{"title": "关于\u001b[31m红色\u001b[0m标题的建议", "status": "draft"}'
+ESC_ID="$(jv 'j["id"]')"
+cli show "$ESC_ID"
+check_contains "show prints a title's control characters as spaces" "关于 [31m红色 [0m标题的建议" "$OUT"
+check_eq "and no escape byte reaches the terminal" 0 "$(printf %s "$OUT" | tr -cd '\033' | wc -c)"
+api DELETE "/v1/proposals/$ESC_ID"
 cli --json show "$ADDED"
 check_true "show --json is valid JSON" is_json "$OUT"
 check_eq "show --json is the proposal" "$ADDED" "$(jv 'j["id"]' "$OUT")"

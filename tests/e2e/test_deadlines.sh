@@ -49,12 +49,19 @@ wait_event() { # wait_event TYPE ID SECONDS
 pt_step "an assigned proposal raises due_soon, then overdue"
 api POST /v1/proposals '{"title":"关于加快农村公路养护的建议","delegation":"山西代表团"}'
 id="$(jv 'j["id"]')"
+api GET "/v1/proposals/$id"
+ETAG="$(hdr ETag)"
+api GET "/v1/proposals/$id" -- -H "If-None-Match: $ETAG"
+check_status "If-None-Match its ETag ($ETAG), no deadline running: not modified" 304
 api POST "/v1/proposals/$id/actions/assign" \
     '{"mode":"lead_co","units":[{"name":"省交通运输厅","role":"lead"},{"name":"省财政厅","role":"co"}]}'
 check_status "assign" 200
 check_eq "no reminder right after assigning" 0 "$(count_events proposal.due_soon "$id")"
 check_true "due_soon within 4 s" wait_event proposal.due_soon "$id" 4
 check_eq "not overdue yet" 0 "$(count_events proposal.overdue "$id")"
+api GET "/v1/proposals/$id"
+ETAG="$(hdr ETag)"
+check_eq "GET: not overdue yet" false "$(jv 'j["overdue"]')"
 api GET "/v1/events?after=0&limit=1000"
 check_eq "the reminder carries the proposal, not overdue yet" "false" \
     "$(jv "[e for e in j['items'] if e['type'] == 'proposal.due_soon'][0]['proposal']['overdue']")"
@@ -65,6 +72,9 @@ pt_step "kill -9 between the two reminders"
 pt_kill9
 pt_start
 check_true "overdue within 6 s of the restart" wait_event proposal.overdue "$id" 6
+api GET "/v1/proposals/$id" -- -H "If-None-Match: $ETAG"
+check_status "If-None-Match the ETag of before the deadline ($ETAG): the proposal anew" 200
+check_eq "overdue now, the version unchanged" "true $ETAG" "$(jv 'j["overdue"]') $(hdr ETag)"
 check_eq "due_soon was raised once" 1 "$(count_events proposal.due_soon "$id")"
 check_eq "overdue was raised once" 1 "$(count_events proposal.overdue "$id")"
 api GET "/v1/events?after=0&limit=1000"
