@@ -201,13 +201,13 @@ scoped_reads() {
         "$(jv 'dict(sorted(j["by_unit"].items()))' "$stats")"
     check_eq "$who: overdue, of their proposals" \
         "$(jv 'sum(1 for i in j["items"] if i.get("overdue"))' "$mine")" "$(jv 'j["overdue"]' "$stats")"
-    # 办复率 and 满意率 as the server rounds them (%.4g, read back as a
+    # 办复率 and 满意率 as the server rounds them (%.10g, read back as a
     # number: 1 is 1.0), and the latest reply's category, from the list.
     check_eq "$who: 办复率, of their proposals" \
-        "$(jv '(lambda a: float("%.4g" % (len([i for i in a if i.get("replies")]) / len(a))) if a else None)([i for i in j["items"] if i.get("assigned_at")])' "$mine")" \
+        "$(jv '(lambda a: float("%.10g" % (len([i for i in a if i.get("replies")]) / len(a))) if a else None)([i for i in j["items"] if i.get("assigned_at")])' "$mine")" \
         "$(jv 'None if j["reply_rate"] is None else float(j["reply_rate"])' "$stats")"
     check_eq "$who: 满意率, of their proposals" \
-        "$(jv '(lambda r: float("%.4g" % (len([s for s in r if s in ("satisfied", "basically_satisfied")]) / len(r))) if r else None)([i["feedback"][-1]["satisfaction"] for i in j["items"] if i.get("feedback")])' "$mine")" \
+        "$(jv '(lambda r: float("%.10g" % (len([s for s in r if s in ("satisfied", "basically_satisfied")]) / len(r))) if r else None)([i["feedback"][-1]["satisfaction"] for i in j["items"] if i.get("feedback")])' "$mine")" \
         "$(jv 'None if j["satisfaction_rate"] is None else float(j["satisfaction_rate"])' "$stats")"
     check_eq "$who: reply categories, of their proposals" \
         "$(jv '{c: [i["replies"][-1].get("category") for i in j["items"] if i.get("replies")].count(c) for c in "ABCD"}' "$mine")" \
