@@ -136,9 +136,13 @@ static char *fts_phrase(const char *s, size_t len)
     return pt_buf_take(&b, NULL);
 }
 
-/* "%ab%" for LIKE, with %, _ and \ escaped by \. */
-static char *like_pattern(const char *s, size_t len)
+/* "%word%" for LIKE, the word folded (pt_fold) and its % _ \ escaped. */
+static char *like_pattern(const char *word, size_t word_len)
 {
+    size_t len;
+    char *s = pt_fold(word, word_len, &len);
+    if (!s)
+        return NULL;
     pt_buf_t b;
     pt_buf_init(&b);
     pt_buf_append(&b, "%", 1);
@@ -148,6 +152,7 @@ static char *like_pattern(const char *s, size_t len)
         pt_buf_append(&b, &s[i], 1);
     }
     pt_buf_append(&b, "%", 1);
+    free(s);
     return pt_buf_take(&b, NULL);
 }
 
@@ -215,12 +220,15 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
         if (p->n >= 60)
             break;
         int i = param_owned(p, like_pattern(s, len));
+        /* LIKE folds ASCII by itself; a word with other letters that fold
+         * (ＡＢ, É) has the text folded too (store-fold.c). */
+        const char *f = pt_fold_matters(s, len) ? "pt_fold" : "";
         pt_buf_printf(&pending,
-                      " AND (json_extract(d.doc, '$.title') LIKE ?%d ESCAPE '\\'"
-                      " OR json_extract(d.doc, '$.background') LIKE ?%d ESCAPE '\\'"
-                      " OR (SELECT group_concat(r.value, char(10))"
-                      " FROM json_each(d.doc, '$.recommendations') r) LIKE ?%d ESCAPE '\\')",
-                      i, i, i);
+                      " AND (%s(json_extract(d.doc, '$.title')) LIKE ?%d ESCAPE '\\'"
+                      " OR %s(json_extract(d.doc, '$.background')) LIKE ?%d ESCAPE '\\'"
+                      " OR %s((SELECT group_concat(r.value, char(10))"
+                      " FROM json_each(d.doc, '$.recommendations') r)) LIKE ?%d ESCAPE '\\')",
+                      f, i, f, i, f, i);
         if (utf8_chars(s, len) >= 3) {
             char *ph = fts_phrase(s, len);
             if (match.len)
@@ -229,9 +237,10 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
             free(ph);
         } else {
             pt_buf_printf(&fts_like,
-                          " AND (title LIKE ?%d ESCAPE '\\' OR background LIKE ?%d ESCAPE '\\'"
-                          " OR recommendations LIKE ?%d ESCAPE '\\')",
-                          i, i, i);
+                          " AND (%s(title) LIKE ?%d ESCAPE '\\'"
+                          " OR %s(background) LIKE ?%d ESCAPE '\\'"
+                          " OR %s(recommendations) LIKE ?%d ESCAPE '\\')",
+                          f, i, f, i, f, i);
         }
         s = e;
     }

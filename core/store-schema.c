@@ -175,7 +175,8 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
                                  : "PRAGMA query_only=ON;"
                                    "PRAGMA temp_store=MEMORY;"
                                    "PRAGMA cache_size=-8000;";
-    return sqlite3_exec(*db, pragmas, NULL, NULL, NULL);
+    rc = sqlite3_exec(*db, pragmas, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? pt_sqlite_add_fold(*db) : rc;
 }
 
 static int user_version(sqlite3 *db, int *v)

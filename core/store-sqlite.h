@@ -92,6 +92,16 @@ struct pt_store_s {
  * clock, which a change of the wall clock does not move. */
 void pt_cond_init_monotonic(pthread_cond_t *cond);
 
+/* s[0..n) with its letters folded to lower case as search folds them
+ * (store-fold.c); NUL-terminated, its length in *out_len (may be NULL).
+ * Ownership: the caller frees; NULL when memory ran out. */
+char *pt_fold(const char *s, size_t n, size_t *out_len);
+/* Whether s[0..n) holds a letter whose case pt_fold folds beyond what
+ * LIKE folds by itself (ASCII): only then must a LIKE fold its text. */
+bool pt_fold_matters(const char *s, size_t n);
+/* Registers the SQL function pt_fold(X) on db. Returns an SQLite code. */
+int pt_sqlite_add_fold(sqlite3 *db);
+
 /* Opens a connection with ptrack's pragmas. Returns SQLITE_OK or an error
  * code, with *db set (to be closed by the caller even on error). */
 int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
