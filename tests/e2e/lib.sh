@@ -350,6 +350,18 @@ pt_search_ids() {
     jv '",".join(str(p["id"]) for p in j["items"])'
 }
 
+# wait_for SECONDS CMD...: true as soon as CMD succeeds (tried every 0.1 s),
+# false when it has not within SECONDS.
+wait_for() {
+    local n="$1" i
+    shift
+    for i in $(seq 1 $((n * 10))); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # The number of proposals the daemon reports (health).
 pt_count() {
     api GET /v1/health

@@ -31,23 +31,8 @@ create() { # create TITLE
 }
 now_ms() { date +%s%3N; }
 lines() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
-wait_for() { # wait_for SECONDS CMD...: true once CMD is
-    local n="$1" i
-    shift
-    for i in $(seq 1 $((n * 10))); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-wait_lines() { # wait_lines FILE N SECONDS: true once FILE has N lines
-    local i
-    for i in $(seq 1 $(($3 * 10))); do
-        [ "$(lines "$1")" -ge "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+has_lines() { [ "$(lines "$1")" -ge "$2" ]; } # has_lines FILE N
+wait_lines() { wait_for "$3" has_lines "$1" "$2"; } # wait_lines FILE N SECONDS
 
 # ---------------------------------------------------------------------------
 pt_step "a SIGHUP that changes an instance inside deliver() does not hold up the loop"

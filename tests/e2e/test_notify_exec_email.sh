@@ -150,16 +150,6 @@ feed_json() {
 
 runs() { grep -c . "$1/runs" 2>/dev/null || true; }
 
-# wait_for SECONDS CMD...: until CMD succeeds.
-wait_for() {
-    local n="$1" i
-    shift
-    for i in $(seq 1 $((n * 10))); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 runs_at_least() { [ "$(runs "$1")" -ge "$2" ]; }
 
