@@ -98,6 +98,26 @@ static int query_bool(const pt_http_request_t *req, const char *name, int *out, 
     return PT_OK;
 }
 
+/* Parses s up to end (NULL: its end) as an int64 written by the server:
+ * an optional -, then 1 to 19 digits, nothing else. */
+static bool parse_int64(const char *s, const char *end, long long *out)
+{
+    if (!end)
+        end = s + strlen(s);
+    const char *d = s < end && *s == '-' ? s + 1 : s;
+    if (d == end || end - d > 19)
+        return false;
+    for (const char *c = d; c < end; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    char buf[24];
+    memcpy(buf, s, (size_t)(end - s));
+    buf[end - s] = '\0';
+    errno = 0;
+    *out = strtoll(buf, NULL, 10);
+    return errno == 0;
+}
+
 static int query_str(const pt_http_request_t *req, const char *name, char **out, pt_error_t *err)
 {
     const char *s = pt_http_query(req, name);
@@ -207,9 +227,11 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
     }
     const char *cursor = pt_http_query(req, "cursor");
     if (cursor && *cursor) {
-        long long v, id;
-        int used = 0;
-        if (sscanf(cursor, "%lld.%lld%n", &v, &id, &used) != 2 || cursor[used] || id < 0)
+        /* "<value>.<id>" as the server writes it: digits (the value may be
+         * negative), nothing else, within int64. */
+        long long v = 0, id = 0;
+        const char *dot = strchr(cursor, '.');
+        if (!dot || !parse_int64(cursor, dot, &v) || !parse_int64(dot + 1, NULL, &id) || id < 0)
             return pt_error_set(err, PT_EBADREQUEST,
                                 "cursor: \"%s\" is not a cursor this server gave out", cursor);
         q->has_cursor = true;

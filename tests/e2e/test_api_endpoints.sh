@@ -256,6 +256,12 @@ api GET '/v1/proposals?sort=title'
 check_error "sort=title" 400 bad_request
 api GET '/v1/proposals?cursor=garbage'
 check_error "a cursor the server did not give" 400 bad_request
+for c in '5.%2B3' '%205.%205' '99999999999999999999.1' '1.-2' '1.' '.1' '1.2.3' '0x1.2'; do
+    api GET "/v1/proposals?cursor=$c"
+    check_error "cursor=$c: not as the server writes one" 400 bad_request
+done
+api GET '/v1/proposals?cursor=-3.4'
+check_status "cursor=-3.4: as the server may write one" 200
 api GET '/v1/proposals?overdue=maybe'
 check_error "overdue=maybe" 400 bad_request
 api GET '/v1/proposals?due_before=tomorrow'
