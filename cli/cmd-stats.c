@@ -12,7 +12,11 @@
 #include "labels.h"
 #include "table.h"
 
-static const pt_opt_t opts[] = {{0}};
+static const pt_opt_t opts[] = {
+    {"unit", PT_OPT_VALUE, "U", "only the proposals assigned to unit U (承办单位)"},
+    {"person", PT_OPT_VALUE, "P", "only the proposals delegate P leads or co-signed"},
+    {0},
+};
 
 static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
 {
@@ -115,7 +119,16 @@ static void print_by_status(pt_cli_t *cli, const cJSON *obj)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
-    int rc = pt_cli_call(cli, "GET", "/v1/stats", NULL, NULL, &resp, NULL);
+    char *query = NULL;
+    static const char *const scopes[] = {"unit", "person"};
+    for (size_t i = 0; i < 2; i++)
+        if (pt_args_value(args, scopes[i]))
+            pt_client_query_add(&query, scopes[i], pt_args_value(args, scopes[i]));
+    pt_buf_t path = {0};
+    pt_buf_printf(&path, "/v1/stats%s", query ? query : "");
+    free(query);
+    int rc = pt_cli_call(cli, "GET", pt_buf_str(&path), NULL, NULL, &resp, NULL);
+    pt_buf_free(&path);
     if (rc != PT_EXIT_OK || cli->json) {
         if (rc == PT_EXIT_OK)
             pt_json_print(resp.json, stdout);
@@ -173,7 +186,8 @@ const pt_command_t pt_cmd_stats = {
         "Asks GET /v1/stats and prints the totals, the overdue count, the reply rate\n"
         "(办复率) and satisfaction rate (满意率), the A/B/C/D reply categories, and counts\n"
         "by status (in workflow order), by unit, by category and by delegation (largest\n"
-        "first). A rate shows \"-\" when there is nothing to divide by yet.\n",
+        "first). A rate shows \"-\" when there is nothing to divide by yet. --unit or\n"
+        "--person gives the figures of that unit's or that delegate's proposals.\n",
     .opts = opts,
     .run = run,
 };

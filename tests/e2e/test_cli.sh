@@ -245,6 +245,11 @@ check_contains "stats shows the total" "$(pt_count)" "$OUT"
 cli --json stats
 check_true "stats --json is valid JSON" is_json "$OUT"
 check_eq "stats --json total" "$(pt_count)" "$(jv 'j["total"]' "$OUT")"
+cli --json stats --unit 水利部
+UNIT_TOTAL="$(jv 'j["total"]' "$OUT")"
+api GET "/v1/stats?unit=%E6%B0%B4%E5%88%A9%E9%83%A8"
+check_eq "stats --unit 水利部 is the unit's figures" "$(jv 'j["total"]')" "$UNIT_TOTAL"
+check_true "which are not all of them" test "$UNIT_TOTAL" -lt "$(pt_count)"
 cli workflow
 check_rc "ptrack workflow" 0
 check_contains "workflow shows 交办" "交办" "$OUT"
