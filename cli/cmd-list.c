@@ -165,8 +165,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             if (next)
                 printf("\n显示 %zu 条，还有更多 (more): 加 --cursor %s 看下一页，或用 --all\n",
                        pt_table_rows(t), next);
+            else if (pt_args_value(args, "cursor"))
+                printf("\n本页 %zu 条，已是最后一页 (%zu on this last page)\n", pt_table_rows(t),
+                       pt_table_rows(t));
             else
-                printf("\n共 %zu 条 (%zu shown)\n", pt_table_rows(t), pt_table_rows(t));
+                printf("\n共 %zu 条 (%zu in all)\n", pt_table_rows(t), pt_table_rows(t));
         }
     }
     cJSON_Delete(first_page);

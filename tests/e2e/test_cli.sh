@@ -147,6 +147,11 @@ check_contains "list shows units joined" "水利部、生态环境部" "$OUT"
 cli list --limit 5
 check_rc "list --limit 5" 0
 check_eq "list --limit 5 shows 5 rows" 5 "$(printf '%s\n' "$OUT" | grep -cE '^ *[0-9]+ ')"
+cli list --limit 500
+check_contains "one page of all: its footer counts them all" "($(pt_count) in all)" "$OUT"
+api GET "/v1/proposals?limit=$(($(pt_count) - 2))"
+cli list --cursor "$(jv 'j["next"]')"
+check_contains "the last page named by --cursor: its footer says so" "(2 on this last page)" "$OUT"
 cli list --search 革命老区
 check_rc "list --search 革命老区" 0
 check_contains "list --search finds the sample" "革命老区" "$OUT"
