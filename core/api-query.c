@@ -121,8 +121,17 @@ static bool parse_int64(const char *s, const char *end, long long *out)
 static int query_str(const pt_http_request_t *req, const char *name, char **out, pt_error_t *err)
 {
     const char *s = pt_http_query(req, name);
-    if (!s || !*s)
+    if (!s)
         return PT_OK;
+    /* An empty filter is more likely an empty variable in a script than a
+     * wish for everything: it is refused, so that an export never takes in
+     * every proposal by mistake. An empty q is an empty search box: no
+     * words. */
+    if (!*s && strcmp(name, "q") == 0)
+        return PT_OK;
+    if (!*s)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "%s: empty; leave the parameter out to take every value", name);
     if (strlen(s) > 1000)
         return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
     *out = strdup(s);

@@ -262,6 +262,12 @@ for c in '5.%2B3' '%205.%205' '99999999999999999999.1' '1.-2' '1.' '.1' '1.2.3' 
 done
 api GET '/v1/proposals?cursor=-3.4'
 check_status "cursor=-3.4: as the server may write one" 200
+for f in status unit tag delegation session person; do
+    api GET "/v1/proposals?$f="
+    check_error "$f= (empty): refused, not every proposal" 400 bad_request
+done
+api GET '/v1/proposals?q='
+check_status "q= (an empty search box): every proposal" 200
 api GET '/v1/proposals?overdue=maybe'
 check_error "overdue=maybe" 400 bad_request
 api GET '/v1/proposals?due_before=tomorrow'

@@ -111,6 +111,12 @@ api GET "/v1/exports?format=jsonl&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A
 check_eq "a filtered export holds the matching proposal only" "[$P1]" \
     "$(printf %s "$BODY" | python3 -c 'import json,sys; print([json.loads(l)["id"] for l in sys.stdin if l.strip()])')"
 
+pt_step "an export with an empty filter is refused, not everything"
+for f in status unit delegation; do
+    api GET "/v1/exports?format=json&$f="
+    check_error "an export with $f= (empty)" 400 bad_request
+done
+
 pt_step "unknown formats: 404 with the formats served"
 api GET "/v1/exports?format=docx"
 check_error "export format docx" 404 not_found
