@@ -124,6 +124,65 @@ static void note(run_t *r, lxw_error e)
         r->lerr = e;
 }
 
+/* Whether s starts with an escape as OOXML reads it in cell text: "_x",
+ * four hexadecimal digits, "_" (libxlsxwriter writes control characters
+ * so). */
+static int ooxml_escape_at(const char *s)
+{
+    if (s[0] != '_' || s[1] != 'x')
+        return 0;
+    for (int i = 2; i < 6; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+              (s[i] >= 'A' && s[i] <= 'F')))
+            return 0;
+    return s[6] == '_';
+}
+
+/* The text as a cell must hold it: a literal "_x0041_" in it is written
+ * "_x005F_x0041_" (an escaped "_" and the rest), or Excel and WPS would
+ * show "A"; and it is cut, at a character and never inside such an added
+ * escape, to CELL_MAX bytes. NULL when it needs neither (write text as it
+ * is) or on no memory (*oom set). */
+static char *cell_string(const char *text, int *oom)
+{
+    size_t len = strlen(text), extra = 0;
+    for (const char *p = strstr(text, "_x"); p; p = strstr(p + 2, "_x"))
+        if (ooxml_escape_at(p))
+            extra += 6;
+    if (extra == 0 && len <= CELL_MAX)
+        return NULL;
+    size_t cap = len + extra < CELL_MAX ? len + extra : CELL_MAX;
+    char *out = malloc(cap + 1);
+    if (!out) {
+        *oom = 1;
+        return NULL;
+    }
+    size_t n = 0;
+    const char *p = text;
+    while (*p) {
+        size_t add = 0, step;
+        if (ooxml_escape_at(p)) {
+            add = 6;
+            step = 7;
+        } else {
+            unsigned char c = (unsigned char)*p;
+            step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            for (size_t i = 1; i < step; i++)
+                if (!p[i])
+                    step = i; /* a cut sequence: as many bytes as there are */
+        }
+        if (n + add + step > cap)
+            break;
+        if (add)
+            memcpy(out + n, "_x005F", add);
+        memcpy(out + n + add, p, step);
+        n += add + step;
+        p += step;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static void cell_text(run_t *r, lxw_worksheet *ws, lxw_row_t row, column_t col, const char *text,
                       lxw_format *fmt)
 {
@@ -134,18 +193,14 @@ static void cell_text(run_t *r, lxw_worksheet *ws, lxw_row_t row, column_t col, 
         if (w > r->width[col])
             r->width[col] = w;
     }
-    size_t n = pt_utf8_prefix(text, CELL_MAX);
-    if (text[n] == '\0') {
-        note(r, worksheet_write_string(ws, row, col, text, fmt));
-        return;
-    }
-    char *cut = strndup(text, n);
-    if (!cut) {
+    int oom = 0;
+    char *s = cell_string(text, &oom);
+    if (oom) {
         note(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    note(r, worksheet_write_string(ws, row, col, cut, fmt));
-    free(cut);
+    note(r, worksheet_write_string(ws, row, col, s ? s : text, fmt));
+    free(s);
 }
 
 /* Writes a time as an Excel date: days since 1899-12-30 in the zone, the
