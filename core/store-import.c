@@ -270,9 +270,9 @@ static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
 {
     d->db = db;
     d->by_number = d->by_ref = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM proposals WHERE number = ?1 AND session IS ?2", -1,
+    if (sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE number = ?1 AND session IS ?2", -1,
                            &d->by_number, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT 1 FROM proposals WHERE source_ref = ?1", -1, &d->by_ref,
+        sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE source_ref = ?1", -1, &d->by_ref,
                            NULL) != SQLITE_OK) {
         sqlite3_finalize(d->by_number);
         return pt_sqlite_error(err, db, "looking for duplicates");
@@ -286,30 +286,34 @@ static void dup_close(dup_t *d)
     sqlite3_finalize(d->by_ref);
 }
 
-/* Runs a lookup: SQLITE_ROW (found), SQLITE_DONE, or an error. */
-static int lookup(sqlite3_stmt *st)
+/* Runs a lookup: SQLITE_ROW (found, its id in *id), SQLITE_DONE, or an
+ * error. */
+static int lookup(sqlite3_stmt *st, int64_t *id)
 {
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
 }
 
 /* SQLITE_ROW when a proposal with c's number and session or c's source.ref
- * is stored, SQLITE_DONE when none is, or an error (after which nothing
- * more may run in the transaction: SQLite may have rolled it back). */
-static int find_duplicate(dup_t *d, const pt_cols_t *c)
+ * is stored (its id in *id), SQLITE_DONE when none is, or an error (after
+ * which nothing more may run in the transaction: SQLite may have rolled it
+ * back). */
+static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
 {
     int rc = SQLITE_DONE;
     if (c->number) {
         sqlite3_bind_text(d->by_number, 1, c->number, -1, SQLITE_STATIC);
         if (c->session)
             sqlite3_bind_text(d->by_number, 2, c->session, -1, SQLITE_STATIC);
-        rc = lookup(d->by_number);
+        rc = lookup(d->by_number, id);
     }
     if (rc == SQLITE_DONE && c->source_ref) {
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
-        rc = lookup(d->by_ref);
+        rc = lookup(d->by_ref, id);
     }
     return rc;
 }
@@ -318,7 +322,8 @@ static int find_duplicate(dup_t *d, const pt_cols_t *c)
  * An export of a ptrack holds merged proposals whose merged_into is the id
  * of another proposal of that store. Imported, every proposal gets a new
  * id; a merge into one that comes in the same transaction is pointed at its
- * new id once all are in (the old ids may come in any order). */
+ * new id once all are in (the old ids may come in any order), and a merge
+ * into one the import skips as already stored at the stored one. */
 
 typedef struct {
     int64_t old_id, new_id;
@@ -379,15 +384,19 @@ static int pair_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Notes a stored row's ids. */
-static int merges_note(merges_t *m, const pt_import_row_t *row, int64_t new_id, pt_error_t *err)
+/* Notes a row's ids: new_id is the proposal it is here, the one stored for
+ * it or, for a duplicate (stored = false), the one already stored, which a
+ * merge naming it is then pointed at; a duplicate's own merge is not
+ * applied (the stored proposal is left as it is). */
+static int merges_note(merges_t *m, const pt_import_row_t *row, int64_t new_id, bool stored,
+                       pt_error_t *err)
 {
     int64_t old_id, old_into;
     pt_import_row_ids(row, &old_id, &old_into);
     id_pair_t id = {old_id, new_id};
     merge_t merge = {new_id, old_into};
     if ((old_id && !push((void **)&m->ids, &m->n_ids, &m->cap_ids, &id, sizeof(id))) ||
-        (old_into &&
+        (stored && old_into &&
          !push((void **)&m->merges, &m->n_merges, &m->cap_merges, &merge, sizeof(merge))))
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     return PT_OK;
@@ -439,10 +448,11 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     const char *mid;
     size_t mid_len;
     pt_import_row_read(row, &r, &mid, &mid_len);
-    int dup = find_duplicate(d, &r.c);
+    int64_t stored_id = 0;
+    int dup = find_duplicate(d, &r.c, &stored_id);
     if (dup == SQLITE_ROW) {
         res->skipped++;
-        return PT_OK;
+        return merges_note(m, row, stored_id, false, err);
     }
     if (dup != SQLITE_DONE)
         return pt_sqlite_error(err, d->db, "looking for duplicates");
@@ -460,7 +470,7 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     int rc = pt_store_insert_new(conn, &r, actor, "import", err);
     free(doc);
     if (rc == PT_OK)
-        rc = merges_note(m, row, r.c.id, err);
+        rc = merges_note(m, row, r.c.id, true, err);
     if (rc == PT_OK) {
         res->imported++;
         if (!res->first_id)

@@ -355,7 +355,7 @@ check_true "no temporary file either" test -z "$(ls "$W" | grep cut.jsonl || tru
 check_contains "and says so" "was not written" "$(cat "$W/err")"
 
 pt_step "a merge survives the round trip: merged_into names the new id"
-api POST /v1/proposals '{"title": "关于合并办理的主建议", "session": "合并测试"}'
+api POST /v1/proposals '{"title": "关于合并办理的主建议", "session": "合并测试", "number": "合并1"}'
 MA="$(jv 'j["id"]')"
 api POST /v1/proposals '{"title": "关于合并办理的从建议", "session": "合并测试"}'
 MB="$(jv 'j["id"]')"
@@ -379,6 +379,30 @@ for mode in "" "&partial=true"; do
     api GET "/v1/proposals?session=%E5%90%88%E5%B9%B6%E6%B5%8B%E8%AF%95"
     check_eq "import${mode:-}: the merged one names the new id of the other" "merged True" \
         "$(jv '(lambda b, a: "%s %s" % (b["status"], b["merged_into"] == a["id"]))(*sorted(j["items"], key=lambda p: p["title"] != "关于合并办理的从建议"))')"
+done
+# The one it names is stored already (imported alone first): it is
+# skipped as a duplicate, and the merge names the stored one.
+python3 - "$W/merged.json" "$W/named.json" <<'EOF'
+import json, sys
+items = json.load(open(sys.argv[1], encoding="utf-8"))
+json.dump([p for p in items if p["status"] != "merged"], open(sys.argv[2], "w", encoding="utf-8"),
+          ensure_ascii=False)
+EOF
+for mode in "" "&partial=true"; do
+    pt_stop
+    n=$((n + 1))
+    PT_DATA="$PT_TMP/data-merge$n"
+    pt_config '{}' "$EXTRA"
+    pt_start --plugin-dir "$PLUGINS"
+    api POST /v1/proposals '{"title": "先占一个编号"}'
+    upload "format=json" "$W/named.json"
+    api GET "/v1/proposals?session=%E5%90%88%E5%B9%B6%E6%B5%8B%E8%AF%95"
+    STORED="$(jv 'j["items"][0]["id"]')"
+    upload "format=json$mode" "$W/merged.json"
+    check_contains "import${mode:-} of both: the one it names is skipped" '"skipped":1' "$BODY"
+    api GET "/v1/proposals?session=%E5%90%88%E5%B9%B6%E6%B5%8B%E8%AF%95"
+    check_eq "import${mode:-}: the merged one names the stored one (#$STORED)" "2 $STORED" \
+        "$(jv '"%d %s" % (len(j["items"]), [p for p in j["items"] if p["status"] == "merged"][0]["merged_into"])')"
 done
 # A partial import stores batches of 2,000 in transactions of their own:
 # the merged one first, 2,500 others, the one it names last, in a later
