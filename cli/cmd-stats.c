@@ -8,13 +8,13 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "filters.h"
 #include "json.h"
 #include "labels.h"
 #include "table.h"
 
 static const pt_opt_t opts[] = {
-    {"unit", PT_OPT_VALUE, "U", "only the proposals assigned to unit U (承办单位)"},
-    {"person", PT_OPT_VALUE, "P", "only the proposals delegate P leads or co-signed"},
+    PT_FILTER_OPTS,
     {0},
 };
 
@@ -120,10 +120,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
     char *query = NULL;
-    static const char *const scopes[] = {"unit", "person"};
-    for (size_t i = 0; i < 2; i++)
-        if (pt_args_value(args, scopes[i]))
-            pt_client_query_add(&query, scopes[i], pt_args_value(args, scopes[i]));
+    pt_filters_query(cli, args, &query);
     pt_buf_t path = {0};
     pt_buf_printf(&path, "/v1/stats%s", query ? query : "");
     free(query);
@@ -186,8 +183,9 @@ const pt_command_t pt_cmd_stats = {
         "Asks GET /v1/stats and prints the totals, the overdue count, the reply rate\n"
         "(办复率) and satisfaction rate (满意率), the A/B/C/D reply categories, and counts\n"
         "by status (in workflow order), by unit, by category and by delegation (largest\n"
-        "first). A rate shows \"-\" when there is nothing to divide by yet. --unit or\n"
-        "--person gives the figures of that unit's or that delegate's proposals.\n",
+        "first). A rate shows \"-\" when there is nothing to divide by yet. The filters\n"
+        "(the same as list's) give the figures of the proposals that match: --session\n"
+        "for one session's, --unit for a unit's, --person for a delegate's.\n",
     .opts = opts,
     .run = run,
 };

@@ -121,10 +121,11 @@ int pt_query_known(const pt_http_request_t *req, const char *const *const *known
  * failure. */
 int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const char *format,
                     const char *const *args, pt_list_query_t *q, pt_error_t *err);
-/* The parameters of GET /v1/stats: unit and person, read into q as a list
- * reads them, to count only that unit's or that person's proposals. Any
- * other parameter is let through, as it always has been. Ownership: as for
- * pt_query_export. */
-int pt_query_stats(const pt_http_request_t *req, pt_list_query_t *q, pt_error_t *err);
+/* The parameters of GET /v1/stats: the list filters, read into q as a list
+ * reads them, to count only the proposals that match (a session's, a
+ * unit's, a person's...); not sort, limit or cursor; any other parameter is
+ * refused, named. Ownership: as for pt_query_export. */
+int pt_query_stats(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                   pt_error_t *err);
 
 #endif

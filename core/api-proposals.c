@@ -291,7 +291,7 @@ static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
     static const char *const none[] = {NULL};
     pt_error_t err = {0};
     int rc = op == PT_READ_LIST    ? pt_query_list(req, call->api->opts.workflow, &r->query, &err)
-             : op == PT_READ_STATS ? pt_query_stats(req, &r->query, &err)
+             : op == PT_READ_STATS ? pt_query_stats(req, call->api->opts.workflow, &r->query, &err)
                                    : pt_query_only(req, none, &err);
     if (rc != PT_OK) {
         pt_read_free(r);

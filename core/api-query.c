@@ -140,8 +140,8 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
 
 /* The list filters: what GET /v1/proposals and GET /v1/exports both take. */
 static const char *const filter_params[] = {
-    "status",  "kind",       "session", "delegation", "unit",   "category", "tag", "key_supervision",
-    "overdue", "due_before", "q",       "person",     NULL};
+    "status",          "kind",    "session",    "delegation", "unit",   "category", "tag",
+    "key_supervision", "overdue", "due_before", "q",          "person", NULL};
 /* What a list takes besides: its order and pages. */
 static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 
@@ -199,10 +199,12 @@ int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const
     return query_filters(req, wf, q, err);
 }
 
-int pt_query_stats(const pt_http_request_t *req, pt_list_query_t *q, pt_error_t *err)
+int pt_query_stats(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                   pt_error_t *err)
 {
-    int rc = query_str(req, "unit", &q->unit, err);
-    return rc != PT_OK ? rc : query_str(req, "person", &q->person, err);
+    const char *const *known[] = {filter_params, NULL};
+    int rc = pt_query_known(req, known, "GET /v1/stats", err);
+    return rc != PT_OK ? rc : query_filters(req, wf, q, err);
 }
 
 int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,

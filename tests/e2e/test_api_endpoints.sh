@@ -356,6 +356,24 @@ api GET "/v1/proposals?overdue=true&limit=500"
 n_overdue="$(jv 'len(j["items"])')"
 api GET /v1/stats
 check_eq "stats.overdue matches the overdue list" "$n_overdue" "$(jv 'j["overdue"]')"
+# The figures of the proposals a list's filters choose: this session's.
+api GET "/v1/stats?session=$S"
+check_status "stats?session=" 200
+check_eq "stats?session=: its 4 proposals, 2 of them overdue, by status" \
+    '4 2 {"assigned": 2, "submitted": 2}' \
+    "$(jv '"%d %d %s" % (j["total"], j["overdue"], json.dumps(j["by_status"], ensure_ascii=False))')"
+api GET "/v1/proposals?session=$S&overdue=false&delegation=%E5%B9%BF%E4%B8%9C%E4%BB%A3%E8%A1%A8%E5%9B%A2"
+LISTED="$BODY"
+api GET "/v1/stats?session=$S&overdue=false&delegation=%E5%B9%BF%E4%B8%9C%E4%BB%A3%E8%A1%A8%E5%9B%A2"
+check_eq "stats?session=&overdue=false&delegation=: as the list (2)" "2 2" \
+    "$(jv 'len(j["items"])' "$LISTED") $(jv 'j["total"]')"
+api GET "/v1/stats?sesion=$S"
+check_status "stats: a misspelt filter is refused, not ignored" 400
+check_contains "and named, with what stats takes" 'unknown query parameter \"sesion\"; GET /v1/stats takes status' "$BODY"
+api GET "/v1/stats?limit=5"
+check_status "stats: limit (a list's page) is refused" 400
+api GET "/v1/stats?status=nonesuch"
+check_status "stats: a state the workflow lacks is refused" 400
 api GET "/v1/proposals/${P[laoqu]}"
 check_eq "a proposal past due_at shows overdue" true "$(jv 'j["overdue"]')"
 

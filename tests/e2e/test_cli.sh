@@ -255,6 +255,11 @@ UNIT_TOTAL="$(jv 'j["total"]' "$OUT")"
 api GET "/v1/stats?unit=%E6%B0%B4%E5%88%A9%E9%83%A8"
 check_eq "stats --unit 水利部 is the unit's figures" "$(jv 'j["total"]')" "$UNIT_TOTAL"
 check_true "which are not all of them" test "$UNIT_TOTAL" -lt "$(pt_count)"
+cli --json stats --status 已交办
+api GET "/v1/proposals?status=assigned&limit=500"
+check_eq "stats --status 已交办 counts the assigned ones, as the list" \
+    "$(jv 'len(j["items"])') {\"assigned\": $(jv 'len(j["items"])')}" \
+    "$(jv 'j["total"]' "$OUT") $(jv 'j["by_status"]' "$OUT")"
 cli workflow
 check_rc "ptrack workflow" 0
 check_contains "workflow shows 交办" "交办" "$OUT"
