@@ -238,13 +238,19 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
     }
     const char *cursor = pt_http_query(req, "cursor");
     if (cursor && *cursor) {
-        /* "<value>.<id>" as the server writes it: digits (the value may be
-         * negative), nothing else, within int64. */
+        /* "<key><value>.<id>" as the server writes it: the sort's letter,
+         * digits (the value may be negative), nothing else, within int64. */
         long long v = 0, id = 0;
         const char *dot = strchr(cursor, '.');
-        if (!dot || !parse_int64(cursor, dot, &v) || !parse_int64(dot + 1, NULL, &id) || id < 0)
+        if (!dot || !((*cursor >= 'a' && *cursor <= 'z') || (*cursor >= 'A' && *cursor <= 'Z')) ||
+            !parse_int64(cursor + 1, dot, &v) || !parse_int64(dot + 1, NULL, &id) || id < 0)
             return pt_error_set(err, PT_EBADREQUEST,
                                 "cursor: \"%s\" is not a cursor this server gave out", cursor);
+        if (*cursor != pt_list_cursor_key(q->sort, q->desc))
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "cursor: \"%s\" pages a list in another order; give it with "
+                                "the sort it came with",
+                                cursor);
         q->has_cursor = true;
         q->cursor_value = v;
         q->cursor_id = id;

@@ -7,9 +7,9 @@
  * consistent snapshot even while the writer commits.
  *
  * Lists page with keyset cursors: a cursor holds the sort value and the id
- * of the last item shown, and the next page starts strictly after that
- * pair. Unlike an offset, this neither repeats nor skips an item when
- * proposals are added or deleted between pages.
+ * of the last item shown (after a letter naming the sort), and the next
+ * page starts strictly after that pair. Unlike an offset, this neither repeats nor skips an item
+ * when proposals are added or deleted between pages.
  */
 #include "store-sqlite.h"
 
@@ -264,10 +264,14 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
 static const char *sort_expr(pt_sort_key_t k)
 {
     switch (k) {
-    case PT_SORT_CREATED: return "p.created_at";
-    case PT_SORT_UPDATED: return "p.updated_at";
-    case PT_SORT_DUE: return "IFNULL(p.due_at, 9223372036854775807)";
-    case PT_SORT_ID: break;
+    case PT_SORT_CREATED:
+        return "p.created_at";
+    case PT_SORT_UPDATED:
+        return "p.updated_at";
+    case PT_SORT_DUE:
+        return "IFNULL(p.due_at, 9223372036854775807)";
+    case PT_SORT_ID:
+        break;
     }
     return "p.id";
 }
@@ -278,15 +282,16 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     struct {
         const char *col;
         const char *val;
-    } eq[] = {{"status", q->status},         {"kind", q->kind},
-              {"session", q->session},       {"delegation", q->delegation},
+    } eq[] = {{"status", q->status},
+              {"kind", q->kind},
+              {"session", q->session},
+              {"delegation", q->delegation},
               {"category", q->category}};
     for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
         if (eq[i].val)
             pt_buf_printf(sql, " AND p.%s = ?%d", eq[i].col, param_text(pp, eq[i].val));
     if (q->unit)
-        pt_buf_printf(sql,
-                      " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
+        pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
                       param_text(pp, q->unit));
     if (q->tag)
         pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
@@ -349,6 +354,13 @@ sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64
     return filtered_prepare(db, q, now, "", cols, tail, err);
 }
 
+char pt_list_cursor_key(pt_sort_key_t sort, bool desc)
+{
+    static const char keys[] = "icud"; /* by pt_sort_key_t */
+    char k = sort >= PT_SORT_ID && sort <= PT_SORT_DUE ? keys[sort] : 'i';
+    return desc ? (char)(k - 'a' + 'A') : k;
+}
+
 static void read_list(sqlite3 *db, pt_read_t *r)
 {
     const pt_list_query_t *q = &r->query;
@@ -408,7 +420,8 @@ static void read_list(sqlite3 *db, pt_read_t *r)
     }
     pt_buf_puts(&b, "],\"next\":");
     if (more)
-        pt_buf_printf(&b, "\"%lld.%lld\"}", (long long)last_val, (long long)last_id);
+        pt_buf_printf(&b, "\"%c%lld.%lld\"}", pt_list_cursor_key(q->sort, q->desc),
+                      (long long)last_val, (long long)last_id);
     else
         pt_buf_puts(&b, "null}");
     r->count = n;
@@ -894,12 +907,24 @@ void pt_store_read_run(pt_store_t *s, sqlite3 *db, pt_read_t *r)
         return;
     }
     switch (r->op) {
-    case PT_READ_GET: read_get(db, r); break;
-    case PT_READ_LIST: read_list(db, r); break;
-    case PT_READ_HISTORY: read_history(db, r); break;
-    case PT_READ_EVENTS: read_events(db, r); break;
-    case PT_READ_STATS: read_stats(db, r); break;
-    case PT_READ_COUNT: count_all(db, r); break;
+    case PT_READ_GET:
+        read_get(db, r);
+        break;
+    case PT_READ_LIST:
+        read_list(db, r);
+        break;
+    case PT_READ_HISTORY:
+        read_history(db, r);
+        break;
+    case PT_READ_EVENTS:
+        read_events(db, r);
+        break;
+    case PT_READ_STATS:
+        read_stats(db, r);
+        break;
+    case PT_READ_COUNT:
+        count_all(db, r);
+        break;
     }
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }

@@ -28,12 +28,12 @@
 typedef struct pt_store_s pt_store_t;
 
 typedef struct {
-    const char *path;                /* the database file */
-    const pt_workflow_t *workflow;   /* must outlive the store */
-    pt_deadlines_t deadlines;        /* copied */
-    pt_validate_opts_t validate;     /* the arrays must outlive the store */
-    int64_t max_page_count;          /* 0: no limit (a quota; tests use it) */
-    size_t max_batch;                /* writes per commit at most; 0: 1024 */
+    const char *path;              /* the database file */
+    const pt_workflow_t *workflow; /* must outlive the store */
+    pt_deadlines_t deadlines;      /* copied */
+    pt_validate_opts_t validate;   /* the arrays must outlive the store */
+    int64_t max_page_count;        /* 0: no limit (a quota; tests use it) */
+    size_t max_batch;              /* writes per commit at most; 0: 1024 */
 } pt_store_options_t;
 
 /* Opens (creating and migrating) the database and starts the writer.
@@ -238,6 +238,10 @@ typedef struct {
 /* Frees the query's strings and sets it back to "no filter" (both flags
  * -1). */
 void pt_list_query_clear(pt_list_query_t *q);
+/* The letter a list's cursor begins with ("c1767225600000.42"): which sort
+ * and direction it pages, so that a cursor is not taken for a list in
+ * another order, where its value would mean something else. */
+char pt_list_cursor_key(pt_sort_key_t sort, bool desc);
 
 /* The words of a full-text query q (split on spaces, ideographic ones too),
  * each of which a proposal must contain; at most PT_SEARCH_MAX_WORDS are
@@ -358,11 +362,9 @@ typedef struct pt_import_merges_s pt_import_merges_t;
 pt_import_merges_t *pt_import_merges_new(void);
 void pt_import_merges_free(pt_import_merges_t *m);
 /* m: the import's (NULL: merges within this batch only). */
-int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
-                                 const char *actor, pt_import_merges_t *m,
-                                 pt_import_direct_t **out, pt_error_t *err);
-int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res,
-                                  pt_error_t *err);
+int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n, const char *actor,
+                                 pt_import_merges_t *m, pt_import_direct_t **out, pt_error_t *err);
+int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res, pt_error_t *err);
 
 /* A cursor over the proposals matching a list query's filters, in id order,
  * from one read transaction: one consistent snapshot however long it is

@@ -256,12 +256,23 @@ api GET '/v1/proposals?sort=title'
 check_error "sort=title" 400 bad_request
 api GET '/v1/proposals?cursor=garbage'
 check_error "a cursor the server did not give" 400 bad_request
-for c in '5.%2B3' '%205.%205' '99999999999999999999.1' '1.-2' '1.' '.1' '1.2.3' '0x1.2'; do
+for c in 'i5.%2B3' 'i%205.%205' 'i99999999999999999999.1' 'i1.-2' 'i1.' 'i.1' 'i1.2.3' 'i0x1.2' '5.3' '%C3%A95.3'; do
     api GET "/v1/proposals?cursor=$c"
     check_error "cursor=$c: not as the server writes one" 400 bad_request
 done
-api GET '/v1/proposals?cursor=-3.4'
-check_status "cursor=-3.4: as the server may write one" 200
+api GET '/v1/proposals?cursor=i-3.4'
+check_status "cursor=i-3.4: as the server may write one" 200
+# A cursor pages the order it came from: in another, its value would be
+# taken for another field's, and pages would skip or repeat proposals.
+api GET '/v1/proposals?sort=created_at&limit=1'
+C_CREATED="$(jv 'j["next"]')"
+api GET "/v1/proposals?sort=created_at&limit=1&cursor=$C_CREATED"
+check_status "a created_at cursor with sort=created_at" 200
+for other in due_at -created_at id updated_at; do
+    api GET "/v1/proposals?sort=$other&limit=1&cursor=$C_CREATED"
+    check_error "the created_at cursor with sort=$other" 400 bad_request
+done
+check_contains "which says why" "pages a list in another order" "$BODY"
 for f in status unit tag delegation session person; do
     api GET "/v1/proposals?$f="
     check_error "$f= (empty): refused, not every proposal" 400 bad_request
