@@ -131,7 +131,7 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
         .due_at = p->due_at,
         .key_supervision = p->key_supervision,
         .clock = clock,
-        .replied = p->n_replies > 0,
+        .replied = pt_proposal_answered(p),
     };
     rowbuf_t b = {0};
     bool ok = rb_put(&b, &r, offsetof(pt_import_row_t, text));
@@ -291,4 +291,3 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
     pt_proposal_free(&p);
     return rc;
 }
-

@@ -104,8 +104,9 @@ static const char *const sql_text[ST_COUNT_] = {
                        " to_state, note, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INS_EVENT] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
                      " proposal_id, proposal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_INS_EVENT_DATA] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"
-                          " proposal_id, proposal, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_INS_EVENT_DATA] =
+        "INSERT INTO events (type, at, actor, action, from_state, to_state,"
+        " proposal_id, proposal, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_SEL_IDEM] = "SELECT request_hash, proposal_id FROM idempotency"
                     " WHERE actor = ?1 AND key = ?2",
     /* A cursor only moves forward, whatever order its writes arrive in. */
@@ -184,9 +185,9 @@ typedef struct {
     /* Times of the backlog's turns are on the monotonic clock (mono_ms),
      * like s->cond's timed waits. */
     int64_t search_retry_at;
-    int64_t search_last; /* when the last chunk ended */
-    int64_t batch_end;   /* when the last batch of writes ended */
-    int search_chunk;    /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
+    int64_t search_last;     /* when the last chunk ended */
+    int64_t batch_end;       /* when the last batch of writes ended */
+    int search_chunk;        /* proposals per chunk, adapted to SEARCH_CHUNK_MS */
     int64_t search_retry_ms; /* after a failed chunk: 5 s, doubling up to 5 min */
     int64_t search_started, search_indexed;
     /* The small rows of imported proposals, gathered (store-batch.c); made
@@ -353,8 +354,8 @@ static int render(writer_t *w, const pt_proposal_t *p, bool clock, char **doc, s
     *doc = pt_proposal_to_text(p, false, clock, w->now, doc_len);
     if (!*doc)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    *answer = pt_doc_with_overdue(*doc, *doc_len, pt_proposal_is_overdue(p, clock, w->now),
-                                  answer_len);
+    *answer =
+        pt_doc_with_overdue(*doc, *doc_len, pt_proposal_is_overdue(p, clock, w->now), answer_len);
     if (!*answer) {
         free(*doc);
         *doc = NULL;
@@ -472,7 +473,7 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
         .clock = clock,
         .assigned_at = p->assigned_at,
         .due_at = p->due_at,
-        .replied = p->n_replies > 0,
+        .replied = pt_proposal_answered(p),
         .reply_category = pt_proposal_reply_category(p),
         .satisfaction = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL,
         .source_format = p->source_format,
@@ -547,9 +548,9 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
     return PT_OK;
 }
 
-static int add_history(writer_t *w, int64_t id, int64_t seq, const char *actor,
-                       const char *action, const char *from, const char *to, const char *note,
-                       const cJSON *changes, pt_error_t *err)
+static int add_history(writer_t *w, int64_t id, int64_t seq, const char *actor, const char *action,
+                       const char *from, const char *to, const char *note, const cJSON *changes,
+                       pt_error_t *err)
 {
     sqlite3_stmt *st = w->st[ST_INS_HISTORY];
     char *ch = changes ? cJSON_PrintUnformatted(changes) : NULL;
@@ -616,8 +617,8 @@ static int store_proposal(writer_t *w, const pt_proposal_t *p, bool units, save_
 /* The common end of every write that changes a proposal. Leaves the answer
  * in wr. */
 static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, bool units,
-                           save_scope_t scope, const char *event, const char *action, const char *from,
-                           const char *note, const cJSON *changes)
+                           save_scope_t scope, const char *event, const char *action,
+                           const char *from, const char *note, const cJSON *changes)
 {
     char *answer;
     size_t answer_len;
@@ -802,8 +803,8 @@ static int do_create(writer_t *w, pt_write_t *wr)
         return rc;
     if (p.status && !pt_workflow_is_initial(o->workflow, p.status)) {
         pt_error_set(&wr->err, PT_EVALIDATION, "the proposal is not valid");
-        pt_error_add_field(&wr->err, "status",
-                           "\"%s\" is not a state a proposal can be created in", p.status);
+        pt_error_add_field(&wr->err, "status", "\"%s\" is not a state a proposal can be created in",
+                           p.status);
         pt_proposal_free(&p);
         return PT_EVALIDATION;
     }
@@ -889,8 +890,8 @@ static int do_delete(writer_t *w, pt_write_t *wr)
             rc = step_error(w, src, &wr->err, "deleting a proposal");
     }
     if (rc == PT_OK)
-        rc = add_history(w, p->id, p->version + 1, wr->actor, "delete", p->status, NULL, NULL,
-                         NULL, &wr->err);
+        rc = add_history(w, p->id, p->version + 1, wr->actor, "delete", p->status, NULL, NULL, NULL,
+                         &wr->err);
     if (rc == PT_OK)
         rc = add_event(w, "proposal.deleted", wr->actor, "delete", p->status, NULL, p->id, answer,
                        &wr->err);
@@ -956,8 +957,7 @@ static int do_action(writer_t *w, pt_write_t *wr)
                      cJSON_GetObjectItemCaseSensitive(h.changes, "assigned_at") ||
                      cJSON_GetObjectItemCaseSensitive(h.changes, "due_at");
         rc = commit_proposal(w, wr, p, units, state ? SAVE_STATE : SAVE_DOC,
-                             "proposal.status_changed", wr->action, from,
-                             h.note, h.changes);
+                             "proposal.status_changed", wr->action, from, h.note, h.changes);
     }
     free(from);
     pt_history_free(&h);
@@ -977,7 +977,8 @@ static int do_cursor(writer_t *w, pt_write_t *wr)
 static int run_write(writer_t *w, pt_write_t *wr)
 {
     switch (wr->op) {
-    case PT_WRITE_CURSOR: return do_cursor(w, wr);
+    case PT_WRITE_CURSOR:
+        return do_cursor(w, wr);
     case PT_WRITE_CUSTOM:
         /* A module of the store that changes proposals must evict them
          * from the cache itself; today's modules do not change existing
@@ -985,10 +986,14 @@ static int run_write(writer_t *w, pt_write_t *wr)
         if (!wr->run_)
             return pt_error_set(&wr->err, PT_EINTERNAL, "a custom write without a body");
         return end_imports(w, wr->run_(w->db, wr), &wr->err);
-    case PT_WRITE_CREATE: return do_create(w, wr);
-    case PT_WRITE_PATCH: return do_patch(w, wr);
-    case PT_WRITE_DELETE: return do_delete(w, wr);
-    case PT_WRITE_ACTION: return do_action(w, wr);
+    case PT_WRITE_CREATE:
+        return do_create(w, wr);
+    case PT_WRITE_PATCH:
+        return do_patch(w, wr);
+    case PT_WRITE_DELETE:
+        return do_delete(w, wr);
+    case PT_WRITE_ACTION:
+        return do_action(w, wr);
     }
     return pt_error_set(&wr->err, PT_EINTERNAL, "unknown write");
 }
@@ -1048,8 +1053,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             step_done(w->st[ST_ROLLBACK_TO]);
             w->search_backlog = backlog_write;
             /* It may have changed its cached proposal before it failed. */
-            if (wr->op == PT_WRITE_PATCH || wr->op == PT_WRITE_ACTION ||
-                wr->op == PT_WRITE_DELETE)
+            if (wr->op == PT_WRITE_PATCH || wr->op == PT_WRITE_ACTION || wr->op == PT_WRITE_DELETE)
                 evict(w, wr->id);
         } else if (w->write_last_seq > w->batch_last_seq) {
             w->batch_last_seq = w->write_last_seq;
@@ -1109,8 +1113,8 @@ static void index_backlog(writer_t *w)
         w->search_retry_ms = w->search_retry_ms ? w->search_retry_ms * 2 : 5000;
         if (w->search_retry_ms > 300000)
             w->search_retry_ms = 300000;
-        pt_warn("indexing imported proposals for search: %s; trying again in %lld s",
-                err.message, (long long)(w->search_retry_ms / 1000));
+        pt_warn("indexing imported proposals for search: %s; trying again in %lld s", err.message,
+                (long long)(w->search_retry_ms / 1000));
         pt_error_clear(&err);
         w->search_retry_at = mono_ms() + w->search_retry_ms;
         return;
@@ -1134,7 +1138,8 @@ static void index_backlog(writer_t *w)
             w->search_backlog = 0;
             if (w->search_indexed)
                 pt_info("search: %lld imported proposals indexed in %.1f s",
-                        (long long)w->search_indexed, (double)(mono_ms() - w->search_started) / 1e3);
+                        (long long)w->search_indexed,
+                        (double)(mono_ms() - w->search_started) / 1e3);
             w->search_started = w->search_indexed = 0;
         }
     }

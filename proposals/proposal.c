@@ -241,6 +241,26 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now)
     return p != NULL && clock && p->due_at != 0 && now > p->due_at;
 }
 
+bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
+{
+    for (size_t k = 0; k < p->n_replies; k++)
+        if (p->replies[k].unit && strcmp(p->replies[k].unit, unit) == 0)
+            return true;
+    return false;
+}
+
+bool pt_proposal_answered(const pt_proposal_t *p)
+{
+    if (p->n_replies == 0)
+        return false;
+    if (!p->handling_mode || strcmp(p->handling_mode, "separate") != 0)
+        return true;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (!pt_proposal_unit_replied(p, p->units[i].name))
+            return false;
+    return true;
+}
+
 const char *pt_proposal_reply_category(const pt_proposal_t *p)
 {
     for (size_t i = p->n_replies; i > 0; i--) {

@@ -20,9 +20,9 @@
 /* How many entries a proposal's lists and custom may hold: far more than
  * any proposal has, few enough that no check of them costs a noticeable
  * time on the store's single writer. */
-#define PT_LIST_MAX 1000  /* recommendations, co_signers, tags */
-#define PT_UNITS_MAX 100  /* units of an assign or reassign */
-#define PT_CUSTOM_MAX 200 /* keys of custom */
+#define PT_LIST_MAX 1000      /* recommendations, co_signers, tags */
+#define PT_UNITS_MAX 100      /* units of an assign or reassign */
+#define PT_CUSTOM_MAX 200     /* keys of custom */
 #define PT_CUSTOM_KEY_MAX 100 /* characters of a custom key */
 
 typedef struct {
@@ -151,6 +151,14 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now);
 /* The category (A/B/C/D) of the latest reply that is not supplementary: the
  * one the statistics count. NULL when there is none. */
 const char *pt_proposal_reply_category(const pt_proposal_t *p);
+
+/* Whether the unit has given a reply of the proposal (any round). */
+bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
+
+/* Whether the proposal has been answered (办复), as the statistics count
+ * it: it has a reply, and in separate mode (分办) every unit has answered
+ * for its part. */
+bool pt_proposal_answered(const pt_proposal_t *p);
 
 /* Looks up a unit by name; NULL when it is not assigned. */
 pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name);

@@ -477,10 +477,7 @@ static void await_separate_replies(run_t *r)
         size_t len = 0;
         for (size_t i = 0; i < r->p->n_units; i++) {
             const pt_unit_t *u = &r->p->units[i];
-            bool replied = false;
-            for (size_t k = 0; k < r->p->n_replies && !replied; k++)
-                replied = r->p->replies[k].unit && strcmp(r->p->replies[k].unit, u->name) == 0;
-            if (replied)
+            if (pt_proposal_unit_replied(r->p, u->name))
                 continue;
             if (pass == 1)
                 len += (size_t)sprintf(waiting + len, "%s%s", len ? "、" : "", u->name);

@@ -385,6 +385,20 @@ api GET "/v1/stats?limit=5"
 check_status "stats: limit (a list's page) is refused" 400
 api GET "/v1/stats?status=nonesuch"
 check_status "stats: a state the workflow lacks is refused" 400
+# 分办 (separate): each unit answers for its part, and the proposal counts
+# as answered (办复率) once all have.
+SEP="分办统计"
+new_proposal sock '{"title":"关于分办统计口径的建议","session":"'$SEP'"}'
+act "$NEW_ID" assign '{"mode":"separate","units":[{"name":"分办甲局","role":"separate"},{"name":"分办乙局","role":"separate"}]}'
+act "$NEW_ID" sign '{"unit":"分办甲局"}'
+act "$NEW_ID" reply '{"unit":"分办甲局","doc_no":"甲函〔2026〕1号","category":"A","text":"甲局部分已办理"}'
+api GET "/v1/stats?session=$(urlenc "$SEP")"
+check_eq "separate: one of two units answered: not yet 办复" "handling 0" \
+    "$(jv '"%s %s" % (list(j["by_status"])[0], j["reply_rate"])')"
+act "$NEW_ID" reply '{"unit":"分办乙局","doc_no":"乙函〔2026〕1号","category":"B","text":"乙局部分已办理"}'
+api GET "/v1/stats?session=$(urlenc "$SEP")"
+check_eq "separate: both answered: 办复" "replied 1" \
+    "$(jv '"%s %s" % (list(j["by_status"])[0], j["reply_rate"])')"
 api GET "/v1/proposals/${P[laoqu]}"
 check_eq "a proposal past due_at shows overdue" true "$(jv 'j["overdue"]')"
 
