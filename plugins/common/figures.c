@@ -145,7 +145,7 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
     f->key_supervision += v->key_supervision;
     if (v->assigned_at) {
         f->assigned++;
-        f->replied += v->n_replies > 0;
+        f->replied += v->answered;
     }
     if (v->satisfaction) {
         f->rated++;

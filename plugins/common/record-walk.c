@@ -18,6 +18,31 @@ static void join(pt_str_t *s, const char *item)
     pt_str_puts(s, item);
 }
 
+/* Whether the proposal is answered: see pt_view_t. */
+static int answered(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_units,
+                    size_t n_replies)
+{
+    if (n_replies == 0)
+        return 0;
+    const char *mode = h->rec_get(rec, "handling_mode");
+    if (!mode || strcmp(mode, "separate") != 0)
+        return 1;
+    char path[64];
+    for (size_t i = 0; i < n_units; i++) {
+        snprintf(path, sizeof(path), "units.%zu.name", i);
+        const char *name = h->rec_get(rec, path);
+        int found = 0;
+        for (size_t k = 0; name && k < n_replies && !found; k++) {
+            snprintf(path, sizeof(path), "replies.%zu.unit", k);
+            const char *unit = h->rec_get(rec, path);
+            found = unit && strcmp(unit, name) == 0;
+        }
+        if (name && !found)
+            return 0;
+    }
+    return 1;
+}
+
 int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec)
 {
     pt_str_t lead = v->lead_units, co = v->co_units, signers = v->co_signers;
@@ -79,6 +104,7 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *re
         v->replied_at = h->rec_get(rec, path);
         break;
     }
+    v->answered = answered(h, rec, v->n_units, v->n_replies);
     size_t n_feedback = h->rec_count(rec, "feedback");
     if (n_feedback) {
         snprintf(path, sizeof(path), "feedback.%zu.satisfaction", n_feedback - 1);

@@ -24,6 +24,9 @@ typedef struct {
     /* The latest reply that is not supplementary (the formal answer). */
     const char *reply_unit, *reply_doc_no, *reply_category, *replied_at;
     size_t n_replies;
+    /* Answered (办复), as GET /v1/stats counts it: a reply, and in separate
+     * mode (分办) a reply from each unit. */
+    int answered;
     /* The latest feedback. */
     const char *satisfaction;
     size_t n_units;

@@ -526,6 +526,25 @@ done
 check_true "md by unit: the unit's heading whole, with its count" grep -q "$LONGUNIT（1件）" "$PT_TMP/long.unit.md"
 
 # ---------------------------------------------------------------------------
+pt_step "分办: answered once every unit has answered, as GET /v1/stats counts"
+SEP_Q="session=%E5%88%86%E5%8A%9E%E6%B5%8B%E8%AF%95" # 分办测试
+for n in 1 2; do
+    api POST /v1/proposals '{"title": "关于分办答复的建议'"$n"'", "session": "分办测试"}'
+    ID="$(jv 'j["id"]')"
+    act "$ID" assign '{"mode": "separate", "units": [{"name": "分办甲局", "role": "separate"}, {"name": "分办乙局", "role": "separate"}]}'
+    act "$ID" sign '{"unit": "分办甲局"}'
+    act "$ID" reply '{"unit": "分办甲局", "doc_no": "甲函〔2026〕'"$n"'号", "category": "A", "text": "甲局部分"}'
+    [ "$n" = 2 ] && act "$ID" reply '{"unit": "分办乙局", "doc_no": "乙函〔2026〕'"$n"'号", "category": "A", "text": "乙局部分"}'
+done
+api GET "/v1/stats?$SEP_Q"
+check_eq "stats: one of the two answered" "0.5" "$(jv 'j["reply_rate"]')"
+export_to "format=md&$SEP_Q" "$PT_TMP/sep.md"
+check_contains "md: 办复率 50.0% (1 of 2)" "| 办复率 | 50.0%（1/2） |" "$(cat "$PT_TMP/sep.md")"
+export_to "format=xlsx&$SEP_Q" "$PT_TMP/sep.xlsx"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/sep.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "xlsx 统计: 办复率 0.5" "0.5" "$(figs 'fig["办复率"]')"
+
+# ---------------------------------------------------------------------------
 pt_step "temporary files"
 check_eq "no temporary file is left in the daemon's TMPDIR" "" "$(ls -A "$PT_TMP/tmp")"
 # That the exporters work in TMPDIR at all shows once it is gone.
