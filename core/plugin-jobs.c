@@ -563,7 +563,12 @@ static void import_end(ptrack_job_t *job, int rc)
      * is being stored: it is answered as done, not as cancelled. */
     bool read_whole = rc == PTRACK_OK && !atomic_load(&job->cancelled);
     bool ok = read_whole && job->store_err.code == PT_OK;
-    if (ok && (job->partial || !has_rejects(job)))
+    /* A partial import that the importer could not read to its end (a
+     * quote left open near the end) still stores every good record read
+     * before that: all of them, not only the full batches. */
+    bool read_part = job->partial && rc != PTRACK_OK && !atomic_load(&job->cancelled) &&
+                     job->store_err.code == PT_OK;
+    if ((ok && (job->partial || !has_rejects(job))) || read_part)
         flush_batch(job, true);
     direct_wait(job);
     ok = ok && job->store_err.code == PT_OK;
@@ -587,7 +592,8 @@ static void import_end(ptrack_job_t *job, int rc)
     } else if (rc != PTRACK_OK) {
         pt_error_set(&err, PT_EVALIDATION, "the importer %s could not read the file: %s%s",
                      instance_name(job), perr ? perr : "it failed without saying why",
-                     job->partial ? "" : "; nothing was imported");
+                     job->partial ? "; the records read before that were stored (imported)"
+                                  : "; nothing was imported");
     } else if (!job->partial && has_rejects(job)) {
         int64_t n = job->n_rejects;
         pt_error_set(&err, PT_EVALIDATION,

@@ -269,6 +269,24 @@ upload "$DATA/broken_cells.csv" "partial=true"
 check_status "broken_cells.csv with partial=true" 200
 check_eq "partial keeps the good row (A类, 基本满意, 是)" "A basically_satisfied true" \
     "$(pget number 坏-35 'p["replies"][0]["category"] + " " + p["feedback"][0]["satisfaction"] + " " + json.dumps(p["key_supervision"])')"
+# A quote left open near the end: the file cannot be read to its end, and
+# partial=true still stores every good row before it (not only full
+# batches of 2,000).
+N0=$(pt_count)
+{
+    printf '编号,届次,标题\n'
+    for i in 1 2 3; do printf '开引号-%d,十四届,关于开引号之前第%d条的建议\n' "$i" "$i"; done
+    printf '开引号-4,十四届,"关于引号未闭合的建议\n'
+} >"$W/open_quote.csv"
+upload "$W/open_quote.csv" "partial=true"
+check_error "partial=true, a quote left open on line 5" 422 validation_failed
+check_contains "which names it, and says the rows before were stored" \
+    "the records read before that were stored" "$(jv 'j["error"]["message"]')"
+check_eq "the 3 good rows before it are stored, and counted" "3 3" \
+    "$(jv 'j["error"]["imported"]') $(($(pt_count) - N0))"
+upload "$W/open_quote.csv"
+check_error "all or nothing, the same file" 422 validation_failed
+check_eq "stores nothing more" "3" "$(($(pt_count) - N0))"
 
 pt_step "re-importing the same rows does not duplicate them"
 N0=$(pt_count)
