@@ -22,6 +22,9 @@ typedef enum {
     PF_REF,      /* int64 proposal id; 0 is unset (null) */
     PF_COUNT,    /* int64, >= 0, always written */
     PF_STRING,   /* char * */
+    PF_IDENT,    /* char *, one that tells a proposal (number, session): a
+                  * client's is stored trimmed, full-width letters, digits
+                  * and spaces as ASCII; blank is unset (null) */
     PF_TITLE,    /* char *, required, 1..PT_TITLE_MAX code points, not blank */
     PF_ENUM,     /* char *, one of `values` */
     PF_CATEGORY, /* char *, one of the configured categories when given */

@@ -34,9 +34,9 @@ static const char *const satisfactions[] = {"satisfied", "basically_satisfied", 
 /* The order of PRODUCT.md §1, which is the order clients see. */
 const pt_pfield_t pt_pfields[] = {
     {"id", PF_ID, OFF(id), NULL, 0},
-    {"number", PF_STRING, OFF(number), NULL, PF_CREATE | PF_EDIT},
+    {"number", PF_IDENT, OFF(number), NULL, PF_CREATE | PF_EDIT},
     {"kind", PF_ENUM, OFF(kind), kinds, PF_CREATE | PF_EDIT},
-    {"session", PF_STRING, OFF(session), NULL, PF_CREATE | PF_EDIT},
+    {"session", PF_IDENT, OFF(session), NULL, PF_CREATE | PF_EDIT},
     {"title", PF_TITLE, OFF(title), NULL, PF_CREATE | PF_EDIT},
     {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT},
     {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT},
@@ -94,6 +94,54 @@ bool pt_str_blank(const char *s)
             return false;
     }
     return true;
+}
+
+/* A copy of s as a proposal's number or session is kept: without the
+ * spaces around it (ASCII, U+00A0, U+3000), with full-width ASCII
+ * (U+FF01..U+FF5E) and U+3000 inside as ASCII, so that "１２ " and "12",
+ * typed in different offices' sheets, are one number. NULL when out of
+ * memory. */
+static char *key_text(const char *s)
+{
+    char *out = malloc(strlen(s) + 1);
+    if (out == NULL)
+        return NULL;
+    size_t n = 0, keep = 0; /* keep: the length up to the last non-space */
+    for (const unsigned char *u = (const unsigned char *)s; *u;) {
+        unsigned c = *u;
+        size_t len = 1;
+        if (u[0] == 0xC2 && u[1] == 0xA0) {
+            c = ' ';
+            len = 2;
+        } else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
+            c = ' ';
+            len = 3;
+        } else if (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD) && u[2] >= 0x80 && u[2] <= 0xBF) {
+            /* U+FF00..U+FF7F is EF BC 80..EF BD BF. */
+            unsigned cp = 0xFF00u + ((u[1] - 0xBCu) << 6) + (u[2] - 0x80u);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                c = cp - 0xFF01u + 0x21u;
+                len = 3;
+            }
+        }
+        bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        if (space && n == 0) {
+            u += len;
+            continue;
+        }
+        if (c < 0x80 && len > 1)
+            out[n++] = (char)c;
+        else if (c < 0x80)
+            out[n++] = (char)*u;
+        else
+            for (size_t i = 0; i < len; i++)
+                out[n++] = (char)u[i];
+        if (!space)
+            keep = n;
+        u += len;
+    }
+    out[keep] = '\0';
+    return out;
 }
 
 /* "one, two, three" of a NULL-terminated list, for messages. */
@@ -609,6 +657,19 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
             return PT_ENOMEM;
         replace_str(MEMBER(p, f, char *), s);
         return PT_OK;
+    case PF_IDENT:
+        if (!json_text(v, f->name, err))
+            return -1;
+        /* The store's own documents are read as they were written. */
+        s = opts ? key_text(v->valuestring) : strdup(v->valuestring);
+        if (s == NULL)
+            return PT_ENOMEM;
+        if (!*s) {
+            free(s);
+            s = NULL;
+        }
+        replace_str(MEMBER(p, f, char *), s);
+        return PT_OK;
     case PF_STRV:
         return strv_decode(f, v, opts != NULL, MEMBER(p, f, pt_strv_t), err);
     case PF_UNITS: {
@@ -680,6 +741,7 @@ void pt_pfield_clear(const pt_pfield_t *f, pt_proposal_t *p)
     case PF_OVERDUE:
         break;
     case PF_STRING:
+    case PF_IDENT:
     case PF_TITLE:
     case PF_ENUM:
     case PF_CATEGORY:
@@ -765,6 +827,7 @@ bool pt_pfield_equal(const pt_pfield_t *f, const pt_proposal_t *a, const pt_prop
     case PF_OVERDUE:
         return true;
     case PF_STRING:
+    case PF_IDENT:
     case PF_TITLE:
     case PF_ENUM:
     case PF_CATEGORY:
@@ -823,6 +886,7 @@ cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock
     case PF_OVERDUE:
         return cJSON_CreateBool(pt_proposal_is_overdue(p, clock, now));
     case PF_STRING:
+    case PF_IDENT:
     case PF_TITLE:
     case PF_ENUM:
     case PF_CATEGORY:
@@ -1039,12 +1103,24 @@ static void tx_str(text_t *t, const char *s)
         char esc[6] = {'\\', (char)u, 0, 0, 0, 0};
         switch (u) {
         case '"':
-        case '\\': tx_put(t, esc, 2); break;
-        case '\b': tx_put(t, "\\b", 2); break;
-        case '\f': tx_put(t, "\\f", 2); break;
-        case '\n': tx_put(t, "\\n", 2); break;
-        case '\r': tx_put(t, "\\r", 2); break;
-        case '\t': tx_put(t, "\\t", 2); break;
+        case '\\':
+            tx_put(t, esc, 2);
+            break;
+        case '\b':
+            tx_put(t, "\\b", 2);
+            break;
+        case '\f':
+            tx_put(t, "\\f", 2);
+            break;
+        case '\n':
+            tx_put(t, "\\n", 2);
+            break;
+        case '\r':
+            tx_put(t, "\\r", 2);
+            break;
+        case '\t':
+            tx_put(t, "\\t", 2);
+            break;
         default:
             esc[1] = 'u';
             esc[2] = '0';
@@ -1128,6 +1204,7 @@ static void tx_field(text_t *t, const pt_pfield_t *f, const pt_proposal_t *p, bo
         tx_lit(t, pt_proposal_is_overdue(p, clock, now) ? "true" : "false");
         return;
     case PF_STRING:
+    case PF_IDENT:
     case PF_TITLE:
     case PF_ENUM:
     case PF_CATEGORY:

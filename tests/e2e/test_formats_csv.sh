@@ -297,6 +297,21 @@ for f in zh_utf8 zh_bom_semicolon en_tab; do
 done
 check_eq "the row without a number is skipped by its source.ref" "2" "$(jv 'j["skipped"]')"
 check_eq "count unchanged" "$N0" "$(pt_count)"
+# The same numbers typed another way (a space after, full-width digits, an
+# ideographic space after the session), in JSON and then in CSV: one each.
+cat >"$W/spelt.json" <<'EOF'
+[{"title": "关于拼写甲的建议", "number": "1001 ", "session": "拼写测试"},
+ {"title": "关于拼写乙的建议", "number": "１００２", "session": "拼写测试"},
+ {"title": "关于拼写丙的建议", "number": "1003", "session": "拼写测试　"}]
+EOF
+api POST "/v1/imports?format=json" -- --data-binary "@$W/spelt.json" -H "Content-Type: application/json"
+check_eq "json: 3 imported" "3" "$(jv 'j["imported"]')"
+printf '编号,届次,标题\n1001,拼写测试,关于拼写甲的建议\n1002,拼写测试,关于拼写乙的建议\n" 1003",拼写测试,关于拼写丙的建议\n' >"$W/spelt.csv"
+upload "$W/spelt.csv"
+check_eq "csv of the same rows: all 3 skipped as already stored" "0 3" \
+    "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+api GET "/v1/proposals?session=$(urlenc 拼写测试)&sort=id"
+check_eq "stored as one spelling" '["1001", "1002", "1003"]' "$(jv '[p["number"] for p in j["items"]]')"
 
 pt_step "proposals with every field, through the workflow"
 act() {

@@ -355,6 +355,40 @@ static void create_leaves_an_absent_kind_unset(void **state)
     pt_proposal_free(&p);
 }
 
+/* Decodes text in mode (a client's, with bounds) and checks the number and
+ * session that come out. */
+static void keys_read(const char *text, pt_decode_mode_t mode, const char *number,
+                      const char *session)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, mode, NULL, &p, &err), PT_OK);
+    str_eq(p.number, number, "number");
+    str_eq(p.session, session, "session");
+    cJSON_Delete(j);
+    pt_proposal_free(&p);
+}
+
+static void a_clients_number_and_session_are_kept_as_one_spelling(void **state)
+{
+    (void)state;
+    /* Spaces around (ASCII, U+3000, U+00A0) go; full-width ASCII and U+3000
+     * inside become ASCII; Chinese stays. */
+    keys_read("{\"title\": \"t\", \"number\": \" １００２\\u3000\","
+              " \"session\": \"\\u00a0十四届　四次会议 \"}",
+              PT_DECODE_CREATE, "1002", "十四届 四次会议");
+    keys_read("{\"title\": \"t\", \"number\": \"Ａ－１２（增）\"}", PT_DECODE_CREATE, "A-12(增)",
+              NULL);
+    /* Blank is no number at all, so it never collides with another. */
+    keys_read("{\"title\": \"t\", \"number\": \" 　\", \"session\": \"\"}", PT_DECODE_CREATE, NULL,
+              NULL);
+    /* The store's own documents are read as they were written. */
+    keys_read("{\"title\": \"t\", \"number\": \" １２ \"}", PT_DECODE_STORED, " １２ ", NULL);
+}
+
 static void a_missing_title_is_required(void **state)
 {
     pt_error_t err = {0};
@@ -710,7 +744,6 @@ static void the_body_must_be_an_object(void **state)
     pt_error_clear(&err);
 }
 
-
 static char *print_proposal(const pt_proposal_t *p)
 {
     cJSON *j = pt_proposal_to_json(p, false, 0);
@@ -898,6 +931,7 @@ int main(void)
         cmocka_unit_test(overdue_is_computed_from_the_clock_and_now),
         cmocka_unit_test(create_accepts_the_client_fields),
         cmocka_unit_test(create_leaves_an_absent_kind_unset),
+        cmocka_unit_test(a_clients_number_and_session_are_kept_as_one_spelling),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
         cmocka_unit_test(the_title_limit_counts_characters_not_bytes),
