@@ -256,6 +256,10 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
                                    &s->opts.validate, &p, err);
     if (rc != PT_OK)
         return rc;
+    if (!pt_proposal_units_fit(&p, err)) {
+        pt_proposal_free(&p);
+        return PT_EVALIDATION;
+    }
     if (!p.status) {
         p.status = strdup(pt_workflow_default_state(wf));
         if (!p.status) {

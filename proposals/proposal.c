@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proposal-fields.h"
 #include "proposal.h"
 
 void pt_proposal_init(pt_proposal_t *p)
@@ -259,6 +260,52 @@ bool pt_proposal_answered(const pt_proposal_t *p)
         if (!pt_proposal_unit_replied(p, p->units[i].name))
             return false;
     return true;
+}
+
+bool pt_proposal_units_fit(const pt_proposal_t *p, pt_error_t *err)
+{
+    if (p->n_units == 0)
+        return true;
+    bool fit = true;
+    size_t leads = 0, cos = 0, seps = 0;
+    for (size_t i = 0; i < p->n_units; i++) {
+        const char *role = p->units[i].role;
+        leads += strcmp(role, "lead") == 0;
+        cos += strcmp(role, "co") == 0;
+        seps += strcmp(role, "separate") == 0;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(p->units[k].name, p->units[i].name) == 0) {
+                pt_error_add_field(err, "units", "\"%s\" is given twice", p->units[i].name);
+                fit = false;
+                break;
+            }
+    }
+    const char *mode = p->handling_mode;
+    if (!mode) {
+        pt_error_add_field(err, "handling_mode", "required when there are units");
+        pt_error_summarize(err);
+        return false;
+    }
+    if (strcmp(mode, "single") == 0 && (p->n_units != 1 || leads != 1)) {
+        pt_error_add_field(err, "units",
+                           "single mode takes one unit, its role lead (got %zu units)", p->n_units);
+        fit = false;
+    } else if (strcmp(mode, "lead_co") == 0 && (leads != 1 || seps != 0)) {
+        pt_error_add_field(err, "units",
+                           "lead_co mode takes one lead unit and co units (got %zu lead, %zu co, "
+                           "%zu separate)",
+                           leads, cos, seps);
+        fit = false;
+    } else if (strcmp(mode, "separate") == 0 && seps != p->n_units) {
+        pt_error_add_field(err, "units",
+                           "separate mode takes units whose role is separate (got %zu lead, %zu "
+                           "co)",
+                           leads, cos);
+        fit = false;
+    }
+    if (!fit)
+        pt_error_summarize(err);
+    return fit;
 }
 
 const char *pt_proposal_reply_category(const pt_proposal_t *p)

@@ -160,6 +160,13 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
  * for its part. */
 bool pt_proposal_answered(const pt_proposal_t *p);
 
+/* Whether the units fit the handling mode as assign leaves them: single,
+ * one lead unit; lead_co, one lead and co units; separate, separate units;
+ * no name twice; and a mode when there are units. When not, adds each
+ * problem to err's fields, sums them up in its message and returns false. For proposals that come
+ * in whole (an import), not through assign. */
+bool pt_proposal_units_fit(const pt_proposal_t *p, pt_error_t *err);
+
 /* Looks up a unit by name; NULL when it is not assigned. */
 pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name);
 

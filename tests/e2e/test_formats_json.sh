@@ -249,6 +249,24 @@ check_contains "\\u0000 is said to be no text" "\\u0000 (a NUL character) is not
     "$(jv 'j["error"]["rejected"][0]["reason"]')"
 check_contains "the lone surrogate is said to be one" "high surrogate not followed by a low one" \
     "$(jv 'j["error"]["rejected"][1]["reason"]')"
+# Units that assign would never leave: a proposal no unit could answer.
+# (A record with created_at is one exported whole: its units are taken.)
+cat >"$W/units.jsonl" <<'EOF'
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于只有协办的建议", "status": "handling", "handling_mode": "lead_co", "units": [{"name": "丙局", "role": "co"}]}
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于分办夹协办的建议", "status": "handling", "handling_mode": "separate", "units": [{"name": "甲局", "role": "separate"}, {"name": "丙局", "role": "co"}]}
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于重复单位的建议", "status": "handling", "handling_mode": "separate", "units": [{"name": "甲局", "role": "separate"}, {"name": "甲局", "role": "separate"}]}
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于没有方式的建议", "status": "handling", "units": [{"name": "甲局", "role": "lead"}]}
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于两个主办的建议", "status": "handling", "handling_mode": "single", "units": [{"name": "甲局", "role": "lead"}, {"name": "乙局", "role": "lead"}]}
+{"created_at": "2026-03-05T08:00:00Z", "title": "关于合规分办的建议", "status": "handling", "handling_mode": "separate", "units": [{"name": "甲局", "role": "separate"}, {"name": "乙局", "role": "separate"}]}
+EOF
+upload "format=jsonl" "$W/units.jsonl"
+check_error "units that do not fit their mode" 422 validation_failed
+check_eq "lines 1 to 5 are named, line 6 fits" "line 1|line 2|line 3|line 4|line 5" \
+    "$(jv '"|".join(r["where"] for r in j["error"]["rejected"])')"
+check_eq "each says what is wrong" \
+    "lead_co mode takes one lead unit|separate mode takes units whose role is separate|\"甲局\" is given twice|handling_mode: required when there are units|single mode takes one unit" \
+    "$(jv '"|".join(next((m for m in ("lead_co mode takes one lead unit", "separate mode takes units whose role is separate", "\"甲局\" is given twice", "handling_mode: required when there are units", "single mode takes one unit") if m in r["reason"]), r["reason"]) for r in j["error"]["rejected"])')"
+check_eq "nothing was stored" "$before" "$(pt_count)"
 
 pt_step "a broken file: refused naming the line"
 printf '[\n{"title": "关于庚的建议"},\n{"title": "关于辛的建议\n' >"$W/unterminated.json"
