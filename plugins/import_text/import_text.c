@@ -116,8 +116,7 @@ static void skip_close(tx_t *t)
             snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
         snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
                  t->skip_reason, t->skip_reason[0] ? ")" : "");
-        if (t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED &&
-            t->rc == PTRACK_OK)
+        if (t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED && t->rc == PTRACK_OK)
             t->rc = PTRACK_ECANCELED;
     }
     /* A whole newspaper has thousands of other articles: the first ones
@@ -302,8 +301,10 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
          * but for the clause that announces the asks. */
         background_add(t, s, tm_intro_cut(s, (size_t)i1));
         size_t at = (size_t)i1, len = l1;
-        for (int k = 2;; k++) {
+        for (int k = 2; k <= TM_INLINE_MAX + 1; k++) {
             size_t nl;
+            /* tm_inline finds no marker past TM_INLINE_MAX: the last ask
+             * runs to the end. */
             long next = tm_inline(s, n, at + len, k, &nl);
             size_t end = next >= 0 ? (size_t)next : n;
             ask_add(t, s + at + len, end - at - len);

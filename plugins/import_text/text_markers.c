@@ -307,11 +307,13 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
     return 0;
 }
 
-/* The Chinese numeral of k (1..29) into buf as UTF-8, with 是. */
+/* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8, with 是. */
 static void inline_marker(int k, char *buf, size_t cap)
 {
     static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-    if (k < 10)
+    if (k < 1 || k > TM_INLINE_MAX)
+        buf[0] = '\0';
+    else if (k < 10)
         snprintf(buf, cap, "%s是", d[k]);
     else if (k == 10)
         snprintf(buf, cap, "十是");
@@ -325,6 +327,8 @@ long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len)
 {
     char m[24];
     inline_marker(k, m, sizeof(m));
+    if (!m[0])
+        return -1;
     for (long at = u_find(s, n, from, m); at >= 0; at = u_find(s, n, (size_t)at + 1, m)) {
         size_t i = (size_t)at;
         /* 十一是 contains 一是: a marker is not preceded by a numeral, and

@@ -50,9 +50,13 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
  * appended to out. Returns 1 when found. */
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
-/* Where the inline ask number k (1: 一是, 2: 二是, … 19: 十九是) starts at
- * or after from, at a clause boundary (the start, or after punctuation, a
- * space or 建议); -1 when there is none. *len is the marker's length. */
+/* The highest inline ask number: 九十九是. */
+#define TM_INLINE_MAX 99
+
+/* Where the inline ask number k (1: 一是, 2: 二是, … 99: 九十九是) starts
+ * at or after from, at a clause boundary (the start, or after punctuation,
+ * a space or 建议); -1 when there is none or k is outside
+ * 1..TM_INLINE_MAX. *len is the marker's length. */
 long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len);
 
 /* The length of the text before the first inline ask once a closing

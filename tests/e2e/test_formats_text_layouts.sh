@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# test_formats_text_layouts.sh - the "text" importer on the layouts that
+# newspapers and delegation bulletins really print, each a document of
+# tests/e2e/data/text/: headlines and kickers around a title, numbered asks
+# written many ways and hard-wrapped in narrow columns, problems listed
+# before the asks, articles with no source note between proposals, CPPCC
+# proposals with their 提案人, bylines, captions and ads inside the text,
+# and files that are not text at all.
+set -u
+source "$(dirname "$0")/lib.sh"
+pt_init
+DATA="$PT_SOURCE_DIR/tests/e2e/data/text"
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+
+# import FILE [QUERY]: POSTs the file as the body of an import.
+import() {
+    req sock POST "/v1/imports?format=text${2:+&$2}" -- --data-binary "@$1" \
+        -H "Content-Type: text/plain; charset=utf-8"
+}
+
+# The stored proposal with that title, as JSON ({} when there is none).
+by_title() {
+    api GET "/v1/proposals?limit=500"
+    jv "next((p for p in j['items'] if p['title'] == '$1'), {})"
+}
+
+# The field of the stored proposal with that title, as JSON.
+field() {
+    jv "json.dumps(j.get('$2'), ensure_ascii=False)" "$(by_title "$1")"
+}
+
+pt_step "ninety-nine inline asks (一是 … 九十九是)"
+python3 - "$PT_TMP/many-asks.txt" <<'PY'
+import sys
+cn = "一二三四五六七八九"
+def num(k):
+    t, u = divmod(k, 10)
+    return (cn[t - 1] if t > 1 else "") + ("十" if t else "") + (cn[u - 1] if u else "")
+asks = "；".join("%s是做好第%d项重点工作" % (num(k), k) for k in range(1, 100))
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("关于统筹推进年度重点工作的建议\n山西代表团\n")
+    f.write("背景：年度重点工作任务多、要求高。\n建议：%s。\n（据《山西日报》）\n" % asks)
+PY
+import "$PT_TMP/many-asks.txt"
+check_status "import a proposal with 99 inline asks" 201
+check_eq "it is imported" 1 "$(jv 'j["imported"]')"
+R="$(field 关于统筹推进年度重点工作的建议 recommendations)"
+check_eq "the first asks are split, the ones past the cap kept in the last" \
+    "做好第1项重点工作 60 True" \
+    "$(jv '"%s %d %s" % (j[0], len(j), j[-1].endswith("做好第99项重点工作"))' "$R")"
+
+pt_finish
