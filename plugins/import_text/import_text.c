@@ -190,9 +190,8 @@ static void proposal_emit(tx_t *t)
     const ptrack_host_t *h = t->h;
     ptrack_record_t *rec = h->rec_new();
     int rc = rec ? PTRACK_OK : PTRACK_ENOMEM;
-    const char *kind = u_ends(t->title.p, t->title.len, "议案")   ? "motion"
-                       : u_ends(t->title.p, t->title.len, "提案") ? "proposal"
-                                                                  : "suggestion";
+    int tk = tm_title_kind(t->title.p, t->title.len);
+    const char *kind = tk == TM_MOTION ? "motion" : tk == TM_PROPOSAL ? "proposal" : "suggestion";
     if (rc == PTRACK_OK)
         rc = set_text(t, rec, "title", &t->title);
     if (rc == PTRACK_OK)
@@ -244,7 +243,12 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
 {
     skip_close(t);
     proposal_reset(t);
-    ustr_set(&t->title, s, n);
+    /* 全国人大代表王某某：建议…: the title is what follows the colon, the
+     * author what stands before it. */
+    size_t at = tm_headline(s, n);
+    if (at > 0)
+        tm_lead_author(s, at, &t->lead);
+    ustr_set(&t->title, s + at, n - at);
     t->title_line = t->prop_last = line;
     t->state = S_CANDIDATE;
     t->seen_title = 1;
@@ -508,8 +512,7 @@ static pkind_t classify(const uint32_t *s, size_t n, int *closed)
     if (tm_title(s, n)) {
         /* A title that starts with 关于 but has not reached its 建议 yet
          * may go on on the next line. */
-        *closed = !u_match(s, n, 0, "关于") || u_ends(s, n, "建议") || u_ends(s, n, "议案") ||
-                  u_ends(s, n, "提案");
+        *closed = !u_match(s, n, 0, "关于") || tm_title_kind(s, n) != TM_NONE;
         return P_TITLE;
     }
     if (tm_delegation_line(s, n)) {
@@ -576,6 +579,15 @@ static int has_sentence_marks(const uint32_t *s, size_t n)
     return 0;
 }
 
+/* Whether a title line starts a paragraph of its own even after a line
+ * that did not end a sentence: a line above a 关于… title or a headline is
+ * a kicker or a document number (守护母亲河 建设幸福河, 第0456号), not
+ * the start of the title's sentence. */
+static int title_alone(const uint32_t *s, size_t n)
+{
+    return u_match(s, n, 0, "关于") || tm_headline(s, n) > 0;
+}
+
 /* One physical line of the document. */
 static void line_in(tx_t *t, const char *raw, size_t len, long no)
 {
@@ -610,14 +622,13 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
         else
             join = !t->para_closed && !tm_terminated(t->para.p, t->para.len) &&
                    (!t->blank_seen || t->page_break) &&
-                   (kind == P_TEXT || kind == P_TITLE || kind == P_DELEGATION);
+                   (kind == P_TEXT || (kind == P_TITLE && !title_alone(u->p, u->len)) ||
+                    kind == P_DELEGATION);
     }
     if (join) {
         para_join(t, u->p, u->len);
         if (t->para_kind == P_TITLE)
-            t->para_closed = u_ends(t->para.p, t->para.len, "建议") ||
-                             u_ends(t->para.p, t->para.len, "议案") ||
-                             u_ends(t->para.p, t->para.len, "提案");
+            t->para_closed = tm_title_kind(t->para.p, t->para.len) != TM_NONE;
     } else {
         para_done(t, t->blank_seen);
         ustr_set(&t->para, u->p, u->len);

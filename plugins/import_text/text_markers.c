@@ -189,21 +189,75 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
     return 1;
 }
 
+/* The end of s without a document number in brackets after the title:
+ * 关于…的提案（第0123号）. */
+static size_t without_doc_no(const uint32_t *s, size_t n)
+{
+    if (n < 4 || s[n - 1] != 0xFF09 /* ） */ || s[n - 2] != 0x53F7 /* 号 */)
+        return n;
+    size_t k = n - 2;
+    while (k > 0 && u_is_digit(s[k - 1]))
+        k--;
+    if (k == n - 2 || k < 2 || !u_match(s, n, k - 2, "（第"))
+        return n;
+    return k - 2;
+}
+
+int tm_title_kind(const uint32_t *s, size_t n)
+{
+    size_t e = without_doc_no(s, n);
+    if (u_ends(s, e, "议案"))
+        return TM_MOTION;
+    if (u_ends(s, e, "提案"))
+        return TM_PROPOSAL;
+    if (u_ends(s, e, "建议"))
+        return TM_SUGGESTION;
+    return TM_NONE;
+}
+
+size_t tm_headline(const uint32_t *s, size_t n)
+{
+    size_t c = 0;
+    while (c < n && c <= 20 && s[c] != 0xFF1A /* ： */ && s[c] != ':')
+        c++;
+    if (c < 3 || c > 20 || c + 5 > n)
+        return 0;
+    /* The part before the colon is a person: 全国人大代表王某某, 李某某委员. */
+    if (u_find(s, c, 0, "代表") < 0 && u_find(s, c, 0, "委员") < 0)
+        return 0;
+    for (size_t i = 0; i < c; i++)
+        if (!u_is_han(s[i]) && !u_is_space(s[i]) && s[i] != 0x3001 /* 、 */)
+            return 0;
+    size_t t = skip_spaces(s, n, c + 1);
+    if (!u_match(s, n, t, "建议") && !u_match(s, n, t, "呼吁"))
+        return 0;
+    for (size_t i = t; i < n; i++)
+        if (u_in(s[i], "。！？；：:;"))
+            return 0;
+    return t;
+}
+
 int tm_title(const uint32_t *s, size_t n)
 {
     if (n < 4 || n > 80)
         return 0;
+    if (tm_headline(s, n))
+        return 1;
+    /* A comma may join two aims in a whole 关于…的建议 (关于加强…保护，推动…
+     * 的建议); elsewhere it makes the line a sentence. */
+    int about = u_match(s, n, 0, "关于") > 0;
+    int comma_ok = about && tm_title_kind(s, n) != TM_NONE;
     for (size_t i = 0; i < n; i++)
-        if (u_in(s[i], "。！？；，：:;"))
+        if (u_in(s[i], "。！？；：:;") || (!comma_ok && u_in(s[i], "，,")))
             return 0;
-    if (u_match(s, n, 0, "关于"))
+    if (about)
         return 1;
     if (tm_delegation_line(s, n))
         return 0;
     size_t dummy;
     if (tm_section(s, n, &dummy) != TM_NONE)
         return 0;
-    return n >= 6 && (u_ends(s, n, "建议") || u_ends(s, n, "议案") || u_ends(s, n, "提案"));
+    return n >= 6 && tm_title_kind(s, n) != TM_NONE;
 }
 
 int tm_delegation_line(const uint32_t *s, size_t n)

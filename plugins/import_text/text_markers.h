@@ -35,8 +35,20 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name);
 
 /* A line that can be a proposal's title: short, no sentence inside, and
  * starting with 关于 or ending with 建议/议案/提案 (not a heading such as
- * 具体建议, not a delegation line). */
+ * 具体建议, not a delegation line), or a headline naming its author
+ * (tm_headline). A whole 关于…的建议 may hold a comma. */
 int tm_title(const uint32_t *s, size_t n);
+
+enum { TM_SUGGESTION = 1, TM_MOTION = 2, TM_PROPOSAL = 3 };
+/* What a title's last word makes the proposal: TM_SUGGESTION (…建议),
+ * TM_MOTION (…议案), TM_PROPOSAL (…提案), a document number after it
+ * (…的提案（第0123号）) left aside; TM_NONE when it ends otherwise. */
+int tm_title_kind(const uint32_t *s, size_t n);
+
+/* Where the title starts in a headline that names its author before a
+ * colon (全国人大代表王某某：建议加快推进县域医共体建设 → 建议…); 0 when s
+ * is not such a headline. */
+size_t tm_headline(const uint32_t *s, size_t n);
 
 /* A short line that names the delegation or the lead author: 山西团代表提出
  * 建议—— / 山西代表团 / 领衔代表：王某某 / 王某某代表. */

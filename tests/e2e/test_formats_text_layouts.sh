@@ -50,4 +50,21 @@ check_eq "the first asks are split, the ones past the cap kept in the last" \
     "做好第1项重点工作 60 True" \
     "$(jv '"%s %d %s" % (j[0], len(j), j[-1].endswith("做好第99项重点工作"))' "$R")"
 
+pt_step "titles as papers print them: headlines, commas, document numbers and kickers"
+import "$DATA/headlines.txt"
+check_status "import headlines.txt" 201
+check_eq "all five proposals are imported" 5 "$(jv 'j["imported"]')"
+check_eq "a headline 代表某某：建议… gives its title after the colon" '["设立县域职业教育专项资金", "推动校企共建实训基地"]' \
+    "$(field 建议加大县域职业教育投入 recommendations)"
+check_eq "a title with a comma is one title" '"山西代表团"' \
+    "$(field 关于加快推进煤矿智能化改造，促进安全生产的建议 delegation)"
+check_eq "a document number above a title is not part of it" '["对农村客运给予运营补贴", "推广预约响应式公交"]' \
+    "$(field 关于完善农村客运服务体系的建议 recommendations)"
+check_eq "a kicker above a title is not part of it" '"晋祠泉水断流多年，泉域地下水超采问题仍未根本解决。"' \
+    "$(field 关于加强晋祠泉域水资源保护的建议 background)"
+check_eq "a 提案 with its number after the title is a proposal" '"proposal"' \
+    "$(field 关于支持太原都市区轨道交通建设的提案（第0088号） kind)"
+check_eq "the number and the kicker are listed as ignored" "line 14 line 21" \
+    "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+
 pt_finish
