@@ -21,9 +21,11 @@
  *               or …建议/议案/提案) makes a candidate; a delegation line, a
  *               背景 or 建议 heading or inline asks within CONFIRM_WINDOW
  *               paragraphs make it a proposal. A proposal ends at its source
- *               note, at the next title, or at a standalone headline (a
- *               short line, no full stop, a blank line after it: the next
- *               article).
+ *               note (（据《山西日报》）, 据新华社, a dateline （新华社太原
+ *               3月8日电） or a reporter's credit （记者 刘某某）), at the
+ *               next title, or at a standalone headline (a short line, no
+ *               full stop, a blank line after it, or before it once the
+ *               asks are read: the next article).
  *
  * Only one candidate article is held at a time, and its size is capped
  * (PROPOSAL_MAX), so memory is flat however long the document.
@@ -76,9 +78,10 @@ typedef struct {
     pkind_t para_kind;
     int para_closed; /* it takes no more lines (a title, a heading alone) */
     long para_first, para_last;
-    int blank_seen; /* blank lines since the paragraph's last line */
-    int page_break; /* furniture or a form feed since the paragraph's last line */
-    int ad_block;   /* inside classified ads, up to the next blank line */
+    int after_blank; /* a blank line stood before the paragraph's first line */
+    int blank_seen;  /* blank lines since the paragraph's last line */
+    int page_break;  /* furniture or a form feed since the paragraph's last line */
+    int ad_block;    /* inside classified ads, up to the next blank line */
 
     /* The candidate or proposal. */
     pstate_t state;
@@ -579,6 +582,17 @@ static int has_sentence_marks(const uint32_t *s, size_t n)
     return 0;
 }
 
+/* Whether the open paragraph is the headline of an article that follows a
+ * proposal's asks with no source note between them: a short line without
+ * punctuation after a blank line. Its text may follow on the next line
+ * without a blank (春季招聘会明日开幕 / 记者从…获悉，…), so the headline
+ * takes no more lines. */
+static int headline_open(const tx_t *t)
+{
+    return t->state == S_IN && t->n_asks > 0 && t->para_kind == P_TEXT && t->after_blank &&
+           t->para.len <= 30 && !has_sentence_marks(t->para.p, t->para.len);
+}
+
 /* Whether a title line starts a paragraph of its own even after a line
  * that did not end a sentence: a line above a 关于… title or a headline is
  * a kicker or a document number (守护母亲河 建设幸福河, 第0456号), not
@@ -613,8 +627,8 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     }
     int closed;
     pkind_t kind = classify(u->p, u->len, &closed);
-    int join = 0;
-    if (t->para_open && t->para.len + u->len < PARA_MAX) {
+    int join = 0, alone = t->para_open && headline_open(t);
+    if (t->para_open && !alone && t->para.len + u->len < PARA_MAX) {
         if (t->para_kind == P_TITLE && !t->para_closed)
             /* 关于加快太行革命老区振兴 / 发展的建议 */
             join = !t->blank_seen && u->len <= 40 && !has_sentence_marks(u->p, u->len) &&
@@ -630,7 +644,8 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
         if (t->para_kind == P_TITLE)
             t->para_closed = tm_title_kind(t->para.p, t->para.len) != TM_NONE;
     } else {
-        para_done(t, t->blank_seen);
+        para_done(t, t->blank_seen || alone);
+        t->after_blank = t->blank_seen || t->para_last == 0;
         ustr_set(&t->para, u->p, u->len);
         t->para_open = 1;
         t->para_kind = kind;

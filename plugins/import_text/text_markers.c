@@ -140,6 +140,27 @@ static void source_name(const uint32_t *c, size_t m, ustr_t *name)
     ustr_append(name, c + a, b - a);
 }
 
+/* A news agency's dateline, 新华社太原3月8日电: the agency's name ends at
+ * 社, *end; 0 when c[0..m) is no dateline. */
+static int dateline(const uint32_t *c, size_t m, size_t *end)
+{
+    if (m < 4 || c[m - 1] != 0x7535 /* 电 */)
+        return 0;
+    long at = u_find(c, m, 0, "社");
+    if (at < 2 || at > 6)
+        return 0;
+    *end = (size_t)at + 1;
+    return 1;
+}
+
+/* A reporter's credit, （记者 刘某某） or （本报记者 王某某 通讯员 李某某）:
+ * it closes an article but names no publication. */
+static int reporter_credit(const uint32_t *c, size_t m)
+{
+    return m <= 30 &&
+           (u_match(c, m, 0, "记者") || u_match(c, m, 0, "本报记者") || u_match(c, m, 0, "通讯员"));
+}
+
 /* Whether the bracketed content c[0..m) is a source note, and where its
  * name starts. */
 static int note_at(const uint32_t *c, size_t m, size_t *from)
@@ -160,6 +181,15 @@ static int note_at(const uint32_t *c, size_t m, size_t *from)
     return 0;
 }
 
+/* Whether s holds punctuation other than the title marks 《》. */
+static int has_marks(const uint32_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u_in(s[i], "，。；：、！？（）“”:;,.!?()"))
+            return 1;
+    return 0;
+}
+
 int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
 {
     if (n == 0)
@@ -172,6 +202,14 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
         source_name(s + from, n - from, name);
         return 1;
     }
+    /* 据新华社 / 据人民网报道 on a line of its own. */
+    if (n <= 16 && u_match(s, n, 0, "据") && !has_marks(s, n) &&
+        (u_ends(s, n, "社") || u_ends(s, n, "网") || u_ends(s, n, "报") || u_ends(s, n, "台") ||
+         u_ends(s, n, "报道"))) {
+        *start = 0;
+        source_name(s, n, name);
+        return 1;
+    }
     if (s[n - 1] != 0xFF09)
         return 0;
     size_t open = n - 1;
@@ -182,7 +220,19 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
     open--; /* the （ */
     const uint32_t *c = s + open + 1;
     size_t m = n - 1 - (open + 1);
-    if (m == 0 || m > 60 || !note_at(c, m, &from))
+    if (m == 0 || m > 60)
+        return 0;
+    size_t end;
+    if (dateline(c, m, &end)) {
+        *start = open;
+        ustr_append(name, c, end);
+        return 1;
+    }
+    if (reporter_credit(c, m)) {
+        *start = open;
+        return 1;
+    }
+    if (!note_at(c, m, &from))
         return 0;
     *start = open;
     source_name(c + from, m - from, name);

@@ -27,10 +27,12 @@ enum { TM_NONE = 0, TM_BACKGROUND = 1, TM_RECS = 2 };
  * stands alone), or TM_NONE. "建议国家…" (a sentence) is not a heading. */
 int tm_section(const uint32_t *s, size_t n, size_t *content);
 
-/* A source note: the whole paragraph （据《山西日报》） / （来源：…） / 来源：…,
- * or such a note in brackets at the paragraph's end. Returns 1 with *start
- * where the note starts (0: the whole paragraph) and the source's name in
- * name ("山西日报", "山西代表团简报第5期"). */
+/* A source note: the whole paragraph （据《山西日报》） / （来源：…） / 来源：…
+ * / 据新华社, or such a note in brackets at the paragraph's end, also a
+ * dateline （新华社太原3月8日电） or a reporter's credit （记者 刘某某）,
+ * which end an article too. Returns 1 with *start where the note starts
+ * (0: the whole paragraph) and the source's name in name ("山西日报",
+ * "山西代表团简报第5期", "新华社"; nothing for a reporter's credit). */
 int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name);
 
 /* A line that can be a proposal's title: short, no sentence inside, and

@@ -67,4 +67,23 @@ check_eq "a 提案 with its number after the title is a proposal" '"proposal"' \
 check_eq "the number and the kicker are listed as ignored" "line 14 line 21" \
     "$(jv '" ".join(i["where"] for i in j["ignored"])')"
 
+pt_step "where an article ends: a headline after the asks, datelines, reporters' credits, 据新华社"
+import "$DATA/boundaries.txt"
+check_status "import boundaries.txt" 201
+check_eq "four proposals are imported" 4 "$(jv 'j["imported"]')"
+check_eq "a headline right after the asks, its text on the next line, is the next article" \
+    '["落实乡村教师生活补助政策", "提高农村教师职称评聘比例"]' \
+    "$(field 关于提高农村义务教育学校教师待遇的建议 recommendations)"
+check_eq "... which is listed as ignored" "lines 6-8" "$(jv 'j["ignored"][0]["where"]')"
+check_eq "a dateline （新华社北京3月9日电） is the source" '"新华社: 关于加快推进太忻一体化经济区建设的建议"' \
+    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于加快推进太忻一体化经济区建设的建议)")"
+check_eq "... and ends the proposal" '["支持设立太忻经济区统筹协调机构", "加大基础设施互联互通投入"]' \
+    "$(field 关于加快推进太忻一体化经济区建设的建议 recommendations)"
+check_eq "a reporter's credit （记者 某某） ends the proposal" '["建立农村供水工程管护经费保障机制", "推行专业化运营管理"]' \
+    "$(field 关于加强农村供水工程长效管护的建议 recommendations)"
+check_eq "据新华社 on a line of its own is the source" '"新华社: 关于支持大同建设国家级文物保护利用示范区的建议"' \
+    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于支持大同建设国家级文物保护利用示范区的建议)")"
+check_eq "... and what follows it is not the proposal's" '["支持大同申报国家文物保护利用示范区", "加大石窟寺保护投入"]' \
+    "$(field 关于支持大同建设国家级文物保护利用示范区的建议 recommendations)"
+
 pt_finish
