@@ -297,36 +297,95 @@ static void ask_add(tx_t *t, const uint32_t *s, size_t n)
     ustr_set(&t->asks[t->n_asks++], s + a, b - a);
 }
 
+/* Where the inline series whose first marker ends at after stops: before
+ * the sentence that leads into the next 一是 (…三是后继乏人。为此，代表建议：
+ * 一是…), or at n. */
+static size_t series_end(const uint32_t *s, size_t n, size_t after)
+{
+    size_t l;
+    long again = tm_inline(s, n, after, 1, &l);
+    if (again < 0)
+        return n;
+    size_t e = (size_t)again;
+    while (e > after && !u_in(s[e - 1], "。！？"))
+        e--;
+    return e > after ? e : (size_t)again;
+}
+
+/* Whether the inline series after the text s[0..n) is a list of asks: in
+ * the 建议 section, or after a sentence that speaks of 建议, it is; in the
+ * 背景 section, or after a sentence that names problems (存在的问题：一是…),
+ * it is background. */
+static int series_is_asks(const tx_t *t, const uint32_t *s, size_t n)
+{
+    if (t->section == SEC_RECS)
+        return 1;
+    size_t a = n;
+    while (a > 0 && !u_in(s[a - 1], "。！？"))
+        a--;
+    if (u_find(s, n, a, "建议") >= 0 || u_find(s, n, a, "呼吁") >= 0)
+        return 1;
+    return t->section == SEC_HEAD && !tm_names_problems(s + a, n - a);
+}
+
+/* The asks of the inline series 一是…二是… in s[0..n), whose first marker
+ * is s[at..at + len). */
+static void series_add(tx_t *t, const uint32_t *s, size_t n, size_t at, size_t len)
+{
+    for (int k = 2; k <= TM_INLINE_MAX + 1; k++) {
+        size_t nl;
+        /* tm_inline finds no marker past TM_INLINE_MAX: the last ask runs
+         * to the end. */
+        long next = tm_inline(s, n, at + len, k, &nl);
+        size_t end = next >= 0 ? (size_t)next : n;
+        ask_add(t, s + at + len, end - at - len);
+        if (next < 0)
+            break;
+        at = (size_t)next;
+        len = nl;
+    }
+    t->section = SEC_RECS;
+    t->numbered = 1;
+}
+
+/* Takes the inline series (一是…二是…) of s in turn: a list of asks, or
+ * of problems that stays in the background. Returns how much of s they
+ * took, with the text before each; 0 when s holds no series. */
+static size_t series_take(tx_t *t, const uint32_t *s, size_t n)
+{
+    size_t pos = 0, l1, l2;
+    long i1;
+    while ((i1 = tm_inline(s, n, pos, 1, &l1)) >= 0 &&
+           tm_inline(s, n, (size_t)i1 + l1, 2, &l2) >= 0) {
+        size_t at = (size_t)i1, end = series_end(s, n, at + l1);
+        if (series_is_asks(t, s + pos, at - pos)) {
+            /* What stands before the first is background, but for the
+             * clause that announces the asks. */
+            background_add(t, s + pos, tm_intro_cut(s + pos, at - pos));
+            series_add(t, s, end, at, l1);
+        } else {
+            background_add(t, s + pos, end - pos);
+        }
+        pos = end;
+    }
+    return pos;
+}
+
 /* Text of the proposal that is not a heading or a numbered ask. */
 static void text_add(tx_t *t, const uint32_t *s, size_t n)
 {
-    size_t l1, l2;
-    long i1 = tm_inline(s, n, 0, 1, &l1);
-    long i2 = i1 >= 0 ? tm_inline(s, n, (size_t)i1 + l1, 2, &l2) : -1;
-    if (i1 >= 0 && i2 >= 0) {
-        /* 一是…二是…三是…: what stands before the first is background,
-         * but for the clause that announces the asks. */
-        background_add(t, s, tm_intro_cut(s, (size_t)i1));
-        size_t at = (size_t)i1, len = l1;
-        for (int k = 2; k <= TM_INLINE_MAX + 1; k++) {
-            size_t nl;
-            /* tm_inline finds no marker past TM_INLINE_MAX: the last ask
-             * runs to the end. */
-            long next = tm_inline(s, n, at + len, k, &nl);
-            size_t end = next >= 0 ? (size_t)next : n;
-            ask_add(t, s + at + len, end - at - len);
-            if (next < 0)
-                break;
-            at = (size_t)next;
-            len = nl;
-        }
-        t->section = SEC_RECS;
-        t->numbered = 1;
-        return;
+    size_t taken = series_take(t, s, n);
+    if (taken > 0) {
+        s += taken;
+        n -= taken;
+        if (n == 0)
+            return;
     }
     if (t->section == SEC_RECS) {
         if (t->n_asks == 0 && tm_intro(s, n))
             return; /* 具体建议如下： */
+        if (tm_closing(s, n))
+            return; /* 以上建议，供有关部门参考。 */
         if (t->numbered && t->n_asks > 0) {
             /* A paragraph more of the last numbered ask. */
             size_t a = 0, b = n;
@@ -345,6 +404,9 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
         return;
     }
     background_add(t, s, n);
+    /* 当前存在以下问题：, then (一)…(二)…: the numbered list is background. */
+    if (n > 0 && u_in(s[n - 1], "：:") && tm_names_problems(s, n))
+        t->section = SEC_BACKGROUND;
 }
 
 /* A short line standing alone, without a full stop: the headline of the

@@ -483,3 +483,25 @@ size_t tm_ask_end(const uint32_t *s, size_t a, size_t b)
         b--;
     return b;
 }
+
+int tm_names_problems(const uint32_t *s, size_t n)
+{
+    static const char *const words[] = {"问题", "不足", "困难", "短板",
+                                        "差距", "矛盾", "瓶颈", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (u_find(s, n, 0, words[i]) >= 0)
+            return 1;
+    return 0;
+}
+
+int tm_closing(const uint32_t *s, size_t n)
+{
+    static const char *const words[] = {"以上建议", "以上意见", "以上提案",
+                                        "特此建议", "妥否",     NULL};
+    if (n > 30)
+        return 0;
+    for (size_t i = 0; words[i]; i++)
+        if (u_match(s, n, 0, words[i]))
+            return 1;
+    return 0;
+}

@@ -85,4 +85,12 @@ int tm_intro(const uint32_t *s, size_t n);
  * next one (；，。、 and spaces). */
 size_t tm_ask_end(const uint32_t *s, size_t a, size_t b);
 
+/* Whether the text names problems (问题, 不足, 短板, …): a list it
+ * introduces is background, not asks. */
+int tm_names_problems(const uint32_t *s, size_t n);
+
+/* Whether the paragraph is the formula that closes the asks (以上建议，供
+ * 有关部门参考。), which is none of them. */
+int tm_closing(const uint32_t *s, size_t n);
+
 #endif

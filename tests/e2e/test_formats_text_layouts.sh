@@ -86,4 +86,23 @@ check_eq "据新华社 on a line of its own is the source" '"新华社: 关于�
 check_eq "... and what follows it is not the proposal's" '["支持大同申报国家文物保护利用示范区", "加大石窟寺保护投入"]' \
     "$(field 关于支持大同建设国家级文物保护利用示范区的建议 recommendations)"
 
+pt_step "problems listed before the asks stay in the background"
+import "$DATA/problems.txt"
+check_status "import problems.txt" 201
+check_eq "three proposals are imported" 3 "$(jv 'j["imported"]')"
+check_eq "一是… problems under 背景 are background; the closing formula is no ask" \
+    '["支持县级医院建设胸痛、卒中等临床专科中心", "设立县级医院设备更新专项资金"]' \
+    "$(field 关于加强县级公立医院能力建设的建议 recommendations)"
+check_contains "... the problems are in the background" "一是学科建设薄弱；二是设备更新缓慢" \
+    "$(field 关于加强县级公立医院能力建设的建议 background)"
+check_eq "problems and asks in one paragraph: only the series after 代表建议： are asks" \
+    '["健全农村留守儿童监护责任体系", "在乡镇学校配备专职心理教师"]' \
+    "$(field 关于加强农村留守儿童关爱保护的建议 recommendations)"
+check_eq "... the problems and not the intro are the background" \
+    '"调研发现，农村留守儿童关爱工作存在三个短板：一是监护责任落实不到位；二是心理辅导力量薄弱；三是校外活动场所缺乏。"' \
+    "$(field 关于加强农村留守儿童关爱保护的建议 background)"
+check_eq "（一）（二） problems before 建议： are background" \
+    '["实施学校食堂改造提升工程", "建立校外配餐企业黑名单制度"]' \
+    "$(field 关于加强中小学校园食品安全管理的建议 recommendations)"
+
 pt_finish
