@@ -386,6 +386,15 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
             return; /* 具体建议如下： */
         if (tm_closing(s, n))
             return; /* 以上建议，供有关部门参考。 */
+        int k;
+        size_t lead = tm_inline_lead(s, n, &k);
+        if (lead > 0) {
+            /* 二是…。 as a paragraph of its own: an ask, numbered as the
+             * inline ones are, without its number. */
+            ask_add(t, s + lead, n - lead);
+            t->numbered = 1;
+            return;
+        }
         if (t->numbered && t->n_asks > 0) {
             /* A paragraph more of the last numbered ask. */
             size_t a = 0, b = n;
@@ -655,6 +664,15 @@ static int headline_open(const tx_t *t)
            t->para.len <= 30 && !has_sentence_marks(t->para.p, t->para.len);
 }
 
+/* Whether line u goes on an inline series that a narrow column cut after
+ * a semicolon: 建议：一是…； / 二是…；三是 / …. */
+static int series_goes_on(const tx_t *t, const ustr_t *u)
+{
+    int k;
+    return t->para.len > 0 && u_in(t->para.p[t->para.len - 1], "；，") &&
+           tm_inline_lead(u->p, u->len, &k) > 0 && k >= 2;
+}
+
 /* Whether a title line starts a paragraph of its own even after a line
  * that did not end a sentence: a line above a 关于… title or a headline is
  * a kicker or a document number (守护母亲河 建设幸福河, 第0456号), not
@@ -696,7 +714,8 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
             join = !t->blank_seen && u->len <= 40 && !has_sentence_marks(u->p, u->len) &&
                    kind != P_SECTION && kind != P_NUMBERED && kind != P_SOURCE;
         else
-            join = !t->para_closed && !tm_terminated(t->para.p, t->para.len) &&
+            join = !t->para_closed &&
+                   (!tm_terminated(t->para.p, t->para.len) || series_goes_on(t, u)) &&
                    (!t->blank_seen || t->page_break) &&
                    (kind == P_TEXT || (kind == P_TITLE && !title_alone(u->p, u->len)) ||
                     kind == P_DELEGATION);

@@ -307,7 +307,10 @@ int tm_title(const uint32_t *s, size_t n)
     size_t dummy;
     if (tm_section(s, n, &dummy) != TM_NONE)
         return 0;
-    return n >= 6 && tm_title_kind(s, n) != TM_NONE;
+    /* …的建议, not a clause that a narrow column wrapped before the asks
+     * (为此王某某代表建议 / 一是…). */
+    size_t e = without_doc_no(s, n);
+    return n >= 6 && tm_title_kind(s, n) != TM_NONE && e > 3 && s[e - 3] == 0x7684 /* 的 */;
 }
 
 int tm_delegation_line(const uint32_t *s, size_t n)
@@ -444,6 +447,24 @@ long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len)
         }
     }
     return -1;
+}
+
+size_t tm_inline_lead(const uint32_t *s, size_t n, int *k)
+{
+    if (n == 0 || !u_in(s[0], CN_DIGITS))
+        return 0;
+    for (int i = 1; i <= TM_INLINE_MAX; i++) {
+        char m[24];
+        inline_marker(i, m, sizeof(m));
+        size_t len = u_match(s, n, 0, m);
+        if (len) {
+            *k = i;
+            while (len < n && u_in(s[len], "，、：, "))
+                len++;
+            return len;
+        }
+    }
+    return 0;
 }
 
 size_t tm_intro_cut(const uint32_t *s, size_t n)

@@ -36,8 +36,8 @@ int tm_section(const uint32_t *s, size_t n, size_t *content);
 int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name);
 
 /* A line that can be a proposal's title: short, no sentence inside, and
- * starting with 关于 or ending with 建议/议案/提案 (not a heading such as
- * 具体建议, not a delegation line), or a headline naming its author
+ * starting with 关于 or ending with 的建议/的议案/的提案 (not a heading such
+ * as 具体建议, not a delegation line), or a headline naming its author
  * (tm_headline). A whole 关于…的建议 may hold a comma. */
 int tm_title(const uint32_t *s, size_t n);
 
@@ -72,6 +72,11 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
  * a space or 建议); -1 when there is none or k is outside
  * 1..TM_INLINE_MAX. *len is the marker's length. */
 long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len);
+
+/* The length of an inline ask number at the start of s (二是, 十一是) with
+ * the punctuation after it, and the number in *k; 0 when s does not start
+ * with one. */
+size_t tm_inline_lead(const uint32_t *s, size_t n, int *k);
 
 /* The length of the text before the first inline ask once a closing
  * introduction (为此，代表们建议：) is cut from it. */

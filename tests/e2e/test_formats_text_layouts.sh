@@ -105,4 +105,18 @@ check_eq "（一）（二） problems before 建议： are background" \
     '["实施学校食堂改造提升工程", "建立校外配餐企业黑名单制度"]' \
     "$(field 关于加强中小学校园食品安全管理的建议 recommendations)"
 
+pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
+import "$DATA/narrow.txt"
+check_status "import narrow.txt" 201
+check_eq "three proposals are imported, none made of a wrapped line" 3 "$(jv 'j["imported"]')"
+check_eq "为此李某某代表建议 on its own line introduces the asks, it is no title" \
+    '["降低大病保险起付线", "提高困难群众报销比例"]' \
+    "$(field 关于完善城乡居民大病保险制度的建议 recommendations)"
+check_eq "a line ending in ； before 二是… goes on the same list" \
+    '["加大农网改造中央投资", "提高农村配电变压器容量", "加快充电设施向乡村延伸"]' \
+    "$(field 关于加快推进农村电网巩固提升的建议 recommendations)"
+check_eq "一是… as paragraphs lose their numbers as inline asks do" \
+    '["编制黄河滩区综合治理规划", "实施滩区居民迁建工程，妥善解决迁建群众就业问题"]' \
+    "$(field 关于加强黄河滩区综合治理的建议 recommendations)"
+
 pt_finish
