@@ -30,6 +30,8 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
         if (strcasecmp(encoding, "gbk") == 0 || strcasecmp(encoding, "gb2312") == 0 ||
             strcasecmp(encoding, "cp936") == 0 || strcasecmp(encoding, "gb18030") == 0)
             from = "GB18030";
+        in->utf16 =
+            strncasecmp(encoding, "utf-16", 6) == 0 || strncasecmp(encoding, "utf16", 5) == 0;
         in->cd = iconv_open("UTF-8", from);
         if (in->cd == (iconv_t)-1) {
             snprintf(in->error, sizeof(in->error),
@@ -59,6 +61,36 @@ void text_input_close(text_input_t *in)
     in->dec = in->line = NULL;
 }
 
+/* Whether b[0..n) starts with the n_sig bytes of sig. */
+static int starts(const unsigned char *b, size_t n, const char *sig, size_t n_sig)
+{
+    return n >= n_sig && memcmp(b, sig, n_sig) == 0;
+}
+
+/* Refuses an upload whose first bytes show it is no text file at all,
+ * naming what it is: otherwise the user would be told of bytes that are
+ * not UTF-8 and sent to encoding=gbk, which fails as well. Returns
+ * PTRACK_OK or PTRACK_EINVAL with in->error set. */
+static int sniff(text_input_t *in, const unsigned char *b, size_t n)
+{
+    const char *what = NULL;
+    if (starts(b, n, "PK\3\4", 4))
+        what = "a .docx, .xlsx or other zip file, not text: save the document as plain text "
+               "(.txt, UTF-8) and import that";
+    else if (starts(b, n, "\xD0\xCF\x11\xE0", 4))
+        what = "a Word .doc or another Office file, not text: save the document as plain text "
+               "(.txt, UTF-8) and import that";
+    else if (starts(b, n, "%PDF", 4))
+        what = "a PDF, not text: copy its text into a plain text file (.txt, UTF-8) and import "
+               "that";
+    else if (!in->utf16 && (starts(b, n, "\xFF\xFE", 2) || starts(b, n, "\xFE\xFF", 2)))
+        what = "UTF-16 text: send encoding=utf-16, or save the document as UTF-8";
+    if (!what)
+        return PTRACK_OK;
+    snprintf(in->error, sizeof(in->error), "the file is %s", what);
+    return PTRACK_EINVAL;
+}
+
 /* Refills dec. Returns 1 with new bytes, 0 at the end, or an error. */
 static int fill(text_input_t *in)
 {
@@ -66,13 +98,19 @@ static int fill(text_input_t *in)
     in->dec_pos = in->dec_len = 0;
     if (c->eof)
         return 0;
-    if (in->cd == (iconv_t)-1) {
+    if (in->cd == (iconv_t)-1)
         c->pos = c->len; /* dec is the chunk, all of it handed out */
-        int rc = pt_chunk_fill(c);
+    int rc = pt_chunk_fill(c);
+    if (rc > 0 && !in->sniffed) {
+        in->sniffed = 1;
+        int bad = sniff(in, c->buf + c->pos, c->len - c->pos);
+        if (bad != PTRACK_OK)
+            return bad;
+    }
+    if (in->cd == (iconv_t)-1) {
         in->dec_len = rc > 0 ? c->len : 0;
         return rc;
     }
-    int rc = pt_chunk_fill(c);
     if (rc < 0)
         return rc;
     if (rc == 0) {

@@ -8,7 +8,8 @@
  * character cut by a chunk boundary for the next chunk. Memory is
  * flat: one chunk, its conversion and the current line. A line longer than
  * TEXT_LINE_MAX bytes is refused: a document with such lines is not running
- * text.
+ * text. So is an upload whose first bytes show a .docx (zip), a .doc, a PDF
+ * or UTF-16 text without encoding=utf-16: the error names what it is.
  */
 #ifndef IMPORT_TEXT_INPUT_H
 #define IMPORT_TEXT_INPUT_H
@@ -31,6 +32,8 @@ typedef struct {
     long line_no;    /* the number of the line last returned */
     int pending_cr;  /* the last byte was a CR: a following LF belongs to it */
     int first;       /* the next line is the first (a BOM is dropped) */
+    int sniffed;     /* the upload's first bytes were looked at (sniff) */
+    int utf16;       /* the request said encoding=utf-16: its BOM is expected */
     char error[256]; /* why text_input_next failed */
 } text_input_t;
 

@@ -119,4 +119,31 @@ check_eq "一是… as paragraphs lose their numbers as inline asks do" \
     '["编制黄河滩区综合治理规划", "实施滩区居民迁建工程，妥善解决迁建群众就业问题"]' \
     "$(field 关于加强黄河滩区综合治理的建议 recommendations)"
 
+pt_step "files that are not text: the error names what they are"
+python3 - "$PT_TMP" "$DATA/boundaries.txt" <<'PY'
+import sys, zipfile
+tmp, src = sys.argv[1], sys.argv[2]
+text = open(src, encoding="utf-8").read()
+with zipfile.ZipFile(tmp + "/proposal.docx", "w") as z:
+    z.writestr("word/document.xml", "<w:document>%s</w:document>" % text)
+open(tmp + "/proposal.pdf", "wb").write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+open(tmp + "/proposal-utf16.txt", "wb").write(text.encode("utf-16"))
+PY
+import "$PT_TMP/proposal.docx"
+check_error "a .docx" 422 validation_failed
+check_contains "... is named, with what to do" "is a .docx, .xlsx or other zip file, not text: save the document as plain text" \
+    "$(jv 'j["error"]["message"]')"
+import "$PT_TMP/proposal.pdf"
+check_error "a PDF" 422 validation_failed
+check_contains "... is named" "the file is a PDF, not text" "$(jv 'j["error"]["message"]')"
+import "$PT_TMP/proposal.pdf" "encoding=gbk"
+check_contains "... also when encoding=gbk was sent" "the file is a PDF, not text" "$(jv 'j["error"]["message"]')"
+import "$PT_TMP/proposal-utf16.txt"
+check_error "UTF-16 text" 422 validation_failed
+check_contains "... is named, with the encoding that reads it" "the file is UTF-16 text: send encoding=utf-16" \
+    "$(jv 'j["error"]["message"]')"
+import "$PT_TMP/proposal-utf16.txt" "encoding=utf-16"
+check_status "UTF-16 text with encoding=utf-16" 201
+check_eq "... is read as the UTF-8 copy: four proposals" 4 "$(jv 'j["imported"] + j["skipped"]')"
+
 pt_finish
