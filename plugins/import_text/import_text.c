@@ -217,12 +217,21 @@ static void proposal_emit(tx_t *t)
     /* The reference names the source and the title, not a position in the
      * document: a proposal imported again from the same paper is found
      * (the host skips a known source.ref), and two issues of one paper,
-     * which both have a first proposal, do not take each other's place. */
+     * which both have a first proposal, do not take each other's place.
+     * Without a source note, the delegation (or the lead author) and the
+     * title name it: "山西代表团 / 关于…的建议", a form no note gives, so
+     * that it too is found again and not stored twice. */
     const ustr_t *src = t->source.len ? &t->source : &t->doc_source;
-    if (rc == PTRACK_OK && src->len) {
+    const ustr_t *who = t->delegation.len ? &t->delegation : &t->lead;
+    if (rc == PTRACK_OK) {
         ustr_t ref = {0};
-        ustr_append(&ref, src->p, src->len);
-        ustr_append_utf8(&ref, ": ", 2);
+        if (src->len) {
+            ustr_append(&ref, src->p, src->len);
+            ustr_append_utf8(&ref, ": ", 2);
+        } else if (who->len) {
+            ustr_append(&ref, who->p, who->len);
+            ustr_append_utf8(&ref, " / ", 3);
+        }
         ustr_append(&ref, t->title.p, t->title.len);
         rc = ref.oom ? PTRACK_ENOMEM : set_text(t, rec, "source.ref", &ref);
         ustr_free(&ref);

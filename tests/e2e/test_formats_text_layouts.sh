@@ -75,6 +75,11 @@ check_eq "a headline right after the asks, its text on the next line, is the nex
     '["落实乡村教师生活补助政策", "提高农村教师职称评聘比例"]' \
     "$(field 关于提高农村义务教育学校教师待遇的建议 recommendations)"
 check_eq "... which is listed as ignored" "lines 6-8" "$(jv 'j["ignored"][0]["where"]')"
+check_eq "without a source note, the delegation and the title are its source.ref" \
+    '"山西代表团 / 关于提高农村义务教育学校教师待遇的建议"' \
+    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于提高农村义务教育学校教师待遇的建议)")"
+import "$DATA/boundaries.txt"
+check_eq "imported again, nothing is stored twice" "0 4" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 check_eq "a dateline （新华社北京3月9日电） is the source" '"新华社: 关于加快推进太忻一体化经济区建设的建议"' \
     "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于加快推进太忻一体化经济区建设的建议)")"
 check_eq "... and ends the proposal" '["支持设立太忻经济区统筹协调机构", "加大基础设施互联互通投入"]' \
@@ -145,5 +150,7 @@ check_contains "... is named, with the encoding that reads it" "the file is UTF-
 import "$PT_TMP/proposal-utf16.txt" "encoding=utf-16"
 check_status "UTF-16 text with encoding=utf-16" 201
 check_eq "... is read as the UTF-8 copy: four proposals" 4 "$(jv 'j["imported"] + j["skipped"]')"
+check_eq "... which are all known already, those without a source note too" "0 4" \
+    "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 
 pt_finish
