@@ -457,7 +457,7 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
     case P_SOURCE: /* handled by para_done */
         return;
     case P_DELEGATION:
-        if (t->section == SEC_HEAD && (t->delegation.len == 0 || t->lead.len == 0)) {
+        if (t->section == SEC_HEAD) {
             delegation_take(t, s, n);
             return;
         }

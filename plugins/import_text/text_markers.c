@@ -313,20 +313,6 @@ int tm_title(const uint32_t *s, size_t n)
     return n >= 6 && tm_title_kind(s, n) != TM_NONE && e > 3 && s[e - 3] == 0x7684 /* 的 */;
 }
 
-int tm_delegation_line(const uint32_t *s, size_t n)
-{
-    if (n == 0 || n > 60 || u_match(s, n, 0, "关于"))
-        return 0;
-    if (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
-        u_find(s, n, 0, "领衔代表") >= 0 || u_find(s, n, 0, "代表提出") >= 0)
-        return 1;
-    /* 王某某代表 / 王某某代表—— */
-    size_t b = n;
-    while (b > 0 && u_in(s[b - 1], "—-：: "))
-        b--;
-    return b >= 3 && b <= 12 && u_ends(s, b, "代表") && u_find(s, b, 0, "。") < 0;
-}
-
 /* Whether c ends a run of a name or place when walking over it. */
 static int name_char(uint32_t c)
 {
@@ -380,6 +366,76 @@ static int not_a_name(const uint32_t *s, size_t a, size_t b)
     return 0;
 }
 
+/* The length of a person's name (two or three characters) at s[at..],
+ * standing alone: the end, a space, punctuation or 等 after it; 0 when
+ * there is none (代表提出建议, 代表们). */
+static size_t name_at(const uint32_t *s, size_t n, size_t at)
+{
+    size_t b = at;
+    while (b < n && b - at < 4 && name_char(s[b]))
+        b++;
+    if (b - at < 2 || b - at > 3 || u_in(s[at], "提建认表呼们说在对代委"))
+        return 0;
+    return b == n || u_in(s[b], " ，、：（:,(等") ? b - at : 0;
+}
+
+/* The name after the last 代表 or 委员 of a person's line: 全国人大代表
+ * 王某某, 山西代表团代表 王某某, 全国政协委员 孙某某. */
+static int name_after_title(const uint32_t *s, size_t n, ustr_t *out)
+{
+    static const char *const titles[] = {"代表", "委员", NULL};
+    for (size_t i = 0; titles[i]; i++)
+        for (long at = u_find(s, n, 0, titles[i]); at >= 0;
+             at = u_find(s, n, (size_t)at + 2, titles[i])) {
+            size_t a = skip_spaces(s, n, (size_t)at + 2), m = name_at(s, n, a);
+            if (m) {
+                ustr_append(out, s + a, m);
+                return 1;
+            }
+        }
+    return 0;
+}
+
+/* 王某某等10名代表: the name before 等. */
+static int name_before_others(const uint32_t *s, size_t n, ustr_t *out)
+{
+    for (long at = u_find(s, n, 0, "等"); at > 0; at = u_find(s, n, (size_t)at + 1, "等")) {
+        size_t e = (size_t)at, a = e, k = e + 1;
+        while (a > 0 && e - a < 3 && name_char(s[a - 1]))
+            a--;
+        while (k < n && (u_is_digit(s[k]) || u_in(s[k], CN_DIGITS)))
+            k++;
+        if (e - a >= 2 && k > e + 1 && (u_match(s, n, k, "名") || u_match(s, n, k, "位"))) {
+            ustr_append(out, s + a, e - a);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int tm_delegation_line(const uint32_t *s, size_t n)
+{
+    if (n == 0 || n > 60 || u_match(s, n, 0, "关于"))
+        return 0;
+    if (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
+        u_find(s, n, 0, "领衔代表") >= 0 || u_find(s, n, 0, "代表提出") >= 0 ||
+        u_match(s, n, 0, "提案人") || u_match(s, n, 0, "第一提案人") || u_match(s, n, 0, "联名"))
+        return 1;
+    /* 全国人大代表王某某 / 全国政协委员 孙某某 / 王某某等10名代表 */
+    if (n <= 30 && u_find(s, n, 0, "。") < 0 && u_find(s, n, 0, "，") < 0) {
+        ustr_t name = {0};
+        int person = name_after_title(s, n, &name) || name_before_others(s, n, &name);
+        ustr_free(&name);
+        if (person)
+            return 1;
+    }
+    /* 王某某代表 / 王某某代表—— */
+    size_t b = n;
+    while (b > 0 && u_in(s[b - 1], "—-：: "))
+        b--;
+    return b >= 3 && b <= 12 && u_ends(s, b, "代表") && u_find(s, b, 0, "。") < 0;
+}
+
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
 {
     /* 领衔代表：王某某 / 领衔代表 王某某 / 领衔代表王某某等10名代表 */
@@ -411,7 +467,20 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
             return 1;
         }
     }
-    return 0;
+    /* 提案人：孙某某 */
+    size_t k = u_match(s, n, 0, "提案人");
+    if (!k)
+        k = u_match(s, n, 0, "第一提案人");
+    if (k) {
+        while (k < n && u_in(s[k], "：: "))
+            k++;
+        size_t m = name_at(s, n, k);
+        if (m) {
+            ustr_append(out, s + k, m);
+            return 1;
+        }
+    }
+    return name_after_title(s, n, out) || name_before_others(s, n, out);
 }
 
 /* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8, with 是. */

@@ -52,16 +52,19 @@ int tm_title_kind(const uint32_t *s, size_t n);
  * is not such a headline. */
 size_t tm_headline(const uint32_t *s, size_t n);
 
-/* A short line that names the delegation or the lead author: 山西团代表提出
- * 建议—— / 山西代表团 / 领衔代表：王某某 / 王某某代表. */
+/* A short line that names the delegation or the people behind the
+ * proposal: 山西团代表提出建议—— / 山西代表团 / 领衔代表：王某某 / 王某某代表
+ * / 全国人大代表王某某 / 王某某等10名代表 / 提案人：全国政协委员 孙某某 /
+ * 联名代表：李某某、张某某. */
 int tm_delegation_line(const uint32_t *s, size_t n);
 
 /* The delegation named in s ("山西代表团" for 山西团代表… and 山西代表团…),
  * appended to out. Returns 1 when found. */
 int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
 
-/* The lead author named in a delegation line (领衔代表 王某某, 王某某代表),
- * appended to out. Returns 1 when found. */
+/* The lead author named in a delegation line (领衔代表 王某某, 王某某代表,
+ * 全国人大代表王某某, 山西代表团代表 王某某, 王某某等10名代表, 提案人：
+ * 全国政协委员 孙某某), appended to out. Returns 1 when found. */
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
 /* The highest inline ask number: 九十九是. */

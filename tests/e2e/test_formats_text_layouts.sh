@@ -124,6 +124,19 @@ check_eq "一是… as paragraphs lose their numbers as inline asks do" \
     '["编制黄河滩区综合治理规划", "实施滩区居民迁建工程，妥善解决迁建群众就业问题"]' \
     "$(field 关于加强黄河滩区综合治理的建议 recommendations)"
 
+pt_step "who proposed it: 提案人, 全国人大代表某某, 某某等12名代表, 代表团代表 某某"
+import "$DATA/authors.txt"
+check_status "import authors.txt" 201
+check_eq "four proposals are imported" 4 "$(jv 'j["imported"]')"
+P="$(by_title 关于完善新就业形态劳动者权益保障的提案)"
+check_eq "a 提案人 line confirms a CPPCC proposal whose background has no heading, and names its author" \
+    "proposal 周某某 2" "$(jv '"%s %s %d" % (j.get("kind"), j.get("lead_author"), len(j.get("recommendations", [])))' "$P")"
+check_contains "... the unheaded paragraphs are its background" "职业伤害保障试点范围仍然有限。" "$(jv 'j.get("background")' "$P")"
+check_eq "山西代表团全国人大代表某某" '"吴某某"' "$(field 关于支持山西建设煤基新材料产业基地的建议 lead_author)"
+check_eq "某某等12名代表" '"郑某某"' "$(field 关于加强中医药传承创新发展的建议 lead_author)"
+check_eq "山西代表团代表 某某" '"冯某某"' "$(field 关于推进晋陕黄河大桥建设的建议 lead_author)"
+check_eq "a headline 全国人大代表某某：建议… names its author" '"赵某某"' "$(field 建议加大县域职业教育投入 lead_author)"
+
 pt_step "files that are not text: the error names what they are"
 python3 - "$PT_TMP" "$DATA/boundaries.txt" <<'PY'
 import sys, zipfile
