@@ -496,8 +496,9 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
     if (!v || cJSON_IsNull(v))
         return NULL;
-    if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) > 500) {
-        pt_error_add_field(err, key, "must be a non-empty string of at most 500 bytes");
+    if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) > PT_ID_BINDING_MAX) {
+        pt_error_add_field(err, key, "must be a non-empty string of at most %d bytes",
+                           PT_ID_BINDING_MAX);
         return NULL;
     }
     return v->valuestring;
@@ -525,8 +526,9 @@ static void create_token(pt_call_t *call)
     {
         if (strcmp(m->string, "name") && strcmp(m->string, "role") && strcmp(m->string, "unit") &&
             strcmp(m->string, "person"))
-            pt_error_add_field(&err, m->string, "unknown field; a token takes name, role, unit "
-                                                "and person");
+            pt_error_add_field(&err, m->string,
+                               "unknown field; a token takes name, role, unit "
+                               "and person");
     }
     const char *name = str_member(body, "name", &err);
     const char *role_s = str_member(body, "role", &err);
@@ -536,13 +538,16 @@ static void create_token(pt_call_t *call)
     if (!name)
         pt_error_add_field(&err, "name", "is required: the name history shows for the holder");
     else if (!name_ok(name))
-        pt_error_add_field(&err, "name", "must be 1 to 64 characters, not blank, without "
-                                         "control characters or '/'");
+        pt_error_add_field(&err, "name",
+                           "must be 1 to 64 characters, not blank, without "
+                           "control characters or '/'");
     if (!role_s)
         pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
     else if (pt_role_parse(role_s, &role) != 0)
-        pt_error_add_field(&err, "role", "\"%s\" is not a role (viewer, clerk, unit, delegate, "
-                                         "admin)", role_s);
+        pt_error_add_field(&err, "role",
+                           "\"%s\" is not a role (viewer, clerk, unit, delegate, "
+                           "admin)",
+                           role_s);
     if (role == PT_ROLE_UNIT && !unit)
         pt_error_add_field(&err, "unit", "is required for role unit: the unit it answers for");
     if (role == PT_ROLE_DELEGATE && !person)

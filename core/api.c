@@ -285,9 +285,9 @@ static const char *allowed_get_methods(const char *path)
     if (strcmp(path, "/metrics") == 0)
         return "GET";
     int n = split_path(path, seg, len);
-    bool collection = n >= 1 && (seg_is(seg[0], len[0], "proposals") ||
-                                 seg_is(seg[0], len[0], "plugins") ||
-                                 seg_is(seg[0], len[0], "tokens"));
+    bool collection =
+        n >= 1 && (seg_is(seg[0], len[0], "proposals") || seg_is(seg[0], len[0], "plugins") ||
+                   seg_is(seg[0], len[0], "tokens"));
     if (n == 1 && seg_is(seg[0], len[0], "imports"))
         return "POST";
     if (n == 1)
@@ -321,8 +321,7 @@ static void route(pt_call_t *call)
     size_t len[5];
     int n = split_path(req->path, seg, len);
     if (n <= 0) {
-        pt_api_failf(call, PT_ENOTFOUND, "there is nothing at %s; the API is under /v1",
-                     req->path);
+        pt_api_failf(call, PT_ENOTFOUND, "there is nothing at %s; the API is under /v1", req->path);
         return;
     }
     if (n == 1 && seg_is(seg[0], len[0], "health")) {
@@ -375,7 +374,7 @@ static void route(pt_call_t *call)
         return;
     }
     if (seg_is(seg[0], len[0], "tokens") && n <= 2) {
-        char name[256];
+        char name[PT_ID_NAME_MAX + 1];
         if (n == 2) {
             if (len[1] >= sizeof(name)) {
                 pt_api_failf(call, PT_ENOTFOUND, "there is no token named \"%.*s\"", 60, seg[1]);
@@ -416,11 +415,12 @@ static void route(pt_call_t *call)
             return;
         }
         if (n == 4 && seg_is(seg[2], len[2], "actions")) {
-            char action[64];
+            char action[65]; /* a workflow's names are at most 64 bytes */
             if (len[3] >= sizeof(action)) {
                 /* As an unknown action of any length is refused. */
                 pt_error_t err = {0};
                 pt_error_add_field(&err, "action", "unknown action \"%.*s...\"", 40, seg[3]);
+                pt_error_set(&err, PT_ENOTFOUND, "unknown action \"%.*s...\"", 40, seg[3]);
                 pt_api_fail(call, &err);
                 return;
             }

@@ -22,12 +22,12 @@
 #include "http-server.h"
 
 typedef struct {
-    char name[128];
+    char name[PT_ID_NAME_MAX + 1];
     pt_role_t role;
-    char unit[128];   /* role unit: the unit it answers for; else "" */
-    char person[128]; /* role delegate: the delegate's name; else "" */
-    int run_token;    /* the index of the run-time token used, or -1 */
-    int config_token; /* the index of the config file's token used, or -1 */
+    char unit[PT_ID_BINDING_MAX + 1];   /* role unit: the unit it answers for; else "" */
+    char person[PT_ID_BINDING_MAX + 1]; /* role delegate: the delegate's name; else "" */
+    int run_token;                      /* the index of the run-time token used, or -1 */
+    int config_token;                   /* the index of the config file's token used, or -1 */
 } pt_identity_t;
 
 /* The tokens made at run time, as api-tokens.c keeps them in memory. */

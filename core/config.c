@@ -53,12 +53,8 @@
 /* ------------------------------------------------------------------------ */
 
 static const char *const role_names[] = {
-    [PT_ROLE_NONE] = "none",
-    [PT_ROLE_VIEWER] = "viewer",
-    [PT_ROLE_CLERK] = "clerk",
-    [PT_ROLE_ADMIN] = "admin",
-    [PT_ROLE_UNIT] = "unit",
-    [PT_ROLE_DELEGATE] = "delegate",
+    [PT_ROLE_NONE] = "none",   [PT_ROLE_VIEWER] = "viewer", [PT_ROLE_CLERK] = "clerk",
+    [PT_ROLE_ADMIN] = "admin", [PT_ROLE_UNIT] = "unit",     [PT_ROLE_DELEGATE] = "delegate",
 };
 
 const char *pt_role_name(pt_role_t role)
@@ -676,19 +672,22 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         int64_t ms = -1;
         if (!cJSON_IsNull(v)) {
             int h, m, sec = 0, used = 0;
-            if (!cJSON_IsString(v) ||
-                (sscanf(v->valuestring, "%2d:%2d%n", &h, &m, &used) != 2) ||
+            if (!cJSON_IsString(v) || (sscanf(v->valuestring, "%2d:%2d%n", &h, &m, &used) != 2) ||
                 (v->valuestring[used] == ':' &&
                  sscanf(v->valuestring + used, ":%2d%n", &sec, &used) != 1) ||
                 h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
-                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
-                            "or null for none", show(v, shown, sizeof(shown)));
+                return fail(ld, path,
+                            "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
+                            "or null for none",
+                            show(v, shown, sizeof(shown)));
             const char *end = v->valuestring;
             /* Nothing may follow the time. */
             size_t len = strlen(end);
             if (len != 5 && len != 8)
-                return fail(ld, path, "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
-                            "or null for none", show(v, shown, sizeof(shown)));
+                return fail(ld, path,
+                            "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
+                            "or null for none",
+                            show(v, shown, sizeof(shown)));
             ms = ((int64_t)h * 3600 + m * 60 + sec) * 1000;
         }
         memcpy(slot, &ms, sizeof(ms));
@@ -886,10 +885,23 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 
 /* A unit or delegate entry must say whom it is bound to, and no other may:
  * a binding on a viewer would look like a limit that nothing enforces. */
-static int check_binding(loader_t *ld, const char *path, pt_role_t role, const char *unit,
-                         const char *person)
+static int check_binding(loader_t *ld, const char *path, pt_role_t role, const char *name,
+                         const char *unit, const char *person)
 {
     char field[PATH_MAX_LEN];
+    /* An identity is kept whole (auth.h): a longer one is refused here,
+     * not cut where two would become one. */
+    const struct {
+        const char *key, *value;
+        size_t max;
+    } sizes[] = {{"name", name, PT_ID_NAME_MAX},
+                 {"unit", unit, PT_ID_BINDING_MAX},
+                 {"person", person, PT_ID_BINDING_MAX}};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+        if (sizes[i].value && strlen(sizes[i].value) > sizes[i].max) {
+            path_key(field, path, sizes[i].key);
+            return fail(ld, field, "longer than %zu bytes", sizes[i].max);
+        }
     if (role == PT_ROLE_UNIT && unit == NULL)
         return fail(ld, path, "\"unit\" is missing: role unit answers for one unit; name it");
     if (role == PT_ROLE_DELEGATE && person == NULL)
@@ -934,7 +946,7 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
         path_index(sub, path, i);
         if ((rc = walk_object(ld, t, e, sub, "a token {name, role, sha256}", token_keys)) != 0)
             return rc;
-        if ((rc = check_binding(ld, sub, t->role, t->unit, t->person)) != 0)
+        if ((rc = check_binding(ld, sub, t->role, t->name, t->unit, t->person)) != 0)
             return rc;
         /* A name identifies the holder in the history; two tokens with one
          * name could not be told apart. Two tokens with one hash would make
@@ -990,7 +1002,7 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
         }
         if ((rc = walk_object(ld, u, e, sub, "a user {name, role}", socket_user_keys)) != 0)
             return rc;
-        if ((rc = check_binding(ld, sub, u->role, u->unit, u->person)) != 0)
+        if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;
     }
     return 0;
@@ -1147,8 +1159,7 @@ static int check_events(const cJSON *ev, const char *f, char *field, size_t fsiz
     return 0;
 }
 
-int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char *why,
-                                 size_t wsize)
+int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char *why, size_t wsize)
 {
     if (!cJSON_IsObject(e))
         return entry_problem(field, fsize, why, wsize, "(entry)",
@@ -1197,8 +1208,8 @@ int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char
         return -1;
     const cJSON *start = cJSON_GetObjectItemCaseSensitive(e, "start");
     if (start && !cJSON_IsNull(start) &&
-        !(cJSON_IsString(start) && (strcmp(start->valuestring, "latest") == 0 ||
-                                    strcmp(start->valuestring, "oldest") == 0)))
+        !(cJSON_IsString(start) &&
+          (strcmp(start->valuestring, "latest") == 0 || strcmp(start->valuestring, "oldest") == 0)))
         return entry_problem(field, fsize, why, wsize, "start",
                              "expected \"latest\" (a new notifier gets the events from now "
                              "on) or \"oldest\" (every event the store holds)");

@@ -35,6 +35,12 @@ const char *pt_role_name(pt_role_t role);
 /* "viewer", "clerk", "admin", "unit", "delegate". Returns 0 or -1. */
 int pt_role_parse(const char *s, pt_role_t *out);
 
+/* The longest a token's or a socket user's name may be (64 characters of
+ * up to 4 bytes: what history records as the actor), and its unit or
+ * person, in bytes. Identities are kept whole, never cut. */
+#define PT_ID_NAME_MAX 256
+#define PT_ID_BINDING_MAX 500
+
 typedef struct {
     char *name;
     pt_role_t role;
@@ -65,8 +71,8 @@ typedef struct {
     char **categories; /* NULL: any category */
     size_t n_categories;
     pt_http_limits_t limits;
-    cJSON *plugins;   /* the `plugins` array as given, each entry's keys checked */
-    char *plugin_dir; /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
+    cJSON *plugins;       /* the `plugins` array as given, each entry's keys checked */
+    char *plugin_dir;     /* NULL: the compiled-in plugin directory (ptrackd's PT_PLUGIN_DIR) */
     bool builtin_plugins; /* load every import_*.so and export_*.so of plugin_dir (true) */
     bool allow_remote;    /* listen may be a non-loopback address (false) */
     char *socket_group;   /* NULL: the socket is 0600; a group: 0660 and that group */

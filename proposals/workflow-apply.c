@@ -778,7 +778,7 @@ static int refuse_unknown_action(const pt_workflow_t *wf, const char *action, pt
                                  wf->actions[i].name);
     pt_error_add_field(err, "action", "unknown action \"%s\"; actions: %s", action ? action : "",
                        list);
-    return pt_error_set(err, PT_EVALIDATION, "unknown action \"%s\"; actions: %s",
+    return pt_error_set(err, PT_ENOTFOUND, "unknown action \"%s\"; actions: %s",
                         action ? action : "", list);
 }
 

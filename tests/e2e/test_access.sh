@@ -65,6 +65,8 @@ EOF
 H="$(printf %064d 0)"
 bad_config '{"name":"a","role":"unit","sha256":"'"$H"'"}' 'tokens[0]: "unit" is missing' \
     "a unit token without unit"
+bad_config '{"name":"a","role":"unit","unit":"'"$(python3 -c 'print("单" * 167)')"'","sha256":"'"$H"'"}' \
+    'tokens[0].unit: longer than 500 bytes' "a unit of 501 bytes (kept whole, never cut)"
 bad_config '{"name":"a","role":"delegate","sha256":"'"$H"'"}' 'tokens[0]: "person" is missing' \
     "a delegate token without person"
 bad_config '{"name":"a","role":"viewer","unit":"财政部","sha256":"'"$H"'"}' 'tokens[0].unit' \
@@ -528,6 +530,36 @@ as_admin POST /v1/tokens '{"name":"  　","role":"viewer"}'
 check_error "a blank name (spaces, an ideographic space)" 422 validation_failed
 req "tcp:$ADMIN_TOKEN" POST /v1/tokens '{"name":"类型","role":"viewer"}' -- -H 'Content-Type: application/jsonx'
 check_error "a Content-Type that only begins with application/json" 415 unsupported_media_type
+
+# Identities are kept whole: a unit whose name is 128 bytes and one that
+# shares its first 127 are two units, and each token sees its own.
+LONG127="$(python3 -c 'print("单" * 42 + "U")')"
+LONG128="$(python3 -c 'print("单" * 42 + "UX")')"
+as_clerk POST /v1/proposals '{"title":"关于长名单位自己的建议"}'
+P_OWN="$(jv 'j["id"]')"
+as_clerk POST "/v1/proposals/$P_OWN/actions/assign" "{\"mode\":\"single\",\"units\":[{\"name\":\"$LONG128\",\"role\":\"lead\"}]}"
+as_clerk POST /v1/proposals '{"title":"关于长名单位别人的建议"}'
+P_OTHER="$(jv 'j["id"]')"
+as_clerk POST "/v1/proposals/$P_OTHER/actions/assign" "{\"mode\":\"single\",\"units\":[{\"name\":\"$LONG127\",\"role\":\"lead\"}]}"
+mk_token 长名单位 unit ",\"unit\":\"$LONG128\""
+check_status "a unit token for a unit of 128 bytes" 201
+call "tcp:$TOK" GET /v1/proposals
+check_eq "it lists its own proposal only" "$P_OWN" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+call "tcp:$TOK" POST "/v1/proposals/$P_OTHER/actions/sign" '{}'
+check_error "and may not sign the other unit's" 404 not_found
+call "tcp:$TOK" POST "/v1/proposals/$P_OWN/actions/sign" '{}'
+check_status "but signs its own" 200
+as_admin POST /v1/tokens "{\"name\":\"太长单位\",\"role\":\"unit\",\"unit\":\"$(python3 -c 'print("单" * 167)')\"}"
+check_error "a unit of 501 bytes" 422 validation_failed
+# A name of 64 four-byte characters (256 bytes) is a name, and can be revoked.
+FOURBYTE="$(python3 -c 'print("\U00020000" * 64)')"
+mk_token "$FOURBYTE" viewer
+check_status "a token named with 64 four-byte characters" 201
+FB_TOKEN="$TOK"
+as_admin DELETE "/v1/tokens/$(urlenc "$FOURBYTE")"
+check_status "is revoked" 204
+call "tcp:$FB_TOKEN" GET /v1/proposals
+check_error "and no longer works" 401 unauthorized
 
 pt_step "run-time tokens: every role's part, at once"
 ranked_cases "tcp:$RT_VIEWER" viewer "run-time token"

@@ -232,7 +232,9 @@ api GET "/v1/proposals/$CLERK_ID/actions/assign"
 check_error "GET on an action" 405 method_not_allowed
 check_eq "Allow of an action" "POST" "$(hdr Allow)"
 api POST "/v1/proposals/$CLERK_ID/actions/fly" '{}'
-check_true "an unknown action is 404 or 422 ($ST)" test "$ST" = 404 -o "$ST" = 422
+check_error "an unknown action" 404 not_found
+api POST "/v1/proposals/$CLERK_ID/actions/$(printf 'x%.0s' $(seq 1 70))" '{}'
+check_error "an unknown action of 70 letters" 404 not_found
 api GET '/v1/proposals?stauts=closed'
 check_error "an unknown query parameter" 400 bad_request
 api GET '/v1/proposals?limit=5&limit=600'

@@ -323,13 +323,14 @@ static void a_refused_transition_names_the_state_and_the_allowed_actions(void **
     pt_proposal_free(&p);
 }
 
-static void an_unknown_action_is_a_validation_error_on_action(void **state)
+/* Not found: /actions/approve names no action (404, as a path would). */
+static void an_unknown_action_is_not_found_on_action(void **state)
 {
     pt_proposal_t p;
 
     (void)state;
     fixture(&p, "handling");
-    refused(&p, NOW, "approve", "{}", PT_EVALIDATION, "action",
+    refused(&p, NOW, "approve", "{}", PT_ENOTFOUND, "action",
             "unknown action \"approve\"; actions: submit, review, file");
     pt_proposal_free(&p);
 }
@@ -907,7 +908,7 @@ int main(void)
         cmocka_unit_test(allowed_lists_follow_the_table),
         cmocka_unit_test(every_action_in_every_state_is_allowed_or_refused_as_the_table_says),
         cmocka_unit_test(a_refused_transition_names_the_state_and_the_allowed_actions),
-        cmocka_unit_test(an_unknown_action_is_a_validation_error_on_action),
+        cmocka_unit_test(an_unknown_action_is_not_found_on_action),
         cmocka_unit_test(unknown_and_missing_body_fields_are_named),
         cmocka_unit_test(a_unit_that_is_not_assigned_is_refused),
         cmocka_unit_test(return_is_allowed_within_the_return_window_only),
