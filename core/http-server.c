@@ -139,7 +139,7 @@ struct conn_s {
     unsigned writes_pending;
     bool reading;
     bool keep_alive;
-    unsigned requests; /* requests begun on this connection */
+    unsigned requests;    /* requests begun on this connection */
     bool parsing;         /* inside conn_parse(): do not re-enter it */
     bool req_outstanding; /* the handler owes an answer */
     bool chunked_out;     /* the streamed answer uses chunked encoding */
@@ -935,7 +935,9 @@ static void conn_output_done(conn_t *c)
 {
     if (c->state == CS_CLOSED)
         return;
-    if (c->peer_eof) {
+    /* After the client's end, requests it sent before are still answered
+     * (their bytes wait in pend); then the connection ends. */
+    if (c->peer_eof && c->pend_len == c->pend_off) {
         conn_close(c);
         return;
     }
@@ -1107,7 +1109,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
         } else if (strcasecmp(name, "host") == 0) {
             /* Which one a proxy and this server would take could differ. */
             if (c->seen_host)
-                return conn_error(c, 400, "bad_request", "the request has more than one Host header");
+                return conn_error(c, 400, "bad_request",
+                                  "the request has more than one Host header");
             c->seen_host = true;
         } else if (strcasecmp(name, "authorization") == 0) {
             if (c->seen_auth)
@@ -1230,7 +1233,8 @@ static int on_headers_complete(http_parser *p)
     c->req.pub.uid = c->uid;
     c->req.pub.gid = c->gid;
     c->req.pub.pid = c->pid;
-    bool has_body = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) && p->content_length > 0);
+    bool has_body =
+        (p->flags & F_CHUNKED) || ((p->flags & F_CONTENTLENGTH) && p->content_length > 0);
     if (has_body && c->srv->head_check != NULL) {
         const char *code = "forbidden";
         char msg[256] = "";
@@ -1473,13 +1477,18 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread == 0)
         return;
     if (nread < 0) {
-        /* The client closed or the connection broke. An answer still being
-         * written goes out first (a client that only shut down its sending
-         * side still reads it); anything else ends now, and a request with
-         * the handler learns of it through its abort callback. */
+        /* The client closed or the connection broke. A client that only
+         * shut down its sending side (nc -N, socat) still reads: an answer
+         * being written goes out first, and so does the answer of a whole
+         * request the handler is still working on, unless the handler asked
+         * to hear of a client going away (an import, the feed: it learns of
+         * it through its abort callback). A client that closed altogether
+         * makes the answer's write fail, which closes then. Anything else
+         * ends now. */
         conn_read_stop(c);
         c->peer_eof = true;
-        if (nread == UV_EOF && c->state == CS_FLUSH)
+        if (nread == UV_EOF && (c->state == CS_FLUSH ||
+                                (c->state == CS_HANDLER && !c->bs_in && c->req.abort_cb == NULL)))
             return;
         conn_close(c);
         return;
@@ -1600,8 +1609,8 @@ void pt_http_server_set_head_check(pt_http_server_t *srv, pt_http_head_check_cb 
 }
 
 void pt_http_server_set_body_stream(pt_http_server_t *srv,
-                                    bool (*wants)(const pt_http_request_t *req, void *ud),
-                                    void *ud, size_t max_stream_body)
+                                    bool (*wants)(const pt_http_request_t *req, void *ud), void *ud,
+                                    size_t max_stream_body)
 {
     srv->bs_wants = wants;
     srv->bs_ud = ud;
@@ -2076,8 +2085,7 @@ static void body_fail(conn_t *c, int status)
  * from on_end without pulling the request from under the parser). */
 static void body_end_deliver(conn_t *c)
 {
-    if (!c->bs_end_owed || !c->bs_started || c->parsing || !c->req_outstanding ||
-        c->bs_end == NULL)
+    if (!c->bs_end_owed || !c->bs_started || c->parsing || !c->req_outstanding || c->bs_end == NULL)
         return;
     c->bs_end_owed = false;
     void (*cb)(pt_http_request_t *, int, void *) = c->bs_end;

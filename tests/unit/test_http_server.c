@@ -547,6 +547,29 @@ static void pipelined_requests_are_answered_in_order(void **state)
     cli_free(c);
 }
 
+/* A client that shuts down its sending side (nc -N, socat) still reads:
+ * the request the handler is working on is answered, and so is the one
+ * pipelined after it; then the server closes. */
+static void a_half_closed_client_still_gets_its_answers(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    set_timeout(c->fd, 2000);
+    cli_sends(c, "GET /async?n=1 HTTP/1.1\r\n\r\n"
+                 "GET /echo?n=2 HTTP/1.1\r\n\r\n");
+    shutdown(c->fd, SHUT_WR);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "async n=1");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "GET /echo ?n=2 body=0: x=-");
+    resp_free(&r);
+    assert_int_not_equal(cli_response(c, &r), 0);
+    resp_free(&r);
+    cli_free(c);
+}
+
 static void async_answer_arrives_later(void **state)
 {
     fx_t *fx = *state;
@@ -1148,6 +1171,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(keep_alive_serves_several_requests_on_one_connection, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pipelined_requests_are_answered_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_half_closed_client_still_gets_its_answers, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(async_answer_arrives_later, setup, teardown),
         cmocka_unit_test_setup_teardown(body_over_the_limit_by_content_length_gets_413, setup,
                                         teardown),
