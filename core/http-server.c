@@ -649,6 +649,14 @@ static void conn_timer(conn_t *c, timer_kind_t kind, uint64_t ms)
     uv_timer_start(&c->timer, on_conn_timer, ms, 0);
 }
 
+/* How long queued output may wait for a client that does not read it:
+ * idle_timeout, or while the server stops only LINGER_MS, so that one such
+ * client does not hold a stop past what systemd waits. */
+static uint64_t flush_timeout(const conn_t *c)
+{
+    return c->srv->shutting_down ? LINGER_MS : c->srv->limits.idle_timeout_ms;
+}
+
 static void on_conn_timer(uv_timer_t *t)
 {
     conn_t *c = t->data;
@@ -1837,10 +1845,13 @@ void pt_http_server_shutdown(pt_http_server_t *srv, void (*done)(pt_http_server_
     /* conn_close() only starts closing; the list changes in the close
      * callbacks, so walking it here is safe. */
     for (conn_t *c = srv->conns; c != NULL; c = c->next) {
-        if (conn_in_flight(c))
+        if (conn_in_flight(c)) {
             c->keep_alive = false; /* answered, then closed */
-        else
+            if (c->timer_kind == TK_FLUSH)
+                conn_timer(c, TK_FLUSH, flush_timeout(c)); /* no longer idle_timeout */
+        } else {
             conn_close(c); /* idle, half a request, or lingering */
+        }
     }
     /* With nothing open this calls done before returning. */
     server_maybe_done(srv);
@@ -1965,7 +1976,7 @@ void pt_http_request_on_abort(pt_http_request_t *req, void (*cb)(pt_http_request
 }
 
 /* The whole answer has been handed to conn_write(): go on at once, or when
- * the queued writes have finished, within idle_timeout. */
+ * the queued writes have finished, within flush_timeout. */
 static void conn_answer_written(conn_t *c)
 {
     if (c->state != CS_FLUSH)
@@ -1973,7 +1984,7 @@ static void conn_answer_written(conn_t *c)
     if (c->writes_pending == 0)
         conn_output_done(c);
     else
-        conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
+        conn_timer(c, TK_FLUSH, flush_timeout(c));
 }
 
 /* The handler is done with the request: drop its reference. */
@@ -2204,5 +2215,5 @@ void pt_http_stream_abort(pt_http_request_t *req)
     if (c->writes_pending == 0)
         conn_linger(c);
     else
-        conn_timer(c, TK_FLUSH, c->srv->limits.idle_timeout_ms);
+        conn_timer(c, TK_FLUSH, flush_timeout(c));
 }

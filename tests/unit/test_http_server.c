@@ -1020,6 +1020,25 @@ static void shutdown_lets_the_request_in_flight_finish(void **state)
     close(fd);
 }
 
+/* A client that never reads its answer holds a stop LINGER_MS (2 s) at
+ * most, not idle_timeout (5 s here, 60 s by default). */
+static void shutdown_does_not_wait_idle_timeout_for_a_client_that_does_not_read(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    int small = 4096;
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    cli_sends(c, "GET /big?n=16000000 HTTP/1.1\r\n\r\n");
+    sleep_ms(300); /* the answer is queued, the client reads nothing */
+    double t0 = now_ms();
+    fx_request_stop(fx);
+    for (int i = 0; i < 450 && atomic_load(&fx->done_calls) == 0; i++)
+        sleep_ms(10);
+    assert_int_equal(atomic_load(&fx->done_calls), 1);
+    assert_true(now_ms() - t0 < 3500);
+    cli_free(c);
+}
+
 static void request_split_into_single_bytes_is_parsed(void **state)
 {
     fx_t *fx = *state;
@@ -1199,6 +1218,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(connection_close_and_http10_are_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(large_response_is_written_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            shutdown_does_not_wait_idle_timeout_for_a_client_that_does_not_read, setup, teardown),
         cmocka_unit_test_setup_teardown(shutdown_lets_the_request_in_flight_finish, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(request_split_into_single_bytes_is_parsed, setup, teardown),
