@@ -233,7 +233,7 @@ void pt_category_label(char category, char *buf, size_t size)
 
 static const pt_field_label_t fields[] = {
     {"id", "ID", NULL, ""},
-    {"number", "编号", NULL, "序号|建议编号|提案编号"},
+    {"number", "编号", NULL, "建议编号|提案编号"},
     {"session", "届次", NULL, "会议"},
     {"kind", "类型", NULL, "种类"},
     {"title", "标题", NULL, "案由|题目|建议标题|提案标题"},

@@ -76,7 +76,7 @@ typedef struct {
     /* Decoding. */
     iconv_t cd; /* (iconv_t)-1: the input is UTF-8 */
     const char *encoding;
-    bool guessed; /* the encoding was judged from the first 64 KiB alone */
+    bool guessed;  /* the encoding was judged from the first 64 KiB alone */
     size_t n_pend; /* bytes of a character split across chunks, at in[0] */
     bool bom_done;
 
@@ -348,6 +348,46 @@ static const char *column_name(const imp_t *im, size_t i)
     return i < im->n_cols ? im->cols[i].header : "?";
 }
 
+/* 序号 numbers a sheet's rows 1, 2, 3...: it says where a row is, not
+ * which proposal it is, so it is read as nothing (as a number it would
+ * make two offices' sheets duplicates of each other). */
+static const csv_column_t row_serial = {"序号", CC_IGNORE, NULL, NULL};
+
+/* What a column gives, for messages: "the field title", "custom.备注". */
+static void column_target(const col_t *c, char *buf, size_t size)
+{
+    if (c->custom)
+        snprintf(buf, size, "custom.%s", c->custom);
+    else
+        snprintf(buf, size, "the field %s", c->col->key);
+}
+
+/* Two columns that give one field or one custom key would overwrite each
+ * other, row after row, without a word: refused at the header. */
+static bool check_columns_distinct(imp_t *im, long line)
+{
+    for (size_t i = 0; i < im->n_cols; i++) {
+        const col_t *a = &im->cols[i];
+        if (a->col && a->col->kind == CC_IGNORE)
+            continue;
+        for (size_t j = i + 1; j < im->n_cols; j++) {
+            const col_t *b = &im->cols[j];
+            bool same =
+                a->custom ? b->custom && strcmp(a->custom, b->custom) == 0 : b->col == a->col;
+            if (!same)
+                continue;
+            char what[160];
+            column_target(a, what, sizeof(what));
+            snprintf(im->error, sizeof(im->error),
+                     "line %ld: columns %zu (%s) and %zu (%s) both give %s; keep one of them, "
+                     "or say which column gives it with map= (the other is then kept in custom)",
+                     line, i + 1, a->header, j + 1, b->header, what);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int read_header(imp_t *im, const csv_record_t *rec)
 {
     im->cols = calloc(rec->n, sizeof(*im->cols));
@@ -382,6 +422,10 @@ static int read_header(imp_t *im, const csv_record_t *rec)
             }
             continue;
         }
+        if (strcmp(c->header, row_serial.key) == 0) {
+            c->col = &row_serial;
+            continue;
+        }
         c->col = hn ? csv_column_by_header(hd, hn) : NULL;
         /* A column whose field the map gives to another header steps
          * aside, and is kept as a custom field. */
@@ -406,6 +450,8 @@ static int read_header(imp_t *im, const csv_record_t *rec)
             return PTRACK_ERROR;
         }
     }
+    if (!check_columns_distinct(im, rec->line))
+        return PTRACK_ERROR;
     for (size_t k = 0; k < im->n_map; k++) {
         bool found = false;
         for (size_t i = 0; i < im->n_cols && !found; i++)

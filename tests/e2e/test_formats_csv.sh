@@ -10,7 +10,8 @@
 # and 1. 2.; co_signers split on 、，; ；; units, replies and feedback from
 # the readable columns; unknown columns kept in custom; every broken file
 # refused naming line and column, with nothing stored; re-importing skips
-# duplicates (number+session, source.ref); the export has a BOM, CRLF,
+# duplicates (number+session, source.ref), and 序号 (a row's serial) is
+# not a number; two columns that give one field are refused at the header; the export has a BOM, CRLF,
 # Chinese headers and labels (English with lang=en), and honours the list
 # filters; a cell that a spreadsheet would run as a formula (= + - @ tab CR
 # first, or apostrophes and then one of those) is written behind one more
@@ -312,6 +313,32 @@ check_eq "csv of the same rows: all 3 skipped as already stored" "0 3" \
     "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 api GET "/v1/proposals?session=$(urlenc 拼写测试)&sort=id"
 check_eq "stored as one spelling" '["1001", "1002", "1003"]' "$(jv '[p["number"] for p in j["items"]]')"
+
+pt_step "序号 numbers rows, not proposals; two columns for one field are refused"
+printf '序号,标题,代表团\n1,关于甲市序号的建议,甲代表团\n2,关于甲市第二件的建议,甲代表团\n' >"$W/serial_a.csv"
+printf '序号,标题,代表团\n1,关于乙市序号的建议,乙代表团\n2,关于乙市第二件的建议,乙代表团\n' >"$W/serial_b.csv"
+upload "$W/serial_a.csv"
+check_eq "the first office's sheet numbered 1, 2" "201 2 0" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+upload "$W/serial_b.csv"
+check_eq "the second office's sheet numbered 1, 2 too: both imported, none skipped" "201 2 0" \
+    "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+check_eq "序号 is neither the number nor a custom field" 'None {}' \
+    "$(pget title 关于乙市序号的建议 'str(p.get("number")) + " " + json.dumps(p["custom"])')"
+N0=$(pt_count)
+printf '编号,标题,案由\n重-1,关于标题的建议,关于案由的建议\n' >"$W/two_titles.csv"
+upload "$W/two_titles.csv"
+check_error "标题 and 案由 in one header" 422 validation_failed
+check_contains "refused at the header, naming both" \
+    "line 1: columns 2 (标题) and 3 (案由) both give the field title" "$(jv 'j["error"]["message"]')"
+upload "$W/two_titles.csv" "map=$(urlenc '{"title":"案由"}')"
+check_eq "with map= naming one, the other is kept in custom" "201 关于标题的建议" \
+    "$ST $(pget number 重-1 'p["custom"]["标题"]')"
+printf '编号,标题,备注,联系电话,备注\n重-2,关于重复表头的建议,甲,123,乙\n' >"$W/two_notes.csv"
+upload "$W/two_notes.csv"
+check_error "备注 twice in one header" 422 validation_failed
+check_contains "refused at the header, naming both" \
+    "line 1: columns 3 (备注) and 5 (备注) both give custom.备注" "$(jv 'j["error"]["message"]')"
+check_eq "nothing stored by the refused headers" "$((N0 + 1))" "$(pt_count)"
 
 pt_step "proposals with every field, through the workflow"
 act() {
