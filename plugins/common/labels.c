@@ -246,6 +246,7 @@ static const pt_field_label_t fields[] = {
     {"background", "背景", NULL, "案由分析|背景情况|理由"},
     {"recommendations", "建议", NULL, "办法|具体建议|建议内容"},
     {"status", "状态", NULL, "办理状态"},
+    {"merged_into", "并入ID", NULL, ""},
     {"handling_mode", "办理方式", NULL, ""},
     {"lead_units", "主办单位", NULL, "承办单位"},
     {"co_units", "协办单位", NULL, "会办单位"},

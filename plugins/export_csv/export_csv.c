@@ -13,8 +13,11 @@
  * in which case the cell holds the list as a JSON array; units, replies,
  * feedback and custom are written readable (主办单位, 答复文号, ...) for
  * people and whole, as JSON, in the last four columns for the round trip.
- * Fields that an import assigns anew (id, version, merged_into) or computes
- * (overdue) are written for people and not read back.
+ * The id and merged_into are read back as where the proposal came from:
+ * an import gives every proposal a new id and points a merge at the new
+ * id of the proposal it names. Fields that an import assigns anew
+ * (version) or computes (overdue) are written for people and not read
+ * back.
  *
  * A cell that a spreadsheet would run as a formula (=HYPERLINK(...), -2+3)
  * is written with a leading ' (plugins/common/formula-guard.h), which the
@@ -174,6 +177,8 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         else
             v = h->rec_get(ex->rec, col->key);
         break;
+    case CC_ID:
+    case CC_MERGED_INTO:
     case CC_TEXT:
     case CC_NAME:
     case CC_TIME:

@@ -11,7 +11,7 @@
 /* ---- Columns ---------------------------------------------------------- */
 
 const csv_column_t csv_columns[] = {
-    {"id", CC_IGNORE, NULL, NULL},
+    {"id", CC_ID, "id", NULL},
     {"number", CC_NAME, "number", NULL},
     {"session", CC_NAME, "session", NULL},
     {"kind", CC_ENUM, "kind", pt_kind_labels},
@@ -25,6 +25,7 @@ const csv_column_t csv_columns[] = {
     {"background", CC_TEXT, "background", NULL},
     {"recommendations", CC_RECS, "recommendations", NULL},
     {"status", CC_ENUM, "status", pt_status_labels},
+    {"merged_into", CC_MERGED_INTO, "merged_into", NULL},
     {"handling_mode", CC_ENUM, "handling_mode", pt_mode_labels},
     {"lead_units", CC_LEAD_UNITS, NULL, NULL},
     {"co_units", CC_CO_UNITS, NULL, NULL},

@@ -28,7 +28,9 @@ void csv_json_str(pt_str_t *b, const char *s, size_t n);
 
 /* How a column's cell becomes part of a proposal. */
 typedef enum {
-    CC_IGNORE = 1,   /* written for people (id, overdue), not read back */
+    CC_IGNORE = 1,   /* written for people (overdue), not read back */
+    CC_ID,           /* the proposal's id where it was exported */
+    CC_MERGED_INTO,  /* the id (there) of the proposal it was merged into */
     CC_TEXT,         /* a string field, taken as it is (title, background) */
     CC_NAME,         /* a short string field, trimmed (number, session) */
     CC_ENUM,         /* a name or its Chinese label (status, kind) */

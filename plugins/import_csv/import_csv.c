@@ -561,6 +561,17 @@ static const char *normalize_time(imp_t *im, const char *s, size_t n)
     return d;
 }
 
+/* Whether s is an id: a whole number from 1, in digits only. */
+static bool is_id(const char *s, size_t n)
+{
+    if (n == 0 || n > 18 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 static int set_str(imp_t *im, ptrack_record_t *rec, const char *path, const char *s, size_t n)
 {
     char *v = dupn(s, n);
@@ -583,6 +594,17 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
     csv_trim(&s, &n);
     if (c->col && c->col->kind == CC_IGNORE)
         return PTRACK_OK;
+    /* An export's ID says where the proposal came from, and lets the host
+     * point a merge into it at its new id. Any other ID (an office's own
+     * row labels) is for people and read as nothing. */
+    if (c->col && c->col->kind == CC_ID) {
+        if (!is_id(s, n))
+            return PTRACK_OK;
+        char *v = dupn(s, n);
+        int rc = v ? h->rec_set_json(rec, "id", v) : PTRACK_ENOMEM;
+        free(v);
+        return rc;
+    }
     /* Stored as a C string, the cell would end at the NUL and lose the
      * rest silently. */
     if (memchr(s, '\0', n)) {
@@ -607,7 +629,23 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
      * trimmed text must end. */
     switch (col->kind) {
     case CC_IGNORE:
+    case CC_ID:
         return PTRACK_OK;
+    case CC_MERGED_INTO: {
+        char *v = dupn(s, n);
+        if (!v)
+            return PTRACK_ENOMEM;
+        if (is_id(s, n)) {
+            /* Only a stored proposal is merged: the host reads it so. */
+            row->stored = true;
+            rc = h->rec_set_json(rec, col->path, v);
+        } else {
+            rc = reject_cell(im, line, i, "\"%s\" is not the id of a proposal (a whole number)", v);
+            rc = rc == PTRACK_OK ? 1 : rc;
+        }
+        free(v);
+        return rc;
+    }
     case CC_TEXT:
         return set_str(im, rec, col->path, raw, raw_n);
     case CC_NAME:
@@ -945,7 +983,8 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     /* The first 64 KiB were valid UTF-8, this row is not: most likely a
      * GBK file whose Chinese begins late (English headers, numbers). */
     for (size_t i = 0; im->guessed && im->cd == (iconv_t)-1 && i < rec->n; i++) {
-        bool ignored = im->cols[i].col && im->cols[i].col->kind == CC_IGNORE;
+        bool ignored = im->cols[i].col &&
+                       (im->cols[i].col->kind == CC_IGNORE || im->cols[i].col->kind == CC_ID);
         if (!ignored && !pt_utf8_valid(rec->fields[i], rec->lens[i])) {
             char reason[512];
             snprintf(reason, sizeof(reason),

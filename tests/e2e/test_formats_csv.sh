@@ -17,7 +17,8 @@
 # first, or apostrophes and then one of those) is written behind one more
 # ', and exactly as stored with formulas=keep; exported (zh and en) and
 # imported into an empty ptrackd, every field of every proposal comes back,
-# ids included, those cells too; the CLI imports GBK with --encoding and
+# ids included, those cells too, and a merge names the new id of the
+# proposal it names (ID and 并入ID); the CLI imports GBK with --encoding and
 # --map and exports with --arg lang=en and --arg formulas=keep. The query parameters
 # are the plugins' declared ones (ABI 1.1): an unknown one is refused with
 # 400 bad_request, on import before the body is read.
@@ -382,6 +383,12 @@ F2=$(new '{"number":"'"'"'001","title":"'"'"'=已有撇号的标题","background
 F3=$(new '{"title":"-","background":"\t以制表符开头","recommendations":["@唯一一条"],"lead_author":"'"'"'王"}')
 F4=$(new '{"title":"关于以回车开头的背景的建议","background":"\r\n以回车开头"}')
 
+# A merge: the round trip keeps it, pointed at the new id.
+M1=$(new '{"title":"关于并入他案的建议","session":"并案届","number":"并-1"}')
+M2=$(new '{"title":"关于被并入的建议","session":"并案届","number":"并-2"}')
+act "$M1" review '{}'
+act "$M1" merge "{\"merged_into\": $M2}"
+
 pt_step "export: BOM, CRLF, Chinese headers and labels; lang=en"
 export_to "$W/zh.csv" "format=csv"
 check_status "GET /v1/exports?format=csv" 200
@@ -494,6 +501,10 @@ print("; ".join(bad[:5]) or "same, %d guarded" % guarded)' "$W/zh.csv" "$W/keep.
 api GET "/v1/exports?format=csv&formulas=strip"
 check_true "formulas=strip is refused before any output (HTTP $ST)" test "$ST" != 200
 check_contains "the message names formulas" 'formulas: \"strip\" must be guard' "$BODY"
+
+pt_step "export: ID and 并入ID carry a merge"
+export_to "$W/merge.csv" "format=csv&session=$(urlenc 并案届)"
+check_eq "the merged one's 并入ID is the ID of the one it names" "$M2" "$(zhcell "$W/merge.csv" 编号 并-1 并入ID)"
 
 pt_step "export: a misspelt filter is refused, the exporter's declared lang taken"
 api GET "/v1/exports?format=csv&stauts=closed"
@@ -660,5 +671,21 @@ for lang in zh en; do
     check_eq "round trip ($lang): every field of every proposal, ids included" "same" \
         "$(compare "$W/before_all.json" "$W/after_$lang.json")"
 done
+
+pt_step "round trip: a merge is pointed at the new id of the proposal it names"
+fresh merge
+new '{"title":"先占一个编号"}' >/dev/null # new ids differ from the old
+upload "$W/merge.csv"
+check_status "import the export of the merged pair" 201
+NEW2=$(pget number 并-2 'p["id"]')
+check_true "the one it names has a new id ($NEW2, was $M2)" test "$NEW2" != "$M2"
+check_eq "the merged one names the new id of the other" "merged $NEW2" \
+    "$(pget number 并-1 'p["status"] + " " + str(p["merged_into"])')"
+printf 'ID,标题,并入ID\n1,关于错填并入的建议,第二件\n' >"$W/bad_merge.csv"
+upload "$W/bad_merge.csv"
+check_error "a 并入ID that is not an id" 422 validation_failed
+check_eq "named by line and column" 'line 2, column 并入ID: "第二件" is not the id of a proposal (a whole number)' \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+pt_stop
 
 pt_finish
