@@ -531,6 +531,8 @@ typedef struct {
     bool stored;      /* holds what only a stored proposal has */
     bool has_created; /* created_at is set, which marks it stored already */
     bool has_mode;
+    const char *mode; /* the handling mode the row names, when it is one */
+    size_t mode_col;
 } row_t;
 
 /* Rejects the row for a cell it cannot read. Returns what import_reject
@@ -542,6 +544,72 @@ static int reject_cell(imp_t *im, long line, size_t col, const char *fmt, const 
     int n = snprintf(reason, sizeof(reason), "line %ld, column %s: ", line, column_name(im, col));
     snprintf(reason + n, sizeof(reason) - (size_t)n, fmt, value);
     return im->h->import_reject(im->job, where, reason);
+}
+
+/* Rejects the row with a reason written whole. Returns 1, or the error
+ * import_reject gave. */
+static int reject_row(imp_t *im, long line, const char *reason)
+{
+    char where[32];
+    snprintf(where, sizeof(where), "line %ld", line);
+    int rc = im->h->import_reject(im->job, where, reason);
+    return rc == PTRACK_OK ? 1 : rc;
+}
+
+/* The header of the column that gives the field key in this file, or the
+ * field's own header when none does. */
+static const char *header_of(const imp_t *im, const char *key)
+{
+    for (size_t i = 0; i < im->n_cols; i++)
+        if (im->cols[i].col && strcmp(im->cols[i].col->key, key) == 0)
+            return im->cols[i].header;
+    return pt_field_label(key);
+}
+
+/* The units of the readable columns must make an assignment the workflow
+ * can carry out: a unit that only assists (协办) needs one that leads
+ * (主办), and two or more lead units are handled separately (分办),
+ * where none assists. Otherwise the proposal could never be answered.
+ * Returns PTRACK_OK, 1 when the row was rejected, or an error. */
+static int check_units(imp_t *im, const row_t *row, const char *mode, long line)
+{
+    const char *lead = header_of(im, "lead_units"), *co = header_of(im, "co_units");
+    char reason[640];
+    if (row->has_mode && row->mode) {
+        const char *label = column_name(im, row->mode_col);
+        const char *need = NULL;
+        if (strcmp(mode, "single") == 0 && (im->n_lead != 1 || im->n_co))
+            need = "takes one unit, in %s, and none in %s";
+        else if (strcmp(mode, "lead_co") == 0 && im->n_lead != 1)
+            need = "takes exactly one lead unit, in %s (and the co units in %s)";
+        else if (strcmp(mode, "separate") == 0 && im->n_co)
+            need = "takes the units in %s, and none in %s (separately handled, none assists)";
+        if (need) {
+            int n = snprintf(reason, sizeof(reason), "line %ld, column %s: %s (%s) ", line, label,
+                             pt_label_zh(pt_mode_labels, mode), mode);
+            n += snprintf(reason + n, sizeof(reason) - (size_t)n, need, lead, co);
+            snprintf(reason + n, sizeof(reason) - (size_t)n,
+                     "; the row has %zu unit(s) in %s and %zu in %s", im->n_lead, lead, im->n_co,
+                     co);
+            return reject_row(im, line, reason);
+        }
+        return PTRACK_OK;
+    }
+    if (im->n_co && !im->n_lead) {
+        snprintf(reason, sizeof(reason),
+                 "line %ld, column %s: co units (协办) with no lead unit: %s is empty; a co unit "
+                 "assists the lead unit, so name the lead unit (主办) in %s",
+                 line, co, lead, lead);
+        return reject_row(im, line, reason);
+    }
+    if (im->n_co && im->n_lead > 1) {
+        snprintf(reason, sizeof(reason),
+                 "line %ld, columns %s and %s: %zu lead units are handled separately (分办), where "
+                 "no unit is a co unit (协办); name one lead unit in %s, or leave %s empty",
+                 line, lead, co, im->n_lead, lead, co);
+        return reject_row(im, line, reason);
+    }
+    return PTRACK_OK;
 }
 
 /* Turns a date written 2024/03/05 into 2024-03-05, which the host reads (a
@@ -665,6 +733,8 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         if (strcmp(col->path, "handling_mode") == 0) {
             row->stored = true;
             row->has_mode = true;
+            row->mode = name;
+            row->mode_col = i;
         }
         free(v);
         return rc;
@@ -852,13 +922,18 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
         if (rc != PTRACK_OK)
             return rc;
     } else if (im->n_lead || im->n_co) {
-        const char *mode = im->n_lead > 1 ? "separate" : im->n_co ? "lead_co" : "single";
+        const char *mode = row->has_mode && row->mode ? row->mode
+                           : im->n_lead > 1           ? "separate"
+                           : im->n_co                 ? "lead_co"
+                                                      : "single";
+        if ((rc = check_units(im, row, mode, line)) != PTRACK_OK)
+            return rc;
         pt_str_t *b = &im->tmp;
         b->len = 0;
         pt_str_append(b, "[", 1);
         /* Each collected name is a JSON string; wrap each in a unit. */
         const char *names[2] = {im->lead.p, im->co.p};
-        const char *roles[2] = {im->n_lead > 1 ? "separate" : "lead", "co"};
+        const char *roles[2] = {strcmp(mode, "separate") == 0 ? "separate" : "lead", "co"};
         bool first = true;
         for (int k = 0; k < 2; k++) {
             const char *p = names[k];

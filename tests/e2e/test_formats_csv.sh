@@ -341,6 +341,23 @@ check_contains "refused at the header, naming both" \
     "line 1: columns 3 (备注) and 5 (备注) both give custom.备注" "$(jv 'j["error"]["message"]')"
 check_eq "nothing stored by the refused headers" "$((N0 + 1))" "$(pt_count)"
 
+pt_step "units that could never be answered are refused, naming the columns"
+N0=$(pt_count)
+printf '标题,主办单位,协办单位,状态\n关于只有协办的建议,,丙局,办理中\n关于两主一协的建议,"甲局、乙局",丙局,办理中\n关于一主一协的建议,甲局,丙局,办理中\n' >"$W/units.csv"
+upload "$W/units.csv"
+check_error "a co unit without a lead, two leads with a co" 422 validation_failed
+check_eq "both rows named, with the columns and what is wrong" \
+    '[["line 2", "line 2, column 协办单位: co units (协办) with no lead unit: 主办单位 is empty; a co unit assists the lead unit, so name the lead unit (主办) in 主办单位"], ["line 3", "line 3, columns 主办单位 and 协办单位: 2 lead units are handled separately (分办), where no unit is a co unit (协办); name one lead unit in 主办单位, or leave 协办单位 empty"]]' \
+    "$(jv 'json.dumps([[r["where"], r["reason"]] for r in j["error"]["rejected"]], ensure_ascii=False)')"
+check_eq "nothing stored" "$N0" "$(pt_count)"
+printf '标题,主办单位,协办单位,办理方式,状态\n关于单办两局的建议,"甲局、乙局",,单办,办理中\n关于分办一局的建议,甲局,,分办,办理中\n' >"$W/modes.csv"
+upload "$W/modes.csv" "partial=true"
+check_eq "单办 with two units refused, naming 办理方式" \
+    'line 2, column 办理方式: 单办 (single) takes one unit, in 主办单位, and none in 协办单位; the row has 2 unit(s) in 主办单位 and 0 in 协办单位' \
+    "$(jv 'j["rejected"][0]["reason"]')"
+check_eq "分办 with one unit: its role is separate" 'separate [["甲局", "separate"]]' \
+    "$(pget title 关于分办一局的建议 'p["handling_mode"] + " " + json.dumps([[u["name"], u["role"]] for u in p["units"]], ensure_ascii=False)')"
+
 pt_step "proposals with every field, through the workflow"
 act() {
     api POST "/v1/proposals/$1/actions/$2" "$3"
