@@ -76,3 +76,17 @@ size_t pt_utf8_prefix(const char *s, size_t max)
         max--;
     return max;
 }
+
+int pt_utf8_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r'))
+            i++;
+        else if (n - i >= 3 && memcmp(s + i, "\xE3\x80\x80", 3) == 0)
+            i += 3;
+        else
+            return 0;
+    }
+    return 1;
+}

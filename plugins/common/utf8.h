@@ -17,5 +17,8 @@ size_t pt_utf8_width(const char *s);
 /* The length of s's longest prefix of at most max bytes that does not end
  * inside a UTF-8 sequence. */
 size_t pt_utf8_prefix(const char *s, size_t max);
+/* Whether s[0..n) is blank: ASCII white space and U+3000 (the
+ * ideographic space) only, or nothing. */
+int pt_utf8_blank(const char *s, size_t n);
 
 #endif /* PT_UTF8_H */

@@ -92,14 +92,24 @@ static int put(csv_reader_t *r, const char *s, size_t n)
     return r->data.oom ? CSV_ENOMEM : 0;
 }
 
-/* Hands the record to fn, unless it is a blank line. */
+/* Whether every field of the record is blank: a blank line, or a row of
+ * empty cells such as spreadsheets leave below their data (",,,"). */
+static bool blank_record(const csv_reader_t *r)
+{
+    for (size_t i = 0; i < r->n_fields; i++)
+        if (!csv_blank(r->data.p + r->starts[i], r->starts[i + 1] - r->starts[i] - 1))
+            return false;
+    return true;
+}
+
+/* Hands the record to fn, unless it is blank. */
 static int end_record(csv_reader_t *r, csv_record_fn fn, void *ctx)
 {
     int rc = end_field(r);
     if (rc)
         return rc;
     r->in_record = false;
-    if (r->n_fields == 1 && r->starts[1] == 1)
+    if (blank_record(r))
         return 0;
     if (r->n_fields > r->cap_ptrs) {
         const char **p = realloc(r->ptrs, r->n_fields * sizeof(*p));

@@ -10,7 +10,9 @@
  *
  * Leniency, where RFC 4180 says nothing or files in the wild differ: a
  * record ends at LF, CRLF or a lone CR; a quote inside an unquoted field and
- * text after a closing quote are kept as they are; a blank line is skipped.
+ * text after a closing quote are kept as they are; a blank record is
+ * skipped: a blank line, or a row whose every cell is blank (",,,", which
+ * Excel and WPS leave below the data and between blocks of rows).
  */
 #ifndef PT_CSV_H
 #define PT_CSV_H

@@ -3,8 +3,11 @@
  */
 #include "decidim_csv.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "utf8.h"
 
 void dcsv_init(dcsv_t *c, din_t *in, char sep)
 {
@@ -55,8 +58,8 @@ int dcsv_next(dcsv_t *c)
             if (b == '\0' && !c->error[0])
                 /* Stored as a C string, the field would end here and lose
                  * the rest silently. */
-                snprintf(c->error, sizeof(c->error), "field %zu holds a NUL byte, which is not text",
-                         c->row.n + 1);
+                snprintf(c->error, sizeof(c->error),
+                         "field %zu holds a NUL byte, which is not text", c->row.n + 1);
             if (state == F_QUOTED) {
                 if (b == '"')
                     state = F_QUOTE;
@@ -96,8 +99,14 @@ int dcsv_next(dcsv_t *c)
             return PTRACK_ENOMEM;
         if (c->row.too_big && !c->error[0])
             snprintf(c->error, sizeof(c->error), "the record is longer than %d KB", ROW_MAX / 1024);
-        /* A blank line is no record. */
-        if (c->row.n == 1 && drow_value(&c->row, 0)[0] == '\0' && !c->error[0])
+        /* A blank line is no record, nor is a row of blank cells (";;;",
+         * which spreadsheets leave below the data). */
+        bool blank = !c->error[0];
+        for (size_t i = 0; blank && i < c->row.n; i++) {
+            const char *v = drow_value(&c->row, i);
+            blank = pt_utf8_blank(v, strlen(v));
+        }
+        if (blank)
             continue;
         return 1;
     }

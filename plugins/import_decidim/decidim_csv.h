@@ -23,7 +23,8 @@ typedef struct {
 } dcsv_t;
 
 void dcsv_init(dcsv_t *c, din_t *in, char sep);
-/* Reads the next record (blank lines are passed over). Returns 1 with a
+/* Reads the next record (blank lines and rows of blank cells are passed
+ * over). Returns 1 with a
  * record, 0 at the end, or the negative code of a failed read (the job
  * cancelled) or PTRACK_ENOMEM. Thread: the job's. */
 int dcsv_next(dcsv_t *c);

@@ -11,7 +11,9 @@
 # the readable columns; unknown columns kept in custom; every broken file
 # refused naming line and column, with nothing stored; re-importing skips
 # duplicates (number+session, source.ref), and 序号 (a row's serial) is
-# not a number; two columns that give one field are refused at the header; the export has a BOM, CRLF,
+# not a number; two columns that give one field are refused at the header;
+# rows of blank cells are skipped; unit columns that no unit could answer
+# are refused; the export has a BOM, CRLF,
 # Chinese headers and labels (English with lang=en), and honours the list
 # filters; a cell that a spreadsheet would run as a formula (= + - @ tab CR
 # first, or apostrophes and then one of those) is written behind one more
@@ -357,6 +359,12 @@ check_eq "单办 with two units refused, naming 办理方式" \
     "$(jv 'j["rejected"][0]["reason"]')"
 check_eq "分办 with one unit: its role is separate" 'separate [["甲局", "separate"]]' \
     "$(pget title 关于分办一局的建议 'p["handling_mode"] + " " + json.dumps([[u["name"], u["role"]] for u in p["units"]], ensure_ascii=False)')"
+
+pt_step "rows of blank cells (below the data, between blocks) are skipped"
+printf '编号,标题,代表团\r\n空-1,关于空行之上的建议,甲代表团\r\n,,\r\n , ,\xe3\x80\x80\r\n空-2,关于空行之下的建议,甲代表团\r\n,,\r\n,,\r\n"",,\r\n' >"$W/blank_rows.csv"
+upload "$W/blank_rows.csv"
+check_eq "the two rows imported, the blank ones skipped" "201 2 0" \
+    "$ST $(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
 
 pt_step "proposals with every field, through the workflow"
 act() {

@@ -6,7 +6,8 @@
 # the open-data columns (taxonomies, votes, likes), the locale chosen with
 # locale= or the first present, the JSON export, a second import of the same
 # files skipped by source.ref, broken rows named by their lines (and kept
-# out, or left behind with partial=true), a missing title column refused;
+# out, or left behind with partial=true), rows of blank cells skipped, a
+# missing title column refused;
 # kind= for the kind Decidim does not have.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -127,6 +128,12 @@ check_error "JSON with a non-object and an empty title" 422 validation_failed
 check_eq "the two bad records, by position" '["record 2 (line 1)", "record 3 (line 1)"]' \
     "$(jv '[r["where"] for r in j["error"]["rejected"]]')"
 check_eq "still eight proposals" 8 "$(pt_count)"
+
+pt_step "rows of blank cells are skipped"
+printf 'id;title/en;body/en\r\n951;Blank rows around;body\r\n;;\r\n ; ;\r\n952;Blank rows below;body\r\n;;\r\n;;\r\n' >"$PT_TMP/blank.csv"
+import "$PT_TMP/blank.csv"
+check_eq "the two rows imported, the blank ones skipped" "201 2 0" \
+    "$ST $(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
 
 pt_step "kind= gives the proposals a kind (Decidim has none)"
 printf '[{"title": {"zh": "关于增设社区食堂的建议"}, "reference": "K-1"}]' >"$PT_TMP/kind.json"
