@@ -218,6 +218,15 @@ static void skip_ws(const char **p)
         (*p)++;
 }
 
+/* Steps over c if *p is at it; never past the end of the text. */
+static bool expect(const char **p, char c)
+{
+    if (**p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
 static bool map_add(imp_t *im, const char *field, size_t fn, const char *header, size_t hn)
 {
     map_entry_t *m = realloc(im->map, (im->n_map + 1) * sizeof(*m));
@@ -232,17 +241,74 @@ static bool map_add(imp_t *im, const char *field, size_t fn, const char *header,
     return m[im->n_map - 1].field && m[im->n_map - 1].header;
 }
 
-/* map is a JSON object {"field": "header", ...}; the CLI's --map
- * field=header pairs may also come as "field=header,field=header". */
-/* Steps over c if *p is at it; never past the end of the text. */
-static bool expect(const char **p, char c)
+/* Receives one member of a JSON object of strings; returns false to
+ * stop. k and v are NUL-terminated. */
+typedef bool (*pair_fn)(void *ctx, const pt_str_t *k, const pt_str_t *v);
+
+/* Reads text, a JSON object whose values are strings, calling fn for each
+ * member in order. Returns false when it is not one or fn said stop. */
+static bool parse_object(const char *text, pair_fn fn, void *ctx)
 {
-    if (**p != c)
+    const char *p = text;
+    pt_str_t k = {0}, v = {0};
+    bool ok = true;
+    skip_ws(&p);
+    if (!expect(&p, '{'))
         return false;
-    (*p)++;
-    return true;
+    skip_ws(&p);
+    if (*p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            k.len = v.len = 0;
+            skip_ws(&p);
+            if (!expect(&p, '"') || !json_string(&p, &k)) {
+                ok = false;
+                break;
+            }
+            skip_ws(&p);
+            if (!expect(&p, ':')) {
+                ok = false;
+                break;
+            }
+            skip_ws(&p);
+            if (!expect(&p, '"') || !json_string(&p, &v)) {
+                ok = false;
+                break;
+            }
+            pt_str_append(&k, "", 1);
+            pt_str_append(&v, "", 1);
+            k.len--;
+            v.len--;
+            if (k.oom || v.oom || !fn(ctx, &k, &v)) {
+                ok = false;
+                break;
+            }
+            skip_ws(&p);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            if (!expect(&p, '}'))
+                ok = false;
+            break;
+        }
+    }
+    skip_ws(&p);
+    if (ok && *p)
+        ok = false;
+    pt_str_free(&k);
+    pt_str_free(&v);
+    return ok;
 }
 
+static bool map_pair(void *ctx, const pt_str_t *k, const pt_str_t *v)
+{
+    return map_add(ctx, k->p, k->len, v->p, v->len);
+}
+
+/* map is a JSON object {"field": "header", ...}; the CLI's --map
+ * field=header pairs may also come as "field=header,field=header". */
 static bool parse_map(imp_t *im, const char *text)
 {
     const char *p = text;
@@ -265,47 +331,7 @@ static bool parse_map(imp_t *im, const char *text)
         }
         return true;
     }
-    p++;
-    pt_str_t k = {0}, v = {0};
-    bool ok = true;
-    skip_ws(&p);
-    if (*p == '}') {
-        p++;
-    } else {
-        for (;;) {
-            k.len = v.len = 0;
-            skip_ws(&p);
-            if (!expect(&p, '"') || !json_string(&p, &k)) {
-                ok = false;
-                break;
-            }
-            skip_ws(&p);
-            if (!expect(&p, ':')) {
-                ok = false;
-                break;
-            }
-            skip_ws(&p);
-            if (!expect(&p, '"') || !json_string(&p, &v)) {
-                ok = false;
-                break;
-            }
-            if (k.oom || v.oom || !map_add(im, k.p ? k.p : "", k.len, v.p ? v.p : "", v.len))
-                ok = false;
-            skip_ws(&p);
-            if (*p == ',') {
-                p++;
-                continue;
-            }
-            if (!expect(&p, '}'))
-                ok = false;
-            break;
-        }
-    }
-    skip_ws(&p);
-    if (ok && *p)
-        ok = false;
-    pt_str_free(&k);
-    pt_str_free(&v);
+    bool ok = parse_object(p, map_pair, im);
     if (!ok)
         snprintf(im->error, sizeof(im->error),
                  "map: not a JSON object of strings such as {\"title\": \"议题名称\"}");
@@ -873,6 +899,72 @@ static int set_json_cell(imp_t *im, ptrack_record_t *rec, const char *path, cons
     return rc;
 }
 
+typedef struct {
+    pt_str_t *out;
+    const char *office; /* the office's columns as a JSON object */
+    const char *key;    /* has_key: the key looked for */
+    bool found;
+} custom_merge_t;
+
+static bool match_key(void *ctx, const pt_str_t *k, const pt_str_t *v)
+{
+    (void)v;
+    custom_merge_t *cm = ctx;
+    cm->found |= strcmp(k->p, cm->key) == 0;
+    return true;
+}
+
+/* Keeps a member of the JSON column unless an office column gives its key. */
+static bool keep_member(void *ctx, const pt_str_t *k, const pt_str_t *v)
+{
+    custom_merge_t *cm = ctx;
+    cm->key = k->p;
+    cm->found = false;
+    parse_object(cm->office, match_key, cm);
+    if (cm->found)
+        return true;
+    if (cm->out->len > 1)
+        pt_str_append(cm->out, ",", 1);
+    csv_json_str(cm->out, k->p, k->len);
+    pt_str_append(cm->out, ":", 1);
+    csv_json_str(cm->out, v->p, v->len);
+    return !cm->out->oom;
+}
+
+/* Sets custom: the members of the JSON column (自定义字段), then the
+ * office's own columns, which win over a member of the same key. Returns
+ * PTRACK_EINVAL when the JSON column is not an object of strings. */
+static int merge_custom(imp_t *im, ptrack_record_t *rec, const row_t *row)
+{
+    pt_str_t office = {0}, out = {0};
+    pt_str_append(&office, "{", 1);
+    pt_str_append(&office, im->custom.p ? im->custom.p : "", im->custom.len);
+    pt_str_append(&office, "}", 1);
+    pt_str_append(&out, "{", 1);
+    int rc = PTRACK_OK;
+    if (office.oom || out.oom) {
+        rc = PTRACK_ENOMEM;
+    } else if (row->custom_json) {
+        char *base = cell_copy(row->custom_json);
+        custom_merge_t cm = {.out = &out, .office = office.p};
+        if (!base)
+            rc = PTRACK_ENOMEM;
+        else if (!parse_object(base, keep_member, &cm))
+            rc = out.oom ? PTRACK_ENOMEM : PTRACK_EINVAL;
+        free(base);
+    }
+    if (rc == PTRACK_OK) {
+        if (out.len > 1 && im->custom.len)
+            pt_str_append(&out, ",", 1);
+        pt_str_append(&out, im->custom.p ? im->custom.p : "", im->custom.len);
+        pt_str_append(&out, "}", 1);
+        rc = out.oom ? PTRACK_ENOMEM : im->h->rec_set_json(rec, "custom", out.p);
+    }
+    pt_str_free(&office);
+    pt_str_free(&out);
+    return rc;
+}
+
 static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
 {
     const ptrack_host_t *h = im->h;
@@ -880,30 +972,7 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
 
     /* custom: the JSON column, then the office's own columns over it. */
     if (row->custom_json || im->custom.len) {
-        pt_str_t *b = &im->tmp;
-        b->len = 0;
-        char *base = row->custom_json ? cell_copy(row->custom_json) : strdup("{}");
-        if (!base)
-            return PTRACK_ENOMEM;
-        size_t bn = strlen(base);
-        if (bn < 2 || base[0] != '{' || base[bn - 1] != '}') {
-            free(base);
-            rc = reject_cell(im, line, row->custom_col, "%s",
-                             "not a JSON object of strings such as {\"联系人\": \"王明\"}");
-            return rc == PTRACK_OK ? 1 : rc;
-        }
-        pt_str_append(b, base, bn - 1);
-        const char *inner = base + 1;
-        size_t in_n = bn - 2;
-        csv_trim(&inner, &in_n);
-        if (in_n && im->custom.len)
-            pt_str_append(b, ",", 1);
-        pt_str_append(b, im->custom.p ? im->custom.p : "", im->custom.len);
-        pt_str_append(b, "}", 1);
-        free(base);
-        if (b->oom)
-            return PTRACK_ENOMEM;
-        rc = h->rec_set_json(rec, "custom", b->p);
+        rc = merge_custom(im, rec, row);
         if (rc == PTRACK_EINVAL) {
             rc = reject_cell(im, line, row->custom_json ? row->custom_col : 0, "%s",
                              "not a JSON object of strings such as {\"联系人\": \"王明\"}");

@@ -12,7 +12,8 @@
 # refused naming line and column, with nothing stored; re-importing skips
 # duplicates (number+session, source.ref), and 序号 (a row's serial) is
 # not a number; two columns that give one field are refused at the header;
-# rows of blank cells are skipped; unit columns that no unit could answer
+# rows of blank cells are skipped; an office column wins over the
+# 自定义字段 member of its key; unit columns that no unit could answer
 # are refused; the export has a BOM, CRLF,
 # Chinese headers and labels (English with lang=en), and honours the list
 # filters; a cell that a spreadsheet would run as a formula (= + - @ tab CR
@@ -365,6 +366,21 @@ printf '编号,标题,代表团\r\n空-1,关于空行之上的建议,甲代表�
 upload "$W/blank_rows.csv"
 check_eq "the two rows imported, the blank ones skipped" "201 2 0" \
     "$ST $(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
+
+pt_step "an office column over 自定义字段 of the same key: the column wins"
+cat >"$W/custom_merge.csv" <<'CSV'
+编号,标题,备注,自定义字段
+合-1,关于合并自定义字段的建议,新备注,"{""备注"": ""旧备注"", ""联系人"": ""王明""}"
+合-2,关于备注为空的建议,,"{""备注"": ""旧备注""}"
+合-3,关于自定义字段不是对象的建议,新备注,"[""备注""]"
+CSV
+upload "$W/custom_merge.csv" "partial=true"
+check_eq "merged by key, the office column's value kept" '{"联系人": "王明", "备注": "新备注"}' \
+    "$(pget number 合-1 'p["custom"]')"
+check_eq "an empty office cell leaves the JSON's value" '{"备注": "旧备注"}' "$(pget number 合-2 'p["custom"]')"
+check_eq "a 自定义字段 that is not an object of strings is named" \
+    'line 4, column 自定义字段: not a JSON object of strings such as {"联系人": "王明"}' \
+    "$(jv 'j["rejected"][0]["reason"]')"
 
 pt_step "proposals with every field, through the workflow"
 act() {
