@@ -200,7 +200,78 @@ bool csv_recs_marker(int k, char *buf, size_t len)
     return true;
 }
 
-typedef enum { STYLE_PARA = 0, STYLE_LINES, STYLE_INLINE } recs_style_t;
+/* The numbering styles, tried in this order: the levels of a Chinese
+ * document from the top (一、 then （一） then 1.), then the inline 一是. */
+typedef enum {
+    STYLE_ZH_DUN = 0, /* 一、 二、 */
+    STYLE_PARA,       /* （一） (二) */
+    STYLE_LINES,      /* 1. 2、 ３． (1) */
+    STYLE_INLINE,     /* 一是 二是 */
+    STYLE_END,
+} recs_style_t;
+
+/* The text being split, and whether its quotes pair up (“” 「」 『』 and
+ * "), in which case no marker is looked for inside them: "一是一、二是二"
+ * quoted in an ask is a saying, not a list. */
+typedef struct {
+    const char *s;
+    size_t n;
+    bool quotes;
+} recs_t;
+
+/* +1 for an opening quote at s, -1 for a closing one, 2 for ", else 0;
+ * *len is set to its length. */
+static int quote_at(const char *s, size_t n, size_t *len)
+{
+    static const char *const opens[] = {"“", "「", "『"};
+    static const char *const closes[] = {"”", "」", "』"};
+    *len = 1;
+    if (*s == '"')
+        return 2;
+    *len = 3;
+    for (size_t i = 0; n >= 3 && i < 3; i++) {
+        if (memcmp(s, opens[i], 3) == 0)
+            return 1;
+        if (memcmp(s, closes[i], 3) == 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool quotes_pair(const char *s, size_t n)
+{
+    long depth = 0;
+    bool ascii = false;
+    for (size_t i = 0, len; i < n; i += len) {
+        int q = quote_at(s + i, n - i, &len);
+        if (q == 2)
+            ascii = !ascii;
+        else if (q)
+            depth += q;
+        else
+            len = 1;
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0 && !ascii;
+}
+
+/* Whether a numbered marker (1. 一、) may start at pos: at the start of a
+ * line, or after the end of a clause (。；：), white space between. "第1、2
+ * 项" and "统一、协调" hold markers' text, but not where one starts. */
+static bool clause_start(const char *s, size_t pos)
+{
+    while (pos > 0 && (s[pos - 1] == ' ' || s[pos - 1] == '\t'))
+        pos--;
+    while (pos >= 3 && memcmp(s + pos - 3, "\xE3\x80\x80", 3) == 0)
+        pos -= 3;
+    if (pos == 0)
+        return true;
+    if (strchr("\r\n;:", s[pos - 1]))
+        return true;
+    return pos >= 3 && (memcmp(s + pos - 3, "。", 3) == 0 || memcmp(s + pos - 3, "；", 3) == 0 ||
+                        memcmp(s + pos - 3, "：", 3) == 0);
+}
 
 /* Whether a marker may start at pos: at the start, after white space, or
  * after punctuation that ends a clause. "统一是关键" holds "一是" but not
@@ -209,9 +280,9 @@ static bool boundary(const char *s, size_t pos, recs_style_t style)
 {
     if (pos == 0)
         return true;
+    if (style == STYLE_LINES || style == STYLE_ZH_DUN)
+        return clause_start(s, pos);
     unsigned char c = (unsigned char)s[pos - 1];
-    if (style == STYLE_LINES)
-        return c == '\n' || c == '\r';
     if (strchr(" \t\r\n.;:,!?", c))
         return true;
     static const char *const puncts[] = {"。", "；", "：", "，", "、", "！", "？", "\xE3\x80\x80"};
@@ -232,6 +303,20 @@ static size_t one_of(const char *s, size_t n, const char *const *alts, size_t n_
     return 0;
 }
 
+/* The value of the digit at s, ASCII or full width (１), or -1; *len is
+ * set to its length. */
+static int digit_at(const char *s, size_t n, size_t *len)
+{
+    *len = 1;
+    if (n >= 1 && s[0] >= '0' && s[0] <= '9')
+        return s[0] - '0';
+    *len = 3;
+    if (n >= 3 && memcmp(s, "\xEF\xBC", 2) == 0 && (unsigned char)s[2] >= 0x90 &&
+        (unsigned char)s[2] <= 0x99)
+        return (unsigned char)s[2] - 0x90;
+    return -1;
+}
+
 /* The length of marker k of the style at s, or 0. */
 static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
 {
@@ -239,19 +324,21 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
     static const char *const closes[] = {"）", ")"};
     static const char *const dots[] = {"．", ".", "、", "）", ")"};
     char num[16];
-    size_t i = 0, m;
+    size_t i = 0, m, dl;
     if (style == STYLE_LINES) {
-        snprintf(num, sizeof(num), "%d", k);
         size_t open = one_of(s, n, opens, 2);
-        size_t nn = strlen(num);
-        if (open + nn > n || memcmp(s + open, num, nn) != 0)
-            return 0;
-        i = open + nn;
-        /* "1.5亿" is a number, not a marker: the digit must not go on. */
-        if (i < n && s[i] >= '0' && s[i] <= '9')
+        int value = 0, d;
+        i = open;
+        while (i < n && value <= 99 && (d = digit_at(s + i, n - i, &dl)) >= 0) {
+            value = value * 10 + d;
+            i += dl;
+        }
+        if (i == open || value != k)
             return 0;
         m = open ? one_of(s + i, n - i, closes, 2) : one_of(s + i, n - i, dots, 5);
-        if (!m || (!open && s[i] == '.' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9'))
+        /* "1.5亿" is a number, not a marker. */
+        if (!m || (!open && (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "．", 3) == 0)) &&
+                   digit_at(s + i + m, n - i - m, &dl) >= 0))
             return 0;
         return i + m;
     }
@@ -265,25 +352,37 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
         m = one_of(s + open + nn, n - open - nn, closes, 2);
         return m ? open + nn + m : 0;
     }
-    if (nn + 3 > n || memcmp(s, num, nn) != 0 || memcmp(s + nn, "是", 3) != 0)
+    const char *after = style == STYLE_ZH_DUN ? "、" : "是";
+    if (nn + 3 > n || memcmp(s, num, nn) != 0 || memcmp(s + nn, after, 3) != 0)
         return 0;
     return nn + 3;
 }
 
-/* Finds marker k at or after from; sets *len. Returns its position or n. */
-static size_t find_marker(const char *s, size_t n, size_t from, int k, recs_style_t style,
-                          size_t *len)
+/* Finds marker k at or after from, outside quotes; sets *len. Returns its
+ * position or n. */
+static size_t find_marker(const recs_t *r, size_t from, int k, recs_style_t style, size_t *len)
 {
-    for (size_t pos = from; pos < n; pos++) {
-        if (!boundary(s, pos, style))
+    long depth = 0;
+    bool ascii = false;
+    for (size_t pos = 0, ql; pos < r->n; pos++) {
+        int q = r->quotes ? quote_at(r->s + pos, r->n - pos, &ql) : 0;
+        if (q) {
+            if (q == 2)
+                ascii = !ascii;
+            else
+                depth += q;
+            pos += ql - 1;
             continue;
-        size_t m = marker_at(s + pos, n - pos, k, style);
+        }
+        if (pos < from || depth > 0 || ascii || !boundary(r->s, pos, style))
+            continue;
+        size_t m = marker_at(r->s + pos, r->n - pos, k, style);
         if (m) {
             *len = m;
             return pos;
         }
     }
-    return n;
+    return r->n;
 }
 
 /* Trims an item: white space, then a trailing clause separator ；; ，, . */
@@ -308,15 +407,15 @@ static int emit_item(const char *s, size_t n, csv_item_fn fn, void *ctx)
 int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx)
 {
     csv_trim(&s, &n);
-    for (recs_style_t style = STYLE_PARA; style <= STYLE_INLINE; style++) {
+    recs_t r = {s, n, quotes_pair(s, n)};
+    for (recs_style_t style = STYLE_ZH_DUN; style < STYLE_END; style++) {
         size_t len1, len2;
-        size_t p1 = find_marker(s, n, 0, 1, style, &len1);
+        size_t p1 = find_marker(&r, 0, 1, style, &len1);
         if (p1 == n)
             continue;
-        size_t p2 = find_marker(s, n, p1 + len1, 2, style, &len2);
-        /* One marker is enough only where it cannot be a word: a bracketed
-         * or numbered first marker at the very start. */
-        if (p2 == n && (style == STYLE_INLINE || p1 != 0))
+        /* One marker is no list: "1. 看似编号" is an ask that begins so. */
+        size_t p2 = find_marker(&r, p1 + len1, 2, style, &len2);
+        if (p2 == n)
             continue;
         const char *pre = s;
         size_t pre_n = p1;
@@ -329,7 +428,7 @@ int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx
         size_t pos = p1, len = len1;
         for (int k = 2;; k++) {
             size_t next_len = 0;
-            size_t next = find_marker(s, n, pos + len, k, style, &next_len);
+            size_t next = find_marker(&r, pos + len, k, style, &next_len);
             if ((rc = emit_item(s + pos + len, next - pos - len, fn, ctx)) != 0)
                 return rc;
             if (next == n)

@@ -81,12 +81,16 @@ typedef int (*csv_item_fn)(void *ctx, const char *s, size_t n);
  * items are trimmed, empty ones dropped. */
 int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx);
 
-/* Splits recommendations on their numbering: inline 一是…二是…, paragraphs
- * (一)…(二)… or （一）…（二）…, numbered lines 1. 2. / 1、2、; without
- * numbering, one item per non-empty line. The markers are dropped, items
- * are trimmed of white space and of a trailing ；; or ，. A preamble before
- * the first marker that ends with a colon ("建议：") introduces the list and
- * is dropped; any other preamble is kept as the first item. */
+/* Splits recommendations on their numbering, the first style that has
+ * markers 1 and 2 of all: 一、二、, paragraphs (一)…(二)… or （一）…（二）…,
+ * numbered 1. 2. / 1、2、 / １．２． / (1)(2), inline 一是…二是…. 一、 and 1.
+ * start a line or a clause (after 。；：); 一是 and (一) may follow any
+ * punctuation. No marker counts inside quotes (“” 「」 『』 "), where they pair
+ * up. One marker alone is no list. Without numbering, one item per
+ * non-empty line. The markers are dropped, items are trimmed of white space
+ * and of a trailing ；; or ，. A preamble before the first marker that ends
+ * with a colon ("建议：") introduces the list and is dropped; any other
+ * preamble is kept as the first item. */
 int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx);
 
 /* Writes recommendation number k (1-based) as the exporter numbers them,

@@ -6,8 +6,9 @@
 # file large enough that characters are cut by the upload's chunks, and one
 # whose first 64 KiB are ASCII (refused with a hint to use encoding=gbk); , ; and
 # tab separators; quoted fields with separators, quotes and line breaks;
-# Chinese and English headers; map=; recommendations split on 一是…, (一)…
-# and 1. 2.; co_signers split on 、，; ；; units, replies and feedback from
+# Chinese and English headers; map=; recommendations split on 一是…, (一)…,
+# 一、… and 1. 2. (on lines or after ；。, full-width digits too; never inside
+# quotes, never on one marker alone); co_signers split on 、，; ；; units, replies and feedback from
 # the readable columns; unknown columns kept in custom; every broken file
 # refused naming line and column, with nothing stored; re-importing skips
 # duplicates (number+session, source.ref), and 序号 (a row's serial) is
@@ -381,6 +382,37 @@ check_eq "an empty office cell leaves the JSON's value" '{"备注": "旧备注"}
 check_eq "a 自定义字段 that is not an object of strings is named" \
     'line 4, column 自定义字段: not a JSON object of strings such as {"联系人": "王明"}' \
     "$(jv 'j["rejected"][0]["reason"]')"
+
+pt_step "recommendations: inline 1. 2., 一、 二、, full-width digits, quotes, one marker"
+python3 - "$W/recs.csv" <<'PY'
+import csv, sys
+rows = [
+    ("拆-1", "1.加大投入；2.完善机制；3.强化考核"),
+    ("拆-2", "一、加大投入\n二、完善机制"),
+    ("拆-3", "一、加大投入。二、完善机制。"),
+    ("拆-4", "１．加大投入\n２．完善机制"),
+    ("拆-5", "一是加强领导，落实\"一是一、二是二\"的原则；二是完善机制"),
+    ("拆-6", "一是加强领导，落实“一是一、二是二”的原则；二是完善机制"),
+    ("拆-7", "1.只有一条\n分两行写"),
+    ("拆-8", "增加1.5亿元；2.5亿元用于统一、协调"),
+]
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["编号", "标题", "建议"])
+    for number, recs in rows:
+        w.writerow([number, "关于拆分建议%s的建议" % number, recs])
+PY
+upload "$W/recs.csv"
+check_status "import recs.csv" 201
+recs() { pget number "$1" 'p["recommendations"]'; }
+check_eq "1. 2. 3. after ；" '["加大投入", "完善机制", "强化考核"]' "$(recs 拆-1)"
+check_eq "一、 二、 on lines" '["加大投入", "完善机制"]' "$(recs 拆-2)"
+check_eq "一、 二、 after 。" '["加大投入。", "完善机制。"]' "$(recs 拆-3)"
+check_eq "full-width １． ２．" '["加大投入", "完善机制"]' "$(recs 拆-4)"
+check_eq "not inside \"\" quotes" '["加强领导，落实\"一是一、二是二\"的原则", "完善机制"]' "$(recs 拆-5)"
+check_eq "not inside “” quotes" '["加强领导，落实“一是一、二是二”的原则", "完善机制"]' "$(recs 拆-6)"
+check_eq "one marker is no list: one ask per line" '["1.只有一条", "分两行写"]' "$(recs 拆-7)"
+check_eq "numbers and 、 inside a clause are not markers" '["增加1.5亿元；2.5亿元用于统一、协调"]' "$(recs 拆-8)"
 
 pt_step "proposals with every field, through the workflow"
 act() {
