@@ -43,10 +43,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <ptrack/plugin.h>
 #include "csv.h"
 #include "formula-guard.h"
 #include "plugin-state.h"
+#include "times.h"
 #include "utf8.h"
 
 #define CHUNK (64 * 1024)
@@ -96,7 +98,7 @@ typedef struct {
     size_t n_map;
 
     /* Per row, reused. */
-    pt_str_t lead, co, custom, tmp;
+    pt_str_t lead, co, custom, tmp, replied;
     size_t n_lead, n_co;
 } imp_t;
 
@@ -638,21 +640,122 @@ static int check_units(imp_t *im, const row_t *row, const char *mode, long line)
     return PTRACK_OK;
 }
 
-/* Turns a date written 2024/03/05 into 2024-03-05, which the host reads (a
- * bare date is midnight UTC there). Other text goes as it is, and the host
- * names the field when it is not a time. */
-static const char *normalize_time(imp_t *im, const char *s, size_t n)
+/* Reads 1 to max digits at *p into *v. */
+static bool read_num(const char **p, const char *end, int max, int *v)
 {
-    im->tmp.len = 0;
-    pt_str_append(&im->tmp, s, n);
-    if (im->tmp.oom)
-        return NULL;
-    char *d = im->tmp.p;
-    if (n >= 10 && d[4] == '/' && d[7] == '/') {
-        d[4] = '-';
-        d[7] = '-';
+    int k = 0;
+    *v = 0;
+    while (*p < end && k < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        k++;
     }
-    return d;
+    return k > 0;
+}
+
+/* Steps over one of the separators (ASCII characters or UTF-8 words) in
+ * alts, '|'-separated. */
+static bool read_sep(const char **p, const char *end, const char *alts)
+{
+    for (const char *a = alts; *a;) {
+        const char *bar = strchr(a, '|');
+        size_t an = bar ? (size_t)(bar - a) : strlen(a);
+        if ((size_t)(end - *p) >= an && memcmp(*p, a, an) == 0) {
+            *p += an;
+            return true;
+        }
+        a += an + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Reads a time as spreadsheets write it and people type it into out, in
+ * the form the host reads:
+ *   - RFC 3339 ("2026-05-20T10:30:00+08:00"), taken as it is;
+ *   - a date: 2026-05-20, 2026/5/20, 2026.5.20, 2026年5月20日; as a bare
+ *     date "2026-05-20", which the host reads as midnight UTC, so that the
+ *     day is the one written, as in every other importer;
+ *   - a date and a clock time without a zone (2026/05/20 10:30,
+ *     2026-05-20 10:30:00): the office's local time, that is ptrackd's
+ *     zone, the one the exporters and reports show times in.
+ * Returns false when text is none of these. */
+static bool read_time(const char *text, size_t n, pt_str_t *out)
+{
+    const char *p = text, *end = text + n;
+    int64_t secs;
+    char buf[64];
+    out->len = 0;
+    pt_str_append(out, text, n);
+    pt_str_append(out, "", 1);
+    out->len--;
+    if (out->oom)
+        return false;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (pt_time_parse(out->p, &secs) == 0)
+        return sscanf(out->p, "%4d-%2d-%2d", &y, &mo, &d) == 3 && d <= month_days(y, mo);
+    bool clock = false;
+    if (!read_num(&p, end, 4, &y) || p - text != 4 || !read_sep(&p, end, "-|/|.|年") ||
+        !read_num(&p, end, 2, &mo) || !read_sep(&p, end, "-|/|.|月") || !read_num(&p, end, 2, &d))
+        return false;
+    read_sep(&p, end, "日|号");
+    if (p < end && (*p == ' ' || *p == 'T')) {
+        while (p < end && (*p == ' ' || *p == 'T'))
+            p++;
+        if (!read_num(&p, end, 2, &h) || !read_sep(&p, end, ":|：") || !read_num(&p, end, 2, &mi))
+            return false;
+        if (read_sep(&p, end, ":|：") && !read_num(&p, end, 2, &sec))
+            return false;
+        clock = true;
+    }
+    if (p != end || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 ||
+        sec > 59)
+        return false;
+    if (!clock) {
+        snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, mo, d);
+    } else {
+        struct tm tm = {.tm_year = y - 1900,
+                        .tm_mon = mo - 1,
+                        .tm_mday = d,
+                        .tm_hour = h,
+                        .tm_min = mi,
+                        .tm_sec = sec,
+                        .tm_isdst = -1};
+        time_t t = mktime(&tm);
+        struct tm utc;
+        if (t == (time_t)-1 || !gmtime_r(&t, &utc))
+            return false;
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    }
+    out->len = 0;
+    pt_str_puts(out, buf);
+    return !out->oom;
+}
+
+/* Reads a time cell into im->tmp; rejects the row, naming the column, when
+ * it is not a time. Returns PTRACK_OK, 1 when rejected, or an error. */
+static int time_cell(imp_t *im, size_t col, long line, const char *s, size_t n)
+{
+    if (read_time(s, n, &im->tmp))
+        return PTRACK_OK;
+    if (im->tmp.oom)
+        return PTRACK_ENOMEM;
+    char *v = dupn(s, n);
+    if (!v)
+        return PTRACK_ENOMEM;
+    int rc =
+        reject_cell(im, line, col,
+                    "\"%s\" is not a date or a time: write 2026-05-20, 2026/5/20, "
+                    "2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00",
+                    v);
+    free(v);
+    return rc == PTRACK_OK ? 1 : rc;
 }
 
 /* Whether s is an id: a whole number from 1, in digits only. */
@@ -783,16 +886,14 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         ic.list = col->kind == CC_LEAD_UNITS ? &im->lead : &im->co;
         ic.count = col->kind == CC_LEAD_UNITS ? &im->n_lead : &im->n_co;
         return csv_split_names(s, n, collect_name, &ic);
-    case CC_TIME: {
-        const char *t = normalize_time(im, s, n);
-        if (!t)
-            return PTRACK_ENOMEM;
+    case CC_TIME:
+        if ((rc = time_cell(im, i, line, s, n)) != PTRACK_OK)
+            return rc;
         if (strcmp(col->path, "created_at") == 0)
             row->has_created = true;
         else
             row->stored = true;
-        return h->rec_set(rec, col->path, t);
-    }
+        return h->rec_set(rec, col->path, im->tmp.p);
     case CC_BOOL: {
         static const char *const yes[] = {"是", "true", "TRUE", "True", "1", "yes", "Y", "y", "√"};
         static const char *const no[] = {"否", "false", "FALSE", "False", "0", "no", "N", "n", "×"};
@@ -830,7 +931,13 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         break;
     }
     case CC_REPLIED_AT:
-        row->replied_at = s;
+        if ((rc = time_cell(im, i, line, s, n)) != PTRACK_OK)
+            return rc;
+        im->replied.len = 0;
+        pt_str_puts(&im->replied, im->tmp.p);
+        if (im->replied.oom)
+            return PTRACK_ENOMEM;
+        row->replied_at = im->replied.p;
         break;
     case CC_SATISFACTION: {
         char *v = dupn(s, n);
@@ -1052,10 +1159,7 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
         if (rc == PTRACK_OK && row->category)
             rc = h->rec_set(rec, "replies.0.category", row->category);
         if (rc == PTRACK_OK && row->replied_at) {
-            char *v = cell_copy(row->replied_at);
-            const char *t = v ? normalize_time(im, v, strlen(v)) : NULL;
-            rc = t ? h->rec_set(rec, "replies.0.replied_at", t) : PTRACK_ENOMEM;
-            free(v);
+            rc = h->rec_set(rec, "replies.0.replied_at", row->replied_at);
         }
         /* The reply comes from the lead unit, when there is one. */
         if (rc == PTRACK_OK && im->n_lead == 1) {
@@ -1423,6 +1527,7 @@ static void imp_free(imp_t *im)
     pt_str_free(&im->co);
     pt_str_free(&im->custom);
     pt_str_free(&im->tmp);
+    pt_str_free(&im->replied);
     free(im);
 }
 

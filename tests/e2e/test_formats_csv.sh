@@ -13,7 +13,9 @@
 # refused naming line and column, with nothing stored; re-importing skips
 # duplicates (number+session, source.ref), and 序号 (a row's serial) is
 # not a number; two columns that give one field are refused at the header;
-# rows of blank cells are skipped; an office column wins over the
+# dates as spreadsheets write them (2026/5/20, 2026年5月20日, a local
+# 2026-05-20 10:30), and a bad one named by its column; rows of blank
+# cells are skipped; an office column wins over the
 # 自定义字段 member of its key; unit columns that no unit could answer
 # are refused; the export has a BOM, CRLF,
 # Chinese headers and labels (English with lang=en), and honours the list
@@ -413,6 +415,27 @@ check_eq "not inside \"\" quotes" '["加强领导，落实\"一是一、二是�
 check_eq "not inside “” quotes" '["加强领导，落实“一是一、二是二”的原则", "完善机制"]' "$(recs 拆-6)"
 check_eq "one marker is no list: one ask per line" '["1.只有一条", "分两行写"]' "$(recs 拆-7)"
 check_eq "numbers and 、 inside a clause are not markers" '["增加1.5亿元；2.5亿元用于统一、协调"]' "$(recs 拆-8)"
+
+pt_step "dates as spreadsheets write them; a bad one is named by its column"
+printf '%s\n' '编号,标题,状态,交办时间,答复时间' \
+    '时-1,关于斜杠日期的建议,办理中,2026/5/20,2026/05/20 10:30' \
+    '时-2,关于短横日期的建议,办理中,2026-5-20,2026-05-20 10:30:00' \
+    '时-3,关于中文日期的建议,办理中,2026年5月20日,2026-05-20T10:30:00+08:00' >"$W/dates.csv"
+upload "$W/dates.csv"
+check_status "import dates.csv" 201
+check_eq "2026/5/20, 2026-5-20 and 2026年5月20日 are the date" \
+    "2026-05-20T00:00:00Z 2026-05-20T00:00:00Z 2026-05-20T00:00:00Z" \
+    "$(pget number 时-1 'p["assigned_at"]') $(pget number 时-2 'p["assigned_at"]') $(pget number 时-3 'p["assigned_at"]')"
+LOCAL1030=$(python3 -c 'import datetime; print(datetime.datetime(2026, 5, 20, 10, 30).astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+check_eq "a time without a zone is local; with one, as written" "$LOCAL1030 $LOCAL1030 2026-05-20T02:30:00Z" \
+    "$(pget number 时-1 'p["replies"][0]["replied_at"]') $(pget number 时-2 'p["replies"][0]["replied_at"]') $(pget number 时-3 'p["replies"][0]["replied_at"]')"
+printf '%s\n' '编号,标题,状态,交办时间,答复时间' '时-4,关于错日期的建议,办理中,2026/2/30,' \
+    '时-5,关于错时间的建议,办理中,,五月二十日' >"$W/bad_dates.csv"
+upload "$W/bad_dates.csv"
+check_error "a date that does not exist, a time that is not one" 422 validation_failed
+check_eq "each named by its column" \
+    '["line 2, column 交办时间: \"2026/2/30\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00", "line 3, column 答复时间: \"五月二十日\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00"]' \
+    "$(jv 'json.dumps([r["reason"] for r in j["error"]["rejected"]], ensure_ascii=False)')"
 
 pt_step "proposals with every field, through the workflow"
 act() {
