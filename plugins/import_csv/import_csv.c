@@ -8,9 +8,10 @@
  * so a 100 MB file imports in the memory of its largest record. The first
  * 64 KiB decide the encoding when the request does not (`encoding=`): a
  * UTF-8 BOM or valid UTF-8 is UTF-8, anything else is read as GB18030, the
- * superset of GBK that Chinese Excel and WPS write. The first line decides
- * the separator when the request does not (`sep=`): the most frequent of
- * , ; and TAB outside quotes.
+ * superset of GBK that Chinese Excel and WPS write. The separator is the
+ * request's (`sep=`), or the one Excel's first line "sep=;" names (the
+ * line is skipped; with both, they must agree), or else the most frequent
+ * of , ; and TAB outside quotes on the first line.
  *
  * The header row maps columns to fields (csv-columns.c: English field names,
  * Chinese headers and their common variants; `map={"field": "header"}`
@@ -45,6 +46,7 @@
 #include <strings.h>
 #include <time.h>
 #include <ptrack/plugin.h>
+#include "csv-sep.h"
 #include "csv.h"
 #include "formula-guard.h"
 #include "plugin-state.h"
@@ -82,8 +84,10 @@ typedef struct {
     size_t n_pend; /* bytes of a character split across chunks, at in[0] */
     bool bom_done;
 
-    /* Separator sniffing: the first line is held until it is complete. */
+    /* The first line is held until it is complete: it may be Excel's
+     * "sep=;", and without one it decides the separator. */
     char sep; /* 0 until known */
+    bool head_done;
     pt_str_t head;
 
     csv_reader_t rd;
@@ -1343,8 +1347,42 @@ static int reader_rc(imp_t *im, int rc)
     return rc;
 }
 
+static const char *sep_name(char sep)
+{
+    return sep == ',' ? "," : sep == ';' ? ";" : "tab";
+}
+
+/* Excel's first line "sep=;" names the file's separator: it is taken
+ * (the query's sep=, when given too, must say the same) and dropped, and
+ * the header is read from line 2. */
+static int sep_line(imp_t *im, long *first_line)
+{
+    char sep;
+    size_t len;
+    if (!pt_csv_sep_line(im->head.p ? im->head.p : "", im->head.len, &sep, &len))
+        return PTRACK_OK;
+    if (!sep) {
+        snprintf(im->error, sizeof(im->error),
+                 "line 1: \"%.*s\" names a separator the CSV importer does not read: use %s",
+                 (int)strcspn(im->head.p, "\r\n"), im->head.p, PT_CSV_SEP_NAMES);
+        return PTRACK_ERROR;
+    }
+    if (im->sep && im->sep != sep) {
+        snprintf(im->error, sizeof(im->error),
+                 "line 1: the file says sep=%s and the request sep=%s; send the file's, or none",
+                 sep_name(sep), sep_name(im->sep));
+        return PTRACK_ERROR;
+    }
+    im->sep = sep;
+    memmove(im->head.p, im->head.p + len, im->head.len - len);
+    im->head.len -= len;
+    *first_line = 2;
+    return PTRACK_OK;
+}
+
 /* UTF-8 text in: drops a BOM, holds the first line until the separator is
- * known, then reads records. */
+ * known (from the request, an Excel "sep=" line, or the header itself),
+ * then reads records. */
 static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
 {
     if (!im->bom_done) {
@@ -1361,18 +1399,28 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
         s = NULL;
         n = 0;
     }
-    if (!im->sep) {
+    long first_line = 1;
+    if (!im->head_done) {
         pt_str_append(&im->head, s, n);
         if (im->head.oom)
             return PTRACK_ENOMEM;
-        if (!eof && im->head.len < SNIFF_MAX && !first_line_done(im->head.p, im->head.len))
+        /* A CR at the end may be the first half of a CRLF. */
+        if (!eof && im->head.len < SNIFF_MAX &&
+            (!first_line_done(im->head.p, im->head.len) || im->head.p[im->head.len - 1] == '\r'))
             return PTRACK_OK;
-        im->sep = sniff_sep(im->head.p, im->head.len);
+        im->head_done = true;
+        int rc = sep_line(im, &first_line);
+        if (rc != PTRACK_OK)
+            return rc;
+        if (!im->sep)
+            im->sep = sniff_sep(im->head.p, im->head.len);
         s = NULL;
         n = 0;
     }
-    if (!im->rd.sep)
+    if (!im->rd.sep) {
         csv_reader_init(&im->rd, im->sep, RECORD_MAX);
+        im->rd.line = first_line;
+    }
     int rc = 0;
     if (im->head.len) {
         rc = csv_reader_feed(&im->rd, im->head.p, im->head.len, on_record, im);
@@ -1449,20 +1497,11 @@ static ptrdiff_t read_full(imp_t *im, char *buf, size_t want)
 static int read_args(imp_t *im)
 {
     const char *sep = im->h->job_arg(im->job, "sep");
-    if (sep && *sep) {
-        if (strcmp(sep, ",") == 0 || strcmp(sep, "comma") == 0)
-            im->sep = ',';
-        else if (strcmp(sep, ";") == 0 || strcmp(sep, "semicolon") == 0)
-            im->sep = ';';
-        else if (strcmp(sep, "tab") == 0 || strcmp(sep, "\t") == 0 || strcmp(sep, "\\t") == 0)
-            im->sep = '\t';
-        else {
-            snprintf(im->error, sizeof(im->error),
-                     "sep: \"%s\" is not a separator the CSV importer reads: use \",\", \";\" or "
-                     "tab",
-                     sep);
-            return PTRACK_ERROR;
-        }
+    if (sep && *sep && !(im->sep = pt_csv_sep_parse(sep))) {
+        snprintf(im->error, sizeof(im->error),
+                 "sep: \"%s\" is not a separator the CSV importer reads: use %s", sep,
+                 PT_CSV_SEP_NAMES);
+        return PTRACK_ERROR;
     }
     const char *map = im->h->job_arg(im->job, "map");
     if (map && *map && (!parse_map(im, map) || !check_map(im)))

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+#include "csv-sep.h"
 #include "decidim_csv.h"
 #include "decidim_html.h"
 #include "decidim_input.h"
@@ -256,13 +257,14 @@ static void keys_free(char **keys, size_t n)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-/* The separator: sep= when given, else ';' (Decidim's), or ',' or a tab
- * when the header line has one of those and no ';'. */
+/* The separator: sep= when given (0 when it names none the reader
+ * takes), else ';' (Decidim's), or ',' or a tab when the header line has
+ * one of those and no ';'. */
 static char csv_sep(const ptrack_host_t *h, ptrack_job_t *job, din_t *in)
 {
     const char *arg = h->job_arg(job, "sep");
     if (arg && arg[0])
-        return strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 ? '\t' : arg[0];
+        return pt_csv_sep_parse(arg);
     size_t n;
     const unsigned char *p = din_window(in, &n);
     if (memchr(p, ';', n))
@@ -277,8 +279,14 @@ static char csv_sep(const ptrack_host_t *h, ptrack_job_t *job, din_t *in)
 static int csv_import(const map_t *m, din_t *in)
 {
     const ptrack_host_t *h = m->h;
+    char sep = csv_sep(h, m->job, in);
+    if (!sep) {
+        h->set_error(m->job, "sep: \"%s\" is not a separator the Decidim importer reads: use %s",
+                     h->job_arg(m->job, "sep"), PT_CSV_SEP_NAMES);
+        return PTRACK_ERROR;
+    }
     dcsv_t c;
-    dcsv_init(&c, in, csv_sep(h, m->job, in));
+    dcsv_init(&c, in, sep);
     int rc = dcsv_next(&c);
     if (rc <= 0) {
         dcsv_free(&c);
@@ -417,8 +425,9 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
         m.locale = NULL;
     const char *kind = ps->host->job_arg(job, "kind");
     if (kind && kind[0] && !(m.kind = pt_label_name(pt_kind_labels, kind))) {
-        ps->host->set_error(job, "kind=%s: use suggestion, motion, proposal or other (建议, 议案, "
-                                 "提案, 其他)",
+        ps->host->set_error(job,
+                            "kind=%s: use suggestion, motion, proposal or other (建议, 议案, "
+                            "提案, 其他)",
                             kind);
         return PTRACK_EINVAL;
     }

@@ -5,7 +5,7 @@
 # Checks: UTF-8 with and without BOM; GBK, explicit and detected, also in a
 # file large enough that characters are cut by the upload's chunks, and one
 # whose first 64 KiB are ASCII (refused with a hint to use encoding=gbk); , ; and
-# tab separators; quoted fields with separators, quotes and line breaks;
+# tab separators, sniffed, from sep= or from Excel's first line sep=;; quoted fields with separators, quotes and line breaks;
 # Chinese and English headers; map=; recommendations split on 一是…, (一)…,
 # 一、… and 1. 2. (on lines or after ；。, full-width digits too; never inside
 # quotes, never on one marker alone); co_signers split on 、，; ；; units, replies and feedback from
@@ -197,6 +197,23 @@ check_status "sep=tab" 201
 check_eq "tab-separated delegation" "山西代表团" "$(pget title 关于丙的建议 'p["delegation"]')"
 upload "$W/tab.csv" "sep=$(urlenc '|')"
 check_error "an unknown separator" 422 validation_failed
+
+pt_step "Excel's first line sep=; names the separator"
+printf 'sep=;\r\n编号;标题;代表团\r\n分-1;关于分隔行的建议, 含逗号;山西代表团\r\n分-2;关于多一列的建议;山西代表团;多余\r\n' >"$W/sep_line.csv"
+upload "$W/sep_line.csv" "partial=true"
+check_eq "the line is taken and skipped: the header is line 2" "200 关于分隔行的建议, 含逗号 山西代表团" \
+    "$ST $(pget number 分-1 'p["title"] + " " + p["delegation"]')"
+check_eq "lines are still counted from the file's first" "line 4" "$(jv 'j["rejected"][0]["where"]')"
+upload "$W/sep_line.csv" "partial=true&sep=$(urlenc ';')"
+check_eq "sep=; in the request too: the same" "200 0 1" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+upload "$W/sep_line.csv" "sep=comma"
+check_error "the request's sep=comma against the file's sep=;" 422 validation_failed
+check_contains "both named" "line 1: the file says sep=; and the request sep=," "$(jv 'j["error"]["message"]')"
+printf 'sep=|\n编号|标题\n分-3|关于竖线的建议\n' >"$W/sep_bar.csv"
+upload "$W/sep_bar.csv"
+check_error "sep=| in the file" 422 validation_failed
+check_contains "named, with the separators read" 'line 1: "sep=|" names a separator the CSV importer does not read' \
+    "$(jv 'j["error"]["message"]')"
 
 pt_step "query parameters: the importer's declared ones are taken, any other refused"
 count0="$(pt_count)"

@@ -8,7 +8,7 @@
 # files skipped by source.ref, broken rows named by their lines (and kept
 # out, or left behind with partial=true), rows of blank cells skipped, a
 # missing title column refused;
-# kind= for the kind Decidim does not have.
+# kind= for the kind Decidim does not have; sep= a separator or refused.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -134,6 +134,17 @@ printf 'id;title/en;body/en\r\n951;Blank rows around;body\r\n;;\r\n ; ;\r\n952;B
 import "$PT_TMP/blank.csv"
 check_eq "the two rows imported, the blank ones skipped" "201 2 0" \
     "$ST $(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
+
+pt_step "sep= names a separator, or is refused"
+printf 'id,title/en,body/en,reference\n961,Comma separated,body c,SEP-961\n' >"$PT_TMP/comma.csv"
+import "$PT_TMP/comma.csv" "sep=comma"
+check_status "import with sep=comma" 201
+P="$(by_ref SEP-961)"
+check_eq "sep=comma splits on commas" "Comma separated" "$(jv 'j.get("title")' "$P")"
+import "$PT_TMP/comma.csv" "sep=colon"
+check_error "sep=colon" 422 validation_failed
+check_contains "refused, naming it and the separators read" \
+    'sep: "colon" is not a separator the Decidim importer reads' "$(jv 'j["error"]["message"]')"
 
 pt_step "kind= gives the proposals a kind (Decidim has none)"
 printf '[{"title": {"zh": "关于增设社区食堂的建议"}, "reference": "K-1"}]' >"$PT_TMP/kind.json"
