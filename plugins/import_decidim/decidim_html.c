@@ -89,15 +89,21 @@ char *dhtml_text(const char *html)
     if (!out)
         return NULL;
     size_t o = 0;
+    const char *gt = strchr(html, '>');
     for (size_t i = 0; i < len;) {
         char c = html[i];
-        if (c == '<' && i + 1 < len &&
+        /* A '<' with no '>' after it, or another '<' before that, starts
+         * no tag ("prices a<b and more", "a<b and more</p>"): it is text.
+         * The next '>' is looked for once per '>'. */
+        if (c == '<' && gt && gt < html + i)
+            gt = strchr(html + i, '>');
+        const char *end = c == '<' ? gt : NULL;
+        if (end && memchr(html + i + 1, '<', (size_t)(end - html - i - 1)))
+            end = NULL;
+        if (end && i + 1 < len &&
             ((html[i + 1] >= 'a' && html[i + 1] <= 'z') ||
              (html[i + 1] >= 'A' && html[i + 1] <= 'Z') || html[i + 1] == '/' ||
              html[i + 1] == '!')) {
-            const char *end = strchr(html + i, '>');
-            if (!end)
-                break; /* a cut tag at the end: drop it */
             const char *name = html + i + 1 + (html[i + 1] == '/');
             size_t nn = 0;
             while (name + nn < end &&

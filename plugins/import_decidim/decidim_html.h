@@ -8,7 +8,8 @@
 
 /* The plain text of html. Ownership: the caller frees; NULL when memory
  * runs out. Text without tags comes back as it was, but for entities and
- * white space. */
+ * white space; a '<' that starts no tag (no '>' before the next '<' or
+ * the end) is text. */
 char *dhtml_text(const char *html);
 
 #endif

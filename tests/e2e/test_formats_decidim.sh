@@ -8,7 +8,8 @@
 # files skipped by source.ref, broken rows named by their lines (and kept
 # out, or left behind with partial=true), rows of blank cells skipped, a
 # missing title column refused;
-# kind= for the kind Decidim does not have; sep= a separator or refused.
+# kind= for the kind Decidim does not have; sep= a separator or refused;
+# a < that starts no tag kept as text.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -145,6 +146,16 @@ import "$PT_TMP/comma.csv" "sep=colon"
 check_error "sep=colon" 422 validation_failed
 check_contains "refused, naming it and the separators read" \
     'sep: "colon" is not a separator the Decidim importer reads' "$(jv 'j["error"]["message"]')"
+
+pt_step "a < that starts no tag is text"
+printf '%s\n' '[{"title": {"en": "Cheaper bus fares"}, "reference": "LT-1", "body": {"en": "Compare prices a<b and more"}},' \
+    ' {"title": {"en": "Tagged"}, "reference": "LT-2", "body": {"en": "<p>Keep a<b and <b>bold</b> text</p>"}}]' >"$PT_TMP/lt.json"
+import "$PT_TMP/lt.json"
+check_status "import lt.json" 201
+P="$(by_ref LT-1)"
+check_eq "a < without a > after it" "Compare prices a<b and more" "$(jv 'j.get("background")' "$P")"
+P="$(by_ref LT-2)"
+check_eq "a < before another tag's <" "Keep a<b and bold text" "$(jv 'j.get("background")' "$P")"
 
 pt_step "kind= gives the proposals a kind (Decidim has none)"
 printf '[{"title": {"zh": "关于增设社区食堂的建议"}, "reference": "K-1"}]' >"$PT_TMP/kind.json"
