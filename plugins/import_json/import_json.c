@@ -282,8 +282,9 @@ static bool check_value(check_t *c)
 }
 
 /* Writes why text[0..n) was refused into why, with the line and column of
- * the fault counted from first_line. */
-static void explain(const char *text, size_t n, long first_line, char *why, size_t cap)
+ * the fault in the file: the text starts on first_line, at first_col. */
+static void explain(const char *text, size_t n, long first_line, long first_col, char *why,
+                    size_t cap)
 {
     check_t c = {.s = text, .n = n};
     check_ws(&c);
@@ -302,7 +303,7 @@ static void explain(const char *text, size_t n, long first_line, char *why, size
                         : "not a JSON object: each proposal must be an object {...}");
         return;
     }
-    long line = first_line, col = 1;
+    long line = first_line, col = first_col;
     for (size_t k = 0; k < c.i && k < n; k++) {
         if (text[k] == '\n') {
             line++;
@@ -358,7 +359,7 @@ static void text_reset(text_t *t)
 /* Hands one proposal's text to the host, or rejects it with the reason.
  * Returns the host's answer (PTRACK_OK, PTRACK_ECANCELED, ...). */
 static int emit_text(const ptrack_host_t *h, ptrack_job_t *job, text_t *t, const char *where,
-                     long first_line)
+                     long first_line, long first_col)
 {
     if (t->too_big) {
         char why[96];
@@ -371,14 +372,15 @@ static int emit_text(const ptrack_host_t *h, ptrack_job_t *job, text_t *t, const
                           t->s[t->len - 1] == '\r' || t->s[t->len - 1] == '\n'))
         t->s[--t->len] = '\0';
     if (t->len == 0)
-        return h->import_reject(job, where, "an empty item (two commas in a row, or one before ']')");
+        return h->import_reject(job, where,
+                                "an empty item (two commas in a row, or one before ']')");
     ptrack_record_t *rec = h->rec_new();
     if (!rec)
         return PTRACK_ENOMEM;
     if (h->rec_set_json(rec, "", t->s) != PTRACK_OK) {
         h->rec_free(rec);
         char why[256];
-        explain(t->s, t->len, first_line, why, sizeof(why));
+        explain(t->s, t->len, first_line, first_col, why, sizeof(why));
         return h->import_reject(job, where, why);
     }
     return h->import_emit(job, rec, where);
@@ -421,7 +423,7 @@ static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf
 static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
 {
     text_t t = {0};
-    long line = 1;
+    long line = 1, lead = 0;
     bool first_chunk = true;
     int rc = PTRACK_OK;
     for (;;) {
@@ -437,19 +439,23 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
         while (p < end && rc == PTRACK_OK) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *stop = nl ? nl : end;
-            /* Leading blanks are skipped so that a blank line stays empty. */
+            /* Leading blanks are skipped so that a blank line stays empty;
+             * they are counted for the column of a fault. */
             if (t.len == 0 && !t.too_big)
-                while (p < stop && is_blank(*p))
+                while (p < stop && is_blank(*p)) {
                     p++;
+                    lead++;
+                }
             rc = text_add(&t, p, (size_t)(stop - p));
             if (rc != PTRACK_OK || !nl)
                 break;
             if (t.len > 0 || t.too_big) {
                 char where[32];
                 snprintf(where, sizeof(where), "line %ld", line);
-                rc = emit_text(h, job, &t, where, line);
+                rc = emit_text(h, job, &t, where, line, 1 + lead);
             }
             text_reset(&t);
+            lead = 0;
             line++;
             p = nl + 1;
         }
@@ -460,7 +466,7 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
         /* The last line, without a final line break. */
         char where[32];
         snprintf(where, sizeof(where), "line %ld", line);
-        rc = emit_text(h, job, &t, where, line);
+        rc = emit_text(h, job, &t, where, line, 1 + lead);
     }
     free(t.s);
     return rc;
@@ -471,16 +477,16 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
  * an object that holds it under "items"; other members of that object
  * ("next", a count) are skipped whatever they hold. */
 typedef enum {
-    S_START,      /* before the top-level value */
-    S_OBJ_KEY,    /* top object: before a member name or '}' */
-    S_OBJ_NAME,   /* top object: inside a member name */
-    S_OBJ_COLON,  /* top object: after a name, before ':' */
-    S_OBJ_VALUE,  /* top object: before a member's value */
-    S_OBJ_SKIP,   /* top object: inside a value that is not "items" */
-    S_OBJ_NEXT,   /* top object: after a value, before ',' or '}' */
-    S_ITEMS,      /* the array of proposals: between items */
-    S_ITEM,       /* inside an item */
-    S_END,        /* after the top-level value: only blanks may follow */
+    S_START,     /* before the top-level value */
+    S_OBJ_KEY,   /* top object: before a member name or '}' */
+    S_OBJ_NAME,  /* top object: inside a member name */
+    S_OBJ_COLON, /* top object: after a name, before ':' */
+    S_OBJ_VALUE, /* top object: before a member's value */
+    S_OBJ_SKIP,  /* top object: inside a value that is not "items" */
+    S_OBJ_NEXT,  /* top object: after a value, before ',' or '}' */
+    S_ITEMS,     /* the array of proposals: between items */
+    S_ITEM,      /* inside an item */
+    S_END,       /* after the top-level value: only blanks may follow */
 } state_t;
 
 typedef struct {
@@ -496,11 +502,14 @@ typedef struct {
     long str_line;     /* where the open string started */
     long item_no;      /* items seen, the current one included */
     long item_line;    /* where the current item started */
+    long item_col;     /* and in which column (characters, from 1) */
+    const char *chunk; /* the chunk being scanned */
+    long line_chars;   /* characters of the current line before it */
     bool after_comma;  /* S_ITEMS: a comma came since the last item */
     char key[KEY_MAX + 1];
     size_t key_len;
     text_t item;
-    char error[256];   /* set when the file is broken as a whole */
+    char error[256]; /* set when the file is broken as a whole */
 } scan_t;
 
 /* Keeps the message for a file that is broken as a whole; it names the
@@ -524,7 +533,7 @@ static int item_end(scan_t *s)
 {
     char where[64];
     snprintf(where, sizeof(where), "item %ld (line %ld)", s->item_no, s->item_line);
-    int rc = emit_text(s->h, s->job, &s->item, where, s->item_line);
+    int rc = emit_text(s->h, s->job, &s->item, where, s->item_line, s->item_col);
     text_reset(&s->item);
     s->after_comma = false;
     return rc;
@@ -599,9 +608,45 @@ static int scan_item(scan_t *s, const char **pp, const char *end)
     return 0;
 }
 
+static int scan_bytes(scan_t *s, const char *p, const char *end);
+
+/* The characters of UTF-8 text[0..n). */
+static long chars(const char *text, size_t n)
+{
+    long k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* The characters before p on its line (p is in the chunk being scanned):
+ * items may start mid-line, several to a line. */
+static long column_before(const scan_t *s, const char *p)
+{
+    for (const char *q = p; q > s->chunk; q--)
+        if (q[-1] == '\n')
+            return chars(q, (size_t)(p - q));
+    return s->line_chars + chars(s->chunk, (size_t)(p - s->chunk));
+}
+
 /* Scans one chunk. Returns PTRACK_OK to read on, or an error (with
  * s->error set when the file is broken). */
 static int scan_chunk(scan_t *s, const char *p, const char *end)
+{
+    int rc;
+    s->chunk = p;
+    /* What the next chunk's first line holds already. */
+    const char *last = end;
+    while (last > p && last[-1] != '\n')
+        last--;
+    long tail = chars(last, (size_t)(end - last));
+    rc = scan_bytes(s, p, end);
+    s->line_chars = last > p ? tail : s->line_chars + tail;
+    return rc;
+}
+
+/* Scans the bytes of one chunk (see scan_chunk). */
+static int scan_bytes(scan_t *s, const char *p, const char *end)
 {
     int rc;
     while (p < end) {
@@ -644,6 +689,7 @@ static int scan_chunk(scan_t *s, const char *p, const char *end)
             } else if (!is_blank(ch)) {
                 s->item_no++;
                 s->item_line = s->line;
+                s->item_col = 1 + column_before(s, p);
                 s->depth = 0;
                 s->in_str = s->esc = false;
                 s->st = S_ITEM;
@@ -692,8 +738,8 @@ static int scan_chunk(scan_t *s, const char *p, const char *end)
                 s->st = S_OBJ_COLON;
                 break;
             } else if (ch == '\n') {
-                return scan_fail(s, "line %ld: not JSON: a member name runs past the end of the line",
-                                 s->line);
+                return scan_fail(
+                    s, "line %ld: not JSON: a member name runs past the end of the line", s->line);
             }
             if (s->key_len < KEY_MAX)
                 s->key[s->key_len++] = ch;
@@ -757,16 +803,16 @@ static int scan_chunk(scan_t *s, const char *p, const char *end)
             } else if (ch == '}') {
                 s->st = S_END;
             } else if (!is_blank(ch)) {
-                return scan_fail(s, "line %ld: not JSON: expected ',' or '}' after \"%s\"",
-                                 s->line, s->key);
+                return scan_fail(s, "line %ld: not JSON: expected ',' or '}' after \"%s\"", s->line,
+                                 s->key);
             }
             break;
         case S_END:
             if (ch == '\n') {
                 s->line++;
             } else if (!is_blank(ch)) {
-                return scan_fail(s, "line %ld: more text after the end of the JSON %s",
-                                 s->line, s->wrapped ? "object" : "array");
+                return scan_fail(s, "line %ld: more text after the end of the JSON %s", s->line,
+                                 s->wrapped ? "object" : "array");
             }
             break;
         }

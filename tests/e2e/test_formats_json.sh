@@ -3,8 +3,9 @@
 # (plugins/import_json, plugins/export_json), loaded by default from the
 # build's plugin directory, through the API and the CLI, with Chinese data.
 # Checks: json (an array, and {"items": [...]}) and jsonl imports; a broken
-# item is refused with its position and reason and nothing is stored; a
-# broken file is refused naming the line; partial=true keeps the good ones;
+# item is refused with its position and reason (the column of a fault
+# counted in its line) and nothing is stored; a broken file is refused
+# naming the line; partial=true keeps the good ones;
 # export json then import into a fresh, empty ptrackd reproduces every field
 # of every proposal (ids included); export jsonl is what GET /v1/proposals
 # shows; ptrack export --out with filters; ptrack import/export exit codes;
@@ -267,6 +268,23 @@ check_eq "each says what is wrong" \
     "lead_co mode takes one lead unit|separate mode takes units whose role is separate|\"甲局\" is given twice|handling_mode: required when there are units|single mode takes one unit" \
     "$(jv '"|".join(next((m for m in ("lead_co mode takes one lead unit", "separate mode takes units whose role is separate", "\"甲局\" is given twice", "handling_mode: required when there are units", "single mode takes one unit") if m in r["reason"]), r["reason"]) for r in j["error"]["rejected"])')"
 check_eq "nothing was stored" "$before" "$(pt_count)"
+
+pt_step "the column of a fault is counted in its line, not in its item"
+printf '[{"title": "关于子的建议"}, {"title": "关于丑的建议", }]\n' >"$W/midline.json"
+upload "format=json" "$W/midline.json"
+check_contains "an item that starts mid-line" "(line 1, column 43)" "$(jv 'j["error"]["rejected"][0]["reason"]')"
+printf '{"title": "关于卯的建议"}\n   {"title": "关于寅的建议",}\n' >"$W/indented.jsonl"
+upload "format=jsonl" "$W/indented.jsonl"
+check_contains "a line that starts with blanks" "(line 2, column 23)" "$(jv 'j["error"]["rejected"][0]["reason"]')"
+# The second item starts past the first 64 KiB read, on the same line.
+python3 -c '
+import sys
+line = "[{\"title\": \"%s\"}, {\"title\": \"关于辰的建议\", }]" % ("关" * 30000)
+open(sys.argv[1], "w", encoding="utf-8").write(line + "\n")
+print(line.index(", }]") + 3)' "$W/long_line.json" >"$W/long_line.col"
+upload "format=json" "$W/long_line.json"
+check_contains "an item that starts in a later read of the line" "(line 1, column $(cat "$W/long_line.col"))" \
+    "$(jv '[r["reason"] for r in j["error"]["rejected"] if r["where"].startswith("item 2 ")]')"
 
 pt_step "a broken file: refused naming the line"
 printf '[\n{"title": "关于庚的建议"},\n{"title": "关于辛的建议\n' >"$W/unterminated.json"
