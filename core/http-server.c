@@ -175,6 +175,7 @@ struct conn_s {
     char *head;
     size_t head_len, head_cap;
     head_state_t hstate;
+    bool head_done;   /* the request's headers are complete: more are trailers */
     size_t url_len;   /* bytes of the target */
     size_t hdr_off;   /* where the first header name starts */
     size_t nhdr;      /* headers stored */
@@ -922,6 +923,7 @@ static void req_reset(conn_t *c)
     c->hstate = HS_URL;
     c->url_len = c->hdr_off = c->nhdr = c->field_off = c->trailer_len = 0;
     c->seen_te = c->seen_cl = c->seen_host = c->seen_auth = c->expect_body = false;
+    c->head_done = false;
     c->bs_on = c->bs_in = c->bs_started = c->bs_paused = c->bs_continue = false;
     c->bs_end_owed = false;
     c->bs_status = 0;
@@ -1082,7 +1084,7 @@ static int trailer_count(conn_t *c, size_t len)
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     conn_t *c = p->data;
-    if (c->state == CS_BODY)
+    if (c->head_done)
         return trailer_count(c, len);
     if (c->hstate != HS_FIELD) {
         head_terminate(c);
@@ -1096,7 +1098,7 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
     conn_t *c = p->data;
-    if (c->state == CS_BODY)
+    if (c->head_done)
         return trailer_count(c, len);
     if (c->hstate != HS_VALUE) {
         head_terminate(c);
@@ -1210,6 +1212,10 @@ static int on_headers_complete(http_parser *p)
         c->hstate = HS_VALUE;
     }
     head_terminate(c);
+    /* Whatever comes now is a trailer, also while a streamed body is with
+     * the handler (CS_HANDLER): it must never grow c->head, which the
+     * handler's request points into. */
+    c->head_done = true;
     if (resolve_target(c) != 0)
         return -1;
     if (c->seen_te) {

@@ -211,6 +211,19 @@ sys.stdout.buffer.write(b"POST /v1/proposals HTTP/1.1\r\nHost: x\r\nContent-Type
 ' >"$PT_TMP/chunked.req"
 out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/chunked.req")"
 check_eq "a well-formed chunked POST is stored" "201 分块传输的建议" "$(jv '"%s %s" % (j["status"], json.loads(j["body"]).get("title"))' "$out")"
+# Trailers are not headers: an Authorization trailer is ignored, not a
+# second header (test_formats_json.sh sends one to a streamed import).
+for path in "/v1/proposals"; do
+    python3 -c '
+import sys
+a = "{\"title\":\"带尾部字段的建议\"}\n".encode()
+sys.stdout.buffer.write(b"POST " + sys.argv[1].encode() + b" HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n"
+    b"0\r\nAuthorization: Bearer x\r\nX-Trailer: 1\r\n\r\n" % (len(a), a))
+' "$path" >"$PT_TMP/trailer.req"
+    out="$(python3 "$RAW" --unix "$PT_SOCK" --raw "$PT_TMP/trailer.req")"
+    check_eq "chunked POST $path with an Authorization trailer: stored" "201" "$(jv 'j["status"]' "$out")"
+done
 
 pt_step "bytes that are not UTF-8 in a path, a query or a header"
 # The answer quotes them: it must still be valid UTF-8 (and so valid JSON),

@@ -476,4 +476,19 @@ for fmt in jsonl json csv; do
         test "$(grep -o '为了规范地方立法活动' "$W/big.$fmt" | wc -l)" -eq 20000
 done
 
+pt_step "a chunked upload with trailers"
+# Trailers come while the body is with the importer: they are ignored,
+# never taken for the request's headers (an Authorization trailer is not a
+# second Authorization header).
+python3 -c '
+import sys
+a = "{\"title\":\"关于带尾部字段上传的建议\"}\n".encode()
+sys.stdout.buffer.write(b"POST /v1/imports?format=jsonl HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n"
+    b"0\r\nAuthorization: Bearer x\r\nX-Trailer: 1\r\n\r\n" % (len(a), a))
+' >"$W/trailer.req"
+out="$(python3 "$PT_E2E_DIR/rawhttp.py" --unix "$PT_SOCK" --raw "$W/trailer.req")"
+check_eq "a chunked import with an Authorization trailer is stored" "201 1" \
+    "$(jv '"%s %s" % (j["status"], json.loads(j["body"]).get("imported"))' "$out")"
+
 pt_finish
