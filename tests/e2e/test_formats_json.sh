@@ -484,7 +484,8 @@ python3 -c '
 import sys
 a = "{\"title\":\"关于带尾部字段上传的建议\"}\n".encode()
 sys.stdout.buffer.write(b"POST /v1/imports?format=jsonl HTTP/1.1\r\nHost: x\r\n"
-    b"Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n"
+    b"Authorization: Bearer y\r\nContent-Type: application/octet-stream\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n"
     b"0\r\nAuthorization: Bearer x\r\nX-Trailer: 1\r\n\r\n" % (len(a), a))
 ' >"$W/trailer.req"
 out="$(python3 "$PT_E2E_DIR/rawhttp.py" --unix "$PT_SOCK" --raw "$W/trailer.req")"
