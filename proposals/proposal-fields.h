@@ -41,6 +41,7 @@ typedef enum {
 
 #define PF_CREATE 1u /* a client may set it when creating a proposal */
 #define PF_EDIT 2u   /* a merge patch may change it */
+#define PF_TRIM 4u   /* a name: a client's is kept without the spaces around it */
 
 typedef struct {
     const char *name;

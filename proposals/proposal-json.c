@@ -41,11 +41,11 @@ const pt_pfield_t pt_pfields[] = {
     {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT},
     {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT},
     {"submitter_type", PF_ENUM, OFF(submitter_type), submitter_types, PF_CREATE | PF_EDIT},
-    {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT},
-    {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT},
-    {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT},
-    {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT},
-    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT},
+    {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
     {"status", PF_STRING, OFF(status), NULL, PF_CREATE},
     {"handling_mode", PF_ENUM, OFF(handling_mode), handling_modes, 0},
     {"units", PF_UNITS, OFF(units), NULL, 0},
@@ -53,7 +53,7 @@ const pt_pfield_t pt_pfields[] = {
     {"due_at", PF_TIME, OFF(due_at), NULL, 0},
     {"overdue", PF_OVERDUE, 0, NULL, 0},
     {"key_supervision", PF_BOOL, OFF(key_supervision), NULL, PF_CREATE},
-    {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE},
+    {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE | PF_TRIM},
     {"replies", PF_REPLIES, OFF(replies), NULL, 0},
     {"feedback", PF_FEEDBACK, OFF(feedback), NULL, 0},
     {"merged_into", PF_REF, OFF(merged_into), NULL, 0},
@@ -96,27 +96,28 @@ bool pt_str_blank(const char *s)
     return true;
 }
 
-/* A copy of s as a proposal's number or session is kept: without the
- * spaces around it (ASCII, U+00A0, U+3000), with full-width ASCII
- * (U+FF01..U+FF5E) and U+3000 inside as ASCII, so that "１２ " and "12",
- * typed in different offices' sheets, are one number. NULL when out of
- * memory. */
-static char *key_text(const char *s)
+/* A copy of a client's text without the spaces around it (ASCII, U+00A0,
+ * U+3000). With fold, also full-width ASCII (U+FF01..U+FF5E) and U+00A0
+ * and U+3000 inside as ASCII: how a number or a session is kept, so that
+ * "１２ " and "12", typed in different offices' sheets, are one number.
+ * NULL when out of memory. */
+static char *clean_text(const char *s, bool fold)
 {
     char *out = malloc(strlen(s) + 1);
     if (out == NULL)
         return NULL;
     size_t n = 0, keep = 0; /* keep: the length up to the last non-space */
     for (const unsigned char *u = (const unsigned char *)s; *u;) {
-        unsigned c = *u;
-        size_t len = 1;
+        unsigned c = *u; /* what u stands for, when it is folded to ASCII */
+        size_t len = 1;  /* its bytes */
         if (u[0] == 0xC2 && u[1] == 0xA0) {
             c = ' ';
             len = 2;
         } else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
             c = ' ';
             len = 3;
-        } else if (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD) && u[2] >= 0x80 && u[2] <= 0xBF) {
+        } else if (fold && u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD) && u[2] >= 0x80 &&
+                   u[2] <= 0xBF) {
             /* U+FF00..U+FF7F is EF BC 80..EF BD BF. */
             unsigned cp = 0xFF00u + ((u[1] - 0xBCu) << 6) + (u[2] - 0x80u);
             if (cp >= 0xFF01 && cp <= 0xFF5E) {
@@ -129,13 +130,12 @@ static char *key_text(const char *s)
             u += len;
             continue;
         }
-        if (c < 0x80 && len > 1)
+        if (len > 1 && c < 0x80 && fold) {
             out[n++] = (char)c;
-        else if (c < 0x80)
-            out[n++] = (char)*u;
-        else
+        } else {
             for (size_t i = 0; i < len; i++)
                 out[n++] = (char)u[i];
+        }
         if (!space)
             keep = n;
         u += len;
@@ -559,7 +559,18 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
             problems++;
             continue;
         }
-        if (problems == 0 && pt_strv_push(&nv, e->valuestring) != PT_OK) {
+        if (problems)
+            continue;
+        /* A name in a list (a co-signer, a tag) is kept without the spaces
+         * around it, and a blank one names nobody. */
+        char *t = bounded && (f->flags & PF_TRIM) ? clean_text(e->valuestring, false) : NULL;
+        if (bounded && (f->flags & PF_TRIM) && !t) {
+            pt_strv_free(&nv);
+            return PT_ENOMEM;
+        }
+        int pushed = t && !*t ? PT_OK : pt_strv_push(&nv, t ? t : e->valuestring);
+        free(t);
+        if (pushed != PT_OK) {
             pt_strv_free(&nv);
             return PT_ENOMEM;
         }
@@ -573,10 +584,49 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
     return PT_OK;
 }
 
+/* The checks of a text field's value s: a title's bounds, an enum's and a
+ * category's values. PT_OK, or -1 with the problem added to err. */
+static int text_check(const pt_pfield_t *f, const char *s, const pt_validate_opts_t *opts,
+                      pt_error_t *err)
+{
+    char buf[256];
+
+    if (f->type == PF_TITLE) {
+        if (pt_str_blank(s)) {
+            pt_error_add_field(err, f->name, "must not be blank");
+            return -1;
+        }
+        if (pt_utf8_length(s) > PT_TITLE_MAX) {
+            pt_error_add_field(err, f->name, "longer than %d characters", PT_TITLE_MAX);
+            return -1;
+        }
+    }
+    if (f->type == PF_ENUM && !in_list(s, f->values)) {
+        pt_error_add_field(err, f->name, "must be one of %s",
+                           join_values(f->values, buf, sizeof(buf)));
+        return -1;
+    }
+    if (f->type == PF_CATEGORY && opts && opts->categories) {
+        size_t i, used = 0;
+
+        for (i = 0; i < opts->n_categories; i++)
+            if (strcmp(opts->categories[i], s) == 0)
+                break;
+        if (i == opts->n_categories) {
+            buf[0] = '\0';
+            for (i = 0; i < opts->n_categories && used < sizeof(buf); i++)
+                used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
+                                         opts->categories[i]);
+            pt_error_add_field(err, f->name, "must be one of %s", buf);
+            return -1;
+        }
+    }
+    return PT_OK;
+}
+
 int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
                      const pt_validate_opts_t *opts, pt_error_t *err)
 {
-    char buf[256];
     int64_t n;
     char *s;
 
@@ -622,46 +672,28 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_CATEGORY:
         if (!json_text(v, f->name, err))
             return -1;
-        if (f->type == PF_TITLE) {
-            if (pt_str_blank(v->valuestring)) {
-                pt_error_add_field(err, f->name, "must not be blank");
-                return -1;
-            }
-            if (pt_utf8_length(v->valuestring) > PT_TITLE_MAX) {
-                pt_error_add_field(err, f->name, "longer than %d characters", PT_TITLE_MAX);
-                return -1;
-            }
-        }
-        if (f->type == PF_ENUM && !in_list(v->valuestring, f->values)) {
-            pt_error_add_field(err, f->name, "must be one of %s",
-                               join_values(f->values, buf, sizeof(buf)));
-            return -1;
-        }
-        if (f->type == PF_CATEGORY && opts && opts->categories) {
-            size_t i, used = 0;
-
-            for (i = 0; i < opts->n_categories; i++)
-                if (strcmp(opts->categories[i], v->valuestring) == 0)
-                    break;
-            if (i == opts->n_categories) {
-                buf[0] = '\0';
-                for (i = 0; i < opts->n_categories && used < sizeof(buf); i++)
-                    used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
-                                             opts->categories[i]);
-                pt_error_add_field(err, f->name, "must be one of %s", buf);
-                return -1;
-            }
-        }
-        s = strdup(v->valuestring);
+        /* A client's name is kept without the spaces around it, so that
+         * "山西代表团 " is not a delegation of its own; blank is none. */
+        s = opts && (f->flags & PF_TRIM) ? clean_text(v->valuestring, false)
+                                         : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
+        if (f->type != PF_TITLE && (f->flags & PF_TRIM) && !*s) {
+            free(s);
+            replace_str(MEMBER(p, f, char *), NULL);
+            return PT_OK;
+        }
+        if (text_check(f, s, opts, err) != PT_OK) {
+            free(s);
+            return -1;
+        }
         replace_str(MEMBER(p, f, char *), s);
         return PT_OK;
     case PF_IDENT:
         if (!json_text(v, f->name, err))
             return -1;
         /* The store's own documents are read as they were written. */
-        s = opts ? key_text(v->valuestring) : strdup(v->valuestring);
+        s = opts ? clean_text(v->valuestring, true) : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
         if (!*s) {

@@ -389,6 +389,36 @@ static void a_clients_number_and_session_are_kept_as_one_spelling(void **state)
     keys_read("{\"title\": \"t\", \"number\": \" １２ \"}", PT_DECODE_STORED, " １２ ", NULL);
 }
 
+static void a_clients_names_are_kept_without_the_spaces_around_them(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"t\", \"delegation\": \"山西代表团 \", \"lead_author\": \"\\u3000李国华\","
+        " \"co_signers\": [\" 王秀英\", \"　\", \"张 建军\"], \"tags\": [\"乡村振兴　\"],"
+        " \"category\": \"  \", \"supervisor\": \"督办处\\u00a0\"}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.delegation, "山西代表团", "delegation");
+    str_eq(p.lead_author, "李国华", "lead_author");
+    /* A blank co-signer names nobody; a space inside a name stays. */
+    assert_int_equal(p.co_signers.n, 2);
+    str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
+    str_eq(p.co_signers.v[1], "张 建军", "co_signers[1]");
+    str_eq(p.tags.v[0], "乡村振兴", "tags[0]");
+    str_eq(p.category, NULL, "category");
+    str_eq(p.supervisor, "督办处", "supervisor");
+    pt_proposal_free(&p);
+    /* The store's own documents are read as written. */
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    str_eq(p.delegation, "山西代表团 ", "stored delegation");
+    cJSON_Delete(j);
+    pt_proposal_free(&p);
+}
+
 static void a_missing_title_is_required(void **state)
 {
     pt_error_t err = {0};
@@ -932,6 +962,7 @@ int main(void)
         cmocka_unit_test(create_accepts_the_client_fields),
         cmocka_unit_test(create_leaves_an_absent_kind_unset),
         cmocka_unit_test(a_clients_number_and_session_are_kept_as_one_spelling),
+        cmocka_unit_test(a_clients_names_are_kept_without_the_spaces_around_them),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
         cmocka_unit_test(the_title_limit_counts_characters_not_bytes),
