@@ -38,19 +38,19 @@ static const pt_opt_t opts[] = {
 typedef struct {
     pt_cli_t *cli;
     CURL *h;
-    const char *out_opt;   /* --out, or NULL */
+    const char *out_opt; /* --out, or NULL */
     const char *format;
-    char *server_name;     /* from Content-Disposition, made safe */
-    char *target;          /* the file the output ends up in, or NULL for stdout */
-    char *final;           /* the file renamed over: target, or where its symlink points */
-    char *tmp;             /* the temporary file being written; NULL when written directly */
+    char *server_name; /* from Content-Disposition, made safe */
+    char *target;      /* the file the output ends up in, or NULL for stdout */
+    char *final;       /* the file renamed over: target, or where its symlink points */
+    char *tmp;         /* the temporary file being written; NULL when written directly */
     FILE *out;
     bool opened, failed;
     int fail_errno;
     long status;
-    pt_buf_t error_body;   /* the body of an error answer */
+    pt_buf_t error_body; /* the body of an error answer */
     int64_t received;
-    bool count_lines;      /* json and jsonl: one proposal a line */
+    bool count_lines; /* json and jsonl: one proposal a line */
     pt_progress_t progress;
 } download_t;
 
@@ -270,8 +270,7 @@ static int finish_file(download_t *d)
     if (d->count_lines) {
         /* Line breaks are proposals, except in an empty json file, "[]\n". */
         long long n = strcmp(d->format, "json") == 0 && d->received <= 3 ? 0 : d->progress.count;
-        printf("已导出 %lld 条到 %s (%lld exported to %s, %s)\n", n, d->target, n, d->target,
-               size);
+        printf("已导出 %lld 条到 %s (%lld exported to %s, %s)\n", n, d->target, n, d->target, size);
     } else {
         printf("已导出到 %s (exported to %s, %s)\n", d->target, d->target, size);
     }
@@ -282,9 +281,9 @@ static int finish_file(download_t *d)
 static const char *format_from_name(const char *path)
 {
     static const pt_ext_format_t map[] = {
-        {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"}, {".csv", "csv"},
-        {".xlsx", "xlsx"}, {".md", "md"},       {".html", "html"},    {".htm", "html"},
-        {".ics", "ics"},
+        {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+        {".csv", "csv"},   {".xlsx", "xlsx"},   {".md", "md"},
+        {".html", "html"}, {".htm", "html"},    {".ics", "ics"},
     };
     return path ? pt_transfer_format_of(path, map, sizeof(map) / sizeof(map[0])) : NULL;
 }
@@ -348,8 +347,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             fprintf(stderr, "ptrack export: %s was not written\n", d.target);
     } else if (d.status < 200 || d.status >= 300) {
         discard(&d);
-        rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body),
-                                       d.error_body.len);
+        rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body), d.error_body.len);
     } else if (!d.opened && !open_output(&d)) {
         fprintf(stderr, "ptrack export: cannot write %s: %s\n", d.target ? d.target : "the output",
                 strerror(d.fail_errno));
@@ -375,18 +373,17 @@ const pt_command_t pt_cmd_export = {
     .name = "export",
     .args = NULL,
     .summary = "export proposals into a file (json, jsonl, csv, xlsx, md, html, ics, ...)",
-    .description =
-        "Has ptrackd's exporter of --format (by default the one the extension of --out\n"
-        "names: .csv, .xlsx, .json, .jsonl, .md, .html, .ics) write the proposals that\n"
-        "match the filters (the same as list's), streamed into FILE, or into the name\n"
-        "ptrackd gives (proposals.csv) in the current directory. The file appears only\n"
-        "when the whole export has arrived: if ptrackd or the connection fails midway,\n"
-        "nothing is left behind and the exit code is non-zero.\n"
-        "\n"
-        "Examples:\n"
-        "  ptrack export --status handling --out 办理中.xlsx\n"
-        "  ptrack export --format json --delegation 山西代表团\n"
-        "  ptrack export --format csv --arg lang=en --out - | head\n",
+    .description = "Has ptrackd's exporter of --format (by default the one the extension of --out\n"
+                   "names: .csv, .xlsx, .json, .jsonl, .md, .html, .ics) write the proposals that\n"
+                   "match the filters (the same as list's), streamed into FILE, or into the name\n"
+                   "ptrackd gives (proposals.csv) in the current directory. The file appears only\n"
+                   "when the whole export has arrived: if ptrackd or the connection fails midway,\n"
+                   "nothing is left behind and the exit code is non-zero.\n"
+                   "\n"
+                   "Examples:\n"
+                   "  ptrack export --status handling --out 办理中.xlsx\n"
+                   "  ptrack export --format json --delegation 山西代表团\n"
+                   "  ptrack export --format csv --arg lang=en --out - | head\n",
     .opts = opts,
     .min_pos = 0,
     .max_pos = 0,

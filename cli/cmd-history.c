@@ -104,7 +104,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_table_t *t = pt_table_new(6, header);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 5, (size_t)width);
-            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items")) add_row(cli, t, h, (size_t)width);
+            cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
+                add_row(cli, t, h, (size_t)width);
             if (pt_table_rows(t) == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else

@@ -72,8 +72,8 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
     int rc = pt_cli_get_items(cli, "/v1/tokens", "没有令牌 no token is in force", &resp, &items);
     if (!items)
         return rc;
-    static const char *const header[] = {"名称 name",      "角色 role",        "绑定 unit/person",
-                                         "来源 source",    "创建 created",     "最近使用 last used"};
+    static const char *const header[] = {"名称 name",   "角色 role",    "绑定 unit/person",
+                                         "来源 source", "创建 created", "最近使用 last used"};
     pt_table_t *t = pt_table_new(6, header);
     const cJSON *it;
     cJSON_ArrayForEach(it, items)

@@ -33,9 +33,10 @@ static const pt_opt_t global_opts[] = {
 };
 
 static const pt_command_t *const commands[] = {
-    &pt_cmd_add,    &pt_cmd_list,  &pt_cmd_show,     &pt_cmd_history, &pt_cmd_do,     &pt_cmd_edit,
-    &pt_cmd_delete, &pt_cmd_stats, &pt_cmd_workflow, &pt_cmd_watch,   &pt_cmd_health,
-    &pt_cmd_plugins, &pt_cmd_import, &pt_cmd_export, &pt_cmd_token, NULL,
+    &pt_cmd_add,      &pt_cmd_list,   &pt_cmd_show,   &pt_cmd_history,
+    &pt_cmd_do,       &pt_cmd_edit,   &pt_cmd_delete, &pt_cmd_stats,
+    &pt_cmd_workflow, &pt_cmd_watch,  &pt_cmd_health, &pt_cmd_plugins,
+    &pt_cmd_import,   &pt_cmd_export, &pt_cmd_token,  NULL,
 };
 
 static const char exit_codes_help[] =

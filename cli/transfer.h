@@ -25,10 +25,10 @@
 typedef struct {
     const char *label;
     bool enabled;
-    bool drawn;      /* something is on the line, to be ended by done() */
-    double start;    /* monotonic seconds */
-    double last;     /* when the line was last drawn */
-    int64_t count;   /* records so far, when count_known */
+    bool drawn;    /* something is on the line, to be ended by done() */
+    double start;  /* monotonic seconds */
+    double last;   /* when the line was last drawn */
+    int64_t count; /* records so far, when count_known */
     bool count_known;
 } pt_progress_t;
 
