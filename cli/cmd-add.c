@@ -192,6 +192,31 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
     return rc;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* True when s[0..n) is JSON whitespace only. */
+static bool only_space(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]))
+            return false;
+    return true;
+}
+
+/* True when what follows a first object is another object on a line of
+ * its own: a JSON Lines file given to the wrong command. */
+static bool looks_like_json_lines(const char *rest, size_t n)
+{
+    size_t i = 0;
+    bool newline = false;
+    for (; i < n && is_space(rest[i]); i++)
+        newline = newline || rest[i] == '\n';
+    return newline && i < n && rest[i] == '{';
+}
+
 static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
 {
     static const char *const field_opts[] = {
@@ -210,6 +235,24 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
         return PT_EXIT_USAGE;
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (doc && !only_space(end, (size_t)(text + len - end))) {
+        /* cJSON stops after the first value; what follows it would be
+         * dropped without a word. Several objects one after another are
+         * JSON Lines, which the importer reads. */
+        if (cJSON_IsObject(doc) && looks_like_json_lines(end, (size_t)(text + len - end)))
+            fprintf(stderr,
+                    "ptrack %s: %s holds more than one JSON value (one object a line is JSON "
+                    "Lines: use ptrack import %s --format jsonl, or put the objects in an "
+                    "array [...])\n",
+                    cli->cmd, path, path);
+        else
+            fprintf(stderr,
+                    "ptrack %s: %s is not valid JSON: something follows the value at byte %zu\n",
+                    cli->cmd, path, (size_t)(end - text));
+        cJSON_Delete(doc);
+        free(text);
+        return PT_EXIT_USAGE;
+    }
     if (!doc || (!cJSON_IsObject(doc) && !cJSON_IsArray(doc))) {
         if (!doc)
             fprintf(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)\n", cli->cmd, path,

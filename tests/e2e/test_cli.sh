@@ -85,6 +85,22 @@ check_true "add --from-file with a bad record fails (exit $RC)" test "$RC" -ne 0
 printf '{"title":' >"$PT_TMP/broken.json"
 cli add --from-file "$PT_TMP/broken.json"
 check_rc "add --from-file of broken JSON" 2
+before="$(pt_count)"
+printf '{"title":"关于第一行的建议"}\n{"title":"关于第二行的建议"}\n{"title":"关于第三行的建议"}\n' >"$PT_TMP/lines.json"
+cli add --from-file "$PT_TMP/lines.json"
+check_rc "add --from-file of three objects one a line (JSON Lines)" 2
+check_contains "which points to import --format jsonl" "import $PT_TMP/lines.json --format jsonl" "$ERR"
+check_eq "and adds none of them" "$before" "$(pt_count)"
+set +e
+printf '{"title":"x"} trailing' | "$PTRACK" --socket "$PT_SOCK" add --from-file - >/dev/null 2>"$PT_TMP/cli.err"
+RC=$?
+set -e
+ERR="$(cat "$PT_TMP/cli.err")"
+check_rc "add --from-file - with text after the object" 2
+check_eq "nothing was added from it" "$before" "$(pt_count)"
+printf '[{"title":"关于数组后空白的建议"}]\n\n  \n' >"$PT_TMP/ws.json"
+cli add --from-file "$PT_TMP/ws.json"
+check_rc "add --from-file with blank lines after the array" 0
 cli add --title ""
 check_true "add with an empty title is refused (exit $RC)" test "$RC" = 1 -o "$RC" = 2
 cli add --delegation 山西代表团
