@@ -55,12 +55,17 @@ extern const pt_command_t pt_cmd_add, pt_cmd_list, pt_cmd_show, pt_cmd_history, 
 pt_client_t *pt_cli_client(pt_cli_t *cli);
 
 /* Sends a request and sorts out the answer. Returns PT_EXIT_OK for a 2xx
- * answer, leaving it in *resp for the caller; otherwise writes the one line
- * that explains the failure to stderr (prefixed with `what` when not NULL,
- * e.g. "item 3") and returns the exit code for it. *resp must be freed with
+ * answer with a JSON body (see pt_cli_answer_ok), leaving it in *resp for
+ * the caller; otherwise writes the one line that explains the failure to
+ * stderr (prefixed with `what` when not NULL, e.g. "item 3") and returns the
+ * exit code for it. *resp must be freed with
  * pt_response_free in every case. */
 int pt_cli_call(pt_cli_t *cli, const char *method, const char *path, const cJSON *body,
                 const pt_request_opts_t *opts, pt_response_t *resp, const char *what);
+
+/* True when resp is a 2xx answer that holds what ptrackd's answers hold: a
+ * JSON object or array, or nothing for 204. */
+bool pt_cli_answer_ok(const pt_response_t *resp);
 
 /* Writes the line for a failed exchange (transport or HTTP status) and
  * returns its exit code. Used by pt_cli_call and by watch, which decides for

@@ -2,6 +2,7 @@
  * cmd-health.c - `ptrack health`: is ptrackd up, and can it write?
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "json.h"
@@ -63,14 +64,23 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 "(see its log)\n",
                 pt_json_str(resp.json, "status"));
         rc = PT_EXIT_SERVER;
-    } else if (resp.status < 200 || resp.status >= 300) {
+    } else if (!pt_cli_answer_ok(&resp) || !cJSON_IsObject(resp.json)) {
         rc = pt_cli_report(cli, &resp, NULL);
     } else {
+        const char *status = pt_json_str(resp.json, "status");
         if (cli->json)
             pt_json_print(resp.json, stdout);
         else
             print_health(cli, resp.json);
         rc = PT_EXIT_OK;
+        /* Only "ok" passes the check: a JSON answer that says anything
+         * else, or nothing, is not a daemon that is known to work. */
+        if (!status || strcmp(status, "ok") != 0) {
+            fprintf(stderr, "ptrack: %s answers, but its status is %s%s%s, not ok\n",
+                    pt_client_endpoint(pt_cli_client(cli)), status ? "\"" : "",
+                    status ? status : "missing", status ? "\"" : "");
+            rc = PT_EXIT_SERVER;
+        }
     }
     pt_response_free(&resp);
     return rc;
@@ -79,9 +89,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 const pt_command_t pt_cmd_health = {
     .name = "health",
     .summary = "check that ptrackd answers, and show its version",
-    .description = "Asks GET /v1/health. Exits 0 when ptrackd answers and can write, 4 when\n"
-                   "it answers \"degraded\" (it cannot store changes), 3 when it cannot be\n"
-                   "reached: usable in scripts and service checks.\n",
+    .description = "Asks GET /v1/health. Exits 0 when ptrackd answers \"ok\" (it can write),\n"
+                   "4 when it answers \"degraded\" (it cannot store changes) or what answers\n"
+                   "is not ptrackd, 3 when it cannot be reached, 1 when it refuses the question\n"
+                   "(over TCP without a valid token): usable in scripts and service checks.\n",
     .opts = opts,
     .run = run,
 };

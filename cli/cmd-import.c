@@ -280,12 +280,18 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         cJSON_Delete(j);
     } else {
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
-        if (cli->json)
-            pt_json_print(j, stdout);
-        else
-            print_result(j);
+        if (!cJSON_IsObject(j)) {
+            /* A success without the counts is no proof that anything was
+             * stored: it is not ptrackd's answer. */
+            rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
+        } else {
+            if (cli->json)
+                pt_json_print(j, stdout);
+            else
+                print_result(j);
+            rc = PT_EXIT_OK;
+        }
         cJSON_Delete(j);
-        rc = PT_EXIT_OK;
     }
     curl_slist_free_all(headers);
     curl_easy_cleanup(h);

@@ -105,6 +105,8 @@ static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
         return PT_EXIT_CONNECT;
     if (resp->status < 200 || resp->status >= 300)
         return resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
+    if (!pt_cli_answer_ok(resp))
+        return PT_EXIT_SERVER; /* not ptrackd's JSON: reported, then tried again */
 
     const cJSON *items = pt_json_get(resp->json, "items");
     const cJSON *ev;

@@ -121,11 +121,14 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     } else if (code) {
         pt_buf_printf(&line, "the request was refused: %s (HTTP %ld)", code, resp->status);
     } else {
-        /* Not one of ptrackd's error objects: something else answered (a
-         * proxy, another program on the port). Show the status and the
-         * start of what it said. */
+        /* Not one of ptrackd's error objects, or a success without the
+         * JSON every success carries: something else answered (a proxy,
+         * another program on the port). Show the status and the start of
+         * what it said. */
         pt_buf_printf(&line, "unexpected answer from %s: HTTP %ld",
                       pt_client_endpoint(pt_cli_client(cli)), resp->status);
+        if (resp->status >= 200 && resp->status < 300)
+            pt_buf_printf(&line, " without ptrackd's JSON (is it ptrackd?)");
         if (resp->body_len > 0) {
             size_t n = strcspn(resp->body, "\r\n");
             pt_buf_printf(&line, ": %.*s", (int)(n > 120 ? 120 : n), resp->body);
@@ -150,12 +153,23 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     return rc;
 }
 
+bool pt_cli_answer_ok(const pt_response_t *resp)
+{
+    if (resp->transport != PT_TRANSPORT_OK || resp->status < 200 || resp->status >= 300)
+        return false;
+    /* Every answer of the API but 204 carries a JSON document. A 2xx with
+     * anything else (a web server's page, a file) is from another program
+     * on the port, and its "success" means nothing. */
+    if (resp->status == 204)
+        return true;
+    return cJSON_IsObject(resp->json) || cJSON_IsArray(resp->json);
+}
+
 int pt_cli_call(pt_cli_t *cli, const char *method, const char *path, const cJSON *body,
                 const pt_request_opts_t *opts, pt_response_t *resp, const char *what)
 {
     pt_client_t *c = pt_cli_client(cli);
-    if (pt_client_request(c, method, path, body, opts, resp) == 0 && resp->status >= 200 &&
-        resp->status < 300)
+    if (pt_client_request(c, method, path, body, opts, resp) == 0 && pt_cli_answer_ok(resp))
         return PT_EXIT_OK;
     return pt_cli_report(cli, resp, what);
 }

@@ -49,6 +49,12 @@ void pt_json_push(cJSON *arr, cJSON *item)
 
 void pt_json_print(const cJSON *v, FILE *out)
 {
+    if (!v) {
+        /* No document at all (callers check answers first): JSON's word for
+         * nothing, rather than a failed print taken for lack of memory. */
+        fputs("null\n", out);
+        return;
+    }
     char *s = pt_xcheck(cJSON_Print(v));
     pt_buf_t b = {0};
     bool line_start = true;

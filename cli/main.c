@@ -45,7 +45,8 @@ static const char exit_codes_help[] =
     "  1  ptrackd refused the request (4xx); the message says why\n"
     "  2  usage error: a bad command line or input file\n"
     "  3  cannot connect to ptrackd, or the connection failed\n"
-    "  4  ptrackd failed (5xx), or ptrack itself did (out of memory, output not writable)\n";
+    "  4  ptrackd failed (5xx), what answered is not ptrackd (no JSON), or ptrack itself\n"
+    "     did (out of memory, output not writable)\n";
 
 static void print_main_help(FILE *out)
 {

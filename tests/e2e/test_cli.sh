@@ -311,6 +311,31 @@ PTRACK_URL="$PT_URL" PTRACK_TOKEN="$VIEWER_TOKEN" bare list --limit 1
 check_rc "PTRACK_URL and PTRACK_TOKEN from the environment" 0
 
 # ---------------------------------------------------------------------------
+pt_step "a 2xx answer that is not ptrackd's JSON is not a success"
+mkdir -p "$PT_TMP/www/v1/proposals"
+printf 'hello from a web server\n' >"$PT_TMP/www/v1/health"
+printf '<html>not a proposal</html>\n' >"$PT_TMP/www/v1/proposals/1"
+printf '{"status":"starting"}' >"$PT_TMP/www/v1/stats"
+WWW_PORT="$(pt_free_port)"
+(cd "$PT_TMP/www" && exec python3 -m http.server --bind 127.0.0.1 "$WWW_PORT" >/dev/null 2>&1) &
+wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$WWW_PORT/v1/health" || pt_die "http.server did not start"
+WWW="http://127.0.0.1:$WWW_PORT"
+bare --url "$WWW" health
+check_rc "health against a web server that answers 200 with text" 4
+check_contains "which says the answer is not ptrackd's" "is it ptrackd?" "$ERR"
+check_true "in one line" one_line_err
+bare --url "$WWW" show 1
+check_rc "show against a web server's page" 4
+check_eq "prints no empty card" "" "$OUT"
+bare --url "$WWW" --json show 1
+check_rc "show --json against a web server's page" 4
+check_true "and does not blame memory" test "${ERR#*out of memory}" = "$ERR"
+cp "$PT_TMP/www/v1/stats" "$PT_TMP/www/v1/health"
+bare --url "$WWW" health
+check_rc "health whose JSON status is not ok" 4
+check_contains "names the status" '"starting"' "$ERR"
+
+# ---------------------------------------------------------------------------
 pt_step "exit codes"
 cli show 999999
 check_rc "show of an unknown proposal" 1
