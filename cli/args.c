@@ -272,14 +272,42 @@ int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
     return set_path(obj, kv, (size_t)(eq - kv), value, cmd);
 }
 
-int pt_args_set(cJSON *obj, const char *kv, const char *cmd)
+cJSON *pt_args_value_as(const char *text, pt_field_type_t type)
+{
+    if (type == PT_FIELD_TEXT) {
+        if (strcmp(text, "null") == 0)
+            return pt_xcheck(cJSON_CreateNull());
+        if (text[0] == '"') {
+            cJSON *v = cJSON_ParseWithOpts(text, NULL, 1);
+            if (cJSON_IsString(v))
+                return v;
+            cJSON_Delete(v);
+        }
+        return pt_xcheck(cJSON_CreateString(text));
+    }
+    return pt_args_json_value(text);
+}
+
+int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type_fn type_of,
+                      void *ud)
 {
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv) {
         fprintf(stderr, "ptrack %s: --set needs key=value, not \"%s\"\n", cmd, kv);
         return -1;
     }
-    return set_path(obj, kv, (size_t)(eq - kv), pt_args_json_value(eq + 1), cmd);
+    pt_field_type_t type = PT_FIELD_ANY;
+    if (type_of) {
+        char *key = pt_xstrndup(kv, (size_t)(eq - kv));
+        type = type_of(key, ud);
+        free(key);
+    }
+    return set_path(obj, kv, (size_t)(eq - kv), pt_args_value_as(eq + 1, type), cmd);
+}
+
+int pt_args_set(cJSON *obj, const char *kv, const char *cmd)
+{
+    return pt_args_set_typed(obj, kv, cmd, NULL, NULL);
 }
 
 int pt_args_int(const char *s, long long *out)

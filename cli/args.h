@@ -66,11 +66,33 @@ void pt_args_help(const pt_opt_t *opts, FILE *out);
  * Ownership: the caller frees. */
 cJSON *pt_args_json_value(const char *text);
 
+/* What a field holds, as far as the command line needs to know. */
+typedef enum {
+    PT_FIELD_ANY,  /* unknown, or not text: the value is JSON when it parses as JSON */
+    PT_FIELD_TEXT, /* a string (title, number, doc_no, custom.*): the value is text */
+} pt_field_type_t;
+
+/* The type of the field at a (dotted) key, for pt_args_set_typed. */
+typedef pt_field_type_t (*pt_field_type_fn)(const char *key, void *ud);
+
+/* A command-line value for a field of the given type. A text field takes
+ * the text as typed, so that 编号 1002 or a phone number 13800138000 stays a
+ * string; only "null" (which clears a field in an edit) and a "quoted" JSON
+ * string are read as JSON. Any other field follows pt_args_json_value.
+ * Ownership: the caller frees. */
+cJSON *pt_args_value_as(const char *text, pt_field_type_t type);
+
 /* Applies "key=value" to obj: the key may be a dotted path ("custom.联系人")
  * whose parts become nested objects, as a JSON merge patch expects. Returns
  * 0, or -1 after writing one line to stderr when there is no '=' or a part
- * of the key is empty. */
+ * of the key is empty. The value is JSON when it parses as JSON
+ * (pt_args_json_value). */
 int pt_args_set(cJSON *obj, const char *kv, const char *cmd);
+
+/* Like pt_args_set, with the value read as type_of(key, ud) says
+ * (pt_args_value_as); type_of NULL means PT_FIELD_ANY for every key. */
+int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type_fn type_of,
+                      void *ud);
 
 /* Like pt_args_set, but "key=FILE" sets key to the text of FILE (a string,
  * never parsed as JSON; one final line break dropped; "-" is stdin), for

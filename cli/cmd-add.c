@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fields.h"
 #include "json.h"
 #include "labels.h"
 #include "width.h"
@@ -34,7 +35,7 @@ static const pt_opt_t opts[] = {
     {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},
     {"tag", PT_OPT_LIST, "TAG", "a free tag"},
     {"set", PT_OPT_LIST, "KEY=VALUE",
-     "any other field (JSON value or text), e.g. custom.联系人=张三"},
+     "any other field (text for a text field, else JSON), e.g. custom.联系人=张三"},
     {"draft", PT_OPT_FLAG, NULL, "create it as a draft (草稿), to submit later"},
     {"from-file", PT_OPT_VALUE, "FILE",
      "add the JSON object in FILE, or each object of a JSON array (- reads stdin)"},
@@ -147,7 +148,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
     }
     const char **sets = pt_args_list(args, "set", &n);
     for (size_t i = 0; i < n; i++) {
-        if (pt_args_set(body, sets[i], cli->cmd) != 0) {
+        if (pt_args_set_typed(body, sets[i], cli->cmd, pt_field_type_proposal, NULL) != 0) {
             cJSON_Delete(body);
             return NULL;
         }

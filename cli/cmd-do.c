@@ -13,13 +13,14 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fields.h"
 #include "json.h"
 #include "labels.h"
 #include "times.h"
 
 static const pt_opt_t opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
-     "a field of the action; VALUE is JSON if it parses as JSON, else text"},
+     "a field of the action; text for a text field (doc_no, reason), else JSON if it parses"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long reply, say)"},
     {"unit", PT_OPT_LIST, "NAME[:ROLE]",
      "assign/reassign: a unit (ROLE lead|co|separate; the first is lead, the others co, or "
@@ -121,8 +122,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     cJSON *body = pt_xcheck(cJSON_CreateObject());
     size_t n;
     const char **sets = pt_args_list(args, "set", &n);
+    pt_action_fields_t fields = {.cli = cli, .action = action};
     for (size_t i = 0; i < n; i++) {
-        if (pt_args_set(body, sets[i], cli->cmd) != 0) {
+        if (pt_args_set_typed(body, sets[i], cli->cmd, pt_field_type_action, &fields) != 0) {
             cJSON_Delete(body);
             return PT_EXIT_USAGE;
         }
@@ -191,8 +193,9 @@ const pt_command_t pt_cmd_do = {
     .summary = "run a workflow action (assign, sign, reply, feedback, ...) on a proposal",
     .description = "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
                    "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
-                   "workflow` lists them with their fields. --set gives a field: the value is\n"
-                   "JSON when it parses as JSON (true, 12, \"012\", [..], {..}), otherwise text.\n"
+                   "workflow` lists them with their fields. --set gives a field: a text field\n"
+                   "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
+                   "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
                    "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
                    "(主办), the others assist (协办); with --set mode=separate all are 分办. When\n"
                    "no mode is set it is single for one unit, lead_co for several. For other\n"

@@ -8,12 +8,13 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fields.h"
 #include "json.h"
 #include "labels.h"
 
 static const pt_opt_t edit_opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
-     "a field to change; VALUE is JSON if it parses as JSON, else text; null clears"},
+     "a field to change; text for a text field (number, title), else JSON; null clears"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long background)"},
     {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
     {0},
@@ -39,7 +40,7 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
      * by key, which is what a dotted key such as custom.联系人 builds. */
     cJSON *patch = pt_xcheck(cJSON_CreateObject());
     for (size_t i = 0; i < n_set; i++)
-        if (pt_args_set(patch, sets[i], cli->cmd) != 0)
+        if (pt_args_set_typed(patch, sets[i], cli->cmd, pt_field_type_proposal, NULL) != 0)
             rc = PT_EXIT_USAGE;
     for (size_t i = 0; i < n_file && rc == PT_EXIT_OK; i++)
         if (pt_args_set_file(patch, files[i], cli->cmd) != 0)

@@ -259,6 +259,31 @@ cli do "$LS" nosuch
 check_eq "an unknown action's message is not repeated" 1 "$(printf %s "$ERR" | grep -o 'unknown action "nosuch"' | wc -l)"
 
 # ---------------------------------------------------------------------------
+pt_step "--set gives a text field text, even when it looks like a number"
+cli --json add --title 关于号码字段的建议 --set custom.电话=13800138000 --set number=0099
+check_rc "add --set custom.电话=13800138000" 0
+TX="$(jv 'j["id"]' "$OUT")"
+check_eq "the phone number is stored as text" '"13800138000"' "$(jv 'json.dumps(j["custom"]["电话"])' "$OUT")"
+cli edit "$TX" --set number=1002
+check_rc "edit --set number=1002" 0
+check_eq "编号 1002 is stored as the string" '"1002"' "$(api GET "/v1/proposals/$TX" && jv 'json.dumps(j["number"])')"
+cli edit "$TX" --set number=null
+check_rc "edit --set number=null still clears" 0
+check_eq "the number is gone" None "$(api GET "/v1/proposals/$TX" && jv 'str(j.get("number"))')"
+cli do "$TX" assign --unit 水利部
+cli do "$TX" sign --unit 水利部
+cli do "$TX" reply --unit 水利部 --set doc_no=2026015 --set category=A --set text=1
+check_rc "do reply --set doc_no=2026015 --set text=1" 0
+check_eq "the reply's doc_no and text are text" '["2026015", "1"]' \
+    "$(api GET "/v1/proposals/$TX" && jv '[j["replies"][0]["doc_no"], j["replies"][0]["text"]]')"
+cli add --title 关于并案的建议
+MG="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$MG" review
+cli do "$MG" merge --set merged_into="$TX"
+check_rc "do merge --set merged_into=ID: a number field stays a number" 0
+check_eq "merged_into is stored" "$TX" "$(api GET "/v1/proposals/$MG" && jv 'j["merged_into"]')"
+
+# ---------------------------------------------------------------------------
 pt_step "stats, workflow, health, watch"
 cli stats
 check_rc "ptrack stats" 0

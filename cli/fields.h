@@ -1,0 +1,34 @@
+/*
+ * fields.h - the types of the fields `--set` can give, so that a value
+ * typed on the command line reaches ptrackd as the type the field has.
+ *
+ * A shell word carries no type: 1002 may be an office's 编号 (a string) or
+ * the id a merge points to (a number). The proposal's own fields are fixed
+ * by PRODUCT.md §1 and listed here; an action's fields and their types come
+ * from the workflow in force (GET /v1/workflow), since an office may define
+ * its own. A field neither knows is PT_FIELD_ANY: its value is JSON when it
+ * parses as JSON, as before.
+ */
+#ifndef PT_CLI_FIELDS_H
+#define PT_CLI_FIELDS_H
+
+#include "args.h"
+#include "cli.h"
+
+/* The type of a proposal's field at a dotted key ("title", "custom.电话"),
+ * for add and edit. ud is unused. */
+pt_field_type_t pt_field_type_proposal(const char *key, void *ud);
+
+/* What pt_field_type_action needs: the client (for the workflow) and the
+ * action's code. */
+typedef struct {
+    pt_cli_t *cli;
+    const char *action;
+} pt_action_fields_t;
+
+/* The type of a field of the action in ud (a pt_action_fields_t), as the
+ * workflow declares it (string, text, enum and time are text); "note" is
+ * text for every action. */
+pt_field_type_t pt_field_type_action(const char *key, void *ud);
+
+#endif
