@@ -7,8 +7,13 @@
  * there under its name is always whole: when ptrackd cuts the stream off
  * (the exporter failed; curl then says the transfer was partial) or the
  * connection breaks, the temporary file is removed and the command fails.
+ * So it is when the user stops the export (Ctrl-C, SIGTERM, SIGHUP): the
+ * signal only raises a flag, the transfer stops at the next callback, the
+ * temporary file is removed, and the exit code is 128 + the signal's
+ * number, as a shell reports a command killed by it.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +39,25 @@ static const pt_opt_t opts[] = {
     {"quiet", PT_OPT_FLAG, NULL, "no progress line on stderr"},
     {0},
 };
+
+/* The signal that asked the export to stop, or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
 
 typedef struct {
     pt_cli_t *cli;
@@ -194,6 +218,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     download_t *d = ud;
     size_t n = size * nmemb;
+    if (stop_signal)
+        return 0; /* makes curl stop; run() tells why */
     if (!d->status)
         curl_easy_getinfo(d->h, CURLINFO_RESPONSE_CODE, &d->status);
     if (d->status < 200 || d->status >= 300) {
@@ -218,6 +244,10 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
                        curl_off_t ulnow)
 {
     download_t *d = ud;
+    /* Called at least once a second, also while no data moves: the place
+     * where a stalled transfer notices the signal. */
+    if (stop_signal)
+        return 1;
     if (d->received > 0)
         pt_progress_update(&d->progress, d->received, (int64_t)dltotal, false);
     return 0;
@@ -328,6 +358,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     /* A json file ends with "]\n" after the last proposal's line; jsonl
      * has one line per proposal. The count is of line breaks seen. */
 
+    catch_signals();
     CURLcode crc = curl_easy_perform(d.h);
     if (d.received > 0)
         pt_progress_update(&d.progress, d.received, 0, true);
@@ -335,7 +366,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (!d.status)
         curl_easy_getinfo(d.h, CURLINFO_RESPONSE_CODE, &d.status);
 
-    if (d.failed) {
+    if (stop_signal) {
+        discard(&d);
+        fprintf(stderr, "ptrack export: stopped by %s; %s was not written\n",
+                stop_signal == SIGINT    ? "Ctrl-C (SIGINT)"
+                : stop_signal == SIGTERM ? "SIGTERM"
+                                         : "SIGHUP",
+                d.target ? d.target : "the output");
+        rc = 128 + stop_signal;
+    } else if (d.failed) {
         fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n",
                 d.target ? d.target : "the output", strerror(d.fail_errno));
         discard(&d);

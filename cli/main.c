@@ -46,7 +46,8 @@ static const char exit_codes_help[] =
     "  2  usage error: a bad command line or input file\n"
     "  3  cannot connect to ptrackd, or the connection failed\n"
     "  4  ptrackd failed (5xx), what answered is not ptrackd (no JSON), or ptrack itself\n"
-    "     did (out of memory, output not writable)\n";
+    "     did (out of memory, output not writable)\n"
+    "  130, 143, 129  export stopped by Ctrl-C, SIGTERM or SIGHUP; nothing left behind\n";
 
 static void print_main_help(FILE *out)
 {

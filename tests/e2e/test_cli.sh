@@ -342,7 +342,7 @@ printf 'hello from a web server\n' >"$PT_TMP/www/v1/health"
 printf '<html>not a proposal</html>\n' >"$PT_TMP/www/v1/proposals/1"
 printf '{"status":"starting"}' >"$PT_TMP/www/v1/stats"
 WWW_PORT="$(pt_free_port)"
-(cd "$PT_TMP/www" && exec python3 -m http.server --bind 127.0.0.1 "$WWW_PORT" >/dev/null 2>&1) &
+(cd "$PT_TMP/www" && exec "$PY" -m http.server --bind 127.0.0.1 "$WWW_PORT" >/dev/null 2>&1) &
 wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$WWW_PORT/v1/health" || pt_die "http.server did not start"
 WWW="http://127.0.0.1:$WWW_PORT"
 bare --url "$WWW" health
@@ -359,6 +359,54 @@ cp "$PT_TMP/www/v1/stats" "$PT_TMP/www/v1/health"
 bare --url "$WWW" health
 check_rc "health whose JSON status is not ok" 4
 check_contains "names the status" '"starting"' "$ERR"
+
+# ---------------------------------------------------------------------------
+pt_step "an export stopped by a signal leaves no temporary file behind"
+# A server that starts an export and then stalls, as a slow one would.
+cat >"$PT_TMP/stall.py" <<'PY'
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", "10000000")
+        self.end_headers()
+        self.wfile.write(b"id,title\n" * 100)
+        self.wfile.flush()
+        time.sleep(60)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+STALL_PORT="$(pt_free_port)"
+"$PY" "$PT_TMP/stall.py" "$STALL_PORT" &
+stall_pid=$!
+wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$STALL_PORT" ||
+    pt_die "the stalling server did not start"
+mkdir -p "$PT_TMP/exp"
+has_tmp() { compgen -G "$PT_TMP/exp/out.csv.ptrack-*" >/dev/null; }
+for sig in INT TERM HUP; do
+    "$PTRACK" --url "http://127.0.0.1:$STALL_PORT" export --format csv --out "$PT_TMP/exp/out.csv" \
+        >/dev/null 2>"$PT_TMP/exp.err" &
+    exp_pid=$!
+    wait_for 10 has_tmp || pt_check_fail "export writes a temporary file" "out.csv.ptrack-*" "$(ls "$PT_TMP/exp")"
+    kill -s "$sig" "$exp_pid"
+    if ! wait_for 5 eval '! kill -0 "$exp_pid" 2>/dev/null'; then
+        pt_check_fail "export stops within 5 s of SIG$sig" "exit" "still running; killed"
+        kill -9 "$exp_pid" 2>/dev/null || true
+    fi
+    set +e
+    wait "$exp_pid"
+    RC=$?
+    set -e
+    ERR="$(cat "$PT_TMP/exp.err")"
+    check_rc "export stopped by SIG$sig" "$((128 + $(kill -l "$sig")))"
+    check_eq "SIG$sig: nothing is left in the directory" "" "$(ls -A "$PT_TMP/exp")"
+done
+check_contains "and it says the file was not written" "out.csv was not written" "$ERR"
+kill "$stall_pid" 2>/dev/null || true
+wait "$stall_pid" 2>/dev/null || true
 
 # ---------------------------------------------------------------------------
 pt_step "exit codes"
