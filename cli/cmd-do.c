@@ -157,6 +157,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         cJSON_DeleteItemFromObjectCaseSensitive(body, "unit");
         pt_json_add_str(body, "unit", units[0]);
     }
+    /* "--set due_at=2027-04-30" means by the end of that local day, not at
+     * midnight UTC, which in Beijing is 08:00 of it and in New York the day
+     * before. */
+    const char *typed_due = pt_json_str(body, "due_at");
+    char day[40];
+    if (typed_due && pt_time_local_day(typed_due, PT_DAY_END, day, sizeof day) != typed_due) {
+        cJSON_DeleteItemFromObjectCaseSensitive(body, "due_at");
+        pt_json_add_str(body, "due_at", day);
+    }
     const char *note = pt_args_value(args, "note");
     if (note) {
         cJSON_DeleteItemFromObjectCaseSensitive(body, "note");
@@ -191,24 +200,25 @@ const pt_command_t pt_cmd_do = {
     .name = "do",
     .args = "ID ACTION",
     .summary = "run a workflow action (assign, sign, reply, feedback, ...) on a proposal",
-    .description = "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
-                   "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
-                   "workflow` lists them with their fields. --set gives a field: a text field\n"
-                   "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
-                   "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
-                   "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
-                   "(主办), the others assist (协办); with --set mode=separate all are 分办. When\n"
-                   "no mode is set it is single for one unit, lead_co for several. For other\n"
-                   "actions --unit NAME sets the one `unit` field. When the state does not allow\n"
-                   "the action, the error names the actions it does allow.\n"
-                   "\n"
-                   "Examples:\n"
-                   "  ptrack do 12 assign --unit 省水利厅 --unit 省财政厅 --note 请抓紧办理\n"
-                   "  ptrack do 12 sign --unit 省水利厅\n"
-                   "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
-                   "      --set category=A --set-file text=答复.txt\n"
-                   "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
-                   "  ptrack do 12 extend --set due_at=2026-09-30T00:00:00Z --if-match 7\n",
+    .description =
+        "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
+        "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
+        "workflow` lists them with their fields. --set gives a field: a text field\n"
+        "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
+        "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
+        "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
+        "(主办), the others assist (协办); with --set mode=separate all are 分办. When\n"
+        "no mode is set it is single for one unit, lead_co for several. For other\n"
+        "actions --unit NAME sets the one `unit` field. When the state does not allow\n"
+        "the action, the error names the actions it does allow.\n"
+        "\n"
+        "Examples:\n"
+        "  ptrack do 12 assign --unit 省水利厅 --unit 省财政厅 --note 请抓紧办理\n"
+        "  ptrack do 12 sign --unit 省水利厅\n"
+        "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
+        "      --set category=A --set-file text=答复.txt\n"
+        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
+        "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7   (by the end of that day)\n",
     .opts = opts,
     .min_pos = 2,
     .max_pos = 2,

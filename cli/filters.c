@@ -6,18 +6,14 @@
 #include <stddef.h>
 
 #include "labels.h"
+#include "times.h"
 
 void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
         const char *opt, *param;
-    } plain[] = {{"session", "session"},
-                 {"delegation", "delegation"},
-                 {"unit", "unit"},
-                 {"person", "person"},
-                 {"category", "category"},
-                 {"tag", "tag"},
-                 {"due-before", "due_before"},
+    } plain[] = {{"session", "session"}, {"delegation", "delegation"}, {"unit", "unit"},
+                 {"person", "person"},   {"category", "category"},     {"tag", "tag"},
                  {"search", "q"}};
     const char *v;
     if ((v = pt_args_value(args, "status")))
@@ -27,6 +23,12 @@ void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if ((v = pt_args_value(args, plain[i].opt)))
             pt_client_query_add(q, plain[i].param, v);
+    if ((v = pt_args_value(args, "due-before"))) {
+        /* "--due-before 2027-05-02": due on 05-01 or earlier, so before the
+         * local day 05-02 begins (ptrackd would read a bare date as UTC). */
+        char day[40];
+        pt_client_query_add(q, "due_before", pt_time_local_day(v, PT_DAY_START, day, sizeof day));
+    }
     if (pt_args_flag(args, "key-supervision"))
         pt_client_query_add(q, "key_supervision", "true");
     if (pt_args_flag(args, "overdue"))

@@ -22,7 +22,7 @@
         {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"}, \
         {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},                           \
         {"due-before", PT_OPT_VALUE, "DATE",                                                       \
-         "only proposals due before DATE (2026-06-30 or RFC 3339)"},                               \
+         "only proposals due before the local day DATE begins (2026-06-30), or RFC 3339"},         \
     {                                                                                              \
         "search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"          \
     }

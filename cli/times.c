@@ -19,6 +19,35 @@ static int parse_api(const char *s, time_t *out)
     return 0;
 }
 
+const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size_t len)
+{
+    int y, m, d;
+    char rest;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3)
+        return s;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+            return s;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    if (edge == PT_DAY_END) {
+        tm.tm_hour = 23;
+        tm.tm_min = 59;
+        tm.tm_sec = 59;
+    }
+    /* mktime moves a day that does not exist (02-30) into the next month:
+     * such a date is left for ptrackd to refuse, not quietly changed. */
+    if (mktime(&tm) == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 ||
+        tm.tm_mday != d)
+        return s;
+    char zone[8];
+    if (strftime(zone, sizeof zone, "%z", &tm) != 5)
+        return s;
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s", y, m, d, tm.tm_hour, tm.tm_min,
+             tm.tm_sec, zone, zone + 3);
+    return buf;
+}
+
 const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t len)
 {
     static const char *const formats[] = {"%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"};

@@ -23,4 +23,17 @@ typedef enum {
  * itself, unchanged, when it is not a time this parser knows. */
 const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t len);
 
+/* Which instant of a day a date typed without a time stands for. */
+typedef enum {
+    PT_DAY_START, /* 00:00:00: "due before 2027-05-02" is before that day begins */
+    PT_DAY_END,   /* 23:59:59: "due 2027-04-30" is by the end of that day */
+} pt_day_edge_t;
+
+/* A date typed as YYYY-MM-DD names a day of the local calendar, not UTC's:
+ * for one, writes into buf that local day's start or end as RFC 3339 with
+ * the local offset ("2027-04-30T23:59:59+08:00") and returns buf. Anything
+ * else (a full time, a date that does not exist) is returned unchanged, for
+ * ptrackd to take or refuse. */
+const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size_t len);
+
 #endif

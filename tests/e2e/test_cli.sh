@@ -284,6 +284,40 @@ check_rc "do merge --set merged_into=ID: a number field stays a number" 0
 check_eq "merged_into is stored" "$TX" "$(api GET "/v1/proposals/$MG" && jv 'j["merged_into"]')"
 
 # ---------------------------------------------------------------------------
+pt_step "a date typed without a time is a day of the local calendar"
+DAY="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=100))')"
+NEXT="$(python3 -c 'import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=1))' "$DAY")"
+# end_of_day ZONE: the UTC epoch of 23:59:59 on $DAY in ZONE.
+end_of_day() {
+    python3 -c 'import datetime,sys,zoneinfo
+d = datetime.date.fromisoformat(sys.argv[1])
+print(int(datetime.datetime.combine(d, datetime.time(23, 59, 59), zoneinfo.ZoneInfo(sys.argv[2])).timestamp()))' "$DAY" "$1"
+}
+stored_due() {
+    api GET "/v1/proposals/$1"
+    jv 'int(__import__("datetime").datetime.fromisoformat(j["due_at"].replace("Z", "+00:00")).timestamp())'
+}
+cli add --title 关于按本地日期延期的建议
+DT="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$DT" assign --unit 水利部
+cli do "$DT" sign --unit 水利部
+# Extending only moves a deadline later: Beijing's end of the day first.
+TZ=Asia/Shanghai cli do "$DT" extend --set due_at="$DAY"
+check_rc "extend --set due_at=$DAY (Beijing)" 0
+check_eq "due_at is the end of that day in Beijing" "$(end_of_day Asia/Shanghai)" "$(stored_due "$DT")"
+TZ=Asia/Shanghai cli --json list --due-before "$DAY" --all
+check_eq "--due-before that day does not find it in Beijing" false "$(jv "any(i['id'] == $DT for i in j['items'])" "$OUT")"
+TZ=America/New_York cli do "$DT" extend --set due_at="$DAY"
+check_rc "extend --set due_at=$DAY (New York)" 0
+check_eq "due_at is the end of that day in New York" "$(end_of_day America/New_York)" "$(stored_due "$DT")"
+TZ=America/New_York cli show "$DT"
+check_contains "show in New York gives that day" "$DAY 23:59" "$OUT"
+TZ=America/New_York cli --json list --due-before "$NEXT" --all
+check_eq "--due-before the next day finds it" true "$(jv "any(i['id'] == $DT for i in j['items'])" "$OUT")"
+TZ=America/New_York cli --json list --due-before "$DAY" --all
+check_eq "--due-before that day does not" false "$(jv "any(i['id'] == $DT for i in j['items'])" "$OUT")"
+
+# ---------------------------------------------------------------------------
 pt_step "stats, workflow, health, watch"
 cli stats
 check_rc "ptrack stats" 0
