@@ -24,9 +24,18 @@ static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
     /* The daemon sends null when there is nothing to divide by (no proposal
      * assigned yet): that is "no figure", not 0%. */
     if (cJSON_IsNumber(v)) {
-        /* Cut to one decimal, not rounded: 19,999 of 20,000 is 99.9%, never
-         * 100.0%, which would say that every one was. */
-        double tenths = floor(v->valuedouble * 1000.0 + 1e-9);
+        /* The rule of the reports (plugins/common/figures.c, pt_rate_text),
+         * so that the figures agree: rounded half up to one decimal (4 of 6
+         * is 66.7%), except that only all is 100.0% and only none is 0.0%
+         * (19,999 of 20,000 is 99.9%, 1 of 20,000 is 0.1%). The daemon sends
+         * ten digits; the small term keeps a half that binary cannot hold
+         * exactly (0.1445) from rounding down. */
+        double r = v->valuedouble;
+        double tenths = floor(r * 1000.0 + 0.5 + 1e-6);
+        if (tenths >= 1000.0 && r < 1.0)
+            tenths = 999.0;
+        else if (tenths <= 0.0 && r > 0.0)
+            tenths = 1.0;
         pt_table_cellf(t, 1, "%.1f%%", tenths / 10.0);
     } else
         pt_table_cell(t, 1, "-");

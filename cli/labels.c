@@ -22,10 +22,12 @@ static const label_t satisfactions[] = {
     {"satisfied", "满意"}, {"basically_satisfied", "基本满意"}, {"unsatisfied", "不满意"}, {0}};
 static const label_t reply_kinds[] = {
     {"first", "首次答复"}, {"again", "再次答复"}, {"supplementary", "补充答复"}, {0}};
-/* The usual meaning of the answer categories in NPC and CPPCC practice. */
+/* The usual meaning of the answer categories in NPC and CPPCC practice, in
+ * the words the reports use (plugins/common/labels.c, pt_category_meaning),
+ * so that a table and a report never explain a letter two ways. */
 static const label_t reply_categories[] = {{"A", "所提问题已经解决或基本解决"},
-                                           {"B", "已列入计划拟解决"},
-                                           {"C", "因条件限制需今后研究解决"},
+                                           {"B", "正在解决或列入计划逐步解决"},
+                                           {"C", "因条件限制需以后解决"},
                                            {"D", "留作参考"},
                                            {0}};
 static const label_t events[] = {{"proposal.created", "新增"},

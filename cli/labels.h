@@ -23,7 +23,7 @@ const char *pt_label_mode(const char *mode);          /* lead_co → 主办+协�
 const char *pt_label_role(const char *role);          /* lead → 主办 */
 const char *pt_label_satisfaction(const char *s);     /* satisfied → 满意 */
 const char *pt_label_reply_kind(const char *kind);    /* first → 首次答复 */
-const char *pt_label_reply_category(const char *cat); /* A → 已解决或基本解决 */
+const char *pt_label_reply_category(const char *cat); /* D → 留作参考 */
 const char *pt_label_event(const char *type);         /* proposal.overdue → 已逾期 */
 
 /* What a person may type for a kind, a state or an action: the code itself

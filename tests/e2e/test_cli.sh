@@ -9,7 +9,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
-pt_start
+# The built-in exporters, for the report that stats must agree with.
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 EXAMPLES="$PT_SOURCE_DIR/examples/proposals.json"
 
@@ -335,6 +336,36 @@ api GET "/v1/proposals?status=assigned&limit=500"
 check_eq "stats --status 已交办 counts the assigned ones, as the list" \
     "$(jv 'len(j["items"])') {\"assigned\": $(jv 'len(j["items"])')}" \
     "$(jv 'j["total"]' "$OUT") $(jv 'j["by_status"]' "$OUT")"
+# Six assigned, four replied: 办复率 4/6 = 66.666...%, shown as the report shows it.
+for i in 1 2 3 4 5 6; do
+    api POST /v1/proposals '{"title":"关于比率测试的建议'"$i"'","session":"比率测试会议"}'
+    RT="$(jv 'j["id"]')"
+    api POST "/v1/proposals/$RT/actions/assign" '{"mode":"single","units":[{"name":"统计局","role":"lead"}]}'
+    if [ "$i" -le 4 ]; then
+        api POST "/v1/proposals/$RT/actions/sign" '{"unit":"统计局"}'
+        api POST "/v1/proposals/$RT/actions/reply" \
+            '{"unit":"统计局","doc_no":"统函'"$i"'号","category":"'"$(printf '\x'$((40 + i)))"'","text":"答复"}'
+    fi
+done
+cli stats --session 比率测试会议
+check_contains "stats: 办复率 of 4 in 6 is rounded, 66.7%" "66.7%" "$OUT"
+STATS_OUT="$OUT"
+cli export --format md --session 比率测试会议 --out - --quiet
+check_contains "the md report says the same 66.7%" "| 办复率 | 66.7%（4/6） |" "$OUT"
+meanings="$(python3 - "$OUT" "$STATS_OUT" <<'PY'
+import re, sys
+md, stats = sys.argv[1], sys.argv[2]
+bad = []
+for letter in "ABCD":
+    m = re.search(r"\| %s类（(.+?)） \|" % letter, md)
+    if not m:
+        bad.append("%s: not in the report" % letter)
+    elif not re.search(r"^\s*%s\s+%s\s" % (letter, re.escape(m.group(1))), stats, re.M):
+        bad.append("%s: report says %s, stats does not" % (letter, m.group(1)))
+print("; ".join(bad) or "same")
+PY
+)"
+check_eq "stats explains A/B/C/D in the report's words" same "$meanings"
 cli workflow
 check_rc "ptrack workflow" 0
 check_contains "workflow shows 交办" "交办" "$OUT"
@@ -389,6 +420,11 @@ check_eq "prints no empty card" "" "$OUT"
 bare --url "$WWW" --json show 1
 check_rc "show --json against a web server's page" 4
 check_true "and does not blame memory" test "${ERR#*out of memory}" = "$ERR"
+printf '{"total":20000,"reply_rate":0.99995,"satisfaction_rate":0.00005}' >"$PT_TMP/www/v1/stats"
+bare --url "$WWW" stats
+check_contains "stats: 19,999 of 20,000 replied is 99.9%, not 100.0%" "99.9%" "$OUT"
+check_contains "stats: 1 of 20,000 satisfied is 0.1%, not 0.0%" "0.1%" "$OUT"
+printf '{"status":"starting"}' >"$PT_TMP/www/v1/stats"
 cp "$PT_TMP/www/v1/stats" "$PT_TMP/www/v1/health"
 bare --url "$WWW" health
 check_rc "health whose JSON status is not ok" 4
