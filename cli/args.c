@@ -12,6 +12,32 @@
 #include "json.h"
 #include "width.h"
 
+/* A file name is bytes to the system and may be in any encoding; every
+ * other value is text that goes to ptrackd. An option whose help offers
+ * @FILE takes a file name after the @. */
+static bool value_is_text(const pt_opt_t *o, const char *value)
+{
+    if (o->metavar && (strstr(o->metavar, "FILE") || strstr(o->metavar, "PATH")))
+        return false;
+    return !(value[0] == '@' && o->help && strstr(o->help, "@FILE"));
+}
+
+/* ptrackd takes UTF-8 only. Text typed in a GBK terminal (or pasted from a
+ * GBK file) would be refused as "invalid JSON" at a byte the user never
+ * sees, or find nothing in a search, so it is stopped here, by name. */
+static bool check_utf8(const pt_opt_t *o, const char *value, const char *cmd)
+{
+    size_t bad;
+    if (!value_is_text(o, value) || pt_utf8_valid(value, strlen(value), &bad))
+        return true;
+    fprintf(stderr,
+            "ptrack %s: the value of --%s is not UTF-8 text (byte %zu); ptrack sends UTF-8: "
+            "use a UTF-8 locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with "
+            "iconv -f GBK -t UTF-8\n",
+            cmd, o->name, bad + 1);
+    return false;
+}
+
 int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **argv,
                   const char *cmd)
 {
@@ -79,6 +105,8 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
                     o->metavar ? o->metavar : "VALUE");
             return -1;
         }
+        if (value && !check_utf8(o, value, cmd))
+            return -1;
         s->count++;
         s->value = value;
         if (o->kind == PT_OPT_LIST) {
@@ -236,18 +264,14 @@ static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, c
     return rc;
 }
 
-int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
+char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
 {
-    const char *eq = strchr(kv, '=');
-    if (!eq || eq == kv || eq[1] == '\0') {
-        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, kv);
-        return -1;
-    }
-    const char *path = eq + 1;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    bool from_stdin = strcmp(path, "-") == 0;
+    const char *name = from_stdin ? "stdin" : path;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cmd, path, strerror(errno));
-        return -1;
+        return NULL;
     }
     pt_buf_t b = {0};
     char chunk[8192];
@@ -255,20 +279,50 @@ int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         pt_buf_add(&b, chunk, n);
     bool failed = ferror(f);
-    if (f != stdin)
+    if (!from_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "ptrack %s: cannot read %s\n", cmd, path);
+        fprintf(stderr, "ptrack %s: cannot read %s\n", cmd, name);
         pt_buf_free(&b);
+        return NULL;
+    }
+    /* Notepad and other Windows editors start a UTF-8 file with a byte
+     * order mark; it is not part of the text. */
+    if (b.len >= 3 && memcmp(b.s, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(b.s, b.s + 3, b.len - 2);
+        b.len -= 3;
+    }
+    size_t bad;
+    if (!pt_utf8_valid(pt_buf_str(&b), b.len, &bad)) {
+        fprintf(stderr,
+                "ptrack %s: %s is not UTF-8 text (byte %zu); save it as UTF-8, or convert it: "
+                "iconv -f GBK -t UTF-8 %s > %s.utf8\n",
+                cmd, name, bad + 1, from_stdin ? "FILE" : path, from_stdin ? "FILE" : path);
+        pt_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return pt_buf_take(&b);
+}
+
+int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv || eq[1] == '\0') {
+        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, kv);
         return -1;
     }
+    size_t len;
+    char *text = pt_args_read_text(eq + 1, cmd, &len);
+    if (!text)
+        return -1;
     /* An editor's final line break is not part of the text. */
-    if (b.len > 0 && b.s[b.len - 1] == '\n')
-        b.s[--b.len] = '\0';
-    if (b.len > 0 && b.s[b.len - 1] == '\r')
-        b.s[--b.len] = '\0';
-    cJSON *value = pt_xcheck(cJSON_CreateString(pt_buf_str(&b)));
-    pt_buf_free(&b);
+    if (len > 0 && text[len - 1] == '\n')
+        text[--len] = '\0';
+    if (len > 0 && text[len - 1] == '\r')
+        text[--len] = '\0';
+    cJSON *value = pt_xcheck(cJSON_CreateString(text));
+    free(text);
     return set_path(obj, kv, (size_t)(eq - kv), value, cmd);
 }
 

@@ -94,6 +94,13 @@ int pt_args_set(cJSON *obj, const char *kv, const char *cmd);
 int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type_fn type_of,
                       void *ud);
 
+/* Reads the whole text file at path ("-": stdin) for a field or an input
+ * file: a UTF-8 byte order mark at its start is dropped, and text that is
+ * not UTF-8 is refused with a message that names the file and says how to
+ * convert it. Returns the text (NUL-terminated, *len bytes), or NULL after
+ * one line on stderr. Ownership: the caller frees. */
+char *pt_args_read_text(const char *path, const char *cmd, size_t *len);
+
 /* Like pt_args_set, but "key=FILE" sets key to the text of FILE (a string,
  * never parsed as JSON; one final line break dropped; "-" is stdin), for
  * long texts such as a reply. Returns 0 or -1 after a message. */

@@ -42,31 +42,6 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-/* Reads a whole file (or stdin for "-"). Returns NULL after a message. */
-static char *read_file(pt_cli_t *cli, const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    pt_buf_t b = {0};
-    char chunk[8192];
-    size_t n;
-    if (!f) {
-        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cli->cmd, path, strerror(errno));
-        return NULL;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        pt_buf_add(&b, chunk, n);
-    bool failed = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        fprintf(stderr, "ptrack %s: cannot read %s\n", cli->cmd, path);
-        pt_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return pt_buf_take(&b);
-}
-
 /* Fills key with 32 hex digits from /dev/urandom. Returns 0, or -1 when the
  * system has no randomness to give (then the add goes without a key and is
  * not retried). */
@@ -127,7 +102,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
     if ((v = pt_args_value(args, "background"))) {
         if (v[0] == '@' && v[1]) {
             size_t len;
-            char *text = read_file(cli, v + 1, &len);
+            char *text = pt_args_read_text(v + 1, cli->cmd, &len);
             if (!text) {
                 cJSON_Delete(body);
                 return NULL;
@@ -231,7 +206,7 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
                                 "--%s cannot be combined with --from-file: put the field "
                                 "in the file",
                                 field_opts[i]);
-    char *text = read_file(cli, path, &len);
+    char *text = pt_args_read_text(path, cli->cmd, &len);
     if (!text)
         return PT_EXIT_USAGE;
     const char *end = NULL;

@@ -87,6 +87,21 @@ static int in_table(int32_t cp, const range_t *t, size_t n)
     return 0;
 }
 
+bool pt_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0) {
+            if (bad)
+                *bad = i;
+            return false;
+        }
+        i += k;
+    }
+    return true;
+}
+
 size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -16,6 +16,7 @@
 #ifndef PT_CLI_WIDTH_H
 #define PT_CLI_WIDTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@
  * used (1..4) and sets *cp, or returns 1 with *cp = -1 for a byte that does
  * not start a valid sequence (overlongs and surrogates are invalid too). */
 size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp);
+
+/* Whether s[0..n) is all valid UTF-8. When it is not, *bad (may be NULL)
+ * gets the offset of the first byte that is not. */
+bool pt_utf8_valid(const char *s, size_t n, size_t *bad);
 
 /* Columns of one code point: 0, 1 or 2. Control characters count 0; the
  * table code replaces them before measuring (see pt_text_clean). */

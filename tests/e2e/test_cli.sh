@@ -285,6 +285,36 @@ check_rc "do merge --set merged_into=ID: a number field stays a number" 0
 check_eq "merged_into is stored" "$TX" "$(api GET "/v1/proposals/$MG" && jv 'j["merged_into"]')"
 
 # ---------------------------------------------------------------------------
+pt_step "text that is not UTF-8 is refused by name; a byte order mark is dropped"
+gbk() { python3 -c 'import sys; sys.stdout.buffer.write(sys.argv[1].encode("gbk"))' "$1"; }
+GBK_TITLE="$(gbk 关于加强农村饮水安全保障的建议)"
+before="$(pt_count)"
+cli add --title "$GBK_TITLE"
+check_rc "add --title in GBK" 2
+check_contains "names --title" "--title is not UTF-8" "$ERR"
+check_contains "and says how to convert" "iconv -f GBK -t UTF-8" "$ERR"
+check_eq "nothing was added" "$before" "$(pt_count)"
+cli list --search "$(gbk 饮水)"
+check_rc "list --search in GBK is refused, not an empty result" 2
+gbk 背景写在GBK文件里 >"$PT_TMP/gbk.txt"
+cli add --title 关于GBK背景的建议 --background "@$PT_TMP/gbk.txt"
+check_rc "add --background @FILE in GBK" 2
+check_contains "names the file" "$PT_TMP/gbk.txt is not UTF-8" "$ERR"
+cli edit "$TX" --set-file "background=$PT_TMP/gbk.txt"
+check_rc "edit --set-file of a GBK file" 2
+check_contains "names the file" "$PT_TMP/gbk.txt is not UTF-8" "$ERR"
+printf '\xef\xbb\xbf背景带BOM\n' >"$PT_TMP/bom.txt"
+cli --json add --title 关于BOM背景的建议 --background "@$PT_TMP/bom.txt"
+check_rc "add --background @FILE with a byte order mark" 0
+check_eq "the mark is not stored" '"背景带BOM"' "$(jv 'json.dumps(j["background"], ensure_ascii=False)' "$OUT")"
+cli edit "$TX" --set-file "background=$PT_TMP/bom.txt"
+check_eq "edit --set-file drops the mark too" '"背景带BOM"' \
+    "$(api GET "/v1/proposals/$TX" && jv 'json.dumps(j["background"], ensure_ascii=False)')"
+printf '\xef\xbb\xbf{"title":"关于BOM文件的建议"}\n' >"$PT_TMP/bom.json"
+cli add --from-file "$PT_TMP/bom.json"
+check_rc "add --from-file of a JSON file with a byte order mark" 0
+
+# ---------------------------------------------------------------------------
 pt_step "a date typed without a time is a day of the local calendar"
 DAY="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=100))')"
 NEXT="$(python3 -c 'import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=1))' "$DAY")"
