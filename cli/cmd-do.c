@@ -23,8 +23,8 @@ static const pt_opt_t opts[] = {
      "a field of the action; text for a text field (doc_no, reason), else JSON if it parses"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long reply, say)"},
     {"unit", PT_OPT_LIST, "NAME[:ROLE]",
-     "assign/reassign: a unit (ROLE lead|co|separate; the first is lead, the others co, or "
-     "all separate when one is); other actions: the unit"},
+     "assign/reassign: a unit (ROLE lead|co|separate; without one: co, but lead for the first "
+     "when none is lead, or separate when one is); other actions: the unit"},
     {"note", PT_OPT_VALUE, "TEXT", "a note for the history"},
     {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
     {0},
@@ -58,11 +58,14 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
     bool separate = mode && strcmp(mode, "separate") == 0;
     /* Without a mode, one unit given as separate makes the mode separate:
      * then the units given without a role are separate too. */
-    for (size_t i = 0; !mode && i < n; i++) {
+    bool lead_given = false;
+    for (size_t i = 0; i < n; i++) {
         char *name;
         const char *role;
         split_unit(units[i], &name, &role);
-        separate = separate || (role && strcmp(role, "separate") == 0);
+        if (!mode)
+            separate = separate || (role && strcmp(role, "separate") == 0);
+        lead_given = lead_given || (role && strcmp(role, "lead") == 0);
         free(name);
     }
     bool any_separate = false;
@@ -77,10 +80,16 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
             cJSON_Delete(arr);
             return pt_cli_usage(cli, "--unit needs a unit name, not \"%s\"", units[i]);
         }
-        /* In separate mode every unit answers on its own (分办); otherwise the
-         * first is the lead unit (主办) and the rest assist (协办). */
-        if (!role)
-            role = separate ? "separate" : i == 0 ? "lead" : "co";
+        /* In separate mode every unit answers on its own (分办). Otherwise
+         * a unit without a role assists (协办), but for the first of them
+         * when no unit was named the lead (主办): --unit A:co --unit B makes
+         * B lead, --unit A --unit B:lead makes A assist. */
+        if (!role && separate) {
+            role = "separate";
+        } else if (!role) {
+            role = lead_given ? "co" : "lead";
+            lead_given = true;
+        }
         if (strcmp(role, "separate") == 0)
             any_separate = true;
         cJSON *u = pt_xcheck(cJSON_CreateObject());
@@ -207,7 +216,8 @@ const pt_command_t pt_cmd_do = {
         "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
         "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
         "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
-        "(主办), the others assist (协办); with --set mode=separate all are 分办. When\n"
+        "(主办), the others assist (协办), unless a role names the lead (省财政厅:co or\n"
+        "省水利厅:lead); with --set mode=separate all are 分办. When\n"
         "no mode is set it is single for one unit, lead_co for several. For other\n"
         "actions --unit NAME sets the one `unit` field. When the state does not allow\n"
         "the action, the error names the actions it does allow.\n"

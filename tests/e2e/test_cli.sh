@@ -252,6 +252,18 @@ cli do "$LS" assign --unit 财政部:co --unit 国家发展改革委:lead
 check_rc "assign with the lead unit second" 0
 cli list --search 主办单位排序 --width 200
 check_contains "list shows the lead unit first" "国家发展改革委、财政部" "$OUT"
+cli add --title 关于协办在前的建议
+CF="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$CF" assign --unit 省卫健委:co --unit 省医保局
+check_rc "assign --unit A:co --unit B" 0
+check_eq "B, given without a role, leads" "lead_co 省卫健委:co 省医保局:lead" \
+    "$(api GET "/v1/proposals/$CF" && jv '" ".join([j["handling_mode"]] + [u["name"] + ":" + u["role"] for u in j["units"]])')"
+cli add --title 关于主办在后的建议
+CL="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+cli do "$CL" assign --unit 省卫健委 --unit 省医保局:lead
+check_rc "assign --unit A --unit B:lead" 0
+check_eq "A, given without a role, assists" "lead_co 省卫健委:co 省医保局:lead" \
+    "$(api GET "/v1/proposals/$CL" && jv '" ".join([j["handling_mode"]] + [u["name"] + ":" + u["role"] for u in j["units"]])')"
 cli do "$LS" withdraw --set reason=重复提交
 cli do "$LS" withdraw --set reason=重复提交
 check_rc "an action the state does not allow" 1
