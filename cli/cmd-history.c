@@ -14,9 +14,49 @@
 #include "times.h"
 
 static const pt_opt_t opts[] = {
-    {"width", PT_OPT_VALUE, "N", "cut notes to N columns (default 40)"},
+    {"width", PT_OPT_VALUE, "N", "the note column's width (default 40); the note comes first"},
     {0},
 };
+
+/* "[a, b]": the names of the fields an entry changed, but status, within
+ * max columns: the first names that fit and "…" for the others ("[title,
+ * …]"), "[…]" when no name fits, nothing when not even that does. */
+static void fields_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
+{
+    const cJSON *c;
+    size_t n = 0;
+    cJSON_ArrayForEach(c, changes)
+    {
+        if (c->string && strcmp(c->string, "status") != 0)
+            n++;
+    }
+    if (!cJSON_IsObject(changes) || n == 0)
+        return;
+    /* Try all n names, then n-1 and "…", down to none and "…". */
+    for (size_t keep = n + 1; keep-- > 0;) {
+        pt_buf_t b = {0};
+        size_t i = 0;
+        pt_buf_puts(&b, "[");
+        cJSON_ArrayForEach(c, changes)
+        {
+            if (!c->string || strcmp(c->string, "status") == 0)
+                continue;
+            if (i == keep)
+                break;
+            pt_buf_printf(&b, "%s%s", i ? ", " : "", c->string);
+            i++;
+        }
+        if (keep < n)
+            pt_buf_puts(&b, keep ? ", …" : "…");
+        pt_buf_puts(&b, "]");
+        if (pt_text_width(pt_buf_str(&b)) <= max) {
+            pt_buf_puts(out, pt_buf_str(&b));
+            pt_buf_free(&b);
+            return;
+        }
+        pt_buf_free(&b);
+    }
+}
 
 static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
 {
@@ -48,32 +88,24 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
     else if (from)
         pt_table_cell(t, 4, pt_label_state(cli, from));
 
-    /* The note, then which fields changed: edits often carry no note, and
-     * the names are what a reader looks for, so the note is cut to leave
-     * them room within the column's width (the table cuts what is still
-     * too long). */
-    pt_buf_t fields = {0};
-    if (cJSON_IsObject(changes) && cJSON_GetArraySize(changes) > 0) {
-        const cJSON *c;
-        bool first = true;
-        pt_buf_puts(&fields, "[");
-        cJSON_ArrayForEach(c, changes)
-        {
-            pt_buf_printf(&fields, "%s%s", first ? "" : ", ", c->string);
-            first = false;
-        }
-        pt_buf_puts(&fields, "]");
-    }
+    /* The note, then which fields changed. The note is what a person wrote
+     * and reads first, so it keeps the column's width; the field names get
+     * what is left, as many as fit, "…" standing for the rest. The state
+     * change has its own column and is not listed again. */
+    pt_buf_t clean = {0};
+    size_t note_w = 0;
     if (note && *note) {
-        pt_buf_t clean = {0};
         pt_text_clean(&clean, note);
-        size_t need = fields.len ? pt_text_width(pt_buf_str(&fields)) + 1 : 0;
-        size_t room = width > need + 8 ? width - need : 8;
-        pt_text_truncate(&b, pt_buf_str(&clean), room);
-        pt_buf_free(&clean);
+        note_w = pt_text_width(pt_buf_str(&clean));
     }
+    size_t room = note_w == 0 ? width : width > note_w + 1 ? width - note_w - 1 : 0;
+    pt_buf_t fields = {0};
+    fields_fitting(&fields, changes, room);
+    if (note_w > 0)
+        pt_text_truncate(&b, pt_buf_str(&clean), width);
     if (fields.len)
         pt_buf_printf(&b, "%s%s", b.len ? " " : "", pt_buf_str(&fields));
+    pt_buf_free(&clean);
     pt_table_cell(t, 5, pt_buf_str(&b));
     pt_buf_free(&fields);
     pt_buf_free(&b);
@@ -123,7 +155,8 @@ const pt_command_t pt_cmd_history = {
     .summary = "show a proposal's history: every action, who did it and when",
     .description = "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
                    "first: seq, time (local), the actor, the action, the state change and the\n"
-                   "note, followed by the names of the fields the entry changed in [brackets].\n",
+                   "note, followed by the names of the fields the entry changed in [brackets]\n"
+                   "(as many as fit after the note; the state change is not listed again).\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,
