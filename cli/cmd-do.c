@@ -222,13 +222,14 @@ const pt_command_t pt_cmd_do = {
         "actions --unit NAME sets the one `unit` field. When the state does not allow\n"
         "the action, the error names the actions it does allow.\n"
         "\n"
-        "Examples:\n"
+        "Examples (a lead and a co unit: the co unit's opinion comes before the reply):\n"
         "  ptrack do 12 assign --unit 省水利厅 --unit 省财政厅 --note 请抓紧办理\n"
         "  ptrack do 12 sign --unit 省水利厅\n"
+        "  ptrack do 12 opinion --unit 省财政厅 --set opinion=同意主办单位意见\n"
+        "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7   (by the end of that day)\n"
         "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
         "      --set category=A --set-file text=答复.txt\n"
-        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
-        "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7   (by the end of that day)\n",
+        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n",
     .opts = opts,
     .min_pos = 2,
     .max_pos = 2,

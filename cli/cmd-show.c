@@ -4,8 +4,11 @@
  * The card has three parts: a line with the id and the title; a table of
  * the short fields, each labelled in Chinese and English; and sections for
  * what is long or repeated (background, recommendations, units, replies,
- * feedback). Optional fields that are not set are left out, so a fresh
- * suggestion is a short card and a closed one tells its whole story.
+ * feedback). The fields every proposal has a place for are always in the
+ * table, "-" when unset, so every card has the same shape and a gap shows;
+ * what only some have (key supervision, merged into, source, custom) and
+ * the sections appear only when set, so a fresh suggestion is a short card
+ * and a closed one tells its whole story.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -167,6 +167,17 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
     return PT_EXIT_OK;
 }
 
+/* Whatever was printed must reach its reader before the exit code says it
+ * is done; a full disk or a closed pipe is worth a line and exit 4. */
+static int flush_output(int rc)
+{
+    if (fflush(stdout) != 0 && rc == PT_EXIT_OK) {
+        perror("ptrack: writing the output");
+        rc = PT_EXIT_SERVER;
+    }
+    return rc;
+}
+
 static int run_command(const pt_command_t *c, int argc, char **argv)
 {
     const pt_opt_t *const tables[] = {c->opts, global_opts, NULL};
@@ -190,12 +201,7 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
         cli.json = pt_args_flag(&args, "json");
         rc = c->run(&cli, &args);
     }
-    /* Whatever the command printed must reach its reader before the exit
-     * code says it is done; a full disk or a closed pipe is worth a line. */
-    if (fflush(stdout) != 0 && rc == PT_EXIT_OK) {
-        perror("ptrack: writing the output");
-        rc = PT_EXIT_SERVER;
-    }
+    rc = flush_output(rc);
     pt_cli_free(&cli);
     pt_args_free(&args);
     return rc;
@@ -212,10 +218,10 @@ int main(int argc, char **argv)
     if (ci >= argc) {
         if (version) {
             printf("ptrack %s\n", PT_VERSION);
-            return PT_EXIT_OK;
+            return flush_output(PT_EXIT_OK);
         }
         print_main_help(help ? stdout : stderr);
-        return help ? PT_EXIT_OK : PT_EXIT_USAGE;
+        return help ? flush_output(PT_EXIT_OK) : PT_EXIT_USAGE;
     }
 
     const char *name = argv[ci];
@@ -231,7 +237,7 @@ int main(int argc, char **argv)
             print_command_help(about, stdout);
         else
             print_main_help(stdout);
-        return PT_EXIT_OK;
+        return flush_output(PT_EXIT_OK);
     }
     if (!c) {
         fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", name);

@@ -368,6 +368,41 @@ TZ=America/New_York cli --json list --due-before "$DAY" --all
 check_eq "--due-before that day does not" false "$(jv "any(i['id'] == $DT for i in j['items'])" "$OUT")"
 
 # ---------------------------------------------------------------------------
+pt_step "the examples of ptrack do --help work as written"
+cli add --title 关于示例流程的建议
+EX="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
+mkdir -p "$PT_TMP/ex"
+printf '经研究，已列入明年计划。\n' >"$PT_TMP/ex/答复.txt"
+"$PTRACK" do --help | python3 -c '
+import sys
+lines, cmd = [], ""
+for line in sys.stdin.read().split("Examples", 1)[1].split("Options:")[0].splitlines():
+    s = line.strip()
+    if cmd:
+        cmd += " " + s
+    elif s.startswith("ptrack do 12 "):
+        cmd = s
+    else:
+        continue
+    if cmd.endswith("\\"):
+        cmd = cmd[:-1].rstrip()
+        continue
+    lines.append(cmd)
+    cmd = ""
+print("\n".join(lines))' >"$PT_TMP/ex/steps"
+check_eq "the examples are assign, sign, opinion, extend, reply, feedback" \
+    "assign sign opinion extend reply feedback" "$(awk '{print $4}' "$PT_TMP/ex/steps" | tr '\n' ' ' | sed 's/ $//')"
+while read -r -a step; do
+    # The version in --if-match is the example's own; the rest run as written.
+    [[ " ${step[*]} " == *" --if-match "* ]] && continue
+    step[2]="$EX"
+    (cd "$PT_TMP/ex" && "$PTRACK" --socket "$PT_SOCK" "${step[@]:1}" >/dev/null 2>"$PT_TMP/ex/err") && RC=0 || RC=$?
+    ERR="$(cat "$PT_TMP/ex/err")"
+    check_rc "example: ptrack do ${step[3]}" 0
+done <"$PT_TMP/ex/steps"
+check_eq "and the proposal is closed" closed "$(api GET "/v1/proposals/$EX" && jv 'j["status"]')"
+
+# ---------------------------------------------------------------------------
 pt_step "stats, workflow, health, watch"
 cli stats
 check_rc "ptrack stats" 0
@@ -560,6 +595,17 @@ check_eq "no --socket: the default var/ptrack.sock, not there: exit" 3 "$RC"
 check_contains "and names var/ptrack.sock" "var/ptrack.sock" "$(cat "$PT_TMP/default.err")"
 bare --help
 check_rc "ptrack --help" 0
+for args in "--help" "help list" "--version" "list --help"; do
+    set +e
+    # shellcheck disable=SC2086
+    "$PTRACK" $args >/dev/full 2>"$PT_TMP/full.err"
+    RC=$?
+    set -e
+    ERR="$(cat "$PT_TMP/full.err")"
+    check_rc "ptrack $args to a full disk (/dev/full)" 4
+done
+bare health --help
+check_contains "health --help names exit 1" "1 when it refuses" "$OUT"
 bare list --help
 check_rc "ptrack list --help" 0
 check_contains "list --help documents --search" "--search" "$OUT"
