@@ -227,8 +227,10 @@ static int perform(pt_client_t *c, const char *method, const char *url, const ch
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_UNSUPPORTED_PROTOCOL:
-        case CURLE_URL_MALFORMAT:
             resp->transport = PT_TRANSPORT_CONNECT;
+            break;
+        case CURLE_URL_MALFORMAT:
+            resp->transport = PT_TRANSPORT_BAD_URL;
             break;
         case CURLE_OPERATION_TIMEDOUT:
             resp->transport = PT_TRANSPORT_TIMEOUT;
@@ -296,23 +298,32 @@ void pt_response_free(pt_response_t *resp)
     memset(resp, 0, sizeof *resp);
 }
 
-void pt_client_query_add(char **query, const char *name, const char *value)
+/* RFC 3986 percent-encoding: everything but the unreserved characters, so
+ * that Chinese text (UTF-8 bytes), '&', '=', '+' and spaces arrive as sent. */
+static void percent_encode(pt_buf_t *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            pt_buf_putc(b, (char)*p);
+        } else {
+            char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            pt_buf_add(b, enc, 3);
+        }
+    }
+}
+
+void pt_client_query_add(char **query, const char *name, const char *value)
+{
     pt_buf_t b = {0};
     if (*query)
         pt_buf_puts(&b, *query);
-    pt_buf_printf(&b, "%c%s=", *query ? '&' : '?', name);
-    /* RFC 3986 percent-encoding: everything but the unreserved characters,
-     * so that Chinese text (UTF-8 bytes), '&', '+' and spaces arrive as sent. */
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            pt_buf_putc(&b, (char)*p);
-        } else {
-            char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            pt_buf_add(&b, enc, 3);
-        }
-    }
+    /* The name too: an --arg name is typed by a person and may hold any
+     * character, which must not start another parameter. */
+    pt_buf_putc(&b, *query ? '&' : '?');
+    percent_encode(&b, name);
+    pt_buf_putc(&b, '=');
+    percent_encode(&b, value);
     free(*query);
     *query = pt_buf_take(&b);
 }

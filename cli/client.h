@@ -41,6 +41,7 @@ typedef enum {
     PT_TRANSPORT_TIMEOUT, /* no (complete) answer in time */
     PT_TRANSPORT_BROKEN,  /* the connection failed during the exchange */
     PT_TRANSPORT_ABORTED, /* the abort flag was raised (SIGINT in watch) */
+    PT_TRANSPORT_BAD_URL, /* the URL cannot be used (--url http://[x): nothing was sent */
 } pt_transport_t;
 
 typedef struct {
@@ -78,7 +79,7 @@ int pt_client_request(pt_client_t *c, const char *method, const char *path, cons
                       const pt_request_opts_t *opts, pt_response_t *resp);
 void pt_response_free(pt_response_t *resp);
 
-/* Appends "name=value" (percent-encoded) to a query string being built in
+/* Appends "name=value" (both percent-encoded) to a query string being built in
  * *query (NULL to start), with '?' or '&' as needed. Ownership: the caller
  * frees *query. */
 void pt_client_query_add(char **query, const char *name, const char *value);

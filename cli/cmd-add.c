@@ -304,8 +304,19 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     cJSON *body = body_from_options(cli, args);
     if (!body)
         return PT_EXIT_USAGE;
-    if (pt_args_flag(args, "draft"))
-        pt_json_add_str(body, "status", "draft");
+    if (pt_args_flag(args, "draft")) {
+        const cJSON *status = pt_json_get(body, "status");
+        if (status && !(cJSON_IsString(status) && strcmp(status->valuestring, "draft") == 0)) {
+            char *said = pt_xcheck(cJSON_PrintUnformatted(status));
+            int rc =
+                pt_cli_usage(cli, "--draft and --set status=%s say two things; give one", said);
+            cJSON_free(said);
+            cJSON_Delete(body);
+            return rc;
+        }
+        if (!status)
+            pt_json_add_str(body, "status", "draft");
+    }
     cJSON *out = pt_xcheck(cJSON_CreateArray());
     int rc = add_one(cli, body, NULL, out);
     if (rc == PT_EXIT_OK && cli->json)

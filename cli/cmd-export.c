@@ -321,6 +321,9 @@ static const char *format_from_name(const char *path)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     const char *format = pt_args_value(args, "format");
+    char format_buf[64];
+    if (format)
+        format = pt_transfer_format_name(format, format_buf, sizeof format_buf);
     if (!format || !*format)
         format = format_from_name(pt_args_value(args, "out"));
     if (!format || !*format)

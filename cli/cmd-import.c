@@ -196,6 +196,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     const char *path = args->pos[0];
     const char *format = pt_args_value(args, "format");
+    char format_buf[64];
+    if (format)
+        format = pt_transfer_format_name(format, format_buf, sizeof format_buf);
     bool from_stdin = strcmp(path, "-") == 0;
     if (!format) {
         format = from_stdin ? NULL : format_from_name(path);

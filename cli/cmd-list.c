@@ -163,7 +163,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             pt_table_print(t, stdout, 0);
             if (next)
-                printf("\n显示 %zu 条，还有更多 (more): 加 --cursor %s 看下一页，或用 --all\n",
+                printf("\n显示 %zu 条，还有更多 (more): 下一页用同样的条件和排序 (same filters "
+                       "and --sort) 加 --cursor %s，或用 --all\n",
                        pt_table_rows(t), next);
             else if (pt_args_value(args, "cursor"))
                 printf("\n本页 %zu 条，已是最后一页 (%zu on this last page)\n", pt_table_rows(t),

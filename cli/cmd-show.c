@@ -23,6 +23,8 @@
 #include "width.h"
 
 #define WRAP_WIDTH 80
+/* Co-signers wider than this go below the table, wrapped. */
+#define CO_SIGNERS_INLINE 60
 
 static const pt_opt_t opts[] = {{0}};
 
@@ -81,6 +83,41 @@ static void paragraph(const char *text, size_t indent)
     pt_buf_free(&b);
 }
 
+/* Names joined with 、 and wrapped at WRAP_WIDTH, each line indented; a
+ * line breaks only between two names, never inside one. */
+static void names(const cJSON *arr, size_t indent)
+{
+    pt_buf_t line = {0}, name = {0};
+    size_t used = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it))
+            continue;
+        pt_buf_reset(&name);
+        pt_text_clean(&name, it->valuestring);
+        size_t w = pt_text_width(pt_buf_str(&name)) + 2; /* and its 、 */
+        if (used > 0 && indent + used + w > WRAP_WIDTH) {
+            printf("%s\n", pt_buf_str(&line));
+            pt_buf_reset(&line);
+            used = 0;
+        }
+        if (used == 0)
+            pt_text_pad(&line, indent);
+        pt_buf_printf(&line, "%s、", pt_buf_str(&name));
+        used += w;
+    }
+    /* The last name takes no 、 after it. */
+    if (line.len >= strlen("、"))
+        line.len -= strlen("、");
+    if (line.len > 0) {
+        line.s[line.len] = '\0';
+        printf("%s\n", pt_buf_str(&line));
+    }
+    pt_buf_free(&line);
+    pt_buf_free(&name);
+}
+
 static void print_fields(pt_cli_t *cli, const cJSON *p)
 {
     pt_table_t *t = pt_table_new(2, NULL);
@@ -96,7 +133,19 @@ static void print_fields(pt_cli_t *cli, const cJSON *p)
     kv(t, "届次 Session", pt_json_str(p, "session"));
     kv(t, "代表团 Delegation", pt_json_str(p, "delegation"));
     kv(t, "领衔 Lead author", pt_json_str(p, "lead_author"));
-    kv_list(t, "联名 Co-signers", pt_json_get(p, "co_signers"), "、");
+    /* Thirty co-signers make one line of hundreds of columns: past the
+     * width of a line they are counted here and listed, wrapped, below. */
+    char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
+    if (pt_text_width(co) > CO_SIGNERS_INLINE) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "联名 Co-signers");
+        pt_table_cellf(t, 1, "%d 人，见下 (%d, listed below)",
+                       cJSON_GetArraySize(pt_json_get(p, "co_signers")),
+                       cJSON_GetArraySize(pt_json_get(p, "co_signers")));
+    } else {
+        kv(t, "联名 Co-signers", co);
+    }
+    free(co);
     kv_coded(t, "提出方式 Submitted as", pt_json_str(p, "submitter_type"),
              pt_label_submitter(pt_json_str(p, "submitter_type")));
     kv(t, "类别 Category", pt_json_str(p, "category"));
@@ -242,6 +291,12 @@ static void print_card(pt_cli_t *cli, const cJSON *p)
     printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), one_line(&line, title));
     pt_buf_free(&line);
     print_fields(cli, p);
+    char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
+    if (pt_text_width(co) > CO_SIGNERS_INLINE) {
+        section("联名 Co-signers");
+        names(pt_json_get(p, "co_signers"), 2);
+    }
+    free(co);
     if (bg && *bg) {
         section("背景 Background");
         paragraph(bg, 2);

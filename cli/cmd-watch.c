@@ -210,10 +210,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             backoff = 1;
         } else if (stop && resp.transport == PT_TRANSPORT_ABORTED) {
             rc = PT_EXIT_OK;
-        } else if (rc == PT_EXIT_REFUSED) {
-            /* A refusal (a bad seq, no permission) will not change by
-             * asking again. */
-            pt_cli_report(cli, &resp, NULL);
+        } else if (rc == PT_EXIT_REFUSED || resp.transport == PT_TRANSPORT_BAD_URL) {
+            /* A refusal (a bad seq, no permission) or an address that is
+             * not one will not change by asking again. */
+            rc = pt_cli_report(cli, &resp, NULL);
             pt_response_free(&resp);
             return rc;
         } else {

@@ -17,6 +17,9 @@
 #include "cli.h"
 #include "json.h"
 
+/* The largest integer a JSON number holds exactly (2^53 - 1). */
+#define PT_ID_MAX 9007199254740991LL
+
 pt_client_t *pt_cli_client(pt_cli_t *cli)
 {
     if (!cli->client) {
@@ -44,6 +47,12 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
         break;
     case PT_TRANSPORT_ABORTED:
         fprintf(stderr, "ptrack: %sinterrupted\n", prefix);
+        break;
+    case PT_TRANSPORT_BAD_URL:
+        fprintf(stderr,
+                "ptrack: %s%s is not an address ptrack can use (%s); give --url or PTRACK_URL "
+                "as http://HOST:PORT, e.g. http://127.0.0.1:8470\n",
+                prefix, at, resp->reason);
         break;
     default:
         fprintf(stderr, "ptrack: %sthe connection to ptrackd at %s failed: %s\n", prefix, at,
@@ -109,7 +118,9 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     if (resp->transport != PT_TRANSPORT_OK) {
         report_transport(cli, resp, pt_buf_str(&prefix));
         pt_buf_free(&prefix);
-        return PT_EXIT_CONNECT;
+        /* A URL that cannot be used is a bad command line, not a daemon
+         * that is away. */
+        return resp->transport == PT_TRANSPORT_BAD_URL ? PT_EXIT_USAGE : PT_EXIT_CONNECT;
     }
 
     rc = resp->status >= 400 && resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
@@ -265,8 +276,12 @@ int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
     const char *typed = arg ? arg : "";
     if (arg && arg[0] == '#')
         arg++;
-    if (pt_args_int(arg, id) != 0 || *id <= 0)
-        return pt_cli_usage(cli, "\"%s\" is not a proposal id (a number such as 12)", typed);
+    /* Ids are JSON numbers, exact up to 2^53 - 1: a larger one, whether it
+     * fits a long long or not, names no proposal and gets the same answer. */
+    if (pt_args_int(arg, id) != 0 || *id <= 0 || *id > PT_ID_MAX)
+        return pt_cli_usage(cli,
+                            "\"%s\" is not a proposal id (a number from 1 to %lld, such as 12)",
+                            typed, PT_ID_MAX);
     return PT_EXIT_OK;
 }
 

@@ -118,8 +118,10 @@ int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
         resp.transport = PT_TRANSPORT_CONNECT;
+        break;
+    case CURLE_URL_MALFORMAT:
+        resp.transport = PT_TRANSPORT_BAD_URL;
         break;
     case CURLE_OPERATION_TIMEDOUT:
         resp.transport = PT_TRANSPORT_TIMEOUT;
@@ -170,6 +172,15 @@ int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q)
         free(key);
     }
     return PT_EXIT_OK;
+}
+
+const char *pt_transfer_format_name(const char *typed, char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; typed[i] && i + 1 < len; i++)
+        buf[i] = typed[i] >= 'A' && typed[i] <= 'Z' ? (char)(typed[i] - 'A' + 'a') : typed[i];
+    buf[i] = '\0';
+    return buf;
 }
 
 const char *pt_transfer_format_of(const char *path, const pt_ext_format_t *map, size_t n)

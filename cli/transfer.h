@@ -66,6 +66,10 @@ int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size
  * one without a KEY=. */
 int pt_transfer_query_args(pt_cli_t *cli, const pt_args_t *args, char **q);
 
+/* --format as the plugins name formats: in lower case (CSV is csv), into
+ * buf (cut to fit). Returns buf. */
+const char *pt_transfer_format_name(const char *typed, char *buf, size_t len);
+
 /* A file name's extension and the format it stands for. */
 typedef struct {
     const char *ext; /* ".csv" */

@@ -563,6 +563,66 @@ kill "$stall_pid" 2>/dev/null || true
 wait "$stall_pid" 2>/dev/null || true
 
 # ---------------------------------------------------------------------------
+pt_step "small things: --arg names, bad URLs, --format case, --draft, large ids, many co-signers, the cursor hint"
+# A server that answers every request with what it was asked (path and query).
+cat >"$PT_TMP/echo.py" <<'PY'
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = json.dumps({"error": {"code": "echo", "message": "asked " + self.path}}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+ECHO_PORT="$(pt_free_port)"
+"$PY" "$PT_TMP/echo.py" "$ECHO_PORT" &
+echo_pid=$!
+wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$ECHO_PORT" ||
+    pt_die "the echo server did not start"
+bare --url "http://127.0.0.1:$ECHO_PORT" export --format csv --arg 'a&b=c d' --out "$PT_TMP/echo.csv"
+check_contains "an --arg name is percent-encoded like its value" "&a%26b=c%20d" "$ERR"
+bare --url "http://127.0.0.1:$ECHO_PORT" export --format CSV --out "$PT_TMP/echo.csv"
+check_contains "--format CSV is sent as csv" "format=csv" "$ERR"
+kill "$echo_pid" 2>/dev/null || true
+wait "$echo_pid" 2>/dev/null || true
+cli export --format CSV --out "$PT_TMP/upper.csv" --quiet
+check_rc "export --format CSV" 0
+bare --url 'http://[x' --token x list
+check_rc "a --url that is not a URL is a usage error" 2
+check_true "not blamed on a daemon that is away" test "${ERR#*is ptrackd running}" = "$ERR"
+before="$(pt_count)"
+cli add --title 关于状态冲突的建议 --set status=submitted --draft
+check_rc "add --set status=submitted --draft says two things" 2
+check_contains "and says so" "--draft and --set status" "$ERR"
+check_eq "nothing was added" "$before" "$(pt_count)"
+cli --json add --title 关于草稿状态的建议 --set status=draft --draft
+check_rc "add --set status=draft --draft agrees with itself" 0
+check_eq "and makes a draft" draft "$(jv 'j["status"]' "$OUT")"
+cli show 9223372036854775807
+RC1="$RC" ERR1="$ERR"
+cli show 99999999999999999999
+check_eq "show of an id past 2^53 and of one past 2^64: the same exit code" "2 2" "$RC1 $RC"
+check_eq "and the same message" "${ERR1//9223372036854775807/N}" "${ERR//99999999999999999999/N}"
+co_json="$(python3 -c 'import json; print(json.dumps({"title": "关于联名很多的建议", "co_signers": ["代表%02d号欧阳" % i for i in range(35)]}, ensure_ascii=False))')"
+api POST /v1/proposals "$co_json"
+MANY="$(jv 'j["id"]')"
+cli show "$MANY"
+widest="$(printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+print(max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l.rstrip("\n")) for l in sys.stdin))')"
+check_true "show with 35 co-signers keeps every line within 80 columns (widest: $widest)" test "$widest" -le 80
+check_contains "and lists every one of them" "代表34号欧阳" "$OUT"
+check_contains "whole, not cut inside a name" "代表17号欧阳" "$OUT"
+cli list --limit 2 --sort -id --delegation 山西代表团
+check_contains "the cursor hint says to repeat the filters and the sort" "same filters and --sort) 加 --cursor" "$OUT"
+
+# ---------------------------------------------------------------------------
 pt_step "exit codes"
 cli show 999999
 check_rc "show of an unknown proposal" 1
