@@ -119,7 +119,8 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
 }
 
 /* Prints passages of the file ptrackd left out (rejected records, ignored
- * passages): "where: reason", one a line; one whose reason the message
+ * passages): "where: reason" (or the reason, when it begins with where),
+ * one a line; one whose reason the message
  * printed above already holds (a file the importer could not read) is
  * not printed again. */
 static void print_passages(const cJSON *list, const char *fallback, const char *said, FILE *out)
@@ -131,7 +132,14 @@ static void print_passages(const cJSON *list, const char *fallback, const char *
         const char *reason = pt_json_str(r, "reason");
         if (said && reason && strstr(said, reason))
             continue;
-        fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : fallback);
+        /* A reason that names its place itself ("line 4, column 标题: ...")
+         * is printed as it is, not after the same place again. */
+        size_t wl = where ? strlen(where) : 0;
+        if (where && reason && strncmp(reason, where, wl) == 0 &&
+            (reason[wl] == ':' || reason[wl] == ','))
+            fprintf(out, "%s\n", reason);
+        else
+            fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : fallback);
     }
 }
 

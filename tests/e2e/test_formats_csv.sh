@@ -660,6 +660,8 @@ if "$PTRACK" import --help >/dev/null 2>&1; then
     RC=$?
     check_eq "ptrack import of a broken file exits 1" "1" "$RC"
     check_contains "it names the line" "line 3: 3 fields" "$OUT"
+    check_eq "once, not before the reason that names it again" "0" \
+        "$(printf '%s\n' "$OUT" | grep -c 'line 3: line 3' || true)"
     cli export --format csv --out "$W/cli.csv" --arg lang=en --quiet
     check_eq "ptrack export --format csv --arg lang=en writes the English header" "id,number" \
         "$(head -c 20 "$W/cli.csv" | tail -c +4 | cut -d, -f1-2)"
