@@ -75,6 +75,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
 /* Writes "ptrack CMD: message (see ptrack CMD --help)" and returns
  * PT_EXIT_USAGE. */
 int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sends SIGINT and SIGTERM (and SIGHUP, with hangup) to fn instead of
+ * ending the process, so that a command can stop cleanly: fn sets a flag
+ * the command looks at. */
+void pt_cli_catch_stop_signals(void (*fn)(int), bool hangup);
 
 /* GET path for a listing of {"items": [...]}: with --json prints the
  * answer as it came; with no item prints `none` (a line saying so). Either

@@ -48,17 +48,6 @@ static void on_signal(int sig)
     stop_signal = sig;
 }
 
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
 typedef struct {
     pt_cli_t *cli;
     CURL *h;
@@ -361,7 +350,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     /* A json file ends with "]\n" after the last proposal's line; jsonl
      * has one line per proposal. The count is of line breaks seen. */
 
-    catch_signals();
+    pt_cli_catch_stop_signals(on_signal, true);
     CURLcode crc = curl_easy_perform(d.h);
     if (d.received > 0)
         pt_progress_update(&d.progress, d.received, 0, true);

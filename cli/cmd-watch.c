@@ -183,12 +183,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (a && pt_args_int(a, &after) != 0)
         return pt_cli_usage(cli, "--after takes an event seq (a number), not \"%s\"", a);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    pt_cli_catch_stop_signals(on_signal, false);
     pt_client_set_abort_flag(pt_cli_client(cli), &stop);
 
     if (!a && (rc = skip_to_now(cli, &after)) != PT_EXIT_OK)

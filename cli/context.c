@@ -8,6 +8,7 @@
  * actions that are allowed instead, the fields that failed, the version that
  * is current.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,4 +307,16 @@ void pt_cli_free(pt_cli_t *cli)
     cJSON_Delete(cli->workflow);
     cli->client = NULL;
     cli->workflow = NULL;
+}
+
+void pt_cli_catch_stop_signals(void (*fn)(int), bool hangup)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (hangup)
+        sigaction(SIGHUP, &sa, NULL);
 }
