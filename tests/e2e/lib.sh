@@ -339,6 +339,14 @@ check_error() {
     return 0
 }
 
+# pt_import FORMAT FILE [QUERY]: POSTs FILE on the socket as the body of an
+# import of FORMAT (QUERY: more parameters, "partial=true&..."); sets ST,
+# BODY as req does.
+pt_import() {
+    req sock POST "/v1/imports?format=$1${3:+&$3}" -- --data-binary "@$2" \
+        -H "Content-Type: application/octet-stream"
+}
+
 # The argument, percent-encoded for a query string.
 urlenc() {
     python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"

@@ -17,11 +17,8 @@ DATA="$PT_SOURCE_DIR/tests/e2e/data/decidim"
 pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
-# import FILE [QUERY]
-import() {
-    req sock POST "/v1/imports?format=decidim${2:+&$2}" -- --data-binary "@$1" \
-        -H "Content-Type: application/octet-stream"
-}
+# import FILE [QUERY]: POSTs the file as the body of an import.
+import() { pt_import decidim "$@"; }
 
 # The stored proposal whose source.ref is REF, as JSON ({} when none).
 by_ref() {

@@ -14,10 +14,7 @@ pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 # import FILE [QUERY]: POSTs the file as the body of an import.
-import() {
-    req sock POST "/v1/imports?format=text${2:+&$2}" -- --data-binary "@$1" \
-        -H "Content-Type: text/plain; charset=utf-8"
-}
+import() { pt_import text "$@"; }
 
 # The stored proposal with that title, as JSON ({} when there is none).
 by_title() {
