@@ -306,13 +306,27 @@ static void ask_add(tx_t *t, const uint32_t *s, size_t n)
     ustr_set(&t->asks[t->n_asks++], s + a, b - a);
 }
 
-/* Where the inline series whose first marker ends at after stops: before
- * the sentence that leads into the next 一是 (…三是后继乏人。为此，代表建议：
- * 一是…), or at n. */
-static size_t series_end(const uint32_t *s, size_t n, size_t after)
+/* Where the inline series of the given form whose first marker ends at
+ * after stops: before the sentence that leads into the next series (…三是
+ * 后继乏人。为此，代表建议：一是…), or at n. The next series is one of the
+ * same form, or of another form that a 建议 clause introduces; another
+ * form without one is numbering inside an ask. */
+static size_t series_end(const uint32_t *s, size_t n, int form, size_t after)
 {
     size_t l;
-    long again = tm_inline(s, n, after, 1, &l);
+    int f;
+    long again = tm_inline(s, n, after, form, 1, &l);
+    for (long at = tm_series(s, n, after, &f, &l); at >= 0 && (again < 0 || at < again);
+         at = tm_series(s, n, (size_t)at + l, &f, &l)) {
+        size_t a = (size_t)at;
+        while (a > after && !u_in(s[a - 1], "。！？"))
+            a--;
+        if (f != form && a > after &&
+            (u_find(s, (size_t)at, a, "建议") >= 0 || u_find(s, (size_t)at, a, "呼吁") >= 0)) {
+            again = at;
+            break;
+        }
+    }
     if (again < 0)
         return n;
     size_t e = (size_t)again;
@@ -337,15 +351,15 @@ static int series_is_asks(const tx_t *t, const uint32_t *s, size_t n)
     return t->section == SEC_HEAD && !tm_names_problems(s + a, n - a);
 }
 
-/* The asks of the inline series 一是…二是… in s[0..n), whose first marker
- * is s[at..at + len). */
-static void series_add(tx_t *t, const uint32_t *s, size_t n, size_t at, size_t len)
+/* The asks of the inline series 一是…二是… (or （一）…（二）…, 1.…2.…) in
+ * s[0..n), whose first marker is s[at..at + len). */
+static void series_add(tx_t *t, const uint32_t *s, size_t n, int form, size_t at, size_t len)
 {
     for (int k = 2; k <= TM_INLINE_MAX + 1; k++) {
         size_t nl;
-        /* tm_inline finds no marker past TM_INLINE_MAX: the last ask runs
-         * to the end. */
-        long next = tm_inline(s, n, at + len, k, &nl);
+        /* tm_inline finds no marker past its form's last: the last ask
+         * runs to the end. */
+        long next = tm_inline(s, n, at + len, form, k, &nl);
         size_t end = next >= 0 ? (size_t)next : n;
         ask_add(t, s + at + len, end - at - len);
         if (next < 0)
@@ -362,16 +376,16 @@ static void series_add(tx_t *t, const uint32_t *s, size_t n, size_t at, size_t l
  * took, with the text before each; 0 when s holds no series. */
 static size_t series_take(tx_t *t, const uint32_t *s, size_t n)
 {
-    size_t pos = 0, l1, l2;
+    size_t pos = 0, l1;
     long i1;
-    while ((i1 = tm_inline(s, n, pos, 1, &l1)) >= 0 &&
-           tm_inline(s, n, (size_t)i1 + l1, 2, &l2) >= 0) {
-        size_t at = (size_t)i1, end = series_end(s, n, at + l1);
+    int form;
+    while ((i1 = tm_series(s, n, pos, &form, &l1)) >= 0) {
+        size_t at = (size_t)i1, end = series_end(s, n, form, at + l1);
         if (series_is_asks(t, s + pos, at - pos)) {
             /* What stands before the first is background, but for the
              * clause that announces the asks. */
             background_add(t, s + pos, tm_intro_cut(s + pos, at - pos));
-            series_add(t, s, end, at, l1);
+            series_add(t, s, end, form, at, l1);
         } else {
             background_add(t, s + pos, end - pos);
         }
@@ -432,7 +446,8 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
 static int headline(const uint32_t *s, size_t n, int ended_by_blank)
 {
     size_t l;
-    return ended_by_blank && n <= 40 && !tm_terminated(s, n) && tm_inline(s, n, 0, 1, &l) < 0 &&
+    int f;
+    return ended_by_blank && n <= 40 && !tm_terminated(s, n) && tm_series(s, n, 0, &f, &l) < 0 &&
            !tm_intro(s, n);
 }
 
@@ -470,16 +485,24 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
             text_add(t, s + c, n - c);
         return;
     }
-    case P_NUMBERED:
+    case P_NUMBERED: {
+        int f;
         c = tm_numbering(s, n);
         if (t->section == SEC_BACKGROUND) {
             background_add(t, s, n);
             return;
         }
         t->section = SEC_RECS;
+        if (tm_series(s, n, 0, &f, &c) == 0) {
+            /* （一）…；（二）…；（三）… in one paragraph */
+            text_add(t, s, n);
+            return;
+        }
+        c = tm_numbering(s, n);
         t->numbered = 1;
         ask_add(t, s + c, n - c);
         return;
+    }
     case P_TEXT:
         if (headline(s, n, ended_by_blank) &&
             (t->section == SEC_RECS || t->n_asks > 0 || t->background.len > 0)) {
@@ -498,6 +521,7 @@ static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, lon
                          int ended_by_blank)
 {
     size_t l;
+    int f;
     switch (t->state) {
     case S_OUTSIDE:
         if (kind == P_TITLE)
@@ -517,7 +541,8 @@ static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, lon
         if (kind == P_DELEGATION || kind == P_SECTION ||
             ((kind == P_TEXT || kind == P_NUMBERED) &&
              (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
-              tm_inline(s, n, 0, 1, &l) >= 0 || tm_intro(s, n)))) {
+              tm_inline(s, n, 0, TM_F_SHI, 1, &l) >= 0 || tm_series(s, n, 0, &f, &l) >= 0 ||
+              tm_intro(s, n)))) {
             t->state = S_IN;
             /* The lead author is taken from delegation lines only: a name
              * before 代表 in running text is anyone's. */

@@ -483,39 +483,135 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
     return name_after_title(s, n, out) || name_before_others(s, n, out);
 }
 
-/* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8, with 是. */
-static void inline_marker(int k, char *buf, size_t cap)
+/* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8. */
+static void cn_numeral(int k, char *buf, size_t cap)
 {
     static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
     if (k < 1 || k > TM_INLINE_MAX)
         buf[0] = '\0';
     else if (k < 10)
-        snprintf(buf, cap, "%s是", d[k]);
-    else if (k == 10)
-        snprintf(buf, cap, "十是");
+        snprintf(buf, cap, "%s", d[k]);
     else if (k < 20)
-        snprintf(buf, cap, "十%s是", d[k - 10]);
+        snprintf(buf, cap, "十%s", d[k - 10]);
     else
-        snprintf(buf, cap, "%s十%s是", d[k / 10], d[k % 10]);
+        snprintf(buf, cap, "%s十%s", d[k / 10], d[k % 10]);
 }
 
-long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len)
+/* The text of the inline number k in the given form into buf as UTF-8,
+ * without the punctuation that may follow it; 0 when k is out of the
+ * form's range. */
+static int marker_text(int form, int k, char *buf, size_t cap)
+{
+    char cn[24];
+    if (k < 1 || k > TM_INLINE_MAX || (form == TM_F_CIRCLE && k > 20))
+        return 0;
+    cn_numeral(k, cn, sizeof(cn));
+    switch (form) {
+    case TM_F_SHI:
+        snprintf(buf, cap, "%s是", cn);
+        return 1;
+    case TM_F_YAO:
+        snprintf(buf, cap, "%s要", cn);
+        return 1;
+    case TM_F_PAREN:
+        snprintf(buf, cap, "（%s）", cn);
+        return 1;
+    case TM_F_PARNUM:
+        snprintf(buf, cap, "（%d）", k);
+        return 1;
+    case TM_F_DOT:
+        snprintf(buf, cap, "%d.", k);
+        return 1;
+    case TM_F_DUN:
+        snprintf(buf, cap, "%d、", k);
+        return 1;
+    case TM_F_DI:
+        snprintf(buf, cap, "第%s", cn);
+        return 1;
+    case TM_F_CIRCLE: {
+        uint32_t c = 0x2460 + (uint32_t)(k - 1); /* ① … ⑳, three bytes in UTF-8 */
+        snprintf(buf, cap, "%c%c%c", (char)(0xE0 | (c >> 12)), (char)(0x80 | ((c >> 6) & 0x3F)),
+                 (char)(0x80 | (c & 0x3F)));
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Whether s[i] stands inside quotes: a “ before it, in the 200 characters
+ * before, that no ” closes. A quoted slogan (“一要…，二要…”) is one
+ * thing, not a list. */
+static int in_quotes(const uint32_t *s, size_t i)
+{
+    int depth = 0;
+    for (size_t j = i > 200 ? i - 200 : 0; j < i; j++) {
+        if (s[j] == 0x201C /* “ */ || s[j] == 0x300C /* 「 */ || s[j] == 0x300E /* 『 */)
+            depth++;
+        else if ((s[j] == 0x201D || s[j] == 0x300D || s[j] == 0x300F) && depth > 0)
+            depth--;
+    }
+    return depth > 0;
+}
+
+/* Whether s[i] ends a short clause that speaks of 建议 (建议国家有关部门|一是),
+ * so that the first number may follow a word rather than punctuation. */
+static int after_intro(const uint32_t *s, size_t i)
+{
+    size_t a = i;
+    while (a > 0 && i - a < 24 && !u_in(s[a - 1], "。！？；，："))
+        a--;
+    return u_find(s, i, a, "建议") >= 0 || u_find(s, i, a, "呼吁") >= 0;
+}
+
+long tm_inline(const uint32_t *s, size_t n, size_t from, int form, int k, size_t *len)
 {
     char m[24];
-    inline_marker(k, m, sizeof(m));
-    if (!m[0])
+    if (!marker_text(form, k, m, sizeof(m)))
         return -1;
     for (long at = u_find(s, n, from, m); at >= 0; at = u_find(s, n, (size_t)at + 1, m)) {
-        size_t i = (size_t)at;
-        /* 十一是 contains 一是: a marker is not preceded by a numeral, and
-         * 统一是 is no marker at all: only a boundary may stand before it. */
-        if (i == 0 || u_in(s[i - 1], PUNCT_BOUNDARY) || (i >= 2 && u_match(s, n, i - 2, "建议")) ||
-            u_match(s, n, i - 1, "要")) {
-            *len = u_match(s, n, i, m);
-            return at;
+        size_t i = (size_t)at, e = i + u_match(s, n, i, m);
+        /* 十一是 contains 一是 and 12. contains 2.: a number is not preceded
+         * by a numeral, and 统一是 is no number at all: only a boundary may
+         * stand before it. */
+        if (!(i == 0 || u_in(s[i - 1], PUNCT_BOUNDARY) ||
+              (i >= 2 && u_match(s, n, i - 2, "建议")) ||
+              (form == TM_F_SHI && u_match(s, n, i - 1, "要")) || (k == 1 && after_intro(s, i))))
+            continue;
+        if (form == TM_F_SHI || form == TM_F_YAO) {
+            while (e < n && u_in(s[e], "，、："))
+                e++;
+        } else if (form == TM_F_DI) {
+            if (e >= n || !u_in(s[e], "，、：")) /* 第一次, 第一批 */
+                continue;
+            e++;
         }
+        e = skip_spaces(s, n, e);
+        /* The text of the ask follows: not a figure (1.5亿, 1、2号) or
+         * punctuation. */
+        if (e >= n || u_is_digit(s[e]) || u_in(s[e], "，。；：、！？）.") || in_quotes(s, i))
+            continue;
+        *len = e - i;
+        return at;
     }
     return -1;
+}
+
+long tm_series(const uint32_t *s, size_t n, size_t from, int *form, size_t *len)
+{
+    long best = -1;
+    for (int f = 0; f < TM_F_COUNT; f++) {
+        size_t l1, l2;
+        long at = tm_inline(s, n, from, f, 1, &l1);
+        /* A later 1 has no more 2s after it than the first one. */
+        if (at >= 0 && (best < 0 || at < best) &&
+            tm_inline(s, n, (size_t)at + l1, f, 2, &l2) >= 0) {
+            best = at;
+            *form = f;
+            *len = l1;
+        }
+    }
+    return best;
 }
 
 size_t tm_inline_lead(const uint32_t *s, size_t n, int *k)
@@ -524,7 +620,7 @@ size_t tm_inline_lead(const uint32_t *s, size_t n, int *k)
         return 0;
     for (int i = 1; i <= TM_INLINE_MAX; i++) {
         char m[24];
-        inline_marker(i, m, sizeof(m));
+        marker_text(TM_F_SHI, i, m, sizeof(m));
         size_t len = u_match(s, n, 0, m);
         if (len) {
             *k = i;
@@ -541,8 +637,16 @@ size_t tm_intro_cut(const uint32_t *s, size_t n)
     size_t b = n;
     while (b > 0 && u_in(s[b - 1], "：:，, "))
         b--;
-    if (!u_ends(s, b, "建议") && !u_ends(s, b, "提出") && !u_ends(s, b, "如下"))
+    if (!u_ends(s, b, "建议") && !u_ends(s, b, "提出") && !u_ends(s, b, "如下")) {
+        /* 建议国家有关部门|一是…: a short sentence of 建议 up to the first
+         * number names whom the asks address; it is no background. */
+        size_t a = b;
+        while (a > 0 && !u_in(s[a - 1], "。；！？") && b - a <= 24)
+            a--;
+        if ((a == 0 || u_in(s[a - 1], "。；！？")) && u_find(s, b, a, "建议") >= 0)
+            return a;
         return b == 0 ? 0 : n;
+    }
     /* Back to the last sentence end, if the clause is a short introduction. */
     size_t a = b;
     while (a > 0 && !u_in(s[a - 1], "。；！？") && b - a <= 16)

@@ -67,14 +67,37 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
  * 全国政协委员 孙某某), appended to out. Returns 1 when found. */
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
-/* The highest inline ask number: 九十九是. */
+/* The highest inline ask number: 九十九是, 99. (⑳ is the last circled
+ * number.) */
 #define TM_INLINE_MAX 99
 
-/* Where the inline ask number k (1: 一是, 2: 二是, … 99: 九十九是) starts
- * at or after from, at a clause boundary (the start, or after punctuation,
- * a space or 建议); -1 when there is none or k is outside
- * 1..TM_INLINE_MAX. *len is the marker's length. */
-long tm_inline(const uint32_t *s, size_t n, size_t from, int k, size_t *len);
+/* The forms an inline ask number takes; a series keeps one form. */
+typedef enum {
+    TM_F_SHI,    /* 一是 二是 */
+    TM_F_YAO,    /* 一要 二要 */
+    TM_F_PAREN,  /* （一） （二） */
+    TM_F_PARNUM, /* （1） （2） */
+    TM_F_DOT,    /* 1. 2. */
+    TM_F_DUN,    /* 1、 2、 */
+    TM_F_DI,     /* 第一， 第二， */
+    TM_F_CIRCLE, /* ① ② */
+    TM_F_COUNT
+} tm_form_t;
+
+/* Where the inline ask number k of the given form (1: 一是, 2: 二是, …)
+ * starts at or after from, at a clause boundary (the start, or after
+ * punctuation, a space or 建议; number 1 also at the end of a short clause
+ * that speaks of 建议: 建议国家有关部门一是…), not inside quotes “…”, and
+ * with text of the ask after it (1、2号 is no number); -1 when there is
+ * none or k is out of the form's range. *len is the marker's length with
+ * the punctuation after it. */
+long tm_inline(const uint32_t *s, size_t n, size_t from, int form, int k, size_t *len);
+
+/* Where the first inline series at or after from starts: a number 1 with
+ * the number 2 of the same form after it (a lone "1." or 一是 is none).
+ * Returns -1 when there is none, else the position with its form in *form
+ * and the first marker's length in *len. */
+long tm_series(const uint32_t *s, size_t n, size_t from, int *form, size_t *len);
 
 /* The length of an inline ask number at the start of s (二是, 十一是) with
  * the punctuation after it, and the number in *k; 0 when s does not start

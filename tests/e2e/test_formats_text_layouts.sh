@@ -107,6 +107,35 @@ check_eq "（一）（二） problems before 建议： are background" \
     '["实施学校食堂改造提升工程", "建立校外配餐企业黑名单制度"]' \
     "$(field 关于加强中小学校园食品安全管理的建议 recommendations)"
 
+pt_step "inline asks in every numbering: （一） 1. 1、 第一， 一要 ①, and 一是 after 建议国家…"
+import "$DATA/inline_forms.txt"
+check_status "import inline_forms.txt" 201
+check_eq "eight proposals are imported" 8 "$(jv 'j["imported"]')"
+check_eq "（一）…；（二）…；（三）… in one paragraph" \
+    '["建立汾河流域横向生态补偿机制", "加大水土流失治理投入", "支持沿河地区发展生态产业"]' \
+    "$(field 关于加强汾河流域生态保护的建议 recommendations)"
+check_eq "1.…；2.…；3.… in one paragraph, a decimal 1.5 inside an ask left alone" \
+    '["支持建设煤炭清洁利用示范项目", "完善煤电联营政策", "加大碳捕集技术研发投入，力争2030年前建成1.5万吨级示范工程"]' \
+    "$(field 关于推动煤炭清洁高效利用的建议 recommendations)"
+check_eq "1、…；2、… in one paragraph" '["扩大农村互助幸福院覆盖面", "提高农村特困人员供养标准"]' \
+    "$(field 关于完善农村养老服务体系的建议 recommendations)"
+check_eq "第一，…；第二，…；第三，…" \
+    '["将太原都市区纳入国家级都市圈规划", "支持建设太原至忻州城际铁路", "支持太原建设国家区域科技创新中心"]' \
+    "$(field 关于支持太原都市区建设的建议 recommendations)"
+check_eq "他建议，一要…，二要…，三要…" '["加大对县级医院的投入", "完善人才引进政策", "推进远程医疗全覆盖"]' \
+    "$(field 关于加强县级医院能力建设的建议 recommendations)"
+check_eq "①…；②…；③…" \
+    '["支持建设新能源汽车零部件产业园", "加快充电基础设施布局", "对氢燃料电池汽车示范应用给予奖补"]' \
+    "$(field 关于加快发展新能源汽车产业的建议 recommendations)"
+check_eq "建议国家有关部门一是…；二是…: the marker after a 建议 clause starts the asks" \
+    '["加大对农村电商物流体系建设的支持力度", "开展农村电商人才培训", "支持建设县级电商公共服务中心"]' \
+    "$(field 关于加快农村电商发展的建议 recommendations)"
+check_eq "... and the clause that leads into them is no background" null \
+    "$(field 关于加快农村电商发展的建议 background)"
+check_eq "numbers inside quotes split nothing, nor does 1、 before 2号" \
+    '["总结推广“一要摸清底数，二要分类施策”的经验做法", "加快1、2号试点县的经验复制"]' \
+    "$(field 关于推广基层治理经验的建议 recommendations)"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
