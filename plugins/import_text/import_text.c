@@ -442,13 +442,14 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
 }
 
 /* A short line standing alone, without a full stop: the headline of the
- * next article. */
+ * next article. One that speaks of 建议 or 问题 is rather a subhead of the
+ * proposal (web copy puts blank lines around everything). */
 static int headline(const uint32_t *s, size_t n, int ended_by_blank)
 {
     size_t l;
     int f;
     return ended_by_blank && n <= 40 && !tm_terminated(s, n) && tm_series(s, n, 0, &f, &l) < 0 &&
-           !tm_intro(s, n);
+           !tm_intro(s, n) && u_find(s, n, 0, "建议") < 0 && u_find(s, n, 0, "问题") < 0;
 }
 
 static void delegation_take(tx_t *t, const uint32_t *s, size_t n)

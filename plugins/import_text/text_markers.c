@@ -73,6 +73,49 @@ size_t tm_numbering(const uint32_t *s, size_t n)
     return 0;
 }
 
+/* A heading made of the words of headings only, as papers vary them:
+ * 几点建议, 对策与建议, 现状与问题, 存在的主要问题, 问题及原因. Any other
+ * word (加强, 解决) makes the line a sentence or an ask: 化解历史遗留问题 is
+ * no heading. The line holds nothing else, or its text after a colon. */
+static int heading_words(const uint32_t *s, size_t n, size_t at, int bracket, size_t *content)
+{
+    static const char *const words[] = {
+        "存在的", "存在", "当前", "目前", "面临的", "主要", "突出",     "几点",
+        "几个",   "有关", "相关", "具体", "工作",   "政策", "意见",     "对策",
+        "措施",   "举措", "建议", "问题", "现状",   "背景", "基本情况", "情况",
+        "原因",   "分析", "与",   "和",   "及",     "的",   NULL};
+    int recs = 0, background = 0;
+    size_t e = at;
+    while (e < n && e - at <= 12) {
+        size_t m = 0;
+        for (size_t i = 0; words[i] && !m; i++)
+            m = u_match(s, n, e, words[i]);
+        if (!m)
+            break;
+        recs |= u_match(s, n, e, "建议") || u_match(s, n, e, "对策") || u_match(s, n, e, "措施") ||
+                u_match(s, n, e, "举措");
+        background |= u_match(s, n, e, "问题") || u_match(s, n, e, "现状") ||
+                      u_match(s, n, e, "背景") || u_match(s, n, e, "情况") ||
+                      u_match(s, n, e, "原因");
+        e += m;
+    }
+    if (!recs && !background)
+        return TM_NONE;
+    e = skip_spaces(s, n, e);
+    if (bracket) {
+        if (e < n && (s[e] == 0x3011 /* 】 */ || s[e] == ']'))
+            e++;
+        else
+            return TM_NONE;
+    }
+    if (e < n && (s[e] == 0xFF1A /* ： */ || s[e] == ':'))
+        e++;
+    else if (e < n)
+        return TM_NONE;
+    *content = skip_spaces(s, n, e);
+    return recs ? TM_RECS : TM_BACKGROUND;
+}
+
 int tm_section(const uint32_t *s, size_t n, size_t *content)
 {
     static const struct {
@@ -104,16 +147,16 @@ int tm_section(const uint32_t *s, size_t n, size_t *content)
             if (e < n && (s[e] == 0x3011 /* 】 */ || s[e] == ']'))
                 e++;
             else
-                return TM_NONE;
+                break;
         }
         if (e < n && (s[e] == 0xFF1A /* ： */ || s[e] == ':'))
             e++;
         else if (!bracket && e < n)
-            return TM_NONE; /* 建议国家…: a sentence, not a heading */
+            break; /* 建议国家…: a sentence, not a heading; or 现状与问题 */
         *content = skip_spaces(s, n, e);
         return heads[i].kind;
     }
-    return TM_NONE;
+    return heading_words(s, n, at, bracket, content);
 }
 
 /* The source's name from the note's content c[0..m): the title in 《》 when

@@ -22,9 +22,11 @@ size_t tm_numbering(const uint32_t *s, size_t n);
 
 enum { TM_NONE = 0, TM_BACKGROUND = 1, TM_RECS = 2 };
 /* A section heading at the start: 背景： 【背景】 案由： 建议： 【具体建议】
- * (also after a number: 一、背景). Returns TM_BACKGROUND or TM_RECS with
- * *content the index of the text after the heading (n when the heading
- * stands alone), or TM_NONE. "建议国家…" (a sentence) is not a heading. */
+ * (also after a number: 一、背景), or a line made only of the words of
+ * headings (几点建议, 三、对策与建议, 一、现状与问题, 存在的主要问题).
+ * Returns TM_BACKGROUND or TM_RECS (…建议, 对策, 措施) with *content the
+ * index of the text after the heading (n when the heading stands alone),
+ * or TM_NONE. "建议国家…" (a sentence) is not a heading. */
 int tm_section(const uint32_t *s, size_t n, size_t *content);
 
 /* A source note: the whole paragraph （据《山西日报》） / （来源：…） / 来源：…

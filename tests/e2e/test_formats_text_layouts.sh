@@ -136,6 +136,27 @@ check_eq "numbers inside quotes split nothing, nor does 1、 before 2号" \
     '["总结推广“一要摸清底数，二要分类施策”的经验做法", "加快1、2号试点县的经验复制"]' \
     "$(field 关于推广基层治理经验的建议 recommendations)"
 
+pt_step "section headings as papers vary them: 三、几点建议, 二、对策与建议, 一、现状与问题, 几点建议 alone"
+import "$DATA/headings.txt"
+check_status "import headings.txt" 201
+check_eq "three proposals, nothing ignored" "3 []" "$(jv '"%d %s" % (j["imported"], json.dumps(j["ignored"]))')"
+check_eq "二、存在的问题 heads background, 三、几点建议 the asks; an ask naming 问题 is an ask" \
+    '["实施农村供水工程提质增效行动", "建立县级水质检测中心", "化解农村供水工程历史遗留问题"]' \
+    "$(field 关于加强农村饮水安全保障的建议 recommendations)"
+check_eq "... the problems listed under 二、存在的问题 are background" \
+    '"我省农村集中供水率达到92%。\n（一）部分工程老化失修。\n（二）水质检测能力不足。"' \
+    "$(field 关于加强农村饮水安全保障的建议 background)"
+check_eq "一、现状与问题 heads background" '"我省60岁以上人口占比超过20%，养老服务供给不足。"' \
+    "$(field 关于加快发展银发经济的建议 background)"
+check_eq "二、对策与建议 heads the asks" '["发展社区嵌入式养老服务", "支持老年用品研发制造"]' \
+    "$(field 关于加快发展银发经济的建议 recommendations)"
+check_eq "web copy: 几点建议 between blank lines is a subhead, not the next article" \
+    '["完善网络游戏防沉迷系统", "加强网络欺凌治理"]' \
+    "$(field 关于加强未成年人网络保护的建议 recommendations)"
+check_eq "... and 存在的主要问题 is no part of the background" \
+    '"当前，未成年人沉迷网络游戏、遭受网络欺凌等问题仍较突出。"' \
+    "$(field 关于加强未成年人网络保护的建议 background)"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
