@@ -119,25 +119,50 @@ void tn_normalise(ustr_t *u, int *page_break)
     u->len = o;
 }
 
+/* The number of digits at s[at..]. */
+static size_t digits_at(const uint32_t *s, size_t n, size_t at)
+{
+    size_t d = 0;
+    while (at + d < n && u_is_digit(s[at + d]))
+        d++;
+    return d;
+}
+
+/* The length of the separator an ad prints between the groups of a
+ * telephone number at s[at..]: a hyphen, a dash (0351—7654321, ——), a
+ * space; 0 when there is none. */
+static size_t phone_sep(const uint32_t *s, size_t n, size_t at)
+{
+    size_t k = 0;
+    while (at + k < n && k < 2 && u_in(s[at + k], "-—–－ "))
+        k++;
+    return k;
+}
+
 /* Whether s[at..] starts a telephone number: 0351-1234567 (an area code of
- * 3 or 4 digits and 7 or 8 digits), 400-123-4567, or a mobile number of 11
- * digits starting 13..19; not inside a longer run of digits. */
+ * 3 or 4 digits and 7 or 8 digits, also with a dash or a space between
+ * them), 400-123-4567, or a mobile number of 11 digits starting 13..19,
+ * also printed 138 0013 8000; not inside a longer run of digits. */
 static int phone_at(const uint32_t *s, size_t n, size_t at)
 {
     if (at > 0 && u_is_digit(s[at - 1]))
         return 0;
-    size_t d = 0;
-    while (at + d < n && u_is_digit(s[at + d]))
-        d++;
+    size_t d = digits_at(s, n, at);
     if (d == 11 && s[at] == '1' && s[at + 1] >= '3')
         return 1;
-    if ((d == 3 || d == 4) && s[at] == '0' && at + d < n && s[at + d] == '-') {
-        size_t e = 0;
-        while (at + d + 1 + e < n && u_is_digit(s[at + d + 1 + e]))
-            e++;
-        return e == 7 || e == 8;
+    size_t k = phone_sep(s, n, at + d);
+    if (k == 0)
+        return 0;
+    size_t e = digits_at(s, n, at + d + k);
+    if (at + d + k + e < n && u_is_digit(s[at + d + k + e]))
+        return 0;
+    if ((d == 3 || d == 4) && s[at] == '0' && (e == 7 || e == 8))
+        return 1;
+    if (d == 3 && s[at] == '1' && s[at + 1] >= '3' && e == 4) {
+        size_t at2 = at + d + k + e, k2 = phone_sep(s, n, at2);
+        return k2 > 0 && digits_at(s, n, at2 + k2) == 4;
     }
-    if (d == 3 && u_match(s, n, at, "400") && at + 3 < n && s[at + 3] == '-')
+    if (d == 3 && u_match(s, n, at, "400") && s[at + 3] == '-')
         return 1;
     return 0;
 }
@@ -194,8 +219,23 @@ static int is_aside(const uint32_t *s, size_t a, size_t b)
     return s[b - 1] == 0x6444 /* 摄 */;
 }
 
+/* Whether the line is a photo's caption: it ends with the photographer's
+ * credit, 本报记者 李某某 摄 or （记者 张某某 摄）. Text never ends so. */
+static int caption(const uint32_t *s, size_t n)
+{
+    if (n > 0 && s[n - 1] == 0xFF09 /* ） */)
+        n--;
+    if (n == 0 || s[n - 1] != 0x6444 /* 摄 */ || n > 100)
+        return 0;
+    size_t a = n > 16 ? n - 16 : 0;
+    return u_find(s, n, a, "记者") >= 0 || u_find(s, n, a, "摄影") >= 0 ||
+           u_find(s, n, a, "通讯员") >= 0;
+}
+
 tn_kind_t tn_furniture(ustr_t *u)
 {
+    if (caption(u->p, u->len))
+        return TN_FURNITURE;
     /* Asides in full-width parentheses (tn_normalise made them so). */
     int cut = 0;
     size_t o = 0;

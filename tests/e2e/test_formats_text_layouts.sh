@@ -157,6 +157,23 @@ check_eq "... and 存在的主要问题 is no part of the background" \
     '"当前，未成年人沉迷网络游戏、遭受网络欺凌等问题仍较突出。"' \
     "$(field 关于加强未成年人网络保护的建议 background)"
 
+pt_step "page furniture inside the text: captions with a credit, ads with phone numbers written every way"
+import "$DATA/furniture.txt"
+check_status "import furniture.txt" 201
+check_eq "two proposals are imported" 2 "$(jv 'j["imported"]')"
+check_eq "a caption ending 本报记者 某某 摄 is no part of the background" \
+    '"太忻一体化经济区是山西高质量发展的重要引擎，但目前区域内交通互联互通水平不高，产业协同不足。"' \
+    "$(field 关于推进太忻经济区协同发展的建议 background)"
+check_eq "ads with 电话0351—7654321 and a mobile number are no part of an ask" \
+    '["支持建设太忻城际快速通道", "支持设立太忻经济区产业发展基金", "在太忻经济区开展要素市场化配置改革试点"]' \
+    "$(field 关于推进太忻经济区协同发展的建议 recommendations)"
+check_eq "a caption ending （记者 某某 摄） is no part of the background" \
+    '"晋北地区风沙危害严重，生态修复任务十分艰巨。"' \
+    "$(field 关于支持晋北地区生态修复的建议 background)"
+check_eq "ads with 0351 7654321 and 138 0013 8000 are no part of an ask" \
+    '["将晋北地区纳入国家重点生态修复工程", "加大防护林建设补助力度", "支持发展沙产业"]' \
+    "$(field 关于支持晋北地区生态修复的建议 recommendations)"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
