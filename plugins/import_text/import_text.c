@@ -25,7 +25,10 @@
  *               3月8日电） or a reporter's credit （记者 刘某某）), at the
  *               next title, or at a standalone headline (a short line, no
  *               full stop, a blank line after it, or before it once the
- *               asks are read: the next article).
+ *               asks are read: the next article). A proposal that ends
+ *               with no ask and never reached a 建议 section is a news
+ *               report under a headline that reads like a title: it is
+ *               skipped, not emitted.
  *
  * Only one candidate article is held at a time, and its size is capped
  * (PROPOSAL_MAX), so memory is flat however long the document.
@@ -92,6 +95,7 @@ typedef struct {
     int numbered; /* the asks were numbered, so unnumbered text continues the last */
     int cand_paras;
     long title_line, prop_last;
+    long prev_last; /* prop_last before the paragraph being processed */
     int seen_title;
     ustr_t doc_source; /* a source note before the first title: the whole document's */
 
@@ -248,6 +252,24 @@ static void proposal_emit(tx_t *t)
     if (rc == PTRACK_ECANCELED || rc == PTRACK_ENOMEM)
         t->rc = rc;
     t->n_proposals++;
+    proposal_reset(t);
+}
+
+/* Ends the proposal whose last line is to: emitted, or, when it holds no
+ * ask and never reached a 建议 section (a news report under a headline that
+ * reads like a title), skipped as what it is. */
+static void proposal_end(tx_t *t, long to)
+{
+    if (t->n_asks > 0 || t->section == SEC_RECS) {
+        proposal_emit(t);
+        return;
+    }
+    char reason[200], *title = u_utf8(t->title.p, t->title.len < 40 ? t->title.len : 40);
+    snprintf(reason, sizeof(reason),
+             "\"%s\" has no asks: no 建议 heading or introduction and no numbered asks",
+             title ? title : "?");
+    free(title);
+    skip_extend(t, t->title_line, to, reason);
     proposal_reset(t);
 }
 
@@ -467,7 +489,7 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
     size_t c;
     switch (kind) {
     case P_TITLE:
-        proposal_emit(t);
+        proposal_end(t, t->prev_last);
         candidate_start(t, s, n, first);
         return;
     case P_SOURCE: /* handled by para_done */
@@ -507,7 +529,7 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
     case P_TEXT:
         if (headline(s, n, ended_by_blank) &&
             (t->section == SEC_RECS || t->n_asks > 0 || t->background.len > 0)) {
-            proposal_emit(t);
+            proposal_end(t, t->prev_last);
             skip_extend(t, first, last, "an article after a proposal, without a proposal title");
             return;
         }
@@ -560,6 +582,7 @@ static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, lon
         background_add(t, s, n);
         return;
     case S_IN:
+        t->prev_last = t->prop_last;
         t->prop_last = last;
         in_para(t, kind, s, n, first, last, ended_by_blank);
         if (t->state == S_IN && proposal_size(t) > PROPOSAL_MAX) {
@@ -584,7 +607,7 @@ static void source_seen(tx_t *t, const ustr_t *name, long first, long last)
     case S_IN:
         ustr_set(&t->source, name->p, name->len);
         t->prop_last = last;
-        proposal_emit(t);
+        proposal_end(t, last);
         return;
     case S_CANDIDATE:
         t->prop_last = last;
@@ -777,7 +800,7 @@ static void document_end(tx_t *t)
 {
     para_done(t, 1);
     if (t->state == S_IN)
-        proposal_emit(t);
+        proposal_end(t, t->prop_last);
     else if (t->state == S_CANDIDATE)
         candidate_skip(t);
     skip_close(t);

@@ -174,6 +174,14 @@ check_eq "ads with 0351 7654321 and 138 0013 8000 are no part of an ask" \
     '["将晋北地区纳入国家重点生态修复工程", "加大防护林建设补助力度", "支持发展沙产业"]' \
     "$(field 关于支持晋北地区生态修复的建议 recommendations)"
 
+pt_step "a news report under a headline that reads like a title is no proposal"
+import "$DATA/news_headline.txt"
+check_status "import news_headline.txt" 201
+check_eq "only the proposal is imported" 1 "$(jv 'j["imported"]')"
+check_eq "the report is listed as ignored, with its lines" "lines 1-3" "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+check_contains "... saying it has no asks" "\"用心用情办好代表的建议\" has no asks" "$(jv 'j["ignored"][0]["reason"]')"
+check_eq "... and it is not stored" "{}" "$(by_title 用心用情办好代表的建议)"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
