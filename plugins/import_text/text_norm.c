@@ -232,9 +232,37 @@ static int caption(const uint32_t *s, size_t n)
            u_find(s, n, a, "通讯员") >= 0;
 }
 
+/* Whether the line is a reporter's byline: 本报记者 王某某, 记者 王某某 李某某,
+ * 新华社记者 张某某 通讯员 刘某某 — only names after the titles, no verb
+ * (记者从省人大获悉 is the text). */
+static int byline(const uint32_t *s, size_t n)
+{
+    static const char *const titles[] = {"本报记者", "新华社记者", "本报通讯员", "记者",
+                                         "通讯员",   "见习记者",   NULL};
+    size_t at = 0, names = 0;
+    int titled = 0;
+    while (at < n) {
+        size_t k = 0;
+        for (size_t i = 0; titles[i] && !k; i++)
+            k = u_match(s, n, at, titles[i]);
+        if (k) {
+            titled = 1;
+            at += k;
+            continue;
+        }
+        if (!titled || u_in(s[at], "从在了到获悉日月年说表示对向就为是的和与及称这近据"))
+            return 0;
+        if (!u_is_han(s[at]) && !u_in(s[at], "、 "))
+            return 0;
+        names += u_is_han(s[at]);
+        at++;
+    }
+    return titled && names >= 2 && names <= 12;
+}
+
 tn_kind_t tn_furniture(ustr_t *u)
 {
-    if (caption(u->p, u->len))
+    if (caption(u->p, u->len) || byline(u->p, u->len))
         return TN_FURNITURE;
     /* Asides in full-width parentheses (tn_normalise made them so). */
     int cut = 0;

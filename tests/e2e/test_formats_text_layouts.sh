@@ -182,6 +182,15 @@ check_eq "the report is listed as ignored, with its lines" "lines 1-3" "$(jv '" 
 check_contains "... saying it has no asks" "\"用心用情办好代表的建议\" has no asks" "$(jv 'j["ignored"][0]["reason"]')"
 check_eq "... and it is not stored" "{}" "$(by_title 用心用情办好代表的建议)"
 
+pt_step "reporters' bylines on a line of their own"
+import "$DATA/people.txt"
+check_status "import people.txt" 201
+check_eq "a byline 本报记者 某某 is no part of the background" \
+    '"“基层看病难的问题，根子在人才。”王某某说。\n近年来，县域医共体建设取得积极进展，但基层医疗机构人才流失严重。"' \
+    "$(field 建议加快推进县域医共体建设 background)"
+check_eq "a byline 记者 某某 某某 is no part of the background" '"部分营区周边道路狭窄。"' \
+    "$(field 关于加快解放军和武警部队营区周边道路建设的建议 background)"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
