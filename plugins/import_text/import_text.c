@@ -90,6 +90,7 @@ typedef struct {
     pstate_t state;
     section_t section;
     ustr_t title, delegation, lead, background, source;
+    ustr_t co_signers; /* names, each followed by a line feed */
     ustr_t asks[MAX_ASKS];
     size_t n_asks;
     int numbered; /* the asks were numbered, so unnumbered text continues the last */
@@ -152,6 +153,7 @@ static void skip_extend(tx_t *t, long from, long to, const char *reason)
 static void proposal_reset(tx_t *t)
 {
     t->title.len = t->delegation.len = t->lead.len = t->background.len = t->source.len = 0;
+    t->co_signers.len = 0;
     for (size_t i = 0; i < t->n_asks; i++)
         t->asks[i].len = 0;
     t->n_asks = 0;
@@ -172,7 +174,7 @@ static size_t proposal_size(const tx_t *t)
 static int oom(const tx_t *t)
 {
     int bad = t->line.oom || t->para.oom || t->title.oom || t->delegation.oom || t->lead.oom ||
-              t->background.oom || t->source.oom || t->doc_source.oom;
+              t->background.oom || t->source.oom || t->doc_source.oom || t->co_signers.oom;
     for (size_t i = 0; i < t->n_asks; i++)
         bad |= t->asks[i].oom;
     return bad;
@@ -207,6 +209,14 @@ static void proposal_emit(tx_t *t)
         rc = set_text(t, rec, "delegation", &t->delegation);
     if (rc == PTRACK_OK)
         rc = set_text(t, rec, "lead_author", &t->lead);
+    for (size_t a = 0, b = 0; rc == PTRACK_OK && b < t->co_signers.len; b++) {
+        if (t->co_signers.p[b] != '\n')
+            continue;
+        char *s = u_utf8(t->co_signers.p + a, b - a);
+        rc = s ? h->rec_append(rec, "co_signers", s) : PTRACK_ENOMEM;
+        free(s);
+        a = b + 1;
+    }
     if (rc == PTRACK_OK)
         rc = set_text(t, rec, "background", &t->background);
     for (size_t i = 0; rc == PTRACK_OK && i < t->n_asks; i++) {
@@ -495,6 +505,10 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
     case P_SOURCE: /* handled by para_done */
         return;
     case P_DELEGATION:
+        /* 联名代表：… names the co-signers, not the lead author, also at
+         * the proposal's end. */
+        if (tm_co_signers(s, n, &t->co_signers))
+            return;
         if (t->section == SEC_HEAD) {
             delegation_take(t, s, n);
             return;
@@ -816,6 +830,7 @@ static void tx_free(tx_t *t)
     ustr_free(&t->background);
     ustr_free(&t->source);
     ustr_free(&t->doc_source);
+    ustr_free(&t->co_signers);
     for (size_t i = 0; i < MAX_ASKS; i++)
         ustr_free(&t->asks[i]);
 }

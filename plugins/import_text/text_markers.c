@@ -389,6 +389,9 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out)
     size_t a = end;
     while (a > 0 && end - a < 10 && name_char(s[a - 1]))
         a--;
+    /* The one delegation whose name holds 和, which ends a place elsewhere. */
+    if (end >= 8 && u_match(s, n, end - 8, "解放军和武警部队"))
+        a = end - 8;
     a = strip_lead_words(s, a, end);
     if (a == end)
         return 0;
@@ -456,13 +459,89 @@ static int name_before_others(const uint32_t *s, size_t n, ustr_t *out)
     return 0;
 }
 
+/* The length of the head of a co-signers' line, 联名代表：, 0 when s is not
+ * one. */
+static size_t co_signers_head(const uint32_t *s, size_t n)
+{
+    static const char *const heads[] = {"联名代表", "联名委员", "联名人", "附议代表",
+                                        "附议委员", "附议人",   NULL};
+    for (size_t i = 0; heads[i]; i++) {
+        size_t k = u_match(s, n, 0, heads[i]);
+        if (k) {
+            k = skip_spaces(s, n, k);
+            return k < n && (s[k] == 0xFF1A /* ： */ || s[k] == ':') ? k + 1 : 0;
+        }
+    }
+    return 0;
+}
+
+int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out)
+{
+    size_t at = co_signers_head(s, n);
+    if (!at)
+        return 0;
+    while (at < n) {
+        while (at < n && u_in(s[at], "、，,; ；"))
+            at++;
+        size_t b = at;
+        while (b < n && u_is_han(s[b]) && !u_in(s[b], "、等"))
+            b++;
+        /* A name has two to four characters (欧阳某某); 等32名代表 ends the
+         * list. */
+        if (b - at >= 2 && b - at <= 4) {
+            ustr_append(out, s + at, b - at);
+            ustr_push(out, '\n');
+        }
+        if (b < n && s[b] == 0x7B49 /* 等 */)
+            break;
+        if (b == at)
+            at++;
+        else
+            at = b;
+    }
+    return 1;
+}
+
+/* The name at the end of a line that introduces a deputy by office and
+ * job: 全国人大代表、山西省晋城市某某公司董事长王某某. The name is what
+ * follows the last job title. */
+static int name_after_job(const uint32_t *s, size_t n, ustr_t *out)
+{
+    static const char *const offices[] = {
+        "全国人大代表", "全国政协委员", "省人大代表", "市人大代表", "人大代表", "政协委员", NULL};
+    static const char *const jobs[] = {"董事长", "总经理", "经理", "院长", "校长",   "主任",
+                                       "书记",   "局长",   "厂长", "社长", "会长",   "主席",
+                                       "总裁",   "教授",   "医生", "教师", "研究员", "工程师",
+                                       "理事长", "村长",   "所长", "馆长", "站长",   NULL};
+    size_t k = 0;
+    for (size_t i = 0; offices[i] && !k; i++)
+        k = u_match(s, n, 0, offices[i]);
+    if (!k || k >= n || !u_in(s[k], "、，,") || n > 40 || u_find(s, n, 0, "。") >= 0)
+        return 0;
+    /* The name (two or three characters) ends the line, after a job. */
+    for (size_t m = 2; m <= 3 && k + m < n; m++) {
+        size_t a = n - m;
+        for (size_t i = 0; jobs[i]; i++) {
+            if (!u_ends(s, a, jobs[i]))
+                continue;
+            for (size_t c = a; c < n; c++)
+                if (!name_char(s[c]))
+                    return 0;
+            ustr_append(out, s + a, m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int tm_delegation_line(const uint32_t *s, size_t n)
 {
     if (n == 0 || n > 60 || u_match(s, n, 0, "关于"))
         return 0;
     if (u_find(s, n, 0, "代表团") >= 0 || u_find(s, n, 0, "团代表") >= 0 ||
         u_find(s, n, 0, "领衔代表") >= 0 || u_find(s, n, 0, "代表提出") >= 0 ||
-        u_match(s, n, 0, "提案人") || u_match(s, n, 0, "第一提案人") || u_match(s, n, 0, "联名"))
+        u_match(s, n, 0, "提案人") || u_match(s, n, 0, "第一提案人") || u_match(s, n, 0, "联名") ||
+        co_signers_head(s, n))
         return 1;
     /* 全国人大代表王某某 / 全国政协委员 孙某某 / 王某某等10名代表 */
     if (n <= 30 && u_find(s, n, 0, "。") < 0 && u_find(s, n, 0, "，") < 0) {
@@ -472,6 +551,12 @@ int tm_delegation_line(const uint32_t *s, size_t n)
         if (person)
             return 1;
     }
+    /* 全国人大代表、某某公司董事长王某某 */
+    ustr_t name = {0};
+    int person = name_after_job(s, n, &name);
+    ustr_free(&name);
+    if (person)
+        return 1;
     /* 王某某代表 / 王某某代表—— */
     size_t b = n;
     while (b > 0 && u_in(s[b - 1], "—-：: "))
@@ -523,7 +608,8 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
             return 1;
         }
     }
-    return name_after_title(s, n, out) || name_before_others(s, n, out);
+    return name_after_title(s, n, out) || name_before_others(s, n, out) ||
+           name_after_job(s, n, out);
 }
 
 /* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8. */

@@ -69,6 +69,11 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
  * 全国政协委员 孙某某), appended to out. Returns 1 when found. */
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
+/* The co-signers named in a line 联名代表：李某某、张某某、王某某等32名代表
+ * (also 联名委员, 附议代表, 附议人), each appended to out followed by a
+ * line feed. Returns 1 when s is such a line, names or not. */
+int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
+
 /* The highest inline ask number: 九十九是, 99. (⑳ is the last circled
  * number.) */
 #define TM_INLINE_MAX 99

@@ -182,12 +182,23 @@ check_eq "the report is listed as ignored, with its lines" "lines 1-3" "$(jv '" 
 check_contains "... saying it has no asks" "\"用心用情办好代表的建议\" has no asks" "$(jv 'j["ignored"][0]["reason"]')"
 check_eq "... and it is not stored" "{}" "$(by_title 用心用情办好代表的建议)"
 
-pt_step "reporters' bylines on a line of their own"
+pt_step "co-signers, bylines, a deputy introduced by job, the PLA delegation"
 import "$DATA/people.txt"
 check_status "import people.txt" 201
+check_eq "联名代表：某某、某某、某某等32名代表 gives the co-signers and leaves the lead author to 领衔代表" \
+    '["李某某", "张某某", "赵某某"] "王某某"' \
+    "$(field 关于修改《中华人民共和国乡村振兴促进法》的议案 co_signers) $(field 关于修改《中华人民共和国乡村振兴促进法》的议案 lead_author)"
+check_eq "附议代表： after the asks gives co-signers, not an ask" \
+    '["周某某", "吴某某", "欧阳某某"] ["支持县级物流配送中心建设", "改造提升乡镇商贸中心"]' \
+    "$(field 关于加强县域商业体系建设的建议 co_signers) $(field 关于加强县域商业体系建设的建议 recommendations)"
 check_eq "a byline 本报记者 某某 is no part of the background" \
     '"“基层看病难的问题，根子在人才。”王某某说。\n近年来，县域医共体建设取得积极进展，但基层医疗机构人才流失严重。"' \
     "$(field 建议加快推进县域医共体建设 background)"
+check_eq "全国人大代表、…公司董事长某某 names the lead author and is no background" \
+    '"王某某" "农村地区5G网络覆盖率不足40%。"' \
+    "$(field 关于加快5G网络在农村地区覆盖的建议 lead_author) $(field 关于加快5G网络在农村地区覆盖的建议 background)"
+check_eq "解放军和武警部队代表团 is the delegation" '"解放军和武警部队代表团"' \
+    "$(field 关于加快解放军和武警部队营区周边道路建设的建议 delegation)"
 check_eq "a byline 记者 某某 某某 is no part of the background" '"部分营区周边道路狭窄。"' \
     "$(field 关于加快解放军和武警部队营区周边道路建设的建议 background)"
 
