@@ -343,13 +343,17 @@ static void ask_add(tx_t *t, const uint32_t *s, size_t n)
  * 后继乏人。为此，代表建议：一是…), or at n. The next series is one of the
  * same form, or of another form that a 建议 clause introduces; another
  * form without one is numbering inside an ask. */
-static size_t series_end(const uint32_t *s, size_t n, int form, size_t after)
+static size_t series_end(const uint32_t *s, size_t n, int form, size_t after, tm_scan_t *sc)
 {
     size_t l;
     int f;
     long again = tm_inline(s, n, after, form, 1, &l);
-    for (long at = tm_series(s, n, after, &f, &l); at >= 0 && (again < 0 || at < again);
-         at = tm_series(s, n, (size_t)at + l, &f, &l)) {
+    /* Numbered lists inside the asks are looked past; a hundred of them
+     * is more than any proposal has, and the search stops there. */
+    int lists = 0;
+    for (long at = tm_series_scan(s, n, after, sc, &f, &l);
+         at >= 0 && (again < 0 || at < again) && lists++ < 100;
+         at = tm_series_scan(s, n, (size_t)at + l, sc, &f, &l)) {
         size_t a = (size_t)at;
         while (a > after && !u_in(s[a - 1], "。！？"))
             a--;
@@ -411,8 +415,10 @@ static size_t series_take(tx_t *t, const uint32_t *s, size_t n)
     size_t pos = 0, l1;
     long i1;
     int form;
-    while ((i1 = tm_series(s, n, pos, &form, &l1)) >= 0) {
-        size_t at = (size_t)i1, end = series_end(s, n, form, at + l1);
+    tm_scan_t sc;
+    tm_scan_init(&sc);
+    while ((i1 = tm_series_scan(s, n, pos, &sc, &form, &l1)) >= 0) {
+        size_t at = (size_t)i1, end = series_end(s, n, form, at + l1, &sc);
         if (series_is_asks(t, s + pos, at - pos)) {
             /* What stands before the first is background, but for the
              * clause that announces the asks. */

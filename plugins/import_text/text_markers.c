@@ -726,21 +726,42 @@ long tm_inline(const uint32_t *s, size_t n, size_t from, int form, int k, size_t
     return -1;
 }
 
-long tm_series(const uint32_t *s, size_t n, size_t from, int *form, size_t *len)
+void tm_scan_init(tm_scan_t *sc)
+{
+    for (int f = 0; f < TM_F_COUNT; f++)
+        sc->known[f] = 0;
+}
+
+long tm_series_scan(const uint32_t *s, size_t n, size_t from, tm_scan_t *sc, int *form, size_t *len)
 {
     long best = -1;
     for (int f = 0; f < TM_F_COUNT; f++) {
-        size_t l1, l2;
-        long at = tm_inline(s, n, from, f, 1, &l1);
+        /* The number 1 found before still is the first from here when the
+         * search started at or before here and it stands at or after. */
+        if (!sc->known[f] || from < sc->from[f] || (sc->at1[f] >= 0 && (size_t)sc->at1[f] < from)) {
+            size_t l2;
+            sc->known[f] = 1;
+            sc->from[f] = from;
+            sc->at1[f] = tm_inline(s, n, from, f, 1, &sc->len1[f]);
+            sc->at2[f] =
+                sc->at1[f] < 0 ? -1 : tm_inline(s, n, (size_t)sc->at1[f] + sc->len1[f], f, 2, &l2);
+        }
         /* A later 1 has no more 2s after it than the first one. */
-        if (at >= 0 && (best < 0 || at < best) &&
-            tm_inline(s, n, (size_t)at + l1, f, 2, &l2) >= 0) {
+        long at = sc->at1[f];
+        if (at >= 0 && sc->at2[f] >= 0 && (best < 0 || at < best)) {
             best = at;
             *form = f;
-            *len = l1;
+            *len = sc->len1[f];
         }
     }
     return best;
+}
+
+long tm_series(const uint32_t *s, size_t n, size_t from, int *form, size_t *len)
+{
+    tm_scan_t sc;
+    tm_scan_init(&sc);
+    return tm_series_scan(s, n, from, &sc, form, len);
 }
 
 size_t tm_inline_lead(const uint32_t *s, size_t n, int *k)

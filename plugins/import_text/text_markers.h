@@ -106,6 +106,24 @@ long tm_inline(const uint32_t *s, size_t n, size_t from, int form, int k, size_t
  * and the first marker's length in *len. */
 long tm_series(const uint32_t *s, size_t n, size_t from, int *form, size_t *len);
 
+/* What tm_series found in one text, kept so that a walk through the
+ * series of a long paragraph does not search it again from each series
+ * for forms it does not hold. Valid for one text; set up with
+ * tm_scan_init. */
+typedef struct {
+    int known[TM_F_COUNT];
+    size_t from[TM_F_COUNT]; /* where the search for number 1 started */
+    long at1[TM_F_COUNT];    /* the first number 1 from there, or -1 */
+    size_t len1[TM_F_COUNT];
+    long at2[TM_F_COUNT]; /* the number 2 after at1, or -1 */
+} tm_scan_t;
+
+void tm_scan_init(tm_scan_t *sc);
+
+/* tm_series with what sc holds of s. */
+long tm_series_scan(const uint32_t *s, size_t n, size_t from, tm_scan_t *sc, int *form,
+                    size_t *len);
+
 /* The length of an inline ask number at the start of s (二是, 十一是) with
  * the punctuation after it, and the number in *k; 0 when s does not start
  * with one. */

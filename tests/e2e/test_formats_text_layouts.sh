@@ -202,6 +202,19 @@ check_eq "解放军和武警部队代表团 is the delegation" '"解放军和武
 check_eq "a byline 记者 某某 某某 is no part of the background" '"部分营区周边道路狭窄。"' \
     "$(field 关于加快解放军和武警部队营区周边道路建设的建议 background)"
 
+pt_step "a paragraph of thousands of inline series is read in linear time"
+python3 - "$PT_TMP/many-series.txt" <<'PY2'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("关于逐项推进重点民生实事的建议\n山西代表团\n建议：")
+    f.write("一是做好甲项工作；二是做好乙项工作。" * 3500)
+    f.write("\n（据《山西日报》）\n")
+PY2
+req sock POST "/v1/imports?format=text" -- --data-binary "@$PT_TMP/many-series.txt" \
+    -H "Content-Type: text/plain; charset=utf-8" --max-time 5
+check_status "it is imported within 5 seconds" 201
+check_eq "... as one proposal" 1 "$(jv 'j["imported"]')"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
