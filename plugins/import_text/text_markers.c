@@ -631,7 +631,7 @@ static void cn_numeral(int k, char *buf, size_t cap)
  * form's range. */
 static int marker_text(int form, int k, char *buf, size_t cap)
 {
-    char cn[24];
+    char cn[12]; /* the longest is 九十九, 9 bytes */
     if (k < 1 || k > TM_INLINE_MAX || (form == TM_F_CIRCLE && k > 20))
         return 0;
     cn_numeral(k, cn, sizeof(cn));
@@ -695,7 +695,7 @@ static int after_intro(const uint32_t *s, size_t i)
 
 long tm_inline(const uint32_t *s, size_t n, size_t from, int form, int k, size_t *len)
 {
-    char m[24];
+    char m[32];
     if (!marker_text(form, k, m, sizeof(m)))
         return -1;
     for (long at = u_find(s, n, from, m); at >= 0; at = u_find(s, n, (size_t)at + 1, m)) {
@@ -769,7 +769,7 @@ size_t tm_inline_lead(const uint32_t *s, size_t n, int *k)
     if (n == 0 || !u_in(s[0], CN_DIGITS))
         return 0;
     for (int i = 1; i <= TM_INLINE_MAX; i++) {
-        char m[24];
+        char m[32];
         marker_text(TM_F_SHI, i, m, sizeof(m));
         size_t len = u_match(s, n, 0, m);
         if (len) {
