@@ -409,7 +409,7 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
     str_eq(p.co_signers.v[1], "张 建军", "co_signers[1]");
     str_eq(p.tags.v[0], "乡村振兴", "tags[0]");
-    str_eq(p.category, NULL, "category");
+    assert_null(p.category);
     str_eq(p.supervisor, "督办处", "supervisor");
     pt_proposal_free(&p);
     /* The store's own documents are read as written. */
