@@ -193,6 +193,28 @@ static int set_text(tx_t *t, ptrack_record_t *rec, const char *path, const ustr_
     return rc;
 }
 
+/* FNV-1a over the code points of s, on from h. */
+static uint32_t hash_text(uint32_t h, const ustr_t *s)
+{
+    for (size_t i = 0; i < s->len; i++) {
+        h ^= s->p[i];
+        h *= 16777619u;
+    }
+    return (h ^ '\n') * 16777619u;
+}
+
+/* A short digest of what the proposal says (its lead author, background and
+ * asks, as read): the same text read again gives the same digest, another
+ * proposal under the same title another. */
+static uint32_t proposal_digest(const tx_t *t)
+{
+    uint32_t h = hash_text(2166136261u, &t->lead);
+    h = hash_text(h, &t->background);
+    for (size_t i = 0; i < t->n_asks; i++)
+        h = hash_text(h, &t->asks[i]);
+    return h;
+}
+
 /* Hands the proposal to the host and starts afresh. */
 static void proposal_emit(tx_t *t)
 {
@@ -228,25 +250,31 @@ static void proposal_emit(tx_t *t)
     }
     if (rc == PTRACK_OK)
         rc = h->rec_set(rec, "source.format", "text");
-    /* The reference names the source and the title, not a position in the
-     * document: a proposal imported again from the same paper is found
-     * (the host skips a known source.ref), and two issues of one paper,
-     * which both have a first proposal, do not take each other's place.
-     * Without a source note, the delegation (or the lead author) and the
-     * title name it: "山西代表团 / 关于…的建议", a form no note gives, so
-     * that it too is found again and not stored twice. */
+    /* The reference names the source, the title and a digest of the text,
+     * not a position in the document: a proposal imported again from the
+     * same paper is found (the host skips a known source.ref); two issues
+     * of one paper, which both have a first proposal, do not take each
+     * other's place; and two delegates' proposals under one title (or one
+     * delegation's title again next year) are two proposals. Without a
+     * source note, the delegation and the lead author name it instead:
+     * "山西代表团 王建国 / 关于…的建议 #1a2b3c4d", a form no note gives. */
     const ustr_t *src = t->source.len ? &t->source : &t->doc_source;
-    const ustr_t *who = t->delegation.len ? &t->delegation : &t->lead;
     if (rc == PTRACK_OK) {
         ustr_t ref = {0};
         if (src->len) {
             ustr_append(&ref, src->p, src->len);
             ustr_append_utf8(&ref, ": ", 2);
-        } else if (who->len) {
-            ustr_append(&ref, who->p, who->len);
+        } else if (t->delegation.len || t->lead.len) {
+            ustr_append(&ref, t->delegation.p, t->delegation.len);
+            if (t->delegation.len && t->lead.len)
+                ustr_append_utf8(&ref, " ", 1);
+            ustr_append(&ref, t->lead.p, t->lead.len);
             ustr_append_utf8(&ref, " / ", 3);
         }
         ustr_append(&ref, t->title.p, t->title.len);
+        char digest[16];
+        int n = snprintf(digest, sizeof(digest), " #%08x", (unsigned)proposal_digest(t));
+        ustr_append_utf8(&ref, digest, (size_t)n);
         rc = ref.oom ? PTRACK_ENOMEM : set_text(t, rec, "source.ref", &ref);
         ustr_free(&ref);
     }

@@ -44,8 +44,9 @@ check_eq "inline asks: background from 【背景】, two lines joined, caption c
 check_eq "inline asks: 一是/二是/三是 split, numbering dropped, half-width comma made full-width" \
     '["加大中央财政转移支付力度，支持老区基础设施建设", "布局建设一批重大交通项目，推动太行山旅游公路全线贯通", "支持老区发展特色产业，建设红色文化旅游融合发展示范区"]' \
     "$(jv 'j.get("recommendations")' "$P1")"
-check_eq "inline asks: source from （据《山西日报》）" \
-    '{"format": "text", "ref": "山西日报: 关于加快太行革命老区振兴发展的建议"}' "$(jv 'j.get("source")' "$P1")"
+check_eq "inline asks: source from （据《山西日报》）, then a digest of the text" \
+    'text|山西日报: 关于加快太行革命老区振兴发展的建议|8 hex' \
+    "$(jv '"%s|%s|%s" % (j["source"]["format"], j["source"]["ref"].rsplit(" #", 1)[0], "8 hex" if all(c in "0123456789abcdef" for c in j["source"]["ref"].rsplit(" #", 1)[1]) and len(j["source"]["ref"].rsplit(" #", 1)[1]) == 8 else j["source"]["ref"])' "$P1")"
 check_eq "inline asks: status stays submitted" submitted "$(jv 'j.get("status")' "$P1")"
 
 P2="$(by_title 关于支持资源型地区经济转型发展的议案)"
@@ -59,7 +60,7 @@ check_eq "paragraph asks: (一) (二) （三） split, an ask over two lines joi
     '["设立资源型地区转型发展专项基金，支持接续替代产业发展", "完善采煤沉陷区综合治理政策，中央财政对治理项目给予补助", "支持建设国家级能源革命综合改革试点，推动煤炭清洁高效利用"]' \
     "$(jv 'j.get("recommendations")' "$P2")"
 check_eq "paragraph asks: source from （来源：…）" "山西代表团代表建议专刊第5期: 关于支持资源型地区经济转型发展的议案" \
-    "$(jv 'j["source"]["ref"]' "$P2")"
+    "$(jv 'j["source"]["ref"].rsplit(" #", 1)[0]' "$P2")"
 
 P3="$(by_title 关于推进太行山旅游与乡村振兴融合发展的建议)"
 check_eq "third: delegation and lead author from 山西代表团李某某代表" "山西代表团 李某某" \

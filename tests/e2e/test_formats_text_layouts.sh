@@ -72,19 +72,19 @@ check_eq "a headline right after the asks, its text on the next line, is the nex
     '["落实乡村教师生活补助政策", "提高农村教师职称评聘比例"]' \
     "$(field 关于提高农村义务教育学校教师待遇的建议 recommendations)"
 check_eq "... which is listed as ignored" "lines 6-8" "$(jv 'j["ignored"][0]["where"]')"
-check_eq "without a source note, the delegation and the title are its source.ref" \
+check_eq "without a source note, the delegation and the title begin its source.ref" \
     '"山西代表团 / 关于提高农村义务教育学校教师待遇的建议"' \
-    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于提高农村义务教育学校教师待遇的建议)")"
+    "$(jv "json.dumps(j['source'].get('ref').rsplit(' #', 1)[0], ensure_ascii=False)" "$(by_title 关于提高农村义务教育学校教师待遇的建议)")"
 import "$DATA/boundaries.txt"
 check_eq "imported again, nothing is stored twice" "0 4" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 check_eq "a dateline （新华社北京3月9日电） is the source" '"新华社: 关于加快推进太忻一体化经济区建设的建议"' \
-    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于加快推进太忻一体化经济区建设的建议)")"
+    "$(jv "json.dumps(j['source'].get('ref').rsplit(' #', 1)[0], ensure_ascii=False)" "$(by_title 关于加快推进太忻一体化经济区建设的建议)")"
 check_eq "... and ends the proposal" '["支持设立太忻经济区统筹协调机构", "加大基础设施互联互通投入"]' \
     "$(field 关于加快推进太忻一体化经济区建设的建议 recommendations)"
 check_eq "a reporter's credit （记者 某某） ends the proposal" '["建立农村供水工程管护经费保障机制", "推行专业化运营管理"]' \
     "$(field 关于加强农村供水工程长效管护的建议 recommendations)"
 check_eq "据新华社 on a line of its own is the source" '"新华社: 关于支持大同建设国家级文物保护利用示范区的建议"' \
-    "$(jv "json.dumps(j['source'].get('ref'), ensure_ascii=False)" "$(by_title 关于支持大同建设国家级文物保护利用示范区的建议)")"
+    "$(jv "json.dumps(j['source'].get('ref').rsplit(' #', 1)[0], ensure_ascii=False)" "$(by_title 关于支持大同建设国家级文物保护利用示范区的建议)")"
 check_eq "... and what follows it is not the proposal's" '["支持大同申报国家文物保护利用示范区", "加大石窟寺保护投入"]' \
     "$(field 关于支持大同建设国家级文物保护利用示范区的建议 recommendations)"
 
@@ -214,6 +214,23 @@ req sock POST "/v1/imports?format=text" -- --data-binary "@$PT_TMP/many-series.t
     -H "Content-Type: text/plain; charset=utf-8" --max-time 5
 check_status "it is imported within 5 seconds" 201
 check_eq "... as one proposal" 1 "$(jv 'j["imported"]')"
+
+pt_step "one title, two delegates' proposals: two proposals, and a re-import skips both"
+cat >"$PT_TMP/same-title.txt" <<'EOF'
+关于加快推进县域医共体建设的建议
+山西代表团 王建国代表
+背景：县域医疗资源分散，基层服务能力弱。
+建议：一是推进县乡村一体化管理；二是完善医保打包付费。
+
+关于加快推进县域医共体建设的建议
+山西代表团 李红梅代表
+背景：医共体内部利益联结不紧，牵头医院带动不足。
+建议：一是建立统一的绩效考核体系；二是推动人员下沉与岗位共享。
+EOF
+import "$PT_TMP/same-title.txt"
+check_eq "both are imported" "2 0" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+import "$PT_TMP/same-title.txt"
+check_eq "imported again, both are skipped" "0 2" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
