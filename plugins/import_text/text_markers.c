@@ -740,11 +740,19 @@ long tm_series_scan(const uint32_t *s, size_t n, size_t from, tm_scan_t *sc, int
          * search started at or before here and it stands at or after. */
         if (!sc->known[f] || from < sc->from[f] || (sc->at1[f] >= 0 && (size_t)sc->at1[f] < from)) {
             size_t l2;
+            /* The first 2 after the 1 found before is also the first after
+             * a later 1 that stands before it: no 2 lies between them.
+             * Searching anew each time would make a paragraph of many 1s
+             * and one 2 far off quadratic. */
+            int again = sc->known[f] && from >= sc->from[f];
+            long at2 = again ? sc->at2[f] : -1;
             sc->known[f] = 1;
             sc->from[f] = from;
             sc->at1[f] = tm_inline(s, n, from, f, 1, &sc->len1[f]);
-            sc->at2[f] =
-                sc->at1[f] < 0 ? -1 : tm_inline(s, n, (size_t)sc->at1[f] + sc->len1[f], f, 2, &l2);
+            if (sc->at1[f] < 0)
+                sc->at2[f] = -1;
+            else if (!(at2 >= 0 && (size_t)at2 >= (size_t)sc->at1[f] + sc->len1[f]))
+                sc->at2[f] = tm_inline(s, n, (size_t)sc->at1[f] + sc->len1[f], f, 2, &l2);
         }
         /* A later 1 has no more 2s after it than the first one. */
         long at = sc->at1[f];

@@ -214,6 +214,25 @@ req sock POST "/v1/imports?format=text" -- --data-binary "@$PT_TMP/many-series.t
     -H "Content-Type: text/plain; charset=utf-8" --max-time 5
 check_status "it is imported within 5 seconds" 201
 check_eq "... as one proposal" 1 "$(jv 'j["imported"]')"
+# Many a 一是 and one 二是 at the far end: each 一是 must not search the
+# paragraph for its 二是 again. Four times the 一是 may take about four
+# times as long, not sixteen (as a search from each would).
+for n in 7000 28000; do
+    python3 - "$PT_TMP/firsts-$n.txt" "$n" <<'PY2'
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("关于逐项推进民生实事的第%s号建议\n山西代表团\n建议：" % sys.argv[2])
+    f.write("一是，" * int(sys.argv[2]) + "二是完善制度。\n")
+PY2
+    t0=$(date +%s.%N)
+    req sock POST "/v1/imports?format=text" -- --data-binary "@$PT_TMP/firsts-$n.txt" \
+        -H "Content-Type: text/plain; charset=utf-8" --max-time 60
+    t1=$(date +%s.%N)
+    check_status "$n times 一是 and one 二是: imported" 201
+    eval "T$n=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')"
+done
+check_true "28,000 take less than 8 times as long as 7,000 (and half a second): ${T7000}s, ${T28000}s" \
+    awk -v a="$T7000" -v b="$T28000" 'BEGIN {exit !(b < 8 * a + 0.5)}'
 
 pt_step "one title, two delegates' proposals: two proposals, and a re-import skips both"
 cat >"$PT_TMP/same-title.txt" <<'EOF'
