@@ -139,6 +139,39 @@ static const char *const migrations[] = {
     "CREATE TABLE proposal_versions ("
     "  proposal_id INTEGER NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,"
     "  PRIMARY KEY (proposal_id, version));",
+    /* 9: what clients send is kept in one spelling since this version
+     * (proposal-json.c): the rows stored before follow, as far as SQL
+     * can take them. A number, a session, a delegation and a category
+     * lose the spaces around them (ASCII, U+00A0, U+3000), in the column
+     * and the document; blank is null. A number and session that would
+     * then be another proposal's stay as they were (OR IGNORE). And a
+     * separate-mode (分办) proposal counts as replied (办复) only once every
+     * unit has answered. */
+    "UPDATE OR IGNORE proposals SET"
+    "  number = nullif(trim(number, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''),"
+    "  doc = json_set(doc, '$.number',"
+    "    nullif(trim(number, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''))"
+    "  WHERE number != trim(number, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE OR IGNORE proposals SET"
+    "  session = nullif(trim(session, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''),"
+    "  doc = json_set(doc, '$.session',"
+    "    nullif(trim(session, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''))"
+    "  WHERE session != trim(session, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE proposals SET"
+    "  delegation = nullif(trim(delegation, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''),"
+    "  doc = json_set(doc, '$.delegation',"
+    "    nullif(trim(delegation, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''))"
+    "  WHERE delegation != trim(delegation, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE proposals SET"
+    "  category = nullif(trim(category, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''),"
+    "  doc = json_set(doc, '$.category',"
+    "    nullif(trim(category, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''))"
+    "  WHERE category != trim(category, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE proposals SET replied = 0"
+    "  WHERE replied = 1 AND json_extract(doc, '$.handling_mode') = 'separate'"
+    "  AND EXISTS (SELECT 1 FROM json_each(doc, '$.units') u WHERE NOT EXISTS ("
+    "    SELECT 1 FROM json_each(doc, '$.replies') r"
+    "    WHERE json_extract(r.value, '$.unit') = json_extract(u.value, '$.name')));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

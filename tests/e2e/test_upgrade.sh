@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_upgrade.sh - a store written before a change of what is stored is
+# brought in line when a newer ptrackd opens it (schema migration 9): the
+# spaces around a number, a session, a delegation and a category go, in the
+# column and the document, unless the number would then be another
+# proposal's; and a separate-mode (分办) proposal that only some units have
+# answered no longer counts as replied (办复) in the figures.
+#
+# The old rows are made by writing into a store as an older ptrackd left
+# them: values with spaces, the `replied` column of the first reply, and
+# the schema version before the migration.
+set -u
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+
+pt_step "a store as an older ptrackd left it"
+api POST /v1/proposals '{"title":"关于升级前编号的建议","number":"U-1","session":"升级测试"}'
+A="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于已有编号的建议","number":"U-2","session":"升级测试"}'
+B="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于撞号的建议","number":"U-3","session":"升级测试"}'
+C="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于分办的建议","session":"升级测试","delegation":"山西代表团","category":"交通"}'
+D="$(jv 'j["id"]')"
+api POST "/v1/proposals/$D/actions/assign" '{"mode":"separate","units":[{"name":"甲局","role":"separate"},{"name":"乙局","role":"separate"}]}'
+api POST "/v1/proposals/$D/actions/sign" '{"unit":"甲局"}'
+api POST "/v1/proposals/$D/actions/reply" '{"unit":"甲局","doc_no":"甲函〔2026〕1号","category":"A","text":"甲局部分"}'
+check_status "one of two units answers" 200
+pt_stop
+
+DB="$PT_DATA/ptrack.db"
+# Spaces as older versions kept them: U-1 with spaces around it, U-3 spelt
+# "U-2 " (trimmed, it would be B's), the session and the delegation with an
+# ideographic space, the category with a no-break space.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET number = ' U-1　', doc = json_set(doc, '\$.number', ' U-1　') WHERE id = $A;
+UPDATE proposals SET number = 'U-2 ', doc = json_set(doc, '\$.number', 'U-2 ') WHERE id = $C;
+UPDATE proposals SET session = '升级测试　', doc = json_set(doc, '\$.session', '升级测试　'),
+  delegation = '山西代表团　', doc = json_set(json_set(doc, '\$.session', '升级测试　'), '\$.delegation', '山西代表团　'),
+  category = '交通' || char(160), replied = 1 WHERE id = $D;
+UPDATE proposals SET doc = json_set(doc, '\$.category', '交通' || char(160)) WHERE id = $D;
+PRAGMA user_version = 8;"
+check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
+    "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
+
+pt_step "the newer ptrackd brings them in line"
+pt_start
+check_eq "the schema is at version 9 or later" "true" \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 9) ? "true" : "false"}')"
+api GET "/v1/proposals/$A"
+check_eq "U-1 has no spaces around it, in the document too" '"U-1"' "$(jv 'json.dumps(j["number"])')"
+check_eq "and in the column" "U-1" "$(sqlite3 "$DB" "SELECT number FROM proposals WHERE id = $A")"
+api POST /v1/proposals '{"title":"关于重复编号的建议","number":"U-1","session":"升级测试"}'
+check_error "a new U-1 in that session is a conflict" 409 conflict
+api GET "/v1/proposals/$C"
+check_eq "\"U-2 \" stays as it was: trimmed, it would be another proposal's" '"U-2 "' "$(jv 'json.dumps(j["number"])')"
+api GET "/v1/proposals/$D"
+check_eq "session, delegation and category lose their spaces" '["升级测试", "山西代表团", "交通"]' \
+    "$(jv 'json.dumps([j["session"], j["delegation"], j["category"]], ensure_ascii=False)')"
+api GET "/v1/proposals?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
+check_eq "the list finds it by them" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+api GET "/v1/stats?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
+check_eq "one of two units answered: not yet 办复" "0 {\"交通\": 1}" \
+    "$(jv '"%s %s" % (j["reply_rate"], json.dumps(j["by_category"], ensure_ascii=False))')"
+
+pt_finish
