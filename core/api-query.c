@@ -134,8 +134,19 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
                             "%s: empty; leave the parameter out to take every value", name);
     if (strlen(s) > 1000)
         return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
-    *out = strdup(s);
-    return *out ? PT_OK : pt_error_set(err, PT_ENOMEM, "out of memory");
+    /* Spelt as the proposals keep it (proposal-json.c), so that what a
+     * client typed when it created one finds it: a session folded, a name
+     * without the spaces around it. A unit is kept as assign was given it. */
+    bool session = strcmp(name, "session") == 0;
+    bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0 ||
+                 strcmp(name, "tag") == 0 || strcmp(name, "person") == 0;
+    *out = session || names ? pt_text_clean(s, session) : strdup(s);
+    if (!*out)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    if (!**out)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "%s: blank; leave the parameter out to take every value", name);
+    return PT_OK;
 }
 
 /* The list filters: what GET /v1/proposals and GET /v1/exports both take. */

@@ -34,6 +34,7 @@
 
 #include "json-strict.h"
 #include "log.h"
+#include "proposal.h"
 #include "timefmt.h"
 
 /* A config file larger than this is certainly a mistake (a log file or a
@@ -1034,15 +1035,19 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
         path_index(sub, path, i);
         if ((rc = check_string(ld, sub, e, "a category name")) != 0)
             return rc;
+        /* Kept as a proposal's category is kept: without the spaces
+         * around it (proposal-json.c), or " 交通 " could never be chosen. */
+        if ((c->categories[i] = pt_text_clean(e->valuestring, false)) == NULL)
+            return fail_nomem(ld);
+        c->n_categories = i + 1;
+        if (!*c->categories[i])
+            return fail(ld, sub, "a blank category name");
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(c->categories[j], e->valuestring) == 0) {
-                sanitize(e->valuestring, shown, sizeof(shown));
+            if (strcmp(c->categories[j], c->categories[i]) == 0) {
+                sanitize(c->categories[i], shown, sizeof(shown));
                 return fail(ld, sub, "\"%s\" is already %s[%zu]", shown, path, j);
             }
         }
-        if ((c->categories[i] = strdup(e->valuestring)) == NULL)
-            return fail_nomem(ld);
-        c->n_categories = i + 1;
     }
     return 0;
 }

@@ -101,7 +101,7 @@ bool pt_str_blank(const char *s)
  * and U+3000 inside as ASCII: how a number or a session is kept, so that
  * "１２ " and "12", typed in different offices' sheets, are one number.
  * NULL when out of memory. */
-static char *clean_text(const char *s, bool fold)
+char *pt_text_clean(const char *s, bool fold)
 {
     char *out = malloc(strlen(s) + 1);
     if (out == NULL)
@@ -563,7 +563,7 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
             continue;
         /* A name in a list (a co-signer, a tag) is kept without the spaces
          * around it, and a blank one names nobody. */
-        char *t = bounded && (f->flags & PF_TRIM) ? clean_text(e->valuestring, false) : NULL;
+        char *t = bounded && (f->flags & PF_TRIM) ? pt_text_clean(e->valuestring, false) : NULL;
         if (bounded && (f->flags & PF_TRIM) && !t) {
             pt_strv_free(&nv);
             return PT_ENOMEM;
@@ -674,7 +674,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
             return -1;
         /* A client's name is kept without the spaces around it, so that
          * "山西代表团 " is not a delegation of its own; blank is none. */
-        s = opts && (f->flags & PF_TRIM) ? clean_text(v->valuestring, false)
+        s = opts && (f->flags & PF_TRIM) ? pt_text_clean(v->valuestring, false)
                                          : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
@@ -693,7 +693,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         if (!json_text(v, f->name, err))
             return -1;
         /* The store's own documents are read as they were written. */
-        s = opts ? clean_text(v->valuestring, true) : strdup(v->valuestring);
+        s = opts ? pt_text_clean(v->valuestring, true) : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
         if (!*s) {

@@ -558,8 +558,15 @@ static void effect_supervise(run_t *r)
     /* Taking a proposal off key supervision also ends the supervisor's
      * role, unless the body names one anyway. */
     if (sup || !r->p->key_supervision) {
+        /* A name, kept as on create: without the spaces around it, and a
+         * blank one is none. */
+        char *name = sup ? pt_text_clean(sup, false) : NULL;
+        if (sup && !name)
+            r->oom = true;
         free(r->p->supervisor);
-        r->p->supervisor = xstrdup(r, sup);
+        r->p->supervisor = name && *name ? name : NULL;
+        if (name && !*name)
+            free(name);
     }
 }
 

@@ -380,6 +380,11 @@ LISTED="$BODY"
 api GET "/v1/stats?session=$S&overdue=false&delegation=%E5%B9%BF%E4%B8%9C%E4%BB%A3%E8%A1%A8%E5%9B%A2"
 check_eq "stats?session=&overdue=false&delegation=: as the list (2)" "2 2" \
     "$(jv 'len(j["items"])' "$LISTED") $(jv 'j["total"]')"
+api GET "/v1/proposals?session=$(urlenc "$S　")&delegation=$(urlenc " 山西代表团")"
+check_eq "filters are spelt as proposals keep them: an ideographic space after the session, a space before the delegation" \
+    "${P[laoqu]},${P[teacher]}" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+api GET "/v1/proposals?delegation=%E3%80%80"
+check_error "a blank filter (an ideographic space)" 400 bad_request
 api GET "/v1/stats?sesion=$S"
 check_status "stats: a misspelt filter is refused, not ignored" 400
 check_contains "and named, with what stats takes" 'unknown query parameter \"sesion\"; GET /v1/stats takes status' "$BODY"

@@ -386,7 +386,8 @@ static const struct {
     {"{\"deadlines\": {\"digest_at\": \"25:00\"}}",
      "config: deadlines.digest_at: \"25:00\" is not a time of day"},
     {"{\"deadlines\": {\"digest_at\": \"08:30x\"}}",
-     "config: deadlines.digest_at: \"08:30x\" is not a time of day (use \"08:30\" or \"08:30:00\"), "
+     "config: deadlines.digest_at: \"08:30x\" is not a time of day (use \"08:30\" or "
+     "\"08:30:00\"), "
      "or null for none"},
     {"{\"deadlines\": {\"digest_at\": \"08:30am\"}}",
      "config: deadlines.digest_at: \"08:30am\" is not a time of day"},
@@ -421,7 +422,8 @@ static const struct {
      "config: tokens[0].person: only role delegate is bound to a person (this one is unit)"},
     {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"delegate\"}}}",
      "config: socket_users.1000: \"person\" is missing"},
-    {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"viewer\", \"person\": \"张三\"}}}",
+    {"{\"socket_users\": {\"1000\": {\"name\": \"a\", \"role\": \"viewer\", \"person\": "
+     "\"张三\"}}}",
      "config: socket_users.1000.person: only role delegate is bound to a person"},
     {"{\"tokens\": [{\"name\": \"a\", \"role\": \"viewer\", \"sha256\": \"abc\"}]}",
      "config: tokens[0].sha256: \"abc\" is not a SHA-256 in hex (64 hex digits; make one with "
@@ -489,6 +491,10 @@ static const struct {
     {"{\"categories\": [\"教育\", \"\"]}", "config: categories[1]: must not be empty"},
     {"{\"categories\": [\"教育\", \"医疗\", \"教育\"]}",
      "config: categories[2]: \"教育\" is already categories[0]"},
+    /* Kept without the spaces around them, as a proposal's category is. */
+    {"{\"categories\": [\"教育\", \" 教育\\u3000\"]}",
+     "config: categories[1]: \"教育\" is already categories[0]"},
+    {"{\"categories\": [\"教育\", \"\\u3000 \"]}", "config: categories[1]: a blank category name"},
     {"{\"plugins\": {}}", "config: plugins: expected an array of plugin objects, got an object"},
     {"{\"plugins\": [{}, \"x\"]}",
      "config: plugins[1]: expected a plugin object {instance, path, config}, got a string"},
@@ -577,7 +583,8 @@ static void a_failed_reload_leaves_the_config_unchanged(void **state)
         "{\"data_dir\": \"/old\", \"listen\": \"127.0.0.1:1\", \"categories\": [\"甲\"],"
         " \"tokens\": [{\"name\": \"t\", \"role\": \"clerk\", \"sha256\":"
         "   \"0000000000000000000000000000000000000000000000000000000000000000\"}],"
-        " \"plugins\": [{\"instance\": \"a\", \"path\": \"a.so\"}], \"limits\": {\"connections\": 7}}";
+        " \"plugins\": [{\"instance\": \"a\", \"path\": \"a.so\"}], \"limits\": {\"connections\": "
+        "7}}";
     pt_config_t c;
     pt_error_t err = {0};
 

@@ -471,6 +471,25 @@ static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
 /* 分办: each separate unit answers for its part; the proposal is replied
  * when the last of them has, and stays in handling (its deadline running)
  * until then. After rehandling, one answer moves it on again. */
+/* The supervisor is a name, kept as on create: without the spaces around
+ * it, and a blank one is none. */
+static void supervise_keeps_the_supervisor_without_spaces(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "handling");
+    run_ok(&p, NOW, "supervise", "{\"key_supervision\": true, \"supervisor\": \" 王主任\\u3000\"}",
+           &h);
+    assert_string_equal(p.supervisor, "王主任");
+    pt_history_free(&h);
+    run_ok(&p, NOW + 1, "supervise", "{\"key_supervision\": true, \"supervisor\": \"  \"}", &h);
+    assert_null(p.supervisor);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void in_separate_mode_the_last_reply_moves_it_on(void **state)
 {
     pt_proposal_t p;
@@ -915,6 +934,7 @@ int main(void)
         cmocka_unit_test(close_without_feedback_waits_for_the_feedback_window),
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
         cmocka_unit_test(in_separate_mode_the_last_reply_moves_it_on),
+        cmocka_unit_test(supervise_keeps_the_supervisor_without_spaces),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
