@@ -162,8 +162,10 @@ static char *cell_string(const char *text, int *oom)
     while (*p) {
         size_t add = 0, step;
         if (ooxml_escape_at(p)) {
+            /* Only its "_" is escaped: its last "_" may begin another
+             * ("_x0041_x0042_"). */
             add = 6;
-            step = 7;
+            step = 1;
         } else {
             unsigned char c = (unsigned char)*p;
             step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;

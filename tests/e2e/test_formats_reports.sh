@@ -56,7 +56,7 @@ act "$A" sign '{"unit":"市住建局"}'
 act "$A" extend "{\"due_at\":\"$(later 60)\"}"
 act "$A" supervise '{"key_supervision":true,"supervisor":"王主任"}'
 
-EVIL='关于<script>alert(1)</script> & "引号"，a,b;c|d\e _x0041_ 的建议'
+EVIL='关于<script>alert(1)</script> & "引号"，a,b;c|d\e _x0041_ _x0041_x0042_ 的建议'
 make "$EVIL" 山西代表团 王秀英
 B="$ID"
 act "$B" assign '{"mode":"single","units":[{"name":"市交通局","role":"lead"}]}'
