@@ -175,22 +175,26 @@ void pt_figures_free(pt_figures_t *f)
     pt_tallies_free(&f->by_unit);
 }
 
-void pt_rate_text(int64_t num, int64_t den, char buf[16])
+int64_t pt_rate_tenths(int64_t num, int64_t den)
 {
-    if (den <= 0) {
-        snprintf(buf, 16, "—");
-        return;
-    }
-    /* Tenths of a percent, rounded half up in integers (4 of 6 is 66.7%),
-     * except that only all is 100.0% and only none is 0.0%: 19,999 of
-     * 20,000 is 99.9%, 1 of 20,000 is 0.1%. `ptrack stats` shows a rate by
-     * the same rule (cli/cmd-stats.c). */
+    /* Rounded half up in integers (4 of 6 is 66.7%), except that only all
+     * is 100.0% and only none is 0.0%: 19,999 of 20,000 is 99.9%, 1 of
+     * 20,000 is 0.1%. `ptrack stats` shows a rate by the same rule
+     * (cli/cmd-stats.c). */
     int64_t tenths = (num * 2000 + den) / (den * 2);
     if (tenths >= 1000 && num < den)
         tenths = 999;
     else if (tenths <= 0 && num > 0)
         tenths = 1;
-    snprintf(buf, 16, "%.1f%%", (double)tenths / 10.0);
+    return tenths;
+}
+
+void pt_rate_text(int64_t num, int64_t den, char buf[16])
+{
+    if (den <= 0)
+        snprintf(buf, 16, "—");
+    else
+        snprintf(buf, 16, "%.1f%%", (double)pt_rate_tenths(num, den) / 10.0);
 }
 
 void pt_figures_summary(const pt_figures_t *f, pt_figure_line_t out[PT_SUMMARY_LINES])

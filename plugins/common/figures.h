@@ -57,6 +57,9 @@ typedef struct {
 int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *host,
                    const ptrack_record_t *rec);
 void pt_figures_free(pt_figures_t *f);
+/* A rate (den > 0) in tenths of a percent, as reports show it: 750 for
+ * 3 of 4; 1000 only for all, 0 only for none. */
+int64_t pt_rate_tenths(int64_t num, int64_t den);
 /* A rate as "75.0%", or "—" when there is nothing to divide by. */
 void pt_rate_text(int64_t num, int64_t den, char buf[16]);
 

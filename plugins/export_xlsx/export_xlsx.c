@@ -287,7 +287,10 @@ static void fig_rate(run_t *r, lxw_row_t *row, const char *label, int64_t num, i
 {
     cell_text(r, r->figs, *row, 0, label, NULL);
     if (den > 0)
-        note(r, worksheet_write_number(r->figs, *row, 1, (double)num / (double)den, r->percent));
+        /* The value the reports show (99.9% for 3,999 of 4,000), not one
+         * a spreadsheet would round to 100.0%. */
+        note(r, worksheet_write_number(r->figs, *row, 1, (double)pt_rate_tenths(num, den) / 1000.0,
+                                       r->percent));
     else
         cell_text(r, r->figs, *row, 1, "—", NULL);
     (*row)++;
