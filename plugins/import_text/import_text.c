@@ -410,9 +410,18 @@ static int series_is_asks(const tx_t *t, const uint32_t *s, size_t n)
     size_t a = n;
     while (a > 0 && !u_in(s[a - 1], "。！？"))
         a--;
-    if (u_find(s, n, a, "建议") >= 0 || u_find(s, n, a, "呼吁") >= 0)
+    /* A series that begins a sentence of its own lists what the sentence
+     * before announced: 但仍存在一些问题。一是… are problems. */
+    size_t b = n;
+    if (a == n && a > 0) {
+        b = a - 1;
+        a = b;
+        while (a > 0 && !u_in(s[a - 1], "。！？"))
+            a--;
+    }
+    if (u_find(s, b, a, "建议") >= 0 || u_find(s, b, a, "呼吁") >= 0)
         return 1;
-    return t->section == SEC_HEAD && !tm_names_problems(s + a, n - a);
+    return t->section == SEC_HEAD && !tm_names_problems(s + a, b - a);
 }
 
 /* The asks of the inline series 一是…二是… (or （一）…（二）…, 1.…2.…) in
@@ -513,9 +522,12 @@ static void text_add(tx_t *t, const uint32_t *s, size_t n)
 static int headline(const uint32_t *s, size_t n, int ended_by_blank)
 {
     size_t l;
-    int f;
+    int f, k;
+    /* 二是健全管护机制, a paragraph of its own without a full stop, is the
+     * next ask, no headline. */
     return ended_by_blank && n <= 40 && !tm_terminated(s, n) && tm_series(s, n, 0, &f, &l) < 0 &&
-           !tm_intro(s, n) && u_find(s, n, 0, "建议") < 0 && u_find(s, n, 0, "问题") < 0;
+           tm_inline_lead(s, n, &k) == 0 && !tm_intro(s, n) && u_find(s, n, 0, "建议") < 0 &&
+           u_find(s, n, 0, "问题") < 0;
 }
 
 static void delegation_take(tx_t *t, const uint32_t *s, size_t n)
@@ -766,8 +778,10 @@ static int has_sentence_marks(const uint32_t *s, size_t n)
  * takes no more lines. */
 static int headline_open(const tx_t *t)
 {
+    int k;
     return t->state == S_IN && t->n_asks > 0 && t->para_kind == P_TEXT && t->after_blank &&
-           t->para.len <= 30 && !has_sentence_marks(t->para.p, t->para.len);
+           t->para.len <= 30 && !has_sentence_marks(t->para.p, t->para.len) &&
+           tm_inline_lead(t->para.p, t->para.len, &k) == 0;
 }
 
 /* Whether line u goes on an inline series that a narrow column cut after

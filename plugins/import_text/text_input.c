@@ -32,6 +32,7 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
             from = "GB18030";
         in->utf16 =
             strncasecmp(encoding, "utf-16", 6) == 0 || strncasecmp(encoding, "utf16", 5) == 0;
+        snprintf(in->named, sizeof(in->named), "%s", from == encoding ? encoding : "GBK");
         in->cd = iconv_open("UTF-8", from);
         if (in->cd == (iconv_t)-1) {
             snprintf(in->error, sizeof(in->error),
@@ -116,8 +117,8 @@ static int fill(text_input_t *in)
     if (rc == 0) {
         if (c->len > c->pos) {
             snprintf(in->error, sizeof(in->error),
-                     "line %ld: the file ends inside a character (it is not complete GBK text)",
-                     in->line_no + 1);
+                     "line %ld: the file ends inside a character (it is not complete %s text)",
+                     in->line_no + 1, in->named);
             return PTRACK_EINVAL;
         }
         return 0;
@@ -142,10 +143,11 @@ static int fill(text_input_t *in)
             if (*d == '\n' || (*d == '\r' && (d + 1 == dst || d[1] != '\n')))
                 line++;
         }
-        snprintf(in->error, sizeof(in->error),
-                 "line %ld: bytes that are not GBK text (is the file UTF-8? then leave out "
-                 "encoding)",
-                 line);
+        snprintf(in->error, sizeof(in->error), "line %ld: bytes that are not %s text (%s)", line,
+                 in->named,
+                 in->utf16 ? "without a byte order mark, say which UTF-16: encoding=utf-16le or "
+                             "encoding=utf-16be"
+                           : "is the file UTF-8? then leave out encoding");
         return PTRACK_EINVAL;
     }
     c->pos = c->len - src_left;

@@ -89,6 +89,32 @@ check_eq "... and what follows it is not the proposal's" '["支持大同申报�
     "$(field 关于支持大同建设国家级文物保护利用示范区的建议 recommendations)"
 
 pt_step "problems listed before the asks stay in the background"
+cat >"$PT_TMP/problems-sentence.txt" <<'EOF'
+关于加强农村饮水安全长效保障的建议
+山西代表团 张三代表
+近年来我省农村饮水安全工作取得明显成效，但仍存在一些问题。一是水源保障不稳定；二是工程管护不到位；三是水质监测薄弱。
+为此建议：一是加大财政投入；二是健全管护机制。
+（据《山西日报》）
+EOF
+import "$PT_TMP/problems-sentence.txt"
+check_eq "a 一是… list that begins a sentence after one naming problems (no 背景 heading) is background" \
+    '["加大财政投入", "健全管护机制"]' "$(field 关于加强农村饮水安全长效保障的建议 recommendations)"
+cat >"$PT_TMP/asks-alone.txt" <<'EOF'
+关于完善农村供水考核机制的建议
+山西代表团
+背景：部分地区水源不稳定。
+建议：
+
+一是加大财政投入
+
+二是健全管护机制
+
+三是完善考核机制
+（据《山西日报》）
+EOF
+import "$PT_TMP/asks-alone.txt"
+check_eq "asks as paragraphs of their own, without full stops, blank lines between: all three" \
+    '["加大财政投入", "健全管护机制", "完善考核机制"]' "$(field 关于完善农村供水考核机制的建议 recommendations)"
 import "$DATA/problems.txt"
 check_status "import problems.txt" 201
 check_eq "three proposals are imported" 3 "$(jv 'j["imported"]')"
@@ -306,5 +332,12 @@ check_status "UTF-16 text with encoding=utf-16" 201
 check_eq "... is read as the UTF-8 copy: four proposals" 4 "$(jv 'j["imported"] + j["skipped"]')"
 check_eq "... which are all known already, those without a source note too" "0 4" \
     "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+# Big-endian without a byte order mark, read as little-endian: 保 (U+4FDD)
+# comes out as a lone surrogate.
+python3 -c 'import sys; open(sys.argv[1], "wb").write("关于加强农村饮水安全保障的建议\n".encode("utf-16-be"))' "$PT_TMP/be.txt"
+import "$PT_TMP/be.txt" "encoding=utf-16"
+check_contains "UTF-16 without its byte order mark: the message names UTF-16 and how to say which" \
+    "bytes that are not utf-16 text (without a byte order mark, say which UTF-16: encoding=utf-16le or encoding=utf-16be)" \
+    "$(jv 'j["error"]["message"]')"
 
 pt_finish
