@@ -17,8 +17,9 @@ pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
         "status",     "lead_author",   "delegation",  "category", "submitter_type",
         "supervisor", "handling_mode", "assigned_at", "due_at",   NULL};
     (void)ud;
-    /* custom is string → string: every member of it is text. */
-    if (strncmp(key, "custom.", 7) == 0)
+    /* custom is string → string, source is {format, ref}: every member of
+     * them is text. */
+    if (strncmp(key, "custom.", 7) == 0 || strncmp(key, "source.", 7) == 0)
         return PT_FIELD_TEXT;
     for (size_t i = 0; text[i]; i++)
         if (strcmp(key, text[i]) == 0)

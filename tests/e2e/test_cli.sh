@@ -284,6 +284,9 @@ cli --json add --title 关于号码字段的建议 --set custom.电话=138001380
 check_rc "add --set custom.电话=13800138000" 0
 TX="$(jv 'j["id"]' "$OUT")"
 check_eq "the phone number is stored as text" '"13800138000"' "$(jv 'json.dumps(j["custom"]["电话"])' "$OUT")"
+cli --json add --title 关于来源编号的建议 --set source.format=oa --set source.ref=2026001
+check_rc "add --set source.ref=2026001" 0
+check_eq "the source's ref is stored as text" '"2026001"' "$(jv 'json.dumps(j["source"]["ref"])' "$OUT")"
 cli edit "$TX" --set number=1002
 check_rc "edit --set number=1002" 0
 check_eq "编号 1002 is stored as the string" '"1002"' "$(api GET "/v1/proposals/$TX" && jv 'json.dumps(j["number"])')"
