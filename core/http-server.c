@@ -1477,6 +1477,10 @@ static void conn_pump_pending(conn_t *c)
             c->pend = NULL;
             c->pend_cap = 0;
         }
+        /* The client has closed its side and what it sent before is
+         * answered: a request it left unfinished can never be. */
+        if (c->peer_eof && (c->state == CS_IDLE || c->state == CS_HEAD || c->state == CS_BODY))
+            conn_close(c);
     }
 }
 

@@ -568,6 +568,21 @@ static void a_half_closed_client_still_gets_its_answers(void **state)
     assert_int_not_equal(cli_response(c, &r), 0);
     resp_free(&r);
     cli_free(c);
+
+    /* A request it left unfinished can never be: the connection ends after
+     * the answers, not at the header timeout. */
+    c = cli_tcp(fx);
+    set_timeout(c->fd, 2000);
+    cli_sends(c, "GET /async?n=3 HTTP/1.1\r\n\r\n"
+                 "GET /echo?n=4 HTTP/1.1\r\nHost: x\r\n");
+    shutdown(c->fd, SHUT_WR);
+    double t0 = now_ms();
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_string_equal(r.body, "async n=3");
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    assert_true(now_ms() - t0 < 500);
+    cli_free(c);
 }
 
 static void async_answer_arrives_later(void **state)
