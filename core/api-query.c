@@ -253,8 +253,14 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
          * digits (the value may be negative), nothing else, within int64. */
         long long v = 0, id = 0;
         const char *dot = strchr(cursor, '.');
-        if (!dot || !((*cursor >= 'a' && *cursor <= 'z') || (*cursor >= 'A' && *cursor <= 'Z')) ||
-            !parse_int64(cursor + 1, dot, &v) || !parse_int64(dot + 1, NULL, &id) || id < 0)
+        const char *keys = "icudICUD"; /* pt_list_cursor_key's letters */
+        if (dot && parse_int64(cursor, dot, &v) && parse_int64(dot + 1, NULL, &id))
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "cursor: \"%s\" is a cursor of an earlier version, which names "
+                                "no sort; start the list again from its first page",
+                                cursor);
+        if (!dot || !*cursor || !strchr(keys, *cursor) || !parse_int64(cursor + 1, dot, &v) ||
+            !parse_int64(dot + 1, NULL, &id) || id < 0)
             return pt_error_set(err, PT_EBADREQUEST,
                                 "cursor: \"%s\" is not a cursor this server gave out", cursor);
         if (*cursor != pt_list_cursor_key(q->sort, q->desc))

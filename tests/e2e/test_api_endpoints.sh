@@ -264,6 +264,10 @@ for c in 'i5.%2B3' 'i%205.%205' 'i99999999999999999999.1' 'i1.-2' 'i1.' 'i.1' 'i
 done
 api GET '/v1/proposals?cursor=i-3.4'
 check_status "cursor=i-3.4: as the server may write one" 200
+api GET '/v1/proposals?cursor=1772323200000.5'
+check_contains "a cursor of an earlier version (no sort letter) says so" "a cursor of an earlier version" "$BODY"
+api GET '/v1/proposals?cursor=x5.5'
+check_contains "a letter that names no sort: not a cursor this server gave out" "not a cursor this server gave out" "$BODY"
 # A cursor pages the order it came from: in another, its value would be
 # taken for another field's, and pages would skip or repeat proposals.
 api GET '/v1/proposals?sort=created_at&limit=1'
