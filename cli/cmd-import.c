@@ -286,6 +286,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
         const cJSON *e = pt_json_get(j, "error");
+        /* A partial import that failed midway kept what it had stored. */
+        if (cJSON_IsNumber(pt_json_get(e, "imported")))
+            fprintf(stderr, "已导入 %.0f 条，跳过重复 %.0f 条 (%.0f imported, %.0f skipped)\n",
+                    pt_json_num(e, "imported", 0), pt_json_num(e, "skipped", 0),
+                    pt_json_num(e, "imported", 0), pt_json_num(e, "skipped", 0));
         print_rejected(e, stderr);
         print_ignored(e, stderr);
         cJSON_Delete(j);

@@ -78,8 +78,8 @@ struct ptrack_job {
     pt_instance_t *inst;
     char *format;
     char *actor;
-    char *id;      /* unique to the job: its staging is keyed by it */
-    char **args;   /* the query parameters, name and value in turn */
+    char *id;    /* unique to the job: its staging is keyed by it */
+    char **args; /* the query parameters, name and value in turn */
     size_t n_args;
     bool partial;
     pt_store_t *store;
@@ -90,9 +90,9 @@ struct ptrack_job {
     /* Loop only. */
     pt_http_request_t *req; /* NULL once answered */
     uv_async_t async;
-    uv_timer_t stall;       /* export: runs while the client takes nothing */
-    size_t stall_pending;   /*   bytes unsent when it was started */
-    int handles;            /* handles open (async, stall); freed at 0 */
+    uv_timer_t stall;     /* export: runs while the client takes nothing */
+    size_t stall_pending; /*   bytes unsent when it was started */
+    int handles;          /* handles open (async, stall); freed at 0 */
     bool stream_begun;
     struct ptrack_job *next_running;
 
@@ -101,16 +101,16 @@ struct ptrack_job {
     pthread_cond_t cond;
     block_t *q_head, *q_tail;
     size_t q_bytes;
-    bool in_eof;          /* import: the body has ended */
-    int in_status;        /*   how: 0, or a negative libuv error */
-    bool in_paused;       /*   the loop has paused the body */
-    bool want_resume;     /*   the job has asked the loop to resume it */
-    char *content_type;   /* export: from export_begin */
+    bool in_eof;        /* import: the body has ended */
+    int in_status;      /*   how: 0, or a negative libuv error */
+    bool in_paused;     /*   the loop has paused the body */
+    bool want_resume;   /*   the job has asked the loop to resume it */
+    char *content_type; /* export: from export_begin */
     char *filename;
-    bool finished;        /* the thread is done; the fields below are final */
+    bool finished; /* the thread is done; the fields below are final */
     int plugin_rc;
-    char *error;          /* set_error's message */
-    int answer_status;    /* import, and a failed export before any output */
+    char *error;       /* set_error's message */
+    int answer_status; /* import, and a failed export before any output */
     char *answer;
 
     atomic_bool cancelled;
@@ -119,16 +119,16 @@ struct ptrack_job {
     /* Job thread only. */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
-    cJSON *rejects;   /* [{where, reason}], the first REJECTED_MAX */
+    cJSON *rejects;    /* [{where, reason}], the first REJECTED_MAX */
     int64_t n_rejects; /* records rejected, listed or not */
-    cJSON *ignored;   /* [{where, reason}], the first IGNORED_MAX */
+    cJSON *ignored;    /* [{where, reason}], the first IGNORED_MAX */
     int64_t n_ignored; /* passages ignored, listed or not */
     pt_import_row_t *rows[BATCH];
     size_t n_rows;
     pt_import_direct_t *direct; /* a partial import's batch being stored */
     pt_import_merges_t *merges; /* a partial import's, from batch to batch */
-    int64_t n_records; /* records emitted or rejected so far */
-    int64_t staged;    /* records staged */
+    int64_t n_records;          /* records emitted or rejected so far */
+    int64_t staged;             /* records staged */
     pt_import_result_t res;
     pt_error_t store_err; /* the first storage failure; code PT_OK when none */
 };
@@ -336,8 +336,8 @@ static void flush_batch(ptrack_job_t *job, bool last)
         job->n_rows = 0;
         return;
     }
-    if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows,
-                              job->n_rows, last, &err) == PT_OK)
+    if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows, job->n_rows,
+                              last, &err) == PT_OK)
         job->staged += (int64_t)job->n_rows;
     else
         store_failed(job, &err);
@@ -526,8 +526,10 @@ static void answer_error(ptrack_job_t *job, pt_error_t *err)
         if (!err->details)
             err->details = cJSON_CreateObject();
         add_passages(job, err->details);
-        if (job->partial)
+        if (job->partial) {
             cJSON_AddNumberToObject(err->details, "imported", (double)job->res.imported);
+            cJSON_AddNumberToObject(err->details, "skipped", (double)job->res.skipped);
+        }
     }
     job->answer_status = pt_error_http_status(err->code);
     job->answer = json_text(pt_error_to_json(err));
@@ -582,18 +584,22 @@ static void import_end(ptrack_job_t *job, int rc)
     } else if (atomic_load(&job->cancelled)) {
         pt_error_set(&err, in_status == UV_E2BIG ? PT_ETOOLARGE : PT_ESTORAGE,
                      "the import was cancelled (%s)%s",
-                     in_status == UV_E2BIG      ? "the file is too large"
+                     in_status == UV_E2BIG       ? "the file is too large"
                      : in_status == UV_ETIMEDOUT ? "the upload stalled"
-                     : in_status < 0            ? "the client went away"
-                                                : "the daemon is stopping",
+                     : in_status < 0             ? "the client went away"
+                                                 : "the daemon is stopping",
                      job->partial ? "; the batches stored before stay" : "; nothing was imported");
     } else if (job->store_err.code != PT_OK) {
         pt_error_move(&err, &job->store_err);
     } else if (rc != PTRACK_OK) {
+        char stored[120] = "; nothing was imported";
+        if (job->partial)
+            snprintf(stored, sizeof(stored),
+                     "; of the records read before that, %lld were stored and %lld skipped as "
+                     "already stored",
+                     (long long)job->res.imported, (long long)job->res.skipped);
         pt_error_set(&err, PT_EVALIDATION, "the importer %s could not read the file: %s%s",
-                     instance_name(job), perr ? perr : "it failed without saying why",
-                     job->partial ? "; the records read before that were stored (imported)"
-                                  : "; nothing was imported");
+                     instance_name(job), perr ? perr : "it failed without saying why", stored);
     } else if (!job->partial && has_rejects(job)) {
         int64_t n = job->n_rejects;
         pt_error_set(&err, PT_EVALIDATION,
@@ -705,7 +711,8 @@ static void job_reap(ptrack_job_t *job)
 
 static void respond_json(ptrack_job_t *job, int status, const char *json)
 {
-    static const char oom[] = "{\"error\":{\"code\":\"storage_error\",\"message\":\"out of memory\"}}";
+    static const char oom[] =
+        "{\"error\":{\"code\":\"storage_error\",\"message\":\"out of memory\"}}";
     if (!json) {
         status = 503;
         json = oom;

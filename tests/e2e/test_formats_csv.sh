@@ -306,9 +306,14 @@ N0=$(pt_count)
 upload "$W/open_quote.csv" "partial=true"
 check_error "partial=true, a quote left open on line 5" 422 validation_failed
 check_contains "which names it, and says the rows before were stored" \
-    "the records read before that were stored" "$(jv 'j["error"]["message"]')"
+    "of the records read before that, 3 were stored and 0 skipped as already stored" "$(jv 'j["error"]["message"]')"
 check_eq "the 3 good rows before it are stored, and counted" "3 3" \
     "$(jv 'j["error"]["imported"]') $(($(pt_count) - N0))"
+if "$PTRACK" import --help >/dev/null 2>&1; then
+    OUT=$(cli import "$W/open_quote.csv" --partial --quiet 2>&1)
+    check_contains "ptrack import --partial says what was kept" \
+        "已导入 0 条，跳过重复 3 条 (0 imported, 3 skipped)" "$OUT"
+fi
 upload "$W/open_quote.csv"
 check_error "all or nothing, the same file" 422 validation_failed
 check_eq "stores nothing more" "3" "$(($(pt_count) - N0))"
