@@ -136,10 +136,11 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
         return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
     /* Spelt as the proposals keep it (proposal-json.c), so that what a
      * client typed when it created one finds it: a session folded, a name
-     * without the spaces around it. A unit is kept as assign was given it. */
+     * without the spaces around it, as assign keeps a unit's name too. */
     bool session = strcmp(name, "session") == 0;
     bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0 ||
-                 strcmp(name, "tag") == 0 || strcmp(name, "person") == 0;
+                 strcmp(name, "tag") == 0 || strcmp(name, "person") == 0 ||
+                 strcmp(name, "unit") == 0;
     *out = session || names ? pt_text_clean(s, session) : strdup(s);
     if (!*out)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

@@ -126,6 +126,20 @@ static bool role_known(const char *role)
 
 /* The [{name, role}] of assign, apart from the rules that depend on the
  * mode, which the effect checks. */
+/* Whether two unit names are one once the spaces around them are gone, as
+ * assign keeps them. */
+static bool same_name(run_t *r, const char *a, const char *b)
+{
+    char *ca = pt_text_clean(a, false), *cb = pt_text_clean(b, false);
+    bool same = ca && cb && strcmp(ca, cb) == 0;
+
+    if (!ca || !cb)
+        r->oom = true;
+    free(ca);
+    free(cb);
+    return same;
+}
+
 static bool check_units(run_t *r, const char *field, const cJSON *v)
 {
     char path[128];
@@ -179,7 +193,7 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
                 const char *pn =
                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "name"));
 
-                if (pn && strcmp(pn, name->valuestring) == 0) {
+                if (pn && same_name(r, pn, name->valuestring)) {
                     problem(r, path, "\"%s\" is listed twice", name->valuestring);
                     break;
                 }
@@ -300,14 +314,30 @@ static char *xstrdup(run_t *r, const char *s)
 }
 
 /* A unit named by the body's `field` that must be assigned to the proposal. */
+/* The assigned unit a body's field names, as assign keeps unit names:
+ * without the spaces around them. */
+static pt_unit_t *find_unit(run_t *r, const char *name)
+{
+    char *clean = name ? pt_text_clean(name, false) : NULL;
+    pt_unit_t *u;
+
+    if (name && !clean) {
+        r->oom = true;
+        return NULL;
+    }
+    u = pt_proposal_find_unit(r->p, clean);
+    free(clean);
+    return u;
+}
+
 static pt_unit_t *assigned_unit(run_t *r, const char *field)
 {
     const char *name = sval(r, field);
-    pt_unit_t *u = pt_proposal_find_unit(r->p, name);
+    pt_unit_t *u = find_unit(r, name);
     char list[300];
     size_t used = 0;
 
-    if (u)
+    if (u || r->oom)
         return u;
     list[0] = '\0';
     for (size_t i = 0; i < r->p->n_units && used < sizeof(list); i++)
@@ -376,7 +406,12 @@ static void effect_assign(run_t *r)
             problem(r, path, "must be separate in separate mode");
         if (role && strcmp(role, "lead") == 0)
             leads++;
-        nu[i].name = xstrdup(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "name")));
+        /* A unit's name is kept without the spaces around it, as the
+         * proposal's names are: "财政部 " is no unit of its own. */
+        const char *given = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "name"));
+        nu[i].name = given ? pt_text_clean(given, false) : NULL;
+        if (given && !nu[i].name)
+            r->oom = true;
         nu[i].role = xstrdup(r, role ? role : "co");
         i++;
     }
@@ -456,7 +491,9 @@ static void append_reply(run_t *r, const char *kind)
     r->p->replies = nr;
     e = &nr[r->p->n_replies++];
     memset(e, 0, sizeof(*e));
-    e->unit = xstrdup(r, sval(r, "unit"));
+    /* The unit's name as assigned, whatever spaces the body put around it. */
+    const pt_unit_t *u = find_unit(r, sval(r, "unit"));
+    e->unit = xstrdup(r, u ? u->name : sval(r, "unit"));
     e->doc_no = xstrdup(r, sval(r, "doc_no"));
     e->category = xstrdup(r, sval(r, "category"));
     e->text = xstrdup(r, sval(r, "text"));

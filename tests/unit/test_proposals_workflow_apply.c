@@ -471,6 +471,35 @@ static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
 /* 分办: each separate unit answers for its part; the proposal is replied
  * when the last of them has, and stays in handling (its deadline running)
  * until then. After rehandling, one answer moves it on again. */
+/* Unit names are kept without the spaces around them: " 财政部" and
+ * "财政部 " are one unit, in assign, in the actions that name a unit and in
+ * the reply that records it. */
+static void unit_names_are_kept_without_spaces(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "submitted");
+    refused(&p, NOW, "assign",
+            "{\"mode\": \"separate\", \"units\": [{\"name\": \"财政部\"}, {\"name\": "
+            "\"财政部\\u3000\"}]}",
+            PT_EVALIDATION, "units[1].name", "is listed twice");
+    run_ok(&p, NOW, "assign", "{\"mode\": \"single\", \"units\": [{\"name\": \" 财政部 \"}]}", &h);
+    assert_int_equal(p.n_units, 1);
+    assert_string_equal(p.units[0].name, "财政部");
+    pt_history_free(&h);
+    run_ok(&p, NOW + 1, "sign", "{\"unit\": \"财政部\\u3000\"}", &h);
+    pt_history_free(&h);
+    run_ok(&p, NOW + 2, "reply",
+           "{\"unit\": \" 财政部\", \"doc_no\": \"财函〔2026〕1号\", \"category\": \"A\", "
+           "\"text\": \"已办\"}",
+           &h);
+    assert_string_equal(p.replies[0].unit, "财政部");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 /* The supervisor is a name, kept as on create: without the spaces around
  * it, and a blank one is none. */
 static void supervise_keeps_the_supervisor_without_spaces(void **state)
@@ -935,6 +964,7 @@ int main(void)
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
         cmocka_unit_test(in_separate_mode_the_last_reply_moves_it_on),
         cmocka_unit_test(supervise_keeps_the_supervisor_without_spaces),
+        cmocka_unit_test(unit_names_are_kept_without_spaces),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
