@@ -496,7 +496,8 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
     if (!v || cJSON_IsNull(v))
         return NULL;
-    if (!cJSON_IsString(v) || !*v->valuestring || strlen(v->valuestring) > PT_ID_BINDING_MAX) {
+    if (!cJSON_IsString(v) || pt_str_blank(v->valuestring) ||
+        strlen(v->valuestring) > PT_ID_BINDING_MAX) {
         pt_error_add_field(err, key, "must be a non-empty string of at most %d bytes",
                            PT_ID_BINDING_MAX);
         return NULL;
@@ -585,8 +586,10 @@ static void create_token(pt_call_t *call)
         cr->call = call;
         cr->t.name = strdup(name);
         cr->t.role = strdup(pt_role_name(role));
-        cr->t.unit = unit ? strdup(unit) : NULL;
-        cr->t.person = person ? strdup(person) : NULL;
+        /* Spelt as the proposals keep a unit's and a person's name:
+         * without the spaces around them. */
+        cr->t.unit = unit ? pt_text_clean(unit, false) : NULL;
+        cr->t.person = person ? pt_text_clean(person, false) : NULL;
     }
     cJSON_Delete(body);
     if (!cr || !cr->t.name || !cr->t.role || (unit && !cr->t.unit) || (person && !cr->t.person)) {

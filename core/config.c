@@ -886,6 +886,20 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 
 /* A unit or delegate entry must say whom it is bound to, and no other may:
  * a binding on a viewer would look like a limit that nothing enforces. */
+/* Replaces *s by its copy without the spaces around it, as the proposals
+ * keep a unit's and a person's name. 0, or -1 when out of memory. */
+static int trim_name(char **s)
+{
+    if (*s == NULL)
+        return 0;
+    char *t = pt_text_clean(*s, false);
+    if (t == NULL)
+        return -1;
+    free(*s);
+    *s = t;
+    return 0;
+}
+
 static int check_binding(loader_t *ld, const char *path, pt_role_t role, const char *name,
                          const char *unit, const char *person)
 {
@@ -898,11 +912,16 @@ static int check_binding(loader_t *ld, const char *path, pt_role_t role, const c
     } sizes[] = {{"name", name, PT_ID_NAME_MAX},
                  {"unit", unit, PT_ID_BINDING_MAX},
                  {"person", person, PT_ID_BINDING_MAX}};
-    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         if (sizes[i].value && strlen(sizes[i].value) > sizes[i].max) {
             path_key(field, path, sizes[i].key);
             return fail(ld, field, "longer than %zu bytes", sizes[i].max);
         }
+        if (sizes[i].value && !*sizes[i].value) {
+            path_key(field, path, sizes[i].key);
+            return fail(ld, field, "blank: it would name nobody");
+        }
+    }
     if (role == PT_ROLE_UNIT && unit == NULL)
         return fail(ld, path, "\"unit\" is missing: role unit answers for one unit; name it");
     if (role == PT_ROLE_DELEGATE && person == NULL)
@@ -947,6 +966,8 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
         path_index(sub, path, i);
         if ((rc = walk_object(ld, t, e, sub, "a token {name, role, sha256}", token_keys)) != 0)
             return rc;
+        if (trim_name(&t->unit) != 0 || trim_name(&t->person) != 0)
+            return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, t->role, t->name, t->unit, t->person)) != 0)
             return rc;
         /* A name identifies the holder in the history; two tokens with one
@@ -1003,6 +1024,8 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
         }
         if ((rc = walk_object(ld, u, e, sub, "a user {name, role}", socket_user_keys)) != 0)
             return rc;
+        if (trim_name(&u->unit) != 0 || trim_name(&u->person) != 0)
+            return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;
     }

@@ -549,6 +549,9 @@ call "tcp:$TOK" POST "/v1/proposals/$P_OTHER/actions/sign" '{}'
 check_error "and may not sign the other unit's" 404 not_found
 call "tcp:$TOK" POST "/v1/proposals/$P_OWN/actions/sign" '{}'
 check_status "but signs its own" 200
+mk_token 空格单位 unit ',"unit":"\u3000财政部 "'
+check_eq "a token's unit is kept without the spaces around it, as assign keeps unit names" 财政部 \
+    "$(jv 'j["unit"]')"
 as_admin POST /v1/tokens "{\"name\":\"太长单位\",\"role\":\"unit\",\"unit\":\"$(python3 -c 'print("单" * 167)')\"}"
 check_error "a unit of 501 bytes" 422 validation_failed
 # A name of 64 four-byte characters (256 bytes) is a name, and can be revoked.

@@ -491,6 +491,9 @@ static const struct {
     {"{\"categories\": [\"教育\", \"\"]}", "config: categories[1]: must not be empty"},
     {"{\"categories\": [\"教育\", \"医疗\", \"教育\"]}",
      "config: categories[2]: \"教育\" is already categories[0]"},
+    {"{\"tokens\": [{\"name\": \"a\", \"role\": \"unit\", \"unit\": \"\\u3000\", \"sha256\": "
+     "\"0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+     "config: tokens[0].unit: blank: it would name nobody"},
     /* Kept without the spaces around them, as a proposal's category is. */
     {"{\"categories\": [\"教育\", \" 教育\\u3000\"]}",
      "config: categories[1]: \"教育\" is already categories[0]"},
