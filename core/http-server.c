@@ -1478,8 +1478,11 @@ static void conn_pump_pending(conn_t *c)
             c->pend_cap = 0;
         }
         /* The client has closed its side and what it sent before is
-         * answered: a request it left unfinished can never be. */
-        if (c->peer_eof && (c->state == CS_IDLE || c->state == CS_HEAD || c->state == CS_BODY))
+         * answered: a request it left unfinished can never be, nor can a
+         * body streamed to its handler be finished (the handler hears of
+         * it through its abort callback). */
+        if (c->peer_eof && (c->state == CS_IDLE || c->state == CS_HEAD || c->state == CS_BODY ||
+                            (c->state == CS_HANDLER && c->bs_in)))
             conn_close(c);
     }
 }

@@ -476,6 +476,42 @@ for fmt in jsonl json csv; do
         test "$(grep -o '为了规范地方立法活动' "$W/big.$fmt" | wc -l)" -eq 20000
 done
 
+pt_step "a half-closed client whose pipelined import is unfinished"
+# A GET, then an import whose body stops short, then the client shuts down
+# its sending side: the GET is answered, the import can never finish, and
+# the connection ends at once with the job, not at a timeout or never.
+python3 - "$PT_SOCK" >"$W/halfclose.out" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+body = '{"title":"关于半关闭的建议"}\n'.encode()
+s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"POST /v1/imports?format=jsonl&partial=true HTTP/1.1\r\nHost: x\r\n"
+          b"Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n%s" % (len(body) + 100, body))
+s.shutdown(socket.SHUT_WR)
+s.settimeout(10)
+t0, got = time.time(), b""
+try:
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+except socket.timeout:
+    pass
+print("%s %.1f" % (got.count(b"HTTP/1.1 200"), time.time() - t0))
+PY
+read -r answers secs <"$W/halfclose.out"
+check_eq "the GET is answered" 1 "$answers"
+check_true "and the connection ends within 2 s (${secs}s)" awk -v t="$secs" 'BEGIN {exit !(t < 2)}'
+running=""
+for _ in $(seq 1 50); do
+    running="$(curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_jobs_running" {print $2}')"
+    [ "$running" = 0 ] && break
+    sleep 0.1
+done
+check_eq "no import is left running" 0 "$running"
+
 pt_step "a chunked upload with trailers"
 # Trailers come while the body is with the importer: they are ignored,
 # never taken for the request's headers (an Authorization trailer is not a
