@@ -144,7 +144,8 @@ static const char *const migrations[] = {
      * can take them. A number, a session, a delegation and a category
      * lose the spaces around them (ASCII, U+00A0, U+3000), in the column
      * and the document; blank is null. A number and session that would
-     * then be another proposal's stay as they were (OR IGNORE). And a
+     * then be another proposal's stay as they were (OR IGNORE). The names
+     * of people and the tags lose theirs too (below). And a
      * separate-mode (分办) proposal counts as replied (办复) only once every
      * unit has answered. */
     "UPDATE OR IGNORE proposals SET"
@@ -167,6 +168,41 @@ static const char *const migrations[] = {
     "  doc = json_set(doc, '$.category',"
     "    nullif(trim(category, ' ' || char(9, 10, 11, 12, 13, 160, 12288)), ''))"
     "  WHERE category != trim(category, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    /* The names: a lead author and a supervisor in the document; the
+     * tags and co-signers in the document's lists and in their tables,
+     * where a name that is then another's twice goes. */
+    "UPDATE proposals SET doc = json_set(doc, '$.lead_author',"
+    "    nullif(trim(json_extract(doc, '$.lead_author'), ' ' || char(9, 10, 11, 12, 13, 160, "
+    "12288)), ''))"
+    "  WHERE json_type(doc, '$.lead_author') = 'text' AND json_extract(doc, '$.lead_author') !="
+    "    trim(json_extract(doc, '$.lead_author'), ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE proposals SET doc = json_set(doc, '$.supervisor',"
+    "    nullif(trim(json_extract(doc, '$.supervisor'), ' ' || char(9, 10, 11, 12, 13, 160, "
+    "12288)), ''))"
+    "  WHERE json_type(doc, '$.supervisor') = 'text' AND json_extract(doc, '$.supervisor') !="
+    "    trim(json_extract(doc, '$.supervisor'), ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "UPDATE proposals SET doc = json_set(doc, '$.tags', json((SELECT json_group_array(v) FROM ("
+    "    SELECT trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) AS v, key"
+    "    FROM json_each(proposals.doc, '$.tags')"
+    "    WHERE trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) != '' ORDER BY key))))"
+    "  WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.tags')"
+    "    WHERE value != trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)));"
+    "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(v) "
+    "FROM ("
+    "    SELECT trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) AS v, key"
+    "    FROM json_each(proposals.doc, '$.co_signers')"
+    "    WHERE trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) != '' ORDER BY key))))"
+    "  WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.co_signers')"
+    "    WHERE value != trim(value, ' ' || char(9, 10, 11, 12, 13, 160, 12288)));"
+    "UPDATE OR IGNORE proposal_tags SET tag = trim(tag, ' ' || char(9, 10, 11, 12, 13, 160, 12288))"
+    "  WHERE tag != trim(tag, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "DELETE FROM proposal_tags WHERE tag != trim(tag, ' ' || char(9, 10, 11, 12, 13, 160, 12288))"
+    "  OR tag = '';"
+    "UPDATE OR IGNORE proposal_people"
+    "  SET person = trim(person, ' ' || char(9, 10, 11, 12, 13, 160, 12288))"
+    "  WHERE person != trim(person, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "DELETE FROM proposal_people"
+    "  WHERE person != trim(person, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) OR person = '';"
     "UPDATE proposals SET replied = 0"
     "  WHERE replied = 1 AND json_extract(doc, '$.handling_mode') = 'separate'"
     "  AND EXISTS (SELECT 1 FROM json_each(doc, '$.units') u WHERE NOT EXISTS ("

@@ -22,7 +22,7 @@ api POST /v1/proposals '{"title":"关于已有编号的建议","number":"U-2","s
 B="$(jv 'j["id"]')"
 api POST /v1/proposals '{"title":"关于撞号的建议","number":"U-3","session":"升级测试"}'
 C="$(jv 'j["id"]')"
-api POST /v1/proposals '{"title":"关于分办的建议","session":"升级测试","delegation":"山西代表团","category":"交通"}'
+api POST /v1/proposals '{"title":"关于分办的建议","session":"升级测试","delegation":"山西代表团","category":"交通","lead_author":"张三","co_signers":["李四","王五"],"tags":["民生","教育"]}'
 D="$(jv 'j["id"]')"
 api POST "/v1/proposals/$D/actions/assign" '{"mode":"separate","units":[{"name":"甲局","role":"separate"},{"name":"乙局","role":"separate"}]}'
 api POST "/v1/proposals/$D/actions/sign" '{"unit":"甲局"}'
@@ -41,6 +41,11 @@ UPDATE proposals SET session = '升级测试　', doc = json_set(doc, '\$.sessio
   delegation = '山西代表团　', doc = json_set(json_set(doc, '\$.session', '升级测试　'), '\$.delegation', '山西代表团　'),
   category = '交通' || char(160), replied = 1 WHERE id = $D;
 UPDATE proposals SET doc = json_set(doc, '\$.category', '交通' || char(160)) WHERE id = $D;
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', ' 张三', '\$.co_signers', json('[\"李四 \", \"王五\"]'),
+  '\$.tags', json('[\"　民生\", \"教育\"]')) WHERE id = $D;
+UPDATE proposal_tags SET tag = '　民生' WHERE proposal_id = $D AND tag = '民生';
+UPDATE proposal_people SET person = ' 张三' WHERE proposal_id = $D AND person = '张三';
+UPDATE proposal_people SET person = '李四 ' WHERE proposal_id = $D AND person = '李四';
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -61,6 +66,12 @@ check_eq "session, delegation and category lose their spaces" '["升级测试", 
     "$(jv 'json.dumps([j["session"], j["delegation"], j["category"]], ensure_ascii=False)')"
 api GET "/v1/proposals?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
 check_eq "the list finds it by them" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+check_eq "its people and tags lose theirs, in the document" '["张三", ["李四", "王五"], ["民生", "教育"]]' \
+    "$(jv 'json.dumps([j["items"][0]["lead_author"], j["items"][0]["co_signers"], j["items"][0]["tags"]], ensure_ascii=False)')"
+for f in "tag=$(urlenc 民生)" "person=$(urlenc 张三)" "person=$(urlenc 李四)"; do
+    api GET "/v1/proposals?$f"
+    check_eq "and the list finds it by $f" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+done
 api GET "/v1/stats?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
 check_eq "one of two units answered: not yet 办复" "0 {\"交通\": 1}" \
     "$(jv '"%s %s" % (j["reply_rate"], json.dumps(j["by_category"], ensure_ascii=False))')"
