@@ -63,18 +63,18 @@ typedef struct staging_s {
     char *job;
     FILE *f;
     int fd;
-    int64_t count; /* rows staged; the job's thread only */
+    int64_t count;      /* rows staged; the job's thread only */
     pthread_mutex_t mu; /* guards the members below */
     pthread_cond_t cond;
     off_t ready;
-    bool finished;  /* every row is staged: the move may end */
-    bool abandoned; /* the import will not be committed */
+    bool finished;     /* every row is staged: the move may end */
+    bool abandoned;    /* the import will not be committed */
     int64_t staged_at; /* when the last rows were staged (mono_ms); the job's thread */
     bool early_tried;  /* the job's thread */
     /* The early move (below), once queued; else NULL. */
     pt_write_t *early;
-    bool early_done;     /* its callback ran */
-    bool early_gave_up;  /* it stopped for want of rows, not for an error */
+    bool early_done;        /* its callback ran */
+    bool early_gave_up;     /* it stopped for want of rows, not for an error */
     pt_import_result_t res; /* the move's, once it succeeded */
     struct staging_s *next;
 } staging_t;
@@ -202,8 +202,8 @@ static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
 
 typedef struct {
     int fd;
-    off_t off;  /* of buf[0] in the file */
-    char *buf;  /* aligned for a row: malloc'd */
+    off_t off; /* of buf[0] in the file */
+    char *buf; /* aligned for a row: malloc'd */
     size_t cap, start, end;
 } reader_t;
 
@@ -313,6 +313,16 @@ static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
     }
     if (rc == SQLITE_DONE && c->source_ref) {
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
+        rc = lookup(d->by_ref, id);
+    }
+    /* A reference that ends in a digest of the record's text
+     * ("山西日报: 关于…的建议 #1a2b3c4d", as the text importer writes it)
+     * also finds the same reference without one, as earlier versions
+     * stored it: a document imported then is not stored again. */
+    size_t n = c->source_ref ? strlen(c->source_ref) : 0;
+    if (rc == SQLITE_DONE && n > 10 && c->source_ref[n - 10] == ' ' &&
+        c->source_ref[n - 9] == '#' && strspn(c->source_ref + n - 8, "0123456789abcdef") == 8) {
+        sqlite3_bind_text(d->by_ref, 1, c->source_ref, (int)(n - 10), SQLITE_STATIC);
         rc = lookup(d->by_ref, id);
     }
     return rc;
@@ -727,14 +737,13 @@ static int custom_wait(pending_t *pw, pt_error_t *err)
 }
 
 /* Queues a custom write and waits until it has committed (or failed). */
-static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg,
-                      const char *actor, pt_error_t *err)
+static int run_custom(pt_store_t *s, int (*fn)(void *, pt_write_t *), void *arg, const char *actor,
+                      pt_error_t *err)
 {
     pending_t pw;
     int rc = custom_start(s, fn, arg, actor, &pw, err);
     return rc == PT_OK ? custom_wait(&pw, err) : rc;
 }
-
 
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err)
@@ -778,7 +787,7 @@ struct pt_import_direct_s {
     pending_t pw;
     pt_import_row_t **rows;
     size_t n;
-    merges_t *merges; /* the import's, or NULL */
+    merges_t *merges;       /* the import's, or NULL */
     pt_import_result_t res; /* of this batch */
 };
 
@@ -812,9 +821,8 @@ static void direct_free(pt_import_direct_t *b)
     free(b);
 }
 
-int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n,
-                                 const char *actor, pt_import_merges_t *m,
-                                 pt_import_direct_t **out, pt_error_t *err)
+int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n, const char *actor,
+                                 pt_import_merges_t *m, pt_import_direct_t **out, pt_error_t *err)
 {
     *out = NULL;
     pt_import_direct_t *b = calloc(1, sizeof(*b));
@@ -838,8 +846,7 @@ int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n
     return rc;
 }
 
-int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res,
-                                  pt_error_t *err)
+int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res, pt_error_t *err)
 {
     int rc = custom_wait(&b->pw, err);
     if (rc == PT_OK) {

@@ -277,6 +277,19 @@ check_eq "both are imported" "2 0" "$(jv '"%d %d" % (j["imported"], j["skipped"]
 import "$PT_TMP/same-title.txt"
 check_eq "imported again, both are skipped" "0 2" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 
+pt_step "a proposal an earlier version imported (its source.ref without a digest) is not stored again"
+api POST /v1/proposals '{"title":"关于升级前导入的建议","source":{"format":"text","ref":"山西日报: 关于升级前导入的建议"}}'
+check_status "a proposal as an earlier version's import stored it" 201
+cat >"$PT_TMP/earlier.txt" <<'EOF'
+关于升级前导入的建议
+山西代表团
+背景：此前已经导入过一次。
+建议：一是核对重复；二是不再重复保存。
+（据《山西日报》）
+EOF
+import "$PT_TMP/earlier.txt"
+check_eq "importing the document again skips it" "0 1" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"
 check_status "import narrow.txt" 201
