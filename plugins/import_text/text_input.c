@@ -33,6 +33,9 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
         in->utf16 =
             strncasecmp(encoding, "utf-16", 6) == 0 || strncasecmp(encoding, "utf16", 5) == 0;
         snprintf(in->named, sizeof(in->named), "%s", from == encoding ? encoding : "GBK");
+        for (char *c = in->named; *c; c++)
+            if (*c >= 'a' && *c <= 'z')
+                *c = (char)(*c - 'a' + 'A');
         in->cd = iconv_open("UTF-8", from);
         if (in->cd == (iconv_t)-1) {
             snprintf(in->error, sizeof(in->error),
@@ -145,7 +148,7 @@ static int fill(text_input_t *in)
         }
         snprintf(in->error, sizeof(in->error), "line %ld: bytes that are not %s text (%s)", line,
                  in->named,
-                 in->utf16 ? "without a byte order mark, say which UTF-16: encoding=utf-16le or "
+                 in->utf16 ? "is it UTF-16 of the other byte order? say encoding=utf-16le or "
                              "encoding=utf-16be"
                            : "is the file UTF-8? then leave out encoding");
         return PTRACK_EINVAL;

@@ -350,7 +350,7 @@ check_eq "... which are all known already, those without a source note too" "0 4
 python3 -c 'import sys; open(sys.argv[1], "wb").write("关于加强农村饮水安全保障的建议\n".encode("utf-16-be"))' "$PT_TMP/be.txt"
 import "$PT_TMP/be.txt" "encoding=utf-16"
 check_contains "UTF-16 without its byte order mark: the message names UTF-16 and how to say which" \
-    "bytes that are not utf-16 text (without a byte order mark, say which UTF-16: encoding=utf-16le or encoding=utf-16be)" \
+    "bytes that are not UTF-16 text (is it UTF-16 of the other byte order? say encoding=utf-16le or encoding=utf-16be)" \
     "$(jv 'j["error"]["message"]')"
 
 pt_finish
