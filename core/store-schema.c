@@ -145,7 +145,7 @@ static const char *const migrations[] = {
      * lose the spaces around them (ASCII, U+00A0, U+3000), in the column
      * and the document; blank is null. A number and session that would
      * then be another proposal's stay as they were (OR IGNORE). The names
-     * of people and the tags lose theirs too (below). And a
+     * of people and units and the tags lose theirs too (below). And a
      * separate-mode (分办) proposal counts as replied (办复) only once every
      * unit has answered. */
     "UPDATE OR IGNORE proposals SET"
@@ -203,6 +203,26 @@ static const char *const migrations[] = {
     "  WHERE person != trim(person, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
     "DELETE FROM proposal_people"
     "  WHERE person != trim(person, ' ' || char(9, 10, 11, 12, 13, 160, 12288)) OR person = '';"
+    /* Unit names, as assign keeps them now: in the document's units and
+     * replies, and in proposal_units. */
+    "UPDATE proposals SET doc = json_set(doc, '$.units', json((SELECT json_group_array(json("
+    "    json_set(value, '$.name',"
+    "      trim(json_extract(value, '$.name'), ' ' || char(9, 10, 11, 12, 13, 160, 12288)))))"
+    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.units') ORDER BY key))))"
+    "  WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.units') WHERE json_extract(value, '$.name') !="
+    "    trim(json_extract(value, '$.name'), ' ' || char(9, 10, 11, 12, 13, 160, 12288)));"
+    "UPDATE proposals SET doc = json_set(doc, '$.replies', json((SELECT json_group_array(json("
+    "    json_set(value, '$.unit',"
+    "      trim(json_extract(value, '$.unit'), ' ' || char(9, 10, 11, 12, 13, 160, 12288)))))"
+    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.replies') ORDER BY key))))"
+    "  WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.replies') WHERE json_extract(value, '$.unit') "
+    "!="
+    "    trim(json_extract(value, '$.unit'), ' ' || char(9, 10, 11, 12, 13, 160, 12288)));"
+    "UPDATE OR IGNORE proposal_units SET name = trim(name, ' ' || char(9, 10, 11, 12, 13, 160, "
+    "12288))"
+    "  WHERE name != trim(name, ' ' || char(9, 10, 11, 12, 13, 160, 12288));"
+    "DELETE FROM proposal_units WHERE name != trim(name, ' ' || char(9, 10, 11, 12, 13, 160, "
+    "12288));"
     "UPDATE proposals SET replied = 0"
     "  WHERE replied = 1 AND json_extract(doc, '$.handling_mode') = 'separate'"
     "  AND EXISTS (SELECT 1 FROM json_each(doc, '$.units') u WHERE NOT EXISTS ("

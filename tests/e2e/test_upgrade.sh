@@ -46,6 +46,8 @@ UPDATE proposals SET doc = json_set(doc, '\$.lead_author', ' 张三', '\$.co_sig
 UPDATE proposal_tags SET tag = '　民生' WHERE proposal_id = $D AND tag = '民生';
 UPDATE proposal_people SET person = ' 张三' WHERE proposal_id = $D AND person = '张三';
 UPDATE proposal_people SET person = '李四 ' WHERE proposal_id = $D AND person = '李四';
+UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', ' 甲局', '\$.replies[0].unit', ' 甲局') WHERE id = $D;
+UPDATE proposal_units SET name = ' 甲局' WHERE proposal_id = $D AND name = '甲局';
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -68,7 +70,9 @@ api GET "/v1/proposals?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%
 check_eq "the list finds it by them" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 check_eq "its people and tags lose theirs, in the document" '["张三", ["李四", "王五"], ["民生", "教育"]]' \
     "$(jv 'json.dumps([j["items"][0]["lead_author"], j["items"][0]["co_signers"], j["items"][0]["tags"]], ensure_ascii=False)')"
-for f in "tag=$(urlenc 民生)" "person=$(urlenc 张三)" "person=$(urlenc 李四)"; do
+check_eq "its units' names lose theirs, in the units and the reply" '["甲局", "乙局"] 甲局' \
+    "$(jv '"%s %s" % (json.dumps([u["name"] for u in j["items"][0]["units"]], ensure_ascii=False), j["items"][0]["replies"][0]["unit"])')"
+for f in "tag=$(urlenc 民生)" "person=$(urlenc 张三)" "person=$(urlenc 李四)" "unit=$(urlenc 甲局)"; do
     api GET "/v1/proposals?$f"
     check_eq "and the list finds it by $f" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 done
