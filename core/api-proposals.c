@@ -228,7 +228,12 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         return true;
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, field);
     if (given && !cJSON_IsNull(given)) {
-        if (!cJSON_IsString(given) || strcmp(given->valuestring, own) != 0) {
+        /* Read as the workflow reads a unit's name: without the spaces
+         * around it. */
+        char *name = cJSON_IsString(given) ? pt_text_clean(given->valuestring, false) : NULL;
+        bool same = name && strcmp(name, own) == 0;
+        free(name);
+        if (!same) {
             pt_api_failf(call, PT_EFORBIDDEN, "%s acts only as %s: %s must be \"%s\" or left out",
                          who->name, own, field, own);
             return false;

@@ -263,18 +263,23 @@ static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
  * session, or the same source.ref. */
 typedef struct {
     sqlite3 *db;
-    sqlite3_stmt *by_number, *by_ref;
+    sqlite3_stmt *by_number, *by_ref, *by_old_ref;
 } dup_t;
 
 static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
 {
     d->db = db;
-    d->by_number = d->by_ref = NULL;
+    d->by_number = d->by_ref = d->by_old_ref = NULL;
     if (sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE number = ?1 AND session IS ?2", -1,
                            &d->by_number, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE source_ref = ?1", -1, &d->by_ref,
-                           NULL) != SQLITE_OK) {
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT id FROM proposals WHERE source_ref = ?1"
+                           " AND source_format = 'text' AND delegation IS ?2",
+                           -1, &d->by_old_ref, NULL) != SQLITE_OK) {
         sqlite3_finalize(d->by_number);
+        sqlite3_finalize(d->by_ref);
         return pt_sqlite_error(err, db, "looking for duplicates");
     }
     return PT_OK;
@@ -284,6 +289,7 @@ static void dup_close(dup_t *d)
 {
     sqlite3_finalize(d->by_number);
     sqlite3_finalize(d->by_ref);
+    sqlite3_finalize(d->by_old_ref);
 }
 
 /* Runs a lookup: SQLITE_ROW (found, its id in *id), SQLITE_DONE, or an
@@ -315,15 +321,18 @@ static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
         rc = lookup(d->by_ref, id);
     }
-    /* A reference that ends in a digest of the record's text
-     * ("山西日报: 关于…的建议 #1a2b3c4d", as the text importer writes it)
-     * also finds the same reference without one, as earlier versions
-     * stored it: a document imported then is not stored again. */
+    /* The text importer's reference ends in a digest of the proposal's
+     * text ("山西日报: 关于…的建议 #1a2b3c4d"); earlier versions stored it
+     * without one. Such a text proposal of the same delegation is the same
+     * proposal, imported then: it is not stored again. */
     size_t n = c->source_ref ? strlen(c->source_ref) : 0;
-    if (rc == SQLITE_DONE && n > 10 && c->source_ref[n - 10] == ' ' &&
-        c->source_ref[n - 9] == '#' && strspn(c->source_ref + n - 8, "0123456789abcdef") == 8) {
-        sqlite3_bind_text(d->by_ref, 1, c->source_ref, (int)(n - 10), SQLITE_STATIC);
-        rc = lookup(d->by_ref, id);
+    if (rc == SQLITE_DONE && n > 10 && c->source_format && strcmp(c->source_format, "text") == 0 &&
+        c->source_ref[n - 10] == ' ' && c->source_ref[n - 9] == '#' &&
+        strspn(c->source_ref + n - 8, "0123456789abcdef") == 8) {
+        sqlite3_bind_text(d->by_old_ref, 1, c->source_ref, (int)(n - 10), SQLITE_STATIC);
+        if (c->delegation)
+            sqlite3_bind_text(d->by_old_ref, 2, c->delegation, -1, SQLITE_STATIC);
+        rc = lookup(d->by_old_ref, id);
     }
     return rc;
 }

@@ -687,10 +687,12 @@ static void run_effect(run_t *r)
     case EF_SIGN:
         effect_sign(r);
         break;
-    case EF_RETURN:
-        if (assigned_unit(r, "unit"))
-            extra_change(r, "returned_by", sval(r, "unit"));
+    case EF_RETURN: {
+        const pt_unit_t *u = assigned_unit(r, "unit");
+        if (u)
+            extra_change(r, "returned_by", u->name);
         break;
+    }
     case EF_OPINION:
         effect_opinion(r);
         break;

@@ -547,8 +547,8 @@ call "tcp:$TOK" GET /v1/proposals
 check_eq "it lists its own proposal only" "$P_OWN" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 call "tcp:$TOK" POST "/v1/proposals/$P_OTHER/actions/sign" '{}'
 check_error "and may not sign the other unit's" 404 not_found
-call "tcp:$TOK" POST "/v1/proposals/$P_OWN/actions/sign" '{}'
-check_status "but signs its own" 200
+call "tcp:$TOK" POST "/v1/proposals/$P_OWN/actions/sign" "{\"unit\":\" $LONG128　\"}"
+check_status "but signs its own, naming it with spaces around it as assign would take it" 200
 mk_token 空格单位 unit ',"unit":"\u3000财政部 "'
 check_eq "a token's unit is kept without the spaces around it, as assign keeps unit names" 财政部 \
     "$(jv 'j["unit"]')"

@@ -278,7 +278,7 @@ import "$PT_TMP/same-title.txt"
 check_eq "imported again, both are skipped" "0 2" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 
 pt_step "a proposal an earlier version imported (its source.ref without a digest) is not stored again"
-api POST /v1/proposals '{"title":"关于升级前导入的建议","source":{"format":"text","ref":"山西日报: 关于升级前导入的建议"}}'
+api POST /v1/proposals '{"title":"关于升级前导入的建议","delegation":"山西代表团","source":{"format":"text","ref":"山西日报: 关于升级前导入的建议"}}'
 check_status "a proposal as an earlier version's import stored it" 201
 cat >"$PT_TMP/earlier.txt" <<'EOF'
 关于升级前导入的建议
@@ -289,6 +289,10 @@ cat >"$PT_TMP/earlier.txt" <<'EOF'
 EOF
 import "$PT_TMP/earlier.txt"
 check_eq "importing the document again skips it" "0 1" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+sed 's/^山西代表团$/太原代表团/' "$PT_TMP/earlier.txt" >"$PT_TMP/earlier-other.txt"
+import "$PT_TMP/earlier-other.txt"
+check_eq "... but another delegation's proposal under that title is imported" "1 0" \
+    "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
 
 pt_step "narrow columns: every sentence wrapped, an ask list cut after its semicolons"
 import "$DATA/narrow.txt"

@@ -498,6 +498,18 @@ static void unit_names_are_kept_without_spaces(void **state)
     assert_string_equal(p.replies[0].unit, "财政部");
     pt_history_free(&h);
     pt_proposal_free(&p);
+
+    /* A return records the unit as assigned. */
+    fixture(&p, "submitted");
+    run_ok(&p, NOW, "assign", "{\"mode\": \"single\", \"units\": [{\"name\": \"财政部\"}]}", &h);
+    pt_history_free(&h);
+    run_ok(&p, NOW + 1, "return", "{\"unit\": \" 财政部\\t\", \"reason\": \"不属于本单位职责\"}",
+           &h);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(h.changes, "returned_by"), "to")->valuestring,
+        "财政部");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
 }
 
 /* The supervisor is a name, kept as on create: without the spaces around
