@@ -16,6 +16,7 @@
 #include "store-sqlite.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const migrations[] = {
@@ -228,6 +229,28 @@ static const char *const migrations[] = {
     "  AND EXISTS (SELECT 1 FROM json_each(doc, '$.units') u WHERE NOT EXISTS ("
     "    SELECT 1 FROM json_each(doc, '$.replies') r"
     "    WHERE json_extract(r.value, '$.unit') = json_extract(u.value, '$.name')));",
+    /* 10: what migration 9 could not do in SQL. A number and a session
+     * keep full-width letters and digits as ASCII (pt_ident, below; "１２"
+     * is 12), again unless the number would then be another proposal's.
+     * And a co-signer or a tag listed twice in one document, as trimming
+     * may have left it, is kept once, where it first came (the tables
+     * already hold each once). */
+    "UPDATE OR IGNORE proposals SET number = pt_ident(number),"
+    "  doc = json_set(doc, '$.number', pt_ident(number))"
+    "  WHERE number != pt_ident(number);"
+    "UPDATE OR IGNORE proposals SET session = pt_ident(session),"
+    "  doc = json_set(doc, '$.session', pt_ident(session))"
+    "  WHERE session != pt_ident(session);"
+    "UPDATE proposals SET doc = json_set(doc, '$.tags', json((SELECT json_group_array(value) FROM ("
+    "    SELECT value, min(key) AS k FROM json_each(proposals.doc, '$.tags')"
+    "    GROUP BY value ORDER BY k))))"
+    "  WHERE (SELECT count(*) FROM json_each(doc, '$.tags')) !="
+    "    (SELECT count(DISTINCT value) FROM json_each(doc, '$.tags'));"
+    "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(value)"
+    "    FROM (SELECT value, min(key) AS k FROM json_each(proposals.doc, '$.co_signers')"
+    "    GROUP BY value ORDER BY k))))"
+    "  WHERE (SELECT count(*) FROM json_each(doc, '$.co_signers')) !="
+    "    (SELECT count(DISTINCT value) FROM json_each(doc, '$.co_signers'));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -280,9 +303,37 @@ static int user_version(sqlite3 *db, int *v)
     return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* pt_ident(X): X as a number or a session is kept (pt_text_clean with
+ * folding): trimmed, full-width ASCII as ASCII; NULL for NULL and blank.
+ * Only the migrations use it. */
+static void sql_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *t = pt_text_clean(s, true);
+    if (!t) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (*t)
+        sqlite3_result_text(ctx, t, -1, free);
+    else {
+        free(t);
+        sqlite3_result_null(ctx);
+    }
+}
+
 int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
 {
     int v;
+    if (sqlite3_create_function(db, "pt_ident", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_ident, NULL, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");
     if (v > SCHEMA_VERSION)

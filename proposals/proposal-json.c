@@ -534,6 +534,14 @@ oom:
     return PT_ENOMEM;
 }
 
+static bool strv_has(const pt_strv_t *v, const char *s)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0)
+            return true;
+    return false;
+}
+
 static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_strv_t *out,
                        pt_error_t *err)
 {
@@ -562,13 +570,15 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
         if (problems)
             continue;
         /* A name in a list (a co-signer, a tag) is kept without the spaces
-         * around it, and a blank one names nobody. */
+         * around it, a blank one names nobody, and a name given again is
+         * the same person or tag: kept once, where it first came. */
         char *t = bounded && (f->flags & PF_TRIM) ? pt_text_clean(e->valuestring, false) : NULL;
         if (bounded && (f->flags & PF_TRIM) && !t) {
             pt_strv_free(&nv);
             return PT_ENOMEM;
         }
-        int pushed = t && !*t ? PT_OK : pt_strv_push(&nv, t ? t : e->valuestring);
+        int pushed = t && (!*t || strv_has(&nv, t)) ? PT_OK
+                                                    : pt_strv_push(&nv, t ? t : e->valuestring);
         free(t);
         if (pushed != PT_OK) {
             pt_strv_free(&nv);

@@ -3,7 +3,9 @@
 # brought in line when a newer ptrackd opens it (schema migration 9): the
 # spaces around a number, a session, a delegation and a category go, in the
 # column and the document, unless the number would then be another
-# proposal's; and a separate-mode (分办) proposal that only some units have
+# proposal's; full-width letters and digits in a number or a session are
+# kept as ASCII; a co-signer or a tag listed twice is kept once; and a
+# separate-mode (分办) proposal that only some units have
 # answered no longer counts as replied (办复) in the figures.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -28,6 +30,8 @@ api POST "/v1/proposals/$D/actions/assign" '{"mode":"separate","units":[{"name":
 api POST "/v1/proposals/$D/actions/sign" '{"unit":"甲局"}'
 api POST "/v1/proposals/$D/actions/reply" '{"unit":"甲局","doc_no":"甲函〔2026〕1号","category":"A","text":"甲局部分"}'
 check_status "one of two units answers" 200
+api POST /v1/proposals '{"title":"关于全角编号的建议","number":"U-5","session":"第14届"}'
+E="$(jv 'j["id"]')"
 pt_stop
 
 DB="$PT_DATA/ptrack.db"
@@ -41,8 +45,10 @@ UPDATE proposals SET session = '升级测试　', doc = json_set(doc, '\$.sessio
   delegation = '山西代表团　', doc = json_set(json_set(doc, '\$.session', '升级测试　'), '\$.delegation', '山西代表团　'),
   category = '交通' || char(160), replied = 1 WHERE id = $D;
 UPDATE proposals SET doc = json_set(doc, '\$.category', '交通' || char(160)) WHERE id = $D;
-UPDATE proposals SET doc = json_set(doc, '\$.lead_author', ' 张三', '\$.co_signers', json('[\"李四 \", \"王五\"]'),
-  '\$.tags', json('[\"　民生\", \"教育\"]')) WHERE id = $D;
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', ' 张三', '\$.co_signers', json('[\"李四 \", \"王五\", \"李四\"]'),
+  '\$.tags', json('[\"　民生\", \"教育\", \"民生\", \"教育\"]')) WHERE id = $D;
+UPDATE proposals SET number = 'Ｕ－５', session = '第１４届',
+  doc = json_set(doc, '\$.number', 'Ｕ－５', '\$.session', '第１４届') WHERE id = $E;
 UPDATE proposal_tags SET tag = '　民生' WHERE proposal_id = $D AND tag = '民生';
 UPDATE proposal_people SET person = ' 张三' WHERE proposal_id = $D AND person = '张三';
 UPDATE proposal_people SET person = '李四 ' WHERE proposal_id = $D AND person = '李四';
@@ -54,8 +60,14 @@ check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
 
 pt_step "the newer ptrackd brings them in line"
 pt_start
-check_eq "the schema is at version 9 or later" "true" \
-    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 9) ? "true" : "false"}')"
+check_eq "the schema is at version 10 or later" "true" \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 10) ? "true" : "false"}')"
+api GET "/v1/proposals/$E"
+check_eq "a full-width number and session are kept as ASCII" '["U-5", "第14届"]' \
+    "$(jv 'json.dumps([j["number"], j["session"]], ensure_ascii=False)')"
+check_eq "in the columns too" "U-5|第14届" "$(sqlite3 "$DB" "SELECT number || '|' || session FROM proposals WHERE id = $E")"
+api POST /v1/proposals '{"title":"关于又一个全角编号的建议","number":"Ｕ-5","session":"第14届"}'
+check_error "a new Ｕ-5 in that session is a conflict" 409 conflict
 api GET "/v1/proposals/$A"
 check_eq "U-1 has no spaces around it, in the document too" '"U-1"' "$(jv 'json.dumps(j["number"])')"
 check_eq "and in the column" "U-1" "$(sqlite3 "$DB" "SELECT number FROM proposals WHERE id = $A")"
@@ -68,7 +80,7 @@ check_eq "session, delegation and category lose their spaces" '["升级测试", 
     "$(jv 'json.dumps([j["session"], j["delegation"], j["category"]], ensure_ascii=False)')"
 api GET "/v1/proposals?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
 check_eq "the list finds it by them" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
-check_eq "its people and tags lose theirs, in the document" '["张三", ["李四", "王五"], ["民生", "教育"]]' \
+check_eq "its people and tags lose theirs, in the document, and are listed once" '["张三", ["李四", "王五"], ["民生", "教育"]]' \
     "$(jv 'json.dumps([j["items"][0]["lead_author"], j["items"][0]["co_signers"], j["items"][0]["tags"]], ensure_ascii=False)')"
 check_eq "its units' names lose theirs, in the units and the reply" '["甲局", "乙局"] 甲局' \
     "$(jv '"%s %s" % (json.dumps([u["name"] for u in j["items"][0]["units"]], ensure_ascii=False), j["items"][0]["replies"][0]["unit"])')"

@@ -395,7 +395,8 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     pt_proposal_t p;
     static const char text[] =
         "{\"title\": \"t\", \"delegation\": \"山西代表团 \", \"lead_author\": \"\\u3000李国华\","
-        " \"co_signers\": [\" 王秀英\", \"　\", \"张 建军\"], \"tags\": [\"乡村振兴　\"],"
+        " \"co_signers\": [\" 王秀英\", \"　\", \"张 建军\", \"王秀英\"],"
+        " \"tags\": [\"乡村振兴　\", \" 乡村振兴\", \"教育\", \"乡村振兴\"],"
         " \"category\": \"  \", \"supervisor\": \"督办处\\u00a0\"}";
     cJSON *j = pt_json_parse(text, strlen(text), &err);
 
@@ -404,11 +405,14 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
     str_eq(p.delegation, "山西代表团", "delegation");
     str_eq(p.lead_author, "李国华", "lead_author");
-    /* A blank co-signer names nobody; a space inside a name stays. */
+    /* A blank co-signer names nobody; a space inside a name stays; a name
+     * given again is kept once, where it first came. */
     assert_int_equal(p.co_signers.n, 2);
     str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
     str_eq(p.co_signers.v[1], "张 建军", "co_signers[1]");
+    assert_int_equal(p.tags.n, 2);
     str_eq(p.tags.v[0], "乡村振兴", "tags[0]");
+    str_eq(p.tags.v[1], "教育", "tags[1]");
     assert_null(p.category);
     str_eq(p.supervisor, "督办处", "supervisor");
     pt_proposal_free(&p);
