@@ -153,6 +153,7 @@ static void print_fields(pt_cli_t *cli, const cJSON *p)
     kv_coded(t, "办理方式 Handling", pt_json_str(p, "handling_mode"),
              pt_label_mode(pt_json_str(p, "handling_mode")));
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
+    kv_time(t, "重新办理 Rehandling", pt_json_str(p, "rehandling_at"));
     kv_time(t, "期限 Due", pt_json_str(p, "due_at"));
     if (pt_json_bool(p, "key_supervision", false)) {
         const char *sup = pt_json_str(p, "supervisor");

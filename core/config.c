@@ -1303,6 +1303,13 @@ static int check_together(loader_t *ld, const pt_config_t *c)
                     "least the reply deadline",
                     show_duration(c->deadlines.max, a, sizeof(a)),
                     show_duration(c->deadlines.reply, b, sizeof(b)));
+    /* So with rehandling: its cap counts from when it began. */
+    if (c->deadlines.max < c->deadlines.rehandle)
+        return fail(ld, "deadlines.max",
+                    "%s is shorter than deadlines.rehandle (%s); the cap on extensions must be at "
+                    "least the rehandling deadline",
+                    show_duration(c->deadlines.max, a, sizeof(a)),
+                    show_duration(c->deadlines.rehandle, b, sizeof(b)));
     return 0;
 }
 

@@ -51,6 +51,7 @@ const pt_pfield_t pt_pfields[] = {
     {"units", PF_UNITS, OFF(units), NULL, 0},
     {"assigned_at", PF_TIME, OFF(assigned_at), NULL, 0},
     {"due_at", PF_TIME, OFF(due_at), NULL, 0},
+    {"rehandling_at", PF_TIME, OFF(rehandling_at), NULL, 0},
     {"overdue", PF_OVERDUE, 0, NULL, 0},
     {"key_supervision", PF_BOOL, OFF(key_supervision), NULL, PF_CREATE},
     {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE | PF_TRIM},

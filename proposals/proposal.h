@@ -79,6 +79,9 @@ typedef struct pt_proposal_s {
     size_t n_units;
     int64_t assigned_at;
     int64_t due_at;
+    /* When the latest rehandling round began (unsatisfied feedback, a
+     * reopen): extend's cap counts from it then. 0: never rehandled. */
+    int64_t rehandling_at;
     bool key_supervision;
     char *supervisor;
     pt_reply_t *replies;

@@ -665,16 +665,21 @@ static void run_guards(run_t *r)
                     fmt_duration(r->dl.feedback, dbuf, sizeof(dbuf)));
     }
     if (r->a->guards & WF_G_EXTEND_CAP) {
-        int64_t due;
+        /* The cap counts from the start of the round being handled: the
+         * assignment, or the rehandling that came after it. Counted from
+         * the assignment alone, a rehandling that starts late (a reopen a
+         * year on) would be born past its cap and never be extended. */
+        bool rehandled = p->rehandling_at > p->assigned_at;
+        int64_t due, from = rehandled ? p->rehandling_at : p->assigned_at;
 
         pt_time_parse(sval(r, "due_at"), &due);
         if (p->assigned_at == 0)
             problem(r, "due_at", "the proposal has not been assigned, so it cannot be extended");
-        else if (due > p->assigned_at + r->dl.max)
-            problem(r, "due_at",
-                    "goes past the limit of %s after assignment; the latest allowed is %s",
+        else if (due > from + r->dl.max)
+            problem(r, "due_at", "goes past the limit of %s after %s; the latest allowed is %s",
                     fmt_duration(r->dl.max, dbuf, sizeof(dbuf)),
-                    pt_time_format(p->assigned_at + r->dl.max, tbuf, sizeof(tbuf)));
+                    rehandled ? "rehandling began" : "assignment",
+                    pt_time_format(from + r->dl.max, tbuf, sizeof(tbuf)));
     }
 }
 
@@ -733,8 +738,10 @@ static void run_effect(run_t *r)
     if (r->a->effect != EF_ASSIGN && r->ctx->wf->states[r->to].clock) {
         long from = pt_wf_state_index(r->ctx->wf, r->p->status);
 
-        if (from >= 0 && !r->ctx->wf->states[from].clock)
+        if (from >= 0 && !r->ctx->wf->states[from].clock) {
             r->p->due_at = r->ctx->now + r->dl.rehandle;
+            r->p->rehandling_at = r->ctx->now;
+        }
     }
 }
 

@@ -395,6 +395,9 @@ static const struct {
      "config: deadlines.digest_at: 830 is not a time of day"},
     {"{\"deadlines\": {\"max\": \"30d\"}}",
      "config: deadlines.max: 30d is shorter than deadlines.reply (90d)"},
+    {"{\"deadlines\": {\"rehandle\": \"200d\"}}",
+     "config: deadlines.max: 180d is shorter than deadlines.rehandle (200d); the cap on "
+     "extensions must be at least the rehandling deadline"},
 
     /* tokens */
     {"{\"tokens\": {}}",

@@ -60,6 +60,7 @@ static void fill_everything(pt_proposal_t *p)
     p->units[1].opinion = xs("同意主办单位意见");
     p->assigned_at = T0;
     p->due_at = T0 + 90 * DAY;
+    p->rehandling_at = T0 + 60 * DAY;
     p->key_supervision = true;
     p->supervisor = xs("赵主任");
     p->n_replies = 1;
@@ -132,6 +133,7 @@ static void assert_same_proposal(const pt_proposal_t *a, const pt_proposal_t *b)
     }
     assert_int_equal(a->assigned_at, b->assigned_at);
     assert_int_equal(a->due_at, b->due_at);
+    assert_int_equal(a->rehandling_at, b->rehandling_at);
     assert_int_equal(a->key_supervision, b->key_supervision);
     str_eq(a->supervisor, b->supervisor, "supervisor");
     assert_int_equal(a->n_replies, b->n_replies);
@@ -250,7 +252,7 @@ static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **sta
         "\"background\":null,\"recommendations\":[],\"submitter_type\":null,"
         "\"lead_author\":null,\"co_signers\":[],\"delegation\":null,\"category\":null,"
         "\"tags\":[],\"status\":null,\"handling_mode\":null,\"units\":[],\"assigned_at\":null,"
-        "\"due_at\":null,\"overdue\":false,\"key_supervision\":false,\"supervisor\":null,"
+        "\"due_at\":null,\"rehandling_at\":null,\"overdue\":false,\"key_supervision\":false,\"supervisor\":null,"
         "\"replies\":[],\"feedback\":[],\"merged_into\":null,\"source\":null,\"custom\":{},"
         "\"version\":0,\"created_at\":null,\"updated_at\":null}");
     free(text);
@@ -264,9 +266,9 @@ static void to_json_writes_the_fields_of_product_md_in_order(void **state)
         "id",         "number",          "kind",           "session",     "title",
         "background", "recommendations", "submitter_type", "lead_author", "co_signers",
         "delegation", "category",        "tags",           "status",      "handling_mode",
-        "units",      "assigned_at",     "due_at",         "overdue",     "key_supervision",
-        "supervisor", "replies",         "feedback",       "merged_into", "source",
-        "custom",     "version",         "created_at",     "updated_at"};
+        "units",      "assigned_at",     "due_at",         "rehandling_at", "overdue",
+        "key_supervision", "supervisor", "replies",        "feedback",    "merged_into",
+        "source",     "custom",          "version",        "created_at",  "updated_at"};
     pt_proposal_t p;
     cJSON *j, *m;
     size_t i = 0;

@@ -582,6 +582,50 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
     pt_proposal_free(&p);
 }
 
+/* A rehandling that starts late (a reopen months after the assignment)
+ * has a deadline past assigned_at + 180 days: its extensions count from
+ * when it began, so that it can be extended at all. */
+static void rehandling_is_extended_up_to_the_maximum_after_it_began(void **state)
+{
+    char body[128], tbuf[40], want[160];
+    int64_t late = NOW + 200 * DAY;
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "closed");
+    run_ok(&p, late, "reopen", "{\"reason\": \"代表再次反映\"}", &h);
+    pt_history_free(&h);
+    assert_string_equal(p.status, "rehandling");
+    assert_int_equal(p.rehandling_at, late);
+    assert_int_equal(p.due_at, late + 30 * DAY);
+
+    snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
+             pt_time_format(late + 180 * DAY + 1, tbuf, sizeof(tbuf)));
+    snprintf(want, sizeof(want),
+             "goes past the limit of 180 days after rehandling began; the latest allowed is %s",
+             pt_time_format(late + 180 * DAY, tbuf, sizeof(tbuf)));
+    refused(&p, late + DAY, "extend", body, PT_EVALIDATION, "due_at", want);
+    snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
+             pt_time_format(late + 180 * DAY, tbuf, sizeof(tbuf)));
+    run_ok(&p, late + DAY, "extend", body, &h);
+    pt_history_free(&h);
+    assert_int_equal(p.due_at, late + 180 * DAY);
+
+    /* Unsatisfied feedback starts a round the same way. */
+    pt_proposal_free(&p);
+    fixture(&p, "replied");
+    run_ok(&p, late, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}",
+           &h);
+    pt_history_free(&h);
+    assert_int_equal(p.rehandling_at, late);
+    snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
+             pt_time_format(late + 100 * DAY, tbuf, sizeof(tbuf)));
+    run_ok(&p, late + DAY, "extend", body, &h);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void extension_is_capped_at_the_maximum_after_assignment(void **state)
 {
     char body[128], tbuf[40];
@@ -978,6 +1022,7 @@ int main(void)
         cmocka_unit_test(supervise_keeps_the_supervisor_without_spaces),
         cmocka_unit_test(unit_names_are_kept_without_spaces),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
+        cmocka_unit_test(rehandling_is_extended_up_to_the_maximum_after_it_began),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
         cmocka_unit_test(assign_checks_the_units_against_the_mode),
