@@ -85,6 +85,8 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         char *kinds = pt_json_join(pt_json_get(it, "kinds"), ",");
         formats_text(&formats, pt_json_get(it, "formats"));
         state_text(&state, it);
+        if (pt_json_bool(it, "runtime", false))
+            pt_buf_puts(&state, "; 运行时加载 loaded at run time");
         pt_table_row(t);
         pt_table_cell(t, 0, pt_json_str(it, "instance"));
         pt_table_cell(t, 1, pt_json_str(it, "plugin"));
@@ -170,6 +172,8 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
             printf("已加载 loaded %s (%s %s, %s)\n", instance, pt_json_str(resp.json, "plugin"),
                    pt_json_str(resp.json, "version") ? pt_json_str(resp.json, "version") : "",
                    kinds);
+            printf("重启后不保留 a reload keeps it, a restart does not: to keep it, add it to "
+                   "the configuration's \"plugins\"\n");
             free(kinds);
         }
     }

@@ -81,7 +81,7 @@ static void load(pt_call_t *call)
         pt_api_fail(call, &err);
         return;
     }
-    if (pt_plugins_load(registry(call), entry, &err) != PT_OK) {
+    if (pt_plugins_load_runtime(registry(call), entry, &err) != PT_OK) {
         cJSON_Delete(entry);
         pt_api_fail(call, &err);
         return;

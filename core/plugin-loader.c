@@ -930,6 +930,15 @@ int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
     return rc;
 }
 
+int pt_plugins_load_runtime(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    int rc = pt_plugins_load(p, entry, err);
+    if (rc == PT_OK)
+        pt_plugins_find(p, cJSON_GetObjectItemCaseSensitive(entry, "instance")->valuestring)
+            ->runtime = true;
+    return rc;
+}
+
 uint64_t pt_plugins_load_errors(const pt_plugins_t *p)
 {
     return p->load_errors;
@@ -1230,11 +1239,16 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry)
     return 0;
 }
 
-/* Whether a reload with these entries changes or removes inst. */
+/* Whether a reload with these entries changes or removes inst. An
+ * instance loaded at run time is not the configuration's to remove: an
+ * operator who added a notifier with `ptrack plugins load` and then
+ * reloads for another reason keeps it. */
 static bool reload_changes(const cJSON *entries, const pt_instance_t *inst)
 {
     const cJSON *e = entry_named(entries, inst->name);
-    return !e || !cJSON_Compare(e, inst->entry, true);
+    if (!e)
+        return !inst->runtime;
+    return !cJSON_Compare(e, inst->entry, true);
 }
 
 /* A new reload decides anew what an earlier one left waiting. An instance
@@ -1301,8 +1315,14 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
     cJSON_ArrayForEach(e, entries)
     {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
-        if (cJSON_IsString(n) && pt_plugins_find(p, n->valuestring))
-            continue; /* unchanged, waiting, or a changed one that could not be stopped */
+        pt_instance_t *inst = cJSON_IsString(n) ? pt_plugins_find(p, n->valuestring) : NULL;
+        if (inst) {
+            /* unchanged, waiting, or a changed one that could not be
+             * stopped; named by the configuration, it is the
+             * configuration's now, also when it was loaded at run time */
+            inst->runtime = false;
+            continue;
+        }
         failures += reload_load(p, e);
     }
     return failures;
@@ -1373,6 +1393,7 @@ static cJSON *instance_json(const pt_instance_t *inst)
     else
         cJSON_AddNullToObject(o, "description");
     cJSON_AddStringToObject(o, "path", inst->file->path);
+    cJSON_AddBoolToObject(o, "runtime", inst->runtime);
     cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
     if (d->kinds & PTRACK_KIND_NOTIFIER)
         cJSON_AddItemToArray(kinds, cJSON_CreateString("notifier"));

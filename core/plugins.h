@@ -55,6 +55,8 @@ struct ptrack_instance {
                                  store holds ("start": "oldest"), not after the newest */
     pt_notifier_t *notifier;  /* set while a notifier runs */
     unsigned jobs;            /* import and export jobs running on this instance */
+    bool runtime;             /* loaded through POST /v1/plugins, not named by the
+                                 configuration: a reload leaves it as it is */
     pt_instance_t *next;
 };
 
@@ -80,6 +82,10 @@ void pt_plugins_free(pt_plugins_t *p);
  * without its ops) and PT_ECONFLICT (the instance name is taken). On
  * failure nothing stays loaded. */
 int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+/* The same for an instance loaded at run time (POST /v1/plugins): a reload
+ * keeps it unless the new configuration names it, and a restart does not
+ * bring it back. */
+int pt_plugins_load_runtime(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
 /* Unloads an instance: stops its notifier (waiting for a deliver() in
  * progress at most deadline_ms), refuses while jobs run on it, calls
  * destroy(), and dlcloses the file when no instance uses it any more.
@@ -94,8 +100,10 @@ int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_m
  * problem, naming the instance. Thread: loop. */
 int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err);
 /* Applies a new `plugins` array (SIGHUP): instances whose entry changed are
- * made again, new ones loaded, missing ones unloaded. Errors are logged per
- * instance; the others still apply. Returns the number of failures. */
+ * made again, new ones loaded, missing ones unloaded, except those loaded
+ * at run time, which stay unless an entry now names them (the
+ * configuration's from then on). Errors are logged per instance; the
+ * others still apply. Returns the number of failures. */
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries);
 
 /* [{instance, plugin, version, description, path, kinds, formats, options

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SIGHUP: a new token works at once and a removed one is refused; a config
 # with an error is refused with a log line and the running one stays; a new
-# plugin instance is loaded and a removed one unloaded; a keep-alive
+# plugin instance is loaded and a removed one unloaded, while one loaded
+# at run time stays until the configuration names it; a keep-alive
 # connection opened before the reload is still served after it; a config
 # token named as a token made at run time, or being made when the SIGHUP
 # comes, is refused, on SIGHUP and at start.
@@ -119,6 +120,40 @@ kill -HUP "$pid"
 sleep 0.5
 api GET /v1/plugins
 check_eq "no instance is left" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
+
+pt_step "an instance loaded at run time stays across a reload"
+api POST /v1/plugins "{\"instance\":\"adhoc\",\"path\":\"$PT_FIXTURE_PLUGINS/fixture_notify_record.so\",\"config\":{\"path\":\"$PT_TMP/adhoc.txt\"}}"
+check_status "loaded at run time" 201
+check_eq "it says so" "true" "$(jv 'j["runtime"]')"
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/plugins
+check_eq "a reload that does not name it keeps it" '[["adhoc", true]]' \
+    "$(jv 'json.dumps([[i["instance"], i["runtime"]] for i in j["items"]])')"
+api POST /v1/proposals '{"title":"运行时加载的通知"}'
+check_status "a write after that reload" 201
+for _ in $(seq 1 50); do
+    grep -q "proposal.created" "$PT_TMP/adhoc.txt" 2>/dev/null && break
+    sleep 0.1
+done
+check_true "and it still delivers" grep -q "proposal.created" "$PT_TMP/adhoc.txt"
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS/fixture_notify_record.so" \
+    "$PT_TMP/adhoc.txt" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "adhoc", "path": sys.argv[3], "config": {"path": sys.argv[4]}}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/plugins
+check_eq "once the configuration names it, it is the configuration's" '[["adhoc", false]]' \
+    "$(jv 'json.dumps([[i["instance"], i["runtime"]] for i in j["items"]])')"
+cp "$PT_TMP/good.json" "$PT_CONF"
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/plugins
+check_eq "and a reload without it unloads it" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
 
 pt_step "a config token named as a token being made is refused"
 # A trigger makes storing the token take about 3 s; the SIGHUP comes while
