@@ -38,29 +38,43 @@ static void states_table(const cJSON *wf)
     pt_table_free(t);
 }
 
+/* The map of a "to" object: {"field", "map"} (by a field's value) or
+ * {"status": ...} (by the proposal's state; the others stay). */
+static const cJSON *to_map(const cJSON *to, const char **by)
+{
+    const cJSON *status = pt_json_get(to, "status");
+    if (cJSON_IsObject(status)) {
+        *by = "status";
+        return status;
+    }
+    *by = pt_json_str(to, "field") ? pt_json_str(to, "field") : "?";
+    return pt_json_get(to, "map");
+}
+
 /* "to" is a state, null (the state does not change) or a map from a field's
- * value to a state (feedback's satisfaction). A map is too long for a cell:
- * the cell names the states it leads to, and print_maps() spells it out
- * under the table. */
+ * value (feedback's satisfaction) or from the proposal's state (sign) to a
+ * state. A map is too long for a cell: the cell names the states it leads
+ * to, and print_maps() spells it out under the table. */
 static void describe_to(pt_buf_t *b, const cJSON *to)
 {
     if (cJSON_IsString(to)) {
         pt_buf_puts(b, to->valuestring);
     } else if (cJSON_IsObject(to)) {
         const cJSON *m;
-        const char *field = pt_json_str(to, "field");
-        cJSON_ArrayForEach(m, pt_json_get(to, "map"))
+        const char *by;
+        const cJSON *map = to_map(to, &by);
+        cJSON_ArrayForEach(m, map)
         {
             const char *state = cJSON_IsString(m) ? m->valuestring : "?";
             /* Name each state once, in the order of first appearance. */
             bool seen = false;
-            for (const cJSON *e = pt_json_get(to, "map")->child; e != m; e = e->next)
+            for (const cJSON *e = map->child; e != m; e = e->next)
                 if (cJSON_IsString(e) && strcmp(e->valuestring, state) == 0)
                     seen = true;
             if (!seen)
                 pt_buf_printf(b, "%s%s", b->len ? "|" : "", state);
         }
-        pt_buf_printf(b, " (by %s)", field ? field : "?");
+        pt_buf_printf(b, " (by %s)", by);
     } else {
         pt_buf_puts(b, "(不变 same)");
     }
@@ -75,13 +89,13 @@ static void print_maps(const cJSON *wf)
         const cJSON *m;
         if (!cJSON_IsObject(to))
             continue;
-        const char *field = pt_json_str(to, "field");
-        printf("\n%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?",
-               field ? field : "?");
-        cJSON_ArrayForEach(m, pt_json_get(to, "map"))
-            printf("%s %s→%s", m == pt_json_get(to, "map")->child ? "" : ",", m->string,
+        const char *by;
+        const cJSON *map = to_map(to, &by);
+        printf("\n%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?", by);
+        cJSON_ArrayForEach(m, map)
+            printf("%s %s→%s", m == map->child ? "" : ",", m->string,
                    cJSON_IsString(m) ? m->valuestring : "?");
-        printf("\n");
+        printf("%s\n", strcmp(by, "status") == 0 ? "; from the others it stays" : "");
     }
 }
 

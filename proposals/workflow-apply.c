@@ -437,12 +437,22 @@ static void effect_assign(run_t *r)
     r->p->due_at = r->ctx->now + r->dl.reply;
 }
 
+/* Each unit signs for its part once. The default workflow lets the
+ * others sign after the first, whose signature started the handling, so
+ * that every unit's signed_at is kept; a second signature would move it. */
 static void effect_sign(run_t *r)
 {
+    char tbuf[40];
     pt_unit_t *u = assigned_unit(r, "unit");
 
-    if (u)
-        u->signed_at = r->ctx->now;
+    if (u == NULL)
+        return;
+    if (u->signed_at) {
+        problem(r, "unit", "\"%s\" signed for the proposal at %s; a unit signs once", u->name,
+                pt_time_format(u->signed_at, tbuf, sizeof(tbuf)));
+        return;
+    }
+    u->signed_at = r->ctx->now;
 }
 
 static void effect_opinion(run_t *r)
@@ -875,6 +885,11 @@ int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *
         r.to = (size_t)si;
     } else if (r.a->to_kind == TO_STATE) {
         r.to = r.a->to;
+    } else if (r.a->to_kind == TO_BY_STATE) {
+        r.to = (size_t)si;
+        for (size_t i = 0; i < r.a->n_map; i++)
+            if (strcmp(r.a->map[i].value, wf->states[si].name) == 0)
+                r.to = r.a->map[i].state;
     } else {
         const char *v = sval(&r, r.a->map_field);
 

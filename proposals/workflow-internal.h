@@ -66,7 +66,11 @@ typedef enum {
     EF_SUPERVISE,
 } wf_effect_t;
 
-typedef enum { TO_STAY, TO_STATE, TO_MAP } wf_to_kind_t;
+/* Where an action leads: nowhere (it stays), one state, the state a body
+ * field's value picks (TO_MAP), or the state the proposal's own state
+ * picks, staying where it is not listed (TO_BY_STATE: the first unit's
+ * signature starts handling, the others' are recorded in it). */
+typedef enum { TO_STAY, TO_STATE, TO_MAP, TO_BY_STATE } wf_to_kind_t;
 
 typedef struct {
     char *value;
@@ -81,7 +85,7 @@ typedef struct {
     wf_to_kind_t to_kind;
     size_t to;       /* TO_STATE */
     char *map_field; /* TO_MAP: the enum field whose value picks the state */
-    wf_map_t *map;
+    wf_map_t *map;   /* TO_MAP: by the field's value; TO_BY_STATE: by a state's name */
     size_t n_map;
     wf_field_t *fields;
     size_t n_fields;

@@ -458,6 +458,43 @@ static int load_from(pt_workflow_t *wf, wf_action_t *a, const cJSON *from, pt_er
     return PT_OK;
 }
 
+/* "to": {"status": {"assigned": "handling"}}: from each state listed (one
+ * of the action's "from") to its state; from the others it stays. */
+static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
+                            const char *where, pt_error_t *err)
+{
+    static const char *const keys[] = {"status", NULL};
+    const cJSON *map = cJSON_GetObjectItemCaseSensitive(to, "status"), *m;
+    size_t i = 0;
+    long from, k;
+    int rc;
+
+    if ((rc = check_keys(to, keys, where, err)) != PT_OK)
+        return rc;
+    if (!cJSON_IsObject(map) || cJSON_GetArraySize(map) == 0)
+        return bad(err, "%s: \"status\" must be an object of state: state", where);
+    a->to_kind = TO_BY_STATE;
+    a->map = calloc((size_t)cJSON_GetArraySize(map), sizeof(*a->map));
+    if (a->map == NULL)
+        return oom(err);
+    cJSON_ArrayForEach(m, map)
+    {
+        from = pt_wf_state_index(wf, m->string);
+        if (from < 0 || !a->from[from])
+            return bad(err, "%s: \"status\" key \"%s\" is not one of the action's \"from\"",
+                       where, m->string);
+        if (!cJSON_IsString(m) || (k = pt_wf_state_index(wf, m->valuestring)) < 0)
+            return bad(err, "%s: \"status\" \"%s\": unknown state \"%s\"", where, m->string,
+                       cJSON_IsString(m) ? m->valuestring : "(not a string)");
+        a->map[i].value = strdup(m->string);
+        a->map[i].state = (size_t)k;
+        a->n_map = ++i;
+        if (a->map[i - 1].value == NULL)
+            return oom(err);
+    }
+    return PT_OK;
+}
+
 static int load_to(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, pt_error_t *err)
 {
     static const char *const keys[] = {"field", "map", NULL};
@@ -483,7 +520,10 @@ static int load_to(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, pt_error_
     }
     snprintf(where, sizeof(where), "action \"%s\": to", a->name);
     if (!cJSON_IsObject(to))
-        return bad(err, "%s: must be a state, null or {\"field\", \"map\"}", where);
+        return bad(err, "%s: must be a state, null, {\"field\", \"map\"} or {\"status\"}",
+                   where);
+    if (cJSON_GetObjectItemCaseSensitive(to, "status"))
+        return load_to_by_state(wf, a, to, where, err);
     if ((rc = check_keys(to, keys, where, err)) != PT_OK)
         return rc;
     field = cJSON_GetObjectItemCaseSensitive(to, "field");
@@ -675,6 +715,9 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
             if (!a->from[k] || !wf->states[k].terminal || a->effect == EF_REOPEN)
                 continue;
             bool leaves = a->to_kind == TO_MAP || (a->to_kind == TO_STATE && a->to != k);
+            for (size_t m = 0; a->to_kind == TO_BY_STATE && m < a->n_map; m++)
+                if (strcmp(a->map[m].value, wf->states[k].name) == 0 && a->map[m].state != k)
+                    leaves = true;
             if (leaves)
                 return bad(err,
                            "action \"%s\": it leads out of the terminal state \"%s\"; only "
@@ -709,6 +752,10 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
                     grew = seen[ac->to] = true;
                 for (size_t m = 0; ac->to_kind == TO_MAP && m < ac->n_map; m++)
                     if (!seen[ac->map[m].state])
+                        grew = seen[ac->map[m].state] = true;
+                for (size_t m = 0; ac->to_kind == TO_BY_STATE && m < ac->n_map; m++)
+                    if (strcmp(ac->map[m].value, wf->states[s].name) == 0 &&
+                        !seen[ac->map[m].state])
                         grew = seen[ac->map[m].state] = true;
             }
         }
@@ -917,6 +964,13 @@ static cJSON *action_json(const pt_workflow_t *wf, const wf_action_t *a)
         to = cJSON_CreateNull();
     } else if (a->to_kind == TO_STATE) {
         to = cJSON_CreateString(wf->states[a->to].name);
+    } else if (a->to_kind == TO_BY_STATE) {
+        cJSON *map;
+
+        to = cJSON_CreateObject();
+        map = cJSON_AddObjectToObject(to, "status");
+        for (size_t m = 0; map && m < a->n_map; m++)
+            cJSON_AddStringToObject(map, a->map[m].value, wf->states[a->map[m].state].name);
     } else {
         cJSON *map;
 

@@ -27,7 +27,7 @@ done
 
 # The digest a few seconds from now, local time.
 digest_at="$(date -d '+6 seconds' +%H:%M:%S)"
-pt_config "{\"reply\": \"4s\", \"remind_before\": \"2s\", \"max\": \"60s\", \"digest_at\": \"$digest_at\"}" \
+pt_config "{\"reply\": \"4s\", \"rehandle\": \"30s\", \"remind_before\": \"2s\", \"max\": \"60s\", \"digest_at\": \"$digest_at\"}" \
     ", \"plugins\": [{\"instance\": \"robot\", \"path\": \"$SO\", \"events\": [\"digest.daily\"],
       \"config\": {\"url\": \"http://127.0.0.1:$(cat "$PT_TMP/robot.port")/hook\", \"format\": \"wecom\"}}]"
 pt_start

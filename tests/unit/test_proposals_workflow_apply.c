@@ -32,7 +32,8 @@ static const char *const actions[] = {"submit",    "review", "file",     "reject
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
 /* PRODUCT.md §2, state by state: the actions each one allows, in the order
- * of the action table. */
+ * of the action table; and sign where handling has begun, for the units
+ * that have not signed yet (it stays there). */
 static const char *const allowed_in[N_STATES][8] = {
     /* draft */ {"submit", "withdraw", "supervise"},
     /* submitted */ {"review", "assign", "withdraw", "supervise"},
@@ -43,10 +44,10 @@ static const char *const allowed_in[N_STATES][8] = {
     /* converted */ {NULL},
     /* assigned */ {"sign", "return", "withdraw", "supervise"},
     /* returned */ {"reassign", "withdraw", "supervise"},
-    /* handling */ {"opinion", "extend", "reply", "withdraw", "supervise"},
+    /* handling */ {"sign", "opinion", "extend", "reply", "withdraw", "supervise"},
     /* replied */ {"feedback", "close", "supervise"},
     /* rehandling: after a reply, so no withdraw (PRODUCT.md §2) */
-    {"opinion", "extend", "reply", "supervise"},
+    {"sign", "opinion", "extend", "reply", "supervise"},
     /* closed */ {"follow_up", "reopen"},
     /* withdrawn */ {NULL},
 };
@@ -271,7 +272,10 @@ static void every_action_in_every_state_is_allowed_or_refused_as_the_table_says(
             if (allowed(s, actions[a])) {
                 if (rc != PT_OK)
                     fail_msg("%s in %s refused: %s", actions[a], states[s], err.message);
-                assert_string_equal(p.status, valid[a].to ? valid[a].to : states[s]);
+                /* sign leads to handling from assigned only */
+                bool moves = valid[a].to &&
+                             (strcmp(actions[a], "sign") != 0 || strcmp(states[s], "assigned") == 0);
+                assert_string_equal(p.status, moves ? valid[a].to : states[s]);
                 assert_string_equal(h.from, states[s]);
                 assert_string_equal(h.to, p.status);
                 assert_int_equal(p.version, 4);
@@ -626,6 +630,43 @@ static void rehandling_is_extended_up_to_the_maximum_after_it_began(void **state
     pt_proposal_free(&p);
 }
 
+/* Every unit signs for its part, once: the first signature starts the
+ * handling, the others are kept while it goes on. */
+static void each_unit_signs_once_and_the_first_starts_handling(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "assigned");
+    run_ok(&p, NOW, "sign", "{\"unit\": \"财政部\"}", &h);
+    assert_string_equal(p.status, "handling");
+    assert_string_equal(h.to, "handling");
+    assert_int_equal(p.units[1].signed_at, NOW);
+    assert_int_equal(p.units[0].signed_at, 0);
+    pt_history_free(&h);
+
+    run_ok(&p, NOW + 1, "sign", "{\"unit\": \"国家卫生健康委\"}", &h);
+    assert_string_equal(p.status, "handling");
+    assert_string_equal(h.from, "handling");
+    assert_string_equal(h.to, "handling");
+    assert_int_equal(p.units[0].signed_at, NOW + 1);
+    pt_history_free(&h);
+
+    refused(&p, NOW + 2, "sign", "{\"unit\": \"财政部\"}", PT_EVALIDATION, "unit",
+            "\"财政部\" signed for the proposal at 2026-03-05T00:00:00Z; a unit signs once");
+    /* In rehandling too, and it stays there. */
+    free(p.status);
+    p.status = xs("rehandling");
+    refused(&p, NOW + 3, "sign", "{\"unit\": \"国家卫生健康委\"}", PT_EVALIDATION, "unit",
+            "a unit signs once");
+    p.units[0].signed_at = 0;
+    run_ok(&p, NOW + 3, "sign", "{\"unit\": \"国家卫生健康委\"}", &h);
+    assert_string_equal(p.status, "rehandling");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void extension_is_capped_at_the_maximum_after_assignment(void **state)
 {
     char body[128], tbuf[40];
@@ -953,8 +994,8 @@ static void refused_actions_leave_the_proposal_byte_identical(void **state)
     p.units[1].opinion_at = 0;
     /* A transition, a body problem, a guard, and an effect refusal that is
      * only found after the copy has been changed in part. */
-    refused(&p, NOW, "sign", "{\"unit\": \"国家卫生健康委\"}", PT_ETRANSITION, NULL,
-            "is not allowed in state \"handling\"");
+    refused(&p, NOW, "return", "{\"unit\": \"国家卫生健康委\", \"reason\": \"不属于本单位职责\"}",
+            PT_ETRANSITION, NULL, "is not allowed in state \"handling\"");
     refused(&p, NOW, "extend", "{\"due_at\": 5}", PT_EVALIDATION, "due_at", "RFC 3339");
     refused(
         &p, NOW, "reply",
@@ -1021,6 +1062,7 @@ int main(void)
         cmocka_unit_test(in_separate_mode_the_last_reply_moves_it_on),
         cmocka_unit_test(supervise_keeps_the_supervisor_without_spaces),
         cmocka_unit_test(unit_names_are_kept_without_spaces),
+        cmocka_unit_test(each_unit_signs_once_and_the_first_starts_handling),
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(rehandling_is_extended_up_to_the_maximum_after_it_began),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),

@@ -90,7 +90,7 @@ static void the_default_actions_have_their_labels_and_moves(void **state)
         {"merge", "并案", "merged"},
         {"convert", "转为意见建议", "converted"},
         {"assign", "交办", "assigned"},
-        {"sign", "签收", "handling"},
+        {"sign", "签收", "(status)"},
         {"return", "退回", "returned"},
         {"reassign", "重新交办", "assigned"},
         {"opinion", "协办意见", NULL},
@@ -122,7 +122,11 @@ static void the_default_actions_have_their_labels_and_moves(void **state)
         if (want[i].to == NULL)
             assert_true(cJSON_IsNull(to));
         else if (strcmp(want[i].to, "(map)") == 0)
-            assert_true(cJSON_IsObject(to));
+            assert_true(cJSON_IsObject(cJSON_GetObjectItem(to, "map")));
+        else if (strcmp(want[i].to, "(status)") == 0)
+            assert_string_equal(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(to, "status"), "assigned")->valuestring,
+                "handling");
         else
             assert_string_equal(to->valuestring, want[i].to);
         assert_true(cJSON_IsArray(cJSON_GetObjectItem(a, "fields")));
@@ -391,6 +395,35 @@ static void an_effect_without_the_fields_it_reads_is_refused(void **state)
             "field \"category\": value \"E\" is not one effect \"reply\" can record");
 }
 
+/* "to": {"status": ...} leads from the states it lists; its keys must be
+ * states the action runs in, and it may not lead out of a terminal one. */
+static void a_move_by_state_names_states_of_its_from(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": {\"status\": {\"done\": \"done\"}}}"),
+            "action \"finish\": to: \"status\" key \"done\" is not one of the action's \"from\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": {\"status\": {\"new\": \"gone\"}}}"),
+            "action \"finish\": to: \"status\" \"new\": unknown state \"gone\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": {\"status\": {}}}"),
+            "action \"finish\": to: \"status\" must be an object of state: state");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": {\"status\": {\"new\": \"done\"}, "
+                "\"field\": \"x\"}}"),
+            "action \"finish\": to: unknown key \"field\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH("") ",{\"name\": \"again\", \"label\": {\"zh\": \"再\", \"en\": "
+                           "\"Again\"}, \"from\": [\"new\", \"done\"], \"to\": {\"status\": "
+                           "{\"done\": \"new\"}}, \"effect\": \"none\"}"),
+            "action \"again\": it leads out of the terminal state \"done\"");
+}
+
 static void a_satisfaction_map_must_cover_every_value(void **state)
 {
     (void)state;
@@ -478,6 +511,7 @@ int main(void)
         cmocka_unit_test(labels_need_both_languages),
         cmocka_unit_test(more_than_one_default_is_refused),
         cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
+        cmocka_unit_test(a_move_by_state_names_states_of_its_from),
         cmocka_unit_test(a_satisfaction_map_must_cover_every_value),
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(deadlines_default_to_product_md),
