@@ -737,7 +737,16 @@ static void run_effect(run_t *r)
     case EF_CONVERT:
     case EF_CLOSE:
     case EF_REOPEN:
+        break;
     case EF_WITHDRAW:
+        /* A proposal is withdrawn before it is answered (PRODUCT.md §2):
+         * in separate mode (分办) it stays in handling until the last unit
+         * has replied, but a unit's reply is an answer all the same. */
+        if (r->p->n_replies > 0)
+            problem(r, "action",
+                    "%s has already replied; a proposal can be withdrawn only before it is "
+                    "answered",
+                    r->p->replies[0].unit ? r->p->replies[0].unit : "a unit");
         break;
     }
     /* Whatever the effect, a reason given is kept in the history. */

@@ -561,6 +561,9 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
     /* Not answered (办复) yet: the statistics count it when all are in. */
     assert_false(pt_proposal_answered(&p));
     pt_history_free(&h);
+    /* But it has an answer: it is no longer withdrawn. */
+    refused(&p, NOW, "withdraw", "{\"reason\": \"代表撤回\"}", PT_EVALIDATION, "action",
+            "财政部 has already replied; a proposal can be withdrawn only before it is answered");
 
     run_ok(&p, NOW + 1, "reply",
            "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕2号\", \"category\": \"A\","
