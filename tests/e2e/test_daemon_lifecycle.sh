@@ -82,12 +82,37 @@ sock="$tmp/cwd/var/ptrack.sock"
 req "$sock" "/v1/events?after=1000000&wait=60" -o "$tmp/poll.out" -w '%{http_code}' \
     >"$tmp/poll.code" &
 poll=$!
-for i in $(seq 1 20); do
-    req "$sock" /v1/proposals -XPOST -H 'Content-Type: application/json' \
-        -d "{\"title\":\"停机前的建议 $i\"}" -o /dev/null -w '%{http_code}\n' \
-        >>"$tmp/codes" 2>/dev/null &
-done
-sleep 0.3
+# Twenty connections, each with its whole write sent before the SIGTERM (the
+# client says so in $tmp/sent), then their answers read.
+python3 - "$sock" "$tmp/sent" >"$tmp/codes" 2>"$tmp/writers.err" <<'PY' &
+import json, socket, sys
+conns = []
+for i in range(1, 21):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(30)
+    c.connect(sys.argv[1])
+    body = json.dumps({"title": "停机前的建议 %d" % i}, ensure_ascii=False).encode()
+    c.sendall(b"POST /v1/proposals HTTP/1.1\r\nHost: localhost\r\n"
+              b"Content-Type: application/json\r\nConnection: close\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    conns.append(c)
+open(sys.argv[2], "w").close()
+for c in conns:
+    data = b""
+    try:
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    line = data.split(b"\r\n", 1)[0].split()
+    print(line[1].decode() if len(line) > 1 else "none", flush=True)
+PY
+writers=$!
+for _ in $(seq 1 200); do [ -e "$tmp/sent" ] && break; sleep 0.05; done
+check "the twenty writes were sent" test -e "$tmp/sent"
 start=$(date +%s%N)
 kill -TERM "$pid"
 set +e
@@ -95,6 +120,7 @@ wait "$pid"; rc=$?
 set -e
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 wait "$poll" || true
+wait "$writers" || true
 wait || true
 check "SIGTERM exits 0" test "$rc" -eq 0
 check "SIGTERM exits within 5 s (took ${ms} ms)" test "$ms" -lt 5000
