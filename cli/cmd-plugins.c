@@ -206,6 +206,7 @@ const pt_command_t pt_cmd_plugins = {
         "                            formats, and what each is doing (a notifier's queue)\n"
         "ptrack plugins load --instance NAME --path FILE [--set KEY=VALUE ...]\n"
         "                  [--config-file F.json] [--event TYPE ...]\n"
+        "                  [--start latest|oldest]\n"
         "                            loads one instance (POST /v1/plugins); ptrackd checks\n"
         "                            the file and the options and says what is wrong\n"
         "ptrack plugins unload NAME  unloads one (DELETE /v1/plugins/NAME); a notifier stuck\n"
