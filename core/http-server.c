@@ -1004,7 +1004,7 @@ static int head_reserve(conn_t *c, size_t need)
         cap = max;
     char *p = realloc(c->head, cap);
     if (p == NULL)
-        return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+        return conn_error(c, 503, "storage_error", "the server is out of memory");
     c->head = p;
     c->head_cap = cap;
     return 0;
@@ -1270,7 +1270,7 @@ static int on_headers_complete(http_parser *p)
         if (c->expect_body && c->body_cap < p->content_length + 1) {
             char *b = realloc(c->body, p->content_length + 1);
             if (b == NULL)
-                return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+                return conn_error(c, 503, "storage_error", "the server is out of memory");
             c->body = b;
             c->body_cap = p->content_length + 1;
         }
@@ -1318,7 +1318,7 @@ static int on_body(http_parser *p, const char *at, size_t len)
             cap = max + 1;
         char *b = realloc(c->body, cap);
         if (b == NULL)
-            return conn_error(c, 503, "out_of_memory", "the server is out of memory");
+            return conn_error(c, 503, "storage_error", "the server is out of memory");
         c->body = b;
         c->body_cap = cap;
     }
