@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.1.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.2.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -33,7 +33,9 @@
  * built against an older minor keeps working, and a plugin asks whether a
  * newer host function exists with PTRACK_HOST_HAS() before calling it.
  * Members marked "(1.1)" are new in ABI 1.1: the `args` of the importer and
- * exporter ops, and the host's import_ignore.
+ * exporter ops, and the host's import_ignore. Those marked "(1.2)" are new
+ * in ABI 1.2: the host's workflow_item and the ptrack_workflow_item_t it
+ * fills in.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
