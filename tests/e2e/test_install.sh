@@ -36,6 +36,7 @@ for f in share/ptrack/workflow.json include/ptrack/plugin.h \
     share/man/man1/ptrack.1 share/man/man8/ptrackd.8 \
     share/doc/ptrack/README.md share/doc/ptrack/operation.md share/doc/ptrack/config.md \
     share/doc/ptrack/cli.md share/doc/ptrack/api.md share/doc/ptrack/plugins.md \
+    share/doc/ptrack/workflow.md \
     share/doc/ptrack/examples/ptrackd.json share/doc/ptrack/examples/notify-file/notify_file.c \
     share/doc/ptrack/examples/notify-file/CMakeLists.txt; do
     check_true "$f is installed" test -f "$prefix/$f"
