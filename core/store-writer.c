@@ -17,6 +17,7 @@
  */
 #include "store-sqlite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,7 +33,7 @@ enum {
     ST_ROLLBACK_TO,
     ST_RELEASE,
     ST_SELECT_DOC,
-    ST_EXISTS,
+    ST_STATE,
     ST_UPSERT,
     ST_UPDATE_STATE,
     ST_UPDATE_DOC,
@@ -65,7 +66,7 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_ROLLBACK_TO] = "ROLLBACK TO w",
     [ST_RELEASE] = "RELEASE w",
     [ST_SELECT_DOC] = "SELECT doc FROM proposals WHERE id = ?1",
-    [ST_EXISTS] = "SELECT 1 FROM proposals WHERE id = ?1",
+    [ST_STATE] = "SELECT status FROM proposals WHERE id = ?1",
     [ST_UPSERT] =
         "INSERT INTO proposals (id, number, session, kind, status, delegation, category,"
         " key_supervision, clock, assigned_at, due_at, replied, reply_category, satisfaction,"
@@ -336,12 +337,19 @@ static void evict_all(writer_t *w)
     }
 }
 
-static bool exists_cb(int64_t id, void *ud)
+/* The workflow engine's proposal_state: read from the table, not through
+ * fetch(), whose cache slot may hold the very proposal the action is
+ * running on. */
+static bool state_cb(int64_t id, char *state, size_t size, void *ud)
 {
     writer_t *w = ud;
-    sqlite3_stmt *st = w->st[ST_EXISTS];
+    sqlite3_stmt *st = w->st[ST_STATE];
     sqlite3_bind_int64(st, 1, id);
     bool found = sqlite3_step(st) == SQLITE_ROW;
+    if (found && size > 0) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        snprintf(state, size, "%s", s ? s : "");
+    }
     sqlite3_reset(st);
     return found;
 }
@@ -865,7 +873,7 @@ static int do_delete(writer_t *w, pt_write_t *wr)
     if (!p)
         return wr->err.code;
     int rc = check_if_match(wr, p);
-    if (rc == PT_OK && strcmp(p->status, "draft") != 0) {
+    if (rc == PT_OK && !pt_workflow_is_draft(wf, p->status)) {
         rc = pt_error_set(&wr->err, PT_ETRANSITION,
                           "only drafts can be deleted; proposal %lld is in state \"%s\" "
                           "(withdraw it instead)",
@@ -942,7 +950,7 @@ static int do_action(writer_t *w, pt_write_t *wr)
         .deadlines = &o->deadlines,
         .now = w->now,
         .actor = wr->actor,
-        .proposal_exists = exists_cb,
+        .proposal_state = state_cb,
         .ud = w,
     };
     pt_history_t h;

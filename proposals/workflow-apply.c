@@ -20,7 +20,8 @@
 #include "timefmt.h"
 #include "workflow-internal.h"
 
-#define STRING_MAX 500 /* code points in a field of type "string" */
+#define STRING_MAX 500  /* code points in a field of type "string" */
+#define PT_STATE_BUF 72 /* a state's name: at most 64 bytes (workflow.c) */
 
 /* The state of one run of an action. */
 typedef struct {
@@ -271,12 +272,16 @@ static void check_body(run_t *r)
             if (!cJSON_IsString(v) || pt_time_parse(v->valuestring, &n) != 0)
                 problem(r, fd->name, "must be an RFC 3339 time such as 2026-06-30T00:00:00Z");
             break;
-        case FT_PROPOSAL_ID:
+        case FT_PROPOSAL_ID: {
+            char st[PT_STATE_BUF];
+
             if (!json_int64(v, &n))
                 problem(r, fd->name, "must be a proposal id (a positive integer)");
-            else if (r->ctx->proposal_exists && !r->ctx->proposal_exists(n, r->ctx->ud))
+            else if (r->ctx->proposal_state &&
+                     !r->ctx->proposal_state(n, st, sizeof(st), r->ctx->ud))
                 problem(r, fd->name, "proposal %lld does not exist", (long long)n);
             break;
+        }
         case FT_ENUM: {
             bool ok = false;
 
@@ -617,13 +622,58 @@ static void effect_supervise(run_t *r)
     }
 }
 
+/* A merge (并案) hands a proposal over to another that goes on being
+ * handled in its place, so the target must be live: not a draft, which no
+ * one handles yet and which DELETE may remove, and not in a terminal state,
+ * where nothing more is done with it (a merge into a withdrawn or already
+ * merged proposal would leave this one answered by nobody, and two
+ * proposals merged into each other would both end merged). Whether a state
+ * is terminal is the workflow's flag, so an office's own workflow is judged
+ * by its own states. The store answers for the target's state at the
+ * moment of the write; the merge does not stop the target from moving on
+ * later. */
 static void effect_merge(run_t *r)
 {
     int64_t into = (int64_t)val(r, "merged_into")->valuedouble;
+    const pt_workflow_t *wf = r->ctx->wf;
+    char st[PT_STATE_BUF];
+    long si;
 
     if (r->p->id != 0 && into == r->p->id) {
         problem(r, "merged_into", "a proposal cannot be merged into itself");
         return;
+    }
+    /* Step 2 asked whether the target exists, as it does for any field of
+     * type proposal_id; what state it must be in is the merge's own rule,
+     * so it is asked here. */
+    if (r->ctx->proposal_state) {
+        if (!r->ctx->proposal_state(into, st, sizeof(st), r->ctx->ud)) {
+            problem(r, "merged_into", "proposal %lld does not exist", (long long)into);
+            return;
+        }
+        si = pt_wf_state_index(wf, st);
+        if (si < 0) {
+            problem(r, "merged_into",
+                    "proposal %lld is in state \"%s\", which workflow \"%s\" does not have; "
+                    "merge into a proposal that is being handled",
+                    (long long)into, st, wf->name);
+            return;
+        }
+        if (pt_workflow_is_draft(wf, st)) {
+            problem(r, "merged_into",
+                    "proposal %lld is a draft (%s), not yet submitted; merge into a proposal "
+                    "that has been submitted, or submit that one first",
+                    (long long)into, wf->states[si].zh);
+            return;
+        }
+        if (wf->states[si].terminal) {
+            problem(r, "merged_into",
+                    "proposal %lld is in state \"%s\" (%s), a final state where it is no "
+                    "longer handled; "
+                    "merge into a proposal that is still being handled",
+                    (long long)into, wf->states[si].name, wf->states[si].zh);
+            return;
+        }
     }
     r->p->merged_into = into;
 }

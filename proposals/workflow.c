@@ -855,6 +855,12 @@ bool pt_workflow_is_initial(const pt_workflow_t *wf, const char *state)
     return i >= 0 && wf->states[i].initial;
 }
 
+bool pt_workflow_is_draft(const pt_workflow_t *wf, const char *state)
+{
+    (void)wf;
+    return state != NULL && strcmp(state, "draft") == 0;
+}
+
 bool pt_workflow_clock_runs(const pt_workflow_t *wf, const char *state)
 {
     long i = pt_wf_state_index(wf, state);

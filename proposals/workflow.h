@@ -65,6 +65,14 @@ const char *pt_workflow_name(const pt_workflow_t *wf);
 bool pt_workflow_has_state(const pt_workflow_t *wf, const char *state);
 bool pt_workflow_is_terminal(const pt_workflow_t *wf, const char *state);
 bool pt_workflow_is_initial(const pt_workflow_t *wf, const char *state);
+/* Whether `state` is the draft (草稿): a proposal not yet submitted, which
+ * DELETE may remove and which nothing may be merged into. It is the state
+ * named "draft", because that is how the API and the client name it
+ * (POST's "status": "draft", ptrack add --draft); no flag of a workflow
+ * marks it, and an office's other initial states hold proposals on record,
+ * which a flag-based test would let DELETE remove. Every test of "is this a
+ * draft" goes through here, so that there is one notion of it. */
+bool pt_workflow_is_draft(const pt_workflow_t *wf, const char *state);
 bool pt_workflow_clock_runs(const pt_workflow_t *wf, const char *state);
 const char *pt_workflow_default_state(const pt_workflow_t *wf);
 bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
@@ -96,9 +104,16 @@ typedef struct {
     const pt_deadlines_t *deadlines;
     int64_t now;       /* ms */
     const char *actor; /* the authenticated identity */
-    /* Asked by fields of type proposal_id (merge). May be NULL (then any
-     * positive id is accepted). Returns true when the proposal exists. */
-    bool (*proposal_exists)(int64_t id, void *ud);
+    /* Asked by fields of type proposal_id (merge): writes the state of
+     * proposal `id` to `state`, NUL-terminated and cut to `size` bytes,
+     * and returns true, or returns false when there is no such proposal.
+     * Merge uses the state to refuse a target that is no longer (or not
+     * yet) handled. May be NULL: then any positive id is accepted, in any
+     * state.
+     * Thread: the caller of pt_workflow_apply, during the call.
+     * Ownership: `state` is the engine's buffer; the callback only fills
+     * it. */
+    bool (*proposal_state)(int64_t id, char *state, size_t size, void *ud);
     void *ud;
 } pt_action_ctx_t;
 
@@ -126,7 +141,8 @@ cJSON *pt_history_to_json(const pt_history_t *h);
  *                   window has passed, a co unit has not given its opinion,
  *                   the extension goes past the cap, the delegate's
  *                   feedback window after the reply is still open), a unit
- *                   not assigned;
+ *                   not assigned, a merge into a proposal that is a draft
+ *                   or in a terminal state;
  *   PT_ETRANSITION  the state does not allow the action; details hold
  *                   "state" and "allowed" (the allowed action names). */
 int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *action,

@@ -112,15 +112,32 @@ static int teardown(void **state)
     return 0;
 }
 
-static bool exists(int64_t id, void *ud)
+/* The other proposals of the store, for merge: 42 is the fixture itself, 7
+ * one in handling, the rest one in each state a merge must not go into. */
+static const struct {
+    int64_t id;
+    const char *state;
+} others[] = {
+    {42, "reviewing"}, {7, "handling"},   {8, "draft"},      {9, "withdrawn"},
+    {10, "merged"},    {11, "not_filed"}, {12, "converted"}, {13, "closed"},
+    {14, "reviewing"}, {15, "archived"}, /* a state the workflow lacks */
+};
+
+static bool state_of(int64_t id, char *state, size_t size, void *ud)
 {
     (void)ud;
-    return id == 7 || id == 42;
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        if (others[i].id == id) {
+            snprintf(state, size, "%s", others[i].state);
+            return true;
+        }
+    }
+    return false;
 }
 
 static pt_action_ctx_t ctx_at(int64_t now)
 {
-    pt_action_ctx_t c = {wf, &deadlines, now, "王秘书", exists, NULL};
+    pt_action_ctx_t c = {wf, &deadlines, now, "王秘书", state_of, NULL};
 
     return c;
 }
@@ -863,6 +880,106 @@ static void merge_needs_another_existing_proposal(void **state)
     pt_proposal_free(&p);
 }
 
+/* 并案: the target must be live. A draft is not handled yet (and may be
+ * deleted), a proposal in a terminal state is no longer handled; a merge
+ * into either, or into a proposal already merged (a chain), or back into
+ * one merged into this (both would end merged), is refused on
+ * merged_into, and changes nothing. */
+static void merge_goes_only_into_a_live_proposal(void **state)
+{
+    static const struct {
+        int64_t id;
+        const char *want;
+    } dead[] = {
+        {8, "proposal 8 is a draft (草稿), not yet submitted; merge into a proposal that has "
+            "been submitted, or submit that one first"},
+        {9, "proposal 9 is in state \"withdrawn\" (撤回), a final state where it is no longer "
+            "handled; merge into a proposal that is still being handled"},
+        {10, "proposal 10 is in state \"merged\" (并案), a final state"},
+        {11, "proposal 11 is in state \"not_filed\" (不予立案), a final state"},
+        {12, "proposal 12 is in state \"converted\" (转为意见建议), a final state"},
+        {13, "proposal 13 is in state \"closed\" (办结), a final state"},
+        {15, "proposal 15 is in state \"archived\", which workflow \"default\" does not have"},
+    };
+    pt_proposal_t p;
+    pt_history_t h;
+    char body[64];
+
+    (void)state;
+    fixture(&p, "reviewing");
+    for (size_t i = 0; i < sizeof(dead) / sizeof(dead[0]); i++) {
+        snprintf(body, sizeof(body), "{\"merged_into\": %lld}", (long long)dead[i].id);
+        refused(&p, NOW, "merge", body, PT_EVALIDATION, "merged_into", dead[i].want);
+    }
+    /* Another proposal under review is live. */
+    run_ok(&p, NOW, "merge", "{\"merged_into\": 14}", &h);
+    assert_string_equal(p.status, "merged");
+    assert_int_equal(p.merged_into, 14);
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
+/* An office's workflow is judged by its own flags: there "archived" is
+ * terminal and "withdrawn" is not. */
+static void an_office_workflow_is_judged_by_its_flags(void **state)
+{
+    static const char doc[] =
+        "{\"name\": \"county\", \"states\": ["
+        "{\"name\": \"reviewing\", \"label\": {\"zh\": \"审查中\", \"en\": \"Reviewing\"},"
+        " \"initial\": true},"
+        "{\"name\": \"withdrawn\", \"label\": {\"zh\": \"撤回\", \"en\": \"Withdrawn\"}},"
+        "{\"name\": \"archived\", \"label\": {\"zh\": \"归档\", \"en\": \"Archived\"},"
+        " \"terminal\": true},"
+        "{\"name\": \"merged\", \"label\": {\"zh\": \"并案\", \"en\": \"Merged\"},"
+        " \"terminal\": true},"
+        "{\"name\": \"handling\", \"label\": {\"zh\": \"办理中\", \"en\": \"Handling\"},"
+        " \"initial\": true, \"clock\": true},"
+        "{\"name\": \"replied\", \"label\": {\"zh\": \"已答复\", \"en\": \"Replied\"}}],"
+        " \"actions\": ["
+        "{\"name\": \"withdraw\", \"label\": {\"zh\": \"撤回\", \"en\": \"Withdraw\"},"
+        " \"from\": [\"reviewing\"], \"to\": \"withdrawn\"},"
+        "{\"name\": \"archive\", \"label\": {\"zh\": \"归档\", \"en\": \"Archive\"},"
+        " \"from\": [\"reviewing\"], \"to\": \"archived\", \"effect\": \"none\"},"
+        "{\"name\": \"merge\", \"label\": {\"zh\": \"并案\", \"en\": \"Merge\"},"
+        " \"from\": [\"reviewing\"], \"to\": \"merged\","
+        " \"fields\": [{\"name\": \"merged_into\", \"type\": \"proposal_id\", \"required\": "
+        "true}]},"
+        "{\"name\": \"reply\", \"label\": {\"zh\": \"答复\", \"en\": \"Reply\"},"
+        " \"from\": [\"handling\"], \"to\": \"replied\", \"fields\": ["
+        "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"category\", \"type\": \"enum\", \"required\": true,"
+        " \"values\": [\"A\", \"B\", \"C\", \"D\"]},"
+        "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]}]}";
+    pt_workflow_t *office;
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    pt_history_t h;
+    cJSON *b;
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &office, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    pt_action_ctx_t c = {office, &deadlines, NOW, "王秘书", state_of, NULL};
+
+    fixture(&p, "reviewing");
+    b = parse("{\"merged_into\": 15}");
+    assert_int_equal(pt_workflow_apply(&c, &p, "merge", b, &h, &err), PT_EVALIDATION);
+    assert_non_null(strstr(field_message(&err, "merged_into"),
+                           "proposal 15 is in state \"archived\" (归档), a final state"));
+    assert_string_equal(p.status, "reviewing");
+    pt_error_clear(&err);
+    cJSON_Delete(b);
+    b = parse("{\"merged_into\": 9}");
+    assert_int_equal(pt_workflow_apply(&c, &p, "merge", b, &h, &err), PT_OK);
+    assert_int_equal(p.merged_into, 9);
+    pt_history_free(&h);
+    cJSON_Delete(b);
+    pt_proposal_free(&p);
+
+    pt_workflow_free(office);
+}
+
 static void supervise_sets_and_clears_key_supervision(void **state)
 {
     pt_proposal_t p;
@@ -1072,6 +1189,8 @@ int main(void)
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
         cmocka_unit_test(assign_checks_the_units_against_the_mode),
         cmocka_unit_test(merge_needs_another_existing_proposal),
+        cmocka_unit_test(merge_goes_only_into_a_live_proposal),
+        cmocka_unit_test(an_office_workflow_is_judged_by_its_flags),
         cmocka_unit_test(supervise_sets_and_clears_key_supervision),
         cmocka_unit_test(the_full_walk_from_submission_to_closing),
         cmocka_unit_test(refused_actions_leave_the_proposal_byte_identical),
