@@ -34,6 +34,7 @@ enum {
     ST_RELEASE,
     ST_SELECT_DOC,
     ST_STATE,
+    ST_MERGED_INTO,
     ST_UPSERT,
     ST_UPDATE_STATE,
     ST_UPDATE_DOC,
@@ -67,6 +68,13 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_RELEASE] = "RELEASE w",
     [ST_SELECT_DOC] = "SELECT doc FROM proposals WHERE id = ?1",
     [ST_STATE] = "SELECT status FROM proposals WHERE id = ?1",
+    /* instr() skips the documents that cannot hold the id cheaply (a
+     * document is compact JSON, so "merged_into":7 appears as such, and
+     * nowhere inside a string, whose quotes are escaped); json_extract
+     * then tells 7 from 70. A scan, but only a draft's delete runs it. */
+    [ST_MERGED_INTO] = "SELECT id FROM proposals"
+                       " WHERE instr(doc, '\"merged_into\":' || ?1) > 0"
+                       " AND json_extract(doc, '$.merged_into') = ?1 LIMIT 1",
     [ST_UPSERT] =
         "INSERT INTO proposals (id, number, session, kind, status, delegation, category,"
         " key_supervision, clock, assigned_at, due_at, replied, reply_category, satisfaction,"
@@ -866,6 +874,25 @@ static int do_patch(writer_t *w, pt_write_t *wr)
     return rc;
 }
 
+/* PT_ECONFLICT when some proposal is merged into `id`. */
+static int refuse_merge_target(writer_t *w, pt_write_t *wr, int64_t id)
+{
+    sqlite3_stmt *st = w->st[ST_MERGED_INTO];
+    sqlite3_bind_int64(st, 1, id);
+    int src = sqlite3_step(st);
+    int64_t merged = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return step_error(w, src, &wr->err, "looking for proposals merged into a draft");
+    if (merged)
+        return pt_error_set(&wr->err, PT_ECONFLICT,
+                            "proposal %lld is merged into draft %lld, so the draft cannot be "
+                            "deleted: its merged_into would name nothing; withdraw the draft "
+                            "instead (it stays on record)",
+                            (long long)merged, (long long)id);
+    return PT_OK;
+}
+
 static int do_delete(writer_t *w, pt_write_t *wr)
 {
     const pt_workflow_t *wf = w->s->opts.workflow;
@@ -883,6 +910,13 @@ static int do_delete(writer_t *w, pt_write_t *wr)
         cJSON_AddStringToObject(wr->err.details, "state", p->status);
         cJSON_AddItemToObject(wr->err.details, "allowed", pt_workflow_allowed(wf, p->status));
     }
+    /* A merge into a draft is refused now, but a store can still hold one:
+     * made before that rule, brought in by an import (which keeps the
+     * merges of the file it reads), or a draft that an office's workflow
+     * leads back to. Deleting such a draft would leave the merged
+     * proposal's merged_into naming nothing. */
+    if (rc == PT_OK)
+        rc = refuse_merge_target(w, wr, p->id);
     char *doc = NULL, *answer = NULL;
     size_t doc_len, answer_len;
     if (rc == PT_OK)

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# test_workflow_merge.sh - merge (并案) goes only into a live proposal.
+# test_workflow_merge.sh - merge (并案) goes only into a live proposal, and a
+# draft that a proposal is merged into is not deleted.
 # Checks: two proposals under review cannot be merged into each other (the
 # second merge names one already merged); a merge into a withdrawn, merged
 # (a chain) or draft proposal is refused with 422 validation_failed on
 # merged_into, saying why, and writes nothing (version and history stay);
 # a merge into a proposal under review or in handling is accepted; a draft
-# is deleted as before when nothing is merged into it.
+# is deleted as before when nothing is merged into it; a draft that an
+# imported proposal is merged into is refused with 409 conflict and stays,
+# and so does the merge that names it.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
+PLUGINS="$PT_BUILD_DIR/plugins"
+[ -f "$PLUGINS/import_json.so" ] && [ -f "$PLUGINS/export_json.so" ] ||
+    pt_die "built-in plugins missing in $PLUGINS (build import_json and export_json)"
 pt_config '{}'
-pt_start
+pt_start --plugin-dir "$PLUGINS"
 
 # new TITLE [STATUS]: creates a proposal; prints its id.
 new() {
@@ -81,5 +87,37 @@ act "$E" review '{}'
 act "$E" merge "{\"merged_into\": $H}"
 check_eq "#$E merged into #$H (in handling)" "merged $H" \
     "$(jv '"%s %s" % (j["status"], j["merged_into"])')"
+
+pt_step "a draft that a proposal is merged into is not deleted"
+# Such a pair can still come in through an import: the file is an export
+# whose merge named a proposal that is a draft there.
+api GET "/v1/exports?format=json&session=$(urlenc 并案规则)"
+check_status "export the session" 200
+python3 - "$PT_TMP/resp.body" "$PT_TMP/pair.json" "$B" "$C" <<'EOF'
+import json, sys
+items = {p["id"]: p for p in json.load(open(sys.argv[1], encoding="utf-8"))}
+b, c = items[int(sys.argv[3])], items[int(sys.argv[4])]
+for p in (b, c):
+    p["session"] = "并案导入"
+b["status"] = "draft"
+json.dump([b, c], open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+pt_import json "$PT_TMP/pair.json"
+check_status "import a draft and a proposal merged into it" 201
+api GET "/v1/proposals?session=$(urlenc 并案导入)&sort=id"
+DRAFT="$(jv '[p["id"] for p in j["items"] if p["status"] == "draft"][0]')"
+MERGED="$(jv '[p["id"] for p in j["items"] if p["status"] == "merged"][0]')"
+api GET "/v1/proposals/$MERGED"
+check_eq "the imported merge names the imported draft" "$DRAFT" "$(jv 'j["merged_into"]')"
+api DELETE "/v1/proposals/$DRAFT"
+check_error "DELETE of the draft #$MERGED is merged into" 409 conflict
+check_contains "the message names the merged proposal and what to do" \
+    "proposal $MERGED is merged into draft $DRAFT, so the draft cannot be deleted" \
+    "$(jv 'j["error"]["message"]')"
+check_contains "and what to do" "withdraw the draft instead" "$(jv 'j["error"]["message"]')"
+api GET "/v1/proposals/$DRAFT"
+check_status "the draft is still there" 200
+api GET "/v1/proposals/$DRAFT/history"
+check_eq "and its history has no delete" 0 "$(jv 'len([e for e in j["items"] if e["action"] == "delete"])')"
 
 pt_finish
