@@ -550,6 +550,53 @@ static void await_separate_replies(run_t *r)
     free(waiting);
 }
 
+/* In separate mode a round of replies lasts until every unit has answered
+ * (await_separate_replies); a unit that has answered once in it has given
+ * its reply. A second one would be recorded as "again", which means an
+ * answer after rehandling, and would not move the round on, so it is
+ * refused while other units are still awaited; what a unit has to add is a
+ * supplementary reply, made with the workflow's follow_up action where it
+ * has one. Returns true when it refused. */
+static bool refuse_second_reply(run_t *r, const pt_unit_t *u)
+{
+    const pt_workflow_t *wf = r->ctx->wf;
+    char waiting[300], how[300];
+    size_t used = 0;
+
+    waiting[0] = '\0';
+    for (size_t i = 0; i < r->p->n_units && used < sizeof(waiting); i++)
+        if (!pt_proposal_unit_replied(r->p, r->p->units[i].name))
+            used += (size_t)snprintf(waiting + used, sizeof(waiting) - used, "%s%s",
+                                     used ? "、" : "", r->p->units[i].name);
+    if (used == 0)
+        return false;
+    /* The action is named as the office's workflow names it, with the
+     * states it runs in. */
+    how[0] = '\0';
+    for (size_t i = 0; i < wf->n_actions && !how[0]; i++) {
+        const wf_action_t *a = &wf->actions[i];
+        char from[200];
+        size_t f = 0;
+
+        if (a->effect != EF_FOLLOW_UP)
+            continue;
+        from[0] = '\0';
+        for (size_t k = 0; k < wf->n_states && f < sizeof(from); k++)
+            if (a->from[k])
+                f += (size_t)snprintf(from + f, sizeof(from) - f, "%s%s", f ? ", " : "",
+                                      wf->states[k].name);
+        snprintf(how, sizeof(how),
+                 "; a supplementary reply is made with the \"%s\" action (%s) in "
+                 "state %s",
+                 a->name, a->zh, from);
+    }
+    problem(r, "unit",
+            "\"%s\" has already replied in this round, which still waits for %s; a unit replies "
+            "once a round (again only after rehandling)%s",
+            u->name, waiting, how);
+    return true;
+}
+
 static void effect_reply(run_t *r)
 {
     pt_unit_t *u = assigned_unit(r, "unit");
@@ -570,11 +617,12 @@ static void effect_reply(run_t *r)
         return;
     }
     /* A unit's first answer, or again (after rehandling). */
-    bool before = false;
-    for (size_t i = 0; i < r->p->n_replies && !before; i++)
-        before = r->p->replies[i].unit && strcmp(r->p->replies[i].unit, u->name) == 0;
+    bool before = pt_proposal_unit_replied(r->p, u->name);
+    bool separate = r->p->handling_mode && strcmp(r->p->handling_mode, "separate") == 0;
+    if (before && separate && refuse_second_reply(r, u))
+        return;
     append_reply(r, before ? "again" : "first");
-    if (r->p->handling_mode && strcmp(r->p->handling_mode, "separate") == 0)
+    if (separate)
         await_separate_replies(r);
 }
 

@@ -142,7 +142,8 @@ cJSON *pt_history_to_json(const pt_history_t *h);
  *                   the extension goes past the cap, the delegate's
  *                   feedback window after the reply is still open), a unit
  *                   not assigned, a merge into a proposal that is a draft
- *                   or in a terminal state;
+ *                   or in a terminal state, a unit's second reply in a
+ *                   round of separate mode that still waits for others;
  *   PT_ETRANSITION  the state does not allow the action; details hold
  *                   "state" and "allowed" (the allowed action names). */
 int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *action,

@@ -582,6 +582,21 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
     refused(&p, NOW, "withdraw", "{\"reason\": \"代表撤回\"}", PT_EVALIDATION, "action",
             "财政部 has already replied; a proposal can be withdrawn only before it is answered");
 
+    /* A unit answers once a round: its second reply while the round waits
+     * for another unit is refused ("again" is for after rehandling), and
+     * the message points to the supplementary reply. */
+    refused(&p, NOW + 1, "reply",
+            "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕4号\", \"category\": \"A\","
+            " \"text\": \"资金部分的再次答复\"}",
+            PT_EVALIDATION, "unit",
+            "\"财政部\" has already replied in this round, which still waits for 国家卫生健康委");
+    refused(&p, NOW + 1, "reply",
+            "{\"unit\": \" 财政部\", \"doc_no\": \"财函〔2026〕4号\", \"category\": \"A\","
+            " \"text\": \"资金部分的再次答复\"}",
+            PT_EVALIDATION, "unit",
+            "a supplementary reply is made with the \"follow_up\" action (补充答复) in state "
+            "closed");
+
     run_ok(&p, NOW + 1, "reply",
            "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕2号\", \"category\": \"A\","
            " \"text\": \"业务部分的答复\"}",
@@ -602,6 +617,23 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
            &h);
     assert_string_equal(p.status, "replied");
     assert_string_equal(p.replies[2].kind, "again");
+    pt_history_free(&h);
+
+    /* Each unit may answer again after rehandling, and each such answer
+     * moves the proposal on. */
+    run_ok(&p, NOW + 4, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}",
+           &h);
+    assert_string_equal(p.status, "rehandling");
+    pt_history_free(&h);
+    run_ok(&p, NOW + 5, "reply",
+           "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕8号\", \"category\": \"A\","
+           " \"text\": \"再次答复\"}",
+           &h);
+    assert_string_equal(p.status, "replied");
+    assert_null(cJSON_GetObjectItem(h.changes, "awaiting_replies"));
+    assert_int_equal(p.n_replies, 4);
+    assert_string_equal(p.replies[3].unit, "国家卫生健康委");
+    assert_string_equal(p.replies[3].kind, "again");
     pt_history_free(&h);
     pt_proposal_free(&p);
 }
@@ -920,7 +952,8 @@ static void merge_goes_only_into_a_live_proposal(void **state)
 }
 
 /* An office's workflow is judged by its own flags: there "archived" is
- * terminal and "withdrawn" is not. */
+ * terminal and "withdrawn" is not. Its workflow has no follow_up, so a
+ * refused second reply does not point to one. */
 static void an_office_workflow_is_judged_by_its_flags(void **state)
 {
     static const char doc[] =
@@ -951,6 +984,8 @@ static void an_office_workflow_is_judged_by_its_flags(void **state)
         "{\"name\": \"category\", \"type\": \"enum\", \"required\": true,"
         " \"values\": [\"A\", \"B\", \"C\", \"D\"]},"
         "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]}]}";
+    const char *reply = "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕3号\", \"category\": "
+                        "\"B\", \"text\": \"资金部分的答复\"}";
     pt_workflow_t *office;
     pt_error_t err = {0};
     pt_proposal_t p;
@@ -977,6 +1012,24 @@ static void an_office_workflow_is_judged_by_its_flags(void **state)
     cJSON_Delete(b);
     pt_proposal_free(&p);
 
+    fixture(&p, "handling");
+    free(p.handling_mode);
+    p.handling_mode = xs("separate");
+    for (size_t i = 0; i < 2; i++) {
+        free(p.units[i].role);
+        p.units[i].role = xs("separate");
+    }
+    b = parse(reply);
+    assert_int_equal(pt_workflow_apply(&c, &p, "reply", b, &h, &err), PT_OK);
+    pt_history_free(&h);
+    assert_int_equal(pt_workflow_apply(&c, &p, "reply", b, &h, &err), PT_EVALIDATION);
+    const char *m = field_message(&err, "unit");
+    assert_non_null(strstr(m, "\"财政部\" has already replied in this round"));
+    assert_null(strstr(m, "supplementary"));
+    assert_int_equal(p.n_replies, 1);
+    pt_error_clear(&err);
+    cJSON_Delete(b);
+    pt_proposal_free(&p);
     pt_workflow_free(office);
 }
 
