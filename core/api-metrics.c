@@ -46,6 +46,13 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
     pt_buf_printf(b, "ptrack_store_commits_total %llu\n", (unsigned long long)commits);
     header(b, "ptrack_store_writes_total", "counter", "Writes run by the writer.");
     pt_buf_printf(b, "ptrack_store_writes_total %llu\n", (unsigned long long)writes);
+    uint64_t checkpoints, wal_bytes;
+    pt_store_wal_figures(store, &checkpoints, &wal_bytes);
+    header(b, "ptrack_store_checkpoints_total", "counter",
+           "Checkpoints that copied the whole WAL back into the database.");
+    pt_buf_printf(b, "ptrack_store_checkpoints_total %llu\n", (unsigned long long)checkpoints);
+    header(b, "ptrack_store_wal_bytes", "gauge", "The size of the database's WAL file.");
+    pt_buf_printf(b, "ptrack_store_wal_bytes %llu\n", (unsigned long long)wal_bytes);
     header(b, "ptrack_search_backlog", "gauge",
            "Imported proposals not yet in the full-text index (search finds them all the same).");
     pt_buf_printf(b, "ptrack_search_backlog %lld\n",

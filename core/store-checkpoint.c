@@ -24,6 +24,10 @@
  */
 #include "store-sqlite.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
 #include "log.h"
 
 #define CKPT_FRAMES 1000
@@ -67,6 +71,16 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
+/* A connection learns that the database is in WAL mode, and opens the WAL,
+ * only when it first reads the database; until then a checkpoint on it
+ * finds no WAL and does nothing, successfully (log and done -1). Reading the
+ * schema version is the smallest read that opens it. Returns whether the
+ * read went through. */
+static bool open_wal(sqlite3 *db)
+{
+    return sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL) == SQLITE_OK;
+}
+
 static void *checkpointer_main(void *arg)
 {
     pt_store_t *s = arg;
@@ -79,6 +93,7 @@ static void *checkpointer_main(void *arg)
         return NULL;
     }
     sqlite3_busy_timeout(db, 1000);
+    bool wal = open_wal(db);
     for (;;) {
         pthread_mutex_lock(&s->ckpt_mu);
         while (!s->ckpt_wanted && !s->ckpt_stopping)
@@ -88,12 +103,21 @@ static void *checkpointer_main(void *arg)
         pthread_mutex_unlock(&s->ckpt_mu);
         if (stop)
             break;
-        int log = 0, done = 0;
+        int log = -1, done = -1;
+        if (!wal)
+            wal = open_wal(db);
         int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
             pt_warn("checkpoint failed: %s", sqlite3_errmsg(db));
-        else if (rc == SQLITE_OK && log > 0 && done == log)
+        } else if (rc == SQLITE_OK && log < 0) {
+            /* No WAL was open on this connection after all: read again
+             * before the next one, which the writer's next commit asks
+             * for. */
+            pt_warn("checkpoint found no WAL to copy; it is opened again for the next one");
+            wal = false;
+        } else if (rc == SQLITE_OK && log > 0 && done == log) {
             __atomic_add_fetch(&s->ckpt_completed, 1, __ATOMIC_RELEASE);
+        }
     }
     sqlite3_close(db);
     return NULL;
@@ -113,6 +137,17 @@ int pt_store_checkpointer_start(pt_store_t *s)
     sqlite3_wal_autocheckpoint(s->wdb, 0);
     sqlite3_wal_hook(s->wdb, wal_hook, s);
     return 0;
+}
+
+void pt_store_wal_figures(const pt_store_t *s, uint64_t *checkpoints, uint64_t *wal_bytes)
+{
+    char wal[PATH_MAX];
+    struct stat st;
+    *checkpoints = __atomic_load_n(&s->ckpt_completed, __ATOMIC_ACQUIRE);
+    *wal_bytes = (size_t)snprintf(wal, sizeof(wal), "%s-wal", s->path) < sizeof(wal) &&
+                         stat(wal, &st) == 0
+                     ? (uint64_t)st.st_size
+                     : 0;
 }
 
 void pt_store_checkpoint_wake(pt_store_t *s)

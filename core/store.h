@@ -127,6 +127,12 @@ const uint64_t *pt_store_batch_histogram(const pt_store_t *store);
 /* How many transactions have committed and how many writes they held,
  * since the store opened. Thread: loop. */
 void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *writes);
+/* The checkpoints that copied the whole WAL back into the database since
+ * the store opened, and the WAL's size in bytes now (0 when it cannot be
+ * read). A WAL that keeps growing while the count stands still is a
+ * checkpointer that cannot finish (a reader that never ends). Thread:
+ * any. */
+void pt_store_wal_figures(const pt_store_t *store, uint64_t *checkpoints, uint64_t *wal_bytes);
 /* How many imported proposals wait to be indexed for search (search finds
  * them meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);

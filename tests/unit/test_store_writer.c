@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -191,6 +192,36 @@ static void concurrent_writes_share_commits(void **state)
      * cannot need 300 commits. */
     assert_true(commits < N / 2);
     assert_int_equal(count(f), N);
+}
+
+/* The checkpointer copies the WAL back into the database on its own
+ * connection once about 1,000 pages have been written: the database file
+ * grows, and the copy is counted. (A connection that has not read the
+ * database yet has no WAL open, and its checkpoints do nothing.) */
+static void the_checkpointer_copies_the_wal_back(void **state)
+{
+    fixture_t *f = *state;
+    struct stat st;
+    uint64_t checkpoints = 0, wal_bytes = 0;
+    for (int i = 0; i < 600; i++) {
+        char body[600];
+        snprintf(body, sizeof(body),
+                 "{\"title\":\"关于检查点的建议 %d\",\"background\":\"%0400d\"}", i, i);
+        pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL, body);
+        assert_int_equal(w->err.code, PT_OK);
+        pt_write_free(w);
+    }
+    for (int i = 0; i < 200; i++) {
+        pt_store_wal_figures(f->store, &checkpoints, &wal_bytes);
+        if (checkpoints > 0)
+            break;
+        usleep(10000);
+    }
+    assert_true(checkpoints > 0);
+    assert_true(wal_bytes > 0);
+    assert_int_equal(stat(f->path, &st), 0);
+    /* 600 proposals of 400 bytes and more, with their history and events. */
+    assert_true(st.st_size > 300 * 1024);
 }
 
 /* Holds the database's write lock from another connection for a moment,
@@ -580,6 +611,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(create_assigns_ids_and_is_readable, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_checkpointer_copies_the_wal_back, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
