@@ -30,3 +30,8 @@ for _ in $(seq 1 100); do
 done
 if [ $# -eq 0 ]; then set -- --clients 50 --duration 10; fi
 "$build/bench/pt-load" --url "http://127.0.0.1:$port" --token "$token" "$@"
+# The WAL under that load: a checkpointer that keeps up holds it near 64 MiB
+# (journal_size_limit) however long the load runs.
+curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" |
+    awk '/^ptrack_store_wal_bytes / { printf "wal          %.1f MiB\n", $2 / 1048576 }
+         /^ptrack_store_checkpoints_total / { printf "checkpoints  %d\n", $2 }' || true

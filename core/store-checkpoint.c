@@ -8,13 +8,17 @@
  * after each commit its WAL hook looks at the size of the WAL and, past
  * CKPT_FRAMES, wakes this thread, which runs a PASSIVE checkpoint on its
  * own connection. A passive checkpoint never blocks the writer or a reader;
- * once it has copied every frame, the writer starts the WAL over from its
- * beginning at its next transaction, so the WAL stays small.
+ * once it has copied every frame, a transaction that begins before the
+ * next frame is written starts the WAL over from its beginning, so the WAL
+ * stays small.
  *
- * If the checkpointer ever falls far behind (the WAL has grown by
- * CKPT_FRAMES_MAX more frames since it was woken, and has not started
- * over), the writer checkpoints itself, as SQLite would have, so that the
- * WAL cannot grow without bound. One large transaction (an import of many
+ * Under steady writes no copy ends so: the writer has begun its next
+ * transaction while the checkpointer copies. So when the WAL has grown by
+ * CKPT_FRAMES_MAX frames since the checkpointer was woken without starting
+ * over (the checkpoint sequence number in the WAL's header tells), the
+ * writer holds off the checkpointer's next copy and, once none is in
+ * progress, copies the frames written since itself, right after a commit:
+ * its next transaction starts the WAL over. One large transaction (an import of many
  * thousand proposals) is not falling behind: it wakes the checkpointer like
  * any other, and its answer does not wait for the copy. While an import
  * runs, the checkpointer is not woken (up to CKPT_FRAMES_IMPORT frames):
@@ -24,9 +28,11 @@
  */
 #include "store-sqlite.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -34,27 +40,81 @@
 #define CKPT_FRAMES_MAX 16000
 #define CKPT_FRAMES_IMPORT 131072 /* 512 MiB of 4 KiB pages */
 
+/* The checkpoint sequence number in the WAL's header (big-endian, bytes 12
+ * to 15), which SQLite raises each time the WAL starts over and writes to
+ * the file with the first frame after; 0 when it cannot be read. Thread:
+ * writer. */
+static uint32_t wal_seq(pt_store_t *s)
+{
+    unsigned char h[16];
+    if (s->ckpt_wal_fd < 0) {
+        char wal[PATH_MAX];
+        if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", s->path) >= sizeof(wal))
+            return 0;
+        s->ckpt_wal_fd = open(wal, O_RDONLY | O_CLOEXEC);
+        if (s->ckpt_wal_fd < 0)
+            return 0;
+    }
+    if (pread(s->ckpt_wal_fd, h, sizeof(h), 0) != (ssize_t)sizeof(h))
+        return 0;
+    return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
+}
+
+/* Holds off the checkpointer's next copy, or lets it go on. Returns
+ * whether a copy is in progress. Thread: writer. */
+static bool hold(pt_store_t *s, bool on)
+{
+    if (!on && !s->ckpt_holding)
+        return false;
+    pthread_mutex_lock(&s->ckpt_mu);
+    s->ckpt_held = s->ckpt_holding = on;
+    bool running = s->ckpt_running;
+    if (!on)
+        pthread_cond_broadcast(&s->ckpt_cond);
+    pthread_mutex_unlock(&s->ckpt_mu);
+    return running;
+}
+
 /* Thread: writer (SQLite calls it after each commit). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
     pt_store_t *s = arg;
-    /* The WAL started over: it is smaller than when the checkpointer was
-     * woken, or the checkpointer has copied all of it back since (the
-     * next transaction then writes from the WAL's start, however large it
-     * is). */
-    unsigned completed = __atomic_load_n(&s->ckpt_completed, __ATOMIC_ACQUIRE);
-    if (frames < s->ckpt_woken_at || completed != s->ckpt_completed_seen) {
+    /* The WAL started over since the checkpointer was woken: a
+     * transaction that begins after a checkpoint copied every frame back,
+     * while no reader uses the WAL, writes from the WAL's start, however
+     * large it is. The checkpointer's own count cannot tell this: under
+     * steady writes the next transaction has begun before the copy ends,
+     * and the WAL grows on. */
+    uint32_t seq = wal_seq(s);
+    if (seq != s->ckpt_wal_seq || frames < s->ckpt_woken_at) {
         s->ckpt_woken_at = 0;
-        s->ckpt_completed_seen = completed;
+        hold(s, false);
     }
+    s->ckpt_wal_seq = seq;
     /* While an import runs, its batches are not copied back as they come:
      * the copy would take a core from the import's two threads. It is
      * made when the import ends (pt_store_checkpoint_wake), or once the
-     * WAL passes CKPT_FRAMES_IMPORT. */
-    if (__atomic_load_n(&s->importing, __ATOMIC_RELAXED) > 0 && frames < CKPT_FRAMES_IMPORT)
+     * WAL passes CKPT_FRAMES_IMPORT. Nor does the writer copy it itself
+     * when the import has ended: the count starts again from the WAL the
+     * import left. */
+    if (__atomic_load_n(&s->importing, __ATOMIC_RELAXED) > 0 && frames < CKPT_FRAMES_IMPORT) {
+        s->ckpt_woken_at = 0;
+        hold(s, false);
         return SQLITE_OK;
+    }
     if (s->ckpt_woken_at && frames - s->ckpt_woken_at >= CKPT_FRAMES_MAX) {
+        /* The WAL starts over only if the transaction after a checkpoint
+         * that copied every frame begins before anything else is written:
+         * under steady writes the checkpointer's copies never end so. The
+         * writer makes one: it holds off the checkpointer's next copy and,
+         * at the first commit that finds none in progress (never waiting
+         * for one, which after a large import may take seconds), copies
+         * the frames written since itself; its next transaction then
+         * starts the WAL over (unless a reader still reads from it). */
+        if (hold(s, true))
+            return SQLITE_OK;
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        hold(s, false);
         s->ckpt_woken_at = 0;
         return SQLITE_OK;
     }
@@ -64,7 +124,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
         pthread_mutex_lock(&s->ckpt_mu);
         if (!s->ckpt_wanted) {
             s->ckpt_wanted = true;
-            pthread_cond_signal(&s->ckpt_cond);
+            pthread_cond_broadcast(&s->ckpt_cond);
         }
         pthread_mutex_unlock(&s->ckpt_mu);
     }
@@ -96,10 +156,11 @@ static void *checkpointer_main(void *arg)
     bool wal = open_wal(db);
     for (;;) {
         pthread_mutex_lock(&s->ckpt_mu);
-        while (!s->ckpt_wanted && !s->ckpt_stopping)
+        while ((!s->ckpt_wanted || s->ckpt_held) && !s->ckpt_stopping)
             pthread_cond_wait(&s->ckpt_cond, &s->ckpt_mu);
         bool stop = s->ckpt_stopping;
         s->ckpt_wanted = false;
+        s->ckpt_running = !stop;
         pthread_mutex_unlock(&s->ckpt_mu);
         if (stop)
             break;
@@ -118,6 +179,10 @@ static void *checkpointer_main(void *arg)
         } else if (rc == SQLITE_OK && log > 0 && done == log) {
             __atomic_add_fetch(&s->ckpt_completed, 1, __ATOMIC_RELEASE);
         }
+        pthread_mutex_lock(&s->ckpt_mu);
+        s->ckpt_running = false;
+        pthread_cond_broadcast(&s->ckpt_cond);
+        pthread_mutex_unlock(&s->ckpt_mu);
     }
     sqlite3_close(db);
     return NULL;
@@ -134,6 +199,7 @@ int pt_store_checkpointer_start(pt_store_t *s)
         return -1;
     }
     s->ckpt_started = true;
+    s->ckpt_wal_fd = -1;
     sqlite3_wal_autocheckpoint(s->wdb, 0);
     sqlite3_wal_hook(s->wdb, wal_hook, s);
     return 0;
@@ -156,7 +222,7 @@ void pt_store_checkpoint_wake(pt_store_t *s)
         return;
     pthread_mutex_lock(&s->ckpt_mu);
     s->ckpt_wanted = true;
-    pthread_cond_signal(&s->ckpt_cond);
+    pthread_cond_broadcast(&s->ckpt_cond);
     pthread_mutex_unlock(&s->ckpt_mu);
 }
 
@@ -166,7 +232,7 @@ void pt_store_checkpointer_stop(pt_store_t *s)
         return;
     pthread_mutex_lock(&s->ckpt_mu);
     s->ckpt_stopping = true;
-    pthread_cond_signal(&s->ckpt_cond);
+    pthread_cond_broadcast(&s->ckpt_cond);
     pthread_mutex_unlock(&s->ckpt_mu);
     pthread_join(s->ckpt_thread, NULL);
     pthread_mutex_destroy(&s->ckpt_mu);
@@ -175,4 +241,7 @@ void pt_store_checkpointer_stop(pt_store_t *s)
     /* The last checkpoint is the writer's: closing the connection folds the
      * WAL into the database. */
     sqlite3_wal_hook(s->wdb, NULL, NULL);
+    if (s->ckpt_wal_fd >= 0)
+        close(s->ckpt_wal_fd);
+    s->ckpt_wal_fd = -1;
 }

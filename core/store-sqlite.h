@@ -66,14 +66,20 @@ struct pt_store_s {
     pthread_cond_t ckpt_cond;
     bool ckpt_wanted;
     bool ckpt_stopping;
+    bool ckpt_running; /* the checkpointer is copying */
+    bool ckpt_held;    /* the writer copies itself: the checkpointer waits */
+    bool ckpt_holding; /* ckpt_held as the writer last set it (writer thread) */
     /* The WAL's size in frames when the writer last woke the checkpointer
      * (0: not since the WAL started over). Writer thread only. */
     int ckpt_woken_at;
     /* Checkpoints that copied the whole WAL back, counted by the
-     * checkpointer (any thread reads it atomically); the writer's hook
-     * keeps the count it last saw, to know the WAL may have started over. */
+     * checkpointer (any thread reads it atomically), for /metrics. */
     unsigned ckpt_completed;
-    unsigned ckpt_completed_seen;
+    /* The WAL file, read by the writer's hook for the checkpoint sequence
+     * number in its header, which grows each time the WAL starts over
+     * (-1: not open yet); and the number last read (writer thread). */
+    int ckpt_wal_fd;
+    uint32_t ckpt_wal_seq;
     /* The writer's count of the search backlog, for /metrics: written by
      * the writer, read by any thread (atomically). */
     int64_t search_backlog;
