@@ -698,21 +698,31 @@ typedef struct {
     int64_t now;
 } stats_t;
 
-/* Prepares "WITH scope AS (the proposals in scope) <sql>": sql reads the
- * table `scope` (the columns of `proposals`) and may use :now and
+/* The columns of `proposals` that the figures read: the scope is copied
+ * once (a materialized CTE) and read by every grouping, so it holds these
+ * only, not the documents. */
+#define STATS_COLS                                                                                \
+    "p.id, p.status, p.category, p.delegation, p.clock, p.due_at, p.assigned_at, p.replied,"    \
+    " p.satisfaction, p.reply_category"
+
+/* Prepares "WITH scope AS <how> (the proposals in scope) <sql>": sql reads
+ * the table `scope` (the columns STATS_COLS) and may use :now and
  * :week_end (now and 7 days later). NULL with r->err set on failure. */
-static sqlite3_stmt *stats_prepare(stats_t *s, const char *sql)
+static sqlite3_stmt *stats_prepare(stats_t *s, const char *how, const char *sql)
 {
     pt_read_t *r = s->r;
-    pt_buf_t tail;
+    pt_buf_t head, tail;
+    pt_buf_init(&head);
     pt_buf_init(&tail);
+    pt_buf_printf(&head, "WITH scope AS %s(", how);
     pt_buf_printf(&tail, ") %s", sql);
     pt_error_t err = {0};
     sqlite3_stmt *st = NULL;
-    if (pt_buf_failed(&tail))
+    if (pt_buf_failed(&head) || pt_buf_failed(&tail))
         pt_error_set(&err, PT_ENOMEM, "out of memory");
     else
-        st = filtered_prepare(s->db, &r->query, s->now, "WITH scope AS (", "p.*", tail.data, &err);
+        st = filtered_prepare(s->db, &r->query, s->now, head.data, STATS_COLS, tail.data, &err);
+    pt_buf_free(&head);
     pt_buf_free(&tail);
     if (!st) {
         if (r->err.code == PT_OK)
@@ -743,7 +753,7 @@ static int stats_step(stats_t *s, sqlite3_stmt *st)
 /* A count: the one value of a one-row query (0 after a failure). */
 static int64_t stats_count(stats_t *s, const char *sql)
 {
-    sqlite3_stmt *st = stats_prepare(s, sql);
+    sqlite3_stmt *st = stats_prepare(s, "", sql);
     if (!st)
         return 0;
     int64_t v = 0;
@@ -751,23 +761,6 @@ static int64_t stats_count(stats_t *s, const char *sql)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
-}
-
-/* Appends "name":{"key":count,...} from a two-column query. */
-static void group_counts(pt_buf_t *b, stats_t *s, const char *name, const char *sql)
-{
-    pt_buf_printf(b, ",\"%s\":{", name);
-    sqlite3_stmt *st = stats_prepare(s, sql);
-    if (st) {
-        for (int n = 0; stats_step(s, st) == SQLITE_ROW; n++) {
-            if (n)
-                pt_buf_append(b, ",", 1);
-            json_col_text(b, st, 0);
-            pt_buf_printf(b, ":%lld", (long long)sqlite3_column_int64(st, 1));
-        }
-        sqlite3_finalize(st);
-    }
-    pt_buf_append(b, "}", 1);
 }
 
 static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
@@ -779,58 +772,71 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
         pt_buf_printf(b, ",\"%s\":%.10g", name, (double)num / (double)den);
 }
 
+/* The counts of one pass over the scope, in the order of read_stats's
+ * use. 办复率: of the proposals ever assigned, how many have a reply.
+ * 满意率: of those rated, how many were satisfied or basically so, by
+ * their latest rating. */
+enum { C_TOTAL, C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
+static const char stats_counts_sql[] =
+    "SELECT count(*),"
+    " total(clock = 1 AND due_at IS NOT NULL AND due_at < :now),"
+    " total(clock = 1 AND due_at >= :now AND due_at < :week_end),"
+    " total(assigned_at IS NOT NULL), total(assigned_at IS NOT NULL AND replied = 1),"
+    " total(satisfaction IS NOT NULL),"
+    " total(satisfaction IN ('satisfied', 'basically_satisfied')),"
+    " total(reply_category = 'A'), total(reply_category = 'B'), total(reply_category = 'C'),"
+    " total(reply_category = 'D') FROM scope";
+
+/* The groupings, each ordered by count (most first) then key, from one
+ * statement over one copy of the scope: the filters (and a search's
+ * full-text query) run once, not once a grouping. */
+static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation"};
+static const char stats_groups_sql[] =
+    "SELECT 0, status, count(*) FROM scope GROUP BY status"
+    " UNION ALL SELECT 1, name, count(*) FROM proposal_units"
+    "  WHERE proposal_id IN (SELECT id FROM scope) GROUP BY name"
+    " UNION ALL SELECT 2, category, count(*) FROM scope WHERE category IS NOT NULL"
+    "  GROUP BY category"
+    " UNION ALL SELECT 3, delegation, count(*) FROM scope WHERE delegation IS NOT NULL"
+    "  GROUP BY delegation"
+    " ORDER BY 1, 3 DESC, 2";
+
 static void read_stats(sqlite3 *db, pt_read_t *r)
 {
     stats_t s = {.db = db, .r = r, .now = now_ms()};
-    pt_buf_t b;
-    pt_buf_init(&b);
-    pt_buf_printf(&b, "{\"total\":%lld", (long long)stats_count(&s, "SELECT count(*) FROM scope"));
-    group_counts(&b, &s, "by_status",
-                 "SELECT status, count(*) FROM scope GROUP BY status ORDER BY 2 DESC, 1");
-    group_counts(&b, &s, "by_unit",
-                 "SELECT name, count(*) FROM proposal_units"
-                 " WHERE proposal_id IN (SELECT id FROM scope) GROUP BY name ORDER BY 2 DESC, 1");
-    group_counts(&b, &s, "by_category",
-                 "SELECT category, count(*) FROM scope WHERE category IS NOT NULL"
-                 " GROUP BY category ORDER BY 2 DESC, 1");
-    group_counts(&b, &s, "by_delegation",
-                 "SELECT delegation, count(*) FROM scope WHERE delegation IS NOT NULL"
-                 " GROUP BY delegation ORDER BY 2 DESC, 1");
-    pt_buf_printf(&b, ",\"overdue\":%lld",
-                  (long long)stats_count(&s, "SELECT count(*) FROM scope WHERE clock = 1"
-                                             " AND due_at IS NOT NULL AND due_at < :now"));
-    pt_buf_printf(&b, ",\"due_within_7d\":%lld",
-                  (long long)stats_count(&s, "SELECT count(*) FROM scope WHERE clock = 1"
-                                             " AND due_at >= :now AND due_at < :week_end"));
-    /* 办复率: of the proposals ever assigned, how many have a reply.
-     * 满意率: of those rated, how many were satisfied or basically so, by
-     * their latest rating. */
-    int64_t assigned = stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL");
-    int64_t replied =
-        stats_count(&s, "SELECT count(*) FROM scope WHERE assigned_at IS NOT NULL AND replied = 1");
-    int64_t rated = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IS NOT NULL");
-    int64_t satisfied = stats_count(&s, "SELECT count(*) FROM scope WHERE satisfaction IN"
-                                        " ('satisfied', 'basically_satisfied')");
-    rate(&b, "reply_rate", replied, assigned);
-    rate(&b, "satisfaction_rate", satisfied, rated);
-    /* Each of A, B, C, D, also when none has it. */
-    pt_buf_puts(&b, ",\"reply_categories\":{");
-    static const char *const cats[] = {"A", "B", "C", "D"};
-    int64_t counts[4] = {0};
-    sqlite3_stmt *st = stats_prepare(&s, "SELECT reply_category, count(*) FROM scope"
-                                         " WHERE reply_category IS NOT NULL GROUP BY 1");
+    int64_t c[C_N] = {0};
+    sqlite3_stmt *st = stats_prepare(&s, "", stats_counts_sql);
     if (st) {
-        while (stats_step(&s, st) == SQLITE_ROW) {
-            const char *c = (const char *)sqlite3_column_text(st, 0);
-            for (int i = 0; i < 4; i++)
-                if (c && strcmp(c, cats[i]) == 0)
-                    counts[i] = sqlite3_column_int64(st, 1);
-        }
+        if (stats_step(&s, st) == SQLITE_ROW)
+            for (int i = 0; i < C_N; i++)
+                c[i] = sqlite3_column_int64(st, i);
         sqlite3_finalize(st);
     }
-    for (int i = 0; i < 4; i++)
-        pt_buf_printf(&b, "%s\"%s\":%lld", i ? "," : "", cats[i], (long long)counts[i]);
-    pt_buf_puts(&b, "}}");
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_printf(&b, "{\"total\":%lld", (long long)c[C_TOTAL]);
+    st = stats_prepare(&s, "MATERIALIZED ", stats_groups_sql);
+    int rc = st ? stats_step(&s, st) : SQLITE_ERROR;
+    for (int g = 0; g < 4; g++) {
+        pt_buf_printf(&b, ",\"%s\":{", stats_groups[g]);
+        for (int n = 0; rc == SQLITE_ROW && sqlite3_column_int(st, 0) == g; n++) {
+            if (n)
+                pt_buf_append(&b, ",", 1);
+            json_col_text(&b, st, 1);
+            pt_buf_printf(&b, ":%lld", (long long)sqlite3_column_int64(st, 2));
+            rc = stats_step(&s, st);
+        }
+        pt_buf_append(&b, "}", 1);
+    }
+    sqlite3_finalize(st);
+    pt_buf_printf(&b, ",\"overdue\":%lld", (long long)c[C_OVERDUE]);
+    pt_buf_printf(&b, ",\"due_within_7d\":%lld", (long long)c[C_DUE_7D]);
+    rate(&b, "reply_rate", c[C_REPLIED], c[C_ASSIGNED]);
+    rate(&b, "satisfaction_rate", c[C_SATISFIED], c[C_RATED]);
+    /* Each of A, B, C, D, also when none has it. */
+    pt_buf_printf(&b, ",\"reply_categories\":{\"A\":%lld,\"B\":%lld,\"C\":%lld,\"D\":%lld}}",
+                  (long long)c[C_A], (long long)c[C_A + 1], (long long)c[C_A + 2],
+                  (long long)c[C_A + 3]);
     if (r->err.code != PT_OK) {
         pt_buf_free(&b);
         return;
