@@ -659,7 +659,11 @@ static void *job_main(void *arg)
                              : job->error                 ? job->error
                                                           : "it failed without saying why");
                 pthread_mutex_unlock(&job->mu);
-                if (!atomic_load(&job->cancelled))
+                /* A client's bad argument is the client's to see, not
+                 * the operator's to be warned of. */
+                if (!atomic_load(&job->cancelled) && err.code == PT_EBADREQUEST)
+                    pt_info("%s", err.message);
+                else if (!atomic_load(&job->cancelled))
                     pt_warn("%s", err.message);
             }
         }
