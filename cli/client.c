@@ -4,10 +4,12 @@
 #include "client.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "buf.h"
@@ -326,4 +328,26 @@ void pt_client_query_add(char **query, const char *name, const char *value)
     percent_encode(&b, value);
     free(*query);
     *query = pt_buf_take(&b);
+}
+
+/* Described in cli.h. */
+int pt_client_idempotency_key(char key[33])
+{
+    unsigned char raw[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    if (fd < 0)
+        return -1;
+    while (got < sizeof raw) {
+        ssize_t n = read(fd, raw + got, sizeof raw - got);
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(key + 2 * i, 3, "%02x", raw[i]);
+    return 0;
 }

@@ -84,4 +84,9 @@ void pt_response_free(pt_response_t *resp);
  * frees *query. */
 void pt_client_query_add(char **query, const char *name, const char *value);
 
+/* Fills key with 32 hex digits from /dev/urandom, for an Idempotency-Key.
+ * Returns 0, or -1 when the system has no randomness to give (then the
+ * request goes without a key and is not sent again). */
+int pt_client_idempotency_key(char key[33]);
+
 #endif

@@ -8,11 +8,9 @@
  * so a flaky connection never registers the same suggestion twice.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -41,30 +39,6 @@ static const pt_opt_t opts[] = {
      "add the JSON object in FILE, or each object of a JSON array (- reads stdin)"},
     {0},
 };
-
-/* Fills key with 32 hex digits from /dev/urandom. Returns 0, or -1 when the
- * system has no randomness to give (then the add goes without a key and is
- * not retried). */
-static int make_key(char key[33])
-{
-    unsigned char raw[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    size_t got = 0;
-    if (fd < 0)
-        return -1;
-    while (got < sizeof raw) {
-        ssize_t n = read(fd, raw + got, sizeof raw - got);
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        got += (size_t)n;
-    }
-    close(fd);
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(key + 2 * i, 3, "%02x", raw[i]);
-    return 0;
-}
 
 static void add_list(cJSON *body, const char *key, const char **values, size_t n)
 {
@@ -143,7 +117,7 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
     char key[33];
     pt_request_opts_t o = {0};
     pt_response_t resp;
-    if (make_key(key) == 0) {
+    if (pt_client_idempotency_key(key) == 0) {
         o.idempotency_key = key;
         o.retry_after_send = true;
     }

@@ -184,8 +184,16 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     pt_buf_t path = {0};
     pt_response_t resp;
     pt_buf_printf(&path, "/v1/proposals/%lld/actions/%s", id, action);
-    rc = pt_cli_call(cli, "POST", pt_buf_str(&path), body,
-                     &(pt_request_opts_t){.if_match = if_match}, &resp, NULL);
+    /* Like an add, an action is sent once more with the same key when the
+     * connection breaks after it went out: done once, whatever came of the
+     * first. */
+    char key[33];
+    pt_request_opts_t o = {.if_match = if_match};
+    if (pt_client_idempotency_key(key) == 0) {
+        o.idempotency_key = key;
+        o.retry_after_send = true;
+    }
+    rc = pt_cli_call(cli, "POST", pt_buf_str(&path), body, &o, &resp, NULL);
     if (rc == PT_EXIT_OK) {
         if (cli->json) {
             pt_json_print(resp.json, stdout);

@@ -31,9 +31,9 @@ static void on_write_done(pt_write_t *w)
             status = 201;
             snprintf(loc, sizeof(loc), "Location: /v1/proposals/%lld", (long long)w->id);
             headers[1] = loc;
-            if (w->replayed)
-                headers[2] = "Idempotent-Replayed: true";
         }
+        if (w->replayed)
+            headers[w->op == PT_WRITE_CREATE ? 2 : 1] = "Idempotent-Replayed: true";
         pt_api_reply(call, status, w->json, w->json_len, headers);
     }
     pt_write_free(w);
@@ -250,29 +250,47 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
 
 /* ---- Endpoints ------------------------------------------------------- */
 
+/* Takes the request's Idempotency-Key into the write, with the hash of
+ * what the request asks: a create's body, or an action's path and body (so
+ * that one key cannot stand for two different actions). Returns false
+ * after answering. */
+static bool idempotency_key(pt_call_t *call, pt_write_t *w)
+{
+    const pt_http_request_t *req = call->req;
+    const char *key = pt_http_header(req, "Idempotency-Key");
+    if (!key)
+        return true;
+    if (!*key || strlen(key) > 255) {
+        pt_api_failf(call, PT_EBADREQUEST, "Idempotency-Key must be 1 to 255 characters");
+        return false;
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned int n;
+    bool ok = md && (w->idem_key = strdup(key)) != NULL &&
+              EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+              (w->op == PT_WRITE_CREATE ||
+               (EVP_DigestUpdate(md, req->path, strlen(req->path)) == 1 &&
+                EVP_DigestUpdate(md, "\n", 1) == 1)) &&
+              EVP_DigestUpdate(md, req->body, req->body_len) == 1 &&
+              EVP_DigestFinal_ex(md, w->idem_hash, &n) == 1;
+    EVP_MD_CTX_free(md);
+    if (!ok)
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+    return ok;
+}
+
 static void create(pt_call_t *call)
 {
     if (!pt_api_require(call, PT_ROLE_CLERK))
         return;
-    const char *key = pt_http_header(call->req, "Idempotency-Key");
-    if (key && (!*key || strlen(key) > 255)) {
-        pt_api_failf(call, PT_EBADREQUEST, "Idempotency-Key must be 1 to 255 characters");
-        return;
-    }
-    cJSON *body = body_object(call, false);
-    if (!body)
-        return;
     pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
     if (!w) {
-        cJSON_Delete(body);
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
-    w->body = body;
-    if (key) {
-        w->idem_key = strdup(key);
-        unsigned int n;
-        EVP_Digest(call->req->body, call->req->body_len, w->idem_hash, &n, EVP_sha256(), NULL);
+    if (!idempotency_key(call, w) || !(w->body = body_object(call, false))) {
+        pt_write_free(w);
+        return;
     }
     submit_write(call, w);
 }
@@ -331,7 +349,8 @@ static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *ac
     w->id = id;
     w->body = body;
     w->if_match = version;
-    if (bound && !scope_action(call, action, body, w)) {
+    if ((bound && !scope_action(call, action, body, w)) ||
+        (op == PT_WRITE_ACTION && !idempotency_key(call, w))) {
         pt_write_free(w);
         return;
     }

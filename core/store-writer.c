@@ -783,34 +783,67 @@ static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
     return PT_EVERSION;
 }
 
+/* An Idempotency-Key this actor has used before: the same request again
+ * is answered with the proposal it made or acted on, as it now is
+ * (replayed, nothing written); another request under that key is refused.
+ * Returns PT_OK with *seen false for a new key. */
+static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
+{
+    *seen = false;
+    if (!wr->idem_key)
+        return PT_OK;
+    sqlite3_stmt *st = w->st[ST_SEL_IDEM];
+    bind_text(st, 1, wr->actor);
+    bind_text(st, 2, wr->idem_key);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? PT_OK
+                                 : pt_sqlite_error(&wr->err, w->db, "reading idempotency keys");
+    }
+    bool same = sqlite3_column_bytes(st, 0) == 32 &&
+                memcmp(sqlite3_column_blob(st, 0), wr->idem_hash, 32) == 0;
+    int64_t id = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    *seen = true;
+    if (!same)
+        return pt_error_set(&wr->err, PT_EIDEMPOTENCY,
+                            wr->op == PT_WRITE_CREATE
+                                ? "Idempotency-Key \"%s\" was already used with a different "
+                                  "request body; use a new key for a new proposal"
+                                : "Idempotency-Key \"%s\" was already used with a different "
+                                  "request; use a new key for a new action",
+                            wr->idem_key);
+    wr->id = id;
+    pt_proposal_t *p = fetch(w, id, &wr->err);
+    rc = p ? answer_current(w, wr, p) : wr->err.code;
+    wr->replayed = rc == PT_OK;
+    return rc;
+}
+
+/* Keeps a new Idempotency-Key with the proposal its write made or acted
+ * on, in the write's transaction. */
+static int idem_keep(writer_t *w, pt_write_t *wr, int64_t id)
+{
+    if (!wr->idem_key)
+        return PT_OK;
+    sqlite3_stmt *st = w->st[ST_INS_IDEM];
+    bind_text(st, 1, wr->actor);
+    bind_text(st, 2, wr->idem_key);
+    sqlite3_bind_blob(st, 3, wr->idem_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, id);
+    sqlite3_bind_int64(st, 5, w->now);
+    int src = step_done(st);
+    return src == SQLITE_OK ? PT_OK : step_error(w, src, &wr->err, "storing the idempotency key");
+}
+
 static int do_create(writer_t *w, pt_write_t *wr)
 {
     const pt_store_options_t *o = &w->s->opts;
-    if (wr->idem_key) {
-        sqlite3_stmt *st = w->st[ST_SEL_IDEM];
-        bind_text(st, 1, wr->actor);
-        bind_text(st, 2, wr->idem_key);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            bool same = sqlite3_column_bytes(st, 0) == 32 &&
-                        memcmp(sqlite3_column_blob(st, 0), wr->idem_hash, 32) == 0;
-            int64_t id = sqlite3_column_int64(st, 1);
-            sqlite3_reset(st);
-            if (!same)
-                return pt_error_set(&wr->err, PT_EIDEMPOTENCY,
-                                    "Idempotency-Key \"%s\" was already used with a different "
-                                    "request body; use a new key for a new proposal",
-                                    wr->idem_key);
-            wr->id = id;
-            pt_proposal_t *p = fetch(w, id, &wr->err);
-            rc = p ? answer_current(w, wr, p) : wr->err.code;
-            wr->replayed = rc == PT_OK;
-            return rc;
-        }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return pt_sqlite_error(&wr->err, w->db, "reading idempotency keys");
-    }
+    bool seen;
+    int irc = idem_replay(w, wr, &seen);
+    if (irc != PT_OK || seen)
+        return irc;
 
     pt_proposal_t p;
     pt_proposal_init(&p);
@@ -835,17 +868,8 @@ static int do_create(writer_t *w, pt_write_t *wr)
     p.version = 1;
     p.created_at = p.updated_at = w->now;
     rc = commit_proposal(w, wr, &p, true, SAVE_NEW, "proposal.created", "create", NULL, NULL, NULL);
-    if (rc == PT_OK && wr->idem_key) {
-        sqlite3_stmt *st = w->st[ST_INS_IDEM];
-        bind_text(st, 1, wr->actor);
-        bind_text(st, 2, wr->idem_key);
-        sqlite3_bind_blob(st, 3, wr->idem_hash, 32, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, p.id);
-        sqlite3_bind_int64(st, 5, w->now);
-        int src = step_done(st);
-        if (src != SQLITE_OK)
-            rc = step_error(w, src, &wr->err, "storing the idempotency key");
-    }
+    if (rc == PT_OK)
+        rc = idem_keep(w, wr, p.id);
     pt_proposal_free(&p);
     return rc;
 }
@@ -976,7 +1000,13 @@ static int do_action(writer_t *w, pt_write_t *wr)
     if (!in_scope(wr, p))
         return pt_error_set(&wr->err, PT_ENOTFOUND, "proposal %lld does not exist",
                             (long long)wr->id);
-    int rc = check_if_match(wr, p);
+    /* A replay comes before If-Match: the version it names was current
+     * when the action was first sent, and is not now because of it. */
+    bool seen;
+    int rc = idem_replay(w, wr, &seen);
+    if (rc != PT_OK || seen)
+        return rc;
+    rc = check_if_match(wr, p);
     if (rc != PT_OK)
         return rc;
     pt_action_ctx_t ctx = {
@@ -1000,6 +1030,8 @@ static int do_action(writer_t *w, pt_write_t *wr)
                      cJSON_GetObjectItemCaseSensitive(h.changes, "due_at");
         rc = commit_proposal(w, wr, p, units, state ? SAVE_STATE : SAVE_DOC,
                              "proposal.status_changed", wr->action, from, h.note, h.changes);
+        if (rc == PT_OK)
+            rc = idem_keep(w, wr, wr->id);
     }
     free(from);
     pt_history_free(&h);

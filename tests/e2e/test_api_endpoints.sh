@@ -171,6 +171,32 @@ api POST /v1/proposals '{"title":"关于幂等键的另一个建议"}' -- -H "Id
 check_error "same key, different body" 422 idempotency_conflict
 check_eq "one proposal stored for the key" $((before + 1)) "$(pt_count)"
 
+# An action resent under its key is done once: a lost answer of a
+# supplementary reply or a supervision is safe to send again.
+AKEY="idem-action-$RANDOM-$RANDOM"
+api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":true,"supervisor":"督办处"}' -- \
+    -H "Idempotency-Key: $AKEY" -H 'If-Match: "1"'
+check_status "an action with an Idempotency-Key" 200
+check_eq "it is no replay" "" "$(hdr Idempotent-Replayed)"
+AVERSION="$(jv 'j["version"]')"
+api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":true,"supervisor":"督办处"}' -- \
+    -H "Idempotency-Key: $AKEY" -H 'If-Match: "1"'
+check_status "resent with the same key and If-Match" 200
+check_eq "it is a replay, of the proposal as it is" "true $AVERSION" \
+    "$(hdr Idempotent-Replayed) $(jv 'j["version"]')"
+api GET "/v1/proposals/$IDEM_ID/history"
+check_eq "the action is in the history once" 1 \
+    "$(jv 'len([h for h in j["items"] if h["action"] == "supervise"])')"
+api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":false}' -- \
+    -H "Idempotency-Key: $AKEY"
+check_error "the key with another body" 422 idempotency_conflict
+api POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true,"supervisor":"督办处"}' -- \
+    -H "Idempotency-Key: $AKEY"
+check_error "the key for the same action on another proposal" 422 idempotency_conflict
+api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":true}' -- \
+    -H "Idempotency-Key: $KEY"
+check_error "a create's key for an action" 422 idempotency_conflict
+
 # ---------------------------------------------------------------------------
 pt_step "DELETE"
 api POST /v1/proposals '{"title":"草稿","status":"draft"}'
