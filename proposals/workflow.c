@@ -458,6 +458,21 @@ static int load_from(pt_workflow_t *wf, wf_action_t *a, const cJSON *from, pt_er
     return PT_OK;
 }
 
+/* Appends the map entry m ("key": "state") to a's map, which has room. */
+static int map_add(pt_workflow_t *wf, wf_action_t *a, const cJSON *m, const char *where,
+                   const char *what, pt_error_t *err)
+{
+    long k;
+    if (!cJSON_IsString(m) || (k = pt_wf_state_index(wf, m->valuestring)) < 0)
+        return bad(err, "%s: %s \"%s\": unknown state \"%s\"", where, what, m->string,
+                   cJSON_IsString(m) ? m->valuestring : "(not a string)");
+    size_t i = a->n_map;
+    a->map[i].value = strdup(m->string);
+    a->map[i].state = (size_t)k;
+    a->n_map = i + 1;
+    return a->map[i].value ? PT_OK : oom(err);
+}
+
 /* "to": {"status": {"assigned": "handling"}}: from each state listed (one
  * of the action's "from") to its state; from the others it stays. */
 static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
@@ -465,8 +480,7 @@ static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
 {
     static const char *const keys[] = {"status", NULL};
     const cJSON *map = cJSON_GetObjectItemCaseSensitive(to, "status"), *m;
-    size_t i = 0;
-    long from, k;
+    long from;
     int rc;
 
     if ((rc = check_keys(to, keys, where, err)) != PT_OK)
@@ -483,14 +497,8 @@ static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
         if (from < 0 || !a->from[from])
             return bad(err, "%s: \"status\" key \"%s\" is not one of the action's \"from\"",
                        where, m->string);
-        if (!cJSON_IsString(m) || (k = pt_wf_state_index(wf, m->valuestring)) < 0)
-            return bad(err, "%s: \"status\" \"%s\": unknown state \"%s\"", where, m->string,
-                       cJSON_IsString(m) ? m->valuestring : "(not a string)");
-        a->map[i].value = strdup(m->string);
-        a->map[i].state = (size_t)k;
-        a->n_map = ++i;
-        if (a->map[i - 1].value == NULL)
-            return oom(err);
+        if ((rc = map_add(wf, a, m, where, "\"status\"", err)) != PT_OK)
+            return rc;
     }
     return PT_OK;
 }
@@ -546,14 +554,8 @@ static int load_to(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, pt_error_
         if (!enum_has(fd, m->string))
             return bad(err, "%s: map key \"%s\" is not a value of field \"%s\"", where, m->string,
                        fd->name);
-        if (!cJSON_IsString(m) || (k = pt_wf_state_index(wf, m->valuestring)) < 0)
-            return bad(err, "%s: map \"%s\": unknown state \"%s\"", where, m->string,
-                       cJSON_IsString(m) ? m->valuestring : "(not a string)");
-        a->map[i].value = strdup(m->string);
-        a->map[i].state = (size_t)k;
-        a->n_map = ++i;
-        if (a->map[i - 1].value == NULL)
-            return oom(err);
+        if ((rc = map_add(wf, a, m, where, "map", err)) != PT_OK)
+            return rc;
     }
     for (i = 0; i < fd->values.n; i++) {
         size_t j;
