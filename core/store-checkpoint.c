@@ -37,6 +37,7 @@
 #include "log.h"
 
 #define CKPT_FRAMES 1000
+#define CKPT_FRAMES_AGAIN 4000
 #define CKPT_FRAMES_MAX 16000
 #define CKPT_FRAMES_IMPORT 131072 /* 512 MiB of 4 KiB pages */
 
@@ -118,9 +119,15 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
         s->ckpt_woken_at = 0;
         return SQLITE_OK;
     }
-    if (frames >= CKPT_FRAMES) {
+    /* Woken once the WAL passes CKPT_FRAMES, and again each
+     * CKPT_FRAMES_AGAIN frames after: a copy has its own fsyncs, and one
+     * per commit under steady writes took a quarter of the writes a second
+     * from the writer (50 clients: 20,000 against 26,000-28,000). */
+    if (frames >= CKPT_FRAMES &&
+        (!s->ckpt_woken_at || frames - s->ckpt_woken_last >= CKPT_FRAMES_AGAIN)) {
         if (!s->ckpt_woken_at)
             s->ckpt_woken_at = frames;
+        s->ckpt_woken_last = frames;
         pthread_mutex_lock(&s->ckpt_mu);
         if (!s->ckpt_wanted) {
             s->ckpt_wanted = true;

@@ -237,19 +237,24 @@ static const char *const migrations[] = {
      * already hold each once). */
     "UPDATE OR IGNORE proposals SET number = pt_ident(number),"
     "  doc = json_set(doc, '$.number', pt_ident(number))"
-    "  WHERE number != pt_ident(number);"
+    "  WHERE number IS NOT pt_ident(number);"
     "UPDATE OR IGNORE proposals SET session = pt_ident(session),"
     "  doc = json_set(doc, '$.session', pt_ident(session))"
-    "  WHERE session != pt_ident(session);"
+    "  WHERE session IS NOT pt_ident(session);"
+    /* Only lists of names, as every version has written them. */
     "UPDATE proposals SET doc = json_set(doc, '$.tags', json((SELECT json_group_array(value) FROM ("
     "    SELECT value, min(key) AS k FROM json_each(proposals.doc, '$.tags')"
     "    GROUP BY value ORDER BY k))))"
-    "  WHERE (SELECT count(*) FROM json_each(doc, '$.tags')) !="
+    "  WHERE json_type(doc, '$.tags') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.tags') WHERE type != 'text')"
+    "  AND (SELECT count(*) FROM json_each(doc, '$.tags')) !="
     "    (SELECT count(DISTINCT value) FROM json_each(doc, '$.tags'));"
     "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(value)"
     "    FROM (SELECT value, min(key) AS k FROM json_each(proposals.doc, '$.co_signers')"
     "    GROUP BY value ORDER BY k))))"
-    "  WHERE (SELECT count(*) FROM json_each(doc, '$.co_signers')) !="
+    "  WHERE json_type(doc, '$.co_signers') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.co_signers') WHERE type != 'text')"
+    "  AND (SELECT count(*) FROM json_each(doc, '$.co_signers')) !="
     "    (SELECT count(DISTINCT value) FROM json_each(doc, '$.co_signers'));",
 };
 

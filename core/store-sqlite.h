@@ -72,6 +72,7 @@ struct pt_store_s {
     /* The WAL's size in frames when the writer last woke the checkpointer
      * (0: not since the WAL started over). Writer thread only. */
     int ckpt_woken_at;
+    int ckpt_woken_last; /* its size when the writer last woke it */
     /* Checkpoints that copied the whole WAL back, counted by the
      * checkpointer (any thread reads it atomically), for /metrics. */
     unsigned ckpt_completed;
