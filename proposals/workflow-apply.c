@@ -373,6 +373,21 @@ static void extra_change(run_t *r, const char *key, const char *value)
     cJSON_AddItemToObject(r->extra, key, e);
 }
 
+/* As extra_change, for any JSON value. */
+static void extra_value(run_t *r, const char *key, const cJSON *value)
+{
+    cJSON *e = cJSON_CreateObject(), *v = cJSON_Duplicate(value, true);
+
+    if (e == NULL || v == NULL || !cJSON_AddNullToObject(e, "from")) {
+        cJSON_Delete(e);
+        cJSON_Delete(v);
+        r->oom = true;
+        return;
+    }
+    cJSON_AddItemToObject(e, "to", v);
+    cJSON_AddItemToObject(r->extra, key, e);
+}
+
 static void effect_assign(run_t *r)
 {
     const char *mode = sval(r, "mode");
@@ -847,8 +862,17 @@ static void run_effect(run_t *r)
                     r->p->replies[0].unit ? r->p->replies[0].unit : "a unit");
         break;
     }
-    /* Whatever the effect, a reason given is kept in the history. */
-    extra_change(r, "reason", sval(r, "reason"));
+    /* Whatever the effect, the fields it does not record in the proposal
+     * are kept in the history: a reason, and the fields of an office's own
+     * actions ("method" of an urging), which would otherwise be checked
+     * and lost. */
+    for (size_t i = 0; i < r->a->n_fields; i++) {
+        const char *name = r->a->fields[i].name;
+        const cJSON *v = val(r, name);
+
+        if (v && !cJSON_IsNull(v) && !pt_wf_effect_reads(r->a->effect, name))
+            extra_value(r, name, v);
+    }
     /* Entering a state where the deadline runs from a state where it did
      * not (unsatisfied feedback, reopen) starts the rehandling window; an
      * assignment has already set its own deadline. */
@@ -893,11 +917,16 @@ static cJSON *diff(const pt_proposal_t *before, const pt_proposal_t *after, cJSO
         cJSON_AddItemToObject(e, "to", to);
         cJSON_AddItemToObject(out, f->name, e);
     }
+    /* What the action says besides: a field of the proposal that changed
+     * is told by its own change, which an action's field of the same name
+     * does not hide. */
     cJSON_ArrayForEach(m, extra)
     {
-        cJSON *dup = cJSON_Duplicate(m, 1);
+        cJSON *dup;
 
-        if (dup == NULL)
+        if (cJSON_GetObjectItemCaseSensitive(out, m->string))
+            continue;
+        if ((dup = cJSON_Duplicate(m, 1)) == NULL)
             goto oom;
         cJSON_AddItemToObject(out, m->string, dup);
     }

@@ -108,5 +108,9 @@ long pt_wf_action_index(const pt_workflow_t *wf, const char *name);
 /* "sign, return, withdraw, supervise": the actions allowed in a state, for
  * messages. Writes "none" when there are none. */
 void pt_wf_allowed_list(const pt_workflow_t *wf, size_t state, char *buf, size_t len);
+/* Whether an effect records the action's field of this name in the
+ * proposal: the fields it needs, and the optional ones it takes
+ * (feedback's comment, supervise's supervisor). */
+bool pt_wf_effect_reads(wf_effect_t effect, const char *field);
 
 #endif

@@ -880,6 +880,18 @@ bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action)
     return pt_wf_action_index(wf, action) >= 0;
 }
 
+bool pt_wf_effect_reads(wf_effect_t effect, const char *field)
+{
+    if ((effect == EF_FEEDBACK && strcmp(field, "comment") == 0) ||
+        (effect == EF_SUPERVISE && strcmp(field, "supervisor") == 0))
+        return true;
+    for (size_t k = 0; k < N_EFFECTS; k++)
+        for (size_t i = 0; effects[k].effect == effect && i < 4 && effects[k].needs[i].field; i++)
+            if (strcmp(effects[k].needs[i].field, field) == 0)
+                return true;
+    return false;
+}
+
 const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action)
 {
     long i = pt_wf_action_index(wf, action);

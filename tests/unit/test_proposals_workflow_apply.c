@@ -1033,6 +1033,58 @@ static void an_office_workflow_is_judged_by_its_flags(void **state)
     pt_workflow_free(office);
 }
 
+/* An office's own action keeps its fields in the history: no effect
+ * records them in the proposal, and a field named as a proposal's field
+ * does not hide that field's own change. */
+static void an_office_actions_own_fields_are_kept_in_the_history(void **state)
+{
+    static const char doc[] =
+        "{\"name\": \"county\", \"states\": ["
+        "{\"name\": \"handling\", \"label\": {\"zh\": \"办理中\", \"en\": \"Handling\"},"
+        " \"initial\": true, \"clock\": true},"
+        "{\"name\": \"urged\", \"label\": {\"zh\": \"已催办\", \"en\": \"Urged\"},"
+        " \"clock\": true}],"
+        " \"actions\": ["
+        "{\"name\": \"urge\", \"label\": {\"zh\": \"催办\", \"en\": \"Urge\"},"
+        " \"from\": [\"handling\"], \"to\": \"urged\", \"effect\": \"none\", \"fields\": ["
+        "{\"name\": \"method\", \"type\": \"enum\", \"required\": true,"
+        " \"values\": [\"电话\", \"函件\"]},"
+        "{\"name\": \"urgent\", \"type\": \"bool\", \"required\": false},"
+        "{\"name\": \"status\", \"type\": \"string\", \"required\": false},"
+        "{\"name\": \"reason\", \"type\": \"text\", \"required\": false}]}]}";
+    pt_workflow_t *office;
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    pt_history_t h;
+    cJSON *b, *c;
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &office, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    pt_action_ctx_t ctx = {office, &deadlines, NOW, "王秘书", state_of, NULL};
+    fixture(&p, "handling");
+    b = parse("{\"method\": \"电话\", \"urgent\": true, \"status\": \"我说的\","
+              " \"reason\": \"逾期未复\"}");
+    assert_int_equal(pt_workflow_apply(&ctx, &p, "urge", b, &h, &err), PT_OK);
+    c = h.changes;
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "method"), "to")->valuestring,
+                        "电话");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "urgent"), "to")));
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "reason"), "to")->valuestring,
+                        "逾期未复");
+    /* The state's own change, once. */
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "status"), "to")->valuestring,
+                        "urged");
+    int n = 0;
+    for (cJSON *e = c->child; e; e = e->next)
+        n += strcmp(e->string, "status") == 0;
+    assert_int_equal(n, 1);
+    pt_history_free(&h);
+    cJSON_Delete(b);
+    pt_proposal_free(&p);
+    pt_workflow_free(office);
+}
+
 static void supervise_sets_and_clears_key_supervision(void **state)
 {
     pt_proposal_t p;
@@ -1244,6 +1296,7 @@ int main(void)
         cmocka_unit_test(merge_needs_another_existing_proposal),
         cmocka_unit_test(merge_goes_only_into_a_live_proposal),
         cmocka_unit_test(an_office_workflow_is_judged_by_its_flags),
+        cmocka_unit_test(an_office_actions_own_fields_are_kept_in_the_history),
         cmocka_unit_test(supervise_sets_and_clears_key_supervision),
         cmocka_unit_test(the_full_walk_from_submission_to_closing),
         cmocka_unit_test(refused_actions_leave_the_proposal_byte_identical),
