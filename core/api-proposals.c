@@ -15,10 +15,13 @@
 
 /* ---- Answers from the store ------------------------------------------ */
 
+static void scope_allowed(pt_call_t *call, pt_error_t *err);
+
 static void on_write_done(pt_write_t *w)
 {
     pt_call_t *call = w->data;
     if (w->err.code != PT_OK) {
+        scope_allowed(call, &w->err);
         pt_api_fail(call, &w->err);
     } else if (w->op == PT_WRITE_DELETE) {
         pt_api_reply(call, 204, NULL, 0, NULL);
@@ -185,6 +188,41 @@ bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
     return true;
 }
 
+/* Whether the role may run an action with this effect. */
+static bool role_may(pt_role_t role, const char *effect)
+{
+    return role == PT_ROLE_UNIT ? listed(unit_actions, effect) : strcmp(effect, "feedback") == 0;
+}
+
+/* A refused transition lists the actions the state allows: to a unit or a
+ * delegate, only those it may run itself. */
+static void scope_allowed(pt_call_t *call, pt_error_t *err)
+{
+    const pt_workflow_t *wf = call->api->opts.workflow;
+    cJSON *allowed = cJSON_GetObjectItemCaseSensitive(err->details, "allowed"), *a, *next;
+    if (err->code != PT_ETRANSITION || !pt_auth_is_bound(call->who.role) ||
+        !cJSON_IsArray(allowed))
+        return;
+    pt_buf_t list;
+    pt_buf_init(&list);
+    for (a = allowed->child; a; a = next) {
+        next = a->next;
+        const char *effect =
+            cJSON_IsString(a) ? pt_workflow_action_effect(wf, a->valuestring) : NULL;
+        if (effect && role_may(call->who.role, effect)) {
+            pt_buf_printf(&list, "%s%s", list.len ? ", " : "", a->valuestring);
+        } else {
+            cJSON_DetachItemViaPointer(allowed, a);
+            cJSON_Delete(a);
+        }
+    }
+    char *cut = strstr(err->message, "; allowed: ");
+    if (cut && !pt_buf_failed(&list))
+        snprintf(cut, sizeof(err->message) - (size_t)(cut - err->message), "; allowed to %s: %s",
+                 call->who.name, list.len ? list.data : "none");
+    pt_buf_free(&list);
+}
+
 /* Checks a unit's or a delegate's action and binds it to them: the action
  * must be one of theirs, the acting unit or the rating person is theirs
  * (filled in when left out, refused when another), and the writer checks
@@ -198,7 +236,7 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
     if (!effect)
         effect = "";
     if (who->role == PT_ROLE_UNIT) {
-        if (!listed(unit_actions, effect)) {
+        if (!role_may(who->role, effect)) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role unit, for %s) may not %s: a unit may only sign, return, "
                          "opinion or reply on the proposals assigned to it",
@@ -209,7 +247,7 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         own = who->unit;
         w->scope_unit = strdup(own);
     } else {
-        if (strcmp(effect, "feedback") != 0) {
+        if (!role_may(who->role, effect)) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role delegate, %s) may not %s: a delegate may only give feedback "
                          "on the proposals they lead or co-signed",

@@ -299,6 +299,13 @@ unit_case() {
     check_error "$who signs a proposal not assigned to it" 404 not_found
     call "$via" POST "/v1/proposals/$P_MINE/actions/assign" '{"mode":"single","units":[{"name":"财政部","role":"lead"}]}'
     check_error "$who (re)assigns" 403 forbidden
+    call "$via" POST "/v1/proposals/$P_MINE/actions/reply" \
+        '{"doc_no":"财函〔2026〕1号","category":"A","text":"答复"}'
+    check_error "$who replies before signing" 409 invalid_transition
+    check_eq "$who is told only the actions it may run there" '["sign", "return"]' \
+        "$(jv 'json.dumps(j["error"]["allowed"])')"
+    check_eq "$who is told so in the message" "allowed to: sign, return" \
+        "$(jv '__import__("re").sub(r"^.*; allowed to [^:]*(: .*)$", r"allowed to\1", j["error"]["message"])')"
     call "$via" POST "/v1/proposals/$P_MINE/actions/sign" '{}'
     check_status "$who signs its proposal (unit filled in)" 200
     check_eq "$who: the proposal is handling" handling "$(jv 'j["status"]')"
