@@ -61,17 +61,21 @@ static uint32_t wal_seq(pt_store_t *s)
     return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
 }
 
-/* Holds off the checkpointer's next copy, or lets it go on. Returns
- * whether a copy is in progress. Thread: writer. */
+/* Holds off the checkpointer's copies, or lets them go on. A hold is taken
+ * only while no copy is in progress, so that the checkpointer is never
+ * left held by a writer that then has nothing more to commit. Returns
+ * whether a copy was in progress (and nothing is held). Thread: writer. */
 static bool hold(pt_store_t *s, bool on)
 {
     if (!on && !s->ckpt_holding)
         return false;
     pthread_mutex_lock(&s->ckpt_mu);
-    s->ckpt_held = s->ckpt_holding = on;
-    bool running = s->ckpt_running;
-    if (!on)
-        pthread_cond_broadcast(&s->ckpt_cond);
+    bool running = on && s->ckpt_running;
+    if (!running) {
+        s->ckpt_held = s->ckpt_holding = on;
+        if (!on)
+            pthread_cond_broadcast(&s->ckpt_cond);
+    }
     pthread_mutex_unlock(&s->ckpt_mu);
     return running;
 }
@@ -107,11 +111,11 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
         /* The WAL starts over only if the transaction after a checkpoint
          * that copied every frame begins before anything else is written:
          * under steady writes the checkpointer's copies never end so. The
-         * writer makes one: it holds off the checkpointer's next copy and,
-         * at the first commit that finds none in progress (never waiting
-         * for one, which after a large import may take seconds), copies
-         * the frames written since itself; its next transaction then
-         * starts the WAL over (unless a reader still reads from it). */
+         * writer makes one: at the first commit that finds no copy in
+         * progress (never waiting for one, which after a large import may
+         * take seconds), it holds off the checkpointer and copies the
+         * frames written since itself; its next transaction then starts
+         * the WAL over (unless a reader still reads from it). */
         if (hold(s, true))
             return SQLITE_OK;
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
