@@ -224,6 +224,64 @@ static void the_checkpointer_copies_the_wal_back(void **state)
     assert_true(st.st_size > 300 * 1024);
 }
 
+/* Under steady writes (the writer never idle: a new write is queued as
+ * each is answered) the WAL still starts over, and stays near its 64 MiB
+ * limit, rather than growing with everything written. */
+typedef struct {
+    fixture_t *f;
+    int left, in_flight, failed;
+    char body[2600];
+} steady_t;
+
+static void steady_next(steady_t *st);
+
+static void on_steady(pt_write_t *w)
+{
+    steady_t *st = w->data;
+    st->failed += w->err.code != PT_OK;
+    st->in_flight--;
+    pt_write_free(w);
+    steady_next(st);
+    if (st->in_flight == 0)
+        uv_stop(&st->f->loop);
+}
+
+static void steady_next(steady_t *st)
+{
+    while (st->left > 0 && st->in_flight < 32) {
+        pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+        w->body = cJSON_Parse(st->body);
+        w->actor = strdup("测试员");
+        w->cb = on_steady;
+        w->data = st;
+        st->left--;
+        st->in_flight++;
+        assert_int_equal(pt_store_write(st->f->store, w), PT_OK);
+    }
+}
+
+static void the_wal_starts_over_under_steady_writes(void **state)
+{
+    fixture_t *f = *state;
+    steady_t st = {.f = f, .left = 12000};
+    char bg[2200];
+    for (size_t i = 0; i + 3 < sizeof(bg); i += 3)
+        memcpy(bg + i, "议", 3);
+    bg[sizeof(bg) - 1 - (sizeof(bg) - 1) % 3] = '\0';
+    snprintf(st.body, sizeof(st.body), "{\"title\":\"关于持续写入的建议\",\"background\":\"%s\"}", bg);
+    steady_next(&st);
+    while (st.in_flight > 0)
+        uv_run(&f->loop, UV_RUN_DEFAULT);
+    assert_int_equal(st.failed, 0);
+    uint64_t checkpoints, wal_bytes;
+    pt_store_wal_figures(f->store, &checkpoints, &wal_bytes);
+    struct stat db;
+    assert_int_equal(stat(f->path, &db), 0);
+    /* Everything written is far more than the WAL may keep. */
+    assert_true(db.st_size > 100 * 1024 * 1024);
+    assert_true(wal_bytes <= 80 * 1024 * 1024);
+}
+
 /* Holds the database's write lock from another connection for a moment,
  * so that the writes queued meanwhile are taken as one batch. */
 static sqlite3 *hold_write_lock(fixture_t *f)
@@ -612,6 +670,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(create_assigns_ids_and_is_readable, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(the_checkpointer_copies_the_wal_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_wal_starts_over_under_steady_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
