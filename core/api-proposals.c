@@ -216,10 +216,15 @@ static void scope_allowed(pt_call_t *call, pt_error_t *err)
             cJSON_Delete(a);
         }
     }
+    /* The message ends with the list; it is set again whole, so that a
+     * message cut at its size is cut on a character. */
     char *cut = strstr(err->message, "; allowed: ");
-    if (cut && !pt_buf_failed(&list))
-        snprintf(cut, sizeof(err->message) - (size_t)(cut - err->message), "; allowed to %s: %s",
-                 call->who.name, list.len ? list.data : "none");
+    if (cut && !pt_buf_failed(&list)) {
+        *cut = '\0';
+        char head[sizeof(err->message)];
+        snprintf(head, sizeof(head), "%s", err->message);
+        pt_error_set(err, err->code, "%s; you may: %s", head, list.len ? list.data : "none");
+    }
     pt_buf_free(&list);
 }
 
@@ -289,8 +294,9 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
 /* ---- Endpoints ------------------------------------------------------- */
 
 /* Takes the request's Idempotency-Key into the write, with the hash of
- * what the request asks: a create's body, or an action's path and body (so
- * that one key cannot stand for two different actions). Returns false
+ * what the request asks: a create's body, or an action's proposal, name and
+ * body (so that one key cannot stand for two different actions, and the
+ * same action sent to /v1/proposals/07/... is the same). Returns false
  * after answering. */
 static bool idempotency_key(pt_call_t *call, pt_write_t *w)
 {
@@ -304,11 +310,13 @@ static bool idempotency_key(pt_call_t *call, pt_write_t *w)
     }
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned int n;
+    char what[96];
+    int len = w->op == PT_WRITE_CREATE ? 0
+                                       : snprintf(what, sizeof(what), "%lld %.64s\n",
+                                                  (long long)w->id, w->action ? w->action : "");
     bool ok = md && (w->idem_key = strdup(key)) != NULL &&
               EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-              (w->op == PT_WRITE_CREATE ||
-               (EVP_DigestUpdate(md, req->path, strlen(req->path)) == 1 &&
-                EVP_DigestUpdate(md, "\n", 1) == 1)) &&
+              (len == 0 || EVP_DigestUpdate(md, what, (size_t)len) == 1) &&
               EVP_DigestUpdate(md, req->body, req->body_len) == 1 &&
               EVP_DigestFinal_ex(md, w->idem_hash, &n) == 1;
     EVP_MD_CTX_free(md);

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "json-strict.h"
+#include "proposal-fields.h"
 #include "timefmt.h"
 #include "workflow-internal.h"
 
@@ -686,7 +687,20 @@ static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_e
                    where);
     }
     a->effect = effects[k].effect;
-    return check_needs(a, k, err);
+    if ((rc = check_needs(a, k, err)) != PT_OK)
+        return rc;
+    /* A field the effect does not record is kept in the history under its
+     * name (workflow-apply.c), where a proposal field's name would read as
+     * a change of that field: "title" on an urging action would say the
+     * title changed. */
+    for (size_t i = 0; i < a->n_fields; i++)
+        if (pt_pfield_find(a->fields[i].name) &&
+            !pt_wf_effect_reads(a->effect, a->fields[i].name))
+            return bad(err,
+                       "%s: field \"%s\" is named as a field of the proposal, which effect "
+                       "\"%s\" does not set; name it otherwise (only its history entry keeps it)",
+                       where, a->fields[i].name, effects[k].name);
+    return PT_OK;
 }
 
 static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)

@@ -184,6 +184,9 @@ api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":true,"su
 check_status "resent with the same key and If-Match" 200
 check_eq "it is a replay, of the proposal as it is" "true $AVERSION" \
     "$(hdr Idempotent-Replayed) $(jv 'j["version"]')"
+api POST "/v1/proposals/0$IDEM_ID/actions/supervise/" '{"key_supervision":true,"supervisor":"督办处"}' -- \
+    -H "Idempotency-Key: $AKEY"
+check_eq "resent to the same action spelt another way: a replay" "200 true" "$ST $(hdr Idempotent-Replayed)"
 api GET "/v1/proposals/$IDEM_ID/history"
 check_eq "the action is in the history once" 1 \
     "$(jv 'len([h for h in j["items"] if h["action"] == "supervise"])')"

@@ -397,6 +397,18 @@ static void an_effect_without_the_fields_it_reads_is_refused(void **state)
 
 /* "to": {"status": ...} leads from the states it lists; its keys must be
  * states the action runs in, and it may not lead out of a terminal one. */
+/* An action's field that its effect does not set is kept in the history
+ * under its name: a proposal field's name there would read as a change of
+ * that field. */
+static void a_field_named_as_a_proposal_field_must_be_set_by_the_effect(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"title\", \"type\": \"text\"}]")),
+            "action \"finish\": field \"title\" is named as a field of the proposal, which "
+            "effect \"none\" does not set");
+}
+
 static void a_move_by_state_names_states_of_its_from(void **state)
 {
     (void)state;
@@ -512,6 +524,7 @@ int main(void)
         cmocka_unit_test(more_than_one_default_is_refused),
         cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
         cmocka_unit_test(a_move_by_state_names_states_of_its_from),
+        cmocka_unit_test(a_field_named_as_a_proposal_field_must_be_set_by_the_effect),
         cmocka_unit_test(a_satisfaction_map_must_cover_every_value),
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(deadlines_default_to_product_md),
