@@ -325,9 +325,21 @@ static bool idempotency_key(pt_call_t *call, pt_write_t *w)
     return ok;
 }
 
+/* A write takes no query parameter: one given (a misplaced filter, a
+ * typo) is refused rather than ignored. Returns false after answering. */
+static bool no_query(pt_call_t *call)
+{
+    static const char *const none[] = {NULL};
+    pt_error_t err = {0};
+    if (pt_query_only(call->req, none, &err) == PT_OK)
+        return true;
+    pt_api_fail(call, &err);
+    return false;
+}
+
 static void create(pt_call_t *call)
 {
-    if (!pt_api_require(call, PT_ROLE_CLERK))
+    if (!pt_api_require(call, PT_ROLE_CLERK) || !no_query(call))
         return;
     pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
     if (!w) {
@@ -377,7 +389,7 @@ static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
 static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *action)
 {
     bool bound = op == PT_WRITE_ACTION && pt_auth_is_bound(call->who.role);
-    if (!bound && !pt_api_require(call, PT_ROLE_CLERK))
+    if ((!bound && !pt_api_require(call, PT_ROLE_CLERK)) || !no_query(call))
         return;
     int64_t version;
     if (!if_match(call, &version))

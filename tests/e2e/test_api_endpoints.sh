@@ -200,6 +200,14 @@ api POST "/v1/proposals/$IDEM_ID/actions/supervise" '{"key_supervision":true}' -
     -H "Idempotency-Key: $KEY"
 check_error "a create's key for an action" 422 idempotency_conflict
 
+# A write takes no query parameter: a misplaced one is refused, not ignored.
+api POST "/v1/proposals?status=draft" '{"title":"关于查询参数的建议"}'
+check_error "a create with a query parameter" 400 bad_request
+api POST "/v1/proposals/$IDEM_ID/actions/supervise?bogus=1" '{"key_supervision":false}'
+check_error "an action with a query parameter" 400 bad_request
+api PATCH "/v1/proposals/$IDEM_ID?version=1" '{"title":"改"}'
+check_error "a PATCH with a query parameter" 400 bad_request
+
 # ---------------------------------------------------------------------------
 pt_step "DELETE"
 api POST /v1/proposals '{"title":"草稿","status":"draft"}'
