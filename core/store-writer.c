@@ -49,6 +49,7 @@ enum {
     ST_INS_EVENT,
     ST_SEL_IDEM,
     ST_INS_IDEM,
+    ST_OLD_IDEM,
     ST_CURSOR,
     ST_INS_EVENT_DATA,
     ST_DEL_PEOPLE,
@@ -124,6 +125,7 @@ static const char *const sql_text[ST_COUNT_] = {
                   " updated_at = excluded.updated_at",
     [ST_INS_IDEM] = "INSERT INTO idempotency (actor, key, request_hash, proposal_id, created_at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_OLD_IDEM] = "DELETE FROM idempotency WHERE created_at < ?1",
     [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
     [ST_INS_PERSON] = "INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES (?1, ?2)",
     [ST_CURSOR_START] = "INSERT INTO notifier_cursors (instance, seq, updated_at)"
@@ -202,6 +204,7 @@ typedef struct {
     /* The small rows of imported proposals, gathered (store-batch.c); made
      * on the first import. */
     pt_rowbatch_t *imp[IMP_COUNT_];
+    unsigned idem_kept; /* Idempotency-Keys kept since the old ones last went */
 } writer_t;
 
 static int64_t now_ms(void)
@@ -821,12 +824,27 @@ static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
     return rc;
 }
 
+/* How long an Idempotency-Key is remembered: far longer than any client
+ * waits before it sends again. The keys older than that go with the first
+ * key kept after a start and each IDEM_PRUNE_EVERY keys after, in the
+ * transaction of the one kept. */
+#define IDEM_KEEP_MS (30LL * 24 * 3600 * 1000)
+#define IDEM_PRUNE_EVERY 1000
+
 /* Keeps a new Idempotency-Key with the proposal its write made or acted
  * on, in the write's transaction. */
 static int idem_keep(writer_t *w, pt_write_t *wr, int64_t id)
 {
     if (!wr->idem_key)
         return PT_OK;
+    /* At the first key kept after a start, and each IDEM_PRUNE_EVERY after. */
+    if (w->idem_kept++ % IDEM_PRUNE_EVERY == 0) {
+        sqlite3_stmt *old = w->st[ST_OLD_IDEM];
+        sqlite3_bind_int64(old, 1, w->now - IDEM_KEEP_MS);
+        int orc = step_done(old);
+        if (orc != SQLITE_OK)
+            return step_error(w, orc, &wr->err, "forgetting old idempotency keys");
+    }
     sqlite3_stmt *st = w->st[ST_INS_IDEM];
     bind_text(st, 1, wr->actor);
     bind_text(st, 2, wr->idem_key);

@@ -378,6 +378,41 @@ static void idempotency_key_replays_and_refuses_other_bodies(void **state)
         pt_write_free(ws[i]);
 }
 
+/* A key is remembered for 30 days: an older one is forgotten when the
+ * store next keeps a key, and the same key then makes a new proposal. */
+static void old_idempotency_keys_are_forgotten(void **state)
+{
+    fixture_t *f = *state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO idempotency (actor, key, request_hash, proposal_id,"
+                                  " created_at) VALUES ('王秘书', 'old-key', zeroblob(32), 99, 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+    w->body = cJSON_Parse("{\"title\":\"新的一件\"}");
+    w->actor = strdup("王秘书");
+    w->idem_key = strdup("new-key");
+    memset(w->idem_hash, 1, 32);
+    w->cb = on_done;
+    w->data = f;
+    f->pending++;
+    pt_store_write(f->store, w);
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(key) FROM idempotency", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "new-key");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static void if_match_refuses_a_stale_version(void **state)
 {
     fixture_t *f = *state;
@@ -675,6 +710,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, setup, teardown),
         cmocka_unit_test_setup_teardown(history_and_events_follow_every_write, setup, teardown),
         cmocka_unit_test_setup_teardown(full_disk_is_never_acknowledged, setup, teardown),
