@@ -61,18 +61,16 @@ static uint32_t wal_seq(pt_store_t *s)
     return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
 }
 
-/* Holds off the checkpointer's copies, or lets them go on. A hold is taken
- * only while no copy is in progress, so that the checkpointer is never
- * left held by a writer that then has nothing more to commit. Returns
- * whether a copy was in progress (and nothing is held). Thread: writer. */
+/* Holds off the checkpointer's copies for the writer's own, or lets them
+ * go on again. A hold is taken only while no copy is in progress, and
+ * given back as soon as the writer's copy ends. Returns whether a copy was
+ * in progress (and nothing is held). Thread: writer. */
 static bool hold(pt_store_t *s, bool on)
 {
-    if (!on && !s->ckpt_holding)
-        return false;
     pthread_mutex_lock(&s->ckpt_mu);
     bool running = on && s->ckpt_running;
     if (!running) {
-        s->ckpt_held = s->ckpt_holding = on;
+        s->ckpt_held = on;
         if (!on)
             pthread_cond_broadcast(&s->ckpt_cond);
     }
@@ -91,10 +89,8 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
      * steady writes the next transaction has begun before the copy ends,
      * and the WAL grows on. */
     uint32_t seq = wal_seq(s);
-    if (seq != s->ckpt_wal_seq || frames < s->ckpt_woken_at) {
+    if (seq != s->ckpt_wal_seq || frames < s->ckpt_woken_at)
         s->ckpt_woken_at = 0;
-        hold(s, false);
-    }
     s->ckpt_wal_seq = seq;
     /* While an import runs, its batches are not copied back as they come:
      * the copy would take a core from the import's two threads. It is
@@ -104,7 +100,6 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
      * import left. */
     if (__atomic_load_n(&s->importing, __ATOMIC_RELAXED) > 0 && frames < CKPT_FRAMES_IMPORT) {
         s->ckpt_woken_at = 0;
-        hold(s, false);
         return SQLITE_OK;
     }
     if (s->ckpt_woken_at && frames - s->ckpt_woken_at >= CKPT_FRAMES_MAX) {

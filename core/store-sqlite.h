@@ -68,7 +68,6 @@ struct pt_store_s {
     bool ckpt_stopping;
     bool ckpt_running; /* the checkpointer is copying */
     bool ckpt_held;    /* the writer copies itself: the checkpointer waits */
-    bool ckpt_holding; /* ckpt_held as the writer last set it (writer thread) */
     /* The WAL's size in frames when the writer last woke the checkpointer
      * (0: not since the WAL started over). Writer thread only. */
     int ckpt_woken_at;
