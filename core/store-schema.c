@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 static const char *const migrations[] = {
     /* 1: the first schema. */
     "CREATE TABLE proposals ("
@@ -332,6 +334,31 @@ static void sql_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
+/* The proposals whose number or session migrations 9 and 10 left as they
+ * were, because folded it would be another proposal's: the operator is
+ * told which, to look at them (one of the two is most likely a duplicate
+ * registered twice). */
+static void warn_unfolded(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*), (SELECT group_concat(id, ', ') FROM (SELECT id FROM"
+                           "  proposals WHERE number IS NOT pt_ident(number) OR session IS NOT"
+                           "  pt_ident(session) ORDER BY id LIMIT 20)) FROM proposals"
+                           " WHERE number IS NOT pt_ident(number) OR session IS NOT"
+                           " pt_ident(session)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (n > 0)
+        pt_warn("%lld proposal%s a number or session with spaces or full-width characters, "
+                "because in one spelling it would be another proposal's (id%s %s%s); check "
+                "them for proposals registered twice, and edit one of each pair",
+                n, n == 1 ? " keeps" : "s keep", n == 1 ? "" : "s", sqlite3_column_text(st, 1),
+                n > 20 ? ", ..." : "");
+    sqlite3_finalize(st);
+}
+
 int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
 {
     int v;
@@ -362,6 +389,8 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return PT_ESTORAGE;
         }
+        if (v + 1 == SCHEMA_VERSION && v + 1 >= 10)
+            warn_unfolded(db);
     }
     return PT_OK;
 }

@@ -75,6 +75,9 @@ api POST /v1/proposals '{"title":"关于重复编号的建议","number":"U-1","s
 check_error "a new U-1 in that session is a conflict" 409 conflict
 api GET "/v1/proposals/$C"
 check_eq "\"U-2 \" stays as it was: trimmed, it would be another proposal's" '"U-2 "' "$(jv 'json.dumps(j["number"])')"
+check_contains "the log names it, to be looked at" \
+    "1 proposal keeps a number or session with spaces or full-width characters, because in one spelling it would be another proposal's (id $C)" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 api GET "/v1/proposals/$D"
 check_eq "session, delegation and category lose their spaces" '["升级测试", "山西代表团", "交通"]' \
     "$(jv 'json.dumps([j["session"], j["delegation"], j["category"]], ensure_ascii=False)')"
