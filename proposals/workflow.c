@@ -317,6 +317,14 @@ static int load_states(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
         if (st->terminal && st->clock)
             return bad(err, "state \"%s\": a terminal state cannot have a running deadline clock",
                        st->name);
+        /* A proposal created in it would have ended before anyone saw it;
+         * one brought in already ended comes by an import, which needs no
+         * initial state. */
+        if (st->terminal && st->initial)
+            return bad(err,
+                       "state \"%s\": a terminal state cannot be initial (a proposal would be "
+                       "created already ended); an import brings in ended proposals",
+                       st->name);
         if (st->is_default) {
             n_default++;
             wf->default_state = i - 1;

@@ -333,6 +333,10 @@ static void duplicate_names_are_refused(void **state)
 static void a_workflow_without_an_initial_state_is_refused(void **state)
 {
     (void)state;
+    refused(DOC(STATE_NEW ",{\"name\": \"done\", \"label\": {\"zh\": \"完\", \"en\": \"Done\"}, "
+                          "\"terminal\": true, \"initial\": true}",
+                FINISH("")),
+            "state \"done\": a terminal state cannot be initial");
     refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}}," STATE_DONE,
                 FINISH("")),
             "no state is initial");
