@@ -346,6 +346,18 @@ static void flush_batch(ptrack_job_t *job, bool last)
     job->n_rows = 0;
 }
 
+/* A record's source.ref names the row in the system the file came from;
+ * an importer that gives a ref without a format gets the job's format, the
+ * system it reads. Returns false when memory ran out. */
+static bool source_format_default(cJSON *json, const char *format)
+{
+    cJSON *src = cJSON_GetObjectItemCaseSensitive(json, "source");
+    if (!cJSON_IsObject(src) || !cJSON_GetObjectItemCaseSensitive(src, "ref") ||
+        cJSON_GetObjectItemCaseSensitive(src, "format"))
+        return true;
+    return cJSON_AddStringToObject(src, "format", format) != NULL;
+}
+
 int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where)
 {
     if (!job || job->kind != JOB_IMPORT || !rec) {
@@ -365,7 +377,7 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     job->n_records++;
     pt_error_t err = {0};
     pt_import_row_t *row = NULL;
-    if (!json)
+    if (!json || !source_format_default(json, job->format))
         pt_error_set(&err, PT_ENOMEM, "out of memory");
     else
         pt_store_import_check(job->store, json, &row, &err);

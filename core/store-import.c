@@ -260,7 +260,9 @@ static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
 /* ---- The move ---------------------------------------------------------- */
 
 /* The statements that tell a duplicate: the same number in the same
- * session, or the same source.ref. */
+ * session, or the same source: a reference is the source system's own, so
+ * the same ref from another format (another system's row 42) is another
+ * proposal. */
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *by_number, *by_ref, *by_old_ref;
@@ -272,8 +274,8 @@ static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
     d->by_number = d->by_ref = d->by_old_ref = NULL;
     if (sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE number = ?1 AND session IS ?2", -1,
                            &d->by_number, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE source_ref = ?1", -1, &d->by_ref,
-                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE source_ref = ?1 AND source_format IS ?2",
+                           -1, &d->by_ref, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT id FROM proposals WHERE source_ref = ?1"
                            " AND source_format = 'text' AND delegation IS ?2",
@@ -304,8 +306,8 @@ static int lookup(sqlite3_stmt *st, int64_t *id)
     return rc;
 }
 
-/* SQLITE_ROW when a proposal with c's number and session or c's source.ref
- * is stored (its id in *id), SQLITE_DONE when none is, or an error (after
+/* SQLITE_ROW when a proposal with c's number and session or c's source
+ * (format and ref) is stored (its id in *id), SQLITE_DONE when none is, or an error (after
  * which nothing more may run in the transaction: SQLite may have rolled it
  * back). */
 static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
@@ -319,6 +321,8 @@ static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
     }
     if (rc == SQLITE_DONE && c->source_ref) {
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
+        if (c->source_format)
+            sqlite3_bind_text(d->by_ref, 2, c->source_format, -1, SQLITE_STATIC);
         rc = lookup(d->by_ref, id);
     }
     /* The text importer's reference ends in a digest of the proposal's

@@ -229,8 +229,14 @@ typedef struct ptrack_host {
      * it. `where` names the record's position for the report ("line 17",
      * "第 3 篇"). Blocks while the host's queue is full (back-pressure).
      * Returns PTRACK_OK or PTRACK_ECANCELED; a record that fails validation
-     * is not an error here: it is reported in the job's answer. Ownership:
-     * takes rec (also on failure); `where` is copied. Thread: the job's. */
+     * is not an error here: it is reported in the job's answer. A record
+     * is a new proposal as POST /v1/proposals takes one, or, when it has an
+     * `id`, a `version` or a `created_at`, a proposal as it stands elsewhere
+     * (any state, units, replies; docs/plugins.md §8). `source.ref` names
+     * the row in its system; without `source.format` that is the job's
+     * format. A record with the number and session, or the source format
+     * and ref, of a stored proposal is skipped. Ownership: takes rec (also
+     * on failure); `where` is copied. Thread: the job's. */
     int (*import_emit)(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
 
     /* Importer: reports a record it could not read itself (a broken

@@ -194,6 +194,35 @@ upload "format=json" "$W/empty.json"
 check_eq "an empty array imports nothing" "201 0" "$ST $(jv 'j["imported"]')"
 check_eq "four more proposals in all" "$((before + 4))" "$(pt_count)"
 
+pt_step "source.ref belongs to its format"
+# A reference is the source system's own: row 42 of an OA export and row
+# 42 of a Decidim export are two proposals. A ref without a format gets
+# the importer's format.
+cat >"$W/ref-oa.json" <<'EOF'
+[{"title": "关于规范城市停车收费的建议", "source": {"format": "oa", "ref": "来文-042"}}]
+EOF
+cat >"$W/ref-decidim.json" <<'EOF'
+[{"title": "关于增设社区养老驿站的建议", "source": {"format": "decidim", "ref": "来文-042"}}]
+EOF
+cat >"$W/ref-bare.json" <<'EOF'
+[{"title": "关于改善农村学校供暖的建议", "source": {"ref": "来文-042"}}]
+EOF
+upload "format=json" "$W/ref-oa.json"
+check_eq "the OA row is stored" "201 1 0" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+upload "format=json" "$W/ref-decidim.json"
+check_eq "the same ref from another format is another proposal" "201 1 0" \
+    "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+upload "format=json" "$W/ref-bare.json"
+check_eq "a ref without a format is stored" "201 1 0" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+BARE=$(jv 'j["first_id"]')
+api GET "/v1/proposals/$BARE"
+check_eq "with the importer's format" '{"format": "json", "ref": "来文-042"}' \
+    "$(jv 'json.dumps(j["source"], ensure_ascii=False, sort_keys=True)')"
+upload "format=json" "$W/ref-oa.json"
+check_eq "the OA row again is skipped" "201 0 1" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+upload "format=json" "$W/ref-bare.json"
+check_eq "and so is the bare ref again" "201 0 1" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+
 pt_step "jsonl imports: blank lines skipped, CRLF, no final line break"
 before=$(pt_count)
 printf '{"title":"关于完善退役军人服务保障体系的建议","delegation":"山东代表团"}\r\n\r\n   \n{"title":"关于发展县域经济的建议"}\n{"title":"关于加强网络谣言治理的建议","tags":["网络"]}' >"$W/lines.jsonl"
