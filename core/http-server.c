@@ -1675,6 +1675,21 @@ static void listener_close(listener_t *l)
     }
 }
 
+/* True when a process accepts connections on the socket at path: a
+ * connect that succeeds, or that finds the backlog full. A socket left by
+ * a process that ended refuses (ECONNREFUSED). */
+static bool unix_socket_served(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool served = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 || errno == EAGAIN;
+    close(fd);
+    return served;
+}
+
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
 {
     struct sockaddr_un addr;
@@ -1683,11 +1698,15 @@ int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode
         return UV_EINVAL;
     if (strlen(path) >= sizeof addr.sun_path)
         return UV_ENAMETOOLONG;
-    /* A socket file left by an earlier run is replaced; anything else at the
-     * path is a mistake in the configuration and is left alone. */
+    /* A socket file left by an earlier run is replaced; one that a process
+     * still serves on (another ptrackd) is not taken from it, and anything
+     * else at the path is a mistake in the configuration and is left
+     * alone. */
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode))
             return UV_EEXIST;
+        if (unix_socket_served(path))
+            return UV_EADDRINUSE;
         if (unlink(path) != 0 && errno != ENOENT)
             return -errno;
     }

@@ -13,12 +13,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -546,6 +548,46 @@ static void remove_pidfile(const char *path)
         unlink(path);
 }
 
+/* One ptrackd a data directory: two would both write the database, both
+ * raise every deadline reminder, and the second would take the first's
+ * socket. The lock is flock(2) on DIR/ptrackd.lock, held for the process's
+ * life (the kernel lets it go when the process ends, however it ends); the
+ * file holds the holder's pid, for the message. The fd stays open on
+ * purpose. */
+static int lock_data_dir(const char *dir, pt_error_t *err)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/ptrackd.lock", dir) >= sizeof(path))
+        return pt_error_set(err, PT_ECONFIG, "the data directory's path is too long");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return pt_error_set(err, PT_ECONFIG, "cannot open %s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char buf[32] = "";
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+        long pid = strtol(buf, NULL, 10);
+        close(fd);
+        if (e != EWOULDBLOCK)
+            return pt_error_set(err, PT_ECONFIG, "cannot lock %s: %s", path, strerror(e));
+        if (pid > 0)
+            return pt_error_set(err, PT_ECONFIG,
+                                "the data directory %s is in use by another ptrackd (pid %ld); "
+                                "stop that one first, or give this one another data_dir",
+                                dir, pid);
+        return pt_error_set(err, PT_ECONFIG,
+                            "the data directory %s is in use by another ptrackd; stop that one "
+                            "first, or give this one another data_dir",
+                            dir);
+    }
+    char line[32];
+    int len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len)
+        pt_warn("cannot write the pid to %s: %s", path, strerror(errno));
+    return PT_OK;
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
     if (check_listen(&d->config, err) != PT_OK)
@@ -563,6 +605,8 @@ static int start(daemon_t *d, pt_error_t *err)
     if (mkdir(d->config.data_dir, 0700) != 0 && errno != EEXIST)
         return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s",
                             d->config.data_dir, strerror(errno));
+    if (lock_data_dir(d->config.data_dir, err) != PT_OK)
+        return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
 
@@ -628,6 +672,11 @@ static int start(daemon_t *d, pt_error_t *err)
                             d->config.socket_group);
     int rc = pt_http_server_listen_unix(d->server, d->config.socket,
                                         d->config.socket_group ? 0660 : 0600);
+    if (rc == UV_EADDRINUSE)
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot listen on the socket %s: another process serves on it "
+                            "(another ptrackd?); stop it, or give this one another socket",
+                            d->config.socket);
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
                             d->config.socket, uv_strerror(rc));

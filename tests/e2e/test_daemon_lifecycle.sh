@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ptrackd's start and stop: a bad config or workflow stops the start with a
 # message naming the problem; no config serves from ./var; another workflow
-# file is used when named; SIGTERM answers what is in flight and exits 0.
+# file is used when named; SIGTERM answers what is in flight and exits 0; a
+# second ptrackd on the same data directory or socket is refused.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -136,6 +137,35 @@ wait_socket "$sock"
 sleep 0.2
 n="$(req "$sock" /v1/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["proposals"])')"
 check "the acknowledged writes survived the restart (got $n)" test "$n" -eq 20
+
+# 6. One ptrackd a data directory, and a socket that another serves is not
+# taken from it: a second start is refused and the first goes on serving.
+set +e
+out="$(cd "$tmp/cwd" && "$PTRACKD" 2>&1)"; rc=$?
+set -e
+check "a second ptrackd on the same data directory is refused" test "$rc" -ne 0
+check "the message says the data directory is in use, by which pid" \
+    grep -q "in use by another ptrackd (pid $pid)" <<<"$out"
+echo '{"data_dir": "'"$tmp"'/d6", "socket": "'"$sock"'"}' > "$tmp/c6.json"
+set +e
+out="$("$PTRACKD" --config "$tmp/c6.json" 2>&1)"; rc=$?
+set -e
+check "another data directory on a socket that is served is refused" test "$rc" -ne 0
+check "the message says another process serves on the socket" \
+    grep -q "another process serves on it" <<<"$out"
+n="$(req "$sock" /v1/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["proposals"])')"
+check "the first ptrackd still serves on its socket" test "$n" -eq 20
+# Killed, it leaves its socket and lock file behind: neither stops the next.
+kill -9 "$pid"; wait "$pid" || true
+check "a killed ptrackd leaves its socket" test -S "$sock"
+(cd "$tmp/cwd" && exec "$PTRACKD" 2>>"$tmp/d4.log") &
+pid=$!; pids+=($pid)
+ok=0
+for _ in $(seq 1 100); do
+    req "$sock" /v1/health >/dev/null 2>&1 && { ok=1; break; }
+    sleep 0.05
+done
+check "after a kill -9 the next start takes the socket and the directory" test "$ok" -eq 1
 kill -TERM "$pid"; wait "$pid" || true
 
 echo "$fails failed"
