@@ -151,11 +151,14 @@ static void submit_write(pt_call_t *call, pt_write_t *w)
 
 /* The actions a unit may run, each on a proposal assigned to it, by their
  * effect (an office's workflow may name its actions otherwise): PRODUCT.md
- * §3's sign, return, opinion and reply. Moving the deadline (extend) is the
- * office's: a unit asks for it, the office grants it. */
-static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", NULL};
+ * §3's sign, return, opinion and reply, and the supplementary reply
+ * (follow_up), which is a reply too: the unit that gives it is the one its
+ * history should name. Moving the deadline (extend) is the office's: a
+ * unit asks for it, the office grants it. */
+static const char *const unit_actions[] = {"sign", "return", "opinion", "reply", "follow_up", NULL};
 /* The effects of those that name the acting unit in a `unit` field. */
-static const char *const unit_field_actions[] = {"sign", "return", "opinion", "reply", NULL};
+static const char *const unit_field_actions[] = {"sign",  "return",    "opinion",
+                                                 "reply", "follow_up", NULL};
 
 static bool listed(const char *const *list, const char *s)
 {
@@ -244,7 +247,8 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         if (!role_may(who->role, effect)) {
             pt_api_failf(call, PT_EFORBIDDEN,
                          "%s (role unit, for %s) may not %s: a unit may only sign, return, "
-                         "opinion or reply on the proposals assigned to it",
+                         "give an opinion, reply or give a supplementary reply on the "
+                         "proposals assigned to it",
                          who->name, who->unit, action);
             return false;
         }

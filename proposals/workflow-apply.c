@@ -647,19 +647,60 @@ static void effect_follow_up(run_t *r)
         append_reply(r, "supplementary");
 }
 
+/* Feedback is a delegate's rating of the reply: the lead author's or a
+ * co-signer's. Another name (a typo, someone else's) would close the
+ * proposal, or send it back to its units, on a rating none of its
+ * delegates gave. A proposal that names no delegate (a delegation's own)
+ * takes any name. */
+static bool feedback_person_known(run_t *r, const char *person)
+{
+    const pt_proposal_t *p = r->p;
+    if (!p->lead_author && p->co_signers.n == 0)
+        return true;
+    if (p->lead_author && strcmp(p->lead_author, person) == 0)
+        return true;
+    for (size_t i = 0; i < p->co_signers.n; i++)
+        if (strcmp(p->co_signers.v[i], person) == 0)
+            return true;
+    char names[300];
+    size_t used = 0;
+    names[0] = '\0';
+    if (p->lead_author)
+        used += (size_t)snprintf(names, sizeof(names), "%s", p->lead_author);
+    for (size_t i = 0; i < p->co_signers.n && used < sizeof(names); i++)
+        used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
+                                 p->co_signers.v[i]);
+    problem(r, "person",
+            "\"%s\" is neither the lead author nor a co-signer of this proposal; the feedback "
+            "is one of theirs: %s",
+            person, names);
+    return false;
+}
+
 static void effect_feedback(run_t *r)
 {
+    /* A name, kept as on create: without the spaces around it. */
+    char *person = pt_text_clean(sval(r, "person"), false);
+    if (!person) {
+        r->oom = true;
+        return;
+    }
+    if (!feedback_person_known(r, person)) {
+        free(person);
+        return;
+    }
     pt_feedback_t *nf = realloc(r->p->feedback, (r->p->n_feedback + 1) * sizeof(*nf));
     pt_feedback_t *e;
 
     if (nf == NULL) {
+        free(person);
         r->oom = true;
         return;
     }
     r->p->feedback = nf;
     e = &nf[r->p->n_feedback++];
     memset(e, 0, sizeof(*e));
-    e->person = xstrdup(r, sval(r, "person"));
+    e->person = person;
     e->satisfaction = xstrdup(r, sval(r, "satisfaction"));
     e->comment = xstrdup(r, sval(r, "comment"));
     e->at = r->ctx->now;

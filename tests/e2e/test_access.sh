@@ -8,7 +8,8 @@
 #   clerk    creates, edits, runs every action; no plugins, no tokens
 #   unit     reads only the proposals assigned to its unit (404 for others,
 #            as for one that does not exist), runs sign, return, opinion,
-#            reply on them, acting as its own unit only, and not extend
+#            reply, follow_up on them, acting as its own unit only, and not
+#            extend
 #   delegate reads only the proposals they lead or co-signed, gives
 #            feedback on them as themselves
 #   A unit's and a delegate's statistics and exports hold exactly the
@@ -204,7 +205,8 @@ scoped_reads() {
     check_eq "$who: overdue, of their proposals" \
         "$(jv 'sum(1 for i in j["items"] if i.get("overdue"))' "$mine")" "$(jv 'j["overdue"]' "$stats")"
     # 办复率 and 满意率 as the server rounds them (%.10g, read back as a
-    # number: 1 is 1.0), and the latest reply's category, from the list.
+    # number: 1 is 1.0), and the category of the latest reply that is not
+    # a supplementary one, from the list.
     check_eq "$who: 办复率, of their proposals" \
         "$(jv '(lambda a: float("%.10g" % (len([i for i in a if i.get("replies")]) / len(a))) if a else None)([i for i in j["items"] if i.get("assigned_at")])' "$mine")" \
         "$(jv 'None if j["reply_rate"] is None else float(j["reply_rate"])' "$stats")"
@@ -212,7 +214,7 @@ scoped_reads() {
         "$(jv '(lambda r: float("%.10g" % (len([s for s in r if s in ("satisfied", "basically_satisfied")]) / len(r))) if r else None)([i["feedback"][-1]["satisfaction"] for i in j["items"] if i.get("feedback")])' "$mine")" \
         "$(jv 'None if j["satisfaction_rate"] is None else float(j["satisfaction_rate"])' "$stats")"
     check_eq "$who: reply categories, of their proposals" \
-        "$(jv '{c: [i["replies"][-1].get("category") for i in j["items"] if i.get("replies")].count(c) for c in "ABCD"}' "$mine")" \
+        "$(jv '{c: [[r for r in i["replies"] if r.get("kind") != "supplementary"][-1].get("category") for i in j["items"] if i.get("replies")].count(c) for c in "ABCD"}' "$mine")" \
         "$(jv 'j["reply_categories"]' "$stats")"
     as_clerk GET "/v1/stats?$param=$(urlenc "$own")"
     check_eq "$who: the figures are a clerk's for ?$param=$own" "$BODY" "$stats"
@@ -340,6 +342,27 @@ unit_case() {
     call "$via" POST "/v1/proposals/$p_co/actions/reply" \
         '{"doc_no":"财办函〔2026〕13号","category":"B","text":"协办单位不应答复"}'
     check_error "$who replies where the workflow allows only the lead unit" 422 validation_failed
+    # A supplementary reply (补充答复) is the unit's too, given as itself.
+    local p_fu
+    api POST /v1/proposals '{"title":"关于完善政府采购支持中小企业政策的建议","lead_author":"孙七"}'
+    p_fu="$(jv 'j["id"]')"
+    api POST "/v1/proposals/$p_fu/actions/assign" '{"mode":"single","units":[{"name":"财政部","role":"lead"}]}'
+    call "$via" POST "/v1/proposals/$p_fu/actions/sign" '{}'
+    call "$via" POST "/v1/proposals/$p_fu/actions/reply" \
+        '{"doc_no":"财办函〔2026〕14号","category":"B","text":"正在研究。"}'
+    api POST "/v1/proposals/$p_fu/actions/feedback" '{"person":"孙七","satisfaction":"basically_satisfied"}'
+    check_eq "$who: the proposal to follow up is closed" closed "$(jv 'j["status"]')"
+    call "$via" POST "/v1/proposals/$p_fu/actions/follow_up" \
+        '{"unit":"教育部","doc_no":"教函〔2026〕1号","category":"A","text":"补充"}'
+    check_error "$who gives a supplementary reply as another unit" 403 forbidden
+    call "$via" POST "/v1/proposals/$p_fu/actions/follow_up" \
+        '{"doc_no":"财办函〔2026〕20号","category":"A","text":"政策已出台，补充答复如下。"}'
+    check_status "$who gives a supplementary reply (unit filled in)" 200
+    check_eq "$who: the supplementary reply is its own" '["财政部", "supplementary"]' \
+        "$(jv 'json.dumps([j["replies"][-1]["unit"], j["replies"][-1]["kind"]], ensure_ascii=False)')"
+    api GET "/v1/proposals/$p_fu/history"
+    check_eq "$who: history names it for the supplementary reply" "[\"$actor\", \"follow_up\"]" \
+        "$(jv 'json.dumps([j["items"][-1]["actor"], j["items"][-1]["action"]], ensure_ascii=False)')"
     scoped_reads "$via" "$who" unit 财政部 教育部
 }
 

@@ -788,6 +788,40 @@ static void satisfied_feedback_closes_and_unsatisfied_reopens_handling(void **st
     }
 }
 
+/* Feedback is the rating of one of the proposal's delegates: another name
+ * is refused, naming who may rate; a name is kept without the spaces
+ * around it; a proposal that names no delegate takes any name. */
+static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
+{
+    pt_proposal_t p;
+    pt_history_t h;
+
+    (void)state;
+    fixture(&p, "replied");
+    p.lead_author = xs("王建国");
+    p.co_signers.v = calloc(2, sizeof(char *));
+    p.co_signers.v[0] = xs("李秀英");
+    p.co_signers.v[1] = xs("欧阳𫟼");
+    p.co_signers.n = 2;
+    refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人甲\", \"satisfaction\": \"satisfied\"}",
+            PT_EVALIDATION, "person",
+            "\"路人甲\" is neither the lead author nor a co-signer of this proposal; the "
+            "feedback is one of theirs: 王建国, 李秀英, 欧阳𫟼");
+    run_ok(&p, NOW + DAY, "feedback",
+           "{\"person\": \"\u3000欧阳𫟼 \", \"satisfaction\": \"unsatisfied\"}", &h);
+    assert_string_equal(p.status, "rehandling");
+    assert_string_equal(p.feedback[0].person, "欧阳𫟼");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+
+    fixture(&p, "replied");
+    run_ok(&p, NOW + DAY, "feedback", "{\"person\": \"代表团联络员\", \"satisfaction\": \"satisfied\"}",
+           &h);
+    assert_string_equal(p.feedback[0].person, "代表团联络员");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
+}
+
 static void assign_sets_the_units_and_the_reply_deadline(void **state)
 {
     pt_proposal_t p;
@@ -1283,6 +1317,7 @@ int main(void)
         cmocka_unit_test(extension_is_capped_at_the_maximum_after_assignment),
         cmocka_unit_test(rehandling_is_extended_up_to_the_maximum_after_it_began),
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
+        cmocka_unit_test(feedback_comes_from_the_lead_author_or_a_co_signer),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
         cmocka_unit_test(assign_checks_the_units_against_the_mode),
         cmocka_unit_test(merge_needs_another_existing_proposal),
