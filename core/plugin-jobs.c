@@ -31,6 +31,20 @@
  * has closed. Cancellation (the client went away, the body broke, the
  * daemon stops) sets `cancelled` and wakes every wait, so each blocking host
  * function returns PTRACK_ECANCELED.
+ *
+ * A stop waits for the jobs it cancelled at most STOP_WAIT_MS: a plugin
+ * that never asks job_cancelled (a sleep between two records) must not
+ * keep ptrackd from exiting. A job still inside the plugin's import() or
+ * export() then is abandoned (pt_jobs_shutdown): its request is answered
+ * (503 shutting_down, or an export cut off), it leaves the list, and the
+ * daemon goes on stopping without it. Its thread may still come back into
+ * host code at any time, so nothing it may touch is freed: the job itself
+ * is never freed, its instance is never destroyed nor its file dlclosed
+ * (the job count stays up), and from then on every host function returns
+ * at once without touching the store or a libuv handle. `in_plugin` tells
+ * the two apart: a job is abandoned only while its thread runs the
+ * plugin's code; one in host code (storing a batch, committing) is waited
+ * for, since that ends by itself.
  */
 #include "plugin-jobs.h"
 
@@ -61,10 +75,25 @@
 #define IGNORED_MAX 1000
 /* Rejected records listed in the answer; the rest are counted. */
 #define REJECTED_MAX 1000
+/* How long a stop waits for the jobs it cancelled before it abandons those
+ * still inside the plugin's code; the same as the notifiers' deadline
+ * (plugin-loader.c), which runs after it: both fit well within systemd's
+ * TimeoutStopSec=10 of the shipped unit. */
+#define STOP_WAIT_MS 3000
+#define STOP_POLL_MS 100
 #define PT_STR_(x) #x
 #define PT_STR(x) PT_STR_(x)
 
 typedef enum { JOB_IMPORT = 1, JOB_EXPORT } job_kind_t;
+
+/* Why a job was cancelled: the first reason is kept. */
+typedef enum {
+    WHY_NONE = 0,
+    WHY_CLIENT,   /* the client went away, or its upload broke */
+    WHY_STALLED,  /* an export's client took nothing for too long */
+    WHY_NOMEM,    /* no memory for the upload's next bytes */
+    WHY_SHUTDOWN, /* the daemon is stopping */
+} cancel_why_t;
 
 typedef struct block_s {
     struct block_s *next;
@@ -107,7 +136,10 @@ struct ptrack_job {
     bool want_resume;   /*   the job has asked the loop to resume it */
     char *content_type; /* export: from export_begin */
     char *filename;
-    bool finished; /* the thread is done; the fields below are final */
+    bool finished;    /* the thread is done; the fields below are final */
+    cancel_why_t why; /* set with `cancelled` */
+    bool in_plugin;   /* the thread runs the plugin's code, not the host's */
+    bool abandoned;   /* the stop gave up on it: see the top */
     int plugin_rc;
     char *error;       /* set_error's message */
     int answer_status; /* import, and a failed export before any output */
@@ -133,10 +165,14 @@ struct ptrack_job {
     pt_error_t store_err; /* the first storage failure; code PT_OK when none */
 };
 
-/* Jobs running, for pt_jobs_cancel_all. Loop only. */
+/* Jobs running, for pt_jobs_shutdown. Loop only. */
 static ptrack_job_t *running;
 static unsigned n_running;
 static unsigned long job_seq;
+/* The stop's wait for the jobs it cancelled (pt_jobs_shutdown). Loop only. */
+static uv_timer_t stop_timer;
+static bool stop_timer_open;
+static unsigned n_abandoned;
 
 /* ---- Small helpers ---------------------------------------------------- */
 
@@ -174,11 +210,35 @@ static void job_free(ptrack_job_t *job)
     free(job);
 }
 
-static void cancel(ptrack_job_t *job)
+static void cancel(ptrack_job_t *job, cancel_why_t why)
 {
     pthread_mutex_lock(&job->mu);
+    if (!atomic_load(&job->cancelled))
+        job->why = why;
     atomic_store(&job->cancelled, true);
     pthread_cond_broadcast(&job->cond);
+    pthread_mutex_unlock(&job->mu);
+}
+
+/* A host function that touches more than the job itself (the store, the
+ * export's cursor) brackets that work with host_enter and host_leave, so
+ * that a stop never abandons the job in the middle of it (see the top).
+ * host_enter returns false, and the function must return at once, when
+ * the job has been abandoned. Thread: the job's. */
+static bool host_enter(ptrack_job_t *job)
+{
+    pthread_mutex_lock(&job->mu);
+    bool ok = !job->abandoned;
+    if (ok)
+        job->in_plugin = false;
+    pthread_mutex_unlock(&job->mu);
+    return ok;
+}
+
+static void host_leave(ptrack_job_t *job)
+{
+    pthread_mutex_lock(&job->mu);
+    job->in_plugin = true;
     pthread_mutex_unlock(&job->mu);
 }
 
@@ -366,12 +426,13 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
         return PTRACK_EINVAL;
     }
     cJSON *json = pt_record_release(rec);
-    if (atomic_load(&job->cancelled)) {
+    if (atomic_load(&job->cancelled) || !host_enter(job)) {
         cJSON_Delete(json);
         return PTRACK_ECANCELED;
     }
     if (job->store_err.code != PT_OK) {
         cJSON_Delete(json);
+        host_leave(job);
         return PTRACK_ERROR;
     }
     job->n_records++;
@@ -393,6 +454,7 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
             flush_batch(job, false);
     }
     pt_error_clear(&err);
+    host_leave(job);
     if (atomic_load(&job->cancelled))
         return PTRACK_ECANCELED;
     return job->store_err.code == PT_OK ? PTRACK_OK : PTRACK_ERROR;
@@ -402,8 +464,11 @@ int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reaso
 {
     if (!job || job->kind != JOB_IMPORT)
         return PTRACK_EINVAL;
+    if (!host_enter(job))
+        return PTRACK_ECANCELED;
     job->n_records++;
     add_reject(job, where, reason);
+    host_leave(job);
     return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
 }
 
@@ -440,12 +505,13 @@ int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
         pt_record_free(job->cur_rec);
         job->cur_rec = NULL;
     }
-    if (atomic_load(&job->cancelled))
+    if (atomic_load(&job->cancelled) || !host_enter(job))
         return PTRACK_ECANCELED;
     const char *json;
     size_t len;
     pt_error_t err = {0};
     int rc = pt_store_export_next(job->cursor, &json, &len, &err);
+    host_leave(job);
     if (rc == 0)
         return 0;
     if (rc == 1) {
@@ -567,6 +633,31 @@ static void answer_import(ptrack_job_t *job, int status)
     job->answer = json_text(o);
 }
 
+/* The error of a cancelled job. Only a stop and a too large upload reach
+ * a client that still listens; the others are for the log. */
+static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
+{
+    const char *what = job->kind == JOB_IMPORT ? "import" : "export";
+    const char *kept = job->kind == JOB_EXPORT ? ""
+                       : job->partial          ? "; the batches stored before stay"
+                                               : "; nothing was imported";
+    if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
+        pt_error_set(err, PT_ETOOLARGE, "the import was cancelled (the file is too large)%s", kept);
+    else if (why == WHY_SHUTDOWN)
+        pt_error_set(err, PT_ESHUTDOWN,
+                     "the %s was cancelled: ptrackd is stopping%s; send it again once ptrackd is "
+                     "back",
+                     what, kept);
+    else if (why == WHY_NOMEM)
+        pt_error_set(err, PT_ENOMEM, "the %s was cancelled: out of memory%s", what, kept);
+    else
+        pt_error_set(err, PT_ESTORAGE, "the %s was cancelled (%s)%s", what,
+                     in_status == UV_ETIMEDOUT ? "the upload stalled"
+                     : why == WHY_STALLED      ? "the client took nothing for too long"
+                                               : "the client went away",
+                     kept);
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -589,18 +680,13 @@ static void import_end(ptrack_job_t *job, int rc)
     pthread_mutex_lock(&job->mu);
     char *perr = job->error ? strdup(job->error) : NULL;
     int in_status = job->in_status;
+    cancel_why_t why = job->why;
     pthread_mutex_unlock(&job->mu);
 
     if (job->partial && ok) {
         answer_import(job, 200);
     } else if (atomic_load(&job->cancelled)) {
-        pt_error_set(&err, in_status == UV_E2BIG ? PT_ETOOLARGE : PT_ESTORAGE,
-                     "the import was cancelled (%s)%s",
-                     in_status == UV_E2BIG       ? "the file is too large"
-                     : in_status == UV_ETIMEDOUT ? "the upload stalled"
-                     : in_status < 0             ? "the client went away"
-                                                 : "the daemon is stopping",
-                     job->partial ? "; the batches stored before stay" : "; nothing was imported");
+        cancel_error(job, &err, why, in_status);
     } else if (job->store_err.code != PT_OK) {
         pt_error_move(&err, &job->store_err);
     } else if (rc != PTRACK_OK) {
@@ -637,6 +723,33 @@ static void import_end(ptrack_job_t *job, int rc)
     }
 }
 
+/* What run_plugin returns for a job abandoned while the plugin ran. */
+#define PARKED 1
+
+/* Runs the plugin's import() or export(). Returns its result, or PARKED
+ * when a stop abandoned the job meanwhile: the thread must then touch
+ * nothing but the job and end (see the top). Thread: the job's. */
+static int run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc)
+{
+    pthread_mutex_lock(&job->mu);
+    job->in_plugin = true;
+    pthread_mutex_unlock(&job->mu);
+    int rc = job->kind == JOB_IMPORT ? desc->importer->import(job->inst->state, job, job->format)
+                                     : desc->exporter->export(job->inst->state, job, job->format);
+    pthread_mutex_lock(&job->mu);
+    job->in_plugin = false;
+    bool abandoned = job->abandoned;
+    pthread_mutex_unlock(&job->mu);
+    if (abandoned) {
+        /* Too late to be heard: the request was answered and the store
+         * may be closed. */
+        pt_warn("the %s job %s on plugin instance %s returned (%d) after ptrackd gave up on it",
+                job->kind == JOB_IMPORT ? "import" : "export", job->id, instance_name(job), rc);
+        return PARKED;
+    }
+    return rc;
+}
+
 static void *job_main(void *arg)
 {
     ptrack_job_t *job = arg;
@@ -644,14 +757,18 @@ static void *job_main(void *arg)
     int rc;
     if (job->kind == JOB_IMPORT) {
         pt_store_import_begin(job->store);
-        rc = desc->importer->import(job->inst->state, job, job->format);
+        rc = run_plugin(job, desc);
+        if (rc == PARKED)
+            return NULL;
         import_end(job, rc);
         pt_store_import_end(job->store);
     } else {
         pt_error_t err = {0};
         rc = pt_store_export_open(job->store, &job->query, &job->cursor, &err);
         if (rc == PT_OK) {
-            rc = desc->exporter->export(job->inst->state, job, job->format);
+            rc = run_plugin(job, desc);
+            if (rc == PARKED)
+                return NULL;
             if (job->cur_rec)
                 pt_record_free(job->cur_rec);
             job->cur_rec = NULL;
@@ -662,14 +779,12 @@ static void *job_main(void *arg)
                 /* PTRACK_EINVAL is the exporter saying the request was
                  * wrong (a bad argument): the client's fault, a 400; any
                  * other failure is the exporter's, a 500. */
-                pt_error_set(&err,
-                             atomic_load(&job->cancelled) ? PT_ESTORAGE
-                             : rc == PTRACK_EINVAL        ? PT_EBADREQUEST
-                                                          : PT_EINTERNAL,
-                             "the exporter %s failed: %s", instance_name(job),
-                             atomic_load(&job->cancelled) ? "the export was cancelled"
-                             : job->error                 ? job->error
-                                                          : "it failed without saying why");
+                if (atomic_load(&job->cancelled))
+                    cancel_error(job, &err, job->why, 0);
+                else
+                    pt_error_set(&err, rc == PTRACK_EINVAL ? PT_EBADREQUEST : PT_EINTERNAL,
+                                 "the exporter %s failed: %s", instance_name(job),
+                                 job->error ? job->error : "it failed without saying why");
                 pthread_mutex_unlock(&job->mu);
                 /* A client's bad argument is the client's to see, not
                  * the operator's to be warned of. */
@@ -699,7 +814,8 @@ static void *job_main(void *arg)
 static void on_handle_closed(uv_handle_t *h)
 {
     ptrack_job_t *job = h->data;
-    if (--job->handles == 0)
+    /* An abandoned job's thread may still use it: it is never freed. */
+    if (--job->handles == 0 && !job->abandoned)
         job_free(job);
 }
 
@@ -710,11 +826,8 @@ static void job_close_handles(ptrack_job_t *job)
         uv_close((uv_handle_t *)&job->stall, on_handle_closed);
 }
 
-/* Ends a job whose thread has finished and whose request is answered. */
-static void job_reap(ptrack_job_t *job)
+static void unlist(ptrack_job_t *job)
 {
-    pthread_join(job->thread, NULL);
-    job->inst->jobs--;
     for (ptrack_job_t **p = &running; *p; p = &(*p)->next_running) {
         if (*p == job) {
             *p = job->next_running;
@@ -722,7 +835,25 @@ static void job_reap(ptrack_job_t *job)
         }
     }
     n_running--;
+}
+
+static void stop_timer_close(void)
+{
+    if (stop_timer_open) {
+        stop_timer_open = false;
+        uv_close((uv_handle_t *)&stop_timer, NULL);
+    }
+}
+
+/* Ends a job whose thread has finished and whose request is answered. */
+static void job_reap(ptrack_job_t *job)
+{
+    pthread_join(job->thread, NULL);
+    job->inst->jobs--;
+    unlist(job);
     job_close_handles(job);
+    if (n_running == 0)
+        stop_timer_close();
 }
 
 static void respond_json(ptrack_job_t *job, int status, const char *json)
@@ -814,7 +945,7 @@ static void on_export_stalled(uv_timer_t *t)
             job->format, (unsigned long long)job->stall_ms);
     /* The plugin's next job_write returns PTRACK_ECANCELED; when it has
      * returned, the pump ends the stream as failed. */
-    cancel(job);
+    cancel(job, WHY_STALLED);
     uv_async_send(&job->async);
 }
 
@@ -850,7 +981,7 @@ static void export_pump(ptrack_job_t *job)
             if (!job->stream_begun)
                 begin_stream(job);
             if (pt_http_stream_write(job->req, b->data, b->len) != 0)
-                cancel(job);
+                cancel(job, WHY_CLIENT);
         }
         free(b);
     }
@@ -894,6 +1025,8 @@ static void on_body_data(pt_http_request_t *req, const char *buf, size_t len, vo
     pthread_mutex_lock(&job->mu);
     if (!b) {
         /* Without memory the import cannot go on; the client is told so. */
+        if (!atomic_load(&job->cancelled))
+            job->why = WHY_NOMEM;
         atomic_store(&job->cancelled, true);
         pthread_cond_broadcast(&job->cond);
         pthread_mutex_unlock(&job->mu);
@@ -924,15 +1057,19 @@ static void on_body_end(pt_http_request_t *req, int status, void *arg)
     pthread_mutex_lock(&job->mu);
     job->in_eof = true;
     job->in_status = status;
-    if (status < 0)
+    if (status < 0) {
+        if (!atomic_load(&job->cancelled))
+            job->why = WHY_CLIENT;
         atomic_store(&job->cancelled, true);
+    }
     pthread_cond_broadcast(&job->cond);
     pthread_mutex_unlock(&job->mu);
 }
 
 static void on_request_abort(pt_http_request_t *req, void *arg)
 {
-    cancel(arg);
+    (void)req;
+    cancel(arg, WHY_CLIENT);
 }
 
 static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_error_t *err)
@@ -1038,13 +1175,93 @@ int pt_job_start_export(const pt_job_options_t *o, pt_error_t *err)
     return PT_OK;
 }
 
-void pt_jobs_cancel_all(void)
+/* Gives up on a job whose thread runs the plugin's code after the stop's
+ * wait (see the top): answers its request, takes it off the list and
+ * closes its handles, and leaves the job, its instance and its plugin to
+ * the thread. The instance keeps its job count, so that the plugins'
+ * shutdown neither destroys it nor dlcloses its file. */
+static void abandon(ptrack_job_t *job)
+{
+    const char *what = job->kind == JOB_IMPORT ? "import" : "export";
+    pt_warn("stopping: the %s job %s (format %s) on plugin instance %s has not returned from "
+            "%s() %d s after it was cancelled; ptrackd stops without it (the plugin does not "
+            "ask job_cancelled)%s",
+            what, job->id, job->format, instance_name(job), what, STOP_WAIT_MS / 1000,
+            job->kind == JOB_EXPORT ? ""
+            : job->partial          ? "; the batches it stored stay"
+                                    : "; nothing of it is stored");
+    n_abandoned++;
+    if (job->req) {
+        if (job->stream_begun) {
+            pt_http_stream_abort(job->req);
+        } else {
+            pt_error_t err = {0};
+            cancel_error(job, &err, WHY_SHUTDOWN, 0);
+            if (job->kind == JOB_IMPORT && job->partial) {
+                /* What it stored: its batches up to the last one finished;
+                 * one still being stored may be stored too. */
+                char more[200];
+                snprintf(more, sizeof(more),
+                         "; of the records read before that, %lld were stored and the batch "
+                         "being stored may be too",
+                         (long long)job->res.imported);
+                size_t n = strlen(err.message);
+                snprintf(err.message + n, sizeof(err.message) - n, "%s", more);
+            }
+            cJSON *o = pt_error_to_json(&err);
+            char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+            cJSON_Delete(o);
+            respond_json(job, pt_error_http_status(err.code), text);
+            free(text);
+            pt_error_clear(&err);
+        }
+        job->req = NULL;
+    }
+    unlist(job);
+    job_close_handles(job);
+}
+
+/* The stop's wait is over: abandons the jobs still in their plugin's code,
+ * and waits on for those in host code, which end by themselves. */
+static void on_stop_timer(uv_timer_t *t)
+{
+    (void)t;
+    ptrack_job_t *next;
+    for (ptrack_job_t *j = running; j; j = next) {
+        next = j->next_running;
+        pthread_mutex_lock(&j->mu);
+        bool give_up = !j->finished && j->in_plugin;
+        if (give_up)
+            j->abandoned = true;
+        pthread_mutex_unlock(&j->mu);
+        if (give_up)
+            abandon(j);
+    }
+    if (n_running == 0)
+        stop_timer_close();
+    else
+        uv_timer_start(&stop_timer, on_stop_timer, STOP_POLL_MS, 0);
+}
+
+void pt_jobs_shutdown(uv_loop_t *loop)
 {
     for (ptrack_job_t *j = running; j; j = j->next_running)
-        cancel(j);
+        cancel(j, WHY_SHUTDOWN);
+    if (n_running == 0 || stop_timer_open)
+        return;
+    pt_info("stopping: waiting up to %d s for %u import or export job%s to end",
+            STOP_WAIT_MS / 1000, n_running, n_running == 1 ? "" : "s");
+    uv_timer_init(loop, &stop_timer); /* cannot fail */
+    stop_timer_open = true;
+    uv_timer_start(&stop_timer, on_stop_timer, STOP_WAIT_MS, 0);
 }
 
 unsigned pt_jobs_running(void)
 {
     return n_running;
+}
+
+unsigned pt_jobs_abandoned(void)
+{
+    return n_abandoned;
 }

@@ -44,9 +44,17 @@ bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud);
 #define PT_IMPORT_MAX_BODY ((size_t)2 * 1024 * 1024 * 1024)
 
 /* Cancels every running job (the daemon is stopping): their blocking calls
- * return PTRACK_ECANCELED and they answer as soon as their plugin returns. */
-void pt_jobs_cancel_all(void);
+ * return PTRACK_ECANCELED and they answer (503 shutting_down) as soon as
+ * their plugin returns. A job whose plugin has not returned 3 s later is
+ * abandoned: its request is answered, and its thread is left to the
+ * process's exit with everything it may touch (the job, its instance, the
+ * plugin's code) kept; see plugin-jobs.c. */
+void pt_jobs_shutdown(uv_loop_t *loop);
 /* How many jobs run now. */
 unsigned pt_jobs_running(void);
+/* How many jobs a stop has abandoned. While any has, the plugin registry
+ * and the workflow (which an abandoned thread may still read through the
+ * host table) must not be freed. */
+unsigned pt_jobs_abandoned(void);
 
 #endif

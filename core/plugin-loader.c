@@ -1350,8 +1350,19 @@ void pt_plugins_shutdown(pt_plugins_t *p)
         while (last->next)
             last = last->next;
         uint64_t now = uv_hrtime() / 1000000;
-        if (pt_plugins_unload(p, last->name, now < deadline ? deadline - now : 0, &err) == PT_OK)
+        uint64_t left = now < deadline ? deadline - now : 0;
+        if (pt_plugins_unload(p, last->name, left, &err) == PT_OK)
             continue;
+        /* An instance kept by a job the stop gave up on (plugin-jobs.c)
+         * may be a notifier too: its worker is stopped all the same, so
+         * that its cursor is saved and it reads nothing of the store,
+         * which is closed next. */
+        if (last->jobs > 0 && last->notifier) {
+            pt_error_t nerr = {0};
+            if (pt_notifier_stop(last, left, &nerr) != PT_OK)
+                pt_error("%s", nerr.message);
+            pt_error_clear(&nerr);
+        }
         /* A deliver() that never returns, or a job still running: its code
          * may be executing, so the file stays mapped (leaked on purpose)
          * and the instance is only taken off the list. Its state is not

@@ -4,7 +4,10 @@
  *
  * On SIGINT or SIGTERM ptrackd stops accepting, lets every request in
  * flight finish (writes are answered after their commit), ends long polls
- * and event streams, closes the store and exits 0.
+ * and event streams, closes the store and exits 0. Imports and exports are
+ * cancelled, and one whose plugin does not return within 3 s is left
+ * behind (plugin-jobs.c); notifiers get 3 s more (plugin-loader.c), so a
+ * stop ends within systemd's TimeoutStopSec=10 with the cursors flushed.
  *
  * Under systemd (Type=notify) it reports READY=1 once it listens, RELOADING=1
  * and READY=1 around a SIGHUP, and STOPPING=1 when asked to stop; see
@@ -174,8 +177,9 @@ static void on_signal(uv_signal_t *h, int signum)
     pt_sd_notify("STOPPING=1\nSTATUS=stopping after the requests in flight");
     pt_info("%s: stopping after the requests in flight", signum == SIGINT ? "SIGINT" : "SIGTERM");
     /* Running imports and exports are cancelled (an import stores nothing),
-     * so that stopping does not wait for a large file. */
-    pt_jobs_cancel_all();
+     * so that stopping does not wait for a large file, nor longer than a
+     * few seconds for a plugin that does not ask whether it was. */
+    pt_jobs_shutdown(d->loop);
     pt_api_shutdown(d->api);
     pt_http_server_shutdown(d->server, on_server_closed, d);
 }
@@ -747,10 +751,15 @@ int main(int argc, char **argv)
     uv_run(d.loop, UV_RUN_DEFAULT);
     if (d.pidfile)
         remove_pidfile(d.pidfile);
-    pt_plugins_free(d.plugins);
     pt_http_server_free(d.server);
-    pt_workflow_free(d.workflow);
-    pt_config_free(&d.config);
+    /* A job the stop gave up on may still come back into the host table,
+     * which reads the registry and the workflow: they are left to the
+     * process's exit, with that thread. */
+    if (pt_jobs_abandoned() == 0) {
+        pt_plugins_free(d.plugins);
+        pt_workflow_free(d.workflow);
+        pt_config_free(&d.config);
+    }
     uv_loop_close(d.loop);
     return d.exit_code;
 }

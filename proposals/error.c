@@ -37,6 +37,7 @@ static const struct {
     {"storage_error", 503},          /* PT_ENOMEM */
     {"internal_error", 500},         /* PT_EINTERNAL */
     {"config_error", 500},           /* PT_ECONFIG */
+    {"shutting_down", 503},          /* PT_ESHUTDOWN */
 };
 
 #define N_CODES ((int)(sizeof(codes) / sizeof(codes[0])))

@@ -32,6 +32,7 @@ enum {
     PT_ENOMEM = -16,         /* 503 storage_error: out of memory */
     PT_EINTERNAL = -17,      /* 500 internal_error: a bug, never bad input */
     PT_ECONFIG = -18,        /* a bad config or workflow file (not an API error) */
+    PT_ESHUTDOWN = -19,      /* 503 shutting_down: ptrackd stopped before it was done */
 };
 
 typedef struct pt_error_s {

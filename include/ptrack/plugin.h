@@ -215,7 +215,11 @@ typedef struct ptrack_host {
      * (1.1), or the host refuses them. Ownership: borrowed, valid until the
      * job ends.
      * job_cancelled: non-zero once the client has gone or the daemon is
-     * stopping; return PTRACK_ECANCELED soon after.
+     * stopping; return PTRACK_ECANCELED soon after. Ask it in every loop
+     * that can wait: a stop waits for a cancelled job at most 3 s, then
+     * answers its client, logs the instance's name and exits without it
+     * (its thread left in the plugin's code until the process ends; every
+     * host function then returns PTRACK_ECANCELED and does nothing).
      * Thread: the job's thread. */
     const char *(*job_arg)(ptrack_job_t *job, const char *name);
     int (*job_cancelled)(ptrack_job_t *job);
