@@ -137,8 +137,8 @@ int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
         snprintf(resp.reason, sizeof(resp.reason), "%s", strerror((int)os_errno));
     else if (rc == CURLE_PARTIAL_FILE)
         snprintf(resp.reason, sizeof(resp.reason),
-                 "the transfer ended before the whole file came (ptrackd cut it off; its log "
-                 "says why)");
+                 "the transfer ended before the whole file came: ptrackd cut it off (the "
+                 "plugin failed midway, or ptrackd stopped); ptrackd's log says why");
     else if (errbuf && errbuf[0])
         snprintf(resp.reason, sizeof(resp.reason), "%s", errbuf);
     else

@@ -163,6 +163,7 @@ struct ptrack_job {
     int64_t staged;             /* records staged */
     pt_import_result_t res;
     pt_error_t store_err; /* the first storage failure; code PT_OK when none */
+    pt_error_t read_err;  /* export: the store's failure under export_next */
 };
 
 /* Jobs running, for pt_jobs_shutdown. Loop only. */
@@ -204,6 +205,7 @@ static void job_free(ptrack_job_t *job)
     for (size_t i = 0; i < job->n_rows; i++)
         free(job->rows[i]);
     pt_error_clear(&job->store_err);
+    pt_error_clear(&job->read_err);
     pt_import_merges_free(job->merges);
     pthread_mutex_destroy(&job->mu);
     pthread_cond_destroy(&job->cond);
@@ -269,6 +271,9 @@ void pt_job_set_error(ptrack_job_t *job, const char *msg)
     if (!job || !msg)
         return;
     char *copy = strdup(msg);
+    /* It goes into a JSON answer, which must be UTF-8. */
+    if (copy)
+        pt_utf8_scrub(copy);
     pthread_mutex_lock(&job->mu);
     free(job->error);
     job->error = copy;
@@ -522,7 +527,11 @@ int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
         }
         pt_error_set(&err, PT_ENOMEM, "out of memory reading a proposal for the export");
     }
+    /* The store's failure, not the plugin's: the answer says so, whatever
+     * the plugin then returns. */
     pt_job_set_error(job, err.message);
+    if (job->read_err.code == PT_OK)
+        pt_error_move(&job->read_err, &err);
     pt_error_clear(&err);
     return PTRACK_ERROR;
 }
@@ -658,6 +667,64 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
                      kept);
 }
 
+/* The name of a plugin's return code, for messages. */
+static const char *rc_name(int rc)
+{
+    switch (rc) {
+    case PTRACK_OK:
+        return "PTRACK_OK";
+    case PTRACK_ERROR:
+        return "PTRACK_ERROR";
+    case PTRACK_RETRY:
+        return "PTRACK_RETRY";
+    case PTRACK_EINVAL:
+        return "PTRACK_EINVAL";
+    case PTRACK_ENOMEM:
+        return "PTRACK_ENOMEM";
+    case PTRACK_ECANCELED:
+        return "PTRACK_ECANCELED";
+    case PTRACK_ENOTFOUND:
+        return "PTRACK_ENOTFOUND";
+    default:
+        return "an unknown code";
+    }
+}
+
+/* The answer to a plugin's import() or export() that returned rc, not
+ * PTRACK_OK, without being cancelled: the one place where a plugin's
+ * return code becomes an HTTP status (plugins.md §8 and §9, api.md). The
+ * message names the instance and carries set_error's text (msg; NULL when
+ * the plugin set none); `kept` ends an import's message with what it
+ * stored.
+ *
+ *   import()   PTRACK_ERROR, PTRACK_EINVAL  422 validation_failed (the file)
+ *   export()   PTRACK_EINVAL                400 bad_request (the request)
+ *   export()   PTRACK_ERROR                 500 plugin_error
+ *   both       PTRACK_ENOMEM                503 storage_error (out of memory)
+ *   both       anything else                500 plugin_error
+ */
+static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char *kept,
+                          pt_error_t *err)
+{
+    bool imp = job->kind == JOB_IMPORT;
+    const char *who = imp ? "importer" : "exporter";
+    const char *fn = imp ? "import" : "export";
+    const char *why = msg && *msg ? msg : "it failed without saying why (no set_error)";
+    if (rc == PTRACK_ERROR || (rc == PTRACK_EINVAL && imp))
+        pt_error_set(err, imp ? PT_EVALIDATION : PT_EPLUGIN,
+                     imp ? "the %s %s could not read the file: %s%s" : "the %s %s failed: %s%s",
+                     who, instance_name(job), why, kept);
+    else if (rc == PTRACK_EINVAL)
+        pt_error_set(err, PT_EBADREQUEST, "the %s %s refused the request: %s", who,
+                     instance_name(job), why);
+    else if (rc == PTRACK_ENOMEM)
+        pt_error_set(err, PT_ENOMEM, "the %s %s ran out of memory: %s%s", who, instance_name(job),
+                     why, kept);
+    else
+        pt_error_set(err, PT_EPLUGIN, "the %s %s failed: its %s() returned %s (%d): %s%s", who,
+                     instance_name(job), fn, rc_name(rc), rc, why, kept);
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -696,8 +763,7 @@ static void import_end(ptrack_job_t *job, int rc)
                      "; of the records read before that, %lld were stored and %lld skipped as "
                      "already stored",
                      (long long)job->res.imported, (long long)job->res.skipped);
-        pt_error_set(&err, PT_EVALIDATION, "the importer %s could not read the file: %s%s",
-                     instance_name(job), perr ? perr : "it failed without saying why", stored);
+        plugin_failed(job, rc, perr, stored, &err);
     } else if (!job->partial && has_rejects(job)) {
         int64_t n = job->n_rejects;
         pt_error_set(&err, PT_EVALIDATION,
@@ -776,15 +842,14 @@ static void *job_main(void *arg)
             job->cursor = NULL;
             if (rc != PTRACK_OK) {
                 pthread_mutex_lock(&job->mu);
-                /* PTRACK_EINVAL is the exporter saying the request was
-                 * wrong (a bad argument): the client's fault, a 400; any
-                 * other failure is the exporter's, a 500. */
                 if (atomic_load(&job->cancelled))
                     cancel_error(job, &err, job->why, 0);
+                else if (job->read_err.code != PT_OK)
+                    pt_error_set(&err, job->read_err.code,
+                                 "the exporter %s stopped: reading the proposals failed: %s",
+                                 instance_name(job), job->read_err.message);
                 else
-                    pt_error_set(&err, rc == PTRACK_EINVAL ? PT_EBADREQUEST : PT_EINTERNAL,
-                                 "the exporter %s failed: %s", instance_name(job),
-                                 job->error ? job->error : "it failed without saying why");
+                    plugin_failed(job, rc, job->error, "", &err);
                 pthread_mutex_unlock(&job->mu);
                 /* A client's bad argument is the client's to see, not
                  * the operator's to be warned of. */

@@ -38,6 +38,7 @@ static const struct {
     {"internal_error", 500},         /* PT_EINTERNAL */
     {"config_error", 500},           /* PT_ECONFIG */
     {"shutting_down", 503},          /* PT_ESHUTDOWN */
+    {"plugin_error", 500},           /* PT_EPLUGIN */
 };
 
 #define N_CODES ((int)(sizeof(codes) / sizeof(codes[0])))

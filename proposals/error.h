@@ -33,6 +33,7 @@ enum {
     PT_EINTERNAL = -17,      /* 500 internal_error: a bug, never bad input */
     PT_ECONFIG = -18,        /* a bad config or workflow file (not an API error) */
     PT_ESHUTDOWN = -19,      /* 503 shutting_down: ptrackd stopped before it was done */
+    PT_EPLUGIN = -20,        /* 500 plugin_error: a plugin's import() or export() failed */
 };
 
 typedef struct pt_error_s {

@@ -265,9 +265,14 @@ typedef struct ptrack_host {
      * job's. */
     int (*job_write)(ptrack_job_t *job, const void *buf, size_t len);
 
-    /* Sets the message the client sees when the plugin's function returns
-     * an error ("line 7: unterminated quote"). Thread: the job's or the
-     * instance's. Ownership: copied. */
+    /* Sets the reason for the error the plugin's import() or export() is
+     * about to return ("line 7: unterminated quote"); the last call wins.
+     * The host puts it, after the instance's name, in the message of the
+     * error answer (which status comes from the return code: see import
+     * and export below), and in its log. An export that has sent bytes
+     * already cannot be answered any more: its transfer is cut off, and
+     * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced.
+     * Thread: the job's. Ownership: copied. */
     void (*set_error)(ptrack_job_t *job, const char *fmt, ...)
 #if defined(__GNUC__)
         __attribute__((format(printf, 2, 3)))
@@ -329,9 +334,12 @@ typedef struct {
     /* Reads the uploaded file with job_read and emits records with
      * import_emit. Return PTRACK_OK when the file was read to its end,
      * PTRACK_ECANCELED when job_cancelled said so, or PTRACK_ERROR (with
-     * set_error) when the file is broken as a whole. Thread: a job thread,
-     * one per request; several jobs of one instance may run at once.
-     * Ownership: nothing is passed. */
+     * set_error) when the file is broken as a whole. The client is then
+     * answered: PTRACK_ERROR or PTRACK_EINVAL 422 validation_failed (the
+     * file), PTRACK_ENOMEM 503 storage_error, any other code 500
+     * plugin_error; the message names the instance and carries set_error's
+     * text. Thread: a job thread, one per request; several jobs of one
+     * instance may run at once. Ownership: nothing is passed. */
     int (*import)(void *state, ptrack_job_t *job, const char *format);
     /* (1.1) The query parameters import() reads with job_arg,
      * NULL-terminated: {"sep", "encoding", NULL}; {NULL} for none. The host
@@ -347,8 +355,13 @@ typedef struct {
     /* Calls export_begin once, then export_next until it returns 0,
      * writing with job_write. Return PTRACK_OK when the output is complete;
      * any other return makes the host end the response as failed, so the
-     * client never takes a truncated file for a whole one. Thread: a job
-     * thread, one per request. */
+     * client never takes a truncated file for a whole one. Before the first
+     * byte that is an error answer: PTRACK_EINVAL 400 bad_request (the
+     * request's parameters are wrong), PTRACK_ENOMEM 503 storage_error, any
+     * other code 500 plugin_error (export_next's own failure to read the
+     * store: 503 storage_error), with the instance's name and set_error's
+     * text; after it, the transfer is cut off and the text goes to the log.
+     * Thread: a job thread, one per request. */
 #ifndef __cplusplus
     int (*export)(void *state, ptrack_job_t *job, const char *format);
 #else

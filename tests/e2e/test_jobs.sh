@@ -5,20 +5,23 @@
 #   import_slow    emits slowly until cancelled
 #   export_jsonl   one proposal per line
 #   export_failing fails after `after` proposals
+#   jobs_failing   fails at once with the code asked for (?rc=)
 # Checks: all or nothing with every rejected record named; partial=true;
 # history and events of imported proposals; duplicates skipped; stored
 # proposals (what the exporter writes) imported with their status; a
 # cancelled import stores nothing and ends at once; export filters; a
 # failing exporter is a failed transfer for curl (exit 18), not a file; the
 # fixtures are ABI 1.0 plugins, so parameters they never declared are let
-# through; and 100,000 proposals exported in flat memory (ptrackd's peak
+# through; a plugin's failure before the first byte is answered as its
+# return code says (api.md), with its message and its instance, and the
+# CLI's exit code follows; and 100,000 proposals exported in flat memory (ptrackd's peak
 # RSS, printed).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
 FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-for f in import_jsonl import_slow export_jsonl export_failing; do
+for f in import_jsonl import_slow export_jsonl export_failing jobs_failing; do
     [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
 done
 
@@ -26,7 +29,8 @@ pt_config '{}' ',"plugins": [
     {"instance": "jl_in", "path": "'"$FIX"'/fixture_import_jsonl.so"},
     {"instance": "slow_in", "path": "'"$FIX"'/fixture_import_slow.so"},
     {"instance": "jl_out", "path": "'"$FIX"'/fixture_export_jsonl.so"},
-    {"instance": "failing_out", "path": "'"$FIX"'/fixture_export_failing.so", "config": {"after": 5}}
+    {"instance": "failing_out", "path": "'"$FIX"'/fixture_export_failing.so", "config": {"after": 5}},
+    {"instance": "fails_jobs", "path": "'"$FIX"'/fixture_jobs_failing.so"}
   ]'
 pt_start
 
@@ -208,10 +212,54 @@ check_eq "curl reports a partial transfer (exit 18)" "18" "$rc"
 check_eq "... after the 5 proposals it wrote" "5" "$(wc -l <"$PT_TMP/broken.jsonl" | tr -d ' ')"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=failing&delegation=nobody" \
     -o "$PT_TMP/broken2.json" -w '%{http_code}' >"$PT_TMP/broken2.code" 2>/dev/null
-check_eq "failing before any output is an error answer, not a file" "500 internal_error" \
+check_eq "failing before any output is an error answer, not a file: the plugin's, not a bug of ptrackd's" \
+    "500 plugin_error" \
     "$(cat "$PT_TMP/broken2.code") $(jv 'j["error"]["code"]' "$(cat "$PT_TMP/broken2.json")")"
+check_contains "... naming the instance, with its set_error text" \
+    "the exporter failing_out failed: fewer than 5 proposals to fail after" \
+    "$(jv 'j["error"]["message"]' "$(cat "$PT_TMP/broken2.json")")"
 api GET /v1/health
 check_status "the daemon is healthy after the failures" 200
+
+pt_step "a plugin's return code decides the answer, which carries its message"
+# export RC STATUS CODE: GET /v1/exports?format=fails&rc=RC.
+for c in "error 500 plugin_error" "einval 400 bad_request" "enomem 503 storage_error" \
+    "retry 500 plugin_error"; do
+    set -- $c
+    as_viewer GET "/v1/exports?format=fails&rc=$1"
+    check_error "export() returning $1 before the first byte" "$2" "$3"
+    check_contains "... names the instance and carries set_error's text" \
+        "exporter fails_jobs" "$(jv 'j["error"]["message"]')"
+    check_contains "... set_error's text" "the fixture was told to fail with $1" "$(jv 'j["error"]["message"]')"
+done
+as_viewer GET "/v1/exports?format=fails&rc=retry"
+check_contains "a code export() must not return is named" "returned PTRACK_RETRY" "$(jv 'j["error"]["message"]')"
+as_viewer GET "/v1/exports?format=fails&rc=error&silent=true"
+check_contains "no set_error: the message says so" "without saying why" "$(jv 'j["error"]["message"]')"
+for c in "error 422 validation_failed" "einval 422 validation_failed" "enomem 503 storage_error" \
+    "retry 500 plugin_error"; do
+    set -- $c
+    upload "tcp:$CLERK_TOKEN" "format=fails&rc=$1" "$PT_TMP/one.jsonl"
+    check_error "import() returning $1" "$2" "$3"
+    check_contains "... names the instance, with set_error's text" \
+        "importer fails_jobs" "$(jv 'j["error"]["message"]')"
+    check_contains "... set_error's text" "the fixture was told to fail with $1" "$(jv 'j["error"]["message"]')"
+done
+if [ -x "$PTRACK" ]; then
+    cd "$PT_TMP"
+    "$PTRACK" --socket "$PT_SOCK" export --format fails --arg rc=error --out fails.txt \
+        >/dev/null 2>"$PT_TMP/cli.err"
+    check_eq "ptrack export: the exporter's failure before the first byte is exit 4 (a 5xx)" "4" "$?"
+    check_contains "... with the daemon's message" "the fixture was told to fail with error" "$(cat "$PT_TMP/cli.err")"
+    "$PTRACK" --socket "$PT_SOCK" export --format fails --arg rc=einval --out fails.txt \
+        >/dev/null 2>"$PT_TMP/cli.err"
+    check_eq "... a request the exporter refuses is exit 1 (a 4xx)" "1" "$?"
+    check_true "... and no file is left" [ ! -e "$PT_TMP/fails.txt" ]
+    "$PTRACK" --socket "$PT_SOCK" export --format failing --out broken.jsonl >/dev/null 2>"$PT_TMP/cli.err"
+    check_eq "an export cut off midway is exit 3" "3" "$?"
+    check_contains "... and the message points at ptrackd's log" "ptrackd's log" "$(cat "$PT_TMP/cli.err")"
+    cd - >/dev/null
+fi
 
 pt_step "100,000 proposals: imported in four files, exported in flat memory"
 N=100000

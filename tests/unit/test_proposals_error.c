@@ -37,6 +37,7 @@ static void codes_map_to_the_api_strings_and_statuses(void **state)
         {PT_EINTERNAL, "internal_error", 500},
         {PT_ECONFIG, "config_error", 500},
         {PT_ESHUTDOWN, "shutting_down", 503},
+        {PT_EPLUGIN, "plugin_error", 500},
     };
 
     (void)state;

@@ -1,0 +1,104 @@
+/*
+ * jobs_failing.c - a fixture importer and exporter (format "fails") that
+ * fail at once, returning the code that the request's `rc` parameter names
+ * (error, einval, enomem, retry; default error), after set_error("the
+ * fixture was told to fail with <rc>") unless `silent=true`. The importer
+ * reads the upload first. How ptrackd answers each code is what the tests
+ * check.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <ptrack/plugin.h>
+
+typedef struct {
+    const ptrack_host_t *host;
+} state_t;
+
+static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    (void)inst;
+    state_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return PTRACK_ENOMEM;
+    s->host = host;
+    *state = s;
+    return PTRACK_OK;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+static int fail(const ptrack_host_t *h, ptrack_job_t *job)
+{
+    const char *name = h->job_arg(job, "rc");
+    const char *silent = h->job_arg(job, "silent");
+    if (!name)
+        name = "error";
+    int rc = strcmp(name, "einval") == 0   ? PTRACK_EINVAL
+             : strcmp(name, "enomem") == 0 ? PTRACK_ENOMEM
+             : strcmp(name, "retry") == 0  ? PTRACK_RETRY
+                                           : PTRACK_ERROR;
+    if (!silent || strcmp(silent, "true") != 0)
+        h->set_error(job, "the fixture was told to fail with %s", name);
+    return rc;
+}
+
+static int import(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    const ptrack_host_t *h = ((state_t *)state)->host;
+    char buf[4096];
+    ptrdiff_t n;
+    while ((n = h->job_read(job, buf, sizeof(buf))) > 0)
+        ;
+    if (n < 0)
+        return (int)n;
+    return fail(h, job);
+}
+
+static int export(void *state, ptrack_job_t *job, const char *format)
+{
+    (void)format;
+    const ptrack_host_t *h = ((state_t *)state)->host;
+    if (h->export_begin(job, "text/plain; charset=utf-8", "fails.txt") != PTRACK_OK)
+        return PTRACK_ERROR;
+    return fail(h, job);
+}
+
+static const char *const formats[] = {"fails", NULL};
+static const char *const args[] = {"rc", "silent", NULL};
+
+static const ptrack_importer_ops_t importer = {
+    .struct_size = sizeof(ptrack_importer_ops_t),
+    .formats = formats,
+    .import = import,
+    .args = args,
+};
+
+static const ptrack_exporter_ops_t exporter = {
+    .struct_size = sizeof(ptrack_exporter_ops_t),
+    .formats = formats,
+    .export = export,
+    .args = args,
+};
+
+static const ptrack_plugin_t plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "jobs_failing",
+    .version = "1.0",
+    .description = "imports and exports that fail with the code asked for (a test fixture)",
+    .kinds = PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER,
+    .create = create,
+    .destroy = destroy,
+    .importer = &importer,
+    .exporter = &exporter,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &plugin;
+}
