@@ -152,6 +152,9 @@ static int host_opt_strings_at(ptrack_instance_t *inst, const char *key, size_t 
 
 /* ---- Jobs ------------------------------------------------------------ */
 
+/* With a job, the job's error (plugin-jobs.c); without one, the reason of
+ * the notifier whose deliver() the calling thread is inside
+ * (plugin-notifier.c). */
 static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
 {
     char msg[512];
@@ -159,7 +162,10 @@ static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
     va_end(ap);
-    pt_job_set_error(job, msg);
+    if (job)
+        pt_job_set_error(job, msg);
+    else
+        pt_notifier_set_reason(msg);
 }
 
 /* Reads only the workflow, which does not change while ptrackd runs (a

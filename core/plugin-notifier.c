@@ -54,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "json-strict.h"
 #include "log.h"
 #include "plugins.h"
 
@@ -100,14 +101,15 @@ struct pt_notifier_s {
     int64_t start_seq;        /* else after this one: the newest when it was started */
     int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
     int64_t deliver_seq;      /* the event deliver() is working on */
-    char last_error[256];
+    char last_error[512];
 
     /* The worker's own. */
     queued_event_t queue[QUEUE_MAX];
     size_t q_head, q_len;
-    int64_t fetched;       /* the highest seq read from the store */
-    bool at_end;           /* the last read found no more events */
-    int64_t last_flush_ms; /* monotonic ms of the last cursor write */
+    int64_t fetched;        /* the highest seq read from the store */
+    bool at_end;            /* the last read found no more events */
+    int64_t last_flush_ms;  /* monotonic ms of the last cursor write */
+    char reason[384];       /* what deliver() gave as its reason (set_error(NULL, ...)) */
     int64_t first_asked_ms; /* when the start queued the first cursor's write; -1: not */
 };
 
@@ -123,6 +125,10 @@ typedef struct stopped_s {
 
 static pthread_mutex_t stopped_mu = PTHREAD_MUTEX_INITIALIZER;
 static stopped_t *stopped;
+
+/* The notifier whose deliver() the calling thread is inside, if any: where
+ * a set_error(NULL, ...) of the plugin's goes. */
+static _Thread_local pt_notifier_t *delivering;
 
 static void stopped_note(const char *name, int64_t cursor)
 {
@@ -350,6 +356,27 @@ static int fill(pt_notifier_t *n)
 
 /* ---- The worker ------------------------------------------------------ */
 
+/* Thread: any; only a notifier's worker inside deliver() is heard.
+ * Ownership: msg is copied. */
+bool pt_notifier_set_reason(const char *msg)
+{
+    pt_notifier_t *n = delivering;
+    if (!n || !msg)
+        return false;
+    /* Cut on a character boundary, then made valid UTF-8: it is shown in
+     * GET /v1/plugins, which is JSON. */
+    size_t len = strlen(msg);
+    if (len >= sizeof(n->reason)) {
+        len = sizeof(n->reason) - 1;
+        while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(n->reason, msg, len);
+    n->reason[len] = '\0';
+    pt_utf8_scrub(n->reason);
+    return true;
+}
+
 /* Sleeps for a back-off of ms unless stop comes first. Returns true when
  * stop was asked. Thread: the worker. */
 static bool back_off(pt_notifier_t *n, int64_t ms)
@@ -406,7 +433,10 @@ static bool deliver_head(pt_notifier_t *n)
         n->deliver_seq = e->seq;
         pthread_mutex_unlock(&n->mu);
 
+        n->reason[0] = '\0';
+        delivering = n;
         int rc = ops->deliver(n->inst->state, &ev);
+        delivering = NULL;
 
         pt_record_free(rec);
         pthread_mutex_lock(&n->mu);
@@ -418,14 +448,15 @@ static bool deliver_head(pt_notifier_t *n)
         } else if (rc == PTRACK_RETRY) {
             n->retries++;
             snprintf(n->last_error, sizeof(n->last_error),
-                     "event %" PRId64 " (%s): deliver() asked to retry; next try in %" PRId64 " ms",
-                     e->seq, e->type, backoff);
+                     "event %" PRId64 " (%s): %s; next try in %" PRId64 " ms", e->seq, e->type,
+                     n->reason[0] ? n->reason : "deliver() asked to retry (it gave no reason)",
+                     backoff);
         } else {
             n->failed++;
             n->cursor = e->seq;
             snprintf(n->last_error, sizeof(n->last_error),
-                     "event %" PRId64 " (%s): deliver() failed (%d); the event was dropped", e->seq,
-                     e->type, rc);
+                     "event %" PRId64 " (%s): %s; the event was dropped", e->seq, e->type,
+                     n->reason[0] ? n->reason : "deliver() failed (it gave no reason)");
         }
         pthread_mutex_unlock(&n->mu);
 
@@ -437,7 +468,11 @@ static bool deliver_head(pt_notifier_t *n)
             backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
             continue;
         }
-        if (rc != PTRACK_OK)
+        if (rc != PTRACK_OK && n->reason[0])
+            pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+                    " (%s): %s; the event was dropped",
+                    n->name, rc, e->seq, e->type, n->reason);
+        else if (rc != PTRACK_OK)
             pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
                     " (%s); the event was dropped (see the plugin's own log lines for why)",
                     n->name, rc, e->seq, e->type);

@@ -160,6 +160,11 @@ void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
 /* {cursor, queue, delivered, failed, retrying}. Ownership: the caller
  * frees. */
 cJSON *pt_notifier_status(const pt_instance_t *inst);
+/* What set_error(NULL, msg) does: when the calling thread is a notifier's
+ * worker inside deliver(), msg becomes the reason that deliver()'s failure
+ * is shown with (last_error, the log) and true is returned; elsewhere it
+ * is ignored (false). Thread: any. Ownership: msg is copied. */
+bool pt_notifier_set_reason(const char *msg);
 
 /* ---- Jobs (plugin-jobs.c) ------------------------------------------
  * What the host table's job members call (plugin-host.c forwards to

@@ -272,7 +272,18 @@ typedef struct ptrack_host {
      * and export below), and in its log. An export that has sent bytes
      * already cannot be answered any more: its transfer is cut off, and
      * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced.
-     * Thread: the job's. Ownership: copied. */
+     *
+     * A notifier calls it with job NULL, on its worker thread during
+     * deliver(), before it returns PTRACK_RETRY or PTRACK_ERROR: the text
+     * ("HTTP 500 from the receiver") becomes the reason shown in the
+     * instance's last_error (GET /v1/plugins), with the host's retry
+     * information ("...; next try in 3200 ms"), and in the log line of a
+     * dropped event. The last call of the deliver() wins; a deliver()
+     * that sets none is shown as having given no reason. Called with job
+     * NULL anywhere else (another thread, outside deliver()), it does
+     * nothing, as it does on a host older than this rule.
+     * Thread: the job's; with job NULL, a notifier's worker in deliver().
+     * Ownership: copied. */
     void (*set_error)(ptrack_job_t *job, const char *fmt, ...)
 #if defined(__GNUC__)
         __attribute__((format(printf, 2, 3)))
@@ -320,6 +331,8 @@ typedef struct {
      * an event may come again (at least once): the seq tells a repeat.
      * Which events reach an instance is chosen by its `events` option,
      * which the host handles for every notifier.
+     * Say why it failed with set_error(NULL, "...") before returning
+     * PTRACK_RETRY or PTRACK_ERROR: GET /v1/plugins shows it.
      * Thread: the instance's own thread, never concurrently; it may block
      * (HTTP, SMTP) without holding up anything else, but should honour its
      * own timeout: an unload waits for deliver() only so long.

@@ -484,8 +484,10 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
 {
     email_t *m = state;
     CURL *c = pt_curl_handle(&m->curl, m->host, m->inst);
-    if (!c)
+    if (!c) {
+        m->host->set_error(NULL, "cannot make a curl handle (out of memory?)");
         return PTRACK_RETRY;
+    }
 
     int rc = PTRACK_RETRY;
     pt_str_t msg = {0};
@@ -496,6 +498,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     if (msg.oom) {
         m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory building the mail of event %" PRId64,
                      ev->seq);
+        m->host->set_error(NULL, "out of memory building the mail");
         goto out;
     }
     snprintf(from, sizeof(from), "<%s>", m->from.addr);
@@ -503,6 +506,7 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         snprintf(line, sizeof(line), "<%s>", m->to[i].addr);
         if (!pt_curl_list_add(&rcpt, line)) {
             m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory");
+            m->host->set_error(NULL, "out of memory listing the recipients");
             goto out;
         }
     }
@@ -540,11 +544,17 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
                      "event %" PRId64 " (%s): the SMTP server refused the mail for good (%ld): %s; "
                      "dropped (check from, to and the login)",
                      ev->seq, ev->type, code, why);
+        m->host->set_error(NULL,
+                           "the SMTP server refused the mail for good (%ld): %s; not retried "
+                           "(check from, to and the login)",
+                           code, why);
         rc = PTRACK_ERROR;
     } else {
         m->host->log(m->inst, PTRACK_LOG_WARN,
                      "event %" PRId64 " (%s): sending the mail failed%s%.0ld: %s; will try again",
                      ev->seq, ev->type, code ? " with SMTP " : "", code, why);
+        m->host->set_error(NULL, "sending the mail failed%s%.0ld: %s", code ? " with SMTP " : "",
+                           code, why);
         rc = PTRACK_RETRY;
     }
 out:

@@ -345,6 +345,7 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     capture_t *cap = calloc(2, sizeof(*cap)); /* [0] stdout, [1] stderr: 16 KiB, off the stack */
     if (!cap) {
         x->host->log(x->inst, PTRACK_LOG_WARN, "out of memory running event %" PRId64, ev->seq);
+        x->host->set_error(NULL, "out of memory running %s", x->argv[0]);
         return PTRACK_RETRY;
     }
     cap[0].fd = cap[1].fd = -1;
@@ -363,6 +364,7 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     if (make_pipe(in) != 0 || make_pipe(out) != 0 || make_pipe(err) != 0) {
         x->host->log(x->inst, PTRACK_LOG_WARN, "event %" PRId64 ": cannot make pipes: %s", ev->seq,
                      strerror(errno));
+        x->host->set_error(NULL, "cannot make pipes for %s: %s", x->argv[0], strerror(errno));
         goto out;
     }
     int e = posix_spawn_file_actions_init(&fa);
@@ -409,6 +411,7 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         x->host->log(x->inst, PTRACK_LOG_WARN,
                      "event %" PRId64 ": cannot run %s: %s (will try again)", ev->seq, x->file,
                      strerror(e));
+        x->host->set_error(NULL, "cannot run %s: %s", x->file, strerror(e));
         goto out;
     }
     close_fd(&in[0]);
@@ -502,6 +505,8 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
                      "event %" PRId64 ": %s did not finish within %" PRId64
                      " ms; its process group was killed (will try again)",
                      ev->seq, x->argv[0], x->timeout_ms);
+        x->host->set_error(NULL, "%s did not finish within %" PRId64 " ms; it was killed",
+                           x->argv[0], x->timeout_ms);
         log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
         rc = PTRACK_RETRY;
@@ -513,19 +518,25 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         x->host->log(x->inst, PTRACK_LOG_WARN,
                      "event %" PRId64 ": %s exited with 75 (EX_TEMPFAIL): will try again", ev->seq,
                      x->argv[0]);
+        x->host->set_error(NULL, "%s exited with 75 (EX_TEMPFAIL)", x->argv[0]);
         log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
         rc = PTRACK_RETRY;
     } else {
-        if (WIFEXITED(status))
+        if (WIFEXITED(status)) {
             x->host->log(x->inst, PTRACK_LOG_ERROR,
                          "event %" PRId64 ": %s exited with %d: the event is dropped (exit 75 "
                          "asks for a retry)",
                          ev->seq, x->argv[0], WEXITSTATUS(status));
-        else
+            x->host->set_error(NULL, "%s exited with %d (75 asks for a retry)", x->argv[0],
+                               WEXITSTATUS(status));
+        } else {
             x->host->log(x->inst, PTRACK_LOG_ERROR,
                          "event %" PRId64 ": %s was killed by signal %d: the event is dropped",
                          ev->seq, x->argv[0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            x->host->set_error(NULL, "%s was killed by signal %d", x->argv[0],
+                               WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        }
         log_output(x, PTRACK_LOG_ERROR, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_ERROR, ev, "stderr", &cap[1]);
         rc = PTRACK_ERROR;

@@ -99,6 +99,7 @@ typedef struct {
      * milliseconds, because whole seconds would let a retry come up to a
      * second early. */
     int64_t not_before;
+    char wait_why[96]; /* who asked for that wait, for the reason shown meanwhile */
 
     /* The answer of the request in progress. */
     pt_str_t response;
@@ -515,6 +516,8 @@ static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *wh
         w->attempts = 0;
     }
     w->attempts++;
+    /* The reason GET /v1/plugins shows, with the host's retry. */
+    w->host->set_error(NULL, "%s", why);
     if (w->retries > 0 && w->attempts >= w->retries) {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
                      "event %" PRId64 " (%s): %s; dropped after %" PRId64 " failed attempts",
@@ -538,13 +541,19 @@ static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *wh
 static int webhook_deliver(void *state, const ptrack_event_t *ev)
 {
     webhook_t *w = state;
-    if (w->not_before && now_ms() < w->not_before)
-        return PTRACK_RETRY; /* a 429 asked to wait: no request, no attempt counted */
+    if (w->not_before && now_ms() < w->not_before) {
+        /* a 429 asked to wait: no request, no attempt counted */
+        w->host->set_error(NULL, "%s: waiting %lld ms more, as it asked", w->wait_why,
+                           (long long)(w->not_before - now_ms()));
+        return PTRACK_RETRY;
+    }
     w->not_before = 0;
 
     CURL *c = pt_curl_handle(&w->curl, w->host, w->inst);
-    if (!c)
+    if (!c) {
+        w->host->set_error(NULL, "cannot make a curl handle (out of memory?)");
         return PTRACK_RETRY;
+    }
 
     int rc = PTRACK_RETRY;
     pt_str_t url = {0}, body = {0};
@@ -554,12 +563,14 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     if (!build_url(w, &url)) {
         /* The URL itself is never logged: a robot's key is in it. */
         w->host->log(w->inst, PTRACK_LOG_WARN, "cannot build the URL to sign (out of memory?)");
+        w->host->set_error(NULL, "cannot build the URL to sign (out of memory?)");
         goto out;
     }
     build_body(w, ev, &body);
     if (body.oom) {
         w->host->log(w->inst, PTRACK_LOG_WARN, "out of memory building the body of event %" PRId64,
                      ev->seq);
+        w->host->set_error(NULL, "out of memory building the body");
         goto out;
     }
 
@@ -602,7 +613,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 64];
-        snprintf(why, sizeof(why), "POST failed: %s", pt_curl_why(&w->curl, cc));
+        snprintf(why, sizeof(why), "POST to the receiver failed: %s", pt_curl_why(&w->curl, cc));
         rc = failed_attempt(w, ev, why);
         goto out;
     }
@@ -621,10 +632,16 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
             /* Too many messages for now (WeCom: 20 a minute): no attempt
              * is counted; none is made until the minute is over. */
             w->not_before = now_ms() + ROBOT_LIMIT_WAIT_MS;
+            snprintf(w->wait_why, sizeof(w->wait_why),
+                     "the robot takes no more messages for now (errcode %ld)", errcode);
             w->host->log(w->inst, PTRACK_LOG_WARN,
                          "event %" PRId64 " (%s): the robot takes no more messages for now "
                          "(errcode %ld); trying again in a minute",
                          ev->seq, ev->type, errcode);
+            w->host->set_error(NULL,
+                               "the robot takes no more messages for now (errcode %ld); waiting "
+                               "a minute",
+                               errcode);
             rc = PTRACK_RETRY;
             goto out;
         }
@@ -633,10 +650,12 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     } else if (status >= 500 || status == 429 || status == 408) {
         if (status == 429 && w->retry_after) {
             w->not_before = w->retry_after;
-            snprintf(why, sizeof(why), "HTTP 429 (too many requests), Retry-After %lld ms",
+            snprintf(w->wait_why, sizeof(w->wait_why), "HTTP 429 from the receiver");
+            snprintf(why, sizeof(why),
+                     "HTTP 429 (too many requests) from the receiver, Retry-After %lld ms",
                      (long long)(w->retry_after - now_ms()));
         } else {
-            snprintf(why, sizeof(why), "HTTP %ld: %.512s", status, answer);
+            snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.512s", status, answer);
         }
         rc = failed_attempt(w, ev, why);
     } else {
@@ -644,6 +663,10 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                      "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the request "
                      "itself was refused; check url, format and secret): %.512s",
                      ev->seq, ev->type, status, answer);
+        w->host->set_error(NULL,
+                           "HTTP %ld from the receiver, not retried (check url, format and "
+                           "secret): %.256s",
+                           status, answer);
         w->attempts = 0;
         rc = PTRACK_ERROR;
     }
@@ -651,6 +674,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
 oom:
     w->host->log(w->inst, PTRACK_LOG_WARN, "out of memory building the request of event %" PRId64,
                  ev->seq);
+    w->host->set_error(NULL, "out of memory building the request");
     rc = PTRACK_RETRY;
 out:
     curl_slist_free_all(headers);

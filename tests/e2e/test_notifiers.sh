@@ -153,6 +153,10 @@ check_eq "flaky: retry, retry, ok for each event, the same event again each time
 api GET /v1/plugins
 check_eq "flaky's status counts its retries and deliveries" "12 6" \
     "$(jv '[" ".join(str(i["notifier"].get(k)) for k in ("retries", "delivered")) for i in j["items"] if i["instance"] == "flaky"][0]')"
+FLAKY_LAST="$(printf '%s\n' "$FEED" | grep -E " $FLAKY_RE" | tail -n 1 | cut -d' ' -f1)"
+check_eq "flaky's last error is the reason it gave with set_error(NULL, ...), with the host's retry" \
+    "event $FLAKY_LAST (proposal.updated): the fixture refuses attempt 2 of event $FLAKY_LAST; next try in 400 ms" \
+    "$(jv '[i["notifier"]["last_error"] for i in j["items"] if i["instance"] == "flaky"][0]')"
 check_eq "rec's status: cursor at the last event" "$(printf %s "$FEED" | tail -n 1 | cut -d' ' -f1)" \
     "$(jv '[i["notifier"]["cursor"] for i in j["items"] if i["instance"] == "rec"][0]')"
 

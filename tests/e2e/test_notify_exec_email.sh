@@ -211,6 +211,12 @@ check_contains "the log carries three's stderr" "无效的收件人" "$(grep thr
 check_contains "and says where it cut the long rest" "错误详情\\n [...more output dropped]" \
     "$(grep three "$PT_TMP/ptrackd.log")"
 check_contains "the log says slow's group was killed" "process group was killed" "$(grep slow "$PT_TMP/ptrackd.log")"
+check_contains "temp's last error: exit 75, tried again" "exited with 75 (EX_TEMPFAIL); next try in" \
+    "$(status temp last_error)"
+check_contains "three's last error: exit 3, dropped" "exited with 3 (75 asks for a retry); the event was dropped" \
+    "$(status three last_error)"
+check_contains "slow's last error: killed at its timeout" "did not finish within 1000 ms; it was killed" \
+    "$(status slow last_error)"
 check_eq "no zombie child of ptrackd" "" \
     "$(ps -o stat=,pid=,comm= --ppid "$PT_PID" | awk '$1 ~ /Z/' || true)"
 
@@ -264,9 +270,13 @@ check_true "small: the 552 (too big) drops the event" wait_for 10 test "$(status
 check_eq "small: no retry, nothing delivered" "0 0" "$(status small retries) $(status small delivered)"
 check_contains "the log says the server refused for good" "refused the mail for good" \
     "$(grep small "$PT_TMP/ptrackd.log")"
+check_contains "small's last error: the SMTP server's refusal, dropped" \
+    "the SMTP server refused the mail for good (552)" "$(status small last_error)"
 check_true "partly: one recipient refused, the mail goes to the other" wait_for 10 has_mail partly
 check_eq "partly: delivered 1, nothing failed" "1 0" "$(status partly delivered) $(status partly failed)"
 check_true "late: retried while nothing listens" wait_for 10 test "$(status late retries)" -ge 2
+check_contains "late's last error: sending failed, tried again" "sending the mail failed" \
+    "$(status late last_error)"
 smtp late "$LATE_PORT"
 check_true "late: the mail arrives once the server is up" wait_for 30 has_mail late
 check_eq "late: delivered 1" 1 "$(status late delivered)"

@@ -264,6 +264,19 @@ check_py "patient: five 503s, then 200, all for the same event" patient '
 assert [r["status"] for r in reqs] == [503] * 5 + [200], [r["status"] for r in reqs]
 assert len({r["body"] for r in reqs}) == 1
 '
+# last_error INSTANCE: what GET /v1/plugins shows as the instance's last error.
+last_error() {
+    api GET /v1/plugins
+    jv "[i[\"notifier\"][\"last_error\"] for i in j[\"items\"] if i[\"instance\"] == \"$1\"][0]"
+}
+check_contains "patient's last error says what the receiver answered" "HTTP 503 from the receiver" \
+    "$(last_error patient)"
+check_contains "... and when the host tries again" "; next try in " "$(last_error patient)"
+check_contains "gone's last error: the 404, not retried, and the event dropped" \
+    "HTTP 404 from the receiver, not retried" "$(last_error gone)"
+check_contains "... the event dropped" "the event was dropped" "$(last_error gone)"
+check_contains "busy's last error: the 429 and its wait" "HTTP 429 from the receiver: waiting" \
+    "$(last_error busy)"
 
 # ---------------------------------------------------------------------------
 pt_step "a robot's text: a title on one line, cut to what the robot takes"

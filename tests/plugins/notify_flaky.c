@@ -6,6 +6,8 @@
  * (default 1), then PTRACK_OK. Every attempt is appended to the file named
  * by the option `path` as "<seq> <type> <attempt> retry|ok\n", so that a
  * test sees each event offered again after the back-off and in order.
+ * A refused attempt says why with set_error(NULL, "the fixture refuses
+ * attempt N of event SEQ"), which the host shows as the last error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +74,9 @@ static int flaky_deliver(void *state, const ptrack_event_t *ev)
                      (long long)f->attempts, rc == PTRACK_OK ? "ok" : "retry");
     if (n < 0 || (size_t)n >= sizeof(line) || write(f->fd, line, (size_t)n) != n)
         return PTRACK_RETRY;
+    if (rc == PTRACK_RETRY)
+        f->host->set_error(NULL, "the fixture refuses attempt %lld of event %lld",
+                           (long long)f->attempts, (long long)ev->seq);
     return rc;
 }
 
