@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "json-strict.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -49,6 +50,17 @@ static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
     va_end(ap);
+    /* A plugin's text is not checked as ours is: a line of a GBK file, a
+     * string cut in the middle of a character. The log (and the journal,
+     * and whoever reads it as UTF-8), and a create() refusal quoted in a
+     * JSON answer, get valid UTF-8: each byte that does not belong to a
+     * valid sequence becomes '?', as in an API answer (json-strict.h).
+     * Control characters become spaces, so that the message is one line
+     * in the reason too (pt_log does the same to the log line). */
+    pt_utf8_scrub(msg);
+    for (char *c = msg; *c; c++)
+        if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+            *c = ' ';
     pt_log_level_t l = level <= PTRACK_LOG_DEBUG  ? PT_LOG_DEBUG
                        : level == PTRACK_LOG_INFO ? PT_LOG_INFO
                        : level == PTRACK_LOG_WARN ? PT_LOG_WARN

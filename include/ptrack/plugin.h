@@ -149,8 +149,11 @@ typedef struct ptrack_host {
     uint16_t abi_minor;
 
     /* Writes one line to ptrackd's log, prefixed with the instance's name.
-     * Thread: any. Ownership: fmt and its arguments are borrowed for the
-     * call. */
+     * The log is UTF-8: a byte of the message that is not part of a valid
+     * UTF-8 sequence (text of a GBK file, a string cut mid-character) is
+     * written as '?', and a newline or another control character as a
+     * space. Thread: any. Ownership: fmt and its arguments are borrowed for
+     * the call. */
     void (*log)(ptrack_instance_t *inst, int level, const char *fmt, ...)
 #if defined(__GNUC__)
         __attribute__((format(printf, 3, 4)))

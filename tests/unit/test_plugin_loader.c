@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "json-strict.h"
 #include "plugins.h"
 
 typedef struct {
@@ -404,6 +405,46 @@ static void a_failing_create_is_refused_with_its_reason(void **state)
                    "create failed: cannot reach the fixture's server (as designed)");
 }
 
+/* What a plugin logs is written to ptrackd's stderr, on one line, and as
+ * valid UTF-8: bytes that are not (a plugin reading a GBK file, a cut
+ * string) are replaced, and the Chinese around them kept. */
+static void plugin_log_lines_are_valid_utf8(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(load(f, "{\"instance\":\"o\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://o\"}}"),
+                     PT_OK);
+    pt_instance_t *o = pt_plugins_find(f->p, "o");
+    char path[] = "/tmp/ptlog.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    char reason[128];
+    pt_plugin_host_capture(o, reason, sizeof(reason));
+    /* GBK for 办理, a lone continuation byte, a cut 中 (E4 B8 AD), a
+     * newline, then 完毕. */
+    pt_plugin_host.log(o, PTRACK_LOG_WARN, "行 %d: \xb0\xec\xc0\xed \x80 \xe4\xb8\n完毕", 7);
+    pt_plugin_host_capture(NULL, NULL, 0);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char text[4096];
+    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    text[n] = '\0';
+    if (!pt_utf8_valid(text, (size_t)n))
+        fail_msg("the log line is not valid UTF-8: %s", text);
+    if (!strstr(text, "[o] 行 7: ???? ? ?? 完毕\n"))
+        fail_msg("the log line lost its text or its bytes were not replaced: %s", text);
+    assert_int_equal(strchr(text, '\n') - text, n - 1); /* one line */
+    /* What create()'s refusal would quote is the same text. */
+    assert_true(pt_utf8_valid(reason, strlen(reason)));
+    assert_string_equal(reason, "行 7: ???? ? ?? 完毕");
+}
+
 static void lookups_by_format_and_reload(void **state)
 {
     fx_t *f = *state;
@@ -506,6 +547,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
         cmocka_unit_test(config_checks_plugin_entries),
     };
