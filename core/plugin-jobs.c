@@ -49,6 +49,7 @@
 #include "plugin-jobs.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,10 @@ struct ptrack_job {
     pthread_t thread;
 
     /* Job thread only. */
+    bool begun;   /* export: export_begin was taken */
+    bool broken;  /* export: a call was refused, and the output cannot be whole */
+    char *misuse; /* export: the first call the host refused as the header's
+                   * contract forbids it (logged once) */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
     cJSON *rejects;    /* [{where, reason}], the first REJECTED_MAX */
@@ -198,6 +203,7 @@ static void job_free(ptrack_job_t *job)
     blocks_free(job->q_head);
     free(job->content_type);
     free(job->filename);
+    free(job->misuse);
     free(job->error);
     free(job->answer);
     cJSON_Delete(job->rejects);
@@ -486,19 +492,112 @@ int pt_job_import_ignore(ptrack_job_t *job, const char *where, const char *reaso
     return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
 }
 
+/* A call that breaks the header's contract (a second export_begin, a
+ * job_write before it, a content type that is not one): the first is kept
+ * as the reason the export fails, and logged once per job, since a plugin
+ * that does it once does it on every export. Returns PTRACK_EINVAL.
+ * Thread: the job's. */
+static int misused(ptrack_job_t *job, bool breaks, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int misused(ptrack_job_t *job, bool breaks, const char *fmt, ...)
+{
+    job->broken |= breaks;
+    if (job->misuse)
+        return PTRACK_EINVAL;
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pt_utf8_scrub(msg);
+    job->misuse = strdup(msg);
+    pt_warn("exporter %s: %s; the call returns PTRACK_EINVAL (a bug in the plugin; this is said "
+            "once per export)",
+            instance_name(job), msg);
+    return PTRACK_EINVAL;
+}
+
+/* Shows a value a plugin passed in a message: at most 60 bytes, anything
+ * but printable ASCII as '?'. */
+static void shown(char *out, size_t size, const char *s)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < size && i < 60; i++)
+        out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+    out[i] = '\0';
+}
+
+/* A media type as an HTTP header carries it: "type/subtype" and
+ * parameters, printable ASCII, at most 255 bytes. */
+static bool good_content_type(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 255 || s[0] == '/' || s[0] == ' ')
+        return false;
+    size_t slash = strcspn(s, "/;");
+    if (s[slash] != '/' || s[slash + 1] == '\0' || s[slash + 1] == ';')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+/* A download's file name: 1 to 255 bytes of UTF-8, no control character,
+ * no '/' or '\' (it names a file, not a path). */
+static bool good_filename(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 255 || !pt_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
 int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename)
 {
     if (!job || job->kind != JOB_EXPORT)
         return PTRACK_EINVAL;
-    char *ct = content_type ? strdup(content_type) : NULL;
+    char bad[64];
+    /* A second call leaves the first as it was: its content type may be on
+     * its way to the client already. */
+    if (job->begun)
+        return misused(job, false,
+                       "export_begin was called again; the first content type and "
+                       "file name stay");
+    if (!content_type)
+        return misused(job, true, "export_begin was given no content type");
+    if (!good_content_type(content_type)) {
+        shown(bad, sizeof(bad), content_type);
+        return misused(job, true,
+                       "export_begin: \"%s\" is not a content type (type/subtype and parameters, "
+                       "printable ASCII, at most 255 bytes)",
+                       bad);
+    }
+    if (filename && !good_filename(filename)) {
+        shown(bad, sizeof(bad), filename);
+        return misused(job, true,
+                       "export_begin: \"%s\" is not a file name (1 to 255 bytes of UTF-8, no "
+                       "control character, no / or \\)",
+                       bad);
+    }
+    char *ct = strdup(content_type);
     char *fn = filename ? strdup(filename) : NULL;
+    if (!ct || (filename && !fn)) {
+        free(ct);
+        free(fn);
+        return PTRACK_ENOMEM;
+    }
     pthread_mutex_lock(&job->mu);
-    free(job->content_type);
-    free(job->filename);
     job->content_type = ct;
     job->filename = fn;
     pthread_mutex_unlock(&job->mu);
-    return (content_type && !ct) || (filename && !fn) ? PTRACK_ENOMEM : PTRACK_OK;
+    job->begun = true;
+    return PTRACK_OK;
 }
 
 int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
@@ -540,6 +639,8 @@ int pt_job_write(ptrack_job_t *job, const void *buf, size_t len)
 {
     if (!job || job->kind != JOB_EXPORT || (!buf && len))
         return PTRACK_EINVAL;
+    if (!job->begun)
+        return misused(job, true, "job_write was called before export_begin");
     const char *p = buf;
     pthread_mutex_lock(&job->mu);
     while (len > 0) {
@@ -840,10 +941,17 @@ static void *job_main(void *arg)
             job->cur_rec = NULL;
             pt_store_export_close(job->cursor);
             job->cursor = NULL;
+            /* A refused call (a write before export_begin) means the output
+             * is not whole, whatever the plugin returns. */
+            if (rc == PTRACK_OK && job->broken)
+                rc = PTRACK_ERROR;
             if (rc != PTRACK_OK) {
                 pthread_mutex_lock(&job->mu);
                 if (atomic_load(&job->cancelled))
                     cancel_error(job, &err, job->why, 0);
+                else if (job->broken)
+                    pt_error_set(&err, PT_EPLUGIN, "the exporter %s failed: %s", instance_name(job),
+                                 job->misuse);
                 else if (job->read_err.code != PT_OK)
                     pt_error_set(&err, job->read_err.code,
                                  "the exporter %s stopped: reading the proposals failed: %s",

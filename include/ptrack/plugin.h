@@ -251,9 +251,16 @@ typedef struct ptrack_host {
      * Ownership: strings are copied. */
     int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
 
-    /* Exporter: says what the output is, before the first job_write:
-     * content_type "text/csv; charset=utf-8", filename "proposals.csv"
-     * (NULL: none). Thread: the job's. Ownership: copied. */
+    /* Exporter: says what the output is, once, before the first
+     * job_write: content_type "text/csv; charset=utf-8" (type/subtype and
+     * parameters, printable ASCII, at most 255 bytes), filename
+     * "proposals.csv" (NULL: none; else 1 to 255 bytes of UTF-8 without
+     * control characters, '/' or '\'). Returns PTRACK_OK, or PTRACK_EINVAL
+     * when it is called a second time (the first call's values stay) or
+     * given a content type or a file name that is not one; a refused
+     * content type or file name fails the export (500 plugin_error), and
+     * ptrackd's log names the misuse, once per export. Thread: the job's.
+     * Ownership: copied. */
     int (*export_begin)(ptrack_job_t *job, const char *content_type, const char *filename);
 
     /* Exporter: the next proposal matching the request's filters, in id
@@ -264,7 +271,9 @@ typedef struct ptrack_host {
 
     /* Exporter: writes output bytes, streamed to the client. Blocks while
      * the client is slower than the exporter (back-pressure). Returns
-     * PTRACK_OK or PTRACK_ECANCELED. Ownership: buf is copied. Thread: the
+     * PTRACK_OK or PTRACK_ECANCELED; PTRACK_EINVAL before export_begin has
+     * succeeded, which fails the export whatever export() then returns (the
+     * output would not be whole). Ownership: buf is copied. Thread: the
      * job's. */
     int (*job_write)(ptrack_job_t *job, const void *buf, size_t len);
 

@@ -6,6 +6,7 @@
 #   export_jsonl   one proposal per line
 #   export_failing fails after `after` proposals
 #   jobs_failing   fails at once with the code asked for (?rc=)
+#   export_misuse  breaks export_begin's contract, one way per format
 # Checks: all or nothing with every rejected record named; partial=true;
 # history and events of imported proposals; duplicates skipped; stored
 # proposals (what the exporter writes) imported with their status; a
@@ -21,7 +22,7 @@ set -u
 pt_init
 
 FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-for f in import_jsonl import_slow export_jsonl export_failing jobs_failing; do
+for f in import_jsonl import_slow export_jsonl export_failing jobs_failing export_misuse; do
     [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
 done
 
@@ -30,7 +31,8 @@ pt_config '{}' ',"plugins": [
     {"instance": "slow_in", "path": "'"$FIX"'/fixture_import_slow.so"},
     {"instance": "jl_out", "path": "'"$FIX"'/fixture_export_jsonl.so"},
     {"instance": "failing_out", "path": "'"$FIX"'/fixture_export_failing.so", "config": {"after": 5}},
-    {"instance": "fails_jobs", "path": "'"$FIX"'/fixture_jobs_failing.so"}
+    {"instance": "fails_jobs", "path": "'"$FIX"'/fixture_jobs_failing.so"},
+    {"instance": "misuse_out", "path": "'"$FIX"'/fixture_export_misuse.so"}
   ]'
 pt_start
 
@@ -260,6 +262,33 @@ if [ -x "$PTRACK" ]; then
     check_contains "... and the message points at ptrackd's log" "ptrackd's log" "$(cat "$PT_TMP/cli.err")"
     cd - >/dev/null
 fi
+
+pt_step "export_begin's contract: a call that breaks it is refused with PTRACK_EINVAL, logged once"
+as_viewer GET "/v1/exports?format=nobegin"
+check_error "job_write before export_begin fails the export, even if the plugin returns OK" 500 plugin_error
+check_contains "... saying what the exporter did" "misuse_out failed: job_write was called before export_begin" \
+    "$(jv 'j["error"]["message"]')"
+check_contains "... the call returned PTRACK_EINVAL" "nobegin: job_write -> -3" "$(cat "$PT_TMP/ptrackd.log")"
+as_viewer GET "/v1/exports?format=twice"
+check_status "a second export_begin is refused; the first stays" 200
+check_eq "... its content type and file name" "text/plain; charset=utf-8 | attachment; filename=\"a.txt\"" \
+    "$(hdr Content-Type) | $(hdr Content-Disposition)"
+check_eq "... and the output" "x" "$BODY"
+check_contains "... the second and third calls returned PTRACK_EINVAL" "twice: export_begin -> 0 -3 -3" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+check_eq "... and the misuse was logged once" "1" \
+    "$(grep -c 'exporter misuse_out: export_begin was called again' "$PT_TMP/ptrackd.log")"
+as_viewer GET "/v1/exports?format=badtype"
+check_error "a content type with a CR LF is refused, and the export fails" 500 plugin_error
+check_contains "... naming it" 'is not a content type' "$(jv 'j["error"]["message"]')"
+check_contains "... export_begin returned PTRACK_EINVAL" "badtype: export_begin -> -3" "$(cat "$PT_TMP/ptrackd.log")"
+check_eq "... and no header of its making went out" "" "$(hdr X-Evil)"
+as_viewer GET "/v1/exports?format=badname"
+check_error "a file name with a quote and a CR LF is refused" 500 plugin_error
+check_contains "... naming it" 'is not a file name' "$(jv 'j["error"]["message"]')"
+as_viewer GET "/v1/exports?format=slashname"
+check_error "a file name with a slash is refused" 500 plugin_error
+check_contains "... export_begin returned PTRACK_EINVAL" "slashname: export_begin -> -3" "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_step "100,000 proposals: imported in four files, exported in flat memory"
 N=100000
