@@ -1041,17 +1041,65 @@ static void respond_json(ptrack_job_t *job, int status, const char *json)
     job->req = NULL;
 }
 
+/* The plain ASCII name of filename="..." for a name that is not plain
+ * ASCII (RFC 6266 section 4.3: clients that read filename* take the UTF-8
+ * name; this is for those that do not). Each run of other characters
+ * becomes one '_', and '_' is trimmed where a run stood at an end of the
+ * name's stem; a stem with no letter or digit left becomes "export". So
+ * 2026年建议汇总.csv is 2026.csv, and 办理中.xlsx export.xlsx. The
+ * extension is kept (it is ASCII in every exporter's name; one that is
+ * not gets the same treatment). */
+static void ascii_fallback(pt_buf_t *b, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    size_t stem_len = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    pt_buf_t out;
+    pt_buf_init(&out);
+    for (int part = 0; part < 2; part++) {
+        const unsigned char *s = (const unsigned char *)(part == 0 ? name : name + stem_len);
+        const unsigned char *end =
+            (const unsigned char *)(part == 0 ? name + stem_len : name + strlen(name));
+        size_t start = out.len;
+        bool alnum = false, run = false;
+        for (; s < end; s++) {
+            if (*s >= 0x80) {
+                run = true; /* a UTF-8 character's bytes, or the next */
+                continue;
+            }
+            if (run && out.len > start && out.data[out.len - 1] != '_')
+                pt_buf_append(&out, "_", 1);
+            run = false;
+            char c = *s < 0x20 || *s == 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
+            alnum |= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            pt_buf_append(&out, &c, 1);
+        }
+        /* A run at the end of the stem leaves no '_' behind it. */
+        if (part == 0 && !alnum) {
+            out.len = start;
+            pt_buf_puts(&out, "export");
+        }
+    }
+    if (!pt_buf_failed(&out))
+        pt_buf_append(b, out.data, out.len);
+    pt_buf_free(&out);
+}
+
 /* "attachment; filename=..." with the name made safe for a quoted string,
- * and the UTF-8 name as filename* when it is not plain ASCII. */
+ * and the UTF-8 name as filename* when it is not plain ASCII (export_begin
+ * took a name of valid UTF-8 without control characters). */
 static void disposition(pt_buf_t *b, const char *name)
 {
     bool ascii = true;
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++)
+        ascii &= *s < 0x80;
     pt_buf_puts(b, "Content-Disposition: attachment; filename=\"");
-    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-        if (*s >= 0x80)
-            ascii = false;
-        char c = *s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
-        pt_buf_append(b, &c, 1);
+    if (ascii) {
+        for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+            char c = *s < 0x20 || *s == 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
+            pt_buf_append(b, &c, 1);
+        }
+    } else {
+        ascii_fallback(b, name);
     }
     pt_buf_puts(b, "\"");
     if (!ascii) {

@@ -127,6 +127,20 @@ static bool segment_index(const char *seg, int *index)
     return true;
 }
 
+/* A segment that reads as a number but is no index ("-1", "+2", "01",
+ * "99999999999999999999"): a key no one means, in an object this path
+ * would make. */
+static bool segment_numeric(const char *seg)
+{
+    const char *p = seg[0] == '-' || seg[0] == '+' ? seg + 1 : seg;
+    if (!*p)
+        return false;
+    for (; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
 /* The node one segment below node, or NULL. */
 static cJSON *child(const cJSON *node, const char *seg)
 {
@@ -259,6 +273,37 @@ static int put(cJSON *parent, const char *seg, cJSON *item)
     return PTRACK_OK;
 }
 
+/* Checks, before anything is made, that setting a value at path can
+ * succeed: each segment names a member of an object, or an index of an
+ * array at most one past its end; where the path goes below what exists,
+ * each segment is the key of a container that would be made, an array for
+ * an index (then 0: a new array is empty) and an object for a name, and a
+ * number that is no index ("units.-1") is refused rather than made a key.
+ * So a refused set changes nothing. Returns PTRACK_OK or PTRACK_EINVAL. */
+static int check_path(const ptrack_record_t *rec, const char *path)
+{
+    char seg[SEGMENT_MAX];
+    path_iter_t it = {path, false};
+    const cJSON *node = rec->json; /* NULL once below what exists */
+    int r, index;
+    while ((r = next_segment(&it, seg)) == 1) {
+        bool is_index = segment_index(seg, &index);
+        if (!node) {
+            if (is_index ? index != 0 : segment_numeric(seg))
+                return PTRACK_EINVAL;
+            continue;
+        }
+        if (cJSON_IsArray(node)) {
+            if (!is_index || index > cJSON_GetArraySize(node))
+                return PTRACK_EINVAL;
+        } else if (!cJSON_IsObject(node)) {
+            return PTRACK_EINVAL; /* a scalar stands where the path goes on */
+        }
+        node = child(node, seg);
+    }
+    return r == 0 ? PTRACK_OK : PTRACK_EINVAL;
+}
+
 /* Walks path down to the parent of its last segment, making the objects
  * and arrays on the way (an array when the next segment is an index). The
  * last segment is left in last. Returns the parent, or NULL with *rc set. */
@@ -310,9 +355,13 @@ static int set_item(ptrack_record_t *rec, const char *path, cJSON *item)
         cJSON_Delete(item);
         return PTRACK_EINVAL;
     }
+    int rc = check_path(rec, path);
+    if (rc != PTRACK_OK) {
+        cJSON_Delete(item);
+        return rc;
+    }
     cache_clear(rec);
     char last[SEGMENT_MAX];
-    int rc;
     cJSON *parent = make_parent(rec, path, last, &rc);
     if (!parent) {
         cJSON_Delete(item);

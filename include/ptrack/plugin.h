@@ -197,7 +197,13 @@ typedef struct ptrack_host {
 
     /* rec_new: an empty record, to fill and hand to import_emit.
      * rec_set: sets the string at path, creating the objects on the way
-     * (an array index one past the end appends).
+     * (an array index one past the end appends; a segment of digits
+     * below what exists makes an array, then only index 0). A path that
+     * cannot be set is PTRACK_EINVAL and changes nothing: an empty
+     * segment, a scalar where the path goes on, an index past the end, or
+     * a segment that reads as a number but is no index ("-1", "01",
+     * "99999999999999999999") where an array or a new object would take
+     * it (in an object that exists it is an ordinary key).
      * rec_set_json: sets the value at path from JSON text (an array of
      * units, a number, true, null); PTRACK_EINVAL when it is not JSON.
      * rec_append: appends a string to the array at path (created if

@@ -185,6 +185,19 @@ check_eq "delegation=海淀代表团 gives exactly its two" "B-1 B-2" \
 HDRS="$PT_TMP/exp.hdrs"
 check_contains "Content-Disposition names the exporter's file" 'attachment; filename="proposals.jsonl"' "$(hdr Content-Disposition)"
 check_contains "Content-Type is the exporter's" "application/x-ndjson" "$(hdr Content-Type)"
+# disposition NAME: the Content-Disposition of an export the fixture names NAME.
+disposition() {
+    as_viewer GET "/v1/exports?format=jsonl&status=draft&filename=$(urlenc "$1")"
+    hdr Content-Disposition
+}
+check_eq "a Chinese name: ASCII kept, each run of Chinese one '_' (none at an end), the UTF-8 name in filename*" \
+    "attachment; filename=\"2026_A.jsonl\"; filename*=UTF-8''2026%E5%B9%B4%E5%BB%BA%E8%AE%AEA%E6%B1%87%E6%80%BB.jsonl" \
+    "$(disposition 2026年建议A汇总.jsonl)"
+check_eq "a name with no letter or digit outside Chinese: export, with its extension" \
+    "attachment; filename=\"export.jsonl\"; filename*=UTF-8''%E5%8A%9E%E7%90%86%E4%B8%AD.jsonl" \
+    "$(disposition 办理中.jsonl)"
+check_eq "a quote in an ASCII name is made safe for the quoted string" \
+    'attachment; filename="a_b.jsonl"' "$(disposition 'a"b.jsonl')"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=jsonl&status=draft&session=%E5%8D%81%E5%9B%9B%E5%B1%8A%E4%B8%80%E6%AC%A1" >"$PT_TMP/dr.jsonl"
 check_eq "status=draft&session=... gives the one draft" "B-2" \
     "$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["number"] for l in open(sys.argv[1], encoding="utf-8")))' "$PT_TMP/dr.jsonl")"

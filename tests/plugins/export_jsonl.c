@@ -1,7 +1,8 @@
 /*
  * export_jsonl.c - a fixture exporter: each proposal as one line of JSON,
  * in the order the host gives them (what import_jsonl reads back). Built
- * as an ABI 1.0 plugin.
+ * as an ABI 1.0 plugin, so every query parameter reaches it: `filename`
+ * names the download (default proposals.jsonl).
  */
 #include <stdlib.h>
 #include <ptrack/plugin.h>
@@ -30,7 +31,9 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const ptrack_host_t *h = ((state_t *)state)->host;
-    int rc = h->export_begin(job, "application/x-ndjson; charset=utf-8", "proposals.jsonl");
+    const char *name = h->job_arg(job, "filename");
+    int rc = h->export_begin(job, "application/x-ndjson; charset=utf-8",
+                             name ? name : "proposals.jsonl");
     const ptrack_record_t *rec;
     while (rc == PTRACK_OK && (rc = h->export_next(job, &rec)) == 1) {
         size_t len;

@@ -127,6 +127,40 @@ static void set_creates_objects_and_arrays_on_the_way(void **s)
     h->rec_free(r);
 }
 
+/* A segment that reads as a number but is no index is no key to make:
+ * "units.-1" on a record without units was once an object {"-1": ...}. A
+ * refused set leaves nothing behind, not even the containers on its way. */
+static void a_number_that_is_no_index_is_refused_and_changes_nothing(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_non_null(r);
+    assert_int_equal(h->rec_set(r, "units.-1", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.99999999999999999999", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.+1", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.01", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "a.b.c.-1", "v"), PTRACK_EINVAL);
+    /* A new array is empty: only index 0 can be set in it. */
+    assert_int_equal(h->rec_set(r, "tags.2", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.0.name.-1", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, "units.-1", "{}"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_append(r, "units.-1", "v"), PTRACK_EINVAL);
+    assert_string_equal(h->rec_json(r, "", NULL), "{}");
+
+    /* An existing array takes indexes only, up to one past its end. */
+    assert_int_equal(h->rec_set(r, "units.0.name", "教育厅"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "units.-1", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.99999999999999999999", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "units.1.name.x", "v"), PTRACK_OK);
+    /* In an object that exists, such a segment is an ordinary key. */
+    assert_int_equal(h->rec_set(r, "custom.联系人", "张三"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "custom.-1", "负一"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"units\":[{\"name\":\"教育厅\"},{\"name\":{\"x\":\"v\"}}],"
+                        "\"custom\":{\"联系人\":\"张三\",\"-1\":\"负一\"}}");
+    h->rec_free(r);
+}
+
 static void set_json_takes_strict_json_only(void **s)
 {
     (void)s;
@@ -203,6 +237,7 @@ int main(void)
         cmocka_unit_test(count_counts_arrays_and_objects),
         cmocka_unit_test(json_prints_values_and_the_whole_record),
         cmocka_unit_test(set_creates_objects_and_arrays_on_the_way),
+        cmocka_unit_test(a_number_that_is_no_index_is_refused_and_changes_nothing),
         cmocka_unit_test(set_json_takes_strict_json_only),
         cmocka_unit_test(append_makes_and_grows_arrays),
         cmocka_unit_test(host_side_wrap_parse_and_release),
