@@ -217,6 +217,9 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
     free(text);
 
     bool many = cJSON_IsArray(doc);
+    /* With several items, --json prints one array of what was added; the
+     * refusals go to stderr only. */
+    cli->json_errors_off = many;
     size_t total = many ? (size_t)cJSON_GetArraySize(doc) : 1, added = 0, index = 0;
     const cJSON *item;
     int rc = PT_EXIT_OK;

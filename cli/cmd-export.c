@@ -309,6 +309,8 @@ static const char *format_from_name(const char *path)
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
+    /* stdout may be the file (--out -): an error answer goes to stderr. */
+    cli->json_errors_off = true;
     const char *format = pt_args_value(args, "format");
     char format_buf[64];
     if (format)

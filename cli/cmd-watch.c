@@ -175,6 +175,8 @@ static void pause_for(int seconds)
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
+    /* stdout is one event a line: a refusal goes to stderr only. */
+    cli->json_errors_off = true;
     long long after = 0;
     const char *a = pt_args_value(args, "after");
     int rc = PT_EXIT_OK, backoff = 1;

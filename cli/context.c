@@ -126,6 +126,12 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
 
     rc = resp->status >= 400 && resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
     const cJSON *err = pt_json_get(resp->json, "error");
+    /* --json prints the daemon's answer as it is, an error answer too
+     * (with its members: a refused import's rejected records, an invalid
+     * transition's allowed actions), for a script to read; the message
+     * still goes to stderr, for the person. */
+    if (cli->json && !cli->json_errors_off && cJSON_IsObject(err))
+        pt_json_print(resp->json, stdout);
     const char *msg = pt_json_str(err, "message");
     const char *code = pt_json_str(err, "code");
     if (msg && *msg) {

@@ -631,6 +631,11 @@ cli show 999999
 check_rc "show of an unknown proposal" 1
 check_true "one line on stderr" one_line_err
 check_contains "the message starts with ptrack:" "ptrack" "$ERR"
+check_eq "without --json, nothing on stdout" "" "$OUT"
+cli --json show 999999
+check_rc "show --json of an unknown proposal" 1
+check_eq "--json prints the daemon's error answer on stdout" "not_found" "$(jv 'j["error"]["code"]' "$OUT")"
+check_contains "... and the message on stderr" "999999" "$ERR"
 cli do 999999 sign --unit 某单位
 check_rc "do on an unknown proposal" 1
 cli frobnicate

@@ -270,6 +270,13 @@ if [ -x "$PTRACK" ]; then
         >/dev/null 2>"$PT_TMP/cli.err"
     check_eq "... a request the exporter refuses is exit 1 (a 4xx)" "1" "$?"
     check_true "... and no file is left" [ ! -e "$PT_TMP/fails.txt" ]
+    "$PTRACK" --socket "$PT_SOCK" --json import "$PT_TMP/bad.jsonl" --format jsonl --quiet \
+        >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    check_eq "ptrack --json import of a file with rejected records: exit 1" "1" "$?"
+    check_eq "... stdout is the daemon's answer, the rejected records in it" \
+        'validation_failed ["line 3", "line 4"]' \
+        "$(jv '"%s %s" % (j["error"]["code"], json.dumps([r["where"] for r in j["error"]["rejected"]], ensure_ascii=False))' "$(cat "$PT_TMP/cli.out")")"
+    check_contains "... and stderr still has the message" "2 of 5 records were rejected" "$(cat "$PT_TMP/cli.err")"
     "$PTRACK" --socket "$PT_SOCK" export --format failing --out broken.jsonl >/dev/null 2>"$PT_TMP/cli.err"
     check_eq "an export cut off midway is exit 3" "3" "$?"
     check_contains "... and the message points at ptrackd's log" "ptrackd's log" "$(cat "$PT_TMP/cli.err")"
