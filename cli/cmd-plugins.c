@@ -27,10 +27,14 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-/* "import csv,tsv; export csv". */
-static void formats_text(pt_buf_t *b, const cJSON *formats)
+/* "import csv,tsv; export csv". A format that another instance serves
+ * instead (one taken over from a built-in plugin) is named with it:
+ * "import json,jsonl (jsonl: served by office_jsonl)". */
+static void formats_text(pt_buf_t *b, const cJSON *item, const cJSON *served)
 {
     static const char *const dirs[] = {"import", "export"};
+    const cJSON *formats = pt_json_get(item, "formats");
+    const char *self = pt_json_str(item, "instance");
     for (size_t i = 0; i < 2; i++) {
         const cJSON *list = pt_json_get(formats, dirs[i]);
         if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
@@ -38,6 +42,15 @@ static void formats_text(pt_buf_t *b, const cJSON *formats)
         char *s = pt_json_join(list, ",");
         pt_buf_printf(b, "%s%s %s", b->len ? "; " : "", dirs[i], s);
         free(s);
+        const cJSON *f;
+        cJSON_ArrayForEach(f, list)
+        {
+            const char *by = cJSON_IsString(f)
+                                 ? pt_json_str(pt_json_get(served, dirs[i]), f->valuestring)
+                                 : NULL;
+            if (by && self && strcmp(by, self) != 0)
+                pt_buf_printf(b, " (%s: served by %s)", f->valuestring, by);
+        }
     }
 }
 
@@ -83,10 +96,12 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
     {
         pt_buf_t formats = {0}, state = {0};
         char *kinds = pt_json_join(pt_json_get(it, "kinds"), ",");
-        formats_text(&formats, pt_json_get(it, "formats"));
+        formats_text(&formats, it, pt_json_get(resp.json, "formats"));
         state_text(&state, it);
         if (pt_json_bool(it, "runtime", false))
             pt_buf_puts(&state, "; 运行时加载 loaded at run time");
+        else if (pt_json_bool(it, "builtin", false))
+            pt_buf_puts(&state, "; 内置 built in");
         pt_table_row(t);
         pt_table_cell(t, 0, pt_json_str(it, "instance"));
         pt_table_cell(t, 1, pt_json_str(it, "plugin"));

@@ -26,37 +26,31 @@ bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud)
 }
 
 /* The formats served by importers ("import") or exporters ("export"), as
- * "csv, jsonl", or "none". Ownership: the caller frees. */
+ * "csv, jsonl", each once, or "none". Ownership: the caller frees. */
 static char *formats_served(pt_api_t *api, const char *kind)
 {
-    cJSON *list = api->opts.plugins ? pt_plugins_list(api->opts.plugins) : NULL;
+    cJSON *all = api->opts.plugins ? pt_plugins_formats(api->opts.plugins) : NULL;
     size_t cap = 256, len = 0;
     char *out = malloc(cap);
     if (!out) {
-        cJSON_Delete(list);
+        cJSON_Delete(all);
         return NULL;
     }
     out[0] = '\0';
-    const cJSON *inst, *f;
-    cJSON_ArrayForEach(inst, list)
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(all, kind))
     {
-        const cJSON *formats = cJSON_GetObjectItemCaseSensitive(inst, "formats");
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(formats, kind))
-        {
-            if (!cJSON_IsString(f))
-                continue;
-            size_t n = strlen(f->valuestring);
-            if (len + n + 3 > cap) {
-                cap = (len + n + 3) * 2;
-                char *grown = realloc(out, cap);
-                if (!grown)
-                    break;
-                out = grown;
-            }
-            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", f->valuestring);
+        size_t n = strlen(f->string);
+        if (len + n + 3 > cap) {
+            cap = (len + n + 3) * 2;
+            char *grown = realloc(out, cap);
+            if (!grown)
+                break;
+            out = grown;
         }
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", f->string);
     }
-    cJSON_Delete(list);
+    cJSON_Delete(all);
     if (len == 0) {
         free(out);
         return strdup("none (no plugin of that kind is loaded)");

@@ -57,6 +57,15 @@ static void list(pt_call_t *call)
         return;
     }
     cJSON_AddItemToObject(o, "items", items);
+    /* Which instance serves each format, for the reader who wonders which
+     * of an office's csv importer and the built-in one runs. */
+    cJSON *formats = pt_plugins_formats(registry(call));
+    if (!formats) {
+        cJSON_Delete(o);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    cJSON_AddItemToObject(o, "formats", formats);
     reply_json(call, 200, o, NULL);
 }
 

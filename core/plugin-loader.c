@@ -90,6 +90,7 @@ typedef struct {
 typedef struct pending_s {
     char *name;
     cJSON *entry;   /* the new entry; NULL when the instance goes */
+    bool builtin;   /* entry is a built-in format plugin's */
     uint64_t until; /* uv_now() after which the instance is left as it is */
     struct pending_s *next;
 } pending_t;
@@ -170,25 +171,87 @@ static bool has_format(const char *const *formats, const char *format)
     return false;
 }
 
-pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format)
+/* Whether a reload waits to remove this instance (its notifier is inside
+ * deliver()): it stays loaded until then, but serves no new job and holds
+ * no format against another instance. */
+static bool going(const pt_plugins_t *p, const pt_instance_t *inst)
+{
+    for (const pending_t *q = p->pending; q; q = q->next)
+        if (!q->entry && strcmp(q->name, inst->name) == 0)
+            return true;
+    return false;
+}
+
+/* The formats d imports (kind PTRACK_KIND_IMPORTER) or exports. */
+static const char *const *kind_formats(const ptrack_plugin_t *d, unsigned kind)
+{
+    if (!(d->kinds & kind))
+        return NULL;
+    if (kind == PTRACK_KIND_IMPORTER)
+        return d->importer ? d->importer->formats : NULL;
+    return d->exporter ? d->exporter->formats : NULL;
+}
+
+/* The instance that serves format on the side kind. Two instances that
+ * are not built in never serve one format (a load that would make two is
+ * refused), so the rule is: the one that is not built in, else the
+ * built-in one. It does not depend on the order of the list, which a
+ * reload changes. */
+static pt_instance_t *server_of(pt_plugins_t *p, unsigned kind, const char *format)
 {
     if (!p || !format)
         return NULL;
+    pt_instance_t *builtin = NULL;
     for (pt_instance_t *i = p->instances; i; i = i->next) {
-        const ptrack_plugin_t *d = i->file->desc;
-        if ((d->kinds & PTRACK_KIND_IMPORTER) && has_format(d->importer->formats, format))
+        if (!has_format(kind_formats(i->file->desc, kind), format) || going(p, i))
+            continue;
+        if (!i->builtin)
             return i;
+        if (!builtin)
+            builtin = i;
     }
-    return NULL;
+    return builtin;
+}
+
+pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format)
+{
+    return server_of(p, PTRACK_KIND_IMPORTER, format);
 }
 
 pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format)
 {
-    if (!p || !format)
-        return NULL;
+    return server_of(p, PTRACK_KIND_EXPORTER, format);
+}
+
+/* A format that a and b both import (*side "import") or both export
+ * ("export"); NULL when they share none. */
+static const char *shared_format(const ptrack_plugin_t *a, const ptrack_plugin_t *b,
+                                 const char **side)
+{
+    static const unsigned kinds[] = {PTRACK_KIND_IMPORTER, PTRACK_KIND_EXPORTER};
+    for (size_t k = 0; k < 2; k++) {
+        const char *const *fa = kind_formats(a, kinds[k]);
+        const char *const *fb = kind_formats(b, kinds[k]);
+        for (size_t i = 0; fa && fb && fa[i]; i++) {
+            if (has_format(fb, fa[i])) {
+                *side = kinds[k] == PTRACK_KIND_IMPORTER ? "import" : "export";
+                return fa[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The loaded instance, other than the one called name, of the same class
+ * as a new one (built in or not) that serves a format of d; NULL when
+ * there is none. */
+static pt_instance_t *format_clash(pt_plugins_t *p, const char *name, const ptrack_plugin_t *d,
+                                   bool builtin, const char **side, const char **format)
+{
     for (pt_instance_t *i = p->instances; i; i = i->next) {
-        const ptrack_plugin_t *d = i->file->desc;
-        if ((d->kinds & PTRACK_KIND_EXPORTER) && has_format(d->exporter->formats, format))
+        if (i->builtin != builtin || strcmp(i->name, name) == 0 || going(p, i))
+            continue;
+        if ((*format = shared_format(d, i->file->desc, side)) != NULL)
             return i;
     }
     return NULL;
@@ -920,23 +983,33 @@ static void link_instance(pt_plugins_t *p, pt_instance_t *inst)
     *pp = inst;
 }
 
-static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+/* Who asked for an instance: the configuration's `plugins`, POST
+ * /v1/plugins, or builtin_plugins. */
+typedef enum { ORIGIN_CONFIG, ORIGIN_RUNTIME, ORIGIN_BUILTIN } origin_t;
 
-int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+static int load_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, pt_error_t *err);
+
+static int load_counted(pt_plugins_t *p, const cJSON *entry, origin_t origin, pt_error_t *err)
 {
-    int rc = load_instance(p, entry, err);
+    int rc = load_instance(p, entry, origin, err);
     if (rc != PT_OK)
         p->load_errors++;
     return rc;
 }
 
+int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    return load_counted(p, entry, ORIGIN_CONFIG, err);
+}
+
 int pt_plugins_load_runtime(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
 {
-    int rc = pt_plugins_load(p, entry, err);
-    if (rc == PT_OK)
-        pt_plugins_find(p, cJSON_GetObjectItemCaseSensitive(entry, "instance")->valuestring)
-            ->runtime = true;
-    return rc;
+    return load_counted(p, entry, ORIGIN_RUNTIME, err);
+}
+
+int pt_plugins_load_builtin(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+{
+    return load_counted(p, entry, ORIGIN_BUILTIN, err);
 }
 
 uint64_t pt_plugins_load_errors(const pt_plugins_t *p)
@@ -1001,7 +1074,7 @@ static void instance_drop(pt_plugins_t *p, pt_instance_t *inst)
     file_release(p, file);
 }
 
-static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
+static int load_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, pt_error_t *err)
 {
     if (p->shut_down)
         return pt_error_set(err, PT_ECONFLICT, "ptrackd is stopping; no plugin can be loaded now");
@@ -1020,6 +1093,23 @@ static int load_instance(pt_plugins_t *p, const cJSON *entry, pt_error_t *err)
     pt_plugin_file_t *file = inst->file;
     const ptrack_plugin_t *d = file->desc;
     const char *name = inst->name;
+    inst->runtime = origin == ORIGIN_RUNTIME;
+    inst->builtin = origin == ORIGIN_BUILTIN;
+
+    /* One format, one instance: a second one would never be reached, and
+     * which of them served would depend on the order of loading. Only a
+     * built-in instance gives its formats way, to any other. */
+    const char *side, *format;
+    pt_instance_t *other = format_clash(p, name, d, inst->builtin, &side, &format);
+    if (other) {
+        pt_error_set(err, PT_ECONFLICT,
+                     "plugin instance %s would %s the format \"%s\", which instance %s (%s) "
+                     "%ss already; one format is served by one instance (unload %s first, or "
+                     "load a plugin of other formats)",
+                     name, side, format, other->name, other->file->desc->name, side, other->name);
+        instance_drop(p, inst);
+        return PT_ECONFLICT;
+    }
 
     char reason[300];
     void *state = NULL;
@@ -1085,26 +1175,84 @@ static const cJSON *entry_named(const cJSON *entries, const char *name)
     return NULL;
 }
 
+/* The first two of the n instances (named names, of the plugins descs)
+ * that serve one format, and an instance loaded at run time that a reload
+ * with entries keeps and that serves a format of one of them: refused with
+ * a message naming both and the format. */
+static int check_clashes(pt_plugins_t *p, const cJSON *entries, const char **names,
+                         const ptrack_plugin_t **descs, size_t n, pt_error_t *err)
+{
+    const char *side, *format;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            if ((format = shared_format(descs[j], descs[i], &side)) != NULL)
+                return pt_error_set(err, PT_ECONFLICT,
+                                    "plugin instances %s and %s would both %s the format "
+                                    "\"%s\"; one format is served by one instance (remove one "
+                                    "of them, or give it a plugin of other formats)",
+                                    names[i], names[j], side, format);
+        }
+        for (pt_instance_t *r = p->instances; r; r = r->next) {
+            if (!r->runtime || entry_named(entries, r->name) || going(p, r))
+                continue;
+            if ((format = shared_format(descs[i], r->file->desc, &side)) != NULL)
+                return pt_error_set(err, PT_ECONFLICT,
+                                    "plugin instance %s would %s the format \"%s\", which "
+                                    "instance %s, loaded at run time, %ss already; one format is "
+                                    "served by one instance (unload %s first, or leave %s out)",
+                                    names[i], side, format, r->name, side, r->name, names[i]);
+        }
+    }
+    return PT_OK;
+}
+
 int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
 {
+    size_t cap = (size_t)cJSON_GetArraySize(entries) + 1;
+    pt_instance_t **prepared = calloc(cap, sizeof(*prepared));
+    const char **names = calloc(cap, sizeof(*names));
+    const ptrack_plugin_t **descs = calloc(cap, sizeof(*descs));
+    if (!prepared || !names || !descs) {
+        free(prepared);
+        free(names);
+        free(descs);
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    int rc = PT_OK;
     const cJSON *e;
     cJSON_ArrayForEach(e, entries)
     {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
-        pt_instance_t *running = cJSON_IsString(n) ? pt_plugins_find(p, n->valuestring) : NULL;
-        if (running && cJSON_Compare(e, running->entry, true))
-            continue; /* unchanged: it stays as it is */
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "instance");
+        pt_instance_t *running =
+            cJSON_IsString(name) ? pt_plugins_find(p, name->valuestring) : NULL;
+        if (running && cJSON_Compare(e, running->entry, true)) {
+            /* unchanged: it stays as it is */
+            names[n] = running->name;
+            descs[n++] = running->file->desc;
+            continue;
+        }
         pt_instance_t *inst;
-        if (prepare_instance(p, e, &inst, err) != PT_OK) {
+        if ((rc = prepare_instance(p, e, &inst, err)) != PT_OK) {
             char msg[sizeof(err->message)];
             snprintf(msg, sizeof(msg), "%s", err->message);
             pt_error_set(err, err->code, "plugin instance %s: %s",
-                         cJSON_IsString(n) ? n->valuestring : "?", msg);
-            return err->code;
+                         cJSON_IsString(name) ? name->valuestring : "?", msg);
+            break;
         }
-        instance_drop(p, inst);
+        prepared[n] = inst;
+        names[n] = inst->name;
+        descs[n++] = inst->file->desc;
     }
-    return PT_OK;
+    if (rc == PT_OK)
+        rc = check_clashes(p, entries, names, descs, n, err);
+    for (size_t i = 0; i < n; i++)
+        if (prepared[i])
+            instance_drop(p, prepared[i]);
+    free(prepared);
+    free(names);
+    free(descs);
+    return rc;
 }
 
 /* ---- Reloading ------------------------------------------------------- */
@@ -1116,17 +1264,23 @@ static void pending_free(pending_t *q)
     free(q);
 }
 
-/* Loads a reload's entry, logging a refusal. Returns 0, or 1 failure. */
-static int reload_load(pt_plugins_t *p, const cJSON *entry)
+/* Loads a reload's entry, logging a refusal. Returns 0, or 1 failure. A
+ * built-in format plugin that cannot be loaded is skipped with a warning,
+ * as at a start, and is not counted. */
+static int reload_load(pt_plugins_t *p, const cJSON *entry, origin_t origin)
 {
     pt_error_t err = {0};
-    if (pt_plugins_load(p, entry, &err) == PT_OK)
+    if (load_counted(p, entry, origin, &err) == PT_OK)
         return 0;
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
-    pt_error("reload: plugin instance %s: %s", cJSON_IsString(n) ? n->valuestring : "?",
-             err.message);
+    const char *name = cJSON_IsString(n) ? n->valuestring : "?";
+    int failed = origin != ORIGIN_BUILTIN;
+    if (failed)
+        pt_error("reload: plugin instance %s: %s", name, err.message);
+    else
+        pt_warn("reload: built-in plugin %s was not loaded: %s", name, err.message);
     pt_error_clear(&err);
-    return 1;
+    return failed;
 }
 
 /* Makes one waiting change once its notifier has come out of deliver(), or
@@ -1167,7 +1321,7 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
         }
     }
     if (q->entry)
-        reload_load(p, q->entry);
+        reload_load(p, q->entry, q->builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG);
     else
         pt_info("reload: plugin instance %s unloaded once its deliver() returned", q->name);
     return true;
@@ -1207,11 +1361,13 @@ static void pending_clear(pt_plugins_t *p)
 
 /* Waits for inst's deliver() on a timer, then unloads it and loads entry
  * (NULL: only unloads). Returns 0, or 1 failure (logged). */
-static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry)
+static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry, bool builtin)
 {
     pending_t *q = calloc(1, sizeof(*q));
     bool ok = q && (q->name = strdup(inst->name)) != NULL &&
               (!entry || (q->entry = cJSON_Duplicate(entry, true)) != NULL);
+    if (q)
+        q->builtin = builtin;
     if (ok && !p->pending_timer) {
         p->pending_timer = malloc(sizeof(*p->pending_timer));
         if (p->pending_timer && uv_timer_init(p->loop, p->pending_timer) == 0) {
@@ -1239,38 +1395,60 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry)
     return 0;
 }
 
+/* The entry of a reload that names inst: the configuration's (entries),
+ * else a built-in format plugin's (builtins), which never takes over an
+ * instance loaded at run time; NULL when none does. *builtin says which. */
+static const cJSON *reload_entry(const cJSON *entries, const cJSON *builtins,
+                                 const pt_instance_t *inst, bool *builtin)
+{
+    const cJSON *e = entry_named(entries, inst->name);
+    *builtin = false;
+    if (e || inst->runtime)
+        return e;
+    e = entry_named(builtins, inst->name);
+    *builtin = e != NULL;
+    return e;
+}
+
 /* Whether a reload with these entries changes or removes inst. An
  * instance loaded at run time is not the configuration's to remove: an
  * operator who added a notifier with `ptrack plugins load` and then
  * reloads for another reason keeps it. */
-static bool reload_changes(const cJSON *entries, const pt_instance_t *inst)
+static bool reload_changes(const cJSON *entries, const cJSON *builtins, const pt_instance_t *inst)
 {
-    const cJSON *e = entry_named(entries, inst->name);
+    bool builtin;
+    const cJSON *e = reload_entry(entries, builtins, inst, &builtin);
     if (!e)
         return !inst->runtime;
     return !cJSON_Compare(e, inst->entry, true);
+}
+
+static origin_t origin_of(const pt_instance_t *inst)
+{
+    return inst->runtime ? ORIGIN_RUNTIME : inst->builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG;
 }
 
 /* A new reload decides anew what an earlier one left waiting. An instance
  * that this one keeps as it runs (the change was taken back) has its stop
  * taken back too; one whose worker has already left is made again from
  * its entry. The others are this reload's to change. Returns failures. */
-static int pending_settle(pt_plugins_t *p, const cJSON *entries)
+static int pending_settle(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins)
 {
     int failures = 0;
     while (p->pending) {
         pending_t *q = p->pending;
         p->pending = q->next;
         pt_instance_t *inst = pt_plugins_find(p, q->name);
-        if (inst && !reload_changes(entries, inst) && !pt_notifier_resume(inst)) {
+        if (inst && !reload_changes(entries, builtins, inst) && !pt_notifier_resume(inst)) {
             cJSON *entry = cJSON_Duplicate(inst->entry, true);
+            origin_t origin = origin_of(inst);
             pt_error_t err = {0};
             if (!entry || pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
                 pt_error("reload: plugin instance %s: %s", q->name,
                          entry ? err.message : "out of memory");
                 failures++;
             } else {
-                failures += reload_load(p, entry);
+                failures += reload_load(p, entry, origin);
             }
             pt_error_clear(&err);
             cJSON_Delete(entry);
@@ -1280,15 +1458,15 @@ static int pending_settle(pt_plugins_t *p, const cJSON *entries)
     return failures;
 }
 
-int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
+int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins)
 {
     int failures = 0;
     pt_error_t err = {0};
-    failures += pending_settle(p, entries);
+    failures += pending_settle(p, entries, builtins);
     /* The notifiers that go or change are asked to stop all at once, so
      * that they wind down side by side. */
     for (pt_instance_t *i = p->instances; i; i = i->next)
-        if (i->jobs == 0 && reload_changes(entries, i))
+        if (i->jobs == 0 && reload_changes(entries, builtins, i))
             pt_notifier_ask_stop(i);
     /* First what goes or changes, so that a changed entry's name is free
      * again for its new load. The loop does not wait for a deliver() in
@@ -1296,21 +1474,26 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
     pt_instance_t *next;
     for (pt_instance_t *i = p->instances; i; i = next) {
         next = i->next;
-        if (!reload_changes(entries, i))
+        if (!reload_changes(entries, builtins, i))
             continue;
         char name[128];
         snprintf(name, sizeof(name), "%s", i->name);
+        bool builtin;
+        const cJSON *entry = reload_entry(entries, builtins, i, &builtin);
         if (pt_plugins_unload(p, name, 0, &err) == PT_OK)
             continue;
         if (err.code == PT_ECONFLICT && i->jobs == 0 && pt_notifier_in_deliver(i)) {
             pt_error_clear(&err);
-            failures += pending_add(p, i, entry_named(entries, name));
+            failures += pending_add(p, i, entry, builtin);
             continue;
         }
         pt_error("reload: plugin instance %s: %s", name, err.message);
         pt_error_clear(&err);
         failures++;
     }
+    /* Then what is new: the configuration's instances, then the built-in
+     * ones. Which of them serves a format does not depend on this order
+     * (see server_of). */
     const cJSON *e;
     cJSON_ArrayForEach(e, entries)
     {
@@ -1319,11 +1502,24 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries)
         if (inst) {
             /* unchanged, waiting, or a changed one that could not be
              * stopped; named by the configuration, it is the
-             * configuration's now, also when it was loaded at run time */
+             * configuration's now, also when it was loaded at run time or
+             * built in */
             inst->runtime = false;
+            inst->builtin = false;
             continue;
         }
-        failures += reload_load(p, e);
+        failures += reload_load(p, e, ORIGIN_CONFIG);
+    }
+    cJSON_ArrayForEach(e, builtins)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "instance");
+        if (!cJSON_IsString(n) || entry_named(entries, n->valuestring))
+            continue;
+        pt_instance_t *inst = pt_plugins_find(p, n->valuestring);
+        if (!inst)
+            failures += reload_load(p, e, ORIGIN_BUILTIN);
+        else if (!inst->runtime && cJSON_Compare(e, inst->entry, true))
+            inst->builtin = true;
     }
     return failures;
 }
@@ -1387,7 +1583,7 @@ static cJSON *strings_json(const char *const *v)
     return a;
 }
 
-static cJSON *instance_json(const pt_instance_t *inst)
+static cJSON *instance_json(pt_instance_t *inst)
 {
     const ptrack_plugin_t *d = inst->file->desc;
     cJSON *o = cJSON_CreateObject();
@@ -1405,6 +1601,7 @@ static cJSON *instance_json(const pt_instance_t *inst)
         cJSON_AddNullToObject(o, "description");
     cJSON_AddStringToObject(o, "path", inst->file->path);
     cJSON_AddBoolToObject(o, "runtime", inst->runtime);
+    cJSON_AddBoolToObject(o, "builtin", inst->builtin);
     cJSON *kinds = cJSON_AddArrayToObject(o, "kinds");
     if (d->kinds & PTRACK_KIND_NOTIFIER)
         cJSON_AddItemToArray(kinds, cJSON_CreateString("notifier"));
@@ -1417,6 +1614,19 @@ static cJSON *instance_json(const pt_instance_t *inst)
         cJSON_AddItemToObject(formats, "import", strings_json(d->importer->formats));
     if (d->exporter)
         cJSON_AddItemToObject(formats, "export", strings_json(d->exporter->formats));
+    /* The formats this instance is the one to serve: all of its own but
+     * those that another instance has taken from a built-in one. */
+    cJSON *serves = cJSON_AddObjectToObject(o, "serves");
+    static const unsigned sides[] = {PTRACK_KIND_IMPORTER, PTRACK_KIND_EXPORTER};
+    for (size_t k = 0; k < 2; k++) {
+        const char *const *f = kind_formats(d, sides[k]);
+        if (!f)
+            continue;
+        cJSON *a = cJSON_AddArrayToObject(serves, k == 0 ? "import" : "export");
+        for (size_t i = 0; f[i]; i++)
+            if (server_of(inst->host, sides[k], f[i]) == inst)
+                cJSON_AddItemToArray(a, cJSON_CreateString(f[i]));
+    }
     /* The job arguments each side declares; null when not declared (1.0). */
     cJSON *args = cJSON_AddObjectToObject(o, "args");
     if (d->importer)
@@ -1476,6 +1686,30 @@ cJSON *pt_plugins_list(pt_plugins_t *p)
         cJSON_AddItemToArray(a, o);
     }
     return a;
+}
+
+cJSON *pt_plugins_formats(pt_plugins_t *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *side[2] = {cJSON_AddObjectToObject(o, "import"), cJSON_AddObjectToObject(o, "export")};
+    if (!o || !side[0] || !side[1]) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    static const unsigned kinds[] = {PTRACK_KIND_IMPORTER, PTRACK_KIND_EXPORTER};
+    for (pt_instance_t *i = p ? p->instances : NULL; i; i = i->next) {
+        for (size_t k = 0; k < 2; k++) {
+            const char *const *f = kind_formats(i->file->desc, kinds[k]);
+            for (size_t j = 0; f && f[j]; j++) {
+                if (cJSON_GetObjectItemCaseSensitive(side[k], f[j]))
+                    continue;
+                pt_instance_t *server = server_of(p, kinds[k], f[j]);
+                if (server)
+                    cJSON_AddStringToObject(side[k], f[j], server->name);
+            }
+        }
+    }
+    return o;
 }
 
 cJSON *pt_plugins_instance_json(pt_plugins_t *p, const char *instance)

@@ -57,6 +57,9 @@ struct ptrack_instance {
     unsigned jobs;            /* import and export jobs running on this instance */
     bool runtime;             /* loaded through POST /v1/plugins, not named by the
                                  configuration: a reload leaves it as it is */
+    bool builtin;             /* a built-in format plugin loaded because builtin_plugins
+                                 is on, not named by anyone: any other instance may
+                                 take its formats over (see pt_plugins_importer) */
     pt_instance_t *next;
 };
 
@@ -79,13 +82,20 @@ void pt_plugins_free(pt_plugins_t *p);
  * names the reason: PT_EVALIDATION (a bad entry, option or file: not found,
  * not a regular file, wrong owner or mode, not a shared object, no entry
  * symbol, another ABI major, a newer minor, a struct too small, a kind
- * without its ops) and PT_ECONFLICT (the instance name is taken). On
+ * without its ops) and PT_ECONFLICT (the instance name is taken, or an
+ * import or export format of the plugin is served by another instance
+ * that is not a built-in one: the message names it and the format). On
  * failure nothing stays loaded. */
 int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
 /* The same for an instance loaded at run time (POST /v1/plugins): a reload
  * keeps it unless the new configuration names it, and a restart does not
  * bring it back. */
 int pt_plugins_load_runtime(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+/* The same for a built-in format plugin (builtin_plugins): it gives way to
+ * any instance that is not built in, whatever the order they are loaded
+ * in, and is refused (PT_ECONFLICT) only when another built-in instance
+ * serves one of its formats. */
+int pt_plugins_load_builtin(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
 /* Unloads an instance: stops its notifier (waiting for a deliver() in
  * progress at most deadline_ms), refuses while jobs run on it, calls
  * destroy(), and dlcloses the file when no instance uses it any more.
@@ -96,20 +106,28 @@ int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_m
 /* Checks a new `plugins` array as far as can be done without making the
  * instances (their plugin's create()): each new or changed entry, its file
  * (opened, checked and dlopened; an open one is shared), its options,
- * events and start. Nothing running changes. Returns PT_OK or the first
- * problem, naming the instance. Thread: loop. */
+ * events and start; and that no two of its instances, nor one of them and
+ * an instance loaded at run time that the reload keeps, serve one import
+ * or export format. Nothing running changes. Returns PT_OK or the first
+ * problem, naming the instance (both, and the format, for a clash).
+ * Thread: loop. */
 int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err);
-/* Applies a new `plugins` array (SIGHUP): instances whose entry changed are
+/* Applies a new `plugins` array (SIGHUP) and the entries of the built-in
+ * format plugins (builtins; NULL: none): instances whose entry changed are
  * made again, new ones loaded, missing ones unloaded, except those loaded
- * at run time, which stay unless an entry now names them (the
- * configuration's from then on). Errors are logged per instance; the
+ * at run time, which stay unless an entry of `entries` now names them
+ * (the configuration's from then on). Errors are logged per instance; the
  * others still apply. Returns the number of failures. */
-int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries);
+int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins);
 
-/* [{instance, plugin, version, description, path, kinds, formats, options
- *   (the table, for help), config, events, notifier: {cursor, queue,
- *   delivered, failed, retrying}}]. Ownership: the caller frees. */
+/* [{instance, plugin, version, description, path, runtime, builtin, kinds,
+ *   formats, serves, options (the table, for help), config, events,
+ *   notifier: {cursor, queue, delivered, failed, retrying}}]. Ownership:
+ *   the caller frees. */
 cJSON *pt_plugins_list(pt_plugins_t *p);
+/* Which instance serves each format: {"import": {"csv": "import_csv"},
+ * "export": {...}}, each format once. Ownership: the caller frees. */
+cJSON *pt_plugins_formats(pt_plugins_t *p);
 
 /* One instance as pt_plugins_list shows it; NULL when there is none.
  * Ownership: the caller frees. */
@@ -118,7 +136,11 @@ cJSON *pt_plugins_instance_json(pt_plugins_t *p, const char *instance);
 pt_instance_t *pt_plugins_find(pt_plugins_t *p, const char *instance);
 /* How many loads have been refused since the start (for /metrics). */
 uint64_t pt_plugins_load_errors(const pt_plugins_t *p);
-/* The first instance that imports (exports) this format; NULL if none. */
+/* The instance that imports (exports) this format; NULL if none. At most
+ * one instance that is not built in serves a format (a load that would
+ * make two is refused), and it serves it rather than a built-in one,
+ * whatever the order they were loaded in; an instance that a reload
+ * removes and that only waits to go serves nothing new. */
 pt_instance_t *pt_plugins_importer(pt_plugins_t *p, const char *format);
 pt_instance_t *pt_plugins_exporter(pt_plugins_t *p, const char *format);
 /* The query parameters the instance's importer (kind PTRACK_KIND_IMPORTER)

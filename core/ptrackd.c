@@ -264,9 +264,16 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     return read_config(d, &d->config, err);
 }
 
+static int name_order(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The entries of the built-in format plugins: one instance of every
  * import_*.so and export_*.so in the plugin directory, named after its
- * file, unless the configuration names an instance so already. */
+ * file, unless the configuration names an instance so already. They are
+ * in the order of their names, so that a clash between two of them is
+ * settled the same way at every start (the first stays). */
 static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
 {
     cJSON *list = cJSON_CreateArray();
@@ -277,14 +284,28 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
         pt_debug("plugin directory %s: %s; no built-in formats", dir, strerror(errno));
         return list;
     }
+    char **names = NULL;
+    size_t n_names = 0;
     struct dirent *e;
     while ((e = readdir(dh)) != NULL) {
         size_t n = strlen(e->d_name);
         if ((strncmp(e->d_name, "import_", 7) != 0 && strncmp(e->d_name, "export_", 7) != 0) ||
             n > 64 || strcmp(e->d_name + n - 3, ".so") != 0)
             continue;
+        char **grown = realloc(names, (n_names + 1) * sizeof(*names));
+        if (!grown)
+            break;
+        names = grown;
+        if (!(names[n_names] = strdup(e->d_name)))
+            break;
+        n_names++;
+    }
+    closedir(dh);
+    if (n_names)
+        qsort(names, n_names, sizeof(*names), name_order);
+    for (size_t i = 0; i < n_names; i++) {
         char name[64];
-        snprintf(name, sizeof(name), "%.*s", (int)(n - 3), e->d_name);
+        snprintf(name, sizeof(name), "%.*s", (int)(strlen(names[i]) - 3), names[i]);
         bool configured = false;
         const cJSON *c;
         cJSON_ArrayForEach(c, config->plugins)
@@ -292,20 +313,22 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
             const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "instance");
             configured |= cJSON_IsString(in) && strcmp(in->valuestring, name) == 0;
         }
-        if (configured)
-            continue;
-        cJSON *entry = cJSON_CreateObject();
-        cJSON_AddStringToObject(entry, "instance", name);
-        cJSON_AddStringToObject(entry, "path", e->d_name);
-        cJSON_AddItemToArray(list, entry);
+        if (!configured) {
+            cJSON *entry = cJSON_CreateObject();
+            cJSON_AddStringToObject(entry, "instance", name);
+            cJSON_AddStringToObject(entry, "path", names[i]);
+            cJSON_AddItemToArray(list, entry);
+        }
+        free(names[i]);
     }
-    closedir(dh);
+    free(names);
     return list;
 }
 
 /* Loads the built-in format plugins. One that cannot be loaded is logged
  * and skipped: the formats are a convenience, and one bad file must not
- * keep the daemon from starting. */
+ * keep the daemon from starting. A format that an instance of the
+ * configuration serves too is served by that one (pt_plugins_importer). */
 static void load_builtin_plugins(daemon_t *d, const char *dir)
 {
     cJSON *list = builtin_entries(&d->config, dir);
@@ -314,7 +337,7 @@ static void load_builtin_plugins(daemon_t *d, const char *dir)
     cJSON_ArrayForEach(entry, list)
     {
         pt_error_t err = {0};
-        if (pt_plugins_load(d->plugins, entry, &err) != PT_OK)
+        if (pt_plugins_load_builtin(d->plugins, entry, &err) != PT_OK)
             pt_warn("built-in plugin %s was not loaded: %s",
                     cJSON_GetObjectItemCaseSensitive(entry, "path")->valuestring, err.message);
         else
@@ -390,20 +413,14 @@ static void reload(daemon_t *d)
     /* The plugin instances it names are checked before anything changes
      * (all but their plugins' create()). The built-in formats are not: one
      * that cannot be loaded is skipped, as at a start. */
-    cJSON *entries = builtin_entries(&next, d->config.plugin_dir ? d->config.plugin_dir
-                                                                 : PT_PLUGIN_DIR);
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, next.plugins)
-    {
-        cJSON_AddItemToArray(entries, cJSON_Duplicate(entry, true));
-    }
     if (next.plugins && pt_plugins_check(d->plugins, next.plugins, &err) != PT_OK) {
         pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
         pt_error_clear(&err);
-        cJSON_Delete(entries);
         pt_config_free(&next);
         return;
     }
+    cJSON *builtins =
+        builtin_entries(&next, d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR);
     keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");
     keep_setting(&d->config.socket, &next.socket, "socket");
     keep_setting(&d->config.listen, &next.listen, "listen");
@@ -429,8 +446,8 @@ static void reload(daemon_t *d)
     pt_deadline_engine_configure(d->deadlines, &d->config.deadlines);
     /* The built-in formats stay as they are unless the configuration now
      * names them or turns them off. */
-    int failed = pt_plugins_reload(d->plugins, entries);
-    cJSON_Delete(entries);
+    int failed = pt_plugins_reload(d->plugins, d->config.plugins, builtins);
+    cJSON_Delete(builtins);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "
                                                           "see above)"
                                                         : "");

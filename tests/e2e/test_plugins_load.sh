@@ -114,19 +114,43 @@ check_status "load oa" 201
 check_eq "201 answers the instance as listed" "oa good_options http://a 3" \
     "$(jv 'j["instance"]+" "+j["plugin"]+" "+j["config"]["url"]+" "+str(j["config"]["retries"])')"
 check_eq "Location names it" "/v1/plugins/oa" "$(hdr Location)"
-as_admin POST /v1/plugins "{\"instance\": \"ob\", \"path\": \"$PDIR/good_options.so\", \"config\": {\"url\": \"http://b\", \"retries\": 7, \"tags\": [\"甲\", \"乙\"]}}"
-check_status "load ob (absolute path, admin token)" 201
+as_admin POST /v1/plugins "{\"instance\": \"ra\", \"path\": \"$PDIR/notify_record.so\", \"config\": {\"path\": \"$PT_TMP/ra.txt\"}}"
+check_status "load the notifier ra (absolute path, admin token)" 201
+api POST /v1/plugins "{\"instance\": \"rb\", \"path\": \"notify_record.so\", \"config\": {\"path\": \"$PT_TMP/rb.txt\"}, \"events\": [\"proposal.created\"]}"
+check_status "load a second instance of it, rb" 201
 api POST /v1/plugins '{"instance": "oa", "path": "good_lines.so"}'
 check_error "a taken instance name" 409 conflict
 check_contains "the message names the instance" '"oa" already' "$(jv 'j["error"]["message"]')"
 healthy "duplicate name"
 api GET /v1/plugins
-check_eq "both are listed with their own options" "oa=http://a/3 ob=http://b/7/甲,乙" \
-    "$(jv '" ".join(i["instance"]+"="+i["config"]["url"]+"/"+str(i["config"]["retries"])+("/"+",".join(i["config"]["tags"]) if i["instance"]=="ob" else "") for i in j["items"])')"
-api GET /v1/plugins/ob
+check_eq "both notifiers are listed with their own options" "ra=ra.txt/None rb=rb.txt/['proposal.created']" \
+    "$(jv '" ".join(i["instance"]+"="+i["config"]["path"].split("/")[-1]+"/"+str(i["events"]) for i in j["items"] if i["instance"] in ("ra","rb"))')"
+api GET /v1/plugins/oa
 check_status "one instance" 200
 check_eq "its option table is listed for help" "url,retries,verbose,timeout,tags" \
     "$(jv '",".join(o["key"] for o in j["options"])')"
+
+pt_step "one format, one instance"
+api POST /v1/plugins '{"instance": "ob", "path": "good_options.so", "config": {"url": "http://b"}}'
+check_error "a second instance of an importer's format" 409 conflict
+check_contains "the message names both instances and the format" \
+    'plugin instance ob would import the format "fixture-options", which instance oa (good_options) imports already' \
+    "$(jv 'j["error"]["message"]')"
+cp "$PDIR/good_options.so" "$PDIR/other_options.so"
+api POST /v1/plugins '{"instance": "ob", "path": "other_options.so", "config": {"url": "http://b"}}'
+check_error "another file serving the same format" 409 conflict
+api POST /v1/imports?format=nosuch '' -- -H 'Content-Type: text/plain'
+check_error "an unknown format" 404 not_found
+check_eq "the formats served are named once each" "fixture-options" \
+    "$(jv 'j["error"]["message"].split("formats served: ")[1]')"
+api GET /v1/plugins
+check_eq "GET /v1/plugins says which instance serves each format" '{"export": {}, "import": {"fixture-options": "oa"}}' \
+    "$(jv 'json.dumps(j["formats"], sort_keys=True)')"
+check_eq "and each instance what it serves" '{"import": ["fixture-options"]}' \
+    "$(jv 'json.dumps([i["serves"] for i in j["items"] if i["instance"]=="oa"][0])')"
+healthy "format clashes"
+api DELETE /v1/plugins/ra
+api DELETE /v1/plugins/rb
 
 pt_step "unload, and load again"
 api DELETE /v1/plugins/oa
@@ -134,7 +158,10 @@ check_status "unload oa" 204
 api DELETE /v1/plugins/oa
 check_error "unload oa again" 404 not_found
 api GET /v1/plugins
-check_eq "ob stays" '["ob"]' "$(jv '[i["instance"] for i in j["items"]]')"
+check_eq "nothing else is left" '[]' "$(jv '[i["instance"] for i in j["items"]]')"
+api POST /v1/plugins '{"instance": "ob", "path": "other_options.so", "config": {"url": "http://b"}}'
+check_status "the format is free again for another instance" 201
+api DELETE /v1/plugins/ob
 api POST /v1/plugins '{"instance": "oa", "path": "good_options.so", "config": {"url": "http://a2"}}'
 check_status "load oa again" 201
 api POST /v1/plugins '{"instance": "lines", "path": "good_lines.so"}'
@@ -151,10 +178,10 @@ if [ -x "${PTRACK:-}" ]; then
     rc=$?
     check_eq "plugins list exits 0" 0 "$rc"
     check_contains "the table has a header" "实例 instance" "$out"
-    check_contains "the table lists ob" "ob" "$out"
+    check_contains "the table lists oa" "oa" "$out"
     check_contains "the table shows formats" "import fixture-lines; export fixture-lines" "$out"
     out="$(cli plugins list --json)"
-    check_eq "plugins list --json is the API's JSON" "oa" "$(jv '[i["instance"] for i in j["items"]][1]' "$out")"
+    check_eq "plugins list --json is the API's JSON" "oa" "$(jv '[i["instance"] for i in j["items"]][0]' "$out")"
     out="$(cli plugins load --instance m --path bad_major.so 2>&1)"
     rc=$?
     check_eq "a refused load exits 1" 1 "$rc"
@@ -163,8 +190,14 @@ if [ -x "${PTRACK:-}" ]; then
     check_contains "an unknown option by CLI" 'option "urll" is not an option of good_options' "$out"
     out="$(cli plugins load --instance o2 --path good_options.so --set url=http://c --set retries=9 2>&1)"
     rc=$?
+    check_eq "a load of a format served already exits 1" 1 "$rc"
+    check_contains "and names the instance that serves it" "which instance oa (good_options) imports already" "$out"
+    cli plugins unload oa >/dev/null 2>&1
+    out="$(cli plugins load --instance o2 --path good_options.so --set url=http://c --set retries=9 2>&1)"
+    rc=$?
     check_eq "a load by CLI exits 0" 0 "$rc"
     check_contains "and says what was loaded" "loaded o2 (good_options 1.0, importer)" "$out"
+    cli plugins unload o2 >/dev/null 2>&1
     printf '{"url": "http://d", "verbose": true}' >"$PT_TMP/o3.json"
     out="$(cli plugins load --instance o3 --path good_options.so --config-file "$PT_TMP/o3.json" --set timeout=2s --json 2>&1)"
     check_eq "--config-file and --set together" "http://d True 2s" \
@@ -174,7 +207,7 @@ if [ -x "${PTRACK:-}" ]; then
     out="$(cli plugins load --instance arch2 --path notify_record.so --set path="$PT_TMP/arch2.txt" --start soon 2>&1)"
     check_contains "--start with another value is refused" 'expected "latest"' "$out"
     cli plugins unload arch >/dev/null 2>&1
-    out="$(cli plugins unload o2 2>&1)"
+    out="$(cli plugins unload o3 2>&1)"
     rc=$?
     check_eq "unload by CLI exits 0" 0 "$rc"
     out="$(cli plugins unload o2 2>&1)"
@@ -233,5 +266,81 @@ out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --plugin-dir "$PT_TMP/
 rc=$?
 check_true "--plugin-dir overrides the config" test "$rc" -ne 0 -a "$rc" -ne 124
 check_contains "and the plugin is looked up there" "$PT_TMP/nowhere/good_options.so does not exist" "$out"
+
+pt_step "one format, one instance: in the config, at start, --check-config and SIGHUP"
+python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"].append({"instance": "s3", "path": "other_options.so", "config": {"url": "u"}})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+out="$(timeout 20 "$PTRACKD" --check-config "$PT_CONF" 2>&1)"
+rc=$?
+check_eq "--check-config refuses two instances of one format" 1 "$rc"
+check_contains "naming both and the format" \
+    'plugin instances s1 and s3 would both import the format "fixture-options"' "$out"
+out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
+rc=$?
+check_true "and so does a start" test "$rc" -ne 0 -a "$rc" -ne 124
+check_contains "naming both and the format" \
+    'instance s3): plugin instance s3 would import the format "fixture-options", which instance s1 (good_options) imports already' "$out"
+
+# A built-in format plugin (builtin_plugins) and the office's own
+# instance of the same formats: the office's serves them, whatever the
+# order of loading and across reloads that make it again.
+BDIR="$PT_TMP/builtin"
+mkdir -p "$BDIR"
+cp "$PDIR/good_lines.so" "$BDIR/import_lines.so"
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$BDIR" "$PDIR" '{}' <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugin_dir"] = sys.argv[3]
+c["plugins"] = [{"instance": "office", "path": sys.argv[4] + "/good_lines.so", "config": json.loads(sys.argv[5])}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+pt_start
+served() {
+    api GET /v1/plugins
+    jv 'j["formats"]["import"].get("fixture-lines","-")+","+j["formats"]["export"].get("fixture-lines","-")'
+}
+check_eq "the office's instance serves the built-in plugin's formats" "office,office" "$(served)"
+api GET /v1/plugins/import_lines
+check_eq "the built-in one says it is built in and serves nothing" 'True {"export": [], "import": []}' \
+    "$(jv 'str(j["builtin"])+" "+json.dumps(j["serves"], sort_keys=True)')"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"][0]["config"] = {}
+c["log_level"] = "debug"
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+kill -HUP "$PT_PID"
+sleep 0.5
+check_eq "a SIGHUP that makes it again (at the end of the list) leaves it serving" "office,office" "$(served)"
+if [ -x "${PTRACK:-}" ]; then
+    out="$("$PTRACK" --socket "$PT_SOCK" plugins list 2>&1)"
+    check_contains "plugins list names who serves the built-in one's formats" \
+        "import fixture-lines (fixture-lines: served by office)" "$out"
+fi
+python3 - "$PT_CONF" "$PDIR" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"].append({"instance": "office2", "path": sys.argv[2] + "/good_lines.so"})
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+kill -HUP "$PT_PID"
+sleep 0.5
+check_true "a SIGHUP with two instances of one format is refused, naming both" \
+    grep -q 'SIGHUP: the configuration was refused.*plugin instances office and office2 would both import the format "fixture-lines"' "$PT_TMP/ptrackd.log"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = []
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+kill -HUP "$PT_PID"
+sleep 0.5
+check_eq "without the office's instance, the built-in one serves again" "import_lines,import_lines" "$(served)"
+pt_stop
 
 pt_finish

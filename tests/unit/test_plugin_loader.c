@@ -97,6 +97,29 @@ static int load(fx_t *f, const char *json)
     return rc;
 }
 
+/* The same for a built-in format plugin (builtin_plugins). */
+static int load_builtin(fx_t *f, const char *json)
+{
+    cJSON *e = cJSON_Parse(json);
+    assert_non_null(e);
+    pt_error_clear(&f->err);
+    int rc = pt_plugins_load_builtin(f->p, e, &f->err);
+    cJSON_Delete(e);
+    return rc;
+}
+
+/* pt_plugins_reload with entries and builtins given as JSON text. */
+static int reload(fx_t *f, const char *entries, const char *builtins)
+{
+    cJSON *e = cJSON_Parse(entries), *b = cJSON_Parse(builtins);
+    assert_non_null(e);
+    assert_non_null(b);
+    int rc = pt_plugins_reload(f->p, e, b);
+    cJSON_Delete(e);
+    cJSON_Delete(b);
+    return rc;
+}
+
 static size_t loaded(fx_t *f)
 {
     cJSON *l = pt_plugins_list(f->p);
@@ -169,6 +192,8 @@ static void a_good_plugin_loads_with_its_defaults(void **state)
     assert_null(pt_plugins_importer(f->p, "csv"));
 }
 
+/* A built-in instance and one of the configuration's may run one file
+ * (the office's takes the format over): the file is opened once. */
 static void two_instances_of_one_file_share_it(void **state)
 {
     fx_t *f = *state;
@@ -177,8 +202,8 @@ static void two_instances_of_one_file_share_it(void **state)
              "{\"instance\":\"b\",\"path\":\"%s/good_options.so\",\"config\":{\"url\":\"http://b\","
              "\"retries\":5,\"verbose\":true,\"timeout\":\"1m\",\"tags\":[\"甲\"]}}",
              f->dir);
-    assert_int_equal(load(f, "{\"instance\":\"a\",\"path\":\"good_options.so\","
-                             "\"config\":{\"url\":\"http://a\"}}"),
+    assert_int_equal(load_builtin(f, "{\"instance\":\"a\",\"path\":\"good_options.so\","
+                                     "\"config\":{\"url\":\"http://a\"}}"),
                      PT_OK);
     assert_int_equal(load(f, abs), PT_OK);
     pt_instance_t *a = pt_plugins_find(f->p, "a"), *b = pt_plugins_find(f->p, "b");
@@ -203,6 +228,140 @@ static void two_instances_of_one_file_share_it(void **state)
     pt_error_clear(&f->err);
     assert_int_equal(load(f, abs), PT_OK);
     assert_int_equal(loaded(f), 1);
+}
+
+/* Two instances that are not built in never serve one format: the second
+ * is refused, naming the first and the format, also when it is the same
+ * file. */
+static void a_second_instance_of_a_format_is_refused_naming_both(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_options", "other_options.so");
+    assert_int_equal(load(f, "{\"instance\":\"a\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"u\"}}"),
+                     PT_OK);
+    assert_int_equal(load(f, "{\"instance\":\"b\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"v\"}}"),
+                     PT_ECONFLICT);
+    if (!strstr(f->err.message, "plugin instance b would import the format \"fixture-options\", "
+                                "which instance a (good_options) imports already"))
+        fail_msg("message: %s", f->err.message);
+    cJSON *e = cJSON_Parse("{\"instance\":\"c\",\"path\":\"other_options.so\","
+                           "\"config\":{\"url\":\"w\"}}");
+    pt_error_clear(&f->err);
+    assert_int_equal(pt_plugins_load_runtime(f->p, e, &f->err), PT_ECONFLICT);
+    cJSON_Delete(e);
+    assert_non_null(strstr(f->err.message, "which instance a (good_options) imports already"));
+    assert_int_equal(loaded(f), 1);
+    assert_int_equal(pt_plugins_find(f->p, "a")->file->refs, 1);
+    /* Two built-in ones: the first stays. */
+    install(f, "good_lines", "import_lines.so");
+    install(f, "good_lines", "import_lines2.so");
+    assert_int_equal(
+        load_builtin(f, "{\"instance\":\"import_lines\",\"path\":\"import_lines.so\"}"), PT_OK);
+    assert_int_equal(
+        load_builtin(f, "{\"instance\":\"import_lines2\",\"path\":\"import_lines2.so\"}"),
+        PT_ECONFLICT);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"),
+                     pt_plugins_find(f->p, "import_lines"));
+    /* The formats served name each format once. */
+    cJSON *formats = pt_plugins_formats(f->p);
+    char *text = cJSON_PrintUnformatted(formats);
+    assert_string_equal(text, "{\"import\":{\"fixture-options\":\"a\",\"fixture-lines\":"
+                              "\"import_lines\"},\"export\":{\"fixture-lines\":\"import_lines\"}}");
+    cJSON_free(text);
+    cJSON_Delete(formats);
+}
+
+/* An instance of the office's own takes a built-in one's format over,
+ * whether it is loaded before or after it, and across reloads that make
+ * either of them again; when it goes, the built-in one serves again. */
+static void an_office_instance_takes_a_builtin_format_whatever_the_order(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_lines", "import_lines.so");
+    install(f, "good_lines", "office_lines.so");
+    assert_int_equal(load(f, "{\"instance\":\"office\",\"path\":\"office_lines.so\"}"), PT_OK);
+    assert_int_equal(
+        load_builtin(f, "{\"instance\":\"import_lines\",\"path\":\"import_lines.so\"}"), PT_OK);
+    pt_instance_t *office = pt_plugins_find(f->p, "office");
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), office);
+    assert_ptr_equal(pt_plugins_exporter(f->p, "fixture-lines"), office);
+    assert_int_equal(pt_plugins_unload(f->p, "office", 1000, &f->err), PT_OK);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"),
+                     pt_plugins_find(f->p, "import_lines"));
+    assert_int_equal(load(f, "{\"instance\":\"office\",\"path\":\"office_lines.so\"}"), PT_OK);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), pt_plugins_find(f->p, "office"));
+
+    /* GET /v1/plugins says who serves what. */
+    cJSON *o = pt_plugins_instance_json(f->p, "import_lines");
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(o, "serves"));
+    assert_string_equal(text, "{\"import\":[],\"export\":[]}");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "builtin")));
+    cJSON_free(text);
+    cJSON_Delete(o);
+    o = pt_plugins_instance_json(f->p, "office");
+    text = cJSON_PrintUnformatted(cJSON_GetObjectItem(o, "serves"));
+    assert_string_equal(text, "{\"import\":[\"fixture-lines\"],\"export\":[\"fixture-lines\"]}");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "builtin")));
+    cJSON_free(text);
+    cJSON_Delete(o);
+
+    /* A reload that changes the office's entry (made again, at the end of
+     * the list) and one that changes the built-in one: the office's still
+     * serves. */
+    const char *builtins = "[{\"instance\":\"import_lines\",\"path\":\"import_lines.so\"}]";
+    assert_int_equal(
+        reload(f, "[{\"instance\":\"office\",\"path\":\"office_lines.so\",\"config\":{}}]",
+               builtins),
+        0);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), pt_plugins_find(f->p, "office"));
+    assert_int_equal(
+        reload(f, "[{\"instance\":\"office\",\"path\":\"office_lines.so\",\"config\":{}}]",
+               "[{\"instance\":\"import_lines\",\"path\":\"import_lines.so\",\"config\":{}}]"),
+        0);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), pt_plugins_find(f->p, "office"));
+    assert_true(pt_plugins_find(f->p, "import_lines")->builtin);
+    /* The office's instance leaves the configuration: the built-in one
+     * serves again. */
+    assert_int_equal(reload(f, "[]", builtins), 0);
+    assert_null(pt_plugins_find(f->p, "office"));
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"),
+                     pt_plugins_find(f->p, "import_lines"));
+}
+
+/* A configuration with two instances of one format is refused before
+ * anything changes, naming both and the format; so is one whose instance
+ * would take the format of an instance loaded at run time. */
+static void a_config_with_two_instances_of_a_format_is_refused(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_lines", "lines_a.so");
+    install(f, "good_lines", "lines_b.so");
+    cJSON *entries = cJSON_Parse("[{\"instance\":\"la\",\"path\":\"lines_a.so\"},"
+                                 " {\"instance\":\"lb\",\"path\":\"lines_b.so\"}]");
+    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_ECONFLICT);
+    if (!strstr(f->err.message, "plugin instances la and lb would both import the format "
+                                "\"fixture-lines\""))
+        fail_msg("message: %s", f->err.message);
+    cJSON_Delete(entries);
+    assert_int_equal(loaded(f), 0);
+
+    cJSON *e = cJSON_Parse("{\"instance\":\"adhoc\",\"path\":\"lines_a.so\"}");
+    pt_error_clear(&f->err);
+    assert_int_equal(pt_plugins_load_runtime(f->p, e, &f->err), PT_OK);
+    cJSON_Delete(e);
+    entries = cJSON_Parse("[{\"instance\":\"lb\",\"path\":\"lines_b.so\"}]");
+    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_ECONFLICT);
+    if (!strstr(f->err.message, "plugin instance lb would import the format \"fixture-lines\", "
+                                "which instance adhoc, loaded at run time, imports already"))
+        fail_msg("message: %s", f->err.message);
+    cJSON_Delete(entries);
+    /* Naming the run-time instance takes it over: no clash. */
+    entries = cJSON_Parse("[{\"instance\":\"adhoc\",\"path\":\"lines_b.so\"}]");
+    pt_error_clear(&f->err);
+    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_OK);
+    cJSON_Delete(entries);
 }
 
 static void a_taken_name_is_a_conflict(void **state)
@@ -449,6 +608,7 @@ static void lookups_by_format_and_reload(void **state)
 {
     fx_t *f = *state;
     install(f, "good_lines", "good_lines.so");
+    install(f, "import_jsonl", "import_jsonl.so");
     assert_int_equal(load(f, "{\"instance\":\"lines\",\"path\":\"good_lines.so\"}"), PT_OK);
     assert_int_equal(load(f, "{\"instance\":\"o\",\"path\":\"good_options.so\","
                              "\"config\":{\"url\":\"u\"}}"),
@@ -462,9 +622,9 @@ static void lookups_by_format_and_reload(void **state)
     cJSON *entries =
         cJSON_Parse("[{\"instance\":\"lines\",\"path\":\"good_lines.so\"},"
                     " {\"instance\":\"o\",\"path\":\"good_options.so\",\"config\":{\"url\":\"v\"}},"
-                    " {\"instance\":\"n\",\"path\":\"good_options.so\",\"config\":{\"url\":\"w\"}},"
+                    " {\"instance\":\"n\",\"path\":\"import_jsonl.so\"},"
                     " {\"instance\":\"bad\",\"path\":\"good_options.so\",\"config\":{}}]");
-    assert_int_equal(pt_plugins_reload(f->p, entries), 1);
+    assert_int_equal(pt_plugins_reload(f->p, entries, NULL), 1);
     assert_ptr_equal(pt_plugins_find(f->p, "lines"), lines);
     const char *url;
     pt_plugin_host.opt_string(pt_plugins_find(f->p, "o"), "url", &url);
@@ -475,7 +635,7 @@ static void lookups_by_format_and_reload(void **state)
 
     /* An empty list unloads everything. */
     entries = cJSON_CreateArray();
-    assert_int_equal(pt_plugins_reload(f->p, entries), 0);
+    assert_int_equal(pt_plugins_reload(f->p, entries, NULL), 0);
     cJSON_Delete(entries);
     assert_int_equal(loaded(f), 0);
 }
@@ -537,6 +697,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_second_instance_of_a_format_is_refused_naming_both, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            an_office_instance_takes_a_builtin_format_whatever_the_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_config_with_two_instances_of_a_format_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
                                         teardown),
