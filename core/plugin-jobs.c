@@ -1022,11 +1022,16 @@ static void stop_timer_close(void)
 static void job_reap(ptrack_job_t *job)
 {
     pthread_join(job->thread, NULL);
-    job->inst->jobs--;
+    pt_instance_t *inst = job->inst;
+    inst->jobs--;
     unlist(job);
     job_close_handles(job);
     if (n_running == 0)
         stop_timer_close();
+    /* Last: a reload's change that waited for this instance's jobs may
+     * unload it now, and nothing of the job reads it any more. */
+    if (inst->jobs == 0)
+        pt_plugins_jobs_ended(inst);
 }
 
 static void respond_json(ptrack_job_t *job, int status, const char *json)

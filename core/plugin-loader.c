@@ -85,13 +85,18 @@ typedef struct {
     ptrack_exporter_ops_t exporter;
 } desc_copy_t;
 
-/* A reload's change of an instance whose notifier was inside deliver():
- * it is made once deliver() returns (see pt_plugins_reload). */
+/* A reload's change of an instance that could not be stopped at once: an
+ * importer or exporter with jobs running, changed once the last of them
+ * has ended, however long that takes; a notifier inside deliver(), changed
+ * once deliver() returns, or left as it is after RELOAD_WAIT_MS (see
+ * pt_plugins_reload). */
 typedef struct pending_s {
     char *name;
     cJSON *entry;   /* the new entry; NULL when the instance goes */
     bool builtin;   /* entry is a built-in format plugin's */
-    uint64_t until; /* uv_now() after which the instance is left as it is */
+    bool for_jobs;  /* waits for the instance's jobs to end (no deadline) */
+    uint64_t until; /* then for deliver(): uv_now() after which the instance is
+                       left as it is */
     struct pending_s *next;
 } pending_t;
 
@@ -1283,9 +1288,10 @@ static int reload_load(pt_plugins_t *p, const cJSON *entry, origin_t origin)
     return failed;
 }
 
-/* Makes one waiting change once its notifier has come out of deliver(), or
- * gives it up when its time is over: the stop is taken back and the
- * instance goes on as it was. Returns true when the change is done with. */
+/* Makes one waiting change once the instance's last job has ended and its
+ * notifier has come out of deliver(), or gives it up when the wait for
+ * deliver() is over: the stop is taken back and the instance goes on as it
+ * was. Returns true when the change is done with. */
 static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
 {
     pt_instance_t *inst = pt_plugins_find(p, q->name);
@@ -1295,6 +1301,18 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
                 "next SIGHUP",
                 q->name);
         return true;
+    }
+    if (q->for_jobs) {
+        if (inst->jobs > 0)
+            return false;
+        /* The jobs are over; a notifier of the same instance now gets the
+         * wait every notifier of a reload gets. */
+        q->for_jobs = false;
+        q->until = now + RELOAD_WAIT_MS;
+        pt_info("reload: the last job of plugin instance %s has ended; it is %s now", q->name,
+                q->entry ? "changed" : "unloaded");
+        if (inst->notifier)
+            pt_notifier_ask_stop(inst);
     }
     if (pt_notifier_in_deliver(inst) && now < q->until)
         return false;
@@ -1323,25 +1341,54 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
     if (q->entry)
         reload_load(p, q->entry, q->builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG);
     else
-        pt_info("reload: plugin instance %s unloaded once its deliver() returned", q->name);
+        pt_info("reload: plugin instance %s unloaded", q->name);
     return true;
 }
 
-static void pending_tick(uv_timer_t *t)
+static void pending_tick(uv_timer_t *t);
+
+/* The timer polls the changes that wait for a deliver(); those that wait
+ * for jobs are tried when a job ends (pt_plugins_jobs_ended). */
+static void pending_arm(pt_plugins_t *p)
 {
-    pt_plugins_t *p = t->data;
+    bool polled = false;
+    for (const pending_t *q = p->pending; q && !polled; q = q->next)
+        polled = !q->for_jobs;
+    if (!p->pending_timer)
+        return;
+    if (!polled)
+        uv_timer_stop(p->pending_timer);
+    else if (!uv_is_active((uv_handle_t *)p->pending_timer))
+        uv_timer_start(p->pending_timer, pending_tick, RELOAD_POLL_MS, RELOAD_POLL_MS);
+}
+
+/* Tries the waiting changes (only the one of inst when inst is given). */
+static void pending_run(pt_plugins_t *p, const pt_instance_t *inst)
+{
     uint64_t now = uv_now(p->loop);
     for (pending_t **at = &p->pending; *at;) {
         pending_t *q = *at;
-        if (pending_try(p, q, now)) {
+        if ((!inst || strcmp(q->name, inst->name) == 0) && pending_try(p, q, now)) {
+            /* pending_try may have loaded an instance, but never adds to
+             * or takes from the list. */
             *at = q->next;
             pending_free(q);
         } else {
             at = &q->next;
         }
     }
-    if (!p->pending)
-        uv_timer_stop(t);
+    pending_arm(p);
+}
+
+static void pending_tick(uv_timer_t *t)
+{
+    pending_run(t->data, NULL);
+}
+
+void pt_plugins_jobs_ended(pt_instance_t *inst)
+{
+    if (inst && inst->jobs == 0)
+        pending_run(inst->host, inst);
 }
 
 static void pending_timer_closed(uv_handle_t *h)
@@ -1359,15 +1406,18 @@ static void pending_clear(pt_plugins_t *p)
     }
 }
 
-/* Waits for inst's deliver() on a timer, then unloads it and loads entry
- * (NULL: only unloads). Returns 0, or 1 failure (logged). */
+/* Waits for inst's jobs to end, or for its deliver() on a timer, then
+ * unloads it and loads entry (NULL: only unloads). Returns 0, or 1 failure
+ * (logged). */
 static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry, bool builtin)
 {
     pending_t *q = calloc(1, sizeof(*q));
     bool ok = q && (q->name = strdup(inst->name)) != NULL &&
               (!entry || (q->entry = cJSON_Duplicate(entry, true)) != NULL);
-    if (q)
+    if (q) {
         q->builtin = builtin;
+        q->for_jobs = inst->jobs > 0;
+    }
     if (ok && !p->pending_timer) {
         p->pending_timer = malloc(sizeof(*p->pending_timer));
         if (p->pending_timer && uv_timer_init(p->loop, p->pending_timer) == 0) {
@@ -1381,17 +1431,23 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry,
     if (!ok) {
         if (q)
             pending_free(q);
-        pt_notifier_resume(inst);
+        if (inst->jobs == 0)
+            pt_notifier_resume(inst);
         pt_error("reload: plugin instance %s: out of memory; it goes on as it was", inst->name);
         return 1;
     }
     q->until = uv_now(p->loop) + RELOAD_WAIT_MS;
     q->next = p->pending;
     p->pending = q;
-    if (!uv_is_active((uv_handle_t *)p->pending_timer))
-        uv_timer_start(p->pending_timer, pending_tick, RELOAD_POLL_MS, RELOAD_POLL_MS);
-    pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns",
-            inst->name, entry ? "changed" : "unloaded");
+    pending_arm(p);
+    if (q->for_jobs)
+        pt_info("reload: plugin instance %s has %u import or export job%s running; it goes on "
+                "with its running configuration for %s and is %s when the last one ends%s",
+                inst->name, inst->jobs, inst->jobs == 1 ? "" : "s", inst->jobs == 1 ? "it" : "them",
+                entry ? "changed" : "unloaded", entry ? "" : " (it takes no new job meanwhile)");
+    else
+        pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns",
+                inst->name, entry ? "changed" : "unloaded");
     return 0;
 }
 
@@ -1439,7 +1495,10 @@ static int pending_settle(pt_plugins_t *p, const cJSON *entries, const cJSON *bu
         pending_t *q = p->pending;
         p->pending = q->next;
         pt_instance_t *inst = pt_plugins_find(p, q->name);
-        if (inst && !reload_changes(entries, builtins, inst) && !pt_notifier_resume(inst)) {
+        /* A change that waits for jobs has asked nothing of the instance
+         * yet: this reload decides alone. */
+        if (inst && !q->for_jobs && !reload_changes(entries, builtins, inst) &&
+            !pt_notifier_resume(inst)) {
             cJSON *entry = cJSON_Duplicate(inst->entry, true);
             origin_t origin = origin_of(inst);
             pt_error_t err = {0};
@@ -1470,7 +1529,8 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
             pt_notifier_ask_stop(i);
     /* First what goes or changes, so that a changed entry's name is free
      * again for its new load. The loop does not wait for a deliver() in
-     * progress: that change waits on a timer instead. */
+     * progress, nor for jobs: that change waits (pending_add), on a timer
+     * for deliver(), for the last job's end for jobs. */
     pt_instance_t *next;
     for (pt_instance_t *i = p->instances; i; i = next) {
         next = i->next;
@@ -1482,7 +1542,7 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
         const cJSON *entry = reload_entry(entries, builtins, i, &builtin);
         if (pt_plugins_unload(p, name, 0, &err) == PT_OK)
             continue;
-        if (err.code == PT_ECONFLICT && i->jobs == 0 && pt_notifier_in_deliver(i)) {
+        if (err.code == PT_ECONFLICT && (i->jobs > 0 || pt_notifier_in_deliver(i))) {
             pt_error_clear(&err);
             failures += pending_add(p, i, entry, builtin);
             continue;

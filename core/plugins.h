@@ -116,9 +116,16 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err);
  * format plugins (builtins; NULL: none): instances whose entry changed are
  * made again, new ones loaded, missing ones unloaded, except those loaded
  * at run time, which stay unless an entry of `entries` now names them
- * (the configuration's from then on). Errors are logged per instance; the
- * others still apply. Returns the number of failures. */
+ * (the configuration's from then on). An instance with jobs running, or
+ * a notifier inside deliver(), is changed once they end (see
+ * pt_plugins_jobs_ended). Errors are logged per instance; the others still
+ * apply. Returns the number of failures. */
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins);
+
+/* The last import or export job of inst has ended (plugin-jobs.c calls
+ * it when inst->jobs comes back to 0): a reload's change that waited for
+ * it is made now. inst may be freed by the time it returns. */
+void pt_plugins_jobs_ended(pt_instance_t *inst);
 
 /* [{instance, plugin, version, description, path, runtime, builtin, kinds,
  *   formats, serves, options (the table, for help), config, events,

@@ -209,4 +209,47 @@ check_eq "a start with that config fails" 1 "$rc"
 check_contains "naming the token" 'tokens[3]: "值班员" is the name of a token made at run time' \
     "$(cat "$PT_TMP/start.out")"
 
+pt_step "a SIGHUP that changes an importer while its job runs: changed when the job ends"
+cp "$PT_TMP/good.json" "$PT_CONF"
+slow_config() { # slow_config COUNT: the good config with the slow importer emitting COUNT
+    python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS/fixture_import_slow.so" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "slow_in", "path": sys.argv[3], "config": {"count": int(sys.argv[4])}}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+slow_config 40
+pt_start
+pid="$PT_PID"
+printf 'x\n' >"$PT_TMP/slow.txt"
+curl -s -o "$PT_TMP/slow.body" -w '%{http_code}' --max-time 30 --unix-socket "$PT_SOCK" \
+    -X POST --data-binary "@$PT_TMP/slow.txt" 'http://localhost/v1/imports?format=slow' \
+    >"$PT_TMP/slow.status" &
+cpid=$!
+for _ in $(seq 1 50); do
+    api GET /v1/plugins/slow_in
+    [ "$(jv 'j["jobs"]')" = 1 ] && break
+    sleep 0.1
+done
+check_eq "the import runs" 1 "$(jv 'j["jobs"]')"
+slow_config 3
+kill -HUP "$pid"
+sleep 0.5
+check_true "the change waits for the job, and the log says so" \
+    grep -q 'reload: plugin instance slow_in has 1 import or export job running; it goes on with its running configuration for it and is changed when the last one ends' "$PT_TMP/ptrackd.log"
+api GET /v1/plugins/slow_in
+check_eq "meanwhile it runs with its running configuration" "40 1" "$(jv 'str(j["config"]["count"])+" "+str(j["jobs"])')"
+wait "$cpid" || true
+check_eq "the import ends as it began" 201 "$(cat "$PT_TMP/slow.status")"
+sleep 0.3
+api GET /v1/plugins/slow_in
+check_eq "once it has ended, the instance has its new configuration" "3 0" "$(jv 'str(j["config"]["count"])+" "+str(j["jobs"])')"
+check_true "and the log says so" \
+    grep -q 'reload: the last job of plugin instance slow_in has ended; it is changed now' "$PT_TMP/ptrackd.log"
+check_true "nothing was refused for good" bash -c "! grep -q 'unload it when it ends' '$PT_TMP/ptrackd.log'"
+api POST '/v1/imports?format=slow' 'y' -- -H 'Content-Type: text/plain'
+check_eq "an import now runs with the new configuration" 3 "$(jv 'j["imported"]')"
+pt_stop
+
 pt_finish

@@ -2,7 +2,8 @@
  * import_slow.c - a fixture importer that must be cancelled: it reads the
  * whole upload, then emits one proposal every 50 ms, a thousand of them,
  * asking job_cancelled before each. Closing the client while it runs must
- * stop it within a moment and store nothing.
+ * stop it within a moment and store nothing. The option `count` makes it
+ * emit fewer (a job that ends by itself after count * 50 ms).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 typedef struct {
     const ptrack_host_t *host;
     ptrack_instance_t *inst;
+    int64_t count;
 } state_t;
 
 static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
@@ -21,6 +23,8 @@ static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **sta
         return PTRACK_ENOMEM;
     s->host = host;
     s->inst = inst;
+    s->count = 1000;
+    host->opt_int(inst, "count", &s->count);
     *state = s;
     return PTRACK_OK;
 }
@@ -41,7 +45,7 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         ;
     if (n < 0)
         return (int)n;
-    for (int i = 1; i <= 1000; i++) {
+    for (int i = 1; i <= s->count; i++) {
         if (h->job_cancelled(job)) {
             h->log(s->inst, PTRACK_LOG_INFO, "cancelled after %d records", i - 1);
             return PTRACK_ECANCELED;
@@ -62,6 +66,11 @@ static int import(void *state, ptrack_job_t *job, const char *format)
 
 static const char *const formats[] = {"slow", NULL};
 
+static const ptrack_option_t options[] = {
+    {"count", PTRACK_OPT_INT, 0, "1000", "how many proposals to emit, one every 50 ms"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const ptrack_importer_ops_t importer = {
     .struct_size = sizeof(ptrack_importer_ops_t),
     .formats = formats,
@@ -76,6 +85,7 @@ static const ptrack_plugin_t plugin = {
     .version = "1.0",
     .description = "emits a proposal every 50 ms until cancelled (a test fixture)",
     .kinds = PTRACK_KIND_IMPORTER,
+    .options = options,
     .create = create,
     .destroy = destroy,
     .importer = &importer,
