@@ -2,6 +2,7 @@
  * cmd-health.c - `ptrack health`: is ptrackd up, and can it write?
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -39,6 +40,14 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
         pt_table_cell(t, 0, "最新事件 last event seq");
         pt_table_cellf(t, 1, "%.0f", last_seq->valuedouble);
     }
+    const cJSON *failed = pt_json_get(h, "plugins_failed");
+    if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
+        char *names = pt_json_join(failed, ", ");
+        pt_table_row(t);
+        pt_table_cell(t, 0, "插件未按配置运行 plugins failed");
+        pt_table_cell(t, 1, names ? names : "?");
+        free(names);
+    }
     pt_table_row(t);
     pt_table_cell(t, 0, "地址 endpoint");
     pt_table_cell(t, 1, pt_client_endpoint(pt_cli_client(cli)));
@@ -73,6 +82,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         else
             print_health(cli, resp.json);
         rc = PT_EXIT_OK;
+        const cJSON *failed = pt_json_get(resp.json, "plugins_failed");
+        if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
+            char *names = pt_json_join(failed, ", ");
+            fprintf(stderr,
+                    "ptrack: the last reload could not load or change the plugin instance%s %s "
+                    "(see ptrack plugins list --json, or ptrackd's log)\n",
+                    cJSON_GetArraySize(failed) == 1 ? "" : "s", names ? names : "?");
+            free(names);
+        }
         /* Only "ok" passes the check: a JSON answer that says anything
          * else, or nothing, is not a daemon that is known to work. */
         if (!status || strcmp(status, "ok") != 0) {

@@ -66,6 +66,13 @@ static void list(pt_call_t *call)
         return;
     }
     cJSON_AddItemToObject(o, "formats", formats);
+    cJSON *failed = pt_plugins_failed(registry(call));
+    if (!failed) {
+        cJSON_Delete(o);
+        pt_api_failf(call, PT_ENOMEM, "out of memory");
+        return;
+    }
+    cJSON_AddItemToObject(o, "failed", failed);
     reply_json(call, 200, o, NULL);
 }
 

@@ -478,6 +478,19 @@ static void on_health(pt_read_t *r)
         cJSON_AddNullToObject(j, "proposals");
     cJSON_AddBoolToObject(j, "writable", pt_store_writable(store));
     cJSON_AddNumberToObject(j, "last_seq", (double)pt_store_last_seq(store));
+    /* The configuration's plugin instances that the last reload could not
+     * load or change: a notifier named there may not be delivering. Names
+     * only; an admin reads why in GET /v1/plugins. */
+    cJSON *failed = cJSON_AddArrayToObject(j, "plugins_failed");
+    cJSON *list = call->api->opts.plugins ? pt_plugins_failed(call->api->opts.plugins) : NULL;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, list)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(f, "instance");
+        if (cJSON_IsString(name))
+            cJSON_AddItemToArray(failed, cJSON_CreateString(name->valuestring));
+    }
+    cJSON_Delete(list);
     char *text = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
     pt_read_free(r);

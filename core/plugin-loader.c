@@ -95,6 +95,8 @@ typedef struct pending_s {
     cJSON *entry;   /* the new entry; NULL when the instance goes */
     bool builtin;   /* entry is a built-in format plugin's */
     bool for_jobs;  /* waits for the instance's jobs to end (no deadline) */
+    pt_instance_t *staged; /* entry's instance, made (create() succeeded) but
+                              not linked: swapped in for the running one */
     uint64_t until; /* then for deliver(): uv_now() after which the instance is
                        left as it is */
     struct pending_s *next;
@@ -112,6 +114,9 @@ struct pt_plugins_s {
     uint64_t load_errors; /* loads refused since the start, for /metrics */
     pending_t *pending;
     uv_timer_t *pending_timer; /* made on first use; closed at shutdown */
+    cJSON *failed;             /* [{instance, error}]: the configuration's instances that the
+                                  last reload could not load, or could not change (they run
+                                  with their earlier entry); NULL: none */
 };
 
 /* ---- The registry ----------------------------------------------------- */
@@ -138,6 +143,7 @@ void pt_plugins_free(pt_plugins_t *p)
     if (!p)
         return;
     pt_plugins_shutdown(p);
+    cJSON_Delete(p->failed);
     free(p->files);
     free(p->plugin_dir);
     free(p);
@@ -259,6 +265,15 @@ static pt_instance_t *format_clash(pt_plugins_t *p, const char *name, const ptra
         if ((*format = shared_format(d, i->file->desc, side)) != NULL)
             return i;
     }
+    /* An instance a reload has made and that waits to take its running
+     * predecessor's place counts as loaded. */
+    for (const pending_t *q = p->pending; q; q = q->next) {
+        pt_instance_t *i = q->staged;
+        if (!i || i->builtin != builtin || strcmp(i->name, name) == 0)
+            continue;
+        if ((*format = shared_format(d, i->file->desc, side)) != NULL)
+            return i;
+    }
     return NULL;
 }
 
@@ -279,6 +294,43 @@ void pt_plugins_committed(pt_plugins_t *p, int64_t last_seq)
     for (pt_instance_t *i = p->instances; i; i = i->next)
         if (i->notifier)
             pt_notifier_wake(i, last_seq);
+}
+
+/* ---- Instances the configuration names but that do not run as it says - */
+
+static void failed_forget(pt_plugins_t *p, const char *name)
+{
+    const cJSON *f;
+    int i = 0;
+    cJSON_ArrayForEach(f, p->failed)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(f, "instance");
+        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0) {
+            cJSON_DeleteItemFromArray(p->failed, i);
+            return;
+        }
+        i++;
+    }
+}
+
+/* Notes that the configuration's instance name does not run as the
+ * configuration says, and why (the message is copied). */
+static void failed_note(pt_plugins_t *p, const char *name, const char *why)
+{
+    if (!p->failed && !(p->failed = cJSON_CreateArray()))
+        return;
+    failed_forget(p, name);
+    cJSON *f = cJSON_CreateObject();
+    if (!f)
+        return;
+    cJSON_AddStringToObject(f, "instance", name);
+    cJSON_AddStringToObject(f, "error", why);
+    cJSON_AddItemToArray(p->failed, f);
+}
+
+cJSON *pt_plugins_failed(pt_plugins_t *p)
+{
+    return p && p->failed ? cJSON_Duplicate(p->failed, true) : cJSON_CreateArray();
 }
 
 /* ---- Files ------------------------------------------------------------ */
@@ -1079,6 +1131,85 @@ static void instance_drop(pt_plugins_t *p, pt_instance_t *inst)
     file_release(p, file);
 }
 
+/* Runs the plugin's create() for a prepared instance. A refusal carries
+ * the last warning or error create() logged. */
+static int create_state(pt_instance_t *inst, pt_error_t *err)
+{
+    const ptrack_plugin_t *d = inst->file->desc;
+    char reason[300];
+    void *state = NULL;
+    pt_plugin_host_capture(inst, reason, sizeof(reason));
+    int rc = d->create(&pt_plugin_host, inst, &state);
+    pt_plugin_host_capture(NULL, NULL, 0);
+    if (rc != PTRACK_OK)
+        return refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s",
+                      d->name, inst->name, reason[0] ? reason : "(it logged no reason)");
+    inst->state = state;
+    return PT_OK;
+}
+
+/* Undoes make_instance. */
+static void instance_destroy(pt_plugins_t *p, pt_instance_t *inst)
+{
+    inst->file->desc->destroy(inst->state);
+    instance_drop(p, inst);
+}
+
+/* Everything of a load but linking and starting: the entry, the file, the
+ * options, the formats (one format, one instance) and create(). Returns
+ * PT_OK with *out made but not linked, which instance_destroy undoes, so
+ * that a reload can make a changed entry's instance before it stops the
+ * one that runs. */
+static int make_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, pt_instance_t **out,
+                         pt_error_t *err)
+{
+    pt_instance_t *inst;
+    if (prepare_instance(p, entry, &inst, err) != PT_OK)
+        return err->code;
+    inst->runtime = origin == ORIGIN_RUNTIME;
+    inst->builtin = origin == ORIGIN_BUILTIN;
+
+    /* One format, one instance: a second one would never be reached, and
+     * which of them served would depend on the order of loading. Only a
+     * built-in instance gives its formats way, to any other. */
+    const char *side, *format;
+    pt_instance_t *other =
+        format_clash(p, inst->name, inst->file->desc, inst->builtin, &side, &format);
+    if (other) {
+        pt_error_set(err, PT_ECONFLICT,
+                     "plugin instance %s would %s the format \"%s\", which instance %s (%s) "
+                     "%ss already; one format is served by one instance (unload %s first, or "
+                     "load a plugin of other formats)",
+                     inst->name, side, format, other->name, other->file->desc->name, side,
+                     other->name);
+        instance_drop(p, inst);
+        return PT_ECONFLICT;
+    }
+    if (create_state(inst, err) != PT_OK) {
+        instance_drop(p, inst);
+        return err->code;
+    }
+    *out = inst;
+    return PT_OK;
+}
+
+/* Links a made instance and starts its notifier. On failure it is
+ * destroyed. */
+static int start_instance(pt_plugins_t *p, pt_instance_t *inst, pt_error_t *err)
+{
+    const ptrack_plugin_t *d = inst->file->desc;
+    link_instance(p, inst);
+    if ((d->kinds & PTRACK_KIND_NOTIFIER) && pt_notifier_start(inst, err) != PT_OK) {
+        unlink_instance(p, inst);
+        instance_destroy(p, inst);
+        return err->code;
+    }
+    failed_forget(p, inst->name);
+    pt_info("plugin instance %s loaded (%s %s from %s)", inst->name, d->name,
+            d->version ? d->version : "", inst->file->path);
+    return PT_OK;
+}
+
 static int load_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, pt_error_t *err)
 {
     if (p->shut_down)
@@ -1093,55 +1224,9 @@ static int load_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, p
         return PT_ECONFLICT;
     }
     pt_instance_t *inst;
-    if (prepare_instance(p, entry, &inst, err) != PT_OK)
+    if (make_instance(p, entry, origin, &inst, err) != PT_OK)
         return err->code;
-    pt_plugin_file_t *file = inst->file;
-    const ptrack_plugin_t *d = file->desc;
-    const char *name = inst->name;
-    inst->runtime = origin == ORIGIN_RUNTIME;
-    inst->builtin = origin == ORIGIN_BUILTIN;
-
-    /* One format, one instance: a second one would never be reached, and
-     * which of them served would depend on the order of loading. Only a
-     * built-in instance gives its formats way, to any other. */
-    const char *side, *format;
-    pt_instance_t *other = format_clash(p, name, d, inst->builtin, &side, &format);
-    if (other) {
-        pt_error_set(err, PT_ECONFLICT,
-                     "plugin instance %s would %s the format \"%s\", which instance %s (%s) "
-                     "%ss already; one format is served by one instance (unload %s first, or "
-                     "load a plugin of other formats)",
-                     name, side, format, other->name, other->file->desc->name, side, other->name);
-        instance_drop(p, inst);
-        return PT_ECONFLICT;
-    }
-
-    char reason[300];
-    void *state = NULL;
-    pt_plugin_host_capture(inst, reason, sizeof(reason));
-    int rc = d->create(&pt_plugin_host, inst, &state);
-    pt_plugin_host_capture(NULL, NULL, 0);
-    if (rc != PTRACK_OK) {
-        refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s", d->name,
-               name, reason[0] ? reason : "(it logged no reason)");
-        instance_free(inst);
-        file_release(p, file);
-        return err->code;
-    }
-    inst->state = state;
-    link_instance(p, inst);
-    if (d->kinds & PTRACK_KIND_NOTIFIER) {
-        if (pt_notifier_start(inst, err) != PT_OK) {
-            unlink_instance(p, inst);
-            d->destroy(inst->state);
-            instance_free(inst);
-            file_release(p, file);
-            return err->code;
-        }
-    }
-    pt_info("plugin instance %s loaded (%s %s from %s)", name, d->name,
-            d->version ? d->version : "", file->path);
-    return PT_OK;
+    return start_instance(p, inst, err);
 }
 
 int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms, pt_error_t *err)
@@ -1211,7 +1296,7 @@ static int check_clashes(pt_plugins_t *p, const cJSON *entries, const char **nam
     return PT_OK;
 }
 
-int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
+int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_error_t *err)
 {
     size_t cap = (size_t)cJSON_GetArraySize(entries) + 1;
     pt_instance_t **prepared = calloc(cap, sizeof(*prepared));
@@ -1248,6 +1333,18 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
         prepared[n] = inst;
         names[n] = inst->name;
         descs[n++] = inst->file->desc;
+        /* create() and destroy() at once: no notifier is started, so no
+         * event is delivered and no cursor saved. */
+        if (create) {
+            if ((rc = create_state(inst, err)) != PT_OK) {
+                char msg[sizeof(err->message)];
+                snprintf(msg, sizeof(msg), "%s", err->message);
+                pt_error_set(err, err->code, "plugin instance %s: %s", inst->name, msg);
+                break;
+            }
+            inst->file->desc->destroy(inst->state);
+            inst->state = NULL;
+        }
     }
     if (rc == PT_OK)
         rc = check_clashes(p, entries, names, descs, n, err);
@@ -1262,8 +1359,11 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err)
 
 /* ---- Reloading ------------------------------------------------------- */
 
-static void pending_free(pending_t *q)
+/* Frees a waiting change, and the instance it made, if any. */
+static void pending_free(pt_plugins_t *p, pending_t *q)
 {
+    if (q->staged)
+        instance_destroy(p, q->staged);
     free(q->name);
     cJSON_Delete(q->entry);
     free(q);
@@ -1280,12 +1380,31 @@ static int reload_load(pt_plugins_t *p, const cJSON *entry, origin_t origin)
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
     const char *name = cJSON_IsString(n) ? n->valuestring : "?";
     int failed = origin != ORIGIN_BUILTIN;
-    if (failed)
-        pt_error("reload: plugin instance %s: %s", name, err.message);
-    else
+    if (failed) {
+        pt_error("reload: plugin instance %s was not loaded: %s", name, err.message);
+        failed_note(p, name, err.message);
+    } else {
         pt_warn("reload: built-in plugin %s was not loaded: %s", name, err.message);
+    }
     pt_error_clear(&err);
     return failed;
+}
+
+/* Puts a made instance in the place of the one of its name, which has
+ * just been unloaded. Returns 0, or 1 failure (logged). */
+static int swap_in(pt_plugins_t *p, pt_instance_t *staged)
+{
+    char name[128];
+    snprintf(name, sizeof(name), "%s", staged->name);
+    pt_error_t err = {0};
+    if (start_instance(p, staged, &err) == PT_OK) {
+        pt_info("reload: plugin instance %s now runs with its new entry", name);
+        return 0;
+    }
+    pt_error("reload: plugin instance %s: %s; it is not running", name, err.message);
+    failed_note(p, name, err.message);
+    pt_error_clear(&err);
+    return 1;
 }
 
 /* Makes one waiting change once the instance's last job has ended and its
@@ -1326,6 +1445,8 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
             pt_error("reload: plugin instance %s was not %s: %s; it goes on as it was (send "
                      "SIGHUP again once its deliver() returns)",
                      q->name, q->entry ? "changed" : "unloaded", err.message);
+            if (q->entry)
+                failed_note(p, q->name, err.message);
             pt_error_clear(&err);
             return true;
         }
@@ -1334,14 +1455,20 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
         pt_error_clear(&err);
         if (pt_plugins_unload(p, q->name, 0, &err) != PT_OK) {
             pt_error("reload: plugin instance %s: %s", q->name, err.message);
+            failed_note(p, q->name, err.message);
             pt_error_clear(&err);
             return true;
         }
     }
-    if (q->entry)
+    if (q->staged) {
+        pt_instance_t *staged = q->staged;
+        q->staged = NULL;
+        swap_in(p, staged);
+    } else if (q->entry) {
         reload_load(p, q->entry, q->builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG);
-    else
+    } else {
         pt_info("reload: plugin instance %s unloaded", q->name);
+    }
     return true;
 }
 
@@ -1372,7 +1499,7 @@ static void pending_run(pt_plugins_t *p, const pt_instance_t *inst)
             /* pending_try may have loaded an instance, but never adds to
              * or takes from the list. */
             *at = q->next;
-            pending_free(q);
+            pending_free(p, q);
         } else {
             at = &q->next;
         }
@@ -1402,21 +1529,22 @@ static void pending_clear(pt_plugins_t *p)
     while (p->pending) {
         pending_t *q = p->pending;
         p->pending = q->next;
-        pending_free(q);
+        pending_free(p, q);
     }
 }
 
 /* Waits for inst's jobs to end, or for its deliver() on a timer, then
- * unloads it and loads entry (NULL: only unloads). Returns 0, or 1 failure
- * (logged). */
-static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry, bool builtin)
+ * unloads it and swaps staged in (NULL: only unloads). The change owns
+ * staged from now on. Returns 0, or 1 failure (logged). */
+static int pending_add(pt_plugins_t *p, pt_instance_t *inst, pt_instance_t *staged)
 {
     pending_t *q = calloc(1, sizeof(*q));
     bool ok = q && (q->name = strdup(inst->name)) != NULL &&
-              (!entry || (q->entry = cJSON_Duplicate(entry, true)) != NULL);
+              (!staged || (q->entry = cJSON_Duplicate(staged->entry, true)) != NULL);
     if (q) {
-        q->builtin = builtin;
+        q->builtin = staged && staged->builtin;
         q->for_jobs = inst->jobs > 0;
+        q->staged = staged;
     }
     if (ok && !p->pending_timer) {
         p->pending_timer = malloc(sizeof(*p->pending_timer));
@@ -1430,24 +1558,28 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, const cJSON *entry,
     }
     if (!ok) {
         if (q)
-            pending_free(q);
+            pending_free(p, q);
+        else if (staged)
+            instance_destroy(p, staged);
         if (inst->jobs == 0)
             pt_notifier_resume(inst);
         pt_error("reload: plugin instance %s: out of memory; it goes on as it was", inst->name);
+        failed_note(p, inst->name, "out of memory");
         return 1;
     }
     q->until = uv_now(p->loop) + RELOAD_WAIT_MS;
     q->next = p->pending;
     p->pending = q;
     pending_arm(p);
+    bool change = staged != NULL;
     if (q->for_jobs)
         pt_info("reload: plugin instance %s has %u import or export job%s running; it goes on "
                 "with its running configuration for %s and is %s when the last one ends%s",
                 inst->name, inst->jobs, inst->jobs == 1 ? "" : "s", inst->jobs == 1 ? "it" : "them",
-                entry ? "changed" : "unloaded", entry ? "" : " (it takes no new job meanwhile)");
+                change ? "changed" : "unloaded", change ? "" : " (it takes no new job meanwhile)");
     else
         pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns",
-                inst->name, entry ? "changed" : "unloaded");
+                inst->name, change ? "changed" : "unloaded");
     return 0;
 }
 
@@ -1512,45 +1644,89 @@ static int pending_settle(pt_plugins_t *p, const cJSON *entries, const cJSON *bu
             pt_error_clear(&err);
             cJSON_Delete(entry);
         }
-        pending_free(q);
+        pending_free(p, q);
     }
     return failures;
 }
+
+/* A changed entry's new instance, made (its create() run) before the
+ * running one is stopped: when create() refuses, the running instance goes
+ * on with its earlier entry and nothing is lost. */
+typedef struct {
+    pt_instance_t *running;
+    pt_instance_t *made;
+} change_t;
 
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins)
 {
     int failures = 0;
     pt_error_t err = {0};
+    /* What failed at the last reload is judged anew. */
+    cJSON_Delete(p->failed);
+    p->failed = NULL;
     failures += pending_settle(p, entries, builtins);
-    /* The notifiers that go or change are asked to stop all at once, so
-     * that they wind down side by side. */
+
+    /* The changed instances are made first, each from its new entry. */
+    size_t n_changes = 0, cap = 0;
     for (pt_instance_t *i = p->instances; i; i = i->next)
-        if (i->jobs == 0 && reload_changes(entries, builtins, i))
-            pt_notifier_ask_stop(i);
-    /* First what goes or changes, so that a changed entry's name is free
-     * again for its new load. The loop does not wait for a deliver() in
-     * progress, nor for jobs: that change waits (pending_add), on a timer
-     * for deliver(), for the last job's end for jobs. */
-    pt_instance_t *next;
-    for (pt_instance_t *i = p->instances; i; i = next) {
-        next = i->next;
-        if (!reload_changes(entries, builtins, i))
-            continue;
-        char name[128];
-        snprintf(name, sizeof(name), "%s", i->name);
+        cap++;
+    change_t *changes = calloc(cap + 1, sizeof(*changes));
+    if (!changes) {
+        pt_error("reload: out of memory; the plugin instances stay as they are");
+        return 1;
+    }
+    for (pt_instance_t *i = p->instances; i; i = i->next) {
         bool builtin;
         const cJSON *entry = reload_entry(entries, builtins, i, &builtin);
-        if (pt_plugins_unload(p, name, 0, &err) == PT_OK)
+        if (!reload_changes(entries, builtins, i))
             continue;
+        pt_instance_t *made = NULL;
+        if (entry && make_instance(p, entry, builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG, &made,
+                                   &err) != PT_OK) {
+            pt_error("reload: plugin instance %s was not changed: %s; it goes on with its "
+                     "running configuration",
+                     i->name, err.message);
+            failed_note(p, i->name, err.message);
+            pt_error_clear(&err);
+            p->load_errors++;
+            failures++;
+            continue;
+        }
+        changes[n_changes].running = i;
+        changes[n_changes++].made = made;
+    }
+    /* The notifiers that go or change are asked to stop all at once, so
+     * that they wind down side by side. */
+    for (size_t c = 0; c < n_changes; c++)
+        if (changes[c].running->jobs == 0)
+            pt_notifier_ask_stop(changes[c].running);
+    /* Then what goes or changes is stopped and unloaded, and a changed one's
+     * new instance put in its place. The loop does not wait for a
+     * deliver() in progress, nor for jobs: that change waits (pending_add),
+     * on a timer for deliver(), for the last job's end for jobs. */
+    for (size_t c = 0; c < n_changes; c++) {
+        pt_instance_t *i = changes[c].running, *made = changes[c].made;
+        char name[128];
+        snprintf(name, sizeof(name), "%s", i->name);
+        if (pt_plugins_unload(p, name, 0, &err) == PT_OK) {
+            if (made)
+                failures += swap_in(p, made);
+            continue;
+        }
         if (err.code == PT_ECONFLICT && (i->jobs > 0 || pt_notifier_in_deliver(i))) {
             pt_error_clear(&err);
-            failures += pending_add(p, i, entry, builtin);
+            failures += pending_add(p, i, made);
             continue;
         }
         pt_error("reload: plugin instance %s: %s", name, err.message);
+        if (made) {
+            failed_note(p, name, err.message);
+            instance_destroy(p, made);
+        }
         pt_error_clear(&err);
         failures++;
     }
+    free(changes);
     /* Then what is new: the configuration's instances, then the built-in
      * ones. Which of them serves a format does not depend on this order
      * (see server_of). */

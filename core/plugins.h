@@ -103,24 +103,36 @@ int pt_plugins_load_builtin(pt_plugins_t *p, const cJSON *entry, pt_error_t *err
  * be stopped now (the message says why); it then stays loaded. */
 int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
                       pt_error_t *err);
-/* Checks a new `plugins` array as far as can be done without making the
- * instances (their plugin's create()): each new or changed entry, its file
+/* Checks a new `plugins` array: each new or changed entry, its file
  * (opened, checked and dlopened; an open one is shared), its options,
  * events and start; and that no two of its instances, nor one of them and
  * an instance loaded at run time that the reload keeps, serve one import
- * or export format. Nothing running changes. Returns PT_OK or the first
- * problem, naming the instance (both, and the format, for a clash).
- * Thread: loop. */
-int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, pt_error_t *err);
+ * or export format. With create, each new or changed instance is also made
+ * with its plugin's create() and destroyed again at once (--check-config;
+ * create() must not block nor reach outside, include/ptrack/plugin.h says
+ * so), without starting a notifier: option values only the plugin can
+ * judge are then checked too. Nothing running changes. Returns PT_OK or
+ * the first problem, naming the instance (both, and the format, for a
+ * clash). Thread: loop. */
+int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_error_t *err);
 /* Applies a new `plugins` array (SIGHUP) and the entries of the built-in
  * format plugins (builtins; NULL: none): instances whose entry changed are
  * made again, new ones loaded, missing ones unloaded, except those loaded
  * at run time, which stay unless an entry of `entries` now names them
- * (the configuration's from then on). An instance with jobs running, or
- * a notifier inside deliver(), is changed once they end (see
- * pt_plugins_jobs_ended). Errors are logged per instance; the others still
- * apply. Returns the number of failures. */
+ * (the configuration's from then on). A changed entry's new instance is
+ * made (its create() run) before the running one is stopped: when it
+ * cannot be, the running one goes on with its earlier entry. An instance
+ * with jobs running, or a notifier inside deliver(), is changed once they
+ * end (see pt_plugins_jobs_ended). Errors are logged per instance, and
+ * noted for pt_plugins_failed; the others still apply. Returns the number
+ * of failures. */
 int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builtins);
+
+/* The configuration's instances that the last reload could not load, or
+ * could not change (they go on with their earlier entry), each
+ * {instance, error}; [] when none. A later load of the name takes it off.
+ * Ownership: the caller frees. */
+cJSON *pt_plugins_failed(pt_plugins_t *p);
 
 /* The last import or export job of inst has ended (plugin-jobs.c calls
  * it when inst->jobs comes back to 0): a reload's change that waited for

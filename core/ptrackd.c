@@ -67,34 +67,33 @@ typedef struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ptrackd [options]\n"
-            "\n"
-            "Serves the ptrack API on a Unix socket (and on loopback TCP with --listen),\n"
-            "keeping every proposal in an SQLite database under the data directory.\n"
-            "\n"
-            "  --config FILE      read the JSON configuration FILE (see docs/config.md)\n"
-            "  --data-dir DIR     keep the database in DIR (default: var)\n"
-            "  --socket PATH      listen on the Unix socket PATH (default: DIR/ptrack.sock)\n"
-            "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
-            "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
-            "  --plugin-dir DIR   where a plugin path without a slash is looked up\n"
-            "                     (default: " PT_PLUGIN_DIR ")\n"
-            "  --pidfile PATH     write the pid to PATH once listening; removed at exit\n"
-            "  --syslog           log to syslog (ident ptrackd, facility daemon)\n"
-            "                     instead of stderr\n"
-            "  --check-config FILE  check FILE as a start would, touching no data (the\n"
-            "                     config, its listen address, socket group and workflow,\n"
-            "                     and the files and options of its plugin instances) and\n"
-            "                     exit: 0 when it is good\n"
-            "  --version          print the version and exit\n"
-            "  --help             print this help and exit\n"
-            "\n"
-            "Flags override the configuration file. SIGHUP reads the configuration again\n"
-            "(tokens, socket users, limits, deadlines, log level, plugin instances); a\n"
-            "configuration with an error is refused and the running one stays. SIGINT and\n"
-            "SIGTERM stop ptrackd after the requests in flight have been answered.\n"
-            "Under systemd (NOTIFY_SOCKET set) ptrackd reports its state with sd_notify.\n");
+    fprintf(out, "usage: ptrackd [options]\n"
+                 "\n"
+                 "Serves the ptrack API on a Unix socket (and on loopback TCP with --listen),\n"
+                 "keeping every proposal in an SQLite database under the data directory.\n"
+                 "\n"
+                 "  --config FILE      read the JSON configuration FILE (see docs/config.md)\n"
+                 "  --data-dir DIR     keep the database in DIR (default: var)\n"
+                 "  --socket PATH      listen on the Unix socket PATH (default: DIR/ptrack.sock)\n"
+                 "  --listen HOST:PORT also listen on TCP, e.g. 127.0.0.1:8470\n"
+                 "  --log-level LEVEL  debug, info, warn or error (default: info)\n"
+                 "  --plugin-dir DIR   where a plugin path without a slash is looked up\n"
+                 "                     (default: " PT_PLUGIN_DIR ")\n"
+                 "  --pidfile PATH     write the pid to PATH once listening; removed at exit\n"
+                 "  --syslog           log to syslog (ident ptrackd, facility daemon)\n"
+                 "                     instead of stderr\n"
+                 "  --check-config FILE  check FILE as a start would, touching no data (the\n"
+                 "                     config, its listen address, socket group and workflow,\n"
+                 "                     and the files, options and create() of its plugin\n"
+                 "                     instances) and exit: 0 when it is good\n"
+                 "  --version          print the version and exit\n"
+                 "  --help             print this help and exit\n"
+                 "\n"
+                 "Flags override the configuration file. SIGHUP reads the configuration again\n"
+                 "(tokens, socket users, limits, deadlines, log level, plugin instances); a\n"
+                 "configuration with an error is refused and the running one stays. SIGINT and\n"
+                 "SIGTERM stop ptrackd after the requests in flight have been answered.\n"
+                 "Under systemd (NOTIFY_SOCKET set) ptrackd reports its state with sd_notify.\n");
 }
 
 static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
@@ -413,7 +412,7 @@ static void reload(daemon_t *d)
     /* The plugin instances it names are checked before anything changes
      * (all but their plugins' create()). The built-in formats are not: one
      * that cannot be loaded is skipped, as at a start. */
-    if (next.plugins && pt_plugins_check(d->plugins, next.plugins, &err) != PT_OK) {
+    if (next.plugins && pt_plugins_check(d->plugins, next.plugins, false, &err) != PT_OK) {
         pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
         pt_error_clear(&err);
         pt_config_free(&next);
@@ -500,7 +499,7 @@ static int check_listen(const pt_config_t *c, pt_error_t *err)
 
 /* --check-config: everything a start would check before it touches the
  * data: the file, the listen address, the socket's group, the workflow and
- * the plugin instances it names (all but their plugins' own start-up). */
+ * the plugin instances it names, with their plugins' create(). */
 static int check_config(daemon_t *d, pt_error_t *err)
 {
     pt_log_level_t level;
@@ -515,18 +514,28 @@ static int check_config(daemon_t *d, pt_error_t *err)
                             d->config.socket_group);
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
-    pt_workflow_free(wf);
-    if (rc != PT_OK || !d->config.plugins)
+    if (rc != PT_OK || !d->config.plugins) {
+        pt_workflow_free(wf);
         return rc;
+    }
+    /* Each instance is made with its plugin's create() and destroyed at
+     * once, as a start would make it but with no store: create() may not
+     * block nor reach outside (the plugin header says so), and no notifier
+     * is started, so nothing is delivered. The workflow is there for
+     * create() to look its labels up. */
     pt_plugins_options_t po = {
         .loop = d->loop,
+        .workflow = wf,
         .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
     };
     pt_plugins_t *plugins = NULL;
-    if (pt_plugins_new(&po, &plugins) != PT_OK)
+    if (pt_plugins_new(&po, &plugins) != PT_OK) {
+        pt_workflow_free(wf);
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    rc = pt_plugins_check(plugins, d->config.plugins, err);
+    }
+    rc = pt_plugins_check(plugins, d->config.plugins, true, err);
     pt_plugins_free(plugins);
+    pt_workflow_free(wf);
     return rc;
 }
 

@@ -252,4 +252,44 @@ api POST '/v1/imports?format=slow' 'y' -- -H 'Content-Type: text/plain'
 check_eq "an import now runs with the new configuration" 3 "$(jv 'j["imported"]')"
 pt_stop
 
+pt_step "a SIGHUP whose changed notifier create() refuses keeps the running one"
+notifier_config() { # notifier_config FAIL: the good config with a bad_create notifier
+    python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS/fixture_bad_create.so" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "robot", "path": sys.argv[3], "config": {"fail": sys.argv[4] == "true"}}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+notifier_config false
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config passes an entry create() takes" 0 "$rc"
+pt_start
+pid="$PT_PID"
+api GET /v1/health
+check_eq "health lists no failed plugin" "[]" "$(jv 'j["plugins_failed"]')"
+notifier_config true
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses an option value only create() can judge" 1 "$rc"
+check_contains "naming the instance and create()'s reason" \
+    "plugin instance robot: plugin bad_create refused to create instance \"robot\": create failed: cannot reach the fixture's server (as designed)" "$out"
+kill -HUP "$pid"
+sleep 0.5
+check_true "the refusal is logged, and that the running instance goes on" \
+    grep -q 'reload: plugin instance robot was not changed: plugin bad_create refused to create instance "robot": create failed: cannot reach the fixture.s server (as designed); it goes on with its running configuration' "$PT_TMP/ptrackd.log"
+api GET /v1/plugins/robot
+check_eq "the notifier still runs, with its earlier entry" "False running" \
+    "$(jv 'str(j["config"]["fail"])+" "+("running" if j["notifier"] else "stopped")')"
+api GET /v1/health
+check_eq "health still answers ok" "ok" "$(jv 'j["status"]')"
+check_eq "and names the instance that did not change" '["robot"]' "$(jv 'json.dumps(j["plugins_failed"])')"
+api GET /v1/plugins
+check_contains "GET /v1/plugins says why" "create failed: cannot reach the fixture" "$(jv 'j["failed"][0]["error"]')"
+notifier_config false
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/health
+check_eq "a reload that loads it takes it off the list" "[]" "$(jv 'j["plugins_failed"]')"
+pt_stop
+
 pt_finish

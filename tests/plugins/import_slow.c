@@ -3,7 +3,8 @@
  * whole upload, then emits one proposal every 50 ms, a thousand of them,
  * asking job_cancelled before each. Closing the client while it runs must
  * stop it within a moment and store nothing. The option `count` makes it
- * emit fewer (a job that ends by itself after count * 50 ms).
+ * emit fewer (a job that ends by itself after count * 50 ms); create()
+ * refuses a negative one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,12 @@ static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **sta
     s->inst = inst;
     s->count = 1000;
     host->opt_int(inst, "count", &s->count);
+    if (s->count < 0) {
+        /* A value only the plugin can judge: the option table says int. */
+        host->log(inst, PTRACK_LOG_ERROR, "count must not be negative");
+        free(s);
+        return PTRACK_ERROR;
+    }
     *state = s;
     return PTRACK_OK;
 }

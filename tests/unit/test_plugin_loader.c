@@ -340,7 +340,7 @@ static void a_config_with_two_instances_of_a_format_is_refused(void **state)
     install(f, "good_lines", "lines_b.so");
     cJSON *entries = cJSON_Parse("[{\"instance\":\"la\",\"path\":\"lines_a.so\"},"
                                  " {\"instance\":\"lb\",\"path\":\"lines_b.so\"}]");
-    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_ECONFLICT);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_ECONFLICT);
     if (!strstr(f->err.message, "plugin instances la and lb would both import the format "
                                 "\"fixture-lines\""))
         fail_msg("message: %s", f->err.message);
@@ -352,7 +352,7 @@ static void a_config_with_two_instances_of_a_format_is_refused(void **state)
     assert_int_equal(pt_plugins_load_runtime(f->p, e, &f->err), PT_OK);
     cJSON_Delete(e);
     entries = cJSON_Parse("[{\"instance\":\"lb\",\"path\":\"lines_b.so\"}]");
-    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_ECONFLICT);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_ECONFLICT);
     if (!strstr(f->err.message, "plugin instance lb would import the format \"fixture-lines\", "
                                 "which instance adhoc, loaded at run time, imports already"))
         fail_msg("message: %s", f->err.message);
@@ -360,7 +360,7 @@ static void a_config_with_two_instances_of_a_format_is_refused(void **state)
     /* Naming the run-time instance takes it over: no clash. */
     entries = cJSON_Parse("[{\"instance\":\"adhoc\",\"path\":\"lines_b.so\"}]");
     pt_error_clear(&f->err);
-    assert_int_equal(pt_plugins_check(f->p, entries, &f->err), PT_OK);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
     cJSON_Delete(entries);
 }
 
@@ -640,6 +640,57 @@ static void lookups_by_format_and_reload(void **state)
     assert_int_equal(loaded(f), 0);
 }
 
+/* A reload whose changed entry the plugin's create() refuses keeps the
+ * running instance with its earlier entry, and says so; a later reload
+ * that fixes the entry changes it. */
+static void a_changed_entry_that_create_refuses_keeps_the_running_instance(void **state)
+{
+    fx_t *f = *state;
+    install(f, "import_slow", "import_slow.so");
+    assert_int_equal(load(f, "{\"instance\":\"s\",\"path\":\"import_slow.so\","
+                             "\"config\":{\"count\":5}}"),
+                     PT_OK);
+    pt_instance_t *running = pt_plugins_find(f->p, "s");
+    assert_int_equal(
+        reload(f, "[{\"instance\":\"s\",\"path\":\"import_slow.so\",\"config\":{\"count\":-1}}]",
+               "[]"),
+        1);
+    assert_ptr_equal(pt_plugins_find(f->p, "s"), running);
+    int64_t count;
+    assert_int_equal(pt_plugin_host.opt_int(running, "count", &count), PTRACK_OK);
+    assert_int_equal(count, 5);
+    assert_ptr_equal(pt_plugins_importer(f->p, "slow"), running);
+    cJSON *failed = pt_plugins_failed(f->p);
+    char *text = cJSON_PrintUnformatted(failed);
+    if (!strstr(text, "{\"instance\":\"s\",\"error\":\"plugin import_slow refused to create "
+                      "instance \\\"s\\\": create failed: count must not be negative\"}"))
+        fail_msg("failed: %s", text);
+    cJSON_free(text);
+    cJSON_Delete(failed);
+
+    assert_int_equal(
+        reload(f, "[{\"instance\":\"s\",\"path\":\"import_slow.so\",\"config\":{\"count\":7}}]",
+               "[]"),
+        0);
+    assert_int_equal(pt_plugin_host.opt_int(pt_plugins_find(f->p, "s"), "count", &count),
+                     PTRACK_OK);
+    assert_int_equal(count, 7);
+    failed = pt_plugins_failed(f->p);
+    assert_int_equal(cJSON_GetArraySize(failed), 0);
+    cJSON_Delete(failed);
+
+    /* A check with create() finds what only the plugin can judge. */
+    cJSON *entries = cJSON_Parse("[{\"instance\":\"t\",\"path\":\"import_slow.so\","
+                                 "\"config\":{\"count\":-2}}]");
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(pt_plugins_check(f->p, entries, true, &f->err), PT_EVALIDATION);
+    assert_non_null(strstr(f->err.message, "plugin instance t: plugin import_slow refused to "
+                                           "create instance \"t\": create failed: count must "
+                                           "not be negative"));
+    cJSON_Delete(entries);
+    assert_int_equal(loaded(f), 1);
+}
+
 static void config_checks_plugin_entries(void **state)
 {
     (void)state;
@@ -715,6 +766,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_changed_entry_that_create_refuses_keeps_the_running_instance, setup, teardown),
         cmocka_unit_test(config_checks_plugin_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
