@@ -418,14 +418,38 @@ static int open_checked(const char *path, struct stat *st, pt_error_t *err)
     return fd;
 }
 
-static bool formats_ok(const char *const *formats)
+/* Whether name is a format name: 1 to 64 lower-case ASCII letters,
+ * digits, '_' and '-', the names of the built-in formats ("csv",
+ * "jsonl"). The client lower-cases what a user types and the host
+ * matches names exactly, so any other could never be asked for. */
+static bool format_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Checks a side's formats: some, each a format name. Returns PT_OK, or
+ * the refusal naming the first bad one. */
+static int check_formats(const char *path, const ptrack_plugin_t *d, const char *side,
+                         const char *const *formats, pt_error_t *err)
 {
     if (!formats || !formats[0])
-        return false;
+        return refuse(err, "path", "plugin %s (%s) is an %ser of no format", d->name, path, side);
     for (size_t i = 0; formats[i]; i++)
-        if (!formats[i][0])
-            return false;
-    return true;
+        if (!format_name_ok(formats[i]))
+            return refuse(err, "path",
+                          "plugin %s (%s) declares the %s format \"%.80s\"; a format name is 1 "
+                          "to 64 lower-case ASCII letters, digits, _ and - (\"csv\", "
+                          "\"jsonl\"): rename it in the plugin",
+                          d->name, path, side, formats[i]);
+    return PT_OK;
 }
 
 /* A 1.1 args list: NULL (not declared) or names that are not empty. */
@@ -515,8 +539,8 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                           !o           ? "missing"
                           : !o->import ? "without import()"
                                        : "too small");
-        if (!formats_ok(o->formats))
-            return refuse(err, "path", "plugin %s (%s) is an importer of no format", d->name, path);
+        if (check_formats(path, d, "import", o->formats, err) != PT_OK)
+            return err->code;
         if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
             return refuse(err, "path", "plugin %s (%s) declares an importer argument without a name",
                           d->name, path);
@@ -530,8 +554,8 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                           !o           ? "missing"
                           : !o->export ? "without export()"
                                        : "too small");
-        if (!formats_ok(o->formats))
-            return refuse(err, "path", "plugin %s (%s) is an exporter of no format", d->name, path);
+        if (check_formats(path, d, "export", o->formats, err) != PT_OK)
+            return err->code;
         if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))
             return refuse(err, "path", "plugin %s (%s) declares an exporter argument without a name",
                           d->name, path);

@@ -360,7 +360,11 @@ typedef struct {
 
 typedef struct {
     size_t struct_size;
-    /* The formats served, NULL-terminated: {"csv", "tsv", NULL}. */
+    /* The formats served, NULL-terminated: {"csv", "tsv", NULL}. A format
+     * name is 1 to 64 lower-case ASCII letters, digits, `_` and `-` (the
+     * client lower-cases what a user types, and the host matches names
+     * exactly): the host refuses a plugin with any other. One format is
+     * served by one instance (see docs/plugins.md). */
     const char *const *formats;
     /* Reads the uploaded file with job_read and emits records with
      * import_emit. Return PTRACK_OK when the file was read to its end,
@@ -382,7 +386,8 @@ typedef struct {
 
 typedef struct {
     size_t struct_size;
-    const char *const *formats; /* NULL-terminated */
+    /* NULL-terminated, named as an importer's formats are. */
+    const char *const *formats;
     /* Calls export_begin once, then export_next until it returns 0,
      * writing with job_write. Return PTRACK_OK when the output is complete;
      * any other return makes the host end the response as failed, so the

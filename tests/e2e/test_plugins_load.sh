@@ -12,7 +12,7 @@ FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
 
 PDIR="$PT_TMP/plugins"
 mkdir -p "$PDIR"
-for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create notify_record; do
+for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create bad_format notify_record; do
     cp "$FIX/fixture_$f.so" "$PDIR/$f.so"
     chmod 0755 "$PDIR/$f.so"
 done
@@ -56,6 +56,9 @@ refused "a too-small descriptor" 422 validation_failed "smaller than ABI 1.0's" 
 refused "no entry symbol" 422 validation_failed \
     "does not export ptrack_plugin_entry (is it a ptrack plugin?)" \
     '{"instance": "m", "path": "bad_noentry.so"}'
+refused "a format name that is not lower case" 422 validation_failed \
+    'declares the import format "Upper"; a format name is 1 to 64 lower-case ASCII letters, digits, _ and -' \
+    '{"instance": "m", "path": "bad_format.so"}'
 refused "not a shared object" 422 validation_failed "x.so is not a shared object" \
     '{"instance": "m", "path": "x.so"}'
 refused "a notifier with events: [] (no event at all)" 422 validation_failed \

@@ -7,9 +7,9 @@
  * The including file defines BAD_NAME ("bad_major") and BAD_WHAT (the
  * description's reason), and any of these to differ from a good plugin:
  * BAD_STRUCT_SIZE (the descriptor's struct_size), BAD_ABI_MAJOR,
- * BAD_ABI_MINOR, BAD_ARGS (the importer's args, an initializer list) and
- * BAD_ENTRY (the name the descriptor is exported under). Each fixture is a
- * shared object of its own, so the functions here are static.
+ * BAD_ABI_MINOR, BAD_ARGS (the importer's args, an initializer list),
+ * BAD_FORMATS (its formats, an initializer list) and BAD_ENTRY (the name the descriptor is exported
+ * under). Each fixture is a shared object of its own, so the functions here are static.
  */
 #ifndef PT_TEST_BAD_FIXTURE_H
 #define PT_TEST_BAD_FIXTURE_H
@@ -51,7 +51,11 @@ static int bad_import(void *state, ptrack_job_t *job, const char *format)
     return PTRACK_OK;
 }
 
+#ifdef BAD_FORMATS
+static const char *const bad_formats[] = BAD_FORMATS;
+#else
 static const char *const bad_formats[] = {"fixture-" BAD_NAME, NULL};
+#endif
 #ifdef BAD_ARGS
 static const char *const bad_args[] = BAD_ARGS;
 #endif

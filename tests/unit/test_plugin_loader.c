@@ -394,6 +394,11 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
     install(f, "bad_args", "bad_args.so");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_args.so\"}"), PT_EVALIDATION,
                    "declares an importer argument without a name");
+    install(f, "bad_format", "bad_format.so");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_format.so\"}"), PT_EVALIDATION,
+                   "declares the import format \"Upper\"; a format name is 1 to 64 lower-case "
+                   "ASCII letters, digits, _ and -");
+    assert_string_equal(first_field(f), "path");
 }
 
 /* ABI 1.1's args reach the host as declared; a 1.0 plugin's ops end before
