@@ -1165,9 +1165,12 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     pt_plugin_host_capture(inst, reason, sizeof(reason));
     int rc = d->create(&pt_plugin_host, inst, &state);
     pt_plugin_host_capture(NULL, NULL, 0);
+    /* The refusal points at `config`: what create() judges is the options
+     * (which of them, only its message can say). */
     if (rc != PTRACK_OK)
-        return refuse(err, NULL, "plugin %s refused to create instance \"%s\": create failed: %s",
-                      d->name, inst->name, reason[0] ? reason : "(it logged no reason)");
+        return refuse(err, "config",
+                      "plugin %s refused to create instance \"%s\": create failed: %s", d->name,
+                      inst->name, reason[0] ? reason : "(it logged no reason)");
     inst->state = state;
     return PT_OK;
 }

@@ -81,6 +81,8 @@ fi
 refused "a failing create()" 422 validation_failed \
     "create failed: cannot reach the fixture's server (as designed)" \
     '{"instance": "c", "path": "bad_create.so"}'
+check_eq "its 422 has fields, pointing at config" "config" "$(jv 'j["error"]["fields"][0]["field"]' "$REFUSAL")"
+check_contains "with create()'s reason" "cannot reach the fixture's server" "$(jv 'j["error"]["fields"][0]["message"]' "$REFUSAL")"
 
 pt_step "bad options and entries are refused, naming the option"
 refused "an unknown option" 422 validation_failed \

@@ -567,6 +567,13 @@ static void a_failing_create_is_refused_with_its_reason(void **state)
     install(f, "bad_create", "bad_create.so");
     assert_refused(f, load(f, "{\"instance\":\"c\",\"path\":\"bad_create.so\"}"), PT_EVALIDATION,
                    "create failed: cannot reach the fixture's server (as designed)");
+    /* A 422 has fields (api.md): the options are what create() judged. */
+    assert_string_equal(first_field(f), "config");
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(f->err.details, "fields");
+    assert_int_equal(cJSON_GetArraySize(fields), 1);
+    assert_non_null(strstr(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(fields, 0), "message")->valuestring,
+        "create failed: cannot reach the fixture's server"));
 }
 
 /* What a plugin logs is written to ptrackd's stderr, on one line, and as
