@@ -3,9 +3,11 @@
  * ptrackd runs, loading one at run time and unloading one (admin only).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -13,9 +15,11 @@
 #include "table.h"
 
 static const pt_opt_t opts[] = {
-    {"instance", PT_OPT_VALUE, "NAME", "load: the instance's name (letters, digits, _ and -)"},
+    {"instance", PT_OPT_VALUE, "NAME",
+     "load: the instance's name (1 to 64 ASCII letters, digits, _ and -)"},
     {"path", PT_OPT_VALUE, "FILE",
-     "load: the plugin file; without a slash it is looked up in ptrackd's plugin directory"},
+     "load: the plugin file; without a slash it is looked up in ptrackd's plugin directory; "
+     "a relative path that exists here is sent as an absolute one"},
     {"set", PT_OPT_LIST, "KEY=VALUE",
      "load: one option of the instance (repeatable; VALUE is JSON when it parses as JSON)"},
     {"config-file", PT_OPT_VALUE, "FILE",
@@ -144,6 +148,31 @@ static cJSON *config_file(pt_cli_t *cli, const char *path)
     return j;
 }
 
+/* The path to send for --path: ptrackd resolves a relative path against
+ * its own working directory, not the user's, so a relative path with a
+ * slash that names a file here is made absolute: its directory resolved
+ * with realpath(3), its own name kept, so that ptrackd still sees (and
+ * refuses) a symbolic link given as the file. A name without a slash is
+ * ptrackd's plugin directory's, and anything else is sent as given.
+ * Ownership: the result is path itself or buf. */
+static const char *absolute_path(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    if (!slash || path[0] == '/' || lstat(path, &st) != 0)
+        return path;
+    char dir[PATH_MAX], real[PATH_MAX];
+    size_t n = (size_t)(slash - path);
+    if (n == 0 || n >= sizeof(dir))
+        return path;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (!realpath(dir, real))
+        return path;
+    int w = snprintf(buf, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real, slash + 1);
+    return w > 0 && (size_t)w < size ? buf : path;
+}
+
 static int load(pt_cli_t *cli, const pt_args_t *args)
 {
     const char *instance = pt_args_value(args, "instance");
@@ -163,8 +192,9 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
         }
     }
     cJSON *entry = cJSON_CreateObject();
+    char abs[PATH_MAX + 256];
     pt_json_add_str(entry, "instance", instance);
-    pt_json_add_str(entry, "path", path);
+    pt_json_add_str(entry, "path", absolute_path(path, abs, sizeof(abs)));
     pt_json_add(entry, "config", config);
     const char **events = pt_args_list(args, "event", &n);
     if (n) {

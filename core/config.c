@@ -1210,7 +1210,8 @@ int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char
                                : "is required: the instance's name, such as \"wecom\"");
     if (!instance_name_ok(v->valuestring))
         return entry_problem(field, fsize, why, wsize, "instance",
-                             "a name has 1 to %d letters, digits, _ and -", INSTANCE_NAME_MAX);
+                             "a name has 1 to %d ASCII letters, digits, _ and -",
+                             INSTANCE_NAME_MAX);
     v = cJSON_GetObjectItemCaseSensitive(e, "path");
     if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
         return entry_problem(field, fsize, why, wsize, "path",

@@ -97,7 +97,7 @@ void pt_config_set_str(char **member, const char *value);
 
 /* Checks one plugin entry {instance, path, config, events} (of the config's
  * `plugins` or the body of POST /v1/plugins): its keys, the instance name
- * (1 to 64 letters, digits, _ and -), a non-empty path, config an object,
+ * (1 to 64 ASCII letters, digits, _ and -), a non-empty path, config an object,
  * events an array of event types or patterns given at most once (at the
  * top or in config). Returns 0, or -1 with field ("instance",
  * "config.events", "events[2]", or an unknown key) and why filled in. The

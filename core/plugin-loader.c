@@ -382,7 +382,13 @@ static int open_checked(const char *path, struct stat *st, pt_error_t *err)
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
-        if (e == ENOENT)
+        char cwd[PATH_MAX];
+        if (e == ENOENT && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+            refuse(err, "path",
+                   "plugin file %s does not exist in %s: a relative path is resolved against "
+                   "ptrackd's working directory, not the client's; give an absolute path",
+                   path, cwd);
+        else if (e == ENOENT)
             refuse(err, "path", "plugin file %s does not exist", path);
         else if (e == ELOOP)
             refuse(err, "path",

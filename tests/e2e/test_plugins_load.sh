@@ -71,6 +71,9 @@ refused "a symbolic link" 422 validation_failed "is a symbolic link" \
     '{"instance": "m", "path": "link.so", "config": {"url": "u"}}'
 refused "a missing file" 422 validation_failed "nothing.so does not exist" \
     '{"instance": "m", "path": "nothing.so"}'
+refused "a missing file by a relative path" 422 validation_failed \
+    "plugin file ./nowhere/x.so does not exist in $PWD: a relative path is resolved against ptrackd's working directory, not the client's; give an absolute path" \
+    '{"instance": "m", "path": "./nowhere/x.so"}'
 if [ "$(id -u)" = 0 ]; then
     refused "owned by another user" 422 validation_failed \
         "is owned by uid 65534; it must be owned by root or by ptrackd's user" \
@@ -98,7 +101,7 @@ refused "a bad duration" 422 validation_failed 'must be a duration such as "10s"
     '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "timeout": "soon"}}'
 refused "an unknown entry key" 422 validation_failed "paht: unknown key" \
     '{"instance": "o", "paht": "good_options.so"}'
-refused "a bad instance name" 422 validation_failed "a name has 1 to 64 letters" \
+refused "a bad instance name" 422 validation_failed "a name has 1 to 64 ASCII letters" \
     '{"instance": "../etc", "path": "good_options.so"}'
 api POST /v1/plugins '{"instance": "o", "path": "good_options.so"'
 check_error "a body that is not JSON" 400 invalid_json
@@ -215,6 +218,14 @@ if [ -x "${PTRACK:-}" ]; then
     out="$(cli plugins unload o3 2>&1)"
     rc=$?
     check_eq "unload by CLI exits 0" 0 "$rc"
+    # ptrackd runs in another directory than the one the CLI is run in.
+    out="$(cd "$PT_TMP" && cli plugins load --instance rel --path ./plugins/good_options.so --set url=u --json 2>&1)"
+    rc=$?
+    check_eq "a relative --path is taken from the CLI's directory" 0 "$rc"
+    check_eq "and sent as an absolute path" "$PDIR/good_options.so" "$(jv 'j["path"]' "$out")"
+    cli plugins unload rel >/dev/null 2>&1
+    out="$(cd "$PT_TMP" && cli plugins load --instance rel --path ./plugins/link.so --set url=u 2>&1)"
+    check_contains "a symbolic link given so is still refused" "is a symbolic link" "$out"
     out="$(cli plugins unload o2 2>&1)"
     rc=$?
     check_eq "unloading an unknown instance exits 1" 1 "$rc"

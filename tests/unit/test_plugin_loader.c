@@ -543,7 +543,7 @@ static void entry_refusals_name_the_key(void **state)
     assert_refused(f, load(f, "{\"instance\":\"x\",\"paht\":\"good_options.so\"}"), PT_EVALIDATION,
                    "paht: unknown key");
     assert_refused(f, load(f, "{\"instance\":\"a b\",\"path\":\"good_options.so\"}"),
-                   PT_EVALIDATION, "instance: a name has 1 to 64 letters, digits, _ and -");
+                   PT_EVALIDATION, "instance: a name has 1 to 64 ASCII letters, digits, _ and -");
     assert_string_equal(first_field(f), "instance");
     assert_refused(f, load(f, "{\"path\":\"good_options.so\"}"), PT_EVALIDATION,
                    "instance: is required");
