@@ -158,6 +158,8 @@ static void wait_tick(uv_timer_t *t)
                 char msg[sizeof(err.message)];
                 snprintf(msg, sizeof(msg), "%s", err.message);
                 pt_error_set(&err, PT_ECONFLICT, "%s; it goes on delivering as before", msg);
+                pt_warn("%s's unload of plugin instance %s was refused: %s", w->call->who.name,
+                        w->name, err.message);
             } else {
                 /* deliver() returned just now: the worker is on its way
                  * out, and the unload can finish. */

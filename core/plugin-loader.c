@@ -1475,11 +1475,16 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
             return false;
         }
         if (pt_notifier_resume(inst)) {
-            pt_error("reload: plugin instance %s was not %s: %s; it goes on as it was (send "
-                     "SIGHUP again once its deliver() returns)",
-                     q->name, q->entry ? "changed" : "unloaded", err.message);
+            /* The one line about how this ends: the stop is taken back, so
+             * the instance is neither stopping nor changed. */
+            char why[200];
+            snprintf(why, sizeof(why), "its deliver() did not return within %d s of the reload",
+                     RELOAD_WAIT_MS / 1000);
+            pt_error("reload: plugin instance %s was not %s: %s; it goes on delivering with its "
+                     "running configuration (send SIGHUP again once deliver() returns)",
+                     q->name, q->entry ? "changed" : "unloaded", why);
             if (q->entry)
-                failed_note(p, q->name, err.message);
+                failed_note(p, q->name, why);
             pt_error_clear(&err);
             return true;
         }
@@ -1611,8 +1616,9 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, pt_instance_t *stag
                 inst->name, inst->jobs, inst->jobs == 1 ? "" : "s", inst->jobs == 1 ? "it" : "them",
                 change ? "changed" : "unloaded", change ? "" : " (it takes no new job meanwhile)");
     else
-        pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns",
-                inst->name, change ? "changed" : "unloaded");
+        pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns, "
+                "if within %d s",
+                inst->name, change ? "changed" : "unloaded", RELOAD_WAIT_MS / 1000);
     return 0;
 }
 

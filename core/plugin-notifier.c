@@ -706,8 +706,8 @@ bool pt_notifier_resume(pt_instance_t *inst)
     if (resumed)
         n->stop = false;
     pthread_mutex_unlock(&n->mu);
-    if (resumed)
-        pt_info("notifier %s: goes on with its running configuration", n->name);
+    /* The caller says what this means for the instance (a refused unload,
+     * a reload's change given up), in one line of its own. */
     return resumed;
 }
 
@@ -750,14 +750,10 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     }
     if (!n->done) {
         int64_t secs = (now_ms() - n->deliver_since_ms) / 1000;
-        int64_t seq = n->deliver_seq;
         pthread_mutex_unlock(&n->mu);
-        /* A caller that polls with a deadline of 0 (the API's DELETE) asks
-         * often; only a deliver() that has run for a while is worth a line. */
-        if (secs > 0)
-            pt_warn("notifier %s: deliver() of event %" PRId64 " has not returned for %" PRId64
-                    " s; the notifier stays loaded and stops when it returns",
-                    n->name, seq, secs);
+        /* Nothing is logged here: what happens next is the caller's to
+         * decide (wait more, take the stop back, or leave the worker to
+         * stop when deliver() returns), and the caller logs that, once. */
         return pt_error_set(err, PT_ECONFLICT,
                             "notifier %s has been in deliver() for %" PRId64
                             " s; it was not stopped (its code stays loaded); try again once the "

@@ -4,6 +4,8 @@
 #     change waits for deliver() to return and is made then;
 #   - an unload refused after its wait (409) changes nothing: the instance
 #     goes on delivering;
+#   - a SIGHUP's change whose wait for deliver() runs out is logged once,
+#     as what it is: the instance goes on with its running configuration;
 #   - at SIGTERM, several stuck instances share one wait instead of each
 #     waiting in turn.
 set -euo pipefail
@@ -109,6 +111,25 @@ noted() { grep -q "^$2 blocked$" "$1"; } # noted FILE SEQ: deliver() was offered
 check_true "gate delivers what came after the refused unload (seq $LAST)" \
     wait_for 10 noted "$GATE2" "$LAST"
 rm -f "$OPEN"
+
+# ---------------------------------------------------------------------------
+pt_step "a SIGHUP whose wait for deliver() runs out logs one true line"
+n="$(lines "$GATE2")"
+create "关于规范校外培训的建议"
+check_true "gate is inside deliver() again" wait_lines "$GATE2" "$((n + 1))" 5
+mark="$(wc -l <"$PT_TMP/ptrackd.log")"
+set_gate "$PT_TMP/gate4.txt"
+kill -HUP "$PT_PID"
+sleep 11
+tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log" >"$PT_TMP/after.log"
+check_eq "one line says how the change ended" 1 \
+    "$(grep -c 'reload: plugin instance gate was not changed: its deliver() did not return within 10 s of the reload; it goes on delivering with its running configuration' "$PT_TMP/after.log" || true)"
+check_eq "and no line says otherwise" 0 \
+    "$(grep -c 'stops when it returns\|notifier gate: goes on' "$PT_TMP/after.log" || true)"
+api GET /v1/plugins/gate
+check_eq "gate runs its running entry, not stopping" "$GATE2 False" \
+    "$(jv '"%s %s" % (j["config"]["path"], j["notifier"]["stopping"])')"
+set_gate "$GATE2"
 
 # ---------------------------------------------------------------------------
 pt_step "SIGTERM with several instances stuck: one shared wait"
