@@ -17,6 +17,7 @@
 #include "fields.h"
 #include "json.h"
 #include "labels.h"
+#include "names.h"
 #include "width.h"
 
 static const pt_opt_t opts[] = {
@@ -26,7 +27,8 @@ static const pt_opt_t opts[] = {
     {"number", PT_OPT_VALUE, "TEXT", "编号, unique within the session"},
     {"delegation", PT_OPT_VALUE, "TEXT", "代表团, e.g. 山西代表团"},
     {"lead-author", PT_OPT_VALUE, "NAME", "领衔代表 / 第一提案人"},
-    {"co-signer", PT_OPT_LIST, "NAME", "联名代表 / 附议人"},
+    {"co-signer", PT_OPT_LIST, "NAME",
+     "联名代表 / 附议人; several in one value are split on 、，,;；"},
     {"submitter-type", PT_OPT_VALUE, "TYPE", "individual|joint|delegation|group"},
     {"category", PT_OPT_VALUE, "TEXT", "类别, from the office's list"},
     {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},
@@ -40,11 +42,18 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-static void add_list(cJSON *body, const char *key, const char **values, size_t n)
+/* Co-signers are often pasted as one value, "王秀英，张建军": each --co-signer
+ * is split into names as the CSV importer splits a cell (names.h). The
+ * other lists take each value whole: a recommendation holds commas. */
+static void add_list(cJSON *body, const char *key, const char **values, size_t n, bool names)
 {
     cJSON *arr = pt_xcheck(cJSON_CreateArray());
-    for (size_t i = 0; i < n; i++)
-        pt_json_push(arr, cJSON_CreateString(values[i]));
+    for (size_t i = 0; i < n; i++) {
+        if (names)
+            pt_names_append(arr, values[i]);
+        else
+            pt_json_push(arr, cJSON_CreateString(values[i]));
+    }
     pt_json_add(body, key, arr);
 }
 
@@ -93,7 +102,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const char **values = pt_args_list(args, lists[i].opt, &n);
         if (n > 0)
-            add_list(body, lists[i].field, values, n);
+            add_list(body, lists[i].field, values, n, strcmp(lists[i].field, "co_signers") == 0);
     }
     const char **sets = pt_args_list(args, "set", &n);
     for (size_t i = 0; i < n; i++) {
@@ -102,6 +111,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
             return NULL;
         }
     }
+    pt_names_field(body, "co_signers");
     if (!pt_json_str(body, "title")) {
         pt_cli_usage(cli, "--title is required (or give --from-file)");
         cJSON_Delete(body);

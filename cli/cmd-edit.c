@@ -11,6 +11,7 @@
 #include "fields.h"
 #include "json.h"
 #include "labels.h"
+#include "names.h"
 
 static const pt_opt_t edit_opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
@@ -49,6 +50,8 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
         cJSON_Delete(patch);
         return rc;
     }
+    /* --set co_signers=王秀英，张建军 is a list of names typed as text. */
+    pt_names_field(patch, "co_signers");
 
     char path[64];
     pt_response_t resp;

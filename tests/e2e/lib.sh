@@ -393,6 +393,31 @@ pt_wait_search_indexed() {
     echo timeout
 }
 
+# ---- The ptrack client ------------------------------------------------
+
+# pt_cli ARGS...: runs ptrack on the socket with stdin from /dev/null (not
+# a terminal); sets RC, OUT, ERR.
+RC=""
+OUT=""
+ERR=""
+pt_cli() {
+    set +e
+    "$PTRACK" --socket "$PT_SOCK" "$@" </dev/null >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    RC=$?
+    set -e
+    OUT="$(cat "$PT_TMP/cli.out")"
+    ERR="$(cat "$PT_TMP/cli.err")"
+}
+
+# check_rc WHAT EXPECTED: the exit code of the last pt_cli.
+check_rc() {
+    if [ "$RC" = "$2" ]; then
+        pt_ok "$1: exit $2"
+    else
+        pt_check_fail "$1" "exit $2" "exit $RC, stdout: ${OUT:0:300}, stderr: ${ERR:0:300}"
+    fi
+}
+
 pt_finish() {
     echo
     if [ "$PT_FAILS" -gt 0 ]; then
