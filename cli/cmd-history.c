@@ -14,20 +14,64 @@
 #include "times.h"
 
 static const pt_opt_t opts[] = {
-    {"width", PT_OPT_VALUE, "N", "the note column's width (default 40); the note comes first"},
+    {"width", PT_OPT_VALUE, "N",
+     "the note column's width (default 40); longer notes and changes wrap below"},
     {0},
 };
 
-/* "[a, b]": the names of the fields an entry changed, but status, within
- * max columns: the first names that fit and "…" for the others ("[title,
+/* A change to show by its value: one whose new value is a string, a
+ * number, a boolean or null. Lists and objects (units, replies, tags) are
+ * only named: their values do not fit a line. */
+static bool is_scalar(const cJSON *change)
+{
+    const cJSON *to = pt_json_get(change, "to");
+    return !to || !(cJSON_IsArray(to) || cJSON_IsObject(to));
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* "原因: 我厅仅为协办", "期限: 2027-02-27 10:00", "重点督办: 是": a change
+ * by its new value, labelled in Chinese where the field has a label. */
+static void change_text(pt_buf_t *b, const char *key, const cJSON *change)
+{
+    const cJSON *to = pt_json_get(change, "to");
+    const char *zh = pt_label_field(key);
+    char when[40];
+    pt_buf_printf(b, "%s: ", zh ? zh : key);
+    if (cJSON_IsString(to)) {
+        const char *v = to->valuestring;
+        if (ends_with(key, "_at"))
+            v = pt_time_show(v, PT_TIME_MINUTE, when, sizeof when);
+        else if (strcmp(key, "handling_mode") == 0)
+            v = pt_label_mode(v);
+        else if (strcmp(key, "kind") == 0)
+            v = pt_label_kind(v);
+        else if (strcmp(key, "submitter_type") == 0)
+            v = pt_label_submitter(v);
+        pt_text_clean(b, *v ? v : "\"\"");
+    } else if (cJSON_IsBool(to)) {
+        pt_buf_puts(b, cJSON_IsTrue(to) ? "是" : "否");
+    } else if (cJSON_IsNumber(to)) {
+        pt_buf_printf(b, strcmp(key, "merged_into") == 0 ? "#%.0f" : "%.15g", to->valuedouble);
+    } else {
+        pt_buf_puts(b, "-"); /* cleared */
+    }
+}
+
+/* "[a, b]": the names of the lists and objects an entry changed, within
+ * max columns: the first names that fit and "…" for the others ("[units,
  * …]"), "[…]" when no name fits, nothing when not even that does. */
-static void fields_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
+static void lists_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
 {
     const cJSON *c;
     size_t n = 0;
     cJSON_ArrayForEach(c, changes)
     {
-        if (c->string && strcmp(c->string, "status") != 0)
+        if (c->string && strcmp(c->string, "status") != 0 && !is_scalar(c))
             n++;
     }
     if (!cJSON_IsObject(changes) || n == 0)
@@ -39,7 +83,7 @@ static void fields_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
         pt_buf_puts(&b, "[");
         cJSON_ArrayForEach(c, changes)
         {
-            if (!c->string || strcmp(c->string, "status") == 0)
+            if (!c->string || strcmp(c->string, "status") == 0 || is_scalar(c))
                 continue;
             if (i == keep)
                 break;
@@ -58,6 +102,64 @@ static void fields_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
     }
 }
 
+/* The lines of the note column, each at most `width` columns. */
+typedef struct {
+    pt_buf_t *lines;
+    size_t n;
+    size_t used; /* columns of the last line */
+    size_t width;
+} note_lines_t;
+
+/* A long part (a reason, a note) wraps onto at most this many lines. */
+#define PART_LINES 3
+
+static void new_line(note_lines_t *nl, const char *text, size_t w)
+{
+    nl->lines = pt_xrealloc(nl->lines, (nl->n + 1) * sizeof *nl->lines);
+    nl->lines[nl->n] = (pt_buf_t){0};
+    pt_buf_puts(&nl->lines[nl->n++], text);
+    nl->used = w;
+}
+
+/* Adds one part (a note, a change): on the last line after "; " when it
+ * fits there, else on a line of its own; one wider than the column wraps
+ * onto up to PART_LINES lines, the last cut with "…" when even they do
+ * not hold it. */
+static void note_part(note_lines_t *nl, const char *part)
+{
+    size_t w = pt_text_width(part);
+    if (w == 0)
+        return;
+    if (nl->n > 0 && nl->used + 2 + w <= nl->width) {
+        pt_buf_printf(&nl->lines[nl->n - 1], "; %s", part);
+        nl->used += 2 + w;
+        return;
+    }
+    if (w <= nl->width) {
+        new_line(nl, part, w);
+        return;
+    }
+    pt_buf_t wrapped = {0};
+    pt_text_wrap(&wrapped, part, 0, nl->width);
+    const char *line = pt_buf_str(&wrapped);
+    for (size_t k = 0; k < PART_LINES && *line; k++) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        pt_buf_t one = {0}, cut = {0};
+        pt_buf_add(&one, line, len);
+        line = eol ? eol + 1 : line + len;
+        /* The last line allowed shows that more follows (cut to the
+         * column, it ends with "…" either way). */
+        if (k == PART_LINES - 1 && *line)
+            pt_buf_puts(&one, " …");
+        pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
+        new_line(nl, pt_buf_str(&cut), pt_text_width(pt_buf_str(&cut)));
+        pt_buf_free(&one);
+        pt_buf_free(&cut);
+    }
+    pt_buf_free(&wrapped);
+}
+
 static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
 {
     const char *action = pt_json_str(h, "action");
@@ -65,8 +167,8 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
     const char *to = pt_json_str(h, "to");
     const char *note = pt_json_str(h, "note");
     const cJSON *changes = pt_json_get(h, "changes");
+    const cJSON *c;
     char at[40];
-    pt_buf_t b = {0};
 
     pt_table_row(t);
     pt_table_cellf(t, 0, "%.0f", pt_json_num(h, "seq", 0));
@@ -88,27 +190,37 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
     else if (from)
         pt_table_cell(t, 4, pt_label_state(cli, from));
 
-    /* The note, then which fields changed. The note is what a person wrote
-     * and reads first, so it keeps the column's width; the field names get
-     * what is left, as many as fit, "…" standing for the rest. The state
-     * change has its own column and is not listed again. */
-    pt_buf_t clean = {0};
-    size_t note_w = 0;
+    /* The note, then what the entry changed: a field that holds a value
+     * by its value (the reason of a return, the new deadline), lists by
+     * their names. What fits goes on one line; the rest wraps onto lines
+     * of their own below, under the column, and a part wider than the
+     * column is cut. The state change has its own column and is not
+     * listed again. */
+    note_lines_t nl = {.width = width};
+    pt_buf_t part = {0};
     if (note && *note) {
-        pt_text_clean(&clean, note);
-        note_w = pt_text_width(pt_buf_str(&clean));
+        pt_text_clean(&part, note);
+        note_part(&nl, pt_buf_str(&part));
     }
-    size_t room = note_w == 0 ? width : width > note_w + 1 ? width - note_w - 1 : 0;
-    pt_buf_t fields = {0};
-    fields_fitting(&fields, changes, room);
-    if (note_w > 0)
-        pt_text_truncate(&b, pt_buf_str(&clean), width);
-    if (fields.len)
-        pt_buf_printf(&b, "%s%s", b.len ? " " : "", pt_buf_str(&fields));
-    pt_buf_free(&clean);
-    pt_table_cell(t, 5, pt_buf_str(&b));
-    pt_buf_free(&fields);
-    pt_buf_free(&b);
+    cJSON_ArrayForEach(c, changes)
+    {
+        if (!c->string || strcmp(c->string, "status") == 0 || !is_scalar(c))
+            continue;
+        pt_buf_reset(&part);
+        change_text(&part, c->string, c);
+        note_part(&nl, pt_buf_str(&part));
+    }
+    pt_buf_reset(&part);
+    lists_fitting(&part, changes, width);
+    note_part(&nl, pt_buf_str(&part));
+    pt_buf_free(&part);
+    for (size_t i = 0; i < nl.n; i++) {
+        if (i > 0)
+            pt_table_row(t);
+        pt_table_cell(t, 5, pt_buf_str(&nl.lines[i]));
+        pt_buf_free(&nl.lines[i]);
+    }
+    free(nl.lines);
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -134,11 +246,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
+            size_t entries = 0;
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 5, (size_t)width);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
+            {
                 add_row(cli, t, h, (size_t)width);
-            if (pt_table_rows(t) == 0)
+                entries++;
+            }
+            if (entries == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else
                 pt_table_print(t, stdout, 0);
@@ -155,8 +271,10 @@ const pt_command_t pt_cmd_history = {
     .summary = "show a proposal's history: every action, who did it and when",
     .description = "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
                    "first: seq, time (local), the actor, the action, the state change and the\n"
-                   "note, followed by the names of the fields the entry changed in [brackets]\n"
-                   "(as many as fit after the note; the state change is not listed again).\n",
+                   "note, followed by what the entry changed: a field's new value (原因: ...,\n"
+                   "期限: ...), lists by their names in [brackets]. What does not fit the note\n"
+                   "column (--width) wraps onto lines below it; the state change is not listed\n"
+                   "again.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -118,7 +118,39 @@ static void names(const cJSON *arr, size_t indent)
     pt_buf_free(&name);
 }
 
-static void print_fields(pt_cli_t *cli, const cJSON *p)
+/* Why the proposal is in its state: the history entry that brought it
+ * there (a return, withdrawal, rejection, conversion or reopening) holds
+ * the reason, which the proposal itself does not keep. */
+typedef struct {
+    const char *action;      /* the action of that entry, or NULL */
+    const char *reason;      /* its reason, or NULL */
+    const char *returned_by; /* the unit that returned it, or NULL */
+} why_t;
+
+static why_t state_reason(const cJSON *history, const char *status)
+{
+    why_t w = {0};
+    const cJSON *h;
+    if (!status)
+        return w;
+    cJSON_ArrayForEach(h, pt_json_get(history, "items"))
+    {
+        const char *from = pt_json_str(h, "from"), *to = pt_json_str(h, "to");
+        if (!to || strcmp(to, status) != 0 || (from && strcmp(from, to) == 0))
+            continue;
+        /* The last entry that entered the state counts. */
+        const cJSON *changes = pt_json_get(h, "changes");
+        w.action = pt_json_str(h, "action");
+        w.reason = pt_json_str(pt_json_get(changes, "reason"), "to");
+        w.returned_by = pt_json_str(pt_json_get(changes, "returned_by"), "to");
+    }
+    return w;
+}
+
+/* A reason wider than this goes below the table, wrapped. */
+#define REASON_INLINE 60
+
+static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
 {
     pt_table_t *t = pt_table_new(2, NULL);
     const char *status = pt_json_str(p, "status");
@@ -128,6 +160,18 @@ static void print_fields(pt_cli_t *cli, const cJSON *p)
     pt_table_cell(t, 0, "状态 Status");
     pt_table_cellf(t, 1, "%s %s%s", pt_label_state(cli, status), status ? status : "?",
                    pt_json_bool(p, "overdue", false) ? "  已逾期 OVERDUE" : "");
+    if (why->returned_by)
+        kv(t, "退回单位 Returned by", why->returned_by);
+    if (why->reason) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "原因 Reason");
+        if (pt_text_width(why->reason) > REASON_INLINE)
+            pt_table_cellf(t, 1, "%s %s，见下 (below)", pt_label_action(cli, why->action),
+                           why->action);
+        else
+            pt_table_cellf(t, 1, "%s %s：%s", pt_label_action(cli, why->action), why->action,
+                           why->reason);
+    }
     kv(t, "编号 Number", pt_json_str(p, "number"));
     kv_coded(t, "类型 Kind", pt_json_str(p, "kind"), pt_label_kind(pt_json_str(p, "kind")));
     kv(t, "届次 Session", pt_json_str(p, "session"));
@@ -281,8 +325,9 @@ static void print_feedback(const cJSON *feedback)
     pt_table_free(t);
 }
 
-static void print_card(pt_cli_t *cli, const cJSON *p)
+static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
 {
+    why_t why = state_reason(history, pt_json_str(p, "status"));
     const char *title = pt_json_str(p, "title");
     const char *bg = pt_json_str(p, "background");
     const cJSON *recs = pt_json_get(p, "recommendations");
@@ -291,7 +336,11 @@ static void print_card(pt_cli_t *cli, const cJSON *p)
     pt_buf_t line = {0};
     printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), one_line(&line, title));
     pt_buf_free(&line);
-    print_fields(cli, p);
+    print_fields(cli, p, &why);
+    if (why.reason && pt_text_width(why.reason) > REASON_INLINE) {
+        section("原因 Reason");
+        paragraph(why.reason, 2);
+    }
     char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
     if (pt_text_width(co) > CO_SIGNERS_INLINE) {
         section("联名 Co-signers");
@@ -337,10 +386,22 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     rc = pt_cli_call(cli, "GET", path, NULL, &(pt_request_opts_t){.retry_after_send = true}, &resp,
                      NULL);
     if (rc == PT_EXIT_OK) {
-        if (cli->json)
+        if (cli->json) {
             pt_json_print(resp.json, stdout);
-        else
-            print_card(cli, resp.json);
+        } else {
+            /* The reason of a return or withdrawal is in the history. The
+             * card is worth showing without it: a failure here is passed
+             * over. */
+            pt_response_t hist;
+            snprintf(path, sizeof path, "/v1/proposals/%lld/history", id);
+            if (pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &hist) != 0 ||
+                hist.status != 200) {
+                cJSON_Delete(hist.json);
+                hist.json = NULL;
+            }
+            print_card(cli, resp.json, hist.json);
+            pt_response_free(&hist);
+        }
     }
     pt_response_free(&resp);
     return rc;

@@ -38,6 +38,36 @@ static const label_t events[] = {{"proposal.created", "新增"},
                                  {"proposal.overdue", "已逾期"},
                                  {0}};
 
+/* The words of the card (cmd-show.c) where it has the field, else those of
+ * the reports (plugins/common/labels.c). */
+static const label_t fields[] = {{"number", "编号"},
+                                 {"kind", "类型"},
+                                 {"session", "届次"},
+                                 {"title", "标题"},
+                                 {"background", "背景"},
+                                 {"recommendations", "建议内容"},
+                                 {"submitter_type", "提出方式"},
+                                 {"lead_author", "领衔"},
+                                 {"co_signers", "联名"},
+                                 {"delegation", "代表团"},
+                                 {"category", "类别"},
+                                 {"tags", "标签"},
+                                 {"handling_mode", "办理方式"},
+                                 {"units", "承办单位"},
+                                 {"assigned_at", "交办"},
+                                 {"rehandling_at", "重新办理"},
+                                 {"due_at", "期限"},
+                                 {"key_supervision", "重点督办"},
+                                 {"supervisor", "督办人"},
+                                 {"merged_into", "并入"},
+                                 {"replies", "答复"},
+                                 {"feedback", "评价"},
+                                 {"custom", "自定义"},
+                                 {"reason", "原因"},
+                                 {"returned_by", "退回单位"},
+                                 {"awaiting_replies", "待答复单位"},
+                                 {0}};
+
 static const char *lookup(const label_t *t, const char *code)
 {
     if (!code)
@@ -94,6 +124,12 @@ const char *pt_label_reply_category(const char *cat)
 const char *pt_label_event(const char *type)
 {
     return lookup(events, type);
+}
+
+const char *pt_label_field(const char *key)
+{
+    const char *zh = lookup(fields, key);
+    return key && zh != key ? zh : NULL;
 }
 
 const char *pt_kind_from_input(const char *s)

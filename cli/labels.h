@@ -25,6 +25,10 @@ const char *pt_label_satisfaction(const char *s);     /* satisfied → 满意 */
 const char *pt_label_reply_kind(const char *kind);    /* first → 首次答复 */
 const char *pt_label_reply_category(const char *cat); /* D → 留作参考 */
 const char *pt_label_event(const char *type);         /* proposal.overdue → 已逾期 */
+/* The Chinese name of a proposal's field or of an action's field that the
+ * history records (reason → 原因, returned_by → 退回单位), or NULL when
+ * there is none. */
+const char *pt_label_field(const char *key);
 
 /* What a person may type for a kind, a state or an action: the code itself
  * or its Chinese name (建议, 办理中, 交办). Returns the code, or the input

@@ -246,13 +246,15 @@ cli do "$NL" supervise --set key_supervision=true --set supervisor=王督办 \
     --note "请各承办单位高度重视，抓紧研究办理，按时答复代表，并及时报送办理进展情况"
 cli do "$NL" supervise --set key_supervision=false --set supervisor=李督办 --note 请抓紧办理并按时答复
 cli history "$NL" --width 40
-check_contains "history shows a note that fits whole, before the fields it changed" "请抓紧办理并按时答复 [" "$OUT"
-check_contains "history cuts a long note to the column, the fields give way" "请各承办单位高度重视，抓紧研究办理，按…" "$OUT"
+check_contains "history shows a note that fits whole, before the values it changed" "请抓紧办理并按时答复; 重点督办: 否" "$OUT"
+check_contains "history wraps a long note under its column" "请各承办单位高度重视，抓紧研究办理，按时" "$OUT"
+check_contains "the rest of the note on the next line" "答复代表，并及时报送办理进展情况" "$OUT"
 check_eq "the fields in brackets never list status (it has its own column)" 0 \
     "$(printf '%s\n' "$OUT" | grep -o '\[[^]]*' | grep -c status || true)"
-check_contains "the assign's fields are listed, as many as fit" "[handling_mode, units, assigned_at, …]" "$(printf '%s\n' "$OUT" | grep assign)"
+check_contains "the assign's mode is shown by its value" "办理方式: 分办" "$(printf '%s\n' "$OUT" | grep assign)"
+check_contains "the lists it changed by their names" "[units]" "$OUT"
 cli history "$NL" --width 120
-check_contains "with room, the note and every field" "并及时报送办理进展情况 [key_supervision, supervisor]" "$OUT"
+check_contains "with room, the note and every value" "并及时报送办理进展情况; 重点督办: 是; 督办人: 王督办" "$OUT"
 cli add --title 关于主办单位排序的建议 --delegation 山西代表团
 LS="$(printf %s "$OUT" | sed -n 's/^#\([0-9]*\).*/\1/p')"
 cli do "$LS" assign --unit 财政部:co --unit 国家发展改革委:lead

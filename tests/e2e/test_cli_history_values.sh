@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `ptrack history` shows what an entry changed by value (the reason of a
+# return, the unit that returned, a new deadline, key supervision), lists by
+# their names as before, and wraps what does not fit the note column onto
+# lines below it; `ptrack show` tells why a proposal is in its state (the
+# reason of the return or withdrawal that brought it there).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+
+# The widest line of $OUT, in terminal columns (a Chinese character is 2).
+widest() {
+    printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+w = 0
+for line in sys.stdin.read().split("\n"):
+    w = max(w, sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line))
+print(w)'
+}
+
+pt_step "return: the unit and the reason in history and show"
+pt_cli --json add --title 关于加快农村公路建设的建议
+ID="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID" assign --unit 省交通运输厅 --unit 省财政厅 --note 请抓紧办理
+check_rc "assign" 0
+pt_cli do "$ID" return --unit 省交通运输厅 --set reason=我厅仅为协办
+check_rc "return with a reason" 0
+pt_cli history "$ID"
+check_rc "history" 0
+check_contains "history shows the reason of the return" "原因: 我厅仅为协办" "$OUT"
+check_contains "history shows the unit that returned it" "退回单位: 省交通运输厅" "$OUT"
+check_contains "history names the lists an assign changed" "[units]" "$OUT"
+check_contains "history shows the note first" "请抓紧办理; 办理方式: 主办+协办" "$OUT"
+pt_cli show "$ID"
+check_contains "show tells the reason of the return" "原因 Reason" "$OUT"
+check_contains "show names the action and the reason" "退回 return：我厅仅为协办" "$OUT"
+check_contains "show names the unit that returned it" "退回单位 Returned by" "$OUT"
+
+pt_step "a new deadline, key supervision"
+pt_cli do "$ID" reassign --unit 省交通运输厅
+pt_cli do "$ID" sign --unit 省交通运输厅
+DUE="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=120))')"
+TZ=Asia/Shanghai pt_cli do "$ID" extend --set "due_at=$DUE"
+check_rc "extend" 0
+pt_cli do "$ID" supervise --set key_supervision=true --set supervisor=常委会办公厅
+check_rc "supervise" 0
+TZ=Asia/Shanghai pt_cli history "$ID"
+check_contains "history shows the new deadline in local time" "期限: $DUE 23:59" "$OUT"
+check_contains "history shows key supervision and the supervisor" "重点督办: 是; 督办人: 常委会办公厅" "$OUT"
+
+pt_step "a long reason wraps under the note column"
+LONG="代表要求撤回，因为该问题已经在另一件建议中提出，并由省交通运输厅统一答复，不必重复办理，请予撤回并在台账中注明。"
+pt_cli do "$ID" withdraw --set "reason=$LONG"
+check_rc "withdraw with a long reason" 0
+pt_cli history "$ID" --width 30
+check_rc "history --width 30" 0
+head_w="$(printf '%s\n' "$OUT" | head -n1 | python3 -c '
+import sys, unicodedata
+l = sys.stdin.read().rstrip("\n")
+print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l) - len("备注 note") - 1)')"
+check_true "no line is wider than the note column allows ($(widest) <= $((head_w + 30)))" \
+    test "$(widest)" -le "$((head_w + 30))"
+check_contains "the reason's start is on the entry's line" "原因: 代表要求撤回，因为该" "$OUT"
+check_contains "the withdraw's entry takes three lines" "撤回 withdraw" "$(printf '%s\n' "$OUT" | tail -n 3 | head -n 1)"
+check_true "the third is cut with …" test "$(printf '%s\n' "$OUT" | tail -n 1 | tail -c 4)" = "…"
+pt_cli show "$ID"
+check_contains "show prints a long reason whole below the table" "请予撤回并在台账中注明。" "$OUT"
+
+pt_finish
