@@ -170,9 +170,15 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state)
     return wf_label(cli, "states", state, "en");
 }
 
+/* What the history and the feed name besides the workflow's actions, in
+ * the words of the reports (plugins/common/labels.c, pt_action_labels). */
+static const label_t other_actions[] = {
+    {"create", "登记"}, {"import", "导入"}, {"edit", "修改"}, {"delete", "删除"}, {0}};
+
 const char *pt_label_action(pt_cli_t *cli, const char *action)
 {
-    return wf_label(cli, "actions", action, "zh");
+    const char *l = wf_label(cli, "actions", action, "zh");
+    return action && l == action ? lookup(other_actions, action) : l;
 }
 
 /* Finds the workflow entry of `list` whose zh label is s. Plain ASCII is
