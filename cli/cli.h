@@ -38,6 +38,8 @@ typedef struct {
     pt_client_t *client; /* made on first use */
     cJSON *workflow;     /* GET /v1/workflow, fetched on first use */
     bool workflow_tried; /* so a failed fetch is not repeated */
+    char **kept;         /* strings made from the input (pt_input_fold), freed with cli */
+    size_t n_kept;
 } pt_cli_t;
 
 typedef struct {

@@ -81,7 +81,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
         if ((v = pt_args_value(args, strings[i].opt)))
             pt_json_add_str(body, strings[i].field, v);
     if ((v = pt_args_value(args, "kind")))
-        pt_json_add_str(body, "kind", pt_kind_from_input(v));
+        pt_json_add_str(body, "kind", pt_kind_from_input(cli, v));
     if ((v = pt_args_value(args, "background"))) {
         if (v[0] == '@' && v[1]) {
             size_t len;
@@ -112,6 +112,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
         }
     }
     pt_names_field(body, "co_signers");
+    pt_fields_proposal_input(cli, body);
     if (!pt_json_str(body, "title")) {
         pt_cli_usage(cli, "--title is required (or give --from-file)");
         cJSON_Delete(body);

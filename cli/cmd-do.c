@@ -30,20 +30,35 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-static bool is_role(const char *s)
+/* The role code that s names (lead, co, separate, or 主办, 协办, 分办), or
+ * NULL. */
+static const char *role_of(const char *s)
 {
-    return strcmp(s, "lead") == 0 || strcmp(s, "co") == 0 || strcmp(s, "separate") == 0;
+    static const char *const codes[] = {"lead", "co", "separate"};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(s, codes[i]) == 0 || strcmp(s, pt_label_role(codes[i])) == 0)
+            return codes[i];
+    return NULL;
 }
 
-/* Splits "NAME:ROLE". Only a known role after the last colon counts as one,
- * so a unit name that itself holds a colon is kept whole. *role is NULL when
- * none is given. Ownership: *name is the caller's to free. */
+/* Splits "NAME:ROLE" (or NAME：ROLE, the colon of a Chinese input method).
+ * Only a known role after the last colon counts as one, so a unit name that
+ * itself holds a colon is kept whole. *role is NULL when none is given.
+ * Ownership: *name is the caller's to free. */
 static void split_unit(const char *arg, char **name, const char **role)
 {
     const char *colon = strrchr(arg, ':');
-    if (colon && is_role(colon + 1)) {
+    const char *wide = strstr(arg, "：");
+    for (const char *w = wide; w; w = strstr(w + 1, "："))
+        wide = w;
+    size_t skip = 1;
+    if (wide && (!colon || wide > colon)) {
+        colon = wide;
+        skip = strlen("：");
+    }
+    if (colon && role_of(colon + skip)) {
         *name = pt_xstrndup(arg, (size_t)(colon - arg));
-        *role = colon + 1;
+        *role = role_of(colon + skip);
     } else {
         *name = pt_xstrdup(arg);
         *role = NULL;
@@ -125,6 +140,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (!valid_action_name(action))
         return pt_cli_usage(cli, "\"%s\" is not an action (see ptrack workflow)", args->pos[1]);
     const char *if_match = pt_args_value(args, "if-match");
+    if (if_match)
+        if_match = pt_input_fold(cli, if_match);
     if (if_match && pt_args_int(if_match, &version) != 0)
         return pt_cli_usage(cli, "--if-match takes a version number, not \"%s\"", if_match);
 
@@ -145,6 +162,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             return PT_EXIT_USAGE;
         }
     }
+    /* 不满意, a, ２０２７-03-01: the values typed as the workflow's fields
+     * take them (before the units, which read the mode). */
+    pt_fields_action_input(cli, action, body);
     const char **units = pt_args_list(args, "unit", &n);
     if (n > 0 && (strcmp(action, "assign") == 0 || strcmp(action, "reassign") == 0)) {
         if ((rc = assign_units(cli, body, units, n)) != PT_EXIT_OK) {

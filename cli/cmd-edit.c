@@ -29,6 +29,8 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
     if (rc != PT_EXIT_OK)
         return rc;
     const char *if_match = pt_args_value(args, "if-match");
+    if (if_match)
+        if_match = pt_input_fold(cli, if_match);
     if (if_match && pt_args_int(if_match, &version) != 0)
         return pt_cli_usage(cli, "--if-match takes a version number, not \"%s\"", if_match);
     const char **sets = pt_args_list(args, "set", &n_set);
@@ -52,6 +54,7 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
     }
     /* --set co_signers=王秀英，张建军 is a list of names typed as text. */
     pt_names_field(patch, "co_signers");
+    pt_fields_proposal_input(cli, patch);
 
     char path[64];
     pt_response_t resp;

@@ -13,12 +13,14 @@
 #include "buf.h"
 #include "cli.h"
 #include "json.h"
+#include "labels.h"
 #include "table.h"
 #include "times.h"
 
 static const pt_opt_t opts[] = {
     {"name", PT_OPT_VALUE, "NAME", "create: the holder's name, which history shows as the actor"},
-    {"role", PT_OPT_VALUE, "ROLE", "create: viewer, clerk, unit, delegate or admin"},
+    {"role", PT_OPT_VALUE, "ROLE",
+     "create: viewer, clerk, unit, delegate or admin, or 只读, 经办, 承办单位, 代表, 管理员"},
     {"unit", PT_OPT_VALUE, "UNIT", "create: for role unit, the unit (承办单位) it answers for"},
     {"person", PT_OPT_VALUE, "PERSON", "create: for role delegate, the delegate's name"},
     {0},
@@ -36,7 +38,8 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
         return pt_cli_usage(cli, "give --unit (role unit) or --person (role delegate), not both");
     cJSON *body = cJSON_CreateObject();
     pt_json_add_str(body, "name", name);
-    pt_json_add_str(body, "role", role);
+    /* 承办单位 or 单位 is unit, ＡＤＭＩＮ admin. */
+    pt_json_add_str(body, "role", pt_token_role_from_input(cli, role));
     if (unit)
         pt_json_add_str(body, "unit", unit);
     if (person)

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "json.h"
+#include "labels.h"
 
 /* The largest integer a JSON number holds exactly (2^53 - 1). */
 #define PT_ID_MAX 9007199254740991LL
@@ -279,8 +280,10 @@ int pt_cli_delete_named(pt_cli_t *cli, const char *collection, const char *name,
 
 int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
 {
-    /* People copy ids from tables and write them as "#12" too. */
+    /* People copy ids from tables and write them as "#12" too, and a
+     * Chinese input method types "＃１２". */
     const char *typed = arg ? arg : "";
+    arg = arg ? pt_input_fold(cli, arg) : NULL;
     if (arg && arg[0] == '#')
         arg++;
     /* Ids are JSON numbers, exact up to 2^53 - 1: a larger one, whether it
@@ -311,6 +314,11 @@ void pt_cli_free(pt_cli_t *cli)
 {
     pt_client_free(cli->client);
     cJSON_Delete(cli->workflow);
+    for (size_t i = 0; i < cli->n_kept; i++)
+        free(cli->kept[i]);
+    free(cli->kept);
+    cli->kept = NULL;
+    cli->n_kept = 0;
     cli->client = NULL;
     cli->workflow = NULL;
 }

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "buf.h"
 #include "json.h"
+#include "labels.h"
 
 pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
 {
@@ -52,4 +54,62 @@ pt_field_type_t pt_field_type_action(const char *key, void *ud)
         }
     }
     return PT_FIELD_ANY;
+}
+
+/* Replaces body[key] with a string. */
+static void set_str(cJSON *body, const char *key, const char *s)
+{
+    cJSON_ReplaceItemInObjectCaseSensitive(body, key, pt_xcheck(cJSON_CreateString(s)));
+}
+
+void pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
+{
+    const cJSON *it, *f;
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "actions"))
+    {
+        const char *name = pt_json_str(it, "name");
+        if (!name || strcmp(name, action) != 0)
+            continue;
+        cJSON_ArrayForEach(f, pt_json_get(it, "fields"))
+        {
+            const char *fname = pt_json_str(f, "name");
+            const char *type = pt_json_str(f, "type");
+            const char *v = fname ? pt_json_str(body, fname) : NULL;
+            if (!v || !type)
+                continue;
+            if (strcmp(type, "enum") == 0) {
+                set_str(body, fname, pt_value_from_input(cli, fname, pt_json_get(f, "values"), v));
+            } else if (strcmp(type, "time") == 0) {
+                set_str(body, fname, pt_input_fold(cli, v));
+            } else if (strcmp(type, "proposal_id") == 0) {
+                /* "--set merged_into=＃２０": the id as a number, as the
+                 * command line takes an id anywhere. */
+                const char *id = pt_input_fold(cli, v);
+                long long n;
+                if (id[0] == '#')
+                    id++;
+                if (pt_args_int(id, &n) == 0)
+                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname,
+                                                           pt_xcheck(cJSON_CreateNumber((double)n)));
+            } else if (strcmp(type, "bool") == 0) {
+                const char *b = pt_input_fold(cli, v);
+                if (strcmp(b, "是") == 0 || strcmp(b, "true") == 0)
+                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname, pt_xcheck(cJSON_CreateTrue()));
+                else if (strcmp(b, "否") == 0 || strcmp(b, "false") == 0)
+                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname,
+                                                           pt_xcheck(cJSON_CreateFalse()));
+            }
+        }
+        return;
+    }
+}
+
+void pt_fields_proposal_input(pt_cli_t *cli, cJSON *body)
+{
+    static const char *const coded[] = {"kind", "submitter_type"};
+    for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++) {
+        const char *v = pt_json_str(body, coded[i]);
+        if (v)
+            set_str(body, coded[i], pt_value_from_input(cli, coded[i], NULL, v));
+    }
 }

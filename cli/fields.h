@@ -31,4 +31,17 @@ typedef struct {
  * text for every action. */
 pt_field_type_t pt_field_type_action(const char *key, void *ud);
 
+/* Makes the values typed for an action's fields (in body, built from --set)
+ * what the API takes, as the workflow declares the fields: an enum's value
+ * by its code, another case or its Chinese label (category a → A,
+ * satisfaction 不满意 → unsatisfied, mode 分办 → separate); a time and a
+ * proposal id folded from fullwidth digits (a proposal id typed as text,
+ * "２０" or "#20", becomes the number); a bool typed as 是 or 否 becomes
+ * true or false. Other fields are left as typed. */
+void pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body);
+
+/* The same for a proposal's fields in an add or an edit: kind and
+ * submitter_type by their code or Chinese label (建议, 联名), folded. */
+void pt_fields_proposal_input(pt_cli_t *cli, cJSON *body);
+
 #endif

@@ -19,7 +19,7 @@ void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     if ((v = pt_args_value(args, "status")))
         pt_client_query_add(q, "status", pt_state_from_input(cli, v));
     if ((v = pt_args_value(args, "kind")))
-        pt_client_query_add(q, "kind", pt_kind_from_input(v));
+        pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if ((v = pt_args_value(args, plain[i].opt)))
             pt_client_query_add(q, plain[i].param, v);
@@ -27,6 +27,7 @@ void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         /* "--due-before 2027-05-02": due on 05-01 or earlier, so before the
          * local day 05-02 begins (ptrackd would read a bare date as UTC). */
         char day[40];
+        v = pt_input_fold(cli, v);
         pt_client_query_add(q, "due_before", pt_time_local_day(v, PT_DAY_START, day, sizeof day));
     }
     if (pt_args_flag(args, "key-supervision"))

@@ -3,9 +3,14 @@
  */
 #include "labels.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "buf.h"
 #include "json.h"
+#include "width.h"
 
 typedef struct {
     const char *code, *zh;
@@ -30,6 +35,12 @@ static const label_t reply_categories[] = {{"A", "所提问题已经解决或基
                                            {"C", "因条件限制需以后解决"},
                                            {"D", "留作参考"},
                                            {0}};
+/* A token's roles. The first label of a role is shown; the others are
+ * also taken. */
+static const label_t token_roles[] = {{"viewer", "只读"},  {"clerk", "经办"},
+                                      {"unit", "承办单位"}, {"delegate", "代表"},
+                                      {"admin", "管理员"},  {"viewer", "查看"},
+                                      {"unit", "单位"},     {0}};
 static const label_t events[] = {{"proposal.created", "新增"},
                                  {"proposal.updated", "修改"},
                                  {"proposal.status_changed", "状态变更"},
@@ -132,9 +143,95 @@ const char *pt_label_field(const char *key)
     return key && zh != key ? zh : NULL;
 }
 
-const char *pt_kind_from_input(const char *s)
+const char *pt_label_token_role(const char *role)
 {
-    return reverse(kinds, s);
+    return lookup(token_roles, role);
+}
+
+const char *pt_input_fold(pt_cli_t *cli, const char *s)
+{
+    pt_buf_t b = {0};
+    size_t n = strlen(s), i = 0;
+    bool changed = false;
+    while (i < n) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s + i, n - i, &cp);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            pt_buf_putc(&b, (char)(cp - 0xFF01 + 0x21));
+            changed = true;
+        } else if (cp == 0x3000) {
+            pt_buf_putc(&b, ' ');
+            changed = true;
+        } else {
+            pt_buf_add(&b, s + i, k);
+        }
+        i += k;
+    }
+    /* Blanks around a code are never part of it. */
+    size_t start = 0, end = b.len;
+    while (start < end && (b.s[start] == ' ' || b.s[start] == '\t'))
+        start++;
+    while (end > start && (b.s[end - 1] == ' ' || b.s[end - 1] == '\t'))
+        end--;
+    if (!changed && start == 0 && end == b.len) {
+        pt_buf_free(&b);
+        return s;
+    }
+    char *out = pt_xstrndup(pt_buf_str(&b) + start, end - start);
+    pt_buf_free(&b);
+    cli->kept = pt_xrealloc(cli->kept, (cli->n_kept + 1) * sizeof *cli->kept);
+    cli->kept[cli->n_kept++] = out;
+    return out;
+}
+
+const char *pt_kind_from_input(pt_cli_t *cli, const char *s)
+{
+    return reverse(kinds, pt_input_fold(cli, s));
+}
+
+const char *pt_token_role_from_input(pt_cli_t *cli, const char *s)
+{
+    s = pt_input_fold(cli, s);
+    const char *code = reverse(token_roles, s);
+    /* Viewer, ADMIN: a role is a code, typed in any case. */
+    for (const label_t *t = token_roles; code == s && t->code; t++)
+        if (strcasecmp(t->code, s) == 0)
+            return t->code;
+    return code;
+}
+
+/* The label table of an enumerated field, by its name. */
+static const label_t *value_labels(const char *field)
+{
+    static const struct {
+        const char *field;
+        const label_t *labels;
+    } map[] = {{"satisfaction", satisfactions}, {"mode", modes},
+               {"handling_mode", modes},        {"kind", kinds},
+               {"submitter_type", submitters},  {"role", roles}};
+    for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].field, field) == 0)
+            return map[i].labels;
+    return NULL;
+}
+
+const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *values,
+                                const char *s)
+{
+    const cJSON *v;
+    s = pt_input_fold(cli, s);
+    cJSON_ArrayForEach(v, values)
+    {
+        if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0)
+            return v->valuestring;
+    }
+    cJSON_ArrayForEach(v, values)
+    {
+        if (cJSON_IsString(v) && strcasecmp(v->valuestring, s) == 0)
+            return v->valuestring;
+    }
+    const label_t *labels = value_labels(field);
+    return labels ? reverse(labels, s) : s;
 }
 
 /* The workflow's entry named `name` in its `list` ("states" or "actions"). */
@@ -188,6 +285,7 @@ static const char *from_label(pt_cli_t *cli, const char *list, const char *s)
 {
     const cJSON *wf;
     const cJSON *it;
+    s = pt_input_fold(cli, s);
     for (const char *p = s;; p++) {
         if (*p == '\0')
             return s;

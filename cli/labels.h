@@ -30,11 +30,36 @@ const char *pt_label_event(const char *type);         /* proposal.overdue → �
  * there is none. */
 const char *pt_label_field(const char *key);
 
+/* What a person types is made what the API takes here, for every command.
+ *
+ * pt_input_fold folds what a Chinese input method gives for a code, a
+ * number or a date: fullwidth ASCII (Ａ, ２０２７, ＃, －, U+FF01..U+FF5E) to
+ * ASCII and the ideographic space U+3000 to a space, and trims blanks
+ * around it. Only values that are codes, ids, numbers or times are folded:
+ * a title's （一） or a name stays as typed. Returns s itself when there is
+ * nothing to change, else a string owned by cli (freed with it). */
+const char *pt_input_fold(pt_cli_t *cli, const char *s);
+
 /* What a person may type for a kind, a state or an action: the code itself
- * or its Chinese name (建议, 办理中, 交办). Returns the code, or the input
- * unchanged. */
-const char *pt_kind_from_input(const char *s);
+ * or its Chinese name (建议, 办理中, 交办), folded (pt_input_fold). Returns
+ * the code, or the input folded. */
+const char *pt_kind_from_input(pt_cli_t *cli, const char *s);
 const char *pt_state_from_input(pt_cli_t *cli, const char *s);
 const char *pt_action_from_input(pt_cli_t *cli, const char *s);
+
+/* A value of an enumerated field typed by a person: folded, then the
+ * value itself, one of `values` (a JSON array of strings, as the workflow
+ * declares an enum; may be NULL) in another case (a → A), or the Chinese
+ * label of a value of that field (satisfaction 不满意 → unsatisfied, mode
+ * 分办 → separate, kind 建议 → suggestion, submitter_type 联名 → joint,
+ * role 协办 → co). Returns the code, or the input folded for ptrackd to
+ * take or refuse. */
+const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *values,
+                                const char *s);
+
+/* A token's role: viewer 只读, clerk 经办, unit 承办单位 (or 单位), delegate 代表,
+ * admin 管理员, folded. */
+const char *pt_token_role_from_input(pt_cli_t *cli, const char *s);
+const char *pt_label_token_role(const char *role);
 
 #endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Values typed the way people type them in a Chinese input method are taken
+# where a code, an id, a number or a date is expected: the Chinese labels of
+# enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
+# role 协办, token role 单位), another case (category a), and fullwidth ASCII
+# (Ａ, ２０, ＃20, ２０２７-03-01, the colon of NAME：ROLE). Text fields (a
+# title with （一）) stay as typed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+
+# A day four months from now, in fullwidth digits, and as typed in ASCII.
+DAY="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=120))')"
+WIDE_DAY="$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in sys.argv[1]))' "$DAY")"
+
+pt_step "fullwidth ids"
+pt_cli --json add --title "关于全角输入的建议（一）" --kind 建议
+check_rc "add" 0
+ID="$(jv 'j["id"]' "$OUT")"
+check_eq "a title keeps its fullwidth brackets" "关于全角输入的建议（一）" "$(jv 'j["title"]' "$OUT")"
+WIDE_ID="$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) for c in sys.argv[1]))' "$ID")"
+pt_cli show "$WIDE_ID"
+check_rc "show with a fullwidth id" 0
+pt_cli show "＃$ID"
+check_rc "show with a fullwidth ＃" 0
+check_contains "it is the proposal" "关于全角输入的建议" "$OUT"
+
+pt_step "edit: kind and submitter_type by their Chinese labels"
+pt_cli --json edit "$ID" --set kind=议案 --set submitter_type=联名
+check_rc "edit --set kind=议案 --set submitter_type=联名" 0
+check_eq "stored as codes" "motion joint" "$(jv 'j["kind"] + " " + j["submitter_type"]' "$OUT")"
+
+pt_step "do: mode, unit roles, category, satisfaction, dates"
+pt_cli --json do "$ID" assign --unit 省水利厅 --unit 省财政厅：协办 --set mode=主办+协办
+check_rc "assign with mode=主办+协办 and a role after a fullwidth colon" 0
+check_eq "the units and their roles" '["lead_co", [["省水利厅", "lead"], ["省财政厅", "co"]]]' \
+    "$(jv '[j["handling_mode"], [[u["name"], u["role"]] for u in j["units"]]]' "$OUT")"
+pt_cli do "$ID" sign --unit 省水利厅
+pt_cli do "$ID" opinion --unit 省财政厅 --set opinion=同意
+TZ=Asia/Shanghai pt_cli --json do "$ID" extend --set "due_at=$WIDE_DAY"
+check_rc "extend with a date in fullwidth digits" 0
+check_eq "the deadline is the end of that day in Beijing" "${DAY}T15:59:59" \
+    "$(jv 'j["due_at"][:19]' "$OUT")"
+pt_cli --json do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 --set category=ａ --set text=已答复
+check_rc "reply with category=ａ (fullwidth, lower case)" 0
+check_eq "the category is A" A "$(jv 'j["replies"][0]["category"]' "$OUT")"
+check_eq "the doc_no keeps its fullwidth brackets" "晋水函〔2026〕15号" "$(jv 'j["replies"][0]["doc_no"]' "$OUT")"
+pt_cli --json do "$ID" feedback --set person=张三 --set satisfaction=不满意
+check_rc "feedback with satisfaction=不满意" 0
+check_eq "stored as unsatisfied, and it goes back to rehandling" "unsatisfied rehandling" \
+    "$(jv 'j["feedback"][0]["satisfaction"] + " " + j["status"]' "$OUT")"
+pt_cli --json do "$ID" supervise --set key_supervision=是
+check_rc "supervise with key_supervision=是" 0
+check_eq "key supervision is on" true "$(jv 'j["key_supervision"]' "$OUT")"
+
+pt_step "list: dates and kinds"
+pt_cli --json list --due-before "２０９９-01-01" --kind 议案
+check_rc "list --due-before in fullwidth digits" 0
+check_contains "it finds the proposal" "\"id\": $ID," "$OUT"
+
+pt_step "token create --role 单位"
+pt_cli --json token create --name 水利厅联络员 --role 单位 --unit 省水利厅
+check_rc "token create --role 单位" 0
+check_eq "the role is unit" unit "$(jv 'j["role"]' "$OUT")"
+pt_cli --json token create --name 报表员 --role ＶＩＥＷＥＲ
+check_rc "token create --role ＶＩＥＷＥＲ" 0
+check_eq "the role is viewer" viewer "$(jv 'j["role"]' "$OUT")"
+
+pt_finish
