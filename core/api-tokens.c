@@ -559,7 +559,9 @@ static void create_token(pt_call_t *call)
         pt_error_add_field(&err, "person", "only role delegate is bound to a person");
     if (err.details) {
         cJSON_Delete(body);
-        pt_error_set(&err, PT_EVALIDATION, "the token is not valid");
+        /* The request is at fault, not a token: "the token is not valid"
+         * is what a 401 for a bad bearer token says. */
+        pt_error_set(&err, PT_EVALIDATION, "cannot make the token: the request is not valid");
         pt_api_fail(call, &err);
         return;
     }
