@@ -78,7 +78,8 @@ bool pt_cli_answer_ok(const pt_response_t *resp);
 int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
 
 /* Writes "ptrack CMD: message (see ptrack CMD --help)" and returns
- * PT_EXIT_USAGE. */
+ * PT_EXIT_USAGE; a message that says itself where to look ("(see ptrack
+ * workflow)") is written without the second pointer. */
 int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends SIGINT and SIGTERM (and SIGHUP, with hangup) to fn instead of
  * ending the process, so that a command can stop cleanly: fn sets a flag

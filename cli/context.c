@@ -200,7 +200,13 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     va_start(ap, fmt);
     pt_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b), cli->cmd);
+    /* One pointer to where to look: a message that names its own place
+     * ("see ptrack workflow") does not get the help's as well. */
+    if (strstr(pt_buf_str(&b), "(see ptrack "))
+        fprintf(stderr, "ptrack %s: %s\n", cli->cmd, pt_buf_str(&b));
+    else
+        fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b),
+                cli->cmd);
     pt_buf_free(&b);
     return PT_EXIT_USAGE;
 }
