@@ -24,6 +24,7 @@ enum {
     PT_EXIT_USAGE = 2,   /* bad command line or input file */
     PT_EXIT_CONNECT = 3, /* cannot connect, or the connection failed */
     PT_EXIT_SERVER = 4,  /* the daemon failed (5xx), or ptrack did (memory, output) */
+    PT_EXIT_PARTIAL = 5, /* import --partial stored the good records, left others out */
 };
 
 typedef struct {

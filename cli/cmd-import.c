@@ -177,14 +177,20 @@ static void print_rejected(const cJSON *j, FILE *out)
     print_unlisted(pt_json_num(j, "rejected_count", listed) - listed, "条", out);
 }
 
+/* The count of records a 2xx answer says were left out (--partial). */
+static double rejected_count(const cJSON *j)
+{
+    const cJSON *rejected = pt_json_get(j, "rejected");
+    return pt_json_num(j, "rejected_count",
+                       cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0);
+}
+
 /* Tells what a 2xx answer says: the counts, and what partial left out. */
 static void print_result(const cJSON *j)
 {
     double imported = pt_json_num(j, "imported", 0);
     double skipped = pt_json_num(j, "skipped", 0);
-    const cJSON *rejected = pt_json_get(j, "rejected");
-    double n_rej = pt_json_num(j, "rejected_count",
-                               cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0);
+    double n_rej = rejected_count(j);
     printf("已导入 %.0f 条 (%.0f imported)", imported, imported);
     double first = pt_json_num(j, "first_id", 0), last = pt_json_num(j, "last_id", 0);
     if (imported > 0 && first > 0 && last > first)
@@ -198,6 +204,49 @@ static void print_result(const cJSON *j)
     printf("\n");
     print_rejected(j, stdout);
     print_ignored(j, stdout);
+}
+
+/* The daemon's message names the query parameters of the API ("send
+ * partial=true", "encoding=gbk"); a person at the command line gives the
+ * options that send them. Rewrites them in body's error message, for the
+ * line on stderr; the rest of the answer is left as it came. Returns a new
+ * body. Ownership: the caller frees. */
+static char *in_cli_words(const char *body, size_t len, size_t *out_len)
+{
+    static const char *const words[][2] = {
+        {"send partial=true", "give --partial"}, {"partial=true", "--partial"},
+        {"send encoding=", "give --encoding "},  {"?encoding=", "--encoding "},
+        {"encoding=", "--encoding "},
+    };
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *e = pt_json_get(j, "error");
+    const char *msg = pt_json_str(e, "message");
+    if (!msg) {
+        cJSON_Delete(j);
+        *out_len = len;
+        return pt_xstrndup(body, len);
+    }
+    char *text = pt_xstrdup(msg);
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        pt_buf_t b = {0};
+        const char *p = text, *hit;
+        while ((hit = strstr(p, words[w][0]))) {
+            pt_buf_add(&b, p, (size_t)(hit - p));
+            pt_buf_puts(&b, words[w][1]);
+            p = hit + strlen(words[w][0]);
+        }
+        pt_buf_puts(&b, p);
+        free(text);
+        text = pt_buf_take(&b);
+    }
+    cJSON_ReplaceItemInObjectCaseSensitive(e, "message", pt_xcheck(cJSON_CreateString(text)));
+    free(text);
+    char *out = pt_xcheck(cJSON_PrintUnformatted(j));
+    char *copy = pt_xstrdup(out);
+    cJSON_free(out);
+    cJSON_Delete(j);
+    *out_len = strlen(copy);
+    return copy;
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -283,7 +332,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
          * the transport failure counts only without one. */
         rc = pt_transfer_report(cli, crc, h, errbuf);
     } else if (status < 200 || status >= 300) {
-        rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
+        size_t said_len;
+        char *said = in_cli_words(pt_buf_str(&answer), answer.len, &said_len);
+        rc = pt_transfer_report_status(cli, status, said, said_len);
+        free(said);
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
         const cJSON *e = pt_json_get(j, "error");
         /* A partial import that failed midway kept what it had stored. */
@@ -305,7 +357,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 pt_json_print(j, stdout);
             else
                 print_result(j);
-            rc = PT_EXIT_OK;
+            /* --partial stored the good records and left some out: done,
+             * but not whole, which a script must be able to tell. */
+            rc = rejected_count(j) > 0 ? PT_EXIT_PARTIAL : PT_EXIT_OK;
         }
         cJSON_Delete(j);
     }
@@ -326,7 +380,8 @@ const pt_command_t pt_cmd_import = {
         "many proposals were imported. The format comes from the extension (.json json,\n"
         ".jsonl/.ndjson jsonl, .csv csv, .txt text) unless --format says it. An import\n"
         "is all or nothing: if any record is rejected nothing is stored, and each one is\n"
-        "listed as \"where: reason\" on stderr (exit 1); --partial stores the others.\n"
+        "listed as \"where: reason\" on stderr (exit 1); --partial stores the others\n"
+        "and lists the rejected ones after the count (exit 5 when any was left out).\n"
         "Passages the importer passed over as not proposals (an article between them)\n"
         "are listed after the count; they fail nothing.\n"
         "Re-importing the same records skips them (same number and session, or source).\n"

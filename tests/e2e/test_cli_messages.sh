@@ -20,4 +20,25 @@ check_rc "do with a label that is no action" 2
 check_contains "it points to ptrack workflow" "(see ptrack workflow)" "$ERR"
 check_eq "and to nothing else" 1 "$(printf '%s\n' "$ERR" | grep -o '(see ' | wc -l)"
 
+pt_step "import: --partial, in the message and in the exit code"
+printf '[{"title": "关于好记录的建议"}, {"title": ""}]' >"$PT_TMP/mixed.json"
+pt_cli import "$PT_TMP/mixed.json"
+check_rc "an import with a rejected record" 1
+check_contains "the refusal names the option" "give --partial to import the others" "$ERR"
+check_true "not the API's parameter" test "${ERR#*partial=true}" = "$ERR"
+check_contains "the rejected record is listed" "title: must not be blank" "$ERR"
+pt_cli --json import "$PT_TMP/mixed.json"
+check_rc "the same with --json" 1
+check_eq "--json prints nothing on stdout for a refusal" "" "$OUT"
+pt_cli import "$PT_TMP/mixed.json" --partial
+check_rc "import --partial that left a record out" 5
+check_contains "it says how many were imported and rejected" "已导入 1 条 (1 imported)" "$OUT"
+check_contains "and lists the rejected one" "title: must not be blank" "$OUT"
+pt_cli --json import "$PT_TMP/mixed.json" --partial
+check_rc "import --partial --json that left a record out" 5
+check_eq "--json prints the daemon's answer" 1 "$(jv 'j["rejected_count"]' "$OUT")"
+printf '[{"title": "关于全部导入的建议"}]' >"$PT_TMP/good.json"
+pt_cli import "$PT_TMP/good.json" --partial
+check_rc "import --partial with nothing left out" 0
+
 pt_finish
