@@ -164,7 +164,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     }
     /* 不满意, a, ２０２７-03-01: the values typed as the workflow's fields
      * take them (before the units, which read the mode). */
-    pt_fields_action_input(cli, action, body);
+    if ((rc = pt_fields_action_input(cli, action, body)) != PT_EXIT_OK) {
+        cJSON_Delete(body);
+        return rc;
+    }
     const char **units = pt_args_list(args, "unit", &n);
     if (n > 0 && (strcmp(action, "assign") == 0 || strcmp(action, "reassign") == 0)) {
         if ((rc = assign_units(cli, body, units, n)) != PT_EXIT_OK) {

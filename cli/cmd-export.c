@@ -246,7 +246,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format, char **q)
 {
     pt_client_query_add(q, "format", format);
-    pt_filters_query(cli, args, q);
+    if (pt_filters_query(cli, args, q) != PT_EXIT_OK)
+        return PT_EXIT_USAGE;
     return pt_transfer_query_args(cli, args, q);
 }
 

@@ -33,7 +33,8 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     const char *v;
     long long n;
 
-    pt_filters_query(cli, args, q);
+    if (pt_filters_query(cli, args, q) != PT_EXIT_OK)
+        return PT_EXIT_USAGE;
     if ((v = pt_args_value(args, "sort")))
         pt_client_query_add(q, "sort", v);
     if ((v = pt_args_value(args, "limit"))) {

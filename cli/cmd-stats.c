@@ -129,7 +129,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
     char *query = NULL;
-    pt_filters_query(cli, args, &query);
+    if (pt_filters_query(cli, args, &query) != PT_EXIT_OK) {
+        free(query);
+        return PT_EXIT_USAGE;
+    }
     pt_buf_t path = {0};
     pt_buf_printf(&path, "/v1/stats%s", query ? query : "");
     free(query);

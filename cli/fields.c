@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "json.h"
 #include "labels.h"
+#include "times.h"
 
 pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
 {
@@ -62,7 +63,7 @@ static void set_str(cJSON *body, const char *key, const char *s)
     cJSON_ReplaceItemInObjectCaseSensitive(body, key, pt_xcheck(cJSON_CreateString(s)));
 }
 
-void pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
+int pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
 {
     const cJSON *it, *f;
     cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "actions"))
@@ -80,7 +81,11 @@ void pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
             if (strcmp(type, "enum") == 0) {
                 set_str(body, fname, pt_value_from_input(cli, fname, pt_json_get(f, "values"), v));
             } else if (strcmp(type, "time") == 0) {
-                set_str(body, fname, pt_input_fold(cli, v));
+                const char *t = pt_input_fold(cli, v);
+                if (!pt_time_input_ok(t))
+                    return pt_cli_usage(cli, "%s takes " PT_TIME_INPUT_HINT ", not \"%s\"", fname,
+                                        v);
+                set_str(body, fname, t);
             } else if (strcmp(type, "proposal_id") == 0) {
                 /* "--set merged_into=＃２０": the id as a number, as the
                  * command line takes an id anywhere. */
@@ -100,8 +105,9 @@ void pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
                                                            pt_xcheck(cJSON_CreateFalse()));
             }
         }
-        return;
+        return PT_EXIT_OK;
     }
+    return PT_EXIT_OK;
 }
 
 void pt_fields_proposal_input(pt_cli_t *cli, cJSON *body)

@@ -8,7 +8,7 @@
 #include "labels.h"
 #include "times.h"
 
-void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
+int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
         const char *opt, *param;
@@ -28,10 +28,14 @@ void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
          * local day 05-02 begins (ptrackd would read a bare date as UTC). */
         char day[40];
         v = pt_input_fold(cli, v);
+        if (!pt_time_input_ok(v))
+            return pt_cli_usage(cli, "--due-before takes " PT_TIME_INPUT_HINT ", not \"%s\"",
+                                pt_args_value(args, "due-before"));
         pt_client_query_add(q, "due_before", pt_time_local_day(v, PT_DAY_START, day, sizeof day));
     }
     if (pt_args_flag(args, "key-supervision"))
         pt_client_query_add(q, "key_supervision", "true");
     if (pt_args_flag(args, "overdue"))
         pt_client_query_add(q, "overdue", "true");
+    return PT_EXIT_OK;
 }

@@ -28,7 +28,9 @@
     }
 
 /* Adds the query parameters of the filter options given in args to *q
- * (labels such as 办理中 or 建议 become the codes the API takes). */
-void pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q);
+ * (labels such as 办理中 or 建议 become the codes the API takes). Returns
+ * PT_EXIT_OK, or PT_EXIT_USAGE after a message when --due-before is not a
+ * time (pt_time_input_ok). */
+int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q);
 
 #endif

@@ -71,3 +71,16 @@ const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t
     }
     return buf;
 }
+
+bool pt_time_input_ok(const char *s)
+{
+    char day[40];
+    time_t t;
+    if (!s || !*s)
+        return false;
+    /* A day that exists becomes a full time; one that does not (02-30) is
+     * returned as it is and fails the parse below. */
+    if (pt_time_local_day(s, PT_DAY_START, day, sizeof day) != s)
+        return true;
+    return strlen(s) > 10 && parse_api(s, &t) == 0;
+}

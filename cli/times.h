@@ -36,4 +36,13 @@ typedef enum {
  * ptrackd to take or refuse. */
 const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size_t len);
 
+/* Whether s is a time the client can send for a person: a day typed as
+ * YYYY-MM-DD that exists, or a full RFC 3339 time as ptrackd reads it
+ * (proposals/timefmt.c). Anything else (2027年3月1日, 2027/3/1, 2027-02-30)
+ * is a bad command line, told before anything is sent. */
+bool pt_time_input_ok(const char *s);
+
+/* The usage message for a time option that is not one. */
+#define PT_TIME_INPUT_HINT "a day (2027-03-01) or an RFC 3339 time (2027-03-01T09:00:00+08:00)"
+
 #endif

@@ -41,4 +41,25 @@ printf '[{"title": "关于全部导入的建议"}]' >"$PT_TMP/good.json"
 pt_cli import "$PT_TMP/good.json" --partial
 check_rc "import --partial with nothing left out" 0
 
+pt_step "time options are checked before anything is sent"
+for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
+    # shellcheck disable=SC2086
+    pt_cli $cmd --due-before 2027年3月1日
+    check_rc "$cmd --due-before 2027年3月1日" 2
+    check_contains "the message names the option and what it takes" \
+        "--due-before takes a day (2027-03-01)" "$ERR"
+done
+pt_cli list --due-before 2027-02-30
+check_rc "list --due-before a day that does not exist" 2
+pt_cli list --due-before 2027-03-01T09:00:00+08:00
+check_rc "list --due-before an RFC 3339 time" 0
+pt_cli do "$ID" assign --unit 省水利厅
+pt_cli do "$ID" sign --unit 省水利厅
+pt_cli do "$ID" extend --set due_at=2027年3月1日
+check_rc "do extend --set due_at=2027年3月1日" 2
+check_contains "the message names the field" "due_at takes a day (2027-03-01)" "$ERR"
+api GET "/v1/proposals/$ID/history"
+check_eq "nothing was sent: no extend in the history" 0 \
+    "$(jv 'sum(1 for i in j["items"] if i["action"] == "extend")')"
+
 pt_finish

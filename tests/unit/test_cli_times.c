@@ -1,7 +1,7 @@
 /*
  * test_cli_times.c - how the client shows the API's times (cli/times.c):
  * in the local time zone, in the ISO order, a bare date as it is, anything
- * it cannot read unchanged. The zones are POSIX TZ strings, so no zone
+ * it cannot read unchanged; and which typed times it sends at all. The zones are POSIX TZ strings, so no zone
  * database is needed.
  */
 #include <setjmp.h>
@@ -52,11 +52,29 @@ static void dates_and_the_unreadable_are_shown_as_they_are(void **state)
     assert_string_equal(show("2026-13-01T00:00:00Z", PT_TIME_DATE), "2026-13-01T00:00:00Z");
 }
 
+static void typed_times_are_days_that_exist_or_rfc3339(void **state)
+{
+    (void)state;
+    zone("CST-8");
+    assert_true(pt_time_input_ok("2027-03-01"));
+    assert_true(pt_time_input_ok("2028-02-29"));
+    assert_true(pt_time_input_ok("2027-03-01T09:00:00+08:00"));
+    assert_true(pt_time_input_ok("2027-03-01T01:00:00Z"));
+    assert_false(pt_time_input_ok("2027年3月1日"));
+    assert_false(pt_time_input_ok("2027/3/1"));
+    assert_false(pt_time_input_ok("2027-02-30"));
+    assert_false(pt_time_input_ok("2027-3-1"));
+    assert_false(pt_time_input_ok("next monday"));
+    assert_false(pt_time_input_ok(""));
+    assert_false(pt_time_input_ok(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utc_times_are_shown_in_local_time),
         cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
+        cmocka_unit_test(typed_times_are_days_that_exist_or_rfc3339),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
