@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -12,6 +13,7 @@
 #include "json.h"
 #include "labels.h"
 #include "names.h"
+#include "width.h"
 
 static const pt_opt_t edit_opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
@@ -92,7 +94,44 @@ const pt_command_t pt_cmd_edit = {
     .run = edit,
 };
 
-static const pt_opt_t delete_opts[] = {{0}};
+static const pt_opt_t delete_opts[] = {
+    {"yes", PT_OPT_FLAG, NULL, "delete without asking (also -y); asked only on a terminal"},
+    {0},
+};
+
+/* Asks on the terminal whether to delete the draft at path, showing its
+ * number and title. Returns true to go on: for a yes, and when there is
+ * nothing to ask about (a proposal that is not a draft, or one that cannot
+ * be read: ptrackd's answer to the DELETE says why). */
+static bool confirmed(pt_cli_t *cli, long long id, const char *path)
+{
+    pt_response_t resp;
+    bool go = true;
+    if (pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &resp) != 0 ||
+        resp.status != 200) {
+        pt_response_free(&resp);
+        return true;
+    }
+    const char *status = pt_json_str(resp.json, "status");
+    if (status && strcmp(status, "draft") == 0) {
+        pt_buf_t title = {0};
+        const char *t = pt_json_str(resp.json, "title");
+        const char *number = pt_json_str(resp.json, "number");
+        pt_text_clean(&title, t ? t : "");
+        fprintf(stderr, "删除草稿 delete draft #%lld%s%s  %s ? [y/N] ", id, number ? "  " : "",
+                number ? number : "", pt_buf_str(&title));
+        fflush(stderr);
+        pt_buf_free(&title);
+        char answer[64] = "";
+        if (!fgets(answer, sizeof answer, stdin))
+            answer[0] = '\0';
+        answer[strcspn(answer, "\r\n")] = '\0';
+        go = strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 ||
+             strcmp(answer, "yes") == 0 || strcmp(answer, "是") == 0;
+    }
+    pt_response_free(&resp);
+    return go;
+}
 
 static int delete (pt_cli_t *cli, const pt_args_t *args)
 {
@@ -103,6 +142,12 @@ static int delete (pt_cli_t *cli, const pt_args_t *args)
     char path[64];
     pt_response_t resp;
     snprintf(path, sizeof path, "/v1/proposals/%lld", id);
+    /* A person at a terminal is asked first; a script (stdin not a
+     * terminal) is not, and --yes skips the question. */
+    if (!pt_args_flag(args, "yes") && isatty(0) && !confirmed(cli, id, path)) {
+        fprintf(stderr, "未删除 not deleted\n");
+        return PT_EXIT_OK;
+    }
     rc = pt_cli_call(cli, "DELETE", path, NULL, NULL, &resp, NULL);
     /* 204 has no body, so --json has nothing of the daemon's to print. */
     if (rc == PT_EXIT_OK && !cli->json)
@@ -117,7 +162,10 @@ const pt_command_t pt_cmd_delete = {
     .summary = "delete a draft (other proposals are withdrawn instead: do ID withdraw)",
     .description = "Sends DELETE /v1/proposals/ID. Only a draft can be deleted; a proposal that\n"
                    "was submitted stays on record and is withdrawn with `ptrack do ID withdraw\n"
-                   "--set reason=...`. Prints nothing with --json (the answer has no body).\n",
+                   "--set reason=...`. When stdin is a terminal, it first shows the draft's\n"
+                   "number and title and asks (y, yes or 是 deletes; anything else leaves it,\n"
+                   "exit 0); --yes (-y) does not ask. A script (stdin not a terminal) is never\n"
+                   "asked. Prints nothing with --json (the answer has no body).\n",
     .opts = delete_opts,
     .min_pos = 1,
     .max_pos = 1,
