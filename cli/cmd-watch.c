@@ -23,6 +23,8 @@
 
 #define WAIT_SECONDS 30
 #define TITLE_WIDTH 30
+/* "状态变更 status_changed", the widest type with its label. */
+#define TYPE_WIDTH 23
 #define MAX_BACKOFF 30
 
 static const pt_opt_t opts[] = {
@@ -61,7 +63,15 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     pt_buf_printf(&line, "%s  %6.0f  ",
                   pt_time_show(pt_json_str(ev, "at"), PT_TIME_SECOND, at, sizeof at),
                   pt_json_num(ev, "seq", 0));
-    pt_buf_printf(&line, "%-14s  ", short_type(type));
+    /* "状态变更 status_changed", as the rest of the client writes a code
+     * after its label; padded by display width to line up. */
+    pt_buf_t kind = {0};
+    pt_buf_printf(&kind, "%s %s", type ? pt_label_event(type) : "?", short_type(type));
+    size_t kw = pt_text_width(pt_buf_str(&kind));
+    pt_buf_puts(&line, pt_buf_str(&kind));
+    pt_text_pad(&line, kw < TYPE_WIDTH ? TYPE_WIDTH - kw : 0);
+    pt_buf_puts(&line, "  ");
+    pt_buf_free(&kind);
     pt_buf_printf(&line, "#%-5.0f  ", pt_json_num(p, "id", 0));
     /* Lines are printed as events come, so the title has a fixed width
      * instead of a measured column: cut or padded by display width. */
@@ -76,9 +86,21 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
         if (status)
             pt_buf_puts(&line, pt_label_state(cli, status));
     }
+    /* Which action it was: an action that keeps the state (sign when
+     * signed already, opinion, extend, supervise) would otherwise show
+     * nothing but the state; and a proposal created may be an import's. */
+    const char *action = pt_json_str(ev, "action");
+    if (action && type &&
+        (strcmp(type, "proposal.status_changed") == 0 || strcmp(action, "import") == 0)) {
+        const char *zh = pt_label_action(cli, action);
+        if (strcmp(zh, action) != 0)
+            pt_buf_printf(&line, "  %s %s", zh, action);
+        else
+            pt_buf_printf(&line, "  %s", action);
+    }
     if (type && (strcmp(type, "proposal.due_soon") == 0 || strcmp(type, "proposal.overdue") == 0)) {
         char due[40];
-        pt_buf_printf(&line, "  %s 期限 %s", pt_label_event(type),
+        pt_buf_printf(&line, "  期限 %s",
                       pt_time_show(pt_json_str(p, "due_at"), PT_TIME_DATE, due, sizeof due));
     }
     while (line.len > 0 && line.s[line.len - 1] == ' ')
@@ -234,8 +256,10 @@ const pt_command_t pt_cmd_watch = {
     .name = "watch",
     .summary = "follow changes as they happen, one line per event (Ctrl-C stops)",
     .description = "Follows GET /v1/events with long polls and prints one line per event: time,\n"
-                   "seq, type (created, updated, status_changed, deleted, due_soon, overdue),\n"
-                   "proposal id, title and the state change. With --json, one event object per\n"
+                   "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
+                   "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
+                   "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
+                   "due_soon and overdue add the due date. With --json, one event object per\n"
                    "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
                    "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
                    "all of them). If ptrackd goes away, watch says so once and resumes after the\n"

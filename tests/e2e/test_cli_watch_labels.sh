@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `ptrack watch` writes each event's type with its Chinese label, as the
+# rest of the client writes a code after its label (新增 created, 状态变更
+# status_changed, ...), and names the action of a status change (签收 sign,
+# 协办意见 opinion, 延期 extend), which an action that keeps the state would
+# otherwise leave unsaid, and the import a proposal came from.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+
+pt_cli --json add --title 关于事件标签的建议
+ID="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID" assign --unit 省水利厅 --unit 省财政厅
+pt_cli do "$ID" sign --unit 省水利厅
+pt_cli do "$ID" opinion --unit 省财政厅 --set opinion=同意
+DUE="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=120))')"
+pt_cli do "$ID" extend --set "due_at=$DUE"
+check_rc "extend" 0
+pt_cli edit "$ID" --set tags='["水利"]'
+pt_cli --json add --title 关于要删除的建议 --draft
+pt_cli delete "$(jv 'j["id"]' "$OUT")"
+printf '[{"title": "关于导入事件的建议"}]' >"$PT_TMP/one.json"
+pt_cli import "$PT_TMP/one.json"
+
+set +e
+timeout -s TERM 3 "$PTRACK" --socket "$PT_SOCK" watch --after 0 >"$PT_TMP/watch.out" 2>&1
+set -e
+W="$(cat "$PT_TMP/watch.out")"
+line_of() { printf '%s\n' "$W" | grep -F "$1" | head -n 1; }
+
+check_contains "created, with its label" "新增 created" "$W"
+check_contains "updated, with its label" "修改 updated" "$W"
+check_contains "deleted, with its label" "删除 deleted" "$W"
+check_contains "a status change, with its label" "状态变更 status_changed" "$W"
+check_contains "the assign names its action" "已提出→已交办  交办 assign" "$(line_of 交办)"
+check_contains "an opinion, which keeps the state, names its action" "办理中  协办意见 opinion" \
+    "$(line_of 协办意见)"
+check_contains "so does an extend" "办理中  延期 extend" "$(line_of 延期)"
+check_contains "a proposal made by an import says so" "导入 import" "$(line_of 关于导入事件的建议)"
+check_eq "the titles line up: every title starts at one column" 1 \
+    "$(printf '%s\n' "$W" | grep '#' | python3 -c '
+import sys, unicodedata
+cols = set()
+for line in sys.stdin:
+    head = line[:line.index("#")]
+    cols.add(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head))
+print(len(cols))')"
+
+pt_finish
