@@ -68,7 +68,9 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         /* "-h" and "-y" (--yes, where a command asks) are the only short
          * options: people type them by habit. */
         bool is_short = strcmp(arg, "-h") == 0 || strcmp(arg, "-y") == 0;
-        const char *name = strcmp(arg, "-h") == 0 ? "help" : strcmp(arg, "-y") == 0 ? "yes" : arg + 2;
+        const char *name = strcmp(arg, "-h") == 0   ? "help"
+                           : strcmp(arg, "-y") == 0 ? "yes"
+                                                    : arg + 2;
         if (arg[1] != '-' && !is_short) {
             fprintf(stderr,
                     "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n", cmd,

@@ -126,8 +126,8 @@ static bool confirmed(pt_cli_t *cli, long long id, const char *path)
         if (!fgets(answer, sizeof answer, stdin))
             answer[0] = '\0';
         answer[strcspn(answer, "\r\n")] = '\0';
-        go = strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 ||
-             strcmp(answer, "yes") == 0 || strcmp(answer, "是") == 0;
+        go = strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0 ||
+             strcmp(answer, "是") == 0;
     }
     pt_response_free(&resp);
     return go;

@@ -214,8 +214,10 @@ static void print_result(const cJSON *j)
 static char *in_cli_words(const char *body, size_t len, size_t *out_len)
 {
     static const char *const words[][2] = {
-        {"send partial=true", "give --partial"}, {"partial=true", "--partial"},
-        {"send encoding=", "give --encoding "},  {"?encoding=", "--encoding "},
+        {"send partial=true", "give --partial"},
+        {"partial=true", "--partial"},
+        {"send encoding=", "give --encoding "},
+        {"?encoding=", "--encoding "},
         {"encoding=", "--encoding "},
     };
     cJSON *j = cJSON_ParseWithLength(body, len);

@@ -255,15 +255,16 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 const pt_command_t pt_cmd_watch = {
     .name = "watch",
     .summary = "follow changes as they happen, one line per event (Ctrl-C stops)",
-    .description = "Follows GET /v1/events with long polls and prints one line per event: time,\n"
-                   "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
-                   "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
-                   "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
-                   "due_soon and overdue add the due date. With --json, one event object per\n"
-                   "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
-                   "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
-                   "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
-                   "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
+    .description =
+        "Follows GET /v1/events with long polls and prints one line per event: time,\n"
+        "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
+        "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
+        "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
+        "due_soon and overdue add the due date. With --json, one event object per\n"
+        "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
+        "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
+        "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
+        "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
     .opts = opts,
     .run = run,
 };

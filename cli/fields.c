@@ -94,12 +94,13 @@ int pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
                 if (id[0] == '#')
                     id++;
                 if (pt_args_int(id, &n) == 0)
-                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname,
-                                                           pt_xcheck(cJSON_CreateNumber((double)n)));
+                    cJSON_ReplaceItemInObjectCaseSensitive(
+                        body, fname, pt_xcheck(cJSON_CreateNumber((double)n)));
             } else if (strcmp(type, "bool") == 0) {
                 const char *b = pt_input_fold(cli, v);
                 if (strcmp(b, "是") == 0 || strcmp(b, "true") == 0)
-                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname, pt_xcheck(cJSON_CreateTrue()));
+                    cJSON_ReplaceItemInObjectCaseSensitive(body, fname,
+                                                           pt_xcheck(cJSON_CreateTrue()));
                 else if (strcmp(b, "否") == 0 || strcmp(b, "false") == 0)
                     cJSON_ReplaceItemInObjectCaseSensitive(body, fname,
                                                            pt_xcheck(cJSON_CreateFalse()));

@@ -37,10 +37,9 @@ static const label_t reply_categories[] = {{"A", "所提问题已经解决或基
                                            {0}};
 /* A token's roles. The first label of a role is shown; the others are
  * also taken. */
-static const label_t token_roles[] = {{"viewer", "只读"},  {"clerk", "经办"},
-                                      {"unit", "承办单位"}, {"delegate", "代表"},
-                                      {"admin", "管理员"},  {"viewer", "查看"},
-                                      {"unit", "单位"},     {0}};
+static const label_t token_roles[] = {
+    {"viewer", "只读"},  {"clerk", "经办"},  {"unit", "承办单位"}, {"delegate", "代表"},
+    {"admin", "管理员"}, {"viewer", "查看"}, {"unit", "单位"},     {0}};
 static const label_t events[] = {{"proposal.created", "新增"},
                                  {"proposal.updated", "修改"},
                                  {"proposal.status_changed", "状态变更"},

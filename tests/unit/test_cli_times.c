@@ -1,8 +1,8 @@
 /*
  * test_cli_times.c - how the client shows the API's times (cli/times.c):
  * in the local time zone, in the ISO order, a bare date as it is, anything
- * it cannot read unchanged; and which typed times it sends at all. The zones are POSIX TZ strings, so no zone
- * database is needed.
+ * it cannot read unchanged; and which typed times it sends at all. The zones are POSIX TZ strings,
+ * so no zone database is needed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
