@@ -7,7 +7,10 @@
  * The exporter (plugins/export_csv) compiles this file too, so that what it
  * writes is, by construction, what the importer reads: the round trip of
  * issue 4 ("CSV exported then imported reproduces every field") rests on
- * both sides using one table and one pair of join/split functions.
+ * both sides using one table and one pair of join/split functions. The
+ * client (cli/names.c) compiles it for csv_split_names, so that names
+ * typed as one value (`--co-signer "王秀英，张建军"`) are split as a cell
+ * of them is.
  *
  * The headers and the labels of the values are plugins/common/labels.h's,
  * which the other plugins show too.
