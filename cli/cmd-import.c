@@ -334,6 +334,14 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
          * the transport failure counts only without one. */
         rc = pt_transfer_report(cli, crc, h, errbuf);
     } else if (status < 200 || status >= 300) {
+        /* --json prints the daemon's answer as it came; the person reads
+         * the message in the client's words on stderr. */
+        cJSON *as_sent = cli->json ? cJSON_ParseWithLength(pt_buf_str(&answer), answer.len) : NULL;
+        if (cJSON_IsObject(pt_json_get(as_sent, "error"))) {
+            pt_json_print(as_sent, stdout);
+            cli->json_errors_off = true;
+        }
+        cJSON_Delete(as_sent);
         size_t said_len;
         char *said = in_cli_words(pt_buf_str(&answer), answer.len, &said_len);
         rc = pt_transfer_report_status(cli, status, said, said_len);

@@ -29,7 +29,9 @@ check_true "not the API's parameter" test "${ERR#*partial=true}" = "$ERR"
 check_contains "the rejected record is listed" "title: must not be blank" "$ERR"
 pt_cli --json import "$PT_TMP/mixed.json"
 check_rc "the same with --json" 1
-check_eq "--json prints nothing on stdout for a refusal" "" "$OUT"
+check_eq "--json prints the daemon's refusal on stdout, in the API's words" \
+    "validation_failed 1 True" \
+    "$(jv '"%s %d %s" % (j["error"]["code"], j["error"]["rejected_count"], "partial=true" in j["error"]["message"])' "$OUT")"
 pt_cli import "$PT_TMP/mixed.json" --partial
 check_rc "import --partial that left a record out" 5
 check_contains "it says how many were imported and rejected" "已导入 1 条 (1 imported)" "$OUT"
