@@ -98,16 +98,24 @@ bool pt_str_blank(const char *s)
 }
 
 /* A copy of a client's text without the spaces around it (ASCII, U+00A0,
- * U+3000). With fold, also full-width ASCII (U+FF01..U+FF5E) and U+00A0
- * and U+3000 inside as ASCII: how a number or a session is kept, so that
- * "１２ " and "12", typed in different offices' sheets, are one number.
- * NULL when out of memory. */
+ * U+3000), on one line: a line break or a tab inside, with the spaces
+ * around it, is where a line of a document or a cell of a sheet was
+ * broken, and goes (between two Chinese characters, where a break adds
+ * nothing) or is one space (beside a Latin letter or a digit: "Wi-Fi\n6"
+ * is "Wi-Fi 6"). Spaces alone stay as they are. With fold, also
+ * full-width ASCII (U+FF01..U+FF5E) and U+00A0 and U+3000 inside as
+ * ASCII: how a number or a session is kept, so that "１２ " and "12",
+ * typed in different offices' sheets, are one number. NULL when out of
+ * memory. */
 char *pt_text_clean(const char *s, bool fold)
 {
     char *out = malloc(strlen(s) + 1);
     if (out == NULL)
         return NULL;
     size_t n = 0, keep = 0; /* keep: the length up to the last non-space */
+    size_t run = 0;         /* where the spaces since the last non-space begin */
+    bool broken = false;    /* and whether they hold a line break or a tab */
+    bool wide = false;      /* whether the last non-space is not ASCII */
     for (const unsigned char *u = (const unsigned char *)s; *u;) {
         unsigned c = *u; /* what u stands for, when it is folded to ASCII */
         size_t len = 1;  /* its bytes */
@@ -131,14 +139,29 @@ char *pt_text_clean(const char *s, bool fold)
             u += len;
             continue;
         }
+        if (space) {
+            if (keep == n) {
+                run = n;
+                broken = false;
+            }
+            broken = broken || c != ' ';
+        } else if (keep < n && broken) {
+            /* The spaces since the last non-space held a break: none
+             * between two wide characters, else one. */
+            n = run;
+            if (!(wide && c >= 0x80))
+                out[n++] = ' ';
+        }
         if (len > 1 && c < 0x80 && fold) {
             out[n++] = (char)c;
         } else {
             for (size_t i = 0; i < len; i++)
                 out[n++] = (char)u[i];
         }
-        if (!space)
+        if (!space) {
             keep = n;
+            wide = c >= 0x80;
+        }
         u += len;
     }
     out[keep] = '\0';
@@ -684,9 +707,11 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         if (!json_text(v, f->name, err))
             return -1;
         /* A client's name is kept without the spaces around it, so that
-         * "山西代表团 " is not a delegation of its own; blank is none. */
-        s = opts && (f->flags & PF_TRIM) ? pt_text_clean(v->valuestring, false)
-                                         : strdup(v->valuestring);
+         * "山西代表团 " is not a delegation of its own; blank is none. A
+         * title is kept so too, and both on one line. */
+        s = opts && (f->flags & PF_TRIM || f->type == PF_TITLE)
+                ? pt_text_clean(v->valuestring, false)
+                : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
         if (f->type != PF_TITLE && (f->flags & PF_TRIM) && !*s) {

@@ -156,9 +156,10 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now);
 const char *pt_proposal_reply_category(const pt_proposal_t *p);
 
 /* A client's text without the spaces around it (ASCII, U+00A0, U+3000),
- * as names are kept; with fold, also full-width ASCII and those spaces
- * inside as ASCII, as a number and a session are kept. Ownership: the
- * caller frees; NULL when out of memory. */
+ * and on one line (a line break or tab inside goes between two Chinese
+ * characters, else is one space), as names and titles are kept; with fold,
+ * also full-width ASCII and those spaces inside as ASCII, as a number and a
+ * session are kept. Ownership: the caller frees; NULL when out of memory. */
 char *pt_text_clean(const char *s, bool fold);
 
 /* Whether the unit has given a reply of the proposal (any round). */

@@ -493,7 +493,7 @@ check_contains "and says what to give" "or give --out a file name that ends in o
 
 # ---------------------------------------------------------------------------
 pt_step "control characters in text"
-api POST /v1/proposals '{"title":"关于\u0007响铃\u0001控制\u000b字符的建议","status":"draft"}'
+api POST /v1/proposals '{"title":"关于\u0007响铃\u0001控制\u001f字符的建议","status":"draft"}'
 check_status "create a draft whose title has control characters" 201
 export_to "format=html&status=draft" "$PT_TMP/ctl.html"
 check_eq "html: control characters become spaces" "1 0" \
@@ -505,7 +505,7 @@ export_to "format=xlsx&status=draft" "$PT_TMP/ctl.xlsx"
 X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/ctl.xlsx" 2>&1)" || X="<error: $X>"
 # OOXML writes a control character as _xHHHH_, which Excel reads back (as
 # the reader above does).
-check_eq "xlsx: the workbook stays valid XML, the title whole" '"关于\u0007响铃\u0001控制\u000b字符的建议"' \
+check_eq "xlsx: the workbook stays valid XML, the title whole" '"关于\u0007响铃\u0001控制\u001f字符的建议"' \
     "$(jv 'json.dumps(j["建议"]["rows"][1][2]["v"], ensure_ascii=False)' "$X")"
 
 # ---------------------------------------------------------------------------

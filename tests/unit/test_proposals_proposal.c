@@ -425,6 +425,41 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     pt_proposal_free(&p);
 }
 
+/* A title and a name are kept on one line: a line break or a tab inside
+ * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
+ * between two Chinese characters and is one space beside anything else;
+ * spaces alone stay; the spaces around go. */
+static void titles_and_names_are_kept_on_one_line(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"  关于加强农村\\r\\n  饮水安全\\t保障的建议（Wi-Fi\\n6 与  5G）\\n\","
+        " \"lead_author\": \"欧阳\\n𫟼\", \"delegation\": \"Hong\\tKong\\u3000代表团\","
+        " \"co_signers\": [\"王\\n\\n秀英\"], \"background\": \"第一行\\n第二行\"}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "关于加强农村饮水安全保障的建议（Wi-Fi 6 与  5G）", "title");
+    str_eq(p.lead_author, "欧阳𫟼", "lead_author");
+    str_eq(p.delegation, "Hong Kong\u3000代表团", "delegation");
+    str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
+    /* Text of several lines stays as it came. */
+    str_eq(p.background, "第一行\n第二行", "background");
+    pt_proposal_free(&p);
+    /* A title of spaces alone is as blank as none. */
+    cJSON_Delete(j);
+    static const char blank[] = "{\"title\": \" \\n\\u3000\"}";
+    j = pt_json_parse(blank, strlen(blank), &err);
+    assert_non_null(j);
+    assert_int_not_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    expect_field(&err, "title", "must not be blank");
+    pt_error_clear(&err);
+    cJSON_Delete(j);
+}
+
 static void a_missing_title_is_required(void **state)
 {
     pt_error_t err = {0};
@@ -969,6 +1004,7 @@ int main(void)
         cmocka_unit_test(create_leaves_an_absent_kind_unset),
         cmocka_unit_test(a_clients_number_and_session_are_kept_as_one_spelling),
         cmocka_unit_test(a_clients_names_are_kept_without_the_spaces_around_them),
+        cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
         cmocka_unit_test(the_title_limit_counts_characters_not_bytes),
