@@ -114,14 +114,16 @@ static bool confirmed(pt_cli_t *cli, long long id, const char *path)
     }
     const char *status = pt_json_str(resp.json, "status");
     if (status && strcmp(status, "draft") == 0) {
-        pt_buf_t title = {0};
+        pt_buf_t title = {0}, number = {0};
         const char *t = pt_json_str(resp.json, "title");
-        const char *number = pt_json_str(resp.json, "number");
+        const char *no = pt_json_str(resp.json, "number");
         pt_text_clean(&title, t ? t : "");
-        fprintf(stderr, "删除草稿 delete draft #%lld%s%s  %s ? [y/N] ", id, number ? "  " : "",
-                number ? number : "", pt_buf_str(&title));
+        pt_text_clean(&number, no ? no : "");
+        fprintf(stderr, "删除草稿 delete draft #%lld%s%s  %s ? [y/N] ", id, no ? "  " : "",
+                pt_buf_str(&number), pt_buf_str(&title));
         fflush(stderr);
         pt_buf_free(&title);
+        pt_buf_free(&number);
         char answer[64] = "";
         if (!fgets(answer, sizeof answer, stdin))
             answer[0] = '\0';

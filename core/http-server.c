@@ -1675,19 +1675,25 @@ static void listener_close(listener_t *l)
     }
 }
 
-/* True when a process accepts connections on the socket at path: a
- * connect that succeeds, or that finds the backlog full. A socket left by
- * a process that ended refuses (ECONNREFUSED). */
-static bool unix_socket_served(const char *path)
+/* Whether the socket file at path is one a process left behind: 0 when a
+ * connect is refused (ECONNREFUSED: nobody listens) or finds no file,
+ * UV_EADDRINUSE when a process accepts connections on it (the connect
+ * succeeds, or finds the backlog full), or the error that keeps us from
+ * telling (EACCES: another user's socket), which leaves it alone too. */
+static int unix_socket_stale(const char *path)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return false;
-    bool served = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 || errno == EAGAIN;
+        return -errno;
+    int rc = 0;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 || errno == EAGAIN)
+        rc = UV_EADDRINUSE;
+    else if (errno != ECONNREFUSED && errno != ENOENT)
+        rc = -errno;
     close(fd);
-    return served;
+    return rc;
 }
 
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
@@ -1705,8 +1711,9 @@ int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode))
             return UV_EEXIST;
-        if (unix_socket_served(path))
-            return UV_EADDRINUSE;
+        int stale = unix_socket_stale(path);
+        if (stale != 0)
+            return stale;
         if (unlink(path) != 0 && errno != ENOENT)
             return -errno;
     }

@@ -92,6 +92,7 @@ typedef struct {
  * pt_plugins_reload). */
 typedef struct pending_s {
     char *name;
+    uint64_t serial; /* the instance's (pt_instance_t.serial) when the change began */
     cJSON *entry;   /* the new entry; NULL when the instance goes */
     bool builtin;   /* entry is a built-in format plugin's */
     bool for_jobs;  /* waits for the instance's jobs to end (no deadline) */
@@ -111,6 +112,8 @@ struct pt_plugins_s {
     pt_plugin_file_t **files;
     size_t n_files, cap_files;
     bool shut_down;
+    bool stopping;        /* ptrackd is stopping: no reload's change is made any more */
+    uint64_t serials;     /* the last pt_instance_t.serial given */
     uint64_t load_errors; /* loads refused since the start, for /metrics */
     pending_t *pending;
     uv_timer_t *pending_timer; /* made on first use; closed at shutdown */
@@ -260,7 +263,7 @@ static pt_instance_t *format_clash(pt_plugins_t *p, const char *name, const ptra
                                    bool builtin, const char **side, const char **format)
 {
     for (pt_instance_t *i = p->instances; i; i = i->next) {
-        if (i->builtin != builtin || strcmp(i->name, name) == 0 || going(p, i))
+        if (i->builtin != builtin || strcmp(i->name, name) == 0 || going(p, i) || i->replaced)
             continue;
         if ((*format = shared_format(d, i->file->desc, side)) != NULL)
             return i;
@@ -1137,6 +1140,7 @@ static int prepare_instance(pt_plugins_t *p, const cJSON *entry, pt_instance_t *
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     }
     inst->host = p;
+    inst->serial = ++p->serials;
     inst->file = file;
     cJSON *empty = NULL;
     if (!cJSON_IsObject(config))
@@ -1447,11 +1451,11 @@ static int swap_in(pt_plugins_t *p, pt_instance_t *staged)
 static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
 {
     pt_instance_t *inst = pt_plugins_find(p, q->name);
-    if (!inst) {
-        /* Unloaded meanwhile (DELETE /v1/plugins): that was asked last. */
-        pt_info("reload: plugin instance %s was unloaded meanwhile; it stays so until the "
-                "next SIGHUP",
-                q->name);
+    if (!inst || inst->serial != q->serial) {
+        /* Unloaded meanwhile (DELETE /v1/plugins), or unloaded and loaded
+         * again (POST /v1/plugins): that was asked last. */
+        pt_info("reload: plugin instance %s was %s meanwhile; it stays so until the next SIGHUP",
+                q->name, inst ? "loaded again" : "unloaded");
         return true;
     }
     if (q->for_jobs) {
@@ -1527,13 +1531,15 @@ static void pending_arm(pt_plugins_t *p)
         uv_timer_start(p->pending_timer, pending_tick, RELOAD_POLL_MS, RELOAD_POLL_MS);
 }
 
-/* Tries the waiting changes (only the one of inst when inst is given). */
-static void pending_run(pt_plugins_t *p, const pt_instance_t *inst)
+/* Tries the waiting changes (only the one of the instance named only, when
+ * it is given). only is the caller's own copy: a change that is made frees
+ * the instance it names. */
+static void pending_run(pt_plugins_t *p, const char *only)
 {
     uint64_t now = uv_now(p->loop);
     for (pending_t **at = &p->pending; *at;) {
         pending_t *q = *at;
-        if ((!inst || strcmp(q->name, inst->name) == 0) && pending_try(p, q, now)) {
+        if ((!only || strcmp(q->name, only) == 0) && pending_try(p, q, now)) {
             /* pending_try may have loaded an instance, but never adds to
              * or takes from the list. */
             *at = q->next;
@@ -1552,9 +1558,20 @@ static void pending_tick(uv_timer_t *t)
 
 void pt_plugins_jobs_ended(pt_instance_t *inst)
 {
-    if (inst && inst->jobs == 0)
-        pending_run(inst->host, inst);
+    if (!inst || inst->jobs != 0 || inst->host->stopping)
+        return;
+    pt_plugins_t *p = inst->host;
+    char *name = strdup(inst->name);
+    if (!name) {
+        pt_error("reload: out of memory; the changes waiting for plugin instance %s wait for "
+                 "the next job to end",
+                 inst->name);
+        return;
+    }
+    pending_run(p, name);
+    free(name);
 }
+
 
 static void pending_timer_closed(uv_handle_t *h)
 {
@@ -1571,6 +1588,16 @@ static void pending_clear(pt_plugins_t *p)
     }
 }
 
+void pt_plugins_stopping(pt_plugins_t *p)
+{
+    p->stopping = true;
+    for (const pending_t *q = p->pending; q; q = q->next)
+        pt_info("reload: plugin instance %s is not %s: ptrackd is stopping", q->name,
+                q->entry ? "changed" : "unloaded");
+    pending_clear(p);
+    pending_arm(p);
+}
+
 /* Waits for inst's jobs to end, or for its deliver() on a timer, then
  * unloads it and swaps staged in (NULL: only unloads). The change owns
  * staged from now on. Returns 0, or 1 failure (logged). */
@@ -1580,6 +1607,7 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, pt_instance_t *stag
     bool ok = q && (q->name = strdup(inst->name)) != NULL &&
               (!staged || (q->entry = cJSON_Duplicate(staged->entry, true)) != NULL);
     if (q) {
+        q->serial = inst->serial;
         q->builtin = staged && staged->builtin;
         q->for_jobs = inst->jobs > 0;
         q->staged = staged;
@@ -1705,12 +1733,19 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
     p->failed = NULL;
     failures += pending_settle(p, entries, builtins);
 
-    /* The changed instances are made first, each from its new entry. */
+    /* The changed instances are made first, each from its new entry. What
+     * this reload changes or removes holds no format against them: the
+     * configuration is judged as a whole, as --check-config judges it (a
+     * format may move from an instance that goes to one that changes). */
     size_t n_changes = 0, cap = 0;
-    for (pt_instance_t *i = p->instances; i; i = i->next)
+    for (pt_instance_t *i = p->instances; i; i = i->next) {
+        i->replaced = reload_changes(entries, builtins, i);
         cap++;
+    }
     change_t *changes = calloc(cap + 1, sizeof(*changes));
     if (!changes) {
+        for (pt_instance_t *i = p->instances; i; i = i->next)
+            i->replaced = false;
         pt_error("reload: out of memory; the plugin instances stay as they are");
         return 1;
     }
@@ -1734,6 +1769,8 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
         changes[n_changes].running = i;
         changes[n_changes++].made = made;
     }
+    for (pt_instance_t *i = p->instances; i; i = i->next)
+        i->replaced = false;
     /* The notifiers that go or change are asked to stop all at once, so
      * that they wind down side by side. */
     for (size_t c = 0; c < n_changes; c++)

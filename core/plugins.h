@@ -57,9 +57,13 @@ struct ptrack_instance {
     unsigned jobs;            /* import and export jobs running on this instance */
     bool runtime;             /* loaded through POST /v1/plugins, not named by the
                                  configuration: a reload leaves it as it is */
+    uint64_t serial;          /* one more than the last instance made's: tells an instance
+                                 from a later one of the same name */
     bool builtin;             /* a built-in format plugin loaded because builtin_plugins
                                  is on, not named by anyone: any other instance may
                                  take its formats over (see pt_plugins_importer) */
+    bool replaced;            /* a reload in progress changes or removes it: the instances
+                                 it makes do not clash with its formats */
     pt_instance_t *next;
 };
 
@@ -138,6 +142,11 @@ cJSON *pt_plugins_failed(pt_plugins_t *p);
  * it when inst->jobs comes back to 0): a reload's change that waited for
  * it is made now. inst may be freed by the time it returns. */
 void pt_plugins_jobs_ended(pt_instance_t *inst);
+
+/* ptrackd is stopping (SIGTERM): the reload's changes still waiting are
+ * dropped, logged, so that a job that ends during the stop starts no new
+ * instance. */
+void pt_plugins_stopping(pt_plugins_t *p);
 
 /* [{instance, plugin, version, description, path, runtime, builtin, kinds,
  *   formats, serves, options (the table, for help), config, events,

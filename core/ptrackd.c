@@ -178,6 +178,7 @@ static void on_signal(uv_signal_t *h, int signum)
     /* Running imports and exports are cancelled (an import stores nothing),
      * so that stopping does not wait for a large file, nor longer than a
      * few seconds for a plugin that does not ask whether it was. */
+    pt_plugins_stopping(d->plugins);
     pt_jobs_shutdown(d->loop);
     pt_api_shutdown(d->api);
     pt_http_server_shutdown(d->server, on_server_closed, d);

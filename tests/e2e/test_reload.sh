@@ -252,6 +252,75 @@ api POST '/v1/imports?format=slow' 'y' -- -H 'Content-Type: text/plain'
 check_eq "an import now runs with the new configuration" 3 "$(jv 'j["imported"]')"
 pt_stop
 
+pt_step "two importers whose changes wait for their jobs: each is changed when its own job ends"
+# The instance loaded last has its job end first: the change of the one
+# loaded first still waits, and the ending job's instance is freed by its
+# own change while the waiting list is walked.
+two_config() { # two_config COUNT PAUSE
+    python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [
+    {"instance": "slow_a", "path": sys.argv[3] + "/fixture_import_slow.so", "config": {"count": int(sys.argv[4])}},
+    {"instance": "stub_b", "path": sys.argv[3] + "/fixture_jobs_stubborn.so", "config": {"pause": sys.argv[5]}}]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+two_config 60 1500ms
+pt_start
+pid="$PT_PID"
+cpids=()
+for f in slow stubborn; do
+    curl -s -o "$PT_TMP/two.$f.body" -w '%{http_code}' --max-time 30 --unix-socket "$PT_SOCK" \
+        -X POST --data-binary "@$PT_TMP/slow.txt" "http://localhost/v1/imports?format=$f" \
+        >"$PT_TMP/two.$f.status" &
+    cpids+=($!)
+done
+for _ in $(seq 1 50); do
+    api GET /v1/plugins
+    [ "$(jv 'sum(i["jobs"] for i in j["items"])')" = 2 ] && break
+    sleep 0.1
+done
+check_eq "both imports run" 2 "$(jv 'sum(i["jobs"] for i in j["items"])')"
+two_config 2 1s
+kill -HUP "$pid"
+wait "${cpids[@]}" || true
+check_eq "both imports end as they began" "201 201" "$(cat "$PT_TMP/two.slow.status") $(cat "$PT_TMP/two.stubborn.status")"
+sleep 0.3
+check_true "ptrackd is still running" kill -0 "$pid"
+api GET /v1/plugins
+check_eq "each instance has its new configuration" '["2", "1s"]' \
+    "$(jv 'json.dumps([str(i["config"].get("count", i["config"].get("pause"))) for i in sorted(j["items"], key=lambda i: i["instance"])])')"
+check_eq "and no job" 0 "$(jv 'sum(i["jobs"] for i in j["items"])')"
+pt_stop
+
+pt_step "a format moves from an instance that goes to one that changes, in one reload"
+move_config() { # move_config A_FIXTURE [B_FIXTURE]
+    python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS" "$@" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "in_a", "path": sys.argv[3] + "/" + sys.argv[4]}]
+if len(sys.argv) > 5:
+    c["plugins"].append({"instance": "in_b", "path": sys.argv[3] + "/" + sys.argv[5]})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+move_config fixture_import_slow.so fixture_jobs_stubborn.so
+pt_start
+pid="$PT_PID"
+api GET /v1/plugins
+check_eq "in_b imports stubborn" in_b "$(jv 'j["formats"]["import"]["stubborn"]')"
+move_config fixture_jobs_stubborn.so
+"$PTRACKD" --check-config "$PT_CONF" >/dev/null 2>&1 && rc=0 || rc=$?
+check_eq "--check-config takes in_a now importing what in_b, which goes, imported" 0 "$rc"
+kill -HUP "$pid"
+sleep 0.5
+api GET /v1/plugins
+check_eq "so does the reload: in_a imports stubborn, in_b is gone, nothing failed" \
+    '["in_a", ["in_a"], []]' \
+    "$(jv 'json.dumps([j["formats"]["import"].get("stubborn"), [i["instance"] for i in j["items"]], j.get("failed", [])])')"
+pt_stop
+
 pt_step "a SIGHUP whose changed notifier create() refuses keeps the running one"
 notifier_config() { # notifier_config FAIL: the good config with a bad_create notifier
     python3 - "$PT_TMP/good.json" "$PT_CONF" "$PT_FIXTURE_PLUGINS/fixture_bad_create.so" "$1" <<'PY'
