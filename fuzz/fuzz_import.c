@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json-strict.h"
 #include "log.h"
 #include "plugins.h"
 #include "store.h"
@@ -131,6 +132,14 @@ static int import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     pt_import_row_t *row = NULL;
     pt_error_t err = {0};
     if (json && pt_store_import_check(store, json, &row, &err) == PT_OK) {
+        /* What is stored is sent as JSON later: its text must be UTF-8. */
+        char *text = cJSON_PrintUnformatted(json);
+        if (!text || !pt_utf8_valid(text, strlen(text))) {
+            fprintf(stderr, "an accepted record is not UTF-8 (%s): %s\n", where,
+                    text ? text : "(null)");
+            abort();
+        }
+        free(text);
         job->accepted++;
         free(row);
     } else {
