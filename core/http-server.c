@@ -140,7 +140,8 @@ struct conn_s {
     bool reading;
     bool keep_alive;
     unsigned requests;    /* requests begun on this connection */
-    bool parsing;         /* inside conn_parse(): do not re-enter it */
+    bool parsing;         /* inside conn_parse()'s parser loop: do not re-enter it */
+    bool feeding;         /* inside conn_parse(), which goes on with its input itself */
     bool req_outstanding; /* the handler owes an answer */
     bool chunked_out;     /* the streamed answer uses chunked encoding */
     bool peer_eof;        /* the client has closed its side */
@@ -960,9 +961,10 @@ static void conn_output_done(conn_t *c)
     http_parser_pause(&c->parser, 0);
     conn_timer(c, TK_IDLE, c->srv->limits.idle_timeout_ms);
     conn_read_start(c);
-    /* Inside conn_parse() (the handler answered at once) the parse loop goes
-     * on by itself; otherwise a pipelined request may be waiting. */
-    if (!c->parsing && c->pend_len > c->pend_off)
+    /* Inside conn_parse() (the handler answered at once, or from a streamed
+     * body's on_end) the parse loop goes on by itself; otherwise a
+     * pipelined request may be waiting. */
+    if (!c->feeding && c->pend_len > c->pend_off)
         conn_pump_pending(c);
 }
 
@@ -1406,34 +1408,47 @@ static bool conn_takes_input(const conn_t *c)
 
 /* Feeds input to the parser and hands each complete request on. Stops when
  * a request has to wait for an asynchronous answer, and returns how many
- * bytes were used; the caller keeps the rest. */
+ * bytes were used; the caller keeps the rest.
+ *
+ * A streamed body's end is told to the handler here, once the parser has
+ * returned (body_end_deliver). Its on_end may answer at once, which makes
+ * the connection ready for the next request: the rest of this input is
+ * then parsed here too. Until this function returns, nothing else may take
+ * input (c->feeding): the caller has not yet accounted for what was used,
+ * and a pipelined request taken up from `pend` meanwhile would be read
+ * from the wrong place, or lost. */
 static size_t conn_parse(conn_t *c, const char *data, size_t len)
 {
     size_t off = 0;
-    c->parsing = true;
-    while (off < len && conn_takes_input(c)) {
-        size_t n = http_parser_execute(&c->parser, &parser_settings, data + off, len - off);
-        off += n;
-        enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
-        if (e == HPE_PAUSED && c->bs_on && (c->req_outstanding || c->state != CS_HANDLER)) {
-            /* A streamed body paused by the handler, or complete: the loop
-             * condition decides whether to go on. */
-            if (conn_takes_input(c))
-                http_parser_pause(&c->parser, 0);
-        } else if (e == HPE_PAUSED && c->state == CS_HANDLER) {
-            conn_dispatch(c);
-        } else if (e != HPE_OK) {
-            if (c->state != CS_CLOSED)
-                conn_parse_failed(c, e);
-            off = len;
-        } else if (off < len) {
-            /* The parser stopped without a reason: the rest is no HTTP. */
-            conn_fail(c, 400, "bad_request", "unexpected data after the request");
-            off = len;
+    assert(!c->feeding);
+    c->feeding = true;
+    do {
+        c->parsing = true;
+        while (off < len && conn_takes_input(c)) {
+            size_t n = http_parser_execute(&c->parser, &parser_settings, data + off, len - off);
+            off += n;
+            enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+            if (e == HPE_PAUSED && c->bs_on && (c->req_outstanding || c->state != CS_HANDLER)) {
+                /* A streamed body paused by the handler, or complete: the
+                 * loop condition decides whether to go on. */
+                if (conn_takes_input(c))
+                    http_parser_pause(&c->parser, 0);
+            } else if (e == HPE_PAUSED && c->state == CS_HANDLER) {
+                conn_dispatch(c);
+            } else if (e != HPE_OK) {
+                if (c->state != CS_CLOSED)
+                    conn_parse_failed(c, e);
+                off = len;
+            } else if (off < len) {
+                /* The parser stopped without a reason: the rest is no HTTP. */
+                conn_fail(c, 400, "bad_request", "unexpected data after the request");
+                off = len;
+            }
         }
-    }
-    c->parsing = false;
-    body_end_deliver(c);
+        c->parsing = false;
+        body_end_deliver(c);
+    } while (off < len && c->state != CS_CLOSED && conn_takes_input(c));
+    c->feeding = false;
     return off;
 }
 
@@ -2151,8 +2166,8 @@ static void body_resume_input(conn_t *c)
     if (!c->bs_in || !c->bs_started || c->bs_paused || c->state == CS_CLOSED)
         return;
     http_parser_pause(&c->parser, 0);
-    if (c->parsing)
-        return;
+    if (c->feeding)
+        return; /* conn_parse() goes on with its input */
     conn_timer(c, TK_BODY, c->srv->limits.idle_timeout_ms);
     if (c->pend_len > c->pend_off) {
         c->refs++;

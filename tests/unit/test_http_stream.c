@@ -363,6 +363,44 @@ static void chunked_and_whole_bodies_are_delivered(void **state)
     close(fd);
 }
 
+/* Requests sent right behind a streamed body, in the same packet, are
+ * answered in order, whether the handler reads the body at once (its end
+ * comes, and is answered, while that input is being parsed) or later (the
+ * input waits meanwhile). Neither drops them nor reads a byte twice. */
+static void requests_right_behind_a_streamed_body_are_answered_in_order(void **state)
+{
+    fx_t *fx = *state;
+    static const char *const first[] = {"/up/count", "/up/late"};
+    for (size_t i = 0; i < 2; i++) {
+        char req[512], all[8192], want[128];
+        int fd = cli_connect(fx);
+        snprintf(req, sizeof req,
+                 "POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                 "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "POST /up/count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                 "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                 first[i]);
+        send_str(fd, req);
+        size_t len = 0;
+        ssize_t n;
+        while (len < sizeof all - 1 && (n = recv(fd, all + len, sizeof all - 1 - len, 0)) > 0)
+            len += (size_t)n;
+        all[len] = '\0';
+        close(fd);
+        const char *p = all;
+        snprintf(want, sizeof want, "total=5 sum=%u status=0", checksum("hello", 5));
+        assert_non_null(p = strstr(p, want));
+        assert_non_null(p = strstr(p, "hello"));
+        snprintf(want, sizeof want, "total=3 sum=%u status=0", checksum("abc", 3));
+        assert_non_null(p = strstr(p, want));
+        assert_non_null(p = strstr(p + strlen(want), "hello"));
+        size_t answers = 0;
+        for (p = all; (p = strstr(p, "HTTP/1.1 200 ")) != NULL; p++)
+            answers++;
+        assert_int_equal(answers, 4);
+    }
+}
+
 /* While the handler has paused the body, on_data is never called; the
  * body still arrives whole once it resumes. */
 static void a_paused_body_delivers_nothing_until_resumed(void **state)
@@ -519,6 +557,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_streamed_body_arrives_whole_and_keep_alive_survives,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(chunked_and_whole_bodies_are_delivered, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            requests_right_behind_a_streamed_body_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(a_paused_body_delivers_nothing_until_resumed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(continue_comes_when_the_handler_starts_reading, setup,
