@@ -932,6 +932,22 @@ bool pt_pfield_equal(const pt_pfield_t *f, const pt_proposal_t *a, const pt_prop
     return false;
 }
 
+/* An id, a reference or a count as a JSON number written whole. cJSON
+ * prints a number with 15 significant digits whenever those read back
+ * within its relative tolerance, which from 10^15 on drops an integer's
+ * last digits (7999899999999999 came out as 7.9999e+15, another id). Such
+ * a number goes in as its digits (a raw item), as pt_proposal_to_text and
+ * the store write it. */
+static cJSON *json_integer(int64_t n)
+{
+    char digits[24];
+
+    if (n > -1000000000000000LL && n < 1000000000000000LL)
+        return cJSON_CreateNumber((double)n);
+    snprintf(digits, sizeof(digits), "%lld", (long long)n);
+    return cJSON_CreateRaw(digits);
+}
+
 cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock, int64_t now)
 {
     char tbuf[40];
@@ -943,9 +959,9 @@ cJSON *pt_pfield_encode(const pt_pfield_t *f, const pt_proposal_t *p, bool clock
     case PF_ID:
     case PF_REF:
         n = *CMEMBER(p, f, int64_t);
-        return n ? cJSON_CreateNumber((double)n) : cJSON_CreateNull();
+        return n ? json_integer(n) : cJSON_CreateNull();
     case PF_COUNT:
-        return cJSON_CreateNumber((double)*CMEMBER(p, f, int64_t));
+        return json_integer(*CMEMBER(p, f, int64_t));
     case PF_TIME:
         n = *CMEMBER(p, f, int64_t);
         return n ? cJSON_CreateString(pt_time_format(n, tbuf, sizeof(tbuf))) : cJSON_CreateNull();

@@ -961,8 +961,10 @@ static void units_are_found_by_name(void **state)
 }
 
 /* The text encoder writes exactly what cJSON prints for the tree encoder,
- * for a proposal with every field set (Chinese, quotes, control characters)
- * and for an empty one, with and without "overdue". */
+ * for a proposal with every field set (Chinese, quotes, control characters),
+ * for an empty one, and for one whose id, version and merge target are past
+ * 10^15 (where cJSON would print a number with 15 digits), with and without
+ * "overdue". */
 static void to_text_matches_the_tree_encoder(void **state)
 {
     (void)state;
@@ -972,8 +974,14 @@ static void to_text_matches_the_tree_encoder(void **state)
     fill_everything(&p);
     free(p.background);
     p.background = xs("引号\"和反斜杠\\，换行\n制表\t响铃\a结束");
-    const pt_proposal_t *cases[] = {&p, &empty};
-    for (size_t i = 0; i < 2; i++) {
+    pt_proposal_t big;
+    pt_proposal_init(&big);
+    big.title = xs("关于编号很大的建议");
+    big.id = 9007199254740992LL;        /* 2^53, the largest id */
+    big.version = 1000000000000001LL;
+    big.merged_into = 7999899999999999LL; /* once printed as 7.9999e+15 */
+    const pt_proposal_t *cases[] = {&p, &empty, &big};
+    for (size_t i = 0; i < 3; i++) {
         for (int with = 0; with < 2; with++) {
             cJSON *tree = pt_proposal_to_json(cases[i], true, INT64_MAX);
             if (!with)
@@ -989,6 +997,12 @@ static void to_text_matches_the_tree_encoder(void **state)
             cJSON_Delete(tree);
         }
     }
+    char *text = pt_proposal_to_text(&big, false, true, 0, NULL);
+    assert_non_null(strstr(text, "\"id\":9007199254740992,"));
+    assert_non_null(strstr(text, "\"merged_into\":7999899999999999,"));
+    assert_non_null(strstr(text, "\"version\":1000000000000001,"));
+    free(text);
+    pt_proposal_free(&big);
     pt_proposal_free(&p);
 }
 
