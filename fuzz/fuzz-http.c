@@ -128,7 +128,8 @@ static int on_a_begin(http_parser *p)
 static int on_a_field(http_parser *p, const char *at, size_t len)
 {
     answer_t *a = p->data;
-    size_t n = len < sizeof(a->field) - 1 - a->field_len ? len : sizeof(a->field) - 1 - a->field_len;
+    size_t n =
+        len < sizeof(a->field) - 1 - a->field_len ? len : sizeof(a->field) - 1 - a->field_len;
     if (a->in_ct)
         a->field_len = 0; /* a new header after a value */
     a->in_ct = false;
@@ -210,8 +211,8 @@ static void check_answers(void)
     size_t n = http_parser_execute(&p, &settings, out, out_len);
     enum http_errno e = HTTP_PARSER_ERRNO(&p);
     if (e != HPE_OK || (n != out_len && !p.upgrade)) {
-        fprintf(stderr, "fuzz: the server's answers are not HTTP at byte %zu of %zu: %s\n%.*s\n",
-                n, out_len, http_errno_description(e), (int)(out_len < 4000 ? out_len : 4000), out);
+        fprintf(stderr, "fuzz: the server's answers are not HTTP at byte %zu of %zu: %s\n%.*s\n", n,
+                out_len, http_errno_description(e), (int)(out_len < 4000 ? out_len : 4000), out);
         abort();
     }
     free(a.body);
@@ -247,11 +248,24 @@ void fz_http_exchange(const uint8_t *data, size_t len, uint32_t seed, bool half_
         uint32_t r = fz_rand(&seed);
         size_t piece;
         switch (r % 8) {
-        case 0: piece = 1; break;
-        case 1: case 2: case 3: piece = 1 + (r >> 8) % 16; break;
-        case 4: case 5: piece = 1 + (r >> 8) % 512; break;
-        case 6: piece = 1 + (r >> 8) % 70000; break;
-        default: piece = len - off; break;
+        case 0:
+            piece = 1;
+            break;
+        case 1:
+        case 2:
+        case 3:
+            piece = 1 + (r >> 8) % 16;
+            break;
+        case 4:
+        case 5:
+            piece = 1 + (r >> 8) % 512;
+            break;
+        case 6:
+            piece = 1 + (r >> 8) % 70000;
+            break;
+        default:
+            piece = len - off;
+            break;
         }
         if (piece > len - off)
             piece = len - off;
@@ -284,8 +298,10 @@ void fz_http_exchange(const uint8_t *data, size_t len, uint32_t seed, bool half_
     for (i = 0; i < 100000 && (pt_http_server_connections(server) > 0 || owed(busy)); i++)
         uv_run(&loop, UV_RUN_NOWAIT);
     if (i == 100000) {
-        fprintf(stderr, "fuzz: the server kept a connection after its client closed "
-                        "(%zu open)\n", pt_http_server_connections(server));
+        fprintf(stderr,
+                "fuzz: the server kept a connection after its client closed "
+                "(%zu open)\n",
+                pt_http_server_connections(server));
         abort();
     }
     /* A HEAD answer has no body though it says how long the GET's would

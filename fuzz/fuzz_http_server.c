@@ -32,7 +32,7 @@ typedef struct pending_s {
     struct pending_s *next;
 } pending_t;
 
-static unsigned owed_count; /* requests taken and not answered */
+static unsigned owed_count;  /* requests taken and not answered */
 static unsigned timers_open; /* timers not closed yet */
 
 typedef struct {
@@ -68,8 +68,8 @@ static size_t describe(pt_http_request_t *req, char *out, size_t size)
                      "{\"method\":\"%s\",\"path_len\":%zu,\"query_len\":%zu,\"params\":%zu,"
                      "\"plen\":%zu,\"a\":%zu,\"host\":%zu,\"ct\":%zu,\"body\":%zu,\"uid\":%d}",
                      req->method, strlen(req->path), strlen(req->query), params, plen,
-                     a ? strlen(a) : 0, host ? strlen(host) : 0, ct ? strlen(ct) : 0,
-                     req->body_len, req->has_cred ? 1 : 0);
+                     a ? strlen(a) : 0, host ? strlen(host) : 0, ct ? strlen(ct) : 0, req->body_len,
+                     req->has_cred ? 1 : 0);
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 

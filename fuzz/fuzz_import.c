@@ -96,10 +96,19 @@ static ptrdiff_t job_read(ptrack_job_t *job, void *buf, size_t len)
     uint32_t r = rnd(&job->seed);
     size_t piece;
     switch (r % 6) {
-    case 0: piece = 1 + (r >> 8) % 4; break;
-    case 1: case 2: piece = 1 + (r >> 8) % 64; break;
-    case 3: piece = 1 + (r >> 8) % 4096; break;
-    default: piece = job->len - job->off; break;
+    case 0:
+        piece = 1 + (r >> 8) % 4;
+        break;
+    case 1:
+    case 2:
+        piece = 1 + (r >> 8) % 64;
+        break;
+    case 3:
+        piece = 1 + (r >> 8) % 4096;
+        break;
+    default:
+        piece = job->len - job->off;
+        break;
     }
     if (piece > len)
         piece = len;
@@ -289,7 +298,7 @@ static void start(void)
 
 static int hexval(int c)
 {
-    return c >= '0' && c <= '9' ? c - '0'
+    return c >= '0' && c <= '9'   ? c - '0'
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
            : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                   : -1;

@@ -123,8 +123,11 @@ static void run_action(const char *line, size_t line_len, const cJSON *body)
     pt_proposal_t before;
     if (!p.status || pt_proposal_copy(&before, &p) != PT_OK)
         abort();
-    pt_action_ctx_t ctx = {
-        .wf = wf, .deadlines = &deadlines, .now = NOW, .actor = "办公室", .proposal_state = merge_state};
+    pt_action_ctx_t ctx = {.wf = wf,
+                           .deadlines = &deadlines,
+                           .now = NOW,
+                           .actor = "办公室",
+                           .proposal_state = merge_state};
     pt_history_t hist;
     memset(&hist, 0, sizeof(hist));
     pt_error_t err = {0};

@@ -557,8 +557,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_streamed_body_arrives_whole_and_keep_alive_survives,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(chunked_and_whole_bodies_are_delivered, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            requests_right_behind_a_streamed_body_are_answered_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(requests_right_behind_a_streamed_body_are_answered_in_order,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(a_paused_body_delivers_nothing_until_resumed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(continue_comes_when_the_handler_starts_reading, setup,
