@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "table.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {
     {"instance", PT_OPT_VALUE, "NAME",
@@ -83,6 +84,43 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         pt_buf_puts(b, "ready");
 }
 
+/* One line, made safe for the terminal. */
+static void problem_line(const char *label, const char *instance, const char *text)
+{
+    pt_buf_t shown = {0};
+    pt_text_clean(&shown, text ? text : "");
+    printf("%s %s: %s\n", label, instance ? instance : "?", pt_buf_str(&shown));
+    pt_buf_free(&shown);
+}
+
+/* Below the table, what an operator looks for when something is wrong: a
+ * notifier's last failure (its plugin's own reason where it gave one) and
+ * the configuration's instances that the last reload could not load or
+ * change. */
+static void problems_text(const cJSON *items, const cJSON *failed)
+{
+    const cJSON *it;
+    bool first = true;
+    cJSON_ArrayForEach(it, items)
+    {
+        const char *last = pt_json_str(pt_json_get(it, "notifier"), "last_error");
+        if (!last)
+            continue;
+        if (first)
+            printf("\n");
+        first = false;
+        problem_line("最近的错误 last error of", pt_json_str(it, "instance"), last);
+    }
+    cJSON_ArrayForEach(it, failed)
+    {
+        if (first)
+            printf("\n");
+        first = false;
+        problem_line("未按配置运行 not as configured:", pt_json_str(it, "instance"),
+                     pt_json_str(it, "error"));
+    }
+}
+
 static int list(pt_cli_t *cli, const pt_args_t *args)
 {
     (void)args;
@@ -119,6 +157,7 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
     }
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
+    problems_text(items, pt_json_get(resp.json, "failed"));
     pt_response_free(&resp);
     return PT_EXIT_OK;
 }

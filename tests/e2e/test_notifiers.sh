@@ -157,6 +157,9 @@ FLAKY_LAST="$(printf '%s\n' "$FEED" | grep -E " $FLAKY_RE" | tail -n 1 | cut -d'
 check_eq "flaky's last error is the reason it gave with set_error(NULL, ...), with the host's retry" \
     "event $FLAKY_LAST (proposal.updated): the fixture refuses attempt 2 of event $FLAKY_LAST; next try in 400 ms" \
     "$(jv '[i["notifier"]["last_error"] for i in j["items"] if i["instance"] == "flaky"][0]')"
+check_contains "ptrack plugins list shows it below the table" \
+    "最近的错误 last error of flaky: event $FLAKY_LAST (proposal.updated): the fixture refuses attempt 2" \
+    "$("$PTRACK" --socket "$PT_SOCK" plugins list)"
 check_eq "rec's status: cursor at the last event" "$(printf %s "$FEED" | tail -n 1 | cut -d' ' -f1)" \
     "$(jv '[i["notifier"]["cursor"] for i in j["items"] if i["instance"] == "rec"][0]')"
 

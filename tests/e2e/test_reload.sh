@@ -354,6 +354,8 @@ check_eq "health still answers ok" "ok" "$(jv 'j["status"]')"
 check_eq "and names the instance that did not change" '["robot"]' "$(jv 'json.dumps(j["plugins_failed"])')"
 api GET /v1/plugins
 check_contains "GET /v1/plugins says why" "create failed: cannot reach the fixture" "$(jv 'j["failed"][0]["error"]')"
+check_contains "so does ptrack plugins list, below the table" \
+    "未按配置运行 not as configured: robot: " "$("$PTRACK" --socket "$PT_SOCK" plugins list)"
 notifier_config false
 kill -HUP "$pid"
 sleep 0.5
