@@ -225,7 +225,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             const char *due = pt_json_str(resp.json, "due_at");
             char when[40];
             printf("#%lld  %s %s", id, pt_label_state(cli, status), status ? status : "?");
-            if (due && *due)
+            /* The deadline, while it runs (not for a closed or returned
+             * proposal, whose due_at is history). */
+            if (due && *due && pt_state_clock_runs(cli, status))
                 printf("  期限 due %s", pt_time_show(due, PT_TIME_DATE, when, sizeof when));
             printf("  (version %.0f)\n", pt_json_num(resp.json, "version", 0));
         }

@@ -266,6 +266,13 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state)
     return wf_label(cli, "states", state, "en");
 }
 
+bool pt_state_clock_runs(pt_cli_t *cli, const char *state)
+{
+    const cJSON *e = wf_entry(cli, "states", state);
+    /* A workflow that cannot be read: the deadline is shown, as it was. */
+    return e ? pt_json_bool(e, "clock", true) : true;
+}
+
 /* What the history and the feed name besides the workflow's actions, in
  * the words of the reports (plugins/common/labels.c, pt_action_labels). */
 static const label_t other_actions[] = {

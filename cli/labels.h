@@ -14,6 +14,10 @@
 
 /* The zh (or en) label of a state or action of the workflow. */
 const char *pt_label_state(pt_cli_t *cli, const char *state);
+/* Whether the deadline runs in the state (its "clock" in the workflow):
+ * a closed or returned proposal's due_at is history, not a deadline. True
+ * when the workflow cannot be read. */
+bool pt_state_clock_runs(pt_cli_t *cli, const char *state);
 const char *pt_label_state_en(pt_cli_t *cli, const char *state);
 const char *pt_label_action(pt_cli_t *cli, const char *action);
 

@@ -210,6 +210,7 @@ check_true "show --json is valid JSON" is_json "$OUT"
 check_eq "show --json is the proposal" "$ADDED" "$(jv 'j["id"]' "$OUT")"
 cli do "$ADDED" 签收 --unit 水利部 --note 已签收
 check_rc "do with the action's Chinese label (签收)" 0
+check_contains "do names the deadline while it runs" "期限 due" "$OUT"
 check_eq "the sign was applied" handling "$(api GET "/v1/proposals/$ADDED" && jv 'j["status"]')"
 cli history "$ADDED"
 check_rc "ptrack history" 0
@@ -274,6 +275,8 @@ check_rc "assign --unit A --unit B:lead" 0
 check_eq "A, given without a role, assists" "lead_co 省卫健委:co 省医保局:lead" \
     "$(api GET "/v1/proposals/$CL" && jv '" ".join([j["handling_mode"]] + [u["name"] + ":" + u["role"] for u in j["units"]])')"
 cli do "$LS" withdraw --set reason=重复提交
+check_eq "a withdrawn proposal's due_at is no deadline: do does not name it" \
+    "withdrawn 0" "$(api GET "/v1/proposals/$LS" && jv 'j["status"]') $(printf %s "$OUT" | grep -c '期限' || true)"
 cli do "$LS" withdraw --set reason=重复提交
 check_rc "an action the state does not allow" 1
 check_eq "its message says what is allowed once" 1 "$(printf %s "$ERR" | grep -o 'allowed: none' | wc -l)"
