@@ -12,6 +12,7 @@
  * to hear about every field at once, so each problem is added to the error's
  * details.fields and the decoding goes on.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +98,32 @@ bool pt_str_blank(const char *s)
     return true;
 }
 
+/* Whether the UTF-8 character at u is Chinese, Japanese or full-width
+ * (CJK radicals and punctuation, kana, the unified ideographs, the
+ * compatibility ideographs, the full-width forms, the supplementary
+ * ideographs): script written without spaces between words. Anything else,
+ * a broken sequence too, is not. */
+static bool cjk_at(const unsigned char *u)
+{
+    uint32_t cp;
+    if (u[0] >= 0xE0 && u[0] < 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+        cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+    else if (u[0] >= 0xF0 && u[0] < 0xF5 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+             (u[3] & 0xC0) == 0x80)
+        cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+             (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3Fu);
+    else
+        return false;
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
 /* A copy of a client's text without the spaces around it (ASCII, U+00A0,
  * U+3000), on one line: a line break or a tab inside, with the spaces
  * around it, is where a line of a document or a cell of a sheet was
  * broken, and goes (between two Chinese characters, where a break adds
- * nothing) or is one space (beside a Latin letter or a digit: "Wi-Fi\n6"
- * is "Wi-Fi 6"). Spaces alone stay as they are. With fold, also
+ * nothing: see cjk_at) or is one space (beside anything else: "Wi-Fi\n6"
+ * is "Wi-Fi 6", "Café\nétoile" is "Café étoile"). Spaces alone stay as they are. With fold, also
  * full-width ASCII (U+FF01..U+FF5E) and U+00A0 and U+3000 inside as
  * ASCII: how a number or a session is kept, so that "１２ " and "12",
  * typed in different offices' sheets, are one number. NULL when out of
@@ -115,7 +136,7 @@ char *pt_text_clean(const char *s, bool fold)
     size_t n = 0, keep = 0; /* keep: the length up to the last non-space */
     size_t run = 0;         /* where the spaces since the last non-space begin */
     bool broken = false;    /* and whether they hold a line break or a tab */
-    bool wide = false;      /* whether the last non-space is not ASCII */
+    bool wide = false;      /* whether the last non-space character is CJK (cjk_at) */
     for (const unsigned char *u = (const unsigned char *)s; *u;) {
         unsigned c = *u; /* what u stands for, when it is folded to ASCII */
         size_t len = 1;  /* its bytes */
@@ -135,6 +156,8 @@ char *pt_text_clean(const char *s, bool fold)
             }
         }
         bool space = c == ' ' || (c >= '\t' && c <= '\r');
+        /* A full-width letter or digit written as ASCII is ASCII here. */
+        bool cjk = !(fold && len > 1 && c < 0x80) && cjk_at(u);
         if (space && n == 0) {
             u += len;
             continue;
@@ -149,7 +172,7 @@ char *pt_text_clean(const char *s, bool fold)
             /* The spaces since the last non-space held a break: none
              * between two wide characters, else one. */
             n = run;
-            if (!(wide && c >= 0x80))
+            if (!(wide && cjk))
                 out[n++] = ' ';
         }
         if (len > 1 && c < 0x80 && fold) {
@@ -160,7 +183,9 @@ char *pt_text_clean(const char *s, bool fold)
         }
         if (!space) {
             keep = n;
-            wide = c >= 0x80;
+            /* A continuation byte belongs to the character its lead began. */
+            if ((*u & 0xC0) != 0x80)
+                wide = cjk;
         }
         u += len;
     }

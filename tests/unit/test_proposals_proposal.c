@@ -449,6 +449,19 @@ static void titles_and_names_are_kept_on_one_line(void **state)
     /* Text of several lines stays as it came. */
     str_eq(p.background, "第一行\n第二行", "background");
     pt_proposal_free(&p);
+    cJSON_Delete(j);
+    /* Only Chinese (and Japanese, and full-width) characters join across a
+     * break: other letters get a space, and a full-width digit of a
+     * number, which is kept as ASCII, is one. */
+    static const char other[] = "{\"title\": \"关于Café\\nétoile和\\n中文的建议\","
+                                " \"delegation\": \"Привет\\nмир\", \"number\": \"１２\\n３\"}";
+    j = pt_json_parse(other, strlen(other), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "关于Café étoile和中文的建议", "title");
+    str_eq(p.delegation, "Привет мир", "delegation");
+    str_eq(p.number, "12 3", "number");
+    pt_proposal_free(&p);
     /* A title of spaces alone is as blank as none. */
     cJSON_Delete(j);
     static const char blank[] = "{\"title\": \" \\n\\u3000\"}";
