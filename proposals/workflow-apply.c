@@ -657,19 +657,29 @@ static bool feedback_person_known(run_t *r, const char *person)
     const pt_proposal_t *p = r->p;
     if (!p->lead_author && p->co_signers.n == 0)
         return true;
-    if (p->lead_author && strcmp(p->lead_author, person) == 0)
+    /* Compared as names are kept now: one stored before may still have
+     * spaces around it. */
+    if (p->lead_author && same_name(r, p->lead_author, person))
         return true;
     for (size_t i = 0; i < p->co_signers.n; i++)
-        if (strcmp(p->co_signers.v[i], person) == 0)
+        if (same_name(r, p->co_signers.v[i], person))
             return true;
-    char names[300];
-    size_t used = 0;
+    /* Who may rate, as many names as fit, whole. */
+    char names[240];
+    size_t used = 0, listed = 0, all = (p->lead_author ? 1 : 0) + p->co_signers.n;
     names[0] = '\0';
-    if (p->lead_author)
-        used += (size_t)snprintf(names, sizeof(names), "%s", p->lead_author);
-    for (size_t i = 0; i < p->co_signers.n && used < sizeof(names); i++)
+    for (size_t i = 0; i < all; i++) {
+        const char *name = p->lead_author ? (i == 0 ? p->lead_author : p->co_signers.v[i - 1])
+                                          : p->co_signers.v[i];
+        size_t need = strlen(name) + (used ? 2 : 0);
+        if (used + need >= sizeof(names) - 24) /* room for "… (N in all)" */
+            break;
         used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
-                                 p->co_signers.v[i]);
+                                 name);
+        listed++;
+    }
+    if (listed < all)
+        snprintf(names + used, sizeof(names) - used, "%s… (%zu in all)", used ? ", " : "", all);
     problem(r, "person",
             "\"%s\" is neither the lead author nor a co-signer of this proposal; the feedback "
             "is one of theirs: %s",

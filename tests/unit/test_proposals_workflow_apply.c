@@ -820,6 +820,26 @@ static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
     assert_string_equal(p.feedback[0].person, "代表团联络员");
     pt_history_free(&h);
     pt_proposal_free(&p);
+
+    /* A name stored before names were kept without the spaces around them
+     * is still that person; a long list of who may rate is cut whole. */
+    fixture(&p, "replied");
+    p.lead_author = xs(" 王建国\u3000");
+    p.co_signers.n = 40;
+    p.co_signers.v = calloc(40, sizeof(char *));
+    for (size_t i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "联名代表%zu", i + 1);
+        p.co_signers.v[i] = xs(name);
+    }
+    refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人乙\", \"satisfaction\": \"satisfied\"}",
+            PT_EVALIDATION, "person", "王建国\u3000, 联名代表1, 联名代表2");
+    refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人乙\", \"satisfaction\": \"satisfied\"}",
+            PT_EVALIDATION, "person", "… (41 in all)");
+    run_ok(&p, NOW + DAY, "feedback", "{\"person\": \"王建国\", \"satisfaction\": \"satisfied\"}", &h);
+    assert_string_equal(p.status, "closed");
+    pt_history_free(&h);
+    pt_proposal_free(&p);
 }
 
 static void assign_sets_the_units_and_the_reply_deadline(void **state)
