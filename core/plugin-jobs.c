@@ -423,10 +423,20 @@ static void flush_batch(ptrack_job_t *job, bool last)
 static bool source_format_default(cJSON *json, const char *format)
 {
     cJSON *src = cJSON_GetObjectItemCaseSensitive(json, "source");
-    if (!cJSON_IsObject(src) || !cJSON_GetObjectItemCaseSensitive(src, "ref") ||
-        cJSON_GetObjectItemCaseSensitive(src, "format"))
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(src, "ref");
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(src, "format");
+    if (!cJSON_IsObject(src) || !ref || cJSON_IsNull(ref) || (given && !cJSON_IsNull(given)))
         return true;
-    return cJSON_AddStringToObject(src, "format", format) != NULL;
+    cJSON *f = cJSON_CreateString(format);
+    if (!f)
+        return false;
+    /* ReplaceItemInObject names the new item; ViaPointer would leave it
+     * without a key. */
+    if (given ? cJSON_ReplaceItemInObjectCaseSensitive(src, "format", f)
+              : cJSON_AddItemToObject(src, "format", f))
+        return true;
+    cJSON_Delete(f);
+    return false;
 }
 
 int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where)

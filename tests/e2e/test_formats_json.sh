@@ -222,6 +222,11 @@ upload "format=json" "$W/ref-oa.json"
 check_eq "the OA row again is skipped" "201 0 1" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
 upload "format=json" "$W/ref-bare.json"
 check_eq "and so is the bare ref again" "201 0 1" "$ST $(jv '"%d %d" % (j["imported"], j["skipped"])')"
+printf '[{"title": "关于完善农村客运网络的建议", "source": {"format": null, "ref": "来文-043"}}]' \
+    >"$W/ref-null.json"
+upload "format=json" "$W/ref-null.json"
+check_eq "a null format is as none: the importer's" "201 1 json" \
+    "$ST $(jv 'j["imported"]') $(api GET "/v1/proposals/$(jv 'j["first_id"]')" && jv 'j["source"]["format"]')"
 
 pt_step "jsonl imports: blank lines skipped, CRLF, no final line break"
 before=$(pt_count)
