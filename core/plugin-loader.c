@@ -1764,10 +1764,42 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
             pt_error_clear(&err);
             p->load_errors++;
             failures++;
+            /* It keeps its formats, against what is made after it and,
+             * below, before. */
+            i->replaced = false;
             continue;
         }
         changes[n_changes].running = i;
         changes[n_changes++].made = made;
+    }
+    /* An instance made before another's change failed was judged without
+     * the formats that one keeps: judged again, until no clash is left (a
+     * change dropped here keeps its formats too). */
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t c = 0; c < n_changes; c++) {
+            pt_instance_t *made = changes[c].made;
+            const char *side, *format;
+            pt_instance_t *other =
+                made ? format_clash(p, made->name, made->file->desc, made->builtin, &side, &format)
+                     : NULL;
+            if (!other)
+                continue;
+            char why[300];
+            snprintf(why, sizeof(why), "its new entry would %s the format \"%s\", which instance %s %ss",
+                     side, format, other->name, side);
+            pt_error("reload: plugin instance %s was not changed: %s; it goes on with its running "
+                     "configuration",
+                     made->name, why);
+            failed_note(p, made->name, why);
+            p->load_errors++;
+            failures++;
+            changes[c].running->replaced = false;
+            instance_destroy(p, made);
+            changes[c] = changes[--n_changes];
+            again = true;
+            break;
+        }
     }
     for (pt_instance_t *i = p->instances; i; i = i->next)
         i->replaced = false;

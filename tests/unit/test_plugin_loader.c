@@ -652,6 +652,39 @@ static void lookups_by_format_and_reload(void **state)
     assert_int_equal(loaded(f), 0);
 }
 
+/* A change made before another's change is refused is judged again
+ * against the formats the refused one keeps: b may not take "slow" from a
+ * when a goes on as it was. */
+static void a_change_that_would_share_a_format_kept_by_a_refused_change_is_not_made(void **state)
+{
+    fx_t *f = *state;
+    install(f, "import_slow", "import_slow.so");
+    install(f, "good_lines", "good_lines.so");
+    /* b first: the reload makes its change before a's. */
+    assert_int_equal(load(f, "{\"instance\":\"b\",\"path\":\"good_lines.so\"}"), PT_OK);
+    assert_int_equal(load(f, "{\"instance\":\"a\",\"path\":\"import_slow.so\","
+                             "\"config\":{\"count\":5}}"),
+                     PT_OK);
+    pt_instance_t *a = pt_plugins_find(f->p, "a"), *b = pt_plugins_find(f->p, "b");
+    assert_int_equal(
+        reload(f,
+               "[{\"instance\":\"b\",\"path\":\"import_slow.so\",\"config\":{\"count\":3}},"
+               " {\"instance\":\"a\",\"path\":\"import_slow.so\",\"config\":{\"count\":-1}}]",
+               "[]"),
+        2);
+    assert_ptr_equal(pt_plugins_find(f->p, "a"), a);
+    assert_ptr_equal(pt_plugins_find(f->p, "b"), b);
+    assert_ptr_equal(pt_plugins_importer(f->p, "slow"), a);
+    assert_ptr_equal(pt_plugins_importer(f->p, "fixture-lines"), b);
+    cJSON *failed = pt_plugins_failed(f->p);
+    char *text = cJSON_PrintUnformatted(failed);
+    if (!strstr(text, "{\"instance\":\"b\",\"error\":\"its new entry would import the format "
+                      "\\\"slow\\\", which instance a imports\"}"))
+        fail_msg("failed: %s", text);
+    cJSON_free(text);
+    cJSON_Delete(failed);
+}
+
 /* A reload whose changed entry the plugin's create() refuses keeps the
  * running instance with its earlier entry, and says so; a later reload
  * that fixes the entry changes it. */
@@ -780,6 +813,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_changed_entry_that_create_refuses_keeps_the_running_instance, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_change_that_would_share_a_format_kept_by_a_refused_change_is_not_made, setup,
+            teardown),
         cmocka_unit_test(config_checks_plugin_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
