@@ -125,11 +125,22 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
 {
     (void)args;
     pt_response_t resp;
-    const cJSON *items;
-    int rc = pt_cli_get_items(cli, "/v1/plugins", "没有插件 no plugin instance is loaded", &resp,
-                              &items);
-    if (!items)
+    int rc = pt_cli_call(cli, "GET", "/v1/plugins", NULL, NULL, &resp, NULL);
+    if (rc != PT_EXIT_OK || cli->json) {
+        if (rc == PT_EXIT_OK)
+            pt_json_print(resp.json, stdout);
+        pt_response_free(&resp);
         return rc;
+    }
+    const cJSON *items = pt_json_get(resp.json, "items");
+    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0) {
+        /* None runs; the configuration's that a reload could not load are
+         * still worth saying. */
+        printf("没有插件 no plugin instance is loaded\n");
+        problems_text(NULL, pt_json_get(resp.json, "failed"));
+        pt_response_free(&resp);
+        return PT_EXIT_OK;
+    }
     static const char *const header[] = {"实例 instance", "插件 plugin",  "版本 version",
                                          "类型 kinds",    "格式 formats", "状态 state"};
     pt_table_t *t = pt_table_new(6, header);
