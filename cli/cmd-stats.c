@@ -184,6 +184,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     print_counts("按承办单位 by unit", pt_json_get(s, "by_unit"));
     print_counts("按类别 by category", pt_json_get(s, "by_category"));
     print_counts("按代表团 by delegation", pt_json_get(s, "by_delegation"));
+    print_counts("逾期按承办单位 overdue by unit", pt_json_get(s, "overdue_by_unit"));
     pt_response_free(&resp);
     return PT_EXIT_OK;
 }
@@ -194,10 +195,12 @@ const pt_command_t pt_cmd_stats = {
     .description =
         "Asks GET /v1/stats and prints the totals, the overdue count, the reply rate\n"
         "(办复率) and satisfaction rate (满意率), the A/B/C/D reply categories, and counts\n"
-        "by status (in workflow order), by unit, by category and by delegation (largest\n"
-        "first). A rate shows \"-\" when there is nothing to divide by yet. The filters\n"
-        "(the same as list's) give the figures of the proposals that match: --session\n"
-        "for one session's, --unit for a unit's, --person for a delegate's.\n",
+        "by status (in workflow order), by unit, by category and by delegation, and each\n"
+        "unit's overdue proposals (largest first; in separate mode, 分办, a unit that has\n"
+        "answered is not late on it). A rate shows \"-\" when there is nothing to divide\n"
+        "by yet. The filters (the same as list's) give the figures of the proposals that\n"
+        "match: --session for one session's, --unit for a unit's, --person for a\n"
+        "delegate's.\n",
     .opts = opts,
     .run = run,
 };

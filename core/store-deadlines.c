@@ -141,8 +141,9 @@ pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms)
 
 /* ---- The daily digest ------------------------------------------------ */
 
-/* Adds, per unit, the proposals a query finds, as an array (a plugin can
- * walk arrays by index through the record paths, not object keys):
+/* Adds, per unit, the proposals a query finds whose deadline runs for that
+ * unit (one that has answered its part is not listed), as an array (a
+ * plugin can walk arrays by index through the record paths, not keys):
  * "name": [{"unit", "count", "items": [{id, number, title, due_at}]}], and
  * "name_count": the number of proposals. */
 static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *name, int64_t from,
@@ -152,6 +153,7 @@ static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *nam
         "SELECT u.name, p.id, p.number, json_extract(p.doc, '$.title'), p.due_at"
         " FROM proposals p JOIN proposal_units u ON u.proposal_id = p.id"
         " WHERE p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at >= ?1 AND p.due_at < ?2"
+        " AND " PT_SQL_UNIT_CLOCK("u.name") " = 1"
         " ORDER BY u.name, p.due_at, p.id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

@@ -70,7 +70,7 @@ int pt_store_export_open(pt_store_t *s, const pt_list_query_t *q, pt_export_curs
         pt_store_export_close(c);
         return PT_ESTORAGE;
     }
-    c->st = pt_store_list_prepare(c->db, q, c->now, "p.id, p.doc, p.clock, p.due_at",
+    c->st = pt_store_list_prepare(c->db, q, c->now, "p.id, p.doc, {clock}, p.due_at",
                                   "AND p.id > :after ORDER BY p.id LIMIT " PAGE_TEXT, err);
     if (!c->st) {
         pt_store_export_close(c);

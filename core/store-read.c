@@ -50,15 +50,21 @@ static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue)
 
 static void read_get(sqlite3 *db, pt_read_t *r)
 {
+    /* A unit reads whether the deadline runs for it (clock_expr). */
+    static const char *const sql[2] = {
+        "SELECT p.doc, p.clock, p.due_at, p.version, p.updated_at FROM proposals p"
+        " WHERE p.id = ?1",
+        "SELECT p.doc, " PT_SQL_UNIT_CLOCK("?2") ", p.due_at, p.version, p.updated_at"
+        " FROM proposals p WHERE p.id = ?1"};
+    const char *unit = r->query.unit;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT doc, clock, due_at, version, updated_at FROM proposals"
-                           " WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql[unit != NULL], -1, &st, NULL) != SQLITE_OK) {
         pt_sqlite_error(&r->err, db, "reading a proposal");
         return;
     }
     sqlite3_bind_int64(st, 1, r->id);
+    if (unit)
+        sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         pt_buf_t b;
@@ -276,8 +282,33 @@ static const char *sort_expr(pt_sort_key_t k)
     return "p.id";
 }
 
-/* Appends the conditions of the list filters of q (" AND ..."). */
-static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, int64_t now)
+/* Appends the conditions of the list filters of q (" AND ..."), with
+ * clock saying whether a deadline runs (clock_expr). */
+/* Whether p's deadline runs, as the reads of q see it (into buf): for the
+ * proposal, or, in a unit's scope (a unit's own reads, a list filtered by
+ * unit), for that unit (PT_SQL_UNIT_CLOCK). */
+static void clock_expr(char *buf, size_t size, params_t *pp, const pt_list_query_t *q)
+{
+    if (q->unit)
+        snprintf(buf, size, PT_SQL_UNIT_CLOCK("?%d"), param_text(pp, q->unit));
+    else
+        snprintf(buf, size, "p.clock");
+}
+
+/* Appends text with each "{clock}" in it written as clock. */
+static void put_with_clock(pt_buf_t *sql, const char *text, const char *clock)
+{
+    const char *at;
+    while ((at = strstr(text, "{clock}")) != NULL) {
+        pt_buf_append(sql, text, (size_t)(at - text));
+        pt_buf_puts(sql, clock);
+        text = at + strlen("{clock}");
+    }
+    pt_buf_puts(sql, text);
+}
+
+static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, int64_t now,
+                         const char *clock)
 {
     struct {
         const char *col;
@@ -303,11 +334,11 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     if (q->key_supervision >= 0)
         pt_buf_printf(sql, " AND p.key_supervision = %d", q->key_supervision);
     if (q->overdue >= 0)
-        pt_buf_printf(sql, " AND %s(p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d)",
-                      q->overdue ? "" : "NOT ", param_int(pp, now));
+        pt_buf_printf(sql, " AND %s(p.due_at IS NOT NULL AND p.due_at < ?%d AND %s = 1)",
+                      q->overdue ? "" : "NOT ", param_int(pp, now), clock);
     if (q->due_before)
-        pt_buf_printf(sql, " AND p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?%d",
-                      param_int(pp, q->due_before));
+        pt_buf_printf(sql, " AND p.due_at IS NOT NULL AND p.due_at < ?%d AND %s = 1",
+                      param_int(pp, q->due_before), clock);
     if (q->q && *q->q)
         add_text_filter(sql, pp, q->q);
 }
@@ -331,9 +362,14 @@ static sqlite3_stmt *filtered_prepare(sqlite3 *db, const pt_list_query_t *q, int
     params_t p = {.n = 0};
     pt_buf_t sql;
     pt_buf_init(&sql);
-    pt_buf_printf(&sql, "%sSELECT %s FROM proposals p WHERE 1", head, cols);
-    list_filters(&sql, &p, q, now);
-    pt_buf_printf(&sql, " %s", tail);
+    char clock[512];
+    clock_expr(clock, sizeof(clock), &p, q);
+    pt_buf_printf(&sql, "%sSELECT ", head);
+    put_with_clock(&sql, cols, clock);
+    pt_buf_puts(&sql, " FROM proposals p WHERE 1");
+    list_filters(&sql, &p, q, now, clock);
+    pt_buf_puts(&sql, " ");
+    put_with_clock(&sql, tail, clock);
     sqlite3_stmt *st = NULL;
     if (pt_buf_failed(&sql) ||
         sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
@@ -369,8 +405,10 @@ static void read_list(sqlite3 *db, pt_read_t *r)
     pt_buf_t sql;
     pt_buf_init(&sql);
     const char *sx = sort_expr(q->sort);
-    pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, p.clock, p.due_at FROM proposals p WHERE 1", sx);
-    list_filters(&sql, &p, q, now);
+    char clock[512];
+    clock_expr(clock, sizeof(clock), &p, q);
+    pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, %s, p.due_at FROM proposals p WHERE 1", sx, clock);
+    list_filters(&sql, &p, q, now, clock);
     if (q->has_cursor) {
         const char *op = q->desc ? "<" : ">";
         if (q->sort == PT_SORT_ID) {
@@ -702,8 +740,8 @@ typedef struct {
  * once (a materialized CTE) and read by every grouping, so it holds these
  * only, not the documents. */
 #define STATS_COLS                                                                                \
-    "p.id, p.status, p.category, p.delegation, p.clock, p.due_at, p.assigned_at, p.replied,"    \
-    " p.satisfaction, p.reply_category"
+    "p.id, p.status, p.category, p.delegation, {clock} AS clock, p.due_at, p.assigned_at,"      \
+    " p.replied, p.satisfaction, p.reply_category"
 
 /* Prepares "WITH scope AS <how> (the proposals in scope) <sql>": sql reads
  * the table `scope` (the columns STATS_COLS) and may use :now and
@@ -790,7 +828,8 @@ static const char stats_counts_sql[] =
 /* The groupings, each ordered by count (most first) then key, from one
  * statement over one copy of the scope: the filters (and a search's
  * full-text query) run once, not once a grouping. */
-static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation"};
+static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation",
+                                           "overdue_by_unit"};
 static const char stats_groups_sql[] =
     "SELECT 0, status, count(*) FROM scope GROUP BY status"
     " UNION ALL SELECT 1, name, count(*) FROM proposal_units"
@@ -799,6 +838,12 @@ static const char stats_groups_sql[] =
     "  GROUP BY category"
     " UNION ALL SELECT 3, delegation, count(*) FROM scope WHERE delegation IS NOT NULL"
     "  GROUP BY delegation"
+    /* Each unit's overdue proposals, by its own part: in separate mode a
+     * unit that has answered is not late while the others are. */
+    " UNION ALL SELECT 4, u.name, count(*) FROM proposal_units u"
+    "  JOIN proposals p ON p.id = u.proposal_id"
+    "  WHERE u.proposal_id IN (SELECT id FROM scope)"
+    "  AND p.due_at < :now AND " PT_SQL_UNIT_CLOCK("u.name") " = 1 GROUP BY u.name"
     " ORDER BY 1, 3 DESC, 2";
 
 static void read_stats(sqlite3 *db, pt_read_t *r)
@@ -817,7 +862,7 @@ static void read_stats(sqlite3 *db, pt_read_t *r)
     pt_buf_printf(&b, "{\"total\":%lld", (long long)c[C_TOTAL]);
     st = stats_prepare(&s, "MATERIALIZED ", stats_groups_sql);
     int rc = st ? stats_step(&s, st) : SQLITE_ERROR;
-    for (int g = 0; g < 4; g++) {
+    for (int g = 0; g < (int)(sizeof(stats_groups) / sizeof(stats_groups[0])); g++) {
         pt_buf_printf(&b, ",\"%s\":{", stats_groups[g]);
         for (int n = 0; rc == SQLITE_ROW && sqlite3_column_int(st, 0) == g; n++) {
             if (n)

@@ -219,11 +219,27 @@ int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, in
 /* The time of the write the writer is running (ms). Thread: the writer. */
 int64_t pt_store_writer_now(void);
 
+/* Whether the deadline of the proposal row `p` runs for the unit UNIT (an
+ * SQL expression, "?3" or "u.name"), as 0 or 1: it runs for the proposal
+ * (p.clock) and the unit has not answered in the current round, as
+ * pt_proposal_unit_answered says in C (in separate mode, 分办, a unit that
+ * has answered is not late while the others are). The replies are read
+ * from the document only while the deadline runs. UNIT may be "?%d" when
+ * the whole is a printf format: the text has no other '%'. */
+#define PT_SQL_UNIT_CLOCK(UNIT)                                                                    \
+    "(CASE WHEN p.clock = 1 THEN NOT EXISTS (SELECT 1 FROM json_each(p.doc, '$.replies') r"      \
+    " WHERE r.value ->> 'unit' = " UNIT " AND ifnull(r.value ->> 'kind', '') != 'supplementary'" \
+    " AND (p.doc ->> 'rehandling_at' IS NULL"                                                     \
+    " OR julianday(r.value ->> 'replied_at') >= julianday(p.doc ->> 'rehandling_at')))"           \
+    " ELSE 0 END)"
+
 /* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"
  * with the filters' parameters bound (q's sort, limit and cursor are not
  * used; `now` decides overdue). The tail may use named parameters
- * (":after"). Returns NULL with err set on failure. Thread: any, with a
- * connection of its own (store-read.c). */
+ * (":after"). In cols and tail, "{clock}" stands for whether the deadline
+ * runs as q sees it: p.clock, or in a unit's scope (q->unit) for that unit
+ * (PT_SQL_UNIT_CLOCK). Returns NULL with err set on failure. Thread: any,
+ * with a connection of its own (store-read.c). */
 sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
                                     const char *cols, const char *tail, pt_error_t *err);
 

@@ -633,6 +633,30 @@ static int store_proposal(writer_t *w, const pt_proposal_t *p, bool units, save_
     return rc;
 }
 
+/* A unit's own write is answered with whether the deadline runs out on
+ * the unit, as its reads show it (PT_SQL_UNIT_CLOCK): in separate mode
+ * (分办) a proposal overdue for the units still to answer is not overdue
+ * for one that has answered. The event keeps the proposal's own. */
+static int answer_for_unit(writer_t *w, pt_write_t *wr, const pt_proposal_t *p)
+{
+    static const char late[] = "{\"overdue\":true", not_late[] = "{\"overdue\":false";
+    bool clock = pt_workflow_clock_runs(w->s->opts.workflow, p->status);
+    if (!wr->scope_unit || !wr->json || !pt_proposal_is_overdue(p, clock, w->now) ||
+        !pt_proposal_unit_answered(p, wr->scope_unit) || wr->json_len < sizeof(late) - 1 ||
+        memcmp(wr->json, late, sizeof(late) - 1) != 0)
+        return PT_OK;
+    size_t rest = wr->json_len - (sizeof(late) - 1);
+    char *out = malloc(sizeof(not_late) - 1 + rest + 1);
+    if (!out)
+        return pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
+    memcpy(out, not_late, sizeof(not_late) - 1);
+    memcpy(out + sizeof(not_late) - 1, wr->json + sizeof(late) - 1, rest + 1);
+    free(wr->json);
+    wr->json = out;
+    wr->json_len = sizeof(not_late) - 1 + rest;
+    return PT_OK;
+}
+
 /* The common end of every write that changes a proposal. Leaves the answer
  * in wr. */
 static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, bool units,
@@ -648,7 +672,7 @@ static int commit_proposal(writer_t *w, pt_write_t *wr, const pt_proposal_t *p, 
     wr->json = answer;
     wr->json_len = answer_len;
     wr->version = p->version;
-    return PT_OK;
+    return answer_for_unit(w, wr, p);
 }
 
 /* The writer whose thread this is, for custom writes (store-import.c) that
@@ -768,6 +792,7 @@ static int answer_current(writer_t *w, pt_write_t *wr, const pt_proposal_t *p)
     if (rc == PT_OK) {
         wr->json = answer;
         wr->version = p->version;
+        rc = answer_for_unit(w, wr, p);
     }
     return rc;
 }

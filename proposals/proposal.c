@@ -250,6 +250,18 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
     return false;
 }
 
+bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
+{
+    for (size_t k = 0; k < p->n_replies; k++) {
+        const pt_reply_t *r = &p->replies[k];
+        if (r->unit && strcmp(r->unit, unit) == 0 &&
+            !(r->kind && strcmp(r->kind, "supplementary") == 0) &&
+            (p->rehandling_at == 0 || r->replied_at >= p->rehandling_at))
+            return true;
+    }
+    return false;
+}
+
 bool pt_proposal_answered(const pt_proposal_t *p)
 {
     if (p->n_replies == 0)

@@ -165,6 +165,14 @@ char *pt_text_clean(const char *s, bool fold);
 /* Whether the unit has given a reply of the proposal (any round). */
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
 
+/* Whether the unit has answered in the current round: a reply of its own
+ * that is not a supplementary one, since the rehandling began when there
+ * was one (before it, any). A unit whose deadline runs owes an answer
+ * until then: in separate mode (分办) the proposal waits for every unit,
+ * and a unit that has answered is not late while the others are.
+ * PT_SQL_UNIT_CLOCK (core/store-sqlite.h) says the same in SQL. */
+bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit);
+
 /* Whether the proposal has been answered (办复), as the statistics count
  * it: it has a reply, and in separate mode (分办) every unit has answered
  * for its part. */

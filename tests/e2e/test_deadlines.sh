@@ -4,7 +4,8 @@
 # each, also across kill -9 and restarts; the overdue filter agrees; a
 # deadline moved by extend gets reminders of its own; the daily digest fires
 # at deadlines.digest_at and lists the overdue proposal under each of its
-# units, counting it once.
+# units, counting it once, and a separate-mode (分办) proposal only under
+# the unit that has not answered.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -56,6 +57,16 @@ check_status "If-None-Match its ETag ($ETAG), no deadline running: not modified"
 api POST "/v1/proposals/$id/actions/assign" \
     '{"mode":"lead_co","units":[{"name":"省交通运输厅","role":"lead"},{"name":"省财政厅","role":"co"}]}'
 check_status "assign" 200
+# A separate-mode (分办) one whose first unit answers at once: late, by the
+# digest's time, for its other unit only.
+api POST /v1/proposals '{"title":"关于保障农村饮水安全的建议","delegation":"山西代表团"}'
+sep="$(jv 'j["id"]')"
+api POST "/v1/proposals/$sep/actions/assign" '{"mode":"separate","units":[{"name":"省水利厅"},{"name":"省发展改革委"}]}'
+check_status "assign in separate mode" 200
+api POST "/v1/proposals/$sep/actions/sign" '{"unit":"省水利厅"}'
+api POST "/v1/proposals/$sep/actions/reply" \
+    '{"unit":"省水利厅","doc_no":"晋水函〔2026〕1号","category":"A","text":"已答复"}'
+check_eq "省水利厅 answers; the proposal waits for the other" handling "$(jv 'j["status"]')"
 check_eq "no reminder right after assigning" 0 "$(count_events proposal.due_soon "$id")"
 check_true "due_soon within 4 s" wait_event proposal.due_soon "$id" 4
 check_eq "not overdue yet" 0 "$(count_events proposal.overdue "$id")"
@@ -81,7 +92,7 @@ api GET "/v1/events?after=0&limit=1000"
 check_eq "the overdue event's proposal is overdue" "true" \
     "$(jv "[e for e in j['items'] if e['type'] == 'proposal.overdue'][0]['proposal']['overdue']")"
 api GET "/v1/proposals?overdue=true"
-check_eq "the overdue filter agrees" "[$id]" "$(jv '[p["id"] for p in j["items"]]')"
+check_eq "the overdue filter agrees" "[$id, $sep]" "$(jv '[p["id"] for p in j["items"]]')"
 
 pt_step "another restart raises nothing again"
 pt_stop
@@ -101,10 +112,12 @@ for _ in $(seq 1 120); do
 done
 api GET "/v1/events?after=0&limit=1000"
 check_eq "one digest" 1 "$(jv "len([e for e in j['items'] if e['type'] == 'digest.daily'])")"
-check_eq "counting the proposal once, though it has two units" 1 \
+check_eq "counting each proposal once, though each has two units" 2 \
     "$(jv "[e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue_count']")"
 check_eq "it lists the overdue proposal under its unit" "[$id]" \
     "$(jv "[p['id'] for g in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue'] if g['unit'] == '省交通运输厅' for p in g['items']]")"
+check_eq "the separate-mode one under the unit still to answer only" "[$sep] []" \
+    "$(jv "' '.join(str([p['id'] for g in [e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['overdue'] if g['unit'] == u for p in g['items']]) for u in ('省发展改革委', '省水利厅'))")"
 check_eq "with today's date" "$(date +%Y-%m-%d)" \
     "$(jv "[e for e in j['items'] if e['type'] == 'digest.daily'][0]['data']['date']")"
 
@@ -119,7 +132,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     print(json.loads(r["body"])["markdown"]["content"])
 ' "$PT_TMP/robot.jsonl")"
 check_contains "the robot gets the digest" "每日办理情况摘要（$(date +%Y-%m-%d)）" "$robot"
-check_contains "with the overdue count" "超期未答复：共 1 件" "$robot"
+check_contains "with the overdue count" "超期未答复：共 2 件" "$robot"
 check_contains "and the late proposal under its unit" "省交通运输厅（1 件）：" "$robot"
 check_contains "and under its co unit" "省财政厅（1 件）：" "$robot"
 check_contains "named by its title" "关于加快农村公路养护的建议" "$robot"
@@ -131,7 +144,8 @@ new_due="$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)"
 api POST "/v1/proposals/$id/actions/extend" "{\"due_at\":\"$new_due\"}"
 check_status "extend" 200
 api GET "/v1/proposals?overdue=true"
-check_eq "no longer overdue" "[]" "$(jv '[p["id"] for p in j["items"]]')"
+check_eq "no longer overdue (the separate-mode one still is)" "[$sep]" \
+    "$(jv '[p["id"] for p in j["items"]]')"
 for _ in $(seq 1 80); do
     [ "$(count_events proposal.overdue "$id")" -ge 2 ] && break
     sleep 0.1

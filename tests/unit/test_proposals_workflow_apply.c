@@ -577,6 +577,9 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
     assert_string_equal(p.replies[0].kind, "first");
     /* Not answered (办复) yet: the statistics count it when all are in. */
     assert_false(pt_proposal_answered(&p));
+    /* Only the unit still to answer is late. */
+    assert_true(pt_proposal_unit_answered(&p, "财政部"));
+    assert_false(pt_proposal_unit_answered(&p, "国家卫生健康委"));
     pt_history_free(&h);
     /* But it has an answer: it is no longer withdrawn. */
     refused(&p, NOW, "withdraw", "{\"reason\": \"代表撤回\"}", PT_EVALIDATION, "action",
@@ -611,12 +614,16 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
            &h);
     assert_string_equal(p.status, "rehandling");
     pt_history_free(&h);
+    /* A new round: the answers of the last one no longer count. */
+    assert_false(pt_proposal_unit_answered(&p, "财政部"));
+    assert_false(pt_proposal_unit_answered(&p, "国家卫生健康委"));
     run_ok(&p, NOW + 3, "reply",
            "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕9号\", \"category\": \"A\","
            " \"text\": \"再次答复\"}",
            &h);
     assert_string_equal(p.status, "replied");
     assert_string_equal(p.replies[2].kind, "again");
+    assert_true(pt_proposal_unit_answered(&p, "财政部"));
     pt_history_free(&h);
 
     /* Each unit may answer again after rehandling, and each such answer

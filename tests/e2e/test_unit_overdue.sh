@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# test_unit_overdue.sh - in separate mode (分办) a proposal waits for every
+# unit, and only the units still to answer are late. Checks, with a 2 s
+# reply window and a 2 s rehandling window: once the deadline passes, the
+# proposal is overdue for the office and for the unit that has not
+# answered, but not for the unit that has, in its own reads (GET, the
+# list's overdue filter and field, due_before, statistics, the export) and
+# in the lists filtered by unit; /v1/stats counts each unit's overdue part
+# (overdue_by_unit); the answer to a unit's reply that comes after the
+# deadline says overdue false to that unit, while the change feed keeps
+# the proposal's own; after unsatisfied feedback a new round begins, in
+# which a reply of the first round no longer counts.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config '{"reply": "2s", "rehandle": "2s", "return": "10d"}'
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+
+# act ID ACTION BODY: an action over the socket that must succeed.
+act() {
+    api POST "/v1/proposals/$1/actions/$2" "$3"
+    [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
+}
+reply() { # UNIT DOC_NO: the body of a reply
+    printf '{"unit": "%s", "doc_no": "%s", "category": "A", "text": "%s部分的答复"}' "$1" "$2" "$1"
+}
+# mk_unit NAME UNIT: a unit token made at run time; prints it.
+mk_unit() {
+    api POST /v1/tokens "{\"name\": \"$1\", \"role\": \"unit\", \"unit\": \"$2\"}"
+    [ "$ST" = 201 ] || pt_die "making a unit token: HTTP $ST $BODY"
+    jv 'j["token"]'
+}
+WATER="$(mk_unit 水利厅联络员 水利厅)"
+MONEY="$(mk_unit 财政厅联络员 财政厅)"
+# ids TRANSPORT QUERY: the ids a list finds, comma-separated.
+ids() {
+    req "$1" GET "/v1/proposals?$2"
+    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$2" "HTTP 200" "HTTP $ST $BODY"
+    jv '",".join(str(i["id"]) for i in j["items"])'
+}
+U_WATER="$(urlenc 水利厅)"
+U_MONEY="$(urlenc 财政厅)"
+
+pt_step "a separate-mode proposal, one unit answered, past its deadline"
+api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议", "lead_author": "张代表"}'
+P="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title": "关于改善乡村道路养护的建议"}'
+Q="$(jv 'j["id"]')"
+act "$P" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
+act "$Q" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
+act "$P" sign '{"unit": "水利厅"}'
+act "$Q" sign '{"unit": "水利厅"}'
+sleep 2.2
+req "tcp:$WATER" POST "/v1/proposals/$P/actions/reply" "$(reply 水利厅 水函〔2026〕1号)"
+check_status "水利厅 replies after the deadline" 200
+check_eq "the round waits for 财政厅" handling "$(jv 'j["status"]')"
+check_eq "the answer tells 水利厅 it is not late" false "$(jv 'j["overdue"]')"
+api GET "/v1/events?after=0&limit=500"
+check_eq "the feed keeps the proposal's own: overdue" true \
+    "$(jv '[e for e in j["items"] if e["type"] == "proposal.status_changed" and e.get("action") == "reply"][-1]["proposal"]["overdue"]')"
+
+api GET "/v1/proposals/$P"
+check_eq "the office sees it overdue" true "$(jv 'j["overdue"]')"
+req "tcp:$WATER" GET "/v1/proposals/$P"
+check_eq "水利厅, which answered, does not" false "$(jv 'j["overdue"]')"
+req "tcp:$MONEY" GET "/v1/proposals/$P"
+check_eq "财政厅, which has not, does" true "$(jv 'j["overdue"]')"
+
+check_eq "the office's overdue list has both" "$P,$Q" "$(ids sock 'overdue=true')"
+check_eq "filtered by 水利厅: only the single-mode one" "$Q" "$(ids sock "unit=$U_WATER&overdue=true")"
+check_eq "filtered by 水利厅, not overdue: the one it answered" "$P" \
+    "$(ids sock "unit=$U_WATER&overdue=false")"
+check_eq "filtered by 财政厅: the separate one" "$P" "$(ids sock "unit=$U_MONEY&overdue=true")"
+check_eq "水利厅's own overdue list" "$Q" "$(ids "tcp:$WATER" 'overdue=true')"
+check_eq "财政厅's own overdue list" "$P" "$(ids "tcp:$MONEY" 'overdue=true')"
+FUTURE="$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
+check_eq "水利厅's due_before" "$Q" "$(ids "tcp:$WATER" "due_before=$FUTURE")"
+check_eq "its list shows the overdue field by its part" "$P:False $Q:True" \
+    "$(req "tcp:$WATER" GET /v1/proposals; jv '" ".join("%s:%s" % (i["id"], i["overdue"]) for i in j["items"])')"
+
+api GET /v1/stats
+check_eq "stats: 2 overdue" 2 "$(jv 'j["overdue"]')"
+check_eq "stats: each unit's overdue part" '{"水利厅": 1, "财政厅": 1}' \
+    "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
+req "tcp:$WATER" GET /v1/stats
+check_eq "水利厅's stats: 1 overdue" 1 "$(jv 'j["overdue"]')"
+req "tcp:$MONEY" GET /v1/stats
+check_eq "财政厅's stats: 1 overdue" 1 "$(jv 'j["overdue"]')"
+api GET "/v1/stats?unit=$U_WATER"
+check_eq "stats filtered by 水利厅: 1 overdue" 1 "$(jv 'j["overdue"]')"
+pt_cli stats
+set +e
+check_rc "ptrack stats" 0
+check_contains "ptrack stats shows each unit's overdue part" "逾期按承办单位 overdue by unit" "$OUT"
+check_contains "with 财政厅's" "$(printf '财政厅  1')" "$(sed -n '/逾期按承办单位/,$p' <<<"$OUT")"
+
+req "tcp:$WATER" GET "/v1/exports?format=jsonl"
+check_status "水利厅 exports its proposals" 200
+check_eq "the export shows the overdue field by its part" "$P:False $Q:True" \
+    "$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+print(" ".join("%s:%s" % (r["id"], r["overdue"]) for r in sorted(rows, key=lambda r: r["id"])))' "$PT_TMP/resp.body")"
+
+pt_step "a new round after unsatisfied feedback"
+act "$P" reply "$(reply 财政厅 财函〔2026〕1号)"
+check_eq "财政厅's reply ends the round" replied "$(jv 'j["status"]')"
+api GET "/v1/stats"
+check_eq "stats: only the single-mode one is overdue now" '1 {"水利厅": 1}' \
+    "$(jv '"%d %s" % (j["overdue"], json.dumps(j["overdue_by_unit"], ensure_ascii=False))')"
+act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
+check_eq "unsatisfied: rehandling" rehandling "$(jv 'j["status"]')"
+sleep 2.2
+check_eq "past the rehandling deadline, 水利厅 owes an answer again" "$P,$Q" \
+    "$(ids "tcp:$WATER" 'overdue=true')"
+check_eq "and so does 财政厅" "$P" "$(ids "tcp:$MONEY" 'overdue=true')"
+api GET /v1/stats
+check_eq "stats: each unit's overdue part" '{"水利厅": 2, "财政厅": 1}' \
+    "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
+act "$P" reply "$(reply 水利厅 水函〔2026〕2号)"
+check_eq "水利厅 answers again: replied" replied "$(jv 'j["status"]')"
+check_eq "nobody is late on it now" "$Q" "$(ids sock 'overdue=true')"
+
+pt_finish
