@@ -157,6 +157,28 @@ static const char *const filter_params[] = {
 /* What a list takes besides: its order and pages. */
 static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 
+/* Checks a status filter: one state of the workflow, or several separated
+ * by commas (handling,rehandling), which a state's name cannot hold. */
+static int check_states(const pt_workflow_t *wf, const char *list, pt_error_t *err)
+{
+    char name[80];
+    for (const char *s = list;; s++) {
+        size_t n = strcspn(s, ",");
+        if (n == 0)
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "status: \"%s\" has an empty state; states are separated by "
+                                "single commas (handling,rehandling)",
+                                list);
+        snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : sizeof(name) - 1), s);
+        if (n >= sizeof(name) || !pt_workflow_has_state(wf, name))
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "status: \"%.*s\" is not a state of the workflow", (int)n, s);
+        s += n;
+        if (!*s)
+            return PT_OK;
+    }
+}
+
 /* Reads and checks the list filters of filter_params into q. */
 static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
                          pt_error_t *err)
@@ -174,9 +196,8 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
         return pt_error_set(err, PT_EBADREQUEST,
                             "q: %zu words; a search takes at most %d (each must occur)",
                             pt_search_words(q->q), PT_SEARCH_MAX_WORDS);
-    if (q->status && !pt_workflow_has_state(wf, q->status))
-        return pt_error_set(err, PT_EBADREQUEST, "status: \"%s\" is not a state of the workflow",
-                            q->status);
+    if (q->status && (rc = check_states(wf, q->status, err)) != PT_OK)
+        return rc;
     static const char *const kinds[] = {"suggestion", "motion", "proposal", "other"};
     if (q->kind) {
         bool ok = false;

@@ -313,14 +313,31 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     struct {
         const char *col;
         const char *val;
-    } eq[] = {{"status", q->status},
-              {"kind", q->kind},
+    } eq[] = {{"kind", q->kind},
               {"session", q->session},
               {"delegation", q->delegation},
               {"category", q->category}};
     for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
         if (eq[i].val)
             pt_buf_printf(sql, " AND p.%s = ?%d", eq[i].col, param_text(pp, eq[i].val));
+    /* One state, or several separated by commas, written into the
+     * statement (any number of them, without using up parameters): a
+     * state's name is letters, digits, '_' and '-' (workflow.c), and
+     * anything else fails the statement. */
+    if (q->status) {
+        size_t n = strspn(q->status, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789_-,");
+        if (q->status[n] != '\0')
+            sql->failed = true;
+        pt_buf_puts(sql, " AND p.status IN ('");
+        for (const char *s = q->status; *s; s++) {
+            if (*s == ',')
+                pt_buf_puts(sql, "','");
+            else
+                pt_buf_append(sql, s, 1);
+        }
+        pt_buf_puts(sql, "')");
+    }
     if (q->unit)
         pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
                       param_text(pp, q->unit));

@@ -302,9 +302,19 @@ static void describe_filters(run_t *r, pt_str_t *s)
         const char *v = r->h->job_arg(r->job, names[i][0]);
         if (!v || !*v)
             continue;
-        if (strcmp(names[i][0], "status") == 0)
-            v = pt_wf_state_label(&r->wf, v);
-        else if (strcmp(names[i][0], "kind") == 0)
+        if (strcmp(names[i][0], "status") == 0) {
+            /* One state or several, comma-separated: their labels, 、-joined. */
+            pt_str_printf(s, "%s%s：", s->len ? "；" : "筛选条件：", names[i][1]);
+            for (const char *c = v; *c; c += *c == ',') {
+                char state[80];
+                size_t n = strcspn(c, ",");
+                snprintf(state, sizeof(state), "%.*s", (int)(n < sizeof(state) ? n : 0), c);
+                pt_str_printf(s, "%s%s", c == v ? "" : "、", pt_wf_state_label(&r->wf, state));
+                c += n;
+            }
+            continue;
+        }
+        if (strcmp(names[i][0], "kind") == 0)
             v = pt_kind_label(v);
         else if (strcmp(names[i][0], "key_supervision") == 0 ||
                  strcmp(names[i][0], "overdue") == 0)

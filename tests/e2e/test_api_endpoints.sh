@@ -372,6 +372,17 @@ lst "" "${P[laoqu]},${P[teacher]},${P[food]},${P[health]}"
 lst "sort=-id" "${P[health]},${P[food]},${P[teacher]},${P[laoqu]}"
 lst "status=assigned" "${P[laoqu]},${P[teacher]}"
 lst "status=submitted" "${P[food]},${P[health]}"
+# Several states, comma-separated; each must be the workflow's.
+lst "status=submitted,assigned" "${P[laoqu]},${P[teacher]},${P[food]},${P[health]}"
+lst "status=handling,submitted,closed" "${P[food]},${P[health]}"
+lst "status=$(printf 'closed,%.0s' $(seq 1 100))assigned" "${P[laoqu]},${P[teacher]}"
+api GET "/v1/proposals?status=submitted,nosuch"
+check_error "a list of states with one not the workflow's" 400 bad_request
+check_contains "the refusal names it" '"nosuch" is not a state of the workflow' "$(jv 'j["error"]["message"]')"
+api GET "/v1/proposals?status=submitted,,assigned"
+check_error "a list of states with an empty one" 400 bad_request
+api GET "/v1/stats?session=$S&status=submitted,assigned"
+check_eq "stats of two states" 4 "$(jv 'j["total"]')"
 lst "kind=motion" "${P[food]}"
 lst "kind=proposal" "${P[health]}"
 lst "delegation=广东代表团" "${P[food]},${P[health]}"

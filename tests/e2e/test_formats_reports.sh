@@ -287,6 +287,11 @@ export_to "format=md&status=handling&title=%E5%8A%9E%E7%90%86%E4%B8%AD" "$PT_TMP
 HMD="$(cat "$PT_TMP/h.md")"
 check_eq "md status=handling: the title= argument" "# 办理中" "$(head -n 1 "$PT_TMP/h.md")"
 check_contains "md status=handling: the filter is stated" "筛选条件：状态：办理中" "$HMD"
+export_to "format=md&status=handling,rehandling" "$PT_TMP/hr.md"
+check_contains "md status=handling,rehandling: both states are stated" "筛选条件：状态：办理中、重新办理" \
+    "$(cat "$PT_TMP/hr.md")"
+check_eq "md status=handling,rehandling: two groups" "### 办理中（2件） ### 重新办理（1件）" \
+    "$(grep '^### .*件）$' "$PT_TMP/hr.md" | tr '\n' ' ' | sed 's/ $//')"
 export_to "format=md&overdue=true&key_supervision=0" "$PT_TMP/o.md"
 check_contains "md overdue=true&key_supervision=0: yes and no in words" "超期：是" "$(cat "$PT_TMP/o.md")"
 check_contains "md overdue=true&key_supervision=0: and no" "重点督办：否" "$(cat "$PT_TMP/o.md")"
