@@ -123,20 +123,50 @@ int pt_zone_offset(const pt_zone_t *zone, int64_t secs)
     return (int)tm.tm_gmtoff;
 }
 
-void pt_zone_date(const pt_zone_t *zone, int64_t secs, char buf[16])
+/* The calendar date of a day since 1970-01-01 (civil_from_days, the
+ * inverse of days_from_civil). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
 {
-    /* civil_from_days, the inverse of days_from_civil. */
-    int64_t z = secs + pt_zone_offset(zone, secs);
-    z = (z >= 0 ? z : z - 86399) / 86400 + 719468;
+    z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int64_t y = yoe + era * 400 + (m <= 2);
-    snprintf(buf, 16, "%04d-%02d-%02d", (int)(y % 10000), m, d);
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((yoe + era * 400 + (*m <= 2)) % 10000);
+}
+
+void pt_zone_date(const pt_zone_t *zone, int64_t secs, char buf[16])
+{
+    int64_t z = secs + pt_zone_offset(zone, secs);
+    int y, m, d;
+    civil_from_days((z >= 0 ? z : z - 86399) / 86400, &y, &m, &d);
+    snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+void pt_zone_time(const pt_zone_t *zone, const char *rfc3339, char *out, size_t size)
+{
+    int64_t secs;
+    /* A bare date stays a date; only a time has a clock to move. */
+    if (!rfc3339 || strlen(rfc3339) <= 10 || pt_time_parse(rfc3339, &secs) != 0) {
+        snprintf(out, size, "%s", rfc3339 ? rfc3339 : "");
+        return;
+    }
+    /* The fraction as written (the API writes milliseconds), so that the
+     * text reads back as the same instant. */
+    const char *frac = rfc3339 + 19;
+    size_t frac_n = *frac == '.' ? 1 + strspn(frac + 1, "0123456789") : 0;
+    int off = pt_zone_offset(zone, secs);
+    int64_t z = secs + off;
+    int64_t day = (z >= 0 ? z : z - 86399) / 86400, rem = z - day * 86400;
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    int a = off < 0 ? -off : off;
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d%.*s%c%02d:%02d", y, m, d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60), (int)frac_n, frac, off < 0 ? '-' : '+',
+             a / 3600, a / 60 % 60);
 }
 
 void pt_local_time(const char *rfc3339, const char *fmt, char *out, size_t size)

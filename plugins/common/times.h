@@ -34,6 +34,13 @@ int pt_zone_offset(const pt_zone_t *zone, int64_t secs);
 /* Writes the instant's calendar date in the zone as "2026-03-15". */
 void pt_zone_date(const pt_zone_t *zone, int64_t secs, char buf[16]);
 
+/* Writes an RFC 3339 time as the same instant in the zone, as people read
+ * it and every parser of ptrack reads it back exactly: "2026-03-15
+ * 09:00:00+08:00", with the fraction of seconds the text has
+ * ("...:00.250+08:00"). A bare date, or text that is not such a time, is
+ * copied as it is. */
+void pt_zone_time(const pt_zone_t *zone, const char *rfc3339, char *out, size_t size);
+
 /* Writes an RFC 3339 UTC time ("2026-03-15T01:00:00Z") as the daemon's
  * local time into out, in strftime's `fmt`; copies the text as it is when
  * it is not in that form. */

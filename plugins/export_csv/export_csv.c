@@ -5,6 +5,9 @@
  * CRLF line ends, RFC 4180 quoting, one row per proposal, Chinese headers
  * (lang=en: the API's field names) and Chinese labels for status, kind,
  * submitter type, handling mode and satisfaction (lang=en: the names).
+ * Times are written in the office's zone (tz=, else the daemon's local
+ * zone) with their offset, "2026-03-15 09:00:00.250+08:00": local, as
+ * people read them, and exact, as the importer reads them back.
  *
  * The columns are csv-columns.c's table, which the importer reads, and the
  * file is built so that importing it into an empty ptrack reproduces every
@@ -36,6 +39,7 @@
 #include "formula-guard.h"
 #include "plugin-state.h"
 #include "record-walk.h"
+#include "times.h"
 
 typedef struct {
     const ptrack_host_t *h;
@@ -44,10 +48,22 @@ typedef struct {
     const ptrack_record_t *rec;
     bool zh;
     bool guard;    /* a ' before cells that would be formulas */
+    pt_zone_t zone; /* the zone times are written in */
+    char time[64];  /* a time so written */
     pt_str_t cell; /* the cell being made */
     pt_str_t row;  /* the row being made */
     char path[64];
 } exp_t;
+
+/* A time as people in the office read it: in the export's zone (tz=, else
+ * the daemon's), with its offset, which the importer reads back exactly. */
+static const char *local_time(exp_t *ex, const char *rfc3339)
+{
+    if (!rfc3339)
+        return NULL;
+    pt_zone_time(&ex->zone, rfc3339, ex->time, sizeof(ex->time));
+    return ex->time;
+}
 
 static const char *get(exp_t *ex, const char *fmt, const char *field, size_t i)
 {
@@ -181,8 +197,10 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
     case CC_MERGED_INTO:
     case CC_TEXT:
     case CC_NAME:
-    case CC_TIME:
         v = h->rec_get(ex->rec, col->path);
+        break;
+    case CC_TIME:
+        v = local_time(ex, h->rec_get(ex->rec, col->path));
         break;
     case CC_ENUM:
         v = h->rec_get(ex->rec, col->path);
@@ -210,7 +228,7 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         v = pt_record_last(ex->h, ex->rec, "replies", "category");
         break;
     case CC_REPLIED_AT:
-        v = pt_record_last(ex->h, ex->rec, "replies", "replied_at");
+        v = local_time(ex, pt_record_last(ex->h, ex->rec, "replies", "replied_at"));
         break;
     case CC_SATISFACTION:
         v = pt_record_last(ex->h, ex->rec, "feedback", "satisfaction");
@@ -318,7 +336,11 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
         return PTRACK_EINVAL;
     }
     bool guard = !formulas || strcmp(formulas, "keep") != 0;
+    pt_zone_t zone;
+    if (pt_zone_arg(h, job, &zone) != PTRACK_OK)
+        return PTRACK_EINVAL;
     exp_t ex = {.h = h,
+                .zone = zone,
                 .job = job,
                 .wf = {h, ((const pt_plugin_state_t *)state)->inst},
                 .zh = zh,
@@ -348,7 +370,7 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
 static const char *const formats[] = {"csv", NULL};
 
 /* The query parameters read with job_arg besides the list filters. */
-static const char *const args[] = {"lang", "formulas", NULL};
+static const char *const args[] = {"lang", "formulas", "tz", NULL};
 
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
@@ -364,8 +386,8 @@ static const ptrack_plugin_t plugin = {
     .name = "export_csv",
     .version = "1.0",
     .description = "exports proposals as CSV for Excel and WPS (UTF-8 with BOM, CRLF; lang=zh "
-                   "or en; cells that would be formulas behind a ', formulas=keep for none); the "
-                   "CSV importer reads it back",
+                   "or en; cells that would be formulas behind a ', formulas=keep for none; times "
+                   "in the local zone or tz=); the CSV importer reads it back",
     .kinds = PTRACK_KIND_EXPORTER,
     .create = pt_plugin_state_create,
     .destroy = pt_plugin_state_destroy,

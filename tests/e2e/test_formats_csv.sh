@@ -77,7 +77,7 @@ pt_step "the built-in CSV plugins are loaded by default"
 api GET /v1/plugins
 check_eq "import_csv and export_csv are loaded" "True True" \
     "$(jv '" ".join(str(any(i.get("plugin") == n or i.get("name") == n for i in j["items"])) for n in ("import_csv", "export_csv"))')"
-check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang", "formulas"]' \
+check_eq "each lists the query parameters it declares (ABI 1.1)" '["sep", "map", "encoding"] ["lang", "formulas", "tz"]' \
     "$(jv '" ".join(json.dumps(i["args"][k]) for k, n in (("import", "import_csv"), ("export", "export_csv")) for i in j["items"] if i.get("plugin") == n)')"
 
 pt_step "UTF-8 without BOM, commas, Chinese headers"
@@ -629,7 +629,7 @@ api GET "/v1/exports?format=csv&stauts=closed"
 check_error "stauts=closed is refused rather than exporting everything" 400 bad_request
 check_contains "the message names it" 'unknown query parameter "stauts"' "$(jv 'j["error"]["message"]')"
 check_contains "and lists the filters and lang" "status, kind, session" "$(jv 'j["error"]["message"]')"
-check_contains "... lang and formulas last" "person, lang and formulas" "$(jv 'j["error"]["message"]')"
+check_contains "... lang, formulas and tz last" "person, lang, formulas and tz" "$(jv 'j["error"]["message"]')"
 api GET "/v1/exports?format=csv&sep=tab"
 check_error "an importer's sep= is not the exporter's" 400 bad_request
 api GET "/v1/exports?format=csv&sort=-id"
@@ -727,6 +727,20 @@ export_to "$W/all_zh.csv" "format=csv"
 check_status "export all (zh)" 200
 export_to "$W/all_en.csv" "format=csv&lang=EN"
 check_status "export all (lang=EN)" 200
+# Times in another zone than the daemon's, with a quarter-hour offset.
+export_to "$W/all_tz.csv" "format=csv&tz=-03:45"
+check_status "export all (tz=-03:45)" 200
+check_eq "times are local, with their offset and milliseconds" "ok" "$(python3 -c '
+import csv, io, re, sys
+t = open(sys.argv[1], "rb").read()[3:].decode("utf-8")
+rows = list(csv.DictReader(io.StringIO(t, newline="")))
+cells = [r["创建时间"] for r in rows] + [r["答复时间"] for r in rows if r["答复时间"]]
+bad = [c for c in cells if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})?-03:45", c)]
+print("ok" if cells and not bad else "bad: %r" % bad[:3])
+' "$W/all_tz.csv" 2>&1)"
+api GET "/v1/exports?format=csv&tz=Beijing"
+check_true "tz=Beijing is refused before any output (HTTP $ST)" test "$ST" != 200
+check_contains "the message says what tz takes" 'tz: \"Beijing\" is not a zone offset' "$BODY"
 pt_stop
 # The comparison leaves out version (an import starts every proposal at 1)
 # and nothing else.
@@ -772,7 +786,7 @@ json.dump({"items": items}, open(out, "w"), ensure_ascii=False)
 # The source daemon's proposals, all of them, for the comparisons.
 PT_DATA_SRC="$PT_DATA"
 PT_SOCK_SRC="$PT_SOCK"
-for lang in zh en; do
+for lang in zh en tz; do
     fresh "$lang"
     check_eq "the fresh daemon ($lang) is empty" "0" "$(pt_count)"
     upload "$W/all_$lang.csv"
@@ -787,7 +801,7 @@ pt_config
 pt_start --plugin-dir "$PLUGINS"
 all_items "$W/before_all.json"
 pt_stop
-for lang in zh en; do
+for lang in zh en tz; do
     check_eq "round trip ($lang): every field of every proposal, ids included" "same" \
         "$(compare "$W/before_all.json" "$W/after_$lang.json")"
 done
