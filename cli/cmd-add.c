@@ -18,22 +18,12 @@
 #include "json.h"
 #include "labels.h"
 #include "names.h"
+#include "proposal-opts.h"
 #include "width.h"
 
 static const pt_opt_t opts[] = {
     {"title", PT_OPT_VALUE, "TEXT", "标题/案由 (required unless --from-file)"},
-    {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},
-    {"session", PT_OPT_VALUE, "TEXT", "届次, e.g. 十四届全国人大四次会议"},
-    {"number", PT_OPT_VALUE, "TEXT", "编号, unique within the session"},
-    {"delegation", PT_OPT_VALUE, "TEXT", "代表团, e.g. 山西代表团"},
-    {"lead-author", PT_OPT_VALUE, "NAME", "领衔代表 / 第一提案人"},
-    {"co-signer", PT_OPT_LIST, "NAME",
-     "联名代表 / 附议人; several in one value are split on 、，,;；"},
-    {"submitter-type", PT_OPT_VALUE, "TYPE", "individual|joint|delegation|group"},
-    {"category", PT_OPT_VALUE, "TEXT", "类别, from the office's list"},
-    {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},
-    {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},
-    {"tag", PT_OPT_LIST, "TAG", "a free tag"},
+    PT_PROPOSAL_OPTS,
     {"set", PT_OPT_LIST, "KEY=VALUE",
      "any other field (text for a text field, else JSON), e.g. custom.联系人=张三"},
     {"draft", PT_OPT_FLAG, NULL, "create it as a draft (草稿), to submit later"},
@@ -42,67 +32,15 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-/* Co-signers are often pasted as one value, "王秀英，张建军": each --co-signer
- * is split into names as the CSV importer splits a cell (names.h). The
- * other lists take each value whole: a recommendation holds commas. */
-static void add_list(cJSON *body, const char *key, const char **values, size_t n, bool names)
-{
-    cJSON *arr = pt_xcheck(cJSON_CreateArray());
-    for (size_t i = 0; i < n; i++) {
-        if (names)
-            pt_names_append(arr, values[i]);
-        else
-            pt_json_push(arr, cJSON_CreateString(values[i]));
-    }
-    pt_json_add(body, key, arr);
-}
-
 /* The request body from the options. Returns NULL after a message. */
 static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
 {
-    static const struct {
-        const char *opt, *field;
-    } strings[] = {{"title", "title"},
-                   {"session", "session"},
-                   {"number", "number"},
-                   {"delegation", "delegation"},
-                   {"lead-author", "lead_author"},
-                   {"submitter-type", "submitter_type"},
-                   {"category", "category"}};
-    static const struct {
-        const char *opt, *field;
-    } lists[] = {
-        {"co-signer", "co_signers"}, {"recommendation", "recommendations"}, {"tag", "tags"}};
     cJSON *body = pt_xcheck(cJSON_CreateObject());
-    const char *v;
     size_t n;
 
-    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        if ((v = pt_args_value(args, strings[i].opt)))
-            pt_json_add_str(body, strings[i].field, v);
-    if ((v = pt_args_value(args, "kind")))
-        pt_json_add_str(body, "kind", pt_kind_from_input(cli, v));
-    if ((v = pt_args_value(args, "background"))) {
-        if (v[0] == '@' && v[1]) {
-            size_t len;
-            char *text = pt_args_read_text(v + 1, cli->cmd, &len);
-            if (!text) {
-                cJSON_Delete(body);
-                return NULL;
-            }
-            /* A file's last line break is not part of the text. */
-            while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-                text[--len] = '\0';
-            pt_json_add_str(body, "background", text);
-            free(text);
-        } else {
-            pt_json_add_str(body, "background", v);
-        }
-    }
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        const char **values = pt_args_list(args, lists[i].opt, &n);
-        if (n > 0)
-            add_list(body, lists[i].field, values, n, strcmp(lists[i].field, "co_signers") == 0);
+    if (pt_proposal_opts_body(cli, args, body, false) != PT_EXIT_OK) {
+        cJSON_Delete(body);
+        return NULL;
     }
     const char **sets = pt_args_list(args, "set", &n);
     for (size_t i = 0; i < n; i++) {
@@ -180,17 +118,13 @@ static bool looks_like_json_lines(const char *rest, size_t n)
 
 static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
 {
-    static const char *const field_opts[] = {
-        "title",     "kind",           "session",  "number",     "delegation",     "lead-author",
-        "co-signer", "submitter-type", "category", "background", "recommendation", "tag",
-        "set"};
+    const char *given = pt_proposal_opts_given(args);
     size_t len;
-    for (size_t i = 0; i < sizeof field_opts / sizeof field_opts[0]; i++)
-        if (pt_args_value(args, field_opts[i]))
-            return pt_cli_usage(cli,
-                                "--%s cannot be combined with --from-file: put the field "
-                                "in the file",
-                                field_opts[i]);
+    if (!given && pt_args_flag(args, "set"))
+        given = "set";
+    if (given)
+        return pt_cli_usage(
+            cli, "--%s cannot be combined with --from-file: put the field in the file", given);
     char *text = pt_args_read_text(path, cli->cmd, &len);
     if (!text)
         return PT_EXIT_USAGE;

@@ -13,9 +13,12 @@
 #include "json.h"
 #include "labels.h"
 #include "names.h"
+#include "proposal-opts.h"
 #include "width.h"
 
 static const pt_opt_t edit_opts[] = {
+    {"title", PT_OPT_VALUE, "TEXT", "标题/案由 (cannot be cleared)"},
+    PT_PROPOSAL_OPTS,
     {"set", PT_OPT_LIST, "KEY=VALUE",
      "a field to change; text for a text field (number, title), else JSON; null clears"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long background)"},
@@ -37,14 +40,18 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
         return pt_cli_usage(cli, "--if-match takes a version number, not \"%s\"", if_match);
     const char **sets = pt_args_list(args, "set", &n_set);
     const char **files = pt_args_list(args, "set-file", &n_file);
-    if (n_set + n_file == 0)
-        return pt_cli_usage(cli, "nothing to change: give --set key=value");
+    if (!pt_proposal_opts_given(args) && n_set + n_file == 0)
+        return pt_cli_usage(cli, "nothing to change: give a field (--title TEXT, --tag TAG, ...) "
+                                 "or --set key=value");
 
     /* The patch is a JSON merge patch (RFC 7396): the members given replace
      * the proposal's, null removes one, and an object (custom) is merged key
-     * by key, which is what a dotted key such as custom.联系人 builds. */
+     * by key, which is what a dotted key such as custom.联系人 builds. The
+     * field options come first and --set after them, as in add: a --set of
+     * the same field wins. An option given as "" is null: it clears. */
     cJSON *patch = pt_xcheck(cJSON_CreateObject());
-    for (size_t i = 0; i < n_set; i++)
+    rc = pt_proposal_opts_body(cli, args, patch, true);
+    for (size_t i = 0; i < n_set && rc == PT_EXIT_OK; i++)
         if (pt_args_set_typed(patch, sets[i], cli->cmd, pt_field_type_proposal, NULL) != 0)
             rc = PT_EXIT_USAGE;
     for (size_t i = 0; i < n_file && rc == PT_EXIT_OK; i++)
@@ -79,15 +86,19 @@ const pt_command_t pt_cmd_edit = {
     .name = "edit",
     .args = "ID",
     .summary = "change a proposal's fields (title, tags, custom, ...)",
-    .description = "Sends PATCH /v1/proposals/ID with a JSON merge patch made of the --set\n"
-                   "options. Editable: number, kind, session, title, background, recommendations,\n"
-                   "submitter_type, lead_author, co_signers, delegation, category, tags, custom.\n"
-                   "The state is changed only by actions (ptrack do). A dotted key sets one\n"
-                   "member of an object: --set custom.联系人=张三. --set key=null clears a field.\n"
+    .description = "Sends PATCH /v1/proposals/ID with a JSON merge patch made of the field\n"
+                   "options (the same as add's) and the --set options. Editable: number, kind,\n"
+                   "session, title, background, recommendations, submitter_type, lead_author,\n"
+                   "co_signers, delegation, category, tags, custom. The state is changed only\n"
+                   "by actions (ptrack do). A list option (--co-signer, --recommendation, --tag)\n"
+                   "replaces the whole list. A field option given as \"\" clears the field, as\n"
+                   "--set key=null does (the title cannot be cleared). A dotted key sets one\n"
+                   "member of an object: --set custom.联系人=张三.\n"
                    "\n"
                    "Examples:\n"
-                   "  ptrack edit 12 --set title=关于进一步加强农村饮水安全保障的建议\n"
-                   "  ptrack edit 12 --set 'tags=[\"民生\",\"水利\"]' --if-match 3\n",
+                   "  ptrack edit 12 --title 关于进一步加强农村饮水安全保障的建议\n"
+                   "  ptrack edit 12 --co-signer 王秀英，张建军 --category '' --if-match 3\n"
+                   "  ptrack edit 12 --set 'tags=[\"民生\",\"水利\"]' --set custom.联系人=张三\n",
     .opts = edit_opts,
     .min_pos = 1,
     .max_pos = 1,
