@@ -50,6 +50,7 @@ static cJSON *body_from_options(pt_cli_t *cli, const pt_args_t *args)
         }
     }
     pt_names_field(body, "co_signers");
+    pt_names_field(body, "tags");
     pt_fields_proposal_input(cli, body);
     if (!pt_json_str(body, "title")) {
         pt_cli_usage(cli, "--title is required (or give --from-file)");

@@ -61,8 +61,10 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
         cJSON_Delete(patch);
         return rc;
     }
-    /* --set co_signers=王秀英，张建军 is a list of names typed as text. */
+    /* --set co_signers=王秀英，张建军 is a list of names typed as text, and
+     * --set tags=交通，民生 one of tags. */
     pt_names_field(patch, "co_signers");
+    pt_names_field(patch, "tags");
     pt_fields_proposal_input(cli, patch);
 
     char path[64];

@@ -8,7 +8,9 @@
  * importer applies to a cell of co-signers (plugins/import_csv,
  * csv_split_names): on 、 ， , ; ； and line breaks, each name trimmed, empty
  * ones dropped. One rule for both ways in, so an import and an add store
- * the same text the same way.
+ * the same text the same way. Tags are typed so too ("交通，民生"), and the
+ * CSV importer splits a cell of them by the same rule, so they are split
+ * here as well.
  */
 #ifndef PT_CLI_NAMES_H
 #define PT_CLI_NAMES_H

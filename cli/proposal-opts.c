@@ -40,13 +40,14 @@ static bool all_empty(const char **values, size_t n)
     return true;
 }
 
-/* The array of a list option's values. Co-signers are often pasted as one
- * value, "王秀英，张建军": each --co-signer is split into names as the CSV
- * importer splits a cell (names.h). The other lists take each value whole:
- * a recommendation holds commas. */
+/* The array of a list option's values. Co-signers and tags are often
+ * pasted or typed as one value, "王秀英，张建军" or "交通，民生": each
+ * --co-signer and --tag is split as the CSV importer splits a cell of
+ * either (names.h). Recommendations take each value whole: one holds
+ * commas. */
 static cJSON *list_value(const char *field, const char **values, size_t n)
 {
-    bool names = strcmp(field, "co_signers") == 0;
+    bool names = strcmp(field, "co_signers") == 0 || strcmp(field, "tags") == 0;
     cJSON *arr = pt_xcheck(cJSON_CreateArray());
     for (size_t i = 0; i < n; i++) {
         if (names)

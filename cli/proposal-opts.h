@@ -27,12 +27,12 @@
         {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},         \
         {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},             \
     {                                                                                              \
-        "tag", PT_OPT_LIST, "TAG", "a free tag"                                                    \
+        "tag", PT_OPT_LIST, "TAG", "a free tag; several in one value are split on 、，,;；"     \
     }
 
 /* Adds to body the member of each field option given in args (--title
  * and PT_PROPOSAL_OPTS): kind and submitter_type as typed (the caller folds
- * them with pt_fields_proposal_input), co-signers split into names
+ * them with pt_fields_proposal_input), co-signers and tags split
  * (names.h), --background @FILE read from the file. With empty_clears (an
  * edit), an option given as "" (a list option: only as "") sets its field
  * to null, which a merge patch reads as "clear it"; ptrackd refuses that
