@@ -4,9 +4,14 @@
 #include "filters.h"
 
 #include <stddef.h>
+#include <time.h>
 
 #include "labels.h"
 #include "times.h"
+
+/* The most days --due-within takes: a hundred years, far past any
+ * deadline, and well inside what a time_t and RFC 3339 can hold. */
+#define DUE_WITHIN_MAX 36500
 
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
@@ -23,6 +28,22 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if ((v = pt_args_value(args, plain[i].opt)))
             pt_client_query_add(q, plain[i].param, v);
+    /* Both would be sent as due_before, and only one could count. */
+    if (pt_args_value(args, "due-before") && pt_args_value(args, "due-within"))
+        return pt_cli_usage(cli, "--due-before and --due-within both say by when; give one");
+    if ((v = pt_args_value(args, "due-within"))) {
+        /* "--due-within 7": due before this moment seven days on. ptrackd
+         * matches only proposals whose deadline runs (the state's clock);
+         * one already overdue is due before then too. */
+        long long days;
+        char when[40];
+        const char *n = pt_input_fold(cli, v);
+        if (pt_args_int(n, &days) != 0 || days < 1 || days > DUE_WITHIN_MAX)
+            return pt_cli_usage(cli, "--due-within takes a number of days from 1 to %d, not \"%s\"",
+                                DUE_WITHIN_MAX, v);
+        pt_client_query_add(q, "due_before",
+                            pt_time_after_days(time(NULL), days, when, sizeof when));
+    }
     if ((v = pt_args_value(args, "due-before"))) {
         /* "--due-before 2027-05-02": due on 05-01 or earlier, so before the
          * local day 05-02 begins (ptrackd would read a bare date as UTC). */

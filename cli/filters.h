@@ -1,6 +1,6 @@
 /*
  * filters.h - the list filters as options (`--status 办理中 --unit 教育部`),
- * shared by the commands that take them (list, export).
+ * shared by the commands that take them (list, export, stats).
  */
 #ifndef PT_CLI_FILTERS_H
 #define PT_CLI_FILTERS_H
@@ -23,14 +23,18 @@
         {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},                           \
         {"due-before", PT_OPT_VALUE, "DATE",                                                       \
          "only proposals due before the local day DATE begins (2026-06-30), or RFC 3339"},         \
+        {"due-within", PT_OPT_VALUE, "DAYS",                                                       \
+         "only proposals due within the next DAYS days (overdue ones too)"},                       \
     {                                                                                              \
         "search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"          \
     }
 
 /* Adds the query parameters of the filter options given in args to *q
- * (labels such as 办理中 or 建议 become the codes the API takes). Returns
- * PT_EXIT_OK, or PT_EXIT_USAGE after a message when --due-before is not a
- * time (pt_time_input_ok). */
+ * (labels such as 办理中 or 建议 become the codes the API takes; --due-within
+ * DAYS becomes due_before = now + DAYS days). Returns PT_EXIT_OK, or
+ * PT_EXIT_USAGE after a message when --due-before is not a time
+ * (pt_time_input_ok), --due-within is not a number of days, or both are
+ * given. */
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q);
 
 #endif

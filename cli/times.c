@@ -84,3 +84,15 @@ bool pt_time_input_ok(const char *s)
         return true;
     return strlen(s) > 10 && parse_api(s, &t) == 0;
 }
+
+const char *pt_time_after_days(time_t now, long long days, char *buf, size_t len)
+{
+    time_t t = now + (time_t)(days * 86400);
+    struct tm tm;
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    if (gmtime_r(&t, &tm))
+        strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}

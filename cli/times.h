@@ -42,6 +42,11 @@ const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size
  * is a bad command line, told before anything is sent. */
 bool pt_time_input_ok(const char *s);
 
+/* The instant `days` whole days (of 86400 seconds) after now, as an RFC
+ * 3339 UTC time ("2027-03-08T02:30:00Z"), written into buf, which is
+ * returned: the due_before of "due within the next N days". */
+const char *pt_time_after_days(time_t now, long long days, char *buf, size_t len);
+
 /* The usage message for a time option that is not one. */
 #define PT_TIME_INPUT_HINT "a day (2027-03-01) or an RFC 3339 time (2027-03-01T09:00:00+08:00)"
 

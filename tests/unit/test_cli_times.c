@@ -1,7 +1,8 @@
 /*
  * test_cli_times.c - how the client shows the API's times (cli/times.c):
  * in the local time zone, in the ISO order, a bare date as it is, anything
- * it cannot read unchanged; and which typed times it sends at all. The zones are POSIX TZ strings,
+ * it cannot read unchanged; which typed times it sends at all; and the time
+ * a number of days ahead (--due-within). The zones are POSIX TZ strings,
  * so no zone database is needed.
  */
 #include <setjmp.h>
@@ -69,12 +70,28 @@ static void typed_times_are_days_that_exist_or_rfc3339(void **state)
     assert_false(pt_time_input_ok(NULL));
 }
 
+static void days_ahead_are_whole_days_in_utc(void **state)
+{
+    char buf[40];
+    (void)state;
+    /* The zone does not matter: it is an instant, sent as UTC. */
+    zone("CST-8");
+    time_t now = 1772937000; /* 2026-03-08T02:30:00Z */
+    assert_string_equal(pt_time_after_days(now, 7, buf, sizeof buf), "2026-03-15T02:30:00Z");
+    assert_string_equal(pt_time_after_days(now, 1, buf, sizeof buf), "2026-03-09T02:30:00Z");
+    /* Across the end of a month and of a year, and 36500 days on. */
+    assert_string_equal(pt_time_after_days(now, 300, buf, sizeof buf), "2027-01-02T02:30:00Z");
+    assert_string_equal(pt_time_after_days(now, 36500, buf, sizeof buf), "2126-02-12T02:30:00Z");
+    assert_true(pt_time_input_ok(pt_time_after_days(now, 90, buf, sizeof buf)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utc_times_are_shown_in_local_time),
         cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
         cmocka_unit_test(typed_times_are_days_that_exist_or_rfc3339),
+        cmocka_unit_test(days_ahead_are_whole_days_in_utc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
