@@ -58,7 +58,30 @@ static char *formats_served(pt_api_t *api, const char *kind)
     return out;
 }
 
-/* Answers 400 or 404 when the format is missing or not served. */
+/* The longest format name (plugin-loader.c, format_name_ok). */
+#define FORMAT_NAME_MAX 64
+
+/* The format a request names, as the plugins declare it. A format name is
+ * lower case (plugin-loader.c refuses any other), so ?format=CSV or
+ * ?format=Json means csv or json: ASCII letters are folded to lower case,
+ * nothing else is touched. The folded name is the one the job, the plugin
+ * and the records (source.format) see, so an import asked for as CSV
+ * stores what one asked for as csv does. A name too long to be a format
+ * name is returned as it is; it matches none. */
+static const char *format_fold(const char *format, char *buf, size_t len)
+{
+    size_t n = format ? strlen(format) : 0;
+    if (!format || n >= len)
+        return format;
+    for (size_t i = 0; i <= n; i++) {
+        char c = format[i];
+        buf[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    return buf;
+}
+
+/* Answers 400 or 404 when the format is missing or not served; the 404
+ * names the format as the request spelt it. */
 static bool format_ok(pt_call_t *call, const char *format, pt_instance_t *inst, const char *kind)
 {
     if (inst)
@@ -83,10 +106,12 @@ void pt_api_imports(pt_call_t *call)
     if (!pt_api_require(call, PT_ROLE_CLERK))
         return;
     pt_http_request_t *req = call->req;
-    const char *format = pt_http_query(req, "format");
+    const char *asked = pt_http_query(req, "format");
+    char folded[FORMAT_NAME_MAX + 1];
+    const char *format = format_fold(asked, folded, sizeof(folded));
     pt_instance_t *inst =
         format && *format ? pt_plugins_importer(call->api->opts.plugins, format) : NULL;
-    if (!format_ok(call, format, inst, "import"))
+    if (!format_ok(call, asked, inst, "import"))
         return;
     pt_error_t err = {0};
     /* An importer that declares its arguments (ABI 1.1) gets those and no
@@ -135,10 +160,12 @@ void pt_api_exports(pt_call_t *call)
     if (!pt_api_require_reader(call))
         return;
     pt_http_request_t *req = call->req;
-    const char *format = pt_http_query(req, "format");
+    const char *asked = pt_http_query(req, "format");
+    char folded[FORMAT_NAME_MAX + 1];
+    const char *format = format_fold(asked, folded, sizeof(folded));
     pt_instance_t *inst =
         format && *format ? pt_plugins_exporter(call->api->opts.plugins, format) : NULL;
-    if (!format_ok(call, format, inst, "export"))
+    if (!format_ok(call, asked, inst, "export"))
         return;
     pt_list_query_t q;
     memset(&q, 0, sizeof(q));

@@ -429,8 +429,9 @@ static int open_checked(const char *path, struct stat *st, pt_error_t *err)
 
 /* Whether name is a format name: 1 to 64 lower-case ASCII letters,
  * digits, '_' and '-', the names of the built-in formats ("csv",
- * "jsonl"). The client lower-cases what a user types and the host
- * matches names exactly, so any other could never be asked for. */
+ * "jsonl"). The client lower-cases what a user types and the host folds
+ * the ASCII case of ?format= (api-jobs.c), so any other could never be
+ * asked for. */
 static bool format_name_ok(const char *name)
 {
     size_t n = strlen(name);
