@@ -6,12 +6,35 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "buf.h"
 #include "labels.h"
+#include "names.h"
 #include "times.h"
 
 /* The most days --due-within takes: a hundred years, far past any
  * deadline, and well inside what a time_t and RFC 3339 can hold. */
 #define DUE_WITHIN_MAX 36500
+
+/* --status 办理中，重新办理: one state or several, split as names are
+ * (names.h), each a code or its label; ptrackd takes them comma-separated. */
+static void add_states(pt_cli_t *cli, char **q, const char *v)
+{
+    cJSON *names = cJSON_CreateArray();
+    pt_buf_t b = {0};
+    const cJSON *it;
+    if (names)
+        pt_names_append(names, v);
+    cJSON_ArrayForEach(it, names)
+    {
+        if (b.len)
+            pt_buf_putc(&b, ',');
+        pt_buf_puts(&b, pt_state_from_input(cli, it->valuestring));
+    }
+    /* Nothing but separators: sent as typed, for ptrackd to refuse. */
+    pt_client_query_add(q, "status", b.len ? pt_buf_str(&b) : v);
+    pt_buf_free(&b);
+    cJSON_Delete(names);
+}
 
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
@@ -22,7 +45,7 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
                  {"search", "q"}};
     const char *v;
     if ((v = pt_args_value(args, "status")))
-        pt_client_query_add(q, "status", pt_state_from_input(cli, v));
+        add_states(cli, q, v);
     if ((v = pt_args_value(args, "kind")))
         pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)

@@ -9,7 +9,8 @@
 
 /* The filter options, for a command's option table. */
 #define PT_FILTER_OPTS                                                                             \
-    {"status", PT_OPT_VALUE, "STATE", "only this state: a code (handling) or its label (办理中)"}, \
+    {"status", PT_OPT_VALUE, "STATE",                                                              \
+     "only this state, a code (handling) or its label (办理中), or several (办理中，重新办理)"},   \
         {"kind", PT_OPT_VALUE, "KIND",                                                             \
          "suggestion|motion|proposal|other, or 建议|议案|提案|其他"},                              \
         {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"},                             \

@@ -756,8 +756,8 @@ typedef struct {
 /* The columns of `proposals` that the figures read: the scope is copied
  * once (a materialized CTE) and read by every grouping, so it holds these
  * only, not the documents. */
-#define STATS_COLS                                                                                \
-    "p.id, p.status, p.category, p.delegation, {clock} AS clock, p.due_at, p.assigned_at,"      \
+#define STATS_COLS                                                                                 \
+    "p.id, p.status, p.category, p.delegation, {clock} AS clock, p.due_at, p.assigned_at,"         \
     " p.replied, p.satisfaction, p.reply_category"
 
 /* Prepares "WITH scope AS <how> (the proposals in scope) <sql>": sql reads

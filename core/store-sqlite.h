@@ -227,10 +227,10 @@ int64_t pt_store_writer_now(void);
  * from the document only while the deadline runs. UNIT may be "?%d" when
  * the whole is a printf format: the text has no other '%'. */
 #define PT_SQL_UNIT_CLOCK(UNIT)                                                                    \
-    "(CASE WHEN p.clock = 1 THEN NOT EXISTS (SELECT 1 FROM json_each(p.doc, '$.replies') r"      \
-    " WHERE r.value ->> 'unit' = " UNIT " AND ifnull(r.value ->> 'kind', '') != 'supplementary'" \
-    " AND (p.doc ->> 'rehandling_at' IS NULL"                                                     \
-    " OR julianday(r.value ->> 'replied_at') >= julianday(p.doc ->> 'rehandling_at')))"           \
+    "(CASE WHEN p.clock = 1 THEN NOT EXISTS (SELECT 1 FROM json_each(p.doc, '$.replies') r"        \
+    " WHERE r.value ->> 'unit' = " UNIT " AND ifnull(r.value ->> 'kind', '') != 'supplementary'"   \
+    " AND (p.doc ->> 'rehandling_at' IS NULL"                                                      \
+    " OR julianday(r.value ->> 'replied_at') >= julianday(p.doc ->> 'rehandling_at')))"            \
     " ELSE 0 END)"
 
 /* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"

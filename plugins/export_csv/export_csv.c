@@ -47,11 +47,11 @@ typedef struct {
     pt_wf_t wf; /* the running workflow's state labels */
     const ptrack_record_t *rec;
     bool zh;
-    bool guard;    /* a ' before cells that would be formulas */
+    bool guard;     /* a ' before cells that would be formulas */
     pt_zone_t zone; /* the zone times are written in */
     char time[64];  /* a time so written */
-    pt_str_t cell; /* the cell being made */
-    pt_str_t row;  /* the row being made */
+    pt_str_t cell;  /* the cell being made */
+    pt_str_t row;   /* the row being made */
     char path[64];
 } exp_t;
 

@@ -316,8 +316,7 @@ static void describe_filters(run_t *r, pt_str_t *s)
         }
         if (strcmp(names[i][0], "kind") == 0)
             v = pt_kind_label(v);
-        else if (strcmp(names[i][0], "key_supervision") == 0 ||
-                 strcmp(names[i][0], "overdue") == 0)
+        else if (strcmp(names[i][0], "key_supervision") == 0 || strcmp(names[i][0], "overdue") == 0)
             /* As the API takes a boolean: true, false, 1, 0. */
             v = strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ? "是" : "否";
         pt_str_printf(s, "%s%s：%s", s->len ? "；" : "筛选条件：", names[i][1], v);

@@ -175,6 +175,13 @@ check_contains "list --search finds the sample" "革命老区" "$OUT"
 cli list --status 已交办
 check_rc "list --status with a Chinese label" 0
 check_eq "list --status 已交办 shows the assigned one" "$ADDED" "$(printf '%s\n' "$OUT" | grep -E '^ *[0-9]+ ' | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+api GET "/v1/proposals?status=assigned,submitted&limit=500"
+WANT="$(jv '" ".join(str(i["id"]) for i in j["items"])')"
+cli --json list --status "已交办，submitted" --all
+check_rc "list --status with a label and a code, full-width comma between" 0
+check_eq "list --status 已交办，submitted: the assigned and the submitted ones" "$WANT" \
+    "$(jv '" ".join(str(i["id"]) for i in j["items"])' "$OUT")"
+check_true "there are some of each" test "$(jv 'len({i["status"] for i in j["items"]})' "$OUT")" = 2
 cli --json list --person 张建军 --all
 check_rc "list --person" 0
 check_eq "list --person finds the proposal they co-signed" "[$ADDED]" \
