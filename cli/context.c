@@ -135,6 +135,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
         pt_json_print(resp->json, stdout);
     const char *msg = pt_json_str(err, "message");
     const char *code = pt_json_str(err, "code");
+    /* What the code means, in Chinese, then the daemon's own words. */
+    const char *gist = pt_label_error(code);
+    if (gist && msg && *msg)
+        pt_buf_printf(&prefix, "%s：", gist);
     if (msg && *msg) {
         pt_buf_puts(&line, msg);
     } else if (code) {

@@ -47,6 +47,28 @@ static const label_t events[] = {{"proposal.created", "新增"},
                                  {"proposal.due_soon", "即将到期"},
                                  {"proposal.overdue", "已逾期"},
                                  {0}};
+/* What an error code of the API means for the person who sees it; the
+ * daemon's message after it says what exactly (PRODUCT.md §3's codes). */
+static const label_t errors[] = {{"invalid_json", "请求内容不是有效的 JSON"},
+                                 {"validation_failed", "内容有误"},
+                                 {"not_found", "未找到"},
+                                 {"invalid_transition", "当前状态下不能进行此操作"},
+                                 {"version_conflict", "已被他人修改，请重新读取后再试"},
+                                 {"unauthorized", "身份未认证"},
+                                 {"forbidden", "无权进行此操作"},
+                                 {"payload_too_large", "内容过大"},
+                                 {"unsupported_media_type", "内容类型不受支持"},
+                                 {"idempotency_conflict", "同一请求键的内容不同"},
+                                 {"storage_error", "存储出错"},
+                                 {"bad_request", "请求参数有误"},
+                                 {"headers_too_large", "请求头过大"},
+                                 {"method_not_allowed", "不支持此请求方法"},
+                                 {"conflict", "与现有内容冲突"},
+                                 {"internal_error", "服务内部出错"},
+                                 {"config_error", "配置有误"},
+                                 {"shutting_down", "服务正在停止，请稍后再试"},
+                                 {"plugin_error", "插件出错"},
+                                 {0}};
 
 /* The words of the card (cmd-show.c) where it has the field, else those of
  * the reports (plugins/common/labels.c). */
@@ -129,6 +151,14 @@ const char *pt_label_reply_kind(const char *kind)
 const char *pt_label_reply_category(const char *cat)
 {
     return lookup(reply_categories, cat);
+}
+
+const char *pt_label_error(const char *code)
+{
+    for (const label_t *t = errors; code && t->code; t++)
+        if (strcmp(t->code, code) == 0)
+            return t->zh;
+    return NULL;
 }
 
 const char *pt_label_event(const char *type)

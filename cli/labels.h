@@ -29,6 +29,9 @@ const char *pt_label_satisfaction(const char *s);     /* satisfied → 满意 */
 const char *pt_label_reply_kind(const char *kind);    /* first → 首次答复 */
 const char *pt_label_reply_category(const char *cat); /* D → 留作参考 */
 const char *pt_label_event(const char *type);         /* proposal.overdue → 已逾期 */
+/* An API error code in words: not_found → 未找到; NULL for a code it does
+ * not know. */
+const char *pt_label_error(const char *code);
 /* The Chinese name of a proposal's field or of an action's field that the
  * history records (reason → 原因, returned_by → 退回单位), or NULL when
  * there is none. */

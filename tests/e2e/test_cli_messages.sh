@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ptrack's messages speak the command line's language and keep the exit
-# codes docs/cli.md promises: one pointer to where to look, not two; the
+# codes docs/cli.md promises: a refusal of the daemon starts with what its
+# code means in Chinese; one pointer to where to look, not two; the
 # import's refusal names --partial rather than the API's partial=true, and
 # a partial import that left records out says so in its exit code; a time
 # option the client cannot read is a usage error (exit 2), found before
@@ -19,6 +20,20 @@ pt_cli do "$ID" 分办
 check_rc "do with a label that is no action" 2
 check_contains "it points to ptrack workflow" "(see ptrack workflow)" "$ERR"
 check_eq "and to nothing else" 1 "$(printf '%s\n' "$ERR" | grep -o '(see ' | wc -l)"
+
+pt_step "a refusal says in Chinese what kind it is, then the daemon's words"
+pt_cli show 999999
+check_rc "show of an id never given out" 1
+check_eq "not found" "ptrack: 未找到：proposal 999999 does not exist" "$ERR"
+pt_cli do "$ID" feedback
+check_rc "an action the state does not allow" 1
+check_contains "invalid transition" "ptrack: 当前状态下不能进行此操作：action \"feedback\" is not allowed" "$ERR"
+pt_cli add --title ""
+check_rc "a blank title" 1
+check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"
+pt_cli edit "$ID" --title 新标题 --if-match 99
+check_rc "an edit of a version that has moved on" 1
+check_contains "version conflict" "ptrack: 已被他人修改，请重新读取后再试：" "$ERR"
 
 pt_step "import: --partial, in the message and in the exit code"
 printf '[{"title": "关于好记录的建议"}, {"title": ""}]' >"$PT_TMP/mixed.json"
