@@ -1261,7 +1261,7 @@ static int load_instance(pt_plugins_t *p, const cJSON *entry, origin_t origin, p
         pt_error_add_field(err, "instance", "is taken");
         return PT_ECONFLICT;
     }
-    pt_instance_t *inst;
+    pt_instance_t *inst = NULL;
     if (make_instance(p, entry, origin, &inst, err) != PT_OK)
         return err->code;
     return start_instance(p, inst, err);
