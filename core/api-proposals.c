@@ -53,7 +53,12 @@ static void on_read_done(pt_read_t *r)
         const char *inm = pt_http_header(call->req, "If-None-Match");
         char header[64];
         snprintf(header, sizeof(header), "ETag: %s", etag);
-        const char *const headers[] = {header, NULL};
+        /* What a proposal shows depends on who asks: whether it is found
+         * at all (a unit's or a delegate's scope), and `overdue`, which is
+         * the unit's own part in a unit's read. So a cache may keep it for
+         * its client only, and never answer one client with another's. */
+        const char *const headers[] = {header, "Cache-Control: private", "Vary: Authorization",
+                                       NULL};
         /* Not modified only when the answer would be the same: the
          * version is, and so is `overdue` (it turns true with time alone,
          * without a new version). */

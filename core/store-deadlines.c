@@ -153,7 +153,7 @@ static int digest_group(sqlite3 *db, pt_write_t *w, cJSON *into, const char *nam
         "SELECT u.name, p.id, p.number, json_extract(p.doc, '$.title'), p.due_at"
         " FROM proposals p JOIN proposal_units u ON u.proposal_id = p.id"
         " WHERE p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at >= ?1 AND p.due_at < ?2"
-        " AND " PT_SQL_UNIT_CLOCK("u.name") " = 1"
+        " AND u.answered = 0"
         " ORDER BY u.name, p.due_at, p.id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

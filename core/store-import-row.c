@@ -153,7 +153,8 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
     ok = ok && rb_put(&b, doc + head, (size_t)(tail - doc) - head) && rb_put(&b, &nul, 1);
     for (size_t i = 0; i < p->n_units; i++)
         ok = ok && rb_str(&b, p->units[i].name) &&
-             rb_str(&b, p->units[i].role ? p->units[i].role : "lead");
+             rb_str(&b, p->units[i].role ? p->units[i].role : "lead") &&
+             rb_str(&b, pt_proposal_unit_answered(p, p->units[i].name) ? "1" : "0");
     for (size_t i = 0; i < p->tags.n; i++)
         ok = ok && rb_str(&b, p->tags.v[i]);
     uint32_t people = 0;
@@ -216,7 +217,7 @@ void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char 
     };
     r->n_units = row->n_units;
     r->units = c;
-    for (uint32_t i = 0; i < 2 * row->n_units; i++)
+    for (uint32_t i = 0; i < 3 * row->n_units; i++)
         c += strlen(c) + 1;
     r->n_tags = row->n_tags;
     r->tags = c;

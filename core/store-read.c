@@ -860,7 +860,7 @@ static const char stats_groups_sql[] =
     " UNION ALL SELECT 4, u.name, count(*) FROM proposal_units u"
     "  JOIN proposals p ON p.id = u.proposal_id"
     "  WHERE u.proposal_id IN (SELECT id FROM scope)"
-    "  AND p.due_at < :now AND " PT_SQL_UNIT_CLOCK("u.name") " = 1 GROUP BY u.name"
+    "  AND p.clock = 1 AND p.due_at < :now AND u.answered = 0 GROUP BY u.name"
     " ORDER BY 1, 3 DESC, 2";
 
 static void read_stats(sqlite3 *db, pt_read_t *r)

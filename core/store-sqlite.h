@@ -148,7 +148,8 @@ typedef struct {
 
 /* A new proposal as an import stores it (store-import.c): its row, and its
  * units, tags and people for the side tables, each list packed as
- * NUL-ended strings one after another (a unit: its name, then its role). */
+ * NUL-ended strings one after another (a unit: its name, its role, then
+ * "1" when it has answered its part, pt_proposal_unit_answered, else "0"). */
 typedef struct {
     pt_cols_t c;
     size_t n_units, n_tags, n_people;
@@ -221,17 +222,14 @@ int64_t pt_store_writer_now(void);
 
 /* Whether the deadline of the proposal row `p` runs for the unit UNIT (an
  * SQL expression, "?3" or "u.name"), as 0 or 1: it runs for the proposal
- * (p.clock) and the unit has not answered in the current round, as
- * pt_proposal_unit_answered says in C (in separate mode, 分办, a unit that
- * has answered is not late while the others are). The replies are read
- * from the document only while the deadline runs. UNIT may be "?%d" when
- * the whole is a printf format: the text has no other '%'. */
+ * (p.clock) and the unit has not answered its part while the proposal
+ * waits for others (proposal_units.answered, pt_proposal_unit_answered):
+ * in separate mode (分办) a unit that has answered is not late while the
+ * others are. UNIT may be "?%d" when the whole is a printf format: the
+ * text has no other '%'. */
 #define PT_SQL_UNIT_CLOCK(UNIT)                                                                    \
-    "(CASE WHEN p.clock = 1 THEN NOT EXISTS (SELECT 1 FROM json_each(p.doc, '$.replies') r"        \
-    " WHERE r.value ->> 'unit' = " UNIT " AND ifnull(r.value ->> 'kind', '') != 'supplementary'"   \
-    " AND (p.doc ->> 'rehandling_at' IS NULL"                                                      \
-    " OR julianday(r.value ->> 'replied_at') >= julianday(p.doc ->> 'rehandling_at')))"            \
-    " ELSE 0 END)"
+    "(p.clock = 1 AND NOT EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id"       \
+    " AND a.name = " UNIT " AND a.answered = 1))"
 
 /* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"
  * with the filters' parameters bound (q's sort, limit and cursor are not

@@ -103,8 +103,8 @@ static const char *const sql_text[ST_COUNT_] = {
                       " updated_at = ?19, doc = ?20 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM proposals WHERE id = ?1",
     [ST_DEL_UNITS] = "DELETE FROM proposal_units WHERE proposal_id = ?1",
-    [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role)"
-                    " VALUES (?1, ?2, ?3)",
+    [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered)"
+                    " VALUES (?1, ?2, ?3, ?4)",
     [ST_DEL_TAGS] = "DELETE FROM proposal_tags WHERE proposal_id = ?1",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES (?1, ?2)",
     [ST_DEL_FTS] = "DELETE FROM proposals_fts WHERE rowid = ?1",
@@ -149,8 +149,9 @@ enum { IMP_UNITS, IMP_TAGS, IMP_PEOPLE, IMP_PENDING, IMP_HISTORY, IMP_EVENTS, IM
 static const struct {
     const char *prefix, *row, *types;
 } imp_sql[IMP_COUNT_] = {
-    [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role) VALUES ",
-                   "(?,?,?)", "itt"},
+    [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered)"
+                   " VALUES ",
+                   "(?,?,?,?)", "itti"},
     [IMP_TAGS] = {"INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES ", "(?,?)", "it"},
     [IMP_PEOPLE] = {"INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES ", "(?,?)",
                     "it"},
@@ -433,17 +434,28 @@ static int step_row(writer_t *w, sqlite3_stmt *st, const pt_cols_t *c, pt_error_
     return step_error(w, rc, err, "saving a proposal");
 }
 
-/* One row of a side table (units, tags, people): (id, a[, b]). */
-static int insert_side(writer_t *w, int which, int64_t id, const char *a, const char *b,
-                       pt_error_t *err, const char *what)
+/* One row of a side table (tags, people): (id, a). */
+static int insert_side(writer_t *w, int which, int64_t id, const char *a, pt_error_t *err,
+                       const char *what)
 {
     sqlite3_stmt *st = w->st[which];
     sqlite3_bind_int64(st, 1, id);
     bind_text(st, 2, a);
-    if (which == ST_INS_UNIT)
-        bind_text(st, 3, b ? b : "lead");
     int rc = step_done(st);
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, what);
+}
+
+/* A unit's row: its name, its role, and whether it has answered its part
+ * while the proposal waits for others (pt_proposal_unit_answered). */
+static int insert_unit(writer_t *w, const pt_proposal_t *p, const pt_unit_t *u, pt_error_t *err)
+{
+    sqlite3_stmt *st = w->st[ST_INS_UNIT];
+    sqlite3_bind_int64(st, 1, p->id);
+    bind_text(st, 2, u->name);
+    bind_text(st, 3, u->role ? u->role : "lead");
+    sqlite3_bind_int(st, 4, pt_proposal_unit_answered(p, u->name));
+    int rc = step_done(st);
+    return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "saving units");
 }
 
 /* Before the row of proposal id changes or goes: an event that refers to
@@ -512,8 +524,7 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
                 return step_error(w, rc, err, "saving units");
         }
         for (size_t i = 0; i < p->n_units && rc == PT_OK; i++)
-            rc = insert_side(w, ST_INS_UNIT, p->id, p->units[i].name, p->units[i].role, err,
-                             "saving units");
+            rc = insert_unit(w, p, &p->units[i], err);
         if (rc != PT_OK)
             return rc;
     }
@@ -524,7 +535,7 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
                 return step_error(w, rc, err, "saving tags");
         }
         for (size_t i = 0; i < p->tags.n && rc == PT_OK; i++)
-            rc = insert_side(w, ST_INS_TAG, p->id, p->tags.v[i], NULL, err, "saving tags");
+            rc = insert_side(w, ST_INS_TAG, p->id, p->tags.v[i], err, "saving tags");
         if (rc != PT_OK)
             return rc;
         /* The people a proposal belongs to decide what a delegate may
@@ -537,7 +548,7 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
         for (size_t i = 0; i <= p->co_signers.n && rc == PT_OK; i++) {
             const char *person = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
             if (person && *person)
-                rc = insert_side(w, ST_INS_PERSON, p->id, person, NULL, err,
+                rc = insert_side(w, ST_INS_PERSON, p->id, person, err,
                                  "saving the proposal's people");
         }
         if (rc != PT_OK)
@@ -709,9 +720,9 @@ int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *act
     int src = SQLITE_OK;
     const char *u = r->units, *t = r->tags, *q = r->people;
     for (size_t i = 0; i < r->n_units && src == SQLITE_OK; i++) {
-        const char *role = u + strlen(u) + 1;
-        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role);
-        u = role + strlen(role) + 1;
+        const char *role = u + strlen(u) + 1, *answered = role + strlen(role) + 1;
+        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role, (int64_t)(*answered == '1'));
+        u = answered + strlen(answered) + 1;
     }
     for (size_t i = 0; i < r->n_tags && src == SQLITE_OK; i++, t += strlen(t) + 1)
         src = pt_rowbatch_add(w->imp[IMP_TAGS], c->id, t);
@@ -1067,7 +1078,9 @@ static int do_action(writer_t *w, pt_write_t *wr)
     rc = from ? pt_workflow_apply(&ctx, p, wr->action, wr->body, &h, &wr->err)
               : pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
     if (rc == PT_OK) {
-        bool units = h.changes && cJSON_GetObjectItemCaseSensitive(h.changes, "units");
+        /* The units' rows hold whether each has answered its part. */
+        bool units = h.changes && (cJSON_GetObjectItemCaseSensitive(h.changes, "units") ||
+                                   cJSON_GetObjectItemCaseSensitive(h.changes, "replies"));
         bool state = !h.changes || cJSON_GetObjectItemCaseSensitive(h.changes, "status") ||
                      cJSON_GetObjectItemCaseSensitive(h.changes, "assigned_at") ||
                      cJSON_GetObjectItemCaseSensitive(h.changes, "due_at");

@@ -252,13 +252,11 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
 
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
 {
-    for (size_t k = 0; k < p->n_replies; k++) {
-        const pt_reply_t *r = &p->replies[k];
-        if (r->unit && strcmp(r->unit, unit) == 0 &&
-            !(r->kind && strcmp(r->kind, "supplementary") == 0) &&
-            (p->rehandling_at == 0 || r->replied_at >= p->rehandling_at))
+    if (!pt_proposal_unit_replied(p, unit))
+        return false;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (p->units[i].name && !pt_proposal_unit_replied(p, p->units[i].name))
             return true;
-    }
     return false;
 }
 

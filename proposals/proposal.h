@@ -165,12 +165,13 @@ char *pt_text_clean(const char *s, bool fold);
 /* Whether the unit has given a reply of the proposal (any round). */
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
 
-/* Whether the unit has answered in the current round: a reply of its own
- * that is not a supplementary one, since the rehandling began when there
- * was one (before it, any). A unit whose deadline runs owes an answer
- * until then: in separate mode (分办) the proposal waits for every unit,
- * and a unit that has answered is not late while the others are.
- * PT_SQL_UNIT_CLOCK (core/store-sqlite.h) says the same in SQL. */
+/* Whether the unit has answered its part while the proposal waits for
+ * others: in separate mode (分办) a round of replies lasts until every unit
+ * has replied (workflow-apply.c), and meanwhile a unit that has replied
+ * owes nothing and is not late. Once every unit has replied, or while none
+ * has, every unit whose deadline runs owes an answer (in a rehandling
+ * round any unit's answer moves the proposal on). The store keeps it per
+ * unit in proposal_units.answered (PT_SQL_UNIT_CLOCK). */
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit);
 
 /* Whether the proposal has been answered (办复), as the statistics count

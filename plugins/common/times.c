@@ -158,7 +158,11 @@ void pt_zone_time(const pt_zone_t *zone, const char *rfc3339, char *out, size_t 
      * text reads back as the same instant. */
     const char *frac = rfc3339 + 19;
     size_t frac_n = *frac == '.' ? 1 + strspn(frac + 1, "0123456789") : 0;
+    /* An offset is written in whole minutes; a zone's local mean time
+     * before standard time (Shanghai's +08:05:43 until 1901) is cut to
+     * them, and the clock follows, so that the text is still the instant. */
     int off = pt_zone_offset(zone, secs);
+    off -= off % 60;
     int64_t z = secs + off;
     int64_t day = (z >= 0 ? z : z - 86399) / 86400, rem = z - day * 86400;
     int y, m, d;

@@ -121,6 +121,8 @@ pt_step "GET, PATCH, ETag and If-Match"
 api GET "/v1/proposals/$CLERK_ID"
 check_status "GET one" 200
 check_eq "ETag of GET" '"1"' "$(hdr ETag)"
+check_eq "kept by a cache for its own client only (what it shows depends on who asks)" \
+    "private Authorization" "$(hdr Cache-Control) $(hdr Vary)"
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":"城市内涝频发","tags":["防涝"]}' -- -H 'If-Match: "1"'
 check_status "PATCH with the current If-Match" 200
 check_eq "PATCH applied" 城市内涝频发 "$(jv 'j["background"]')"

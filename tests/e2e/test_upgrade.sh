@@ -6,7 +6,8 @@
 # proposal's; full-width letters and digits in a number or a session are
 # kept as ASCII; a co-signer or a tag listed twice is kept once; and a
 # separate-mode (分办) proposal that only some units have
-# answered no longer counts as replied (办复) in the figures.
+# answered no longer counts as replied (办复) in the figures, and each of
+# its units knows whether it has answered its part (migration 11).
 #
 # The old rows are made by writing into a store as an older ptrackd left
 # them: values with spaces, the `replied` column of the first reply, and
@@ -54,14 +55,17 @@ UPDATE proposal_people SET person = ' 张三' WHERE proposal_id = $D AND person 
 UPDATE proposal_people SET person = '李四 ' WHERE proposal_id = $D AND person = '李四';
 UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', ' 甲局', '\$.replies[0].unit', ' 甲局') WHERE id = $D;
 UPDATE proposal_units SET name = ' 甲局' WHERE proposal_id = $D AND name = '甲局';
+ALTER TABLE proposal_units DROP COLUMN answered;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
 
 pt_step "the newer ptrackd brings them in line"
 pt_start
-check_eq "the schema is at version 10 or later" "true" \
-    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 10) ? "true" : "false"}')"
+check_eq "the schema is at version 11 or later" "true" \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 11) ? "true" : "false"}')"
+check_eq "each unit of the separate-mode one knows whether it has answered its part" "乙局 0 甲局 1" \
+    "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $D ORDER BY name)")"
 api GET "/v1/proposals/$E"
 check_eq "a full-width number and session are kept as ASCII" '["U-5", "第14届"]' \
     "$(jv 'json.dumps([j["number"], j["session"]], ensure_ascii=False)')"
