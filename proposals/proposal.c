@@ -252,6 +252,11 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
 
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
 {
+    /* A co unit's part is its opinion, which the lead unit waits for. */
+    for (size_t i = 0; i < p->n_units; i++)
+        if (p->units[i].name && strcmp(p->units[i].name, unit) == 0 && p->units[i].role &&
+            strcmp(p->units[i].role, "co") == 0)
+            return p->units[i].opinion_at != 0;
     if (!pt_proposal_unit_replied(p, unit))
         return false;
     for (size_t i = 0; i < p->n_units; i++)

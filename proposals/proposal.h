@@ -170,8 +170,10 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
  * has replied (workflow-apply.c), and meanwhile a unit that has replied
  * owes nothing and is not late. Once every unit has replied, or while none
  * has, every unit whose deadline runs owes an answer (in a rehandling
- * round any unit's answer moves the proposal on). The store keeps it per
- * unit in proposal_units.answered (PT_SQL_UNIT_CLOCK). */
+ * round any unit's answer moves the proposal on). In lead_co mode a co
+ * unit's part is its opinion (协办意见), which the lead unit waits for: a
+ * co unit that has given it is not late. The store keeps it per unit in
+ * proposal_units.answered (PT_SQL_UNIT_CLOCK). */
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit);
 
 /* Whether the proposal has been answered (办复), as the statistics count

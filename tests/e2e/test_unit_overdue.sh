@@ -9,7 +9,8 @@
 # (overdue_by_unit); the answer to a unit's reply that comes after the
 # deadline says overdue false to that unit, while the change feed keeps
 # the proposal's own; after unsatisfied feedback a new round begins, in
-# which a reply of the first round no longer counts.
+# which a reply of the first round no longer counts; in lead_co mode a co
+# unit that has given its opinion is not late, the lead unit is.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -120,5 +121,25 @@ check_eq "stats: each unit's overdue part" '{"水利厅": 2, "财政厅": 1}' \
 act "$P" reply "$(reply 水利厅 水函〔2026〕2号)"
 check_eq "水利厅 answers again: replied" replied "$(jv 'j["status"]')"
 check_eq "nobody is late on it now" "$Q" "$(ids sock 'overdue=true')"
+
+pt_step "lead_co: a co unit's part is its opinion"
+api POST /v1/proposals '{"title": "关于统筹城乡供水一体化的建议"}'
+R="$(jv 'j["id"]')"
+act "$R" assign '{"mode": "lead_co", "units": [{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]}'
+act "$R" sign '{"unit": "水利厅"}'
+sleep 2.2
+api GET /v1/stats
+check_eq "past the deadline, before the opinion: both late" '{"水利厅": 2, "财政厅": 1}' \
+    "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
+req "tcp:$MONEY" POST "/v1/proposals/$R/actions/opinion" '{"unit": "财政厅", "opinion": "同意，资金按年度预算安排"}'
+check_status "财政厅 gives its opinion" 200
+check_eq "its answer tells it it is not late" false "$(jv 'j["overdue"]')"
+api GET /v1/stats
+check_eq "then only the lead unit is late on it" '{"水利厅": 2}' \
+    "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
+req "tcp:$MONEY" GET "/v1/proposals/$R"
+check_eq "财政厅 does not see it overdue" false "$(jv 'j["overdue"]')"
+req "tcp:$WATER" GET "/v1/proposals/$R"
+check_eq "水利厅, which replies for both, does" true "$(jv 'j["overdue"]')"
 
 pt_finish

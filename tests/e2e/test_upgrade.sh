@@ -33,6 +33,12 @@ api POST "/v1/proposals/$D/actions/reply" '{"unit":"甲局","doc_no":"甲函〔2
 check_status "one of two units answers" 200
 api POST /v1/proposals '{"title":"关于全角编号的建议","number":"U-5","session":"第14届"}'
 E="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于主办协办的建议"}'
+F="$(jv 'j["id"]')"
+api POST "/v1/proposals/$F/actions/assign" '{"mode":"lead_co","units":[{"name":"丙局","role":"lead"},{"name":"丁局","role":"co"},{"name":"戊局","role":"co"}]}'
+api POST "/v1/proposals/$F/actions/sign" '{"unit":"丙局"}'
+api POST "/v1/proposals/$F/actions/opinion" '{"unit":"丁局","opinion":"同意"}'
+check_status "one of two co units gives its opinion" 200
 pt_stop
 
 DB="$PT_DATA/ptrack.db"
@@ -66,6 +72,8 @@ check_eq "the schema is at version 11 or later" "true" \
     "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 11) ? "true" : "false"}')"
 check_eq "each unit of the separate-mode one knows whether it has answered its part" "乙局 0 甲局 1" \
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $D ORDER BY name)")"
+check_eq "and the co unit that has given its opinion has answered its part" "丁局 1 丙局 0 戊局 0" \
+    "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $F ORDER BY name)")"
 api GET "/v1/proposals/$E"
 check_eq "a full-width number and session are kept as ASCII" '["U-5", "第14届"]' \
     "$(jv 'json.dumps([j["number"], j["session"]], ensure_ascii=False)')"

@@ -403,6 +403,21 @@ static void a_unit_that_is_not_assigned_is_refused(void **state)
     pt_proposal_free(&p);
 }
 
+/* In lead_co mode a co unit's part is its opinion: one that has given it
+ * is not late, the lead unit (which replies for all) is until it replies. */
+static void a_co_unit_that_gave_its_opinion_has_answered_its_part(void **state)
+{
+    pt_proposal_t p;
+
+    (void)state;
+    fixture(&p, "handling");
+    assert_true(pt_proposal_unit_answered(&p, "财政部"));
+    assert_false(pt_proposal_unit_answered(&p, "国家卫生健康委"));
+    p.units[1].opinion_at = 0;
+    assert_false(pt_proposal_unit_answered(&p, "财政部"));
+    pt_proposal_free(&p);
+}
+
 static void return_is_allowed_within_the_return_window_only(void **state)
 {
     pt_proposal_t p;
@@ -1333,6 +1348,7 @@ int main(void)
         cmocka_unit_test(an_unknown_action_is_not_found_on_action),
         cmocka_unit_test(unknown_and_missing_body_fields_are_named),
         cmocka_unit_test(a_unit_that_is_not_assigned_is_refused),
+        cmocka_unit_test(a_co_unit_that_gave_its_opinion_has_answered_its_part),
         cmocka_unit_test(return_is_allowed_within_the_return_window_only),
         cmocka_unit_test(close_without_feedback_waits_for_the_feedback_window),
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
