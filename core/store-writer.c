@@ -924,6 +924,11 @@ static int do_create(writer_t *w, pt_write_t *wr)
     rc = commit_proposal(w, wr, &p, true, SAVE_NEW, "proposal.created", "create", NULL, NULL, NULL);
     if (rc == PT_OK)
         rc = idem_keep(w, wr, p.id);
+    /* A create refused here (its number another's in the session) is
+     * rolled back whole: its id is given to the next one, so that refusals
+     * leave no gaps between the ids people see. */
+    if (rc != PT_OK && w->s->next_id == p.id + 1)
+        w->s->next_id = p.id;
     pt_proposal_free(&p);
     return rc;
 }

@@ -334,10 +334,12 @@ api GET '/v1/events?after=-1'
 check_error "events after=-1" 400 bad_request
 api POST /v1/proposals '{"title":"编号一","session":"十四届全国人大四次会议","number":"8001"}'
 check_status "a proposal with number 8001" 201
+ID_8001="$(jv 'j["id"]')"
 api POST /v1/proposals '{"title":"编号重复","session":"十四届全国人大四次会议","number":"8001"}'
 check_error "the same number in the same session" 409 conflict
 api POST /v1/proposals '{"title":"另一届同编号","session":"十四届全国人大三次会议","number":"8001"}'
 check_status "the same number in another session" 201
+check_eq "the refused one left no gap in the ids" "$((ID_8001 + 1))" "$(jv 'j["id"]')"
 
 # ---------------------------------------------------------------------------
 pt_step "list filters"
