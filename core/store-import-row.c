@@ -151,10 +151,15 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
         ok = ok && rb_opt(&b, texts[i]);
     char nul = '\0';
     ok = ok && rb_put(&b, doc + head, (size_t)(tail - doc) - head) && rb_put(&b, &nul, 1);
-    for (size_t i = 0; i < p->n_units; i++)
-        ok = ok && rb_str(&b, p->units[i].name) &&
+    bool *answered = p->n_units ? malloc(p->n_units * sizeof(*answered)) : NULL;
+    ok = ok && (!p->n_units || answered);
+    if (ok)
+        pt_proposal_units_answered(p, answered);
+    for (size_t i = 0; ok && i < p->n_units; i++)
+        ok = rb_str(&b, p->units[i].name) &&
              rb_str(&b, p->units[i].role ? p->units[i].role : "lead") &&
-             rb_str(&b, pt_proposal_unit_answered(p, p->units[i].name) ? "1" : "0");
+             rb_str(&b, answered[i] ? "1" : "0");
+    free(answered);
     for (size_t i = 0; i < p->tags.n; i++)
         ok = ok && rb_str(&b, p->tags.v[i]);
     uint32_t people = 0;

@@ -261,13 +261,14 @@ static const char *const migrations[] = {
     /* 11: whether each unit has answered its part while the proposal
      * waits for other units (pt_proposal_unit_answered), so that a unit
      * that has is not late in its own reads, its figures and the digest:
-     * it has a reply, and some unit of the proposal has none; or it is a
-     * co unit and has given its opinion. The writer
+     * in separate mode, it has a reply and some unit of the proposal has
+     * none; a co unit (lead_co mode), it has given its opinion. The writer
      * keeps it on every write that changes the units or the replies. */
     "ALTER TABLE proposal_units ADD COLUMN answered INTEGER NOT NULL DEFAULT 0;"
     "UPDATE proposal_units SET answered = 1 WHERE EXISTS ("
     "    SELECT 1 FROM proposals p, json_each(p.doc, '$.replies') r"
     "    WHERE p.id = proposal_units.proposal_id"
+    "    AND json_extract(p.doc, '$.handling_mode') = 'separate'"
     "    AND json_extract(r.value, '$.unit') = proposal_units.name)"
     "  AND EXISTS (SELECT 1 FROM proposal_units o WHERE o.proposal_id = proposal_units.proposal_id"
     "    AND NOT EXISTS (SELECT 1 FROM proposals p, json_each(p.doc, '$.replies') r"

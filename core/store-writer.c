@@ -446,14 +446,15 @@ static int insert_side(writer_t *w, int which, int64_t id, const char *a, pt_err
 }
 
 /* A unit's row: its name, its role, and whether it has answered its part
- * while the proposal waits for others (pt_proposal_unit_answered). */
-static int insert_unit(writer_t *w, const pt_proposal_t *p, const pt_unit_t *u, pt_error_t *err)
+ * (pt_proposal_units_answered). */
+static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered,
+                       pt_error_t *err)
 {
     sqlite3_stmt *st = w->st[ST_INS_UNIT];
-    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_int64(st, 1, id);
     bind_text(st, 2, u->name);
     bind_text(st, 3, u->role ? u->role : "lead");
-    sqlite3_bind_int(st, 4, pt_proposal_unit_answered(p, u->name));
+    sqlite3_bind_int(st, 4, answered);
     int rc = step_done(st);
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "saving units");
 }
@@ -523,8 +524,13 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             if ((rc = step_done(w->st[ST_DEL_UNITS])) != SQLITE_OK)
                 return step_error(w, rc, err, "saving units");
         }
+        bool *answered = p->n_units ? malloc(p->n_units * sizeof(*answered)) : NULL;
+        if (p->n_units && !answered)
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+        pt_proposal_units_answered(p, answered);
         for (size_t i = 0; i < p->n_units && rc == PT_OK; i++)
-            rc = insert_unit(w, p, &p->units[i], err);
+            rc = insert_unit(w, p->id, &p->units[i], answered[i], err);
+        free(answered);
         if (rc != PT_OK)
             return rc;
     }
@@ -1085,7 +1091,8 @@ static int do_action(writer_t *w, pt_write_t *wr)
     if (rc == PT_OK) {
         /* The units' rows hold whether each has answered its part. */
         bool units = h.changes && (cJSON_GetObjectItemCaseSensitive(h.changes, "units") ||
-                                   cJSON_GetObjectItemCaseSensitive(h.changes, "replies"));
+                                   cJSON_GetObjectItemCaseSensitive(h.changes, "replies") ||
+                                   cJSON_GetObjectItemCaseSensitive(h.changes, "handling_mode"));
         bool state = !h.changes || cJSON_GetObjectItemCaseSensitive(h.changes, "status") ||
                      cJSON_GetObjectItemCaseSensitive(h.changes, "assigned_at") ||
                      cJSON_GetObjectItemCaseSensitive(h.changes, "due_at");

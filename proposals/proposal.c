@@ -250,19 +250,43 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
     return false;
 }
 
+/* Whether the unit at index i has answered its part, given whether it has
+ * replied and how many of the proposal's units have not. */
+static bool unit_answered_at(const pt_proposal_t *p, size_t i, bool replied, size_t waiting)
+{
+    const char *role = p->units[i].role;
+    /* A co unit's part is its opinion, which the lead unit waits for. */
+    if (role && strcmp(role, "co") == 0)
+        return p->units[i].opinion_at != 0;
+    /* Only separate mode waits for each unit's own reply. */
+    return replied && waiting > 0 && p->handling_mode &&
+           strcmp(p->handling_mode, "separate") == 0;
+}
+
+void pt_proposal_units_answered(const pt_proposal_t *p, bool *answered)
+{
+    size_t waiting = 0;
+    for (size_t i = 0; i < p->n_units; i++) {
+        answered[i] = p->units[i].name && pt_proposal_unit_replied(p, p->units[i].name);
+        waiting += !answered[i];
+    }
+    for (size_t i = 0; i < p->n_units; i++)
+        answered[i] = unit_answered_at(p, i, answered[i], waiting);
+}
+
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
 {
-    /* A co unit's part is its opinion, which the lead unit waits for. */
-    for (size_t i = 0; i < p->n_units; i++)
-        if (p->units[i].name && strcmp(p->units[i].name, unit) == 0 && p->units[i].role &&
-            strcmp(p->units[i].role, "co") == 0)
-            return p->units[i].opinion_at != 0;
-    if (!pt_proposal_unit_replied(p, unit))
-        return false;
-    for (size_t i = 0; i < p->n_units; i++)
-        if (p->units[i].name && !pt_proposal_unit_replied(p, p->units[i].name))
-            return true;
-    return false;
+    /* The first unit of that name, as the store keeps one row a name. */
+    size_t at = p->n_units, waiting = 0;
+    for (size_t i = 0; i < p->n_units; i++) {
+        if (!p->units[i].name)
+            continue;
+        if (at == p->n_units && strcmp(p->units[i].name, unit) == 0)
+            at = i;
+        waiting += !pt_proposal_unit_replied(p, p->units[i].name);
+    }
+    return at < p->n_units &&
+           unit_answered_at(p, at, pt_proposal_unit_replied(p, unit), waiting);
 }
 
 bool pt_proposal_answered(const pt_proposal_t *p)

@@ -172,9 +172,14 @@ bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
  * has, every unit whose deadline runs owes an answer (in a rehandling
  * round any unit's answer moves the proposal on). In lead_co mode a co
  * unit's part is its opinion (协办意见), which the lead unit waits for: a
- * co unit that has given it is not late. The store keeps it per unit in
+ * co unit that has given it is not late; the lead unit, which replies for
+ * all, owes the answer in every round, as a single unit does. For units of
+ * one name, the first counts. The store keeps it per unit in
  * proposal_units.answered (PT_SQL_UNIT_CLOCK). */
 bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit);
+/* The same for every unit at once, into answered[0 .. n_units - 1], in
+ * units x replies steps (asked unit by unit it takes units times more). */
+void pt_proposal_units_answered(const pt_proposal_t *p, bool *answered);
 
 /* Whether the proposal has been answered (办复), as the statistics count
  * it: it has a reply, and in separate mode (分办) every unit has answered

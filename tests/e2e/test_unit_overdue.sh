@@ -141,5 +141,15 @@ req "tcp:$MONEY" GET "/v1/proposals/$R"
 check_eq "财政厅 does not see it overdue" false "$(jv 'j["overdue"]')"
 req "tcp:$WATER" GET "/v1/proposals/$R"
 check_eq "水利厅, which replies for both, does" true "$(jv 'j["overdue"]')"
+act "$R" reply "$(reply 水利厅 水函〔2026〕9号)"
+check_eq "the lead unit's reply moves it on" replied "$(jv 'j["status"]')"
+act "$R" feedback '{"person": "李代表", "satisfaction": "unsatisfied"}'
+sleep 2.2
+api GET /v1/stats
+check_eq "rehandled past its deadline: the lead unit owes the answer again, the co unit not" \
+    '{"水利厅": 2}' "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
+req "tcp:$WATER" GET "/v1/proposals/$R"
+check_eq "水利厅 sees it overdue again" true "$(jv 'j["overdue"]')"
+check_eq "and finds it in its overdue list" "$Q,$R" "$(ids "tcp:$WATER" 'overdue=true')"
 
 pt_finish
