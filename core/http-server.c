@@ -1711,6 +1711,25 @@ static int unix_socket_stale(const char *path)
     return rc;
 }
 
+/* Why bind(2) of the socket PATH failed with EACCES: UV_ENOENT when its
+ * directory does not exist (or the error of reaching it), else R. */
+static int socket_dir_error(const char *path, int r)
+{
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    if (slash == NULL)
+        return r; /* the working directory exists */
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return r;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (stat(dir, &st) != 0)
+        return -errno;
+    return S_ISDIR(st.st_mode) ? r : UV_ENOTDIR;
+}
+
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
 {
     struct sockaddr_un addr;
@@ -1748,6 +1767,10 @@ int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode
     mode_t old = umask(0177);
     int r = uv_pipe_bind(&l->h.pipe, path);
     umask(old);
+    /* libuv reports a directory that does not exist as EACCES, as Windows
+     * would; the directory is asked, so that the error says which it is. */
+    if (r == UV_EACCES)
+        r = socket_dir_error(path, r);
     bool bound = r == 0;
     if (r == 0 && mode > 0 && chmod(path, (mode_t)mode & 07777) != 0)
         r = -errno;

@@ -708,6 +708,11 @@ static int start(daemon_t *d, pt_error_t *err)
                             "cannot listen on the socket %s: another process serves on it "
                             "(another ptrackd?); stop it, or give this one another socket",
                             d->config.socket);
+    if (rc == UV_ENOENT)
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot listen on the socket %s: its directory does not exist "
+                            "(ptrackd makes the data directory, not the socket's)",
+                            d->config.socket);
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
                             d->config.socket, uv_strerror(rc));

@@ -2,7 +2,8 @@
 # ptrackd's start and stop: a bad config or workflow stops the start with a
 # message naming the problem; no config serves from ./var; another workflow
 # file is used when named; SIGTERM answers what is in flight and exits 0; a
-# second ptrackd on the same data directory or socket is refused.
+# second ptrackd on the same data directory or socket is refused; a socket
+# whose directory does not exist is refused, saying so.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -167,6 +168,17 @@ for _ in $(seq 1 100); do
 done
 check "after a kill -9 the next start takes the socket and the directory" test "$ok" -eq 1
 kill -TERM "$pid"; wait "$pid" || true
+
+# 7. A socket whose directory does not exist stops the start, and the
+# message says so (libuv alone would say "permission denied").
+set +e
+out="$("$PTRACKD" --data-dir "$tmp/d7" --socket "$tmp/no-such-dir/ptrack.sock" 2>&1)"; rc=$?
+set -e
+check "a socket in a directory that does not exist stops the start" test "$rc" -eq 1
+check "the message says the socket's directory does not exist ($out)" \
+    grep -q "cannot listen on the socket $tmp/no-such-dir/ptrack.sock: its directory does not exist" \
+    <<<"$out"
+check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
