@@ -766,7 +766,9 @@ int main(int argc, char **argv)
         pt_config_free(&d.config);
         return rc == PT_OK ? 0 : 1;
     }
-    if (err.code == PT_OK && d.use_syslog)
+    /* Also when the flags or the configuration were refused: that message
+     * goes to syslog too, where the operator of a --syslog ptrackd reads. */
+    if (d.use_syslog)
         pt_log_use_syslog("ptrackd");
     if (err.code != PT_OK || start(&d, &err) != PT_OK) {
         /* A start that fails is told on stderr, where whoever started

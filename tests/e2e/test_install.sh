@@ -6,7 +6,7 @@
 # manager READY=1 once its socket answers, RELOADING=1 and READY=1 around
 # SIGHUP and STOPPING=1 at SIGTERM (sd_notify, on a path and on an abstract
 # socket); --pidfile holds the pid and is removed at exit; --syslog keeps
-# stderr quiet.
+# stderr quiet, and a start it refuses is told on stderr once and to syslog.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -220,5 +220,39 @@ check_eq "stderr stayed empty (the log went to syslog)" "" "$(cat "$PT_TMP/ptrac
 out="$("$PTRACKD" --syslog --data-dir /dev/null/x 2>&1)" && rc=0 || rc=$?
 check_eq "a failed start with --syslog exits 1" 1 "$rc"
 check_contains "and still says why on stderr" "cannot create the data directory" "$out"
+# A configuration that is refused is a start that fails like any other: its
+# message goes to syslog as well, and to stderr once.
+echo '{"limitz": {}}' >"$PT_TMP/syslog-bad.json"
+out="$("$PTRACKD" --syslog --config "$PT_TMP/syslog-bad.json" 2>&1)" && rc=0 || rc=$?
+check_eq "a refused configuration with --syslog exits 1" 1 "$rc"
+check_eq "its message is on stderr once" \
+    "ptrackd: config $PT_TMP/syslog-bad.json: unknown key \"limitz\"" \
+    "$(printf '%s\n' "$out" | sed 's/ (known keys here:.*//')"
+# Whether it reached syslog is seen where no syslog daemon listens: a
+# listener of the test's own on /dev/log, removed after.
+if [ ! -e /dev/log ] && [ "$(id -u)" = 0 ]; then
+    python3 - "$PT_TMP/syslog.out" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+try:
+    s.settimeout(5)
+    with open(sys.argv[1], "wb") as f:
+        f.write(s.recv(65536))
+except socket.timeout:
+    pass
+finally:
+    os.unlink("/dev/log")
+PY
+    listener=$!
+    for _ in $(seq 1 50); do [ -S /dev/log ] && break; sleep 0.1; done
+    "$PTRACKD" --syslog --config "$PT_TMP/syslog-bad.json" >/dev/null 2>&1 || true
+    wait "$listener" || true
+    check_contains "and it went to syslog, as an error of ptrackd (facility daemon)" \
+        '<27>' "$(cat "$PT_TMP/syslog.out" 2>/dev/null)"
+    check_contains "naming the key" 'unknown key "limitz"' "$(cat "$PT_TMP/syslog.out" 2>/dev/null)"
+else
+    echo "skipped: whether it reached syslog (/dev/log is there, or not root)"
+fi
 
 pt_finish
