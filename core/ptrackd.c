@@ -349,9 +349,51 @@ static void load_builtin_plugins(daemon_t *d, const char *dir)
         pt_info("%d built-in format plugins loaded from %s", loaded, dir);
 }
 
+/* A group by name or number. Returns 0 or -1. */
+static int resolve_group(const char *name, gid_t *gid)
+{
+    char *end;
+    unsigned long n = strtoul(name, &end, 10);
+    if (*name && !*end) {
+        *gid = (gid_t)n;
+        return 0;
+    }
+    struct group gr, *res = NULL;
+    char buf[4096];
+    if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || !res)
+        return -1;
+    *gid = gr.gr_gid;
+    return 0;
+}
+
+/* A listener on another address than loopback serves other machines, which
+ * must be asked for: the bearer token is then all that stands between the
+ * network and the proposals. */
+static int check_listen(const pt_config_t *c, pt_error_t *err)
+{
+    if (!c->listen || pt_listen_is_loopback(c->listen))
+        return PT_OK;
+    if (!c->allow_remote)
+        return pt_error_set(err, PT_ECONFIG,
+                            "listen: %s is not a loopback address; set \"allow_remote\": true "
+                            "to serve other machines (tokens are then all that protect the API)",
+                            c->listen);
+    return PT_OK;
+}
+
 static bool str_same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool categories_same(const pt_config_t *a, const pt_config_t *b)
+{
+    if ((a->categories == NULL) != (b->categories == NULL) || a->n_categories != b->n_categories)
+        return false;
+    for (size_t i = 0; i < a->n_categories; i++)
+        if (strcmp(a->categories[i], b->categories[i]) != 0)
+            return false;
+    return true;
 }
 
 /* Keeps a setting that only a restart can change, warning when the new
@@ -370,7 +412,8 @@ static void keep_setting(char **now, char **next, const char *key)
  * refused with a log line and the running one stays. Otherwise tokens,
  * socket users, limits, deadlines, the log level and plugin instances take
  * effect at once, without dropping a connection; the data directory, the
- * listeners, the workflow and the categories need a restart. */
+ * listeners, the socket's group, the workflow and the categories need a
+ * restart. */
 static void reload(daemon_t *d)
 {
     pt_config_t next;
@@ -384,6 +427,21 @@ static void reload(daemon_t *d)
         return;
     }
     if (pt_api_check_token_names(d->api, &next, &err) != PT_OK) {
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
+                 err.message);
+        pt_error_clear(&err);
+        pt_config_free(&next);
+        return;
+    }
+    /* The listeners and the socket's group change only at the next start,
+     * which would refuse what a start refuses: a non-loopback listen
+     * without allow_remote, a group that does not exist. */
+    gid_t group;
+    if (check_listen(&next, &err) == PT_OK && next.socket_group &&
+        resolve_group(next.socket_group, &group) != 0)
+        pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
+                     next.socket_group);
+    if (err.code != PT_OK) {
         pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
                  err.message);
         pt_error_clear(&err);
@@ -426,7 +484,10 @@ static void reload(daemon_t *d)
     keep_setting(&d->config.listen, &next.listen, "listen");
     keep_setting(&d->config.workflow, &next.workflow, "workflow");
     keep_setting(&d->config.plugin_dir, &next.plugin_dir, "plugin_dir");
+    keep_setting(&d->config.socket_group, &next.socket_group, "socket_group");
     /* The store validates against the categories it was opened with. */
+    if (!categories_same(&d->config, &next))
+        pt_warn("SIGHUP: categories changed; they take effect at the next start");
     char **cats = next.categories;
     size_t ncats = next.n_categories;
     next.categories = d->config.categories;
@@ -464,38 +525,6 @@ static void on_sighup(uv_signal_t *h, int signum)
     pt_sd_notify_reloading("reloading the configuration");
     reload(d);
     pt_sd_notify("READY=1\nSTATUS=serving");
-}
-
-/* A group by name or number. Returns 0 or -1. */
-static int resolve_group(const char *name, gid_t *gid)
-{
-    char *end;
-    unsigned long n = strtoul(name, &end, 10);
-    if (*name && !*end) {
-        *gid = (gid_t)n;
-        return 0;
-    }
-    struct group gr, *res = NULL;
-    char buf[4096];
-    if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || !res)
-        return -1;
-    *gid = gr.gr_gid;
-    return 0;
-}
-
-/* A listener on another address than loopback serves other machines, which
- * must be asked for: the bearer token is then all that stands between the
- * network and the proposals. */
-static int check_listen(const pt_config_t *c, pt_error_t *err)
-{
-    if (!c->listen || pt_listen_is_loopback(c->listen))
-        return PT_OK;
-    if (!c->allow_remote)
-        return pt_error_set(err, PT_ECONFIG,
-                            "listen: %s is not a loopback address; set \"allow_remote\": true "
-                            "to serve other machines (tokens are then all that protect the API)",
-                            c->listen);
-    return PT_OK;
 }
 
 /* --check-config: everything a start would check before it touches the

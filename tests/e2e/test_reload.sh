@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # SIGHUP: a new token works at once and a removed one is refused; a config
-# with an error is refused with a log line and the running one stays; a new
+# with an error, or that the next start would refuse (a listen off
+# loopback without allow_remote, a socket_group that does not exist), is
+# refused with a log line and the running one stays, and a change of
+# socket_group or the categories is logged as waiting for a restart; a new
 # plugin instance is loaded and a removed one unloaded, while one loaded
 # at run time stays until the configuration names it; a keep-alive
 # connection opened before the reload is still served after it; a config
@@ -81,6 +84,54 @@ check_true "a plugin that cannot be loaded is refused before anything changes, a
     grep -q 'SIGHUP: the configuration was refused.*plugin instance ghost: .*does not exist' "$PT_TMP/ptrackd.log"
 req "tcp:$NEXT_TOKEN" GET /v1/health
 check_error "the token of that config did not come into force" 401 unauthorized
+
+pt_step "a config that the next start would refuse is refused"
+# listen and socket_group change only at a restart; a reload that took
+# what that restart refuses would leave a daemon that cannot start again.
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEXT_TOKEN")" "$(pt_free_port)" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"].append({"name": "下次启动", "role": "viewer", "sha256": sys.argv[3]})
+c["listen"] = "0.0.0.0:" + sys.argv[4]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "a listen off loopback without allow_remote is refused, and logged" \
+    grep -q 'SIGHUP: the configuration was refused.*listen: 0.0.0.0:.*allow_remote' "$PT_TMP/ptrackd.log"
+req "tcp:$NEXT_TOKEN" GET /v1/health
+check_error "nothing of that config came into force" 401 unauthorized
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEXT_TOKEN")" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tokens"].append({"name": "下次启动", "role": "viewer", "sha256": sys.argv[3]})
+c["socket_group"] = "没有这个组"
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "a socket_group that does not exist is refused, and logged" \
+    grep -q 'SIGHUP: the configuration was refused.*socket_group: there is no group "没有这个组"' "$PT_TMP/ptrackd.log"
+req "tcp:$NEXT_TOKEN" GET /v1/health
+check_error "nothing of that config came into force" 401 unauthorized
+# A group that exists and new categories are taken, for the next start,
+# and the log says that they wait for it.
+python3 - "$PT_TMP/good.json" "$PT_CONF" "$(id -gn)" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["socket_group"] = sys.argv[3]
+c["categories"] = ["教育", "交通运输"]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+kill -HUP "$pid"
+sleep 0.5
+check_true "a socket_group change is logged as waiting for the next start" \
+    grep -q "WARN  SIGHUP: socket_group changed to \"$(id -gn)\"; it takes effect at the next start" "$PT_TMP/ptrackd.log"
+check_true "so is a change of the categories" \
+    grep -q 'WARN  SIGHUP: categories changed; they take effect at the next start' "$PT_TMP/ptrackd.log"
+check_eq "the socket kept its mode" 600 "$(stat -c %a "$PT_SOCK")"
+api POST /v1/proposals '{"title":"类别不变的建议","category":"生态环境"}'
+check_status "the running categories (any) still apply" 201
 
 pt_step "a good config: tokens and plugin instances change at once"
 python3 - "$PT_TMP/good.json" "$PT_CONF" "$(pt_sha256 "$NEW_TOKEN")" \
