@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "log.h"
 
 pt_write_t *pt_write_new(pt_write_op_t op)
@@ -237,8 +238,21 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     pthread_mutex_init(&s->rmu, NULL);
 
     if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {
-        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", opts->path,
-                     s->wdb ? sqlite3_errmsg(s->wdb) : "out of memory");
+        /* SQLite's "unable to open database file" does not say why; the
+         * system's error does (a file or directory of another owner). */
+        int e = s->wdb ? sqlite3_system_errno(s->wdb) : 0;
+        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s%s%s%s", opts->path,
+                     s->wdb ? sqlite3_errmsg(s->wdb) : "out of memory", e ? " (" : "",
+                     e ? strerror(e) : "", e ? ")" : "");
+        goto fail;
+    }
+    /* SQLite opens a file it may not write read-only, without an error:
+     * ptrackd would then start and answer every write 503. */
+    if (sqlite3_db_readonly(s->wdb, "main") == 1) {
+        pt_error_set(err, PT_ESTORAGE,
+                     "the database %s is read-only to ptrackd (uid %ld): it and its directory "
+                     "must be writable by the user ptrackd runs as",
+                     opts->path, (long)geteuid());
         goto fail;
     }
     if (pt_sqlite_migrate(s->wdb, err) != PT_OK)

@@ -3,7 +3,8 @@
 # message naming the problem; no config serves from ./var; another workflow
 # file is used when named; SIGTERM answers what is in flight and exits 0; a
 # second ptrackd on the same data directory or socket is refused; a socket
-# whose directory does not exist is refused, saying so.
+# whose directory does not exist is refused, saying so; so is a database
+# that ptrackd's user may not write or read.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -179,6 +180,39 @@ check "the message says the socket's directory does not exist ($out)" \
     grep -q "cannot listen on the socket $tmp/no-such-dir/ptrack.sock: its directory does not exist" \
     <<<"$out"
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
+
+# 8. A database that ptrackd's user may not write stops the start: SQLite
+# alone opens it read-only, and ptrackd said it was ready and answered
+# every write 503. (Root writes any file: the user here is nobody.)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$tmp"
+    mkdir "$tmp/d8"
+    chown 65534:65534 "$tmp/d8"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PTRACKD" --data-dir "$tmp/d8" \
+        2>"$tmp/d8.log" &
+    pid=$!; pids+=($pid)
+    wait_socket "$tmp/d8/ptrack.sock"
+    kill -TERM "$pid"; wait "$pid" || true
+    chmod 400 "$tmp/d8/ptrack.db"
+    set +e
+    out="$(timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$PTRACKD" --data-dir "$tmp/d8" 2>&1)"; rc=$?
+    set -e
+    check "a database its user may not write stops the start (rc $rc)" test "$rc" -eq 1
+    check "the message says the database is read-only to it ($out)" \
+        grep -q "the database $tmp/d8/ptrack.db is read-only to ptrackd (uid 65534)" <<<"$out"
+    chmod 600 "$tmp/d8/ptrack.db"
+    chown root "$tmp/d8/ptrack.db"
+    set +e
+    out="$(timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$PTRACKD" --data-dir "$tmp/d8" 2>&1)"; rc=$?
+    set -e
+    check "a database it may not read stops the start (rc $rc)" test "$rc" -eq 1
+    check "the message gives the system's reason ($out)" \
+        grep -q "cannot open the database $tmp/d8/ptrack.db: .*(Permission denied)" <<<"$out"
+else
+    echo "skipped: a database ptrackd may not write (needs root and setpriv)"
+fi
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
