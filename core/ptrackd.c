@@ -279,9 +279,14 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
     cJSON *list = cJSON_CreateArray();
     if (!config->builtin_plugins || !list)
         return list;
+    /* Said at the start (and at each SIGHUP) rather than at the first
+     * import: a tree installed with another prefix than the one it was
+     * built for has its plugins elsewhere, and no format would work. */
     DIR *dh = opendir(dir);
     if (!dh) {
-        pt_debug("plugin directory %s: %s; no built-in formats", dir, strerror(errno));
+        pt_warn("plugin directory %s: %s; the built-in import and export formats are not "
+                "loaded (set plugin_dir or --plugin-dir, or builtin_plugins to false)",
+                dir, strerror(errno));
         return list;
     }
     char **names = NULL;

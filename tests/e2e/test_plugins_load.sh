@@ -3,7 +3,8 @@
 # file and bad option is refused with a 4xx that names the reason, over the
 # API and with the CLI, and the daemon stays healthy; two instances of one
 # plugin with different options; unload and load again; admin only; config
-# `plugins` loaded at start, and a bad entry stops the start naming it.
+# `plugins` loaded at start, and a bad entry stops the start naming it; a
+# plugin directory that is not there is logged as a warning at start.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -357,6 +358,22 @@ PY
 kill -HUP "$PT_PID"
 sleep 0.5
 check_eq "without the office's instance, the built-in one serves again" "import_lines,import_lines" "$(served)"
+pt_stop
+
+pt_step "a plugin directory that is not there is said at start"
+# A tree installed under another prefix than the one it was built for has
+# its plugins elsewhere: no format works, and the start says so.
+: >"$PT_TMP/ptrackd.log"
+python3 - "$PT_CONF" "$PT_TMP/no-such-plugins" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugin_dir"] = sys.argv[2]
+c["log_level"] = "info"
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+pt_start
+check_true "a warning names the directory and that the built-in formats are not loaded" \
+    grep -q "WARN  plugin directory $PT_TMP/no-such-plugins: No such file or directory; the built-in import and export formats are not loaded" "$PT_TMP/ptrackd.log"
 pt_stop
 
 pt_finish
