@@ -677,6 +677,14 @@ static int start(daemon_t *d, pt_error_t *err)
 
     char db[4096];
     snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
+    /* The database holds every proposal and the tokens' hashes. SQLite
+     * would make it 0644 less the umask, readable by anyone who reaches a
+     * data directory made beforehand; it is made 0600 here, and SQLite
+     * gives its -wal and -shm files the database's mode. One that exists
+     * (or cannot be made: SQLite says why) is left as it is. */
+    int dbfd = open(db, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (dbfd >= 0)
+        close(dbfd);
     pt_store_options_t so = {
         .path = db,
         .workflow = d->workflow,

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # ptrackd's start and stop: a bad config or workflow stops the start with a
-# message naming the problem; no config serves from ./var; another workflow
-# file is used when named; SIGTERM answers what is in flight and exits 0; a
-# second ptrackd on the same data directory or socket is refused; a socket
-# whose directory does not exist is refused, saying so; so is a database
-# that ptrackd's user may not write or read.
+# message naming the problem; no config serves from ./var, its database
+# 0600 whatever the umask; another workflow file is used when named;
+# SIGTERM answers what is in flight and exits 0; a second ptrackd on the
+# same data directory or socket is refused; a socket whose directory does
+# not exist is refused, saying so; so is a database that ptrackd's user
+# may not write or read.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -70,14 +71,19 @@ check "the named workflow is active" grep -q '本办流程' <<<"$wf"
 check "its labels are served" grep -q '正在办理' <<<"$wf"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true
 
-# 4. No config at all: serves from ./var.
+# 4. No config at all: serves from ./var. Started with the usual umask
+# 022 (not a unit's 0077), its files are its own all the same.
 mkdir "$tmp/cwd"
-(cd "$tmp/cwd" && exec "$PTRACKD" 2>"$tmp/d4.log") &
+(cd "$tmp/cwd" && umask 022 && exec "$PTRACKD" 2>"$tmp/d4.log") &
 pid=$!; pids+=($pid)
 check "no config: the socket is var/ptrack.sock" wait_socket "$tmp/cwd/var/ptrack.sock"
 check "no config: the database is var/ptrack.db" test -f "$tmp/cwd/var/ptrack.db"
 check "the socket is not open to others" \
     test "$(stat -c %a "$tmp/cwd/var/ptrack.sock")" = 600
+for f in ptrack.db ptrack.db-wal ptrack.db-shm; do
+    check "$f is not open to others ($(stat -c %a "$tmp/cwd/var/$f"))" \
+        test "$(stat -c %a "$tmp/cwd/var/$f")" = 600
+done
 
 # 5. SIGTERM with a long poll waiting and writes in flight: every write that
 # was sent is answered, the long poll is answered, and ptrackd exits 0.
