@@ -395,24 +395,31 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                             "the database has schema version %d, newer than this ptrackd "
                             "knows (%d); use a newer ptrackd",
                             v, SCHEMA_VERSION);
+    /* An upgrade's migrations are said in the log, and a step that fails
+     * names its versions: the operator of an upgrade looks there. */
+    const int from = v;
     for (; v < SCHEMA_VERSION; v++) {
-        char set[64];
+        char set[64], what[160];
         snprintf(set, sizeof(set), "PRAGMA user_version=%d;", v + 1);
+        snprintf(what, sizeof(what), "migrating the schema from version %d to %d (the database "
+                 "stays at %d)", v, v + 1, v);
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            return pt_sqlite_error(err, db, "starting a migration");
+            return pt_sqlite_error(err, db, what);
         if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db, set, NULL, NULL, NULL) != SQLITE_OK) {
-            pt_sqlite_error(err, db, "migrating the schema");
+            pt_sqlite_error(err, db, what);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return PT_ESTORAGE;
         }
         if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            pt_sqlite_error(err, db, "committing a migration");
+            pt_sqlite_error(err, db, what);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return PT_ESTORAGE;
         }
         if (v + 1 == SCHEMA_VERSION && v + 1 >= 10)
             warn_unfolded(db);
     }
+    if (from > 0 && from < SCHEMA_VERSION)
+        pt_info("the database's schema was moved from version %d to %d", from, SCHEMA_VERSION);
     return PT_OK;
 }

@@ -7,7 +7,8 @@
 # kept as ASCII; a co-signer or a tag listed twice is kept once; and a
 # separate-mode (分办) proposal that only some units have
 # answered no longer counts as replied (办复) in the figures, and each of
-# its units knows whether it has answered its part (migration 11).
+# its units knows whether it has answered its part (migration 11). The log
+# says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
 # them: values with spaces, the `replied` column of the first reply, and
@@ -74,6 +75,9 @@ check_eq "each unit of the separate-mode one knows whether it has answered its p
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $D ORDER BY name)")"
 check_eq "and the co unit that has given its opinion has answered its part" "丁局 1 丙局 0 戊局 0" \
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $F ORDER BY name)")"
+check_contains "the log says so, with the versions" \
+    "INFO  the database's schema was moved from version 8 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 api GET "/v1/proposals/$E"
 check_eq "a full-width number and session are kept as ASCII" '["U-5", "第14届"]' \
     "$(jv 'json.dumps([j["number"], j["session"]], ensure_ascii=False)')"
