@@ -190,6 +190,10 @@ typedef struct {
     int64_t batch_last_seq;
     int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
+    /* A write of this batch failed at the storage (a full disk, an I/O
+     * error, a file it may not write), though the others may commit:
+     * the store is then not writable, as after a failed commit. */
+    bool storage_failed;
     /* The search backlog (store-search.c). backlog counts the proposals listed: what a write
      * adds is taken back when the write, or its transaction, is rolled back
      * (run_batch); retry_at holds off a chunk after one failed. */
@@ -1190,6 +1194,8 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         }
         int64_t backlog_write = w->search_backlog;
         if (run_write(w, wr) != PT_OK) {
+            if (wr->err.code == PT_ESTORAGE)
+                w->storage_failed = true;
             free(wr->json);
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
@@ -1421,9 +1427,10 @@ void *pt_store_writer_main(void *arg)
         if (ok && w.due_hint && (!s->done_due_hint || w.due_hint < s->done_due_hint))
             s->done_due_hint = w.due_hint;
         w.due_hint = 0;
-        if (!ok)
+        if (!ok || w.storage_failed)
             s->done_commit_failed = true;
-        else {
+        w.storage_failed = false;
+        if (ok) {
             s->done_commits++;
             int b = 0;
             while (b < PT_STORE_BATCH_BUCKETS && n > pt_store_batch_bounds[b])

@@ -476,16 +476,24 @@ static void full_disk_is_never_acknowledged(void **state)
             n += snprintf(big + n, sizeof(big) - (size_t)n, "背景");
         snprintf(big + n, sizeof(big) - (size_t)n, "\"}");
         pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL, big);
-        if (w->err.code == PT_OK)
+        if (w->err.code == PT_OK) {
             acked++;
-        else {
+            assert_true(pt_store_writable(f->store));
+        } else {
             assert_int_equal(w->err.code, PT_ESTORAGE);
             assert_null(w->json);
+            /* Health says so, though nothing failed to commit. */
+            assert_false(pt_store_writable(f->store));
             refused++;
         }
         pt_write_free(w);
     }
     assert_true(refused > 0);
+    /* A write that is stored again makes it writable again. */
+    pt_write_t *w = run(f, PT_WRITE_DELETE, 999, NULL, NULL);
+    assert_int_equal(w->err.code, PT_ENOTFOUND);
+    pt_write_free(w);
+    assert_true(pt_store_writable(f->store));
     /* Exactly the acknowledged writes are there, whole. */
     assert_int_equal(count(f), acked);
     close_store(f);
