@@ -1152,7 +1152,7 @@ static void fail_all(pt_write_t *batch, pt_error_t *cause)
         free(wr->json);
         wr->json = NULL;
         wr->replayed = false;
-        pt_error_set(&wr->err, PT_ESTORAGE, "%s; nothing was saved", cause->message);
+        pt_error_set(&wr->err, PT_ESTORAGE, "%s; it was not saved", cause->message);
     }
 }
 
@@ -1166,7 +1166,9 @@ static void fail_range(pt_write_t *from, pt_write_t *to, const char *why)
         free(wr->json);
         wr->json = NULL;
         wr->replayed = false;
-        pt_error_set(&wr->err, PT_ESTORAGE, "storage error: %s; nothing was saved", why);
+        /* why may say "storage error" already (a failed commit's). */
+        pt_error_set(&wr->err, PT_ESTORAGE, "%s%s; it was not saved",
+                     strncmp(why, "storage error", 13) == 0 ? "" : "storage error: ", why);
     }
 }
 
