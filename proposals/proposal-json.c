@@ -410,8 +410,10 @@ static cJSON *sub_encode(const subfield_t *fields, const void *obj)
 }
 
 /* Decodes an array of sub-objects into a fresh array; on any problem the
- * array is freed and the field keeps its old value. */
-static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size_t size,
+ * array is freed and the field keeps its old value. max, when not 0, is
+ * the most entries taken (what an import may bring; the store's own
+ * documents are read whatever their size). */
+static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size_t size, size_t max,
                             const cJSON *v, void **out, size_t *n_out, pt_error_t *err)
 {
     char path[128];
@@ -425,6 +427,10 @@ static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size
         return -1;
     }
     n = (size_t)cJSON_GetArraySize(v);
+    if (max && n > max) {
+        pt_error_add_field(err, f->name, "at most %zu entries, not %zu", max, n);
+        return -1;
+    }
     arr = n ? calloc(n, size) : NULL;
     if (n && arr == NULL)
         return PT_ENOMEM;
@@ -626,8 +632,8 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
             pt_strv_free(&nv);
             return PT_ENOMEM;
         }
-        int pushed = t && (!*t || strv_has(&nv, t)) ? PT_OK
-                                                    : pt_strv_push(&nv, t ? t : e->valuestring);
+        int pushed =
+            t && (!*t || strv_has(&nv, t)) ? PT_OK : pt_strv_push(&nv, t ? t : e->valuestring);
         free(t);
         if (pushed != PT_OK) {
             pt_strv_free(&nv);
@@ -768,7 +774,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_UNITS: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, unit_fields, sizeof(pt_unit_t), v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, unit_fields, sizeof(pt_unit_t), opts ? PT_UNITS_MAX : 0, v,
+                                  &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;
@@ -780,7 +787,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_REPLIES: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), opts ? PT_LIST_MAX : 0, v,
+                                  &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;
@@ -792,7 +800,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_FEEDBACK: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), opts ? PT_LIST_MAX : 0,
+                                  v, &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;

@@ -302,6 +302,26 @@ check_eq "each says what is wrong" \
     "lead_co mode takes one lead unit|separate mode takes units whose role is separate|\"甲局\" is given twice|handling_mode: required when there are units|single mode takes one unit" \
     "$(jv '"|".join(next((m for m in ("lead_co mode takes one lead unit", "separate mode takes units whose role is separate", "\"甲局\" is given twice", "handling_mode: required when there are units", "single mode takes one unit") if m in r["reason"]), r["reason"]) for r in j["error"]["rejected"])')"
 check_eq "nothing was stored" "$before" "$(pt_count)"
+# More units than an assign takes (100), more replies than a list holds
+# (1,000): refused, before any work is spent on them.
+python3 - "$W/many.jsonl" <<'PY'
+import json, sys
+units = [{"name": "第%d局" % i, "role": "separate"} for i in range(101)]
+replies = [{"unit": "甲局", "doc_no": "函%d" % i, "category": "A", "text": "答复",
+            "replied_at": "2026-04-01T00:00:00Z", "kind": "again"} for i in range(1001)]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for r in ({"title": "关于一百零一个单位的建议", "units": units},
+              {"title": "关于一千零一次答复的建议", "replies": replies,
+               "units": [{"name": "甲局", "role": "separate"}]}):
+        r.update({"created_at": "2026-03-05T08:00:00Z", "status": "handling",
+                  "handling_mode": "separate"})
+        f.write(json.dumps(r, ensure_ascii=False) + "\n")
+PY
+upload "format=jsonl" "$W/many.jsonl"
+check_error "too many units, too many replies" 422 validation_failed
+check_eq "each named with the limit" "units: at most 100 entries, not 101|replies: at most 1000 entries, not 1001" \
+    "$(jv '"|".join(next((m for m in ("units: at most 100 entries, not 101", "replies: at most 1000 entries, not 1001") if m in r["reason"]), r["reason"]) for r in j["error"]["rejected"])')"
+check_eq "nothing was stored" "$before" "$(pt_count)"
 
 pt_step "the column of a fault is counted in its line, not in its item"
 printf '[{"title": "关于子的建议"}, {"title": "关于丑的建议", }]\n' >"$W/midline.json"
