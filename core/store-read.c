@@ -830,7 +830,9 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
 /* The counts of one pass over the scope, in the order of read_stats's
  * use. 办复率: of the proposals ever assigned, how many have a reply.
  * 满意率: of those rated, how many were satisfied or basically so, by
- * their latest rating. */
+ * their latest rating. The reply categories: of the proposals answered
+ * (办复), by their latest reply; one that a separate-mode unit has
+ * answered while others have not is not answered yet. */
 enum { C_TOTAL, C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
 static const char stats_counts_sql[] =
     "SELECT count(*),"
@@ -839,8 +841,9 @@ static const char stats_counts_sql[] =
     " total(assigned_at IS NOT NULL), total(assigned_at IS NOT NULL AND replied = 1),"
     " total(satisfaction IS NOT NULL),"
     " total(satisfaction IN ('satisfied', 'basically_satisfied')),"
-    " total(reply_category = 'A'), total(reply_category = 'B'), total(reply_category = 'C'),"
-    " total(reply_category = 'D') FROM scope";
+    " total(replied = 1 AND reply_category = 'A'), total(replied = 1 AND reply_category = 'B'),"
+    " total(replied = 1 AND reply_category = 'C'), total(replied = 1 AND reply_category = 'D')"
+    " FROM scope";
 
 /* The groupings, each ordered by count (most first) then key, from one
  * statement over one copy of the scope: the filters (and a search's

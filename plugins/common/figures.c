@@ -152,8 +152,9 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
         f->satisfied += strcmp(v->satisfaction, "satisfied") == 0 ||
                         strcmp(v->satisfaction, "basically_satisfied") == 0;
     }
-    if (v->reply_category && v->reply_category[0] >= 'A' && v->reply_category[0] <= 'D' &&
-        !v->reply_category[1])
+    /* Of the proposals answered (办复), as GET /v1/stats counts them. */
+    if (v->answered && v->reply_category && v->reply_category[0] >= 'A' &&
+        v->reply_category[0] <= 'D' && !v->reply_category[1])
         f->categories[v->reply_category[0] - 'A']++;
     if (pt_tallies_add(&f->by_status, v->status ? v->status : "", NULL) != PTRACK_OK)
         return PTRACK_ENOMEM;

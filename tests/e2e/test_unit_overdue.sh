@@ -89,6 +89,11 @@ req "tcp:$MONEY" GET /v1/stats
 check_eq "财政厅's stats: 1 overdue" 1 "$(jv 'j["overdue"]')"
 api GET "/v1/stats?unit=$U_WATER"
 check_eq "stats filtered by 水利厅: 1 overdue" 1 "$(jv 'j["overdue"]')"
+api GET /v1/stats
+check_eq "not answered (办复) yet: no reply rate, and no reply category counted" "0 0" \
+    "$(jv '"%s %s" % (j["reply_rate"], j["reply_categories"]["A"])')"
+api GET "/v1/exports?format=md"
+check_contains "the report counts the same" "| A类（所提问题已经解决或基本解决） | 0 |" "$(cat "$PT_TMP/resp.body")"
 pt_cli stats
 set +e
 check_rc "ptrack stats" 0
@@ -106,6 +111,8 @@ print(" ".join("%s:%s" % (r["id"], r["overdue"]) for r in sorted(rows, key=lambd
 pt_step "a new round after unsatisfied feedback"
 act "$P" reply "$(reply 财政厅 财函〔2026〕1号)"
 check_eq "财政厅's reply ends the round" replied "$(jv 'j["status"]')"
+api GET /v1/stats
+check_eq "answered now: its category counts" 1 "$(jv 'j["reply_categories"]["A"]')"
 api GET "/v1/stats"
 check_eq "stats: only the single-mode one is overdue now" '1 {"水利厅": 1}' \
     "$(jv '"%d %s" % (j["overdue"], json.dumps(j["overdue_by_unit"], ensure_ascii=False))')"
