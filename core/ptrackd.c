@@ -363,12 +363,20 @@ static int resolve_group(const char *name, gid_t *gid)
         *gid = (gid_t)n;
         return 0;
     }
+    /* A group of many members needs a larger buffer than most. */
     struct group gr, *res = NULL;
-    char buf[4096];
-    if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) != 0 || !res)
-        return -1;
-    *gid = gr.gr_gid;
-    return 0;
+    for (size_t size = 4096; size <= (1u << 24); size *= 4) {
+        char *buf = malloc(size);
+        if (!buf)
+            return -1;
+        int rc = getgrnam_r(name, &gr, buf, size, &res);
+        if (rc == 0 && res)
+            *gid = gr.gr_gid;
+        free(buf);
+        if (rc != ERANGE)
+            return rc == 0 && res ? 0 : -1;
+    }
+    return -1;
 }
 
 /* A listener on another address than loopback serves other machines, which
@@ -443,6 +451,7 @@ static void reload(daemon_t *d)
      * without allow_remote, a group that does not exist. */
     gid_t group;
     if (check_listen(&next, &err) == PT_OK && next.socket_group &&
+        !str_same(next.socket_group, d->config.socket_group) &&
         resolve_group(next.socket_group, &group) != 0)
         pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
                      next.socket_group);
@@ -683,8 +692,15 @@ static int start(daemon_t *d, pt_error_t *err)
      * gives its -wal and -shm files the database's mode. One that exists
      * (or cannot be made: SQLite says why) is left as it is. */
     int dbfd = open(db, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    struct stat dbst;
     if (dbfd >= 0)
         close(dbfd);
+    else if (stat(db, &dbst) == 0 && (dbst.st_mode & 0077))
+        /* Perhaps on purpose (a group that backs it up), so it is said,
+         * not changed. */
+        pt_warn("%s is mode %04o: other users may read every proposal and the tokens' "
+                "hashes; chmod 600 it unless that is meant",
+                db, (unsigned)(dbst.st_mode & 07777));
     pt_store_options_t so = {
         .path = db,
         .workflow = d->workflow,

@@ -1144,6 +1144,25 @@ static int run_write(writer_t *w, pt_write_t *wr)
     return pt_error_set(&wr->err, PT_EINTERNAL, "unknown write");
 }
 
+/* Whether the database's last error is the storage's (a full disk, an
+ * I/O error, a file it may not write, a damaged file), not what a write
+ * itself ran into (an import that gave up waiting for its upload). */
+static bool storage_trouble(sqlite3 *db)
+{
+    switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_PERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void fail_all(pt_write_t *batch, pt_error_t *cause)
 {
     for (pt_write_t *wr = batch; wr; wr = wr->next_) {
@@ -1196,7 +1215,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         }
         int64_t backlog_write = w->search_backlog;
         if (run_write(w, wr) != PT_OK) {
-            if (wr->err.code == PT_ESTORAGE)
+            if (wr->err.code == PT_ESTORAGE && storage_trouble(w->db))
                 w->storage_failed = true;
             free(wr->json);
             wr->json = NULL;

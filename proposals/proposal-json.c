@@ -411,8 +411,10 @@ static cJSON *sub_encode(const subfield_t *fields, const void *obj)
 
 /* Decodes an array of sub-objects into a fresh array; on any problem the
  * array is freed and the field keeps its old value. max, when not 0, is
- * the most entries taken (what an import may bring; the store's own
- * documents are read whatever their size). */
+ * the most entries taken (the units an import may bring, as many as an
+ * assignment takes; the store's own documents are read whatever their
+ * size). Replies and ratings have no such bound: actions add them one by
+ * one, and a proposal exported with many must import again. */
 static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size_t size, size_t max,
                             const cJSON *v, void **out, size_t *n_out, pt_error_t *err)
 {
@@ -787,7 +789,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_REPLIES: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), opts ? PT_LIST_MAX : 0, v,
+        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), 0, v,
                                   &arr, &cnt, err);
 
         if (rc != PT_OK)
@@ -800,8 +802,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_FEEDBACK: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), opts ? PT_LIST_MAX : 0,
-                                  v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), 0, v, &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;

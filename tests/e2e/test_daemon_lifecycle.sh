@@ -84,6 +84,15 @@ for f in ptrack.db ptrack.db-wal ptrack.db-shm; do
     check "$f is not open to others ($(stat -c %a "$tmp/cwd/var/$f"))" \
         test "$(stat -c %a "$tmp/cwd/var/$f")" = 600
 done
+# A database that exists keeps its mode, and one others may read is named.
+mkdir -m 0700 "$tmp/d4b"
+(umask 022 && sqlite3 "$tmp/d4b/ptrack.db" "PRAGMA user_version = 0;")
+"$PTRACKD" --data-dir "$tmp/d4b" --socket "$tmp/d4b/ptrack.sock" 2>"$tmp/d4b.log" &
+pid4b=$!
+check "a database of mode 0644 is served" wait_socket "$tmp/d4b/ptrack.sock"
+kill -TERM "$pid4b"; wait "$pid4b" || true
+check "and the start warns that others may read it" \
+    grep -q "ptrack.db is mode 0644: other users may read every proposal" "$tmp/d4b.log"
 
 # 5. SIGTERM with a long poll waiting and writes in flight: every write that
 # was sent is answered, the long poll is answered, and ptrackd exits 0.

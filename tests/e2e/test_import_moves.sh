@@ -126,6 +126,9 @@ check_eq "its early move gave up and it was moved at the end" "1 1 1" \
     "$(moves early) $(moves late) $(moves gave_up)"
 check_contains "the log says why" "came more slowly than they could be stored" \
     "$(cat "$PT_TMP/ptrackd.log")"
+api GET /v1/health
+check_eq "a move that gave up is no storage error: health stays ok" "200 true" \
+    "$ST $(jv 'j["writable"]')"
 creates=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM proposals WHERE session IS NULL")
 check_eq "each proposal stored once, with one created event and one history entry" \
     "$((3 * N + creates)) $((3 * N + creates)) $((3 * N + creates))" \
@@ -156,6 +159,9 @@ upload "$PT_TMP/bad.jsonl"
 check_status "the import is refused" 422
 check_contains "naming the record" "5001" "$BODY"
 check_eq "nothing of it is stored" "$total" "$(pt_count)"
+api GET /v1/health
+check_eq "a client's bad record is no storage error: health stays ok" "200 true" \
+    "$ST $(jv 'j["writable"]')"
 api POST /v1/proposals '{"title":"关于导入失败之后新建建议的测试"}'
 check_status "creates go on" 201
 total=$((total + 1))
@@ -174,6 +180,9 @@ for _ in $(seq 1 50); do
 done
 check_eq "the import ended" 0 "$(jobs)"
 check_eq "nothing of its import is stored" "$total" "$(pt_count)"
+api GET /v1/health
+check_eq "a client that went away is no storage error: health stays ok" "200 true" \
+    "$ST $(jv 'j["writable"]')"
 api POST /v1/proposals '{"title":"关于客户端离开之后新建建议的测试"}'
 check_status "and creates go on" 201
 total=$((total + 1))
