@@ -43,6 +43,40 @@ static int answered(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n
     return 1;
 }
 
+/* Whether the unit named name has a reply of rec's. */
+static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_replies,
+                        const char *name)
+{
+    char path[64];
+    for (size_t k = 0; name && k < n_replies; k++) {
+        snprintf(path, sizeof(path), "replies.%zu.unit", k);
+        const char *unit = h->rec_get(rec, path);
+        if (unit && strcmp(unit, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec,
+                          size_t i)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "units.%zu.role", i);
+    const char *role = h->rec_get(rec, path);
+    if (role && strcmp(role, "co") == 0) {
+        snprintf(path, sizeof(path), "units.%zu.opinion_at", i);
+        const char *at = h->rec_get(rec, path);
+        return at && *at;
+    }
+    const char *mode = h->rec_get(rec, "handling_mode");
+    snprintf(path, sizeof(path), "units.%zu.name", i);
+    if (!mode || strcmp(mode, "separate") != 0 ||
+        !unit_replied(h, rec, v->n_replies, h->rec_get(rec, path)))
+        return 0;
+    /* Replied, while the proposal waits for another unit. */
+    return !v->answered;
+}
+
 int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec)
 {
     pt_str_t lead = v->lead_units, co = v->co_units, signers = v->co_signers;

@@ -38,6 +38,12 @@ typedef struct {
 /* Fills v from rec. Returns PTRACK_OK or PTRACK_ENOMEM. Thread: the job's
  * (the record's). */
 int pt_view_read(pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t *rec);
+/* Whether the unit at index i of rec's units has answered its part, so
+ * that it is not late while the proposal is overdue, as GET /v1/stats'
+ * overdue_by_unit counts it: in separate mode (分办) it has replied while
+ * another unit has not; a co unit (lead_co) has given its opinion. */
+int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *host,
+                          const ptrack_record_t *rec, size_t i);
 void pt_view_free(pt_view_t *v);
 
 /* ---- The pass --------------------------------------------------------------- */

@@ -5,6 +5,9 @@
  * proposals grouped by status (the default) or by handling unit, each with
  * its number, title, delegation, lead author, units, deadline, an overdue
  * mark and the reply category. Statuses are shown by their Chinese labels.
+ * Grouped by unit, the overdue mark is the unit's own: under a unit that
+ * has answered its part (in separate mode, replied while others have not;
+ * a co unit, given its opinion) a late proposal is not marked late.
  *
  * The Markdown is GitHub-flavoured (pipe tables). The HTML is one
  * self-contained page: inline CSS, no scripts, no outside resources, and a
@@ -488,23 +491,37 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Spools the current proposal's row and files it under its groups. */
-static int spool_row(run_t *r, const ptrack_record_t *rec)
+/* Renders the current proposal's row into the spool; its place and length
+ * in *offset and *len. */
+static int spool_render(run_t *r, uint64_t *offset, uint32_t *len)
 {
     render_row(r);
     if (r->row.oom)
         return PTRACK_ENOMEM;
-    uint64_t offset = r->spool_len;
+    *offset = r->spool_len;
     if (write_all(r->spool, r->row.p, r->row.len) != 0) {
         r->h->set_error(r->job, "writing the report's temporary file: %s", strerror(errno));
         return PTRACK_ERROR;
     }
     r->spool_len += r->row.len;
-    uint32_t len = (uint32_t)r->row.len;
+    *len = (uint32_t)r->row.len;
+    return PTRACK_OK;
+}
+
+/* Spools the current proposal's row and files it under its groups. */
+static int spool_row(run_t *r, const ptrack_record_t *rec)
+{
+    uint64_t offset, offset_in_time = 0;
+    uint32_t len, len_in_time = 0;
+    int rc = spool_render(r, &offset, &len);
+    if (rc != PTRACK_OK)
+        return rc;
     if (!r->by_unit)
         return add_entry(r, r->view.status ? r->view.status : "", offset, len);
     /* Grouped by unit, a proposal is listed under each of its units (once,
-     * should a unit be named twice), or under "" (not assigned) if none. */
+     * should a unit be named twice), or under "" (not assigned) if none.
+     * Under a unit that has answered its part (pt_view_unit_answered) an
+     * overdue proposal is not marked late: that row is spooled too. */
     char path[64], other[64];
     size_t listed = 0;
     for (size_t i = 0; i < r->view.n_units; i++) {
@@ -520,7 +537,16 @@ static int spool_row(run_t *r, const ptrack_record_t *rec)
         }
         if (seen)
             continue;
-        if (add_entry(r, name, offset, len) != PTRACK_OK)
+        int in_time = r->view.overdue && pt_view_unit_answered(&r->view, r->h, rec, i);
+        if (in_time && !len_in_time) {
+            r->view.overdue = 0;
+            rc = spool_render(r, &offset_in_time, &len_in_time);
+            r->view.overdue = 1;
+            if (rc != PTRACK_OK)
+                return rc;
+        }
+        if (add_entry(r, name, in_time ? offset_in_time : offset, in_time ? len_in_time : len) !=
+            PTRACK_OK)
             return PTRACK_ENOMEM;
         listed++;
     }

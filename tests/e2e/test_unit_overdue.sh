@@ -94,6 +94,18 @@ check_eq "not answered (办复) yet: no reply rate, and no reply category counte
     "$(jv '"%s %s" % (j["reply_rate"], j["reply_categories"]["A"])')"
 api GET "/v1/exports?format=md"
 check_contains "the report counts the same" "| A类（所提问题已经解决或基本解决） | 0 |" "$(cat "$PT_TMP/resp.body")"
+api GET "/v1/exports?format=md&group=unit"
+check_eq "the report by unit marks it late under 财政厅 only, the single-mode one under 水利厅" \
+    "水利厅:#$P:in-time 水利厅:#$Q:late 财政厅:#$P:late" "$(python3 -c '
+import sys
+group, out = None, []
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("### "):
+        group = line[4:].split("（")[0]
+    elif group and line.startswith("| #"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        out.append("%s:%s:%s" % (group, cells[0], "late" if "超期" in cells else "in-time"))
+print(" ".join(out))' "$PT_TMP/resp.body")"
 pt_cli stats
 set +e
 check_rc "ptrack stats" 0
