@@ -18,6 +18,20 @@ static void join(pt_str_t *s, const char *item)
     pt_str_puts(s, item);
 }
 
+/* Whether the unit named name has a reply of rec's. */
+static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_replies,
+                        const char *name)
+{
+    char path[64];
+    for (size_t k = 0; name && k < n_replies; k++) {
+        snprintf(path, sizeof(path), "replies.%zu.unit", k);
+        const char *unit = h->rec_get(rec, path);
+        if (unit && strcmp(unit, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether the proposal is answered: see pt_view_t. */
 static int answered(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_units,
                     size_t n_replies)
@@ -31,30 +45,10 @@ static int answered(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n
     for (size_t i = 0; i < n_units; i++) {
         snprintf(path, sizeof(path), "units.%zu.name", i);
         const char *name = h->rec_get(rec, path);
-        int found = 0;
-        for (size_t k = 0; name && k < n_replies && !found; k++) {
-            snprintf(path, sizeof(path), "replies.%zu.unit", k);
-            const char *unit = h->rec_get(rec, path);
-            found = unit && strcmp(unit, name) == 0;
-        }
-        if (name && !found)
+        if (name && !unit_replied(h, rec, n_replies, name))
             return 0;
     }
     return 1;
-}
-
-/* Whether the unit named name has a reply of rec's. */
-static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_replies,
-                        const char *name)
-{
-    char path[64];
-    for (size_t k = 0; name && k < n_replies; k++) {
-        snprintf(path, sizeof(path), "replies.%zu.unit", k);
-        const char *unit = h->rec_get(rec, path);
-        if (unit && strcmp(unit, name) == 0)
-            return 1;
-    }
-    return 0;
 }
 
 int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec,
