@@ -232,7 +232,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     int rc = pt_cli_id(cli, args->pos[0], &id);
     if (rc != PT_EXIT_OK)
         return rc;
-    if (w && (pt_args_int(w, &width) != 0 || width < 4 || width > 1000))
+    if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
         return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
 
     char path[80];

@@ -38,9 +38,11 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     if ((v = pt_args_value(args, "sort")))
         pt_client_query_add(q, "sort", v);
     if ((v = pt_args_value(args, "limit"))) {
-        if (pt_args_int(v, &n) != 0 || n < 1 || n > 500)
+        /* Folded, as every number a person types (１００ is 100). */
+        const char *folded = pt_input_fold(cli, v);
+        if (pt_args_int(folded, &n) != 0 || n < 1 || n > 500)
             return pt_cli_usage(cli, "--limit takes a number from 1 to 500, not \"%s\"", v);
-        pt_client_query_add(q, "limit", v);
+        pt_client_query_add(q, "limit", folded);
     }
     return PT_EXIT_OK;
 }
@@ -89,7 +91,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     const char *w = pt_args_value(args, "width");
     int rc;
 
-    if (w && (pt_args_int(w, &width) != 0 || width < 4 || width > 1000))
+    if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
         return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
     if ((rc = build_query(cli, args, &query)) != PT_EXIT_OK) {
         free(query);

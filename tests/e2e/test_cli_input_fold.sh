@@ -3,7 +3,7 @@
 # where a code, an id, a number or a date is expected: the Chinese labels of
 # enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
 # role 协办, token role 单位), another case (category a), and fullwidth ASCII
-# (Ａ, ２０, ＃20, ２０２７-03-01, the colon of NAME：ROLE). Text fields (a
+# (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, the colon of NAME：ROLE). Text fields (a
 # title with （一）) stay as typed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -60,6 +60,13 @@ pt_step "list: dates and kinds"
 pt_cli --json list --due-before "２０９９-01-01" --kind 议案
 check_rc "list --due-before in fullwidth digits" 0
 check_contains "it finds the proposal" "\"id\": $ID," "$OUT"
+pt_cli --json list --limit １
+check_rc "list --limit in fullwidth digits" 0
+check_eq "one per page" 1 "$(jv 'len(j["items"])' "$OUT")"
+pt_cli list --width ２０
+check_rc "list --width in fullwidth digits" 0
+pt_cli history "$ID" --width ２０
+check_rc "history --width in fullwidth digits" 0
 
 pt_step "token create --role 单位"
 pt_cli --json token create --name 水利厅联络员 --role 单位 --unit 省水利厅
