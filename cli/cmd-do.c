@@ -2,10 +2,12 @@
  * cmd-do.c - `ptrack do ID ACTION`: run a workflow action on a proposal.
  *
  * The body of an action is built from --set key=value (any field), --note,
- * and --unit, which saves typing the most common field: for assign and
- * reassign it builds the `units` array (the first unit leads, the others
- * assist, unless a role is given), for every other action it is the one
- * `unit` the action concerns (sign, return, opinion, reply, follow_up).
+ * and --unit, which saves typing the most common field: for an action that
+ * takes `units` (assign and reassign, or an office's own assignment by
+ * whatever name its workflow gives it) it builds that array (the first unit
+ * leads, the others assist, unless a role is given), for every other action
+ * it is the one `unit` the action concerns (sign, return, opinion, reply,
+ * follow_up).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +25,9 @@ static const pt_opt_t opts[] = {
      "a field of the action; text for a text field (doc_no, reason), else JSON if it parses"},
     {"set-file", PT_OPT_LIST, "KEY=FILE", "a field whose text is in FILE (a long reply, say)"},
     {"unit", PT_OPT_LIST, "NAME[:ROLE]",
-     "assign/reassign: a unit (ROLE lead|co|separate; without one: co, but lead for the first "
-     "when none is lead, or separate when one is); other actions: the unit"},
+     "assign/reassign (any action with a units field): a unit (ROLE lead|co|separate; without "
+     "one: co, but lead for the first when none is lead, or separate when one is); other "
+     "actions: the unit"},
     {"note", PT_OPT_VALUE, "TEXT", "a note for the history"},
     {"if-match", PT_OPT_VALUE, "VERSION", "refuse (412) if the proposal is no longer at VERSION"},
     {0},
@@ -130,6 +133,18 @@ static bool valid_action_name(const char *s)
     return true;
 }
 
+/* Whether --unit builds the `units` of the action: the workflow in force
+ * says so by the field's type, whatever the action is called (an office
+ * may call its assignment jiaoban); without a workflow to read, or an
+ * action that does not declare `units`, the default workflow's names. */
+static bool takes_units(pt_cli_t *cli, const char *action)
+{
+    const char *type = pt_action_field_type(cli, action, "units");
+    if (type)
+        return strcmp(type, "units") == 0;
+    return strcmp(action, "assign") == 0 || strcmp(action, "reassign") == 0;
+}
+
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     long long id, version;
@@ -169,7 +184,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         return rc;
     }
     const char **units = pt_args_list(args, "unit", &n);
-    if (n > 0 && (strcmp(action, "assign") == 0 || strcmp(action, "reassign") == 0)) {
+    if (n > 0 && takes_units(cli, action)) {
         if ((rc = assign_units(cli, body, units, n)) != PT_EXIT_OK) {
             cJSON_Delete(body);
             return rc;
@@ -184,7 +199,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         free(name);
         if (role) {
             cJSON_Delete(body);
-            return pt_cli_usage(cli, "a role (:%s) only goes with assign and reassign", role);
+            return pt_cli_usage(cli,
+                                "a role (:%s) only goes with an action that takes units "
+                                "(assign, reassign); %s takes one unit",
+                                role, action);
         }
         cJSON_DeleteItemFromObjectCaseSensitive(body, "unit");
         pt_json_add_str(body, "unit", units[0]);
@@ -248,7 +266,8 @@ const pt_command_t pt_cmd_do = {
         "workflow` lists them with their fields. --set gives a field: a text field\n"
         "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
         "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
-        "For assign and reassign, --unit NAME[:ROLE] adds a unit: the first leads\n"
+        "For assign and reassign (any action whose workflow field `units` has the\n"
+        "type units), --unit NAME[:ROLE] adds a unit: the first leads\n"
         "(主办), the others assist (协办), unless a role names the lead (省财政厅:co or\n"
         "省水利厅:lead); with --set mode=separate all are 分办. When\n"
         "no mode is set it is single for one unit, lead_co for several. For other\n"

@@ -30,30 +30,34 @@ pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
     return PT_FIELD_ANY;
 }
 
-pt_field_type_t pt_field_type_action(const char *key, void *ud)
+const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *field)
 {
-    static const char *const text_types[] = {"string", "text", "enum", "time", NULL};
-    const pt_action_fields_t *a = ud;
     const cJSON *it, *f;
-    if (strcmp(key, "note") == 0)
-        return PT_FIELD_TEXT;
-    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(a->cli), "actions"))
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "actions"))
     {
         const char *name = pt_json_str(it, "name");
-        if (!name || strcmp(name, a->action) != 0)
+        if (!name || strcmp(name, action) != 0)
             continue;
         cJSON_ArrayForEach(f, pt_json_get(it, "fields"))
         {
             const char *fname = pt_json_str(f, "name");
-            const char *type = pt_json_str(f, "type");
-            if (!fname || !type || strcmp(fname, key) != 0)
-                continue;
-            for (size_t i = 0; text_types[i]; i++)
-                if (strcmp(type, text_types[i]) == 0)
-                    return PT_FIELD_TEXT;
-            return PT_FIELD_ANY;
+            if (fname && strcmp(fname, field) == 0)
+                return pt_json_str(f, "type");
         }
     }
+    return NULL;
+}
+
+pt_field_type_t pt_field_type_action(const char *key, void *ud)
+{
+    static const char *const text_types[] = {"string", "text", "enum", "time", NULL};
+    const pt_action_fields_t *a = ud;
+    if (strcmp(key, "note") == 0)
+        return PT_FIELD_TEXT;
+    const char *type = pt_action_field_type(a->cli, a->action, key);
+    for (size_t i = 0; type && text_types[i]; i++)
+        if (strcmp(type, text_types[i]) == 0)
+            return PT_FIELD_TEXT;
     return PT_FIELD_ANY;
 }
 

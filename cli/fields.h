@@ -26,6 +26,12 @@ typedef struct {
     const char *action;
 } pt_action_fields_t;
 
+/* The type ("string", "units", ...) that the workflow in force declares for
+ * the field of the action, or NULL when the action does not declare it or
+ * the workflow cannot be read. Ownership: borrowed from the workflow the
+ * client keeps. */
+const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *field);
+
 /* The type of a field of the action in ud (a pt_action_fields_t), as the
  * workflow declares it (string, text, enum and time are text); "note" is
  * text for every action. */

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `ptrack do` with an office's own names: a CPPCC office calls its
+# assignment 交办 (jiaoban, effect assign), and --unit builds its `units`
+# as it does for assign, because the workflow says the field is units.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1], encoding="utf-8"))
+for a in wf["actions"]:
+    if a["name"] == "assign":
+        a["name"], a["effect"] = "jiaoban", "assign"
+wf["name"] = "cppcc"
+json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
+pt_start
+
+pt_step "交办 (jiaoban) with two --unit: a lead and a co unit"
+api POST /v1/proposals '{"title": "关于老旧小区加装电梯的提案"}'
+check_status "a proposal" 201
+ID="$(jv 'j["id"]')"
+pt_cli do "$ID" 交办 --unit 市住建局 --unit 市财政局
+check_rc "ptrack do $ID 交办 --unit 市住建局 --unit 市财政局" 0
+api GET "/v1/proposals/$ID"
+check_eq "assigned" assigned "$(jv 'j["status"]')"
+check_eq "lead_co, 市住建局 leads, 市财政局 assists" \
+    '["lead_co", [["市住建局", "lead"], ["市财政局", "co"]]]' \
+    "$(jv '[j["handling_mode"], [[u["name"], u["role"]] for u in j["units"]]]')"
+
+pt_step "by its code, with one unit and a role"
+api POST /v1/proposals '{"title": "关于停车场建设的提案"}'
+ID2="$(jv 'j["id"]')"
+pt_cli do "$ID2" jiaoban --unit 市交通局
+check_rc "ptrack do $ID2 jiaoban --unit 市交通局" 0
+api GET "/v1/proposals/$ID2"
+check_eq "single, 市交通局 leads" '["single", [["市交通局", "lead"]]]' \
+    "$(jv '[j["handling_mode"], [[u["name"], u["role"]] for u in j["units"]]]')"
+
+pt_step "an action of one unit still takes one"
+pt_cli do "$ID" sign --unit 市住建局:主办
+check_rc "a role with sign is a usage error" 2
+check_contains "which says sign takes one unit" "sign takes one unit" "$ERR"
+
+pt_stop
+pt_finish
