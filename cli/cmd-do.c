@@ -123,12 +123,15 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
     return PT_EXIT_OK;
 }
 
+/* A name as the workflow allows one (docs/workflow.md): letters of either
+ * case, digits, '_' and '-'. */
 static bool valid_action_name(const char *s)
 {
     if (!*s)
         return false;
     for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
             return false;
     return true;
 }

@@ -2,6 +2,8 @@
 # `ptrack do` with an office's own names: a CPPCC office calls its
 # assignment 交办 (jiaoban, effect assign), and --unit builds its `units`
 # as it does for assign, because the workflow says the field is units.
+# A name may have capitals (docs/workflow.md: letters a to z, A to Z):
+# ptrack takes the office's Urge, by its code and by its label 催办.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -12,6 +14,10 @@ wf = json.load(open(sys.argv[1], encoding="utf-8"))
 for a in wf["actions"]:
     if a["name"] == "assign":
         a["name"], a["effect"] = "jiaoban", "assign"
+wf["actions"].append({"name": "Urge", "label": {"zh": "催办", "en": "Urge"}, "effect": "none",
+                      "from": ["assigned", "handling"], "to": None,
+                      "fields": [{"name": "method", "type": "enum", "required": True,
+                                  "values": ["电话", "函件", "现场"]}]})
 wf["name"] = "cppcc"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -43,6 +49,15 @@ pt_step "an action of one unit still takes one"
 pt_cli do "$ID" sign --unit 市住建局:主办
 check_rc "a role with sign is a usage error" 2
 check_contains "which says sign takes one unit" "sign takes one unit" "$ERR"
+
+pt_step "an action whose name has capitals: Urge (催办)"
+pt_cli do "$ID" Urge --set method=电话
+check_rc "ptrack do $ID Urge --set method=电话" 0
+pt_cli do "$ID" 催办 --set method=现场
+check_rc "ptrack do $ID 催办 --set method=现场" 0
+api GET "/v1/proposals/$ID/history"
+check_eq "both are in the history with their method" '[["Urge", "电话"], ["Urge", "现场"]]' \
+    "$(jv '[[e["action"], e["changes"]["method"]["to"]] for e in j["items"] if e["action"] == "Urge"]')"
 
 pt_stop
 pt_finish
