@@ -29,6 +29,7 @@
 #include <uv.h>
 
 #include "api.h"
+#include "buf.h"
 #include "config.h"
 #include "http-server.h"
 #include "log.h"
@@ -421,6 +422,57 @@ static void keep_setting(char **now, char **next, const char *key)
     *now = t;
 }
 
+/* Whether two workflows are the same: what GET /v1/workflow shows, and the
+ * effect of each action, which it does not. */
+static bool workflow_same(const pt_workflow_t *a, const pt_workflow_t *b)
+{
+    cJSON *ja = pt_workflow_to_json(a), *jb = pt_workflow_to_json(b);
+    bool same = ja && jb && cJSON_Compare(ja, jb, true);
+    const cJSON *acts = same ? cJSON_GetObjectItemCaseSensitive(ja, "actions") : NULL, *act;
+    cJSON_ArrayForEach(act, acts)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(act, "name");
+        const char *ea = cJSON_IsString(name) ? pt_workflow_action_effect(a, name->valuestring)
+                                              : NULL;
+        const char *eb = cJSON_IsString(name) ? pt_workflow_action_effect(b, name->valuestring)
+                                              : NULL;
+        if (!str_same(ea, eb))
+            same = false;
+    }
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    return same;
+}
+
+/* A changed workflow waits for the next start, as a changed path does
+ * (keep_setting): said, so that an office does not take the reload for
+ * it, with the running states that the new one lacks, whose proposals
+ * could then run no action. */
+static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t *next,
+                                  const char *name)
+{
+    if (workflow_same(now, next))
+        return;
+    cJSON *j = pt_workflow_to_json(now);
+    pt_buf_t gone;
+    pt_buf_init(&gone);
+    const cJSON *states = j ? cJSON_GetObjectItemCaseSensitive(j, "states") : NULL, *st;
+    cJSON_ArrayForEach(st, states)
+    {
+        const cJSON *sn = cJSON_GetObjectItemCaseSensitive(st, "name");
+        if (cJSON_IsString(sn) && !pt_workflow_has_state(next, sn->valuestring))
+            pt_buf_printf(&gone, "%s%s", gone.len ? ", " : "", sn->valuestring);
+    }
+    if (gone.len && !pt_buf_failed(&gone))
+        pt_warn("SIGHUP: the workflow %s changed; it takes effect at the next start. It has no "
+                "state %s: a proposal stored in one will run no action then (docs/workflow.md)",
+                name, gone.data);
+    else
+        pt_warn("SIGHUP: the workflow %s changed; it takes effect at the next start", name);
+    pt_buf_free(&gone);
+    cJSON_Delete(j);
+}
+
 /* SIGHUP: reads the configuration again. A configuration with an error is
  * refused with a log line and the running one stays. Otherwise tokens,
  * socket users, limits, deadlines, the log level and plugin instances take
@@ -475,6 +527,8 @@ static void reload(daemon_t *d)
      * checks it. */
     pt_workflow_t *wf = NULL;
     int wrc = load_workflow(next.workflow, &wf, &err);
+    if (wrc == PT_OK && str_same(d->config.workflow, next.workflow))
+        warn_workflow_changed(d->workflow, wf, next.workflow);
     pt_workflow_free(wf);
     if (wrc != PT_OK) {
         pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
