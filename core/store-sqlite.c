@@ -213,6 +213,27 @@ static int reconcile_clock(sqlite3 *db, const pt_workflow_t *wf, pt_error_t *err
     return rc;
 }
 
+/* Says at start which stored proposals are in a state the workflow does
+ * not have (a state an office's new workflow file dropped): no action
+ * runs on them until the state is back (docs/workflow.md). */
+static void warn_unknown_states(sqlite3 *db, const pt_workflow_t *wf)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT status, count(*) FROM proposals GROUP BY status", -1, &q,
+                           NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *state = (const char *)sqlite3_column_text(q, 0);
+        long long n = sqlite3_column_int64(q, 1);
+        if (state && !pt_workflow_has_state(wf, state))
+            pt_warn("%lld proposal%s in state \"%s\", which workflow %s does not have: no "
+                    "action runs on %s until a workflow with that state is in force",
+                    n, n == 1 ? " is" : "s are", state, pt_workflow_name(wf),
+                    n == 1 ? "it" : "them");
+    }
+    sqlite3_finalize(q);
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {
@@ -259,6 +280,8 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         goto fail;
     if (opts->workflow && reconcile_clock(s->wdb, opts->workflow, err) != PT_OK)
         goto fail;
+    if (opts->workflow)
+        warn_unknown_states(s->wdb, opts->workflow);
     if (opts->max_page_count > 0) {
         char sql[64];
         snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld;",

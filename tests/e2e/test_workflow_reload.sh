@@ -3,7 +3,8 @@
 # next start (docs/workflow.md), and the log says so rather than only
 # "configuration reloaded", naming a state the new file drops while it
 # may hold proposals (a county office's 暂缓办理, suspended). An unchanged
-# file says nothing; a change of an action's effect alone is a change.
+# file says nothing; a change of an action's effect alone is a change. The
+# next start names the proposals stranded in the dropped state.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -80,6 +81,16 @@ check_contains "the log names the state the new file lacks" \
     "It has no state suspended: a proposal stored in one will run no action then" "$LOG"
 api POST "/v1/proposals/$ID/actions/resume" '{}'
 check_status "until the next start, the running workflow still resumes it" 200
+
+pt_step "a start with the state dropped while a proposal is in it: the log says so"
+api POST "/v1/proposals/$ID/actions/suspend" '{}'
+check_status "suspended again" 200
+pt_stop
+START_FROM=$(($(wc -l <"$PT_TMP/ptrackd.log") + 1))
+pt_start
+check_contains "the start names the state, how many are in it and what that means" \
+    "1 proposal is in state \"suspended\", which workflow county does not have: no action runs on it" \
+    "$(tail -n +"$START_FROM" "$PT_TMP/ptrackd.log")"
 
 pt_stop
 pt_finish
