@@ -97,6 +97,40 @@ static void usage(FILE *out)
                  "Under systemd (NOTIFY_SOCKET set) ptrackd reports its state with sd_notify.\n");
 }
 
+/* Two states, or two actions, with one Chinese label are allowed (an
+ * office may have two ways to withdraw), but where a person types the
+ * label (ptrack --status 初审中, ptrack do 12 撤回, a CSV's 状态 column) the
+ * first is taken: said at start, so that it is meant. */
+static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
+{
+    static const char *const lists[] = {"states", "actions"};
+    cJSON *j = pt_workflow_to_json(wf);
+    for (size_t l = 0; j && l < 2; l++) {
+        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, lists[l]), *a, *b;
+        cJSON_ArrayForEach(a, arr)
+        {
+            const cJSON *za = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(a, "label"), "zh");
+            for (b = arr->child; b != a; b = b->next) {
+                const cJSON *zb = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(b, "label"), "zh");
+                if (cJSON_IsString(za) && cJSON_IsString(zb) &&
+                    strcmp(za->valuestring, zb->valuestring) == 0) {
+                    pt_warn("workflow %s: %s %s and %s share the label %s; where a person types "
+                            "it, %s is taken",
+                            path, lists[l],
+                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name")),
+                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "name")),
+                            za->valuestring,
+                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name")));
+                    break;
+                }
+            }
+        }
+    }
+    cJSON_Delete(j);
+}
+
 static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
 {
     const char *path = name;
@@ -141,6 +175,8 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
         char msg[sizeof(err->message)];
         snprintf(msg, sizeof(msg), "%s", err->message);
         pt_error_set(err, PT_ECONFIG, "workflow %s: %s", path, msg);
+    } else {
+        warn_shared_labels(path, *out);
     }
     return rc;
 }

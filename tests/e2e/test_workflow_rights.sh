@@ -32,6 +32,9 @@ cat >"$PT_CONF" <<JSON
              "sha256": "$(pt_sha256 "$UNIT_TOKEN")"}]}
 JSON
 pt_start
+check_contains "the start says that two actions share a label, and which a typed label takes" \
+    "workflow $PT_TMP/wf.json: actions extend and withdraw share the label 撤回; where a person types it, extend is taken" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_step "a renamed sign, an extend that withdraws"
 api POST /v1/proposals '{"title":"关于自定义流程权限的建议"}'
