@@ -68,7 +68,7 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
  * return"), but the details are the stable part of the API and a message
  * may be cut short or reworded, so each detail is added unless the message
  * already holds it: never twice, never missing. */
-static void error_details(pt_buf_t *b, const char *msg, const cJSON *err)
+static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJSON *err)
 {
     const char *code = pt_json_str(err, "code");
     if (!code)
@@ -80,6 +80,19 @@ static void error_details(pt_buf_t *b, const char *msg, const cJSON *err)
         if (!strstr(msg, shown))
             pt_buf_printf(b, " (allowed: %s)", shown);
         free(list);
+        /* And by the names the office uses (ptrack do takes either). */
+        const cJSON *a;
+        bool first = true;
+        cJSON_ArrayForEach(a, allowed)
+        {
+            if (!cJSON_IsString(a))
+                continue;
+            const char *zh = pt_label_action(cli, a->valuestring);
+            pt_buf_printf(b, "%s%s %s", first ? "（可进行：" : "、", zh, a->valuestring);
+            first = false;
+        }
+        if (!first)
+            pt_buf_puts(b, "）");
     } else if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
         const cJSON *f;
         bool first = true;
@@ -159,7 +172,7 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     }
     /* A copy: appending to line may move the text the check reads. */
     char *said = pt_xstrdup(pt_buf_str(&line));
-    error_details(&line, said, err);
+    error_details(cli, &line, said, err);
     free(said);
     if (code && (strcmp(code, "unauthorized") == 0 || strcmp(code, "forbidden") == 0)) {
         pt_client_t *c = pt_cli_client(cli);

@@ -28,6 +28,7 @@ check_eq "not found" "ptrack: 未找到：proposal 999999 does not exist" "$ERR"
 pt_cli do "$ID" feedback
 check_rc "an action the state does not allow" 1
 check_contains "invalid transition" "ptrack: 当前状态下不能进行此操作：action \"feedback\" is not allowed" "$ERR"
+check_contains "and the actions it allows, by their labels too" "（可进行：审查 review、交办 assign、撤回 withdraw、督办 supervise）" "$ERR"
 pt_cli add --title ""
 check_rc "a blank title" 1
 check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"
