@@ -1325,8 +1325,9 @@ static int load_text(pt_config_t *c, const char *source, const char *json, size_
 
     cJSON *root = pt_json_parse(json, len, &perr);
     if (root == NULL) {
-        /* pt_json_parse says "invalid JSON at byte N: what"; it is passed on
-         * whole, since the offset is what lets the operator find the fault. */
+        /* pt_json_parse says "invalid JSON at line L, column C (byte N):
+         * what"; it is passed on whole, since that is what lets the
+         * operator find the fault. */
         rc = fail(&ld, NULL, "%s", perr.message);
         pt_error_clear(&perr);
         pt_error_clear(&local);

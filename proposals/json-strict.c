@@ -475,6 +475,28 @@ static const char *find_duplicate(const cJSON *item, char *path, size_t cap, boo
     return NULL;
 }
 
+/* Sets err to "invalid JSON at byte N: why", and in a text of several
+ * lines (a configuration or workflow file) also the line and column of
+ * byte N, counted in characters, where a person editing it looks. */
+static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const char *why)
+{
+    size_t line = 1, column = 1;
+    bool lines = memchr(p->s, '\n', p->len) != NULL;
+    for (size_t i = 0; lines && i < pos && i < p->len; i++) {
+        if (p->s[i] == '\n') {
+            line++;
+            column = 1;
+        } else if ((p->s[i] & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    if (lines)
+        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at line %zu, column %zu (byte %zu): %s",
+                     line, column, pos, why);
+    else
+        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at byte %zu: %s", pos, why);
+}
+
 cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
 {
     parser_t p = {.s = (const unsigned char *)buf, .len = buf ? len : 0};
@@ -483,23 +505,21 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
     bool oom = false;
 
     if (p.len >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF) {
-        pt_error_set(err, PT_EINVALID_JSON,
-                     "invalid JSON at byte 0: a byte order mark is not allowed");
+        invalid_at(err, &p, 0, "a byte order mark is not allowed");
         return NULL;
     }
     skip_ws(&p);
     if (p.pos >= p.len) {
-        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at byte %zu: empty document", p.pos);
+        invalid_at(err, &p, p.pos, "empty document");
         return NULL;
     }
     if (!value(&p, 0)) {
-        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at byte %zu: %s", p.fail_at, p.why);
+        invalid_at(err, &p, p.fail_at, p.why);
         return NULL;
     }
     skip_ws(&p);
     if (p.pos < p.len) {
-        pt_error_set(err, PT_EINVALID_JSON,
-                     "invalid JSON at byte %zu: unexpected data after the JSON value", p.pos);
+        invalid_at(err, &p, p.pos, "unexpected data after the JSON value");
         return NULL;
     }
     json = cJSON_ParseWithLength(buf, len);

@@ -101,7 +101,7 @@ static void malformed_numbers_are_refused(void **state)
 static void raw_control_characters_in_strings_are_refused(void **state)
 {
     (void)state;
-    REFUSED("[\"a\nb\"]", "invalid JSON at byte 3: raw control character 0x0A");
+    REFUSED("[\"a\nb\"]", "invalid JSON at line 1, column 4 (byte 3): raw control character 0x0A");
     REFUSED("\"tab\there\"", "raw control character 0x09");
     REFUSED("\"nul\0here\"", "raw control character 0x00");
 }
@@ -157,6 +157,9 @@ static void trailing_garbage_is_refused(void **state)
 {
     (void)state;
     REFUSED("{} x", "invalid JSON at byte 3: unexpected data after the JSON value");
+    /* A text of several lines (a file a person edits) names the line and
+     * the column, in characters. */
+    REFUSED("{\n  \"标题\": 1,\n}", "invalid JSON at line 3, column 1 (byte 17): trailing comma");
     REFUSED("[1] [2]", "unexpected data after");
     REFUSED("{}\0", "unexpected data after");
     accepted("{} \n");
