@@ -229,10 +229,11 @@ static int get_name(const cJSON *obj, const char *what, size_t index, char **out
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, "name");
 
+    /* Counted from 1, as a person counts the entries of the file. */
     if (!cJSON_IsObject(obj))
-        return bad(err, "%s %zu: must be an object", what, index);
+        return bad(err, "%s %zu (counted from 1): must be an object", what, index + 1);
     if (!cJSON_IsString(n))
-        return bad(err, "%s %zu: \"name\" must be a string", what, index);
+        return bad(err, "%s %zu (counted from 1): \"name\" must be a string", what, index + 1);
     if (!good_name(n->valuestring))
         return bad(err, "%s \"%s\": a name must be 1 to 64 letters, digits, '_' or '-'", what,
                    n->valuestring);

@@ -360,6 +360,9 @@ static void unknown_keys_are_refused_by_name(void **state)
                 FINISH("")),
             "state \"new\": unknown key \"colour\"");
     refused("{\"name\": \"mini\", \"statse\": []}", "workflow: unknown key \"statse\"");
+    /* An entry without a name is counted as a person counts them. */
+    refused(DOC(STATE_NEW ", {\"label\": {\"zh\": \"完\", \"en\": \"Done\"}}", FINISH("")),
+            "state 2 (counted from 1): \"name\" must be a string");
 }
 
 static void labels_need_both_languages(void **state)
