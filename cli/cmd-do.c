@@ -194,6 +194,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         }
     } else if (n > 1) {
         cJSON_Delete(body);
+        if (!pt_cli_workflow(cli))
+            return pt_cli_usage(cli,
+                                "cannot read the workflow from ptrackd to tell whether %s takes "
+                                "several units (--unit was given %zu times)",
+                                action, n);
         return pt_cli_usage(cli, "%s concerns one unit; --unit was given %zu times", action, n);
     } else if (n == 1) {
         char *name;

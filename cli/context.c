@@ -88,6 +88,9 @@ static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJS
             if (!cJSON_IsString(a))
                 continue;
             const char *zh = pt_label_action(cli, a->valuestring);
+            /* Without the workflow (it could not be read) there is no label. */
+            if (zh == a->valuestring || strcmp(zh, a->valuestring) == 0)
+                continue;
             pt_buf_printf(b, "%s%s %s", first ? "（可进行：" : "、", zh, a->valuestring);
             first = false;
         }

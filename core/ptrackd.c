@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,22 +110,28 @@ static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, lists[l]), *a, *b;
         cJSON_ArrayForEach(a, arr)
         {
-            const cJSON *za = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(a, "label"), "zh");
+            const cJSON *la = cJSON_GetObjectItemCaseSensitive(a, "label");
+            const char *za = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(la, "zh"));
+            const char *ea = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(la, "en"));
             for (b = arr->child; b != a; b = b->next) {
-                const cJSON *zb = cJSON_GetObjectItemCaseSensitive(
-                    cJSON_GetObjectItemCaseSensitive(b, "label"), "zh");
-                if (cJSON_IsString(za) && cJSON_IsString(zb) &&
-                    strcmp(za->valuestring, zb->valuestring) == 0) {
-                    pt_warn("workflow %s: %s %s and %s share the label %s; where a person types "
-                            "it, %s is taken",
-                            path, lists[l],
-                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name")),
-                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "name")),
-                            za->valuestring,
-                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name")));
-                    break;
-                }
+                const cJSON *lb = cJSON_GetObjectItemCaseSensitive(b, "label");
+                const char *zb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lb, "zh"));
+                const char *eb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lb, "en"));
+                /* A typed label is matched in Chinese, and in English in any
+                 * case (workflow.c). */
+                const char *shared = za && zb && strcmp(za, zb) == 0        ? za
+                                     : ea && eb && strcasecmp(ea, eb) == 0 ? ea
+                                                                           : NULL;
+                if (!shared)
+                    continue;
+                const char *first =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
+                pt_warn("workflow %s: %s %s and %s share the label %s; where a person types it, "
+                        "%s is taken",
+                        path, lists[l], first,
+                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "name")), shared,
+                        first);
+                break;
             }
         }
     }
@@ -175,8 +182,6 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
         char msg[sizeof(err->message)];
         snprintf(msg, sizeof(msg), "%s", err->message);
         pt_error_set(err, PT_ECONFIG, "workflow %s: %s", path, msg);
-    } else {
-        warn_shared_labels(path, *out);
     }
     return rc;
 }
@@ -648,6 +653,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
                             d->config.socket_group);
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
+    if (rc == PT_OK)
+        warn_shared_labels(d->config.workflow, wf);
     if (rc != PT_OK || !d->config.plugins) {
         pt_workflow_free(wf);
         return rc;
@@ -773,6 +780,7 @@ static int start(daemon_t *d, pt_error_t *err)
         return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
+    warn_shared_labels(d->config.workflow, d->workflow);
 
     char db[4096];
     snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
@@ -782,15 +790,21 @@ static int start(daemon_t *d, pt_error_t *err)
      * gives its -wal and -shm files the database's mode. One that exists
      * (or cannot be made: SQLite says why) is left as it is. */
     int dbfd = open(db, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    struct stat dbst;
     if (dbfd >= 0)
         close(dbfd);
-    else if (stat(db, &dbst) == 0 && (dbst.st_mode & 0077))
-        /* Perhaps on purpose (a group that backs it up), so it is said,
-         * not changed. */
-        pt_warn("%s is mode %04o: other users may read every proposal and the tokens' "
-                "hashes; chmod 600 it unless that is meant",
-                db, (unsigned)(dbst.st_mode & 07777));
+    /* One that exists keeps its mode: perhaps on purpose (a group that
+     * backs it up), so it is said, not changed. Its -wal and -shm hold the
+     * latest writes. */
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char f[4200];
+        struct stat fst;
+        snprintf(f, sizeof(f), "%s%s", db, suffixes[i]);
+        if (stat(f, &fst) == 0 && (fst.st_mode & 0044))
+            pt_warn("%s is mode %04o: other users may read proposals and the tokens' hashes; "
+                    "chmod 600 it unless that is meant",
+                    f, (unsigned)(fst.st_mode & 07777));
+    }
     pt_store_options_t so = {
         .path = db,
         .workflow = d->workflow,

@@ -481,7 +481,7 @@ static const char *find_duplicate(const cJSON *item, char *path, size_t cap, boo
 static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const char *why)
 {
     size_t line = 1, column = 1;
-    bool lines = memchr(p->s, '\n', p->len) != NULL;
+    bool lines = p->len && memchr(p->s, '\n', p->len) != NULL;
     for (size_t i = 0; lines && i < pos && i < p->len; i++) {
         if (p->s[i] == '\n') {
             line++;

@@ -508,23 +508,39 @@ static int spool_render(run_t *r, uint64_t *offset, uint32_t *len)
     return PTRACK_OK;
 }
 
+/* Whether the proposal itself is late, whoever exports it: a unit's
+ * export shows `overdue` for the unit's own part, and grouped by unit the
+ * other units' parts count too. */
+static int proposal_late(const run_t *r)
+{
+    const pt_view_t *v = &r->view;
+    int64_t due;
+    if (v->overdue)
+        return 1;
+    return v->status && pt_wf_state_clock(&r->wf, v->status) && v->due_at &&
+           pt_time_parse(v->due_at, &due) == 0 && due < (int64_t)time(NULL);
+}
+
 /* Spools the current proposal's row and files it under its groups. */
 static int spool_row(run_t *r, const ptrack_record_t *rec)
 {
-    uint64_t offset, offset_in_time = 0;
-    uint32_t len, len_in_time = 0;
-    int rc = spool_render(r, &offset, &len);
-    if (rc != PTRACK_OK)
-        return rc;
-    if (!r->by_unit)
-        return add_entry(r, r->view.status ? r->view.status : "", offset, len);
+    uint64_t offset[2];
+    uint32_t len[2] = {0, 0}; /* [0] marked in time, [1] late; 0: not spooled */
+    int own = r->view.overdue, rc = PTRACK_OK;
+    if (!r->by_unit || r->view.n_units == 0) {
+        if ((rc = spool_render(r, &offset[0], &len[0])) != PTRACK_OK)
+            return rc;
+        const char *group = r->by_unit ? "" : r->view.status ? r->view.status : "";
+        return add_entry(r, group, offset[0], len[0]);
+    }
     /* Grouped by unit, a proposal is listed under each of its units (once,
-     * should a unit be named twice), or under "" (not assigned) if none.
-     * Under a unit that has answered its part (pt_view_unit_answered) an
-     * overdue proposal is not marked late: that row is spooled too. */
+     * should a unit be named twice), or under "" (not assigned) if none,
+     * marked late under a unit whose part is late: the proposal is late
+     * and the unit has not answered its part (pt_view_unit_answered). */
+    int late = proposal_late(r);
     char path[64], other[64];
     size_t listed = 0;
-    for (size_t i = 0; i < r->view.n_units; i++) {
+    for (size_t i = 0; i < r->view.n_units && rc == PTRACK_OK; i++) {
         snprintf(path, sizeof(path), "units.%zu.name", i);
         const char *name = r->h->rec_get(rec, path);
         if (!name || !*name)
@@ -537,20 +553,24 @@ static int spool_row(run_t *r, const ptrack_record_t *rec)
         }
         if (seen)
             continue;
-        int in_time = r->view.overdue && pt_view_unit_answered(&r->view, r->h, rec, i);
-        if (in_time && !len_in_time) {
-            r->view.overdue = 0;
-            rc = spool_render(r, &offset_in_time, &len_in_time);
-            r->view.overdue = 1;
+        int mark = late && !pt_view_unit_answered(&r->view, r->h, rec, i);
+        if (!len[mark]) {
+            r->view.overdue = mark;
+            rc = spool_render(r, &offset[mark], &len[mark]);
+            r->view.overdue = own;
             if (rc != PTRACK_OK)
-                return rc;
+                break;
         }
-        if (add_entry(r, name, in_time ? offset_in_time : offset, in_time ? len_in_time : len) !=
-            PTRACK_OK)
-            return PTRACK_ENOMEM;
+        if (add_entry(r, name, offset[mark], len[mark]) != PTRACK_OK)
+            rc = PTRACK_ENOMEM;
         listed++;
     }
-    return listed ? PTRACK_OK : add_entry(r, "", offset, len);
+    if (rc == PTRACK_OK && !listed) {
+        r->view.overdue = own;
+        if ((rc = spool_render(r, &offset[0], &len[0])) == PTRACK_OK)
+            rc = add_entry(r, "", offset[0], len[0]);
+    }
+    return rc;
 }
 
 /* Sorts entries by their group's place in the report, then by where the

@@ -92,7 +92,7 @@ pid4b=$!
 check "a database of mode 0644 is served" wait_socket "$tmp/d4b/ptrack.sock"
 kill -TERM "$pid4b"; wait "$pid4b" || true
 check "and the start warns that others may read it" \
-    grep -q "ptrack.db is mode 0644: other users may read every proposal" "$tmp/d4b.log"
+    grep -q "ptrack.db is mode 0644: other users may read proposals" "$tmp/d4b.log"
 
 # 5. SIGTERM with a long poll waiting and writes in flight: every write that
 # was sent is answered, the long poll is answered, and ptrackd exits 0.

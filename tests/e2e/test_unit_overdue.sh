@@ -39,6 +39,20 @@ ids() {
     [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$2" "HTTP 200" "HTTP $ST $BODY"
     jv '",".join(str(i["id"]) for i in j["items"])'
 }
+# report_marks: of the md report by unit just fetched, "UNIT:#ID:late" (or
+# in-time) for each row, in order.
+report_marks() {
+    python3 -c '
+import sys
+group, out = None, []
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("### "):
+        group = line[4:].split("（")[0]
+    elif group and line.startswith("| #"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        out.append("%s:%s:%s" % (group, cells[0], "late" if "超期" in cells else "in-time"))
+print(" ".join(out))' "$PT_TMP/resp.body"
+}
 U_WATER="$(urlenc 水利厅)"
 U_MONEY="$(urlenc 财政厅)"
 
@@ -96,16 +110,10 @@ api GET "/v1/exports?format=md"
 check_contains "the report counts the same" "| A类（所提问题已经解决或基本解决） | 0 |" "$(cat "$PT_TMP/resp.body")"
 api GET "/v1/exports?format=md&group=unit"
 check_eq "the report by unit marks it late under 财政厅 only, the single-mode one under 水利厅" \
-    "水利厅:#$P:in-time 水利厅:#$Q:late 财政厅:#$P:late" "$(python3 -c '
-import sys
-group, out = None, []
-for line in open(sys.argv[1], encoding="utf-8"):
-    if line.startswith("### "):
-        group = line[4:].split("（")[0]
-    elif group and line.startswith("| #"):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        out.append("%s:%s:%s" % (group, cells[0], "late" if "超期" in cells else "in-time"))
-print(" ".join(out))' "$PT_TMP/resp.body")"
+    "水利厅:#$P:in-time 水利厅:#$Q:late 财政厅:#$P:late" "$(report_marks)"
+req "tcp:$WATER" GET "/v1/exports?format=md&group=unit"
+check_eq "水利厅's own report by unit marks the other unit's late part too" \
+    "水利厅:#$P:in-time 水利厅:#$Q:late 财政厅:#$P:late" "$(report_marks)"
 pt_cli stats
 set +e
 check_rc "ptrack stats" 0

@@ -19,7 +19,10 @@ wf["actions"] += [
     {"name": "suspend", "label": {"zh": "暂缓办理", "en": "Suspend"}, "effect": "none",
      "from": ["handling"], "to": "suspended"},
     {"name": "resume", "label": {"zh": "恢复办理", "en": "Resume"}, "effect": "none",
-     "from": ["suspended"], "to": "handling"}]
+     "from": ["suspended"], "to": "handling"},
+    # A second way to urge, sharing supervise's label: said at start only.
+    {"name": "urge", "label": {"zh": "督办", "en": "Urge"}, "effect": "none",
+     "from": ["handling"], "to": "handling"}]
 wf["name"] = "county"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -52,6 +55,9 @@ api POST "/v1/proposals/$ID/actions/assign" '{"mode": "single", "units": [{"name
 api POST "/v1/proposals/$ID/actions/sign" '{"unit": "县交通局"}'
 api POST "/v1/proposals/$ID/actions/suspend" '{}'
 check_status "suspended" 200
+
+check_contains "the start names the shared label" "actions supervise and urge share the label 督办" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_step "SIGHUP with the file as it was: nothing about the workflow"
 LOG="$(hup)"
