@@ -61,6 +61,7 @@ typedef struct {
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
     bool check_only;     /* --check-config: validate and exit */
+    bool socket_made;    /* the socket is this start's: removed if it fails */
     const char *pidfile; /* --pidfile: written once listening, removed at exit */
     bool use_syslog;     /* --syslog: log to syslog(3) instead of stderr */
     bool stopping;
@@ -878,6 +879,7 @@ static int start(daemon_t *d, pt_error_t *err)
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
                             d->config.socket, uv_strerror(rc));
+    d->socket_made = true;
     if (d->config.socket_group && chown(d->config.socket, (uid_t)-1, group) != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot give the socket %s to group %s: %s",
                             d->config.socket, d->config.socket_group, strerror(errno));
@@ -939,6 +941,9 @@ int main(int argc, char **argv)
             pt_error("%s", err.message);
         fprintf(stderr, "ptrackd: %s\n", err.message);
         pt_error_clear(&err);
+        /* A socket this start made, that nothing will serve. */
+        if (d.socket_made)
+            unlink(d.config.socket);
         /* Instances loaded before the failing one have notifier threads;
          * they are stopped before the process goes. */
         pt_plugins_free(d.plugins);

@@ -196,6 +196,24 @@ check "the message says the socket's directory does not exist ($out)" \
     <<<"$out"
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
 
+# 7b. A start that fails after it made its socket (its TCP port is taken)
+# leaves no socket that nothing serves.
+port_taker() {
+    python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(30)'
+}
+coproc TAKER { port_taker; }
+read -r taken <&"${TAKER[0]}"
+set +e
+out="$("$PTRACKD" --data-dir "$tmp/d7b" --socket "$tmp/d7b.sock" --listen "127.0.0.1:$taken" 2>&1)"; rc=$?
+set -e
+kill "$TAKER_PID" 2>/dev/null || true
+check "a taken TCP port stops the start" test "$rc" -eq 1
+check "the message names the address ($out)" grep -q "cannot listen on 127.0.0.1:$taken" <<<"$out"
+check "and the socket it made is gone" test ! -e "$tmp/d7b.sock"
+
 # 8. A database that ptrackd's user may not write stops the start: SQLite
 # alone opens it read-only, and ptrackd said it was ready and answered
 # every write 503. (Root writes any file: the user here is nobody.)
