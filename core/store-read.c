@@ -282,8 +282,6 @@ static const char *sort_expr(pt_sort_key_t k)
     return "p.id";
 }
 
-/* Appends the conditions of the list filters of q (" AND ..."), with
- * clock saying whether a deadline runs (clock_expr). */
 /* Whether p's deadline runs, as the reads of q see it (into buf): for the
  * proposal, or, in a unit's scope (a unit's own reads, a list filtered by
  * unit), for that unit (PT_SQL_UNIT_CLOCK). */
@@ -307,6 +305,8 @@ static void put_with_clock(pt_buf_t *sql, const char *text, const char *clock)
     pt_buf_puts(sql, text);
 }
 
+/* Appends the conditions of the list filters of q (" AND ..."), with
+ * clock saying whether a deadline runs (clock_expr). */
 static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, int64_t now,
                          const char *clock)
 {
