@@ -151,7 +151,7 @@ void pt_config_set_str(char **member, const char *value)
 void pt_config_init(pt_config_t *c)
 {
     memset(c, 0, sizeof(*c));
-    c->data_dir = must_strdup("var");
+    c->data_dir = must_strdup(PT_CONFIG_DATA_DIR);
     c->workflow = must_strdup("default");
     c->log_level = must_strdup("info");
     pt_deadlines_default(&c->deadlines);
@@ -200,7 +200,7 @@ void pt_config_finish(pt_config_t *c)
     /* A flag may have set a member to NULL; the defaults stand in for it so
      * that the rest of the daemon never has to test these for NULL. */
     if (c->data_dir == NULL)
-        c->data_dir = must_strdup("var");
+        c->data_dir = must_strdup(PT_CONFIG_DATA_DIR);
     if (c->workflow == NULL)
         c->workflow = must_strdup("default");
     if (c->log_level == NULL)

@@ -41,6 +41,10 @@ int pt_role_parse(const char *s, pt_role_t *out);
 #define PT_ID_NAME_MAX 256
 #define PT_ID_BINDING_MAX 500
 
+/* The data directory when neither the file nor --data-dir names one:
+ * relative, so it is where ptrackd is started. */
+#define PT_CONFIG_DATA_DIR "var"
+
 typedef struct {
     char *name;
     pt_role_t role;
@@ -58,7 +62,7 @@ typedef struct {
 } pt_socket_user_t;
 
 typedef struct {
-    char *data_dir;  /* "var" */
+    char *data_dir;  /* PT_CONFIG_DATA_DIR */
     char *socket;    /* "<data_dir>/ptrack.sock" unless set */
     char *listen;    /* NULL: no TCP listener. "127.0.0.1:8470" in the sample */
     char *workflow;  /* "default" or a file path */

@@ -16,7 +16,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <signal.h>
@@ -24,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -32,6 +30,7 @@
 #include "api.h"
 #include "buf.h"
 #include "config.h"
+#include "data-dir.h"
 #include "http-server.h"
 #include "log.h"
 #include "plugin-jobs.h"
@@ -87,8 +86,10 @@ static void usage(FILE *out)
                  "                     instead of stderr\n"
                  "  --check-config FILE  check FILE as a start would, touching no data (the\n"
                  "                     config, its listen address, socket group and workflow,\n"
-                 "                     and the files, options and create() of its plugin\n"
-                 "                     instances) and exit: 0 when it is good\n"
+                 "                     the data and socket directories as they are now, and\n"
+                 "                     the files, options and create() of its plugin\n"
+                 "                     instances) and exit: 0 when it is good; give it the\n"
+                 "                     flags the service starts with, as its user\n"
                  "  --version          print the version and exit\n"
                  "  --help             print this help and exit\n"
                  "\n"
@@ -638,7 +639,8 @@ static void on_sighup(uv_signal_t *h, int signum)
 }
 
 /* --check-config: everything a start would check before it touches the
- * data: the file, the listen address, the socket's group, the workflow and
+ * data: the file, the listen address, the socket's group, the data
+ * directory and the socket's directory as they are now, the workflow and
  * the plugin instances it names, with their plugins' create(). */
 static int check_config(daemon_t *d, pt_error_t *err)
 {
@@ -652,6 +654,12 @@ static int check_config(daemon_t *d, pt_error_t *err)
     if (d->config.socket_group && resolve_group(d->config.socket_group, &group) != 0)
         return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
                             d->config.socket_group);
+    /* The default data directory is relative to wherever the check runs,
+     * not where the service will: the directories are checked when the
+     * file or the flags name them. */
+    bool named = d->flag_data || d->flag_socket || strcmp(d->config.data_dir, PT_CONFIG_DATA_DIR);
+    if (named && pt_data_dir_check(d->config.data_dir, d->config.socket, err) != PT_OK)
+        return err->code;
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)
@@ -720,46 +728,6 @@ static void remove_pidfile(const char *path)
         unlink(path);
 }
 
-/* One ptrackd a data directory: two would both write the database, both
- * raise every deadline reminder, and the second would take the first's
- * socket. The lock is flock(2) on DIR/ptrackd.lock, held for the process's
- * life (the kernel lets it go when the process ends, however it ends); the
- * file holds the holder's pid, for the message. The fd stays open on
- * purpose. */
-static int lock_data_dir(const char *dir, pt_error_t *err)
-{
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof(path), "%s/ptrackd.lock", dir) >= sizeof(path))
-        return pt_error_set(err, PT_ECONFIG, "the data directory's path is too long");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return pt_error_set(err, PT_ECONFIG, "cannot open %s: %s", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        char buf[32] = "";
-        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-        buf[n > 0 ? n : 0] = '\0';
-        long pid = strtol(buf, NULL, 10);
-        close(fd);
-        if (e != EWOULDBLOCK)
-            return pt_error_set(err, PT_ECONFIG, "cannot lock %s: %s", path, strerror(e));
-        if (pid > 0)
-            return pt_error_set(err, PT_ECONFIG,
-                                "the data directory %s is in use by another ptrackd (pid %ld); "
-                                "stop that one first, or give this one another data_dir",
-                                dir, pid);
-        return pt_error_set(err, PT_ECONFIG,
-                            "the data directory %s is in use by another ptrackd; stop that one "
-                            "first, or give this one another data_dir",
-                            dir);
-    }
-    char line[32];
-    int len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len)
-        pt_warn("cannot write the pid to %s: %s", path, strerror(errno));
-    return PT_OK;
-}
-
 static int start(daemon_t *d, pt_error_t *err)
 {
     if (check_listen(&d->config, err) != PT_OK)
@@ -774,10 +742,7 @@ static int start(daemon_t *d, pt_error_t *err)
                             d->config.log_level);
     pt_log_set_level(level);
 
-    if (mkdir(d->config.data_dir, 0700) != 0 && errno != EEXIST)
-        return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s",
-                            d->config.data_dir, strerror(errno));
-    if (lock_data_dir(d->config.data_dir, err) != PT_OK)
+    if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
         return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
@@ -785,27 +750,7 @@ static int start(daemon_t *d, pt_error_t *err)
 
     char db[4096];
     snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
-    /* The database holds every proposal and the tokens' hashes. SQLite
-     * would make it 0644 less the umask, readable by anyone who reaches a
-     * data directory made beforehand; it is made 0600 here, and SQLite
-     * gives its -wal and -shm files the database's mode. One that exists
-     * (or cannot be made: SQLite says why) is left as it is. */
-    int dbfd = open(db, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (dbfd >= 0)
-        close(dbfd);
-    /* One that exists keeps its mode: perhaps on purpose (a group that
-     * backs it up), so it is said, not changed. Its -wal and -shm hold the
-     * latest writes. */
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char f[4200];
-        struct stat fst;
-        snprintf(f, sizeof(f), "%s%s", db, suffixes[i]);
-        if (stat(f, &fst) == 0 && (fst.st_mode & 0044))
-            pt_warn("%s is mode %04o: other users may read proposals and the tokens' hashes; "
-                    "chmod 600 it unless that is meant",
-                    f, (unsigned)(fst.st_mode & 07777));
-    }
+    pt_data_dir_prepare_db(db);
     pt_store_options_t so = {
         .path = db,
         .workflow = d->workflow,

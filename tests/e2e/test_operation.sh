@@ -31,6 +31,57 @@ echo "{\"workflow\": \"$PT_TMP\"}" >"$PT_TMP/wfdir.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/wfdir.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a workflow path that is a directory exits 1" 1 "$rc"
 check_contains "saying so" "not a file (a directory)" "$out"
+# The data directory and the socket's directory, as they are now.
+echo '{}' >"$PT_TMP/dirs.json"
+: >"$PT_TMP/afile"
+out="$("$PTRACKD" --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/afile" 2>&1)" && rc=0 || rc=$?
+check_eq "a data_dir that is a file exits 1" 1 "$rc"
+check_contains "saying so" "the data directory $PT_TMP/afile is not a directory" "$out"
+echo "{\"data_dir\": \"$PT_TMP/afile\"}" >"$PT_TMP/dirfile.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/dirfile.json" 2>&1)" && rc=0 || rc=$?
+check_eq "so does one the file names" 1 "$rc"
+: >"$PT_TMP/var"
+out="$(cd "$PT_TMP" && "$PTRACKD" --check-config "$PT_TMP/dirs.json" 2>&1)" && rc=0 || rc=$?
+rm "$PT_TMP/var"
+check_eq "the default data directory is not judged where the check runs ($out)" 0 "$rc"
+out="$("$PTRACKD" --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/新数据" \
+    --socket "$PT_TMP/run/ptrack.sock" 2>&1)" && rc=0 || rc=$?
+check_eq "a socket directory that does not exist yet exits 0" 0 "$rc"
+check_contains "with a warning naming it" "the socket's directory $PT_TMP/run does not exist" "$out"
+check_contains "and what makes it" "RuntimeDirectory=" "$out"
+check_true "a data directory a start makes is not warned about" test "${out/新数据/}" = "$out"
+check_true "nothing was created" test ! -e "$PT_TMP/新数据" -a ! -e "$PT_TMP/run"
+out="$("$PTRACKD" --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/a/b" 2>&1)" && rc=0 || rc=$?
+check_eq "a data directory whose parent is missing exits 0" 0 "$rc"
+check_contains "with a warning" "the data directory $PT_TMP/a/b does not exist, nor does $PT_TMP/a" "$out"
+# Permissions: root may write anything, so these run as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$PTRACKD" "$@"; }
+    chmod 755 "$PT_TMP"
+    chmod 644 "$PT_TMP/dirs.json"
+    mkdir -p "$PT_TMP/rootdir" "$PT_TMP/nobodydir"
+    chown 65534:65534 "$PT_TMP/nobodydir"
+    out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/rootdir" 2>&1)" && rc=0 || rc=$?
+    check_eq "a data directory its user may not write exits 1" 1 "$rc"
+    check_contains "naming it and the uid" "the data directory $PT_TMP/rootdir is not writable by uid 65534" "$out"
+    touch "$PT_TMP/nobodydir/ptrack.db"
+    chmod 644 "$PT_TMP/nobodydir/ptrack.db"
+    out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" 2>&1)" && rc=0 || rc=$?
+    check_eq "a database of another user exits 1" 1 "$rc"
+    check_contains "naming it" "$PT_TMP/nobodydir/ptrack.db is not readable and writable by uid 65534" "$out"
+    chown 65534:65534 "$PT_TMP/nobodydir/ptrack.db"
+    out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
+        --socket "$PT_TMP/rootdir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
+    check_eq "a socket directory its user may not write exits 1" 1 "$rc"
+    check_contains "naming it" "the socket's directory $PT_TMP/rootdir is not writable by uid 65534" "$out"
+    out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" 2>&1)" && rc=0 || rc=$?
+    check_eq "its own data directory and database exit 0" 0 "$rc"
+    out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/rootdir/新" 2>&1)" && rc=0 || rc=$?
+    check_eq "a data directory it may not make exits 0" 0 "$rc"
+    check_contains "with a warning naming the parent" "may not make it in $PT_TMP/rootdir" "$out"
+else
+    pt_log "skip: permissions need root and setpriv"
+fi
 
 pt_step "a non-loopback listen needs allow_remote"
 echo "{\"data_dir\": \"$PT_TMP/remote\", \"listen\": \"0.0.0.0:$(pt_free_port)\"}" >"$PT_TMP/remote.json"

@@ -1,0 +1,214 @@
+/*
+ * data-dir.c - the data directory, its lock, the database file's mode, and
+ * the check of them that --check-config runs. See data-dir.h.
+ */
+#include "data-dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* One ptrackd a data directory: two would both write the database, both
+ * raise every deadline reminder, and the second would take the first's
+ * socket. The lock is flock(2) on DIR/ptrackd.lock, held for the process's
+ * life (the kernel lets it go when the process ends, however it ends); the
+ * file holds the holder's pid, for the message. The fd stays open on
+ * purpose. */
+static int lock_data_dir(const char *dir, pt_error_t *err)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/ptrackd.lock", dir) >= sizeof(path))
+        return pt_error_set(err, PT_ECONFIG, "the data directory's path is too long");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return pt_error_set(err, PT_ECONFIG, "cannot open %s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char buf[32] = "";
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+        long pid = strtol(buf, NULL, 10);
+        close(fd);
+        if (e != EWOULDBLOCK)
+            return pt_error_set(err, PT_ECONFIG, "cannot lock %s: %s", path, strerror(e));
+        if (pid > 0)
+            return pt_error_set(err, PT_ECONFIG,
+                                "the data directory %s is in use by another ptrackd (pid %ld); "
+                                "stop that one first, or give this one another data_dir",
+                                dir, pid);
+        return pt_error_set(err, PT_ECONFIG,
+                            "the data directory %s is in use by another ptrackd; stop that one "
+                            "first, or give this one another data_dir",
+                            dir);
+    }
+    char line[32];
+    int len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len)
+        pt_warn("cannot write the pid to %s: %s", path, strerror(errno));
+    return PT_OK;
+}
+
+int pt_data_dir_open(const char *dir, pt_error_t *err)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s", dir,
+                            strerror(errno));
+    return lock_data_dir(dir, err);
+}
+
+static const char *const db_suffixes[] = {"", "-wal", "-shm"};
+
+void pt_data_dir_prepare_db(const char *db)
+{
+    /* The database holds every proposal and the tokens' hashes. SQLite
+     * would make it 0644 less the umask, readable by anyone who reaches a
+     * data directory made beforehand; it is made 0600 here, and SQLite
+     * gives its -wal and -shm files the database's mode. One that exists
+     * (or cannot be made: SQLite says why) is left as it is. */
+    int fd = open(db, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    /* One that exists keeps its mode: perhaps on purpose (a group that
+     * backs it up), so it is said, not changed. Its -wal and -shm hold the
+     * latest writes. */
+    for (size_t i = 0; i < 3; i++) {
+        char f[4200];
+        struct stat st;
+        snprintf(f, sizeof(f), "%s%s", db, db_suffixes[i]);
+        if (stat(f, &st) == 0 && (st.st_mode & 0044))
+            pt_warn("%s is mode %04o: other users may read proposals and the tokens' hashes; "
+                    "chmod 600 it unless that is meant",
+                    f, (unsigned)(st.st_mode & 07777));
+    }
+}
+
+/* PATH's directory into OUT: "." for a bare name, "/" for one at the root. */
+static void parent_of(const char *path, char *out, size_t size)
+{
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    while (len > 0 && path[len - 1] != '/')
+        len--;
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    if (len == 0)
+        snprintf(out, size, ".");
+    else
+        snprintf(out, size, "%.*s", (int)len, path);
+}
+
+/* Whether A and B name the same directory as written, trailing slashes
+ * aside ("var/" is "var"). */
+static int same_dir(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (lb > 1 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* The user's ids as open(2) judges them (the effective ones, which
+ * faccessat's AT_EACCESS asks about). */
+static int may(const char *path, int mode)
+{
+    return faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0;
+}
+
+/* Checks that DIR, which WHAT names in messages, is a directory this user
+ * may make files in. Sets *missing when it does not exist (not an error).
+ * HOW says what to do about a directory this user may not write. */
+static int check_writable_dir(const char *what, const char *dir, const char *how, bool *missing,
+                              pt_error_t *err)
+{
+    struct stat st;
+    *missing = false;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT) {
+            *missing = true;
+            return PT_OK;
+        }
+        return pt_error_set(err, PT_ECONFIG, "%s %s cannot be reached: %s", what, dir,
+                            strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return pt_error_set(err, PT_ECONFIG, "%s %s is not a directory", what, dir);
+    if (!may(dir, W_OK | X_OK))
+        return pt_error_set(err, PT_ECONFIG, "%s %s is not writable by uid %ld: %s", what, dir,
+                            (long)geteuid(), how);
+    return PT_OK;
+}
+
+/* A directory that does not exist: fine when this user may make it (a
+ * start makes the data directory), else a warning naming what would. */
+static void warn_missing(const char *what, const char *dir, bool start_makes_it,
+                         const char *maker)
+{
+    char parent[4096];
+    parent_of(dir, parent, sizeof(parent));
+    struct stat st;
+    bool parent_there = stat(parent, &st) == 0 && S_ISDIR(st.st_mode);
+    if (start_makes_it && parent_there && may(parent, W_OK | X_OK))
+        return;
+    if (start_makes_it && !parent_there)
+        pt_warn("%s %s does not exist, nor does %s: a start fails unless they are made first (%s)",
+                what, dir, parent, maker);
+    else if (start_makes_it)
+        pt_warn("%s %s does not exist, and uid %ld may not make it in %s: a start fails unless "
+                "it is made first (%s)",
+                what, dir, (long)geteuid(), parent, maker);
+    else
+        pt_warn("%s %s does not exist, and ptrackd does not make it: a start fails unless it is "
+                "made first (%s)",
+                what, dir, maker);
+}
+
+int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
+{
+    bool missing;
+    if (check_writable_dir("the data directory", dir,
+                           "a start could not lock it nor write the database; give it to the "
+                           "user ptrackd runs as",
+                           &missing, err) != PT_OK)
+        return err->code;
+    if (missing) {
+        warn_missing("the data directory", dir, true,
+                     "for the service, systemd's StateDirectory= makes it");
+    } else {
+        /* The lock and the database's files are opened for writing. */
+        static const char *const files[] = {"/ptrackd.lock", "/ptrack.db", "/ptrack.db-wal",
+                                            "/ptrack.db-shm"};
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+            char f[4200];
+            snprintf(f, sizeof(f), "%s%s", same_dir(dir, "/") ? "" : dir, files[i]);
+            if (access(f, F_OK) == 0 && !may(f, R_OK | W_OK))
+                return pt_error_set(err, PT_ECONFIG,
+                                    "%s is not readable and writable by uid %ld: a start would "
+                                    "refuse it; give it to the user ptrackd runs as",
+                                    f, (long)geteuid());
+        }
+    }
+    char sockdir[4096];
+    parent_of(socket, sockdir, sizeof(sockdir));
+    if (same_dir(sockdir, dir))
+        return PT_OK;
+    if (check_writable_dir("the socket's directory", sockdir,
+                           "a start could not make the socket there; give it to the user "
+                           "ptrackd runs as",
+                           &missing, err) != PT_OK)
+        return err->code;
+    if (missing)
+        warn_missing("the socket's directory", sockdir, false,
+                     "for the service, systemd's RuntimeDirectory= makes it");
+    return PT_OK;
+}

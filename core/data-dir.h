@@ -1,0 +1,40 @@
+/*
+ * data-dir.h - the files ptrackd keeps beside its database: the data
+ * directory itself, the lock that lets one ptrackd use it, the database
+ * file's mode, and the check of these and of the socket's directory that
+ * --check-config runs before any of them is touched.
+ *
+ * Everything here runs on the loop thread at start (or in --check-config,
+ * before there is a loop), and owns nothing after it returns but the lock's
+ * file descriptor, which stays open for the process's life on purpose.
+ */
+#ifndef PT_DATA_DIR_H
+#define PT_DATA_DIR_H
+
+#include "error.h"
+
+/* Makes DIR (0700) when it does not exist and takes its lock
+ * (DIR/ptrackd.lock, flock(2), with the holder's pid in it). Returns PT_OK,
+ * or PT_ECONFIG with err saying why: a directory it cannot make or open, or
+ * one another ptrackd uses (naming that one's pid). */
+int pt_data_dir_open(const char *dir, pt_error_t *err);
+
+/* Makes the database file DB 0600 when it does not exist, whatever the
+ * umask (SQLite would make it 0644 less the umask, and its -wal and -shm
+ * take the database's mode), and warns about each of DB, DB-wal and DB-shm
+ * that exists and that other users may read. */
+void pt_data_dir_prepare_db(const char *db);
+
+/* What a start would find wrong with the data directory DIR, its database
+ * and the socket SOCKET's directory, judged as the user running it, without
+ * making or changing anything. Returns PT_ECONFIG with err naming the path
+ * when a start would fail on what exists now: DIR or the socket's directory
+ * is not a directory or not writable, or the database is not readable and
+ * writable. A directory that does not exist yet is not an error (a start
+ * makes DIR, and a service manager may make either before the start,
+ * systemd's StateDirectory= and RuntimeDirectory=): each is logged as a
+ * warning when nothing this user could do would make it, with what would.
+ * Returns PT_OK otherwise. */
+int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err);
+
+#endif
