@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,11 +314,39 @@ static int name_order(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether an entry of the configuration's `plugins` loads the file `st`
+ * of the plugin directory: its path names that file (looked up in dir
+ * without a slash, as the loader does). */
+static bool configured_file(const pt_config_t *config, const char *dir, const struct stat *st)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, config->plugins)
+    {
+        const cJSON *path = cJSON_GetObjectItemCaseSensitive(c, "path");
+        if (!cJSON_IsString(path) || !path->valuestring[0])
+            continue;
+        char full[PATH_MAX];
+        if (strchr(path->valuestring, '/'))
+            snprintf(full, sizeof(full), "%s", path->valuestring);
+        else
+            snprintf(full, sizeof(full), "%s/%s", dir, path->valuestring);
+        struct stat other;
+        if (stat(full, &other) == 0 && other.st_dev == st->st_dev && other.st_ino == st->st_ino)
+            return true;
+    }
+    return false;
+}
+
 /* The entries of the built-in format plugins: one instance of every
  * import_*.so and export_*.so in the plugin directory, named after its
- * file, unless the configuration names an instance so already. They are
- * in the order of their names, so that a clash between two of them is
- * settled the same way at every start (the first stays). */
+ * file, unless the configuration names an instance so already or loads
+ * that file itself. The latter is an office's own importer or exporter
+ * installed into the plugin directory, as docs/plugins.md says, and named
+ * after its kind (import_oa.so): it runs as the instance its entry makes,
+ * with its options, and is no built-in one (which would be refused for a
+ * required option at every start and SIGHUP, or run a second time).
+ * They are in the order of their names, so that a clash between two of
+ * them is settled the same way at every start (the first stays). */
 static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
 {
     cJSON *list = cJSON_CreateArray();
@@ -361,6 +390,15 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
         {
             const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "instance");
             configured |= cJSON_IsString(in) && strcmp(in->valuestring, name) == 0;
+        }
+        char full[PATH_MAX];
+        struct stat st;
+        snprintf(full, sizeof(full), "%s/%s", dir, names[i]);
+        if (!configured && stat(full, &st) == 0 && configured_file(config, dir, &st)) {
+            pt_debug("%s is loaded by the configuration's plugins; it is not a built-in "
+                     "format plugin",
+                     full);
+            configured = true;
         }
         if (!configured) {
             cJSON *entry = cJSON_CreateObject();

@@ -3,7 +3,8 @@
 # file and bad option is refused with a 4xx that names the reason, over the
 # API and with the CLI, and the daemon stays healthy; two instances of one
 # plugin with different options; unload and load again; admin only; config
-# `plugins` loaded at start, and a bad entry stops the start naming it; a
+# `plugins` loaded at start, and a bad entry stops the start naming it; an
+# office's own import_*.so in the plugin directory runs only as configured; a
 # plugin directory that is not there is logged as a warning at start.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -359,6 +360,57 @@ kill -HUP "$PT_PID"
 sleep 0.5
 check_eq "without the office's instance, the built-in one serves again" "import_lines,import_lines" "$(served)"
 pt_stop
+
+pt_step "an office's own importer installed in the plugin directory is not also a built-in one"
+# docs/plugins.md has an office install its plugin into the plugin
+# directory, and the project names plugins after their kind (import_oa.so).
+# The configuration's instance runs it, with its options; the file is not
+# also loaded as a built-in format plugin, which would be refused for its
+# required option at every start and SIGHUP, or run a second time.
+ODIR="$PT_TMP/office-plugins"
+mkdir -p "$ODIR"
+cp "$PDIR/good_options.so" "$ODIR/import_office.so"
+cp "$PDIR/good_lines.so" "$ODIR/import_lines.so"
+chmod 0755 "$ODIR"/*.so
+: >"$PT_TMP/ptrackd.log"
+python3 - "$PT_CONF" "$ODIR" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugin_dir"] = sys.argv[2]
+c["log_level"] = "info"
+c["plugins"] = [{"instance": "oa", "path": "import_office.so", "config": {"url": "http://oa"}},
+                {"instance": "lines", "path": sys.argv[2] + "/import_lines.so"}]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+pt_start
+api GET /v1/plugins
+check_eq "only the configured instances run the office's files" '["lines", "oa"]' \
+    "$(jv 'sorted(i["instance"] for i in j["items"])')"
+kill -HUP "$PT_PID"
+sleep 0.5
+check_true "neither the start nor a SIGHUP warns of them as built-in plugins" \
+    test "$(grep -c 'built-in plugin' "$PT_TMP/ptrackd.log")" -eq 0
+api GET /v1/plugins
+check_eq "and after the SIGHUP still only those run" '["lines", "oa"]' \
+    "$(jv 'sorted(i["instance"] for i in j["items"])')"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [c["plugins"][0]]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+kill -HUP "$PT_PID"
+sleep 0.5
+api GET /v1/plugins
+check_eq "a file the configuration no longer loads is a built-in one again" '["import_lines", "oa"]' \
+    "$(jv 'sorted(i["instance"] for i in j["items"])')"
+pt_stop
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = []
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
 
 pt_step "a plugin directory that is not there is said at start"
 # A tree installed under another prefix than the one it was built for has
