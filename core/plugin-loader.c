@@ -57,6 +57,10 @@
  * it was. */
 #define RELOAD_WAIT_MS 10000
 #define RELOAD_POLL_MS 100
+/* A create() or destroy() that takes this long has held up every request
+ * (they run on the loop): said in the log, since nothing else would tell
+ * the plugin's author why the API stalled. */
+#define SLOW_CALLBACK_MS 500
 
 /* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
  * over. A member appended in 1.1 makes sizeof() larger but not these. */
@@ -1166,6 +1170,27 @@ static void instance_drop(pt_plugins_t *p, pt_instance_t *inst)
     file_release(p, file);
 }
 
+/* Warns when the plugin's create() or destroy() (`what`), which began at
+ * `start` (uv_hrtime), held the loop for SLOW_CALLBACK_MS or more. */
+static void warn_if_slow(const pt_instance_t *inst, const char *what, uint64_t start)
+{
+    uint64_t ms = (uv_hrtime() - start) / 1000000;
+    if (ms >= SLOW_CALLBACK_MS)
+        pt_warn("plugin instance %s: %s() of plugin %s took %llu ms on ptrackd's loop thread, "
+                "and every request waited for it; %s() must not block (open files and "
+                "connections on first use, in deliver(), import() or export())",
+                inst->name, what, inst->file->desc->name, (unsigned long long)ms, what);
+}
+
+/* Runs the plugin's destroy() of an instance whose threads have stopped. */
+static void destroy_state(pt_instance_t *inst)
+{
+    uint64_t start = uv_hrtime();
+    inst->file->desc->destroy(inst->state);
+    inst->state = NULL;
+    warn_if_slow(inst, "destroy", start);
+}
+
 /* Runs the plugin's create() for a prepared instance. A refusal carries
  * the last warning or error create() logged. */
 static int create_state(pt_instance_t *inst, pt_error_t *err)
@@ -1174,7 +1199,9 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     char reason[300];
     void *state = NULL;
     pt_plugin_host_capture(inst, reason, sizeof(reason));
+    uint64_t start = uv_hrtime();
     int rc = d->create(&pt_plugin_host, inst, &state);
+    warn_if_slow(inst, "create", start);
     pt_plugin_host_capture(NULL, NULL, 0);
     /* The refusal points at `config`: what create() judges is the options
      * (which of them, only its message can say). */
@@ -1189,7 +1216,7 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
 /* Undoes make_instance. */
 static void instance_destroy(pt_plugins_t *p, pt_instance_t *inst)
 {
-    inst->file->desc->destroy(inst->state);
+    destroy_state(inst);
     instance_drop(p, inst);
 }
 
@@ -1283,7 +1310,7 @@ int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_m
         return err->code;
     unlink_instance(p, inst);
     pt_plugin_file_t *file = inst->file;
-    file->desc->destroy(inst->state);
+    destroy_state(inst);
     pt_info("plugin instance %s unloaded", inst->name);
     instance_free(inst);
     file_release(p, file);
@@ -1380,8 +1407,7 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_erro
                 pt_error_set(err, err->code, "plugin instance %s: %s", inst->name, msg);
                 break;
             }
-            inst->file->desc->destroy(inst->state);
-            inst->state = NULL;
+            destroy_state(inst);
         }
     }
     if (rc == PT_OK)

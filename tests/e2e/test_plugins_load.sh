@@ -2,7 +2,8 @@
 # Loading and unloading plugins at run time and at start: every bad plugin
 # file and bad option is refused with a 4xx that names the reason, over the
 # API and with the CLI, and the daemon stays healthy; two instances of one
-# plugin with different options; unload and load again; admin only; config
+# plugin with different options; unload and load again; admin only; a
+# create() or destroy() that blocks the loop is logged; config
 # `plugins` loaded at start, and a bad entry stops the start naming it; an
 # office's own import_*.so in the plugin directory runs only as configured; a
 # plugin directory that is not there is logged as a warning at start.
@@ -14,7 +15,7 @@ FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
 
 PDIR="$PT_TMP/plugins"
 mkdir -p "$PDIR"
-for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create bad_format notify_record; do
+for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_create bad_format notify_record slow_create; do
     cp "$FIX/fixture_$f.so" "$PDIR/$f.so"
     chmod 0755 "$PDIR/$f.so"
 done
@@ -180,6 +181,19 @@ check_eq "its kinds and formats" 'importer,exporter fixture-lines fixture-lines'
     "$(jv '",".join(j["kinds"])+" "+",".join(j["formats"]["import"])+" "+",".join(j["formats"]["export"])')"
 api PUT /v1/plugins
 check_error "PUT on the collection" 405 method_not_allowed
+
+pt_step "a create() or destroy() that blocks the loop is said in the log"
+api POST /v1/plugins '{"instance": "slow", "path": "slow_create.so", "config": {"delay": "700ms"}}'
+check_status "a plugin whose create() sleeps loads" 201
+check_true "the log names the instance, the call and that it must not block" \
+    grep -q "WARN  plugin instance slow: create() of plugin slow_create took [0-9]* ms on ptrackd's loop thread, and every request waited for it; create() must not block" "$PT_TMP/ptrackd.log"
+api DELETE /v1/plugins/slow
+check_status "and unloads" 204
+check_true "so is a destroy() that sleeps" \
+    grep -q "WARN  plugin instance slow: destroy() of plugin slow_create took [0-9]* ms" "$PT_TMP/ptrackd.log"
+api POST /v1/plugins '{"instance": "quick", "path": "slow_create.so", "config": {"delay": "0ms"}}'
+api DELETE /v1/plugins/quick
+check_true "one that returns at once is not" test "$(grep -c 'plugin instance quick: .* took' "$PT_TMP/ptrackd.log")" -eq 0
 
 pt_step "the CLI"
 if [ -x "${PTRACK:-}" ]; then

@@ -1,0 +1,70 @@
+/*
+ * slow_create.c - a fixture notifier whose create() and destroy() block,
+ * as a plugin that connects to its server there would: each sleeps for
+ * its option `delay` (a duration, default 0). ptrackd runs both on its
+ * loop, where every request waits for them, and must say so in its log.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <time.h>
+#include <ptrack/plugin.h>
+
+static void pause_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+static int slow_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
+{
+    int64_t *delay = calloc(1, sizeof(*delay));
+    if (!delay)
+        return PTRACK_ENOMEM;
+    host->opt_duration(inst, "delay", delay);
+    pause_ms(*delay);
+    *state = delay;
+    return PTRACK_OK;
+}
+
+static void slow_destroy(void *state)
+{
+    pause_ms(*(int64_t *)state);
+    free(state);
+}
+
+static int slow_deliver(void *state, const ptrack_event_t *ev)
+{
+    (void)state;
+    (void)ev;
+    return PTRACK_OK;
+}
+
+static const ptrack_option_t slow_options[] = {
+    {"delay", PTRACK_OPT_DURATION, 0, "0ms", "how long create() and destroy() block"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const ptrack_notifier_ops_t slow_ops = {
+    .struct_size = sizeof(ptrack_notifier_ops_t),
+    .deliver = slow_deliver,
+};
+
+static const ptrack_plugin_t slow_plugin = {
+    .struct_size = sizeof(ptrack_plugin_t),
+    .abi_major = PTRACK_ABI_MAJOR,
+    .abi_minor = PTRACK_ABI_MINOR,
+    .name = "slow_create",
+    .version = "1.0",
+    .description = "a fixture whose create() and destroy() block for `delay`",
+    .kinds = PTRACK_KIND_NOTIFIER,
+    .options = slow_options,
+    .create = slow_create,
+    .destroy = slow_destroy,
+    .notifier = &slow_ops,
+};
+
+PTRACK_PLUGIN_EXPORT const ptrack_plugin_t *PTRACK_PLUGIN_ENTRY(void)
+{
+    return &slow_plugin;
+}
