@@ -166,14 +166,19 @@ typedef struct ptrack_host {
 
     /* The instance's options, checked against the option table, with the
      * table's defaults filled in. Each returns PTRACK_OK, or
-     * PTRACK_ENOTFOUND when the option is not set and has no default.
+     * PTRACK_ENOTFOUND when the option is not set and has no default (or
+     * the key is not in the table), or PTRACK_EINVAL when the table
+     * declares the option with another type than the getter's (opt_int of
+     * a PTRACK_OPT_DURATION option: a bug of the plugin's). On failure
+     * *value is left as it was, so set it to a default first.
      * Durations are in milliseconds. Thread: any. Ownership: strings are
      * borrowed, valid until destroy() returns. */
     int (*opt_string)(ptrack_instance_t *inst, const char *key, const char **value);
     int (*opt_int)(ptrack_instance_t *inst, const char *key, int64_t *value);
     int (*opt_bool)(ptrack_instance_t *inst, const char *key, int *value);
     int (*opt_duration)(ptrack_instance_t *inst, const char *key, int64_t *ms);
-    /* An array option: its length in *n, and each element by index. */
+    /* An array option: its length in *n, and each element by index
+     * (PTRACK_ENOTFOUND for an index at or past the length). */
     int (*opt_strings_count)(ptrack_instance_t *inst, const char *key, size_t *n);
     int (*opt_strings_at)(ptrack_instance_t *inst, const char *key, size_t i,
                           const char **value);
@@ -209,6 +214,9 @@ typedef struct ptrack_host {
      * rec_append: appends a string to the array at path (created if
      * missing).
      * rec_free: frees a record that was not emitted.
+     * rec_new returns NULL when memory runs out; rec_set, rec_set_json and
+     * rec_append return PTRACK_OK, PTRACK_EINVAL as above (rec_append:
+     * also when the value at path is not an array) or PTRACK_ENOMEM.
      * Thread: any (a record is used by one thread at a time). Ownership:
      * the caller owns what rec_new returns until it passes it to
      * import_emit or rec_free; strings passed in are copied. */
@@ -241,8 +249,12 @@ typedef struct ptrack_host {
     /* Importer: hands one record to the host, which validates and stores
      * it. `where` names the record's position for the report ("line 17",
      * "第 3 篇"). Blocks while the host's queue is full (back-pressure).
-     * Returns PTRACK_OK or PTRACK_ECANCELED; a record that fails validation
-     * is not an error here: it is reported in the job's answer. A record
+     * Returns PTRACK_OK; PTRACK_ECANCELED when the job was cancelled;
+     * PTRACK_ERROR once storing the records has failed (a full disk): the
+     * import is then answered 503 storage_error whatever import() returns,
+     * so stop reading and return it; PTRACK_EINVAL for a NULL rec or a job
+     * that is not an import. A record that fails validation is not an
+     * error here: it is reported in the job's answer. A record
      * is a new proposal as POST /v1/proposals takes one, or, when it has an
      * `id`, a `version` or a `created_at`, a proposal as it stands elsewhere
      * (any state, units, replies; docs/plugins.md §8). `source.ref` names
@@ -253,7 +265,8 @@ typedef struct ptrack_host {
     int (*import_emit)(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
 
     /* Importer: reports a record it could not read itself (a broken
-     * line), with its position and the reason. Thread: the job's.
+     * line), with its position and the reason. Returns PTRACK_OK, or
+     * PTRACK_ECANCELED when the job was cancelled. Thread: the job's.
      * Ownership: strings are copied. */
     int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
 
@@ -427,9 +440,14 @@ typedef struct {
     /* Makes an instance: reads its options from host, prepares what it
      * needs, and returns its state in *state. Return PTRACK_OK, or
      * PTRACK_ERROR after logging why (the load is refused with that
-     * reason). Thread: the loop thread; do not block here (open files and
-     * connections on first use, on the worker). Ownership: host and inst
-     * stay valid until destroy() returns. */
+     * reason; any code but PTRACK_OK refuses it). destroy() is not called
+     * for an instance whose create() failed: free what it made before
+     * returning. Thread: the loop thread; do not block here (open files and
+     * connections on first use, on the worker; ptrackd logs a create() or
+     * destroy() that holds the loop half a second or more). Ownership:
+     * host and inst stay valid until destroy() returns; *state is the
+     * plugin's, handed back to every call of the instance and to
+     * destroy(). */
     int (*create)(const ptrack_host_t *host, ptrack_instance_t *inst, void **state);
     /* Frees the instance. Called after every thread of the instance has
      * stopped. Thread: the loop thread. Ownership: frees state. */
