@@ -911,8 +911,11 @@ static int run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc)
     pthread_mutex_lock(&job->mu);
     job->in_plugin = true;
     pthread_mutex_unlock(&job->mu);
+    pt_plugin_crash_enter(job->inst->name, desc->name,
+                          job->kind == JOB_IMPORT ? "import()" : "export()");
     int rc = job->kind == JOB_IMPORT ? desc->importer->import(job->inst->state, job, job->format)
                                      : desc->exporter->export(job->inst->state, job, job->format);
+    pt_plugin_crash_leave();
     pthread_mutex_lock(&job->mu);
     job->in_plugin = false;
     bool abandoned = job->abandoned;

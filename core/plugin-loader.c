@@ -678,7 +678,9 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
     /* ISO C has no conversion from void * to a function pointer; POSIX
      * guarantees that dlsym's result survives this one. */
     memcpy(&entry, &sym, sizeof(entry));
+    pt_plugin_crash_enter(NULL, path, PTRACK_PLUGIN_ENTRY_NAME "()");
     const ptrack_plugin_t *d = entry();
+    pt_plugin_crash_leave();
     if (!d) {
         dlclose(handle);
         return refuse(err, "path",
@@ -1186,7 +1188,9 @@ static void warn_if_slow(const pt_instance_t *inst, const char *what, uint64_t s
 static void destroy_state(pt_instance_t *inst)
 {
     uint64_t start = uv_hrtime();
+    pt_plugin_crash_enter(inst->name, inst->file->desc->name, "destroy()");
     inst->file->desc->destroy(inst->state);
+    pt_plugin_crash_leave();
     inst->state = NULL;
     warn_if_slow(inst, "destroy", start);
 }
@@ -1200,7 +1204,9 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     void *state = NULL;
     pt_plugin_host_capture(inst, reason, sizeof(reason));
     uint64_t start = uv_hrtime();
+    pt_plugin_crash_enter(inst->name, d->name, "create()");
     int rc = d->create(&pt_plugin_host, inst, &state);
+    pt_plugin_crash_leave();
     warn_if_slow(inst, "create", start);
     pt_plugin_host_capture(NULL, NULL, 0);
     /* The refusal points at `config`: what create() judges is the options

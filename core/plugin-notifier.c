@@ -435,7 +435,9 @@ static bool deliver_head(pt_notifier_t *n)
 
         n->reason[0] = '\0';
         delivering = n;
+        pt_plugin_crash_enter(n->name, n->inst->file->desc->name, "deliver()");
         int rc = ops->deliver(n->inst->state, &ev);
+        pt_plugin_crash_leave();
         delivering = NULL;
 
         pt_record_free(rec);

@@ -11,6 +11,8 @@
  *   plugin-notifier.c notifier instances: a worker thread each, the event
  *                     filter, durable cursors, retries with back-off
  *   plugin-jobs.c     import and export jobs on threads of their own
+ *   plugin-crash.c    names the plugin a thread was in when ptrackd dies
+ *                     of a fatal signal
  *
  * Unless a function says otherwise, Thread: loop.
  */
@@ -265,5 +267,18 @@ void pt_record_free(ptrack_record_t *rec);
  * Pass inst NULL to stop. Thread: any; the capture is per thread.
  * Ownership: buf is borrowed until the capture is stopped. */
 void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size);
+
+/* ---- Crashes in plugin code (plugin-crash.c) ------------------------ */
+
+/* Installs the handlers of SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT
+ * that write, before the signal's default action (a core dump), which
+ * plugin's code the crashing thread was in. Thread: main, at start. */
+void pt_plugin_crash_install(void);
+/* Marks the calling thread as running `call` ("import()") of plugin
+ * `plugin`, for instance `instance` (NULL: no instance yet, the entry
+ * point), until pt_plugin_crash_leave. Thread: the caller's own.
+ * Ownership: the strings are borrowed and must outlive the mark. */
+void pt_plugin_crash_enter(const char *instance, const char *plugin, const char *call);
+void pt_plugin_crash_leave(void);
 
 #endif

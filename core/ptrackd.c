@@ -898,6 +898,7 @@ static int start(daemon_t *d, pt_error_t *err)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    pt_plugin_crash_install();
     daemon_t d;
     memset(&d, 0, sizeof(d));
     d.loop = uv_default_loop();

@@ -6,7 +6,8 @@
 # create() or destroy() that blocks the loop is logged; config
 # `plugins` loaded at start, and a bad entry stops the start naming it; an
 # office's own import_*.so in the plugin directory runs only as configured; a
-# plugin directory that is not there is logged as a warning at start.
+# plugin directory that is not there is logged as a warning at start; a
+# plugin that crashes ptrackd is named in the log.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -19,6 +20,9 @@ for f in good_options good_lines bad_major bad_minor bad_small bad_noentry bad_c
     cp "$FIX/fixture_$f.so" "$PDIR/$f.so"
     chmod 0755 "$PDIR/$f.so"
 done
+# Not import_*.so: that would be loaded as a built-in format plugin.
+cp "$FIX/fixture_import_crash.so" "$PDIR/crasher.so"
+chmod 0755 "$PDIR/crasher.so"
 printf 'this is a text file, not a shared object\n' >"$PDIR/x.so"
 chmod 0644 "$PDIR/x.so"
 cp "$PDIR/good_options.so" "$PDIR/open.so"
@@ -440,6 +444,43 @@ PY
 pt_start
 check_true "a warning names the directory and that the built-in formats are not loaded" \
     grep -q "WARN  plugin directory $PT_TMP/no-such-plugins: No such file or directory; the built-in import and export formats are not loaded" "$PT_TMP/ptrackd.log"
+pt_stop
+
+pt_step "a plugin that crashes is named in ptrackd's last words"
+# Plugins run inside ptrackd: a NULL dereference in an importer ends the
+# daemon. What is left in the log must name the plugin, its instance and
+# the call, and the signal must still end the process as it would (a core
+# dump), not an exit of ptrackd's own.
+python3 - "$PT_CONF" "$PDIR" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugin_dir"] = sys.argv[2]
+c["plugins"] = [{"instance": "oa-crash", "path": "crasher.so"}]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+: >"$PT_TMP/ptrackd.log"
+ulimit -c 0
+pt_start
+api POST "/v1/imports?format=fixture-crash" 'x' -- -H 'Content-Type: text/plain'
+for i in $(seq 1 50); do
+    kill -0 "$PT_PID" 2>/dev/null || break
+    sleep 0.1
+done
+wait "$PT_PID" 2>/dev/null
+rc=$?
+PT_PID=""
+check_eq "ptrackd ends by the signal, as without the handler (128 + SIGSEGV)" 139 "$rc"
+check_true "the log names the signal, the plugin, the instance and the call" \
+    grep -q "ptrackd: SIGSEGV in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = []
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+pt_start
+api GET /v1/health
+check_status "it starts again" 200
 pt_stop
 
 pt_finish
