@@ -96,9 +96,21 @@ pt_free_port() {
 # Writes $PT_CONF: data dir and socket in $PT_TMP, TCP on a free loopback
 # port, three tokens (报表机 viewer, 张科长 clerk, 管理员 admin), the deadlines
 # given (a JSON object) and any extra members (",\"key\": value" text).
+# Unless the extra members name a plugin_dir, it is an empty directory of
+# the test's: the compiled-in one holds the built-in format plugins once
+# ptrack is installed on the machine, and a test must not load them by
+# chance (a test that wants them gives --plugin-dir to pt_start).
 pt_config() {
     local deadlines="${1:-}" extra="${2:-}"
     [ -n "$deadlines" ] || deadlines='{}'
+    case "$extra" in
+    *'"plugin_dir"'*) ;;
+    *)
+        mkdir -p "$PT_TMP/no-plugins"
+        extra=",
+  \"plugin_dir\": \"$PT_TMP/no-plugins\"$extra"
+        ;;
+    esac
     PT_PORT="$(pt_free_port)"
     PT_URL="http://127.0.0.1:$PT_PORT"
     cat >"$PT_CONF" <<EOF
