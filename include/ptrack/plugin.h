@@ -358,7 +358,9 @@ typedef struct {
      * then advances the instance's durable cursor), PTRACK_RETRY for a
      * passing failure (the host tries the same event again after a back-off
      * that doubles up to a cap), or PTRACK_ERROR to drop this event (the
-     * host logs it and goes on). Events come in seq order; after a restart
+     * host logs it and goes on). Any other code drops the event as
+     * PTRACK_ERROR does: a failure that passes, such as memory running
+     * out, is PTRACK_RETRY. Events come in seq order; after a restart
      * an event may come again (at least once): the seq tells a repeat.
      * Which events reach an instance is chosen by its `events` option,
      * which the host handles for every notifier.
