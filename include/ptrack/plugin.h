@@ -87,8 +87,9 @@ enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LO
 
 /* ---- Options ----------------------------------------------------------
  * A plugin declares its options as a table; the host checks each instance's
- * `config` object against it before create(), and `ptrack plugins list`
- * shows it as help. The table ends with a row whose key is NULL. */
+ * `config` object against it before create(), GET /v1/plugins (`ptrack
+ * plugins list --json`) shows it as help, and a refused option is quoted
+ * with its help. The table ends with a row whose key is NULL. */
 
 typedef enum {
     PTRACK_OPT_STRING = 1,   /* a JSON string */
@@ -103,7 +104,7 @@ typedef struct {
     ptrack_option_type_t type;
     int required;             /* non-zero: the instance must set it */
     const char *default_text; /* NULL, or the default as config text ("10s", "3", "true") */
-    const char *help;         /* one line for `ptrack plugins list` */
+    const char *help;         /* one line for GET /v1/plugins and refusals */
 } ptrack_option_t;
 
 /* ---- Handles ----------------------------------------------------------
