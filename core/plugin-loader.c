@@ -933,6 +933,21 @@ static cJSON *check_options(const ptrack_plugin_t *d, const cJSON *config, pt_er
                 option_problem(err, &problems, v->string,
                                "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
                                type_expected(o->type), v->valuestring);
+            else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
+                     v->valuedouble == (double)(int64_t)v->valuedouble &&
+                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS))
+                /* A phone number, a session's number: text that reads as
+                 * a number, also to `ptrack plugins load --set`. Only a
+                 * whole number is written back as it was. */
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" of %s must be %s, not a number (write text that "
+                               "looks like a number in quotes: %s\"%.0f\"%s; with ptrack plugins "
+                               "load, --set '%s=%s\"%.0f\"%s')",
+                               o->key, d->name, type_expected(o->type),
+                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
+                               o->type == PTRACK_OPT_STRINGS ? "]" : "", o->key,
+                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
+                               o->type == PTRACK_OPT_STRINGS ? "]" : "");
             else
                 option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
                                o->key, d->name, type_expected(o->type), json_type(v));

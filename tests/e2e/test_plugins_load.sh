@@ -104,6 +104,12 @@ refused "a missing required option" 422 validation_failed 'option "url" of good_
 refused "an option of the wrong type" 422 validation_failed \
     'option "retries" of good_options must be an integer, not a string' \
     '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "retries": "three"}}'
+refused "a number where text is wanted" 422 validation_failed \
+    "option \"url\" of good_options must be a string, not a number (write text that looks like a number in quotes: \"13800000001\"; with ptrack plugins load, --set 'url=\"13800000001\"')" \
+    '{"instance": "o", "path": "good_options.so", "config": {"url": 13800000001}}'
+refused "a number where a list of text is wanted" 422 validation_failed \
+    "must be an array of strings, not a number (write text that looks like a number in quotes: [\"18\"]; with ptrack plugins load, --set 'tags=[\"18\"]')" \
+    '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "tags": 18}}'
 refused "a bad duration" 422 validation_failed 'must be a duration such as "10s"' \
     '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "timeout": "soon"}}'
 refused "an unknown entry key" 422 validation_failed "paht: unknown key" \
