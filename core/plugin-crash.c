@@ -9,10 +9,12 @@
  * thread (pt_plugin_crash_enter/leave); a handler of SIGSEGV, SIGBUS,
  * SIGILL, SIGFPE and SIGABRT writes one line naming the instance, the
  * plugin and the call to stderr (the log, or the journal under systemd),
- * then lets the signal do what it does by default (a core dump), so that
- * nothing of the usual crash handling is lost.
+ * then hands the signal to the action it replaced (the default one, a core
+ * dump, or a sanitizer's report), so that nothing of the usual crash
+ * handling is lost.
  *
- * The handler uses write(2) and strlen only (async-signal-safe), and the
+ * The handler uses write(2), strlen, sigaction and raise only
+ * (async-signal-safe), and the
  * marks are thread-local pointers to strings that outlive the call: the
  * instance's and the plugin's names, and literals.
  */
@@ -64,8 +66,15 @@ static const char *signal_name(int sig)
     }
 }
 
-static void on_fatal(int sig)
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+#define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+/* The actions the handlers replaced: the default one, or a sanitizer's
+ * (whose report must not be lost). */
+static struct sigaction previous[N_FATAL];
+
+static void on_fatal(int sig, siginfo_t *info, void *context)
 {
+    (void)context;
     if (mark.instance) {
         put("ptrackd: ");
         put(signal_name(sig));
@@ -81,19 +90,24 @@ static void on_fatal(int sig)
         put("; ptrackd ends. A bug of that plugin: run its call under gdb or valgrind "
             "(docs/plugins.md, Testing it)\n");
     }
-    /* SA_RESETHAND has put back the default action: raised again, the
-     * signal takes it once the handler returns. */
-    raise(sig);
+    /* The action this one replaced takes over: a fault (a bad address, an
+     * illegal instruction) happens again when the handler returns, now
+     * with it, in its own context; a signal that was sent (abort(),
+     * kill) is sent again, and is delivered once the handler returns. */
+    for (size_t i = 0; i < N_FATAL; i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &previous[i], NULL);
+    if (info == NULL || info->si_code <= 0)
+        raise(sig);
 }
 
 void pt_plugin_crash_install(void)
 {
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_fatal;
-    sa.sa_flags = (int)SA_RESETHAND;
+    sa.sa_sigaction = on_fatal;
+    sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaction(sigs[i], &sa, NULL);
+    for (size_t i = 0; i < N_FATAL; i++)
+        sigaction(fatal_signals[i], &sa, &previous[i]);
 }

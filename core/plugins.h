@@ -271,8 +271,9 @@ void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size);
 /* ---- Crashes in plugin code (plugin-crash.c) ------------------------ */
 
 /* Installs the handlers of SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT
- * that write, before the signal's default action (a core dump), which
- * plugin's code the crashing thread was in. Thread: main, at start. */
+ * that write which plugin's code the crashing thread was in, then hand the
+ * signal to the action they replaced (a core dump, or a sanitizer's
+ * report). Thread: main, at start. */
 void pt_plugin_crash_install(void);
 /* Marks the calling thread as running `call` ("import()") of plugin
  * `plugin`, for instance `instance` (NULL: no instance yet, the entry

@@ -475,9 +475,16 @@ done
 wait "$PT_PID" 2>/dev/null
 rc=$?
 PT_PID=""
-check_eq "ptrackd ends by the signal, as without the handler (128 + SIGSEGV)" 139 "$rc"
-check_true "the log names the signal, the plugin, the instance and the call" \
-    grep -q "ptrackd: SIGSEGV in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
+if grep -qE "Sanitizer|runtime error:" "$PT_TMP/ptrackd.log"; then
+    # A sanitizer's build: the sanitizer finds the bad store first, or its
+    # own handler keeps the signal, and reports it itself.
+    check_true "the sanitizer reports the crash in the plugin's code" \
+        grep -q "import_crash" "$PT_TMP/ptrackd.log"
+else
+    check_eq "ptrackd ends by the signal, as without the handler (128 + SIGSEGV)" 139 "$rc"
+    check_true "the log names the signal, the plugin, the instance and the call" \
+        grep -q "ptrackd: SIGSEGV in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
+fi
 python3 - "$PT_CONF" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
