@@ -261,6 +261,14 @@ const char *pt_job_arg(ptrack_job_t *job, const char *name)
 {
     if (!job || !name)
         return NULL;
+    /* An export of a unit or a delegate is narrowed to its own proposals
+     * (pt_api_scope_query) though the request did not say so: an exporter
+     * that describes its filters (a report's 筛选条件) reads the unit or
+     * person it applies, or a unit's report would read as everyone's. */
+    if (job->kind == JOB_EXPORT && strcmp(name, "unit") == 0)
+        return job->query.unit;
+    if (job->kind == JOB_EXPORT && strcmp(name, "person") == 0)
+        return job->query.person;
     for (size_t i = 0; i < job->n_args; i++)
         if (strcmp(job->args[i * 2], name) == 0)
             return job->args[i * 2 + 1];

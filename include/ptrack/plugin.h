@@ -229,7 +229,9 @@ typedef struct ptrack_host {
 
     /* ---- Jobs (importers and exporters).
      * job_arg: a query parameter of the request (`?sep=;&encoding=gbk`);
-     * NULL when absent. Declare the ones you read in your ops' `args`
+     * NULL when absent. In an export, `unit` and `person` are the filters
+     * it applies: for a unit's or a delegate's export, its own unit or
+     * person, also when the request left them out. Declare the ones you read in your ops' `args`
      * (1.1), or the host refuses them. Ownership: borrowed, valid until the
      * job ends.
      * job_cancelled: non-zero once the client has gone or the daemon is
