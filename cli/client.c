@@ -248,6 +248,8 @@ static int perform(pt_client_t *c, const char *method, const char *url, const ch
          * refused", "Permission denied") says more about a socket than
          * libcurl's generic "Couldn't connect to server". */
         if (os_errno && resp->transport == PT_TRANSPORT_CONNECT)
+            resp->os_errno = (int)os_errno;
+        if (resp->os_errno)
             snprintf(resp->reason, sizeof resp->reason, "%s", strerror((int)os_errno));
         else if (errbuf[0])
             snprintf(resp->reason, sizeof resp->reason, "%s", errbuf);

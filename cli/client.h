@@ -47,6 +47,7 @@ typedef enum {
 typedef struct {
     pt_transport_t transport;
     char reason[256]; /* why the transport failed, for a person */
+    int os_errno;     /* the system's error of a failed connect, or 0 */
     long status;      /* the HTTP status when transport is OK */
     char *body;       /* the raw body, NUL-terminated ("" when none) */
     size_t body_len;

@@ -8,6 +8,7 @@
  * actions that are allowed instead, the fields that failed, the version that
  * is current.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,17 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
     const char *at = pt_client_endpoint(c);
     switch (resp->transport) {
     case PT_TRANSPORT_CONNECT:
+        /* A socket (or a directory on its path) that this user may not
+         * open: ptrackd is likely up, so "is it running?" would send the
+         * person looking in the wrong place. */
+        if (resp->os_errno == EACCES && !pt_client_is_tcp(c)) {
+            fprintf(stderr,
+                    "ptrack: %s无权使用 ptrackd 的套接字 %s (%s): this user may not open it; ask "
+                    "ptrackd's administrator to add you to socket_users (and socket_group), or "
+                    "use --url with a token\n",
+                    prefix, at, resp->reason);
+            break;
+        }
         fprintf(stderr,
                 "ptrack: %scannot connect to ptrackd at %s: %s (is ptrackd running? use %s)\n",
                 prefix, at, resp->reason,

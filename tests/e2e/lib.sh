@@ -165,6 +165,14 @@ pt_start() {
     done
 }
 
+# pt_serve_cli: how a test of ptrack begins: the config of pt_config,
+# ptrackd started with the plugins of the build, and ptrack there to run.
+pt_serve_cli() {
+    pt_config
+    pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+    [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+}
+
 # Stops ptrackd with SIGTERM and waits for it (SIGKILL after 10 s).
 pt_stop() {
     [ -n "$PT_PID" ] || return 0
@@ -407,19 +415,23 @@ pt_wait_search_indexed() {
 
 # ---- The ptrack client ------------------------------------------------
 
-# pt_cli ARGS...: runs ptrack on the socket with stdin from /dev/null (not
-# a terminal); sets RC, OUT, ERR.
+# pt_run COMMAND ARGS...: runs a command (ptrack as a test calls it:
+# over TCP, as another user) with stdin from /dev/null (not a terminal);
+# sets RC, OUT, ERR.
 RC=""
 OUT=""
 ERR=""
-pt_cli() {
+pt_run() {
     set +e
-    "$PTRACK" --socket "$PT_SOCK" "$@" </dev/null >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
+    "$@" </dev/null >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"
     RC=$?
     set -e
     OUT="$(cat "$PT_TMP/cli.out")"
     ERR="$(cat "$PT_TMP/cli.err")"
 }
+
+# pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
+pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
 # check_rc WHAT EXPECTED: the exit code of the last pt_cli.
 check_rc() {
