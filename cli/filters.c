@@ -15,25 +15,50 @@
  * deadline, and well inside what a time_t and RFC 3339 can hold. */
 #define DUE_WITHIN_MAX 36500
 
+/* Whether s is plain ASCII: a state's code, which is sent as typed. */
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
 /* --status 办理中，重新办理: one state or several, split as names are
- * (names.h), each a code or its label; ptrackd takes them comma-separated. */
-static void add_states(pt_cli_t *cli, char **q, const char *v)
+ * (names.h), each a code or its label; ptrackd takes them comma-separated.
+ * A label that is no state's (办里中) is found here, where the workflow was
+ * read to look it up, and answered with the states a person may type; a
+ * code is ptrackd's to judge, so that a code costs no request for the
+ * workflow. */
+static int add_states(pt_cli_t *cli, char **q, const char *v)
 {
     cJSON *names = cJSON_CreateArray();
     pt_buf_t b = {0};
     const cJSON *it;
+    int rc = PT_EXIT_OK;
     if (names)
         pt_names_append(names, v);
     cJSON_ArrayForEach(it, names)
     {
+        const char *state = pt_state_from_input(cli, it->valuestring);
+        if (!is_ascii(state) && pt_cli_workflow(cli) && !pt_state_known(cli, state)) {
+            pt_buf_t known = {0};
+            pt_states_describe(cli, &known);
+            rc = pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s",
+                              it->valuestring, pt_buf_str(&known));
+            pt_buf_free(&known);
+            break;
+        }
         if (b.len)
             pt_buf_putc(&b, ',');
-        pt_buf_puts(&b, pt_state_from_input(cli, it->valuestring));
+        pt_buf_puts(&b, state);
     }
     /* Nothing but separators: sent as typed, for ptrackd to refuse. */
-    pt_client_query_add(q, "status", b.len ? pt_buf_str(&b) : v);
+    if (rc == PT_EXIT_OK)
+        pt_client_query_add(q, "status", b.len ? pt_buf_str(&b) : v);
     pt_buf_free(&b);
     cJSON_Delete(names);
+    return rc;
 }
 
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
@@ -44,8 +69,8 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
                  {"person", "person"},   {"category", "category"},     {"tag", "tag"},
                  {"search", "q"}};
     const char *v;
-    if ((v = pt_args_value(args, "status")))
-        add_states(cli, q, v);
+    if ((v = pt_args_value(args, "status")) && add_states(cli, q, v) != PT_EXIT_OK)
+        return PT_EXIT_USAGE;
     if ((v = pt_args_value(args, "kind")))
         pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)

@@ -35,7 +35,7 @@
  * DAYS becomes due_before = now + DAYS days). Returns PT_EXIT_OK, or
  * PT_EXIT_USAGE after a message when --due-before is not a time
  * (pt_time_input_ok), --due-within is not a number of days, or both are
- * given. */
+ * given, or --status names a label that is no state of the workflow. */
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q);
 
 #endif

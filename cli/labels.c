@@ -296,6 +296,25 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state)
     return wf_label(cli, "states", state, "en");
 }
 
+bool pt_state_known(pt_cli_t *cli, const char *state)
+{
+    return wf_entry(cli, "states", state) != NULL;
+}
+
+void pt_states_describe(pt_cli_t *cli, pt_buf_t *b)
+{
+    const cJSON *it;
+    bool first = true;
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "states"))
+    {
+        const char *name = pt_json_str(it, "name");
+        if (!name)
+            continue;
+        pt_buf_printf(b, "%s%s %s", first ? "" : "、", pt_label_state(cli, name), name);
+        first = false;
+    }
+}
+
 bool pt_state_clock_runs(pt_cli_t *cli, const char *state)
 {
     const cJSON *e = wf_entry(cli, "states", state);

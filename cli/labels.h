@@ -10,6 +10,7 @@
 #ifndef PT_CLI_LABELS_H
 #define PT_CLI_LABELS_H
 
+#include "buf.h"
 #include "cli.h"
 
 /* The zh (or en) label of a state or action of the workflow. */
@@ -19,6 +20,13 @@ const char *pt_label_state(pt_cli_t *cli, const char *state);
  * when the workflow cannot be read. */
 bool pt_state_clock_runs(pt_cli_t *cli, const char *state);
 const char *pt_label_state_en(pt_cli_t *cli, const char *state);
+/* Whether the workflow in force has a state of this name; false too when
+ * the workflow cannot be read. */
+bool pt_state_known(pt_cli_t *cli, const char *state);
+/* Appends the workflow's states as a person may type them, "草稿 draft、
+ * 已提出 submitted、…", to b; appends nothing when the workflow cannot be
+ * read. */
+void pt_states_describe(pt_cli_t *cli, pt_buf_t *b);
 const char *pt_label_action(pt_cli_t *cli, const char *action);
 
 const char *pt_label_kind(const char *kind);          /* suggestion → 建议 */

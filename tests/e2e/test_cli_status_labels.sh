@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# --status takes a state's label; a label that is no state (a typo, 办里中,
+# or two states split by a space) is answered by ptrack itself, in the
+# words a person types: exit 2, naming what was typed and every state as
+# label and code, in list, stats and export alike, and nothing is sent.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve_cli
+
+pt_cli add --title 关于状态筛选的建议
+pt_cli do 1 交办 --unit 省交通运输厅
+pt_cli do 1 签收 --unit 省交通运输厅
+
+pt_step "labels that are states"
+pt_cli list --status 办理中，重新办理
+check_rc "list --status 办理中，重新办理" 0
+check_contains "it lists the proposal" "关于状态筛选的建议" "$OUT"
+
+pt_step "a label that is no state"
+for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
+    # shellcheck disable=SC2086
+    pt_cli $cmd --status 办里中
+    check_rc "$cmd --status 办里中" 2
+    check_contains "$cmd: it names what was typed" "--status \"办里中\" is not a state" "$ERR"
+    check_contains "$cmd: and the states by label and code" \
+        "已交办 assigned、退回 returned、办理中 handling" "$ERR"
+done
+check_true "the export wrote no file" test ! -e "$PT_TMP/x.json"
+pt_cli list --status '办理中 重新办理'
+check_rc "two states split by a space" 2
+check_contains "it names them as typed" "--status \"办理中 重新办理\" is not a state" "$ERR"
+
+pt_step "a code is ptrackd's to judge"
+pt_cli list --status handlign
+check_rc "list --status handlign" 1
+check_contains "ptrackd's refusal" "status: \"handlign\" is not a state of the workflow" "$ERR"
+
+pt_stop
+pt_finish
