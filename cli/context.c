@@ -108,6 +108,10 @@ static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJS
         }
         if (!first)
             pt_buf_puts(b, "）");
+        /* "allowed: none" (a closed proposal; to a delegate, one not yet
+         * answered) is the one list that has no labels to show. */
+        else if (cJSON_IsArray(allowed) && !allowed->child)
+            pt_buf_puts(b, "（当前状态下没有可进行的操作）");
     } else if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
         const cJSON *f;
         bool first = true;
@@ -125,6 +129,16 @@ static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJS
                 first = false;
             }
             pt_buf_free(&one);
+        }
+        /* A value refused in a field that takes labels (a delegate's
+         * 很满意): the labels it takes, as the message names only codes. */
+        cJSON_ArrayForEach(f, pt_json_get(err, "fields"))
+        {
+            const char *field = pt_json_str(f, "field");
+            pt_buf_t labels = {0};
+            if (pt_value_labels_describe(field, &labels))
+                pt_buf_printf(b, "（%s 可填：%s）", field, pt_buf_str(&labels));
+            pt_buf_free(&labels);
         }
     } else if (strcmp(code, "version_conflict") == 0) {
         const cJSON *v = pt_json_get(err, "current_version");
@@ -193,6 +207,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
         pt_client_t *c = pt_cli_client(cli);
         if (pt_client_is_tcp(c) && !pt_client_has_token(c))
             pt_buf_puts(&line, " (no token was sent: use --token or PTRACK_TOKEN)");
+        else if (pt_client_is_tcp(c) && strcmp(code, "unauthorized") == 0)
+            pt_buf_puts(&line,
+                        " (check the token of --token or PTRACK_TOKEN; one that was "
+                        "revoked is refused too: ask ptrackd's administrator for a new one)");
     }
     /* The message is the daemon's: keep it on one line whatever it holds. */
     for (size_t i = 0; i < line.len; i++)

@@ -244,6 +244,16 @@ static const label_t *value_labels(const char *field)
     return NULL;
 }
 
+bool pt_value_labels_describe(const char *field, pt_buf_t *b)
+{
+    const label_t *t = value_labels(field);
+    if (!t)
+        return false;
+    for (const label_t *l = t; l->code; l++)
+        pt_buf_printf(b, "%s%s", l == t ? "" : "、", l->zh);
+    return true;
+}
+
 const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *values,
                                 const char *s)
 {

@@ -72,6 +72,12 @@ const char *pt_action_from_input(pt_cli_t *cli, const char *s);
 const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *values,
                                 const char *s);
 
+/* Appends the labels a person may type for an enumerated field
+ * (satisfaction: "满意、基本满意、不满意"; mode, kind, submitter_type, role
+ * likewise) to b; returns false, appending nothing, for a field that has
+ * none. */
+bool pt_value_labels_describe(const char *field, pt_buf_t *b);
+
 /* A token's role: viewer 只读, clerk 经办, unit 承办单位 (or 单位), delegate 代表,
  * admin 管理员, folded. */
 const char *pt_token_role_from_input(pt_cli_t *cli, const char *s);

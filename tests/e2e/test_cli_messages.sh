@@ -5,7 +5,8 @@
 # import's refusal names --partial rather than the API's partial=true, and
 # a partial import that left records out says so in its exit code; a time
 # option the client cannot read is a usage error (exit 2), found before
-# anything is sent.
+# anything is sent; a state that allows no action says so in Chinese; a
+# token that is not taken gets a hint to check it or ask for a new one.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -79,5 +80,45 @@ check_contains "the message names the field" "due_at takes a day (2027-03-01)" "
 api GET "/v1/proposals/$ID/history"
 check_eq "nothing was sent: no extend in the history" 0 \
     "$(jv 'sum(1 for i in j["items"] if i["action"] == "extend")')"
+
+pt_step "a value refused in a field that takes labels: the labels it takes"
+pt_cli add --title 关于类型的建议 --kind 建议书
+check_rc "add --kind 建议书" 1
+check_contains "the kinds by their labels" "（kind 可填：建议、议案、提案、其他）" "$ERR"
+api POST /v1/proposals '{"title":"关于评价用语的建议","lead_author":"张三"}'
+FB="$(jv 'j["id"]')"
+api POST "/v1/proposals/$FB/actions/assign" '{"mode":"single","units":[{"name":"省交通运输厅","role":"lead"}]}'
+api POST "/v1/proposals/$FB/actions/sign" '{"unit":"省交通运输厅"}'
+api POST "/v1/proposals/$FB/actions/reply" '{"unit":"省交通运输厅","doc_no":"晋交函〔2026〕1号","category":"A","text":"已办理"}'
+pt_cli do "$FB" 评价 --set person=张三 --set satisfaction=很满意
+check_rc "feedback 很满意" 1
+check_contains "the daemon's codes" "satisfaction: must be one of satisfied, basically_satisfied, unsatisfied" "$ERR"
+check_contains "and the labels a delegate types" "（satisfaction 可填：满意、基本满意、不满意）" "$ERR"
+pt_cli do "$FB" 评价 --set person=张三 --set satisfaction=基本满意
+check_rc "feedback 基本满意" 0
+pt_cli do "$FB" follow_up --unit 省交通运输厅 --set doc_no=晋交函〔2026〕2号 --set category=E --set text=补充
+check_rc "a follow-up of category E" 1
+check_true "a field without labels gets none (stderr: $ERR)" test "${ERR#*可填}" = "$ERR"
+
+pt_step "a state that allows nothing says so in Chinese too"
+pt_cli do "$ID" withdraw --set reason=重复提交
+pt_cli do "$ID" withdraw --set reason=重复提交
+check_rc "an action on a withdrawn proposal" 1
+check_contains "the daemon's list is empty" "allowed: none" "$ERR"
+check_contains "and ptrack says that nothing can be done" "（当前状态下没有可进行的操作）" "$ERR"
+
+pt_step "a token that is not taken: what to do about it"
+pt_run "$PTRACK" --url "$PT_URL" --token wrong-token list
+check_rc "list with a token ptrackd does not know" 1
+check_contains "it is refused" "ptrack: 身份未认证：the token is not valid" "$ERR"
+check_contains "and told to check the token or ask for a new one" \
+    "(check the token of --token or PTRACK_TOKEN; one that was revoked is refused too: ask ptrackd's administrator for a new one)" "$ERR"
+pt_run "$PTRACK" --url "$PT_URL" list
+check_rc "list with no token" 1
+check_contains "no token: the hint to send one" "(no token was sent: use --token or PTRACK_TOKEN)" "$ERR"
+check_true "and not the hint about a bad one" test "${ERR#*check the token}" = "$ERR"
+pt_run "$PTRACK" --url "$PT_URL" --token "$VIEWER_TOKEN" add --title 关于只读的建议
+check_rc "a viewer's add" 1
+check_true "a refusal of a valid token has no hint about tokens" test "${ERR#*check the token}" = "$ERR"
 
 pt_finish
