@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "json.h"
 #include "labels.h"
+#include "times.h"
 
 /* The largest integer a JSON number holds exactly (2^53 - 1). */
 #define PT_ID_MAX 9007199254740991LL
@@ -151,6 +152,28 @@ static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJS
     }
 }
 
+/* ptrackd's messages give times as the API does, in UTC ("which ended
+ * 2026-11-29T11:38:20.979Z"); the person reads them in local time, to the
+ * second, as every table shows times. Rewrites the text of b so. */
+static void show_local_times(pt_buf_t *b)
+{
+    pt_buf_t out = {0};
+    const char *s = pt_buf_str(b);
+    while (*s) {
+        size_t n = pt_time_span(s);
+        if (n == 0) {
+            pt_buf_putc(&out, *s++);
+            continue;
+        }
+        char *at = pt_xstrndup(s, n), shown[64];
+        pt_buf_puts(&out, pt_time_show(at, PT_TIME_SECOND, shown, sizeof shown));
+        free(at);
+        s += n;
+    }
+    pt_buf_free(b);
+    *b = out;
+}
+
 int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
 {
     pt_buf_t prefix = {0};
@@ -216,6 +239,7 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     for (size_t i = 0; i < line.len; i++)
         if (line.s[i] == '\n' || line.s[i] == '\r')
             line.s[i] = ' ';
+    show_local_times(&line);
     fprintf(stderr, "ptrack: %s%s\n", pt_buf_str(&prefix), pt_buf_str(&line));
     pt_buf_free(&line);
     pt_buf_free(&prefix);

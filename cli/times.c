@@ -72,6 +72,31 @@ const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t
     return buf;
 }
 
+/* Whether s begins with the characters of `shape`, where 9 stands for a
+ * digit and any other character for itself. */
+static bool shaped(const char *s, const char *shape)
+{
+    for (; *shape; s++, shape++)
+        if (*shape == '9' ? !(*s >= '0' && *s <= '9') : *s != *shape)
+            return false;
+    return true;
+}
+
+size_t pt_time_span(const char *s)
+{
+    size_t n = 19;
+    if (!s || !shaped(s, "9999-99-99T99:99:99"))
+        return 0;
+    if (s[n] == '.' && s[n + 1] >= '0' && s[n + 1] <= '9')
+        for (n++; s[n] >= '0' && s[n] <= '9'; n++)
+            ;
+    if (s[n] == 'Z')
+        return n + 1;
+    if ((s[n] == '+' || s[n] == '-') && shaped(s + n + 1, "99:99"))
+        return n + 6;
+    return 0;
+}
+
 bool pt_time_input_ok(const char *s)
 {
     char day[40];

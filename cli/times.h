@@ -23,6 +23,12 @@ typedef enum {
  * itself, unchanged, when it is not a time this parser knows. */
 const char *pt_time_show(const char *s, pt_time_style_t style, char *buf, size_t len);
 
+/* The length of the full RFC 3339 time that s begins with, as ptrackd
+ * writes one in a message ("2026-11-29T11:38:20.979Z", "...+08:00"), or
+ * 0 when s begins with anything else (a date alone, a time without its
+ * zone): what pt_time_show can then show in local time. */
+size_t pt_time_span(const char *s);
+
 /* Which instant of a day a date typed without a time stands for. */
 typedef enum {
     PT_DAY_START, /* 00:00:00: "due before 2027-05-02" is before that day begins */

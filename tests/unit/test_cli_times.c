@@ -85,6 +85,22 @@ static void days_ahead_are_whole_days_in_utc(void **state)
     assert_true(pt_time_input_ok(pt_time_after_days(now, 90, buf, sizeof buf)));
 }
 
+static void times_in_a_message_are_found_whole(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_time_span("2026-11-29T11:38:20.979Z, then"), 24);
+    assert_int_equal(pt_time_span("2026-11-29T11:38:20Z"), 20);
+    assert_int_equal(pt_time_span("2026-11-29T19:38:20+08:00;"), 25);
+    /* A date alone, a time without its zone, or something like one. */
+    assert_int_equal(pt_time_span("2026-11-29 is the day"), 0);
+    assert_int_equal(pt_time_span("2026-11-29T11:38:20"), 0);
+    assert_int_equal(pt_time_span("2026-11-29T11:38:20.Z"), 0);
+    assert_int_equal(pt_time_span("2026-11-29T11:38:20+0800"), 0);
+    assert_int_equal(pt_time_span("晋交函〔2026〕15号"), 0);
+    assert_int_equal(pt_time_span(""), 0);
+    assert_int_equal(pt_time_span(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +108,7 @@ int main(void)
         cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
         cmocka_unit_test(typed_times_are_days_that_exist_or_rfc3339),
         cmocka_unit_test(days_ahead_are_whole_days_in_utc),
+        cmocka_unit_test(times_in_a_message_are_found_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
