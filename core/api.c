@@ -95,7 +95,7 @@ bool pt_api_require(pt_call_t *call, pt_role_t needed)
                      "%s (role unit, for %s) may not do this: a unit may only read the "
                      "proposals assigned to it (one by one, as a list, their statistics, an "
                      "export or their events in the change feed) and sign, return, give an "
-                     "opinion on or reply to them",
+                     "opinion on, reply to or give a supplementary reply on them",
                      call->who.name, call->who.unit);
         return false;
     }

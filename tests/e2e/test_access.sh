@@ -285,6 +285,10 @@ unit_case() {
     check_status "$who reads its proposal" 200
     call "$via" GET "/v1/proposals/$P_MINE/history"
     check_status "$who reads its proposal's history" 200
+    call "$via" PATCH "/v1/proposals/$P_MINE" '{"title":"越权修改"}'
+    check_contains "$who: an edit's refusal names every action a unit may run" \
+        "sign, return, give an opinion on, reply to or give a supplementary reply on them" \
+        "$(jv 'j["error"]["message"]')"
     call "$via" GET "/v1/proposals/$P_NONE"
     check_error "$who reads a proposal not assigned to it" 404 not_found
     local msg_hidden
