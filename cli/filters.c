@@ -4,6 +4,8 @@
 #include "filters.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "buf.h"
@@ -84,8 +86,19 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
          * matches only proposals whose deadline runs (the state's clock);
          * one already overdue is due before then too. */
         long long days;
-        char when[40];
+        char when[40], num[24];
         const char *n = pt_input_fold(cli, v);
+        /* "7天" or "7日" as one says it, or "7d" as the config writes a
+         * duration: the unit is the one this option counts in anyway. */
+        size_t len = strlen(n), cut = 0;
+        if (len > 3 && (strcmp(n + len - 3, "天") == 0 || strcmp(n + len - 3, "日") == 0))
+            cut = 3;
+        else if (len > 1 && (n[len - 1] == 'd' || n[len - 1] == 'D'))
+            cut = 1;
+        if (cut && len - cut < sizeof num) {
+            snprintf(num, sizeof num, "%.*s", (int)(len - cut), n);
+            n = num;
+        }
         if (pt_args_int(n, &days) != 0 || days < 1 || days > DUE_WITHIN_MAX)
             return pt_cli_usage(cli, "--due-within takes a number of days from 1 to %d, not \"%s\"",
                                 DUE_WITHIN_MAX, v);

@@ -39,6 +39,11 @@ check_eq "within 90 days: both with a deadline, none without" "$SOON,$LATER" "$(
 pt_cli --json list --due-within ７
 check_rc "fullwidth digits" 0
 check_eq "--due-within ７ is 7" "$SOON" "$(ids)"
+for days in 7天 ７天 7日 7d; do
+    pt_cli --json list --due-within "$days"
+    check_rc "--due-within $days" 0
+    check_eq "--due-within $days is 7" "$SOON" "$(ids)"
+done
 pt_cli list --due-within 7
 check_contains "the table shows it" 关于五天内到期的建议 "$OUT"
 
@@ -53,7 +58,7 @@ check_rc "export --due-within 7" 0
 check_eq "export holds the one" "[$SOON]" "$(jv '[p["id"] for p in j]' "$OUT")"
 
 pt_step "bad values are usage errors"
-for bad in 0 -3 abc 1.5 7天 "" 36501; do
+for bad in 0 -3 abc 1.5 7周 天 d 7天天 "" 36501; do
     pt_cli list --due-within "$bad"
     check_rc "list --due-within '$bad'" 2
     check_contains "the message says what it takes" "--due-within takes a number of days" "$ERR"
