@@ -167,17 +167,24 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     size_t n;
     const char **sets = pt_args_list(args, "set", &n);
     pt_action_fields_t fields = {.cli = cli, .action = action};
-    for (size_t i = 0; i < n; i++) {
-        if (pt_args_set_typed(body, sets[i], cli->cmd, pt_field_type_action, &fields) != 0) {
-            cJSON_Delete(body);
-            return PT_EXIT_USAGE;
-        }
-    }
-    sets = pt_args_list(args, "set-file", &n);
-    for (size_t i = 0; i < n; i++) {
-        if (pt_args_set_file(body, sets[i], cli->cmd) != 0) {
-            cJSON_Delete(body);
-            return PT_EXIT_USAGE;
+    for (int file = 0; file < 2; file++) {
+        if (file)
+            sets = pt_args_list(args, "set-file", &n);
+        for (size_t i = 0; i < n; i++) {
+            /* 答复文号=…: the field's Chinese name. */
+            char *coded;
+            if (pt_action_field_from_input(cli, action, sets[i], &coded) != PT_EXIT_OK) {
+                cJSON_Delete(body);
+                return PT_EXIT_USAGE;
+            }
+            const char *kv = coded ? coded : sets[i];
+            int bad = file ? pt_args_set_file(body, kv, cli->cmd)
+                           : pt_args_set_typed(body, kv, cli->cmd, pt_field_type_action, &fields);
+            free(coded);
+            if (bad != 0) {
+                cJSON_Delete(body);
+                return PT_EXIT_USAGE;
+            }
         }
     }
     /* 不满意, a, ２０２７-03-01: the values typed as the workflow's fields
@@ -271,7 +278,8 @@ const pt_command_t pt_cmd_do = {
     .description =
         "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
         "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
-        "workflow` lists them with their fields. --set gives a field: a text field\n"
+        "workflow` lists them with their fields. --set gives a field, by its code or\n"
+        "its Chinese name (答复文号=, 满意度=, 理由=, 意见=, 期限=): a text field\n"
         "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
         "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"
         "For assign and reassign (any action whose workflow field `units` has the\n"
@@ -289,7 +297,8 @@ const pt_command_t pt_cmd_do = {
         "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7   (by the end of that day)\n"
         "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
         "      --set category=A --set-file text=答复.txt\n"
-        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n",
+        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
+        "  ptrack do 12 评价 --set 代表=张三 --set 满意度=不满意 --set 意见=答复没有回应具体问题\n",
     .opts = opts,
     .min_pos = 2,
     .max_pos = 2,

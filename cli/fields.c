@@ -48,6 +48,73 @@ const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *
     return NULL;
 }
 
+/* The Chinese names an office says and writes for the built-in actions'
+ * fields (a reply's 答复文号, a feedback's 满意度), '|'-separated. One name
+ * may stand for fields of different actions (意见: a co unit's opinion, a
+ * delegate's comment); it is taken for the one the action declares. */
+static const struct {
+    const char *field;
+    const char *names;
+} field_names[] = {
+    {"doc_no", "答复文号|文号"},
+    {"category", "答复类别|办理结果|类别"},
+    {"text", "答复内容|答复正文|内容|正文"},
+    {"reason", "理由|原因|退回理由"},
+    {"opinion", "协办意见|意见"},
+    {"satisfaction", "满意度|满意程度|评价"},
+    {"comment", "评价意见|意见"},
+    {"person", "代表|评价代表|评价人"},
+    {"due_at", "期限|答复期限|办理期限|截止日期"},
+    {"key_supervision", "重点督办|督办"},
+    {"supervisor", "督办人|督办领导"},
+    {"merged_into", "并入|并案至"},
+    {"mode", "办理方式|交办方式"},
+    {"unit", "承办单位|单位"},
+    {"units", "承办单位|单位"},
+    {"note", "备注"},
+};
+
+/* Whether name is one of the '|'-separated names. */
+static bool names_hold(const char *names, const char *name, size_t len)
+{
+    for (const char *p = names; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && memcmp(p, name, len) == 0)
+            return true;
+        p += n + (bar != NULL);
+    }
+    return false;
+}
+
+int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv, char **out)
+{
+    *out = NULL;
+    size_t len = strcspn(kv, "=.");
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++)
+        ascii &= (unsigned char)kv[i] < 0x80;
+    if (ascii || len == 0)
+        return PT_EXIT_OK;
+    const char *found = NULL;
+    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
+        const char *f = field_names[i].field;
+        if (!names_hold(field_names[i].names, kv, len) ||
+            (strcmp(f, "note") != 0 && !pt_action_field_type(cli, action, f)))
+            continue;
+        if (found && strcmp(found, f) != 0)
+            return pt_cli_usage(cli, "--set %.*s= may be %s or %s of %s; give the field's code",
+                                (int)len, kv, found, f, action);
+        found = f;
+    }
+    if (!found)
+        return PT_EXIT_OK; /* as typed: a field of the office's own, or ptrackd's to refuse */
+    pt_buf_t b = {0};
+    pt_buf_printf(&b, "%s%s", found, kv + len);
+    *out = pt_buf_take(&b);
+    return PT_EXIT_OK;
+}
+
 pt_field_type_t pt_field_type_action(const char *key, void *ud)
 {
     static const char *const text_types[] = {"string", "text", "enum", "time", NULL};

@@ -32,6 +32,16 @@ typedef struct {
  * client keeps. */
 const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *field);
 
+/* --set 答复文号=… for an action: a key typed as the Chinese name of one of
+ * the fields the action declares in the workflow in force (答复文号 doc_no,
+ * 满意度 satisfaction, 意见 opinion or comment, ...; see fields.c) becomes
+ * that field's code. *out is then the whole "KEY=VALUE" with the code,
+ * else NULL (the key is ASCII, or no field the action declares has that
+ * name: it goes as typed). Returns PT_EXIT_OK, or PT_EXIT_USAGE after a
+ * message when the name fits two of the action's fields. Ownership: the
+ * caller frees *out. */
+int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv, char **out);
+
 /* The type of a field of the action in ud (a pt_action_fields_t), as the
  * workflow declares it (string, text, enum and time are text); "note" is
  * text for every action. */
