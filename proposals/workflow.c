@@ -915,15 +915,42 @@ bool pt_wf_effect_reads(wf_effect_t effect, const char *field)
     return false;
 }
 
+/* An effect's name: the first of the table's names for it ("assign" for
+ * reassign too). */
+static const char *effect_name(wf_effect_t effect)
+{
+    for (size_t k = 0; k < N_EFFECTS; k++)
+        if (effects[k].effect == effect)
+            return effects[k].name;
+    return NULL;
+}
+
 const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action)
 {
     long i = pt_wf_action_index(wf, action);
-    if (i < 0)
+    return i < 0 ? NULL : effect_name(wf->actions[i].effect);
+}
+
+char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect)
+{
+    size_t len = 0;
+    for (size_t s = 0; s < wf->n_states; s++)
+        len += strlen(wf->states[s].name) + 1;
+    char *out = malloc(len + 1);
+    if (!out)
         return NULL;
-    for (size_t k = 0; k < N_EFFECTS; k++)
-        if (effects[k].effect == wf->actions[i].effect)
-            return effects[k].name;
-    return NULL;
+    len = 0;
+    out[0] = '\0';
+    for (size_t s = 0; s < wf->n_states; s++) {
+        bool allowed = false;
+        for (size_t i = 0; i < wf->n_actions && !allowed; i++) {
+            const char *name = effect_name(wf->actions[i].effect);
+            allowed = wf->actions[i].from[s] && name && strcmp(name, effect) == 0;
+        }
+        if (allowed)
+            len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", wf->states[s].name);
+    }
+    return out;
 }
 
 /* Whether text is the label (Chinese, or English in any case) zh/en. */
@@ -999,6 +1026,9 @@ static cJSON *action_json(const pt_workflow_t *wf, const wf_action_t *a)
         return NULL;
     cJSON_AddStringToObject(o, "name", a->name);
     cJSON_AddItemToObject(o, "label", label_json(a->zh, a->en));
+    /* What the action does, whatever the office named it: a client judges
+     * by it as the server does (the todo filter, a unit's part). */
+    cJSON_AddStringToObject(o, "effect", effect_name(a->effect));
     from = cJSON_AddArrayToObject(o, "from");
     for (size_t s = 0; from && s < wf->n_states; s++)
         if (a->from[s])

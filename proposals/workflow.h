@@ -81,6 +81,12 @@ bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
  * NULL when the workflow has no such action. Rights follow this, not the
  * name. */
 const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *action);
+/* The states in which some action with this effect ("sign", "reply", ...)
+ * is allowed, comma-separated in the workflow's order ("assigned,handling,
+ * rehandling"); "" when none is. What a unit has still to do is judged by
+ * these, whatever the office named its actions and states. NULL when out
+ * of memory. Ownership: the caller frees. */
+char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect);
 /* A state's or an action's labels, a state's flags, and the place of
  * either in the workflow, for those who show them. */
 typedef struct {

@@ -493,6 +493,45 @@ static void an_office_can_drop_the_review_step(void **state)
     pt_workflow_free(wf);
 }
 
+static void the_states_of_an_effect_are_those_its_actions_run_in(void **state)
+{
+    static const char doc[] =
+        "{\"name\": \"office\", \"states\": ["
+        "{\"name\": \"in\", \"label\": {\"zh\": \"收到\", \"en\": \"In\"}, \"initial\": true},"
+        "{\"name\": \"doing\", \"label\": {\"zh\": \"承办中\", \"en\": \"Doing\"}, \"clock\": true},"
+        "{\"name\": \"done\", \"label\": {\"zh\": \"完成\", \"en\": \"Done\"}, \"terminal\": true}],"
+        "\"actions\": ["
+        "{\"name\": \"qianshou\", \"label\": {\"zh\": \"签收登记\", \"en\": \"Sign\"},"
+        " \"from\": [\"in\", \"doing\"], \"to\": \"doing\", \"effect\": \"sign\","
+        " \"fields\": [{\"name\": \"unit\", \"type\": \"string\", \"required\": true}]},"
+        "{\"name\": \"finish\", \"label\": {\"zh\": \"完成\", \"en\": \"Finish\"},"
+        " \"from\": [\"doing\"], \"to\": \"done\", \"effect\": \"none\"}]}";
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    char *s;
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    /* By the effect, whatever the action is called; in the states' order. */
+    s = pt_workflow_effect_states(wf, "sign");
+    assert_string_equal(s, "in,doing");
+    free(s);
+    s = pt_workflow_effect_states(wf, "reply");
+    assert_string_equal(s, "");
+    free(s);
+    pt_workflow_free(wf);
+
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    s = pt_workflow_effect_states(wf, "opinion");
+    assert_string_equal(s, "handling,rehandling");
+    free(s);
+    s = pt_workflow_effect_states(wf, "assign"); /* assign and reassign */
+    assert_string_equal(s, "submitted,filed,returned");
+    free(s);
+    pt_workflow_free(wf);
+}
+
 static void deadlines_default_to_product_md(void **state)
 {
     pt_deadlines_t d;
@@ -534,6 +573,7 @@ int main(void)
         cmocka_unit_test(a_field_named_as_a_proposal_field_must_be_set_by_the_effect),
         cmocka_unit_test(a_satisfaction_map_must_cover_every_value),
         cmocka_unit_test(an_office_can_drop_the_review_step),
+        cmocka_unit_test(the_states_of_an_effect_are_those_its_actions_run_in),
         cmocka_unit_test(deadlines_default_to_product_md),
     };
 
