@@ -158,7 +158,7 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
     for (size_t i = 0; ok && i < p->n_units; i++)
         ok = rb_str(&b, p->units[i].name) &&
              rb_str(&b, p->units[i].role ? p->units[i].role : "lead") &&
-             rb_str(&b, answered[i] ? "1" : "0");
+             rb_str(&b, answered[i] ? "1" : "0") && rb_str(&b, p->units[i].signed_at ? "1" : "0");
     free(answered);
     for (size_t i = 0; i < p->tags.n; i++)
         ok = ok && rb_str(&b, p->tags.v[i]);
@@ -222,7 +222,7 @@ void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char 
     };
     r->n_units = row->n_units;
     r->units = c;
-    for (uint32_t i = 0; i < 3 * row->n_units; i++)
+    for (uint32_t i = 0; i < PT_ROW_UNIT_STRINGS * row->n_units; i++)
         c += strlen(c) + 1;
     r->n_tags = row->n_tags;
     r->tags = c;

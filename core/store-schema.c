@@ -280,6 +280,16 @@ static const char *const migrations[] = {
     "    AND json_extract(u.value, '$.name') = proposal_units.name"
     "    AND json_extract(u.value, '$.opinion_at') IS NOT NULL)"
     "  WHERE role = 'co';",
+    /* 12: whether each unit has signed for the proposal (签收, its
+     * signed_at), so that a unit's list of what it still has to do (the
+     * todo filter) reads its row, not the document. Filled here from the
+     * documents; the writer keeps it as it keeps answered. */
+    "ALTER TABLE proposal_units ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE proposal_units SET signed = 1 WHERE EXISTS ("
+    "    SELECT 1 FROM proposals p, json_each(p.doc, '$.units') u"
+    "    WHERE p.id = proposal_units.proposal_id"
+    "    AND json_extract(u.value, '$.name') = proposal_units.name"
+    "    AND json_extract(u.value, '$.signed_at') IS NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

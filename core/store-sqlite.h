@@ -148,8 +148,11 @@ typedef struct {
 
 /* A new proposal as an import stores it (store-import.c): its row, and its
  * units, tags and people for the side tables, each list packed as
- * NUL-ended strings one after another (a unit: its name, its role, then
- * "1" when it has answered its part, pt_proposal_unit_answered, else "0"). */
+ * NUL-ended strings one after another (a unit: PT_ROW_UNIT_STRINGS of
+ * them, its name, its role, then "1" when it has answered its part,
+ * pt_proposal_unit_answered, else "0", then "1" when it has signed, else
+ * "0"). */
+#define PT_ROW_UNIT_STRINGS 4
 typedef struct {
     pt_cols_t c;
     size_t n_units, n_tags, n_people;

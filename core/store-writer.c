@@ -103,8 +103,8 @@ static const char *const sql_text[ST_COUNT_] = {
                       " updated_at = ?19, doc = ?20 WHERE id = ?1",
     [ST_DELETE] = "DELETE FROM proposals WHERE id = ?1",
     [ST_DEL_UNITS] = "DELETE FROM proposal_units WHERE proposal_id = ?1",
-    [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered)"
-                    " VALUES (?1, ?2, ?3, ?4)",
+    [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered,"
+                    " signed) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_DEL_TAGS] = "DELETE FROM proposal_tags WHERE proposal_id = ?1",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES (?1, ?2)",
     [ST_DEL_FTS] = "DELETE FROM proposals_fts WHERE rowid = ?1",
@@ -149,9 +149,9 @@ enum { IMP_UNITS, IMP_TAGS, IMP_PEOPLE, IMP_PENDING, IMP_HISTORY, IMP_EVENTS, IM
 static const struct {
     const char *prefix, *row, *types;
 } imp_sql[IMP_COUNT_] = {
-    [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered)"
-                   " VALUES ",
-                   "(?,?,?,?)", "itti"},
+    [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered,"
+                   " signed) VALUES ",
+                   "(?,?,?,?,?)", "ittii"},
     [IMP_TAGS] = {"INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES ", "(?,?)", "it"},
     [IMP_PEOPLE] = {"INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES ", "(?,?)",
                     "it"},
@@ -449,8 +449,8 @@ static int insert_side(writer_t *w, int which, int64_t id, const char *a, pt_err
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, what);
 }
 
-/* A unit's row: its name, its role, and whether it has answered its part
- * (pt_proposal_units_answered). */
+/* A unit's row: its name, its role, whether it has answered its part
+ * (pt_proposal_units_answered) and whether it has signed. */
 static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered,
                        pt_error_t *err)
 {
@@ -459,6 +459,7 @@ static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answere
     bind_text(st, 2, u->name);
     bind_text(st, 3, u->role ? u->role : "lead");
     sqlite3_bind_int(st, 4, answered);
+    sqlite3_bind_int(st, 5, u->signed_at != 0);
     int rc = step_done(st);
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "saving units");
 }
@@ -731,8 +732,10 @@ int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *act
     const char *u = r->units, *t = r->tags, *q = r->people;
     for (size_t i = 0; i < r->n_units && src == SQLITE_OK; i++) {
         const char *role = u + strlen(u) + 1, *answered = role + strlen(role) + 1;
-        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role, (int64_t)(*answered == '1'));
-        u = answered + strlen(answered) + 1;
+        const char *sig = answered + strlen(answered) + 1;
+        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role, (int64_t)(*answered == '1'),
+                              (int64_t)(*sig == '1'));
+        u = sig + strlen(sig) + 1;
     }
     for (size_t i = 0; i < r->n_tags && src == SQLITE_OK; i++, t += strlen(t) + 1)
         src = pt_rowbatch_add(w->imp[IMP_TAGS], c->id, t);

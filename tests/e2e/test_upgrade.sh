@@ -7,7 +7,8 @@
 # kept as ASCII; a co-signer or a tag listed twice is kept once; and a
 # separate-mode (分办) proposal that only some units have
 # answered no longer counts as replied (办复) in the figures, and each of
-# its units knows whether it has answered its part (migration 11). The log
+# its units knows whether it has answered its part (migration 11) and
+# whether it has signed (migration 12). The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -63,6 +64,7 @@ UPDATE proposal_people SET person = '李四 ' WHERE proposal_id = $D AND person 
 UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', ' 甲局', '\$.replies[0].unit', ' 甲局') WHERE id = $D;
 UPDATE proposal_units SET name = ' 甲局' WHERE proposal_id = $D AND name = '甲局';
 ALTER TABLE proposal_units DROP COLUMN answered;
+ALTER TABLE proposal_units DROP COLUMN signed;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -75,6 +77,12 @@ check_eq "each unit of the separate-mode one knows whether it has answered its p
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $D ORDER BY name)")"
 check_eq "and the co unit that has given its opinion has answered its part" "丁局 1 丙局 0 戊局 0" \
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $F ORDER BY name)")"
+check_eq "each unit knows whether it has signed (migration 12)" "乙局 0 甲局 1|丁局 0 丙局 1 戊局 0" \
+    "$(sqlite3 "$DB" "SELECT (SELECT group_concat(name || ' ' || signed, ' ') FROM (SELECT name, signed FROM proposal_units WHERE proposal_id = $D ORDER BY name)) || '|' || (SELECT group_concat(name || ' ' || signed, ' ') FROM (SELECT name, signed FROM proposal_units WHERE proposal_id = $F ORDER BY name))")"
+api GET "/v1/proposals?unit=$(urlenc 乙局)&todo=sign"
+check_eq "so 乙局 finds what it has still to sign" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+api GET "/v1/proposals?unit=$(urlenc 甲局)&todo=sign"
+check_eq "and 甲局 nothing" "" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 check_contains "the log says so, with the versions" \
     "INFO  the database's schema was moved from version 8 to $(sqlite3 "$DB" "PRAGMA user_version")" \
     "$(cat "$PT_TMP/ptrackd.log")"
