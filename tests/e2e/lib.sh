@@ -359,6 +359,28 @@ check_error() {
     return 0
 }
 
+# ---- Workflow steps ---------------------------------------------------
+
+# pt_act ID ACTION BODY: an action over the socket that must succeed (a
+# failed check otherwise); sets ST and BODY as req does.
+pt_act() {
+    api POST "/v1/proposals/$1/actions/$2" "$3"
+    [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
+}
+
+# pt_reply_body UNIT DOC_NO: the body of a reply of UNIT, category A.
+pt_reply_body() {
+    printf '{"unit": "%s", "doc_no": "%s", "category": "A", "text": "%s部分的答复"}' "$1" "$2" "$1"
+}
+
+# pt_unit_token NAME UNIT: a token of role unit made at run time for UNIT;
+# prints it.
+pt_unit_token() {
+    api POST /v1/tokens "{\"name\": \"$1\", \"role\": \"unit\", \"unit\": \"$2\"}"
+    [ "$ST" = 201 ] || pt_die "making a unit token: HTTP $ST $BODY"
+    jv 'j["token"]'
+}
+
 # pt_import FORMAT FILE [QUERY]: POSTs FILE on the socket as the body of an
 # import of FORMAT (QUERY: more parameters, "partial=true&..."); sets ST,
 # BODY as req does.

@@ -17,22 +17,8 @@ pt_init
 pt_config '{"reply": "2s", "rehandle": "2s", "return": "10d"}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
-# act ID ACTION BODY: an action over the socket that must succeed.
-act() {
-    api POST "/v1/proposals/$1/actions/$2" "$3"
-    [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
-}
-reply() { # UNIT DOC_NO: the body of a reply
-    printf '{"unit": "%s", "doc_no": "%s", "category": "A", "text": "%s部分的答复"}' "$1" "$2" "$1"
-}
-# mk_unit NAME UNIT: a unit token made at run time; prints it.
-mk_unit() {
-    api POST /v1/tokens "{\"name\": \"$1\", \"role\": \"unit\", \"unit\": \"$2\"}"
-    [ "$ST" = 201 ] || pt_die "making a unit token: HTTP $ST $BODY"
-    jv 'j["token"]'
-}
-WATER="$(mk_unit 水利厅联络员 水利厅)"
-MONEY="$(mk_unit 财政厅联络员 财政厅)"
+WATER="$(pt_unit_token 水利厅联络员 水利厅)"
+MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 # ids TRANSPORT QUERY: the ids a list finds, comma-separated.
 ids() {
     req "$1" GET "/v1/proposals?$2"
@@ -61,12 +47,12 @@ api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议
 P="$(jv 'j["id"]')"
 api POST /v1/proposals '{"title": "关于改善乡村道路养护的建议"}'
 Q="$(jv 'j["id"]')"
-act "$P" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
-act "$Q" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
-act "$P" sign '{"unit": "水利厅"}'
-act "$Q" sign '{"unit": "水利厅"}'
+pt_act "$P" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
+pt_act "$Q" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
+pt_act "$P" sign '{"unit": "水利厅"}'
+pt_act "$Q" sign '{"unit": "水利厅"}'
 sleep 2.2
-req "tcp:$WATER" POST "/v1/proposals/$P/actions/reply" "$(reply 水利厅 水函〔2026〕1号)"
+req "tcp:$WATER" POST "/v1/proposals/$P/actions/reply" "$(pt_reply_body 水利厅 水函〔2026〕1号)"
 check_status "水利厅 replies after the deadline" 200
 check_eq "the round waits for 财政厅" handling "$(jv 'j["status"]')"
 check_eq "the answer tells 水利厅 it is not late" false "$(jv 'j["overdue"]')"
@@ -129,14 +115,14 @@ rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 print(" ".join("%s:%s" % (r["id"], r["overdue"]) for r in sorted(rows, key=lambda r: r["id"])))' "$PT_TMP/resp.body")"
 
 pt_step "a new round after unsatisfied feedback"
-act "$P" reply "$(reply 财政厅 财函〔2026〕1号)"
+pt_act "$P" reply "$(pt_reply_body 财政厅 财函〔2026〕1号)"
 check_eq "财政厅's reply ends the round" replied "$(jv 'j["status"]')"
 api GET /v1/stats
 check_eq "answered now: its category counts" 1 "$(jv 'j["reply_categories"]["A"]')"
 api GET "/v1/stats"
 check_eq "stats: only the single-mode one is overdue now" '1 {"水利厅": 1}' \
     "$(jv '"%d %s" % (j["overdue"], json.dumps(j["overdue_by_unit"], ensure_ascii=False))')"
-act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
+pt_act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "unsatisfied: rehandling" rehandling "$(jv 'j["status"]')"
 sleep 2.2
 check_eq "past the rehandling deadline, 水利厅 owes an answer again" "$P,$Q" \
@@ -145,15 +131,15 @@ check_eq "and so does 财政厅" "$P" "$(ids "tcp:$MONEY" 'overdue=true')"
 api GET /v1/stats
 check_eq "stats: each unit's overdue part" '{"水利厅": 2, "财政厅": 1}' \
     "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
-act "$P" reply "$(reply 水利厅 水函〔2026〕2号)"
+pt_act "$P" reply "$(pt_reply_body 水利厅 水函〔2026〕2号)"
 check_eq "水利厅 answers again: replied" replied "$(jv 'j["status"]')"
 check_eq "nobody is late on it now" "$Q" "$(ids sock 'overdue=true')"
 
 pt_step "lead_co: a co unit's part is its opinion"
 api POST /v1/proposals '{"title": "关于统筹城乡供水一体化的建议"}'
 R="$(jv 'j["id"]')"
-act "$R" assign '{"mode": "lead_co", "units": [{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]}'
-act "$R" sign '{"unit": "水利厅"}'
+pt_act "$R" assign '{"mode": "lead_co", "units": [{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]}'
+pt_act "$R" sign '{"unit": "水利厅"}'
 sleep 2.2
 api GET /v1/stats
 check_eq "past the deadline, before the opinion: both late" '{"水利厅": 2, "财政厅": 1}' \
@@ -168,9 +154,9 @@ req "tcp:$MONEY" GET "/v1/proposals/$R"
 check_eq "财政厅 does not see it overdue" false "$(jv 'j["overdue"]')"
 req "tcp:$WATER" GET "/v1/proposals/$R"
 check_eq "水利厅, which replies for both, does" true "$(jv 'j["overdue"]')"
-act "$R" reply "$(reply 水利厅 水函〔2026〕9号)"
+pt_act "$R" reply "$(pt_reply_body 水利厅 水函〔2026〕9号)"
 check_eq "the lead unit's reply moves it on" replied "$(jv 'j["status"]')"
-act "$R" feedback '{"person": "李代表", "satisfaction": "unsatisfied"}'
+pt_act "$R" feedback '{"person": "李代表", "satisfaction": "unsatisfied"}'
 sleep 2.2
 api GET /v1/stats
 check_eq "rehandled past its deadline: the lead unit owes the answer again, the co unit not" \

@@ -29,11 +29,6 @@ new() {
     [ "$ST" = 201 ] || pt_die "create $1: HTTP $ST $BODY"
     jv 'j["id"]'
 }
-# act ID ACTION BODY: an action that must succeed.
-act() {
-    api POST "/v1/proposals/$1/actions/$2" "$3"
-    [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
-}
 # refused_merge WHAT ID INTO MESSAGE_PART: merge ID into INTO is refused with
 # 422 on merged_into, and ID is left as it was.
 refused_merge() {
@@ -56,18 +51,18 @@ refused_merge() {
 pt_step "two proposals under review are not merged into each other"
 A="$(new 关于甲的建议)"
 B="$(new 关于乙的建议)"
-act "$A" review '{}'
-act "$B" review '{}'
-act "$A" merge "{\"merged_into\": $B}"
+pt_act "$A" review '{}'
+pt_act "$B" review '{}'
+pt_act "$A" merge "{\"merged_into\": $B}"
 check_eq "#$A merged into #$B" "merged $B" "$(jv '"%s %s" % (j["status"], j["merged_into"])')"
 refused_merge "merge #$B back into #$A" "$B" "$A" \
     "proposal $A is in state \"merged\" (并案), a final state where it is no longer handled; merge into a proposal that is still being handled"
 
 pt_step "no merge into a withdrawn, merged or draft proposal"
 C="$(new 关于丙的建议)"
-act "$C" review '{}'
+pt_act "$C" review '{}'
 W="$(new 关于撤回的建议)"
-act "$W" withdraw '{"reason": "代表撤回"}'
+pt_act "$W" withdraw '{"reason": "代表撤回"}'
 refused_merge "merge into a withdrawn proposal" "$C" "$W" "proposal $W is in state \"withdrawn\" (撤回), a final state"
 refused_merge "merge into a merged proposal (a chain)" "$C" "$A" "proposal $A is in state \"merged\""
 D="$(new 关于草稿的建议 draft)"
@@ -76,15 +71,15 @@ api DELETE "/v1/proposals/$D"
 check_status "a draft nothing is merged into is deleted" 204
 
 pt_step "a merge into a live proposal is accepted"
-act "$C" merge "{\"merged_into\": $B}"
+pt_act "$C" merge "{\"merged_into\": $B}"
 check_eq "#$C merged into #$B (under review)" "merged $B" \
     "$(jv '"%s %s" % (j["status"], j["merged_into"])')"
 H="$(new 关于办理中的建议)"
-act "$H" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
-act "$H" sign '{"unit": "水利厅"}'
+pt_act "$H" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
+pt_act "$H" sign '{"unit": "水利厅"}'
 E="$(new 关于丁的建议)"
-act "$E" review '{}'
-act "$E" merge "{\"merged_into\": $H}"
+pt_act "$E" review '{}'
+pt_act "$E" merge "{\"merged_into\": $H}"
 check_eq "#$E merged into #$H (in handling)" "merged $H" \
     "$(jv '"%s %s" % (j["status"], j["merged_into"])')"
 

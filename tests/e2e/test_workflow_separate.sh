@@ -13,15 +13,6 @@ pt_init
 pt_config '{}'
 pt_start
 
-# act ID ACTION BODY: an action that must succeed.
-act() {
-    api POST "/v1/proposals/$1/actions/$2" "$3"
-    [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
-}
-# reply UNIT DOC_NO: the body of a reply.
-reply() {
-    printf '{"unit": "%s", "doc_no": "%s", "category": "A", "text": "%s部分的答复"}' "$1" "$2" "$1"
-}
 replies() { # ID: "unit:kind ..." of its replies
     api GET "/v1/proposals/$1"
     jv '" ".join("%s:%s" % (r["unit"], r["kind"]) for r in j["replies"])'
@@ -30,12 +21,12 @@ replies() { # ID: "unit:kind ..." of its replies
 pt_step "a unit replies once a round"
 api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
 P="$(jv 'j["id"]')"
-act "$P" assign '{"mode": "separate", "units": [{"name": "水利厅", "role": "separate"}, {"name": "财政厅", "role": "separate"}]}'
-act "$P" sign '{"unit": "水利厅"}'
-act "$P" reply "$(reply 水利厅 水函〔2026〕1号)"
+pt_act "$P" assign '{"mode": "separate", "units": [{"name": "水利厅", "role": "separate"}, {"name": "财政厅", "role": "separate"}]}'
+pt_act "$P" sign '{"unit": "水利厅"}'
+pt_act "$P" reply "$(pt_reply_body 水利厅 水函〔2026〕1号)"
 check_eq "水利厅 replied; the round waits for 财政厅" handling "$(jv 'j["status"]')"
 V="$(jv 'j["version"]')"
-api POST "/v1/proposals/$P/actions/reply" "$(reply 水利厅 水函〔2026〕2号)"
+api POST "/v1/proposals/$P/actions/reply" "$(pt_reply_body 水利厅 水函〔2026〕2号)"
 check_error "水利厅 replies again before 财政厅" 422 validation_failed
 check_eq "the problem is on unit" unit "$(jv 'j["error"]["fields"][0]["field"]')"
 check_contains "the message says it has replied and who is awaited" \
@@ -48,24 +39,24 @@ api GET "/v1/proposals/$P"
 check_eq "nothing was written" "handling v$V" "$(jv '"%s v%s" % (j["status"], j["version"])')"
 check_eq "one reply, the first" "水利厅:first" "$(replies "$P")"
 
-act "$P" reply "$(reply 财政厅 财函〔2026〕1号)"
+pt_act "$P" reply "$(pt_reply_body 财政厅 财函〔2026〕1号)"
 check_eq "财政厅's reply ends the round" replied "$(jv 'j["status"]')"
 check_eq "both replies are first" "水利厅:first 财政厅:first" "$(replies "$P")"
 
 pt_step "after rehandling each unit answers again"
-act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
+pt_act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "unsatisfied: rehandling" rehandling "$(jv 'j["status"]')"
-act "$P" reply "$(reply 财政厅 财函〔2026〕2号)"
+pt_act "$P" reply "$(pt_reply_body 财政厅 财函〔2026〕2号)"
 check_eq "财政厅 answers again: replied" replied "$(jv 'j["status"]')"
-act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
-act "$P" reply "$(reply 水利厅 水函〔2026〕3号)"
+pt_act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
+pt_act "$P" reply "$(pt_reply_body 水利厅 水函〔2026〕3号)"
 check_eq "水利厅 answers again: replied" replied "$(jv 'j["status"]')"
 check_eq "the later replies are again" "水利厅:first 财政厅:first 财政厅:again 水利厅:again" \
     "$(replies "$P")"
 
 pt_step "once closed, a supplementary reply is a follow_up"
-act "$P" feedback '{"person": "张代表", "satisfaction": "satisfied"}'
-act "$P" follow_up "$(reply 水利厅 水函〔2026〕4号)"
+pt_act "$P" feedback '{"person": "张代表", "satisfaction": "satisfied"}'
+pt_act "$P" follow_up "$(pt_reply_body 水利厅 水函〔2026〕4号)"
 check_eq "closed, with a supplementary reply" "closed 水利厅:supplementary" \
     "$(jv '"%s %s:%s" % (j["status"], j["replies"][-1]["unit"], j["replies"][-1]["kind"])')"
 
