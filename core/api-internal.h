@@ -63,8 +63,9 @@ bool pt_api_require_json(pt_call_t *call);
  * unit, a delegate's person; nothing for the ranked roles. A read that asks
  * for another unit or person is refused (403) rather than quietly answered
  * with the caller's own. Lists, single reads, statistics and exports share
- * it, so that each shows a unit or a delegate the same proposals. Returns
- * false after answering. Ownership: the strings it puts into q are q's. */
+ * it, so that each shows a unit or a delegate the same proposals. A todo
+ * filter is refused (400) when there is then no unit to judge it for.
+ * Returns false after answering. Ownership: the strings it puts into q are q's. */
 bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q);
 
 /* Tokens made at run time (api-tokens.c). load reads them from the store

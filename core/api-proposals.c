@@ -173,6 +173,19 @@ static bool listed(const char *const *list, const char *s)
     return false;
 }
 
+/* A todo filter (api-query.c) asks what a unit still has to do: the
+ * caller's own unit, or the one its unit= names. Without either there is
+ * no unit to judge, and the filter is refused rather than ignored. */
+static bool todo_has_unit(pt_call_t *call, const pt_list_query_t *q)
+{
+    if (!q->todo || q->unit)
+        return true;
+    pt_api_failf(call, PT_EBADREQUEST,
+                 "todo: whose part? add unit=NAME (the handling unit, 承办单位); a token of "
+                 "role unit is judged for its own unit");
+    return false;
+}
+
 /* Described in api-internal.h: the scope that every read of a unit or a
  * delegate carries. */
 bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
@@ -182,7 +195,7 @@ bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
                   : who->role == PT_ROLE_DELEGATE ? &q->person
                                                   : NULL;
     if (!slot)
-        return true;
+        return todo_has_unit(call, q);
     const char *own = who->role == PT_ROLE_UNIT ? who->unit : who->person;
     if (*slot && strcmp(*slot, own) != 0) {
         pt_api_failf(call, PT_EFORBIDDEN, "%s may read only the proposals of %s, not of \"%s\"",
@@ -193,7 +206,7 @@ bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return false;
     }
-    return true;
+    return todo_has_unit(call, q);
 }
 
 /* Whether the role may run an action with this effect. */

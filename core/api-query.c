@@ -153,7 +153,7 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
 /* The list filters: what GET /v1/proposals and GET /v1/exports both take. */
 static const char *const filter_params[] = {
     "status",          "kind",    "session",    "delegation", "unit",   "category", "tag",
-    "key_supervision", "overdue", "due_before", "q",          "person", NULL};
+    "key_supervision", "overdue", "due_before", "q",          "person", "todo",     NULL};
 /* What a list takes besides: its order and pages. */
 static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 
@@ -179,6 +179,38 @@ static int check_states(const pt_workflow_t *wf, const char *list, pt_error_t *e
     }
 }
 
+/* Reads todo=sign,opinion,reply (any of them) into q->todo, and the states
+ * in which the workflow's actions allow each part into q->todo_states:
+ * judged by the actions' effects, so that an office's own names for its
+ * actions and states change nothing. Whose part it is (q->unit) is known
+ * only with the caller's scope: pt_api_scope_query checks it. */
+static int query_todo(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
+                      pt_error_t *err)
+{
+    static const char *const parts[PT_TODO_N] = {"sign", "opinion", "reply"};
+    for (int k = 0; k < PT_TODO_N; k++)
+        if (!(q->todo_states[k] = pt_workflow_effect_states(wf, parts[k])))
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+    const char *list = pt_http_query(req, "todo");
+    if (!list)
+        return PT_OK;
+    for (const char *s = list;; s++) {
+        size_t n = strcspn(s, ",");
+        int k = 0;
+        while (k < PT_TODO_N && !(strlen(parts[k]) == n && strncmp(s, parts[k], n) == 0))
+            k++;
+        if (k == PT_TODO_N)
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "todo: \"%.*s\" is not sign, opinion or reply (several are "
+                                "separated by single commas: sign,reply)",
+                                (int)(n > 80 ? 80 : n), s);
+        q->todo |= 1u << k;
+        s += n;
+        if (!*s)
+            return PT_OK;
+    }
+}
+
 /* Reads and checks the list filters of filter_params into q. */
 static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
                          pt_error_t *err)
@@ -197,6 +229,8 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
                             "q: %zu words; a search takes at most %d (each must occur)",
                             pt_search_words(q->q), PT_SEARCH_MAX_WORDS);
     if (q->status && (rc = check_states(wf, q->status, err)) != PT_OK)
+        return rc;
+    if ((rc = query_todo(req, wf, q, err)) != PT_OK)
         return rc;
     static const char *const kinds[] = {"suggestion", "motion", "proposal", "other"};
     if (q->kind) {

@@ -33,8 +33,9 @@ static bool is_overdue(sqlite3_stmt *st, int clock_col, int due_col, int64_t now
            sqlite3_column_int64(st, due_col) < now;
 }
 
-/* Appends a stored document with its "overdue" member. */
-static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue)
+/* Appends a stored document with its "overdue" member, and first its
+ * "unit_part" when part_col (>= 0) holds one (unit_part_col). */
+static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue, int part_col)
 {
     const char *doc = (const char *)sqlite3_column_text(st, doc_col);
     size_t len = (size_t)sqlite3_column_bytes(st, doc_col);
@@ -44,7 +45,11 @@ static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue)
         b->failed = true;
         return;
     }
-    pt_buf_append(b, full, n);
+    const char *part = part_col >= 0 ? (const char *)sqlite3_column_text(st, part_col) : NULL;
+    if (part)
+        pt_buf_printf(b, "{\"unit_part\":%s,", part);
+    /* full is "{\"overdue\":...": after a unit_part, without its brace. */
+    pt_buf_append(b, full + (part != NULL), n - (part != NULL));
     free(full);
 }
 
@@ -69,7 +74,7 @@ static void read_get(sqlite3 *db, pt_read_t *r)
     if (rc == SQLITE_ROW) {
         pt_buf_t b;
         pt_buf_init(&b);
-        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()));
+        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()), -1);
         r->version = sqlite3_column_int64(st, 3);
         /* overdue changes with time alone, the version with it or not: it
          * is settled when the deadline does not run, or had passed when
@@ -305,6 +310,71 @@ static void put_with_clock(pt_buf_t *sql, const char *text, const char *clock)
     pt_buf_puts(sql, text);
 }
 
+/* Appends "p.status IN ('a','b')" for the states of list, "a,b" (none for
+ * NULL or ""), written into the statement: any number of them, without
+ * using up parameters. A state's name is letters, digits, '_' and '-'
+ * (workflow.c), and anything else fails the statement. */
+static void put_states(pt_buf_t *sql, const char *list)
+{
+    if (!list)
+        list = "";
+    size_t n = strspn(list, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789_-,");
+    if (list[n] != '\0')
+        sql->failed = true;
+    pt_buf_puts(sql, "p.status IN ('");
+    for (const char *s = list; *s; s++) {
+        if (*s == ',')
+            pt_buf_puts(sql, "','");
+        else
+            pt_buf_append(sql, s, 1);
+    }
+    pt_buf_puts(sql, "')");
+}
+
+/* Appends whether the unit's row t of proposal p still has part k to do:
+ * it can be done in p's state (q->todo_states), and the unit has not done
+ * it. Each unit signs once. A co unit's part (lead_co mode) is its opinion,
+ * and anyone else's a reply; proposal_units.answered says whether the unit
+ * has answered its part (a co unit its opinion, a separate-mode unit its
+ * reply while others are awaited), and the state whether a reply is still
+ * owed at all. */
+static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
+{
+    static const char *const undone[PT_TODO_N] = {
+        [PT_TODO_SIGN] = "t.signed = 0",
+        [PT_TODO_OPINION] = "t.role = 'co' AND t.answered = 0",
+        [PT_TODO_REPLY] = "t.role != 'co' AND t.answered = 0",
+    };
+    pt_buf_printf(sql, "(%s AND ", undone[k]);
+    put_states(sql, q->todo_states[k]);
+    pt_buf_puts(sql, ")");
+}
+
+/* The names of the parts, as the API spells them (todo=sign,reply). */
+static const char *const todo_names[PT_TODO_N] = {"sign", "opinion", "reply"};
+
+/* Appends a column: the unit's part in p as a JSON object {name, role,
+ * todo: [the parts still to do]}, or NULL when q has no unit. */
+static void unit_part_col(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q)
+{
+    if (!q->unit) {
+        pt_buf_puts(sql, "NULL");
+        return;
+    }
+    pt_buf_puts(sql, "(SELECT json_object('name', t.name, 'role', t.role, 'todo', json('[' ||"
+                     " substr(''");
+    for (int k = 0; k < PT_TODO_N; k++) {
+        pt_buf_puts(sql, " || CASE WHEN ");
+        todo_cond(sql, q, (pt_todo_t)k);
+        pt_buf_printf(sql, " THEN ',\"%s\"' ELSE '' END", todo_names[k]);
+    }
+    pt_buf_printf(sql,
+                  ", 2) || ']')) FROM proposal_units t WHERE t.proposal_id = p.id"
+                  " AND t.name = ?%d)",
+                  param_text(pp, q->unit));
+}
+
 /* Appends the conditions of the list filters of q (" AND ..."), with
  * clock saying whether a deadline runs (clock_expr). */
 static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, int64_t now,
@@ -320,27 +390,32 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
         if (eq[i].val)
             pt_buf_printf(sql, " AND p.%s = ?%d", eq[i].col, param_text(pp, eq[i].val));
-    /* One state, or several separated by commas, written into the
-     * statement (any number of them, without using up parameters): a
-     * state's name is letters, digits, '_' and '-' (workflow.c), and
-     * anything else fails the statement. */
+    /* One state, or several separated by commas (put_states). */
     if (q->status) {
-        size_t n = strspn(q->status, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                     "0123456789_-,");
-        if (q->status[n] != '\0')
-            sql->failed = true;
-        pt_buf_puts(sql, " AND p.status IN ('");
-        for (const char *s = q->status; *s; s++) {
-            if (*s == ',')
-                pt_buf_puts(sql, "','");
-            else
-                pt_buf_append(sql, s, 1);
-        }
-        pt_buf_puts(sql, "')");
+        pt_buf_puts(sql, " AND ");
+        put_states(sql, q->status);
     }
     if (q->unit)
         pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_units WHERE name = ?%d)",
                       param_text(pp, q->unit));
+    /* The unit's own row, looked up by its key for each proposal the
+     * unit's index found above. A todo filter without a unit (which the
+     * API refuses) finds nothing rather than everything. */
+    if (q->todo && !q->unit)
+        pt_buf_puts(sql, " AND 0");
+    else if (q->todo) {
+        pt_buf_printf(sql,
+                      " AND EXISTS (SELECT 1 FROM proposal_units t WHERE t.proposal_id = p.id"
+                      " AND t.name = ?%d AND (0",
+                      param_text(pp, q->unit));
+        for (int k = 0; k < PT_TODO_N; k++) {
+            if (q->todo & (1u << k)) {
+                pt_buf_puts(sql, " OR ");
+                todo_cond(sql, q, (pt_todo_t)k);
+            }
+        }
+        pt_buf_puts(sql, "))");
+    }
     if (q->tag)
         pt_buf_printf(sql, " AND p.id IN (SELECT proposal_id FROM proposal_tags WHERE tag = ?%d)",
                       param_text(pp, q->tag));
@@ -424,7 +499,9 @@ static void read_list(sqlite3 *db, pt_read_t *r)
     const char *sx = sort_expr(q->sort);
     char clock[512];
     clock_expr(clock, sizeof(clock), &p, q);
-    pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, %s, p.due_at FROM proposals p WHERE 1", sx, clock);
+    pt_buf_printf(&sql, "SELECT p.id, %s, p.doc, %s, p.due_at, ", sx, clock);
+    unit_part_col(&sql, &p, q);
+    pt_buf_puts(&sql, " FROM proposals p WHERE 1");
     list_filters(&sql, &p, q, now, clock);
     if (q->has_cursor) {
         const char *op = q->desc ? "<" : ">";
@@ -464,7 +541,7 @@ static void read_list(sqlite3 *db, pt_read_t *r)
         }
         if (n++)
             pt_buf_append(&b, ",", 1);
-        append_doc(&b, st, 2, is_overdue(st, 3, 4, now));
+        append_doc(&b, st, 2, is_overdue(st, 3, 4, now), 5);
         last_id = sqlite3_column_int64(st, 0);
         last_val = sqlite3_column_int64(st, 1);
     }

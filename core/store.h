@@ -228,9 +228,21 @@ typedef enum {
  * person: the lead author or a co-signer. For PT_READ_GET and
  * PT_READ_HISTORY, unit and person (when set) are a scope instead: a
  * proposal outside it is not found, as if it did not exist. */
+/* The parts of a unit's work on a proposal that may be still to do:
+ * sign for it (签收), give a co unit's opinion (协办意见), reply (答复). */
+typedef enum { PT_TODO_SIGN, PT_TODO_OPINION, PT_TODO_REPLY, PT_TODO_N } pt_todo_t;
+
 typedef struct {
     char *status, *kind, *session, *delegation, *unit, *category, *tag, *q;
     char *person;
+    /* todo: the bits (1 << pt_todo_t) of the parts asked for, any of which
+     * the unit (unit, which must then be set) still has to do; 0: no such
+     * filter. todo_states: for each part, the states in which the
+     * workflow's actions allow it (pt_workflow_effect_states), which decide
+     * whether it can be done now; they also make the unit's part in a
+     * unit's lists (unit_part). NULL counts as no state. */
+    unsigned todo;
+    char *todo_states[PT_TODO_N];
     int key_supervision; /* -1 any, 0, 1 */
     int overdue;         /* -1 any, 0, 1 */
     int64_t due_before;  /* 0: none */

@@ -629,7 +629,7 @@ api GET "/v1/exports?format=csv&stauts=closed"
 check_error "stauts=closed is refused rather than exporting everything" 400 bad_request
 check_contains "the message names it" 'unknown query parameter "stauts"' "$(jv 'j["error"]["message"]')"
 check_contains "and lists the filters and lang" "status, kind, session" "$(jv 'j["error"]["message"]')"
-check_contains "... lang, formulas and tz last" "person, lang, formulas and tz" "$(jv 'j["error"]["message"]')"
+check_contains "... lang, formulas and tz last" "person, todo, lang, formulas and tz" "$(jv 'j["error"]["message"]')"
 api GET "/v1/exports?format=csv&sep=tab"
 check_error "an importer's sep= is not the exporter's" 400 bad_request
 api GET "/v1/exports?format=csv&sort=-id"
