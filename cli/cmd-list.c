@@ -47,11 +47,48 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     return PT_EXIT_OK;
 }
 
-static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p)
+/* The unit's own part, from the item's unit_part (which ptrackd adds to a
+ * unit's lists: its own, or one filtered by unit): its role, then what it
+ * still has to do (协办·待意见), or else what it has done (分办·已答复). */
+static void unit_part(const cJSON *p, pt_buf_t *out)
+{
+    const cJSON *part = pt_json_get(p, "unit_part"), *it;
+    const char *name = pt_json_str(part, "name");
+    pt_buf_puts(out, pt_label_role(pt_json_str(part, "role")));
+    cJSON_ArrayForEach(it, pt_json_get(part, "todo"))
+    {
+        if (cJSON_IsString(it))
+            pt_buf_printf(out, "·%s", pt_label_todo(it->valuestring));
+    }
+    if (cJSON_GetArraySize(pt_json_get(part, "todo")) > 0 || !name)
+        return;
+    const cJSON *own = NULL;
+    cJSON_ArrayForEach(it, pt_json_get(p, "units"))
+    {
+        const char *n = pt_json_str(it, "name");
+        if (!own && n && strcmp(n, name) == 0)
+            own = it;
+    }
+    bool replied = false;
+    cJSON_ArrayForEach(it, pt_json_get(p, "replies"))
+    {
+        const char *n = pt_json_str(it, "unit");
+        replied |= n && strcmp(n, name) == 0;
+    }
+    if (pt_json_str(own, "opinion_at"))
+        pt_buf_puts(out, "·已提意见");
+    else if (replied)
+        pt_buf_puts(out, "·已答复");
+    else if (pt_json_str(own, "signed_at"))
+        pt_buf_puts(out, "·已签收");
+}
+
+static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p, bool part)
 {
     const cJSON *u;
     pt_buf_t units = {0};
     char due[32];
+    size_t due_col = part ? 7 : 6;
 
     pt_table_row(t);
     pt_table_cellf(t, 0, "%.0f", pt_json_num(p, "id", 0));
@@ -73,17 +110,42 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p)
     }
     pt_table_cell(t, 5, pt_buf_str(&units));
     pt_buf_free(&units);
+    if (part) {
+        pt_buf_t mine = {0};
+        unit_part(p, &mine);
+        pt_table_cell(t, 6, pt_buf_str(&mine));
+        pt_buf_free(&mine);
+    }
+    /* A deadline that does not run (closed, returned) is none to keep:
+     * left empty, as ptrack do leaves it. */
+    const char *status = pt_json_str(p, "status");
+    if (!pt_state_clock_runs(cli, status))
+        return;
     pt_time_show(pt_json_str(p, "due_at"), PT_TIME_DATE, due, sizeof due);
     if (pt_json_bool(p, "overdue", false))
-        pt_table_cellf(t, 6, "%s 逾期", due);
+        pt_table_cellf(t, due_col, "%s 逾期", due);
     else
-        pt_table_cell(t, 6, due);
+        pt_table_cell(t, due_col, due);
+}
+
+/* The table: with 本单位 (the unit's own part) when the list is a unit's,
+ * which its first item tells (unit_part). */
+static pt_table_t *list_table(long long width, bool part)
+{
+    static const char *const header[] = {"id",     "编号",     "状态", "标题",
+                                         "代表团", "承办单位", "期限"};
+    static const char *const unit_header[] = {"id",     "编号",     "状态",   "标题",
+                                              "代表团", "承办单位", "本单位", "期限"};
+    pt_table_t *t = part ? pt_table_new(8, unit_header) : pt_table_new(7, header);
+    pt_table_set_right(t, 0);
+    pt_table_set_max(t, 3, (size_t)width);
+    pt_table_set_max(t, 4, 16);
+    pt_table_set_max(t, 5, 24);
+    return t;
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    static const char *const header[] = {"id",     "编号",     "状态", "标题",
-                                         "代表团", "承办单位", "期限"};
     char *query = NULL;
     char *next = NULL;
     bool all = pt_args_flag(args, "all");
@@ -98,11 +160,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         return rc;
     }
 
-    pt_table_t *t = pt_table_new(7, header);
-    pt_table_set_right(t, 0);
-    pt_table_set_max(t, 3, (size_t)width);
-    pt_table_set_max(t, 4, 16);
-    pt_table_set_max(t, 5, 24);
+    pt_table_t *t = NULL; /* made with the first page, which tells its columns */
+    bool part = false;
     cJSON *items = pt_xcheck(cJSON_CreateArray()); /* --json --all gathers pages here */
     cJSON *first_page = NULL;                      /* --json without --all prints it as is */
 
@@ -136,12 +195,16 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             resp.json = NULL;
         } else {
             const cJSON *p;
+            if (!t) {
+                part = pt_json_get(cJSON_GetArrayItem(page, 0), "unit_part") != NULL;
+                t = list_table(width, part);
+            }
             cJSON_ArrayForEach(p, page)
             {
                 if (cli->json)
                     pt_json_push(items, pt_xcheck(cJSON_Duplicate(p, 1)));
                 else
-                    add_row(cli, t, p);
+                    add_row(cli, t, p, part);
             }
         }
         pt_response_free(&resp);
@@ -161,7 +224,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_json_add(out, "next", cJSON_CreateNull());
             pt_json_print(out, stdout);
             cJSON_Delete(out);
-        } else if (pt_table_rows(t) == 0) {
+        } else if (!t || pt_table_rows(t) == 0) {
             printf("没有符合条件的建议 (no proposals match)\n");
         } else {
             pt_table_print(t, stdout, 0);
@@ -189,7 +252,11 @@ const pt_command_t pt_cmd_list = {
     .summary = "list proposals as a table (filters, full-text search, pages)",
     .description =
         "Asks GET /v1/proposals and prints id, 编号, 状态, 标题, 代表团, 承办单位 and 期限\n"
-        "(the due date, with 逾期 when it has passed). Filters combine with AND. A page\n"
+        "(the due date, with 逾期 when it has passed; empty in a state whose deadline does\n"
+        "not run, such as 已办结). A unit's list (your own, or one with --unit) shows its\n"
+        "part too, 本单位: its role, then what it still has to do (主办·未签收, 协办·待意见,\n"
+        "分办·待答复) or has done (已答复, 已提意见); --todo keeps the proposals where it\n"
+        "still has something to do. Filters combine with AND. A page\n"
         "holds --limit proposals; when there are more, the last line tells the cursor\n"
         "for the next page, and --all follows every page. With --json the page is\n"
         "printed as ptrackd sent it; with --json --all every item in one \"items\" array.\n"
@@ -197,7 +264,9 @@ const pt_command_t pt_cmd_list = {
         "Examples:\n"
         "  ptrack list --status 办理中 --unit 省交通运输厅\n"
         "  ptrack list --search 饮水安全 --sort -due_at --all\n"
-        "  ptrack list --overdue --delegation 山西代表团\n",
+        "  ptrack list --overdue --delegation 山西代表团\n"
+        "  ptrack list --todo 签收 --unit 省财政厅\n"
+        "  ptrack list --todo 全部            (a unit: what it still has to do)\n",
     .opts = opts,
     .run = run,
 };

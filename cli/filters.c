@@ -26,13 +26,12 @@ static bool is_ascii(const char *s)
     return true;
 }
 
-/* --status 办理中，重新办理: one state or several, split as names are
- * (names.h), each a code or its label; ptrackd takes them comma-separated.
- * A label that is no state's (办里中) is found here, where the workflow was
- * read to look it up, and answered with the states a person may type; a
- * code is ptrackd's to judge, so that a code costs no request for the
- * workflow. */
-static int add_states(pt_cli_t *cli, char **q, const char *v)
+/* Adds param=a,b to q from v, a list split as names are (names.h), each
+ * item made a code by `one`, which returns NULL after a usage message for
+ * an item it cannot take. A list of nothing but separators is sent as
+ * typed, for ptrackd to refuse. */
+static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
+                    const char *(*one)(pt_cli_t *cli, const char *item))
 {
     cJSON *names = cJSON_CreateArray();
     pt_buf_t b = {0};
@@ -42,25 +41,56 @@ static int add_states(pt_cli_t *cli, char **q, const char *v)
         pt_names_append(names, v);
     cJSON_ArrayForEach(it, names)
     {
-        const char *state = pt_state_from_input(cli, it->valuestring);
-        if (!is_ascii(state) && pt_cli_workflow(cli) && !pt_state_known(cli, state)) {
-            pt_buf_t known = {0};
-            pt_states_describe(cli, &known);
-            rc = pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s",
-                              it->valuestring, pt_buf_str(&known));
-            pt_buf_free(&known);
+        const char *code = one(cli, it->valuestring);
+        if (!code) {
+            rc = PT_EXIT_USAGE;
             break;
         }
         if (b.len)
             pt_buf_putc(&b, ',');
-        pt_buf_puts(&b, state);
+        pt_buf_puts(&b, code);
     }
-    /* Nothing but separators: sent as typed, for ptrackd to refuse. */
     if (rc == PT_EXIT_OK)
-        pt_client_query_add(q, "status", b.len ? pt_buf_str(&b) : v);
+        pt_client_query_add(q, param, b.len ? pt_buf_str(&b) : v);
     pt_buf_free(&b);
     cJSON_Delete(names);
     return rc;
+}
+
+/* --status 办理中，重新办理: one state or several, each a code or its
+ * label. A label that is no state's (办里中) is found here, where the
+ * workflow was read to look it up, and answered with the states a person
+ * may type; a code is ptrackd's to judge, so that a code costs no request
+ * for the workflow. */
+static const char *one_state(pt_cli_t *cli, const char *item)
+{
+    const char *state = pt_state_from_input(cli, item);
+    if (!is_ascii(state) && pt_cli_workflow(cli) && !pt_state_known(cli, state)) {
+        pt_buf_t known = {0};
+        pt_states_describe(cli, &known);
+        pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s", item,
+                     pt_buf_str(&known));
+        pt_buf_free(&known);
+        return NULL;
+    }
+    return state;
+}
+
+/* --todo 签收，答复: the parts of a unit's work, each a code, a name of it
+ * or an action that does it (pt_todo_from_input); 全部 (all) is every
+ * part. */
+static const char *one_todo(pt_cli_t *cli, const char *item)
+{
+    const char *w = pt_input_fold(cli, item);
+    if (strcmp(w, "全部") == 0 || strcmp(w, "all") == 0)
+        return "sign,opinion,reply";
+    const char *part = pt_todo_from_input(cli, w);
+    if (!part)
+        pt_cli_usage(cli,
+                     "--todo \"%s\" is not a part of a unit's work; give 签收 (sign), 协办意见 "
+                     "(opinion), 答复 (reply), several (签收，答复) or 全部 (all)",
+                     item);
+    return part;
 }
 
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
@@ -71,7 +101,8 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
                  {"person", "person"},   {"category", "category"},     {"tag", "tag"},
                  {"search", "q"}};
     const char *v;
-    if ((v = pt_args_value(args, "status")) && add_states(cli, q, v) != PT_EXIT_OK)
+    if ((v = pt_args_value(args, "status")) &&
+        add_list(cli, q, "status", v, one_state) != PT_EXIT_OK)
         return PT_EXIT_USAGE;
     if ((v = pt_args_value(args, "kind")))
         pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
@@ -119,5 +150,7 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         pt_client_query_add(q, "key_supervision", "true");
     if (pt_args_flag(args, "overdue"))
         pt_client_query_add(q, "overdue", "true");
+    if ((v = pt_args_value(args, "todo")) && add_list(cli, q, "todo", v, one_todo) != PT_EXIT_OK)
+        return PT_EXIT_USAGE;
     return PT_EXIT_OK;
 }

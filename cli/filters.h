@@ -22,6 +22,9 @@
         {"tag", PT_OPT_VALUE, "TAG", "only proposals with this tag"},                              \
         {"key-supervision", PT_OPT_FLAG, NULL, "only proposals under key supervision (重点督办)"}, \
         {"overdue", PT_OPT_FLAG, NULL, "only overdue proposals (逾期)"},                           \
+        {"todo", PT_OPT_VALUE, "PARTS",                                                            \
+         "only proposals where the unit still has to 签收 (sign), 协办意见 (opinion) or 答复 "     \
+         "(reply): one, several (签收，答复) or 全部 (all); the unit is --unit or your own"},      \
         {"due-before", PT_OPT_VALUE, "DATE",                                                       \
          "only proposals due before the local day DATE begins (2026-06-30), or RFC 3339"},         \
         {"due-within", PT_OPT_VALUE, "DAYS",                                                       \
@@ -35,7 +38,8 @@
  * DAYS becomes due_before = now + DAYS days). Returns PT_EXIT_OK, or
  * PT_EXIT_USAGE after a message when --due-before is not a time
  * (pt_time_input_ok), --due-within is not a number of days, or both are
- * given, or --status names a label that is no state of the workflow. */
+ * given, or --status names a label that is no state of the workflow, or
+ * --todo a part that is none of sign, opinion and reply (pt_todo_from_input). */
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q);
 
 #endif

@@ -100,6 +100,16 @@ static const label_t fields[] = {{"number", "编号"},
                                  {"awaiting_replies", "待答复单位"},
                                  {0}};
 
+static const cJSON *wf_entry(pt_cli_t *cli, const char *list, const char *name);
+
+/* A unit's parts still to do (ptrack list --todo, the 本单位 column). */
+static const label_t todo_parts[] = {
+    {"sign", "未签收"}, {"opinion", "待意见"}, {"reply", "待答复"}, {0}};
+/* What a person may type for them besides: the actions' usual names. */
+static const label_t todo_inputs[] = {{"sign", "签收"},    {"sign", "待签收"},
+                                      {"opinion", "意见"}, {"opinion", "协办意见"},
+                                      {"reply", "答复"},   {0}};
+
 static const char *lookup(const label_t *t, const char *code)
 {
     if (!code)
@@ -116,6 +126,30 @@ static const char *reverse(const label_t *t, const char *s)
         if (strcmp(t->zh, s) == 0)
             return t->code;
     return s;
+}
+
+const char *pt_label_todo(const char *part)
+{
+    return lookup(todo_parts, part);
+}
+
+const char *pt_todo_from_input(pt_cli_t *cli, const char *s)
+{
+    s = pt_input_fold(cli, s);
+    for (const label_t *t = todo_parts; t->code; t++)
+        if (strcmp(t->code, s) == 0 || strcmp(t->zh, s) == 0)
+            return t->code;
+    const char *code = reverse(todo_inputs, s);
+    if (code != s)
+        return code;
+    /* An action of the office's workflow, by its name or label, that does
+     * one of the parts (its effect): 签收登记 where sign is so called. */
+    const char *effect =
+        pt_json_str(wf_entry(cli, "actions", pt_action_from_input(cli, s)), "effect");
+    for (const label_t *t = todo_parts; effect && t->code; t++)
+        if (strcmp(t->code, effect) == 0)
+            return t->code;
+    return NULL;
 }
 
 const char *pt_label_kind(const char *kind)

@@ -37,6 +37,12 @@ const char *pt_label_satisfaction(const char *s);     /* satisfied → 满意 */
 const char *pt_label_reply_kind(const char *kind);    /* first → 首次答复 */
 const char *pt_label_reply_category(const char *cat); /* D → 留作参考 */
 const char *pt_label_event(const char *type);         /* proposal.overdue → 已逾期 */
+const char *pt_label_todo(const char *part);          /* sign → 未签收 */
+/* A part of a unit's work as a person may type it for --todo: sign,
+ * opinion or reply, their names (签收, 协办意见, 答复, 未签收, ...), or
+ * an action of the workflow that does it (by its effect), by its code or
+ * label. Returns the part's code, or NULL when s is none of them. */
+const char *pt_todo_from_input(pt_cli_t *cli, const char *s);
 /* An API error code in words: not_found → 未找到; NULL for a code it does
  * not know. */
 const char *pt_label_error(const char *code);
