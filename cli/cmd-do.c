@@ -297,8 +297,7 @@ const pt_command_t pt_cmd_do = {
         "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7   (by the end of that day)\n"
         "  ptrack do 12 reply --unit 省水利厅 --set doc_no=晋水函〔2026〕15号 \\\n"
         "      --set category=A --set-file text=答复.txt\n"
-        "  ptrack do 12 feedback --set person=张三 --set satisfaction=satisfied\n"
-        "  ptrack do 12 评价 --set 代表=张三 --set 满意度=不满意 --set 意见=答复没有回应具体问题\n",
+        "  ptrack do 12 feedback --set 代表=张三 --set 满意度=满意\n",
     .opts = opts,
     .min_pos = 2,
     .max_pos = 2,
