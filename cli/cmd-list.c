@@ -47,42 +47,6 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
     return PT_EXIT_OK;
 }
 
-/* The unit's own part, from the item's unit_part (which ptrackd adds to a
- * unit's lists: its own, or one filtered by unit): its role, then what it
- * still has to do (协办·待意见), or else what it has done (分办·已答复). */
-static void unit_part(const cJSON *p, pt_buf_t *out)
-{
-    const cJSON *part = pt_json_get(p, "unit_part"), *it;
-    const char *name = pt_json_str(part, "name");
-    pt_buf_puts(out, pt_label_role(pt_json_str(part, "role")));
-    cJSON_ArrayForEach(it, pt_json_get(part, "todo"))
-    {
-        if (cJSON_IsString(it))
-            pt_buf_printf(out, "·%s", pt_label_todo(it->valuestring));
-    }
-    if (cJSON_GetArraySize(pt_json_get(part, "todo")) > 0 || !name)
-        return;
-    const cJSON *own = NULL;
-    cJSON_ArrayForEach(it, pt_json_get(p, "units"))
-    {
-        const char *n = pt_json_str(it, "name");
-        if (!own && n && strcmp(n, name) == 0)
-            own = it;
-    }
-    bool replied = false;
-    cJSON_ArrayForEach(it, pt_json_get(p, "replies"))
-    {
-        const char *n = pt_json_str(it, "unit");
-        replied |= n && strcmp(n, name) == 0;
-    }
-    if (pt_json_str(own, "opinion_at"))
-        pt_buf_puts(out, "·已提意见");
-    else if (replied)
-        pt_buf_puts(out, "·已答复");
-    else if (pt_json_str(own, "signed_at"))
-        pt_buf_puts(out, "·已签收");
-}
-
 static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p, bool part)
 {
     const cJSON *u;
@@ -112,7 +76,7 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p, bool part)
     pt_buf_free(&units);
     if (part) {
         pt_buf_t mine = {0};
-        unit_part(p, &mine);
+        pt_label_unit_part(p, &mine);
         pt_table_cell(t, 6, pt_buf_str(&mine));
         pt_buf_free(&mine);
     }

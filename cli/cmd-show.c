@@ -160,6 +160,16 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     pt_table_cell(t, 0, "状态 Status");
     pt_table_cellf(t, 1, "%s %s%s", pt_label_state(cli, status), status ? status : "?",
                    pt_json_bool(p, "overdue", false) ? "  已逾期 OVERDUE" : "");
+    /* A unit reading it: its own part (主办·待答复), as its list shows. */
+    pt_buf_t part = {0};
+    pt_label_unit_part(p, &part);
+    if (part.len) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "本单位 Your unit");
+        const char *unit = pt_json_str(pt_json_get(p, "unit_part"), "name");
+        pt_table_cellf(t, 1, "%s：%s", unit ? unit : "?", pt_buf_str(&part));
+    }
+    pt_buf_free(&part);
     if (why->returned_by)
         kv(t, "退回单位 Returned by", why->returned_by);
     if (why->reason) {

@@ -411,3 +411,38 @@ const char *pt_action_from_input(pt_cli_t *cli, const char *s)
 {
     return from_label(cli, "actions", s);
 }
+
+void pt_label_unit_part(const cJSON *p, pt_buf_t *out)
+{
+    const cJSON *part = pt_json_get(p, "unit_part"), *it;
+    if (!cJSON_IsObject(part))
+        return;
+    const char *name = pt_json_str(part, "name");
+    pt_buf_puts(out, pt_label_role(pt_json_str(part, "role")));
+    cJSON_ArrayForEach(it, pt_json_get(part, "todo"))
+    {
+        if (cJSON_IsString(it))
+            pt_buf_printf(out, "·%s", pt_label_todo(it->valuestring));
+    }
+    if (cJSON_GetArraySize(pt_json_get(part, "todo")) > 0 || !name)
+        return;
+    const cJSON *own = NULL;
+    cJSON_ArrayForEach(it, pt_json_get(p, "units"))
+    {
+        const char *n = pt_json_str(it, "name");
+        if (!own && n && strcmp(n, name) == 0)
+            own = it;
+    }
+    bool replied = false;
+    cJSON_ArrayForEach(it, pt_json_get(p, "replies"))
+    {
+        const char *n = pt_json_str(it, "unit");
+        replied |= n && strcmp(n, name) == 0;
+    }
+    if (pt_json_str(own, "opinion_at"))
+        pt_buf_puts(out, "·已提意见");
+    else if (replied)
+        pt_buf_puts(out, "·已答复");
+    else if (pt_json_str(own, "signed_at"))
+        pt_buf_puts(out, "·已签收");
+}

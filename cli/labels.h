@@ -89,4 +89,10 @@ bool pt_value_labels_describe(const char *field, pt_buf_t *b);
 const char *pt_token_role_from_input(pt_cli_t *cli, const char *s);
 const char *pt_label_token_role(const char *role);
 
+/* A unit's own part in proposal p, from its unit_part (which ptrackd adds
+ * to a unit's reads: its lists, one filtered by unit, one proposal it
+ * reads): its role, then what it still has to do (协办·待意见), or else
+ * what it has done (分办·已答复). Appends nothing when p has no unit_part. */
+void pt_label_unit_part(const cJSON *p, pt_buf_t *out);
+
 #endif

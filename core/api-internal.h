@@ -106,6 +106,11 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
                   pt_error_t *err);
 int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, int64_t max,
                  int64_t def, int64_t *out, pt_error_t *err);
+/* Fills q->todo_states from the workflow (the states in which a unit's
+ * part can be done, by the actions' effects), for a read that shows a
+ * unit its part (unit_part) without a todo filter: GET of one proposal.
+ * Returns PT_OK, or PT_ENOMEM with err set. */
+int pt_query_todo_states(const pt_workflow_t *wf, pt_list_query_t *q, pt_error_t *err);
 /* Refuses parameters not in the NULL-terminated list `known`. */
 int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err);
 /* Refuses parameters in none of the lists of `known` (each NULL-terminated,

@@ -405,6 +405,13 @@ static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
         pt_read_free(r);
         return;
     }
+    /* A unit reading one proposal is shown its own part, as in its lists. */
+    if (op == PT_READ_GET && r->query.unit &&
+        pt_query_todo_states(call->api->opts.workflow, &r->query, &err) != PT_OK) {
+        pt_read_free(r);
+        pt_api_fail(call, &err);
+        return;
+    }
     start_read(call, r);
 }
 

@@ -184,13 +184,22 @@ static int check_states(const pt_workflow_t *wf, const char *list, pt_error_t *e
  * judged by the actions' effects, so that an office's own names for its
  * actions and states change nothing. Whose part it is (q->unit) is known
  * only with the caller's scope: pt_api_scope_query checks it. */
+static const char *const todo_parts[PT_TODO_N] = {"sign", "opinion", "reply"};
+
+int pt_query_todo_states(const pt_workflow_t *wf, pt_list_query_t *q, pt_error_t *err)
+{
+    for (int k = 0; k < PT_TODO_N; k++)
+        if (!q->todo_states[k] && !(q->todo_states[k] = pt_workflow_effect_states(wf, todo_parts[k])))
+            return pt_error_set(err, PT_ENOMEM, "out of memory");
+    return PT_OK;
+}
+
 static int query_todo(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,
                       pt_error_t *err)
 {
-    static const char *const parts[PT_TODO_N] = {"sign", "opinion", "reply"};
-    for (int k = 0; k < PT_TODO_N; k++)
-        if (!(q->todo_states[k] = pt_workflow_effect_states(wf, parts[k])))
-            return pt_error_set(err, PT_ENOMEM, "out of memory");
+    const char *const *parts = todo_parts;
+    if (pt_query_todo_states(wf, q, err) != PT_OK)
+        return err->code;
     const char *list = pt_http_query(req, "todo");
     if (!list)
         return PT_OK;

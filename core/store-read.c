@@ -53,45 +53,6 @@ static void append_doc(pt_buf_t *b, sqlite3_stmt *st, int doc_col, bool overdue,
     free(full);
 }
 
-static void read_get(sqlite3 *db, pt_read_t *r)
-{
-    /* A unit reads whether the deadline runs for it (clock_expr). */
-    static const char *const sql[2] = {
-        "SELECT p.doc, p.clock, p.due_at, p.version, p.updated_at FROM proposals p"
-        " WHERE p.id = ?1",
-        "SELECT p.doc, " PT_SQL_UNIT_CLOCK("?2") ", p.due_at, p.version, p.updated_at"
-        " FROM proposals p WHERE p.id = ?1"};
-    const char *unit = r->query.unit;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql[unit != NULL], -1, &st, NULL) != SQLITE_OK) {
-        pt_sqlite_error(&r->err, db, "reading a proposal");
-        return;
-    }
-    sqlite3_bind_int64(st, 1, r->id);
-    if (unit)
-        sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        pt_buf_t b;
-        pt_buf_init(&b);
-        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()), -1);
-        r->version = sqlite3_column_int64(st, 3);
-        /* overdue changes with time alone, the version with it or not: it
-         * is settled when the deadline does not run, or had passed when
-         * this version was written. */
-        r->settled = !sqlite3_column_int(st, 1) || sqlite3_column_type(st, 2) == SQLITE_NULL ||
-                     sqlite3_column_int64(st, 2) < sqlite3_column_int64(st, 4);
-        r->json = pt_buf_take(&b, &r->json_len);
-        if (!r->json)
-            pt_error_set(&r->err, PT_ENOMEM, "out of memory");
-    } else if (rc == SQLITE_DONE) {
-        pt_error_set(&r->err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)r->id);
-    } else {
-        pt_sqlite_error(&r->err, db, "reading a proposal");
-    }
-    sqlite3_finalize(st);
-}
-
 /* ---- Lists ----------------------------------------------------------- */
 
 /* Bound parameters of a list query, in order of their ?N. */
@@ -443,6 +404,52 @@ static void bind_params(sqlite3_stmt *st, const params_t *p, sqlite3_destructor_
         else
             sqlite3_bind_int64(st, i + 1, p->num[i]);
     }
+}
+
+/* One proposal. A unit reads whether the deadline runs for it
+ * (clock_expr), and its own part (unit_part_col), as in its lists. */
+static void read_get(sqlite3 *db, pt_read_t *r)
+{
+    params_t p = {.n = 0};
+    pt_buf_t sql;
+    pt_buf_init(&sql);
+    char clock[512];
+    clock_expr(clock, sizeof(clock), &p, &r->query);
+    put_with_clock(&sql, "SELECT p.doc, {clock}, p.due_at, p.version, p.updated_at, ", clock);
+    unit_part_col(&sql, &p, &r->query);
+    pt_buf_printf(&sql, " FROM proposals p WHERE p.id = ?%d", param_int(&p, r->id));
+    sqlite3_stmt *st = NULL;
+    if (pt_buf_failed(&sql) ||
+        sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+        pt_buf_free(&sql);
+        params_free(&p);
+        return;
+    }
+    pt_buf_free(&sql);
+    bind_params(st, &p, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        pt_buf_t b;
+        pt_buf_init(&b);
+        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()), 5);
+        r->version = sqlite3_column_int64(st, 3);
+        /* overdue changes with time alone, the version with it or not: it
+         * is settled when the deadline does not run, or had passed when
+         * this version was written. A unit's part is as settled: it
+         * changes only with a new version. */
+        r->settled = !sqlite3_column_int(st, 1) || sqlite3_column_type(st, 2) == SQLITE_NULL ||
+                     sqlite3_column_int64(st, 2) < sqlite3_column_int64(st, 4);
+        r->json = pt_buf_take(&b, &r->json_len);
+        if (!r->json)
+            pt_error_set(&r->err, PT_ENOMEM, "out of memory");
+    } else if (rc == SQLITE_DONE) {
+        pt_error_set(&r->err, PT_ENOTFOUND, "proposal %lld does not exist", (long long)r->id);
+    } else {
+        pt_sqlite_error(&r->err, db, "reading a proposal");
+    }
+    sqlite3_finalize(st);
+    params_free(&p);
 }
 
 /* pt_store_list_prepare with a head before the SELECT: "WITH scope AS ("

@@ -91,6 +91,12 @@ check_contains "after its opinion: 协办·已提意见" "协办·已提意见" 
 pt_act "$P1" reply '{"unit": "市住建局", "doc_no": "建函〔2026〕1号", "category": "A", "text": "答复"}'
 pt_cli list --unit 市住建局
 check_contains "after the reply: 主办·已答复" "主办·已答复" "$(row "$P1")"
+FIN="$(pt_unit_token 财政局联络员 市财政局)"
+pt_run "$PTRACK" --url "http://127.0.0.1:$PT_PORT" --token "$FIN" show "$P1"
+check_rc "ptrack show as 市财政局" 0
+check_contains "shows its part" "市财政局：协办·已提意见" "$(grep "本单位 Your unit" <<<"$OUT")"
+pt_cli show "$P1"
+check_true "a show that is no unit's has none" bash -c '! grep -q 本单位 <<<"$1"' _ "$OUT"
 pt_cli list
 check_true "a list without a unit has no 本单位" \
     bash -c '! printf "%s\n" "$1" | head -n 1 | grep -q 本单位' _ "$OUT"

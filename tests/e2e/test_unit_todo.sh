@@ -8,7 +8,8 @@
 # again after rehandling; in separate mode a unit that has replied no
 # longer finds it under reply while the other does; in single mode the
 # unit signs and replies; a unit's token is judged for its own unit, and
-# a unit's list items carry its part (unit_part); /v1/stats and
+# a unit's list items, and one proposal a unit reads, carry its part
+# (unit_part); /v1/stats and
 # /v1/exports take the filter too; bad values and a todo without a unit
 # are refused with 400 bad_request.
 set -u
@@ -98,6 +99,15 @@ check_eq "财政厅's token: todo=reply" "$P2" "$(ids "tcp:$MONEY" "todo=reply")
 req "tcp:$MONEY" GET "/v1/proposals?todo=reply"
 check_eq "its items carry its part" '{"name": "财政厅", "role": "separate", "todo": ["reply"]}' \
     "$(jv 'j["items"][0]["unit_part"]')"
+req "tcp:$MONEY" GET "/v1/proposals/$P2"
+check_status "财政厅 reads #$P2" 200
+check_eq "one proposal read by a unit carries its part too" \
+    '{"name": "财政厅", "role": "separate", "todo": ["reply"]}' "$(jv 'j["unit_part"]')"
+req "tcp:$WATER" GET "/v1/proposals/$P2"
+check_eq "and another unit's read its own" '{"name": "水利厅", "role": "separate", "todo": []}' \
+    "$(jv 'j["unit_part"]')"
+api GET "/v1/proposals/$P2"
+check_eq "a read that is no unit's has none" false "$(jv '"unit_part" in j')"
 req "tcp:$MONEY" GET "/v1/proposals?todo=reply&unit=$W"
 check_error "another unit's todo" 403 forbidden
 check_eq "the clerk with unit=" "$P2" "$(ids "tcp:$CLERK_TOKEN" "todo=reply&unit=$M")"
