@@ -303,7 +303,9 @@ static void put_states(pt_buf_t *sql, const char *list)
 static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
 {
     static const char *const undone[PT_TODO_N] = {
-        [PT_TODO_SIGN] = "t.signed = 0",
+        /* A unit that has done its part unsigned (a reply, an opinion)
+         * has nothing left to sign for. */
+        [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0",
         [PT_TODO_OPINION] = "t.role = 'co' AND t.answered = 0",
         [PT_TODO_REPLY] = "t.role != 'co' AND t.answered = 0",
     };

@@ -83,6 +83,17 @@ check_eq "财政厅 has not" "$P2" "$(ids sock "unit=$M&todo=reply&status=handli
 check_eq "水利厅's part: separate, nothing to do" '{"name": "水利厅", "role": "separate", "todo": []}' \
     "$(ids sock "unit=$W&status=handling" >/dev/null; jv 'j["items"][0]["unit_part"]')"
 
+pt_step "a unit that replied without signing has nothing left to sign for"
+P4="$(new_proposal 关于水库移民后期扶持的建议)"
+pt_act "$P4" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
+pt_act "$P4" sign '{"unit": "财政厅"}'
+check_eq "水利厅 has to sign" "$P4" "$(ids sock "unit=$W&todo=sign&q=$(urlenc 水库移民)")"
+pt_act "$P4" reply "$(pt_reply_body 水利厅 水函〔2026〕4号)"
+check_eq "it replied unsigned" handling "$(jv 'j["status"]')"
+check_eq "and is no longer asked to sign" "" "$(ids sock "unit=$W&todo=sign&q=$(urlenc 水库移民)")"
+check_eq "财政厅 still owes its reply" "$P4" "$(ids sock "unit=$M&todo=sign,reply&q=$(urlenc 水库移民)")"
+pt_act "$P4" reply "$(pt_reply_body 财政厅 财函〔2026〕4号)"
+
 pt_step "single: sign, then reply"
 P3="$(new_proposal 关于山区道路养护的建议)"
 pt_act "$P3" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
