@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fields.h"
 #include "json.h"
 #include "table.h"
 
@@ -151,6 +152,12 @@ static void actions_table(const cJSON *wf)
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
     print_maps(wf);
+    pt_buf_t names = {0};
+    pt_action_field_names(wf, &names);
+    if (names.len)
+        printf("\n字段的中文名 field names in Chinese (ptrack do --set 答复文号=…):\n%s",
+               pt_buf_str(&names));
+    pt_buf_free(&names);
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -179,7 +186,8 @@ const pt_command_t pt_cmd_workflow = {
         "Asks GET /v1/workflow and prints two tables: the states (with the flags\n"
         "initial, default, terminal and clock: the reply deadline runs) and the actions\n"
         "(the states they start from, where they lead, the fields `ptrack do` takes;\n"
-        "a field marked * is required).\n",
+        "a field marked * is required), then the Chinese names `ptrack do --set`\n"
+        "takes for the fields (答复文号 for doc_no).\n",
     .opts = opts,
     .run = run,
 };

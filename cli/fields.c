@@ -74,6 +74,32 @@ static const struct {
     {"note", "备注"},
 };
 
+void pt_action_field_names(const cJSON *wf, pt_buf_t *b)
+{
+    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
+        const char *f = field_names[i].field;
+        bool used = false;
+        const cJSON *a, *it;
+        cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
+        {
+            cJSON_ArrayForEach(it, pt_json_get(a, "fields"))
+            {
+                const char *name = pt_json_str(it, "name");
+                used |= name && strcmp(name, f) == 0;
+            }
+        }
+        if (!used)
+            continue;
+        pt_buf_printf(b, "  %-16s", f);
+        for (const char *p = field_names[i].names; *p; p++)
+            if (*p == '|')
+                pt_buf_puts(b, "、");
+            else
+                pt_buf_putc(b, *p);
+        pt_buf_putc(b, '\n');
+    }
+}
+
 /* Whether name is one of the '|'-separated names. */
 static bool names_hold(const char *names, const char *name, size_t len)
 {

@@ -13,6 +13,7 @@
 #define PT_CLI_FIELDS_H
 
 #include "args.h"
+#include "buf.h"
 #include "cli.h"
 
 /* The type of a proposal's field at a dotted key ("title", "custom.电话"),
@@ -41,6 +42,11 @@ const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *
  * message when the name fits two of the action's fields. Ownership: the
  * caller frees *out. */
 int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv, char **out);
+
+/* Appends the Chinese names --set takes for the fields that the actions of
+ * the workflow wf declare, a line each: "  doc_no          答复文号、文号\n"
+ * (nothing when none of them has one). */
+void pt_action_field_names(const cJSON *wf, pt_buf_t *b);
 
 /* The type of a field of the action in ud (a pt_action_fields_t), as the
  * workflow declares it (string, text, enum and time are text); "note" is

@@ -58,6 +58,12 @@ check_eq "意见 is the delegate's comment there" \
     '["张三", "unsatisfied", "答复没有回应具体问题", "rehandling"]' \
     "$(jv '[j["feedback"][0]["person"], j["feedback"][0]["satisfaction"], j["feedback"][0]["comment"], j["status"]]')"
 
+pt_step "ptrack workflow lists the Chinese names"
+pt_cli workflow
+check_rc "ptrack workflow" 0
+check_contains "doc_no's" "doc_no          答复文号、文号" "$OUT"
+check_contains "and 意见 under both fields" "comment         评价意见、意见" "$OUT"
+
 pt_step "names that fit no field, or two"
 pt_cli do "$ID" 督办 --set 重点督办=是 --set 督办人=李主任 --set 电话=13800000000
 check_rc "a name no field of 督办 has goes as typed, and ptrackd refuses it" 1
