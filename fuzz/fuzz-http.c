@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -40,10 +42,47 @@ uint32_t fz_hash(const uint8_t *data, size_t len)
     return h;
 }
 
+size_t fz_piece(uint32_t *seed, size_t left)
+{
+    /* Mostly small pieces, sometimes large ones, now and then the rest. */
+    uint32_t r = fz_rand(seed);
+    size_t piece;
+    switch (r % 8) {
+    case 0:
+        piece = 1;
+        break;
+    case 1:
+    case 2:
+    case 3:
+        piece = 1 + (r >> 8) % 16;
+        break;
+    case 4:
+    case 5:
+        piece = 1 + (r >> 8) % 512;
+        break;
+    case 6:
+        piece = 1 + (r >> 8) % 70000;
+        break;
+    default:
+        piece = left;
+        break;
+    }
+    return piece < left ? piece : left;
+}
+
 static void remove_socket(void)
 {
     if (sock_path[0])
         unlink(sock_path);
+}
+
+uv_loop_t *fz_http_loop(void)
+{
+    static bool made;
+    if (!made && uv_loop_init(&loop) != 0)
+        abort();
+    made = true;
+    return &loop;
 }
 
 pt_http_server_t *fz_http_start(const pt_http_limits_t *limits, pt_http_handler_cb handler,
@@ -51,9 +90,7 @@ pt_http_server_t *fz_http_start(const pt_http_limits_t *limits, pt_http_handler_
 {
     if (server)
         return server;
-    if (uv_loop_init(&loop) != 0)
-        abort();
-    if (pt_http_server_new(&loop, limits, handler, ud, &server) != 0)
+    if (pt_http_server_new(fz_http_loop(), limits, handler, ud, &server) != 0)
         abort();
     snprintf(sock_path, sizeof(sock_path), "/tmp/ptrack-fuzz-%ld.sock", (long)getpid());
     int rc = pt_http_server_listen_unix(server, sock_path, 0600);
@@ -65,9 +102,28 @@ pt_http_server_t *fz_http_start(const pt_http_limits_t *limits, pt_http_handler_
     return server;
 }
 
-uv_loop_t *fz_http_loop(void)
+int fz_http_connect(int tcp_port)
 {
-    return &loop;
+    int fd;
+    if (tcp_port) {
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)tcp_port)};
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+            perror("fuzz: connect");
+            abort();
+        }
+    } else {
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+            perror("fuzz: connect");
+            abort();
+        }
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
 }
 
 /* What the server sent on the connection, kept up to OUT_MAX bytes for
@@ -107,94 +163,116 @@ static size_t drain(int fd, bool *eof)
 
 /* ---- The answers, read back as a client reads them ------------------- */
 
-typedef struct {
-    bool json, chunked;
+struct fz_reader_s {
+    http_parser parser;
+    bool head; /* the answers are to HEAD requests: no bodies */
+    fz_answer_cb cb;
+    void *ud;
     char field[32];
     size_t field_len;
-    bool in_ct;
+    bool in_value;
+    bool in_answer; /* between an answer's first byte and its end */
+    bool headers_done;
+    fz_answer_t a;
     char *body;
-    size_t body_len, body_cap;
-} answer_t;
+    size_t body_cap;
+    unsigned answers; /* complete final (not 1xx) answers */
+    bool bad;
+};
 
 static int on_a_begin(http_parser *p)
 {
-    answer_t *a = p->data;
-    a->json = a->chunked = a->in_ct = false;
-    a->field_len = 0;
-    a->body_len = 0;
+    fz_reader_t *r = p->data;
+    memset(&r->a, 0, sizeof(r->a));
+    r->field_len = 0;
+    r->in_value = false;
+    r->in_answer = true;
+    r->headers_done = false;
     return 0;
 }
 
 static int on_a_field(http_parser *p, const char *at, size_t len)
 {
-    answer_t *a = p->data;
-    size_t n =
-        len < sizeof(a->field) - 1 - a->field_len ? len : sizeof(a->field) - 1 - a->field_len;
-    if (a->in_ct)
-        a->field_len = 0; /* a new header after a value */
-    a->in_ct = false;
-    memcpy(a->field + a->field_len, at, n);
-    a->field_len += n;
-    a->field[a->field_len] = '\0';
+    fz_reader_t *r = p->data;
+    if (r->in_value)
+        r->field_len = 0; /* a new header after a value */
+    r->in_value = false;
+    size_t n = len < sizeof(r->field) - 1 - r->field_len ? len : sizeof(r->field) - 1 - r->field_len;
+    memcpy(r->field + r->field_len, at, n);
+    r->field_len += n;
+    r->field[r->field_len] = '\0';
     return 0;
 }
 
 static int on_a_value(http_parser *p, const char *at, size_t len)
 {
-    answer_t *a = p->data;
-    a->in_ct = true;
-    if (strcasecmp(a->field, "content-type") == 0 && len >= 16 &&
-        strncmp(at, "application/json", 16) == 0)
-        a->json = true;
+    fz_reader_t *r = p->data;
+    r->in_value = true;
+    if (strcasecmp(r->field, "content-type") == 0) {
+        size_t have = strlen(r->a.type);
+        size_t n = len < sizeof(r->a.type) - 1 - have ? len : sizeof(r->a.type) - 1 - have;
+        memcpy(r->a.type + have, at, n);
+        r->a.type[have + n] = '\0';
+    }
     return 0;
 }
 
 static int on_a_headers(http_parser *p)
 {
-    answer_t *a = p->data;
-    a->chunked = (p->flags & F_CHUNKED) != 0;
-    return 0;
+    fz_reader_t *r = p->data;
+    r->a.status = (int)p->status_code;
+    r->a.chunked = (p->flags & F_CHUNKED) != 0;
+    r->a.json = strncmp(r->a.type, "application/json", 16) == 0;
+    r->headers_done = true;
+    /* 1: an answer to HEAD has no body, whatever its head says. */
+    return r->head ? 1 : 0;
 }
 
 static int on_a_body(http_parser *p, const char *at, size_t len)
 {
-    answer_t *a = p->data;
-    if (a->body_len + len > a->body_cap) {
-        size_t cap = (a->body_len + len) * 2;
-        char *b = realloc(a->body, cap);
+    fz_reader_t *r = p->data;
+    if (r->a.body_len + len + 1 > r->body_cap) {
+        size_t cap = (r->a.body_len + len + 1) * 2;
+        char *b = realloc(r->body, cap);
         if (!b)
             abort();
-        a->body = b;
-        a->body_cap = cap;
+        r->body = b;
+        r->body_cap = cap;
     }
-    memcpy(a->body + a->body_len, at, len);
-    a->body_len += len;
+    memcpy(r->body + r->a.body_len, at, len);
+    r->a.body_len += len;
     return 0;
 }
 
 static int on_a_complete(http_parser *p)
 {
-    answer_t *a = p->data;
-    /* The server's own answers, errors included, and the harness's are
-     * JSON objects; only the harness's streams carry other bytes. */
-    if (a->json && !a->chunked) {
-        pt_error_t err = {0};
-        cJSON *j = pt_json_parse(a->body ? a->body : "", a->body_len, &err);
-        if (!j) {
-            fprintf(stderr, "fuzz: a %d answer's JSON body is not JSON (%s): %.*s\n",
-                    p->status_code, err.message, (int)a->body_len, a->body ? a->body : "");
-            abort();
-        }
-        cJSON_Delete(j);
-        pt_error_clear(&err);
-    }
+    fz_reader_t *r = p->data;
+    if (!r->body && !(r->body = malloc(r->body_cap = 64)))
+        abort();
+    r->body[r->a.body_len] = '\0';
+    r->a.body = r->body;
+    r->in_answer = false;
+    if (r->a.status >= 200)
+        r->answers++;
+    if (r->cb)
+        r->cb(&r->a, r->ud);
     return 0;
 }
 
-/* Reads back every answer the connection carried: they must be HTTP, one
- * after another, whatever the request was. An answer cut short by a
- * closing connection is fine (an aborted stream ends so). */
-static void check_answers(void)
+fz_reader_t *fz_reader_new(bool head, fz_answer_cb cb, void *ud)
+{
+    fz_reader_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        abort();
+    http_parser_init(&r->parser, HTTP_RESPONSE);
+    r->parser.data = r;
+    r->head = head;
+    r->cb = cb;
+    r->ud = ud;
+    return r;
+}
+
+bool fz_reader_feed(fz_reader_t *r, const char *data, size_t len)
 {
     static const http_parser_settings settings = {
         .on_message_begin = on_a_begin,
@@ -204,18 +282,67 @@ static void check_answers(void)
         .on_body = on_a_body,
         .on_message_complete = on_a_complete,
     };
-    answer_t a = {0};
-    http_parser p;
-    http_parser_init(&p, HTTP_RESPONSE);
-    p.data = &a;
-    size_t n = http_parser_execute(&p, &settings, out, out_len);
-    enum http_errno e = HTTP_PARSER_ERRNO(&p);
-    if (e != HPE_OK || (n != out_len && !p.upgrade)) {
+    if (r->bad || len == 0)
+        return !r->bad;
+    size_t n = http_parser_execute(&r->parser, &settings, data, len);
+    enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
+    if (e != HPE_OK || (n != len && !r->parser.upgrade)) {
         fprintf(stderr, "fuzz: the server's answers are not HTTP at byte %zu of %zu: %s\n%.*s\n", n,
-                out_len, http_errno_description(e), (int)(out_len < 4000 ? out_len : 4000), out);
+                len, http_errno_description(e), (int)(len < 4000 ? len : 4000), data);
+        r->bad = true;
+    }
+    return !r->bad;
+}
+
+unsigned fz_reader_answers(const fz_reader_t *r)
+{
+    return r->answers;
+}
+
+const fz_answer_t *fz_reader_head(const fz_reader_t *r)
+{
+    return r->in_answer && r->headers_done ? &r->a : NULL;
+}
+
+void fz_reader_free(fz_reader_t *r)
+{
+    if (r) {
+        free(r->body);
+        free(r);
+    }
+}
+
+void fz_check_json_body(const fz_answer_t *a)
+{
+    pt_error_t err = {0};
+    cJSON *j = pt_json_parse(a->body, a->body_len, &err);
+    if (!j) {
+        fprintf(stderr, "fuzz: a %d answer's JSON body is not JSON (%s): %.*s\n", a->status,
+                err.message, (int)a->body_len, a->body);
         abort();
     }
-    free(a.body);
+    cJSON_Delete(j);
+    pt_error_clear(&err);
+}
+
+/* The server's own answers, errors included, and the harness's are JSON
+ * objects; only the harness's streams carry other bytes. */
+static void check_answer(const fz_answer_t *a, void *ud)
+{
+    (void)ud;
+    if (a->json && !a->chunked)
+        fz_check_json_body(a);
+}
+
+/* Reads back every answer the connection carried: they must be HTTP, one
+ * after another, whatever the request was. An answer cut short by a
+ * closing connection is fine (an aborted stream ends so). */
+static void check_answers(void)
+{
+    fz_reader_t *r = fz_reader_new(false, check_answer, NULL);
+    if (!fz_reader_feed(r, out, out_len))
+        abort();
+    fz_reader_free(r);
 }
 
 static bool owed(bool (*busy)(void))
@@ -226,16 +353,7 @@ static bool owed(bool (*busy)(void))
 void fz_http_exchange(const uint8_t *data, size_t len, uint32_t seed, bool half_close,
                       bool (*busy)(void))
 {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        abort();
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        perror("fuzz: connect");
-        abort();
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    int fd = fz_http_connect(0);
     out_len = 0;
     out_cut = false;
     uv_run(&loop, UV_RUN_NOWAIT); /* the accept */
@@ -244,31 +362,7 @@ void fz_http_exchange(const uint8_t *data, size_t len, uint32_t seed, bool half_
     size_t off = 0;
     unsigned stalled = 0;
     while (off < len && !eof && stalled < 200) {
-        /* Mostly small pieces, sometimes large ones, now and then the rest. */
-        uint32_t r = fz_rand(&seed);
-        size_t piece;
-        switch (r % 8) {
-        case 0:
-            piece = 1;
-            break;
-        case 1:
-        case 2:
-        case 3:
-            piece = 1 + (r >> 8) % 16;
-            break;
-        case 4:
-        case 5:
-            piece = 1 + (r >> 8) % 512;
-            break;
-        case 6:
-            piece = 1 + (r >> 8) % 70000;
-            break;
-        default:
-            piece = len - off;
-            break;
-        }
-        if (piece > len - off)
-            piece = len - off;
+        size_t piece = fz_piece(&seed, len - off);
         ssize_t w = send(fd, data + off, piece, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
             off += (size_t)w;
