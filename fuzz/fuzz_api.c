@@ -1,0 +1,552 @@
+/*
+ * fuzz_api.c - requests from clients of every role, into the whole API:
+ * core/api*.c's routing, access and handlers, over a real SQLite store
+ * (its writer thread, reads on the thread pool), the default workflow, and
+ * the built-in import and export plugins run as jobs, as ptrackd serves
+ * them (the deadline engine aside: its events come by the clock, and the
+ * harness checks that a refused request adds none).
+ *
+ * Input: requests one after another, separated by a line "~~~":
+ *
+ *   c POST /v1/proposals/1/actions/assign
+ *   If-Match: "2"
+ *
+ *   {"mode":"single","units":[{"name":"交通运输部","role":"lead"}]}
+ *   ~~~
+ *   u GET /v1/proposals?status=assigned&q=高铁
+ *
+ * The first line's first character is who asks: a admin on the Unix
+ * socket (the daemon's uid); on TCP with a token A admin, c clerk,
+ * v viewer, u unit 交通运输部, w unit 教育部, d delegate 李国华; n no token,
+ * x a token nobody has, h the clerk's token under a Host that is not the
+ * server's; anything else is a: then the method and the target (bytes a
+ * request target cannot hold raw are percent-encoded, as clients do). The
+ * lines up to an empty one are more headers, sent as they are; the rest is
+ * the body. The harness adds Host, Authorization, a Content-Length of the
+ * body (unless the headers give one or Transfer-Encoding) and, for a body
+ * without Content-Type, application/json. Each request has a connection of
+ * its own; how its bytes are cut into reads follows from a hash of it.
+ *
+ * Each input gets a fresh store in /dev/shm, so that whatever an input
+ * finds, it finds again alone. Every answer must be HTTP; every error
+ * answer a JSON {"error": {code, message}} with one of PRODUCT.md's stable
+ * codes and that code's status; no answer a 5xx (the store is healthy and
+ * has room, so nothing but bad input or a bug can fail); and no refused
+ * request may have committed an event. A request that gets no answer in
+ * several seconds, or a connection the server keeps after its client
+ * closed, is a finding too. GET /v1/events may wait (a long poll, a
+ * stream): its client leaves after a moment, as clients do.
+ *
+ * FZ_API_TRACE=1 in the environment prints each request with its answer's
+ * status (0: none came), to see what a corpus file reaches.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "buf.h"
+#include "fuzz-http.h"
+#include "json-strict.h"
+#include "log.h"
+#include "plugin-jobs.h"
+#include "plugins.h"
+
+#ifndef FZ_PLUGIN_DIR
+#error "FZ_PLUGIN_DIR must name the directory of the built-in plugins"
+#endif
+
+/* The built-in formats, in the order of their names as ptrackd loads them;
+ * the notifiers are left out, so that no request can make the harness run
+ * a command or reach the network. */
+static const char *const plugin_names[] = {
+    "export_csv", "export_ics",     "export_json", "export_report", "export_xlsx",
+    "import_csv", "import_decidim", "import_json", "import_text",
+};
+#define N_PLUGINS (sizeof(plugin_names) / sizeof(plugin_names[0]))
+
+/* sha256 of "fz-admin", "fz-clerk", ... */
+static const char config_json[] =
+    "{\"tokens\": ["
+    "{\"name\": \"管理员\", \"role\": \"admin\", \"sha256\": "
+    "\"e48de952c0cc5fac0a5a4ba3704cc92cc26c934daeb95c5a37461a85afbabb58\"},"
+    "{\"name\": \"办公厅王芳\", \"role\": \"clerk\", \"sha256\": "
+    "\"536033bdd88dfd3d1dfd739d994906b75d3424cb20972d130f83e0723deec86e\"},"
+    "{\"name\": \"viewer\", \"role\": \"viewer\", \"sha256\": "
+    "\"9b0e402aec2e655e1199efecc57cb6dfec39313ea48dd89f4b065dbb0d1412c2\"},"
+    "{\"name\": \"交通运输部\", \"role\": \"unit\", \"unit\": \"交通运输部\", \"sha256\": "
+    "\"ee68e8161042988498bb7f4369b5c1d1f5202e9fec0d1bdec6b437ba0689dabe\"},"
+    "{\"name\": \"教育部\", \"role\": \"unit\", \"unit\": \"教育部\", \"sha256\": "
+    "\"1c7c9443c912d6f18b68637a4fa6a7965e092156e70576461d397a7c94949151\"},"
+    "{\"name\": \"李国华\", \"role\": \"delegate\", \"person\": \"李国华\", \"sha256\": "
+    "\"68003579aff01b0ff3ed15026127171f2be3476bbb219dba68955f7ffcd0fdb5\"}],"
+    "\"categories\": [\"交通运输\", \"教育\", \"医疗卫生\", \"农业农村\"],"
+    "\"host_names\": [\"ptrack.example.org\"],"
+    "\"limits\": {\"body\": \"4KiB\", \"header\": \"4KiB\"}}";
+
+#define MAX_REQUESTS 32
+#define ANSWER_MS 8000 /* a request unanswered this long hangs */
+#define FEED_MS 30     /* how long a client of the change feed stays */
+
+static pt_config_t config;
+static bool trace; /* FZ_API_TRACE set: each request and its status on stderr */
+static pt_workflow_t *wf;
+static pt_http_server_t *srv;
+static int tcp_port;
+static char dir[64], db[96], plugin_dir[96];
+/* One registry for the process: a plugin's code must stay loaded, since
+ * libFuzzer keeps counting coverage in it. Each input leaves it as it
+ * found it (the built-in instances, nothing else). */
+static pt_plugins_t *plugins;
+
+/* The world of one input. */
+static pt_store_t *store;
+static pt_api_t *api;
+
+/* ---- The server's callbacks, to the API of the input ------------------ */
+
+static void handle(pt_http_request_t *req, void *ud)
+{
+    (void)ud;
+    pt_api_handle(req, api);
+}
+
+static int head_check(const pt_http_request_t *req, void *ud, const char **code, char *msg,
+                      size_t len)
+{
+    (void)ud;
+    return pt_api_head_check(req, api, code, msg, len);
+}
+
+/* ---- The world --------------------------------------------------------- */
+
+static void run_loop_until(bool (*done)(void), unsigned ms, const char *what)
+{
+    uint64_t end = uv_hrtime() + (uint64_t)ms * 1000000u;
+    while (!done()) {
+        if (uv_hrtime() > end) {
+            fprintf(stderr, "fuzz: %s after %u ms\n", what, ms);
+            abort();
+        }
+        uv_run(fz_http_loop(), UV_RUN_NOWAIT);
+        usleep(50);
+    }
+}
+
+static bool no_connections(void)
+{
+    return pt_http_server_connections(srv) == 0;
+}
+
+static bool no_jobs(void)
+{
+    return pt_jobs_running() == 0;
+}
+
+/* The built-in instances, in name order as ptrackd loads them. */
+static void load_builtins(void)
+{
+    for (size_t i = 0; i < N_PLUGINS; i++) {
+        pt_error_t err = {0};
+        char file[64];
+        snprintf(file, sizeof(file), "%s.so", plugin_names[i]);
+        cJSON *entry = cJSON_CreateObject();
+        cJSON_AddStringToObject(entry, "instance", plugin_names[i]);
+        cJSON_AddStringToObject(entry, "path", file);
+        if (pt_plugins_load_builtin(plugins, entry, &err) != PT_OK) {
+            fprintf(stderr, "fuzz: %s: %s\n", plugin_names[i], err.message);
+            abort();
+        }
+        cJSON_Delete(entry);
+    }
+}
+
+static void init_once(void)
+{
+    pt_log_set_level(PT_LOG_ERROR);
+    trace = getenv("FZ_API_TRACE") != NULL;
+    pt_error_t err = {0};
+    pt_config_init(&config);
+    if (pt_config_load_json(&config, config_json, sizeof(config_json) - 1, &err) != PT_OK) {
+        fprintf(stderr, "fuzz: config: %s\n", err.message);
+        abort();
+    }
+    pt_config_finish(&config);
+    if (pt_workflow_load_default(&wf, &err) != PT_OK)
+        abort();
+    snprintf(dir, sizeof(dir), "/dev/shm/ptrack-fuzz-api-%ld", (long)getpid());
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        abort();
+    snprintf(db, sizeof(db), "%s/ptrack.db", dir);
+    /* The format plugins alone in a directory of their own: POST
+     * /v1/plugins may name any file there. */
+    snprintf(plugin_dir, sizeof(plugin_dir), "%s/plugins", dir);
+    if (mkdir(plugin_dir, 0700) != 0 && errno != EEXIST)
+        abort();
+    for (size_t i = 0; i < N_PLUGINS; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof(cmd), "cp %s/%s.so %s/", FZ_PLUGIN_DIR, plugin_names[i], plugin_dir);
+        if (system(cmd) != 0)
+            abort();
+    }
+    pt_plugins_options_t po = {.loop = fz_http_loop(), .workflow = wf, .plugin_dir = plugin_dir};
+    if (pt_plugins_new(&po, &plugins) != PT_OK)
+        abort();
+    load_builtins();
+    /* A reference of the harness's own to each file: unloading its last
+     * instance must not unload the code. */
+    for (size_t i = 0; i < N_PLUGINS; i++)
+        pt_plugins_find(plugins, plugin_names[i])->file->refs++;
+    srv = fz_http_start(&config.limits, handle, NULL);
+    pt_http_server_set_body_stream(srv, pt_api_wants_body_stream, NULL, PT_IMPORT_MAX_BODY);
+    pt_http_server_set_head_check(srv, head_check, NULL);
+    if (pt_http_server_listen_tcp(srv, "127.0.0.1:0") != 0)
+        abort();
+    tcp_port = pt_http_server_tcp_port(srv);
+}
+
+static void remove_db(void)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char f[128];
+        snprintf(f, sizeof(f), "%s%s", db, suffixes[i]);
+        unlink(f);
+    }
+}
+
+static void world_open(void)
+{
+    remove_db();
+    pt_error_t err = {0};
+    pt_store_options_t so = {
+        .path = db,
+        .workflow = wf,
+        .deadlines = config.deadlines,
+        .validate = {.categories = (const char *const *)config.categories,
+                     .n_categories = config.n_categories},
+    };
+    if (pt_store_open(fz_http_loop(), &so, &store, &err) != PT_OK) {
+        fprintf(stderr, "fuzz: store: %s\n", err.message);
+        abort();
+    }
+    pt_api_options_t ao = {
+        .loop = fz_http_loop(), .store = store, .workflow = wf, .config = &config,
+        .plugins = plugins};
+    if (pt_api_new(&ao, &api) != PT_OK)
+        abort();
+}
+
+/* As ptrackd stops once every request is answered. */
+static void world_close(void)
+{
+    run_loop_until(no_jobs, ANSWER_MS, "a job still runs after its client left");
+    pt_api_shutdown(api);
+    pt_api_tokens_flush(api);
+    pt_store_close(store);
+    pt_api_free(api);
+    for (int i = 0; i < 4; i++)
+        uv_run(fz_http_loop(), UV_RUN_NOWAIT);
+    store = NULL;
+    api = NULL;
+    /* Back to the built-in instances alone. */
+    cJSON *list = pt_plugins_list(plugins);
+    const cJSON *inst;
+    cJSON_ArrayForEach(inst, list)
+    {
+        pt_error_t err = {0};
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(inst, "instance");
+        if (pt_plugins_unload(plugins, name->valuestring, 0, &err) != PT_OK) {
+            fprintf(stderr, "fuzz: cannot unload %s: %s\n", name->valuestring, err.message);
+            abort();
+        }
+    }
+    cJSON_Delete(list);
+    load_builtins();
+}
+
+/* ---- The answers ------------------------------------------------------- */
+
+typedef struct {
+    const char *what; /* the request line, for messages */
+    bool head;        /* to HEAD: no body */
+    bool seen;        /* a final answer came */
+    int status;
+    char excerpt[200]; /* of its body, for the trace */
+} outcome_t;
+
+/* The status of a stable error code; 0 for a code PRODUCT.md does not
+ * name (internal_error, config_error are bugs in an answer). */
+static int code_status(const char *code)
+{
+    static const char *const codes[] = {
+        "invalid_json",   "validation_failed", "not_found",          "invalid_transition",
+        "version_conflict", "unauthorized",    "forbidden",          "payload_too_large",
+        "unsupported_media_type", "idempotency_conflict", "storage_error", "bad_request",
+        "headers_too_large", "method_not_allowed", "conflict", "shutting_down", "plugin_error",
+    };
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (strcmp(code, codes[i]) != 0)
+            continue;
+        for (int c = PT_EINVALID_JSON; c >= PT_EPLUGIN; c--)
+            if (strcmp(pt_strerror(c), code) == 0)
+                return pt_error_http_status(c);
+    }
+    return 0;
+}
+
+static void check_error(const fz_answer_t *a, const outcome_t *o)
+{
+    if (!a->json) {
+        fprintf(stderr, "fuzz: %s: a %d answer of type \"%s\", not JSON: %.300s\n", o->what,
+                a->status, a->type, a->body);
+        abort();
+    }
+    fz_check_json_body(a);
+    cJSON *j = cJSON_ParseWithLength(a->body, a->body_len);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "message");
+    if (!cJSON_IsString(code) || !cJSON_IsString(msg) || !msg->valuestring[0]) {
+        fprintf(stderr, "fuzz: %s: a %d answer without error.code and error.message: %.300s\n",
+                o->what, a->status, a->body);
+        abort();
+    }
+    int want = code_status(code->valuestring);
+    if (want != a->status) {
+        fprintf(stderr, "fuzz: %s: a %d answer with the code \"%s\" (%s): %.300s\n", o->what,
+                a->status, code->valuestring, want ? "another status's" : "not a stable code",
+                a->body);
+        abort();
+    }
+    cJSON_Delete(j);
+}
+
+static void on_answer(const fz_answer_t *a, void *ud)
+{
+    outcome_t *o = ud;
+    if (a->status < 200 || o->seen)
+        return;
+    o->seen = true;
+    o->status = a->status;
+    snprintf(o->excerpt, sizeof(o->excerpt), "%s", a->body);
+    if (o->head)
+        return; /* what a HEAD answer says is its GET's (or its error's) */
+    if (a->status >= 500) {
+        fprintf(stderr, "fuzz: %s: answered %d: %.500s\n", o->what, a->status, a->body);
+        abort();
+    }
+    if (a->status >= 400)
+        check_error(a, o);
+    else if (a->json && a->body_len)
+        fz_check_json_body(a);
+}
+
+/* ---- The requests ------------------------------------------------------ */
+
+static const char *memfind(const char *s, size_t len, const char *what)
+{
+    return memmem(s, len, what, strlen(what));
+}
+
+/* Whether the header lines name one (at a line's start, any case). */
+static bool has_header(const char *h, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n <= len; i++)
+        if ((i == 0 || h[i - 1] == '\n') && strncasecmp(h + i, name, n) == 0)
+            return true;
+    return false;
+}
+
+static const char *token_of(char role)
+{
+    switch (role) {
+    case 'A': return "fz-admin";
+    case 'c':
+    case 'h': return "fz-clerk";
+    case 'v': return "fz-viewer";
+    case 'u': return "fz-unit";
+    case 'w': return "fz-unit2";
+    case 'd': return "fz-delegate";
+    case 'x': return "fz-nobody";
+    case 'n': return "";
+    default: return NULL; /* the Unix socket */
+    }
+}
+
+/* Sends one request on a connection of its own and reads its answer. */
+static void exchange(const char *req, size_t len, bool feed, bool head, bool tcp, bool framed,
+                     outcome_t *o)
+{
+    int fd = fz_http_connect(tcp ? tcp_port : 0);
+    fz_reader_t *reader = fz_reader_new(head, on_answer, o);
+    uint32_t seed = fz_hash((const uint8_t *)req, len);
+    uint64_t end = uv_hrtime() + (uint64_t)(feed ? FEED_MS : ANSWER_MS) * 1000000u;
+    size_t off = 0;
+    bool eof = false;
+    while (!eof && !o->seen) {
+        if (off < len) {
+            ssize_t w = send(fd, req + off, fz_piece(&seed, len - off), MSG_NOSIGNAL);
+            if (w > 0)
+                off += (size_t)w;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                off = len; /* the server closed: it has said what it had to */
+        }
+        uv_run(fz_http_loop(), UV_RUN_NOWAIT);
+        char buf[65536];
+        ssize_t n;
+        while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+            if (!fz_reader_feed(reader, buf, (size_t)n))
+                abort();
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            eof = true;
+        if (uv_hrtime() > end) {
+            if (!feed) {
+                fprintf(stderr, "fuzz: %s: no answer in %d ms\n", o->what, ANSWER_MS);
+                abort();
+            }
+            break;
+        }
+        if (off == len && framed) {
+            /* The request's own Content-Length or Transfer-Encoding may ask
+             * for more than it sends: the end of its bytes says so. */
+            shutdown(fd, SHUT_WR);
+            framed = false;
+        }
+        if (off == len)
+            usleep(20);
+    }
+    close(fd);
+    fz_reader_free(reader);
+    run_loop_until(no_connections, ANSWER_MS, "the server kept a connection after its client closed");
+}
+
+static void run_request(const char *rec, size_t len)
+{
+    const char *nl = memchr(rec, '\n', len);
+    size_t line_len = nl ? (size_t)(nl - rec) : len;
+    if (line_len < 3 || rec[1] != ' ')
+        return;
+    char role = rec[0];
+    const char *line = rec + 2;
+    line_len -= 2;
+    while (line_len && line[line_len - 1] == '\r')
+        line_len--;
+    const char *sp = memchr(line, ' ', line_len);
+    size_t mlen = sp ? (size_t)(sp - line) : line_len;
+    const char *target = sp ? sp + 1 : "/";
+    size_t tlen = sp ? line_len - mlen - 1 : 1;
+    if (mlen == 0 || mlen > 16)
+        return;
+    /* The headers, up to an empty line, then the body. */
+    const char *h = nl ? nl + 1 : rec + len;
+    const char *rest_end = rec + len;
+    const char *blank = memfind(h, (size_t)(rest_end - h), "\n\n");
+    size_t hlen;
+    const char *body;
+    if (h < rest_end && *h == '\n') {
+        hlen = 0;
+        body = h + 1;
+    } else if (blank) {
+        hlen = (size_t)(blank - h) + 1;
+        body = blank + 2;
+    } else {
+        hlen = (size_t)(rest_end - h);
+        body = rest_end;
+    }
+    size_t blen = (size_t)(rest_end - body);
+    /* A plugin is loaded from the plugin directory only: a path elsewhere
+     * (or escaped in JSON) could load any shared object of the system. */
+    if (mlen == 4 && memcmp(line, "POST", 4) == 0 && tlen >= 11 &&
+        memcmp(target, "/v1/plugins", 11) == 0 &&
+        (memchr(body, '/', blen) || memchr(body, '\\', blen)))
+        return;
+
+    pt_buf_t t;
+    pt_buf_init(&t);
+    pt_buf_append(&t, line, mlen);
+    pt_buf_puts(&t, " ");
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < tlen; i++) {
+        unsigned char c = (unsigned char)target[i];
+        if (c <= 0x20 || c >= 0x7f || c == '#') {
+            char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
+            pt_buf_append(&t, pct, 3);
+        } else {
+            pt_buf_append(&t, &target[i], 1);
+        }
+    }
+    pt_buf_puts(&t, " HTTP/1.1\r\n");
+    pt_buf_puts(&t, role == 'h' ? "Host: ptrack.attacker.example\r\n" : "Host: localhost\r\n");
+    const char *tok = token_of(role);
+    if (tok && *tok) {
+        pt_buf_puts(&t, "Authorization: Bearer ");
+        pt_buf_puts(&t, tok);
+        pt_buf_puts(&t, "\r\n");
+    }
+    if (blen && !has_header(h, hlen, "content-type:"))
+        pt_buf_puts(&t, "Content-Type: application/json\r\n");
+    bool framed = has_header(h, hlen, "content-length:") || has_header(h, hlen, "transfer-encoding:");
+    if (!framed) {
+        char cl[48];
+        snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", blen);
+        pt_buf_puts(&t, cl);
+    }
+    for (size_t i = 0; i < hlen; i++) {
+        if (h[i] == '\n')
+            pt_buf_puts(&t, "\r\n");
+        else if (h[i] != '\r')
+            pt_buf_append(&t, &h[i], 1);
+    }
+    if (hlen && h[hlen - 1] != '\n')
+        pt_buf_puts(&t, "\r\n"); /* the last header line of a request without a body */
+    pt_buf_puts(&t, "\r\n");
+    pt_buf_append(&t, body, blen);
+
+    char what[160];
+    snprintf(what, sizeof(what), "%c %.*s %.*s", role, (int)mlen, line, (int)(tlen < 120 ? tlen : 120),
+             target);
+    bool feed = tlen >= 10 && memcmp(target, "/v1/events", 10) == 0;
+    bool head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
+    outcome_t o = {.what = what, .head = head};
+    /* A partial import keeps its good records, and says 422 for the rest. */
+    bool partial = memfind(target, tlen, "partial=") != NULL;
+    int64_t seq = pt_store_last_seq(store);
+    if (pt_buf_failed(&t))
+        abort();
+    exchange(t.data, t.len, feed, head, tok != NULL, framed, &o);
+    pt_buf_free(&t);
+    if (trace)
+        fprintf(stderr, "%s -> %d %s\n", what, o.seen ? o.status : 0,
+                o.status >= 400 ? o.excerpt : "");
+    if (o.seen && o.status >= 400 && !partial && pt_store_last_seq(store) != seq) {
+        fprintf(stderr, "fuzz: %s: refused with %d, yet events %lld..%lld were committed\n", what,
+                o.status, (long long)seq + 1, (long long)pt_store_last_seq(store));
+        abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!srv)
+        init_once();
+    if (size > 16384)
+        return 0;
+    world_open();
+    const char *p = (const char *)data, *end = p + size;
+    for (int n = 0; n < MAX_REQUESTS && p < end; n++) {
+        const char *sep = memfind(p, (size_t)(end - p), "\n~~~\n");
+        const char *rec_end = sep ? sep : end;
+        run_request(p, (size_t)(rec_end - p));
+        p = sep ? sep + 5 : end;
+    }
+    world_close();
+    return 0;
+}
