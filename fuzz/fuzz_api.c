@@ -26,6 +26,9 @@
  * body (unless the headers give one or Transfer-Encoding) and, for a body
  * without Content-Type, application/json. Each request has a connection of
  * its own; how its bytes are cut into reads follows from a hash of it.
+ * A '+' instead of the space after the role ("c+ POST ...") sends the
+ * request together with the next one (up to 8 at once), so that they reach
+ * the store's writer together and share a commit.
  *
  * Each input gets a fresh store in /dev/shm, so that whatever an input
  * finds, it finds again alone. Every answer must be HTTP; every error
@@ -91,6 +94,7 @@ static const char config_json[] =
     "\"limits\": {\"body\": \"4KiB\", \"header\": \"4KiB\"}}";
 
 #define MAX_REQUESTS 32
+#define MAX_GROUP 8     /* requests sent together */
 #define ANSWER_MS 8000 /* a request unanswered this long hangs */
 #define FEED_MS 30     /* how long a client of the change feed stays */
 
@@ -381,62 +385,99 @@ static const char *token_of(char role)
     }
 }
 
-/* Sends one request on a connection of its own and reads its answer. */
-static void exchange(const char *req, size_t len, bool feed, bool head, bool tcp, bool framed,
-                     outcome_t *o)
+/* A request ready to send, on a connection of its own. */
+typedef struct {
+    pt_buf_t bytes;
+    char what[160];
+    bool tcp, feed, framed, partial;
+    outcome_t o;
+    int fd;
+    fz_reader_t *reader;
+    size_t off;
+    uint32_t seed;
+    uint64_t end;
+    bool done;
+} request_t;
+
+static bool recv_answer(request_t *r)
 {
-    int fd = fz_http_connect(tcp ? tcp_port : 0);
-    fz_reader_t *reader = fz_reader_new(head, on_answer, o);
-    uint32_t seed = fz_hash((const uint8_t *)req, len);
-    uint64_t end = uv_hrtime() + (uint64_t)(feed ? FEED_MS : ANSWER_MS) * 1000000u;
-    size_t off = 0;
-    bool eof = false;
-    while (!eof && !o->seen) {
-        if (off < len) {
-            ssize_t w = send(fd, req + off, fz_piece(&seed, len - off), MSG_NOSIGNAL);
+    char buf[65536];
+    ssize_t n;
+    while ((n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+        if (!fz_reader_feed(r->reader, buf, (size_t)n))
+            abort();
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Sends each request and reads its answer, all at once: the requests of a
+ * group reach the store together, and share its commits. */
+static void exchange(request_t *rs, size_t n)
+{
+    uint64_t now = uv_hrtime();
+    for (size_t i = 0; i < n; i++) {
+        request_t *r = &rs[i];
+        r->fd = fz_http_connect(r->tcp ? tcp_port : 0);
+        r->reader = fz_reader_new(r->o.head, on_answer, &r->o);
+        r->seed = fz_hash((const uint8_t *)r->bytes.data, r->bytes.len);
+        r->end = now + (uint64_t)(r->feed ? FEED_MS : ANSWER_MS) * 1000000u;
+    }
+    for (size_t left = n; left > 0;) {
+        bool sent_all = true;
+        for (size_t i = 0; i < n; i++) {
+            request_t *r = &rs[i];
+            if (r->done || r->off == r->bytes.len)
+                continue;
+            ssize_t w = send(r->fd, r->bytes.data + r->off,
+                             fz_piece(&r->seed, r->bytes.len - r->off), MSG_NOSIGNAL);
             if (w > 0)
-                off += (size_t)w;
+                r->off += (size_t)w;
             else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                off = len; /* the server closed: it has said what it had to */
+                r->off = r->bytes.len; /* the server closed: it has said what it had to */
+            if (r->off == r->bytes.len && r->framed) {
+                /* The request's own Content-Length or Transfer-Encoding may
+                 * ask for more than it sends: the end of its bytes says so. */
+                shutdown(r->fd, SHUT_WR);
+            }
+            sent_all &= r->off == r->bytes.len;
         }
         uv_run(fz_http_loop(), UV_RUN_NOWAIT);
-        char buf[65536];
-        ssize_t n;
-        while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-            if (!fz_reader_feed(reader, buf, (size_t)n))
-                abort();
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-            eof = true;
-        if (uv_hrtime() > end) {
-            if (!feed) {
-                fprintf(stderr, "fuzz: %s: no answer in %d ms\n", o->what, ANSWER_MS);
+        now = uv_hrtime();
+        for (size_t i = 0; i < n; i++) {
+            request_t *r = &rs[i];
+            if (r->done)
+                continue;
+            bool eof = recv_answer(r);
+            if (!eof && !r->o.seen && now > r->end && !r->feed) {
+                fprintf(stderr, "fuzz: %s: no answer in %d ms\n", r->what, ANSWER_MS);
                 abort();
             }
-            break;
+            if (eof || r->o.seen || now > r->end) {
+                r->done = true;
+                left--;
+            }
         }
-        if (off == len && framed) {
-            /* The request's own Content-Length or Transfer-Encoding may ask
-             * for more than it sends: the end of its bytes says so. */
-            shutdown(fd, SHUT_WR);
-            framed = false;
-        }
-        if (off == len)
+        if (sent_all)
             usleep(20);
     }
-    close(fd);
-    fz_reader_free(reader);
+    for (size_t i = 0; i < n; i++) {
+        close(rs[i].fd);
+        fz_reader_free(rs[i].reader);
+    }
     run_loop_until(no_connections, ANSWER_MS, "the server kept a connection after its client closed");
 }
 
-static void run_request(const char *rec, size_t len)
+/* Reads one record into a request; false when it is none. */
+static bool prepare(const char *rec, size_t len, request_t *r)
 {
     const char *nl = memchr(rec, '\n', len);
     size_t line_len = nl ? (size_t)(nl - rec) : len;
-    if (line_len < 3 || rec[1] != ' ')
-        return;
+    /* "c GET ..." or, sent with the next, "c+ GET ...". */
+    size_t skip = rec[1] == '+' ? 3 : 2;
+    if (line_len < skip + 1 || rec[skip - 1] != ' ')
+        return false;
     char role = rec[0];
-    const char *line = rec + 2;
-    line_len -= 2;
+    const char *line = rec + skip;
+    line_len -= skip;
     while (line_len && line[line_len - 1] == '\r')
         line_len--;
     const char *sp = memchr(line, ' ', line_len);
@@ -444,7 +485,7 @@ static void run_request(const char *rec, size_t len)
     const char *target = sp ? sp + 1 : "/";
     size_t tlen = sp ? line_len - mlen - 1 : 1;
     if (mlen == 0 || mlen > 16)
-        return;
+        return false;
     /* The headers, up to an empty line, then the body. */
     const char *h = nl ? nl + 1 : rec + len;
     const char *rest_end = rec + len;
@@ -467,70 +508,85 @@ static void run_request(const char *rec, size_t len)
     if (mlen == 4 && memcmp(line, "POST", 4) == 0 && tlen >= 11 &&
         memcmp(target, "/v1/plugins", 11) == 0 &&
         (memchr(body, '/', blen) || memchr(body, '\\', blen)))
-        return;
+        return false;
 
-    pt_buf_t t;
-    pt_buf_init(&t);
-    pt_buf_append(&t, line, mlen);
-    pt_buf_puts(&t, " ");
+    memset(r, 0, sizeof(*r));
+    pt_buf_t *t = &r->bytes;
+    pt_buf_init(t);
+    pt_buf_append(t, line, mlen);
+    pt_buf_puts(t, " ");
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < tlen; i++) {
         unsigned char c = (unsigned char)target[i];
         if (c <= 0x20 || c >= 0x7f || c == '#') {
             char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
-            pt_buf_append(&t, pct, 3);
+            pt_buf_append(t, pct, 3);
         } else {
-            pt_buf_append(&t, &target[i], 1);
+            pt_buf_append(t, &target[i], 1);
         }
     }
-    pt_buf_puts(&t, " HTTP/1.1\r\n");
-    pt_buf_puts(&t, role == 'h' ? "Host: ptrack.attacker.example\r\n" : "Host: localhost\r\n");
+    pt_buf_puts(t, " HTTP/1.1\r\n");
+    pt_buf_puts(t, role == 'h' ? "Host: ptrack.attacker.example\r\n" : "Host: localhost\r\n");
     const char *tok = token_of(role);
     if (tok && *tok) {
-        pt_buf_puts(&t, "Authorization: Bearer ");
-        pt_buf_puts(&t, tok);
-        pt_buf_puts(&t, "\r\n");
+        pt_buf_puts(t, "Authorization: Bearer ");
+        pt_buf_puts(t, tok);
+        pt_buf_puts(t, "\r\n");
     }
     if (blen && !has_header(h, hlen, "content-type:"))
-        pt_buf_puts(&t, "Content-Type: application/json\r\n");
-    bool framed = has_header(h, hlen, "content-length:") || has_header(h, hlen, "transfer-encoding:");
-    if (!framed) {
+        pt_buf_puts(t, "Content-Type: application/json\r\n");
+    r->framed = has_header(h, hlen, "content-length:") || has_header(h, hlen, "transfer-encoding:");
+    if (!r->framed) {
         char cl[48];
         snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", blen);
-        pt_buf_puts(&t, cl);
+        pt_buf_puts(t, cl);
     }
     for (size_t i = 0; i < hlen; i++) {
         if (h[i] == '\n')
-            pt_buf_puts(&t, "\r\n");
+            pt_buf_puts(t, "\r\n");
         else if (h[i] != '\r')
-            pt_buf_append(&t, &h[i], 1);
+            pt_buf_append(t, &h[i], 1);
     }
     if (hlen && h[hlen - 1] != '\n')
-        pt_buf_puts(&t, "\r\n"); /* the last header line of a request without a body */
-    pt_buf_puts(&t, "\r\n");
-    pt_buf_append(&t, body, blen);
-
-    char what[160];
-    snprintf(what, sizeof(what), "%c %.*s %.*s", role, (int)mlen, line, (int)(tlen < 120 ? tlen : 120),
-             target);
-    bool feed = tlen >= 10 && memcmp(target, "/v1/events", 10) == 0;
-    bool head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
-    outcome_t o = {.what = what, .head = head};
-    /* A partial import keeps its good records, and says 422 for the rest. */
-    bool partial = memfind(target, tlen, "partial=") != NULL;
-    int64_t seq = pt_store_last_seq(store);
-    if (pt_buf_failed(&t))
+        pt_buf_puts(t, "\r\n"); /* the last header line of a request without a body */
+    pt_buf_puts(t, "\r\n");
+    pt_buf_append(t, body, blen);
+    if (pt_buf_failed(t))
         abort();
-    exchange(t.data, t.len, feed, head, tok != NULL, framed, &o);
-    pt_buf_free(&t);
-    if (trace)
-        fprintf(stderr, "%s -> %d %s\n", what, o.seen ? o.status : 0,
-                o.status >= 400 ? o.excerpt : "");
-    if (o.seen && o.status >= 400 && !partial && pt_store_last_seq(store) != seq) {
-        fprintf(stderr, "fuzz: %s: refused with %d, yet events %lld..%lld were committed\n", what,
-                o.status, (long long)seq + 1, (long long)pt_store_last_seq(store));
+
+    snprintf(r->what, sizeof(r->what), "%c %.*s %.*s", role, (int)mlen, line,
+             (int)(tlen < 120 ? tlen : 120), target);
+    r->o.what = r->what;
+    r->o.head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
+    r->tcp = tok != NULL;
+    r->feed = tlen >= 10 && memcmp(target, "/v1/events", 10) == 0;
+    /* A partial import keeps its good records, and says 422 for the rest. */
+    r->partial = memfind(target, tlen, "partial=") != NULL;
+    return true;
+}
+
+/* Runs a group of requests, then checks that if every one was refused,
+ * none committed an event. */
+static void run_group(request_t *rs, size_t n)
+{
+    int64_t seq = pt_store_last_seq(store);
+    exchange(rs, n);
+    bool refused = true;
+    for (size_t i = 0; i < n; i++) {
+        request_t *r = &rs[i];
+        if (trace)
+            fprintf(stderr, "%s -> %d %s\n", r->what, r->o.seen ? r->o.status : 0,
+                    r->o.status >= 400 ? r->o.excerpt : "");
+        refused &= r->o.seen && r->o.status >= 400 && !r->partial;
+    }
+    if (refused && pt_store_last_seq(store) != seq) {
+        fprintf(stderr, "fuzz: %s%s: refused with %d, yet events %lld..%lld were committed\n",
+                rs[0].what, n > 1 ? " (and the rest of its group)" : "", rs[0].o.status,
+                (long long)seq + 1, (long long)pt_store_last_seq(store));
         abort();
     }
+    for (size_t i = 0; i < n; i++)
+        pt_buf_free(&rs[i].bytes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -540,13 +596,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 16384)
         return 0;
     world_open();
+    static request_t group[MAX_GROUP];
+    size_t n = 0;
     const char *p = (const char *)data, *end = p + size;
-    for (int n = 0; n < MAX_REQUESTS && p < end; n++) {
+    for (int i = 0; i < MAX_REQUESTS && p < end; i++) {
         const char *sep = memfind(p, (size_t)(end - p), "\n~~~\n");
         const char *rec_end = sep ? sep : end;
-        run_request(p, (size_t)(rec_end - p));
+        /* "c+ ..." goes out with the request after it. */
+        bool with_next = rec_end - p > 1 && p[1] == '+';
+        if (prepare(p, (size_t)(rec_end - p), &group[n]))
+            n++;
+        if (n > 0 && (!with_next || n == MAX_GROUP)) {
+            run_group(group, n);
+            n = 0;
+        }
         p = sep ? sep + 5 : end;
     }
+    if (n > 0)
+        run_group(group, n);
     world_close();
     return 0;
 }
