@@ -34,8 +34,9 @@
  * finds, it finds again alone. Every answer must be HTTP; every error
  * answer a JSON {"error": {code, message}} with one of PRODUCT.md's stable
  * codes and that code's status; no answer a 5xx (the store is healthy and
- * has room, so nothing but bad input or a bug can fail); and no refused
- * request may have committed an event. A request that gets no answer in
+ * has room, so nothing but bad input or a bug can fail); and the events
+ * committed must be those the answers tell of: one for each create, action
+ * and delete accepted, none for a refusal. A request that gets no answer in
  * several seconds, or a connection the server keeps after its client
  * closed, is a finding too. GET /v1/events may wait (a long poll, a
  * stream): its client leaves after a moment, as clients do.
@@ -385,11 +386,62 @@ static const char *token_of(char role)
     }
 }
 
+/* What a request writes, as the events it may commit tell. */
+typedef enum {
+    W_NONE,   /* a read, or no proposal: no event */
+    W_ONE,    /* a create, an action, a delete: one event when accepted */
+    W_PATCH,  /* an edit: one, or none when it changes nothing */
+    W_IMPORT, /* any number, refused or not (a partial import keeps the good ones) */
+} write_kind_t;
+
+/* The kind of a request, by its method and its path as the server decodes
+ * it (%XX, a trailing slash forgiven). */
+static write_kind_t write_kind(const char *method, size_t mlen, const char *target, size_t tlen)
+{
+    char path[256];
+    size_t n = 0;
+    for (size_t i = 0; i < tlen && target[i] != '?' && n < sizeof(path) - 1; i++) {
+        static const char hexd[] = "0123456789abcdef0123456789ABCDEF";
+        const char *hi = i + 2 < tlen && target[i] == '%' ? memchr(hexd, target[i + 1], 32) : NULL;
+        const char *lo = hi ? memchr(hexd, target[i + 2], 32) : NULL;
+        if (lo) {
+            path[n++] = (char)(((hi - hexd) % 16) << 4 | (lo - hexd) % 16);
+            i += 2;
+        } else {
+            path[n++] = target[i];
+        }
+    }
+    if (n > 1 && path[n - 1] == '/')
+        n--;
+    path[n] = '\0';
+    bool post = mlen == 4 && memcmp(method, "POST", 4) == 0;
+    if (post && strcmp(path, "/v1/imports") == 0)
+        return W_IMPORT;
+    if (strncmp(path, "/v1/proposals", 13) != 0)
+        return W_NONE;
+    const char *rest = path + 13;
+    if (!*rest)
+        return post ? W_ONE : W_NONE;
+    size_t digits = strspn(rest + 1, "0123456789");
+    if (*rest != '/' || digits == 0)
+        return W_NONE;
+    rest += 1 + digits;
+    if (!*rest && mlen == 6 && memcmp(method, "DELETE", 6) == 0)
+        return W_ONE;
+    if (!*rest && mlen == 5 && memcmp(method, "PATCH", 5) == 0)
+        return W_PATCH;
+    if (post && strncmp(rest, "/actions/", 9) == 0 && rest[9] && !strchr(rest + 9, '/'))
+        return W_ONE;
+    return W_NONE;
+}
+
 /* A request ready to send, on a connection of its own. */
 typedef struct {
     pt_buf_t bytes;
     char what[160];
-    bool tcp, feed, framed, partial;
+    bool tcp, feed, framed;
+    write_kind_t kind;
+    bool keyed; /* with an Idempotency-Key: an accepted write may be a replay */
     outcome_t o;
     int fd;
     fz_reader_t *reader;
@@ -560,29 +612,38 @@ static bool prepare(const char *rec, size_t len, request_t *r)
     r->o.head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
     r->tcp = tok != NULL;
     r->feed = tlen >= 10 && memcmp(target, "/v1/events", 10) == 0;
-    /* A partial import keeps its good records, and says 422 for the rest. */
-    r->partial = memfind(target, tlen, "partial=") != NULL;
+    r->kind = write_kind(line, mlen, target, tlen);
+    r->keyed = has_header(h, hlen, "idempotency-key:");
     return true;
 }
 
-/* Runs a group of requests, then checks that if every one was refused,
- * none committed an event. */
+/* Runs a group of requests, then checks that the events committed meanwhile
+ * are as many as its answers say: one for each create, action and delete
+ * accepted (unless it may be an Idempotency-Key's replay), at most one for
+ * an edit, none for a refusal or a read. */
 static void run_group(request_t *rs, size_t n)
 {
     int64_t seq = pt_store_last_seq(store);
     exchange(rs, n);
-    bool refused = true;
+    int64_t lo = 0, hi = 0;
     for (size_t i = 0; i < n; i++) {
         request_t *r = &rs[i];
         if (trace)
             fprintf(stderr, "%s -> %d %s\n", r->what, r->o.seen ? r->o.status : 0,
                     r->o.status >= 400 ? r->o.excerpt : "");
-        refused &= r->o.seen && r->o.status >= 400 && !r->partial;
+        bool accepted = r->o.seen && r->o.status < 400;
+        if (r->kind == W_IMPORT || (!r->o.seen && r->kind != W_NONE))
+            hi = INT64_MAX / 2; /* any number; or unknown: no answer came */
+        else if (accepted && r->kind == W_ONE && !r->keyed)
+            lo++, hi++;
+        else if (accepted && r->kind != W_NONE)
+            hi++;
     }
-    if (refused && pt_store_last_seq(store) != seq) {
-        fprintf(stderr, "fuzz: %s%s: refused with %d, yet events %lld..%lld were committed\n",
-                rs[0].what, n > 1 ? " (and the rest of its group)" : "", rs[0].o.status,
-                (long long)seq + 1, (long long)pt_store_last_seq(store));
+    int64_t got = pt_store_last_seq(store) - seq;
+    if (got < lo || got > hi) {
+        fprintf(stderr, "fuzz: %s%s: answered %d, and %lld events were committed (%lld to %lld "
+                "expected)\n", rs[0].what, n > 1 ? " (and the rest of its group)" : "",
+                rs[0].o.status, (long long)got, (long long)lo, (long long)hi);
         abort();
     }
     for (size_t i = 0; i < n; i++)
