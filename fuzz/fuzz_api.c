@@ -524,7 +524,7 @@ static bool prepare(const char *rec, size_t len, request_t *r)
     const char *nl = memchr(rec, '\n', len);
     size_t line_len = nl ? (size_t)(nl - rec) : len;
     /* "c GET ..." or, sent with the next, "c+ GET ...". */
-    size_t skip = rec[1] == '+' ? 3 : 2;
+    size_t skip = len > 1 && rec[1] == '+' ? 3 : 2;
     if (line_len < skip + 1 || rec[skip - 1] != ' ')
         return false;
     char role = rec[0];
