@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -102,6 +103,27 @@ pt_http_server_t *fz_http_start(const pt_http_limits_t *limits, pt_http_handler_
     return server;
 }
 
+/* connect(), through a signal that interrupts it (libFuzzer's timer): the
+ * connection goes on being made, and is waited for. */
+static int connect_whole(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    if (connect(fd, sa, len) == 0)
+        return 0;
+    if (errno != EINTR)
+        return -1;
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR)
+            return -1;
+    int err = 0;
+    socklen_t elen = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0) {
+        errno = err;
+        return -1;
+    }
+    return 0;
+}
+
 int fz_http_connect(int tcp_port)
 {
     int fd;
@@ -109,7 +131,7 @@ int fz_http_connect(int tcp_port)
         fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)tcp_port)};
         sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+        if (fd < 0 || connect_whole(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
             perror("fuzz: connect");
             abort();
         }
@@ -117,7 +139,7 @@ int fz_http_connect(int tcp_port)
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        if (fd < 0 || connect_whole(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
             perror("fuzz: connect");
             abort();
         }
