@@ -28,7 +28,10 @@
  * its own; how its bytes are cut into reads follows from a hash of it.
  * A '+' instead of the space after the role ("c+ POST ...") sends the
  * request together with the next one (up to 8 at once), so that they reach
- * the store's writer together and share a commit.
+ * the store's writer together and share a commit. A '-' there ("c- POST
+ * ...") makes the client leave as soon as it has sent the request, as one
+ * that gives up does: the server must let go of the request (a job stops,
+ * a write is still made or not, whole).
  *
  * Each input gets a fresh store in /dev/shm, so that whatever an input
  * finds, it finds again alone. Every answer must be HTTP; every error
@@ -440,6 +443,7 @@ typedef struct {
     pt_buf_t bytes;
     char what[160];
     bool tcp, feed, framed;
+    bool leave; /* the client goes once it has sent the request */
     write_kind_t kind;
     bool keyed; /* with an Idempotency-Key: an accepted write may be a replay */
     outcome_t o;
@@ -503,7 +507,7 @@ static void exchange(request_t *rs, size_t n)
                 fprintf(stderr, "fuzz: %s: no answer in %d ms\n", r->what, ANSWER_MS);
                 abort();
             }
-            if (eof || r->o.seen || now > r->end) {
+            if (eof || r->o.seen || now > r->end || (r->leave && r->off == r->bytes.len)) {
                 r->done = true;
                 left--;
             }
@@ -523,8 +527,9 @@ static bool prepare(const char *rec, size_t len, request_t *r)
 {
     const char *nl = memchr(rec, '\n', len);
     size_t line_len = nl ? (size_t)(nl - rec) : len;
-    /* "c GET ..." or, sent with the next, "c+ GET ...". */
-    size_t skip = len > 1 && rec[1] == '+' ? 3 : 2;
+    /* "c GET ..."; sent with the next, "c+ GET ..."; by a client that does
+     * not wait for the answer, "c- GET ...". */
+    size_t skip = len > 1 && (rec[1] == '+' || rec[1] == '-') ? 3 : 2;
     if (line_len < skip + 1 || rec[skip - 1] != ' ')
         return false;
     char role = rec[0];
@@ -611,6 +616,7 @@ static bool prepare(const char *rec, size_t len, request_t *r)
     r->o.what = r->what;
     r->o.head = mlen == 4 && memcmp(line, "HEAD", 4) == 0;
     r->tcp = tok != NULL;
+    r->leave = rec[1] == '-';
     r->feed = tlen >= 10 && memcmp(target, "/v1/events", 10) == 0;
     r->kind = write_kind(line, mlen, target, tlen);
     r->keyed = has_header(h, hlen, "idempotency-key:");
