@@ -219,7 +219,8 @@ static int on_a_field(http_parser *p, const char *at, size_t len)
     if (r->in_value)
         r->field_len = 0; /* a new header after a value */
     r->in_value = false;
-    size_t n = len < sizeof(r->field) - 1 - r->field_len ? len : sizeof(r->field) - 1 - r->field_len;
+    size_t n =
+        len < sizeof(r->field) - 1 - r->field_len ? len : sizeof(r->field) - 1 - r->field_len;
     memcpy(r->field + r->field_len, at, n);
     r->field_len += n;
     r->field[r->field_len] = '\0';

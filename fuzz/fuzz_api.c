@@ -4,7 +4,7 @@
  * (its writer thread, reads on the thread pool), the default workflow, and
  * the built-in import and export plugins run as jobs, as ptrackd serves
  * them (the deadline engine aside: its events come by the clock, and the
- * harness checks that a refused request adds none).
+ * harness counts the events that the requests commit).
  *
  * Input: requests one after another, separated by a line "~~~":
  *
@@ -34,7 +34,9 @@
  * a write is still made or not, whole).
  *
  * Each input gets a fresh store in /dev/shm, so that whatever an input
- * finds, it finds again alone. Every answer must be HTTP; every error
+ * finds, it finds again alone; the plugin registry lives as long as the
+ * process (libFuzzer must keep the plugins' code mapped) and is set back
+ * to the built-in instances after each input. Every answer must be HTTP; every error
  * answer a JSON {"error": {code, message}} with one of PRODUCT.md's stable
  * codes and that code's status; no answer a 5xx (the store is healthy and
  * has room, so nothing but bad input or a bug can fail); and the events
@@ -98,7 +100,7 @@ static const char config_json[] =
     "\"limits\": {\"body\": \"4KiB\", \"header\": \"4KiB\"}}";
 
 #define MAX_REQUESTS 32
-#define MAX_GROUP 8     /* requests sent together */
+#define MAX_GROUP 8    /* requests sent together */
 #define ANSWER_MS 8000 /* a request unanswered this long hangs */
 #define FEED_MS 30     /* how long a client of the change feed stays */
 
@@ -244,9 +246,11 @@ static void world_open(void)
         fprintf(stderr, "fuzz: store: %s\n", err.message);
         abort();
     }
-    pt_api_options_t ao = {
-        .loop = fz_http_loop(), .store = store, .workflow = wf, .config = &config,
-        .plugins = plugins};
+    pt_api_options_t ao = {.loop = fz_http_loop(),
+                           .store = store,
+                           .workflow = wf,
+                           .config = &config,
+                           .plugins = plugins};
     if (pt_api_new(&ao, &api) != PT_OK)
         abort();
 }
@@ -294,10 +298,11 @@ typedef struct {
 static int code_status(const char *code)
 {
     static const char *const codes[] = {
-        "invalid_json",   "validation_failed", "not_found",          "invalid_transition",
-        "version_conflict", "unauthorized",    "forbidden",          "payload_too_large",
+        "invalid_json",           "validation_failed",    "not_found",     "invalid_transition",
+        "version_conflict",       "unauthorized",         "forbidden",     "payload_too_large",
         "unsupported_media_type", "idempotency_conflict", "storage_error", "bad_request",
-        "headers_too_large", "method_not_allowed", "conflict", "shutting_down", "plugin_error",
+        "headers_too_large",      "method_not_allowed",   "conflict",      "shutting_down",
+        "plugin_error",
     };
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
         if (strcmp(code, codes[i]) != 0)
@@ -376,16 +381,25 @@ static bool has_header(const char *h, size_t len, const char *name)
 static const char *token_of(char role)
 {
     switch (role) {
-    case 'A': return "fz-admin";
+    case 'A':
+        return "fz-admin";
     case 'c':
-    case 'h': return "fz-clerk";
-    case 'v': return "fz-viewer";
-    case 'u': return "fz-unit";
-    case 'w': return "fz-unit2";
-    case 'd': return "fz-delegate";
-    case 'x': return "fz-nobody";
-    case 'n': return "";
-    default: return NULL; /* the Unix socket */
+    case 'h':
+        return "fz-clerk";
+    case 'v':
+        return "fz-viewer";
+    case 'u':
+        return "fz-unit";
+    case 'w':
+        return "fz-unit2";
+    case 'd':
+        return "fz-delegate";
+    case 'x':
+        return "fz-nobody";
+    case 'n':
+        return "";
+    default:
+        return NULL; /* the Unix socket */
     }
 }
 
@@ -519,7 +533,8 @@ static void exchange(request_t *rs, size_t n)
         close(rs[i].fd);
         fz_reader_free(rs[i].reader);
     }
-    run_loop_until(no_connections, ANSWER_MS, "the server kept a connection after its client closed");
+    run_loop_until(no_connections, ANSWER_MS,
+                   "the server kept a connection after its client closed");
 }
 
 /* Reads one record into a request; false when it is none. */
@@ -647,9 +662,11 @@ static void run_group(request_t *rs, size_t n)
     }
     int64_t got = pt_store_last_seq(store) - seq;
     if (got < lo || got > hi) {
-        fprintf(stderr, "fuzz: %s%s: answered %d, and %lld events were committed (%lld to %lld "
-                "expected)\n", rs[0].what, n > 1 ? " (and the rest of its group)" : "",
-                rs[0].o.status, (long long)got, (long long)lo, (long long)hi);
+        fprintf(stderr,
+                "fuzz: %s%s: answered %d, and %lld events were committed (%lld to %lld "
+                "expected)\n",
+                rs[0].what, n > 1 ? " (and the rest of its group)" : "", rs[0].o.status,
+                (long long)got, (long long)lo, (long long)hi);
         abort();
     }
     for (size_t i = 0; i < n; i++)
