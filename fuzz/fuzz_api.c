@@ -177,6 +177,15 @@ static void load_builtins(void)
     }
 }
 
+/* The process's directory in /dev/shm: its store and its plugins' copies. */
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz: cannot remove %s\n", dir);
+}
+
 static void init_once(void)
 {
     pt_log_set_level(PT_LOG_ERROR);
@@ -193,6 +202,7 @@ static void init_once(void)
     snprintf(dir, sizeof(dir), "/dev/shm/ptrack-fuzz-api-%ld", (long)getpid());
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         abort();
+    atexit(remove_dir);
     snprintf(db, sizeof(db), "%s/ptrack.db", dir);
     /* The format plugins alone in a directory of their own: POST
      * /v1/plugins may name any file there. */
