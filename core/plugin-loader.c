@@ -38,12 +38,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "config.h"
 #include "log.h"
@@ -598,16 +600,49 @@ static void copy_prefix(void *dst, size_t dst_size, const void *src, size_t src_
     memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
 }
 
-/* Finds a "/proc/self/fd/N" name for fd that no loaded object has yet.
+/* Whether the loaded object h was mapped from the file st: the mapping
+ * that holds its dynamic section, in /proc/self/maps, names the file's
+ * device and inode (a name alone would not do: see below). */
+static bool handle_is_file(void *h, const struct stat *st)
+{
+    struct link_map *lm = NULL;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm || !lm->l_ld)
+        return false;
+    uintptr_t addr = (uintptr_t)lm->l_ld;
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return false;
+    char line[PATH_MAX + 128];
+    bool same = false;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi, ino;
+        unsigned maj, min;
+        if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) == 5 &&
+            addr >= lo && addr < hi) {
+            same = (ino_t)ino == st->st_ino && makedev(maj, min) == st->st_dev;
+            break;
+        }
+    }
+    fclose(f);
+    return same;
+}
+
+/* Finds a "/proc/self/fd/N" name for fd (the file st) that no other loaded
+ * object has.
  *
  * The dynamic linker recognises an object it has loaded by its name before
  * it looks at the file: after a plugin was loaded as /proc/self/fd/5 and
  * that descriptor was closed, the next file opened as descriptor 5 would be
- * taken for the old plugin and its handle returned. So the name is probed
- * with RTLD_NOLOAD first, and while it is taken the descriptor is
- * duplicated to a higher number. Returns the descriptor the name is for
- * (fd itself, or a duplicate the caller closes after dlopen). */
-static int open_unique_name(int fd, char *proc, size_t size)
+ * taken for the old plugin and its handle returned. A plugin that dlclose
+ * leaves mapped (one linked -z nodelete, as C++ unique symbols make it)
+ * keeps its names for good, and gains one each time a name is matched to
+ * it by its file. So the name is probed with RTLD_NOLOAD first; when an
+ * object answers, it is used only if that object is this very file (then
+ * loading it again shares that copy, which is the same code), and
+ * otherwise the descriptor is duplicated to a higher number. Returns the
+ * descriptor the name is for (fd itself, or a duplicate the caller closes
+ * after dlopen), or -1 when 64 names in a row are other objects'. */
+static int open_unique_name(int fd, const struct stat *st, char *proc, size_t size)
 {
     int lfd = fd;
     for (int tries = 0; tries < 64; tries++) {
@@ -615,19 +650,20 @@ static int open_unique_name(int fd, char *proc, size_t size)
         void *old = dlopen(proc, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
         if (!old)
             return lfd;
+        bool same = handle_is_file(old, st);
         dlclose(old);
+        if (same)
+            return lfd;
         int next = fcntl(fd, F_DUPFD_CLOEXEC, lfd + 1);
-        if (next < 0)
-            break;
         if (lfd != fd)
             close(lfd);
+        if (next < 0)
+            return -1;
         lfd = next;
     }
-    /* Only the very same file can still answer (the linker matches it by
-     * device and inode too, e.g. one kept mapped after a stuck notifier):
-     * loading it again then shares that copy, which is the same code. */
-    snprintf(proc, size, "/proc/self/fd/%d", lfd);
-    return lfd;
+    if (lfd != fd)
+        close(lfd);
+    return -1;
 }
 
 /* Opens, checks and dlopens a plugin file, or shares one already open.
@@ -649,7 +685,14 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
     }
 
     char proc[64];
-    int lfd = open_unique_name(fd, proc, sizeof(proc));
+    int lfd = open_unique_name(fd, &st, proc, sizeof(proc));
+    if (lfd < 0) {
+        close(fd);
+        return refuse(err, "path",
+                      "plugin file %s cannot be loaded: the names to load it by are taken by "
+                      "other plugins that stay mapped after their unload; restart ptrackd",
+                      path);
+    }
     dlerror();
     void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
     if (lfd != fd)

@@ -452,6 +452,28 @@ check_true "a warning names the directory and that the built-in formats are not 
     grep -q "WARN  plugin directory $PT_TMP/no-such-plugins: No such file or directory; the built-in import and export formats are not loaded" "$PT_TMP/ptrackd.log"
 pt_stop
 
+pt_step "a plugin that stays mapped after its unload does not stand in for another"
+# A plugin linked -z nodelete (C++ unique symbols make one so) keeps its
+# code and its names in the process after dlclose. Loaded again, the
+# dynamic linker finds it by its file, and the names that the loader's
+# probes gave it must not make a later, other plugin file come back with
+# its code.
+cp "$FIX/fixture_good_nodelete.so" "$PDIR/nodelete.so"
+chmod 0755 "$PDIR/nodelete.so"
+pt_start
+for round in 1 2 3; do
+    api POST /v1/plugins "{\"instance\": \"nd\", \"path\": \"$PDIR/nodelete.so\"}"
+    check_status "nodelete.so loaded (round $round)" 201
+    check_eq "with its own format" '["fixture-nodelete"]' "$(jv 'j["formats"]["export"]')"
+    api DELETE /v1/plugins/nd
+    check_status "and unloaded" 204
+done
+api POST /v1/plugins "{\"instance\": \"gl\", \"path\": \"$PDIR/good_lines.so\"}"
+check_status "then good_lines.so loads" 201
+check_eq "as itself, with its own format" '["good_lines", ["fixture-lines"]]' \
+    "$(jv '[j["plugin"], j["formats"]["export"]]')"
+pt_stop
+
 pt_step "a plugin that crashes is named in ptrackd's last words"
 # Plugins run inside ptrackd: a NULL dereference in an importer ends the
 # daemon. What is left in the log must name the plugin, its instance and
