@@ -9,6 +9,12 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+/* good_nodelete.c builds this file under another name and format. */
+#ifndef LINES_NAME
+#define LINES_NAME "good_lines"
+#define LINES_FORMAT "fixture-lines"
+#endif
+
 typedef struct {
     const ptrack_host_t *host;
 } lines_t;
@@ -100,7 +106,7 @@ static int lines_export(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static const char *const lines_formats[] = {"fixture-lines", NULL};
+static const char *const lines_formats[] = {LINES_FORMAT, NULL};
 
 /* The importer reads no query parameter and says so (ABI 1.1); the
  * exporter leaves args NULL, undeclared. */
@@ -123,7 +129,7 @@ static const ptrack_plugin_t lines_plugin = {
     .struct_size = sizeof(ptrack_plugin_t),
     .abi_major = PTRACK_ABI_MAJOR,
     .abi_minor = PTRACK_ABI_MINOR,
-    .name = "good_lines",
+    .name = LINES_NAME,
     .version = "0.3",
     .description = "test fixture: one title per line, in and out",
     .kinds = PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER,
