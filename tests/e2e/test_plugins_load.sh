@@ -486,17 +486,22 @@ c["plugin_dir"] = sys.argv[2]
 c["plugins"] = [{"instance": "oa-crash", "path": "crasher.so"}]
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-: >"$PT_TMP/ptrackd.log"
 ulimit -c 0
-pt_start
-api POST "/v1/imports?format=fixture-crash" 'x' -- -H 'Content-Type: text/plain'
-for i in $(seq 1 50); do
-    kill -0 "$PT_PID" 2>/dev/null || break
-    sleep 0.1
-done
-wait "$PT_PID" 2>/dev/null
-rc=$?
-PT_PID=""
+# crash_run BODY: starts ptrackd, sends BODY to the crashing importer and
+# waits for the end; sets rc to ptrackd's exit status.
+crash_run() {
+    : >"$PT_TMP/ptrackd.log"
+    pt_start
+    api POST "/v1/imports?format=fixture-crash" "$1" -- -H 'Content-Type: text/plain'
+    for i in $(seq 1 100); do
+        kill -0 "$PT_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    wait "$PT_PID" 2>/dev/null
+    rc=$?
+    PT_PID=""
+}
+crash_run x
 if grep -qE "Sanitizer|runtime error:" "$PT_TMP/ptrackd.log"; then
     # A sanitizer's build: the sanitizer finds the bad store first, or its
     # own handler keeps the signal, and reports it itself.
@@ -507,15 +512,37 @@ else
     check_true "the log names the signal, the plugin, the instance and the call" \
         grep -q "ptrackd: SIGSEGV in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
 fi
+
+pt_step "a plugin that recurses without end is named, as a stack overflow"
+# The handler cannot run on a stack that is full: the thread has a stack
+# of its own for it.
+crash_run recurse
+if grep -qE "Sanitizer|runtime error:" "$PT_TMP/ptrackd.log"; then
+    check_true "the sanitizer reports the overflow in the plugin's code" \
+        grep -q "import_crash" "$PT_TMP/ptrackd.log"
+else
+    check_eq "ptrackd ends by the signal (128 + SIGSEGV)" 139 "$rc"
+    check_true "the log names a stack overflow, the plugin, the instance and the call" \
+        grep -q "ptrackd: SIGSEGV (stack overflow: .*) in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
+fi
+
+pt_step "a plugin that calls exit() is named"
+crash_run exit
+check_eq "ptrackd ends with the plugin's exit status" 3 "$rc"
+check_true "the log names the plugin, the instance, the call and exit()" \
+    grep -q "ptrackd: plugin import_crash (instance oa-crash), in its import(), called exit(); ptrackd ends without stopping cleanly" "$PT_TMP/ptrackd.log"
+
 python3 - "$PT_CONF" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["plugins"] = []
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
+: >"$PT_TMP/ptrackd.log"
 pt_start
 api GET /v1/health
 check_status "it starts again" 200
 pt_stop
+check_true "its own stop names no plugin" sh -c "! grep -q 'called exit()' '$PT_TMP/ptrackd.log'"
 
 pt_finish

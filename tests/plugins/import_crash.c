@@ -1,11 +1,14 @@
 /*
  * import_crash.c - a fixture importer with a bug: its import() reads the
  * upload and then dereferences NULL, as a plugin that forgot a check
- * would. ptrackd ends with it (plugins run in its process), and its last
- * words must name the plugin, the instance and the call.
+ * would; an upload that begins with "recurse" makes it recurse without
+ * end instead, and one that begins with "exit" makes it call exit(3).
+ * ptrackd ends with it (plugins run in its process), and its last words
+ * must name the plugin, the instance and the call.
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <ptrack/plugin.h>
 
 typedef struct {
@@ -28,13 +31,31 @@ static void crash_destroy(void *state)
     free(state);
 }
 
+/* Each level keeps a buffer the compiler cannot drop, and calls itself
+ * where it cannot be made a loop. */
+static int deeper(volatile char *above, int depth)
+{
+    volatile char here[1024];
+    if (depth < 0) /* never: the stack ends long before */
+        return 0;
+    here[0] = above ? above[0] : (char)depth;
+    here[sizeof(here) - 1] = (char)depth;
+    return deeper(here, depth + 1) + here[0];
+}
+
 static int crash_import(void *state, ptrack_job_t *job, const char *format)
 {
     crash_t *c = state;
     (void)format;
-    char buf[4096];
-    while (c->host->job_read(job, buf, sizeof(buf)) > 0) {
-    }
+    char buf[4096], first[8] = "";
+    ptrdiff_t n;
+    while ((n = c->host->job_read(job, buf, sizeof(buf))) > 0)
+        if (!first[0])
+            memcpy(first, buf, n < 7 ? (size_t)n : 7);
+    if (strncmp(first, "recurse", 7) == 0)
+        return deeper(NULL, 0);
+    if (strncmp(first, "exit", 4) == 0)
+        exit(3);
     volatile int *nowhere = NULL;
     *nowhere = 1;
     return PTRACK_OK;
