@@ -929,7 +929,12 @@ int main(int argc, char **argv)
         if (d.socket_made)
             unlink(d.config.socket);
         /* Instances loaded before the failing one have notifier threads;
-         * they are stopped before the process goes. */
+         * they are stopped before the process goes, and their cursors
+         * queued to the store, whose close commits them and, as at a
+         * stop, removes the database's -wal and -shm files. */
+        pt_plugins_shutdown(d.plugins);
+        pt_deadline_engine_stop(d.deadlines);
+        pt_store_close(d.store);
         pt_plugins_free(d.plugins);
         return 1;
     }

@@ -213,6 +213,8 @@ kill "$TAKER_PID" 2>/dev/null || true
 check "a taken TCP port stops the start" test "$rc" -eq 1
 check "the message names the address ($out)" grep -q "cannot listen on 127.0.0.1:$taken" <<<"$out"
 check "and the socket it made is gone" test ! -e "$tmp/d7b.sock"
+check "and the database is closed: no -wal or -shm left ($(ls "$tmp/d7b" | tr '\n' ' '))" \
+    test ! -e "$tmp/d7b/ptrack.db-wal" -a ! -e "$tmp/d7b/ptrack.db-shm" -a -s "$tmp/d7b/ptrack.db"
 
 # 8. A database that ptrackd's user may not write stops the start: SQLite
 # alone opens it read-only, and ptrackd said it was ready and answered
