@@ -58,11 +58,11 @@ static char *formats_served(pt_api_t *api, const char *kind)
     return out;
 }
 
-/* The longest format name (plugin-loader.c, format_name_ok). */
+/* The longest format name (plugin-file.c, format_name_ok). */
 #define FORMAT_NAME_MAX 64
 
 /* The format a request names, as the plugins declare it. A format name is
- * lower case (plugin-loader.c refuses any other), so ?format=CSV or
+ * lower case (plugin-file.c refuses any other), so ?format=CSV or
  * ?format=Json means csv or json: ASCII letters are folded to lower case,
  * nothing else is touched. The folded name is the one the job, the plugin
  * and the records (source.format) see, so an import asked for as CSV

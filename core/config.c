@@ -347,15 +347,14 @@ static const char *show(const cJSON *v, char *buf, size_t len)
     return buf;
 }
 
-/* The type of a value, for "expected a string, got a number". */
-static const char *type_name(const cJSON *v)
+const char *pt_json_type_name(const cJSON *v)
 {
     if (cJSON_IsString(v))
         return "a string";
     if (cJSON_IsNumber(v))
         return "a number";
     if (cJSON_IsBool(v))
-        return "true/false";
+        return "a boolean";
     if (cJSON_IsNull(v))
         return "null";
     if (cJSON_IsArray(v))
@@ -409,7 +408,7 @@ static const char *show_duration(int64_t ms, char *buf, size_t len)
 static int check_string(loader_t *ld, const char *path, const cJSON *v, const char *what)
 {
     if (!cJSON_IsString(v))
-        return fail(ld, path, "expected %s, got %s", what, type_name(v));
+        return fail(ld, path, "expected %s, got %s", what, pt_json_type_name(v));
     if (v->valuestring[0] == '\0')
         return fail(ld, path, "must not be empty");
     for (const unsigned char *p = (const unsigned char *)v->valuestring; *p != '\0'; p++) {
@@ -723,7 +722,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
     case K_LOG_LEVEL: {
         pt_log_level_t level;
         if (!cJSON_IsString(v))
-            return fail(ld, path, "expected a log level, got %s", type_name(v));
+            return fail(ld, path, "expected a log level, got %s", pt_json_type_name(v));
         if (pt_log_level_parse(v->valuestring, &level) != 0)
             return fail(ld, path, "%s is not a log level (debug, info, warn, error)",
                         show(v, shown, sizeof(shown)));
@@ -735,7 +734,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         int64_t ms;
         if (!cJSON_IsString(v))
             return fail(ld, path, "expected a duration such as \"90d\" or \"10s\", got %s",
-                        type_name(v));
+                        pt_json_type_name(v));
         if (pt_duration_parse(v->valuestring, &ms) != 0)
             return fail(ld, path, "%s is not a duration (use <number><unit>, units ms s m h d)",
                         show(v, shown, sizeof(shown)));
@@ -771,7 +770,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
                             show(v, shown, sizeof(shown)));
         } else {
             return fail(ld, path, "expected a size such as \"1MiB\" or a number of bytes, got %s",
-                        type_name(v));
+                        pt_json_type_name(v));
         }
         if (bytes == 0)
             return fail(ld, path, "must be at least 1 byte");
@@ -781,7 +780,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
 
     case K_COUNT: {
         if (!cJSON_IsNumber(v))
-            return fail(ld, path, "expected a number such as 1024, got %s", type_name(v));
+            return fail(ld, path, "expected a number such as 1024, got %s", pt_json_type_name(v));
         double d = v->valuedouble;
         if (!(d >= 1 && d <= (double)UINT_MAX) || d != (double)(unsigned)d)
             return fail(ld, path, "%s is not a whole number from 1 to %u",
@@ -794,7 +793,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
     case K_ROLE: {
         pt_role_t role;
         if (!cJSON_IsString(v))
-            return fail(ld, path, "expected a role, got %s", type_name(v));
+            return fail(ld, path, "expected a role, got %s", pt_json_type_name(v));
         if (pt_role_parse(v->valuestring, &role) != 0)
             return fail(ld, path, "%s is not a role (viewer, clerk, unit, delegate, admin)",
                         show(v, shown, sizeof(shown)));
@@ -806,7 +805,7 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         unsigned char hash[32];
         const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
         if (s == NULL)
-            return fail(ld, path, "expected 64 hex digits, got %s", type_name(v));
+            return fail(ld, path, "expected 64 hex digits, got %s", pt_json_type_name(v));
         bool ok = strlen(s) == 64;
         for (size_t i = 0; ok && i < 32; i++) {
             int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
@@ -844,7 +843,7 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 
     if (!cJSON_IsObject(obj))
         return fail(ld, path[0] != '\0' ? path : NULL, "expected %s ({...}), got %s", what,
-                    type_name(obj));
+                    pt_json_type_name(obj));
 
     for (const cJSON *m = obj->child; m != NULL; m = m->next) {
         size_t i;
@@ -948,7 +947,7 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
     int rc;
 
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of {name, role, sha256}, got %s", type_name(v));
+        return fail(ld, path, "expected an array of {name, role, sha256}, got %s", pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0)
         return 0;
@@ -996,7 +995,7 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
     int rc;
 
     if (!cJSON_IsObject(v))
-        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s", type_name(v));
+        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s", pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0)
         return 0;
@@ -1041,7 +1040,7 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of category names or null, got %s", type_name(v));
+        return fail(ld, path, "expected an array of category names or null, got %s", pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     /* An empty list would make every proposal's category invalid, which is
      * never what was meant; null (or no key) is how to allow any. */
@@ -1100,7 +1099,7 @@ static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const ch
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of host names or null, got %s", type_name(v));
+        return fail(ld, path, "expected an array of host names or null, got %s", pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     c->host_names = calloc(n ? n : 1, sizeof(*c->host_names));
     if (c->host_names == NULL)
@@ -1256,7 +1255,7 @@ static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char 
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of plugin objects, got %s", type_name(v));
+        return fail(ld, path, "expected an array of plugin objects, got %s", pt_json_type_name(v));
     /* The shape of the whole array first, then each entry's keys: an entry
      * that is not an object at all is the bigger mistake to report. */
     size_t i = 0;
@@ -1264,7 +1263,7 @@ static int parse_plugins(loader_t *ld, void *target, const cJSON *v, const char 
         path_index(sub, path, i);
         if (!cJSON_IsObject(e))
             return fail(ld, sub, "expected a plugin object {instance, path, config}, got %s",
-                        type_name(e));
+                        pt_json_type_name(e));
     }
     i = 0;
     for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {

@@ -99,6 +99,10 @@ void pt_config_finish(pt_config_t *c);
 /* Replaces a string member (frees the old one). */
 void pt_config_set_str(char **member, const char *value);
 
+/* The type of a JSON value, for "expected a string, got a number": "a
+ * string", "a number", "a boolean", "null", "an array", "an object". */
+const char *pt_json_type_name(const cJSON *v);
+
 /* Checks one plugin entry {instance, path, config, events} (of the config's
  * `plugins` or the body of POST /v1/plugins): its keys, the instance name
  * (1 to 64 ASCII letters, digits, _ and -), a non-empty path, config an object,

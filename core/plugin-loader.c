@@ -1,6 +1,8 @@
 /*
- * plugin-loader.c - the plugin registry: file checks, dlopen, descriptor
- * and option checks, create/destroy, load/unload/reload/list.
+ * plugin-loader.c - the plugin registry: instances made from their
+ * entries, create/destroy, load/unload/reload/list; the files they share
+ * (steps 2 and 3 below: plugin-file.c) and their options (step 4:
+ * plugin-options.c).
  *
  * Loading one instance goes through these steps, and any refusal undoes
  * every step before it, so that a failed load leaves nothing behind:
@@ -31,21 +33,13 @@
  * an instance is freed only after its notifier has been stopped and while
  * no job runs on it (inst->jobs is counted by plugin-jobs.c on the loop).
  */
-#include "plugins.h"
+#include "plugin-file.h"
 
-#include <ctype.h>
-#include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <link.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "config.h"
 #include "log.h"
@@ -63,33 +57,6 @@
  * (they run on the loop): said in the log, since nothing else would tell
  * the plugin's author why the API stalled. */
 #define SLOW_CALLBACK_MS 500
-
-/* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
- * over. A member appended in 1.1 makes sizeof() larger but not these. */
-#define PLUGIN_V1_SIZE (offsetof(ptrack_plugin_t, exporter) + sizeof(void *))
-#define NOTIFIER_V1_SIZE                                                                           \
-    (offsetof(ptrack_notifier_ops_t, deliver) + sizeof(((ptrack_notifier_ops_t *)0)->deliver))
-#define IMPORTER_V1_SIZE                                                                           \
-    (offsetof(ptrack_importer_ops_t, import) + sizeof(((ptrack_importer_ops_t *)0)->import))
-#define EXPORTER_V1_SIZE                                                                           \
-    (offsetof(ptrack_exporter_ops_t, export) + sizeof(((ptrack_exporter_ops_t *)0)->export))
-/* The 1.1 layouts, with `args`: a smaller struct has none (the host's copy
- * leaves it NULL, "not declared"). */
-#define IMPORTER_V11_SIZE                                                                          \
-    (offsetof(ptrack_importer_ops_t, args) + sizeof(((ptrack_importer_ops_t *)0)->args))
-#define EXPORTER_V11_SIZE                                                                          \
-    (offsetof(ptrack_exporter_ops_t, args) + sizeof(((ptrack_exporter_ops_t *)0)->args))
-
-#define KNOWN_KINDS (PTRACK_KIND_NOTIFIER | PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER)
-
-/* The host's copy of a descriptor and of its ops structs. desc comes
- * first, so pt_plugin_file_t.desc points at the whole block. */
-typedef struct {
-    ptrack_plugin_t desc;
-    ptrack_notifier_ops_t notifier;
-    ptrack_importer_ops_t importer;
-    ptrack_exporter_ops_t exporter;
-} desc_copy_t;
 
 /* A reload's change of an instance that could not be stopped at once: an
  * importer or exporter with jobs running, changed once the last of them
@@ -344,22 +311,6 @@ cJSON *pt_plugins_failed(pt_plugins_t *p)
 
 /* ---- Files ------------------------------------------------------------ */
 
-/* Refusals about the file carry the field "path", so that a client can
- * point at the part of its request that was wrong. */
-static int refuse(pt_error_t *err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse(pt_error_t *err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    pt_error_vset(err, PT_EVALIDATION, fmt, ap);
-    va_end(ap);
-    if (field)
-        pt_error_add_field(err, field, "%s", err->message);
-    return PT_EVALIDATION;
-}
-
 static void file_close(pt_plugins_t *p, pt_plugin_file_t *f)
 {
     for (size_t i = 0; i < p->n_files; i++) {
@@ -368,11 +319,7 @@ static void file_close(pt_plugins_t *p, pt_plugin_file_t *f)
             break;
         }
     }
-    if (f->handle)
-        dlclose(f->handle);
-    free((void *)f->desc);
-    free(f->path);
-    free(f);
+    pt_plugin_file_unload(f);
 }
 
 static void file_release(pt_plugins_t *p, pt_plugin_file_t *f)
@@ -381,297 +328,12 @@ static void file_release(pt_plugins_t *p, pt_plugin_file_t *f)
         file_close(p, f);
 }
 
-/* Opens path with O_NOFOLLOW and checks what fstat() says of it. Returns
- * the descriptor, or -1 with err set. */
-static int open_checked(const char *path, struct stat *st, pt_error_t *err)
-{
-    /* O_NONBLOCK: a FIFO given as the path must be refused by the checks
-     * below, not hang the loop in open() waiting for a writer. It changes
-     * nothing for the regular file that passes them. */
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        char cwd[PATH_MAX];
-        if (e == ENOENT && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
-            refuse(err, "path",
-                   "plugin file %s does not exist in %s: a relative path is resolved against "
-                   "ptrackd's working directory, not the client's; give an absolute path",
-                   path, cwd);
-        else if (e == ENOENT)
-            refuse(err, "path", "plugin file %s does not exist", path);
-        else if (e == ELOOP)
-            refuse(err, "path",
-                   "plugin file %s is a symbolic link; give the file itself (links are refused "
-                   "so that the file checked is the file loaded)",
-                   path);
-        else
-            refuse(err, "path", "cannot open plugin file %s: %s", path, strerror(e));
-        return -1;
-    }
-    const char *why = NULL;
-    char buf[160];
-    if (fstat(fd, st) != 0) {
-        snprintf(buf, sizeof(buf), "cannot be examined: %s", strerror(errno));
-        why = buf;
-    } else if (!S_ISREG(st->st_mode)) {
-        why = "is not a regular file";
-    } else if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        snprintf(buf, sizeof(buf),
-                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu)",
-                 (unsigned long)st->st_uid, (unsigned long)geteuid());
-        why = buf;
-    } else if (st->st_mode & 022) {
-        snprintf(buf, sizeof(buf), "is writable by %s (mode %04o); chmod go-w it",
-                 (st->st_mode & 002) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
-        why = buf;
-    }
-    if (why) {
-        close(fd);
-        refuse(err, "path", "plugin file %s %s", path, why);
-        return -1;
-    }
-    return fd;
-}
-
-/* Whether name is a format name: 1 to 64 lower-case ASCII letters,
- * digits, '_' and '-', the names of the built-in formats ("csv",
- * "jsonl"). The client lower-cases what a user types and the host folds
- * the ASCII case of ?format= (api-jobs.c), so any other could never be
- * asked for. */
-static bool format_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-/* Checks a side's formats: some, each a format name. Returns PT_OK, or
- * the refusal naming the first bad one. */
-static int check_formats(const char *path, const ptrack_plugin_t *d, const char *side,
-                         const char *const *formats, pt_error_t *err)
-{
-    if (!formats || !formats[0])
-        return refuse(err, "path", "plugin %s (%s) is an %ser of no format", d->name, path, side);
-    for (size_t i = 0; formats[i]; i++)
-        if (!format_name_ok(formats[i]))
-            return refuse(err, "path",
-                          "plugin %s (%s) declares the %s format \"%.80s\"; a format name is 1 "
-                          "to 64 lower-case ASCII letters, digits, _ and - (\"csv\", "
-                          "\"jsonl\"): rename it in the plugin",
-                          d->name, path, side, formats[i]);
-    return PT_OK;
-}
-
-/* A 1.1 args list: NULL (not declared) or names that are not empty. */
-static bool args_ok(const char *const *args)
-{
-    for (size_t i = 0; args && args[i]; i++)
-        if (!args[i][0])
-            return false;
-    return true;
-}
-
-static const char *type_name(ptrack_option_type_t t)
-{
-    switch (t) {
-    case PTRACK_OPT_STRING:
-        return "string";
-    case PTRACK_OPT_INT:
-        return "int";
-    case PTRACK_OPT_BOOL:
-        return "bool";
-    case PTRACK_OPT_DURATION:
-        return "duration";
-    case PTRACK_OPT_STRINGS:
-        return "strings";
-    }
-    return NULL;
-}
-
-static cJSON *default_value(const ptrack_option_t *o);
-static const char *type_expected(ptrack_option_type_t t);
-
-/* Checks the plugin's own declarations: a plugin that says it is a
- * notifier but has no deliver() would crash the worker later, so it is
- * refused now, with the plugin named so that its author knows. */
-static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *err)
-{
-    /* Another major first, when its descriptor is long enough to say so:
-     * its layout may be anything, its size included. */
-    bool has_major = d->struct_size >= offsetof(ptrack_plugin_t, abi_minor);
-    if (has_major && d->abi_major != PTRACK_ABI_MAJOR)
-        return refuse(err, "path",
-                      "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
-                      "(rebuild it against this ptrackd's ptrack/plugin.h)",
-                      path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
-    if (d->struct_size < PLUGIN_V1_SIZE)
-        return refuse(err, "path",
-                      "plugin file %s: its descriptor is %zu bytes, smaller than ABI 1.0's %zu "
-                      "(was it built against ptrack/plugin.h?)",
-                      path, d->struct_size, (size_t)PLUGIN_V1_SIZE);
-    if (d->abi_major != PTRACK_ABI_MAJOR)
-        return refuse(err, "path",
-                      "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
-                      "(rebuild it against this ptrackd's ptrack/plugin.h)",
-                      path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
-    if (d->abi_minor > PTRACK_ABI_MINOR)
-        return refuse(err, "path",
-                      "plugin file %s needs ABI %u.%u, newer than this ptrackd's %u.%u "
-                      "(upgrade ptrackd or use an older build of the plugin)",
-                      path, (unsigned)d->abi_major, (unsigned)d->abi_minor,
-                      (unsigned)PTRACK_ABI_MAJOR, (unsigned)PTRACK_ABI_MINOR);
-    if (!d->name || !d->name[0])
-        return refuse(err, "path", "plugin file %s: its descriptor has no name", path);
-    if (d->kinds == 0 || (d->kinds & ~KNOWN_KINDS))
-        return refuse(err, "path",
-                      "plugin %s (%s) declares kinds 0x%x; it must be notifier (0x1), importer "
-                      "(0x2), exporter (0x4) or a combination",
-                      d->name, path, d->kinds);
-    if (!d->create || !d->destroy)
-        return refuse(err, "path", "plugin %s (%s) has no %s()", d->name, path,
-                      d->create ? "destroy" : "create");
-    if (d->kinds & PTRACK_KIND_NOTIFIER) {
-        const ptrack_notifier_ops_t *o = d->notifier;
-        if (!o || o->struct_size < NOTIFIER_V1_SIZE || !o->deliver)
-            return refuse(err, "path",
-                          "plugin %s (%s) says it is a notifier but its notifier ops are %s",
-                          d->name, path,
-                          !o            ? "missing"
-                          : !o->deliver ? "without deliver()"
-                                        : "too small");
-    }
-    if (d->kinds & PTRACK_KIND_IMPORTER) {
-        const ptrack_importer_ops_t *o = d->importer;
-        if (!o || o->struct_size < IMPORTER_V1_SIZE || !o->import)
-            return refuse(err, "path",
-                          "plugin %s (%s) says it is an importer but its importer ops are %s",
-                          d->name, path,
-                          !o           ? "missing"
-                          : !o->import ? "without import()"
-                                       : "too small");
-        if (check_formats(path, d, "import", o->formats, err) != PT_OK)
-            return err->code;
-        if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
-            return refuse(err, "path", "plugin %s (%s) declares an importer argument without a name",
-                          d->name, path);
-    }
-    if (d->kinds & PTRACK_KIND_EXPORTER) {
-        const ptrack_exporter_ops_t *o = d->exporter;
-        if (!o || o->struct_size < EXPORTER_V1_SIZE || !o->export)
-            return refuse(err, "path",
-                          "plugin %s (%s) says it is an exporter but its exporter ops are %s",
-                          d->name, path,
-                          !o           ? "missing"
-                          : !o->export ? "without export()"
-                                       : "too small");
-        if (check_formats(path, d, "export", o->formats, err) != PT_OK)
-            return err->code;
-        if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))
-            return refuse(err, "path", "plugin %s (%s) declares an exporter argument without a name",
-                          d->name, path);
-    }
-    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        if (!o->key[0] || strcmp(o->key, "events") == 0 || !type_name(o->type))
-            return refuse(err, "path",
-                          "plugin %s (%s) declares a bad option \"%s\" (an empty key, the key "
-                          "\"events\" that the host keeps for itself, or an unknown type %d)",
-                          d->name, path, o->key, (int)o->type);
-        cJSON *def = default_value(o);
-        if (o->default_text && !def)
-            return refuse(err, "path",
-                          "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s",
-                          d->name, path, o->default_text, o->key, type_expected(o->type));
-        cJSON_Delete(def);
-    }
-    return PT_OK;
-}
-
-/* Copies n bytes of a plugin's struct (at most its struct_size and at most
- * the host's own sizeof), so that neither side is read or written past
- * what it has. */
-static void copy_prefix(void *dst, size_t dst_size, const void *src, size_t src_size)
-{
-    memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
-}
-
-/* Whether the loaded object h was mapped from the file st: the mapping
- * that holds its dynamic section, in /proc/self/maps, names the file's
- * device and inode (a name alone would not do: see below). */
-static bool handle_is_file(void *h, const struct stat *st)
-{
-    struct link_map *lm = NULL;
-    if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm || !lm->l_ld)
-        return false;
-    uintptr_t addr = (uintptr_t)lm->l_ld;
-    FILE *f = fopen("/proc/self/maps", "re");
-    if (!f)
-        return false;
-    char line[PATH_MAX + 128];
-    bool same = false;
-    while (fgets(line, sizeof(line), f)) {
-        unsigned long lo, hi, ino;
-        unsigned maj, min;
-        if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) == 5 &&
-            addr >= lo && addr < hi) {
-            same = (ino_t)ino == st->st_ino && makedev(maj, min) == st->st_dev;
-            break;
-        }
-    }
-    fclose(f);
-    return same;
-}
-
-/* Finds a "/proc/self/fd/N" name for fd (the file st) that no other loaded
- * object has.
- *
- * The dynamic linker recognises an object it has loaded by its name before
- * it looks at the file: after a plugin was loaded as /proc/self/fd/5 and
- * that descriptor was closed, the next file opened as descriptor 5 would be
- * taken for the old plugin and its handle returned. A plugin that dlclose
- * leaves mapped (one linked -z nodelete, as C++ unique symbols make it)
- * keeps its names for good, and gains one each time a name is matched to
- * it by its file. So the name is probed with RTLD_NOLOAD first; when an
- * object answers, it is used only if that object is this very file (then
- * loading it again shares that copy, which is the same code), and
- * otherwise the descriptor is duplicated to a higher number. Returns the
- * descriptor the name is for (fd itself, or a duplicate the caller closes
- * after dlopen), or -1 when 64 names in a row are other objects'. */
-static int open_unique_name(int fd, const struct stat *st, char *proc, size_t size)
-{
-    int lfd = fd;
-    for (int tries = 0; tries < 64; tries++) {
-        snprintf(proc, size, "/proc/self/fd/%d", lfd);
-        void *old = dlopen(proc, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
-        if (!old)
-            return lfd;
-        bool same = handle_is_file(old, st);
-        dlclose(old);
-        if (same)
-            return lfd;
-        int next = fcntl(fd, F_DUPFD_CLOEXEC, lfd + 1);
-        if (lfd != fd)
-            close(lfd);
-        if (next < 0)
-            return -1;
-        lfd = next;
-    }
-    if (lfd != fd)
-        close(lfd);
-    return -1;
-}
-
 /* Opens, checks and dlopens a plugin file, or shares one already open.
  * Returns PT_OK with *out holding a reference. */
 static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, pt_error_t *err)
 {
     struct stat st;
-    int fd = open_checked(path, &st, err);
+    int fd = pt_plugin_file_check(path, &st, err);
     if (fd < 0)
         return err->code;
     for (size_t i = 0; i < p->n_files; i++) {
@@ -683,352 +345,22 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
             return PT_OK;
         }
     }
-
-    char proc[64];
-    int lfd = open_unique_name(fd, &st, proc, sizeof(proc));
-    if (lfd < 0) {
-        close(fd);
-        return refuse(err, "path",
-                      "plugin file %s cannot be loaded: the names to load it by are taken by "
-                      "other plugins that stay mapped after their unload; restart ptrackd",
-                      path);
-    }
-    dlerror();
-    void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
-    if (lfd != fd)
-        close(lfd);
-    close(fd);
-    if (!handle) {
-        const char *e = dlerror();
-        /* dlerror names the /proc path; the file's own name is clearer and
-         * is already at the start of the message. */
-        const char *colon = e ? strstr(e, ": ") : NULL;
-        return refuse(err, "path", "plugin file %s is not a shared object: %s", path,
-                      colon ? colon + 2
-                      : e   ? e
-                            : "dlopen failed");
-    }
-    dlerror();
-    void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
-    if (!sym) {
-        dlclose(handle);
-        return refuse(err, "path",
-                      "plugin file %s does not export " PTRACK_PLUGIN_ENTRY_NAME
-                      " (is it a ptrack plugin?)",
-                      path);
-    }
-    ptrack_plugin_entry_fn entry;
-    /* ISO C has no conversion from void * to a function pointer; POSIX
-     * guarantees that dlsym's result survives this one. */
-    memcpy(&entry, &sym, sizeof(entry));
-    pt_plugin_crash_enter(NULL, path, PTRACK_PLUGIN_ENTRY_NAME "()");
-    const ptrack_plugin_t *d = entry();
-    pt_plugin_crash_leave();
-    if (!d) {
-        dlclose(handle);
-        return refuse(err, "path",
-                      "plugin file %s: " PTRACK_PLUGIN_ENTRY_NAME " returned no descriptor", path);
-    }
-    /* check_desc reads struct_size first and alone: every other member is
-     * read only once it is known to be there. */
-    if (check_desc(path, d, err) != PT_OK) {
-        dlclose(handle);
-        return err->code;
-    }
-
-    pt_plugin_file_t *f = calloc(1, sizeof(*f));
-    desc_copy_t *c = calloc(1, sizeof(*c));
-    char *fpath = strdup(path);
     if (p->n_files == p->cap_files) {
         size_t cap = p->cap_files ? p->cap_files * 2 : 8;
         pt_plugin_file_t **nf = realloc(p->files, cap * sizeof(*nf));
-        if (nf) {
-            p->files = nf;
-            p->cap_files = cap;
+        if (!nf) {
+            close(fd);
+            return pt_error_set(err, PT_ENOMEM, "out of memory loading %s", path);
         }
+        p->files = nf;
+        p->cap_files = cap;
     }
-    if (!f || !c || !fpath || p->n_files == p->cap_files) {
-        free(f);
-        free(c);
-        free(fpath);
-        dlclose(handle);
-        return pt_error_set(err, PT_ENOMEM, "out of memory loading %s", path);
-    }
-    copy_prefix(&c->desc, sizeof(c->desc), d, d->struct_size);
-    c->desc.struct_size = sizeof(c->desc);
-    if (d->kinds & PTRACK_KIND_NOTIFIER) {
-        copy_prefix(&c->notifier, sizeof(c->notifier), d->notifier, d->notifier->struct_size);
-        c->notifier.struct_size = sizeof(c->notifier);
-    }
-    if (d->kinds & PTRACK_KIND_IMPORTER) {
-        copy_prefix(&c->importer, sizeof(c->importer), d->importer, d->importer->struct_size);
-        c->importer.struct_size = sizeof(c->importer);
-    }
-    if (d->kinds & PTRACK_KIND_EXPORTER) {
-        copy_prefix(&c->exporter, sizeof(c->exporter), d->exporter, d->exporter->struct_size);
-        c->exporter.struct_size = sizeof(c->exporter);
-    }
-    /* Only the kinds declared have ops; the others are NULL in the copy
-     * whatever the plugin left in its pointers. */
-    c->desc.notifier = (d->kinds & PTRACK_KIND_NOTIFIER) ? &c->notifier : NULL;
-    c->desc.importer = (d->kinds & PTRACK_KIND_IMPORTER) ? &c->importer : NULL;
-    c->desc.exporter = (d->kinds & PTRACK_KIND_EXPORTER) ? &c->exporter : NULL;
-
-    f->path = fpath;
-    f->dev = st.st_dev;
-    f->ino = st.st_ino;
-    f->handle = handle;
-    f->desc = &c->desc;
-    f->refs = 1;
+    pt_plugin_file_t *f;
+    if (pt_plugin_file_load(path, fd, &st, &f, err) != PT_OK)
+        return err->code;
     p->files[p->n_files++] = f;
     *out = f;
     return PT_OK;
-}
-
-/* ---- Options ---------------------------------------------------------- */
-
-/* Whether t is a duration an option may hold: "<n><unit>", at most
- * PT_DURATION_MAX_MS, so that a plugin may add it to a time. */
-static bool duration_ok(const char *t)
-{
-    int64_t ms;
-    return pt_duration_parse(t, &ms) == 0 && ms <= PT_DURATION_MAX_MS;
-}
-
-/* A value of the option's type from config text, or NULL when the text is
- * not one. STRINGS take a JSON array ("[\"a\",\"b\"]") or a comma-separated
- * list ("a,b"). */
-static cJSON *default_value(const ptrack_option_t *o)
-{
-    const char *t = o->default_text;
-    if (!t)
-        return NULL;
-    switch (o->type) {
-    case PTRACK_OPT_STRING:
-        return cJSON_CreateString(t);
-    case PTRACK_OPT_INT: {
-        char *end;
-        errno = 0;
-        long long v = strtoll(t, &end, 10);
-        if (!*t || *end || errno || llabs(v) > (1LL << 53))
-            return NULL;
-        return cJSON_CreateNumber((double)v);
-    }
-    case PTRACK_OPT_BOOL:
-        if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
-            return cJSON_CreateBool(strcmp(t, "true") == 0);
-        return NULL;
-    case PTRACK_OPT_DURATION:
-        return duration_ok(t) ? cJSON_CreateString(t) : NULL;
-    case PTRACK_OPT_STRINGS: {
-        cJSON *a;
-        if (t[0] == '[') {
-            a = cJSON_Parse(t);
-            const cJSON *e;
-            bool ok = cJSON_IsArray(a);
-            cJSON_ArrayForEach(e, a) ok = ok && cJSON_IsString(e);
-            if (!ok) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            return a;
-        }
-        if (!(a = cJSON_CreateArray()))
-            return NULL;
-        const char *s = t;
-        while (*s) {
-            size_t n = strcspn(s, ",");
-            char *item = strndup(s, n);
-            cJSON *e = item ? cJSON_CreateString(item) : NULL;
-            free(item);
-            if (!e) {
-                cJSON_Delete(a);
-                return NULL;
-            }
-            cJSON_AddItemToArray(a, e);
-            s += n + (s[n] == ',');
-        }
-        return a;
-    }
-    }
-    return NULL;
-}
-
-static const char *json_type(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    return "an object";
-}
-
-/* "an integer", ... for the message that says what was expected. */
-static const char *type_expected(ptrack_option_type_t t)
-{
-    switch (t) {
-    case PTRACK_OPT_STRING:
-        return "a string";
-    case PTRACK_OPT_INT:
-        return "an integer";
-    case PTRACK_OPT_BOOL:
-        return "true or false";
-    case PTRACK_OPT_DURATION:
-        return "a duration such as \"10s\" (units ms s m h d, at most 36500d)";
-    case PTRACK_OPT_STRINGS:
-        return "an array of strings";
-    }
-    return "?";
-}
-
-static bool value_ok(ptrack_option_type_t t, const cJSON *v)
-{
-    switch (t) {
-    case PTRACK_OPT_STRING:
-        return cJSON_IsString(v);
-    case PTRACK_OPT_INT:
-        return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-               fabs(v->valuedouble) <= 9007199254740992.0;
-    case PTRACK_OPT_BOOL:
-        return cJSON_IsBool(v);
-    case PTRACK_OPT_DURATION:
-        return cJSON_IsString(v) && duration_ok(v->valuestring);
-    case PTRACK_OPT_STRINGS: {
-        if (!cJSON_IsArray(v))
-            return false;
-        const cJSON *e;
-        cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
-        return true;
-    }
-    }
-    return false;
-}
-
-/* Adds one option problem: the first one becomes the message, every one a
- * field, so that a client sees all of them at once. */
-static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
-{
-    char msg[400], field[96];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    snprintf(field, sizeof(field), "config.%.80s", key);
-    if ((*n)++ == 0)
-        pt_error_set(err, PT_EVALIDATION, "%s", msg);
-    pt_error_add_field(err, field, "%s", msg);
-}
-
-/* Checks the instance's `config` against the plugin's option table and
- * returns the options with the defaults filled in, or NULL with err set. */
-static cJSON *check_options(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err)
-{
-    int problems = 0;
-    char list[300];
-    size_t len = 0;
-    list[0] = '\0';
-    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", o->key);
-        if (w < 0 || (size_t)w >= sizeof(list) - len) {
-            snprintf(list + (len < sizeof(list) - 5 ? len : sizeof(list) - 5),
-                     sizeof(list) - (len < sizeof(list) - 5 ? len : sizeof(list) - 5), ", …");
-            break;
-        }
-        len += (size_t)w;
-    }
-
-    cJSON *out = cJSON_CreateObject();
-    if (!out) {
-        pt_error_set(err, PT_ENOMEM, "out of memory");
-        return NULL;
-    }
-    const cJSON *v;
-    cJSON_ArrayForEach(v, config)
-    {
-        /* The host reads "events" itself (see entry_events). */
-        if (strcmp(v->string, "events") == 0)
-            continue;
-        const ptrack_option_t *o = d->options;
-        while (o && o->key && strcmp(o->key, v->string) != 0)
-            o++;
-        if (!o || !o->key) {
-            if (list[0])
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" is not an option of %s (its options: %s)", v->string,
-                               d->name, list);
-            else
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" is not an option of %s (it has no options)",
-                               v->string, d->name);
-            continue;
-        }
-        if (!value_ok(o->type, v)) {
-            if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
-                               type_expected(o->type), v->valuestring);
-            else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
-                     v->valuedouble == (double)(int64_t)v->valuedouble &&
-                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS))
-                /* A phone number, a session's number: text that reads as
-                 * a number, also to `ptrack plugins load --set`. Only a
-                 * whole number is written back as it was. */
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" of %s must be %s, not a number (write text that "
-                               "looks like a number in quotes: %s\"%.0f\"%s; with ptrack plugins "
-                               "load, --set '%s=%s\"%.0f\"%s')",
-                               o->key, d->name, type_expected(o->type),
-                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
-                               o->type == PTRACK_OPT_STRINGS ? "]" : "", o->key,
-                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
-                               o->type == PTRACK_OPT_STRINGS ? "]" : "");
-            else
-                option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
-                               o->key, d->name, type_expected(o->type), json_type(v));
-            continue;
-        }
-        cJSON *copy = cJSON_Duplicate(v, true);
-        if (!copy || !cJSON_AddItemToObject(out, o->key, copy)) {
-            cJSON_Delete(copy);
-            cJSON_Delete(out);
-            pt_error_set(err, PT_ENOMEM, "out of memory");
-            return NULL;
-        }
-    }
-    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        if (cJSON_GetObjectItemCaseSensitive(out, o->key) ||
-            cJSON_GetObjectItemCaseSensitive(config, o->key))
-            continue;
-        if (o->required) {
-            option_problem(err, &problems, o->key, "option \"%s\" of %s is required%s%s%s", o->key,
-                           d->name, o->help ? " (" : "", o->help ? o->help : "",
-                           o->help ? ")" : "");
-            continue;
-        }
-        cJSON *def = default_value(o);
-        if (def)
-            cJSON_AddItemToObject(out, o->key, def);
-    }
-    if (problems > 1) {
-        char first[sizeof(err->message)];
-        snprintf(first, sizeof(first), "%s", err->message);
-        pt_error_set(err, PT_EVALIDATION, "%.400s (and %d more problems with the options)", first,
-                     problems - 1);
-    }
-    if (problems) {
-        cJSON_Delete(out);
-        return NULL;
-    }
-    return out;
 }
 
 /* Reads "events" (at the entry's top level or in its config; the config
@@ -1048,15 +380,16 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
     if (!ev || cJSON_IsNull(ev))
         return PT_OK;
     if (!(inst->file->desc->kinds & PTRACK_KIND_NOTIFIER))
-        return refuse(err, field,
-                      "\"events\" chooses the events a notifier gets; %s is not a notifier",
-                      inst->file->desc->name);
+        return pt_plugin_refuse(
+            err, field, "\"events\" chooses the events a notifier gets; %s is not a notifier",
+            inst->file->desc->name);
     size_t n = (size_t)cJSON_GetArraySize(ev);
     if (n == 0)
-        return refuse(err, field,
-                      "%s: [] would choose no event at all; leave it out for every event, or "
-                      "name the types (proposal.status_changed, proposal.*, ...)",
-                      field);
+        return pt_plugin_refuse(
+            err, field,
+            "%s: [] would choose no event at all; leave it out for every event, or "
+            "name the types (proposal.status_changed, proposal.*, ...)",
+            field);
     inst->events = calloc(n, sizeof(char *));
     if (!inst->events)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
@@ -1074,12 +407,13 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
         for (const char *const *k = known; *k && !ok; k++)
             ok = strcmp(*k, e->valuestring) == 0;
         if (!ok)
-            return refuse(err, field,
-                          "%s[%zu]: \"%s\" is not an event type (proposal.created, "
-                          "proposal.updated, proposal.status_changed, proposal.deleted, "
-                          "proposal.due_soon, proposal.overdue, digest.daily, proposal.*, "
-                          "digest.* or *)",
-                          field, i, e->valuestring);
+            return pt_plugin_refuse(
+                err, field,
+                "%s[%zu]: \"%s\" is not an event type (proposal.created, "
+                "proposal.updated, proposal.status_changed, proposal.deleted, "
+                "proposal.due_soon, proposal.overdue, digest.daily, proposal.*, "
+                "digest.* or *)",
+                field, i, e->valuestring);
         if (!(inst->events[inst->n_events] = strdup(e->valuestring)))
             return pt_error_set(err, PT_ENOMEM, "out of memory");
         inst->n_events++;
@@ -1096,10 +430,11 @@ static int entry_start(pt_instance_t *inst, const cJSON *entry, pt_error_t *err)
     if (!cJSON_IsString(start))
         return PT_OK;
     if (!(inst->file->desc->kinds & PTRACK_KIND_NOTIFIER))
-        return refuse(err, "start",
-                      "\"start\" chooses where a new notifier begins in the change feed; %s is "
-                      "not a notifier",
-                      inst->file->desc->name);
+        return pt_plugin_refuse(
+            err, "start",
+            "\"start\" chooses where a new notifier begins in the change feed; %s is "
+            "not a notifier",
+            inst->file->desc->name);
     inst->start_oldest = strcmp(start->valuestring, "oldest") == 0;
     return PT_OK;
 }
@@ -1182,7 +517,7 @@ static int prepare_instance(pt_plugins_t *p, const cJSON *entry, pt_instance_t *
     char field[64], why[400];
     *out = NULL;
     if (pt_config_plugin_entry_check(entry, field, sizeof(field), why, sizeof(why)) != 0)
-        return refuse(err, field, "%s: %s", field, why);
+        return pt_plugin_refuse(err, field, "%s: %s", field, why);
     const char *name = cJSON_GetObjectItemCaseSensitive(entry, "instance")->valuestring;
     const char *given = cJSON_GetObjectItemCaseSensitive(entry, "path")->valuestring;
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "config");
@@ -1191,7 +526,7 @@ static int prepare_instance(pt_plugins_t *p, const cJSON *entry, pt_instance_t *
     int w = strchr(given, '/') ? snprintf(path, sizeof(path), "%s", given)
                                : snprintf(path, sizeof(path), "%s/%s", p->plugin_dir, given);
     if (w < 0 || (size_t)w >= sizeof(path))
-        return refuse(err, "path", "the plugin path is too long");
+        return pt_plugin_refuse(err, "path", "the plugin path is too long");
 
     pt_plugin_file_t *file = NULL;
     if (file_open(p, path, &file, err) != PT_OK)
@@ -1210,7 +545,7 @@ static int prepare_instance(pt_plugins_t *p, const cJSON *entry, pt_instance_t *
     cJSON *empty = NULL;
     if (!cJSON_IsObject(config))
         config = empty = cJSON_CreateObject();
-    inst->options = check_options(d, config, err);
+    inst->options = pt_plugin_options_check(d, config, err);
     cJSON_Delete(empty);
     if (!inst->options || entry_events(inst, entry, err) != PT_OK ||
         entry_start(inst, entry, err) != PT_OK) {
@@ -1270,9 +605,9 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     /* The refusal points at `config`: what create() judges is the options
      * (which of them, only its message can say). */
     if (rc != PTRACK_OK)
-        return refuse(err, "config",
-                      "plugin %s refused to create instance \"%s\": create failed: %s", d->name,
-                      inst->name, reason[0] ? reason : "(it logged no reason)");
+        return pt_plugin_refuse(err, "config",
+                                "plugin %s refused to create instance \"%s\": create failed: %s",
+                                d->name, inst->name, reason[0] ? reason : "(it logged no reason)");
     inst->state = state;
     return PT_OK;
 }
@@ -2074,7 +1409,7 @@ static cJSON *instance_json(pt_instance_t *inst)
     for (const ptrack_option_t *op = d->options; op && op->key; op++) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "key", op->key);
-        cJSON_AddStringToObject(row, "type", type_name(op->type));
+        cJSON_AddStringToObject(row, "type", pt_plugin_option_type_name(op->type));
         cJSON_AddBoolToObject(row, "required", op->required != 0);
         if (op->default_text)
             cJSON_AddStringToObject(row, "default", op->default_text);

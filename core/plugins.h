@@ -4,8 +4,11 @@
  * include/ptrack/plugin.h).
  *
  * Parts, one file each:
- *   plugin-loader.c   the registry: file checks, dlopen, descriptor and
- *                     option checks, create/destroy, load/unload/list
+ *   plugin-loader.c   the registry: instances, create/destroy,
+ *                     load/unload/reload/list
+ *   plugin-file.c     a plugin file: its checks, dlopen, the descriptor's
+ *                     checks and the host's copy (plugin-file.h)
+ *   plugin-options.c  an instance's config against the option table
  *   plugin-host.c     the ptrack_host_t table handed to plugins
  *   plugin-record.c   records (ptrack_record_t): JSON objects by path
  *   plugin-notifier.c notifier instances: a worker thread each, the event

@@ -339,7 +339,7 @@ static const struct {
     {"{\"data_dir\": null}", "config: data_dir: expected a string, got null"},
     {"{\"data_dir\": \"a\\nb\"}", "config: data_dir: must not contain control characters"},
     {"{\"data_dir\": \"a\\u0085b\"}", "config: data_dir: must not contain control characters"},
-    {"{\"socket\": true}", "config: socket: expected a socket path or null, got true/false"},
+    {"{\"socket\": true}", "config: socket: expected a socket path or null, got a boolean"},
     {"{\"socket\": \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
      "config: socket: the path is 129 bytes; a Unix socket path can have at most 107"},
@@ -517,7 +517,7 @@ static const struct {
     {"{\"limits\": {\"body\": -5}}", "config: limits.body: -5 is not a size"},
     {"{\"limits\": {\"body\": 1.5}}", "config: limits.body: 1.5 is not a size"},
     {"{\"limits\": {\"body\": true}}", "config: limits.body: expected a size such as \"1MiB\" "
-                                       "or a number of bytes, got true/false"},
+                                       "or a number of bytes, got a boolean"},
     {"{\"limits\": {\"header\": \"16 KiB\"}}", "config: limits.header: \"16 KiB\" is not a size"},
     {"{\"limits\": {\"connections\": 0}}",
      "config: limits.connections: 0 is not a whole number from 1 to 4294967295"},

@@ -1,0 +1,442 @@
+/*
+ * plugin-file.c - one plugin file: the checks of the file, its load under
+ * a name that is its own, the checks of its descriptor and the host's copy
+ * of it (steps 2 and 3 of plugin-loader.c's list). The registry shares a
+ * loaded file between instances; this file knows nothing of instances.
+ */
+#include "plugin-file.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
+ * over. A member appended in 1.1 makes sizeof() larger but not these. */
+#define PLUGIN_V1_SIZE (offsetof(ptrack_plugin_t, exporter) + sizeof(void *))
+#define NOTIFIER_V1_SIZE                                                                           \
+    (offsetof(ptrack_notifier_ops_t, deliver) + sizeof(((ptrack_notifier_ops_t *)0)->deliver))
+#define IMPORTER_V1_SIZE                                                                           \
+    (offsetof(ptrack_importer_ops_t, import) + sizeof(((ptrack_importer_ops_t *)0)->import))
+#define EXPORTER_V1_SIZE                                                                           \
+    (offsetof(ptrack_exporter_ops_t, export) + sizeof(((ptrack_exporter_ops_t *)0)->export))
+/* The 1.1 layouts, with `args`: a smaller struct has none (the host's copy
+ * leaves it NULL, "not declared"). */
+#define IMPORTER_V11_SIZE                                                                          \
+    (offsetof(ptrack_importer_ops_t, args) + sizeof(((ptrack_importer_ops_t *)0)->args))
+#define EXPORTER_V11_SIZE                                                                          \
+    (offsetof(ptrack_exporter_ops_t, args) + sizeof(((ptrack_exporter_ops_t *)0)->args))
+
+#define KNOWN_KINDS (PTRACK_KIND_NOTIFIER | PTRACK_KIND_IMPORTER | PTRACK_KIND_EXPORTER)
+
+/* The host's copy of a descriptor and of its ops structs. desc comes
+ * first, so pt_plugin_file_t.desc points at the whole block. */
+typedef struct {
+    ptrack_plugin_t desc;
+    ptrack_notifier_ops_t notifier;
+    ptrack_importer_ops_t importer;
+    ptrack_exporter_ops_t exporter;
+} desc_copy_t;
+
+/* Refusals about the file carry the field "path", so that a client can
+ * point at the part of its request that was wrong. */
+int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pt_error_vset(err, PT_EVALIDATION, fmt, ap);
+    va_end(ap);
+    if (field)
+        pt_error_add_field(err, field, "%s", err->message);
+    return PT_EVALIDATION;
+}
+
+int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err)
+{
+    /* O_NONBLOCK: a FIFO given as the path must be refused by the checks
+     * below, not hang the loop in open() waiting for a writer. It changes
+     * nothing for the regular file that passes them. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        char cwd[PATH_MAX];
+        if (e == ENOENT && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+            pt_plugin_refuse(
+                err, "path",
+                "plugin file %s does not exist in %s: a relative path is resolved against "
+                "ptrackd's working directory, not the client's; give an absolute path",
+                path, cwd);
+        else if (e == ENOENT)
+            pt_plugin_refuse(err, "path", "plugin file %s does not exist", path);
+        else if (e == ELOOP)
+            pt_plugin_refuse(
+                err, "path",
+                "plugin file %s is a symbolic link; give the file itself (links are refused "
+                "so that the file checked is the file loaded)",
+                path);
+        else
+            pt_plugin_refuse(err, "path", "cannot open plugin file %s: %s", path, strerror(e));
+        return -1;
+    }
+    const char *why = NULL;
+    char buf[160];
+    if (fstat(fd, st) != 0) {
+        snprintf(buf, sizeof(buf), "cannot be examined: %s", strerror(errno));
+        why = buf;
+    } else if (!S_ISREG(st->st_mode)) {
+        why = "is not a regular file";
+    } else if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        snprintf(buf, sizeof(buf),
+                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu)",
+                 (unsigned long)st->st_uid, (unsigned long)geteuid());
+        why = buf;
+    } else if (st->st_mode & 022) {
+        snprintf(buf, sizeof(buf), "is writable by %s (mode %04o); chmod go-w it",
+                 (st->st_mode & 002) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
+        why = buf;
+    }
+    if (why) {
+        close(fd);
+        pt_plugin_refuse(err, "path", "plugin file %s %s", path, why);
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether name is a format name: 1 to 64 lower-case ASCII letters,
+ * digits, '_' and '-', the names of the built-in formats ("csv",
+ * "jsonl"). The client lower-cases what a user types and the host folds
+ * the ASCII case of ?format= (api-jobs.c), so any other could never be
+ * asked for. */
+static bool format_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Checks a side's formats: some, each a format name. Returns PT_OK, or
+ * the refusal naming the first bad one. */
+static int check_formats(const char *path, const ptrack_plugin_t *d, const char *side,
+                         const char *const *formats, pt_error_t *err)
+{
+    if (!formats || !formats[0])
+        return pt_plugin_refuse(err, "path", "plugin %s (%s) is an %ser of no format", d->name,
+                                path, side);
+    for (size_t i = 0; formats[i]; i++)
+        if (!format_name_ok(formats[i]))
+            return pt_plugin_refuse(
+                err, "path",
+                "plugin %s (%s) declares the %s format \"%.80s\"; a format name is 1 "
+                "to 64 lower-case ASCII letters, digits, _ and - (\"csv\", "
+                "\"jsonl\"): rename it in the plugin",
+                d->name, path, side, formats[i]);
+    return PT_OK;
+}
+
+/* A 1.1 args list: NULL (not declared) or names that are not empty. */
+static bool args_ok(const char *const *args)
+{
+    for (size_t i = 0; args && args[i]; i++)
+        if (!args[i][0])
+            return false;
+    return true;
+}
+
+/* Checks the plugin's own declarations: a plugin that says it is a
+ * notifier but has no deliver() would crash the worker later, so it is
+ * refused now, with the plugin named so that its author knows. */
+static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *err)
+{
+    /* Another major first, when its descriptor is long enough to say so:
+     * its layout may be anything, its size included. */
+    bool has_major = d->struct_size >= offsetof(ptrack_plugin_t, abi_minor);
+    if (has_major && d->abi_major != PTRACK_ABI_MAJOR)
+        return pt_plugin_refuse(err, "path",
+                                "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
+                                "(rebuild it against this ptrackd's ptrack/plugin.h)",
+                                path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
+    if (d->struct_size < PLUGIN_V1_SIZE)
+        return pt_plugin_refuse(
+            err, "path",
+            "plugin file %s: its descriptor is %zu bytes, smaller than ABI 1.0's %zu "
+            "(was it built against ptrack/plugin.h?)",
+            path, d->struct_size, (size_t)PLUGIN_V1_SIZE);
+    if (d->abi_major != PTRACK_ABI_MAJOR)
+        return pt_plugin_refuse(err, "path",
+                                "plugin file %s is built for ABI %u.x; this ptrackd speaks %u.x "
+                                "(rebuild it against this ptrackd's ptrack/plugin.h)",
+                                path, (unsigned)d->abi_major, (unsigned)PTRACK_ABI_MAJOR);
+    if (d->abi_minor > PTRACK_ABI_MINOR)
+        return pt_plugin_refuse(err, "path",
+                                "plugin file %s needs ABI %u.%u, newer than this ptrackd's %u.%u "
+                                "(upgrade ptrackd or use an older build of the plugin)",
+                                path, (unsigned)d->abi_major, (unsigned)d->abi_minor,
+                                (unsigned)PTRACK_ABI_MAJOR, (unsigned)PTRACK_ABI_MINOR);
+    if (!d->name || !d->name[0])
+        return pt_plugin_refuse(err, "path", "plugin file %s: its descriptor has no name", path);
+    if (d->kinds == 0 || (d->kinds & ~KNOWN_KINDS))
+        return pt_plugin_refuse(
+            err, "path",
+            "plugin %s (%s) declares kinds 0x%x; it must be notifier (0x1), importer "
+            "(0x2), exporter (0x4) or a combination",
+            d->name, path, d->kinds);
+    if (!d->create || !d->destroy)
+        return pt_plugin_refuse(err, "path", "plugin %s (%s) has no %s()", d->name, path,
+                                d->create ? "destroy" : "create");
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        const ptrack_notifier_ops_t *o = d->notifier;
+        if (!o || o->struct_size < NOTIFIER_V1_SIZE || !o->deliver)
+            return pt_plugin_refuse(
+                err, "path", "plugin %s (%s) says it is a notifier but its notifier ops are %s",
+                d->name, path,
+                !o            ? "missing"
+                : !o->deliver ? "without deliver()"
+                              : "too small");
+    }
+    if (d->kinds & PTRACK_KIND_IMPORTER) {
+        const ptrack_importer_ops_t *o = d->importer;
+        if (!o || o->struct_size < IMPORTER_V1_SIZE || !o->import)
+            return pt_plugin_refuse(
+                err, "path", "plugin %s (%s) says it is an importer but its importer ops are %s",
+                d->name, path,
+                !o           ? "missing"
+                : !o->import ? "without import()"
+                             : "too small");
+        if (check_formats(path, d, "import", o->formats, err) != PT_OK)
+            return err->code;
+        if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
+            return pt_plugin_refuse(err, "path",
+                                    "plugin %s (%s) declares an importer argument without a name",
+                                    d->name, path);
+    }
+    if (d->kinds & PTRACK_KIND_EXPORTER) {
+        const ptrack_exporter_ops_t *o = d->exporter;
+        if (!o || o->struct_size < EXPORTER_V1_SIZE || !o->export)
+            return pt_plugin_refuse(
+                err, "path", "plugin %s (%s) says it is an exporter but its exporter ops are %s",
+                d->name, path,
+                !o           ? "missing"
+                : !o->export ? "without export()"
+                             : "too small");
+        if (check_formats(path, d, "export", o->formats, err) != PT_OK)
+            return err->code;
+        if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))
+            return pt_plugin_refuse(err, "path",
+                                    "plugin %s (%s) declares an exporter argument without a name",
+                                    d->name, path);
+    }
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        if (!o->key[0] || strcmp(o->key, "events") == 0 || !pt_plugin_option_type_name(o->type))
+            return pt_plugin_refuse(
+                err, "path",
+                "plugin %s (%s) declares a bad option \"%s\" (an empty key, the key "
+                "\"events\" that the host keeps for itself, or an unknown type %d)",
+                d->name, path, o->key, (int)o->type);
+        cJSON *def = pt_plugin_option_default(o);
+        if (o->default_text && !def)
+            return pt_plugin_refuse(
+                err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s",
+                d->name, path, o->default_text, o->key, pt_plugin_option_expected(o->type));
+        cJSON_Delete(def);
+    }
+    return PT_OK;
+}
+
+/* Copies n bytes of a plugin's struct (at most its struct_size and at most
+ * the host's own sizeof), so that neither side is read or written past
+ * what it has. */
+static void copy_prefix(void *dst, size_t dst_size, const void *src, size_t src_size)
+{
+    memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
+}
+
+/* Whether the loaded object h was mapped from the file st: the mapping
+ * that holds its dynamic section, in /proc/self/maps, names the file's
+ * device and inode (a name alone would not do: see below). */
+static bool handle_is_file(void *h, const struct stat *st)
+{
+    struct link_map *lm = NULL;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm || !lm->l_ld)
+        return false;
+    uintptr_t addr = (uintptr_t)lm->l_ld;
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return false;
+    char line[PATH_MAX + 128];
+    bool same = false;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long lo, hi, ino;
+        unsigned maj, min;
+        if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &lo, &hi, &maj, &min, &ino) == 5 &&
+            addr >= lo && addr < hi) {
+            same = (ino_t)ino == st->st_ino && makedev(maj, min) == st->st_dev;
+            break;
+        }
+    }
+    fclose(f);
+    return same;
+}
+
+/* Finds a "/proc/self/fd/N" name for fd (the file st) that no other loaded
+ * object has.
+ *
+ * The dynamic linker recognises an object it has loaded by its name before
+ * it looks at the file: after a plugin was loaded as /proc/self/fd/5 and
+ * that descriptor was closed, the next file opened as descriptor 5 would be
+ * taken for the old plugin and its handle returned. A plugin that dlclose
+ * leaves mapped (one linked -z nodelete, as C++ unique symbols make it)
+ * keeps its names for good, and gains one each time a name is matched to
+ * it by its file. So the name is probed with RTLD_NOLOAD first; when an
+ * object answers, it is used only if that object is this very file (then
+ * loading it again shares that copy, which is the same code), and
+ * otherwise the descriptor is duplicated to a higher number. Returns the
+ * descriptor the name is for (fd itself, or a duplicate the caller closes
+ * after dlopen), or -1 when 64 names in a row are other objects'. */
+static int open_unique_name(int fd, const struct stat *st, char *proc, size_t size)
+{
+    int lfd = fd;
+    for (int tries = 0; tries < 64; tries++) {
+        snprintf(proc, size, "/proc/self/fd/%d", lfd);
+        void *old = dlopen(proc, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+        if (!old)
+            return lfd;
+        bool same = handle_is_file(old, st);
+        dlclose(old);
+        if (same)
+            return lfd;
+        int next = fcntl(fd, F_DUPFD_CLOEXEC, lfd + 1);
+        if (lfd != fd)
+            close(lfd);
+        if (next < 0)
+            return -1;
+        lfd = next;
+    }
+    if (lfd != fd)
+        close(lfd);
+    return -1;
+}
+
+/* Loads the plugin file that pt_plugin_file_check opened as fd (and
+ * closes fd): dlopen under a name no other object answers to, the entry
+ * point, the descriptor's checks and the host's copy of it. Returns PT_OK
+ * with *out holding one reference. Thread: loop. */
+int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plugin_file_t **out,
+                        pt_error_t *err)
+{
+    char proc[64];
+    int lfd = open_unique_name(fd, st, proc, sizeof(proc));
+    if (lfd < 0) {
+        close(fd);
+        return pt_plugin_refuse(
+            err, "path",
+            "plugin file %s cannot be loaded: the names to load it by are taken by "
+            "other plugins that stay mapped after their unload; restart ptrackd",
+            path);
+    }
+    dlerror();
+    void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
+    if (lfd != fd)
+        close(lfd);
+    close(fd);
+    if (!handle) {
+        const char *e = dlerror();
+        /* dlerror names the /proc path; the file's own name is clearer and
+         * is already at the start of the message. */
+        const char *colon = e ? strstr(e, ": ") : NULL;
+        return pt_plugin_refuse(err, "path", "plugin file %s is not a shared object: %s", path,
+                                colon ? colon + 2
+                                : e   ? e
+                                      : "dlopen failed");
+    }
+    dlerror();
+    void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
+    if (!sym) {
+        dlclose(handle);
+        return pt_plugin_refuse(err, "path",
+                                "plugin file %s does not export " PTRACK_PLUGIN_ENTRY_NAME
+                                " (is it a ptrack plugin?)",
+                                path);
+    }
+    ptrack_plugin_entry_fn entry;
+    /* ISO C has no conversion from void * to a function pointer; POSIX
+     * guarantees that dlsym's result survives this one. */
+    memcpy(&entry, &sym, sizeof(entry));
+    pt_plugin_crash_enter(NULL, path, PTRACK_PLUGIN_ENTRY_NAME "()");
+    const ptrack_plugin_t *d = entry();
+    pt_plugin_crash_leave();
+    if (!d) {
+        dlclose(handle);
+        return pt_plugin_refuse(
+            err, "path", "plugin file %s: " PTRACK_PLUGIN_ENTRY_NAME " returned no descriptor",
+            path);
+    }
+    /* check_desc reads struct_size first and alone: every other member is
+     * read only once it is known to be there. */
+    if (check_desc(path, d, err) != PT_OK) {
+        dlclose(handle);
+        return err->code;
+    }
+
+    pt_plugin_file_t *f = calloc(1, sizeof(*f));
+    desc_copy_t *c = calloc(1, sizeof(*c));
+    char *fpath = strdup(path);
+    if (!f || !c || !fpath) {
+        free(f);
+        free(c);
+        free(fpath);
+        dlclose(handle);
+        return pt_error_set(err, PT_ENOMEM, "out of memory loading %s", path);
+    }
+    copy_prefix(&c->desc, sizeof(c->desc), d, d->struct_size);
+    c->desc.struct_size = sizeof(c->desc);
+    if (d->kinds & PTRACK_KIND_NOTIFIER) {
+        copy_prefix(&c->notifier, sizeof(c->notifier), d->notifier, d->notifier->struct_size);
+        c->notifier.struct_size = sizeof(c->notifier);
+    }
+    if (d->kinds & PTRACK_KIND_IMPORTER) {
+        copy_prefix(&c->importer, sizeof(c->importer), d->importer, d->importer->struct_size);
+        c->importer.struct_size = sizeof(c->importer);
+    }
+    if (d->kinds & PTRACK_KIND_EXPORTER) {
+        copy_prefix(&c->exporter, sizeof(c->exporter), d->exporter, d->exporter->struct_size);
+        c->exporter.struct_size = sizeof(c->exporter);
+    }
+    /* Only the kinds declared have ops; the others are NULL in the copy
+     * whatever the plugin left in its pointers. */
+    c->desc.notifier = (d->kinds & PTRACK_KIND_NOTIFIER) ? &c->notifier : NULL;
+    c->desc.importer = (d->kinds & PTRACK_KIND_IMPORTER) ? &c->importer : NULL;
+    c->desc.exporter = (d->kinds & PTRACK_KIND_EXPORTER) ? &c->exporter : NULL;
+
+    f->path = fpath;
+    f->dev = st->st_dev;
+    f->ino = st->st_ino;
+    f->handle = handle;
+    f->desc = &c->desc;
+    f->refs = 1;
+    *out = f;
+    return PT_OK;
+}
+
+void pt_plugin_file_unload(pt_plugin_file_t *f)
+{
+    if (f->handle)
+        dlclose(f->handle);
+    free((void *)f->desc);
+    free(f->path);
+    free(f);
+}

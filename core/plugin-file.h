@@ -1,0 +1,56 @@
+/*
+ * plugin-file.h - the parts of the plugin host that know a plugin's file
+ * and its descriptor, not its instances: the file's checks and load
+ * (plugin-file.c) and the checks of an instance's options against the
+ * descriptor's table (plugin-options.c). plugin-loader.c, the registry,
+ * is their one user.
+ */
+#ifndef PT_PLUGIN_FILE_H
+#define PT_PLUGIN_FILE_H
+
+#include <sys/stat.h>
+
+#include "plugins.h"
+
+/* Sets err to a validation error of fmt and, when field is not NULL,
+ * names that field of the client's request with the same message
+ * ("path", "config.url"), so that a client can point at what was wrong.
+ * Returns PT_EVALIDATION. */
+int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Opens path with O_NOFOLLOW and checks what fstat() says of it (into
+ * *st): a regular file, owned by root or by ptrackd's effective user, not
+ * writable by group or others. Returns the descriptor, or -1 with err
+ * set (field "path"). Thread: loop. */
+int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err);
+
+/* Loads the file that pt_plugin_file_check opened as fd, and closes fd:
+ * dlopen of that very file, the entry point, the descriptor's checks and
+ * the host's own copy of it. Returns PT_OK with *out holding one
+ * reference, or an error (field "path") with nothing left loaded.
+ * Thread: loop. */
+int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plugin_file_t **out,
+                        pt_error_t *err);
+
+/* dlclose()s the file and frees it. Thread: loop. */
+void pt_plugin_file_unload(pt_plugin_file_t *f);
+
+/* Checks an instance's `config` against the plugin's option table and
+ * returns the options with the defaults filled in, or NULL with err set:
+ * every problem a field ("config.KEY"), the first one the message.
+ * Ownership: the caller's. */
+cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err);
+
+/* The value of an option's default_text, of its type, or NULL when the
+ * text is not one. Ownership: the caller's. */
+cJSON *pt_plugin_option_default(const ptrack_option_t *o);
+
+/* "an integer", "true or false", ...: what a value of type t must be. */
+const char *pt_plugin_option_expected(ptrack_option_type_t t);
+
+/* "string", "int", ...: the type's name in listings; NULL for a type
+ * this host does not know. */
+const char *pt_plugin_option_type_name(ptrack_option_type_t t);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * plugin-options.c - an instance's `config` checked against its plugin's
+ * option table (step 4 of plugin-loader.c's list): the types, the keys,
+ * the required options, the defaults filled in; every problem at once.
+ */
+#include "plugin-file.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "timefmt.h"
+
+const char *pt_plugin_option_type_name(ptrack_option_type_t t)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING:
+        return "string";
+    case PTRACK_OPT_INT:
+        return "int";
+    case PTRACK_OPT_BOOL:
+        return "bool";
+    case PTRACK_OPT_DURATION:
+        return "duration";
+    case PTRACK_OPT_STRINGS:
+        return "strings";
+    }
+    return NULL;
+}
+
+/* Whether t is a duration an option may hold: "<n><unit>", at most
+ * PT_DURATION_MAX_MS, so that a plugin may add it to a time. */
+static bool duration_ok(const char *t)
+{
+    int64_t ms;
+    return pt_duration_parse(t, &ms) == 0 && ms <= PT_DURATION_MAX_MS;
+}
+
+/* A value of the option's type from config text, or NULL when the text is
+ * not one. STRINGS take a JSON array ("[\"a\",\"b\"]") or a comma-separated
+ * list ("a,b"). */
+cJSON *pt_plugin_option_default(const ptrack_option_t *o)
+{
+    const char *t = o->default_text;
+    if (!t)
+        return NULL;
+    switch (o->type) {
+    case PTRACK_OPT_STRING:
+        return cJSON_CreateString(t);
+    case PTRACK_OPT_INT: {
+        char *end;
+        errno = 0;
+        long long v = strtoll(t, &end, 10);
+        if (!*t || *end || errno || llabs(v) > (1LL << 53))
+            return NULL;
+        return cJSON_CreateNumber((double)v);
+    }
+    case PTRACK_OPT_BOOL:
+        if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
+            return cJSON_CreateBool(strcmp(t, "true") == 0);
+        return NULL;
+    case PTRACK_OPT_DURATION:
+        return duration_ok(t) ? cJSON_CreateString(t) : NULL;
+    case PTRACK_OPT_STRINGS: {
+        cJSON *a;
+        if (t[0] == '[') {
+            a = cJSON_Parse(t);
+            const cJSON *e;
+            bool ok = cJSON_IsArray(a);
+            cJSON_ArrayForEach(e, a) ok = ok && cJSON_IsString(e);
+            if (!ok) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+            return a;
+        }
+        if (!(a = cJSON_CreateArray()))
+            return NULL;
+        const char *s = t;
+        while (*s) {
+            size_t n = strcspn(s, ",");
+            char *item = strndup(s, n);
+            cJSON *e = item ? cJSON_CreateString(item) : NULL;
+            free(item);
+            if (!e) {
+                cJSON_Delete(a);
+                return NULL;
+            }
+            cJSON_AddItemToArray(a, e);
+            s += n + (s[n] == ',');
+        }
+        return a;
+    }
+    }
+    return NULL;
+}
+
+/* "an integer", ... for the message that says what was expected. */
+const char *pt_plugin_option_expected(ptrack_option_type_t t)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING:
+        return "a string";
+    case PTRACK_OPT_INT:
+        return "an integer";
+    case PTRACK_OPT_BOOL:
+        return "true or false";
+    case PTRACK_OPT_DURATION:
+        return "a duration such as \"10s\" (units ms s m h d, at most 36500d)";
+    case PTRACK_OPT_STRINGS:
+        return "an array of strings";
+    }
+    return "?";
+}
+
+static bool value_ok(ptrack_option_type_t t, const cJSON *v)
+{
+    switch (t) {
+    case PTRACK_OPT_STRING:
+        return cJSON_IsString(v);
+    case PTRACK_OPT_INT:
+        return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+               fabs(v->valuedouble) <= 9007199254740992.0;
+    case PTRACK_OPT_BOOL:
+        return cJSON_IsBool(v);
+    case PTRACK_OPT_DURATION:
+        return cJSON_IsString(v) && duration_ok(v->valuestring);
+    case PTRACK_OPT_STRINGS: {
+        if (!cJSON_IsArray(v))
+            return false;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Adds one option problem: the first one becomes the message, every one a
+ * field, so that a client sees all of them at once. */
+static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
+{
+    char msg[400], field[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(field, sizeof(field), "config.%.80s", key);
+    if ((*n)++ == 0)
+        pt_error_set(err, PT_EVALIDATION, "%s", msg);
+    pt_error_add_field(err, field, "%s", msg);
+}
+
+/* Checks the instance's `config` against the plugin's option table and
+ * returns the options with the defaults filled in, or NULL with err set. */
+cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err)
+{
+    int problems = 0;
+    char list[300];
+    size_t len = 0;
+    list[0] = '\0';
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", o->key);
+        if (w < 0 || (size_t)w >= sizeof(list) - len) {
+            snprintf(list + (len < sizeof(list) - 5 ? len : sizeof(list) - 5),
+                     sizeof(list) - (len < sizeof(list) - 5 ? len : sizeof(list) - 5), ", …");
+            break;
+        }
+        len += (size_t)w;
+    }
+
+    cJSON *out = cJSON_CreateObject();
+    if (!out) {
+        pt_error_set(err, PT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, config)
+    {
+        /* The host reads "events" itself (see entry_events). */
+        if (strcmp(v->string, "events") == 0)
+            continue;
+        const ptrack_option_t *o = d->options;
+        while (o && o->key && strcmp(o->key, v->string) != 0)
+            o++;
+        if (!o || !o->key) {
+            if (list[0])
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" is not an option of %s (its options: %s)", v->string,
+                               d->name, list);
+            else
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" is not an option of %s (it has no options)",
+                               v->string, d->name);
+            continue;
+        }
+        if (!value_ok(o->type, v)) {
+            if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
+                               pt_plugin_option_expected(o->type), v->valuestring);
+            else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
+                     v->valuedouble == (double)(int64_t)v->valuedouble &&
+                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS))
+                /* A phone number, a session's number: text that reads as
+                 * a number, also to `ptrack plugins load --set`. Only a
+                 * whole number is written back as it was. */
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" of %s must be %s, not a number (write text that "
+                               "looks like a number in quotes: %s\"%.0f\"%s; with ptrack plugins "
+                               "load, --set '%s=%s\"%.0f\"%s')",
+                               o->key, d->name, pt_plugin_option_expected(o->type),
+                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
+                               o->type == PTRACK_OPT_STRINGS ? "]" : "", o->key,
+                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
+                               o->type == PTRACK_OPT_STRINGS ? "]" : "");
+            else
+                option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
+                               o->key, d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v));
+            continue;
+        }
+        cJSON *copy = cJSON_Duplicate(v, true);
+        if (!copy || !cJSON_AddItemToObject(out, o->key, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(out);
+            pt_error_set(err, PT_ENOMEM, "out of memory");
+            return NULL;
+        }
+    }
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        if (cJSON_GetObjectItemCaseSensitive(out, o->key) ||
+            cJSON_GetObjectItemCaseSensitive(config, o->key))
+            continue;
+        if (o->required) {
+            option_problem(err, &problems, o->key, "option \"%s\" of %s is required%s%s%s", o->key,
+                           d->name, o->help ? " (" : "", o->help ? o->help : "",
+                           o->help ? ")" : "");
+            continue;
+        }
+        cJSON *def = pt_plugin_option_default(o);
+        if (def)
+            cJSON_AddItemToObject(out, o->key, def);
+    }
+    if (problems > 1) {
+        char first[sizeof(err->message)];
+        snprintf(first, sizeof(first), "%s", err->message);
+        pt_error_set(err, PT_EVALIDATION, "%.400s (and %d more problems with the options)", first,
+                     problems - 1);
+    }
+    if (problems) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
