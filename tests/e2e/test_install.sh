@@ -37,9 +37,15 @@ for f in share/ptrack/workflow.json include/ptrack/plugin.h \
     share/doc/ptrack/README.md share/doc/ptrack/operation.md share/doc/ptrack/config.md \
     share/doc/ptrack/cli.md share/doc/ptrack/api.md share/doc/ptrack/plugins.md \
     share/doc/ptrack/workflow.md \
-    share/doc/ptrack/examples/ptrackd.json share/doc/ptrack/examples/notify-file/notify_file.c \
-    share/doc/ptrack/examples/notify-file/CMakeLists.txt; do
+    share/doc/ptrack/examples/ptrackd.json; do
     check_true "$f is installed" test -f "$prefix/$f"
+done
+# The example plugins, each as its directory in the source holds it.
+for d in notify-file import-oa export-duban; do
+    for f in CMakeLists.txt README.md "${d//-/_}.c"; do
+        check_true "examples/$d/$f is installed, as it is in the source" \
+            cmp -s "$PT_SOURCE_DIR/examples/$d/$f" "$prefix/share/doc/ptrack/examples/$d/$f"
+    done
 done
 check_true "ptrack-plugin.pc is in the library directory's pkgconfig" \
     test -f "$libdir/pkgconfig/ptrack-plugin.pc"
