@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -331,15 +332,118 @@ static int open_unique_name(int fd, const struct stat *st, char *proc, size_t si
     return -1;
 }
 
+static bool same_time(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* Whether st is the file as f was loaded from it: the same file, not
+ * written since (an install that rewrites a file in place keeps its inode
+ * but not its size, times or content). */
+static bool stat_is(const pt_plugin_file_t *f, const struct stat *st)
+{
+    return f->dev == st->st_dev && f->ino == st->st_ino && f->size == st->st_size &&
+           same_time(f->mtime, st->st_mtim) && same_time(f->ctime, st->st_ctim);
+}
+
+bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st)
+{
+    return stat_is(f, st);
+}
+
+bool pt_plugin_file_changed(const pt_plugin_file_t *f)
+{
+    struct stat st;
+    return lstat(f->path, &st) != 0 || !stat_is(f, &st);
+}
+
+/* A private, sealed copy of the checked file fd (st) in memory, which is
+ * what is dlopen()ed. The dynamic linker maps a file rather than reading
+ * it: a plugin rewritten in place while loaded (cp, cmake --install, an
+ * editor) would change the code under a running instance, and ptrackd
+ * would crash in it at its next call. A copy is ptrackd's own, whatever
+ * happens to the file; the file's next load (an unload and a load, a
+ * SIGHUP, a restart) runs its new content. Returns the copy's descriptor,
+ * or -1 with err set. */
+static int private_copy(const char *path, int fd, const struct stat *st, pt_error_t *err)
+{
+    const char *base = strrchr(path, '/');
+    char name[200];
+    snprintf(name, sizeof(name), "ptrack-plugin:%s", base ? base + 1 : path);
+    int mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd < 0) {
+        /* Memory or descriptors run out (ENOMEM, EMFILE): a resource,
+         * as out of memory is. */
+        pt_error_set(err, PT_ENOMEM, "cannot load plugin file %s: cannot make a copy of it: %s",
+                     path, strerror(errno));
+        return -1;
+    }
+    char buf[65536];
+    off_t total = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(mfd);
+            pt_plugin_refuse(err, "path", "cannot read plugin file %s: %s", path, strerror(e));
+            return -1;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(mfd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                int e = errno;
+                close(mfd);
+                pt_error_set(err, PT_ENOMEM,
+                             "cannot load plugin file %s: cannot make a copy of it: %s", path,
+                             strerror(e));
+                return -1;
+            }
+            done += w;
+        }
+        total += n;
+    }
+    struct stat after;
+    if (total != st->st_size || fstat(fd, &after) != 0 || after.st_size != st->st_size ||
+        !same_time(after.st_mtim, st->st_mtim)) {
+        close(mfd);
+        pt_plugin_refuse(err, "path",
+                         "plugin file %s changed while it was being loaded (is it being "
+                         "installed?); load it again once it is in place",
+                         path);
+        return -1;
+    }
+    /* Nobody, ptrackd included, may change the copy from now on. */
+    (void)fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    return mfd;
+}
+
 /* Loads the plugin file that pt_plugin_file_check opened as fd (and
- * closes fd): dlopen under a name no other object answers to, the entry
- * point, the descriptor's checks and the host's copy of it. Returns PT_OK
- * with *out holding one reference. Thread: loop. */
+ * closes fd): a private copy of it, dlopen()ed under a name no other
+ * object answers to, the entry point, the descriptor's checks and the
+ * host's copy of the descriptor. Returns PT_OK with *out holding one
+ * reference. Thread: loop. */
 int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plugin_file_t **out,
                         pt_error_t *err)
 {
+    int copy = private_copy(path, fd, st, err);
+    close(fd);
+    if (copy < 0)
+        return err->code;
+    fd = copy;
+    struct stat cst;
+    if (fstat(fd, &cst) != 0) {
+        close(fd);
+        return pt_error_set(err, PT_ENOMEM, "cannot load plugin file %s: %s", path,
+                            strerror(errno));
+    }
     char proc[64];
-    int lfd = open_unique_name(fd, st, proc, sizeof(proc));
+    int lfd = open_unique_name(fd, &cst, proc, sizeof(proc));
     if (lfd < 0) {
         close(fd);
         return pt_plugin_refuse(
@@ -425,6 +529,9 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     f->path = fpath;
     f->dev = st->st_dev;
     f->ino = st->st_ino;
+    f->size = st->st_size;
+    f->mtime = st->st_mtim;
+    f->ctime = st->st_ctim;
     f->handle = handle;
     f->desc = &c->desc;
     f->refs = 1;

@@ -33,6 +33,14 @@ int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err);
 int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plugin_file_t **out,
                         pt_error_t *err);
 
+/* Whether st (of the file's path) is the file f was loaded from, as it
+ * was then: same device, inode, size and times. */
+bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st);
+
+/* Whether the file at f's path is no longer the one f was loaded from (it
+ * was replaced, rewritten or removed since). */
+bool pt_plugin_file_changed(const pt_plugin_file_t *f);
+
 /* dlclose()s the file and frees it. Thread: loop. */
 void pt_plugin_file_unload(pt_plugin_file_t *f);
 

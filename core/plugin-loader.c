@@ -12,10 +12,13 @@
  *      the config file gets) and the instance name must be free.
  *   2. The file is opened with O_NOFOLLOW and fstat()ed: a regular file,
  *      owned by root or by ptrackd's effective user, not writable by group
- *      or others. dlopen() is then given "/proc/self/fd/N", the very file
- *      that was checked, so that nobody can swap the file between the check
- *      and the load. A file already loaded (same device and inode) is
- *      shared: one dlopen however many instances use it.
+ *      or others. Its content is copied into a sealed memory file, and
+ *      dlopen() is given that copy ("/proc/self/fd/N"): the very bytes that
+ *      were checked, which nobody can swap between the check and the load,
+ *      nor rewrite under a running instance. A file already loaded (same
+ *      device, inode, size and times) is shared: one dlopen however many
+ *      instances use it. A file changed since is a new file: a SIGHUP makes
+ *      the instances loaded from it again.
  *   3. The descriptor is checked (ABI major equal, minor not newer, every
  *      struct at least its 1.0 size, every kind with its ops and function,
  *      the 1.1 args without empty names), and copied: the host keeps its own
@@ -338,7 +341,7 @@ static int file_open(pt_plugins_t *p, const char *path, pt_plugin_file_t **out, 
         return err->code;
     for (size_t i = 0; i < p->n_files; i++) {
         pt_plugin_file_t *f = p->files[i];
-        if (f->dev == st.st_dev && f->ino == st.st_ino) {
+        if (pt_plugin_file_is(f, &st)) {
             close(fd);
             f->refs++;
             *out = f;
@@ -1101,7 +1104,9 @@ static bool reload_changes(const cJSON *entries, const cJSON *builtins, const pt
     const cJSON *e = reload_entry(entries, builtins, inst, &builtin);
     if (!e)
         return !inst->runtime;
-    return !cJSON_Compare(e, inst->entry, true);
+    /* A new build installed at its path is a change too: the instance
+     * runs a copy of the file as it was loaded (plugin-file.c). */
+    return !cJSON_Compare(e, inst->entry, true) || pt_plugin_file_changed(inst->file);
 }
 
 static origin_t origin_of(const pt_instance_t *inst)

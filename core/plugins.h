@@ -39,8 +39,10 @@ typedef struct pt_notifier_s pt_notifier_t;
 /* One plugin file, opened once however many instances use it. */
 typedef struct pt_plugin_file_s {
     char *path;  /* as resolved (absolute or relative to the daemon's cwd) */
-    dev_t dev;   /* the file that was checked and opened */
+    dev_t dev;   /* the file that was checked and opened, */
     ino_t ino;
+    off_t size;  /* as it was then: ptrackd runs a copy of that content */
+    struct timespec mtime, ctime;
     void *handle; /* dlopen's */
     const ptrack_plugin_t *desc;
     int refs; /* instances using it; dlclose at 0 */

@@ -474,6 +474,46 @@ check_eq "as itself, with its own format" '["good_lines", ["fixture-lines"]]' \
     "$(jv '[j["plugin"], j["formats"]["export"]]')"
 pt_stop
 
+pt_step "a plugin file rewritten in place while it runs: the instance goes on, a SIGHUP runs the new build"
+# cp, cmake --install and editors write over a file and keep its inode. The
+# dynamic linker maps a file rather than reading it: without a copy of its
+# own, ptrackd would find other code and data under a running instance.
+cp "$FIX/fixture_good_lines.so" "$PDIR/office.so"
+chmod 0644 "$PDIR/office.so"
+python3 - "$PT_CONF" "$PDIR" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugin_dir"] = sys.argv[2]
+c["plugins"] = [{"instance": "office", "path": "office.so"}]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+pt_start
+api GET "/v1/exports?format=fixture-lines"
+check_status "office.so exports" 200
+inode="$(stat -c %i "$PDIR/office.so")"
+cat "$FIX/fixture_good_nodelete.so" >"$PDIR/office.so"
+check_eq "the file was rewritten in place (same inode)" "$inode" "$(stat -c %i "$PDIR/office.so")"
+for round in 1 2 3; do
+    api GET "/v1/exports?format=fixture-lines"
+    check_status "the running instance still exports (round $round)" 200
+done
+api GET /v1/plugins/office
+check_eq "and is still the plugin it was loaded as" '["good_lines", ["fixture-lines"]]' \
+    "$(jv '[j["plugin"], j["formats"]["export"]]')"
+kill -HUP "$PT_PID"
+for _ in $(seq 1 50); do
+    api GET /v1/plugins/office
+    [ "$(jv 'j.get("plugin")')" = good_nodelete ] && break
+    sleep 0.1
+done
+check_eq "a SIGHUP makes the instance again from the file's new build" \
+    '["good_nodelete", ["fixture-nodelete"]]' "$(jv '[j["plugin"], j["formats"]["export"]]')"
+api GET "/v1/exports?format=fixture-nodelete"
+check_status "which exports its own format" 200
+api GET /v1/health
+check_eq "no plugin failed" '[]' "$(jv 'j.get("plugins_failed", [])')"
+pt_stop
+
 pt_step "a plugin that crashes is named in ptrackd's last words"
 # Plugins run inside ptrackd: a NULL dereference in an importer ends the
 # daemon. What is left in the log must name the plugin, its instance and
