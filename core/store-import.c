@@ -70,6 +70,7 @@ typedef struct staging_s {
     bool finished;     /* every row is staged: the move may end */
     bool abandoned;    /* the import will not be committed */
     int64_t staged_at; /* when the last rows were staged (mono_ms); the job's thread */
+    int64_t best_rate; /* the fastest rows a second a batch was judged at; the job's thread */
     bool early_tried;  /* the job's thread */
     /* The early move (below), once queued; else NULL. */
     pt_write_t *early;
@@ -671,10 +672,15 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     /* The time since the last rows were staged is what reading and
      * checking these took. */
     int64_t now = mono_ms();
-    if (!first && !last && !st->early_tried &&
-        (int64_t)n * 1000 >= EARLY_RATE * (now - st->staged_at)) {
-        st->early_tried = true;
-        early_start(st, actor);
+    if (!first && !last && !st->early_tried) {
+        int64_t took = now - st->staged_at;
+        int64_t rate = took > 0 ? (int64_t)n * 1000 / took : INT64_MAX;
+        if (rate > st->best_rate)
+            st->best_rate = rate;
+        if ((int64_t)n * 1000 >= EARLY_RATE * took) {
+            st->early_tried = true;
+            early_start(st, actor);
+        }
     }
     st->staged_at = now;
     staging_put(st);
@@ -784,6 +790,13 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                     "stored now that all have come",
                     job);
             __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_GAVE_UP], 1, __ATOMIC_RELAXED);
+        } else if (!st->early_tried && st->best_rate > 0) {
+            /* Why an import large enough to be judged was not moved as it
+             * was read: on a busy machine even a local file may be read
+             * too slowly. */
+            pt_info("import %s: its rows were read at %lld a second at most, fewer than the %d "
+                    "that move an import as it is read; they are stored now that all have come",
+                    job, (long long)st->best_rate, EARLY_RATE);
         }
         __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_LATE], 1, __ATOMIC_RELAXED);
         rc = run_custom(s, run_move, st, actor, err);
