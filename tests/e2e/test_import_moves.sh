@@ -25,6 +25,11 @@
 #   - a partial import whose last batch is being stored when SIGTERM comes
 #     is answered as done, every batch stored;
 #   - at the end, no event, history entry or side row without its proposal.
+# Whether a file is read fast enough to be moved early (20,000 rows a
+# second) depends on the machine: on a loaded one, an upload the test means
+# to be fast may be read more slowly. Such an import must then be moved at
+# its end, and ptrackd's log must say how fast it was read; the test
+# accepts that, and says so, instead of the early move.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -63,6 +68,41 @@ moves() {
     api GET /metrics
     printf %s "$BODY" | awk -v w="ptrack_import_moves_total{way=\"$1\"}" '$1 == w {print $2}'
 }
+# ways: the imports moved early, late and after an early move gave up, as
+# "early late gave_up"; ways_since WAYS: how many of each since WAYS.
+ways() { echo "$(moves early) $(moves late) $(moves gave_up)"; }
+ways_since() {
+    local a b
+    read -r -a a <<<"$1"
+    read -r -a b <<<"$(ways)"
+    echo "$((b[0] - a[0])) $((b[1] - a[1])) $((b[2] - a[2]))"
+}
+log_lines() { wc -l <"$PT_TMP/ptrackd.log"; }
+# read_rate MARK: the rows a second ptrackd logged, after line MARK of its
+# log, that an import moved at its end was read at; empty if none.
+read_rate() {
+    tail -n +"$(($1 + 1))" "$PT_TMP/ptrackd.log" |
+        sed -n 's/.*its rows were read at \([0-9]*\) a second at most.*/\1/p' | head -n 1
+}
+# check_way WHAT WAYS MARK EXPECTED: the one import since WAYS (and since
+# line MARK of the log) went the way EXPECTED ("early late gave_up"), or it
+# was read more slowly than an early move needs, was moved at its end
+# ("0 1 0") and the log says how fast it was read. Sets READ_SLOWLY to 1
+# in that case, else to 0.
+check_way() {
+    local what="$1" got rate
+    got="$(ways_since "$2")"
+    rate="$(read_rate "$3")"
+    READ_SLOWLY=0
+    if [ "$got" = "$4" ]; then
+        pt_ok "$what"
+    elif [ "$got" = "0 1 0" ] && [ -n "$rate" ] && [ "$rate" -lt 20000 ]; then
+        READ_SLOWLY=1
+        pt_ok "$what: not so, as it was read at $rate rows a second only (a loaded machine)"
+    else
+        pt_check_fail "$what" "$4 (early late gave_up)" "$got, the log's rate: ${rate:-none}"
+    fi
+}
 # creates_during PID OUT: creates a proposal every 0.2 s while PID runs;
 # writes the slowest answer's milliseconds and the count to OUT.
 creates_during() {
@@ -94,9 +134,11 @@ curl -s -o "$PT_TMP/poll.json" --max-time 30 --unix-socket "$PT_SOCK" \
     "http://localhost/v1/events?after=0&wait=20" &
 poll=$!
 sleep 0.3
+before="$(ways)"
+mark="$(log_lines)"
 upload "$PT_TMP/a.jsonl"
 check_eq "all imported, ids 1..$N" "201 $N 1 $N" "$ST $(jv '"%d %d %d" % (j["imported"], j["first_id"], j["last_id"])')"
-check_eq "moved as the file was read" "1 0" "$(moves early) $(moves late)"
+check_way "moved as the file was read" "$before" "$mark" "1 0 0"
 api GET "/v1/proposals?sort=id&limit=3"
 check_eq "in the file's order" "000001 000002 000003" "$(jv '" ".join(i["number"] for i in j["items"])')"
 api GET "/v1/events?after=0&limit=500"
@@ -111,6 +153,8 @@ pt_step "an upload that pauses after 10,000 lines"
 # 1.25 s): a create waiting on a move that does not give up waits for the
 # whole pause, one waiting on one that does, for the wait; 3 s tells them
 # apart with room for a busy machine.
+before="$(ways)"
+mark="$(log_lines)"
 python3 "$PAUSED" "$PT_SOCK" "/v1/imports?format=jsonl" "$PT_TMP/paused.jsonl" 10000 6 \
     >"$PT_TMP/paused.out" 2>"$PT_TMP/paused.err" &
 paused=$!
@@ -122,10 +166,11 @@ check_true "$n creates during the pause, the slowest answered within 3 s ($max m
     [ "$max" -lt 3000 ]
 check_eq "the import is stored whole" "HTTP/1.1 201 Created $((2 * N))" \
     "$(head -n 1 "$PT_TMP/paused.out" | tr -d '\r') $(jv 'j["imported"]' "$(tail -n 1 "$PT_TMP/paused.out")")"
-check_eq "its early move gave up and it was moved at the end" "1 1 1" \
-    "$(moves early) $(moves late) $(moves gave_up)"
-check_contains "the log says why" "came more slowly than they could be stored" \
-    "$(cat "$PT_TMP/ptrackd.log")"
+check_way "its early move gave up and it was moved at the end" "$before" "$mark" "0 1 1"
+if [ "$READ_SLOWLY" = 0 ]; then
+    check_contains "the log says why" "came more slowly than they could be stored" \
+        "$(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log")"
+fi
 api GET /v1/health
 check_eq "a move that gave up is no storage error: health stays ok" "200 true" \
     "$ST $(jv 'j["writable"]')"
@@ -142,6 +187,8 @@ upload_slow() {
         --data-binary "@$PT_TMP/slow.jsonl" -H "Content-Type: application/x-ndjson" \
         --limit-rate 400k --max-time 120 -o "$PT_TMP/slow.out"
 }
+before="$(ways)"
+mark="$(log_lines)"
 upload_slow &
 slow=$!
 creates_during "$slow" "$PT_TMP/slow.creates"
@@ -151,7 +198,9 @@ check_eq "the slow import stored them all" "$N" "$(jv 'j["imported"]' "$(cat "$P
 # The upload takes about 10 s at this rate; a create waits for a move, not
 # for the upload (3 s: room for a busy machine).
 check_true "$n creates meanwhile, the slowest within 3 s ($max ms)" [ "$max" -lt 3000 ]
-check_eq "not moved early: read too slowly" "1 2 1" "$(moves early) $(moves late) $(moves gave_up)"
+check_eq "not moved early: read too slowly" "0 1 0" "$(ways_since "$before")"
+check_true "the log says how fast it was read ($(read_rate "$mark") rows a second)" \
+    test "$(read_rate "$mark")" -lt 20000
 total=$(pt_count)
 
 pt_step "a bad record after the early move began"
@@ -231,9 +280,12 @@ check_eq "the first batch stays, the second and third are not stored" "$((before
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_row;"
 
 pt_step "a partial import whose last batch is being stored when the daemon is told to stop"
-# A trigger makes storing the file's last row take about 3 s; SIGTERM comes
-# 1.2 s after the upload began, once the whole file was read: every batch
-# is stored, so the import is answered as done, not as cancelled.
+# A trigger makes storing the file's last row take about 3 s (longer on a
+# loaded machine); SIGTERM comes a second after the first two batches were
+# stored, when the last has been read (reading a batch takes a fraction of
+# that) and is being stored: every batch is stored, so the import is
+# answered as done, not as cancelled. ptrackd stops once the last batch is
+# stored, which may take longer than an ordinary stop.
 session "$PT_TMP/last.jsonl" 十四届全国人大十二次会议
 sqlite3 -cmd ".timeout 5000" "$DB" "CREATE TRIGGER slow_row AFTER INSERT ON proposals
     WHEN NEW.session = '十四届全国人大十二次会议' AND NEW.number = '006000'
@@ -244,8 +296,16 @@ curl -s -o "$PT_TMP/last.body" -w '%{http_code}' --max-time 60 --unix-socket "$P
     -X POST -H "Content-Type: application/x-ndjson" --data-binary "@$PT_TMP/last.jsonl" \
     "http://localhost/v1/imports?format=jsonl&partial=true" >"$PT_TMP/last.status" &
 cpid=$!
-sleep 1.2
-pt_stop
+stored() { # stored N: at least N rows of the upload are stored
+    [ "$(sqlite3 -readonly -cmd ".timeout 5000" "$DB" \
+        "SELECT count(*) FROM proposals WHERE session = '十四届全国人大十二次会议'")" -ge "$1" ]
+}
+check_true "the first two batches are stored" wait_for 60 stored 4000
+sleep 1
+kill -TERM "$PT_PID"
+gone() { ! kill -0 "$PT_PID" 2>/dev/null; }
+check_true "ptrackd stops once the last batch is stored" wait_for 60 gone
+pt_kill9
 wait "$cpid"
 check_eq "the import is answered as done" 200 "$(cat "$PT_TMP/last.status")"
 check_eq "with every row counted" "$N" \
