@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store-sqlite.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -707,6 +708,40 @@ static void search_finds_proposals_not_indexed_yet(void **state)
                      2);
 }
 
+/* A search reads the documents of the proposals that wait for the index
+ * (search_pending), and of no other: with an empty list, finding one
+ * proposal among hundreds must not step through the proposals' table,
+ * whose rows hold every document (an aged store's is gigabytes). */
+static void search_reads_no_document_when_none_waits_for_the_index(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 300 };
+    for (int i = 0; i < N; i++) {
+        char body[256];
+        snprintf(body, sizeof(body), "{\"title\":\"关于%s第%d号的建议\"}",
+                 i == 123 ? "加强农村饮水安全" : "推进城市垃圾分类", i);
+        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+    }
+    wait_writes(f);
+    assert_int_equal(count(f), N);
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
+    /* A word of the trigram index, and one too short for it. */
+    const char *words[] = {"饮水安全", "饮水"};
+    for (int i = 0; i < 2; i++) {
+        pt_list_query_t q = {.key_supervision = -1, .overdue = -1, .q = (char *)words[i]};
+        pt_error_t err = {0};
+        sqlite3_stmt *st = pt_store_list_prepare(db, &q, 0, "p.id", "ORDER BY p.id LIMIT 51", &err);
+        assert_non_null(st);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(st, 0), 124);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        assert_int_equal(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +764,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(cursors_only_move_forward_and_events_read_from_workers,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(search_finds_proposals_not_indexed_yet, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_reads_no_document_when_none_waits_for_the_index,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
