@@ -742,6 +742,75 @@ static void search_reads_no_document_when_none_waits_for_the_index(void **state)
     sqlite3_close(db);
 }
 
+/* The bytes this process has read through read(2) and pread(2) so far,
+ * from the disk or the page cache alike (/proc/self/io's rchar). */
+static int64_t bytes_read(void)
+{
+    FILE *fp = fopen("/proc/self/io", "r");
+    assert_non_null(fp);
+    char line[128];
+    long long v = -1;
+    while (fgets(line, sizeof(line), fp))
+        if (sscanf(line, "rchar: %lld", &v) == 1)
+            break;
+    fclose(fp);
+    assert_true(v >= 0);
+    return v;
+}
+
+/* Opening a store checks that each proposal's clock is the workflow's for
+ * its state. It reads the proposals whose deadline runs, or should, and not
+ * the others, most of an aged store (closed years ago): a start after a
+ * reboot, with nothing in the page cache, read every document. */
+static void opening_reads_only_proposals_whose_deadline_runs(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 1000 };
+    char bg[3000] = "";
+    while (strlen(bg) + 40 < sizeof(bg))
+        strcat(bg, "近年来，农村饮水安全工作取得积极进展。");
+    for (int i = 0; i < N; i++) {
+        char body[3300];
+        snprintf(body, sizeof(body), "{\"title\":\"关于第%d号的建议\",\"background\":\"%s\"}", i,
+                 bg);
+        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+    }
+    wait_writes(f);
+    pt_write_t *w = run(f, PT_WRITE_ACTION, 7, "assign",
+                        "{\"mode\":\"single\",\"units\":[{\"name\":\"省财政厅\",\"role\":\"lead\"}]}");
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    close_store(f);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_true(sb.st_size > N * 3000);
+
+    int64_t before = bytes_read();
+    assert_int_equal(open_store(f, 0), PT_OK);
+    int64_t read = bytes_read() - before;
+    assert_true(read < sb.st_size / 10);
+    assert_int_equal(count(f), N);
+    close_store(f);
+
+    /* And it still finds a clock that differs, either way: a deadline that
+     * runs in a state where it should not, and one that does not run where
+     * it should (as a changed workflow leaves them). */
+    for (int i = 0; i < 2; i++) {
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      i == 0 ? "UPDATE proposals SET clock = 1 WHERE id = 500"
+                                             : "UPDATE proposals SET clock = 0 WHERE id = 7",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        assert_int_equal(open_store(f, 0), PT_OK);
+        close_store(f);
+        assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 500"), 0);
+        assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 7"), 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -766,6 +835,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_finds_proposals_not_indexed_yet, setup, teardown),
         cmocka_unit_test_setup_teardown(search_reads_no_document_when_none_waits_for_the_index,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(opening_reads_only_proposals_whose_deadline_runs, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
