@@ -146,7 +146,7 @@ static void plugin_figures(pt_buf_t *b, pt_plugins_t *plugins)
     cJSON_Delete(list);
 }
 
-static void on_stats(pt_read_t *r)
+static void on_figures(pt_read_t *r)
 {
     pt_call_t *call = r->data;
     pt_api_t *api = call->api;
@@ -181,12 +181,12 @@ void pt_api_metrics(pt_call_t *call)
 {
     if (!pt_api_require(call, PT_ROLE_VIEWER))
         return;
-    pt_read_t *r = pt_read_new(PT_READ_STATS);
+    pt_read_t *r = pt_read_new(PT_READ_FIGURES);
     if (!r) {
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
-    r->cb = on_stats;
+    r->cb = on_figures;
     r->data = call;
     if (pt_store_read(call->api->opts.store, r) != PT_OK) {
         pt_read_free(r);

@@ -214,7 +214,9 @@ typedef enum {
     PT_READ_HISTORY, /* id */
     PT_READ_EVENTS,  /* after, limit */
     PT_READ_STATS,
-    PT_READ_COUNT, /* the number of proposals */
+    PT_READ_COUNT,   /* the number of proposals */
+    PT_READ_FIGURES, /* {"by_status", "overdue"} of every proposal, as in
+                      * PT_READ_STATS, read from the indexes alone */
 } pt_read_op_t;
 
 typedef enum {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# test_metrics_reads.sh - GET /metrics counts the proposals by status and
+# the overdue ones from the indexes, without reading the proposals' rows.
+#
+# A Prometheus server scrapes /metrics every 15 s or so, for years. The
+# figures it shows (ptrack_proposals by status, ptrack_proposals_overdue)
+# used to come from the whole of GET /v1/stats, which reads every
+# proposal's row, document and all: about a second a scrape at 100,000
+# proposals, and more every year. Checks:
+#   - three scrapes of a store of 20,000 proposals read (rchar of
+#     /proc/PID/io: what ptrackd asked of the kernel, page cache or disk)
+#     less than a tenth of the database file, where reading the rows reads
+#     more than the whole table each time (it is larger than a read
+#     connection's page cache);
+#   - the figures are those of /v1/stats: by status, and overdue.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+N=20000
+PLUGINS="$PT_BUILD_DIR/plugins"
+[ -f "$PLUGINS/import_json.so" ] || pt_die "$PLUGINS/import_json.so is missing (build it)"
+
+pt_config '{"reply": "2s"}'
+pt_start --plugin-dir "$PLUGINS"
+
+python3 "$PT_SOURCE_DIR/bench/gen-proposals.py" "$N" "$PT_TMP/p.jsonl" "$PT_TMP/p.csv" ||
+    pt_die "cannot generate the proposals"
+pt_import jsonl "$PT_TMP/p.jsonl"
+[ "$ST" = 201 ] || pt_die "the import failed: HTTP $ST ${BODY:0:300}"
+[ "$(pt_wait_search_indexed)" != timeout ] || pt_die "the search backlog was not indexed"
+
+pt_step "a few proposals assigned, with a deadline that passes"
+for id in 3 5 8; do
+    pt_act "$id" assign '{"mode": "single", "units": [{"name": "省财政厅", "role": "lead"}]}'
+done
+pt_act 5 sign '{"unit": "省财政厅"}'
+sleep 2.5
+
+pt_step "three scrapes read little of the store"
+rchar() { awk '$1 == "rchar:" {print $2}' "/proc/$PT_PID/io"; }
+db_bytes="$(stat -c %s "$PT_DATA/ptrack.db")"
+before="$(rchar)"
+for _ in 1 2 3; do
+    api GET /metrics
+    [ "$ST" = 200 ] || pt_die "GET /metrics: HTTP $ST"
+done
+read_bytes=$(($(rchar) - before))
+pt_log "three scrapes read $((read_bytes / 1024)) kB; the database is $((db_bytes / 1024)) kB"
+check_true "they read less than a tenth of the database" [ "$read_bytes" -lt $((db_bytes / 10)) ]
+
+pt_step "the figures are those of /v1/stats"
+metric() { printf %s "$BODY" | awk -v k="$1" '$1 == k {print $2}'; }
+api GET /metrics
+check_eq "submitted" "$((N - 3))" "$(metric 'ptrack_proposals{status="submitted"}')"
+check_eq "assigned" 2 "$(metric 'ptrack_proposals{status="assigned"}')"
+check_eq "handling" 1 "$(metric 'ptrack_proposals{status="handling"}')"
+check_eq "closed, a state none is in" 0 "$(metric 'ptrack_proposals{status="closed"}')"
+check_eq "overdue" 3 "$(metric ptrack_proposals_overdue)"
+metrics="$BODY"
+api GET /v1/stats
+check_eq "as /v1/stats counts them" \
+    "$(jv '" ".join(str(j["by_status"].get(s, 0)) for s in ("submitted", "assigned", "handling")) + " " + str(j["overdue"])')" \
+    "$(BODY="$metrics"; for k in submitted assigned handling; do printf '%s ' "$(metric "ptrack_proposals{status=\"$k\"}")"; done; metric ptrack_proposals_overdue)"
+
+pt_finish
