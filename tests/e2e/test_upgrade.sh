@@ -8,7 +8,8 @@
 # separate-mode (分办) proposal that only some units have
 # answered no longer counts as replied (办复) in the figures, and each of
 # its units knows whether it has answered its part (migration 11) and
-# whether it has signed (migration 12). The log
+# whether it has signed (migration 12); and a list by session reads that
+# session's rows from an index (migration 13). The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -65,6 +66,7 @@ UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', ' 甲局', '\$.repl
 UPDATE proposal_units SET name = ' 甲局' WHERE proposal_id = $D AND name = '甲局';
 ALTER TABLE proposal_units DROP COLUMN answered;
 ALTER TABLE proposal_units DROP COLUMN signed;
+DROP INDEX proposals_session;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -79,6 +81,11 @@ check_eq "and the co unit that has given its opinion has answered its part" "丁
     "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || answered, ' ') FROM (SELECT name, answered FROM proposal_units WHERE proposal_id = $F ORDER BY name)")"
 check_eq "each unit knows whether it has signed (migration 12)" "乙局 0 甲局 1|丁局 0 丙局 1 戊局 0" \
     "$(sqlite3 "$DB" "SELECT (SELECT group_concat(name || ' ' || signed, ' ') FROM (SELECT name, signed FROM proposal_units WHERE proposal_id = $D ORDER BY name)) || '|' || (SELECT group_concat(name || ' ' || signed, ' ') FROM (SELECT name, signed FROM proposal_units WHERE proposal_id = $F ORDER BY name))")"
+check_contains "a list by session is read from an index (migration 13)" \
+    "INDEX proposals_session (session=?)" \
+    "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE session = '升级测试' ORDER BY id")"
+api GET "/v1/proposals?session=$(urlenc 升级测试)&sort=id"
+check_eq "and finds them" "$A,$B,$C,$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 api GET "/v1/proposals?unit=$(urlenc 乙局)&todo=sign"
 check_eq "so 乙局 finds what it has still to sign" "$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 api GET "/v1/proposals?unit=$(urlenc 甲局)&todo=sign"

@@ -811,6 +811,38 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
     }
 }
 
+/* A list of one session's proposals (届次: this year's, or the figures of
+ * one session) reads that session's rows from an index, not every row of
+ * every session the store has kept over the years. */
+static void session_lists_read_only_that_sessions_proposals(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 300 };
+    for (int i = 0; i < N; i++) {
+        char body[256];
+        snprintf(body, sizeof(body), "{\"title\":\"关于第%d号的建议\",\"session\":\"%s\"}", i,
+                 i % 100 == 7 ? "十四届五次会议" : "十四届四次会议");
+        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+    }
+    wait_writes(f);
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
+    pt_list_query_t q = {.key_supervision = -1, .overdue = -1, .session = "十四届五次会议"};
+    pt_error_t err = {0};
+    sqlite3_stmt *st = pt_store_list_prepare(db, &q, 0, "p.id", "ORDER BY p.id LIMIT 51", &err);
+    assert_non_null(st);
+    char ids[64] = "";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        size_t n = strlen(ids);
+        snprintf(ids + n, sizeof(ids) - n, "%s%lld", n ? "," : "",
+                 (long long)sqlite3_column_int64(st, 0));
+    }
+    assert_string_equal(ids, "8,108,208");
+    assert_int_equal(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -836,6 +868,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_reads_no_document_when_none_waits_for_the_index,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(opening_reads_only_proposals_whose_deadline_runs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(session_lists_read_only_that_sessions_proposals, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
