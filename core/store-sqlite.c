@@ -155,19 +155,29 @@ void pt_cond_init_monotonic(pthread_cond_t *cond)
 static bool clock_differs(sqlite3 *db, const cJSON *states)
 {
     cJSON *runs = cJSON_CreateArray(), *stops = cJSON_CreateArray();
+    bool listed = runs && stops;
     const cJSON *st;
-    cJSON_ArrayForEach(st, states)
+    cJSON_ArrayForEach(st, (listed ? states : NULL))
     {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(st, "name");
         bool clock = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "clock"));
-        if (cJSON_IsString(name))
-            cJSON_AddItemToArray(clock ? runs : stops, cJSON_CreateString(name->valuestring));
+        if (!cJSON_IsString(name))
+            continue;
+        cJSON *item = cJSON_CreateString(name->valuestring);
+        if (!item) {
+            listed = false;
+            break;
+        }
+        cJSON_AddItemToArray(clock ? runs : stops, item);
     }
-    char *run_list = cJSON_PrintUnformatted(runs), *stop_list = cJSON_PrintUnformatted(stops);
+    char *run_list = listed ? cJSON_PrintUnformatted(runs) : NULL;
+    char *stop_list = listed ? cJSON_PrintUnformatted(stops) : NULL;
     cJSON_Delete(runs);
     cJSON_Delete(stops);
     sqlite3_stmt *q = NULL;
-    bool differs = true; /* on a failure, the update says what is wrong */
+    /* Out of memory, or a failure: the update runs, and says what is
+     * wrong. */
+    bool differs = true;
     if (run_list && stop_list &&
         sqlite3_prepare_v2(db,
                            "SELECT 1 FROM proposals WHERE clock = 1"
