@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
 /* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
  * over. A member appended in 1.1 makes sizeof() larger but not these. */
@@ -351,10 +352,77 @@ bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st)
     return stat_is(f, st);
 }
 
+/* The SHA-256 of what is read from fd to its end, each piece also written
+ * to `copy` unless it is -1; *total is the bytes read. Returns 0, or the
+ * errno of a failed read (ENOMEM when the digest cannot be made); a
+ * failed write stops it with *werr set to its errno. */
+static int digest_fd(int fd, int copy, unsigned char digest[32], off_t *total, int *werr)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return ENOMEM;
+    }
+    char buf[65536];
+    int rc = 0;
+    *total = 0;
+    *werr = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = errno;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
+            rc = ENOMEM;
+            break;
+        }
+        for (ssize_t done = 0; copy >= 0 && done < n;) {
+            ssize_t w = write(copy, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                *werr = errno;
+                break;
+            }
+            done += w;
+        }
+        if (*werr)
+            break;
+        *total += n;
+    }
+    unsigned int len = 0;
+    if (rc == 0 && !*werr && EVP_DigestFinal_ex(md, digest, &len) != 1)
+        rc = ENOMEM;
+    EVP_MD_CTX_free(md);
+    return rc;
+}
+
+/* Whether the file at f's path is not the one f was loaded from. The file
+ * as it was (same inode, size and times) is; one whose status changed is
+ * read and its content compared: a chmod or a touch does not make another
+ * build. */
 bool pt_plugin_file_changed(const pt_plugin_file_t *f)
 {
     struct stat st;
-    return lstat(f->path, &st) != 0 || !stat_is(f, &st);
+    if (lstat(f->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return true;
+    if (stat_is(f, &st))
+        return false;
+    int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return true;
+    unsigned char digest[32];
+    off_t total;
+    int werr;
+    bool changed = digest_fd(fd, -1, digest, &total, &werr) != 0 ||
+                   memcmp(digest, f->sha256, sizeof(digest)) != 0;
+    close(fd);
+    return changed;
 }
 
 /* A private, sealed copy of the checked file fd (st) in memory, which is
@@ -363,9 +431,10 @@ bool pt_plugin_file_changed(const pt_plugin_file_t *f)
  * editor) would change the code under a running instance, and ptrackd
  * would crash in it at its next call. A copy is ptrackd's own, whatever
  * happens to the file; the file's next load (an unload and a load, a
- * SIGHUP, a restart) runs its new content. Returns the copy's descriptor,
- * or -1 with err set. */
-static int private_copy(const char *path, int fd, const struct stat *st, pt_error_t *err)
+ * SIGHUP, a restart) runs its new content. Sets digest to the SHA-256 of
+ * the content. Returns the copy's descriptor, or -1 with err set. */
+static int private_copy(const char *path, int fd, const struct stat *st,
+                        unsigned char digest[32], pt_error_t *err)
 {
     const char *base = strrchr(path, '/');
     char name[200];
@@ -378,35 +447,19 @@ static int private_copy(const char *path, int fd, const struct stat *st, pt_erro
                      path, strerror(errno));
         return -1;
     }
-    char buf[65536];
     off_t total = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(mfd);
-            pt_plugin_refuse(err, "path", "cannot read plugin file %s: %s", path, strerror(e));
-            return -1;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(mfd, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                int e = errno;
-                close(mfd);
-                pt_error_set(err, PT_ENOMEM,
-                             "cannot load plugin file %s: cannot make a copy of it: %s", path,
-                             strerror(e));
-                return -1;
-            }
-            done += w;
-        }
-        total += n;
+    int werr = 0;
+    int rerr = digest_fd(fd, mfd, digest, &total, &werr);
+    if (werr) {
+        close(mfd);
+        pt_error_set(err, PT_ENOMEM, "cannot load plugin file %s: cannot make a copy of it: %s",
+                     path, strerror(werr));
+        return -1;
+    }
+    if (rerr) {
+        close(mfd);
+        pt_plugin_refuse(err, "path", "cannot read plugin file %s: %s", path, strerror(rerr));
+        return -1;
     }
     struct stat after;
     if (total != st->st_size || fstat(fd, &after) != 0 || after.st_size != st->st_size ||
@@ -431,7 +484,8 @@ static int private_copy(const char *path, int fd, const struct stat *st, pt_erro
 int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plugin_file_t **out,
                         pt_error_t *err)
 {
-    int copy = private_copy(path, fd, st, err);
+    unsigned char digest[32];
+    int copy = private_copy(path, fd, st, digest, err);
     close(fd);
     if (copy < 0)
         return err->code;
@@ -532,6 +586,7 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     f->size = st->st_size;
     f->mtime = st->st_mtim;
     f->ctime = st->st_ctim;
+    memcpy(f->sha256, digest, sizeof(f->sha256));
     f->handle = handle;
     f->desc = &c->desc;
     f->refs = 1;

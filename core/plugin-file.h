@@ -37,8 +37,9 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
  * was then: same device, inode, size and times. */
 bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st);
 
-/* Whether the file at f's path is no longer the one f was loaded from (it
- * was replaced, rewritten or removed since). */
+/* Whether the file at f's path is no longer the one f was loaded from: it
+ * was removed, or its content is not what was loaded (a changed status
+ * alone, a chmod or a touch, is not a change). */
 bool pt_plugin_file_changed(const pt_plugin_file_t *f);
 
 /* dlclose()s the file and frees it. Thread: loop. */

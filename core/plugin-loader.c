@@ -864,7 +864,8 @@ static int swap_in(pt_plugins_t *p, pt_instance_t *staged)
     snprintf(name, sizeof(name), "%s", staged->name);
     pt_error_t err = {0};
     if (start_instance(p, staged, &err) == PT_OK) {
-        pt_info("reload: plugin instance %s now runs with its new entry", name);
+        pt_info("reload: plugin instance %s now runs with its new entry (or its plugin file's new build)",
+                name);
         return 0;
     }
     pt_error("reload: plugin instance %s: %s; it is not running", name, err.message);

@@ -43,6 +43,7 @@ typedef struct pt_plugin_file_s {
     ino_t ino;
     off_t size;  /* as it was then: ptrackd runs a copy of that content */
     struct timespec mtime, ctime;
+    unsigned char sha256[32]; /* of that content */
     void *handle; /* dlopen's */
     const ptrack_plugin_t *desc;
     int refs; /* instances using it; dlclose at 0 */

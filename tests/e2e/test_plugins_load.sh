@@ -490,6 +490,17 @@ PY
 pt_start
 api GET "/v1/exports?format=fixture-lines"
 check_status "office.so exports" 200
+# A change of the file's status alone (chmod, touch) is not a new build.
+chmod 0644 "$PDIR/office.so"
+touch "$PDIR/office.so"
+mark="$(wc -l <"$PT_TMP/ptrackd.log")"
+kill -HUP "$PT_PID"
+for _ in $(seq 1 50); do
+    tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log" | grep -q "SIGHUP: configuration reloaded" && break
+    sleep 0.1
+done
+check_eq "a SIGHUP after a chmod and a touch leaves the instance as it is" 0 \
+    "$(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log" | grep -c "plugin instance office" || true)"
 inode="$(stat -c %i "$PDIR/office.so")"
 cat "$FIX/fixture_good_nodelete.so" >"$PDIR/office.so"
 check_eq "the file was rewritten in place (same inode)" "$inode" "$(stat -c %i "$PDIR/office.so")"
