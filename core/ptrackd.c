@@ -936,6 +936,8 @@ int main(int argc, char **argv)
         pt_deadline_engine_stop(d.deadlines);
         pt_store_close(d.store);
         pt_plugins_free(d.plugins);
+        pt_workflow_free(d.workflow);
+        pt_config_free(&d.config);
         return 1;
     }
     uv_run(d.loop, UV_RUN_DEFAULT);

@@ -107,6 +107,29 @@ static pt_write_t *write_json(fixture_t *f, pt_write_op_t op, int64_t id, const 
     return write_if(f, op, id, action, body, -1);
 }
 
+/* A create whose answer nobody reads: freed once it is answered (its
+ * effect is what the test looks at). */
+static void on_done_free(pt_write_t *w)
+{
+    fixture_t *f = w->data;
+    pt_write_free(w);
+    f->pending--;
+    if (f->pending == 0)
+        uv_stop(&f->loop);
+}
+
+static void create_unread(fixture_t *f, const char *body)
+{
+    pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+    w->if_match = -1;
+    w->body = cJSON_Parse(body);
+    w->actor = strdup("测试员");
+    w->cb = on_done_free;
+    w->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_write(f->store, w), PT_OK);
+}
+
 static void wait_writes(fixture_t *f)
 {
     while (f->pending > 0)
@@ -720,7 +743,7 @@ static void search_reads_no_document_when_none_waits_for_the_index(void **state)
         char body[256];
         snprintf(body, sizeof(body), "{\"title\":\"关于%s第%d号的建议\"}",
                  i == 123 ? "加强农村饮水安全" : "推进城市垃圾分类", i);
-        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+        create_unread(f, body);
     }
     wait_writes(f);
     assert_int_equal(count(f), N);
@@ -773,7 +796,7 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
         char body[3300];
         snprintf(body, sizeof(body), "{\"title\":\"关于第%d号的建议\",\"background\":\"%s\"}", i,
                  bg);
-        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+        create_unread(f, body);
     }
     wait_writes(f);
     pt_write_t *w = run(f, PT_WRITE_ACTION, 7, "assign",
@@ -822,7 +845,7 @@ static void session_lists_read_only_that_sessions_proposals(void **state)
         char body[256];
         snprintf(body, sizeof(body), "{\"title\":\"关于第%d号的建议\",\"session\":\"%s\"}", i,
                  i % 100 == 7 ? "十四届五次会议" : "十四届四次会议");
-        write_json(f, PT_WRITE_CREATE, 0, NULL, body);
+        create_unread(f, body);
     }
     wait_writes(f);
     sqlite3 *db = NULL;
