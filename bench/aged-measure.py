@@ -11,21 +11,11 @@ Meant for the store of bench/aged-store.sh (the unit, tag, session and
 person it asks for are of that store).
 """
 import json
-import socket
 import sys
 import time
 import urllib.parse
-import http.client
 
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
+from unixhttp import UnixHTTP
 
 
 READS = [

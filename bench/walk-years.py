@@ -14,14 +14,14 @@ closed), the others end closed. Fixed seeds. Prints the writes done and
 refused (a few replies of separate-mode proposals are refused: the workflow
 moves them to replied after the first unit's reply).
 """
-import http.client
 import json
 import random
-import socket
 import sys
 import threading
 import time
 from multiprocessing import Process, Queue
+
+from unixhttp import UnixHTTP
 
 UNITS = ["省发展改革委", "省教育厅", "省科技厅", "省工业和信息化厅", "省公安厅", "省民政厅", "省司法厅", "省财政厅",
          "省人力资源社会保障厅", "省自然资源厅", "省生态环境厅", "省住房城乡建设厅", "省交通运输厅", "省水利厅",
@@ -33,16 +33,6 @@ UNITS = ["省发展改革委", "省教育厅", "省科技厅", "省工业和信�
          "太原市人民政府", "大同市人民政府", "长治市人民政府", "晋城市人民政府", "运城市人民政府", "临汾市人民政府",
          "吕梁市人民政府", "晋中市人民政府", "忻州市人民政府", "朔州市人民政府"]
 TAGS = ["民生", "环保", "教育", "医疗", "交通", "经济", "农业", "养老", "就业", "住房", "重点", "跟踪", "年度督办"]
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
 
 
 def walk(sock, ids, current, seed, out):
