@@ -66,10 +66,21 @@ curl -sS --max-time 30 --unix-socket "$PT_SOCK" -o "$PT_TMP/midway.txt" \
     "http://localhost/v1/exports?format=stubborn-midway" 2>/dev/null &
 midway_pid=$!
 wait_log "first line written" || pt_die "the midway export did not start"
+jobs_running() {
+    curl -sS --max-time 5 --unix-socket "$PT_SOCK" http://localhost/metrics |
+        awk '$1 == "ptrack_jobs_running" {print $2}'
+}
+jobs0="$(jobs_running)"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" --data-binary "@$PT_TMP/in.txt" \
     -o "$PT_TMP/slow_in.json" -w '%{http_code}' "http://localhost/v1/imports?format=slow" \
     >"$PT_TMP/slow_in.code" 2>/dev/null &
-sleep 0.5
+# The polite import runs before the stop (a loaded machine may take more
+# than a moment to start it).
+for i in $(seq 1 100); do
+    [ "$(jobs_running)" -gt "$jobs0" ] && break
+    sleep 0.1
+done
+check_true "the polite import runs ($(jobs_running) jobs, $jobs0 before it)" [ "$(jobs_running)" -gt "$jobs0" ]
 t0=$(date +%s%N)
 kill -TERM "$PT_PID"
 for i in $(seq 1 150); do
