@@ -60,6 +60,17 @@ static void on_timer(uv_timer_t *t)
     scan(e);
 }
 
+/* The timeout that makes a libuv timer fire at `at` (wall clock ms) and not
+ * before, `now` being the wall clock's ms. Both clocks are counted in whole
+ * milliseconds, each cut down from a finer one: now may be up to 1 ms behind
+ * the real time, and the loop's time, from which libuv counts, as well. A
+ * timeout of exactly at - now may so fire up to 1 ms before `at`, which would
+ * give the digest a time before its own; one more millisecond never does. */
+static int64_t timer_delay(int64_t at, int64_t now)
+{
+    return at < now ? 0 : at - now + 1;
+}
+
 /* Arms the timer for `at` (wall clock ms) unless it is armed earlier. */
 static void wake_at(pt_deadline_engine_t *e, int64_t at)
 {
@@ -70,9 +81,7 @@ static void wake_at(pt_deadline_engine_t *e, int64_t at)
     /* libuv counts a timeout from the loop's cached time, which may be
      * behind: bring it up to date so that the timer does not fire early. */
     uv_update_time(e->loop);
-    int64_t delay = at - now_ms();
-    if (delay < 0)
-        delay = 0;
+    int64_t delay = timer_delay(at, now_ms());
     if (delay > MAX_SLEEP_MS)
         delay = MAX_SLEEP_MS;
     e->wake_at = at;
@@ -220,7 +229,7 @@ static void plan_digest(pt_deadline_engine_t *e)
     int64_t at = local_day_at(from, 0, e->deadlines.digest_at, &day, date, sizeof(date));
     if (at <= from)
         at = local_day_at(from, 1, e->deadlines.digest_at, &day, date, sizeof(date));
-    int64_t delay = at - now;
+    int64_t delay = timer_delay(at, now);
     if (delay > MAX_SLEEP_MS) {
         /* Only on a day longer than 24 hours (summer time ends). */
         uv_timer_start(&e->digest, on_digest_replan, (uint64_t)MAX_SLEEP_MS, 0);
