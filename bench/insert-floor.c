@@ -110,7 +110,8 @@ static sqlite3 *scratch(sqlite3 *src, const char *path, int indexes)
         die(src, "reading the schema");
     sqlite3_bind_int(st, 1, indexes);
     while (sqlite3_step(st) == SQLITE_ROW)
-        if (sqlite3_exec(db, (const char *)sqlite3_column_text(st, 0), NULL, NULL, NULL) != SQLITE_OK)
+        if (sqlite3_exec(db, (const char *)sqlite3_column_text(st, 0), NULL, NULL, NULL) !=
+            SQLITE_OK)
             die(db, "making the schema");
     sqlite3_finalize(st);
     return db;

@@ -28,18 +28,18 @@ enum {
 };
 
 typedef struct {
-    const char *cmd;     /* the command's name, for messages */
-    const char *socket;  /* the Unix socket, when url is NULL */
-    const char *url;     /* the TCP base URL, or NULL */
-    const char *token;   /* the bearer token for url, or NULL */
-    bool json;           /* --json: print the daemon's JSON, its error answers too */
+    const char *cmd;      /* the command's name, for messages */
+    const char *socket;   /* the Unix socket, when url is NULL */
+    const char *url;      /* the TCP base URL, or NULL */
+    const char *token;    /* the bearer token for url, or NULL */
+    bool json;            /* --json: print the daemon's JSON, its error answers too */
     bool json_errors_off; /* --json, but an error answer is not printed on stdout (a
                            * command whose stdout is something else: add's array
                            * of several, export's file) */
-    pt_client_t *client; /* made on first use */
-    cJSON *workflow;     /* GET /v1/workflow, fetched on first use */
-    bool workflow_tried; /* so a failed fetch is not repeated */
-    char **kept;         /* strings made from the input (pt_input_fold), freed with cli */
+    pt_client_t *client;  /* made on first use */
+    cJSON *workflow;      /* GET /v1/workflow, fetched on first use */
+    bool workflow_tried;  /* so a failed fetch is not repeated */
+    char **kept;          /* strings made from the input (pt_input_fold), freed with cli */
     size_t n_kept;
 } pt_cli_t;
 

@@ -93,9 +93,8 @@ static void print_maps(const cJSON *wf)
         const char *by;
         const cJSON *map = to_map(to, &by);
         printf("\n%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?", by);
-        cJSON_ArrayForEach(m, map)
-            printf("%s %s→%s", m == map->child ? "" : ",", m->string,
-                   cJSON_IsString(m) ? m->valuestring : "?");
+        cJSON_ArrayForEach(m, map) printf("%s %s→%s", m == map->child ? "" : ",", m->string,
+                                          cJSON_IsString(m) ? m->valuestring : "?");
         printf("%s\n", strcmp(by, "status") == 0 ? "; from the others it stays" : "");
     }
 }

@@ -5,9 +5,9 @@
  * Every waiting client is in the API's list from its request until its
  * answer. One that has seen everything waits there until the store reports
  * a commit with events after the client's `after`; then its read is run
- * again (or, if a read is already out, once more after it). A parked client costs a list entry and a timer, no thread.
- * Each waiter is freed only when both its answer has gone out and no read
- * of its own is still in flight.
+ * again (or, if a read is already out, once more after it). A parked client costs a list entry and
+ * a timer, no thread. Each waiter is freed only when both its answer has gone out and no read of
+ * its own is still in flight.
  *
  * A unit or a delegate sees the events of the proposals it may read now
  * (its scope, as its lists have it), and no digest; a commit of events
@@ -39,13 +39,13 @@ struct pt_feed_waiter_s {
     pt_list_query_t scope; /* a bound role's unit or person; else empty */
     int64_t after;
     int limit;
-    uint64_t deadline; /* uv_now() value; long polls only */
-    bool reading;      /* a read is in flight */
-    bool wake_pending; /* a commit came while reading, or more is to read */
-    bool blocked;      /* a stream waits for its client to take what it wrote */
+    uint64_t deadline;    /* uv_now() value; long polls only */
+    bool reading;         /* a read is in flight */
+    bool wake_pending;    /* a commit came while reading, or more is to read */
+    bool blocked;         /* a stream waits for its client to take what it wrote */
     size_t stall_pending; /* unsent bytes when the stall timer was last started */
-    bool linked;       /* in api->waiters */
-    bool done;         /* answered; free once no read is in flight */
+    bool linked;          /* in api->waiters */
+    bool done;            /* answered; free once no read is in flight */
     uv_timer_t timer;
     pt_feed_waiter_t *next, *prev;
 };
@@ -64,8 +64,8 @@ static void on_stream_stalled(uv_timer_t *t)
     if (pending < w->stall_pending) {
         /* It took some: a slow client, not a stalled one. */
         w->stall_pending = pending;
-        uv_timer_start(&w->timer, on_stream_stalled,
-                       w->api->opts.config->limits.idle_timeout_ms, 0);
+        uv_timer_start(&w->timer, on_stream_stalled, w->api->opts.config->limits.idle_timeout_ms,
+                       0);
         return;
     }
     pt_warn("an event stream took nothing for %llu ms; it is closed",
@@ -176,8 +176,8 @@ static void answer(pt_feed_waiter_t *w, const char *json, size_t len)
         pt_api_reply(call, 200, json, len, NULL);
     } else {
         char empty[96];
-        int n = snprintf(empty, sizeof(empty), "{\"items\":[],\"last_seq\":%lld}",
-                         (long long)w->after);
+        int n =
+            snprintf(empty, sizeof(empty), "{\"items\":[],\"last_seq\":%lld}", (long long)w->after);
         pt_api_reply(call, 200, empty, (size_t)n, NULL);
     }
 }

@@ -81,7 +81,8 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
                   (unsigned long long)cum);
     pt_buf_printf(b, "ptrack_store_commit_writes_sum %llu\n", (unsigned long long)writes);
     pt_buf_printf(b, "ptrack_store_commit_writes_count %llu\n", (unsigned long long)cum);
-    header(b, "ptrack_store_writable", "gauge", "1 when the last writes were stored without a storage error.");
+    header(b, "ptrack_store_writable", "gauge",
+           "1 when the last writes were stored without a storage error.");
     pt_buf_printf(b, "ptrack_store_writable %d\n", pt_store_writable(store) ? 1 : 0);
     header(b, "ptrack_events_last_seq", "gauge", "The seq of the newest committed event.");
     pt_buf_printf(b, "ptrack_events_last_seq %lld\n", (long long)pt_store_last_seq(store));

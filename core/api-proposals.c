@@ -221,8 +221,7 @@ static void scope_allowed(pt_call_t *call, pt_error_t *err)
 {
     const pt_workflow_t *wf = call->api->opts.workflow;
     cJSON *allowed = cJSON_GetObjectItemCaseSensitive(err->details, "allowed"), *a, *next;
-    if (err->code != PT_ETRANSITION || !pt_auth_is_bound(call->who.role) ||
-        !cJSON_IsArray(allowed))
+    if (err->code != PT_ETRANSITION || !pt_auth_is_bound(call->who.role) || !cJSON_IsArray(allowed))
         return;
     pt_buf_t list;
     pt_buf_init(&list);

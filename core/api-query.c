@@ -189,7 +189,8 @@ static const char *const todo_parts[PT_TODO_N] = {"sign", "opinion", "reply"};
 int pt_query_todo_states(const pt_workflow_t *wf, pt_list_query_t *q, pt_error_t *err)
 {
     for (int k = 0; k < PT_TODO_N; k++)
-        if (!q->todo_states[k] && !(q->todo_states[k] = pt_workflow_effect_states(wf, todo_parts[k])))
+        if (!q->todo_states[k] &&
+            !(q->todo_states[k] = pt_workflow_effect_states(wf, todo_parts[k])))
             return pt_error_set(err, PT_ENOMEM, "out of memory");
     return PT_OK;
 }

@@ -25,8 +25,8 @@ typedef struct {
     uv_loop_t *loop;
     pt_store_t *store;
     const pt_workflow_t *workflow;
-    const pt_config_t *config; /* must outlive the API (replace with pt_api_set_config) */
-    pt_plugins_t *plugins;     /* the plugin host */
+    const pt_config_t *config;       /* must outlive the API (replace with pt_api_set_config) */
+    pt_plugins_t *plugins;           /* the plugin host */
     pt_deadline_engine_t *deadlines; /* told of commits; may be NULL */
 } pt_api_options_t;
 

@@ -28,8 +28,8 @@ static void bind_identity(pt_identity_t *id, pt_role_t role, const char *unit, c
     snprintf(id->person, sizeof(id->person), "%s", person ? person : "");
 }
 
-static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req,
-                           pt_identity_t *id, pt_error_t *err)
+static int identify_socket(const pt_config_t *cfg, const pt_http_request_t *req, pt_identity_t *id,
+                           pt_error_t *err)
 {
     if (!req->has_cred)
         return pt_error_set(err, PT_EFORBIDDEN,
@@ -123,12 +123,16 @@ int pt_auth_identify(const pt_config_t *cfg, const pt_token_list_t *run_tokens,
 static int rank(pt_role_t role)
 {
     switch (role) {
-    case PT_ROLE_VIEWER: return 1;
-    case PT_ROLE_CLERK: return 2;
-    case PT_ROLE_ADMIN: return 3;
+    case PT_ROLE_VIEWER:
+        return 1;
+    case PT_ROLE_CLERK:
+        return 2;
+    case PT_ROLE_ADMIN:
+        return 3;
     case PT_ROLE_NONE:
     case PT_ROLE_UNIT:
-    case PT_ROLE_DELEGATE: break;
+    case PT_ROLE_DELEGATE:
+        break;
     }
     return 0;
 }

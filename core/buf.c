@@ -97,11 +97,21 @@ void pt_buf_json_str(pt_buf_t *b, const char *s)
         pt_buf_append(b, run, (size_t)(p - run));
         run = p + 1;
         switch (c) {
-        case '"': pt_buf_append(b, "\\\"", 2); break;
-        case '\\': pt_buf_append(b, "\\\\", 2); break;
-        case '\n': pt_buf_append(b, "\\n", 2); break;
-        case '\r': pt_buf_append(b, "\\r", 2); break;
-        case '\t': pt_buf_append(b, "\\t", 2); break;
+        case '"':
+            pt_buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            pt_buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            pt_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            pt_buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            pt_buf_append(b, "\\t", 2);
+            break;
         default: {
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             pt_buf_append(b, esc, 6);

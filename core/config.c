@@ -947,7 +947,8 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
     int rc;
 
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of {name, role, sha256}, got %s", pt_json_type_name(v));
+        return fail(ld, path, "expected an array of {name, role, sha256}, got %s",
+                    pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0)
         return 0;
@@ -995,7 +996,8 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
     int rc;
 
     if (!cJSON_IsObject(v))
-        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s", pt_json_type_name(v));
+        return fail(ld, path, "expected an object {\"<uid>\": {name, role}}, got %s",
+                    pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0)
         return 0;
@@ -1040,7 +1042,8 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of category names or null, got %s", pt_json_type_name(v));
+        return fail(ld, path, "expected an array of category names or null, got %s",
+                    pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     /* An empty list would make every proposal's category invalid, which is
      * never what was meant; null (or no key) is how to allow any. */
@@ -1099,7 +1102,8 @@ static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const ch
     if (cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsArray(v))
-        return fail(ld, path, "expected an array of host names or null, got %s", pt_json_type_name(v));
+        return fail(ld, path, "expected an array of host names or null, got %s",
+                    pt_json_type_name(v));
     size_t n = (size_t)cJSON_GetArraySize(v);
     c->host_names = calloc(n ? n : 1, sizeof(*c->host_names));
     if (c->host_names == NULL)

@@ -151,8 +151,7 @@ static int check_writable_dir(const char *what, const char *dir, const char *how
 
 /* A directory that does not exist: fine when this user may make it (a
  * start makes the data directory), else a warning naming what would. */
-static void warn_missing(const char *what, const char *dir, bool start_makes_it,
-                         const char *maker)
+static void warn_missing(const char *what, const char *dir, bool start_makes_it, const char *maker)
 {
     char parent[4096];
     parent_of(dir, parent, sizeof(parent));

@@ -32,9 +32,9 @@ typedef struct pt_http_server_s pt_http_server_t;
 typedef struct pt_http_request_s pt_http_request_t;
 
 typedef struct {
-    size_t max_body;          /* bytes; default 1 MiB */
-    size_t max_header;        /* request line + headers, bytes; default 16 KiB */
-    unsigned max_connections; /* over it, new connections are closed at once; 1024 */
+    size_t max_body;            /* bytes; default 1 MiB */
+    size_t max_header;          /* request line + headers, bytes; default 16 KiB */
+    unsigned max_connections;   /* over it, new connections are closed at once; 1024 */
     uint64_t header_timeout_ms; /* a request's head must arrive within; 10 s */
     uint64_t idle_timeout_ms;   /* an idle keep-alive connection is closed; 60 s */
     unsigned max_requests;      /* requests per connection; the last is answered with
@@ -135,8 +135,8 @@ typedef int (*pt_http_head_check_cb)(const pt_http_request_t *req, void *ud, con
 void pt_http_server_set_head_check(pt_http_server_t *srv, pt_http_head_check_cb check, void *ud);
 
 void pt_http_server_set_body_stream(pt_http_server_t *srv,
-                                    bool (*wants)(const pt_http_request_t *req, void *ud),
-                                    void *ud, size_t max_stream_body);
+                                    bool (*wants)(const pt_http_request_t *req, void *ud), void *ud,
+                                    size_t max_stream_body);
 /* Starts delivering the body: on_data for each piece as it arrives
  * (borrowed for the call), then on_end once with 0 at the end of the body,
  * or a negative libuv error: UV_E2BIG (over the limit), UV_ETIMEDOUT (the

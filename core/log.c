@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 /* The level is one word read on every call from any thread; relaxed atomic
  * access is enough because a message logged just before or just after a
  * change of level is equally right. */

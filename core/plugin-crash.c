@@ -43,9 +43,9 @@ static _Thread_local struct {
     const char *instance; /* NULL outside plugin code */
     const char *plugin;
     const char *call;
-    int prepared;        /* the thread's alternate stack and bounds are set */
-    uintptr_t stack_lo;  /* the lowest address of the thread's stack, */
-    uintptr_t guard_lo;  /* and of the guard below it (0: unknown) */
+    int prepared;       /* the thread's alternate stack and bounds are set */
+    uintptr_t stack_lo; /* the lowest address of the thread's stack, */
+    uintptr_t guard_lo; /* and of the guard below it (0: unknown) */
 } mark;
 
 static pthread_key_t alt_key;
@@ -134,12 +134,18 @@ static void put(const char *s)
 static const char *signal_name(int sig)
 {
     switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGILL: return "SIGILL";
-    case SIGFPE: return "SIGFPE";
-    case SIGABRT: return "SIGABRT";
-    default: return "a fatal signal";
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGILL:
+        return "SIGILL";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGABRT:
+        return "SIGABRT";
+    default:
+        return "a fatal signal";
     }
 }
 

@@ -433,8 +433,8 @@ bool pt_plugin_file_changed(const pt_plugin_file_t *f)
  * happens to the file; the file's next load (an unload and a load, a
  * SIGHUP, a restart) runs its new content. Sets digest to the SHA-256 of
  * the content. Returns the copy's descriptor, or -1 with err set. */
-static int private_copy(const char *path, int fd, const struct stat *st,
-                        unsigned char digest[32], pt_error_t *err)
+static int private_copy(const char *path, int fd, const struct stat *st, unsigned char digest[32],
+                        pt_error_t *err)
 {
     const char *base = strrchr(path, '/');
     char name[200];

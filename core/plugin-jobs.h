@@ -21,13 +21,13 @@
 typedef struct {
     uv_loop_t *loop;
     pt_store_t *store;
-    pt_instance_t *inst;       /* serves `format` */
-    const char *format;        /* copied */
-    const char *actor;         /* who asked, for history; copied */
-    pt_http_request_t *req;    /* the job answers it */
-    bool partial;              /* import: keep the good records */
-    pt_list_query_t *query;    /* export: the filters; the job takes its strings */
-    uint64_t stall_ms;         /* export: a client that takes nothing this long is cut off */
+    pt_instance_t *inst;    /* serves `format` */
+    const char *format;     /* copied */
+    const char *actor;      /* who asked, for history; copied */
+    pt_http_request_t *req; /* the job answers it */
+    bool partial;           /* import: keep the good records */
+    pt_list_query_t *query; /* export: the filters; the job takes its strings */
+    uint64_t stall_ms;      /* export: a client that takes nothing this long is cut off */
 } pt_job_options_t;
 
 /* Starts an import of the request's body (streamed, see

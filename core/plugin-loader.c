@@ -68,14 +68,14 @@
  * pt_plugins_reload). */
 typedef struct pending_s {
     char *name;
-    uint64_t serial; /* the instance's (pt_instance_t.serial) when the change began */
-    cJSON *entry;   /* the new entry; NULL when the instance goes */
-    bool builtin;   /* entry is a built-in format plugin's */
-    bool for_jobs;  /* waits for the instance's jobs to end (no deadline) */
+    uint64_t serial;       /* the instance's (pt_instance_t.serial) when the change began */
+    cJSON *entry;          /* the new entry; NULL when the instance goes */
+    bool builtin;          /* entry is a built-in format plugin's */
+    bool for_jobs;         /* waits for the instance's jobs to end (no deadline) */
     pt_instance_t *staged; /* entry's instance, made (create() succeeded) but
                               not linked: swapped in for the running one */
-    uint64_t until; /* then for deliver(): uv_now() after which the instance is
-                       left as it is */
+    uint64_t until;        /* then for deliver(): uv_now() after which the instance is
+                              left as it is */
     struct pending_s *next;
 } pending_t;
 
@@ -398,10 +398,17 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     /* The types the change feed has (PRODUCT.md §5, and the daily digest):
      * a filter naming another would silently never match. */
-    static const char *const known[] = {
-        "*",          "proposal.*",           "proposal.created",  "proposal.updated",
-        "proposal.status_changed", "proposal.deleted", "proposal.due_soon",
-        "proposal.overdue", "digest.*", "digest.daily", NULL};
+    static const char *const known[] = {"*",
+                                        "proposal.*",
+                                        "proposal.created",
+                                        "proposal.updated",
+                                        "proposal.status_changed",
+                                        "proposal.deleted",
+                                        "proposal.due_soon",
+                                        "proposal.overdue",
+                                        "digest.*",
+                                        "digest.daily",
+                                        NULL};
     const cJSON *e;
     size_t i = 0;
     cJSON_ArrayForEach(e, ev)
@@ -864,7 +871,8 @@ static int swap_in(pt_plugins_t *p, pt_instance_t *staged)
     snprintf(name, sizeof(name), "%s", staged->name);
     pt_error_t err = {0};
     if (start_instance(p, staged, &err) == PT_OK) {
-        pt_info("reload: plugin instance %s now runs with its new entry (or its plugin file's new build)",
+        pt_info("reload: plugin instance %s now runs with its new entry (or its plugin file's new "
+                "build)",
                 name);
         return 0;
     }
@@ -1001,7 +1009,6 @@ void pt_plugins_jobs_ended(pt_instance_t *inst)
     pending_run(p, name);
     free(name);
 }
-
 
 static void pending_timer_closed(uv_handle_t *h)
 {
@@ -1218,8 +1225,9 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
             if (!other)
                 continue;
             char why[300];
-            snprintf(why, sizeof(why), "its new entry would %s the format \"%s\", which instance %s %ss",
-                     side, format, other->name, side);
+            snprintf(why, sizeof(why),
+                     "its new entry would %s the format \"%s\", which instance %s %ss", side,
+                     format, other->name, side);
             pt_error("reload: plugin instance %s was not changed: %s; it goes on with its running "
                      "configuration",
                      made->name, why);
@@ -1406,11 +1414,13 @@ static cJSON *instance_json(pt_instance_t *inst)
     /* The job arguments each side declares; null when not declared (1.0). */
     cJSON *args = cJSON_AddObjectToObject(o, "args");
     if (d->importer)
-        cJSON_AddItemToObject(args, "import", d->importer->args ? strings_json(d->importer->args)
-                                                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(args, "import",
+                              d->importer->args ? strings_json(d->importer->args)
+                                                : cJSON_CreateNull());
     if (d->exporter)
-        cJSON_AddItemToObject(args, "export", d->exporter->args ? strings_json(d->exporter->args)
-                                                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(args, "export",
+                              d->exporter->args ? strings_json(d->exporter->args)
+                                                : cJSON_CreateNull());
     cJSON *options = cJSON_AddArrayToObject(o, "options");
     for (const ptrack_option_t *op = d->options; op && op->key; op++) {
         cJSON *row = cJSON_CreateObject();

@@ -222,7 +222,8 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                                o->type == PTRACK_OPT_STRINGS ? "]" : "");
             else
                 option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
-                               o->key, d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v));
+                               o->key, d->name, pt_plugin_option_expected(o->type),
+                               pt_json_type_name(v));
             continue;
         }
         cJSON *copy = cJSON_Duplicate(v, true);

@@ -38,13 +38,13 @@ typedef struct pt_notifier_s pt_notifier_t;
 
 /* One plugin file, opened once however many instances use it. */
 typedef struct pt_plugin_file_s {
-    char *path;  /* as resolved (absolute or relative to the daemon's cwd) */
-    dev_t dev;   /* the file that was checked and opened, */
+    char *path; /* as resolved (absolute or relative to the daemon's cwd) */
+    dev_t dev;  /* the file that was checked and opened, */
     ino_t ino;
-    off_t size;  /* as it was then: ptrackd runs a copy of that content */
+    off_t size; /* as it was then: ptrackd runs a copy of that content */
     struct timespec mtime, ctime;
     unsigned char sha256[32]; /* of that content */
-    void *handle; /* dlopen's */
+    void *handle;             /* dlopen's */
     const ptrack_plugin_t *desc;
     int refs; /* instances using it; dlclose at 0 */
 } pt_plugin_file_t;
@@ -52,26 +52,26 @@ typedef struct pt_plugin_file_s {
 /* One configured instance; the ABI's opaque ptrack_instance_t. */
 struct ptrack_instance {
     pt_plugins_t *host;
-    char *name;               /* "wecom" */
+    char *name; /* "wecom" */
     pt_plugin_file_t *file;
-    cJSON *entry;             /* the config entry as given: {instance, path, config} */
-    cJSON *options;           /* `config` checked against the option table, defaults filled */
-    void *state;              /* create()'s */
-    char **events;            /* notifiers: the event types wanted ("proposal.*" allowed); */
-    size_t n_events;          /*   NULL/0: every event */
-    bool start_oldest;        /* notifiers: a new one starts with the oldest event the
-                                 store holds ("start": "oldest"), not after the newest */
-    pt_notifier_t *notifier;  /* set while a notifier runs */
-    unsigned jobs;            /* import and export jobs running on this instance */
-    bool runtime;             /* loaded through POST /v1/plugins, not named by the
-                                 configuration: a reload leaves it as it is */
-    uint64_t serial;          /* one more than the last instance made's: tells an instance
-                                 from a later one of the same name */
-    bool builtin;             /* a built-in format plugin loaded because builtin_plugins
-                                 is on, not named by anyone: any other instance may
-                                 take its formats over (see pt_plugins_importer) */
-    bool replaced;            /* a reload in progress changes or removes it: the instances
-                                 it makes do not clash with its formats */
+    cJSON *entry;            /* the config entry as given: {instance, path, config} */
+    cJSON *options;          /* `config` checked against the option table, defaults filled */
+    void *state;             /* create()'s */
+    char **events;           /* notifiers: the event types wanted ("proposal.*" allowed); */
+    size_t n_events;         /*   NULL/0: every event */
+    bool start_oldest;       /* notifiers: a new one starts with the oldest event the
+                                store holds ("start": "oldest"), not after the newest */
+    pt_notifier_t *notifier; /* set while a notifier runs */
+    unsigned jobs;           /* import and export jobs running on this instance */
+    bool runtime;            /* loaded through POST /v1/plugins, not named by the
+                                configuration: a reload leaves it as it is */
+    uint64_t serial;         /* one more than the last instance made's: tells an instance
+                                from a later one of the same name */
+    bool builtin;            /* a built-in format plugin loaded because builtin_plugins
+                                is on, not named by anyone: any other instance may
+                                take its formats over (see pt_plugins_importer) */
+    bool replaced;           /* a reload in progress changes or removes it: the instances
+                                it makes do not clash with its formats */
     pt_instance_t *next;
 };
 
@@ -82,7 +82,7 @@ typedef struct {
     uv_loop_t *loop;
     pt_store_t *store;
     const pt_workflow_t *workflow; /* what workflow_item reads; must outlive the registry */
-    const char *plugin_dir; /* where a path without a slash is looked up */
+    const char *plugin_dir;        /* where a path without a slash is looked up */
 } pt_plugins_options_t;
 
 int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out);
@@ -113,8 +113,7 @@ int pt_plugins_load_builtin(pt_plugins_t *p, const cJSON *entry, pt_error_t *err
  * destroy(), and dlcloses the file when no instance uses it any more.
  * PT_ENOTFOUND when there is no such instance; PT_ECONFLICT when it cannot
  * be stopped now (the message says why); it then stays loaded. */
-int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms,
-                      pt_error_t *err);
+int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_ms, pt_error_t *err);
 /* Checks a new `plugins` array: each new or changed entry, its file
  * (opened, checked and dlopened; an open one is shared), its options,
  * events and start; and that no two of its instances, nor one of them and

@@ -122,7 +122,7 @@ static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
                 const char *eb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lb, "en"));
                 /* A typed label is matched in Chinese, and in English in any
                  * case (workflow.c). */
-                const char *shared = za && zb && strcmp(za, zb) == 0        ? za
+                const char *shared = za && zb && strcmp(za, zb) == 0       ? za
                                      : ea && eb && strcasecmp(ea, eb) == 0 ? ea
                                                                            : NULL;
                 if (!shared)
@@ -284,20 +284,40 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case O_CONFIG: d->config_path = optarg; break;
-        case O_DATA: d->flag_data = optarg; break;
-        case O_SOCKET: d->flag_socket = optarg; break;
-        case O_LISTEN: d->flag_listen = optarg; break;
-        case O_LOG: d->flag_level = optarg; break;
-        case O_PLUGIN_DIR: d->flag_plugin_dir = optarg; break;
+        case O_CONFIG:
+            d->config_path = optarg;
+            break;
+        case O_DATA:
+            d->flag_data = optarg;
+            break;
+        case O_SOCKET:
+            d->flag_socket = optarg;
+            break;
+        case O_LISTEN:
+            d->flag_listen = optarg;
+            break;
+        case O_LOG:
+            d->flag_level = optarg;
+            break;
+        case O_PLUGIN_DIR:
+            d->flag_plugin_dir = optarg;
+            break;
         case O_CHECK:
             d->config_path = optarg;
             d->check_only = true;
             break;
-        case O_PIDFILE: d->pidfile = optarg; break;
-        case O_SYSLOG: d->use_syslog = true; break;
-        case O_VERSION: printf("ptrackd %s\n", PT_VERSION); exit(0);
-        case O_HELP: usage(stdout); exit(0);
+        case O_PIDFILE:
+            d->pidfile = optarg;
+            break;
+        case O_SYSLOG:
+            d->use_syslog = true;
+            break;
+        case O_VERSION:
+            printf("ptrackd %s\n", PT_VERSION);
+            exit(0);
+        case O_HELP:
+            usage(stdout);
+            exit(0);
         default:
             return pt_error_set(err, PT_ECONFIG, "unknown or incomplete option \"%s\"; see --help",
                                 argv[optind - 1]);
@@ -513,10 +533,10 @@ static bool workflow_same(const pt_workflow_t *a, const pt_workflow_t *b)
     cJSON_ArrayForEach(act, acts)
     {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(act, "name");
-        const char *ea = cJSON_IsString(name) ? pt_workflow_action_effect(a, name->valuestring)
-                                              : NULL;
-        const char *eb = cJSON_IsString(name) ? pt_workflow_action_effect(b, name->valuestring)
-                                              : NULL;
+        const char *ea =
+            cJSON_IsString(name) ? pt_workflow_action_effect(a, name->valuestring) : NULL;
+        const char *eb =
+            cJSON_IsString(name) ? pt_workflow_action_effect(b, name->valuestring) : NULL;
         if (!str_same(ea, eb))
             same = false;
     }
@@ -566,15 +586,13 @@ static void reload(daemon_t *d)
     pt_config_init(&next);
     pt_error_t err = {0};
     if (read_config(d, &next, &err) != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
-                 err.message);
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
         pt_error_clear(&err);
         pt_config_free(&next);
         return;
     }
     if (pt_api_check_token_names(d->api, &next, &err) != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
-                 err.message);
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
         pt_error_clear(&err);
         pt_config_free(&next);
         return;
@@ -586,11 +604,9 @@ static void reload(daemon_t *d)
     if (check_listen(&next, &err) == PT_OK && next.socket_group &&
         !str_same(next.socket_group, d->config.socket_group) &&
         resolve_group(next.socket_group, &group) != 0)
-        pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
-                     next.socket_group);
+        pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"", next.socket_group);
     if (err.code != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s",
-                 err.message);
+        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
         pt_error_clear(&err);
         pt_config_free(&next);
         return;
@@ -659,8 +675,8 @@ static void reload(daemon_t *d)
     int failed = pt_plugins_reload(d->plugins, d->config.plugins, builtins);
     cJSON_Delete(builtins);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "
-                                                          "see above)"
-                                                        : "");
+                                                         "see above)"
+                                                       : "");
 }
 
 static void on_sighup(uv_signal_t *h, int signum)
@@ -745,8 +761,7 @@ static int write_pidfile(const char *path, pt_error_t *err)
     if (bad || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s", path,
-                            strerror(e));
+        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s", path, strerror(e));
     }
     return PT_OK;
 }
@@ -860,8 +875,8 @@ static int start(daemon_t *d, pt_error_t *err)
                             "(ptrackd makes the data directory, not the socket's)",
                             d->config.socket);
     if (rc != 0)
-        return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s",
-                            d->config.socket, uv_strerror(rc));
+        return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s", d->config.socket,
+                            uv_strerror(rc));
     d->socket_made = true;
     if (d->config.socket_group && chown(d->config.socket, (uid_t)-1, group) != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot give the socket %s to group %s: %s",
@@ -883,15 +898,14 @@ static int start(daemon_t *d, pt_error_t *err)
     uv_signal_start(&d->sighup, on_sighup, SIGHUP);
     if (d->pidfile && write_pidfile(d->pidfile, err) != PT_OK)
         return err->code;
-    pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION,
-            pt_workflow_name(d->workflow), d->config.data_dir);
+    pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION, pt_workflow_name(d->workflow),
+            d->config.data_dir);
     char status[512];
     snprintf(status, sizeof(status), "READY=1\nSTATUS=serving on %s%s%s", d->config.socket,
              d->config.listen ? " and http://" : "", d->config.listen ? d->config.listen : "");
     int rc_notify = pt_sd_notify(status);
     if (rc_notify != 0)
-        pt_warn("cannot tell the service manager that ptrackd is ready: %s",
-                strerror(-rc_notify));
+        pt_warn("cannot tell the service manager that ptrackd is ready: %s", strerror(-rc_notify));
     return PT_OK;
 }
 

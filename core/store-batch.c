@@ -33,8 +33,7 @@ struct pt_rowbatch_s {
     pt_buf_t text;
 };
 
-pt_rowbatch_t *pt_rowbatch_new(sqlite3 *db, const char *prefix, const char *row,
-                               const char *types)
+pt_rowbatch_t *pt_rowbatch_new(sqlite3 *db, const char *prefix, const char *row, const char *types)
 {
     pt_rowbatch_t *b = calloc(1, sizeof(*b));
     if (!b)

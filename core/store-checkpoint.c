@@ -216,10 +216,10 @@ void pt_store_wal_figures(const pt_store_t *s, uint64_t *checkpoints, uint64_t *
     char wal[PATH_MAX];
     struct stat st;
     *checkpoints = __atomic_load_n(&s->ckpt_completed, __ATOMIC_ACQUIRE);
-    *wal_bytes = (size_t)snprintf(wal, sizeof(wal), "%s-wal", s->path) < sizeof(wal) &&
-                         stat(wal, &st) == 0
-                     ? (uint64_t)st.st_size
-                     : 0;
+    *wal_bytes =
+        (size_t)snprintf(wal, sizeof(wal), "%s-wal", s->path) < sizeof(wal) && stat(wal, &st) == 0
+            ? (uint64_t)st.st_size
+            : 0;
 }
 
 void pt_store_checkpoint_wake(pt_store_t *s)

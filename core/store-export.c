@@ -25,10 +25,10 @@ struct pt_export_cursor_s {
     sqlite3 *db;
     sqlite3_stmt *st;
     int64_t now;
-    int64_t after;  /* the last id returned */
-    int in_page;    /* rows returned from the current page */
+    int64_t after; /* the last id returned */
+    int in_page;   /* rows returned from the current page */
     bool end;
-    char *cur;      /* the last document returned */
+    char *cur; /* the last document returned */
 };
 
 static int64_t now_ms(void)

@@ -275,7 +275,8 @@ static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
     d->by_number = d->by_ref = d->by_old_ref = NULL;
     if (sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE number = ?1 AND session IS ?2", -1,
                            &d->by_number, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE source_ref = ?1 AND source_format IS ?2",
+        sqlite3_prepare_v2(db,
+                           "SELECT id FROM proposals WHERE source_ref = ?1 AND source_format IS ?2",
                            -1, &d->by_ref, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT id FROM proposals WHERE source_ref = ?1"

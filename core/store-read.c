@@ -924,7 +924,17 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
  * their latest rating. The reply categories: of the proposals answered
  * (办复), by their latest reply; one that a separate-mode unit has
  * answered while others have not is not answered yet. */
-enum { C_TOTAL, C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
+enum {
+    C_TOTAL,
+    C_OVERDUE,
+    C_DUE_7D,
+    C_ASSIGNED,
+    C_REPLIED,
+    C_RATED,
+    C_SATISFIED,
+    C_A,
+    C_N = C_A + 4
+};
 static const char stats_counts_sql[] =
     "SELECT count(*),"
     " total(clock = 1 AND due_at IS NOT NULL AND due_at < :now),"

@@ -418,8 +418,10 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
     for (; v < SCHEMA_VERSION; v++) {
         char set[64], what[160];
         snprintf(set, sizeof(set), "PRAGMA user_version=%d;", v + 1);
-        snprintf(what, sizeof(what), "migrating the schema from version %d to %d (the database "
-                 "stays at %d)", v, v + 1, v);
+        snprintf(what, sizeof(what),
+                 "migrating the schema from version %d to %d (the database "
+                 "stays at %d)",
+                 v, v + 1, v);
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
             return pt_sqlite_error(err, db, what);
         if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||

@@ -313,8 +313,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         warn_unknown_states(s->wdb, opts->workflow);
     if (opts->max_page_count > 0) {
         char sql[64];
-        snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld;",
-                 (long long)opts->max_page_count);
+        snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%lld;", (long long)opts->max_page_count);
         sqlite3_exec(s->wdb, sql, NULL, NULL, NULL);
     }
     /* Ids are handed out by the writer; AUTOINCREMENT's counter says which
@@ -439,7 +438,7 @@ void pt_store_set_deadlines(pt_store_t *s, const pt_deadlines_t *d)
 }
 
 const unsigned pt_store_batch_bounds[PT_STORE_BATCH_BUCKETS] = {1,  2,   5,   10,  20,
-                                                                 50, 100, 200, 500, 1000};
+                                                                50, 100, 200, 500, 1000};
 
 const uint64_t *pt_store_batch_histogram(const pt_store_t *s)
 {

@@ -40,9 +40,9 @@ struct pt_store_s {
     pt_write_t *done_head, *done_tail;
     int64_t done_last_seq; /* the highest seq committed, guarded by mu */
     bool done_commit_failed;
-    uint64_t done_commits, done_writes; /* guarded by mu */
+    uint64_t done_commits, done_writes;                   /* guarded by mu */
     uint64_t done_batch_hist[PT_STORE_BATCH_BUCKETS + 1]; /* guarded by mu */
-    int64_t done_due_hint;              /* guarded by mu; see pt_store_take_due_hint */
+    int64_t done_due_hint; /* guarded by mu; see pt_store_take_due_hint */
 
     /* The writer's own state (writer thread only). */
     int64_t next_id;
@@ -166,8 +166,7 @@ typedef struct {
  * is full; flush inserts what is gathered. Both return an SQLite code (the
  * rows gathered are dropped on an error). Thread: the connection's. */
 typedef struct pt_rowbatch_s pt_rowbatch_t;
-pt_rowbatch_t *pt_rowbatch_new(sqlite3 *db, const char *prefix, const char *row,
-                               const char *types);
+pt_rowbatch_t *pt_rowbatch_new(sqlite3 *db, const char *prefix, const char *row, const char *types);
 void pt_rowbatch_free(pt_rowbatch_t *b);
 int pt_rowbatch_add(pt_rowbatch_t *b, ...);
 int pt_rowbatch_flush(pt_rowbatch_t *b);

@@ -171,9 +171,9 @@ static int bind_revoke(sqlite3_stmt *st, pt_write_t *w)
 static int run_revoke(void *conn, pt_write_t *w)
 {
     int changes = 0;
-    int rc = run_sql(conn, w,
-                     "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-                     "revoking a token", bind_revoke, &changes);
+    int rc =
+        run_sql(conn, w, "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+                "revoking a token", bind_revoke, &changes);
     if (rc == PT_OK && changes == 0)
         rc = pt_error_set(&w->err, PT_ENOTFOUND, "there is no token named \"%s\"", w->name);
     return rc;
@@ -258,8 +258,7 @@ pt_write_t *pt_write_config_token_used(const char *name, int64_t at)
     return w;
 }
 
-int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t *n,
-                                    pt_error_t *err)
+int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t *n, pt_error_t *err)
 {
     *out = NULL;
     *n = 0;
@@ -270,8 +269,8 @@ int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t 
     int result = PT_OK;
     pt_token_use_t *v = NULL;
     size_t len = 0, cap = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name, last_used_at FROM config_token_uses", -1, &st,
-                           NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT name, last_used_at FROM config_token_uses", -1, &st, NULL) !=
+        SQLITE_OK) {
         result = pt_sqlite_error(err, db, "reading the tokens' last uses");
         goto done;
     }

@@ -451,8 +451,7 @@ static int insert_side(writer_t *w, int which, int64_t id, const char *a, pt_err
 
 /* A unit's row: its name, its role, whether it has answered its part
  * (pt_proposal_units_answered) and whether it has signed. */
-static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered,
-                       pt_error_t *err)
+static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered, pt_error_t *err)
 {
     sqlite3_stmt *st = w->st[ST_INS_UNIT];
     sqlite3_bind_int64(st, 1, id);

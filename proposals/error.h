@@ -14,26 +14,26 @@
 
 enum {
     PT_OK = 0,
-    PT_EINVALID_JSON = -1,   /* 400 invalid_json */
-    PT_EVALIDATION = -2,     /* 422 validation_failed, details: fields */
-    PT_ENOTFOUND = -3,       /* 404 not_found */
-    PT_ETRANSITION = -4,     /* 409 invalid_transition, details: state, allowed */
-    PT_EVERSION = -5,        /* 412 version_conflict, details: current_version */
-    PT_EUNAUTHORIZED = -6,   /* 401 unauthorized */
-    PT_EFORBIDDEN = -7,      /* 403 forbidden */
-    PT_ETOOLARGE = -8,       /* 413 payload_too_large */
-    PT_EMEDIA = -9,          /* 415 unsupported_media_type */
-    PT_EIDEMPOTENCY = -10,   /* 422 idempotency_conflict */
-    PT_ESTORAGE = -11,       /* 503 storage_error */
-    PT_EBADREQUEST = -12,    /* 400 bad_request (malformed HTTP, bad query) */
-    PT_EHEADERS = -13,       /* 431 headers_too_large */
-    PT_EMETHOD = -14,        /* 405 method_not_allowed */
-    PT_ECONFLICT = -15,      /* 409 conflict (e.g. duplicate number) */
-    PT_ENOMEM = -16,         /* 503 storage_error: out of memory */
-    PT_EINTERNAL = -17,      /* 500 internal_error: a bug, never bad input */
-    PT_ECONFIG = -18,        /* a bad config or workflow file (not an API error) */
-    PT_ESHUTDOWN = -19,      /* 503 shutting_down: ptrackd stopped before it was done */
-    PT_EPLUGIN = -20,        /* 500 plugin_error: a plugin's import() or export() failed */
+    PT_EINVALID_JSON = -1, /* 400 invalid_json */
+    PT_EVALIDATION = -2,   /* 422 validation_failed, details: fields */
+    PT_ENOTFOUND = -3,     /* 404 not_found */
+    PT_ETRANSITION = -4,   /* 409 invalid_transition, details: state, allowed */
+    PT_EVERSION = -5,      /* 412 version_conflict, details: current_version */
+    PT_EUNAUTHORIZED = -6, /* 401 unauthorized */
+    PT_EFORBIDDEN = -7,    /* 403 forbidden */
+    PT_ETOOLARGE = -8,     /* 413 payload_too_large */
+    PT_EMEDIA = -9,        /* 415 unsupported_media_type */
+    PT_EIDEMPOTENCY = -10, /* 422 idempotency_conflict */
+    PT_ESTORAGE = -11,     /* 503 storage_error */
+    PT_EBADREQUEST = -12,  /* 400 bad_request (malformed HTTP, bad query) */
+    PT_EHEADERS = -13,     /* 431 headers_too_large */
+    PT_EMETHOD = -14,      /* 405 method_not_allowed */
+    PT_ECONFLICT = -15,    /* 409 conflict (e.g. duplicate number) */
+    PT_ENOMEM = -16,       /* 503 storage_error: out of memory */
+    PT_EINTERNAL = -17,    /* 500 internal_error: a bug, never bad input */
+    PT_ECONFIG = -18,      /* a bad config or workflow file (not an API error) */
+    PT_ESHUTDOWN = -19,    /* 503 shutting_down: ptrackd stopped before it was done */
+    PT_EPLUGIN = -20,      /* 500 plugin_error: a plugin's import() or export() failed */
 };
 
 typedef struct pt_error_s {

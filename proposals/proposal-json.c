@@ -789,8 +789,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_REPLIES: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), 0, v,
-                                  &arr, &cnt, err);
+        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), 0, v, &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;

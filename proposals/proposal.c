@@ -259,8 +259,7 @@ static bool unit_answered_at(const pt_proposal_t *p, size_t i, bool replied, siz
     if (role && strcmp(role, "co") == 0)
         return p->units[i].opinion_at != 0;
     /* Only separate mode waits for each unit's own reply. */
-    return replied && waiting > 0 && p->handling_mode &&
-           strcmp(p->handling_mode, "separate") == 0;
+    return replied && waiting > 0 && p->handling_mode && strcmp(p->handling_mode, "separate") == 0;
 }
 
 void pt_proposal_units_answered(const pt_proposal_t *p, bool *answered)
@@ -285,8 +284,7 @@ bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
             at = i;
         waiting += !pt_proposal_unit_replied(p, p->units[i].name);
     }
-    return at < p->n_units &&
-           unit_answered_at(p, at, pt_proposal_unit_replied(p, unit), waiting);
+    return at < p->n_units && unit_answered_at(p, at, pt_proposal_unit_replied(p, unit), waiting);
 }
 
 bool pt_proposal_answered(const pt_proposal_t *p)

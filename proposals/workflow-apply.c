@@ -674,8 +674,8 @@ static bool feedback_person_known(run_t *r, const char *person)
         size_t need = strlen(name) + (used ? 2 : 0);
         if (used + need >= sizeof(names) - 24) /* room for "… (N in all)" */
             break;
-        used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
-                                 name);
+        used +=
+            (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", name);
         listed++;
     }
     if (listed < all)

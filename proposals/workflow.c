@@ -485,8 +485,8 @@ static int map_add(pt_workflow_t *wf, wf_action_t *a, const cJSON *m, const char
 
 /* "to": {"status": {"assigned": "handling"}}: from each state listed (one
  * of the action's "from") to its state; from the others it stays. */
-static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
-                            const char *where, pt_error_t *err)
+static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, const char *where,
+                            pt_error_t *err)
 {
     static const char *const keys[] = {"status", NULL};
     const cJSON *map = cJSON_GetObjectItemCaseSensitive(to, "status"), *m;
@@ -505,8 +505,8 @@ static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to,
     {
         from = pt_wf_state_index(wf, m->string);
         if (from < 0 || !a->from[from])
-            return bad(err, "%s: \"status\" key \"%s\" is not one of the action's \"from\"",
-                       where, m->string);
+            return bad(err, "%s: \"status\" key \"%s\" is not one of the action's \"from\"", where,
+                       m->string);
         if ((rc = map_add(wf, a, m, where, "\"status\"", err)) != PT_OK)
             return rc;
     }
@@ -538,8 +538,7 @@ static int load_to(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, pt_error_
     }
     snprintf(where, sizeof(where), "action \"%s\": to", a->name);
     if (!cJSON_IsObject(to))
-        return bad(err, "%s: must be a state, null, {\"field\", \"map\"} or {\"status\"}",
-                   where);
+        return bad(err, "%s: must be a state, null, {\"field\", \"map\"} or {\"status\"}", where);
     if (cJSON_GetObjectItemCaseSensitive(to, "status"))
         return load_to_by_state(wf, a, to, where, err);
     if ((rc = check_keys(to, keys, where, err)) != PT_OK)
@@ -703,8 +702,7 @@ static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_e
      * a change of that field: "title" on an urging action would say the
      * title changed. */
     for (size_t i = 0; i < a->n_fields; i++)
-        if (pt_pfield_find(a->fields[i].name) &&
-            !pt_wf_effect_reads(a->effect, a->fields[i].name))
+        if (pt_pfield_find(a->fields[i].name) && !pt_wf_effect_reads(a->effect, a->fields[i].name))
             return bad(err,
                        "%s: field \"%s\" is named as a field of the proposal, which effect "
                        "\"%s\" does not set; name it otherwise (only its history entry keeps it)",

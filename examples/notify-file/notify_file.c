@@ -130,8 +130,8 @@ static int notify_file_deliver(void *state, const ptrack_event_t *ev)
         /* A short write (a full disk) would leave half a line; cut it off
          * so that the retry writes the line whole. */
         if (n > 0 && before >= 0 && ftruncate(nf->fd, before) != 0)
-            nf->host->log(nf->inst, PTRACK_LOG_WARN, "cannot cut a torn line off %s: %s",
-                          nf->path, strerror(errno));
+            nf->host->log(nf->inst, PTRACK_LOG_WARN, "cannot cut a torn line off %s: %s", nf->path,
+                          strerror(errno));
         nf->host->log(nf->inst, PTRACK_LOG_WARN,
                       "writing event %lld to %s failed: %s (will try again)", (long long)ev->seq,
                       nf->path, strerror(e));

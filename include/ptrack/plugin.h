@@ -100,7 +100,7 @@ typedef enum {
 } ptrack_option_type_t;
 
 typedef struct {
-    const char *key;          /* "url" */
+    const char *key; /* "url" */
     ptrack_option_type_t type;
     int required;             /* non-zero: the instance must set it */
     const char *default_text; /* NULL, or the default as config text ("10s", "3", "true") */
@@ -118,9 +118,9 @@ typedef struct ptrack_record ptrack_record_t;     /* one JSON object */
 
 typedef struct {
     size_t struct_size;
-    int64_t seq;       /* durable and increasing; a repeat has the same seq */
-    const char *type;  /* "proposal.created", "proposal.status_changed", ... */
-    const char *json;  /* the whole event as JSON (PRODUCT.md §5), NUL-terminated */
+    int64_t seq;      /* durable and increasing; a repeat has the same seq */
+    const char *type; /* "proposal.created", "proposal.status_changed", ... */
+    const char *json; /* the whole event as JSON (PRODUCT.md §5), NUL-terminated */
     size_t json_len;
     const ptrack_record_t *record; /* the same event, for ptrack_host_t.rec_get */
 } ptrack_event_t;
@@ -131,13 +131,13 @@ typedef struct {
 typedef enum { PTRACK_WF_STATE = 1, PTRACK_WF_ACTION = 2 } ptrack_wf_kind_t;
 
 typedef struct {
-    size_t struct_size; /* sizeof(ptrack_workflow_item_t), set by the caller */
+    size_t struct_size;   /* sizeof(ptrack_workflow_item_t), set by the caller */
     const char *label_zh; /* "办理中" */
     const char *label_en; /* "Handling" */
-    int terminal; /* states: it ends the proposal's course (closed, withdrawn) */
-    int clock;    /* states: the proposal's deadline runs in it */
-    int order;    /* states and actions: the place in the workflow, from 0 */
-    const char *name; /* its name in the API ("handling"): a lookup by label gives it */
+    int terminal;         /* states: it ends the proposal's course (closed, withdrawn) */
+    int clock;            /* states: the proposal's deadline runs in it */
+    int order;            /* states and actions: the place in the workflow, from 0 */
+    const char *name;     /* its name in the API ("handling"): a lookup by label gives it */
 } ptrack_workflow_item_t;
 
 /* ---- The host's services ----------------------------------------------
@@ -181,8 +181,7 @@ typedef struct ptrack_host {
     /* An array option: its length in *n, and each element by index
      * (PTRACK_ENOTFOUND for an index at or past the length). */
     int (*opt_strings_count)(ptrack_instance_t *inst, const char *key, size_t *n);
-    int (*opt_strings_at)(ptrack_instance_t *inst, const char *key, size_t i,
-                          const char **value);
+    int (*opt_strings_at)(ptrack_instance_t *inst, const char *key, size_t i, const char **value);
 
     /* ---- Records: read and build JSON objects without a JSON library.
      * A path names a value inside the record: "title", "proposal.title",
@@ -439,8 +438,8 @@ typedef struct {
     const char *name;   /* "notify_file" */
     const char *version;
     const char *description;
-    unsigned kinds;                  /* PTRACK_KIND_* */
-    const ptrack_option_t *options;  /* ends with a NULL key; may be NULL */
+    unsigned kinds;                 /* PTRACK_KIND_* */
+    const ptrack_option_t *options; /* ends with a NULL key; may be NULL */
 
     /* Makes an instance: reads its options from host, prepares what it
      * needs, and returns its state in *state. Return PTRACK_OK, or

@@ -42,8 +42,8 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t 
  * that it is not late while the proposal is overdue, as GET /v1/stats'
  * overdue_by_unit counts it: in separate mode (分办) it has replied while
  * another unit has not; a co unit (lead_co) has given its opinion. */
-int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *host,
-                          const ptrack_record_t *rec, size_t i);
+int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t *rec,
+                          size_t i);
 void pt_view_free(pt_view_t *v);
 
 /* ---- The pass --------------------------------------------------------------- */

@@ -184,8 +184,7 @@ static void add_units(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t
  * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
  * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
  * Thread: the worker (the record is held by it). */
-static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev,
-                          const char *eol)
+static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev, const char *eol)
 {
     const ptrack_host_t *h = wf->host;
     const ptrack_record_t *rec = ev->record;

@@ -4,5 +4,8 @@
  */
 #define BAD_NAME "bad_args"
 #define BAD_WHAT "declares a query parameter without a name."
-#define BAD_ARGS {"sep", "", NULL}
+#define BAD_ARGS                                                                                   \
+    {                                                                                              \
+        "sep", "", NULL                                                                            \
+    }
 #include "bad-fixture.h"

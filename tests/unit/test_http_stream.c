@@ -35,8 +35,8 @@
 typedef struct {
     server_thread_t st;
     int port;
-    atomic_int end_status;    /* the last on_end status, 1 before any */
-    atomic_int ends;          /* on_end calls */
+    atomic_int end_status; /* the last on_end status, 1 before any */
+    atomic_int ends;       /* on_end calls */
     atomic_int data_while_paused;
     atomic_int pauses;
     atomic_int drains;
@@ -458,8 +458,8 @@ static void a_body_over_the_stream_limit_is_refused(void **state)
     fx_t *fx = *state;
     char head[256], out[256];
     int fd = cli_connect(fx);
-    snprintf(head, sizeof head,
-             "POST /up/count HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n", MAX_STREAM + 1);
+    snprintf(head, sizeof head, "POST /up/count HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n",
+             MAX_STREAM + 1);
     send_str(fd, head);
     assert_int_equal(read_response(fd, out, sizeof out), 413);
     close(fd);
@@ -566,8 +566,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_body_over_the_stream_limit_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_client_gone_mid_body_ends_it_with_an_error, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(pending_bytes_and_the_drain_bound_a_streamed_answer,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(pending_bytes_and_the_drain_bound_a_streamed_answer, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(an_aborted_stream_never_looks_complete, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -511,11 +511,12 @@ static void option_refusals_name_the_option(void **state)
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":7}}"),
                    PT_EVALIDATION, "option \"url\" of good_options must be a string, not a number");
-    assert_refused(f,
-                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
-                           "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
-                   PT_EVALIDATION,
-                   "must be a duration such as \"10s\" (units ms s m h d, at most 36500d), not \"soon\"");
+    assert_refused(
+        f,
+        load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
+        PT_EVALIDATION,
+        "must be a duration such as \"10s\" (units ms s m h d, at most 36500d), not \"soon\"");
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"timeout\":\"36501d\"}}"),

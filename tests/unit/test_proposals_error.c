@@ -157,16 +157,16 @@ static void raw_bytes_from_a_client_become_valid_utf8(void **state)
     pt_error_clear(&err);
     pt_error_add_field(&err, "\xfe名", "bad \xed\xa0\x80");
     cJSON *j = pt_error_to_json(&err);
-    cJSON *f = cJSON_GetArrayItem(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "fields"), 0);
+    cJSON *f =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "fields"), 0);
     assert_string_equal(cJSON_GetObjectItem(f, "field")->valuestring, "?名");
     assert_string_equal(cJSON_GetObjectItem(f, "message")->valuestring, "bad ???");
     cJSON_Delete(j);
     /* Details a caller added are scrubbed in the answer too. */
     cJSON_AddStringToObject(err.details, "line", "第3行 \x80");
     j = pt_error_to_json(&err);
-    assert_string_equal(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "line")->valuestring, "第3行 ?");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "line")->valuestring,
+                        "第3行 ?");
     cJSON_Delete(j);
     pt_error_clear(&err);
 }

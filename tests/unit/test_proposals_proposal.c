@@ -252,7 +252,8 @@ static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **sta
         "\"background\":null,\"recommendations\":[],\"submitter_type\":null,"
         "\"lead_author\":null,\"co_signers\":[],\"delegation\":null,\"category\":null,"
         "\"tags\":[],\"status\":null,\"handling_mode\":null,\"units\":[],\"assigned_at\":null,"
-        "\"due_at\":null,\"rehandling_at\":null,\"overdue\":false,\"key_supervision\":false,\"supervisor\":null,"
+        "\"due_at\":null,\"rehandling_at\":null,\"overdue\":false,\"key_supervision\":false,"
+        "\"supervisor\":null,"
         "\"replies\":[],\"feedback\":[],\"merged_into\":null,\"source\":null,\"custom\":{},"
         "\"version\":0,\"created_at\":null,\"updated_at\":null}");
     free(text);
@@ -262,13 +263,36 @@ static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **sta
 
 static void to_json_writes_the_fields_of_product_md_in_order(void **state)
 {
-    static const char *const order[] = {
-        "id",         "number",          "kind",           "session",     "title",
-        "background", "recommendations", "submitter_type", "lead_author", "co_signers",
-        "delegation", "category",        "tags",           "status",      "handling_mode",
-        "units",      "assigned_at",     "due_at",         "rehandling_at", "overdue",
-        "key_supervision", "supervisor", "replies",        "feedback",    "merged_into",
-        "source",     "custom",          "version",        "created_at",  "updated_at"};
+    static const char *const order[] = {"id",
+                                        "number",
+                                        "kind",
+                                        "session",
+                                        "title",
+                                        "background",
+                                        "recommendations",
+                                        "submitter_type",
+                                        "lead_author",
+                                        "co_signers",
+                                        "delegation",
+                                        "category",
+                                        "tags",
+                                        "status",
+                                        "handling_mode",
+                                        "units",
+                                        "assigned_at",
+                                        "due_at",
+                                        "rehandling_at",
+                                        "overdue",
+                                        "key_supervision",
+                                        "supervisor",
+                                        "replies",
+                                        "feedback",
+                                        "merged_into",
+                                        "source",
+                                        "custom",
+                                        "version",
+                                        "created_at",
+                                        "updated_at"};
     pt_proposal_t p;
     cJSON *j, *m;
     size_t i = 0;
@@ -990,7 +1014,7 @@ static void to_text_matches_the_tree_encoder(void **state)
     pt_proposal_t big;
     pt_proposal_init(&big);
     big.title = xs("关于编号很大的建议");
-    big.id = 9007199254740992LL;        /* 2^53, the largest id */
+    big.id = 9007199254740992LL; /* 2^53, the largest id */
     big.version = 1000000000000001LL;
     big.merged_into = 7999899999999999LL; /* once printed as 7.9999e+15 */
     const pt_proposal_t *cases[] = {&p, &empty, &big};

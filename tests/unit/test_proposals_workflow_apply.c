@@ -290,8 +290,8 @@ static void every_action_in_every_state_is_allowed_or_refused_as_the_table_says(
                 if (rc != PT_OK)
                     fail_msg("%s in %s refused: %s", actions[a], states[s], err.message);
                 /* sign leads to handling from assigned only */
-                bool moves = valid[a].to &&
-                             (strcmp(actions[a], "sign") != 0 || strcmp(states[s], "assigned") == 0);
+                bool moves = valid[a].to && (strcmp(actions[a], "sign") != 0 ||
+                                             strcmp(states[s], "assigned") == 0);
                 assert_string_equal(p.status, moves ? valid[a].to : states[s]);
                 assert_string_equal(h.from, states[s]);
                 assert_string_equal(h.to, p.status);
@@ -692,8 +692,7 @@ static void rehandling_is_extended_up_to_the_maximum_after_it_began(void **state
     /* Unsatisfied feedback starts a round the same way. */
     pt_proposal_free(&p);
     fixture(&p, "replied");
-    run_ok(&p, late, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}",
-           &h);
+    run_ok(&p, late, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}", &h);
     pt_history_free(&h);
     assert_int_equal(p.rehandling_at, late);
     snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
@@ -836,8 +835,8 @@ static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
     pt_proposal_free(&p);
 
     fixture(&p, "replied");
-    run_ok(&p, NOW + DAY, "feedback", "{\"person\": \"代表团联络员\", \"satisfaction\": \"satisfied\"}",
-           &h);
+    run_ok(&p, NOW + DAY, "feedback",
+           "{\"person\": \"代表团联络员\", \"satisfaction\": \"satisfied\"}", &h);
     assert_string_equal(p.feedback[0].person, "代表团联络员");
     pt_history_free(&h);
     pt_proposal_free(&p);
@@ -857,7 +856,8 @@ static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
             PT_EVALIDATION, "person", "王建国\u3000, 联名代表1, 联名代表2");
     refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人乙\", \"satisfaction\": \"satisfied\"}",
             PT_EVALIDATION, "person", "… (41 in all)");
-    run_ok(&p, NOW + DAY, "feedback", "{\"person\": \"王建国\", \"satisfaction\": \"satisfied\"}", &h);
+    run_ok(&p, NOW + DAY, "feedback", "{\"person\": \"王建国\", \"satisfaction\": \"satisfied\"}",
+           &h);
     assert_string_equal(p.status, "closed");
     pt_history_free(&h);
     pt_proposal_free(&p);

@@ -286,11 +286,11 @@ static void only_a_reopen_leads_out_of_a_terminal_state(void **state)
                            ", \"from\": [\"done\"], \"to\": \"new\", \"effect\": \"none\"}"),
             "action \"escape\": it leads out of the terminal state \"done\"");
     /* A reopen may, and an action that stays in it may act there. */
-    const char *ok = DOC(STATE_NEW "," STATE_DONE,
-                         FINISH("") ", {\"name\": \"reopen\", " LABEL
-                                    ", \"from\": [\"done\"], \"to\": \"new\","
-                                    " \"fields\": [{\"name\": \"reason\", \"type\": \"text\","
-                                    " \"required\": true}]}");
+    const char *ok =
+        DOC(STATE_NEW "," STATE_DONE,
+            FINISH("") ", {\"name\": \"reopen\", " LABEL ", \"from\": [\"done\"], \"to\": \"new\","
+                       " \"fields\": [{\"name\": \"reason\", \"type\": \"text\","
+                       " \"required\": true}]}");
     pt_workflow_t *wf = NULL;
     pt_error_t err = {0};
     if (pt_workflow_load(ok, strlen(ok), &wf, &err) != PT_OK)
@@ -428,8 +428,7 @@ static void a_move_by_state_names_states_of_its_from(void **state)
                 ", \"from\": [\"new\"], \"to\": {\"status\": {\"new\": \"gone\"}}}"),
             "action \"finish\": to: \"status\" \"new\": unknown state \"gone\"");
     refused(DOC(STATE_NEW "," STATE_DONE,
-                "{\"name\": \"finish\", " LABEL
-                ", \"from\": [\"new\"], \"to\": {\"status\": {}}}"),
+                "{\"name\": \"finish\", " LABEL ", \"from\": [\"new\"], \"to\": {\"status\": {}}}"),
             "action \"finish\": to: \"status\" must be an object of state: state");
     refused(DOC(STATE_NEW "," STATE_DONE,
                 "{\"name\": \"finish\", " LABEL
@@ -498,8 +497,10 @@ static void the_states_of_an_effect_are_those_its_actions_run_in(void **state)
     static const char doc[] =
         "{\"name\": \"office\", \"states\": ["
         "{\"name\": \"in\", \"label\": {\"zh\": \"收到\", \"en\": \"In\"}, \"initial\": true},"
-        "{\"name\": \"doing\", \"label\": {\"zh\": \"承办中\", \"en\": \"Doing\"}, \"clock\": true},"
-        "{\"name\": \"done\", \"label\": {\"zh\": \"完成\", \"en\": \"Done\"}, \"terminal\": true}],"
+        "{\"name\": \"doing\", \"label\": {\"zh\": \"承办中\", \"en\": \"Doing\"}, \"clock\": "
+        "true},"
+        "{\"name\": \"done\", \"label\": {\"zh\": \"完成\", \"en\": \"Done\"}, \"terminal\": "
+        "true}],"
         "\"actions\": ["
         "{\"name\": \"qianshou\", \"label\": {\"zh\": \"签收登记\", \"en\": \"Sign\"},"
         " \"from\": [\"in\", \"doing\"], \"to\": \"doing\", \"effect\": \"sign\","

@@ -176,8 +176,9 @@ static int64_t count(fixture_t *f)
 static void create_assigns_ids_and_is_readable(void **state)
 {
     fixture_t *f = *state;
-    pt_write_t *w = run(f, PT_WRITE_CREATE, 0, NULL,
-                        "{\"title\":\"关于支持革命老区振兴发展的建议\",\"delegation\":\"山西代表团\"}");
+    pt_write_t *w =
+        run(f, PT_WRITE_CREATE, 0, NULL,
+            "{\"title\":\"关于支持革命老区振兴发展的建议\",\"delegation\":\"山西代表团\"}");
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->id, 1);
     assert_int_equal(w->version, 1);
@@ -292,7 +293,8 @@ static void the_wal_starts_over_under_steady_writes(void **state)
     for (size_t i = 0; i + 3 < sizeof(bg); i += 3)
         memcpy(bg + i, "议", 3);
     bg[sizeof(bg) - 1 - (sizeof(bg) - 1) % 3] = '\0';
-    snprintf(st.body, sizeof(st.body), "{\"title\":\"关于持续写入的建议\",\"background\":\"%s\"}", bg);
+    snprintf(st.body, sizeof(st.body), "{\"title\":\"关于持续写入的建议\",\"background\":\"%s\"}",
+             bg);
     steady_next(&st);
     while (st.in_flight > 0)
         uv_run(&f->loop, UV_RUN_DEFAULT);
@@ -428,9 +430,9 @@ static void old_idempotency_keys_are_forgotten(void **state)
     assert_int_equal(w->err.code, PT_OK);
     pt_write_free(w);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(key) FROM idempotency", -1, &st,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT group_concat(key) FROM idempotency", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "new-key");
     sqlite3_finalize(st);
@@ -681,9 +683,20 @@ static void search_finds_proposals_not_indexed_yet(void **state)
     /* The last ones fold the case of letters other than ASCII: words of
      * three characters or more through the index, shorter ones and the
      * proposals not indexed yet through LIKE, which must fold them alike. */
-    const char *queries[] = {"垃圾分类", "饮水", "养老服务 建议", "垃圾分类 饮水",
-                             "健全机制", "二是", "加大投入\n二是", "安全 体系",
-                             "ａｂｃ", "ａｂ", "ｂ", "été", "ét", "é"};
+    const char *queries[] = {"垃圾分类",
+                             "饮水",
+                             "养老服务 建议",
+                             "垃圾分类 饮水",
+                             "健全机制",
+                             "二是",
+                             "加大投入\n二是",
+                             "安全 体系",
+                             "ａｂｃ",
+                             "ａｂ",
+                             "ｂ",
+                             "été",
+                             "ét",
+                             "é"};
     enum { N_QUERIES = sizeof(queries) / sizeof(queries[0]) };
     for (int i = 0; i < N_QUERIES; i++)
         search(f, queries[i], before[i], sizeof(before[i]));
@@ -799,8 +812,9 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
         create_unread(f, body);
     }
     wait_writes(f);
-    pt_write_t *w = run(f, PT_WRITE_ACTION, 7, "assign",
-                        "{\"mode\":\"single\",\"units\":[{\"name\":\"省财政厅\",\"role\":\"lead\"}]}");
+    pt_write_t *w =
+        run(f, PT_WRITE_ACTION, 7, "assign",
+            "{\"mode\":\"single\",\"units\":[{\"name\":\"省财政厅\",\"role\":\"lead\"}]}");
     assert_int_equal(w->err.code, PT_OK);
     pt_write_free(w);
     close_store(f);
@@ -873,8 +887,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(the_checkpointer_copies_the_wal_back, setup, teardown),
         cmocka_unit_test_setup_teardown(the_wal_starts_over_under_steady_writes, setup, teardown),
-        cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup, teardown),
         cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, setup, teardown),
