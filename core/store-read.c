@@ -503,10 +503,9 @@ char pt_list_cursor_key(pt_sort_key_t sort, bool desc)
     return desc ? (char)(k - 'a' + 'A') : k;
 }
 
-static void read_list(sqlite3 *db, pt_read_t *r)
+sqlite3_stmt *pt_store_page_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                    pt_error_t *err)
 {
-    const pt_list_query_t *q = &r->query;
-    int64_t now = now_ms();
     params_t p = {.n = 0};
     pt_buf_t sql;
     pt_buf_init(&sql);
@@ -534,14 +533,27 @@ static void read_list(sqlite3 *db, pt_read_t *r)
     else
         pt_buf_printf(&sql, " ORDER BY %s %s, p.id %s", sx, dir, dir);
     pt_buf_printf(&sql, " LIMIT %d", q->limit + 1);
-
     sqlite3_stmt *st = NULL;
     if (pt_buf_failed(&sql) ||
         sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
-        pt_sqlite_error(&r->err, db, "listing proposals");
-        goto done;
+        pt_sqlite_error(err, db, "listing proposals");
+        st = NULL;
+    } else {
+        /* Copied: the parameters' own strings are freed below. */
+        bind_params(st, &p, SQLITE_TRANSIENT);
     }
-    bind_params(st, &p, SQLITE_STATIC);
+    pt_buf_free(&sql);
+    params_free(&p);
+    return st;
+}
+
+static void read_list(sqlite3 *db, pt_read_t *r)
+{
+    const pt_list_query_t *q = &r->query;
+    int64_t now = now_ms();
+    sqlite3_stmt *st = pt_store_page_prepare(db, q, now, &r->err);
+    if (!st)
+        return;
     pt_buf_t b;
     pt_buf_init(&b);
     pt_buf_puts(&b, "{\"items\":[");
@@ -576,8 +588,6 @@ static void read_list(sqlite3 *db, pt_read_t *r)
         pt_error_set(&r->err, PT_ENOMEM, "out of memory");
 done:
     sqlite3_finalize(st);
-    pt_buf_free(&sql);
-    params_free(&p);
 }
 
 /* ---- History and events ---------------------------------------------- */

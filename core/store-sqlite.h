@@ -233,6 +233,16 @@ int64_t pt_store_writer_now(void);
     "(p.clock = 1 AND NOT EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id"       \
     " AND a.name = " UNIT " AND a.answered = 1))"
 
+/* Prepares the statement of one page of a list: q's filters, its sort and
+ * cursor, and q->limit + 1 rows (the one more says whether a next page
+ * exists), with the parameters bound. Its columns: the id, the sort's
+ * value (for the next cursor), the document, whether the deadline runs
+ * ({clock}, below), due_at, and the unit's part (NULL without q->unit).
+ * Returns NULL with err set on failure. Thread: any, with a connection of
+ * its own (store-read.c). */
+sqlite3_stmt *pt_store_page_prepare(sqlite3 *db, const pt_list_query_t *q, int64_t now,
+                                    pt_error_t *err);
+
 /* Prepares "SELECT <cols> FROM proposals p WHERE <the filters of q> <tail>"
  * with the filters' parameters bound (q's sort, limit and cursor are not
  * used; `now` decides overdue). The tail may use named parameters
