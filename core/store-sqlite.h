@@ -233,6 +233,14 @@ int64_t pt_store_writer_now(void);
     "(p.clock = 1 AND NOT EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id"       \
     " AND a.name = " UNIT " AND a.answered = 1))"
 
+/* The key a list sorted by due_at orders by (with the id after it): the
+ * deadline, and a proposal without one after every one with one. The
+ * index proposals_status_due (migration 14) holds this expression of the
+ * column due_at, and SQLite uses an index of an expression only for the
+ * same expression, spelt the same: the lists and the migration take it
+ * from here, and a change of it needs a migration of its own. */
+#define PT_SQL_DUE_KEY(COL) "IFNULL(" COL ", 9223372036854775807)"
+
 /* Prepares the statement of one page of a list: q's filters, its sort and
  * cursor, and q->limit + 1 rows (the one more says whether a next page
  * exists), with the parameters bound. Its columns: the id, the sort's

@@ -97,7 +97,9 @@ static const char *const sql_text[ST_COUNT_] = {
         " due_at = ?11, replied = ?12, reply_category = ?13, satisfaction = ?14, version = ?17,"
         " updated_at = ?19, doc = ?20 WHERE id = ?1",
     /* ... and one that moves neither the state nor a deadline (supervise,
-     * opinion, follow_up) spares the status and deadline indexes too. */
+     * opinion, follow_up) spares the deadline's index and those of the
+     * status too, but for proposals_status_updated, which holds
+     * updated_at. */
     [ST_UPDATE_DOC] = "UPDATE proposals SET key_supervision = ?8, replied = ?12,"
                       " reply_category = ?13, satisfaction = ?14, version = ?17,"
                       " updated_at = ?19, doc = ?20 WHERE id = ?1",

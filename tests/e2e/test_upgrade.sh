@@ -8,8 +8,10 @@
 # separate-mode (分办) proposal that only some units have
 # answered no longer counts as replied (办复) in the figures, and each of
 # its units knows whether it has answered its part (migration 11) and
-# whether it has signed (migration 12); and a list by session reads that
-# session's rows from an index (migration 13). The log
+# whether it has signed (migration 12); a list by session reads that
+# session's rows from an index (migration 13); and a state's list sorted by
+# a time reads the state's proposals in that order from an index, without
+# a sort (migration 14). The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -67,6 +69,9 @@ UPDATE proposal_units SET name = ' 甲局' WHERE proposal_id = $D AND name = '�
 ALTER TABLE proposal_units DROP COLUMN answered;
 ALTER TABLE proposal_units DROP COLUMN signed;
 DROP INDEX proposals_session;
+DROP INDEX proposals_status_updated;
+DROP INDEX proposals_status_created;
+DROP INDEX proposals_status_due;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -84,6 +89,12 @@ check_eq "each unit knows whether it has signed (migration 12)" "乙局 0 甲局
 check_contains "a list by session is read from an index (migration 13)" \
     "INDEX proposals_session (session=?)" \
     "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE session = '升级测试' ORDER BY id")"
+for key in "updated_at DESC, id DESC|proposals_status_updated" "created_at, id|proposals_status_created" \
+    "IFNULL(due_at, 9223372036854775807) DESC, id DESC|proposals_status_due"; do
+    check_eq "a state's list by ${key%%|*} is read in that order, unsorted (migration 14)" \
+        "SEARCH proposals USING INDEX ${key##*|} (status=?)" \
+        "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE status = 'submitted' ORDER BY ${key%%|*} LIMIT 51" | sed -n 's/^.*--//p' | tr '\n' ' ' | sed 's/ *$//')"
+done
 api GET "/v1/proposals?session=$(urlenc 升级测试)&sort=id"
 check_eq "and finds them" "$A,$B,$C,$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 api GET "/v1/proposals?unit=$(urlenc 乙局)&todo=sign"
