@@ -147,11 +147,12 @@ void pt_cond_init_monotonic(pthread_cond_t *cond)
  * state: a read, so that a start with nothing to change takes no lock.
  * It reads the rows whose clock runs (found by proposals_due, whose first
  * column is the clock) and the rows of the states where it should (by
- * proposals_status), and no other: the proposals closed in earlier years,
- * most of an aged store, are not read at all. Checking state by state
- * read every row, which after a reboot, with nothing in the page cache,
- * took 7 s at 100,000 proposals. The column only ever holds 0 or 1. The
- * unary + keeps SQLite from the other index in each half. */
+ * one of the indexes that lead with the status), and no other: the
+ * proposals closed in earlier years, most of an aged store, are not read
+ * at all. Checking state by state read every row, which after a reboot,
+ * with nothing in the page cache, took 7 s at 100,000 proposals. The
+ * column only ever holds 0 or 1. The unary + keeps SQLite from the other
+ * index in each half. */
 static bool clock_differs(sqlite3 *db, const cJSON *states)
 {
     cJSON *runs = cJSON_CreateArray(), *stops = cJSON_CreateArray();
