@@ -24,6 +24,14 @@ READS = [
     ("list status=closed", "/v1/proposals?status=closed"),
     ("list status=handling,rehandling sort=due_at", "/v1/proposals?status=handling,rehandling&sort=due_at"),
     ("list status=closed sort=-updated_at", "/v1/proposals?status=closed&sort=-updated_at"),
+    ("list status=closed sort=created_at", "/v1/proposals?status=closed&sort=created_at"),
+    ("list status=closed sort=due_at", "/v1/proposals?status=closed&sort=due_at"),
+    ("list status=handling sort=-updated_at", "/v1/proposals?status=handling&sort=-updated_at"),
+    ("list status=closed,withdrawn sort=-updated_at", "/v1/proposals?status=closed,withdrawn&sort=-updated_at"),
+    ("list status=closed sort=-updated_at, a page deep", "/v1/proposals?status=closed&sort=-updated_at&cursor={DEEP}"),
+    ("list session (the first) status=closed sort=-updated_at", "/v1/proposals?session={FIRST_SESSION}&status=closed&sort=-updated_at"),
+    ("list unit status=closed sort=-updated_at", "/v1/proposals?unit=省财政厅&status=closed&sort=-updated_at"),
+    ("list tag status=closed sort=-updated_at", "/v1/proposals?tag=民生&status=closed&sort=-updated_at"),
     ("list unit", "/v1/proposals?unit=省财政厅"),
     ("list unit status=handling", "/v1/proposals?unit=省财政厅&status=handling"),
     ("list unit todo=sign,reply", "/v1/proposals?unit=省财政厅&todo=sign,reply"),
@@ -69,8 +77,14 @@ def main():
     health = json.loads(get("/v1/health")[2])
     one = json.loads(get("/v1/proposals/1")[2])
     last = json.loads(get("/v1/proposals?sort=-id&limit=1")[2])["items"][0]
+    # The cursor of the page after the first 20,000 closed ones by update.
+    deep = None
+    for _ in range(40):
+        deep = json.loads(get("/v1/proposals?status=closed&sort=-updated_at&limit=500" +
+                              ("&cursor=" + deep if deep else ""))[2])["next"]
     subst = {"{MIDDLE}": str(last["id"] // 2), "{LAST}": str(max(0, health["last_seq"] - 50)), "{PERSON}": one["lead_author"],
-             "{SESSION}": last["session"], "{YEAR_END}": time.strftime("%Y-12-31T00:00:00Z")}
+             "{SESSION}": last["session"], "{FIRST_SESSION}": one["session"], "{DEEP}": deep,
+             "{YEAR_END}": time.strftime("%Y-12-31T00:00:00Z")}
     print("%d proposals, last_seq %d" % (health["proposals"], health["last_seq"]))
     for name, path in READS:
         for k, v in subst.items():
@@ -85,7 +99,7 @@ def main():
         if ctype.startswith("application/json"):
             j = json.loads(body)
             items = len(j["items"]) if "items" in j else ""
-        print("%-46s %3d %9.1f ms %9.1f ms  %s" % (name, status, times[0] * 1000, times[n // 2] * 1000, items))
+        print("%-56s %3d %9.1f ms %9.1f ms  %s" % (name, status, times[0] * 1000, times[n // 2] * 1000, items))
 
 
 if __name__ == "__main__":
