@@ -153,7 +153,8 @@ static void sign(fixture_t *f, int64_t id, const char *unit)
     act(f, id, "sign", body);
 }
 
-static int setup(void **state)
+/* A store without a proposal. */
+static int setup_empty(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
     *state = f;
@@ -166,6 +167,13 @@ static int setup(void **state)
     pt_store_options_t o = {.path = f->path, .workflow = f->wf};
     pt_deadlines_default(&o.deadlines);
     assert_int_equal(pt_store_open(&f->loop, &o, &f->store, &err), PT_OK);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    setup_empty(state);
+    fixture_t *f = *state;
 
     static const char *const bodies[] = {
         [P_SINGLE] = "{\"title\":\"单办\",\"session\":\"十四届一次\",\"category\":\"教育\","
@@ -500,6 +508,19 @@ static void figures_of_a_person_a_tag_and_a_search(void **state)
           "\"reply_categories\":{\"A\":1,\"B\":1,\"C\":1,\"D\":1}}");
 }
 
+/* No proposal: every count 0, every grouping empty, the rates null,
+ * however the figures are read. */
+static void figures_of_an_empty_store(void **state)
+{
+    static const char empty[] =
+        "{\"total\":0,\"by_status\":{},\"by_unit\":{},\"by_category\":{},\"by_delegation\":{},"
+        "\"overdue_by_unit\":{},\"overdue\":0,\"due_within_7d\":0,\"reply_rate\":null,"
+        "\"satisfaction_rate\":null,\"reply_categories\":{\"A\":0,\"B\":0,\"C\":0,\"D\":0}}";
+    check(*state, "", empty);
+    check(*state, "session=十四届一次", empty);
+    check(*state, "unit=甲局", empty);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +530,7 @@ int main(void)
         cmocka_unit_test(figures_of_states_and_deadlines),
         cmocka_unit_test(figures_of_a_unit_and_its_todo),
         cmocka_unit_test(figures_of_a_person_a_tag_and_a_search),
+        cmocka_unit_test_setup_teardown(figures_of_an_empty_store, setup_empty, teardown),
     };
     /* One store for every test: they only read it. */
     return cmocka_run_group_tests(tests, setup, teardown);
