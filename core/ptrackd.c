@@ -225,6 +225,9 @@ static void on_signal(uv_signal_t *h, int signum)
      * few seconds for a plugin that does not ask whether it was. */
     pt_plugins_stopping(d->plugins);
     pt_jobs_shutdown(d->loop);
+    /* An all-or-nothing import being moved into the store gives up too,
+     * rather than hold the stop for as long as its move takes. */
+    pt_store_cancel_imports(d->store);
     pt_api_shutdown(d->api);
     pt_http_server_shutdown(d->server, on_server_closed, d);
 }

@@ -521,6 +521,32 @@ static int64_t mono_ms(void)
 #define EARLY_WAIT_MS 250
 #define EARLY_WAIT_MAX_MS 1000
 
+/* A stop does not wait for the rest of a move. ptrackd's stop waits for
+ * an import job that is committing (plugin-jobs.c), and then the store's
+ * closing makes the writer finish its queue: a move of a million rows
+ * would hold the stop for half a minute or more, past a service manager's
+ * patience, for an import that has not been answered and so may be rolled
+ * back. The move looks every STOP_CHECK_ROWS rows (some 20 ms of
+ * inserting) whether imports were cancelled (pt_store_cancel_imports) or
+ * the store is closing, and if so fails: the client is answered 503
+ * shutting_down and nothing of the import is stored. */
+#define STOP_CHECK_ROWS 1024
+
+static bool imports_stopped(pt_store_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    bool stopped = s->imports_cancelled || s->stopping;
+    pthread_mutex_unlock(&s->mu);
+    return stopped;
+}
+
+void pt_store_cancel_imports(pt_store_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->imports_cancelled = true;
+    pthread_mutex_unlock(&s->mu);
+}
+
 /* The move: every staged row inserted in this one write, which is one
  * savepoint of one transaction, so that an error anywhere (or a crash
  * before the commit) leaves nothing of the import.
@@ -582,8 +608,14 @@ static int run_move(void *conn, pt_write_t *w)
         const pt_import_row_t *row;
         int got;
         errno = 0;
-        while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1)
+        while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1) {
             rc = insert_row(conn, &d, &m, row, w->actor, &res, &w->err);
+            if (rc == PT_OK && (res.imported + res.skipped) % STOP_CHECK_ROWS == 0 &&
+                imports_stopped(st->s))
+                rc = pt_error_set(&w->err, PT_ESHUTDOWN,
+                                  "ptrackd is stopping: nothing of the import was stored; "
+                                  "send it again once ptrackd runs");
+        }
         if (rc == PT_OK && got < 0)
             rc = pt_error_set(&w->err, PT_ESTORAGE,
                               "storage error while reading an import's staging: %s",

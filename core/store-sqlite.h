@@ -31,6 +31,7 @@ struct pt_store_s {
     pthread_cond_t cond;
     pt_write_t *queue_head, *queue_tail;
     bool stopping;
+    bool imports_cancelled;       /* pt_store_cancel_imports; guarded by mu */
     pt_deadlines_t new_deadlines; /* set by pt_store_set_deadlines, guarded by mu */
     bool deadlines_changed;
 

@@ -368,6 +368,11 @@ void pt_store_import_end(pt_store_t *s);
 /* Forgets the staged records of job (stops their move, closes the staging
  * file). Nothing of the import is stored. */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
+/* A stop: the move of an all-or-nothing import that runs now or comes
+ * later gives up within a moment, and its commit fails with PT_ESHUTDOWN
+ * and stores nothing (such an import has not been answered). Closing the
+ * store does the same. Thread: any. */
+void pt_store_cancel_imports(pt_store_t *s);
 /* Partial imports: stores rows[0..n) in one transaction of its own,
  * queued by start, which returns at once (so that the next batch can be
  * read meanwhile); finish waits for it and adds what it stored to res.
