@@ -613,8 +613,8 @@ static int run_move(void *conn, pt_write_t *w)
             if (rc == PT_OK && (res.imported + res.skipped) % STOP_CHECK_ROWS == 0 &&
                 imports_stopped(st->s))
                 rc = pt_error_set(&w->err, PT_ESHUTDOWN,
-                                  "ptrackd is stopping: nothing of the import was stored; "
-                                  "send it again once ptrackd runs");
+                                  "the import was cancelled: ptrackd is stopping; nothing "
+                                  "was imported; send it again once ptrackd is back");
         }
         if (rc == PT_OK && got < 0)
             rc = pt_error_set(&w->err, PT_ESTORAGE,

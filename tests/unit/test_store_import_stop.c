@@ -152,7 +152,7 @@ static bool stop_during_move(long pause_ms, bool by_close)
         /* The move itself gave up. */
         assert_int_equal(c.rc, PT_ESHUTDOWN);
         assert_non_null(strstr(c.err.message, "ptrackd is stopping"));
-        assert_non_null(strstr(c.err.message, "nothing of the import was stored"));
+        assert_non_null(strstr(c.err.message, "nothing was imported"));
         assert_int_equal(c.res.imported, 0);
         double ms =
             (double)(t1.tv_sec - t0.tv_sec) * 1000 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
