@@ -78,6 +78,8 @@ check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
 
 pt_step "the newer ptrackd brings them in line"
 pt_start
+check_eq "what the migrations wrote is in the database, not left in its WAL" "0" \
+    "$(stat -c %s "$DB-wal" 2>/dev/null || echo none)"
 check_eq "the schema is at version 11 or later" "true" \
     "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 11) ? "true" : "false"}')"
 check_eq "each unit of the separate-mode one knows whether it has answered its part" "乙局 0 甲局 1" \
