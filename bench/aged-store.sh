@@ -26,13 +26,14 @@ build="${BUILD_DIR:-build}"
     echo "aged-store.sh: build first (ptrackd and plugins/import_json.so in $build)" >&2
     exit 2
 }
+build="$(cd "$build" && pwd)" # the config below names its plugins by full path
 command -v sqlite3 >/dev/null || { echo "aged-store.sh: sqlite3 is needed" >&2; exit 2; }
 [ ! -e "$dir" ] || { echo "aged-store.sh: $dir exists" >&2; exit 2; }
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 cat >"$dir/ptrackd.json" <<JSON
 {"data_dir": "$dir/data", "socket": "$dir/pt.sock", "log_level": "info",
- "plugin_dir": "$PWD/$build/plugins"}
+ "plugin_dir": "$build/plugins"}
 JSON
 pid=""
 trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
@@ -46,9 +47,12 @@ until curl -s -o /dev/null --unix-socket "$dir/pt.sock" http://localhost/v1/heal
     sleep 0.05
 done
 echo "importing"
-curl -sS --unix-socket "$dir/pt.sock" -X POST -H "Content-Type: application/octet-stream" \
-    --data-binary "@$dir/p.jsonl" "http://localhost/v1/imports?format=jsonl" | head -c 120
+status=$(curl -sS --unix-socket "$dir/pt.sock" -X POST -H "Content-Type: application/octet-stream" \
+    --data-binary "@$dir/p.jsonl" "http://localhost/v1/imports?format=jsonl" \
+    -o "$dir/import.json" -w "%{http_code}")
+head -c 120 "$dir/import.json"
 echo
+[ "$status" = 201 ] || { echo "aged-store.sh: the import was answered $status" >&2; exit 1; }
 # The last session's proposals (the current year's) are the last ids.
 current=$(python3 -c "
 import json, sys
