@@ -4,8 +4,12 @@
  *
  * A record owns one cJSON object. A path names a value inside it: segments
  * are split on '.', and a segment of decimal digits indexes an array (in an
- * object it is an ordinary key, so "custom.2024" still works). Keys are
- * compared byte for byte, so Chinese keys need nothing special.
+ * object it is an ordinary key, so "custom.2024" still works). A '.' or a
+ * backslash inside a key is written with a backslash before it: the path
+ * custom.v1\.2 (in C, "custom.v1\\.2") names the key "v1.2" of custom. Any
+ * other backslash is an ordinary character, so that a path without "\." or
+ * "\\" names what it named before there were escapes. Keys are compared
+ * byte for byte, so Chinese keys need nothing special.
  *
  * rec_get and rec_json hand out text that the record owns. Strings are the
  * cJSON node's own buffer; numbers, booleans and printed JSON are made on
@@ -85,9 +89,12 @@ static const cached_t *cache_put(ptrack_record_t *rec, const cJSON *node, bool a
 
 /* ---- Paths ------------------------------------------------------------ */
 
-/* A path cursor: each call of next_segment() copies one segment into seg.
- * Returns 1 with a segment, 0 at the end, -1 for an empty or too long
- * segment ("a..b", "a.", ".a"). */
+/* A path cursor: each call of next_segment() copies one segment into seg,
+ * its escapes undone: a backslash before '.' or before a backslash stands
+ * for that character inside the key (备注\.1 is the key "备注.1"), and a
+ * backslash before anything else, or at the end, is itself (C:\temp is
+ * the key it always was). Returns 1 with a segment, 0 at the end, -1 for
+ * an empty or too long segment ("a..b", "a.", ".a"). */
 typedef struct {
     const char *p;
     bool done;
@@ -97,14 +104,27 @@ static int next_segment(path_iter_t *it, char *seg)
 {
     if (it->done)
         return 0;
-    const char *dot = strchr(it->p, '.');
-    size_t n = dot ? (size_t)(dot - it->p) : strlen(it->p);
-    if (n == 0 || n >= SEGMENT_MAX)
+    const char *p = it->p;
+    size_t n = 0;
+    for (;;) {
+        char c = *p;
+        if (c == '\\' && (p[1] == '.' || p[1] == '\\')) {
+            c = p[1];
+            p += 2;
+        } else if (c == '.' || c == '\0') {
+            break;
+        } else {
+            p++;
+        }
+        if (n + 1 >= SEGMENT_MAX)
+            return -1;
+        seg[n++] = c;
+    }
+    if (n == 0)
         return -1;
-    memcpy(seg, it->p, n);
     seg[n] = '\0';
-    if (dot)
-        it->p = dot + 1;
+    if (*p == '.')
+        it->p = p + 1;
     else
         it->done = true;
     return 1;

@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.2.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.3.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -35,7 +35,7 @@
  * Members marked "(1.1)" are new in ABI 1.1: the `args` of the importer and
  * exporter ops, and the host's import_ignore. Those marked "(1.2)" are new
  * in ABI 1.2: the host's workflow_item and the ptrack_workflow_item_t it
- * fills in.
+ * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 2
+#define PTRACK_ABI_MINOR 3
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -185,7 +185,18 @@ typedef struct ptrack_host {
 
     /* ---- Records: read and build JSON objects without a JSON library.
      * A path names a value inside the record: "title", "proposal.title",
-     * "units.0.name" (array elements by index), "custom.联系人".
+     * "units.0.name" (array elements by index), "custom.联系人". It is
+     * split on '.'; a segment of decimal digits is an index in an array
+     * and an ordinary key in an object ("custom.2024").
+     * (1.3) A '.' or a backslash inside a key is written with a backslash
+     * before it: the path custom.备注\.1 (in C, "custom.备注\\.1") names
+     * the key "备注.1" of custom, and custom.a\\b the key "a\b". So a path
+     * is made of any key by putting a backslash before each '.' and each
+     * backslash in it. A backslash before any other character is an
+     * ordinary one, as it was before 1.3. A plugin built against 1.3
+     * declares abi_minor 3 and is refused by an older host, so it may
+     * rely on this; an older host would take the backslash into the key
+     * and split at the dot.
      *
      * rec_get: the value at path as text: a string as it is, a number or
      * a boolean written out ("12", "true"); NULL when the value is null,

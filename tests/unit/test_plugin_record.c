@@ -161,6 +161,57 @@ static void a_number_that_is_no_index_is_refused_and_changes_nothing(void **s)
     h->rec_free(r);
 }
 
+/* A key with a '.' in it (an OA's column 备注.1, a version v1.2) is named
+ * with a backslash before the dot, and a backslash in a key with another;
+ * the same path reads back what it wrote. */
+static void a_backslash_names_a_dot_or_a_backslash_inside_a_key(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_non_null(r);
+    assert_int_equal(h->rec_set(r, "custom.备注\\.1", "见附件"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "custom.v1\\.2", "x"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "custom.a\\\\b", "y"), PTRACK_OK);
+    /* A key that ends with a backslash, then a dot that splits. */
+    assert_int_equal(h->rec_set(r, "custom.末尾\\\\", "z"), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "obj.末尾\\\\.n", "1"), PTRACK_OK);
+    /* A backslash before anything else is itself, as it always was. */
+    assert_int_equal(h->rec_set(r, "custom.C:\\temp", "w"), PTRACK_OK);
+    assert_int_equal(h->rec_append(r, "list\\.of", "t"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"custom\":{\"备注.1\":\"见附件\",\"v1.2\":\"x\",\"a\\\\b\":\"y\","
+                        "\"末尾\\\\\":\"z\",\"C:\\\\temp\":\"w\"},\"obj\":{\"末尾\\\\\":{\"n\":1}},"
+                        "\"list.of\":[\"t\"]}");
+    assert_string_equal(h->rec_get(r, "custom.备注\\.1"), "见附件");
+    assert_string_equal(h->rec_get(r, "custom.a\\\\b"), "y");
+    assert_string_equal(h->rec_get(r, "custom.末尾\\\\"), "z");
+    assert_string_equal(h->rec_get(r, "custom.C:\\temp"), "w");
+    assert_string_equal(h->rec_json(r, "custom.v1\\.2", NULL), "\"x\"");
+    assert_string_equal(h->rec_get(r, "obj.末尾\\\\.n"), "1");
+    assert_int_equal(h->rec_count(r, "list\\.of"), 1);
+    /* Without its backslash the dot splits, as before. */
+    assert_null(h->rec_get(r, "custom.备注.1"));
+    assert_null(h->rec_get(r, "list.of"));
+    /* An escaped dot is no separator, and no empty segment either. */
+    assert_int_equal(h->rec_set(r, "\\.", "dot"), PTRACK_OK);
+    assert_string_equal(h->rec_get(r, "\\."), "dot");
+    assert_int_equal(h->rec_set(r, "a.\\", "v"), PTRACK_OK);
+    assert_string_equal(h->rec_get(r, "a.\\"), "v");
+    h->rec_free(r);
+
+    /* A record read from JSON: both keys, each by its own path. */
+    r = parse("{\"custom\":{\"备注.1\":\"a\",\"备注\":\"b\"},"
+              "\"units\":[{\"name\":\"民政厅\"}],\"x\":{\"y.z\":{\"0\":\"c\"}}}");
+    assert_string_equal(h->rec_get(r, "custom.备注\\.1"), "a");
+    assert_string_equal(h->rec_get(r, "custom.备注"), "b");
+    assert_string_equal(h->rec_get(r, "x.y\\.z.0"), "c");
+    assert_null(h->rec_get(r, "x.y.z.0"));
+    /* An escaped dot does not make "0.name" an index. */
+    assert_null(h->rec_get(r, "units.0\\.name"));
+    assert_string_equal(h->rec_get(r, "units.0.name"), "民政厅");
+    h->rec_free(r);
+}
+
 static void set_json_takes_strict_json_only(void **s)
 {
     (void)s;
@@ -238,6 +289,7 @@ int main(void)
         cmocka_unit_test(json_prints_values_and_the_whole_record),
         cmocka_unit_test(set_creates_objects_and_arrays_on_the_way),
         cmocka_unit_test(a_number_that_is_no_index_is_refused_and_changes_nothing),
+        cmocka_unit_test(a_backslash_names_a_dot_or_a_backslash_inside_a_key),
         cmocka_unit_test(set_json_takes_strict_json_only),
         cmocka_unit_test(append_makes_and_grows_arrays),
         cmocka_unit_test(host_side_wrap_parse_and_release),
