@@ -11,6 +11,12 @@
  * "\\" names what it named before there were escapes. Keys are compared
  * byte for byte, so Chinese keys need nothing special.
  *
+ * A set makes the containers missing on its way. One that is a field of
+ * the proposal gets the kind the proposal gives it (custom an object,
+ * units an array: made_for), so that "custom.2024" makes the key that the
+ * same path reads; any other is an array when the next segment is an
+ * index, an object when it is not.
+ *
  * rec_get and rec_json hand out text that the record owns. Strings are the
  * cJSON node's own buffer; numbers, booleans and printed JSON are made on
  * demand and kept in a cache inside the record, keyed by the node they were
@@ -161,6 +167,53 @@ static bool segment_numeric(const char *seg)
     return true;
 }
 
+/* The kind of a container that a set makes where its path goes below
+ * what exists. */
+typedef enum {
+    MADE_BY_NEXT, /* an array when the next segment is an index, else an object */
+    MADE_OBJECT,  /* an object: the next segment is a key, whatever it looks like */
+    MADE_ARRAY,   /* an array: the next segment must be an index */
+} made_t;
+
+/* The proposal's fields that hold containers, with the kind PRODUCT.md §1
+ * gives them. Without this, "custom.2024" on a record without custom made
+ * custom the array ["x"] (the next segment is digits), which the host
+ * then refused or, worse, stored as something else than was meant. */
+static const struct {
+    const char *name;
+    made_t made;
+} field_shapes[] = {
+    {"custom", MADE_OBJECT},    {"source", MADE_OBJECT},  {"units", MADE_ARRAY},
+    {"replies", MADE_ARRAY},    {"feedback", MADE_ARRAY}, {"recommendations", MADE_ARRAY},
+    {"co_signers", MADE_ARRAY}, {"tags", MADE_ARRAY},
+};
+
+/* Where a path stands among the proposal's fields: depth counts the
+ * segments before seg, and in_event says that the first one was
+ * "proposal" (an event's shape, {"proposal": {...}}). */
+typedef struct {
+    size_t depth;
+    bool in_event;
+} path_pos_t;
+
+/* The kind of container to make for seg when it is missing. A field of
+ * the proposal has its own kind: seg is the path's first segment (an
+ * importer's or exporter's record is a proposal), or its second after
+ * "proposal" (an event's). Anywhere else the next segment decides, as it
+ * always did. Advances pos past seg. */
+static made_t made_for(path_pos_t *pos, const char *seg)
+{
+    bool field = pos->depth == 0 || (pos->depth == 1 && pos->in_event);
+    if (pos->depth == 0)
+        pos->in_event = strcmp(seg, "proposal") == 0;
+    pos->depth++;
+    if (field)
+        for (size_t i = 0; i < sizeof(field_shapes) / sizeof(field_shapes[0]); i++)
+            if (strcmp(seg, field_shapes[i].name) == 0)
+                return field_shapes[i].made;
+    return MADE_BY_NEXT;
+}
+
 /* The node one segment below node, or NULL. */
 static cJSON *child(const cJSON *node, const char *seg)
 {
@@ -296,41 +349,49 @@ static int put(cJSON *parent, const char *seg, cJSON *item)
 /* Checks, before anything is made, that setting a value at path can
  * succeed: each segment names a member of an object, or an index of an
  * array at most one past its end; where the path goes below what exists,
- * each segment is the key of a container that would be made, an array for
- * an index (then 0: a new array is empty) and an object for a name, and a
- * number that is no index ("units.-1") is refused rather than made a key.
+ * each segment is the key of a container that would be made (made_for):
+ * an object takes any key, an array index 0 only (a new array is empty),
+ * and one the next segment decides takes an index (then 0) or a name, a
+ * number that is no index ("a.-1") being refused rather than made a key.
  * So a refused set changes nothing. Returns PTRACK_OK or PTRACK_EINVAL. */
 static int check_path(const ptrack_record_t *rec, const char *path)
 {
     char seg[SEGMENT_MAX];
     path_iter_t it = {path, false};
+    path_pos_t pos = {0, false};
     const cJSON *node = rec->json; /* NULL once below what exists */
+    made_t made = MADE_BY_NEXT;    /* the container seg goes in, when it is made */
     int r, index;
     while ((r = next_segment(&it, seg)) == 1) {
         bool is_index = segment_index(seg, &index);
         if (!node) {
-            if (is_index ? index != 0 : segment_numeric(seg))
+            bool ok = made == MADE_OBJECT  ? true
+                      : made == MADE_ARRAY ? is_index && index == 0
+                                           : (is_index ? index == 0 : !segment_numeric(seg));
+            if (!ok)
                 return PTRACK_EINVAL;
-            continue;
-        }
-        if (cJSON_IsArray(node)) {
+        } else if (cJSON_IsArray(node)) {
             if (!is_index || index > cJSON_GetArraySize(node))
                 return PTRACK_EINVAL;
         } else if (!cJSON_IsObject(node)) {
             return PTRACK_EINVAL; /* a scalar stands where the path goes on */
         }
-        node = child(node, seg);
+        made = made_for(&pos, seg);
+        if (node)
+            node = child(node, seg);
     }
     return r == 0 ? PTRACK_OK : PTRACK_EINVAL;
 }
 
 /* Walks path down to the parent of its last segment, making the objects
- * and arrays on the way (an array when the next segment is an index). The
- * last segment is left in last. Returns the parent, or NULL with *rc set. */
+ * and arrays on the way, each of the kind made_for() says (check_path has
+ * made sure that the segments fit them). The last segment is left in last.
+ * Returns the parent, or NULL with *rc set. */
 static cJSON *make_parent(ptrack_record_t *rec, const char *path, char *last, int *rc)
 {
     char seg[SEGMENT_MAX];
     path_iter_t it = {path, false};
+    path_pos_t pos = {0, false};
     cJSON *node = rec->json;
     int r = next_segment(&it, seg);
     *rc = PTRACK_EINVAL;
@@ -345,10 +406,13 @@ static cJSON *make_parent(ptrack_record_t *rec, const char *path, char *last, in
         if (r < 0)
             return NULL;
         /* seg is an inner segment and last the one after it. */
+        made_t made = made_for(&pos, seg);
         cJSON *next = child(node, seg);
         if (!next) {
             int ignored;
-            next = segment_index(last, &ignored) ? cJSON_CreateArray() : cJSON_CreateObject();
+            bool array =
+                made == MADE_ARRAY || (made == MADE_BY_NEXT && segment_index(last, &ignored));
+            next = array ? cJSON_CreateArray() : cJSON_CreateObject();
             if (!next) {
                 *rc = PTRACK_ENOMEM;
                 return NULL;

@@ -35,7 +35,8 @@
  * Members marked "(1.1)" are new in ABI 1.1: the `args` of the importer and
  * exporter ops, and the host's import_ignore. Those marked "(1.2)" are new
  * in ABI 1.2: the host's workflow_item and the ptrack_workflow_item_t it
- * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths.
+ * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
+ * and the kinds of the proposal's fields that rec_set makes.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -212,14 +213,25 @@ typedef struct ptrack_host {
     const char *(*rec_json)(const ptrack_record_t *rec, const char *path, size_t *len);
 
     /* rec_new: an empty record, to fill and hand to import_emit.
-     * rec_set: sets the string at path, creating the objects on the way
-     * (an array index one past the end appends; a segment of digits
-     * below what exists makes an array, then only index 0). A path that
-     * cannot be set is PTRACK_EINVAL and changes nothing: an empty
-     * segment, a scalar where the path goes on, an index past the end, or
-     * a segment that reads as a number but is no index ("-1", "01",
-     * "99999999999999999999") where an array or a new object would take
-     * it (in an object that exists it is an ordinary key).
+     * rec_set: sets the string at path, creating the objects and arrays
+     * on the way; an array index one past the end appends. What it
+     * makes for a field of the proposal (the path's first segment, or
+     * its second after "proposal", as in an event) is of the field's
+     * kind: custom and source are objects, in which the next segment is
+     * a key whatever it looks like ("custom.2024" makes {"2024": ...});
+     * units, replies, feedback, recommendations, co_signers and tags are
+     * arrays, which take index 0 only ("units.0.name"). Anywhere else it
+     * makes an array when the next segment is digits (then only index 0)
+     * and an object otherwise. (1.3) Older hosts made custom and source
+     * arrays before digits too: a plugin built for one sets
+     * rec_set_json(rec, "custom", "{}") first. A path that cannot be set
+     * is PTRACK_EINVAL and changes nothing: an empty segment, a scalar
+     * where the path goes on, an index past the end, a name where an
+     * array takes indexes ("tags.x"), or a segment that reads as a
+     * number but is no index ("-1", "01", "99999999999999999999") where
+     * an array, or an object made by the rule of digits, would take it
+     * (in an object that exists, or in custom and source, it is an
+     * ordinary key).
      * rec_set_json: sets the value at path from JSON text (an array of
      * units, a number, true, null); PTRACK_EINVAL when it is not JSON.
      * rec_append: appends a string to the array at path (created if

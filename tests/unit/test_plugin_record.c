@@ -212,6 +212,74 @@ static void a_backslash_names_a_dot_or_a_backslash_inside_a_key(void **s)
     h->rec_free(r);
 }
 
+/* A container that a set makes on its way has the kind the proposal gives
+ * the field (PRODUCT.md §1): custom.2024 on a record without custom makes
+ * the object {"2024": ...}, as the same path reads in a record that has
+ * custom, and not the array ["x"] that the digits alone would make. */
+static void a_made_field_of_the_proposal_takes_its_own_kind(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    assert_non_null(r);
+    assert_int_equal(h->rec_set(r, "custom.2024", "届次"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "source.0", "y"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"custom\":{\"2024\":\"届次\"},\"source\":{\"0\":\"y\"}}");
+    assert_string_equal(h->rec_get(r, "custom.2024"), "届次");
+    h->rec_free(r);
+
+    /* In custom any segment is a key, as it is in an object that exists. */
+    r = h->rec_new();
+    assert_int_equal(h->rec_set(r, "custom.-1", "负一"), PTRACK_OK);
+    h->rec_free(r);
+    r = h->rec_new();
+    assert_int_equal(h->rec_set_json(r, "custom.01", "\"零一\""), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL), "{\"custom\":{\"01\":\"零一\"}}");
+    h->rec_free(r);
+
+    /* The proposal's arrays are made arrays, as before, and take indexes
+     * only. */
+    r = h->rec_new();
+    assert_int_equal(h->rec_set(r, "units.0.name", "教育厅"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "recommendations.0", "一是"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "co_signers.0", "李四"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "replies.0.unit", "教育厅"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "feedback.0.person", "张三"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "tags.x", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "tags.1", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "tags.0", "农业"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"units\":[{\"name\":\"教育厅\"}],\"recommendations\":[\"一是\"],"
+                        "\"co_signers\":[\"李四\"],\"replies\":[{\"unit\":\"教育厅\"}],"
+                        "\"feedback\":[{\"person\":\"张三\"}],\"tags\":[\"农业\"]}");
+    h->rec_free(r);
+
+    /* An event holds the proposal under "proposal": its fields there have
+     * the same kinds, as the event ptrackd sends reads. */
+    r = h->rec_new();
+    assert_int_equal(h->rec_set(r, "proposal.custom.2024", "x"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "proposal.tags.x", "v"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set(r, "proposal.units.0.name", "民政厅"), PTRACK_OK);
+    assert_string_equal(h->rec_json(r, "", NULL), "{\"proposal\":{\"custom\":{\"2024\":\"x\"},"
+                                                  "\"units\":[{\"name\":\"民政厅\"}]}}");
+    h->rec_free(r);
+    r = parse("{\"seq\":1,\"proposal\":{\"custom\":{\"2024\":\"x\"},\"tags\":[\"t\"]}}");
+    assert_string_equal(h->rec_get(r, "proposal.custom.2024"), "x");
+    assert_string_equal(h->rec_get(r, "proposal.tags.0"), "t");
+    h->rec_free(r);
+
+    /* Anywhere else the next segment decides, as it always did: a name
+     * "custom" below the top is no field of the proposal. */
+    r = h->rec_new();
+    assert_int_equal(h->rec_set(r, "extra.0", "v"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "x.custom.0", "v"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "x.units.y", "v"), PTRACK_OK);
+    assert_int_equal(h->rec_set(r, "y.-1", "v"), PTRACK_EINVAL);
+    assert_string_equal(h->rec_json(r, "", NULL),
+                        "{\"extra\":[\"v\"],\"x\":{\"custom\":[\"v\"],\"units\":{\"y\":\"v\"}}}");
+    h->rec_free(r);
+}
+
 static void set_json_takes_strict_json_only(void **s)
 {
     (void)s;
@@ -290,6 +358,7 @@ int main(void)
         cmocka_unit_test(set_creates_objects_and_arrays_on_the_way),
         cmocka_unit_test(a_number_that_is_no_index_is_refused_and_changes_nothing),
         cmocka_unit_test(a_backslash_names_a_dot_or_a_backslash_inside_a_key),
+        cmocka_unit_test(a_made_field_of_the_proposal_takes_its_own_kind),
         cmocka_unit_test(set_json_takes_strict_json_only),
         cmocka_unit_test(append_makes_and_grows_arrays),
         cmocka_unit_test(host_side_wrap_parse_and_release),
