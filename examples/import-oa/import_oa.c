@@ -69,8 +69,8 @@
  *   办理状态            status, by its label (办理中) or name (handling)
  *   重点督办            key_supervision: 是 or 否
  *   督办领导            supervisor
- *   any other           custom.<name> (option keep_unknown), else the
- *                       record is rejected
+ *   any other           custom.<name>, the name as written (备注.1, 2024)
+ *                       (option keep_unknown), else the record is rejected
  *
  * A record with units, dates or a status is a proposal that already went
  * through part of its workflow in the OA system: it is marked so (a
@@ -100,6 +100,12 @@
 #include <string.h>
 
 #include <ptrack/plugin.h>
+
+/* A name with a '.' (【备注.1】) is kept in custom under the path escape of
+ * ABI 1.3 (set_custom). */
+#if PTRACK_ABI_MAJOR != 1 || PTRACK_ABI_MINOR < 3
+#error "import_oa needs <ptrack/plugin.h> of ABI 1.3 or newer"
+#endif
 
 /* Bytes asked of job_read at a time. */
 #define READ_CHUNK (64 * 1024)
@@ -573,27 +579,19 @@ static int set_custom(block_t *b, const char *v)
     if (!b->oa->keep_unknown)
         return fail(b, b->name_line, "【%s】 is not a field of the 办文单 (keep_unknown is off)",
                     b->name);
-    /* A path splits at '.', and no escape writes a '.' inside a key: a
-     * name with one is kept with a full-width ． instead. */
-    char path[sizeof("custom.") + NAME_MAX_BYTES * 3] = "custom.";
+    /* A path splits at '.': a '.' or a backslash inside the name (【备注.1】)
+     * is written with a backslash before it, so that the key is the name
+     * as the OA wrote it. custom is an object whatever follows it, also a
+     * name of digits (【2024】). Both are ABI 1.3, which this file is built
+     * for: an older host refuses to load it. */
+    char path[sizeof("custom.") + NAME_MAX_BYTES * 2] = "custom.";
     size_t o = strlen(path);
     for (const char *p = b->name; *p; p++) {
-        if (*p == '.') {
-            memcpy(path + o, "\xEF\xBC\x8E", 3);
-            o += 3;
-        } else {
-            path[o++] = *p;
-        }
+        if (*p == '.' || *p == '\\')
+            path[o++] = '\\';
+        path[o++] = *p;
     }
     path[o] = '\0';
-    /* custom must exist as an object before a name of digits (【2024】)
-     * goes in: on a path that does not exist yet, a segment of digits
-     * makes an array. */
-    if (h->rec_count(b->rec, "custom") == 0) {
-        int rc = h->rec_set_json(b->rec, "custom", "{}");
-        if (rc != PTRACK_OK)
-            return rc;
-    }
     return h->rec_set(b->rec, path, v);
 }
 

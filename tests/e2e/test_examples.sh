@@ -38,8 +38,8 @@ SOON="$(python3 -c 'import datetime as d; print((d.datetime.utcnow() + d.timedel
 LATE_DAYS="$(python3 -c 'import datetime as d, sys; print((d.date.fromisoformat(sys.argv[1]) - d.date(2020, 6, 30)).days)' "$TODAY")"
 
 # ---- The OA's export ------------------------------------------------------
-# Line numbers matter: record 3 starts on line 31 and its 办理期限 is on
-# line 33.
+# Line numbers matter: record 3 starts on line 33 and its 办理期限 is on
+# line 35.
 OA="$PT_TMP/办文单导出.txt"
 {
     printf '\xEF\xBB\xBF'
@@ -63,6 +63,8 @@ OA="$PT_TMP/办文单导出.txt"
 【内容】部分农村地区供水管网老化，
 水质检测覆盖不全。
 【联系电话】0351-1234567
+【备注.1】见附件
+【2024】续报
 
 【来文编号】OA-2025-0108
 【标题】关于完善城市公交线网的建议
@@ -117,10 +119,10 @@ pt_step "all or nothing: the broken record refuses the file, naming the line"
 pt_import oa "$OA"
 check_error "the import of a file with a broken record" 422 validation_failed
 check_eq "one record is rejected" 1 "$(jv 'j["error"]["rejected_count"]')"
-check_eq "at the line its record starts, with its 来文编号" "line 31 (OA-2025-0109)" \
+check_eq "at the line its record starts, with its 来文编号" "line 33 (OA-2025-0109)" \
     "$(jv 'j["error"]["rejected"][0]["where"]')"
 check_eq "naming the line at fault and why" \
-    'line 33: 【办理期限】"2025-13-45" is not a date: write 2025-06-30, 2025/6/30 or 2025年6月30日' \
+    'line 35: 【办理期限】"2025-13-45" is not a date: write 2025-06-30, 2025/6/30 or 2025年6月30日' \
     "$(jv 'j["error"]["rejected"][0]["reason"]')"
 check_eq "the heading is passed over, not rejected" \
     '[{"where": "lines 1-2", "reason": "no 【field】 line: not a 办文单 record"}]' \
@@ -129,7 +131,7 @@ check_eq "nothing is stored" 0 "$(pt_count)"
 pt_cli import "$OA" --format oa
 check_rc "ptrack import refuses it too" 1
 check_contains "and prints the line and the reason" \
-    'line 31 (OA-2025-0109): line 33: 【办理期限】"2025-13-45" is not a date' "$ERR"
+    'line 33 (OA-2025-0109): line 35: 【办理期限】"2025-13-45" is not a date' "$ERR"
 
 # ---------------------------------------------------------------------------
 pt_step "partial: the other records are stored, with their fields"
@@ -149,6 +151,9 @@ check_eq "0107: its dates, Beijing time, the deadline at the end of its day" \
 check_eq "0107: the wrapped 内容 keeps its lines; an unknown field goes to custom" \
     '部分农村地区供水管网老化，\n水质检测覆盖不全。|0351-1234567|oa' \
     "$(by_ref OA-2025-0107 'p["background"].replace("\n", "\\n") + "|" + p["custom"]["联系电话"] + "|" + p["source"]["format"]')"
+check_eq "0107: a name with a dot, and one of digits, are custom keys as written" \
+    '{"2024": "续报", "备注.1": "见附件", "联系电话": "0351-1234567"}' \
+    "$(by_ref OA-2025-0107 'json.dumps(p["custom"], ensure_ascii=False, sort_keys=True)')"
 check_eq "0107: overdue" true "$(by_ref OA-2025-0107 'p["overdue"]')"
 check_eq "0108: 办理中 is read back as the workflow's state" 'handling single' \
     "$(by_ref OA-2025-0108 'p["status"] + " " + p["handling_mode"]')"
