@@ -5,8 +5,8 @@
  * its own for plugins to bind to (RTLD_LOCAL, no -rdynamic), so a plugin
  * built against include/ptrack/plugin.h alone links against nothing of
  * ours. The members forward to the parts that do the work: records to
- * plugin-record.c, jobs to plugin-jobs.c; the log and the option getters
- * live here.
+ * plugin-record.c, jobs to plugin-jobs.c, times to timefmt.c; the log, the
+ * option getters and the zones of times live here.
  *
  * Every member may be called from the thread its comment in the plugin
  * header names; the option getters and the log from any thread. They read
@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "json-strict.h"
 #include "log.h"
 #include "timefmt.h"
@@ -211,6 +212,94 @@ static int host_workflow_item(ptrack_instance_t *inst, int kind, const char *nam
     return PTRACK_OK;
 }
 
+/* ---- Times ------------------------------------------------------------
+ * The same parser and writer as the API's (timefmt.c), so that a plugin
+ * reads a time exactly as ptrackd does. Neither touches anything shared:
+ * the daemon's zone is read with localtime_r, which is safe on any thread
+ * (the zone is loaded once, from TZ, and not changed while ptrackd runs). */
+
+#define MS_PER_DAY INT64_C(86400000)
+/* 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the instants RFC 3339 can
+ * write lie between them. */
+#define TIME_MIN_MS INT64_C(-62167219200000)
+#define TIME_END_MS INT64_C(253402300800000)
+
+static int host_time_parse(const char *text, int64_t *ms)
+{
+    int64_t v;
+    if (!text || !ms || pt_time_parse(text, &v) != 0)
+        return PTRACK_EINVAL;
+    *ms = v;
+    return PTRACK_OK;
+}
+
+/* The offset of zone at the instant ms, in minutes east of UTC, into
+ * *minutes; *utc says that the zone is UTC itself, written 'Z'. Returns
+ * false when zone is none of time_format's. */
+static bool zone_offset(const char *zone, int64_t ms, int *minutes, bool *utc)
+{
+    *minutes = 0;
+    *utc = !zone || strcmp(zone, "Z") == 0 || strcmp(zone, "UTC") == 0;
+    if (*utc)
+        return true;
+    if (strcmp(zone, "local") == 0) {
+        /* Floor division: an instant before 1970 is in the second that
+         * began before it. */
+        time_t t = (time_t)(ms / 1000 - (ms % 1000 < 0));
+        struct tm tm;
+        if (!localtime_r(&t, &tm))
+            return false;
+        /* An offset is written in whole minutes; a zone's local mean time
+         * of old (Shanghai's +08:05:43 until 1901) is cut to them, and the
+         * clock follows, so that the text still names the instant. */
+        *minutes = (int)(tm.tm_gmtoff / 60);
+        return true;
+    }
+    if (strlen(zone) != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':')
+        return false;
+    for (int i = 1; i < 6; i++)
+        if (i != 3 && (zone[i] < '0' || zone[i] > '9'))
+            return false;
+    int h = (zone[1] - '0') * 10 + (zone[2] - '0'), m = (zone[4] - '0') * 10 + (zone[5] - '0');
+    if (h > 23 || m > 59)
+        return false;
+    *minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
+    return true;
+}
+
+static int host_time_format(int64_t ms, const char *zone, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return PTRACK_EINVAL;
+    buf[0] = '\0';
+    /* Far outside the years RFC 3339 writes, before adding an offset that
+     * could then overflow. */
+    if (ms < TIME_MIN_MS - MS_PER_DAY || ms >= TIME_END_MS + MS_PER_DAY)
+        return PTRACK_EINVAL;
+    int minutes;
+    bool utc;
+    if (!zone_offset(zone, ms, &minutes, &utc))
+        return PTRACK_EINVAL;
+    /* The clock in the zone is the instant moved by the offset, written
+     * as UTC's; its 'Z' is then replaced by the offset. */
+    int64_t clock = ms + (int64_t)minutes * 60000;
+    if (clock < TIME_MIN_MS || clock >= TIME_END_MS)
+        return PTRACK_EINVAL;
+    char text[PTRACK_TIME_MAX];
+    pt_time_format(clock, text, sizeof(text));
+    size_t n = strlen(text);
+    if (!utc) {
+        int a = minutes < 0 ? -minutes : minutes;
+        snprintf(text + n - 1, sizeof(text) - (n - 1), "%c%02d:%02d", minutes < 0 ? '-' : '+',
+                 a / 60, a % 60);
+        n = strlen(text);
+    }
+    if (n >= size)
+        return PTRACK_EINVAL;
+    memcpy(buf, text, n + 1);
+    return PTRACK_OK;
+}
+
 const ptrack_host_t pt_plugin_host = {
     .struct_size = sizeof(ptrack_host_t),
     .abi_major = PTRACK_ABI_MAJOR,
@@ -242,4 +331,6 @@ const ptrack_host_t pt_plugin_host = {
     .set_error = host_set_error,
     .import_ignore = pt_job_import_ignore,
     .workflow_item = host_workflow_item,
+    .time_parse = host_time_parse,
+    .time_format = host_time_format,
 };

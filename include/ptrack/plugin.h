@@ -36,7 +36,8 @@
  * exporter ops, and the host's import_ignore. Those marked "(1.2)" are new
  * in ABI 1.2: the host's workflow_item and the ptrack_workflow_item_t it
  * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
- * and the kinds of the proposal's fields that rec_set makes.
+ * the kinds of the proposal's fields that rec_set makes, and the host's
+ * time_parse and time_format.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -82,6 +83,10 @@ enum {
 #define PTRACK_KIND_NOTIFIER 0x1u
 #define PTRACK_KIND_IMPORTER 0x2u
 #define PTRACK_KIND_EXPORTER 0x4u
+
+/* (1.3) Bytes that always hold the text of ptrack_host_t.time_format,
+ * its NUL included ("2025-06-30T23:59:59.250+08:00" is 30). */
+#define PTRACK_TIME_MAX 32
 
 /* Log levels of ptrack_host_t.log. */
 enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LOG_ERROR = 3 };
@@ -366,6 +371,46 @@ typedef struct ptrack_host {
      * strings are the host's, valid until destroy() returns. */
     int (*workflow_item)(ptrack_instance_t *inst, int kind, const char *name,
                          ptrack_workflow_item_t *item);
+
+    /* (1.3) Times, read and written as ptrackd reads and writes them, so
+     * that a plugin needs no calendar arithmetic of its own, nor gmtime(),
+     * localtime() or setenv("TZ"), none of which is safe on the threads
+     * plugins run on. An instant is a count of milliseconds since
+     * 1970-01-01T00:00:00Z. Test for them with PTRACK_HOST_HAS(host,
+     * time_parse) and PTRACK_HOST_HAS(host, time_format).
+     *
+     * time_parse: reads text into *ms as ptrackd reads a time of the API:
+     * RFC 3339 with its offset ("2025-06-30T15:59:59Z",
+     * "2025-06-30T23:59:59.5+08:00"; a 't' or a space for the 'T' and a
+     * 'z' for the 'Z' are taken, digits past the millisecond dropped), or
+     * a bare date ("2025-06-30", its midnight UTC). Every time a record
+     * holds (due_at, replies.0.replied_at, an event's at) reads so.
+     * Returns PTRACK_OK, or PTRACK_EINVAL for anything else, leaving *ms as
+     * it was: a day the calendar does not have (2025-02-29), a time
+     * without an offset (no zone says which instant it is), a leap second.
+     *
+     * time_format: writes the instant ms into buf as RFC 3339, in zone:
+     *   NULL, "Z" or "UTC"  UTC, as the API writes times:
+     *                       "2025-06-30T15:59:59Z"
+     *   "+08:00", "-05:30"  that offset (±HH:MM, up to ±23:59, as
+     *                       time_parse reads one): "2025-06-30T23:59:59+08:00"
+     *   "local"             the zone ptrackd runs in (its TZ), with the
+     *                       offset it has at that instant, summer time
+     *                       included, in whole minutes
+     * with the milliseconds when they are not zero ("...T15:59:59.250Z").
+     * time_parse reads the text back as the same instant, and its first 10
+     * bytes are the instant's date in the zone ("2025-06-30"): parsed on
+     * their own they give that day's midnight UTC, and divided by
+     * 86400000 the day's number, to count days between dates with.
+     * Returns PTRACK_OK, or PTRACK_EINVAL, with buf "" when size > 0: a
+     * zone that is none of these, a size too small for the text
+     * (PTRACK_TIME_MAX bytes always hold it), or a year in the zone out of
+     * 0000-9999, which RFC 3339 cannot write.
+     *
+     * Thread: any. Ownership: text and zone are borrowed for the call; buf
+     * is the caller's. */
+    int (*time_parse)(const char *text, int64_t *ms);
+    int (*time_format)(int64_t ms, const char *zone, char *buf, size_t size);
 } ptrack_host_t;
 
 /* True when the host table has member m and it is set: use it before
