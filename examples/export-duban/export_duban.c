@@ -31,7 +31,9 @@
  *     (?title=), declared in the ops' `args`; the filters are read with
  *     job_arg too, to say in the heading what the list covers;
  *   - the workflow ptrackd runs (workflow_item): which states still owe a
- *     reply (the deadline runs in them) and what the office calls them.
+ *     reply (the deadline runs in them) and what the office calls them;
+ *   - the host's times (time_parse, time_format): a deadline's date in the
+ *     office's zone and the days to it, with no calendar code here.
  *
  * Memory. A list grouped by unit cannot be written until every proposal is
  * read, and export_next gives them once, in id order. So the entries are
@@ -51,7 +53,8 @@
  *   title      (string, default 建议办理督办清单)  the heading
  *   soon       (duration, default 7d)  a deadline this close is marked
  *              "N 天后到期"
- *   tz         (string, default +08:00)  the UTC offset dates are shown in
+ *   tz         (string, default +08:00)  the zone dates are shown in: an
+ *              offset ±HH:MM, UTC, or local (the zone ptrackd runs in)
  *   windows    (bool, default false)  CRLF line ends and a UTF-8 BOM, for
  *              Notepad of older Windows
  *   max_items  (int, default 5000)  the most entries a list may hold
@@ -86,8 +89,7 @@ typedef struct {
     ptrack_instance_t *inst;   /* ditto */
     const char *title;         /* borrowed from the host until destroy() */
     int64_t soon_ms;
-    int tz_min; /* east of UTC, in minutes */
-    char tz[8]; /* "+08:00" */
+    const char *tz; /* the zone of time_format: "+08:00", "UTC", "local"; borrowed */
     int windows;
     int64_t max_items;
 } duban_t;
@@ -95,26 +97,12 @@ typedef struct {
 static const ptrack_option_t duban_options[] = {
     {"title", PTRACK_OPT_STRING, 0, "建议办理督办清单", "the heading of the list"},
     {"soon", PTRACK_OPT_DURATION, 0, "7d", "a deadline this close is marked as coming"},
-    {"tz", PTRACK_OPT_STRING, 0, "+08:00", "the UTC offset dates are shown in, ±HH:MM"},
+    {"tz", PTRACK_OPT_STRING, 0, "+08:00",
+     "the zone dates are shown in: ±HH:MM, UTC, or local (ptrackd's own)"},
     {"windows", PTRACK_OPT_BOOL, 0, "false", "CRLF line ends and a UTF-8 BOM (older Notepad)"},
     {"max_items", PTRACK_OPT_INT, 0, "5000", "the most entries (proposal and unit) a list holds"},
     {NULL, 0, 0, NULL, NULL},
 };
-
-/* Reads ±HH:MM into minutes east of UTC. Returns 1, or 0 when s is not one. */
-static int read_offset(const char *s, int *minutes)
-{
-    if (strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':')
-        return 0;
-    for (int i = 1; i < 6; i++)
-        if (i != 3 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[4] - '0') * 10 + (s[5] - '0');
-    if (h > 14 || m > 59)
-        return 0;
-    *minutes = (s[0] == '-' ? -1 : 1) * (h * 60 + m);
-    return 1;
-}
 
 /* Thread: loop. Reads the options; nothing that can block. */
 static int duban_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
@@ -135,11 +123,18 @@ static int duban_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
     host->opt_bool(inst, "windows", &d->windows);
     d->max_items = 5000;
     host->opt_int(inst, "max_items", &d->max_items);
-    const char *tz = "+08:00";
-    host->opt_string(inst, "tz", &tz);
+    d->tz = "+08:00";
+    host->opt_string(inst, "tz", &d->tz);
+    /* The host's times are ABI 1.3, which this file is built for (an older
+     * host refuses to load it); asking all the same is what the header
+     * asks. time_format refuses a zone it does not know, which checks the
+     * option. */
+    char now[PTRACK_TIME_MAX];
     const char *bad = NULL;
-    if (!read_offset(tz, &d->tz_min))
-        bad = "option \"tz\" must be an offset such as +08:00";
+    if (!PTRACK_HOST_HAS(host, time_parse) || !PTRACK_HOST_HAS(host, time_format))
+        bad = "this ptrackd has no time_parse and time_format (ABI 1.3): upgrade it";
+    else if (host->time_format(0, d->tz, now, sizeof(now)) != PTRACK_OK)
+        bad = "option \"tz\" must be an offset such as +08:00, UTC or local";
     else if (d->max_items < 1)
         bad = "option \"max_items\" must be 1 or more";
     else if (d->title[0] == '\0')
@@ -150,7 +145,6 @@ static int duban_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         free(d);
         return PTRACK_ERROR;
     }
-    memcpy(d->tz, tz, 7);
     *state = d;
     return PTRACK_OK;
 }
@@ -162,56 +156,36 @@ static void duban_destroy(void *state)
 }
 
 /* ---- Dates ----------------------------------------------------------------
- * Plain arithmetic on days since 1970-01-01 (H. Hinnant's civil calendar
- * algorithms): no gmtime(), which is not safe on several job threads at
- * once, and no dependence on the daemon's time zone. */
+ * The host writes an instant in the instance's zone and reads a date back:
+ * no calendar arithmetic here, and nothing that depends on the thread or
+ * on the daemon's zone unless the option asks for it ("local"). */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+#define MS_PER_DAY (86400LL * 1000)
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+/* The date an instant falls on in the instance's zone, as text
+ * ("2025-06-30") and as a day number (days since 1970-01-01), which
+ * subtract to the days between two dates. Returns 1, or 0 when the host
+ * cannot write the instant (a year past 9999). */
+static int local_day(const duban_t *d, int64_t ms, char date[11], int64_t *day)
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* Reads the host's RFC 3339 UTC time ("2025-06-30T15:59:59Z", maybe with a
- * fraction) into seconds since the epoch. Returns 1, or 0. */
-static int read_time(const char *s, int64_t *secs)
-{
-    int y, mo, d, h, mi, se;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
+    const ptrack_host_t *h = d->host;
+    char text[PTRACK_TIME_MAX];
+    int64_t midnight;
+    if (h->time_format(ms, d->tz, text, sizeof(text)) != PTRACK_OK)
         return 0;
-    *secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    memcpy(date, text, 10); /* "2025-06-30T23:59:59+08:00": the date in the zone */
+    date[10] = '\0';
+    if (h->time_parse(date, &midnight) != PTRACK_OK)
+        return 0;
+    *day = midnight / MS_PER_DAY; /* a midnight UTC divides exactly */
     return 1;
-}
-
-/* The day (days since 1970-01-01) an instant falls on, in the offset. */
-static int64_t local_day(const duban_t *d, int64_t secs)
-{
-    int64_t t = secs + d->tz_min * 60;
-    return (t >= 0 ? t : t - 86399) / 86400;
 }
 
 /* ---- The entries of the list ------------------------------------------- */
 
 typedef struct {
     size_t unit; /* index in list_t.units */
-    int64_t due; /* seconds; INT64_MAX without a deadline */
+    int64_t due; /* ms since the epoch; INT64_MAX without a deadline */
     int64_t id;
     int overdue;
     char *text; /* the entry's two lines, after its number */
@@ -299,7 +273,7 @@ typedef struct {
     const ptrack_host_t *h;
     ptrack_job_t *job;
     const char *only_unit; /* ?unit=, or NULL */
-    int64_t today;         /* local_day of now */
+    int64_t today;         /* the day number of now, in the zone (local_day) */
     list_t list;
 } run_t;
 
@@ -363,16 +337,13 @@ static int read_proposal(run_t *run, const ptrack_record_t *rec)
 
     /* How urgent: the same for every unit of the proposal. `overdue` is
      * the host's own reckoning (open, past its deadline, no reply). */
-    int64_t due = INT64_MAX;
-    int has_due = read_time(h->rec_get(rec, "due_at"), &due);
+    int64_t due = INT64_MAX, due_day;
     const char *od = h->rec_get(rec, "overdue");
     int overdue = od && strcmp(od, "true") == 0;
     char mark[64] = "", due_text[32] = "无";
-    if (has_due) {
-        int y, m, dd;
-        int64_t days = local_day(d, due) - run->today;
-        civil_from_days(local_day(d, due), &y, &m, &dd);
-        snprintf(due_text, sizeof(due_text), "%04d-%02d-%02d", y, m, dd);
+    if (h->time_parse(h->rec_get(rec, "due_at"), &due) == PTRACK_OK &&
+        local_day(d, due, due_text, &due_day)) {
+        int64_t days = due_day - run->today;
         if (overdue && days < 0)
             snprintf(mark, sizeof(mark), "【已逾期 %lld 天】", (long long)-days);
         else if (overdue)
@@ -531,8 +502,12 @@ static int duban_export(void *state, ptrack_job_t *job, const char *format)
         return rc;
 
     run_t run = {.d = d, .h = h, .job = job, .only_unit = h->job_arg(job, "unit")};
-    time_t now = time(NULL);
-    run.today = local_day(d, (int64_t)now);
+    int64_t now = (int64_t)time(NULL) * 1000;
+    char today[11];
+    if (!local_day(d, now, today, &run.today)) {
+        h->set_error(job, "today's date cannot be written in the zone %s", d->tz);
+        return PTRACK_ERROR;
+    }
 
     /* Read every matching proposal. Nothing is written yet, so a failure
      * here is still an error answer the client reads (after set_error). */
@@ -592,14 +567,19 @@ static int duban_export(void *state, ptrack_job_t *job, const char *format)
     if (d->windows)
         out_printf(o, "\xEF\xBB\xBF");
     const char *title = h->job_arg(job, "title");
-    int y, m, dd;
-    civil_from_days(run.today, &y, &m, &dd);
     out_printf(o, "%s\n", title && *title ? title : d->title);
     size_t n_named = l->n_units;
     for (size_t u = 0; u < l->n_units; u++)
         n_named -= strcmp(l->units[u].name, NO_UNIT) == 0;
-    out_printf(o, "截至 %d年%d月%d日（UTC%s），未办结 %ld 件，涉及 %zu 个承办单位；", y, m, dd,
-               d->tz, l->proposals, n_named);
+    /* The date as people write it (2025年7月1日), and the zone as the
+     * host wrote now in it: "Z" is UTC itself, else the offset ends the
+     * text ("+08:00", ptrackd's own with tz local). */
+    char stamp[PTRACK_TIME_MAX];
+    const char *zone = "";
+    if (h->time_format(now, d->tz, stamp, sizeof(stamp)) == PTRACK_OK)
+        zone = stamp[strlen(stamp) - 1] == 'Z' ? "" : stamp + strlen(stamp) - 6;
+    out_printf(o, "截至 %d年%d月%d日（UTC%s），未办结 %ld 件，涉及 %zu 个承办单位；", atoi(today),
+               atoi(today + 5), atoi(today + 8), zone, l->proposals, n_named);
     out_printf(o, "其中已逾期 %ld 件，%lld 日内到期 %ld 件。\n", l->overdue,
                (long long)(d->soon_ms / (86400 * 1000)), l->soon);
     int any = 0;

@@ -13,7 +13,8 @@
 #     filter selects: per unit, the most overdue first, each proposal with
 #     its deadline and how late it is; a co unit that gave its opinion is
 #     left out; ?unit= lists that unit only; ?title= names the list; too
-#     many entries is a 400 before any byte.
+#     many entries is a 400 before any byte; with tz UTC its dates are
+#     UTC's (the host's time_format).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -265,17 +266,19 @@ check_contains "name the filter" "筛选：逾期 true" "$BODY"
 check_true "and leave the others out" bash -c '! grep -q -e 公交 -e 停车 <<<"$1"' _ "$BODY"
 
 # ---------------------------------------------------------------------------
-pt_step "a list larger than max_items is refused before any byte"
+pt_step "a list larger than max_items is refused before any byte; dates in UTC"
 api DELETE /v1/plugins/duban
 check_status "unload duban" 204
 api POST /v1/plugins '{"instance": "duban", "path": "'"$PT_TMP"'/export_duban.so",
-                       "config": {"max_items": 2}}'
-check_status "load it again with max_items 2" 201
+                       "config": {"max_items": 2, "tz": "UTC"}}'
+check_status "load it again with max_items 2, in UTC" 201
 api GET "/v1/exports?format=duban"
 check_error "an export of more entries" 400 bad_request
 check_contains "says why and what to do" \
     "more than 2 entries (max_items): choose fewer proposals with a filter" "$(jv 'j["error"]["message"]')"
 api GET "/v1/exports?format=duban&unit=$(urlenc 省水利厅)"
 check_status "a filtered one passes" 200
+TODAY_UTC="$(python3 -c 'import datetime as d; t = d.datetime.utcnow().date(); print(f"{t.year}年{t.month}月{t.day}日")')"
+check_contains "today is UTC's, and the heading says so" "截至 ${TODAY_UTC}（UTC），" "$BODY"
 
 pt_finish
