@@ -48,7 +48,10 @@ void pt_buf_append(pt_buf_t *b, const char *s, size_t n)
 {
     if (!reserve(b, n))
         return;
-    memcpy(b->data + b->len, s, n);
+    /* Nothing to append may come as a NULL s (an empty buffer's data),
+     * which memcpy must not be given even for no bytes. */
+    if (n > 0)
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
