@@ -231,15 +231,19 @@ cJSON *pt_args_json_value(const char *text)
     return pt_xcheck(cJSON_CreateString(text));
 }
 
-/* Sets the member at the dotted path key to value (which it takes over). */
+/* Sets the member at the dotted path key to value (which it takes over).
+ * custom holds text by name, nothing nested (PRODUCT.md §1), so below it
+ * the rest of the path is one name, dots and all: custom.备注.1 is the
+ * member "备注.1" of custom, as an office's own column names it. */
 static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, const char *cmd)
 {
     char *copy = pt_xstrndup(key, key_len);
     cJSON *at = obj;
     char *part = copy;
     int rc = 0;
+    bool in_custom = false; /* part is the name of a member of custom */
     for (;;) {
-        char *dot = strchr(part, '.');
+        char *dot = in_custom ? NULL : strchr(part, '.');
         if (dot)
             *dot = '\0';
         if (*part == '\0') {
@@ -261,6 +265,7 @@ static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, c
             next = pt_xcheck(cJSON_CreateObject());
             pt_json_add(at, part, next);
         }
+        in_custom = at == obj && strcmp(part, "custom") == 0;
         at = next;
         part = dot + 1;
     }

@@ -296,6 +296,10 @@ cli --json add --title 关于号码字段的建议 --set custom.电话=138001380
 check_rc "add --set custom.电话=13800138000" 0
 TX="$(jv 'j["id"]' "$OUT")"
 check_eq "the phone number is stored as text" '"13800138000"' "$(jv 'json.dumps(j["custom"]["电话"])' "$OUT")"
+cli --json edit "$TX" --set custom.备注.1=见附件
+check_rc "edit --set custom.备注.1=见附件" 0
+check_eq "a custom name with a dot is one name, beside the others" '{"备注.1": "见附件", "电话": "13800138000"}' \
+    "$(jv 'json.dumps(j["custom"], ensure_ascii=False, sort_keys=True)' "$OUT")"
 cli --json add --title 关于来源编号的建议 --set source.format=oa --set source.ref=2026001
 check_rc "add --set source.ref=2026001" 0
 check_eq "the source's ref is stored as text" '"2026001"' "$(jv 'json.dumps(j["source"]["ref"])' "$OUT")"
