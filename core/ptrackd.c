@@ -57,6 +57,7 @@ typedef struct {
     pt_api_t *api;
     pt_http_server_t *server;
     uv_signal_t sigint, sigterm, sighup;
+    uv_timer_t reads_wait; /* a stop's wait for the reads in flight */
     /* What SIGHUP needs to read the configuration again as at the start. */
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
@@ -189,13 +190,12 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
     return rc;
 }
 
-static void on_server_closed(pt_http_server_t *srv, void *arg)
+/* The rest of a stop, once every request has been answered and every read
+ * has ended: no job runs on a plugin any more; the notifiers stop here and
+ * their last cursors are queued to the store, whose close then commits
+ * them. */
+static void finish_stop(daemon_t *d)
 {
-    (void)srv;
-    daemon_t *d = arg;
-    /* Every request has been answered, so no job runs on a plugin any more;
-     * the notifiers stop here and their last cursors are queued to the
-     * store, whose close then commits them. */
     pt_plugins_shutdown(d->plugins);
     pt_deadline_engine_stop(d->deadlines);
     d->deadlines = NULL;
@@ -208,6 +208,36 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
     uv_close((uv_handle_t *)&d->sigterm, NULL);
     uv_close((uv_handle_t *)&d->sighup, NULL);
     pt_info("ptrackd stopped");
+}
+
+static void on_reads_wait(uv_timer_t *t)
+{
+    daemon_t *d = t->data;
+    if (pt_store_reads_in_flight(d->store) > 0)
+        return;
+    uv_close((uv_handle_t *)t, NULL);
+    finish_stop(d);
+}
+
+/* Every connection has closed. One that a client reset before its answer
+ * (or a long poll of the feed that its client left) was closed at once,
+ * but not the read its request had started: that runs on the thread pool
+ * with the store, and its callback answers into the API, so the store and
+ * the API are freed only after it (a read takes a second at most: the
+ * figures of a large store). */
+static void on_server_closed(pt_http_server_t *srv, void *arg)
+{
+    (void)srv;
+    daemon_t *d = arg;
+    unsigned reads = pt_store_reads_in_flight(d->store);
+    if (reads == 0) {
+        finish_stop(d);
+        return;
+    }
+    pt_info("stopping: waiting for %u read%s whose client has gone", reads, reads == 1 ? "" : "s");
+    uv_timer_init(d->loop, &d->reads_wait);
+    d->reads_wait.data = d;
+    uv_timer_start(&d->reads_wait, on_reads_wait, 5, 5);
 }
 
 static void on_signal(uv_signal_t *h, int signum)

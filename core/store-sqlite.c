@@ -521,16 +521,27 @@ static void read_work(uv_work_t *work)
 static void read_after(uv_work_t *work, int status)
 {
     pt_read_t *r = work->data;
+    pt_store_t *s = r->store_;
     if (status == UV_ECANCELED && !r->err.code)
         pt_error_set(&r->err, PT_ESTORAGE, "the read was cancelled");
+    /* The callback may free r, or start another read. */
     r->cb(r);
+    s->reads_in_flight--;
 }
 
 int pt_store_read(pt_store_t *s, pt_read_t *r)
 {
+    if (s->closed)
+        return PT_ESTORAGE;
     r->store_ = s;
     r->work_.data = r;
     if (uv_queue_work(s->loop, &r->work_, read_work, read_after) != 0)
         return PT_ESTORAGE;
+    s->reads_in_flight++;
     return PT_OK;
+}
+
+unsigned pt_store_reads_in_flight(const pt_store_t *s)
+{
+    return s->reads_in_flight;
 }

@@ -57,6 +57,7 @@ struct pt_store_s {
     void (*on_commit)(int64_t, void *);
     void *on_commit_ud;
     bool closed;
+    unsigned reads_in_flight; /* pt_store_read until its callback has run */
 
     /* The checkpointer: a thread of its own copies the WAL back into the
      * database, so that the writer never does it between two batches. The

@@ -41,8 +41,15 @@ typedef struct {
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err);
 /* Answers every queued write, stops the writer and closes the database.
- * Thread: loop; it runs the loop until the writer's last answers are in. */
+ * No read may be in flight (pt_store_reads_in_flight): a read's work on
+ * the thread pool uses the store, and its callback runs on the loop after
+ * it. Thread: loop; it runs the loop until the writer's last answers are
+ * in. */
 void pt_store_close(pt_store_t *store);
+/* The reads started with pt_store_read whose callback has not run yet:
+ * what a stop waits for before it closes the store, since a client that
+ * has gone leaves its request's read running. Thread: loop. */
+unsigned pt_store_reads_in_flight(const pt_store_t *store);
 
 /* ---- Writes ---------------------------------------------------------- */
 

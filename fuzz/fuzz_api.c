@@ -159,6 +159,11 @@ static bool no_jobs(void)
     return pt_jobs_running() == 0;
 }
 
+static bool no_reads(void)
+{
+    return pt_store_reads_in_flight(store) == 0;
+}
+
 /* The built-in instances, in name order as ptrackd loads them. */
 static void load_builtins(void)
 {
@@ -269,6 +274,8 @@ static void world_open(void)
 static void world_close(void)
 {
     run_loop_until(no_jobs, ANSWER_MS, "a job still runs after its client left");
+    /* As ptrackd waits for the reads of clients that have gone. */
+    run_loop_until(no_reads, ANSWER_MS, "a read still runs after its client left");
     pt_api_shutdown(api);
     pt_api_tokens_flush(api);
     pt_store_close(store);
