@@ -63,6 +63,7 @@ typedef struct {
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
     bool check_only;     /* --check-config: validate and exit */
     bool socket_made;    /* the socket is this start's: removed if it fails */
+    bool signals_made;   /* sigint, sigterm and sighup are initialised */
     const char *pidfile; /* --pidfile: written once listening, removed at exit */
     bool use_syslog;     /* --syslog: log to syslog(3) instead of stderr */
     bool stopping;
@@ -925,6 +926,7 @@ static int start(daemon_t *d, pt_error_t *err)
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
     uv_signal_init(d->loop, &d->sighup);
+    d->signals_made = true;
     d->sigint.data = d->sigterm.data = d->sighup.data = d;
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
@@ -940,6 +942,35 @@ static int start(daemon_t *d, pt_error_t *err)
     if (rc_notify != 0)
         pt_warn("cannot tell the service manager that ptrackd is ready: %s", strerror(-rc_notify));
     return PT_OK;
+}
+
+/* Undoes what a start that was refused had made, as a stop does
+ * (on_server_closed), and frees it. Instances loaded before the failing
+ * one have notifier threads; they are stopped before the process goes,
+ * and their cursors queued to the store, whose close commits them and, as
+ * at a stop, removes the database's -wal and -shm files. What has a libuv
+ * handle (the listeners, the API's and the deadline engine's timers, the
+ * store's async handle, the signal handlers) is freed by its close
+ * callback, so the loop runs until every close is done. */
+static void stop_refused(daemon_t *d)
+{
+    if (d->server)
+        pt_http_server_shutdown(d->server, NULL, NULL);
+    pt_plugins_shutdown(d->plugins);
+    pt_deadline_engine_stop(d->deadlines);
+    pt_store_close(d->store);
+    pt_api_free(d->api);
+    if (d->signals_made) {
+        uv_close((uv_handle_t *)&d->sigint, NULL);
+        uv_close((uv_handle_t *)&d->sigterm, NULL);
+        uv_close((uv_handle_t *)&d->sighup, NULL);
+    }
+    uv_run(d->loop, UV_RUN_DEFAULT);
+    pt_http_server_free(d->server);
+    pt_plugins_free(d->plugins);
+    pt_workflow_free(d->workflow);
+    pt_config_free(&d->config);
+    uv_loop_close(d->loop);
 }
 
 int main(int argc, char **argv)
@@ -975,16 +1006,7 @@ int main(int argc, char **argv)
         /* A socket this start made, that nothing will serve. */
         if (d.socket_made)
             unlink(d.config.socket);
-        /* Instances loaded before the failing one have notifier threads;
-         * they are stopped before the process goes, and their cursors
-         * queued to the store, whose close commits them and, as at a
-         * stop, removes the database's -wal and -shm files. */
-        pt_plugins_shutdown(d.plugins);
-        pt_deadline_engine_stop(d.deadlines);
-        pt_store_close(d.store);
-        pt_plugins_free(d.plugins);
-        pt_workflow_free(d.workflow);
-        pt_config_free(&d.config);
+        stop_refused(&d);
         return 1;
     }
     uv_run(d.loop, UV_RUN_DEFAULT);

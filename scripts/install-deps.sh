@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libuv1-dev libcjson-dev libsqlite3-dev libhttp-parser-dev
   libcurl4-openssl-dev libssl-dev libcmocka-dev libxlsxwriter-dev
-  curl sqlite3 python3 python3-aiosmtpd procps clang-format
+  curl sqlite3 python3 python3-aiosmtpd procps clang-format valgrind
 )
 
 missing=()
