@@ -191,23 +191,37 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
     return rc;
 }
 
-/* The rest of a stop, once every request has been answered and every read
- * has ended: no job runs on a plugin any more; the notifiers stop here and
- * their last cursors are queued to the store, whose close then commits
- * them. */
-static void finish_stop(daemon_t *d)
+/* Closes what a start made, once no request and no read is left (a stop),
+ * or nothing was served (a refused start): no job runs on a plugin any
+ * more; the notifiers stop here and their last cursors are queued to the
+ * store, whose close then commits them and removes the database's -wal
+ * and -shm files. What has a libuv handle (the API's and the deadline
+ * engine's timers, the store's async handle, the signal handlers) is
+ * freed by its close callback, when the loop runs next. */
+static void close_parts(daemon_t *d)
 {
     pt_plugins_shutdown(d->plugins);
     pt_deadline_engine_stop(d->deadlines);
     d->deadlines = NULL;
-    pt_api_tokens_flush(d->api);
+    if (d->api)
+        pt_api_tokens_flush(d->api);
     pt_store_close(d->store);
     d->store = NULL;
     pt_api_free(d->api);
     d->api = NULL;
-    uv_close((uv_handle_t *)&d->sigint, NULL);
-    uv_close((uv_handle_t *)&d->sigterm, NULL);
-    uv_close((uv_handle_t *)&d->sighup, NULL);
+    if (d->signals_made) {
+        uv_close((uv_handle_t *)&d->sigint, NULL);
+        uv_close((uv_handle_t *)&d->sigterm, NULL);
+        uv_close((uv_handle_t *)&d->sighup, NULL);
+        d->signals_made = false;
+    }
+}
+
+/* The rest of a stop, once every request has been answered and every read
+ * has ended. */
+static void finish_stop(daemon_t *d)
+{
+    close_parts(d);
     pt_info("ptrackd stopped");
 }
 
@@ -945,26 +959,15 @@ static int start(daemon_t *d, pt_error_t *err)
 }
 
 /* Undoes what a start that was refused had made, as a stop does
- * (on_server_closed), and frees it. Instances loaded before the failing
- * one have notifier threads; they are stopped before the process goes,
- * and their cursors queued to the store, whose close commits them and, as
- * at a stop, removes the database's -wal and -shm files. What has a libuv
- * handle (the listeners, the API's and the deadline engine's timers, the
- * store's async handle, the signal handlers) is freed by its close
- * callback, so the loop runs until every close is done. */
+ * (close_parts), and frees it. Instances loaded before the failing one
+ * have notifier threads; they are stopped before the process goes. The
+ * listeners' handles close too, and the loop runs until every close is
+ * done. */
 static void stop_refused(daemon_t *d)
 {
     if (d->server)
         pt_http_server_shutdown(d->server, NULL, NULL);
-    pt_plugins_shutdown(d->plugins);
-    pt_deadline_engine_stop(d->deadlines);
-    pt_store_close(d->store);
-    pt_api_free(d->api);
-    if (d->signals_made) {
-        uv_close((uv_handle_t *)&d->sigint, NULL);
-        uv_close((uv_handle_t *)&d->sigterm, NULL);
-        uv_close((uv_handle_t *)&d->sighup, NULL);
-    }
+    close_parts(d);
     uv_run(d->loop, UV_RUN_DEFAULT);
     pt_http_server_free(d->server);
     pt_plugins_free(d->plugins);
