@@ -173,7 +173,9 @@ pt_serve_cli() {
     [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 }
 
-# Stops ptrackd with SIGTERM and waits for it (SIGKILL after 10 s).
+# Stops ptrackd with SIGTERM and waits for it (SIGKILL after 10 s); its
+# exit status is left in PT_STOP_RC.
+PT_STOP_RC=""
 pt_stop() {
     [ -n "$PT_PID" ] || return 0
     kill -TERM "$PT_PID" 2>/dev/null || true
@@ -186,7 +188,8 @@ pt_stop() {
         pt_check_fail "ptrackd stops within 10 s of SIGTERM" "exit" "still running; killed"
         kill -9 "$PT_PID" 2>/dev/null || true
     fi
-    wait "$PT_PID" 2>/dev/null || true
+    PT_STOP_RC=0
+    wait "$PT_PID" 2>/dev/null || PT_STOP_RC=$?
     PT_PID=""
 }
 

@@ -12,49 +12,36 @@
 # Each start exits 1 with its message, and leaves no block lost (definitely
 # or possibly: a block only the loop's queue of handles points into).
 # Without valgrind the test says so and passes: the checks need it.
-set -euo pipefail
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
 
-PTRACKD="${PTRACKD:?run through ctest}"
 FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
 if ! command -v valgrind >/dev/null; then
     echo "skipped: valgrind is not installed (scripts/install-deps.sh installs it)"
     exit 0
 fi
-tmp="$(mktemp -d /tmp/ptrefused.XXXXXX)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND...
-    local what="$1"; shift
-    if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+tmp="$PT_TMP"
 
 # refused NAME MESSAGE ARGS...: starts ptrackd with ARGS under valgrind and
 # checks that it is refused with MESSAGE and leaves nothing unfreed.
 refused() {
     local name="$1" message="$2"
     shift 2
-    set +e
     valgrind --quiet --leak-check=full --show-leak-kinds=definite,possible \
         --errors-for-leak-kinds=definite,possible --error-exitcode=99 \
         --log-file="$tmp/$name.valgrind" "$PTRACKD" "$@" >"$tmp/$name.out" 2>&1
     local rc=$?
-    set -e
-    check "$name: the start is refused, exit 1 (exit $rc)" test "$rc" -eq 1
-    check "$name: the message says why ($(grep -m 1 '^ptrackd:' "$tmp/$name.out"))" \
-        grep -q "$message" "$tmp/$name.out"
-    check "$name: nothing it made is left unfreed" \
+    check_eq "$name: the start is refused" "exit 1" "exit $rc"
+    check_contains "$name: the message says why" "$message" "$(grep -m 1 '^ptrackd:' "$tmp/$name.out")"
+    check_true "$name: nothing it made is left unfreed" \
         bash -c '! grep -q "lost in loss record" "$1"' _ "$tmp/$name.valgrind"
     grep -A 8 "lost in loss record" "$tmp/$name.valgrind" | head -n 40 || true
 }
 
-# Takes a socket or a port for the test's length; prints the port.
-python3 - "$tmp/taken.sock" >"$tmp/taker.out" <<'PY' &
+# Takes a socket or a port for the test's length; prints the port. (The
+# interpreter itself, so that $! is the process that the cleanup kills.)
+"$PY" - "$tmp/taken.sock" >"$tmp/taker.out" <<'PY' &
 import socket, sys, time
 u = socket.socket(socket.AF_UNIX)
 u.bind(sys.argv[1])
@@ -65,7 +52,7 @@ t.listen(1)
 print(t.getsockname()[1], flush=True)
 time.sleep(120)
 PY
-pids+=($!)
+PT_PIDS+=($!)
 for _ in $(seq 1 100); do [ -s "$tmp/taker.out" ] && break; sleep 0.05; done
 port="$(cat "$tmp/taker.out")"
 
@@ -73,7 +60,7 @@ refused socket-served "another process serves on it" \
     --data-dir "$tmp/d1" --socket "$tmp/taken.sock" --plugin-dir "$tmp"
 refused port-taken "cannot listen on 127.0.0.1:$port" \
     --data-dir "$tmp/d2" --socket "$tmp/d2.sock" --listen "127.0.0.1:$port" --plugin-dir "$tmp"
-check "port-taken: the socket it made is gone" test ! -e "$tmp/d2.sock"
+check_true "port-taken: the socket it made is gone" test ! -e "$tmp/d2.sock"
 
 cat >"$tmp/c3.json" <<EOF
 {"data_dir": "$tmp/d3", "socket": "$tmp/d3.sock", "plugin_dir": "$tmp",
@@ -81,12 +68,11 @@ cat >"$tmp/c3.json" <<EOF
               "config": {"path": "$tmp/record.jsonl"}},
              {"instance": "missing", "path": "$tmp/missing.so"}]}
 EOF
-refused plugin-missing "plugins\[1\] (instance missing)" --config "$tmp/c3.json"
+refused plugin-missing "plugins[1] (instance missing)" --config "$tmp/c3.json"
 
 refused pidfile "cannot write the pid file" \
     --data-dir "$tmp/d4" --socket "$tmp/d4.sock" --plugin-dir "$tmp" \
     --pidfile "$tmp/no-such-dir/ptrackd.pid"
-check "pidfile: the socket it made is gone" test ! -e "$tmp/d4.sock"
+check_true "pidfile: the socket it made is gone" test ! -e "$tmp/d4.sock"
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+pt_finish

@@ -50,18 +50,7 @@ for s in socks:
     s.close()
 PY
 sleep 0.05
-kill -TERM "$PT_PID"
-rc=0
-for _ in $(seq 1 100); do
-    kill -0 "$PT_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$PT_PID" 2>/dev/null; then
-    pt_check_fail "ptrackd stops within 10 s of SIGTERM" "exit" "still running; killed"
-    kill -9 "$PT_PID" 2>/dev/null || true
-fi
-wait "$PT_PID" || rc=$?
-PT_PID=""
+pt_stop
 log="$(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log")"
 # The reads queue on the one thread: $READS of them outlast the 50 ms of
 # the clients unless one read takes under 10 ms.
@@ -71,7 +60,7 @@ if [ "$ms" -ge 10 ]; then
 else
     pt_ok "a read takes $ms ms: too fast here to be in flight at the stop"
 fi
-check_eq "it exits 0" 0 "$rc"
+check_eq "it exits 0" 0 "$PT_STOP_RC"
 check_contains "and says it stopped" "ptrackd stopped" "$log"
 
 pt_step "started again"
