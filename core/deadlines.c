@@ -194,12 +194,21 @@ static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date,
 static void on_digest_timer(uv_timer_t *t)
 {
     pt_deadline_engine_t *e = t->data;
-    /* The day it was planned for: a timer may fire a little early (or a
-     * moment after midnight, late), and the digest is that day's. */
+    int64_t now = now_ms(), day;
+    /* Fired before its time all the same: libuv may count from a coarse
+     * clock (CLOCK_MONOTONIC_COARSE, when its tick is 1 ms) that lags the
+     * wall clock by up to a tick more than timer_delay allows for, or the
+     * wall clock was set back. Planned again from now, it waits for the
+     * rest, so that a digest never bears a time before its own. */
+    if (now < e->digest_time) {
+        plan_digest(e);
+        return;
+    }
+    /* The day it was planned for: a timer may fire a moment after
+     * midnight, late, and the digest is that day's. */
     e->digest_fired = e->digest_time;
     /* Fired late past a later day's digest time (the machine slept, the
      * clock jumped): that day's is the one to raise, with what stands now. */
-    int64_t now = now_ms(), day;
     char date[sizeof(e->digest_date)];
     int64_t today_at = local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date));
     if (day > e->digest_day && today_at <= now) {
