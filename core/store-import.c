@@ -529,7 +529,15 @@ static int64_t mono_ms(void)
  * back. The move looks every STOP_CHECK_ROWS rows (some 20 ms of
  * inserting) whether imports were cancelled (pt_store_cancel_imports) or
  * the store is closing, and if so fails: the client is answered 503
- * shutting_down and nothing of the import is stored. */
+ * shutting_down and nothing of the import is stored.
+ *
+ * An early move looks there too whether its import was abandoned (its
+ * client went away, or a record was rejected: staging_close). The file is
+ * read and checked faster than the writer inserts, so the staging may hold
+ * 100,000 rows or more that the move has not reached: inserting them all
+ * before it looked would hold the writer, every other client's write and
+ * the job's thread (in early_wait) for seconds, for rows that are rolled
+ * back. */
 #define STOP_CHECK_ROWS 1024
 
 static bool imports_stopped(pt_store_t *s)
@@ -538,6 +546,15 @@ static bool imports_stopped(pt_store_t *s)
     bool stopped = s->imports_cancelled || s->stopping;
     pthread_mutex_unlock(&s->mu);
     return stopped;
+}
+
+/* Whether st's import was abandoned (staging_close). Thread: any. */
+static bool staging_abandoned(staging_t *st)
+{
+    pthread_mutex_lock(&st->mu);
+    bool abandoned = st->abandoned;
+    pthread_mutex_unlock(&st->mu);
+    return abandoned;
 }
 
 void pt_store_cancel_imports(pt_store_t *s)
@@ -559,7 +576,11 @@ void pt_store_cancel_imports(pt_store_t *s)
  * so when it has waited longer than it may (EARLY_WAIT_MS), it gives up:
  * its write fails and is rolled back, and the commit moves the rows after
  * the file has been read, as if it had not been tried. Ids it took stay
- * unused. */
+ * unused. When its import is abandoned, it gives up as well, and is
+ * rolled back: at once if it waits for rows, else within STOP_CHECK_ROWS
+ * rows, not after every row already staged. The late move (the commit's,
+ * after the file has been read) goes on to the end: the commit has taken
+ * its staging from the list, so nothing abandons it while it runs. */
 static int run_move(void *conn, pt_write_t *w)
 {
     staging_t *st = w->arg_;
@@ -610,11 +631,14 @@ static int run_move(void *conn, pt_write_t *w)
         errno = 0;
         while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1) {
             rc = insert_row(conn, &d, &m, row, w->actor, &res, &w->err);
-            if (rc == PT_OK && (res.imported + res.skipped) % STOP_CHECK_ROWS == 0 &&
-                imports_stopped(st->s))
+            if (rc != PT_OK || (res.imported + res.skipped) % STOP_CHECK_ROWS != 0)
+                continue;
+            if (imports_stopped(st->s))
                 rc = pt_error_set(&w->err, PT_ESHUTDOWN,
                                   "the import was cancelled: ptrackd is stopping; nothing "
                                   "was imported; send it again once ptrackd is back");
+            else if (early && staging_abandoned(st))
+                rc = pt_error_set(&w->err, PT_ESTORAGE, "the import was abandoned");
         }
         if (rc == PT_OK && got < 0)
             rc = pt_error_set(&w->err, PT_ESTORAGE,
