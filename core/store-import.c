@@ -751,7 +751,6 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
     return PT_OK;
 }
 
-/* Queues a custom write and waits until it has committed (or failed). */
 /* A custom write queued by a job's thread, which waits for its answer. */
 typedef struct {
     pthread_mutex_t mu;
