@@ -10,18 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "store.h"
-#include "workflow.h"
+#include "import-store.h"
 
 /* An import's batch (plugin-jobs.c). The early move is judged on the
  * second batch staged, and queued with it when the first two came fast. */
@@ -82,45 +75,6 @@ static void on_job_done(uv_async_t *a)
     uv_stop(a->loop);
 }
 
-static void on_created(pt_write_t *w)
-{
-    int *pending = w->data;
-    (*pending)--;
-}
-
-/* Creates one proposal and returns its id. */
-static int64_t create_one(uv_loop_t *loop, pt_store_t *store)
-{
-    pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
-    w->if_match = -1;
-    w->body = cJSON_Parse("{\"title\":\"关于导入放弃之后新建的建议\"}");
-    w->actor = strdup("root");
-    int pending = 1;
-    w->cb = on_created;
-    w->data = &pending;
-    assert_int_equal(pt_store_write(store, w), PT_OK);
-    while (pending > 0)
-        uv_run(loop, UV_RUN_ONCE);
-    assert_int_equal(w->err.code, PT_OK);
-    int64_t id = w->id;
-    pt_write_free(w);
-    return id;
-}
-
-static int64_t count_proposals(const char *path)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM proposals", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
 /* One try: a new store, ROWS staged as a fast import does, and the import
  * dropped pause_ms after the last of them. Returns how many rows the early
  * move inserted before it gave up, or 0 when it had not begun inserting
@@ -133,65 +87,35 @@ static int64_t count_proposals(const char *path)
  * inserted. Nothing else writes meanwhile. */
 static int64_t rows_inserted_before_giving_up(long pause_ms)
 {
-    char dir[] = "/tmp/pt-import-abandon-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof(path), "%s/ptrack.db", dir);
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    pt_error_t err = {0};
-    pt_workflow_t *wf;
-    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
-    pt_store_options_t o = {.path = path, .workflow = wf};
-    pt_deadlines_default(&o.deadlines);
-    pt_store_t *store;
-    assert_int_equal(pt_store_open(&loop, &o, &store, &err), PT_OK);
+    import_store_t t;
+    import_store_open(&t, "pt-import-abandon");
 
     /* The rows are checked before any is staged, so that both batches
      * come at once: fast enough (EARLY_RATE) for the early move. */
-    pt_import_row_t **rows = calloc(ROWS, sizeof(*rows));
-    assert_non_null(rows);
-    for (int i = 0; i < ROWS; i++) {
-        char json[256];
-        snprintf(json, sizeof(json),
-                 "{\"title\":\"关于第%d件导入建议的办理\",\"delegation\":\"山西代表团\","
-                 "\"lead_author\":\"王芳\",\"tags\":[\"民生\"]}",
-                 i + 1);
-        cJSON *rec = cJSON_Parse(json);
-        assert_int_equal(pt_store_import_check(store, rec, &rows[i], &err), PT_OK);
-        cJSON_Delete(rec);
-    }
+    pt_import_row_t **rows = import_store_rows(&t, ROWS);
 
-    job_t j = {.store = store, .rows = rows, .pause_ms = pause_ms};
-    assert_int_equal(uv_async_init(&loop, &j.done, on_job_done), 0);
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, job_thread, &j), 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(pthread_join(t, NULL), 0);
+    job_t j = {.store = t.store, .rows = rows, .pause_ms = pause_ms};
+    assert_int_equal(uv_async_init(&t.loop, &j.done, on_job_done), 0);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, job_thread, &j), 0);
+    uv_run(&t.loop, UV_RUN_DEFAULT);
+    assert_int_equal(pthread_join(thread, NULL), 0);
     uv_close((uv_handle_t *)&j.done, NULL);
     assert_int_equal(j.stage_rc, PT_OK);
     assert_int_equal(j.drop_rc, PT_OK);
     pt_error_clear(&j.err);
-    for (int i = 0; i < ROWS; i++)
-        free(rows[i]);
-    free(rows);
+    import_store_rows_free(rows, ROWS);
 
     /* The store had no proposal before: the first id is 1. */
-    int64_t inserted = create_one(&loop, store) - 1;
-    pt_store_close(store);
-    uv_run(&loop, UV_RUN_DEFAULT);
+    int64_t inserted = import_store_create(&t, "关于导入放弃之后新建的建议") - 1;
+    import_store_close(&t);
     if (inserted > 0)
         print_message("the early move inserted %lld of %d staged rows; the drop took %lld ms\n",
                       (long long)inserted, ROWS, (long long)j.drop_ms);
     /* Nothing of the import is stored, only the proposal created after. */
-    assert_int_equal(count_proposals(path), 1);
+    assert_int_equal(import_store_count(&t), 1);
 
-    uv_loop_close(&loop);
-    pt_workflow_free(wf);
-    pt_error_clear(&err);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    import_store_remove(&t);
     return inserted;
 }
 
