@@ -804,6 +804,8 @@ static const char *rc_name(int rc)
         return "PTRACK_ECANCELED";
     case PTRACK_ENOTFOUND:
         return "PTRACK_ENOTFOUND";
+    case PTRACK_EBADARG:
+        return "PTRACK_EBADARG";
     default:
         return "an unknown code";
     }
@@ -816,11 +818,15 @@ static const char *rc_name(int rc)
  * the plugin set none); `kept` ends an import's message with what it
  * stored.
  *
- *   import()   PTRACK_ERROR, PTRACK_EINVAL  422 validation_failed (the file)
- *   export()   PTRACK_EINVAL                400 bad_request (the request)
- *   export()   PTRACK_ERROR                 500 plugin_error
- *   both       PTRACK_ENOMEM                503 storage_error (out of memory)
- *   both       anything else                500 plugin_error
+ *   import()  PTRACK_ERROR, PTRACK_EINVAL    422 validation_failed (the file)
+ *   import()  PTRACK_EBADARG (1.3)           400 bad_request (the request)
+ *   export()  PTRACK_EINVAL, PTRACK_EBADARG  400 bad_request (the request)
+ *   export()  PTRACK_ERROR                   500 plugin_error
+ *   both      PTRACK_ENOMEM                  503 storage_error (out of memory)
+ *   both      anything else                  500 plugin_error
+ *
+ * A plugin built against 1.0 to 1.2 never returns PTRACK_EBADARG: its
+ * answers are as they were.
  */
 static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char *kept,
                           pt_error_t *err)
@@ -833,9 +839,9 @@ static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char
         pt_error_set(err, imp ? PT_EVALIDATION : PT_EPLUGIN,
                      imp ? "the %s %s could not read the file: %s%s" : "the %s %s failed: %s%s",
                      who, instance_name(job), why, kept);
-    else if (rc == PTRACK_EINVAL)
-        pt_error_set(err, PT_EBADREQUEST, "the %s %s refused the request: %s", who,
-                     instance_name(job), why);
+    else if (rc == PTRACK_EINVAL || rc == PTRACK_EBADARG)
+        pt_error_set(err, PT_EBADREQUEST, "the %s %s refused the request: %s%s", who,
+                     instance_name(job), why, kept);
     else if (rc == PTRACK_ENOMEM)
         pt_error_set(err, PT_ENOMEM, "the %s %s ran out of memory: %s%s", who, instance_name(job),
                      why, kept);

@@ -36,8 +36,8 @@
  * exporter ops, and the host's import_ignore. Those marked "(1.2)" are new
  * in ABI 1.2: the host's workflow_item and the ptrack_workflow_item_t it
  * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
- * the kinds of the proposal's fields that rec_set makes, and the host's
- * time_parse and time_format.
+ * the kinds of the proposal's fields that rec_set makes, the host's
+ * time_parse and time_format, and the status code PTRACK_EBADARG.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -77,6 +77,8 @@ enum {
     PTRACK_ENOMEM = -4,    /* out of memory */
     PTRACK_ECANCELED = -5, /* the job was cancelled: return at once */
     PTRACK_ENOTFOUND = -6, /* no such option, field or argument */
+    PTRACK_EBADARG = -7,   /* (1.3) a query argument of the job (job_arg) is
+                            * not one the plugin takes */
 };
 
 /* What a plugin provides (ptrack_plugin_t.kinds, a bit set). */
@@ -453,13 +455,18 @@ typedef struct {
     const char *const *formats;
     /* Reads the uploaded file with job_read and emits records with
      * import_emit. Return PTRACK_OK when the file was read to its end,
-     * PTRACK_ECANCELED when job_cancelled said so, or PTRACK_ERROR (with
-     * set_error) when the file is broken as a whole. The client is then
+     * PTRACK_ECANCELED when job_cancelled said so, PTRACK_ERROR (with
+     * set_error) when the file is broken as a whole, or (1.3)
+     * PTRACK_EBADARG (with set_error naming the argument and what it
+     * takes) when a query argument read with job_arg is not one the
+     * importer takes, whatever the file holds. The client is then
      * answered: PTRACK_ERROR or PTRACK_EINVAL 422 validation_failed (the
-     * file), PTRACK_ENOMEM 503 storage_error, any other code 500
-     * plugin_error; the message names the instance and carries set_error's
-     * text. Thread: a job thread, one per request; several jobs of one
-     * instance may run at once. Ownership: nothing is passed. */
+     * file), PTRACK_EBADARG 400 bad_request (the request), PTRACK_ENOMEM
+     * 503 storage_error, any other code 500 plugin_error; the message names
+     * the instance and carries set_error's text. An argument that clashes
+     * with the file (a column the file lacks) is the file's fault: 422.
+     * Thread: a job thread, one per request; several jobs of one instance
+     * may run at once. Ownership: nothing is passed. */
     int (*import)(void *state, ptrack_job_t *job, const char *format);
     /* (1.1) The query parameters import() reads with job_arg,
      * NULL-terminated: {"sep", "encoding", NULL}; {NULL} for none. The host
@@ -477,12 +484,12 @@ typedef struct {
      * writing with job_write. Return PTRACK_OK when the output is complete;
      * any other return makes the host end the response as failed, so the
      * client never takes a truncated file for a whole one. Before the first
-     * byte that is an error answer: PTRACK_EINVAL 400 bad_request (the
-     * request's parameters are wrong), PTRACK_ENOMEM 503 storage_error, any
-     * other code 500 plugin_error (export_next's own failure to read the
-     * store: 503 storage_error), with the instance's name and set_error's
-     * text; after it, the transfer is cut off and the text goes to the log.
-     * Thread: a job thread, one per request. */
+     * byte that is an error answer: PTRACK_EINVAL or (1.3) PTRACK_EBADARG
+     * 400 bad_request (the request's parameters are wrong), PTRACK_ENOMEM
+     * 503 storage_error, any other code 500 plugin_error (export_next's own
+     * failure to read the store: 503 storage_error), with the instance's
+     * name and set_error's text; after it, the transfer is cut off and the
+     * text goes to the log. Thread: a job thread, one per request. */
 #ifndef __cplusplus
     int (*export)(void *state, ptrack_job_t *job, const char *format);
 #else
