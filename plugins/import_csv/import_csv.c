@@ -36,7 +36,12 @@
  * wrong number of fields and a cell the importer cannot read are rejected
  * (import_reject); a file that cannot be read on (an unterminated quote, a
  * header without a title column, bytes that are not in the encoding) ends
- * the import with set_error and PTRACK_ERROR.
+ * the import with set_error and PTRACK_ERROR. A query argument that is
+ * wrong whatever the file holds (a sep or encoding the importer does not
+ * read, a map that is not JSON or names no field it fills) ends it with
+ * PTRACK_EBADARG (400); one that clashes with the file (map naming a
+ * column the header lacks, sep= against the file's own "sep=" line) is
+ * the file's: PTRACK_ERROR.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -1501,11 +1506,11 @@ static int read_args(imp_t *im)
         snprintf(im->error, sizeof(im->error),
                  "sep: \"%s\" is not a separator the CSV importer reads: use %s", sep,
                  PT_CSV_SEP_NAMES);
-        return PTRACK_ERROR;
+        return PTRACK_EBADARG;
     }
     const char *map = im->h->job_arg(im->job, "map");
     if (map && *map && (!parse_map(im, map) || !check_map(im)))
-        return PTRACK_ERROR;
+        return im->error[0] ? PTRACK_EBADARG : PTRACK_ENOMEM;
     return PTRACK_OK;
 }
 
@@ -1526,7 +1531,7 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
                      "encoding: \"%s\" is not one the CSV importer reads: use utf-8, gbk or "
                      "gb18030",
                      enc);
-            return PTRACK_ERROR;
+            return PTRACK_EBADARG;
         }
     } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
                !utf8_valid_prefix((const unsigned char *)sample, n, eof)) {
@@ -1618,6 +1623,10 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         sscanf(im->error, "line %ld", &line);
         snprintf(where, sizeof(where), "line %ld", line);
         im->h->import_reject(job, where, im->error);
+        im->h->set_error(job, "%s", im->error);
+    } else if (rc == PTRACK_EBADARG) {
+        /* The request is at fault, not a line of the file: no rejected
+         * record, and the answer is 400. */
         im->h->set_error(job, "%s", im->error);
     } else if (rc == PTRACK_ENOMEM) {
         im->h->set_error(job, "out of memory reading the CSV file");

@@ -147,13 +147,19 @@ upload "$DATA/map.csv"
 check_error "map.csv without map: no title column" 422 validation_failed
 check_contains "the message names line 1 and the missing column" "line 1: the required column title is missing" "$BODY"
 upload "$DATA/map.csv" "map=$(urlenc '{"titel":"议题名称"}')"
-check_error "map naming an unknown field" 422 validation_failed
+check_error "map naming an unknown field: the request is at fault" 400 bad_request
 check_contains "the message names the field" '\"titel\" is not a field' "$BODY"
 upload "$DATA/map.csv" "map=$(urlenc '{"title":"标题名"}')"
 check_error "map naming a header the file lacks" 422 validation_failed
 check_contains "the message names the header" 'line 1: map: the header has no column \"标题名\"' "$BODY"
 upload "$DATA/map.csv" "map=$(urlenc '{"title":')"
-check_error "map that is not JSON" 422 validation_failed
+check_error "map that is not JSON" 400 bad_request
+check_contains "the importer refused the request, naming map" \
+    'refused the request: map: not a JSON object of strings' "$(jv 'j["error"]["message"]')"
+upload "$DATA/map.csv" "map=$(urlenc 'title')"
+check_error "map that is not field=header pairs either" 400 bad_request
+upload "$DATA/map.csv" "map=$(urlenc '{"title":""}')"
+check_error "map giving a field an empty header" 400 bad_request
 check_eq "nothing stored by the refused map imports" "$N0" "$(pt_count)"
 
 pt_step "GBK: explicit, detected, and cut across upload chunks"
@@ -182,8 +188,9 @@ upload "$W/bad_gbk.csv" "encoding=gbk"
 check_error "bytes that are not GBK" 422 validation_failed
 check_contains "named by line" "line 3: bytes that are not GBK text" "$BODY"
 upload "$W/bad_gbk.csv" "encoding=big5"
-check_error "an encoding the importer does not read" 422 validation_failed
+check_error "an encoding the importer does not read: the request is at fault" 400 bad_request
 check_contains "the message lists the encodings" "use utf-8, gbk or gb18030" "$BODY"
+check_eq "no rejected record for a bad argument" "0" "$(jv 'len(j["error"].get("rejected") or [])')"
 check_eq "nothing stored" "$N0" "$(pt_count)"
 
 pt_step "sep= overrides the sniffing"
@@ -196,7 +203,8 @@ upload "$W/tab.csv" "sep=tab"
 check_status "sep=tab" 201
 check_eq "tab-separated delegation" "山西代表团" "$(pget title 关于丙的建议 'p["delegation"]')"
 upload "$W/tab.csv" "sep=$(urlenc '|')"
-check_error "an unknown separator" 422 validation_failed
+check_error "an unknown separator: the request is at fault" 400 bad_request
+check_contains "named, with the separators read" 'sep: \"|\" is not a separator the CSV importer reads' "$BODY"
 
 pt_step "Excel's first line sep=; names the separator"
 printf 'sep=;\r\n编号;标题;代表团\r\n分-1;关于分隔行的建议, 含逗号;山西代表团\r\n分-2;关于多一列的建议;山西代表团;多余\r\n' >"$W/sep_line.csv"
