@@ -32,7 +32,11 @@
  * A broken row (wrong number of fields, a bad quote, no title, invalid
  * UTF-8) is rejected with its line and the reading goes on; a CSV without
  * a title column, or JSON that is not JSON, fails the import as a whole.
+ * A query argument the importer does not take (a sep it does not read, a
+ * kind that is none, a locale that is not a locale tag) fails it before
+ * the file is read, with PTRACK_EBADARG: 400, the request's fault.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,7 +287,7 @@ static int csv_import(const map_t *m, din_t *in)
     if (!sep) {
         h->set_error(m->job, "sep: \"%s\" is not a separator the Decidim importer reads: use %s",
                      h->job_arg(m->job, "sep"), PT_CSV_SEP_NAMES);
-        return PTRACK_ERROR;
+        return PTRACK_EBADARG;
     }
     dcsv_t c;
     dcsv_init(&c, in, sep);
@@ -416,6 +420,22 @@ static int json_import(const map_t *m, din_t *in)
     return rc > 0 ? PTRACK_OK : rc;
 }
 
+/* Whether s can be the <locale> of title/<locale>: a tag such as en, ca,
+ * pt-BR or zh_TW, 2 to 35 ASCII letters, digits, '-' and '_', starting
+ * with a letter. Anything else would match no column, and the first
+ * locale present would be taken without a word. */
+static bool locale_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 35 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_'))
+            return false;
+    return true;
+}
+
 static int decidim_import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
@@ -423,13 +443,20 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
     map_t m = {ps->host, job, ps->host->job_arg(job, "locale"), NULL};
     if (m.locale && !m.locale[0])
         m.locale = NULL;
+    if (m.locale && !locale_ok(m.locale)) {
+        ps->host->set_error(job,
+                            "locale: \"%s\" is not a locale; say locale=en, locale=ca or "
+                            "locale=pt-BR (the <locale> of the columns title/<locale>)",
+                            m.locale);
+        return PTRACK_EBADARG;
+    }
     const char *kind = ps->host->job_arg(job, "kind");
     if (kind && kind[0] && !(m.kind = pt_label_name(pt_kind_labels, kind))) {
         ps->host->set_error(job,
                             "kind=%s: use suggestion, motion, proposal or other (建议, 议案, "
                             "提案, 其他)",
                             kind);
-        return PTRACK_EINVAL;
+        return PTRACK_EBADARG;
     }
     din_t *in = malloc(sizeof(*in));
     if (!in)

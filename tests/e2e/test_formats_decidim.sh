@@ -9,6 +9,7 @@
 # out, or left behind with partial=true), rows of blank cells skipped, a
 # missing title column refused;
 # kind= for the kind Decidim does not have; sep= a separator or refused;
+# a locale= that is not a locale tag refused;
 # a < that starts no tag kept as text.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -133,6 +134,14 @@ import "$PT_TMP/blank.csv"
 check_eq "the two rows imported, the blank ones skipped" "201 2 0" \
     "$ST $(jv '"%d %d" % (j["imported"], len(j["rejected"]))')"
 
+pt_step "locale= that is not a locale tag is refused"
+import "$DATA/proposals-opendata.csv" "locale=$(urlenc 'title/ca')"
+check_error "locale=title/ca: the request is at fault" 400 bad_request
+check_contains "refused, naming it and what a locale looks like" \
+    'locale: "title/ca" is not a locale; say locale=en' "$(jv 'j["error"]["message"]')"
+import "$DATA/proposals-opendata.csv" "locale=pt-BR"
+check_status "locale=pt-BR, in no column: the first locale present, as before" 201
+
 pt_step "sep= names a separator, or is refused"
 printf 'id,title/en,body/en,reference\n961,Comma separated,body c,SEP-961\n' >"$PT_TMP/comma.csv"
 import "$PT_TMP/comma.csv" "sep=comma"
@@ -140,7 +149,7 @@ check_status "import with sep=comma" 201
 P="$(by_ref SEP-961)"
 check_eq "sep=comma splits on commas" "Comma separated" "$(jv 'j.get("title")' "$P")"
 import "$PT_TMP/comma.csv" "sep=colon"
-check_error "sep=colon" 422 validation_failed
+check_error "sep=colon: the request is at fault" 400 bad_request
 check_contains "refused, naming it and the separators read" \
     'sep: "colon" is not a separator the Decidim importer reads' "$(jv 'j["error"]["message"]')"
 
@@ -161,7 +170,7 @@ check_status "import with kind=建议" 201
 check_eq "the kind is suggestion" suggestion "$(jv 'j.get("kind")' "$(by_ref K-1)")"
 printf '[{"title": {"zh": "关于延长公园开放时间的建议"}, "reference": "K-2"}]' >"$PT_TMP/kind2.json"
 import "$PT_TMP/kind2.json" "kind=petition"
-check_error "an unknown kind" 422 validation_failed
+check_error "an unknown kind: the request is at fault" 400 bad_request
 check_contains "the message lists the kinds" "use suggestion, motion, proposal or other" \
     "$(jv 'j["error"]["message"]')"
 check_eq "nothing of it stored" '{}' "$(by_ref K-2)"
