@@ -900,11 +900,12 @@ static int text_import(void *state, ptrack_job_t *job, const char *format)
     t->job = job;
     int rc = text_input_open(in, h, job, h->job_arg(job, "encoding"));
     if (rc != PTRACK_OK) {
-        if (rc == PTRACK_EINVAL)
+        /* An encoding this system does not know: the request's fault. */
+        if (rc == PTRACK_EBADARG)
             h->set_error(job, "%s", in->error);
         free(in);
         free(t);
-        return rc == PTRACK_EINVAL ? PTRACK_ERROR : rc;
+        return rc;
     }
     const char *line;
     size_t len;

@@ -41,7 +41,7 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
             snprintf(in->error, sizeof(in->error),
                      "encoding: \"%.60s\" is not an encoding this system knows (use utf-8 or gbk)",
                      encoding);
-            return PTRACK_EINVAL;
+            return PTRACK_EBADARG;
         }
     }
     in->dec = in->cd == (iconv_t)-1 ? (char *)in->chunk.buf : malloc(DEC_CAP);

@@ -39,7 +39,7 @@ typedef struct {
 } text_input_t;
 
 /* Prepares reading. encoding is job_arg("encoding") (NULL: UTF-8).
- * Returns PTRACK_OK, PTRACK_EINVAL (an unknown encoding; in->error says
+ * Returns PTRACK_OK, PTRACK_EBADARG (an unknown encoding; in->error says
  * so) or PTRACK_ENOMEM. Thread: the job's. */
 int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *job,
                     const char *encoding);

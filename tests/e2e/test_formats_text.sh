@@ -5,7 +5,8 @@
 # them, a weather report and classified ads that must be skipped; a proposal
 # cut by page breaks; a document with no proposal; GBK and CRLF copies that
 # import to the same proposals (and so are recognised as already there);
-# bytes that are not UTF-8 and an unknown encoding refused with the reason.
+# bytes that are not UTF-8 refused (422) and an unknown encoding (400), with
+# the reason.
 # Passages that are not proposals are listed in the answer as "ignored"
 # (with their lines, also in a refused import's error) and by the CLI.
 set -u
@@ -151,8 +152,9 @@ import "$PT_TMP/bulletin-gbk.txt"
 check_error "GBK bytes without encoding=gbk" 422 validation_failed
 check_contains "the message names the line and the fix" "line 1 is not valid UTF-8 (send encoding=gbk" "$(jv 'j["error"]["message"]')"
 import "$DATA/bulletin.txt" "encoding=klingon"
-check_error "an unknown encoding" 422 validation_failed
+check_error "an unknown encoding: the request is at fault" 400 bad_request
 check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
+check_contains "the importer refused the request" 'refused the request: encoding: \"klingon\"' "$BODY"
 # Bytes that are not GBK on line 16,001, well past the first 64 KiB read.
 python3 -c '
 import sys
