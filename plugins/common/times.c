@@ -107,7 +107,7 @@ int pt_zone_arg(const ptrack_host_t *host, ptrack_job_t *job, pt_zone_t *zone)
     if (pt_zone_parse(tz, zone) != 0) {
         host->set_error(job, "tz: \"%s\" is not a zone offset; say tz=+08:00, tz=-05:00 or tz=UTC",
                         tz);
-        return PTRACK_EINVAL;
+        return PTRACK_EBADARG;
     }
     return PTRACK_OK;
 }

@@ -26,8 +26,9 @@ typedef struct {
  * is the local zone. Returns 0, or -1 when the text is none of these. */
 int pt_zone_parse(const char *text, pt_zone_t *zone);
 /* Reads the job's `tz` query argument into zone (none: the local zone).
- * Returns PTRACK_OK, or PTRACK_EINVAL after telling the caller through
- * set_error what the argument should look like. Thread: the job's. */
+ * Returns PTRACK_OK, or PTRACK_EBADARG after telling the caller through
+ * set_error what the argument should look like (return it: 400
+ * bad_request). Thread: the job's. */
 int pt_zone_arg(const ptrack_host_t *host, ptrack_job_t *job, pt_zone_t *zone);
 /* The zone's offset from UTC at that instant, in seconds. */
 int pt_zone_offset(const pt_zone_t *zone, int64_t secs);

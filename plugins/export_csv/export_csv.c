@@ -322,7 +322,7 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
                          "lang: \"%s\" must be zh (Chinese headers and labels, the default) or "
                          "en (the API's field names)",
                          lang);
-            return PTRACK_EINVAL;
+            return PTRACK_EBADARG;
         }
         zh = is_zh;
     }
@@ -333,12 +333,13 @@ static int export_csv(void *state, ptrack_job_t *job, const char *format)
                      "formulas: \"%s\" must be guard (a ' before cells that spreadsheets would "
                      "run as formulas, the default) or keep (every cell as stored)",
                      formulas);
-        return PTRACK_EINVAL;
+        return PTRACK_EBADARG;
     }
     bool guard = !formulas || strcmp(formulas, "keep") != 0;
     pt_zone_t zone;
-    if (pt_zone_arg(h, job, &zone) != PTRACK_OK)
-        return PTRACK_EINVAL;
+    int zrc = pt_zone_arg(h, job, &zone);
+    if (zrc != PTRACK_OK)
+        return zrc;
     exp_t ex = {.h = h,
                 .zone = zone,
                 .job = job,

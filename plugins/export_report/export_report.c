@@ -749,12 +749,13 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     if (group && *group && strcmp(group, "status") != 0 && strcmp(group, "unit") != 0) {
         r.h->set_error(job, "group: \"%s\" is not a grouping; say group=status or group=unit",
                        group);
-        return PTRACK_EINVAL;
+        return PTRACK_EBADARG;
     }
     r.by_unit = group && strcmp(group, "unit") == 0;
-    if (pt_zone_arg(r.h, job, &r.zone) != PTRACK_OK)
-        return PTRACK_EINVAL;
-    int rc = run(&r);
+    int rc = pt_zone_arg(r.h, job, &r.zone);
+    if (rc != PTRACK_OK)
+        return rc;
+    rc = run(&r);
     if (rc == PTRACK_ENOMEM)
         r.h->set_error(job, "out of memory");
     if (r.spool >= 0)

@@ -435,8 +435,9 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     const pt_plugin_state_t *ps = state;
     const ptrack_host_t *h = ps->host;
     run_t r = {.h = h, .job = job, .wf = {ps->host, ps->inst}};
-    if (pt_zone_arg(h, job, &r.zone) != PTRACK_OK)
-        return PTRACK_EINVAL;
+    int zrc = pt_zone_arg(h, job, &r.zone);
+    if (zrc != PTRACK_OK)
+        return zrc;
 
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)

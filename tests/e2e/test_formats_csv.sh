@@ -747,7 +747,7 @@ bad = [c for c in cells if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\
 print("ok" if cells and not bad else "bad: %r" % bad[:3])
 ' "$W/all_tz.csv" 2>&1)"
 api GET "/v1/exports?format=csv&tz=Beijing"
-check_true "tz=Beijing is refused before any output (HTTP $ST)" test "$ST" != 200
+check_error "tz=Beijing is refused before any output" 400 bad_request
 check_contains "the message says what tz takes" 'tz: \"Beijing\" is not a zone offset' "$BODY"
 pt_stop
 # The comparison leaves out version (an import starts every proposal at 1)
