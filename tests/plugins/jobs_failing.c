@@ -1,10 +1,10 @@
 /*
  * jobs_failing.c - a fixture importer and exporter (format "fails") that
  * fail at once, returning the code that the request's `rc` parameter names
- * (error, einval, enomem, retry; default error), after set_error("the
- * fixture was told to fail with <rc>") unless `silent=true`. The importer
- * reads the upload first. How ptrackd answers each code is what the tests
- * check.
+ * (error, einval, ebadarg, enomem, retry; default error), after
+ * set_error("the fixture was told to fail with <rc>") unless `silent=true`.
+ * The importer reads the upload first. How ptrackd answers each code is
+ * what the tests check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +36,11 @@ static int fail(const ptrack_host_t *h, ptrack_job_t *job)
     const char *silent = h->job_arg(job, "silent");
     if (!name)
         name = "error";
-    int rc = strcmp(name, "einval") == 0   ? PTRACK_EINVAL
-             : strcmp(name, "enomem") == 0 ? PTRACK_ENOMEM
-             : strcmp(name, "retry") == 0  ? PTRACK_RETRY
-                                           : PTRACK_ERROR;
+    int rc = strcmp(name, "einval") == 0    ? PTRACK_EINVAL
+             : strcmp(name, "ebadarg") == 0 ? PTRACK_EBADARG
+             : strcmp(name, "enomem") == 0  ? PTRACK_ENOMEM
+             : strcmp(name, "retry") == 0   ? PTRACK_RETRY
+                                            : PTRACK_ERROR;
     if (!silent || strcmp(silent, "true") != 0)
         h->set_error(job, "the fixture was told to fail with %s", name);
     return rc;
