@@ -377,8 +377,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         i += seg + 1;
     }
 
+    /* What an importer may answer: a file read, a file refused (ERROR,
+     * EINVAL: 422), a query argument refused (EBADARG: 400), or no memory. */
     int rc = plugin->importer->import(instance.state, &job, format);
-    if (rc != PTRACK_OK && rc != PTRACK_ERROR && rc != PTRACK_EINVAL && rc != PTRACK_ENOMEM) {
+    if (rc != PTRACK_OK && rc != PTRACK_ERROR && rc != PTRACK_EINVAL && rc != PTRACK_EBADARG &&
+        rc != PTRACK_ENOMEM) {
         fprintf(stderr, "the importer returned %d\n", rc);
         abort();
     }
