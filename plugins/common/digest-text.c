@@ -39,7 +39,7 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
             const char *due = h->rec_get(rec, path);
             char date[32] = "";
             if (due)
-                pt_local_time(due, "%m-%d", date, sizeof(date));
+                pt_local_time(h, due, PT_LOCAL_MONTH_DAY, date, sizeof(date));
             pt_str_puts(b, i ? "；" : "");
             if (number) {
                 pt_str_line(b, number);

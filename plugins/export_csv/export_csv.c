@@ -61,7 +61,7 @@ static const char *local_time(exp_t *ex, const char *rfc3339)
 {
     if (!rfc3339)
         return NULL;
-    pt_zone_time(&ex->zone, rfc3339, ex->time, sizeof(ex->time));
+    pt_zone_time(ex->h, &ex->zone, rfc3339, ex->time, sizeof(ex->time));
     return ex->time;
 }
 

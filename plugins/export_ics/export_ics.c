@@ -126,19 +126,33 @@ static void prop_text(run_t *r, const char *name, const char *value)
     emit_line(r);
 }
 
-/* A UTC time in the basic format, 20260313T010203Z. */
-static void utc_basic(int64_t secs, char buf[24])
+/* A UTC time in the basic format, 20260313T010203Z, made of the host's
+ * "2026-03-13T01:02:03.250Z": its digits to the seconds, whose fraction
+ * the format has no place for. */
+static void utc_basic(const ptrack_host_t *h, int64_t ms, char buf[24])
 {
-    time_t t = (time_t)secs;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || strftime(buf, 24, "%Y%m%dT%H%M%SZ", &tm) == 0)
-        buf[0] = '\0';
+    char text[PTRACK_TIME_MAX];
+    buf[0] = '\0';
+    if (!PTRACK_HOST_HAS(h, time_format) ||
+        h->time_format(ms, "Z", text, sizeof(text)) != PTRACK_OK)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < 19; i++)
+        if (text[i] != '-' && text[i] != ':')
+            buf[n++] = text[i];
+    memcpy(buf + n, "Z", 2);
 }
 
-static void prop_time(run_t *r, const char *name, int64_t secs)
+/* The second an instant is in, as the basic format writes it. */
+static int64_t whole_secs(int64_t ms)
+{
+    return ms / 1000 - (ms % 1000 < 0);
+}
+
+static void prop_time(run_t *r, const char *name, int64_t ms)
 {
     char buf[24];
-    utc_basic(secs, buf);
+    utc_basic(r->h, ms, buf);
     if (buf[0])
         prop_raw(r, name, buf);
 }
@@ -160,21 +174,21 @@ static int write_todo(run_t *r)
     /* Open, with a deadline that runs: in the states of the running
      * workflow whose clock runs (an office's own states included). */
     if (!v->status || !pt_wf_state_clock(&r->wf, v->status) || !v->due_at ||
-        pt_time_parse(v->due_at, &due) != 0)
+        pt_time_read(r->h, v->due_at, &due) != 0)
         return PTRACK_OK;
     prop_raw(r, "BEGIN", "VTODO");
     pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
     emit_line(r);
     /* Without a METHOD, DTSTAMP is when the information last changed
      * (RFC 5545 3.8.7.2): the proposal's updated_at. */
-    prop_time(r, "DTSTAMP", v->updated_at && pt_time_parse(v->updated_at, &at) == 0 ? at : r->now);
-    if (v->created_at && pt_time_parse(v->created_at, &at) == 0)
+    prop_time(r, "DTSTAMP", pt_time_read(r->h, v->updated_at, &at) == 0 ? at : r->now);
+    if (pt_time_read(r->h, v->created_at, &at) == 0)
         prop_time(r, "CREATED", at);
-    if (v->updated_at && pt_time_parse(v->updated_at, &at) == 0)
+    if (pt_time_read(r->h, v->updated_at, &at) == 0)
         prop_time(r, "LAST-MODIFIED", at);
     /* DTSTART must not be after DUE (3.8.2.3); an assignment after an
      * extension's deadline cannot happen, but a bad import could. */
-    if (v->assigned_at && pt_time_parse(v->assigned_at, &at) == 0 && at <= due)
+    if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) <= whole_secs(due))
         prop_time(r, "DTSTART", at);
     prop_time(r, "DUE", due);
     prop_text(r, "SUMMARY", v->title);
@@ -252,7 +266,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const pt_plugin_state_t *ps = state;
-    run_t r = {.h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .now = (int64_t)time(NULL)};
+    run_t r = {
+        .h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .now = (int64_t)time(NULL) * 1000};
     int rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);

@@ -431,9 +431,9 @@ static void render_row(run_t *r)
         pt_str_printf(&units, "%s%s：%s", units.len ? "；" : "", pt_role_label("co"),
                       pt_str_get(&v->co_units));
     char due[16] = "";
-    int64_t secs;
-    if (v->due_at && pt_time_parse(v->due_at, &secs) == 0)
-        pt_zone_date(&r->zone, secs, due);
+    int64_t ms;
+    if (pt_time_read(r->h, v->due_at, &ms) == 0)
+        pt_zone_date(r->h, &r->zone, ms, due);
     /* A proposal without an office number is named by its id. */
     pt_str_t number = {0};
     if (v->number && *v->number)
@@ -518,7 +518,7 @@ static int proposal_late(const run_t *r)
     if (v->overdue)
         return 1;
     return v->status && pt_wf_state_clock(&r->wf, v->status) && v->due_at &&
-           pt_time_parse(v->due_at, &due) == 0 && due < (int64_t)time(NULL);
+           pt_time_read(r->h, v->due_at, &due) == 0 && due < (int64_t)time(NULL) * 1000;
 }
 
 /* Spools the current proposal's row and files it under its groups. */
@@ -713,7 +713,7 @@ static int run(run_t *r)
     if (!title || !*title)
         title = DEFAULT_TITLE;
     char date[16];
-    pt_zone_date(&r->zone, (int64_t)time(NULL), date);
+    pt_zone_date(r->h, &r->zone, (int64_t)time(NULL) * 1000, date);
     pt_str_t filters = {0};
     describe_filters(r, &filters);
     if (filters.oom)

@@ -209,12 +209,15 @@ static void cell_text(run_t *r, lxw_worksheet *ws, lxw_row_t row, column_t col, 
  * time of day as the fraction, shown with the date format. */
 static void cell_date(run_t *r, lxw_row_t row, column_t col, const char *time)
 {
-    int64_t secs;
-    if (!time || pt_time_parse(time, &secs) != 0) {
+    int64_t ms, clock;
+    if (pt_time_read(r->h, time, &ms) != 0 || pt_zone_clock(r->h, &r->zone, ms, &clock) != 0) {
         cell_text(r, r->rows, row, col, time, NULL);
         return;
     }
-    double serial = (double)(secs + pt_zone_offset(&r->zone, secs)) / 86400.0 + 25569.0;
+    /* In whole seconds, the milliseconds dropped: the date format shows
+     * none of them. */
+    int64_t secs = clock / 1000 - (clock % 1000 < 0);
+    double serial = (double)secs / 86400.0 + 25569.0;
     note(r, worksheet_write_number(r->rows, row, col, serial, r->date));
 }
 

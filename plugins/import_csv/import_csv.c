@@ -695,10 +695,10 @@ static int month_days(int y, int m)
  *     2026-05-20 10:30:00): the office's local time, that is ptrackd's
  *     zone, the one the exporters and reports show times in.
  * Returns false when text is none of these. */
-static bool read_time(const char *text, size_t n, pt_str_t *out)
+static bool read_time(const ptrack_host_t *h, const char *text, size_t n, pt_str_t *out)
 {
     const char *p = text, *end = text + n;
-    int64_t secs;
+    int64_t ms;
     char buf[64];
     out->len = 0;
     pt_str_append(out, text, n);
@@ -706,9 +706,12 @@ static bool read_time(const char *text, size_t n, pt_str_t *out)
     out->len--;
     if (out->oom)
         return false;
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (pt_time_parse(out->p, &secs) == 0)
-        return sscanf(out->p, "%4d-%2d-%2d", &y, &mo, &d) == 3 && d <= month_days(y, mo);
+    /* What the API reads as a time is taken as it is, fraction and
+     * offset included; what it refuses (2026-02-30T10:00:00Z, a leap
+     * second) is no time either way. */
+    if (pt_time_read(h, out->p, &ms) == 0)
+        return true;
+    int y, mo, d, hh = 0, mi = 0, sec = 0;
     bool clock = false;
     if (!read_num(&p, end, 4, &y) || p - text != 4 || !read_sep(&p, end, "-|/|.|年") ||
         !read_num(&p, end, 2, &mo) || !read_sep(&p, end, "-|/|.|月") || !read_num(&p, end, 2, &d))
@@ -717,30 +720,34 @@ static bool read_time(const char *text, size_t n, pt_str_t *out)
     if (p < end && (*p == ' ' || *p == 'T')) {
         while (p < end && (*p == ' ' || *p == 'T'))
             p++;
-        if (!read_num(&p, end, 2, &h) || !read_sep(&p, end, ":|：") || !read_num(&p, end, 2, &mi))
+        if (!read_num(&p, end, 2, &hh) || !read_sep(&p, end, ":|：") || !read_num(&p, end, 2, &mi))
             return false;
         if (read_sep(&p, end, ":|：") && !read_num(&p, end, 2, &sec))
             return false;
         clock = true;
     }
-    if (p != end || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 ||
+    if (p != end || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || hh > 23 || mi > 59 ||
         sec > 59)
         return false;
     if (!clock) {
         snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, mo, d);
     } else {
+        /* A clock without an offset is no time the host reads (no zone
+         * says which instant it is), nor one it writes from the clock:
+         * mktime() finds the instant in ptrackd's zone (TZ is set before
+         * ptrackd starts and never changed), summer time and its gaps as
+         * the C library has them; the host writes it. */
         struct tm tm = {.tm_year = y - 1900,
                         .tm_mon = mo - 1,
                         .tm_mday = d,
-                        .tm_hour = h,
+                        .tm_hour = hh,
                         .tm_min = mi,
                         .tm_sec = sec,
                         .tm_isdst = -1};
         time_t t = mktime(&tm);
-        struct tm utc;
-        if (t == (time_t)-1 || !gmtime_r(&t, &utc))
+        if (t == (time_t)-1 || !PTRACK_HOST_HAS(h, time_format) ||
+            h->time_format((int64_t)t * 1000, NULL, buf, sizeof(buf)) != PTRACK_OK)
             return false;
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
     }
     out->len = 0;
     pt_str_puts(out, buf);
@@ -751,7 +758,7 @@ static bool read_time(const char *text, size_t n, pt_str_t *out)
  * it is not a time. Returns PTRACK_OK, 1 when rejected, or an error. */
 static int time_cell(imp_t *im, size_t col, long line, const char *s, size_t n)
 {
-    if (read_time(s, n, &im->tmp))
+    if (read_time(im->h, s, n, &im->tmp))
         return PTRACK_OK;
     if (im->tmp.oom)
         return PTRACK_ENOMEM;

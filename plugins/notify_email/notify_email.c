@@ -301,14 +301,14 @@ static void make_body(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev)
     }
     if (v.due_at) {
         char date[64];
-        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(h, v.due_at, PT_LOCAL_DATE, date, sizeof(date));
         pt_str_printf(b, "办理期限：%s\r\n", date);
     }
     if (v.actor)
         pt_str_printf(b, "操作人：%s\r\n", v.actor);
     if (v.at) {
         char when[64];
-        pt_local_time(v.at, "%Y-%m-%d %H:%M", when, sizeof(when));
+        pt_local_time(h, v.at, PT_LOCAL_MINUTE, when, sizeof(when));
         pt_str_printf(b, "时间：%s\r\n", when);
     }
     pt_str_printf(b, "\r\n-- \r\nptrack 建议办理跟踪（事件 %" PRId64 "，%s）\r\n", ev->seq, type);

@@ -232,7 +232,7 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
     add_units(b, h, rec, "> ", eol);
     if (v.due_at) {
         char date[64];
-        pt_local_time(v.due_at, "%Y-%m-%d", date, sizeof(date));
+        pt_local_time(h, v.due_at, PT_LOCAL_DATE, date, sizeof(date));
         pt_str_printf(b, "> 办理期限：%s%s%s", date,
                       overdue    ? "（已超期）"
                       : due_soon ? "（即将到期）"
