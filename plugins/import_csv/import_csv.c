@@ -1636,8 +1636,9 @@ static int import(void *state, ptrack_job_t *job, const char *format)
          * record, and the answer is 400. */
         im->h->set_error(job, "%s", im->error);
     } else if (rc == PTRACK_ENOMEM) {
+        /* Not the file's fault: returned as it is, it is answered 503
+         * storage_error, which a client may try again. */
         im->h->set_error(job, "out of memory reading the CSV file");
-        rc = PTRACK_ERROR;
     }
     free(buf);
     imp_free(im);

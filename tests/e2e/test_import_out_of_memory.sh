@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_import_out_of_memory.sh - an importer that runs out of memory inside
+# its import() is answered 503 storage_error, a failure that passes, and
+# not 422 validation_failed, which would blame the file: the built-in csv
+# importer (plugins/import_csv) returns PTRACK_ENOMEM as it is.
+#
+# How it runs out: ptrackd gets an address-space limit (prlimit) a few MB
+# above what it has mapped, and one record of 15 MB (under the importer's
+# 16 MiB) makes the importer's record buffer grow past it. malloc's
+# threshold for mapping a block of its own is fixed at 128 KiB
+# (GLIBC_TUNABLES), so that every large block is a new mapping that the
+# limit counts, whatever ran before. The limit starts so low that the job
+# thread may not start at all (the host's own 503, "cannot start a job
+# thread"), and grows until import() runs.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+command -v prlimit >/dev/null || pt_die "prlimit (util-linux) is needed"
+PLUGINS="$PT_BUILD_DIR/plugins"
+[ -f "$PLUGINS/import_csv.so" ] || pt_die "$PLUGINS/import_csv.so is missing (build it)"
+
+pt_config '{}'
+GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 pt_start --plugin-dir "$PLUGINS"
+
+python3 -c '
+import sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write("标题,背景\n关于甲的建议,\"" + ("很长" * 5000 + "\n") * 500 + "\"\n")
+' "$PT_TMP/big.csv"
+
+pt_step "an import() that runs out of memory"
+for extra in 4 8 12 16 20 24 32; do
+    vsz=$(awk '$1 == "VmSize:" {print $2}' "/proc/$PT_PID/status")
+    prlimit --pid "$PT_PID" --as=$(((vsz + extra * 1024) * 1024)):unlimited ||
+        pt_die "cannot limit ptrackd's address space"
+    req sock POST "/v1/imports?format=csv" -- --data-binary "@$PT_TMP/big.csv" \
+        -H "Content-Type: text/csv"
+    prlimit --pid "$PT_PID" --as=unlimited:unlimited
+    case "$BODY" in *"cannot start a job thread"*) continue ;; esac
+    break
+done
+pt_log "with $extra MB more address space: HTTP $ST"
+check_error "is answered" 503 storage_error
+check_contains "saying that the importer ran out of memory" \
+    "the importer import_csv ran out of memory: out of memory reading the CSV file" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "with no rejected record: no line of the file is at fault" 0 \
+    "$(jv 'len(j["error"].get("rejected") or [])')"
+check_eq "nothing is stored" 0 "$(pt_count)"
+
+pt_step "ptrackd goes on"
+api GET /v1/health
+check_status "GET /v1/health" 200
+printf '标题\n关于乙的建议\n' >"$PT_TMP/small.csv"
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$PT_TMP/small.csv" \
+    -H "Content-Type: text/csv"
+check_status "an import afterwards" 201
+
+pt_finish
