@@ -83,7 +83,9 @@ typedef struct {
     char error[640]; /* a whole-file problem, for set_error */
 
     /* Decoding. */
-    iconv_t cd; /* (iconv_t)-1: the input is UTF-8 */
+    iconv_t cd;        /* (iconv_t)-1: the input is UTF-8 */
+    const char *asked; /* encoding=, read before the body: "UTF-8", "GBK",
+                        * "GB18030"; NULL: judged from the first 64 KiB */
     const char *encoding;
     bool guessed;  /* the encoding was judged from the first 64 KiB alone */
     size_t n_pend; /* bytes of a character split across chunks, at in[0] */
@@ -1504,8 +1506,10 @@ static ptrdiff_t read_full(imp_t *im, char *buf, size_t want)
     return (ptrdiff_t)got;
 }
 
-/* Reads sep= and encoding= and map=, and opens the converter once the
- * first bytes are known. */
+/* Reads sep=, encoding= and map=, all before a byte of the body: an
+ * argument the importer does not take is refused as the request's fault
+ * (PTRACK_EBADARG) however the upload goes, and at once. The converter is
+ * opened once the first bytes are known (open_encoding). */
 static int read_args(imp_t *im)
 {
     const char *sep = im->h->job_arg(im->job, "sep");
@@ -1518,21 +1522,15 @@ static int read_args(imp_t *im)
     const char *map = im->h->job_arg(im->job, "map");
     if (map && *map && (!parse_map(im, map) || !check_map(im)))
         return im->error[0] ? PTRACK_EBADARG : PTRACK_ENOMEM;
-    return PTRACK_OK;
-}
-
-static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
-{
     const char *enc = im->h->job_arg(im->job, "encoding");
-    const char *from = NULL;
     if (enc && *enc) {
         if (strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
-            from = NULL;
+            im->asked = "UTF-8";
         else if (strcasecmp(enc, "gbk") == 0 || strcasecmp(enc, "cp936") == 0 ||
                  strcasecmp(enc, "gb2312") == 0)
-            from = "GBK";
+            im->asked = "GBK";
         else if (strcasecmp(enc, "gb18030") == 0)
-            from = "GB18030";
+            im->asked = "GB18030";
         else {
             snprintf(im->error, sizeof(im->error),
                      "encoding: \"%s\" is not one the CSV importer reads: use utf-8, gbk or "
@@ -1540,6 +1538,17 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
                      enc);
             return PTRACK_EBADARG;
         }
+    }
+    return PTRACK_OK;
+}
+
+/* The encoding: the one encoding= asked for, or else judged from the
+ * first bytes of the file. */
+static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
+{
+    const char *from = NULL;
+    if (im->asked) {
+        from = strcmp(im->asked, "UTF-8") == 0 ? NULL : im->asked;
     } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
                !utf8_valid_prefix((const unsigned char *)sample, n, eof)) {
         /* Not UTF-8: Chinese spreadsheets saved as "CSV" by Excel or WPS on
@@ -1547,7 +1556,7 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
         from = "GB18030";
     }
     im->encoding = from ? from : "UTF-8";
-    im->guessed = !(enc && *enc) && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
+    im->guessed = !im->asked && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
     if (!from)
         return PTRACK_OK;
     im->cd = iconv_open("UTF-8", from);

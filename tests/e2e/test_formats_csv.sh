@@ -27,7 +27,8 @@
 # proposal it names (ID and 并入ID); the CLI imports GBK with --encoding and
 # --map and exports with --arg lang=en and --arg formulas=keep. The query parameters
 # are the plugins' declared ones (ABI 1.1): an unknown one is refused with
-# 400 bad_request, on import before the body is read.
+# 400 bad_request, on import before the body is read, and so is a sep,
+# encoding or map the importer does not take (PTRACK_EBADARG).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -191,6 +192,34 @@ upload "$W/bad_gbk.csv" "encoding=big5"
 check_error "an encoding the importer does not read: the request is at fault" 400 bad_request
 check_contains "the message lists the encodings" "use utf-8, gbk or gb18030" "$BODY"
 check_eq "no rejected record for a bad argument" "0" "$(jv 'len(j["error"].get("rejected") or [])')"
+check_eq "nothing stored" "$N0" "$(pt_count)"
+
+pt_step "the query arguments are checked before the body is read"
+# first_answer QUERY: sends the head of an upload of 1,000,000 bytes and
+# its first two lines, no more, and prints the status line of what
+# ptrackd answers within 3 s and its body, or "no answer".
+first_answer() {
+    python3 - "$PT_SOCK" "/v1/imports?format=csv&$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
+           "Content-Length: 1000000\r\n\r\n" % sys.argv[2]).encode()
+          + "标题,背景\n关于甲的建议,乙\n".encode())
+s.settimeout(3)
+try:
+    answer = s.recv(65536).decode("utf-8", "replace")
+    print(answer.split("\r\n")[0])
+    print(answer.partition("\r\n\r\n")[2])
+except socket.timeout:
+    print("no answer")
+PY
+}
+for q in "encoding=big5" "sep=pipe" "map=$(urlenc '{"title":')"; do
+    out="$(first_answer "$q")"
+    check_contains "$q: refused before the rest of the file comes" "HTTP/1.1 400 Bad Request" "$out"
+    check_contains "... as the request's fault" "the importer import_csv refused the request: ${q%%=*}:" "$out"
+done
 check_eq "nothing stored" "$N0" "$(pt_count)"
 
 pt_step "sep= overrides the sniffing"
