@@ -86,7 +86,11 @@
  *                 in custom; false rejects a record that has one
  * Query parameters (`ptrack import FILE --format oa --arg session=...`):
  *   session       届次 of records that name none, for this upload (it wins
- *                 over the option)
+ *                 over the option); checked as the API checks a session
+ *                 before a byte of the file is read (check_session): one
+ *                 that is empty, blank, not UTF-8 or over 1000 bytes is
+ *                 refused with PTRACK_EBADARG, 400 bad_request, the
+ *                 request's fault and not the file's
  *
  * Thread: create() and destroy() run on the loop thread; import() on a job
  * thread, one per upload, and several uploads may run at once, so import()
@@ -826,12 +830,65 @@ drop:
 
 /* ---- import() ------------------------------------------------------------- */
 
+/* The longest session the API takes as a filter (`GET
+ * /v1/proposals?session=`), in bytes. */
+#define SESSION_MAX 1000
+
+/* Whether s holds white space alone: ASCII's (line breaks too), the
+ * ideographic space U+3000 and the no-break space U+00A0, which the API
+ * trims off a session. strncmp stops at the NUL, so that a short rest of s
+ * is never read past. */
+static int blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+            s++;
+        else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+            s += 3;
+        else if (strncmp(s, "\xC2\xA0", 2) == 0)
+            s += 2;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the `session` argument is one the API takes, as it checks a
+ * `session` filter: not empty, not blank (spaces, line breaks, U+3000,
+ * U+00A0 only), valid UTF-8 and at most SESSION_MAX bytes. Otherwise
+ * says what is wrong with it through set_error and returns
+ * PTRACK_EBADARG, which the host answers 400 bad_request. Spaces around it
+ * and full-width digits are the host's to clean, as in a 【届次】 line.
+ * Thread: the job's. */
+static int check_session(const ptrack_host_t *h, ptrack_job_t *job, const char *s)
+{
+    const char *why = NULL;
+    size_t n = strlen(s);
+    if (n == 0)
+        why = "empty: leave it out to take the 届次 of each record (or the option's)";
+    else if (n > SESSION_MAX)
+        why = "longer than 1000 bytes";
+    else if (!is_utf8(s, n))
+        why = "not UTF-8 text";
+    else if (blank(s))
+        why = "blank: give a 届次 such as 省十四届人大三次会议";
+    if (!why)
+        return PTRACK_OK;
+    h->set_error(job, "session: %s", why);
+    return PTRACK_EBADARG;
+}
+
 /* Thread: a job thread, one per upload. */
 static int oa_import(void *state, ptrack_job_t *job, const char *format)
 {
     const oa_t *oa = state;
     const ptrack_host_t *h = oa->host;
     (void)format; /* one format: "oa" */
+
+    /* The arguments first: a bad one is refused before the file is read. */
+    const char *arg = h->job_arg(job, "session");
+    if (arg && check_session(h, job, arg) != PTRACK_OK)
+        return PTRACK_EBADARG;
 
     /* 64 KiB of chunk and 64 KiB of line: too much for a job thread's
      * stack to be sure of, so on the heap. */
@@ -842,10 +899,7 @@ static int oa_import(void *state, ptrack_job_t *job, const char *format)
     }
     r->h = h;
     r->job = job;
-    block_t b = {.oa = oa, .h = h, .job = job, .session = oa->session};
-    const char *arg = h->job_arg(job, "session");
-    if (arg && *arg)
-        b.session = arg;
+    block_t b = {.oa = oa, .h = h, .job = job, .session = arg ? arg : oa->session};
 
     int rc;
     long blocks = 0;

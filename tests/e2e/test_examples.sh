@@ -7,8 +7,10 @@
 #     import refuses the file for its one broken record, naming the record's
 #     line, its 来文编号, the line at fault and why; a partial one stores the
 #     others with their fields, units and deadlines; sending the file again
-#     stores nothing twice; the session argument fills in a missing 届次; a
-#     GBK file is refused as a whole;
+#     stores nothing twice; the session argument fills in a missing 届次,
+#     and one the API would refuse (empty, blank, not UTF-8, over 1000
+#     bytes) is a 400 before the file is read; a GBK file is refused as a
+#     whole;
 #   - export_duban (POST /v1/plugins) writes the 督办清单 of the proposals a
 #     filter selects: per unit, the most overdue first, each proposal with
 #     its deadline and how late it is; a co unit that gave its opinion is
@@ -189,6 +191,20 @@ check_error "an empty file" 422 validation_failed
 check_contains "is refused as empty" "the file is empty" "$(jv 'j["error"]["message"]')"
 pt_import oa "$OA" "sesion=x"
 check_error "a misspelt argument" 400 bad_request
+check_eq "still 4 proposals" 4 "$(pt_count)"
+
+pt_step "a session the API would refuse is the request's fault, before the file is read"
+# On the GBK file, which is refused as a whole (422) once it is read: the
+# argument is refused first.
+LONG="$(python3 -c 'print("届" * 334)')" # 1002 bytes
+for bad in "session=|empty" "session=$(urlenc '　 ')|blank" "session=%FF%FE|not UTF-8 text" \
+    "session=$(urlenc "$LONG")|longer than 1000 bytes"; do
+    pt_import oa "$PT_TMP/gbk.txt" "partial=true&${bad%%|*}"
+    check_error "a session that is ${bad#*|}" 400 bad_request
+    check_contains "... named with what is wrong" \
+        "the importer oa refused the request: session: ${bad#*|}" "$(jv 'j["error"]["message"]')"
+    check_eq "... with no rejected record" 0 "$(jv 'len(j["error"].get("rejected") or [])')"
+done
 check_eq "still 4 proposals" 4 "$(pt_count)"
 
 pt_step "a byte order mark right before the first field, CRLF, no blank line at the end"
