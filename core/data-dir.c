@@ -186,7 +186,7 @@ int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
     } else {
         /* The lock and the database's files are opened for writing. */
         static const char *const files[] = {"/ptrackd.lock", "/ptrack.db", "/ptrack.db-wal",
-                                            "/ptrack.db-shm"};
+                                            "/ptrack.db-shm", "/ptrack.seq"};
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
             char f[4200];
             snprintf(f, sizeof(f), "%s%s", same_dir(dir, "/") ? "" : dir, files[i]);

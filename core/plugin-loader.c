@@ -396,7 +396,8 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
     inst->events = calloc(n, sizeof(char *));
     if (!inst->events)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    /* The types the change feed has (PRODUCT.md §5, and the daily digest):
+    /* The types the change feed has (PRODUCT.md §5, the daily digest, and
+     * the mark of a restored store):
      * a filter naming another would silently never match. */
     static const char *const known[] = {"*",
                                         "proposal.*",
@@ -408,6 +409,8 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
                                         "proposal.overdue",
                                         "digest.*",
                                         "digest.daily",
+                                        "store.*",
+                                        "store.restored",
                                         NULL};
     const cJSON *e;
     size_t i = 0;
@@ -421,8 +424,8 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
                 err, field,
                 "%s[%zu]: \"%s\" is not an event type (proposal.created, "
                 "proposal.updated, proposal.status_changed, proposal.deleted, "
-                "proposal.due_soon, proposal.overdue, digest.daily, proposal.*, "
-                "digest.* or *)",
+                "proposal.due_soon, proposal.overdue, digest.daily, store.restored, "
+                "proposal.*, digest.*, store.* or *)",
                 field, i, e->valuestring);
         if (!(inst->events[inst->n_events] = strdup(e->valuestring)))
             return pt_error_set(err, PT_ENOMEM, "out of memory");

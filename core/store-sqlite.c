@@ -282,6 +282,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         s->opts.max_batch = 1024;
     s->path = strdup(opts->path);
     s->writable = true;
+    s->seqmark_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     /* The writer's timed waits (the search backlog's turns) are on the
      * monotonic clock. */
@@ -321,6 +322,8 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
      * ids were ever used, so none is used twice, deleted or not. */
     s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
     s->last_seq = read_int(s->wdb, "SELECT max(seq) FROM events");
+    if (pt_store_seqmark_open(s, err) != PT_OK)
+        goto fail;
     s->search_backlog = pt_store_search_backlog(s->wdb);
     if (s->search_backlog < 0) {
         pt_error_set(err, PT_ESTORAGE, "cannot read the search backlog: %s",
@@ -349,6 +352,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
 
 fail:
     pt_store_checkpointer_stop(s);
+    pt_store_seqmark_close(s);
     sqlite3_close(s->wdb);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cond);
@@ -375,6 +379,7 @@ void pt_store_close(pt_store_t *s)
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->writer, NULL);
     pt_store_checkpointer_stop(s);
+    pt_store_seqmark_close(s);
     /* Answer what the writer finished after the loop last looked. */
     on_writes_done(&s->async);
     sqlite3_close(s->wdb);

@@ -47,6 +47,11 @@ struct pt_store_s {
 
     /* The writer's own state (writer thread only). */
     int64_t next_id;
+    /* The change feed's mark (store-seqmark.c): its file, or -1, and the
+     * seq it holds. Written at the start, then by the writer only. */
+    int seqmark_fd;
+    int64_t seqmark;
+    bool seqmark_failed;
 
     /* Loop-side state. */
     int64_t last_seq;
@@ -266,5 +271,16 @@ sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64
 /* Puts the computed "overdue" member into a stored proposal document, which
  * is kept without it. Ownership: the caller frees the result. */
 char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out_len);
+
+/* store-seqmark.c. Opens the change feed's mark beside the database and,
+ * when it is above the store's newest event (s->last_seq), records a
+ * store.restored event after it and sets s->last_seq to that event's seq.
+ * Before the writer starts. Returns PT_OK (a mark that cannot be opened is
+ * logged, not an error), or an error when the event cannot be written. */
+int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err);
+/* Raises the mark to last_seq, which has just been committed. Writer. */
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq);
+/* After the writer has stopped. */
+void pt_store_seqmark_close(pt_store_t *s);
 
 #endif

@@ -1439,6 +1439,8 @@ void *pt_store_writer_main(void *arg)
 
         bool ok = run_batch(&w, batch);
         w.batch_end = mono_ms();
+        if (ok && w.batch_last_seq)
+            pt_store_seqmark_commit(s, w.batch_last_seq);
         publish_backlog(&w);
 
         pthread_mutex_lock(&s->mu);

@@ -3,8 +3,10 @@
 # program is made while ptrackd runs and writes without a pause, within
 # seconds, and passes PRAGMA integrity_check; restored as the document says
 # (ptrackd stopped, ptrack.db and its -wal and -shm moved aside, the copy
-# put in as ptrack.db, mode 600), it is served: its proposals, the
-# change feed's last_seq of the copy, and new writes.
+# put in as ptrack.db, mode 600), it is served: its proposals, a change
+# feed that goes on after every seq given before the restore (with a
+# store.restored event; ptrack.seq, which stays in place, tells), and new
+# writes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -77,6 +79,8 @@ check_true "the copy holds the proposals of a moment of the backup ($in_backup)"
     test "$in_backup" -ge "$before" -a "$in_backup" -le "$during"
 
 pt_step "a restore as documented"
+api GET /v1/health
+seq_given="$(jv 'j["last_seq"]')"
 pt_stop
 mkdir "$PT_TMP/aside"
 mv "$PT_DATA"/ptrack.db* "$PT_TMP/aside/"
@@ -85,8 +89,15 @@ pt_start --plugin-dir "$PLUGINS"
 api GET /v1/health
 check_status "the restored database is served" 200
 check_eq "with the proposals of the backup" "$in_backup" "$(jv 'j["proposals"]')"
-check_eq "and the change feed's last_seq of the backup" "$seq_backup" "$(jv 'j["last_seq"]')"
+check_true "the writes after the copy had events ($seq_backup, $seq_given)" \
+    test "$seq_given" -gt "$seq_backup"
+check_eq "the change feed goes on after every seq given before the restore" \
+    "$((seq_given + 1))" "$(jv 'j["last_seq"]')"
 check_eq "writable" true "$(jv 'j["writable"]')"
+api GET "/v1/events?after=$seq_given"
+check_eq "with a store.restored event naming the lost numbers" \
+    "store.restored $seq_backup $seq_given" \
+    "$(jv '" ".join(str(x) for x in (j["items"][0]["type"], j["items"][0]["data"]["last_kept"], j["items"][0]["data"]["last_given"]))')"
 api POST /v1/proposals '{"title":"恢复之后的建议"}'
 check_status "a write after the restore" 201
 check_true "with an id after the backup's last ($id_backup)" test "$(jv 'j["id"]')" -gt "$id_backup"

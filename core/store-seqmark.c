@@ -1,0 +1,171 @@
+/*
+ * store-seqmark.c - the change feed's mark: the highest seq ptrackd has
+ * committed, kept in a small file beside the database (ptrack.db's is
+ * ptrack.seq).
+ *
+ * A consumer of the feed keeps the last seq it has seen and may skip what
+ * it has seen (PRODUCT.md §5). A database restored from a backup has lost
+ * the events committed after the backup was made, and its newest event is
+ * older than what consumers have seen: without the mark, the next events
+ * would be given the lost events' numbers, and a consumer would skip them.
+ *
+ * So the writer rewrites the mark after each commit that adds events, and
+ * a start that finds the mark above the store's newest event records a
+ * `store.restored` event numbered right after the mark: it tells the
+ * consumers which numbers were lost, and every event after it is numbered
+ * after every seq given before.
+ *
+ * The mark is written after the commit and not synced: a crash may leave
+ * it behind the store (which is harmless: it is only ever compared from
+ * below), never ahead of it, unless the store itself lost events that it
+ * had committed, which is what it is there to tell. A mark that cannot be
+ * read or written costs this protection only, and is logged.
+ */
+#include "store-sqlite.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The mark's path: the database's with ".seq" for its ".db", or added. */
+static char *mark_path(const char *db_path)
+{
+    size_t n = strlen(db_path);
+    if (n > 3 && strcmp(db_path + n - 3, ".db") == 0)
+        n -= 3;
+    char *p = malloc(n + sizeof(".seq"));
+    if (p) {
+        memcpy(p, db_path, n);
+        memcpy(p + n, ".seq", sizeof(".seq"));
+    }
+    return p;
+}
+
+/* Reads the mark: 1 when the file holds one, 0 when it is empty (new),
+ * -1 when it holds something else. */
+static int mark_read(int fd, int64_t *mark)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (errno || end == buf || v < 0 || (*end != '\n' && *end != '\0'))
+        return -1;
+    *mark = v;
+    return 1;
+}
+
+/* Writes seq as the mark. The text only grows (the mark only rises, and
+ * the start cuts the file), so writing it over the old from the start
+ * leaves no tail of the old. */
+static int mark_write(int fd, int64_t seq)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
+    return pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -1;
+}
+
+/* The event that says the store was restored: numbered right after the
+ * mark, so that the next events are too. */
+static int record_restore(pt_store_t *s, int64_t newest, int64_t mark, pt_error_t *err)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    char data[96];
+    snprintf(data, sizeof(data), "{\"last_kept\":%" PRId64 ",\"last_given\":%" PRId64 "}", newest,
+             mark);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->wdb,
+                           "INSERT INTO events (seq, type, at, actor, data)"
+                           " VALUES (?1, 'store.restored', ?2, 'ptrackd', ?3)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, s->wdb, "recording that the store was restored");
+    sqlite3_bind_int64(st, 1, mark + 1);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_text(st, 3, data, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return pt_sqlite_error(err, s->wdb, "recording that the store was restored");
+    return PT_OK;
+}
+
+int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
+{
+    s->seqmark_fd = -1;
+    char *path = mark_path(s->path);
+    if (!path)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        pt_warn("cannot open %s (%s): a restore of the database from a backup will not be "
+                "noticed, and the change feed would give again the numbers of the events it "
+                "lost",
+                path, strerror(errno));
+        free(path);
+        return PT_OK;
+    }
+    int64_t mark = 0;
+    int got = mark_read(fd, &mark);
+    if (got < 0)
+        pt_warn("%s does not hold a seq; it is written anew from the store's newest event", path);
+    if (got > 0 && mark > s->last_seq) {
+        if (record_restore(s, s->last_seq, mark, err) != PT_OK) {
+            close(fd);
+            free(path);
+            return err->code;
+        }
+        pt_warn("the store's newest event is seq %" PRId64 ", but ptrackd had given up to seq "
+                "%" PRId64 " (%s): the database was restored from a backup, or lost writes; "
+                "events %" PRId64 " to %" PRId64 " are not in it. The change feed goes on after "
+                "them, with a store.restored event (seq %" PRId64 ")",
+                s->last_seq, mark, path, s->last_seq + 1, mark, mark + 1);
+        s->last_seq = mark + 1;
+    }
+    /* From here on the text only grows: what the file held is cut off
+     * first, whatever it was. */
+    if (ftruncate(fd, 0) != 0 || mark_write(fd, s->last_seq) != 0)
+        pt_warn("cannot write %s (%s): a restore of the database from a backup may not be "
+                "noticed",
+                path, strerror(errno));
+    s->seqmark_fd = fd;
+    s->seqmark = s->last_seq;
+    free(path);
+    return PT_OK;
+}
+
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq)
+{
+    if (s->seqmark_fd < 0 || last_seq <= s->seqmark)
+        return;
+    if (mark_write(s->seqmark_fd, last_seq) != 0) {
+        if (!s->seqmark_failed)
+            pt_warn("cannot write the change feed's mark (%s): a restore of the database from "
+                    "a backup may not be noticed",
+                    strerror(errno));
+        s->seqmark_failed = true;
+        return;
+    }
+    s->seqmark_failed = false;
+    s->seqmark = last_seq;
+}
+
+void pt_store_seqmark_close(pt_store_t *s)
+{
+    if (s->seqmark_fd >= 0)
+        close(s->seqmark_fd);
+    s->seqmark_fd = -1;
+}
