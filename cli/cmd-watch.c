@@ -72,6 +72,22 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     pt_text_pad(&line, kw < TYPE_WIDTH ? TYPE_WIDTH - kw : 0);
     pt_buf_puts(&line, "  ");
     pt_buf_free(&kind);
+    if (!cJSON_IsObject(p)) {
+        /* An event of no proposal: what it says instead of a proposal. */
+        const cJSON *data = pt_json_get(ev, "data");
+        if (type && strcmp(type, "store.restored") == 0)
+            pt_buf_printf(&line, "第 %.0f 至第 %.0f 号动态不在恢复后的数据中",
+                          pt_json_num(data, "last_kept", 0) + 1,
+                          pt_json_num(data, "last_given", 0));
+        else if (type && strcmp(type, "digest.daily") == 0)
+            pt_buf_printf(&line, "%s  逾期 %.0f 件，7日内到期 %.0f 件",
+                          pt_json_str(data, "date") ? pt_json_str(data, "date") : "",
+                          pt_json_num(data, "overdue_count", 0),
+                          pt_json_num(data, "due_this_week_count", 0));
+        printf("%s\n", pt_buf_str(&line));
+        pt_buf_free(&line);
+        return;
+    }
     pt_buf_printf(&line, "#%-5.0f  ", pt_json_num(p, "id", 0));
     /* Lines are printed as events come, so the title has a fixed width
      * instead of a measured column: cut or padded by display width. */
@@ -260,7 +276,10 @@ const pt_command_t pt_cmd_watch = {
         "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
         "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
         "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
-        "due_soon and overdue add the due date. With --json, one event object per\n"
+        "due_soon and overdue add the due date. The events of no proposal say what\n"
+        "they are about instead: 每日摘要 daily (the day's counts) and 数据恢复\n"
+        "restored (the store was restored from a backup; the seqs it lost).\n"
+        "With --json, one event object per\n"
         "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
         "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
         "all of them). If ptrackd goes away, watch says so once and resumes after the\n"

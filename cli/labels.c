@@ -46,6 +46,8 @@ static const label_t events[] = {{"proposal.created", "新增"},
                                  {"proposal.deleted", "删除"},
                                  {"proposal.due_soon", "即将到期"},
                                  {"proposal.overdue", "已逾期"},
+                                 {"digest.daily", "每日摘要"},
+                                 {"store.restored", "数据恢复"},
                                  {0}};
 /* What an error code of the API means for the person who sees it; the
  * daemon's message after it says what exactly (PRODUCT.md §3's codes). */

@@ -1,10 +1,11 @@
 /*
- * digest-text.c - the body of a daily digest in a notifier's message (see
- * digest-text.h).
+ * digest-text.c - the body of a daily digest, and of a restored store's
+ * event, in a notifier's message (see digest-text.h).
  */
 #include "digest-text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "times.h"
 
@@ -59,4 +60,22 @@ void pt_digest_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *
 {
     digest_part(b, h, rec, "overdue", "超期未答复", quote, eol);
     digest_part(b, h, rec, "due_this_week", "七日内到期", quote, eol);
+}
+
+void pt_restored_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                      const char *quote, const char *eol)
+{
+    const char *kept = h->rec_get(rec, "data.last_kept");
+    const char *given = h->rec_get(rec, "data.last_given");
+    long long first = kept ? strtoll(kept, NULL, 10) + 1 : 0;
+    pt_str_puts(b, quote);
+    if (first > 0 && given)
+        pt_str_printf(b,
+                      "第 %lld 至第 %s 号动态不在恢复后的数据中：其间登记和办理的建议请核对，"
+                      "缺少的请重新录入。",
+                      first, given);
+    else
+        pt_str_puts(b, "备份之后的动态不在恢复后的数据中：其间登记和办理的建议请核对，"
+                       "缺少的请重新录入。");
+    pt_str_puts(b, eol);
 }

@@ -1,6 +1,7 @@
 /*
- * digest-text.h - the text of a digest.daily event, as the notifiers that
- * write messages for people (WeCom/DingTalk markdown, mail) show it.
+ * digest-text.h - the text of the events of no proposal (the daily digest,
+ * a restored store), as the notifiers that write messages for people
+ * (WeCom/DingTalk markdown, mail) show them.
  */
 #ifndef PT_DIGEST_TEXT_H
 #define PT_DIGEST_TEXT_H
@@ -16,5 +17,15 @@
  * worker. Ownership: rec is borrowed. */
 void pt_digest_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
                     const char *quote, const char *eol);
+
+/* The heading of a store.restored event. */
+#define PT_RESTORED_HEADING "建议系统数据已从备份恢复"
+
+/* Writes the body of a store.restored event: which of the change feed's
+ * numbers the restored store lost, and what to do about it, as one line
+ * that starts with `quote` and ends with `eol`. Thread: the notifier's
+ * worker. Ownership: rec is borrowed. */
+void pt_restored_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                      const char *quote, const char *eol);
 
 #endif /* PT_DIGEST_TEXT_H */

@@ -221,6 +221,7 @@ static const char *type_tag(const char *type)
         {"proposal.due_soon", "即将到期"},
         {"proposal.overdue", "超期催办"},
         {"digest.daily", "每日摘要"},
+        {"store.restored", "数据恢复"},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -245,6 +246,10 @@ static void make_subject(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *e
                       late ? late : "0", soon ? soon : "0");
         return;
     }
+    if (strcmp(ev->type, "store.restored") == 0) {
+        pt_str_printf(b, "【%s】%s", type_tag(ev->type), PT_RESTORED_HEADING);
+        return;
+    }
     if (strcmp(ev->type, "proposal.status_changed") == 0 && action)
         pt_str_printf(b, "【%s】", pt_wf_action_label(wf, action));
     else
@@ -267,6 +272,11 @@ static void make_body(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev)
         const char *date = h->rec_get(rec, "data.date");
         pt_str_printf(b, "每日办理情况摘要（%s）\r\n\r\n", date ? date : "");
         pt_digest_text(b, h, rec, "  ", "\r\n");
+        return;
+    }
+    if (strcmp(type, "store.restored") == 0) {
+        pt_str_printf(b, "%s。\r\n\r\n", PT_RESTORED_HEADING);
+        pt_restored_text(b, h, rec, "", "\r\n");
         return;
     }
     if (strcmp(type, "proposal.overdue") == 0)

@@ -129,7 +129,7 @@ static const char *type_zh(const char *type)
         {"proposal.created", "新建议登记"},          {"proposal.updated", "建议信息更新"},
         {"proposal.status_changed", "建议办理进展"}, {"proposal.deleted", "建议已删除"},
         {"proposal.due_soon", "建议即将到期提醒"},   {"proposal.overdue", "建议超期催办"},
-        {"digest.daily", "每日办理情况摘要"},
+        {"digest.daily", "每日办理情况摘要"},        {"store.restored", PT_RESTORED_HEADING},
     };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i][0], type) == 0)
@@ -198,6 +198,11 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
         const char *date = h->rec_get(rec, "data.date");
         pt_str_printf(b, "### 每日办理情况摘要（%s）%s", date ? date : "", eol);
         pt_digest_text(b, h, rec, "> ", eol);
+        return;
+    }
+    if (strcmp(type, "store.restored") == 0) {
+        pt_str_printf(b, "### %s%s", PT_RESTORED_HEADING, eol);
+        pt_restored_text(b, h, rec, "> ", eol);
         return;
     }
     pt_str_printf(b, "### %s%s", type_zh(type), eol);
