@@ -348,7 +348,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     curl_easy_setopt(d.h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(d.h, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(d.h, CURLOPT_XFERINFODATA, &d);
-    pt_progress_init(&d.progress, "导出", isatty(2) && !pt_args_flag(args, "quiet"));
+    /* An export written to the terminal (--out - on a screen) is text the
+     * progress line would be drawn into, and wipe with its \033[K: the
+     * line is for a file being written, or a pipe. */
+    bool onto_screen = d.out_opt && strcmp(d.out_opt, "-") == 0 && isatty(1);
+    pt_progress_init(&d.progress, "导出",
+                     isatty(2) && !onto_screen && !pt_args_flag(args, "quiet"));
     d.progress.count_known = d.count_lines;
     /* A json file ends with "]\n" after the last proposal's line; jsonl
      * has one line per proposal. The count is of line breaks seen. */

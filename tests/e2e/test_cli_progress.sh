@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The progress line of `ptrack import` and `ptrack export`: drawn on stderr
+# when it is a terminal, never into a pipe or a log, not with --quiet, and
+# not when the export itself is written to the terminal (--out - on a
+# screen), where it would be drawn into the text and wipe it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve_cli
+
+# on_tty OUT ARGS...: runs ptrack with stdin and stderr on a terminal, and
+# stdout on it too when OUT is "-", else into the file OUT; sets RC and TTY
+# (what the terminal showed, escapes and carriage returns included).
+on_tty() {
+    local out="$1"
+    shift
+    set +e
+    TTY="$(python3 - "$out" "$PTRACK" --socket "$PT_SOCK" "$@" <<'PY'
+import os, pty, select, sys, time
+out = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    if out != "-":
+        f = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(f, 1)
+    os.execv(sys.argv[2], sys.argv[2:])
+got = b""
+deadline = time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            data = b""
+        if not data:
+            break
+        got += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(got.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+)"
+    RC=$?
+    set -e
+}
+drawn() { [[ "$TTY" == *$'\033[K'* ]]; }
+not_drawn() { ! drawn; }
+
+# A few hundred proposals: enough bytes that an export takes a moment.
+python3 - "$PT_TMP/many.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(300):
+        f.write(json.dumps({"title": "关于进度显示第%d号的建议" % i, "number": "P%d" % i,
+                            "session": "十四届", "background": "背景说明。" * 40},
+                           ensure_ascii=False) + "\n")
+PY
+
+pt_step "import: a progress line on a terminal, none into a pipe or with --quiet"
+on_tty "$PT_TMP/import.out" import "$PT_TMP/many.jsonl"
+check_eq "import on a terminal: exit 0" 0 "$RC"
+check_contains "the terminal shows the progress line" "导入 " "$TTY"
+check_true "drawn in place (carriage return, erase to the end of the line)" drawn
+check_contains "the count goes to stdout" "已导入 300 条" "$(cat "$PT_TMP/import.out")"
+pt_cli import "$PT_TMP/many.jsonl"
+check_rc "import again, stderr not a terminal" 0
+check_true "no progress line into a pipe" test "${ERR}" = ""
+on_tty "$PT_TMP/import.out" import "$PT_TMP/many.jsonl" --quiet
+check_true "--quiet draws no line" not_drawn
+
+pt_step "export: a progress line on a terminal, none into the exported text"
+on_tty "$PT_TMP/export.out" export --format jsonl --out "$PT_TMP/all.jsonl"
+check_eq "export into a file: exit 0" 0 "$RC"
+check_contains "the terminal shows the progress line" "导出 " "$TTY"
+check_true "drawn in place" drawn
+check_eq "the file holds every proposal" 300 "$(wc -l <"$PT_TMP/all.jsonl")"
+on_tty "$PT_TMP/export.out" export --format jsonl --out -
+check_eq "export to stdout, a file: exit 0" 0 "$RC"
+check_eq "stdout holds every proposal" 300 "$(wc -l <"$PT_TMP/export.out")"
+check_true "stderr on a terminal still shows the line" drawn
+on_tty - export --format jsonl --out -
+check_eq "export onto the terminal: exit 0" 0 "$RC"
+check_true "no progress line drawn into the text on the screen" not_drawn
+check_eq "every line on the screen is a whole proposal" 300 \
+    "$(printf '%s' "$TTY" | tr -d '\r' | grep -c '^{.*"title".*}$' || true)"
+on_tty "$PT_TMP/export.out" export --format jsonl --out "$PT_TMP/all.jsonl" --quiet
+check_true "--quiet draws no line" not_drawn
+
+pt_finish
