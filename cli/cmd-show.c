@@ -371,11 +371,20 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
             pt_buf_t b = {0};
             char num[16];
             snprintf(num, sizeof num, "%zu.", ++i);
-            /* The number hangs in the margin; the text wraps under itself. */
-            pt_text_wrap(&b, r->valuestring, 6, WRAP_WIDTH);
-            if (b.len >= 6)
+            /* The number hangs in the margin of the first line; the text
+             * wraps under itself. Line breaks before the text (as an import
+             * may leave them) are no part of it, and an empty one still
+             * shows its number: the numbers stay those of the list. */
+            const char *text = r->valuestring;
+            while (*text == '\n' || *text == '\r')
+                text++;
+            pt_text_wrap(&b, text, 6, WRAP_WIDTH);
+            if (strcspn(pt_buf_str(&b), "\n") >= 6) {
                 memcpy(b.s + 2, num, strlen(num) < 4 ? strlen(num) : 4);
-            fputs(pt_buf_str(&b), stdout);
+                fputs(pt_buf_str(&b), stdout);
+            } else {
+                printf("  %s\n", num);
+            }
             pt_buf_free(&b);
         }
     }
