@@ -220,7 +220,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     int rc = PT_EXIT_OK, backoff = 1;
     bool connected = true;
 
-    if (a && pt_args_int(a, &after) != 0)
+    /* Folded, as every number a person types (０ is 0). */
+    if (a && pt_args_int(pt_input_fold(cli, a), &after) != 0)
         return pt_cli_usage(cli, "--after takes an event seq (a number), not \"%s\"", a);
 
     pt_cli_catch_stop_signals(on_signal, false);

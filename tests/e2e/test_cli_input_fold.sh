@@ -3,8 +3,8 @@
 # where a code, an id, a number or a date is expected: the Chinese labels of
 # enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
 # role 协办, token role 单位), another case (category a), and fullwidth ASCII
-# (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, the colon of NAME：ROLE). Text fields (a
-# title with （一）) stay as typed.
+# (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, watch --after ０, the colon of
+# NAME：ROLE). Text fields (a title with （一）) stay as typed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -67,6 +67,15 @@ pt_cli list --width ２０
 check_rc "list --width in fullwidth digits" 0
 pt_cli history "$ID" --width ２０
 check_rc "history --width in fullwidth digits" 0
+
+pt_step "watch --after in fullwidth digits"
+set +e
+timeout --preserve-status -s TERM 3 "$PTRACK" --socket "$PT_SOCK" --json watch --after ０ \
+    </dev/null >"$PT_TMP/watch.out" 2>"$PT_TMP/watch.err"
+RC=$?
+set -e
+check_eq "watch --after ０ replays the feed, then stops at SIGTERM with exit 0" 0 "$RC"
+check_contains "it replays the first event" '"seq":1,' "$(head -n 1 "$PT_TMP/watch.out")"
 
 pt_step "token create --role 单位"
 pt_cli --json token create --name 水利厅联络员 --role 单位 --unit 省水利厅
