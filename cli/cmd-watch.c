@@ -127,9 +127,11 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
 }
 
 /* One poll. Returns the exit code of the exchange; on success the events
- * are printed and *after moves past them. */
+ * are printed and *after moves past them. When *back is true (ptrackd was
+ * away), a success first says that it is back and where the feed goes on,
+ * before the events it brings, and clears *back. */
 static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit, bool print,
-                     pt_response_t *resp, bool *more)
+                     bool *back, pt_response_t *resp, bool *more)
 {
     char path[128];
     if (limit > 0)
@@ -145,6 +147,10 @@ static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
         return resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
     if (!pt_cli_answer_ok(resp))
         return PT_EXIT_SERVER; /* not ptrackd's JSON: reported, then tried again */
+    if (back && *back) {
+        fprintf(stderr, "ptrack: connected to ptrackd again; continuing after seq %lld\n", *after);
+        *back = false;
+    }
 
     const cJSON *items = pt_json_get(resp->json, "items");
     const cJSON *ev;
@@ -192,7 +198,7 @@ static int skip_to_now(pt_cli_t *cli, long long *after)
     for (;;) {
         bool more;
         long long before = *after;
-        int rc = poll_once(cli, after, 0, 500, false, &resp, &more);
+        int rc = poll_once(cli, after, 0, 500, false, NULL, &resp, &more);
         if (rc != PT_EXIT_OK) {
             rc = pt_cli_report(cli, &resp, NULL);
             pt_response_free(&resp);
@@ -218,7 +224,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     long long after = 0;
     const char *a = pt_args_value(args, "after");
     int rc = PT_EXIT_OK, backoff = 1;
-    bool connected = true;
+    bool connected = true, back = false;
 
     /* Folded, as every number a person types (０ is 0). */
     if (a && pt_args_int(pt_input_fold(cli, a), &after) != 0)
@@ -237,11 +243,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     while (!stop) {
         pt_response_t resp;
         bool more;
-        rc = poll_once(cli, &after, WAIT_SECONDS, 0, true, &resp, &more);
+        back = !connected;
+        rc = poll_once(cli, &after, WAIT_SECONDS, 0, true, &back, &resp, &more);
         if (rc == PT_EXIT_OK) {
-            if (!connected)
-                fprintf(stderr, "ptrack: connected to ptrackd again; continuing after seq %lld\n",
-                        after);
             connected = true;
             backoff = 1;
         } else if (stop && resp.transport == PT_TRANSPORT_ABORTED) {
