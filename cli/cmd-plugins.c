@@ -173,26 +173,27 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
     return PT_EXIT_OK;
 }
 
-/* Reads the JSON object of --config-file. Returns NULL after a message. */
+/* Reads the JSON object of --config-file. Returns NULL after a message.
+ * Read as every file of text is (pt_args_read_text): a byte order mark,
+ * as Notepad writes one, is dropped, and what is not UTF-8 is refused by
+ * name; and as one JSON value, with nothing after it, since whatever
+ * followed would be dropped without a word. */
 static cJSON *config_file(pt_cli_t *cli, const char *path)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        pt_cli_usage(cli, "cannot read --config-file %s: %s", path, strerror(errno));
+    size_t len;
+    char *text = pt_args_read_text(path, cli->cmd, &len);
+    if (!text)
         return NULL;
-    }
-    pt_buf_t b = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        pt_buf_add(&b, chunk, n);
-    if (f != stdin)
-        fclose(f);
-    cJSON *j = cJSON_ParseWithLength(pt_buf_str(&b), b.len);
-    pt_buf_free(&b);
-    if (!cJSON_IsObject(j)) {
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    bool trailing = false;
+    for (const char *p = end; j && p && p < text + len; p++)
+        trailing |= !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r');
+    free(text);
+    if (!cJSON_IsObject(j) || trailing) {
         cJSON_Delete(j);
-        pt_cli_usage(cli, "--config-file %s must hold a JSON object of the plugin's options", path);
+        pt_cli_usage(cli, "--config-file %s must hold one JSON object of the plugin's options%s",
+                     path, trailing ? ", and nothing after it" : "");
         return NULL;
     }
     return j;

@@ -244,6 +244,23 @@ if [ -x "${PTRACK:-}" ]; then
     out="$(cli plugins unload o3 2>&1)"
     rc=$?
     check_eq "unload by CLI exits 0" 0 "$rc"
+    # A config file saved by Notepad starts with a byte order mark; one
+    # that holds more than the object, or is not UTF-8, is refused by name
+    # before anything is sent.
+    printf '\357\273\277{"url": "http://bom"}\r\n' >"$PT_TMP/o4.json"
+    out="$(cli plugins load --instance o4 --path good_options.so --config-file "$PT_TMP/o4.json" --json 2>&1)"
+    check_eq "--config-file with a byte order mark is read" "http://bom" "$(jv 'j["config"]["url"]' "$out")"
+    cli plugins unload o4 >/dev/null 2>&1
+    printf '{"url": "http://d"}\n{"retries": 9}\n' >"$PT_TMP/o5.json"
+    out="$(cli plugins load --instance o5 --path good_options.so --config-file "$PT_TMP/o5.json" 2>&1)"
+    rc=$?
+    check_eq "--config-file with a second object is a usage error" 2 "$rc"
+    check_contains "which says that something follows the object" "and nothing after it" "$out"
+    printf '{"url": "http://\326\320"}' >"$PT_TMP/o6.json"
+    out="$(cli plugins load --instance o6 --path good_options.so --config-file "$PT_TMP/o6.json" 2>&1)"
+    rc=$?
+    check_eq "--config-file in GBK is a usage error" 2 "$rc"
+    check_contains "which names the file and the encoding" "o6.json is not UTF-8 text" "$out"
     # ptrackd runs in another directory than the one the CLI is run in.
     out="$(cd "$PT_TMP" && cli plugins load --instance rel --path ./plugins/good_options.so --set url=u --json 2>&1)"
     rc=$?
