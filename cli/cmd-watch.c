@@ -8,6 +8,7 @@
  * pick up exactly where it stopped, which it does, with a growing pause
  * between attempts. Ctrl-C (SIGINT) or SIGTERM ends it cleanly with exit 0.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,10 +127,15 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     pt_buf_free(&clean);
 }
 
-/* One poll. Returns the exit code of the exchange; on success the events
- * are printed and *after moves past them. When *back is true (ptrackd was
- * away), a success first says that it is back and where the feed goes on,
- * before the events it brings, and clears *back. */
+/* What poll_once returns when the events could not be written out (a full
+ * disk under watch >> events.log): not the exchange's fault, and not worth
+ * another try. */
+#define OUTPUT_FAILED (-1)
+
+/* One poll. Returns the exit code of the exchange, or OUTPUT_FAILED; on
+ * success the events are printed and *after moves past them. When *back
+ * is true (ptrackd was away), a success first says that it is back and
+ * where the feed goes on, before the events it brings, and clears *back. */
 static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit, bool print,
                      bool *back, pt_response_t *resp, bool *more)
 {
@@ -167,8 +173,10 @@ static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
         if (seq > last_item)
             last_item = seq;
     }
-    if (print)
-        fflush(stdout); /* a pipe (watch | grep) must see each event now */
+    /* A pipe (watch | grep) must see each event now. Events that did not
+     * reach the output are lost to its reader if watch goes on past them. */
+    if (print && (fflush(stdout) != 0 || ferror(stdout)))
+        return OUTPUT_FAILED;
     long long last_seq = (long long)pt_json_num(resp->json, "last_seq", -1);
     if (last_item >= 0) {
         /* Continue after what was actually received: last_seq may run ahead
@@ -244,7 +252,18 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         pt_response_t resp;
         bool more;
         back = !connected;
+        long long before = after;
         rc = poll_once(cli, &after, WAIT_SECONDS, 0, true, &back, &resp, &more);
+        if (rc == OUTPUT_FAILED) {
+            /* Stop, so that whatever runs watch sees the failure and can
+             * go on from the last seq known written. */
+            fprintf(stderr,
+                    "ptrack: writing the output: %s; the events after seq %lld were not "
+                    "all written (ptrack watch --after %lld goes on from there)\n",
+                    strerror(errno), before, before);
+            pt_response_free(&resp);
+            return PT_EXIT_SERVER;
+        }
         if (rc == PT_EXIT_OK) {
             connected = true;
             backoff = 1;

@@ -497,6 +497,19 @@ kill "$watch_pid" 2>/dev/null || true
 wait "$watch_pid" 2>/dev/null || true
 check_contains "ptrack watch prints the new proposal" "#$W" "$(cat "$PT_TMP/watch.out")"
 check_contains "ptrack watch prints its title" "关于实时关注的建议" "$(cat "$PT_TMP/watch.out")"
+# Events it cannot write (watch >> events.log on a full disk) would be lost
+# to their reader if it went on past them: it stops, exit 4, saying where
+# to go on from.
+for json in "" --json; do
+    set +e
+    timeout 20 "$PTRACK" --socket "$PT_SOCK" watch $json --after 0 </dev/null >/dev/full \
+        2>"$PT_TMP/full.err"
+    RC=$?
+    set -e
+    ERR="$(cat "$PT_TMP/full.err")"
+    check_rc "ptrack watch${json:+ $json} to a full disk (/dev/full) stops" 4
+    check_contains "and says from where to go on" "ptrack watch --after 0 goes on from there" "$ERR"
+done
 
 # ---------------------------------------------------------------------------
 pt_step "TCP with tokens"
