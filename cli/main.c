@@ -6,6 +6,7 @@
  * command name here and lets each command parse the global options together
  * with its own: that way an option's value is never mistaken for a command.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,11 +170,17 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
 }
 
 /* Whatever was printed must reach its reader before the exit code says it
- * is done; a full disk or a closed pipe is worth a line and exit 4. */
+ * is done; a full disk or a closed pipe is worth a line and exit 4. A write
+ * that failed earlier counts too: stdio writes a large block straight
+ * through, and the final flush of what is left then succeeds (ptrack list
+ * --json > /dev/full), so only the error flag tells. */
 static int flush_output(int rc)
 {
-    if (fflush(stdout) != 0 && rc == PT_EXIT_OK) {
-        perror("ptrack: writing the output");
+    bool flush_failed = fflush(stdout) != 0;
+    int err = errno;
+    if ((flush_failed || ferror(stdout)) && rc == PT_EXIT_OK) {
+        fprintf(stderr, "ptrack: writing the output: %s\n",
+                flush_failed ? strerror(err) : "a write failed, so the output is not whole");
         rc = PT_EXIT_SERVER;
     }
     return rc;
