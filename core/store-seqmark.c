@@ -18,8 +18,10 @@
  * The mark is written after the commit and not synced: a crash may leave
  * it behind the store (which is harmless: it is only ever compared from
  * below), never ahead of it, unless the store itself lost events that it
- * had committed, which is what it is there to tell. A mark that cannot be
- * read or written costs this protection only, and is logged.
+ * had committed, which is what it is there to tell. A file that cannot be
+ * opened stops the start, as the database's own files do; a mark that
+ * does not hold a number is written anew, and one that cannot be written
+ * later costs this protection only: both are logged.
  */
 #include "store-sqlite.h"
 #include "log.h"
@@ -111,12 +113,16 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        pt_warn("cannot open %s (%s): a restore of the database from a backup will not be "
-                "noticed, and the change feed would give again the numbers of the events it "
-                "lost",
-                path, strerror(errno));
+        /* As the database's own files: one of another owner (restored as
+         * root, say) stops the start, rather than the protection going
+         * without a word. */
+        int e = errno;
+        pt_error_set(err, PT_ESTORAGE,
+                     "cannot open %s, the change feed's mark beside the database: %s; it must "
+                     "be readable and writable by the user ptrackd runs as (uid %ld)",
+                     path, strerror(e), (long)geteuid());
         free(path);
-        return PT_OK;
+        return err->code;
     }
     int64_t mark = 0;
     int got = mark_read(fd, &mark);

@@ -275,8 +275,8 @@ char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out
 /* store-seqmark.c. Opens the change feed's mark beside the database and,
  * when it is above the store's newest event (s->last_seq), records a
  * store.restored event after it and sets s->last_seq to that event's seq.
- * Before the writer starts. Returns PT_OK (a mark that cannot be opened is
- * logged, not an error), or an error when the event cannot be written. */
+ * Before the writer starts. Returns PT_OK, or an error when the mark
+ * cannot be opened or the event cannot be written. */
 int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err);
 /* Raises the mark to last_seq, which has just been committed. Writer. */
 void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq);

@@ -236,6 +236,9 @@ static void init_once(void)
     tcp_port = pt_http_server_tcp_port(srv);
 }
 
+/* Each input starts from an empty store: the database, its WAL, and the
+ * change feed's mark beside it (ptrack.seq), which would otherwise make
+ * the next store a restored one whose feed starts after this input's. */
 static void remove_db(void)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm"};
@@ -244,6 +247,9 @@ static void remove_db(void)
         snprintf(f, sizeof(f), "%s%s", db, suffixes[i]);
         unlink(f);
     }
+    char mark[128];
+    snprintf(mark, sizeof(mark), "%s/ptrack.seq", dir);
+    unlink(mark);
 }
 
 static void world_open(void)

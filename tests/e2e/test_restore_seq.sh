@@ -7,7 +7,8 @@
 # mark, saying which numbers were lost, and numbers every later event after
 # it. A notifier of store.* gets it (a WeCom robot in words), one of
 # proposal.* and a unit's feed do not, and `ptrack watch` names the lost
-# numbers. A restart without a restore, and a kill -9, record nothing.
+# numbers. A restart without a restore, and a kill -9, record nothing; a
+# mark that cannot be opened stops the start.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -164,6 +165,22 @@ if grep -q "ptrack.seq does not hold a seq" "$PT_TMP/ptrackd.log"; then
 else
     pt_check_fail "the start warns about the mark" "a warning" "$(tail -n 3 "$PT_TMP/ptrackd.log")"
 fi
+
+pt_step "a mark that cannot be opened stops the start, naming it"
+pt_stop
+rm -f "$PT_DATA/ptrack.seq"
+mkdir "$PT_DATA/ptrack.seq"
+rc=0
+timeout 10 "$PTRACKD" --config "$PT_CONF" >"$PT_TMP/refused.log" 2>&1 || rc=$?
+check_eq "ptrackd exits 1" 1 "$rc"
+if grep -q "cannot open $PT_DATA/ptrack.seq, the change feed's mark" "$PT_TMP/refused.log"; then
+    pt_ok "the message names the file"
+else
+    pt_check_fail "the message names the file" "cannot open .../ptrack.seq" "$(tail -n 3 "$PT_TMP/refused.log")"
+fi
+rmdir "$PT_DATA/ptrack.seq"
+pt_start
+check_eq "started again, the mark made anew" "$(health_seq)" "$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
 
 pt_stop
 pt_finish
