@@ -17,33 +17,8 @@ on_tty() {
     local answer="$1"
     shift
     set +e
-    TTY="$(python3 - "$answer" "$PTRACK" --socket "$PT_SOCK" "$@" <<'PY'
-import os, pty, select, sys, time
-answer = sys.argv[1].encode()
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-out = b""
-sent = False
-deadline = time.time() + 20
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            data = b""
-        if not data:
-            break
-        out += data
-    if not sent and b"[y/N]" in out:
-        os.write(fd, answer + b"\n")
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf-8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-)"
+    TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" --answer "$answer" --timeout 20 -- \
+        "$PTRACK" --socket "$PT_SOCK" "$@")"
     RC=$?
     set -e
 }

@@ -15,32 +15,11 @@ on_tty() {
     local out="$1"
     shift
     set +e
-    TTY="$(python3 - "$out" "$PTRACK" --socket "$PT_SOCK" "$@" <<'PY'
-import os, pty, select, sys, time
-out = sys.argv[1]
-pid, fd = pty.fork()
-if pid == 0:
-    if out != "-":
-        f = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(f, 1)
-    os.execv(sys.argv[2], sys.argv[2:])
-got = b""
-deadline = time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if r:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            data = b""
-        if not data:
-            break
-        got += data
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(got.decode("utf-8", "replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-)"
+    if [ "$out" = - ]; then
+        TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" "$@")"
+    else
+        TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" --stdout "$out" -- "$PTRACK" --socket "$PT_SOCK" "$@")"
+    fi
     RC=$?
     set -e
 }
