@@ -111,6 +111,27 @@ static int64_t import_store_count(const import_store_t *t)
     return n;
 }
 
+/* Whether a write holds the database now: 1 when another connection
+ * cannot begin a write transaction (SQLITE_BUSY), 0 when it can, -1 on
+ * another error. Once the store has opened, nothing but the writes the
+ * test queues takes the write lock (the checkpointer's checkpoints are
+ * passive), so 1 tells that the writer is running one: a move under way,
+ * which no clock can tell. The lock is taken and given back at once when
+ * free. Thread: any (no cmocka check here). */
+static int import_store_writing(const import_store_t *t)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_BUSY ? 1 : rc == SQLITE_OK ? 0 : -1;
+}
+
 /* Closes the store (unless the test did) and runs the loop until its
  * handle is closed. */
 static void import_store_close(import_store_t *t)

@@ -17,10 +17,14 @@
 
 #include "import-store.h"
 
-/* Enough rows that moving them takes far longer than the moment the test
- * waits before it stops the store (a few hundred ms in a Debug build, more
- * with sanitizers). */
+/* Enough rows that the move takes a while (a few hundred ms in a Debug
+ * build, more with sanitizers): the test stops the store once it sees the
+ * move under way, well before its end. */
 #define ROWS 40000
+/* How long the move may take to begin, on however busy a machine. */
+#define BEGIN_WAIT_MS 30000
+/* Tries whose move ended before the stop (below) before the test gives up. */
+#define TRIES 3
 
 typedef struct {
     pt_store_t *store;
@@ -36,13 +40,22 @@ static void *commit_thread(void *arg)
     return NULL;
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* One try: a store with one proposal, an import of ROWS staged, its
- * commit on a thread of its own, and pause_ms later the imports cancelled
- * (as ptrackd's stop does first) or the store closed (by_close).
- * Returns false when the commit came too late to queue the move (a loaded
- * machine): the try says nothing, and the caller tries again with a longer
- * pause. */
-static bool stop_during_move(long pause_ms, bool by_close)
+ * commit on a thread of its own, and, once the writer is seen running the
+ * move (import_store_writing), the imports cancelled (as ptrackd's stop
+ * does first) or the store closed (by_close). Returns false when the try
+ * says nothing: the move ended, and the import was stored, between the
+ * moment it was seen under way and the stop (a test thread held off the
+ * CPU for as long as the move takes). A move that does not look for a
+ * stop stores the import every time. */
+static bool stop_during_move(bool by_close)
 {
     import_store_t t;
     import_store_open(&t, "pt-import-stop");
@@ -63,10 +76,25 @@ static bool stop_during_move(long pause_ms, bool by_close)
     commit_t c = {.store = store};
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, commit_thread, &c), 0);
-    /* The move is under way (the writer takes it at once) when the store
-     * is told to close, as ptrackd's stop does. */
-    struct timespec pause = {.tv_sec = pause_ms / 1000, .tv_nsec = pause_ms % 1000 * 1000000L};
-    nanosleep(&pause, NULL);
+    /* Wait until the move is under way: the commit queues it, and the
+     * writer holds the write lock while it runs. The loop runs meanwhile,
+     * so that a commit answered before the lock was ever seen ends the
+     * wait too. */
+    bool joined = false;
+    int writing = 0;
+    int64_t deadline = mono_ms() + BEGIN_WAIT_MS;
+    while ((writing = import_store_writing(&t)) == 0 && mono_ms() < deadline) {
+        uv_run(loop, UV_RUN_NOWAIT);
+        if (pthread_tryjoin_np(thread, NULL) == 0) {
+            joined = true;
+            break;
+        }
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL);
+    }
+    assert_int_not_equal(writing, -1);
+    if (!joined && !writing)
+        fail_msg("the move had not begun %d ms after the commit", BEGIN_WAIT_MS);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (by_close) {
@@ -74,47 +102,52 @@ static bool stop_during_move(long pause_ms, bool by_close)
     } else {
         /* The commit is answered through the loop, which must run. */
         pt_store_cancel_imports(store);
-        while (pthread_tryjoin_np(thread, NULL) != 0)
+        while (!joined && pthread_tryjoin_np(thread, NULL) != 0)
             uv_run(loop, UV_RUN_NOWAIT);
+        joined = true;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* The commit was answered; its staging is the caller's to drop on
      * failure, while the store is not freed yet (its memory goes when the
      * loop runs its handle's close). */
-    if (by_close)
+    if (!joined)
         assert_int_equal(pthread_join(thread, NULL), 0);
     assert_int_equal(pt_store_import_drop(store, "job-1", &err), PT_OK);
     if (by_close)
         t.store = NULL; /* closed above */
     import_store_close(&t);
 
-    bool queued = !(c.rc == PT_ESTORAGE && strstr(c.err.message, "the store is closing"));
-    if (queued) {
-        /* The move itself gave up. */
+    bool conclusive = c.rc != PT_OK;
+    if (conclusive) {
+        /* The move itself gave up, and nothing of the import is stored. */
         assert_int_equal(c.rc, PT_ESHUTDOWN);
         assert_non_null(strstr(c.err.message, "ptrackd is stopping"));
         assert_non_null(strstr(c.err.message, "nothing was imported"));
         assert_int_equal(c.res.imported, 0);
+        assert_int_equal(import_store_count(&t), 1);
         double ms =
             (double)(t1.tv_sec - t0.tv_sec) * 1000 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         print_message("the move gave up %.0f ms after the %s\n", ms,
                       by_close ? "store was closed" : "imports were cancelled");
+    } else {
+        /* The whole import, stored before the stop came. */
+        assert_int_equal(c.res.imported, ROWS);
+        assert_int_equal(import_store_count(&t), ROWS + 1);
     }
     pt_error_clear(&c.err);
-    assert_int_equal(import_store_count(&t), 1);
 
     import_store_remove(&t);
     pt_error_clear(&err);
-    return queued;
+    return conclusive;
 }
 
 static void try_until_conclusive(bool by_close)
 {
-    long pause_ms = 150;
-    while (!stop_during_move(pause_ms, by_close)) {
-        print_message("the move had not been queued after %ld ms; again\n", pause_ms);
-        pause_ms *= 2;
-        assert_true(pause_ms <= 2400);
+    for (int i = 1; !stop_during_move(by_close); i++) {
+        print_message("the move of %d rows ended before the stop; again\n", ROWS);
+        if (i == TRIES)
+            fail_msg("the move stored the import though the %s while it ran, %d times",
+                     by_close ? "store was closed" : "imports were cancelled", TRIES);
     }
 }
 
