@@ -23,33 +23,40 @@
  * that the early move, queued with it, finds every row staged when it
  * begins: the backlog of a file read faster than the writer inserts,
  * without waiting for it to build up. A writer inserts 50,000 to
- * 100,000 rows a second (fewer with sanitizers), so the longest pause
- * below (400 ms) leaves it far from half of them. */
+ * 100,000 rows a second (fewer with sanitizers, or on a busy machine): the
+ * import is dropped as soon as the move is seen under way, and a move
+ * that gives up when it next looks has inserted a few thousand rows by
+ * then, far from half of them. */
 #define ROWS 100000
+/* How long the early move may take to begin, on however busy a machine. */
+#define BEGIN_WAIT_MS 30000
+/* Tries whose early move had not begun inserting before the test gives up. */
+#define TRIES 4
 
 typedef struct {
     pt_store_t *store;
+    import_store_t *t;
     pt_import_row_t **rows;
-    long pause_ms;
     uv_async_t done; /* stops the loop once the job has dropped its import */
     /* Set by the job's thread, read after it is joined (cmocka's checks
      * belong on the main thread). */
     int stage_rc, drop_rc;
+    int writing; /* import_store_writing's last answer before the drop */
     int64_t drop_ms;
     pt_error_t err;
 } job_t;
 
-static int64_t elapsed_ms(const struct timespec *t0)
+static int64_t mono_ms(void)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Thread: the job's own, as an import's (plugin-jobs.c): the store's import
  * calls wait for writes answered on the loop, which the main thread runs.
- * Stages the rows, waits pause_ms for the writer to be well into the
- * early move, and drops the import. */
+ * Stages the rows, waits until the writer is seen running the early move
+ * (import_store_writing), and drops the import at once. */
 static void *job_thread(void *arg)
 {
     job_t *j = arg;
@@ -58,13 +65,15 @@ static void *job_thread(void *arg)
     if (j->stage_rc == PT_OK)
         j->stage_rc = pt_store_import_stage(j->store, "job-1", "root", BATCH, j->rows + BATCH,
                                             ROWS - BATCH, false, &j->err);
-    struct timespec pause = {.tv_sec = j->pause_ms / 1000,
-                             .tv_nsec = j->pause_ms % 1000 * 1000000L};
-    nanosleep(&pause, NULL);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int64_t deadline = mono_ms() + BEGIN_WAIT_MS;
+    while (j->stage_rc == PT_OK && (j->writing = import_store_writing(j->t)) == 0 &&
+           mono_ms() < deadline) {
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL);
+    }
+    int64_t t0 = mono_ms();
     j->drop_rc = pt_store_import_drop(j->store, "job-1", &j->err);
-    j->drop_ms = elapsed_ms(&t0);
+    j->drop_ms = mono_ms() - t0;
     uv_async_send(&j->done);
     return NULL;
 }
@@ -76,16 +85,16 @@ static void on_job_done(uv_async_t *a)
 }
 
 /* One try: a new store, ROWS staged as a fast import does, and the import
- * dropped pause_ms after the last of them. Returns how many rows the early
- * move inserted before it gave up, or 0 when it had not begun inserting
- * when the import was dropped (a loaded machine): then the try says
- * nothing, and the caller tries again with a longer pause.
+ * dropped once its early move is under way. Returns how many rows the
+ * early move inserted before it gave up, or 0 when it had not begun
+ * inserting when the import was dropped: then the try says nothing, and
+ * the caller tries again.
  *
  * The count needs no clock: each row the move inserts takes an id, and
  * ids taken by a write that was rolled back stay unused (store-import.c),
  * so the id of a proposal created after the drop tells how many it
  * inserted. Nothing else writes meanwhile. */
-static int64_t rows_inserted_before_giving_up(long pause_ms)
+static int64_t rows_inserted_before_giving_up(void)
 {
     import_store_t t;
     import_store_open(&t, "pt-import-abandon");
@@ -94,7 +103,7 @@ static int64_t rows_inserted_before_giving_up(long pause_ms)
      * come at once: fast enough (EARLY_RATE) for the early move. */
     pt_import_row_t **rows = import_store_rows(&t, ROWS);
 
-    job_t j = {.store = t.store, .rows = rows, .pause_ms = pause_ms};
+    job_t j = {.store = t.store, .t = &t, .rows = rows};
     assert_int_equal(uv_async_init(&t.loop, &j.done, on_job_done), 0);
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, job_thread, &j), 0);
@@ -103,8 +112,12 @@ static int64_t rows_inserted_before_giving_up(long pause_ms)
     uv_close((uv_handle_t *)&j.done, NULL);
     assert_int_equal(j.stage_rc, PT_OK);
     assert_int_equal(j.drop_rc, PT_OK);
+    assert_int_not_equal(j.writing, -1);
     pt_error_clear(&j.err);
     import_store_rows_free(rows, ROWS);
+    if (!j.writing)
+        print_message("the early move had not begun %d ms after the rows were staged\n",
+                      BEGIN_WAIT_MS);
 
     /* The store had no proposal before: the first id is 1. */
     int64_t inserted = import_store_create(&t, "关于导入放弃之后新建的建议") - 1;
@@ -122,16 +135,15 @@ static int64_t rows_inserted_before_giving_up(long pause_ms)
 static void dropping_an_import_stops_its_early_move_short_of_the_staged_rows(void **state)
 {
     (void)state;
-    long pause_ms = 50;
     int64_t inserted;
-    while ((inserted = rows_inserted_before_giving_up(pause_ms)) == 0) {
-        print_message("the early move had not begun after %ld ms; again\n", pause_ms);
-        pause_ms *= 2;
-        assert_true(pause_ms <= 400);
+    for (int i = 1; (inserted = rows_inserted_before_giving_up()) == 0; i++) {
+        print_message("the early move had not begun inserting when the import was dropped; "
+                      "again\n");
+        assert_true(i < TRIES);
     }
     /* A move that gives up when it next looks (every 1,024 rows) has
-     * inserted what the pause allowed and at most 1,024 more; one that
-     * looks only once it has run out of staged rows inserts them all. */
+     * inserted what it did before the drop and at most 1,024 more; one
+     * that looks only once it has run out of staged rows inserts them all. */
     assert_true(inserted < ROWS / 2);
 }
 
