@@ -33,6 +33,15 @@ create() { # create TITLE
 }
 now_ms() { date +%s%3N; }
 lines() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+# Every SIGHUP ends with one log line, the configuration taken or refused.
+reloads() { grep -c -E 'SIGHUP: (configuration reloaded|the configuration was refused)' "$PT_TMP/ptrackd.log" || true; }
+reloads_over() { [ "$(reloads)" -gt "$1" ]; } # reloads_over N
+hup() { # hup: a SIGHUP, and the wait until ptrackd has dealt with it
+    local n
+    n="$(reloads)"
+    kill -HUP "$PT_PID"
+    wait_for 30 reloads_over "$n"
+}
 has_lines() { [ "$(lines "$1")" -ge "$2" ]; } # has_lines FILE N
 wait_lines() { wait_for "$3" has_lines "$1" "$2"; } # wait_lines FILE N SECONDS
 
@@ -47,13 +56,13 @@ c = json.load(open(sys.argv[1]))
 c["plugins"] = [json.loads(sys.argv[2])]
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
+# deliver() returns only once $OPEN exists: whatever the loop does until
+# then, it does while gate is stuck, however long it takes.
+check_true "the SIGHUP is dealt with while deliver() is stuck" hup
 t0="$(now_ms)"
-kill -HUP "$PT_PID"
-sleep 0.2
 api GET /v1/health
-HEALTH_MS=$(($(now_ms) - t0 - 200))
-check_status "health right after the SIGHUP" 200
-check_true "answered without waiting for deliver() ($HEALTH_MS ms)" test "$HEALTH_MS" -lt 700
+pt_log "health answered after $(($(now_ms) - t0)) ms"
+check_status "health, answered while deliver() is stuck" 200
 api GET /v1/plugins/gate
 check_eq "gate still runs its old configuration meanwhile" "$GATE" "$(jv 'j["config"]["path"]')"
 
@@ -84,11 +93,9 @@ json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 }
 set_gate "$PT_TMP/gate3.txt"
-kill -HUP "$PT_PID"
-sleep 0.3
+check_true "a SIGHUP with a change" hup
 set_gate "$GATE2"
-kill -HUP "$PT_PID"
-sleep 0.3
+check_true "a SIGHUP naming the running entry again" hup
 api GET /v1/plugins/gate
 check_eq "gate runs its entry, not stopping" "$GATE2 False" \
     "$(jv '"%s %s" % (j["config"]["path"], j["notifier"]["stopping"])')"
@@ -152,8 +159,20 @@ t0="$(now_ms)"
 pt_stop
 STOP_MS=$(($(now_ms) - t0))
 pt_log "ptrackd stopped after $STOP_MS ms"
-check_true "it stopped within 6 s, not 3 s per stuck instance ($STOP_MS ms)" test "$STOP_MS" -lt 6000
 check_contains "the log names the instances it could not stop" "stuck1 cannot be stopped" \
     "$(cat "$PT_TMP/ptrackd.log")"
+# Each instance given up on is logged as the stop gives up on it: with one
+# shared wait (3 s) the lines come together, after the first wait; with a
+# wait for each, 3 s apart. Judged from the log's own times, not from how
+# long the stop took on a busy machine.
+GAVE_UP_MS="$(grep -E 'plugin instance (gate|stuck[123]) cannot be stopped' "$PT_TMP/ptrackd.log" |
+    python3 -c '
+import datetime, sys
+ts = [datetime.datetime.fromisoformat(l.split()[0].replace("Z", "+00:00")).timestamp()
+      for l in sys.stdin]
+print(len(ts), round((max(ts) - min(ts)) * 1000))')"
+check_eq "four instances were given up on" 4 "${GAVE_UP_MS% *}"
+check_true "all in one wait: the first and last given up on within 3 s (${GAVE_UP_MS#* } ms)" \
+    test "${GAVE_UP_MS#* }" -lt 3000
 
 pt_finish
