@@ -415,6 +415,23 @@ wait_for() {
     return 1
 }
 
+# pt_reload: a SIGHUP to ptrackd ($PT_PID), and the wait (up to 60 s)
+# until it has dealt with it, so that what a test checks next is checked
+# after the reload however long a busy machine makes it take. Every reload
+# ends with one log line: the configuration reloaded (at info) or refused
+# (at error). False when none came.
+pt_reload_ends() {
+    grep -c -E 'SIGHUP: (configuration reloaded|the configuration was refused|log_level )' \
+        "$PT_TMP/ptrackd.log" || true
+}
+pt_reload_ended_since() { [ "$(pt_reload_ends)" -gt "$1" ]; }
+pt_reload() {
+    local before
+    before="$(pt_reload_ends)"
+    kill -HUP "$PT_PID"
+    wait_for 60 pt_reload_ended_since "$before"
+}
+
 # The number of proposals the daemon reports (health).
 pt_count() {
     api GET /v1/health

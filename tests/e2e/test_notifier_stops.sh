@@ -33,15 +33,6 @@ create() { # create TITLE
 }
 now_ms() { date +%s%3N; }
 lines() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
-# Every SIGHUP ends with one log line, the configuration taken or refused.
-reloads() { grep -c -E 'SIGHUP: (configuration reloaded|the configuration was refused)' "$PT_TMP/ptrackd.log" || true; }
-reloads_over() { [ "$(reloads)" -gt "$1" ]; } # reloads_over N
-hup() { # hup: a SIGHUP, and the wait until ptrackd has dealt with it
-    local n
-    n="$(reloads)"
-    kill -HUP "$PT_PID"
-    wait_for 30 reloads_over "$n"
-}
 has_lines() { [ "$(lines "$1")" -ge "$2" ]; } # has_lines FILE N
 wait_lines() { wait_for "$3" has_lines "$1" "$2"; } # wait_lines FILE N SECONDS
 
@@ -58,7 +49,7 @@ json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 # deliver() returns only once $OPEN exists: whatever the loop does until
 # then, it does while gate is stuck, however long it takes.
-check_true "the SIGHUP is dealt with while deliver() is stuck" hup
+check_true "the SIGHUP is dealt with while deliver() is stuck" pt_reload
 t0="$(now_ms)"
 api GET /v1/health
 pt_log "health answered after $(($(now_ms) - t0)) ms"
@@ -93,9 +84,9 @@ json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 }
 set_gate "$PT_TMP/gate3.txt"
-check_true "a SIGHUP with a change" hup
+check_true "a SIGHUP with a change" pt_reload
 set_gate "$GATE2"
-check_true "a SIGHUP naming the running entry again" hup
+check_true "a SIGHUP naming the running entry again" pt_reload
 api GET /v1/plugins/gate
 check_eq "gate runs its entry, not stopping" "$GATE2 False" \
     "$(jv '"%s %s" % (j["config"]["path"], j["notifier"]["stopping"])')"
