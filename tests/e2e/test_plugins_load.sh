@@ -373,8 +373,7 @@ c["plugins"][0]["config"] = {}
 c["log_level"] = "debug"
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-kill -HUP "$PT_PID"
-sleep 0.5
+check_true "ptrackd deals with the SIGHUP" pt_reload
 check_eq "a SIGHUP that makes it again (at the end of the list) leaves it serving" "office,office" "$(served)"
 if [ -x "${PTRACK:-}" ]; then
     out="$("$PTRACK" --socket "$PT_SOCK" plugins list 2>&1)"
@@ -387,8 +386,7 @@ c = json.load(open(sys.argv[1]))
 c["plugins"].append({"instance": "office2", "path": sys.argv[2] + "/good_lines.so"})
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-kill -HUP "$PT_PID"
-sleep 0.5
+check_true "ptrackd deals with the SIGHUP" pt_reload
 check_true "a SIGHUP with two instances of one format is refused, naming both" \
     grep -q 'SIGHUP: the configuration was refused.*plugin instances office and office2 would both import the format "fixture-lines"' "$PT_TMP/ptrackd.log"
 python3 - "$PT_CONF" <<'PY'
@@ -397,8 +395,7 @@ c = json.load(open(sys.argv[1]))
 c["plugins"] = []
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-kill -HUP "$PT_PID"
-sleep 0.5
+check_true "ptrackd deals with the SIGHUP" pt_reload
 check_eq "without the office's instance, the built-in one serves again" "import_lines,import_lines" "$(served)"
 pt_stop
 
@@ -427,8 +424,7 @@ pt_start
 api GET /v1/plugins
 check_eq "only the configured instances run the office's files" '["lines", "oa"]' \
     "$(jv 'sorted(i["instance"] for i in j["items"])')"
-kill -HUP "$PT_PID"
-sleep 0.5
+check_true "ptrackd deals with the SIGHUP" pt_reload
 check_true "neither the start nor a SIGHUP warns of them as built-in plugins" \
     test "$(grep -c 'built-in plugin' "$PT_TMP/ptrackd.log")" -eq 0
 api GET /v1/plugins
@@ -440,8 +436,7 @@ c = json.load(open(sys.argv[1]))
 c["plugins"] = [c["plugins"][0]]
 json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-kill -HUP "$PT_PID"
-sleep 0.5
+check_true "ptrackd deals with the SIGHUP" pt_reload
 api GET /v1/plugins
 check_eq "a file the configuration no longer loads is a built-in one again" '["import_lines", "oa"]' \
     "$(jv 'sorted(i["instance"] for i in j["items"])')"
