@@ -545,7 +545,7 @@ s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
           b"Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n%s" % (len(body) + 100, body))
 s.shutdown(socket.SHUT_WR)
 s.settimeout(10)
-t0, got = time.time(), b""
+t0, got, end = time.time(), b"", "closed"
 try:
     while True:
         d = s.recv(65536)
@@ -553,12 +553,16 @@ try:
             break
         got += d
 except socket.timeout:
-    pass
-print("%s %.1f" % (got.count(b"HTTP/1.1 200"), time.time() - t0))
+    end = "timeout"
+print("%s %.1f %s" % (got.count(b"HTTP/1.1 200"), time.time() - t0, end))
 PY
-read -r answers secs <"$W/halfclose.out"
+read -r answers secs end <"$W/halfclose.out"
 check_eq "the GET is answered" 1 "$answers"
-check_true "and the connection ends within 2 s (${secs}s)" awk -v t="$secs" 'BEGIN {exit !(t < 2)}'
+# ptrackd would wait for the rest of the body idle_timeout (60 s), and
+# the client gives up after 10 s: closed within 5 s is at once, with room
+# for a busy machine.
+check_eq "and ptrackd closes the connection (${secs}s)" closed "$end"
+check_true "at once, not at a timeout (${secs}s < 5 s)" awk -v t="$secs" 'BEGIN {exit !(t < 5)}'
 running=""
 for _ in $(seq 1 50); do
     running="$(curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_jobs_running" {print $2}')"
