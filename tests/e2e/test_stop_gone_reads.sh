@@ -32,9 +32,12 @@ api GET /v1/stats
 ms=$((($(date +%s%N) - t0) / 1000000))
 pt_log "one read of the figures takes $ms ms here"
 mark=$(wc -l <"$PT_TMP/ptrackd.log")
-# Each client asks over TCP and, 50 ms later, resets its connection (as a
-# client killed, or a proxy giving up, does): the server reads the reset
-# and closes the connection while the read goes on.
+# Each client asks over TCP and, once ptrackd has read every request (and
+# at least 50 ms later), resets its connection (as a client killed, or a
+# proxy giving up, does): the server reads the reset and closes the
+# connection while the read goes on. A request is read when the server's
+# end of its connection holds no more bytes (/proc/net/tcp): a reset
+# before that, on a busy machine, would leave nothing to wait for.
 python3 - "$PT_PORT" "$VIEWER_TOKEN" "$READS" <<'PY'
 import socket, struct, sys, time
 port, token, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -44,7 +47,23 @@ for _ in range(n):
     s.sendall(("GET /v1/stats HTTP/1.1\r\nHost: localhost\r\n"
                "Authorization: Bearer %s\r\n\r\n" % token).encode())
     socks.append(s)
+clients = {s.getsockname()[1] for s in socks}
+
+def unread():
+    # The server's ends: local port `port`, remote a client's port; the
+    # fifth field is tx_queue:rx_queue, in hex.
+    left = len(clients)
+    for line in open("/proc/net/tcp").readlines()[1:]:
+        f = line.split()
+        local, remote = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16)
+        if local == port and remote in clients and int(f[4].split(":")[1], 16) == 0:
+            left -= 1
+    return left
+
 time.sleep(0.05)
+deadline = time.time() + 30
+while unread() > 0 and time.time() < deadline:
+    time.sleep(0.01)
 for s in socks:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
