@@ -229,10 +229,15 @@ for i in $(seq 1 50); do
 done
 check_true "the stuck instance is inside deliver()" test -s "$BLOCK"
 
-t0="$(now_ms)"
-writes 100 stuck
-STUCK_MS=$(($(now_ms) - t0))
-pt_log "100 writes with a stuck notifier: $STUCK_MS ms"
+# Timed twice at most: a burst of load elsewhere on a shared machine may
+# slow one run of 100 writes; a stuck notifier would slow both.
+for try in 1 2; do
+    t0="$(now_ms)"
+    writes 100 "stuck$try"
+    STUCK_MS=$(($(now_ms) - t0))
+    pt_log "100 writes with a stuck notifier: $STUCK_MS ms"
+    [ "$STUCK_MS" -le $((BASE_MS * 3 + 2000)) ] && break
+done
 check_true "100 writes take no longer with a stuck notifier ($STUCK_MS ms vs $BASE_MS ms)" \
     test "$STUCK_MS" -le $((BASE_MS * 3 + 2000))
 FEED="$(feed)"
