@@ -94,7 +94,7 @@ call() {
     local via="$1" method="$2" path="$3" body="${4-}"
     case "$via" in
     uid:*)
-        local uid="${via#uid:}" args=(-sS --max-time 10 -X "$method" -w '\n%{http_code}'
+        local uid="${via#uid:}" args=(-sS --max-time 30 -X "$method" -w '\n%{http_code}'
             --unix-socket "$PT_SOCK")
         if [ -n "$body" ]; then
             args+=(-H 'Content-Type: application/json' --data-binary "$body")
@@ -247,13 +247,15 @@ scoped_reads() {
     check_eq "$who: the feed's place is after the newest event" "$feed_last" "$(jv 'j["last_seq"]')"
     call "$via" GET "/v1/events?after=0&$param=$(urlenc "$other")"
     check_error "$who: the feed takes no $param" 400 bad_request
-    # A long poll is not woken by another's proposal, and is by theirs.
+    # A long poll is not woken by another's proposal, and is by theirs. Its
+    # wait (20 s) outlasts both patches however slow the machine; it ends
+    # with the second.
     (
         # Files of its own: the writes below run meanwhile.
         out="$PT_TMP/poll.out"
         PT_TMP="$PT_TMP/poll"
         mkdir -p "$PT_TMP"
-        call "$via" GET "/v1/events?after=$feed_last&wait=5"
+        call "$via" GET "/v1/events?after=$feed_last&wait=20"
         printf '%s\n%s' "$ST" "$BODY" >"$out"
     ) &
     local poll=$!
