@@ -905,7 +905,7 @@ static void client_gone_before_async_answer_fires_abort(void **state)
     sleep_ms(50);
     assert_int_equal(atomic_load(&fx->aborts), 0);
     cli_free(c);
-    for (int i = 0; i < 200 && atomic_load(&fx->aborts) == 0; i++)
+    for (int i = 0; i < 1000 && atomic_load(&fx->aborts) == 0; i++)
         sleep_ms(10);
     assert_int_equal(atomic_load(&fx->aborts), 1);
     assert_int_equal(atomic_load(&fx->answered_after_abort), 1);
@@ -949,7 +949,7 @@ static void client_gone_while_streaming_fires_abort_and_stream_survives(void **s
     while (memmem(c->buf, c->len, "\r\n\r\n", 4) == NULL)
         assert_true(cli_fill(c) > 0);
     cli_free(c);
-    for (int i = 0; i < 200 && atomic_load(&fx->aborts) == 0; i++)
+    for (int i = 0; i < 1000 && atomic_load(&fx->aborts) == 0; i++)
         sleep_ms(10);
     assert_int_equal(atomic_load(&fx->aborts), 1);
     sleep_ms(150);
@@ -1028,7 +1028,7 @@ static void shutdown_lets_the_request_in_flight_finish(void **state)
     assert_true(cli_eof(busy));
     cli_free(busy);
     cli_free(idle);
-    for (int i = 0; i < 200 && atomic_load(&fx->done_calls) == 0; i++)
+    for (int i = 0; i < 1000 && atomic_load(&fx->done_calls) == 0; i++)
         sleep_ms(10);
     assert_int_equal(atomic_load(&fx->done_calls), 1);
     /* Nobody listens any more. */

@@ -479,7 +479,7 @@ static void a_body_over_the_stream_limit_is_refused(void **state)
     assert_int_equal(status, 413);
     close(fd);
     free(chunk);
-    for (int i = 0; i < 100 && atomic_load(&fx->ends) == 0; i++)
+    for (int i = 0; i < 1000 && atomic_load(&fx->ends) == 0; i++)
         usleep(10000);
     assert_int_equal(atomic_load(&fx->end_status), UV_E2BIG);
 }
@@ -492,7 +492,7 @@ static void a_client_gone_mid_body_ends_it_with_an_error(void **state)
     send_str(fd, "POST /up/count HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc");
     usleep(100000);
     close(fd);
-    for (int i = 0; i < 200 && atomic_load(&fx->ends) == 0; i++)
+    for (int i = 0; i < 1000 && atomic_load(&fx->ends) == 0; i++)
         usleep(10000);
     assert_int_equal(atomic_load(&fx->ends), 1);
     assert_int_equal(atomic_load(&fx->end_status), UV_ECONNRESET);
