@@ -95,14 +95,14 @@ else
 fi
 
 pt_step "the notifiers: store.* gets it, proposal.* does not"
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
     grep -q "store.restored" "$PT_TMP/store.txt" 2>/dev/null && break
     sleep 0.1
 done
 check_eq "the store.* notifier got it, with its seq" "$((GIVEN + 1)) store.restored" \
     "$(awk '{print $1, $2}' "$PT_TMP/store.txt" 2>/dev/null | grep store.restored)"
 check_eq "the proposal.* notifier did not" "" "$(grep store.restored "$PT_TMP/props.txt" || true)"
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
     [ -s "$PT_TMP/robot.jsonl" ] && break
     sleep 0.1
 done
@@ -116,7 +116,16 @@ print("|".join(l.split("：")[0] for l in c.splitlines()) if isinstance(c, str) 
 ' "$PT_TMP/robot.jsonl")"
 
 pt_step "ptrack watch says which numbers were lost"
-WATCH="$(timeout -s INT 3 "$PTRACK" --socket "$PT_SOCK" watch --after "$GIVEN" || true)"
+"$PTRACK" --socket "$PT_SOCK" watch --after "$GIVEN" >"$PT_TMP/watch.out" 2>&1 &
+WATCH_PID=$!
+PT_PIDS+=("$WATCH_PID")
+for i in $(seq 1 300); do
+    grep -q "restored" "$PT_TMP/watch.out" && break
+    sleep 0.1
+done
+kill -INT "$WATCH_PID" 2>/dev/null || true
+wait "$WATCH_PID" 2>/dev/null || true
+WATCH="$(cat "$PT_TMP/watch.out")"
 if grep -q "数据恢复 restored .*第 $((KEPT + 1)) 至第 $GIVEN 号动态不在恢复后的数据中" <<<"$WATCH"; then
     pt_ok "the watch line"
 else
