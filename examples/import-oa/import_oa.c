@@ -299,7 +299,8 @@ static size_t space_at(const char *s)
 {
     if (*s == ' ' || *s == '\t')
         return 1;
-    if (memcmp(s, "\xE3\x80\x80", 3) == 0)
+    /* strncmp, not memcmp: s may end (its NUL) before three bytes. */
+    if (strncmp(s, "\xE3\x80\x80", 3) == 0)
         return 3;
     return 0;
 }
@@ -330,8 +331,8 @@ static size_t sep_at(const char *s)
 {
     if (*s == ',' || *s == ';')
         return 1;
-    if (memcmp(s, "\xE3\x80\x81", 3) == 0 || memcmp(s, "\xEF\xBC\x8C", 3) == 0 ||
-        memcmp(s, "\xEF\xBC\x9B", 3) == 0)
+    if (strncmp(s, "\xE3\x80\x81", 3) == 0 || strncmp(s, "\xEF\xBC\x8C", 3) == 0 ||
+        strncmp(s, "\xEF\xBC\x9B", 3) == 0)
         return 3;
     return space_at(s);
 }
