@@ -406,21 +406,38 @@ static int digest_fd(int fd, int copy, unsigned char digest[32], off_t *total, i
  * as it was (same inode, size and times) is; one whose status changed is
  * read and its content compared: a chmod or a touch does not make another
  * build. */
-bool pt_plugin_file_changed(const pt_plugin_file_t *f)
+bool pt_plugin_file_changed(pt_plugin_file_t *f)
 {
     struct stat st;
     if (lstat(f->path, &st) != 0 || !S_ISREG(st.st_mode))
         return true;
     if (stat_is(f, &st))
         return false;
+    /* A file that a load would now refuse (made writable by others, given
+     * to another owner) is a change whatever it holds: the reload loads it
+     * again, is refused with the reason, and the running instance goes on
+     * as it was, named in plugins_failed, rather than the file's new state
+     * going unnoticed until a start refuses it. */
+    if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022))
+        return true;
     int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return true;
     unsigned char digest[32];
     off_t total;
     int werr;
-    bool changed = digest_fd(fd, -1, digest, &total, &werr) != 0 ||
+    struct stat opened;
+    bool changed = fstat(fd, &opened) != 0 || opened.st_ino != st.st_ino ||
+                   opened.st_dev != st.st_dev || digest_fd(fd, -1, digest, &total, &werr) != 0 ||
                    memcmp(digest, f->sha256, sizeof(digest)) != 0;
+    /* The same content under a new status (a chmod, a touch): the status
+     * is recorded, so that the next reload does not read the file again. */
+    if (!changed && total == st.st_size && fstat(fd, &opened) == 0 &&
+        opened.st_size == st.st_size && same_time(opened.st_mtim, st.st_mtim)) {
+        f->size = opened.st_size;
+        f->mtime = opened.st_mtim;
+        f->ctime = opened.st_ctim;
+    }
     close(fd);
     return changed;
 }

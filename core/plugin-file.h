@@ -38,9 +38,11 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
 bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st);
 
 /* Whether the file at f's path is no longer the one f was loaded from: it
- * was removed, or its content is not what was loaded (a changed status
- * alone, a chmod or a touch, is not a change). */
-bool pt_plugin_file_changed(const pt_plugin_file_t *f);
+ * was removed, its content is not what was loaded, or a load would now
+ * refuse it (its owner, or writable by others). A changed status alone, a
+ * chmod or a touch that leaves it loadable, is not a change: it is
+ * recorded in f, so that the file is not read again. Thread: loop. */
+bool pt_plugin_file_changed(pt_plugin_file_t *f);
 
 /* dlclose()s the file and frees it. Thread: loop. */
 void pt_plugin_file_unload(pt_plugin_file_t *f);

@@ -513,6 +513,21 @@ for _ in $(seq 1 50); do
 done
 check_eq "a SIGHUP after a chmod and a touch leaves the instance as it is" 0 \
     "$(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log" | grep -c "plugin instance office" || true)"
+# Made writable by others, the file would be refused at the next start: a
+# SIGHUP says so, and the running instance (ptrackd's own copy) goes on.
+chmod 0666 "$PDIR/office.so"
+check_true "ptrackd deals with the SIGHUP" pt_reload
+check_true "a SIGHUP after chmod o+w names the file as a load would refuse it" \
+    grep -q "plugin instance office was not changed: plugin file .*office.so is writable by others (mode 0666); chmod go-w it; it goes on with its running configuration" "$PT_TMP/ptrackd.log"
+api GET /v1/health
+check_eq "health names it among the plugins that failed" office \
+    "$(jv '",".join(x["instance"] if isinstance(x, dict) else x for x in j.get("plugins_failed", []))')"
+api GET "/v1/exports?format=fixture-lines"
+check_status "and the instance still exports" 200
+chmod 0644 "$PDIR/office.so"
+check_true "ptrackd deals with the SIGHUP" pt_reload
+api GET /v1/health
+check_eq "a SIGHUP once it is mended fails nothing" '[]' "$(jv 'j.get("plugins_failed", [])')"
 inode="$(stat -c %i "$PDIR/office.so")"
 cat "$FIX/fixture_good_nodelete.so" >"$PDIR/office.so"
 check_eq "the file was rewritten in place (same inode)" "$inode" "$(stat -c %i "$PDIR/office.so")"

@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "json-strict.h"
+#include "plugin-file.h"
 #include "plugins.h"
 
 typedef struct {
@@ -228,6 +229,46 @@ static void two_instances_of_one_file_share_it(void **state)
     pt_error_clear(&f->err);
     assert_int_equal(load(f, abs), PT_OK);
     assert_int_equal(loaded(f), 1);
+}
+
+/* A loaded file's status at its path, as a reload judges it: a touch or a
+ * chmod that leaves it loadable is no change, and is recorded so that the
+ * file is not read again; writable by others (which a load refuses) is a
+ * change whatever it holds; new content is a change. */
+static void a_reload_judges_the_file_by_content_and_by_what_a_load_refuses(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(load(f, "{\"instance\":\"a\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://a\"}}"),
+                     PT_OK);
+    pt_plugin_file_t *file = pt_plugins_find(f->p, "a")->file;
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/good_options.so", f->dir);
+    assert_false(pt_plugin_file_changed(file));
+
+    /* Touched and chmodded, loadable: no change, and the new status is
+     * the file's now. */
+    struct timespec times[2] = {{.tv_sec = 1700000000}, {.tv_sec = 1700000000}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    assert_int_equal(chmod(path, 0700), 0);
+    assert_false(pt_plugin_file_changed(file));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(pt_plugin_file_is(file, &st));
+
+    /* Writable by others or by its group: a change, though it holds the
+     * same; not recorded, so it stays one until it is mended. */
+    assert_int_equal(chmod(path, 0757), 0);
+    assert_true(pt_plugin_file_changed(file));
+    assert_true(pt_plugin_file_changed(file));
+    assert_int_equal(chmod(path, 0775), 0);
+    assert_true(pt_plugin_file_changed(file));
+    assert_int_equal(chmod(path, 0755), 0);
+    assert_false(pt_plugin_file_changed(file));
+
+    /* Another build in its place: a change. */
+    install(f, "good_lines", "good_options.so");
+    assert_true(pt_plugin_file_changed(file));
 }
 
 /* Two instances that are not built in never serve one format: the second
@@ -794,6 +835,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_reload_judges_the_file_by_content_and_by_what_a_load_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(a_second_instance_of_a_format_is_refused_naming_both, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
