@@ -1194,7 +1194,9 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
     for (pt_instance_t *i = p->instances; i; i = i->next) {
         bool builtin;
         const cJSON *entry = reload_entry(entries, builtins, i, &builtin);
-        if (!reload_changes(entries, builtins, i))
+        /* As judged above: the file is not read a second time, which a
+         * build installed in between could answer otherwise. */
+        if (!i->replaced)
             continue;
         pt_instance_t *made = NULL;
         if (entry && make_instance(p, entry, builtin ? ORIGIN_BUILTIN : ORIGIN_CONFIG, &made,
