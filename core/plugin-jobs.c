@@ -472,7 +472,17 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     else
         pt_store_import_check(job->store, json, &row, &err);
     cJSON_Delete(json);
-    if (!row) {
+    if (!row && err.code == PT_ENOMEM) {
+        /* ptrackd's memory, not the record, is at fault: the import fails
+         * as a storage error would (503), rather than the record being
+         * named as rejected (422) as if the file were wrong. */
+        pt_error_clear(&err);
+        pt_error_set(&err, PT_ENOMEM,
+                     "ptrackd ran out of memory checking the record at %s; the file is not at "
+                     "fault: send it again (what an import has stored is not stored twice)",
+                     where ? where : "?");
+        store_failed(job, &err);
+    } else if (!row) {
         add_reject(job, where, err.message);
     } else if (!job->partial && has_rejects(job)) {
         /* The import will be refused: staging more would be wasted. */

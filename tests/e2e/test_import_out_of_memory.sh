@@ -11,8 +11,10 @@
 # (GLIBC_TUNABLES), so that every large block is a new mapping that the
 # limit counts, whatever ran before. The limit starts so low that the job
 # thread may not start at all (the host's own 503, "cannot start a job
-# thread"), and grows until import() runs. Skipped for a ptrackd built
-# with AddressSanitizer.
+# thread"), and grows until import() runs. Then ptrackd itself runs out
+# while it checks a record an importer emitted (a shim that fails large
+# allocations on demand): that too is 503, not a rejected record. Skipped
+# for a ptrackd built with AddressSanitizer.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -64,5 +66,36 @@ printf '标题\n关于乙的建议\n' >"$PT_TMP/small.csv"
 req sock POST "/v1/imports?format=csv" -- --data-binary "@$PT_TMP/small.csv" \
     -H "Content-Type: text/csv"
 check_status "an import afterwards" 201
+
+pt_stop
+
+pt_step "the host runs out of memory checking an imported record"
+# ptrackd with tests/shims/failalloc.so: while $FLAG exists, every
+# allocation of 1 MiB or more fails. The fixture import_big emits one
+# proposal of 40 recommendations of 100 kB: no allocation of the fixture's,
+# nor the host's copy of each recommendation, reaches 1 MiB, but the
+# host's rendering of the whole proposal (4 MB) does.
+SHIM="$PT_BUILD_DIR/tests/shims/libfailalloc.so"
+[ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+chmod go-w "$FIX/fixture_import_big.so"
+FLAG="$PT_TMP/fail-large-allocations"
+pt_config '{}' ',"plugins": [{"instance": "big", "path": "'"$FIX"'/fixture_import_big.so"}]'
+LD_PRELOAD="$SHIM" FAILALLOC_MIN=1048576 FAILALLOC_FLAG="$FLAG" pt_start
+before="$(pt_count)"
+touch "$FLAG"
+req sock POST "/v1/imports?format=big" -- --data-binary "x" -H "Content-Type: text/plain"
+rm -f "$FLAG"
+check_error "is answered" 503 storage_error
+check_eq "with no rejected record: the record is not at fault" 0 \
+    "$(jv 'len(j["error"].get("rejected") or [])')"
+check_contains "saying that memory ran out, where, and that the file is not at fault" \
+    "ptrackd ran out of memory checking the record at record 1; the file is not at fault" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "nothing is stored" "$before" "$(pt_count)"
+req sock POST "/v1/imports?format=big" -- --data-binary "x" -H "Content-Type: text/plain"
+check_status "the same import with memory to spare" 201
+check_eq "stores it" "$((before + 1))" "$(pt_count)"
+pt_stop
 
 pt_finish
