@@ -13,25 +13,7 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
-typedef struct {
-    const ptrack_host_t *host;
-} state_t;
-
-static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
-{
-    (void)inst;
-    state_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return PTRACK_ENOMEM;
-    s->host = host;
-    *state = s;
-    return PTRACK_OK;
-}
-
-static void destroy(void *state)
-{
-    free(state);
-}
+#include "host-state.h"
 
 static long arg(const ptrack_host_t *h, ptrack_job_t *job, const char *name, long def)
 {
