@@ -79,7 +79,8 @@
  * says how the host reads such a record.
  *
  * Options (in the instance's `config`):
- *   session       (string)  届次 of records that name none
+ *   session       (string)  届次 of records that name none; one that the
+ *                 API would refuse (see the argument below) refuses the load
  *   tz            (string, default "+08:00")  the UTC offset the OA's dates
  *                 are in, ±HH:MM
  *   keep_unknown  (bool, default true)  keep fields this file does not know
@@ -140,6 +141,86 @@ static const ptrack_option_t oa_options[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* ---- Checks of text ----------------------------------------------------- */
+
+/* Whether s[0..n) is UTF-8 text: valid sequences, no NUL. */
+static int is_utf8(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len;
+        unsigned cp, min;
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* The longest session the API takes as a filter (`GET
+ * /v1/proposals?session=`), in bytes. */
+#define SESSION_MAX 1000
+
+/* Whether s holds white space alone: ASCII's (line breaks too), the
+ * ideographic space U+3000 and the no-break space U+00A0, which the API
+ * trims off a session. strncmp stops at the NUL, so that a short rest of s
+ * is never read past. */
+static int blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+            s++;
+        else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+            s += 3;
+        else if (strncmp(s, "\xC2\xA0", 2) == 0)
+            s += 2;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* What is wrong with s as a session, as the API checks a `session`
+ * filter: empty, longer than SESSION_MAX bytes, not UTF-8, or blank
+ * (spaces, line breaks, U+3000, U+00A0 only); NULL when nothing is. Both
+ * the `session` option and the upload's argument are checked so. */
+static const char *session_problem(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0)
+        return "empty: leave it out to take the 届次 of each record (or the option's)";
+    if (n > SESSION_MAX)
+        return "longer than 1000 bytes";
+    if (!is_utf8(s, n))
+        return "not UTF-8 text";
+    if (blank(s))
+        return "blank: give a 届次 such as 省十四届人大三次会议";
+    return NULL;
+}
+
 /* Whether s is an offset ±HH:MM, HH at most 14 and MM at most 59. */
 static int good_offset(const char *s)
 {
@@ -163,8 +244,16 @@ static int oa_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **
     oa->inst = inst;
     /* An option that is not set and has no default answers
      * PTRACK_ENOTFOUND and leaves the value as it was: NULL here. */
-    if (host->opt_string(inst, "session", &oa->session) != PTRACK_OK || oa->session[0] == '\0')
+    if (host->opt_string(inst, "session", &oa->session) != PTRACK_OK || oa->session[0] == '\0') {
         oa->session = NULL;
+    } else if (session_problem(oa->session)) {
+        /* A session every import would store but the API would refuse
+         * as a filter: refused at the load, as the argument is at the
+         * upload. */
+        host->log(inst, PTRACK_LOG_ERROR, "option \"session\": %s", session_problem(oa->session));
+        free(oa);
+        return PTRACK_ERROR;
+    }
     const char *tz = "+08:00";
     host->opt_string(inst, "tz", &tz);
     if (!good_offset(tz)) {
@@ -250,43 +339,6 @@ static int next_line(reader_t *r)
     if (r->no == 1 && r->line_len >= 3 && memcmp(r->line, "\xEF\xBB\xBF", 3) == 0) {
         memmove(r->line, r->line + 3, r->line_len - 2);
         r->line_len -= 3;
-    }
-    return 1;
-}
-
-/* Whether s[0..n) is UTF-8 text: valid sequences, no NUL. */
-static int is_utf8(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len;
-        unsigned cp, min;
-        if (c == 0)
-            return 0;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += len;
     }
     return 1;
 }
@@ -831,48 +883,14 @@ drop:
 
 /* ---- import() ------------------------------------------------------------- */
 
-/* The longest session the API takes as a filter (`GET
- * /v1/proposals?session=`), in bytes. */
-#define SESSION_MAX 1000
-
-/* Whether s holds white space alone: ASCII's (line breaks too), the
- * ideographic space U+3000 and the no-break space U+00A0, which the API
- * trims off a session. strncmp stops at the NUL, so that a short rest of s
- * is never read past. */
-static int blank(const char *s)
-{
-    while (*s) {
-        if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-            s++;
-        else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
-            s += 3;
-        else if (strncmp(s, "\xC2\xA0", 2) == 0)
-            s += 2;
-        else
-            return 0;
-    }
-    return 1;
-}
-
-/* Whether the `session` argument is one the API takes, as it checks a
- * `session` filter: not empty, not blank (spaces, line breaks, U+3000,
- * U+00A0 only), valid UTF-8 and at most SESSION_MAX bytes. Otherwise
- * says what is wrong with it through set_error and returns
+/* Whether the `session` argument is one the API takes (session_problem).
+ * Otherwise says what is wrong with it through set_error and returns
  * PTRACK_EBADARG, which the host answers 400 bad_request. Spaces around it
  * and full-width digits are the host's to clean, as in a 【届次】 line.
  * Thread: the job's. */
 static int check_session(const ptrack_host_t *h, ptrack_job_t *job, const char *s)
 {
-    const char *why = NULL;
-    size_t n = strlen(s);
-    if (n == 0)
-        why = "empty: leave it out to take the 届次 of each record (or the option's)";
-    else if (n > SESSION_MAX)
-        why = "longer than 1000 bytes";
-    else if (!is_utf8(s, n))
-        why = "not UTF-8 text";
-    else if (blank(s))
-        why = "blank: give a 届次 such as 省十四届人大三次会议";
+    const char *why = session_problem(s);
     if (!why)
         return PTRACK_OK;
     h->set_error(job, "session: %s", why);

@@ -207,6 +207,23 @@ for bad in "session=|empty" "session=$(urlenc '　 ')|blank" "session=%FF%FE|not
 done
 check_eq "still 4 proposals" 4 "$(pt_count)"
 
+pt_step "so is the session option, when the instance is loaded"
+api DELETE /v1/plugins/oa
+check_status "unload oa (one instance serves a format)" 204
+for bad in "$(python3 -c 'import json; print(json.dumps("　 "))')|blank" \
+    "\"$LONG\"|longer than 1000 bytes"; do
+    api POST /v1/plugins '{"instance": "oa", "path": "'"$PT_TMP"'/import_oa.so",
+                           "config": {"session": '"${bad%%|*}"'}}'
+    check_true "a session option that is ${bad#*|} refuses the load (HTTP $ST)" test "${ST:0:1}" = 4
+    check_contains "... saying why" "option \"session\": ${bad#*|}" "$(jv 'j["error"]["message"]')"
+done
+api POST /v1/plugins '{"instance": "oa", "path": "'"$PT_TMP"'/import_oa.so",
+                       "config": {"session": "省十四届人大三次会议", "tz": "+08:00"}}'
+check_status "a good one loads" 201
+api DELETE /v1/plugins/oa
+api POST /v1/plugins '{"instance": "oa", "path": "'"$PT_TMP"'/import_oa.so", "config": {"tz": "+08:00"}}'
+check_status "oa is loaded again as the config has it" 201
+
 pt_step "a byte order mark right before the first field, CRLF, no blank line at the end"
 printf '\xEF\xBB\xBF【来文编号】OA-2025-0120\r\n【标题】关于推进老旧小区加装电梯的建议\r\n' \
     >"$PT_TMP/bom.txt"
