@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "changes.h"
 #include "cli.h"
 #include "json.h"
 #include "labels.h"
@@ -19,87 +20,12 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-/* A change to show by its value: one whose new value is a string, a
- * number, a boolean or null. Lists and objects (units, replies, tags) are
- * only named: their values do not fit a line. */
+/* A change told by its value (a string, a number, a boolean or null);
+ * the others are lists and objects, told after them. */
 static bool is_scalar(const cJSON *change)
 {
     const cJSON *to = pt_json_get(change, "to");
     return !to || !(cJSON_IsArray(to) || cJSON_IsObject(to));
-}
-
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
-/* "原因: 我厅仅为协办", "期限: 2027-02-27 10:00", "重点督办: 是": a change
- * by its new value, labelled in Chinese where the field has a label. */
-static void change_text(pt_buf_t *b, const char *key, const cJSON *change)
-{
-    const cJSON *to = pt_json_get(change, "to");
-    const char *zh = pt_label_field(key);
-    char when[40];
-    pt_buf_printf(b, "%s: ", zh ? zh : key);
-    if (cJSON_IsString(to)) {
-        const char *v = to->valuestring;
-        if (ends_with(key, "_at"))
-            v = pt_time_show(v, PT_TIME_MINUTE, when, sizeof when);
-        else if (strcmp(key, "handling_mode") == 0)
-            v = pt_label_mode(v);
-        else if (strcmp(key, "kind") == 0)
-            v = pt_label_kind(v);
-        else if (strcmp(key, "submitter_type") == 0)
-            v = pt_label_submitter(v);
-        pt_text_clean(b, *v ? v : "\"\"");
-    } else if (cJSON_IsBool(to)) {
-        pt_buf_puts(b, cJSON_IsTrue(to) ? "是" : "否");
-    } else if (cJSON_IsNumber(to)) {
-        pt_buf_printf(b, strcmp(key, "merged_into") == 0 ? "#%.0f" : "%.15g", to->valuedouble);
-    } else {
-        pt_buf_puts(b, "-"); /* cleared */
-    }
-}
-
-/* "[a, b]": the names of the lists and objects an entry changed, within
- * max columns: the first names that fit and "…" for the others ("[units,
- * …]"), "[…]" when no name fits, nothing when not even that does. */
-static void lists_fitting(pt_buf_t *out, const cJSON *changes, size_t max)
-{
-    const cJSON *c;
-    size_t n = 0;
-    cJSON_ArrayForEach(c, changes)
-    {
-        if (c->string && strcmp(c->string, "status") != 0 && !is_scalar(c))
-            n++;
-    }
-    if (!cJSON_IsObject(changes) || n == 0)
-        return;
-    /* Try all n names, then n-1 and "…", down to none and "…". */
-    for (size_t keep = n + 1; keep-- > 0;) {
-        pt_buf_t b = {0};
-        size_t i = 0;
-        pt_buf_puts(&b, "[");
-        cJSON_ArrayForEach(c, changes)
-        {
-            if (!c->string || strcmp(c->string, "status") == 0 || is_scalar(c))
-                continue;
-            if (i == keep)
-                break;
-            pt_buf_printf(&b, "%s%s", i ? ", " : "", c->string);
-            i++;
-        }
-        if (keep < n)
-            pt_buf_puts(&b, keep ? ", …" : "…");
-        pt_buf_puts(&b, "]");
-        if (pt_text_width(pt_buf_str(&b)) <= max) {
-            pt_buf_puts(out, pt_buf_str(&b));
-            pt_buf_free(&b);
-            return;
-        }
-        pt_buf_free(&b);
-    }
 }
 
 /* The lines of the note column, each at most `width` columns. */
@@ -160,6 +86,11 @@ static void note_part(note_lines_t *nl, const char *part)
     pt_buf_free(&wrapped);
 }
 
+static void part_to_note(void *nl, const char *part)
+{
+    note_part(nl, part);
+}
+
 static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
 {
     const char *action = pt_json_str(h, "action");
@@ -190,30 +121,27 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
     else if (from)
         pt_table_cell(t, 4, pt_label_state(cli, from));
 
-    /* The note, then what the entry changed: a field that holds a value
-     * by its value (the reason of a return, the new deadline), lists by
-     * their names. What fits goes on one line; the rest wraps onto lines
-     * of their own below, under the column, and a part wider than the
-     * column is cut. The state change has its own column and is not
-     * listed again. */
+    /* The note, then what the entry changed (changes.h): a field that
+     * holds a value by its value (the reason of a return, the new
+     * deadline), a list by what changed in it (签收: 省水利厅). What fits
+     * goes on one line; the rest wraps onto lines of their own below,
+     * under the column, and a part wider than the column is cut. The
+     * state change has its own column and is not listed again. */
     note_lines_t nl = {.width = width};
     pt_buf_t part = {0};
     if (note && *note) {
         pt_text_clean(&part, note);
         note_part(&nl, pt_buf_str(&part));
     }
-    cJSON_ArrayForEach(c, changes)
-    {
-        if (!c->string || strcmp(c->string, "status") == 0 || !is_scalar(c))
-            continue;
-        pt_buf_reset(&part);
-        change_text(&part, c->string, c);
-        note_part(&nl, pt_buf_str(&part));
-    }
-    pt_buf_reset(&part);
-    lists_fitting(&part, changes, width);
-    note_part(&nl, pt_buf_str(&part));
     pt_buf_free(&part);
+    /* Values first, then lists: a short value stays on the note's line. */
+    for (int lists = 0; lists < 2; lists++) {
+        cJSON_ArrayForEach(c, changes)
+        {
+            if (c->string && strcmp(c->string, "status") != 0 && is_scalar(c) != lists)
+                pt_change_describe(c->string, c, part_to_note, &nl);
+        }
+    }
     for (size_t i = 0; i < nl.n; i++) {
         if (i > 0)
             pt_table_row(t);
@@ -269,12 +197,14 @@ const pt_command_t pt_cmd_history = {
     .name = "history",
     .args = "ID",
     .summary = "show a proposal's history: every action, who did it and when",
-    .description = "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
-                   "first: seq, time (local), the actor, the action, the state change and the\n"
-                   "note, followed by what the entry changed: a field's new value (原因: ...,\n"
-                   "期限: ...), lists by their names in [brackets]. What does not fit the note\n"
-                   "column (--width) wraps onto lines below it; the state change is not listed\n"
-                   "again.\n",
+    .description =
+        "Asks GET /v1/proposals/ID/history and prints one line per entry, oldest\n"
+        "first: seq, time (local), the actor, the action, the state change and the\n"
+        "note, followed by what the entry changed: a field's new value (原因: ...,\n"
+        "期限: ...), a list by what changed in it (签收: 省水利厅, 首次答复: 省水利厅\n"
+        "晋水函〔2026〕15号 A类, 评价: 张三 满意, 标签 增加: 民生). What does not fit the\n"
+        "note column (--width) wraps onto lines below it; the state change is not\n"
+        "listed again.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

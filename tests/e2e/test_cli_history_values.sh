@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `ptrack history` shows what an entry changed by value (the reason of a
 # return, the unit that returned, a new deadline, key supervision), lists by
-# their names as before, and wraps what does not fit the note column onto
+# what changed in them (units assigned, signed, giving an opinion; replies,
+# ratings, tags, co-signers, custom fields), and wraps what does not fit the note column onto
 # lines below it; `ptrack show` tells why a proposal is in its state (the
 # reason of the return or withdrawal that brought it there).
 set -euo pipefail
@@ -32,7 +33,8 @@ pt_cli history "$ID"
 check_rc "history" 0
 check_contains "history shows the reason of the return" "原因: 我厅仅为协办" "$OUT"
 check_contains "history shows the unit that returned it" "退回单位: 省交通运输厅" "$OUT"
-check_contains "history names the lists an assign changed" "[units]" "$OUT"
+check_contains "history names the units an assign gave, with their roles" \
+    "承办单位: 省交通运输厅(主办)、省财政厅(协办)" "$("$PTRACK" --socket "$PT_SOCK" history "$ID" --width 80)"
 check_contains "history shows the note first" "请抓紧办理; 办理方式: 主办+协办" "$OUT"
 pt_cli show "$ID"
 check_contains "show tells the reason of the return" "原因 Reason" "$OUT"
@@ -50,6 +52,42 @@ check_rc "supervise" 0
 TZ=Asia/Shanghai pt_cli history "$ID"
 check_contains "history shows the new deadline in local time" "期限: $DUE 23:59" "$OUT"
 check_contains "history shows key supervision and the supervisor" "重点督办: 是; 督办人: 常委会办公厅" "$OUT"
+
+pt_step "what changed in the units, a reply, a rating, tags, co-signers, custom"
+pt_cli --json add --title 关于完善城市公交线网的建议 --lead-author 郭强 --co-signer 李明、王芳 --tag 交通
+L="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$L" assign --unit 省交通运输厅 --unit 省财政厅
+pt_cli do "$L" return --unit 省财政厅 --set reason=非本单位职责
+pt_cli do "$L" reassign --unit 省住建厅:lead --unit 省交通运输厅:co
+check_rc "reassign" 0
+pt_cli do "$L" sign --unit 省住建厅
+pt_cli do "$L" sign --unit 省交通运输厅
+pt_cli do "$L" opinion --unit 省交通运输厅 --set opinion=同意主办单位意见
+pt_cli do "$L" reply --unit 省住建厅 --set doc_no=晋建函〔2026〕3号 --set category=B --set text=正在研究
+check_rc "reply" 0
+pt_cli do "$L" feedback --set 代表=郭强 --set 满意度=不满意 --set comment=答复空泛
+check_rc "feedback" 0
+pt_cli edit "$L" --set 'tags=["公交","民生"]' --set custom.联系人=张三
+pt_cli edit "$L" --co-signer 李明 --co-signer 赵六
+check_rc "edits" 0
+pt_cli history "$L" --width 300
+check_rc "history" 0
+row() { printf '%s\n' "$OUT" | grep -E "^ *$1 "; }
+check_contains "a reassign names the unit added" "增加承办单位: 省住建厅(主办)" "$(row 4)"
+check_contains "... the unit taken out" "去掉承办单位: 省财政厅" "$(row 4)"
+check_contains "... and a role that changed" "省交通运输厅: 主办→协办" "$(row 4)"
+check_contains "a signature names its unit" "签收: 省住建厅" "$(row 5)"
+check_true "... and only it" bash -c '! grep -q 省交通运输厅 <<<"$1"' _ "$(row 5)"
+check_contains "an opinion, its unit and its text" "协办意见: 省交通运输厅: 同意主办单位意见" "$(row 7)"
+check_contains "a reply, its kind, unit, number and category" \
+    "首次答复: 省住建厅 晋建函〔2026〕3号 B类" "$(row 8)"
+check_contains "a rating, who gave it, how and why" "评价: 郭强 不满意: 答复空泛" "$(row 9)"
+check_contains "tags added" "标签 增加: 公交、民生" "$(row 10)"
+check_contains "... and taken out" "标签 去掉: 交通" "$(row 10)"
+check_contains "a custom field by its key" "自定义.联系人: 张三" "$(row 10)"
+check_contains "co-signers added" "联名 增加: 赵六" "$(row 11)"
+check_contains "... and taken out" "联名 去掉: 王芳" "$(row 11)"
+check_true "no list is only named in brackets" bash -c '! grep -q "\[" <<<"$1"' _ "$OUT"
 
 pt_step "a long reason wraps under the note column"
 LONG="代表要求撤回，因为该问题已经在另一件建议中提出，并由省交通运输厅统一答复，不必重复办理，请予撤回并在台账中注明。"
