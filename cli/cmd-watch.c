@@ -26,6 +26,11 @@
 #define TITLE_WIDTH 30
 /* "状态变更 status_changed", the widest type with its label. */
 #define TYPE_WIDTH 23
+/* A state change of the default workflow is at most 16 columns
+ * (已答复→重新办理), an action with its code 18 (重新交办 reassign); a
+ * longer one of an office's workflow shifts the rest of its line. */
+#define STATE_WIDTH 16
+#define ACTION_WIDTH 18
 #define MAX_BACKOFF 30
 
 static const pt_opt_t opts[] = {
@@ -48,6 +53,16 @@ static const char *short_type(const char *type)
 {
     const char *dot = type ? strchr(type, '.') : NULL;
     return dot ? dot + 1 : type ? type : "?";
+}
+
+/* Appends col to line, then spaces up to width columns and two more (at
+ * least the two when col is wider), and empties col. */
+static void pad_column(pt_buf_t *line, pt_buf_t *col, size_t width)
+{
+    size_t w = pt_text_width(pt_buf_str(col));
+    pt_buf_puts(line, pt_buf_str(col));
+    pt_text_pad(line, (w < width ? width - w : 0) + 2);
+    pt_buf_reset(col);
 }
 
 static void print_event(pt_cli_t *cli, const cJSON *ev)
@@ -96,30 +111,42 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     w = pt_text_truncate(&line, pt_buf_str(&clean), TITLE_WIDTH);
     pt_text_pad(&line, TITLE_WIDTH - w);
     pt_buf_puts(&line, "  ");
+    /* The state (or its change), what was done, and who did it, each in a
+     * column of a fixed width, so that the actor lines up too. */
+    pt_buf_t col = {0};
     if (from && to && strcmp(from, to) != 0) {
-        pt_buf_printf(&line, "%s→%s", pt_label_state(cli, from), pt_label_state(cli, to));
+        pt_buf_printf(&col, "%s→%s", pt_label_state(cli, from), pt_label_state(cli, to));
     } else {
         const char *status = to ? to : pt_json_str(p, "status");
         if (status)
-            pt_buf_puts(&line, pt_label_state(cli, status));
+            pt_buf_puts(&col, pt_label_state(cli, status));
     }
+    pad_column(&line, &col, STATE_WIDTH);
     /* Which action it was: an action that keeps the state (sign when
      * signed already, opinion, extend, supervise) would otherwise show
-     * nothing but the state; and a proposal created may be an import's. */
+     * nothing but the state; and a proposal created may be an import's.
+     * A reminder says the deadline instead. */
     const char *action = pt_json_str(ev, "action");
-    if (action && type &&
-        (strcmp(type, "proposal.status_changed") == 0 || strcmp(action, "import") == 0)) {
-        const char *zh = pt_label_action(cli, action);
-        if (strcmp(zh, action) != 0)
-            pt_buf_printf(&line, "  %s %s", zh, action);
-        else
-            pt_buf_printf(&line, "  %s", action);
-    }
     if (type && (strcmp(type, "proposal.due_soon") == 0 || strcmp(type, "proposal.overdue") == 0)) {
         char due[40];
-        pt_buf_printf(&line, "  期限 %s",
+        pt_buf_printf(&col, "期限 %s",
                       pt_time_show(pt_json_str(p, "due_at"), PT_TIME_DATE, due, sizeof due));
+    } else if (action && type &&
+               (strcmp(type, "proposal.status_changed") == 0 || strcmp(action, "import") == 0)) {
+        const char *zh = pt_label_action(cli, action);
+        if (strcmp(zh, action) != 0)
+            pt_buf_printf(&col, "%s %s", zh, action);
+        else
+            pt_buf_puts(&col, action);
     }
+    pad_column(&line, &col, ACTION_WIDTH);
+    /* Who: the name of the token or of the socket's user (a unit's
+     * token says which unit signed or replied, which the event does not
+     * say otherwise); ptrackd for its reminders. */
+    const char *actor = pt_json_str(ev, "actor");
+    if (actor)
+        pt_text_clean(&line, actor);
+    pt_buf_free(&col);
     while (line.len > 0 && line.s[line.len - 1] == ' ')
         line.s[--line.len] = '\0';
     printf("%s\n", pt_buf_str(&line));
@@ -300,7 +327,8 @@ const pt_command_t pt_cmd_watch = {
         "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
         "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
         "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
-        "due_soon and overdue add the due date. The events of no proposal say what\n"
+        "due_soon and overdue add the due date; then who did it (the name of the\n"
+        "token or of the socket's user). The events of no proposal say what\n"
         "they are about instead: 每日摘要 daily (the day's counts) and 数据恢复\n"
         "restored (the store was restored from a backup; the seqs it lost).\n"
         "With --json, one event object per\n"
