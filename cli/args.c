@@ -88,8 +88,10 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
             }
         }
         if (found == a->n_flat) {
-            fprintf(stderr, "ptrack %s: unknown option --%.*s (see ptrack %s --help)\n", cmd,
-                    (int)name_len, name, cmd);
+            /* Named as it was typed: "-y" to a command that asks nothing
+             * is "-y", not the "--yes" it stands for. */
+            fprintf(stderr, "ptrack %s: unknown option %.*s (see ptrack %s --help)\n", cmd,
+                    (int)(is_short ? strlen(arg) : name_len + 2), arg, cmd);
             return -1;
         }
         const pt_opt_t *o = a->flat[found];

@@ -2,7 +2,8 @@
 # `ptrack delete ID` asks before it deletes a draft when stdin is a
 # terminal, showing the draft's number and title; y (or yes, 是) deletes,
 # anything else leaves it; --yes or -y does not ask; a script (stdin not a
-# terminal) is never asked.
+# terminal) is never asked. -y to a command that asks nothing is refused as
+# "-y", the way it was typed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -54,6 +55,11 @@ pt_cli --json add --title 关于短选项的建议 --draft
 D3="$(jv 'j["id"]' "$OUT")"
 on_tty n delete -y "$D3"
 check_true "-y is --yes" test "$(exists "$D3" && echo yes || echo no)" = no
+# Where nothing is asked, -y is no option: the error names what was typed.
+pt_cli list -y
+check_rc "-y to a command without --yes" 2
+check_contains "the error names -y as it was typed" "unknown option -y (see ptrack list --help)" "$ERR"
+check_true "not as the --yes it stands for" test "${ERR#*--yes}" = "$ERR"
 
 pt_step "a script is not asked"
 pt_cli --json add --title 关于脚本删除的建议 --draft
