@@ -4,8 +4,15 @@
  * The ranges below follow Unicode 15's EastAsianWidth.txt (W and F) and the
  * general categories Mn, Me and Cf for zero width, simplified to the blocks
  * that occur in practice: office text is Chinese, ASCII, fullwidth
- * punctuation and the odd emoji or accented Latin name. Keep both tables
+ * punctuation and the odd emoji or accented Latin name. Keep the tables
  * sorted: they are searched by bisection.
+ *
+ * Text is measured by clusters, not by code points: what a terminal draws
+ * as one character may be several code points (an emoji and its skin
+ * tone, a family joined by ZWJ, a flag's two letters), and counting each
+ * of them put tables out of line by two columns or more per emoji. The
+ * rules are a small part of UAX #29's grapheme clusters and UTS #51's
+ * emoji sequences, those that decide a width; see pt_text_cluster().
  */
 #include "width.h"
 
@@ -16,18 +23,21 @@ typedef struct {
 } range_t;
 
 /* Characters that take no column: combining marks, zero-width spaces and
- * joiners, variation selectors, the BOM. */
+ * joiners, variation selectors, the BOM, tags. After another character they
+ * belong to its cluster. */
 static const range_t zero_width[] = {
-    {0x0300, 0x036F}, {0x0483, 0x0489},   {0x0591, 0x05BD},   {0x05BF, 0x05BF},   {0x05C1, 0x05C2},
-    {0x05C4, 0x05C5}, {0x05C7, 0x05C7},   {0x0610, 0x061A},   {0x064B, 0x065F},   {0x0670, 0x0670},
-    {0x06D6, 0x06DC}, {0x06DF, 0x06E4},   {0x06E7, 0x06E8},   {0x06EA, 0x06ED},   {0x0E31, 0x0E31},
-    {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E},   {0x0F71, 0x0F7E},   {0x0F80, 0x0F84},   {0x1160, 0x11FF},
-    {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},   {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},
-    {0x20D0, 0x20FF}, {0x302A, 0x302D},   {0x3099, 0x309A},   {0xFE00, 0xFE0F},   {0xFE20, 0xFE2F},
-    {0xFEFF, 0xFEFF}, {0x1F3FB, 0x1F3FF}, {0xE0001, 0xE007F}, {0xE0100, 0xE01EF},
+    {0x0300, 0x036F}, {0x0483, 0x0489},   {0x0591, 0x05BD},   {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
+    {0x05C4, 0x05C5}, {0x05C7, 0x05C7},   {0x0610, 0x061A},   {0x064B, 0x065F}, {0x0670, 0x0670},
+    {0x06D6, 0x06DC}, {0x06DF, 0x06E4},   {0x06E7, 0x06E8},   {0x06EA, 0x06ED}, {0x0E31, 0x0E31},
+    {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E},   {0x0F71, 0x0F7E},   {0x0F80, 0x0F84}, {0x1160, 0x11FF},
+    {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},   {0x200B, 0x200F},   {0x202A, 0x202E}, {0x2060, 0x2064},
+    {0x20D0, 0x20FF}, {0x302A, 0x302D},   {0x3099, 0x309A},   {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+    {0xFEFF, 0xFEFF}, {0xE0001, 0xE007F}, {0xE0100, 0xE01EF},
 };
 
-/* Characters that take two columns: East Asian Wide and Fullwidth. */
+/* Characters that take two columns: East Asian Wide and Fullwidth. The skin
+ * tones U+1F3FB..1F3FF are among them: two columns alone, none after the
+ * emoji they colour (see pt_text_cluster). */
 static const range_t double_width[] = {
     {0x1100, 0x115F}, /* Hangul Jamo leading consonants */
     {0x231A, 0x231B}, /* watch, hourglass */
@@ -60,7 +70,7 @@ static const range_t double_width[] = {
     {0x1F200, 0x1F202}, {0x1F210, 0x1F23B}, {0x1F240, 0x1F248}, {0x1F250, 0x1F251},
     {0x1F260, 0x1F265}, {0x1F300, 0x1F320}, {0x1F32D, 0x1F335}, {0x1F337, 0x1F37C},
     {0x1F37E, 0x1F393}, {0x1F3A0, 0x1F3CA}, {0x1F3CF, 0x1F3D3}, {0x1F3E0, 0x1F3F0},
-    {0x1F3F4, 0x1F3F4}, {0x1F3F8, 0x1F3FA}, {0x1F400, 0x1F43E}, {0x1F440, 0x1F440},
+    {0x1F3F4, 0x1F3F4}, {0x1F3F8, 0x1F3FF}, {0x1F400, 0x1F43E}, {0x1F440, 0x1F440},
     {0x1F442, 0x1F4FC}, {0x1F4FF, 0x1F53D}, {0x1F54B, 0x1F54E}, {0x1F550, 0x1F567},
     {0x1F57A, 0x1F57A}, {0x1F595, 0x1F596}, {0x1F5A4, 0x1F5A4}, {0x1F5FB, 0x1F64F},
     {0x1F680, 0x1F6C5}, {0x1F6CC, 0x1F6CC}, {0x1F6D0, 0x1F6D2}, {0x1F6D5, 0x1F6D7},
@@ -69,6 +79,30 @@ static const range_t double_width[] = {
     {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD}, /* CJK Extensions B..F, compatibility supplement */
     {0x30000, 0x3FFFD},                     /* CJK Extensions G, H */
 };
+
+/* Emoji and other pictographs (an approximation of Unicode's
+ * Extended_Pictographic property, by blocks): what a ZWJ joins into one
+ * emoji, and what VS16 asks to be drawn as an emoji, two columns wide. */
+static const range_t pictographic[] = {
+    {0x00A9, 0x00A9},   {0x00AE, 0x00AE},   {0x203C, 0x203C},   {0x2049, 0x2049},
+    {0x2122, 0x2122},   {0x2139, 0x2139},   {0x2194, 0x2199},   {0x21A9, 0x21AA},
+    {0x231A, 0x231B},   {0x2328, 0x2328},   {0x23CF, 0x23CF},   {0x23E9, 0x23F3},
+    {0x23F8, 0x23FA},   {0x24C2, 0x24C2},   {0x25AA, 0x25AB},   {0x25B6, 0x25B6},
+    {0x25C0, 0x25C0},   {0x25FB, 0x25FE},   {0x2600, 0x27BF},   {0x2934, 0x2935},
+    {0x2B05, 0x2B07},   {0x2B1B, 0x2B1C},   {0x2B50, 0x2B50},   {0x2B55, 0x2B55},
+    {0x3030, 0x3030},   {0x303D, 0x303D},   {0x3297, 0x3297},   {0x3299, 0x3299},
+    {0x1F000, 0x1F0FF}, {0x1F10D, 0x1F10F}, {0x1F12F, 0x1F12F}, {0x1F16C, 0x1F171},
+    {0x1F17E, 0x1F17F}, {0x1F18E, 0x1F18E}, {0x1F191, 0x1F19A}, {0x1F1AD, 0x1F1E5},
+    {0x1F201, 0x1F20F}, {0x1F21A, 0x1F21A}, {0x1F22F, 0x1F22F}, {0x1F232, 0x1F23A},
+    {0x1F23C, 0x1F23F}, {0x1F249, 0x1F3FA}, {0x1F400, 0x1F53D}, {0x1F546, 0x1F64F},
+    {0x1F680, 0x1F6FF}, {0x1F774, 0x1F77F}, {0x1F7D5, 0x1F7FF}, {0x1F80C, 0x1F80F},
+    {0x1F848, 0x1F84F}, {0x1F85A, 0x1F85F}, {0x1F888, 0x1F88F}, {0x1F8AE, 0x1F8FF},
+    {0x1F90C, 0x1F93A}, {0x1F93C, 0x1F945}, {0x1F947, 0x1FAFF}, {0x1FC00, 0x1FFFD},
+};
+
+#define ZWJ 0x200D  /* ZERO WIDTH JOINER */
+#define VS15 0xFE0E /* VARIATION SELECTOR-15: text presentation */
+#define VS16 0xFE0F /* VARIATION SELECTOR-16: emoji presentation */
 
 static int in_table(int32_t cp, const range_t *t, size_t n)
 {
@@ -161,13 +195,90 @@ int pt_cp_width(int32_t cp)
     return 1;
 }
 
+static bool is_pictographic(int32_t cp)
+{
+    return in_table(cp, pictographic, sizeof pictographic / sizeof pictographic[0]);
+}
+
+static bool is_regional_indicator(int32_t cp)
+{
+    return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+static bool is_skin_tone(int32_t cp)
+{
+    return cp >= 0x1F3FB && cp <= 0x1F3FF;
+}
+
+/* A code point that belongs to the cluster before it: a combining mark, a
+ * zero-width format character, a selector, a tag (not a control character,
+ * which pt_text_clean turns into a space of its own). */
+static bool extends(int32_t cp)
+{
+    return cp >= 0x300 && in_table(cp, zero_width, sizeof zero_width / sizeof zero_width[0]);
+}
+
+size_t pt_text_cluster(const char *s, size_t n, size_t *cols)
+{
+    int32_t cp, next;
+    size_t len = pt_utf8_decode(s, n, &cp);
+    size_t w = (size_t)pt_cp_width(cp);
+    if (cp < 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+        *cols = w; /* an invalid byte or a control character stands alone */
+        return len;
+    }
+    bool emoji = is_pictographic(cp);
+    /* Two regional indicators are a flag (🇨🇳 is C and N): one emoji, two
+     * columns. A third starts the next flag. */
+    if (is_regional_indicator(cp) && len < n) {
+        size_t k = pt_utf8_decode(s + len, n - len, &next);
+        if (is_regional_indicator(next)) {
+            len += k;
+            w = 2;
+            emoji = true;
+        }
+    }
+    while (len < n) {
+        size_t k = pt_utf8_decode(s + len, n - len, &next);
+        if (next == ZWJ) {
+            /* The joiner belongs to what comes before it; between two
+             * emoji it makes them one (👨‍👩‍👧 is three people and two
+             * joiners), drawn as wide as the first. Elsewhere (in Indic
+             * scripts) it only shapes letters and joins no columns. */
+            len += k;
+            if (emoji && len < n) {
+                size_t k2 = pt_utf8_decode(s + len, n - len, &next);
+                if (is_pictographic(next))
+                    len += k2;
+            }
+        } else if (next == VS16) {
+            /* ❤️, ☀️, ✔️, 1️⃣: a character that has an emoji form and is
+             * asked for it is drawn as an emoji, two columns, as terminals
+             * that know emoji sequences draw it (Windows Terminal, iTerm2,
+             * kitty, WezTerm); on other characters it changes nothing. */
+            if (emoji || (cp >= '0' && cp <= '9') || cp == '#' || cp == '*')
+                w = 2;
+            len += k;
+        } else if (is_skin_tone(next) || next == VS15 || extends(next)) {
+            /* A skin tone colours the emoji before it; marks and selectors
+             * take no column of their own. VS15 (text presentation) keeps
+             * the character's own width: terminals that follow wcwidth()
+             * draw a wide emoji two columns wide with or without it. */
+            len += k;
+        } else {
+            break;
+        }
+    }
+    *cols = w;
+    return len;
+}
+
 size_t pt_text_width(const char *s)
 {
     size_t w = 0, n = strlen(s);
     while (n > 0) {
-        int32_t cp;
-        size_t k = pt_utf8_decode(s, n, &cp);
-        w += (size_t)pt_cp_width(cp);
+        size_t cw, k = pt_text_cluster(s, n, &cw);
+        w += cw;
         s += k, n -= k;
     }
     return w;
@@ -199,13 +310,12 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
     if (max == 0)
         return 0;
     /* Keep what fits in max - 1 columns and end with the one-column "…". A
-     * wide character that would straddle the limit is left out whole, so the
-     * result may be one column short; the caller's padding fills it. */
+     * wide character (or an emoji sequence: never cut inside one) that would
+     * straddle the limit is left out whole, so the result may be one column
+     * short; the caller's padding fills it. */
     size_t w = 0, n = strlen(s);
     while (n > 0) {
-        int32_t cp;
-        size_t k = pt_utf8_decode(s, n, &cp);
-        size_t cw = (size_t)pt_cp_width(cp);
+        size_t cw, k = pt_text_cluster(s, n, &cw);
         if (w + cw > max - 1)
             break;
         pt_buf_add(b, s, k);
@@ -224,14 +334,18 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0;
         while (used < n) {
-            int32_t cp;
-            size_t k = pt_utf8_decode(s + used, n - used, &cp);
-            size_t cw = (size_t)pt_cp_width(cp < 0x20 && cp >= 0 ? ' ' : cp);
+            /* A whole cluster at a time: a line never ends inside an emoji
+             * sequence or between a letter and its marks. A control
+             * character is shown as a space, one column. */
+            size_t cw, k = pt_text_cluster(s + used, n - used, &cw);
+            bool space = s[used] == ' ';
+            if ((unsigned char)s[used] < 0x20)
+                cw = 1;
             if (w + cw > avail && used > 0)
                 break;
             used += k;
             w += cw;
-            if (cp == ' ' || cw == 2)
+            if (space || cw == 2)
                 brk = used;
         }
         size_t take = used < n && brk > 0 ? brk : used;

@@ -10,6 +10,10 @@
  * take none; everything else, including the East Asian "Ambiguous" class
  * (“ ” · … ①), takes one, which is what terminals do by default.
  *
+ * Text is measured, cut and wrapped by clusters (pt_text_cluster): an emoji
+ * sequence (👨‍👩‍👧, 👍🏽, 🇨🇳, ❤️) is one emoji, two columns, as terminals
+ * that know emoji draw it, and is never cut in the middle.
+ *
  * Bytes that are not valid UTF-8 count as one column each and are shown as
  * U+FFFD by pt_text_clean(), so a broken string can never shift a table.
  */
@@ -35,7 +39,17 @@ bool pt_utf8_valid(const char *s, size_t n, size_t *bad);
  * table code replaces them before measuring (see pt_text_clean). */
 int pt_cp_width(int32_t cp);
 
-/* Columns of a whole string. */
+/* The cluster at s (at most n bytes): what a terminal draws as one
+ * character. Returns its length in bytes (at least 1) and sets *cols to its
+ * columns. A cluster is a character with what attaches to it: combining
+ * marks, variation selectors, a skin tone (U+1F3FB..1F3FF), tags, and
+ * emoji joined to it by ZWJ (U+200D); or a flag, two regional indicators.
+ * Its width is its first character's, but two columns for a flag, and for
+ * an emoji or a keycap (1️⃣) asked for as emoji with VS16 (U+FE0F). An
+ * invalid byte or a control character is a cluster of its own. */
+size_t pt_text_cluster(const char *s, size_t n, size_t *cols);
+
+/* Columns of a whole string, cluster by cluster. */
 size_t pt_text_width(const char *s);
 
 /* Appends s to b made fit for one table cell: line breaks, tabs and other

@@ -1,0 +1,155 @@
+/*
+ * test_cli_width.c - how many columns the client counts for text (cli/width.c),
+ * which is what keeps its tables in line: Chinese and fullwidth signs two,
+ * marks none, and an emoji sequence (a family joined by ZWJ, a skin tone, a
+ * flag, VS16) two, as one emoji, never cut or wrapped in the middle.
+ *
+ * The emoji are written as universal character names, so that the joiners
+ * and selectors, which show nothing, can be read.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "width.h"
+
+#define ZWJ "\u200D"
+#define VS15 "\uFE0E"
+#define VS16 "\uFE0F"
+#define MAN "\U0001F468"
+#define WOMAN "\U0001F469"
+#define GIRL "\U0001F467"
+#define FAMILY MAN ZWJ WOMAN ZWJ GIRL        /* 👨‍👩‍👧 */
+#define THUMBS_MEDIUM "\U0001F44D\U0001F3FD" /* 👍🏽 */
+#define FLAG_CN "\U0001F1E8\U0001F1F3"       /* 🇨🇳 */
+#define FLAG_US "\U0001F1FA\U0001F1F8"       /* 🇺🇸 */
+
+static size_t cut(const char *s, size_t max, char *out, size_t cap)
+{
+    pt_buf_t b = {0};
+    size_t w = pt_text_truncate(&b, s, max);
+    snprintf(out, cap, "%s", pt_buf_str(&b));
+    pt_buf_free(&b);
+    return w;
+}
+
+static void chinese_and_fullwidth_take_two_columns(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_text_width("abc"), 3);
+    assert_int_equal(pt_text_width("建议"), 4);
+    assert_int_equal(pt_text_width("（一）、。"), 10);
+    assert_int_equal(pt_text_width("“办理”…"), 7); /* “ ” …: Ambiguous, one column */
+    assert_int_equal(pt_text_width("e\u0301"), 1); /* é as e and a combining accent */
+    assert_int_equal(pt_text_width("\xFF"), 1);    /* an invalid byte, shown as U+FFFD */
+    assert_int_equal(pt_text_width(""), 0);
+}
+
+static void an_emoji_sequence_takes_the_columns_of_one_emoji(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_text_width(FAMILY), 2);
+    assert_int_equal(pt_text_width(THUMBS_MEDIUM), 2);
+    /* 👩🏽‍💻: a skin tone, then a joined laptop. */
+    assert_int_equal(pt_text_width(WOMAN "\U0001F3FD" ZWJ "\U0001F4BB"), 2);
+    /* 👩‍❤️‍💋‍👨: a selector inside the sequence. */
+    assert_int_equal(pt_text_width(WOMAN ZWJ "\u2764" VS16 ZWJ "\U0001F48B" ZWJ MAN), 2);
+    /* 🏳️‍🌈: a flag that is one column without VS16. */
+    assert_int_equal(pt_text_width("\U0001F3F3" VS16 ZWJ "\U0001F308"), 2);
+    /* A skin tone alone is drawn as a swatch. */
+    assert_int_equal(pt_text_width("\U0001F3FD"), 2);
+    /* A table cell: a name and a family. */
+    assert_int_equal(pt_text_width("张三" FAMILY "a"), 7);
+    /* A joiner between letters joins no columns. */
+    assert_int_equal(pt_text_width("a" ZWJ "b"), 2);
+}
+
+static void two_regional_indicators_are_one_flag(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_text_width(FLAG_CN), 2);
+    assert_int_equal(pt_text_width(FLAG_CN FLAG_US), 4);
+    /* A third letter starts a flag that never comes: one column. */
+    assert_int_equal(pt_text_width(FLAG_CN "\U0001F1FA"), 3);
+}
+
+static void vs16_asks_for_an_emoji_two_columns_wide(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_text_width("\u2764"), 1);          /* ❤ as text */
+    assert_int_equal(pt_text_width("\u2764" VS16), 2);     /* ❤️ */
+    assert_int_equal(pt_text_width("1" VS16 "\u20E3"), 2); /* 1️⃣ */
+    assert_int_equal(pt_text_width("1\u20E3"), 1);         /* 1⃣ without it */
+    assert_int_equal(pt_text_width("a" VS16), 1);          /* nothing to ask for */
+    assert_int_equal(pt_text_width("\u263A" VS15), 1);     /* ☺︎ keeps its width */
+    assert_int_equal(pt_text_width("\u231A" VS15), 2);     /* ⌚︎ too */
+    assert_int_equal(pt_text_width("建" VS16 "议"), 4);    /* and a CJK character */
+}
+
+static void a_cluster_is_measured_whole(void **state)
+{
+    (void)state;
+    size_t cols;
+    assert_int_equal(pt_text_cluster(FAMILY "x", strlen(FAMILY "x"), &cols), strlen(FAMILY));
+    assert_int_equal(cols, 2);
+    assert_int_equal(pt_text_cluster(FLAG_CN FLAG_US, strlen(FLAG_CN FLAG_US), &cols),
+                     strlen(FLAG_CN));
+    assert_int_equal(cols, 2);
+    /* A control character and an invalid byte stand alone. */
+    assert_int_equal(pt_text_cluster("\n\u0301", 3, &cols), 1);
+    assert_int_equal(pt_text_cluster("\xE5\xBB", 2, &cols), 1);
+    assert_int_equal(cols, 1);
+    /* Only the n bytes given are looked at: a joiner at the end joins
+     * nothing. */
+    assert_int_equal(pt_text_cluster(FAMILY, strlen(MAN ZWJ), &cols), strlen(MAN ZWJ));
+    assert_int_equal(cols, 2);
+}
+
+static void a_cut_never_splits_a_sequence(void **state)
+{
+    (void)state;
+    char out[128];
+    assert_int_equal(cut(FAMILY FAMILY, 4, out, sizeof out), 4);
+    assert_string_equal(out, FAMILY FAMILY);
+    assert_int_equal(cut(FAMILY FAMILY, 3, out, sizeof out), 3);
+    assert_string_equal(out, FAMILY "…");
+    assert_int_equal(cut(FLAG_CN FLAG_US, 3, out, sizeof out), 3);
+    assert_string_equal(out, FLAG_CN "…");
+    assert_int_equal(cut(FLAG_CN FLAG_US, 2, out, sizeof out), 1);
+    assert_string_equal(out, "…"); /* not C and … */
+    assert_int_equal(cut(THUMBS_MEDIUM THUMBS_MEDIUM, 2, out, sizeof out), 1);
+    assert_string_equal(out, "…");
+}
+
+static void a_wrap_never_splits_a_sequence(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* Six families, twelve columns, at ten: five and one. */
+    pt_text_wrap(&b, FAMILY FAMILY FAMILY FAMILY FAMILY FAMILY, 0, 10);
+    assert_string_equal(pt_buf_str(&b), FAMILY FAMILY FAMILY FAMILY FAMILY "\n" FAMILY "\n");
+    pt_buf_reset(&b);
+    pt_text_wrap(&b, "abcdefghi" THUMBS_MEDIUM, 0, 10);
+    assert_string_equal(pt_buf_str(&b), "abcdefghi\n" THUMBS_MEDIUM "\n");
+    pt_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(chinese_and_fullwidth_take_two_columns),
+        cmocka_unit_test(an_emoji_sequence_takes_the_columns_of_one_emoji),
+        cmocka_unit_test(two_regional_indicators_are_one_flag),
+        cmocka_unit_test(vs16_asks_for_an_emoji_two_columns_wide),
+        cmocka_unit_test(a_cluster_is_measured_whole),
+        cmocka_unit_test(a_cut_never_splits_a_sequence),
+        cmocka_unit_test(a_wrap_never_splits_a_sequence),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
