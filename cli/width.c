@@ -329,7 +329,12 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
 /* Wraps one line of text (no line breaks in it). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
 {
-    size_t avail = width > indent + 10 ? width - indent : 10;
+    /* The text gets what the indent leaves, however little: a line wider
+     * than asked for is cut by whoever asked (history's note column), and
+     * what it cuts off is lost. Each line holds at least one cluster, so a
+     * wide character gets a line of its own where a column is too narrow
+     * for it. */
+    size_t avail = width > indent ? width - indent : 1;
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0;

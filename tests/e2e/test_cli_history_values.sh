@@ -2,8 +2,9 @@
 # `ptrack history` shows what an entry changed by value (the reason of a
 # return, the unit that returned, a new deadline, key supervision), lists by
 # what changed in them (units assigned, signed, giving an opinion; replies,
-# ratings, tags, co-signers, custom fields), and wraps what does not fit the note column onto
-# lines below it; `ptrack show` tells why a proposal is in its state (the
+# ratings, tags, co-signers, custom fields), and wraps what does not fit the
+# note column onto lines below it, however narrow the column (--width 4 and
+# up); `ptrack show` tells why a proposal is in its state (the
 # reason of the return or withdrawal that brought it there).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -106,5 +107,58 @@ check_contains "the withdraw's entry takes three lines" "撤回 withdraw" "$(pri
 check_true "the third is cut with …" test "$(printf '%s\n' "$OUT" | tail -n 1 | tail -c 4)" = "…"
 pt_cli show "$ID"
 check_contains "show prints a long reason whole below the table" "请予撤回并在台账中注明。" "$OUT"
+
+pt_step "a narrow note column (--width 4 to 9) wraps at its width and loses nothing but the end"
+# The lines of the note column of the last entry, one a line: what stands
+# right of the header's "备注 note", in terminal columns.
+note_lines() {
+    printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = sys.stdin.read().rstrip("\n").split("\n")
+at = cols(lines[0][:lines[0].index("备注 note")])
+last = max(i for i, l in enumerate(lines) if l.lstrip()[:1].isdigit())
+for l in lines[last:]:
+    w = 0
+    for i, c in enumerate(l):
+        if w >= at:
+            print(l[i:])
+            break
+        w += cols(c)'
+}
+# A column at least as wide as each line, and lines that, put together,
+# are the text (or its start, where the third line is cut with …).
+narrow_ok() {
+    local width="$1" text="$2" got
+    got="$(note_lines)"
+    [ -n "$got" ] || return 1
+    printf '%s\n' "$got" | python3 -c '
+import sys, unicodedata
+width, text = int(sys.argv[1]), sys.argv[2].replace(" ", "")
+lines = sys.stdin.read().rstrip("\n").split("\n")
+cols = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+if any(cols(l) > width for l in lines):
+    sys.exit(1)
+got = "".join(lines).replace(" ", "")
+sys.exit(0 if got == text or (got.endswith("…") and text.startswith(got[:-1])) else 1)' "$width" "$text"
+}
+pt_cli --json add --title 关于窄列的建议
+N="$(jv 'j["id"]' "$OUT")"
+pt_cli edit "$N" --set title=关于加强农村饮水安全保障的建议
+for w in 4 5 6 7 8 9; do
+    pt_cli history "$N" --width "$w"
+    check_rc "history --width $w" 0
+    check_true "--width $w: lines of at most $w columns, nothing left out before the …" \
+        narrow_ok "$w" "标题: 关于加强农村饮水安全保障的建议"
+done
+pt_cli edit "$N" --set title=饮水安全
+pt_cli history "$N" --width 8
+check_true "--width 8: a title that fits three lines is shown whole" narrow_ok 8 "标题: 饮水安全"
+check_eq "on two lines" "标题: 饮
+水安全" "$(note_lines)"
+pt_cli history "$N" --width 3
+check_rc "--width 3" 2
+check_contains "names the narrowest column" "from 4 to 1000" "$ERR"
 
 pt_finish

@@ -2,7 +2,8 @@
  * test_cli_width.c - how many columns the client counts for text (cli/width.c),
  * which is what keeps its tables in line: Chinese and fullwidth signs two,
  * marks none, and an emoji sequence (a family joined by ZWJ, a skin tone, a
- * flag, VS16) two, as one emoji, never cut or wrapped in the middle.
+ * flag, VS16) two, as one emoji, never cut or wrapped in the middle; and
+ * a paragraph wrapped at any width keeps every character.
  *
  * The emoji are written as universal character names, so that the joiners
  * and selectors, which show nothing, can be read.
@@ -140,6 +141,27 @@ static void a_wrap_never_splits_a_sequence(void **state)
     pt_buf_free(&b);
 }
 
+static void a_narrow_wrap_keeps_every_character(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* Narrower than ten columns, the lines are as narrow as asked. */
+    pt_text_wrap(&b, "标题: 饮水安全", 0, 8);
+    assert_string_equal(pt_buf_str(&b), "标题: 饮\n水安全\n");
+    pt_buf_reset(&b);
+    pt_text_wrap(&b, "饮水安全", 0, 3);
+    assert_string_equal(pt_buf_str(&b), "饮\n水\n安\n全\n");
+    pt_buf_reset(&b);
+    /* Too narrow for a wide character: it has a line of its own, whole. */
+    pt_text_wrap(&b, "饮水" FAMILY, 0, 1);
+    assert_string_equal(pt_buf_str(&b), "饮\n水\n" FAMILY "\n");
+    pt_buf_reset(&b);
+    /* The indent leaves the text what is left of the width. */
+    pt_text_wrap(&b, "abcdef", 2, 5);
+    assert_string_equal(pt_buf_str(&b), "  abc\n  def\n");
+    pt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +172,7 @@ int main(void)
         cmocka_unit_test(a_cluster_is_measured_whole),
         cmocka_unit_test(a_cut_never_splits_a_sequence),
         cmocka_unit_test(a_wrap_never_splits_a_sequence),
+        cmocka_unit_test(a_narrow_wrap_keeps_every_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
