@@ -8,12 +8,13 @@
  * (the exporter failed; curl then says the transfer was partial) or the
  * connection breaks, the temporary file is removed and the command fails.
  * So it is when the user stops the export (Ctrl-C, SIGTERM, SIGHUP): the
- * signal only raises a flag, the transfer stops at the next callback, the
- * temporary file is removed, and the exit code is 128 + the signal's
- * number, as a shell reports a command killed by it.
+ * signal only raises a flag (pt_transfer_catch_stops), the transfer stops
+ * at the next callback, the temporary file is removed, and the exit code is
+ * 128 + the signal's number, as a shell reports a command killed by it.
+ * What is written directly (stdout, a device, a named pipe) cannot be taken
+ * back: the message says that it holds only the start of the export.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +41,6 @@ static const pt_opt_t opts[] = {
     {0},
 };
 
-/* The signal that asked the export to stop, or 0. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
 typedef struct {
     pt_cli_t *cli;
     CURL *h;
@@ -57,6 +50,7 @@ typedef struct {
     char *target;      /* the file the output ends up in, or NULL for stdout */
     char *final;       /* the file renamed over: target, or where its symlink points */
     char *tmp;         /* the temporary file being written; NULL when written directly */
+    bool replacing;    /* a file is at final, to be replaced */
     FILE *out;
     bool opened, failed;
     int fail_errno;
@@ -189,6 +183,7 @@ static bool open_output(download_t *d)
     mode_t mask = umask(0);
     umask(mask);
     mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    d->replacing = exists;
     if (fd < 0 || fchmod(fd, mode) != 0 || !(d->out = fdopen(fd, "wb"))) {
         d->fail_errno = errno;
         d->failed = true;
@@ -207,7 +202,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     download_t *d = ud;
     size_t n = size * nmemb;
-    if (stop_signal)
+    if (pt_transfer_stop_signal())
         return 0; /* makes curl stop; run() tells why */
     if (!d->status)
         curl_easy_getinfo(d->h, CURLINFO_RESPONSE_CODE, &d->status);
@@ -235,7 +230,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     download_t *d = ud;
     /* Called at least once a second, also while no data moves: the place
      * where a stalled transfer notices the signal. */
-    if (stop_signal)
+    if (pt_transfer_stop_signal())
         return 1;
     if (d->received > 0)
         pt_progress_update(&d->progress, d->received, (int64_t)dltotal, false);
@@ -249,6 +244,35 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
     if (pt_filters_query(cli, args, q) != PT_EXIT_OK)
         return PT_EXIT_USAGE;
     return pt_transfer_query_args(cli, args, q);
+}
+
+/* Says what a stop left behind, once discard() has removed what it could. */
+static void stop_message(const download_t *d, int sig)
+{
+    const char *why = pt_transfer_stop_name(sig);
+    char size[32];
+    pt_human_bytes(d->received, size, sizeof size);
+    if (!d->opened || d->received == 0)
+        fprintf(stderr,
+                "ptrack export: 导出已中断，未写入任何内容 (stopped by %s before the first "
+                "byte came; nothing was written)\n",
+                why);
+    else if (d->out_opt && strcmp(d->out_opt, "-") == 0)
+        fprintf(stderr,
+                "ptrack export: 导出已中断，输出不完整 (stopped by %s; what went to stdout, %s, "
+                "is only the start of the export)\n",
+                why, size);
+    else if (d->tmp)
+        fprintf(stderr,
+                "ptrack export: 导出已中断，未写入 %s (stopped by %s; %s was not written: the "
+                "part that had come was removed%s)\n",
+                d->target, why, d->target,
+                d->replacing ? ", and the file there is left as it was" : "");
+    else
+        fprintf(stderr,
+                "ptrack export: 导出已中断，%s 不完整 (stopped by %s; %s is not a regular file "
+                "and was written directly: it holds only the start of the export, %s)\n",
+                d->target, why, d->target, size);
 }
 
 /* Removes what a failed export left behind. */
@@ -358,22 +382,24 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     /* A json file ends with "]\n" after the last proposal's line; jsonl
      * has one line per proposal. The count is of line breaks seen. */
 
-    pt_cli_catch_stop_signals(on_signal, true);
+    pt_transfer_catch_stops();
     CURLcode crc = curl_easy_perform(d.h);
-    if (d.received > 0)
-        pt_progress_update(&d.progress, d.received, 0, true);
-    pt_progress_done(&d.progress);
+    /* A stop that came once the whole export was in stopped nothing. */
+    int stopped_by = crc != CURLE_OK ? pt_transfer_stop_signal() : 0;
+    if (stopped_by) {
+        pt_progress_clear(&d.progress);
+    } else {
+        if (d.received > 0)
+            pt_progress_update(&d.progress, d.received, 0, true);
+        pt_progress_done(&d.progress);
+    }
     if (!d.status)
         curl_easy_getinfo(d.h, CURLINFO_RESPONSE_CODE, &d.status);
 
-    if (stop_signal) {
+    if (stopped_by) {
         discard(&d);
-        fprintf(stderr, "ptrack export: stopped by %s; %s was not written\n",
-                stop_signal == SIGINT    ? "Ctrl-C (SIGINT)"
-                : stop_signal == SIGTERM ? "SIGTERM"
-                                         : "SIGHUP",
-                d.target ? d.target : "the output");
-        rc = 128 + stop_signal;
+        stop_message(&d, stopped_by);
+        rc = 128 + stopped_by;
     } else if (d.failed) {
         fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n",
                 d.target ? d.target : "the output", strerror(d.fail_errno));

@@ -7,6 +7,11 @@
  * buffer. The request carries "Expect: 100-continue": ptrackd checks access
  * and the format before it takes a byte of the body, so a refused import of
  * a large file is refused before it is sent.
+ *
+ * Ctrl-C, SIGTERM or SIGHUP stops the upload (see pt_transfer_catch_stops):
+ * ptrackd sees the client go and cancels the import, and the command says
+ * what that leaves in the store, which depends on how far it had come
+ * (stop_message).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,6 +56,7 @@ static const char *format_from_name(const char *path)
 typedef struct {
     FILE *in;
     int64_t sent, size;
+    bool at_end; /* the whole file has been read for sending */
     pt_progress_t progress;
     bool read_failed;
     int read_errno;
@@ -59,13 +65,21 @@ typedef struct {
 static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 {
     upload_t *u = ud;
+    if (pt_transfer_stop_signal())
+        return CURL_READFUNC_ABORT;
     size_t n = fread(buf, 1, size * nmemb, u->in);
     if (n == 0 && ferror(u->in)) {
+        /* A stop that came while the read waited (stdin, a pipe)
+         * interrupts it: that is the stop, not a broken file. */
+        if (pt_transfer_stop_signal())
+            return CURL_READFUNC_ABORT;
         u->read_failed = true;
         u->read_errno = errno;
         return CURL_READFUNC_ABORT;
     }
     u->sent += (int64_t)n;
+    if (n == 0 || (u->size >= 0 && u->sent >= u->size))
+        u->at_end = true;
     return n;
 }
 
@@ -73,9 +87,42 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
                        curl_off_t ulnow)
 {
     upload_t *u = ud;
+    /* Called at least once a second, also while ptrackd stores what it has
+     * had and nothing moves: the place where the wait notices a stop. */
+    if (pt_transfer_stop_signal())
+        return 1;
     pt_progress_update(&u->progress, (int64_t)ulnow, u->size > 0 ? u->size : (int64_t)ultotal,
                        false);
     return 0;
+}
+
+/* Says what a stop left in the store. ptrackd cancels an import whose
+ * client has gone: an all-or-nothing one is stored only once the importer
+ * has read the whole file, so one stopped before its last byte went out
+ * stored nothing; stopped after, ptrackd may have stored it before it
+ * noticed. A partial one keeps the batches (of 2,000 records) it stored
+ * before (docs/api.md, "POST /v1/imports"). */
+static void stop_message(const upload_t *u, bool partial, int sig)
+{
+    const char *why = pt_transfer_stop_name(sig);
+    if (partial)
+        fprintf(stderr,
+                "ptrack import: 导入已中断，可能已导入一部分 (stopped by %s before ptrackd "
+                "answered: with --partial it stores the records in batches of 2,000 as it reads "
+                "them, and the batches stored before it saw ptrack go stay stored; ptrack list "
+                "shows them, and importing the file again skips the records already stored)\n",
+                why);
+    else if (!u->at_end)
+        fprintf(stderr,
+                "ptrack import: 导入已中断，未导入任何记录 (stopped by %s before the whole file "
+                "was sent: an import is stored whole or not at all, so nothing was imported)\n",
+                why);
+    else
+        fprintf(stderr,
+                "ptrack import: 导入已中断，不知是否已导入 (stopped by %s after the whole file "
+                "was sent, before ptrackd answered: it may have stored the import before it saw "
+                "ptrack go; ptrack list shows whether it did)\n",
+                why);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
@@ -319,12 +366,24 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &u);
     pt_progress_init(&u.progress, "导入", isatty(2) && !pt_args_flag(args, "quiet"));
 
+    pt_transfer_catch_stops();
     CURLcode crc = curl_easy_perform(h);
-    pt_progress_update(&u.progress, u.sent, u.size > 0 ? u.size : 0, true);
-    pt_progress_done(&u.progress);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (u.read_failed) {
+    /* A stop that came once the answer was in stopped nothing, and an
+     * error answer that came before it says best what happened. */
+    int stopped_by = crc != CURLE_OK && status < 400 ? pt_transfer_stop_signal() : 0;
+    if (stopped_by) {
+        pt_progress_clear(&u.progress);
+    } else {
+        pt_progress_update(&u.progress, u.sent, u.size > 0 ? u.size : 0, true);
+        pt_progress_done(&u.progress);
+    }
+    if (stopped_by) {
+        /* The line is wiped: the message takes its place. */
+        stop_message(&u, pt_args_flag(args, "partial"), stopped_by);
+        rc = 128 + stopped_by;
+    } else if (u.read_failed) {
         fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n",
                 from_stdin ? "stdin" : path, strerror(u.read_errno));
         rc = PT_EXIT_USAGE;
@@ -395,6 +454,7 @@ const pt_command_t pt_cmd_import = {
         "Passages the importer passed over as not proposals (an article between them)\n"
         "are listed after the count; they fail nothing.\n"
         "Re-importing the same records skips them (same number and session, or source).\n"
+        "Ctrl-C stops the import and says what that left stored (exit 130).\n"
         "\n"
         "Examples:\n"
         "  ptrack import 建议汇总.json\n"

@@ -49,7 +49,8 @@ static const char exit_codes_help[] =
     "  4  ptrackd failed (5xx), what answered is not ptrackd (no JSON), or ptrack itself\n"
     "     did (out of memory, output not writable)\n"
     "  5  import --partial stored the good records but left rejected ones out\n"
-    "  130, 143, 129  export stopped by Ctrl-C, SIGTERM or SIGHUP; nothing left behind\n";
+    "  130, 143, 129  import or export stopped by Ctrl-C, SIGTERM or SIGHUP; the message\n"
+    "     says what the stop left behind\n";
 
 static void print_main_help(FILE *out)
 {

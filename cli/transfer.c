@@ -3,6 +3,7 @@
  */
 #include "transfer.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,38 @@ void pt_progress_done(pt_progress_t *p)
         fflush(stderr);
     }
     p->drawn = false;
+}
+
+void pt_progress_clear(pt_progress_t *p)
+{
+    if (p->enabled && p->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    p->drawn = false;
+}
+
+/* The signal that asked the transfer to stop, or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+void pt_transfer_catch_stops(void)
+{
+    pt_cli_catch_stop_signals(on_stop_signal, true);
+}
+
+int pt_transfer_stop_signal(void)
+{
+    return stop_signal;
+}
+
+const char *pt_transfer_stop_name(int sig)
+{
+    return sig == SIGINT ? "Ctrl-C (SIGINT)" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
 }
 
 CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **headers)

@@ -42,6 +42,25 @@ void pt_progress_update(pt_progress_t *p, int64_t now, int64_t total, bool force
 /* Ends the line (a line break) if anything was drawn. */
 void pt_progress_done(pt_progress_t *p);
 
+/* Wipes the line if anything was drawn (and the ^C a terminal echoed on
+ * it), leaving the cursor at its start: for the message of a stopped
+ * transfer, which takes its place. */
+void pt_progress_clear(pt_progress_t *p);
+
+/* Ctrl-C, SIGTERM and SIGHUP stop a transfer cleanly: once this has been
+ * called, they only raise a flag (pt_transfer_stop_signal), which the
+ * command's curl callbacks look at to end the transfer, within a second;
+ * the command then clears the progress line, says what the stop left
+ * behind, and exits with 128 + the signal's number, as a shell reports a
+ * command killed by it. */
+void pt_transfer_catch_stops(void);
+
+/* The signal that asked the transfer to stop, or 0. */
+int pt_transfer_stop_signal(void);
+
+/* The signal, for a message: "Ctrl-C (SIGINT)", "SIGTERM", "SIGHUP". */
+const char *pt_transfer_stop_name(int sig);
+
 /* "12.3 MB", "512 B": n bytes for a person, into buf. */
 const char *pt_human_bytes(int64_t n, char *buf, size_t cap);
 

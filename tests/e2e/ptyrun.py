@@ -3,16 +3,22 @@
 showed (escapes and carriage returns included); exits with the command's
 status.
 
-    ptyrun.py [--stdout FILE] [--answer TEXT] [--prompt BYTES] [--timeout S] -- CMD...
+    ptyrun.py [--stdout FILE] [--answer TEXT | --stop SIG] [--prompt BYTES] [--delay S]
+              [--timeout S] -- CMD...
 
 --stdout FILE: the command's stdout goes into FILE instead (stdin and
 stderr stay on the terminal). --answer TEXT: typed, with a newline, once
-the terminal has shown --prompt (default "[y/N]"), once.
+the terminal has shown --prompt (default "[y/N]"), once. --stop SIG: once
+the terminal has shown --prompt, the command is stopped: INT by typing
+Ctrl-C, which the terminal turns into SIGINT as it does for a person, any
+other signal (TERM, HUP) sent with kill. --delay S: the answer or the stop
+comes S seconds after the prompt (default 0).
 """
 import argparse
 import os
 import pty
 import select
+import signal
 import sys
 import time
 
@@ -21,6 +27,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--stdout")
     ap.add_argument("--answer")
+    ap.add_argument("--stop")
+    ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--prompt", default="[y/N]")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -35,7 +43,8 @@ def main():
             os.dup2(f, 1)
         os.execv(cmd[0], cmd)
     got = b""
-    answered = a.answer is None
+    answered = a.answer is None and a.stop is None
+    prompted = None  # when the prompt was seen
     deadline = time.time() + a.timeout
     while time.time() < deadline:
         r, _, _ = select.select([fd], [], [], 0.2)
@@ -47,8 +56,15 @@ def main():
             if not data:
                 break
             got += data
-        if not answered and a.prompt.encode() in got:
-            os.write(fd, a.answer.encode() + b"\n")
+        if prompted is None and a.prompt.encode() in got:
+            prompted = time.time()
+        if not answered and prompted is not None and time.time() >= prompted + a.delay:
+            if a.stop == "INT":
+                os.write(fd, b"\x03")
+            elif a.stop:
+                os.kill(pid, getattr(signal, "SIG" + a.stop))
+            else:
+                os.write(fd, a.answer.encode() + b"\n")
             answered = True
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(got.decode("utf-8", "replace"))
