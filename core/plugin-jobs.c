@@ -116,6 +116,11 @@ struct ptrack_job {
     pt_list_query_t query;
     uv_loop_t *loop;
     uint64_t stall_ms;
+    uint64_t started; /* uv_now() when the request came */
+
+    /* Loop only: the bytes of the upload received, or of the export sent,
+     * for the line the log gets when the job ends (log_outcome). */
+    uint64_t bytes;
 
     /* Loop only. */
     pt_http_request_t *req; /* NULL once answered */
@@ -145,6 +150,7 @@ struct ptrack_job {
     char *error;       /* set_error's message */
     int answer_status; /* import, and a failed export before any output */
     char *answer;
+    char *outcome; /* the message of answer when it is an error, for the log */
 
     atomic_bool cancelled;
     pthread_t thread;
@@ -164,7 +170,7 @@ struct ptrack_job {
     size_t n_rows;
     pt_import_direct_t *direct; /* a partial import's batch being stored */
     pt_import_merges_t *merges; /* a partial import's, from batch to batch */
-    int64_t n_records;          /* records emitted or rejected so far */
+    int64_t n_records;          /* records emitted or rejected so far; export: taken */
     int64_t staged;             /* records staged */
     pt_import_result_t res;
     pt_error_t store_err; /* the first storage failure; code PT_OK when none */
@@ -206,6 +212,7 @@ static void job_free(ptrack_job_t *job)
     free(job->misuse);
     free(job->error);
     free(job->answer);
+    free(job->outcome);
     cJSON_Delete(job->rejects);
     cJSON_Delete(job->ignored);
     for (size_t i = 0; i < job->n_rows; i++)
@@ -650,6 +657,7 @@ int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
         job->cur_rec = pt_record_parse(json, len);
         if (job->cur_rec) {
             *rec = job->cur_rec;
+            job->n_records++;
             return 1;
         }
         pt_error_set(&err, PT_ENOMEM, "out of memory reading a proposal for the export");
@@ -749,6 +757,8 @@ static void answer_error(ptrack_job_t *job, pt_error_t *err)
     }
     job->answer_status = pt_error_http_status(err->code);
     job->answer = json_text(pt_error_to_json(err));
+    free(job->outcome);
+    job->outcome = err->message[0] ? strdup(err->message) : NULL;
     pt_error_clear(err);
 }
 
@@ -1055,9 +1065,70 @@ static void stop_timer_close(void)
     }
 }
 
+/* "12.3 MiB", "8.0 KiB", "512 bytes": a size for the log. */
+static void size_text(char *buf, size_t n, uint64_t bytes)
+{
+    if (bytes >= (1u << 20))
+        snprintf(buf, n, "%.1f MiB", (double)bytes / (1u << 20));
+    else if (bytes >= 1024)
+        snprintf(buf, n, "%.1f KiB", (double)bytes / 1024);
+    else
+        snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+}
+
+/* One line in the log for each import and export, when it ends: who, how
+ * many proposals, the format, the size and the time, or why it did not
+ * end well. Imports and exports move many proposals at once, and an
+ * operator asked what came in or went out when has this line to go by.
+ * An export that failed in its plugin or its read was warned of with its
+ * reason already (job_main). Loop only, after the thread has finished. */
+static void log_outcome(const ptrack_job_t *job)
+{
+    char size[32], what[160];
+    size_text(size, sizeof(size), job->bytes);
+    double secs = (double)(uv_now(job->loop) - job->started) / 1000.0;
+    const char *who = job->actor[0] ? job->actor : "?";
+    snprintf(what, sizeof(what), "format %s of plugin instance %s, %s, %.1f s", job->format,
+             job->inst->name, size, secs);
+    if (job->kind == JOB_IMPORT) {
+        if (job->answer_status == 200 || job->answer_status == 201) {
+            char more[96] = "";
+            size_t at = 0;
+            if (job->res.skipped)
+                at += (size_t)snprintf(more + at, sizeof(more) - at,
+                                       "; %lld skipped as already stored",
+                                       (long long)job->res.skipped);
+            if (job->n_rejects && at < sizeof(more))
+                snprintf(more + at, sizeof(more) - at, "; %lld records rejected",
+                         (long long)job->n_rejects);
+            pt_info("%s imported %lld proposal%s (%s)%s", who, (long long)job->res.imported,
+                    job->res.imported == 1 ? "" : "s", what, more);
+        } else if (job->answer_status >= 500) {
+            pt_warn("an import by %s failed (%s): %s", who, what,
+                    job->outcome ? job->outcome : "see above");
+        } else {
+            pt_info("an import by %s was refused (%s): %s", who, what,
+                    job->outcome ? job->outcome : "see above");
+        }
+        return;
+    }
+    if (atomic_load(&job->cancelled)) {
+        pt_info("an export by %s was cut off after %lld proposal%s (%s): %s", who,
+                (long long)job->n_records, job->n_records == 1 ? "" : "s", what,
+                job->why == WHY_SHUTDOWN  ? "ptrackd is stopping"
+                : job->why == WHY_STALLED ? "the client took nothing for too long"
+                : job->why == WHY_NOMEM   ? "out of memory"
+                                          : "the client went away");
+    } else if (job->plugin_rc == PTRACK_OK) {
+        pt_info("%s exported %lld proposal%s (%s)", who, (long long)job->n_records,
+                job->n_records == 1 ? "" : "s", what);
+    }
+}
+
 /* Ends a job whose thread has finished and whose request is answered. */
 static void job_reap(ptrack_job_t *job)
 {
+    log_outcome(job);
     pthread_join(job->thread, NULL);
     pt_instance_t *inst = job->inst;
     inst->jobs--;
@@ -1245,6 +1316,8 @@ static void export_pump(ptrack_job_t *job)
                 begin_stream(job);
             if (pt_http_stream_write(job->req, b->data, b->len) != 0)
                 cancel(job, WHY_CLIENT);
+            else
+                job->bytes += b->len;
         }
         free(b);
     }
@@ -1296,6 +1369,7 @@ static void on_body_data(pt_http_request_t *req, const char *buf, size_t len, vo
         return;
     }
     memcpy(b->data, buf, len);
+    job->bytes += len;
     b->next = NULL;
     b->len = b->cap = len;
     b->off = 0;
@@ -1351,6 +1425,7 @@ static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_erro
     job->req = o->req;
     job->partial = o->partial;
     job->stall_ms = o->stall_ms;
+    job->started = uv_now(o->loop);
     job->query.key_supervision = -1;
     job->query.overdue = -1;
     char id[64];

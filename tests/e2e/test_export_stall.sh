@@ -65,9 +65,16 @@ check_contains "the log says why" "the client took nothing for 2000 ms; it is cu
     "$(cat "$PT_TMP/ptrackd.log")"
 api GET /metrics
 check_contains "no job is left running" "ptrack_jobs_running 0" "$BODY"
+check_contains "the export's line in the log says where and why it was cut off" \
+    "an export by root was cut off after " "$(cat "$PT_TMP/ptrackd.log")"
+check_contains "... the client took nothing" "(format jsonl of plugin instance export_json, " \
+    "$(grep -F "was cut off after" "$PT_TMP/ptrackd.log")"
 
 pt_step "a client that reads slowly gets the whole export"
 SLOW="$(python3 "$PT_TMP/client.py" "$PT_SOCK" slow 2>&1)"
 check_eq "all four proposals arrive, 64 KiB every 0.2 s" 4 "$SLOW"
+wait_for 10 grep -q "root exported 4 proposals" "$PT_TMP/ptrackd.log" || true
+check_contains "the log has the whole export, 3.x MiB" "root exported 4 proposals (format jsonl of plugin instance export_json, 3." \
+    "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_finish
