@@ -935,7 +935,15 @@ static int start(daemon_t *d, pt_error_t *err)
         if (rc != 0)
             return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
                                 uv_strerror(rc));
-        pt_info("listening on http://%s", d->config.listen);
+        /* Port 0 lets the system choose one: the log says which, or no
+         * one could find it. */
+        const char *colon = strrchr(d->config.listen, ':');
+        int port = pt_http_server_tcp_port(d->server);
+        if (colon && strcmp(colon, ":0") == 0 && port > 0)
+            pt_info("listening on http://%.*s:%d (port 0: the system chose it)",
+                    (int)(colon - d->config.listen), d->config.listen, port);
+        else
+            pt_info("listening on http://%s", d->config.listen);
     }
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);

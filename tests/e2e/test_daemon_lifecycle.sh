@@ -5,7 +5,7 @@
 # SIGTERM answers what is in flight and exits 0; a second ptrackd on the
 # same data directory or socket is refused; a socket whose directory does
 # not exist is refused, saying so; so is a database that ptrackd's user
-# may not write or read.
+# may not write or read; with port 0 the log names the port chosen.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -248,6 +248,18 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 else
     echo "skipped: a database ptrackd may not write (needs root and setpriv)"
 fi
+
+# 9. Port 0 in --listen: the system chooses the port, and the log says which.
+"$PTRACKD" --data-dir "$tmp/d9" --socket "$tmp/d9.sock" --listen 127.0.0.1:0 \
+    >"$tmp/d9.log" 2>&1 &
+pids+=($!)
+check "ptrackd with --listen 127.0.0.1:0 starts" wait_socket "$tmp/d9.sock"
+for _ in $(seq 1 100); do grep -q "listening on http://" "$tmp/d9.log" && break; sleep 0.05; done
+port="$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\) (port 0: the system chose it)$|\1|p' "$tmp/d9.log")"
+check "the log names the port chosen ($(grep 'listening on http' "$tmp/d9.log"))" test -n "$port" -a "${port:-0}" -gt 0
+code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port:-1}/v1/health" || true)"
+check "ptrackd answers there (HTTP $code: no token)" test "$code" = 401
+kill "${pids[-1]}"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
