@@ -939,10 +939,7 @@ static int do_create(writer_t *w, pt_write_t *wr)
     if (rc == PT_OK)
         rc = idem_keep(w, wr, p.id);
     /* A create refused here (its number another's in the session) is
-     * rolled back whole: its id is given to the next one, so that refusals
-     * leave no gaps between the ids people see. */
-    if (rc != PT_OK && w->s->next_id == p.id + 1)
-        w->s->next_id = p.id;
+     * rolled back whole, and run_batch gives its id to the next one. */
     pt_proposal_free(&p);
     return rc;
 }
@@ -1210,6 +1207,11 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
     /* The backlog's count when the transaction and the write began: a
      * rollback takes back what they listed. */
     int64_t backlog_txn = w->search_backlog;
+    /* So is the next id: the ids a rolled-back write or transaction took
+     * (a create's, an import's) are given to the next ones, so that a
+     * full disk leaves no gaps between the ids people see. The writer
+     * alone takes ids, so none was taken since by anyone else. */
+    int64_t id_txn = w->s->next_id;
     for (pt_write_t *wr = batch; wr; wr = wr->next_) {
         w->now = now_ms();
         w->write_last_seq = 0;
@@ -1217,7 +1219,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             pt_sqlite_error(&wr->err, w->db, "starting a savepoint");
             continue;
         }
-        int64_t backlog_write = w->search_backlog;
+        int64_t backlog_write = w->search_backlog, id_write = w->s->next_id;
         if (run_write(w, wr) != PT_OK) {
             if (wr->err.code == PT_ESTORAGE && storage_trouble(w->db))
                 w->storage_failed = true;
@@ -1225,6 +1227,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
             w->search_backlog = backlog_write;
+            w->s->next_id = id_write;
             /* It may have changed its cached proposal before it failed. */
             if (wr->op == PT_WRITE_PATCH || wr->op == PT_WRITE_ACTION || wr->op == PT_WRITE_DELETE)
                 evict(w, wr->id);
@@ -1242,6 +1245,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             txn_start = wr->next_;
             w->batch_last_seq = 0;
             w->search_backlog = backlog_txn;
+            w->s->next_id = id_txn;
             if (wr->next_ && step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
                 pt_sqlite_error(&err, w->db, "starting a transaction");
                 fail_all(wr->next_, &err);
@@ -1261,6 +1265,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         pt_error_clear(&err);
         w->batch_last_seq = 0;
         w->search_backlog = backlog_txn;
+        w->s->next_id = id_txn;
         return false;
     }
     return true;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "import-store.h"
+#include "store-sqlite.h"
 
 /* An import's batch (plugin-jobs.c). The early move is judged on the
  * second batch staged, and queued with it when the first two came fast. */
@@ -86,6 +87,17 @@ static void *job_thread(void *arg)
     return NULL;
 }
 
+/* Counts the proposals the writer's connection inserts, also those of a
+ * transaction that is then rolled back. Thread: the writer (SQLite calls
+ * it). */
+static void count_insert(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    (void)db;
+    (void)rowid;
+    if (op == SQLITE_INSERT && strcmp(table, "proposals") == 0)
+        __atomic_add_fetch((int64_t *)arg, 1, __ATOMIC_RELAXED);
+}
+
 /* Thread: loop. */
 static void on_job_done(uv_async_t *a)
 {
@@ -98,14 +110,18 @@ static void on_job_done(uv_async_t *a)
  * inserting when the import was dropped: then the try says nothing, and
  * the caller tries again.
  *
- * The count needs no clock: each row the move inserts takes an id, and
- * ids taken by a write that was rolled back stay unused (store-import.c),
- * so the id of a proposal created after the drop tells how many it
- * inserted. Nothing else writes meanwhile. */
+ * The count needs no clock: an update hook on the writer's connection
+ * counts the rows the move inserts into proposals, which its rollback
+ * takes back but does not uncount (the ids they took are given to the
+ * next proposals, so those cannot tell). Nothing else writes meanwhile. */
 static int64_t rows_inserted_before_giving_up(void)
 {
     import_store_t t;
     import_store_open(&t, "pt-import-abandon");
+    /* Set while the writer waits for its first write, which it has not
+     * been given yet: the connection is not in use. */
+    int64_t inserts = 0;
+    sqlite3_update_hook(t.store->wdb, count_insert, &inserts);
 
     /* The rows are checked before any is staged, so that both batches
      * come at once: fast enough (EARLY_RATE) for the early move. */
@@ -127,8 +143,10 @@ static int64_t rows_inserted_before_giving_up(void)
         print_message("the early move had not begun %d ms after the rows were staged\n",
                       BEGIN_WAIT_MS);
 
-    /* The store had no proposal before: the first id is 1. */
-    int64_t inserted = import_store_create(&t, "关于导入放弃之后新建的建议") - 1;
+    int64_t inserted = __atomic_load_n(&inserts, __ATOMIC_RELAXED);
+    /* The store had no proposal before, and the move's are gone with its
+     * ids: the one created after the drop is the first. */
+    assert_int_equal(import_store_create(&t, "关于导入放弃之后新建的建议"), 1);
     import_store_close(&t);
     if (inserted > 0)
         print_message("the early move inserted %lld of %d staged rows; the drop took %lld ms\n",
