@@ -717,8 +717,20 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     }
     off_t end;
     if (st->count != first_n + (int64_t)n || fflush(st->f) != 0 || (end = ftello(st->f)) < 0) {
-        pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
-                     strerror(errno));
+        int e = errno;
+        /* The staging file is in the database's directory: a full disk
+         * here is the store's, which the writer logs only when a write
+         * meets it, so it is said here, once an import. */
+        if (e == ENOSPC || e == EDQUOT) {
+            pt_error_set(err, PT_ESTORAGE,
+                         "storage error while staging an import: %s (%s); nothing of it was "
+                         "stored",
+                         PT_DISK_FULL_TEXT, strerror(e));
+            pt_error("import %s: %s", job, err->message);
+        } else {
+            pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
+                         strerror(e));
+        }
         staging_close(st);
         return PT_ESTORAGE;
     }

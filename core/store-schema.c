@@ -15,6 +15,7 @@
  */
 #include "store-sqlite.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,8 +316,25 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+bool pt_sqlite_disk_full(sqlite3 *db)
+{
+    if (!db)
+        return false;
+    int rc = sqlite3_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+    /* The unix VFS answers SQLITE_FULL for ENOSPC on a write; other calls
+     * that need room (growing the WAL's index, a quota's EDQUOT on a write)
+     * come as an I/O error with the errno kept. */
+    return rc == SQLITE_FULL || (rc == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT));
+}
+
 int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what)
 {
+    /* SQLite's own words for a full disk ("database or disk is full") do
+     * not say which: the operator who reads it should know at once that
+     * it is the disk, and which one. */
+    if (pt_sqlite_disk_full(db))
+        return pt_error_set(err, PT_ESTORAGE, "storage error while %s: %s", what,
+                            PT_DISK_FULL_TEXT);
     return pt_error_set(err, PT_ESTORAGE, "storage error while %s: %s", what,
                         db ? sqlite3_errmsg(db) : "out of memory");
 }

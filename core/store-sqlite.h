@@ -121,8 +121,14 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
 /* Creates or migrates the schema to the current version (PRAGMA
  * user_version). Runs on the writer connection before the writer starts. */
 int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err);
-/* Sets err to storage_error with SQLite's message. Returns PT_ESTORAGE. */
+/* Sets err to storage_error with SQLite's message, or PT_DISK_FULL_TEXT
+ * when the disk is full. Returns PT_ESTORAGE. */
 int pt_sqlite_error(pt_error_t *err, sqlite3 *db, const char *what);
+/* Whether db's last error is a full disk (or a quota that is used up). */
+bool pt_sqlite_disk_full(sqlite3 *db);
+/* What a client is told when a write fails because the disk is full: the
+ * operator it is passed on to frees room there (docs/operation.md). */
+#define PT_DISK_FULL_TEXT "the disk that holds ptrackd's database is full"
 
 /* Starts and stops the checkpointer (store-checkpoint.c); start installs
  * the WAL hook on the writer's connection. */
