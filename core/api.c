@@ -34,7 +34,12 @@ static void allowed_methods(const char *path, char *out, size_t cap);
 void pt_api_fail(pt_call_t *call, pt_error_t *err)
 {
     int status = pt_error_http_status(err->code);
-    if (status >= 500)
+    /* A write refused while the store cannot write (a full disk) is not
+     * logged each time: the writer logs when that begins and ends
+     * (store-writer.c), and a busy office sends many. */
+    if (status >= 500 && err->code == PT_ESTORAGE && !pt_store_writable(call->api->opts.store))
+        pt_debug("%s %s: %s", call->req->method, call->req->path, err->message);
+    else if (status >= 500)
         pt_warn("%s %s: %s", call->req->method, call->req->path, err->message);
     cJSON *json = pt_error_to_json(err);
     char *text = json ? cJSON_PrintUnformatted(json) : NULL;

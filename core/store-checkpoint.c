@@ -160,6 +160,7 @@ static void *checkpointer_main(void *arg)
     }
     sqlite3_busy_timeout(db, 1000);
     bool wal = open_wal(db);
+    bool failing = false; /* the last checkpoint failed, which was logged */
     for (;;) {
         pthread_mutex_lock(&s->ckpt_mu);
         while ((!s->ckpt_wanted || s->ckpt_held) && !s->ckpt_stopping)
@@ -175,7 +176,14 @@ static void *checkpointer_main(void *arg)
             wal = open_wal(db);
         int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-            pt_warn("checkpoint failed: %s", sqlite3_errmsg(db));
+            /* Once until one succeeds: on a full disk each copy fails the
+             * same way (the database cannot grow), and the WAL keeps
+             * every committed write meanwhile. */
+            if (!failing)
+                pt_warn("checkpoint failed: %s; the WAL keeps every committed write until a "
+                        "checkpoint succeeds",
+                        pt_sqlite_disk_full(db) ? PT_DISK_FULL_TEXT : sqlite3_errmsg(db));
+            failing = true;
         } else if (rc == SQLITE_OK && log < 0) {
             /* No WAL was open on this connection after all: read again
              * before the next one, which the writer's next commit asks
@@ -184,6 +192,10 @@ static void *checkpointer_main(void *arg)
             wal = false;
         } else if (rc == SQLITE_OK && log > 0 && done == log) {
             __atomic_add_fetch(&s->ckpt_completed, 1, __ATOMIC_RELEASE);
+        }
+        if (rc == SQLITE_OK && failing) {
+            pt_info("checkpoints succeed again");
+            failing = false;
         }
         pthread_mutex_lock(&s->ckpt_mu);
         s->ckpt_running = false;

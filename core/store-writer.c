@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include "buf.h"
 #include "log.h"
@@ -196,6 +197,13 @@ typedef struct {
      * error, a file it may not write), though the others may commit:
      * the store is then not writable, as after a failed commit. */
     bool storage_failed;
+    /* The first storage error of the batch, for the log (storage_note). */
+    char storage_why[sizeof(((pt_error_t *)0)->message)];
+    /* What the log has been told (storage_note): writes fail at the
+     * storage since failing_since (mono_ms; 0: they do not), and
+     * `refused` writes were answered with storage_error since. */
+    int64_t failing_since, fail_logged;
+    uint64_t refused;
     /* The search backlog (store-search.c). backlog counts the proposals listed: what a write
      * adds is taken back when the write, or its transaction, is rolled back
      * (run_batch); retry_at holds off a chunk after one failed. */
@@ -1199,6 +1207,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
     w->batch_last_seq = 0;
     if (step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
         pt_sqlite_error(&err, w->db, "starting a transaction");
+        snprintf(w->storage_why, sizeof(w->storage_why), "%s", err.message);
         fail_all(batch, &err);
         pt_error_clear(&err);
         return false;
@@ -1221,8 +1230,11 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         }
         int64_t backlog_write = w->search_backlog, id_write = w->s->next_id;
         if (run_write(w, wr) != PT_OK) {
-            if (wr->err.code == PT_ESTORAGE && storage_trouble(w->db))
+            if (wr->err.code == PT_ESTORAGE && storage_trouble(w->db)) {
+                if (!w->storage_failed)
+                    snprintf(w->storage_why, sizeof(w->storage_why), "%s", wr->err.message);
                 w->storage_failed = true;
+            }
             free(wr->json);
             wr->json = NULL;
             step_done(w->st[ST_ROLLBACK_TO]);
@@ -1248,6 +1260,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
             w->s->next_id = id_txn;
             if (wr->next_ && step_done(w->st[ST_BEGIN]) != SQLITE_OK) {
                 pt_sqlite_error(&err, w->db, "starting a transaction");
+                snprintf(w->storage_why, sizeof(w->storage_why), "%s", err.message);
                 fail_all(wr->next_, &err);
                 pt_error_clear(&err);
                 return false;
@@ -1258,7 +1271,8 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         return true; /* the transaction was rolled back; nothing to commit */
     if (step_done(w->st[ST_COMMIT]) != SQLITE_OK) {
         pt_sqlite_error(&err, w->db, "committing");
-        pt_error("%s", err.message);
+        /* The log hears of it from storage_note, once for a run of them. */
+        snprintf(w->storage_why, sizeof(w->storage_why), "%s", err.message);
         step_done(w->st[ST_ROLLBACK]);
         evict_all(w);
         fail_range(txn_start, NULL, err.message);
@@ -1269,6 +1283,55 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         return false;
     }
     return true;
+}
+
+/* Says in the log when writes begin to fail at the storage, and when they
+ * are stored again: once each, not once a write, however many writes a
+ * full disk refuses meanwhile (each client's answer says it to that
+ * client). `failed`: the batch met a storage error; `stored`: it committed
+ * a change. A batch that changed nothing (a write refused for what it
+ * asked) commits on a full disk too and says nothing either way. Under a
+ * disk that refuses some writes and takes others (a change that fits in
+ * pages the store has, where a new proposal does not), the log says it
+ * fails at most once a minute. Thread: the writer. */
+#define STORAGE_LOG_EVERY_MS 60000
+
+static void storage_note(writer_t *w, bool failed, bool stored, size_t refused)
+{
+    int64_t now = mono_ms();
+    if (failed) {
+        w->refused += refused;
+        if (w->failing_since)
+            return;
+        w->failing_since = now;
+        if (w->fail_logged && now - w->fail_logged < STORAGE_LOG_EVERY_MS)
+            return;
+        w->fail_logged = now;
+        /* Where the room is wanted, and how much is left there. */
+        const char *slash = strrchr(w->s->path, '/');
+        char dir[1024];
+        snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->s->path) : 1,
+                 slash ? w->s->path : ".");
+        if (!*dir)
+            snprintf(dir, sizeof(dir), "/");
+        struct statvfs vfs;
+        char room[96] = "";
+        if (statvfs(dir, &vfs) == 0)
+            snprintf(room, sizeof(room), " (%llu kB free there)",
+                     (unsigned long long)vfs.f_bavail * vfs.f_frsize / 1024);
+        pt_error("writes to the store in %s%s fail: %s. Every write is refused with 503 "
+                 "storage_error until one is stored again, which each write tries, without a "
+                 "restart; reads and the change feed go on",
+                 dir, room, w->storage_why);
+    } else if (stored && w->failing_since) {
+        if (w->fail_logged >= w->failing_since)
+            pt_info("writes to the store are stored again, after %.0f s in which %llu "
+                    "write%s refused",
+                    (double)(now - w->failing_since) / 1e3, (unsigned long long)w->refused,
+                    w->refused == 1 ? " was" : "s were");
+        w->failing_since = 0;
+        w->refused = 0;
+    }
 }
 
 /* A transaction of the search backlog should take about SEARCH_CHUNK_MS,
@@ -1442,8 +1505,14 @@ void *pt_store_writer_main(void *arg)
         last->next_ = NULL;
         pthread_mutex_unlock(&s->mu);
 
+        int changes = sqlite3_total_changes(w.db);
         bool ok = run_batch(&w, batch);
         w.batch_end = mono_ms();
+        size_t refused = 0;
+        for (pt_write_t *wr = batch; wr; wr = wr->next_)
+            refused += wr->err.code == PT_ESTORAGE;
+        storage_note(&w, !ok || w.storage_failed, ok && sqlite3_total_changes(w.db) != changes,
+                     refused);
         if (ok && w.batch_last_seq)
             pt_store_seqmark_commit(s, w.batch_last_seq);
         publish_backlog(&w);
