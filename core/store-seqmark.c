@@ -69,14 +69,14 @@ static int mark_read(int fd, int64_t *mark)
     return 1;
 }
 
-/* Writes seq as the mark. The text only grows (the mark only rises, and
- * the start cuts the file), so writing it over the old from the start
- * leaves no tail of the old. */
+/* Writes seq as the mark; returns its length, or -1. The text only grows
+ * (the mark only rises, and the start cuts what the file held after it),
+ * so writing it over the old from the start leaves no tail of the old. */
 static int mark_write(int fd, int64_t seq)
 {
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
-    return pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -1;
+    return pwrite(fd, buf, (size_t)n, 0) == n ? n : -1;
 }
 
 /* The event that says the store was restored: numbered right after the
@@ -141,9 +141,13 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
                 s->last_seq, mark, path, s->last_seq + 1, mark, mark + 1);
         s->last_seq = mark + 1;
     }
-    /* From here on the text only grows: what the file held is cut off
-     * first, whatever it was. */
-    if (ftruncate(fd, 0) != 0 || mark_write(fd, s->last_seq) != 0)
+    /* From here on the text only grows: what the file held after the
+     * mark is cut off, whatever it was. The mark is written over the old
+     * one first and cut after, not cut first: on a full disk, a file cut
+     * to nothing may not get its block back, and an empty mark would say
+     * the store is new, where the old one still says how far it was. */
+    int n = mark_write(fd, s->last_seq);
+    if (n < 0 || ftruncate(fd, n) != 0)
         pt_warn("cannot write %s (%s): a restore of the database from a backup may not be "
                 "noticed",
                 path, strerror(errno));
@@ -157,7 +161,7 @@ void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq)
 {
     if (s->seqmark_fd < 0 || last_seq <= s->seqmark)
         return;
-    if (mark_write(s->seqmark_fd, last_seq) != 0) {
+    if (mark_write(s->seqmark_fd, last_seq) < 0) {
         if (!s->seqmark_failed)
             pt_warn("cannot write the change feed's mark (%s): a restore of the database from "
                     "a backup may not be noticed",
