@@ -901,6 +901,20 @@ static void import_end(ptrack_job_t *job, int rc)
         cancel_error(job, &err, why, in_status);
     } else if (job->store_err.code != PT_OK) {
         pt_error_move(&err, &job->store_err);
+        /* A partial import keeps the batches stored before the one that
+         * failed (a full disk, say): the message says so, as the answer's
+         * imported does. */
+        if (job->partial) {
+            char cause[sizeof(err.message)];
+            snprintf(cause, sizeof(cause), "%s", err.message);
+            if (job->res.imported || job->res.skipped)
+                pt_error_set(&err, err.code,
+                             "%s; the batches before it are stored: %lld proposals imported and "
+                             "%lld skipped as already stored",
+                             cause, (long long)job->res.imported, (long long)job->res.skipped);
+            else
+                pt_error_set(&err, err.code, "%s; nothing was imported", cause);
+        }
     } else if (rc != PTRACK_OK) {
         char stored[120] = "; nothing was imported";
         if (job->partial)
