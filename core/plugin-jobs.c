@@ -865,6 +865,11 @@ static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char
     else if (rc == PTRACK_ENOMEM)
         pt_error_set(err, PT_ENOMEM, "the %s %s ran out of memory: %s%s", who, instance_name(job),
                      why, kept);
+    else if (rc == PTRACK_RETRY)
+        /* A passing trouble of the server's (a full temporary disk): the
+         * request may be sent again once it is mended. */
+        pt_error_set(err, PT_ESTORAGE, "the %s %s could not finish: %s%s", who, instance_name(job),
+                     why, kept);
     else
         pt_error_set(err, PT_EPLUGIN, "the %s %s failed: its %s() returned %s (%d): %s%s", who,
                      instance_name(job), fn, rc_name(rc), rc, why, kept);

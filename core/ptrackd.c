@@ -852,6 +852,8 @@ static int start(daemon_t *d, pt_error_t *err)
     char db[4096];
     snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
     pt_data_dir_prepare_db(db);
+    if (pt_store_set_temp_dir(d->config.data_dir) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
     pt_store_options_t so = {
         .path = db,
         .workflow = d->workflow,

@@ -264,6 +264,18 @@ static void warn_unknown_states(sqlite3 *db, const pt_workflow_t *wf)
     sqlite3_finalize(q);
 }
 
+int pt_store_set_temp_dir(const char *dir)
+{
+    /* SQLite frees and reads it as its own: it must come from
+     * sqlite3_mprintf. */
+    char *copy = sqlite3_mprintf("%s", dir);
+    if (!copy)
+        return PT_ENOMEM;
+    sqlite3_free(sqlite3_temp_directory);
+    sqlite3_temp_directory = copy;
+    return PT_OK;
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {

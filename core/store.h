@@ -36,6 +36,15 @@ typedef struct {
     size_t max_batch;              /* writes per commit at most; 0: 1024 */
 } pt_store_options_t;
 
+/* Makes SQLite's temporary files in dir (the data directory) instead of
+ * $TMPDIR or /var/tmp. The writer spills the journal of a large write (an
+ * import's move, a delete of many rows) to such a file, so the disk that
+ * holds the database is then the one disk that writes need room on: a
+ * full /tmp refuses no write, and a full data directory's disk is said to
+ * be what it is. Once per process, before the store opens: SQLite reads
+ * it with no lock. Thread: loop. Returns 0 or PT_ENOMEM. */
+int pt_store_set_temp_dir(const char *dir);
+
 /* Opens (creating and migrating) the database and starts the writer.
  * Thread: loop. Returns 0 or a PT_E* code with err set. */
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,

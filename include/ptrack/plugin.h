@@ -72,7 +72,10 @@ extern "C" {
 enum {
     PTRACK_OK = 0,
     PTRACK_ERROR = -1,     /* failed; the message was logged or set */
-    PTRACK_RETRY = -2,     /* notifier: a passing failure, try again later */
+    PTRACK_RETRY = -2,     /* a passing failure, try again later: a notifier's
+                            * event is offered again; an import or export is
+                            * answered 503 storage_error (no room for a
+                            * temporary file, say) */
     PTRACK_EINVAL = -3,    /* a bad argument or a bad record */
     PTRACK_ENOMEM = -4,    /* out of memory */
     PTRACK_ECANCELED = -5, /* the job was cancelled: return at once */

@@ -115,13 +115,35 @@ typedef struct {
     size_t width[N_COLUMNS];
     pt_view_t view;
     pt_figures_t fig;
-    lxw_error lerr; /* the first libxlsxwriter error */
+    lxw_error lerr;  /* the first libxlsxwriter error */
+    int lerrno;      /*   errno right after it */
+    const char *dir; /* the temporary directory */
 } run_t;
 
 static void note(run_t *r, lxw_error e)
 {
-    if (e != LXW_NO_ERROR && r->lerr == LXW_NO_ERROR)
+    if (e != LXW_NO_ERROR && r->lerr == LXW_NO_ERROR) {
         r->lerr = e;
+        r->lerrno = errno;
+    }
+}
+
+/* Says why the workbook could not be written. A full disk under the
+ * temporary directory (errno, taken right after the failing call) is the
+ * server's passing trouble, not the request's nor the plugin's:
+ * PTRACK_RETRY, which the host answers 503 storage_error. Returns the
+ * code to return. */
+static int write_failed(const run_t *r, int err, const char *what)
+{
+    if (err == ENOSPC || err == EDQUOT) {
+        r->h->set_error(r->job,
+                        "no room for the workbook's temporary files in %s (%s): free room there, "
+                        "or give ptrackd a TMPDIR on a disk with room, and export again",
+                        r->dir, strerror(err));
+        return PTRACK_RETRY;
+    }
+    r->h->set_error(r->job, "%s", what);
+    return PTRACK_ERROR;
 }
 
 /* Whether s starts with an escape as OOXML reads it in cell text: "_x",
@@ -426,8 +448,9 @@ static int fill(run_t *r)
         }
     }
     if (r->lerr != LXW_NO_ERROR) {
-        r->h->set_error(r->job, "writing the workbook: %s", lxw_strerror(r->lerr));
-        return PTRACK_ERROR;
+        char what[160];
+        snprintf(what, sizeof(what), "writing the workbook: %s", lxw_strerror(r->lerr));
+        return write_failed(r, r->lerrno, what);
     }
     return PTRACK_OK;
 }
@@ -451,14 +474,19 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         h->set_error(job, "the temporary directory's name is too long: %s", dir);
         return PTRACK_ERROR;
     }
+    r.dir = dir;
     int fd = mkstemp(path);
     if (fd < 0) {
-        h->set_error(job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
-        return PTRACK_ERROR;
+        char what[160];
+        int err = errno;
+        snprintf(what, sizeof(what), "cannot make a temporary file in %.60s: %s", dir,
+                 strerror(err));
+        return write_failed(&r, err, what);
     }
 
     int rc = PTRACK_OK;
     lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
+    errno = 0;
     r.wb = workbook_new_opt(path, &opts);
     if (r.wb) {
         r.rows = workbook_add_worksheet(r.wb, "建议");
@@ -468,8 +496,10 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         r.percent = workbook_add_format(r.wb);
     }
     if (!r.wb || !r.rows || !r.figs || !r.bold || !r.date || !r.percent) {
-        h->set_error(job, "cannot start the workbook (out of memory or no room in %s)", dir);
-        rc = PTRACK_ERROR;
+        char what[160];
+        snprintf(what, sizeof(what),
+                 "cannot start the workbook (out of memory or no room in %.60s)", dir);
+        rc = write_failed(&r, errno, what);
     } else {
         format_set_bold(r.bold);
         format_set_num_format(r.date, "yyyy-mm-dd");
@@ -482,11 +512,14 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     if (rc == PTRACK_OK) {
         /* workbook_close writes the file and frees the workbook, also when
          * it fails. */
+        errno = 0;
         lxw_error e = workbook_close(r.wb);
+        int err = errno;
         r.wb = NULL;
         if (e != LXW_NO_ERROR) {
-            h->set_error(job, "writing the workbook: %s", lxw_strerror(e));
-            rc = PTRACK_ERROR;
+            char what[160];
+            snprintf(what, sizeof(what), "writing the workbook: %s", lxw_strerror(e));
+            rc = write_failed(&r, err, what);
         }
     } else if (r.wb) {
         /* Abandoned: free it without writing a file no one will read. */

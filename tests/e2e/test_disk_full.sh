@@ -213,4 +213,22 @@ check_eq "every acknowledged write is there" 0 "$rc"
 [ "$rc" = 0 ] || printf '%s\n' "$out"
 pt_stop
 
+pt_step "the temporary directory's disk is full: an xlsx export is 503, not the plugin's fault"
+XTMP="$(realpath "$PT_TMP")/xtmp"
+mkdir -p "$XTMP"
+touch "$FLAG"
+TMPDIR="$XTMP" full_start "$XTMP/"
+api GET "/v1/exports?format=xlsx"
+check_error "an xlsx export whose workbook finds no room" 503 storage_error
+check_contains "the message names the directory and what to do" \
+    "the exporter export_xlsx could not finish: no room for the workbook's temporary files in $XTMP (No space left on device): free room there, or give ptrackd a TMPDIR on a disk with room, and export again" \
+    "$(jv 'j["error"]["message"]')"
+check_eq "no temporary file is left behind" "" "$(ls -A "$XTMP")"
+api POST /v1/proposals '{"title":"关于临时目录满时登记的建议"}'
+check_status "the store, on another disk, takes writes all the same" 201
+rm -f "$FLAG"
+api GET "/v1/exports?format=xlsx"
+check_status "with room again, the export is made" 200
+pt_stop
+
 pt_finish
