@@ -847,31 +847,42 @@ static void event_json(pt_buf_t *b, sqlite3_stmt *st)
     pt_buf_append(b, "}", 1);
 }
 
-/* The events after `after`. With a scope (a unit's or a delegate's: unit
- * or person set), only those of the proposals the scope may read now, as
- * their lists show them; none without a proposal (the daily digest). */
-static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit,
-                                 const pt_list_query_t *scope)
+/* The columns of an event as event_json() takes them, and the rows they
+ * come from. */
+#define EVENT_COLUMNS                                                                              \
+    "SELECT seq, type, at, actor, action, from_state, to_state,"                                   \
+    " coalesce(proposal,"                                                                          \
+    "  (SELECT doc FROM proposals p WHERE p.id = e.proposal_id"                                    \
+    "   AND p.version = e.ref_version),"                                                           \
+    "  (SELECT doc FROM proposal_versions v WHERE v.proposal_id = e.proposal_id"                   \
+    "   AND v.version = e.ref_version)),"                                                          \
+    " data, ref_version, ref_overdue FROM events e"
+
+sqlite3_stmt *pt_store_events_prepare(sqlite3 *db, int64_t after, int limit,
+                                      const pt_list_query_t *scope)
 {
-    const char *within = "";
+    const char *within = NULL;
     const char *who = NULL;
     if (scope && scope->unit) {
-        within = " AND proposal_id IN (SELECT proposal_id FROM proposal_units WHERE name = ?3)";
+        within = "SELECT proposal_id FROM proposal_units WHERE name = ?3";
         who = scope->unit;
     } else if (scope && scope->person) {
-        within = " AND proposal_id IN (SELECT proposal_id FROM proposal_people WHERE person = ?3)";
+        within = "SELECT proposal_id FROM proposal_people WHERE person = ?3";
         who = scope->person;
     }
-    char sql[1024];
-    snprintf(sql, sizeof(sql),
-             "SELECT seq, type, at, actor, action, from_state, to_state,"
-             " coalesce(proposal,"
-             "  (SELECT doc FROM proposals p WHERE p.id = e.proposal_id"
-             "   AND p.version = e.ref_version),"
-             "  (SELECT doc FROM proposal_versions v WHERE v.proposal_id = e.proposal_id"
-             "   AND v.version = e.ref_version)),"
-             " data, ref_version, ref_overdue FROM events e WHERE seq > ?1%s ORDER BY seq LIMIT ?2",
-             within);
+    char sql[1536];
+    if (!within)
+        snprintf(sql, sizeof(sql), EVENT_COLUMNS " WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    else
+        /* The seqs of the page from events_seq, whose entries hold the
+         * proposal (+: checked there, whatever other index of the
+         * events may lead with it), and the rows, which hold a proposal
+         * each, of the page's events alone. Asked for the rows' columns
+         * in one query, SQLite walks the table instead of the index. */
+        snprintf(sql, sizeof(sql),
+                 EVENT_COLUMNS " WHERE seq IN (SELECT seq FROM events WHERE seq > ?1"
+                               " AND +proposal_id IN (%s) ORDER BY seq LIMIT ?2) ORDER BY seq",
+                 within);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return NULL;
@@ -885,7 +896,7 @@ static sqlite3_stmt *events_stmt(sqlite3 *db, int64_t after, int limit,
 static void read_events(sqlite3 *db, pt_read_t *r)
 {
     bool scoped = r->query.unit || r->query.person;
-    sqlite3_stmt *st = events_stmt(db, r->after, r->limit, &r->query);
+    sqlite3_stmt *st = pt_store_events_prepare(db, r->after, r->limit, &r->query);
     if (!st) {
         pt_sqlite_error(&r->err, db, "reading the change feed");
         return;
@@ -932,7 +943,7 @@ int pt_store_events_each(pt_store_t *s, int64_t after, int limit, pt_event_cb cb
         return pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
     int result = PT_OK;
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-    sqlite3_stmt *st = events_stmt(db, after, limit, NULL);
+    sqlite3_stmt *st = pt_store_events_prepare(db, after, limit, NULL);
     if (!st) {
         result = pt_sqlite_error(err, db, "reading the change feed");
     } else {

@@ -254,6 +254,18 @@ int64_t pt_store_writer_now(void);
  * from here, and a change of it needs a migration of its own. */
 #define PT_SQL_DUE_KEY(COL) "IFNULL(" COL ", 9223372036854775807)"
 
+/* Prepares the statement of the change feed's events after `after`, at
+ * most `limit`, oldest first, with the parameters bound; its columns are
+ * the event's (seq first). Without a scope (NULL, or neither unit nor
+ * person set): every event, read along the table. With a unit's or a
+ * delegate's: only the events of the proposals the scope may read now,
+ * as its lists have it (none without a proposal: the daily digest),
+ * looked for in events_seq (schema 15). Returns NULL on failure (the
+ * connection's error says why). Thread: any, with a connection of its
+ * own. */
+sqlite3_stmt *pt_store_events_prepare(sqlite3 *db, int64_t after, int limit,
+                                      const pt_list_query_t *scope);
+
 /* Prepares the statement of one page of a list: q's filters, its sort and
  * cursor, and q->limit + 1 rows (the one more says whether a next page
  * exists), with the parameters bound. Its columns: the id, the sort's

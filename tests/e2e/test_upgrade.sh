@@ -11,7 +11,8 @@
 # whether it has signed (migration 12); a list by session reads that
 # session's rows from an index (migration 13); and a state's list sorted by
 # a time reads the state's proposals in that order from an index, without
-# a sort (migration 14). The log
+# a sort (migration 14); and a unit's or a delegate's change feed is found
+# in an index of the events by seq with the proposal (migration 15). The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -72,6 +73,7 @@ DROP INDEX proposals_session;
 DROP INDEX proposals_status_updated;
 DROP INDEX proposals_status_created;
 DROP INDEX proposals_status_due;
+DROP INDEX events_seq;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -97,6 +99,9 @@ for key in "updated_at DESC, id DESC|proposals_status_updated" "created_at, id|p
         "SEARCH proposals USING INDEX ${key##*|} (status=?)" \
         "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE status = 'submitted' ORDER BY ${key%%|*} LIMIT 51" | sed -n 's/^.*--//p' | tr '\n' ' ' | sed 's/ *$//')"
 done
+check_eq "the events are indexed by seq with the proposal (migration 15)" \
+    "events_ref events_seq" \
+    "$(sqlite3 "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)")"
 api GET "/v1/proposals?session=$(urlenc 升级测试)&sort=id"
 check_eq "and finds them" "$A,$B,$C,$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 api GET "/v1/proposals?unit=$(urlenc 乙局)&todo=sign"

@@ -1064,6 +1064,163 @@ static void a_state_beside_a_session_is_read_from_the_sessions_index(void **stat
     sqlite3_close(db);
 }
 
+/* The seqs of a scoped feed's page after `after` (at most limit), as
+ * ptrackd reads it, into out; returns the page's last_seq. */
+static int64_t scoped_page(fixture_t *f, const char *unit, const char *person, int64_t after,
+                           int limit, char *out, size_t len)
+{
+    pt_read_t *r = pt_read_new(PT_READ_EVENTS);
+    r->after = after;
+    r->limit = limit;
+    r->query.unit = unit ? strdup(unit) : NULL;
+    r->query.person = person ? strdup(person) : NULL;
+    r->cb = on_read;
+    r->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_read(f->store, r), PT_OK);
+    wait_writes(f);
+    assert_int_equal(r->err.code, PT_OK);
+    cJSON *j = cJSON_Parse(r->json);
+    cJSON *it;
+    out[0] = '\0';
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+    {
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, "%s%lld", n ? "," : "",
+                 (long long)cJSON_GetObjectItem(it, "seq")->valuedouble);
+    }
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), r->count);
+    cJSON_Delete(j);
+    int64_t last = r->last_seq;
+    pt_read_free(r);
+    return last;
+}
+
+/* A unit's or a delegate's feed is looked for in events_seq, whose
+ * entries hold the proposal beside the seq, and only the page's events
+ * are read from their rows, which hold a proposal each. It holds what the
+ * plain query would (the oldest events after `after` of the proposals in
+ * scope, no digest), and last_seq goes on to the newest event when the
+ * page is not full: for a dense scope, a sparse one (a few events far
+ * apart), one with none, and a delegate's, for pages of every size,
+ * followed from the start and from the middle. */
+static void a_scoped_feed_reads_its_events_from_an_index(void **state)
+{
+    fixture_t *f = *state;
+    const char *bodies[] = {
+        "{\"title\":\"甲\",\"lead_author\":\"王代表\"}",
+        "{\"title\":\"乙\",\"lead_author\":\"李代表\"}",
+        "{\"title\":\"丙\",\"lead_author\":\"李代表\",\"co_signers\":[\"王代表\"]}",
+        "{\"title\":\"丁\",\"lead_author\":\"赵代表\"}"};
+    for (int i = 0; i < 4; i++)
+        pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, bodies[i]));
+    const char *units[] = {"疏单位", "密单位", "疏单位", "别的单位"};
+    for (int i = 0; i < 4; i++) {
+        char body[160];
+        snprintf(body, sizeof(body),
+                 "{\"mode\":\"single\",\"units\":[{\"name\":\"%s\",\"role\":\"lead\"}]}", units[i]);
+        pt_write_t *w = run(f, PT_WRITE_ACTION, i + 1, "assign", body);
+        assert_int_equal(w->err.code, PT_OK);
+        pt_write_free(w);
+    }
+    /* 3,000 events more: proposal 1 (the sparse unit's) every 701st,
+     * proposal 3 every 1,009th, a digest every 97th, proposal 2 (the
+     * dense unit's) every 3rd, proposal 4 the rest. */
+    close_store(f);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(
+            db,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+            " INSERT INTO events (type, at, actor, action, proposal_id, proposal, data)"
+            " SELECT CASE WHEN i % 97 = 0 THEN 'digest.daily' ELSE 'proposal.updated'"
+            "  END, 0, '测试员', 'edit', pid, CASE WHEN pid IS NULL THEN NULL"
+            "  ELSE '{\"id\":' || pid || '}' END, CASE WHEN pid IS NULL THEN '{}' END"
+            " FROM (SELECT i, CASE WHEN i % 701 = 0 THEN 1 WHEN i % 1009 = 0 THEN 3"
+            "  WHEN i % 97 = 0 THEN NULL WHEN i % 3 = 0 THEN 2 ELSE 4 END AS pid FROM n)",
+            NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(open_store(f, 0), PT_OK);
+    int64_t newest = sql_int(f->path, "SELECT max(seq) FROM events");
+
+    /* The plans: the index entries alone, and the rows of the page. */
+    assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
+    pt_list_query_t unit = {.unit = "疏单位"}, person = {.person = "王代表"};
+    const pt_list_query_t *scopes[] = {&unit, &person};
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *st = pt_store_events_prepare(db, 10, 100, scopes[k]);
+        assert_non_null(st);
+        char plan[1024];
+        plan_of(db, st, plan, sizeof(plan));
+        sqlite3_finalize(st);
+        if (!strstr(plan, "SEARCH events USING COVERING INDEX events_seq (seq>?)") ||
+            !strstr(plan, "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)") ||
+            strstr(plan, "TEMP B-TREE"))
+            fail_msg("%s:\n%s", k ? "person" : "unit", plan);
+    }
+    sqlite3_close(db);
+
+    struct {
+        const char *unit, *person, *within;
+    } cases[] = {
+        {"疏单位", NULL, "SELECT proposal_id FROM proposal_units WHERE name = '疏单位'"},
+        {"密单位", NULL, "SELECT proposal_id FROM proposal_units WHERE name = '密单位'"},
+        {"无单位", NULL, "SELECT proposal_id FROM proposal_units WHERE name = '无单位'"},
+        {NULL, "王代表", "SELECT proposal_id FROM proposal_people WHERE person = '王代表'"},
+    };
+    const int limits[] = {1, 2, 7, 100, 1000};
+    const int64_t starts[] = {0, 5, 1500, newest - 40, newest};
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        for (size_t s = 0; s < sizeof(starts) / sizeof(starts[0]); s++) {
+            char *sql = NULL;
+            assert_true(asprintf(&sql,
+                                 "SELECT coalesce(group_concat(seq), '') FROM (SELECT seq FROM"
+                                 " events WHERE seq > %lld AND proposal_id IN (%s) ORDER BY seq)",
+                                 (long long)starts[s], cases[c].within) > 0);
+            assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+            sqlite3_stmt *ref;
+            assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &ref, NULL), SQLITE_OK);
+            assert_int_equal(sqlite3_step(ref), SQLITE_ROW);
+            char want[32768];
+            snprintf(want, sizeof(want), "%s", (const char *)sqlite3_column_text(ref, 0));
+            sqlite3_finalize(ref);
+            sqlite3_close(db);
+            free(sql);
+            for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+                char got[32768] = "", page[16384];
+                int64_t after = starts[s];
+                for (int pages = 0;; pages++) {
+                    assert_true(pages < 3100);
+                    int64_t last = scoped_page(f, cases[c].unit, cases[c].person, after, limits[l],
+                                               page, sizeof(page));
+                    int n = page[0] ? 1 : 0;
+                    for (const char *p = page; *p; p++)
+                        n += *p == ',';
+                    if (*page) {
+                        size_t len = strlen(got);
+                        snprintf(got + len, sizeof(got) - len, "%s%s", len ? "," : "", page);
+                    }
+                    if (n < limits[l]) {
+                        /* Not full: the whole feed was looked through. */
+                        assert_int_equal(last, newest);
+                        break;
+                    }
+                    /* Full: on from its last event. */
+                    const char *tail = strrchr(page, ',');
+                    assert_int_equal(last, strtoll(tail ? tail + 1 : page, NULL, 10));
+                    after = last;
+                }
+                if (strcmp(got, want) != 0)
+                    fail_msg("%s, after %lld, pages of %d:\n got %s\nwant %s",
+                             cases[c].unit ? cases[c].unit : cases[c].person, (long long)starts[s],
+                             limits[l], got, want);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1095,6 +1252,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_state_beside_a_session_is_read_from_the_sessions_index,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_scoped_feed_reads_its_events_from_an_index, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
