@@ -239,7 +239,7 @@ check_status "the daemon is healthy after the failures" 200
 pt_step "a plugin's return code decides the answer, which carries its message"
 # export RC STATUS CODE: GET /v1/exports?format=fails&rc=RC.
 for c in "error 500 plugin_error" "einval 400 bad_request" "ebadarg 400 bad_request" \
-    "enomem 503 storage_error" "retry 500 plugin_error"; do
+    "enomem 503 storage_error" "retry 503 storage_error" "notfound 500 plugin_error"; do
     set -- $c
     as_viewer GET "/v1/exports?format=fails&rc=$1"
     check_error "export() returning $1 before the first byte" "$2" "$3"
@@ -248,11 +248,14 @@ for c in "error 500 plugin_error" "einval 400 bad_request" "ebadarg 400 bad_requ
     check_contains "... set_error's text" "the fixture was told to fail with $1" "$(jv 'j["error"]["message"]')"
 done
 as_viewer GET "/v1/exports?format=fails&rc=retry"
-check_contains "a code export() must not return is named" "returned PTRACK_RETRY" "$(jv 'j["error"]["message"]')"
+check_contains "retry: a passing trouble of the server's" "the exporter fails_jobs could not finish: " \
+    "$(jv 'j["error"]["message"]')"
+as_viewer GET "/v1/exports?format=fails&rc=notfound"
+check_contains "a code export() must not return is named" "returned PTRACK_ENOTFOUND" "$(jv 'j["error"]["message"]')"
 as_viewer GET "/v1/exports?format=fails&rc=error&silent=true"
 check_contains "no set_error: the message says so" "without saying why" "$(jv 'j["error"]["message"]')"
 for c in "error 422 validation_failed" "einval 422 validation_failed" \
-    "ebadarg 400 bad_request" "enomem 503 storage_error" "retry 500 plugin_error"; do
+    "ebadarg 400 bad_request" "enomem 503 storage_error" "retry 503 storage_error" "notfound 500 plugin_error"; do
     set -- $c
     upload "tcp:$CLERK_TOKEN" "format=fails&rc=$1" "$PT_TMP/one.jsonl"
     check_error "import() returning $1" "$2" "$3"

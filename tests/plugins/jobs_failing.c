@@ -18,11 +18,12 @@ static int fail(const ptrack_host_t *h, ptrack_job_t *job)
     const char *silent = h->job_arg(job, "silent");
     if (!name)
         name = "error";
-    int rc = strcmp(name, "einval") == 0    ? PTRACK_EINVAL
-             : strcmp(name, "ebadarg") == 0 ? PTRACK_EBADARG
-             : strcmp(name, "enomem") == 0  ? PTRACK_ENOMEM
-             : strcmp(name, "retry") == 0   ? PTRACK_RETRY
-                                            : PTRACK_ERROR;
+    int rc = strcmp(name, "einval") == 0     ? PTRACK_EINVAL
+             : strcmp(name, "ebadarg") == 0  ? PTRACK_EBADARG
+             : strcmp(name, "enomem") == 0   ? PTRACK_ENOMEM
+             : strcmp(name, "retry") == 0    ? PTRACK_RETRY
+             : strcmp(name, "notfound") == 0 ? PTRACK_ENOTFOUND
+                                             : PTRACK_ERROR;
     if (!silent || strcmp(silent, "true") != 0)
         h->set_error(job, "the fixture was told to fail with %s", name);
     return rc;
