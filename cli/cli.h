@@ -84,7 +84,9 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what);
 int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends SIGINT and SIGTERM (and SIGHUP, with hangup) to fn instead of
  * ending the process, so that a command can stop cleanly: fn sets a flag
- * the command looks at. */
+ * the command looks at. A signal ignored when ptrack started (nohup's
+ * SIGHUP, the SIGINT of a command a script runs in the background) stays
+ * ignored. */
 void pt_cli_catch_stop_signals(void (*fn)(int), bool hangup);
 
 /* GET path for a listing of {"items": [...]}: with --json prints the

@@ -403,14 +403,26 @@ void pt_cli_free(pt_cli_t *cli)
     cli->workflow = NULL;
 }
 
+/* Catches sig with sa, unless it was ignored when ptrack started: nohup
+ * ignores SIGHUP, and a shell ignores SIGINT for a command it runs in the
+ * background from a script, so that a hangup or a Ctrl-C meant for others
+ * does not stop it. Those stay ignored, as they do for any command. */
+static void catch_unless_ignored(int sig, const struct sigaction *sa)
+{
+    struct sigaction old;
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return;
+    sigaction(sig, sa, NULL);
+}
+
 void pt_cli_catch_stop_signals(void (*fn)(int), bool hangup)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = fn;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_unless_ignored(SIGINT, &sa);
+    catch_unless_ignored(SIGTERM, &sa);
     if (hangup)
-        sigaction(SIGHUP, &sa, NULL);
+        catch_unless_ignored(SIGHUP, &sa);
 }

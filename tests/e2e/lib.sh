@@ -475,6 +475,17 @@ pt_run() {
 # pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
+# "${PT_SIGINT_DFL[@]}" CMD... &: runs CMD in the background with SIGINT
+# at its default. A command a script starts in the background has SIGINT
+# ignored (as POSIX shells do, so that a Ctrl-C at the terminal does not
+# reach it), and ptrack leaves an ignored signal ignored; a test that stops
+# it with SIGINT, as a person's Ctrl-C would, starts it this way. The
+# command takes the process over (exec), so $! is its pid (env, not the
+# shell function python3 of pt_init, which would run in a subshell).
+PT_SIGINT_DFL=(env python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])')
+
 # check_rc WHAT EXPECTED: the exit code of the last pt_cli.
 check_rc() {
     if [ "$RC" = "$2" ]; then

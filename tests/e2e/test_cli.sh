@@ -595,8 +595,8 @@ wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1"
 mkdir -p "$PT_TMP/exp"
 has_tmp() { compgen -G "$PT_TMP/exp/out.csv.ptrack-*" >/dev/null; }
 for sig in INT TERM HUP; do
-    "$PTRACK" --url "http://127.0.0.1:$STALL_PORT" export --format csv --out "$PT_TMP/exp/out.csv" \
-        >/dev/null 2>"$PT_TMP/exp.err" &
+    "${PT_SIGINT_DFL[@]}" "$PTRACK" --url "http://127.0.0.1:$STALL_PORT" export --format csv \
+        --out "$PT_TMP/exp/out.csv" >/dev/null 2>"$PT_TMP/exp.err" &
     exp_pid=$!
     wait_for 10 has_tmp || pt_check_fail "export writes a temporary file" "out.csv.ptrack-*" "$(ls "$PT_TMP/exp")"
     kill -s "$sig" "$exp_pid"

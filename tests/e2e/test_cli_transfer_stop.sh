@@ -59,7 +59,7 @@ no_progress_left() { ! printf '%s\n' "$SCREEN" | grep -q '/s'; }
 in_script() {
     local sig="$1" wait="$2" pid
     shift 2
-    "$PTRACK" "$@" </dev/null >"$PT_TMP/script.out" 2>"$PT_TMP/script.err" &
+    "${PT_SIGINT_DFL[@]}" "$PTRACK" "$@" </dev/null >"$PT_TMP/script.out" 2>"$PT_TMP/script.err" &
     pid=$!
     wait_for 30 eval "$wait" || pt_check_fail "ready to be stopped: $wait" "true" "false"
     kill -s "$sig" "$pid"
@@ -176,6 +176,36 @@ check_eq "exit 130" 130 "$RC"
 check_contains "it says ptrackd may have stored it" \
     "ptrack import: 导入已中断，不知是否已导入 (stopped by Ctrl-C (SIGINT) after the whole file was sent, before ptrackd answered: it may have stored the import" \
     "$ERR"
+
+pt_step "a signal ignored when ptrack started stays ignored: nohup's SIGHUP, a background job's SIGINT"
+# still_running PID: PID has not ended a second after the signal (a
+# signal that stops ptrack ends it within milliseconds).
+still_running() { sleep 1; kill -0 "$1" 2>/dev/null; }
+rm -f "$PT_TMP/upload.done"
+nohup "$PTRACK" --url "$STALL" import "$PT_TMP/whole.jsonl" </dev/null >/dev/null 2>"$PT_TMP/nohup.err" &
+pid=$!
+wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
+kill -HUP "$pid"
+check_true "nohup ptrack import goes on after SIGHUP" still_running "$pid"
+kill -TERM "$pid" 2>/dev/null || true
+set +e
+wait "$pid"
+RC=$?
+set -e
+check_eq "and SIGTERM still stops it" 143 "$RC"
+rm -f "$PT_TMP/upload.done"
+# Started with & from this script, without PT_SIGINT_DFL: SIGINT ignored.
+"$PTRACK" --url "$STALL" import "$PT_TMP/whole.jsonl" </dev/null >/dev/null 2>"$PT_TMP/bg.err" &
+pid=$!
+wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
+kill -INT "$pid"
+check_true "a background job of a script goes on after SIGINT" still_running "$pid"
+kill -TERM "$pid" 2>/dev/null || true
+set +e
+wait "$pid"
+RC=$?
+set -e
+check_eq "and SIGTERM still stops it" 143 "$RC"
 
 pt_step "export on a terminal, Ctrl-C: the file is not written"
 mkdir -p "$PT_TMP/exp"

@@ -116,7 +116,7 @@ print("|".join(l.split("：")[0] for l in c.splitlines()) if isinstance(c, str) 
 ' "$PT_TMP/robot.jsonl")"
 
 pt_step "ptrack watch says which numbers were lost"
-"$PTRACK" --socket "$PT_SOCK" watch --after "$GIVEN" >"$PT_TMP/watch.out" 2>&1 &
+"${PT_SIGINT_DFL[@]}" "$PTRACK" --socket "$PT_SOCK" watch --after "$GIVEN" >"$PT_TMP/watch.out" 2>&1 &
 WATCH_PID=$!
 PT_PIDS+=("$WATCH_PID")
 for i in $(seq 1 300); do
