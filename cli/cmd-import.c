@@ -102,10 +102,17 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
  * stored nothing; stopped after, ptrackd may have stored it before it
  * noticed. A partial one keeps the batches (of 2,000 records) it stored
  * before (docs/api.md, "POST /v1/imports"). */
-static void stop_message(const upload_t *u, bool partial, int sig)
+static void stop_message(const upload_t *u, bool partial, int sig, long status)
 {
     const char *why = pt_transfer_stop_name(sig);
-    if (partial)
+    if (status >= 200 && status < 300)
+        /* The answer's status line was in: the import was stored, only
+         * the counts in its body were not read. */
+        fprintf(stderr,
+                "ptrack import: 导入已完成，但未读完结果 (stopped by %s after ptrackd answered "
+                "HTTP %ld: the import was stored; ptrack list shows it)\n",
+                why, status);
+    else if (partial)
         fprintf(stderr,
                 "ptrack import: 导入已中断，可能已导入一部分 (stopped by %s before ptrackd "
                 "answered: with --partial it stores the records in batches of 2,000 as it reads "
@@ -381,7 +388,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     }
     if (stopped_by) {
         /* The line is wiped: the message takes its place. */
-        stop_message(&u, pt_args_flag(args, "partial"), stopped_by);
+        stop_message(&u, pt_args_flag(args, "partial"), stopped_by, status);
         rc = 128 + stopped_by;
     } else if (u.read_failed) {
         fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n",

@@ -1032,6 +1032,11 @@ static void *job_main(void *arg)
                 else if (!atomic_load(&job->cancelled))
                     pt_warn("%s", err.message);
             }
+        } else {
+            /* No snapshot to read from: said here, as the plugin's
+             * failures are above (log_outcome logs no failed export). */
+            pt_warn("an export by %s (format %s) could not start: %s", job->actor, job->format,
+                    err.message);
         }
         if (err.code != PT_OK)
             answer_error(job, &err);
@@ -1118,8 +1123,8 @@ static void log_outcome(const ptrack_job_t *job)
                                        "; %lld skipped as already stored",
                                        (long long)job->res.skipped);
             if (job->n_rejects && at < sizeof(more))
-                snprintf(more + at, sizeof(more) - at, "; %lld records rejected",
-                         (long long)job->n_rejects);
+                snprintf(more + at, sizeof(more) - at, "; %lld record%s rejected",
+                         (long long)job->n_rejects, job->n_rejects == 1 ? "" : "s");
             pt_info("%s imported %lld proposal%s (%s)%s", who, (long long)job->res.imported,
                     job->res.imported == 1 ? "" : "s", what, more);
         } else if (job->answer_status >= 500) {

@@ -575,8 +575,8 @@ void pt_store_cancel_imports(pt_store_t *s)
  * for rows it holds the writer, and every other client's write with it;
  * so when it has waited longer than it may (EARLY_WAIT_MS), it gives up:
  * its write fails and is rolled back, and the commit moves the rows after
- * the file has been read, as if it had not been tried. Ids it took stay
- * unused. When its import is abandoned, it gives up as well, and is
+ * the file has been read, as if it had not been tried; the ids it took
+ * are given to the rows of the late move. When its import is abandoned, it gives up as well, and is
  * rolled back: at once if it waits for rows, else within STOP_CHECK_ROWS
  * rows, not after every row already staged. The late move (the commit's,
  * after the file has been read) goes on to the end: the commit has taken

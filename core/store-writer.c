@@ -1505,14 +1505,17 @@ void *pt_store_writer_main(void *arg)
         last->next_ = NULL;
         pthread_mutex_unlock(&s->mu);
 
-        int changes = sqlite3_total_changes(w.db);
         bool ok = run_batch(&w, batch);
         w.batch_end = mono_ms();
-        size_t refused = 0;
-        for (pt_write_t *wr = batch; wr; wr = wr->next_)
+        /* Stored: a write of a committed batch that succeeded and wrote
+         * (not an Idempotency-Key replay). SQLite's count of changes would
+         * also count the rows of a write rolled back to its savepoint. */
+        size_t refused = 0, stored = 0;
+        for (pt_write_t *wr = batch; wr; wr = wr->next_) {
             refused += wr->err.code == PT_ESTORAGE;
-        storage_note(&w, !ok || w.storage_failed, ok && sqlite3_total_changes(w.db) != changes,
-                     refused);
+            stored += wr->err.code == PT_OK && !wr->replayed;
+        }
+        storage_note(&w, !ok || w.storage_failed, ok && stored > 0, refused);
         if (ok && w.batch_last_seq)
             pt_store_seqmark_commit(s, w.batch_last_seq);
         publish_backlog(&w);

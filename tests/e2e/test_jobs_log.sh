@@ -38,7 +38,7 @@ printf '标题,类别\n关于完善城市公交线网的建议,交通\n,交通\n
 pt_import csv "$PT_TMP/partial.csv" "partial=true"
 check_status "the partial import" 200
 check_contains "the log counts what was rejected" "root imported 1 proposal (format csv" \
-    "$(log_line "; 1 records rejected")"
+    "$(log_line "; 1 record rejected")"
 
 pt_step "a refused import says why"
 printf '标题\n"关于未闭合引号的建议\n' >"$PT_TMP/broken.csv"
