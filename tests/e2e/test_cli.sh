@@ -570,25 +570,9 @@ check_contains "names the status" '"starting"' "$ERR"
 
 # ---------------------------------------------------------------------------
 pt_step "an export stopped by a signal leaves no temporary file behind"
-# A server that starts an export and then stalls, as a slow one would.
-cat >"$PT_TMP/stall.py" <<'PY'
-import http.server, sys, time
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv")
-        self.send_header("Content-Length", "10000000")
-        self.end_headers()
-        self.wfile.write(b"id,title\n" * 100)
-        self.wfile.flush()
-        time.sleep(60)
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
 STALL_PORT="$(pt_free_port)"
-"$PY" "$PT_TMP/stall.py" "$STALL_PORT" &
+# A server that starts an export and then stalls, as a slow one would.
+"$PY" "$PT_E2E_DIR/receivers/stall_http.py" "$STALL_PORT" &
 stall_pid=$!
 wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$STALL_PORT" ||
     pt_die "the stalling server did not start"

@@ -141,28 +141,8 @@ kill "$WRITER" 2>/dev/null || true
 # A server that takes a whole upload and then answers nothing, as ptrackd
 # does while it stores a large import, and starts an export it then
 # stalls, as a slow one would.
-cat >"$PT_TMP/stall.py" <<'PY'
-import http.server, sys, time
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
-        open(sys.argv[2], "w").close()
-        time.sleep(60)
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv")
-        self.send_header("Content-Length", "10000000")
-        self.end_headers()
-        self.wfile.write(b"id,title\n" * 2000)
-        self.wfile.flush()
-        time.sleep(60)
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
 STALL_PORT="$(pt_free_port)"
-"$PY" "$PT_TMP/stall.py" "$STALL_PORT" "$PT_TMP/upload.done" &
+"$PY" "$PT_E2E_DIR/receivers/stall_http.py" "$STALL_PORT" "$PT_TMP/upload.done" &
 wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$STALL_PORT" ||
     pt_die "the stalling server did not start"
 STALL="http://127.0.0.1:$STALL_PORT"
@@ -181,31 +161,28 @@ pt_step "a signal ignored when ptrack started stays ignored: nohup's SIGHUP, a b
 # still_running PID: PID has not ended a second after the signal (a
 # signal that stops ptrack ends it within milliseconds).
 still_running() { sleep 1; kill -0 "$1" 2>/dev/null; }
-rm -f "$PT_TMP/upload.done"
-nohup "$PTRACK" --url "$STALL" import "$PT_TMP/whole.jsonl" </dev/null >/dev/null 2>"$PT_TMP/nohup.err" &
-pid=$!
-wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
-kill -HUP "$pid"
-check_true "nohup ptrack import goes on after SIGHUP" still_running "$pid"
-kill -TERM "$pid" 2>/dev/null || true
-set +e
-wait "$pid"
-RC=$?
-set -e
-check_eq "and SIGTERM still stops it" 143 "$RC"
-rm -f "$PT_TMP/upload.done"
+# goes_on SIG WHAT PTRACK...: starts PTRACK... (an import to the stalling
+# server) in the background, sends SIG once the upload is in, and checks
+# that the import goes on, then that SIGTERM still stops it.
+goes_on() {
+    local sig="$1" what="$2" pid
+    shift 2
+    rm -f "$PT_TMP/upload.done"
+    "$@" --url "$STALL" import "$PT_TMP/whole.jsonl" </dev/null >/dev/null 2>"$PT_TMP/bg.err" &
+    pid=$!
+    wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
+    kill -s "$sig" "$pid"
+    check_true "$what goes on after SIG$sig" still_running "$pid"
+    kill -TERM "$pid" 2>/dev/null || true
+    set +e
+    wait "$pid"
+    RC=$?
+    set -e
+    check_eq "and SIGTERM still stops it" 143 "$RC"
+}
+goes_on HUP "nohup ptrack import" nohup "$PTRACK"
 # Started with & from this script, without PT_SIGINT_DFL: SIGINT ignored.
-"$PTRACK" --url "$STALL" import "$PT_TMP/whole.jsonl" </dev/null >/dev/null 2>"$PT_TMP/bg.err" &
-pid=$!
-wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
-kill -INT "$pid"
-check_true "a background job of a script goes on after SIGINT" still_running "$pid"
-kill -TERM "$pid" 2>/dev/null || true
-set +e
-wait "$pid"
-RC=$?
-set -e
-check_eq "and SIGTERM still stops it" 143 "$RC"
+goes_on INT "a background job of a script" "$PTRACK"
 
 pt_step "export on a terminal, Ctrl-C: the file is not written"
 mkdir -p "$PT_TMP/exp"
