@@ -36,8 +36,11 @@ void pt_api_fail(pt_call_t *call, pt_error_t *err)
     int status = pt_error_http_status(err->code);
     /* A write refused while the store cannot write (a full disk) is not
      * logged each time: the writer logs when that begins and ends
-     * (store-writer.c), and a busy office sends many. */
-    if (status >= 500 && err->code == PT_ESTORAGE && !pt_store_writable(call->api->opts.store))
+     * (store-writer.c), and a busy office sends many. A read that fails
+     * meanwhile (a damaged page) is logged as ever. */
+    bool write = strcmp(call->req->method, "GET") != 0 && strcmp(call->req->method, "HEAD") != 0;
+    if (status >= 500 && err->code == PT_ESTORAGE && write &&
+        !pt_store_writable(call->api->opts.store))
         pt_debug("%s %s: %s", call->req->method, call->req->path, err->message);
     else if (status >= 500)
         pt_warn("%s %s: %s", call->req->method, call->req->path, err->message);
