@@ -326,6 +326,25 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
     return w + 1;
 }
 
+/* Whether a line may not start with s: closing punctuation, which belongs
+ * to what it follows (、，。；：！？…, closing brackets, full-width or not),
+ * as Chinese typesetting has it (and UAX #14 roughly). */
+static bool holds_to_previous(const char *s, size_t n)
+{
+    static const char *const closing[] = {"、", "，", "。", "；", "：", "！", "？",
+                                          "）", "」", "』", "》", "】", "〕", "…"};
+    if (n == 0)
+        return false;
+    if (s[0] != '\0' && strchr("),.;:!?]}", s[0]))
+        return true;
+    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++) {
+        size_t k = strlen(closing[i]);
+        if (n >= k && memcmp(s, closing[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Wraps one line of text (no line breaks in it). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
 {
@@ -350,7 +369,9 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
                 break;
             used += k;
             w += cw;
-            if (space || cw == 2)
+            /* A break after a space, or after a wide character unless
+             * what follows holds to it. */
+            if (space || (cw == 2 && !holds_to_previous(s + used, n - used)))
                 brk = used;
         }
         size_t take = used < n && brk > 0 ? brk : used;

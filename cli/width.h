@@ -63,8 +63,10 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
 
 /* Appends s to b as a paragraph wrapped at `width` columns, every line
  * starting with `indent` spaces and ending with a newline. Lines break after
- * a space or between two wide characters (Chinese needs no spaces), and
- * inside a long run of ASCII only when nothing else fits; never inside a
+ * a space or between two wide characters (Chinese needs no spaces), but
+ * not before closing punctuation (、，。 or a closing bracket: no line
+ * starts with one while another break fits), and inside a long run of
+ * ASCII only when nothing else fits; never inside a
  * character or a cluster, so a line is wider than `width` only when one
  * cluster alone is (a wide character at a width of 1). Line breaks in s
  * are kept; other control characters become spaces. */

@@ -162,6 +162,25 @@ static void a_narrow_wrap_keeps_every_character(void **state)
     pt_buf_free(&b);
 }
 
+static void no_wrapped_line_starts_with_closing_punctuation(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* "一是加大投入" fills the twelve columns, and "，" would start the
+     * next line: the break comes a character earlier, 入 goes with it. */
+    pt_text_wrap(&b, "一是加大投入，二是完善管护", 0, 12);
+    assert_string_equal(pt_buf_str(&b), "一是加大投\n入，二是完善\n管护\n");
+    pt_buf_reset(&b);
+    /* So for 、 and a closing bracket. */
+    pt_text_wrap(&b, "省财政厅、省水利厅（协办）", 0, 8);
+    assert_string_equal(pt_buf_str(&b), "省财政\n厅、省水\n利厅（协\n办）\n");
+    pt_buf_reset(&b);
+    /* Where nothing else fits the column, the line is cut where it must. */
+    pt_text_wrap(&b, "厅，", 0, 2);
+    assert_string_equal(pt_buf_str(&b), "厅\n，\n");
+    pt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +192,7 @@ int main(void)
         cmocka_unit_test(a_cut_never_splits_a_sequence),
         cmocka_unit_test(a_wrap_never_splits_a_sequence),
         cmocka_unit_test(a_narrow_wrap_keeps_every_character),
+        cmocka_unit_test(no_wrapped_line_starts_with_closing_punctuation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
