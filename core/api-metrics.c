@@ -53,6 +53,20 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
     pt_buf_printf(b, "ptrack_store_checkpoints_total %llu\n", (unsigned long long)checkpoints);
     header(b, "ptrack_store_wal_bytes", "gauge", "The size of the database's WAL file.");
     pt_buf_printf(b, "ptrack_store_wal_bytes %llu\n", (unsigned long long)wal_bytes);
+    /* Room on the disk, so that a dashboard warns before writes are
+     * refused (a full disk: docs/operation.md). */
+    int64_t db_bytes, free_bytes;
+    pt_store_disk_figures(store, &db_bytes, &free_bytes);
+    if (db_bytes >= 0) {
+        header(b, "ptrack_store_db_bytes", "gauge",
+               "The size of the database file (the WAL apart).");
+        pt_buf_printf(b, "ptrack_store_db_bytes %lld\n", (long long)db_bytes);
+    }
+    if (free_bytes >= 0) {
+        header(b, "ptrack_store_disk_free_bytes", "gauge",
+               "Room left on the disk of the data directory; writes are refused when it runs out.");
+        pt_buf_printf(b, "ptrack_store_disk_free_bytes %lld\n", (long long)free_bytes);
+    }
     header(b, "ptrack_search_backlog", "gauge",
            "Imported proposals not yet in the full-text index (search finds them all the same).");
     pt_buf_printf(b, "ptrack_search_backlog %lld\n",

@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "log.h"
 
@@ -262,6 +264,14 @@ static void warn_unknown_states(sqlite3 *db, const pt_workflow_t *wf)
                     n == 1 ? "it" : "them");
     }
     sqlite3_finalize(q);
+}
+
+void pt_store_disk_figures(const pt_store_t *s, int64_t *db_bytes, int64_t *free_bytes)
+{
+    struct stat st;
+    struct statvfs vfs;
+    *db_bytes = stat(s->path, &st) == 0 ? (int64_t)st.st_size : -1;
+    *free_bytes = statvfs(s->path, &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
 }
 
 int pt_store_set_temp_dir(const char *dir)

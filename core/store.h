@@ -149,6 +149,11 @@ void pt_store_counters(const pt_store_t *store, uint64_t *commits, uint64_t *wri
  * checkpointer that cannot finish (a reader that never ends). Thread:
  * any. */
 void pt_store_wal_figures(const pt_store_t *store, uint64_t *checkpoints, uint64_t *wal_bytes);
+/* The size of the database file (the WAL apart), and the room left on the
+ * disk that holds it for a user that is not root (statvfs's f_bavail):
+ * what writes have before they are refused. Either is -1 when the system
+ * cannot tell. Thread: any (two system calls). */
+void pt_store_disk_figures(const pt_store_t *store, int64_t *db_bytes, int64_t *free_bytes);
 /* How many imported proposals wait to be indexed for search (search finds
  * them meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);

@@ -12,7 +12,9 @@
 #     less than a tenth of the database file, where reading the rows reads
 #     more than the whole table each time (it is larger than a read
 #     connection's page cache);
-#   - the figures are those of /v1/stats: by status, and overdue.
+#   - the figures are those of /v1/stats: by status, and overdue;
+#   - the database's size and the room left on its disk are there, to
+#     warn before a full disk refuses writes.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -62,5 +64,17 @@ api GET /v1/stats
 check_eq "as /v1/stats counts them" \
     "$(jv '" ".join(str(j["by_status"].get(s, 0)) for s in ("submitted", "assigned", "handling")) + " " + str(j["overdue"])')" \
     "$(BODY="$metrics"; for k in submitted assigned handling; do printf '%s ' "$(metric "ptrack_proposals{status=\"$k\"}")"; done; metric ptrack_proposals_overdue)"
+
+pt_step "the room on the disk, and the database's size"
+api GET /metrics
+check_eq "ptrack_store_db_bytes is the database file's size" \
+    "$(stat -c %s "$PT_DATA/ptrack.db")" "$(metric ptrack_store_db_bytes)"
+# What df says for a user that is not root, taken at once after the
+# scrape: other programs write to the same disk meanwhile, so within 64 MiB.
+free_df="$(python3 -c 'import os, sys; v = os.statvfs(sys.argv[1]); print(v.f_bavail * v.f_frsize)' "$PT_DATA")"
+free_m="$(metric ptrack_store_disk_free_bytes)"
+check_true "ptrack_store_disk_free_bytes is the room df shows ($free_m, df $free_df)" \
+    python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if a > 0 and abs(a - b) < 64 << 20 else 1)' \
+    "${free_m:-0}" "$free_df"
 
 pt_finish
