@@ -475,6 +475,20 @@ pt_run() {
 # pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
+# pt_stop_bg PID SIG SECS WHAT: sends SIG to the background command PID,
+# which must end within SECS seconds (else a failed check naming WHAT, and
+# kill -9), and sets RC to its exit code.
+pt_stop_bg() {
+    local pid="$1" sig="$2" secs="$3" what="$4"
+    kill -s "$sig" "$pid" 2>/dev/null || true
+    if ! wait_for "$secs" eval '! kill -0 "$pid" 2>/dev/null'; then
+        pt_check_fail "$what stops within $secs s of SIG$sig" "exit" "still running; killed"
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    RC=0
+    wait "$pid" || RC=$?
+}
+
 # "${PT_SIGINT_DFL[@]}" CMD... &: runs CMD in the background with SIGINT
 # at its default. A command a script starts in the background has SIGINT
 # ignored (as POSIX shells do, so that a Ctrl-C at the terminal does not

@@ -583,15 +583,7 @@ for sig in INT TERM HUP; do
         --out "$PT_TMP/exp/out.csv" >/dev/null 2>"$PT_TMP/exp.err" &
     exp_pid=$!
     wait_for 10 has_tmp || pt_check_fail "export writes a temporary file" "out.csv.ptrack-*" "$(ls "$PT_TMP/exp")"
-    kill -s "$sig" "$exp_pid"
-    if ! wait_for 5 eval '! kill -0 "$exp_pid" 2>/dev/null'; then
-        pt_check_fail "export stops within 5 s of SIG$sig" "exit" "still running; killed"
-        kill -9 "$exp_pid" 2>/dev/null || true
-    fi
-    set +e
-    wait "$exp_pid"
-    RC=$?
-    set -e
+    pt_stop_bg "$exp_pid" "$sig" 5 "export"
     ERR="$(cat "$PT_TMP/exp.err")"
     check_rc "export stopped by SIG$sig" "$((128 + $(kill -l "$sig")))"
     check_eq "SIG$sig: nothing is left in the directory" "" "$(ls -A "$PT_TMP/exp")"

@@ -62,15 +62,7 @@ in_script() {
     "${PT_SIGINT_DFL[@]}" "$PTRACK" "$@" </dev/null >"$PT_TMP/script.out" 2>"$PT_TMP/script.err" &
     pid=$!
     wait_for 30 eval "$wait" || pt_check_fail "ready to be stopped: $wait" "true" "false"
-    kill -s "$sig" "$pid"
-    if ! wait_for 10 eval '! kill -0 "$pid" 2>/dev/null'; then
-        pt_check_fail "stops within 10 s of SIG$sig" "exit" "still running; killed"
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-    set +e
-    wait "$pid"
-    RC=$?
-    set -e
+    pt_stop_bg "$pid" "$sig" 10 "ptrack $1"
     ERR="$(cat "$PT_TMP/script.err")"
 }
 
@@ -173,11 +165,7 @@ goes_on() {
     wait_for 30 uploaded || pt_check_fail "the upload went out" "true" "false"
     kill -s "$sig" "$pid"
     check_true "$what goes on after SIG$sig" still_running "$pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    set +e
-    wait "$pid"
-    RC=$?
-    set -e
+    pt_stop_bg "$pid" TERM 10 "$what"
     check_eq "and SIGTERM still stops it" 143 "$RC"
 }
 goes_on HUP "nohup ptrack import" nohup "$PTRACK"

@@ -152,15 +152,21 @@ static void on_read(pt_read_t *r)
     uv_stop(&f->loop);
 }
 
-static pt_read_t *read_op(fixture_t *f, pt_read_op_t op, int64_t id)
+/* Runs the read r and waits for its answer. */
+static void run_read(fixture_t *f, pt_read_t *r)
 {
-    pt_read_t *r = pt_read_new(op);
-    r->id = id;
     r->cb = on_read;
     r->data = f;
     f->pending++;
     assert_int_equal(pt_store_read(f->store, r), PT_OK);
     wait_writes(f);
+}
+
+static pt_read_t *read_op(fixture_t *f, pt_read_op_t op, int64_t id)
+{
+    pt_read_t *r = pt_read_new(op);
+    r->id = id;
+    run_read(f, r);
     return r;
 }
 
@@ -627,11 +633,7 @@ static void search(fixture_t *f, const char *q, char *out, size_t len)
     r->query.q = strdup(q);
     r->query.key_supervision = r->query.overdue = -1;
     r->query.limit = 100;
-    r->cb = on_read;
-    r->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_read(f->store, r), PT_OK);
-    wait_writes(f);
+    run_read(f, r);
     assert_int_equal(r->err.code, PT_OK);
     cJSON *j = cJSON_Parse(r->json);
     assert_non_null(j);
@@ -1074,11 +1076,7 @@ static int64_t scoped_page(fixture_t *f, const char *unit, const char *person, i
     r->limit = limit;
     r->query.unit = unit ? strdup(unit) : NULL;
     r->query.person = person ? strdup(person) : NULL;
-    r->cb = on_read;
-    r->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_read(f->store, r), PT_OK);
-    wait_writes(f);
+    run_read(f, r);
     assert_int_equal(r->err.code, PT_OK);
     cJSON *j = cJSON_Parse(r->json);
     cJSON *it;
