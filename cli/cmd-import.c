@@ -62,17 +62,23 @@ typedef struct {
     int read_errno;
 } upload_t;
 
+/* Reads with read(2), not stdio, so that a slow pipe's bytes go out (and
+ * the progress line moves) as they come instead of once curl's whole
+ * buffer is full. */
 static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 {
     upload_t *u = ud;
-    if (pt_transfer_stop_signal())
-        return CURL_READFUNC_ABORT;
-    size_t n = fread(buf, 1, size * nmemb, u->in);
-    if (n == 0 && ferror(u->in)) {
-        /* A stop that came while the read waited (stdin, a pipe)
-         * interrupts it: that is the stop, not a broken file. */
+    ssize_t n;
+    for (;;) {
         if (pt_transfer_stop_signal())
             return CURL_READFUNC_ABORT;
+        n = read(fileno(u->in), buf, size * nmemb);
+        if (n >= 0)
+            break;
+        /* A stop that came while the read waited (stdin, a pipe)
+         * interrupts it: that is the stop, not a broken file. */
+        if (errno == EINTR)
+            continue;
         u->read_failed = true;
         u->read_errno = errno;
         return CURL_READFUNC_ABORT;
@@ -80,7 +86,7 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
     u->sent += (int64_t)n;
     if (n == 0 || (u->size >= 0 && u->sent >= u->size))
         u->at_end = true;
-    return n;
+    return (size_t)n;
 }
 
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,

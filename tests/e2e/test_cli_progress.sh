@@ -66,4 +66,35 @@ check_eq "every line on the screen is a whole proposal" 300 \
 on_tty "$PT_TMP/export.out" export --format jsonl --out "$PT_TMP/all.jsonl" --quiet
 check_true "--quiet draws no line" not_drawn
 
+pt_step "import from a slow pipe: the line moves as the bytes come"
+# About 20 KB, a pause of 2 s, then 20 KB more: all of it less than curl's
+# upload buffer, which a read that waits for a full buffer would fill only
+# at the end, so that the line would show nothing between 0 and the whole.
+cat >"$PT_TMP/slow.py" <<'PY'
+import json, sys, time
+out = sys.stdout.buffer
+def part(first, n):
+    for i in range(first, first + n):
+        out.write((json.dumps({"title": "关于慢速管道第%d号的建议" % i, "number": "S%d" % i,
+                               "session": "十四届", "background": "背景。" * 40},
+                              ensure_ascii=False) + "\n").encode())
+    out.flush()
+part(0, 60)
+time.sleep(2)
+part(60, 60)
+PY
+set +e
+TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" --stdout "$PT_TMP/import.out" -- /bin/sh -c \
+    "env python3 '$PT_TMP/slow.py' | '$PTRACK' --socket '$PT_SOCK' import - --format jsonl")"
+RC=$?
+set -e
+check_eq "import from the pipe: exit 0" 0 "$RC"
+check_contains "every record stored" "已导入 120 条" "$(cat "$PT_TMP/import.out")"
+# The figures the line showed, in bytes, in order.
+shown="$(printf '%s' "$TTY" | tr '\r' '\n' | sed -n 's/^导入 \([0-9.]*\) \(B\|KB\).*/\1 \2/p' |
+    awk '{ print ($2 == "KB") ? int($1 * 1024) : $1 }')"
+last="$(printf '%s\n' "$shown" | tail -n 1)"
+between() { printf '%s\n' "$shown" | awk -v last="$last" '$1 > 0 && $1 < last { f = 1 } END { exit !f }'; }
+check_true "the line showed the first part before the rest came (shown: $(echo $shown))" between
+
 pt_finish
