@@ -28,7 +28,7 @@ static bool value_is_text(const pt_opt_t *o, const char *value)
 static bool check_utf8(const pt_opt_t *o, const char *value, const char *cmd)
 {
     size_t bad;
-    if (!value_is_text(o, value) || pt_utf8_valid(value, strlen(value), &bad))
+    if (!value_is_text(o, value) || pt_utf8_check(value, strlen(value), &bad))
         return true;
     fprintf(stderr,
             "ptrack %s: the value of --%s is not UTF-8 text (byte %zu); ptrack sends UTF-8: "
@@ -304,7 +304,7 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
         b.len -= 3;
     }
     size_t bad;
-    if (!pt_utf8_valid(pt_buf_str(&b), b.len, &bad)) {
+    if (!pt_utf8_check(pt_buf_str(&b), b.len, &bad)) {
         fprintf(stderr,
                 "ptrack %s: %s is not UTF-8 text (byte %zu); save it as UTF-8, or convert it: "
                 "iconv -f GBK -t UTF-8 %s > %s.utf8\n",

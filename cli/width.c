@@ -121,7 +121,7 @@ static int in_table(int32_t cp, const range_t *t, size_t n)
     return 0;
 }
 
-bool pt_utf8_valid(const char *s, size_t n, size_t *bad)
+bool pt_utf8_check(const char *s, size_t n, size_t *bad)
 {
     for (size_t i = 0; i < n;) {
         int32_t cp;

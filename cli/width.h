@@ -33,7 +33,7 @@ size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp);
 
 /* Whether s[0..n) is all valid UTF-8. When it is not, *bad (may be NULL)
  * gets the offset of the first byte that is not. */
-bool pt_utf8_valid(const char *s, size_t n, size_t *bad);
+bool pt_utf8_check(const char *s, size_t n, size_t *bad);
 
 /* Columns of one code point: 0, 1 or 2. Control characters count 0; the
  * table code replaces them before measuring (see pt_text_clean). */

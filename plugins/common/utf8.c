@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-int pt_utf8_valid(const char *text, size_t n)
+int pt_utf8_ok(const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;

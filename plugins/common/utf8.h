@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* Whether text[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
-int pt_utf8_valid(const char *text, size_t n);
+int pt_utf8_ok(const char *text, size_t n);
 /* The width of s on a screen or in a spreadsheet column: wide (CJK) code
  * points count 2, others 1. */
 size_t pt_utf8_width(const char *s);

@@ -1251,7 +1251,7 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     for (size_t i = 0; im->guessed && im->cd == (iconv_t)-1 && i < rec->n; i++) {
         bool ignored = im->cols[i].col &&
                        (im->cols[i].col->kind == CC_IGNORE || im->cols[i].col->kind == CC_ID);
-        if (!ignored && !pt_utf8_valid(rec->fields[i], rec->lens[i])) {
+        if (!ignored && !pt_utf8_ok(rec->fields[i], rec->lens[i])) {
             char reason[512];
             snprintf(reason, sizeof(reason),
                      "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "

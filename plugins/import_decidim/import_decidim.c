@@ -170,7 +170,7 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
     const ptrack_host_t *h = m->h;
     char reason[200];
     for (size_t i = 0; i < f->n; i++)
-        if (!pt_utf8_valid(f->vals[i], strlen(f->vals[i]))) {
+        if (!pt_utf8_ok(f->vals[i], strlen(f->vals[i]))) {
             snprintf(reason, sizeof(reason),
                      "the value of %s is not valid UTF-8 (Decidim exports are UTF-8)",
                      f->keys[i] ? f->keys[i] : "a column");

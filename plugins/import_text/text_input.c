@@ -171,7 +171,7 @@ static int line_out(text_input_t *in, const char **line, size_t *len)
             n -= 3;
         }
     }
-    if (in->cd == (iconv_t)-1 && !pt_utf8_valid(p, n)) {
+    if (in->cd == (iconv_t)-1 && !pt_utf8_ok(p, n)) {
         snprintf(in->error, sizeof(in->error),
                  "line %ld is not valid UTF-8 (send encoding=gbk if the document is GBK)",
                  in->line_no);
