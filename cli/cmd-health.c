@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "json.h"
 #include "table.h"
+#include "transfer.h"
 
 static const pt_opt_t opts[] = {{0}};
 
@@ -39,6 +40,13 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
         pt_table_row(t);
         pt_table_cell(t, 0, "最新事件 last event seq");
         pt_table_cellf(t, 1, "%.0f", last_seq->valuedouble);
+    }
+    const cJSON *room = pt_json_get(h, "disk_free_bytes");
+    if (cJSON_IsNumber(room)) {
+        char text[32];
+        pt_table_row(t);
+        pt_table_cell(t, 0, "磁盘剩余 disk free");
+        pt_table_cell(t, 1, pt_human_bytes((int64_t)room->valuedouble, text, sizeof text));
     }
     const cJSON *failed = pt_json_get(h, "plugins_failed");
     if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {

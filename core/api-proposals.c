@@ -502,6 +502,14 @@ static void on_health(pt_read_t *r)
         cJSON_AddNullToObject(j, "proposals");
     cJSON_AddBoolToObject(j, "writable", pt_store_writable(store));
     cJSON_AddNumberToObject(j, "last_seq", (double)pt_store_last_seq(store));
+    /* The room left where the database grows: the one thing an operator
+     * can see coming before writes are refused (a full disk). */
+    int64_t db_bytes, free_bytes;
+    pt_store_disk_figures(store, &db_bytes, &free_bytes);
+    if (free_bytes >= 0)
+        cJSON_AddNumberToObject(j, "disk_free_bytes", (double)free_bytes);
+    else
+        cJSON_AddNullToObject(j, "disk_free_bytes");
     /* The configuration's plugin instances that the last reload could not
      * load or change: a notifier named there may not be delivering. Names
      * only; an admin reads why in GET /v1/plugins. */

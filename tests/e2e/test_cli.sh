@@ -487,6 +487,8 @@ cli --json workflow
 check_true "workflow --json is valid JSON" is_json "$OUT"
 cli health
 check_rc "ptrack health" 0
+check_true "health shows the room left on the data directory's disk" \
+    grep -Eq '磁盘剩余 disk free +[0-9.]+ (B|KB|MB|GB)$' <<<"$OUT"
 "$PTRACK" --socket "$PT_SOCK" watch >"$PT_TMP/watch.out" 2>&1 &
 watch_pid=$!
 # watch shows what happens once it has read the feed's head, which a busy

@@ -76,5 +76,10 @@ free_m="$(metric ptrack_store_disk_free_bytes)"
 check_true "ptrack_store_disk_free_bytes is the room df shows ($free_m, df $free_df)" \
     python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if a > 0 and abs(a - b) < 64 << 20 else 1)' \
     "${free_m:-0}" "$free_df"
+api GET /v1/health
+free_h="$(jv 'j["disk_free_bytes"]')"
+check_true "GET /v1/health's disk_free_bytes is that room too ($free_h)" \
+    python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if a > 0 and abs(a - b) < 64 << 20 else 1)' \
+    "${free_h:-0}" "$free_df"
 
 pt_finish
