@@ -6,7 +6,10 @@
  * The time is UTC with milliseconds, the level is padded to five columns so
  * that messages line up, and the message is UTF-8 (usually Chinese).
  * With --syslog the same message goes to syslog(3) instead, without the
- * time and the level, which syslog records itself.
+ * time and the level, which syslog records itself. When stderr is
+ * systemd's journal (a service's default), each line starts with the
+ * level as a priority, "<4>" for a warning, which the journal takes off
+ * and records, so that `journalctl -p warning` finds the warnings.
  *
  * Every thread may log (the loop, the store's writer, plugin workers), and
  * none of them may block on another to do so. Each line is therefore built
@@ -22,7 +25,9 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +39,8 @@ static _Atomic int log_level = PT_LOG_INFO;
 
 /* Set once at start-up by pt_log_use_syslog; read on every call. */
 static _Atomic int log_to_syslog = 0;
+/* Set once at start-up by pt_log_detect_journal; read on every call. */
+static _Atomic int log_to_journal = 0;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 /* Padded to the width of the longest ("ERROR") plus one space. */
@@ -53,6 +60,23 @@ void pt_log_use_syslog(const char *ident)
      * purpose: a daemon must not write to the console. */
     openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
     atomic_store_explicit(&log_to_syslog, 1, memory_order_relaxed);
+}
+
+bool pt_log_detect_journal(void)
+{
+    /* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it
+     * connected a service's stderr to; the same numbers on our stderr mean
+     * it still is that stream, not a file or a pipe it was moved to
+     * (sd_journal_stream_fd(3), systemd.exec(5)). */
+    const char *env = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    char extra;
+    struct stat st;
+    bool on = env && sscanf(env, "%llu:%llu%c", &dev, &ino, &extra) == 2 &&
+              fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+              (unsigned long long)st.st_ino == ino;
+    atomic_store_explicit(&log_to_journal, on ? 1 : 0, memory_order_relaxed);
+    return on;
 }
 
 int pt_log_level_parse(const char *s, pt_log_level_t *out)
@@ -96,7 +120,14 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    o = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+    o = 0;
+    if (atomic_load_explicit(&log_to_journal, memory_order_relaxed)) {
+        /* sd-daemon(3)'s prefixes: <7> debug, <6> info, <4> warning, <3> error. */
+        static const char *const prefixes[] = {"<7>", "<6>", "<4>", "<3>"};
+        memcpy(line, prefixes[level], 3);
+        o = 3;
+    }
+    o += strftime(line + o, sizeof(line) - o, "%Y-%m-%dT%H:%M:%S", &tm);
     o += (size_t)snprintf(line + o, sizeof(line) - o, ".%03ldZ %s", ts.tv_nsec / 1000000L,
                           level_tags[level]);
 

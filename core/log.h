@@ -8,6 +8,8 @@
 #ifndef PT_LOG_H
 #define PT_LOG_H
 
+#include <stdbool.h>
+
 typedef enum { PT_LOG_DEBUG = 0, PT_LOG_INFO, PT_LOG_WARN, PT_LOG_ERROR } pt_log_level_t;
 
 /* The longest line pt_log writes, its time and level included: PIPE_BUF,
@@ -24,6 +26,12 @@ int pt_log_level_parse(const char *s, pt_log_level_t *out);
  * message goes without one. Called once, at start-up, before other threads
  * log. */
 void pt_log_use_syslog(const char *ident);
+/* Whether stderr is systemd's journal (JOURNAL_STREAM names it); when it
+ * is, every later line on stderr starts with its level as a priority
+ * ("<6>" info, "<4>" warning...), which the journal records as the
+ * entry's priority instead of showing it. Called once, at start-up,
+ * before other threads log. */
+bool pt_log_detect_journal(void);
 void pt_log(pt_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define pt_debug(...) pt_log(PT_LOG_DEBUG, __VA_ARGS__)

@@ -989,6 +989,9 @@ static void stop_refused(daemon_t *d)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    /* First, so that every line says its level to the journal (--syslog,
+     * read later, sends the lines elsewhere and needs none). */
+    pt_log_detect_journal();
     pt_plugin_crash_install();
     daemon_t d;
     memset(&d, 0, sizeof(d));

@@ -253,4 +253,33 @@ PY
 else
     echo "skipped: needs root, setpriv and the group nogroup"
 fi
+
+pt_step "on systemd's journal, each line says its level as a priority"
+# systemd names the stream it gives a service as stderr in JOURNAL_STREAM
+# (device:inode); the journal takes a leading <N> off as the priority.
+pt_config
+journal="$PT_TMP/journal.log"
+: >"$journal"
+JOURNAL_STREAM="$(stat -c '%d:%i' "$journal")" \
+    "$PTRACKD" --config "$PT_CONF" --plugin-dir "$PT_TMP/absent" 2>>"$journal" &
+jpid=$!
+wait_for 10 grep -q "ready" "$journal" || pt_die "ptrackd did not start"
+kill -TERM "$jpid"
+wait "$jpid" || true
+check_true "an info line starts with <6>" grep -q '^<6>[0-9T:.-]*Z INFO  ptrackd .* ready' "$journal"
+check_true "a warning starts with <4> (no plugin directory)" \
+    grep -q '^<4>[0-9T:.-]*Z WARN  plugin directory .*absent' "$journal"
+check_eq "every line has a priority" "" "$(grep -v '^<[3467]>' "$journal" || true)"
+# Another stream (a file the service's stderr was moved to) is not the
+# journal: its lines stay as they were.
+other="$PT_TMP/other.log"
+: >"$other"
+JOURNAL_STREAM="$(stat -c '%d:%i' "$journal")" \
+    "$PTRACKD" --config "$PT_CONF" --plugin-dir "$PT_TMP/no-plugins" 2>>"$other" &
+jpid=$!
+wait_for 10 grep -q "ready" "$other" || pt_die "ptrackd did not start"
+kill -TERM "$jpid"
+wait "$jpid" || true
+check_true "not the journal: no priorities" grep -q '^[0-9T:.-]*Z INFO  ptrackd .* ready' "$other"
+check_eq "not one" "" "$(grep '^<' "$other" || true)"
 pt_finish
