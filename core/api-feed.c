@@ -24,6 +24,7 @@
 #include "api-internal.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -409,17 +410,33 @@ void pt_api_events(pt_call_t *call)
         free(w);
         return;
     }
+    w->sse = accepts_stream(call->req);
+    /* A stream picked up again says where it was in Last-Event-ID (the
+     * seq of the last event it had), unless after= says otherwise. A
+     * value that is no seq is refused: starting from the first event,
+     * or from now, would be a guess. An empty one names none. */
+    const char *last = w->sse ? pt_http_header(call->req, "Last-Event-ID") : NULL;
+    if (last && *last && !pt_http_query(call->req, "after")) {
+        char *end;
+        errno = 0;
+        long long seq = strtoll(last, &end, 10);
+        if (errno != 0 || *end != '\0' || seq < 0 || !(*last >= '0' && *last <= '9')) {
+            pt_list_query_clear(&w->scope);
+            free(w);
+            pt_api_failf(call, PT_EBADREQUEST,
+                         "the Last-Event-ID header is not the seq of an event (a whole number "
+                         "from 0)");
+            return;
+        }
+        after = seq;
+    }
     w->after = after;
     w->limit = (int)limit;
-    w->sse = accepts_stream(call->req);
     uv_timer_init(api->opts.loop, &w->timer);
     w->timer.data = w;
     pt_http_request_on_abort(call->req, on_client_gone, w);
     link_waiter(w);
     if (w->sse) {
-        const char *last = pt_http_header(call->req, "Last-Event-ID");
-        if (last && !pt_http_query(call->req, "after"))
-            w->after = strtoll(last, NULL, 10) > 0 ? strtoll(last, NULL, 10) : 0;
         const char *const headers[] = {"Cache-Control: no-cache", NULL};
         pt_api_count(call, 200);
         pt_http_stream_begin(call->req, 200, "text/event-stream; charset=utf-8", headers);

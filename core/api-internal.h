@@ -100,6 +100,11 @@ void pt_api_events(pt_call_t *call);
 void pt_api_feed_wake(int64_t last_seq, void *ud);
 void pt_api_feed_shutdown(pt_api_t *api);
 
+/* Refuses a query whose percent-encoding is broken (a % without two
+ * hexadecimal digits, or %00) or whose decoded names and values are not
+ * UTF-8: 400 bad_request. Every request's query goes through it first. */
+int pt_query_check(const pt_http_request_t *req, pt_error_t *err);
+
 /* Query parameters (api-query.c). Each returns PT_OK or PT_EBADREQUEST with
  * err naming the parameter. */
 int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list_query_t *q,

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json-strict.h"
@@ -119,11 +120,15 @@ static bool if_match(pt_call_t *call, int64_t *out)
         s += 2;
     char *end;
     bool quoted = *s == '"';
+    /* Digits only: strtoll would also take a sign and leading spaces, and
+     * make a number too large for it the largest it has. */
+    bool digit = s[quoted] >= '0' && s[quoted] <= '9';
+    errno = 0;
     long long v = strtoll(s + quoted, &end, 10);
     bool closed = !quoted || *end == '"';
     if (quoted && closed)
         end++;
-    if (end == s || !closed || *end || v < 1) {
+    if (!digit || errno == ERANGE || !closed || *end || v < 1) {
         pt_api_failf(call, PT_EBADREQUEST, "If-Match: \"%s\" is not a version such as \"3\"",
                      pt_http_header(call->req, "If-Match"));
         return false;

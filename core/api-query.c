@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json-strict.h"
 #include "timefmt.h"
 
 /* Writes the names of the lists as "a, b and c" into out. */
@@ -30,6 +31,45 @@ static void names_text(char *out, size_t size, const char *const *const *lists)
             done++;
         }
     }
+}
+
+static int hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int pt_query_check(const pt_http_request_t *req, pt_error_t *err)
+{
+    /* Every %XX is checked on the raw query: decoding keeps a broken
+     * escape as it is, which would search for "%" instead of saying that
+     * the client's encoding is wrong. */
+    const char *q = req->query;
+    for (const char *p = q; (p = strchr(p, '%')) != NULL; p++) {
+        int hi = hex_digit((unsigned char)p[1]), lo = hi < 0 ? -1 : hex_digit((unsigned char)p[2]);
+        if (hi < 0 || lo < 0)
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "the query has a broken percent-encoding at byte %zu: %% must be "
+                                "followed by two hexadecimal digits (%%25 for a %% itself)",
+                                (size_t)(p - q) + 1);
+        if (hi == 0 && lo == 0)
+            return pt_error_set(err, PT_EBADREQUEST, "the query has an encoded NUL (%%00)");
+    }
+    const char *name, *value;
+    for (size_t i = 0; pt_http_query_at(req, i, &name, &value); i++) {
+        if (!pt_utf8_valid(name, strlen(name)))
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "a query parameter's name is not UTF-8 text; text is UTF-8, "
+                                "percent-encoded byte by byte");
+        if (!pt_utf8_valid(value, strlen(value)))
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "query parameter \"%.80s\" is not UTF-8 text; text is UTF-8, "
+                                "percent-encoded byte by byte (%%E6%%B0%%B4 for 水)",
+                                name);
+    }
+    return PT_OK;
 }
 
 int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,

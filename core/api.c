@@ -75,20 +75,44 @@ void pt_api_failf(pt_call_t *call, int code, const char *fmt, ...)
     pt_api_fail(call, &err);
 }
 
+/* Whether the parameters of a Content-Type (after its first ';') name no
+ * charset but UTF-8, the one JSON has (RFC 8259 §8.1). */
+static bool charset_utf8(const char *params)
+{
+    for (const char *p = params; p && *p; p = strchr(p, ';')) {
+        p += strspn(p, "; \t");
+        if (strncasecmp(p, "charset=", 8) != 0)
+            continue;
+        p += 8;
+        bool quoted = *p == '"';
+        p += quoted;
+        size_t n = strcspn(p, quoted ? "\"" : "; \t");
+        if (!((n == 5 && strncasecmp(p, "utf-8", 5) == 0) ||
+              (n == 4 && strncasecmp(p, "utf8", 4) == 0)))
+            return false;
+    }
+    return true;
+}
+
 bool pt_api_require_json(pt_call_t *call)
 {
     const char *ct = pt_http_header(call->req, "Content-Type");
     size_t n = ct ? strcspn(ct, ";") : 0;
     while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
         n--;
-    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+    bool json = (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+                /* application/merge-patch+json and other +json types. */
+                (n > 17 && strncasecmp(ct + n - 5, "+json", 5) == 0 &&
+                 strncasecmp(ct, "application/", 12) == 0);
+    if (json && charset_utf8(strchr(ct, ';')))
         return true;
-    /* application/merge-patch+json and other +json types. */
-    if (n > 17 && strncasecmp(ct + n - 5, "+json", 5) == 0 &&
-        strncasecmp(ct, "application/", 12) == 0)
-        return true;
-    pt_api_failf(call, PT_EMEDIA,
-                 "the request body must be JSON: send Content-Type: application/json");
+    if (json)
+        pt_api_failf(call, PT_EMEDIA,
+                     "the request body must be JSON in UTF-8: leave charset out of "
+                     "Content-Type, or send charset=utf-8");
+    else
+        pt_api_failf(call, PT_EMEDIA,
+                     "the request body must be JSON: send Content-Type: application/json");
     return false;
 }
 
@@ -536,6 +560,10 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
     bool metrics = strcmp(req->path, "/metrics") == 0;
     if ((metrics || strncmp(req->path, "/v1/", 4) == 0) &&
         pt_api_identify(api, req, &call->who, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
+    }
+    if (pt_query_check(req, &err) != PT_OK) {
         pt_api_fail(call, &err);
         return;
     }

@@ -135,6 +135,10 @@ api POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}' 
 check_error "action with a stale If-Match" 412 version_conflict
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":"引号不全"}' -- -H 'If-Match: "2'
 check_error "an If-Match whose quote is not closed" 400 bad_request
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"太大的版本"}' -- -H 'If-Match: "99999999999999999999"'
+check_error "an If-Match too large for a version" 400 bad_request
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"带符号的版本"}' -- -H 'If-Match: "+2"'
+check_error "an If-Match with a sign" 400 bad_request
 api GET "/v1/proposals/$CLERK_ID"
 check_eq "nothing changed after the 412s" "2 城市内涝频发 false" "$(jv '"%d %s %s" % (j["version"], j["background"], str(j["key_supervision"]).lower())')"
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":null}'
@@ -651,6 +655,16 @@ check_contains "the stream has an event: line" "event: proposal.created" "$sse_o
 check_contains "the stream has an id: line" "id: " "$sse_out"
 check_eq "the stream's data: line is the event" "$SSE_ID" \
     "$(jv 'j["proposal"]["id"]' "$(grep '^data: ' "$PT_TMP/sse.out" | grep '"type":"proposal.created"' | head -n 1 | sed 's/^data: //')")"
+# A stream picked up again with a Last-Event-ID that is no seq is refused,
+# not replayed from the first event.
+sse_code="$(curl -s --max-time 4 --unix-socket "$PT_SOCK" -H 'Accept: text/event-stream' \
+    -H 'Last-Event-ID: abc' -o "$PT_TMP/sse-bad.out" -w '%{http_code}' http://localhost/v1/events || true)"
+check_eq "Last-Event-ID: abc is 400" 400 "$sse_code"
+check_eq "bad_request" bad_request "$(jv 'j["error"]["code"]' "$(cat "$PT_TMP/sse-bad.out")")"
+curl -sSN --max-time 2 --unix-socket "$PT_SOCK" -H 'Accept: text/event-stream' \
+    -H "Last-Event-ID: $LAST" http://localhost/v1/events >"$PT_TMP/sse-again.out" 2>/dev/null || true
+check_eq "a stream picked up at a seq goes on after it" "$(grep -c '^id: ' "$PT_TMP/sse.out")" \
+    "$(grep -c '^id: ' "$PT_TMP/sse-again.out")"
 as_viewer GET "/v1/events?after=0&limit=1"
 check_status "viewer reads the feed" 200
 req tcp: GET "/v1/events?after=0"

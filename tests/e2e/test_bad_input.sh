@@ -148,7 +148,20 @@ check_eq "POST with text/plain" "415 unsupported_media_type" "$(jv '"%s %s" % (j
 check_eq "415: the connection answers the next request" 200 "$(jv 'j["second_status"]' "$out")"
 out="$(python3 "$RAW" --unix "$PT_SOCK" --method POST --path /v1/proposals --body-file "$PT_TMP/ct.json")"
 check_eq "POST without a Content-Type" 415 "$(jv 'j["status"]' "$out")"
+# JSON is UTF-8: a body declared in another charset is refused, not read
+# as UTF-8 anyway; utf-8 (any case, quoted or not) is taken.
+ct_status() {
+    local out
+    out="$(python3 "$RAW" --unix "$PT_SOCK" --method POST --path /v1/proposals \
+        --body-file "$PT_TMP/ct.json" --header "Content-Type: $1")"
+    jv '"%s %s" % (j["status"], ok(lambda: json.loads(j["body"])["error"]["code"]))' "$out"
+}
+check_eq "charset=latin1" "415 unsupported_media_type" "$(ct_status 'application/json; charset=latin1')"
+check_eq "charset=gbk after another parameter" "415 unsupported_media_type" \
+    "$(ct_status 'application/json; foo=bar; charset="GBK"')"
 check_eq "nothing stored" "$before" "$(pt_count)"
+check_eq "charset=UTF-8 is taken" "201 -" "$(ct_status 'application/json; charset=UTF-8')"
+check_eq "charset=\"utf-8\" is taken" "201 -" "$(ct_status 'application/json;charset="utf-8"')"
 
 pt_step "limits: body over 1 MiB, headers over 16 KiB"
 python3 -c '
@@ -239,6 +252,16 @@ utf8() { # NAME EXPECTED_STATUS  < raw request bytes
 utf8 "a filter value \\xff" 400 < <(printf 'GET /v1/proposals?status=%%FF HTTP/1.1\r\nHost: x\r\n\r\n')
 utf8 "a path \\xff" 404 < <(printf 'GET /v1/%%FF HTTP/1.1\r\nHost: x\r\n\r\n')
 utf8 "a query parameter named with an overlong /" 400 < <(printf 'GET /v1/proposals?%%C0%%AF=1 HTTP/1.1\r\nHost: x\r\n\r\n')
+# A broken escape or a value that decodes to bytes that are not UTF-8 is
+# the client's mistake, said as such: a search for "%" would find nothing
+# and look like an answer.
+utf8 "a search for a lone %" 400 < <(printf 'GET /v1/proposals?q=%% HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "a search for %%zz" 400 < <(printf 'GET /v1/proposals?q=%%zz HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "a search cut inside a Chinese character" 400 < <(printf 'GET /v1/proposals?q=%%E6%%B0%%B4%%E5 HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "an encoded NUL" 400 < <(printf 'GET /v1/proposals?q=a%%00b HTTP/1.1\r\nHost: x\r\n\r\n')
+utf8 "a bad query on the health check too" 400 < <(printf 'GET /v1/health?x=%%FF HTTP/1.1\r\nHost: x\r\n\r\n')
+check_eq "a whole Chinese character is searched for" 200 \
+    "$(jv 'j["status"]' "$(python3 "$RAW" --unix "$PT_SOCK" --method GET --path '/v1/proposals?q=%E6%B0%B4+%E5%88%A9')")"
 long=$(python3 -c 'import urllib.parse; print(urllib.parse.quote("办" * 30))')
 utf8 "an action name cut inside a Chinese character" 404 < <(printf 'POST /v1/proposals/1/actions/ab%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' "$long")
 
