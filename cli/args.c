@@ -234,7 +234,7 @@ cJSON *pt_args_json_value(const char *text)
 }
 
 /* Sets the member at the dotted path key to value (which it takes over).
- * custom holds text by name, nothing nested (PRODUCT.md §1), so below it
+ * custom holds text by name, nothing nested (docs/api.md, The proposal), so below it
  * the rest of the path is one name, dots and all: custom.备注.1 is the
  * member "备注.1" of custom, as an office's own column names it. */
 static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, const char *cmd)

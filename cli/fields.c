@@ -12,7 +12,7 @@
 
 pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
 {
-    /* PRODUCT.md §1: the proposal's string fields. Lists (tags, co_signers,
+    /* The proposal's string fields (docs/api.md, The proposal). Lists (tags, co_signers,
      * recommendations), booleans (key_supervision) and numbers
      * (merged_into) keep the JSON rule. */
     static const char *const text[] = {

@@ -4,7 +4,7 @@
  *
  * A shell word carries no type: 1002 may be an office's 编号 (a string) or
  * the id a merge points to (a number). The proposal's own fields are fixed
- * by PRODUCT.md §1 and listed here; an action's fields and their types come
+ * by the API (docs/api.md) and listed here; an action's fields and their types come
  * from the workflow in force (GET /v1/workflow), since an office may define
  * its own. A field neither knows is PT_FIELD_ANY: its value is JSON when it
  * parses as JSON, as before.

@@ -50,7 +50,7 @@ static const label_t events[] = {{"proposal.created", "新增"},
                                  {"store.restored", "数据恢复"},
                                  {0}};
 /* What an error code of the API means for the person who sees it; the
- * daemon's message after it says what exactly (PRODUCT.md §3's codes). */
+ * daemon's message after it says what exactly (the codes of docs/api.md, Errors). */
 static const label_t errors[] = {{"invalid_json", "请求内容不是有效的 JSON"},
                                  {"validation_failed", "内容有误"},
                                  {"not_found", "未找到"},

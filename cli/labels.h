@@ -3,7 +3,7 @@
  *
  * State and action labels come from the active workflow (GET /v1/workflow),
  * since an office may rename them in its own workflow file; everything else
- * (kinds, roles, satisfaction, ...) is fixed by PRODUCT.md §1 and lives in
+ * (kinds, roles, satisfaction, ...) is fixed by the API (docs/api.md) and lives in
  * tables here. Every lookup falls back to the code itself, so an unknown
  * value is shown rather than hidden.
  */

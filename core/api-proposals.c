@@ -160,8 +160,8 @@ static void submit_write(pt_call_t *call, pt_write_t *w)
  * does not exist, so that neither learns which ids are taken. */
 
 /* The actions a unit may run, each on a proposal assigned to it, by their
- * effect (an office's workflow may name its actions otherwise): PRODUCT.md
- * §3's sign, return, opinion and reply, and the supplementary reply
+ * effect (an office's workflow may name its actions otherwise): sign,
+ * return, opinion and reply, and the supplementary reply
  * (follow_up), which is a reply too: the unit that gives it is the one its
  * history should name. Moving the deadline (extend) is the office's: a
  * unit asks for it, the office grants it. */

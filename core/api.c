@@ -3,7 +3,7 @@
  *
  * Every request under /v1 is identified first (auth.c); then the path picks
  * the endpoint and the method is checked. Errors are answered here in the
- * one format of PRODUCT.md §3, so that every endpoint fails the same way.
+ * one format of docs/api.md, so that every endpoint fails the same way.
  */
 #include "api-internal.h"
 

@@ -1,5 +1,5 @@
 /*
- * api.h - the HTTP/JSON API of PRODUCT.md §3: routes, access, and the
+ * api.h - the HTTP/JSON API of docs/api.md: routes, access, and the
  * translation between HTTP requests and the store.
  *
  * The API is the HTTP server's handler. It owns the change feed's waiting

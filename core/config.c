@@ -1,5 +1,5 @@
 /*
- * config.c - reading and checking ptrackd's JSON configuration (PRODUCT.md §7).
+ * config.c - reading and checking ptrackd's JSON configuration (docs/config.md).
  *
  * The file is read whole, validated as strict JSON by pt_json_parse(), and
  * then walked with a declarative table of the keys each object may hold (in

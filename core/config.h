@@ -1,5 +1,5 @@
 /*
- * config.h - ptrackd's configuration (PRODUCT.md §7).
+ * config.h - ptrackd's configuration (docs/config.md).
  *
  * One JSON file; every key has a default, so no file at all serves from
  * ./var. Unknown keys and bad values are refused with a message that names

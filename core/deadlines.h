@@ -1,6 +1,6 @@
 /*
  * deadlines.h - the deadline engine: reminders when a reply is due soon
- * and when it is overdue, and the daily digest (PRODUCT.md §5 events
+ * and when it is overdue, and the daily digest (docs/plugins.md, events
  * proposal.due_soon, proposal.overdue, digest.daily).
  *
  * It polls nothing. One timer sleeps until the earliest moment a reminder

@@ -12,7 +12,7 @@
  * the request freed).
  *
  * Requests that break HTTP or a limit are answered by the server itself with
- * the JSON error objects of PRODUCT.md §3 and never reach the handler: a body
+ * the JSON error objects of docs/api.md and never reach the handler: a body
  * over max_body (413 payload_too_large), a request line plus headers over
  * max_header (431 headers_too_large), malformed HTTP or a second
  * Transfer-Encoding or Content-Length header (400 bad_request).

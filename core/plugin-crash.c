@@ -2,7 +2,7 @@
  * plugin-crash.c - names the plugin whose code a thread was running when
  * ptrackd dies of a fatal signal.
  *
- * Plugins run inside ptrackd (PRODUCT.md §5): a NULL dereference in an
+ * Plugins run inside ptrackd (docs/plugins.md): a NULL dereference in an
  * importer ends the daemon with every request in flight, and without a
  * word the log would end where it was, leaving the operator to guess which
  * of a dozen plugins did it. Each call into plugin code marks the calling

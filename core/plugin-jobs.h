@@ -1,6 +1,6 @@
 /*
  * plugin-jobs.h - import and export jobs: a plugin's import() or export()
- * run on a thread of its own for one HTTP request (PRODUCT.md §5).
+ * run on a thread of its own for one HTTP request (docs/plugins.md).
  *
  * The job owns the request from a successful start until it answers it: an
  * import answers with its result once the file has been read and stored, an

@@ -396,7 +396,7 @@ static int entry_events(pt_instance_t *inst, const cJSON *entry, pt_error_t *err
     inst->events = calloc(n, sizeof(char *));
     if (!inst->events)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    /* The types the change feed has (PRODUCT.md §5, the daily digest, and
+    /* The types the change feed has (docs/plugins.md, the daily digest, and
      * the mark of a restored store):
      * a filter naming another would silently never match. */
     static const char *const known[] = {"*",

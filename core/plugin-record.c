@@ -175,9 +175,9 @@ typedef enum {
     MADE_ARRAY,   /* an array: the next segment must be an index */
 } made_t;
 
-/* The proposal's fields that hold containers, with the kind PRODUCT.md §1
- * gives them. Without this, "custom.2024" on a record without custom made
- * custom the array ["x"] (the next segment is digits), which the host
+/* The proposal's fields that hold containers, with the kind the proposal
+ * gives them (docs/api.md). Without this, "custom.2024" on a record
+ * without custom made custom the array ["x"] (the next segment is digits), which the host
  * then refused or, worse, stored as something else than was meant. */
 static const struct {
     const char *name;

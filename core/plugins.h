@@ -1,6 +1,6 @@
 /*
  * plugins.h - the plugin host: loads plugin files, makes and keeps their
- * instances, and runs notifiers and jobs (PRODUCT.md §5,
+ * instances, and runs notifiers and jobs (docs/plugins.md,
  * include/ptrack/plugin.h).
  *
  * Parts, one file each:

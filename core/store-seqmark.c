@@ -4,7 +4,7 @@
  * ptrack.seq).
  *
  * A consumer of the feed keeps the last seq it has seen and may skip what
- * it has seen (PRODUCT.md §5). A database restored from a backup has lost
+ * it has seen (docs/api.md, GET /v1/events). A database restored from a backup has lost
  * the events committed after the backup was made, and its newest event is
  * older than what consumers have seen: without the mark, the next events
  * would be given the lost events' numbers, and a consumer would skip them.

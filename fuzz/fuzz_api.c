@@ -37,8 +37,8 @@
  * finds, it finds again alone; the plugin registry lives as long as the
  * process (libFuzzer must keep the plugins' code mapped) and is set back
  * to the built-in instances after each input. Every answer must be HTTP; every error
- * answer a JSON {"error": {code, message}} with one of PRODUCT.md's stable
- * codes and that code's status; no answer a 5xx (the store is healthy and
+ * answer a JSON {"error": {code, message}} with one of the stable
+ * codes of docs/api.md and that code's status; no answer a 5xx (the store is healthy and
  * has room, so nothing but bad input or a bug can fail); and the events
  * committed must be those the answers tell of: one for each create, action
  * and delete accepted, none for a refusal. A request that gets no answer in
@@ -316,7 +316,7 @@ typedef struct {
     char excerpt[200]; /* of its body, for the trace */
 } outcome_t;
 
-/* The status of a stable error code; 0 for a code PRODUCT.md does not
+/* The status of a stable error code; 0 for a code docs/api.md does not
  * name (internal_error, config_error are bugs in an answer). */
 static int code_status(const char *code)
 {

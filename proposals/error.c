@@ -2,7 +2,7 @@
  * error.c - the error value: codes, their API strings and HTTP statuses, and
  * the helpers that build messages and validation details.
  *
- * The strings and statuses here are part of the API (PRODUCT.md §3): clients
+ * The strings and statuses here are part of the API (docs/api.md, Errors): clients
  * switch on the code string, so a string must never change once released.
  */
 #include <stdio.h>

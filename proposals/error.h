@@ -1,7 +1,7 @@
 /*
  * error.h - the error value every layer of ptrack passes up.
  *
- * An error is a negative code, one of the stable API codes of PRODUCT.md §3,
+ * An error is a negative code, one of the stable API codes of docs/api.md,
  * a message a person can act on, and optional details (a cJSON object whose
  * members are merged into the API's error object: `fields`, `state`,
  * `allowed`, `current_version`). The HTTP layer maps the code to a status.

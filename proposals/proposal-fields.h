@@ -2,7 +2,7 @@
  * proposal-fields.h - the table of a proposal's JSON fields (private to
  * proposals/).
  *
- * One row per field of PRODUCT.md §1, in the order the API shows them. The
+ * One row per field of the proposal (docs/api.md), in the order the API shows them. The
  * encoder, the decoder and the merge patch are all driven by this table, so a
  * field added here is written, read back and patched the same way everywhere
  * and cannot be forgotten by one of them.

@@ -32,7 +32,7 @@ static const char *const satisfactions[] = {"satisfied", "basically_satisfied", 
 
 #define OFF(m) offsetof(pt_proposal_t, m)
 
-/* The order of PRODUCT.md §1, which is the order clients see. */
+/* The order of docs/api.md, The proposal, which is the order clients see. */
 const pt_pfield_t pt_pfields[] = {
     {"id", PF_ID, OFF(id), NULL, 0},
     {"number", PF_IDENT, OFF(number), NULL, PF_CREATE | PF_EDIT},

@@ -233,7 +233,7 @@ pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name)
     return NULL;
 }
 
-/* "Open, due_at passed, not replied" (PRODUCT.md §1): the workflow says
+/* "Open, due_at passed, not replied" (docs/api.md): the workflow says
  * through `clock` whether the state is one where the deadline runs, which
  * already excludes replied, closed and the other terminal states. The due
  * moment itself still counts as in time. */

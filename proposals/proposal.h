@@ -1,5 +1,5 @@
 /*
- * proposal.h - the proposal (PRODUCT.md §1): its model, validation and JSON.
+ * proposal.h - the proposal (docs/api.md): its model, validation and JSON.
  *
  * A pt_proposal_t owns every string and array it points to; pt_proposal_free()
  * releases them. Strings that are not set are NULL; times that are not set
@@ -135,7 +135,7 @@ int pt_proposal_from_json(const cJSON *json, pt_decode_mode_t mode, const pt_val
 int pt_proposal_patch(pt_proposal_t *p, const cJSON *patch, const pt_validate_opts_t *opts,
                       cJSON **changed, pt_error_t *err);
 
-/* The full JSON of PRODUCT.md §1. `overdue` is computed from `clock` (the
+/* The full JSON of docs/api.md, The proposal. `overdue` is computed from `clock` (the
  * state's deadline is running, see workflow.h) and `now`. Unset strings are
  * null, unset arrays are []. Ownership: the caller frees. */
 cJSON *pt_proposal_to_json(const pt_proposal_t *p, bool clock, int64_t now);

@@ -903,7 +903,7 @@ static void run_effect(run_t *r)
     case EF_REOPEN:
         break;
     case EF_WITHDRAW:
-        /* A proposal is withdrawn before it is answered (PRODUCT.md §2):
+        /* A proposal is withdrawn before it is answered (docs/api.md):
          * in separate mode (分办) it stays in handling until the last unit
          * has replied, but a unit's reply is an answer all the same. */
         if (r->p->n_replies > 0)

@@ -1,5 +1,5 @@
 /*
- * workflow.h - the workflow engine: states and actions as data (PRODUCT.md §2).
+ * workflow.h - the workflow engine: states and actions as data (docs/workflow.md).
  *
  * A workflow is loaded from a JSON document (proposals/workflow-default.json
  * is the default, built in as pt_workflow_default_json) and checked for
@@ -123,7 +123,7 @@ typedef struct {
     void *ud;
 } pt_action_ctx_t;
 
-/* One history entry (PRODUCT.md §2); seq is set by the store. */
+/* One history entry (docs/api.md); seq is set by the store. */
 typedef struct {
     int64_t seq;
     int64_t at;

@@ -131,7 +131,7 @@ typedef struct {
     size_t struct_size;
     int64_t seq;      /* durable and increasing; a repeat has the same seq */
     const char *type; /* "proposal.created", "proposal.status_changed", ... */
-    const char *json; /* the whole event as JSON (PRODUCT.md §5), NUL-terminated */
+    const char *json; /* the whole event as JSON (docs/plugins.md), NUL-terminated */
     size_t json_len;
     const ptrack_record_t *record; /* the same event, for ptrack_host_t.rec_get */
 } ptrack_event_t;

@@ -50,7 +50,7 @@ check_eq "workflow states" \
     "$(jv 'sorted(s["name"] for s in j["states"])')"
 check_eq "workflow: every state has zh and en labels" true \
     "$(jv 'all(s["label"]["zh"] and s["label"]["en"] for s in j["states"])')"
-check_eq "workflow: actions of PRODUCT.md §2 are there" true \
+check_eq "workflow: the default actions are there" true \
     "$(jv 'set(["submit","review","file","reject","merge","convert","assign","sign","return","reassign","opinion","extend","reply","feedback","close","follow_up","reopen","withdraw","supervise"]) <= set(a["name"] for a in j["actions"])')"
 check_eq "workflow: the label of assign" 交办 "$(jv '[a for a in j["actions"] if a["name"]=="assign"][0]["label"]["zh"]')"
 
@@ -577,7 +577,7 @@ pt_step "the change feed"
 api GET /v1/events?after=0\&limit=2
 check_status "GET /v1/events?after=0&limit=2" 200
 check_eq "limit=2 gives 2 events" 2 "$(jv 'len(j["items"])')"
-check_eq "events have the fields of PRODUCT.md §5" true \
+check_eq "events have the fields of docs/plugins.md" true \
     "$(jv 'all(set(["seq","type","at","actor","action","from","to","proposal"]) <= set(e) for e in j["items"])')"
 check_eq "the first event is the first create" "1 proposal.created" "$(jv '"%d %s" % (j["items"][0]["seq"], j["items"][0]["type"])')"
 SEQ2="$(jv 'j["items"][1]["seq"]')"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_disk_full.sh - ptrackd on a full disk (PRODUCT.md §4): every write
+# test_disk_full.sh - ptrackd on a full disk (docs/operation.md): every write
 # the disk refuses is answered 503 storage_error, saying that the disk is
 # full, and never acknowledged; nothing of it is stored, not half of an
 # action nor some rows of an import, and it takes no id (the next

@@ -213,7 +213,7 @@ static void a_backslash_names_a_dot_or_a_backslash_inside_a_key(void **s)
 }
 
 /* A container that a set makes on its way has the kind the proposal gives
- * the field (PRODUCT.md §1): custom.2024 on a record without custom makes
+ * the field (docs/api.md, The proposal): custom.2024 on a record without custom makes
  * the object {"2024": ...}, as the same path reads in a record that has
  * custom, and not the array ["x"] that the digits alone would make. */
 static void a_made_field_of_the_proposal_takes_its_own_kind(void **s)

@@ -1,6 +1,6 @@
 /*
  * test_proposals_workflow_apply.c - running the default workflow's actions:
- * which state allows which action (the table of PRODUCT.md §2, written out
+ * which state allows which action (the table in docs/api.md, written out
  * here independently of workflow-default.json), the guards, the effects, the
  * history entry, and that a refused action changes nothing.
  */
@@ -31,8 +31,8 @@ static const char *const actions[] = {"submit",    "review", "file",     "reject
                                       "follow_up", "reopen", "withdraw", "supervise"};
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
-/* PRODUCT.md §2, state by state: the actions each one allows, in the order
- * of the action table; and sign where handling has begun, for the units
+/* The default workflow, state by state: the actions each one allows, in
+ * the order of the action table; and sign where handling has begun, for the units
  * that have not signed yet (it stays there). */
 static const char *const allowed_in[N_STATES][8] = {
     /* draft */ {"submit", "withdraw", "supervise"},
@@ -46,7 +46,7 @@ static const char *const allowed_in[N_STATES][8] = {
     /* returned */ {"reassign", "withdraw", "supervise"},
     /* handling */ {"sign", "opinion", "extend", "reply", "withdraw", "supervise"},
     /* replied */ {"feedback", "close", "supervise"},
-    /* rehandling: after a reply, so no withdraw (PRODUCT.md §2) */
+    /* rehandling: after a reply, so no withdraw */
     {"sign", "opinion", "extend", "reply", "supervise"},
     /* closed */ {"follow_up", "reopen"},
     /* withdrawn */ {NULL},

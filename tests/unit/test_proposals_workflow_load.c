@@ -1,5 +1,5 @@
 /*
- * test_proposals_workflow_load.c - the default workflow as PRODUCT.md §2
+ * test_proposals_workflow_load.c - the default workflow as docs/api.md
  * describes it, its JSON, and the loader's refusal of broken documents.
  */
 #include <setjmp.h>
