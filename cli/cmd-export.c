@@ -36,7 +36,7 @@ static const pt_opt_t opts[] = {
      "write to FILE (- for stdout; default: the name ptrackd gives, e.g. proposals.json)"},
     PT_FILTER_OPTS,
     {"arg", PT_OPT_LIST, "KEY=VALUE",
-     "another parameter for the exporter (repeatable), e.g. --arg lang=en or --arg group=unit"},
+     "another parameter for the exporter, e.g. --arg lang=en or --arg group=unit"},
     {"quiet", PT_OPT_FLAG, NULL, "no progress line on stderr"},
     {0},
 };

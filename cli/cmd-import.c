@@ -31,13 +31,13 @@ static const pt_opt_t opts[] = {
      "the file's format: json, jsonl, csv, text, decidim, ... (default: from the file's "
      "extension)"},
     {"map", PT_OPT_LIST, "FIELD=HEADER",
-     "read FIELD from the column HEADER (repeatable), e.g. --map lead_author=提案人"},
+     "read FIELD from the column HEADER, e.g. --map lead_author=提案人"},
     {"encoding", PT_OPT_VALUE, "E",
      "the file's character set, e.g. gbk (default: UTF-8 or detected)"},
     {"partial", PT_OPT_FLAG, NULL,
      "store the good records even when some are rejected (default: all or nothing)"},
     {"arg", PT_OPT_LIST, "KEY=VALUE",
-     "another parameter for the importer (repeatable), e.g. --arg sep=; or --arg locale=zh"},
+     "another parameter for the importer, e.g. --arg sep=; or --arg locale=zh"},
     {"quiet", PT_OPT_FLAG, NULL, "no progress line on stderr"},
     {0},
 };

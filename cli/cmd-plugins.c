@@ -22,11 +22,11 @@ static const pt_opt_t opts[] = {
      "load: the plugin file; without a slash it is looked up in ptrackd's plugin directory; "
      "a relative path that exists here is sent as an absolute one"},
     {"set", PT_OPT_LIST, "KEY=VALUE",
-     "load: one option of the instance (repeatable; VALUE is JSON when it parses as JSON)"},
+     "load: one option of the instance; VALUE is JSON when it parses as JSON"},
     {"config-file", PT_OPT_VALUE, "FILE",
      "load: a JSON object of the instance's options (--set goes over it)"},
     {"event", PT_OPT_LIST, "TYPE",
-     "load: a notifier gets only these events (repeatable; \"proposal.*\" allowed)"},
+     "load: a notifier gets only these events; \"proposal.*\" allowed"},
     {"start", PT_OPT_VALUE, "WHERE",
      "load: where a new notifier begins: latest (the default: events from now on) or oldest"},
     {0},
