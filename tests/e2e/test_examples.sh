@@ -197,7 +197,7 @@ pt_step "a session the API would refuse is the request's fault, before the file 
 # On the GBK file, which is refused as a whole (422) once it is read: the
 # argument is refused first.
 LONG="$(python3 -c 'print("届" * 334)')" # 1002 bytes
-for bad in "session=|empty" "session=$(urlenc '　 ')|blank" "session=%FF%FE|not UTF-8 text" \
+for bad in "session=|empty" "session=$(urlenc '　 ')|blank" \
     "session=$(urlenc "$LONG")|longer than 1000 bytes"; do
     pt_import oa "$PT_TMP/gbk.txt" "partial=true&${bad%%|*}"
     check_error "a session that is ${bad#*|}" 400 bad_request
@@ -205,6 +205,12 @@ for bad in "session=|empty" "session=$(urlenc '　 ')|blank" "session=%FF%FE|not
         "the importer oa refused the request: session: ${bad#*|}" "$(jv 'j["error"]["message"]')"
     check_eq "... with no rejected record" 0 "$(jv 'len(j["error"].get("rejected") or [])')"
 done
+# Bytes that are not UTF-8 do not reach the importer: ptrackd refuses
+# them in any query.
+pt_import oa "$PT_TMP/gbk.txt" "partial=true&session=%FF%FE"
+check_error "a session that is not UTF-8" 400 bad_request
+check_contains "... refused by ptrackd itself" 'query parameter "session" is not UTF-8 text' \
+    "$(jv 'j["error"]["message"]')"
 check_eq "still 4 proposals" 4 "$(pt_count)"
 
 pt_step "so is the session option, when the instance is loaded"
