@@ -177,6 +177,26 @@ size_t pt_utf8_length(const char *s)
     return n;
 }
 
+uint32_t pt_text_control(const char *s, size_t *at)
+{
+    size_t n = 0;
+    for (const unsigned char *u = (const unsigned char *)s; u && *u; u++) {
+        if ((*u & 0xC0) != 0x80)
+            n++;
+        uint32_t cp = 0;
+        if ((*u < 0x20 && !(*u == '\t' || (*u >= '\n' && *u <= '\r'))) || *u == 0x7F)
+            cp = *u;
+        else if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+            cp = u[1];
+        if (cp) {
+            if (at)
+                *at = n;
+            return cp;
+        }
+    }
+    return 0;
+}
+
 static void skip_ws(parser_t *p)
 {
     while (p->pos < p->len) {

@@ -231,8 +231,10 @@ static bool json_int64(const cJSON *v, int64_t *out)
 
 /* Checks that v is a string of valid UTF-8. cJSON built by other code (or
  * parsed without pt_json_parse) may hold any bytes, and such bytes must not
- * reach the store or, worse, the JSON the API writes. */
-static bool json_text(const cJSON *v, const char *path, pt_error_t *err)
+ * reach the store or, worse, the JSON the API writes. A client's text
+ * (strict) may hold no control character but tabs and line breaks
+ * (pt_text_control); the store's own documents are read as written. */
+static bool json_text(const cJSON *v, const char *path, bool strict, pt_error_t *err)
 {
     if (!cJSON_IsString(v) || v->valuestring == NULL) {
         pt_error_add_field(err, path, "must be a string");
@@ -240,6 +242,15 @@ static bool json_text(const cJSON *v, const char *path, pt_error_t *err)
     }
     if (!pt_utf8_valid(v->valuestring, strlen(v->valuestring))) {
         pt_error_add_field(err, path, "must be valid UTF-8");
+        return false;
+    }
+    size_t at;
+    uint32_t cp = strict ? pt_text_control(v->valuestring, &at) : 0;
+    if (cp) {
+        pt_error_add_field(err, path,
+                           "holds the control character U+%04X (character %zu); text may hold "
+                           "line breaks and tabs, no other control characters",
+                           (unsigned)cp, at);
         return false;
     }
     return true;
@@ -320,7 +331,7 @@ static void sub_free(const subfield_t *sf, void *obj)
 /* Decodes one sub-object into obj (zeroed by the caller). Returns the number
  * of problems found, or -1 when memory ran out. */
 static int sub_decode(const subfield_t *fields, const cJSON *v, const char *path, void *obj,
-                      pt_error_t *err)
+                      bool strict, pt_error_t *err)
 {
     char sub[256], buf[128];
     const cJSON *m;
@@ -358,7 +369,7 @@ static int sub_decode(const subfield_t *fields, const cJSON *v, const char *path
                 problems++;
             continue;
         }
-        if (!json_text(m, sub, err)) {
+        if (!json_text(m, sub, strict, err)) {
             problems++;
             continue;
         }
@@ -416,7 +427,7 @@ static cJSON *sub_encode(const subfield_t *fields, const void *obj)
  * size). Replies and ratings have no such bound: actions add them one by
  * one, and a proposal exported with many must import again. */
 static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size_t size, size_t max,
-                            const cJSON *v, void **out, size_t *n_out, pt_error_t *err)
+                            bool strict, const cJSON *v, void **out, size_t *n_out, pt_error_t *err)
 {
     char path[128];
     size_t n, i = 0;
@@ -439,7 +450,7 @@ static int sub_array_decode(const pt_pfield_t *f, const subfield_t *fields, size
     cJSON_ArrayForEach(e, v)
     {
         snprintf(path, sizeof(path), "%s[%zu]", f->name, i);
-        rc = sub_decode(fields, e, path, arr + i * size, err);
+        rc = sub_decode(fields, e, path, arr + i * size, strict, err);
         i++;
         if (rc < 0) {
             problems = -1;
@@ -527,8 +538,10 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
         size_t k;
 
         snprintf(path, sizeof(path), "custom.%s", m->string);
-        if (m->string[0] == '\0' || !pt_utf8_valid(m->string, strlen(m->string))) {
-            pt_error_add_field(err, "custom", "keys must be non-empty UTF-8 text");
+        if (m->string[0] == '\0' || !pt_utf8_valid(m->string, strlen(m->string)) ||
+            (bounded && pt_text_control(m->string, NULL))) {
+            pt_error_add_field(err, "custom",
+                               "keys must be non-empty UTF-8 text without control characters");
             problems++;
             continue;
         }
@@ -551,7 +564,7 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
             }
             continue;
         }
-        if (!json_text(m, path, err)) {
+        if (!json_text(m, path, bounded, err)) {
             problems++;
             continue;
         }
@@ -620,7 +633,7 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
     cJSON_ArrayForEach(e, v)
     {
         snprintf(path, sizeof(path), "%s[%zu]", f->name, i++);
-        if (!json_text(e, path, err)) {
+        if (!json_text(e, path, bounded, err)) {
             problems++;
             continue;
         }
@@ -737,7 +750,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_TITLE:
     case PF_ENUM:
     case PF_CATEGORY:
-        if (!json_text(v, f->name, err))
+        if (!json_text(v, f->name, opts != NULL, err))
             return -1;
         /* A client's name is kept without the spaces around it, so that
          * "山西代表团 " is not a delegation of its own; blank is none. A
@@ -759,7 +772,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         replace_str(MEMBER(p, f, char *), s);
         return PT_OK;
     case PF_IDENT:
-        if (!json_text(v, f->name, err))
+        if (!json_text(v, f->name, opts != NULL, err))
             return -1;
         /* The store's own documents are read as they were written. */
         s = opts ? pt_text_clean(v->valuestring, true) : strdup(v->valuestring);
@@ -776,8 +789,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_UNITS: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, unit_fields, sizeof(pt_unit_t), opts ? PT_UNITS_MAX : 0, v,
-                                  &arr, &cnt, err);
+        int rc = sub_array_decode(f, unit_fields, sizeof(pt_unit_t), opts ? PT_UNITS_MAX : 0,
+                                  opts != NULL, v, &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;
@@ -789,7 +802,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_REPLIES: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), 0, v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, reply_fields, sizeof(pt_reply_t), 0, opts != NULL, v, &arr,
+                                  &cnt, err);
 
         if (rc != PT_OK)
             return rc;
@@ -801,7 +815,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     case PF_FEEDBACK: {
         void *arr;
         size_t cnt;
-        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), 0, v, &arr, &cnt, err);
+        int rc = sub_array_decode(f, feedback_fields, sizeof(pt_feedback_t), 0, opts != NULL, v,
+                                  &arr, &cnt, err);
 
         if (rc != PT_OK)
             return rc;
@@ -812,7 +827,7 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
     }
     case PF_SOURCE: {
         source_t src = {NULL, NULL};
-        int rc = sub_decode(source_fields, v, f->name, &src, err);
+        int rc = sub_decode(source_fields, v, f->name, &src, opts != NULL, err);
 
         if (rc != 0) {
             sub_free(source_fields, &src);

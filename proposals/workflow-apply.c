@@ -120,6 +120,24 @@ static bool is_text(const cJSON *v)
            pt_utf8_valid(v->valuestring, strlen(v->valuestring));
 }
 
+/* What is wrong with v as text an action takes (a string of UTF-8 with no
+ * control character but tabs and line breaks), written into buf; NULL when
+ * nothing is. */
+static const char *text_problem(const cJSON *v, char *buf, size_t size)
+{
+    if (!is_text(v))
+        return "must be a string";
+    size_t at;
+    uint32_t cp = pt_text_control(v->valuestring, &at);
+    if (!cp)
+        return NULL;
+    snprintf(buf, size,
+             "holds the control character U+%04X (character %zu); text may hold line breaks and "
+             "tabs, no other control characters",
+             (unsigned)cp, at);
+    return buf;
+}
+
 static bool role_known(const char *role)
 {
     return strcmp(role, "lead") == 0 || strcmp(role, "co") == 0 || strcmp(role, "separate") == 0;
@@ -143,7 +161,8 @@ static bool same_name(run_t *r, const char *a, const char *b)
 
 static bool check_units(run_t *r, const char *field, const cJSON *v)
 {
-    char path[128];
+    char path[128], why_buf[160];
+    const char *why;
     const cJSON *u;
     size_t i = 0;
     int before = r->problems;
@@ -178,8 +197,8 @@ static bool check_units(run_t *r, const char *field, const cJSON *v)
         pathf(path, sizeof(path), "%s[%zu].name", field, i);
         if (name == NULL || cJSON_IsNull(name))
             problem(r, path, "required");
-        else if (!is_text(name))
-            problem(r, path, "must be a string");
+        else if ((why = text_problem(name, why_buf, sizeof(why_buf))) != NULL)
+            problem(r, path, "%s", why);
         else if (pt_str_blank(name->valuestring))
             problem(r, path, "must not be blank");
         else if (pt_utf8_length(name->valuestring) > STRING_MAX)
@@ -227,7 +246,8 @@ static void check_body(run_t *r)
 {
     const wf_action_t *a = r->a;
     const cJSON *m;
-    char list[256], path[128];
+    char list[256], path[128], why_buf[160];
+    const char *why;
 
     cJSON_ArrayForEach(m, r->body)
     {
@@ -241,8 +261,8 @@ static void check_body(run_t *r)
         }
     }
     m = cJSON_GetObjectItemCaseSensitive(r->body, "note");
-    if (m && !cJSON_IsNull(m) && !is_text(m))
-        problem(r, "note", "must be a string");
+    if (m && !cJSON_IsNull(m) && (why = text_problem(m, why_buf, sizeof(why_buf))) != NULL)
+        problem(r, "note", "%s", why);
 
     for (size_t i = 0; i < a->n_fields; i++) {
         const wf_field_t *fd = &a->fields[i];
@@ -257,8 +277,8 @@ static void check_body(run_t *r)
         switch (fd->type) {
         case FT_STRING:
         case FT_TEXT:
-            if (!is_text(v))
-                problem(r, fd->name, "must be a string");
+            if ((why = text_problem(v, why_buf, sizeof(why_buf))) != NULL)
+                problem(r, fd->name, "%s", why);
             else if (fd->required && pt_str_blank(v->valuestring))
                 problem(r, fd->name, "must not be blank");
             else if (fd->type == FT_STRING && pt_utf8_length(v->valuestring) > STRING_MAX)
