@@ -228,6 +228,27 @@ static void utf8_helpers_validate_and_count_code_points(void **state)
     assert_int_equal(pt_utf8_length(""), 0);
 }
 
+static void text_control_finds_what_text_may_not_hold(void **state)
+{
+    (void)state;
+    size_t at = 0;
+    assert_int_equal(pt_text_control("关于\t加强\n饮水\r\n\v\f安全", &at), 0);
+    assert_int_equal(pt_text_control("", &at), 0);
+    assert_int_equal(pt_text_control("关于\a响铃", &at), 7);
+    assert_int_equal(at, 3);
+    assert_int_equal(pt_text_control("\x1b[31m", &at), 0x1b);
+    assert_int_equal(at, 1);
+    assert_int_equal(pt_text_control("ab\x7f", &at), 0x7f);
+    assert_int_equal(at, 3);
+    /* C1: U+009B, the one-byte CSI, is C2 9B in UTF-8; U+00A0 is not one. */
+    assert_int_equal(pt_text_control("全\xc2\x9b", &at), 0x9b);
+    assert_int_equal(at, 2);
+    assert_int_equal(pt_text_control("a\xc2\xa0"
+                                     "b",
+                                     NULL),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +268,7 @@ int main(void)
         cmocka_unit_test(duplicate_member_names_are_refused),
         cmocka_unit_test(nesting_is_limited),
         cmocka_unit_test(utf8_helpers_validate_and_count_code_points),
+        cmocka_unit_test(text_control_finds_what_text_may_not_hold),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
