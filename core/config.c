@@ -1029,6 +1029,18 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
             return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;
+        /* Root and ptrackd's own user are admins whatever a config says:
+         * an entry of theirs only names them, and one that gives them
+         * another role would be a rule that does not hold. */
+        if ((u->uid == 0 || u->uid == getuid()) && u->role != PT_ROLE_ADMIN) {
+            path_key(sub, path, e->string);
+            size_t len = strlen(sub);
+            snprintf(sub + len, sizeof(sub) - len, ".role");
+            return fail(ld, sub,
+                        "uid %lu (%s) is always admin on the socket; give role admin, or "
+                        "leave the entry out",
+                        (unsigned long)u->uid, u->uid == 0 ? "root" : "the user ptrackd runs as");
+        }
     }
     return 0;
 }

@@ -254,6 +254,25 @@ else
     echo "skipped: needs root, setpriv and the group nogroup"
 fi
 
+pt_step "socket_users may name root and ptrackd's own user, who stay admins"
+me="$(id -u)"
+pt_config '{}' ",
+  \"socket_users\": {\"$me\": {\"name\": \"王秘书\", \"role\": \"admin\"}}"
+pt_start
+api POST /v1/proposals '{"title": "关于以配置名称记录操作者的建议"}'
+check_status "create over the socket" 201
+api GET "/v1/proposals/$(jv 'j["id"]')/history"
+check_eq "the history names the entry's name, not the user name" 王秘书 "$(jv 'j["items"][0]["actor"]')"
+api POST /v1/tokens '{"name": "临时", "role": "viewer"}'
+check_status "and it is still admin (makes a token)" 201
+pt_stop
+pt_config '{}' ",
+  \"socket_users\": {\"$me\": {\"name\": \"王秘书\", \"role\": \"viewer\"}}"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "another role for them is refused" 1 "$rc"
+check_contains "naming the key and why" "socket_users.$me.role: uid $me" "$out"
+check_contains "... always admin" "is always admin on the socket" "$out"
+
 pt_step "on systemd's journal, each line says its level as a priority"
 # systemd names the stream it gives a service as stderr in JOURNAL_STREAM
 # (device:inode); the journal takes a leading <N> off as the priority.
