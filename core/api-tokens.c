@@ -491,6 +491,13 @@ static bool name_ok(const char *s)
     return chars >= 1 && chars <= 64 && !pt_str_blank(s);
 }
 
+/* Whether the body has key with a value other than null. */
+static bool given(const cJSON *body, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+    return v && !cJSON_IsNull(v);
+}
+
 static const char *str_member(const cJSON *body, const char *key, pt_error_t *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
@@ -536,22 +543,23 @@ static void create_token(pt_call_t *call)
     const char *unit = str_member(body, "unit", &err);
     const char *person = str_member(body, "person", &err);
     pt_role_t role = PT_ROLE_NONE;
-    if (!name)
+    /* A member given but not usable is said once, by str_member. */
+    if (!name && !given(body, "name"))
         pt_error_add_field(&err, "name", "is required: the name history shows for the holder");
-    else if (!name_ok(name))
+    else if (name && !name_ok(name))
         pt_error_add_field(&err, "name",
                            "must be 1 to 64 characters, not blank, without "
                            "control characters or '/'");
-    if (!role_s)
+    if (!role_s && !given(body, "role"))
         pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
-    else if (pt_role_parse(role_s, &role) != 0)
+    else if (role_s && pt_role_parse(role_s, &role) != 0)
         pt_error_add_field(&err, "role",
                            "\"%s\" is not a role (viewer, clerk, unit, delegate, "
                            "admin)",
                            role_s);
-    if (role == PT_ROLE_UNIT && !unit)
+    if (role == PT_ROLE_UNIT && !unit && !given(body, "unit"))
         pt_error_add_field(&err, "unit", "is required for role unit: the unit it answers for");
-    if (role == PT_ROLE_DELEGATE && !person)
+    if (role == PT_ROLE_DELEGATE && !person && !given(body, "person"))
         pt_error_add_field(&err, "person", "is required for role delegate: the delegate's name");
     if (role != PT_ROLE_NONE && role != PT_ROLE_UNIT && unit)
         pt_error_add_field(&err, "unit", "only role unit is bound to a unit");

@@ -554,6 +554,9 @@ as_admin POST /v1/tokens '{"name":"多余","role":"viewer","person":"张三"}'
 check_error "a viewer token with a person" 422 validation_failed
 as_admin POST /v1/tokens '{"name":"怪角色","role":"boss"}'
 check_error "an unknown role" 422 validation_failed
+as_admin POST /v1/tokens '{"name":"","role":"viewer"}'
+check_error "an empty name" 422 validation_failed
+check_eq "said once, not also as missing" '["name"]' "$(jv '[f["field"] for f in j["error"]["fields"]]')"
 as_admin POST /v1/tokens '{"name":"运行时报表","role":"viewer"}'
 check_error "a name in use" 409 conflict
 as_admin POST /v1/tokens '{"name":"报表机","role":"viewer"}'
