@@ -206,8 +206,12 @@ check_rc "ptrack show" 0
 check_contains "show has the title" "关于加强黄河流域生态保护和高质量发展的建议" "$OUT"
 check_contains "show has the co-signers" "刘丽萍" "$OUT"
 check_contains "show has the second recommendation" "二是推进水权交易" "$OUT"
-api POST /v1/proposals '{"title": "关于\u001b[31m红色\u001b[0m标题的建议", "status": "draft"}'
+# The API refuses control characters; a store written before it did may
+# hold them, and one is put there by hand.
+api POST /v1/proposals '{"title": "关于红色标题的建议", "status": "draft"}'
 ESC_ID="$(jv 'j["id"]')"
+sqlite3 -cmd ".timeout 10000" "$PT_DATA/ptrack.db" "UPDATE proposals SET doc = json_set(doc,
+    '\$.title', '关于' || char(27) || '[31m红色' || char(27) || '[0m标题的建议') WHERE id = $ESC_ID"
 cli show "$ESC_ID"
 check_contains "show prints a title's control characters as spaces" "关于 [31m红色 [0m标题的建议" "$OUT"
 check_eq "and no escape byte reaches the terminal" 0 "$(printf %s "$OUT" | tr -cd '\033' | wc -c)"
