@@ -432,15 +432,42 @@ static void flush_batch(ptrack_job_t *job, bool last)
     job->n_rows = 0;
 }
 
-/* A record's source.ref names the row in the system the file came from;
- * an importer that gives a ref without a format gets the job's format, the
- * system it reads. Returns false when memory ran out. */
+/* Where a record came from. A source.ref names the row in the system the
+ * file came from; an importer that gives a ref without a format gets the
+ * job's format, the system it reads. A new proposal (a record without a
+ * stored one's id, version or created_at) that names no format gets the
+ * job's format too, with its ref null when it has none: every proposal an
+ * importer made says which. A stored proposal's own source (null, for one
+ * created through the API) is kept as it was, so that an export imported
+ * again is the same. A source that is not an object is left to validation.
+ * Returns false when memory ran out. */
 static bool source_format_default(cJSON *json, const char *format)
 {
     cJSON *src = cJSON_GetObjectItemCaseSensitive(json, "source");
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(src, "ref");
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(src, "format");
-    if (!cJSON_IsObject(src) || !ref || cJSON_IsNull(ref) || (given && !cJSON_IsNull(given)))
+    bool stored = cJSON_GetObjectItemCaseSensitive(json, "id") ||
+                  cJSON_GetObjectItemCaseSensitive(json, "version") ||
+                  cJSON_GetObjectItemCaseSensitive(json, "created_at");
+    bool has_ref = ref && !cJSON_IsNull(ref);
+    if (given && !cJSON_IsNull(given))
+        return true;
+    if (!src || cJSON_IsNull(src)) {
+        if (stored)
+            return true;
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddStringToObject(o, "format", format) ||
+            !cJSON_AddNullToObject(o, "ref")) {
+            cJSON_Delete(o);
+            return false;
+        }
+        if (src ? cJSON_ReplaceItemInObjectCaseSensitive(json, "source", o)
+                : cJSON_AddItemToObject(json, "source", o))
+            return true;
+        cJSON_Delete(o);
+        return false;
+    }
+    if (!cJSON_IsObject(src) || (stored && !has_ref))
         return true;
     cJSON *f = cJSON_CreateString(format);
     if (!f)
