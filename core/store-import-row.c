@@ -281,6 +281,13 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
         pt_proposal_free(&p);
         return PT_EVALIDATION;
     }
+    /* A stored proposal is taken in its own state, which the workflow
+     * could only have led it into with what that state implies: a record
+     * in "handling" without units could then run no action but withdraw. */
+    if (stored && pt_workflow_check_stored(wf, &p, err) != PT_OK) {
+        pt_proposal_free(&p);
+        return PT_EVALIDATION;
+    }
     /* The proposal is new here: its old id means nothing in this store, nor
      * does a merge into another of the old ids, unless that one comes in
      * the same import (the move maps it). The id and version are

@@ -19,6 +19,10 @@ typedef struct {
     bool initial;
     bool is_default;
     bool clock;
+    /* What every proposal in this state has, because every way into it
+     * from an initial state goes through an action that gives it (see
+     * derive_needs in workflow.c): units, a reply, a merged_into. */
+    bool needs_units, needs_reply, needs_merge;
 } wf_state_t;
 
 typedef enum {

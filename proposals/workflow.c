@@ -751,16 +751,14 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
     return PT_OK;
 }
 
-/* Every state must be reachable from an initial one through the actions;
- * an unreachable state is almost always a typo in a "to". A plain fixpoint
- * over the actions is enough for a few dozen states. */
-static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
+/* The states reachable from an initial one through the actions, leaving
+ * out those for which skip(action) is true (NULL: none), into seen (one per
+ * state). A plain fixpoint over the actions is enough for a few dozen
+ * states. */
+static void reach(const pt_workflow_t *wf, bool (*skip)(const wf_action_t *), bool *seen)
 {
-    bool *seen = calloc(wf->n_states, sizeof(*seen));
     bool grew = true;
 
-    if (seen == NULL)
-        return oom(err);
     for (size_t i = 0; i < wf->n_states; i++)
         seen[i] = wf->states[i].initial;
     while (grew) {
@@ -768,6 +766,8 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
         for (size_t a = 0; a < wf->n_actions; a++) {
             const wf_action_t *ac = &wf->actions[a];
 
+            if (skip && skip(ac))
+                continue;
             for (size_t s = 0; s < wf->n_states; s++) {
                 if (!seen[s] || !ac->from[s])
                     continue;
@@ -783,12 +783,77 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
             }
         }
     }
+}
+
+/* Every state must be reachable from an initial one through the actions;
+ * an unreachable state is almost always a typo in a "to". */
+static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
+{
+    bool *seen = calloc(wf->n_states, sizeof(*seen));
+
+    if (seen == NULL)
+        return oom(err);
+    reach(wf, NULL, seen);
     for (size_t i = 0; i < wf->n_states; i++) {
         if (!seen[i]) {
             free(seen);
             return bad(err, "state \"%s\": unreachable from any initial state", wf->states[i].name);
         }
     }
+    free(seen);
+    return PT_OK;
+}
+
+static bool has_field_type(const wf_action_t *a, wf_ftype_t type)
+{
+    for (size_t i = 0; i < a->n_fields; i++)
+        if (a->fields[i].type == type)
+            return true;
+    return false;
+}
+
+/* The actions that give a proposal what it then keeps: nothing takes
+ * units, replies or merged_into away again. */
+static bool gives_units(const wf_action_t *a)
+{
+    return a->effect == EF_ASSIGN || has_field_type(a, FT_UNITS);
+}
+
+static bool gives_reply(const wf_action_t *a)
+{
+    return a->effect == EF_REPLY || a->effect == EF_FOLLOW_UP;
+}
+
+static bool gives_merge(const wf_action_t *a)
+{
+    return a->effect == EF_MERGE;
+}
+
+/* What a proposal in each state must have: a state that the actions reach
+ * from an initial state only through an action that gives units (a reply,
+ * a merged_into) is one where every proposal has them. An import of
+ * proposals as they stand elsewhere is held to this
+ * (pt_workflow_check_stored), whatever the office named its states.
+ *
+ * A due_at is not among them, though the clock states' actions set one: a
+ * proposal without one can still run every action (it is only never
+ * overdue), and an office's spreadsheet of proposals in handling often has
+ * no deadline column. Units are: without them no unit can sign or reply. */
+static int derive_needs(pt_workflow_t *wf, pt_error_t *err)
+{
+    bool *seen = calloc(wf->n_states, sizeof(*seen));
+
+    if (seen == NULL)
+        return oom(err);
+    reach(wf, gives_units, seen);
+    for (size_t i = 0; i < wf->n_states; i++)
+        wf->states[i].needs_units = !seen[i];
+    reach(wf, gives_reply, seen);
+    for (size_t i = 0; i < wf->n_states; i++)
+        wf->states[i].needs_reply = !seen[i];
+    reach(wf, gives_merge, seen);
+    for (size_t i = 0; i < wf->n_states; i++)
+        wf->states[i].needs_merge = !seen[i];
     free(seen);
     return PT_OK;
 }
@@ -837,7 +902,7 @@ int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error
     }
     if ((rc = load_states(wf, cJSON_GetObjectItemCaseSensitive(doc, "states"), err)) != PT_OK ||
         (rc = load_actions(wf, cJSON_GetObjectItemCaseSensitive(doc, "actions"), err)) != PT_OK ||
-        (rc = check_reachable(wf, err)) != PT_OK)
+        (rc = check_reachable(wf, err)) != PT_OK || (rc = derive_needs(wf, err)) != PT_OK)
         goto done;
 done:
     cJSON_Delete(doc);
@@ -1146,4 +1211,36 @@ cJSON *pt_history_to_json(const pt_history_t *h)
     cJSON_AddItemToObject(o, "changes",
                           h->changes ? cJSON_Duplicate(h->changes, 1) : cJSON_CreateObject());
     return o;
+}
+
+int pt_workflow_check_stored(const pt_workflow_t *wf, const pt_proposal_t *p, pt_error_t *err)
+{
+    long i = p->status ? pt_wf_state_index(wf, p->status) : -1;
+    const wf_state_t *st;
+    const char *field = NULL, *why = NULL, *what = NULL;
+
+    if (i < 0)
+        return PT_OK; /* the caller checks that the state exists */
+    st = &wf->states[i];
+    if (st->needs_units && p->n_units == 0) {
+        field = "units";
+        what = "units";
+        why = "only an assignment leads there";
+    } else if (st->needs_reply && p->n_replies == 0) {
+        field = "replies";
+        what = "a reply";
+        why = "only a reply leads there";
+    } else if (st->needs_merge && p->merged_into == 0) {
+        field = "merged_into";
+        what = "the proposal it was merged into";
+        why = "only a merge leads there";
+    }
+    if (!field)
+        return PT_OK;
+    pt_error_set(err, PT_EVALIDATION,
+                 "%s: a proposal in state \"%s\" has %s (%s); the record has none", field,
+                 p->status, what, why);
+    pt_error_add_field(err, field, "a proposal in state \"%s\" has %s (%s); the record has none",
+                       p->status, what, why);
+    return PT_EVALIDATION;
 }

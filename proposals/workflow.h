@@ -87,6 +87,14 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
  * these, whatever the office named its actions and states. NULL when out
  * of memory. Ownership: the caller frees. */
 char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect);
+/* Checks a proposal as it stands elsewhere (an imported record of a stored
+ * one, with its own status) against what the workflow guarantees a
+ * proposal in that state: units where only an assignment leads, a reply
+ * where only a reply leads, a merged_into where only a merge leads. These
+ * follow from the states and actions, not from their names. PT_OK, or
+ * PT_EVALIDATION naming the field that is missing. A status the workflow
+ * lacks is not checked here. */
+int pt_workflow_check_stored(const pt_workflow_t *wf, const pt_proposal_t *p, pt_error_t *err);
 /* A state's or an action's labels, a state's flags, and the place of
  * either in the workflow, for those who show them. */
 typedef struct {

@@ -476,10 +476,11 @@ check_eq "one marker is no list: one ask per line" '["1.只有一条", "分两�
 check_eq "numbers and 、 inside a clause are not markers" '["增加1.5亿元；2.5亿元用于统一、协调"]' "$(recs 拆-8)"
 
 pt_step "dates as spreadsheets write them; a bad one is named by its column"
-printf '%s\n' '编号,标题,状态,交办时间,答复时间' \
-    '时-1,关于斜杠日期的建议,办理中,2026/5/20,2026/05/20 10:30' \
-    '时-2,关于短横日期的建议,办理中,2026-5-20,2026-05-20 10:30:00' \
-    '时-3,关于中文日期的建议,办理中,2026年5月20日,2026-05-20T10:30:00+08:00' >"$W/dates.csv"
+# A proposal in handling has units (an assignment leads there).
+printf '%s\n' '编号,标题,状态,主办单位,交办时间,答复时间' \
+    '时-1,关于斜杠日期的建议,办理中,市水利局,2026/5/20,2026/05/20 10:30' \
+    '时-2,关于短横日期的建议,办理中,市水利局,2026-5-20,2026-05-20 10:30:00' \
+    '时-3,关于中文日期的建议,办理中,市水利局,2026年5月20日,2026-05-20T10:30:00+08:00' >"$W/dates.csv"
 upload "$W/dates.csv"
 check_status "import dates.csv" 201
 check_eq "2026/5/20, 2026-5-20 and 2026年5月20日 are the date" \

@@ -505,7 +505,7 @@ static void the_states_of_an_effect_are_those_its_actions_run_in(void **state)
         "{\"name\": \"qianshou\", \"label\": {\"zh\": \"签收登记\", \"en\": \"Sign\"},"
         " \"from\": [\"in\", \"doing\"], \"to\": \"doing\", \"effect\": \"sign\","
         " \"fields\": [{\"name\": \"unit\", \"type\": \"string\", \"required\": true}]},"
-        "{\"name\": \"finish\", \"label\": {\"zh\": \"完成\", \"en\": \"Finish\"},"
+        "{\"name\": \"finish\", " LABEL ","
         " \"from\": [\"doing\"], \"to\": \"done\", \"effect\": \"none\"}]}";
     pt_workflow_t *wf;
     pt_error_t err = {0};
@@ -548,6 +548,121 @@ static void deadlines_default_to_product_md(void **state)
     assert_int_equal(d.remind_before, 7 * day);
 }
 
+/* What a stored proposal must have in a state follows from the actions
+ * that lead there, whatever the states are called: an office's own
+ * workflow, in which "parked" is reached both before and after the
+ * assignment. */
+static void a_stored_state_needs_what_only_its_actions_give(void **state)
+{
+    static const char doc[] =
+        "{\"name\": \"office\", \"states\": ["
+        "{\"name\": \"in\", " LABEL ", \"initial\": true},"
+        "{\"name\": \"doing\", " LABEL ", \"clock\": true},"
+        "{\"name\": \"answered\", " LABEL "},"
+        "{\"name\": \"parked\", " LABEL "},"
+        "{\"name\": \"joined\", " LABEL ", \"terminal\": true},"
+        "{\"name\": \"done\", " LABEL ", \"terminal\": true}"
+        "], \"actions\": ["
+        "{\"name\": \"hand\", " LABEL
+        ", \"effect\": \"assign\", \"from\": [\"in\"], \"to\": \"doing\", \"fields\": ["
+        "{\"name\": \"mode\", \"type\": \"enum\", \"required\": true, \"values\": [\"single\"]},"
+        "{\"name\": \"units\", \"type\": \"units\", \"required\": true}"
+        "]},"
+        "{\"name\": \"answer\", " LABEL
+        ", \"effect\": \"reply\", \"from\": [\"doing\"], \"to\": \"answered\", \"fields\": ["
+        "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"category\", \"type\": \"enum\", \"required\": true, \"values\": [\"A\"]},"
+        "{\"name\": \"text\", \"type\": \"text\", \"required\": true}"
+        "]},"
+        "{\"name\": \"join\", " LABEL
+        ", \"effect\": \"merge\", \"from\": [\"in\"], \"to\": \"joined\", \"fields\": ["
+        "{\"name\": \"merged_into\", \"type\": \"proposal_id\", \"required\": true}"
+        "]},"
+        "{\"name\": \"park\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"in\", \"doing\"], \"to\": \"parked\", \"fields\": ["
+        "]},"
+        "{\"name\": \"finish\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"answered\"], \"to\": \"done\", \"fields\": ["
+        "]}"
+        "]}";
+    static const struct {
+        const char *status;
+        size_t units;
+        int64_t due_at;
+        size_t replies;
+        int64_t merged_into;
+        const char *missing; /* the field named, or NULL: it fits */
+    } cases[] = {
+        {"in", 0, 0, 0, 0, NULL},
+        {"parked", 0, 0, 0, 0, NULL},
+        {"doing", 0, 1, 0, 0, "units"},
+        {"doing", 1, 0, 0, 0, NULL}, /* no deadline: never overdue, not stuck */
+        {"doing", 1, 1, 0, 0, NULL},
+        {"answered", 1, 0, 0, 0, "replies"},
+        {"answered", 0, 0, 1, 0, "units"},
+        {"answered", 1, 0, 1, 0, NULL},
+        {"done", 1, 0, 0, 0, "replies"},
+        {"done", 1, 0, 1, 0, NULL},
+        {"joined", 0, 0, 0, 0, "merged_into"},
+        {"joined", 0, 0, 0, 7, NULL},
+    };
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        pt_proposal_t p = {0};
+
+        p.status = (char *)cases[i].status;
+        p.n_units = cases[i].units;
+        p.due_at = cases[i].due_at;
+        p.n_replies = cases[i].replies;
+        p.merged_into = cases[i].merged_into;
+        int rc = pt_workflow_check_stored(wf, &p, &err);
+        if (!cases[i].missing) {
+            if (rc != PT_OK)
+                fail_msg("case %zu (%s): %s", i, cases[i].status, err.message);
+            continue;
+        }
+        assert_int_equal(rc, PT_EVALIDATION);
+        if (strncmp(err.message, cases[i].missing, strlen(cases[i].missing)) != 0 ||
+            !strstr(err.message, cases[i].status))
+            fail_msg("case %zu: want %s, got: %s", i, cases[i].missing, err.message);
+        pt_error_clear(&err);
+    }
+    pt_workflow_free(wf);
+}
+
+static void a_stored_proposal_of_the_default_workflow_has_what_its_state_implies(void **state)
+{
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    pt_proposal_t p = {0};
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    p.status = "handling";
+    assert_int_equal(pt_workflow_check_stored(wf, &p, &err), PT_EVALIDATION);
+    assert_non_null(strstr(err.message, "units"));
+    pt_error_clear(&err);
+    p.status = "replied";
+    p.n_units = 1;
+    assert_int_equal(pt_workflow_check_stored(wf, &p, &err), PT_EVALIDATION);
+    assert_non_null(strstr(err.message, "replies"));
+    pt_error_clear(&err);
+    p.status = "merged";
+    p.n_units = 0;
+    assert_int_equal(pt_workflow_check_stored(wf, &p, &err), PT_EVALIDATION);
+    assert_non_null(strstr(err.message, "merged_into"));
+    pt_error_clear(&err);
+    p.status = "withdrawn"; /* from anywhere, even a draft */
+    assert_int_equal(pt_workflow_check_stored(wf, &p, &err), PT_OK);
+    pt_workflow_free(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +691,8 @@ int main(void)
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(the_states_of_an_effect_are_those_its_actions_run_in),
         cmocka_unit_test(deadlines_default_to_product_md),
+        cmocka_unit_test(a_stored_state_needs_what_only_its_actions_give),
+        cmocka_unit_test(a_stored_proposal_of_the_default_workflow_has_what_its_state_implies),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
