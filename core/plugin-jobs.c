@@ -220,6 +220,7 @@ static void job_free(ptrack_job_t *job)
     pt_error_clear(&job->store_err);
     pt_error_clear(&job->read_err);
     pt_import_merges_free(job->merges);
+    cJSON_Delete(job->res.repeats);
     pthread_mutex_destroy(&job->mu);
     pthread_cond_destroy(&job->cond);
     free(job);
@@ -377,6 +378,24 @@ static bool has_rejects(const ptrack_job_t *job)
     return job->n_rejects > 0;
 }
 
+/* Lists the records the store rejected because they repeat another of the
+ * import (pt_import_result_t's repeats) with the others rejected. */
+static void take_repeats(ptrack_job_t *job)
+{
+    int64_t listed = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, job->res.repeats)
+    {
+        add_reject(job, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "where")),
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "reason")));
+        listed++;
+    }
+    job->n_rejects += job->res.n_repeats - listed;
+    cJSON_Delete(job->res.repeats);
+    job->res.repeats = NULL;
+    job->res.n_repeats = 0;
+}
+
 /* Keeps the first storage failure, which ends the import. */
 static void store_failed(ptrack_job_t *job, pt_error_t *err)
 {
@@ -394,6 +413,7 @@ static void direct_wait(ptrack_job_t *job)
     if (pt_store_import_direct_finish(job->direct, &job->res, &err) != PT_OK)
         store_failed(job, &err);
     job->direct = NULL;
+    take_repeats(job);
 }
 
 /* Stores the batch (the file's last when `last`): staged for an
@@ -501,10 +521,12 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     job->n_records++;
     pt_error_t err = {0};
     pt_import_row_t *row = NULL;
+    char place[48];
+    snprintf(place, sizeof(place), "record %lld", (long long)job->n_records);
     if (!json || !source_format_default(json, job->format))
         pt_error_set(&err, PT_ENOMEM, "out of memory");
     else
-        pt_store_import_check(job->store, json, &row, &err);
+        pt_store_import_check(job->store, json, where && *where ? where : place, &row, &err);
     cJSON_Delete(json);
     if (!row && err.code == PT_ENOMEM) {
         /* ptrackd's memory, not the record, is at fault: the import fails
@@ -902,6 +924,17 @@ static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char
                      instance_name(job), fn, rc_name(rc), rc, why, kept);
 }
 
+/* The error of an all-or-nothing import with rejected records. */
+static void rejected_error(ptrack_job_t *job, pt_error_t *err)
+{
+    int64_t n = job->n_rejects;
+    pt_error_set(err, PT_EVALIDATION,
+                 "%lld of %lld records %s rejected%s; nothing was imported (fix them, or send "
+                 "partial=true to import the others)",
+                 (long long)n, (long long)job->n_records, n == 1 ? "was" : "were",
+                 n > REJECTED_MAX ? " (the first " PT_STR(REJECTED_MAX) " are listed)" : "");
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -956,15 +989,16 @@ static void import_end(ptrack_job_t *job, int rc)
                      (long long)job->res.imported, (long long)job->res.skipped);
         plugin_failed(job, rc, perr, stored, &err);
     } else if (!job->partial && has_rejects(job)) {
-        int64_t n = job->n_rejects;
-        pt_error_set(&err, PT_EVALIDATION,
-                     "%lld of %lld records %s rejected%s; nothing was imported (fix them, or send "
-                     "partial=true to import the others)",
-                     (long long)n, (long long)job->n_records, n == 1 ? "was" : "were",
-                     n > REJECTED_MAX ? " (the first " PT_STR(REJECTED_MAX) " are listed)" : "");
-    } else {
-        if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK)
-            answer_import(job, 201);
+        rejected_error(job, &err);
+    } else if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK) {
+        answer_import(job, 201);
+    } else if (job->res.n_repeats) {
+        /* Records that repeat others of the file, found as the rows were
+         * moved: the move was rolled back. */
+        take_repeats(job);
+        memset(&job->res, 0, sizeof(job->res));
+        pt_error_clear(&err);
+        rejected_error(job, &err);
     }
     free(perr);
     if (!job->answer) {

@@ -60,6 +60,7 @@ enum {
     ROW_SATISFACTION,
     ROW_SOURCE_FORMAT,
     ROW_SOURCE_REF,
+    ROW_PLACE, /* where the record is in its file ("line 12"), for messages */
     ROW_TEXTS
 };
 
@@ -119,7 +120,8 @@ static const char *doc_middle_end(const char *doc, size_t len)
 /* Makes the row of a checked proposal whose document (rendered with id 1)
  * is doc, its middle ending at tail. NULL: out of memory. */
 static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char *doc,
-                                 const char *tail, int64_t old_id, int64_t old_merged_into)
+                                 const char *tail, int64_t old_id, int64_t old_merged_into,
+                                 const char *place)
 {
     size_t head = sizeof(doc_head) - 2; /* the comma stays with the middle */
     pt_import_row_t r = {
@@ -146,6 +148,7 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
         [ROW_SATISFACTION] = p->n_feedback ? p->feedback[p->n_feedback - 1].satisfaction : NULL,
         [ROW_SOURCE_FORMAT] = p->source_format,
         [ROW_SOURCE_REF] = p->source_ref,
+        [ROW_PLACE] = place,
     };
     for (int i = 0; i < ROW_TEXTS; i++)
         ok = ok && rb_opt(&b, texts[i]);
@@ -188,7 +191,7 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
 }
 
 void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char **mid,
-                        size_t *mid_len)
+                        size_t *mid_len, const char **place)
 {
     const char *c = row->text;
     const char *texts[ROW_TEXTS];
@@ -197,6 +200,7 @@ void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char 
         texts[i] = set ? c : NULL;
         c += strlen(c) + 1;
     }
+    *place = texts[ROW_PLACE];
     *mid = c;
     *mid_len = strlen(c);
     c += *mid_len + 1;
@@ -249,8 +253,8 @@ char *pt_import_row_doc(const char *mid, size_t mid_len, const pt_cols_t *c)
     return doc;
 }
 
-int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **row,
-                          pt_error_t *err)
+int pt_store_import_check(pt_store_t *s, const cJSON *record, const char *place,
+                          pt_import_row_t **row, pt_error_t *err)
 {
     const pt_workflow_t *wf = s->opts.workflow;
     *row = NULL;
@@ -302,7 +306,7 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **
     const char *tail = doc ? doc_middle_end(doc, len) : NULL;
     if (doc && !tail)
         rc = pt_error_set(err, PT_EINTERNAL, "a proposal's document is not laid out as expected");
-    else if (!doc || !(*row = row_make(&p, clock, doc, tail, old_id, old_merged_into)))
+    else if (!doc || !(*row = row_make(&p, clock, doc, tail, old_id, old_merged_into, place)))
         rc = pt_error_set(err, PT_ENOMEM, "out of memory");
     free(doc);
     pt_proposal_free(&p);

@@ -172,6 +172,7 @@ static void staging_close(staging_t *st)
     pthread_mutex_unlock(&st->mu);
     early_wait(st);
     pt_write_free(st->early);
+    cJSON_Delete(st->res.repeats);
     if (st->f)
         fclose(st->f);
     pthread_mutex_destroy(&st->mu);
@@ -309,17 +310,19 @@ static int lookup(sqlite3_stmt *st, int64_t *id)
 }
 
 /* SQLITE_ROW when a proposal with c's number and session or c's source
- * (format and ref) is stored (its id in *id), SQLITE_DONE when none is, or an error (after
- * which nothing more may run in the transaction: SQLite may have rolled it
- * back). */
-static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id)
+ * (format and ref) is stored (its id in *id; *by_number says which of the
+ * two matched), SQLITE_DONE when none is, or an error (after which nothing
+ * more may run in the transaction: SQLite may have rolled it back). */
+static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id, bool *by_number)
 {
     int rc = SQLITE_DONE;
+    *by_number = false;
     if (c->number) {
         sqlite3_bind_text(d->by_number, 1, c->number, -1, SQLITE_STATIC);
         if (c->session)
             sqlite3_bind_text(d->by_number, 2, c->session, -1, SQLITE_STATIC);
         rc = lookup(d->by_number, id);
+        *by_number = rc == SQLITE_ROW;
     }
     if (rc == SQLITE_DONE && c->source_ref) {
         sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
@@ -359,11 +362,27 @@ typedef struct {
     int64_t old_into; /* the old id its merged_into named */
 } merge_t;
 
+/* A proposal this import stored, and where its record was in the file. */
+typedef struct {
+    int64_t id;
+    size_t place; /* offset in places; (size_t)-1: unknown */
+} placed_t;
+
 struct pt_import_merges_s {
     id_pair_t *ids; /* of the records that had an id */
     size_t n_ids, cap_ids;
     merge_t *merges; /* not pointed yet */
     size_t n_merges, cap_merges;
+    /* Every proposal the import stored, in the order stored, so in id
+     * order: a duplicate found among them repeats a record of the same
+     * import, and is rejected rather than skipped. The ids say it, not a
+     * range: a partial import's batches are transactions of their own,
+     * and other writes (and other imports) take ids between them. About
+     * 16 bytes and the place's text per proposal stored. */
+    placed_t *stored;
+    size_t n_stored, cap_stored;
+    char *places; /* the places, NUL-ended, one after another */
+    size_t n_places, cap_places;
 };
 typedef struct pt_import_merges_s merges_t;
 
@@ -387,7 +406,95 @@ static void merges_free(merges_t *m)
 {
     free(m->ids);
     free(m->merges);
+    free(m->stored);
+    free(m->places);
     memset(m, 0, sizeof(*m));
+}
+
+/* Notes that the import stored proposal id from the record at place. */
+static int stored_note(merges_t *m, int64_t id, const char *place, pt_error_t *err)
+{
+    placed_t p = {id, (size_t)-1};
+    if (place) {
+        size_t n = strlen(place) + 1;
+        if (m->n_places + n > m->cap_places) {
+            size_t cap = m->cap_places ? m->cap_places * 2 : 4096;
+            while (cap < m->n_places + n)
+                cap *= 2;
+            char *grown = realloc(m->places, cap);
+            if (!grown)
+                return pt_error_set(err, PT_ENOMEM, "out of memory");
+            m->places = grown;
+            m->cap_places = cap;
+        }
+        memcpy(m->places + m->n_places, place, n);
+        p.place = m->n_places;
+        m->n_places += n;
+    }
+    if (!push((void **)&m->stored, &m->n_stored, &m->cap_stored, &p, sizeof(p)))
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    return PT_OK;
+}
+
+/* Whether the import stored proposal id; *place is then where its record
+ * was (NULL: unknown). */
+static bool stored_here(const merges_t *m, int64_t id, const char **place)
+{
+    size_t lo = 0, hi = m->n_stored;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->stored[mid].id < id) {
+            lo = mid + 1;
+        } else if (m->stored[mid].id > id) {
+            hi = mid;
+        } else {
+            size_t at = m->stored[mid].place;
+            *place = at == (size_t)-1 ? NULL : m->places + at;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Rejects a record that repeats one the import stored before it: the
+ * same number in the same session, or the same source, in one file is two
+ * records for one proposal, and one of them would be lost. */
+static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_number,
+                         const char *place, const char *first, pt_error_t *err)
+{
+    res->n_repeats++;
+    if (res->n_repeats > PT_IMPORT_REPEATS_LISTED)
+        return PT_OK;
+    char what[600], at[200], where[48];
+    if (by_number && c->session)
+        snprintf(what, sizeof(what), "编号 %s of session %s", c->number, c->session);
+    else if (by_number)
+        snprintf(what, sizeof(what), "编号 %s (no session)", c->number);
+    else
+        snprintf(what, sizeof(what), "source.ref %s of format %s", c->source_ref,
+                 c->source_format ? c->source_format : "(none)");
+    if (first)
+        snprintf(at, sizeof(at), "the record at %s", first);
+    else
+        snprintf(at, sizeof(at), "a record before it");
+    if (!place) {
+        snprintf(where, sizeof(where), "record");
+        place = where;
+    }
+    char reason[900];
+    snprintf(reason, sizeof(reason),
+             "%s repeats %s in this import: one of the two would be lost (give each proposal "
+             "its own %s)",
+             what, at, by_number ? "编号" : "source.ref");
+    cJSON *r = cJSON_CreateObject();
+    if (!r || !cJSON_AddStringToObject(r, "where", place) ||
+        !cJSON_AddStringToObject(r, "reason", reason) ||
+        (!res->repeats && !(res->repeats = cJSON_CreateArray()))) {
+        cJSON_Delete(r);
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    }
+    cJSON_AddItemToArray(res->repeats, r);
+    return PT_OK;
 }
 
 pt_import_merges_t *pt_import_merges_new(void)
@@ -470,11 +577,14 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
                       const char *actor, pt_import_result_t *res, pt_error_t *err)
 {
     pt_new_row_t r;
-    const char *mid;
+    const char *mid, *place, *first;
     size_t mid_len;
-    pt_import_row_read(row, &r, &mid, &mid_len);
+    pt_import_row_read(row, &r, &mid, &mid_len, &place);
     int64_t stored_id = 0;
-    int dup = find_duplicate(d, &r.c, &stored_id);
+    bool by_number;
+    int dup = find_duplicate(d, &r.c, &stored_id, &by_number);
+    if (dup == SQLITE_ROW && stored_here(m, stored_id, &first))
+        return repeat_reject(res, &r.c, by_number, place, first, err);
     if (dup == SQLITE_ROW) {
         res->skipped++;
         return merges_note(m, row, stored_id, false, err);
@@ -496,6 +606,8 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     free(doc);
     if (rc == PT_OK)
         rc = merges_note(m, row, r.c.id, true, err);
+    if (rc == PT_OK)
+        rc = stored_note(m, r.c.id, place, err);
     if (rc == PT_OK) {
         res->imported++;
         if (!res->first_id)
@@ -649,11 +761,23 @@ static int run_move(void *conn, pt_write_t *w)
     }
     free(rd.buf);
     dup_close(&d);
+    /* A record that repeats another of the file makes the import, which is
+     * all or nothing, nothing: every repeat is found first, to name them
+     * all, and the move is then rolled back. */
+    if (rc == PT_OK && res.n_repeats)
+        rc = pt_error_set(&w->err, PT_EVALIDATION, "%lld record%s repeat%s another of the import",
+                          (long long)res.n_repeats, res.n_repeats == 1 ? "" : "s",
+                          res.n_repeats == 1 ? "s" : "");
     if (rc == PT_OK)
         rc = merges_apply(conn, &m, &w->err);
     merges_free(&m);
-    if (rc == PT_OK)
-        st->res = res; /* the early and the late move never run together */
+    /* The early and the late move never run together. */
+    if (rc == PT_OK || (rc == PT_EVALIDATION && res.n_repeats)) {
+        cJSON_Delete(st->res.repeats);
+        st->res = res;
+    } else {
+        cJSON_Delete(res.repeats);
+    }
     return rc;
 }
 
@@ -852,6 +976,8 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
     } else if (st->early && !st->early_gave_up) {
         rc = st->early->err.code;
         pt_error_move(err, &st->early->err);
+        if (rc == PT_EVALIDATION)
+            *res = st->res; /* the records that repeat others */
     } else {
         if (st->early_gave_up) {
             pt_info("import %s: its rows came more slowly than they could be stored; they are "
@@ -868,9 +994,11 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
         }
         __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_LATE], 1, __ATOMIC_RELAXED);
         rc = run_custom(s, run_move, st, actor, err);
-        if (rc == PT_OK)
+        if (rc == PT_OK || rc == PT_EVALIDATION)
             *res = st->res;
     }
+    if (res->repeats == st->res.repeats)
+        st->res.repeats = NULL; /* the caller's now */
     staging_close(st);
     return rc;
 }
@@ -904,11 +1032,14 @@ static int run_direct(void *conn, pt_write_t *w)
     merges_free(&local);
     if (rc == PT_OK)
         b->res = res;
+    else
+        cJSON_Delete(res.repeats);
     return rc;
 }
 
 static void direct_free(pt_import_direct_t *b)
 {
+    cJSON_Delete(b->res.repeats);
     for (size_t i = 0; i < b->n; i++)
         free(b->rows[i]);
     free(b->rows);
@@ -946,6 +1077,14 @@ int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res
     if (rc == PT_OK) {
         res->imported += b->res.imported;
         res->skipped += b->res.skipped;
+        res->n_repeats += b->res.n_repeats;
+        if (b->res.repeats && !res->repeats) {
+            res->repeats = b->res.repeats;
+            b->res.repeats = NULL;
+        }
+        cJSON *r;
+        while (b->res.repeats && (r = cJSON_DetachItemFromArray(b->res.repeats, 0)))
+            cJSON_AddItemToArray(res->repeats, r);
         if (!res->first_id)
             res->first_id = b->res.first_id;
         if (b->res.last_id)

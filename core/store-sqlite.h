@@ -198,7 +198,7 @@ void pt_import_row_ids(const pt_import_row_t *row, int64_t *old_id, int64_t *old
  * created_at and updated_at 0 unless the record had them) and the middle of
  * its document into *mid. Ownership: the strings point into row. */
 void pt_import_row_read(const pt_import_row_t *row, pt_new_row_t *r, const char **mid,
-                        size_t *mid_len);
+                        size_t *mid_len, const char **place);
 /* The whole document of an imported proposal: "id" from c, the middle,
  * then c's version and times. Ownership: the caller frees. */
 char *pt_import_row_doc(const char *mid, size_t mid_len, const pt_cols_t *c);

@@ -348,7 +348,15 @@ typedef struct {
     int64_t imported;          /* proposals stored */
     int64_t skipped;           /* duplicates left out (number + session, or source.ref) */
     int64_t first_id, last_id; /* of the proposals stored; 0 when none */
+    /* The records that repeat one stored earlier by the same import (the
+     * same number in the same session, or the same source): rejected, not
+     * skipped. [{where, reason}], the first PT_IMPORT_REPEATS_LISTED of
+     * n_repeats; NULL when none. Ownership: the caller frees (cJSON_Delete). */
+    cJSON *repeats;
+    int64_t n_repeats;
 } pt_import_result_t;
+
+#define PT_IMPORT_REPEATS_LISTED 1000
 
 /* A checked record, ready to be stored: one allocation (free() frees it). */
 typedef struct pt_import_row_s pt_import_row_t;
@@ -359,11 +367,12 @@ typedef struct pt_import_row_s pt_import_row_t;
  * source and custom are kept; it gets a new id and starts at version 1);
  * any other is read as a POST /v1/proposals body. Either way its status
  * must be a state of the workflow (a create's: an initial one) and its
- * category one of the configured ones. Returns PT_OK, or PT_EVALIDATION
- * with err saying why (and its fields). Ownership: the caller frees *row.
- * Thread: any (no I/O). */
-int pt_store_import_check(pt_store_t *s, const cJSON *record, pt_import_row_t **row,
-                          pt_error_t *err);
+ * category one of the configured ones. `place` is where the record is in
+ * its file ("line 12"; NULL: unknown), which the row keeps for the move's
+ * messages. Returns PT_OK, or PT_EVALIDATION with err saying why (and its
+ * fields). Ownership: the caller frees *row. Thread: any (no I/O). */
+int pt_store_import_check(pt_store_t *s, const cJSON *record, const char *place,
+                          pt_import_row_t **row, pt_error_t *err);
 
 /* Stages rows[0..n) of import `job` (an id unique to the job) as records
  * first_n, first_n + 1, ...: appended to an unlinked temporary file of the
@@ -376,9 +385,11 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
                           pt_import_row_t *const *rows, size_t n, bool last, pt_error_t *err);
 /* Moves every staged record of job into the store in one transaction (each
  * inserted as a create is, with a history entry "import" by actor and a
- * proposal.created event; duplicates skipped), reading the staging file
- * back one record at a time. On failure nothing is stored (the staging
- * file stays: drop it). */
+ * proposal.created event; duplicates of proposals stored before skipped),
+ * reading the staging file back one record at a time. On failure nothing
+ * is stored (the staging file stays: drop it); PT_EVALIDATION with
+ * res->repeats set (the caller's to free) when records repeat others of
+ * the import. */
 int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                            pt_import_result_t *res, pt_error_t *err);
 /* An import runs from begin to end: meanwhile the writer leaves the search

@@ -140,7 +140,7 @@ static int import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
     cJSON *json = pt_record_release(rec);
     pt_import_row_t *row = NULL;
     pt_error_t err = {0};
-    if (json && pt_store_import_check(store, json, &row, &err) == PT_OK) {
+    if (json && pt_store_import_check(store, json, where, &row, &err) == PT_OK) {
         /* What is stored is sent as JSON later: its text must be UTF-8. */
         char *text = cJSON_PrintUnformatted(json);
         if (!text || !pt_utf8_valid(text, strlen(text))) {

@@ -56,7 +56,7 @@ static pt_import_row_t **import_store_rows(import_store_t *t, int n)
                  i + 1);
         cJSON *rec = cJSON_Parse(json);
         pt_error_t err = {0};
-        assert_int_equal(pt_store_import_check(t->store, rec, &rows[i], &err), PT_OK);
+        assert_int_equal(pt_store_import_check(t->store, rec, NULL, &rows[i], &err), PT_OK);
         cJSON_Delete(rec);
     }
     return rows;

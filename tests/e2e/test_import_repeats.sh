@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# test_import_repeats.sh - a record that repeats another of the same import
+# (the same number in the same session, or the same source) is rejected,
+# naming where the first one is, instead of being counted as skipped and
+# lost. Checks: all or nothing (refused 422, nothing stored) and partial
+# (the first stored, the repeat listed in rejected), by number and by
+# source, with the first in an earlier batch of a partial import; a
+# record that matches a proposal stored before the import is still
+# skipped, so that the same file sent again imports nothing and rejects
+# nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+PLUGINS="$PT_BUILD_DIR/plugins"
+[ -f "$PLUGINS/import_json.so" ] || pt_die "$PLUGINS/import_json.so is missing (build it)"
+W="$PT_TMP/work"
+mkdir -p "$W"
+pt_config '{}'
+pt_start --plugin-dir "$PLUGINS"
+
+counts() { jv '"%d %d %d" % (j["imported"], j["skipped"], j["rejected_count"])'; }
+rejects() { jv '" | ".join("%s: %s" % (r["where"], r["reason"]) for r in j["rejected"])'; }
+
+pt_step "two records of one number in one session, all or nothing"
+printf '%s' '[{"title":"甲","session":"SX","number":"D1"},{"title":"乙","session":"SX","number":"D1"}]' \
+    >"$W/two.json"
+pt_import json "$W/two.json"
+check_error "refused" 422 validation_failed
+check_eq "the second is named, with the first's place" \
+    "item 2 (line 1): 编号 D1 of session SX repeats the record at item 1 (line 1) in this import: one of the two would be lost (give each proposal its own 编号)" \
+    "$(jv '" | ".join("%s: %s" % (r["where"], r["reason"]) for r in j["error"]["rejected"])')"
+check_contains "the message counts it" "1 of 2 records was rejected; nothing was imported" \
+    "$(jv 'j["error"]["message"]')"
+api GET "/v1/proposals"
+check_eq "nothing stored" "0" "$(jv 'len(j["items"])')"
+
+pt_step "the same, partial"
+pt_import json "$W/two.json" "partial=true"
+check_status "partial" 200
+check_eq "one imported, none skipped, one rejected" "1 0 1" "$(counts)"
+check_contains "the second is named" "item 2 (line 1): 编号 D1 of session SX repeats" "$(rejects)"
+api GET "/v1/proposals"
+check_eq "the first is stored" "甲" "$(jv '",".join(p["title"] for p in j["items"])')"
+
+pt_step "sent again: both match the proposal stored before, and are skipped"
+pt_import json "$W/two.json" "partial=true"
+check_eq "partial: nothing imported, two skipped, none rejected" "0 2 0" "$(counts)"
+pt_import json "$W/two.json"
+check_status "all or nothing" 201
+check_eq "all or nothing: the same" "0 2 0" "$(counts)"
+
+pt_step "by source, and the same number in another session is another proposal"
+cat >"$W/src.jsonl" <<'EOF'
+{"title":"丙","source":{"format":"oa","ref":"OA-1"}}
+{"title":"丁","session":"SY","number":"D1"}
+{"title":"戊","source":{"format":"oa","ref":"OA-1"}}
+{"title":"己","source":{"format":"decidim","ref":"OA-1"}}
+EOF
+pt_import jsonl "$W/src.jsonl" "partial=true"
+check_eq "three imported, one rejected" "3 0 1" "$(counts)"
+check_eq "the repeat of the source is named" \
+    "line 3: source.ref OA-1 of format oa repeats the record at line 1 in this import: one of the two would be lost (give each proposal its own source.ref)" \
+    "$(rejects)"
+
+pt_step "a partial import: the first in an earlier batch"
+python3 - "$W/many.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(1, 2601):
+        f.write(json.dumps({"title": "批量建议%d" % i, "session": "SZ", "number": "Z%d" % i}, ensure_ascii=False) + "\n")
+    f.write(json.dumps({"title": "重复的第一件", "session": "SZ", "number": "Z1"}, ensure_ascii=False) + "\n")
+    f.write(json.dumps({"title": "又一个", "session": "SX", "number": "D1"}, ensure_ascii=False) + "\n")
+EOF
+pt_import jsonl "$W/many.jsonl" "partial=true"
+check_status "partial" 200
+check_eq "2600 imported, the one stored before skipped, one rejected" "2600 1 1" "$(counts)"
+check_eq "the repeat names line 1" \
+    "line 2601: 编号 Z1 of session SZ repeats the record at line 1 in this import: one of the two would be lost (give each proposal its own 编号)" \
+    "$(rejects)"
+
+pt_step "all or nothing, many rows: refused whole"
+sed 's/"SZ"/"SW"/' "$W/many.jsonl" >"$W/many2.jsonl"
+pt_import jsonl "$W/many2.jsonl"
+check_error "refused" 422 validation_failed
+check_eq "the repeat is named" "line 2601" "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
+api GET "/v1/proposals?session=SW&limit=1"
+check_eq "nothing of it stored" "0" "$(jv 'len(j["items"])')"
+
+pt_finish
