@@ -362,27 +362,26 @@ typedef struct {
     int64_t old_into; /* the old id its merged_into named */
 } merge_t;
 
-/* A proposal this import stored, and where its record was in the file. */
+/* Ids this import stored, from lo to hi. */
 typedef struct {
-    int64_t id;
-    size_t place; /* offset in places; (size_t)-1: unknown */
-} placed_t;
+    int64_t lo, hi;
+} id_range_t;
 
 struct pt_import_merges_s {
     id_pair_t *ids; /* of the records that had an id */
     size_t n_ids, cap_ids;
     merge_t *merges; /* not pointed yet */
     size_t n_merges, cap_merges;
-    /* Every proposal the import stored, in the order stored, so in id
-     * order: a duplicate found among them repeats a record of the same
-     * import, and is rejected rather than skipped. The ids say it, not a
-     * range: a partial import's batches are transactions of their own,
-     * and other writes (and other imports) take ids between them. About
-     * 16 bytes and the place's text per proposal stored. */
-    placed_t *stored;
+    /* The ids of every proposal the import stored, as runs (in the order
+     * stored, so in id order): a duplicate found among them repeats a
+     * record of the same import, and is rejected rather than skipped. The
+     * ids say it, not one range: a partial import's batches are
+     * transactions of their own, and other writes (and other imports) take
+     * ids between them. Within a transaction the ids follow one another,
+     * so there are about as many runs as batches, and the memory stays
+     * flat whatever the size of the file. */
+    id_range_t *stored;
     size_t n_stored, cap_stored;
-    char *places; /* the places, NUL-ended, one after another */
-    size_t n_places, cap_places;
 };
 typedef struct pt_import_merges_s merges_t;
 
@@ -407,51 +406,35 @@ static void merges_free(merges_t *m)
     free(m->ids);
     free(m->merges);
     free(m->stored);
-    free(m->places);
     memset(m, 0, sizeof(*m));
 }
 
-/* Notes that the import stored proposal id from the record at place. */
-static int stored_note(merges_t *m, int64_t id, const char *place, pt_error_t *err)
+/* Notes that the import stored proposal id. */
+static int stored_note(merges_t *m, int64_t id, pt_error_t *err)
 {
-    placed_t p = {id, (size_t)-1};
-    if (place) {
-        size_t n = strlen(place) + 1;
-        if (m->n_places + n > m->cap_places) {
-            size_t cap = m->cap_places ? m->cap_places * 2 : 4096;
-            while (cap < m->n_places + n)
-                cap *= 2;
-            char *grown = realloc(m->places, cap);
-            if (!grown)
-                return pt_error_set(err, PT_ENOMEM, "out of memory");
-            m->places = grown;
-            m->cap_places = cap;
-        }
-        memcpy(m->places + m->n_places, place, n);
-        p.place = m->n_places;
-        m->n_places += n;
+    id_range_t *last = m->n_stored ? &m->stored[m->n_stored - 1] : NULL;
+    if (last && id == last->hi + 1) {
+        last->hi = id;
+        return PT_OK;
     }
-    if (!push((void **)&m->stored, &m->n_stored, &m->cap_stored, &p, sizeof(p)))
+    id_range_t r = {id, id};
+    if (!push((void **)&m->stored, &m->n_stored, &m->cap_stored, &r, sizeof(r)))
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     return PT_OK;
 }
 
-/* Whether the import stored proposal id; *place is then where its record
- * was (NULL: unknown). */
-static bool stored_here(const merges_t *m, int64_t id, const char **place)
+/* Whether the import stored proposal id. */
+static bool stored_here(const merges_t *m, int64_t id)
 {
     size_t lo = 0, hi = m->n_stored;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->stored[mid].id < id) {
+        if (m->stored[mid].hi < id)
             lo = mid + 1;
-        } else if (m->stored[mid].id > id) {
+        else if (m->stored[mid].lo > id)
             hi = mid;
-        } else {
-            size_t at = m->stored[mid].place;
-            *place = at == (size_t)-1 ? NULL : m->places + at;
+        else
             return true;
-        }
     }
     return false;
 }
@@ -460,12 +443,12 @@ static bool stored_here(const merges_t *m, int64_t id, const char **place)
  * same number in the same session, or the same source, in one file is two
  * records for one proposal, and one of them would be lost. */
 static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_number,
-                         const char *place, const char *first, pt_error_t *err)
+                         const char *place, pt_error_t *err)
 {
     res->n_repeats++;
     if (res->n_repeats > PT_IMPORT_REPEATS_LISTED)
         return PT_OK;
-    char what[600], at[200], where[48];
+    char what[600], where[48];
     if (by_number && c->session)
         snprintf(what, sizeof(what), "编号 %s of session %s", c->number, c->session);
     else if (by_number)
@@ -473,19 +456,15 @@ static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_nu
     else
         snprintf(what, sizeof(what), "source.ref %s of format %s", c->source_ref,
                  c->source_format ? c->source_format : "(none)");
-    if (first)
-        snprintf(at, sizeof(at), "the record at %s", first);
-    else
-        snprintf(at, sizeof(at), "a record before it");
     if (!place) {
         snprintf(where, sizeof(where), "record");
         place = where;
     }
     char reason[900];
     snprintf(reason, sizeof(reason),
-             "%s repeats %s in this import: one of the two would be lost (give each proposal "
-             "its own %s)",
-             what, at, by_number ? "编号" : "source.ref");
+             "%s repeats a record before it in this import: one of the two would be lost "
+             "(give each proposal its own %s)",
+             what, by_number ? "编号" : "source.ref");
     cJSON *r = cJSON_CreateObject();
     if (!r || !cJSON_AddStringToObject(r, "where", place) ||
         !cJSON_AddStringToObject(r, "reason", reason) ||
@@ -577,14 +556,14 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
                       const char *actor, pt_import_result_t *res, pt_error_t *err)
 {
     pt_new_row_t r;
-    const char *mid, *place, *first;
+    const char *mid, *place;
     size_t mid_len;
     pt_import_row_read(row, &r, &mid, &mid_len, &place);
     int64_t stored_id = 0;
     bool by_number;
     int dup = find_duplicate(d, &r.c, &stored_id, &by_number);
-    if (dup == SQLITE_ROW && stored_here(m, stored_id, &first))
-        return repeat_reject(res, &r.c, by_number, place, first, err);
+    if (dup == SQLITE_ROW && stored_here(m, stored_id))
+        return repeat_reject(res, &r.c, by_number, place, err);
     if (dup == SQLITE_ROW) {
         res->skipped++;
         return merges_note(m, row, stored_id, false, err);
@@ -607,7 +586,7 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     if (rc == PT_OK)
         rc = merges_note(m, row, r.c.id, true, err);
     if (rc == PT_OK)
-        rc = stored_note(m, r.c.id, place, err);
+        rc = stored_note(m, r.c.id, err);
     if (rc == PT_OK) {
         res->imported++;
         if (!res->first_id)

@@ -28,7 +28,7 @@ printf '%s' '[{"title":"甲","session":"SX","number":"D1"},{"title":"乙","sessi
 pt_import json "$W/two.json"
 check_error "refused" 422 validation_failed
 check_eq "the second is named, with the first's place" \
-    "item 2 (line 1): 编号 D1 of session SX repeats the record at item 1 (line 1) in this import: one of the two would be lost (give each proposal its own 编号)" \
+    "item 2 (line 1): 编号 D1 of session SX repeats a record before it in this import: one of the two would be lost (give each proposal its own 编号)" \
     "$(jv '" | ".join("%s: %s" % (r["where"], r["reason"]) for r in j["error"]["rejected"])')"
 check_contains "the message counts it" "1 of 2 records was rejected; nothing was imported" \
     "$(jv 'j["error"]["message"]')"
@@ -60,7 +60,7 @@ EOF
 pt_import jsonl "$W/src.jsonl" "partial=true"
 check_eq "three imported, one rejected" "3 0 1" "$(counts)"
 check_eq "the repeat of the source is named" \
-    "line 3: source.ref OA-1 of format oa repeats the record at line 1 in this import: one of the two would be lost (give each proposal its own source.ref)" \
+    "line 3: source.ref OA-1 of format oa repeats a record before it in this import: one of the two would be lost (give each proposal its own source.ref)" \
     "$(rejects)"
 
 pt_step "a partial import: the first in an earlier batch"
@@ -76,7 +76,7 @@ pt_import jsonl "$W/many.jsonl" "partial=true"
 check_status "partial" 200
 check_eq "2600 imported, the one stored before skipped, one rejected" "2600 1 1" "$(counts)"
 check_eq "the repeat names line 1" \
-    "line 2601: 编号 Z1 of session SZ repeats the record at line 1 in this import: one of the two would be lost (give each proposal its own 编号)" \
+    "line 2601: 编号 Z1 of session SZ repeats a record before it in this import: one of the two would be lost (give each proposal its own 编号)" \
     "$(rejects)"
 
 pt_step "all or nothing, many rows: refused whole"
