@@ -277,14 +277,19 @@ pt_step "on systemd's journal, each line says its level as a priority"
 # systemd names the stream it gives a service as stderr in JOURNAL_STREAM
 # (device:inode); the journal takes a leading <N> off as the priority.
 pt_config
+# start_stop LOG: ptrackd with stderr into LOG and JOURNAL_STREAM naming
+# $journal, from its start until it is ready, then stopped.
 journal="$PT_TMP/journal.log"
 : >"$journal"
-JOURNAL_STREAM="$(stat -c '%d:%i' "$journal")" \
-    "$PTRACKD" --config "$PT_CONF" --plugin-dir "$PT_TMP/absent" 2>>"$journal" &
-jpid=$!
-wait_for 10 grep -q "ready" "$journal" || pt_die "ptrackd did not start"
-kill -TERM "$jpid"
-wait "$jpid" || true
+start_stop() {
+    JOURNAL_STREAM="$(stat -c '%d:%i' "$journal")" \
+        "$PTRACKD" --config "$PT_CONF" --plugin-dir "$PT_TMP/absent" 2>>"$1" &
+    local pid=$!
+    wait_for 10 grep -q "ready" "$1" || pt_die "ptrackd did not start"
+    kill -TERM "$pid"
+    wait "$pid" || true
+}
+start_stop "$journal"
 check_true "an info line starts with <6>" grep -q '^<6>[0-9T:.-]*Z INFO  ptrackd .* ready' "$journal"
 check_true "a warning starts with <4> (no plugin directory)" \
     grep -q '^<4>[0-9T:.-]*Z WARN  plugin directory .*absent' "$journal"
@@ -293,12 +298,7 @@ check_eq "every line has a priority" "" "$(grep -v '^<[3467]>' "$journal" || tru
 # journal: its lines stay as they were.
 other="$PT_TMP/other.log"
 : >"$other"
-JOURNAL_STREAM="$(stat -c '%d:%i' "$journal")" \
-    "$PTRACKD" --config "$PT_CONF" --plugin-dir "$PT_TMP/no-plugins" 2>>"$other" &
-jpid=$!
-wait_for 10 grep -q "ready" "$other" || pt_die "ptrackd did not start"
-kill -TERM "$jpid"
-wait "$jpid" || true
+start_stop "$other"
 check_true "not the journal: no priorities" grep -q '^[0-9T:.-]*Z INFO  ptrackd .* ready' "$other"
 check_eq "not one" "" "$(grep '^<' "$other" || true)"
 pt_finish
