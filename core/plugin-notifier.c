@@ -64,6 +64,9 @@
  * events, whichever comes first (each write is a commit). */
 #define FLUSH_MS 200
 #define FLUSH_EVENTS 100
+/* After the store refused a cursor's write (a full disk), the cursor is
+ * written again no sooner than this, until a write is stored. */
+#define RESAVE_MS 5000
 /* Back-off after PTRACK_RETRY (and after a failed store read). */
 #define BACKOFF_BASE_MS 200
 #define BACKOFF_CAP_MS 60000
@@ -91,7 +94,11 @@ struct pt_notifier_s {
     bool done;                /* the worker has left its loop */
     int64_t known_seq;        /* the highest committed seq the loop has told of */
     int64_t cursor;           /* every event up to here is taken care of */
-    int64_t flushed;          /* the cursor last queued to the store */
+    int64_t flushed;          /* the cursor last queued to the store; moved back when the
+                                 store refuses a write, so that it is written again */
+    int64_t resave_at_ms;     /* monotonic ms before which no cursor is written: 0, or
+                                 RESAVE_MS after a refused write */
+    bool save_failing;        /* the last cursor write the store answered was refused */
     size_t queued;            /* events in the queue, for the status */
     uint64_t delivered;       /* deliver() returned PTRACK_OK */
     uint64_t failed;          /* events dropped: deliver() returned an error */
@@ -111,7 +118,32 @@ struct pt_notifier_s {
     int64_t last_flush_ms;  /* monotonic ms of the last cursor write */
     char reason[384];       /* what deliver() gave as its reason (set_error(NULL, ...)) */
     int64_t first_asked_ms; /* when the start queued the first cursor's write; -1: not */
+
+    pt_notifier_t *next_live; /* the loop's list of running notifiers */
 };
+
+/* The running notifiers, so that the answer to a cursor's write (on the
+ * loop) finds the notifier that asked, if it still runs. Thread: loop
+ * only (start, stop and the store's answers), so no lock. */
+static pt_notifier_t *live;
+
+static pt_notifier_t *live_find(const char *name)
+{
+    pt_notifier_t *n = live;
+    while (n && strcmp(n->name, name) != 0)
+        n = n->next_live;
+    return n;
+}
+
+static void live_remove(pt_notifier_t *n)
+{
+    for (pt_notifier_t **p = &live; *p; p = &(*p)->next_live) {
+        if (*p == n) {
+            *p = n->next_live;
+            break;
+        }
+    }
+}
 
 /* The last cursor each stopped notifier queued, by instance name. The
  * store commits it a moment later; an instance of the same name started in
@@ -217,17 +249,47 @@ static void set_error(pt_notifier_t *n, const char *fmt, ...)
 
 /* ---- The durable cursor ------------------------------------------------ */
 
-/* Thread: loop (the store answers every write there). Ownership: frees w. */
+/* Thread: loop (the store answers every write there). Ownership: frees w.
+ * A cursor the store refused (a full disk) is written again: the
+ * notifier's flushed mark moves back before it, so that the worker writes
+ * the cursor again once RESAVE_MS have passed, or at the stop, even when
+ * no event comes meanwhile. Until one is stored, a restart delivers the
+ * events after the saved cursor again (at least once, never lost). */
 static void on_cursor_written(pt_write_t *w)
 {
+    pt_notifier_t *n = w->first ? NULL : live_find(w->name);
+    bool first_failure = true, recovered = false;
+    if (n) {
+        pthread_mutex_lock(&n->mu);
+        if (w->err.code != PT_OK) {
+            first_failure = !n->save_failing;
+            n->save_failing = true;
+            if (n->flushed >= w->seq)
+                n->flushed = w->seq - 1;
+            n->resave_at_ms = now_ms() + RESAVE_MS;
+            pthread_cond_signal(&n->cond);
+        } else if (n->save_failing) {
+            n->save_failing = false;
+            n->resave_at_ms = 0;
+            recovered = true;
+        }
+        pthread_mutex_unlock(&n->mu);
+    }
     if (w->err.code != PT_OK && w->first)
         pt_warn("notifier %s: saving its starting place (after event %" PRId64 ") failed: %s "
                 "(it is tried again)",
                 w->name, w->seq, w->err.message);
-    else if (w->err.code != PT_OK)
+    else if (w->err.code != PT_OK && first_failure)
         pt_warn("notifier %s: saving its cursor %" PRId64 " failed: %s (it is saved again "
-                "with the next one; until then a restart delivers those events again)",
-                w->name, w->seq, w->err.message);
+                "every %d s until it is stored, and at the stop; until then a restart "
+                "delivers the events after the one saved before again)",
+                w->name, w->seq, w->err.message, RESAVE_MS / 1000);
+    else if (w->err.code != PT_OK)
+        pt_debug("notifier %s: saving its cursor %" PRId64 " failed again: %s", w->name, w->seq,
+                 w->err.message);
+    else if (recovered)
+        pt_info("notifier %s: its cursor is saved again (after event %" PRId64 ")", w->name,
+                w->seq);
     pt_write_free(w);
 }
 
@@ -260,14 +322,14 @@ static int queue_cursor_write(pt_store_t *store, const char *name, int64_t seq, 
 static void maybe_flush(pt_notifier_t *n, bool force)
 {
     pthread_mutex_lock(&n->mu);
-    int64_t cursor = n->cursor, flushed = n->flushed;
+    int64_t cursor = n->cursor, flushed = n->flushed, resave_at = n->resave_at_ms;
     /* Once stop is asked, pt_notifier_stop writes the last cursor itself:
      * the worker may be abandoned in deliver() and outlive the store. */
     bool stopping = n->stop;
     pthread_mutex_unlock(&n->mu);
-    if (stopping || cursor <= flushed)
-        return;
     int64_t now = now_ms();
+    if (stopping || cursor <= flushed || now < resave_at)
+        return;
     if (!force && cursor - flushed < FLUSH_EVENTS && now - n->last_flush_ms < FLUSH_MS)
         return;
     if (queue_cursor_write(n->store, n->name, cursor, false) == PT_OK) {
@@ -587,9 +649,16 @@ static void *worker_main(void *arg)
          * trickle of events does not cost a commit each), then wait for a
          * wake or stop. */
         pthread_mutex_lock(&n->mu);
-        bool dirty = n->cursor > n->flushed;
-        int64_t flush_at = n->last_flush_ms + FLUSH_MS;
-        while (!n->stop && n->known_seq <= n->fetched) {
+        bool dirty;
+        for (;;) {
+            /* Looked at again after each wake: a refused write moves
+             * flushed back and sets when to write again. */
+            dirty = n->cursor > n->flushed;
+            int64_t flush_at = n->last_flush_ms + FLUSH_MS;
+            if (n->resave_at_ms > flush_at)
+                flush_at = n->resave_at_ms;
+            if (n->stop || n->known_seq > n->fetched)
+                break;
             if (dirty) {
                 if (now_ms() >= flush_at)
                     break;
@@ -678,6 +747,8 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
                             strerror(rc));
     }
     inst->notifier = n;
+    n->next_live = live;
+    live = n;
     return PT_OK;
 }
 
@@ -772,6 +843,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     stopped_note(n->name, cursor);
     pt_info("notifier %s: stopped after event %" PRId64, n->name, cursor);
     inst->notifier = NULL;
+    live_remove(n);
     notifier_free(n);
     return PT_OK;
 }

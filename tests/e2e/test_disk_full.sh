@@ -231,4 +231,43 @@ api GET "/v1/exports?format=xlsx"
 check_status "with room again, the export is made" 200
 pt_stop
 
+pt_step "a notifier's cursor that the disk refused is saved once there is room"
+# The gate notifier enters deliver() with the event and waits there until
+# $OPEN exists: the disk fills meanwhile, so the cursor it then moves to
+# cannot be saved. Once there is room, no event comes, and the cursor is
+# saved all the same: a restart does not deliver the event again.
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+chmod go-w "$FIX"/fixture_notify_block.so
+GATE="$PT_TMP/gate.txt"
+OPEN="$PT_TMP/open"
+pt_config '{}' ',"plugins": [{"instance": "gate", "path": "'"$FIX"'/fixture_notify_block.so",
+    "config": {"path": "'"$GATE"'", "release": "'"$OPEN"'"}}]'
+full_start
+api POST /v1/proposals '{"title":"关于通知游标的建议"}'
+check_status "a create" 201
+seq="$(last_seq)"
+wait_for 10 grep -q "^$seq blocked" "$GATE" || pt_die "the gate did not get event $seq"
+touch "$FLAG"
+mark="$(log_lines)"
+touch "$OPEN"
+gate() { # gate FIELD: the gate's notifier status field
+    api GET /v1/plugins/gate
+    jv "j[\"notifier\"][\"$1\"]"
+}
+refused() { [ "$(gate cursor)" = "$seq" ] && [ "$(gate saved_cursor)" -lt "$seq" ]; }
+check_true "the event is taken care of, its cursor not saved" wait_for 10 refused
+sleep 6
+check_eq "the log says so once, however often it is tried" 1 \
+    "$(log_since "$mark" | grep -c "notifier gate: saving its cursor $seq failed")"
+rm -f "$FLAG"
+saved() { [ "$(gate saved_cursor)" = "$seq" ]; }
+check_true "with room again, the cursor is saved with no new event" wait_for 12 saved
+check_contains "and the log says so" "notifier gate: its cursor is saved again (after event $seq)" \
+    "$(log_since "$mark")"
+pt_stop
+full_start
+sleep 1
+check_eq "a restart does not deliver the event again" 1 "$(grep -c "^$seq blocked" "$GATE")"
+pt_stop
+
 pt_finish
