@@ -538,8 +538,9 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
         size_t k;
 
         snprintf(path, sizeof(path), "custom.%s", m->string);
+        /* A key stored before the rule may still be removed. */
         if (m->string[0] == '\0' || !pt_utf8_valid(m->string, strlen(m->string)) ||
-            (bounded && pt_text_control(m->string, NULL))) {
+            (bounded && !(merge && cJSON_IsNull(m)) && pt_text_control(m->string, NULL))) {
             pt_error_add_field(err, "custom",
                                "keys must be non-empty UTF-8 text without control characters");
             problems++;

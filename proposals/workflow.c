@@ -804,19 +804,13 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
     return PT_OK;
 }
 
-static bool has_field_type(const wf_action_t *a, wf_ftype_t type)
-{
-    for (size_t i = 0; i < a->n_fields; i++)
-        if (a->fields[i].type == type)
-            return true;
-    return false;
-}
-
 /* The actions that give a proposal what it then keeps: nothing takes
  * units, replies or merged_into away again. */
 static bool gives_units(const wf_action_t *a)
 {
-    return a->effect == EF_ASSIGN || has_field_type(a, FT_UNITS);
+    /* Only the assign effect sets units; a field of type units on an
+     * action of another effect is read and left alone. */
+    return a->effect == EF_ASSIGN;
 }
 
 static bool gives_reply(const wf_action_t *a)

@@ -507,10 +507,18 @@ check_status "create a draft" 201
 CTL_ID="$(jv 'j["id"]')"
 pt_stop
 sqlite3 "$PT_DATA/ptrack.db" "UPDATE proposals SET doc = json_set(doc, '\$.title',
-    '关于' || char(7) || '响铃' || char(1) || '控制' || char(31) || '字符的建议') WHERE id = $CTL_ID"
+    '关于' || char(7) || '响铃' || char(1) || '控制' || char(31) || '字符的建议',
+    '\$.custom', json_object('旧' || char(27), '值')) WHERE id = $CTL_ID"
 TMPDIR="$PT_TMP/tmp" pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 api GET "/v1/proposals/$CTL_ID"
 check_eq "the stored title holds them" '"关于\u0007响铃\u0001控制\u001f字符的建议"' "$(jv 'json.dumps(j["title"], ensure_ascii=False)')"
+api PATCH "/v1/proposals/$CTL_ID" '{"background":"另一字段的修改"}'
+check_status "an edit of another field is taken" 200
+api PATCH "/v1/proposals/$CTL_ID" '{"custom":{"旧\u001b":null}}'
+check_status "a custom key stored with one may be removed" 200
+check_eq "and is gone" '{}' "$(jv 'json.dumps(j["custom"])')"
+api PATCH "/v1/proposals/$CTL_ID" '{"custom":{"新\u001b":"值"}}'
+check_error "a new key with one is refused" 422 validation_failed
 export_to "format=html&status=draft" "$PT_TMP/ctl.html"
 check_eq "html: control characters become spaces" "1 0" \
     "$(grep -c '关于 响铃 控制 字符的建议' "$PT_TMP/ctl.html") $(tr -d '\n\r\t' <"$PT_TMP/ctl.html" | LC_ALL=C grep -c '[[:cntrl:]]' || true)"

@@ -579,8 +579,11 @@ static void a_stored_state_needs_what_only_its_actions_give(void **state)
         ", \"effect\": \"merge\", \"from\": [\"in\"], \"to\": \"joined\", \"fields\": ["
         "{\"name\": \"merged_into\", \"type\": \"proposal_id\", \"required\": true}"
         "]},"
+        /* A field of type units on an action that does not assign: it
+         * sets none, so parked needs none. */
         "{\"name\": \"park\", " LABEL
         ", \"effect\": \"none\", \"from\": [\"in\", \"doing\"], \"to\": \"parked\", \"fields\": ["
+        "{\"name\": \"handlers\", \"type\": \"units\", \"required\": false}"
         "]},"
         "{\"name\": \"finish\", " LABEL
         ", \"effect\": \"none\", \"from\": [\"answered\"], \"to\": \"done\", \"fields\": ["
