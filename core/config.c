@@ -1029,18 +1029,16 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
             return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;
-        /* Root and ptrackd's own user are admins whatever a config says:
-         * an entry of theirs only names them, and one that gives them
-         * another role would be a rule that does not hold. */
-        if ((u->uid == 0 || u->uid == getuid()) && u->role != PT_ROLE_ADMIN) {
-            path_key(sub, path, e->string);
-            size_t len = strlen(sub);
-            snprintf(sub + len, sizeof(sub) - len, ".role");
-            return fail(ld, sub,
-                        "uid %lu (%s) is always admin on the socket; give role admin, or "
-                        "leave the entry out",
-                        (unsigned long)u->uid, u->uid == 0 ? "root" : "the user ptrackd runs as");
-        }
+        /* Root is admin whatever a config says: its entry only names it.
+         * A role other than admin would be a rule that does not hold; it
+         * is said, not refused, so that a configuration that held one
+         * still starts. (ptrackd's own user is admin too, but which user
+         * that is shows only at the start, not to --check-config.) */
+        if (u->uid == 0 && u->role != PT_ROLE_ADMIN)
+            pt_warn("config %s: socket_users.0.role: root is always admin on the socket; its "
+                    "entry names it (%s), the role %s is not used",
+                    ld->source ? ld->source : "(text)", u->name ? u->name : "",
+                    pt_role_name(u->role));
     }
     return 0;
 }

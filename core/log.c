@@ -79,6 +79,11 @@ bool pt_log_detect_journal(void)
     return on;
 }
 
+bool pt_log_journal(void)
+{
+    return atomic_load_explicit(&log_to_journal, memory_order_relaxed) != 0;
+}
+
 int pt_log_level_parse(const char *s, pt_log_level_t *out)
 {
     if (s == NULL)

@@ -32,6 +32,10 @@ void pt_log_use_syslog(const char *ident);
  * entry's priority instead of showing it. Called once, at start-up,
  * before other threads log. */
 bool pt_log_detect_journal(void);
+/* Whether stderr is the journal (pt_log_detect_journal): a line written
+ * there other than by pt_log starts with its own priority ("<3>").
+ * Thread: any; async-signal-safe (one lock-free atomic load). */
+bool pt_log_journal(void);
 void pt_log(pt_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define pt_debug(...) pt_log(PT_LOG_DEBUG, __VA_ARGS__)

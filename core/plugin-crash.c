@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "plugins.h"
 
 /* The alternate stack: the handler only writes a line, but a sanitizer's
@@ -182,6 +183,8 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
 {
     (void)context;
     if (mark.instance) {
+        if (pt_log_journal())
+            put("<2>"); /* critical, for the journal */
         put("ptrackd: ");
         put(signal_name(sig));
         if (is_overflow(info))

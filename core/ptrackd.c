@@ -1017,7 +1017,7 @@ int main(int argc, char **argv)
          * ptrackd looks, and also to syslog when the log goes there. */
         if (d.use_syslog)
             pt_error("%s", err.message);
-        fprintf(stderr, "ptrackd: %s\n", err.message);
+        fprintf(stderr, "%sptrackd: %s\n", pt_log_journal() ? "<3>" : "", err.message);
         pt_error_clear(&err);
         /* A socket this start made, that nothing will serve. */
         if (d.socket_made)
