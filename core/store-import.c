@@ -439,6 +439,18 @@ static bool stored_here(const merges_t *m, int64_t id)
     return false;
 }
 
+/* The length of s's longest prefix of at most max bytes that does not end
+ * inside a UTF-8 sequence, for a "%.*s". */
+static int utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
 /* Rejects a record that repeats one the import stored before it: the
  * same number in the same session, or the same source, in one file is two
  * records for one proposal, and one of them would be lost. */
@@ -449,12 +461,18 @@ static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_nu
     if (res->n_repeats > PT_IMPORT_REPEATS_LISTED)
         return PT_OK;
     char what[600], where[48];
+    /* Each name whole or cut at a character's start (a source.ref has no
+     * bound), so that the reason stays UTF-8 and says the rest. */
     if (by_number && c->session)
-        snprintf(what, sizeof(what), "编号 %s of session %s", c->number, c->session);
+        snprintf(what, sizeof(what), "编号 %.*s of session %.*s", utf8_prefix(c->number, 200),
+                 c->number, utf8_prefix(c->session, 200), c->session);
     else if (by_number)
-        snprintf(what, sizeof(what), "编号 %s (no session)", c->number);
+        snprintf(what, sizeof(what), "编号 %.*s (no session)", utf8_prefix(c->number, 200),
+                 c->number);
     else
-        snprintf(what, sizeof(what), "source.ref %s of format %s", c->source_ref,
+        snprintf(what, sizeof(what), "source.ref %.*s of format %.*s",
+                 utf8_prefix(c->source_ref, 200), c->source_ref,
+                 utf8_prefix(c->source_format ? c->source_format : "(none)", 100),
                  c->source_format ? c->source_format : "(none)");
     if (!place) {
         snprintf(where, sizeof(where), "record");
@@ -562,8 +580,12 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     int64_t stored_id = 0;
     bool by_number;
     int dup = find_duplicate(d, &r.c, &stored_id, &by_number);
-    if (dup == SQLITE_ROW && stored_here(m, stored_id))
-        return repeat_reject(res, &r.c, by_number, place, err);
+    if (dup == SQLITE_ROW && stored_here(m, stored_id)) {
+        /* Rejected; a later record that names its old id in merged_into
+         * is pointed at the first, which it repeats. */
+        int rc = repeat_reject(res, &r.c, by_number, place, err);
+        return rc == PT_OK ? merges_note(m, row, stored_id, false, err) : rc;
+    }
     if (dup == SQLITE_ROW) {
         res->skipped++;
         return merges_note(m, row, stored_id, false, err);
@@ -722,7 +744,7 @@ static int run_move(void *conn, pt_write_t *w)
         errno = 0;
         while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1) {
             rc = insert_row(conn, &d, &m, row, w->actor, &res, &w->err);
-            if (rc != PT_OK || (res.imported + res.skipped) % STOP_CHECK_ROWS != 0)
+            if (rc != PT_OK || (res.imported + res.skipped + res.n_repeats) % STOP_CHECK_ROWS != 0)
                 continue;
             if (imports_stopped(st->s))
                 rc = pt_error_set(&w->err, PT_ESHUTDOWN,

@@ -75,9 +75,16 @@ EOF
 pt_import jsonl "$W/many.jsonl" "partial=true"
 check_status "partial" 200
 check_eq "2600 imported, the one stored before skipped, one rejected" "2600 1 1" "$(counts)"
-check_eq "the repeat names line 1" \
+check_eq "the repeat is named at its own line" \
     "line 2601: 编号 Z1 of session SZ repeats a record before it in this import: one of the two would be lost (give each proposal its own 编号)" \
     "$(rejects)"
+
+pt_step "a long source.ref: the reason is cut at a character, and says the rest"
+LONGREF="$(python3 -c 'print("来文" * 150)')"
+printf '{"title":"甲","source":{"ref":"%s"}}\n{"title":"乙","source":{"ref":"%s"}}\n' "$LONGREF" "$LONGREF" >"$W/longref.jsonl"
+pt_import jsonl "$W/longref.jsonl" "partial=true"
+check_status "partial" 200
+check_contains "the reason names the format after the cut ref" "of format jsonl repeats a record before it" "$(rejects)"
 
 pt_step "all or nothing, many rows: refused whole"
 sed 's/"SZ"/"SW"/' "$W/many.jsonl" >"$W/many2.jsonl"
