@@ -984,7 +984,6 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
             pt_info("import %s: its rows came more slowly than they could be stored; they are "
                     "stored now that all have come",
                     job);
-            __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_GAVE_UP], 1, __ATOMIC_RELAXED);
         } else if (!st->early_tried && st->best_rate > 0) {
             /* Why an import large enough to be judged was not moved as it
              * was read: on a busy machine even a local file may be read
@@ -993,10 +992,16 @@ int pt_store_import_commit(pt_store_t *s, const char *job, const char *actor,
                     "that move an import as it is read; they are stored now that all have come",
                     job, (long long)st->best_rate, EARLY_RATE);
         }
-        __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_LATE], 1, __ATOMIC_RELAXED);
         rc = run_custom(s, run_move, st, actor, err);
         if (rc == PT_OK || rc == PT_EVALIDATION)
             *res = st->res;
+        /* Counted as stored: a move refused (a repeat, a full disk) stored
+         * nothing, as an early one refused is not counted either. */
+        if (rc == PT_OK) {
+            __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_LATE], 1, __ATOMIC_RELAXED);
+            if (st->early_gave_up)
+                __atomic_add_fetch(&s->import_moves[PT_IMPORT_MOVE_GAVE_UP], 1, __ATOMIC_RELAXED);
+        }
     }
     if (res->repeats == st->res.repeats)
         st->res.repeats = NULL; /* the caller's now */

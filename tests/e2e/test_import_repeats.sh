@@ -88,8 +88,16 @@ check_contains "the reason names the format after the cut ref" "of format jsonl 
 
 pt_step "all or nothing, many rows: refused whole"
 sed 's/"SZ"/"SW"/' "$W/many.jsonl" >"$W/many2.jsonl"
+# moves: the all-or-nothing imports stored, early and late (/metrics).
+moves() {
+    api GET /metrics
+    printf %s "$BODY" | awk '$1 ~ /^ptrack_import_moves_total\{way="(early|late)"\}$/ { n += $2 } END { print n + 0 }'
+}
+moves_before="$(moves)"
 pt_import jsonl "$W/many2.jsonl"
 check_error "refused" 422 validation_failed
+check_eq "not counted as stored in ptrack_import_moves_total" "$moves_before" "$(moves)"
+pt_import jsonl "$W/many2.jsonl"
 check_eq "the repeat is named" "line 2601" "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
 api GET "/v1/proposals?session=SW&limit=1"
 check_eq "nothing of it stored" "0" "$(jv 'len(j["items"])')"
