@@ -307,6 +307,11 @@ static void failed_note(pt_plugins_t *p, const char *name, const char *why)
     cJSON_AddItemToArray(p->failed, f);
 }
 
+void pt_plugins_note_failed(pt_plugins_t *p, const char *name, const char *why)
+{
+    failed_note(p, name, why);
+}
+
 cJSON *pt_plugins_failed(pt_plugins_t *p)
 {
     return p && p->failed ? cJSON_Duplicate(p->failed, true) : cJSON_CreateArray();

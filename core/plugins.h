@@ -99,6 +99,10 @@ void pt_plugins_free(pt_plugins_t *p);
  * that is not a built-in one: the message names it and the format). On
  * failure nothing stays loaded. */
 int pt_plugins_load(pt_plugins_t *p, const cJSON *entry, pt_error_t *err);
+/* Notes that the configuration's instance `name` could not be loaded, and
+ * why (copied): GET /v1/health and GET /v1/plugins name it until a reload
+ * loads it. For a start that goes on without it. Thread: loop. */
+void pt_plugins_note_failed(pt_plugins_t *p, const char *name, const char *why);
 /* The same for an instance loaded at run time (POST /v1/plugins): a reload
  * keeps it unless the new configuration names it, and a restart does not
  * bring it back. */

@@ -885,20 +885,31 @@ static int start(daemon_t *d, pt_error_t *err)
     if (pt_api_check_token_names(d->api, &d->config, err) != PT_OK)
         return err->code;
     /* The configured instances are loaded before the listeners open, so a
-     * client never sees a daemon with half its plugins; one that cannot be
-     * loaded stops the start, naming it. */
-    int index = 0;
+     * client never sees a daemon with half its plugins. What the
+     * configuration says wrong of them (a file, an option, two instances
+     * of one format) stops the start, naming it, as it stops
+     * --check-config. What only the plugin's own create() refuses (its
+     * server out of reach, say) does not, as at a reload: ptrackd serves
+     * without that instance, which GET /v1/health names in plugins_failed
+     * until a reload loads it, and a notifier then goes on from its saved
+     * place, so no event of the meantime is lost to it. */
+    if (pt_plugins_check(d->plugins, d->config.plugins, false, err) != PT_OK) {
+        char msg[sizeof(err->message)];
+        snprintf(msg, sizeof(msg), "%s", err->message);
+        return pt_error_set(err, PT_ECONFIG, "config: plugins: %s", msg);
+    }
     const cJSON *entry;
     cJSON_ArrayForEach(entry, d->config.plugins)
     {
         if (pt_plugins_load(d->plugins, entry, err) != PT_OK) {
-            const cJSON *name = cJSON_GetObjectItemCaseSensitive(entry, "instance");
-            char msg[sizeof(err->message)];
-            snprintf(msg, sizeof(msg), "%s", err->message);
-            return pt_error_set(err, PT_ECONFIG, "config: plugins[%d] (instance %s): %s", index,
-                                cJSON_IsString(name) ? name->valuestring : "?", msg);
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
+            const char *name = cJSON_IsString(n) ? n->valuestring : "?";
+            pt_error("plugin instance %s was not loaded: %s; ptrackd serves without it until a "
+                     "reload (SIGHUP) loads it (GET /v1/health names it in plugins_failed)",
+                     name, err->message);
+            pt_plugins_note_failed(d->plugins, name, err->message);
+            pt_error_clear(err);
         }
-        index++;
     }
     load_builtin_plugins(d, po.plugin_dir);
     if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)

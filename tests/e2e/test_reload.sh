@@ -430,4 +430,26 @@ api GET /v1/health
 check_eq "a reload that loads it takes it off the list" "[]" "$(jv 'j["plugins_failed"]')"
 pt_stop
 
+pt_step "a start whose notifier create() refuses serves without it, as a reload does"
+# A restart with the entry a reload left aside (its server out of reach,
+# say) must not keep the office from its proposals.
+notifier_config true
+mark="$(wc -l <"$PT_TMP/ptrackd.log")"
+pt_start
+check_true "the start goes on" kill -0 "$PT_PID"
+check_true "the log says which instance and why, at error" \
+    grep -q 'ERROR plugin instance robot was not loaded: plugin bad_create refused to create instance "robot": create failed: cannot reach the fixture.s server (as designed); ptrackd serves without it until a reload (SIGHUP) loads it' \
+    <(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log")
+api GET /v1/health
+check_eq "health names it" '["robot"]' "$(jv 'json.dumps(j["plugins_failed"])')"
+api POST /v1/proposals '{"title": "关于通知插件缺席时登记的建议"}'
+check_status "proposals are taken all the same" 201
+notifier_config false
+reload
+api GET /v1/health
+check_eq "a reload that loads it takes it off the list" "[]" "$(jv 'json.dumps(j["plugins_failed"])')"
+api GET /v1/plugins/robot
+check_eq "and it runs" running "$(jv '"running" if j["notifier"] else "stopped"')"
+pt_stop
+
 pt_finish
