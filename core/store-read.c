@@ -246,7 +246,7 @@ static const char *sort_expr(pt_sort_key_t k)
     case PT_SORT_UPDATED:
         return "p.updated_at";
     case PT_SORT_DUE:
-        return PT_SQL_DUE_KEY("p.due_at");
+        return PT_SQL_DUE_KEY("p.clock", "p.due_at");
     case PT_SORT_ID:
         break;
     }

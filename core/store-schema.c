@@ -303,7 +303,9 @@ static const char *const migrations[] = {
      * status index alone, SQLite read every proposal of the state and
      * sorted them for each page: 0.2 s a page of the 88,000 closed ones of
      * ten years, and a walk through all of them page by page took minutes.
-     * The key of due_at is the lists' own expression (PT_SQL_DUE_KEY).
+     * The key of due_at was the lists' own expression then, the deadline
+     * whether it ran or not, a proposal without one last: migration 16
+     * replaces that index, and this one keeps its text as it was run.
      * proposals_status stays: it holds a state's proposals by id, the
      * order of the default list and of exports, which none of these has,
      * and is the smallest to count them by (/metrics). updated_at changes
@@ -311,7 +313,7 @@ static const char *const migrations[] = {
      * proposals_status_updated. */
     "CREATE INDEX proposals_status_updated ON proposals(status, updated_at);"
     "CREATE INDEX proposals_status_created ON proposals(status, created_at);"
-    "CREATE INDEX proposals_status_due ON proposals(status, " PT_SQL_DUE_KEY("due_at") ");",
+    "CREATE INDEX proposals_status_due ON proposals(status, IFNULL(due_at, 9223372036854775807));",
     /* 15: a unit's and a delegate's change feed. An event's row holds the
      * proposal as it stood (about 2 kB), so a feed that looked through
      * everyone's events for its own read some 3,000 rows, most of them
@@ -321,6 +323,21 @@ static const char *const migrations[] = {
      * the feed's order, some 260 to a 4 kB page, to look through instead
      * (store-read.c). New events are added at its end, as in the table. */
     "CREATE INDEX events_seq ON events(seq, proposal_id);",
+    /* 16: the due sort's key takes the clock (PT_SQL_DUE_KEY): the
+     * deadline only while it runs, and the largest value for a proposal
+     * whose deadline has stopped, as a closed one's has, which kept the
+     * due_at it had and so came first in a list sorted by due_at. The
+     * index of migration 14 holds the old key, which the lists no longer
+     * use, so it is replaced, under the same name, by one of the new key:
+     * a state's list sorted by due_at, and every proposal's (read state
+     * by state), read their proposals in index order again. The clock is
+     * the same for every proposal of a state (the writer sets it from the
+     * workflow, and a start sets it again when the workflow changed), so
+     * within a state the new key is the deadline, or the largest value
+     * for all, in id order. */
+    "DROP INDEX IF EXISTS proposals_status_due;"
+    "CREATE INDEX proposals_status_due ON proposals(status, " PT_SQL_DUE_KEY("clock",
+                                                                             "due_at") ");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

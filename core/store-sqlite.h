@@ -246,13 +246,22 @@ int64_t pt_store_writer_now(void);
     "(p.clock = 1 AND NOT EXISTS (SELECT 1 FROM proposal_units a WHERE a.proposal_id = p.id"       \
     " AND a.name = " UNIT " AND a.answered = 1))"
 
-/* The key a list sorted by due_at orders by (with the id after it): the
- * deadline, and a proposal without one after every one with one. The
- * index proposals_status_due (migration 14) holds this expression of the
- * column due_at, and SQLite uses an index of an expression only for the
- * same expression, spelt the same: the lists and the migration take it
- * from here, and a change of it needs a migration of its own. */
-#define PT_SQL_DUE_KEY(COL) "IFNULL(" COL ", 9223372036854775807)"
+/* The key a list sorted by due_at orders by (with the id after it), of
+ * the columns CLOCK and DUE of a proposal's row: the deadline while it
+ * runs (clock 1, due_at set), and after every such one any other
+ * proposal: one without a deadline, or whose deadline has stopped in a
+ * state without the clock (replied, closed, withdrawn), which keeps the
+ * due_at it had. Staff sorting by the deadline want what is due next,
+ * not what was closed years ago. In a unit's scope too, the proposal's
+ * clock decides, not the unit's part (PT_SQL_UNIT_CLOCK): a key that a
+ * unit's lists computed otherwise would need an index and a cursor of its
+ * own. The index proposals_status_due (migration 16) holds this
+ * expression of the columns clock and due_at, and SQLite uses an index of
+ * an expression only for the same expression, spelt the same: the lists
+ * and the migration take it from here, and a change of it needs a
+ * migration of its own and a new cursor letter (pt_list_cursor_key). */
+#define PT_SQL_DUE_KEY(CLOCK, DUE)                                                                 \
+    "(CASE WHEN " CLOCK " = 1 AND " DUE " IS NOT NULL THEN " DUE " ELSE 9223372036854775807 END)"
 
 /* Prepares the statement of the change feed's events after `after`, at
  * most `limit`, oldest first, with the parameters bound; its columns are

@@ -512,6 +512,56 @@ print("ok" if not dup and not missing and order else "dup=%s missing=%s in order
 done
 
 # ---------------------------------------------------------------------------
+pt_step "sort=due_at: the deadlines that run first, then the others by id"
+# A replied and a withdrawn proposal keep the due_at they had, the
+# soonest of all; they come after every deadline that runs, by id, with
+# one that never had a deadline.
+DS="期限排序"
+new_proposal sock '{"title":"已答复的","session":"'$DS'"}'
+D_REPLIED="$NEW_ID"
+act "$D_REPLIED" assign '{"mode":"single","units":[{"name":"期限单位","role":"lead"}]}'
+act "$D_REPLIED" sign '{"unit":"期限单位"}'
+act "$D_REPLIED" reply '{"unit":"期限单位","doc_no":"期函〔2026〕1号","category":"A","text":"已办理"}'
+new_proposal sock '{"title":"已撤回的","session":"'$DS'"}'
+D_WITHDRAWN="$NEW_ID"
+act "$D_WITHDRAWN" assign '{"mode":"single","units":[{"name":"期限单位","role":"lead"}]}'
+act "$D_WITHDRAWN" withdraw '{"reason":"代表撤回"}'
+new_proposal sock '{"title":"未交办的","session":"'$DS'"}'
+D_NONE="$NEW_ID"
+new_proposal sock '{"title":"延期的","session":"'$DS'"}'
+D_LATE="$NEW_ID"
+act "$D_LATE" assign '{"mode":"single","units":[{"name":"期限单位","role":"lead"}]}'
+act "$D_LATE" sign '{"unit":"期限单位"}'
+act "$D_LATE" extend '{"due_at":"'"$(date -u -d '+100 days' +%Y-%m-%dT%H:%M:%SZ)"'"}'
+new_proposal sock '{"title":"刚交办的","session":"'$DS'"}'
+D_SOON="$NEW_ID"
+act "$D_SOON" assign '{"mode":"single","units":[{"name":"期限单位","role":"lead"}]}'
+api GET "/v1/proposals/$D_REPLIED"
+check_eq "the replied one keeps its due_at" true "$(jv 'j["due_at"] is not None')"
+for sort in due_at -due_at; do
+    want="$D_SOON,$D_LATE,$D_REPLIED,$D_WITHDRAWN,$D_NONE"
+    [ "$sort" = -due_at ] && want="$D_NONE,$D_WITHDRAWN,$D_REPLIED,$D_LATE,$D_SOON"
+    api GET "/v1/proposals?session=$(urlenc "$DS")&sort=$sort"
+    check_eq "sort=$sort in a session: the running deadlines soonest first, then by id" \
+        "$want" "$(ids_of)"
+    # Without any filter, read state by state; pages of three, by their
+    # cursors.
+    seen=""
+    cursor=""
+    for page in $(seq 1 300); do
+        q="sort=$sort&limit=3"
+        [ -n "$cursor" ] && q="$q&cursor=$cursor"
+        api GET "/v1/proposals?$q"
+        [ "$ST" = 200 ] || { pt_check_fail "page ?$q" 200 "$ST $BODY"; break; }
+        seen="$seen${seen:+,}$(jv '",".join(str(p["id"]) for p in j["items"] if p.get("session") == "'"$DS"'")')"
+        seen="${seen%,}"
+        cursor="$(jv 'j["next"]')"
+        [ "$cursor" = null ] && break
+    done
+    check_eq "sort=$sort, every proposal in pages of three: in that order, each once" "$want" "$seen"
+done
+
+# ---------------------------------------------------------------------------
 pt_step "races: concurrent writes that only one may win"
 api POST /v1/proposals '{"title":"关于并发修改的建议"}'
 RACE="$(jv 'j["id"]')"

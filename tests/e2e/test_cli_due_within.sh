@@ -27,6 +27,7 @@ pt_cli do "$LATER" extend --set "due_at=$DAY60"
 check_rc "extend to 60 days from now" 0
 pt_cli --json add --title 关于没有期限的建议
 check_rc "add one not assigned" 0
+NONE="$(jv 'j["id"]' "$OUT")"
 
 pt_step "list --due-within"
 pt_cli --json list --due-within 7
@@ -56,6 +57,27 @@ check_eq "stats within 90 days count two" 2 "$(jv 'j["total"]' "$OUT")"
 pt_cli export --format json --out - --quiet --due-within 7
 check_rc "export --due-within 7" 0
 check_eq "export holds the one" "[$SOON]" "$(jv '[p["id"] for p in j]' "$OUT")"
+
+pt_step "list --sort due_at: what is due next first"
+# A replied proposal keeps the due_at it had, sooner than LATER's, but
+# its deadline has stopped: it comes after every deadline that runs, in
+# the order of the id with the one that has none.
+pt_cli --json add --title 关于已经答复的建议
+REPLIED="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$REPLIED" assign --unit 省水利厅
+pt_cli do "$REPLIED" sign --unit 省水利厅
+pt_cli do "$REPLIED" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕9号 --set category=A --set text=已办理
+check_rc "reply: replied, its due_at kept" 0
+pt_cli --json list --sort due_at
+check_eq "--sort due_at: the running deadlines soonest first, then by id" \
+    "$SOON,$LATER,$NONE,$REPLIED" "$(ids)"
+pt_cli --json list --sort -due_at
+check_eq "--sort -due_at: the same reversed" "$REPLIED,$NONE,$LATER,$SOON" "$(ids)"
+pt_cli --json list --sort due_at --limit 1 --all
+check_eq "--all, page by page: the same" "$SOON,$LATER,$NONE,$REPLIED" "$(ids)"
+pt_cli list --sort due_at
+check_eq "the table's first row is the one due next, with its 期限" "$SOON 关于五天内到期的建议 date" \
+    "$(sed -n 2p <<<"$OUT" | awk '{print $1, $3, ($NF ~ /^[0-9]+-[0-9]+-[0-9]+$/) ? "date" : $NF}')"
 
 pt_step "bad values are usage errors"
 for bad in 0 -3 abc 1.5 7周 天 d 7天天 "" 36501; do

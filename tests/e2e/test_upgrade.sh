@@ -12,7 +12,10 @@
 # session's rows from an index (migration 13); and a state's list sorted by
 # a time reads the state's proposals in that order from an index, without
 # a sort (migration 14); and a unit's or a delegate's change feed is found
-# in an index of the events by seq with the proposal (migration 15). The log
+# in an index of the events by seq with the proposal (migration 15); and
+# the index of a state's list sorted by due_at holds the deadline only
+# while it runs, as the list now orders by (migration 16), also in a store
+# that migration 14 left with the deadline whether it ran or not. The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -93,15 +96,18 @@ check_eq "each unit knows whether it has signed (migration 12)" "乙局 0 甲局
 check_contains "a list by session is read from an index (migration 13)" \
     "INDEX proposals_session (session=?)" \
     "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE session = '升级测试' ORDER BY id")"
+DUE_KEY="(CASE WHEN clock = 1 AND due_at IS NOT NULL THEN due_at ELSE 9223372036854775807 END)"
 for key in "updated_at DESC, id DESC|proposals_status_updated" "created_at, id|proposals_status_created" \
-    "IFNULL(due_at, 9223372036854775807) DESC, id DESC|proposals_status_due"; do
-    check_eq "a state's list by ${key%%|*} is read in that order, unsorted (migration 14)" \
+    "$DUE_KEY DESC, id DESC|proposals_status_due" "$DUE_KEY, id|proposals_status_due"; do
+    check_eq "a state's list by ${key%%|*} is read in that order, unsorted (migrations 14, 16)" \
         "SEARCH proposals USING INDEX ${key##*|} (status=?)" \
         "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE status = 'submitted' ORDER BY ${key%%|*} LIMIT 51" | sed -n 's/^.*--//p' | tr '\n' ' ' | sed 's/ *$//')"
 done
 check_eq "the events are indexed by seq with the proposal (migration 15)" \
     "events_ref events_seq" \
     "$(sqlite3 "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)")"
+check_eq "the schema is at version 16 or later" "true" \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 16) ? "true" : "false"}')"
 api GET "/v1/proposals?session=$(urlenc 升级测试)&sort=id"
 check_eq "and finds them" "$A,$B,$C,$D" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 api GET "/v1/proposals?unit=$(urlenc 乙局)&todo=sign"
@@ -143,5 +149,28 @@ done
 api GET "/v1/stats?session=%E5%8D%87%E7%BA%A7%E6%B5%8B%E8%AF%95&delegation=%E5%B1%B1%E8%A5%BF%E4%BB%A3%E8%A1%A8%E5%9B%A2"
 check_eq "one of two units answered: not yet 办复" "0 {\"交通\": 1}" \
     "$(jv '"%s %s" % (j["reply_rate"], json.dumps(j["by_category"], ensure_ascii=False))')"
+
+pt_step "a store that migration 14 left: the due sort's index is replaced (migration 16)"
+pt_stop
+# The index as migration 14 made it, of the deadline whether it runs or
+# not, and A replied long ago with the deadline it had then.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+DROP INDEX proposals_status_due;
+CREATE INDEX proposals_status_due ON proposals(status, IFNULL(due_at, 9223372036854775807));
+UPDATE proposals SET status = 'replied', clock = 0, due_at = 1000,
+  doc = json_set(doc, '\$.status', 'replied') WHERE id = $A;
+PRAGMA user_version = 15;"
+pt_start
+check_contains "the log says the schema was moved from 15" \
+    "INFO  the database's schema was moved from version 15 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+check_eq "the index holds the due sort's key with the clock" "1" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'proposals_status_due' AND sql LIKE '%CASE WHEN clock = 1 AND due_at IS NOT NULL THEN due_at%'")"
+check_eq "a state's list by due_at is read from it, unsorted" \
+    "SEARCH proposals USING INDEX proposals_status_due (status=?)" \
+    "$(sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT doc FROM proposals WHERE status = 'replied' ORDER BY $DUE_KEY, id LIMIT 51" | sed -n 's/^.*--//p' | tr '\n' ' ' | sed 's/ *$//')"
+api GET "/v1/proposals?sort=due_at"
+check_eq "sort=due_at: the deadlines that run, then the replied one's and the others by id" \
+    "$D,$F,$A,$B,$C,$E" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 
 pt_finish

@@ -900,7 +900,9 @@ static void plan_of(sqlite3 *db, sqlite3_stmt *st, char *out, size_t len)
 }
 
 /* 300 proposals in a few states, with times that repeat (so that the id
- * decides between equal ones) and some without a deadline, set in SQL. */
+ * decides between equal ones) and some without a deadline, set in SQL.
+ * The deadline runs (clock) in handling and rehandling; closed and
+ * withdrawn ones keep a due_at, as a proposal keeps the one it had. */
 static void make_states_and_times(fixture_t *f)
 {
     enum { N = 300 };
@@ -921,7 +923,8 @@ static void make_states_and_times(fixture_t *f)
                                   " updated_at = 1000 + (id * 7919) % 50,"
                                   " created_at = 500 + (id * 104729) % 60,"
                                   " due_at = CASE WHEN id % 7 = 3 THEN NULL"
-                                  "  ELSE 2000 + (id * 31) % 40 END",
+                                  "  ELSE 2000 + (id * 31) % 40 END,"
+                                  " clock = id % 10 IN (7, 8)",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
@@ -958,7 +961,7 @@ static void a_states_list_is_read_in_its_order_without_a_sort(void **state)
                               /* No state: every proposal, which a sort by
                                * the deadline reads state by state. */
                               {NULL, "SELECT status FROM proposals"}};
-    const char *keys[] = {"id", "created_at", "updated_at", PT_SQL_DUE_KEY("due_at")};
+    const char *keys[] = {"id", "created_at", "updated_at", PT_SQL_DUE_KEY("clock", "due_at")};
     for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
         for (int k = PT_SORT_ID; k <= PT_SORT_DUE; k++) {
             for (int desc = 0; desc < 2; desc++) {
@@ -1019,6 +1022,100 @@ static void a_states_list_is_read_in_its_order_without_a_sort(void **state)
     sqlite3_close(db);
 }
 
+/* The ids of the list q, page after page by its cursors (pages of
+ * q->limit), into out. */
+static void walk_list(sqlite3 *db, pt_list_query_t q, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (int page = 0;; page++) {
+        assert_true(page < 100);
+        pt_error_t err = {0};
+        sqlite3_stmt *st = pt_store_page_prepare(db, &q, 0, &err);
+        assert_non_null(st);
+        int n = 0;
+        while (sqlite3_step(st) == SQLITE_ROW && n < q.limit) {
+            size_t l = strlen(out);
+            snprintf(out + l, len - l, "%s%lld", l ? "," : "",
+                     (long long)sqlite3_column_int64(st, 0));
+            q.cursor_id = sqlite3_column_int64(st, 0);
+            q.cursor_value = sqlite3_column_int64(st, 1);
+            n++;
+        }
+        bool more = sqlite3_data_count(st) > 0 && n == q.limit;
+        sqlite3_finalize(st);
+        if (!more)
+            return;
+        q.has_cursor = true;
+    }
+}
+
+/* A list sorted by due_at holds first the proposals whose deadline runs
+ * (the state's clock, and a due_at), the soonest first, and then every
+ * other one by id: a closed, replied or withdrawn proposal keeps the
+ * due_at it had, and an old one came first in a list of every state.
+ * -due_at is the same list reversed. So in every shape of the list's
+ * query: every state (read state by state), several states, one state,
+ * a state beside another filter; and a unit's list, where the
+ * proposal's clock decides too, not whether the unit has answered its
+ * part. Pages of two, followed by their cursors. */
+static void a_list_by_due_holds_the_running_deadlines_first(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 1; i <= 8; i++)
+        create_unread(f, "{\"title\":\"关于期限排序的建议\",\"session\":\"十四届一次会议\"}");
+    wait_writes(f);
+    close_store(f);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    /* 1, 3, 8: stopped with an old deadline; 5: no deadline; 6: the
+     * clock runs without a deadline; 2, 4, 7: due, 4 and 7 at once. */
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE proposals SET"
+                                  " status = CASE id WHEN 1 THEN 'closed' WHEN 3 THEN 'withdrawn'"
+                                  "  WHEN 5 THEN 'submitted' WHEN 6 THEN 'rehandling'"
+                                  "  WHEN 8 THEN 'replied' ELSE 'handling' END,"
+                                  " clock = id IN (2, 4, 6, 7),"
+                                  " due_at = CASE id WHEN 1 THEN 1000 WHEN 2 THEN 3000"
+                                  "  WHEN 3 THEN 500 WHEN 4 THEN 2000 WHEN 7 THEN 2000"
+                                  "  WHEN 8 THEN 10 END;"
+                                  "INSERT INTO proposal_units (proposal_id, name, role, answered)"
+                                  " SELECT id, '分办局', 'separate', id = 2 FROM proposals;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
+    struct {
+        const char *status, *session, *unit, *asc, *desc;
+    } lists[] = {
+        {NULL, NULL, NULL, "4,7,2,1,3,5,6,8", "8,6,5,3,1,2,7,4"},
+        {"closed,handling,replied", NULL, NULL, "4,7,2,1,8", "8,1,2,7,4"},
+        {"handling", NULL, NULL, "4,7,2", "2,7,4"},
+        {"closed", NULL, NULL, "1", "1"},
+        {NULL, "十四届一次会议", NULL, "4,7,2,1,3,5,6,8", "8,6,5,3,1,2,7,4"},
+        {NULL, NULL, "分办局", "4,7,2,1,3,5,6,8", "8,6,5,3,1,2,7,4"},
+    };
+    for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+        for (int desc = 0; desc < 2; desc++) {
+            pt_list_query_t q = {.key_supervision = -1,
+                                 .overdue = -1,
+                                 .status = (char *)lists[l].status,
+                                 .session = (char *)lists[l].session,
+                                 .unit = (char *)lists[l].unit,
+                                 .sort = PT_SORT_DUE,
+                                 .desc = desc,
+                                 .limit = 2};
+            char got[256];
+            walk_list(db, q, got, sizeof(got));
+            const char *want = desc ? lists[l].desc : lists[l].asc;
+            if (strcmp(got, want) != 0)
+                fail_msg("status=%s session=%s unit=%s, sort %sdue_at:\n got %s\nwant %s",
+                         named(lists[l].status), named(lists[l].session), named(lists[l].unit),
+                         desc ? "-" : "", got, want);
+        }
+    }
+    sqlite3_close(db);
+}
+
 /* A state beside a session (or a delegation, a category) is checked on
  * the rows of that filter's index, which a sort then orders, rather than
  * on every proposal of the state that a walk in the sort's order passes
@@ -1059,9 +1156,10 @@ static void a_state_beside_a_session_is_read_from_the_sessions_index(void **stat
                      (long long)sqlite3_column_int64(st, 0));
         }
         sqlite3_finalize(st);
-        /* 10, 20 and 30 are closed, and their times go down with the id
-         * (10 has no deadline, which comes after every deadline). */
-        assert_string_equal(ids, k == PT_SORT_ID ? "30,20,10" : "10,20,30");
+        /* 10, 20 and 30 are closed, and their times go down with the id;
+         * a closed proposal's deadline has stopped, so by due_at they
+         * are in the order of the id. */
+        assert_string_equal(ids, k == PT_SORT_ID || k == PT_SORT_DUE ? "30,20,10" : "10,20,30");
     }
     sqlite3_close(db);
 }
@@ -1247,6 +1345,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(session_lists_read_only_that_sessions_proposals, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_states_list_is_read_in_its_order_without_a_sort, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_list_by_due_holds_the_running_deadlines_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_state_beside_a_session_is_read_from_the_sessions_index,
                                         setup, teardown),
