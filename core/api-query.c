@@ -359,11 +359,21 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
          * digits (the value may be negative), nothing else, within int64. */
         long long v = 0, id = 0;
         const char *dot = strchr(cursor, '.');
-        const char *keys = "icudICUD"; /* pt_list_cursor_key's letters */
+        const char *keys = "icueICUE"; /* pt_list_cursor_key's letters */
         if (dot && parse_int64(cursor, dot, &v) && parse_int64(dot + 1, NULL, &id))
             return pt_error_set(err, PT_EBADREQUEST,
                                 "cursor: \"%s\" is a cursor of an earlier version, which names "
                                 "no sort; start the list again from its first page",
+                                cursor);
+        /* 'd' paged the due sort by the deadline whether it ran or not,
+         * before schema 16: its value may be a stopped deadline's, which
+         * the due sort now orders last. */
+        if (dot && (*cursor == 'd' || *cursor == 'D') && parse_int64(cursor + 1, dot, &v) &&
+            parse_int64(dot + 1, NULL, &id) && id >= 0)
+            return pt_error_set(err, PT_EBADREQUEST,
+                                "cursor: \"%s\" is a cursor of an earlier version, which sorted "
+                                "by due_at also the proposals whose deadline has stopped; start "
+                                "the list again from its first page",
                                 cursor);
         if (!dot || !*cursor || !strchr(keys, *cursor) || !parse_int64(cursor + 1, dot, &v) ||
             !parse_int64(dot + 1, NULL, &id) || id < 0)

@@ -520,7 +520,12 @@ sqlite3_stmt *pt_store_list_prepare(sqlite3 *db, const pt_list_query_t *q, int64
 
 char pt_list_cursor_key(pt_sort_key_t sort, bool desc)
 {
-    static const char keys[] = "icud"; /* by pt_sort_key_t */
+    /* By pt_sort_key_t. The due sort's letter is 'e': its cursors hold
+     * the key of PT_SQL_DUE_KEY, which since schema 16 is the largest
+     * value for a deadline that has stopped, and the 'd' of an earlier
+     * version, which holds that deadline, would page wrongly (api-query.c
+     * refuses it). */
+    static const char keys[] = "icue";
     char k = sort >= PT_SORT_ID && sort <= PT_SORT_DUE ? keys[sort] : 'i';
     return desc ? (char)(k - 'a' + 'A') : k;
 }

@@ -281,7 +281,10 @@ typedef struct {
 void pt_list_query_clear(pt_list_query_t *q);
 /* The letter a list's cursor begins with ("c1767225600000.42"): which sort
  * and direction it pages, so that a cursor is not taken for a list in
- * another order, where its value would mean something else. */
+ * another order, where its value would mean something else. A sort whose
+ * key changes takes a new letter, so that a cursor an earlier version
+ * gave out is refused rather than paging wrongly: the due sort's is 'e'
+ * (PT_SQL_DUE_KEY, schema 16), 'd' before. */
 char pt_list_cursor_key(pt_sort_key_t sort, bool desc);
 
 /* The words of a full-text query q (split on spaces, ideographic ones too),

@@ -560,6 +560,13 @@ for sort in due_at -due_at; do
     done
     check_eq "sort=$sort, every proposal in pages of three: in that order, each once" "$want" "$seen"
 done
+api GET "/v1/proposals?sort=due_at&limit=1"
+check_eq "a due_at cursor begins with e" e "$(jv 'j["next"][0]')"
+for c in d1772323200000.5 D9223372036854775807.5; do
+    api GET "/v1/proposals?sort=due_at&cursor=$c"
+    check_error "cursor=$c, a due_at cursor of an earlier version" 400 bad_request
+    check_contains "which says so" "a cursor of an earlier version" "$BODY"
+done
 
 # ---------------------------------------------------------------------------
 pt_step "races: concurrent writes that only one may win"
