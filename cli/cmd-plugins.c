@@ -71,6 +71,14 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         pt_buf_printf(b, "%s, queue %.0f, delivered %.0f, failed %.0f, at seq %.0f", what,
                       pt_json_num(n, "queue", 0), pt_json_num(n, "delivered", 0),
                       pt_json_num(n, "failed", 0), pt_json_num(n, "cursor", 0));
+        double behind = pt_json_num(n, "behind", 0);
+        if (behind > 0)
+            pt_buf_printf(b, ", %.0f behind", behind);
+        /* A call that has not returned for a while is what an operator
+         * looks for when a notifier is stuck (a receiver that hangs). */
+        double in_deliver = pt_json_num(n, "in_deliver_ms", 0);
+        if (in_deliver >= 5000)
+            pt_buf_printf(b, ", in deliver() for %.0f s", in_deliver / 1000);
         return;
     }
     if (cJSON_IsNull(n)) {

@@ -140,6 +140,8 @@ static void plugin_figures(pt_buf_t *b, pt_plugins_t *plugins)
     } series[] = {
         {"ptrack_notifier_queue", "gauge", "queue", "Events read and not yet delivered."},
         {"ptrack_notifier_cursor", "gauge", "cursor", "The seq delivered up to."},
+        {"ptrack_notifier_behind", "gauge", "behind",
+         "Events committed after the cursor (the ones its filter skips included): what waits."},
         {"ptrack_notifier_deliveries_total", "counter", "delivered", "Events delivered."},
         {"ptrack_notifier_failures_total", "counter", "failed", "Events dropped after failing."},
         {"ptrack_notifier_retries_total", "counter", "retries", "Deliveries tried again."},

@@ -67,6 +67,10 @@
 /* After the store refused a cursor's write (a full disk), the cursor is
  * written again no sooner than this, until a write is stored. */
 #define RESAVE_MS 5000
+/* A dropped event is logged at most once in this long; the ones in
+ * between are counted in the next line, so that a notifier that refuses
+ * every event of a 20,000-proposal import writes a few lines, not 20,000. */
+#define DROP_LOG_MS 10000
 /* Back-off after PTRACK_RETRY (and after a failed store read). */
 #define BACKOFF_BASE_MS 200
 #define BACKOFF_CAP_MS 60000
@@ -104,6 +108,9 @@ struct pt_notifier_s {
     uint64_t failed;          /* events dropped: deliver() returned an error */
     uint64_t retries;         /* deliver() returned PTRACK_RETRY */
     int64_t backoff_ms;       /* the back-off in progress; 0 when none */
+    bool retrying;            /* the event at the head was refused for now (PTRACK_RETRY) and
+                                 is being tried again: true through the back-off and the next
+                                 attempts, until it is taken or dropped */
     bool start_oldest;        /* a new instance starts with the oldest event */
     int64_t start_seq;        /* else after this one: the newest when it was started */
     int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
@@ -113,11 +120,14 @@ struct pt_notifier_s {
     /* The worker's own. */
     queued_event_t queue[QUEUE_MAX];
     size_t q_head, q_len;
-    int64_t fetched;        /* the highest seq read from the store */
-    bool at_end;            /* the last read found no more events */
-    int64_t last_flush_ms;  /* monotonic ms of the last cursor write */
-    char reason[384];       /* what deliver() gave as its reason (set_error(NULL, ...)) */
-    int64_t first_asked_ms; /* when the start queued the first cursor's write; -1: not */
+    int64_t fetched;         /* the highest seq read from the store */
+    bool at_end;             /* the last read found no more events */
+    int64_t last_flush_ms;   /* monotonic ms of the last cursor write */
+    char reason[384];        /* what deliver() gave as its reason (set_error(NULL, ...)) */
+    int64_t drop_logged_ms;  /* monotonic ms of the last "dropped" log line */
+    uint64_t drops_unlogged; /* events dropped since that line, not logged one by one */
+    char last_drop[640];     /* the last of them, for the line that counts them */
+    int64_t first_asked_ms;  /* when the start queued the first cursor's write; -1: not */
 
     pt_notifier_t *next_live; /* the loop's list of running notifiers */
 };
@@ -456,6 +466,45 @@ static bool back_off(pt_notifier_t *n, int64_t ms)
     return stop;
 }
 
+/* Logs the drops counted since the last line: how many, and the last. */
+static void log_drops_since(pt_notifier_t *n)
+{
+    pt_warn("notifier %s: %llu more event%s dropped since the last such line (the last: %s)",
+            n->name, (unsigned long long)n->drops_unlogged,
+            n->drops_unlogged == 1 ? " was" : "s were", n->last_drop);
+    n->drops_unlogged = 0;
+    n->drop_logged_ms = now_ms();
+}
+
+/* Logs that deliver() dropped event e (rc, an error), at most once in
+ * DROP_LOG_MS; the drops in between are counted and said in the next
+ * line, or once an event is delivered. Thread: the worker. */
+static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e)
+{
+    if (n->reason[0])
+        snprintf(n->last_drop, sizeof(n->last_drop), "event %" PRId64 " (%s): %s", e->seq, e->type,
+                 n->reason);
+    else
+        snprintf(n->last_drop, sizeof(n->last_drop),
+                 "event %" PRId64 " (%s), with no reason (see the plugin's own log lines)", e->seq,
+                 e->type);
+    if (n->drop_logged_ms && now_ms() - n->drop_logged_ms < DROP_LOG_MS) {
+        n->drops_unlogged++;
+        return;
+    }
+    if (n->drops_unlogged)
+        log_drops_since(n);
+    if (n->reason[0])
+        pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+                " (%s): %s; the event was dropped",
+                n->name, rc, e->seq, e->type, n->reason);
+    else
+        pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+                " (%s); the event was dropped (see the plugin's own log lines for why)",
+                n->name, rc, e->seq, e->type);
+    n->drop_logged_ms = now_ms();
+}
+
 /* Offers the event at the head of the queue until deliver() takes it, drops
  * it, or stop is asked. Returns true when the worker should stop.
  * Thread: the worker. */
@@ -506,6 +555,7 @@ static bool deliver_head(pt_notifier_t *n)
         pthread_mutex_lock(&n->mu);
         n->deliver_since_ms = 0;
         bool stop = n->stop;
+        n->retrying = rc == PTRACK_RETRY;
         if (rc == PTRACK_OK) {
             n->delivered++;
             n->cursor = e->seq;
@@ -532,14 +582,10 @@ static bool deliver_head(pt_notifier_t *n)
             backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
             continue;
         }
-        if (rc != PTRACK_OK && n->reason[0])
-            pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
-                    " (%s): %s; the event was dropped",
-                    n->name, rc, e->seq, e->type, n->reason);
-        else if (rc != PTRACK_OK)
-            pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
-                    " (%s); the event was dropped (see the plugin's own log lines for why)",
-                    n->name, rc, e->seq, e->type);
+        if (rc != PTRACK_OK)
+            log_drop(n, rc, e);
+        else if (n->drops_unlogged)
+            log_drops_since(n);
         free(e->type);
         free(e->json);
         n->q_head = (n->q_head + 1) % QUEUE_MAX;
@@ -880,7 +926,11 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
     cJSON_AddNumberToObject(o, "delivered", (double)n->delivered);
     cJSON_AddNumberToObject(o, "failed", (double)n->failed);
     cJSON_AddNumberToObject(o, "retries", (double)n->retries);
-    cJSON_AddBoolToObject(o, "retrying", n->backoff_ms > 0);
+    cJSON_AddBoolToObject(o, "retrying", n->retrying || n->backoff_ms > 0);
+    /* The events committed after the cursor: what waits for it (those the
+     * filter skips among them), for an alert on a notifier left behind. */
+    cJSON_AddNumberToObject(o, "behind",
+                            (double)(n->known_seq > n->cursor ? n->known_seq - n->cursor : 0));
     cJSON_AddNumberToObject(o, "backoff_ms", (double)n->backoff_ms);
     cJSON_AddNumberToObject(o, "in_deliver_ms", (double)in_deliver);
     cJSON_AddBoolToObject(o, "stopping", n->stop);
