@@ -34,12 +34,22 @@ done
 for f in share/ptrack/workflow.json include/ptrack/plugin.h \
     lib/systemd/system/ptrackd.service lib/sysusers.d/ptrack.conf \
     share/man/man1/ptrack.1 share/man/man8/ptrackd.8 \
-    share/doc/ptrack/README.md share/doc/ptrack/operation.md share/doc/ptrack/config.md \
-    share/doc/ptrack/cli.md share/doc/ptrack/api.md share/doc/ptrack/plugins.md \
-    share/doc/ptrack/workflow.md \
-    share/doc/ptrack/examples/ptrackd.json; do
+    share/doc/ptrack/README.md share/doc/ptrack/examples/ptrackd.json; do
     check_true "$f is installed" test -f "$prefix/$f"
 done
+# The documentation, laid out as in the source (README.md, docs/*.md), so
+# that the links between the pages, and to the examples, work in both.
+for src in "$PT_SOURCE_DIR"/docs/*.md; do
+    f="docs/$(basename "$src")"
+    check_true "$f is installed, as it is in the source" \
+        cmp -s "$src" "$prefix/share/doc/ptrack/$f"
+done
+check_true "README.md is installed, as it is in the source" \
+    cmp -s "$PT_SOURCE_DIR/README.md" "$prefix/share/doc/ptrack/README.md"
+out="$("$PY" "$PT_SOURCE_DIR/tests/e2e/doclinks.py" "$prefix/share/doc/ptrack" 2>&1)" && rc=0 || rc=$?
+check_eq "every relative link of the installed documentation leads to an installed file ($out)" 0 "$rc"
+out="$("$PY" "$PT_SOURCE_DIR/tests/e2e/doclinks.py" "$PT_SOURCE_DIR" 2>&1)" && rc=0 || rc=$?
+check_eq "every relative link of the source's documentation leads to a file ($out)" 0 "$rc"
 # The example plugins, each as its directory in the source holds it.
 for d in notify-file import-oa export-duban; do
     for f in CMakeLists.txt README.md "${d//-/_}.c"; do
@@ -83,6 +93,11 @@ check_true "no @VARIABLE@ is left unconfigured in the unit" \
 exec_line="$(grep '^ExecStart=' "$unit" | head -n 1)"
 bindir="$(printf %s "$exec_line" | sed -E 's#^ExecStart=([^ ]*)/ptrackd .*#\1#')"
 check_true "ExecStart runs ptrackd by its absolute path ($bindir)" test "${bindir:0:1}" = /
+# Documentation= names the installed operation.md by the configured
+# prefix's path (bin's parent); the file is there in this tree too.
+doc="$(sed -nE 's#^Documentation=.* file:([^ ]*).*#\1#p' "$unit" | head -n 1)"
+check_true "Documentation= names a file of the installed tree (${doc:-none})" \
+    test -n "$doc" -a -f "$prefix/${doc#"${bindir%/*}"/}"
 # The unit names the paths of the configured prefix; the copy verified here
 # names the test's prefix, so that systemd-analyze finds the program. The
 # manual page of Documentation= is looked up in the installed tree.
