@@ -157,7 +157,8 @@ struct ptrack_job {
 
     /* Job thread only. */
     bool begun;   /* export: export_begin was taken */
-    bool broken;  /* export: a call was refused, and the output cannot be whole */
+    bool broken;  /* export: a call was refused, and the output cannot be whole; import: import()
+                     returned before the end of the file */
     char *misuse; /* export: the first call the host refused as the header's
                    * contract forbids it (logged once) */
     pt_export_cursor_t *cursor;
@@ -601,14 +602,23 @@ static int misused(ptrack_job_t *job, bool breaks, const char *fmt, ...)
     return PTRACK_EINVAL;
 }
 
-/* Shows a value a plugin passed in a message: at most 60 bytes, anything
- * but printable ASCII as '?'. */
+/* Shows a value a plugin passed in a message: at most 60 bytes, cut at a
+ * character's start; a control character or a byte that is not UTF-8 as
+ * '?', and Chinese as it is (a name refused for its '/' must be
+ * recognisable). */
 static void shown(char *out, size_t size, const char *s)
 {
     size_t i = 0;
     for (; s[i] && i + 1 < size && i < 60; i++)
-        out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    /* Not inside a character: back to its first byte. */
+    if (s[i] && (s[i] & 0xC0) == 0x80)
+        while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
+            i--;
+    if (i > 0 && (unsigned char)out[i - 1] >= 0xC0)
+        i--;
     out[i] = '\0';
+    pt_utf8_scrub(out);
 }
 
 /* A media type as an HTTP header carries it: "type/subtype" and
@@ -987,7 +997,13 @@ static void import_end(ptrack_job_t *job, int rc)
                      "; of the records read before that, %lld were stored and %lld skipped as "
                      "already stored",
                      (long long)job->res.imported, (long long)job->res.skipped);
-        plugin_failed(job, rc, perr, stored, &err);
+        if (job->broken)
+            pt_error_set(&err, PT_EPLUGIN,
+                         "the importer %s failed: it returned before reading the whole file "
+                         "(a bug in the plugin)%s",
+                         instance_name(job), stored);
+        else
+            plugin_failed(job, rc, perr, stored, &err);
     } else if (!job->partial && has_rejects(job)) {
         rejected_error(job, &err);
     } else if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK) {
@@ -1054,6 +1070,17 @@ static void *job_main(void *arg)
         rc = run_plugin(job, desc);
         if (rc == PARKED)
             return NULL;
+        /* import() returns PTRACK_OK once job_read has said the file
+         * ended: one that stops before has not read every record, and
+         * its answer would count only those it read. */
+        char more;
+        if (rc == PTRACK_OK && !atomic_load(&job->cancelled) && pt_job_read(job, &more, 1) > 0) {
+            job->broken = true;
+            rc = PTRACK_ERROR;
+            pt_warn("importer %s: import() returned PTRACK_OK before job_read returned 0 (the end "
+                    "of the file): the rest of the file was not read (a bug in the plugin)",
+                    instance_name(job));
+        }
         import_end(job, rc);
         pt_store_import_end(job->store);
     } else {
@@ -1068,6 +1095,13 @@ static void *job_main(void *arg)
             job->cur_rec = NULL;
             pt_store_export_close(job->cursor);
             job->cursor = NULL;
+            /* An export() that returns PTRACK_OK has made the output:
+             * one that never began it leaves the client an empty answer
+             * of no type, which looks like no proposals. */
+            if (rc == PTRACK_OK && !job->begun && !atomic_load(&job->cancelled))
+                misused(job, true,
+                        "export() returned PTRACK_OK without calling export_begin: it made no "
+                        "output");
             /* A refused call (a write before export_begin) means the output
              * is not whole, whatever the plugin returns. */
             if (rc == PTRACK_OK && job->broken)

@@ -263,6 +263,11 @@ for c in "error 422 validation_failed" "einval 422 validation_failed" \
         "importer fails_jobs" "$(jv 'j["error"]["message"]')"
     check_contains "... set_error's text" "the fixture was told to fail with $1" "$(jv 'j["error"]["message"]')"
 done
+upload "tcp:$CLERK_TOKEN" "format=fails&rc=unread" "$PT_TMP/one.jsonl"
+check_error "import() returning OK without reading the file fails, not an import of nothing" 500 plugin_error
+check_contains "... saying so" \
+    "the importer fails_jobs failed: it returned before reading the whole file (a bug in the plugin); nothing was imported" \
+    "$(jv 'j["error"]["message"]')"
 upload "tcp:$CLERK_TOKEN" "format=fails&rc=ebadarg" "$PT_TMP/one.jsonl"
 check_contains "import() returning PTRACK_EBADARG: the importer refused the request" \
     "importer fails_jobs refused the request: the fixture was told to fail with ebadarg; nothing was imported" \
@@ -316,6 +321,14 @@ check_contains "... naming it" 'is not a file name' "$(jv 'j["error"]["message"]
 as_viewer GET "/v1/exports?format=slashname"
 check_error "a file name with a slash is refused" 500 plugin_error
 check_contains "... export_begin returned PTRACK_EINVAL" "slashname: export_begin -> -3" "$(cat "$PT_TMP/ptrackd.log")"
+as_viewer GET "/v1/exports?format=cnslash"
+check_error "a Chinese file name with a slash is refused" 500 plugin_error
+check_contains "... named as the plugin gave it, Chinese and all" '"汇总/2025.txt" is not a file name' \
+    "$(jv 'j["error"]["message"]')"
+as_viewer GET "/v1/exports?format=silent"
+check_error "an export() that returns OK without export_begin fails, not an empty 200" 500 plugin_error
+check_contains "... saying so" "export() returned PTRACK_OK without calling export_begin: it made no output" \
+    "$(jv 'j["error"]["message"]')"
 
 pt_step "100,000 proposals: imported in four files, exported in flat memory"
 N=100000

@@ -7,7 +7,10 @@
  *   badtype   a content type with a CR LF and a header after it
  *   badname   a file name with a quote and a CR LF
  *   slashname a file name with a '/'
- * badtype, badname and slashname go on to job_write and return its code.
+ *   cnslash   a Chinese file name with a '/' (汇总/2025.txt)
+ *   silent    no call at all, then returns PTRACK_OK
+ * badtype, badname, slashname and cnslash go on to job_write and return
+ * its code.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         h->log(s->inst, PTRACK_LOG_INFO, "nobegin: job_write -> %d", rc);
         return PTRACK_OK;
     }
+    if (strcmp(format, "silent") == 0)
+        return PTRACK_OK;
     if (strcmp(format, "twice") == 0) {
         int a = h->export_begin(job, "text/plain; charset=utf-8", "a.txt");
         int b = h->export_begin(job, "text/html", "b.html");
@@ -56,6 +61,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         type = "text/plain\r\nX-Evil: 1";
     else if (strcmp(format, "badname") == 0)
         name = "a\"b\r\n.txt";
+    else if (strcmp(format, "cnslash") == 0)
+        name = "汇总/2025.txt";
     else
         name = "../etc/passwd";
     rc = h->export_begin(job, type, name);
@@ -65,7 +72,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     return rc;
 }
 
-static const char *const formats[] = {"nobegin", "twice", "badtype", "badname", "slashname", NULL};
+static const char *const formats[] = {"nobegin",   "twice",   "badtype", "badname",
+                                      "slashname", "cnslash", "silent",  NULL};
 static const char *const no_args[] = {NULL};
 
 static const ptrack_exporter_ops_t exporter = {

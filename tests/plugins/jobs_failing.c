@@ -3,7 +3,8 @@
  * fail at once, returning the code that the request's `rc` parameter names
  * (error, einval, ebadarg, enomem, retry; default error), after
  * set_error("the fixture was told to fail with <rc>") unless `silent=true`.
- * The importer reads the upload first. How ptrackd answers each code is
+ * The importer reads the upload first, but with rc=unread it returns
+ * PTRACK_OK at once, without reading it. How ptrackd answers each code is
  * what the tests check.
  */
 #include <stdlib.h>
@@ -33,6 +34,9 @@ static int import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
     const ptrack_host_t *h = ((state_t *)state)->host;
+    const char *rc = h->job_arg(job, "rc");
+    if (rc && strcmp(rc, "unread") == 0)
+        return PTRACK_OK;
     char buf[4096];
     ptrdiff_t n;
     while ((n = h->job_read(job, buf, sizeof(buf))) > 0)
