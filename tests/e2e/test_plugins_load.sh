@@ -319,7 +319,7 @@ PY
 out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
 rc=$?
 check_true "a bad option in the config stops the start" test "$rc" -ne 0 -a "$rc" -ne 124
-check_contains "the message names the instance and the option" 'instance typo): option "retrys"' "$out"
+check_contains "the message names the instance and the option" 'config: plugins: plugin instance typo: option "retrys" is not an option of good_options' "$out"
 
 out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --plugin-dir "$PT_TMP/nowhere" 2>&1)"
 rc=$?
@@ -342,7 +342,7 @@ out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
 rc=$?
 check_true "and so does a start" test "$rc" -ne 0 -a "$rc" -ne 124
 check_contains "naming both and the format" \
-    'instance s3): plugin instance s3 would import the format "fixture-options", which instance s1 (good_options) imports already' "$out"
+    'config: plugins: plugin instances s1 and s3 would both import the format "fixture-options"' "$out"
 
 # A built-in format plugin (builtin_plugins) and the office's own
 # instance of the same formats: the office's serves them, whatever the
