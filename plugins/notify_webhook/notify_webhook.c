@@ -12,8 +12,9 @@
  *   timeout  (duration, "10s")    the whole request, connection included
  *   retries  (int, 0)             failed attempts on one event before it is
  *                                 dropped with a log line; 0 (the default)
- *                                 never drops: the events wait in the store
- *                                 until the receiver takes them
+ *                                 never drops an event for a failure that is
+ *                                 tried again (below): the events wait in the
+ *                                 store until the receiver takes them
  *
  * How an answer counts:
  *   2xx                    delivered, unless (wecom, dingtalk) the body is
@@ -26,13 +27,19 @@
  *                          HTTP date) is honoured by answering PTRACK_RETRY
  *                          without a request until that time has come, so
  *                          the worker never sleeps in deliver();
+ *   401, 403, 404          tried again: they speak of the receiver's state
+ *                          (its keys, its rights, a route missing during a
+ *                          deploy), not of this event;
  *   connection errors,
  *   timeouts               tried again;
- *   other 3xx and 4xx      logged with the answer's body and dropped: the
- *                          request itself is wrong, and sending it again
- *                          would not help.
+ *   other 3xx and 4xx      (400, 405, 410, 413, 415, 422, ...) logged with
+ *                          the answer's body and dropped at once, whatever
+ *                          `retries` says: the receiver judged this request
+ *                          itself, and sending it again would not help.
  * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
- * minute), for as long as it takes unless `retries` is set.
+ * minute), for as long as it takes unless `retries` is set; each such
+ * failure but a 429's wait and a robot's "too many messages" counts as an
+ * attempt.
  *
  * A robot's message is its markdown text, cut (on a character boundary,
  * with a note that it was cut) to what the robot takes: 4096 bytes for
@@ -303,7 +310,9 @@ static const ptrack_option_t webhook_options[] = {
      "json: HMAC-SHA256 key of X-Ptrack-Signature; dingtalk: the robot's signing secret"},
     {"timeout", PTRACK_OPT_DURATION, 0, "10s", "the longest one request may take"},
     {"retries", PTRACK_OPT_INT, 0, "0",
-     "failed attempts on one event before it is dropped with a log line (0: never drop)"},
+     "failed attempts on one event before it is dropped with a log line (0: never drop "
+     "for a failure that is retried: 5xx, 401, 403, 404, 408, 429, no connection; other "
+     "3xx and 4xx drop the event at once)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -511,6 +520,15 @@ static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
     pt_str_free(&text);
 }
 
+/* Whether an HTTP status speaks of the receiver's state rather than of the
+ * request: 401 and 403 (its keys or its rights, being changed during a
+ * deploy) and 404 (a route that is not there for the moment). Sending the
+ * same event again may well succeed, so these are retried as a 5xx is. */
+static bool receiver_state(long status)
+{
+    return status == 401 || status == 403 || status == 404;
+}
+
 /* Counts a failed attempt on ev and answers PTRACK_RETRY, or PTRACK_ERROR
  * once `retries` attempts have failed. Thread: the worker. */
 static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *why)
@@ -651,7 +669,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         }
         snprintf(why, sizeof(why), "the robot answered errcode %ld: %s", errcode, answer);
         rc = failed_attempt(w, ev, why);
-    } else if (status >= 500 || status == 429 || status == 408) {
+    } else if (status >= 500 || status == 429 || status == 408 || receiver_state(status)) {
         if (status == 429 && w->retry_after) {
             w->not_before = w->retry_after;
             snprintf(w->wait_why, sizeof(w->wait_why), "HTTP 429 from the receiver");
@@ -664,11 +682,11 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         rc = failed_attempt(w, ev, why);
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
-                     "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the request "
-                     "itself was refused; check url, format and secret): %.512s",
+                     "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the receiver "
+                     "refused this request itself; check format and secret): %.512s",
                      ev->seq, ev->type, status, answer);
         w->host->set_error(NULL,
-                           "HTTP %ld from the receiver, not retried (check url, format and "
+                           "HTTP %ld from the receiver, not retried (check format and "
                            "secret): %.256s",
                            status, answer);
         w->attempts = 0;

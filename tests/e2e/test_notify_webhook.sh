@@ -10,7 +10,9 @@
 #   - format dingtalk: a markdown message, and the URL's timestamp and sign
 #     verified;
 #   - a receiver that fails once (HTTP 500) receives the same event again;
-#     a 404 is not retried (one request); a 429 with Retry-After: 1 is tried
+#     a 422 is not retried (one request), even with retries 0; a 404, a 401
+#     and a 403 (the receiver's state, not the event's) are retried, and
+#     count toward retries; a 429 with Retry-After: 1 is tried
 #     again no sooner than a second later; a robot's errcode != 0 counts as
 #     a failure and is retried; `retries` drops an event after that many
 #     failed attempts, and without it (the default) nothing is dropped;
@@ -62,7 +64,10 @@ receiver plain
 receiver wecom
 receiver ding
 receiver flaky --fail-first 1 --fail-status 500
-receiver gone --fail-first -1 --fail-status 404
+receiver gone --fail-first -1 --fail-status 422
+receiver deploy --fail-first 2 --fail-status 404
+receiver login --fail-first 1 --fail-status 401
+receiver denied --fail-first -1 --fail-status 403
 receiver busy --fail-first 1 --fail-status 429 --retry-after 1
 receiver robot --fail-first 2 --errcode 310000
 receiver broken --fail-first -1 --errcode 310000
@@ -83,6 +88,12 @@ pt_config '{}' ',"plugins": [
    "config": {"url": "http://127.0.0.1:'"$PORT_flaky"'/", '"$SC"'}},
   {"instance": "gone", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_gone"'/", '"$SC"'}},
+  {"instance": "deploy", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_deploy"'/", '"$SC"'}},
+  {"instance": "login", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_login"'/robot/send?access_token=t4", "format": "dingtalk", '"$SC"'}},
+  {"instance": "denied", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_denied"'/", "retries": 3, '"$SC"'}},
   {"instance": "busy", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_busy"'/", '"$SC"'}},
   {"instance": "robot", "path": "'"$SO"'",
@@ -243,18 +254,35 @@ assert [r["status"] for r in reqs] == [429, 200], [r["status"] for r in reqs]
 assert reqs[1]["t"] - reqs[0]["t"] >= 0.95, (reqs[0]["t"], reqs[1]["t"])
 '
 check_true "broken: dropped after retries (2) failed attempts" wait_lines broken 2 10
-check_true "gone: the 404 arrived" wait_lines gone 1 10
+check_true "gone: the 422 arrived" wait_lines gone 1 10
+check_true "deploy: a 404 is retried until the route is back (3rd try)" wait_lines deploy 3 10
+check_py "deploy: 404 twice, then 200, the same event each time" deploy '
+assert [r["status"] for r in reqs] == [404, 404, 200], [r["status"] for r in reqs]
+assert len({r["body"] for r in reqs}) == 1
+'
+check_true "login: a 401 from a robot is retried" wait_lines login 2 10
+check_py "login: 401, then 200, the same event" login '
+assert [r["status"] for r in reqs] == [401, 200], [r["status"] for r in reqs]
+assert len({r["body"] for r in reqs}) == 1
+'
+check_true "denied: a 403 is retried, up to retries (3)" wait_lines denied 3 10
 # Long enough for several back-offs (200, 400, 800 ms) had they been retries.
 sleep 2.5
-check_eq "gone: a 404 is not retried (exactly one request)" 1 "$(lines gone)"
+check_eq "gone: a 422 is not retried, even with retries 0 (exactly one request)" 1 "$(lines gone)"
 check_eq "broken: exactly 2 requests, then the event was dropped" 2 "$(lines broken)"
+check_eq "denied: exactly 3 requests (403s count toward retries), then the event was dropped" 3 \
+    "$(lines denied)"
 api GET /v1/plugins
-check_eq "the host counts the dropped events as failed (gone, broken)" "1 1" \
-    "$(jv '" ".join(str(i["notifier"]["failed"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("gone", "broken"))')"
-check_eq "and the retried ones as delivered (busy, flaky, robot)" "1 1 1" \
-    "$(jv '" ".join(str(i["notifier"]["delivered"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("busy", "flaky", "robot"))')"
-check_contains "the log names the 404 and the reason it is not retried" "HTTP 404" \
+check_eq "the host counts the dropped events as failed (broken, denied, gone)" "1 1 1" \
+    "$(jv '" ".join(str(i["notifier"]["failed"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("gone", "broken", "denied"))')"
+check_eq "and the retried ones as delivered (busy, deploy, flaky, login, robot)" "1 1 1 1 1" \
+    "$(jv '" ".join(str(i["notifier"]["delivered"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("busy", "deploy", "flaky", "login", "robot"))')"
+check_eq "deploy: nothing dropped" 0 \
+    "$(jv '[i["notifier"]["failed"] for i in j["items"] if i["instance"] == "deploy"][0]')"
+check_contains "the log names the 422 and the reason it is not retried" "HTTP 422, dropped" \
     "$(grep 'gone' "$PT_TMP/ptrackd.log" || true)"
+check_contains "the log names the 403 that dropped denied's event" "dropped after 3 failed attempts" \
+    "$(grep 'denied' "$PT_TMP/ptrackd.log" | grep 'HTTP 403' || true)"
 check_contains "the log names the robot's errmsg" "sign not match" \
     "$(grep 'robot' "$PT_TMP/ptrackd.log" || true)"
 
@@ -272,8 +300,8 @@ last_error() {
 check_contains "patient's last error says what the receiver answered" "HTTP 503 from the receiver" \
     "$(last_error patient)"
 check_contains "... and when the host tries again" "; next try in " "$(last_error patient)"
-check_contains "gone's last error: the 404, not retried, and the event dropped" \
-    "HTTP 404 from the receiver, not retried" "$(last_error gone)"
+check_contains "gone's last error: the 422, not retried, and the event dropped" \
+    "HTTP 422 from the receiver, not retried" "$(last_error gone)"
 check_contains "... the event dropped" "the event was dropped" "$(last_error gone)"
 check_contains "busy's last error: the 429 and its wait" "HTTP 429 from the receiver: waiting" \
     "$(last_error busy)"
