@@ -21,6 +21,13 @@ void pt_curl_close(pt_curl_t *cu)
     curl_global_cleanup();
 }
 
+void pt_curl_forget(pt_curl_t *cu)
+{
+    if (cu->handle)
+        curl_easy_cleanup(cu->handle);
+    cu->handle = NULL;
+}
+
 CURL *pt_curl_handle(pt_curl_t *cu, const ptrack_host_t *host, ptrack_instance_t *inst)
 {
     if (!cu->handle && !(cu->handle = curl_easy_init())) {

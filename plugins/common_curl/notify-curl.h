@@ -45,6 +45,13 @@ void pt_curl_close(pt_curl_t *cu);
  * made; deliver() then answers PTRACK_RETRY. Thread: the worker. */
 CURL *pt_curl_handle(pt_curl_t *cu, const ptrack_host_t *host, ptrack_instance_t *inst);
 
+/* Frees the handle and the connection it keeps, so that the next
+ * pt_curl_handle() makes a new one on a new connection: after a failed
+ * request, whose connection may be left in a state the server no longer
+ * agrees with (an SMTP transaction it still holds open). Thread: the
+ * worker. */
+void pt_curl_forget(pt_curl_t *cu);
+
 /* Sets the options every request sets alike: the URL; no signals (they
  * are the daemon's, and libcurl must not use SIGALRM on a worker thread);
  * only the schemes the plugin speaks, named as a list ("http,https") and

@@ -12,7 +12,8 @@
  *                                 not sent when the server does not offer
  *                                 it); false sends in clear text on smtp://
  *   username, password (string)   SMTP AUTH login
- *   timeout   (duration, "30s")   the whole SMTP conversation
+ *   timeout   (duration, "30s")   one delivery: the SMTP conversation with
+ *                                 every recipient of one event
  *
  * The message is MIME: Subject and display names as RFC 2047 encoded words
  * (=?UTF-8?B?...?=), Date, a Message-ID made from the instance and the seq
@@ -21,10 +22,21 @@
  * body in base64 at 76 columns, so that no 8-bit text crosses a server that
  * does not take it.
  *
- * What the answer means: the mail was accepted → delivered; a permanent
- * SMTP refusal (5xx: unknown recipient, message refused, login refused) →
- * logged and dropped; anything else (connection refused, timeout, 4xx
- * "try later", TLS trouble) → tried again after the host's back-off.
+ * Each recipient gets the mail in a transaction of its own, on one
+ * connection, so that the server answers for each, and what each made of
+ * the event being delivered is kept until the event is done with: a retry
+ * sends only to the recipients that have not taken the mail.
+ *
+ * What the answers mean: a recipient taken → it has the mail; a recipient
+ * refused for good (5xx but 503, at RCPT TO or the end of DATA) → logged
+ * at error, it does not get this event's mail, the others do (when every
+ * one is refused, the event is dropped); a recipient refused for now (4xx,
+ * 503) → the others are served, then PTRACK_RETRY naming it; a 5xx before
+ * any recipient is named (login, MAIL FROM) → logged and dropped; anything
+ * else (no connection, a timeout, TLS trouble) → tried again after the
+ * host's back-off. After any failure the connection is dropped: the next
+ * transaction starts on a new one, never in a state the server left
+ * behind (503 "nested MAIL command").
  *
  * Thread: create() and destroy() on the loop thread, which is not blocked:
  * the curl handle is made on the first deliver(), on the instance's worker,
@@ -36,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -71,7 +84,26 @@ typedef struct {
     char domain[128]; /* of `from`, for the Message-ID */
 
     pt_curl_t curl; /* no handle until the first deliver() */
+
+    /* What each recipient (m->to[i]) made of the event rcpt_seq, which is
+     * being delivered (rcpt_held) and will be offered again after a
+     * PTRACK_RETRY: RCPT_*. Memory only: after a restart, a recipient
+     * that took the event before may get it again. */
+    unsigned char *rcpt;
+    bool rcpt_held;
+    int64_t rcpt_seq;
+
+    /* The transaction in progress, as on_debug() sees it. */
+    char reply[256]; /* the server's last reply line */
+    bool rcpt_sent;  /* RCPT TO has been sent */
+    bool quit_sent;  /* QUIT has been sent: the replies are not kept */
 } email_t;
+
+enum {
+    RCPT_PENDING = 0, /* not yet taken: sent to on the next try */
+    RCPT_TAKEN,       /* the server took the mail for it */
+    RCPT_REFUSED,     /* refused for good (5xx): not sent to again for this event */
+};
 
 /* The reading side of the upload: the message, handed to libcurl in
  * pieces. */
@@ -390,7 +422,8 @@ static const ptrack_option_t email_options[] = {
      "require STARTTLS on smtp:// (the mail is not sent without it)"},
     {"username", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH user name"},
     {"password", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH password"},
-    {"timeout", PTRACK_OPT_DURATION, 0, "30s", "the longest one SMTP conversation may take"},
+    {"timeout", PTRACK_OPT_DURATION, 0, "30s",
+     "the longest one delivery may take (the SMTP conversation with every recipient)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -400,6 +433,7 @@ static void email_free(email_t *m)
     for (size_t i = 0; i < m->n_to; i++)
         address_free(&m->to[i]);
     free(m->to);
+    free(m->rcpt);
     free(m);
 }
 
@@ -434,7 +468,7 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         host->log(inst, PTRACK_LOG_ERROR, "option \"to\" must list at least one recipient");
         goto fail;
     }
-    if (!(m->to = calloc(m->n_to, sizeof(*m->to)))) {
+    if (!(m->to = calloc(m->n_to, sizeof(*m->to))) || !(m->rcpt = calloc(m->n_to, 1))) {
         host->log(inst, PTRACK_LOG_ERROR, "out of memory");
         m->n_to = 0;
         goto fail;
@@ -489,40 +523,91 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
     return n;
 }
 
-/* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
-static int email_deliver(void *state, const ptrack_event_t *ev)
+/* Keeps the server's replies of the transaction in progress, and whether
+ * it has come to RCPT TO yet. libcurl shows each SMTP command and each
+ * reply line here (with CURLOPT_VERBOSE, and nothing written anywhere
+ * else); the commands are not kept (AUTH carries the login). */
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ud)
 {
-    email_t *m = state;
-    CURL *c = pt_curl_handle(&m->curl, m->host, m->inst);
-    if (!c) {
-        m->host->set_error(NULL, "cannot make a curl handle (out of memory?)");
-        return PTRACK_RETRY;
-    }
-
-    int rc = PTRACK_RETRY;
-    pt_str_t msg = {0};
-    struct curl_slist *rcpt = NULL;
-    char from[512], line[512];
-
-    make_message(m, ev, &msg);
-    if (msg.oom) {
-        m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory building the mail of event %" PRId64,
-                     ev->seq);
-        m->host->set_error(NULL, "out of memory building the mail");
-        goto out;
-    }
-    snprintf(from, sizeof(from), "<%s>", m->from.addr);
-    for (size_t i = 0; i < m->n_to; i++) {
-        snprintf(line, sizeof(line), "<%s>", m->to[i].addr);
-        if (!pt_curl_list_add(&rcpt, line)) {
-            m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory");
-            m->host->set_error(NULL, "out of memory listing the recipients");
-            goto out;
+    (void)c;
+    email_t *m = ud;
+    if (type == CURLINFO_HEADER_OUT) {
+        if (size >= 4 && strncasecmp(data, "RCPT", 4) == 0)
+            m->rcpt_sent = true;
+        /* libcurl closes a connection after a refusal within the
+         * transfer: the answer to its QUIT is not the one to keep. */
+        if (size >= 4 && strncasecmp(data, "QUIT", 4) == 0)
+            m->quit_sent = true;
+    } else if (type == CURLINFO_HEADER_IN && !m->quit_sent) {
+        /* The last line that holds something, control characters as
+         * spaces, cut to what the buffer holds. */
+        while (size > 0 && (data[size - 1] == '\r' || data[size - 1] == '\n'))
+            size--;
+        size_t start = size;
+        while (start > 0 && data[start - 1] != '\n')
+            start--;
+        if (start == size)
+            return 0;
+        size_t n = size - start < sizeof(m->reply) - 1 ? size - start : sizeof(m->reply) - 1;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)data[start + i];
+            m->reply[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
         }
+        m->reply[n] = '\0';
     }
-    upload_t up = {msg.p, msg.len, 0};
+    return 0;
+}
+
+/* The monotonic clock in milliseconds. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How one SMTP transaction (one recipient) ended. */
+typedef struct {
+    bool ok;      /* the server took the mail for the recipient */
+    bool refused; /* the server refused it with a code (below) */
+    bool at_rcpt; /* ... at RCPT TO or later: a refusal of this recipient's mail */
+    long code;    /* the server's last reply code; 0: none */
+    char why[CURL_ERROR_SIZE + 256]; /* the server's reply line, or libcurl's message */
+} tx_t;
+
+/* Whether an SMTP reply code refuses for good: a 5xx but 503 (bad
+ * sequence of commands), which speaks of the connection's state, not of
+ * the mail. */
+static bool code_permanent(long code)
+{
+    return code >= 500 && code < 600 && code != 503;
+}
+
+/* Sends msg to recipient i alone, in one transaction on the instance's
+ * connection (kept from the last one when it succeeded), taking at most
+ * timeout_ms. After a failure the connection is dropped, so that the next
+ * transaction starts on a new one. Returns false when no curl handle can
+ * be made or memory ran out. Thread: the worker. */
+static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_ms, tx_t *tx)
+{
+    memset(tx, 0, sizeof(*tx));
+    CURL *c = pt_curl_handle(&m->curl, m->host, m->inst);
+    if (!c)
+        return false;
+    char from[512], to[512];
+    snprintf(from, sizeof(from), "<%s>", m->from.addr);
+    snprintf(to, sizeof(to), "<%s>", m->to[i].addr);
+    struct curl_slist *rcpt = NULL;
+    if (!pt_curl_list_add(&rcpt, to))
+        return false;
+    upload_t up = {msg->p, msg->len, 0};
+    m->reply[0] = '\0';
+    m->rcpt_sent = false;
+    m->quit_sent = false;
     pt_curl_setup(&m->curl, m->smtp_url, "smtp,smtps", (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS),
-                  m->timeout_ms);
+                  timeout_ms);
+    /* Also bounds the QUIT when a dropped connection is closed. */
+    curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)((timeout_ms + 999) / 1000));
     curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(m->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
     if (m->username)
         curl_easy_setopt(c, CURLOPT_USERNAME, m->username);
@@ -530,45 +615,158 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         curl_easy_setopt(c, CURLOPT_PASSWORD, m->password);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-    /* One recipient the server refuses (a mailbox that is gone) does not
-     * keep the mail from the others; only when every one is refused is
-     * the mail refused. */
-#if LIBCURL_VERSION_NUM >= 0x080200
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
-#else
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L); /* its name before 8.2 */
-#endif
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, m);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 
     CURLcode cc = curl_easy_perform(c);
-    long code = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    const char *why = pt_curl_why(&m->curl, cc);
+    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+    curl_slist_free_all(rcpt);
     if (cc == CURLE_OK) {
-        rc = PTRACK_OK;
-    } else if (code >= 500 && code < 600) {
-        m->host->log(m->inst, PTRACK_LOG_ERROR,
-                     "event %" PRId64 " (%s): the SMTP server refused the mail for good (%ld): %s; "
-                     "dropped (check from, to and the login)",
-                     ev->seq, ev->type, code, why);
+        tx->ok = true;
+        return true;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &tx->code);
+    /* A refusal is a reply of 4xx or 5xx that ended the transaction; its
+     * own text says more than libcurl's ("Weird server reply"). */
+    char digits[8];
+    snprintf(digits, sizeof(digits), "%ld", tx->code);
+    tx->refused = tx->code >= 400 && tx->code < 600;
+    if (!tx->refused)
+        tx->code = 0; /* the code of an earlier reply, which took what it answered */
+    if (tx->refused && strncmp(m->reply, digits, 3) == 0)
+        snprintf(tx->why, sizeof(tx->why), "%s", m->reply);
+    else
+        snprintf(tx->why, sizeof(tx->why), "%s", pt_curl_why(&m->curl, cc));
+    tx->at_rcpt = tx->refused && m->rcpt_sent;
+    pt_curl_forget(&m->curl);
+    return true;
+}
+
+/* Thread: the instance's worker. Ownership: ev is borrowed for the call.
+ *
+ * The mail goes to each recipient in a transaction of its own, so that the
+ * server answers for each. What each recipient made of the event being
+ * delivered is kept (m->rcpt) until the event is done with: a retry of it
+ * sends only to those that have not taken it. */
+static int email_deliver(void *state, const ptrack_event_t *ev)
+{
+    email_t *m = state;
+    if (!m->rcpt_held || m->rcpt_seq != ev->seq) {
+        memset(m->rcpt, RCPT_PENDING, m->n_to);
+        m->rcpt_held = true;
+        m->rcpt_seq = ev->seq;
+    }
+
+    int rc = PTRACK_RETRY;
+    pt_str_t msg = {0};
+    make_message(m, ev, &msg);
+    if (msg.oom) {
+        m->host->log(m->inst, PTRACK_LOG_WARN, "out of memory building the mail of event %" PRId64,
+                     ev->seq);
+        m->host->set_error(NULL, "out of memory building the mail");
+        goto out;
+    }
+
+    int64_t deadline = mono_ms() + m->timeout_ms;
+    size_t n_later = 0, later = 0;
+    tx_t tx = {0}, later_tx = {0};
+    for (size_t i = 0; i < m->n_to; i++) {
+        if (m->rcpt[i] != RCPT_PENDING)
+            continue;
+        int64_t left = deadline - mono_ms();
+        if (left <= 0) {
+            m->host->log(m->inst, PTRACK_LOG_WARN,
+                         "event %" PRId64 " (%s): the timeout (%" PRId64
+                         " ms) ran out before the mail went to %s; will try again for it",
+                         ev->seq, ev->type, m->timeout_ms, m->to[i].addr);
+            m->host->set_error(NULL,
+                               "sending the mail failed: the timeout ran out before it went to "
+                               "%s",
+                               m->to[i].addr);
+            rc = PTRACK_RETRY;
+            goto out;
+        }
+        if (!send_to(m, i, &msg, left, &tx)) {
+            m->host->set_error(NULL, "cannot make a curl handle or its list (out of memory?)");
+            rc = PTRACK_RETRY;
+            goto out;
+        }
+        if (tx.ok) {
+            m->rcpt[i] = RCPT_TAKEN;
+            continue;
+        }
+        if (!tx.at_rcpt) {
+            /* Before any recipient was named (no connection, TLS, the
+             * login, MAIL FROM) or without a refusal (a timeout, a
+             * connection lost): not about this recipient, and the others
+             * would fare no better now. */
+            if (tx.refused && code_permanent(tx.code)) {
+                m->host->log(m->inst, PTRACK_LOG_ERROR,
+                             "event %" PRId64 " (%s): the SMTP server refused the mail for good "
+                             "(%ld): %s; dropped (check from, to and the login)",
+                             ev->seq, ev->type, tx.code, tx.why);
+                m->host->set_error(NULL,
+                                   "the SMTP server refused the mail for good (%ld): %s; not "
+                                   "retried (check from, to and the login)",
+                                   tx.code, tx.why);
+                rc = PTRACK_ERROR;
+            } else {
+                m->host->log(m->inst, PTRACK_LOG_WARN,
+                             "event %" PRId64
+                             " (%s): sending the mail failed%s%.0ld: %s; will try again",
+                             ev->seq, ev->type, tx.code ? " with SMTP " : "", tx.code, tx.why);
+                m->host->set_error(NULL, "sending the mail failed%s%.0ld: %s",
+                                   tx.code ? " with SMTP " : "", tx.code, tx.why);
+                rc = PTRACK_RETRY;
+            }
+            goto out;
+        }
+        if (code_permanent(tx.code)) {
+            m->rcpt[i] = RCPT_REFUSED;
+            m->host->log(m->inst, PTRACK_LOG_ERROR,
+                         "event %" PRId64 " (%s): the SMTP server refused the mail to %s for good "
+                         "(%ld): %s; it does not get this event's mail",
+                         ev->seq, ev->type, m->to[i].addr, tx.code, tx.why);
+        } else {
+            if (n_later++ == 0) {
+                later = i;
+                later_tx = tx;
+            }
+            m->host->log(m->inst, PTRACK_LOG_WARN,
+                         "event %" PRId64 " (%s): the SMTP server refused the mail to %s for now "
+                         "(%ld): %s; will try again for it",
+                         ev->seq, ev->type, m->to[i].addr, tx.code, tx.why);
+        }
+    }
+
+    size_t n_taken = 0;
+    for (size_t i = 0; i < m->n_to; i++)
+        n_taken += m->rcpt[i] == RCPT_TAKEN;
+    if (n_later) {
+        m->host->set_error(NULL,
+                           "the SMTP server refused the mail to %s for now (%ld): %s; %zu of %zu "
+                           "recipients have it, %zu will be tried again",
+                           m->to[later].addr, later_tx.code, later_tx.why, n_taken, m->n_to,
+                           n_later);
+        rc = PTRACK_RETRY;
+    } else if (n_taken == 0) {
+        /* Every recipient refused for good: the mail, not one address. */
         m->host->set_error(NULL,
                            "the SMTP server refused the mail for good (%ld): %s; not retried "
                            "(check from, to and the login)",
-                           code, why);
+                           tx.code, tx.why);
         rc = PTRACK_ERROR;
     } else {
-        m->host->log(m->inst, PTRACK_LOG_WARN,
-                     "event %" PRId64 " (%s): sending the mail failed%s%.0ld: %s; will try again",
-                     ev->seq, ev->type, code ? " with SMTP " : "", code, why);
-        m->host->set_error(NULL, "sending the mail failed%s%.0ld: %s", code ? " with SMTP " : "",
-                           code, why);
-        rc = PTRACK_RETRY;
+        rc = PTRACK_OK;
     }
 out:
-    curl_slist_free_all(rcpt);
+    if (rc != PTRACK_RETRY)
+        m->rcpt_held = false; /* done with this event */
     pt_str_free(&msg);
     return rc;
 }

@@ -11,9 +11,13 @@
 #   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
 #     mail into a Maildir; the decoded Subject and body name the proposal in
 #     Chinese, the sender's display name is RFC 2047 encoded; a permanent
-#     refusal (552, message too big) is dropped; one recipient refused
-#     (550) does not keep the mail from the others; a server that is down
-#     at first receives the mail once it is up.
+#     refusal (552, message too big) is dropped; each recipient gets the
+#     mail in a transaction of its own: one refused for good (550) does not
+#     keep the mail from the others and is logged at error, one refused for
+#     now (452, or a 503) is retried alone until it takes the mail, and none gets it
+#     twice; after a transaction that failed (a 500 at the end of DATA) the
+#     next event goes on a new connection, not into the server's broken
+#     state; a server that is down at first receives the mail once it is up.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -112,10 +116,18 @@ SMTP_PORT="$(pt_free_port)"
 SMALL_PORT="$(pt_free_port)"
 LATE_PORT="$(pt_free_port)"
 PARTLY_PORT="$(pt_free_port)"
+FULL_PORT="$(pt_free_port)"
+NESTED_PORT="$(pt_free_port)"
 smtp mail "$SMTP_PORT"
 smtp small "$SMALL_PORT" -s 300
 # A server that refuses one of the two recipients (550): tests/e2e/receivers.
 PYTHONPATH="$PT_E2E_DIR/receivers" smtp partly "$PARTLY_PORT" -c smtp_refuse.Handler
+# One that refuses full@ for now (452) twice, busy@ with a 503 once, and
+# gone@ for good (550).
+PYTHONPATH="$PT_E2E_DIR/receivers" smtp full "$FULL_PORT" -c smtp_refuse.Handler
+# One whose first mail fails at the end of DATA (500) and leaves the
+# connection's transaction open (then 503 "nested MAIL command").
+PYTHONPATH="$PT_E2E_DIR/receivers" smtp nested "$NESTED_PORT" -c smtp_refuse.BrokenData
 
 SC='"events": ["proposal.status_changed"]'
 CR='"events": ["proposal.created"]'
@@ -134,6 +146,12 @@ pt_config '{}' ',"plugins": [
   {"instance": "partly", "path": "'"$MAIL_SO"'",
    "config": {"smtp_url": "smtp://127.0.0.1:'"$PARTLY_PORT"'", "from": "office@example.org",
               "to": ["gone@example.org", "li@example.org"], '"$SC"'}},
+  {"instance": "full", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$FULL_PORT"'", "from": "office@example.org",
+              "to": ["li@example.org", "full@example.org", "gone@example.org", "busy@example.org", "wang@example.org"], '"$SC"'}},
+  {"instance": "nested", "path": "'"$MAIL_SO"'",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$NESTED_PORT"'", "from": "office@example.org",
+              "to": ["li@example.org"], "events": ["proposal.*"]}},
   {"instance": "late", "path": "'"$MAIL_SO"'",
    "config": {"smtp_url": "smtp://127.0.0.1:'"$LATE_PORT"'", "from": "office@example.org",
               "to": ["li@example.org"], "timeout": "2s", '"$SC"'}}
@@ -222,16 +240,21 @@ check_eq "no zombie child of ptrackd" "" \
 
 # ---------------------------------------------------------------------------
 pt_step "email: aiosmtpd receives the mail, subject and body decoded name the proposal"
+# has_mail NAME [N]: the Maildir of server NAME holds N mails (1) or more.
 has_mail() {
-    [ -d "$PT_TMP/$1.maildir/new" ] && [ "$(ls "$PT_TMP/$1.maildir/new" | wc -l)" -ge 1 ]
+    [ -d "$PT_TMP/$1.maildir/new" ] && [ "$(ls "$PT_TMP/$1.maildir/new" | wc -l)" -ge "${2:-1}" ]
 }
-check_true "the mail arrived within 10 s" wait_for 10 has_mail mail
+check_true "the mail arrived within 10 s" wait_for 10 has_mail mail 2
 DUE_AT="$(jv '[e["proposal"]["due_at"] for e in j if e["type"] == "proposal.status_changed"][0]' "$FEED")"
 if out="$("$SYSPY" - "$PT_TMP/mail.maildir" "$TITLE" "$DUE_AT" 2>&1 <<'EOF'
 import datetime, email, email.header, email.policy, mailbox, sys
 box = mailbox.Maildir(sys.argv[1], create=False)
 msgs = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default) for m in box]
-assert len(msgs) == 1, "%d mails" % len(msgs)
+# One transaction per recipient: one mail each, the same message.
+assert len(msgs) == 2, "%d mails" % len(msgs)
+assert sorted(str(m["X-RcptTo"]) for m in msgs) == ["li@example.org", "zhang@example.org"], \
+    [str(m["X-RcptTo"]) for m in msgs]
+assert len({str(m["Message-ID"]) for m in msgs}) == 1, [str(m["Message-ID"]) for m in msgs]
 m = msgs[0]
 title, due = sys.argv[2], sys.argv[3]
 raw = [open(box._path + "/new/" + f, "rb").read() for f in __import__("os").listdir(box._path + "/new")][0]
@@ -274,6 +297,50 @@ check_contains "small's last error: the SMTP server's refusal, dropped" \
     "the SMTP server refused the mail for good (552)" "$(status small last_error)"
 check_true "partly: one recipient refused, the mail goes to the other" wait_for 10 has_mail partly
 check_eq "partly: delivered 1, nothing failed" "1 0" "$(status partly delivered) $(status partly failed)"
+check_contains "partly: the refused recipient is logged at error with the server's code" \
+    "ERROR [partly] event 2 (proposal.status_changed): the SMTP server refused the mail to gone@example.org for good (550): 550 5.1.1" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+
+# rcpts NAME: the envelope recipient and the seq of each mail server NAME
+# holds, sorted.
+rcpts() {
+    "$SYSPY" - "$PT_TMP/$1.maildir" <<'EOF'
+import mailbox, sys
+print(" ".join(sorted(str(m["X-RcptTo"]) + ":" + str(m["X-Ptrack-Delivery"])
+                      for m in mailbox.Maildir(sys.argv[1], create=False))))
+EOF
+}
+check_true "full: the mailbox that was full gets the mail once it takes it" wait_for 15 has_mail full 4
+check_true "full: the event counts as delivered" wait_for 5 test "$(status full delivered)" = 1
+sleep 1
+check_eq "full: one mail each for li, full, busy (503 once) and wang, none for gone, none twice" \
+    "busy@example.org:2 full@example.org:2 li@example.org:2 wang@example.org:2" "$(rcpts full)"
+check_eq "full: delivered 1 after 2 retries, nothing dropped" "1 2 0" \
+    "$(status full delivered) $(status full retries) $(status full failed)"
+check_contains "full: the temporary refusal is logged with the recipient and the code" \
+    "the SMTP server refused the mail to full@example.org for now (452): 452 4.2.2" \
+    "$(grep '\[full\]' "$PT_TMP/ptrackd.log")"
+check_contains "full: the 503 is taken as passing, not as a refusal" \
+    "the SMTP server refused the mail to busy@example.org for now (503)" \
+    "$(grep '\[full\]' "$PT_TMP/ptrackd.log")"
+check_contains "full: the refusal for good is logged at error" \
+    "ERROR [full] event 2 (proposal.status_changed): the SMTP server refused the mail to gone@example.org for good (550)" \
+    "$(grep '\[full\]' "$PT_TMP/ptrackd.log")"
+check_contains "full: the reason of the last retry names the recipient and the code, and who has the mail" \
+    "the SMTP server refused the mail to full@example.org for now (452): 452 4.2.2 <full@example.org>: mailbox full, try later; 3 of 5 recipients have it, 1 will be tried again" \
+    "$(status full last_error)"
+
+check_true "nested: the event after the failed one arrives" wait_for 10 has_mail nested
+check_true "nested: both events done with" wait_for 5 test "$(status nested failed)" = 1
+check_eq "nested: the created event was refused (500), the status change delivered" \
+    "li@example.org:2" "$(rcpts nested)"
+check_eq "nested: delivered 1, failed 1" "1 1" "$(status nested delivered) $(status nested failed)"
+check_contains "nested: the log quotes the server's own reply" \
+    "refused the mail to li@example.org for good (500): 500 5.3.0 internal error while storing the mail" \
+    "$(grep '\[nested\]' "$PT_TMP/ptrackd.log")"
+check_eq "nested: no 503 was taken for a refusal" "" \
+    "$(grep '\[nested\]' "$PT_TMP/ptrackd.log" | grep '503' || true)"
+
 check_true "late: retried while nothing listens" wait_for 10 test "$(status late retries)" -ge 2
 check_contains "late's last error: sending failed, tried again" "sending the mail failed" \
     "$(status late last_error)"
