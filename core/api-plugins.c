@@ -98,6 +98,11 @@ static void load(pt_call_t *call)
         return;
     }
     if (pt_plugins_load_runtime(registry(call), entry, &err) != PT_OK) {
+        /* Said in the log too: the operator reads there what was tried on
+         * the daemon, and only the client sees the answer. */
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(entry, "instance");
+        pt_warn("%s could not load plugin instance %s: %s", call->who.name,
+                cJSON_IsString(n) ? n->valuestring : "(unnamed)", err.message);
         cJSON_Delete(entry);
         pt_api_fail(call, &err);
         return;

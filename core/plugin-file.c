@@ -97,7 +97,8 @@ int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err)
         why = "is not a regular file";
     } else if (st->st_uid != 0 && st->st_uid != geteuid()) {
         snprintf(buf, sizeof(buf),
-                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu)",
+                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu): "
+                 "chown root it",
                  (unsigned long)st->st_uid, (unsigned long)geteuid());
         why = buf;
     } else if (st->st_mode & 022) {

@@ -220,6 +220,13 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                                o->type == PTRACK_OPT_STRINGS ? "]" : "", o->key,
                                o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
                                o->type == PTRACK_OPT_STRINGS ? "]" : "");
+            else if (cJSON_IsString(v) && o->type == PTRACK_OPT_STRINGS)
+                /* One value where a list is wanted: how to write it. */
+                option_problem(err, &problems, v->string,
+                               "option \"%s\" of %s must be %s, not a string (a list of one: "
+                               "[\"%.60s\"]; with ptrack plugins load, --set '%s=[\"%.60s\"]')",
+                               o->key, d->name, pt_plugin_option_expected(o->type), v->valuestring,
+                               o->key, v->valuestring);
             else
                 option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
                                o->key, d->name, pt_plugin_option_expected(o->type),

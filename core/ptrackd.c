@@ -367,6 +367,12 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
             usage(stdout);
             exit(0);
         default:
+            /* getopt says '?' for an option it does not know and for one
+             * whose value is missing: for the second, say which value. */
+            if (strcmp(argv[optind - 1], "--check-config") == 0)
+                return pt_error_set(err, PT_ECONFIG,
+                                    "--check-config takes the configuration file to check: "
+                                    "ptrackd --check-config FILE");
             return pt_error_set(err, PT_ECONFIG, "unknown or incomplete option \"%s\"; see --help",
                                 argv[optind - 1]);
         }

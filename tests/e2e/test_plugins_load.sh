@@ -110,6 +110,12 @@ refused "a number where text is wanted" 422 validation_failed \
 refused "a number where a list of text is wanted" 422 validation_failed \
     "must be an array of strings, not a number (write text that looks like a number in quotes: [\"18\"]; with ptrack plugins load, --set 'tags=[\"18\"]')" \
     '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "tags": 18}}'
+refused "one string where a list of text is wanted" 422 validation_failed \
+    "must be an array of strings, not a string (a list of one: [\"办公室\"]; with ptrack plugins load, --set 'tags=[\"办公室\"]')" \
+    '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "tags": "办公室"}}'
+check_true "a refused load is logged too, with who tried and why" \
+    grep -q "WARN .* could not load plugin instance o: option \"tags\" of good_options must be an array of strings, not a string" \
+    "$PT_TMP/ptrackd.log"
 refused "a bad duration" 422 validation_failed 'must be a duration such as "10s"' \
     '{"instance": "o", "path": "good_options.so", "config": {"url": "u", "timeout": "soon"}}'
 refused "an unknown entry key" 422 validation_failed "paht: unknown key" \
@@ -325,6 +331,9 @@ out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --plugin-dir "$PT_TMP/
 rc=$?
 check_true "--plugin-dir overrides the config" test "$rc" -ne 0 -a "$rc" -ne 124
 check_contains "and the plugin is looked up there" "$PT_TMP/nowhere/good_options.so does not exist" "$out"
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --check-config 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config without its file is a usage error" 1 "$rc"
+check_contains "saying it takes the file" "--check-config takes the configuration file to check: ptrackd --check-config FILE" "$out"
 
 pt_step "one format, one instance: in the config, at start, --check-config and SIGHUP"
 python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
