@@ -48,6 +48,12 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
         pt_table_cell(t, 0, "磁盘剩余 disk free");
         pt_table_cell(t, 1, pt_human_bytes((int64_t)room->valuedouble, text, sizeof text));
     }
+    const cJSON *refused = pt_json_get(h, "config_refused");
+    if (cJSON_IsObject(refused)) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "配置未生效 config refused");
+        pt_table_cellf(t, 1, "%s", pt_json_str(refused, "at") ? pt_json_str(refused, "at") : "?");
+    }
     const cJSON *failed = pt_json_get(h, "plugins_failed");
     if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
         char *names = pt_json_join(failed, ", ");
@@ -90,6 +96,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         else
             print_health(cli, resp.json);
         rc = PT_EXIT_OK;
+        const cJSON *refused = pt_json_get(resp.json, "config_refused");
+        if (cJSON_IsObject(refused))
+            fprintf(stderr,
+                    "ptrack: the last reload's configuration was refused, and the one before runs: "
+                    "%s\n",
+                    pt_json_str(refused, "message") ? pt_json_str(refused, "message") : "?");
         const cJSON *failed = pt_json_get(resp.json, "plugins_failed");
         if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
             char *names = pt_json_join(failed, ", ");

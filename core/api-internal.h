@@ -21,6 +21,9 @@ struct pt_api_s {
     uv_timer_t heartbeat;      /* keeps event streams alive through proxies */
     pt_metrics_t *metrics;     /* request counters for /metrics */
     bool shutting_down;
+    char *reload_refused;      /* why the last SIGHUP's configuration was refused; NULL when
+                                  it was applied, or none came */
+    int64_t reload_refused_at; /* when, ms since the epoch */
 };
 
 /* A request in the API's hands: the HTTP request and who sent it. */

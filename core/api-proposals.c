@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json-strict.h"
+#include "timefmt.h"
 
 /* ---- Answers from the store ------------------------------------------ */
 
@@ -515,6 +516,19 @@ static void on_health(pt_read_t *r)
         cJSON_AddNumberToObject(j, "disk_free_bytes", (double)free_bytes);
     else
         cJSON_AddNullToObject(j, "disk_free_bytes");
+    /* A reload whose configuration was refused leaves the running one:
+     * the file says what is not in force. */
+    if (call->api->reload_refused) {
+        cJSON *rr = cJSON_AddObjectToObject(j, "config_refused");
+        char at[40];
+        if (rr) {
+            cJSON_AddStringToObject(rr, "at",
+                                    pt_time_format(call->api->reload_refused_at, at, sizeof at));
+            cJSON_AddStringToObject(rr, "message", call->api->reload_refused);
+        }
+    } else {
+        cJSON_AddNullToObject(j, "config_refused");
+    }
     /* The configuration's plugin instances that the last reload could not
      * load or change: a notifier named there may not be delivering. Names
      * only; an admin reads why in GET /v1/plugins. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include "log.h"
 
@@ -203,10 +204,21 @@ static void free_after_close(uv_handle_t *h)
     free(h->data);
 }
 
+void pt_api_note_reload(pt_api_t *api, const char *refused)
+{
+    free(api->reload_refused);
+    api->reload_refused = refused ? strdup(refused) : NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    api->reload_refused_at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void pt_api_free(pt_api_t *api)
 {
     if (!api)
         return;
+    free(api->reload_refused);
+    api->reload_refused = NULL;
     pt_api_tokens_free(api);
     pt_metrics_free(api->metrics);
     api->metrics = NULL;

@@ -40,6 +40,10 @@ int pt_api_head_check(const pt_http_request_t *req, void *ud, const char **code,
 /* The handler to give pt_http_server_new(); ud is the pt_api_t. */
 void pt_api_handle(pt_http_request_t *req, void *ud);
 void pt_api_set_config(pt_api_t *api, const pt_config_t *config);
+/* What the last reload (SIGHUP) did, for GET /v1/health: `refused` says
+ * why its configuration was refused (copied), NULL that it was applied.
+ * Thread: loop. */
+void pt_api_note_reload(pt_api_t *api, const char *refused);
 /* Whether a token of cfg has the name of a token made at run time that is
  * in force (the history would show two holders as one): sets err, naming
  * it, and returns PT_ECONFIG; else PT_OK. */

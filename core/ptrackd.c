@@ -634,21 +634,27 @@ static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t 
  * effect at once, without dropping a connection; the data directory, the
  * listeners, the socket's group, the workflow and the categories need a
  * restart. */
+/* A reload's configuration refused: logged, and kept for GET /v1/health
+ * until a reload is applied. Clears err and frees next. */
+static void refuse_reload(daemon_t *d, pt_error_t *err, pt_config_t *next)
+{
+    pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err->message);
+    pt_api_note_reload(d->api, err->message);
+    pt_error_clear(err);
+    pt_config_free(next);
+}
+
 static void reload(daemon_t *d)
 {
     pt_config_t next;
     pt_config_init(&next);
     pt_error_t err = {0};
     if (read_config(d, &next, &err) != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
-        pt_error_clear(&err);
-        pt_config_free(&next);
+        refuse_reload(d, &err, &next);
         return;
     }
     if (pt_api_check_token_names(d->api, &next, &err) != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
-        pt_error_clear(&err);
-        pt_config_free(&next);
+        refuse_reload(d, &err, &next);
         return;
     }
     /* The listeners and the socket's group change only at the next start,
@@ -660,17 +666,14 @@ static void reload(daemon_t *d)
         resolve_group(next.socket_group, &group) != 0)
         pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"", next.socket_group);
     if (err.code != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
-        pt_error_clear(&err);
-        pt_config_free(&next);
+        refuse_reload(d, &err, &next);
         return;
     }
     pt_log_level_t level;
     if (pt_log_level_parse(next.log_level, &level) != 0) {
-        pt_error("SIGHUP: log_level \"%s\" must be debug, info, warn or error; the running "
-                 "configuration stays",
-                 next.log_level);
-        pt_config_free(&next);
+        pt_error_set(&err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
+                     next.log_level);
+        refuse_reload(d, &err, &next);
         return;
     }
     /* The workflow takes effect at the next start, and that start would
@@ -682,18 +685,14 @@ static void reload(daemon_t *d)
         warn_workflow_changed(d->workflow, wf, next.workflow);
     pt_workflow_free(wf);
     if (wrc != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
-        pt_error_clear(&err);
-        pt_config_free(&next);
+        refuse_reload(d, &err, &next);
         return;
     }
     /* The plugin instances it names are checked before anything changes
      * (all but their plugins' create()). The built-in formats are not: one
      * that cannot be loaded is skipped, as at a start. */
     if (next.plugins && pt_plugins_check(d->plugins, next.plugins, false, &err) != PT_OK) {
-        pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err.message);
-        pt_error_clear(&err);
-        pt_config_free(&next);
+        refuse_reload(d, &err, &next);
         return;
     }
     cJSON *builtins =
@@ -726,6 +725,7 @@ static void reload(daemon_t *d)
     pt_deadline_engine_configure(d->deadlines, &d->config.deadlines);
     /* The built-in formats stay as they are unless the configuration now
      * names them or turns them off. */
+    pt_api_note_reload(d->api, NULL);
     int failed = pt_plugins_reload(d->plugins, d->config.plugins, builtins);
     cJSON_Delete(builtins);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "

@@ -63,6 +63,17 @@ check_true "the refusal is logged, naming the key" \
     grep -q 'SIGHUP: the configuration was refused.*limits.body' "$PT_TMP/ptrackd.log"
 as_viewer GET /v1/health
 check_status "the old tokens still work" 200
+check_contains "health says the file's configuration is not in force, and why" "limits.body" \
+    "$(jv 'j["config_refused"]["message"]')"
+check_eq "... still ok: the running configuration serves" ok "$(jv 'j["status"]')"
+out="$("$PTRACK" --socket "$PT_SOCK" health 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack health passes" 0 "$rc"
+check_contains "... and warns that the last reload was refused" \
+    "ptrack: the last reload's configuration was refused, and the one before runs: config $PT_CONF: limits.body" "$out"
+cp "$PT_TMP/good.json" "$PT_CONF"
+reload
+as_viewer GET /v1/health
+check_eq "a reload that is applied clears it" null "$(jv 'json.dumps(j["config_refused"])')"
 # A workflow that would not load at the next start, with a new token: the
 # reload is refused whole (the workflow itself only changes at a start).
 NEXT_TOKEN="next-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
