@@ -723,8 +723,15 @@ int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_m
                             "when %s",
                             inst->name, inst->jobs, inst->jobs == 1 ? "" : "s",
                             inst->jobs == 1 ? "it ends" : "they end");
-    if (inst->notifier && pt_notifier_stop(inst, deadline_ms, err) != PT_OK)
+    if (inst->notifier && pt_notifier_stop(inst, deadline_ms, err) != PT_OK) {
+        /* At a stop, there is no later: the caller says what happens. */
+        if (!p->shut_down) {
+            char msg[sizeof(err->message)];
+            snprintf(msg, sizeof(msg), "%s", err->message);
+            pt_error_set(err, err->code, "%s; try again once the plugin's call returns", msg);
+        }
         return err->code;
+    }
     unlink_instance(p, inst);
     pt_plugin_file_t *file = inst->file;
     destroy_state(inst);
@@ -1357,8 +1364,8 @@ void pt_plugins_shutdown(pt_plugins_t *p)
          * may be executing, so the file stays mapped (leaked on purpose)
          * and the instance is only taken off the list. Its state is not
          * destroyed either, since its thread may still use it. */
-        pt_error("plugin instance %s cannot be stopped (%s); its plugin stays mapped until "
-                 "ptrackd exits",
+        pt_error("plugin instance %s cannot be stopped (%s); ptrackd stops without it (the "
+                 "event it is on is offered to it again at the next start)",
                  last->name, err.message);
         pt_error_clear(&err);
         unlink_instance(p, last);

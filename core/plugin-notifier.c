@@ -875,8 +875,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
          * stop when deliver() returns), and the caller logs that, once. */
         return pt_error_set(err, PT_ECONFLICT,
                             "notifier %s has been in deliver() for %" PRId64
-                            " s; it was not stopped (its code stays loaded); try again once the "
-                            "plugin's call returns",
+                            " s; it was not stopped (its code stays loaded)",
                             n->name, secs);
     }
     int64_t cursor = n->cursor, flushed = n->flushed;
