@@ -103,6 +103,7 @@ struct pt_notifier_s {
     int64_t resave_at_ms;     /* monotonic ms before which no cursor is written: 0, or
                                  RESAVE_MS after a refused write */
     bool save_failing;        /* the last cursor write the store answered was refused */
+    int64_t stored;           /* the cursor the store has kept, as far as it has answered */
     size_t queued;            /* events in the queue, for the status */
     uint64_t delivered;       /* deliver() returned PTRACK_OK */
     uint64_t failed;          /* events dropped: deliver() returned an error */
@@ -271,6 +272,8 @@ static void on_cursor_written(pt_write_t *w)
     bool first_failure = true, recovered = false;
     if (n) {
         pthread_mutex_lock(&n->mu);
+        if (w->err.code == PT_OK && w->seq > n->stored)
+            n->stored = w->seq;
         if (w->err.code != PT_OK) {
             first_failure = !n->save_failing;
             n->save_failing = true;
@@ -342,10 +345,18 @@ static void maybe_flush(pt_notifier_t *n, bool force)
         return;
     if (!force && cursor - flushed < FLUSH_EVENTS && now - n->last_flush_ms < FLUSH_MS)
         return;
-    if (queue_cursor_write(n->store, n->name, cursor, false) == PT_OK) {
+    /* flushed moves before the write is queued: the store may answer it
+     * (and a refusal move flushed back, on the loop) before this thread
+     * runs again, and that answer must have the last word. */
+    pthread_mutex_lock(&n->mu);
+    int64_t before = n->flushed;
+    if (cursor > n->flushed)
+        n->flushed = cursor;
+    pthread_mutex_unlock(&n->mu);
+    if (queue_cursor_write(n->store, n->name, cursor, false) != PT_OK) {
         pthread_mutex_lock(&n->mu);
-        if (cursor > n->flushed)
-            n->flushed = cursor;
+        if (n->flushed == cursor)
+            n->flushed = before;
         pthread_mutex_unlock(&n->mu);
     }
     n->last_flush_ms = now;
@@ -632,10 +643,14 @@ static bool read_cursor(pt_notifier_t *n)
             /* What an instance of this name stopped at just now may not
              * be committed yet (see stopped_note). */
             int64_t stopped_at = found ? stopped_cursor(n->name) : 0;
+            int64_t kept = seq;
             if (stopped_at > seq)
                 seq = stopped_at;
+            /* flushed is what the store holds: a stopped place it has not
+             * kept (its write still coming, or refused) is written again. */
             pthread_mutex_lock(&n->mu);
-            n->cursor = n->flushed = seq;
+            n->cursor = seq;
+            n->flushed = n->stored = kept;
             pthread_mutex_unlock(&n->mu);
             n->fetched = seq;
             return true;
@@ -695,7 +710,7 @@ static void *worker_main(void *arg)
          * trickle of events does not cost a commit each), then wait for a
          * wake or stop. */
         pthread_mutex_lock(&n->mu);
-        bool dirty;
+        bool dirty, drops_due = false;
         for (;;) {
             /* Looked at again after each wake: a refused write moves
              * flushed back and sets when to write again. */
@@ -705,20 +720,33 @@ static void *worker_main(void *arg)
                 flush_at = n->resave_at_ms;
             if (n->stop || n->known_seq > n->fetched)
                 break;
-            if (dirty) {
-                if (now_ms() >= flush_at)
-                    break;
-                wait_until(&n->cond, &n->mu, flush_at);
-            } else {
-                pthread_cond_wait(&n->cond, &n->mu);
+            /* Drops counted and not logged yet are logged when their time
+             * comes, also when no event follows them. */
+            int64_t until = dirty ? flush_at : INT64_MAX;
+            if (n->drops_unlogged && n->drop_logged_ms + DROP_LOG_MS < until)
+                until = n->drop_logged_ms + DROP_LOG_MS;
+            int64_t now = now_ms();
+            if (n->drops_unlogged && now >= n->drop_logged_ms + DROP_LOG_MS) {
+                drops_due = true;
+                break;
             }
+            if (dirty && now >= flush_at)
+                break;
+            if (until == INT64_MAX)
+                pthread_cond_wait(&n->cond, &n->mu);
+            else
+                wait_until(&n->cond, &n->mu, until);
         }
         pthread_mutex_unlock(&n->mu);
+        if (drops_due)
+            log_drops_since(n);
         if (dirty)
-            maybe_flush(n, true);
+            maybe_flush(n, false);
     }
 
 out:
+    if (n->drops_unlogged)
+        log_drops_since(n);
     queue_clear(n);
     pthread_mutex_lock(&n->mu);
     n->queued = 0;
@@ -920,7 +948,7 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
     pthread_mutex_lock(&n->mu);
     int64_t in_deliver = n->deliver_since_ms ? now_ms() - n->deliver_since_ms : 0;
     cJSON_AddNumberToObject(o, "cursor", (double)n->cursor);
-    cJSON_AddNumberToObject(o, "saved_cursor", (double)n->flushed);
+    cJSON_AddNumberToObject(o, "saved_cursor", (double)n->stored);
     cJSON_AddNumberToObject(o, "queue", (double)n->queued);
     cJSON_AddNumberToObject(o, "delivered", (double)n->delivered);
     cJSON_AddNumberToObject(o, "failed", (double)n->failed);
