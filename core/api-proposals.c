@@ -524,7 +524,12 @@ static void on_health(pt_read_t *r)
         if (rr) {
             cJSON_AddStringToObject(rr, "at",
                                     pt_time_format(call->api->reload_refused_at, at, sizeof at));
-            cJSON_AddStringToObject(rr, "message", call->api->reload_refused);
+            /* Why is an admin's to read: it may quote the file (a token's
+             * name, a path); the others are told when. */
+            if (call->who.role == PT_ROLE_ADMIN)
+                cJSON_AddStringToObject(rr, "message", call->api->reload_refused);
+            else
+                cJSON_AddNullToObject(rr, "message");
         }
     } else {
         cJSON_AddNullToObject(j, "config_refused");

@@ -1098,10 +1098,13 @@ static void *job_main(void *arg)
             /* An export() that returns PTRACK_OK has made the output:
              * one that never began it leaves the client an empty answer
              * of no type, which looks like no proposals. */
-            if (rc == PTRACK_OK && !job->begun && !atomic_load(&job->cancelled))
-                misused(job, true,
-                        "export() returned PTRACK_OK without calling export_begin: it made no "
-                        "output");
+            if (rc == PTRACK_OK && !job->begun && !atomic_load(&job->cancelled) && !job->misuse) {
+                job->broken = true;
+                job->misuse = strdup("export() returned PTRACK_OK without calling export_begin: "
+                                     "it made no output");
+                if (!job->misuse)
+                    rc = PTRACK_ENOMEM;
+            }
             /* A refused call (a write before export_begin) means the output
              * is not whole, whatever the plugin returns. */
             if (rc == PTRACK_OK && job->broken)

@@ -63,8 +63,10 @@ check_true "the refusal is logged, naming the key" \
     grep -q 'SIGHUP: the configuration was refused.*limits.body' "$PT_TMP/ptrackd.log"
 as_viewer GET /v1/health
 check_status "the old tokens still work" 200
-check_contains "health says the file's configuration is not in force, and why" "limits.body" \
-    "$(jv 'j["config_refused"]["message"]')"
+check_eq "health tells a viewer the file's configuration is not in force, not why" "True None" \
+    "$(jv 'str(bool(j["config_refused"]["at"])) + " " + str(j["config_refused"]["message"])')"
+api GET /v1/health
+check_contains "... and an admin why" "limits.body" "$(jv 'j["config_refused"]["message"]')"
 check_eq "... still ok: the running configuration serves" ok "$(jv 'j["status"]')"
 out="$("$PTRACK" --socket "$PT_SOCK" health 2>&1)" && rc=0 || rc=$?
 check_eq "ptrack health passes" 0 "$rc"
