@@ -811,27 +811,34 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_erro
             descs[n++] = running->file->desc;
             continue;
         }
+        /* Every instance is judged, so that one check names every
+         * problem: the first is the answer, the others are logged. */
         pt_instance_t *inst;
-        if ((rc = prepare_instance(p, e, &inst, err)) != PT_OK) {
-            char msg[sizeof(err->message)];
-            snprintf(msg, sizeof(msg), "%s", err->message);
-            pt_error_set(err, err->code, "plugin instance %s: %s",
-                         cJSON_IsString(name) ? name->valuestring : "?", msg);
-            break;
+        pt_error_t one = {0};
+        int irc = prepare_instance(p, e, &inst, &one);
+        if (irc == PT_OK) {
+            prepared[n] = inst;
+            names[n] = inst->name;
+            descs[n++] = inst->file->desc;
+            /* create() and destroy() at once: no notifier is started, so
+             * no event is delivered and no cursor saved. */
+            if (create && (irc = create_state(inst, &one)) == PT_OK)
+                destroy_state(inst);
         }
-        prepared[n] = inst;
-        names[n] = inst->name;
-        descs[n++] = inst->file->desc;
-        /* create() and destroy() at once: no notifier is started, so no
-         * event is delivered and no cursor saved. */
-        if (create) {
-            if ((rc = create_state(inst, err)) != PT_OK) {
-                char msg[sizeof(err->message)];
-                snprintf(msg, sizeof(msg), "%s", err->message);
-                pt_error_set(err, err->code, "plugin instance %s: %s", inst->name, msg);
-                break;
+        if (irc != PT_OK) {
+            const char *shown = cJSON_IsString(name) ? name->valuestring : "?";
+            if (rc == PT_OK) {
+                rc = irc;
+                char msg[sizeof(one.message)];
+                snprintf(msg, sizeof(msg), "%s", one.message);
+                pt_error_move(err, &one);
+                pt_error_set(err, irc, "plugin instance %s: %s", shown, msg);
+            } else {
+                pt_error("config: plugin instance %s: %s (another problem of the same "
+                         "configuration)",
+                         shown, one.message);
             }
-            destroy_state(inst);
+            pt_error_clear(&one);
         }
     }
     if (rc == PT_OK)

@@ -327,6 +327,21 @@ rc=$?
 check_true "a bad option in the config stops the start" test "$rc" -ne 0 -a "$rc" -ne 124
 check_contains "the message names the instance and the option" 'config: plugins: plugin instance typo: option "retrys" is not an option of good_options' "$out"
 
+# Several bad entries: one check names every one of them.
+python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"].append({"instance": "typo", "path": "good_options.so", "config": {"url": "u", "retrys": 1}})
+c["plugins"].append({"instance": "broken", "path": "bad_major.so"})
+c["plugins"].append({"instance": "nofile", "path": "nothing.so"})
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+out="$(timeout 20 "$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "naming the first" 'plugin instance typo: option "retrys"' "$out"
+check_contains "and the second" "plugin instance broken: " "$out"
+check_contains "and the third" "plugin instance nofile: plugin file" "$out"
+
 out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/good.json" --plugin-dir "$PT_TMP/nowhere" 2>&1)"
 rc=$?
 check_true "--plugin-dir overrides the config" test "$rc" -ne 0 -a "$rc" -ne 124
