@@ -383,6 +383,8 @@ const char *pt_http_status_text(int status)
         return "Service Unavailable";
     case 504:
         return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         break;
     }
@@ -1218,6 +1220,13 @@ static int on_headers_complete(http_parser *p)
      * the handler (CS_HANDLER): it must never grow c->head, which the
      * handler's request points into. */
     c->head_done = true;
+    /* HTTP/2 and later frame their messages otherwise: a request line that
+     * names one is not a request this server can read (RFC 9110 15.6.6).
+     * 1.x of any minor version is answered as 1.1. */
+    if (p->http_major != 1)
+        return conn_error(c, 505, "http_version_not_supported",
+                          "HTTP/%u.%u is not supported; send the request as HTTP/1.1",
+                          p->http_major, p->http_minor);
     if (resolve_target(c) != 0)
         return -1;
     if (c->seen_te) {

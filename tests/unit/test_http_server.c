@@ -1187,6 +1187,34 @@ static void listen_addresses_are_parsed(void **state)
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(uv_loop_close(&loop), 0);
 }
+static void other_http_versions_get_505(void **state)
+{
+    fx_t *fx = *state;
+    static const char *const lines[] = {
+        "GET /hello HTTP/2.0\r\n\r\n",
+        "GET /hello HTTP/3.0\r\nHost: x\r\n\r\n",
+        "POST /echo HTTP/2.0\r\nContent-Length: 2\r\n\r\n{}",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        cli_t *c = cli_tcp(fx);
+        resp_t r;
+        cli_sends(c, lines[i]);
+        assert_int_equal(cli_response(c, &r), 0);
+        assert_error(&r, 505, "http_version_not_supported");
+        assert_non_null(strstr(r.body, "HTTP/1.1"));
+        resp_free(&r);
+        assert_true(cli_eof(c));
+        cli_free(c);
+    }
+
+    /* Any 1.x is served, as 1.1. */
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /hello HTTP/1.0\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    cli_free(c);
+}
 
 static void status_texts_cover_the_common_codes(void **state)
 {
@@ -1200,6 +1228,7 @@ static void status_texts_cover_the_common_codes(void **state)
     assert_string_equal(pt_http_status_text(422), "Unprocessable Entity");
     assert_string_equal(pt_http_status_text(431), "Request Header Fields Too Large");
     assert_string_equal(pt_http_status_text(503), "Service Unavailable");
+    assert_string_equal(pt_http_status_text(505), "HTTP Version Not Supported");
     assert_string_equal(pt_http_status_text(499), "Client Error");
 }
 
@@ -1216,6 +1245,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(chunked_body_over_the_limit_gets_413, setup, teardown),
         cmocka_unit_test_setup_teardown(huge_headers_get_431, setup, teardown),
+        cmocka_unit_test_setup_teardown(other_http_versions_get_505, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(expect_100_continue_is_answered_before_the_body, setup,
                                         teardown),
