@@ -114,6 +114,9 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
                   pt_error_t *err);
 int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, int64_t max,
                  int64_t def, int64_t *out, pt_error_t *err);
+/* A boolean parameter: true or 1 sets *out to 1, false or 0 to 0, absent
+ * to -1. */
+int pt_query_bool(const pt_http_request_t *req, const char *name, int *out, pt_error_t *err);
 /* Fills q->todo_states from the workflow (the states in which a unit's
  * part can be done, by the actions' effects), for a read that shows a
  * unit its part (unit_part) without a todo filter: GET of one proposal.

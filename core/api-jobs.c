@@ -126,15 +126,10 @@ void pt_api_imports(pt_call_t *call)
             return;
         }
     }
-    const char *partial = pt_http_query(req, "partial");
-    bool part = false;
-    if (partial) {
-        if (strcmp(partial, "true") == 0 || strcmp(partial, "1") == 0) {
-            part = true;
-        } else if (strcmp(partial, "false") != 0 && strcmp(partial, "0") != 0) {
-            pt_api_failf(call, PT_EBADREQUEST, "partial: \"%s\" must be true or false", partial);
-            return;
-        }
+    int part;
+    if (pt_query_bool(req, "partial", &part, &err) != PT_OK) {
+        pt_api_fail(call, &err);
+        return;
     }
     pt_job_options_t o = {
         .loop = call->api->opts.loop,
@@ -143,7 +138,7 @@ void pt_api_imports(pt_call_t *call)
         .format = format,
         .actor = call->who.name,
         .req = req,
-        .partial = part,
+        .partial = part == 1,
     };
     if (pt_job_start_import(&o, &err) != PT_OK) {
         pt_api_fail(call, &err);

@@ -123,7 +123,7 @@ int pt_query_int(const pt_http_request_t *req, const char *name, int64_t min, in
     return PT_OK;
 }
 
-static int query_bool(const pt_http_request_t *req, const char *name, int *out, pt_error_t *err)
+int pt_query_bool(const pt_http_request_t *req, const char *name, int *out, pt_error_t *err)
 {
     const char *s = pt_http_query(req, name);
     *out = -1;
@@ -292,8 +292,8 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
                                 "kind: \"%s\" must be suggestion, motion, proposal or other",
                                 q->kind);
     }
-    if ((rc = query_bool(req, "key_supervision", &q->key_supervision, err)) != PT_OK ||
-        (rc = query_bool(req, "overdue", &q->overdue, err)) != PT_OK)
+    if ((rc = pt_query_bool(req, "key_supervision", &q->key_supervision, err)) != PT_OK ||
+        (rc = pt_query_bool(req, "overdue", &q->overdue, err)) != PT_OK)
         return rc;
     const char *due = pt_http_query(req, "due_before");
     if (due && pt_time_parse(due, &q->due_before) != 0)
