@@ -33,7 +33,11 @@
  * When ptrackd exits while a command runs (a stop gives up on a deliver()
  * that has not returned), the command's group gets SIGTERM as the plugin's
  * code is unloaded, rather than running on without a parent: the event
- * comes again after the restart.
+ * comes again after the restart. However ptrackd ends, kill -9 and crashes
+ * included, the command itself gets SIGKILL as ptrackd's process goes
+ * (PR_SET_PDEATHSIG). The kernel passes that signal to no process the
+ * command starts: those run on, in the command's group, unless they exit
+ * with it (exec, or setpriv --pdeathsig) or a service manager ends them.
  *
  * Thread: create() and destroy() run on the loop thread; deliver() on the
  * instance's worker, which blocks in poll(2) while the command runs. The
@@ -44,12 +48,12 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -226,8 +230,8 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
             host->log(inst, PTRACK_LOG_ERROR, "option \"command\": element %zu is missing", i);
             goto fail;
         }
-        /* posix_spawn takes char *const argv[]; the strings are not
-         * written to. */
+        /* execve takes char *const argv[]; the strings are not written
+         * to. */
         x->argv[i] = (char *)arg;
     }
     if (x->argv[0][0] == '\0') {
@@ -337,6 +341,107 @@ static void close_fd(int *fd)
     }
 }
 
+/* fd, or a copy of it above 2 (close-on-exec) when it is 0, 1 or 2, so
+ * that no dup2 onto 0, 1 and 2 overwrites another one still to be copied
+ * (ptrackd may have been started with one of them closed). -1 on failure.
+ * Async-signal-safe. */
+static int above_std(int fd)
+{
+    return fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* The child's side of the fork, up to execve(2); never returns. ptrackd
+ * has other threads, whose locks the fork may have copied held, so only
+ * async-signal-safe calls are made here, on what spawn() made before the
+ * fork. fds are the child's stdin, stdout and stderr. When something fails
+ * before the command runs, its errno is written to `report` (closed on
+ * exec, so spawn() reads nothing when the command runs) and the child
+ * exits. */
+__attribute__((noreturn)) static void child_exec(const exec_t *x, char *const envp[],
+                                                 const int fds[3], int report, pid_t parent)
+{
+    /* The command dies with ptrackd, however ptrackd ends (kill -9, a
+     * crash): the kernel sends SIGKILL when the thread that forked it
+     * ends, and this worker stays in deliver() until the child is reaped,
+     * so that is when the process ends. A ptrackd gone between the fork
+     * and the prctl has already ended: the signal would never come. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+        goto fail;
+    if (getppid() != parent)
+        _exit(127);
+    /* A group of its own, so that a timeout kills what it started too. */
+    if (setpgid(0, 0) != 0)
+        goto fail;
+    int src[3];
+    for (int i = 0; i < 3; i++)
+        if ((src[i] = above_std(fds[i])) < 0)
+            goto fail;
+    if ((report = above_std(report)) < 0)
+        goto fail;
+    for (int i = 0; i < 3; i++)
+        if (dup2(src[i], i) < 0)
+            goto fail;
+#ifdef CLOSE_RANGE_CLOEXEC
+    /* Whatever the daemon or a library opened without O_CLOEXEC stays out
+     * of the command; report too is closed by the exec. Older kernels
+     * refuse the flag and leave it to O_CLOEXEC alone. */
+    (void)close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+#endif
+    /* Default dispositions (the daemon ignores SIGPIPE) before an empty
+     * mask (the worker blocks every signal, and a child inherits that),
+     * so that no signal reaches a handler of the daemon's here. */
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    for (int sig = 1; sig < NSIG; sig++)
+        (void)sigaction(sig, &dfl, NULL); /* SIGKILL, SIGSTOP and libc's own refuse */
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+        goto fail;
+    execve(x->file, x->argv, envp);
+fail:;
+    int e = errno;
+    ssize_t n = write(report, &e, sizeof(e));
+    (void)n; /* the parent sees the exit alone */
+    _exit(127);
+}
+
+/* Starts the command with fds as its stdin, stdout and stderr (left open
+ * here). Returns 0 with *pid set once the command runs, or the errno of
+ * what kept it from running (the child, if any, reaped).
+ * Thread: the worker. */
+static int spawn(exec_t *x, char *const envp[], const int fds[3], pid_t *pid)
+{
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0)
+        return errno;
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0)
+        child_exec(x, envp, fds, report[1], parent);
+    int e = child < 0 ? errno : 0;
+    close(report[1]);
+    if (child < 0) {
+        close(report[0]);
+        return e;
+    }
+    /* As the child does: the group is there before either side goes on,
+     * whichever runs first (EACCES once the child has run execve). */
+    (void)setpgid(child, child);
+    /* The command runs when the exec closes the pipe; an errno comes
+     * instead when it could not be started. */
+    ssize_t n;
+    while ((n = read(report[0], &e, sizeof(e))) < 0 && errno == EINTR)
+        ;
+    close(report[0]);
+    if (n == (ssize_t)sizeof(e)) {
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+            ;
+        return e;
+    }
+    *pid = child;
+    return 0;
+}
+
 /* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
 static int exec_deliver(void *state, const ptrack_event_t *ev)
 {
@@ -356,9 +461,6 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     char *envp[] = {"PATH=" CHILD_PATH, "LANG=C.UTF-8", env_event, env_seq, NULL};
 
     int rc = PTRACK_RETRY;
-    bool fa_ok = false, attr_ok = false;
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
     pid_t pid = -1;
 
     if (make_pipe(in) != 0 || make_pipe(out) != 0 || make_pipe(err) != 0) {
@@ -367,43 +469,10 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         x->host->set_error(NULL, "cannot make pipes for %s: %s", x->argv[0], strerror(errno));
         goto out;
     }
-    int e = posix_spawn_file_actions_init(&fa);
-    fa_ok = e == 0;
-    if (e == 0)
-        e = posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    if (e == 0)
-        e = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    if (e == 0)
-        e = posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    /* Whatever the daemon or a library opened without O_CLOEXEC stays out
-     * of the child. */
-    if (e == 0)
-        e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-#endif
-    if (e == 0) {
-        e = posix_spawnattr_init(&attr);
-        attr_ok = e == 0;
-    }
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    /* A group of its own, so that a timeout kills what it started too; an
-     * empty mask (the worker blocks every signal, and a child inherits
-     * that); default dispositions (the daemon ignores SIGPIPE). */
-    if (e == 0)
-        e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                                POSIX_SPAWN_SETSIGDEF);
-    if (e == 0)
-        e = posix_spawnattr_setpgroup(&attr, 0);
-    if (e == 0)
-        e = posix_spawnattr_setsigmask(&attr, &none);
-    if (e == 0)
-        e = posix_spawnattr_setsigdefault(&attr, &all);
-    if (e == 0)
-        e = posix_spawn(&pid, x->file, &fa, &attr, x->argv, envp);
-    /* Short of memory, the command runs unlisted: it is only not ended
-     * if ptrackd exits while it runs. */
+    const int fds[3] = {in[0], out[1], err[1]};
+    int e = spawn(x, envp, fds, &pid);
+    /* Short of memory, the command runs unlisted: it is then not sent
+     * SIGTERM when ptrackd exits, only the SIGKILL of its parent's death. */
     if (e == 0)
         running_add(pid);
     if (e != 0) {
@@ -545,10 +614,6 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
 out:
     if (pid > 0)
         running_remove(pid); /* reaped above */
-    if (attr_ok)
-        posix_spawnattr_destroy(&attr);
-    if (fa_ok)
-        posix_spawn_file_actions_destroy(&fa);
     close_fd(&in[0]);
     close_fd(&in[1]);
     close_fd(&out[0]);

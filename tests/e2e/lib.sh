@@ -165,6 +165,17 @@ pt_start() {
     done
 }
 
+# pt_plugin_so NAME: the path of the build's plugins/NAME.so, made go-w
+# (the loader refuses a file group or others may write, and the build
+# follows its umask); stops the test when it is not built. A test takes
+# it as EXEC_SO="$(pt_plugin_so notify_exec)", under set -e.
+pt_plugin_so() {
+    local so="$PT_BUILD_DIR/plugins/$1.so"
+    [ -f "$so" ] || pt_die "$so not built"
+    chmod go-w "$so"
+    printf '%s\n' "$so"
+}
+
 # pt_serve_cli: how a test of ptrack begins: the config of pt_config,
 # ptrackd started with the plugins of the build, and ptrack there to run.
 pt_serve_cli() {
