@@ -61,31 +61,110 @@ int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
     return PT_EVALIDATION;
 }
 
+/* Why a file or directory of plugins, st, may not be trusted: an owner
+ * other than root or ptrackd's user, or write access for group or others
+ * (whoever may write there may put code of their own into ptrackd).
+ * Returns the reason, in buf, to follow its name ("is writable by ..."),
+ * or NULL when there is none. */
+static const char *untrusted(const struct stat *st, char *buf, size_t size)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        snprintf(buf, size,
+                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu): "
+                 "chown root it",
+                 (unsigned long)st->st_uid, (unsigned long)geteuid());
+        return buf;
+    }
+    if (st->st_mode & 022) {
+        snprintf(buf, size, "is writable by %s (mode %04o); chmod go-w it",
+                 (st->st_mode & 002) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
+        return buf;
+    }
+    return NULL;
+}
+
+/* Refuses the plugin file path that open(2) could not open with errno e. */
+static void refuse_open(const char *path, int e, pt_error_t *err)
+{
+    char cwd[PATH_MAX];
+    if (e == ENOENT && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+        pt_plugin_refuse(err, "path",
+                         "plugin file %s does not exist in %s: a relative path is resolved "
+                         "against ptrackd's working directory, not the client's; give an "
+                         "absolute path",
+                         path, cwd);
+    else if (e == ENOENT)
+        pt_plugin_refuse(err, "path", "plugin file %s does not exist", path);
+    else if (e == ELOOP)
+        pt_plugin_refuse(err, "path",
+                         "plugin file %s is a symbolic link; give the file itself (links are "
+                         "refused so that the file checked is the file loaded)",
+                         path);
+    else
+        pt_plugin_refuse(err, "path", "cannot open plugin file %s: %s", path, strerror(e));
+}
+
+/* Opens the directory that holds the plugin file path (O_PATH) and checks
+ * it as the file is checked: anyone who may write to it may rename a file
+ * of their own over the plugin's. Its parents are not checked. Sets *base
+ * to the file's name in it. Returns the descriptor, or -1 with err set:
+ * a directory that cannot be opened is refused as the file would be. */
+static int dir_check(const char *path, const char **base, pt_error_t *err)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else if ((size_t)(slash - path) < sizeof(dir))
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    else {
+        pt_plugin_refuse(err, "path", "the plugin path is too long");
+        return -1;
+    }
+    /* "dir/" names the directory itself, which the file's check refuses. */
+    *base = !slash ? path : slash[1] ? slash + 1 : ".";
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        /* Not the file's own link: a link among the directories is
+         * followed, as it is at every other use of a path. */
+        int e = errno;
+        refuse_open(path, e == ELOOP ? ENOENT : e, err);
+        return -1;
+    }
+    struct stat st;
+    char buf[160];
+    const char *why = NULL;
+    if (fstat(dfd, &st) != 0) {
+        snprintf(buf, sizeof(buf), "cannot be examined: %s", strerror(errno));
+        why = buf;
+    } else {
+        why = untrusted(&st, buf, sizeof(buf));
+    }
+    if (why) {
+        close(dfd);
+        pt_plugin_refuse(err, "path", "plugin file %s: its directory %s %s", path, dir, why);
+        return -1;
+    }
+    return dfd;
+}
+
 int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err)
 {
+    const char *base;
+    int dfd = dir_check(path, &base, err);
+    if (dfd < 0)
+        return -1;
     /* O_NONBLOCK: a FIFO given as the path must be refused by the checks
      * below, not hang the loop in open() waiting for a writer. It changes
-     * nothing for the regular file that passes them. */
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+     * nothing for the regular file that passes them. Opened in the
+     * directory checked, not by its path again. */
+    int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int e = errno;
+    close(dfd);
     if (fd < 0) {
-        int e = errno;
-        char cwd[PATH_MAX];
-        if (e == ENOENT && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
-            pt_plugin_refuse(
-                err, "path",
-                "plugin file %s does not exist in %s: a relative path is resolved against "
-                "ptrackd's working directory, not the client's; give an absolute path",
-                path, cwd);
-        else if (e == ENOENT)
-            pt_plugin_refuse(err, "path", "plugin file %s does not exist", path);
-        else if (e == ELOOP)
-            pt_plugin_refuse(
-                err, "path",
-                "plugin file %s is a symbolic link; give the file itself (links are refused "
-                "so that the file checked is the file loaded)",
-                path);
-        else
-            pt_plugin_refuse(err, "path", "cannot open plugin file %s: %s", path, strerror(e));
+        refuse_open(path, e, err);
         return -1;
     }
     const char *why = NULL;
@@ -95,16 +174,8 @@ int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err)
         why = buf;
     } else if (!S_ISREG(st->st_mode)) {
         why = "is not a regular file";
-    } else if (st->st_uid != 0 && st->st_uid != geteuid()) {
-        snprintf(buf, sizeof(buf),
-                 "is owned by uid %lu; it must be owned by root or by ptrackd's user (uid %lu): "
-                 "chown root it",
-                 (unsigned long)st->st_uid, (unsigned long)geteuid());
-        why = buf;
-    } else if (st->st_mode & 022) {
-        snprintf(buf, sizeof(buf), "is writable by %s (mode %04o); chmod go-w it",
-                 (st->st_mode & 002) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
-        why = buf;
+    } else {
+        why = untrusted(st, buf, sizeof(buf));
     }
     if (why) {
         close(fd);
@@ -409,17 +480,27 @@ static int digest_fd(int fd, int copy, unsigned char digest[32], off_t *total, i
  * build. */
 bool pt_plugin_file_changed(pt_plugin_file_t *f)
 {
+    /* A file that a load would now refuse (made writable by others, given
+     * to another owner, or its directory so) is a change whatever it
+     * holds: the reload loads it again, is refused with the reason, and
+     * the running instance goes on as it was, named in plugins_failed,
+     * rather than the file's new state going unnoticed until a start
+     * refuses it. The directory first: a chmod of it leaves the file's
+     * status as it was. */
+    pt_error_t err = {0};
+    const char *base;
+    int dfd = dir_check(f->path, &base, &err);
+    pt_error_clear(&err);
+    if (dfd < 0)
+        return true;
+    close(dfd);
     struct stat st;
+    char buf[160];
     if (lstat(f->path, &st) != 0 || !S_ISREG(st.st_mode))
         return true;
     if (stat_is(f, &st))
         return false;
-    /* A file that a load would now refuse (made writable by others, given
-     * to another owner) is a change whatever it holds: the reload loads it
-     * again, is refused with the reason, and the running instance goes on
-     * as it was, named in plugins_failed, rather than the file's new state
-     * going unnoticed until a start refuses it. */
-    if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022))
+    if (untrusted(&st, buf, sizeof(buf)))
         return true;
     int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)

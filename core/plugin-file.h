@@ -21,8 +21,9 @@ int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
 
 /* Opens path with O_NOFOLLOW and checks what fstat() says of it (into
  * *st): a regular file, owned by root or by ptrackd's effective user, not
- * writable by group or others. Returns the descriptor, or -1 with err
- * set (field "path"). Thread: loop. */
+ * writable by group or others; and so of the directory that holds it
+ * (not of that directory's parents), in which it is opened. Returns the
+ * descriptor, or -1 with err set (field "path"). Thread: loop. */
 int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err);
 
 /* Loads the file that pt_plugin_file_check opened as fd, and closes fd:
@@ -39,7 +40,8 @@ bool pt_plugin_file_is(const pt_plugin_file_t *f, const struct stat *st);
 
 /* Whether the file at f's path is no longer the one f was loaded from: it
  * was removed, its content is not what was loaded, or a load would now
- * refuse it (its owner, or writable by others). A changed status alone, a
+ * refuse it (its owner, or writable by others, or its directory's). A
+ * changed status alone, a
  * chmod or a touch that leaves it loadable, is not a change: it is
  * recorded in f, so that the file is not read again. Thread: loop. */
 bool pt_plugin_file_changed(pt_plugin_file_t *f);

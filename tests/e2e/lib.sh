@@ -67,6 +67,11 @@ pt_init() {
     PTRACKD="${PTRACKD:-$PT_BUILD_DIR/ptrackd}"
     PTRACK="${PTRACK:-$PT_BUILD_DIR/ptrack}"
     [ -x "$PTRACKD" ] || pt_die "ptrackd not found at $PTRACKD (set PTRACKD)"
+    # The loader refuses a plugin whose directory group or others may
+    # write to: the build's directories of plugins follow the umask the
+    # build ran with (the tests make their plugin files go-w themselves).
+    chmod go-w "$PT_BUILD_DIR/plugins" "${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}" \
+        2>/dev/null || true
     command -v curl >/dev/null || pt_die "curl is needed"
     command -v python3 >/dev/null || pt_die "python3 is needed"
     # The interpreter itself, not a wrapper (pyenv shims cost 100 ms a call).

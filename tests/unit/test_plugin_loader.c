@@ -524,6 +524,65 @@ static void file_refusals_name_the_reason(void **state)
     }
 }
 
+/* A plugin file's directory is checked as the file is: whoever may write
+ * to it may rename a file of their own over the plugin's. The refusal names
+ * the directory and the fix; the directory's parents are not checked; a
+ * reload judges a loaded file whose directory a load would now refuse a
+ * change, until it is mended. */
+static void a_plugin_directory_others_may_write_to_is_refused(void **state)
+{
+    fx_t *f = *state;
+    const char *entry = "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                        "\"config\":{\"url\":\"u\"}}";
+    char want[PATH_MAX * 2 + 128];
+
+    assert_int_equal(chmod(f->dir, 0775), 0);
+    snprintf(want, sizeof(want),
+             "plugin file %s/good_options.so: its directory %s is writable by its group (mode "
+             "0775); chmod go-w it",
+             f->dir, f->dir);
+    assert_refused(f, load(f, entry), PT_EVALIDATION, want);
+    assert_string_equal(first_field(f), "path");
+    assert_int_equal(chmod(f->dir, 01777), 0);
+    snprintf(want, sizeof(want),
+             "its directory %s is writable by others (mode 1777); chmod go-w it", f->dir);
+    assert_refused(f, load(f, entry), PT_EVALIDATION, want);
+
+    if (geteuid() == 0) {
+        assert_int_equal(chmod(f->dir, 0755), 0);
+        assert_int_equal(chown(f->dir, 65534, 65534), 0);
+        snprintf(want, sizeof(want),
+                 "its directory %s is owned by uid 65534; it must be owned by root or by "
+                 "ptrackd's user (uid 0): chown root it",
+                 f->dir);
+        assert_refused(f, load(f, entry), PT_EVALIDATION, want);
+        assert_int_equal(chown(f->dir, 0, 0), 0);
+    }
+
+    /* Only the directory that holds the file: a loose parent is not its
+     * business. */
+    char dir[PATH_MAX], abs[PATH_MAX + 128];
+    snprintf(dir, sizeof(dir), "%s/loose", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(chmod(dir, 0777), 0);
+    snprintf(dir, sizeof(dir), "%s/loose/tight", f->dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    install(f, "good_options", "loose/tight/good.so");
+    snprintf(abs, sizeof(abs),
+             "{\"instance\":\"abs\",\"path\":\"%s/good.so\",\"config\":{\"url\":\"u\"}}", dir);
+    assert_int_equal(chmod(f->dir, 0700), 0);
+    assert_int_equal(load(f, abs), PT_OK);
+
+    /* Loaded, then its directory made writable by its group: a change for
+     * a reload, until the directory is mended. */
+    pt_plugin_file_t *file = pt_plugins_find(f->p, "abs")->file;
+    assert_false(pt_plugin_file_changed(file));
+    assert_int_equal(chmod(dir, 0775), 0);
+    assert_true(pt_plugin_file_changed(file));
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_false(pt_plugin_file_changed(file));
+}
+
 static void option_refusals_name_the_option(void **state)
 {
     fx_t *f = *state;
@@ -849,6 +908,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(declared_job_args_are_kept_and_a_1_0_plugin_has_none, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(file_refusals_name_the_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_plugin_directory_others_may_write_to_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(option_refusals_name_the_option, setup, teardown),
         cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
