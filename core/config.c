@@ -1029,18 +1029,37 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
             return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;
-        /* Root is admin whatever a config says: its entry only names it.
-         * A role other than admin would be a rule that does not hold; it
-         * is said, not refused, so that a configuration that held one
-         * still starts. (ptrackd's own user is admin too, but which user
-         * that is shows only at the start, not to --check-config.) */
-        if (u->uid == 0 && u->role != PT_ROLE_ADMIN)
-            pt_warn("config %s: socket_users.0.role: root is always admin on the socket; its "
-                    "entry names it (%s), the role %s is not used",
-                    ld->source ? ld->source : "(text)", u->name ? u->name : "",
-                    pt_role_name(u->role));
     }
     return 0;
+}
+
+/* c's entry of socket_users for root, or NULL. */
+static const pt_socket_user_t *root_entry(const pt_config_t *c)
+{
+    for (size_t i = 0; i < c->n_socket_users; i++)
+        if (c->socket_users[i].uid == 0)
+            return &c->socket_users[i];
+    return NULL;
+}
+
+void pt_config_warn_root_role(const pt_config_t *c, const pt_config_t *running, const char *source)
+{
+    /* Root is admin whatever a config says: its entry only names it. A
+     * role other than admin would be a rule that does not hold; it is
+     * said, not refused, so that a configuration that held one still
+     * starts. (ptrackd's own user is admin too, but which user that is
+     * shows only at the start, not to --check-config.) */
+    const pt_socket_user_t *u = root_entry(c);
+    if (!u || u->role == PT_ROLE_ADMIN)
+        return;
+    const pt_socket_user_t *was = running ? root_entry(running) : NULL;
+    /* A reload says it again only when the file newly says it: one that
+     * changes nothing there logs nothing. */
+    if (was && was->role == u->role && was->name && u->name && strcmp(was->name, u->name) == 0)
+        return;
+    pt_warn("config %s: socket_users.0.role: root is always admin on the socket; its entry names "
+            "it (%s), the role %s is not used",
+            source ? source : "(text)", u->name ? u->name : "", pt_role_name(u->role));
 }
 
 static int parse_categories(loader_t *ld, void *target, const cJSON *v, const char *path)
