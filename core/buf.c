@@ -136,6 +136,17 @@ void pt_buf_pct(pt_buf_t *b, const char *s)
     }
 }
 
+void pt_buf_sh_word(pt_buf_t *b, const char *s)
+{
+    pt_buf_append(b, "'", 1);
+    for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
+        pt_buf_append(b, s, (size_t)(q - s));
+        pt_buf_append(b, "'\\''", 4);
+    }
+    pt_buf_puts(b, s);
+    pt_buf_append(b, "'", 1);
+}
+
 void pt_buf_json_int(pt_buf_t *b, int64_t v)
 {
     pt_buf_printf(b, "%lld", (long long)v);

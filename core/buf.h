@@ -28,6 +28,10 @@ void pt_buf_json_str(pt_buf_t *b, const char *s);
 /* Appends s percent-encoded (RFC 3986): every byte but the unreserved
  * A-Z a-z 0-9 - . _ ~ as %XX. For a path segment or a header parameter. */
 void pt_buf_pct(pt_buf_t *b, const char *s);
+/* Appends s as one word of a POSIX shell command: in single quotes, each
+ * ' of it written '\'' (out of the quotes, escaped, and back in). Every
+ * other byte, UTF-8 included, stays as it is. */
+void pt_buf_sh_word(pt_buf_t *b, const char *s);
 void pt_buf_json_int(pt_buf_t *b, int64_t v);
 bool pt_buf_failed(const pt_buf_t *b);
 /* Hands the data over (NUL-terminated, never NULL unless failed) and resets

@@ -11,8 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "buf.h"
 #include "config.h"
 #include "timefmt.h"
+
+/* The longest refusal of one option, and the most of it that the words
+ * around a hint (set_hint) take besides the key and the plugin's name. */
+#define PROBLEM_MAX 400
+#define HINT_TEXT_MAX 160
 
 const char *pt_plugin_option_type_name(ptrack_option_type_t t)
 {
@@ -146,7 +152,7 @@ static void option_problem(pt_error_t *err, int *n, const char *key, const char 
 
 static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
 {
-    char msg[400], field[96];
+    char msg[PROBLEM_MAX], field[96];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -155,6 +161,57 @@ static void option_problem(pt_error_t *err, int *n, const char *key, const char 
     if ((*n)++ == 0)
         pt_error_set(err, PT_EVALIDATION, "%s", msg);
     pt_error_add_field(err, field, "%s", msg);
+}
+
+/* How to write option o: the JSON value `text` (a string, or a list of
+ * one, made of the value the request held) for the configuration, and
+ * the --set argument of `ptrack plugins load` that gives it, as one shell
+ * word that can be pasted whatever the text holds (a quote, a $, a
+ * space; Chinese stays as it is). Fills both into *json and *word, and
+ * returns false when the refusal of plugin d would not hold them whole
+ * (or memory is short): a hint cut short could not be pasted. */
+static bool set_hint(const ptrack_plugin_t *d, const ptrack_option_t *o, const char *text,
+                     bool list, pt_buf_t *json, pt_buf_t *word)
+{
+    if (list)
+        pt_buf_puts(json, "[");
+    pt_buf_json_str(json, text);
+    if (list)
+        pt_buf_puts(json, "]");
+    pt_buf_t arg;
+    pt_buf_init(&arg);
+    pt_buf_printf(&arg, "%s=%s", o->key, json->data ? json->data : "");
+    pt_buf_sh_word(word, arg.data ? arg.data : "");
+    bool ok =
+        !pt_buf_failed(&arg) && !pt_buf_failed(json) && !pt_buf_failed(word) &&
+        json->len + word->len + strlen(o->key) + strlen(d->name) + HINT_TEXT_MAX < PROBLEM_MAX;
+    pt_buf_free(&arg);
+    return ok;
+}
+
+/* A value of the wrong type, given as `given` ("a number"), that can be
+ * written as option o wants: text, as a string or, with `list`, a list of
+ * one. The refusal says how after `advice`, in the configuration's JSON
+ * and as a --set argument (set_hint); when those are too long for it,
+ * `fallback` says it alone. */
+static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *d,
+                         const ptrack_option_t *o, const char *given, const char *text, bool list,
+                         const char *advice, const char *fallback)
+{
+    pt_buf_t json, word;
+    pt_buf_init(&json);
+    pt_buf_init(&word);
+    if (set_hint(d, o, text, list, &json, &word))
+        option_problem(err, problems, o->key,
+                       "option \"%s\" of %s must be %s, not %s (%s: %s; with ptrack plugins load, "
+                       "--set %s)",
+                       o->key, d->name, pt_plugin_option_expected(o->type), given, advice,
+                       json.data, word.data);
+    else
+        option_problem(err, problems, o->key, "option \"%s\" of %s must be %s, not %s (%s)", o->key,
+                       d->name, pt_plugin_option_expected(o->type), given, fallback);
+    pt_buf_free(&json);
+    pt_buf_free(&word);
 }
 
 /* Checks the instance's `config` against the plugin's option table and
@@ -207,26 +264,20 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                                pt_plugin_option_expected(o->type), v->valuestring);
             else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
                      v->valuedouble == (double)(int64_t)v->valuedouble &&
-                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS))
+                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS)) {
                 /* A phone number, a session's number: text that reads as
                  * a number, also to `ptrack plugins load --set`. Only a
                  * whole number is written back as it was. */
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" of %s must be %s, not a number (write text that "
-                               "looks like a number in quotes: %s\"%.0f\"%s; with ptrack plugins "
-                               "load, --set '%s=%s\"%.0f\"%s')",
-                               o->key, d->name, pt_plugin_option_expected(o->type),
-                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
-                               o->type == PTRACK_OPT_STRINGS ? "]" : "", o->key,
-                               o->type == PTRACK_OPT_STRINGS ? "[" : "", v->valuedouble,
-                               o->type == PTRACK_OPT_STRINGS ? "]" : "");
-            else if (cJSON_IsString(v) && o->type == PTRACK_OPT_STRINGS)
+                char digits[32];
+                snprintf(digits, sizeof(digits), "%.0f", v->valuedouble);
+                hint_problem(err, &problems, d, o, "a number", digits,
+                             o->type == PTRACK_OPT_STRINGS,
+                             "write text that looks like a number in quotes",
+                             "write text that looks like a number in quotes");
+            } else if (cJSON_IsString(v) && o->type == PTRACK_OPT_STRINGS)
                 /* One value where a list is wanted: how to write it. */
-                option_problem(err, &problems, v->string,
-                               "option \"%s\" of %s must be %s, not a string (a list of one: "
-                               "[\"%.60s\"]; with ptrack plugins load, --set '%s=[\"%.60s\"]')",
-                               o->key, d->name, pt_plugin_option_expected(o->type), v->valuestring,
-                               o->key, v->valuestring);
+                hint_problem(err, &problems, d, o, "a string", v->valuestring, true,
+                             "a list of one", "a list of one: the string in [ and ]");
             else
                 option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
                                o->key, d->name, pt_plugin_option_expected(o->type),

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "json-strict.h"
 #include "plugin-file.h"
@@ -638,6 +639,54 @@ static void option_refusals_name_the_option(void **state)
                      3);
 }
 
+/* The hint for one string where a list is wanted is a --set argument
+ * that a shell takes back as the very value, whatever it holds: quotes,
+ * a backslash, $ and backquotes, Chinese as it is. A value too long for
+ * the message whole gets no hint to paste. */
+static void a_list_hint_can_be_pasted_into_a_shell(void **state)
+{
+    fx_t *f = *state;
+    const char *value = "it's \"ok\" $HOME `id` \\ 办公室";
+    pt_buf_t body;
+    pt_buf_init(&body);
+    pt_buf_puts(&body, "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":{\"url\":\"u\","
+                       "\"tags\":");
+    pt_buf_json_str(&body, value);
+    pt_buf_puts(&body, "}}");
+    assert_refused(f, load(f, body.data), PT_EVALIDATION,
+                   "not a string (a list of one: [\"it's \\\"ok\\\" $HOME `id` \\\\ 办公室\"]; "
+                   "with ptrack plugins load, --set 'tags=[\"it'\\''s \\\"ok\\\" $HOME `id` "
+                   "\\\\ 办公室\"]')");
+    pt_buf_free(&body);
+
+    /* What a shell makes of the word is tags= and the list of the value. */
+    const char *set = strstr(f->err.message, "--set ");
+    assert_non_null(set);
+    set += strlen("--set ");
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "printf '%%s' %.*s", (int)(strrchr(set, ')') - set), set);
+    FILE *sh = popen(cmd, "r");
+    assert_non_null(sh);
+    char got[600];
+    size_t n = fread(got, 1, sizeof(got) - 1, sh);
+    got[n] = '\0';
+    assert_int_equal(pclose(sh), 0);
+    assert_memory_equal(got, "tags=", 5);
+    cJSON *list = cJSON_Parse(got + 5);
+    assert_true(cJSON_IsArray(list) && cJSON_GetArraySize(list) == 1);
+    assert_string_equal(cJSON_GetArrayItem(list, 0)->valuestring, value);
+    cJSON_Delete(list);
+
+    char config[700];
+    snprintf(config, sizeof(config),
+             "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":{\"url\":\"u\","
+             "\"tags\":\"%0300d\"}}",
+             0);
+    assert_refused(f, load(f, config), PT_EVALIDATION,
+                   "not a string (a list of one: the string in [ and ])");
+    assert_null(strstr(f->err.message, "--set"));
+}
+
 static void entry_refusals_name_the_key(void **state)
 {
     fx_t *f = *state;
@@ -911,6 +960,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_plugin_directory_others_may_write_to_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(option_refusals_name_the_option, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_list_hint_can_be_pasted_into_a_shell, setup, teardown),
         cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
                                         teardown),
