@@ -16,11 +16,11 @@
  *                                 every recipient of one event
  *
  * The message is MIME: Subject and display names as RFC 2047 encoded words
- * (=?UTF-8?B?...?=), Date, a Message-ID made from the instance and the seq
- * (a repeat of an event after a restart has the same Message-ID, so that
- * mail programs can tell), MIME-Version, text/plain; charset=UTF-8 and the
- * body in base64 at 76 columns, so that no 8-bit text crosses a server that
- * does not take it.
+ * (=?UTF-8?B?...?=, 75 characters at most), every header folded between
+ * its words to keep its lines within 78 characters, Date, a Message-ID made from the instance and
+ * the seq (a repeat of an event after a restart has the same Message-ID, so that mail programs can
+ * tell), MIME-Version, text/plain; charset=UTF-8 and the body in base64 at 76 columns, so that no
+ * 8-bit text crosses a server that does not take it.
  *
  * Each recipient gets the mail in a transaction of its own, on one
  * connection, so that the server answers for each, and what each made of
@@ -138,18 +138,57 @@ static void buf_base64(pt_str_t *b, const void *data, size_t len, bool wrap)
     }
 }
 
+/* The most characters a header line should hold, CRLF not counted (RFC
+ * 5322 2.1.1). */
+#define LINE_CHARS 78
+
 /* The most bytes of text one encoded word holds: 56 characters of base64,
- * so that "Subject: =?UTF-8?B?...?=" stays within the 78 characters a line
- * should keep to (RFC 5322 2.1.1), and a word within RFC 2047's 75. */
+ * so that the word, 68 characters, is within RFC 2047's 75 and fits on a
+ * line after "Subject: ". */
 #define WORD_BYTES 42
 
-/* Appends text as RFC 2047 encoded words (=?UTF-8?B?...?=), each holding at
- * most WORD_BYTES bytes of whole UTF-8 characters; words are folded onto
- * lines of their own ("\r\n "). */
-static void buf_encoded_words(pt_str_t *b, const char *text)
+/* A header being written, as words: each goes on the line after a space,
+ * or on a line of its own (folded: CRLF and a space, RFC 5322 2.2.3) when
+ * it would take the line past LINE_CHARS. Only a word longer than a line
+ * (a very long address) makes a longer one. */
+typedef struct {
+    pt_str_t *b;
+    size_t col; /* the characters on the line so far */
+    bool empty; /* no word yet: the first stays on the field name's line */
+} header_t;
+
+static void header_begin(header_t *h, pt_str_t *b, const char *name)
+{
+    pt_str_printf(b, "%s:", name);
+    *h = (header_t){.b = b, .col = strlen(name) + 1, .empty = true};
+}
+
+static void header_word(header_t *h, const char *word, size_t n)
+{
+    if (!h->empty && h->col + 1 + n > LINE_CHARS) {
+        pt_str_puts(h->b, "\r\n ");
+        h->col = 1;
+    } else {
+        pt_str_puts(h->b, " ");
+        h->col++;
+    }
+    pt_str_append(h->b, word, n);
+    h->col += n;
+    h->empty = false;
+}
+
+static void header_end(header_t *h)
+{
+    pt_str_puts(h->b, "\r\n");
+}
+
+/* Puts text as RFC 2047 encoded words (=?UTF-8?B?...?=), each holding at
+ * most WORD_BYTES bytes of whole UTF-8 characters. A reader joins adjacent
+ * encoded words without the space or fold between them (RFC 2047 6.2). */
+static void header_encoded(header_t *h, const char *text)
 {
     size_t len = strlen(text), off = 0;
-    bool first = true;
+    pt_str_t word = {0};
     while (off < len) {
         size_t n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
         /* Back up to the start of a character: never split one. */
@@ -157,34 +196,42 @@ static void buf_encoded_words(pt_str_t *b, const char *text)
             n--;
         if (n == 0)
             n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
-        if (!first)
-            pt_str_puts(b, "\r\n ");
-        pt_str_puts(b, "=?UTF-8?B?");
-        buf_base64(b, text + off, n, false);
-        pt_str_puts(b, "?=");
+        pt_str_clear(&word);
+        pt_str_puts(&word, "=?UTF-8?B?");
+        buf_base64(&word, text + off, n, false);
+        pt_str_puts(&word, "?=");
+        header_word(h, pt_str_get(&word), word.len);
+        h->b->oom |= word.oom;
         off += n;
-        first = false;
     }
+    pt_str_free(&word);
 }
 
-/* Appends an address for a header: `=?UTF-8?B?...?= <addr>` for a
- * non-ASCII name, `"name" <addr>` for an ASCII one, `addr` without. */
-static void buf_address(pt_str_t *b, const address_t *a)
+/* Puts an address, followed by a comma unless it is the last: `"name"
+ * <addr>` for an ASCII name that fits on a line, encoded words and
+ * `<addr>` for another name, `addr` without one. The fold, where one is
+ * needed, comes between two words: never inside a quoted name. */
+static void header_address(header_t *h, const address_t *a, bool last)
 {
+    pt_str_t word = {0};
     if (a->name && is_ascii(a->name)) {
-        pt_str_puts(b, "\"");
+        pt_str_puts(&word, "\"");
         for (const char *p = a->name; *p; p++) {
             if (*p == '"' || *p == '\\')
-                pt_str_puts(b, "\\");
-            pt_str_append(b, p, 1);
+                pt_str_puts(&word, "\\");
+            pt_str_append(&word, p, 1);
         }
-        pt_str_printf(b, "\" <%s>", a->addr);
-    } else if (a->name) {
-        buf_encoded_words(b, a->name);
-        pt_str_printf(b, " <%s>", a->addr);
-    } else {
-        pt_str_puts(b, a->addr);
+        pt_str_puts(&word, "\"");
     }
+    if (word.len && word.len + 1 < LINE_CHARS)
+        header_word(h, pt_str_get(&word), word.len);
+    else if (a->name)
+        header_encoded(h, a->name);
+    pt_str_clear(&word);
+    pt_str_printf(&word, a->name ? "<%s>%s" : "%s%s", a->addr, last ? "" : ",");
+    header_word(h, pt_str_get(&word), word.len);
+    h->b->oom |= word.oom;
+    pt_str_free(&word);
 }
 
 /* Splits "name <addr>" or "addr" into a. Returns false when there is no
@@ -370,20 +417,21 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
     pt_str_printf(msg, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
                   tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                   tm.tm_sec);
-    pt_str_puts(msg, "From: ");
-    buf_address(msg, &m->from);
-    pt_str_puts(msg, "\r\nTo: ");
-    for (size_t i = 0; i < m->n_to; i++) {
-        if (i)
-            pt_str_puts(msg, ",\r\n ");
-        buf_address(msg, &m->to[i]);
-    }
+    header_t h;
+    header_begin(&h, msg, "From");
+    header_address(&h, &m->from, true);
+    header_end(&h);
+    header_begin(&h, msg, "To");
+    for (size_t i = 0; i < m->n_to; i++)
+        header_address(&h, &m->to[i], i + 1 == m->n_to);
+    header_end(&h);
     pt_str_t subject = {0};
     pt_wf_t wf = {m->host, m->inst};
     make_subject(&subject, &wf, ev);
-    pt_str_puts(msg, "\r\nSubject: ");
+    header_begin(&h, msg, "Subject");
     if (!subject.oom)
-        buf_encoded_words(msg, subject.p);
+        header_encoded(&h, subject.p);
+    header_end(&h);
     msg->oom |= subject.oom;
     pt_str_free(&subject);
     /* The instance's name, cut to what a Message-ID's left part may hold. */
@@ -395,8 +443,8 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
             *p == '-' || *p == '_')
             inst[k++] = *p;
     inst[k] = '\0';
-    pt_str_printf(msg, "\r\nMessage-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq,
-                  k ? inst : "notify", m->domain);
+    pt_str_printf(msg, "Message-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq, k ? inst : "notify",
+                  m->domain);
     pt_str_puts(msg, "MIME-Version: 1.0\r\n"
                      "Content-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: base64\r\n");
