@@ -63,7 +63,6 @@
 #include "strbuf.h"
 #include "times.h"
 
-/* A growable string. */
 /* An address as configured: "name <addr>" or "addr". */
 typedef struct {
     char *name; /* NULL: none */
