@@ -163,8 +163,12 @@ struct ptrack_job {
                    * contract forbids it (logged once) */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
-    cJSON *rejects;    /* [{where, reason}], the first REJECTED_MAX */
+    cJSON *rejects;    /* [{where, reason}], the first REJECTED_MAX in the file */
     int64_t n_rejects; /* records rejected, listed or not */
+    /* Where each of rejects is among the records (n_records when it was
+     * read), and how many are listed: add_reject keeps them in order. */
+    int64_t reject_at[REJECTED_MAX];
+    size_t n_listed;
     cJSON *ignored;    /* [{where, reason}], the first IGNORED_MAX */
     int64_t n_ignored; /* passages ignored, listed or not */
     pt_import_row_t *rows[BATCH];
@@ -342,25 +346,44 @@ ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
     return (ptrdiff_t)n;
 }
 
-/* Appends {where, reason} to *list (made on first use). A `where` left
+/* A passage {where, reason}, or NULL when memory ran out. A `where` left
  * empty becomes "<unit> N", a reason left empty `fallback`. */
-static void passage_add(cJSON **list, const char *where, const char *unit, int64_t n,
-                        const char *reason, const char *fallback)
+static cJSON *passage_new(const char *where, const char *unit, int64_t n, const char *reason,
+                          const char *fallback)
 {
     char pos[48];
     if (!where || !*where) {
         snprintf(pos, sizeof(pos), "%s %lld", unit, (long long)n);
         where = pos;
     }
-    if (!*list)
-        *list = cJSON_CreateArray();
     cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "where", where);
-    cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : fallback);
-    cJSON_AddItemToArray(*list, r);
+    if (!r || !cJSON_AddStringToObject(r, "where", where) ||
+        !cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : fallback)) {
+        cJSON_Delete(r);
+        return NULL;
+    }
+    return r;
 }
 
-static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
+/* Appends a passage (passage_new) to *list (made on first use). */
+static void passage_add(cJSON **list, const char *where, const char *unit, int64_t n,
+                        const char *reason, const char *fallback)
+{
+    cJSON *r = passage_new(where, unit, n, reason, fallback);
+    if (r && (*list || (*list = cJSON_CreateArray())))
+        cJSON_AddItemToArray(*list, r);
+    else
+        cJSON_Delete(r);
+}
+
+/* Counts a rejected record, the `at`th of the import's records, and lists
+ * it if it is among the first REJECTED_MAX of the file. Rejects do not
+ * come in the file's order: the store finds the records that repeat
+ * others as it stores their batch, which a partial import learns once it
+ * has read the next batch, and an all-or-nothing one once it has read the
+ * whole file. So each is put in its place, and one that comes before the
+ * last listed when REJECTED_MAX are takes that one's place. */
+static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const char *reason)
 {
     /* An import that is all or nothing is now nothing: what it staged is
      * dropped at once, so that the move of the rows staged so far stops
@@ -370,8 +393,26 @@ static void add_reject(ptrack_job_t *job, const char *where, const char *reason)
         pt_store_import_drop(job->store, job->id, &err);
         pt_error_clear(&err);
     }
-    if (job->n_rejects++ < REJECTED_MAX)
-        passage_add(&job->rejects, where, "record", job->n_records, reason, "rejected");
+    job->n_rejects++;
+    size_t n = job->n_listed, pos = n;
+    if (n == REJECTED_MAX && at > job->reject_at[n - 1])
+        return;
+    while (pos > 0 && job->reject_at[pos - 1] > at)
+        pos--;
+    cJSON *r = passage_new(where, "record", at, reason, "rejected");
+    if (!r || (!job->rejects && !(job->rejects = cJSON_CreateArray()))) {
+        cJSON_Delete(r);
+        return; /* counted, not listed */
+    }
+    if (n == REJECTED_MAX)
+        cJSON_DeleteItemFromArray(job->rejects, (int)--n);
+    if (pos == n)
+        cJSON_AddItemToArray(job->rejects, r);
+    else
+        cJSON_InsertItemInArray(job->rejects, (int)pos, r);
+    memmove(job->reject_at + pos + 1, job->reject_at + pos, (n - pos) * sizeof(*job->reject_at));
+    job->reject_at[pos] = at;
+    job->n_listed = n + 1;
 }
 
 static bool has_rejects(const ptrack_job_t *job)
@@ -380,14 +421,17 @@ static bool has_rejects(const ptrack_job_t *job)
 }
 
 /* Lists the records the store rejected because they repeat another of the
- * import (pt_import_result_t's repeats) with the others rejected. */
+ * import (pt_import_result_t's repeats) with the others rejected, each in
+ * its place in the file. */
 static void take_repeats(ptrack_job_t *job)
 {
     int64_t listed = 0;
     const cJSON *r;
     cJSON_ArrayForEach(r, job->res.repeats)
     {
-        add_reject(job, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "where")),
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(r, "record");
+        add_reject(job, cJSON_IsNumber(at) ? (int64_t)at->valuedouble : job->n_records,
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "where")),
                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "reason")));
         listed++;
     }
@@ -540,11 +584,12 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
                      where ? where : "?");
         store_failed(job, &err);
     } else if (!row) {
-        add_reject(job, where, err.message);
+        add_reject(job, job->n_records, where, err.message);
     } else if (!job->partial && has_rejects(job)) {
         /* The import will be refused: staging more would be wasted. */
         free(row);
     } else {
+        pt_import_row_set_record(row, job->n_records);
         job->rows[job->n_rows++] = row;
         if (job->n_rows == BATCH)
             flush_batch(job, false);
@@ -563,7 +608,7 @@ int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reaso
     if (!host_enter(job))
         return PTRACK_ECANCELED;
     job->n_records++;
-    add_reject(job, where, reason);
+    add_reject(job, job->n_records, where, reason);
     host_leave(job);
     return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
 }

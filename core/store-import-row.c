@@ -27,6 +27,9 @@ struct pt_import_row_s {
      * ptrack): 0 when it had none. The move maps a merge into a proposal of
      * the same import to that proposal's new id. */
     int64_t old_id, old_merged_into;
+    /* The record's place among its import's records, counted from 1 (0:
+     * not said): rejects are listed in this order. */
+    int64_t record;
     uint8_t key_supervision, clock, replied, pad_;
     /* Then, one after another: the strings of ROW_TEXTS, each a byte that
      * says whether it is set and its NUL-ended text; the middle of the
@@ -47,6 +50,16 @@ void pt_import_row_ids(const pt_import_row_t *row, int64_t *old_id, int64_t *old
 {
     *old_id = row->old_id;
     *old_merged_into = row->old_merged_into;
+}
+
+void pt_import_row_set_record(pt_import_row_t *row, int64_t record)
+{
+    row->record = record;
+}
+
+int64_t pt_import_row_record(const pt_import_row_t *row)
+{
+    return row->record;
 }
 
 enum {

@@ -453,9 +453,10 @@ static int utf8_prefix(const char *s, size_t max)
 
 /* Rejects a record that repeats one the import stored before it: the
  * same number in the same session, or the same source, in one file is two
- * records for one proposal, and one of them would be lost. */
+ * records for one proposal, and one of them would be lost. `record` is its
+ * place among the import's records (pt_import_row_record). */
 static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_number,
-                         const char *place, pt_error_t *err)
+                         const char *place, int64_t record, pt_error_t *err)
 {
     res->n_repeats++;
     if (res->n_repeats > PT_IMPORT_REPEATS_LISTED)
@@ -486,6 +487,7 @@ static int repeat_reject(pt_import_result_t *res, const pt_cols_t *c, bool by_nu
     cJSON *r = cJSON_CreateObject();
     if (!r || !cJSON_AddStringToObject(r, "where", place) ||
         !cJSON_AddStringToObject(r, "reason", reason) ||
+        !cJSON_AddNumberToObject(r, "record", (double)record) ||
         (!res->repeats && !(res->repeats = cJSON_CreateArray()))) {
         cJSON_Delete(r);
         return pt_error_set(err, PT_ENOMEM, "out of memory");
@@ -583,7 +585,7 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     if (dup == SQLITE_ROW && stored_here(m, stored_id)) {
         /* Rejected; a later record that names its old id in merged_into
          * is pointed at the first, which it repeats. */
-        int rc = repeat_reject(res, &r.c, by_number, place, err);
+        int rc = repeat_reject(res, &r.c, by_number, place, pt_import_row_record(row), err);
         return rc == PT_OK ? merges_note(m, row, stored_id, false, err) : rc;
     }
     if (dup == SQLITE_ROW) {

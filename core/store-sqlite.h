@@ -190,10 +190,12 @@ bool pt_rowbatch_empty(const pt_rowbatch_t *b);
 /* An imported record as staged (store-import-row.c): one allocation of
  * pt_import_row_size() bytes, at least PT_IMPORT_ROW_MIN, that begins with
  * that size as a uint32_t. */
-#define PT_IMPORT_ROW_MIN 68
+#define PT_IMPORT_ROW_MIN 76
 uint32_t pt_import_row_size(const pt_import_row_t *row);
 /* The id and merged_into the record had where it came from (0: none). */
 void pt_import_row_ids(const pt_import_row_t *row, int64_t *old_id, int64_t *old_merged_into);
+/* The record's place among its import's records (pt_import_row_set_record). */
+int64_t pt_import_row_record(const pt_import_row_t *row);
 /* Reads a row back: its columns into r (all but id, version and doc;
  * created_at and updated_at 0 unless the record had them) and the middle of
  * its document into *mid. Ownership: the strings point into row. */

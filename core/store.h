@@ -353,8 +353,10 @@ typedef struct {
     int64_t first_id, last_id; /* of the proposals stored; 0 when none */
     /* The records that repeat one stored earlier by the same import (the
      * same number in the same session, or the same source): rejected, not
-     * skipped. [{where, reason}], the first PT_IMPORT_REPEATS_LISTED of
-     * n_repeats; NULL when none. Ownership: the caller frees (cJSON_Delete). */
+     * skipped. [{where, reason, record}] in the order of the rows (record:
+     * the row's pt_import_row_set_record), the first
+     * PT_IMPORT_REPEATS_LISTED of n_repeats; NULL when none. Ownership: the
+     * caller frees (cJSON_Delete). */
     cJSON *repeats;
     int64_t n_repeats;
 } pt_import_result_t;
@@ -376,6 +378,10 @@ typedef struct pt_import_row_s pt_import_row_t;
  * fields). Ownership: the caller frees *row. Thread: any (no I/O). */
 int pt_store_import_check(pt_store_t *s, const cJSON *record, const char *place,
                           pt_import_row_t **row, pt_error_t *err);
+/* Tells the row its record's place among the import's records, counted
+ * from 1, which pt_import_result_t's repeats give back as "record", so
+ * that they can be listed in the file's order with the other rejects. */
+void pt_import_row_set_record(pt_import_row_t *row, int64_t record);
 
 /* Stages rows[0..n) of import `job` (an id unique to the job) as records
  * first_n, first_n + 1, ...: appended to an unlinked temporary file of the

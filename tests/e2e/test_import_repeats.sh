@@ -102,4 +102,29 @@ check_eq "the repeat is named" "line 2601" "$(jv '",".join(r["where"] for r in j
 api GET "/v1/proposals?session=SW&limit=1"
 check_eq "nothing of it stored" "0" "$(jv 'len(j["items"])')"
 
+pt_step "a partial import lists its rejects in line order, a repeat found at the next batch too"
+# Line 5 repeats line 1 in the first batch, whose repeats are known only
+# once the second batch has been read; lines 2101-3100 fail validation in
+# the second. The first 1,000 by line are listed: the repeat, then 999.
+python3 - "$W/order.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(1, 3201):
+        if i == 5:
+            rec = {"title": "重复的建议", "session": "SO", "number": "O1"}
+        elif 2101 <= i <= 3100:
+            rec = {"session": "SO", "number": "O%d" % i, "delegation": "山西代表团"}
+        else:
+            rec = {"title": "关于加快太原地铁建设的建议%d" % i, "session": "SO", "number": "O%d" % i}
+        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+EOF
+pt_import jsonl "$W/order.jsonl" "partial=true"
+check_status "partial" 200
+check_eq "2199 imported, 1001 rejected, 1000 listed" "2199 0 1001 1000" \
+    "$(jv '"%d %d %d %d" % (j["imported"], j["skipped"], j["rejected_count"], len(j["rejected"]))')"
+check_eq "the repeat first, then the invalid records by line" "line 5,line 2101,line 2102,line 3099" \
+    "$(jv '",".join(r["where"] for r in j["rejected"][:3] + j["rejected"][-1:])')"
+check_eq "listed in line order" "True" \
+    "$(jv 'str([int(r["where"].split()[1]) for r in j["rejected"]] == sorted(int(r["where"].split()[1]) for r in j["rejected"]))')"
+
 pt_finish
