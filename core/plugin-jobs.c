@@ -385,14 +385,12 @@ static void passage_add(cJSON **list, const char *where, const char *unit, int64
  * last listed when REJECTED_MAX are takes that one's place. */
 static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const char *reason)
 {
-    /* An import that is all or nothing is now nothing: what it staged is
-     * dropped at once, so that the move of the rows staged so far stops
-     * holding the writer. */
-    if (!job->partial && job->n_rejects == 0 && job->staged > 0) {
-        pt_error_t err = {0};
-        pt_store_import_drop(job->store, job->id, &err);
-        pt_error_clear(&err);
-    }
+    /* An import that is all or nothing is now nothing: the move of the
+     * rows staged so far stops at once, so that it no longer holds the
+     * writer. The rows stay staged, and so do the next, for the records
+     * that repeat others to be found at the end (refused_repeats). */
+    if (!job->partial && job->n_rejects == 0 && job->staged > 0)
+        pt_store_import_refuse(job->store, job->id);
     job->n_rejects++;
     size_t n = job->n_listed, pos = n;
     if (n == REJECTED_MAX && at > job->reject_at[n - 1])
@@ -492,6 +490,10 @@ static void flush_batch(ptrack_job_t *job, bool last)
         job->staged += (int64_t)job->n_rows;
     else
         store_failed(job, &err);
+    /* A staging made after a record was rejected: its rows are only
+     * looked through for repeats (add_reject). */
+    if (has_rejects(job))
+        pt_store_import_refuse(job->store, job->id);
     for (size_t i = 0; i < job->n_rows; i++)
         free(job->rows[i]);
     job->n_rows = 0;
@@ -585,9 +587,6 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
         store_failed(job, &err);
     } else if (!row) {
         add_reject(job, job->n_records, where, err.message);
-    } else if (!job->partial && has_rejects(job)) {
-        /* The import will be refused: staging more would be wasted. */
-        free(row);
     } else {
         pt_import_row_set_record(row, job->n_records);
         job->rows[job->n_rows++] = row;
@@ -990,6 +989,25 @@ static void rejected_error(ptrack_job_t *job, pt_error_t *err)
                  n > REJECTED_MAX ? " (the first " PT_STR(REJECTED_MAX) " are listed)" : "");
 }
 
+/* An all-or-nothing import refused for records rejected as they were read
+ * stores nothing, so no move finds its records that repeat others: they
+ * are looked for among its staged rows and listed with the others, so
+ * that one round of corrections mends the file. Should that fail, the
+ * others are answered all the same. */
+static void refused_repeats(ptrack_job_t *job)
+{
+    if (job->staged == 0)
+        return;
+    pt_error_t err = {0};
+    if (pt_store_import_repeats(job->store, job->id, &job->res, &err) == PT_OK)
+        take_repeats(job);
+    else
+        pt_warn("import %s: the records that repeat others were not looked for: %s", job->id,
+                err.message);
+    pt_error_clear(&err);
+    memset(&job->res, 0, sizeof(job->res));
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -1005,7 +1023,7 @@ static void import_end(ptrack_job_t *job, int rc)
      * before that: all of them, not only the full batches. */
     bool read_part = job->partial && rc != PTRACK_OK && !atomic_load(&job->cancelled) &&
                      job->store_err.code == PT_OK;
-    if ((ok && (job->partial || !has_rejects(job))) || read_part)
+    if (ok || read_part)
         flush_batch(job, true);
     direct_wait(job);
     ok = ok && job->store_err.code == PT_OK;
@@ -1050,6 +1068,7 @@ static void import_end(ptrack_job_t *job, int rc)
         else
             plugin_failed(job, rc, perr, stored, &err);
     } else if (!job->partial && has_rejects(job)) {
+        refused_repeats(job);
         rejected_error(job, &err);
     } else if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK) {
         answer_import(job, 201);

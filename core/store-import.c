@@ -19,8 +19,10 @@
  * every other client's write, while it runs, so a file read more slowly is
  * moved after its last row, and when the rows stop coming during an early
  * move (a stalled upload), it gives up, is rolled back, and the rows are
- * moved after the last has come (run_move). A rejected record drops the
- * staging and with it the early move.
+ * moved after the last has come (run_move). A rejected record stops the
+ * early move; the rows go on being staged, and are looked through for
+ * records that repeat others once the file has been read, without the
+ * writer (pt_store_import_repeats), so that the refusal names those too.
  *
  * Memory stays flat however large the import: the job thread holds one
  * batch of rows at a time, the move reads the file back through a buffer
@@ -261,40 +263,45 @@ static int reader_next(reader_t *rd, off_t limit, const pt_import_row_t **row)
 
 /* ---- The move ---------------------------------------------------------- */
 
-/* The statements that tell a duplicate: the same number in the same
- * session, or the same source: a reference is the source system's own, so
- * the same ref from another format (another system's row 42) is another
- * proposal. */
+/* The statements that tell a duplicate in one table of proposals (the
+ * store's, or the keys kept by the check of a refused import: see
+ * pt_store_import_repeats): the same number in the same session, or the
+ * same source: a reference is the source system's own, so the same ref
+ * from another format (another system's row 42) is another proposal. */
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *by_number, *by_ref, *by_old_ref;
 } dup_t;
-
-static int dup_open(sqlite3 *db, dup_t *d, pt_error_t *err)
-{
-    d->db = db;
-    d->by_number = d->by_ref = d->by_old_ref = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id FROM proposals WHERE number = ?1 AND session IS ?2", -1,
-                           &d->by_number, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "SELECT id FROM proposals WHERE source_ref = ?1 AND source_format IS ?2",
-                           -1, &d->by_ref, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "SELECT id FROM proposals WHERE source_ref = ?1"
-                           " AND source_format = 'text' AND delegation IS ?2",
-                           -1, &d->by_old_ref, NULL) != SQLITE_OK) {
-        sqlite3_finalize(d->by_number);
-        sqlite3_finalize(d->by_ref);
-        return pt_sqlite_error(err, db, "looking for duplicates");
-    }
-    return PT_OK;
-}
 
 static void dup_close(dup_t *d)
 {
     sqlite3_finalize(d->by_number);
     sqlite3_finalize(d->by_ref);
     sqlite3_finalize(d->by_old_ref);
+}
+
+static int dup_open(sqlite3 *db, const char *table, dup_t *d, pt_error_t *err)
+{
+    char number[128], ref[128], old_ref[160];
+    snprintf(number, sizeof(number), "SELECT id FROM %s WHERE number = ?1 AND session IS ?2",
+             table);
+    snprintf(ref, sizeof(ref), "SELECT id FROM %s WHERE source_ref = ?1 AND source_format IS ?2",
+             table);
+    snprintf(old_ref, sizeof(old_ref),
+             "SELECT id FROM %s WHERE source_ref = ?1 AND source_format = 'text'"
+             " AND delegation IS ?2",
+             table);
+    d->db = db;
+    d->by_number = d->by_ref = d->by_old_ref = NULL;
+    if (sqlite3_prepare_v2(db, number, -1, &d->by_number, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, ref, -1, &d->by_ref, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, old_ref, -1, &d->by_old_ref, NULL) != SQLITE_OK) {
+        int rc = pt_sqlite_error(err, db, "looking for duplicates");
+        dup_close(d);
+        d->by_number = d->by_ref = d->by_old_ref = NULL;
+        return rc;
+    }
+    return PT_OK;
 }
 
 /* Runs a lookup: SQLITE_ROW (found, its id in *id), SQLITE_DONE, or an
@@ -310,38 +317,46 @@ static int lookup(sqlite3_stmt *st, int64_t *id)
 }
 
 /* SQLITE_ROW when a proposal with c's number and session or c's source
- * (format and ref) is stored (its id in *id; *by_number says which of the
- * two matched), SQLITE_DONE when none is, or an error (after which nothing
- * more may run in the transaction: SQLite may have rolled it back). */
-static int find_duplicate(dup_t *d, const pt_cols_t *c, int64_t *id, bool *by_number)
+ * (format and ref) is in one of the n tables of d (its id in *id, the
+ * table's index in *in; *by_number says which of the two matched),
+ * SQLITE_DONE when none is, or an error (in d[*in]; after which nothing
+ * more may run in the transaction: SQLite may have rolled it back). Each
+ * match is looked for in every table before the next, as if the tables
+ * were one. */
+static int find_duplicate(dup_t *d, size_t n_d, const pt_cols_t *c, int64_t *id, bool *by_number,
+                          size_t *in)
 {
     int rc = SQLITE_DONE;
-    *by_number = false;
-    if (c->number) {
-        sqlite3_bind_text(d->by_number, 1, c->number, -1, SQLITE_STATIC);
+    *in = 0;
+    for (size_t i = 0; c->number && rc == SQLITE_DONE && i < n_d; i++) {
+        sqlite3_bind_text(d[i].by_number, 1, c->number, -1, SQLITE_STATIC);
         if (c->session)
-            sqlite3_bind_text(d->by_number, 2, c->session, -1, SQLITE_STATIC);
-        rc = lookup(d->by_number, id);
-        *by_number = rc == SQLITE_ROW;
+            sqlite3_bind_text(d[i].by_number, 2, c->session, -1, SQLITE_STATIC);
+        rc = lookup(d[i].by_number, id);
+        *in = i;
     }
-    if (rc == SQLITE_DONE && c->source_ref) {
-        sqlite3_bind_text(d->by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
+    *by_number = rc == SQLITE_ROW;
+    for (size_t i = 0; c->source_ref && rc == SQLITE_DONE && i < n_d; i++) {
+        sqlite3_bind_text(d[i].by_ref, 1, c->source_ref, -1, SQLITE_STATIC);
         if (c->source_format)
-            sqlite3_bind_text(d->by_ref, 2, c->source_format, -1, SQLITE_STATIC);
-        rc = lookup(d->by_ref, id);
+            sqlite3_bind_text(d[i].by_ref, 2, c->source_format, -1, SQLITE_STATIC);
+        rc = lookup(d[i].by_ref, id);
+        *in = i;
     }
     /* The text importer's reference ends in a digest of the proposal's
      * text ("山西日报: 关于…的建议 #1a2b3c4d"); earlier versions stored it
      * without one. Such a text proposal of the same delegation is the same
      * proposal, imported then: it is not stored again. */
     size_t n = c->source_ref ? strlen(c->source_ref) : 0;
-    if (rc == SQLITE_DONE && n > 10 && c->source_format && strcmp(c->source_format, "text") == 0 &&
-        c->source_ref[n - 10] == ' ' && c->source_ref[n - 9] == '#' &&
-        strspn(c->source_ref + n - 8, "0123456789abcdef") == 8) {
-        sqlite3_bind_text(d->by_old_ref, 1, c->source_ref, (int)(n - 10), SQLITE_STATIC);
+    bool digest = n > 10 && c->source_format && strcmp(c->source_format, "text") == 0 &&
+                  c->source_ref[n - 10] == ' ' && c->source_ref[n - 9] == '#' &&
+                  strspn(c->source_ref + n - 8, "0123456789abcdef") == 8;
+    for (size_t i = 0; digest && rc == SQLITE_DONE && i < n_d; i++) {
+        sqlite3_bind_text(d[i].by_old_ref, 1, c->source_ref, (int)(n - 10), SQLITE_STATIC);
         if (c->delegation)
-            sqlite3_bind_text(d->by_old_ref, 2, c->delegation, -1, SQLITE_STATIC);
-        rc = lookup(d->by_old_ref, id);
+            sqlite3_bind_text(d[i].by_old_ref, 2, c->delegation, -1, SQLITE_STATIC);
+        rc = lookup(d[i].by_old_ref, id);
+        *in = i;
     }
     return rc;
 }
@@ -581,7 +596,8 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
     pt_import_row_read(row, &r, &mid, &mid_len, &place);
     int64_t stored_id = 0;
     bool by_number;
-    int dup = find_duplicate(d, &r.c, &stored_id, &by_number);
+    size_t in;
+    int dup = find_duplicate(d, 1, &r.c, &stored_id, &by_number, &in);
     if (dup == SQLITE_ROW && stored_here(m, stored_id)) {
         /* Rejected; a later record that names its old id in merged_into
          * is pointed at the first, which it repeats. */
@@ -647,7 +663,8 @@ static int64_t mono_ms(void)
  * shutting_down and nothing of the import is stored.
  *
  * An early move looks there too whether its import was abandoned (its
- * client went away, or a record was rejected: staging_close). The file is
+ * client went away, or a record was rejected: staging_close,
+ * pt_store_import_refuse). The file is
  * read and checked faster than the writer inserts, so the staging may hold
  * 100,000 rows or more that the move has not reached: inserting them all
  * before it looked would hold the writer, every other client's write and
@@ -663,7 +680,8 @@ static bool imports_stopped(pt_store_t *s)
     return stopped;
 }
 
-/* Whether st's import was abandoned (staging_close). Thread: any. */
+/* Whether st's import was abandoned (staging_close, pt_store_import_refuse).
+ * Thread: any. */
 static bool staging_abandoned(staging_t *st)
 {
     pthread_mutex_lock(&st->mu);
@@ -702,7 +720,7 @@ static int run_move(void *conn, pt_write_t *w)
     bool early = st->early == w;
     pt_import_result_t res = {0};
     dup_t d;
-    if (dup_open(conn, &d, &w->err) != PT_OK)
+    if (dup_open(conn, "proposals", &d, &w->err) != PT_OK)
         return w->err.code;
     reader_t rd = {.fd = st->fd};
     merges_t m = {0};
@@ -890,6 +908,139 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
     return PT_OK;
 }
 
+/* ---- The repeats of a refused import ------------------------------------
+ * An all-or-nothing import with a rejected record stores nothing, so no
+ * move finds its records that repeat others. They are looked for all the
+ * same, so that one round of corrections mends the file: each staged row
+ * is looked up as the move would, in the store (a read snapshot) and among
+ * the rows before it that the move would have stored. Their keys are kept
+ * in a private temporary database, which spills to disk beyond a small
+ * cache, so that memory stays flat; the check runs on the job's thread
+ * and holds neither the writer nor another client's write. */
+
+void pt_store_import_refuse(pt_store_t *s, const char *job)
+{
+    staging_t *st = staging_take(s, job);
+    if (!st)
+        return;
+    /* The early move gives up and is rolled back, and none starts later. */
+    pthread_mutex_lock(&st->mu);
+    st->abandoned = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+    st->early_tried = true;
+    staging_put(st);
+}
+
+/* Opens the table of the keys of the rows the move would have stored, in a
+ * database of its own ("": on disk, private, gone when it is closed), with
+ * the statements that look in it (d) and add to it (*add). */
+static int seen_open(sqlite3 **db, dup_t *d, sqlite3_stmt **add, pt_error_t *err)
+{
+    if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK ||
+        sqlite3_exec(*db,
+                     "PRAGMA journal_mode=OFF;"
+                     "PRAGMA cache_size=-2000;"
+                     "CREATE TABLE seen(id INTEGER PRIMARY KEY, number TEXT, session TEXT,"
+                     " source_ref TEXT, source_format TEXT, delegation TEXT);"
+                     "CREATE INDEX seen_number ON seen(number, session);"
+                     "CREATE INDEX seen_source ON seen(source_ref) WHERE source_ref IS NOT NULL;"
+                     "BEGIN",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(*db,
+                           "INSERT INTO seen(number, session, source_ref, source_format,"
+                           " delegation) VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, add, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, *db, "looking for an import's repeats");
+    return dup_open(*db, "seen", d, err);
+}
+
+/* Looks a staged row up in the store (d[0]) and among the rows before it
+ * that the move would have stored (d[1]): a repeat is added to res, and a
+ * row that the move would store is added to those (add). */
+static int repeat_check(dup_t d[2], sqlite3_stmt *add, const pt_import_row_t *row,
+                        pt_import_result_t *res, pt_error_t *err)
+{
+    pt_new_row_t r;
+    const char *mid, *place;
+    size_t mid_len, in;
+    pt_import_row_read(row, &r, &mid, &mid_len, &place);
+    int64_t id;
+    bool by_number;
+    int dup = find_duplicate(d, 2, &r.c, &id, &by_number, &in);
+    if (dup == SQLITE_ROW && in == 1)
+        return repeat_reject(res, &r.c, by_number, place, pt_import_row_record(row), err);
+    if (dup == SQLITE_ROW) {
+        res->skipped++;
+        return PT_OK;
+    }
+    if (dup != SQLITE_DONE)
+        return pt_sqlite_error(err, d[in].db, "looking for an import's repeats");
+    if (!r.c.number && !r.c.source_ref)
+        return PT_OK; /* nothing can repeat it */
+    const char *keys[] = {r.c.number, r.c.session, r.c.source_ref, r.c.source_format,
+                          r.c.delegation};
+    for (int i = 0; i < 5; i++)
+        if (keys[i])
+            sqlite3_bind_text(add, i + 1, keys[i], -1, SQLITE_STATIC);
+    int rc = sqlite3_step(add);
+    sqlite3_reset(add);
+    sqlite3_clear_bindings(add);
+    return rc == SQLITE_DONE ? PT_OK
+                             : pt_sqlite_error(err, d[1].db, "looking for an import's repeats");
+}
+
+int pt_store_import_repeats(pt_store_t *s, const char *job, pt_import_result_t *res,
+                            pt_error_t *err)
+{
+    memset(res, 0, sizeof(*res));
+    staging_t *st = staging_take(s, job);
+    if (!st)
+        return PT_OK;
+    pthread_mutex_lock(&st->mu);
+    off_t ready = st->ready;
+    pthread_mutex_unlock(&st->mu);
+    sqlite3 *db = pt_store_take_reader(s), *seen = NULL;
+    dup_t d[2] = {{0}};
+    sqlite3_stmt *add = NULL;
+    int rc = PT_OK;
+    if (!db)
+        rc = pt_error_set(err, PT_ESTORAGE, "storage error: cannot open a read connection");
+    else if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        rc = pt_sqlite_error(err, db, "looking for an import's repeats");
+    else if ((rc = dup_open(db, "proposals", &d[0], err)) == PT_OK)
+        rc = seen_open(&seen, &d[1], &add, err);
+    reader_t rd = {.fd = st->fd};
+    const pt_import_row_t *row;
+    int64_t rows = 0;
+    int got = 0;
+    errno = 0;
+    while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1) {
+        rc = repeat_check(d, add, row, res, err);
+        if (rc == PT_OK && ++rows % STOP_CHECK_ROWS == 0 && imports_stopped(s))
+            rc = pt_error_set(err, PT_ESHUTDOWN, "ptrackd is stopping");
+    }
+    if (rc == PT_OK && got < 0)
+        rc = pt_error_set(err, PT_ESTORAGE, "storage error while reading an import's staging: %s",
+                          errno ? strerror(errno) : "a row is cut short or unreadable");
+    free(rd.buf);
+    dup_close(&d[0]);
+    dup_close(&d[1]);
+    sqlite3_finalize(add);
+    sqlite3_close(seen);
+    if (db) {
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        pt_store_give_reader(s, db);
+    }
+    if (rc != PT_OK) {
+        cJSON_Delete(res->repeats);
+        memset(res, 0, sizeof(*res));
+    }
+    staging_close(st);
+    return rc;
+}
+
 /* A custom write queued by a job's thread, which waits for its answer. */
 typedef struct {
     pthread_mutex_t mu;
@@ -1026,7 +1177,7 @@ static int run_direct(void *conn, pt_write_t *w)
     pt_import_direct_t *b = w->arg_;
     pt_import_result_t res = {0};
     dup_t d;
-    if (dup_open(conn, &d, &w->err) != PT_OK)
+    if (dup_open(conn, "proposals", &d, &w->err) != PT_OK)
         return w->err.code;
     int rc = PT_OK;
     /* The import's merges, kept from batch to batch (or this batch's).

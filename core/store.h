@@ -409,6 +409,18 @@ void pt_store_import_end(pt_store_t *s);
 /* Forgets the staged records of job (stops their move, closes the staging
  * file). Nothing of the import is stored. */
 int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err);
+/* A record of job was rejected, so the import will store nothing: the
+ * move of the rows staged so far, if one runs, gives up, and none starts
+ * later. The rows staged, before and after, are kept for
+ * pt_store_import_repeats. */
+void pt_store_import_refuse(pt_store_t *s, const char *job);
+/* Finds the staged records of a refused import (pt_store_import_refuse)
+ * that repeat another of it, as the move would, without storing any, and
+ * then forgets the staged records as pt_store_import_drop does. Sets
+ * res->repeats and n_repeats (the caller frees repeats); on failure they
+ * are left empty. */
+int pt_store_import_repeats(pt_store_t *s, const char *job, pt_import_result_t *res,
+                            pt_error_t *err);
 /* A stop: the move of an all-or-nothing import that runs now or comes
  * later gives up within a moment, and its commit fails with PT_ESHUTDOWN
  * and stores nothing (such an import has not been answered). Closing the

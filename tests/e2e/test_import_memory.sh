@@ -10,6 +10,9 @@
 #     RSS (VmHWM, reset before each import) by less than BOUND_MB;
 #   - the same file with one invalid record at its end is refused whole:
 #     the record is named, nothing is stored, and memory stays as flat;
+#   - new proposals after an invalid record, and one that repeats another
+#     at the end: both are named, and looking through the rest for repeats
+#     keeps memory as flat;
 #   - the imported proposals are found by search at once, while the writer
 #     indexes them (after the answer), and after;
 #   - a kill -9 while the move into the store is under way (its pages are
@@ -42,6 +45,13 @@ sed 's/十四届全国人大四次会议/十四届全国人大五次会议/' "$P
 # The first file with one record that fails validation at its end.
 { cat "$PT_TMP/a.jsonl"; printf '%s\n' '{"title": ""}'; } >"$PT_TMP/bad.jsonl"
 sed 's/十四届全国人大四次会议/十四届全国人大六次会议/' "$PT_TMP/a.jsonl" >"$PT_TMP/c.jsonl"
+# New proposals (another session) after a record that fails validation,
+# and at the end the first of them again.
+{
+    printf '%s\n' '{"title": ""}'
+    sed 's/十四届全国人大四次会议/十四届全国人大七次会议/' "$PT_TMP/a.jsonl" | tee "$PT_TMP/d.jsonl"
+    head -n 1 "$PT_TMP/d.jsonl"
+} >"$PT_TMP/bad-new.jsonl"
 
 kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$PT_PID/status"; }
 
@@ -82,6 +92,14 @@ import "failing import" "$PT_TMP/bad.jsonl"
 check_eq "refused" "422" "$ST"
 check_eq "the one bad record is named by its line" "1 line $((N + 1))" \
     "$(jv 'len(j["error"]["rejected"])') $(jv 'j["error"]["rejected"][0]["where"]')"
+check_eq "nothing of it was stored" "$N" "$(pt_count)"
+check_true "peak memory grew by less than $BOUND_MB MiB" [ "$GROWTH_KB" -lt $((BOUND_MB * 1024)) ]
+
+pt_step "new proposals after a failing record: the repeat among them is named too"
+import "failing import of new proposals" "$PT_TMP/bad-new.jsonl"
+check_eq "refused" "422" "$ST"
+check_eq "the bad record and the repeat, by line" "line 1,line $((N + 2))" \
+    "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
 check_eq "nothing of it was stored" "$N" "$(pt_count)"
 check_true "peak memory grew by less than $BOUND_MB MiB" [ "$GROWTH_KB" -lt $((BOUND_MB * 1024)) ]
 

@@ -127,4 +127,67 @@ check_eq "the repeat first, then the invalid records by line" "line 5,line 2101,
 check_eq "listed in line order" "True" \
     "$(jv 'str([int(r["where"].split()[1]) for r in j["rejected"]] == sorted(int(r["where"].split()[1]) for r in j["rejected"]))')"
 
+pt_step "all or nothing: invalid records and repeats are named together, in line order"
+cat >"$W/both.jsonl" <<'EOF'
+{"title":"关于治理汾河的建议","session":"SB","number":"B1"}
+{"title":"关于治理汾河的建议（又一份）","session":"SB","number":"B1"}
+{"session":"SB","number":"B3","delegation":"山西代表团"}
+{"title":"关于修缮晋祠的建议","source":{"format":"oa","ref":"OA-9"}}
+{"title":"关于修缮晋祠的建议（重复）","source":{"format":"oa","ref":"OA-9"}}
+EOF
+pt_import jsonl "$W/both.jsonl"
+check_error "refused" 422 validation_failed
+check_eq "the repeats as well as the invalid record, by line" "line 2,line 3,line 5" \
+    "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
+check_contains "the message counts all three" "3 of 5 records were rejected; nothing was imported" \
+    "$(jv 'j["error"]["message"]')"
+api GET "/v1/proposals?session=SB&limit=1"
+check_eq "nothing of it stored" "0" "$(jv 'len(j["items"])')"
+sed -e 2d -e 5d -e 's/{"session":"SB","number":"B3",/{"title":"关于保护平遥古城的建议","session":"SB","number":"B3",/' \
+    "$W/both.jsonl" >"$W/both-fixed.jsonl"
+pt_import jsonl "$W/both-fixed.jsonl"
+check_status "one round of corrections is enough" 201
+check_eq "three imported" "3 0 0" "$(counts)"
+
+pt_step "all or nothing, many rows: a repeat after an invalid record is named too"
+python3 - "$W/late.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(1, 2603):
+        rec = {"title": "关于改善农村公路的建议%d" % i, "session": "SL", "number": "L%d" % i}
+        if i == 1500:
+            del rec["title"]
+        if i == 2602:
+            rec["number"] = "L7"
+        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+EOF
+pt_import jsonl "$W/late.jsonl"
+check_error "refused" 422 validation_failed
+check_eq "both named, in line order" "line 1500,line 2602" \
+    "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
+check_contains "the repeat's reason" "编号 L7 of session SL repeats a record before it" \
+    "$(jv 'j["error"]["rejected"][-1]["reason"]')"
+api GET "/v1/proposals?session=SL&limit=1"
+check_eq "nothing of it stored" "0" "$(jv 'len(j["items"])')"
+
+pt_step "all or nothing: a repeat of a number whose source is stored already is named as the move names it"
+printf '%s\n' '{"title":"关于整治煤矿塌陷区的建议","source":{"format":"oa","ref":"OA-5"}}' >"$W/stored.jsonl"
+pt_import jsonl "$W/stored.jsonl"
+check_status "stored first" 201
+cat >"$W/mixed.jsonl" <<'EOF'
+{"title":"关于发展大同黄花产业的建议","session":"SI","number":"I1"}
+{"title":"关于发展大同黄花产业的建议（二）","session":"SI","number":"I1","source":{"format":"oa","ref":"OA-5"}}
+EOF
+pt_import jsonl "$W/mixed.jsonl"
+check_error "the move refuses it" 422 validation_failed
+check_contains "as a repeat of its number" "line 2: 编号 I1 of session SI repeats" \
+    "$(jv '" | ".join("%s: %s" % (r["where"], r["reason"]) for r in j["error"]["rejected"])')"
+{ cat "$W/mixed.jsonl"; printf '%s\n' '{"session":"SI","number":"I3"}'; } >"$W/mixed-bad.jsonl"
+pt_import jsonl "$W/mixed-bad.jsonl"
+check_error "with an invalid record, refused" 422 validation_failed
+check_contains "the same repeat named" "line 2: 编号 I1 of session SI repeats" \
+    "$(jv '" | ".join("%s: %s" % (r["where"], r["reason"]) for r in j["error"]["rejected"])')"
+check_eq "and the invalid record after it" "line 2,line 3" \
+    "$(jv '",".join(r["where"] for r in j["error"]["rejected"])')"
+
 pt_finish
