@@ -162,16 +162,23 @@ static void early_wait(staging_t *st)
     pthread_mutex_unlock(&st->mu);
 }
 
+/* Marks the import as one that will not be committed: its early move, if
+ * one runs, gives up at once or within STOP_CHECK_ROWS rows. */
+static void staging_abandon(staging_t *st)
+{
+    pthread_mutex_lock(&st->mu);
+    st->abandoned = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+}
+
 /* Abandons the import's staging: stops its early move, waits for it, and
  * frees the file with everything else. */
 static void staging_close(staging_t *st)
 {
     if (!st)
         return;
-    pthread_mutex_lock(&st->mu);
-    st->abandoned = true;
-    pthread_cond_broadcast(&st->cond);
-    pthread_mutex_unlock(&st->mu);
+    staging_abandon(st);
     early_wait(st);
     pt_write_free(st->early);
     cJSON_Delete(st->res.repeats);
@@ -924,10 +931,7 @@ void pt_store_import_refuse(pt_store_t *s, const char *job)
     if (!st)
         return;
     /* The early move gives up and is rolled back, and none starts later. */
-    pthread_mutex_lock(&st->mu);
-    st->abandoned = true;
-    pthread_cond_broadcast(&st->cond);
-    pthread_mutex_unlock(&st->mu);
+    staging_abandon(st);
     st->early_tried = true;
     staging_put(st);
 }
