@@ -177,6 +177,7 @@ struct ptrack_job {
     pt_import_merges_t *merges; /* a partial import's, from batch to batch */
     int64_t n_records;          /* records emitted or rejected so far; export: taken */
     int64_t staged;             /* records staged */
+    bool unstaged; /* a refused import's staging failed: its rows are no longer staged */
     pt_import_result_t res;
     pt_error_t store_err; /* the first storage failure; code PT_OK when none */
     pt_error_t read_err;  /* export: the store's failure under export_next */
@@ -485,11 +486,22 @@ static void flush_batch(ptrack_job_t *job, bool last)
         job->n_rows = 0;
         return;
     }
-    if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows, job->n_rows,
-                              last, &err) == PT_OK)
+    if (job->unstaged) {
+        /* Nothing more is staged. */
+    } else if (pt_store_import_stage(job->store, job->id, job->actor, job->staged, job->rows,
+                                     job->n_rows, last, &err) == PT_OK) {
         job->staged += (int64_t)job->n_rows;
-    else
+    } else if (has_rejects(job)) {
+        /* The import is refused for its rejects whatever happens: its
+         * rows were staged only to name its repeats (a full disk is no
+         * reason to answer otherwise). */
+        pt_warn("import %s: %s; the records that repeat others will not be named", job->id,
+                err.message);
+        pt_error_clear(&err);
+        job->unstaged = true;
+    } else {
         store_failed(job, &err);
+    }
     /* A staging made after a record was rejected: its rows are only
      * looked through for repeats (add_reject). */
     if (has_rejects(job))
