@@ -2,9 +2,11 @@
  * import-store.h - a store in a directory of its own, with its loop, for
  * the unit tests that drive an all-or-nothing import's staging and move
  * from C (no HTTP, no plugin): the rows checked as an importer's records
- * are, a proposal created and acknowledged, the proposals counted from the
- * database file, and everything closed and removed at the end. Included
- * by one test file each, so its functions are static.
+ * are, a proposal created and acknowledged, a commit on a thread of its
+ * own, the proposals counted from the database file, and everything closed
+ * and removed at the end. Included
+ * by one test file each, so its functions are static (inline: a test
+ * need not use them all).
  */
 #ifndef PT_TEST_IMPORT_STORE_H
 #define PT_TEST_IMPORT_STORE_H
@@ -28,7 +30,7 @@ typedef struct {
 } import_store_t;
 
 /* A new, empty store in a directory of its own (name: its prefix). */
-static void import_store_open(import_store_t *t, const char *name)
+static inline void import_store_open(import_store_t *t, const char *name)
 {
     snprintf(t->dir, sizeof(t->dir), "/tmp/%s-XXXXXX", name);
     assert_non_null(mkdtemp(t->dir));
@@ -44,7 +46,7 @@ static void import_store_open(import_store_t *t, const char *name)
 /* n rows checked as an import's records are, ready to stage: proposals of
  * one delegation, one lead author and one tag, numbered in their titles.
  * Free them with import_store_rows_free. */
-static pt_import_row_t **import_store_rows(import_store_t *t, int n)
+static inline pt_import_row_t **import_store_rows(import_store_t *t, int n)
 {
     pt_import_row_t **rows = calloc((size_t)n, sizeof(*rows));
     assert_non_null(rows);
@@ -62,14 +64,14 @@ static pt_import_row_t **import_store_rows(import_store_t *t, int n)
     return rows;
 }
 
-static void import_store_rows_free(pt_import_row_t **rows, int n)
+static inline void import_store_rows_free(pt_import_row_t **rows, int n)
 {
     for (int i = 0; i < n; i++)
         free(rows[i]);
     free(rows);
 }
 
-static void import_store_on_created(pt_write_t *w)
+static inline void import_store_on_created(pt_write_t *w)
 {
     int *pending = w->data;
     (*pending)--;
@@ -77,7 +79,7 @@ static void import_store_on_created(pt_write_t *w)
 
 /* Creates a proposal of that title, runs the loop until it is
  * acknowledged, and returns its id. */
-static int64_t import_store_create(import_store_t *t, const char *title)
+static inline int64_t import_store_create(import_store_t *t, const char *title)
 {
     pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
     w->if_match = -1;
@@ -97,7 +99,7 @@ static int64_t import_store_create(import_store_t *t, const char *title)
 }
 
 /* The proposals in the database file, as another process reads them. */
-static int64_t import_store_count(const import_store_t *t)
+static inline int64_t import_store_count(const import_store_t *t)
 {
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -118,7 +120,7 @@ static int64_t import_store_count(const import_store_t *t)
  * passive), so 1 tells that the writer is running one: a move under way,
  * which no clock can tell. The lock is taken and given back at once when
  * free. Thread: any (no cmocka check here). */
-static int import_store_writing(const import_store_t *t)
+static inline int import_store_writing(const import_store_t *t)
 {
     sqlite3 *db;
     if (sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -132,9 +134,27 @@ static int import_store_writing(const import_store_t *t)
     return rc == SQLITE_BUSY ? 1 : rc == SQLITE_OK ? 0 : -1;
 }
 
+/* An import's commit, run on a thread of its own (pthread_create with
+ * import_store_commit) while the test runs the loop, through which the
+ * move is answered. */
+typedef struct {
+    pt_store_t *store;
+    const char *job;
+    int rc;
+    pt_error_t err;
+    pt_import_result_t res;
+} import_store_commit_t;
+
+static inline void *import_store_commit(void *arg)
+{
+    import_store_commit_t *c = arg;
+    c->rc = pt_store_import_commit(c->store, c->job, "root", &c->res, &c->err);
+    return NULL;
+}
+
 /* Closes the store (unless the test did) and runs the loop until its
  * handle is closed. */
-static void import_store_close(import_store_t *t)
+static inline void import_store_close(import_store_t *t)
 {
     if (t->store)
         pt_store_close(t->store);
@@ -143,7 +163,7 @@ static void import_store_close(import_store_t *t)
 }
 
 /* Closes what is left and removes the directory. */
-static void import_store_remove(import_store_t *t)
+static inline void import_store_remove(import_store_t *t)
 {
     import_store_close(t);
     uv_loop_close(&t->loop);

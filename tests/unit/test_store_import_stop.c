@@ -26,20 +26,6 @@
 /* Tries whose move ended before the stop (below) before the test gives up. */
 #define TRIES 3
 
-typedef struct {
-    pt_store_t *store;
-    int rc;
-    pt_error_t err;
-    pt_import_result_t res;
-} commit_t;
-
-static void *commit_thread(void *arg)
-{
-    commit_t *c = arg;
-    c->rc = pt_store_import_commit(c->store, "job-1", "root", &c->res, &c->err);
-    return NULL;
-}
-
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -73,9 +59,9 @@ static bool stop_during_move(bool by_close)
                      PT_OK);
     import_store_rows_free(rows, ROWS);
 
-    commit_t c = {.store = store};
+    import_store_commit_t c = {.store = store, .job = "job-1"};
     pthread_t thread;
-    assert_int_equal(pthread_create(&thread, NULL, commit_thread, &c), 0);
+    assert_int_equal(pthread_create(&thread, NULL, import_store_commit, &c), 0);
     /* Wait until the move is under way: the commit queues it, and the
      * writer holds the write lock while it runs. The loop runs meanwhile,
      * so that a commit answered before the lock was ever seen ends the
