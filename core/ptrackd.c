@@ -539,6 +539,45 @@ static int resolve_group(const char *name, gid_t *gid)
     return -1;
 }
 
+/* Whether this process is in the group gid, as its group or a supplementary
+ * one: what chown(2) asks of a process that is not root to give a file it
+ * owns to that group. */
+static bool in_group(gid_t gid)
+{
+    if (getegid() == gid)
+        return true;
+    int n = getgroups(0, NULL);
+    if (n <= 0)
+        return false;
+    gid_t *groups = malloc((size_t)n * sizeof(*groups));
+    if (!groups)
+        return false;
+    n = getgroups(n, groups);
+    bool found = false;
+    for (int i = 0; i < n && !found; i++)
+        found = groups[i] == gid;
+    free(groups);
+    return found;
+}
+
+/* socket_group: a group that exists, and one that ptrackd's user may give
+ * the socket to. A user other than root may give a file only to a group it
+ * is in: a start with any other group made the socket, failed to give it
+ * away and stopped, after --check-config and a reload had taken the
+ * configuration. So each of them checks it here, as the start does. */
+static int check_socket_group(const char *name, gid_t *gid, pt_error_t *err)
+{
+    if (resolve_group(name, gid) != 0)
+        return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"", name);
+    if (geteuid() == 0 || in_group(*gid))
+        return PT_OK;
+    return pt_error_set(err, PT_ECONFIG,
+                        "socket_group: ptrackd's user (uid %u) is not in the group \"%s\", so it "
+                        "cannot give the socket to it; add the user to the group (under systemd, "
+                        "Group=%s in a drop-in of ptrackd.service), or name a group it is in",
+                        (unsigned)geteuid(), name, name);
+}
+
 /* A listener on another address than loopback serves other machines, which
  * must be asked for: the bearer token is then all that stands between the
  * network and the proposals. */
@@ -666,9 +705,8 @@ static void reload(daemon_t *d)
      * without allow_remote, a group that does not exist. */
     gid_t group;
     if (check_listen(&next, &err) == PT_OK && next.socket_group &&
-        !str_same(next.socket_group, d->config.socket_group) &&
-        resolve_group(next.socket_group, &group) != 0)
-        pt_error_set(&err, PT_ECONFIG, "socket_group: there is no group \"%s\"", next.socket_group);
+        !str_same(next.socket_group, d->config.socket_group))
+        check_socket_group(next.socket_group, &group, &err);
     if (err.code != PT_OK) {
         refuse_reload(d, &err, &next);
         return;
@@ -763,9 +801,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
     if (check_listen(&d->config, err) != PT_OK)
         return err->code;
     gid_t group;
-    if (d->config.socket_group && resolve_group(d->config.socket_group, &group) != 0)
-        return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
-                            d->config.socket_group);
+    if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
+        return err->code;
     /* The default data directory is relative to wherever the check runs,
      * not where the service will: the directories are checked when the
      * file or the flags name them. */
@@ -930,9 +967,8 @@ static int start(daemon_t *d, pt_error_t *err)
      * members may connect (0660): socket_users must be able to reach it,
      * and the kernel then tells ptrackd who each of them is. */
     gid_t group = (gid_t)-1;
-    if (d->config.socket_group && resolve_group(d->config.socket_group, &group) != 0)
-        return pt_error_set(err, PT_ECONFIG, "socket_group: there is no group \"%s\"",
-                            d->config.socket_group);
+    if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
+        return err->code;
     int rc = pt_http_server_listen_unix(d->server, d->config.socket,
                                         d->config.socket_group ? 0660 : 0600);
     if (rc == UV_EADDRINUSE)
