@@ -878,6 +878,21 @@ static void remove_pidfile(const char *path)
 
 static int start(daemon_t *d, pt_error_t *err)
 {
+    /* The signals are taken first. A start may take a while (a schema to
+     * move, a plugin's create() that connects to its server), and a signal
+     * that came meanwhile did what the kernel does with it: SIGHUP killed
+     * ptrackd, SIGTERM stopped it without a word and without saving the
+     * notifiers' cursors. Taken here, it waits in the loop until the start
+     * is done: a SIGHUP then reads the configuration again, a SIGTERM stops
+     * as at any other time. A start that fails closes them unheard. */
+    uv_signal_init(d->loop, &d->sigint);
+    uv_signal_init(d->loop, &d->sigterm);
+    uv_signal_init(d->loop, &d->sighup);
+    d->signals_made = true;
+    d->sigint.data = d->sigterm.data = d->sighup.data = d;
+    uv_signal_start(&d->sigint, on_signal, SIGINT);
+    uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d->sighup, on_sighup, SIGHUP);
     if (check_listen(&d->config, err) != PT_OK)
         return err->code;
     if (d->config.listen && !pt_listen_is_loopback(d->config.listen))
@@ -1004,14 +1019,6 @@ static int start(daemon_t *d, pt_error_t *err)
         else
             pt_info("listening on http://%s", d->config.listen);
     }
-    uv_signal_init(d->loop, &d->sigint);
-    uv_signal_init(d->loop, &d->sigterm);
-    uv_signal_init(d->loop, &d->sighup);
-    d->signals_made = true;
-    d->sigint.data = d->sigterm.data = d->sighup.data = d;
-    uv_signal_start(&d->sigint, on_signal, SIGINT);
-    uv_signal_start(&d->sigterm, on_signal, SIGTERM);
-    uv_signal_start(&d->sighup, on_sighup, SIGHUP);
     if (d->pidfile && write_pidfile(d->pidfile, err) != PT_OK)
         return err->code;
     pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION, pt_workflow_name(d->workflow),

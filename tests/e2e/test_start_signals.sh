@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A signal that comes while ptrackd starts. A start may take a while (a
+# schema to move, a plugin's create() that connects to its server: here
+# tests/plugins/slow_create.c, which sleeps in create()), and ptrackd took
+# its signals only at the end of it: a SIGHUP meanwhile killed it without
+# a line in the log, and a SIGTERM stopped it without a word and without
+# saving the notifiers' cursors. Now:
+#   - a SIGHUP during the start: ptrackd serves once the start is done,
+#     and reads the configuration again then;
+#   - a SIGTERM during the start: ptrackd stops once the start is done,
+#     as at any other time: it says so, exits 0, removes its pid file and
+#     its socket, and its notifier says where it stopped.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+for f in slow_create notify_record; do
+    [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
+done
+pt_config '{}' ',"plugins": [
+    {"instance": "journal", "path": "'"$FIX"'/fixture_notify_record.so",
+     "config": {"path": "'"$PT_TMP"'/journal.txt"}},
+    {"instance": "slow", "path": "'"$FIX"'/fixture_slow_create.so", "config": {"delay": "2s"}}
+  ]'
+
+# start_and_signal SIG: starts ptrackd (with a pid file) and sends it SIG
+# once its store is open, while the slow plugin's create() still sleeps.
+start_and_signal() {
+    "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/ptrackd.pid" >>"$PT_TMP/ptrackd.log" 2>&1 &
+    PT_PID=$!
+    PT_PIDS+=("$PT_PID")
+    wait_for 10 test -e "$PT_DATA/ptrack.db" || pt_die "ptrackd did not open its store"
+    kill -"$1" "$PT_PID"
+}
+
+pt_step "SIGHUP during the start"
+start_and_signal HUP
+wait_for 15 test -S "$PT_SOCK"
+sleep 0.5
+check_true "ptrackd is still running" kill -0 "$PT_PID"
+api GET /v1/health
+check_status "and serves" 200
+wait_for 5 grep -q "SIGHUP: configuration reloaded" "$PT_TMP/ptrackd.log"
+check_contains "it read the configuration again once started" "SIGHUP: configuration reloaded" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+api POST /v1/proposals '{"title": "关于启动期间收到信号的建议"}'
+check_status "a create" 201
+wait_for 5 test -s "$PT_TMP/journal.txt"
+pt_stop
+check_eq "it stops with 0" 0 "$PT_STOP_RC"
+
+pt_step "SIGTERM during the start"
+: >"$PT_TMP/ptrackd.log"
+start_and_signal TERM
+wait_for 15 sh -c "! kill -0 $PT_PID 2>/dev/null"
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+log="$(cat "$PT_TMP/ptrackd.log")"
+check_eq "ptrackd exits 0" 0 "$rc"
+check_contains "saying it stops" "SIGTERM: stopping after the requests in flight" "$log"
+check_contains "the notifier saved its cursor" "notifier journal: stopped after event 1" "$log"
+check_contains "and that it stopped" "ptrackd stopped" "$log"
+check_true "its pid file is removed" test ! -e "$PT_TMP/ptrackd.pid"
+check_true "and its socket" test ! -e "$PT_SOCK"
+
+pt_step "started again"
+pt_start
+api GET /v1/health
+check_eq "the proposal is there" "1" "$(jv 'j["proposals"]')"
+pt_stop
+pt_finish
