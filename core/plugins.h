@@ -156,7 +156,8 @@ void pt_plugins_jobs_ended(pt_instance_t *inst);
 
 /* ptrackd is stopping (SIGTERM): the reload's changes still waiting are
  * dropped, logged, so that a job that ends during the stop starts no new
- * instance. */
+ * instance; the notifiers are asked to stop, and pt_plugins_shutdown()'s
+ * wait for a deliver() in progress runs from now. */
 void pt_plugins_stopping(pt_plugins_t *p);
 
 /* [{instance, plugin, version, description, path, runtime, builtin, kinds,
