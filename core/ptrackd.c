@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -578,6 +579,50 @@ static int check_socket_group(const char *name, gid_t *gid, pt_error_t *err)
                         (unsigned)geteuid(), name, name);
 }
 
+/* limits.connections, or its default when the configuration leaves it 0. */
+static unsigned connections_allowed(const pt_config_t *c)
+{
+    pt_http_limits_t d;
+    pt_http_limits_default(&d);
+    return c->limits.max_connections ? c->limits.max_connections : d.max_connections;
+}
+
+/* Descriptors besides the connections': the listeners, the database and
+ * the read connections' files, the plugins' files and sockets, an import's
+ * or an export's temporary file, sd_notify's socket. */
+#define FD_SPARE 256
+
+/* Each connection holds a descriptor. A service manager's soft limit of
+ * open files is often no more than limits.connections' default (1024 under
+ * systemd), and once it is reached the kernel's accept fails: a new client
+ * is dropped without a word, to it or in the log, and nothing else of
+ * ptrackd can open a file or a socket. So the soft limit is raised, up to
+ * the hard one (524288 under systemd), as far as the connections allowed
+ * and the spare need, and no further: a descriptor above 1023 is out of
+ * reach of a plugin that uses select(2), and only a daemon that has that
+ * many connections open gives one out. A hard limit too low for them is
+ * warned about, at the start and at a reload that raises the limit. */
+static void fit_fd_limit(unsigned connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)connections + FD_SPARE;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        struct rlimit up = rl;
+        up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+            rl = up;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+        pt_warn("limits.connections is %u, but ptrackd may have only %llu files open "
+                "(RLIMIT_NOFILE), which the connections share with its database, plugins and "
+                "listeners: once they are all open the system drops new clients, the "
+                "administrator's too; raise the limit to %llu (LimitNOFILE= in a drop-in of "
+                "ptrackd.service) or lower limits.connections",
+                connections, (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+}
+
 /* A listener on another address than loopback serves other machines, which
  * must be asked for: the bearer token is then all that stands between the
  * network and the proposals. */
@@ -757,11 +802,14 @@ static void reload(daemon_t *d)
 
     /* Everything that reads the configuration runs on this thread, so the
      * swap is seen whole by the next request. */
+    unsigned old_connections = connections_allowed(&d->config);
     pt_config_t old = d->config;
     d->config = next;
     pt_config_free(&old);
 
     pt_log_set_level(level);
+    if (connections_allowed(&d->config) > old_connections)
+        fit_fd_limit(connections_allowed(&d->config));
     pt_http_server_set_limits(d->server, &d->config.limits);
     pt_store_set_deadlines(d->store, &d->config.deadlines);
     pt_deadline_engine_configure(d->deadlines, &d->config.deadlines);
@@ -974,6 +1022,7 @@ static int start(daemon_t *d, pt_error_t *err)
         }
     }
     load_builtin_plugins(d, po.plugin_dir);
+    fit_fd_limit(connections_allowed(&d->config));
     if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
