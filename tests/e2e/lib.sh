@@ -181,6 +181,25 @@ pt_plugin_so() {
     printf '%s\n' "$so"
 }
 
+# pt_jobs_abandoned_ok: for a test whose stop gives up on a job. Such a
+# job keeps, on purpose, everything its thread may still touch until the
+# process exits (plugin-jobs.c); in a build with LeakSanitizer that is
+# reported as leaks and fails the exit status.
+pt_jobs_abandoned_ok() {
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# pt_fixtures NAME...: sets FIX to the directory of the build's fixture
+# plugins (tests/plugins; PT_FIXTURE_PLUGINS overrides it) and stops the
+# test unless each fixture_NAME.so is there.
+pt_fixtures() {
+    FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
+    local f
+    for f in "$@"; do
+        [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
+    done
+}
+
 # pt_serve_cli: how a test of ptrack begins: the config of pt_config,
 # ptrackd started with the plugins of the build, and ptrack there to run.
 pt_serve_cli() {

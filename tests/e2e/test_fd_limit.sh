@@ -20,15 +20,21 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt 2048 ]; then
     pt_finish
 fi
 
+# start_limited ULIMIT_ARGS...: starts ptrackd under `ulimit ULIMIT_ARGS`
+# and waits until it answers.
+start_limited() {
+    (
+        ulimit "$@"
+        exec "$PTRACKD" --config "$PT_CONF" >>"$PT_TMP/ptrackd.log" 2>&1
+    ) &
+    PT_PID=$!
+    PT_PIDS+=("$PT_PID")
+    wait_for 10 curl -s -o /dev/null --unix-socket "$PT_SOCK" http://localhost/v1/health ||
+        pt_die "ptrackd did not start"
+}
+
 pt_config
-(
-    ulimit -Sn 256
-    exec "$PTRACKD" --config "$PT_CONF" >>"$PT_TMP/ptrackd.log" 2>&1
-) &
-PT_PID=$!
-PT_PIDS+=("$PT_PID")
-wait_for 10 curl -s -o /dev/null --unix-socket "$PT_SOCK" http://localhost/v1/health ||
-    pt_die "ptrackd did not start"
+start_limited -Sn 256
 
 pt_step "400 clients keep their connections open"
 env python3 - "$PT_SOCK" 400 "$PT_TMP/held" <<'PY' &
@@ -63,14 +69,7 @@ check_eq "ptrackd stops with 0" 0 "$PT_STOP_RC"
 
 pt_step "a hard limit too low for limits.connections"
 : >"$PT_TMP/ptrackd.log"
-(
-    ulimit -n 300
-    exec "$PTRACKD" --config "$PT_CONF" >>"$PT_TMP/ptrackd.log" 2>&1
-) &
-PT_PID=$!
-PT_PIDS+=("$PT_PID")
-wait_for 10 curl -s -o /dev/null --unix-socket "$PT_SOCK" http://localhost/v1/health ||
-    pt_die "ptrackd did not start"
+start_limited -n 300
 log="$(cat "$PT_TMP/ptrackd.log")"
 check_contains "is warned about at the start" \
     "limits.connections is 1024, but ptrackd may have only 300 files open" "$log"

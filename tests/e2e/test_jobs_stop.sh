@@ -14,15 +14,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-# A job given up on keeps, on purpose, everything its thread may still
-# touch until the process exits (plugin-jobs.c); in a build with
-# LeakSanitizer that is reported as leaks and fails the exit status.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-for f in jobs_stubborn import_slow notify_record; do
-    [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
-done
+pt_jobs_abandoned_ok
+pt_fixtures jobs_stubborn import_slow notify_record
 
 pt_config '{}' ',"plugins": [
     {"instance": "stubborn_jobs", "path": "'"$FIX"'/fixture_jobs_stubborn.so"},

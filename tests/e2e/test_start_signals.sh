@@ -14,10 +14,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-for f in slow_create notify_record; do
-    [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
-done
+pt_fixtures slow_create notify_record
 pt_config '{}' ',"plugins": [
     {"instance": "journal", "path": "'"$FIX"'/fixture_notify_record.so",
      "config": {"path": "'"$PT_TMP"'/journal.txt"}},
