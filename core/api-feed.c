@@ -377,6 +377,37 @@ void pt_api_feed_shutdown(pt_api_t *api)
     }
 }
 
+/* Whether the client of call is still who it was when its request came:
+ * identified, with the same role and the same unit or person. */
+static bool still_same(pt_api_t *api, const pt_call_t *call)
+{
+    pt_identity_t now;
+    pt_error_t err = {0};
+    bool same = pt_api_identify(api, call->req, &now, &err) == PT_OK &&
+                now.role == call->who.role && strcmp(now.unit, call->who.unit) == 0 &&
+                strcmp(now.person, call->who.person) == 0;
+    pt_error_clear(&err);
+    return same;
+}
+
+void pt_api_feed_recheck(pt_api_t *api)
+{
+    pt_feed_waiter_t *w = api->waiters;
+    while (w) {
+        pt_feed_waiter_t *next = w->next;
+        if (w->call && !still_same(api, w->call)) {
+            pt_info("%s of %s ended: its client may no longer read it as it did (a reload "
+                    "changed socket_users or the tokens, or its token was revoked); coming "
+                    "back, it is identified anew",
+                    w->sse ? "an event stream" : "a long poll of the change feed",
+                    w->call->who.name);
+            answer(w, NULL, 0);
+            finish(w);
+        }
+        w = next;
+    }
+}
+
 static bool accepts_stream(const pt_http_request_t *req)
 {
     const char *accept = pt_http_header(req, "Accept");

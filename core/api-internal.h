@@ -102,6 +102,13 @@ void pt_api_exports(pt_call_t *call);
 void pt_api_events(pt_call_t *call);
 void pt_api_feed_wake(int64_t last_seq, void *ud);
 void pt_api_feed_shutdown(pt_api_t *api);
+/* Who may use the API has changed (a reload was applied, a token was
+ * revoked): each stream and long poll of the feed whose client is no
+ * longer identified as it was when its request came (refused now, or with
+ * another role, unit or person) is ended, so that it shows no more events
+ * to a user or a token taken away; a client that comes back is identified
+ * anew. Every other request is identified on its own. Thread: loop. */
+void pt_api_feed_recheck(pt_api_t *api);
 
 /* Refuses a query whose percent-encoding is broken (a % without two
  * hexadecimal digits, or %00) or whose decoded names and values are not

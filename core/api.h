@@ -41,7 +41,9 @@ int pt_api_head_check(const pt_http_request_t *req, void *ud, const char **code,
 void pt_api_handle(pt_http_request_t *req, void *ud);
 void pt_api_set_config(pt_api_t *api, const pt_config_t *config);
 /* What the last reload (SIGHUP) did, for GET /v1/health: `refused` says
- * why its configuration was refused (copied), NULL that it was applied.
+ * why its configuration was refused (copied), NULL that it was applied
+ * (call it once the new configuration is in force: the feed's streams and
+ * long polls are then checked against its socket users and tokens).
  * Thread: loop. */
 void pt_api_note_reload(pt_api_t *api, const char *refused);
 /* Whether a token of cfg has the name of a token made at run time that is
