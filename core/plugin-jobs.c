@@ -868,6 +868,14 @@ static void answer_error(ptrack_job_t *job, pt_error_t *err)
         if (job->partial) {
             cJSON_AddNumberToObject(err->details, "imported", (double)job->res.imported);
             cJSON_AddNumberToObject(err->details, "skipped", (double)job->res.skipped);
+            /* Which proposals it stored, for a client that goes on. */
+            if (job->res.first_id) {
+                cJSON_AddNumberToObject(err->details, "first_id", (double)job->res.first_id);
+                cJSON_AddNumberToObject(err->details, "last_id", (double)job->res.last_id);
+            } else {
+                cJSON_AddNullToObject(err->details, "first_id");
+                cJSON_AddNullToObject(err->details, "last_id");
+            }
         }
     }
     job->answer_status = pt_error_http_status(err->code);
@@ -896,6 +904,31 @@ static void answer_import(ptrack_job_t *job, int status)
     job->answer = json_text(o);
 }
 
+/* How a client goes on after a partial import cut short that stored some
+ * batches: sent again whole, the file's records that are stored now are
+ * skipped only when they have a 编号 (in a session) or a source.ref; the
+ * others would be stored a second time. */
+#define PARTIAL_RESEND                                                                             \
+    "send again only the records not stored (a record sent again is skipped only when it has a "   \
+    "编号 or a source.ref: the others would be stored twice)"
+
+/* What a partial import cut short has stored, to end a message; empty when
+ * it stored nothing. */
+static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (!job->res.imported && !job->res.skipped)
+        return;
+    char ids[64] = "";
+    if (job->res.first_id)
+        snprintf(ids, sizeof(ids), " (ids %lld to %lld)", (long long)job->res.first_id,
+                 (long long)job->res.last_id);
+    snprintf(buf, len,
+             "; the batches stored before stay: %lld proposals imported%s and %lld skipped as "
+             "already stored",
+             (long long)job->res.imported, ids, (long long)job->res.skipped);
+}
+
 /* The error of a cancelled job. Only a stop and a too large upload reach
  * a client that still listens; the others are for the log. */
 static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
@@ -904,8 +937,15 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
     const char *kept = job->kind == JOB_EXPORT ? ""
                        : job->partial          ? "; the batches stored before stay"
                                                : "; nothing was imported";
+    char stored[400];
+    partial_stored(job, stored, sizeof(stored));
     if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
         pt_error_set(err, PT_ETOOLARGE, "the import was cancelled (the file is too large)%s", kept);
+    else if (why == WHY_SHUTDOWN && job->kind == JOB_IMPORT && job->partial && stored[0])
+        pt_error_set(err, PT_ESHUTDOWN,
+                     "the import was cancelled: ptrackd is stopping%s; once ptrackd is "
+                     "back, " PARTIAL_RESEND,
+                     stored);
     else if (why == WHY_SHUTDOWN)
         pt_error_set(err, PT_ESHUTDOWN,
                      "the %s was cancelled: ptrackd is stopping%s; send it again once ptrackd is "
@@ -1055,13 +1095,11 @@ static void import_end(ptrack_job_t *job, int rc)
          * failed (a full disk, say): the message says so, as the answer's
          * imported does. */
         if (job->partial) {
-            char cause[sizeof(err.message)];
+            char cause[sizeof(err.message)], stored[400];
             snprintf(cause, sizeof(cause), "%s", err.message);
-            if (job->res.imported || job->res.skipped)
-                pt_error_set(&err, err.code,
-                             "%s; the batches before it are stored: %lld proposals imported and "
-                             "%lld skipped as already stored",
-                             cause, (long long)job->res.imported, (long long)job->res.skipped);
+            partial_stored(job, stored, sizeof(stored));
+            if (stored[0])
+                pt_error_set(&err, err.code, "%s%s; " PARTIAL_RESEND, cause, stored);
             else
                 pt_error_set(&err, err.code, "%s; nothing was imported", cause);
         }

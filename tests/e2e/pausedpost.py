@@ -5,11 +5,14 @@ Sends POST PATH with the whole file's Content-Length on the Unix socket
 SOCK, writes the first LINES lines (with --bytes: the first LINES bytes)
 at once, waits PAUSE seconds, then
 writes the rest (or, with --close, closes the connection instead: a client
-that goes away). Writes "sent" on stderr when the first part is out.
+that goes away; with --early, an answer that comes during the pause, as
+when ptrackd stops, is taken instead of writing the rest). Writes "sent"
+on stderr when the first part is out.
 Prints the answer's status line and body on stdout (nothing with --close).
 
-usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close] [--bytes]
+usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close] [--bytes] [--early]
 """
+import select
 import socket
 import sys
 import time
@@ -31,11 +34,16 @@ def main():
             "Content-Length: %d\r\n\r\n" % (path, len(data))).encode()
     s.sendall(head + data[:cut])
     print("sent", file=sys.stderr, flush=True)
-    time.sleep(float(pause))
+    early = False
+    if "--early" in sys.argv[6:]:
+        early = bool(select.select([s], [], [], float(pause))[0])
+    else:
+        time.sleep(float(pause))
     if close:
         s.close()
         return
-    s.sendall(data[cut:])
+    if not early:
+        s.sendall(data[cut:])
     answer = b""
     while True:
         chunk = s.recv(65536)
