@@ -6,8 +6,11 @@
  * flight finish (writes are answered after their commit), ends long polls
  * and event streams, closes the store and exits 0. Imports and exports are
  * cancelled, and one whose plugin does not return within 3 s is left
- * behind (plugin-jobs.c); notifiers get 3 s more (plugin-loader.c), so a
- * stop ends within systemd's TimeoutStopSec=10 with the cursors flushed.
+ * behind (plugin-jobs.c); the notifiers are asked to stop at the same time
+ * and share 3 s from the signal for a deliver() in progress
+ * (plugin-loader.c), so a stop ends within systemd's TimeoutStopSec=10 with
+ * the cursors flushed. A signal that comes during the start waits in the
+ * loop until the start is done.
  *
  * Under systemd (Type=notify) it reports READY=1 once it listens, RELOADING=1
  * and READY=1 around a SIGHUP, and STOPPING=1 when asked to stop; see
