@@ -218,6 +218,14 @@ static void close_parts(daemon_t *d)
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sighup, NULL);
         d->signals_made = false;
+        /* libuv gives a signal back its default action when its last
+         * handle closes, and the default of these is to end the process:
+         * a second SIGTERM from here on ended ptrackd with 143, before it
+         * removed its pid file and its socket. It is ignored instead, as
+         * it was until now. */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGTERM, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
     }
 }
 

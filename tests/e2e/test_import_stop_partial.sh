@@ -31,8 +31,10 @@ batches_stored() { [ "$(pt_count)" -ge 4000 ]; }
 wait_for 20 batches_stored || pt_die "the first batches were not stored"
 kill -TERM "$PT_PID"
 wait "$client"
-pt_stop
-check_eq "ptrackd exits 0" 0 "$PT_STOP_RC"
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+check_eq "ptrackd exits 0" 0 "$rc"
 check_eq "the answer is 503" "HTTP/1.1 503 Service Unavailable" "$(head -n 1 "$PT_TMP/answer")"
 BODY="$(sed -n 2p "$PT_TMP/answer")"
 check_eq "shutting_down, 4000 imported, ids 1 to 4000" "shutting_down 4000 1 4000" \
