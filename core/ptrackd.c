@@ -758,7 +758,8 @@ static void reload(daemon_t *d)
     }
     /* The listeners and the socket's group change only at the next start,
      * which would refuse what a start refuses: a non-loopback listen
-     * without allow_remote, a group that does not exist. */
+     * without allow_remote, a group that does not exist or that ptrackd's
+     * user is not in. */
     gid_t group;
     if (check_listen(&next, &err) == PT_OK && next.socket_group &&
         !str_same(next.socket_group, d->config.socket_group))
