@@ -21,13 +21,24 @@ pt_config '{}' ',"plugins": [
     {"instance": "slow", "path": "'"$FIX"'/fixture_slow_create.so", "config": {"delay": "2s"}}
   ]'
 
+# journal_loaded_since N: whether the log, past its first N lines, says
+# the first plugin instance is loaded: the store is open, and the slow
+# one's create() is next.
+journal_loaded_since() {
+    tail -n +"$(($1 + 1))" "$PT_TMP/ptrackd.log" | grep -q "plugin instance journal loaded"
+}
+
 # start_and_signal SIG: starts ptrackd (with a pid file) and sends it SIG
 # once its store is open, while the slow plugin's create() still sleeps.
+# (The database file alone would not tell: it is there from the first
+# start on.)
 start_and_signal() {
+    local from=0
+    [ -f "$PT_TMP/ptrackd.log" ] && from=$(wc -l <"$PT_TMP/ptrackd.log")
     "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/ptrackd.pid" >>"$PT_TMP/ptrackd.log" 2>&1 &
     PT_PID=$!
     PT_PIDS+=("$PT_PID")
-    wait_for 10 test -e "$PT_DATA/ptrack.db" || pt_die "ptrackd did not open its store"
+    wait_for 10 journal_loaded_since "$from" || pt_die "ptrackd did not load its first plugin"
     kill -"$1" "$PT_PID"
 }
 
