@@ -190,8 +190,14 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
         return resp->transport == PT_TRANSPORT_BAD_URL ? PT_EXIT_USAGE : PT_EXIT_CONNECT;
     }
 
-    rc = resp->status >= 400 && resp->status < 500 ? PT_EXIT_REFUSED : PT_EXIT_SERVER;
     const cJSON *err = pt_json_get(resp->json, "error");
+    /* ptrackd answers every refusal with its error object, whose code
+     * says what it was. A 4xx without one (a web server's 404 page, when
+     * --url names another program's port) is no refusal of ptrackd's:
+     * what answered is not ptrackd, as for a 2xx without its JSON. */
+    bool ptrackd_error = pt_json_str(err, "code") != NULL;
+    rc = resp->status >= 400 && resp->status < 500 && ptrackd_error ? PT_EXIT_REFUSED
+                                                                    : PT_EXIT_SERVER;
     /* --json prints the daemon's answer as it is, an error answer too
      * (with its members: a refused import's rejected records, an invalid
      * transition's allowed actions), for a script to read; the message
@@ -215,8 +221,7 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
          * what it said. */
         pt_buf_printf(&line, "unexpected answer from %s: HTTP %ld",
                       pt_client_endpoint(pt_cli_client(cli)), resp->status);
-        if (resp->status >= 200 && resp->status < 300)
-            pt_buf_printf(&line, " without ptrackd's JSON (is it ptrackd?)");
+        pt_buf_printf(&line, " without ptrackd's JSON (is it ptrackd?)");
         if (resp->body_len > 0) {
             size_t n = strcspn(resp->body, "\r\n");
             pt_buf_printf(&line, ": %.*s", (int)(n > 120 ? 120 : n), resp->body);

@@ -573,6 +573,19 @@ cp "$PT_TMP/www/v1/stats" "$PT_TMP/www/v1/health"
 bare --url "$WWW" health
 check_rc "health whose JSON status is not ok" 4
 check_contains "names the status" '"starting"' "$ERR"
+# Another program's 404 page (--url names the wrong port) is no refusal of
+# ptrackd's, which answers every refusal with its error object: a service
+# check must not read it as a missing token.
+rm "$PT_TMP/www/v1/health"
+bare --url "$WWW" health
+check_rc "health against a web server that answers 404 with its page" 4
+check_contains "which asks whether it is ptrackd" "is it ptrackd?" "$ERR"
+bare --url "$WWW" history 7
+check_rc "history against a web server's 404 page" 4
+check_contains "history: which asks whether it is ptrackd" "is it ptrackd?" "$ERR"
+bare --url "$WWW" list
+check_rc "list against a web server's redirect (its directory /v1/proposals/)" 4
+check_contains "list: which asks whether it is ptrackd" "is it ptrackd?" "$ERR"
 
 # ---------------------------------------------------------------------------
 pt_step "an export stopped by a signal leaves no temporary file behind"
