@@ -804,6 +804,35 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
     return PT_OK;
 }
 
+/* The co_opinions guard holds a lead unit's reply back until every co unit
+ * has given its opinion, and only an action with effect opinion records
+ * one. Without such an action in a state the guarded action runs in, a
+ * lead_co proposal with a co unit could never be replied to: the guard
+ * would wait for what no one can give. */
+static int check_co_opinions(const pt_workflow_t *wf, pt_error_t *err)
+{
+    for (size_t a = 0; a < wf->n_actions; a++) {
+        const wf_action_t *g = &wf->actions[a];
+        bool given = false;
+
+        if (!(g->guards & WF_G_CO_OPINIONS))
+            continue;
+        for (size_t o = 0; o < wf->n_actions && !given; o++) {
+            if (wf->actions[o].effect != EF_OPINION)
+                continue;
+            for (size_t s = 0; s < wf->n_states && !given; s++)
+                given = g->from[s] && wf->actions[o].from[s];
+        }
+        if (!given)
+            return bad(err,
+                       "action \"%s\": guard \"co_opinions\" waits for the co units' opinions, "
+                       "but no action with effect opinion runs in a state it runs in; add one "
+                       "(as the default workflow's opinion) or drop the guard",
+                       g->name);
+    }
+    return PT_OK;
+}
+
 /* The actions that give a proposal what it then keeps: nothing takes
  * units, replies or merged_into away again. */
 static bool gives_units(const wf_action_t *a)
@@ -896,7 +925,8 @@ int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error
     }
     if ((rc = load_states(wf, cJSON_GetObjectItemCaseSensitive(doc, "states"), err)) != PT_OK ||
         (rc = load_actions(wf, cJSON_GetObjectItemCaseSensitive(doc, "actions"), err)) != PT_OK ||
-        (rc = check_reachable(wf, err)) != PT_OK || (rc = derive_needs(wf, err)) != PT_OK)
+        (rc = check_reachable(wf, err)) != PT_OK || (rc = check_co_opinions(wf, err)) != PT_OK ||
+        (rc = derive_needs(wf, err)) != PT_OK)
         goto done;
 done:
     cJSON_Delete(doc);

@@ -454,6 +454,32 @@ static void a_satisfaction_map_must_cover_every_value(void **state)
             "action \"feedback\": to: map has no state for satisfaction \"unsatisfied\"");
 }
 
+/* The co_opinions guard waits for what only an opinion action gives: a
+ * workflow without one where the guarded action runs (as docs/workflow.md's
+ * example had it) would never let a lead unit with a co unit reply. */
+#define GUARDED FINISH(", \"guards\": [\"co_opinions\"]")
+#define OPINION_FROM(name, from)                                                                   \
+    ", {\"name\": \"" name "\", " LABEL ", \"effect\": \"opinion\", \"from\": [\"" from "\"],"     \
+    " \"to\": null, \"fields\": [{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"  \
+    " {\"name\": \"opinion\", \"type\": \"text\", \"required\": true}]}"
+
+static void a_co_opinions_guard_needs_an_opinion_action(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE, GUARDED),
+            "action \"finish\": guard \"co_opinions\" waits for the co units' opinions");
+    /* An opinion action that runs only elsewhere gives none in time. */
+    refused(DOC(STATE_NEW "," STATE_DONE, GUARDED OPINION_FROM("opinion", "done")),
+            "no action with effect opinion runs in a state it runs in");
+    /* One where the guarded action runs does, whatever its name. */
+    const char *ok = DOC(STATE_NEW "," STATE_DONE, GUARDED OPINION_FROM("huiqian", "new"));
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+    if (pt_workflow_load(ok, strlen(ok), &wf, &err) != PT_OK)
+        fail_msg("a guard with an opinion action of its own name was refused: %s", err.message);
+    pt_workflow_free(wf);
+}
+
 static void an_office_can_drop_the_review_step(void **state)
 {
     /* A workflow of its own: no review, straight from submitted to assigned
@@ -691,6 +717,7 @@ int main(void)
         cmocka_unit_test(a_move_by_state_names_states_of_its_from),
         cmocka_unit_test(a_field_named_as_a_proposal_field_must_be_set_by_the_effect),
         cmocka_unit_test(a_satisfaction_map_must_cover_every_value),
+        cmocka_unit_test(a_co_opinions_guard_needs_an_opinion_action),
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(the_states_of_an_effect_are_those_its_actions_run_in),
         cmocka_unit_test(deadlines_default_to_product_md),
