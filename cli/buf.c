@@ -127,6 +127,22 @@ void pt_buf_reset(pt_buf_t *b)
         b->s[0] = '\0';
 }
 
+void pt_buf_replace(pt_buf_t *b, const char *from, const char *to)
+{
+    pt_buf_t out = {0};
+    const char *p = pt_buf_str(b), *hit;
+    if (!*from || !strstr(p, from))
+        return;
+    while ((hit = strstr(p, from))) {
+        pt_buf_add(&out, p, (size_t)(hit - p));
+        pt_buf_puts(&out, to);
+        p = hit + strlen(from);
+    }
+    pt_buf_puts(&out, p);
+    pt_buf_free(b);
+    *b = out;
+}
+
 void pt_buf_free(pt_buf_t *b)
 {
     free(b->s);

@@ -40,6 +40,8 @@ const char *pt_buf_str(const pt_buf_t *b);
 /* Hands the string to the caller (who frees it) and empties the buffer. */
 char *pt_buf_take(pt_buf_t *b);
 void pt_buf_reset(pt_buf_t *b);
+/* Replaces every `from` in the text of b by `to`. */
+void pt_buf_replace(pt_buf_t *b, const char *from, const char *to);
 void pt_buf_free(pt_buf_t *b);
 
 #endif

@@ -288,21 +288,13 @@ static char *in_cli_words(const char *body, size_t len, size_t *out_len)
         *out_len = len;
         return pt_xstrndup(body, len);
     }
-    char *text = pt_xstrdup(msg);
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-        pt_buf_t b = {0};
-        const char *p = text, *hit;
-        while ((hit = strstr(p, words[w][0]))) {
-            pt_buf_add(&b, p, (size_t)(hit - p));
-            pt_buf_puts(&b, words[w][1]);
-            p = hit + strlen(words[w][0]);
-        }
-        pt_buf_puts(&b, p);
-        free(text);
-        text = pt_buf_take(&b);
-    }
-    cJSON_ReplaceItemInObjectCaseSensitive(e, "message", pt_xcheck(cJSON_CreateString(text)));
-    free(text);
+    pt_buf_t text = {0};
+    pt_buf_puts(&text, msg);
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        pt_buf_replace(&text, words[w][0], words[w][1]);
+    cJSON_ReplaceItemInObjectCaseSensitive(e, "message",
+                                           pt_xcheck(cJSON_CreateString(pt_buf_str(&text))));
+    pt_buf_free(&text);
     char *out = pt_xcheck(cJSON_PrintUnformatted(j));
     char *copy = pt_xstrdup(out);
     cJSON_free(out);

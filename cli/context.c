@@ -240,6 +240,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
                         " (check the token of --token or PTRACK_TOKEN; one that was "
                         "revoked is refused too: ask ptrackd's administrator for a new one)");
     }
+    /* ptrackd's message names the query parameter that would say whose
+     * part a todo filter asks about; a person at the command line gives
+     * the option that sends it. */
+    pt_buf_replace(&line, "add unit=NAME", "add --unit NAME");
     /* The message is the daemon's: keep it on one line whatever it holds. */
     for (size_t i = 0; i < line.len; i++)
         if (line.s[i] == '\n' || line.s[i] == '\r')

@@ -6,7 +6,8 @@
 # a partial import that left records out says so in its exit code; a time
 # option the client cannot read is a usage error (exit 2), found before
 # anything is sent; a state that allows no action says so in Chinese; a
-# token that is not taken gets a hint to check it or ask for a new one.
+# token that is not taken gets a hint to check it or ask for a new one; a
+# --todo without a unit is told to add --unit.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -120,5 +121,16 @@ check_true "and not the hint about a bad one" test "${ERR#*check the token}" = "
 pt_run "$PTRACK" --url "$PT_URL" --token "$VIEWER_TOKEN" add --title 关于只读的建议
 check_rc "a viewer's add" 1
 check_true "a refusal of a valid token has no hint about tokens" test "${ERR#*check the token}" = "$ERR"
+
+pt_step "--todo without a unit: the option to add, not the API's parameter"
+for cmd in list stats "export --format json --out $PT_TMP/todo.json"; do
+    # shellcheck disable=SC2086
+    pt_cli $cmd --todo 签收
+    check_rc "$cmd --todo 签收 by the office" 1
+    check_contains "$cmd: the refusal names --unit" "add --unit NAME" "$ERR"
+    check_true "$cmd: not the API's unit=NAME" test "${ERR#*unit=NAME}" = "$ERR"
+done
+pt_cli --json list --todo 签收
+check_contains "--json prints the daemon's refusal as it came" "add unit=NAME" "$(jv 'j["error"]["message"]' "$OUT")"
 
 pt_finish

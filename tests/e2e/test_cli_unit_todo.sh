@@ -5,7 +5,7 @@
 # todo filter must go by the actions' effects, not their names. Checks:
 # --todo takes 签收, a code, the office's 签收登记, several (签收，答复)
 # and 全部, and refuses anything else (exit 2), as ptrackd refuses a todo
-# without a unit (exit 1, naming unit=); a unit's list shows its part
+# without a unit (exit 1, naming --unit); a unit's list shows its part
 # (主办·待答复, 协办·未签收·待意见, 已提意见, 已答复); a list without a
 # unit has no such column; 期限 is left empty where the deadline does not
 # run (returned) and shown where it does (assigned), as ptrack do does.
@@ -120,7 +120,7 @@ pt_cli list --unit 市财政局 --todo ，
 check_rc "--todo of separators only: ptrackd refuses it" 1
 pt_cli list --todo 签收
 check_rc "--todo without a unit, as the office: ptrackd refuses it" 1
-check_contains "ptrackd's message names unit=" "unit=NAME" "$ERR"
+check_contains "the refusal names the option --unit" "add --unit NAME" "$ERR"
 pt_cli stats --unit 市财政局 --todo 签收
 check_rc "ptrack stats takes --todo" 0
 
