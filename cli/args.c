@@ -290,10 +290,12 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         pt_buf_add(&b, chunk, n);
     bool failed = ferror(f);
+    int why = errno;
     if (!from_stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "ptrack %s: cannot read %s\n", cmd, name);
+        /* A directory opens, and says why only when read. */
+        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cmd, name, strerror(why));
         pt_buf_free(&b);
         return NULL;
     }

@@ -7,7 +7,8 @@
 # option the client cannot read is a usage error (exit 2), found before
 # anything is sent; a state that allows no action says so in Chinese; a
 # token that is not taken gets a hint to check it or ask for a new one; a
-# --todo without a unit is told to add --unit.
+# --todo without a unit is told to add --unit; a file that cannot be read
+# (a directory) says why.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -132,5 +133,14 @@ for cmd in list stats "export --format json --out $PT_TMP/todo.json"; do
 done
 pt_cli --json list --todo 签收
 check_contains "--json prints the daemon's refusal as it came" "add unit=NAME" "$(jv 'j["error"]["message"]' "$OUT")"
+
+pt_step "a file that cannot be read says why"
+mkdir -p "$PT_TMP/信件"
+pt_cli add --from-file "$PT_TMP/信件"
+check_rc "add --from-file a directory" 2
+check_contains "add: it says why" "cannot read $PT_TMP/信件: Is a directory" "$ERR"
+pt_cli do "$FB" supervise --set key_supervision=true --set-file supervisor="$PT_TMP/信件"
+check_rc "do --set-file a directory" 2
+check_contains "do: it says why" "cannot read $PT_TMP/信件: Is a directory" "$ERR"
 
 pt_finish
