@@ -3,6 +3,7 @@
 # or two states split by a space) is answered by ptrack itself, in the
 # words a person types: exit 2, naming what was typed and every state as
 # label and code, in list, stats and export alike, and nothing is sent.
+# The states list --help names as those whose 期限 is empty are states.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -35,6 +36,19 @@ pt_step "a code is ptrackd's to judge"
 pt_cli list --status handlign
 check_rc "list --status handlign" 1
 check_contains "ptrackd's refusal" "status: \"handlign\" is not a state of the workflow" "$ERR"
+
+pt_step "the states list --help names are states"
+# The help says which states leave 期限 empty; a person who types what it
+# names into --status must find that state, one whose deadline does not run.
+pt_cli list --help
+NAMED="$(printf '%s\n' "$OUT" | tr '\n' ' ' | sed -n 's/.*not run, such as \([^)]*\)).*/\1/p' |
+    sed 's/ or /，/g')"
+check_true "list --help names states whose deadline does not run ($NAMED)" test -n "$NAMED"
+pt_cli list --status "$NAMED"
+check_rc "list --status $NAMED" 0
+api GET /v1/workflow
+check_eq "none of them has the clock" "[]" \
+    "$(jv "[s['name'] for s in j['states'] if s['label']['zh'] in '$NAMED'.split('，') and s.get('clock')]")"
 
 pt_stop
 pt_finish
