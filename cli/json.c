@@ -62,6 +62,19 @@ void pt_json_print(const cJSON *v, FILE *out)
      * and one space read better and are what other tools print. A raw tab
      * can only be formatting: inside strings cJSON writes it as \t. */
     for (const char *p = s; *p; p++) {
+        /* An empty object comes as "{", a line break, the indent and "}":
+         * it is {}, as an empty array is []. */
+        if (*p == '{' && p[1] == '\n') {
+            const char *q = p + 2;
+            while (*q == '\t')
+                q++;
+            if (*q == '}') {
+                pt_buf_puts(&b, "{}");
+                line_start = false;
+                p = q;
+                continue;
+            }
+        }
         if (*p == '\t') {
             pt_buf_puts(&b, line_start ? "  " : " ");
             continue;

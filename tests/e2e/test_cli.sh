@@ -229,6 +229,7 @@ api DELETE "/v1/proposals/$REC_ID"
 cli --json show "$ADDED"
 check_true "show --json is valid JSON" is_json "$OUT"
 check_eq "show --json is the proposal" "$ADDED" "$(jv 'j["id"]' "$OUT")"
+check_contains "an empty object is printed {}, as an empty array is []" '"custom": {},' "$OUT"
 cli do "$ADDED" 签收 --unit 水利部 --note 已签收
 check_rc "do with the action's Chinese label (签收)" 0
 check_contains "do names the deadline while it runs" "期限 due" "$OUT"
