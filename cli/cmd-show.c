@@ -208,7 +208,20 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
              pt_label_mode(pt_json_str(p, "handling_mode")));
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
     kv_time(t, "重新办理 Rehandling", pt_json_str(p, "rehandling_at"));
-    kv_time(t, "期限 Due", pt_json_str(p, "due_at"));
+    /* A deadline that does not run in this state (returned, replied,
+     * closed) is kept, but it binds no one: said so, where the list leaves
+     * it out and ptrack do does not name it. */
+    const char *due = pt_json_str(p, "due_at");
+    if (due && *due && !pt_state_clock_runs(cli, status)) {
+        char when[40];
+        pt_table_row(t);
+        pt_table_cell(t, 0, "期限 Due");
+        pt_table_cellf(t, 1, "%s（%s，不计时 not running）",
+                       pt_time_show(due, PT_TIME_MINUTE, when, sizeof when),
+                       pt_label_state(cli, status));
+    } else {
+        kv_time(t, "期限 Due", due);
+    }
     if (pt_json_bool(p, "key_supervision", false)) {
         const char *sup = pt_json_str(p, "supervisor");
         pt_table_row(t);

@@ -5,7 +5,8 @@
 # ratings, tags, co-signers, custom fields), and wraps what does not fit the
 # note column onto lines below it, however narrow the column (--width 4 and
 # up); `ptrack show` tells why a proposal is in its state (the
-# reason of the return or withdrawal that brought it there).
+# reason of the return or withdrawal that brought it there) and says when
+# its deadline does not run there.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -41,6 +42,8 @@ pt_cli show "$ID"
 check_contains "show tells the reason of the return" "原因 Reason" "$OUT"
 check_contains "show names the action and the reason" "退回 return：我厅仅为协办" "$OUT"
 check_contains "show names the unit that returned it" "退回单位 Returned by" "$OUT"
+check_contains "show says the deadline does not run while it is returned" "（退回，不计时 not running）" \
+    "$(printf '%s\n' "$OUT" | grep '期限 Due')"
 
 pt_step "a new deadline, key supervision"
 pt_cli do "$ID" reassign --unit 省交通运输厅
@@ -50,6 +53,9 @@ TZ=Asia/Shanghai pt_cli do "$ID" extend --set "due_at=$DUE"
 check_rc "extend" 0
 pt_cli do "$ID" supervise --set key_supervision=true --set supervisor=常委会办公厅
 check_rc "supervise" 0
+TZ=Asia/Shanghai pt_cli show "$ID"
+check_eq "show: a deadline that runs is shown as it is" "期限 Due $DUE 23:59" \
+    "$(printf '%s\n' "$OUT" | grep '期限 Due' | tr -s ' ' | sed 's/^ //')"
 TZ=Asia/Shanghai pt_cli history "$ID"
 check_contains "history shows the new deadline in local time" "期限: $DUE 23:59" "$OUT"
 check_contains "history shows key supervision and the supervisor" "重点督办: 是; 督办人: 常委会办公厅" "$OUT"
