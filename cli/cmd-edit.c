@@ -70,14 +70,28 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
     char path[64];
     pt_response_t resp;
     snprintf(path, sizeof path, "/v1/proposals/%lld", id);
+    /* A patch that changes nothing is answered 200 without a new version
+     * (api.md): the version before it tells the person whether anything
+     * changed. With --if-match the patch applies only at that version. */
+    double before = if_match ? (double)version : -1;
+    if (!if_match && !cli->json &&
+        pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &resp) == 0) {
+        if (pt_cli_answer_ok(&resp))
+            before = pt_json_num(resp.json, "version", -1);
+        pt_response_free(&resp);
+    }
     rc = pt_cli_call(cli, "PATCH", path, patch, &(pt_request_opts_t){.if_match = if_match}, &resp,
                      NULL);
     if (rc == PT_EXIT_OK) {
+        double after = pt_json_num(resp.json, "version", 0);
         if (cli->json)
             pt_json_print(resp.json, stdout);
+        else if (after == before)
+            printf("#%lld  未修改 unchanged: 字段已是这些值 the fields already held these values  "
+                   "(version %.0f)\n",
+                   id, after);
         else
-            printf("#%lld  已修改 updated  (version %.0f)\n", id,
-                   pt_json_num(resp.json, "version", 0));
+            printf("#%lld  已修改 updated  (version %.0f)\n", id, after);
     }
     pt_response_free(&resp);
     cJSON_Delete(patch);
@@ -95,7 +109,8 @@ const pt_command_t pt_cmd_edit = {
                    "by actions (ptrack do). A list option (--co-signer, --recommendation, --tag)\n"
                    "replaces the whole list. A field option given as \"\" clears the field, as\n"
                    "--set key=null does (the title cannot be cleared). A dotted key sets one\n"
-                   "member of an object: --set custom.联系人=张三.\n"
+                   "member of an object: --set custom.联系人=张三. Prints the new version, or\n"
+                   "未修改 unchanged when the fields already held the values given.\n"
                    "\n"
                    "Examples:\n"
                    "  ptrack edit 12 --title 关于进一步加强农村饮水安全保障的建议\n"

@@ -4,7 +4,8 @@
 # given is replaced, one not given is left as it was, and an option given as
 # "" clears its field (null). The title cannot be cleared: ptrackd refuses
 # that, and the refusal is shown as it says it. --set keeps working beside
-# the options.
+# the options. An edit that changes nothing says so rather than that it
+# changed the proposal.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -84,5 +85,20 @@ check_rc "an option with a stale --if-match" 1
 pt_cli edit "$ID"
 check_rc "edit with nothing to change" 2
 check_contains "it says what to give" "nothing to change" "$ERR"
+
+pt_step "an edit that changes nothing says so"
+pt_cli edit "$ID" --delegation 山西代表团
+check_rc "edit --delegation that changes it" 0
+check_contains "it says the proposal was changed" "已修改 updated" "$OUT"
+api GET "/v1/proposals/$ID"
+NOW="$(jv 'j["version"]')"
+pt_cli edit "$ID" --delegation 山西代表团
+check_rc "the same edit again" 0
+check_contains "it says nothing was changed" "未修改 unchanged" "$OUT"
+check_true "and not that it was ($OUT)" test "${OUT#*已修改}" = "$OUT"
+pt_cli edit "$ID" --delegation 山西代表团 --if-match "$NOW"
+check_contains "so with --if-match" "未修改 unchanged" "$OUT"
+api GET "/v1/proposals/$ID"
+check_eq "the version stayed" "$NOW" "$(jv 'j["version"]')"
 
 pt_finish
