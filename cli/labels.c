@@ -305,6 +305,17 @@ const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *v
         if (cJSON_IsString(v) && strcasecmp(v->valuestring, s) == 0)
             return v->valuestring;
     }
+    /* A reply's category as show, history and the reports write it, and
+     * as an office's sheet has it (A类): the CSV importer takes it too. */
+    size_t n = strlen(s), cut = strlen("类");
+    if (field && strcmp(field, "category") == 0 && n > cut && strcmp(s + n - cut, "类") == 0) {
+        cJSON_ArrayForEach(v, values)
+        {
+            if (cJSON_IsString(v) && strlen(v->valuestring) == n - cut &&
+                strncasecmp(v->valuestring, s, n - cut) == 0)
+                return v->valuestring;
+        }
+    }
     const label_t *labels = value_labels(field);
     return labels ? reverse(labels, s) : s;
 }

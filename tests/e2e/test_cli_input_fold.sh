@@ -2,7 +2,8 @@
 # Values typed the way people type them in a Chinese input method are taken
 # where a code, an id, a number or a date is expected: the Chinese labels of
 # enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
-# role 协办, token role 单位), another case (category a), and fullwidth ASCII
+# role 协办, token role 单位), another case (category a, or b类 as show
+# writes it), and fullwidth ASCII
 # (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, watch --after ０, the colon of
 # NAME：ROLE). Text fields (a title with （一）) stay as typed.
 set -euo pipefail
@@ -52,6 +53,13 @@ pt_cli --json do "$ID" feedback --set person=张三 --set satisfaction=不满意
 check_rc "feedback with satisfaction=不满意" 0
 check_eq "stored as unsatisfied, and it goes back to rehandling" "unsatisfied rehandling" \
     "$(jv 'j["feedback"][0]["satisfaction"] + " " + j["status"]' "$OUT")"
+pt_cli --json do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕30号 --set 办理结果=b类 --set text=再次答复
+check_rc "a second reply with 办理结果=b类, as show and the reports write it" 0
+check_eq "the category is B" B "$(jv 'j["replies"][-1]["category"]' "$OUT")"
+pt_cli do "$ID" feedback --set person=张三 --set satisfaction=不满意
+pt_cli do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕31号 --set category=E类 --set text=又答复
+check_rc "E类 is no category" 1
+check_contains "ptrackd names the categories" "category: must be one of A, B, C, D" "$ERR"
 pt_cli --json do "$ID" supervise --set key_supervision=是
 check_rc "supervise with key_supervision=是" 0
 check_eq "key supervision is on" true "$(jv 'j["key_supervision"]' "$OUT")"
