@@ -122,10 +122,13 @@ static const char *lookup(const label_t *t, const char *code)
     return code;
 }
 
+/* The code that s names, by a label or by the code itself in any case
+ * (Proposal, ADMIN: a code typed with the shift key held is still it);
+ * s itself when it names none. */
 static const char *reverse(const label_t *t, const char *s)
 {
     for (; t->code; t++)
-        if (strcmp(t->zh, s) == 0)
+        if (strcmp(t->zh, s) == 0 || strcasecmp(t->code, s) == 0)
             return t->code;
     return s;
 }
@@ -256,13 +259,7 @@ const char *pt_kind_from_input(pt_cli_t *cli, const char *s)
 
 const char *pt_token_role_from_input(pt_cli_t *cli, const char *s)
 {
-    s = pt_input_fold(cli, s);
-    const char *code = reverse(token_roles, s);
-    /* Viewer, ADMIN: a role is a code, typed in any case. */
-    for (const label_t *t = token_roles; code == s && t->code; t++)
-        if (strcasecmp(t->code, s) == 0)
-            return t->code;
-    return code;
+    return reverse(token_roles, pt_input_fold(cli, s));
 }
 
 /* The label table of an enumerated field, by its name. */

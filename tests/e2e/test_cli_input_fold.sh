@@ -3,7 +3,7 @@
 # where a code, an id, a number or a date is expected: the Chinese labels of
 # enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
 # role 协办, token role 单位), another case (category a, or b类 as show
-# writes it), and fullwidth ASCII
+# writes it; kind Proposal), and fullwidth ASCII
 # (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, watch --after ０, the colon of
 # NAME：ROLE). Text fields (a title with （一）) stay as typed.
 set -euo pipefail
@@ -33,6 +33,12 @@ pt_step "edit: kind and submitter_type by their Chinese labels"
 pt_cli --json edit "$ID" --set kind=议案 --set submitter_type=联名
 check_rc "edit --set kind=议案 --set submitter_type=联名" 0
 check_eq "stored as codes" "motion joint" "$(jv 'j["kind"] + " " + j["submitter_type"]' "$OUT")"
+pt_cli --json edit "$ID" --kind Proposal --submitter-type ＩＮＤＩＶＩＤＵＡＬ
+check_rc "edit --kind Proposal --submitter-type ＩＮＤＩＶＩＤＵＡＬ: codes in another case" 0
+check_eq "stored as the codes" "proposal individual" "$(jv 'j["kind"] + " " + j["submitter_type"]' "$OUT")"
+pt_cli --json list --kind PROPOSAL
+check_eq "list --kind PROPOSAL finds it" true "$(jv "any(i['id'] == $ID for i in j['items'])" "$OUT")"
+pt_cli --json edit "$ID" --set kind=议案
 
 pt_step "do: mode, unit roles, category, satisfaction, dates"
 pt_cli --json do "$ID" assign --unit 省水利厅 --unit 省财政厅：协办 --set mode=主办+协办
