@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -49,6 +50,18 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
                     "ptrackd's administrator to add you to socket_users (and socket_group), or "
                     "use --url with a token\n",
                     prefix, at, resp->reason);
+            break;
+        }
+        /* A path that is there but no socket (the config file, the data
+         * directory, given by mistake) refuses the connection as a socket
+         * with no daemon behind it would: say what it is instead. */
+        struct stat st;
+        if (!pt_client_is_tcp(c) && stat(at, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+            fprintf(stderr,
+                    "ptrack: %s%s is not a socket but a %s: give ptrackd's socket (the "
+                    "config's \"socket\", var/ptrack.sock by default) with --socket or "
+                    "PTRACK_SOCKET\n",
+                    prefix, at, S_ISDIR(st.st_mode) ? "directory" : "file");
             break;
         }
         fprintf(stderr,
