@@ -221,6 +221,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     const char *code = pt_json_str(err, "code");
     /* What the code means, in Chinese, then the daemon's own words. */
     const char *gist = pt_label_error(code);
+    /* An If-Match ahead of the proposal is no one else's change. */
+    if (code && strcmp(code, "version_conflict") == 0 &&
+        pt_json_num(err, "if_match", 0) > pt_json_num(err, "current_version", 0))
+        gist = "版本号有误，请重新读取后再试";
     if (gist && msg && *msg)
         pt_buf_printf(&prefix, "%s：", gist);
     if (msg && *msg) {

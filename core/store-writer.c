@@ -834,13 +834,22 @@ static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
 {
     if (wr->if_match < 0 || wr->if_match == p->version)
         return PT_OK;
-    pt_error_set(&wr->err, PT_EVERSION,
-                 "proposal %lld has moved on to version %lld (you sent If-Match %lld); "
-                 "read it again and retry",
-                 (long long)p->id, (long long)p->version, (long long)wr->if_match);
+    /* A version the proposal has not reached is no one else's change but
+     * a mistyped or misread number: said so, rather than "moved on". */
+    if (wr->if_match > p->version)
+        pt_error_set(&wr->err, PT_EVERSION,
+                     "proposal %lld is at version %lld; If-Match %lld names a version it has "
+                     "not reached (mistyped?): read it again and retry",
+                     (long long)p->id, (long long)p->version, (long long)wr->if_match);
+    else
+        pt_error_set(&wr->err, PT_EVERSION,
+                     "proposal %lld has moved on to version %lld (you sent If-Match %lld); "
+                     "read it again and retry",
+                     (long long)p->id, (long long)p->version, (long long)wr->if_match);
     if (!wr->err.details)
         wr->err.details = cJSON_CreateObject();
     cJSON_AddNumberToObject(wr->err.details, "current_version", (double)p->version);
+    cJSON_AddNumberToObject(wr->err.details, "if_match", (double)wr->if_match);
     return PT_EVERSION;
 }
 

@@ -131,6 +131,12 @@ check_eq "ETag after PATCH" '"2"' "$(hdr ETag)"
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":"过时的修改"}' -- -H 'If-Match: "1"'
 check_error "PATCH with a stale If-Match" 412 version_conflict
 check_eq "412 names the current version" 2 "$(jv 'j["error"]["current_version"]')"
+check_eq "and the version sent" 1 "$(jv 'j["error"]["if_match"]')"
+check_contains "a stale version: the proposal has moved on" "has moved on to version 2" "$(jv 'j["error"]["message"]')"
+api PATCH "/v1/proposals/$CLERK_ID" '{"background":"未来的版本"}' -- -H 'If-Match: "7"'
+check_error "PATCH with an If-Match the proposal has not reached" 412 version_conflict
+check_contains "it says the version is not reached, not that it moved on" \
+    "proposal $CLERK_ID is at version 2; If-Match 7 names a version it has not reached" "$(jv 'j["error"]["message"]')"
 api POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}' -- -H 'If-Match: "1"'
 check_error "action with a stale If-Match" 412 version_conflict
 api PATCH "/v1/proposals/$CLERK_ID" '{"background":"引号不全"}' -- -H 'If-Match: "2'

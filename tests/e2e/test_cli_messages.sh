@@ -36,6 +36,10 @@ pt_cli add --title ""
 check_rc "a blank title" 1
 check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"
 pt_cli edit "$ID" --title 新标题 --if-match 99
+check_rc "an edit of a version the proposal has not reached" 1
+check_contains "a mistyped version is no one else's change" "ptrack: 版本号有误，请重新读取后再试：" "$ERR"
+pt_cli edit "$ID" --title 新标题
+pt_cli edit "$ID" --title 又一个标题 --if-match 1
 check_rc "an edit of a version that has moved on" 1
 check_contains "version conflict" "ptrack: 已被他人修改，请重新读取后再试：" "$ERR"
 
