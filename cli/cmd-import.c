@@ -279,6 +279,9 @@ static char *in_cli_words(const char *body, size_t len, size_t *out_len)
         {"send encoding=", "give --encoding "},
         {"?encoding=", "--encoding "},
         {"encoding=", "--encoding "},
+        {"map={\"title\": \"<your header>\"}", "--map title=<your header>"},
+        {"with map=", "with --map FIELD=HEADER"},
+        {"and the request sep=", "and --arg sep="},
     };
     cJSON *j = cJSON_ParseWithLength(body, len);
     cJSON *e = pt_json_get(j, "error");

@@ -2,7 +2,8 @@
 # ptrack's messages speak the command line's language and keep the exit
 # codes docs/cli.md promises: a refusal of the daemon starts with what its
 # code means in Chinese; one pointer to where to look, not two; the
-# import's refusal names --partial rather than the API's partial=true, and
+# import's refusal names --partial, --map and --arg sep= rather than the
+# API's partial=true, map= and sep=, and
 # a partial import that left records out says so in its exit code; a time
 # option the client cannot read is a usage error (exit 2), found before
 # anything is sent; a state that allows no action says so in Chinese; a
@@ -65,6 +66,21 @@ check_eq "--json prints the daemon's answer" 1 "$(jv 'j["rejected_count"]' "$OUT
 printf '[{"title": "关于全部导入的建议"}]' >"$PT_TMP/good.json"
 pt_cli import "$PT_TMP/good.json" --partial
 check_rc "import --partial with nothing left out" 0
+
+pt_step "import: --map, --arg sep= in the refusal, not the API's map= and sep="
+printf '序号,案由名称,提案人\n1,关于映射的提案,王委员\n' >"$PT_TMP/unmapped.csv"
+pt_cli import "$PT_TMP/unmapped.csv"
+check_rc "a CSV without a title column" 1
+check_contains "the refusal names --map" "(or --map title=<your header>)" "$ERR"
+check_true "not the API's map={...} (stderr: $ERR)" test "${ERR#*map=\{}" = "$ERR"
+pt_cli import "$PT_TMP/unmapped.csv" --map title=案由名称 --map lead_author=提案人
+check_rc "the import with the --map the refusal names" 0
+printf '标题,案由\n关于两列的提案,重复\n' >"$PT_TMP/twice.csv"
+pt_cli import "$PT_TMP/twice.csv"
+check_contains "two columns of one field: say which with --map" "with --map FIELD=HEADER" "$ERR"
+printf 'sep=;\n标题;提案人\n关于分隔符的提案;王委员\n' >"$PT_TMP/sep.csv"
+pt_cli import "$PT_TMP/sep.csv" --arg sep=,
+check_contains "a sep= that the file contradicts names --arg sep=" "the file says sep=; and --arg sep=," "$ERR"
 
 pt_step "time options are checked before anything is sent"
 for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
