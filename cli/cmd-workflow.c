@@ -10,6 +10,7 @@
 #include "fields.h"
 #include "json.h"
 #include "table.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {{0}};
 
@@ -54,8 +55,8 @@ static const cJSON *to_map(const cJSON *to, const char **by)
 
 /* "to" is a state, null (the state does not change) or a map from a field's
  * value (feedback's satisfaction) or from the proposal's state (sign) to a
- * state. A map is too long for a cell: the cell names the states it leads
- * to, and print_maps() spells it out under the table. */
+ * state. A map is too long for its line: the line names the states it leads
+ * to, and print_maps() spells it out under the list. */
 static void describe_to(pt_buf_t *b, const cJSON *to)
 {
     if (cJSON_IsString(to)) {
@@ -116,40 +117,87 @@ static void describe_fields(pt_buf_t *b, const cJSON *fields)
     }
 }
 
-static void actions_table(const cJSON *wf)
+/* Whether an action's from holds every state that is not terminal: what
+ * "from": "*" says in the workflow file, which GET /v1/workflow spells out. */
+static bool from_every_live_state(const cJSON *wf, const cJSON *from)
 {
-    static const char *const header[] = {"操作 action", "中文",  "English",
-                                         "从 from",     "到 to", "字段 fields (* required)"};
-    pt_table_t *t = pt_table_new(6, header);
+    const cJSON *s, *f;
+    size_t live = 0;
+    cJSON_ArrayForEach(s, pt_json_get(wf, "states"))
+    {
+        if (pt_json_bool(s, "terminal", false))
+            continue;
+        live++;
+        const char *name = pt_json_str(s, "name");
+        bool found = false;
+        cJSON_ArrayForEach(f, from)
+        {
+            if (name && cJSON_IsString(f) && strcmp(f->valuestring, name) == 0)
+                found = true;
+        }
+        if (!found)
+            return false;
+    }
+    return live > 0 && (size_t)cJSON_GetArraySize(from) == live;
+}
+
+/* The actions, one block each: the name and labels on a line, where it
+ * runs and where it leads on the next, its fields on a third. A table of
+ * them all would be as wide as the longest list of states (supervise
+ * runs in nine), far past a terminal's width. */
+static void actions_list(const cJSON *wf)
+{
     const cJSON *a;
+    size_t w_name = pt_text_width("操作 action"), w_zh = pt_text_width("中文");
+    cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
+    {
+        const char *name = pt_json_str(a, "name"), *zh = pt_json_str(pt_json_get(a, "label"), "zh");
+        if (name && pt_text_width(name) > w_name)
+            w_name = pt_text_width(name);
+        if (zh && pt_text_width(zh) > w_zh)
+            w_zh = pt_text_width(zh);
+    }
+    pt_buf_t b = {0};
+    pt_buf_puts(&b, "操作 action");
+    pt_text_pad(&b, w_name + 2 - pt_text_width("操作 action"));
+    pt_buf_puts(&b, "中文");
+    pt_text_pad(&b, w_zh + 2 - pt_text_width("中文"));
+    pt_buf_puts(&b, "English\n");
+    pt_buf_puts(&b, "  从 from → 到 to\n  字段 fields (* required)\n");
     cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
     {
         const cJSON *label = pt_json_get(a, "label");
         const cJSON *from = pt_json_get(a, "from");
-        pt_buf_t to = {0}, fields = {0};
-        pt_table_row(t);
-        pt_table_cell(t, 0, pt_json_str(a, "name"));
-        pt_table_cell(t, 1, pt_json_str(label, "zh"));
-        pt_table_cell(t, 2, pt_json_str(label, "en"));
-        if (cJSON_IsArray(from)) {
-            char *f = pt_json_join(from, ",");
-            pt_table_cell(t, 3, f);
+        const char *name = pt_json_str(a, "name"), *zh = pt_json_str(label, "zh");
+        pt_buf_putc(&b, '\n');
+        pt_text_clean(&b, name ? name : "?");
+        pt_text_pad(&b, w_name + 2 - pt_text_width(name ? name : "?"));
+        pt_text_clean(&b, zh ? zh : "");
+        pt_text_pad(&b, w_zh + 2 - pt_text_width(zh ? zh : ""));
+        pt_text_clean(&b, pt_json_str(label, "en") ? pt_json_str(label, "en") : "");
+        pt_buf_puts(&b, "\n  ");
+        if (cJSON_IsArray(from) && from_every_live_state(wf, from)) {
+            pt_buf_puts(&b, "* (未终结 non-terminal)");
+        } else if (cJSON_IsArray(from)) {
+            char *f = pt_json_join(from, ", ");
+            pt_buf_puts(&b, f ? f : "");
             free(f);
         } else if (cJSON_IsString(from)) {
-            /* "*" means every state that is not terminal. */
-            pt_table_cell(t, 3,
-                          strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
-                                                              : from->valuestring);
+            pt_buf_puts(&b, strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
+                                                                : from->valuestring);
         }
+        pt_buf_t to = {0}, fields = {0};
         describe_to(&to, pt_json_get(a, "to"));
-        pt_table_cell(t, 4, pt_buf_str(&to));
-        describe_fields(&fields, pt_json_get(a, "fields"));
-        pt_table_cell(t, 5, pt_buf_str(&fields));
+        pt_buf_printf(&b, " → %s", pt_buf_str(&to));
         pt_buf_free(&to);
+        describe_fields(&fields, pt_json_get(a, "fields"));
+        if (fields.len)
+            pt_buf_printf(&b, "\n  %s", pt_buf_str(&fields));
         pt_buf_free(&fields);
+        pt_buf_putc(&b, '\n');
     }
-    pt_table_print(t, stdout, 0);
-    pt_table_free(t);
+    fputs(pt_buf_str(&b), stdout);
+    pt_buf_free(&b);
     print_maps(wf);
     pt_buf_t names = {0};
     pt_action_field_names(wf, &names);
@@ -171,7 +219,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             printf("工作流程 workflow: %s\n\n", name ? name : "?");
             states_table(resp.json);
             printf("\n");
-            actions_table(resp.json);
+            actions_list(resp.json);
         }
     }
     pt_response_free(&resp);
@@ -181,12 +229,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 const pt_command_t pt_cmd_workflow = {
     .name = "workflow",
     .summary = "show the workflow in force: its states and actions, in Chinese and English",
-    .description =
-        "Asks GET /v1/workflow and prints two tables: the states (with the flags\n"
-        "initial, default, terminal and clock: the reply deadline runs) and the actions\n"
-        "(the states they start from, where they lead, the fields `ptrack do` takes;\n"
-        "a field marked * is required), then the Chinese names `ptrack do --set`\n"
-        "takes for the fields (答复文号 for doc_no).\n",
+    .description = "Asks GET /v1/workflow and prints the states as a table (with the flags\n"
+                   "initial, default, terminal and clock: the reply deadline runs), the actions\n"
+                   "one block each (the states they start from, * for every state that is not\n"
+                   "terminal, where they lead, the fields `ptrack do` takes; a field marked * is\n"
+                   "required), then the Chinese names `ptrack do --set` takes for the fields\n"
+                   "(答复文号 for doc_no).\n",
     .opts = opts,
     .run = run,
 };

@@ -488,6 +488,15 @@ cli workflow
 check_rc "ptrack workflow" 0
 check_contains "workflow shows 交办" "交办" "$OUT"
 check_contains "workflow shows 办结" "办结" "$OUT"
+check_eq "workflow fits a terminal of 100 columns" "" "$(printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+for line in sys.stdin.read().split("\n"):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    if w > 100:
+        print(w, line[:40])')"
+check_contains "an action that runs in every live state says *" "* (未终结 non-terminal) → (不变 same)" "$OUT"
+check_contains "an action's states, where it leads, its fields" \
+    "$(printf 'assign       交办          Assign\n  submitted, filed → assigned\n  mode*(lead_co|separate|single) units*')" "$OUT"
 cli --json workflow
 check_true "workflow --json is valid JSON" is_json "$OUT"
 cli health
