@@ -186,6 +186,9 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
         char what[32];
         cJSON *body = pt_xcheck(cJSON_Duplicate(item, 1));
         index++;
+        /* "kind": "建议", as on the command line (and as a refusal's
+         * hint says the field takes). */
+        pt_fields_proposal_input(cli, body);
         if (pt_args_flag(args, "draft") && !pt_json_get(body, "status"))
             pt_json_add_str(body, "status", "draft");
         snprintf(what, sizeof what, "item %zu", index);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Values typed the way people type them in a Chinese input method are taken
 # where a code, an id, a number or a date is expected: the Chinese labels of
-# enumerated values (satisfaction 不满意, kind 建议 in edit, mode 分办, unit
-# role 协办, token role 单位), another case (category a, or b类 as show
-# writes it; kind Proposal), and fullwidth ASCII
+# enumerated values (satisfaction 不满意, kind 建议 in edit and in a file
+# for add --from-file, mode 分办, unit role 协办, token role 单位), another
+# case (category a, or b类 as show writes it; kind Proposal), and fullwidth
+# ASCII
 # (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, watch --after ０, the colon of
 # NAME：ROLE). Text fields (a title with （一）) stay as typed.
 set -euo pipefail
@@ -69,6 +70,12 @@ check_contains "ptrackd names the categories" "category: must be one of A, B, C,
 pt_cli --json do "$ID" supervise --set key_supervision=是
 check_rc "supervise with key_supervision=是" 0
 check_eq "key supervision is on" true "$(jv 'j["key_supervision"]' "$OUT")"
+
+pt_step "add --from-file: kind and submitter_type by their labels, as its refusal's hint says"
+printf '[{"title": "关于文件里写中文类型的建议", "kind": "提案", "submitter_type": "集体"}]' >"$PT_TMP/labels.json"
+pt_cli --json add --from-file "$PT_TMP/labels.json"
+check_rc "add --from-file with kind 提案 and submitter_type 集体" 0
+check_eq "stored as codes" "proposal group" "$(jv 'j[0]["kind"] + " " + j[0]["submitter_type"]' "$OUT")"
 
 pt_step "list: dates and kinds"
 pt_cli --json list --due-before "２０９９-01-01" --kind 议案
