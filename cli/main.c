@@ -159,6 +159,19 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                             "--url needs an http:// address such as http://127.0.0.1:8470, "
                             "not \"%s\"",
                             url);
+    /* The API's base as api.md writes it, copied whole: ptrack puts /v1
+     * before every path itself, and /v1/v1/... is found nowhere. */
+    if (url) {
+        size_t n = strlen(url);
+        while (n > 0 && url[n - 1] == '/')
+            n--;
+        if (n >= 3 && strncmp(url + n - 3, "/v1", 3) == 0)
+            return pt_cli_usage(
+                cli,
+                "--url (or PTRACK_URL) is ptrackd's address without the API's /v1, which "
+                "ptrack adds itself: %.*s, not \"%s\"",
+                (int)(n - 3), url, url);
+    }
     if (!token) {
         const char *env_token = getenv("PTRACK_TOKEN");
         if (env_token && *env_token)

@@ -655,6 +655,15 @@ check_rc "export --format CSV" 0
 bare --url 'http://[x' --token x list
 check_rc "a --url that is not a URL is a usage error" 2
 check_true "not blamed on a daemon that is away" test "${ERR#*is ptrackd running}" = "$ERR"
+for u in "$PT_URL/v1" "$PT_URL/v1/"; do
+    bare --url "$u" --token "$VIEWER_TOKEN" list
+    check_rc "--url $u, the API's base copied whole, is a usage error" 2
+    check_contains "it gives the address to use instead" "ptrack adds itself: $PT_URL, not" "$ERR"
+done
+PTRACK_URL="$PT_URL/v1" PTRACK_TOKEN="$VIEWER_TOKEN" bare list
+check_rc "so is PTRACK_URL with /v1" 2
+bare --url "$PT_URL/" --token "$VIEWER_TOKEN" list --limit 1
+check_rc "an address with a final slash is taken" 0
 before="$(pt_count)"
 cli add --title 关于状态冲突的建议 --set status=submitted --draft
 check_rc "add --set status=submitted --draft says two things" 2
