@@ -19,6 +19,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -62,6 +63,8 @@ typedef struct {
     pt_http_server_t *server;
     uv_signal_t sigint, sigterm, sighup;
     uv_timer_t reads_wait; /* a stop's wait for the reads in flight */
+    uv_timer_t watchdog;   /* WATCHDOG=1 to the service manager */
+    bool watchdog_made;    /* watchdog is initialised */
     /* What SIGHUP needs to read the configuration again as at the start. */
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
@@ -213,6 +216,10 @@ static void close_parts(daemon_t *d)
     d->store = NULL;
     pt_api_free(d->api);
     d->api = NULL;
+    if (d->watchdog_made) {
+        uv_close((uv_handle_t *)&d->watchdog, NULL);
+        d->watchdog_made = false;
+    }
     if (d->signals_made) {
         uv_close((uv_handle_t *)&d->sigint, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
@@ -936,6 +943,39 @@ static void remove_pidfile(const char *path)
         unlink(path);
 }
 
+static void on_watchdog(uv_timer_t *t)
+{
+    (void)t;
+    int rc = pt_sd_notify("WATCHDOG=1");
+    if (rc != 0)
+        pt_warn("cannot tell the service manager that ptrackd is alive: %s", strerror(-rc));
+}
+
+/* A unit with WatchdogSec= has the service manager end ptrackd when it has
+ * not heard WATCHDOG=1 for that long, and restart it (Restart=on-failure):
+ * it is sent from the loop, at half the interval, so that it comes as long
+ * as the loop answers requests. It says nothing of the writer's thread,
+ * which an import's move may hold for minutes. The manager counts from the
+ * end of the start, so a long schema move does not count. */
+static void watchdog_start(daemon_t *d)
+{
+    uint64_t usec = pt_sd_watchdog_usec();
+    if (usec == 0)
+        return;
+    uint64_t ms = usec / 2000;
+    if (ms == 0)
+        ms = 1;
+    uv_timer_init(d->loop, &d->watchdog);
+    d->watchdog.data = d;
+    d->watchdog_made = true;
+    uv_timer_start(&d->watchdog, on_watchdog, ms, ms);
+    /* It keeps nothing running: a stop ends the loop with it still set. */
+    uv_unref((uv_handle_t *)&d->watchdog);
+    pt_info("telling the service manager every %" PRIu64 " ms that ptrackd is alive "
+            "(its watchdog is %" PRIu64 " ms)",
+            ms, usec / 1000);
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
     /* The signals are taken first. A start may take a while (a schema to
@@ -1090,6 +1130,7 @@ static int start(daemon_t *d, pt_error_t *err)
     int rc_notify = pt_sd_notify(status);
     if (rc_notify != 0)
         pt_warn("cannot tell the service manager that ptrackd is ready: %s", strerror(-rc_notify));
+    watchdog_start(d);
     return PT_OK;
 }
 

@@ -9,9 +9,10 @@
  * would be part of the name).
  *
  * The socket is opened for each message and closed after it. ptrackd sends
- * a handful of messages in its life (ready, reloading, stopping), so keeping
- * a descriptor open would save nothing and would leak one into every child
- * a plugin starts.
+ * a handful of messages in its life (ready, reloading, stopping) and, when
+ * the unit has a watchdog, one every half of its interval (15 s for
+ * WatchdogSec=30s), so keeping a descriptor open would save little and
+ * would leak one into every child a plugin starts.
  */
 #include "sd-notify.h"
 
@@ -73,4 +74,25 @@ int pt_sd_notify_reloading(const char *status)
     snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu%s%s", usec,
              status ? "\nSTATUS=" : "", status ? status : "");
     return pt_sd_notify(msg);
+}
+
+uint64_t pt_sd_watchdog_usec(void)
+{
+    const char *usec = getenv("WATCHDOG_USEC");
+    const char *pid = getenv("WATCHDOG_PID");
+    if (usec == NULL || *usec < '0' || *usec > '9')
+        return 0;
+    if (pid != NULL && *pid != '\0') {
+        char *end;
+        errno = 0;
+        unsigned long long p = strtoull(pid, &end, 10);
+        if (errno != 0 || *end != '\0' || p != (unsigned long long)getpid())
+            return 0;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(usec, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return 0;
+    return (uint64_t)v;
 }

@@ -13,6 +13,8 @@
 #ifndef PT_SD_NOTIFY_H
 #define PT_SD_NOTIFY_H
 
+#include <stdint.h>
+
 /* Sends `state`, one or more "KEY=VALUE" lines separated by '\n', to the
  * socket named by NOTIFY_SOCKET: a path, or an abstract socket when it starts
  * with '@'. Returns 0 when the message was sent or when there is no manager
@@ -29,5 +31,14 @@ int pt_sd_notify(const char *state);
  *
  * Thread: any. */
 int pt_sd_notify_reloading(const char *status);
+
+/* The watchdog interval the service manager asks for, in microseconds
+ * (WATCHDOG_USEC, set by systemd when the unit has WatchdogSec=), or 0 when
+ * none is asked for, when the value is not a positive number, or when
+ * WATCHDOG_PID names another process (the request is then not ours). The
+ * service must send "WATCHDOG=1" more often than that.
+ *
+ * Thread: any. */
+uint64_t pt_sd_watchdog_usec(void);
 
 #endif

@@ -216,6 +216,26 @@ check_contains "and warns that the manager did not hear" "cannot tell the servic
     "$(cat "$PT_TMP/ptrackd.log")"
 pt_stop
 
+pt_step "sd_notify: WATCHDOG=1 at half the interval WATCHDOG_USEC asks for"
+wd="$PT_TMP/watchdog.log"
+start_listener "$PT_TMP/wd.sock" "$wd"
+NOTIFY_SOCKET="$PT_TMP/wd.sock" WATCHDOG_USEC=400000 pt_start
+sleep 1.2
+pt_stop
+# READY=1, then one WATCHDOG=1 each 200 ms for 1.2 s (5 or 6, fewer on a
+# busy machine), then STOPPING=1.
+n=$(grep -c '^WATCHDOG=1$' "$wd" 2>/dev/null || true)
+check_true "WATCHDOG=1 came again and again ($n times in 1.2 s)" test "${n:-0}" -ge 3
+check_true "and no more often than asked" test "${n:-0}" -le 7
+check_contains "the log says so" "every 200 ms that ptrackd is alive (its watchdog is 400 ms)" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+start_listener "$PT_TMP/wd2.sock" "$wd"
+NOTIFY_SOCKET="$PT_TMP/wd2.sock" WATCHDOG_USEC=400000 WATCHDOG_PID=1 pt_start
+sleep 0.6
+pt_stop
+check_eq "a watchdog meant for another process (WATCHDOG_PID) is not ours" 0 \
+    "$(grep -c '^WATCHDOG=1$' "$wd" 2>/dev/null || true)"
+
 pt_step "--pidfile"
 pidfile="$PT_TMP/run/ptrackd.pid"
 mkdir -p "$PT_TMP/run"
