@@ -181,7 +181,9 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
     bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0 ||
                  strcmp(name, "tag") == 0 || strcmp(name, "person") == 0 ||
                  strcmp(name, "unit") == 0;
-    *out = session || names ? pt_text_clean(s, session) : strdup(s);
+    *out = strcmp(name, "person") == 0 ? pt_name_clean(s)
+           : session || names          ? pt_text_clean(s, session)
+                                       : strdup(s);
     if (!*out)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     if (!**out)

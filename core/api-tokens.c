@@ -599,7 +599,7 @@ static void create_token(pt_call_t *call)
         /* Spelt as the proposals keep a unit's and a person's name:
          * without the spaces around them. */
         cr->t.unit = unit ? pt_text_clean(unit, false) : NULL;
-        cr->t.person = person ? pt_text_clean(person, false) : NULL;
+        cr->t.person = person ? pt_name_clean(person) : NULL;
     }
     cJSON_Delete(body);
     if (!cr || !cr->t.name || !cr->t.role || (unit && !cr->t.unit) || (person && !cr->t.person)) {

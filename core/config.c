@@ -885,13 +885,14 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 
 /* A unit or delegate entry must say whom it is bound to, and no other may:
  * a binding on a viewer would look like a limit that nothing enforces. */
-/* Replaces *s by its copy without the spaces around it, as the proposals
- * keep a unit's and a person's name. 0, or -1 when out of memory. */
-static int trim_name(char **s)
+/* Replaces *s by its copy as the proposals keep a unit's name (without
+ * the spaces around it) or, with person, a person's (pt_name_clean). 0, or
+ * -1 when out of memory. */
+static int trim_name(char **s, bool person)
 {
     if (*s == NULL)
         return 0;
-    char *t = pt_text_clean(*s, false);
+    char *t = person ? pt_name_clean(*s) : pt_text_clean(*s, false);
     if (t == NULL)
         return -1;
     free(*s);
@@ -966,7 +967,7 @@ static int parse_tokens(loader_t *ld, void *target, const cJSON *v, const char *
         path_index(sub, path, i);
         if ((rc = walk_object(ld, t, e, sub, "a token {name, role, sha256}", token_keys)) != 0)
             return rc;
-        if (trim_name(&t->unit) != 0 || trim_name(&t->person) != 0)
+        if (trim_name(&t->unit, false) != 0 || trim_name(&t->person, true) != 0)
             return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, t->role, t->name, t->unit, t->person)) != 0)
             return rc;
@@ -1025,7 +1026,7 @@ static int parse_socket_users(loader_t *ld, void *target, const cJSON *v, const 
         }
         if ((rc = walk_object(ld, u, e, sub, "a user {name, role}", socket_user_keys)) != 0)
             return rc;
-        if (trim_name(&u->unit) != 0 || trim_name(&u->person) != 0)
+        if (trim_name(&u->unit, false) != 0 || trim_name(&u->person, true) != 0)
             return fail_nomem(ld);
         if ((rc = check_binding(ld, sub, u->role, u->name, u->unit, u->person)) != 0)
             return rc;

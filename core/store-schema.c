@@ -338,6 +338,45 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS proposals_status_due;"
     "CREATE INDEX proposals_status_due ON proposals(status, " PT_SQL_DUE_KEY("clock",
                                                                              "due_at") ");",
+    /* 17: a person's name padded to the width of three characters, as
+     * lists of people align them ("王　芳"), is kept as the person it
+     * names (pt_name, below: pt_name_clean), so that a delegate bound to
+     * 王芳, a filter by person and a rating by 王芳 find it: in the
+     * documents' lead author, co-signers (each once, where it first came),
+     * supervisor and ratings, in proposal_people and in the tokens bound
+     * to a person. The history and the change feed keep what they said.
+     * The documents to change are found by their rows in proposal_people
+     * (the lead author and the co-signers; a rating's person is one of
+     * them) and, for the supervisor, among the proposals under key
+     * supervision, so that the step does not read every document: about
+     * 1 s on a ten-year store of 100,000 proposals, where a pass over the
+     * documents took 7-10 s. */
+    "CREATE TEMP TABLE padded AS"
+    "  SELECT proposal_id AS id FROM proposal_people WHERE person != pt_name(person)"
+    "  UNION SELECT id FROM proposals WHERE key_supervision = 1"
+    "  AND json_type(doc, '$.supervisor') = 'text'"
+    "  AND json_extract(doc, '$.supervisor') != pt_name(json_extract(doc, '$.supervisor'));"
+    "UPDATE proposals SET doc = json_set(doc, '$.lead_author',"
+    "    pt_name(json_extract(doc, '$.lead_author')))"
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.lead_author') = 'text';"
+    "UPDATE proposals SET doc = json_set(doc, '$.supervisor',"
+    "    pt_name(json_extract(doc, '$.supervisor')))"
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.supervisor') = 'text';"
+    "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(v)"
+    "    FROM (SELECT pt_name(value) AS v, min(key) AS k"
+    "    FROM json_each(proposals.doc, '$.co_signers') GROUP BY v ORDER BY k))))"
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.co_signers') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.co_signers') WHERE type != 'text');"
+    "UPDATE proposals SET doc = json_set(doc, '$.feedback', json((SELECT json_group_array(json("
+    "    CASE WHEN json_type(value, '$.person') = 'text'"
+    "    THEN json_set(value, '$.person', pt_name(json_extract(value, '$.person')))"
+    "    ELSE value END))"
+    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.feedback') ORDER BY key))))"
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.feedback') = 'array';"
+    "DROP TABLE padded;"
+    "UPDATE OR IGNORE proposal_people SET person = pt_name(person) WHERE person != pt_name(person);"
+    "DELETE FROM proposal_people WHERE person != pt_name(person);"
+    "UPDATE tokens SET person = pt_name(person) WHERE person != pt_name(person);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -431,6 +470,23 @@ static void sql_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
+/* pt_name(X): X as a person's name is kept (pt_name_clean); NULL for NULL.
+ * Only the migrations use it. */
+static void sql_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *t = pt_name_clean(s);
+    if (!t)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, t, -1, free);
+}
+
 /* The proposals whose number or session migrations 9 and 10 left as they
  * were, because folded it would be another proposal's: the operator is
  * told which, to look at them (one of the two is most likely a duplicate
@@ -461,7 +517,10 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
     int v;
     if (sqlite3_create_function(db, "pt_ident", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_ident, NULL, NULL) != SQLITE_OK)
+                                sql_ident, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "pt_name", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_name, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");

@@ -42,8 +42,8 @@ const pt_pfield_t pt_pfields[] = {
     {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT},
     {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT},
     {"submitter_type", PF_ENUM, OFF(submitter_type), submitter_types, PF_CREATE | PF_EDIT},
-    {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
-    {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
+    {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
     {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
     {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
     {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
@@ -55,7 +55,7 @@ const pt_pfield_t pt_pfields[] = {
     {"rehandling_at", PF_TIME, OFF(rehandling_at), NULL, 0},
     {"overdue", PF_OVERDUE, 0, NULL, 0},
     {"key_supervision", PF_BOOL, OFF(key_supervision), NULL, PF_CREATE},
-    {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE | PF_TRIM},
+    {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE | PF_TRIM | PF_PERSON},
     {"replies", PF_REPLIES, OFF(replies), NULL, 0},
     {"feedback", PF_FEEDBACK, OFF(feedback), NULL, 0},
     {"merged_into", PF_REF, OFF(merged_into), NULL, 0},
@@ -191,6 +191,76 @@ char *pt_text_clean(const char *s, bool fold)
     }
     out[keep] = '\0';
     return out;
+}
+
+/* The length of the space at u (ASCII space, U+00A0, U+3000), or 0. */
+static size_t space_at(const unsigned char *u)
+{
+    if (u[0] == ' ')
+        return 1;
+    if (u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* The length of the UTF-8 character at u (1 for a stray byte). */
+static size_t char_len(const unsigned char *u)
+{
+    size_t n = 1;
+    while ((u[n] & 0xC0) == 0x80)
+        n++;
+    return n;
+}
+
+char *pt_name_clean(const char *s)
+{
+    char *out = pt_text_clean(s, false);
+    if (out == NULL)
+        return NULL;
+    /* pt_text_clean left it on one line, with no space at either end. The
+     * spaces go only when they stand between single Chinese characters
+     * and nothing else: "王　芳" is one person, but "王芳 李四" is two
+     * names that a list separated with a space, and is left for the
+     * reader to see. */
+    const unsigned char *u = (const unsigned char *)out;
+    size_t chars = 0;
+    while (*u) {
+        if (!cjk_at(u) || space_at(u))
+            return out;
+        u += char_len(u);
+        chars++;
+        size_t run = 0, len;
+        while ((len = space_at(u + run)) > 0)
+            run += len;
+        if (run == 0 && *u)
+            return out; /* two characters side by side: a word of its own */
+        u += run;
+    }
+    if (chars < 2)
+        return out;
+    char *w = out;
+    for (u = (const unsigned char *)out; *u;) {
+        size_t len = space_at(u);
+        if (len > 0) {
+            u += len;
+            continue;
+        }
+        len = char_len(u);
+        memmove(w, u, len);
+        w += len;
+        u += len;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* A client's text of field f as it is kept: a person's name by
+ * pt_name_clean, other text by pt_text_clean. */
+static char *clean(const pt_pfield_t *f, const char *s)
+{
+    return (f->flags & PF_PERSON) ? pt_name_clean(s) : pt_text_clean(s, false);
 }
 
 /* "one, two, three" of a NULL-terminated list, for messages. */
@@ -643,7 +713,7 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
         /* A name in a list (a co-signer, a tag) is kept without the spaces
          * around it, a blank one names nobody, and a name given again is
          * the same person or tag: kept once, where it first came. */
-        char *t = bounded && (f->flags & PF_TRIM) ? pt_text_clean(e->valuestring, false) : NULL;
+        char *t = bounded && (f->flags & PF_TRIM) ? clean(f, e->valuestring) : NULL;
         if (bounded && (f->flags & PF_TRIM) && !t) {
             pt_strv_free(&nv);
             return PT_ENOMEM;
@@ -756,9 +826,8 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         /* A client's name is kept without the spaces around it, so that
          * "山西代表团 " is not a delegation of its own; blank is none. A
          * title is kept so too, and both on one line. */
-        s = opts && (f->flags & PF_TRIM || f->type == PF_TITLE)
-                ? pt_text_clean(v->valuestring, false)
-                : strdup(v->valuestring);
+        s = opts && (f->flags & PF_TRIM || f->type == PF_TITLE) ? clean(f, v->valuestring)
+                                                                : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
         if (f->type != PF_TITLE && (f->flags & PF_TRIM) && !*s) {

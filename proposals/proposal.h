@@ -162,6 +162,16 @@ const char *pt_proposal_reply_category(const pt_proposal_t *p);
  * session are kept. Ownership: the caller frees; NULL when out of memory. */
 char *pt_text_clean(const char *s, bool fold);
 
+/* A person's name as it is kept (a lead author, a co-signer, a supervisor,
+ * the person of a rating, a delegate's binding): pt_text_clean's, and
+ * without the spaces when it is single Chinese characters with spaces
+ * between them. Lists of people pad a name of two characters to the width
+ * of three ("王　芳", "王 芳"), and the person is 王芳 however a sheet
+ * aligned it; other spaces stay ("Li Na", and "王芳 李四", two names that
+ * a list separated with a space). Ownership: the caller frees; NULL when
+ * out of memory. */
+char *pt_name_clean(const char *s);
+
 /* Whether the unit has given a reply of the proposal (any round). */
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
 

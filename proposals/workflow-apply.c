@@ -709,8 +709,8 @@ static bool feedback_person_known(run_t *r, const char *person)
 
 static void effect_feedback(run_t *r)
 {
-    /* A name, kept as on create: without the spaces around it. */
-    char *person = pt_text_clean(sval(r, "person"), false);
+    /* A name, kept as on create (pt_name_clean). */
+    char *person = pt_name_clean(sval(r, "person"));
     if (!person) {
         r->oom = true;
         return;
@@ -746,7 +746,7 @@ static void effect_supervise(run_t *r)
     if (sup || !r->p->key_supervision) {
         /* A name, kept as on create: without the spaces around it, and a
          * blank one is none. */
-        char *name = sup ? pt_text_clean(sup, false) : NULL;
+        char *name = sup ? pt_name_clean(sup) : NULL;
         if (sup && !name)
             r->oom = true;
         free(r->p->supervisor);

@@ -130,6 +130,24 @@ PY
 )"
 
 # ---------------------------------------------------------------------------
+pt_step "a name padded to three characters' width is the person it names"
+api POST /v1/proposals '{"title":"关于对齐名单的建议","lead_author":"王　芳","co_signers":["李 四","王芳 李四"]}'
+check_status "a proposal whose people a list aligned" 201
+PAD="$(jv 'j["id"]')"
+check_eq "王　芳 is kept as 王芳, 李 四 as 李四; two names a space separates stay as given" \
+    '["王芳", ["李四", "王芳 李四"]]' "$(jv 'json.dumps([j["lead_author"], j["co_signers"]], ensure_ascii=False)')"
+api POST /v1/tokens '{"name":"王芳代表","role":"delegate","person":"王 芳"}'
+check_status "a delegate token for 王 芳" 201
+check_eq "bound to 王芳" "王芳" "$(jv 'j["person"]')"
+WANG="$(jv 'j["token"]')"
+req "tcp:$WANG" GET "/v1/proposals/$PAD"
+check_status "王芳 reads the proposal she leads" 200
+req "tcp:$WANG" GET "/v1/proposals"
+check_eq "and finds it among hers" "$PAD" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+api GET "/v1/proposals?person=$(urlenc "王　芳")"
+check_eq "the list by person=王　芳 finds it" "$PAD" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+
+# ---------------------------------------------------------------------------
 pt_step "search finds Chinese substrings"
 S=中文检索测试
 new() { api POST /v1/proposals "$1"; jv 'j["id"]'; }

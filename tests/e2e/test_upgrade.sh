@@ -173,4 +173,45 @@ api GET "/v1/proposals?sort=due_at"
 check_eq "sort=due_at: the deadlines that run, then the replied one's and the others by id" \
     "$D,$F,$A,$B,$C,$E" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 
+pt_step "a store whose people are padded to three characters' width (migration 17)"
+api POST /v1/proposals '{"title":"关于对齐姓名的建议","lead_author":"张三","co_signers":["李四","王五"],"supervisor":"赵六"}'
+G="$(jv 'j["id"]')"
+api POST "/v1/proposals/$G/actions/assign" '{"mode":"single","units":[{"name":"甲局","role":"lead"}]}'
+api POST "/v1/proposals/$G/actions/sign" '{"unit":"甲局"}'
+api POST "/v1/proposals/$G/actions/reply" '{"unit":"甲局","doc_no":"甲函〔2026〕2号","category":"A","text":"已办理"}'
+api POST "/v1/proposals/$G/actions/feedback" '{"person":"李四","satisfaction":"satisfied"}'
+check_status "李四 rates the reply" 200
+api POST /v1/tokens '{"name":"李四的令牌","role":"delegate","person":"李四"}'
+check_status "a token for 李四" 201
+TOKEN="$(jv 'j["token"]')"
+pt_stop
+# As lists align them: 张　三 with an ideographic space, 李 四 with an
+# ASCII one, once more as a co-signer beside 李四, in the rating and in
+# the token's binding; 王五 as it was.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '张　三',
+  '\$.co_signers', json('[\"李 四\", \"王五\", \"李四\"]'), '\$.supervisor', '赵　六',
+  '\$.feedback[0].person', '李 四') WHERE id = $G;
+UPDATE proposal_people SET person = '张　三' WHERE proposal_id = $G AND person = '张三';
+INSERT INTO proposal_people (proposal_id, person) VALUES ($G, '李 四');
+UPDATE tokens SET person = '李 四' WHERE name = '李四的令牌';
+PRAGMA user_version = 16;"
+pt_start
+check_contains "the log says the schema was moved from 16" \
+    "INFO  the database's schema was moved from version 16 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+api GET "/v1/proposals/$G"
+check_eq "the people are kept as the persons they name, each once" \
+    '["张三", ["李四", "王五"], "赵六", "李四"]' \
+    "$(jv 'json.dumps([j["lead_author"], j["co_signers"], j["supervisor"], j["feedback"][0]["person"]], ensure_ascii=False)')"
+check_eq "and so are the rows a delegate's reads go by" "张三 李四 王五" \
+    "$(sqlite3 "$DB" "SELECT group_concat(person, ' ') FROM (SELECT person FROM proposal_people WHERE proposal_id = $G ORDER BY person)")"
+for who in 张三 李四; do
+    api GET "/v1/proposals?person=$(urlenc "$who")"
+    check_eq "the list by person=$who finds it (and D, theirs too)" "$D,$G" \
+        "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+done
+check_eq "the token is bound to 李四" "李四" \
+    "$(sqlite3 "$DB" "SELECT person FROM tokens WHERE name = '李四的令牌'")"
+
 pt_finish

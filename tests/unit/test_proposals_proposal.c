@@ -449,6 +449,49 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     pt_proposal_free(&p);
 }
 
+/* A person's name padded to the width of three characters, as lists of
+ * people align them ("王　芳"), is one person: the spaces between single
+ * Chinese characters go, in every field that names a person. Other spaces
+ * stay: between names a list separated with a space, in a Latin name, and
+ * in the other fields' names. */
+static void a_padded_persons_name_is_one_person(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"t\", \"lead_author\": \"王\\u3000芳\","
+        " \"co_signers\": [\"李 四\", \"王芳\", \"赵\\u3000 \\u00a0钱\", \"王芳 李四\","
+        " \"Li Na\", \"张 建军\", \"周\"],"
+        " \"supervisor\": \"督\\u3000办\", \"delegation\": \"港 澳\", \"tags\": [\"教 育\"]}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.lead_author, "王芳", "lead_author");
+    assert_int_equal(p.co_signers.n, 7);
+    str_eq(p.co_signers.v[0], "李四", "co_signers[0]");
+    str_eq(p.co_signers.v[1], "王芳", "co_signers[1]");
+    str_eq(p.co_signers.v[2], "赵钱", "co_signers[2]");
+    str_eq(p.co_signers.v[3], "王芳 李四", "co_signers[3]");
+    str_eq(p.co_signers.v[4], "Li Na", "co_signers[4]");
+    str_eq(p.co_signers.v[5], "张 建军", "co_signers[5]");
+    str_eq(p.co_signers.v[6], "周", "co_signers[6]");
+    str_eq(p.supervisor, "督办", "supervisor");
+    str_eq(p.delegation, "港 澳", "delegation");
+    str_eq(p.tags.v[0], "教 育", "tags[0]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+    /* The same person padded and not is named once. */
+    static const char twice[] = "{\"title\": \"t\", \"co_signers\": [\"王　芳\", \"王芳\"]}";
+    j = pt_json_parse(twice, strlen(twice), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    assert_int_equal(p.co_signers.n, 1);
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+}
+
 /* A title and a name are kept on one line: a line break or a tab inside
  * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
  * between two Chinese characters and is one space beside anything else;
@@ -1055,6 +1098,7 @@ int main(void)
         cmocka_unit_test(create_leaves_an_absent_kind_unset),
         cmocka_unit_test(a_clients_number_and_session_are_kept_as_one_spelling),
         cmocka_unit_test(a_clients_names_are_kept_without_the_spaces_around_them),
+        cmocka_unit_test(a_padded_persons_name_is_one_person),
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
