@@ -1,26 +1,36 @@
 /*
- * store-fold.c - letter case folded the way search folds it (see
- * store-sqlite.h).
+ * store-fold.c - text folded the way search folds it (see store-sqlite.h).
  *
- * Search matches a word of three characters or more through the full-text
- * index, whose trigram tokenizer folds the case of every letter; shorter
- * words, and proposals an import has not had indexed yet, are matched with
- * LIKE, which folds ASCII only. Both sides of those LIKEs are folded here
- * first, so that ＡＢ finds ａｂ and É finds é there too. The scripts
- * folded are those a proposal's text uses besides Chinese: Latin (ASCII,
- * Latin-1, Latin Extended-A), full-width Latin, Greek and Cyrillic, to
- * their lower case as Unicode's simple mapping gives it, which is what the
- * index does for them.
+ * Chinese text mixes full-width and half-width forms (２０２５年 and
+ * 2025年, Ｇ２０ and G20, （一） and (一)), and a search must find either
+ * with either. The full-text index holds each proposal's text folded here,
+ * and a search folds its words here too; its trigram tokenizer then folds
+ * the case of every letter, on both sides. Shorter words, and proposals an
+ * import has not had indexed yet, are matched with LIKE, which folds the
+ * case of ASCII only: their words are folded here, and the documents of
+ * the proposals not indexed yet too where the word holds a character that
+ * another folds into (store-read.c), so that the same word matches the
+ * same way whatever its length and whether or not it is indexed yet.
+ *
+ * Folded are: the full-width forms of ASCII (U+FF01..U+FF5E) to ASCII and
+ * the ideographic space U+3000 to a space; and the letters of the scripts a
+ * proposal's text uses besides Chinese: Latin (ASCII, Latin-1, Latin
+ * Extended-A), Greek and Cyrillic, to their lower case as Unicode's simple
+ * mapping gives it, which is what the index does for them.
  */
 #include "store-sqlite.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The lower case of cp where it is one of the letters above; cp itself
- * otherwise. */
+/* cp folded: a full-width form as ASCII, the ideographic space as a space,
+ * one of the letters above in lower case; cp itself otherwise. */
 static uint32_t fold_cp(uint32_t cp)
 {
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        cp -= 0xFEE0; /* full-width ！..～ as ! .. ~ */
+    else if (cp == 0x3000)
+        return ' ';
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
@@ -41,8 +51,6 @@ static uint32_t fold_cp(uint32_t cp)
         return cp + 32; /* Cyrillic А..Я */
     if (cp >= 0x400 && cp <= 0x40F)
         return cp + 80; /* Ѐ..Џ */
-    if (cp >= 0xFF21 && cp <= 0xFF3A)
-        return cp + 32; /* full-width Ａ..Ｚ */
     return cp;
 }
 
@@ -86,8 +94,9 @@ static size_t encode(uint32_t cp, char *out)
 
 char *pt_fold(const char *s, size_t n, size_t *out_len)
 {
-    /* A folded letter is never longer than itself (every pair above is in
-     * one UTF-8 length), so the result fits in n bytes. */
+    /* A folded character is never longer than itself (a letter's pair is
+     * in its own UTF-8 length, and ASCII is shorter than its full-width
+     * form), so the result fits in n bytes. */
     char *out = malloc(n + 1);
     if (!out)
         return NULL;
@@ -124,8 +133,12 @@ bool pt_fold_matters(const char *s, size_t n)
             i++;
             continue;
         }
-        if ((cp >= 0xC0 && cp <= 0x17F) || (cp >= 0x391 && cp <= 0x3C9) ||
-            (cp >= 0x400 && cp <= 0x45F) || (cp >= 0xFF21 && cp <= 0xFF5A))
+        /* ASCII but for the space, which full-width forms fold into; the
+         * letters that fold, and those they fold into; and the full-width
+         * forms themselves. */
+        if ((cp > 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x17F) ||
+            (cp >= 0x391 && cp <= 0x3C9) || (cp >= 0x400 && cp <= 0x45F) ||
+            (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000)
             return true;
         i += len;
     }

@@ -108,13 +108,9 @@ static char *fts_phrase(const char *s, size_t len)
     return pt_buf_take(&b, NULL);
 }
 
-/* "%word%" for LIKE, the word folded (pt_fold) and its % _ \ escaped. */
-static char *like_pattern(const char *word, size_t word_len)
+/* "%word%" for LIKE, the word's % _ \ escaped. */
+static char *like_pattern(const char *s, size_t len)
 {
-    size_t len;
-    char *s = pt_fold(word, word_len, &len);
-    if (!s)
-        return NULL;
     pt_buf_t b;
     pt_buf_init(&b);
     pt_buf_append(&b, "%", 1);
@@ -124,7 +120,6 @@ static char *like_pattern(const char *word, size_t word_len)
         pt_buf_append(&b, &s[i], 1);
     }
     pt_buf_append(&b, "%", 1);
-    free(s);
     return pt_buf_take(&b, NULL);
 }
 
@@ -164,13 +159,15 @@ size_t pt_search_words(const char *q)
     return n;
 }
 
-/* The full-text condition. Each word of q (split on spaces) must occur; a
- * word of three characters or more is looked up in the trigram index, a
- * shorter one (which a trigram index cannot find) with LIKE over the same
- * columns. The proposals an import listed for search and the index does not
- * hold yet (store-search.c) are looked through too, every word with LIKE
- * over the same text taken from their documents; the list is empty but for
- * a while after an import. */
+/* The full-text condition. Each word of q (split on spaces) must occur,
+ * folded as the index holds the text (pt_fold: full-width forms as ASCII,
+ * letters in lower case); a word of three characters or more is looked up
+ * in the trigram index, a shorter one (which a trigram index cannot find)
+ * with LIKE over the same columns. The proposals an import listed for
+ * search and the index does not hold yet (store-search.c) are looked
+ * through too, every word with LIKE over the same text taken from their
+ * documents, folded alike; the list is empty but for a while after an
+ * import or an upgrade to schema 18. */
 static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
 {
     pt_buf_t match, fts_like, pending;
@@ -191,9 +188,12 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
          * statement within its parameters whatever the caller. */
         if (p->n >= 60)
             break;
-        int i = param_owned(p, like_pattern(s, len));
+        size_t flen = 0;
+        char *folded = pt_fold(s, len, &flen);
+        int i = param_owned(p, folded ? like_pattern(folded, flen) : NULL);
         /* LIKE folds ASCII by itself; a word with other letters that fold
-         * (ＡＢ, É) has the text folded too (store-fold.c). */
+         * (É), or with characters that full-width ones fold into (2025
+         * finds ２０２５), has the document's text folded too. */
         const char *f = pt_fold_matters(s, len) ? "pt_fold" : "";
         pt_buf_printf(&pending,
                       " AND (%s(json_extract(d.doc, '$.title')) LIKE ?%d ESCAPE '\\'"
@@ -202,18 +202,20 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
                       " FROM json_each(d.doc, '$.recommendations') r)) LIKE ?%d ESCAPE '\\')",
                       f, i, f, i, f, i);
         if (utf8_chars(s, len) >= 3) {
-            char *ph = fts_phrase(s, len);
+            char *ph = folded ? fts_phrase(folded, flen) : NULL;
             if (match.len)
                 pt_buf_puts(&match, " AND ");
             pt_buf_puts(&match, ph ? ph : "\"\"");
             free(ph);
         } else {
+            /* The index's columns hold the text folded already. */
             pt_buf_printf(&fts_like,
-                          " AND (%s(title) LIKE ?%d ESCAPE '\\'"
-                          " OR %s(background) LIKE ?%d ESCAPE '\\'"
-                          " OR %s(recommendations) LIKE ?%d ESCAPE '\\')",
-                          f, i, f, i, f, i);
+                          " AND (title LIKE ?%d ESCAPE '\\'"
+                          " OR background LIKE ?%d ESCAPE '\\'"
+                          " OR recommendations LIKE ?%d ESCAPE '\\')",
+                          i, i, i);
         }
+        free(folded);
         s = e;
     }
     if (pending.len) {

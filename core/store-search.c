@@ -15,9 +15,14 @@
  * filter looks through the listed proposals' documents as well as through
  * the index, with the same words. The index is built here from the stored
  * document, the same text the writer indexes on a create or an edit: the
- * title, the background, and the recommendations one per line. An edit
+ * title, the background, and the recommendations one per line, each folded
+ * as search folds its words (store-fold.c). An edit
  * indexes the proposal at once (and it may still be listed): the entry
  * made here replaces whatever the index holds for it.
+ *
+ * The upgrade to schema 18, which folds the index's text, lists every
+ * proposal here too (store-schema.c): the index is made anew this way,
+ * after the start, instead of within the migration.
  */
 #include "store-sqlite.h"
 
@@ -78,15 +83,15 @@ int pt_store_search_index_some(sqlite3 *db, int limit, int64_t *done, pt_error_t
                   " (SELECT proposal_id FROM search_pending WHERE proposal_id <= ?1)",
                   upto, err, "indexing for search");
     if (rc == PT_OK && n > 0)
-        rc = exec(
-            db,
-            "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
-            " SELECT d.id, json_extract(d.doc, '$.title'), json_extract(d.doc, '$.background'),"
-            "  (SELECT group_concat(r.value, char(10))"
-            "   FROM json_each(d.doc, '$.recommendations') r)"
-            " FROM search_pending s JOIN proposals d ON d.id = s.proposal_id"
-            " WHERE s.proposal_id <= ?1 ORDER BY s.proposal_id",
-            upto, err, "indexing for search");
+        rc = exec(db,
+                  "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
+                  " SELECT d.id, pt_fold(json_extract(d.doc, '$.title')),"
+                  "  pt_fold(json_extract(d.doc, '$.background')),"
+                  "  pt_fold((SELECT group_concat(r.value, char(10))"
+                  "   FROM json_each(d.doc, '$.recommendations') r))"
+                  " FROM search_pending s JOIN proposals d ON d.id = s.proposal_id"
+                  " WHERE s.proposal_id <= ?1 ORDER BY s.proposal_id",
+                  upto, err, "indexing for search");
     if (rc == PT_OK && n > 0)
         rc = exec(db, "DELETE FROM search_pending WHERE proposal_id <= ?1", upto, err,
                   "indexing for search");

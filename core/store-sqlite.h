@@ -105,12 +105,14 @@ struct pt_store_s {
  * clock, which a change of the wall clock does not move. */
 void pt_cond_init_monotonic(pthread_cond_t *cond);
 
-/* s[0..n) with its letters folded to lower case as search folds them
- * (store-fold.c); NUL-terminated, its length in *out_len (may be NULL).
+/* s[0..n) folded as search folds it (store-fold.c): full-width forms as
+ * ASCII, the ideographic space as a space, letters in lower case;
+ * NUL-terminated, its length in *out_len (may be NULL).
  * Ownership: the caller frees; NULL when memory ran out. */
 char *pt_fold(const char *s, size_t n, size_t *out_len);
-/* Whether s[0..n) holds a letter whose case pt_fold folds beyond what
- * LIKE folds by itself (ASCII): only then must a LIKE fold its text. */
+/* Whether a search word s[0..n) holds a character that pt_fold folds, or
+ * that other characters fold into, beyond the ASCII case that LIKE folds
+ * by itself: only then must a LIKE fold the text it looks through. */
 bool pt_fold_matters(const char *s, size_t n);
 /* Registers the SQL function pt_fold(X) on db. Returns an SQLite code. */
 int pt_sqlite_add_fold(sqlite3 *db);
@@ -219,8 +221,9 @@ int64_t pt_store_take_id(void *writer_ctx);
 int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *actor,
                         const char *action, pt_error_t *err);
 
-/* The search backlog (store-search.c): the imported proposals that are
- * not in the full-text index yet. Thread: the writer. */
+/* The search backlog (store-search.c): the proposals that are not in the
+ * full-text index yet (imported ones; every one after the upgrade to
+ * schema 18). Thread: the writer. */
 /* How many there are (at start: what a stop left). -1 on an error. */
 int64_t pt_store_search_backlog(sqlite3 *db);
 /* Indexes up to `limit` of them, oldest first, in one transaction of its

@@ -111,8 +111,10 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DEL_TAGS] = "DELETE FROM proposal_tags WHERE proposal_id = ?1",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES (?1, ?2)",
     [ST_DEL_FTS] = "DELETE FROM proposals_fts WHERE rowid = ?1",
+    /* The index holds the text folded as search folds its words
+     * (store-fold.c), so that ２０２５ and 2025 are one to it. */
     [ST_INS_FTS] = "INSERT INTO proposals_fts (rowid, title, background, recommendations)"
-                   " VALUES (?1, ?2, ?3, ?4)",
+                   " VALUES (?1, pt_fold(?2), pt_fold(?3), pt_fold(?4))",
     [ST_INS_HISTORY] = "INSERT INTO history (proposal_id, seq, at, actor, action, from_state,"
                        " to_state, note, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_INS_EVENT] = "INSERT INTO events (type, at, actor, action, from_state, to_state,"

@@ -15,8 +15,14 @@
 # in an index of the events by seq with the proposal (migration 15); and
 # the index of a state's list sorted by due_at holds the deadline only
 # while it runs, as the list now orders by (migration 16), also in a store
-# that migration 14 left with the deadline whether it ran or not. The log
-# says that the schema was moved, from which version to which.
+# that migration 14 left with the deadline whether it ran or not; and a
+# person's name padded to the width of three characters (王　芳) is kept
+# as the person it names, in the documents, the people's rows and the
+# tokens (migration 17); and the full-text index, which held the text as
+# written, holds it folded, so that search finds ２０２５ with 2025 and G20
+# with Ｇ２０, the proposals indexed anew by the writer after the start
+# (migration 18). The log says
+# that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
 # them: values with spaces, the `replied` column of the first reply, and
@@ -83,8 +89,12 @@ check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
 
 pt_step "the newer ptrackd brings them in line"
 pt_start
-check_eq "what the migrations wrote is in the database, not left in its WAL" "0" \
-    "$(stat -c %s "$DB-wal" 2>/dev/null || echo none)"
+# The writer may have begun to index the proposals anew (migration 18),
+# in the WAL: the database file alone must hold what the migrations wrote.
+cp "$DB" "$PT_TMP/main-only.db"
+check_eq "what the migrations wrote is in the database, not left in its WAL" \
+    "$(sqlite3 "$DB" "PRAGMA user_version") events_ref events_seq" \
+    "$(sqlite3 "$PT_TMP/main-only.db" "PRAGMA user_version; SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name)" | tr '\n' ' ' | sed 's/ *$//')"
 check_eq "the schema is at version 11 or later" "true" \
     "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 11) ? "true" : "false"}')"
 check_eq "each unit of the separate-mode one knows whether it has answered its part" "乙局 0 甲局 1" \
@@ -213,5 +223,38 @@ for who in 张三 李四; do
 done
 check_eq "the token is bound to 李四" "李四" \
     "$(sqlite3 "$DB" "SELECT person FROM tokens WHERE name = '李四的令牌'")"
+
+pt_step "a store whose index holds the text as written: indexed anew, folded (migration 18)"
+api POST /v1/proposals '{"title":"关于２０２５年Ｇ２０峰会的建议","background":"推进ＡＩ产业"}'
+S1="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于2025年G20峰会的建议","background":"推进AI产业"}'
+S2="$(jv 'j["id"]')"
+pt_stop
+# The index as schema 17 kept it: each proposal's text as written.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+DELETE FROM proposals_fts;
+INSERT INTO proposals_fts (rowid, title, background, recommendations)
+  SELECT id, json_extract(doc, '\$.title'), json_extract(doc, '\$.background'),
+    (SELECT group_concat(r.value, char(10)) FROM json_each(doc, '\$.recommendations') r)
+  FROM proposals;
+DELETE FROM search_pending;
+PRAGMA user_version = 17;"
+check_eq "the index holds the full-width title as written" "关于２０２５年Ｇ２０峰会的建议" \
+    "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $S1")"
+pt_start
+check_contains "the log says the schema was moved from 17" \
+    "INFO  the database's schema was moved from version 17 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+for q in 2025年 ２０２５年 Ｇ２０峰会 g20 ＡＩ ai; do
+    check_eq "q=$q finds both, indexed or not yet" "$S1,$S2" "$(pt_search_ids "$q")"
+done
+check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
+check_eq "the index holds every proposal, folded" "$(pt_count) 关于2025年g20峰会的建议" \
+    "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM proposals_fts) || ' ' || (SELECT title FROM proposals_fts WHERE rowid = $S1)")"
+for q in 2025年 ２０２５年 Ｇ２０峰会 g20 ＡＩ ai; do
+    check_eq "q=$q finds both through the index" "$S1,$S2" "$(pt_search_ids "$q")"
+done
+api GET "/v1/proposals/$S1"
+check_eq "the proposal is shown as it was written" "关于２０２５年Ｇ２０峰会的建议" "$(jv 'j["title"]')"
 
 pt_finish

@@ -669,8 +669,9 @@ static int64_t sql_int(const char *path, const char *sql)
 static void search_finds_proposals_not_indexed_yet(void **state)
 {
     fixture_t *f = *state;
-    const char *titles[] = {"关于加强农村饮水安全的建议", "关于推进城市垃圾分类的建议ＡＢＣ",
-                            "关于完善养老服务体系的建议ÉTÉ"};
+    const char *titles[] = {"关于加强农村饮水安全的建议",
+                            "关于推进城市垃圾分类的建议ＡＢＣ（２０２５）",
+                            "关于完善养老服务体系的建议ÉTÉ(G20)"};
     for (int i = 0; i < 3; i++) {
         char body[512];
         snprintf(body, sizeof(body),
@@ -681,10 +682,11 @@ static void search_finds_proposals_not_indexed_yet(void **state)
         assert_int_equal(w->err.code, PT_OK);
         pt_write_free(w);
     }
-    char ids[64], before[14][64];
-    /* The last ones fold the case of letters other than ASCII: words of
-     * three characters or more through the index, shorter ones and the
-     * proposals not indexed yet through LIKE, which must fold them alike. */
+    char ids[64], before[24][64];
+    /* The last ones fold the case of letters other than ASCII, and
+     * full-width forms to ASCII, either way: words of three characters or
+     * more through the index, shorter ones and the proposals not indexed
+     * yet through LIKE, which must fold them alike. */
     const char *queries[] = {"垃圾分类",
                              "饮水",
                              "养老服务 建议",
@@ -698,7 +700,17 @@ static void search_finds_proposals_not_indexed_yet(void **state)
                              "ｂ",
                              "été",
                              "ét",
-                             "é"};
+                             "é",
+                             "(2025)",
+                             "２０２５",
+                             "25",
+                             "Ｇ２０",
+                             "g20",
+                             "Ｇ２",
+                             "(",
+                             "（",
+                             "abc",
+                             "c("};
     enum { N_QUERIES = sizeof(queries) / sizeof(queries[0]) };
     for (int i = 0; i < N_QUERIES; i++)
         search(f, queries[i], before[i], sizeof(before[i]));
@@ -711,6 +723,14 @@ static void search_finds_proposals_not_indexed_yet(void **state)
         assert_string_equal(before[i], "2");
     for (int i = 11; i < 14; i++)
         assert_string_equal(before[i], "3");
+    for (int i = 14; i < 17; i++)
+        assert_string_equal(before[i], "2");
+    for (int i = 17; i < 20; i++)
+        assert_string_equal(before[i], "3");
+    for (int i = 20; i < 22; i++)
+        assert_string_equal(before[i], "2,3");
+    for (int i = 22; i < 24; i++)
+        assert_string_equal(before[i], "2");
     close_store(f);
 
     /* What an import leaves: 2 and 3 listed, not in the index. */
