@@ -353,8 +353,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         goto fail;
     }
     if (s->search_backlog > 0)
-        pt_info("search: %lld imported proposals are still to be indexed",
-                (long long)s->search_backlog);
+        pt_info("search: %lld proposals are still to be indexed", (long long)s->search_backlog);
 
     if (pt_store_checkpointer_start(s) != 0)
         pt_warn("cannot start the checkpointer thread; the writer will checkpoint");

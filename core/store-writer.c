@@ -1365,7 +1365,7 @@ static void index_backlog(writer_t *w)
         w->search_retry_ms = w->search_retry_ms ? w->search_retry_ms * 2 : 5000;
         if (w->search_retry_ms > 300000)
             w->search_retry_ms = 300000;
-        pt_warn("indexing imported proposals for search: %s; trying again in %lld s", err.message,
+        pt_warn("indexing proposals for search: %s; trying again in %lld s", err.message,
                 (long long)(w->search_retry_ms / 1000));
         pt_error_clear(&err);
         w->search_retry_at = mono_ms() + w->search_retry_ms;
@@ -1389,8 +1389,7 @@ static void index_backlog(writer_t *w)
         else {
             w->search_backlog = 0;
             if (w->search_indexed)
-                pt_info("search: %lld imported proposals indexed in %.1f s",
-                        (long long)w->search_indexed,
+                pt_info("search: %lld proposals indexed in %.1f s", (long long)w->search_indexed,
                         (double)(mono_ms() - w->search_started) / 1e3);
             w->search_started = w->search_indexed = 0;
         }

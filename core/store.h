@@ -154,8 +154,9 @@ void pt_store_wal_figures(const pt_store_t *store, uint64_t *checkpoints, uint64
  * what writes have before they are refused. Either is -1 when the system
  * cannot tell. Thread: any (two system calls). */
 void pt_store_disk_figures(const pt_store_t *store, int64_t *db_bytes, int64_t *free_bytes);
-/* How many imported proposals wait to be indexed for search (search finds
- * them meanwhile, more slowly). Thread: any. */
+/* How many proposals wait to be indexed for search: imported ones, or
+ * all of them after the upgrade to schema 17 (search finds them
+ * meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);
 /* How many all-or-nothing imports were moved into the store as their file
  * was read (EARLY), after it (LATE), or after an early move gave up
