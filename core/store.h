@@ -155,7 +155,7 @@ void pt_store_wal_figures(const pt_store_t *store, uint64_t *checkpoints, uint64
  * cannot tell. Thread: any (two system calls). */
 void pt_store_disk_figures(const pt_store_t *store, int64_t *db_bytes, int64_t *free_bytes);
 /* How many proposals wait to be indexed for search: imported ones, or
- * all of them after the upgrade to schema 17 (search finds them
+ * all of them after the upgrade to schema 18 (search finds them
  * meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);
 /* How many all-or-nothing imports were moved into the store as their file
