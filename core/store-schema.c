@@ -459,6 +459,20 @@ static int user_version(sqlite3 *db, int *v)
     return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* The result of a text function of the migrations: t (NULL when out of
+ * memory), or SQL NULL when it is blank and blank is none. */
+static void text_result(sqlite3_context *ctx, char *t, bool blank_null)
+{
+    if (!t)
+        sqlite3_result_error_nomem(ctx);
+    else if (blank_null && !*t) {
+        free(t);
+        sqlite3_result_null(ctx);
+    } else {
+        sqlite3_result_text(ctx, t, -1, free);
+    }
+}
+
 /* pt_ident(X): X as a number or a session is kept (pt_text_clean with
  * folding): trimmed, full-width ASCII as ASCII; NULL for NULL and blank.
  * Only the migrations use it. */
@@ -466,21 +480,10 @@ static void sql_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const char *s = (const char *)sqlite3_value_text(argv[0]);
-    if (!s) {
+    if (!s)
         sqlite3_result_null(ctx);
-        return;
-    }
-    char *t = pt_text_clean(s, true);
-    if (!t) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    if (*t)
-        sqlite3_result_text(ctx, t, -1, free);
-    else {
-        free(t);
-        sqlite3_result_null(ctx);
-    }
+    else
+        text_result(ctx, pt_text_clean(s, true), true);
 }
 
 /* pt_name(X): X as a person's name is kept (pt_name_clean); NULL for NULL.
@@ -489,15 +492,10 @@ static void sql_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const char *s = (const char *)sqlite3_value_text(argv[0]);
-    if (!s) {
+    if (!s)
         sqlite3_result_null(ctx);
-        return;
-    }
-    char *t = pt_name_clean(s);
-    if (!t)
-        sqlite3_result_error_nomem(ctx);
     else
-        sqlite3_result_text(ctx, t, -1, free);
+        text_result(ctx, pt_name_clean(s), false);
 }
 
 /* The proposals whose number or session migrations 9 and 10 left as they
