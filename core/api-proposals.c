@@ -222,7 +222,9 @@ static bool role_may(pt_role_t role, const char *effect)
 }
 
 /* A refused transition lists the actions the state allows: to a unit or a
- * delegate, only those it may run itself. */
+ * delegate, only those it may run itself. The writer has already taken
+ * from a unit's list what its part on the proposal rules out
+ * (pt_workflow_allowed_for_unit); the role is judged here. */
 static void scope_allowed(pt_call_t *call, pt_error_t *err)
 {
     const pt_workflow_t *wf = call->api->opts.workflow;

@@ -1092,6 +1092,37 @@ cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state)
     return arr;
 }
 
+/* The role of the proposal's unit of that name; NULL when none is. */
+static const char *unit_role(const pt_proposal_t *p, const char *unit)
+{
+    for (size_t i = 0; i < p->n_units; i++)
+        if (p->units[i].name && strcmp(p->units[i].name, unit) == 0)
+            return p->units[i].role;
+    return NULL;
+}
+
+void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *p, const char *unit,
+                                  cJSON *allowed)
+{
+    const char *role = unit_role(p, unit);
+    bool co = role && strcmp(role, "co") == 0;
+    bool lead_co = p->handling_mode && strcmp(p->handling_mode, "lead_co") == 0;
+    bool lead = role && strcmp(role, "lead") == 0;
+    cJSON *a, *next;
+
+    if (!cJSON_IsArray(allowed))
+        return;
+    for (a = allowed->child; a; a = next) {
+        next = a->next;
+        long i = cJSON_IsString(a) ? pt_wf_action_index(wf, a->valuestring) : -1;
+        if (i < 0)
+            continue;
+        wf_effect_t e = wf->actions[i].effect;
+        if ((e == EF_OPINION && !co) || (e == EF_REPLY && lead_co && !lead))
+            cJSON_Delete(cJSON_DetachItemViaPointer(allowed, a));
+    }
+}
+
 static cJSON *label_json(const char *zh, const char *en)
 {
     cJSON *l = cJSON_CreateObject();
