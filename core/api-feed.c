@@ -383,7 +383,7 @@ static bool still_same(pt_api_t *api, const pt_call_t *call)
 {
     pt_identity_t now;
     pt_error_t err = {0};
-    bool same = pt_api_identify(api, call->req, &now, &err) == PT_OK &&
+    bool same = pt_api_identify_again(api, call->req, &now, &err) == PT_OK &&
                 now.role == call->who.role && strcmp(now.unit, call->who.unit) == 0 &&
                 strcmp(now.person, call->who.person) == 0;
     pt_error_clear(&err);

@@ -80,6 +80,11 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err);
 void pt_api_tokens_free(pt_api_t *api);
 int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
                     pt_error_t *err);
+/* As pt_api_identify, without noting a use of the token: for a request
+ * already identified and checked again (a stream of the feed at a reload
+ * or a revoke), which is no new use by its client. */
+int pt_api_identify_again(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
+                          pt_error_t *err);
 void pt_api_tokens(pt_call_t *call, const char *name);
 
 /* Endpoints (api-proposals.c). id is 0 for the collection. */

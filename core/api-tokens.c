@@ -282,12 +282,19 @@ static void save_use(pt_api_t *api, const char *name, token_meta_t *m, bool conf
         pt_write_free(w);
 }
 
+int pt_api_identify_again(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
+                          pt_error_t *err)
+{
+    pt_token_cache_t *c = api->tokens;
+    pt_token_list_t run = {.v = c ? c->v : NULL, .n = c ? c->n : 0};
+    return pt_auth_identify(api->opts.config, &run, req, who, err);
+}
+
 int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *who,
                     pt_error_t *err)
 {
     pt_token_cache_t *c = api->tokens;
-    pt_token_list_t run = {.v = c ? c->v : NULL, .n = c ? c->n : 0};
-    int rc = pt_auth_identify(api->opts.config, &run, req, who, err);
+    int rc = pt_api_identify_again(api, req, who, err);
     if (rc != PT_OK || !c || (who->run_token < 0 && who->config_token < 0))
         return rc;
     bool configured = who->run_token < 0;
