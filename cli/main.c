@@ -160,12 +160,14 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                             "not \"%s\"",
                             url);
     /* The API's base as api.md writes it, copied whole: ptrack puts /v1
-     * before every path itself, and /v1/v1/... is found nowhere. */
-    if (url) {
+     * before every path itself, and /v1/v1/... is found nowhere. Only the
+     * path is looked at: http://v1 names a host. */
+    const char *path = url ? strchr(strstr(url, "://") + 3, '/') : NULL;
+    if (path) {
         size_t n = strlen(url);
         while (n > 0 && url[n - 1] == '/')
             n--;
-        if (n >= 3 && strncmp(url + n - 3, "/v1", 3) == 0)
+        if (url + n - 3 >= path && strncmp(url + n - 3, "/v1", 3) == 0)
             return pt_cli_usage(
                 cli,
                 "--url (or PTRACK_URL) is ptrackd's address without the API's /v1, which "

@@ -664,6 +664,9 @@ PTRACK_URL="$PT_URL/v1" PTRACK_TOKEN="$VIEWER_TOKEN" bare list
 check_rc "so is PTRACK_URL with /v1" 2
 bare --url "$PT_URL/" --token "$VIEWER_TOKEN" list --limit 1
 check_rc "an address with a final slash is taken" 0
+bare --url "http://v1" --token "$VIEWER_TOKEN" list --limit 1
+check_true "a host named v1 is no path of the API: not a usage error" test "$RC" != 2
+check_true "nor told to drop /v1" test "${ERR#*without the API}" = "$ERR"
 before="$(pt_count)"
 cli add --title 关于状态冲突的建议 --set status=submitted --draft
 check_rc "add --set status=submitted --draft says two things" 2
