@@ -1113,7 +1113,8 @@ static int do_action(writer_t *w, pt_write_t *wr)
     rc = from ? pt_workflow_apply(&ctx, p, wr->action, wr->body, &h, &wr->err)
               : pt_error_set(&wr->err, PT_ENOMEM, "out of memory");
     /* A unit is offered only what its part lets it run: no reply to a co
-     * unit in lead_co mode, no opinion to a lead or separate unit. */
+     * unit in lead_co mode, no opinion to a lead or separate unit, no
+     * second signature. */
     if (rc == PT_ETRANSITION && wr->scope_unit && wr->err.details)
         pt_workflow_allowed_for_unit(o->workflow, p, wr->scope_unit,
                                      cJSON_GetObjectItemCaseSensitive(wr->err.details, "allowed"));

@@ -1092,22 +1092,15 @@ cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state)
     return arr;
 }
 
-/* The role of the proposal's unit of that name; NULL when none is. */
-static const char *unit_role(const pt_proposal_t *p, const char *unit)
-{
-    for (size_t i = 0; i < p->n_units; i++)
-        if (p->units[i].name && strcmp(p->units[i].name, unit) == 0)
-            return p->units[i].role;
-    return NULL;
-}
-
 void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *p, const char *unit,
                                   cJSON *allowed)
 {
-    const char *role = unit_role(p, unit);
+    const pt_unit_t *u = pt_proposal_find_unit(p, unit);
+    const char *role = u ? u->role : NULL;
     bool co = role && strcmp(role, "co") == 0;
     bool lead_co = p->handling_mode && strcmp(p->handling_mode, "lead_co") == 0;
     bool lead = role && strcmp(role, "lead") == 0;
+    bool signed_for = u && u->signed_at != 0;
     cJSON *a, *next;
 
     if (!cJSON_IsArray(allowed))
@@ -1118,7 +1111,8 @@ void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *
         if (i < 0)
             continue;
         wf_effect_t e = wf->actions[i].effect;
-        if ((e == EF_OPINION && !co) || (e == EF_REPLY && lead_co && !lead))
+        if ((e == EF_OPINION && !co) || (e == EF_REPLY && lead_co && !lead) ||
+            (e == EF_SIGN && signed_for))
             cJSON_Delete(cJSON_DetachItemViaPointer(allowed, a));
     }
 }

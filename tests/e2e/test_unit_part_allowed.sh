@@ -3,9 +3,10 @@
 # those its part lets it run. Checks: in lead_co mode a co unit refused an
 # action in handling is offered sign and opinion, not reply (the lead
 # unit's), in the error's allowed list and in its message; the lead unit
-# is offered sign and reply, not opinion (a co unit's); in single and
-# separate mode a unit is offered reply and no opinion; the office, which
-# runs every action, still gets the state's whole list.
+# is offered reply, not opinion (a co unit's); in single and separate mode
+# a unit is offered reply and no opinion; a unit that has signed is not
+# offered sign again (a unit signs once); the office, which runs every
+# action, still gets the state's whole list.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -38,7 +39,11 @@ check_eq "the proposal is handling" handling "$(jv 'j["status"]')"
 refused "$MONEY" "$P1" 财政厅
 check_eq "the co unit may sign and give its opinion" "sign,opinion | you may: sign, opinion" "$OFFERED"
 refused "$WATER" "$P1" 水利厅
-check_eq "the lead unit may sign and reply" "sign,reply | you may: sign, reply" "$OFFERED"
+check_eq "the lead unit, which has signed, may reply" "reply | you may: reply" "$OFFERED"
+pt_act "$P1" sign '{"unit": "财政厅"}'
+refused "$MONEY" "$P1" 财政厅
+check_eq "the co unit, once it has signed, may give its opinion" "opinion | you may: opinion" \
+    "$OFFERED"
 api POST "/v1/proposals/$P1/actions/return" '{"unit": "财政厅", "reason": "不属于本单位职责"}'
 check_error "the office returns it in handling" 409 invalid_transition
 check_contains "the office is offered the state's every action" "opinion,extend,reply" \
@@ -48,11 +53,14 @@ pt_step "single and separate: a unit replies and gives no opinion"
 P2="$(new_proposal 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
 pt_act "$P2" sign '{"unit": "财政厅"}'
 refused "$MONEY" "$P2" 财政厅
-check_eq "single: the unit may sign and reply" "sign,reply | you may: sign, reply" "$OFFERED"
+check_eq "single: the unit, which has signed, may reply" "reply | you may: reply" "$OFFERED"
 P3="$(new_proposal 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
 pt_act "$P3" sign '{"unit": "水利厅"}'
 refused "$MONEY" "$P3" 财政厅
-check_eq "separate: each unit may sign and reply" "sign,reply | you may: sign, reply" "$OFFERED"
+check_eq "separate: a unit yet to sign may sign and reply" "sign,reply | you may: sign, reply" \
+    "$OFFERED"
+refused "$WATER" "$P3" 水利厅
+check_eq "separate: the unit that has signed may reply" "reply | you may: reply" "$OFFERED"
 
 pt_stop
 pt_finish
