@@ -4,7 +4,9 @@
  *
  * Sheet 建议 holds one row per proposal under a bold, frozen header row with
  * an autofilter; columns are as wide as their text (Chinese characters count
- * double) and times are real Excel dates. Sheet 统计 holds the figures of
+ * double) and times are real Excel dates. A text longer than a cell holds
+ * (32,767 characters, as Excel counts them) is cut and ends with a note
+ * that it was. Sheet 统计 holds the figures of
  * GET /v1/stats over the same proposals (counts by status and by unit,
  * overdue, 办复率, 满意率, reply categories), counted while the rows stream
  * past.
@@ -98,9 +100,12 @@ static const struct {
 
 /* The width of a date column ("2026-03-15" and some air). */
 #define DATE_WIDTH 12.0
-/* Excel refuses cell text longer than this many characters; bytes are at
- * least as many as characters, so cutting at this many bytes is safe. */
+/* Excel refuses a cell of more than 32,767 characters, counted as UTF-16
+ * (a character beyond U+FFFF, as in some rare names, counts two), and
+ * libxlsxwriter refuses one of more than 32,767 code points. */
 #define CELL_MAX 32767
+/* What ends a cell cut to that size, so that nobody takes it for whole. */
+#define CELL_CUT "……（内容过长，以下从略）"
 
 /* One export in progress. */
 typedef struct {
@@ -160,48 +165,72 @@ static int ooxml_escape_at(const char *s)
     return s[6] == '_';
 }
 
+/* The size of the UTF-8 sequence that starts with c (1 for a stray byte). */
+static size_t seq_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
 /* The text as a cell must hold it: a literal "_x0041_" in it is written
  * "_x005F_x0041_" (an escaped "_" and the rest), or Excel and WPS would
- * show "A"; and it is cut, at a character and never inside such an added
- * escape, to CELL_MAX bytes. NULL when it needs neither (write text as it
- * is) or on no memory (*oom set). */
+ * show "A"; and a text longer than CELL_MAX characters is cut, at a
+ * character and never inside such an added escape, and ends with CELL_CUT.
+ * Characters are counted as both Excel and libxlsxwriter would, the larger
+ * of the two: a character beyond U+FFFF two, an added escape its six code
+ * points. NULL when it needs neither (write text as it is) or on no memory
+ * (*oom set). */
 static char *cell_string(const char *text, int *oom)
 {
-    size_t len = strlen(text), extra = 0;
-    for (const char *p = strstr(text, "_x"); p; p = strstr(p + 2, "_x"))
-        if (ooxml_escape_at(p))
+    size_t len = strlen(text), extra = 0, units = 0;
+    for (const char *p = text; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (ooxml_escape_at(p)) {
             extra += 6;
-    if (extra == 0 && len <= CELL_MAX)
+            units += 6;
+        }
+        /* Each character once, at its first byte; four bytes are two. */
+        if ((c & 0xC0) != 0x80)
+            units += c >= 0xF0 ? 2 : 1;
+    }
+    if (extra == 0 && units <= CELL_MAX)
         return NULL;
-    size_t cap = len + extra < CELL_MAX ? len + extra : CELL_MAX;
-    char *out = malloc(cap + 1);
+    int cut = units > CELL_MAX;
+    /* The room for the text, in units, when it is cut: CELL_CUT is all
+     * in the Basic Multilingual Plane, a unit a code point. */
+    size_t room = cut ? CELL_MAX - (sizeof(CELL_CUT) - 1) / 3 : CELL_MAX;
+    char *out = malloc(len + extra + sizeof(CELL_CUT));
     if (!out) {
         *oom = 1;
         return NULL;
     }
-    size_t n = 0;
+    size_t n = 0, used = 0;
     const char *p = text;
     while (*p) {
-        size_t add = 0, step;
+        size_t add = 0, step = seq_len((unsigned char)*p), cost;
         if (ooxml_escape_at(p)) {
             /* Only its "_" is escaped: its last "_" may begin another
              * ("_x0041_x0042_"). */
             add = 6;
             step = 1;
+            cost = 7;
         } else {
-            unsigned char c = (unsigned char)*p;
-            step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
             for (size_t i = 1; i < step; i++)
                 if (!p[i])
                     step = i; /* a cut sequence: as many bytes as there are */
+            cost = step == 4 ? 2 : 1;
         }
-        if (n + add + step > cap)
+        if (used + cost > room)
             break;
         if (add)
             memcpy(out + n, "_x005F", add);
         memcpy(out + n + add, p, step);
         n += add + step;
+        used += cost;
         p += step;
+    }
+    if (cut) {
+        memcpy(out + n, CELL_CUT, sizeof(CELL_CUT) - 1);
+        n += sizeof(CELL_CUT) - 1;
     }
     out[n] = '\0';
     return out;

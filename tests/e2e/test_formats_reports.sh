@@ -6,7 +6,9 @@
 # xlsx: the file is opened as the zip it is and its XML read: the sheets 建议
 # and 统计, the frozen header row, the autofilter, the bold header style,
 # dates as numbers with a date format (and the right value in the zone
-# asked for), CJK-aware column widths, and the figures, which must equal
+# asked for), CJK-aware column widths, a cell up to Excel's 32,767
+# characters kept whole and a longer one cut with a note, and the
+# figures, which must equal
 # GET /v1/stats. md and html: the figures, groups by status and by unit, the
 # Chinese labels, escaping (a title with <script>, & and " and |; a report
 # title with markup), the print style; a bad group is refused. ics: CRLF,
@@ -548,6 +550,34 @@ for g in status unit; do
     done
 done
 check_true "md by unit: the unit's heading whole, with its count" grep -q "$LONGUNIT（1件）" "$PT_TMP/long.unit.md"
+
+# ---------------------------------------------------------------------------
+pt_step "xlsx: a cell up to Excel's 32,767 characters is whole, a longer one cut with a note"
+# 1,000 co-signers named NAME0000号 to NAME0999号 in session SESSION;
+# sets X to the workbook read. With 某某大学教授代表 the 联名代表 cell has
+# 13,999 characters (but 33,997 bytes); with 𠀀 (beyond U+FFFF, as in
+# some names: UTF-16 counts it two) and 37 characters a name, 38,999,
+# more than a cell holds.
+cosigners_xlsx() { # SESSION NAME
+    local body
+    body="$(python3 -c 'import json, sys; print(json.dumps({"title": "关于联名人数很多的建议", "session": sys.argv[1], "co_signers": [sys.argv[2] + "%04d号" % i for i in range(1000)]}, ensure_ascii=False))' "$1" "$2")"
+    api POST /v1/proposals "$body"
+    check_status "create in $1 with 1,000 co-signers" 201
+    export_to "format=xlsx&session=$(urlenc "$1")" "$PT_TMP/cos.xlsx"
+    X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/cos.xlsx" 2>&1)" || X="<error: $X>"
+}
+# The 联名代表 cell: its length in UTF-16 units (as Excel counts), whether
+# it is the list whole, or else its start, and its last 13 characters (as many as the note has).
+cosigners_cell() { # NAME
+    jv "(lambda v, full: '%d %s %s %s' % (len(v.encode('utf-16-le')) // 2, v == full, full.startswith(v[:-13]), v[-13:]))(j['建议']['rows'][1][7]['v'], '、'.join('$1%04d号' % i for i in range(1000)))" "$X"
+}
+cosigners_xlsx 长联名甲 某某大学教授代表
+check_eq "xlsx: a cell of 13,999 characters is whole" "13999 True True 某某大学教授代表0999号" \
+    "$(cosigners_cell 某某大学教授代表)"
+LONGNAME="𠀀某某大学教授代表某某大学教授代表某某大学教授代表某某大学教授代表"
+cosigners_xlsx 长联名乙 "$LONGNAME"
+check_eq "xlsx: a cell of 38,999 characters is cut to 32,767 UTF-16 units, with a note" \
+    "32767 False True ……（内容过长，以下从略）" "$(cosigners_cell "$LONGNAME")"
 
 # ---------------------------------------------------------------------------
 pt_step "分办: answered once every unit has answered, as GET /v1/stats counts"
