@@ -283,36 +283,45 @@ static void end_document(run_t *r)
         pt_str_puts(&r->out, "</body>\n</html>\n");
 }
 
-/* The export's filters, in words ("状态：办理中；承办单位：山西省水利厅"), so
- * that a reader knows what the figures cover. */
+/* A part a unit still has to do (the todo filter), in words. */
+static const char *todo_label(const char *part)
+{
+    static const char *const labels[][2] = {
+        {"sign", "签收"}, {"opinion", "协办意见"}, {"reply", "答复"}};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(part, labels[i][0]) == 0)
+            return labels[i][1];
+    return part;
+}
+
+/* The export's filters, in words ("状态：办理中；承办单位：山西省水利厅；
+ * 待办：答复"), so that a reader knows what the figures cover. */
 static void describe_filters(run_t *r, pt_str_t *s)
 {
     static const char *const names[][2] = {
-        {"status", "状态"},
-        {"kind", "类型"},
-        {"session", "届次"},
-        {"delegation", "代表团"},
-        {"unit", "承办单位"},
-        {"category", "类别"},
-        {"tag", "标签"},
-        {"q", "关键词"},
-        {"key_supervision", "重点督办"},
-        {"overdue", "超期"},
-        {"due_before", "期限早于"},
+        {"status", "状态"},   {"kind", "类型"},
+        {"session", "届次"},  {"delegation", "代表团"},
+        {"unit", "承办单位"}, {"todo", "待办"},
+        {"category", "类别"}, {"tag", "标签"},
+        {"q", "关键词"},      {"key_supervision", "重点督办"},
+        {"overdue", "超期"},  {"due_before", "期限早于"},
         {"person", "代表"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *v = r->h->job_arg(r->job, names[i][0]);
         if (!v || !*v)
             continue;
-        if (strcmp(names[i][0], "status") == 0) {
-            /* One state or several, comma-separated: their labels, 、-joined. */
+        int todo = strcmp(names[i][0], "todo") == 0;
+        if (todo || strcmp(names[i][0], "status") == 0) {
+            /* One state (part) or several, comma-separated: their labels,
+             * 、-joined. */
             pt_str_printf(s, "%s%s：", s->len ? "；" : "筛选条件：", names[i][1]);
             for (const char *c = v; *c; c += *c == ',') {
-                char state[80];
+                char item[80];
                 size_t n = strcspn(c, ",");
-                snprintf(state, sizeof(state), "%.*s", (int)(n < sizeof(state) ? n : 0), c);
-                pt_str_printf(s, "%s%s", c == v ? "" : "、", pt_wf_state_label(&r->wf, state));
+                snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : 0), c);
+                pt_str_printf(s, "%s%s", c == v ? "" : "、",
+                              todo ? todo_label(item) : pt_wf_state_label(&r->wf, item));
                 c += n;
             }
             continue;
