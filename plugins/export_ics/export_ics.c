@@ -8,7 +8,8 @@
  * delegate and not for the unit, and terminal ones are done; none of them is
  * a task. Each VTODO has a UID made of the proposal's id
  * (proposal-<id>@ptrack), so a calendar that subscribes updates the task
- * instead of adding another; DUE is the deadline in UTC; SUMMARY the title;
+ * instead of adding another, and a SEQUENCE that is the proposal's version,
+ * so that it takes the update; DUE is the deadline in UTC; SUMMARY the title;
  * DESCRIPTION the number, status, units (主办/协办), delegation and lead
  * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
  * after; PRIORITY 1 for a key-supervision (重点督办) proposal.
@@ -167,7 +168,7 @@ static void describe(pt_str_t *d, const char *label, const char *value)
     pt_str_printf(d, "%s：%s", label, value);
 }
 
-static int write_todo(run_t *r)
+static int write_todo(run_t *r, const ptrack_record_t *rec)
 {
     const pt_view_t *v = &r->view;
     int64_t due, at;
@@ -191,6 +192,13 @@ static int write_todo(run_t *r)
     if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) <= whole_secs(due))
         prop_time(r, "DTSTART", at);
     prop_time(r, "DUE", due);
+    /* A revision that matters to a calendar (an extension moves DUE)
+     * must raise SEQUENCE (3.8.7.4): a client that already has the task
+     * takes the new one only then. The proposal's version rises with
+     * every change. */
+    const char *version = r->h->rec_get(rec, "version");
+    if (version && *version && strspn(version, "0123456789") == strlen(version))
+        prop_raw(r, "SEQUENCE", version);
     prop_text(r, "SUMMARY", v->title);
 
     pt_str_t d = {0};
@@ -234,9 +242,8 @@ static int flush(run_t *r, int force)
 /* One proposal of the walk: its VTODO, if its deadline runs. */
 static int todo(void *ctx, const ptrack_record_t *rec)
 {
-    (void)rec;
     run_t *r = ctx;
-    int rc = write_todo(r);
+    int rc = write_todo(r, rec);
     return rc == PTRACK_OK ? flush(r, 0) : rc;
 }
 

@@ -13,8 +13,8 @@
 # Chinese labels, escaping (a title with <script>, & and " and |; a report
 # title with markup), the print style; a bad group is refused. ics: CRLF,
 # no line over 75 octets, UTF-8 intact after unfolding, one VTODO per
-# proposal whose deadline runs, stable UIDs, DUE equal to due_at, text
-# escaping. Export filters narrow every format.
+# proposal whose deadline runs, stable UIDs, a SEQUENCE that rises when a
+# deadline moves, DUE equal to due_at, text escaping. Export filters narrow every format.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -475,6 +475,17 @@ export_to "format=ics&unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80" "$PT_TMP/w.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/w.ics" 2>&1)" || I="<error: $I>"
 check_eq "ics unit=市水务局: D and G" "[\"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+# A calendar that has a task takes a changed one (a new DUE) only when its
+# SEQUENCE has risen (RFC 5545 3.8.7.4).
+seq_due() { jv "[t.get('SEQUENCE', '-') + ' ' + t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$A@ptrack'][0]" "$1"; }
+before="$(seq_due "$(python3 "$PT_TMP/ics.py" "$PT_TMP/a.ics")")"
+act "$A" extend "{\"due_at\":\"$(later 90)\"}"
+export_to "format=ics" "$PT_TMP/x.ics"
+after="$(seq_due "$(python3 "$PT_TMP/ics.py" "$PT_TMP/x.ics")")"
+api GET "/v1/proposals/$A"
+check_eq "ics: A's SEQUENCE is its version" "$(jv 'j["version"]')" "${after%% *}"
+check_true "ics: extended, A's SEQUENCE rose ($before, then $after) and its DUE moved" \
+    python3 -c 'import sys; b, a = sys.argv[1].split(), sys.argv[2].split(); sys.exit(0 if b[0].isdigit() and a[0].isdigit() and int(a[0]) > int(b[0]) and a[1] != b[1] else 1)' "$before" "$after"
 
 # ---------------------------------------------------------------------------
 pt_step "through the CLI"
