@@ -165,6 +165,15 @@ static int ooxml_escape_at(const char *s)
     return s[6] == '_';
 }
 
+/* Whether s starts with U+FFFE or U+FFFF, which are valid UTF-8 but not
+ * characters XML 1.0 allows: written as they are, they make the sheet's
+ * XML malformed and the whole workbook unreadable. */
+static int xml_nonchar_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF);
+}
+
 /* The size of the UTF-8 sequence that starts with c (1 for a stray byte). */
 static size_t seq_len(unsigned char c)
 {
@@ -173,12 +182,13 @@ static size_t seq_len(unsigned char c)
 
 /* The text as a cell must hold it: a literal "_x0041_" in it is written
  * "_x005F_x0041_" (an escaped "_" and the rest), or Excel and WPS would
- * show "A"; and a text longer than CELL_MAX characters is cut, at a
- * character and never inside such an added escape, and ends with CELL_CUT.
- * Characters are counted as both Excel and libxlsxwriter would, the larger
- * of the two: a character beyond U+FFFF two, an added escape its six code
- * points. NULL when it needs neither (write text as it is) or on no memory
- * (*oom set). */
+ * show "A"; U+FFFE and U+FFFF are written as the escapes "_xFFFE_" and
+ * "_xFFFF_", which Excel reads back as them; and a text longer than
+ * CELL_MAX characters is cut, at a character and never inside such an
+ * added escape, and ends with CELL_CUT. Characters are counted as both
+ * Excel and libxlsxwriter would, the larger of the two: a character beyond
+ * U+FFFF two, an added escape its code points. NULL when it needs neither
+ * (write text as it is) or on no memory (*oom set). */
 static char *cell_string(const char *text, int *oom)
 {
     size_t len = strlen(text), extra = 0, units = 0;
@@ -186,6 +196,9 @@ static char *cell_string(const char *text, int *oom)
         unsigned char c = (unsigned char)*p;
         if (ooxml_escape_at(p)) {
             extra += 6;
+            units += 6;
+        } else if (xml_nonchar_at(p)) {
+            extra += 4; /* 7 bytes for 3 */
             units += 6;
         }
         /* Each character once, at its first byte; four bytes are two. */
@@ -206,25 +219,33 @@ static char *cell_string(const char *text, int *oom)
     size_t n = 0, used = 0;
     const char *p = text;
     while (*p) {
-        size_t add = 0, step = seq_len((unsigned char)*p), cost;
+        /* What is written before the character's bytes, how many of
+         * those, and what it costs in units. */
+        const char *pre = "";
+        size_t step = seq_len((unsigned char)*p), copy, cost;
         if (ooxml_escape_at(p)) {
             /* Only its "_" is escaped: its last "_" may begin another
              * ("_x0041_x0042_"). */
-            add = 6;
-            step = 1;
+            pre = "_x005F";
+            step = copy = 1;
+            cost = 7;
+        } else if (xml_nonchar_at(p)) {
+            pre = (unsigned char)p[2] == 0xBE ? "_xFFFE_" : "_xFFFF_";
+            copy = 0;
             cost = 7;
         } else {
             for (size_t i = 1; i < step; i++)
                 if (!p[i])
                     step = i; /* a cut sequence: as many bytes as there are */
+            copy = step;
             cost = step == 4 ? 2 : 1;
         }
         if (used + cost > room)
             break;
-        if (add)
-            memcpy(out + n, "_x005F", add);
-        memcpy(out + n + add, p, step);
-        n += add + step;
+        size_t add = strlen(pre);
+        memcpy(out + n, pre, add);
+        memcpy(out + n + add, p, copy);
+        n += add + copy;
         used += cost;
         p += step;
     }

@@ -552,6 +552,14 @@ X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/ctl.xlsx" 2>&1)" || X="<error: $X>"
 # the reader above does).
 check_eq "xlsx: the workbook stays valid XML, the title whole" '"关于\u0007响铃\u0001控制\u001f字符的建议"' \
     "$(jv 'json.dumps(j["建议"]["rows"][1][2]["v"], ensure_ascii=False)' "$X")"
+# U+FFFE and U+FFFF are valid UTF-8 and taken in a title, but XML 1.0
+# has no place for them: Excel reads them back from _xFFFE_ and _xFFFF_.
+api POST /v1/proposals '{"title":"关于\ufffe非字符\uffff的建议 _xFFFF_","status":"draft","session":"非字符"}'
+check_status "create a draft with U+FFFE and U+FFFF in its title" 201
+export_to "format=xlsx&session=$(urlenc 非字符)" "$PT_TMP/nonchar.xlsx"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/nonchar.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "xlsx: the workbook stays valid XML with U+FFFE and U+FFFF, the title whole" "true" \
+    "$(jv 'j["建议"]["rows"][1][2]["v"] == "关于\ufffe非字符\uffff的建议 _xFFFF_"' "$X")"
 
 # ---------------------------------------------------------------------------
 pt_step "a long number and a long unit name are kept whole"
