@@ -7,14 +7,16 @@
 # and 统计, the frozen header row, the autofilter, the bold header style,
 # dates as numbers with a date format (and the right value in the zone
 # asked for), CJK-aware column widths, a cell up to Excel's 32,767
-# characters kept whole and a longer one cut with a note, and the
-# figures, which must equal
-# GET /v1/stats. md and html: the figures, groups by status and by unit, the
-# Chinese labels, escaping (a title with <script>, & and " and |; a report
-# title with markup), the print style; a bad group is refused. ics: CRLF,
+# characters kept whole and a longer one cut with a note, U+FFFE and
+# U+FFFF escaped, and the figures, which must equal GET /v1/stats. md and
+# html: the figures (and the filters they cover), groups by status and by
+# unit, the Chinese labels, escaping (a title with <script>, & and " and
+# |; a report title with markup), the print style; a bad group is
+# refused. ics: CRLF,
 # no line over 75 octets, UTF-8 intact after unfolding, one VTODO per
 # proposal whose deadline runs, stable UIDs, a SEQUENCE that rises when a
-# deadline moves, DUE equal to due_at, text escaping. Export filters narrow every format.
+# deadline moves, DUE equal to due_at, text escaping. Export filters
+# narrow every format.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -594,7 +596,8 @@ cosigners_xlsx() { # SESSION NAME
     X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/cos.xlsx" 2>&1)" || X="<error: $X>"
 }
 # The 联名代表 cell: its length in UTF-16 units (as Excel counts), whether
-# it is the list whole, or else its start, and its last 13 characters (as many as the note has).
+# it is the list whole, or else its start, and its last 13 characters
+# (as many as the note has).
 cosigners_cell() { # NAME
     jv "(lambda v, full: '%d %s %s %s' % (len(v.encode('utf-16-le')) // 2, v == full, full.startswith(v[:-13]), v[-13:]))(j['建议']['rows'][1][7]['v'], '、'.join('$1%04d号' % i for i in range(1000)))" "$X"
 }
