@@ -76,8 +76,24 @@ typedef struct {
 
 /* ---- Escaping and the document's pieces ------------------------------------ */
 
+/* The length of the noncharacter (U+FDD0..U+FDEF, or U+FFFE and U+FFFF of
+ * any plane) that p starts with in UTF-8, or 0. HTML takes none of them. */
+static size_t nonchar_len(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == 0xEF && u[1] == 0xB7 && u[2] >= 0x90 && u[2] <= 0xAF)
+        return 3;
+    if (u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF))
+        return 3;
+    if (u[0] >= 0xF0 && u[0] <= 0xF4 && u[1] && (u[1] & 0x0F) == 0x0F && u[2] == 0xBF &&
+        (u[3] == 0xBE || u[3] == 0xBF))
+        return 4;
+    return 0;
+}
+
 /* Appends text escaped for the output. In HTML the five special characters
- * become entities and control characters (not allowed in HTML text) spaces.
+ * become entities and control characters and noncharacters (not allowed in
+ * HTML text) spaces.
  * In Markdown every ASCII punctuation mark that could start markup is
  * escaped with a backslash (CommonMark allows it for any of them), `|` of
  * course, which would end a table cell, and line breaks and other control
@@ -91,6 +107,7 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
     const char *start = text;
     for (const char *p = text; *p; p++) {
         const char *rep = NULL;
+        size_t len = 1; /* of what rep replaces */
         char two[3] = {'\\', *p, '\0'};
         if (r->html) {
             switch (*p) {
@@ -110,9 +127,14 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
                 rep = "&#39;";
                 break;
             default:
-                /* Control characters are not allowed in HTML text. */
-                if (((unsigned char)*p < 0x20 && !strchr("\t\n\r", *p)) || *p == 0x7F)
+                /* Control characters and noncharacters are not allowed
+                 * in HTML text. */
+                if (((unsigned char)*p < 0x20 && !strchr("\t\n\r", *p)) || *p == 0x7F) {
                     rep = " ";
+                } else if (nonchar_len(p)) {
+                    rep = " ";
+                    len = nonchar_len(p);
+                }
                 break;
             }
         } else {
@@ -124,6 +146,7 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
         if (rep) {
             pt_str_append(s, start, (size_t)(p - start));
             pt_str_puts(s, rep);
+            p += len - 1;
             start = p + 1;
         }
     }

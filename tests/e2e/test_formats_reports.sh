@@ -554,14 +554,18 @@ X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/ctl.xlsx" 2>&1)" || X="<error: $X>"
 # the reader above does).
 check_eq "xlsx: the workbook stays valid XML, the title whole" '"关于\u0007响铃\u0001控制\u001f字符的建议"' \
     "$(jv 'json.dumps(j["建议"]["rows"][1][2]["v"], ensure_ascii=False)' "$X")"
-# U+FFFE and U+FFFF are valid UTF-8 and taken in a title, but XML 1.0
-# has no place for them: Excel reads them back from _xFFFE_ and _xFFFF_.
-api POST /v1/proposals '{"title":"关于\ufffe非字符\uffff的建议 _xFFFF_","status":"draft","session":"非字符"}'
-check_status "create a draft with U+FFFE and U+FFFF in its title" 201
+# Noncharacters are valid UTF-8 and taken in a title. XML 1.0 has no
+# place for U+FFFE and U+FFFF: Excel reads them back from _xFFFE_ and
+# _xFFFF_. HTML takes none (U+FDD0, U+10FFFF neither): spaces there.
+api POST /v1/proposals '{"title":"关于\ufffe非字符\uffff的建议\ufdd0\udbff\udfff _xFFFF_","status":"draft","session":"非字符"}'
+check_status "create a draft with noncharacters in its title" 201
 export_to "format=xlsx&session=$(urlenc 非字符)" "$PT_TMP/nonchar.xlsx"
 X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/nonchar.xlsx" 2>&1)" || X="<error: $X>"
 check_eq "xlsx: the workbook stays valid XML with U+FFFE and U+FFFF, the title whole" "true" \
-    "$(jv 'j["建议"]["rows"][1][2]["v"] == "关于\ufffe非字符\uffff的建议 _xFFFF_"' "$X")"
+    "$(jv 'j["建议"]["rows"][1][2]["v"] == "关于\ufffe非字符\uffff的建议\ufdd0\U0010ffff _xFFFF_"' "$X")"
+export_to "format=html&session=$(urlenc 非字符)" "$PT_TMP/nonchar.html"
+check_eq "html: noncharacters become spaces" "True []" \
+    "$(python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8").read(); print("关于 非字符 的建议   _xFFFF_" in t, [hex(ord(c)) for c in t if (ord(c) & 0xFFFE) == 0xFFFE or 0xFDD0 <= ord(c) <= 0xFDEF])' "$PT_TMP/nonchar.html")"
 
 # ---------------------------------------------------------------------------
 pt_step "a long number and a long unit name are kept whole"
