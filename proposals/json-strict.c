@@ -177,6 +177,13 @@ size_t pt_utf8_length(const char *s)
     return n;
 }
 
+/* Whether cp is a noncharacter: U+FDD0..U+FDEF, and the last two code
+ * points of every plane (U+FFFE, U+FFFF, U+1FFFE, ..., U+10FFFF). */
+static bool noncharacter(uint32_t cp)
+{
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
 uint32_t pt_text_control(const char *s, size_t *at)
 {
     size_t n = 0;
@@ -188,6 +195,16 @@ uint32_t pt_text_control(const char *s, size_t *at)
             cp = *u;
         else if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
             cp = u[1];
+        else if (u[0] == 0xEF && (u[1] == 0xB7 || u[1] == 0xBF) && (u[2] & 0xC0) == 0x80 &&
+                 noncharacter(0xF000u | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu)))
+            cp = 0xF000u | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+        else if (u[0] >= 0xF0 && u[0] <= 0xF4 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+                 (u[3] & 0xC0) == 0x80) {
+            uint32_t c4 = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+                          (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3Fu);
+            if (noncharacter(c4))
+                cp = c4;
+        }
         if (cp) {
             if (at)
                 *at = n;
@@ -195,6 +212,25 @@ uint32_t pt_text_control(const char *s, size_t *at)
         }
     }
     return 0;
+}
+
+const char *pt_text_refusal(const char *s, char *buf, size_t size)
+{
+    size_t at;
+    uint32_t cp = pt_text_control(s, &at);
+    if (!cp)
+        return NULL;
+    if (noncharacter(cp))
+        snprintf(buf, size,
+                 "holds the noncharacter U+%04X (character %zu), which is no character to show "
+                 "and which XML and HTML do not take; remove it",
+                 (unsigned)cp, at);
+    else
+        snprintf(buf, size,
+                 "holds the control character U+%04X (character %zu); text may hold line breaks "
+                 "and tabs, no other control characters",
+                 (unsigned)cp, at);
+    return buf;
 }
 
 static void skip_ws(parser_t *p)

@@ -25,12 +25,19 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err);
 
 /* True when buf[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 bool pt_utf8_valid(const char *buf, size_t len);
-/* The first control character in the UTF-8 text s that no text of a
- * proposal may hold: a C0 control but the tab and the line breaks (\n,
- * \v, \f, \r), DEL, or a C1 control (U+0080..U+009F), which nothing
- * types and terminals may act on. Returns its code point and sets *at (when
- * not NULL) to its place, in characters from 1; 0 when s holds none. */
+/* The first character in the UTF-8 text s that no text of a proposal may
+ * hold: a C0 control but the tab and the line breaks (\n, \v, \f, \r),
+ * DEL, or a C1 control (U+0080..U+009F), which nothing types and terminals
+ * may act on; or a noncharacter (U+FDD0..U+FDEF, U+FFFE, U+FFFF and the
+ * last two of every plane), which no one types either and which the XML
+ * of a workbook and HTML do not take. Returns its code point and sets *at
+ * (when not NULL) to its place, in characters from 1; 0 when s holds
+ * none. */
 uint32_t pt_text_control(const char *s, size_t *at);
+/* Why s may not be a proposal's text (pt_text_control), written into buf
+ * for a field's message: "holds the control character U+0007 (character
+ * 3); ..."; NULL when it may. */
+const char *pt_text_refusal(const char *s, char *buf, size_t size);
 /* Number of code points in a valid UTF-8 string. */
 size_t pt_utf8_length(const char *s);
 /* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not

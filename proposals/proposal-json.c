@@ -314,13 +314,9 @@ static bool json_text(const cJSON *v, const char *path, bool strict, pt_error_t 
         pt_error_add_field(err, path, "must be valid UTF-8");
         return false;
     }
-    size_t at;
-    uint32_t cp = strict ? pt_text_control(v->valuestring, &at) : 0;
-    if (cp) {
-        pt_error_add_field(err, path,
-                           "holds the control character U+%04X (character %zu); text may hold "
-                           "line breaks and tabs, no other control characters",
-                           (unsigned)cp, at);
+    char why[200];
+    if (strict && pt_text_refusal(v->valuestring, why, sizeof(why))) {
+        pt_error_add_field(err, path, "%s", why);
         return false;
     }
     return true;
@@ -612,7 +608,8 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
         if (m->string[0] == '\0' || !pt_utf8_valid(m->string, strlen(m->string)) ||
             (bounded && !(merge && cJSON_IsNull(m)) && pt_text_control(m->string, NULL))) {
             pt_error_add_field(err, "custom",
-                               "keys must be non-empty UTF-8 text without control characters");
+                               "keys must be non-empty UTF-8 text without control characters or "
+                               "noncharacters");
             problems++;
             continue;
         }

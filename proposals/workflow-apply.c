@@ -121,21 +121,13 @@ static bool is_text(const cJSON *v)
 }
 
 /* What is wrong with v as text an action takes (a string of UTF-8 with no
- * control character but tabs and line breaks), written into buf; NULL when
- * nothing is. */
+ * control character but tabs and line breaks, and no noncharacter:
+ * pt_text_control), written into buf; NULL when nothing is. */
 static const char *text_problem(const cJSON *v, char *buf, size_t size)
 {
     if (!is_text(v))
         return "must be a string";
-    size_t at;
-    uint32_t cp = pt_text_control(v->valuestring, &at);
-    if (!cp)
-        return NULL;
-    snprintf(buf, size,
-             "holds the control character U+%04X (character %zu); text may hold line breaks and "
-             "tabs, no other control characters",
-             (unsigned)cp, at);
-    return buf;
+    return pt_text_refusal(v->valuestring, buf, size);
 }
 
 static bool role_known(const char *role)

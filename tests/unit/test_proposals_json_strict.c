@@ -247,6 +247,26 @@ static void text_control_finds_what_text_may_not_hold(void **state)
                                      "b",
                                      NULL),
                      0);
+    /* Noncharacters: U+FDD0..U+FDEF and the last two of every plane; the
+     * characters beside them are not. */
+    assert_int_equal(pt_text_control("标题\xef\xbf\xbe", &at), 0xFFFE);
+    assert_int_equal(at, 3);
+    assert_int_equal(pt_text_control("\xef\xbf\xbf", &at), 0xFFFF);
+    assert_int_equal(pt_text_control("a\xef\xb7\x90", &at), 0xFDD0);
+    assert_int_equal(at, 2);
+    assert_int_equal(pt_text_control("\xef\xb7\xaf", NULL), 0xFDEF);
+    assert_int_equal(pt_text_control("\xf0\x9f\xbf\xbe", NULL), 0x1FFFE);
+    assert_int_equal(pt_text_control("\xf4\x8f\xbf\xbf", NULL), 0x10FFFF);
+    assert_int_equal(pt_text_control("\xef\xb7\x8f\xef\xb7\xb0\xef\xbf\xbd\xef\xbc\xa1"
+                                     "\xf0\xa0\x80\x80\xf0\x9f\x98\x80",
+                                     NULL),
+                     0); /* U+FDCF, U+FDF0, U+FFFD, U+FF21, U+20000, an emoji */
+    char why[200];
+    assert_null(pt_text_refusal("关于", why, sizeof(why)));
+    assert_non_null(strstr(pt_text_refusal("关\xef\xbf\xbe", why, sizeof(why)),
+                           "holds the noncharacter U+FFFE (character 2)"));
+    assert_non_null(strstr(pt_text_refusal("\a", why, sizeof(why)),
+                           "holds the control character U+0007 (character 1)"));
 }
 
 int main(void)
