@@ -12,7 +12,8 @@
  * The Markdown is GitHub-flavoured (pipe tables). The HTML is one
  * self-contained page: inline CSS, no scripts, no outside resources, and a
  * print style that starts each group on a new page and repeats table
- * headers across pages.
+ * headers across pages. Text without spaces (a URL, a long number) breaks
+ * anywhere, so that it stays on the page.
  *
  * Grouping needs every proposal before the first group can be written, and
  * export_next gives one pass. So each proposal's table row is rendered as
@@ -266,6 +267,14 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em;font-size:.92em}\n"
     "table.figures{width:auto;min-width:40%}\n"
     "th,td{border:1px solid #555;padding:.25em .5em;vertical-align:top;text-align:left}\n"
+    /* Text without a place to break (a URL, a long number, a document
+     * number) breaks anywhere rather than running past the page's edge,
+     * on screen and in print alike: outside @media, so both take it.
+     * word-break:break-word does the same for table cells in engines that
+     * lack overflow-wrap:anywhere (Safari before 15.4), where
+     * overflow-wrap:break-word alone would widen the table instead. */
+    "body,h1,h2,h3,p,th,td{overflow-wrap:anywhere}\n"
+    "th,td{word-break:break-word}\n"
     "th{background:#eee}\n"
     "td.num,th.num{text-align:right;white-space:nowrap}\n"
     "tr.overdue td{background:#fdecea}\n"

@@ -11,9 +11,9 @@
 # U+FFFF escaped, and the figures, which must equal GET /v1/stats. md and
 # html: the figures (and the filters they cover), groups by status and by
 # unit, the Chinese labels, escaping (a title with <script>, & and " and
-# |; a report title with markup), the print style; a bad group is
-# refused. ics: CRLF,
-# no line over 75 octets, UTF-8 intact after unfolding, one VTODO per
+# |; a report title with markup), the print style, long words broken on
+# screen and in print; a bad group is refused. ics: CRLF, no line over 75
+# octets, UTF-8 intact after unfolding, one VTODO per
 # proposal whose deadline runs, stable UIDs, a SEQUENCE that rises when a
 # deadline moves, DUE equal to due_at, text escaping. Export filters
 # narrow every format.
@@ -361,6 +361,46 @@ HT="$(cat "$PT_TMP/r.html")"
 check_contains "html: a print style" "@media print" "$HT"
 check_contains "html: page breaks between groups" "page-break-before:always" "$HT"
 check_contains "html: table borders" "border:1px solid" "$HT"
+# A URL or a long number has no place to break: the cells and paragraphs
+# must let it break anywhere, in print as on screen (a rule outside @media,
+# or one of @media print that print does not undo), or it runs past the
+# page's edge. No browser here: the style's rules are read as text.
+cat >"$PT_TMP/css_wrap.py" <<'EOF'
+import json, re, sys
+css = json.loads(sys.argv[1])["text"]["style"][0]
+# Split the style into its rules outside @media and those of @media print.
+top, media, i = "", {}, 0
+while i < len(css):
+    m = re.compile(r"@media\s*([^{]*)\{").match(css, i)
+    if not m:
+        top += css[i]
+        i += 1
+        continue
+    depth, j = 1, m.end()
+    while depth:
+        depth += {"{": 1, "}": -1}.get(css[j], 0)
+        j += 1
+    media[m.group(1).strip()] = media.get(m.group(1).strip(), "") + css[m.end():j - 1]
+    i = j
+def props(text, tag):
+    out = {}
+    for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        if tag in [s.strip() for s in sel.split(",")]:
+            for decl in body.split(";"):
+                if ":" in decl:
+                    k, v = decl.split(":", 1)
+                    out[k.strip()] = v.strip()
+    return out
+for medium in ("screen", "print"):
+    for tag in ("td", "th", "p"):
+        p = props(top, tag)
+        if medium == "print":
+            p.update(props(media.get("print", ""), tag))
+        print(medium, tag, p.get("overflow-wrap", "-"), p.get("word-break", "-"))
+EOF
+check_eq "html: long words break in cells and paragraphs, on screen and in print" \
+    "screen td anywhere break-word|screen th anywhere break-word|screen p anywhere -|print td anywhere break-word|print th anywhere break-word|print p anywhere -" \
+    "$(python3 "$PT_TMP/css_wrap.py" "$H" | paste -sd '|')"
 check_eq "html: one section per status group" 6 "$(jv 'j["sections"]' "$H")"
 check_eq "html: the group headings" '["已提出（1件）", "已交办（1件）", "办理中（2件）", "已答复（1件）", "重新办理（1件）", "办结（1件）"]' \
     "$(jv '[t for t in j["text"]["h3"] if t.endswith("件）")]' "$H")"
