@@ -358,11 +358,29 @@ static void describe_filters(run_t *r, pt_str_t *s)
             }
             continue;
         }
-        if (strcmp(names[i][0], "kind") == 0)
+        char when[64], instant[40];
+        if (strcmp(names[i][0], "kind") == 0) {
             v = pt_kind_label(v);
-        else if (strcmp(names[i][0], "key_supervision") == 0 || strcmp(names[i][0], "overdue") == 0)
+        } else if (strcmp(names[i][0], "due_before") == 0) {
+            /* In the report's zone, as the rest of the report reads,
+             * not in the offset the request was written in: before
+             * 2026-06-30T16:00:00Z reads 2026-07-01 00:00:00+08:00 in
+             * Beijing. A bare date is its midnight UTC to the API, so it
+             * is shown as that instant too (2026-07-01 08:00:00+08:00):
+             * shown as the date, it would read as the zone's midnight,
+             * and the rows would show deadlines of that date inside it. */
+            const char *at = v;
+            if (strlen(v) == 10) {
+                snprintf(instant, sizeof(instant), "%sT00:00:00Z", v);
+                at = instant;
+            }
+            pt_zone_time(r->h, &r->zone, at, when, sizeof(when));
+            v = when;
+        } else if (strcmp(names[i][0], "key_supervision") == 0 ||
+                   strcmp(names[i][0], "overdue") == 0) {
             /* As the API takes a boolean: true, false, 1, 0. */
             v = strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ? "是" : "否";
+        }
         pt_str_printf(s, "%s%s：%s", s->len ? "；" : "筛选条件：", names[i][1], v);
     }
 }

@@ -9,14 +9,14 @@
 # asked for), CJK-aware column widths, a cell up to Excel's 32,767
 # characters kept whole and a longer one cut with a note, U+FFFE and
 # U+FFFF escaped, and the figures, which must equal GET /v1/stats. md and
-# html: the figures (and the filters they cover), groups by status and by
-# unit, the Chinese labels, escaping (a title with <script>, & and " and
-# |; a report title with markup), the print style, long words broken on
-# screen and in print; a bad group is refused. ics: CRLF, no line over 75
-# octets, UTF-8 intact after unfolding, one VTODO per
-# proposal whose deadline runs, stable UIDs, a SEQUENCE that rises when a
-# deadline moves, DUE equal to due_at, text escaping. Export filters
-# narrow every format.
+# html: the figures (and the filters they cover, due_before in the zone
+# asked for), groups by status and by unit, the Chinese labels, escaping
+# (a title with <script>, & and " and |; a report title with markup), the
+# print style, long words broken on screen and in print; a bad group is
+# refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
+# unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
+# SEQUENCE that rises when a deadline moves, DUE equal to due_at, text
+# escaping. Export filters narrow every format.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -298,6 +298,14 @@ check_eq "md status=handling,rehandling: two groups" "### 办理中（2件） ##
     "$(grep '^### .*件）$' "$PT_TMP/hr.md" | tr '\n' ' ' | sed 's/ $//')"
 export_to "format=md&overdue=true&key_supervision=0" "$PT_TMP/o.md"
 check_contains "md overdue=true&key_supervision=0: yes and no in words" "超期：是" "$(cat "$PT_TMP/o.md")"
+# due_before is stated in the report's zone, as its dates are, not in the
+# UTC the request gave; a bare date is its midnight UTC, as the API reads it.
+export_to "format=md&due_before=2026-06-30T16:00:00Z&tz=%2B08:00" "$PT_TMP/db.md"
+check_contains "md due_before=...T16:00:00Z&tz=+08:00: stated in that zone" \
+    "期限早于：2026-07-01 00:00:00+08:00" "$(cat "$PT_TMP/db.md")"
+export_to "format=html&due_before=2026-07-01&tz=-05:00" "$PT_TMP/db.html"
+check_contains "html due_before=2026-07-01&tz=-05:00: its midnight UTC in that zone" \
+    "期限早于：2026-06-30 19:00:00-05:00" "$(cat "$PT_TMP/db.html")"
 check_contains "md overdue=true&key_supervision=0: and no" "重点督办：否" "$(cat "$PT_TMP/o.md")"
 check_contains "md status=handling: the figures cover 2" "| 建议总数 | 2 |" "$HMD"
 # todo narrows the figures to what a unit still has to do: the report says so.
