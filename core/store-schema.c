@@ -390,6 +390,19 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE proposals_fts USING fts5("
     "  title, background, recommendations, tokenize = 'trigram');"
     "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    /* 19: the store's single values, by key, and the first of them: the
+     * store's id, 16 random bytes in hex, made here and not changed
+     * after. What leaves the store and must not meet another store's
+     * (an iCalendar UID: a calendar that subscribes to two offices'
+     * ptrack, a 人大's and a 政协's, took the to-dos of one for the
+     * other's of the same id) is made of it. randomblob() is SQLite's
+     * generator, which the unix VFS seeds from /dev/urandom. A backup and
+     * its restore are the same store and keep it; a copy of the file
+     * made to start another office's store would keep it too, so the
+     * row is deleted in such a copy (docs/operation.md), and its first
+     * start makes a new one (store-sqlite.c). */
+    "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

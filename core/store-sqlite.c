@@ -9,6 +9,7 @@
  */
 #include "store-sqlite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,6 +119,34 @@ static void on_writes_done(uv_async_t *async)
     }
     if (advanced && s->on_commit)
         s->on_commit(s->last_seq, s->on_commit_ud);
+}
+
+/* Reads the store's id into s->id, making it first when the row is
+ * missing: migration 19 made it, and an operator who copied the file to
+ * start another office's store deleted it, so that the copy has an id of
+ * its own. Returns PT_OK or PT_ESTORAGE with err set. */
+static int read_store_id(pt_store_t *s, pt_error_t *err)
+{
+    static const char *const make = "INSERT OR IGNORE INTO store_meta (key, value)"
+                                    "  VALUES ('store_id', lower(hex(randomblob(16))))";
+    sqlite3_stmt *st;
+    s->id[0] = '\0';
+    for (int pass = 0; pass < 2 && !s->id[0]; pass++) {
+        if (pass == 1 && sqlite3_exec(s->wdb, make, NULL, NULL, NULL) != SQLITE_OK)
+            return pt_sqlite_error(err, s->wdb, "making the store's id");
+        if (sqlite3_prepare_v2(s->wdb, "SELECT value FROM store_meta WHERE key = 'store_id'", -1,
+                               &st, NULL) != SQLITE_OK)
+            return pt_sqlite_error(err, s->wdb, "reading the store's id");
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            snprintf(s->id, sizeof(s->id), "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    return PT_OK;
+}
+
+const char *pt_store_id(const pt_store_t *store)
+{
+    return store && store->id[0] ? store->id : NULL;
 }
 
 static int64_t read_int(sqlite3 *db, const char *sql)
@@ -329,7 +358,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
                      opts->path, (long)geteuid());
         goto fail;
     }
-    if (pt_sqlite_migrate(s->wdb, err) != PT_OK)
+    if (pt_sqlite_migrate(s->wdb, err) != PT_OK || read_store_id(s, err) != PT_OK)
         goto fail;
     if (opts->workflow && reconcile_clock(s->wdb, opts->workflow, err) != PT_OK)
         goto fail;

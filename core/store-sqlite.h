@@ -53,6 +53,10 @@ struct pt_store_s {
     int64_t seqmark;
     bool seqmark_failed;
 
+    /* The store's id (store_meta, migration 19): 32 hex digits, read at
+     * the open and never changed after, so any thread reads it. */
+    char id[33];
+
     /* Loop-side state. */
     int64_t last_seq;
     bool writable;

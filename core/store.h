@@ -49,6 +49,13 @@ int pt_store_set_temp_dir(const char *dir);
  * Thread: loop. Returns 0 or a PT_E* code with err set. */
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err);
+/* The store's id: 32 hex digits, random, made once when the store was
+ * made (or moved to schema 19) and kept in it, the same across restarts,
+ * backups and restores, and another in every other store; NULL for no
+ * store. What leaves the store and must not be taken for another store's
+ * (an iCalendar UID) is made of it. Thread: any. Ownership: the store's,
+ * valid until pt_store_close. */
+const char *pt_store_id(const pt_store_t *store);
 /* Answers every queued write, stops the writer and closes the database.
  * No read may be in flight (pt_store_reads_in_flight): a read's work on
  * the thread pool uses the store, and its callback runs on the loop after

@@ -21,8 +21,10 @@
 # tokens (migration 17); and the full-text index, which held the text as
 # written, holds it folded, so that search finds ２０２５ with 2025 and G20
 # with Ｇ２０, the proposals indexed anew by the writer after the start
-# (migration 18). The log says
-# that the schema was moved, from which version to which.
+# (migration 18); and a store gets an id of its own, random, made once and
+# kept across restarts, and made anew at a start that finds none
+# (migration 19). The log says that the schema was moved, from which
+# version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
 # them: values with spaces, the `replied` column of the first reply, and
@@ -83,6 +85,7 @@ DROP INDEX proposals_status_updated;
 DROP INDEX proposals_status_created;
 DROP INDEX proposals_status_due;
 DROP INDEX events_seq;
+DROP TABLE store_meta;
 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
@@ -169,6 +172,7 @@ DROP INDEX proposals_status_due;
 CREATE INDEX proposals_status_due ON proposals(status, IFNULL(due_at, 9223372036854775807));
 UPDATE proposals SET status = 'replied', clock = 0, due_at = 1000,
   doc = json_set(doc, '\$.status', 'replied') WHERE id = $A;
+DROP TABLE store_meta;
 PRAGMA user_version = 15;"
 pt_start
 check_contains "the log says the schema was moved from 15" \
@@ -205,6 +209,7 @@ UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '张　三',
 UPDATE proposal_people SET person = '张　三' WHERE proposal_id = $G AND person = '张三';
 INSERT INTO proposal_people (proposal_id, person) VALUES ($G, '李 四');
 UPDATE tokens SET person = '李 四' WHERE name = '李四的令牌';
+DROP TABLE store_meta;
 PRAGMA user_version = 16;"
 pt_start
 check_contains "the log says the schema was moved from 16" \
@@ -238,6 +243,7 @@ INSERT INTO proposals_fts (rowid, title, background, recommendations)
     (SELECT group_concat(r.value, char(10)) FROM json_each(doc, '\$.recommendations') r)
   FROM proposals;
 DELETE FROM search_pending;
+DROP TABLE store_meta;
 PRAGMA user_version = 17;"
 check_eq "the index holds the full-width title as written" "关于２０２５年Ｇ２０峰会的建议" \
     "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $S1")"
@@ -256,5 +262,27 @@ for q in 2025年 ２０２５年 Ｇ２０峰会 g20 ＡＩ ai; do
 done
 api GET "/v1/proposals/$S1"
 check_eq "the proposal is shown as it was written" "关于２０２５年Ｇ２０峰会的建议" "$(jv 'j["title"]')"
+
+pt_step "a store without an id gets one, made once (migration 19)"
+pt_stop
+sqlite3 -cmd ".timeout 5000" "$DB" "DROP TABLE store_meta; PRAGMA user_version = 18;"
+pt_start
+check_contains "the log says the schema was moved from 18" \
+    "INFO  the database's schema was moved from version 18 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+ID1="$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
+check_true "the store has an id: 32 hex digits" \
+    python3 -c 'import re, sys; sys.exit(not re.fullmatch("[0-9a-f]{32}", sys.argv[1]))' "$ID1"
+pt_stop
+pt_start
+check_eq "a restart keeps it" "$ID1" \
+    "$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
+pt_stop
+# A copy of the file made to start another office's store: its id is
+# deleted before the first start, which makes another.
+sqlite3 -cmd ".timeout 5000" "$DB" "DELETE FROM store_meta WHERE key = 'store_id'"
+pt_start
+ID2="$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
+check_true "a start without one makes another" test -n "$ID2" -a "$ID2" != "$ID1"
 
 pt_finish
