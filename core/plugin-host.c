@@ -212,6 +212,13 @@ static int host_workflow_item(ptrack_instance_t *inst, int kind, const char *nam
     return PTRACK_OK;
 }
 
+/* The store's id is read when the store opens and never changes: safe
+ * from any thread. */
+static const char *host_store_id(ptrack_instance_t *inst)
+{
+    return inst ? pt_store_id(pt_plugins_store(inst->host)) : NULL;
+}
+
 /* ---- Times ------------------------------------------------------------
  * The same parser and writer as the API's (timefmt.c), so that a plugin
  * reads a time exactly as ptrackd does. Neither touches anything shared:
@@ -333,4 +340,5 @@ const ptrack_host_t pt_plugin_host = {
     .workflow_item = host_workflow_item,
     .time_parse = host_time_parse,
     .time_format = host_time_format,
+    .store_id = host_store_id,
 };

@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.3.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.4.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -38,6 +38,7 @@
  * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
  * the kinds of the proposal's fields that rec_set makes, the host's
  * time_parse and time_format, and the status code PTRACK_EBADARG.
+ * "(1.4)" marks the host's store_id.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -55,7 +56,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 3
+#define PTRACK_ABI_MINOR 4
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -419,6 +420,18 @@ typedef struct ptrack_host {
      * is the caller's. */
     int (*time_parse)(const char *text, int64_t *ms);
     int (*time_format)(int64_t ms, const char *zone, char *buf, size_t size);
+
+    /* (1.4) The id of the store ptrackd runs on: 32 lower-case hex
+     * digits, random, made once with the store and kept in it. It is the
+     * same across restarts, reloads, backups and restores of one store,
+     * and another in every other store (another office's ptrack, a 人大's
+     * and a 政协's). Make of it what must not meet what another
+     * installation makes: an iCalendar UID, a Message-ID, a key in a
+     * system two offices share. It is no secret (it shows in what you make
+     * of it) and no name: do not show it to people. NULL when the host
+     * runs no store. Test for it with PTRACK_HOST_HAS(host, store_id).
+     * Thread: any. Ownership: borrowed, valid until destroy() returns. */
+    const char *(*store_id)(ptrack_instance_t *inst);
 } ptrack_host_t;
 
 /* True when the host table has member m and it is set: use it before
