@@ -6,9 +6,12 @@
  * the workflow's clock: assigned, returned, handling and rehandling.
  * Proposals before assignment have no deadline, a replied one waits for the
  * delegate and not for the unit, and terminal ones are done; none of them is
- * a task. Each VTODO has a UID made of the proposal's id
- * (proposal-<id>@ptrack), so a calendar that subscribes updates the task
- * instead of adding another, and a SEQUENCE that is the proposal's version,
+ * a task. Each VTODO has a UID made of the proposal's id and the store's
+ * (proposal-<id>-<store id>@ptrack: host->store_id, ABI 1.4), so a
+ * calendar that subscribes updates the task instead of adding another, and
+ * one that subscribes to two offices' ptrack keeps the tasks of each apart
+ * (until ABI 1.4 the UID was proposal-<id>@ptrack, the same for proposal 7
+ * of every office); and a SEQUENCE that is the proposal's version,
  * so that it takes the update; DUE is the deadline in UTC; SUMMARY the title;
  * DESCRIPTION the number, status, units (主办/协办), delegation and lead
  * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
@@ -45,6 +48,7 @@ typedef struct {
     pt_str_t line; /* the content line being built */
     pt_view_t view;
     int64_t now;
+    const char *store_id; /* host->store_id, or NULL: a host without a store */
 } run_t;
 
 /* Appends r->line to the output, folded: at most 75 octets a line, the
@@ -178,7 +182,10 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         pt_time_read(r->h, v->due_at, &due) != 0)
         return PTRACK_OK;
     prop_raw(r, "BEGIN", "VTODO");
-    pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
+    if (r->store_id)
+        pt_str_printf(&r->line, "UID:proposal-%s-%s@ptrack", v->id ? v->id : "0", r->store_id);
+    else
+        pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
     emit_line(r);
     /* Without a METHOD, DTSTAMP is when the information last changed
      * (RFC 5545 3.8.7.2): the proposal's updated_at. */
@@ -275,6 +282,8 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     const pt_plugin_state_t *ps = state;
     run_t r = {
         .h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .now = (int64_t)time(NULL) * 1000};
+    if (PTRACK_HOST_HAS(r.h, store_id))
+        r.store_id = r.h->store_id(ps->inst);
     int rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);

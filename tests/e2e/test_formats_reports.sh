@@ -430,6 +430,13 @@ check_eq "ics: 200" 200 "$ST"
 check_eq "ics: content type" "text/calendar; charset=utf-8" "$(hdr Content-Type)"
 check_contains "ics: filename" 'proposals.ics' "$(hdr Content-Disposition)"
 export_to "format=ics" "$PT_TMP/b.ics"
+# A UID is the proposal's id and the store's, which the store made once
+# (schema 19): a calendar that subscribes to two offices' ptrack keeps the
+# proposal 7 of each apart.
+STORE="$(sqlite3 "$PT_DATA/ptrack.db" "SELECT value FROM store_meta WHERE key = 'store_id'")"
+check_true "the store has an id of its own: 32 hex digits" \
+    python3 -c 'import re, sys; sys.exit(not re.fullmatch("[0-9a-f]{32}", sys.argv[1]))' "$STORE"
+SUF="-$STORE@ptrack"
 cat >"$PT_TMP/ics.py" <<'EOF'
 import json, sys
 raw = open(sys.argv[1], "rb").read()
@@ -493,7 +500,7 @@ check_true "ics: long lines were folded" test "$(jv 'j["folded"]' "$I")" -gt 0
 check_eq "ics: the calendar's properties" '[["BEGIN", "VCALENDAR"], ["VERSION", "2.0"], ["CALSCALE", "GREGORIAN"], ["X-WR-CALNAME", "建议办理期限"], ["END", "VCALENDAR"], true]' \
     "$(jv '[[k, j["cal"][k][0]] for k in ("BEGIN", "VERSION", "CALSCALE", "X-WR-CALNAME")] + [["END", j["cal"]["END"][-1]], bool(j["cal"].get("PRODID"))]' "$I")"
 check_eq "ics: one VTODO per proposal whose deadline runs (A B D G)" \
-    "[\"proposal-$A@ptrack\", \"proposal-$B@ptrack\", \"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
+    "[\"proposal-$A$SUF\", \"proposal-$B$SUF\", \"proposal-$D$SUF\", \"proposal-$G$SUF\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
 check_eq "ics: UIDs stable across two exports" "$(jv '[t["UID"] for t in j["todos"]]' "$I")" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I2")"
@@ -501,9 +508,9 @@ for id in $A $B $D $G; do
     api GET "/v1/proposals/$id"
     want="$(jv 'j["due_at"][:19].replace("-", "").replace(":", "") + "Z"')"
     check_eq "ics: #$id's DUE is its due_at in UTC" "$want" \
-        "$(jv "[t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$id@ptrack'][0]" "$I")"
+        "$(jv "[t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$id$SUF'][0]" "$I")"
     check_eq "ics: #$id's SUMMARY is its title" "$(jv 'j["title"]')" \
-        "$(jv "[t['SUMMARY'] for t in j['todos'] if t['UID'] == 'proposal-$id@ptrack'][0]" "$I")"
+        "$(jv "[t['SUMMARY'] for t in j['todos'] if t['UID'] == 'proposal-$id$SUF'][0]" "$I")"
 done
 check_eq "ics: STATUS by state" "IN-PROCESS NEEDS-ACTION IN-PROCESS IN-PROCESS" \
     "$(jv '" ".join(t["STATUS"] for t in j["todos"])' "$I")"
@@ -511,7 +518,7 @@ check_eq "ics: PRIORITY only for the key-supervision proposal" "[\"1\", null, nu
     "$(jv '[t.get("PRIORITY") for t in j["todos"]]' "$I")"
 check_contains "ics: A's description: units and status label" "状态：办理中
 主办：市住建局
-协办：市财政局" "$(jv "[t['DESCRIPTION'] for t in j['todos'] if t['UID'] == 'proposal-$A@ptrack'][0]" "$I")"
+协办：市财政局" "$(jv "[t['DESCRIPTION'] for t in j['todos'] if t['UID'] == 'proposal-$A$SUF'][0]" "$I")"
 check_contains "ics: TEXT escaping of , ; and \\ in SUMMARY" 'a\,b\;c|d\\e' \
     "$(jv "[s for s in j['raw_summaries'] if 'script' in s][0]" "$I")"
 check_eq "ics: DTSTAMP in the basic UTC format" "true" \
@@ -519,15 +526,15 @@ check_eq "ics: DTSTAMP in the basic UTC format" "true" \
 
 export_to "format=ics&status=handling" "$PT_TMP/h.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/h.ics" 2>&1)" || I="<error: $I>"
-check_eq "ics status=handling: A and G only" "[\"proposal-$A@ptrack\", \"proposal-$G@ptrack\"]" \
+check_eq "ics status=handling: A and G only" "[\"proposal-$A$SUF\", \"proposal-$G$SUF\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
 export_to "format=ics&unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80" "$PT_TMP/w.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/w.ics" 2>&1)" || I="<error: $I>"
-check_eq "ics unit=市水务局: D and G" "[\"proposal-$D@ptrack\", \"proposal-$G@ptrack\"]" \
+check_eq "ics unit=市水务局: D and G" "[\"proposal-$D$SUF\", \"proposal-$G$SUF\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
 # A calendar that has a task takes a changed one (a new DUE) only when its
 # SEQUENCE has risen (RFC 5545 3.8.7.4).
-seq_due() { jv "[t.get('SEQUENCE', '-') + ' ' + t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$A@ptrack'][0]" "$1"; }
+seq_due() { jv "[t.get('SEQUENCE', '-') + ' ' + t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$A$SUF'][0]" "$1"; }
 before="$(seq_due "$(python3 "$PT_TMP/ics.py" "$PT_TMP/a.ics")")"
 act "$A" extend "{\"due_at\":\"$(later 90)\"}"
 export_to "format=ics" "$PT_TMP/x.ics"
@@ -581,6 +588,9 @@ sqlite3 "$PT_DATA/ptrack.db" "UPDATE proposals SET doc = json_set(doc, '\$.title
     '关于' || char(7) || '响铃' || char(1) || '控制' || char(31) || '字符的建议',
     '\$.custom', json_object('旧' || char(27), '值')) WHERE id = $CTL_ID"
 TMPDIR="$PT_TMP/tmp" pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+export_to "format=ics&status=handling" "$PT_TMP/restarted.ics"
+check_eq "ics: UIDs stable across a restart" "[\"proposal-$A$SUF\", \"proposal-$G$SUF\"]" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/restarted.ics")")"
 api GET "/v1/proposals/$CTL_ID"
 check_eq "the stored title holds them" '"关于\u0007响铃\u0001控制\u001f字符的建议"' "$(jv 'json.dumps(j["title"], ensure_ascii=False)')"
 api PATCH "/v1/proposals/$CTL_ID" '{"background":"另一字段的修改"}'
@@ -700,5 +710,25 @@ check_true "xlsx without its TMPDIR: refused" test "$ST" != 200
 check_contains "xlsx without its TMPDIR: the message names it" "cannot make a temporary file in $PT_TMP/tmp" "$(cat "$PT_TMP/gone.xlsx")"
 export_to "format=html" "$PT_TMP/gone.html"
 check_contains "html without its TMPDIR: the message names it" "cannot make a temporary file in $PT_TMP/tmp" "$(cat "$PT_TMP/gone.html")"
+
+# ---------------------------------------------------------------------------
+pt_step "ics: another store, other UIDs"
+# Another office's store, started afresh: its proposal of A's id is
+# another proposal, and its to-do must not take the place of A's in a
+# calendar that subscribes to both.
+pt_stop
+mv "$PT_DATA" "$PT_TMP/first-store"
+mkdir "$PT_TMP/tmp"
+TMPDIR="$PT_TMP/tmp" pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+for i in $(seq 1 "$A"); do
+    make "关于另一机关第$i件的建议" 政协委员 委员甲
+done
+check_eq "the other store's last proposal has A's id" "$A" "$ID"
+act "$A" assign '{"mode":"single","units":[{"name":"市政协提案委","role":"lead"}]}'
+STORE2="$(sqlite3 "$PT_DATA/ptrack.db" "SELECT value FROM store_meta WHERE key = 'store_id'")"
+check_true "the other store has an id of its own" test -n "$STORE2" -a "$STORE2" != "$STORE"
+export_to "format=ics" "$PT_TMP/other.ics"
+check_eq "ics: the other store's to-do has a UID of its own" "[\"proposal-$A-$STORE2@ptrack\"]" \
+    "$(jv '[t["UID"] for t in j["todos"]]' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/other.ics")")"
 
 pt_finish
