@@ -35,6 +35,15 @@ pt_init
 pt_config
 pt_start
 
+# started_from VERSION: starts ptrackd on the store as it was left at
+# schema VERSION, and checks that the log says it moved from there.
+started_from() {
+    pt_start
+    check_contains "the log says the schema was moved from $1" \
+        "INFO  the database's schema was moved from version $1 to $(sqlite3 "$DB" "PRAGMA user_version")" \
+        "$(cat "$PT_TMP/ptrackd.log")"
+}
+
 pt_step "a store as an older ptrackd left it"
 api POST /v1/proposals '{"title":"关于升级前编号的建议","number":"U-1","session":"升级测试"}'
 A="$(jv 'j["id"]')"
@@ -174,10 +183,7 @@ UPDATE proposals SET status = 'replied', clock = 0, due_at = 1000,
   doc = json_set(doc, '\$.status', 'replied') WHERE id = $A;
 DROP TABLE store_meta;
 PRAGMA user_version = 15;"
-pt_start
-check_contains "the log says the schema was moved from 15" \
-    "INFO  the database's schema was moved from version 15 to $(sqlite3 "$DB" "PRAGMA user_version")" \
-    "$(cat "$PT_TMP/ptrackd.log")"
+started_from 15
 check_eq "the index holds the due sort's key with the clock" "1" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'proposals_status_due' AND sql LIKE '%CASE WHEN clock = 1 AND due_at IS NOT NULL THEN due_at%'")"
 check_eq "a state's list by due_at is read from it, unsorted" \
@@ -197,7 +203,6 @@ api POST "/v1/proposals/$G/actions/feedback" '{"person":"李四","satisfaction":
 check_status "李四 rates the reply" 200
 api POST /v1/tokens '{"name":"李四的令牌","role":"delegate","person":"李四"}'
 check_status "a token for 李四" 201
-TOKEN="$(jv 'j["token"]')"
 pt_stop
 # As lists align them: 张　三 with an ideographic space, 李 四 with an
 # ASCII one, once more as a co-signer beside 李四, in the rating and in
@@ -211,10 +216,7 @@ INSERT INTO proposal_people (proposal_id, person) VALUES ($G, '李 四');
 UPDATE tokens SET person = '李 四' WHERE name = '李四的令牌';
 DROP TABLE store_meta;
 PRAGMA user_version = 16;"
-pt_start
-check_contains "the log says the schema was moved from 16" \
-    "INFO  the database's schema was moved from version 16 to $(sqlite3 "$DB" "PRAGMA user_version")" \
-    "$(cat "$PT_TMP/ptrackd.log")"
+started_from 16
 api GET "/v1/proposals/$G"
 check_eq "the people are kept as the persons they name, each once" \
     '["张三", ["李四", "王五"], "赵六", "李四"]' \
@@ -247,10 +249,7 @@ DROP TABLE store_meta;
 PRAGMA user_version = 17;"
 check_eq "the index holds the full-width title as written" "关于２０２５年Ｇ２０峰会的建议" \
     "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $S1")"
-pt_start
-check_contains "the log says the schema was moved from 17" \
-    "INFO  the database's schema was moved from version 17 to $(sqlite3 "$DB" "PRAGMA user_version")" \
-    "$(cat "$PT_TMP/ptrackd.log")"
+started_from 17
 for q in 2025年 ２０２５年 Ｇ２０峰会 g20 ＡＩ ai; do
     check_eq "q=$q finds both, indexed or not yet" "$S1,$S2" "$(pt_search_ids "$q")"
 done
@@ -266,10 +265,7 @@ check_eq "the proposal is shown as it was written" "关于２０２５年Ｇ２�
 pt_step "a store without an id gets one, made once (migration 19)"
 pt_stop
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TABLE store_meta; PRAGMA user_version = 18;"
-pt_start
-check_contains "the log says the schema was moved from 18" \
-    "INFO  the database's schema was moved from version 18 to $(sqlite3 "$DB" "PRAGMA user_version")" \
-    "$(cat "$PT_TMP/ptrackd.log")"
+started_from 18
 ID1="$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
 check_true "the store has an id: 32 hex digits" \
     python3 -c 'import re, sys; sys.exit(not re.fullmatch("[0-9a-f]{32}", sys.argv[1]))' "$ID1"
