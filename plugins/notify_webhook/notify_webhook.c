@@ -23,10 +23,13 @@
  *                          robot's "too many messages" (WeCom 45009,
  *                          DingTalk 130101) waits a minute and is not
  *                          counted as an attempt;
- *   5xx, 408, 429          tried again; a 429's Retry-After (seconds or an
- *                          HTTP date) is honoured by answering PTRACK_RETRY
- *                          without a request until that time has come, so
- *                          the worker never sleeps in deliver();
+ *   5xx, 408               tried again;
+ *   429                    tried again and not counted as an attempt (the
+ *                          receiver's pace, as a robot's limit); its
+ *                          Retry-After (seconds or an HTTP date) is
+ *                          honoured by answering PTRACK_RETRY without a
+ *                          request until that time has come, so the worker
+ *                          never sleeps in deliver();
  *   401, 403, 404          tried again: they speak of the receiver's state
  *                          (its keys, its rights, a route missing during a
  *                          deploy), not of this event;
@@ -38,7 +41,7 @@
  *                          itself, and sending it again would not help.
  * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
  * minute), for as long as it takes unless `retries` is set; each such
- * failure but a 429's wait and a robot's "too many messages" counts as an
+ * failure but a 429 and a robot's "too many messages" counts as an
  * attempt.
  *
  * A robot's message is its markdown text, cut (on a character boundary,
@@ -669,16 +672,35 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         }
         snprintf(why, sizeof(why), "the robot answered errcode %ld: %s", errcode, answer);
         rc = failed_attempt(w, ev, why);
-    } else if (status >= 500 || status == 429 || status == 408 || receiver_state(status)) {
-        if (status == 429 && w->retry_after) {
+    } else if (status == 429) {
+        /* Too many requests for now: the receiver's pace, not this
+         * event's fault, so no attempt is counted, as for a robot's
+         * "too many messages"; a receiver that keeps a limit for long
+         * must not have events dropped by `retries`. */
+        rc = PTRACK_RETRY;
+        if (w->retry_after) {
+            int64_t wait = w->retry_after - now_ms();
             w->not_before = w->retry_after;
             snprintf(w->wait_why, sizeof(w->wait_why), "HTTP 429 from the receiver");
-            snprintf(why, sizeof(why),
-                     "HTTP 429 (too many requests) from the receiver, Retry-After %lld ms",
-                     (long long)(w->retry_after - now_ms()));
+            w->host->log(w->inst, PTRACK_LOG_WARN,
+                         "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
+                         "receiver; trying again in %lld ms, as its Retry-After asks (not "
+                         "counted as a failed attempt)",
+                         ev->seq, ev->type, (long long)(wait > 0 ? wait : 0));
+            w->host->set_error(NULL,
+                               "HTTP 429 (too many requests) from the receiver, "
+                               "Retry-After %lld ms",
+                               (long long)(wait > 0 ? wait : 0));
         } else {
-            snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.512s", status, answer);
+            w->host->log(w->inst, PTRACK_LOG_WARN,
+                         "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
+                         "receiver; will try again (not counted as a failed attempt)",
+                         ev->seq, ev->type);
+            w->host->set_error(NULL, "HTTP 429 (too many requests) from the receiver: %.256s",
+                               answer);
         }
+    } else if (status >= 500 || status == 408 || receiver_state(status)) {
+        snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.512s", status, answer);
         rc = failed_attempt(w, ev, why);
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,

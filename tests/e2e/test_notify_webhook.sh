@@ -13,7 +13,8 @@
 #     a 422 is not retried (one request), even with retries 0; a 404, a 401
 #     and a 403 (the receiver's state, not the event's) are retried, and
 #     count toward retries; a 429 with Retry-After: 1 is tried
-#     again no sooner than a second later; a robot's errcode != 0 counts as
+#     again no sooner than a second later, and 429s do not count toward
+#     retries (three of them with retries 2 still deliver the event); a robot's errcode != 0 counts as
 #     a failure and is retried; `retries` drops an event after that many
 #     failed attempts, and without it (the default) nothing is dropped;
 #   - a robot's text keeps a title with a line break on one line and is cut,
@@ -69,6 +70,7 @@ receiver deploy --fail-first 2 --fail-status 404
 receiver login --fail-first 1 --fail-status 401
 receiver denied --fail-first -1 --fail-status 403
 receiver busy --fail-first 1 --fail-status 429 --retry-after 1
+receiver throttled --fail-first 3 --fail-status 429 --retry-after 1
 receiver robot --fail-first 2 --errcode 310000
 receiver broken --fail-first -1 --errcode 310000
 receiver patient --fail-first 5 --fail-status 503
@@ -96,6 +98,8 @@ pt_config '{}' ',"plugins": [
    "config": {"url": "http://127.0.0.1:'"$PORT_denied"'/", "retries": 3, '"$SC"'}},
   {"instance": "busy", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_busy"'/", '"$SC"'}},
+  {"instance": "throttled", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_throttled"'/", "retries": 2, '"$SC"'}},
   {"instance": "robot", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_robot"'/robot/send?access_token=t2", "format": "dingtalk", '"$SC"'}},
   {"instance": "broken", "path": "'"$SO"'",
@@ -254,6 +258,12 @@ assert [r["status"] for r in reqs] == [429, 200], [r["status"] for r in reqs]
 assert reqs[1]["t"] - reqs[0]["t"] >= 0.95, (reqs[0]["t"], reqs[1]["t"])
 '
 check_true "broken: dropped after retries (2) failed attempts" wait_lines broken 2 10
+check_true "throttled: three 429s with retries 2, and the event still comes again" \
+    wait_lines throttled 4 20
+check_py "throttled: 429 three times, then 200, the same event each time" throttled '
+assert [r["status"] for r in reqs] == [429, 429, 429, 200], [r["status"] for r in reqs]
+assert len({r["body"] for r in reqs}) == 1
+'
 check_true "gone: the 422 arrived" wait_lines gone 1 10
 check_true "deploy: a 404 is retried until the route is back (3rd try)" wait_lines deploy 3 10
 check_py "deploy: 404 twice, then 200, the same event each time" deploy '
@@ -275,8 +285,9 @@ check_eq "denied: exactly 3 requests (403s count toward retries), then the event
 api GET /v1/plugins
 check_eq "the host counts the dropped events as failed (broken, denied, gone)" "1 1 1" \
     "$(jv '" ".join(str(i["notifier"]["failed"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("gone", "broken", "denied"))')"
-check_eq "and the retried ones as delivered (busy, deploy, flaky, login, robot)" "1 1 1 1 1" \
-    "$(jv '" ".join(str(i["notifier"]["delivered"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("busy", "deploy", "flaky", "login", "robot"))')"
+check_eq "and the retried ones as delivered (busy, deploy, flaky, login, robot, throttled)" \
+    "1 1 1 1 1 1" \
+    "$(jv '" ".join(str(i["notifier"]["delivered"]) for i in sorted(j["items"], key=lambda i: i["instance"]) if i["instance"] in ("busy", "deploy", "flaky", "login", "robot", "throttled"))')"
 check_eq "deploy: nothing dropped" 0 \
     "$(jv '[i["notifier"]["failed"] for i in j["items"] if i["instance"] == "deploy"][0]')"
 check_contains "the log names the 422 and the reason it is not retried" "HTTP 422, dropped" \
