@@ -219,6 +219,12 @@ static const char *host_store_id(ptrack_instance_t *inst)
     return inst ? pt_store_id(pt_plugins_store(inst->host)) : NULL;
 }
 
+/* Only a notifier's worker inside deliver() is heard (plugins.h). */
+static void host_retry_in(ptrack_instance_t *inst, int64_t ms)
+{
+    pt_notifier_retry_in(inst, ms);
+}
+
 /* ---- Times ------------------------------------------------------------
  * The same parser and writer as the API's (timefmt.c), so that a plugin
  * reads a time exactly as ptrackd does. Neither touches anything shared:
@@ -341,4 +347,5 @@ const ptrack_host_t pt_plugin_host = {
     .time_parse = host_time_parse,
     .time_format = host_time_format,
     .store_id = host_store_id,
+    .retry_in = host_retry_in,
 };

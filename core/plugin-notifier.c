@@ -74,6 +74,9 @@
 /* Back-off after PTRACK_RETRY (and after a failed store read). */
 #define BACKOFF_BASE_MS 200
 #define BACKOFF_CAP_MS 60000
+/* The bounds of a wait a plugin asks for with retry_in. */
+#define RETRY_IN_MIN_MS 100
+#define RETRY_IN_MAX_MS 3600000
 
 /* One event copied out of the store (the store's strings are borrowed only
  * for its callback). */
@@ -125,6 +128,7 @@ struct pt_notifier_s {
     bool at_end;             /* the last read found no more events */
     int64_t last_flush_ms;   /* monotonic ms of the last cursor write */
     char reason[384];        /* what deliver() gave as its reason (set_error(NULL, ...)) */
+    int64_t retry_in_ms;     /* the wait deliver() asked for (retry_in); -1: none */
     int64_t drop_logged_ms;  /* monotonic ms of the last "dropped" log line */
     uint64_t drops_unlogged; /* events dropped since that line, not logged one by one */
     char last_drop[640];     /* the last of them, for the line that counts them */
@@ -460,6 +464,17 @@ bool pt_notifier_set_reason(const char *msg)
     return true;
 }
 
+bool pt_notifier_retry_in(const pt_instance_t *inst, int64_t ms)
+{
+    pt_notifier_t *n = delivering;
+    if (!n || n->inst != inst)
+        return false;
+    n->retry_in_ms = ms < RETRY_IN_MIN_MS   ? RETRY_IN_MIN_MS
+                     : ms > RETRY_IN_MAX_MS ? RETRY_IN_MAX_MS
+                                            : ms;
+    return true;
+}
+
 /* Sleeps for a back-off of ms unless stop comes first. Returns true when
  * stop was asked. Thread: the worker. */
 static bool back_off(pt_notifier_t *n, int64_t ms)
@@ -556,6 +571,7 @@ static bool deliver_head(pt_notifier_t *n)
         pthread_mutex_unlock(&n->mu);
 
         n->reason[0] = '\0';
+        n->retry_in_ms = -1;
         delivering = n;
         pt_plugin_crash_enter(n->name, n->inst->file->desc->name, "deliver()");
         int rc = ops->deliver(n->inst->state, &ev);
@@ -567,6 +583,9 @@ static bool deliver_head(pt_notifier_t *n)
         n->deliver_since_ms = 0;
         bool stop = n->stop;
         n->retrying = rc == PTRACK_RETRY;
+        /* The receiver's own wait, when deliver() named one, else the
+         * back-off. */
+        int64_t wait = n->retry_in_ms >= 0 ? n->retry_in_ms : backoff;
         if (rc == PTRACK_OK) {
             n->delivered++;
             n->cursor = e->seq;
@@ -575,7 +594,7 @@ static bool deliver_head(pt_notifier_t *n)
             snprintf(n->last_error, sizeof(n->last_error),
                      "event %" PRId64 " (%s): %s; next try in %" PRId64 " ms", e->seq, e->type,
                      n->reason[0] ? n->reason : "deliver() asked to retry (it gave no reason)",
-                     backoff);
+                     wait);
         } else {
             n->failed++;
             n->cursor = e->seq;
@@ -587,10 +606,11 @@ static bool deliver_head(pt_notifier_t *n)
 
         if (rc == PTRACK_RETRY) {
             pt_debug("notifier %s: event %" PRId64 " (%s) will be offered again in %" PRId64 " ms",
-                     n->name, e->seq, e->type, backoff);
-            if (stop || back_off(n, backoff))
+                     n->name, e->seq, e->type, wait);
+            if (stop || back_off(n, wait))
                 return true;
-            backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+            if (n->retry_in_ms < 0)
+                backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
             continue;
         }
         if (rc != PTRACK_OK)

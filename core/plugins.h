@@ -227,6 +227,11 @@ cJSON *pt_notifier_status(const pt_instance_t *inst);
  * is shown with (last_error, the log) and true is returned; elsewhere it
  * is ignored (false). Thread: any. Ownership: msg is copied. */
 bool pt_notifier_set_reason(const char *msg);
+/* What retry_in(inst, ms) does: when the calling thread is inst's worker
+ * inside deliver(), a PTRACK_RETRY of that deliver() waits ms (clamped to
+ * 100 ms .. 1 hour) instead of the back-off, and true is returned; elsewhere
+ * it is ignored (false). Thread: any. */
+bool pt_notifier_retry_in(const pt_instance_t *inst, int64_t ms);
 
 /* ---- Jobs (plugin-jobs.c) ------------------------------------------
  * What the host table's job members call (plugin-host.c forwards to

@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.4.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.5.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -38,7 +38,7 @@
  * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
  * the kinds of the proposal's fields that rec_set makes, the host's
  * time_parse and time_format, and the status code PTRACK_EBADARG.
- * "(1.4)" marks the host's store_id.
+ * "(1.4)" marks the host's store_id, "(1.5)" its retry_in.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 4
+#define PTRACK_ABI_MINOR 5
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -432,6 +432,20 @@ typedef struct ptrack_host {
      * runs no store. Test for it with PTRACK_HOST_HAS(host, store_id).
      * Thread: any. Ownership: borrowed, valid until destroy() returns. */
     const char *(*store_id)(ptrack_instance_t *inst);
+
+    /* (1.5) A notifier's deliver() that is about to return PTRACK_RETRY
+     * because the receiver asked it to wait (an HTTP 429's Retry-After, a
+     * gateway's "20 messages a minute") says how long: the host offers
+     * the same event again after ms instead of its back-off, and the
+     * back-off does not grow for that try (it is the receiver's pace, not
+     * a failure). ms is taken as at least 100 and at most 3,600,000 (an
+     * hour). GET /v1/plugins shows the wait ("next try in ms"). The last
+     * call of the deliver() wins; it counts only when that deliver()
+     * returns PTRACK_RETRY, and does nothing anywhere else (another
+     * thread, outside deliver()). A stop or an unload still ends the wait
+     * at once. Test for it with PTRACK_HOST_HAS(host, retry_in).
+     * Thread: a notifier's worker, in deliver(). Ownership: none. */
+    void (*retry_in)(ptrack_instance_t *inst, int64_t ms);
 } ptrack_host_t;
 
 /* True when the host table has member m and it is set: use it before

@@ -21,15 +21,14 @@
  *                          the robot's error ({"errcode": N} with N != 0),
  *                          which is a failure that is tried again; a
  *                          robot's "too many messages" (WeCom 45009,
- *                          DingTalk 130101) waits a minute and is not
- *                          counted as an attempt;
+ *                          DingTalk 130101) waits a minute (retry_in) and
+ *                          is not counted as an attempt;
  *   5xx, 408               tried again;
  *   429                    tried again and not counted as an attempt (the
  *                          receiver's pace, as a robot's limit); its
- *                          Retry-After (seconds or an HTTP date) is
- *                          honoured by answering PTRACK_RETRY without a
- *                          request until that time has come, so the worker
- *                          never sleeps in deliver();
+ *                          Retry-After (seconds or an HTTP date, at most an
+ *                          hour) is the host's wait before the next try
+ *                          (retry_in), in place of its back-off;
  *   401, 403, 404          tried again: they speak of the receiver's state
  *                          (its keys, its rights, a route missing during a
  *                          deploy), not of this event;
@@ -105,12 +104,6 @@ typedef struct {
     /* Attempts that failed on the event attempt_seq. */
     int64_t attempt_seq;
     int64_t attempts;
-    /* No request before this wall-clock time in ms (a 429's Retry-After);
-     * milliseconds, because whole seconds would let a retry come up to a
-     * second early. */
-    int64_t not_before;
-    char wait_why[96]; /* who asked for that wait, for the reason shown meanwhile */
-
     /* The answer of the request in progress. */
     pt_str_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
@@ -329,6 +322,11 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
     }
     w->host = host;
     w->inst = inst;
+    if (!PTRACK_HOST_HAS(host, retry_in)) {
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "this ptrackd is too old for this plugin: its host has no retry_in (ABI 1.5)");
+        goto fail;
+    }
     const char *format = "json";
     const char *why = NULL;
     if (host->opt_string(inst, "url", &w->url) != PTRACK_OK || !url_ok(w->url, &why)) {
@@ -566,14 +564,6 @@ static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *wh
 static int webhook_deliver(void *state, const ptrack_event_t *ev)
 {
     webhook_t *w = state;
-    if (w->not_before && now_ms() < w->not_before) {
-        /* a 429 asked to wait: no request, no attempt counted */
-        w->host->set_error(NULL, "%s: waiting %lld ms more, as it asked", w->wait_why,
-                           (long long)(w->not_before - now_ms()));
-        return PTRACK_RETRY;
-    }
-    w->not_before = 0;
-
     CURL *c = pt_curl_handle(&w->curl, w->host, w->inst);
     if (!c) {
         w->host->set_error(NULL, "cannot make a curl handle (out of memory?)");
@@ -656,9 +646,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         if (errcode == 45009 || errcode == 130101) {
             /* Too many messages for now (WeCom: 20 a minute): no attempt
              * is counted; none is made until the minute is over. */
-            w->not_before = now_ms() + ROBOT_LIMIT_WAIT_MS;
-            snprintf(w->wait_why, sizeof(w->wait_why),
-                     "the robot takes no more messages for now (errcode %ld)", errcode);
+            w->host->retry_in(w->inst, ROBOT_LIMIT_WAIT_MS);
             w->host->log(w->inst, PTRACK_LOG_WARN,
                          "event %" PRId64 " (%s): the robot takes no more messages for now "
                          "(errcode %ld); trying again in a minute",
@@ -679,9 +667,10 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
          * must not have events dropped by `retries`. */
         rc = PTRACK_RETRY;
         if (w->retry_after) {
+            /* Milliseconds, so that the next try comes no sooner than
+             * the receiver asked: whole seconds could be up to one early. */
             int64_t wait = w->retry_after - now_ms();
-            w->not_before = w->retry_after;
-            snprintf(w->wait_why, sizeof(w->wait_why), "HTTP 429 from the receiver");
+            w->host->retry_in(w->inst, wait);
             w->host->log(w->inst, PTRACK_LOG_WARN,
                          "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
                          "receiver; trying again in %lld ms, as its Retry-After asks (not "

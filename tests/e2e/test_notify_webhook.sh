@@ -14,7 +14,9 @@
 #     and a 403 (the receiver's state, not the event's) are retried, and
 #     count toward retries; a 429 with Retry-After: 1 is tried
 #     again no sooner than a second later, and 429s do not count toward
-#     retries (three of them with retries 2 still deliver the event); a robot's errcode != 0 counts as
+#     retries (three of them with retries 2 still deliver the event); a
+#     429 with Retry-After: 30 makes the host wait those 30 s (backoff_ms),
+#     not its back-off of 200 ms; a robot's errcode != 0 counts as
 #     a failure and is retried; `retries` drops an event after that many
 #     failed attempts, and without it (the default) nothing is dropped;
 #   - a robot's text keeps a title with a line break on one line and is cut,
@@ -71,6 +73,7 @@ receiver login --fail-first 1 --fail-status 401
 receiver denied --fail-first -1 --fail-status 403
 receiver busy --fail-first 1 --fail-status 429 --retry-after 1
 receiver throttled --fail-first 3 --fail-status 429 --retry-after 1
+receiver paced --fail-first 1 --fail-status 429 --retry-after 30
 receiver robot --fail-first 2 --errcode 310000
 receiver broken --fail-first -1 --errcode 310000
 receiver patient --fail-first 5 --fail-status 503
@@ -98,6 +101,8 @@ pt_config '{}' ',"plugins": [
    "config": {"url": "http://127.0.0.1:'"$PORT_denied"'/", "retries": 3, '"$SC"'}},
   {"instance": "busy", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_busy"'/", '"$SC"'}},
+  {"instance": "paced", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_paced"'/", '"$SC"'}},
   {"instance": "throttled", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_throttled"'/", "retries": 2, '"$SC"'}},
   {"instance": "robot", "path": "'"$SO"'",
@@ -314,8 +319,16 @@ check_contains "... and when the host tries again" "; next try in " "$(last_erro
 check_contains "gone's last error: the 422, not retried, and the event dropped" \
     "HTTP 422 from the receiver, not retried" "$(last_error gone)"
 check_contains "... the event dropped" "the event was dropped" "$(last_error gone)"
-check_contains "busy's last error: the 429 and its wait" "HTTP 429 from the receiver: waiting" \
-    "$(last_error busy)"
+check_contains "busy's last error: the 429 and its wait" \
+    "HTTP 429 (too many requests) from the receiver, Retry-After" "$(last_error busy)"
+check_true "paced: its 429 (Retry-After: 30) arrived" wait_lines paced 1 10
+api GET /v1/plugins
+PACED='[i["notifier"] for i in j["items"] if i["instance"] == "paced"][0]'
+check_eq "paced: the host waits the 30 s the receiver asked for, not its back-off" "true" \
+    "$(jv "$PACED[\"retrying\"] and 20000 <= $PACED[\"backoff_ms\"] <= 30000")"
+check_contains "paced: its last error names the Retry-After and the wait" "; next try in " \
+    "$(jv "$PACED[\"last_error\"]")"
+check_eq "paced: no second request meanwhile" 1 "$(lines paced)"
 
 # ---------------------------------------------------------------------------
 pt_step "a robot's text: a title on one line, cut to what the robot takes"

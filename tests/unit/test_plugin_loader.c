@@ -428,7 +428,7 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
                    "is built for ABI 2.x; this ptrackd speaks 1.x");
     assert_string_equal(first_field(f), "path");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_minor.so\"}"), PT_EVALIDATION,
-                   "needs ABI 1.5, newer than this ptrackd's 1.4");
+                   "needs ABI 1.6, newer than this ptrackd's 1.5");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_small.so\"}"), PT_EVALIDATION,
                    "smaller than ABI 1.0's");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_noentry.so\"}"), PT_EVALIDATION,
