@@ -17,15 +17,6 @@
  * deadline, and well inside what a time_t and RFC 3339 can hold. */
 #define DUE_WITHIN_MAX 36500
 
-/* Whether s is plain ASCII: a state's code, which is sent as typed. */
-static bool is_ascii(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0x80)
-            return false;
-    return true;
-}
-
 /* Adds param=a,b to q from v, a list split as names are (names.h), each
  * item made a code by `one`, which returns NULL after a usage message for
  * an item it cannot take. A list of nothing but separators is sent as
@@ -58,22 +49,25 @@ static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
 }
 
 /* --status 办理中，重新办理: one state or several, each a code or its
- * label. A label that is no state's (办里中) is found here, where the
- * workflow was read to look it up, and answered with the states a person
- * may type; a code is ptrackd's to judge, so that a code costs no request
- * for the workflow. */
+ * label, or its code or English label in another case (Handling). What is
+ * none of them (办里中, handlign) is found here, where the workflow was read
+ * to look it up, and answered with the states a person may type, as a
+ * usage error before anything is sent. A workflow that cannot be read
+ * leaves the value as typed for ptrackd to judge. */
 static const char *one_state(pt_cli_t *cli, const char *item)
 {
     const char *state = pt_state_from_input(cli, item);
-    if (!is_ascii(state) && pt_cli_workflow(cli) && !pt_state_known(cli, state)) {
-        pt_buf_t known = {0};
-        pt_states_describe(cli, &known);
-        pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s", item,
-                     pt_buf_str(&known));
-        pt_buf_free(&known);
-        return NULL;
-    }
-    return state;
+    if (!pt_cli_workflow(cli) || pt_state_known(cli, state))
+        return state;
+    const char *named = pt_state_from_name(cli, state);
+    if (named)
+        return named;
+    pt_buf_t known = {0};
+    pt_states_describe(cli, &known);
+    pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s", item,
+                 pt_buf_str(&known));
+    pt_buf_free(&known);
+    return NULL;
 }
 
 /* --todo 签收，答复: the parts of a unit's work, each a code, a name of it

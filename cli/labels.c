@@ -422,6 +422,19 @@ const char *pt_action_from_input(pt_cli_t *cli, const char *s)
     return from_label(cli, "actions", s);
 }
 
+const char *pt_state_from_name(pt_cli_t *cli, const char *s)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "states"))
+    {
+        const char *name = pt_json_str(it, "name");
+        const char *en = pt_json_str(pt_json_get(it, "label"), "en");
+        if (name && (strcasecmp(name, s) == 0 || (en && strcasecmp(en, s) == 0)))
+            return name;
+    }
+    return NULL;
+}
+
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out)
 {
     const cJSON *part = pt_json_get(p, "unit_part"), *it;

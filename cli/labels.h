@@ -67,6 +67,10 @@ const char *pt_input_fold(pt_cli_t *cli, const char *s);
 const char *pt_kind_from_input(pt_cli_t *cli, const char *s);
 const char *pt_state_from_input(pt_cli_t *cli, const char *s);
 const char *pt_action_from_input(pt_cli_t *cli, const char *s);
+/* The state whose code or English label is s in any case (Handling,
+ * NOT_FILED, "Not filed"), or NULL when none is or the workflow cannot be
+ * read. */
+const char *pt_state_from_name(pt_cli_t *cli, const char *s);
 
 /* A value of an enumerated field typed by a person: folded, then the
  * value itself, one of `values` (a JSON array of strings, as the workflow

@@ -2,7 +2,9 @@
 # --status takes a state's label; a label that is no state (a typo, 办里中,
 # or two states split by a space) is answered by ptrack itself, in the
 # words a person types: exit 2, naming what was typed and every state as
-# label and code, in list, stats and export alike, and nothing is sent.
+# label and code, in list, stats and export alike, and nothing is sent;
+# so is a word that is no state's code or English label (handlign), while
+# a code or English label in another case (Handling) is taken.
 # The states list --help names as those whose 期限 is empty are states.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -32,10 +34,21 @@ pt_cli list --status '办理中 重新办理'
 check_rc "two states split by a space" 2
 check_contains "it names them as typed" "--status \"办理中 重新办理\" is not a state" "$ERR"
 
-pt_step "a code is ptrackd's to judge"
-pt_cli list --status handlign
-check_rc "list --status handlign" 1
-check_contains "ptrackd's refusal" "status: \"handlign\" is not a state of the workflow" "$ERR"
+pt_step "a code or an English label in another case is a state; an unknown word is not"
+pt_cli list --status Handling
+check_rc "list --status Handling" 0
+check_contains "it lists the proposal in handling" "关于状态筛选的建议" "$OUT"
+pt_cli list --status 'UNDER REVIEW，已提出'
+check_rc "list --status 'UNDER REVIEW，已提出' (an English label, in capitals)" 0
+for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
+    # shellcheck disable=SC2086
+    pt_cli $cmd --status handlign
+    check_rc "$cmd --status handlign (no state's code)" 2
+    check_contains "$cmd: it names what was typed" "--status \"handlign\" is not a state" "$ERR"
+    check_contains "$cmd: and the states by label and code" \
+        "已交办 assigned、退回 returned、办理中 handling" "$ERR"
+done
+check_true "the export wrote no file" test ! -e "$PT_TMP/x.json"
 
 pt_step "the states list --help names are states"
 # The help says which states leave 期限 empty; a person who types what it
