@@ -3,8 +3,9 @@
  * programs and people in at ptrackd's TCP listener (admin only).
  *
  * A token is shown once, by create, and never again: ptrackd keeps only its
- * sha256. So create prints it on a line of its own (easy to copy, or to take
- * with --json), and says on stderr that it will not be shown again.
+ * sha256. So create prints it alone on stdout (easy to copy, to take with
+ * $(...), or with --json), and says on stderr what it made and that it will
+ * not be shown again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +56,11 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
             const char *bound = pt_json_str(resp.json, "unit");
             if (!bound)
                 bound = pt_json_str(resp.json, "person");
-            printf("已创建 made token %s (%s%s%s)\n%s\n", pt_json_str(resp.json, "name"),
-                   pt_json_str(resp.json, "role"), bound ? ", " : "", bound ? bound : "",
-                   token ? token : "");
+            /* stdout holds the token alone, so that T=$(ptrack token
+             * create ...) takes it and nothing else. */
+            fprintf(stderr, "已创建 made token %s (%s%s%s)\n", pt_json_str(resp.json, "name"),
+                    pt_json_str(resp.json, "role"), bound ? ", " : "", bound ? bound : "");
+            printf("%s\n", token ? token : "");
         }
         fputs("ptrack token: 令牌只显示这一次 this token is shown only now: ptrackd keeps its "
               "hash, not the token; store it safely\n",
@@ -127,7 +130,8 @@ const pt_command_t pt_cmd_token = {
         "                        unit or delegate is bound to, where it comes from (config\n"
         "                        or store), when it was made and last used; never a token\n"
         "ptrack token create --name NAME --role ROLE [--unit UNIT | --person PERSON]\n"
-        "                        makes a token (32 random bytes) and prints it once; ptrackd\n"
+        "                        makes a token (32 random bytes) and prints it once, alone\n"
+        "                        on stdout (what was made is said on stderr); ptrackd\n"
         "                        keeps only its sha256, so it cannot be shown again\n"
         "ptrack token revoke NAME\n"
         "                        revokes a token made at run time; it stops working at once\n"
@@ -140,8 +144,8 @@ const pt_command_t pt_cmd_token = {
         "tokens included.\n"
         "\n"
         "Example:\n"
-        "  ptrack token create --name 财政部联络员 --role unit --unit 财政部\n"
-        "  PTRACK_URL=http://127.0.0.1:8470 PTRACK_TOKEN=ptk_... ptrack list\n",
+        "  T=$(ptrack token create --name 财政部联络员 --role unit --unit 财政部)\n"
+        "  PTRACK_URL=http://127.0.0.1:8470 PTRACK_TOKEN=$T ptrack list\n",
     .opts = opts,
     .min_pos = 0,
     .max_pos = 2,

@@ -670,6 +670,9 @@ if [ -x "$PTRACK" ]; then
     check_eq "token create exits 0" 0 "$rc"
     CLI_TOKEN="$(printf %s "$out" | grep -oE 'ptk_[A-Za-z0-9_-]{43}' || true)"
     check_true "token create prints the token" test -n "$CLI_TOKEN"
+    check_eq "stdout holds the token alone, for T=\$(ptrack token create ...)" "$CLI_TOKEN" "$out"
+    check_contains "what was made is said on stderr" "已创建 made token 命令行令牌 (delegate, 张三)" \
+        "$(cat "$PT_TMP/cli.err")"
     check_contains "token create warns that it is shown once" "shown only now" "$(cat "$PT_TMP/cli.err")"
     req "tcp:$CLI_TOKEN" GET "/v1/proposals/$P_MINE"
     check_status "the token from the CLI works at once" 200
