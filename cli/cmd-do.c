@@ -262,7 +262,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
              * proposal, whose due_at is history). */
             if (due && *due && pt_state_clock_runs(cli, status))
                 printf("  期限 due %s", pt_time_show(due, PT_TIME_DATE, when, sizeof when));
-            printf("  (version %.0f)\n", pt_json_num(resp.json, "version", 0));
+            printf("  版本 version %.0f\n", pt_json_num(resp.json, "version", 0));
         }
     }
     pt_response_free(&resp);

@@ -88,10 +88,10 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
             pt_json_print(resp.json, stdout);
         else if (after == before)
             printf("#%lld  未修改 unchanged: 字段已是这些值 the fields already held these values  "
-                   "(version %.0f)\n",
+                   "版本 version %.0f\n",
                    id, after);
         else
-            printf("#%lld  已修改 updated  (version %.0f)\n", id, after);
+            printf("#%lld  已修改 updated  版本 version %.0f\n", id, after);
     }
     pt_response_free(&resp);
     cJSON_Delete(patch);

@@ -70,6 +70,17 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
     return rc;
 }
 
+/* 承办单位 unit, 配置 config: the label a person reads, then the code that
+ * --role and the API take; a code without a label (one a later ptrackd
+ * adds) alone. */
+static void labelled_cell(pt_table_t *t, size_t col, const char *label, const char *code)
+{
+    if (code && strcmp(label, code) != 0)
+        pt_table_cellf(t, col, "%s %s", label, code);
+    else
+        pt_table_cell(t, col, code);
+}
+
 static int list(pt_cli_t *cli, const pt_args_t *args)
 {
     (void)args;
@@ -90,11 +101,13 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
             bound = pt_json_str(it, "person");
         const char *c = pt_json_str(it, "created_at");
         const char *u = pt_json_str(it, "last_used_at");
+        const char *role = pt_json_str(it, "role");
+        const char *source = pt_json_str(it, "source");
         pt_table_row(t);
         pt_table_cell(t, 0, pt_json_str(it, "name"));
-        pt_table_cell(t, 1, pt_json_str(it, "role"));
+        labelled_cell(t, 1, pt_label_token_role(role), role);
         pt_table_cell(t, 2, bound ? bound : "-");
-        pt_table_cell(t, 3, pt_json_str(it, "source"));
+        labelled_cell(t, 3, pt_label_token_source(source), source);
         pt_table_cell(t, 4, c ? pt_time_show(c, PT_TIME_MINUTE, created, sizeof created) : "-");
         pt_table_cell(t, 5, u ? pt_time_show(u, PT_TIME_MINUTE, used, sizeof used) : "-");
     }

@@ -216,6 +216,12 @@ const char *pt_label_token_role(const char *role)
     return lookup(token_roles, role);
 }
 
+const char *pt_label_token_source(const char *source)
+{
+    static const label_t sources[] = {{"config", "配置"}, {"store", "运行时"}, {0}};
+    return lookup(sources, source);
+}
+
 const char *pt_input_fold(pt_cli_t *cli, const char *s)
 {
     pt_buf_t b = {0};

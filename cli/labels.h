@@ -92,6 +92,9 @@ bool pt_value_labels_describe(const char *field, pt_buf_t *b);
  * admin 管理员, folded. */
 const char *pt_token_role_from_input(pt_cli_t *cli, const char *s);
 const char *pt_label_token_role(const char *role);
+/* Where a token comes from: config 配置 (the config file), store 运行时 (made
+ * at run time by token create). */
+const char *pt_label_token_source(const char *source);
 
 /* A unit's own part in proposal p, from its unit_part (which ptrackd adds
  * to a unit's reads: its lists, one filtered by unit, one proposal it
