@@ -17,6 +17,9 @@
 #define PT_VERSION "0.1.0"
 #endif
 
+/* Seconds of a transfer before its progress line shows a rate. */
+#define RATE_AFTER 0.5
+
 static double monotonic(void)
 {
     struct timespec ts;
@@ -53,19 +56,26 @@ void pt_progress_update(pt_progress_t *p, int64_t now, int64_t total, bool force
     if (!force && p->drawn && t - p->last < 0.1)
         return;
     p->last = t;
-    char done[32], all[32], rate[32], count[48] = "";
+    char done[32], all[32], rate[40] = "", count[48] = "";
     double secs = t - p->start;
     pt_human_bytes(now, done, sizeof(done));
-    pt_human_bytes(secs > 0.05 ? (int64_t)((double)now / secs) : 0, rate, sizeof(rate));
+    /* The first frames come before anything was measured: a rate of
+     * "0 B/s" there would say the transfer is stalled when it has only
+     * begun. The rate is shown once it rests on RATE_AFTER seconds. */
+    if (secs >= RATE_AFTER) {
+        char r[32];
+        snprintf(rate, sizeof(rate), "  %s/s",
+                 pt_human_bytes((int64_t)((double)now / secs), r, sizeof(r)));
+    }
     if (p->count_known)
         snprintf(count, sizeof(count), "  %lld 条", (long long)p->count);
     /* \r goes back to the start of the line, \033[K clears what a longer
      * previous line left behind. */
     if (total > 0)
-        fprintf(stderr, "\r%s %s / %s%s  %s/s\033[K", p->label, done,
+        fprintf(stderr, "\r%s %s / %s%s%s\033[K", p->label, done,
                 pt_human_bytes(total, all, sizeof(all)), count, rate);
     else
-        fprintf(stderr, "\r%s %s%s  %s/s\033[K", p->label, done, count, rate);
+        fprintf(stderr, "\r%s %s%s%s\033[K", p->label, done, count, rate);
     fflush(stderr);
     p->drawn = true;
 }

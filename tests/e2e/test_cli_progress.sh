@@ -2,7 +2,8 @@
 # The progress line of `ptrack import` and `ptrack export`: drawn on stderr
 # when it is a terminal, never into a pipe or a log, not with --quiet, and
 # not when the export itself is written to the terminal (--out - on a
-# screen), where it would be drawn into the text and wipe it.
+# screen), where it would be drawn into the text and wipe it; a rate only
+# once one was measured, never the 0 B/s of a transfer that has just begun.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -96,5 +97,13 @@ shown="$(printf '%s' "$TTY" | tr '\r' '\n' | sed -n 's/^导入 \([0-9.]*\) \(B\|
 last="$(printf '%s\n' "$shown" | tail -n 1)"
 between() { printf '%s\n' "$shown" | awk -v last="$last" '$1 > 0 && $1 < last { f = 1 } END { exit !f }'; }
 check_true "the line showed the first part before the rest came (shown: $(echo $shown))" between
+# The frames drawn, one a line; the first comes before anything could be
+# measured, and says no rate rather than 0 B/s, which would read as a
+# stall; the 2 s pause gives the later ones a rate.
+frames="$(printf '%s' "$TTY" | tr '\r' '\n' | sed -n 's/\x1b\[K$//; /^导入 /p')"
+check_true "the first frame shows no rate ($(printf '%s\n' "$frames" | head -n 1))" \
+    bash -c '! grep -q "/s" <<<"$1"' _ "$(printf '%s\n' "$frames" | head -n 1)"
+check_true "no frame says 0 B/s" bash -c '! grep -q " 0 B/s" <<<"$1"' _ "$frames"
+check_true "a later frame shows the rate" grep -qE '[0-9.]+ (B|KB|MB)/s$' <<<"$frames"
 
 pt_finish
