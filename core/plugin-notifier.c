@@ -475,13 +475,16 @@ bool pt_notifier_retry_in(const pt_instance_t *inst, int64_t ms)
     return true;
 }
 
-/* Sleeps for a back-off of ms unless stop comes first. Returns true when
- * stop was asked. Thread: the worker. */
-static bool back_off(pt_notifier_t *n, int64_t ms)
+/* Sleeps for ms unless stop comes first. Returns true when stop was asked.
+ * A back-off is shown as one (backoff_ms, and so retrying in the status);
+ * a new instance's wait for its starting place to be saved is not one, as
+ * it retries nothing. Thread: the worker. */
+static bool sleep_unless_stop(pt_notifier_t *n, int64_t ms, bool backoff)
 {
     int64_t until = now_ms() + ms;
     pthread_mutex_lock(&n->mu);
-    n->backoff_ms = ms;
+    if (backoff)
+        n->backoff_ms = ms;
     /* A wake for new events must not cut the back-off short, so wait again
      * until the time is up; only stop ends it early. */
     while (!n->stop && now_ms() < until)
@@ -490,6 +493,11 @@ static bool back_off(pt_notifier_t *n, int64_t ms)
     bool stop = n->stop;
     pthread_mutex_unlock(&n->mu);
     return stop;
+}
+
+static bool back_off(pt_notifier_t *n, int64_t ms)
+{
+    return sleep_unless_stop(n, ms, true);
 }
 
 /* Logs the drops counted since the last line: how many, and the last. */
@@ -650,13 +658,17 @@ static bool read_cursor(pt_notifier_t *n)
         if (pt_store_cursor_get(n->store, n->name, &seq, &found, &err) == PT_OK) {
             if (!found && !n->start_oldest) {
                 int64_t now = now_ms();
+                /* A new instance: its place is the one being saved. */
+                pthread_mutex_lock(&n->mu);
+                n->cursor = n->start_seq;
+                pthread_mutex_unlock(&n->mu);
                 if (asked_at < 0 || now - asked_at >= ask_every) {
                     if (asked_at >= 0)
                         ask_every = ask_every * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : ask_every * 2;
                     if (queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK)
                         asked_at = now;
                 }
-                if (back_off(n, 20))
+                if (sleep_unless_stop(n, 20, false))
                     return false;
                 continue;
             }

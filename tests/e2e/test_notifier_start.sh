@@ -3,7 +3,8 @@
 # loaded, its starting place saved at once, so that a restart neither takes
 # it back to the oldest event nor skips what came after; and when saving
 # that place fails (here a trigger makes the store refuse it), the instance
-# asks again until the store takes it, and then delivers what came after;
+# asks again until the store takes it, and then delivers what came after
+# (meanwhile it shows as running at that place, not as retrying at seq 0);
 # and a notifier loaded at run time has its place saved before any write
 # that comes after its load, so a kill -9 right after such a write loses
 # none of it for the notifier.
@@ -37,6 +38,16 @@ done
 check_true "the failure is logged, saying it is tried again" \
     grep -q 'notifier rec: saving its starting place (after event 1) failed.*(it is tried again)' \
     "$PT_TMP/ptrackd.log"
+# Waiting for its place to be saved, it retries no event: its status says
+# so, and its cursor is that place, not 0.
+api GET /v1/plugins
+check_eq "a starting notifier is not retrying, and its cursor is its starting place" \
+    "false 1" "$(jv '" ".join(json.dumps(i["notifier"][k]) for i in j["items"] if i["instance"] == "rec" for k in ("retrying", "cursor"))')"
+if [ -x "$PTRACK" ]; then
+    pt_cli plugins list
+    check_contains "ptrack plugins list says it runs, at its starting place" \
+        "running, queue 0, delivered 0, failed 0, at seq 1" "$(grep '^rec ' <<<"$OUT")"
+fi
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_rec;"
 api POST /v1/proposals '{"title":"关于完善社区养老服务的建议"}'
 check_status "a proposal after the load" 201
