@@ -294,34 +294,52 @@ static void print_units(const cJSON *units)
     }
 }
 
+/* The replies as a table, so that their units, 文号, kinds, times and
+ * categories line up whatever their widths; each one's text follows its
+ * line, wrapped. The category, with its meaning the widest cell, comes
+ * last. */
 static void print_replies(const cJSON *replies)
 {
+    static const char *const header[] = {"#",         "单位 unit", "文号 doc no.",
+                                         "种类 kind", "时间 at",   "类别 category"};
     const cJSON *r;
     size_t i = 0;
     char at[40];
     if (cJSON_GetArraySize(replies) == 0)
         return;
-    section("答复 Replies");
+    pt_table_t *t = pt_table_new(6, header);
+    pt_table_set_right(t, 0);
+    /* The text starts under the unit: after the indent, the widest [n]
+     * and the gap between columns. */
+    char widest[32];
+    size_t indent =
+        2 + (size_t)snprintf(widest, sizeof widest, "[%d]", cJSON_GetArraySize(replies)) + 2;
     cJSON_ArrayForEach(r, replies)
     {
         const char *cat = pt_json_str(r, "category");
-        const char *doc = pt_json_str(r, "doc_no");
         const char *kind = pt_json_str(r, "kind");
         const char *text = pt_json_str(r, "text");
-        pt_buf_t b = {0};
         const char *unit = pt_json_str(r, "unit");
-        printf("  [%zu] %s", ++i, one_line(&b, unit ? unit : "?"));
-        if (doc && *doc)
-            printf("  %s", one_line(&b, doc));
-        pt_buf_free(&b);
-        if (cat && *cat)
-            printf("  %s类（%s）", cat, pt_label_reply_category(cat));
+        pt_table_row(t);
+        pt_table_cellf(t, 0, "[%zu]", ++i);
+        pt_table_cell(t, 1, unit ? unit : "?");
+        pt_table_cell(t, 2, pt_json_str(r, "doc_no"));
         if (kind && *kind)
-            printf("  %s", pt_label_reply_kind(kind));
-        printf("  %s\n", pt_time_show(pt_json_str(r, "replied_at"), PT_TIME_MINUTE, at, sizeof at));
-        if (text && *text)
-            paragraph(text, 6);
+            pt_table_cell(t, 3, pt_label_reply_kind(kind));
+        pt_table_cell(t, 4,
+                      pt_time_show(pt_json_str(r, "replied_at"), PT_TIME_MINUTE, at, sizeof at));
+        if (cat && *cat)
+            pt_table_cellf(t, 5, "%s类（%s）", cat, pt_label_reply_category(cat));
+        if (text && *text) {
+            pt_buf_t b = {0};
+            pt_text_wrap(&b, text, indent, WRAP_WIDTH);
+            pt_table_note(t, pt_buf_str(&b));
+            pt_buf_free(&b);
+        }
     }
+    section("答复 Replies");
+    pt_table_print(t, stdout, 2);
+    pt_table_free(t);
 }
 
 static void print_feedback(const cJSON *feedback)

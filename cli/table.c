@@ -24,6 +24,7 @@ struct pt_table_s {
     size_t *max;    /* 0: no limit */
     bool *right;
     cell_t *cells; /* rows * ncols, row-major */
+    char **notes;  /* per row: NULL, or the text printed below it */
     size_t rows;
     size_t cap_rows;
 };
@@ -76,6 +77,9 @@ void pt_table_free(pt_table_t *t)
             free(t->header[i].text);
     for (size_t i = 0; i < t->rows * t->ncols; i++)
         free(t->cells[i].text);
+    for (size_t r = 0; r < t->rows; r++)
+        free(t->notes[r]);
+    free(t->notes);
     free(t->header);
     free(t->cells);
     free(t->max);
@@ -100,9 +104,11 @@ void pt_table_row(pt_table_t *t)
     if (t->rows == t->cap_rows) {
         size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
         t->cells = pt_xrealloc(t->cells, cap * t->ncols * sizeof *t->cells);
+        t->notes = pt_xrealloc(t->notes, cap * sizeof *t->notes);
         t->cap_rows = cap;
     }
     memset(&t->cells[t->rows * t->ncols], 0, t->ncols * sizeof *t->cells);
+    t->notes[t->rows] = NULL;
     t->rows++;
 }
 
@@ -127,6 +133,19 @@ void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
 size_t pt_table_rows(const pt_table_t *t)
 {
     return t->rows;
+}
+
+void pt_table_note(pt_table_t *t, const char *text)
+{
+    if (t->rows == 0 || !text || !*text)
+        return;
+    pt_buf_t b = {0};
+    char **note = &t->notes[t->rows - 1];
+    if (*note)
+        pt_buf_puts(&b, *note);
+    pt_buf_puts(&b, text);
+    free(*note);
+    *note = pt_buf_take(&b);
 }
 
 static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widths, size_t last,
@@ -170,8 +189,11 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
         size_t last = t->ncols - 1;
         if (t->header)
             print_row(t, t->header, widths, last, out, indent);
-        for (size_t r = 0; r < t->rows; r++)
+        for (size_t r = 0; r < t->rows; r++) {
             print_row(t, &t->cells[r * t->ncols], widths, last, out, indent);
+            if (t->notes[r])
+                fputs(t->notes[r], out);
+        }
     }
     free(widths);
 }

@@ -35,6 +35,10 @@ void pt_table_cell(pt_table_t *t, size_t col, const char *text);
 void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 size_t pt_table_rows(const pt_table_t *t);
+/* Adds text printed as it is below the current row (a reply's text under
+ * its line): not measured, not cut and not indented, so the caller wraps
+ * and indents it; it ends with a newline. Called again, it appends. */
+void pt_table_note(pt_table_t *t, const char *text);
 
 /* Writes the table, each line prefixed with indent spaces. */
 void pt_table_print(const pt_table_t *t, FILE *out, size_t indent);
