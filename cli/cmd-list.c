@@ -14,6 +14,10 @@
 #include "times.h"
 
 #define DEFAULT_TITLE_WIDTH 40
+/* Without --width, titles take what the other columns leave of a line of
+ * LINE_WIDTH columns, between MIN_TITLE_WIDTH and DEFAULT_TITLE_WIDTH. */
+#define LINE_WIDTH 100
+#define MIN_TITLE_WIDTH 20
 
 static const pt_opt_t opts[] = {
     PT_FILTER_OPTS,
@@ -22,7 +26,8 @@ static const pt_opt_t opts[] = {
     {"limit", PT_OPT_VALUE, "N", "at most N per page, 1..500 (default 50)"},
     {"cursor", PT_OPT_VALUE, "C", "continue from where the previous page ended"},
     {"all", PT_OPT_FLAG, NULL, "follow the pages to the end"},
-    {"width", PT_OPT_VALUE, "N", "cut titles to N columns (default 40)"},
+    {"width", PT_OPT_VALUE, "N",
+     "cut titles to N columns (default: what fits a line of 100 columns, 20 to 40)"},
     {0},
 };
 
@@ -93,7 +98,8 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *p, bool part)
 }
 
 /* The table: with 本单位 (the unit's own part) when the list is a unit's,
- * which its first item tells (unit_part). */
+ * which its first item tells (unit_part). Titles are cut to width, or,
+ * when it is 0, to what fits a line of LINE_WIDTH columns. */
 static pt_table_t *list_table(long long width, bool part)
 {
     static const char *const header[] = {"id",     "编号",     "状态", "标题",
@@ -102,9 +108,15 @@ static pt_table_t *list_table(long long width, bool part)
                                               "代表团", "承办单位", "本单位", "期限"};
     pt_table_t *t = part ? pt_table_new(8, unit_header) : pt_table_new(7, header);
     pt_table_set_right(t, 0);
-    pt_table_set_max(t, 3, (size_t)width);
-    pt_table_set_max(t, 4, 16);
-    pt_table_set_max(t, 5, 24);
+    pt_table_set_max(t, 3, width ? (size_t)width : DEFAULT_TITLE_WIDTH);
+    if (!width)
+        pt_table_set_fit(t, 3, LINE_WIDTH, MIN_TITLE_WIDTH);
+    /* A delegation and the units are cut sooner than the title: their
+     * start names them (内蒙古自治…, the lead unit; two short names,
+     * 水利部、生态环境部, whole), and ptrack show has them whole. A unit's
+     * list says its own part beside them, and needs the other units less. */
+    pt_table_set_max(t, 4, 12);
+    pt_table_set_max(t, 5, part ? 12 : 18);
     return t;
 }
 
@@ -113,7 +125,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     char *query = NULL;
     char *next = NULL;
     bool all = pt_args_flag(args, "all");
-    long long width = DEFAULT_TITLE_WIDTH;
+    long long width = 0; /* 0: what fits */
     const char *w = pt_args_value(args, "width");
     int rc;
 

@@ -23,6 +23,8 @@ struct pt_table_s {
     cell_t *header; /* NULL: no header row */
     size_t *max;    /* 0: no limit */
     bool *right;
+    size_t fit_col; /* the column that fits (pt_table_set_fit); ncols: none */
+    size_t fit_line, fit_min, fit_max;
     cell_t *cells; /* rows * ncols, row-major */
     char **notes;  /* per row: NULL, or the text printed below it */
     size_t rows;
@@ -53,6 +55,7 @@ pt_table_t *pt_table_new(size_t ncols, const char *const *header)
     pt_table_t *t = pt_xmalloc(sizeof *t);
     memset(t, 0, sizeof *t);
     t->ncols = ncols;
+    t->fit_col = ncols;
     t->max = pt_xmalloc(ncols * sizeof *t->max);
     t->right = pt_xmalloc(ncols * sizeof *t->right);
     for (size_t i = 0; i < ncols; i++) {
@@ -89,8 +92,36 @@ void pt_table_free(pt_table_t *t)
 
 void pt_table_set_max(pt_table_t *t, size_t col, size_t max)
 {
-    if (col < t->ncols)
+    if (col == t->fit_col)
+        t->fit_max = max;
+    else if (col < t->ncols)
         t->max[col] = max;
+}
+
+void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min)
+{
+    if (col >= t->ncols)
+        return;
+    /* Its cells are kept whole and cut at the print, when the widths of
+     * the others are known. */
+    t->fit_col = col;
+    t->fit_line = line;
+    t->fit_min = min;
+    t->fit_max = t->max[col];
+    t->max[col] = 0;
+}
+
+size_t pt_table_width(const pt_table_t *t, size_t col)
+{
+    size_t w = 0;
+    if (col >= t->ncols)
+        return 0;
+    if (t->header)
+        w = t->header[col].width;
+    for (size_t r = 0; r < t->rows; r++)
+        if (t->cells[r * t->ncols + col].width > w)
+            w = t->cells[r * t->ncols + col].width;
+    return w;
 }
 
 void pt_table_set_right(pt_table_t *t, size_t col)
@@ -155,13 +186,22 @@ static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widt
     pt_text_pad(&line, indent);
     for (size_t c = 0; c <= last; c++) {
         const cell_t *cell = &row[c];
-        size_t gap = widths[c] - cell->width;
+        size_t w = cell->width;
+        pt_buf_t cut = {0};
+        const char *text = cell->text;
+        /* Only the fitting column has cells wider than it. */
+        if (text && w > widths[c]) {
+            w = pt_text_truncate(&cut, text, widths[c]);
+            text = pt_buf_str(&cut);
+        }
+        size_t gap = widths[c] - w;
         if (c > 0)
             pt_buf_puts(&line, "  ");
         if (t->right[c])
             pt_text_pad(&line, gap);
-        if (cell->text)
-            pt_buf_puts(&line, cell->text);
+        if (text)
+            pt_buf_puts(&line, text);
+        pt_buf_free(&cut);
         /* The last column is left ragged: padding it would only add
          * trailing blanks. */
         if (!t->right[c] && c < last)
@@ -177,13 +217,25 @@ static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widt
 void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
 {
     size_t *widths = pt_xmalloc(t->ncols * sizeof *widths);
+    size_t used = indent;
     for (size_t c = 0; c < t->ncols; c++) {
-        widths[c] = t->header ? t->header[c].width : 0;
-        for (size_t r = 0; r < t->rows; r++) {
-            size_t w = t->cells[r * t->ncols + c].width;
-            if (w > widths[c])
-                widths[c] = w;
-        }
+        widths[c] = pt_table_width(t, c);
+        if (c != t->fit_col)
+            used += widths[c] + (c > 0 ? 2 : 0);
+    }
+    if (t->fit_col < t->ncols) {
+        /* What the others leave, within its bounds; never narrower than
+         * its header. */
+        size_t c = t->fit_col, room = used + (c > 0 ? 2 : 0);
+        size_t fit = t->fit_line > room ? t->fit_line - room : 0;
+        if (fit < t->fit_min)
+            fit = t->fit_min;
+        if (t->fit_max && fit > t->fit_max)
+            fit = t->fit_max;
+        if (t->header && fit < t->header[c].width)
+            fit = t->header[c].width;
+        if (fit < widths[c])
+            widths[c] = fit;
     }
     if (t->ncols > 0) {
         size_t last = t->ncols - 1;

@@ -25,6 +25,15 @@ void pt_table_free(pt_table_t *t);
 
 /* Cuts the column's cells (not its header) to at most max columns. */
 void pt_table_set_max(pt_table_t *t, size_t col, size_t max);
+/* Lets the column take what the other columns leave of a line of `line`
+ * columns (the indent and the gaps between columns counted), at least min
+ * and at most its maximum (pt_table_set_max; none: no more than it needs);
+ * its cells are cut to that when the table is printed. One column of a
+ * table may fit so: the title of a list, whose other cells are short. */
+void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min);
+/* The columns the column takes as the table stands: its widest cell or
+ * its header, before a fit cuts it. */
+size_t pt_table_width(const pt_table_t *t, size_t col);
 /* Aligns the column to the right (for numbers). */
 void pt_table_set_right(pt_table_t *t, size_t col);
 /* Starts a new row; the cells of it are set with pt_table_cell. Cells never
