@@ -16,7 +16,8 @@
 
 static const pt_opt_t opts[] = {
     {"width", PT_OPT_VALUE, "N",
-     "the note column's width (default 40); longer notes and changes wrap below"},
+     "the note column's width (default: what fits a line of 100 columns, 20 to 40); "
+     "longer notes and changes wrap below"},
     {0},
 };
 
@@ -91,14 +92,13 @@ static void part_to_note(void *nl, const char *part)
     note_part(nl, part);
 }
 
-static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
+/* Starts the entry's row with its cells but the note: seq, time, actor,
+ * action and state change. */
+static void entry_cells(pt_cli_t *cli, pt_table_t *t, const cJSON *h)
 {
     const char *action = pt_json_str(h, "action");
     const char *from = pt_json_str(h, "from");
     const char *to = pt_json_str(h, "to");
-    const char *note = pt_json_str(h, "note");
-    const cJSON *changes = pt_json_get(h, "changes");
-    const cJSON *c;
     char at[40];
 
     pt_table_row(t);
@@ -120,6 +120,15 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
         pt_table_cell(t, 4, pt_label_state(cli, to));
     else if (from)
         pt_table_cell(t, 4, pt_label_state(cli, from));
+}
+
+static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
+{
+    const char *note = pt_json_str(h, "note");
+    const cJSON *changes = pt_json_get(h, "changes");
+    const cJSON *c;
+
+    entry_cells(cli, t, h);
 
     /* The note, then what the entry changed (changes.h): a field that
      * holds a value by its value (the reason of a return, the new
@@ -151,11 +160,33 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
     free(nl.lines);
 }
 
+static const char *const header[] = {"seq",         "时间 time",    "操作人 actor",
+                                     "操作 action", "状态 from→to", "备注 note"};
+
+/* The note column's width when --width does not say: what the other
+ * columns leave of a line of LINE_WIDTH columns, between MIN_NOTE_WIDTH and
+ * MAX_NOTE_WIDTH. It is known before the rows are made, since the notes are
+ * wrapped to it: the other columns are measured first. */
+#define LINE_WIDTH 100
+#define MIN_NOTE_WIDTH 20
+#define MAX_NOTE_WIDTH 40
+
+static size_t note_width(pt_cli_t *cli, const cJSON *items)
+{
+    const cJSON *h;
+    pt_table_t *t = pt_table_new(6, header);
+    cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
+    size_t used = 0;
+    for (size_t c = 0; c < 5; c++)
+        used += pt_table_width(t, c) + 2;
+    pt_table_free(t);
+    size_t w = used < LINE_WIDTH ? LINE_WIDTH - used : 0;
+    return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
+}
+
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    static const char *const header[] = {"seq",         "时间 time",    "操作人 actor",
-                                         "操作 action", "状态 from→to", "备注 note"};
-    long long id, width = 40;
+    long long id, width = 0; /* 0: what fits */
     const char *w = pt_args_value(args, "width");
     int rc = pt_cli_id(cli, args->pos[0], &id);
     if (rc != PT_EXIT_OK)
@@ -175,6 +206,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
             size_t entries = 0;
+            if (!width)
+                width = (long long)note_width(cli, pt_json_get(resp.json, "items"));
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 5, (size_t)width);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
@@ -203,8 +236,8 @@ const pt_command_t pt_cmd_history = {
         "note, followed by what the entry changed: a field's new value (原因: ...,\n"
         "期限: ...), a list by what changed in it (签收: 省水利厅, 首次答复: 省水利厅\n"
         "晋水函〔2026〕15号 A类, 评价: 张三 满意, 标签 增加: 民生). What does not fit the\n"
-        "note column (--width) wraps onto lines below it; the state change is not\n"
-        "listed again.\n",
+        "note column (--width; by default what the others leave of 100 columns) wraps\n"
+        "onto lines below it; the state change is not listed again.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

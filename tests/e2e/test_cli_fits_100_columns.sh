@@ -2,8 +2,9 @@
 # The tables of ptrack fit a terminal of 100 columns with the data of an
 # ordinary day (Chinese titles of 15 to 30 characters, units and
 # delegations by their full names, deadlines passed), a Chinese character
-# counting two: list (an office's and a unit's). Titles are cut with … to
-# the room the other columns leave, and --width still sets it.
+# counting two: list (an office's and a unit's) and history. Titles are cut
+# with … to the room the other columns leave, and a history's notes wrap
+# within it; --width still sets either.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -76,6 +77,12 @@ pt_run "$PTRACK" --url "$PT_URL" --token "$UNIT_TOKEN" list
 check_rc "a unit's list" 0
 check_contains "a unit's list has its part" 本单位 "$OUT"
 fits "a unit's list"
+
+pt_step "history"
+pt_cli history "$A"
+check_rc "history" 0
+fits "history"
+check_contains "the co unit's opinion is all there, wrapped" "补助力度" "$OUT"
 
 pt_stop
 pt_finish

@@ -56,7 +56,7 @@ check_rc "supervise" 0
 TZ=Asia/Shanghai pt_cli show "$ID"
 check_eq "show: a deadline that runs is shown as it is" "期限 Due $DUE 23:59" \
     "$(printf '%s\n' "$OUT" | grep '期限 Due' | tr -s ' ' | sed 's/^ //')"
-TZ=Asia/Shanghai pt_cli history "$ID"
+TZ=Asia/Shanghai pt_cli history "$ID" --width 40
 check_contains "history shows the new deadline in local time" "期限: $DUE 23:59" "$OUT"
 check_contains "history shows key supervision and the supervisor" "重点督办: 是; 督办人: 常委会办公厅" "$OUT"
 
