@@ -23,7 +23,12 @@
 #include "width.h"
 
 #define WAIT_SECONDS 30
-#define TITLE_WIDTH 30
+/* An event of a proposal takes two lines, so that each fits a terminal of
+ * 100 columns: the time, seq, type, id and title, and below, under the
+ * type, the state, the action and who did it. The title takes the rest of
+ * the first line. */
+#define LINE_WIDTH 100
+#define SECOND_LINE_INDENT 29
 /* "状态变更 status_changed", the widest type with its label. */
 #define TYPE_WIDTH 23
 /* A state change of the default workflow is at most 16 columns
@@ -105,14 +110,16 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
         return;
     }
     pt_buf_printf(&line, "#%-5.0f  ", pt_json_num(p, "id", 0));
-    /* Lines are printed as events come, so the title has a fixed width
-     * instead of a measured column: cut or padded by display width. */
+    /* The title ends the line: cut to what is left of it. */
+    w = pt_text_width(pt_buf_str(&line));
     pt_text_clean(&clean, title ? title : "");
-    w = pt_text_truncate(&line, pt_buf_str(&clean), TITLE_WIDTH);
-    pt_text_pad(&line, TITLE_WIDTH - w);
-    pt_buf_puts(&line, "  ");
+    pt_text_truncate(&line, pt_buf_str(&clean), w < LINE_WIDTH ? LINE_WIDTH - w : 1);
+    pt_buf_putc(&line, '\n');
     /* The state (or its change), what was done, and who did it, each in a
-     * column of a fixed width, so that the actor lines up too. */
+     * column of a fixed width, so that the actor lines up too; lines are
+     * printed as events come, so the columns have fixed widths instead of
+     * measured ones. */
+    pt_text_pad(&line, SECOND_LINE_INDENT);
     pt_buf_t col = {0};
     if (from && to && strcmp(from, to) != 0) {
         pt_buf_printf(&col, "%s→%s", pt_label_state(cli, from), pt_label_state(cli, to));
@@ -147,7 +154,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     if (actor)
         pt_text_clean(&line, actor);
     pt_buf_free(&col);
-    while (line.len > 0 && line.s[line.len - 1] == ' ')
+    while (line.len > 0 && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\n'))
         line.s[--line.len] = '\0';
     printf("%s\n", pt_buf_str(&line));
     pt_buf_free(&line);
@@ -321,16 +328,17 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 
 const pt_command_t pt_cmd_watch = {
     .name = "watch",
-    .summary = "follow changes as they happen, one line per event (Ctrl-C stops)",
+    .summary = "follow changes as they happen, event by event (Ctrl-C stops)",
     .description =
-        "Follows GET /v1/events with long polls and prints one line per event: time,\n"
-        "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
-        "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id, title, the state\n"
-        "(change) and, for a status change, the action (签收 sign, 延期 extend, ...);\n"
-        "due_soon and overdue add the due date; then who did it (the name of the\n"
-        "token or of the socket's user). The events of no proposal say what\n"
-        "they are about instead: 每日摘要 daily (the day's counts) and 数据恢复\n"
-        "restored (the store was restored from a backup; the seqs it lost).\n"
+        "Follows GET /v1/events with long polls and prints two lines per event, each\n"
+        "within 100 columns: time, seq, type with its label (新增 created, 修改 updated,\n"
+        "状态变更 status_changed, 删除 deleted, 即将到期 due_soon, 已逾期 overdue),\n"
+        "proposal id and title; below, the state (change) and, for a status change,\n"
+        "the action (签收 sign, 延期 extend, ...); due_soon and overdue add the due\n"
+        "date; then who did it (the name of the token or of the socket's user). The\n"
+        "events of no proposal take one line and say what they are about instead:\n"
+        "每日摘要 daily (the day's counts) and 数据恢复 restored (the store was\n"
+        "restored from a backup; the seqs it lost).\n"
         "With --json, one event object per\n"
         "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
         "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"

@@ -2,9 +2,10 @@
 # The tables of ptrack fit a terminal of 100 columns with the data of an
 # ordinary day (Chinese titles of 15 to 30 characters, units and
 # delegations by their full names, deadlines passed), a Chinese character
-# counting two: list (an office's and a unit's) and history. Titles are cut
-# with … to the room the other columns leave, and a history's notes wrap
-# within it; --width still sets either.
+# counting two: list (an office's and a unit's), history and watch. Titles
+# are cut with … to the room the other columns leave, and a history's notes
+# wrap within it (--width still sets either); what watch says of an event
+# beside its title goes on a line below.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -83,6 +84,15 @@ pt_cli history "$A"
 check_rc "history" 0
 fits "history"
 check_contains "the co unit's opinion is all there, wrapped" "补助力度" "$OUT"
+
+pt_step "watch"
+set +e
+timeout -s TERM 3 "$PTRACK" --socket "$PT_SOCK" watch --after 0 </dev/null >"$PT_TMP/watch.out" 2>&1
+set -e
+OUT="$(cat "$PT_TMP/watch.out")"
+check_contains "watch shows the reminders" "已逾期 overdue" "$OUT"
+check_contains "and the actions" "协办意见 opinion" "$OUT"
+fits "watch"
 
 pt_stop
 pt_finish

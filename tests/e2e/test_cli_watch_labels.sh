@@ -4,7 +4,8 @@
 # status_changed, ...), and names the action of a status change (签收 sign,
 # 协办意见 opinion, 延期 extend), which an action that keeps the state would
 # otherwise leave unsaid, and the import a proposal came from; and who did
-# it (the name of a unit's token), each in a column that lines up.
+# it (the name of a unit's token), each in a column that lines up, on a
+# line below the event's title.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -57,7 +58,9 @@ for line in sys.stdin:
     head = line[:line.rindex(" ") + 1]
     cols.add(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head))
 print(len(cols))')"
-check_contains "a proposal made by an import says so" "导入 import" "$(line_of 关于导入事件的建议)"
+# The action is on the event's second line, below the title.
+check_contains "a proposal made by an import says so" "导入 import" \
+    "$(printf '%s\n' "$W" | grep -F -A1 关于导入事件的建议 | sed -n 2p)"
 check_eq "the titles line up: every title starts at one column" 1 \
     "$(printf '%s\n' "$W" | grep '#' | python3 -c '
 import sys, unicodedata
