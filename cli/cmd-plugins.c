@@ -149,9 +149,12 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_response_free(&resp);
         return PT_EXIT_OK;
     }
-    static const char *const header[] = {"实例 instance", "插件 plugin",  "版本 version",
-                                         "类型 kinds",    "格式 formats", "状态 state"};
-    pt_table_t *t = pt_table_new(6, header);
+    /* What the instance is doing goes on a line of its own below its
+     * row: a notifier's figures are long, and beside the formats they
+     * made lines far wider than a terminal. */
+    static const char *const header[] = {"实例 instance", "插件 plugin", "版本 version",
+                                         "类型 kinds", "格式 formats"};
+    pt_table_t *t = pt_table_new(5, header);
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
     {
@@ -169,7 +172,12 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_table_cell(t, 2, pt_json_str(it, "version"));
         pt_table_cell(t, 3, kinds);
         pt_table_cell(t, 4, formats.len ? pt_buf_str(&formats) : "-");
-        pt_table_cell(t, 5, pt_buf_str(&state));
+        pt_buf_t below = {0};
+        pt_buf_puts(&below, "  ");
+        pt_text_clean(&below, pt_buf_str(&state));
+        pt_buf_putc(&below, '\n');
+        pt_table_note(t, pt_buf_str(&below));
+        pt_buf_free(&below);
         free(kinds);
         pt_buf_free(&formats);
         pt_buf_free(&state);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The tables of ptrack fit a terminal of 100 columns with the data of an
-# ordinary day (Chinese titles of 15 to 30 characters, units and
-# delegations by their full names, deadlines passed), a Chinese character
-# counting two: list (an office's and a unit's), history and watch. Titles
-# are cut with … to the room the other columns leave, and a history's notes
-# wrap within it (--width still sets either); what watch says of an event
-# beside its title goes on a line below.
+# The tables and lines of ptrack fit a terminal of 100 columns with the
+# data of an ordinary day (Chinese titles of 15 to 30 characters, units and
+# delegations by their full names, deadlines passed, a notifier at work),
+# a Chinese character counting two: list (an office's and a unit's),
+# history, watch, plugins list and token list. Nothing is lost for it:
+# titles are cut with … to the room the other columns leave, and what does
+# not fit beside the rest goes on a line below.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -93,6 +93,18 @@ OUT="$(cat "$PT_TMP/watch.out")"
 check_contains "watch shows the reminders" "已逾期 overdue" "$OUT"
 check_contains "and the actions" "协办意见 opinion" "$OUT"
 fits "watch"
+
+pt_step "plugins list, token list"
+wait_for 10 test -s "$PT_TMP/rec.txt" || true
+pt_cli plugins list
+check_rc "plugins list" 0
+check_contains "the notifier's figures" "delivered" "$OUT"
+check_contains "how it was loaded" "运行时加载 loaded at run time" "$OUT"
+fits "plugins list"
+pt_cli token list
+check_rc "token list" 0
+check_contains "the unit's token" 水利厅收文 "$OUT"
+fits "token list"
 
 pt_stop
 pt_finish

@@ -45,8 +45,8 @@ check_eq "a starting notifier is not retrying, and its cursor is its starting pl
     "false 1" "$(jv '" ".join(json.dumps(i["notifier"][k]) for i in j["items"] if i["instance"] == "rec" for k in ("retrying", "cursor"))')"
 if [ -x "$PTRACK" ]; then
     pt_cli plugins list
-    check_contains "ptrack plugins list says it runs, at its starting place" \
-        "running, queue 0, delivered 0, failed 0, at seq 1" "$(grep '^rec ' <<<"$OUT")"
+    check_contains "ptrack plugins list says it runs, at its starting place (below its row)" \
+        "running, queue 0, delivered 0, failed 0, at seq 1" "$(grep -A1 '^rec ' <<<"$OUT" | tail -n 1)"
 fi
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_rec;"
 api POST /v1/proposals '{"title":"关于完善社区养老服务的建议"}'

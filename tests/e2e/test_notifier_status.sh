@@ -72,7 +72,9 @@ check_contains "/metrics has ptrack_notifier_behind" \
     "ptrack_notifier_behind{instance=\"hang\"} $(jv 'j["notifier"]["behind"]' "$(api GET /v1/plugins/hang; echo "$BODY")")" "$BODY"
 pt_cli plugins list
 check_contains "ptrack plugins list says retrying and how far behind" "retrying, queue" "$OUT"
-check_true "... with the count behind" grep -q "hang .*retrying.*[0-9] behind" <<<"$OUT"
+# What an instance is doing is on the line below its row.
+check_true "... with the count behind, below hang's row" grep -qE "^  retrying.*[0-9] behind" \
+    <<<"$(grep -A1 '^hang ' <<<"$OUT" | tail -n 1)"
 
 pt_step "a notifier that drops every event logs a line, not one an event"
 # Loaded now, it starts after the newest event: it drops only these.
