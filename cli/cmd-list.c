@@ -13,9 +13,8 @@
 #include "table.h"
 #include "times.h"
 
-#define DEFAULT_TITLE_WIDTH 40
 /* Without --width, titles take what the other columns leave of a line of
- * LINE_WIDTH columns, between MIN_TITLE_WIDTH and DEFAULT_TITLE_WIDTH. */
+ * LINE_WIDTH columns, and at least MIN_TITLE_WIDTH. */
 #define LINE_WIDTH 100
 #define MIN_TITLE_WIDTH 20
 
@@ -27,7 +26,7 @@ static const pt_opt_t opts[] = {
     {"cursor", PT_OPT_VALUE, "C", "continue from where the previous page ended"},
     {"all", PT_OPT_FLAG, NULL, "follow the pages to the end"},
     {"width", PT_OPT_VALUE, "N",
-     "cut titles to N columns (default: what fits a line of 100 columns, 20 to 40)"},
+     "cut titles to N columns (default: what fits a line of 100 columns, at least 20)"},
     {0},
 };
 
@@ -108,7 +107,7 @@ static pt_table_t *list_table(long long width, bool part)
                                               "代表团", "承办单位", "本单位", "期限"};
     pt_table_t *t = part ? pt_table_new(8, unit_header) : pt_table_new(7, header);
     pt_table_set_right(t, 0);
-    pt_table_set_max(t, 3, width ? (size_t)width : DEFAULT_TITLE_WIDTH);
+    pt_table_set_max(t, 3, width ? (size_t)width : 0);
     if (!width)
         pt_table_set_fit(t, 3, LINE_WIDTH, MIN_TITLE_WIDTH);
     /* A delegation and the units are cut sooner than the title: their
