@@ -61,6 +61,7 @@ pt_cli do "$ID" 交办 --set mode=separate --unit 山西省医疗保障局 --uni
 add 关于在县域推进义务教育优质均衡发展的建议 1005 新疆维吾尔自治区代表团
 add 关于加强黄河流域生态保护和高质量发展的建议 1006 解放军和武警部队代表团
 pt_cli do "$ID" 交办 --unit 山西省水利厅
+add 关于完善农村留守儿童关爱服务体系建设工作的建议 1007 西藏代表团
 sleep 4 # the deadlines pass
 
 pt_step "list"
@@ -73,6 +74,10 @@ check_true "titles are cut with … rather than dropped" grep -q '关于支持�
 check_contains "a short title is whole" "关于加快农村公路提档升级的建议" "$OUT"
 pt_cli list --width 40
 check_contains "--width 40 keeps its 40 columns" "关于支持资源型地区经济转型发展推动煤炭…" "$OUT"
+pt_cli list --delegation 西藏代表团
+check_contains "beside short columns a title of 23 characters is whole" \
+    "关于完善农村留守儿童关爱服务体系建设工作的建议" "$OUT"
+fits "a list of one delegation"
 UNIT_TOKEN="$(pt_unit_token 水利厅收文 山西省水利厅)"
 pt_run "$PTRACK" --url "$PT_URL" --token "$UNIT_TOKEN" list
 check_rc "a unit's list" 0
