@@ -1101,6 +1101,10 @@ void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *
     bool lead_co = p->handling_mode && strcmp(p->handling_mode, "lead_co") == 0;
     bool lead = role && strcmp(role, "lead") == 0;
     bool signed_for = u && u->signed_at != 0;
+    /* In separate mode a unit answers once a round: one that has replied
+     * while others are awaited would have a second reply refused. */
+    bool separate = p->handling_mode && strcmp(p->handling_mode, "separate") == 0;
+    bool answered = separate && u && pt_proposal_unit_answered(p, unit);
     cJSON *a, *next;
 
     if (!cJSON_IsArray(allowed))
@@ -1112,7 +1116,7 @@ void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *
             continue;
         wf_effect_t e = wf->actions[i].effect;
         if ((e == EF_OPINION && !co) || (e == EF_REPLY && lead_co && !lead) ||
-            (e == EF_SIGN && signed_for))
+            (e == EF_REPLY && answered) || (e == EF_SIGN && signed_for))
             cJSON_Delete(cJSON_DetachItemViaPointer(allowed, a));
     }
 }

@@ -112,9 +112,11 @@ cJSON *pt_workflow_allowed(const pt_workflow_t *wf, const char *state);
 /* Takes from `allowed` (names of actions, as pt_workflow_allowed gives
  * them) those that `unit`, in its part on p, cannot run: an action with
  * effect opinion unless the unit is a co unit, one with effect reply, in
- * lead_co mode, unless it is the lead unit, and one with effect sign once
- * the unit has signed (a unit signs once). What the unit's role runs at
- * all is the API's to judge; the others are left. */
+ * lead_co mode, unless it is the lead unit, or in separate mode once the
+ * unit has replied while the round waits for others (a unit replies once
+ * a round), and one with effect sign once the unit has signed (a unit
+ * signs once). What the unit's role runs at all is the API's to judge;
+ * the others are left. */
 void pt_workflow_allowed_for_unit(const pt_workflow_t *wf, const pt_proposal_t *p, const char *unit,
                                   cJSON *allowed);
 /* The workflow as GET /v1/workflow returns it. Ownership: the caller frees. */

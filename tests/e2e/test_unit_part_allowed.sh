@@ -5,8 +5,10 @@
 # unit's), in the error's allowed list and in its message; the lead unit
 # is offered reply, not opinion (a co unit's); in single and separate mode
 # a unit is offered reply and no opinion; a unit that has signed is not
-# offered sign again (a unit signs once); the office, which runs every
-# action, still gets the state's whole list.
+# offered sign again (a unit signs once); in separate mode a unit that has
+# replied while the others are awaited is not offered reply (a unit replies
+# once a round) and the units still to answer are; the office, which runs
+# every action, still gets the state's whole list.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -61,6 +63,20 @@ check_eq "separate: a unit yet to sign may sign and reply" "sign,reply | you may
     "$OFFERED"
 refused "$WATER" "$P3" 水利厅
 check_eq "separate: the unit that has signed may reply" "reply | you may: reply" "$OFFERED"
+req "tcp:$WATER" POST "/v1/proposals/$P3/actions/reply" \
+    '{"doc_no": "水函〔2026〕3号", "category": "A", "text": "已列入年度计划。"}'
+check_status "separate: 水利厅 replies for its part" 200
+check_eq "separate: the proposal waits for 财政厅" handling "$(jv 'j["status"]')"
+refused "$WATER" "$P3" 水利厅
+check_eq "separate: the unit that has replied this round is offered nothing" " | you may: none" \
+    "$OFFERED"
+req "tcp:$WATER" POST "/v1/proposals/$P3/actions/reply" \
+    '{"doc_no": "水函〔2026〕4号", "category": "A", "text": "再次答复。"}'
+check_error "separate: its second reply in the round is refused, as it was not offered" 422 \
+    validation_failed
+refused "$MONEY" "$P3" 财政厅
+check_eq "separate: the unit still to answer may sign and reply" "sign,reply | you may: sign, reply" \
+    "$OFFERED"
 
 pt_stop
 pt_finish
