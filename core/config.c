@@ -1056,7 +1056,9 @@ void pt_config_warn_root_role(const pt_config_t *c, const pt_config_t *running, 
     const pt_socket_user_t *was = running ? root_entry(running) : NULL;
     /* A reload says it again only when the file newly says it: one that
      * changes nothing there logs nothing. */
-    if (was && was->role == u->role && was->name && u->name && strcmp(was->name, u->name) == 0)
+    bool same_name =
+        was && (was->name && u->name ? strcmp(was->name, u->name) == 0 : was->name == u->name);
+    if (was && was->role == u->role && same_name)
         return;
     pt_warn("config %s: socket_users.0.role: root is always admin on the socket; its entry names "
             "it (%s), the role %s is not used",

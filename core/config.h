@@ -88,9 +88,10 @@ typedef struct {
 void pt_config_init(pt_config_t *c);
 void pt_config_free(pt_config_t *c);
 /* Warns when c gives root a role other than admin in socket_users (root
- * is always admin on the socket). At a reload, running is the
- * configuration in use: the warning comes only when c's root entry is new
- * or differs from running's; NULL at a start and a --check-config. source
+ * is always admin on the socket). At a reload, once c is taken, running
+ * is the configuration it replaces: the warning comes only when c's root
+ * entry is new or differs from running's (its role, or its name, either
+ * of which may be absent); NULL at a start and a --check-config. source
  * is the file, for the line. Thread: loop. */
 void pt_config_warn_root_role(const pt_config_t *c, const pt_config_t *running, const char *source);
 /* Reads a config file over the defaults. Returns 0, or PT_ECONFIG with a

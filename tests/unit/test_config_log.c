@@ -1,6 +1,7 @@
 /*
- * test_config_log.c - the log: its line format, the level filter, and that
- * lines from many threads never mix.
+ * test_config_log.c - the log: its line format, the level filter, that
+ * lines from many threads never mix, and that the warning about root's
+ * role in socket_users is said once for what a file newly says.
  *
  * Each test points stderr at a temporary file, logs, and then reads back
  * what pt_log() wrote there. Reading it back also gives stderr back, so that
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "json-strict.h"
 #include "log.h"
 #include "timefmt.h"
@@ -253,6 +255,49 @@ static void lines_from_many_threads_never_mix(void **state)
     free(out);
 }
 
+/* The number of times s holds needle. */
+static int occurrences(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *at = strstr(s, needle); at; at = strstr(at + 1, needle))
+        n++;
+    return n;
+}
+
+/* A configuration whose socket_users has only root's entry, with this
+ * role and name (NULL: an entry without a name, as a config made in code
+ * may hold). */
+static void root_config(pt_config_t *c, pt_socket_user_t *u, pt_role_t role, char *name)
+{
+    pt_config_init(c);
+    *u = (pt_socket_user_t){.uid = 0, .name = name, .role = role};
+    c->socket_users = u;
+    c->n_socket_users = 1;
+}
+
+static void root_role_is_said_only_when_new(void **state)
+{
+    pt_config_t first, again, named, other;
+    pt_socket_user_t u1, u2, u3, u4;
+    root_config(&first, &u1, PT_ROLE_CLERK, NULL);
+    root_config(&again, &u2, PT_ROLE_CLERK, NULL);
+    root_config(&named, &u3, PT_ROLE_CLERK, "王秘书");
+    root_config(&other, &u4, PT_ROLE_VIEWER, "王秘书");
+
+    pt_config_warn_root_role(&first, NULL, "a.json");   /* a start: said */
+    pt_config_warn_root_role(&again, &first, "a.json"); /* the same, no name: not */
+    pt_config_warn_root_role(&again, &again, "a.json");
+    pt_config_warn_root_role(&named, &again, "a.json"); /* a name now: said */
+    pt_config_warn_root_role(&named, &named, "a.json"); /* the same: not */
+    pt_config_warn_root_role(&again, &named, "a.json"); /* the name gone: said */
+    pt_config_warn_root_role(&other, &named, "a.json"); /* another role: said */
+    char *out = captured(state, NULL);
+    assert_int_equal(occurrences(out, "root is always admin on the socket"), 4);
+    assert_int_equal(occurrences(out, "the role clerk is not used"), 3);
+    assert_int_equal(occurrences(out, "the role viewer is not used"), 1);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +312,8 @@ int main(void)
                                         capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(logging_keeps_errno, capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(lines_from_many_threads_never_mix, capture_start,
+                                        capture_stop),
+        cmocka_unit_test_setup_teardown(root_role_is_said_only_when_new, capture_start,
                                         capture_stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
