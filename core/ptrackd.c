@@ -297,15 +297,13 @@ static void on_signal(uv_signal_t *h, int signum)
 }
 
 /* Reads the configuration: the file (if any), then the flags over it. On
- * failure c is left as pt_config_init made it. running is the
- * configuration in use at a reload (NULL at a start): what it already
- * says is not warned about again. */
-static int read_config(const daemon_t *d, pt_config_t *c, const pt_config_t *running,
-                       pt_error_t *err)
+ * failure c is left as pt_config_init made it. What the file says that is
+ * not used (root's role) is said by the caller: at a start at once, at a
+ * reload once the configuration is taken. */
+static int read_config(const daemon_t *d, pt_config_t *c, pt_error_t *err)
 {
     if (d->config_path && pt_config_load_file(c, d->config_path, err) != PT_OK)
         return err->code;
-    pt_config_warn_root_role(c, running, d->config_path);
     if (d->flag_data)
         pt_config_set_str(&c->data_dir, d->flag_data);
     if (d->flag_socket)
@@ -403,7 +401,10 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     if (optind < argc)
         return pt_error_set(err, PT_ECONFIG, "unexpected argument \"%s\"; see --help",
                             argv[optind]);
-    return read_config(d, &d->config, NULL, err);
+    if (read_config(d, &d->config, err) != PT_OK)
+        return err->code;
+    pt_config_warn_root_role(&d->config, NULL, d->config_path);
+    return PT_OK;
 }
 
 static int name_order(const void *a, const void *b)
@@ -755,7 +756,7 @@ static void reload(daemon_t *d)
     pt_config_t next;
     pt_config_init(&next);
     pt_error_t err = {0};
-    if (read_config(d, &next, &d->config, &err) != PT_OK) {
+    if (read_config(d, &next, &err) != PT_OK) {
         refuse_reload(d, &err, &next);
         return;
     }
@@ -801,6 +802,10 @@ static void reload(daemon_t *d)
         refuse_reload(d, &err, &next);
         return;
     }
+    /* The file is taken. Said now, not when it was read: a reload refused
+     * later on would leave the running configuration, and the file
+     * mended would say it a second time against that. */
+    pt_config_warn_root_role(&next, &d->config, d->config_path);
     cJSON *builtins =
         builtin_entries(&next, d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR);
     keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");

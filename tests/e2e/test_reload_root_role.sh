@@ -2,7 +2,9 @@
 # A role other than admin for root in socket_users is not used (root is
 # always admin on the socket), and the log says so at the start; a SIGHUP
 # says it again only when the reloaded file newly says it or says it
-# differently, not at every reload of an unchanged file.
+# differently, not at every reload of an unchanged file, and not for a file
+# whose reload is refused for another reason (the file mended then says it
+# once, when it is taken).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -59,5 +61,27 @@ check_eq "said again, the file newly saying it" 4 "$(said)"
 root_role admin 李主任
 check_true "the SIGHUP with root as admin is dealt with" pt_reload
 check_eq "nothing said for the role admin" 4 "$(said)"
+
+pt_step "a reload refused for another reason does not say it, and the one that takes it says it once"
+root_role clerk 周科长
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c["workflow"] = sys.argv[1] + ".missing-workflow.json"
+json.dump(c, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+check_true "the SIGHUP with a workflow that does not exist is dealt with" pt_reload
+check_contains "and refused" "the configuration was refused" "$(cat "$PT_TMP/ptrackd.log")"
+check_eq "nothing said for the file refused" 4 "$(said)"
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+del c["workflow"]
+json.dump(c, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+check_true "the SIGHUP of the mended file is dealt with" pt_reload
+check_eq "said once, for the file taken" 5 "$(said)"
+check_true "another SIGHUP of it is dealt with" pt_reload
+check_eq "and not again" 5 "$(said)"
 pt_stop
 pt_finish
