@@ -256,10 +256,156 @@ static void scope_allowed(pt_call_t *call, pt_error_t *err)
     pt_buf_free(&list);
 }
 
+/* The 403 of a unit's or a delegate's action that its role does not run
+ * (what: the action's name), or of an edit or a delete (what: NULL),
+ * without a word about the proposal: what a caller is told of one it may
+ * not read must be what it is told of an id never given out. */
+static void refuse_bound_blind(pt_call_t *call, const char *what)
+{
+    const pt_identity_t *who = &call->who;
+    if (!what)
+        pt_api_require(call, PT_ROLE_CLERK);
+    else if (who->role == PT_ROLE_UNIT)
+        pt_api_failf(call, PT_EFORBIDDEN,
+                     "%s (role unit, for %s) may not %s: a unit may only sign, return, "
+                     "give an opinion, reply or give a supplementary reply on the "
+                     "proposals assigned to it",
+                     who->name, who->unit, what);
+    else
+        pt_api_failf(call, PT_EFORBIDDEN,
+                     "%s (role delegate, %s) may not %s: a delegate may only give feedback "
+                     "on the proposals they lead or co-signed",
+                     who->name, who->person, what);
+}
+
+/* A refusal waiting for the proposal it is about. */
+typedef struct {
+    pt_call_t *call;
+    int64_t id;
+    char what[72]; /* the action's name; "" for an edit or a delete */
+    bool edit;     /* PATCH, else DELETE (when what is "") */
+} refusal_t;
+
+/* The proposal of a refusal read, decoded; false when it cannot be. */
+static bool refusal_proposal(const pt_read_t *r, pt_proposal_t *p)
+{
+    pt_error_t err = {0};
+    cJSON *doc = pt_json_parse(r->json, r->json_len, &err);
+    /* What a unit's read adds besides the proposal's own fields. */
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "unit_part");
+    bool ok = doc && pt_proposal_from_json(doc, PT_DECODE_STORED, NULL, p, &err) == PT_OK;
+    cJSON_Delete(doc);
+    pt_error_clear(&err);
+    return ok;
+}
+
+/* The refused unit or delegate reads the proposal, or does not: one
+ * outside its scope is not found, exactly as one that does not exist, and
+ * its refusal then says nothing of it. One it may read is answered with
+ * what it may run on it now, in its part, as a refused transition is
+ * (scope_allowed): a co unit in lead_co mode is not offered the reply, a
+ * unit that has signed not the sign, and so on. */
+static void on_refusal_read(pt_read_t *r)
+{
+    refusal_t *rf = r->data;
+    pt_call_t *call = rf->call;
+    const pt_workflow_t *wf = call->api->opts.workflow;
+    const pt_identity_t *who = &call->who;
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    cJSON *allowed = NULL;
+    bool found = r->err.code == PT_OK && refusal_proposal(r, &p) && p.status;
+    if (found)
+        allowed = pt_workflow_allowed(wf, p.status);
+    if (allowed && who->role == PT_ROLE_UNIT)
+        pt_workflow_allowed_for_unit(wf, &p, who->unit, allowed);
+    pt_buf_t list;
+    pt_buf_init(&list);
+    cJSON *a, *next;
+    for (a = allowed ? allowed->child : NULL; a; a = next) {
+        next = a->next;
+        const char *effect =
+            cJSON_IsString(a) ? pt_workflow_action_effect(wf, a->valuestring) : NULL;
+        if (effect && role_may(who->role, effect))
+            pt_buf_printf(&list, "%s%s", list.len ? ", " : "", a->valuestring);
+        else
+            cJSON_Delete(cJSON_DetachItemViaPointer(allowed, a));
+    }
+    if (!allowed || pt_buf_failed(&list)) {
+        refuse_bound_blind(call, rf->what[0] ? rf->what : NULL);
+    } else {
+        pt_wf_info_t st;
+        if (!pt_workflow_state_info(wf, p.status, &st))
+            st = (pt_wf_info_t){.zh = p.status};
+        const char *verb = rf->what[0] ? rf->what : rf->edit ? "edit" : "delete";
+        pt_error_t err = {0};
+        if (who->role == PT_ROLE_UNIT)
+            pt_error_set(&err, PT_EFORBIDDEN,
+                         "%s (role unit, for %s) may not %s proposal %lld, in state %s (%s): "
+                         "a unit acts only in its own part of the proposals assigned to it; "
+                         "you may: %s",
+                         who->name, who->unit, verb, (long long)rf->id, p.status, st.zh,
+                         list.len ? list.data : "none");
+        else
+            pt_error_set(&err, PT_EFORBIDDEN,
+                         "%s (role delegate, %s) may not %s proposal %lld, in state %s (%s): "
+                         "a delegate only gives feedback on the proposals they lead or "
+                         "co-signed; you may: %s",
+                         who->name, who->person, verb, (long long)rf->id, p.status, st.zh,
+                         list.len ? list.data : "none");
+        err.details = cJSON_CreateObject();
+        if (err.details)
+            cJSON_AddItemToObject(err.details, "allowed", allowed);
+        else
+            cJSON_Delete(allowed);
+        allowed = NULL;
+        pt_api_fail(call, &err);
+    }
+    cJSON_Delete(allowed);
+    pt_buf_free(&list);
+    pt_proposal_free(&p);
+    pt_read_free(r);
+    free(rf);
+}
+
+/* Refuses a unit's or a delegate's action outside its role (action), or
+ * its edit or delete (action NULL; edit says which), after reading the
+ * proposal within its scope (on_refusal_read). Answers in every case. */
+static void refuse_bound(pt_call_t *call, int64_t id, const char *action, bool edit)
+{
+    refusal_t *rf = calloc(1, sizeof(*rf));
+    pt_read_t *r = rf ? pt_read_new(PT_READ_GET) : NULL;
+    if (!r) {
+        free(rf);
+        refuse_bound_blind(call, action);
+        return;
+    }
+    rf->call = call;
+    rf->id = id;
+    rf->edit = edit;
+    snprintf(rf->what, sizeof(rf->what), "%s", action ? action : "");
+    r->id = id;
+    r->cb = on_refusal_read;
+    r->data = rf;
+    /* The scope: a unit's unit, a delegate's person. It asks for no other,
+     * so it cannot be refused. */
+    if (!pt_api_scope_query(call, &r->query)) {
+        pt_read_free(r);
+        free(rf);
+        return;
+    }
+    if (pt_store_read(call->api->opts.store, r) != PT_OK) {
+        pt_read_free(r);
+        free(rf);
+        refuse_bound_blind(call, action);
+    }
+}
+
 /* Checks a unit's or a delegate's action and binds it to them: the action
- * must be one of theirs, the acting unit or the rating person is theirs
- * (filled in when left out, refused when another), and the writer checks
- * that the proposal is within their scope. Returns false after answering. */
+ * must be one of theirs (one that is not is refused by refuse_bound), the
+ * acting unit or the rating person is theirs (filled in when left out,
+ * refused when another), and the writer checks that the proposal is
+ * within their scope. Returns false after answering. */
 static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_write_t *w)
 {
     const pt_identity_t *who = &call->who;
@@ -268,26 +414,15 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
     const char *effect = pt_workflow_action_effect(call->api->opts.workflow, action);
     if (!effect)
         effect = "";
+    if (!role_may(who->role, effect)) {
+        refuse_bound(call, w->id, action, false);
+        return false;
+    }
     if (who->role == PT_ROLE_UNIT) {
-        if (!role_may(who->role, effect)) {
-            pt_api_failf(call, PT_EFORBIDDEN,
-                         "%s (role unit, for %s) may not %s: a unit may only sign, return, "
-                         "give an opinion, reply or give a supplementary reply on the "
-                         "proposals assigned to it",
-                         who->name, who->unit, action);
-            return false;
-        }
         field = listed(unit_field_actions, effect) ? "unit" : NULL;
         own = who->unit;
         w->scope_unit = strdup(own);
     } else {
-        if (!role_may(who->role, effect)) {
-            pt_api_failf(call, PT_EFORBIDDEN,
-                         "%s (role delegate, %s) may not %s: a delegate may only give feedback "
-                         "on the proposals they lead or co-signed",
-                         who->name, who->person, action);
-            return false;
-        }
         field = "person";
         own = who->person;
         w->scope_person = strdup(own);
@@ -425,6 +560,12 @@ static void scoped_read(pt_call_t *call, pt_read_op_t op, int64_t id)
 static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *action)
 {
     bool bound = op == PT_WRITE_ACTION && pt_auth_is_bound(call->who.role);
+    /* A unit or a delegate edits and deletes nothing; it is told what it
+     * may do instead on the proposal, when it may read it. */
+    if (!bound && pt_auth_is_bound(call->who.role)) {
+        refuse_bound(call, id, NULL, op == PT_WRITE_PATCH);
+        return;
+    }
     if ((!bound && !pt_api_require(call, PT_ROLE_CLERK)) || !no_query(call))
         return;
     int64_t version;

@@ -288,7 +288,10 @@ unit_case() {
     call "$via" GET "/v1/proposals/$P_MINE/history"
     check_status "$who reads its proposal's history" 200
     call "$via" PATCH "/v1/proposals/$P_MINE" '{"title":"越权修改"}'
-    check_contains "$who: an edit's refusal names every action a unit may run" \
+    check_contains "$who: an edit's refusal names what the unit may run on the proposal now" \
+        "you may: sign, return" "$(jv 'j["error"]["message"]')"
+    call "$via" PATCH "/v1/proposals/$P_NONE" '{"title":"越权修改"}'
+    check_contains "$who: an edit's refusal of a proposal not assigned to it names every action a unit may run" \
         "sign, return, give an opinion on, reply to or give a supplementary reply on them" \
         "$(jv 'j["error"]["message"]')"
     call "$via" GET "/v1/proposals/$P_NONE"
