@@ -256,6 +256,21 @@ static void on_digest_replan(uv_timer_t *t)
     plan_digest(t->data);
 }
 
+/* Raises today's digest when its time has passed: at a start, and at a
+ * reload that sets digest_at to a time passed today, which the next
+ * digest_at would otherwise leave a day without one. It is raised once a
+ * day, so when today's was raised already (before a restart, or at the
+ * time digest_at named before the reload) nothing is. */
+static void missed_digest(pt_deadline_engine_t *e)
+{
+    if (e->deadlines.digest_at < 0)
+        return;
+    int64_t now = now_ms(), day;
+    char date[sizeof(e->digest_date)];
+    if (local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date)) <= now)
+        raise_digest(e, day, date, true);
+}
+
 /* ---- Life cycle ------------------------------------------------------ */
 
 int pt_deadline_engine_start(uv_loop_t *loop, pt_store_t *store, const pt_deadlines_t *deadlines,
@@ -271,15 +286,9 @@ int pt_deadline_engine_start(uv_loop_t *loop, pt_store_t *store, const pt_deadli
     uv_timer_init(loop, &e->digest);
     e->timer.data = e->digest.data = e;
     /* What fell due while ptrackd was down is raised now, and so is
-     * today's digest if its time has passed (it is raised once a day, so a
-     * restart after it was raised raises nothing). */
+     * today's digest if its time has passed (missed_digest). */
     scan(e);
-    if (e->deadlines.digest_at >= 0) {
-        int64_t now = now_ms(), day;
-        char date[sizeof(e->digest_date)];
-        if (local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date)) <= now)
-            raise_digest(e, day, date, true);
-    }
+    missed_digest(e);
     plan_digest(e);
     *out = e;
     return PT_OK;
@@ -298,10 +307,13 @@ void pt_deadline_engine_configure(pt_deadline_engine_t *e, const pt_deadlines_t 
 {
     if (!e || e->stopped)
         return;
+    bool digest_moved = e->deadlines.digest_at != deadlines->digest_at;
     e->deadlines = *deadlines;
     uv_timer_stop(&e->timer);
     e->wake_at = 0;
     scan(e);
+    if (digest_moved)
+        missed_digest(e);
     plan_digest(e);
 }
 
