@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "log.h"
+#include "timefmt.h"
 
 /* A timer far in the future is re-armed at most this far ahead, so that a
  * change of the system clock is caught within a day. */
@@ -27,7 +28,7 @@ struct pt_deadline_engine_s {
     uv_timer_t digest; /* the next digest */
     int64_t wake_at;   /* when `timer` fires (wall clock ms); 0: not armed */
     /* The digest `digest` is armed for: its time (wall clock ms; 0: none),
-     * the local midnight of its day and that day's date. */
+     * its day (local_day_at) and that day's date. */
     int64_t digest_time, digest_day;
     char digest_date[16];
     int64_t digest_fired; /* the digest_time of the last digest raised */
@@ -138,10 +139,13 @@ static void scan(pt_deadline_engine_t *e)
 
 /* The local time `ms_of_day` (digest_at: ms after midnight, as a clock
  * shows it) on the day `days` after the one that holds `t`, with that day's
- * local midnight in *midnight and its date in date. mktime() takes the
- * day's own offset, so a change of summer time is neither added nor lost,
- * whatever the hour. */
-static int64_t local_day_at(int64_t t, int days, int64_t ms_of_day, int64_t *midnight, char *date,
+ * date in date and the day in *day: the date's midnight UTC, which the
+ * store marks the day's digest with. The date, not the local midnight:
+ * ptrackd moved to another zone (a service given TZ=Asia/Shanghai, or a
+ * container without it) still knows the day's digest for raised. mktime()
+ * takes the day's own offset, so a change of summer time is neither added
+ * nor lost, whatever the hour. */
+static int64_t local_day_at(int64_t t, int days, int64_t ms_of_day, int64_t *day, char *date,
                             size_t len)
 {
     time_t s = (time_t)(t / 1000);
@@ -150,8 +154,10 @@ static int64_t local_day_at(int64_t t, int days, int64_t ms_of_day, int64_t *mid
     tm.tm_mday += days;
     tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
     tm.tm_isdst = -1;
-    *midnight = (int64_t)mktime(&tm) * 1000; /* normalizes tm to that day */
+    mktime(&tm); /* normalizes tm to that day */
     strftime(date, len, "%Y-%m-%d", &tm);
+    if (pt_time_parse(date, day) != 0)
+        *day = 0;
     tm.tm_hour = (int)(ms_of_day / 3600000);
     tm.tm_min = (int)(ms_of_day / 60000 % 60);
     tm.tm_sec = (int)(ms_of_day / 1000 % 60);
@@ -174,7 +180,7 @@ static void on_digested(pt_write_t *w)
     maybe_free(e);
 }
 
-/* Raises the digest of the day that begins at `day` (local midnight). The
+/* Raises the digest of the day `day` (local_day_at). The
  * store raises each day's once, whoever asks; a missed one only in a store
  * that has raised digests before. */
 static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date, bool missed)

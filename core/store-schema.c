@@ -403,6 +403,16 @@ static const char *const migrations[] = {
      * start makes a new one (store-sqlite.c). */
     "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
     "INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));",
+    /* 20: a day's digest is marked with its date's midnight UTC, where it
+     * was marked with its local midnight: a ptrackd moved to another zone
+     * (a service given TZ=Asia/Shanghai, or a container without it) found
+     * no mark for the date, and raised its digest a second time. The marks
+     * made before are read in the zone ptrackd runs in now, which is the
+     * one they were made in unless it moved already ('localtime' is the C
+     * library's, which reads TZ). */
+    "UPDATE deadline_marks SET due_at = 1000 * CAST(strftime('%s', due_at / 1000, 'unixepoch',"
+    "  'localtime', 'start of day') AS INTEGER)"
+    " WHERE proposal_id = 0 AND kind = 'digest';",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

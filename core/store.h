@@ -181,8 +181,9 @@ bool pt_store_writable(const pt_store_t *store);
  * each once per deadline. On success w->id is the number raised and w->seq
  * the next moment one falls due (ms; 0: none). */
 pt_write_t *pt_write_deadline_scan(int64_t remind_before_ms);
-/* Raises the digest.daily event for the day that starts at day_ms (local
- * midnight), once: its data lists, per unit, what is overdue and what is
+/* Raises the digest.daily event for the day day_ms (the midnight UTC of
+ * its date, date, in ptrackd's zone: the day keeps its mark if the zone
+ * changes), once: its data lists, per unit, what is overdue and what is
  * due within 7 days. date ("2026-11-28") is shown in the data. missed: a
  * day's digest missed while ptrackd was down, raised only when the store
  * has raised one on an earlier day. On success w->id is 1 when raised, 0

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# test_digest_zone.sh - one digest a date, whatever zone ptrackd runs in.
+# A service is given TZ=Asia/Shanghai, or moved to a container without it:
+# the date of a day's digest stays the date it was raised for. Checks,
+# with two zones an hour apart in which it is the same date: the digest
+# raised in the first is not raised again by a start in the second after
+# its digest_at; a store whose digest marks were made by an earlier
+# version (schema 19, the day's local midnight) is moved to schema 20 and
+# raises no second digest for a date it has one for, while a store with
+# an earlier day's and none today's still raises today's at the start.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed"
+
+# zone HOURS: a POSIX time zone whose local time is HOURS:00:00 now, or an
+# hour later when that zone would be UTC itself (east is written with a
+# minus sign).
+zone() {
+    python3 -c '
+import sys, time
+now, h = int(time.time()), int(sys.argv[1])
+off = (h * 3600 - now % 86400) % 86400
+if off > 43200:
+    off -= 86400
+if off == 0:
+    off = 3600
+sign = "-" if off >= 0 else "+"
+a = abs(off)
+print("PTZ%s%d:%02d:%02d" % (sign, a // 3600, a % 3600 // 60, a % 60))' "$1"
+}
+ZONE_A="$(zone 12)"
+ZONE_B="$(zone 11)" # an hour west: the same date, a later midnight
+TODAY="$(TZ="$ZONE_A" date +%F)"
+pt_log "zones $ZONE_A ($(TZ="$ZONE_A" date '+%F %T')) and $ZONE_B ($(TZ="$ZONE_B" date '+%F %T'))"
+[ "$TODAY" = "$(TZ="$ZONE_B" date +%F)" ] || pt_die "the two zones are not on one date"
+
+digests() { # the digest.daily events as "date" lines
+    api GET "/v1/events?after=0&limit=1000"
+    jv '"\n".join(e["data"]["date"] for e in j["items"] if e["type"] == "digest.daily")'
+}
+has_digest() { [ -n "$(digests)" ]; }
+stored_digests() { # the digest.daily events in the store, counted
+    sqlite3 "$PT_DATA/ptrack.db" "SELECT count(*) FROM events WHERE type = 'digest.daily'"
+}
+more_digests() { [ "$(stored_digests)" -gt "$1" ]; }
+set_digest_at() { # set_digest_at HH:MM:SS
+    sed -i "s/\"digest_at\": [^,}]*/\"digest_at\": \"$1\"/" "$PT_CONF"
+}
+
+pt_step "a digest raised in one zone is not raised again in another"
+pt_config '{"digest_at": null}'
+for try in 1 2 3; do
+    DIGEST_S=$(($(date +%s) + 3))
+    set_digest_at "$(TZ="$ZONE_A" date -d "@$DIGEST_S" +%H:%M:%S)"
+    TZ="$ZONE_A" pt_start
+    if [ "$(date +%s%3N)" -lt $((DIGEST_S * 1000)) ]; then break; fi
+    pt_stop
+done
+check_true "the day's digest comes in the first zone" wait_for 20 has_digest
+check_eq "dated today" "$TODAY" "$(digests)"
+pt_stop
+set_digest_at 00:00:00
+TZ="$ZONE_B" pt_start
+sleep 1
+check_eq "a start in the second zone, after its digest_at, raises no second one" "$TODAY" \
+    "$(digests)"
+pt_stop
+
+pt_step "marks of schema 19, the day's local midnight, are moved to its date"
+# midnight_ms ZONE DAYS: the local midnight in ZONE of today + DAYS, in ms.
+midnight_ms() { echo $(($(TZ="$1" date -d "$(TZ="$1" date -d "$2 days" +%F) 00:00:00" +%s) * 1000)); }
+DB="$PT_DATA/ptrack.db"
+sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" 0));
+    PRAGMA user_version = 19;"
+BEFORE="$(stored_digests)"
+TZ="$ZONE_A" pt_start
+check_eq "the schema is 20" 20 "$(sqlite3 "$DB" "PRAGMA user_version")"
+sleep 1
+check_eq "a start after digest_at raises no second digest for today" "$BEFORE" "$(stored_digests)"
+check_eq "today's mark is its date's midnight UTC" \
+    "$(($(date -u -d "$TODAY 00:00:00" +%s) * 1000))" \
+    "$(sqlite3 "$DB" "SELECT max(due_at) FROM deadline_marks WHERE proposal_id = 0")"
+pt_stop
+
+pt_step "a day without a digest still gets its own at the start"
+sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
+    PRAGMA user_version = 19;"
+TZ="$ZONE_A" pt_start
+check_true "today's digest is raised" wait_for 20 more_digests "$BEFORE"
+check_eq "dated today" "$TODAY" "$(digests | tail -n 1)"
+
+pt_stop
+pt_finish
