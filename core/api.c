@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <strings.h>
+#include "json-strict.h"
 #include "log.h"
 
 void pt_api_count(pt_call_t *call, int status)
@@ -465,8 +466,9 @@ static void route(pt_call_t *call)
             if (len[3] >= sizeof(action)) {
                 /* As an unknown action of any length is refused. */
                 pt_error_t err = {0};
-                pt_error_add_field(&err, "action", "unknown action \"%.*s...\"", 40, seg[3]);
-                pt_error_set(&err, PT_ENOTFOUND, "unknown action \"%.*s...\"", 40, seg[3]);
+                int cut = (int)pt_utf8_floor(seg[3], 40);
+                pt_error_add_field(&err, "action", "unknown action \"%.*s...\"", cut, seg[3]);
+                pt_error_set(&err, PT_ENOTFOUND, "unknown action \"%.*s...\"", cut, seg[3]);
                 pt_api_fail(call, &err);
                 return;
             }

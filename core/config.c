@@ -240,10 +240,7 @@ static void clip(char *buf, size_t len, const char *fmt, ...)
     int n = vsnprintf(buf, len, fmt, ap);
     va_end(ap);
     if (n >= 0 && (size_t)n >= len) {
-        size_t end = len - 1;
-        while (end > 0 && ((unsigned char)buf[end] & 0xC0) == 0x80)
-            end--;
-        buf[end] = '\0';
+        buf[pt_utf8_floor(buf, len - 1)] = '\0';
     }
 }
 

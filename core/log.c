@@ -19,6 +19,7 @@
  * lands whole at the end. That is why a line is capped at PT_LOG_LINE_MAX,
  * which is PIPE_BUF on Linux, instead of being written in pieces.
  */
+#include "json-strict.h"
 #include "log.h"
 
 #include <errno.h>
@@ -97,16 +98,6 @@ int pt_log_level_parse(const char *s, pt_log_level_t *out)
     return -1;
 }
 
-/* Moves a cut at `len` back to the start of a UTF-8 character, so that a
- * truncated line never ends in half a character (which terminals and
- * journal readers show as garbage, and strict JSON tools refuse). */
-static size_t utf8_floor(const char *s, size_t len)
-{
-    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-        len--;
-    return len;
-}
-
 void pt_log(pt_log_level_t level, const char *fmt, ...)
 {
     /* Logging must never change errno: callers often log a failure and then
@@ -149,7 +140,7 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
         /* Too long for one atomic write: cut on a character boundary and
          * say so, rather than splitting the line into interleavable
          * pieces. */
-        size_t keep = utf8_floor(line + o, room - (sizeof(cut_mark) - 1));
+        size_t keep = pt_utf8_floor(line + o, room - (sizeof(cut_mark) - 1));
         memcpy(line + o + keep, cut_mark, sizeof(cut_mark) - 1);
         msg_len = keep + sizeof(cut_mark) - 1;
     }

@@ -453,11 +453,8 @@ bool pt_notifier_set_reason(const char *msg)
     /* Cut on a character boundary, then made valid UTF-8: it is shown in
      * GET /v1/plugins, which is JSON. */
     size_t len = strlen(msg);
-    if (len >= sizeof(n->reason)) {
-        len = sizeof(n->reason) - 1;
-        while (len > 0 && ((unsigned char)msg[len] & 0xC0) == 0x80)
-            len--;
-    }
+    if (len >= sizeof(n->reason))
+        len = pt_utf8_floor(msg, sizeof(n->reason) - 1);
     memcpy(n->reason, msg, len);
     n->reason[len] = '\0';
     pt_utf8_scrub(n->reason);

@@ -51,6 +51,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "json-strict.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -466,11 +467,7 @@ static bool stored_here(const merges_t *m, int64_t id)
 static int utf8_prefix(const char *s, size_t max)
 {
     size_t n = strlen(s);
-    if (n <= max)
-        return (int)n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return (int)max;
+    return (int)(n <= max ? n : pt_utf8_floor(s, max));
 }
 
 /* Rejects a record that repeats one the import stored before it: the

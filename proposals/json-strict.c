@@ -177,6 +177,13 @@ size_t pt_utf8_length(const char *s)
     return n;
 }
 
+size_t pt_utf8_floor(const char *s, size_t len)
+{
+    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+        len--;
+    return len;
+}
+
 /* Whether cp is a noncharacter: U+FDD0..U+FDEF, and the last two code
  * points of every plane (U+FFFE, U+FFFF, U+1FFFE, ..., U+10FFFF). */
 static bool noncharacter(uint32_t cp)

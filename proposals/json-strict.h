@@ -40,6 +40,11 @@ uint32_t pt_text_control(const char *s, size_t *at);
 const char *pt_text_refusal(const char *s, char *buf, size_t size);
 /* Number of code points in a valid UTF-8 string. */
 size_t pt_utf8_length(const char *s);
+/* Where to cut s, which holds at least len bytes, so that its first
+ * len bytes or fewer end on a character's boundary: len moved back over
+ * the bytes that continue a sequence at s[len]. A "%.*s" or a copy of
+ * that many bytes never ends in half a character. */
+size_t pt_utf8_floor(const char *s, size_t len);
 /* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not
  * part of a valid sequence becomes '?'. For text that may hold a client's
  * raw bytes (a path, a query, a file's line) on its way into a JSON answer.

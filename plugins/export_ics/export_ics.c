@@ -3,7 +3,8 @@
  * iCalendar file (RFC 5545), so that staff can subscribe from a calendar.
  *
  * One VTODO per proposal whose deadline is running, that is whose state has
- * the workflow's clock: assigned, returned, handling and rehandling.
+ * the workflow's clock (in the default workflow: assigned, handling and
+ * rehandling).
  * Proposals before assignment have no deadline, a replied one waits for the
  * delegate and not for the unit, and terminal ones are done; none of them is
  * a task. Each VTODO has a UID made of the proposal's id and the store's

@@ -284,6 +284,11 @@ api POST "/v1/proposals/$CLERK_ID/actions/fly" '{}'
 check_error "an unknown action" 404 not_found
 api POST "/v1/proposals/$CLERK_ID/actions/$(printf 'x%.0s' $(seq 1 70))" '{}'
 check_error "an unknown action of 70 letters" 404 not_found
+# 督 is 3 bytes: a cut at 40 bytes falls inside the 14th.
+api POST "/v1/proposals/$CLERK_ID/actions/$(printf '%%E7%%9D%%A3%.0s' $(seq 1 30))" '{}'
+check_error "an unknown action of 30 Chinese characters" 404 not_found
+check_contains "named by its first whole characters" 'unknown action \"督督督督督督督督督督督督督...\"' \
+    "$BODY"
 api GET '/v1/proposals?stauts=closed'
 check_error "an unknown query parameter" 400 bad_request
 api GET '/v1/proposals?limit=5&limit=600'
