@@ -275,6 +275,14 @@ static void root_config(pt_config_t *c, pt_socket_user_t *u, pt_role_t role, cha
     c->n_socket_users = 1;
 }
 
+/* Frees what pt_config_init made; the entry is the caller's. */
+static void root_config_free(pt_config_t *c)
+{
+    c->socket_users = NULL;
+    c->n_socket_users = 0;
+    pt_config_free(c);
+}
+
 static void root_role_is_said_only_when_new(void **state)
 {
     pt_config_t first, again, named, other;
@@ -296,6 +304,10 @@ static void root_role_is_said_only_when_new(void **state)
     assert_int_equal(occurrences(out, "the role clerk is not used"), 3);
     assert_int_equal(occurrences(out, "the role viewer is not used"), 1);
     free(out);
+    root_config_free(&first);
+    root_config_free(&again);
+    root_config_free(&named);
+    root_config_free(&other);
 }
 
 int main(void)
