@@ -15,7 +15,9 @@
  * a timer, looking every UNLOAD_POLL_MS whether deliver() has returned, and
  * finishes the unload when it has; after UNLOAD_WAIT_MS it answers 409 with
  * the notifier's own message, takes the stop back, and the instance goes on
- * as it was: a refused unload changes nothing.
+ * as it was: a refused unload changes nothing. During a stop (SIGTERM) the
+ * wait ends at once and the stop is not taken back: the instance stops
+ * with ptrackd.
  * The loop is never blocked for more than the moment a worker that is
  * between two steps needs to notice the stop.
  */
@@ -148,7 +150,11 @@ static void wait_tick(uv_timer_t *t)
     unload_wait_t *w = t->data;
     pt_plugins_t *p = registry(w->call);
     pt_error_t err = {0};
-    bool last = uv_now(t->loop) >= w->until;
+    /* A stop asks every notifier to stop and waits for them itself
+     * (pt_plugins_stopping): the unload is answered at once then, rather
+     * than hold the stop for the rest of its wait. */
+    bool stopping = pt_plugins_is_stopping(p);
+    bool last = uv_now(t->loop) >= w->until || stopping;
     pt_instance_t *inst = pt_plugins_find(p, w->name);
     /* Trying to stop it again while it is inside deliver() would only fail
      * again. */
@@ -159,7 +165,19 @@ static void wait_tick(uv_timer_t *t)
             pt_info("%s unloaded plugin instance %s", w->call->who.name, w->name);
         } else if (err.code == PT_ECONFLICT && (inst = pt_plugins_find(p, w->name)) &&
                    inst->notifier && inst->jobs == 0) {
-            if (pt_notifier_resume(inst)) {
+            if (stopping && pt_notifier_in_deliver(inst)) {
+                /* The stop's own request to stop is not taken back: the
+                 * instance would deliver again while ptrackd stops. */
+                char msg[sizeof(err.message)];
+                snprintf(msg, sizeof(msg), "%s", err.message);
+                pt_error_set(&err, PT_ECONFLICT,
+                             "%s; ptrackd is stopping, so it delivers nothing more and stops "
+                             "with ptrackd (an instance of the configuration file goes on from "
+                             "its saved place at the next start)",
+                             msg);
+                pt_warn("%s's unload of plugin instance %s was refused: %s", w->call->who.name,
+                        w->name, err.message);
+            } else if (!stopping && pt_notifier_resume(inst)) {
                 char msg[sizeof(err.message)];
                 snprintf(msg, sizeof(msg), "%s", err.message);
                 pt_error_set(&err, PT_ECONFLICT, "%s; it goes on delivering as before", msg);

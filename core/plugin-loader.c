@@ -1068,6 +1068,11 @@ void pt_plugins_stopping(pt_plugins_t *p)
         pt_notifier_ask_stop(i);
 }
 
+bool pt_plugins_is_stopping(const pt_plugins_t *p)
+{
+    return p->stopping;
+}
+
 /* Waits for inst's jobs to end, or for its deliver() on a timer, then
  * unloads it and swaps staged in (NULL: only unloads). The change owns
  * staged from now on. Returns 0, or 1 failure (logged). */

@@ -159,6 +159,8 @@ void pt_plugins_jobs_ended(pt_instance_t *inst);
  * instance; the notifiers are asked to stop, and pt_plugins_shutdown()'s
  * wait for a deliver() in progress runs from now. */
 void pt_plugins_stopping(pt_plugins_t *p);
+/* Whether pt_plugins_stopping has been called. Thread: loop. */
+bool pt_plugins_is_stopping(const pt_plugins_t *p);
 
 /* [{instance, plugin, version, description, path, runtime, builtin, kinds,
  *   formats, serves, options (the table, for help), config, events,

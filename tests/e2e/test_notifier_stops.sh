@@ -7,7 +7,11 @@
 #   - a SIGHUP's change whose wait for deliver() runs out is logged once,
 #     as what it is: the instance goes on with its running configuration;
 #   - at SIGTERM, several stuck instances share one wait instead of each
-#     waiting in turn.
+#     waiting in turn;
+#   - an unload waiting for deliver() when SIGTERM comes is answered 409 at
+#     once, saying that the instance stops with ptrackd: the refusal used
+#     to take the stop's own request back and say that the instance goes
+#     on delivering, which a stopping ptrackd does not do.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -165,5 +169,28 @@ print(len(ts), round((max(ts) - min(ts)) * 1000))')"
 check_eq "four instances were given up on" 4 "${GAVE_UP_MS% *}"
 check_true "all in one wait: the first and last given up on within 3 s (${GAVE_UP_MS#* } ms)" \
     test "${GAVE_UP_MS#* }" -lt 3000
+
+# ---------------------------------------------------------------------------
+pt_step "an unload waiting for deliver() when SIGTERM comes"
+# gate is offered again the event it was stuck on at the stop, or this one.
+n="$(lines "$GATE2")"
+pt_start
+create "关于加快老旧小区改造的建议"
+check_true "gate is inside deliver()" wait_lines "$GATE2" "$((n + 1))" 10
+curl -s --max-time 30 --unix-socket "$PT_SOCK" -X DELETE -o "$PT_TMP/unload.body" \
+    -w '%{http_code}' http://localhost/v1/plugins/gate >"$PT_TMP/unload.status" &
+unload=$!
+# The DELETE waits (5 s) for deliver(), which does not return.
+sleep 1
+t0="$(now_ms)"
+pt_stop
+wait "$unload" || true
+pt_log "ptrackd stopped after $(($(now_ms) - t0)) ms"
+check_eq "the DELETE is refused" 409 "$(cat "$PT_TMP/unload.status")"
+msg="$(jv 'j["error"]["message"]' "$(cat "$PT_TMP/unload.body")")"
+check_contains "saying that the instance stops with ptrackd" \
+    "ptrackd is stopping, so it delivers nothing more and stops with ptrackd" "$msg"
+check_eq "not that it goes on delivering" "" "$(printf %s "$msg" | grep 'as before' || true)"
+check_eq "ptrackd exits 0" 0 "$PT_STOP_RC"
 
 pt_finish
