@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
+#include "signals.h"
+
 /* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
  * over. A member appended in 1.1 makes sizeof() larger but not these. */
 #define PLUGIN_V1_SIZE (offsetof(ptrack_plugin_t, exporter) + sizeof(void *))
@@ -606,11 +608,18 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
             path);
     }
     dlerror();
+    /* The plugin's constructors (its own, its libraries') and its entry
+     * point run on the loop's thread, and a thread they start takes its
+     * mask: the signals the loop handles are blocked until the entry point
+     * has returned (signals.h). */
+    sigset_t mask;
+    pt_signals_block(&mask);
     void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
     if (lfd != fd)
         close(lfd);
     close(fd);
     if (!handle) {
+        pt_signals_restore(&mask);
         const char *e = dlerror();
         /* dlerror names the /proc path; the file's own name is clearer and
          * is already at the start of the message. */
@@ -623,6 +632,7 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     dlerror();
     void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
     if (!sym) {
+        pt_signals_restore(&mask);
         dlclose(handle);
         return pt_plugin_refuse(err, "path",
                                 "plugin file %s does not export " PTRACK_PLUGIN_ENTRY_NAME
@@ -636,6 +646,7 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     pt_plugin_crash_enter(NULL, path, PTRACK_PLUGIN_ENTRY_NAME "()");
     const ptrack_plugin_t *d = entry();
     pt_plugin_crash_leave();
+    pt_signals_restore(&mask);
     if (!d) {
         dlclose(handle);
         return pt_plugin_refuse(

@@ -58,6 +58,7 @@
 #include "buf.h"
 #include "json-strict.h"
 #include "log.h"
+#include "signals.h"
 
 #define IN_HIGH (1024 * 1024)
 #define IN_LOW (256 * 1024)
@@ -1708,7 +1709,7 @@ static int job_launch(ptrack_job_t *job, pt_error_t *err)
         job->stall.data = job;
         job->handles++;
     }
-    int rc = pthread_create(&job->thread, NULL, job_main, job);
+    int rc = pt_thread_start(&job->thread, job_main, job);
     if (rc != 0) {
         memset(&job->query, 0, sizeof(job->query));
         job_close_handles(job);

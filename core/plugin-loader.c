@@ -46,6 +46,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "log.h"
+#include "signals.h"
 #include "timefmt.h"
 
 /* How long pt_plugins_shutdown() waits, for all notifiers together, for
@@ -600,9 +601,14 @@ static void warn_if_slow(const pt_instance_t *inst, const char *what, uint64_t s
 static void destroy_state(pt_instance_t *inst)
 {
     uint64_t start = uv_hrtime();
+    /* A thread that plugin code makes on the loop's thread takes its mask:
+     * it must not take the signals the loop handles (signals.h). */
+    sigset_t mask;
+    pt_signals_block(&mask);
     pt_plugin_crash_enter(inst->name, inst->file->desc->name, "destroy()");
     inst->file->desc->destroy(inst->state);
     pt_plugin_crash_leave();
+    pt_signals_restore(&mask);
     inst->state = NULL;
     warn_if_slow(inst, "destroy", start);
 }
@@ -616,9 +622,14 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     void *state = NULL;
     pt_plugin_host_capture(inst, reason, sizeof(reason));
     uint64_t start = uv_hrtime();
+    /* create() may start threads of the plugin's own (a connection pool, a
+     * timer), which take the calling thread's mask (signals.h). */
+    sigset_t mask;
+    pt_signals_block(&mask);
     pt_plugin_crash_enter(inst->name, d->name, "create()");
     int rc = d->create(&pt_plugin_host, inst, &state);
     pt_plugin_crash_leave();
+    pt_signals_restore(&mask);
     warn_if_slow(inst, "create", start);
     pt_plugin_host_capture(NULL, NULL, 0);
     /* The refusal points at `config`: what create() judges is the options

@@ -57,6 +57,7 @@
 #include "json-strict.h"
 #include "log.h"
 #include "plugins.h"
+#include "signals.h"
 
 /* Events held in memory per instance; more wait in the store. */
 #define QUEUE_MAX 64
@@ -837,13 +838,12 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
     pthread_cond_init(&n->exited, &ca);
     pthread_condattr_destroy(&ca);
 
-    /* The worker takes no signals: they are the loop's business (SIGTERM,
-     * SIGHUP), and a plugin's blocking call must not see EINTR from them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&n->thread, NULL, worker_main, n);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* The worker takes none of the signals ptrackd handles: they are the
+     * loop's business (SIGTERM, SIGHUP), and a plugin's blocking call must
+     * not see EINTR from them. It blocks no other: a fault in deliver()
+     * (SIGSEGV) that came to a thread blocking it would end ptrackd at
+     * once, without the line of plugin-crash.c naming the plugin. */
+    int rc = pt_thread_start(&n->thread, worker_main, n);
     if (rc != 0) {
         notifier_free(n);
         return pt_error_set(err, PT_ENOMEM, "cannot start a thread for notifier %s: %s", inst->name,

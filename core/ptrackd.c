@@ -9,8 +9,9 @@
  * behind (plugin-jobs.c); the notifiers are asked to stop at the same time
  * and share 3 s from the signal for a deliver() in progress
  * (plugin-loader.c), so a stop ends within systemd's TimeoutStopSec=10 with
- * the cursors flushed. A signal that comes during the start waits in the
- * loop until the start is done.
+ * the cursors flushed. A signal that comes during the start waits until
+ * the start is done. Every thread but the loop's blocks the signals
+ * ptrackd handles (signals.h).
  *
  * Under systemd (Type=notify) it reports READY=1 once it listens, RELOADING=1
  * and READY=1 around a SIGHUP, and STOPPING=1 when asked to stop; see
@@ -42,6 +43,7 @@
 #include "plugin-jobs.h"
 #include "plugins.h"
 #include "sd-notify.h"
+#include "signals.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -62,6 +64,7 @@ typedef struct {
     pt_api_t *api;
     pt_http_server_t *server;
     uv_signal_t sigint, sigterm, sighup;
+    uv_work_t pool_start;  /* starts libuv's thread pool during the start */
     uv_timer_t reads_wait; /* a stop's wait for the reads in flight */
     uv_timer_t watchdog;   /* WATCHDOG=1 to the service manager */
     bool watchdog_made;    /* watchdog is initialised */
@@ -221,18 +224,23 @@ static void close_parts(daemon_t *d)
         d->watchdog_made = false;
     }
     if (d->signals_made) {
-        uv_close((uv_handle_t *)&d->sigint, NULL);
-        uv_close((uv_handle_t *)&d->sigterm, NULL);
-        uv_close((uv_handle_t *)&d->sighup, NULL);
-        d->signals_made = false;
         /* libuv gives a signal back its default action when its last
          * handle closes, and the default of these is to end the process:
          * a second SIGTERM from here on ended ptrackd with 143, before it
          * removed its pid file and its socket. It is ignored instead, as
-         * it was until now. */
+         * it was until now. Between the two, it is blocked on this thread
+         * as on every other (signals.h): one that comes then waits in the
+         * kernel, and ignoring it discards it. */
+        sigset_t mask;
+        pt_signals_block(&mask);
+        uv_close((uv_handle_t *)&d->sigint, NULL);
+        uv_close((uv_handle_t *)&d->sigterm, NULL);
+        uv_close((uv_handle_t *)&d->sighup, NULL);
+        d->signals_made = false;
         signal(SIGINT, SIG_IGN);
         signal(SIGTERM, SIG_IGN);
         signal(SIGHUP, SIG_IGN);
+        pt_signals_restore(&mask);
     }
 }
 
@@ -981,15 +989,27 @@ static void watchdog_start(daemon_t *d)
             ms, usec / 1000);
 }
 
+static void pool_start_work(uv_work_t *w)
+{
+    (void)w;
+}
+
+static void pool_started(uv_work_t *w, int status)
+{
+    (void)w;
+    (void)status;
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
     /* The signals are taken first. A start may take a while (a schema to
      * move, a plugin's create() that connects to its server), and a signal
      * that came meanwhile did what the kernel does with it: SIGHUP killed
      * ptrackd, SIGTERM stopped it without a word and without saving the
-     * notifiers' cursors. Taken here, it waits in the loop until the start
-     * is done: a SIGHUP then reads the configuration again, a SIGTERM stops
-     * as at any other time. A start that fails closes them unheard. */
+     * notifiers' cursors. Taken here (and blocked on every thread until the
+     * start is done, main), it waits until then: a SIGHUP then reads the
+     * configuration again, a SIGTERM stops as at any other time. A start
+     * that fails closes them unheard. */
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
     uv_signal_init(d->loop, &d->sighup);
@@ -998,6 +1018,11 @@ static int start(daemon_t *d, pt_error_t *err)
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
     uv_signal_start(&d->sighup, on_sighup, SIGHUP);
+    /* libuv starts its thread pool (the reads) at the first work queued,
+     * and each of its threads takes the mask of the thread that queued
+     * it: queued now, while this thread blocks the signals (main), the
+     * pool's threads never take one (signals.h). */
+    uv_queue_work(d->loop, &d->pool_start, pool_start_work, pool_started);
     if (check_listen(&d->config, err) != PT_OK)
         return err->code;
     if (d->config.listen && !pt_listen_is_loopback(d->config.listen))
@@ -1160,6 +1185,13 @@ static void stop_refused(daemon_t *d)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    /* The signals ptrackd handles are blocked on this thread until the
+     * start is done, so that every thread made meanwhile (the store's, the
+     * thread pool's, the notifiers', a plugin's) inherits that and never
+     * takes one; a signal that comes meanwhile waits in the kernel, and is
+     * taken by the loop once it runs (signals.h). */
+    sigset_t mask;
+    pt_signals_block(&mask);
     /* First, so that every line says its level to the journal (--syslog,
      * read later, sends the lines elsewhere and needs none). */
     pt_log_detect_journal();
@@ -1196,6 +1228,7 @@ int main(int argc, char **argv)
         stop_refused(&d);
         return 1;
     }
+    pt_signals_restore(&mask);
     uv_run(d.loop, UV_RUN_DEFAULT);
     if (d.pidfile)
         remove_pidfile(d.pidfile);

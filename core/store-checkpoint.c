@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "signals.h"
 
 #define CKPT_FRAMES 1000
 #define CKPT_FRAMES_AGAIN 4000
@@ -210,7 +211,7 @@ int pt_store_checkpointer_start(pt_store_t *s)
 {
     pthread_mutex_init(&s->ckpt_mu, NULL);
     pthread_cond_init(&s->ckpt_cond, NULL);
-    if (pthread_create(&s->ckpt_thread, NULL, checkpointer_main, s) != 0) {
+    if (pt_thread_start(&s->ckpt_thread, checkpointer_main, s) != 0) {
         /* Without the thread, SQLite's own automatic checkpoint stays on. */
         pthread_mutex_destroy(&s->ckpt_mu);
         pthread_cond_destroy(&s->ckpt_cond);

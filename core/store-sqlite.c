@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include "log.h"
+#include "signals.h"
 
 pt_write_t *pt_write_new(pt_write_op_t op)
 {
@@ -391,7 +392,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
         goto fail;
     }
     s->async.data = s;
-    if (pthread_create(&s->writer, NULL, pt_store_writer_main, s) != 0) {
+    if (pt_thread_start(&s->writer, pt_store_writer_main, s) != 0) {
         pt_error_set(err, PT_ESTORAGE, "cannot start the writer thread");
         uv_close((uv_handle_t *)&s->async, NULL);
         goto fail;

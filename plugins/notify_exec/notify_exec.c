@@ -388,7 +388,7 @@ __attribute__((noreturn)) static void child_exec(const exec_t *x, char *const en
     (void)close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 #endif
     /* Default dispositions (the daemon ignores SIGPIPE) before an empty
-     * mask (the worker blocks every signal, and a child inherits that),
+     * mask (the worker blocks the signals ptrackd handles, and a child inherits that),
      * so that no signal reaches a handler of the daemon's here. */
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     for (int sig = 1; sig < NSIG; sig++)
