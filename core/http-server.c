@@ -53,6 +53,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -84,6 +85,16 @@
 #define LINGER_MS 2000
 /* The listen(2) backlog. */
 #define BACKLOG 511
+/* Connections accepted at most each time the loop finds a listener
+ * readable, so that a flood of them does not hold up the connections
+ * already open (the loop comes back to it at once). */
+#define ACCEPT_BATCH 64
+/* How long accepting pauses when accept(2) fails and the connection stays
+ * in the backlog: long enough not to spin, short enough that a client
+ * hardly notices once a descriptor is free again. */
+#define ACCEPT_PAUSE_MS 100
+/* Failed accepts are reported at most once in this while they go on. */
+#define ACCEPT_REPORT_MS 5000
 
 static const char JSON_TYPE[] = "application/json; charset=utf-8";
 
@@ -199,8 +210,18 @@ struct conn_s {
     req_t req;
 };
 
+/* A listening socket. It is ours rather than libuv's (uv_listen), whose
+ * accept loop hides what goes wrong: when accept(2) fails for want of a
+ * descriptor, libuv drops the connections waiting with a spare descriptor
+ * of its own and tells nobody, and without that spare it calls back with
+ * the error again and again, at once, never returning to the loop. Here
+ * the loop polls the socket and accepts itself (on_listener_readable). */
 typedef struct listener_s {
-    stream_u h;
+    uv_poll_t poll;   /* readable: connections wait in the backlog */
+    uv_timer_t pause; /* accepting paused after a failure */
+    int fd;           /* the listening socket, or -1 */
+    bool polling;     /* poll is initialised */
+    int handles;      /* handles whose close callback has not run */
     pt_http_server_t *srv;
     struct listener_s *next;
     pt_peer_kind_t kind;
@@ -221,7 +242,20 @@ struct pt_http_server_s {
     void *head_check_ud;
     size_t max_stream_body;
     listener_t *listeners;
-    unsigned listeners_open; /* listener handles whose close callback has not run */
+    unsigned listeners_open; /* listeners whose handles have not all closed */
+    /* A descriptor kept open (of /dev/null) for when accept(2) fails for
+     * want of one: closed, it lets the connections waiting be accepted and
+     * closed at once, so that their clients hear of it rather than wait
+     * (accept_failed). -1 while it is in use or could not be had. */
+    int spare_fd;
+    /* Accepts that failed, for the report (pt_http_server_set_accept_report):
+     * since the last report, and when that was. */
+    bool accept_failing;
+    int accept_error;
+    uint64_t accept_failures, accept_dropped;
+    uint64_t accept_report_at, accept_failing_since;
+    pt_http_accept_report_cb accept_report;
+    void *accept_report_ud;
     conn_t *conns;
     size_t nconns;
     bool shutting_down;
@@ -1559,21 +1593,23 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 /* ------------------------------------------------------------------------ */
 /* Accepting */
 
-static void on_connection(uv_stream_t *server, int status)
+/* A connection accepted on l: fd becomes its stream. */
+static void conn_open(listener_t *l, int fd)
 {
-    listener_t *l = server->data;
     pt_http_server_t *srv = l->srv;
-    if (status < 0)
-        return;
     conn_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
+    if (c == NULL) {
+        close(fd);
         return;
+    }
     int r = l->kind == PT_PEER_TCP ? uv_tcp_init(srv->loop, &c->h.tcp)
                                    : uv_pipe_init(srv->loop, &c->h.pipe, 0);
     if (r != 0) {
+        close(fd);
         free(c);
         return;
     }
+    r = l->kind == PT_PEER_TCP ? uv_tcp_open(&c->h.tcp, fd) : uv_pipe_open(&c->h.pipe, fd);
     uv_timer_init(srv->loop, &c->timer);
     c->h.handle.data = c;
     c->timer.data = c;
@@ -1588,7 +1624,9 @@ static void on_connection(uv_stream_t *server, int status)
     srv->conns = c;
     srv->nconns++;
 
-    if (uv_accept(server, &c->h.stream) != 0) {
+    if (r != 0) {
+        /* The handle did not take the descriptor: it is closed here. */
+        close(fd);
         conn_close(c);
         return;
     }
@@ -1603,11 +1641,9 @@ static void on_connection(uv_stream_t *server, int status)
     } else {
         /* The peer's credentials as of connect(2); read once, they cannot
          * change for the life of the connection. */
-        uv_os_fd_t fd;
         struct ucred cred;
         socklen_t clen = sizeof cred;
-        if (uv_fileno(&c->h.handle, &fd) == 0 &&
-            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 && clen == sizeof cred) {
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 && clen == sizeof cred) {
             c->has_cred = true;
             c->uid = cred.uid;
             c->gid = cred.gid;
@@ -1620,6 +1656,118 @@ static void on_connection(uv_stream_t *server, int status)
     c->state = CS_IDLE;
     conn_timer(c, TK_HEADER, srv->limits.header_timeout_ms);
     conn_read_start(c);
+}
+
+/* Tells the server's owner how accepting goes (http-server.h), and starts
+ * counting anew. */
+static void accept_report(pt_http_server_t *srv, pt_http_accept_state_t state)
+{
+    uint64_t now = uv_now(srv->loop);
+    pt_http_accept_report_t rep = {
+        .state = state,
+        .error = srv->accept_error,
+        .failures = srv->accept_failures,
+        .dropped = srv->accept_dropped,
+        .failing_ms = now - srv->accept_failing_since,
+        .connections = srv->nconns,
+    };
+    srv->accept_failures = 0;
+    srv->accept_dropped = 0;
+    srv->accept_report_at = now;
+    if (srv->accept_report != NULL)
+        srv->accept_report(&rep, srv->accept_report_ud);
+}
+
+static void on_listener_readable(uv_poll_t *h, int status, int events);
+
+static void on_accept_pause_end(uv_timer_t *t)
+{
+    listener_t *l = t->data;
+    pt_http_server_t *srv = l->srv;
+    if (l->closing)
+        return;
+    if (srv->spare_fd < 0)
+        srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    uv_poll_start(&l->poll, UV_READABLE, on_listener_readable);
+}
+
+/* accept(2) on l failed with err (an errno) and the connection waits in
+ * the backlog. Out of descriptors (EMFILE: ptrackd's limit; ENFILE: the
+ * system's), the spare one is closed so that the waiting connections can
+ * be accepted and closed at once: their clients learn at once that they
+ * were not served (the connection closes), instead of waiting for an
+ * answer that may never come, and the loop does not find the listener
+ * readable again and again for nothing. What the spare cannot clear (it
+ * is in use, or another thread took the descriptor it freed), and every
+ * other error (ENOBUFS, ENOMEM), pauses accepting for ACCEPT_PAUSE_MS:
+ * the loop never spins on a connection it cannot take. */
+static void accept_failed(listener_t *l, int err)
+{
+    pt_http_server_t *srv = l->srv;
+    uint64_t dropped = 0;
+    int last = err;
+    if ((err == EMFILE || err == ENFILE) && srv->spare_fd >= 0) {
+        close(srv->spare_fd);
+        srv->spare_fd = -1;
+        for (;;) {
+            int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+            if (fd >= 0) {
+                close(fd);
+                dropped++;
+                continue;
+            }
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            last = errno;
+            break;
+        }
+        srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    bool paused = last != EAGAIN && last != EWOULDBLOCK;
+    if (paused) {
+        uv_poll_stop(&l->poll);
+        uv_timer_start(&l->pause, on_accept_pause_end, ACCEPT_PAUSE_MS, 0);
+    }
+    /* The kernel refuses an accept for want of a descriptor before it
+     * looks at the backlog: one that found the backlog empty once the
+     * spare was freed turned no client away. */
+    if (!paused && dropped == 0)
+        return;
+    uint64_t now = uv_now(srv->loop);
+    srv->accept_error = -err;
+    srv->accept_failures++;
+    srv->accept_dropped += dropped;
+    if (!srv->accept_failing) {
+        srv->accept_failing = true;
+        srv->accept_failing_since = now;
+        accept_report(srv, PT_ACCEPT_FAILS);
+    } else if (now - srv->accept_report_at >= ACCEPT_REPORT_MS) {
+        accept_report(srv, PT_ACCEPT_STILL_FAILS);
+    }
+}
+
+static void on_listener_readable(uv_poll_t *h, int status, int events)
+{
+    (void)events;
+    listener_t *l = h->data;
+    pt_http_server_t *srv = l->srv;
+    if (status < 0 || l->closing)
+        return;
+    for (int i = 0; i < ACCEPT_BATCH && !l->closing; i++) {
+        int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                accept_failed(l, errno);
+            return;
+        }
+        if (srv->accept_failing) {
+            srv->accept_failing = false;
+            accept_report(srv, PT_ACCEPT_WORKS);
+        }
+        conn_open(l, fd);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1637,9 +1785,17 @@ int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_
     srv->loop = loop;
     srv->handler = handler;
     srv->ud = ud;
+    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     limits_apply(srv, limits);
     *out = srv;
     return 0;
+}
+
+void pt_http_server_set_accept_report(pt_http_server_t *srv, pt_http_accept_report_cb report,
+                                      void *ud)
+{
+    srv->accept_report = report;
+    srv->accept_report_ud = ud;
 }
 
 void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits)
@@ -1666,6 +1822,12 @@ static void on_listener_closed(uv_handle_t *h)
 {
     listener_t *l = h->data;
     pt_http_server_t *srv = l->srv;
+    if (--l->handles > 0)
+        return;
+    if (l->fd >= 0) {
+        close(l->fd);
+        l->fd = -1;
+    }
     srv->listeners_open--;
     server_maybe_done(srv);
 }
@@ -1675,13 +1837,10 @@ static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
     listener_t *l = calloc(1, sizeof *l);
     if (l == NULL)
         return NULL;
-    int r = kind == PT_PEER_TCP ? uv_tcp_init(srv->loop, &l->h.tcp)
-                                : uv_pipe_init(srv->loop, &l->h.pipe, 0);
-    if (r != 0) {
-        free(l);
-        return NULL;
-    }
-    l->h.handle.data = l;
+    uv_timer_init(srv->loop, &l->pause);
+    l->pause.data = l;
+    l->handles = 1;
+    l->fd = -1;
     l->srv = srv;
     l->kind = kind;
     l->next = srv->listeners;
@@ -1690,12 +1849,30 @@ static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
     return l;
 }
 
-/* A listener that failed stays on the list, closed, until the server is freed. */
+/* Listens on l's socket, bound, and has the loop accept its connections.
+ * Returns 0 or a negative errno. */
+static int listener_start(listener_t *l)
+{
+    if (listen(l->fd, BACKLOG) != 0)
+        return -errno;
+    int r = uv_poll_init_socket(l->srv->loop, &l->poll, l->fd);
+    if (r != 0)
+        return r;
+    l->poll.data = l;
+    l->polling = true;
+    l->handles++;
+    return uv_poll_start(&l->poll, UV_READABLE, on_listener_readable);
+}
+
+/* A listener that failed stays on the list, closed, until the server is
+ * freed. Its socket is closed once its handles are. */
 static void listener_close(listener_t *l)
 {
     if (!l->closing) {
         l->closing = true;
-        uv_close(&l->h.handle, on_listener_closed);
+        uv_close((uv_handle_t *)&l->pause, on_listener_closed);
+        if (l->polling)
+            uv_close((uv_handle_t *)&l->poll, on_listener_closed);
     }
 }
 
@@ -1718,25 +1895,6 @@ static int unix_socket_stale(const char *path)
         rc = -errno;
     close(fd);
     return rc;
-}
-
-/* Why bind(2) of the socket PATH failed with EACCES: UV_ENOENT when its
- * directory does not exist (or the error of reaching it), else R. */
-static int socket_dir_error(const char *path, int r)
-{
-    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    const char *slash = strrchr(path, '/');
-    struct stat st;
-    if (slash == NULL)
-        return r; /* the working directory exists */
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    if (n >= sizeof dir)
-        return r;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    if (stat(dir, &st) != 0)
-        return -errno;
-    return S_ISDIR(st.st_mode) ? r : UV_ENOTDIR;
 }
 
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
@@ -1768,23 +1926,31 @@ int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode
         listener_close(l);
         return UV_ENOMEM;
     }
+    l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (l->fd < 0) {
+        int r = -errno;
+        free(l->path);
+        l->path = NULL;
+        listener_close(l);
+        return r;
+    }
+    addr = (struct sockaddr_un){.sun_family = AF_UNIX};
+    memcpy(addr.sun_path, path, strlen(path) + 1);
     /* The socket file is created 0600 by bind(2) itself, so that there is no
      * moment when others may connect. bind(2) starts from 0777, so the mask
      * is 0177 rather than 077 (which would leave 0700). umask is
      * process-wide, but this runs at start-up, and another thread's file
-     * created meanwhile only comes out stricter than it asked for. */
+     * created meanwhile only comes out stricter than it asked for. A
+     * directory that does not exist is ENOENT, one that is a file
+     * ENOTDIR. */
     mode_t old = umask(0177);
-    int r = uv_pipe_bind(&l->h.pipe, path);
+    int r = bind(l->fd, (struct sockaddr *)&addr, sizeof addr) == 0 ? 0 : -errno;
     umask(old);
-    /* libuv reports a directory that does not exist as EACCES, as Windows
-     * would; the directory is asked, so that the error says which it is. */
-    if (r == UV_EACCES)
-        r = socket_dir_error(path, r);
     bool bound = r == 0;
     if (r == 0 && mode > 0 && chmod(path, (mode_t)mode & 07777) != 0)
         r = -errno;
     if (r == 0)
-        r = uv_listen(&l->h.stream, BACKLOG, on_connection);
+        r = listener_start(l);
     if (r == 0 && stat(path, &st) == 0) {
         l->dev = st.st_dev;
         l->ino = st.st_ino;
@@ -1848,11 +2014,21 @@ static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr)
     listener_t *l = listener_add(srv, PT_PEER_TCP);
     if (l == NULL)
         return UV_ENOMEM;
-    /* An IPv6 listener takes only IPv6, so that "[::1]:p" and "127.0.0.1:p"
+    int r = 0, on = 1;
+    l->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* The port can be bound again at once after a restart, while the last
+     * run's connections linger in TIME_WAIT (as libuv's uv_tcp_bind does). An
+     * IPv6 listener takes only IPv6, so that "[::1]:p" and "127.0.0.1:p"
      * can both be configured. */
-    int r = uv_tcp_bind(&l->h.tcp, addr, addr->sa_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
+    if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        (addr->sa_family == AF_INET6 &&
+         setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+        bind(l->fd, addr,
+             addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                         : sizeof(struct sockaddr_in)) != 0)
+        r = -errno;
     if (r == 0)
-        r = uv_listen(&l->h.stream, BACKLOG, on_connection);
+        r = listener_start(l);
     if (r != 0)
         listener_close(l);
     return r;
@@ -1907,8 +2083,8 @@ int pt_http_server_tcp_port(const pt_http_server_t *srv)
         if (l->kind != PT_PEER_TCP || l->closing)
             continue;
         struct sockaddr_storage ss;
-        int len = sizeof ss;
-        if (uv_tcp_getsockname(&l->h.tcp, (struct sockaddr *)&ss, &len) != 0)
+        socklen_t len = sizeof ss;
+        if (l->fd < 0 || getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
             continue;
         if (ss.ss_family == AF_INET)
             return ntohs(((struct sockaddr_in *)&ss)->sin_port);
@@ -1960,6 +2136,8 @@ void pt_http_server_free(pt_http_server_t *srv)
         free(l);
         l = next;
     }
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
     free(srv);
 }
 

@@ -66,6 +66,33 @@ int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_
                        void *ud, pt_http_server_t **out);
 /* Replaces the limits (for new connections and requests). */
 void pt_http_server_set_limits(pt_http_server_t *srv, const pt_http_limits_t *limits);
+
+/* How accepting connections goes, for the log. accept(2) fails mostly for
+ * want of a descriptor (EMFILE, ENFILE): the server then closes the
+ * connections waiting in the backlog at once, unanswered (a descriptor it
+ * keeps spare lets it accept them), or pauses accepting for a moment, and
+ * never spins on them. */
+typedef enum {
+    PT_ACCEPT_FAILS,       /* the first failure after accepts worked */
+    PT_ACCEPT_STILL_FAILS, /* failures go on: at most one report every 5 s */
+    PT_ACCEPT_WORKS,       /* a connection was accepted again */
+} pt_http_accept_state_t;
+
+typedef struct {
+    pt_http_accept_state_t state;
+    int error;           /* the last failure's: a negative errno (UV_EMFILE) */
+    uint64_t failures;   /* accepts that failed since the last report */
+    uint64_t dropped;    /* connections closed unanswered since the last report */
+    uint64_t failing_ms; /* how long accepts have been failing */
+    size_t connections;  /* connections open */
+} pt_http_accept_report_t;
+
+/* Called when accepting starts to fail, every 5 s at most while it goes on
+ * failing, and when it works again. Thread: loop. Ownership: rep is
+ * borrowed for the call. */
+typedef void (*pt_http_accept_report_cb)(const pt_http_accept_report_t *rep, void *ud);
+void pt_http_server_set_accept_report(pt_http_server_t *srv, pt_http_accept_report_cb report,
+                                      void *ud);
 /* Listens on a Unix socket: an existing socket file at path is replaced; the
  * socket is created with mode 0600 (umask 077) unless mode says otherwise.
  * Returns 0 or a negative libuv error. */

@@ -650,6 +650,57 @@ static void fit_fd_limit(unsigned connections)
                 connections, (unsigned long long)rl.rlim_cur, (unsigned long long)want);
 }
 
+/* Failed accepts (http-server.h): once when they start, every 5 s at most
+ * while they go on, once when they end. A client that ptrackd cannot
+ * accept is closed unanswered, the administrator's `ptrack health` too,
+ * and nothing else of ptrackd can open a file: said at error, with what
+ * to do. */
+static void on_accept_report(const pt_http_accept_report_t *rep, void *ud)
+{
+    daemon_t *d = ud;
+    if (rep->state == PT_ACCEPT_WORKS) {
+        pt_warn("accepting connections again, after %.1f s in which accept failed (%llu more "
+                "times, %llu clients closed unanswered since the last line)",
+                (double)rep->failing_ms / 1000, (unsigned long long)rep->failures,
+                (unsigned long long)rep->dropped);
+        return;
+    }
+    char what[200], counts[200];
+    bool fds = rep->error == UV_EMFILE || rep->error == UV_ENFILE;
+    if (rep->error == UV_EMFILE) {
+        struct rlimit rl = {0};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        snprintf(what, sizeof(what),
+                 "ptrackd has all the files open it may (%llu, RLIMIT_NOFILE; EMFILE)",
+                 (unsigned long long)rl.rlim_cur);
+    } else if (rep->error == UV_ENFILE) {
+        snprintf(what, sizeof(what),
+                 "the system has all the files open it may (fs.file-max; ENFILE)");
+    } else {
+        snprintf(what, sizeof(what), "%s (%s)", uv_strerror(rep->error), uv_err_name(rep->error));
+    }
+    if (rep->state == PT_ACCEPT_FAILS)
+        snprintf(counts, sizeof(counts), "%llu client%s closed unanswered",
+                 (unsigned long long)rep->dropped, rep->dropped == 1 ? "" : "s");
+    else
+        snprintf(counts, sizeof(counts),
+                 "%llu failures and %llu clients closed unanswered in the last 5 s",
+                 (unsigned long long)rep->failures, (unsigned long long)rep->dropped);
+    char since[64] = "";
+    if (rep->state == PT_ACCEPT_STILL_FAILS)
+        snprintf(since, sizeof(since), " still (for %.0f s)", (double)rep->failing_ms / 1000);
+    if (fds)
+        pt_error("cannot accept connections%s: %s, with %zu connections open; %s. New clients "
+                 "are closed unanswered until a file is free: raise the limit of open files "
+                 "(LimitNOFILE= in a drop-in of ptrackd.service) or lower limits.connections "
+                 "(%u) below it",
+                 since, what, rep->connections, counts, connections_allowed(&d->config));
+    else
+        pt_error("cannot accept connections%s: %s, with %zu connections open; %s; accepting "
+                 "pauses a moment each time",
+                 since, what, rep->connections, counts);
+}
+
 /* A listener on another address than loopback serves other machines, which
  * must be asked for: the bearer token is then all that stands between the
  * network and the proposals. */
@@ -1109,6 +1160,7 @@ static int start(daemon_t *d, pt_error_t *err)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
     pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);
+    pt_http_server_set_accept_report(d->server, on_accept_report, d);
     /* The socket is ptrackd's alone (0600) unless a group is named whose
      * members may connect (0660): socket_users must be able to reach it,
      * and the kernel then tells ptrackd who each of them is. */
