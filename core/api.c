@@ -44,6 +44,10 @@ void pt_api_fail(pt_call_t *call, pt_error_t *err)
     if (status >= 500 && err->code == PT_ESTORAGE && write &&
         !pt_store_writable(call->api->opts.store))
         pt_debug("%s %s: %s", call->req->method, call->req->path, err->message);
+    /* Nor are the reads a stop interrupts, whose clients have gone: the
+     * stop says how many, in one line (ptrackd.c). */
+    else if (err->code == PT_ESHUTDOWN && !pt_http_request_connected(call->req))
+        pt_debug("%s %s: %s", call->req->method, call->req->path, err->message);
     else if (status >= 500)
         pt_warn("%s %s: %s", call->req->method, call->req->path, err->message);
     cJSON *json = pt_error_to_json(err);

@@ -66,8 +66,10 @@ typedef struct {
     uv_signal_t sigint, sigterm, sighup;
     uv_work_t pool_start;  /* starts libuv's thread pool during the start */
     uv_timer_t reads_wait; /* a stop's wait for the reads in flight */
-    uv_timer_t watchdog;   /* WATCHDOG=1 to the service manager */
-    bool watchdog_made;    /* watchdog is initialised */
+    uint64_t reads_wait_since, reads_interrupted_at; /* uv_now() of each, or 0 */
+    bool reads_stuck_said;
+    uv_timer_t watchdog; /* WATCHDOG=1 to the service manager */
+    bool watchdog_made;  /* watchdog is initialised */
     /* What SIGHUP needs to read the configuration again as at the start. */
     const char *config_path;
     const char *flag_data, *flag_socket, *flag_listen, *flag_level, *flag_plugin_dir;
@@ -252,21 +254,62 @@ static void finish_stop(daemon_t *d)
     pt_info("ptrackd stopped");
 }
 
+/* How long a stop lets the reads whose client has gone run before it
+ * interrupts them (a read takes a second at most, the figures of a large
+ * store), and how long after that it waits before it says that one has
+ * not ended. */
+#define READS_GRACE_MS 1000
+#define READS_STUCK_MS 2000
+
 static void on_reads_wait(uv_timer_t *t)
 {
     daemon_t *d = t->data;
-    if (pt_store_reads_in_flight(d->store) > 0)
+    unsigned reads = pt_store_reads_in_flight(d->store);
+    if (reads == 0) {
+        if (d->reads_interrupted_at)
+            pt_info("stopping: the interrupted reads have ended");
+        uv_close((uv_handle_t *)t, NULL);
+        finish_stop(d);
         return;
-    uv_close((uv_handle_t *)t, NULL);
-    finish_stop(d);
+    }
+    uint64_t now = uv_now(d->loop);
+    char what[256];
+    if (!d->reads_interrupted_at && now - d->reads_wait_since >= READS_GRACE_MS) {
+        /* Nobody waits for their answers, and a read writes nothing: an
+         * interrupted one loses nothing, and a stop need not wait for a
+         * large one (or one a slow disk holds up) to finish. */
+        pt_store_reads_describe(d->store, what, sizeof(what));
+        pt_warn("stopping: %u read%s whose client has gone (%s) still run%s %d ms later; "
+                "interrupted, as nobody waits for %s answer",
+                reads, reads == 1 ? "" : "s", what, reads == 1 ? "s" : "", READS_GRACE_MS,
+                reads == 1 ? "its" : "their");
+        pt_store_interrupt_reads(d->store);
+        d->reads_interrupted_at = now;
+    } else if (d->reads_interrupted_at && !d->reads_stuck_said &&
+               now - d->reads_interrupted_at >= READS_STUCK_MS) {
+        /* A read stops at its query's next step; one that has not is held
+         * in a system call (a disk that does not answer). Its thread is
+         * libuv's, which the process cannot exit without, so there is
+         * nothing to do but wait: what was acknowledged is in the
+         * database already, and only the notifiers' last cursors, saved
+         * after this, would be lost to a kill (their events are then
+         * delivered again). */
+        pt_store_reads_describe(d->store, what, sizeof(what));
+        pt_error("stopping: %u interrupted read%s (%s) %s not ended %d ms later: held up by "
+                 "the disk, it seems; ptrackd waits for %s (every acknowledged write is "
+                 "stored already)",
+                 reads, reads == 1 ? "" : "s", what, reads == 1 ? "has" : "have", READS_STUCK_MS,
+                 reads == 1 ? "it" : "them");
+        d->reads_stuck_said = true;
+    }
 }
 
 /* Every connection has closed. One that a client reset before its answer
  * (or a long poll of the feed that its client left) was closed at once,
  * but not the read its request had started: that runs on the thread pool
  * with the store, and its callback answers into the API, so the store and
- * the API are freed only after it (a read takes a second at most: the
- * figures of a large store). */
+ * the API are freed only after it. It is given READS_GRACE_MS, then
+ * interrupted. */
 static void on_server_closed(pt_http_server_t *srv, void *arg)
 {
     (void)srv;
@@ -279,6 +322,7 @@ static void on_server_closed(pt_http_server_t *srv, void *arg)
     pt_info("stopping: waiting for %u read%s whose client has gone", reads, reads == 1 ? "" : "s");
     uv_timer_init(d->loop, &d->reads_wait);
     d->reads_wait.data = d;
+    d->reads_wait_since = uv_now(d->loop);
     uv_timer_start(&d->reads_wait, on_reads_wait, 5, 5);
 }
 

@@ -561,17 +561,38 @@ void pt_store_give_reader(pt_store_t *s, sqlite3 *db)
     pthread_mutex_unlock(&s->rmu);
 }
 
+/* SQLite calls it every READ_PROGRESS_OPS steps of a read's query: a
+ * non-zero answer stops the query with SQLITE_INTERRUPT. Thread: pool. */
+#define READ_PROGRESS_OPS 1000
+static int read_progress(void *arg)
+{
+    pt_store_t *s = arg;
+    return __atomic_load_n(&s->reads_interrupted, __ATOMIC_RELAXED);
+}
+
 static void read_work(uv_work_t *work)
 {
     pt_read_t *r = work->data;
     pt_store_t *s = r->store_;
+    if (__atomic_load_n(&s->reads_interrupted, __ATOMIC_RELAXED)) {
+        pt_error_set(&r->err, PT_ESHUTDOWN, "the read was interrupted: ptrackd is stopping");
+        return;
+    }
     sqlite3 *db = pt_store_take_reader(s);
     if (!db) {
         pt_error_set(&r->err, PT_ESTORAGE, "storage error: cannot open a read connection");
         return;
     }
+    /* Rather than sqlite3_interrupt(), which is lost on a connection
+     * between two statements: the handler is asked within each one. */
+    sqlite3_progress_handler(db, READ_PROGRESS_OPS, read_progress, s);
     pt_store_read_run(s, db, r);
+    sqlite3_progress_handler(db, 0, NULL, NULL);
     pt_store_give_reader(s, db);
+    if (r->err.code != PT_OK && __atomic_load_n(&s->reads_interrupted, __ATOMIC_RELAXED)) {
+        pt_error_clear(&r->err);
+        pt_error_set(&r->err, PT_ESHUTDOWN, "the read was interrupted: ptrackd is stopping");
+    }
 }
 
 static void read_after(uv_work_t *work, int status)
@@ -580,6 +601,12 @@ static void read_after(uv_work_t *work, int status)
     pt_store_t *s = r->store_;
     if (status == UV_ECANCELED && !r->err.code)
         pt_error_set(&r->err, PT_ESTORAGE, "the read was cancelled");
+    if (r->prev_)
+        r->prev_->next_ = r->next_;
+    else
+        s->reads = r->next_;
+    if (r->next_)
+        r->next_->prev_ = r->prev_;
     /* The callback may free r, or start another read. */
     r->cb(r);
     s->reads_in_flight--;
@@ -593,6 +620,11 @@ int pt_store_read(pt_store_t *s, pt_read_t *r)
     r->work_.data = r;
     if (uv_queue_work(s->loop, &r->work_, read_work, read_after) != 0)
         return PT_ESTORAGE;
+    r->prev_ = NULL;
+    r->next_ = s->reads;
+    if (s->reads)
+        s->reads->prev_ = r;
+    s->reads = r;
     s->reads_in_flight++;
     return PT_OK;
 }
@@ -600,4 +632,52 @@ int pt_store_read(pt_store_t *s, pt_read_t *r)
 unsigned pt_store_reads_in_flight(const pt_store_t *s)
 {
     return s->reads_in_flight;
+}
+
+void pt_store_interrupt_reads(pt_store_t *s)
+{
+    __atomic_store_n(&s->reads_interrupted, 1, __ATOMIC_RELAXED);
+}
+
+static const char *read_name(pt_read_op_t op)
+{
+    switch (op) {
+    case PT_READ_GET:
+        return "a proposal";
+    case PT_READ_LIST:
+        return "a list";
+    case PT_READ_HISTORY:
+        return "a history";
+    case PT_READ_EVENTS:
+        return "the change feed";
+    case PT_READ_STATS:
+    case PT_READ_FIGURES:
+        return "the figures";
+    case PT_READ_COUNT:
+        return "the count";
+    }
+    return "a read";
+}
+
+void pt_store_reads_describe(const pt_store_t *s, char *buf, size_t cap)
+{
+    size_t len = 0;
+    if (cap == 0)
+        return;
+    buf[0] = '\0';
+    /* By what they read, PT_READ_FIGURES with PT_READ_STATS. */
+    for (int op = PT_READ_GET; op <= PT_READ_COUNT; op++) {
+        unsigned n = 0;
+        for (const pt_read_t *r = s->reads; r; r = r->next_)
+            n += (r->op == PT_READ_FIGURES ? PT_READ_STATS : (int)r->op) == op;
+        if (n == 0 || len + 1 >= cap)
+            continue;
+        int w = n == 1 ? snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
+                                  read_name((pt_read_op_t)op))
+                       : snprintf(buf + len, cap - len, "%s%s: %u", len ? ", " : "",
+                                  read_name((pt_read_op_t)op), n);
+        if (w < 0)
+            break;
+        len += (size_t)w < cap - len ? (size_t)w : cap - len - 1;
+    }
 }

@@ -67,6 +67,10 @@ struct pt_store_s {
     void *on_commit_ud;
     bool closed;
     unsigned reads_in_flight; /* pt_store_read until its callback has run */
+    pt_read_t *reads;         /* those reads */
+    /* pt_store_interrupt_reads was called: set by the loop, read by the
+     * reads' progress handler on the pool's threads (atomically). */
+    int reads_interrupted;
 
     /* The checkpointer: a thread of its own copies the WAL back into the
      * database, so that the writer never does it between two batches. The

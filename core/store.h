@@ -66,6 +66,15 @@ void pt_store_close(pt_store_t *store);
  * what a stop waits for before it closes the store, since a client that
  * has gone leaves its request's read running. Thread: loop. */
 unsigned pt_store_reads_in_flight(const pt_store_t *store);
+/* Interrupts every read in flight, and every one started from now on: its
+ * query stops at its next step (SQLite's progress handler), and it is
+ * answered storage_error. For a stop whose last reads have no client
+ * left to answer: the stop need not wait for a large one to finish.
+ * Thread: loop. */
+void pt_store_interrupt_reads(pt_store_t *store);
+/* What the reads in flight read, for the log: "the figures, a list", at
+ * most cap bytes with the NUL. Thread: loop. */
+void pt_store_reads_describe(const pt_store_t *store, char *buf, size_t cap);
 
 /* ---- Writes ---------------------------------------------------------- */
 
@@ -326,6 +335,7 @@ struct pt_read_s {
 
     uv_work_t work_; /* the store's */
     pt_store_t *store_;
+    pt_read_t *prev_, *next_; /* the store's reads in flight */
 };
 
 /* ---- Reads from other threads ----------------------------------------

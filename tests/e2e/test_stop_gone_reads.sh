@@ -6,18 +6,23 @@
 # the read its request started goes on on the thread pool, with the store,
 # and its callback answers into the API. A stop waited only for open
 # connections, so a SIGTERM right then found none and closed the store and
-# freed the API under the read. ptrackd now waits for those reads, says so, and stops cleanly:
-#   - several figures of a store of 30,000 proposals asked for on one
-#     thread of the pool (UV_THREADPOOL_SIZE=1, so that they queue), each
-#     client's connection reset after 50 ms, then SIGTERM;
-#   - ptrackd says it waits for the reads, exits 0 and says it stopped;
-#   - started again, it serves the store whole.
+# freed the API under the read. ptrackd now waits for those reads, says so, and stops cleanly.
+# It waited for them however long they took, each in turn on a busy pool;
+# now it gives them a second, then interrupts them (nobody waits for their
+# answers), and says so:
+#   - the figures of a store of 30,000 proposals asked for on one thread
+#     of the pool (UV_THREADPOOL_SIZE=1, so that they queue) by as many
+#     clients as make some 10 s of reads, each client's connection reset
+#     once its request was read, a create acknowledged, then SIGTERM;
+#   - ptrackd says it waits for the reads, then that it interrupts them,
+#     naming what they read; it stops within 3 s of the wait's start,
+#     exits 0 and says it stopped;
+#   - started again, it serves the store whole, with the create.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
 N=30000
-READS=8
 python3 "$PT_SOURCE_DIR/bench/gen-proposals.py" "$N" "$PT_TMP/p.jsonl" "$PT_TMP/p.csv" \
     >/dev/null || pt_die "gen-proposals.py failed"
 pt_config
@@ -26,11 +31,16 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 pt_import jsonl "$PT_TMP/p.jsonl"
 check_eq "the store holds $N proposals" "201 $N" "$ST $(jv 'j["imported"]')"
 
-pt_step "SIGTERM while the reads of $READS clients that have gone still run"
+pt_step "SIGTERM while the reads of clients that have gone still run"
 t0=$(date +%s%N)
 api GET /v1/stats
 ms=$((($(date +%s%N) - t0) / 1000000))
 pt_log "one read of the figures takes $ms ms here"
+# Enough of them to keep the one thread busy for some 10 s.
+READS=$((10000 / (ms > 0 ? ms : 1) + 1))
+[ "$READS" -lt 8 ] && READS=8
+[ "$READS" -gt 400 ] && READS=400
+pt_log "$READS clients ask for them"
 mark=$(wc -l <"$PT_TMP/ptrackd.log")
 # Each client asks over TCP and, once ptrackd has read every request (and
 # at least 50 ms later), resets its connection (as a client killed, or a
@@ -68,14 +78,28 @@ for s in socks:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
 PY
-sleep 0.05
+api POST /v1/proposals '{"title": "关于停机前最后一条建议的建议"}'
+check_status "a create acknowledged before the stop" 201
 pt_stop
 log="$(tail -n +"$((mark + 1))" "$PT_TMP/ptrackd.log")"
-# The reads queue on the one thread: $READS of them outlast the 50 ms of
-# the clients unless one read takes under 10 ms.
+# The reads queue on the one thread: $READS of them outlast the moment the
+# clients took unless one read takes under 10 ms.
 if [ "$ms" -ge 10 ]; then
     check_contains "ptrackd waits for the reads whose clients have gone" \
         "whose client has gone" "$log"
+    check_contains "then interrupts them, saying what they read" \
+        "whose client has gone (the figures" "$log"
+    check_contains "and that nobody waits for them" "interrupted, as nobody waits for" "$log"
+    took="$(printf '%s\n' "$log" | env python3 -c '
+import datetime, sys
+t = {}
+for line in sys.stdin:
+    for key, text in (("wait", "stopping: waiting for"), ("end", "ptrackd stopped")):
+        if text in line and key not in t:
+            t[key] = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
+print(round((t["end"] - t["wait"]).total_seconds() * 1000) if len(t) == 2 else "-")')"
+    pt_log "the stop's wait for the reads took $took ms"
+    check_true "the wait is bounded: under 3 s, not the reads' 10 ($took ms)" test "$took" -lt 3000
 else
     pt_ok "a read takes $ms ms: too fast here to be in flight at the stop"
 fi
@@ -84,7 +108,8 @@ check_contains "and says it stopped" "ptrackd stopped" "$log"
 
 pt_step "started again"
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-check_eq "the store is whole" "$N" "$(pt_count)"
+check_eq "the store is whole, with the create acknowledged before the stop" "$((N + 1))" \
+    "$(pt_count)"
 pt_stop
 
 pt_finish
