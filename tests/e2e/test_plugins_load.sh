@@ -7,7 +7,8 @@
 # `plugins` loaded at start, and a bad entry stops the start naming it; an
 # office's own import_*.so in the plugin directory runs only as configured; a
 # plugin directory that is not there is logged as a warning at start; a
-# plugin that crashes ptrackd is named in the log.
+# plugin that crashes ptrackd is named in the log, an importer or a
+# notifier.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -23,6 +24,8 @@ done
 # Not import_*.so: that would be loaded as a built-in format plugin.
 cp "$FIX/fixture_import_crash.so" "$PDIR/crasher.so"
 chmod 0755 "$PDIR/crasher.so"
+cp "$FIX/fixture_notify_crash.so" "$PDIR/notify_crasher.so"
+chmod 0755 "$PDIR/notify_crasher.so"
 printf 'this is a text file, not a shared object\n' >"$PDIR/x.so"
 chmod 0644 "$PDIR/x.so"
 cp "$PDIR/good_options.so" "$PDIR/open.so"
@@ -627,6 +630,40 @@ else
     check_true "the log names a stack overflow, the plugin, the instance and the call" \
         grep -q "ptrackd: SIGSEGV (stack overflow: .*) in the code of plugin import_crash (instance oa-crash), in its import(); ptrackd ends" "$PT_TMP/ptrackd.log"
 fi
+
+pt_step "a notifier that crashes in deliver() is named too"
+# Its thread blocked every signal, so the fault ended ptrackd at once,
+# without the handler that names the plugin.
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "im-crash", "path": "notify_crasher.so"}]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+: >"$PT_TMP/ptrackd.log"
+pt_start
+api POST /v1/proposals '{"title": "关于通知崩溃的建议"}'
+for i in $(seq 1 100); do
+    kill -0 "$PT_PID" 2>/dev/null || break
+    sleep 0.1
+done
+wait "$PT_PID" 2>/dev/null
+rc=$?
+PT_PID=""
+if grep -qE "Sanitizer|runtime error:" "$PT_TMP/ptrackd.log"; then
+    check_true "the sanitizer reports the crash in the plugin's code" \
+        grep -q "notify_crash" "$PT_TMP/ptrackd.log"
+else
+    check_eq "ptrackd ends by the signal (128 + SIGSEGV)" 139 "$rc"
+    check_true "the log names the signal, the plugin, the instance and the call" \
+        grep -q "ptrackd: SIGSEGV in the code of plugin notify_crash (instance im-crash), in its deliver(); ptrackd ends" "$PT_TMP/ptrackd.log"
+fi
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["plugins"] = [{"instance": "oa-crash", "path": "crasher.so"}]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
 
 pt_step "a plugin that calls exit() is named"
 crash_run exit
