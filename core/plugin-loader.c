@@ -39,6 +39,7 @@
 #include "plugin-file.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,6 +614,32 @@ static void destroy_state(pt_instance_t *inst)
     warn_if_slow(inst, "destroy", start);
 }
 
+/* The create() the loop's thread is in (pt_plugins_in_create): the
+ * instance's name, copied, and when it began (uv_hrtime, ns; 0: none). */
+static pthread_mutex_t in_create_mu = PTHREAD_MUTEX_INITIALIZER;
+static char in_create_name[72];
+static uint64_t in_create_since;
+
+static void note_create(const char *name)
+{
+    pthread_mutex_lock(&in_create_mu);
+    snprintf(in_create_name, sizeof(in_create_name), "%s", name ? name : "");
+    in_create_since = name ? uv_hrtime() : 0;
+    pthread_mutex_unlock(&in_create_mu);
+}
+
+bool pt_plugins_in_create(char *name, size_t cap, uint64_t *ms)
+{
+    pthread_mutex_lock(&in_create_mu);
+    bool in = in_create_since != 0;
+    if (in) {
+        snprintf(name, cap, "%s", in_create_name);
+        *ms = (uv_hrtime() - in_create_since) / 1000000;
+    }
+    pthread_mutex_unlock(&in_create_mu);
+    return in;
+}
+
 /* Runs the plugin's create() for a prepared instance. A refusal carries
  * the last warning or error create() logged. */
 static int create_state(pt_instance_t *inst, pt_error_t *err)
@@ -626,9 +653,11 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
      * timer), which take the calling thread's mask (signals.h). */
     sigset_t mask;
     pt_signals_block(&mask);
+    note_create(inst->name);
     pt_plugin_crash_enter(inst->name, d->name, "create()");
     int rc = d->create(&pt_plugin_host, inst, &state);
     pt_plugin_crash_leave();
+    note_create(NULL);
     pt_signals_restore(&mask);
     warn_if_slow(inst, "create", start);
     pt_plugin_host_capture(NULL, NULL, 0);

@@ -10,8 +10,9 @@
  * and share 3 s from the signal for a deliver() in progress
  * (plugin-loader.c), so a stop ends within systemd's TimeoutStopSec=10 with
  * the cursors flushed. A signal that comes during the start waits until
- * the start is done. Every thread but the loop's blocks the signals
- * ptrackd handles (signals.h).
+ * the start is done, unless a plugin's create() holds the start up 3 s
+ * past a SIGTERM (start_watch_main). Every thread but the loop's blocks
+ * the signals ptrackd handles (signals.h).
  *
  * Under systemd (Type=notify) it reports READY=1 once it listens, RELOADING=1
  * and READY=1 around a SIGHUP, and STOPPING=1 when asked to stop; see
@@ -24,6 +25,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -1260,6 +1263,95 @@ static int start(daemon_t *d, pt_error_t *err)
     return PT_OK;
 }
 
+/* ---- SIGTERM while the start is held up ---------------------------------
+ *
+ * While ptrackd starts, the signals it handles are blocked (main) and wait
+ * until the loop runs. A start that a plugin's create() holds up for ever
+ * (a server that never answers, in a plugin that connects there) would
+ * so hold a SIGTERM until the service manager's start timeout killed it.
+ * A thread of its own takes SIGTERM and SIGINT during the start: when the
+ * start ends, it hands the signal back to the loop, which stops as at any
+ * other time; when the loop's thread is still in a plugin's create()
+ * START_HOLD_MS after the signal, ptrackd ends there and then, by the
+ * signal. That is as safe as a crash, which the store is made for: no
+ * request has been answered yet, a write is in the database whole or not
+ * at all (SQLite's WAL), and a notifier started meanwhile delivers again
+ * after the restart what it had not saved. ptrackd's own work (a schema
+ * being moved) is waited for, as the stop waits for a job's batch. */
+#define START_HOLD_MS 3000
+
+typedef struct {
+    pthread_t thread;
+    bool started;
+    int done; /* the start is over: set by main, atomically */
+} start_watch_t;
+
+static uint64_t mono_ms(void)
+{
+    return uv_hrtime() / 1000000;
+}
+
+static void *start_watch_main(void *arg)
+{
+    start_watch_t *w = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    const struct timespec tick = {0, 100 * 1000 * 1000};
+    int sig = 0;
+    uint64_t at = 0;
+    while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)) {
+        if (!sig) {
+            /* Taken here (it is blocked on every thread), or not at all. */
+            int s = sigtimedwait(&set, NULL, &tick);
+            if (s > 0) {
+                sig = s;
+                at = mono_ms();
+                pt_info("%s during the start: ptrackd stops once the start is done",
+                        sig == SIGINT ? "SIGINT" : "SIGTERM");
+            }
+            continue;
+        }
+        char name[72];
+        uint64_t ms;
+        if (mono_ms() - at >= START_HOLD_MS && pt_plugins_in_create(name, sizeof(name), &ms)) {
+            pt_error("%s: the start is held up in the create() of plugin instance %s (for %.1f "
+                     "s); ptrackd ends now, without stopping cleanly: it has answered no request "
+                     "yet, and the database is as after a crash, which it is made for. That "
+                     "plugin's create() must not block (docs/plugins.md)",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM", name, (double)ms / 1000);
+            /* Ended by the signal, as a process without a handler is: the
+             * service manager counts that as a stop. */
+            signal(sig, SIG_DFL);
+            sigset_t one;
+            sigemptyset(&one);
+            sigaddset(&one, sig);
+            pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+            raise(sig);
+            _exit(128 + sig);
+        }
+        nanosleep(&tick, NULL);
+    }
+    /* The start is over: the loop takes the signal once main unblocks it. */
+    if (sig)
+        kill(getpid(), sig);
+    return NULL;
+}
+
+/* Thread: main, with the signals blocked (they are inherited). */
+static void start_watch_begin(start_watch_t *w)
+{
+    w->started = pthread_create(&w->thread, NULL, start_watch_main, w) == 0;
+}
+
+static void start_watch_end(start_watch_t *w)
+{
+    __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+    if (w->started)
+        pthread_join(w->thread, NULL);
+}
+
 /* Undoes what a start that was refused had made, as a stop does
  * (close_parts), and frees it. Instances loaded before the failing one
  * have notifier threads; they are stopped before the process goes. The
@@ -1311,7 +1403,11 @@ int main(int argc, char **argv)
      * goes to syslog too, where the operator of a --syslog ptrackd reads. */
     if (d.use_syslog)
         pt_log_use_syslog("ptrackd");
-    if (err.code != PT_OK || start(&d, &err) != PT_OK) {
+    start_watch_t watch = {0};
+    start_watch_begin(&watch);
+    int started = err.code == PT_OK ? start(&d, &err) : err.code;
+    start_watch_end(&watch);
+    if (started != PT_OK) {
         /* A start that fails is told on stderr, where whoever started
          * ptrackd looks, and also to syslog when the log goes there. */
         if (d.use_syslog)

@@ -9,7 +9,12 @@
 #     and reads the configuration again then;
 #   - a SIGTERM during the start: ptrackd stops once the start is done,
 #     as at any other time: it says so, exits 0, removes its pid file and
-#     its socket, and its notifier says where it stopped.
+#     its socket, and its notifier says where it stopped;
+#   - a SIGTERM during a start that a plugin's create() holds up for ever:
+#     ptrackd waited with it until the service manager's start timeout
+#     killed it. Now it ends 3 s after the signal, by the signal, saying
+#     which instance held it up; it had answered nothing, and the next
+#     start finds the store as it was.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -73,9 +78,31 @@ check_contains "and that it stopped" "ptrackd stopped" "$log"
 check_true "its pid file is removed" test ! -e "$PT_TMP/ptrackd.pid"
 check_true "and its socket" test ! -e "$PT_SOCK"
 
+pt_step "SIGTERM during a start held up in a plugin's create()"
+sed -i 's/"delay": "2s"/"delay": "1h"/' "$PT_CONF"
+: >"$PT_TMP/ptrackd.log"
+t0="$(date +%s%N)"
+start_and_signal TERM
+ended() { ! kill -0 "$PT_PID" 2>/dev/null; }
+check_true "ptrackd ends within 10 s of the signal" wait_for 10 ended
+ms=$((($(date +%s%N) - t0) / 1000000))
+pt_log "it ended $ms ms after it was started"
+ended || kill -9 "$PT_PID" 2>/dev/null
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+log="$(cat "$PT_TMP/ptrackd.log")"
+check_eq "by the signal (128 + SIGTERM)" 143 "$rc"
+check_contains "saying that the start was held up, and where" \
+    "SIGTERM: the start is held up in the create() of plugin instance slow" "$log"
+check_true "it did not start serving" test ! -e "$PT_SOCK"
+check_true "nor write its pid file" test ! -e "$PT_TMP/ptrackd.pid"
+sed -i 's/"delay": "1h"/"delay": "0s"/' "$PT_CONF"
+
 pt_step "started again"
 pt_start
 api GET /v1/health
 check_eq "the proposal is there" "1" "$(jv 'j["proposals"]')"
 pt_stop
+check_eq "it stops with 0" 0 "$PT_STOP_RC"
 pt_finish
