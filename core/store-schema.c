@@ -409,8 +409,12 @@ static const char *const migrations[] = {
      * no mark for the date, and raised its digest a second time. The marks
      * made before are read in the zone ptrackd runs in now, which is the
      * one they were made in unless it moved already ('localtime' is the C
-     * library's, which reads TZ). */
-    "UPDATE deadline_marks SET due_at = 1000 * CAST(strftime('%s', due_at / 1000, 'unixepoch',"
+     * library's, which reads TZ). A store that did move has a date marked
+     * twice, once at each zone's midnight: those become one mark (OR
+     * REPLACE), where the second stopped the migration on the primary
+     * key. */
+    "UPDATE OR REPLACE deadline_marks SET due_at = 1000 * CAST(strftime('%s', due_at / 1000, "
+    "'unixepoch',"
     "  'localtime', 'start of day') AS INTEGER)"
     " WHERE proposal_id = 0 AND kind = 'digest';",
 };

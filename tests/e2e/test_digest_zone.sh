@@ -85,6 +85,25 @@ check_eq "today's mark is its date's midnight UTC" \
     "$(sqlite3 "$DB" "SELECT max(due_at) FROM deadline_marks WHERE proposal_id = 0")"
 pt_stop
 
+pt_step "a date marked twice in schema 19 (two zones' midnights) is moved to one mark"
+# What the bug left in a store that moved zone: today's digest raised and
+# marked once at each zone's midnight.
+sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" 0));
+    INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_B" 0));
+    PRAGMA user_version = 19;"
+BEFORE="$(stored_digests)"
+TZ="$ZONE_A" pt_start
+check_eq "the schema is 20" 20 "$(sqlite3 "$DB" "PRAGMA user_version")"
+check_eq "one mark a date" \
+    "$(($(date -u -d "$TODAY 00:00:00" +%s) * 1000 - 86400000)) $(($(date -u -d "$TODAY 00:00:00" +%s) * 1000))" \
+    "$(sqlite3 "$DB" "SELECT group_concat(due_at, ' ') FROM (SELECT due_at FROM deadline_marks
+        WHERE proposal_id = 0 ORDER BY due_at)")"
+sleep 1
+check_eq "no second digest for today" "$BEFORE" "$(stored_digests)"
+pt_stop
+
 pt_step "a day without a digest still gets its own at the start"
 sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
