@@ -1277,18 +1277,38 @@ static int start(daemon_t *d, pt_error_t *err)
  * request has been answered yet, a write is in the database whole or not
  * at all (SQLite's WAL), and a notifier started meanwhile delivers again
  * after the restart what it had not saved. ptrackd's own work (a schema
- * being moved) is waited for, as the stop waits for a job's batch. */
+ * being moved) is waited for, as the stop waits for a job's batch.
+ * --check-config runs with the signals blocked too, and runs the plugins'
+ * create(): the same thread ends it at the first SIGTERM, SIGINT or SIGHUP
+ * (start_watch_t's check). */
 #define START_HOLD_MS 3000
 
 typedef struct {
     pthread_t thread;
     bool started;
+    /* --check-config: it touches no data and answers nothing, so a signal
+     * ends it at once, by the signal, as one did before they were blocked
+     * (a plugin's create() that never returns held it up for good). */
+    bool check;
     int done; /* the start is over: set by main, atomically */
 } start_watch_t;
 
 static uint64_t mono_ms(void)
 {
     return uv_hrtime() / 1000000;
+}
+
+/* Ends ptrackd by sig, as a process without a handler is: the service
+ * manager counts that as a stop. Thread: the start's watch. */
+static void end_by_signal(int sig)
+{
+    signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 static void *start_watch_main(void *arg)
@@ -1298,6 +1318,8 @@ static void *start_watch_main(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    if (w->check)
+        sigaddset(&set, SIGHUP);
     const struct timespec tick = {0, 100 * 1000 * 1000};
     int sig = 0;
     uint64_t at = 0;
@@ -1305,6 +1327,8 @@ static void *start_watch_main(void *arg)
         if (!sig) {
             /* Taken here (it is blocked on every thread), or not at all. */
             int s = sigtimedwait(&set, NULL, &tick);
+            if (s > 0 && w->check)
+                end_by_signal(s);
             if (s > 0) {
                 sig = s;
                 at = mono_ms();
@@ -1321,15 +1345,7 @@ static void *start_watch_main(void *arg)
                      "yet, and the database is as after a crash, which it is made for. That "
                      "plugin's create() must not block (docs/plugins.md)",
                      sig == SIGINT ? "SIGINT" : "SIGTERM", name, (double)ms / 1000);
-            /* Ended by the signal, as a process without a handler is: the
-             * service manager counts that as a stop. */
-            signal(sig, SIG_DFL);
-            sigset_t one;
-            sigemptyset(&one);
-            sigaddset(&one, sig);
-            pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-            raise(sig);
-            _exit(128 + sig);
+            end_by_signal(sig);
         }
         nanosleep(&tick, NULL);
     }
@@ -1390,7 +1406,10 @@ int main(int argc, char **argv)
     pt_config_init(&d.config);
     pt_error_t err = {0};
     if (parse_flags(&d, argc, argv, &err) == PT_OK && d.check_only) {
+        start_watch_t watch = {.check = true};
+        start_watch_begin(&watch);
         int rc = check_config(&d, &err);
+        start_watch_end(&watch);
         if (rc == PT_OK)
             printf("ptrackd: %s is a good configuration\n", d.config_path);
         else

@@ -97,7 +97,25 @@ check_contains "saying that the start was held up, and where" \
     "SIGTERM: the start is held up in the create() of plugin instance slow" "$log"
 check_true "it did not start serving" test ! -e "$PT_SOCK"
 check_true "nor write its pid file" test ! -e "$PT_TMP/ptrackd.pid"
+
+pt_step "SIGINT or SIGTERM during a --check-config held up in a plugin's create()"
+# A check touches no data: a signal ends it at once, as it did before
+# ptrackd blocked its signals; it waited with them for the create(), for
+# ever, and took only SIGKILL.
+check_signal() { # check_signal SIG: ptrackd --check-config, SIG a second in
+    "$PTRACKD" --check-config "$PT_CONF" >"$PT_TMP/check.log" 2>&1 &
+    local pid=$! rc=0
+    PT_PIDS+=("$pid")
+    sleep 1
+    kill -"$1" "$pid"
+    wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
+    wait "$pid" || rc=$?
+    echo "$rc"
+}
+check_eq "Ctrl-C ends it, by SIGINT" 130 "$(check_signal INT)"
+check_eq "SIGTERM ends it, by SIGTERM" 143 "$(check_signal TERM)"
 sed -i 's/"delay": "1h"/"delay": "0s"/' "$PT_CONF"
+check_true "a check left alone still passes" "$PTRACKD" --check-config "$PT_CONF"
 
 pt_step "started again"
 pt_start
