@@ -68,7 +68,7 @@ void pt_store_close(pt_store_t *store);
 unsigned pt_store_reads_in_flight(const pt_store_t *store);
 /* Interrupts every read in flight, and every one started from now on: its
  * query stops at its next step (SQLite's progress handler), and it is
- * answered storage_error. For a stop whose last reads have no client
+ * answered shutting_down (503). For a stop whose last reads have no client
  * left to answer: the stop need not wait for a large one to finish.
  * Thread: loop. */
 void pt_store_interrupt_reads(pt_store_t *store);
