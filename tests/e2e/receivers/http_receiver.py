@@ -42,6 +42,11 @@ def main():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The status line and headers go out in one write and the body in
+        # another: with Nagle's algorithm the body then waits for the
+        # client's delayed ACK, 40 ms a request, and a notifier that posts
+        # events one after another would be held to 25 a second.
+        disable_nagle_algorithm = True
 
         def log_message(self, fmt, *a):  # quiet: the JSONL log is the record
             pass
