@@ -1643,7 +1643,16 @@ static void on_body_end(pt_http_request_t *req, int status, void *arg)
 static void on_request_abort(pt_http_request_t *req, void *arg)
 {
     (void)req;
-    cancel(arg, WHY_CLIENT);
+    ptrack_job_t *job = arg;
+    cancel(job, WHY_CLIENT);
+    /* An export's thread may have finished already, its last blocks
+     * queued while the pump waited for the connection to drain: a closed
+     * connection never drains, and the thread sends nothing more, so the
+     * pump is woken here to drop those blocks and end the job. Without it
+     * the job stayed running for good, its thread unjoined, its instance
+     * never unloaded and a stop never returning from the loop. */
+    if (job->kind == JOB_EXPORT)
+        uv_async_send(&job->async);
 }
 
 static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_error_t *err)
