@@ -1340,6 +1340,11 @@ static void log_outcome(const ptrack_job_t *job)
                          (long long)job->n_rejects, job->n_rejects == 1 ? "" : "s");
             pt_info("%s imported %lld proposal%s (%s)%s", who, (long long)job->res.imported,
                     job->res.imported == 1 ? "" : "s", what, more);
+        } else if (atomic_load(&job->cancelled) && job->why == WHY_CLIENT) {
+            /* The client's doing, not a failure of ptrackd's: said as an
+             * export cut off is. */
+            pt_info("an import by %s was cut off (%s): %s", who, what,
+                    job->outcome ? job->outcome : "the client went away");
         } else if (job->answer_status >= 500) {
             pt_warn("an import by %s failed (%s): %s", who, what,
                     job->outcome ? job->outcome : "see above");

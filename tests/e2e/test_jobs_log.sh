@@ -14,7 +14,7 @@ LOG="$PT_TMP/ptrackd.log"
 # is written just after the answer goes out).
 log_line() {
     wait_for 10 grep -qF -- "$1" "$LOG" || true
-    grep -F -- "$1" "$LOG" | tail -n 1
+    { grep -F -- "$1" "$LOG" || true; } | tail -n 1
 }
 
 pt_step "an import, then the same file again"
@@ -49,6 +49,17 @@ check_contains "the log says it was refused, by whom, and why" \
     "$(log_line "a quoted field is never closed")"
 check_contains "... and that nothing was imported" "nothing was imported" \
     "$(log_line "a quoted field is never closed")"
+
+pt_step "an upload its client gives up halfway"
+for i in $(seq 1 200); do printf '关于第%d项民生实事的建议,山西代表团\n' "$i"; done |
+    sed '1i 标题,代表团' >"$PT_TMP/long.csv"
+python3 "$PT_SOURCE_DIR/tests/e2e/pausedpost.py" "$PT_SOCK" "/v1/imports?format=csv" \
+    "$PT_TMP/long.csv" 20 0.3 --close 2>/dev/null
+L="$(log_line "was cut off")"
+check_contains "the log says the import was cut off, by whom, and that the client went away" \
+    "an import by root was cut off (format csv of plugin instance import_csv" "$L"
+check_contains "... at INFO: the client's doing, not a failure of ptrackd's" " INFO " "$L"
+check_eq "... and no warning of a failed import" 0 "$(grep -c "an import by root failed" "$LOG" || true)"
 
 pt_step "an export, through a unit's token"
 TOKEN="$(pt_unit_token 水利厅收文 省水利厅)"
