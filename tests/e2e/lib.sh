@@ -406,6 +406,18 @@ pt_act() {
     [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
 }
 
+# pt_assigned TITLE MODE UNITS: creates a proposal of 张代表's and assigns
+# it in MODE (single, lead_co, separate) to UNITS, a JSON array of
+# {name, role}; prints its id.
+pt_assigned() {
+    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
+    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
+    local id
+    id="$(jv 'j["id"]')"
+    pt_act "$id" assign "{\"mode\": \"$2\", \"units\": $3}" >/dev/null
+    printf %s "$id"
+}
+
 # pt_reply_body UNIT DOC_NO: the body of a reply of UNIT, category A.
 pt_reply_body() {
     printf '{"unit": "%s", "doc_no": "%s", "category": "A", "text": "%s部分的答复"}' "$1" "$2" "$1"

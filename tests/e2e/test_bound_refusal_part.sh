@@ -17,14 +17,6 @@ pt_init
 pt_config '{}'
 pt_start
 
-new_proposal() { # TITLE MODE UNITS: creates one, assigns it, prints its id
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    local id
-    id="$(jv 'j["id"]')"
-    pt_act "$id" assign "{\"mode\": \"$2\", \"units\": $3}" >/dev/null
-    printf %s "$id"
-}
 # offered: the 403's allowed list, then the message's end.
 offered() {
     printf '%s | %s' "$(jv '",".join(j["error"]["allowed"])')" \
@@ -38,7 +30,7 @@ api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "
 ZHANG="$(jv 'j["token"]')"
 
 pt_step "lead_co: each unit is offered its own part"
-P1="$(new_proposal 关于加强农村饮水安全保障的建议 lead_co \
+P1="$(pt_assigned 关于加强农村饮水安全保障的建议 lead_co \
     '[{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]')"
 pt_act "$P1" sign '{"unit": "水利厅"}'
 req "tcp:$MONEY" POST "/v1/proposals/$P1/actions/supervise" '{"key_supervision": true}'
@@ -60,7 +52,7 @@ check_eq "nothing changed" "关于加强农村饮水安全保障的建议 false"
     "$(jv 'j["title"] + " " + str(j["key_supervision"]).lower()')"
 
 pt_step "separate: a unit that has replied in the round is offered nothing"
-P2="$(new_proposal 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
+P2="$(pt_assigned 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
 pt_act "$P2" sign '{"unit": "水利厅"}'
 pt_act "$P2" reply "$(pt_reply_body 水利厅 水函〔2026〕3号)"
 req "tcp:$WATER" POST "/v1/proposals/$P2/actions/extend" '{"due_at": "2099-01-01"}'
@@ -71,7 +63,7 @@ check_error "the unit still to answer asks for an extension" 403 forbidden
 check_eq "it is offered sign and reply" "sign,reply | you may: sign, reply" "$(offered)"
 
 pt_step "closed: a unit is offered its supplementary reply; a delegate its feedback"
-P3="$(new_proposal 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
+P3="$(pt_assigned 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
 pt_act "$P3" sign '{"unit": "财政厅"}'
 pt_act "$P3" reply "$(pt_reply_body 财政厅 财函〔2026〕5号)"
 req "tcp:$ZHANG" POST "/v1/proposals/$P3/actions/close" '{}'

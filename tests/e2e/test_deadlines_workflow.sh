@@ -55,17 +55,9 @@ ids() { # ids QUERY: the ids the office's list finds, comma-separated
     [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$1" "HTTP 200" "HTTP $ST $BODY"
     jv '",".join(str(i["id"]) for i in j["items"])'
 }
-new_assigned() { # TITLE MODE UNITS: creates and assigns one, prints its id
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    local id
-    id="$(jv 'j["id"]')"
-    pt_act "$id" assign "{\"mode\": \"$2\", \"units\": $3}" >/dev/null
-    printf %s "$id"
-}
 
 pt_step "assign, sign, reply: the deadline and the clock"
-P1="$(new_assigned 关于加强农村饮水安全保障的建议 single '[{"name": "水利厅"}]')"
+P1="$(pt_assigned 关于加强农村饮水安全保障的建议 single '[{"name": "水利厅"}]')"
 api GET "/v1/proposals/$P1"
 A1="$(ms_of "$(jv 'j["assigned_at"]')")"
 D1="$(ms_of "$(jv 'j["due_at"]')")"
@@ -108,7 +100,7 @@ check_eq "a supplementary reply moves no deadline" "$DUE_CLOSED false closed" \
     "$(jv 'j["due_at"] + " " + str(j["overdue"]).lower() + " " + j["status"]')"
 
 pt_step "退回: a returned proposal waits for the office"
-P2="$(new_assigned 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
+P2="$(pt_assigned 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
 D2="$(ms_of "$(field "$P2" 'j["due_at"]')")"
 pt_act "$P2" return '{"unit": "财政厅", "reason": "不属于本单位职责"}'
 wait_past "$D2"
@@ -127,15 +119,15 @@ check_true "the new deadline raises its overdue reminder" wait_for 20 \
     test "$(events_of proposal.overdue "$P2")" -ge 1
 
 pt_step "separate mode and lead_co: each unit's part"
-P3="$(new_assigned 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
+P3="$(pt_assigned 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
 pt_act "$P3" sign '{"unit": "水利厅"}'
 pt_act "$P3" reply "$(pt_reply_body 水利厅 水函〔2026〕4号)"
-P4="$(new_assigned 关于加快农村公路养护的建议 lead_co \
+P4="$(pt_assigned 关于加快农村公路养护的建议 lead_co \
     '[{"name": "交通厅", "role": "lead"}, {"name": "财政厅", "role": "co"}, {"name": "水利厅", "role": "co"}]')"
 pt_act "$P4" sign '{"unit": "交通厅"}'
 pt_act "$P4" opinion '{"unit": "水利厅", "opinion": "同意。"}'
 # One due within the week, not overdue: extended well ahead.
-P5="$(new_assigned 关于规范农村集体资产管理的建议 single '[{"name": "交通厅"}]')"
+P5="$(pt_assigned 关于规范农村集体资产管理的建议 single '[{"name": "交通厅"}]')"
 pt_act "$P5" sign '{"unit": "交通厅"}'
 A5="$(ms_of "$(jv 'j["assigned_at"]')")"
 pt_act "$P5" extend "{\"due_at\": \"$(iso_of $((A5 + 55000)))\"}"

@@ -15,14 +15,6 @@ pt_init
 pt_config '{}'
 pt_start
 
-new_proposal() { # TITLE MODE UNITS: creates one, assigns it, prints its id
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    local id
-    id="$(jv 'j["id"]')"
-    pt_act "$id" assign "{\"mode\": \"$2\", \"units\": $3}" >/dev/null
-    printf %s "$id"
-}
 # refused TOKEN ID WHO: a return in handling (a 409) as TOKEN; checks that
 # it is refused and sets OFFERED to the allowed list, then the message's end.
 refused() {
@@ -34,7 +26,7 @@ WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 
 pt_step "lead_co: the co unit is not offered the reply, nor the lead the opinion"
-P1="$(new_proposal 关于加强农村饮水安全保障的建议 lead_co \
+P1="$(pt_assigned 关于加强农村饮水安全保障的建议 lead_co \
     '[{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]')"
 pt_act "$P1" sign '{"unit": "水利厅"}'
 check_eq "the proposal is handling" handling "$(jv 'j["status"]')"
@@ -52,11 +44,11 @@ check_contains "the office is offered the state's every action" "opinion,extend,
     "$(jv '",".join(j["error"]["allowed"])')"
 
 pt_step "single and separate: a unit replies and gives no opinion"
-P2="$(new_proposal 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
+P2="$(pt_assigned 关于完善水价补贴的建议 single '[{"name": "财政厅"}]')"
 pt_act "$P2" sign '{"unit": "财政厅"}'
 refused "$MONEY" "$P2" 财政厅
 check_eq "single: the unit, which has signed, may reply" "reply | you may: reply" "$OFFERED"
-P3="$(new_proposal 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
+P3="$(pt_assigned 关于推进节水型社会建设的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
 pt_act "$P3" sign '{"unit": "水利厅"}'
 refused "$MONEY" "$P3" 财政厅
 check_eq "separate: a unit yet to sign may sign and reply" "sign,reply | you may: sign, reply" \
