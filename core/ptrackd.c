@@ -705,14 +705,18 @@ static void fit_fd_limit(unsigned connections)
 static void on_accept_report(const pt_http_accept_report_t *rep, void *ud)
 {
     daemon_t *d = ud;
+    char closed[64] = "";
+    if (rep->dropped)
+        snprintf(closed, sizeof(closed), "%llu client%s closed unanswered",
+                 (unsigned long long)rep->dropped, rep->dropped == 1 ? "" : "s");
     if (rep->state == PT_ACCEPT_WORKS) {
         pt_warn("accepting connections again, after %.1f s in which accept failed (%llu more "
-                "times, %llu clients closed unanswered since the last line)",
+                "time%s%s%s)",
                 (double)rep->failing_ms / 1000, (unsigned long long)rep->failures,
-                (unsigned long long)rep->dropped);
+                rep->failures == 1 ? "" : "s", rep->dropped ? ", " : "", closed);
         return;
     }
-    char what[200], counts[200];
+    char what[200], counts[200] = "";
     bool fds = rep->error == UV_EMFILE || rep->error == UV_ENFILE;
     if (rep->error == UV_EMFILE) {
         struct rlimit rl = {0};
@@ -726,24 +730,24 @@ static void on_accept_report(const pt_http_accept_report_t *rep, void *ud)
     } else {
         snprintf(what, sizeof(what), "%s (%s)", uv_strerror(rep->error), uv_err_name(rep->error));
     }
-    if (rep->state == PT_ACCEPT_FAILS)
-        snprintf(counts, sizeof(counts), "%llu client%s closed unanswered",
-                 (unsigned long long)rep->dropped, rep->dropped == 1 ? "" : "s");
-    else
-        snprintf(counts, sizeof(counts),
-                 "%llu failures and %llu clients closed unanswered in the last 5 s",
-                 (unsigned long long)rep->failures, (unsigned long long)rep->dropped);
+    /* Only what happened: a pause turns no client away. */
+    if (rep->state == PT_ACCEPT_FAILS && rep->dropped)
+        snprintf(counts, sizeof(counts), "; %s", closed);
+    else if (rep->state == PT_ACCEPT_STILL_FAILS)
+        snprintf(counts, sizeof(counts), "; %llu failure%s%s%s in the last 5 s",
+                 (unsigned long long)rep->failures, rep->failures == 1 ? "" : "s",
+                 rep->dropped ? " and " : "", closed);
     char since[64] = "";
     if (rep->state == PT_ACCEPT_STILL_FAILS)
         snprintf(since, sizeof(since), " still (for %.0f s)", (double)rep->failing_ms / 1000);
     if (fds)
-        pt_error("cannot accept connections%s: %s, with %zu connections open; %s. New clients "
+        pt_error("cannot accept connections%s: %s, with %zu connections open%s. New clients "
                  "are closed unanswered until a file is free: raise the limit of open files "
                  "(LimitNOFILE= in a drop-in of ptrackd.service) or lower limits.connections "
                  "(%u) below it",
                  since, what, rep->connections, counts, connections_allowed(&d->config));
     else
-        pt_error("cannot accept connections%s: %s, with %zu connections open; %s; accepting "
+        pt_error("cannot accept connections%s: %s, with %zu connections open%s; accepting "
                  "pauses a moment each time",
                  since, what, rep->connections, counts);
 }
