@@ -63,12 +63,7 @@ int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
     return PT_EVALIDATION;
 }
 
-/* Why a file or directory of plugins, st, may not be trusted: an owner
- * other than root or ptrackd's user, or write access for group or others
- * (whoever may write there may put code of their own into ptrackd).
- * Returns the reason, in buf, to follow its name ("is writable by ..."),
- * or NULL when there is none. */
-static const char *untrusted(const struct stat *st, char *buf, size_t size)
+const char *pt_plugin_untrusted(const struct stat *st, char *buf, size_t size)
 {
     if (st->st_uid != 0 && st->st_uid != geteuid()) {
         snprintf(buf, size,
@@ -142,7 +137,7 @@ static int dir_check(const char *path, const char **base, pt_error_t *err)
         snprintf(buf, sizeof(buf), "cannot be examined: %s", strerror(errno));
         why = buf;
     } else {
-        why = untrusted(&st, buf, sizeof(buf));
+        why = pt_plugin_untrusted(&st, buf, sizeof(buf));
     }
     if (why) {
         close(dfd);
@@ -177,7 +172,7 @@ int pt_plugin_file_check(const char *path, struct stat *st, pt_error_t *err)
     } else if (!S_ISREG(st->st_mode)) {
         why = "is not a regular file";
     } else {
-        why = untrusted(st, buf, sizeof(buf));
+        why = pt_plugin_untrusted(st, buf, sizeof(buf));
     }
     if (why) {
         close(fd);
@@ -502,7 +497,7 @@ bool pt_plugin_file_changed(pt_plugin_file_t *f)
         return true;
     if (stat_is(f, &st))
         return false;
-    if (untrusted(&st, buf, sizeof(buf)))
+    if (pt_plugin_untrusted(&st, buf, sizeof(buf)))
         return true;
     int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)

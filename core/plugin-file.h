@@ -19,6 +19,13 @@
 int pt_plugin_refuse(pt_error_t *err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Why a file or directory of plugins, st, may not be trusted: an owner
+ * other than root or ptrackd's user, or write access for group or others
+ * (whoever may write there may put code of their own into ptrackd).
+ * Returns the reason, in buf, to follow its name ("is writable by ..."),
+ * or NULL when there is none. */
+const char *pt_plugin_untrusted(const struct stat *st, char *buf, size_t size);
+
 /* Opens path with O_NOFOLLOW and checks what fstat() says of it (into
  * *st): a regular file, owned by root or by ptrackd's effective user, not
  * writable by group or others; and so of the directory that holds it

@@ -43,6 +43,7 @@
 #include "data-dir.h"
 #include "http-server.h"
 #include "log.h"
+#include "plugin-file.h"
 #include "plugin-jobs.h"
 #include "plugins.h"
 #include "sd-notify.h"
@@ -515,6 +516,13 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
                 dir, strerror(errno));
         return list;
     }
+    struct stat dst;
+    char why_buf[160];
+    const char *why = why_buf;
+    if (fstat(dirfd(dh), &dst) != 0)
+        snprintf(why_buf, sizeof(why_buf), "cannot be examined: %s", strerror(errno));
+    else
+        why = pt_plugin_untrusted(&dst, why_buf, sizeof(why_buf));
     char **names = NULL;
     size_t n_names = 0;
     struct dirent *e;
@@ -562,6 +570,14 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
         free(names[i]);
     }
     free(names);
+    /* Each load would refuse its file for this: said once, for them all. */
+    if (why && cJSON_GetArraySize(list) > 0) {
+        pt_warn("plugin directory %s %s: the built-in import and export formats in it are not "
+                "loaded",
+                dir, why);
+        cJSON_Delete(list);
+        list = cJSON_CreateArray();
+    }
     return list;
 }
 
