@@ -25,6 +25,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -669,6 +670,44 @@ static int check_socket_group(const char *name, gid_t *gid, pt_error_t *err)
                         (unsigned)geteuid(), name, name);
 }
 
+/* --check-config run as root passes the checks of permissions that the
+ * service's user may fail. That user is, most likely, the owner of an
+ * existing data directory (systemd's StateDirectory= gives it to User=):
+ * when that is another user, the check says so, and checks socket_group's
+ * membership for that user as the start would for itself. */
+static void check_as_owner(const pt_config_t *c)
+{
+    struct stat st;
+    if (geteuid() != 0 || stat(c->data_dir, &st) != 0 || st.st_uid == 0)
+        return;
+    struct passwd *pw = getpwuid(st.st_uid);
+    char who[160];
+    if (pw)
+        snprintf(who, sizeof(who), "%s (uid %u)", pw->pw_name, (unsigned)st.st_uid);
+    else
+        snprintf(who, sizeof(who), "uid %u", (unsigned)st.st_uid);
+    pt_warn("run as root, which passes every check of permissions: the data directory %s "
+            "belongs to %s, whom the service presumably runs as; run the check as that user "
+            "(sudo -u %s ptrackd --check-config ...) to check what its start will meet",
+            c->data_dir, who, pw ? pw->pw_name : "USER");
+    gid_t gid;
+    if (!pw || !c->socket_group || resolve_group(c->socket_group, &gid) != 0 || gid == pw->pw_gid)
+        return;
+    int n = 0;
+    getgrouplist(pw->pw_name, pw->pw_gid, NULL, &n);
+    gid_t *groups = n > 0 ? malloc((size_t)n * sizeof(*groups)) : NULL;
+    bool in = false;
+    if (groups && getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0)
+        for (int i = 0; i < n && !in; i++)
+            in = groups[i] == gid;
+    free(groups);
+    if (groups && !in)
+        pt_warn("socket_group: %s is not in the group \"%s\": if the service runs as that "
+                "user, its start stops, since a user may give the socket only to a group it is "
+                "in; add the user to the group (Group=%s in a drop-in of ptrackd.service)",
+                who, c->socket_group, c->socket_group);
+}
+
 /* limits.connections, or its default when the configuration leaves it 0. */
 static unsigned connections_allowed(const pt_config_t *c)
 {
@@ -1007,6 +1046,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
     bool named = d->flag_data || d->flag_socket || strcmp(d->config.data_dir, PT_CONFIG_DATA_DIR);
     if (named && pt_data_dir_check(d->config.data_dir, d->config.socket, err) != PT_OK)
         return err->code;
+    if (named)
+        check_as_owner(&d->config);
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)

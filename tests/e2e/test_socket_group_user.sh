@@ -5,6 +5,9 @@
 # --check-config had called the file good and a reload had taken it. Now,
 # with ptrackd running as nobody (as the unit runs it as ptrack):
 #   - --check-config refuses the file, naming the group and what to do;
+#   - --check-config run as root, which passed it, warns that root passes
+#     the checks of permissions, names the data directory's owner (the
+#     service's user) and checks socket_group's membership for that user;
 #   - a start refuses it with the same message, and leaves no socket;
 #   - a reload that newly names such a group is refused, and the running
 #     configuration stays (/v1/health says config_refused);
@@ -33,6 +36,7 @@ cat >"$PT_TMP/as-nobody" <<EOF
 exec setpriv --reuid=65534 --regid=65534 --clear-groups "$PTRACKD" "\$@"
 EOF
 chmod 755 "$PT_TMP/as-nobody"
+AS_ROOT="$PTRACKD"
 PTRACKD="$PT_TMP/as-nobody"
 
 # conf_group GROUP: $PT_CONF with that socket_group, readable by nobody.
@@ -55,6 +59,21 @@ out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "a socket_group its user is not in exits 1 ($out)" 1 "$rc"
 check_contains "naming the group and the user" "$want" "$out"
 check_contains "and saying what to do" "add the user to the group" "$out"
+
+pt_step "--check-config as root"
+out="$("$AS_ROOT" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "passes, as root may give the socket to any group ($out)" 0 "$rc"
+check_contains "but says that root passes what the service's user may not" \
+    "run as root, which passes every check of permissions: the data directory $PT_DATA belongs to nobody (uid 65534)" \
+    "$out"
+check_contains "and that this user is not in the group" \
+    "socket_group: nobody (uid 65534) is not in the group \"$other_group\": if the service runs as that user, its start stops" \
+    "$out"
+conf_group "$own_group"
+out="$("$AS_ROOT" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "a group that user is in passes too" 0 "$rc"
+check_true "without a word of the group" test "$(grep -c 'is not in the group' <<<"$out")" = 0
+conf_group "$other_group"
 
 pt_step "a start"
 out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
