@@ -293,11 +293,19 @@ static void on_cursor_written(pt_write_t *w)
         }
         pthread_mutex_unlock(&n->mu);
     }
-    if (w->err.code != PT_OK && w->first)
+    if (w->err.code != PT_OK && w->first) {
         pt_warn("notifier %s: saving its starting place (after event %" PRId64 ") failed: %s "
                 "(it is tried again)",
                 w->name, w->seq, w->err.message);
-    else if (w->err.code != PT_OK && first_failure)
+        /* The worker waits for it and delivers nothing meanwhile: its
+         * status says why. */
+        pt_notifier_t *waiting = live_find(w->name);
+        if (waiting)
+            set_error(waiting,
+                      "saving its starting place (after event %" PRId64 ") failed: %s; nothing "
+                      "is delivered until it is saved (it is tried again)",
+                      w->seq, w->err.message);
+    } else if (w->err.code != PT_OK && first_failure)
         pt_warn("notifier %s: saving its cursor %" PRId64 " failed: %s (it is saved again "
                 "every %d s until it is stored, and at the stop; until then a restart "
                 "delivers the events after the one saved before again)",

@@ -43,6 +43,9 @@ check_true "the failure is logged, saying it is tried again" \
 api GET /v1/plugins
 check_eq "a starting notifier is not retrying, and its cursor is its starting place" \
     "false 1" "$(jv '" ".join(json.dumps(i["notifier"][k]) for i in j["items"] if i["instance"] == "rec" for k in ("retrying", "cursor"))')"
+check_contains "its last_error says why it delivers nothing yet" \
+    "saving its starting place (after event 1) failed: saving a notifier cursor: 磁盘已满; nothing is delivered until it is saved" \
+    "$(jv '" ".join(str(i["notifier"]["last_error"]) for i in j["items"] if i["instance"] == "rec")')"
 if [ -x "$PTRACK" ]; then
     pt_cli plugins list
     check_contains "ptrack plugins list says it runs, at its starting place (below its row)" \
