@@ -43,6 +43,7 @@
 #include "plugin-state.h"
 #include "record-walk.h"
 #include "strbuf.h"
+#include "temp-file.h"
 #include "times.h"
 
 #define DEFAULT_TITLE "建议办理情况报告"
@@ -63,9 +64,10 @@ typedef struct {
     int html;
     int by_unit;
     pt_zone_t zone;
-    pt_str_t out; /* output not yet written */
-    pt_str_t row; /* the row being rendered */
-    int spool;    /* the spool file's descriptor, -1 before it is made */
+    pt_str_t out;    /* output not yet written */
+    pt_str_t row;    /* the row being rendered */
+    int spool;       /* the spool file's descriptor, -1 before it is made */
+    const char *dir; /* the directory it is made in */
     uint64_t spool_len;
     entry_t *entries;
     size_t n_entries, cap_entries;
@@ -559,8 +561,10 @@ static int spool_render(run_t *r, uint64_t *offset, uint32_t *len)
         return PTRACK_ENOMEM;
     *offset = r->spool_len;
     if (write_all(r->spool, r->row.p, r->row.len) != 0) {
-        r->h->set_error(r->job, "writing the report's temporary file: %s", strerror(errno));
-        return PTRACK_ERROR;
+        int err = errno;
+        char what[160];
+        snprintf(what, sizeof(what), "writing the report's temporary file: %s", strerror(err));
+        return pt_temp_failed(r->h, r->job, r->dir, "the report's temporary file", err, what);
     }
     r->spool_len += r->row.len;
     *len = (uint32_t)r->row.len;
@@ -739,9 +743,7 @@ static int write_groups(run_t *r)
 
 static int open_spool(run_t *r)
 {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
+    const char *dir = r->dir = pt_temp_dir();
     char path[4096];
     if ((size_t)snprintf(path, sizeof(path), "%s/ptrack-report-XXXXXX", dir) >= sizeof(path)) {
         r->h->set_error(r->job, "the temporary directory's name is too long: %s", dir);
@@ -749,8 +751,11 @@ static int open_spool(run_t *r)
     }
     r->spool = mkstemp(path);
     if (r->spool < 0) {
-        r->h->set_error(r->job, "cannot make a temporary file in %s: %s", dir, strerror(errno));
-        return PTRACK_ERROR;
+        int err = errno;
+        char what[160];
+        snprintf(what, sizeof(what), "cannot make a temporary file in %.60s: %s", dir,
+                 strerror(err));
+        return pt_temp_failed(r->h, r->job, dir, "the report's temporary file", err, what);
     }
     /* Nothing but this descriptor needs the file: remove its name now, so
      * that it goes away however the export ends. */

@@ -37,6 +37,7 @@
 #include "labels.h"
 #include "plugin-state.h"
 #include "record-walk.h"
+#include "temp-file.h"
 #include "times.h"
 #include "utf8.h"
 
@@ -133,22 +134,11 @@ static void note(run_t *r, lxw_error e)
     }
 }
 
-/* Says why the workbook could not be written. A full disk under the
- * temporary directory (errno, taken right after the failing call) is the
- * server's passing trouble, not the request's nor the plugin's:
- * PTRACK_RETRY, which the host answers 503 storage_error. Returns the
+/* Says why the workbook could not be written (temp-file.h). Returns the
  * code to return. */
 static int write_failed(const run_t *r, int err, const char *what)
 {
-    if (err == ENOSPC || err == EDQUOT) {
-        r->h->set_error(r->job,
-                        "no room for the workbook's temporary files in %s (%s): free room there, "
-                        "or give ptrackd a TMPDIR on a disk with room, and export again",
-                        r->dir, strerror(err));
-        return PTRACK_RETRY;
-    }
-    r->h->set_error(r->job, "%s", what);
-    return PTRACK_ERROR;
+    return pt_temp_failed(r->h, r->job, r->dir, "the workbook's temporary files", err, what);
 }
 
 /* Whether s starts with an escape as OOXML reads it in cell text: "_x",
@@ -515,9 +505,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     if (zrc != PTRACK_OK)
         return zrc;
 
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
+    const char *dir = pt_temp_dir();
     char path[4096], tmpdir[4096];
     snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
     if ((size_t)snprintf(path, sizeof(path), "%s/ptrack-xlsx-XXXXXX", dir) >= sizeof(path)) {

@@ -213,7 +213,7 @@ check_eq "every acknowledged write is there" 0 "$rc"
 [ "$rc" = 0 ] || printf '%s\n' "$out"
 pt_stop
 
-pt_step "the temporary directory's disk is full: an xlsx export is 503, not the plugin's fault"
+pt_step "the temporary directory's disk is full: an xlsx or a report export is 503, not the plugin's fault"
 XTMP="$(realpath "$PT_TMP")/xtmp"
 mkdir -p "$XTMP"
 touch "$FLAG"
@@ -224,6 +224,14 @@ check_contains "the message names the directory and what to do" \
     "the exporter export_xlsx could not finish: no room for the workbook's temporary files in $XTMP (No space left on device): free room there, or give ptrackd a TMPDIR on a disk with room, and export again" \
     "$(jv 'j["error"]["message"]')"
 check_eq "no temporary file is left behind" "" "$(ls -A "$XTMP")"
+for f in md html; do
+    api GET "/v1/exports?format=$f"
+    check_error "a $f report whose spool finds no room" 503 storage_error
+    check_contains "the message names the directory and what to do" \
+        "the exporter export_report could not finish: no room for the report's temporary file in $XTMP (No space left on device): free room there, or give ptrackd a TMPDIR on a disk with room, and export again" \
+        "$(jv 'j["error"]["message"]')"
+done
+check_eq "nor of the reports" "" "$(ls -A "$XTMP")"
 api POST /v1/proposals '{"title":"关于临时目录满时登记的建议"}'
 check_status "the store, on another disk, takes writes all the same" 201
 rm -f "$FLAG"

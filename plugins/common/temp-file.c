@@ -1,0 +1,28 @@
+/*
+ * temp-file.c - the exporters' temporary files (temp-file.h).
+ */
+#include "temp-file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *pt_temp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+int pt_temp_failed(const ptrack_host_t *h, ptrack_job_t *job, const char *dir, const char *whose,
+                   int err, const char *what)
+{
+    if (err == ENOSPC || err == EDQUOT) {
+        h->set_error(job,
+                     "no room for %s in %s (%s): free room there, or give ptrackd a TMPDIR on a "
+                     "disk with room, and export again",
+                     whose, dir, strerror(err));
+        return PTRACK_RETRY;
+    }
+    h->set_error(job, "%s", what);
+    return PTRACK_ERROR;
+}
