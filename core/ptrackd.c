@@ -85,6 +85,7 @@ typedef struct {
     bool use_syslog;     /* --syslog: log to syslog(3) instead of stderr */
     bool stopping;
     int exit_code;
+    char ready[512]; /* READY=1 and the status, for the service manager */
 } daemon_t;
 
 static void usage(FILE *out)
@@ -1022,7 +1023,7 @@ static void on_sighup(uv_signal_t *h, int signum)
      * way out of reload(), refused or not, is followed by it. */
     pt_sd_notify_reloading("reloading the configuration");
     reload(d);
-    pt_sd_notify("READY=1\nSTATUS=serving");
+    pt_sd_notify(d->ready[0] ? d->ready : "READY=1\nSTATUS=serving");
 }
 
 /* --check-config: everything a start would check before it touches the
@@ -1295,6 +1296,7 @@ static int start(daemon_t *d, pt_error_t *err)
         return pt_error_set(err, PT_ECONFIG, "cannot give the socket %s to group %s: %s",
                             d->config.socket, d->config.socket_group, strerror(errno));
     pt_info("listening on %s", d->config.socket);
+    char tcp[300] = ""; /* the address served, with the port the system chose for port 0 */
     if (d->config.listen) {
         rc = pt_http_server_listen_tcp(d->server, d->config.listen);
         if (rc != 0)
@@ -1304,20 +1306,21 @@ static int start(daemon_t *d, pt_error_t *err)
          * one could find it. */
         const char *colon = strrchr(d->config.listen, ':');
         int port = pt_http_server_tcp_port(d->server);
-        if (colon && strcmp(colon, ":0") == 0 && port > 0)
-            pt_info("listening on http://%.*s:%d (port 0: the system chose it)",
-                    (int)(colon - d->config.listen), d->config.listen, port);
+        bool chosen = colon && strcmp(colon, ":0") == 0 && port > 0;
+        if (chosen)
+            snprintf(tcp, sizeof(tcp), "%.*s:%d", (int)(colon - d->config.listen), d->config.listen,
+                     port);
         else
-            pt_info("listening on http://%s", d->config.listen);
+            snprintf(tcp, sizeof(tcp), "%s", d->config.listen);
+        pt_info("listening on http://%s%s", tcp, chosen ? " (port 0: the system chose it)" : "");
     }
     if (d->pidfile && write_pidfile(d->pidfile, err) != PT_OK)
         return err->code;
     pt_info("ptrackd %s ready (workflow %s, data in %s)", PT_VERSION, pt_workflow_name(d->workflow),
             d->config.data_dir);
-    char status[512];
-    snprintf(status, sizeof(status), "READY=1\nSTATUS=serving on %s%s%s", d->config.socket,
-             d->config.listen ? " and http://" : "", d->config.listen ? d->config.listen : "");
-    int rc_notify = pt_sd_notify(status);
+    snprintf(d->ready, sizeof(d->ready), "READY=1\nSTATUS=serving on %s%s%s", d->config.socket,
+             tcp[0] ? " and http://" : "", tcp);
+    int rc_notify = pt_sd_notify(d->ready);
     if (rc_notify != 0)
         pt_warn("cannot tell the service manager that ptrackd is ready: %s", strerror(-rc_notify));
     watchdog_start(d);

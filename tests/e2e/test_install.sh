@@ -191,7 +191,8 @@ check_contains "SIGHUP sends RELOADING=1 with MONOTONIC_USEC" "RELOADING=1|MONOT
     "$(sed -n 2p "$notes" 2>/dev/null)"
 check_contains "MONOTONIC_USEC is the monotonic clock now" "monotonic_gap_ok=True" \
     "$(sed -n 2p "$notes" 2>/dev/null)"
-check_contains "and READY=1 after the reload" "READY=1" "$(sed -n 3p "$notes" 2>/dev/null)"
+check_contains "and READY=1 after the reload, with the status the start gave" \
+    "READY=1|STATUS=serving on $PT_SOCK and http://127.0.0.1:$PT_PORT" "$(sed -n 3p "$notes" 2>/dev/null)"
 pid="$PT_PID"
 pt_stop
 wait_for_line "$notes" 4
@@ -206,6 +207,21 @@ wait_for_line "$PT_TMP/abstract.log" 1
 check_contains "READY=1 arrives on the abstract socket" "READY=1" \
     "$(sed -n 1p "$PT_TMP/abstract.log" 2>/dev/null)"
 pt_stop
+
+pt_step "listen on port 0: the status names the port the system chose"
+conf_saved="$(cat "$PT_CONF")"
+sed -i "s/127.0.0.1:$PT_PORT/127.0.0.1:0/" "$PT_CONF"
+: >"$PT_TMP/ptrackd.log"
+start_listener "$PT_TMP/notify0.sock" "$PT_TMP/notify0.log"
+NOTIFY_SOCKET="$PT_TMP/notify0.sock" pt_start
+wait_for_line "$PT_TMP/notify0.log" 1
+chosen="$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\) (port 0: the system chose it).*/\1/p' \
+    "$PT_TMP/ptrackd.log")"
+check_true "the log names the port chosen ($chosen)" test -n "$chosen"
+check_contains "and so does the status" "STATUS=serving on $PT_SOCK and http://127.0.0.1:$chosen" \
+    "$(sed -n 1p "$PT_TMP/notify0.log" 2>/dev/null)"
+pt_stop
+printf '%s\n' "$conf_saved" >"$PT_CONF"
 
 pt_step "a NOTIFY_SOCKET nobody listens on does not stop the start"
 : >"$PT_TMP/ptrackd.log"
