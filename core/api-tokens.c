@@ -225,6 +225,15 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
     return PT_OK;
 }
 
+int pt_api_token_name_taken(size_t i, const char *name, bool making, pt_error_t *err)
+{
+    return pt_error_set(err, PT_ECONFIG,
+                        "tokens[%zu]: \"%s\" is the name of a token %s at run time (ptrack token "
+                        "list); rename this one, or first revoke that one (ptrack token revoke, "
+                        "with ptrackd running on a config without this one)",
+                        i, name, making ? "being made" : "made");
+}
+
 int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_error_t *err)
 {
     for (size_t i = 0; i < cfg->n_tokens; i++) {
@@ -234,12 +243,7 @@ int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_err
              cr = cr->next)
             making = strcmp(cr->t.name, name) == 0;
         if (making || cache_find(api->tokens, name) >= 0)
-            return pt_error_set(err, PT_ECONFIG,
-                                "tokens[%zu]: \"%s\" is the name of a token %s at run time "
-                                "(ptrack token list); rename this one, or first revoke that one "
-                                "(ptrack token revoke, with ptrackd running on a config without "
-                                "this one)",
-                                i, name, making ? "being made" : "made");
+            return pt_api_token_name_taken(i, name, making, err);
     }
     return PT_OK;
 }

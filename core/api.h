@@ -50,6 +50,9 @@ void pt_api_note_reload(pt_api_t *api, const char *refused);
  * in force (the history would show two holders as one): sets err, naming
  * it, and returns PT_ECONFIG; else PT_OK. */
 int pt_api_check_token_names(const pt_api_t *api, const pt_config_t *cfg, pt_error_t *err);
+/* The refusal of the configuration's tokens[i] whose name is that of a
+ * token made (or, making, being made) at run time. Returns PT_ECONFIG. */
+int pt_api_token_name_taken(size_t i, const char *name, bool making, pt_error_t *err);
 /* Queues the tokens' last uses not saved yet (they are saved at most once
  * a minute while ptrackd runs), for the store's close to commit. */
 void pt_api_tokens_flush(pt_api_t *api);

@@ -709,6 +709,36 @@ static void check_as_owner(const pt_config_t *c)
                 who, c->socket_group, c->socket_group);
 }
 
+/* --check-config: a token of the file named as one made at run time is
+ * refused, as the start refuses it (pt_api_check_token_names). The names
+ * are read from the database as it is, beside a ptrackd that may be
+ * running; one that cannot be read is said and passed over: the start
+ * checks them again. */
+static int check_token_names(const pt_config_t *c, pt_error_t *err)
+{
+    char db[4096];
+    snprintf(db, sizeof(db), "%s/ptrack.db", c->data_dir);
+    if (c->n_tokens == 0 || access(db, F_OK) != 0)
+        return PT_OK;
+    char **names = NULL;
+    size_t n = 0;
+    pt_error_t e = {0};
+    if (pt_store_token_names_peek(db, &names, &n, &e) != PT_OK) {
+        pt_warn("the tokens made at run time were not read (%s): the start checks that the "
+                "file's tokens have other names",
+                e.message);
+        pt_error_clear(&e);
+        return PT_OK;
+    }
+    int rc = PT_OK;
+    for (size_t i = 0; i < c->n_tokens && rc == PT_OK; i++)
+        for (size_t j = 0; j < n && rc == PT_OK; j++)
+            if (strcmp(c->tokens[i].name, names[j]) == 0)
+                rc = pt_api_token_name_taken(i, names[j], false, err);
+    pt_token_names_free(names, n);
+    return rc;
+}
+
 /* limits.connections, or its default when the configuration leaves it 0. */
 static unsigned connections_allowed(const pt_config_t *c)
 {
@@ -1049,6 +1079,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
         return err->code;
     if (named)
         check_as_owner(&d->config);
+    if (named && check_token_names(&d->config, err) != PT_OK)
+        return err->code;
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)

@@ -33,6 +33,58 @@ void pt_stored_tokens_free(pt_stored_token_t *v, size_t n)
     free(v);
 }
 
+int pt_store_token_names_peek(const char *path, char ***out, size_t *n, pt_error_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char **v = NULL;
+    size_t len = 0;
+    int result = PT_OK;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        result = pt_error_set(err, PT_ESTORAGE, "cannot open %s: %s", path,
+                              db ? sqlite3_errmsg(db) : "out of memory");
+        goto done;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_prepare_v2(db, "SELECT name FROM tokens WHERE revoked_at IS NULL ORDER BY name", -1,
+                           &st, NULL) != SQLITE_OK) {
+        result = pt_sqlite_error(err, db, "reading the tokens");
+        goto done;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char **grown = realloc(v, (len + 1) * sizeof(*v));
+        if (!grown || !(grown[len] = strdup((const char *)sqlite3_column_text(st, 0)))) {
+            v = grown ? grown : v;
+            result = pt_error_set(err, PT_ENOMEM, "out of memory");
+            goto done;
+        }
+        v = grown;
+        len++;
+    }
+    if (rc != SQLITE_DONE)
+        result = pt_sqlite_error(err, db, "reading the tokens");
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (result != PT_OK) {
+        pt_token_names_free(v, len);
+        return result;
+    }
+    *out = v;
+    *n = len;
+    return PT_OK;
+}
+
+void pt_token_names_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 int pt_store_tokens_load(pt_store_t *s, pt_stored_token_t **out, size_t *n, pt_error_t *err)
 {
     *out = NULL;

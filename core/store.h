@@ -220,6 +220,14 @@ typedef struct {
 int pt_store_tokens_load(pt_store_t *s, pt_stored_token_t **out, size_t *n, pt_error_t *err);
 void pt_stored_tokens_free(pt_stored_token_t *v, size_t n);
 
+/* The names of the tokens made at run time and not revoked, read from the
+ * database file at path, opened read-only, without a store: for
+ * --check-config, beside a ptrackd that may hold the store. Ownership: the
+ * caller frees *out with pt_token_names_free. Returns PT_OK, or
+ * PT_ESTORAGE / PT_ENOMEM with err set. */
+int pt_store_token_names_peek(const char *path, char ***out, size_t *n, pt_error_t *err);
+void pt_token_names_free(char **v, size_t n);
+
 /* Writes for the tokens; queue them with pt_store_write. Ownership: t is
  * copied. Thread: any.
  * - create stores t as a new token (created_at is the write's time, and on
