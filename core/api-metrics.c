@@ -163,6 +163,35 @@ static void plugin_figures(pt_buf_t *b, pt_plugins_t *plugins)
     cJSON_Delete(list);
 }
 
+/* What the HTTP layer did before any route: connections, and the errors
+ * it answered itself, which ptrack_http_requests_total does not count. */
+static void http_figures(pt_buf_t *b, const pt_http_counts_t *n)
+{
+    header(b, "ptrack_http_connections", "gauge", "Connections open.");
+    pt_buf_printf(b, "ptrack_http_connections %zu\n", n->open);
+    header(b, "ptrack_http_connections_total", "counter",
+           "Connections accepted and served (closed = those accepted and closed at once, over "
+           "limits.connections, or closed unanswered when accept failed).");
+    pt_buf_printf(b, "ptrack_http_connections_total{closed=\"no\"} %llu\n",
+                  (unsigned long long)n->accepted);
+    pt_buf_printf(b, "ptrack_http_connections_total{closed=\"over_limit\"} %llu\n",
+                  (unsigned long long)n->over_limit);
+    pt_buf_printf(b, "ptrack_http_connections_total{closed=\"accept_failed\"} %llu\n",
+                  (unsigned long long)n->dropped);
+    header(b, "ptrack_http_accept_failures_total", "counter",
+           "Accepts that failed (out of descriptors, of kernel memory).");
+    pt_buf_printf(b, "ptrack_http_accept_failures_total %llu\n",
+                  (unsigned long long)n->accept_failures);
+    header(b, "ptrack_http_refused_total", "counter",
+           "Requests the HTTP layer answered with an error before any route (malformed, a header "
+           "or body over its limit, a timeout), by status and code.");
+    for (size_t i = 0; i < n->n_refused; i++) {
+        pt_buf_printf(b, "ptrack_http_refused_total{status=\"%d\",code=\"", n->refused[i].status);
+        label(b, n->refused[i].code);
+        pt_buf_printf(b, "\"} %llu\n", (unsigned long long)n->refused[i].count);
+    }
+}
+
 static void on_figures(pt_read_t *r)
 {
     pt_call_t *call = r->data;
@@ -179,6 +208,8 @@ static void on_figures(pt_read_t *r)
     store_figures(&b, api->opts.store);
     if (api->opts.plugins)
         plugin_figures(&b, api->opts.plugins);
+    pt_http_counts_t counts = pt_http_request_server_counts(call->req);
+    http_figures(&b, &counts);
     /* This request is counted before the counters are written, so that the
      * answer includes itself. */
     pt_api_count(call, 200);

@@ -256,6 +256,8 @@ struct pt_http_server_s {
     uint64_t accept_report_at, accept_failing_since;
     pt_http_accept_report_cb accept_report;
     void *accept_report_ud;
+    /* Since the start, for /metrics (pt_http_server_counts). */
+    pt_http_counts_t counts;
     conn_t *conns;
     size_t nconns;
     bool shutting_down;
@@ -903,6 +905,22 @@ static void conn_write_response(conn_t *c, int status, const char *content_type,
     sb_free(&b);
 }
 
+/* Counts an answer of the server's own, by status and code; the codes are
+ * the server's string constants, so a pointer tells one from another. */
+static void count_refusal(pt_http_counts_t *n, int status, const char *code)
+{
+    size_t i = 0;
+    while (i < n->n_refused && (n->refused[i].status != status || n->refused[i].code != code))
+        i++;
+    if (i == n->n_refused) {
+        if (i == PT_HTTP_REFUSAL_KINDS)
+            return;
+        n->refused[i] = (pt_http_refusal_t){.status = status, .code = code};
+        n->n_refused++;
+    }
+    n->refused[i].count++;
+}
+
 /* Answers with one of the server's own JSON errors and closes. */
 static void conn_fail(conn_t *c, int status, const char *code, const char *msg)
 {
@@ -911,6 +929,7 @@ static void conn_fail(conn_t *c, int status, const char *code, const char *msg)
         return;
     c->keep_alive = false;
     c->state = CS_DRAIN;
+    count_refusal(&c->srv->counts, status, code);
     conn_timer(c, TK_LINGER, LINGER_MS);
     body_fail(c, status == 413 ? UV_E2BIG : status == 408 ? UV_ETIMEDOUT : UV_EPROTO);
     json_escape(esc, sizeof esc, msg);
@@ -1633,9 +1652,12 @@ static void conn_open(listener_t *l, int fd)
     /* Over the limit the connection is accepted and closed at once, rather
      * than left in the backlog where the client would wait without a word. */
     if (srv->shutting_down || srv->nconns > srv->limits.max_connections) {
+        if (!srv->shutting_down)
+            srv->counts.over_limit++;
         conn_close(c);
         return;
     }
+    srv->counts.accepted++;
     if (l->kind == PT_PEER_TCP) {
         uv_tcp_nodelay(&c->h.tcp, 1);
     } else {
@@ -1737,6 +1759,8 @@ static void accept_failed(listener_t *l, int err)
     srv->accept_error = -err;
     srv->accept_failures++;
     srv->accept_dropped += dropped;
+    srv->counts.accept_failures++;
+    srv->counts.dropped += dropped;
     if (!srv->accept_failing) {
         srv->accept_failing = true;
         srv->accept_failing_since = now;
@@ -1789,6 +1813,13 @@ int pt_http_server_new(uv_loop_t *loop, const pt_http_limits_t *limits, pt_http_
     limits_apply(srv, limits);
     *out = srv;
     return 0;
+}
+
+pt_http_counts_t pt_http_server_counts(const pt_http_server_t *srv)
+{
+    pt_http_counts_t n = srv->counts;
+    n.open = srv->nconns;
+    return n;
 }
 
 void pt_http_server_set_accept_report(pt_http_server_t *srv, pt_http_accept_report_cb report,
@@ -2221,6 +2252,11 @@ bool pt_http_query_at(const pt_http_request_t *req, size_t i, const char **name,
     *name = r->q_pairs[i * 2];
     *value = r->q_pairs[i * 2 + 1];
     return true;
+}
+
+pt_http_counts_t pt_http_request_server_counts(const pt_http_request_t *req)
+{
+    return pt_http_server_counts(((const req_t *)req)->conn->srv);
 }
 
 bool pt_http_request_connected(const pt_http_request_t *req)

@@ -93,6 +93,30 @@ typedef struct {
 typedef void (*pt_http_accept_report_cb)(const pt_http_accept_report_t *rep, void *ud);
 void pt_http_server_set_accept_report(pt_http_server_t *srv, pt_http_accept_report_cb report,
                                       void *ud);
+/* What the server did with connections and requests since it was made,
+ * for /metrics. */
+#define PT_HTTP_REFUSAL_KINDS 16
+typedef struct {
+    int status;       /* 400, 408, 413, 431, 503, 505 */
+    const char *code; /* the error's code ("payload_too_large"): a constant */
+    uint64_t count;
+} pt_http_refusal_t;
+typedef struct {
+    size_t open;              /* connections open now */
+    uint64_t accepted;        /* connections accepted and served */
+    uint64_t over_limit;      /* accepted and closed at once: limits.connections */
+    uint64_t accept_failures; /* accepts that failed (EMFILE, ENOBUFS, ...) */
+    uint64_t dropped;         /* connections closed unanswered when accept failed */
+    /* Requests the server answered itself with an error, before any
+     * handler (a malformed request, a header or body over its limit, a
+     * timeout), by status and code; the handler's answers are not here. */
+    pt_http_refusal_t refused[PT_HTTP_REFUSAL_KINDS];
+    size_t n_refused;
+} pt_http_counts_t;
+pt_http_counts_t pt_http_server_counts(const pt_http_server_t *srv);
+/* The same, of the server that received req. */
+pt_http_counts_t pt_http_request_server_counts(const pt_http_request_t *req);
+
 /* Listens on a Unix socket: an existing socket file at path is replaced; the
  * socket is created with mode 0600 (umask 077) unless mode says otherwise.
  * Returns 0 or a negative libuv error. */

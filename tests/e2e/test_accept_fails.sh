@@ -34,6 +34,11 @@ check_true "with how many more failed" grep -Eq \
 check_eq "no client is said closed, none was" 0 \
     "$(grep -c 'closed unanswered' "$PT_TMP/ptrackd.log")"
 
+api GET /metrics
+check_contains "/metrics counts the 5 failures" "ptrack_http_accept_failures_total 5" "$BODY"
+check_contains "and no connection closed unanswered" \
+    'ptrack_http_connections_total{closed="accept_failed"} 0' "$BODY"
+
 pt_step "the pauses held it back: 5 failures take at least 0.4 s"
 check_true "the wait is logged over 0.4 s" awk '
     /accepting connections again, after/ {

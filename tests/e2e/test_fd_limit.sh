@@ -161,6 +161,12 @@ api GET /v1/health
 check_status "the health" 200
 check_contains "and the log says that it accepts again" "accepting connections again" \
     "$(cat "$PT_TMP/ptrackd.log")"
+api GET /metrics
+closed_metric="$(sed -n 's/^ptrack_http_connections_total{closed="accept_failed"} //p' <<<"$BODY")"
+check_true "/metrics counts the clients closed unanswered ($closed_metric)" \
+    test "${closed_metric:-0}" -ge "$closed"
+failures_metric="$(sed -n 's/^ptrack_http_accept_failures_total //p' <<<"$BODY")"
+check_true "and the failed accepts ($failures_metric)" test "${failures_metric:-0}" -ge 1
 pt_stop
 check_eq "ptrackd stops with 0" 0 "$PT_STOP_RC"
 pt_finish

@@ -185,6 +185,18 @@ check_eq "three answers, the third closes" "keep-alive keep-alive close" "$(cat 
 pt_step "/metrics is valid Prometheus text"
 api POST /v1/proposals '{"title":"指标里的建议"}'
 api GET /v1/nothing
+# Two requests the HTTP layer refuses before any route: it counts them
+# apart from the routes' answers.
+for bad in 'GARBAGE\r\n\r\n' 'GET /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n'; do
+    env python3 - "$PT_SOCK" "$bad" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+s.settimeout(5)
+print(s.recv(200).split(b"\r\n")[0].decode())
+PY
+done
 as_viewer GET /metrics
 check_status "a viewer reads /metrics" 200
 check_contains "in the text format" "text/plain; version=0.0.4" "$(hdr Content-Type)"
@@ -224,6 +236,14 @@ for want in ("ptrack_http_requests_total", "ptrack_http_request_duration_seconds
 assert any(l.startswith('route="/v1/proposals",method="POST",status="201"') for n, l, v in samples
            if n == "ptrack_http_requests_total"), "the create is not counted"
 assert [v for n, l, v in samples if n == "ptrack_proposals" and l == 'status="submitted"'] == [1.0]
+refused = {l: v for n, l, v in samples if n == "ptrack_http_refused_total"}
+assert refused.get('status="400",code="bad_request"') == 2.0, "refusals: %r" % refused
+# The 300 slow clients above, each ended by the header timeout.
+assert refused.get('status="408",code="request_timeout"', 0) >= 300, "refusals: %r" % refused
+conns = {l: v for n, l, v in samples if n == "ptrack_http_connections_total"}
+assert conns.get('closed="no"', 0) >= 5 and conns.get('closed="over_limit"') == 0.0, conns
+assert [v for n, l, v in samples if n == "ptrack_http_connections"][0] >= 1
+assert [v for n, l, v in samples if n == "ptrack_http_accept_failures_total"] == [0.0]
 print("valid")
 PY
 )"
