@@ -23,6 +23,12 @@
 #include "width.h"
 
 #define WRAP_WIDTH 80
+/* The card fits a terminal of this many columns (the replies' table wraps
+ * its cells to). */
+#define LINE_WIDTH 100
+/* A unit or a 文号 wraps at no fewer columns than this (six Chinese
+ * characters), however long the other is. */
+#define REPLY_WRAP_MIN 12
 /* Co-signers wider than this go below the table, wrapped. */
 #define CO_SIGNERS_INLINE 60
 
@@ -294,6 +300,49 @@ static void print_units(const cJSON *units)
     }
 }
 
+/* Makes the replies' table fit LINE_WIDTH columns at an indent of 2 by
+ * wrapping cells in their columns rather than cutting them, the least
+ * harmful first: the time onto two lines (the hour under the date), then
+ * the category's meaning (a gloss on its letter), in lines of even length
+ * so that none holds a last character alone, down to its header's width;
+ * only then, when a unit's name and a 文号 are still too wide together,
+ * the wider of them in turn, down to REPLY_WRAP_MIN each. On an ordinary
+ * day both stay whole, as they are what a person looks for and quotes. */
+static void fit_replies(pt_table_t *t)
+{
+    enum { UNIT = 1, DOC = 2, AT = 4, CAT = 5, NCOLS = 6 };
+    size_t width[NCOLS], wrap[NCOLS] = {0};
+    size_t total = 2 + 2 * (NCOLS - 1);
+    for (size_t c = 0; c < NCOLS; c++) {
+        width[c] = pt_table_width(t, c);
+        total += width[c];
+    }
+    size_t over = total > LINE_WIDTH ? total - LINE_WIDTH : 0;
+    size_t date = strlen("2026-03-15");
+    if (over > 0 && width[AT] > date) {
+        /* It breaks at the blank: the column is the date's width then. */
+        wrap[AT] = date;
+        over = over > width[AT] - date ? over - (width[AT] - date) : 0;
+        width[AT] = date;
+    }
+    size_t cat_min = pt_text_width("类别 category");
+    if (over > 0 && width[CAT] > cat_min) {
+        size_t room = width[CAT] > over + cat_min ? width[CAT] - over : cat_min;
+        size_t lines = (width[CAT] + room - 1) / room;
+        size_t even = (width[CAT] + lines - 1) / lines + 1;
+        wrap[CAT] = even < room && even >= cat_min ? even : room;
+        over = over > width[CAT] - room ? over - (width[CAT] - room) : 0;
+    }
+    while (over > 0 && (width[UNIT] > REPLY_WRAP_MIN || width[DOC] > REPLY_WRAP_MIN)) {
+        size_t c = width[UNIT] >= width[DOC] && width[UNIT] > REPLY_WRAP_MIN ? UNIT : DOC;
+        wrap[c] = --width[c];
+        over--;
+    }
+    for (size_t c = 0; c < NCOLS; c++)
+        if (wrap[c])
+            pt_table_set_wrap(t, c, wrap[c]);
+}
+
 /* The replies as a table, so that their units, 文号, kinds, times and
  * categories line up whatever their widths; each one's text follows its
  * line, wrapped. The category, with its meaning the widest cell, comes
@@ -337,6 +386,7 @@ static void print_replies(const cJSON *replies)
             pt_buf_free(&b);
         }
     }
+    fit_replies(t);
     section("答复 Replies");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);

@@ -23,6 +23,7 @@ struct pt_table_s {
     cell_t *header; /* NULL: no header row */
     size_t *max;    /* 0: no limit */
     bool *right;
+    size_t *wrap;   /* 0: one line per cell */
     size_t fit_col; /* the column that fits (pt_table_set_fit); ncols: none */
     size_t fit_line, fit_min, fit_max;
     cell_t *cells; /* rows * ncols, row-major */
@@ -58,9 +59,11 @@ pt_table_t *pt_table_new(size_t ncols, const char *const *header)
     t->fit_col = ncols;
     t->max = pt_xmalloc(ncols * sizeof *t->max);
     t->right = pt_xmalloc(ncols * sizeof *t->right);
+    t->wrap = pt_xmalloc(ncols * sizeof *t->wrap);
     for (size_t i = 0; i < ncols; i++) {
         t->max[i] = 0;
         t->right[i] = false;
+        t->wrap[i] = 0;
     }
     if (header) {
         t->header = pt_xmalloc(ncols * sizeof *t->header);
@@ -87,6 +90,7 @@ void pt_table_free(pt_table_t *t)
     free(t->cells);
     free(t->max);
     free(t->right);
+    free(t->wrap);
     free(t);
 }
 
@@ -109,6 +113,12 @@ void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min)
     t->fit_min = min;
     t->fit_max = t->max[col];
     t->max[col] = 0;
+}
+
+void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width)
+{
+    if (col < t->ncols)
+        t->wrap[col] = width;
 }
 
 size_t pt_table_width(const pt_table_t *t, size_t col)
@@ -179,39 +189,107 @@ void pt_table_note(pt_table_t *t, const char *text)
     *note = pt_buf_take(&b);
 }
 
+/* The lines of a cell of column c: its text, or in a wrapping column
+ * the lines it wraps into (kept in *b), with their count. */
+static size_t cell_lines(const pt_table_t *t, size_t c, const cell_t *cell, pt_buf_t *b,
+                         const char **first)
+{
+    *first = cell->text;
+    /* A header is never wrapped: the column is at least as wide. */
+    if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] || cell == &t->header[c])
+        return 1;
+    pt_text_wrap(b, cell->text, 0, t->wrap[c]);
+    size_t n = 0;
+    for (char *nl = b->s; (nl = strchr(nl, '\n')) != NULL; nl++) {
+        *nl = '\0';
+        n++;
+    }
+    *first = b->s;
+    return n ? n : 1;
+}
+
+/* Line `k` of a cell whose lines cell_lines made: NULL past the last. */
+static const char *cell_line(const char *first, size_t n, size_t k)
+{
+    if (k >= n)
+        return NULL;
+    while (k-- > 0)
+        first += strlen(first) + 1;
+    return first;
+}
+
 static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widths, size_t last,
                       FILE *out, size_t indent)
 {
-    pt_buf_t line = {0};
-    pt_text_pad(&line, indent);
+    pt_buf_t *wrapped = pt_xmalloc((last + 1) * sizeof *wrapped);
+    const char **firsts = pt_xmalloc((last + 1) * sizeof *firsts);
+    size_t *counts = pt_xmalloc((last + 1) * sizeof *counts);
+    size_t nlines = 1;
+    memset(wrapped, 0, (last + 1) * sizeof *wrapped);
     for (size_t c = 0; c <= last; c++) {
-        const cell_t *cell = &row[c];
-        size_t w = cell->width;
-        pt_buf_t cut = {0};
-        const char *text = cell->text;
-        /* Only the fitting column has cells wider than it. */
-        if (text && w > widths[c]) {
-            w = pt_text_truncate(&cut, text, widths[c]);
-            text = pt_buf_str(&cut);
-        }
-        size_t gap = widths[c] - w;
-        if (c > 0)
-            pt_buf_puts(&line, "  ");
-        if (t->right[c])
-            pt_text_pad(&line, gap);
-        if (text)
-            pt_buf_puts(&line, text);
-        pt_buf_free(&cut);
-        /* The last column is left ragged: padding it would only add
-         * trailing blanks. */
-        if (!t->right[c] && c < last)
-            pt_text_pad(&line, gap);
+        counts[c] = cell_lines(t, c, &row[c], &wrapped[c], &firsts[c]);
+        if (counts[c] > nlines)
+            nlines = counts[c];
     }
-    /* A row whose last cells are empty could still end in blanks. */
-    while (line.len > 0 && line.s[line.len - 1] == ' ')
-        line.s[--line.len] = '\0';
-    fprintf(out, "%s\n", pt_buf_str(&line));
-    pt_buf_free(&line);
+    for (size_t k = 0; k < nlines; k++) {
+        pt_buf_t line = {0};
+        pt_text_pad(&line, indent);
+        for (size_t c = 0; c <= last; c++) {
+            const char *text = cell_line(firsts[c], counts[c], k);
+            size_t w = 0;
+            pt_buf_t cut = {0};
+            if (text) {
+                w = counts[c] > 1 ? pt_text_width(text) : row[c].width;
+                /* Only the fitting column has cells wider than it. */
+                if (w > widths[c]) {
+                    w = pt_text_truncate(&cut, text, widths[c]);
+                    text = pt_buf_str(&cut);
+                }
+            }
+            size_t gap = widths[c] - w;
+            if (c > 0)
+                pt_buf_puts(&line, "  ");
+            if (t->right[c])
+                pt_text_pad(&line, gap);
+            if (text)
+                pt_buf_puts(&line, text);
+            pt_buf_free(&cut);
+            /* The last column is left ragged: padding it would only add
+             * trailing blanks. */
+            if (!t->right[c] && c < last)
+                pt_text_pad(&line, gap);
+        }
+        /* A row whose last cells are empty could still end in blanks. */
+        while (line.len > 0 && line.s[line.len - 1] == ' ')
+            line.s[--line.len] = '\0';
+        fprintf(out, "%s\n", pt_buf_str(&line));
+        pt_buf_free(&line);
+    }
+    for (size_t c = 0; c <= last; c++)
+        pt_buf_free(&wrapped[c]);
+    free(wrapped);
+    free(firsts);
+    free(counts);
+}
+
+/* The columns a wrapping column takes: its header, and the widest line its
+ * cells wrap into. */
+static size_t wrapped_width(const pt_table_t *t, size_t col)
+{
+    size_t w = t->header ? t->header[col].width : 0;
+    for (size_t r = 0; r < t->rows; r++) {
+        const cell_t *cell = &t->cells[r * t->ncols + col];
+        pt_buf_t b = {0};
+        const char *line;
+        size_t n = cell_lines(t, col, cell, &b, &line);
+        for (size_t k = 0; k < n; k++) {
+            size_t lw = n > 1 ? pt_text_width(cell_line(line, n, k)) : cell->width;
+            if (lw > w)
+                w = lw;
+        }
+        pt_buf_free(&b);
+    }
+    return w;
 }
 
 void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
@@ -219,7 +297,7 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
     size_t *widths = pt_xmalloc(t->ncols * sizeof *widths);
     size_t used = indent;
     for (size_t c = 0; c < t->ncols; c++) {
-        widths[c] = pt_table_width(t, c);
+        widths[c] = t->wrap[c] ? wrapped_width(t, c) : pt_table_width(t, c);
         if (c != t->fit_col)
             used += widths[c] + (c > 0 ? 2 : 0);
     }

@@ -31,6 +31,11 @@ void pt_table_set_max(pt_table_t *t, size_t col, size_t max);
  * its cells are cut to that when the table is printed. One column of a
  * table may fit so: the title of a list, whose other cells are short. */
 void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min);
+/* Wraps the column's cells (not its header) at `width` columns: a wider
+ * cell goes on, broken as pt_text_wrap breaks text, on lines of its own
+ * below, in its column, the row's other cells empty there; so nothing of
+ * it is lost and the columns stay aligned. 0: no wrapping. */
+void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width);
 /* The columns the column takes as the table stands: its widest cell or
  * its header, before a fit cuts it. */
 size_t pt_table_width(const pt_table_t *t, size_t col);

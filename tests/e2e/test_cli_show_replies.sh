@@ -42,7 +42,10 @@ check_eq "the [n], unit, 文号, kind, time and category of each reply start at 
 check_contains "the first reply's text follows its line, under the unit" \
     "$(printf '  [1]  省水利厅          晋水函〔2026〕15号  首次答复   ')" "$REPLIES"
 check_contains "... wrapped under the unit" "$(printf '\n       已纳入全省农村供水保障规划。\n  [2]')" "$REPLIES"
-check_contains "the category with its meaning" "C类（因条件限制需以后解决）" "$REPLIES"
+# Wrapped in its column when the line is too long for it: its lines joined.
+check_contains "the category with its meaning" "C类（因条件限制需以后解决）" \
+    "$(printf '%s\n' "$REPLIES" | awk '/\[2\]/ {on = 1} /\[3\]/ {on = 0} on {print $NF}' |
+        tr -d '\n')"
 
 pt_stop
 pt_finish
