@@ -26,6 +26,172 @@ static const pt_opt_t edit_opts[] = {
     {0},
 };
 
+/* Prints what an edit did: the proposal with --json, else its new version,
+ * or that nothing changed when the version is still `at`, the one the
+ * patch was sent to. `read` is the version ptrack read before it, when a
+ * change of someone else's came in between (else -1): said, so that the
+ * person does not take that change for theirs. */
+static void report_edit(pt_cli_t *cli, long long id, const cJSON *proposal, double at, double read)
+{
+    double after = pt_json_num(proposal, "version", 0);
+    if (cli->json) {
+        pt_json_print(proposal, stdout);
+        return;
+    }
+    if (after == at)
+        printf("#%lld  未修改 unchanged: 字段已是这些值 the fields already held these values  "
+               "版本 version %.0f",
+               id, after);
+    else
+        printf("#%lld  已修改 updated  版本 version %.0f", id, after);
+    if (read >= 0)
+        printf("  (其间另有修改 another change came in first, to other fields: version %.0f→%.0f)",
+               read, at);
+    printf("\n");
+}
+
+/* With --if-match: the patch applies at that version or not at all, and a
+ * refusal says why (context.c). */
+static int patch_at(pt_cli_t *cli, long long id, const char *path, const cJSON *patch,
+                    const char *if_match, long long version)
+{
+    pt_response_t resp;
+    int rc = pt_cli_call(cli, "PATCH", path, patch, &(pt_request_opts_t){.if_match = if_match},
+                         &resp, NULL);
+    if (rc == PT_EXIT_OK)
+        report_edit(cli, id, resp.json, (double)version, -1);
+    pt_response_free(&resp);
+    return rc;
+}
+
+static bool same_value(const cJSON *a, const cJSON *b)
+{
+    bool a_none = !a || cJSON_IsNull(a), b_none = !b || cJSON_IsNull(b);
+    if (a_none || b_none)
+        return a_none && b_none;
+    return cJSON_Compare(a, b, true);
+}
+
+/* Adds to *names (", " between) the members of a merge patch whose values
+ * differ between two states of the proposal, old and now: an object of the
+ * patch (custom) member by member, as the patch merges it, so that a change
+ * to another member of custom is not one to this one. A member whose value
+ * now is already what the patch gives is no clash either. */
+static void clashes(const cJSON *patch, const cJSON *old, const cJSON *now, const char *prefix,
+                    pt_buf_t *names)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, patch)
+    {
+        const cJSON *o = pt_json_get(old, m->string), *n = pt_json_get(now, m->string);
+        if (cJSON_IsObject(m) && (!o || cJSON_IsObject(o) || cJSON_IsNull(o)) &&
+            (!n || cJSON_IsObject(n) || cJSON_IsNull(n))) {
+            pt_buf_t sub = {0};
+            pt_buf_printf(&sub, "%s%s.", prefix, m->string);
+            clashes(m, o, n, pt_buf_str(&sub), names);
+            pt_buf_free(&sub);
+        } else if (!same_value(o, n) && !same_value(m, n)) {
+            /* By its Chinese label too, where a top-level field has one. */
+            const char *zh = *prefix ? NULL : pt_label_field(m->string);
+            pt_buf_printf(names, "%s%s%s%s%s", names->len ? ", " : "", zh ? zh : "", zh ? " " : "",
+                          prefix, m->string);
+        }
+    }
+}
+
+/* How many times a patch is sent again when other changes keep coming in
+ * between; past that the proposal is too busy to edit blind. */
+#define EDIT_TRIES 3
+
+/* Without --if-match: ptrack reads the proposal first and sends the patch
+ * with its version as If-Match, which tells whether the answer's version
+ * is this patch's alone. When someone else's change came in between (412),
+ * it reads the proposal again: if that change left the fields of the patch
+ * as they were, the patch is sent again at the new version (the two
+ * changes touch different fields, so nothing is lost and there is nothing
+ * to refuse), and the output says another change came first; if it changed
+ * one of them, nothing is sent, and the person is told which field and the
+ * version to give to --if-match to put their value over it, rather than
+ * overwrite the other person's change unseen. A proposal that cannot be
+ * read first is patched as it stands, as a write without If-Match is. */
+static int patch_current(pt_cli_t *cli, long long id, const char *path, const cJSON *patch)
+{
+    pt_response_t first, resp;
+    if (pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &first) != 0 ||
+        !pt_cli_answer_ok(&first) || pt_json_num(first.json, "version", -1) < 1) {
+        pt_response_free(&first);
+        int rc = pt_cli_call(cli, "PATCH", path, patch, NULL, &resp, NULL);
+        if (rc == PT_EXIT_OK) {
+            /* Nothing to compare with: whether it changed is not known. */
+            if (cli->json)
+                pt_json_print(resp.json, stdout);
+            else
+                printf("#%lld  已修改 updated  版本 version %.0f\n", id,
+                       pt_json_num(resp.json, "version", 0));
+        }
+        pt_response_free(&resp);
+        return rc;
+    }
+    double read = pt_json_num(first.json, "version", 0), at = read;
+    int rc = PT_EXIT_OK;
+    for (int tries = 1;; tries++) {
+        char version[32];
+        snprintf(version, sizeof version, "%.0f", at);
+        if (pt_client_request(pt_cli_client(cli), "PATCH", path, patch,
+                              &(pt_request_opts_t){.if_match = version}, &resp) == 0 &&
+            pt_cli_answer_ok(&resp)) {
+            report_edit(cli, id, resp.json, at, at != read ? read : -1);
+            break;
+        }
+        const cJSON *err = pt_json_get(resp.json, "error");
+        const char *code = pt_json_str(err, "code");
+        if (resp.transport != PT_TRANSPORT_OK || resp.status != 412 || !code ||
+            strcmp(code, "version_conflict") != 0) {
+            rc = pt_cli_report(cli, &resp, NULL);
+            break;
+        }
+        /* Someone else's change came in: what did it change? */
+        pt_response_t now;
+        if (pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &now) != 0 ||
+            !pt_cli_answer_ok(&now)) {
+            rc = pt_cli_report(cli, &now, NULL);
+            pt_response_free(&now);
+            break;
+        }
+        double current = pt_json_num(now.json, "version", 0);
+        pt_buf_t names = {0};
+        clashes(patch, first.json, now.json, "", &names);
+        if (names.len || tries == EDIT_TRIES) {
+            if (cli->json)
+                pt_json_print(resp.json, stdout);
+            if (names.len)
+                fprintf(stderr,
+                        "ptrack: 已被他人修改，未修改：another change to proposal %lld came in "
+                        "while this one was sent (version %.0f→%.0f), and it changed %s too; "
+                        "nothing was changed. Look at it (ptrack show %lld, ptrack history "
+                        "%lld) and edit again, or give --if-match %.0f to put these values "
+                        "over it\n",
+                        id, read, current, pt_buf_str(&names), id, id, current);
+            else
+                fprintf(stderr,
+                        "ptrack: 已被他人修改，未修改：proposal %lld kept changing while this "
+                        "edit was sent (version %.0f→%.0f); nothing was changed: try again\n",
+                        id, read, current);
+            pt_buf_free(&names);
+            pt_response_free(&now);
+            rc = PT_EXIT_REFUSED;
+            break;
+        }
+        pt_buf_free(&names);
+        pt_response_free(&now);
+        pt_response_free(&resp);
+        at = current;
+    }
+    pt_response_free(&resp);
+    pt_response_free(&first);
+    return rc;
+}
+
 static int edit(pt_cli_t *cli, const pt_args_t *args)
 {
     long long id, version;
@@ -68,32 +234,9 @@ static int edit(pt_cli_t *cli, const pt_args_t *args)
     pt_fields_proposal_input(cli, patch);
 
     char path[64];
-    pt_response_t resp;
     snprintf(path, sizeof path, "/v1/proposals/%lld", id);
-    /* A patch that changes nothing is answered 200 without a new version
-     * (api.md): the version before it tells the person whether anything
-     * changed. With --if-match the patch applies only at that version. */
-    double before = if_match ? (double)version : -1;
-    if (!if_match && !cli->json &&
-        pt_client_request(pt_cli_client(cli), "GET", path, NULL, NULL, &resp) == 0) {
-        if (pt_cli_answer_ok(&resp))
-            before = pt_json_num(resp.json, "version", -1);
-        pt_response_free(&resp);
-    }
-    rc = pt_cli_call(cli, "PATCH", path, patch, &(pt_request_opts_t){.if_match = if_match}, &resp,
-                     NULL);
-    if (rc == PT_EXIT_OK) {
-        double after = pt_json_num(resp.json, "version", 0);
-        if (cli->json)
-            pt_json_print(resp.json, stdout);
-        else if (after == before)
-            printf("#%lld  未修改 unchanged: 字段已是这些值 the fields already held these values  "
-                   "版本 version %.0f\n",
-                   id, after);
-        else
-            printf("#%lld  已修改 updated  版本 version %.0f\n", id, after);
-    }
-    pt_response_free(&resp);
+    rc = if_match ? patch_at(cli, id, path, patch, if_match, version)
+                  : patch_current(cli, id, path, patch);
     cJSON_Delete(patch);
     return rc;
 }
@@ -111,6 +254,12 @@ const pt_command_t pt_cmd_edit = {
                    "--set key=null does (the title cannot be cleared). A dotted key sets one\n"
                    "member of an object: --set custom.联系人=张三. Prints the new version, or\n"
                    "未修改 unchanged when the fields already held the values given.\n"
+                   "\n"
+                   "Without --if-match, the patch is sent at the version ptrack reads first. A\n"
+                   "change of someone else's that comes in between and leaves these fields as\n"
+                   "they were is kept, and the line says it came first; one that sets one of\n"
+                   "them stops the edit (exit 1), naming the field and the version to give to\n"
+                   "--if-match to overwrite it.\n"
                    "\n"
                    "Examples:\n"
                    "  ptrack edit 12 --title 关于进一步加强农村饮水安全保障的建议\n"
