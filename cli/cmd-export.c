@@ -276,6 +276,58 @@ static void stop_message(const download_t *d, int sig)
 }
 
 /* Removes what a failed export left behind. */
+/* The directory part of path ("." for a bare name), in b. */
+static const char *dir_of(pt_buf_t *b, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    pt_buf_reset(b);
+    if (!slash)
+        pt_buf_puts(b, ".");
+    else if (slash == path)
+        pt_buf_puts(b, "/");
+    else
+        pt_buf_add(b, path, (size_t)(slash - path));
+    return pt_buf_str(b);
+}
+
+/* Says on stderr that the output could not be opened, err saying why,
+ * `tail` after it. The bare errno of a symlink names neither where it
+ * points nor what is missing there ("No such file or directory" for a link
+ * into a directory that is gone): the link's target is named, and when the
+ * file's directory does not exist, that directory, which is what to
+ * make or correct. */
+static void say_cannot_write(const download_t *d, int err, const char *tail)
+{
+    const char *target = d->target ? d->target : "the output";
+    pt_buf_t where = {0}, dir = {0}, joined = {0};
+    char to[4096];
+    ssize_t n = d->target ? readlink(d->target, to, sizeof to - 1) : -1;
+    const char *file = d->target;
+    if (n > 0) {
+        to[n] = '\0';
+        pt_buf_printf(&where, " (a symbolic link to %s)", to);
+        /* A relative target is relative to the link's own directory. */
+        if (to[0] == '/' || !strchr(d->target, '/')) {
+            pt_buf_puts(&joined, to);
+        } else {
+            pt_buf_t ld = {0};
+            pt_buf_printf(&joined, "%s/%s", dir_of(&ld, d->target), to);
+            pt_buf_free(&ld);
+        }
+        file = pt_buf_str(&joined);
+    }
+    struct stat st;
+    if (file && err == ENOENT && stat(dir_of(&dir, file), &st) != 0 && errno == ENOENT)
+        fprintf(stderr, "ptrack export: cannot write %s%s: its directory %s does not exist%s\n",
+                target, pt_buf_str(&where), pt_buf_str(&dir), tail);
+    else
+        fprintf(stderr, "ptrack export: cannot write %s%s: %s%s\n", target, pt_buf_str(&where),
+                strerror(err), tail);
+    pt_buf_free(&where);
+    pt_buf_free(&dir);
+    pt_buf_free(&joined);
+}
+
 static void discard(download_t *d)
 {
     if (d->out && d->out != stdout)
@@ -401,8 +453,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         stop_message(&d, stopped_by);
         rc = 128 + stopped_by;
     } else if (d.failed) {
-        fprintf(stderr, "ptrack export: cannot write %s: %s (nothing was written)\n",
-                d.target ? d.target : "the output", strerror(d.fail_errno));
+        say_cannot_write(&d, d.fail_errno, " (nothing was written)");
         discard(&d);
         rc = PT_EXIT_SERVER;
     } else if (crc != CURLE_OK) {
@@ -414,8 +465,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         discard(&d);
         rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body), d.error_body.len);
     } else if (!d.opened && !open_output(&d)) {
-        fprintf(stderr, "ptrack export: cannot write %s: %s\n", d.target ? d.target : "the output",
-                strerror(d.fail_errno));
+        say_cannot_write(&d, d.fail_errno, "");
         rc = PT_EXIT_SERVER;
     } else if (d.out == stdout) {
         rc = fflush(stdout) == 0 ? PT_EXIT_OK : PT_EXIT_SERVER;
