@@ -4,6 +4,7 @@
 #include "changes.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -22,6 +23,23 @@ static const char *label_or_key(const char *key)
 {
     const char *zh = pt_label_field(key);
     return zh ? zh : key;
+}
+
+/* Marks what is appended between them as a name (changes.h). */
+static void name_open(pt_buf_t *b)
+{
+    pt_buf_putc(b, PT_CHANGE_NAME_OPEN);
+}
+static void name_close(pt_buf_t *b)
+{
+    pt_buf_putc(b, PT_CHANGE_NAME_CLOSE);
+}
+/* Appends s cleaned, marked as a name. */
+static void name(pt_buf_t *b, const char *s)
+{
+    name_open(b);
+    pt_text_clean(b, s ? s : "?");
+    name_close(b);
 }
 
 static void emit(pt_change_part_fn fn, void *ctx, pt_buf_t *b)
@@ -47,7 +65,24 @@ static void scalar(const char *key, const cJSON *to, pt_buf_t *b)
             v = pt_label_kind(v);
         else if (strcmp(key, "submitter_type") == 0)
             v = pt_label_submitter(v);
-        pt_text_clean(b, *v ? v : "\"\"");
+        if (strcmp(key, "returned_by") == 0 && *v) {
+            name(b, v);
+        } else if (strcmp(key, "awaiting_replies") == 0 && *v) {
+            /* The units that have not replied, joined with 、 by ptrackd. */
+            for (const char *u = v; *u;) {
+                const char *sep = strstr(u, "、");
+                size_t len = sep ? (size_t)(sep - u) : strlen(u);
+                char *one = pt_xstrndup(u, len);
+                name(b, one);
+                free(one);
+                u += len;
+                if (sep) {
+                    pt_buf_puts(b, "、");
+                    u += strlen("、");
+                }
+            }
+        } else
+            pt_text_clean(b, *v ? v : "\"\"");
     } else if (cJSON_IsBool(to)) {
         pt_buf_puts(b, cJSON_IsTrue(to) ? "是" : "否");
     } else if (cJSON_IsNumber(to)) {
@@ -82,9 +117,9 @@ static const cJSON *find_by(const cJSON *list, const char *field, const char *s)
     return NULL;
 }
 
-/* Appends the strings of a that are not in b, "、"-separated; returns how
- * many. */
-static size_t strings_missing(pt_buf_t *out, const cJSON *a, const cJSON *b)
+/* Appends the strings of a that are not in b, "、"-separated, each marked
+ * as a name when `names`; returns how many. */
+static size_t strings_missing(pt_buf_t *out, const cJSON *a, const cJSON *b, bool names)
 {
     const cJSON *e;
     size_t n = 0;
@@ -94,7 +129,10 @@ static size_t strings_missing(pt_buf_t *out, const cJSON *a, const cJSON *b)
             continue;
         if (n++)
             pt_buf_puts(out, "、");
-        pt_text_clean(out, e->valuestring);
+        if (names)
+            name(out, e->valuestring);
+        else
+            pt_text_clean(out, e->valuestring);
     }
     return n;
 }
@@ -105,19 +143,20 @@ static void strings(const char *key, const cJSON *from, const cJSON *to, pt_chan
                     void *ctx, pt_buf_t *b)
 {
     const char *zh = label_or_key(key);
+    bool names = strcmp(key, "co_signers") == 0;
     if (cJSON_GetArraySize(from) == 0) {
         pt_buf_printf(b, "%s: ", zh);
-        if (!strings_missing(b, to, from))
+        if (!strings_missing(b, to, from, names))
             pt_buf_reset(b);
         emit(fn, ctx, b);
         return;
     }
     pt_buf_printf(b, "%s 增加: ", zh);
-    if (!strings_missing(b, to, from))
+    if (!strings_missing(b, to, from, names))
         pt_buf_reset(b);
     emit(fn, ctx, b);
     pt_buf_printf(b, "%s 去掉: ", zh);
-    if (!strings_missing(b, from, to))
+    if (!strings_missing(b, from, to, names))
         pt_buf_reset(b);
     emit(fn, ctx, b);
 }
@@ -136,10 +175,12 @@ static void recommendations(const cJSON *from, const cJSON *to, pt_buf_t *b)
 /* "省水利厅(主办)" */
 static void unit_name_role(pt_buf_t *b, const cJSON *u)
 {
-    const char *name = pt_json_str(u, "name"), *role = pt_json_str(u, "role");
-    pt_text_clean(b, name ? name : "?");
+    const char *unit = pt_json_str(u, "name"), *role = pt_json_str(u, "role");
+    name_open(b);
+    pt_text_clean(b, unit ? unit : "?");
     if (role)
-        pt_buf_printf(b, "(%s)", pt_label_role(role));
+        pt_buf_printf(b, "%c(%s)", PT_CHANGE_NAME_BREAK, pt_label_role(role));
+    name_close(b);
 }
 
 /* Whether member field of u is set (not null, not missing). */
@@ -176,12 +217,12 @@ static void units(const cJSON *from, const cJSON *to, pt_change_part_fn fn, void
     pt_buf_puts(b, "去掉承办单位: ");
     cJSON_ArrayForEach(u, from)
     {
-        const char *name = pt_json_str(u, "name");
-        if (!name || find_by(to, "name", name))
+        const char *unit = pt_json_str(u, "name");
+        if (!unit || find_by(to, "name", unit))
             continue;
         if (n++)
             pt_buf_puts(b, "、");
-        pt_text_clean(b, name);
+        name(b, unit);
     }
     if (!n)
         pt_buf_reset(b);
@@ -197,7 +238,7 @@ static void units(const cJSON *from, const cJSON *to, pt_change_part_fn fn, void
             continue;
         if (n++)
             pt_buf_puts(b, "、");
-        pt_text_clean(b, pt_json_str(u, "name"));
+        name(b, pt_json_str(u, "name"));
     }
     if (!n)
         pt_buf_reset(b);
@@ -210,7 +251,7 @@ static void units(const cJSON *from, const cJSON *to, pt_change_part_fn fn, void
             continue;
         const char *r0 = pt_json_str(was, "role"), *r1 = pt_json_str(u, "role");
         if (r0 && r1 && strcmp(r0, r1) != 0) {
-            pt_text_clean(b, pt_json_str(u, "name"));
+            name(b, pt_json_str(u, "name"));
             pt_buf_printf(b, ": %s→%s", pt_label_role(r0), pt_label_role(r1));
             emit(fn, ctx, b);
         }
@@ -218,7 +259,7 @@ static void units(const cJSON *from, const cJSON *to, pt_change_part_fn fn, void
         if (o1 && (!o0 || strcmp(o0, o1) != 0)) {
             const char *text = pt_json_str(u, "opinion");
             pt_buf_puts(b, "协办意见: ");
-            pt_text_clean(b, pt_json_str(u, "name"));
+            name(b, pt_json_str(u, "name"));
             if (text && *text) {
                 pt_buf_puts(b, ": ");
                 pt_text_clean(b, text);
@@ -243,11 +284,11 @@ static void replies(const cJSON *from, const cJSON *to, pt_change_part_fn fn, vo
         pt_buf_printf(b, "%s:", kind ? pt_label_reply_kind(kind) : label_or_key("replies"));
         if (unit) {
             pt_buf_puts(b, " ");
-            pt_text_clean(b, unit);
+            name(b, unit);
         }
         if (doc && *doc) {
             pt_buf_puts(b, " ");
-            pt_text_clean(b, doc);
+            name(b, doc); /* a 文号 is quoted whole too */
         }
         if (cat && *cat) {
             pt_buf_puts(b, " ");
@@ -273,7 +314,7 @@ static void feedback(const cJSON *from, const cJSON *to, pt_change_part_fn fn, v
         pt_buf_printf(b, "%s:", label_or_key("feedback"));
         if (person) {
             pt_buf_puts(b, " ");
-            pt_text_clean(b, person);
+            name(b, person);
         }
         if (sat)
             pt_buf_printf(b, " %s", pt_label_satisfaction(sat));

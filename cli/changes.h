@@ -13,6 +13,18 @@
 
 #include <cjson/cJSON.h>
 
+/* A name in a part (a unit's, with its role when it has one: 省水利厅(主办);
+ * a person's) and a reply's 文号 stand between these two bytes, so that whoever lays the
+ * part out can keep it whole: history wraps its note column between
+ * names, never inside one. They are control characters, which no value in
+ * a part holds (values are cleaned of them), so they mark nothing else;
+ * what prints a part as it is drops them. */
+#define PT_CHANGE_NAME_OPEN '\x1e'
+#define PT_CHANGE_NAME_CLOSE '\x1f'
+/* Inside a name, where it may break when it does not fit whole: between a
+ * unit's name and its role. */
+#define PT_CHANGE_NAME_BREAK '\x1d'
+
 /* Called with each part that tells a change, in order; part is valid
  * for the call only. */
 typedef void (*pt_change_part_fn)(void *ctx, const char *part);

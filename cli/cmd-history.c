@@ -48,43 +48,152 @@ static void new_line(note_lines_t *nl, const char *text, size_t w)
     nl->used = w;
 }
 
+/* A part's names (changes.h), so that the part wraps between them and
+ * never inside one. Each name is stood in for by as many U+E000 (a
+ * private-use character of one column) as it takes columns: pt_text_wrap
+ * breaks a run of such characters, as a run of ASCII, only where nothing
+ * else fits, which a name no wider than the column never needs; one wider
+ * is cut with … first. unmask() puts the names back. */
+#define MASK "\xee\x80\x80"
+
+typedef struct {
+    char **names; /* cleaned, cut to the column */
+    size_t *widths;
+    size_t n;
+} names_t;
+
+/* Appends one name (n bytes at s) to masked as its stand-in, cut to width
+ * first, or as text when keep. */
+static void mask_one(const char *s, size_t n, size_t width, bool keep, pt_buf_t *masked,
+                     names_t *names)
+{
+    pt_buf_t one = {0}, cut = {0};
+    pt_buf_add(&one, s, n);
+    size_t w = pt_text_truncate(&cut, pt_buf_str(&one), width);
+    pt_buf_free(&one);
+    if (keep || w == 0) {
+        pt_buf_puts(masked, pt_buf_str(&cut));
+        pt_buf_free(&cut);
+        return;
+    }
+    for (size_t i = 0; i < w; i++)
+        pt_buf_puts(masked, MASK);
+    names->names = pt_xrealloc(names->names, (names->n + 1) * sizeof *names->names);
+    names->widths = pt_xrealloc(names->widths, (names->n + 1) * sizeof *names->widths);
+    names->names[names->n] = pt_buf_take(&cut);
+    names->widths[names->n++] = w;
+}
+
+/* The part with its names stood in for, in *masked, and the names in
+ * *names. A name wider than the column (with the 、 after it, which may
+ * not start a line) whose pieces (a unit, its role) fit is stood in for
+ * piece by piece, with a blank between, where the line then breaks. A part that holds U+E000 of its
+ * own keeps its names as text (its marks dropped), so that no character of it is taken for one. */
+static void mask(const char *part, size_t width, pt_buf_t *masked, names_t *names)
+{
+    bool keep = strstr(part, MASK) != NULL;
+    while (*part) {
+        if (*part != PT_CHANGE_NAME_OPEN) {
+            if (*part != PT_CHANGE_NAME_CLOSE && *part != PT_CHANGE_NAME_BREAK)
+                pt_buf_putc(masked, *part);
+            part++;
+            continue;
+        }
+        const char *end = strchr(++part, PT_CHANGE_NAME_CLOSE);
+        size_t len = end ? (size_t)(end - part) : strlen(part);
+        const char *brk = memchr(part, PT_CHANGE_NAME_BREAK, len);
+        pt_buf_t whole = {0};
+        pt_buf_add(&whole, part, len);
+        if (brk)
+            pt_buf_replace(&whole, (char[]){PT_CHANGE_NAME_BREAK, '\0'}, "");
+        /* A 、 after it may not start the next line: it counts with it. */
+        const char *after = end ? end + 1 : "";
+        size_t tail = strncmp(after, "、", strlen("、")) == 0 ? 2 : 0;
+        if (brk && pt_text_width(pt_buf_str(&whole)) + tail > width) {
+            mask_one(part, (size_t)(brk - part), width, keep, masked, names);
+            pt_buf_putc(masked, ' ');
+            mask_one(brk + 1, len - (size_t)(brk + 1 - part), width, keep, masked, names);
+        } else {
+            mask_one(pt_buf_str(&whole), whole.len, width, keep, masked, names);
+        }
+        pt_buf_free(&whole);
+        part += len + (end ? 1 : 0);
+    }
+}
+
+/* Appends s to out with its stand-ins (mask) replaced by the names, in
+ * order; line breaks are kept. */
+static void unmask(const char *s, const names_t *names, pt_buf_t *out)
+{
+    size_t next = 0, left = 0;
+    while (*s) {
+        if (strncmp(s, MASK, strlen(MASK)) != 0) {
+            pt_buf_putc(out, *s++);
+            continue;
+        }
+        s += strlen(MASK);
+        if (left > 0) {
+            left--;
+        } else if (next < names->n) {
+            pt_buf_puts(out, names->names[next]);
+            left = names->widths[next++] - 1;
+        }
+    }
+}
+
+static void names_free(names_t *names)
+{
+    for (size_t i = 0; i < names->n; i++)
+        free(names->names[i]);
+    free(names->names);
+    free(names->widths);
+}
+
 /* Adds one part (a note, a change): on the last line after "; " when it
  * fits there, else on a line of its own; one wider than the column wraps
- * onto up to PART_LINES lines, the last cut with "…" when even they do
- * not hold it. */
-static void note_part(note_lines_t *nl, const char *part)
+ * onto up to PART_LINES lines, between names and never inside one, the
+ * last cut with "…" when even they do not hold it. */
+static void note_part(note_lines_t *nl, const char *raw)
 {
+    pt_buf_t masked = {0}, text = {0};
+    names_t names = {0};
+    mask(raw, nl->width, &masked, &names);
+    const char *part = pt_buf_str(&masked);
     size_t w = pt_text_width(part);
-    if (w == 0)
-        return;
-    if (nl->n > 0 && nl->used + 2 + w <= nl->width) {
-        pt_buf_printf(&nl->lines[nl->n - 1], "; %s", part);
+    unmask(part, &names, &text);
+    if (w == 0) {
+        /* nothing to tell */
+    } else if (nl->n > 0 && nl->used + 2 + w <= nl->width) {
+        pt_buf_printf(&nl->lines[nl->n - 1], "; %s", pt_buf_str(&text));
         nl->used += 2 + w;
-        return;
+    } else if (w <= nl->width) {
+        new_line(nl, pt_buf_str(&text), w);
+    } else {
+        pt_buf_t wrapped = {0};
+        pt_text_wrap(&wrapped, part, 0, nl->width);
+        pt_buf_reset(&text);
+        unmask(pt_buf_str(&wrapped), &names, &text);
+        const char *line = pt_buf_str(&text);
+        for (size_t k = 0; k < PART_LINES && *line; k++) {
+            const char *eol = strchr(line, '\n');
+            size_t len = eol ? (size_t)(eol - line) : strlen(line);
+            pt_buf_t one = {0}, cut = {0};
+            pt_buf_add(&one, line, len);
+            line = eol ? eol + 1 : line + len;
+            /* The last line allowed shows that more follows (cut to the
+             * column, it ends with "…" either way). */
+            if (k == PART_LINES - 1 && *line)
+                pt_buf_puts(&one, " …");
+            pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
+            new_line(nl, pt_buf_str(&cut), pt_text_width(pt_buf_str(&cut)));
+            pt_buf_free(&one);
+            pt_buf_free(&cut);
+        }
+        pt_buf_free(&wrapped);
     }
-    if (w <= nl->width) {
-        new_line(nl, part, w);
-        return;
-    }
-    pt_buf_t wrapped = {0};
-    pt_text_wrap(&wrapped, part, 0, nl->width);
-    const char *line = pt_buf_str(&wrapped);
-    for (size_t k = 0; k < PART_LINES && *line; k++) {
-        const char *eol = strchr(line, '\n');
-        size_t len = eol ? (size_t)(eol - line) : strlen(line);
-        pt_buf_t one = {0}, cut = {0};
-        pt_buf_add(&one, line, len);
-        line = eol ? eol + 1 : line + len;
-        /* The last line allowed shows that more follows (cut to the
-         * column, it ends with "…" either way). */
-        if (k == PART_LINES - 1 && *line)
-            pt_buf_puts(&one, " …");
-        pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
-        new_line(nl, pt_buf_str(&cut), pt_text_width(pt_buf_str(&cut)));
-        pt_buf_free(&one);
-        pt_buf_free(&cut);
-    }
-    pt_buf_free(&wrapped);
+    names_free(&names);
+    pt_buf_free(&masked);
+    pt_buf_free(&text);
 }
 
 static void part_to_note(void *nl, const char *part)
@@ -168,6 +277,9 @@ static const char *const header[] = {"seq",         "时间 time",    "操作人
  * MAX_NOTE_WIDTH. It is known before the rows are made, since the notes are
  * wrapped to it: the other columns are measured first. */
 #define LINE_WIDTH 100
+/* The actor, a token's name (often a unit's: 山西省水利厅), is cut with …
+ * past this, so that a long one leaves the note its room. */
+#define ACTOR_WIDTH 20
 #define MIN_NOTE_WIDTH 20
 #define MAX_NOTE_WIDTH 40
 
@@ -175,6 +287,7 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items)
 {
     const cJSON *h;
     pt_table_t *t = pt_table_new(6, header);
+    pt_table_set_max(t, 2, ACTOR_WIDTH);
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
     size_t used = 0;
     for (size_t c = 0; c < 5; c++)
@@ -209,6 +322,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             if (!width)
                 width = (long long)note_width(cli, pt_json_get(resp.json, "items"));
             pt_table_set_right(t, 0);
+            pt_table_set_max(t, 2, ACTOR_WIDTH);
             pt_table_set_max(t, 5, (size_t)width);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
             {
@@ -237,7 +351,9 @@ const pt_command_t pt_cmd_history = {
         "期限: ...), a list by what changed in it (签收: 省水利厅, 首次答复: 省水利厅\n"
         "晋水函〔2026〕15号 A类, 评价: 张三 满意, 标签 增加: 民生). What does not fit the\n"
         "note column (--width; by default what the others leave of 100 columns) wraps\n"
-        "onto lines below it; the state change is not listed again.\n",
+        "onto lines below it, between names: a unit's, a person's or a 文号 is never\n"
+        "split, and one wider than the column is cut with …, as is an actor past 20\n"
+        "columns. The state change is not listed again.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `ptrack history` never splits a unit's name (or a person's, or a 文号)
+# across lines of its note column: a part that does not fit wraps between
+# names, and a name wider than the column is cut with … at its end, on a
+# line of its own. A long actor (a unit's token named after the unit) is
+# cut with … too, so that the history still fits 100 columns.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve_cli
+
+LONG=内蒙古自治区发展和改革委员会
+LONGER=新疆维吾尔自治区人民政府办公厅政策研究与督查室
+DOC=内发改函〔2026〕115号
+
+widest() {
+    python3 -c '
+import sys, unicodedata
+print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+           for l in sys.stdin.read().split("\n")), default=0))'
+}
+# lines_with TEXT: how many lines of the last output hold TEXT.
+lines_with() { grep -cF -- "$1" <<<"$OUT" || true; }
+
+pt_step "an ordinary day: the units wrap between names"
+pt_cli --json add --title 关于加强农村饮水安全保障的建议
+A="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$A" assign --unit "$LONG" --unit 山西省农业农村厅
+check_rc "assigned to a long unit and another" 0
+pt_cli history "$A"
+check_rc "history" 0
+pt_log "$OUT"
+W="$(printf '%s\n' "$OUT" | widest)"
+check_true "it fits 100 columns (widest line: $W)" test "$W" -le 100
+check_eq "the long unit is whole on a line" 1 "$(lines_with "$LONG")"
+check_true "... its role and the 、 after it, too wide beside it, start the next" \
+    grep -qE '^ +\(主办\)、山西省农业农村厅\(协办\)$' <<<"$OUT"
+
+pt_step "longer names, a long actor"
+pt_cli --json add --title 关于支持资源型地区经济转型发展的建议
+ID="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID" assign --set mode=separate --unit "$LONG" --unit 省水利厅 --unit "$LONGER"
+check_rc "assigned to three units, two of them long" 0
+TOKEN="$(pt_unit_token 内蒙古自治区发展和改革委员会收文室 "$LONG")"
+pt_run "$PTRACK" --url "$PT_URL" --token "$TOKEN" do "$ID" sign
+check_rc "the long unit signs with its own token" 0
+pt_cli do "$ID" reply --unit "$LONG" --set doc_no="$DOC" --set category=A --set text=已纳入规划。
+check_rc "its reply" 0
+
+pt_cli history "$ID"
+check_rc "history" 0
+pt_log "$OUT"
+W="$(printf '%s\n' "$OUT" | widest)"
+check_true "it fits 100 columns (widest line: $W)" test "$W" -le 100
+check_contains "the long actor is cut with … at its end" "内蒙古自治区发展和…" "$OUT"
+check_eq "the long unit is whole on each line it is on (assign, sign, reply)" 3 \
+    "$(lines_with "$LONG")"
+check_true "... its role, which does not fit beside it, starts the next line" \
+    grep -qE '^ +\(分办\)、省水利厅\(分办\)' <<<"$OUT"
+check_eq "the 文号 is whole" 1 "$(lines_with "$DOC")"
+check_contains "a name wider than the column is cut with … at its end" \
+    "新疆维吾尔自治区人民政府办…" "$OUT"
+check_eq "... and not carried over to the next line" 0 "$(lines_with 督查室)"
+
+pt_step "a narrow column"
+pt_cli history "$ID" --width 24
+check_rc "history --width 24" 0
+pt_log "$OUT"
+check_eq "the long unit, wider than the column, is never split" 0 "$(lines_with 委员会)"
+check_eq "... but cut with … at its end" 3 "$(lines_with "内蒙古自治区发展和改革…")"
+
+pt_stop
+pt_finish
