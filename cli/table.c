@@ -196,7 +196,8 @@ static size_t cell_lines(const pt_table_t *t, size_t c, const cell_t *cell, pt_b
 {
     *first = cell->text;
     /* A header is never wrapped: the column is at least as wide. */
-    if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] || cell == &t->header[c])
+    if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] ||
+        (t->header && cell == &t->header[c]))
         return 1;
     pt_text_wrap(b, cell->text, 0, t->wrap[c]);
     size_t n = 0;
