@@ -38,16 +38,18 @@ static void report_edit(pt_cli_t *cli, long long id, const cJSON *proposal, doub
         pt_json_print(proposal, stdout);
         return;
     }
+    char head[32];
+    int indent = snprintf(head, sizeof head, "#%lld  ", id);
     if (after == at)
-        printf("#%lld  未修改 unchanged: 字段已是这些值 the fields already held these values  "
-               "版本 version %.0f",
-               id, after);
+        printf("%s未修改 unchanged: 字段已是这些值 the fields already held these values  "
+               "版本 version %.0f\n",
+               head, after);
     else
-        printf("#%lld  已修改 updated  版本 version %.0f", id, after);
+        printf("%s已修改 updated  版本 version %.0f\n", head, after);
+    /* On a line of its own, under the first, so that both fit 100 columns. */
     if (read >= 0)
-        printf("  (其间另有修改 another change came in first, to other fields: version %.0f→%.0f)",
-               read, at);
-    printf("\n");
+        printf("%*s其间另有修改 another change came in first, to other fields: version %.0f→%.0f\n",
+               indent, "", read, at);
 }
 
 /* With --if-match: the patch applies at that version or not at all, and a
