@@ -1042,6 +1042,17 @@ static void rejected_error(ptrack_job_t *job, pt_error_t *err)
                  n > REJECTED_MAX ? " (the first " PT_STR(REJECTED_MAX) " are listed)" : "");
 }
 
+/* Whether the job's client went away, so that nobody reads its answer.
+ * Thread: any. */
+static bool client_gone(void *arg)
+{
+    ptrack_job_t *job = arg;
+    pthread_mutex_lock(&job->mu);
+    bool gone = atomic_load(&job->cancelled) && job->why == WHY_CLIENT;
+    pthread_mutex_unlock(&job->mu);
+    return gone;
+}
+
 /* An all-or-nothing import refused for records rejected as they were read
  * stores nothing, so no move finds its records that repeat others: they
  * are looked for among its staged rows and listed with the others, so
@@ -1049,11 +1060,17 @@ static void rejected_error(ptrack_job_t *job, pt_error_t *err)
  * others are answered all the same. */
 static void refused_repeats(ptrack_job_t *job)
 {
-    if (job->staged == 0)
+    if (job->staged == 0 || client_gone(job))
         return;
+    pt_debug("import %s: looking for the records that repeat others among the %lld staged", job->id,
+             (long long)job->staged);
     pt_error_t err = {0};
-    if (pt_store_import_repeats(job->store, job->id, &job->res, &err) == PT_OK)
+    if (pt_store_import_repeats(job->store, job->id, client_gone, job, &job->res, &err) == PT_OK)
         take_repeats(job);
+    else if (client_gone(job))
+        pt_info("import %s: the client went away; the look for the records that repeat others "
+                "stopped: %s",
+                job->id, err.message);
     else
         pt_warn("import %s: the records that repeat others were not looked for: %s", job->id,
                 err.message);
@@ -1120,7 +1137,12 @@ static void import_end(ptrack_job_t *job, int rc)
             plugin_failed(job, rc, perr, stored, &err);
     } else if (!job->partial && has_rejects(job)) {
         refused_repeats(job);
-        rejected_error(job, &err);
+        /* The client went away while its repeats were looked for: the
+         * log says so, as it does for a client gone earlier. */
+        if (client_gone(job))
+            cancel_error(job, &err, WHY_CLIENT, in_status);
+        else
+            rejected_error(job, &err);
     } else if (pt_store_import_commit(job->store, job->id, job->actor, &job->res, &err) == PT_OK) {
         answer_import(job, 201);
     } else if (job->res.n_repeats) {

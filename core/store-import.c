@@ -920,7 +920,14 @@ int pt_store_import_drop(pt_store_t *s, const char *job, pt_error_t *err)
  * the rows before it that the move would have stored. Their keys are kept
  * in a private temporary database, which spills to disk beyond a small
  * cache, so that memory stays flat; the check runs on the job's thread
- * and holds neither the writer nor another client's write. */
+ * and holds neither the writer nor another client's write.
+ *
+ * It stops as the move does, looking every STOP_CHECK_ROWS rows, when
+ * ptrackd stops and also when its client has gone: a file of a million
+ * rows takes seconds to look through, and meanwhile holds a read snapshot
+ * (which keeps the WAL from being checkpointed), the staging file and the
+ * temporary database on disk, and the job's thread, all for an answer
+ * that nobody will read. */
 
 void pt_store_import_refuse(pt_store_t *s, const char *job)
 {
@@ -992,8 +999,8 @@ static int repeat_check(dup_t d[2], sqlite3_stmt *add, const pt_import_row_t *ro
                              : pt_sqlite_error(err, d[1].db, "looking for an import's repeats");
 }
 
-int pt_store_import_repeats(pt_store_t *s, const char *job, pt_import_result_t *res,
-                            pt_error_t *err)
+int pt_store_import_repeats(pt_store_t *s, const char *job, bool (*abandoned)(void *arg), void *arg,
+                            pt_import_result_t *res, pt_error_t *err)
 {
     memset(res, 0, sizeof(*res));
     staging_t *st = staging_take(s, job);
@@ -1019,8 +1026,15 @@ int pt_store_import_repeats(pt_store_t *s, const char *job, pt_import_result_t *
     errno = 0;
     while (rc == PT_OK && (got = reader_next(&rd, ready, &row)) == 1) {
         rc = repeat_check(d, add, row, res, err);
-        if (rc == PT_OK && ++rows % STOP_CHECK_ROWS == 0 && imports_stopped(s))
+        if (rc != PT_OK || ++rows % STOP_CHECK_ROWS != 0)
+            continue;
+        if (imports_stopped(s))
             rc = pt_error_set(err, PT_ESHUTDOWN, "ptrackd is stopping");
+        else if (abandoned && abandoned(arg))
+            rc = pt_error_set(err, PT_ESTORAGE,
+                              "the import was abandoned after %lld of its %lld records were "
+                              "looked through",
+                              (long long)rows, (long long)st->count);
     }
     if (rc == PT_OK && got < 0)
         rc = pt_error_set(err, PT_ESTORAGE, "storage error while reading an import's staging: %s",

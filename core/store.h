@@ -445,9 +445,15 @@ void pt_store_import_refuse(pt_store_t *s, const char *job);
  * that repeat another of it, as the move would, without storing any, and
  * then forgets the staged records as pt_store_import_drop does. Sets
  * res->repeats and n_repeats (the caller frees repeats); on failure they
- * are left empty. */
-int pt_store_import_repeats(pt_store_t *s, const char *job, pt_import_result_t *res,
-                            pt_error_t *err);
+ * are left empty. As a move does, it looks every STOP_CHECK_ROWS records
+ * (some milliseconds of work) whether ptrackd is stopping, and then fails
+ * with PT_ESHUTDOWN, and whether abandoned(arg) says that nobody waits for
+ * the answer any more (its client went away), and then fails with
+ * PT_ESTORAGE, err saying how many of the records it looked through;
+ * abandoned may be NULL. Thread: the job's, which abandoned is called
+ * on. */
+int pt_store_import_repeats(pt_store_t *s, const char *job, bool (*abandoned)(void *arg), void *arg,
+                            pt_import_result_t *res, pt_error_t *err);
 /* A stop: the move of an all-or-nothing import that runs now or comes
  * later gives up within a moment, and its commit fails with PT_ESHUTDOWN
  * and stores nothing (such an import has not been answered). Closing the

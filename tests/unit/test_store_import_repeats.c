@@ -5,7 +5,9 @@
  * file's order, looked for by number before source as the move does, with
  * a record that matches a proposal stored before the import skipped, not
  * rejected. Nothing of the import is stored, and its staging is gone
- * afterwards, rows staged after the refusal included.
+ * afterwards, rows staged after the refusal included. A client that goes
+ * away stops the look as it stops a move: within STOP_CHECK_ROWS (1024)
+ * records, not at the end of the file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,7 +107,7 @@ static void refused_import_names_the_repeats_its_move_would(void **state)
     pt_store_import_refuse(t.store, "job-2");
     stage(&t, "job-2", 2, records, 2, N_RECORDS - 2);
     pt_import_result_t res;
-    assert_int_equal(pt_store_import_repeats(t.store, "job-2", &res, &err), PT_OK);
+    assert_int_equal(pt_store_import_repeats(t.store, "job-2", NULL, NULL, &res, &err), PT_OK);
     assert_int_equal(res.n_repeats, 2);
     assert_int_equal(res.skipped, 1);
     char *by_check = cJSON_PrintUnformatted(res.repeats);
@@ -135,10 +137,59 @@ static void refused_import_names_the_repeats_its_move_would(void **state)
     pt_error_clear(&err);
 }
 
+/* The client of the import, as the job sees it: gone from the start, and
+ * asked how many times. */
+static bool client_gone(void *arg)
+{
+    int *asked = arg;
+    (*asked)++;
+    return true;
+}
+
+#define MANY 10000
+
+static void refused_import_stops_looking_for_repeats_once_its_client_is_gone(void **state)
+{
+    (void)state;
+    import_store_t t;
+    import_store_open(&t, "pt-import-repeats-gone");
+    pt_error_t err = {0};
+
+    pt_import_row_t **rows = import_store_rows(&t, MANY);
+    assert_int_equal(pt_store_import_stage(t.store, "job-1", "root", 0, rows, MANY, true, &err),
+                     PT_OK);
+    import_store_rows_free(rows, MANY);
+    pt_store_import_refuse(t.store, "job-1");
+    pt_import_result_t res;
+    int asked = 0;
+    assert_int_equal(pt_store_import_repeats(t.store, "job-1", client_gone, &asked, &res, &err),
+                     PT_ESTORAGE);
+    /* It asked once, after the first 1024 records, and stopped there. */
+    assert_int_equal(asked, 1);
+    assert_string_equal(err.message, "the import was abandoned after 1024 of its 10000 records "
+                                     "were looked through");
+    assert_null(res.repeats);
+    assert_int_equal(res.n_repeats, 0);
+
+    /* Its staging is gone all the same: a commit finds nothing to move. */
+    import_store_commit_t m = {.store = t.store, .job = "job-1"};
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, import_store_commit, &m), 0);
+    while (pthread_tryjoin_np(thread, NULL) != 0)
+        uv_run(&t.loop, UV_RUN_NOWAIT);
+    assert_int_equal(m.rc, PT_OK);
+    assert_int_equal(m.res.imported, 0);
+    assert_int_equal(import_store_count(&t), 0);
+
+    import_store_remove(&t);
+    pt_error_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refused_import_names_the_repeats_its_move_would),
+        cmocka_unit_test(refused_import_stops_looking_for_repeats_once_its_client_is_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
