@@ -23,12 +23,20 @@ void pt_names_append(cJSON *arr, const char *text)
     csv_split_names(text, strlen(text), push_name, arr);
 }
 
+void pt_people_append(cJSON *arr, const char *text)
+{
+    csv_split_people(text, strlen(text), push_name, arr);
+}
+
 void pt_names_field(cJSON *obj, const char *key)
 {
     const cJSON *v = pt_json_get(obj, key);
     if (!cJSON_IsString(v))
         return;
     cJSON *arr = pt_xcheck(cJSON_CreateArray());
-    pt_names_append(arr, v->valuestring);
+    if (strcmp(key, "co_signers") == 0)
+        pt_people_append(arr, v->valuestring);
+    else
+        pt_names_append(arr, v->valuestring);
     cJSON_ReplaceItemInObjectCaseSensitive(obj, key, arr);
 }

@@ -50,7 +50,9 @@ static cJSON *list_value(const char *field, const char **values, size_t n)
     bool names = strcmp(field, "co_signers") == 0 || strcmp(field, "tags") == 0;
     cJSON *arr = pt_xcheck(cJSON_CreateArray());
     for (size_t i = 0; i < n; i++) {
-        if (names)
+        if (names && strcmp(field, "co_signers") == 0)
+            pt_people_append(arr, values[i]);
+        else if (names)
             pt_names_append(arr, values[i]);
         else
             pt_json_push(arr, cJSON_CreateString(values[i]));

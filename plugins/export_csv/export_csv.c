@@ -91,24 +91,29 @@ static int verify_item(void *ctx, const char *s, size_t n)
     return v->same ? 0 : 1;
 }
 
-static bool splits_back(exp_t *ex, const char *field, size_t n, const char *text, bool recs)
+static bool splits_back(exp_t *ex, const char *field, size_t n, const char *text,
+                        csv_col_kind_t kind)
 {
     size_t len = strlen(text);
     /* The importer takes a cell that looks like a JSON array as one. */
     if (len >= 2 && text[0] == '[' && text[len - 1] == ']')
         return false;
     verify_t v = {ex, field, 0, n, true};
-    if (recs)
+    if (kind == CC_RECS)
         csv_split_recommendations(text, len, verify_item, &v);
+    else if (kind == CC_PEOPLE)
+        csv_split_people(text, len, verify_item, &v);
     else
         csv_split_names(text, len, verify_item, &v);
     return v.same && v.i == n;
 }
 
 /* A list field: joined with 、 (names) or numbered （一）（二） on lines
- * (recommendations), or its JSON when that would not read back. */
-static void list_cell(exp_t *ex, const char *field, bool recs)
+ * (recommendations), or its JSON when that would not read back (a
+ * co-signer stored as "张三 李四", which the importer reads as two). */
+static void list_cell(exp_t *ex, const char *field, csv_col_kind_t kind)
 {
+    bool recs = kind == CC_RECS;
     pt_str_t *c = &ex->cell;
     size_t n = ex->h->rec_count(ex->rec, field);
     if (n == 0)
@@ -118,7 +123,7 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
     if (recs && n == 1) {
         const char *s = get(ex, "%s.%zu", field, 0);
         pt_str_puts(c, s ? s : "");
-        if (s && splits_back(ex, field, n, c->p, true))
+        if (s && splits_back(ex, field, n, c->p, kind))
             return;
         c->len = 0;
     }
@@ -137,7 +142,7 @@ static void list_cell(exp_t *ex, const char *field, bool recs)
         }
         pt_str_puts(c, s);
     }
-    if (c->p && !c->oom && splits_back(ex, field, n, c->p, recs))
+    if (c->p && !c->oom && splits_back(ex, field, n, c->p, kind))
         return;
     c->len = 0;
     size_t len;
@@ -212,8 +217,9 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         bool_cell(ex, h->rec_get(ex->rec, col->path));
         break;
     case CC_LIST:
+    case CC_PEOPLE:
     case CC_RECS:
-        list_cell(ex, col->path, col->kind == CC_RECS);
+        list_cell(ex, col->path, col->kind);
         break;
     case CC_LEAD_UNITS:
         units_cell(ex, "lead", "separate");

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "person-name.h"
+
 /* ---- Columns ---------------------------------------------------------- */
 
 const csv_column_t csv_columns[] = {
@@ -17,7 +19,7 @@ const csv_column_t csv_columns[] = {
     {"kind", CC_ENUM, "kind", pt_kind_labels},
     {"title", CC_TEXT, "title", NULL},
     {"lead_author", CC_NAME, "lead_author", NULL},
-    {"co_signers", CC_LIST, "co_signers", NULL},
+    {"co_signers", CC_PEOPLE, "co_signers", NULL},
     {"submitter_type", CC_ENUM, "submitter_type", pt_submitter_labels},
     {"delegation", CC_NAME, "delegation", NULL},
     {"category", CC_NAME, "category", NULL},
@@ -154,19 +156,47 @@ static size_t name_sep_at(const char *s, size_t n)
     return 0;
 }
 
-static int emit_trimmed(const char *s, size_t n, csv_item_fn fn, void *ctx)
+/* Calls fn for each piece of s[0..n) between runs of white space (s is
+ * trimmed), or, with `check`, returns 1 when every piece looks like a
+ * person's name and 0 at the first that does not, calling nothing. */
+static int each_spaced(const char *s, size_t n, bool check, csv_item_fn fn, void *ctx)
 {
-    csv_trim(&s, &n);
-    return n ? fn(ctx, s, n) : 0;
+    size_t i = 0, k;
+    while (i < n) {
+        size_t start = i;
+        while (i < n && space_at(s + i, n - i) == 0)
+            i++;
+        if (check && !pt_person_name_zh(s + start, i - start))
+            return 0;
+        int rc = check ? 0 : fn(ctx, s + start, i - start);
+        if (rc != 0)
+            return rc;
+        while (i < n && (k = space_at(s + i, n - i)) > 0)
+            i += k;
+    }
+    return check ? 1 : 0;
 }
 
-int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx)
+static int emit_trimmed(const char *s, size_t n, bool people, csv_item_fn fn, void *ctx)
+{
+    csv_trim(&s, &n);
+    if (n == 0)
+        return 0;
+    /* Names of people separated by blanks only: 张三 李四　王五. Split only
+     * when every piece is a name, so that John Smith, 张　三 and a piece
+     * with a title or a number stay as they are. */
+    if (people && each_spaced(s, n, true, NULL, NULL) == 1)
+        return each_spaced(s, n, false, fn, ctx);
+    return fn(ctx, s, n);
+}
+
+static int split_names(const char *s, size_t n, bool people, csv_item_fn fn, void *ctx)
 {
     size_t start = 0, i = 0, k;
     int rc;
     while (i < n) {
         if ((k = name_sep_at(s + i, n - i)) > 0) {
-            if ((rc = emit_trimmed(s + start, i - start, fn, ctx)) != 0)
+            if ((rc = emit_trimmed(s + start, i - start, people, fn, ctx)) != 0)
                 return rc;
             i += k;
             start = i;
@@ -174,7 +204,17 @@ int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx)
             i++;
         }
     }
-    return emit_trimmed(s + start, n - start, fn, ctx);
+    return emit_trimmed(s + start, n - start, people, fn, ctx);
+}
+
+int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    return split_names(s, n, false, fn, ctx);
+}
+
+int csv_split_people(const char *s, size_t n, csv_item_fn fn, void *ctx)
+{
+    return split_names(s, n, true, fn, ctx);
 }
 
 /* Recommendations -------------------------------------------------------- */
@@ -443,7 +483,7 @@ int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx
     int rc;
     for (size_t i = 0; i <= n; i++) {
         if (i == n || s[i] == '\n') {
-            if ((rc = emit_trimmed(s + start, i - start, fn, ctx)) != 0)
+            if ((rc = emit_trimmed(s + start, i - start, false, fn, ctx)) != 0)
                 return rc;
             start = i + 1;
         }

@@ -37,7 +37,8 @@ typedef enum {
     CC_TEXT,         /* a string field, taken as it is (title, background) */
     CC_NAME,         /* a short string field, trimmed (number, session) */
     CC_ENUM,         /* a name or its Chinese label (status, kind) */
-    CC_LIST,         /* names joined with 、 (co_signers, tags) */
+    CC_LIST,         /* names joined with 、 (tags) */
+    CC_PEOPLE,       /* names of people joined with 、 (co_signers): csv_split_people */
     CC_RECS,         /* numbered asks (recommendations) */
     CC_LEAD_UNITS,   /* names of the lead (or separate) units */
     CC_CO_UNITS,     /* names of the co units */
@@ -80,9 +81,16 @@ const csv_column_t *csv_column_by_key(const char *key);
  * on, anything else to stop (and csv_split_* returns it). */
 typedef int (*csv_item_fn)(void *ctx, const char *s, size_t n);
 
-/* Splits names (co_signers, tags, units) on 、 ， , ; ； and line breaks;
- * items are trimmed, empty ones dropped. */
+/* Splits names (tags, units) on 、 ， , ; ； and line breaks; items are
+ * trimmed, empty ones dropped. */
 int csv_split_names(const char *s, size_t n, csv_item_fn fn, void *ctx);
+/* Splits the names of people (co_signers) as csv_split_names does, and
+ * then an item that holds white space (ASCII or U+3000) on its runs of it,
+ * when every piece looks like the name of a Chinese person
+ * (pt_person_name_zh): "张三 李四　王五" is three names, as spreadsheets of
+ * offices often write them, while "John Smith", "张　三" (a name padded to
+ * line up) and "张三 John" stay one item each. */
+int csv_split_people(const char *s, size_t n, csv_item_fn fn, void *ctx);
 
 /* Splits recommendations on their numbering, the first style that has
  * markers 1 and 2 of all: 一、二、, paragraphs (一)…(二)… or （一）…（二）…,

@@ -887,6 +887,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         return rc;
     }
     case CC_LIST:
+    case CC_PEOPLE:
     case CC_RECS:
         if (looks_json_array(s, n)) {
             char *v = dupn(s, n);
@@ -897,6 +898,8 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
             if (rc == PTRACK_OK)
                 return rc;
         }
+        if (col->kind == CC_PEOPLE)
+            return csv_split_people(s, n, append_item, &ic);
         return col->kind == CC_LIST ? csv_split_names(s, n, append_item, &ic)
                                     : csv_split_recommendations(raw, raw_n, append_item, &ic);
     case CC_LEAD_UNITS:
