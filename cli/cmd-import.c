@@ -245,6 +245,45 @@ static double rejected_count(const cJSON *j)
                        cJSON_IsArray(rejected) ? cJSON_GetArraySize(rejected) : 0);
 }
 
+/* The runs of ids named in a line, before "and N more". */
+#define IDS_NAMED 4
+
+/* Prints the ids of the proposals stored: ", #381–#1580", or the runs
+ * of them when other proposals came between a partial import's batches
+ * (", #1–#2000, #2002–#4001"), from id_ranges; from first_id and last_id
+ * when a daemon gives no id_ranges. */
+static void print_ids(const cJSON *j, double imported)
+{
+    if (imported <= 0)
+        return;
+    const cJSON *ranges = pt_json_get(j, "id_ranges");
+    double first = pt_json_num(j, "first_id", 0), last = pt_json_num(j, "last_id", 0);
+    if (!cJSON_IsArray(ranges) || cJSON_GetArraySize(ranges) == 0) {
+        if (first > 0 && last > first)
+            printf(", #%.0f–#%.0f", first, last);
+        else if (first > 0)
+            printf(", #%.0f", first);
+        return;
+    }
+    int n = cJSON_GetArraySize(ranges), named = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, ranges)
+    {
+        if (named == IDS_NAMED)
+            break;
+        const cJSON *a = cJSON_GetArrayItem(r, 0), *b = cJSON_GetArrayItem(r, 1);
+        if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b))
+            continue;
+        if (b->valuedouble > a->valuedouble)
+            printf(", #%.0f–#%.0f", a->valuedouble, b->valuedouble);
+        else
+            printf(", #%.0f", a->valuedouble);
+        named++;
+    }
+    if (n > named)
+        printf(" 另有 %d 段 (and %d more runs of ids)", n - named, n - named);
+}
+
 /* Tells what a 2xx answer says: the counts, and what partial left out. */
 static void print_result(const cJSON *j)
 {
@@ -252,11 +291,7 @@ static void print_result(const cJSON *j)
     double skipped = pt_json_num(j, "skipped", 0);
     double n_rej = rejected_count(j);
     printf("已导入 %.0f 条 (%.0f imported)", imported, imported);
-    double first = pt_json_num(j, "first_id", 0), last = pt_json_num(j, "last_id", 0);
-    if (imported > 0 && first > 0 && last > first)
-        printf(", #%.0f–#%.0f", first, last);
-    else if (imported > 0 && first > 0)
-        printf(", #%.0f", first);
+    print_ids(j, imported);
     if (skipped > 0)
         printf("; 跳过重复 %.0f 条 (%.0f duplicates skipped)", skipped, skipped);
     if (n_rej > 0)

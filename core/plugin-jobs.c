@@ -858,6 +858,29 @@ static void add_passages(const ptrack_job_t *job, cJSON *o)
     cJSON_AddNumberToObject(o, "rejected_count", (double)job->n_rejects);
 }
 
+/* The ids of the proposals an import stored: first_id and last_id (null
+ * when none), and id_ranges, the runs of them, [[first, last], ...], the
+ * first PT_IMPORT_RANGES_LISTED: a partial import's batches are stored
+ * each in a transaction of its own, and another client's proposal
+ * created between two of them takes an id between first_id and last_id. */
+static void add_ids(const ptrack_job_t *job, cJSON *o)
+{
+    if (!o)
+        return;
+    if (job->res.first_id) {
+        cJSON_AddNumberToObject(o, "first_id", (double)job->res.first_id);
+        cJSON_AddNumberToObject(o, "last_id", (double)job->res.last_id);
+    } else {
+        cJSON_AddNullToObject(o, "first_id");
+        cJSON_AddNullToObject(o, "last_id");
+    }
+    cJSON *ranges = cJSON_AddArrayToObject(o, "id_ranges");
+    for (size_t i = 0; ranges && i < job->res.n_ranges && i < PT_IMPORT_RANGES_LISTED; i++) {
+        const double pair[2] = {(double)job->res.ranges[i].first, (double)job->res.ranges[i].last};
+        cJSON_AddItemToArray(ranges, cJSON_CreateDoubleArray(pair, 2));
+    }
+}
+
 /* The answer of a failed job: the error object with the rejected and
  * ignored passages of an import. */
 static void answer_error(ptrack_job_t *job, pt_error_t *err)
@@ -870,13 +893,7 @@ static void answer_error(ptrack_job_t *job, pt_error_t *err)
             cJSON_AddNumberToObject(err->details, "imported", (double)job->res.imported);
             cJSON_AddNumberToObject(err->details, "skipped", (double)job->res.skipped);
             /* Which proposals it stored, for a client that goes on. */
-            if (job->res.first_id) {
-                cJSON_AddNumberToObject(err->details, "first_id", (double)job->res.first_id);
-                cJSON_AddNumberToObject(err->details, "last_id", (double)job->res.last_id);
-            } else {
-                cJSON_AddNullToObject(err->details, "first_id");
-                cJSON_AddNullToObject(err->details, "last_id");
-            }
+            add_ids(job, err->details);
         }
     }
     job->answer_status = pt_error_http_status(err->code);
@@ -894,13 +911,7 @@ static void answer_import(ptrack_job_t *job, int status)
     add_passages(job, o);
     /* The passages may quote the file's bytes. */
     pt_json_scrub(o ? o->child : NULL);
-    if (job->res.first_id) {
-        cJSON_AddNumberToObject(o, "first_id", (double)job->res.first_id);
-        cJSON_AddNumberToObject(o, "last_id", (double)job->res.last_id);
-    } else {
-        cJSON_AddNullToObject(o, "first_id");
-        cJSON_AddNullToObject(o, "last_id");
-    }
+    add_ids(job, o);
     job->answer_status = status;
     job->answer = json_text(o);
 }
@@ -913,6 +924,26 @@ static void answer_import(ptrack_job_t *job, int status)
     "send again only the records not stored (a record sent again is skipped only when it has a "   \
     "编号 or a source.ref: the others would be stored twice)"
 
+/* The runs of ids res stored, for a message: " (ids 1 to 2000 and 2002 to
+ * 4001)", the first IDS_NAMED runs of them and how many more. Not "ids 1
+ * to 4001", which would name the proposal another client created between
+ * two batches too. */
+#define IDS_NAMED 4
+static void ids_text(const pt_import_result_t *res, char *buf, size_t len)
+{
+    size_t n = res->n_ranges, named = n < IDS_NAMED ? n : IDS_NAMED, at = 0;
+    at += (size_t)snprintf(buf, len, " (ids ");
+    for (size_t i = 0; i < named && at < len; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == named && named == n ? " and " : ", ";
+        at += (size_t)snprintf(buf + at, len - at, "%s%lld to %lld", sep,
+                               (long long)res->ranges[i].first, (long long)res->ranges[i].last);
+    }
+    if (at < len && n > named)
+        at += (size_t)snprintf(buf + at, len - at, " and %zu more runs of ids", n - named);
+    if (at < len)
+        snprintf(buf + at, len - at, ")");
+}
+
 /* What a partial import cut short has stored, to end a message; empty when
  * it stored nothing. */
 static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
@@ -920,10 +951,9 @@ static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
     buf[0] = '\0';
     if (!job->res.imported && !job->res.skipped)
         return;
-    char ids[64] = "";
+    char ids[256] = "";
     if (job->res.first_id)
-        snprintf(ids, sizeof(ids), " (ids %lld to %lld)", (long long)job->res.first_id,
-                 (long long)job->res.last_id);
+        ids_text(&job->res, ids, sizeof(ids));
     snprintf(buf, len,
              "; the batches stored before stay: %lld proposals imported%s and %lld skipped as "
              "already stored",

@@ -636,8 +636,22 @@ static int insert_row(void *conn, dup_t *d, merges_t *m, const pt_import_row_t *
         if (!res->first_id)
             res->first_id = r.c.id;
         res->last_id = r.c.id;
+        pt_import_result_add_ids(res, r.c.id, r.c.id);
     }
     return rc;
+}
+
+void pt_import_result_add_ids(pt_import_result_t *res, int64_t first, int64_t last)
+{
+    if (res->n_ranges > 0 && res->run_end + 1 == first) {
+        if (res->n_ranges <= PT_IMPORT_RANGES_LISTED)
+            res->ranges[res->n_ranges - 1].last = last;
+    } else {
+        if (res->n_ranges < PT_IMPORT_RANGES_LISTED)
+            res->ranges[res->n_ranges] = (pt_id_range_t){first, last};
+        res->n_ranges++;
+    }
+    res->run_end = last;
 }
 
 static int64_t mono_ms(void)
@@ -1263,6 +1277,17 @@ int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res
             res->first_id = b->res.first_id;
         if (b->res.last_id)
             res->last_id = b->res.last_id;
+        /* The batch's runs (one: it is one transaction) after the
+         * import's; it continues the last when no other write took an id
+         * between the two. */
+        size_t listed =
+            b->res.n_ranges < PT_IMPORT_RANGES_LISTED ? b->res.n_ranges : PT_IMPORT_RANGES_LISTED;
+        for (size_t i = 0; i < listed; i++)
+            pt_import_result_add_ids(res, b->res.ranges[i].first, b->res.ranges[i].last);
+        if (b->res.n_ranges > listed) {
+            res->n_ranges += b->res.n_ranges - listed;
+            res->run_end = b->res.run_end;
+        }
     }
     direct_free(b);
     return rc;

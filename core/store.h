@@ -374,10 +374,26 @@ int pt_store_read(pt_store_t *store, pt_read_t *r);
  * Thread: any but the loop (the loop must keep running meanwhile: the
  * writes are answered there). */
 
+/* A run of consecutive ids, first to last. */
+typedef struct {
+    int64_t first, last;
+} pt_id_range_t;
+
+#define PT_IMPORT_RANGES_LISTED 100
+
 typedef struct {
     int64_t imported;          /* proposals stored */
     int64_t skipped;           /* duplicates left out (number + session, or source.ref) */
     int64_t first_id, last_id; /* of the proposals stored; 0 when none */
+    /* The ids of the proposals stored, as runs of consecutive ids in the
+     * order they were stored: the first PT_IMPORT_RANGES_LISTED of
+     * n_ranges. One transaction stores one run; a partial import's
+     * batches are transactions of their own, and other clients' writes
+     * between them take the ids between its runs, so that first_id to
+     * last_id may hold proposals that are not the import's. */
+    pt_id_range_t ranges[PT_IMPORT_RANGES_LISTED];
+    size_t n_ranges;
+    int64_t run_end; /* the last id of the last run, listed or not */
     /* The records that repeat one stored earlier by the same import (the
      * same number in the same session, or the same source): rejected, not
      * skipped. [{where, reason, record}] in the order of the rows (record:
@@ -389,6 +405,12 @@ typedef struct {
 } pt_import_result_t;
 
 #define PT_IMPORT_REPEATS_LISTED 1000
+
+/* Adds the ids first to last, stored after those res has, to res->ranges:
+ * to its last run when they continue it, else as a run of their own
+ * (counted in n_ranges, listed while there is room). first_id and
+ * last_id are not touched. Thread: any (no I/O). */
+void pt_import_result_add_ids(pt_import_result_t *res, int64_t first, int64_t last);
 
 /* A checked record, ready to be stored: one allocation (free() frees it). */
 typedef struct pt_import_row_s pt_import_row_t;

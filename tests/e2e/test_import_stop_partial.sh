@@ -7,6 +7,10 @@
 # which ids they got (also as first_id and last_id, as a 200 has them),
 # and to send again only the records not stored, saying why; what it says
 # is stored is what a restart serves, each with its history and its event.
+# Another client's proposal created between two of its batches takes an
+# id between them: the answer names the runs of ids the import stored
+# (id_ranges, and "ids 4001 to 6000 and 6002 to 8001" in the message),
+# not a range that holds that proposal too.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -45,10 +49,68 @@ check_contains "the message says what is stored" \
 check_contains "and to send again only the rest" "send again only the records not stored" "$message"
 check_contains "saying why" "the others would be stored twice" "$message"
 
+check_eq "one run of ids" "[[1, 4000]]" "$(jv 'j["error"]["id_ranges"]')"
+
 pt_step "after the restart"
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 check_eq "the 4000 are there, and nothing else" 4000 "$(pt_count)"
 out="$(python3 "$PT_E2E_DIR/crashcheck.py" "$PT_SOCK" 2>&1)" && rc=0 || rc=$?
 check_eq "each with its history entry and its event ($out)" 0 "$rc"
+
+pt_step "another client's proposal between two batches, then SIGTERM"
+# The upload's first 2,500 lines, then, once $PT_TMP/go exists, the next
+# 2,500; then the answer, as it comes.
+python3 - "$PT_SOCK" "$PT_TMP/p.jsonl" "$PT_TMP/go" >"$PT_TMP/answer2" <<'PY' &
+import os, socket, sys, time
+sock, name, go = sys.argv[1:4]
+data = open(name, "rb").read()
+cut = [0]
+for _ in range(5000):
+    cut.append(data.index(b"\n", cut[-1]) + 1)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sock)
+s.sendall(("POST /v1/imports?format=jsonl&partial=true HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Length: %d\r\n\r\n" % len(data)).encode() + data[:cut[2500]])
+while not os.path.exists(go):
+    time.sleep(0.05)
+s.sendall(data[cut[2500]:cut[5000]])
+answer = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    answer += chunk
+head, _, body = answer.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode())
+print(body.decode())
+PY
+client=$!
+stored_at_least() { [ "$(pt_count)" -ge "$1" ]; }
+wait_for 20 stored_at_least 6000 || pt_die "the first batch was not stored"
+api POST /v1/proposals '{"title": "关于在两批导入之间提出的建议"}'
+check_eq "another client's proposal gets the id after the first batch" "201 6001" "$ST $(jv 'j["id"]')"
+touch "$PT_TMP/go"
+wait_for 20 stored_at_least 8001 || pt_die "the second batch was not stored"
+kill -TERM "$PT_PID"
+wait "$client"
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+check_eq "ptrackd exits 0" 0 "$rc"
+check_eq "the answer is 503" "HTTP/1.1 503 Service Unavailable" "$(head -n 1 "$PT_TMP/answer2")"
+BODY="$(sed -n 2p "$PT_TMP/answer2")"
+check_eq "4000 imported, ids 4001 to 8001 in all" "4000 4001 8001" \
+    "$(jv '"%s %s %s" % (j["error"]["imported"], j["error"]["first_id"], j["error"]["last_id"])')"
+check_eq "id_ranges leaves out the other client's 6001" "[[4001, 6000], [6002, 8001]]" \
+    "$(jv 'j["error"]["id_ranges"]')"
+check_contains "so does the message" \
+    "the batches stored before stay: 4000 proposals imported (ids 4001 to 6000 and 6002 to 8001)" \
+    "$(jv 'j["error"]["message"]')"
+
+pt_step "after the second restart"
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+check_eq "the 8000 imported and the other client's are there" 8001 "$(pt_count)"
+api GET /v1/proposals/6001
+check_eq "6001 is the other client's" "关于在两批导入之间提出的建议" "$(jv 'j["title"]')"
 pt_stop
 pt_finish
