@@ -164,7 +164,11 @@ struct ptrack_job {
                    * contract forbids it (logged once) */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
-    cJSON *rejects;    /* [{where, reason}], the first REJECTED_MAX in the file */
+    /* The first REJECTED_MAX rejected records in the file, {where, reason}
+     * each, n_listed of them in order: an array of their own, for add_reject
+     * puts each in its place (cJSON_InsertItemInArray may refuse to insert
+     * in the middle of an array: some builds of cJSON 1.7.15 do). */
+    cJSON *rejects[REJECTED_MAX];
     int64_t n_rejects; /* records rejected, listed or not */
     /* Where each of rejects is among the records (n_records when it was
      * read), and how many are listed: add_reject keeps them in order. */
@@ -220,7 +224,8 @@ static void job_free(ptrack_job_t *job)
     free(job->error);
     free(job->answer);
     free(job->outcome);
-    cJSON_Delete(job->rejects);
+    for (size_t i = 0; i < job->n_listed; i++)
+        cJSON_Delete(job->rejects[i]);
     cJSON_Delete(job->ignored);
     for (size_t i = 0; i < job->n_rows; i++)
         free(job->rows[i]);
@@ -400,16 +405,12 @@ static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const c
     while (pos > 0 && job->reject_at[pos - 1] > at)
         pos--;
     cJSON *r = passage_new(where, "record", at, reason, "rejected");
-    if (!r || (!job->rejects && !(job->rejects = cJSON_CreateArray()))) {
-        cJSON_Delete(r);
+    if (!r)
         return; /* counted, not listed */
-    }
     if (n == REJECTED_MAX)
-        cJSON_DeleteItemFromArray(job->rejects, (int)--n);
-    if (pos == n)
-        cJSON_AddItemToArray(job->rejects, r);
-    else
-        cJSON_InsertItemInArray(job->rejects, (int)pos, r);
+        cJSON_Delete(job->rejects[--n]);
+    memmove(job->rejects + pos + 1, job->rejects + pos, (n - pos) * sizeof(*job->rejects));
+    job->rejects[pos] = r;
     memmove(job->reject_at + pos + 1, job->reject_at + pos, (n - pos) * sizeof(*job->reject_at));
     job->reject_at[pos] = at;
     job->n_listed = n + 1;
@@ -850,8 +851,9 @@ static char *json_text(cJSON *json)
  * "rejected_count". */
 static void add_passages(const ptrack_job_t *job, cJSON *o)
 {
-    cJSON_AddItemToObject(o, "rejected",
-                          job->rejects ? cJSON_Duplicate(job->rejects, true) : cJSON_CreateArray());
+    cJSON *rejected = cJSON_AddArrayToObject(o, "rejected");
+    for (size_t i = 0; rejected && i < job->n_listed; i++)
+        cJSON_AddItemToArray(rejected, cJSON_Duplicate(job->rejects[i], true));
     cJSON_AddItemToObject(o, "ignored",
                           job->ignored ? cJSON_Duplicate(job->ignored, true) : cJSON_CreateArray());
     cJSON_AddNumberToObject(o, "ignored_count", (double)job->n_ignored);

@@ -7,7 +7,8 @@
 # source, with the first in an earlier batch of a partial import; a
 # record that matches a proposal stored before the import is still
 # skipped, so that the same file sent again imports nothing and rejects
-# nothing.
+# nothing. Each rejected record is listed in its place by line, a repeat
+# found after the others too, also one between two of them.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -148,6 +149,26 @@ sed -e 2d -e 5d -e 's/{"session":"SB","number":"B3",/{"title":"关于保护平�
 pt_import jsonl "$W/both-fixed.jsonl"
 check_status "one round of corrections is enough" 201
 check_eq "three imported" "3 0 0" "$(counts)"
+
+pt_step "a repeat between two invalid records is listed between them"
+# The invalid records of lines 2 and 4 are rejected as they are read, the
+# repeat of line 3 once the rows are stored (partial) or looked through
+# (all or nothing): it goes in the middle of the list.
+cat >"$W/middle.jsonl" <<'EOF'
+{"title":"关于整治汾河河道的建议","session":"SM","number":"M1"}
+{"session":"SM","number":"M2"}
+{"title":"关于整治汾河河道的建议（又一份）","session":"SM","number":"M1"}
+{"session":"SM","number":"M4"}
+EOF
+pt_import jsonl "$W/middle.jsonl" "partial=true"
+check_status "partial" 200
+check_eq "partial: all three listed, in line order" "3: line 2,line 3,line 4" \
+    "$(jv '"%d: %s" % (j["rejected_count"], ",".join(r["where"] for r in j["rejected"]))')"
+sed 's/"SM"/"SN"/' "$W/middle.jsonl" >"$W/middle2.jsonl"
+pt_import jsonl "$W/middle2.jsonl"
+check_error "all or nothing: refused" 422 validation_failed
+check_eq "all or nothing: all three listed, in line order" "3: line 2,line 3,line 4" \
+    "$(jv '"%d: %s" % (j["error"]["rejected_count"], ",".join(r["where"] for r in j["error"]["rejected"]))')"
 
 pt_step "all or nothing, many rows: a repeat after an invalid record is named too"
 python3 - "$W/late.jsonl" <<'EOF'
