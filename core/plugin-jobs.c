@@ -48,6 +48,7 @@
  */
 #include "plugin-jobs.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -96,6 +97,14 @@ typedef enum {
     WHY_NOMEM,    /* no memory for the upload's next bytes */
     WHY_SHUTDOWN, /* the daemon is stopping */
 } cancel_why_t;
+
+/* Where a rejected record is in the file, for the order of `rejected`:
+ * the line its `where` names (where_line), and its place among the
+ * records the importer gave (n_records when it was read). */
+typedef struct {
+    int64_t line;
+    int64_t at;
+} reject_key_t;
 
 typedef struct block_s {
     struct block_s *next;
@@ -170,9 +179,9 @@ struct ptrack_job {
      * in the middle of an array: some builds of cJSON 1.7.15 do). */
     cJSON *rejects[REJECTED_MAX];
     int64_t n_rejects; /* records rejected, listed or not */
-    /* Where each of rejects is among the records (n_records when it was
-     * read), and how many are listed: add_reject keeps them in order. */
-    int64_t reject_at[REJECTED_MAX];
+    /* The place in the file of each of rejects (reject_key_t), and how
+     * many are listed: add_reject keeps them in order. */
+    reject_key_t reject_at[REJECTED_MAX];
     size_t n_listed;
     cJSON *ignored;    /* [{where, reason}], the first IGNORED_MAX */
     int64_t n_ignored; /* passages ignored, listed or not */
@@ -383,13 +392,58 @@ static void passage_add(cJSON **list, const char *where, const char *unit, int64
         cJSON_Delete(r);
 }
 
+/* The line a record's `where` names: "line 17", "lines 10-13" (10),
+ * "item 2 (line 1)" (1), "第 17 行" (17); INT64_MAX when it names none
+ * ("第 3 篇", "record 4"). */
+static int64_t where_line(const char *where)
+{
+    for (const char *p = where; p && *p; p++) {
+        const char *d = NULL;
+        if (strncmp(p, "line", 4) == 0 && (p == where || !isalpha((unsigned char)p[-1]))) {
+            d = p + 4 + (p[4] == 's');
+            if (*d != ' ')
+                continue;
+            d++;
+        } else if (strncmp(p, "第", strlen("第")) == 0) {
+            d = p + strlen("第");
+            while (*d == ' ')
+                d++;
+        } else {
+            continue;
+        }
+        if (!isdigit((unsigned char)*d))
+            continue;
+        int64_t line = 0;
+        const char *e = d;
+        while (isdigit((unsigned char)*e) && line < INT64_MAX / 10 - 9)
+            line = line * 10 + (*e++ - '0');
+        if (strncmp(p, "第", strlen("第")) == 0) {
+            while (*e == ' ')
+                e++;
+            if (strncmp(e, "行", strlen("行")) != 0)
+                continue; /* 第 3 篇: no line */
+        }
+        return line;
+    }
+    return INT64_MAX;
+}
+
+static bool key_before(reject_key_t a, reject_key_t b)
+{
+    return a.line != b.line ? a.line < b.line : a.at < b.at;
+}
+
 /* Counts a rejected record, the `at`th of the import's records, and lists
  * it if it is among the first REJECTED_MAX of the file. Rejects do not
  * come in the file's order: the store finds the records that repeat
  * others as it stores their batch, which a partial import learns once it
  * has read the next batch, and an all-or-nothing one once it has read the
- * whole file. So each is put in its place, and one that comes before the
- * last listed when REJECTED_MAX are takes that one's place. */
+ * whole file; and an importer may give its records out of the file's
+ * order (one that reads a block whole and gives its parts as it can). So
+ * each is put in its place, by the line its `where` names, then by `at`
+ * (those that name no line after the others, in the order they came), and
+ * one that comes before the last listed when REJECTED_MAX are takes that
+ * one's place. */
 static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const char *reason)
 {
     /* An import that is all or nothing is now nothing: the move of the
@@ -399,10 +453,11 @@ static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const c
     if (!job->partial && job->n_rejects == 0 && job->staged > 0)
         pt_store_import_refuse(job->store, job->id);
     job->n_rejects++;
+    reject_key_t key = {where_line(where), at};
     size_t n = job->n_listed, pos = n;
-    if (n == REJECTED_MAX && at > job->reject_at[n - 1])
+    if (n == REJECTED_MAX && key_before(job->reject_at[n - 1], key))
         return;
-    while (pos > 0 && job->reject_at[pos - 1] > at)
+    while (pos > 0 && key_before(key, job->reject_at[pos - 1]))
         pos--;
     cJSON *r = passage_new(where, "record", at, reason, "rejected");
     if (!r)
@@ -412,7 +467,7 @@ static void add_reject(ptrack_job_t *job, int64_t at, const char *where, const c
     memmove(job->rejects + pos + 1, job->rejects + pos, (n - pos) * sizeof(*job->rejects));
     job->rejects[pos] = r;
     memmove(job->reject_at + pos + 1, job->reject_at + pos, (n - pos) * sizeof(*job->reject_at));
-    job->reject_at[pos] = at;
+    job->reject_at[pos] = key;
     job->n_listed = n + 1;
 }
 

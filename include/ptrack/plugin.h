@@ -287,7 +287,10 @@ typedef struct ptrack_host {
 
     /* Importer: hands one record to the host, which validates and stores
      * it. `where` names the record's position for the report ("line 17",
-     * "第 3 篇"). Blocks while the host's queue is full (back-pressure).
+     * "第 3 篇"); the report lists rejected records by the line it names
+     * ("line N", "lines N-M", "(line N)", "第 N 行"), those that name none
+     * after, so records may come in any order. Blocks while the host's
+     * queue is full (back-pressure).
      * Returns PTRACK_OK; PTRACK_ECANCELED when the job was cancelled;
      * PTRACK_ERROR once storing the records has failed (a full disk): the
      * import is then answered 503 storage_error whatever import() returns,
