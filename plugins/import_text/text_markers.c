@@ -4,7 +4,12 @@
  */
 #include "text_markers.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "person-name.h"
 
 static const char CN_DIGITS[] = "一二三四五六七八九十";
 #define PUNCT_BOUNDARY "，。；：、！？（）【】《》“”‘’——…· "
@@ -475,6 +480,15 @@ static size_t co_signers_head(const uint32_t *s, size_t n)
     return 0;
 }
 
+/* Whether s[0..n) looks like a Chinese person's name (person-name.h). */
+static bool person_name(const uint32_t *s, size_t n)
+{
+    char *utf8 = u_utf8(s, n);
+    bool name = utf8 && pt_person_name_zh(utf8, strlen(utf8));
+    free(utf8);
+    return name;
+}
+
 int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out)
 {
     size_t at = co_signers_head(s, n);
@@ -484,11 +498,16 @@ int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out)
         while (at < n && u_in(s[at], "、，,; ；"))
             at++;
         size_t b = at;
-        while (b < n && u_is_han(s[b]) && !u_in(s[b], "、等"))
+        /* Chinese characters, and a middle dot between two of them
+         * (阿卜杜拉·买买提). */
+        while (b < n &&
+               ((u_is_han(s[b]) && !u_in(s[b], "、等")) ||
+                ((s[b] == 0xB7 || s[b] == 0x30FB) && b > at && b + 1 < n && u_is_han(s[b + 1]))))
             b++;
-        /* A name has two to four characters (欧阳某某); 等32名代表 ends the
-         * list. */
-        if (b - at >= 2 && b - at <= 4) {
+        /* A name is what the CSV importer takes for one (two to four
+         * characters, 欧阳某某, or parts joined by a middle dot); 等32名代表
+         * ends the list. */
+        if (b > at && person_name(s + at, b - at)) {
             ustr_append(out, s + at, b - at);
             ustr_push(out, '\n');
         }

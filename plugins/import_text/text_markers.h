@@ -71,7 +71,9 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
 /* The co-signers named in a line 联名代表：李某某、张某某、王某某等32名代表
  * (also 联名委员, 附议代表, 附议人), each appended to out followed by a
- * line feed. Returns 1 when s is such a line, names or not. */
+ * line feed: what looks like a Chinese person's name (pt_person_name_zh,
+ * as the CSV importer reads a cell of co-signers), 阿卜杜拉·买买提 whole.
+ * Returns 1 when s is such a line, names or not. */
 int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
 
 /* The highest inline ask number: 九十九是, 99. (⑳ is the last circled
