@@ -1209,12 +1209,16 @@ static void import_end(ptrack_job_t *job, int rc)
                 pt_error_set(&err, err.code, "%s; nothing was imported", cause);
         }
     } else if (rc != PTRACK_OK) {
-        char stored[120] = "; nothing was imported";
-        if (job->partial)
+        char stored[400] = "; nothing was imported";
+        if (job->partial) {
+            char ids[256] = "";
+            if (job->res.first_id)
+                ids_text(&job->res, ids, sizeof(ids));
             snprintf(stored, sizeof(stored),
-                     "; of the records read before that, %lld were stored and %lld skipped as "
+                     "; of the records read before that, %lld were stored%s and %lld skipped as "
                      "already stored",
-                     (long long)job->res.imported, (long long)job->res.skipped);
+                     (long long)job->res.imported, ids, (long long)job->res.skipped);
+        }
         if (job->broken)
             pt_error_set(&err, PT_EPLUGIN,
                          "the importer %s failed: it returned before reading the whole file "

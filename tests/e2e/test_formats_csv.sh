@@ -342,8 +342,10 @@ N0=$(pt_count)
 } >"$W/open_quote.csv"
 upload "$W/open_quote.csv" "partial=true"
 check_error "partial=true, a quote left open on line 5" 422 validation_failed
-check_contains "which names it, and says the rows before were stored" \
-    "of the records read before that, 3 were stored and 0 skipped as already stored" "$(jv 'j["error"]["message"]')"
+first=$(jv 'j["error"]["first_id"]')
+check_contains "which names it, and says the rows before were stored, with their ids" \
+    "of the records read before that, 3 were stored (ids $first to $((first + 2))) and 0 skipped as already stored" \
+    "$(jv 'j["error"]["message"]')"
 check_eq "the 3 good rows before it are stored, and counted" "3 3" \
     "$(jv 'j["error"]["imported"]') $(($(pt_count) - N0))"
 if "$PTRACK" import --help >/dev/null 2>&1; then
