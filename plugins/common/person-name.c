@@ -42,11 +42,13 @@ static uint32_t next_code(const unsigned char *s, size_t n, size_t *i)
 }
 
 /* A Chinese character: the CJK unified ideographs, their extensions and
- * the compatibility ideographs. */
+ * the compatibility ideographs, and 〇 (U+3007), which names hold (王〇〇,
+ * as a name is often written where it is withheld) and which the text
+ * importer has always read as one. */
 static bool han(uint32_t c)
 {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F) || c == 0x3007;
 }
 
 bool pt_person_name_zh(const char *s, size_t n)

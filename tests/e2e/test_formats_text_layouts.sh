@@ -214,8 +214,8 @@ check_status "import people.txt" 201
 check_eq "联名代表：某某、某某、某某等32名代表 gives the co-signers and leaves the lead author to 领衔代表" \
     '["李某某", "张某某", "赵某某"] "王某某"' \
     "$(field 关于修改《中华人民共和国乡村振兴促进法》的议案 co_signers) $(field 关于修改《中华人民共和国乡村振兴促进法》的议案 lead_author)"
-check_eq "附议代表： after the asks gives co-signers, not an ask, a name with a middle dot whole, a name padded to three (张　三) as 张三" \
-    '["周某某", "张三", "吴某某", "欧阳某某", "阿卜杜拉·买买提"] ["支持县级物流配送中心建设", "改造提升乡镇商贸中心"]' \
+check_eq "附议代表： after the asks gives co-signers, not an ask, a name with a middle dot whole, a name padded to three (张　三) as 张三, a name with 〇 too" \
+    '["周某某", "张三", "吴某某", "欧阳某某", "阿卜杜拉·买买提", "王〇〇"] ["支持县级物流配送中心建设", "改造提升乡镇商贸中心"]' \
     "$(field 关于加强县域商业体系建设的建议 co_signers) $(field 关于加强县域商业体系建设的建议 recommendations)"
 check_eq "a byline 本报记者 某某 is no part of the background" \
     '"“基层看病难的问题，根子在人才。”王某某说。\n近年来，县域医共体建设取得积极进展，但基层医疗机构人才流失严重。"' \

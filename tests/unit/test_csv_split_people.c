@@ -64,6 +64,7 @@ static void co_signers_separated_by_blanks_are_split(void **state)
     assert_string_equal(people("张三　　李四"), "张三 | 李四");
     assert_string_equal(people("阿卜杜拉·买买提 王芳"), "阿卜杜拉·买买提 | 王芳");
     assert_string_equal(people("热依拉・买买提　刘丽萍"), "热依拉・买买提 | 刘丽萍");
+    assert_string_equal(people("王〇〇 李〇"), "王〇〇 | 李〇");
     /* Blanks and separators together. */
     assert_string_equal(people("王秀英、张建军 刘丽萍，赵敏"), "王秀英 | 张建军 | 刘丽萍 | 赵敏");
     assert_string_equal(people("王秀英；张建军\n刘丽萍 赵敏"), "王秀英 | 张建军 | 刘丽萍 | 赵敏");
@@ -105,7 +106,9 @@ static void what_looks_like_a_chinese_persons_name(void **state)
     assert_true(is_name("热依拉・买买提"));
     assert_true(is_name("爱新觉罗·溥仪"));
     assert_true(is_name("阿卜杜热合曼·阿卜杜克热木"));
-    assert_true(is_name("𠮷明")); /* an ideograph beyond the BMP */
+    assert_true(is_name("𠮷明"));   /* an ideograph beyond the BMP */
+    assert_true(is_name("王〇〇")); /* 〇 (U+3007) where a name is withheld */
+    assert_true(is_name("李〇"));
     assert_false(is_name("王"));
     assert_false(is_name("太原代表团"));
     assert_false(is_name("John"));
