@@ -11,6 +11,12 @@
 /* The directory they go in: $TMPDIR when set, else /tmp. */
 const char *pt_temp_dir(void);
 
+/* The room for `what` below when it names the directory: the host keeps
+ * this much of a plugin's message, so that a directory's name is not cut
+ * (a cut one names a directory that is not there, and may end inside a
+ * character). */
+#define PT_TEMP_WHAT_MAX 512
+
 /* Says, with set_error on job, why a temporary file in dir could not be
  * made or written (err, the errno taken right after the failing call).
  * No room (ENOSPC, EDQUOT) is the server's passing trouble, not the

@@ -752,9 +752,8 @@ static int open_spool(run_t *r)
     r->spool = mkstemp(path);
     if (r->spool < 0) {
         int err = errno;
-        char what[160];
-        snprintf(what, sizeof(what), "cannot make a temporary file in %.60s: %s", dir,
-                 strerror(err));
+        char what[PT_TEMP_WHAT_MAX];
+        snprintf(what, sizeof(what), "cannot make a temporary file in %s: %s", dir, strerror(err));
         return pt_temp_failed(r->h, r->job, dir, "the report's temporary file", err, what);
     }
     /* Nothing but this descriptor needs the file: remove its name now, so

@@ -515,10 +515,9 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     r.dir = dir;
     int fd = mkstemp(path);
     if (fd < 0) {
-        char what[160];
+        char what[PT_TEMP_WHAT_MAX];
         int err = errno;
-        snprintf(what, sizeof(what), "cannot make a temporary file in %.60s: %s", dir,
-                 strerror(err));
+        snprintf(what, sizeof(what), "cannot make a temporary file in %s: %s", dir, strerror(err));
         return write_failed(&r, err, what);
     }
 
@@ -534,9 +533,9 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         r.percent = workbook_add_format(r.wb);
     }
     if (!r.wb || !r.rows || !r.figs || !r.bold || !r.date || !r.percent) {
-        char what[160];
-        snprintf(what, sizeof(what),
-                 "cannot start the workbook (out of memory or no room in %.60s)", dir);
+        char what[PT_TEMP_WHAT_MAX];
+        snprintf(what, sizeof(what), "cannot start the workbook (out of memory or no room in %s)",
+                 dir);
         rc = write_failed(&r, errno, what);
     } else {
         format_set_bold(r.bold);

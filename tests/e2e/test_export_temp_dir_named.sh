@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# An xlsx or an md export whose temporary file cannot be made (TMPDIR names
+# a directory that is not there) says so naming the whole directory, as
+# the operator must find it: a long name, Chinese here, is neither cut to
+# 60 bytes nor cut inside a character, which named a directory that is
+# not the one and ended in "??", the bytes of half a character.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+MISSING="$PT_TMP/导出报表的临时文件目录/按年度归档/二〇二六年/第一季度"
+pt_config
+TMPDIR="$MISSING" pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+api POST /v1/proposals '{"title": "关于加强河道治理的建议"}'
+check_status "a proposal to export" 201
+
+for f in md xlsx; do
+    pt_step "format $f"
+    api GET "/v1/exports?format=$f"
+    check_true "refused ($ST)" test "$ST" -ge 400
+    msg="$(jv 'j["error"]["message"]')"
+    check_contains "the message names the whole directory" \
+        "cannot make a temporary file in $MISSING: No such file or directory" "$msg"
+    check_eq "and no half character (??)" 0 "$(grep -c '??' <<<"$msg")"
+done
+
+pt_stop
+check_eq "ptrackd stops with 0" 0 "$PT_STOP_RC"
+pt_finish
