@@ -23,6 +23,15 @@ int pt_temp_failed(const ptrack_host_t *h, ptrack_job_t *job, const char *dir, c
                      whose, dir, strerror(err));
         return PTRACK_RETRY;
     }
+    /* A directory that is not there or may not be written is the
+     * server's setting, not the plugin's fault. */
+    if (err == ENOENT || err == ENOTDIR || err == EACCES || err == EPERM || err == EROFS) {
+        h->set_error(job,
+                     "%s: give ptrackd a TMPDIR that exists and that it may write, and export "
+                     "again",
+                     what);
+        return PTRACK_RETRY;
+    }
     h->set_error(job, "%s", what);
     return PTRACK_ERROR;
 }

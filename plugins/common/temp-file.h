@@ -21,8 +21,10 @@ const char *pt_temp_dir(void);
  * made or written (err, the errno taken right after the failing call).
  * No room (ENOSPC, EDQUOT) is the server's passing trouble, not the
  * request's nor the plugin's: the message names dir and what to do, and
- * PTRACK_RETRY is returned, which the host answers 503 storage_error.
- * Anything else is told as `what` and PTRACK_ERROR is returned. `whose`
+ * PTRACK_RETRY is returned, which the host answers 503 storage_error. So
+ * is a directory that is not there or may not be written (ENOENT, ENOTDIR,
+ * EACCES, EPERM, EROFS), told as `what` and what to do: the server's
+ * setting. Anything else is told as `what` and PTRACK_ERROR is returned. `whose`
  * names the file in the message ("the workbook's temporary files"). */
 int pt_temp_failed(const ptrack_host_t *h, ptrack_job_t *job, const char *dir, const char *whose,
                    int err, const char *what);
