@@ -905,12 +905,17 @@ static void conn_write_response(conn_t *c, int status, const char *content_type,
     sb_free(&b);
 }
 
-/* Counts an answer of the server's own, by status and code; the codes are
- * the server's string constants, so a pointer tells one from another. */
+/* Counts an answer of the server's own, by status and code. The codes are
+ * string constants (the server's, or the head check's from the error
+ * table): the same code may come from two places, so they are compared as
+ * text. */
 static void count_refusal(pt_http_counts_t *n, int status, const char *code)
 {
+    if (!code)
+        code = "error";
     size_t i = 0;
-    while (i < n->n_refused && (n->refused[i].status != status || n->refused[i].code != code))
+    while (i < n->n_refused &&
+           (n->refused[i].status != status || strcmp(n->refused[i].code, code) != 0))
         i++;
     if (i == n->n_refused) {
         if (i == PT_HTTP_REFUSAL_KINDS)
