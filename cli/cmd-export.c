@@ -275,7 +275,6 @@ static void stop_message(const download_t *d, int sig)
                 d->target, why, d->target, size);
 }
 
-/* Removes what a failed export left behind. */
 /* The directory part of path ("." for a bare name), in b. */
 static const char *dir_of(pt_buf_t *b, const char *path)
 {
@@ -328,6 +327,7 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
     pt_buf_free(&joined);
 }
 
+/* Removes what a failed export left behind. */
 static void discard(download_t *d)
 {
     if (d->out && d->out != stdout)
