@@ -48,7 +48,8 @@ static void report_edit(pt_cli_t *cli, long long id, const cJSON *proposal, doub
         printf("%s已修改 updated  版本 version %.0f\n", head, after);
     /* On a line of its own, under the first, so that both fit 100 columns. */
     if (read >= 0)
-        printf("%*s其间另有修改 another change came in first, to other fields: version %.0f→%.0f\n",
+        printf("%*s其间另有修改 another change came in first, with no clash: version "
+               "%.0f→%.0f\n",
                indent, "", read, at);
 }
 

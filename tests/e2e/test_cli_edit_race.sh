@@ -50,7 +50,7 @@ edit "$ID" --title 关于进一步加强农村饮水安全保障的建议
 check_rc "the edit is made" 0
 check_eq "the other change came in between" 1 "$(raced)"
 check_contains "its line says so, with the versions" \
-    "$(printf '#%s  已修改 updated  版本 version %s\n%*s其间另有修改 another change came in first, to other fields: version %s→%s' \
+    "$(printf '#%s  已修改 updated  版本 version %s\n%*s其间另有修改 another change came in first, with no clash: version %s→%s' \
         "$ID" $((V + 2)) $((${#ID} + 3)) "" "$V" $((V + 1)))" "$OUT"
 check_eq "the title is the edit's" 关于进一步加强农村饮水安全保障的建议 "$(proposal "$ID" 'j["title"]')"
 check_eq "the tags are the other change's" '["水利"]' "$(proposal "$ID" 'j["tags"]')"
@@ -76,7 +76,7 @@ race '{"custom": {"联系人": "刘秘书"}}'
 edit "$ID" --set custom.电话=13800138000
 check_rc "the edit is made: custom is merged member by member" 0
 check_contains "its line says another change came first" \
-    "$(printf '版本 version %s\n%*s其间另有修改 another change came in first, to other fields: version %s→%s' \
+    "$(printf '版本 version %s\n%*s其间另有修改 another change came in first, with no clash: version %s→%s' \
         $((V + 2)) $((${#ID} + 3)) "" "$V" $((V + 1)))" "$OUT"
 check_eq "custom holds both" '{"联系人": "刘秘书", "电话": "13800138000"}' \
     "$(proposal "$ID" 'j["custom"]')"
@@ -87,7 +87,7 @@ race '{"tags": ["水利", "民生"]}'
 edit "$ID" --title 关于切实加强农村饮水安全保障的建议
 check_rc "the edit" 0
 check_contains "it says it changed nothing, and that another change came first" \
-    "$(printf '#%s  未修改 unchanged: 字段已是这些值 the fields already held these values  版本 version %s\n%*s其间另有修改 another change came in first, to other fields: version %s→%s' \
+    "$(printf '#%s  未修改 unchanged: 字段已是这些值 the fields already held these values  版本 version %s\n%*s其间另有修改 another change came in first, with no clash: version %s→%s' \
         "$ID" $((V + 1)) $((${#ID} + 3)) "" "$V" $((V + 1)))" "$OUT"
 V=$((V + 1))
 
