@@ -609,11 +609,16 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
      * has returned (signals.h). */
     sigset_t mask;
     pt_signals_block(&mask);
+    char what[PT_PLUGIN_CODE_WHAT];
+    snprintf(what, sizeof(what), "the load of plugin file %s (its constructors or its entry point)",
+             path);
+    pt_plugins_note_code(what);
     void *handle = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
     if (lfd != fd)
         close(lfd);
     close(fd);
     if (!handle) {
+        pt_plugins_note_code(NULL);
         pt_signals_restore(&mask);
         const char *e = dlerror();
         /* dlerror names the /proc path; the file's own name is clearer and
@@ -627,6 +632,7 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     dlerror();
     void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);
     if (!sym) {
+        pt_plugins_note_code(NULL);
         pt_signals_restore(&mask);
         dlclose(handle);
         return pt_plugin_refuse(err, "path",
@@ -641,6 +647,7 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     pt_plugin_crash_enter(NULL, path, PTRACK_PLUGIN_ENTRY_NAME "()");
     const ptrack_plugin_t *d = entry();
     pt_plugin_crash_leave();
+    pt_plugins_note_code(NULL);
     pt_signals_restore(&mask);
     if (!d) {
         dlclose(handle);

@@ -614,29 +614,29 @@ static void destroy_state(pt_instance_t *inst)
     warn_if_slow(inst, "destroy", start);
 }
 
-/* The create() the loop's thread is in (pt_plugins_in_create): the
- * instance's name, copied, and when it began (uv_hrtime, ns; 0: none). */
-static pthread_mutex_t in_create_mu = PTHREAD_MUTEX_INITIALIZER;
-static char in_create_name[72];
-static uint64_t in_create_since;
+/* The plugin code the loop's thread is in (pt_plugins_in_code): what it
+ * is, and when it began (uv_hrtime, ns; 0: none). */
+static pthread_mutex_t in_code_mu = PTHREAD_MUTEX_INITIALIZER;
+static char in_code_what[PT_PLUGIN_CODE_WHAT];
+static uint64_t in_code_since;
 
-static void note_create(const char *name)
+void pt_plugins_note_code(const char *what)
 {
-    pthread_mutex_lock(&in_create_mu);
-    snprintf(in_create_name, sizeof(in_create_name), "%s", name ? name : "");
-    in_create_since = name ? uv_hrtime() : 0;
-    pthread_mutex_unlock(&in_create_mu);
+    pthread_mutex_lock(&in_code_mu);
+    snprintf(in_code_what, sizeof(in_code_what), "%s", what ? what : "");
+    in_code_since = what ? uv_hrtime() : 0;
+    pthread_mutex_unlock(&in_code_mu);
 }
 
-bool pt_plugins_in_create(char *name, size_t cap, uint64_t *ms)
+bool pt_plugins_in_code(char *what, size_t cap, uint64_t *ms)
 {
-    pthread_mutex_lock(&in_create_mu);
-    bool in = in_create_since != 0;
+    pthread_mutex_lock(&in_code_mu);
+    bool in = in_code_since != 0;
     if (in) {
-        snprintf(name, cap, "%s", in_create_name);
-        *ms = (uv_hrtime() - in_create_since) / 1000000;
+        snprintf(what, cap, "%s", in_code_what);
+        *ms = (uv_hrtime() - in_code_since) / 1000000;
     }
-    pthread_mutex_unlock(&in_create_mu);
+    pthread_mutex_unlock(&in_code_mu);
     return in;
 }
 
@@ -653,11 +653,13 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
      * timer), which take the calling thread's mask (signals.h). */
     sigset_t mask;
     pt_signals_block(&mask);
-    note_create(inst->name);
+    char what[PT_PLUGIN_CODE_WHAT];
+    snprintf(what, sizeof(what), "the create() of plugin instance %s", inst->name);
+    pt_plugins_note_code(what);
     pt_plugin_crash_enter(inst->name, d->name, "create()");
     int rc = d->create(&pt_plugin_host, inst, &state);
     pt_plugin_crash_leave();
-    note_create(NULL);
+    pt_plugins_note_code(NULL);
     pt_signals_restore(&mask);
     warn_if_slow(inst, "create", start);
     pt_plugin_host_capture(NULL, NULL, 0);

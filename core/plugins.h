@@ -159,10 +159,16 @@ void pt_plugins_jobs_ended(pt_instance_t *inst);
  * instance; the notifiers are asked to stop, and pt_plugins_shutdown()'s
  * wait for a deliver() in progress runs from now. */
 void pt_plugins_stopping(pt_plugins_t *p);
-/* Whether the loop's thread is inside a plugin's create(): then true, with
- * the instance's name copied into name (cap bytes) and how long the call
- * has run in *ms. For a start held up there (ptrackd.c). Thread: any. */
-bool pt_plugins_in_create(char *name, size_t cap, uint64_t *ms);
+/* Whether the loop's thread is inside a plugin's code that may block: its
+ * create(), or the load of its file (its constructors and those of its
+ * libraries, and its entry point). Then true, with what it is copied into
+ * what (cap bytes: "the create() of plugin instance robot") and how long
+ * it has run in *ms. For a start held up there (ptrackd.c). Thread: any. */
+bool pt_plugins_in_code(char *what, size_t cap, uint64_t *ms);
+/* Says that the loop's thread enters such code (what, as above), or has
+ * left it (NULL). Thread: loop. */
+#define PT_PLUGIN_CODE_WHAT 4200
+void pt_plugins_note_code(const char *what);
 
 /* Whether pt_plugins_stopping has been called. Thread: loop. */
 bool pt_plugins_is_stopping(const pt_plugins_t *p);

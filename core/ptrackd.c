@@ -1433,14 +1433,14 @@ static void *start_watch_main(void *arg)
             }
             continue;
         }
-        char name[72];
+        char what[PT_PLUGIN_CODE_WHAT];
         uint64_t ms;
-        if (mono_ms() - at >= START_HOLD_MS && pt_plugins_in_create(name, sizeof(name), &ms)) {
-            pt_error("%s: the start is held up in the create() of plugin instance %s (for %.1f "
-                     "s); ptrackd ends now, without stopping cleanly: it has answered no request "
-                     "yet, and the database is as after a crash, which it is made for. That "
-                     "plugin's create() must not block (docs/plugins.md)",
-                     sig == SIGINT ? "SIGINT" : "SIGTERM", name, (double)ms / 1000);
+        if (mono_ms() - at >= START_HOLD_MS && pt_plugins_in_code(what, sizeof(what), &ms)) {
+            pt_error("%s: the start is held up in %s (for %.1f s); ptrackd ends now, without "
+                     "stopping cleanly: it has answered no request yet, and the database is as "
+                     "after a crash, which it is made for. A plugin must not block in its "
+                     "create() nor as it is loaded (docs/plugins.md)",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM", what, (double)ms / 1000);
             end_by_signal(sig);
         }
         nanosleep(&tick, NULL);

@@ -14,7 +14,8 @@
 #     ptrackd waited with it until the service manager's start timeout
 #     killed it. Now it ends 3 s after the signal, by the signal, saying
 #     which instance held it up; it had answered nothing, and the next
-#     start finds the store as it was.
+#     start finds the store as it was. So too when a plugin's file holds
+#     the start up as it is loaded (a constructor that never returns).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -97,6 +98,30 @@ check_contains "saying that the start was held up, and where" \
     "SIGTERM: the start is held up in the create() of plugin instance slow" "$log"
 check_true "it did not start serving" test ! -e "$PT_SOCK"
 check_true "nor write its pid file" test ! -e "$PT_TMP/ptrackd.pid"
+
+pt_step "SIGTERM during a start held up as a plugin's file is loaded (its constructor)"
+sed -i 's/"delay": "1h"/"delay": "0s"/' "$PT_CONF"
+: >"$PT_TMP/ptrackd.log"
+# The file is loaded as the configuration is checked, before the store is
+# opened: a second in, the start is there.
+PT_FIXTURE_LOAD_SLEEP_MS=3600000 "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/ptrackd.pid" \
+    >>"$PT_TMP/ptrackd.log" 2>&1 &
+PT_PID=$!
+PT_PIDS+=("$PT_PID")
+sleep 1
+kill -TERM "$PT_PID"
+check_true "ptrackd ends within 10 s of the signal" wait_for 10 ended
+ended || kill -9 "$PT_PID" 2>/dev/null
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+log="$(cat "$PT_TMP/ptrackd.log")"
+check_eq "by the signal (128 + SIGTERM)" 143 "$rc"
+check_contains "saying that the start was held up, and where" \
+    "SIGTERM: the start is held up in the load of plugin file $FIX/fixture_slow_create.so (its constructors or its entry point)" \
+    "$log"
+check_true "it did not start serving" test ! -e "$PT_SOCK"
+sed -i 's/"delay": "0s"/"delay": "1h"/' "$PT_CONF"
 
 pt_step "SIGINT or SIGTERM during a --check-config held up in a plugin's create()"
 # A check touches no data: a signal ends it at once, as it did before

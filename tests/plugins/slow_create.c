@@ -3,6 +3,9 @@
  * as a plugin that connects to its server there would: each sleeps for
  * its option `delay` (a duration, default 0). ptrackd runs both on its
  * loop, where every request waits for them, and must say so in its log.
+ * With PT_FIXTURE_LOAD_SLEEP_MS in the environment, its constructor
+ * sleeps that long too, as a library that connects somewhere as it is
+ * loaded would.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -14,6 +17,13 @@ static void pause_ms(int64_t ms)
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0) {
     }
+}
+
+__attribute__((constructor)) static void slow_load(void)
+{
+    const char *ms = getenv("PT_FIXTURE_LOAD_SLEEP_MS");
+    if (ms)
+        pause_ms(atoll(ms));
 }
 
 static int slow_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
