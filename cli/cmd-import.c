@@ -265,7 +265,8 @@ static void print_ids(const cJSON *j, double imported)
             printf(", #%.0f", first);
         return;
     }
-    int n = cJSON_GetArraySize(ranges), named = 0;
+    /* id_ranges lists the first 100 runs; id_ranges_count counts them all. */
+    int n = (int)pt_json_num(j, "id_ranges_count", cJSON_GetArraySize(ranges)), named = 0;
     const cJSON *r;
     cJSON_ArrayForEach(r, ranges)
     {

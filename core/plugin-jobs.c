@@ -917,7 +917,8 @@ static void add_passages(const ptrack_job_t *job, cJSON *o)
 
 /* The ids of the proposals an import stored: first_id and last_id (null
  * when none), and id_ranges, the runs of them, [[first, last], ...], the
- * first PT_IMPORT_RANGES_LISTED: a partial import's batches are stored
+ * first PT_IMPORT_RANGES_LISTED (id_ranges_count counts them all): a
+ * partial import's batches are stored
  * each in a transaction of its own, and another client's proposal
  * created between two of them takes an id between first_id and last_id. */
 static void add_ids(const ptrack_job_t *job, cJSON *o)
@@ -936,6 +937,8 @@ static void add_ids(const ptrack_job_t *job, cJSON *o)
         const double pair[2] = {(double)job->res.ranges[i].first, (double)job->res.ranges[i].last};
         cJSON_AddItemToArray(ranges, cJSON_CreateDoubleArray(pair, 2));
     }
+    /* All of them, also past the ones listed. */
+    cJSON_AddNumberToObject(o, "id_ranges_count", (double)job->res.n_ranges);
 }
 
 /* The answer of a failed job: the error object with the rejected and

@@ -60,6 +60,7 @@ check_eq "first_id and last_id, and the runs between them" \
     "4502 9002 [[4502, 6501], [6503, 9002]]" \
     "$(jv '"%s %s %s" % (j["first_id"], j["last_id"], j["id_ranges"])' "$OUT")"
 check_eq "4500 imported" 4500 "$(jv 'j["imported"]' "$OUT")"
+check_eq "id_ranges_count counts the runs" 2 "$(jv 'j["id_ranges_count"]' "$OUT")"
 
 pt_step "without a write between its batches, one run"
 pt_cli --json import "$PT_TMP/p.jsonl" --format jsonl --partial
