@@ -5,10 +5,12 @@
  * The request counters and latencies come from metrics.c; commits and their
  * group sizes from the store's counters; proposals by status and the
  * overdue count from a statistics read (so the figures are those of one
- * snapshot); notifier queues, deliveries and failures from the plugin host.
+ * snapshot); notifier queues, deliveries and failures from the plugin host;
+ * the memory SQLite and the heap hold from the store and heap.c.
  * Access: viewer or above, as for any read.
  */
 #include "api-internal.h"
+#include "heap.h"
 #include "plugin-jobs.h"
 
 #include <stdlib.h>
@@ -192,6 +194,32 @@ static void http_figures(pt_buf_t *b, const pt_http_counts_t *n)
     }
 }
 
+/* What VmRSS is made of, so that memory that grows can be told apart:
+ * SQLite's (its caches grow with the store up to their bounds), the heap's
+ * in use (a leak grows it), the heap's free but kept (fragmentation). */
+static void memory_figures(pt_buf_t *b)
+{
+    int64_t used, highwater;
+    pt_store_sqlite_memory(&used, &highwater);
+    header(b, "ptrack_sqlite_memory_bytes", "gauge",
+           "Memory SQLite holds: page caches, schemas, statements, sorts, of every connection.");
+    pt_buf_printf(b, "ptrack_sqlite_memory_bytes %lld\n", (long long)used);
+    header(b, "ptrack_sqlite_memory_highwater_bytes", "gauge",
+           "The most memory SQLite has held at once since ptrackd started.");
+    pt_buf_printf(b, "ptrack_sqlite_memory_highwater_bytes %lld\n", (long long)highwater);
+    pt_heap_figures_t heap;
+    if (pt_heap_figures(&heap)) {
+        header(b, "ptrack_heap_in_use_bytes", "gauge",
+               "Heap memory allocated and not freed (SQLite's included), as the C library's "
+               "allocator counts it.");
+        pt_buf_printf(b, "ptrack_heap_in_use_bytes %llu\n", (unsigned long long)heap.in_use);
+        header(b, "ptrack_heap_free_bytes", "gauge",
+               "Heap memory freed and kept by the allocator for later, not given back to the "
+               "system.");
+        pt_buf_printf(b, "ptrack_heap_free_bytes %llu\n", (unsigned long long)heap.free);
+    }
+}
+
 static void on_figures(pt_read_t *r)
 {
     pt_call_t *call = r->data;
@@ -206,6 +234,7 @@ static void on_figures(pt_read_t *r)
     proposal_figures(&b, api->opts.workflow, r->json, r->json_len);
     pt_read_free(r);
     store_figures(&b, api->opts.store);
+    memory_figures(&b);
     if (api->opts.plugins)
         plugin_figures(&b, api->opts.plugins);
     pt_http_counts_t counts = pt_http_request_server_counts(call->req);

@@ -304,8 +304,34 @@ void pt_store_disk_figures(const pt_store_t *s, int64_t *db_bytes, int64_t *free
     *free_bytes = statvfs(s->path, &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
 }
 
+/* SQLite's settings for the whole process, which only take before its
+ * first use (later sqlite3_config refuses them and changes nothing):
+ * called first thing by everything here that may be that first use.
+ *
+ * Memory statistics on: /metrics shows what SQLite holds
+ * (ptrack_sqlite_memory_bytes), which tells its caches filling as the
+ * store grows from the heap growing for another reason. They cost a
+ * global mutex on every allocation of every connection. They were once
+ * turned off here, but pt_store_set_temp_dir's sqlite3_mprintf used
+ * SQLite first, so ptrackd has run with them on since the temporary
+ * directory moved into the data directory, and every figure of bench/
+ * since was measured so. */
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1);
+}
+
+void pt_store_sqlite_memory(int64_t *used, int64_t *highwater)
+{
+    sqlite3_int64 cur = 0, hi = 0;
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 0);
+    *used = cur;
+    *highwater = hi;
+}
+
 int pt_store_set_temp_dir(const char *dir)
 {
+    sqlite_configure();
     /* SQLite frees and reads it as its own: it must come from
      * sqlite3_mprintf. */
     char *copy = sqlite3_mprintf("%s", dir);
@@ -320,11 +346,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
                   pt_error_t *err)
 {
     *out = NULL;
-    /* SQLite's memory statistics cost a global mutex on every allocation
-     * of every connection, and nothing here reads them. This only takes
-     * before SQLite's first use in the process (later it is refused, and
-     * changes nothing). */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite_configure();
     pt_store_t *s = calloc(1, sizeof(*s));
     if (!s)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

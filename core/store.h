@@ -170,6 +170,10 @@ void pt_store_wal_figures(const pt_store_t *store, uint64_t *checkpoints, uint64
  * what writes have before they are refused. Either is -1 when the system
  * cannot tell. Thread: any (two system calls). */
 void pt_store_disk_figures(const pt_store_t *store, int64_t *db_bytes, int64_t *free_bytes);
+/* The bytes SQLite has allocated in the process now (its page caches,
+ * schemas, statements, sorts: every connection's), and the most it has
+ * held at once since it started. Thread: any. */
+void pt_store_sqlite_memory(int64_t *used, int64_t *highwater);
 /* How many proposals wait to be indexed for search: imported ones, or
  * all of them after the upgrade to schema 18 (search finds them
  * meanwhile, more slowly). Thread: any. */

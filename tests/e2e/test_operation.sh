@@ -231,8 +231,18 @@ for h in [n for n, t in types.items() if t == "histogram"]:
 names = {n for n, l, v in samples}
 for want in ("ptrack_http_requests_total", "ptrack_http_request_duration_seconds_bucket",
              "ptrack_store_commits_total", "ptrack_store_commit_writes_bucket",
-             "ptrack_proposals", "ptrack_proposals_overdue", "ptrack_plugin_load_errors_total"):
+             "ptrack_proposals", "ptrack_proposals_overdue", "ptrack_plugin_load_errors_total",
+             "ptrack_sqlite_memory_bytes", "ptrack_sqlite_memory_highwater_bytes",
+             "ptrack_heap_in_use_bytes", "ptrack_heap_free_bytes"):
     assert want in names, "missing " + want
+# The memory figures: SQLite holds some (the schema and page cache of the
+# connections that served the create and this read), never more than its
+# most, and allocates from the heap, which holds it and more.
+one = {n: v for n, l, v in samples if not l}
+assert one["ptrack_sqlite_memory_bytes"] > 0, "SQLite's memory is 0: its statistics are off"
+assert one["ptrack_sqlite_memory_highwater_bytes"] >= one["ptrack_sqlite_memory_bytes"]
+assert one["ptrack_heap_in_use_bytes"] > one["ptrack_sqlite_memory_bytes"], "the heap in use is less than SQLite's part"
+assert one["ptrack_heap_free_bytes"] >= 0
 assert any(l.startswith('route="/v1/proposals",method="POST",status="201"') for n, l, v in samples
            if n == "ptrack_http_requests_total"), "the create is not counted"
 assert [v for n, l, v in samples if n == "ptrack_proposals" and l == 'status="submitted"'] == [1.0]

@@ -1,0 +1,27 @@
+/*
+ * heap.c - the heap's figures from glibc's mallinfo2().
+ *
+ * mallinfo2 (glibc 2.33) is mallinfo with size_t fields: mallinfo's ints
+ * wrap past 2 GiB, which a daemon that runs for months may reach.
+ */
+#include "heap.h"
+
+#include <stdlib.h> /* __GLIBC__, where it is glibc */
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+bool pt_heap_figures(pt_heap_figures_t *out)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 mi = mallinfo2();
+    /* uordblks: in use in the arenas; hblkhd: the chunks mapped on their
+     * own; fordblks: free in the arenas (the top chunk included). */
+    out->in_use = (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+    out->free = (uint64_t)mi.fordblks;
+    return true;
+#else
+    (void)out;
+    return false;
+#endif
+}
