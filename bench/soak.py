@@ -27,6 +27,8 @@ side by side and in a loop until the time is up:
              filters; health, workflow, plugins, tokens, /metrics;
   exporter   csv, json, jsonl, xlsx, md, html, ics, with filters; one in
              five is read in part and the connection closed mid-stream;
+             one every --export-every seconds (or, by default, back to
+             back with a pause of 4 --pace);
   importer   small csv, jsonl and json files, sent again (skipped), refused
              ones (a record without a title, a broken line, a quote left
              open), partial=true, an unknown format or parameter, a body
@@ -46,15 +48,26 @@ side by side and in a loop until the time is up:
              each time (a notifier's options, a token, the idle timeout),
              and every fifth one a configuration the reload refuses.
 
+With --cap N the store stops growing once N proposals exist: the writers
+make no more and instead take existing proposals (listed by status)
+round the workflow again (closed ones reopened, replied to and given
+feedback; replies to those handling or rehandling, feedback on those
+replied; edits and supervision on any), and the importer sends only the
+file it sent last (every record skipped as already there), refused
+files, bad parameters and uploads cut off. The database then grows by
+the history, versions and events of those rounds alone.
+
 Every --sample seconds it prints ptrackd's VmRSS, VmHWM, threads, open
 file descriptors (how many are sockets, and how many the database's
 connections), its children, the size of the database and of its WAL, the
 events the notifiers have yet to deliver (ptrack_notifier_behind,
-summed), the import and export jobs running, the proposals and the
-requests made.
+summed), the import and export jobs running, the memory SQLite holds
+(ptrack_sqlite_memory_bytes), the heap in use and the heap free but kept
+(ptrack_heap_in_use_bytes, ptrack_heap_free_bytes), the proposals and
+the requests made.
 At the end: the figures at the start, after the warm-up (a quarter of the
 run) and at the end, the growth per hour over the last half of the run (a
-least-squares slope), the answers by operation and status, and anything
+least-squares slope) and, with --cap, since the cap was reached, the answers by operation and status, and anything
 unexpected: a 5xx, a broken connection where none should be, an answer
 the workflow did not call for. Then it stops ptrackd with SIGTERM (or as
 --stop says), waits for it, and reports its exit status and the log's
@@ -304,6 +317,8 @@ class Env:
         self.receiver = None
         self.reloads = 0
         self.batch = 0   # the session of the proposals made now
+        self.capped = False   # --cap reached: no more proposals are made
+        self.capped_at = None
 
     def session(self, batch=None):
         return "十四届浸泡第%d批" % (self.batch if batch is None else batch)
@@ -598,6 +613,44 @@ class Writer:
         self.c().request("delete_live", "DELETE", "/v1/proposals/%d" % p["id"], expect=(409,))
         self.act(p, "withdraw", {"reason": "重复"})
 
+    def recycle(self):
+        """With the store at --cap: an existing proposal one step or a
+        round further, whatever its state allows, among this writer's
+        share of them (their ids modulo --writers). Its units have signed
+        (if it was ever in handling) and the co units' opinions stay, so
+        the replies are those of its lead or separate units; a separate
+        unit that has replied in the round is refused (422)."""
+        status = self.rng.choice(["closed", "closed", "replied", "handling", "rehandling",
+                                  "submitted", "withdrawn"])
+        st, body = self.c().json("recycle_list", "GET", "/v1/proposals?" + urllib.parse.urlencode(
+            {"status": status, "limit": 20, "sort": self.rng.choice(["id", "-id", "-updated_at"])}),
+            expect=(200,))
+        # Each writer takes its own share of the proposals, so that two
+        # never run the same one at once (a 412 or 409 that is no fault).
+        items = [x for x in (body or {}).get("items") or []
+                 if x["id"] % self.env.args.writers == self.wid]
+        if st != 200 or not items:
+            return
+        st, p = self.c().json("recycle_get", "GET", "/v1/proposals/%d" % self.rng.choice(items)["id"],
+                              expect=(200,))
+        if st != 200 or not p:
+            return
+        p = self.patch(p)
+        if p.get("status") not in ("closed", "withdrawn", "not_filed", "merged", "converted"):
+            p = self.act(p, "supervise", {"key_supervision": self.rng.random() < 0.5, "supervisor": "督办员"})
+        if p.get("status") == "closed":
+            p = self.act(p, "reopen", {"reason": "代表再次反映"})
+        repliers = [u["name"] for u in p.get("units") or [] if u.get("role") in ("lead", "separate")]
+        if p.get("status") in ("handling", "rehandling"):
+            for unit in repliers:
+                p = self.reply(p, unit, expect=(200, 422) if p.get("handling_mode") == "separate" else (200,))
+                if p.get("status") == "replied":
+                    break
+        if p.get("status") == "replied":
+            p = self.feedback(p, self.rng.choice(["satisfied", "basically_satisfied", "satisfied",
+                                                  "unsatisfied"]))
+        self.read_back(p)
+
     def read_back(self, p):
         if p is None:
             return
@@ -613,7 +666,10 @@ class Writer:
                  (self.draft, 1), (self.refused, 1)]
         pool = [f for f, w in plays for _ in range(w)]
         while not STOP.is_set():
-            self.rng.choice(pool)()
+            if self.env.capped:
+                self.recycle()
+            else:
+                self.rng.choice(pool)()
             STOP.wait(self.env.args.pace)
 
 
@@ -708,7 +764,7 @@ def exporter(env):
         if rng.random() < 0.05:
             c.request("export_bad", "GET", "/v1/exports?format=csv&stauts=x", expect=(400,))
             c.request("export_bad", "GET", "/v1/exports?format=pdf", expect=(404,))
-        STOP.wait(env.args.pace * 4)
+        STOP.wait(env.args.export_every if env.args.export_every is not None else env.args.pace * 4)
 
 
 # ---- Imports ---------------------------------------------------------------------
@@ -723,6 +779,10 @@ def importer(env):
         n += 1
         sess = env.session()
         r = rng.random()
+        if env.capped:
+            # Nothing new: the last file again (skipped), or one that is
+            # refused whole (0.7-0.78), bad parameters, a cut upload.
+            r = rng.choice([0.55, 0.55, 0.75, 0.8, 0.9]) if last else rng.choice([0.75, 0.8, 0.9])
         if r < 0.25:
             rows = ["编号,届次,标题,领衔代表,代表团,类别,建议"]
             for i in range(rng.randint(2, 8)):
@@ -1006,6 +1066,19 @@ def reloader(env):
             env.write_config(k % 2)   # the next reload takes a good one
 
 
+def capper(env):
+    # Watches the count of proposals for --cap.
+    c = Client(env, timeout=20)
+    while not STOP.wait(2):
+        st, h = c.json("cap_health", "GET", "/v1/health")
+        if st == 200 and h and h.get("proposals", 0) >= env.args.cap:
+            env.capped = True
+            env.capped_at = now() - T0
+            print("-- %.0f s: %d proposals, --cap %d reached: no more are made"
+                  % (env.capped_at, h["proposals"], env.args.cap), flush=True)
+            return
+
+
 def batcher(env):
     # A new session every minute, so that an export of a recent session
     # stays small however long the run.
@@ -1063,6 +1136,11 @@ def sample(env):
             for line in data.decode().splitlines():
                 if line.startswith("ptrack_jobs_running "):
                     row["jobs"] = int(float(line.split()[1]))
+                for m, key in (("ptrack_sqlite_memory_bytes", "sqlite"),
+                               ("ptrack_sqlite_memory_highwater_bytes", "sqlite_hwm"),
+                               ("ptrack_heap_in_use_bytes", "heap"), ("ptrack_heap_free_bytes", "hfree")):
+                    if line.startswith(m + " "):
+                        row[key] = int(float(line.split()[1])) // 1024
                 for m in ("behind", "deliveries_total", "failures_total"):
                     if line.startswith("ptrack_notifier_%s{" % m):
                         inst = line.split('"')[1]
@@ -1078,12 +1156,14 @@ def sample(env):
     except OSError:
         pass
     row["requests"] = TALLY.total
+    row["capped"] = env.capped
     return row
 
 
 COLS = [("t", "t s", 6), ("VmRSS", "RSS kB", 8), ("VmHWM", "HWM kB", 8), ("threads", "thr", 4),
         ("fds", "fds", 5), ("socks", "socks", 5), ("dbconns", "dbs", 3), ("children", "kids", 4), ("db", "db kB", 9),
-        ("wal", "wal kB", 8), ("behind", "behind", 7), ("jobs", "jobs", 4), ("proposals", "props", 7), ("requests", "requests", 9)]
+        ("wal", "wal kB", 8), ("behind", "behind", 7), ("jobs", "jobs", 4), ("sqlite", "sqlite kB", 9),
+        ("heap", "heap kB", 9), ("hfree", "hfree kB", 8), ("proposals", "props", 7), ("requests", "requests", 9)]
 
 
 def fmt_row(row):
@@ -1112,11 +1192,20 @@ def report(env, rows, stopped):
     print("== figures (kB unless said; fds, threads, children: counts)")
     warm = next((r for r in rows if r["t"] >= rows[-1]["t"] / 4), rows[0])
     half = [r for r in rows if r["t"] >= rows[-1]["t"] / 2]
-    print("%-10s %12s %12s %12s %14s" % ("", "start", "warm (1/4)", "end", "per hour (2nd half)"))
-    for key in ("VmRSS", "VmHWM", "threads", "fds", "socks", "dbconns", "children", "db", "wal", "behind", "jobs"):
+    capped = [r for r in rows if r.get("capped")]
+    print("%-10s %12s %12s %12s %14s%s" % ("", "start", "warm (1/4)", "end", "per hour (2nd half)",
+                                           " %14s" % "since the cap" if capped else ""))
+    for key in ("VmRSS", "VmHWM", "threads", "fds", "socks", "dbconns", "children", "db", "wal", "behind", "jobs",
+                "sqlite", "sqlite_hwm", "heap", "hfree", "proposals"):
         s = slope(half, key)
-        print("%-10s %12s %12s %12s %14s" % (key, rows[0].get(key), warm.get(key), rows[-1].get(key),
-                                             "-" if s is None else "%+.0f" % s))
+        line = "%-10s %12s %12s %12s %14s" % (key, rows[0].get(key), warm.get(key), rows[-1].get(key),
+                                              "-" if s is None else "%+.0f" % s)
+        if capped:
+            s = slope(capped, key)
+            line += " %14s" % ("-" if s is None else "%+.0f" % s)
+        print(line)
+    if capped:
+        print("(the cap was reached at %.0f s; since then: %d samples)" % (env.capped_at, len(capped)))
     last = next((r for r in reversed(rows) if r.get("notifiers")), None)
     if last:
         print("\nnotifiers at the end: " + ", ".join(
@@ -1174,6 +1263,10 @@ def main():
     ap.add_argument("--stop", choices=["term", "kill", "none"], default="term",
                     help="how to end ptrackd at the end (default term)")
     ap.add_argument("--json", help="also write each sample as a JSON line to this file")
+    ap.add_argument("--cap", type=int, help="once this many proposals exist, make no more: "
+                    "the store stops growing but for history and events")
+    ap.add_argument("--export-every", type=float, help="seconds between exports "
+                    "(default: back to back, 4 --pace apart)")
     args = ap.parse_args()
 
     env = Env(args)
@@ -1184,6 +1277,8 @@ def main():
     threads += [threading.Thread(target=streamer, args=(env, i), daemon=True) for i in range(args.streams)]
     for f in (exporter, importer, long_poller, tokens, chaos, reloader, batcher):
         threads.append(threading.Thread(target=f, args=(env,), daemon=True))
+    if args.cap is not None:
+        threads.append(threading.Thread(target=capper, args=(env,), daemon=True))
     rows = [sample(env)]
     print(" ".join("%*s" % (w, h) for _, h, w in COLS))
     print(fmt_row(rows[0]), flush=True)
