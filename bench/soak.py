@@ -49,7 +49,7 @@ side by side and in a loop until the time is up:
              and every fifth one a configuration the reload refuses.
 
 With --cap N the store stops growing once N proposals exist: the writers
-make no more and instead take existing proposals (listed by status)
+make no more and instead take existing proposals, any of them alike,
 round the workflow again (closed ones reopened, replied to and given
 feedback; replies to those handling or rehandling, feedback on those
 replied; edits and supervision on any), and the importer sends only the
@@ -318,6 +318,7 @@ class Env:
         self.reloads = 0
         self.batch = 0   # the session of the proposals made now
         self.capped = False   # --cap reached: no more proposals are made
+        self.max_id = 0       # the highest proposal id then
         self.capped_at = None
 
     def session(self, batch=None):
@@ -615,24 +616,21 @@ class Writer:
 
     def recycle(self):
         """With the store at --cap: an existing proposal one step or a
-        round further, whatever its state allows, among this writer's
-        share of them (their ids modulo --writers). Its units have signed
+        round further, whatever its state allows, one of this writer's
+        share of them (a deleted draft is a 404). Its units have signed
         (if it was ever in handling) and the co units' opinions stay, so
         the replies are those of its lead or separate units; a separate
-        unit that has replied in the round is refused (422)."""
-        status = self.rng.choice(["closed", "closed", "replied", "handling", "rehandling",
-                                  "submitted", "withdrawn"])
-        st, body = self.c().json("recycle_list", "GET", "/v1/proposals?" + urllib.parse.urlencode(
-            {"status": status, "limit": 20, "sort": self.rng.choice(["id", "-id", "-updated_at"])}),
-            expect=(200,))
-        # Each writer takes its own share of the proposals, so that two
-        # never run the same one at once (a 412 or 409 that is no fault).
-        items = [x for x in (body or {}).get("items") or []
-                 if x["id"] % self.env.args.writers == self.wid]
-        if st != 200 or not items:
+        unit that has replied in the round, or a lead whose co unit has
+        not given its opinion, is refused (422)."""
+        # Each writer takes its own share of the proposals (their ids
+        # modulo --writers), so that two never run the same one at once (a
+        # 412 or 409 that is no fault), and any of its share alike, so that
+        # no few proposals gather hundreds of replies.
+        n = self.env.args.writers
+        pid = self.rng.randint(0, max(0, self.env.max_id - self.wid) // n) * n + self.wid
+        if pid < 1:
             return
-        st, p = self.c().json("recycle_get", "GET", "/v1/proposals/%d" % self.rng.choice(items)["id"],
-                              expect=(200,))
+        st, p = self.c().json("recycle_get", "GET", "/v1/proposals/%d" % pid, expect=(200, 404))
         if st != 200 or not p:
             return
         p = self.patch(p)
@@ -643,7 +641,7 @@ class Writer:
         repliers = [u["name"] for u in p.get("units") or [] if u.get("role") in ("lead", "separate")]
         if p.get("status") in ("handling", "rehandling"):
             for unit in repliers:
-                p = self.reply(p, unit, expect=(200, 422) if p.get("handling_mode") == "separate" else (200,))
+                p = self.reply(p, unit, expect=(200, 422))
                 if p.get("status") == "replied":
                     break
         if p.get("status") == "replied":
@@ -1072,6 +1070,8 @@ def capper(env):
     while not STOP.wait(2):
         st, h = c.json("cap_health", "GET", "/v1/health")
         if st == 200 and h and h.get("proposals", 0) >= env.args.cap:
+            st, last = c.json("cap_last", "GET", "/v1/proposals?sort=-id&limit=1")
+            env.max_id = last["items"][0]["id"] if st == 200 and last and last.get("items") else h["proposals"]
             env.capped = True
             env.capped_at = now() - T0
             print("-- %.0f s: %d proposals, --cap %d reached: no more are made"
