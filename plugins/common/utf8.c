@@ -5,37 +5,46 @@
 
 #include <string.h>
 
-int pt_utf8_ok(const char *text, size_t n)
+int32_t pt_utf8_next(const char *text, size_t n, size_t *i)
 {
     const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        size_t need;
-        uint32_t c, min;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if ((b & 0xE0) == 0xC0) {
-            need = 2, c = b & 0x1F, min = 0x80;
-        } else if ((b & 0xF0) == 0xE0) {
-            need = 3, c = b & 0x0F, min = 0x800;
-        } else if ((b & 0xF8) == 0xF0) {
-            need = 4, c = b & 0x07, min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + need > n)
-            return 0;
-        for (size_t k = 1; k < need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i + k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return 0;
-        i += need;
+    unsigned char b = s[*i];
+    size_t need;
+    uint32_t c, min;
+    if (b < 0x80) {
+        (*i)++;
+        return b;
+    } else if ((b & 0xE0) == 0xC0) {
+        need = 2, c = b & 0x1F, min = 0x80;
+    } else if ((b & 0xF0) == 0xE0) {
+        need = 3, c = b & 0x0F, min = 0x800;
+    } else if ((b & 0xF8) == 0xF0) {
+        need = 4, c = b & 0x07, min = 0x10000;
+    } else {
+        (*i)++;
+        return -1;
     }
+    if (*i + need > n) {
+        *i = n;
+        return -1;
+    }
+    for (size_t k = 1; k < need; k++) {
+        if ((s[*i + k] & 0xC0) != 0x80) {
+            (*i)++;
+            return -1;
+        }
+        c = (c << 6) | (s[*i + k] & 0x3F);
+    }
+    *i += need;
+    return c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? -1 : (int32_t)c;
+}
+
+int pt_utf8_ok(const char *text, size_t n)
+{
+    size_t i = 0;
+    while (i < n)
+        if (pt_utf8_next(text, n, &i) < 0)
+            return 0;
     return 1;
 }
 

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The code point at text[*i] (text n bytes long), *i moved past it; -1
+ * for a sequence that is not well-formed (*i then moved one byte, or to n
+ * when the text ends inside it). */
+int32_t pt_utf8_next(const char *text, size_t n, size_t *i);
 /* Whether text[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
 int pt_utf8_ok(const char *text, size_t n);
 /* The width of s on a screen or in a spreadsheet column: wide (CJK) code
