@@ -108,6 +108,62 @@ void pt_proposal_free(pt_proposal_t *p)
     pt_proposal_init(p);
 }
 
+/* A heap block of n bytes as the allocator holds it: with its header,
+ * rounded up to 16 bytes, 32 at the least (glibc's malloc on a 64-bit
+ * system; other allocators differ by a few bytes a block). */
+static size_t block_bytes(size_t n)
+{
+    size_t b = (n + 8 + 15) & ~(size_t)15;
+    return b < 32 ? 32 : b;
+}
+
+static size_t str_bytes(const char *s)
+{
+    return s ? block_bytes(strlen(s) + 1) : 0;
+}
+
+static size_t strv_bytes(const pt_strv_t *v)
+{
+    size_t n = v->n ? block_bytes(v->n * sizeof(*v->v)) : 0;
+    for (size_t i = 0; i < v->n; i++)
+        n += str_bytes(v->v[i]);
+    return n;
+}
+
+/* Walks the members pt_proposal_free frees: a member added there belongs
+ * here too. */
+size_t pt_proposal_heap_bytes(const pt_proposal_t *p)
+{
+    size_t n = str_bytes(p->number) + str_bytes(p->kind) + str_bytes(p->session) +
+               str_bytes(p->title) + str_bytes(p->background) + strv_bytes(&p->recommendations) +
+               str_bytes(p->submitter_type) + str_bytes(p->lead_author) +
+               strv_bytes(&p->co_signers) + str_bytes(p->delegation) + str_bytes(p->category) +
+               strv_bytes(&p->tags) + str_bytes(p->status) + str_bytes(p->handling_mode) +
+               str_bytes(p->supervisor) + str_bytes(p->source_format) + str_bytes(p->source_ref);
+    if (p->n_units)
+        n += block_bytes(p->n_units * sizeof(*p->units));
+    for (size_t i = 0; i < p->n_units; i++)
+        n += str_bytes(p->units[i].name) + str_bytes(p->units[i].role) +
+             str_bytes(p->units[i].opinion);
+    if (p->n_replies)
+        n += block_bytes(p->n_replies * sizeof(*p->replies));
+    for (size_t i = 0; i < p->n_replies; i++) {
+        const pt_reply_t *r = &p->replies[i];
+        n += str_bytes(r->unit) + str_bytes(r->doc_no) + str_bytes(r->category) +
+             str_bytes(r->text) + str_bytes(r->kind);
+    }
+    if (p->n_feedback)
+        n += block_bytes(p->n_feedback * sizeof(*p->feedback));
+    for (size_t i = 0; i < p->n_feedback; i++)
+        n += str_bytes(p->feedback[i].person) + str_bytes(p->feedback[i].satisfaction) +
+             str_bytes(p->feedback[i].comment);
+    if (p->n_custom)
+        n += block_bytes(p->n_custom * sizeof(*p->custom));
+    for (size_t i = 0; i < p->n_custom; i++)
+        n += str_bytes(p->custom[i].key) + str_bytes(p->custom[i].value);
+    return n;
+}
+
 /* Copies an optional string; *ok turns false when memory ran out, so that a
  * run of copies can be checked once at the end. */
 static char *dup_opt(const char *s, bool *ok)

@@ -118,6 +118,12 @@ void pt_proposal_free(pt_proposal_t *p); /* frees members, not p itself */
 /* Deep copy. Returns 0 or PT_ENOMEM. */
 int pt_proposal_copy(pt_proposal_t *dst, const pt_proposal_t *src);
 
+/* An estimate of the heap the proposal's members hold (not the struct
+ * itself): every string and array, with what the allocator adds to each
+ * block. A walk of its members, as long as its strings; a cache of
+ * decoded proposals keeps its size by it. Thread: any. */
+size_t pt_proposal_heap_bytes(const pt_proposal_t *p);
+
 /* Decodes and validates. Unknown fields, wrong types, bad enum values and a
  * missing or over-long title are all reported at once as PT_EVALIDATION with
  * one {field, message} per problem. On failure *out is left freed. */

@@ -1,6 +1,7 @@
 /*
  * test_proposals_proposal.c - the proposal model: JSON round trip of every
- * field, validation of a client's body, the merge patch, and deep copies.
+ * field, validation of a client's body, the merge patch, deep copies, and
+ * the estimate of the heap a proposal holds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1010,6 +1011,65 @@ static void an_empty_patch_changes_nothing(void **state)
     pt_proposal_free(&p);
 }
 
+/* Every string a proposal holds counts in its heap estimate: one made 4 KB
+ * longer, wherever it is, raises the estimate by at least 4 KB. */
+static void the_heap_estimate_counts_every_string(void **state)
+{
+    (void)state;
+    pt_proposal_t empty;
+    pt_proposal_init(&empty);
+    assert_int_equal(pt_proposal_heap_bytes(&empty), 0);
+
+    pt_proposal_t p;
+    fill_everything(&p);
+    char **members[] = {
+        &p.number,
+        &p.kind,
+        &p.session,
+        &p.title,
+        &p.background,
+        &p.recommendations.v[1],
+        &p.submitter_type,
+        &p.lead_author,
+        &p.co_signers.v[0],
+        &p.delegation,
+        &p.category,
+        &p.tags.v[1],
+        &p.status,
+        &p.handling_mode,
+        &p.units[1].name,
+        &p.units[1].role,
+        &p.units[1].opinion,
+        &p.supervisor,
+        &p.replies[0].unit,
+        &p.replies[0].doc_no,
+        &p.replies[0].category,
+        &p.replies[0].text,
+        &p.replies[0].kind,
+        &p.feedback[0].person,
+        &p.feedback[0].satisfaction,
+        &p.feedback[0].comment,
+        &p.source_format,
+        &p.source_ref,
+        &p.custom[1].key,
+        &p.custom[1].value,
+    };
+    char big[4097];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        size_t before = pt_proposal_heap_bytes(&p);
+        assert_true(before > strlen(*members[i]));
+        free(*members[i]);
+        *members[i] = xs(big);
+        if (pt_proposal_heap_bytes(&p) < before + 4000)
+            fail_msg("member %zu is not counted", i);
+    }
+    /* Never less than the text it holds. */
+    assert_true(pt_proposal_heap_bytes(&p) > 30 * 4096);
+    pt_proposal_free(&p);
+}
+
 static void copy_is_deep(void **state)
 {
     pt_proposal_t p, c;
@@ -1119,6 +1179,7 @@ int main(void)
         cmocka_unit_test(patch_names_why_a_field_is_not_editable),
         cmocka_unit_test(an_empty_patch_changes_nothing),
         cmocka_unit_test(copy_is_deep),
+        cmocka_unit_test(the_heap_estimate_counts_every_string),
         cmocka_unit_test(units_are_found_by_name),
     };
 
