@@ -542,6 +542,12 @@ int64_t pt_store_search_backlog_size(const pt_store_t *s)
     return __atomic_load_n(&s->search_backlog, __ATOMIC_RELAXED);
 }
 
+void pt_store_writer_cache(const pt_store_t *s, uint64_t *bytes, uint64_t *proposals)
+{
+    *bytes = __atomic_load_n(&s->cache_bytes, __ATOMIC_RELAXED);
+    *proposals = __atomic_load_n(&s->cache_proposals, __ATOMIC_RELAXED);
+}
+
 bool pt_store_writable(const pt_store_t *s)
 {
     return s->writable;

@@ -98,6 +98,10 @@ struct pt_store_s {
     /* The writer's count of the search backlog, for /metrics: written by
      * the writer, read by any thread (atomically). */
     int64_t search_backlog;
+    /* What the writer's cache of decoded proposals holds (store-writer.c):
+     * its bytes (pt_proposal_heap_bytes) and proposals, for /metrics;
+     * written by the writer, read by any thread (atomically). */
+    uint64_t cache_bytes, cache_proposals;
     /* How the all-or-nothing imports were moved into the store
      * (store-import.c), for /metrics: by PT_IMPORT_MOVE_*, atomically. */
     uint64_t import_moves[PT_IMPORT_MOVE_COUNT];
@@ -108,6 +112,13 @@ struct pt_store_s {
     pthread_mutex_t rmu;
     pt_readconn_t *readers;
 };
+
+/* The bounds of the writer's cache of decoded proposals, in bytes as
+ * pt_proposal_heap_bytes counts them: all of its proposals together, and
+ * one proposal (a larger one is not kept). Why these: store-writer.c,
+ * above CACHE_SLOTS. */
+#define PT_WRITER_CACHE_BUDGET (16u << 20)
+#define PT_WRITER_CACHE_ENTRY_MAX (256u << 10)
 
 /* Initializes a condition variable whose timed waits are on the monotonic
  * clock, which a change of the wall clock does not move. */

@@ -177,13 +177,34 @@ static const struct {
  * can, because it is the only writer: what it holds is what the database
  * holds, as long as every change it makes is either committed or followed
  * by an eviction (a write that fails evicts its proposal; a transaction
- * that fails empties the cache). Slots are chosen by id, one proposal per
- * slot; a collision replaces the older one. */
+ * that fails empties the cache). Dropping a proposal never breaks that:
+ * the next write reads it from the database again. Slots are chosen by id,
+ * one proposal per slot; a collision replaces the older one.
+ *
+ * A proposal grows over its life (units, opinions, replies, feedback, long
+ * texts), so the cache is bounded by size as well as by count: each slot
+ * keeps pt_proposal_heap_bytes of its proposal, measured when it is read
+ * and again after each write, and the total is brought under
+ * PT_WRITER_CACHE_BUDGET after every write (cache_settle), when no cached
+ * proposal is in use. During a write it may exceed it by the one proposal
+ * that write read.
+ *
+ * The budget, 16 MiB, is 4 KiB a slot: a proposal with a few thousand
+ * characters of text and a reply. An office's proposals fill the slots, or
+ * nearly; those of a store whose proposals have grown large (dozens of
+ * replies, long texts) share the 16 MiB, where 4,096 of them could take
+ * hundreds of megabytes. It is as much as the writer's SQLite page cache, which
+ * holds the same rows as pages. A proposal over PT_WRITER_CACHE_ENTRY_MAX
+ * (256 KiB) is not kept at all: 64 of them would take the whole budget,
+ * and reading one again costs less than what each write of it does anyway
+ * (render the whole document and store it in its row and in its event). */
 #define CACHE_SLOTS 4096
 
 typedef struct {
     int64_t id; /* 0: empty */
     pt_proposal_t p;
+    size_t bytes; /* pt_proposal_heap_bytes(&p) when last measured */
+    bool used;    /* read since the clock hand last passed it (cache_trim) */
 } cache_slot_t;
 
 typedef struct {
@@ -191,6 +212,9 @@ typedef struct {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT_];
     cache_slot_t *cache;
+    size_t cache_bytes;   /* the slots' bytes, summed */
+    size_t cache_entries; /* the slots that hold a proposal */
+    size_t cache_hand;    /* the next slot cache_trim looks at */
     int64_t now;
     int64_t batch_last_seq;
     int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
@@ -326,13 +350,32 @@ static int load(writer_t *w, int64_t id, pt_proposal_t *p, pt_error_t *err)
     return PT_OK;
 }
 
+/* Tells /metrics what the cache holds. */
+static void cache_publish(writer_t *w)
+{
+    __atomic_store_n(&w->s->cache_bytes, (uint64_t)w->cache_bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&w->s->cache_proposals, (uint64_t)w->cache_entries, __ATOMIC_RELAXED);
+}
+
+static void slot_empty(writer_t *w, cache_slot_t *slot)
+{
+    pt_proposal_free(&slot->p);
+    slot->id = 0;
+    w->cache_bytes -= slot->bytes;
+    w->cache_entries--;
+    slot->bytes = 0;
+    slot->used = false;
+}
+
 /* The proposal with this id, from the cache or the database. The pointer
  * is valid until the next fetch or eviction. */
 static pt_proposal_t *fetch(writer_t *w, int64_t id, pt_error_t *err)
 {
     cache_slot_t *slot = &w->cache[(uint64_t)id % CACHE_SLOTS];
-    if (slot->id == id)
+    if (slot->id == id) {
+        slot->used = true;
         return &slot->p;
+    }
     pt_proposal_t p;
     pt_proposal_init(&p);
     if (load(w, id, &p, err) != PT_OK) {
@@ -340,9 +383,13 @@ static pt_proposal_t *fetch(writer_t *w, int64_t id, pt_error_t *err)
         return NULL;
     }
     if (slot->id)
-        pt_proposal_free(&slot->p);
+        slot_empty(w, slot);
     slot->p = p;
     slot->id = id;
+    slot->bytes = pt_proposal_heap_bytes(&p);
+    slot->used = true;
+    w->cache_bytes += slot->bytes;
+    w->cache_entries++;
     return &slot->p;
 }
 
@@ -350,19 +397,52 @@ static void evict(writer_t *w, int64_t id)
 {
     cache_slot_t *slot = &w->cache[(uint64_t)id % CACHE_SLOTS];
     if (slot->id == id) {
-        pt_proposal_free(&slot->p);
-        slot->id = 0;
+        slot_empty(w, slot);
+        cache_publish(w);
     }
 }
 
 static void evict_all(writer_t *w)
 {
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        if (w->cache[i].id) {
-            pt_proposal_free(&w->cache[i].p);
-            w->cache[i].id = 0;
-        }
+        if (w->cache[i].id)
+            slot_empty(w, &w->cache[i]);
     }
+    cache_publish(w);
+}
+
+/* Brings the cache under its budget: a clock hand goes round the slots,
+ * dropping those not read since it last passed them and marking the
+ * others unread, so that the proposals written to again and again stay. */
+static void cache_trim(writer_t *w)
+{
+    while (w->cache_bytes > PT_WRITER_CACHE_BUDGET) {
+        cache_slot_t *slot = &w->cache[w->cache_hand];
+        w->cache_hand = (w->cache_hand + 1) % CACHE_SLOTS;
+        if (!slot->id)
+            continue;
+        if (slot->used)
+            slot->used = false;
+        else
+            slot_empty(w, slot);
+    }
+}
+
+/* After a write, which may have changed the proposal it read: measures it
+ * again, drops it if it has grown over the limit of one, and brings the
+ * cache under its budget. No cached proposal is in use here. */
+static void cache_settle(writer_t *w, int64_t id)
+{
+    cache_slot_t *slot = &w->cache[(uint64_t)id % CACHE_SLOTS];
+    if (id && slot->id == id) {
+        size_t bytes = pt_proposal_heap_bytes(&slot->p);
+        w->cache_bytes = w->cache_bytes - slot->bytes + bytes;
+        slot->bytes = bytes;
+        if (bytes > PT_WRITER_CACHE_ENTRY_MAX)
+            slot_empty(w, slot);
+    }
+    cache_trim(w);
+    cache_publish(w);
 }
 
 /* The workflow engine's proposal_state: read from the table, not through
@@ -1263,6 +1343,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         } else if (w->write_last_seq > w->batch_last_seq) {
             w->batch_last_seq = w->write_last_seq;
         }
+        cache_settle(w, wr->id);
         step_done(w->st[ST_RELEASE]);
         /* Some errors (a full disk, an I/O error) make SQLite roll back the
          * whole transaction, not just the statement. Then the writes before

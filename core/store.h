@@ -178,6 +178,11 @@ void pt_store_sqlite_memory(int64_t *used, int64_t *highwater);
  * all of them after the upgrade to schema 18 (search finds them
  * meanwhile, more slowly). Thread: any. */
 int64_t pt_store_search_backlog_size(const pt_store_t *store);
+/* What the writer's cache of decoded proposals holds: an estimate of the
+ * heap its proposals take (their strings and arrays, as glibc's malloc
+ * holds them) and how many they are. It is kept under 16 MiB and 4,096
+ * proposals (store-writer.c). Thread: any. */
+void pt_store_writer_cache(const pt_store_t *store, uint64_t *bytes, uint64_t *proposals);
 /* How many all-or-nothing imports were moved into the store as their file
  * was read (EARLY), after it (LATE), or after an early move gave up
  * (GAVE_UP, also counted in LATE). Thread: any. */

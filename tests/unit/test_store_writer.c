@@ -1,8 +1,9 @@
 /*
  * test_store_writer.c - the store's writer: group commit, savepoints that
  * keep one failing write from undoing its neighbours, idempotency keys,
- * version conflicts, storage errors that are never acknowledged, and data
- * that survives closing and opening again.
+ * version conflicts, storage errors that are never acknowledged, data
+ * that survives closing and opening again, and the bounds of the writer's
+ * cache of decoded proposals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -461,6 +462,151 @@ static void if_match_refuses_a_stale_version(void **state)
     assert_non_null(cv);
     assert_int_equal((int)cv->valuedouble, 2);
     pt_write_free(w);
+}
+
+/* A body whose custom field "附件" holds `mark` and then n bytes of 'x':
+ * text that grows a proposal without filling the full-text index. */
+static char *body_with_attachment(const char *title, const char *mark, size_t n)
+{
+    size_t cap = strlen(title) + strlen(mark) + n + 64;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    int h = snprintf(b, cap, "{\"title\":\"%s\",\"custom\":{\"附件\":\"%s", title, mark);
+    memset(b + h, 'x', n);
+    snprintf(b + h + n, cap - (size_t)h - n, "\"}}");
+    return b;
+}
+
+static void writer_cache(fixture_t *f, uint64_t *bytes, uint64_t *proposals)
+{
+    pt_store_writer_cache(f->store, bytes, proposals);
+}
+
+/* Proposals of 128 KiB each, read by the writer one after the other: its
+ * cache of decoded proposals keeps under its budget in bytes, though its
+ * 4,096 slots could hold them all; and a proposal it has dropped is read
+ * from the database again, with every change committed before. */
+static void the_writers_cache_stays_under_its_budget(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 200 };
+    const size_t size = 128 << 10;
+    /* More than the budget, many times fewer than the slots. */
+    assert_true((uint64_t)N * size > PT_WRITER_CACHE_BUDGET + PT_WRITER_CACHE_BUDGET / 2);
+    for (int i = 0; i < N; i++) {
+        char title[32], mark[32];
+        snprintf(title, sizeof(title), "大建议 %d", i + 1);
+        snprintf(mark, sizeof(mark), "第%d号附件:", i + 1);
+        char *body = body_with_attachment(title, mark, size);
+        create_unread(f, body);
+        free(body);
+        if (i % 20 == 19)
+            wait_writes(f);
+    }
+    wait_writes(f);
+    /* A change to proposal 1 while the writer holds it. */
+    pt_write_t *w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"tags\":[\"第一轮\"]}", 1);
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 2);
+    pt_write_free(w);
+    uint64_t bytes, proposals, most = 0;
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 1);
+    assert_true(bytes > size && bytes < size + 4096);
+    /* An empty patch reads a proposal and changes nothing. */
+    for (int64_t id = 1; id <= N; id++) {
+        w = run(f, PT_WRITE_PATCH, id, NULL, "{}");
+        assert_int_equal(w->err.code, PT_OK);
+        pt_write_free(w);
+        writer_cache(f, &bytes, &proposals);
+        assert_true(bytes <= PT_WRITER_CACHE_BUDGET);
+        if (bytes > most)
+            most = bytes;
+    }
+    /* It fills up to the budget, not far below it. */
+    assert_true(most > PT_WRITER_CACHE_BUDGET - 2 * size);
+    assert_true(proposals > 0 && proposals < N);
+    assert_true(proposals <= PT_WRITER_CACHE_BUDGET / size);
+
+    /* Proposal 1 was read first and not since: it is gone from the cache,
+     * and a write to it reads it back with its change. */
+    w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"大建议 1 改\"}", 2);
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 3);
+    assert_non_null(strstr(w->json, "第一轮"));
+    assert_non_null(strstr(w->json, "第1号附件:xxx"));
+    pt_write_free(w);
+    w = run(f, PT_WRITE_ACTION, 1, "assign",
+            "{\"mode\":\"single\",\"units\":[{\"name\":\"省交通运输厅\",\"role\":\"lead\"}]}");
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 4);
+    pt_write_free(w);
+    pt_read_t *r = read_op(f, PT_READ_GET, 1);
+    assert_int_equal(r->err.code, PT_OK);
+    assert_non_null(strstr(r->json, "大建议 1 改"));
+    assert_non_null(strstr(r->json, "第一轮"));
+    assert_non_null(strstr(r->json, "\"status\":\"assigned\""));
+    assert_non_null(strstr(r->json, "第1号附件:xxx"));
+    pt_read_free(r);
+    writer_cache(f, &bytes, &proposals);
+    assert_true(bytes <= PT_WRITER_CACHE_BUDGET);
+}
+
+/* A proposal over the limit of one is not kept, whether it came in so or
+ * grew past it; writes to it read it from the database each time. */
+static void a_proposal_over_the_entry_limit_is_not_cached(void **state)
+{
+    fixture_t *f = *state;
+    const size_t big = PT_WRITER_CACHE_ENTRY_MAX + 4096;
+    uint64_t bytes, proposals;
+    char *body = body_with_attachment("超长建议", "甲:", big);
+    pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, body));
+    free(body);
+    pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"短建议\"}"));
+
+    pt_write_t *w = run(f, PT_WRITE_PATCH, 1, NULL, "{}");
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 0);
+    assert_int_equal(bytes, 0);
+
+    w = run(f, PT_WRITE_PATCH, 2, NULL, "{\"tags\":[\"短\"]}");
+    assert_int_equal(w->err.code, PT_OK);
+    pt_write_free(w);
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 1);
+    assert_true(bytes > 0 && bytes < 4096);
+
+    /* Proposal 2 grows past the limit: dropped. */
+    body = body_with_attachment("短建议", "乙:", big);
+    w = run(f, PT_WRITE_PATCH, 2, NULL, body);
+    free(body);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 3);
+    pt_write_free(w);
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 0);
+    assert_int_equal(bytes, 0);
+
+    /* Both are written to as they stand in the database. */
+    w = write_if(f, PT_WRITE_PATCH, 2, NULL, "{\"title\":\"短建议改\"}", 3);
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 4);
+    assert_non_null(strstr(w->json, "乙:xxx"));
+    assert_non_null(strstr(w->json, "\"短\""));
+    pt_write_free(w);
+    w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"超长建议改\"}", 1);
+    wait_writes(f);
+    assert_int_equal(w->err.code, PT_OK);
+    assert_int_equal(w->version, 2);
+    assert_non_null(strstr(w->json, "甲:xxx"));
+    pt_write_free(w);
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 0);
 }
 
 static void history_and_events_follow_every_write(void **state)
@@ -1339,6 +1485,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, setup, teardown),
         cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_writers_cache_stays_under_its_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_proposal_over_the_entry_limit_is_not_cached, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(history_and_events_follow_every_write, setup, teardown),
         cmocka_unit_test_setup_teardown(full_disk_is_never_acknowledged, setup, teardown),
         cmocka_unit_test_setup_teardown(data_survives_reopening_and_ids_are_never_reused, setup,
