@@ -6,7 +6,8 @@
  * group sizes from the store's counters; proposals by status and the
  * overdue count from a statistics read (so the figures are those of one
  * snapshot); notifier queues, deliveries and failures from the plugin host;
- * the memory SQLite and the heap hold from the store and heap.c.
+ * the memory SQLite, the writer's cache and the heap hold from the store
+ * and heap.c.
  * Access: viewer or above, as for any read.
  */
 #include "api-internal.h"
@@ -195,9 +196,10 @@ static void http_figures(pt_buf_t *b, const pt_http_counts_t *n)
 }
 
 /* What VmRSS is made of, so that memory that grows can be told apart:
- * SQLite's (its caches grow with the store up to their bounds), the heap's
- * in use (a leak grows it), the heap's free but kept (fragmentation). */
-static void memory_figures(pt_buf_t *b)
+ * SQLite's (its caches grow with the store up to their bounds), the
+ * writer's cache of decoded proposals (up to its budget), the heap's in
+ * use (a leak grows it), the heap's free but kept (fragmentation). */
+static void memory_figures(pt_buf_t *b, pt_store_t *store)
 {
     int64_t used, highwater;
     pt_store_sqlite_memory(&used, &highwater);
@@ -207,6 +209,15 @@ static void memory_figures(pt_buf_t *b)
     header(b, "ptrack_sqlite_memory_highwater_bytes", "gauge",
            "The most memory SQLite has held at once since ptrackd started.");
     pt_buf_printf(b, "ptrack_sqlite_memory_highwater_bytes %lld\n", (long long)highwater);
+    uint64_t cache_bytes, cache_proposals;
+    pt_store_writer_cache(store, &cache_bytes, &cache_proposals);
+    header(b, "ptrack_writer_cache_bytes", "gauge",
+           "Heap the writer's cache of decoded proposals holds (their strings and arrays, an "
+           "estimate); kept under 16 MiB.");
+    pt_buf_printf(b, "ptrack_writer_cache_bytes %llu\n", (unsigned long long)cache_bytes);
+    header(b, "ptrack_writer_cache_proposals", "gauge",
+           "Proposals in the writer's cache of decoded proposals (at most 4096).");
+    pt_buf_printf(b, "ptrack_writer_cache_proposals %llu\n", (unsigned long long)cache_proposals);
     pt_heap_figures_t heap;
     if (pt_heap_figures(&heap)) {
         header(b, "ptrack_heap_in_use_bytes", "gauge",
@@ -234,7 +245,7 @@ static void on_figures(pt_read_t *r)
     proposal_figures(&b, api->opts.workflow, r->json, r->json_len);
     pt_read_free(r);
     store_figures(&b, api->opts.store);
-    memory_figures(&b);
+    memory_figures(&b, api->opts.store);
     if (api->opts.plugins)
         plugin_figures(&b, api->opts.plugins);
     pt_http_counts_t counts = pt_http_request_server_counts(call->req);

@@ -184,6 +184,8 @@ check_eq "three answers, the third closes" "keep-alive keep-alive close" "$(cat 
 
 pt_step "/metrics is valid Prometheus text"
 api POST /v1/proposals '{"title":"指标里的建议"}'
+# An edit reads the proposal into the writer's cache.
+api PATCH "/v1/proposals/$(jv 'j["id"]')" '{"tags":["指标"]}'
 api GET /v1/nothing
 # Two requests the HTTP layer refuses before any route: it counts them
 # apart from the routes' answers.
@@ -233,7 +235,8 @@ for want in ("ptrack_http_requests_total", "ptrack_http_request_duration_seconds
              "ptrack_store_commits_total", "ptrack_store_commit_writes_bucket",
              "ptrack_proposals", "ptrack_proposals_overdue", "ptrack_plugin_load_errors_total",
              "ptrack_sqlite_memory_bytes", "ptrack_sqlite_memory_highwater_bytes",
-             "ptrack_heap_in_use_bytes", "ptrack_heap_free_bytes"):
+             "ptrack_heap_in_use_bytes", "ptrack_heap_free_bytes",
+             "ptrack_writer_cache_bytes", "ptrack_writer_cache_proposals"):
     assert want in names, "missing " + want
 # The memory figures: SQLite holds some (the schema and page cache of the
 # connections that served the create and this read), never more than its
@@ -243,6 +246,9 @@ assert one["ptrack_sqlite_memory_bytes"] > 0, "SQLite's memory is 0: its statist
 assert one["ptrack_sqlite_memory_highwater_bytes"] >= one["ptrack_sqlite_memory_bytes"]
 assert one["ptrack_heap_in_use_bytes"] > one["ptrack_sqlite_memory_bytes"], "the heap in use is less than SQLite's part"
 assert one["ptrack_heap_free_bytes"] >= 0
+# The writer holds the proposal it edited: a few hundred bytes of it.
+assert one["ptrack_writer_cache_proposals"] == 1, one["ptrack_writer_cache_proposals"]
+assert 0 < one["ptrack_writer_cache_bytes"] < 4096, one["ptrack_writer_cache_bytes"]
 assert any(l.startswith('route="/v1/proposals",method="POST",status="201"') for n, l, v in samples
            if n == "ptrack_http_requests_total"), "the create is not counted"
 assert [v for n, l, v in samples if n == "ptrack_proposals" and l == 'status="submitted"'] == [1.0]
