@@ -579,6 +579,13 @@ static void a_proposal_over_the_entry_limit_is_not_cached(void **state)
     writer_cache(f, &bytes, &proposals);
     assert_int_equal(proposals, 1);
     assert_true(bytes > 0 && bytes < 4096);
+    /* A refused write drops the proposal it read, and its bytes. */
+    w = run(f, PT_WRITE_ACTION, 2, "close", "{}");
+    assert_int_equal(w->err.code, PT_ETRANSITION);
+    pt_write_free(w);
+    writer_cache(f, &bytes, &proposals);
+    assert_int_equal(proposals, 0);
+    assert_int_equal(bytes, 0);
 
     /* Proposal 2 grows past the limit: dropped. */
     body = body_with_attachment("短建议", "乙:", big);
