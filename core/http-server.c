@@ -1118,6 +1118,73 @@ static const char *conn_header(const conn_t *c, const char *name)
     return NULL;
 }
 
+/* RFC 9110 5.5: a field value holds visible characters, obs-text (any
+ * byte from 0x80, which lets UTF-8 through), spaces and tabs. A control
+ * character other than the tab, or DEL, is refused: a NUL would cut the
+ * value short for every C string function after us, and a proxy on the way
+ * may read the others otherwise than we do. The request target may hold no
+ * control character at all (RFC 3986 3: a tab in it is percent-encoded). */
+static bool is_ctl(unsigned char ch)
+{
+    return ch < 0x20 || ch == 0x7f;
+}
+
+/* RFC 9110 5.6.2: a header name is a token. */
+static bool is_tchar(unsigned char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
+/* How much of a header name an error message shows. */
+#define NAME_SHOWN 48
+
+/* Copies a header name, or what there is of it, into dst for an error
+ * message: printable ASCII as it is, any other byte as \xNN, cut to
+ * NAME_SHOWN bytes and "..." when longer. No byte of the request reaches
+ * the answer raw. */
+static void name_shown(char *dst, size_t cap, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        size_t w = ch >= 0x20 && ch < 0x7f ? 1 : 4;
+        if (n + w > NAME_SHOWN || n + w + 4 > cap) {
+            memcpy(dst + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (w == 1)
+            dst[n] = (char)ch;
+        else
+            snprintf(dst + n, 5, "\\x%02x", ch);
+        n += w;
+    }
+    dst[n] = '\0';
+}
+
+/* Refuses a header whose value holds a control character. */
+static int value_refused(conn_t *c, const char *name, size_t name_len, unsigned char ch)
+{
+    char shown[NAME_SHOWN + 4];
+    name_shown(shown, sizeof shown, name, name_len);
+    return conn_error(c, 400, "bad_request",
+                      "the value of header \"%s\" has a control character (0x%02x); a value "
+                      "may hold visible characters, spaces and tabs only",
+                      shown, ch);
+}
+
+/* Refuses a header name that is not a token. */
+static int name_refused(conn_t *c, const char *name, size_t name_len, unsigned char ch)
+{
+    char shown[NAME_SHOWN + 4];
+    name_shown(shown, sizeof shown, name, name_len);
+    return conn_error(c, 400, "bad_request",
+                      "header name \"%s\" has a byte a name may not hold (0x%02x); a name is "
+                      "letters, digits and !#$%%&'*+-.^_`|~ only",
+                      shown, ch);
+}
+
 static int on_message_begin(http_parser *p)
 {
     conn_t *c = p->data;
@@ -1130,8 +1197,21 @@ static int on_message_begin(http_parser *p)
     return 0;
 }
 
+static int target_refused(conn_t *c, unsigned char ch)
+{
+    return conn_error(c, 400, "bad_request",
+                      "the request target has a control character (0x%02x); percent-encode it "
+                      "(%%%02X)",
+                      ch, ch);
+}
+
 static int on_url(http_parser *p, const char *at, size_t len)
 {
+    /* http-parser refuses the others itself (conn_parse_failed), but lets
+     * a tab and a form feed through. */
+    for (size_t i = 0; i < len; i++)
+        if (is_ctl((unsigned char)at[i]))
+            return target_refused(p->data, (unsigned char)at[i]);
     return head_append(p->data, at, len);
 }
 
@@ -1168,6 +1248,12 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
         /* Two framing headers could mean two different bodies to two
          * different parsers on the way (request smuggling): refuse. */
         const char *name = c->head + c->field_off;
+        /* http-parser lets a space through in a name ("Content-Length :"
+         * is Content-Length to it), which RFC 9112 5.1 says to refuse. */
+        size_t name_len = strlen(name);
+        for (size_t i = 0; i < name_len; i++)
+            if (!is_tchar((unsigned char)name[i]))
+                return name_refused(c, name, name_len, (unsigned char)name[i]);
         if (strcasecmp(name, "transfer-encoding") == 0) {
             if (c->seen_te)
                 return conn_error(c, 400, "bad_request",
@@ -1191,6 +1277,13 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
             c->seen_auth = true;
         }
     }
+    /* http-parser refuses a control character inside a value, but not as
+     * its first byte. */
+    for (size_t i = 0; i < len; i++)
+        if (is_ctl((unsigned char)at[i]) && at[i] != '\t') {
+            const char *name = c->head + c->field_off;
+            return value_refused(c, name, strlen(name), (unsigned char)at[i]);
+        }
     return head_append(c, at, len);
 }
 
@@ -1446,8 +1539,55 @@ static void conn_dispatch(conn_t *c)
     c->srv->handler(&r->pub, c->srv->ud);
 }
 
-static void conn_parse_failed(conn_t *c, enum http_errno e)
+/* Says which header holds the byte of the head that http-parser refused
+ * (a control character in a value, a space or separator in a name, a line
+ * without a colon, a CR without its LF), when the line it is on began in
+ * this input: the head stores names and values, not lines, so a line that
+ * began in an earlier read is reported without its name. `from` is where
+ * the parser began with this input, `bad` the byte it refused. */
+static void head_byte_refused(conn_t *c, const char *from, const char *bad)
 {
+    unsigned char ch = (unsigned char)*bad;
+    const char *ls = bad;
+    while (ls > from && ls[-1] != '\n')
+        ls--;
+    if (ls == from) {
+        conn_error(c, 400, "bad_request",
+                   "a header has a byte it may not hold (0x%02x): a name is a token, and a value "
+                   "may hold visible characters, spaces and tabs only",
+                   ch);
+        return;
+    }
+    const char *colon = memchr(ls, ':', (size_t)(bad - ls));
+    if (ls < bad && (*ls == ' ' || *ls == '\t') && c->hstate == HS_VALUE) {
+        /* A continuation line (obs-fold) of the header before. */
+        const char *name = c->head + c->field_off;
+        value_refused(c, name, strlen(name), ch);
+    } else if (colon != NULL) {
+        value_refused(c, ls, (size_t)(colon - ls), ch);
+    } else if (ch == '\r' || ch == '\n') {
+        char shown[NAME_SHOWN + 4];
+        name_shown(shown, sizeof shown, ls, (size_t)(bad - ls));
+        conn_error(c, 400, "bad_request",
+                   "header line \"%s\" has no colon; a header is sent as \"Name: value\"", shown);
+    } else {
+        name_refused(c, ls, (size_t)(bad - ls + 1), ch);
+    }
+}
+
+static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, const char *bad,
+                              const char *end)
+{
+    if (c->err_status == 0 && !c->head_done && bad < end) {
+        /* What http-parser refused in the head, said with the header's
+         * name; for a CR not followed by LF the CR is the byte at fault. */
+        if (e == HPE_INVALID_HEADER_TOKEN)
+            head_byte_refused(c, from, bad);
+        else if (e == HPE_INVALID_URL && is_ctl((unsigned char)*bad))
+            target_refused(c, (unsigned char)*bad);
+        else if (e == HPE_LF_EXPECTED && bad > from && bad[-1] == '\r')
+            head_byte_refused(c, from, bad - 1);
+    }
     if (c->err_status != 0) {
         conn_fail(c, c->err_status, c->err_code, c->err_msg);
     } else if (e == HPE_HEADER_OVERFLOW) {
@@ -1492,7 +1632,8 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
     do {
         c->parsing = true;
         while (off < len && conn_takes_input(c)) {
-            size_t n = http_parser_execute(&c->parser, &parser_settings, data + off, len - off);
+            const char *from = data + off;
+            size_t n = http_parser_execute(&c->parser, &parser_settings, from, len - off);
             off += n;
             enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
             if (e == HPE_PAUSED && c->bs_on && (c->req_outstanding || c->state != CS_HANDLER)) {
@@ -1504,7 +1645,7 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                 conn_dispatch(c);
             } else if (e != HPE_OK) {
                 if (c->state != CS_CLOSED)
-                    conn_parse_failed(c, e);
+                    conn_parse_failed(c, e, from, data + off, data + len);
                 off = len;
             } else if (off < len) {
                 /* The parser stopped without a reason: the rest is no HTTP. */

@@ -163,6 +163,16 @@ static void handler(pt_http_request_t *req, void *ud)
             big[i] = (char)('a' + i % 26);
         pt_http_respond(req, 200, "application/octet-stream", NULL, big, len);
         free(big);
+    } else if (strcmp(req->path, "/refused") == 0) {
+        /* The server's own refusals so far, read on its loop, as /metrics
+         * reads them: "400 bad_request=N". */
+        pt_http_counts_t k = pt_http_request_server_counts(req);
+        uint64_t count = 0;
+        for (size_t i = 0; i < k.n_refused; i++)
+            if (k.refused[i].status == 400 && strcmp(k.refused[i].code, "bad_request") == 0)
+                count = k.refused[i].count;
+        n = snprintf(out, sizeof out, "400 bad_request=%llu", (unsigned long long)count);
+        pt_http_respond(req, 200, "text/plain", NULL, out, (size_t)n);
     } else if (strcmp(req->path, "/empty") == 0) {
         pt_http_respond(req, 204, NULL, NULL, NULL, 0);
     } else {
@@ -698,18 +708,28 @@ static void huge_headers_get_431(void **state)
     free(req);
 }
 
-static void expect_error(fx_t *fx, const char *request, int status, const char *code,
-                         const char *message)
+/* Sends a request of len bytes (it may hold a NUL) and expects the
+ * server's error, whose message holds `message`, and then the end of the
+ * connection. */
+static void expect_error_len(fx_t *fx, const char *request, size_t len, int status,
+                             const char *code, const char *message)
 {
     cli_t *c = cli_tcp(fx);
     resp_t r;
-    roundtrip(c, request, &r);
+    cli_send(c, request, len);
+    assert_int_equal(cli_response(c, &r), 0);
     assert_error(&r, status, code);
     if (message != NULL && strstr(r.body, message) == NULL)
         fail_msg("%s: message %s lacks '%s'", request, r.body, message);
     resp_free(&r);
     assert_true(cli_eof(c));
     cli_free(c);
+}
+
+static void expect_error(fx_t *fx, const char *request, int status, const char *code,
+                         const char *message)
+{
+    expect_error_len(fx, request, strlen(request), status, code, message);
 }
 
 static void malformed_requests_get_400(void **state)
@@ -733,6 +753,145 @@ static void malformed_requests_get_400(void **state)
     expect_error(fx, "GET /a%00b HTTP/1.1\r\n\r\n", 400, "bad_request", "NUL");
     expect_error(fx, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
                  "bad_request", "chunk size");
+}
+
+/* The count of "400 bad_request" refusals, as /metrics would show it. */
+static unsigned long refused_400(fx_t *fx)
+{
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /refused HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(r.body, "400 bad_request=", 16), 0);
+    unsigned long n = strtoul(r.body + 16, NULL, 10);
+    resp_free(&r);
+    cli_free(c);
+    return n;
+}
+
+#define EXPECT_400(fx, lit, message)                                                               \
+    expect_error_len(fx, lit, sizeof lit - 1, 400, "bad_request", message)
+
+/* RFC 9110 5.5: a header value is visible characters, obs-text, spaces
+ * and tabs; a name is a token (RFC 9110 5.6.2), with no space before its
+ * colon (RFC 9112 5.1). Anything else is refused as malformed, whether
+ * http-parser or the server finds it, with the header named. */
+static void control_characters_in_headers_get_400_naming_the_header(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    /* Inside the value, and as its first byte (which http-parser lets by). */
+    EXPECT_400(fx,
+               "GET /echo HTTP/1.1\r\nX-Test: a\x01"
+               "b\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x01)");
+    EXPECT_400(fx,
+               "GET /echo HTTP/1.1\r\nX-Test: \x01"
+               "b\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x01)");
+    EXPECT_400(fx,
+               "GET /echo HTTP/1.1\r\nX-Test: a\x7f"
+               "b\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x7f)");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test:\t\x7f\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x7f)");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test: a\0b\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x00)");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test: \0b\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x00)");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nHost: x\r\nX-Test: \x1b[31m\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x1b)");
+    /* A bare CR inside a value. */
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test: a\rb\r\n\r\n",
+               "value of header \\\"X-Test\\\" has a control character (0x0d)");
+    /* A space in a name, or before the colon: "Transfer-Encoding :" would
+     * be Transfer-Encoding to http-parser and another header to us. */
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test : a\r\n\r\n",
+               "header name \\\"X-Test \\\" has a byte a name may not hold (0x20)");
+    EXPECT_400(fx,
+               "POST /echo HTTP/1.1\r\nTransfer-Encoding : chunked\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+               "header name \\\"Transfer-Encoding \\\"");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-T\x01st: a\r\n\r\n",
+               "header name \\\"X-T\\\\x01\\\" has a byte a name may not hold (0x01)");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nBad Header\r\n\r\n",
+               "header line \\\"Bad Header\\\" has no colon");
+    /* A long name is cut; no control byte reaches the answer raw. */
+    char req[600];
+    int n = snprintf(req, sizeof req, "GET /echo HTTP/1.1\r\nX-");
+    memset(req + n, 'n', 300);
+    n += 300;
+    n += snprintf(req + n, sizeof req - (size_t)n, ": \x01\x02\x7f\r\n\r\n");
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_send(c, req, (size_t)n);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    assert_non_null(strstr(r.body, "\\\"X-nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\\\""));
+    for (size_t i = 0; i < r.body_len; i++)
+        assert_false((unsigned char)r.body[i] < 0x20 || r.body[i] == 0x7f);
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    /* A value that arrives in two reads is refused as well. */
+    c = cli_tcp(fx);
+    cli_sends(c, "GET /echo HTTP/1.1\r\nX-Test: a");
+    sleep_ms(50);
+    cli_sends(c, "\x01"
+                 "b\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    assert_non_null(strstr(r.body, "(0x01)"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    /* Each was counted, as malformed requests are. */
+    assert_int_equal(refused_400(fx) - before, 14);
+
+    /* Tabs, spaces and UTF-8 in a value are fine. */
+    c = cli_tcp(fx);
+    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test: a\tb c\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ? body=0: x=a\tb c");
+    resp_free(&r);
+    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test: 提案 中文\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ? body=0: x=提案 中文");
+    resp_free(&r);
+    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test:\t\xe4\xb8\xad\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ? body=0: x=中");
+    resp_free(&r);
+    cli_free(c);
+    assert_int_equal(refused_400(fx) - before, 14);
+}
+
+/* The request target is held to the same: http-parser refuses most
+ * control characters there, but lets a tab and a form feed by. */
+static void control_characters_in_the_target_get_400(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    EXPECT_400(fx, "GET /echo\tx HTTP/1.1\r\n\r\n",
+               "the request target has a control character (0x09); percent-encode it (%09)");
+    EXPECT_400(fx, "GET /echo?a=\f HTTP/1.1\r\n\r\n",
+               "the request target has a control character (0x0c)");
+    EXPECT_400(fx, "GET /echo\x01 HTTP/1.1\r\n\r\n",
+               "the request target has a control character (0x01)");
+    EXPECT_400(fx, "GET /echo?a=\x7f HTTP/1.1\r\n\r\n",
+               "the request target has a control character (0x7f)");
+    EXPECT_400(fx, "GET /echo?a=\0 HTTP/1.1\r\n\r\n",
+               "the request target has a control character (0x00)");
+    assert_int_equal(refused_400(fx) - before, 5);
+
+    /* Percent-encoded, they reach the handler. */
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    roundtrip(c, "GET /echo%09x HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo\tx ? body=0: x=-");
+    resp_free(&r);
+    cli_free(c);
 }
 
 static void expect_100_continue_is_answered_before_the_body(void **state)
@@ -1247,6 +1406,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(huge_headers_get_431, setup, teardown),
         cmocka_unit_test_setup_teardown(other_http_versions_get_505, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(control_characters_in_the_target_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(expect_100_continue_is_answered_before_the_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(path_and_query_are_decoded, setup, teardown),
