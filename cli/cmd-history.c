@@ -62,14 +62,23 @@ typedef struct {
     size_t n;
 } names_t;
 
-/* Appends one name (n bytes at s) to masked as its stand-in, cut to width
- * first, or as text when keep. */
-static void mask_one(const char *s, size_t n, size_t width, bool keep, pt_buf_t *masked,
-                     names_t *names)
+/* Appends one name (n bytes at s) to masked as its stand-in, or as text
+ * when keep. A name wider than the column is cut with … first, to leave
+ * `tail` columns beside it for the 、 that follows it; one that fits is
+ * kept whole, and its 、 hangs past the column when it fills it (hang). */
+static void mask_one(const char *s, size_t n, size_t width, size_t tail, bool keep,
+                     pt_buf_t *masked, names_t *names)
 {
     pt_buf_t one = {0}, cut = {0};
     pt_buf_add(&one, s, n);
-    size_t w = pt_text_truncate(&cut, pt_buf_str(&one), width);
+    size_t whole = pt_text_width(pt_buf_str(&one));
+    size_t room = whole > width && width > tail ? width - tail : width;
+    size_t w = pt_text_truncate(&cut, pt_buf_str(&one), room);
+    if (w <= 1 && room < width) {
+        /* Nothing of it would be left but …: cut to the column. */
+        pt_buf_reset(&cut);
+        w = pt_text_truncate(&cut, pt_buf_str(&one), width);
+    }
     pt_buf_free(&one);
     if (keep || w == 0) {
         pt_buf_puts(masked, pt_buf_str(&cut));
@@ -110,11 +119,11 @@ static void mask(const char *part, size_t width, pt_buf_t *masked, names_t *name
         const char *after = end ? end + 1 : "";
         size_t tail = strncmp(after, "、", strlen("、")) == 0 ? 2 : 0;
         if (brk && pt_text_width(pt_buf_str(&whole)) + tail > width) {
-            mask_one(part, (size_t)(brk - part), width, keep, masked, names);
+            mask_one(part, (size_t)(brk - part), width, 0, keep, masked, names);
             pt_buf_putc(masked, ' ');
-            mask_one(brk + 1, len - (size_t)(brk + 1 - part), width, keep, masked, names);
+            mask_one(brk + 1, len - (size_t)(brk + 1 - part), width, tail, keep, masked, names);
         } else {
-            mask_one(pt_buf_str(&whole), whole.len, width, keep, masked, names);
+            mask_one(pt_buf_str(&whole), whole.len, width, tail, keep, masked, names);
         }
         pt_buf_free(&whole);
         part += len + (end ? 1 : 0);
@@ -149,10 +158,63 @@ static void names_free(names_t *names)
     free(names->widths);
 }
 
+static bool at_mask(const char *s)
+{
+    return strncmp(s, MASK, strlen(MASK)) == 0;
+}
+
+/* The lines of wrapped text (pt_text_wrap), each without its newline, in
+ * *n buffers. */
+static pt_buf_t *split_lines(const char *s, size_t *n)
+{
+    pt_buf_t *lines = NULL;
+    *n = 0;
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        lines = pt_xrealloc(lines, (*n + 1) * sizeof *lines);
+        lines[*n] = (pt_buf_t){0};
+        pt_buf_add(&lines[(*n)++], s, len);
+        s += len + (s[len] ? 1 : 0);
+    }
+    return lines;
+}
+
+/* A 、 after a name may not start a line: pt_text_wrap puts it there
+ * only when the name alone fills the column (one wider is cut short
+ * enough to keep it, mask_one), and there it goes back to the name,
+ * hanging past the column by its two columns, as Chinese typesetting
+ * hangs punctuation. A line it leaves empty goes. */
+static void hang(pt_buf_t *lines, size_t *n)
+{
+    const char *comma = "、";
+    for (size_t k = 1; k < *n; k++) {
+        const char *prev = pt_buf_str(&lines[k - 1]), *s = pt_buf_str(&lines[k]);
+        size_t plen = strlen(prev), m = strlen(MASK);
+        if (strncmp(s, comma, strlen(comma)) != 0 || plen < m || !at_mask(prev + plen - m))
+            continue;
+        pt_buf_puts(&lines[k - 1], comma);
+        s += strlen(comma);
+        while (*s == ' ')
+            s++;
+        pt_buf_t rest = {0};
+        pt_buf_puts(&rest, s);
+        pt_buf_free(&lines[k]);
+        if (rest.len > 0) {
+            lines[k] = rest;
+        } else {
+            pt_buf_free(&rest);
+            memmove(&lines[k], &lines[k + 1], (*n - k - 1) * sizeof *lines);
+            (*n)--;
+            k--;
+        }
+    }
+}
+
 /* Adds one part (a note, a change): on the last line after "; " when it
  * fits there, else on a line of its own; one wider than the column wraps
- * onto up to PART_LINES lines, between names and never inside one, the
- * last cut with "…" when even they do not hold it. */
+ * onto up to PART_LINES lines, between names and never inside one, no
+ * line starting with a 、 (hang), the last cut with "…" when even they do
+ * not hold it. */
 static void note_part(note_lines_t *nl, const char *raw)
 {
     pt_buf_t masked = {0}, text = {0};
@@ -169,26 +231,37 @@ static void note_part(note_lines_t *nl, const char *raw)
     } else if (w <= nl->width) {
         new_line(nl, pt_buf_str(&text), w);
     } else {
-        pt_buf_t wrapped = {0};
+        pt_buf_t wrapped = {0}, shown = {0};
         pt_text_wrap(&wrapped, part, 0, nl->width);
+        size_t n;
+        pt_buf_t *lines = split_lines(pt_buf_str(&wrapped), &n);
+        hang(lines, &n);
+        for (size_t k = 0; k < n && k < PART_LINES; k++)
+            pt_buf_printf(&shown, "%s\n", pt_buf_str(&lines[k]));
+        for (size_t k = 0; k < n; k++)
+            pt_buf_free(&lines[k]);
+        free(lines);
         pt_buf_reset(&text);
-        unmask(pt_buf_str(&wrapped), &names, &text);
-        const char *line = pt_buf_str(&text);
-        for (size_t k = 0; k < PART_LINES && *line; k++) {
-            const char *eol = strchr(line, '\n');
-            size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        unmask(pt_buf_str(&shown), &names, &text);
+        size_t k = 0;
+        for (const char *line = pt_buf_str(&text); *line; k++) {
+            size_t len = strcspn(line, "\n");
             pt_buf_t one = {0}, cut = {0};
             pt_buf_add(&one, line, len);
-            line = eol ? eol + 1 : line + len;
             /* The last line allowed shows that more follows (cut to the
              * column, it ends with "…" either way). */
-            if (k == PART_LINES - 1 && *line)
+            if (k == PART_LINES - 1 && n > PART_LINES) {
                 pt_buf_puts(&one, " …");
-            pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
-            new_line(nl, pt_buf_str(&cut), pt_text_width(pt_buf_str(&cut)));
+                pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
+                pt_buf_reset(&one);
+                pt_buf_puts(&one, pt_buf_str(&cut));
+            }
+            new_line(nl, pt_buf_str(&one), pt_text_width(pt_buf_str(&one)));
             pt_buf_free(&one);
             pt_buf_free(&cut);
+            line += len + (line[len] ? 1 : 0);
         }
+        pt_buf_free(&shown);
         pt_buf_free(&wrapped);
     }
     names_free(&names);
@@ -323,7 +396,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 width = (long long)note_width(cli, pt_json_get(resp.json, "items"));
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
-            pt_table_set_max(t, 5, (size_t)width);
+            /* A 、 may hang past the note column (hang). */
+            pt_table_set_max(t, 5, (size_t)width + 2);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
             {
                 add_row(cli, t, h, (size_t)width);

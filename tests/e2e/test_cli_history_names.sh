@@ -2,8 +2,10 @@
 # `ptrack history` never splits a unit's name (or a person's, or a 文号)
 # across lines of its note column: a part that does not fit wraps between
 # names, and a name wider than the column is cut with … at its end, on a
-# line of its own. A long actor (a unit's token named after the unit) is
-# cut with … too, so that the history still fits 100 columns.
+# line of its own. No line starts with the 、 after a name: it stays with
+# the name, hanging past the column when the name fills it. A long actor
+# (a unit's token named after the unit) is cut with … too, so that the
+# history still fits 100 columns.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -68,6 +70,41 @@ check_rc "history --width 24" 0
 pt_log "$OUT"
 check_eq "the long unit, wider than the column, is never split" 0 "$(lines_with 委员会)"
 check_eq "... but cut with … at its end" 3 "$(lines_with "内蒙古自治区发展和改革…")"
+
+# removed ID UNIT...: a proposal assigned to the units, returned by the
+# first and given to another, so that its history lists them all as taken
+# out (去掉承办单位: ...), without roles. Sets ID.
+removed() {
+    local args=() u
+    pt_cli --json add --title 关于调整承办单位的建议
+    ID="$(jv 'j["id"]' "$OUT")"
+    for u in "$@"; do args+=(--unit "$u"); done
+    pt_cli do "$ID" assign "${args[@]}"
+    pt_cli do "$ID" return --unit "$1" --set reason=非本单位职责
+    pt_cli do "$ID" reassign --unit 省档案局
+    check_rc "assigned to $# units, returned and given to another" 0
+}
+# starts_with_comma: how many note lines of $OUT start with 、.
+starts_with_comma() { grep -cE '(^|  )、' <<<"$OUT" || true; }
+
+SHANXI=山西省农业农村厅 # 16 columns
+pt_step "no line starts with 、"
+removed "$SHANXI" 省水利厅
+pt_cli history "$ID" --width 16
+pt_log "$OUT"
+check_eq "a unit that fills the column keeps its 、" 1 "$(lines_with "${SHANXI}、")"
+check_eq "... which does not start the next line" 0 "$(starts_with_comma)"
+check_true "... where the next unit starts" grep -qE '^ +省水利厅$' <<<"$OUT"
+removed "$LONGER" 省水利厅
+for w in 16 24 30; do
+    pt_cli history "$ID" --width "$w"
+    pt_log "$OUT"
+    check_eq "--width $w: a unit wider than the column is cut short enough to keep its 、" 1 \
+        "$(grep -cE '^ +新疆维吾尔[^ ]*…、$' <<<"$OUT" || true)"
+    check_eq "--width $w: ... which does not start the next line" 0 "$(starts_with_comma)"
+    L="$(grep -E '^ +新疆维吾尔' <<<"$OUT" | sed -E 's/^ +//' | widest)"
+    check_true "--width $w: ... and stays in the column ($L columns)" test "$L" -le "$w"
+done
 
 pt_stop
 pt_finish
