@@ -59,6 +59,7 @@ static void new_line(note_lines_t *nl, const char *text, size_t w)
 typedef struct {
     char **names; /* cleaned, cut to the column */
     size_t *widths;
+    bool *cut; /* cut with … (wider than the column) */
     size_t n;
 } names_t;
 
@@ -89,7 +90,9 @@ static void mask_one(const char *s, size_t n, size_t width, size_t tail, bool ke
         pt_buf_puts(masked, MASK);
     names->names = pt_xrealloc(names->names, (names->n + 1) * sizeof *names->names);
     names->widths = pt_xrealloc(names->widths, (names->n + 1) * sizeof *names->widths);
+    names->cut = pt_xrealloc(names->cut, (names->n + 1) * sizeof *names->cut);
     names->names[names->n] = pt_buf_take(&cut);
+    names->cut[names->n] = w < whole;
     names->widths[names->n++] = w;
 }
 
@@ -156,6 +159,7 @@ static void names_free(names_t *names)
         free(names->names[i]);
     free(names->names);
     free(names->widths);
+    free(names->cut);
 }
 
 static bool at_mask(const char *s)
@@ -210,11 +214,103 @@ static void hang(pt_buf_t *lines, size_t *n)
     }
 }
 
+/* How many names (runs of stand-ins) s holds. */
+static size_t count_names(const char *s)
+{
+    size_t count = 0;
+    bool in = false;
+    while (*s) {
+        bool m = at_mask(s);
+        count += m && !in;
+        in = m;
+        s += m ? strlen(MASK) : 1;
+    }
+    return count;
+}
+
+/* How many bytes of s (a line with names) to keep in `room` columns: a
+ * name that does not fit is left out whole, or kept to its end when it is
+ * cut already (names->cut). first: the index in names of s's first name. */
+static size_t keep_names(const char *s, size_t room, const names_t *names, size_t first)
+{
+    size_t w = 0, at = 0, start = 0, name = first;
+    bool in = false;
+    while (s[at]) {
+        size_t cw, k = pt_text_cluster(s + at, strlen(s + at), &cw);
+        bool m = at_mask(s + at);
+        if (m && !in)
+            start = at, name++;
+        if (w + cw > room) {
+            if (m && in && names->cut[name - 1]) {
+                while (at_mask(s + at))
+                    at += strlen(MASK);
+            } else if (m && in) {
+                at = start;
+            }
+            break;
+        }
+        in = m;
+        w += cw;
+        at += k;
+    }
+    while (at > 0 && s[at - 1] == ' ')
+        at--;
+    return at;
+}
+
+/* Whether the first n bytes of s end with t. */
+static bool ends_with(const char *s, size_t n, const char *t)
+{
+    size_t k = strlen(t);
+    return n >= k && memcmp(s + n - k, t, k) == 0;
+}
+
+/* The last line shown of a part that goes on after it ends with " …", or
+ * "…" right after a 、 where there is no room for the blank. A name that
+ * leaves it no room is not cut for it but left to what is not shown, so
+ * the … comes after the last whole name that leaves room for it (alone on
+ * the line when none does): a name cut with … reads as another, longer
+ * name. A name already cut with … (wider than the column) ends the line
+ * with its one …, which tells both. A line without names (a note, a
+ * reason) is cut to the column. first: the index in names of the line's
+ * first name. */
+static void last_line(pt_buf_t *line, size_t width, const names_t *names, size_t first)
+{
+    const char *s = pt_buf_str(line);
+    pt_buf_t out = {0};
+    if (!strstr(s, MASK)) {
+        pt_buf_t one = {0};
+        pt_buf_printf(&one, "%s …", s);
+        pt_text_truncate(&out, pt_buf_str(&one), width);
+        pt_buf_free(&one);
+    } else if (pt_text_width(s) + 2 <= width) {
+        pt_buf_printf(&out, "%s …", s);
+    } else {
+        const char *more = "…";
+        size_t at = keep_names(s, width - 1, names, first);
+        if (!ends_with(s, at, "、")) {
+            at = keep_names(s, width - 2, names, first);
+            more = at > 0 ? " …" : "…";
+        }
+        /* A name cut already ends the line with its …, without its 、. */
+        size_t comma = ends_with(s, at, "、") ? strlen("、") : 0;
+        pt_buf_add(&out, s, at - comma);
+        size_t last = first + count_names(pt_buf_str(&out));
+        if (ends_with(s, at - comma, MASK) && names->cut[last - 1])
+            more = "";
+        else if (comma)
+            pt_buf_puts(&out, "、");
+        pt_buf_puts(&out, more);
+    }
+    pt_buf_free(line);
+    *line = out;
+}
+
 /* Adds one part (a note, a change): on the last line after "; " when it
  * fits there, else on a line of its own; one wider than the column wraps
  * onto up to PART_LINES lines, between names and never inside one, no
- * line starting with a 、 (hang), the last cut with "…" when even they do
- * not hold it. */
+ * line starting with a 、 (hang), the last ending with … when even they do
+ * not hold it (last_line). */
 static void note_part(note_lines_t *nl, const char *raw)
 {
     pt_buf_t masked = {0}, text = {0};
@@ -233,32 +329,26 @@ static void note_part(note_lines_t *nl, const char *raw)
     } else {
         pt_buf_t wrapped = {0}, shown = {0};
         pt_text_wrap(&wrapped, part, 0, nl->width);
-        size_t n;
+        size_t n, first = 0;
         pt_buf_t *lines = split_lines(pt_buf_str(&wrapped), &n);
         hang(lines, &n);
-        for (size_t k = 0; k < n && k < PART_LINES; k++)
+        for (size_t k = 0; k < n && k < PART_LINES; k++) {
+            if (k == PART_LINES - 1 && k + 1 < n)
+                last_line(&lines[k], nl->width, &names, first);
+            first += count_names(pt_buf_str(&lines[k]));
             pt_buf_printf(&shown, "%s\n", pt_buf_str(&lines[k]));
+        }
         for (size_t k = 0; k < n; k++)
             pt_buf_free(&lines[k]);
         free(lines);
         pt_buf_reset(&text);
         unmask(pt_buf_str(&shown), &names, &text);
-        size_t k = 0;
-        for (const char *line = pt_buf_str(&text); *line; k++) {
+        for (const char *line = pt_buf_str(&text); *line;) {
             size_t len = strcspn(line, "\n");
-            pt_buf_t one = {0}, cut = {0};
+            pt_buf_t one = {0};
             pt_buf_add(&one, line, len);
-            /* The last line allowed shows that more follows (cut to the
-             * column, it ends with "…" either way). */
-            if (k == PART_LINES - 1 && n > PART_LINES) {
-                pt_buf_puts(&one, " …");
-                pt_text_truncate(&cut, pt_buf_str(&one), nl->width);
-                pt_buf_reset(&one);
-                pt_buf_puts(&one, pt_buf_str(&cut));
-            }
             new_line(nl, pt_buf_str(&one), pt_text_width(pt_buf_str(&one)));
             pt_buf_free(&one);
-            pt_buf_free(&cut);
             line += len + (line[len] ? 1 : 0);
         }
         pt_buf_free(&shown);

@@ -3,9 +3,11 @@
 # across lines of its note column: a part that does not fit wraps between
 # names, and a name wider than the column is cut with … at its end, on a
 # line of its own. No line starts with the 、 after a name: it stays with
-# the name, hanging past the column when the name fills it. A long actor
-# (a unit's token named after the unit) is cut with … too, so that the
-# history still fits 100 columns.
+# the name, hanging past the column when the name fills it. A part cut
+# after three lines ends with one … after the last whole name that leaves
+# room for it, never cutting a name that fits. A long actor (a unit's
+# token named after the unit) is cut with … too, so that the history still
+# fits 100 columns.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -87,7 +89,58 @@ removed() {
 # starts_with_comma: how many note lines of $OUT start with 、.
 starts_with_comma() { grep -cE '(^|  )、' <<<"$OUT" || true; }
 
+pt_step "the third line: a name that ends at the column's edge is not cut for the …"
 SHANXI=山西省农业农村厅 # 16 columns
+pt_cli --json add --title 关于发展现代农业的建议
+ID="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID" assign --unit 省水利厅 --unit "$SHANXI" --unit 省财政厅 --unit 省住建厅
+check_rc "assigned to four units" 0
+for w in 16 17; do
+    pt_cli history "$ID" --width "$w"
+    pt_log "$OUT"
+    check_eq "--width $w: the unit that fills the third line is not cut" 0 \
+        "$(($(lines_with "山西省农业农村…") + $(lines_with "${SHANXI}…")))"
+    check_eq "--width $w: ... but left out, the … alone on that line" 1 \
+        "$(grep -cE '^ +…$' <<<"$OUT" || true)"
+done
+pt_cli history "$ID" --width 18
+pt_log "$OUT"
+check_eq "--width 18: the unit is whole, the … after it and a blank" 1 \
+    "$(lines_with "$SHANXI …")"
+removed 省水利厅 "$SHANXI" 省财政厅 省住建厅
+pt_cli history "$ID" --width 16
+pt_log "$OUT"
+check_eq "a unit alone on the third line, a 、 after it, is not cut either" 0 \
+    "$(lines_with "山西省农业农村…")"
+check_eq "... the … follows the last whole one, alone on the third line" \
+    "去掉承办单位:|省水利厅、|…" \
+    "$(sed -n '/去掉承办单位:/,+2p' <<<"$OUT" | sed -E 's/.*  //' | paste -sd '|')"
+DOC16=晋函〔2026〕15号 # 16 columns
+pt_cli do "$ID" sign --unit 省档案局
+pt_cli do "$ID" reply --unit 省档案局 --set doc_no="$DOC16" --set category=A --set text=已办理。
+check_rc "a reply whose 文号 is 16 columns" 0
+pt_cli history "$ID" --width 16
+pt_log "$OUT"
+check_eq "a 文号 that ends the third line at the edge is not cut" 0 "$(lines_with "晋函〔2026〕15…")"
+
+pt_step "the third line: a name cut already ends with one …"
+pt_cli --json add --title 关于支持边疆地区发展的建议
+ID="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID" assign --unit 省水利厅 --unit "$LONGER" --unit 省财政厅
+check_rc "assigned to a unit wider than the column among others" 0
+for w in 16 20 24; do
+    pt_cli history "$ID" --width "$w"
+    pt_log "$OUT"
+    check_eq "--width $w: no line ends with two …" 0 "$(lines_with "……")"
+    check_eq "--width $w: the long unit ends the third line with its …" 1 \
+        "$(grep -cE '^ +新疆维吾尔[^ ]*…$' <<<"$OUT" || true)"
+done
+removed 省水利厅 "$LONGER" 省财政厅
+pt_cli history "$ID" --width 16
+pt_log "$OUT"
+check_eq "a unit cut already, a 、 after it, ends the third line with one …" 0 "$(lines_with "……")"
+check_true "... and without its 、" grep -qE '^ +新疆维吾尔[^ 、]*…$' <<<"$OUT"
+
 pt_step "no line starts with 、"
 removed "$SHANXI" 省水利厅
 pt_cli history "$ID" --width 16
