@@ -115,6 +115,16 @@ typedef enum { TK_NONE, TK_HEADER, TK_BODY, TK_IDLE, TK_FLUSH, TK_LINGER } timer
  * (http-parser may report one in several pieces when it spans reads). */
 typedef enum { HS_URL, HS_FIELD, HS_VALUE } head_state_t;
 
+/* Where the line endings of a request's head stand (head_bare_cr). */
+typedef enum {
+    EOL_START, /* before the request line: empty lines are skipped */
+    EOL_TEXT,  /* inside a line */
+    EOL_LINE,  /* at a line's start */
+    EOL_CR,    /* after a CR inside a line */
+    EOL_BLANK, /* after a CR at a line's start: the head's end, with an LF */
+    EOL_DONE   /* the head has ended */
+} eol_state_t;
+
 typedef struct conn_s conn_t;
 
 typedef struct {
@@ -187,6 +197,7 @@ struct conn_s {
     char *head;
     size_t head_len, head_cap;
     head_state_t hstate;
+    eol_state_t eol;
     bool head_done;   /* the request's headers are complete: more are trailers */
     size_t url_len;   /* bytes of the target */
     size_t hdr_off;   /* where the first header name starts */
@@ -1493,6 +1504,9 @@ static int on_message_complete(http_parser *p)
 {
     conn_t *c = p->data;
     req_t *r = &c->req;
+    /* What comes next is the next request's head (head_bare_cr reads it
+     * before the parser, which begins the request). */
+    c->eol = EOL_START;
     if (c->bs_on) {
         /* The handler has had the request since its head; its on_end is
          * called once the parser has returned (conn_parse). */
@@ -1575,6 +1589,56 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
     }
 }
 
+/* RFC 9112 2.2: a recipient may take a bare LF as a line's end, but a CR
+ * must be followed by an LF. http-parser, built lax, takes a CR followed by
+ * anything as a line's end and swallows the byte after it, so that
+ * "X: \rbcd: e" is a header "cd" to it and something else to a proxy that
+ * made the CR a space (request smuggling). Reads the head's line endings
+ * in the len bytes at s, on from c->eol, up to the head's end: returns
+ * where a CR not followed by LF is (the byte after it, which may be s
+ * itself when the CR ended an earlier read), or NULL. */
+static const char *head_bare_cr(conn_t *c, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len && c->eol != EOL_DONE; i++) {
+        char ch = s[i];
+        switch (c->eol) {
+        case EOL_START: /* http-parser skips CRs and LFs before the request line */
+            if (ch != '\r' && ch != '\n')
+                c->eol = EOL_TEXT;
+            break;
+        case EOL_TEXT:
+            c->eol = ch == '\r' ? EOL_CR : ch == '\n' ? EOL_LINE : EOL_TEXT;
+            break;
+        case EOL_LINE:
+            c->eol = ch == '\r' ? EOL_BLANK : ch == '\n' ? EOL_DONE : EOL_TEXT;
+            break;
+        case EOL_CR:
+        case EOL_BLANK:
+            if (ch != '\n')
+                return s + i;
+            c->eol = c->eol == EOL_CR ? EOL_LINE : EOL_DONE;
+            break;
+        case EOL_DONE:
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Refuses the head for a CR that no LF follows, naming the header it is
+ * in when it is inside a header's value. */
+static void bare_cr_refused(conn_t *c)
+{
+    if (c->eol == EOL_CR && c->hstate == HS_VALUE) {
+        const char *name = c->head + c->field_off;
+        value_refused(c, name, strlen(name), '\r');
+    } else {
+        conn_error(c, 400, "bad_request",
+                   "a line of the request's head has a CR that no LF follows; end each line "
+                   "with CRLF");
+    }
+}
+
 static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, const char *bad,
                               const char *end)
 {
@@ -1633,9 +1697,21 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
         c->parsing = true;
         while (off < len && conn_takes_input(c)) {
             const char *from = data + off;
-            size_t n = http_parser_execute(&c->parser, &parser_settings, from, len - off);
+            const char *cr = c->head_done ? NULL : head_bare_cr(c, from, len - off);
+            /* With a bare CR, the parser reads up to it, so that the refusal
+             * can name the header it is in (none when the CR ended an
+             * earlier read: a length of 0 would tell the parser the input
+             * has ended). */
+            size_t upto = cr ? (cr > from ? (size_t)(cr - 1 - from) : 0) : len - off;
+            size_t n = upto ? http_parser_execute(&c->parser, &parser_settings, from, upto) : 0;
             off += n;
             enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+            if (cr && e == HPE_OK && c->state != CS_CLOSED && c->err_status == 0) {
+                bare_cr_refused(c);
+                conn_fail(c, c->err_status, c->err_code, c->err_msg);
+                off = len;
+                continue;
+            }
             if (e == HPE_PAUSED && c->bs_on && (c->req_outstanding || c->state != CS_HANDLER)) {
                 /* A streamed body paused by the handler, or complete: the
                  * loop condition decides whether to go on. */

@@ -866,6 +866,74 @@ static void control_characters_in_headers_get_400_naming_the_header(void **state
     assert_int_equal(refused_400(fx) - before, 14);
 }
 
+/* RFC 9112 2.2: a CR in the head is followed by an LF. http-parser,
+ * built lax, took a CR followed by anything as a line's end and swallowed
+ * the byte after it: "X-Test: \rbX-Injected: 1" was a header X-Injected to
+ * it, and something else to a proxy that made the CR a space. */
+static void a_cr_without_its_lf_in_the_head_gets_400(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test: \rbX-Injected: 1\r\n\r\n",
+               "has a CR that no LF follows");
+    EXPECT_400(fx, "GET /echo HTTP/1.1\rX\r\n\r\n", "has a CR that no LF follows");
+    /* Where the head would end: a CR at a line's start. */
+    EXPECT_400(fx, "GET /echo HTTP/1.1\r\nX-Test: a\r\n\rX-Injected: 1\r\n\r\n",
+               "has a CR that no LF follows");
+    /* The CR at the end of one read, what follows it in the next. */
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, "GET /echo HTTP/1.1\r\nX-Test: a\r");
+    sleep_ms(50);
+    cli_sends(c, "X-Injected: 1\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    assert_non_null(
+        strstr(r.body, "value of header \\\"X-Test\\\" has a control character (0x0d)"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    /* The second of two pipelined requests: the first is answered. */
+    c = cli_tcp(fx);
+    cli_sends(c, "POST /echo?n=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\na\rb"
+                 "GET /echo?n=2 HTTP/1.1\r\nX-Test: \rbX-Injected: 1\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=1 body=3:a\rb x=-");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    assert_non_null(strstr(r.body, "has a CR that no LF follows"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    assert_int_equal(refused_400(fx) - before, 5);
+
+    /* CRLF, a bare LF (RFC 9112 2.2 lets a server take it), empty lines
+     * before the request line, a head split after its CR, and CRs in a
+     * body are all fine, one request after another on one connection. */
+    c = cli_tcp(fx);
+    roundtrip(c, "GET /echo?n=3 HTTP/1.1\nX-Test: lf\n\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ?n=3 body=0: x=lf");
+    resp_free(&r);
+    roundtrip(c, "\r\nGET /echo?n=4 HTTP/1.1\r\nX-Test: crlf\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ?n=4 body=0: x=crlf");
+    resp_free(&r);
+    cli_sends(c, "POST /echo?n=5 HTTP/1.1\r\nX-Test: split\r");
+    sleep_ms(50);
+    cli_sends(c, "\nContent-Length: 2\r\n\r");
+    sleep_ms(50);
+    cli_sends(c, "\n\r\r");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=5 body=2:\r\r x=split");
+    resp_free(&r);
+    cli_free(c);
+    assert_int_equal(refused_400(fx) - before, 5);
+}
+
 /* The request target is held to the same: http-parser refuses most
  * control characters there, but lets a tab and a form feed by. */
 static void control_characters_in_the_target_get_400(void **state)
@@ -1409,6 +1477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_the_target_get_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_cr_without_its_lf_in_the_head_gets_400, setup, teardown),
         cmocka_unit_test_setup_teardown(expect_100_continue_is_answered_before_the_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(path_and_query_are_decoded, setup, teardown),
