@@ -29,6 +29,8 @@
 /* A unit or a 文号 wraps at no fewer columns than this (six Chinese
  * characters), however long the other is. */
 #define REPLY_WRAP_MIN 12
+/* A delegate's comment wraps at no fewer columns than this. */
+#define FEEDBACK_WRAP_MIN 20
 /* Co-signers wider than this go below the table, wrapped. */
 #define CO_SIGNERS_INLINE 60
 
@@ -262,6 +264,24 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     pt_table_free(t);
 }
 
+/* What a table printed at an indent of 2 leaves of LINE_WIDTH for its
+ * last column, after its other columns and the gaps between them: at
+ * least `least`, so that a table of very wide names still shows some of
+ * it. */
+static size_t last_column_room(const pt_table_t *t, size_t ncols, size_t least)
+{
+    size_t used = 2 + 2 * (ncols - 1);
+    for (size_t c = 0; c + 1 < ncols; c++)
+        used += pt_table_width(t, c);
+    return used + least < LINE_WIDTH ? LINE_WIDTH - used : least;
+}
+
+/* An opinion is cut in the units' table at no more than this, and at
+ * less when the other columns leave less of the line. */
+#define OPINION_INLINE 40
+/* ... but at no fewer than this: its header's width. */
+#define OPINION_MIN 12
+
 static void print_units(const cJSON *units)
 {
     static const char *const header[] = {"单位 unit", "角色 role", "签收 signed", "意见 opinion at",
@@ -271,7 +291,10 @@ static void print_units(const cJSON *units)
     if (cJSON_GetArraySize(units) == 0)
         return;
     pt_table_t *t = pt_table_new(5, header);
-    pt_table_set_max(t, 4, 40);
+    /* The card fits LINE_WIDTH: the opinion takes what the unit, its role
+     * and the two times leave of the line, up to OPINION_INLINE. */
+    pt_table_set_max(t, 4, OPINION_INLINE);
+    pt_table_set_fit(t, 4, LINE_WIDTH, OPINION_MIN);
     cJSON_ArrayForEach(u, units)
     {
         pt_table_row(t);
@@ -282,6 +305,9 @@ static void print_units(const cJSON *units)
                       pt_time_show(pt_json_str(u, "opinion_at"), PT_TIME_MINUTE, b, sizeof b));
         pt_table_cell(t, 4, pt_json_str(u, "opinion"));
     }
+    /* As the table cuts it. */
+    size_t room = last_column_room(t, 5, OPINION_MIN);
+    size_t max = room < OPINION_INLINE ? room : OPINION_INLINE;
     section("承办单位 Units");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
@@ -290,7 +316,7 @@ static void print_units(const cJSON *units)
     cJSON_ArrayForEach(u, units)
     {
         const char *op = pt_json_str(u, "opinion");
-        if (op && pt_text_width(op) > 40) {
+        if (op && pt_text_width(op) > max) {
             pt_buf_t line = {0};
             const char *name = pt_json_str(u, "name");
             printf("  %s 的意见 opinion:\n", one_line(&line, name ? name : "?"));
@@ -411,6 +437,12 @@ static void print_feedback(const cJSON *feedback)
         pt_table_cell(t, 2, pt_time_show(pt_json_str(f, "at"), PT_TIME_MINUTE, at, sizeof at));
         pt_table_cell(t, 3, pt_json_str(f, "comment"));
     }
+    /* A delegate's comment is often a paragraph: it wraps in its column,
+     * on lines below its row, so that the card fits LINE_WIDTH and every
+     * word of it is there. */
+    size_t room = last_column_room(t, 4, FEEDBACK_WRAP_MIN);
+    if (pt_table_width(t, 3) > room)
+        pt_table_set_wrap(t, 3, room);
     section("评价 Feedback");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
