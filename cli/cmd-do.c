@@ -154,7 +154,26 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     int rc = pt_cli_id(cli, args->pos[0], &id);
     if (rc != PT_EXIT_OK)
         return rc;
+    /* 交办, assign, or Assign: what is none of the workflow's actions
+     * (sgin, 签shou) is found here, where the workflow was read to look
+     * it up, and answered with the actions a person may type, as a usage
+     * error before anything is sent, as list --status does for a state. A
+     * workflow that cannot be read leaves a name as typed for ptrackd to
+     * judge. */
     const char *action = pt_action_from_input(cli, args->pos[1]);
+    if (pt_cli_workflow(cli) && !pt_action_known(cli, action)) {
+        const char *named = pt_action_from_name(cli, action);
+        if (!named) {
+            pt_buf_t known = {0};
+            pt_actions_describe(cli, &known);
+            rc =
+                pt_cli_usage(cli, "unknown action \"%s\"; the actions are %s (see ptrack workflow)",
+                             args->pos[1], pt_buf_str(&known));
+            pt_buf_free(&known);
+            return rc;
+        }
+        action = named;
+    }
     if (!valid_action_name(action))
         return pt_cli_usage(cli, "\"%s\" is not an action (see ptrack workflow)", args->pos[1]);
     const char *if_match = pt_args_value(args, "if-match");
@@ -277,8 +296,9 @@ const pt_command_t pt_cmd_do = {
     .summary = "run a workflow action (assign, sign, reply, feedback, ...) on a proposal",
     .description =
         "Sends POST /v1/proposals/ID/actions/ACTION with the action's fields and\n"
-        "prints the new state. ACTION is a code (assign) or its label (交办); `ptrack\n"
-        "workflow` lists them with their fields. --set gives a field, by its code or\n"
+        "prints the new state. ACTION is a code (assign, in any case) or its label\n"
+        "(交办); `ptrack workflow` lists them with their fields, and an ACTION that is\n"
+        "none of them is a usage error that names them. --set gives a field, by its code or\n"
         "its Chinese name (答复文号=, 满意度=, 理由=, 意见=, 期限=): a text field\n"
         "(string, text, enum or time in the workflow: doc_no, reason, ...) takes the\n"
         "value as text; any other takes JSON when it parses (true, 12, [..], {..}).\n"

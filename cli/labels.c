@@ -361,18 +361,34 @@ bool pt_state_known(pt_cli_t *cli, const char *state)
     return wf_entry(cli, "states", state) != NULL;
 }
 
-void pt_states_describe(pt_cli_t *cli, pt_buf_t *b)
+bool pt_action_known(pt_cli_t *cli, const char *action)
+{
+    return wf_entry(cli, "actions", action) != NULL;
+}
+
+/* "label code、label code…" of the workflow's `list`. */
+static void describe(pt_cli_t *cli, const char *list, pt_buf_t *b)
 {
     const cJSON *it;
     bool first = true;
-    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "states"))
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), list))
     {
         const char *name = pt_json_str(it, "name");
         if (!name)
             continue;
-        pt_buf_printf(b, "%s%s %s", first ? "" : "、", pt_label_state(cli, name), name);
+        pt_buf_printf(b, "%s%s %s", first ? "" : "、", wf_label(cli, list, name, "zh"), name);
         first = false;
     }
+}
+
+void pt_states_describe(pt_cli_t *cli, pt_buf_t *b)
+{
+    describe(cli, "states", b);
+}
+
+void pt_actions_describe(pt_cli_t *cli, pt_buf_t *b)
+{
+    describe(cli, "actions", b);
 }
 
 bool pt_state_clock_runs(pt_cli_t *cli, const char *state)
@@ -428,10 +444,11 @@ const char *pt_action_from_input(pt_cli_t *cli, const char *s)
     return from_label(cli, "actions", s);
 }
 
-const char *pt_state_from_name(pt_cli_t *cli, const char *s)
+/* The entry of `list` whose code or English label is s in any case. */
+static const char *from_name(pt_cli_t *cli, const char *list, const char *s)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), "states"))
+    cJSON_ArrayForEach(it, pt_json_get(pt_cli_workflow(cli), list))
     {
         const char *name = pt_json_str(it, "name");
         const char *en = pt_json_str(pt_json_get(it, "label"), "en");
@@ -439,6 +456,16 @@ const char *pt_state_from_name(pt_cli_t *cli, const char *s)
             return name;
     }
     return NULL;
+}
+
+const char *pt_state_from_name(pt_cli_t *cli, const char *s)
+{
+    return from_name(cli, "states", s);
+}
+
+const char *pt_action_from_name(pt_cli_t *cli, const char *s)
+{
+    return from_name(cli, "actions", s);
 }
 
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out)

@@ -71,6 +71,15 @@ const char *pt_action_from_input(pt_cli_t *cli, const char *s);
  * NOT_FILED, "Not filed"), or NULL when none is or the workflow cannot be
  * read. */
 const char *pt_state_from_name(pt_cli_t *cli, const char *s);
+/* Whether the workflow in force has an action of this name; false too
+ * when the workflow cannot be read. */
+bool pt_action_known(pt_cli_t *cli, const char *action);
+/* The action whose code or English label is s in any case (Sign, "Sign
+ * for"), or NULL when none is or the workflow cannot be read. */
+const char *pt_action_from_name(pt_cli_t *cli, const char *s);
+/* Appends the workflow's actions as a person may type them, "提交 submit、
+ * 审查 review、…", to b; appends nothing when the workflow cannot be read. */
+void pt_actions_describe(pt_cli_t *cli, pt_buf_t *b);
 
 /* A value of an enumerated field typed by a person: folded, then the
  * value itself, one of `values` (a JSON array of strings, as the workflow

@@ -218,7 +218,12 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
         printf("ptrack %s\n", PT_VERSION);
         rc = PT_EXIT_OK;
     } else if (args.n_pos < c->min_pos) {
-        rc = pt_cli_usage(&cli, "missing %s", c->args ? c->args : "arguments");
+        /* Name only what is missing: `ptrack do 12` lacks the ACTION, not
+         * the ID. */
+        const char *what = c->args ? c->args : "arguments";
+        for (size_t i = 0; i < args.n_pos && strchr(what, ' '); i++)
+            what = strchr(what, ' ') + 1;
+        rc = pt_cli_usage(&cli, "missing %s", what);
     } else if (args.n_pos > c->max_pos) {
         rc = pt_cli_usage(&cli, "unexpected argument \"%s\"", args.pos[c->max_pos]);
     } else if ((rc = choose_endpoint(&cli, &args)) == PT_EXIT_OK) {

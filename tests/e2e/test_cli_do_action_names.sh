@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `ptrack do ID ACTION` takes an action by its code or Chinese label, or
+# its code or English label in any case; an ACTION that is none of the
+# workflow's (a typo, in letters or in Chinese) is a usage error, exit 2,
+# that lists the actions as a person may type them, the same way for
+# either, rather than ptrackd's 404 (未找到, exit 1) for one and a usage
+# error for the other. `ptrack do ID` says that the ACTION is missing.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve_cli
+
+pt_cli --json add --title 关于加强农村饮水安全保障的建议
+ID="$(jv 'j["id"]' "$OUT")"
+
+pt_step "an action that is none of the workflow's"
+for typo in sgin 签shou; do
+    pt_cli do "$ID" "$typo" --unit 山西省水利厅
+    check_rc "do $ID $typo" 2
+    check_contains "it is named" "unknown action \"$typo\"" "$ERR"
+    check_contains "the actions are listed by label and code" "交办 assign、签收 sign" "$ERR"
+    check_eq "said once, on one line" 1 "$(printf '%s\n' "$ERR" | grep -c .)"
+    check_true "not a refusal of ptrackd's" eval '! grep -q 未找到 <<<"$ERR"'
+done
+pt_cli --json show "$ID"
+check_eq "nothing changed" "1 submitted" "$(jv 'str(j["version"]) + " " + j["status"]' "$OUT")"
+
+pt_step "a code or an English label in another case"
+pt_cli do "$ID" Assign --unit 山西省水利厅
+check_rc "do $ID Assign" 0
+pt_cli do "$ID" "SIGN FOR" --unit 山西省水利厅
+check_rc "do $ID 'SIGN FOR' (the English label of sign)" 0
+pt_cli --json show "$ID"
+check_eq "both were done" "handling" "$(jv 'j["status"]' "$OUT")"
+
+pt_step "no action at all"
+pt_cli do "$ID"
+check_rc "do $ID" 2
+check_contains "the ACTION is missing" "missing ACTION" "$ERR"
+check_true "not the ID, which was given" eval '! grep -q "missing ID" <<<"$ERR"'
+
+pt_stop
+pt_finish
