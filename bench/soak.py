@@ -63,8 +63,9 @@ connections), its children, the size of the database and of its WAL, the
 events the notifiers have yet to deliver (ptrack_notifier_behind,
 summed), the import and export jobs running, the memory SQLite holds
 (ptrack_sqlite_memory_bytes), the heap in use and the heap free but kept
-(ptrack_heap_in_use_bytes, ptrack_heap_free_bytes), the proposals and
-the requests made.
+(ptrack_heap_in_use_bytes, ptrack_heap_free_bytes), the part of the heap
+the writer's cache of decoded proposals holds (ptrack_writer_cache_bytes),
+the proposals and the requests made.
 At the end: the figures at the start, after the warm-up (a quarter of the
 run) and at the end, the growth per hour over the last half of the run (a
 least-squares slope) and, with --cap, since the cap was reached, the answers by operation and status, and anything
@@ -1138,7 +1139,8 @@ def sample(env):
                     row["jobs"] = int(float(line.split()[1]))
                 for m, key in (("ptrack_sqlite_memory_bytes", "sqlite"),
                                ("ptrack_sqlite_memory_highwater_bytes", "sqlite_hwm"),
-                               ("ptrack_heap_in_use_bytes", "heap"), ("ptrack_heap_free_bytes", "hfree")):
+                               ("ptrack_heap_in_use_bytes", "heap"), ("ptrack_heap_free_bytes", "hfree"),
+                               ("ptrack_writer_cache_bytes", "wcache")):
                     if line.startswith(m + " "):
                         row[key] = int(float(line.split()[1])) // 1024
                 for m in ("behind", "deliveries_total", "failures_total"):
@@ -1163,7 +1165,8 @@ def sample(env):
 COLS = [("t", "t s", 6), ("VmRSS", "RSS kB", 8), ("VmHWM", "HWM kB", 8), ("threads", "thr", 4),
         ("fds", "fds", 5), ("socks", "socks", 5), ("dbconns", "dbs", 3), ("children", "kids", 4), ("db", "db kB", 9),
         ("wal", "wal kB", 8), ("behind", "behind", 7), ("jobs", "jobs", 4), ("sqlite", "sqlite kB", 9),
-        ("heap", "heap kB", 9), ("hfree", "hfree kB", 8), ("proposals", "props", 7), ("requests", "requests", 9)]
+        ("heap", "heap kB", 9), ("hfree", "hfree kB", 8), ("wcache", "wcache kB", 9), ("proposals", "props", 7),
+        ("requests", "requests", 9)]
 
 
 def fmt_row(row):
@@ -1196,7 +1199,7 @@ def report(env, rows, stopped):
     print("%-10s %12s %12s %12s %14s%s" % ("", "start", "warm (1/4)", "end", "per hour (2nd half)",
                                            " %14s" % "since the cap" if capped else ""))
     for key in ("VmRSS", "VmHWM", "threads", "fds", "socks", "dbconns", "children", "db", "wal", "behind", "jobs",
-                "sqlite", "sqlite_hwm", "heap", "hfree", "proposals"):
+                "sqlite", "sqlite_hwm", "heap", "hfree", "wcache", "proposals"):
         s = slope(half, key)
         line = "%-10s %12s %12s %12s %14s" % (key, rows[0].get(key), warm.get(key), rows[-1].get(key),
                                               "-" if s is None else "%+.0f" % s)
