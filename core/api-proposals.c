@@ -405,7 +405,10 @@ static void refuse_bound(pt_call_t *call, int64_t id, const char *action, bool e
  * must be one of theirs (one that is not is refused by refuse_bound), the
  * acting unit or the rating person is theirs (filled in when left out,
  * refused when another), and the writer checks that the proposal is
- * within their scope. Returns false after answering. */
+ * within their scope. Another unit or person is refused by the writer too,
+ * after that check (scope_refused): refused here, it would answer 403
+ * where a proposal the caller may not read is to answer 404, as one that
+ * does not exist. Returns false after answering. */
 static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_write_t *w)
 {
     const pt_identity_t *who = &call->who;
@@ -441,9 +444,14 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         bool same = name && strcmp(name, own) == 0;
         free(name);
         if (!same) {
-            pt_api_failf(call, PT_EFORBIDDEN, "%s acts only as %s: %s must be \"%s\" or left out",
-                         who->name, own, field, own);
-            return false;
+            pt_buf_t why;
+            pt_buf_init(&why);
+            pt_buf_printf(&why, "%s acts only as %s: %s must be \"%s\" or left out", who->name, own,
+                          field, own);
+            if (!(w->scope_refused = pt_buf_take(&why, NULL))) {
+                pt_api_failf(call, PT_ENOMEM, "out of memory");
+                return false;
+            }
         }
         return true;
     }

@@ -39,6 +39,7 @@ void pt_write_free(pt_write_t *w)
     free(w->name);
     free(w->scope_unit);
     free(w->scope_person);
+    free(w->scope_refused);
     free(w->json);
     pt_error_clear(&w->err);
     free(w);

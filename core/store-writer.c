@@ -1169,6 +1169,10 @@ static int do_action(writer_t *w, pt_write_t *wr)
     if (!in_scope(wr, p))
         return pt_error_set(&wr->err, PT_ENOTFOUND, "proposal %lld does not exist",
                             (long long)wr->id);
+    /* Only now: what a caller may be told about its body's unit or person
+     * would otherwise tell it that a proposal it may not read exists. */
+    if (wr->scope_refused)
+        return pt_error_set(&wr->err, PT_EFORBIDDEN, "%s", wr->scope_refused);
     /* A replay comes before If-Match: the version it names was current
      * when the action was first sent, and is not now because of it. */
     bool seen;

@@ -117,6 +117,12 @@ struct pt_write_s {
      * proposal that does not exist. Owned. */
     char *scope_unit;
     char *scope_person;
+    /* ACTION: when set, the write fails with forbidden and this message,
+     * but only once the proposal is found within the scope above: the
+     * body names another unit or person than the caller's own. Of a
+     * proposal outside its scope the caller is told that it does not
+     * exist, whatever its body says. Owned. */
+    char *scope_refused;
 
     /* Set by the store before cb. On success err.code is PT_OK and json is
      * the proposal after the write (NULL after a delete). */
