@@ -624,6 +624,38 @@ static bool refuse_second_reply(run_t *r, const pt_unit_t *u)
     return true;
 }
 
+/* Whether u is a unit of a lead_co proposal that is not its lead: one that
+ * does not reply, the lead unit answering for all. */
+static bool lead_co_other(const run_t *r, const pt_unit_t *u)
+{
+    return r->p->handling_mode && strcmp(r->p->handling_mode, "lead_co") == 0 &&
+           strcmp(u->role, "lead") != 0;
+}
+
+/* A co unit that tries to reply is refused for that alone, and told what
+ * its part is instead: its opinion, when it has not given it and the
+ * workflow takes one in the proposal's state (named as the office's
+ * workflow names the action). */
+static void refuse_co_reply(run_t *r, const pt_unit_t *u)
+{
+    const pt_workflow_t *wf = r->ctx->wf;
+    const char *lead = NULL;
+    long here = pt_wf_state_index(wf, r->p->status);
+    char how[200];
+
+    for (size_t i = 0; i < r->p->n_units; i++)
+        if (strcmp(r->p->units[i].role, "lead") == 0)
+            lead = r->p->units[i].name;
+    how[0] = '\0';
+    for (size_t i = 0; i < wf->n_actions && !how[0] && u->opinion_at == 0 && here >= 0; i++)
+        if (wf->actions[i].effect == EF_OPINION && wf->actions[i].from[here])
+            snprintf(how, sizeof(how),
+                     "; its part is its opinion, given with the \"%s\" action (%s)",
+                     wf->actions[i].name, wf->actions[i].zh);
+    problem(r, "unit", "in lead_co mode only the lead unit (%s) replies; \"%s\" is a co unit%s",
+            lead ? lead : "none", u->name, how);
+}
+
 static void effect_reply(run_t *r)
 {
     pt_unit_t *u = assigned_unit(r, "unit");
@@ -632,15 +664,8 @@ static void effect_reply(run_t *r)
         return;
     /* In lead_co mode the lead unit answers for all, having gathered the
      * co units' opinions (the co_opinions guard checks those). */
-    if (r->p->handling_mode && strcmp(r->p->handling_mode, "lead_co") == 0 &&
-        strcmp(u->role, "lead") != 0) {
-        const char *lead = NULL;
-
-        for (size_t i = 0; i < r->p->n_units; i++)
-            if (strcmp(r->p->units[i].role, "lead") == 0)
-                lead = r->p->units[i].name;
-        problem(r, "unit", "in lead_co mode only the lead unit (%s) replies; \"%s\" is a co unit",
-                lead ? lead : "none", u->name);
+    if (lead_co_other(r, u)) {
+        refuse_co_reply(r, u);
         return;
     }
     /* A unit's first answer, or again (after rehandling). */
@@ -819,8 +844,13 @@ static void run_guards(run_t *r)
                     p->assigned_at ? pt_time_format(p->assigned_at + r->dl.ret, tbuf, sizeof(tbuf))
                                    : "(never assigned)");
     }
+    /* The guard holds the lead unit's reply back. A reply in the name of a
+     * co unit is refused by the effect, for the one reason that is the
+     * co unit's (only the lead unit replies): the opinions still missing,
+     * its own among them, are the lead unit's to wait for. */
+    const pt_unit_t *named = r->a->effect == EF_REPLY ? find_unit(r, sval(r, "unit")) : NULL;
     if ((r->a->guards & WF_G_CO_OPINIONS) && p->handling_mode &&
-        strcmp(p->handling_mode, "lead_co") == 0) {
+        strcmp(p->handling_mode, "lead_co") == 0 && !(named && lead_co_other(r, named))) {
         char missing[300];
         size_t used = 0;
 

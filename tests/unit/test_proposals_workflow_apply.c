@@ -504,6 +504,47 @@ static void in_lead_co_mode_the_reply_waits_for_every_co_opinion(void **state)
     pt_proposal_free(&p);
 }
 
+/* A co unit that replies before its opinion is refused for the one reason
+ * that is its own, on unit: only the lead unit replies, and its part is
+ * the opinion. The opinions still missing are the lead unit's to wait for
+ * and are not named to it; a clerk replying for the lead unit is still
+ * told of them. */
+static void a_co_units_reply_is_refused_only_because_the_lead_unit_replies(void **state)
+{
+    const char *co =
+        "{\"unit\": \"财政部\", \"doc_no\": \"1\", \"category\": \"A\", \"text\": \"x\"}";
+    pt_proposal_t p;
+    pt_history_t h;
+    pt_error_t err = {0};
+
+    (void)state;
+    fixture(&p, "handling");
+    p.units[1].opinion_at = 0;
+    free(p.units[1].opinion);
+    p.units[1].opinion = NULL;
+    assert_int_equal(run(&p, NOW, "reply", co, &h, &err), PT_EVALIDATION);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(err.details, "fields")), 1);
+    assert_string_equal(
+        field_message(&err, "unit"),
+        "in lead_co mode only the lead unit (国家卫生健康委) replies; \"财政部\" is "
+        "a co unit; its part is its opinion, given with the \"opinion\" action "
+        "(协办意见)");
+    assert_null(field_message(&err, "action"));
+    pt_error_clear(&err);
+
+    /* Once its opinion is given, it is only told who replies. */
+    run_ok(&p, NOW, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", &h);
+    pt_history_free(&h);
+    assert_int_equal(run(&p, NOW, "reply", co, &h, &err), PT_EVALIDATION);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(err.details, "fields")), 1);
+    assert_string_equal(
+        field_message(&err, "unit"),
+        "in lead_co mode only the lead unit (国家卫生健康委) replies; \"财政部\" is "
+        "a co unit");
+    pt_error_clear(&err);
+    pt_proposal_free(&p);
+}
+
 /* 分办: each separate unit answers for its part; the proposal is replied
  * when the last of them has, and stays in handling (its deadline running)
  * until then. After rehandling, one answer moves it on again. */
@@ -1352,6 +1393,7 @@ int main(void)
         cmocka_unit_test(return_is_allowed_within_the_return_window_only),
         cmocka_unit_test(close_without_feedback_waits_for_the_feedback_window),
         cmocka_unit_test(in_lead_co_mode_the_reply_waits_for_every_co_opinion),
+        cmocka_unit_test(a_co_units_reply_is_refused_only_because_the_lead_unit_replies),
         cmocka_unit_test(in_separate_mode_the_last_reply_moves_it_on),
         cmocka_unit_test(supervise_keeps_the_supervisor_without_spaces),
         cmocka_unit_test(unit_names_are_kept_without_spaces),
