@@ -27,8 +27,9 @@
  * its cells to). */
 #define LINE_WIDTH 100
 /* A unit or a 文号 wraps at no fewer columns than this (six Chinese
- * characters), however long the other is. */
-#define REPLY_WRAP_MIN 12
+ * characters), however long the other is; so does a unit in the units'
+ * table and a person in the feedback's. */
+#define NAME_WRAP_MIN 12
 /* A delegate's comment wraps at no fewer columns than this. */
 #define FEEDBACK_WRAP_MIN 20
 /* Co-signers wider than this go below the table, wrapped. */
@@ -305,6 +306,16 @@ static void print_units(const cJSON *units)
                       pt_time_show(pt_json_str(u, "opinion_at"), PT_TIME_MINUTE, b, sizeof b));
         pt_table_cell(t, 4, pt_json_str(u, "opinion"));
     }
+    /* A unit's name that leaves the opinion less than OPINION_MIN wraps
+     * in its column, on lines below its row: it is never cut, as it is
+     * what a person looks for (内蒙古自治区发展和改革委员会（自治区粮食和物资
+     * 储备局）takes 56 columns). */
+    size_t others = 2 + 2 * 4 + OPINION_MIN;
+    for (size_t c = 1; c < 4; c++)
+        others += pt_table_width(t, c);
+    size_t unit_room = others + NAME_WRAP_MIN < LINE_WIDTH ? LINE_WIDTH - others : NAME_WRAP_MIN;
+    if (pt_table_width(t, 0) > unit_room)
+        pt_table_set_wrap(t, 0, unit_room);
     /* As the table cuts it. */
     size_t room = last_column_room(t, 5, OPINION_MIN);
     size_t max = room < OPINION_INLINE ? room : OPINION_INLINE;
@@ -312,15 +323,19 @@ static void print_units(const cJSON *units)
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
     /* An opinion is often long: the table shows its start, and here it is
-     * whole. */
+     * whole, after the unit's name, which wraps as the card's width asks. */
     cJSON_ArrayForEach(u, units)
     {
         const char *op = pt_json_str(u, "opinion");
         if (op && pt_text_width(op) > max) {
-            pt_buf_t line = {0};
+            pt_buf_t line = {0}, head = {0};
             const char *name = pt_json_str(u, "name");
-            printf("  %s 的意见 opinion:\n", one_line(&line, name ? name : "?"));
+            pt_buf_printf(&head, "%s 的意见 opinion:", one_line(&line, name ? name : "?"));
+            pt_buf_reset(&line);
+            pt_text_wrap(&line, pt_buf_str(&head), 2, LINE_WIDTH);
+            fputs(pt_buf_str(&line), stdout);
             pt_buf_free(&line);
+            pt_buf_free(&head);
             paragraph(op, 4);
         }
     }
@@ -332,7 +347,7 @@ static void print_units(const cJSON *units)
  * the category's meaning (a gloss on its letter), in lines of even length
  * so that none holds a last character alone, down to its header's width;
  * only then, when a unit's name and a 文号 are still too wide together,
- * the wider of them in turn, down to REPLY_WRAP_MIN each. On an ordinary
+ * the wider of them in turn, down to NAME_WRAP_MIN each. On an ordinary
  * day both stay whole, as they are what a person looks for and quotes. */
 static void fit_replies(pt_table_t *t)
 {
@@ -359,8 +374,8 @@ static void fit_replies(pt_table_t *t)
         wrap[CAT] = even < room && even >= cat_min ? even : room;
         over = over > width[CAT] - room ? over - (width[CAT] - room) : 0;
     }
-    while (over > 0 && (width[UNIT] > REPLY_WRAP_MIN || width[DOC] > REPLY_WRAP_MIN)) {
-        size_t c = width[UNIT] >= width[DOC] && width[UNIT] > REPLY_WRAP_MIN ? UNIT : DOC;
+    while (over > 0 && (width[UNIT] > NAME_WRAP_MIN || width[DOC] > NAME_WRAP_MIN)) {
+        size_t c = width[UNIT] >= width[DOC] && width[UNIT] > NAME_WRAP_MIN ? UNIT : DOC;
         wrap[c] = --width[c];
         over--;
     }

@@ -121,11 +121,15 @@ void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width)
         t->wrap[col] = width;
 }
 
+static size_t wrapped_width(const pt_table_t *t, size_t col);
+
 size_t pt_table_width(const pt_table_t *t, size_t col)
 {
     size_t w = 0;
     if (col >= t->ncols)
         return 0;
+    if (t->wrap[col])
+        return wrapped_width(t, col);
     if (t->header)
         w = t->header[col].width;
     for (size_t r = 0; r < t->rows; r++)
@@ -298,7 +302,7 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
     size_t *widths = pt_xmalloc(t->ncols * sizeof *widths);
     size_t used = indent;
     for (size_t c = 0; c < t->ncols; c++) {
-        widths[c] = t->wrap[c] ? wrapped_width(t, c) : pt_table_width(t, c);
+        widths[c] = pt_table_width(t, c);
         if (c != t->fit_col)
             used += widths[c] + (c > 0 ? 2 : 0);
     }

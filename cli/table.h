@@ -37,7 +37,8 @@ void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min);
  * it is lost and the columns stay aligned. 0: no wrapping. */
 void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width);
 /* The columns the column takes as the table stands: its widest cell or
- * its header, before a fit cuts it. */
+ * its header, before a fit cuts it; in a wrapping column, the widest line
+ * its cells wrap into. */
 size_t pt_table_width(const pt_table_t *t, size_t col);
 /* Aligns the column to the right (for numbers). */
 void pt_table_set_right(pt_table_t *t, size_t col);
