@@ -158,6 +158,30 @@ static why_t state_reason(const cJSON *history, const char *status)
 
 /* A reason wider than this goes below the table, wrapped. */
 #define REASON_INLINE 60
+/* The labels of the fields wrap at this when a custom field's name is
+ * wider and leaves its value too little of the line: the width of the
+ * widest of the card's own labels, 重点督办 Key supervision. */
+#define LABEL_WRAP 24
+
+/* Makes the fields' table fit LINE_WIDTH at an indent of 2: a custom
+ * field's long name wraps in the labels' column, down to LABEL_WRAP, and
+ * then a long value (a 代表团, a 督办 unit, a custom field's text) wraps in
+ * its own, on lines below its row; neither is cut. */
+static void fit_fields(pt_table_t *t)
+{
+    size_t label = pt_table_width(t, 0), value = pt_table_width(t, 1);
+    if (2 + label + 2 + value <= LINE_WIDTH)
+        return;
+    if (label > LABEL_WRAP) {
+        size_t room = 2 + 2 + value + LABEL_WRAP < LINE_WIDTH ? LINE_WIDTH - 4 - value : LABEL_WRAP;
+        if (label > room) {
+            pt_table_set_wrap(t, 0, room);
+            label = pt_table_width(t, 0);
+        }
+    }
+    if (2 + label + 2 + value > LINE_WIDTH)
+        pt_table_set_wrap(t, 1, LINE_WIDTH - 4 - label);
+}
 
 static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
 {
@@ -261,6 +285,7 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     pt_table_cellf(t, 1, "%.0f", pt_json_num(p, "version", 0));
     kv_time(t, "创建 Created", pt_json_str(p, "created_at"));
     kv_time(t, "更新 Updated", pt_json_str(p, "updated_at"));
+    fit_fields(t);
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
 }
@@ -471,9 +496,19 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
     const cJSON *recs = pt_json_get(p, "recommendations");
     const cJSON *r;
 
-    pt_buf_t line = {0};
-    printf("#%.0f  %s\n\n", pt_json_num(p, "id", 0), one_line(&line, title));
+    /* A long title wraps at LINE_WIDTH, under itself. */
+    pt_buf_t line = {0}, head = {0};
+    char id[32];
+    size_t indent = (size_t)snprintf(id, sizeof id, "#%.0f  ", pt_json_num(p, "id", 0));
+    pt_text_wrap(&head, one_line(&line, title), indent, LINE_WIDTH);
+    if (strcspn(pt_buf_str(&head), "\n") >= indent) {
+        memcpy(head.s, id, indent);
+        printf("%s\n", pt_buf_str(&head));
+    } else {
+        printf("%.*s\n\n", (int)(indent - 2), id);
+    }
     pt_buf_free(&line);
+    pt_buf_free(&head);
     print_fields(cli, p, &why);
     if (why.reason && pt_text_width(why.reason) > REASON_INLINE) {
         section("原因 Reason");

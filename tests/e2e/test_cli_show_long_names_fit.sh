@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `ptrack show` keeps within 100 columns whatever the names: a unit's name
 # too long for its column wraps in it, on lines below its row, the other
-# columns aligned and nothing of the name lost; and the card is the same
-# on a terminal as in a file.
+# columns aligned and nothing of the name lost; so do a long field's value
+# and a custom field's long name in the fields' table, and a long title
+# under itself; and the card is the same on a terminal as in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -91,8 +92,76 @@ check_eq "the roles stay on the units' rows" "$(printf '主办\n协办')" \
 check_contains "the long opinion follows the table whole" "$OPINION" \
     "$(printf '%s\n' "$OUT" | sed -n '/的意见 opinion:/,/^$/p' | tr -d ' \n')"
 
+# fields N: the text of column N (0: the labels, 1: the values) of the
+# fields' table on stdin, every line's joined, so that a value wrapped
+# over lines reads whole; "not aligned" when a line has text across the
+# two blanks before the values' column.
+fields() {
+    python3 -c '
+import re, sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = [l for l in sys.stdin.read().split("\n") if l.strip()]
+# The values start where the first one does: after 状态 Status and blanks.
+start = cols(re.match(r" *\S+(?: \S+)* +", lines[0]).group())
+out, ok = ["", ""], True
+for l in lines:
+    i, w = 0, 0
+    while i < len(l) and w < start:
+        w += cols(l[i])
+        i += 1
+    if cols(l) > start and (w != start or l[i - 2:i].strip()):
+        ok = False
+    out[0] += l[:i].strip()
+    out[1] += l[i:].strip()
+print(out[int(sys.argv[1])] if ok else "not aligned")
+' "$1"
+}
+
+pt_step "a long title, long values and a custom field's long name"
+TITLE=关于支持内蒙古自治区建设国家重要能源和战略资源基地推动资源型地区经济高质量转型发展并加强生态环境保护与修复工作的建议
+SUPERVISOR=全国人民代表大会常务委员会办公厅联络局（代表工作委员会办公室）
+ASKS=请承办单位在答复前与领衔代表当面沟通，重点说明中央预算内投资安排、项目审批进度和资金到位情况，并抄送自治区人大常委会代表工作委员会。
+CUSTOM=内蒙古自治区人民政府办公厅联系人及联系电话
+PHONE="刘秘书 0471-6945678"
+pt_cli --json add --title "$TITLE" --delegation 内蒙古代表团 --lead-author 张建国 \
+    --set key_supervision=true --set supervisor="$SUPERVISOR" \
+    --set custom.办理要求="$ASKS" --set "custom.$CUSTOM=$PHONE"
+check_rc "the proposal with long values" 0
+ID2="$(jv 'j["id"]' "$OUT")"
+pt_cli show "$ID2"
+check_rc "show" 0
+pt_log "$OUT"
+W="$(widest <<<"$OUT")"
+check_true "the card fits 100 columns (widest line: $W)" test "$W" -le 100
+HEAD="$(printf '%s\n' "$OUT" | awk -v RS= 'NR == 1')"
+check_eq "the title is whole, wrapped under itself" "#$ID2$TITLE" "$(tr -d ' \n' <<<"$HEAD")"
+FIELDS="$(printf '%s\n' "$OUT" | awk -v RS= 'NR == 2')"
+check_contains "the 督办 unit is whole, wrapped in the values' column" "督办：$SUPERVISOR" \
+    "$(fields 1 <<<"$FIELDS")"
+check_contains "the custom field's text is whole" "$ASKS" "$(fields 1 <<<"$FIELDS")"
+check_contains "the custom field's short value is whole" "$PHONE" "$(fields 1 <<<"$FIELDS")"
+check_contains "the custom field's long name is whole, wrapped in the labels' column" \
+    "$CUSTOM(custom)" "$(fields 0 <<<"$FIELDS" | tr -d ' ')"
+
+pt_step "a reason of 60 columns after a long action's name"
+REASON=该事项属于地方事权范围，已转交自治区人民政府研究办理并答复。
+pt_cli --json add --title 关于加强草原生态保护补助奖励政策落实的建议 --lead-author 张建国
+ID3="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID3" 审查
+pt_cli do "$ID3" 转为意见建议 --set 理由="$REASON"
+check_rc "the conversion" 0
+pt_cli show "$ID3"
+check_rc "show" 0
+pt_log "$OUT"
+W="$(widest <<<"$OUT")"
+check_true "the card fits 100 columns (widest line: $W)" test "$W" -le 100
+FIELDS="$(printf '%s\n' "$OUT" | awk -v RS= 'NR == 2')"
+check_contains "the reason is whole" "$REASON" "$(fields 1 <<<"$FIELDS")"
+
 pt_step "the same card when stdout is a terminal"
-TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" show "$ID" | tr -d '\r')"
+pt_cli show "$ID2"
+TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" show "$ID2" | tr -d '\r')"
 check_eq "a terminal shows what a file gets" "$OUT" "$TTY"
 
 pt_stop
