@@ -32,8 +32,8 @@
 #define NAME_WRAP_MIN 12
 /* A delegate's comment wraps at no fewer columns than this. */
 #define FEEDBACK_WRAP_MIN 20
-/* Co-signers wider than this go below the table, wrapped. */
-#define CO_SIGNERS_INLINE 60
+/* Co-signers or tags wider than this go below the table, wrapped. */
+#define LIST_INLINE 60
 
 static const pt_opt_t opts[] = {{0}};
 
@@ -63,13 +63,6 @@ static void kv_time(pt_table_t *t, const char *label, const char *value)
     kv(t, label, pt_time_show(value, PT_TIME_MINUTE, buf, sizeof buf));
 }
 
-static void kv_list(pt_table_t *t, const char *label, const cJSON *arr, const char *sep)
-{
-    char *s = pt_json_join(arr, sep);
-    kv(t, label, s);
-    free(s);
-}
-
 static void section(const char *title)
 {
     printf("\n%s\n", title);
@@ -92,37 +85,61 @@ static void paragraph(const char *text, size_t indent)
     pt_buf_free(&b);
 }
 
-/* Names joined with 、 and wrapped at WRAP_WIDTH, each line indented; a
- * line breaks only between two names, never inside one. */
-static void names(const cJSON *arr, size_t indent)
+/* Names joined with sep (、 or ", ") and wrapped at WRAP_WIDTH, each line
+ * indented; a line breaks only between two names, never inside one, but
+ * for a name wider than a line by itself: it starts a line and is broken
+ * there as pt_text_wrap breaks text. A line ends with the separator's mark
+ * and no blank. */
+static void names(const cJSON *arr, const char *sep, size_t indent)
 {
+    size_t gap = 0, room = WRAP_WIDTH > indent ? WRAP_WIDTH - indent : 1;
+    while (sep[strlen(sep) - gap - 1] == ' ')
+        gap++;
+    size_t mark = strlen(sep) - gap;
     pt_buf_t line = {0}, name = {0};
     size_t used = 0;
+    int left = 0;
     const cJSON *it;
+    cJSON_ArrayForEach(it, arr) left += cJSON_IsString(it);
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsString(it))
             continue;
         pt_buf_reset(&name);
         pt_text_clean(&name, it->valuestring);
-        size_t w = pt_text_width(pt_buf_str(&name)) + 2; /* and its 、 */
-        if (used > 0 && indent + used + w > WRAP_WIDTH) {
+        if (--left > 0)
+            pt_buf_add(&name, sep, mark);
+        size_t w = pt_text_width(pt_buf_str(&name));
+        if (used > 0 && used + gap + w > room) {
             printf("%s\n", pt_buf_str(&line));
             pt_buf_reset(&line);
             used = 0;
         }
-        if (used == 0)
+        if (w > room) {
+            /* The next name may follow its last line. */
+            pt_text_wrap(&line, pt_buf_str(&name), indent, WRAP_WIDTH);
+            line.s[--line.len] = '\0';
+            char *last = strrchr(line.s, '\n');
+            if (last) {
+                fwrite(line.s, 1, (size_t)(last + 1 - line.s), stdout);
+                size_t rest = line.len - (size_t)(last + 1 - line.s);
+                memmove(line.s, last + 1, rest + 1);
+                line.len = rest;
+            }
+            used = pt_text_width(pt_buf_str(&line)) - indent;
+            continue;
+        }
+        if (used == 0) {
             pt_text_pad(&line, indent);
-        pt_buf_printf(&line, "%s、", pt_buf_str(&name));
+        } else {
+            pt_text_pad(&line, gap);
+            used += gap;
+        }
+        pt_buf_puts(&line, pt_buf_str(&name));
         used += w;
     }
-    /* The last name takes no 、 after it. */
-    if (line.len >= strlen("、"))
-        line.len -= strlen("、");
-    if (line.len > 0) {
-        line.s[line.len] = '\0';
+    if (used > 0)
         printf("%s\n", pt_buf_str(&line));
-    }
     pt_buf_free(&line);
     pt_buf_free(&name);
 }
@@ -223,7 +240,7 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     /* Thirty co-signers make one line of hundreds of columns: past the
      * width of a line they are counted here and listed, wrapped, below. */
     char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
-    if (pt_text_width(co) > CO_SIGNERS_INLINE) {
+    if (pt_text_width(co) > LIST_INLINE) {
         pt_table_row(t);
         pt_table_cell(t, 0, "联名 Co-signers");
         pt_table_cellf(t, 1, "%d 人，见下 (%d, listed below)",
@@ -236,7 +253,19 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     kv_coded(t, "提出方式 Submitted as", pt_json_str(p, "submitter_type"),
              pt_label_submitter(pt_json_str(p, "submitter_type")));
     kv(t, "类别 Category", pt_json_str(p, "category"));
-    kv_list(t, "标签 Tags", pt_json_get(p, "tags"), ", ");
+    /* Tags are listed below as co-signers are, where a line breaks
+     * between two tags rather than inside one. */
+    char *tags = pt_json_join(pt_json_get(p, "tags"), ", ");
+    if (pt_text_width(tags) > LIST_INLINE) {
+        pt_table_row(t);
+        pt_table_cell(t, 0, "标签 Tags");
+        pt_table_cellf(t, 1, "%d 个，见下 (%d, listed below)",
+                       cJSON_GetArraySize(pt_json_get(p, "tags")),
+                       cJSON_GetArraySize(pt_json_get(p, "tags")));
+    } else {
+        kv(t, "标签 Tags", tags);
+    }
+    free(tags);
     kv_coded(t, "办理方式 Handling", pt_json_str(p, "handling_mode"),
              pt_label_mode(pt_json_str(p, "handling_mode")));
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
@@ -515,11 +544,17 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
         paragraph(why.reason, 2);
     }
     char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
-    if (pt_text_width(co) > CO_SIGNERS_INLINE) {
+    if (pt_text_width(co) > LIST_INLINE) {
         section("联名 Co-signers");
-        names(pt_json_get(p, "co_signers"), 2);
+        names(pt_json_get(p, "co_signers"), "、", 2);
     }
     free(co);
+    char *tags = pt_json_join(pt_json_get(p, "tags"), ", ");
+    if (pt_text_width(tags) > LIST_INLINE) {
+        section("标签 Tags");
+        names(pt_json_get(p, "tags"), ", ", 2);
+    }
+    free(tags);
     if (bg && *bg) {
         section("背景 Background");
         paragraph(bg, 2);

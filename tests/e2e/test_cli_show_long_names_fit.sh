@@ -3,7 +3,10 @@
 # too long for its column wraps in it, on lines below its row, the other
 # columns aligned and nothing of the name lost; so do a long field's value
 # and a custom field's long name in the fields' table, and a long title
-# under itself; and the card is the same on a terminal as in a file.
+# under itself; tags too many for a line are listed below the table, a
+# line breaking between two tags, as co-signers are, and a co-signer's
+# name wider than a line is broken; and the card is the same on a
+# terminal as in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -124,7 +127,11 @@ SUPERVISOR=全国人民代表大会常务委员会办公厅联络局（代表工
 ASKS=请承办单位在答复前与领衔代表当面沟通，重点说明中央预算内投资安排、项目审批进度和资金到位情况，并抄送自治区人大常委会代表工作委员会。
 CUSTOM=内蒙古自治区人民政府办公厅联系人及联系电话
 PHONE="刘秘书 0471-6945678"
+TAGS=(能源资源型地区转型发展 生态环境保护与修复治理 国家重要能源和战略资源基地建设 草原生态补奖)
+GROUP=中国农工民主党内蒙古自治区委员会医药卫生工作委员会暨自治区政协医药卫生界别小组全体委员及特邀代表共十二人
 pt_cli --json add --title "$TITLE" --delegation 内蒙古代表团 --lead-author 张建国 \
+    --co-signer 李四 --co-signer "$GROUP" --co-signer 王五 \
+    --tag "${TAGS[0]}" --tag "${TAGS[1]}" --tag "${TAGS[2]}" --tag "${TAGS[3]}" \
     --set key_supervision=true --set supervisor="$SUPERVISOR" \
     --set custom.办理要求="$ASKS" --set "custom.$CUSTOM=$PHONE"
 check_rc "the proposal with long values" 0
@@ -143,6 +150,15 @@ check_contains "the custom field's text is whole" "$ASKS" "$(fields 1 <<<"$FIELD
 check_contains "the custom field's short value is whole" "$PHONE" "$(fields 1 <<<"$FIELDS")"
 check_contains "the custom field's long name is whole, wrapped in the labels' column" \
     "$CUSTOM(custom)" "$(fields 0 <<<"$FIELDS" | tr -d ' ')"
+check_contains "the tags are counted in the table" "4 个，见下 (4, listed below)" "$FIELDS"
+TAGLIST="$(block '标签 Tags')"
+for tag in "${TAGS[@]}"; do
+    check_true "the tag $tag is whole on a line of the list below" grep -qE "(^| )$tag(,|\$)" <<<"$TAGLIST"
+done
+check_eq "the list has every tag, in order" "$(IFS=,; echo "${TAGS[*]}")" \
+    "$(sed 1d <<<"$TAGLIST" | tr -d ' \n')"
+check_eq "the co-signers' list has every name, the long one whole" "李四、$GROUP、王五" \
+    "$(block '联名 Co-signers' | sed 1d | tr -d ' \n')"
 
 pt_step "a reason of 60 columns after a long action's name"
 REASON=该事项属于地方事权范围，已转交自治区人民政府研究办理并答复。
