@@ -506,6 +506,13 @@ static void print_feedback(const cJSON *feedback)
         pt_table_cell(t, 2, pt_time_show(pt_json_str(f, "at"), PT_TIME_MINUTE, at, sizeof at));
         pt_table_cell(t, 3, pt_json_str(f, "comment"));
     }
+    /* A person's name (a delegation's, a group's) that would leave the
+     * comment less than FEEDBACK_WRAP_MIN wraps in its column, and is
+     * never cut. */
+    size_t others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + FEEDBACK_WRAP_MIN;
+    size_t person = others + NAME_WRAP_MIN < LINE_WIDTH ? LINE_WIDTH - others : NAME_WRAP_MIN;
+    if (pt_table_width(t, 0) > person)
+        pt_table_set_wrap(t, 0, person);
     /* A delegate's comment is often a paragraph: it wraps in its column,
      * on lines below its row, so that the card fits LINE_WIDTH and every
      * word of it is there. */

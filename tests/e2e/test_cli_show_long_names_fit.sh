@@ -5,8 +5,9 @@
 # and a custom field's long name in the fields' table, and a long title
 # under itself; tags too many for a line are listed below the table, a
 # line breaking between two tags, as co-signers are, and a co-signer's
-# name wider than a line is broken; and the card is the same on a
-# terminal as in a file.
+# name wider than a line is broken; a person's long name wraps in the
+# feedback's table as a unit's does in the units'; and the card is the
+# same on a terminal as in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -15,7 +16,9 @@ pt_serve_cli
 UNIT=内蒙古自治区发展和改革委员会（自治区粮食和物资储备局）
 OPINION=同意主办单位意见，建议加大中央财政转移支付力度，支持少数民族地区粮食储备设施建设。
 
-pt_cli --json add --title 关于支持资源型地区经济转型发展的建议 --lead-author 张建国
+PERSON=内蒙古自治区代表团鄂尔多斯市代表小组全体代表
+pt_cli --json add --title 关于支持资源型地区经济转型发展的建议 --lead-author 张建国 \
+    --co-signer "$PERSON"
 ID="$(jv 'j["id"]' "$OUT")"
 pt_cli do "$ID" 交办 --unit "$UNIT" --unit 财政部
 pt_cli do "$ID" 签收 --unit "$UNIT"
@@ -174,6 +177,22 @@ W="$(widest <<<"$OUT")"
 check_true "the card fits 100 columns (widest line: $W)" test "$W" -le 100
 FIELDS="$(printf '%s\n' "$OUT" | awk -v RS= 'NR == 2')"
 check_contains "the reason is whole" "$REASON" "$(fields 1 <<<"$FIELDS")"
+
+pt_step "a person's long name in the feedback"
+pt_cli do "$ID" 答复 --unit "$UNIT" --set 文号=内发改函〔2026〕115号 --set 类别=B \
+    --set 内容=已纳入全区资源型经济转型规划。
+pt_cli do "$ID" 评价 --set 代表="$PERSON" --set 满意度=基本满意 --set 意见=答复基本回应了所提问题。
+check_rc "the feedback" 0
+pt_cli show "$ID"
+check_rc "show" 0
+pt_log "$OUT"
+FEEDBACK="$(block '评价 Feedback')"
+W="$(widest <<<"$FEEDBACK")"
+check_true "the feedback fits 100 columns (widest line: $W)" test "$W" -le 100
+check_eq "the person's name is whole, wrapped in its column" "$PERSON" \
+    "$(column '评价人 person' '时间 at' <<<"$FEEDBACK")"
+check_eq "the comment is whole on the row" 答复基本回应了所提问题。 \
+    "$(column '意见 comment' '时间 at' <<<"$FEEDBACK")"
 
 pt_step "the same card when stdout is a terminal"
 pt_cli show "$ID2"
