@@ -522,6 +522,19 @@ pt_run() {
 # pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
+# widest: the widest line of stdin in display columns, as a terminal
+# shows them (a character of East Asian width W or F takes 2).
+widest() {
+    python3 -c '
+import sys, unicodedata
+print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+           for l in sys.stdin.read().split("\n")), default=0))'
+}
+
+# block TITLE: the lines of the last output ($OUT) from the section TITLE
+# to the next empty line.
+block() { printf '%s\n' "$OUT" | sed -n "/^$1\$/,/^\$/p"; }
+
 # pt_stop_bg PID SIG SECS WHAT: sends SIG to the background command PID,
 # which must end within SECS seconds (else a failed check naming WHAT, and
 # kill -9), and sets RC to its exit code.

@@ -17,13 +17,6 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 chmod go-w "$FIX/fixture_notify_record.so"
 
-# widest: the widest line of stdin in display columns.
-widest() {
-    python3 -c '
-import sys, unicodedata
-print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
-           for l in sys.stdin.read().split("\n")), default=0))'
-}
 # fits WHAT: the last output ($OUT) is at most 100 columns wide.
 fits() {
     local w

@@ -17,12 +17,6 @@ LONG=内蒙古自治区发展和改革委员会
 LONGER=新疆维吾尔自治区人民政府办公厅政策研究与督查室
 DOC=内发改函〔2026〕115号
 
-widest() {
-    python3 -c '
-import sys, unicodedata
-print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
-           for l in sys.stdin.read().split("\n")), default=0))'
-}
 # lines_with TEXT: how many lines of the last output hold TEXT.
 lines_with() { grep -cF -- "$1" <<<"$OUT" || true; }
 

@@ -14,15 +14,8 @@ pt_config
 pt_start
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 
-# The widest line of $OUT, in terminal columns (a Chinese character is 2).
-widest() {
-    printf '%s\n' "$OUT" | python3 -c '
-import sys, unicodedata
-w = 0
-for line in sys.stdin.read().split("\n"):
-    w = max(w, sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line))
-print(w)'
-}
+# out_widest: the widest line of $OUT (widest).
+out_widest() { printf '%s\n' "$OUT" | widest; }
 
 pt_step "return: the unit and the reason in history and show"
 pt_cli --json add --title 关于加快农村公路建设的建议
@@ -106,8 +99,8 @@ head_w="$(printf '%s\n' "$OUT" | head -n1 | python3 -c '
 import sys, unicodedata
 l = sys.stdin.read().rstrip("\n")
 print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l) - len("备注 note") - 1)')"
-check_true "no line is wider than the note column allows ($(widest) <= $((head_w + 30)))" \
-    test "$(widest)" -le "$((head_w + 30))"
+check_true "no line is wider than the note column allows ($(out_widest) <= $((head_w + 30)))" \
+    test "$(out_widest)" -le "$((head_w + 30))"
 check_contains "the reason's start is on the entry's line" "原因: 代表要求撤回，因为该" "$OUT"
 check_contains "the withdraw's entry takes three lines" "撤回 withdraw" "$(printf '%s\n' "$OUT" | tail -n 3 | head -n 1)"
 check_true "the third is cut with …" test "$(printf '%s\n' "$OUT" | tail -n 1 | tail -c 4)" = "…"

@@ -26,16 +26,6 @@ pt_cli do "$ID" 签收 --unit 财政部
 pt_cli do "$ID" 协办意见 --unit 财政部 --set 意见="$OPINION"
 check_rc "the co unit's opinion" 0
 
-# block TITLE: the lines of the last show from the section TITLE to the
-# next empty line.
-block() { printf '%s\n' "$OUT" | sed -n "/^$1\$/,/^\$/p"; }
-# widest: the widest line of stdin in display columns.
-widest() {
-    python3 -c '
-import sys, unicodedata
-print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
-           for l in sys.stdin.read().split("\n")), default=0))'
-}
 # column HEADER ANCHOR: for the table on stdin (its first line a title,
 # its second the header row), the cells under HEADER of each row, joined
 # over the lines the row takes; a row starts on a line with a cell under

@@ -23,16 +23,6 @@ pt_cli do "$ID" 答复 --unit 山西省水利厅 --set 文号=晋水函〔2026�
 pt_cli do "$ID" 评价 --set 代表=张建国 --set 满意度=基本满意 --set 意见="$COMMENT"
 check_rc "the delegate's feedback" 0
 
-# block TITLE: the lines of the last show from the section TITLE to the
-# next empty line.
-block() { printf '%s\n' "$OUT" | sed -n "/^$1\$/,/^\$/p"; }
-# widest: the widest line of stdin in display columns.
-widest() {
-    python3 -c '
-import sys, unicodedata
-print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
-           for l in sys.stdin.read().split("\n")), default=0))'
-}
 
 pt_cli show "$ID"
 check_rc "show" 0
