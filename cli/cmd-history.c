@@ -66,7 +66,8 @@ typedef struct {
 /* Appends one name (n bytes at s) to masked as its stand-in, or as text
  * when keep. A name wider than the column is cut with … first, to leave
  * `tail` columns beside it for the 、 that follows it; one that fits is
- * kept whole, and its 、 hangs past the column when it fills it (hang). */
+ * kept whole, and its 、 is left out when it fills the column
+ * (drop_leading_comma). */
 static void mask_one(const char *s, size_t n, size_t width, size_t tail, bool keep,
                      pt_buf_t *masked, names_t *names)
 {
@@ -185,10 +186,11 @@ static pt_buf_t *split_lines(const char *s, size_t *n)
 
 /* A 、 after a name may not start a line: pt_text_wrap puts it there
  * only when the name alone fills the column (one wider is cut short
- * enough to keep it, mask_one), and there it goes back to the name,
- * hanging past the column by its two columns, as Chinese typesetting
- * hangs punctuation. A line it leaves empty goes. */
-static void hang(pt_buf_t *lines, size_t *n)
+ * enough to keep it, mask_one), and there it is left out: the line's end
+ * parts the names as well, and hanging it past the column, as Chinese
+ * typesetting hangs punctuation, would take the line past the terminal's
+ * 100 columns. A line it leaves empty goes. */
+static void drop_leading_comma(pt_buf_t *lines, size_t *n)
 {
     const char *comma = "、";
     for (size_t k = 1; k < *n; k++) {
@@ -196,7 +198,6 @@ static void hang(pt_buf_t *lines, size_t *n)
         size_t plen = strlen(prev), m = strlen(MASK);
         if (strncmp(s, comma, strlen(comma)) != 0 || plen < m || !at_mask(prev + plen - m))
             continue;
-        pt_buf_puts(&lines[k - 1], comma);
         s += strlen(comma);
         while (*s == ' ')
             s++;
@@ -272,13 +273,13 @@ static bool ends_with(const char *s, size_t n, const char *t)
  * the line when none does): a name cut with … reads as another, longer
  * name. A name already cut with … (wider than the column) ends the line
  * with its one …, which tells both. A line without names (a note, a
- * reason) is cut to the column. first: the index in names of the line's
- * first name. */
+ * reason), or of a part without names (names NULL), is cut to the
+ * column. first: the index in names of the line's first name. */
 static void last_line(pt_buf_t *line, size_t width, const names_t *names, size_t first)
 {
     const char *s = pt_buf_str(line);
     pt_buf_t out = {0};
-    if (!strstr(s, MASK)) {
+    if (!names || !strstr(s, MASK)) {
         pt_buf_t one = {0};
         pt_buf_printf(&one, "%s …", s);
         pt_text_truncate(&out, pt_buf_str(&one), width);
@@ -309,8 +310,10 @@ static void last_line(pt_buf_t *line, size_t width, const names_t *names, size_t
 /* Adds one part (a note, a change): on the last line after "; " when it
  * fits there, else on a line of its own; one wider than the column wraps
  * onto up to PART_LINES lines, between names and never inside one, no
- * line starting with a 、 (hang), the last ending with … when even they do
- * not hold it (last_line). */
+ * line starting with a 、 (drop_leading_comma), the last ending with …
+ * when even they do not hold it (last_line). A part without names stood
+ * in for, also one that holds U+E000 of its own (mask), is text: its
+ * U+E000 are characters like any other. */
 static void note_part(note_lines_t *nl, const char *raw)
 {
     pt_buf_t masked = {0}, text = {0};
@@ -318,7 +321,11 @@ static void note_part(note_lines_t *nl, const char *raw)
     mask(raw, nl->width, &masked, &names);
     const char *part = pt_buf_str(&masked);
     size_t w = pt_text_width(part);
-    unmask(part, &names, &text);
+    bool has_names = names.n > 0;
+    if (has_names)
+        unmask(part, &names, &text);
+    else
+        pt_buf_puts(&text, part);
     if (w == 0) {
         /* nothing to tell */
     } else if (nl->n > 0 && nl->used + 2 + w <= nl->width) {
@@ -331,18 +338,23 @@ static void note_part(note_lines_t *nl, const char *raw)
         pt_text_wrap(&wrapped, part, 0, nl->width);
         size_t n, first = 0;
         pt_buf_t *lines = split_lines(pt_buf_str(&wrapped), &n);
-        hang(lines, &n);
+        if (has_names)
+            drop_leading_comma(lines, &n);
         for (size_t k = 0; k < n && k < PART_LINES; k++) {
             if (k == PART_LINES - 1 && k + 1 < n)
-                last_line(&lines[k], nl->width, &names, first);
-            first += count_names(pt_buf_str(&lines[k]));
+                last_line(&lines[k], nl->width, has_names ? &names : NULL, first);
+            if (has_names)
+                first += count_names(pt_buf_str(&lines[k]));
             pt_buf_printf(&shown, "%s\n", pt_buf_str(&lines[k]));
         }
         for (size_t k = 0; k < n; k++)
             pt_buf_free(&lines[k]);
         free(lines);
         pt_buf_reset(&text);
-        unmask(pt_buf_str(&shown), &names, &text);
+        if (has_names)
+            unmask(pt_buf_str(&shown), &names, &text);
+        else
+            pt_buf_puts(&text, pt_buf_str(&shown));
         for (const char *line = pt_buf_str(&text); *line;) {
             size_t len = strcspn(line, "\n");
             pt_buf_t one = {0};
@@ -486,8 +498,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 width = (long long)note_width(cli, pt_json_get(resp.json, "items"));
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
-            /* A 、 may hang past the note column (hang). */
-            pt_table_set_max(t, 5, (size_t)width + 2);
+            pt_table_set_max(t, 5, (size_t)width);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
             {
                 add_row(cli, t, h, (size_t)width);
