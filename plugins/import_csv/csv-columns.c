@@ -82,7 +82,7 @@ static bool in_list(const char *list, const char *header, size_t n)
     return false;
 }
 
-const csv_column_t *csv_column_by_header(const char *header, size_t n)
+static const csv_column_t *column_named(const char *header, size_t n)
 {
     csv_trim(&header, &n);
     for (const csv_column_t *c = csv_columns; c->key; c++) {
@@ -92,6 +92,55 @@ const csv_column_t *csv_column_by_header(const char *header, size_t n)
             return c;
     }
     return NULL;
+}
+
+/* The length of what joins two names in one header at s: / ／ 、 a line
+ * break, or a bracket ( （ ) ）; 0 when there is none. */
+static size_t joint_at(const char *s, size_t n)
+{
+    static const char *const joints[] = {
+        "/", "\xEF\xBC\x8F" /* ／ */, "\xE3\x80\x81" /* 、 */, "\n", "\r", "(",
+        ")", "\xEF\xBC\x88" /* （ */, "\xEF\xBC\x89" /* ） */};
+    for (size_t i = 0; i < sizeof(joints) / sizeof(joints[0]); i++) {
+        size_t jn = strlen(joints[i]);
+        if (jn <= n && memcmp(s, joints[i], jn) == 0)
+            return jn;
+    }
+    return 0;
+}
+
+/* A header that joins two names of one field, as a sheet shared by the
+ * people's congress and the CPPCC writes it (领衔代表/第一提案人, 标题（案
+ * 由）, 领衔代表\n（第一提案人）): the column every name names, or NULL
+ * when the header has one name only, or a name of no field, or names of
+ * two fields (主办单位/协办单位 gives neither). */
+static const csv_column_t *column_joined(const char *header, size_t n)
+{
+    const csv_column_t *col = NULL;
+    size_t names = 0, start = 0, i = 0, k;
+    while (i <= n) {
+        k = i < n ? joint_at(header + i, n - i) : 1;
+        if (!k) {
+            i++;
+            continue;
+        }
+        if (!csv_blank(header + start, i - start)) {
+            const csv_column_t *c = column_named(header + start, i - start);
+            if (!c || (col && c != col))
+                return NULL;
+            col = c;
+            names++;
+        }
+        i += k;
+        start = i;
+    }
+    return names >= 2 ? col : NULL;
+}
+
+const csv_column_t *csv_column_by_header(const char *header, size_t n)
+{
+    const csv_column_t *c = column_named(header, n);
+    return c ? c : column_joined(header, n);
 }
 
 const csv_column_t *csv_column_by_key(const char *key)

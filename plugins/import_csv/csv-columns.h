@@ -72,7 +72,8 @@ extern const csv_column_t csv_columns[];
 /* The Chinese header of a column. */
 const char *csv_column_zh(const csv_column_t *col);
 /* The column a header names (English key, Chinese header or alias,
- * compared after trimming white space), or NULL. */
+ * compared after trimming white space), or NULL. A header that joins
+ * names of one field (领衔代表/第一提案人, 标题（案由）) names that field. */
 const csv_column_t *csv_column_by_header(const char *header, size_t n);
 /* The column of a `map` key ("title", "lead_units"), or NULL. */
 const csv_column_t *csv_column_by_key(const char *key);
