@@ -417,17 +417,41 @@ static int not_a_name(const uint32_t *s, size_t a, size_t b)
     return 0;
 }
 
+/* Whether s[at..] begins with a verb a byline puts after the name:
+ * 全国人大代表王某某提出建议, 全国政协委员孙某某提交提案. */
+static int byline_verb_at(const uint32_t *s, size_t n, size_t at)
+{
+    static const char *const verbs[] = {"提出", "提交", "建议", "呼吁", "领衔", "联名", NULL};
+    for (size_t i = 0; verbs[i]; i++)
+        if (u_match(s, n, at, verbs[i]))
+            return 1;
+    return 0;
+}
+
 /* The length of a person's name (two or three characters) at s[at..],
- * standing alone: the end, a space, punctuation or 等 after it; 0 when
+ * standing alone: the end, a space, punctuation or 等 after it, or the
+ * verb of a byline (王某某提出建议: three characters before two); 0 when
  * there is none (代表提出建议, 代表们). */
 static size_t name_at(const uint32_t *s, size_t n, size_t at)
 {
     size_t b = at;
     while (b < n && b - at < 4 && name_char(s[b]))
         b++;
-    if (b - at < 2 || b - at > 3 || u_in(s[at], "提建认表呼们说在对代委"))
+    if (b - at < 2 || u_in(s[at], "提建认表呼们说在对代委"))
         return 0;
-    return b == n || u_in(s[b], " ，、：（:,(等") ? b - at : 0;
+    if (b - at <= 3 && (b == n || u_in(s[b], " ，、：（:,(等")))
+        return b - at;
+    /* Words that stand where the name would, before the verb: 代表联名提出,
+     * 委员再次呼吁. */
+    static const char *const words[] = {"联名", "领衔", "共同", "联合", "积极", "再次", "多次",
+                                        "今年", "去年", "纷纷", "一致", "专门", "集体", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (u_match(s, n, at, words[i]))
+            return 0;
+    for (size_t m = 3; m >= 2; m--)
+        if (at + m <= b && byline_verb_at(s, n, at + m))
+            return m;
+    return 0;
 }
 
 /* The name after the last 代表 or 委员 of a person's line: 全国人大代表

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test_import_text_bylines.sh - the byline newspapers print under a
+# proposal's title, 全国人大代表王某某提出建议—— (the name, then the verb,
+# with no space or punctuation between), gives the proposal its lead
+# author, as 王某某代表提出建议—— and 领衔代表：王某某 do, and is not taken
+# for the first words of its background: with a name of two or three
+# characters, after 代表 or 委员, before 提出, 提交, 建议 or 呼吁; a word
+# that stands there and is no name (联名, 再次) gives none.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# field TITLE EXPR: EXPR (Python, p = the proposal) of the proposal whose
+# title is TITLE.
+field() {
+    api GET "/v1/proposals?limit=500"
+    jv "[$2 for p in j['items'] if p['title'] == '$1'][0]"
+}
+
+pt_step "a newspaper page: three proposals under bylines, a news article between them"
+cat >"$W/河南日报第5版.txt" <<'TXT'
+关于支持县域商业体系建设的建议
+全国人大代表李红提出建议——
+建议：一是完善县乡村三级物流配送体系，二是支持农产品冷链设施建设，三是培育县域商业主体。
+（据《河南日报》）
+
+省政府召开常务会议
+会议研究部署了春季安全生产工作。会议指出，要压实各方责任。
+（记者　赵某）
+
+关于加强黄河滩区群众安置的建议
+全国人大代表张建国建议——
+背景：滩区群众生产生活条件仍较艰苦。
+建议：（一）加大迁建资金支持；（二）完善后续产业配套。
+（据《河南日报》）
+
+关于发展智慧养老服务的提案
+全国政协委员孙丽提交提案——
+建议：一是建设养老服务信息平台；二是培育智慧养老企业。
+（据《河南日报》）
+
+关于完善农村公路养护机制的建议
+全国人大代表联名提出建议——
+建议：一是落实养护资金；二是推行路长制。
+（据《河南日报》）
+TXT
+pt_cli import "$W/河南日报第5版.txt"
+check_rc "ptrack import 河南日报第5版.txt" 0
+check_contains "the four proposals are imported" "已导入 4 条" "$OUT"
+check_contains "the news article is passed over" "忽略 1 段非提案内容" "$OUT"
+check_eq "全国人大代表李红提出建议—— gives the lead author 李红" "李红" \
+    "$(field 关于支持县域商业体系建设的建议 'p["lead_author"]')"
+check_eq "and is no background" "None" \
+    "$(field 关于支持县域商业体系建设的建议 'str(p["background"])')"
+check_eq "全国人大代表张建国建议—— gives 张建国, and the background is the 背景" \
+    "张建国 滩区群众生产生活条件仍较艰苦。" \
+    "$(field 关于加强黄河滩区群众安置的建议 'p["lead_author"] + " " + p["background"]')"
+check_eq "全国政协委员孙丽提交提案—— gives 孙丽" "孙丽" \
+    "$(field 关于发展智慧养老服务的提案 'p["lead_author"]')"
+check_eq "联名 before 提出 is no name" "None" \
+    "$(field 关于完善农村公路养护机制的建议 'str(p["lead_author"])')"
+check_eq "the asks are read as before" '["完善县乡村三级物流配送体系", "支持农产品冷链设施建设", "培育县域商业主体"]' \
+    "$(field 关于支持县域商业体系建设的建议 'p["recommendations"]')"
+
+pt_finish
