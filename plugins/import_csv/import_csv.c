@@ -1229,11 +1229,45 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
     return rc;
 }
 
+/* The word that begins a sheet's total row (合计, 3件 under the last
+ * proposal), or NULL: its first cell that is not blank begins with 合计,
+ * 总计, 共计 or 小计, and its title is blank, so that a proposal is never
+ * taken for one. */
+static const char *total_row(const imp_t *im, const csv_record_t *rec)
+{
+    static const char *const words[] = {"合计", "总计", "共计", "小计"};
+    size_t i = 0;
+    while (i < rec->n && csv_blank(rec->fields[i], rec->lens[i]))
+        i++;
+    if (i == rec->n)
+        return NULL;
+    const char *s = rec->fields[i];
+    size_t n = rec->lens[i];
+    csv_trim(&s, &n);
+    const char *word = NULL;
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]) && !word; k++)
+        if (n >= strlen(words[k]) && memcmp(s, words[k], strlen(words[k])) == 0)
+            word = words[k];
+    for (size_t j = 0; word && j < rec->n && j < im->n_cols; j++)
+        if (im->cols[j].col && strcmp(im->cols[j].col->key, "title") == 0 &&
+            !csv_blank(rec->fields[j], rec->lens[j]))
+            return NULL;
+    return word;
+}
+
 static int read_row(imp_t *im, const csv_record_t *rec)
 {
     const ptrack_host_t *h = im->h;
     char where[32];
     snprintf(where, sizeof(where), "line %ld", rec->line);
+    /* A sheet's total row is no record and no error: it is listed with
+     * the passages the import passed over. */
+    const char *total = PTRACK_HOST_HAS(h, import_ignore) ? total_row(im, rec) : NULL;
+    if (total) {
+        char reason[64];
+        snprintf(reason, sizeof(reason), "not a proposal (a total row: %s)", total);
+        return h->import_ignore(im->job, where, reason);
+    }
     if (rec->n != im->n_cols) {
         char reason[512];
         if (rec->n < im->n_cols)

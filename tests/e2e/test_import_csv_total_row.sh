@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# test_import_csv_total_row.sh - a sheet saved as CSV from WPS or Excel
+# often ends with a total row (合计 and a count, under the last proposal,
+# its title blank). `ptrack import` passes over it as it passes over a
+# newspaper's other articles, listed with its line under 忽略, where the
+# whole import was refused for its missing title. A row whose title is
+# there is a proposal, whatever its first cell says.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# sheet FILE ROW...: FILE as WPS saves a sheet (UTF-8 with BOM, CRLF), the
+# header 序号,编号,标题,领衔代表 and each ROW given as a Python list.
+sheet() {
+    local file="$1"
+    shift
+    python3 - "$file" "$@" <<'PY'
+import ast, csv, io, sys
+rows = [["序号", "编号", "标题", "领衔代表"]] + [ast.literal_eval(r) for r in sys.argv[2:]]
+b = io.StringIO()
+csv.writer(b, lineterminator="\r\n").writerows(rows)
+open(sys.argv[1], "wb").write(b"\xef\xbb\xbf" + b.getvalue().encode())
+PY
+}
+
+pt_step "a sheet that ends with blank rows and a total row"
+sheet "$W/建议汇总.csv" '["1", "H001", "关于加强农村饮水安全保障的建议", "张建国"]' \
+    '["2", "H002", "关于支持煤炭产业转型升级的建议", "李明"]' \
+    '["", "", "", ""]' '["合计", "2件", "", ""]'
+pt_cli import "$W/建议汇总.csv"
+check_rc "ptrack import 建议汇总.csv" 0
+check_contains "both proposals are imported" "已导入 2 条" "$OUT"
+check_contains "the total row is passed over, named by its line" \
+    "line 5: not a proposal (a total row: 合计)" "$OUT"
+pt_cli import --json "$W/建议汇总.csv"
+check_eq "imported again, it is skipped and listed as ignored, not rejected" "0 2 0 1" \
+    "$(jv '"%d %d %d %d" % (j["imported"], j["skipped"], j["rejected_count"], j["ignored_count"])' "$OUT")"
+
+pt_step "a total row of fewer cells (共计：3件), and one in a refused import"
+sheet "$W/refused.csv" '["1", "H003", "", "王芳"]' '["2", "H004", "关于某事的建议", "赵强"]' \
+    '["共计：2件"]'
+pt_cli import "$W/refused.csv"
+check_rc "ptrack import refused.csv (a row without its title)" 1
+check_contains "the row without a title is rejected" "line 2: title: required" "$ERR"
+check_true "the total row is not rejected" bash -c '! grep -q "line 4:.*field" <<<"$1"' _ "$ERR"
+check_contains "it is listed as passed over" "line 4: not a proposal (a total row: 共计)" "$OUT$ERR"
+
+pt_step "a row whose title is there is a proposal, whatever its first cell says"
+sheet "$W/titled.csv" '["合计", "H005", "关于合计事项的建议", "孙丽"]'
+pt_cli import "$W/titled.csv"
+check_rc "ptrack import titled.csv" 0
+check_contains "it is imported" "已导入 1 条" "$OUT"
+
+pt_finish
