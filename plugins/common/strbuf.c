@@ -3,6 +3,8 @@
  */
 #include "strbuf.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,26 @@ void pt_str_line(pt_str_t *s, const char *text)
         run = i + 1;
     }
     pt_str_append(s, text + run, i - run);
+}
+
+void pt_str_ascii(pt_str_t *s, const char *text, size_t n)
+{
+    size_t run = 0, i = 0;
+    while (i < n) {
+        size_t at = i;
+        int32_t cp = pt_utf8_next(text, n, &i);
+        char c;
+        if (cp >= 0xFF01 && cp <= 0xFF5E)
+            c = (char)(cp - 0xFF01 + 0x21);
+        else if (cp == 0x3000)
+            c = ' ';
+        else
+            continue;
+        pt_str_append(s, text + run, at - run);
+        pt_str_append(s, &c, 1);
+        run = i;
+    }
+    pt_str_append(s, text + run, n - run);
 }
 
 const char *pt_str_get(const pt_str_t *s)

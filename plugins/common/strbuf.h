@@ -35,6 +35,11 @@ void pt_str_json(pt_str_t *s, const char *text, size_t n);
  * control character becomes a space, so that a title cannot break (or
  * forge) the lines of a message. NULL appends nothing. */
 void pt_str_line(pt_str_t *s, const char *text);
+/* Appends text[0..n) with the full-width forms of ASCII (２０２６, －, ：,
+ * U+FF01..U+FF5E) as ASCII and the ideographic space (U+3000) as a space:
+ * a number, a date or a time as typed with a Chinese input method, read as
+ * one typed in ASCII. Anything else is copied as it is. */
+void pt_str_ascii(pt_str_t *s, const char *text, size_t n);
 /* The text, "" when nothing was appended. */
 const char *pt_str_get(const pt_str_t *s);
 

@@ -695,15 +695,16 @@ static int month_days(int y, int m)
  *     day is the one written, as in every other importer;
  *   - a date and a clock time without a zone (2026/05/20 10:30,
  *     2026-05-20 10:30:00): the office's local time, that is ptrackd's
- *     zone, the one the exporters and reports show times in.
+ *     zone, the one the exporters and reports show times in;
+ * in full-width digits and signs (２０２６年５月２０日) as in ASCII.
  * Returns false when text is none of these. */
 static bool read_time(const ptrack_host_t *h, const char *text, size_t n, pt_str_t *out)
 {
-    const char *p = text, *end = text + n;
     int64_t ms;
     char buf[64];
+    /* Read as ASCII: ２０２６年５月２０日 as 2026年5月20日. */
     out->len = 0;
-    pt_str_append(out, text, n);
+    pt_str_ascii(out, text, n);
     pt_str_append(out, "", 1);
     out->len--;
     if (out->oom)
@@ -713,6 +714,9 @@ static bool read_time(const ptrack_host_t *h, const char *text, size_t n, pt_str
      * second) is no time either way. */
     if (pt_time_read(h, out->p, &ms) == 0)
         return true;
+    text = out->p;
+    n = out->len;
+    const char *p = text, *end = text + n;
     int y, mo, d, hh = 0, mi = 0, sec = 0;
     bool clock = false;
     if (!read_num(&p, end, 4, &y) || p - text != 4 || !read_sep(&p, end, "-|/|.|年") ||

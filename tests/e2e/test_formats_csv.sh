@@ -482,21 +482,26 @@ pt_step "dates as spreadsheets write them; a bad one is named by its column"
 printf '%s\n' '编号,标题,状态,主办单位,交办时间,答复时间' \
     '时-1,关于斜杠日期的建议,办理中,市水利局,2026/5/20,2026/05/20 10:30' \
     '时-2,关于短横日期的建议,办理中,市水利局,2026-5-20,2026-05-20 10:30:00' \
-    '时-3,关于中文日期的建议,办理中,市水利局,2026年5月20日,2026-05-20T10:30:00+08:00' >"$W/dates.csv"
+    '时-3,关于中文日期的建议,办理中,市水利局,2026年5月20日,2026-05-20T10:30:00+08:00' \
+    '时-6,关于全角日期的建议,办理中,市水利局,２０２６年５月２０日,２０２６／５／２０　１０：３０' \
+    '时-7,关于全角短横日期的建议,办理中,市水利局,２０２６－０５－２０,２０２６－０５－２０Ｔ１０：３０：００＋０８：００' \
+    >"$W/dates.csv"
 upload "$W/dates.csv"
 check_status "import dates.csv" 201
-check_eq "2026/5/20, 2026-5-20 and 2026年5月20日 are the date" \
-    "2026-05-20T00:00:00Z 2026-05-20T00:00:00Z 2026-05-20T00:00:00Z" \
-    "$(pget number 时-1 'p["assigned_at"]') $(pget number 时-2 'p["assigned_at"]') $(pget number 时-3 'p["assigned_at"]')"
+check_eq "2026/5/20, 2026-5-20 and 2026年5月20日 are the date, also in full-width digits" \
+    "2026-05-20T00:00:00Z 2026-05-20T00:00:00Z 2026-05-20T00:00:00Z 2026-05-20T00:00:00Z 2026-05-20T00:00:00Z" \
+    "$(pget number 时-1 'p["assigned_at"]') $(pget number 时-2 'p["assigned_at"]') $(pget number 时-3 'p["assigned_at"]') $(pget number 时-6 'p["assigned_at"]') $(pget number 时-7 'p["assigned_at"]')"
 LOCAL1030=$(python3 -c 'import datetime; print(datetime.datetime(2026, 5, 20, 10, 30).astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))')
-check_eq "a time without a zone is local; with one, as written" "$LOCAL1030 $LOCAL1030 2026-05-20T02:30:00Z" \
-    "$(pget number 时-1 'p["replies"][0]["replied_at"]') $(pget number 时-2 'p["replies"][0]["replied_at"]') $(pget number 时-3 'p["replies"][0]["replied_at"]')"
+check_eq "a time without a zone is local; with one, as written; also in full-width digits" \
+    "$LOCAL1030 $LOCAL1030 2026-05-20T02:30:00Z $LOCAL1030 2026-05-20T02:30:00Z" \
+    "$(pget number 时-1 'p["replies"][0]["replied_at"]') $(pget number 时-2 'p["replies"][0]["replied_at"]') $(pget number 时-3 'p["replies"][0]["replied_at"]') $(pget number 时-6 'p["replies"][0]["replied_at"]') $(pget number 时-7 'p["replies"][0]["replied_at"]')"
 printf '%s\n' '编号,标题,状态,交办时间,答复时间' '时-4,关于错日期的建议,办理中,2026/2/30,' \
-    '时-5,关于错时间的建议,办理中,,五月二十日' >"$W/bad_dates.csv"
+    '时-5,关于错时间的建议,办理中,,五月二十日' '时-8,关于全角错日期的建议,办理中,２０２６年２月３０日,' \
+    >"$W/bad_dates.csv"
 upload "$W/bad_dates.csv"
 check_error "a date that does not exist, a time that is not one" 422 validation_failed
 check_eq "each named by its column" \
-    '["line 2, column 交办时间: \"2026/2/30\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00", "line 3, column 答复时间: \"五月二十日\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00"]' \
+    '["line 2, column 交办时间: \"2026/2/30\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00", "line 3, column 答复时间: \"五月二十日\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00", "line 4, column 交办时间: \"２０２６年２月３０日\" is not a date or a time: write 2026-05-20, 2026/5/20, 2026年5月20日, 2026-05-20 10:30 (local time) or 2026-05-20T10:30:00+08:00"]' \
     "$(jv 'json.dumps([r["reason"] for r in j["error"]["rejected"]], ensure_ascii=False)')"
 
 pt_step "proposals with every field, through the workflow"
