@@ -326,23 +326,95 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
     return w + 1;
 }
 
-/* Whether a line may not start with s: closing punctuation, which belongs
- * to what it follows (、，。；：！？…, closing brackets, full-width or not),
- * as Chinese typesetting has it (and UAX #14 roughly). */
-static bool holds_to_previous(const char *s, size_t n)
+/* Line breaking follows the rules of Chinese typesetting (GB/T 15834, W3C's
+ * clreq, the kinsoku of JIS X 4051): a line may not start with closing
+ * punctuation. Terminals cannot hang a mark past the edge or squeeze the
+ * others, so a break that would break the rule is moved earlier: the
+ * character before a closing mark goes down to the next line with it. */
+
+/* Whether a line may not start with cp: a mark that belongs to what it
+ * follows. 、，。；：！？ and their kin, closing brackets and quotes, the
+ * ellipsis, the middle dot and the wave dash (GB/T 15834 keeps 间隔号 and
+ * 连接号 off a line's start too); in ASCII, what closes an English clause. */
+static bool is_closing(int32_t cp)
 {
-    static const char *const closing[] = {"、", "，", "。", "；", "：", "！", "？",
-                                          "）", "」", "』", "》", "】", "〕", "…"};
-    if (n == 0)
-        return false;
-    if (s[0] != '\0' && strchr("),.;:!?]}", s[0]))
+    if (cp > 0 && cp < 0x80)
+        return strchr("),.;:!?]}", (int)cp) != NULL;
+    switch (cp) {
+    case 0x00B7: /* · */
+    case 0x2019: /* ’ */
+    case 0x201D: /* ” */
+    case 0x2025: /* ‥ */
+    case 0x2026: /* … */
+    case 0x203C: /* ‼ */
+    case 0x2047: /* ⁇ */
+    case 0x2048: /* ⁈ */
+    case 0x2049: /* ⁉ */
+    case 0x232A: /* 〉 */
+    case 0x3001: /* 、 */
+    case 0x3002: /* 。 */
+    case 0x3009: /* 〉 */
+    case 0x300B: /* 》 */
+    case 0x300D: /* 」 */
+    case 0x300F: /* 』 */
+    case 0x3011: /* 】 */
+    case 0x3015: /* 〕 */
+    case 0x3017: /* 〗 */
+    case 0x3019: /* 〙 */
+    case 0x301B: /* 〛 */
+    case 0x301C: /* 〜 */
+    case 0x301E: /* 〞 */
+    case 0x301F: /* 〟 */
+    case 0x30FB: /* ・ */
+    case 0xFF01: /* ！ */
+    case 0xFF09: /* ） */
+    case 0xFF0C: /* ， */
+    case 0xFF0E: /* ． */
+    case 0xFF1A: /* ： */
+    case 0xFF1B: /* ； */
+    case 0xFF1F: /* ？ */
+    case 0xFF3D: /* ］ */
+    case 0xFF5D: /* ｝ */
+    case 0xFF5E: /* ～ */
+    case 0xFF60: /* ｠ */
+    case 0xFF61: /* ｡ */
+    case 0xFF64: /* ､ */
         return true;
-    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++) {
-        size_t k = strlen(closing[i]);
-        if (n >= k && memcmp(s, closing[i], k) == 0)
-            return true;
+    default:
+        return false;
     }
-    return false;
+}
+
+/* The first code point at s (n bytes), -1 when there is none. */
+static int32_t first_cp(const char *s, size_t n)
+{
+    int32_t cp = -1;
+    if (n > 0)
+        pt_utf8_decode(s, n, &cp);
+    return cp;
+}
+
+/* Whether a line may not start with what s holds after its spaces, for a
+ * break after a character, or after a space when `spaced`. Right after a
+ * character every closing mark holds to it; across a space only a Chinese
+ * one does, so that English text still breaks at any space (a space before
+ * a comma there is a typing slip that wrapping need not mend). */
+static bool closing_follows(const char *s, size_t n, bool spaced)
+{
+    size_t blanks = 0;
+    while (blanks < n && s[blanks] == ' ')
+        blanks++;
+    int32_t cp = first_cp(s + blanks, n - blanks);
+    return is_closing(cp) && (cp >= 0x80 || (!spaced && blanks == 0));
+}
+
+/* Whether s starts with a wide cluster. */
+static bool wide_follows(const char *s, size_t n)
+{
+    size_t cw = 0;
+    if (n > 0)
+        pt_text_cluster(s, n, &cw);
+    return cw == 2;
 }
 
 /* Wraps one line of text (no line breaks in it). */
@@ -367,13 +439,20 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
                 cw = 1;
             if (w + cw > avail && used > 0)
                 break;
+            int32_t cp = first_cp(s + used, k);
             used += k;
             w += cw;
-            /* A break after a space, or after a wide character unless
-             * what follows holds to it. */
-            if (space || (cw == 2 && !holds_to_previous(s + used, n - used)))
+            /* A break after a space, or after a wide character (or a
+             * closing mark one column wide, ” … or an English ) or comma,
+             * before a wide one), unless a closing mark would start the
+             * next line. */
+            bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used));
+            if (after && !closing_follows(s + used, n - used, space))
                 brk = used;
         }
+        /* Where no break that keeps the rules fits (a long run of ASCII,
+         * a column too narrow for a character and its mark), the line is
+         * cut where it must, at the width. */
         size_t take = used < n && brk > 0 ? brk : used;
         pt_text_pad(b, indent);
         size_t end = take;

@@ -181,6 +181,65 @@ static void no_wrapped_line_starts_with_closing_punctuation(void **state)
     pt_buf_free(&b);
 }
 
+/* s wrapped at width into b, as a string. */
+static const char *wrapped(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    pt_buf_reset(b);
+    pt_text_wrap(b, s, indent, width);
+    return pt_buf_str(b);
+}
+
+static void a_closing_mark_takes_the_character_before_it_down(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* 一二三四五 fills the ten columns and the mark would start the next
+     * line: 五 goes down with it. */
+    assert_string_equal(wrapped(&b, "一二三四五，六", 0, 10), "一二三四\n五，六\n");
+    assert_string_equal(wrapped(&b, "一二三四五。六", 0, 10), "一二三四\n五。六\n");
+    assert_string_equal(wrapped(&b, "一二三四五、六", 0, 10), "一二三四\n五、六\n");
+    assert_string_equal(wrapped(&b, "（一二三四五）", 0, 10), "（一二三四\n五）\n");
+    assert_string_equal(wrapped(&b, "「一二三四五」", 0, 10), "「一二三四\n五」\n");
+    /* ” is one column wide, and closes as ） does. */
+    assert_string_equal(wrapped(&b, "一二三四五”六", 0, 10), "一二三四\n五”六\n");
+    /* A space before the mark does not let it start a line either. */
+    assert_string_equal(wrapped(&b, "一二三 ，四", 0, 8), "一二\n三 ，四\n");
+    /* So under an indent, as show prints a reply. */
+    assert_string_equal(wrapped(&b, "已完成管网改造。", 6, 20), "      已完成管网改\n      造。\n");
+    pt_buf_free(&b);
+}
+
+static void a_run_of_marks_stays_together(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* Neither 。 nor ” may start a line: 二 takes both down. */
+    assert_string_equal(wrapped(&b, "他说一二。”然后", 0, 10), "他说一\n二。”然后\n");
+    /* Nor ） nor 。. */
+    assert_string_equal(wrapped(&b, "承办单位（协办）。下一步", 0, 16),
+                        "承办单位（协\n办）。下一步\n");
+    /* A closing and an opening mark may part: between 。 and “. */
+    assert_string_equal(wrapped(&b, "一二三四。“五”", 0, 10), "一二三四。\n“五”\n");
+    pt_buf_free(&b);
+}
+
+static void mixed_text_keeps_the_rule_and_english_breaks_at_spaces(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* An English ) or comma before Chinese holds to what it follows and
+     * lets the line break after it. */
+    assert_string_equal(wrapped(&b, "数据(data)，中文", 0, 10), "数据\n(data)，中\n文\n");
+    assert_string_equal(wrapped(&b, "一二三(a)b，", 0, 8), "一二三\n(a)b，\n");
+    assert_string_equal(wrapped(&b, "三d饮.安！七", 0, 8), "三d饮.\n安！七\n");
+    /* English wraps at its spaces, punctuation and all. */
+    assert_string_equal(wrapped(&b, "see (this) and [that] too, ok.", 0, 7),
+                        "see\n(this)\nand\n[that]\ntoo,\nok.\n");
+    assert_string_equal(wrapped(&b, "Water supply, (rural) areas.", 0, 14),
+                        "Water supply,\n(rural) areas.\n");
+    pt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +252,9 @@ int main(void)
         cmocka_unit_test(a_wrap_never_splits_a_sequence),
         cmocka_unit_test(a_narrow_wrap_keeps_every_character),
         cmocka_unit_test(no_wrapped_line_starts_with_closing_punctuation),
+        cmocka_unit_test(a_closing_mark_takes_the_character_before_it_down),
+        cmocka_unit_test(a_run_of_marks_stays_together),
+        cmocka_unit_test(mixed_text_keeps_the_rule_and_english_breaks_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
