@@ -328,9 +328,10 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max)
 
 /* Line breaking follows the rules of Chinese typesetting (GB/T 15834, W3C's
  * clreq, the kinsoku of JIS X 4051): a line may not start with closing
- * punctuation. Terminals cannot hang a mark past the edge or squeeze the
- * others, so a break that would break the rule is moved earlier: the
- * character before a closing mark goes down to the next line with it. */
+ * punctuation nor end with opening punctuation. Terminals cannot hang a mark
+ * past the edge or squeeze the others, so a break that would break a rule is
+ * moved earlier: the character before a closing mark goes down to the next
+ * line with it, and an opening mark goes down to the line it opens. */
 
 /* Whether a line may not start with cp: a mark that belongs to what it
  * follows. 、，。；：！？ and their kin, closing brackets and quotes, the
@@ -385,6 +386,36 @@ static bool is_closing(int32_t cp)
     }
 }
 
+/* Whether a line may not end with cp: an opening bracket or quote, which
+ * belongs to what it opens. */
+static bool is_opening(int32_t cp)
+{
+    if (cp > 0 && cp < 0x80)
+        return strchr("([{", (int)cp) != NULL;
+    switch (cp) {
+    case 0x2018: /* ‘ */
+    case 0x201C: /* “ */
+    case 0x2329: /* 〈 */
+    case 0x3008: /* 〈 */
+    case 0x300A: /* 《 */
+    case 0x300C: /* 「 */
+    case 0x300E: /* 『 */
+    case 0x3010: /* 【 */
+    case 0x3014: /* 〔 */
+    case 0x3016: /* 〖 */
+    case 0x3018: /* 〘 */
+    case 0x301A: /* 〚 */
+    case 0x301D: /* 〝 */
+    case 0xFF08: /* （ */
+    case 0xFF3B: /* ［ */
+    case 0xFF5B: /* ｛ */
+    case 0xFF5F: /* ｟ */
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The first code point at s (n bytes), -1 when there is none. */
 static int32_t first_cp(const char *s, size_t n)
 {
@@ -417,6 +448,14 @@ static bool wide_follows(const char *s, size_t n)
     return cw == 2;
 }
 
+/* Whether s starts with a wide opening mark (（「《): a line may break
+ * before it whatever comes before, an English word too (API（试点）), so
+ * that it can go down to the line it opens on its own. */
+static bool wide_opening_follows(const char *s, size_t n)
+{
+    return is_opening(first_cp(s, n)) && wide_follows(s, n);
+}
+
 /* Wraps one line of text (no line breaks in it). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
 {
@@ -429,6 +468,7 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0;
+        bool opened = false; /* the last cluster but spaces opens a bracket */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -440,14 +480,18 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             if (w + cw > avail && used > 0)
                 break;
             int32_t cp = first_cp(s + used, k);
+            if (!space)
+                opened = is_opening(cp);
             used += k;
             w += cw;
             /* A break after a space, or after a wide character (or a
              * closing mark one column wide, ” … or an English ) or comma,
-             * before a wide one), unless a closing mark would start the
-             * next line. */
-            bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used));
-            if (after && !closing_follows(s + used, n - used, space))
+             * before a wide one), or before a wide opening mark, unless an
+             * opening mark would end the line or a closing one start the
+             * next. */
+            bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
+                         wide_opening_follows(s + used, n - used);
+            if (after && !opened && !closing_follows(s + used, n - used, space))
                 brk = used;
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,

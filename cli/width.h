@@ -65,10 +65,10 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
  * starting with `indent` spaces and ending with a newline. Lines break after
  * a space or between two wide characters (Chinese needs no spaces), as
  * Chinese typesetting has it: no line starts with closing punctuation
- * (、，。；：？！, a closing bracket or quote, …), the character before it
- * going down with it (a run such as 。” or ）。 stays together); only
- * where no break that keeps the rule fits the width does a line break
- * where it must. Inside
+ * (、，。；：？！, a closing bracket or quote, …) nor ends with an opening
+ * bracket or quote (（「《“), the character before the one going down with
+ * it (a run such as 。” or ）。 stays together); only where no break that
+ * keeps the rules fits the width does a line break where it must. Inside
  * a long run of ASCII a line breaks only when nothing else fits; never
  * inside a character or a cluster, so a line is wider than `width` only
  * when one cluster alone is (a wide character at a width of 1). Line

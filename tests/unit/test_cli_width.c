@@ -3,7 +3,9 @@
  * which is what keeps its tables in line: Chinese and fullwidth signs two,
  * marks none, and an emoji sequence (a family joined by ZWJ, a skin tone, a
  * flag, VS16) two, as one emoji, never cut or wrapped in the middle; and
- * a paragraph wrapped at any width keeps every character.
+ * a paragraph wrapped at any width keeps every character, with no line
+ * that starts with closing punctuation or ends with opening punctuation
+ * where the width leaves a choice.
  *
  * The emoji are written as universal character names, so that the joiners
  * and selectors, which show nothing, can be read.
@@ -209,6 +211,19 @@ static void a_closing_mark_takes_the_character_before_it_down(void **state)
     pt_buf_free(&b);
 }
 
+static void an_opening_mark_goes_down_to_the_line_it_opens(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* 一二三四（ would fill the ten columns. */
+    assert_string_equal(wrapped(&b, "一二三四（五）", 0, 10), "一二三四\n（五）\n");
+    assert_string_equal(wrapped(&b, "一二三四「五」", 0, 10), "一二三四\n「五」\n");
+    assert_string_equal(wrapped(&b, "关于《条例》", 0, 6), "关于\n《条\n例》\n");
+    /* “ is one column wide and never ended a line. */
+    assert_string_equal(wrapped(&b, "请在“办理”后，回复", 0, 10), "请在“办理”\n后，回复\n");
+    pt_buf_free(&b);
+}
+
 static void a_run_of_marks_stays_together(void **state)
 {
     (void)state;
@@ -223,10 +238,30 @@ static void a_run_of_marks_stays_together(void **state)
     pt_buf_free(&b);
 }
 
-static void mixed_text_keeps_the_rule_and_english_breaks_at_spaces(void **state)
+static void a_column_too_narrow_for_the_rules_is_cut_where_it_must(void **state)
 {
     (void)state;
     pt_buf_t b = {0};
+    /* At 2 columns each wide character has a line, marks too. */
+    assert_string_equal(wrapped(&b, "（协办）。", 0, 2), "（\n协\n办\n）\n。\n");
+    assert_string_equal(wrapped(&b, "说“好”", 0, 2), "说\n“\n好\n”\n");
+    /* At 4, 办）。 is 6 columns: the line is cut where it must, never
+     * wider than asked. */
+    assert_string_equal(wrapped(&b, "（协办）。", 0, 4), "（协\n办）\n。\n");
+    /* Where a break that keeps the rules fits, it is taken. */
+    assert_string_equal(wrapped(&b, "一（二", 0, 4), "一\n（二\n");
+    assert_string_equal(wrapped(&b, "请「立即」办理", 0, 4), "请\n「立\n即」\n办理\n");
+    assert_string_equal(wrapped(&b, "好，是。", 0, 4), "好，\n是。\n");
+    pt_buf_free(&b);
+}
+
+static void mixed_text_keeps_the_rules_and_english_breaks_at_spaces(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* A bracket may go down from after an English word. */
+    assert_string_equal(wrapped(&b, "使用API（试点），效果好", 0, 10),
+                        "使用API\n（试点），\n效果好\n");
     /* An English ) or comma before Chinese holds to what it follows and
      * lets the line break after it. */
     assert_string_equal(wrapped(&b, "数据(data)，中文", 0, 10), "数据\n(data)，中\n文\n");
@@ -253,8 +288,10 @@ int main(void)
         cmocka_unit_test(a_narrow_wrap_keeps_every_character),
         cmocka_unit_test(no_wrapped_line_starts_with_closing_punctuation),
         cmocka_unit_test(a_closing_mark_takes_the_character_before_it_down),
+        cmocka_unit_test(an_opening_mark_goes_down_to_the_line_it_opens),
         cmocka_unit_test(a_run_of_marks_stays_together),
-        cmocka_unit_test(mixed_text_keeps_the_rule_and_english_breaks_at_spaces),
+        cmocka_unit_test(a_column_too_narrow_for_the_rules_is_cut_where_it_must),
+        cmocka_unit_test(mixed_text_keeps_the_rules_and_english_breaks_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
