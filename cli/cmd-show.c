@@ -88,15 +88,20 @@ static void paragraph(const char *text, size_t indent)
 /* Names joined with sep (、 or ", ") and wrapped at WRAP_WIDTH, each line
  * indented; a line breaks only between two names, never inside one, but
  * for a name wider than a line by itself: it starts a line and is broken
- * there as pt_text_wrap breaks text. A line ends with the separator's mark
- * and no blank. */
+ * there as pt_text_wrap breaks text. The separator's mark stays with the
+ * name before it and no line starts with one: a name that would pass the
+ * line with its mark starts the next line, and one that fills a line by
+ * itself (the mark leaves too little of it) ends its line without the
+ * mark. A line ends with no blank. */
 static void names(const cJSON *arr, const char *sep, size_t indent)
 {
     size_t gap = 0, room = WRAP_WIDTH > indent ? WRAP_WIDTH - indent : 1;
     while (sep[strlen(sep) - gap - 1] == ' ')
         gap++;
     size_t mark = strlen(sep) - gap;
-    pt_buf_t line = {0}, name = {0};
+    pt_buf_t line = {0}, name = {0}, mk = {0};
+    pt_buf_add(&mk, sep, mark);
+    size_t mark_w = pt_text_width(pt_buf_str(&mk));
     size_t used = 0;
     int left = 0;
     const cJSON *it;
@@ -107,16 +112,21 @@ static void names(const cJSON *arr, const char *sep, size_t indent)
             continue;
         pt_buf_reset(&name);
         pt_text_clean(&name, it->valuestring);
-        if (--left > 0)
-            pt_buf_add(&name, sep, mark);
         size_t w = pt_text_width(pt_buf_str(&name));
-        if (used > 0 && used + gap + w > room) {
+        size_t need = w + (--left > 0 ? mark_w : 0);
+        if (used > 0 && used + gap + need > room) {
             printf("%s\n", pt_buf_str(&line));
             pt_buf_reset(&line);
             used = 0;
         }
         if (w > room) {
-            /* The next name may follow its last line. */
+            /* Broken with its mark, which pt_text_wrap keeps from
+             * starting a line where it can (、 takes the character before
+             * it along); where it cannot (a run of ASCII that fills the
+             * line, then ","), the mark is left out. The next name may
+             * follow the last line. */
+            if (left > 0)
+                pt_buf_add(&name, sep, mark);
             pt_text_wrap(&line, pt_buf_str(&name), indent, WRAP_WIDTH);
             line.s[--line.len] = '\0';
             char *last = strrchr(line.s, '\n');
@@ -127,6 +137,10 @@ static void names(const cJSON *arr, const char *sep, size_t indent)
                 line.len = rest;
             }
             used = pt_text_width(pt_buf_str(&line)) - indent;
+            if (left > 0 && strcmp(line.s + indent, pt_buf_str(&mk)) == 0) {
+                pt_buf_reset(&line);
+                used = 0;
+            }
             continue;
         }
         if (used == 0) {
@@ -137,11 +151,22 @@ static void names(const cJSON *arr, const char *sep, size_t indent)
         }
         pt_buf_puts(&line, pt_buf_str(&name));
         used += w;
+        if (left > 0 && need > room) {
+            /* The name fills the line: no room for its mark, and the next
+             * name must not follow it without one. */
+            printf("%s\n", pt_buf_str(&line));
+            pt_buf_reset(&line);
+            used = 0;
+        } else if (left > 0) {
+            pt_buf_add(&line, sep, mark);
+            used += mark_w;
+        }
     }
     if (used > 0)
         printf("%s\n", pt_buf_str(&line));
     pt_buf_free(&line);
     pt_buf_free(&name);
+    pt_buf_free(&mk);
 }
 
 /* Why the proposal is in its state: the history entry that brought it

@@ -5,7 +5,8 @@
 # and a custom field's long name in the fields' table, and a long title
 # under itself; tags too many for a line are listed below the table, a
 # line breaking between two tags, as co-signers are, and a co-signer's
-# name wider than a line is broken; a person's long name wraps in the
+# name wider than a line is broken, one that fills a line is not, and no
+# line starts with a separator; a person's long name wraps in the
 # feedback's table as a unit's does in the units'; and the card is the
 # same on a terminal as in a file.
 set -euo pipefail
@@ -183,6 +184,36 @@ check_eq "the person's name is whole, wrapped in its column" "$PERSON" \
     "$(column '评价人 person' '时间 at' <<<"$FEEDBACK")"
 check_eq "the comment is whole on the row" 答复基本回应了所提问题。 \
     "$(column '意见 comment' '时间 at' <<<"$FEEDBACK")"
+
+pt_step "a name that fills a line in the lists below the table"
+# A name of 78 columns fills a line of the lists by itself (80 columns,
+# after an indent of 2): it is not broken, and the separator after it is
+# left out rather than start the next line or pass the 80th column; a name
+# that would pass it with its separator after another starts the next
+# line, the separator with it; and after a name broken over lines the
+# separator does not start a line either.
+FILLS=内蒙古自治区鄂尔多斯市伊金霍洛旗人民代表大会常务委员会代表工作联络室的全体同志
+FILLS2=内蒙古自治区鄂尔多斯市伊金霍洛旗人民代表大会常务委员会代表工作联络室的全体代表
+LONGTAG=coal-to-chemicals-industry-transition-and-ecological-restoration-in-ordos-city
+NEARTAG=coal-to-chemicals-industry-transition-and-ecological-restoration-of-the-mines
+WIDETAG="$LONGTAG-$NEARTAG"
+pt_cli --json add --title 关于支持鄂尔多斯市现代煤化工产业转型发展的建议 --lead-author 张建国 \
+    --co-signer "$FILLS" --co-signer 李四 --co-signer 王五 --co-signer "$FILLS2" --co-signer 赵六 \
+    --tag "$LONGTAG" --tag b --tag a --tag "$NEARTAG" --tag "$WIDETAG" --tag c
+check_rc "the proposal with names that fill a line" 0
+ID4="$(jv 'j["id"]' "$OUT")"
+pt_cli show "$ID4"
+check_rc "show" 0
+pt_log "$OUT"
+COSIGNERS="$(block '联名 Co-signers')"
+check_eq "a co-signer of 78 columns is whole on a line, and no separator passes it" \
+    "$(printf '联名 Co-signers\n  %s\n  李四、王五、\n  %s\n  赵六' "$FILLS" "$FILLS2")" "$COSIGNERS"
+TAGLIST="$(block '标签 Tags')"
+check_eq "no line of the tags starts with a separator" \
+    "$(printf '标签 Tags\n  %s\n  b, a,\n  %s,\n  %s\n  %s\n  c' "$LONGTAG" "$NEARTAG" \
+        "${WIDETAG:0:78}" "${WIDETAG:78}")" "$TAGLIST"
+W="$(widest <<<"$COSIGNERS$TAGLIST")"
+check_true "the lists fit 80 columns (widest line: $W)" test "$W" -le 80
 
 pt_step "the same card when stdout is a terminal"
 pt_cli show "$ID2"
