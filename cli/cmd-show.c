@@ -532,9 +532,14 @@ static void print_feedback(const cJSON *feedback)
         pt_table_cell(t, 3, pt_json_str(f, "comment"));
     }
     /* A person's name (a delegation's, a group's) that would leave the
-     * comment less than FEEDBACK_WRAP_MIN wraps in its column, and is
-     * never cut. */
-    size_t others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + FEEDBACK_WRAP_MIN;
+     * comment less than it needs, up to FEEDBACK_WRAP_MIN, wraps in its
+     * column, and is never cut: a short comment (很好) leaves the name
+     * the rest of the line, so that it wraps only where the row would
+     * not fit. */
+    size_t comment = pt_table_width(t, 3);
+    if (comment > FEEDBACK_WRAP_MIN)
+        comment = FEEDBACK_WRAP_MIN;
+    size_t others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + comment;
     size_t person = others + NAME_WRAP_MIN < LINE_WIDTH ? LINE_WIDTH - others : NAME_WRAP_MIN;
     if (pt_table_width(t, 0) > person)
         pt_table_set_wrap(t, 0, person);

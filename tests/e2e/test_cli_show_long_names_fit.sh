@@ -7,8 +7,9 @@
 # line breaking between two tags, as co-signers are, and a co-signer's
 # name wider than a line is broken, one that fills a line is not, and no
 # line starts with a separator; a person's long name wraps in the
-# feedback's table as a unit's does in the units'; and the card is the
-# same on a terminal as in a file.
+# feedback's table as a unit's does in the units', but not beside a short
+# comment when the row fits; and the card is the same on a terminal as
+# in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -184,6 +185,27 @@ check_eq "the person's name is whole, wrapped in its column" "$PERSON" \
     "$(column '评价人 person' '时间 at' <<<"$FEEDBACK")"
 check_eq "the comment is whole on the row" 答复基本回应了所提问题。 \
     "$(column '意见 comment' '时间 at' <<<"$FEEDBACK")"
+
+pt_step "a person's long name beside a short comment"
+# The comment is kept what it needs of the line, not 20 columns whatever
+# its width: this row fits 100 columns unwrapped, and the name is not
+# wrapped.
+pt_cli --json add --title 关于加快鄂尔多斯市农村牧区供水工程建设的建议 --lead-author 张建国 \
+    --co-signer "$PERSON"
+ID5="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID5" 交办 --unit 财政部
+pt_cli do "$ID5" 签收 --unit 财政部
+pt_cli do "$ID5" 答复 --unit 财政部 --set 文号=财函〔2026〕8号 --set 类别=A --set 内容=已安排专项资金。
+pt_cli do "$ID5" 评价 --set 代表="$PERSON" --set 满意度=满意 --set 意见=很好
+check_rc "the feedback" 0
+pt_cli show "$ID5"
+check_rc "show" 0
+pt_log "$OUT"
+FEEDBACK="$(block '评价 Feedback')"
+W="$(widest <<<"$FEEDBACK")"
+check_true "the feedback fits 100 columns (widest line: $W)" test "$W" -le 100
+check_true "the person's name is whole on the row's line" grep -q "^  $PERSON  " <<<"$FEEDBACK"
+check_eq "the table has its title, header and one line" 3 "$(grep -c . <<<"$FEEDBACK")"
 
 pt_step "a name that fills a line in the lists below the table"
 # A name of 78 columns fills a line of the lists by itself (80 columns,
