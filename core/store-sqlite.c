@@ -549,6 +549,11 @@ void pt_store_writer_cache(const pt_store_t *s, uint64_t *bytes, uint64_t *propo
     *proposals = __atomic_load_n(&s->cache_proposals, __ATOMIC_RELAXED);
 }
 
+uint64_t pt_store_writer_cache_loads(const pt_store_t *s)
+{
+    return __atomic_load_n(&s->cache_loads, __ATOMIC_RELAXED);
+}
+
 bool pt_store_writable(const pt_store_t *s)
 {
     return s->writable;

@@ -102,6 +102,10 @@ struct pt_store_s {
      * its bytes (pt_proposal_heap_bytes) and proposals, for /metrics;
      * written by the writer, read by any thread (atomically). */
     uint64_t cache_bytes, cache_proposals;
+    /* The proposals the writer has read from the database because its
+     * cache did not hold them, for tests (pt_store_writer_cache_loads);
+     * counted by the writer, read by any thread (atomically). */
+    uint64_t cache_loads;
     /* How the all-or-nothing imports were moved into the store
      * (store-import.c), for /metrics: by PT_IMPORT_MOVE_*, atomically. */
     uint64_t import_moves[PT_IMPORT_MOVE_COUNT];

@@ -382,6 +382,7 @@ static pt_proposal_t *fetch(writer_t *w, int64_t id, pt_error_t *err)
         pt_proposal_free(&p);
         return NULL;
     }
+    __atomic_add_fetch(&w->s->cache_loads, 1, __ATOMIC_RELAXED);
     if (slot->id)
         slot_empty(w, slot);
     slot->p = p;

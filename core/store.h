@@ -189,6 +189,10 @@ int64_t pt_store_search_backlog_size(const pt_store_t *store);
  * holds them) and how many they are. It is kept under 16 MiB and 4,096
  * proposals (store-writer.c). Thread: any. */
 void pt_store_writer_cache(const pt_store_t *store, uint64_t *bytes, uint64_t *proposals);
+/* How many proposals the writer has read from the database since the store
+ * opened because its cache did not hold them. For tests, which see by it
+ * whether a write found its proposal in the cache. Thread: any. */
+uint64_t pt_store_writer_cache_loads(const pt_store_t *store);
 /* How many all-or-nothing imports were moved into the store as their file
  * was read (EARLY), after it (LATE), or after an early move gave up
  * (GAVE_UP, also counted in LATE). Thread: any. */

@@ -530,9 +530,12 @@ static void the_writers_cache_stays_under_its_budget(void **state)
     assert_true(proposals <= PT_WRITER_CACHE_BUDGET / size);
 
     /* Proposal 1 was read first and not since: it is gone from the cache,
-     * and a write to it reads it back with its change. */
+     * and a write to it reads it back from the database with its change;
+     * the next write to it finds it in the cache. */
+    uint64_t loads = pt_store_writer_cache_loads(f->store);
     w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"大建议 1 改\"}", 2);
     wait_writes(f);
+    assert_int_equal(pt_store_writer_cache_loads(f->store), loads + 1);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 3);
     assert_non_null(strstr(w->json, "第一轮"));
@@ -543,6 +546,7 @@ static void the_writers_cache_stays_under_its_budget(void **state)
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 4);
     pt_write_free(w);
+    assert_int_equal(pt_store_writer_cache_loads(f->store), loads + 1);
     pt_read_t *r = read_op(f, PT_READ_GET, 1);
     assert_int_equal(r->err.code, PT_OK);
     assert_non_null(strstr(r->json, "大建议 1 改"));
