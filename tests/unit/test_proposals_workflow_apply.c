@@ -532,6 +532,20 @@ static void a_co_units_reply_is_refused_only_because_the_lead_unit_replies(void 
     assert_null(field_message(&err, "action"));
     pt_error_clear(&err);
 
+    /* The same clerk replying for the lead unit is told whose opinion it
+     * waits for, and of nothing else. */
+    assert_int_equal(run(&p, NOW, "reply",
+                         "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"1\", \"category\": "
+                         "\"A\", \"text\": \"x\"}",
+                         &h, &err),
+                     PT_EVALIDATION);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(err.details, "fields")), 1);
+    assert_string_equal(field_message(&err, "action"),
+                        "every co unit must give its opinion before the lead unit replies; "
+                        "still missing: 财政部");
+    assert_null(field_message(&err, "unit"));
+    pt_error_clear(&err);
+
     /* Once its opinion is given, it is only told who replies. */
     run_ok(&p, NOW, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", &h);
     pt_history_free(&h);
