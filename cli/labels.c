@@ -3,6 +3,7 @@
  */
 #include "labels.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,13 +284,46 @@ static const label_t *value_labels(const char *field)
     return NULL;
 }
 
+/* Whether field, a path of an API refusal, is a unit's role in `units`
+ * (units[0].role), where assign and reassign refuse one. */
+static bool is_unit_role(const char *field)
+{
+    const char *s = field;
+    if (!s || strncmp(s, "units[", 6) != 0)
+        return false;
+    s += 6;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    return strcmp(s, "].role") == 0;
+}
+
 bool pt_value_labels_describe(const char *field, pt_buf_t *b)
 {
-    const label_t *t = value_labels(field);
+    /* The fields of a refusal are paths of the API's bodies: a unit's
+     * role is refused as units[N].role, and the one field named "role"
+     * alone is a token's (POST /v1/tokens), whose roles are not a unit's
+     * (主办, 协办, 分办 after a token's refused role told the admin to
+     * type what no token takes). */
+    const label_t *t;
+    if (field && strcmp(field, "role") == 0)
+        t = token_roles;
+    else if (is_unit_role(field))
+        t = roles;
+    else
+        t = value_labels(field);
     if (!t)
         return false;
-    for (const label_t *l = t; l->code; l++)
-        pt_buf_printf(b, "%s%s", l == t ? "" : "、", l->zh);
+    for (const label_t *l = t; l->code; l++) {
+        /* A code's first label only (token_roles takes 查看 for viewer
+         * too): each role is named once. */
+        const label_t *e = t;
+        while (e < l && strcmp(e->code, l->code) != 0)
+            e++;
+        if (e == l)
+            pt_buf_printf(b, "%s%s", l == t ? "" : "、", l->zh);
+    }
     return true;
 }
 

@@ -91,10 +91,11 @@ void pt_actions_describe(pt_cli_t *cli, pt_buf_t *b);
 const char *pt_value_from_input(pt_cli_t *cli, const char *field, const cJSON *values,
                                 const char *s);
 
-/* Appends the labels a person may type for an enumerated field
- * (satisfaction: "满意、基本满意、不满意"; mode, kind, submitter_type, role
- * likewise) to b; returns false, appending nothing, for a field that has
- * none. */
+/* Appends the labels a person may type for an enumerated field that an
+ * API refusal names (satisfaction: "满意、基本满意、不满意"; mode, kind,
+ * submitter_type, a unit's role units[N].role likewise, and role, a
+ * token's: "只读、经办、承办单位、代表、管理员") to b; returns false,
+ * appending nothing, for a field that has none. */
 bool pt_value_labels_describe(const char *field, pt_buf_t *b);
 
 /* A token's role: viewer 只读, clerk 经办, unit 承办单位 (or 单位), delegate 代表,
