@@ -209,6 +209,25 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
     return rc;
 }
 
+/* Logs each signal that came while the stop held the loop, and that the
+ * closing of the signal handles is about to discard: a second signal while
+ * stopping is said at any moment of a stop. Thread: loop, with the
+ * signals blocked. */
+static void say_pending_signals(void)
+{
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return;
+    static const struct {
+        int sig;
+        const char *name;
+    } sigs[] = {{SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"}, {SIGHUP, "SIGHUP"}};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigismember(&pending, sigs[i].sig) == 1)
+            pt_warn("%s while stopping: ignored; the stop is done, and ptrackd exits now",
+                    sigs[i].name);
+}
+
 /* Closes what a start made, once no request and no read is left (a stop),
  * or nothing was served (a refused start): no job runs on a plugin any
  * more; the notifiers stop here and their last cursors are queued to the
@@ -218,6 +237,15 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
  * freed by its close callback, when the loop runs next. */
 static void close_parts(daemon_t *d)
 {
+    /* From here the loop's thread waits without running the loop (for a
+     * notifier's deliver(), three seconds at most, and for the store's
+     * last commit), so a signal that came meanwhile was dropped unsaid
+     * when its handle closed: held in the kernel instead, blocked here as
+     * on every other thread, it is said below before it is ignored. */
+    sigset_t mask;
+    sigemptyset(&mask);
+    if (d->signals_made)
+        pt_signals_block(&mask);
     pt_plugins_shutdown(d->plugins);
     pt_deadline_engine_stop(d->deadlines);
     d->deadlines = NULL;
@@ -239,8 +267,8 @@ static void close_parts(daemon_t *d)
          * it was until now. Between the two, it is blocked on this thread
          * as on every other (signals.h): one that comes then waits in the
          * kernel, and ignoring it discards it. */
-        sigset_t mask;
-        pt_signals_block(&mask);
+        if (d->stopping)
+            say_pending_signals();
         uv_close((uv_handle_t *)&d->sigint, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sighup, NULL);
@@ -336,7 +364,8 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     daemon_t *d = h->data;
     if (d->stopping) {
-        pt_warn("stopping already; waiting for the requests in flight");
+        pt_warn("%s while stopping: ignored; waiting for the requests in flight",
+                signum == SIGINT ? "SIGINT" : "SIGTERM");
         return;
     }
     d->stopping = true;
@@ -1047,8 +1076,10 @@ static void on_sighup(uv_signal_t *h, int signum)
 {
     (void)signum;
     daemon_t *d = h->data;
-    if (d->stopping)
+    if (d->stopping) {
+        pt_warn("SIGHUP while stopping: ignored; the configuration is not read again");
         return;
+    }
     /* systemd holds `systemctl reload` until READY=1 comes again, so every
      * way out of reload(), refused or not, is followed by it. */
     pt_sd_notify_reloading("reloading the configuration");
