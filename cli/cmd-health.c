@@ -97,18 +97,28 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             print_health(cli, resp.json);
         rc = PT_EXIT_OK;
         const cJSON *refused = pt_json_get(resp.json, "config_refused");
-        if (cJSON_IsObject(refused))
+        /* Why is an admin's to read (ptrackd sends it to no other role):
+         * the others are told where it is, not shown a "?". */
+        if (cJSON_IsObject(refused) && pt_json_str(refused, "message"))
             fprintf(stderr,
                     "ptrack: the last reload's configuration was refused, and the one before runs: "
                     "%s\n",
-                    pt_json_str(refused, "message") ? pt_json_str(refused, "message") : "?");
+                    pt_json_str(refused, "message"));
+        else if (cJSON_IsObject(refused))
+            fputs("ptrack: the last reload's configuration was refused, and the one before runs "
+                  "(an admin's ptrack health and ptrackd's log say why)\n",
+                  stderr);
         const cJSON *failed = pt_json_get(resp.json, "plugins_failed");
         if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
             char *names = pt_json_join(failed, ", ");
+            /* A start leaves out an instance whose create() refuses, as a
+             * reload does; the answer does not say which of them did. */
+            bool one = cJSON_GetArraySize(failed) == 1;
             fprintf(stderr,
-                    "ptrack: the last reload could not load or change the plugin instance%s %s "
-                    "(see ptrack plugins list --json, or ptrackd's log)\n",
-                    cJSON_GetArraySize(failed) == 1 ? "" : "s", names ? names : "?");
+                    "ptrack: plugin instance%s %s %s not run as configured: ptrackd's start or "
+                    "its last reload could not load or change %s (see ptrack plugins list "
+                    "--json, or ptrackd's log)\n",
+                    one ? "" : "s", names ? names : "?", one ? "does" : "do", one ? "it" : "them");
             free(names);
         }
         /* Only "ok" passes the check: a JSON answer that says anything
