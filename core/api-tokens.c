@@ -219,7 +219,16 @@ int pt_api_tokens_load(pt_api_t *api, pt_error_t *err)
     pt_token_uses_free(uses, n_uses);
     if (rc != PT_OK)
         return rc;
-    if (c->n)
+    /* They are rows of the database: a restored one brings back its
+     * backup's, a token revoked since (one that leaked, say) with them,
+     * and nothing else would tell the administrator. */
+    if (c->n && pt_store_was_restored(api->opts.store))
+        pt_warn("the database was restored from a backup: its %zu token%s made at run time %s "
+                "in force as the backup had %s: a token revoked after the backup works again, "
+                "and one made after it is gone; check them (ptrack token list) and revoke again "
+                "what was revoked since",
+                c->n, c->n == 1 ? "" : "s", c->n == 1 ? "is" : "are", c->n == 1 ? "it" : "them");
+    else if (c->n)
         pt_info("%zu token%s made at run time %s in force", c->n, c->n == 1 ? "" : "s",
                 c->n == 1 ? "is" : "are");
     return PT_OK;

@@ -140,6 +140,7 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
                 "them, with a store.restored event (seq %" PRId64 ")",
                 s->last_seq, mark, path, s->last_seq + 1, mark, mark + 1);
         s->last_seq = mark + 1;
+        s->restored = true;
     }
     /* From here on the text only grows: what the file held after the
      * mark is cut off, whatever it was. The mark is written over the old

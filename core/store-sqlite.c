@@ -502,6 +502,11 @@ int64_t pt_store_last_seq(const pt_store_t *s)
     return s->last_seq;
 }
 
+bool pt_store_was_restored(const pt_store_t *s)
+{
+    return s->restored;
+}
+
 int64_t pt_store_take_due_hint(pt_store_t *s)
 {
     int64_t h = s->due_hint;

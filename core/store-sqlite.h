@@ -52,6 +52,7 @@ struct pt_store_s {
     int seqmark_fd;
     int64_t seqmark;
     bool seqmark_failed;
+    bool restored; /* this start found the database behind the mark */
 
     /* The store's id (store_meta, migration 19): 32 hex digits, read at
      * the open and never changed after, so any thread reads it. */

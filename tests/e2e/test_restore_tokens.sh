@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The tokens made at run time live in the database, so a restore from a
+# backup (operation.md, "Backups", followed as written) brings them back
+# as the backup had them: a token revoked after the backup works again,
+# and one made after it is gone. ptrackd said nothing of it, where it
+# noticed the restore (by the change feed's mark, ptrack.seq). Now:
+#   - the start of the restored database warns at WARN that its tokens
+#     made at run time are the backup's, what that means and what to do
+#     (ptrack token list, revoke again), naming how many;
+#   - a start that is not a restore, and a restore of a database without
+#     tokens made at run time, do not warn.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+pt_init
+command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed (the package sqlite3)"
+pt_config
+pt_start
+[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+
+pt_step "two tokens made at run time, a backup, then one revoked"
+pt_cli token create --name 外包商 --role viewer
+check_rc "token create 外包商" 0
+LEAKED="$OUT"
+pt_cli token create --name 报表二号 --role viewer
+check_rc "token create 报表二号" 0
+api POST /v1/proposals '{"title":"关于备份之前的建议"}'
+install -d -m 0700 "$PT_TMP/backups"
+backup="$PT_TMP/backups/ptrack-$(date +%F).db"
+sqlite3 "$PT_DATA/ptrack.db" "VACUUM INTO '$backup'"
+api POST /v1/proposals '{"title":"关于备份之后的建议"}'
+pt_cli token revoke 外包商
+check_rc "token revoke 外包商" 0
+req "tcp:$LEAKED" GET /v1/health
+check_status "the revoked token is refused" 401
+
+pt_step "a plain restart does not warn"
+pt_stop
+pt_start
+check_true "no warning of restored tokens" test "$(grep -c 'tokens made at run time are' "$PT_TMP/ptrackd.log")" = 0
+
+pt_step "the restore, as operation.md has it"
+pt_stop
+mkdir "$PT_TMP/aside"
+mv "$PT_DATA"/ptrack.db* "$PT_TMP/aside/"
+install -m 600 "$backup" "$PT_DATA/ptrack.db"
+: >"$PT_TMP/ptrackd.log"
+pt_start
+req "tcp:$LEAKED" GET /v1/health
+check_status "the token revoked after the backup works again" 200
+check_contains "the start warns of it" \
+    "WARN  the database was restored from a backup: its 2 tokens made at run time are in force as the backup had them" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+check_contains "and says what to do" "check them (ptrack token list) and revoke again" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+pt_cli token revoke 外包商
+check_rc "revoked again" 0
+req "tcp:$LEAKED" GET /v1/health
+check_status "and refused again" 401
+pt_stop
+
+pt_step "a restore of a database without tokens made at run time"
+rm -rf "$PT_DATA"
+pt_start
+api POST /v1/proposals '{"title":"关于恢复的建议"}'
+sqlite3 "$PT_DATA/ptrack.db" "VACUUM INTO '$PT_TMP/backups/empty.db'"
+api POST /v1/proposals '{"title":"关于恢复之后的建议"}'
+pt_stop
+rm -f "$PT_DATA"/ptrack.db*
+install -m 600 "$PT_TMP/backups/empty.db" "$PT_DATA/ptrack.db"
+: >"$PT_TMP/ptrackd.log"
+pt_start
+check_contains "the restore is noticed" "the database was restored from a backup, or lost writes" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+check_true "but no tokens are warned of" test "$(grep -c 'tokens made at run time are' "$PT_TMP/ptrackd.log")" = 0
+pt_stop
+pt_finish
