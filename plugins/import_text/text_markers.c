@@ -428,10 +428,28 @@ static int byline_verb_at(const uint32_t *s, size_t n, size_t at)
     return 0;
 }
 
-/* The length of a person's name (two or three characters) at s[at..],
- * standing alone: the end, a space, punctuation or 等 after it, or the
- * verb of a byline (王某某提出建议: three characters before two); 0 when
- * there is none (代表提出建议, 代表们). */
+/* Whether s[at..] begins with a compound surname (欧阳, 司马, 诸葛). A name
+ * is taken to four characters only after one (欧阳某某: the surname and a
+ * given name of two): elsewhere four characters before a verb or 代表 are
+ * as often a word or a place and a name of three. */
+static int compound_surname_at(const uint32_t *s, size_t n, size_t at)
+{
+    static const char *const surnames[] = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容",
+                                           "令狐", "公孙", "夏侯", "尉迟", "长孙", "宇文", "司徒",
+                                           "司空", "端木", "独孤", "南宫", "西门", "轩辕", "呼延",
+                                           "澹台", "公冶", "宗政", "濮阳", "太史", "申屠", "钟离",
+                                           "百里", "闻人", "赫连", "拓跋", "万俟", NULL};
+    for (size_t i = 0; surnames[i]; i++)
+        if (u_match(s, n, at, surnames[i]))
+            return 1;
+    return 0;
+}
+
+/* The length of a person's name at s[at..] (two or three characters, four
+ * after a compound surname: 欧阳某某), standing alone: the end, a space,
+ * punctuation or 等 after it, or the verb of a byline (王某某提出建议: the
+ * longest name before the verb first); 0 when there is none (代表提出建议,
+ * 代表们). */
 static size_t name_at(const uint32_t *s, size_t n, size_t at)
 {
     size_t b = at;
@@ -439,7 +457,8 @@ static size_t name_at(const uint32_t *s, size_t n, size_t at)
         b++;
     if (b - at < 2 || u_in(s[at], "提建认表呼们说在对代委"))
         return 0;
-    if (b - at <= 3 && (b == n || u_in(s[b], " ，、：（:,(等")))
+    size_t most = compound_surname_at(s, n, at) ? 4 : 3;
+    if (b - at <= most && (b == n || u_in(s[b], " ，、：（:,(等")))
         return b - at;
     /* Words that stand where the name would, before the verb: 代表联名提出,
      * 委员再次呼吁. */
@@ -448,7 +467,7 @@ static size_t name_at(const uint32_t *s, size_t n, size_t at)
     for (size_t i = 0; words[i]; i++)
         if (u_match(s, n, at, words[i]))
             return 0;
-    for (size_t m = 3; m >= 2; m--)
+    for (size_t m = most; m >= 2; m--)
         if (at + m <= b && byline_verb_at(s, n, at + m))
             return m;
     return 0;
@@ -471,16 +490,28 @@ static int name_after_title(const uint32_t *s, size_t n, ustr_t *out)
     return 0;
 }
 
+/* The start of a name of two to four characters that ends at e: a longer
+ * run of characters is words and then a name, of which the last three
+ * are taken, or four after a compound surname (欧阳某某); e when there is
+ * none. */
+static size_t name_ending_at(const uint32_t *s, size_t e)
+{
+    size_t a = e;
+    while (a > 0 && e - a < 4 && name_char(s[a - 1]))
+        a--;
+    if (e - a == 4 && !compound_surname_at(s, e, a))
+        a++;
+    return e - a >= 2 ? a : e;
+}
+
 /* 王某某等10名代表: the name before 等. */
 static int name_before_others(const uint32_t *s, size_t n, ustr_t *out)
 {
     for (long at = u_find(s, n, 0, "等"); at > 0; at = u_find(s, n, (size_t)at + 1, "等")) {
-        size_t e = (size_t)at, a = e, k = e + 1;
-        while (a > 0 && e - a < 3 && name_char(s[a - 1]))
-            a--;
+        size_t e = (size_t)at, a = name_ending_at(s, e), k = e + 1;
         while (k < n && (u_is_digit(s[k]) || u_in(s[k], CN_DIGITS)))
             k++;
-        if (e - a >= 2 && k > e + 1 && (u_match(s, n, k, "名") || u_match(s, n, k, "位"))) {
+        if (a < e && k > e + 1 && (u_match(s, n, k, "名") || u_match(s, n, k, "位"))) {
             ustr_append(out, s + a, e - a);
             return 1;
         }
@@ -631,7 +662,7 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
         size_t a = e;
         while (a > 0 && e - a < 4 && name_char(s[a - 1]))
             a--;
-        if (e - a == 4 && !not_a_name(s, a, e))
+        if (e - a == 4 && !not_a_name(s, a, e) && !compound_surname_at(s, e, a))
             a++; /* a four-character run before 代表 is mostly a place and a name; keep three */
         if (e - a >= 2 && !not_a_name(s, a, e)) {
             ustr_append(out, s + a, e - a);

@@ -4,8 +4,9 @@
 # with no space or punctuation between), gives the proposal its lead
 # author, as 王某某代表提出建议—— and 领衔代表：王某某 do, and is not taken
 # for the first words of its background: with a name of two or three
-# characters, after 代表 or 委员, before 提出, 提交, 建议 or 呼吁; a word
-# that stands there and is no name (联名, 再次) gives none.
+# characters (four after a compound surname, 欧阳某某), after 代表 or 委员,
+# before 提出, 提交, 建议 or 呼吁; a word that stands there and is no name
+# (联名, 再次, 共同) gives none.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -65,5 +66,32 @@ check_eq "联名 before 提出 is no name" "None" \
     "$(field 关于完善农村公路养护机制的建议 'str(p["lead_author"])')"
 check_eq "the asks are read as before" '["完善县乡村三级物流配送体系", "支持农产品冷链设施建设", "培育县域商业主体"]' \
     "$(field 关于支持县域商业体系建设的建议 'p["recommendations"]')"
+
+pt_step "bylines with a name of four characters"
+cat >"$W/河南日报第6版.txt" <<'TXT'
+关于加强青少年近视防控的提案
+全国政协委员欧阳娜娜提交提案——
+建议：一是保障学生户外活动时间；二是规范电子产品使用。
+（据《河南日报》）
+
+关于发展县域职业教育的建议
+欧阳红梅等8名代表提出建议——
+建议：一是建设实训基地；二是推进校企合作。
+（据《河南日报》）
+
+关于保护传统村落的提案
+全国政协委员共同提交提案——
+建议：一是开展村落普查；二是落实保护资金。
+（据《河南日报》）
+TXT
+pt_cli import "$W/河南日报第6版.txt"
+check_rc "ptrack import 河南日报第6版.txt" 0
+check_contains "the three proposals are imported" "已导入 3 条" "$OUT"
+check_eq "全国政协委员欧阳娜娜提交提案—— gives 欧阳娜娜, and no background" "欧阳娜娜 None" \
+    "$(field 关于加强青少年近视防控的提案 'str(p["lead_author"]) + " " + str(p["background"])')"
+check_eq "欧阳红梅等8名代表提出建议—— gives 欧阳红梅" "欧阳红梅" \
+    "$(field 关于发展县域职业教育的建议 'str(p["lead_author"])')"
+check_eq "共同 before the verb is no name" "None" \
+    "$(field 关于保护传统村落的提案 'str(p["lead_author"])')"
 
 pt_finish
