@@ -90,7 +90,8 @@ typedef struct {
     pstate_t state;
     section_t section;
     ustr_t title, delegation, lead, background, source;
-    ustr_t co_signers; /* names, each followed by a line feed */
+    ustr_t co_signers;  /* names, each followed by a line feed */
+    int co_from_byline; /* co_signers holds the names of a byline only */
     ustr_t asks[MAX_ASKS];
     size_t n_asks;
     int numbered; /* the asks were numbered, so unnumbered text continues the last */
@@ -154,6 +155,7 @@ static void proposal_reset(tx_t *t)
 {
     t->title.len = t->delegation.len = t->lead.len = t->background.len = t->source.len = 0;
     t->co_signers.len = 0;
+    t->co_from_byline = 0;
     for (size_t i = 0; i < t->n_asks; i++)
         t->asks[i].len = 0;
     t->n_asks = 0;
@@ -534,8 +536,10 @@ static void delegation_take(tx_t *t, const uint32_t *s, size_t n)
 {
     if (t->delegation.len == 0)
         tm_delegation(s, n, &t->delegation);
-    if (t->lead.len == 0)
-        tm_lead_author(s, n, &t->lead);
+    /* The names after the lead author's (张某某、李某某等10名代表) are
+     * co-signers, unless a 联名代表： line named them already. */
+    if (t->lead.len == 0 && tm_lead_author(s, n, &t->lead) && t->co_signers.len == 0)
+        t->co_from_byline = tm_named_co_signers(s, n, t->lead.p, t->lead.len, &t->co_signers);
 }
 
 /* A paragraph of a confirmed proposal. */
@@ -550,17 +554,27 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
         return;
     case P_SOURCE: /* handled by para_done */
         return;
-    case P_DELEGATION:
+    case P_DELEGATION: {
         /* 联名代表：… names the co-signers, not the lead author, also at
          * the proposal's end. */
-        if (tm_co_signers(s, n, &t->co_signers))
+        size_t before = t->co_signers.len;
+        if (tm_co_signers(s, n, &t->co_signers)) {
+            if (t->co_from_byline && t->co_signers.len > before && !t->co_signers.oom) {
+                /* The whole list names again those the byline named. */
+                memmove(t->co_signers.p, t->co_signers.p + before,
+                        (t->co_signers.len - before) * sizeof(*t->co_signers.p));
+                t->co_signers.len -= before;
+                t->co_from_byline = 0;
+            }
             return;
+        }
         if (t->section == SEC_HEAD) {
             delegation_take(t, s, n);
             return;
         }
         text_add(t, s, n);
         return;
+    }
     case P_SECTION: {
         int sec = tm_section(s, n, &c);
         t->section = sec == TM_RECS ? SEC_RECS : SEC_BACKGROUND;

@@ -504,7 +504,9 @@ static size_t name_ending_at(const uint32_t *s, size_t e)
     return e - a >= 2 ? a : e;
 }
 
-/* 王某某等10名代表: the name before 等. */
+/* 王某某等10名代表: the name before 等, or the first of the names joined
+ * by 、 before it (张某某、李某某等10名代表: 张某某, whom the line names
+ * first). */
 static int name_before_others(const uint32_t *s, size_t n, ustr_t *out)
 {
     for (long at = u_find(s, n, 0, "等"); at > 0; at = u_find(s, n, (size_t)at + 1, "等")) {
@@ -512,7 +514,15 @@ static int name_before_others(const uint32_t *s, size_t n, ustr_t *out)
         while (k < n && (u_is_digit(s[k]) || u_in(s[k], CN_DIGITS)))
             k++;
         if (a < e && k > e + 1 && (u_match(s, n, k, "名") || u_match(s, n, k, "位"))) {
-            ustr_append(out, s + a, e - a);
+            size_t len = e - a;
+            while (a > 1 && s[a - 1] == 0x3001 /* 、 */) {
+                size_t p = name_ending_at(s, a - 1);
+                if (p == a - 1 || name_at(s, n, p) != a - 1 - p)
+                    break;
+                len = a - 1 - p;
+                a = p;
+            }
+            ustr_append(out, s + a, len);
             return 1;
         }
     }
@@ -684,6 +694,29 @@ int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out)
     }
     return name_after_title(s, n, out) || name_before_others(s, n, out) ||
            name_after_job(s, n, out);
+}
+
+int tm_named_co_signers(const uint32_t *s, size_t n, const uint32_t *lead, size_t lead_n,
+                        ustr_t *out)
+{
+    int found = 0;
+    for (size_t at = 0; lead_n > 0 && at + lead_n < n && !found; at++) {
+        if (s[at + lead_n] != 0x3001 /* 、 */ || memcmp(s + at, lead, lead_n * sizeof(*s)) != 0)
+            continue;
+        /* Each name after a 、, up to 等 (等10名代表 names no one more), a
+         * verb or whatever is no name. */
+        for (size_t k = at + lead_n; k < n && s[k] == 0x3001;) {
+            k = skip_spaces(s, n, k + 1);
+            size_t m = name_at(s, n, k);
+            if (!m)
+                break;
+            ustr_append(out, s + k, m);
+            ustr_push(out, '\n');
+            found = 1;
+            k += m;
+        }
+    }
+    return found;
 }
 
 /* The Chinese numeral of k (1..TM_INLINE_MAX) into buf as UTF-8. */

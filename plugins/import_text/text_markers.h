@@ -69,6 +69,14 @@ int tm_delegation(const uint32_t *s, size_t n, ustr_t *out);
  * 全国政协委员 孙某某), appended to out. Returns 1 when found. */
 int tm_lead_author(const uint32_t *s, size_t n, ustr_t *out);
 
+/* The names that follow the lead author's, joined to it by 、, in a
+ * delegation line: 全国人大代表张某某、李某某等10名代表提出建议 gives 李某某
+ * (等10名代表 names no one more). lead[0..lead_n) is the lead author
+ * tm_lead_author found in s. Each name is appended to out followed by a
+ * line feed. Returns 1 when there was one. */
+int tm_named_co_signers(const uint32_t *s, size_t n, const uint32_t *lead, size_t lead_n,
+                        ustr_t *out);
+
 /* The co-signers named in a line 联名代表：李某某、张某某、王某某等32名代表
  * (also 联名委员, 附议代表, 附议人), each appended to out followed by a
  * line feed: what looks like a Chinese person's name (pt_person_name_zh,
