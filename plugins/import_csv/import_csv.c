@@ -569,6 +569,7 @@ typedef struct {
     size_t units_col, replies_col, feedback_col, custom_col;
     bool stored;      /* holds what only a stored proposal has */
     bool has_created; /* created_at is set, which marks it stored already */
+    bool has_id;      /* an export's ID is set, which does too */
     bool has_mode;
     const char *mode; /* the handling mode the row names, when it is one */
     size_t mode_col;
@@ -822,6 +823,7 @@ static int read_cell(imp_t *im, ptrack_record_t *rec, row_t *row, size_t i, cons
         char *v = dupn(s, n);
         int rc = v ? h->rec_set_json(rec, "id", v) : PTRACK_ENOMEM;
         free(v);
+        row->has_id = true;
         return rc;
     }
     /* Stored as a C string, the cell would end at the NUL and lose the
@@ -1223,6 +1225,15 @@ static int finish_row(imp_t *im, ptrack_record_t *rec, row_t *row, long line)
             rc = r ? h->rec_set(rec, "source.ref", r) : PTRACK_ENOMEM;
             free(r);
         }
+        if (rc != PTRACK_OK)
+            return rc;
+    } else if (row->stored && !row->has_id && !row->has_created) {
+        /* A row that holds what only a stored proposal has (units, a
+         * reply, a state past the initial ones) and came from no ptrack
+         * export, an office's sheet, is new here all the same: its source
+         * is the csv file, as a row without units gets it from the host,
+         * not the null a proposal created through the API keeps. */
+        rc = h->rec_set(rec, "source.format", "csv");
         if (rc != PTRACK_OK)
             return rc;
     }

@@ -2,7 +2,8 @@
 # test_import_source.sh - an imported proposal says where an importer made
 # it. Checks that a new proposal from a json, jsonl or csv import without a
 # source gets source.format the import's format and ref null; that one with
-# a ref keeps it (and gets the format when it gives none); that a stored
+# a ref keeps it (and gets the format when it gives none); that a csv row
+# with units but from no ptrack export is new all the same; that a stored
 # proposal's own source is kept as it was, null included; that records
 # with a format and no ref are not taken for duplicates of one another; and
 # that show and the csv export show such a source.
@@ -52,6 +53,19 @@ printf '标题,领衔代表\n关于城市停车的建议,张三\n' >"$W/new.csv"
 pt_import csv "$W/new.csv"
 check_status "the csv import" 201
 check_eq "csv's format" '{"format": "csv", "ref": null}' "$(source_of "$(jv 'j["first_id"]')")"
+
+pt_step "csv: an office's sheet where only some rows have units"
+printf '标题,领衔代表,主办单位,状态
+关于农村供水的建议,李四,省水利厅,已交办
+关于河道治理的建议,王五,,
+' \
+    >"$W/units.csv"
+pt_import csv "$W/units.csv"
+check_status "the csv import" 201
+first=$(jv 'j["first_id"]')
+check_eq "the row with units is new here too: csv's format, as the row without" \
+    '{"format": "csv", "ref": null} {"format": "csv", "ref": null}' \
+    "$(source_of "$first") $(source_of $((first + 1)))"
 
 pt_step "a stored proposal keeps its own source, null included"
 cat >"$W/stored.json" <<'EOF'
