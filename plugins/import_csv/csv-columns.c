@@ -475,10 +475,17 @@ static size_t find_marker(const recs_t *r, size_t from, int k, recs_style_t styl
     return r->n;
 }
 
-/* Trims an item: white space, then a trailing clause separator ；; ，, . */
-static int emit_item(const char *s, size_t n, csv_item_fn fn, void *ctx)
+/* Trims an item: white space, then a trailing clause separator ；; ，, ;
+ * *seps stays true while every item so far ended with one. The last item
+ * (last) of a list whose others all did loses its closing 。 too, which
+ * ends the whole list there: 一是加大投入；二是完善机制。 gives 完善机制 as
+ * it gives 加大投入. A list whose asks each end with 。 keeps them, as
+ * one whose asks end with nothing does: the csv exporter writes asks on
+ * lines as they are, and they read back so. */
+static int emit_item(const char *s, size_t n, bool last, bool *seps, csv_item_fn fn, void *ctx)
 {
     static const char *const tails[] = {"；", "，", ";", ","};
+    bool cut_any = false;
     for (;;) {
         csv_trim(&s, &n);
         size_t cut = 0;
@@ -490,6 +497,14 @@ static int emit_item(const char *s, size_t n, csv_item_fn fn, void *ctx)
         if (!cut)
             break;
         n -= cut;
+        cut_any = true;
+    }
+    if (last && *seps && n >= strlen("。") &&
+        memcmp(s + n - strlen("。"), "。", strlen("。")) == 0) {
+        n -= strlen("。");
+        csv_trim(&s, &n);
+    } else if (!last && !cut_any) {
+        *seps = false;
     }
     return n ? fn(ctx, s, n) : 0;
 }
@@ -513,13 +528,14 @@ int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx
         int rc;
         bool intro = pre_n > 0 && ((pre[pre_n - 1] == ':') ||
                                    (pre_n >= 3 && memcmp(pre + pre_n - 3, "：", 3) == 0));
-        if (pre_n > 0 && !intro && (rc = emit_item(pre, pre_n, fn, ctx)) != 0)
+        bool seps = true;
+        if (pre_n > 0 && !intro && (rc = emit_item(pre, pre_n, false, &seps, fn, ctx)) != 0)
             return rc;
         size_t pos = p1, len = len1;
         for (int k = 2;; k++) {
             size_t next_len = 0;
             size_t next = find_marker(&r, pos + len, k, style, &next_len);
-            if ((rc = emit_item(s + pos + len, next - pos - len, fn, ctx)) != 0)
+            if ((rc = emit_item(s + pos + len, next - pos - len, next == n, &seps, fn, ctx)) != 0)
                 return rc;
             if (next == n)
                 return 0;

@@ -91,8 +91,8 @@ check_eq "co_signers split on 、 ， and ;" '["李秀英", "张伟", "赵敏", 
     "$(pget number 晋-001 'p["co_signers"]')"
 check_eq "a background with a line break inside quotes" '"山区群众饮水仍有困难。\n部分管网老化，漏损严重。"' \
     "$(pget number 晋-001 'json.dumps(p["background"], ensure_ascii=False)')"
-check_eq "recommendations split on 一是/二是/三是 (not on 统一是)" \
-    '["加大财政投入，统一是关键", "完善管护机制", "强化督查考核。"]' "$(pget number 晋-001 'p["recommendations"]')"
+check_eq "recommendations split on 一是/二是/三是 (not on 统一是), the 。 that ends the list off the last as the ； off the others" \
+    '["加大财政投入，统一是关键", "完善管护机制", "强化督查考核"]' "$(pget number 晋-001 'p["recommendations"]')"
 check_eq "recommendations split on （一）（二）(三) lines" \
     '["推进垃圾分类地方立法", "建设区域分拣中心", "加强宣传引导"]' "$(pget number 晋-002 'p["recommendations"]')"
 check_eq "recommendations split on 1. 2、 3． lines" '["优化公交线路", "增加夜间班次", "完善站台设施"]' \
@@ -584,7 +584,7 @@ check_eq "units as 主办单位/协办单位 names joined with 、" "省卫健�
 check_eq "the last reply flattened" "卫函〔2026〕30号 B" \
     "$(zhcell "$W/zh.csv" 编号 RT-1 答复文号) $(zhcell "$W/zh.csv" 编号 RT-1 办理结果)"
 check_eq "co_signers joined with 、" "李秀英、张伟、赵敏、刘洋" "$(zhcell "$W/zh.csv" 编号 晋-001 联名代表)"
-check_eq "recommendations numbered （一）（二）" "$(printf '（一）加大财政投入，统一是关键\n（二）完善管护机制\n（三）强化督查考核。')" \
+check_eq "recommendations numbered （一）（二）" "$(printf '（一）加大财政投入，统一是关键\n（二）完善管护机制\n（三）强化督查考核')" \
     "$(zhcell "$W/zh.csv" 编号 晋-001 建议)"
 check_eq "a list that 、 cannot hold is written as JSON" '["欧阳娜娜","李、明"]' "$(zhcell "$W/zh.csv" 编号 RT-1 联名代表)"
 export_to "$W/en.csv" "format=csv&lang=en"
