@@ -115,7 +115,7 @@ typedef enum { TK_NONE, TK_HEADER, TK_BODY, TK_IDLE, TK_FLUSH, TK_LINGER } timer
  * (http-parser may report one in several pieces when it spans reads). */
 typedef enum { HS_URL, HS_FIELD, HS_VALUE } head_state_t;
 
-/* Where the line endings of a request's head stand (head_bare_cr). */
+/* Where the line endings of a request's head stand (eol_read). */
 typedef enum {
     EOL_START, /* before the request line: empty lines are skipped */
     EOL_TEXT,  /* inside a line */
@@ -198,6 +198,9 @@ struct conn_s {
     size_t head_len, head_cap;
     head_state_t hstate;
     eol_state_t eol;
+    /* Bytes at the start of the next input that eol_read has read and the
+     * parser has not (it stopped in their middle): they are not read twice. */
+    size_t ahead;
     bool head_done;   /* the request's headers are complete: more are trailers */
     size_t url_len;   /* bytes of the target */
     size_t hdr_off;   /* where the first header name starts */
@@ -1504,7 +1507,7 @@ static int on_message_complete(http_parser *p)
 {
     conn_t *c = p->data;
     req_t *r = &c->req;
-    /* What comes next is the next request's head (head_bare_cr reads it
+    /* What comes next is the next request's head (eol_read reads it
      * before the parser, which begins the request). */
     c->eol = EOL_START;
     if (c->bs_on) {
@@ -1594,12 +1597,15 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
  * anything as a line's end and swallows the byte after it, so that
  * "X: \rbcd: e" is a header "cd" to it and something else to a proxy that
  * made the CR a space (request smuggling). Reads the head's line endings
- * in the len bytes at s, on from c->eol, up to the head's end: returns
- * where a CR not followed by LF is (the byte after it, which may be s
- * itself when the CR ended an earlier read), or NULL. */
-static const char *head_bare_cr(conn_t *c, const char *s, size_t len)
+ * in the len bytes at s, on from c->eol, up to the head's end: returns how
+ * many bytes it read, with the LF that ends the head. *bare_cr tells
+ * whether it stopped at a byte that should have been the LF after a CR
+ * (the CR may have ended an earlier read). */
+static size_t eol_read(conn_t *c, const char *s, size_t len, bool *bare_cr)
 {
-    for (size_t i = 0; i < len && c->eol != EOL_DONE; i++) {
+    size_t i = 0;
+    *bare_cr = false;
+    for (; i < len && c->eol != EOL_DONE; i++) {
         char ch = s[i];
         switch (c->eol) {
         case EOL_START: /* http-parser skips CRs and LFs before the request line */
@@ -1614,15 +1620,17 @@ static const char *head_bare_cr(conn_t *c, const char *s, size_t len)
             break;
         case EOL_CR:
         case EOL_BLANK:
-            if (ch != '\n')
-                return s + i;
+            if (ch != '\n') {
+                *bare_cr = true;
+                return i;
+            }
             c->eol = c->eol == EOL_CR ? EOL_LINE : EOL_DONE;
             break;
         case EOL_DONE:
             break;
         }
     }
-    return NULL;
+    return i;
 }
 
 /* Refuses the head for a CR that no LF follows, naming the header it is
@@ -1697,16 +1705,37 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
         c->parsing = true;
         while (off < len && conn_takes_input(c)) {
             const char *from = data + off;
-            const char *cr = c->head_done ? NULL : head_bare_cr(c, from, len - off);
-            /* With a bare CR, the parser reads up to it, so that the refusal
-             * can name the header it is in (none when the CR ended an
-             * earlier read: a length of 0 would tell the parser the input
-             * has ended). */
-            size_t upto = cr ? (cr > from ? (size_t)(cr - 1 - from) : 0) : len - off;
+            size_t avail = len - off;
+            /* The parser has what has been read of the framing before it,
+             * and the head up to its end in a call of its own, so that it
+             * knows how the body is framed before a byte of it is read.
+             * `read` counts what eol_read has read of this input, with
+             * what it had read ahead of the parser before. */
+            size_t read = c->ahead < avail ? c->ahead : avail;
+            size_t upto = avail;
+            bool bare_cr = false;
+            if (c->eol != EOL_DONE) {
+                read += eol_read(c, from + read, avail - read, &bare_cr);
+                /* With a bare CR, the parser reads up to it, so that the
+                 * refusal can name the header it is in (none when the CR
+                 * ended an earlier read: a length of 0 would tell the
+                 * parser the input has ended). */
+                if (bare_cr)
+                    upto = read > 0 ? read - 1 : 0;
+                else if (c->eol == EOL_DONE)
+                    upto = read;
+            } else if (!c->head_done) {
+                /* The head has ended where the parser has not seen it end:
+                 * what follows could be read as two different things. */
+                conn_fail(c, 400, "bad_request", "the end of the request's head is unclear");
+                off = len;
+                continue;
+            }
             size_t n = upto ? http_parser_execute(&c->parser, &parser_settings, from, upto) : 0;
             off += n;
+            c->ahead = read > n ? read - n : 0;
             enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
-            if (cr && e == HPE_OK && c->state != CS_CLOSED && c->err_status == 0) {
+            if (bare_cr && e == HPE_OK && c->state != CS_CLOSED && c->err_status == 0) {
                 bare_cr_refused(c);
                 conn_fail(c, c->err_status, c->err_code, c->err_msg);
                 off = len;
@@ -1723,7 +1752,7 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                 if (c->state != CS_CLOSED)
                     conn_parse_failed(c, e, from, data + off, data + len);
                 off = len;
-            } else if (off < len) {
+            } else if (n < upto) {
                 /* The parser stopped without a reason: the rest is no HTTP. */
                 conn_fail(c, 400, "bad_request", "unexpected data after the request");
                 off = len;
