@@ -122,8 +122,22 @@ typedef enum {
     EOL_LINE,  /* at a line's start */
     EOL_CR,    /* after a CR inside a line */
     EOL_BLANK, /* after a CR at a line's start: the head's end, with an LF */
-    EOL_DONE   /* the head has ended */
+    EOL_DONE   /* the head (or a chunked body's trailer) has ended */
 } eol_state_t;
+
+/* Where the framing of a chunked request body stands (chunk_read). */
+typedef enum {
+    CK_OFF,        /* no chunked body is being read */
+    CK_SIZE_START, /* before a chunk's size */
+    CK_SIZE,       /* in the size's hex digits */
+    CK_EXT,        /* in the size line's extensions, after ';' or a space */
+    CK_SIZE_CR,    /* after the size line's CR */
+    CK_DATA,       /* in the chunk's data */
+    CK_DATA_CR,    /* after the data, before its CR */
+    CK_DATA_LF,    /* after the data's CR */
+    CK_TRAILER,    /* after the last chunk: the trailer's lines, read by eol_read */
+    CK_DONE        /* the body has ended */
+} chunk_state_t;
 
 typedef struct conn_s conn_t;
 
@@ -198,8 +212,14 @@ struct conn_s {
     size_t head_len, head_cap;
     head_state_t hstate;
     eol_state_t eol;
-    /* Bytes at the start of the next input that eol_read has read and the
-     * parser has not (it stopped in their middle): they are not read twice. */
+    /* A chunked body's framing, read before the parser: where it stands,
+     * the chunk it is in (from 1) and that chunk's data still to come. */
+    chunk_state_t ck;
+    unsigned ck_n;
+    uint64_t ck_left;
+    /* Bytes at the start of the next input that eol_read or chunk_read
+     * has read and the parser has not (it stopped in their middle): they
+     * are not read twice. */
     size_t ahead;
     bool head_done;   /* the request's headers are complete: more are trailers */
     size_t url_len;   /* bytes of the target */
@@ -1385,6 +1405,10 @@ static int on_headers_complete(http_parser *p)
      * the handler (CS_HANDLER): it must never grow c->head, which the
      * handler's request points into. */
     c->head_done = true;
+    /* The body's framing is read before the parser from here (chunk_read). */
+    c->ck = (p->flags & F_CHUNKED) ? CK_SIZE_START : CK_OFF;
+    c->ck_n = 1;
+    c->ck_left = 0;
     /* HTTP/2 and later frame their messages otherwise: a request line that
      * names one is not a request this server can read (RFC 9110 15.6.6).
      * 1.x of any minor version is answered as 1.1. */
@@ -1510,6 +1534,7 @@ static int on_message_complete(http_parser *p)
     /* What comes next is the next request's head (eol_read reads it
      * before the parser, which begins the request). */
     c->eol = EOL_START;
+    c->ck = CK_OFF;
     if (c->bs_on) {
         /* The handler has had the request since its head; its on_end is
          * called once the parser has returned (conn_parse). */
@@ -1597,10 +1622,10 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
  * anything as a line's end and swallows the byte after it, so that
  * "X: \rbcd: e" is a header "cd" to it and something else to a proxy that
  * made the CR a space (request smuggling). Reads the head's line endings
- * in the len bytes at s, on from c->eol, up to the head's end: returns how
- * many bytes it read, with the LF that ends the head. *bare_cr tells
- * whether it stopped at a byte that should have been the LF after a CR
- * (the CR may have ended an earlier read). */
+ * in the len bytes at s, on from c->eol, up to the head's end (or the
+ * trailer's, for chunk_read): returns how many bytes it read, with the LF
+ * that ends it. *bare_cr tells whether it stopped at a byte that should
+ * have been the LF after a CR (the CR may have ended an earlier read). */
 static size_t eol_read(conn_t *c, const char *s, size_t len, bool *bare_cr)
 {
     size_t i = 0;
@@ -1645,6 +1670,145 @@ static void bare_cr_refused(conn_t *c)
                    "a line of the request's head has a CR that no LF follows; end each line "
                    "with CRLF");
     }
+}
+
+/* http-parser, built lax, reads a chunked body's framing as loosely as
+ * the head's line endings: a CR followed by anything ends a size line,
+ * and any two bytes after a chunk's data stand for its CRLF, swallowed,
+ * so that "5\r\nhelloXY0\r\n\r\n" or "3\rX..." is one body to it and
+ * something else to a proxy in front (request smuggling). Reads the
+ * framing in the len bytes at s, on from c->ck, as RFC 9112 7.1 has it:
+ * a size in hex, extensions after ';' (or a space, as http-parser takes
+ * it), CRLF, as many bytes of data as the size says, CRLF, and after the
+ * chunk of size 0 the trailer's lines up to an empty one, read as the
+ * head's are. Returns how many bytes it read, up to the body's end; a byte
+ * it refuses is left unread, with the refusal in c->err_*. A bare LF ends
+ * a trailer line as it ends a head line, but not a size line: http-parser
+ * would read it as part of an extension, or refuse it. */
+static size_t chunk_read(conn_t *c, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && c->ck != CK_DONE && c->ck != CK_OFF) {
+        unsigned char ch = (unsigned char)s[i];
+        int v = hex_value(ch);
+        switch (c->ck) {
+        case CK_SIZE_START:
+            if (v < 0) {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its chunk size has a byte that is no hex digit "
+                           "(0x%02x); a chunk starts with its size in hex and CRLF",
+                           c->ck_n, ch);
+                return i;
+            }
+            c->ck_left = (uint64_t)v;
+            c->ck = CK_SIZE;
+            break;
+        case CK_SIZE:
+            if (v >= 0) {
+                /* http-parser's own bound: past it, it refuses the size. */
+                if (c->ck_left > (UINT64_MAX - 16) / 16) {
+                    conn_error(c, 400, "bad_request",
+                               "chunk %u of the body: its chunk size is too large", c->ck_n);
+                    return i;
+                }
+                c->ck_left = c->ck_left * 16 + (uint64_t)v;
+            } else if (ch == ';' || ch == ' ') {
+                c->ck = CK_EXT;
+            } else if (ch == '\r') {
+                c->ck = CK_SIZE_CR;
+            } else if (ch == '\n') {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its size line ends with an LF that no CR "
+                           "precedes; end it with CRLF",
+                           c->ck_n);
+                return i;
+            } else {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its chunk size has a byte that is no hex digit "
+                           "(0x%02x); a chunk starts with its size in hex and CRLF",
+                           c->ck_n, ch);
+                return i;
+            }
+            break;
+        case CK_EXT:
+            if (ch == '\r') {
+                c->ck = CK_SIZE_CR;
+            } else if (ch == '\n') {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its size line ends with an LF that no CR "
+                           "precedes; end it with CRLF",
+                           c->ck_n);
+                return i;
+            } else if (is_ctl(ch) && ch != '\t') {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its size line has a control character (0x%02x) "
+                           "in its extensions",
+                           c->ck_n, ch);
+                return i;
+            }
+            break;
+        case CK_SIZE_CR:
+            if (ch != '\n') {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: its size line has a CR that no LF follows; end "
+                           "it with CRLF",
+                           c->ck_n);
+                return i;
+            }
+            if (c->ck_left > 0) {
+                c->ck = CK_DATA;
+            } else {
+                c->ck = CK_TRAILER;
+                c->eol = EOL_LINE;
+            }
+            break;
+        case CK_DATA: {
+            /* Data is data, CRs and all. */
+            size_t n = len - i;
+            if (n > c->ck_left)
+                n = (size_t)c->ck_left;
+            c->ck_left -= n;
+            i += n;
+            if (c->ck_left == 0)
+                c->ck = CK_DATA_CR;
+            continue;
+        }
+        case CK_DATA_CR:
+        case CK_DATA_LF:
+            if (ch != (c->ck == CK_DATA_CR ? '\r' : '\n')) {
+                conn_error(c, 400, "bad_request",
+                           "chunk %u of the body: the chunk data is not followed by CRLF; send as "
+                           "many bytes as the chunk size says, then CRLF",
+                           c->ck_n);
+                return i;
+            }
+            if (c->ck == CK_DATA_CR) {
+                c->ck = CK_DATA_LF;
+            } else {
+                c->ck = CK_SIZE_START;
+                c->ck_n++;
+            }
+            break;
+        case CK_TRAILER: {
+            bool bare_cr;
+            i += eol_read(c, s + i, len - i, &bare_cr);
+            if (bare_cr) {
+                conn_error(c, 400, "bad_request",
+                           "a line of the chunked body's trailer has a CR that no LF follows; end "
+                           "each line with CRLF");
+                return i;
+            }
+            if (c->eol == EOL_DONE)
+                c->ck = CK_DONE;
+            continue;
+        }
+        case CK_OFF:
+        case CK_DONE:
+            break;
+        }
+        i++;
+    }
+    return i;
 }
 
 static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, const char *bad,
@@ -1709,12 +1873,25 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
             /* The parser has what has been read of the framing before it,
              * and the head up to its end in a call of its own, so that it
              * knows how the body is framed before a byte of it is read.
-             * `read` counts what eol_read has read of this input, with
-             * what it had read ahead of the parser before. */
+             * `read` counts what eol_read or chunk_read have read of this
+             * input, with what they had read ahead of the parser before. */
             size_t read = c->ahead < avail ? c->ahead : avail;
             size_t upto = avail;
             bool bare_cr = false;
-            if (c->eol != EOL_DONE) {
+            if (c->ck != CK_OFF) {
+                read += chunk_read(c, from + read, avail - read);
+                upto = read;
+                if (c->err_status == 0 && upto == 0) {
+                    /* The body has ended where the parser has not seen it
+                     * end. */
+                    conn_error(c, 400, "bad_request", "the end of the chunked body is unclear");
+                }
+                if (c->err_status != 0) {
+                    conn_fail(c, c->err_status, c->err_code, c->err_msg);
+                    off = len;
+                    continue;
+                }
+            } else if (c->eol != EOL_DONE) {
                 read += eol_read(c, from + read, avail - read, &bare_cr);
                 /* With a bare CR, the parser reads up to it, so that the
                  * refusal can name the header it is in (none when the CR
@@ -1735,6 +1912,14 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
             off += n;
             c->ahead = read > n ? read - n : 0;
             enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+            if (c->ahead > 0 && c->eol == EOL_START && c->state != CS_CLOSED &&
+                c->err_status == 0) {
+                /* The parser ended the request before its framing had: the
+                 * next would begin with bytes read as this one's. */
+                conn_fail(c, 400, "bad_request", "the end of the chunked body is unclear");
+                off = len;
+                continue;
+            }
             if (bare_cr && e == HPE_OK && c->state != CS_CLOSED && c->err_status == 0) {
                 bare_cr_refused(c);
                 conn_fail(c, c->err_status, c->err_code, c->err_msg);

@@ -934,6 +934,152 @@ static void a_cr_without_its_lf_in_the_head_gets_400(void **state)
     assert_int_equal(refused_400(fx) - before, 5);
 }
 
+#define CHUNKED_HEAD "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+/* Sends a request in pieces, each in a read of its own, and expects 400
+ * bad_request with `message`, and the connection's end: nothing after the
+ * request is answered. */
+static void expect_400_in_pieces(fx_t *fx, const char *const *pieces, const char *message)
+{
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (size_t i = 0; pieces[i] != NULL; i++) {
+        if (i > 0)
+            sleep_ms(50);
+        cli_sends(c, pieces[i]);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    if (strstr(r.body, message) == NULL)
+        fail_msg("%s: message %s lacks '%s'", pieces[0], r.body, message);
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+}
+
+/* RFC 9112 7.1: a chunk's size line ends with CRLF, and so does its data.
+ * http-parser, built lax, took a CR followed by anything as the size
+ * line's end, swallowing that byte, and any two bytes after the data as
+ * its CRLF: each request below was answered, and the one behind it served,
+ * where a proxy in front may have read the body otherwise. */
+static void a_chunked_body_framed_without_its_crlfs_gets_400(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    /* The X taken for the LF after "13\r", then 0x13 bytes of data. */
+    EXPECT_400(fx, CHUNKED_HEAD "13\rXabcdefghijklmnopqrs\r\n0\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+               "chunk 1 of the body: its size line has a CR that no LF follows");
+    EXPECT_400(fx, CHUNKED_HEAD "5\r\nhelloXY0\r\n\r\nGET /hello HTTP/1.1\r\n\r\n",
+               "chunk 1 of the body: the chunk data is not followed by CRLF");
+    EXPECT_400(fx, CHUNKED_HEAD "5\r\nhello\r\n0\rX\r\nGET /hello HTTP/1.1\r\n\r\n",
+               "chunk 2 of the body: its size line has a CR that no LF follows");
+    /* The same, split across reads at the byte that should be the LF. */
+    static const char *const size_cr[] = {CHUNKED_HEAD "13\r", "Xabcdefghijklmnopqrs\r\n0\r\n\r\n",
+                                          NULL};
+    expect_400_in_pieces(fx, size_cr, "chunk 1 of the body: its size line has a CR");
+    static const char *const data_crlf[] = {CHUNKED_HEAD "5\r\nhello", "XY0\r\n\r\n", NULL};
+    expect_400_in_pieces(fx, data_crlf, "chunk 1 of the body: the chunk data is not followed");
+    static const char *const data_cr[] = {CHUNKED_HEAD "5\r\nhello\r", "Y0\r\n\r\n", NULL};
+    expect_400_in_pieces(fx, data_cr, "chunk 1 of the body: the chunk data is not followed");
+    static const char *const last_cr[] = {CHUNKED_HEAD "5\r\nhello\r\n0\r", "X\r\n", NULL};
+    expect_400_in_pieces(fx, last_cr, "chunk 2 of the body: its size line has a CR");
+    /* The head and the body's start in one read, the CR its last byte. */
+    static const char *const head_and_size[] = {CHUNKED_HEAD "3\r", "Xabc\r\n0\r\n\r\n", NULL};
+    expect_400_in_pieces(fx, head_and_size, "chunk 1 of the body: its size line has a CR");
+    /* The trailer's lines, and the empty line that ends them, as the head's. */
+    EXPECT_400(fx, CHUNKED_HEAD "0\r\n\rXGET /hello HTTP/1.1\r\n\r\n",
+               "a line of the chunked body's trailer has a CR that no LF follows");
+    EXPECT_400(fx, CHUNKED_HEAD "0\r\nT: a\rb\r\n\r\n",
+               "a line of the chunked body's trailer has a CR that no LF follows");
+    /* An LF in an extension would end the line to a proxy, not to
+     * http-parser; after the size, http-parser refuses it. */
+    EXPECT_400(fx, CHUNKED_HEAD "5;a\nhello\r\n0\r\n\r\n",
+               "chunk 1 of the body: its size line ends with an LF that no CR precedes");
+    EXPECT_400(fx, CHUNKED_HEAD "5\nhello\r\n0\r\n\r\n",
+               "chunk 1 of the body: its size line ends with an LF that no CR precedes");
+    EXPECT_400(fx, CHUNKED_HEAD "5;a\x01\r\nhello\r\n0\r\n\r\n",
+               "chunk 1 of the body: its size line has a control character (0x01)");
+    EXPECT_400(fx, CHUNKED_HEAD "5\r\nhello\r\nz\r\n", "chunk 2 of the body: its chunk size");
+    EXPECT_400(fx, CHUNKED_HEAD "10000000000000000\r\n", "its chunk size is too large");
+    /* Sent a byte at a time, the size line's bare CR is refused all the
+     * same. */
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const char *req = CHUNKED_HEAD "2\r\nab\r\n3\rXabc\r\n0\r\n\r\n";
+    for (size_t i = 0; req[i] != '\0'; i++) {
+        cli_send(c, req + i, 1);
+        if (i % 4 == 0)
+            sleep_ms(1);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    assert_non_null(strstr(r.body, "chunk 2 of the body: its size line has a CR"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    assert_int_equal(refused_400(fx) - before, 16);
+}
+
+/* What RFC 9112 7.1 allows is taken as before: extensions after ';' or a
+ * space, CRs and LFs inside the data, a trailer, a bare LF ending a
+ * trailer line, and the requests behind the body. */
+static void a_well_framed_chunked_body_is_taken_and_the_next_request_served(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, "POST /echo?n=1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Test: ext\r\n\r\n"
+                 "3;name=value;x\r\na\rb\r\n4 ;y\r\n\r\n\r\r\r\n0;last=1\r\nTrailer-One: x\r\n"
+                 "Trailer-Two: y\n\n"
+                 "GET /echo?n=2 HTTP/1.1\r\nX-Test: behind\r\n\r\n"
+                 "POST /echo?n=3 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "A\r\n0123456789\r\n0\r\n\n"
+                 "POST /echo?n=4 HTTP/1.1\r\nContent-Length: 5\r\n\r\n5\r\n\rX");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=1 body=7:a\rb\r\n\r\r x=ext");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "GET /echo ?n=2 body=0: x=behind");
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=3 body=10:0123456789 x=-");
+    resp_free(&r);
+    /* A Content-Length body is data whatever it holds. */
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=4 body=5:5\r\n\rX x=-");
+    resp_free(&r);
+
+    /* The same body a byte at a time, and then a request behind it. */
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const char *req = "POST /echo?n=5 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "3;name=value;x\r\na\rb\r\n4 ;y\r\n\r\n\r\r\r\n0;last=1\r\nTrailer-One: x\r\n"
+                      "Trailer-Two: y\n\n";
+    for (size_t i = 0; req[i] != '\0'; i++) {
+        cli_send(c, req + i, 1);
+        if (i % 4 == 0)
+            sleep_ms(1);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=5 body=7:a\rb\r\n\r\r x=-");
+    resp_free(&r);
+    roundtrip(c, "GET /echo?n=6 HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "GET /echo ?n=6 body=0: x=-");
+    resp_free(&r);
+    cli_free(c);
+    assert_int_equal(refused_400(fx) - before, 0);
+}
+
 /* The request target is held to the same: http-parser refuses most
  * control characters there, but lets a tab and a form feed by. */
 static void control_characters_in_the_target_get_400(void **state)
@@ -1478,6 +1624,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_the_target_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(a_cr_without_its_lf_in_the_head_gets_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_chunked_body_framed_without_its_crlfs_gets_400, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            a_well_framed_chunked_body_is_taken_and_the_next_request_served, setup, teardown),
         cmocka_unit_test_setup_teardown(expect_100_continue_is_answered_before_the_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(path_and_query_are_decoded, setup, teardown),

@@ -401,6 +401,49 @@ static void requests_right_behind_a_streamed_body_are_answered_in_order(void **s
     }
 }
 
+/* A chunked body streamed to a handler is held to its framing as any:
+ * read at once or after the handler has waited (the server then has
+ * the head's last byte read ahead of the parser), its data, CRs and all,
+ * arrives whole with the request behind it answered, and a size line
+ * with a CR that no LF follows is refused with 400. */
+static void a_streamed_chunked_body_is_held_to_its_framing(void **state)
+{
+    fx_t *fx = *state;
+    static const char *const first[] = {"/up/count", "/up/late"};
+    for (size_t i = 0; i < 2; i++) {
+        char req[512], all[4096], out[512], want[128];
+        int fd = cli_connect(fx);
+        snprintf(req, sizeof req,
+                 "POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "3;x=y\r\na\rb\r\n2\r\n\r\n\r\n0\r\nT: 1\r\n\r\n"
+                 "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                 first[i]);
+        send_str(fd, req);
+        size_t len = 0;
+        ssize_t n;
+        while (len < sizeof all - 1 && (n = recv(fd, all + len, sizeof all - 1 - len, 0)) > 0)
+            len += (size_t)n;
+        all[len] = '\0';
+        close(fd);
+        const char *p = all;
+        snprintf(want, sizeof want, "total=5 sum=%u status=0", checksum("a\rb\r\n", 5));
+        assert_non_null(p = strstr(p, want));
+        assert_non_null(p = strstr(p, "HTTP/1.1 200 "));
+        assert_non_null(strstr(p, "hello"));
+
+        fd = cli_connect(fx);
+        snprintf(req, sizeof req,
+                 "POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "3\rXabc\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n",
+                 first[i]);
+        send_str(fd, req);
+        assert_int_equal(read_response(fd, out, sizeof out), 400);
+        assert_non_null(strstr(out, "chunk 1 of the body: its size line has a CR that no LF"));
+        assert_true(recv(fd, out, sizeof out, 0) <= 0);
+        close(fd);
+    }
+}
+
 /* While the handler has paused the body, on_data is never called; the
  * body still arrives whole once it resumes. */
 static void a_paused_body_delivers_nothing_until_resumed(void **state)
@@ -559,6 +602,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(chunked_and_whole_bodies_are_delivered, setup, teardown),
         cmocka_unit_test_setup_teardown(requests_right_behind_a_streamed_body_are_answered_in_order,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_streamed_chunked_body_is_held_to_its_framing, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_paused_body_delivers_nothing_until_resumed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(continue_comes_when_the_handler_starts_reading, setup,
