@@ -1902,9 +1902,15 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                 else if (c->eol == EOL_DONE)
                     upto = read;
             } else if (!c->head_done) {
-                /* The head has ended where the parser has not seen it end:
-                 * what follows could be read as two different things. */
-                conn_fail(c, 400, "bad_request", "the end of the request's head is unclear");
+                /* The head has ended, at an empty line, where the parser
+                 * reads on: http-parser, built lax, takes any four bytes
+                 * for the "TTP/" of "HTTP/1.1", so that "GET / H\r\n\r\n1.1"
+                 * is a request line to it that a proxy would have ended
+                 * before the "1.1", taken as the next request's start. */
+                conn_fail(c, 400, "bad_request",
+                          "the request's head has an empty line where the parser reads on "
+                          "(a request line not ending with HTTP/1.1?); send \"METHOD target "
+                          "HTTP/1.1\", the headers, and an empty line");
                 off = len;
                 continue;
             }
