@@ -13,12 +13,19 @@
 #include <string.h>
 #include "buf.h"
 #include "config.h"
+#include "json-strict.h"
 #include "timefmt.h"
 
 /* The longest refusal of one option, and the most of it that the words
  * around a hint (set_hint) take besides the key and the plugin's name. */
 #define PROBLEM_MAX 400
 #define HINT_TEXT_MAX 160
+/* The most of an option's help that a refusal of its value quotes, and
+ * the room its note takes with the key and the words around it. */
+#define HELP_SHOWN_MAX 100
+#define HELP_NOTE_MAX (HELP_SHOWN_MAX + 96)
+/* The most of the first problem that the message of several keeps. */
+#define SUMMARY_KEEP 460
 
 const char *pt_plugin_option_type_name(ptrack_option_type_t t)
 {
@@ -122,6 +129,42 @@ const char *pt_plugin_option_expected(ptrack_option_type_t t)
     return "?";
 }
 
+/* The largest integer an INT option holds either way: options are kept
+ * as JSON numbers, which are exact up to 2^53. */
+#define OPTION_INT_MAX 9007199254740992.0
+
+/* What a refused value v of an option of type t is, for "must be ...,
+ * not <given>": its JSON type, or, where that alone would not say what
+ * is wrong ("must be an integer, not a number"), the value itself (1.5),
+ * with the limit it passes, or the element of a list that is no string. */
+static void value_given(ptrack_option_type_t t, const cJSON *v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", pt_json_type_name(v));
+    if (t == PTRACK_OPT_INT && cJSON_IsNumber(v)) {
+        /* As few digits as read back as the value: 0.1, not 0.10000000000000001. */
+        char num[32];
+        snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+        if (strtod(num, NULL) != v->valuedouble)
+            snprintf(num, sizeof(num), "%.17g", v->valuedouble);
+        if (fabs(v->valuedouble) > OPTION_INT_MAX && v->valuedouble == floor(v->valuedouble))
+            snprintf(buf, size, "%s (an option's integer is at most %.0f either way)", num,
+                     OPTION_INT_MAX);
+        else
+            snprintf(buf, size, "%s", num);
+    } else if (t == PTRACK_OPT_STRINGS && cJSON_IsArray(v)) {
+        const cJSON *e;
+        int i = 0;
+        cJSON_ArrayForEach(e, v)
+        {
+            if (!cJSON_IsString(e)) {
+                snprintf(buf, size, "an array with %s at [%d]", pt_json_type_name(e), i);
+                return;
+            }
+            i++;
+        }
+    }
+}
+
 static bool value_ok(ptrack_option_type_t t, const cJSON *v)
 {
     switch (t) {
@@ -129,7 +172,7 @@ static bool value_ok(ptrack_option_type_t t, const cJSON *v)
         return cJSON_IsString(v);
     case PTRACK_OPT_INT:
         return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-               fabs(v->valuedouble) <= 9007199254740992.0;
+               fabs(v->valuedouble) <= OPTION_INT_MAX;
     case PTRACK_OPT_BOOL:
         return cJSON_IsBool(v);
     case PTRACK_OPT_DURATION:
@@ -145,18 +188,40 @@ static bool value_ok(ptrack_option_type_t t, const cJSON *v)
     return false;
 }
 
-/* Adds one option problem: the first one becomes the message, every one a
- * field, so that a client sees all of them at once. */
-static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void option_problem(pt_error_t *err, int *n, const char *key, const char *fmt, ...)
+/* The help of option o as a refusal of its value quotes it, " (retries:
+ * how often to try)", into buf: at most HELP_SHOWN_MAX bytes of it, cut
+ * on a character's boundary; "" when o is NULL or has no help. */
+static void help_note(const ptrack_option_t *o, char *buf, size_t size)
 {
-    char msg[PROBLEM_MAX], field[96];
+    buf[0] = '\0';
+    if (!o || !o->help || !o->help[0])
+        return;
+    size_t n = strlen(o->help);
+    if (n > HELP_SHOWN_MAX)
+        n = pt_utf8_floor(o->help, HELP_SHOWN_MAX);
+    snprintf(buf, size, " (%.80s: %.*s%s)", o->key, (int)n, o->help,
+             n < strlen(o->help) ? "…" : "");
+}
+
+/* Adds one option problem: the first one becomes the message, every one a
+ * field, so that a client sees all of them at once. With `o`, the option
+ * whose value was refused, the message ends with its help (help_note), as
+ * the plugin header promises, so that whoever wrote the value learns what
+ * the option is for and not only its type. */
+static void option_problem(pt_error_t *err, int *n, const char *key, const ptrack_option_t *o,
+                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void option_problem(pt_error_t *err, int *n, const char *key, const ptrack_option_t *o,
+                           const char *fmt, ...)
+{
+    char msg[PROBLEM_MAX + HELP_NOTE_MAX], field[96], help[HELP_NOTE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    int len = vsnprintf(msg, PROBLEM_MAX, fmt, ap);
     va_end(ap);
+    help_note(o, help, sizeof(help));
+    if (len >= 0 && (size_t)len < PROBLEM_MAX)
+        snprintf(msg + len, sizeof(msg) - (size_t)len, "%s", help);
     snprintf(field, sizeof(field), "config.%.80s", key);
     if ((*n)++ == 0)
         pt_error_set(err, PT_EVALIDATION, "%s", msg);
@@ -202,14 +267,14 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_init(&json);
     pt_buf_init(&word);
     if (set_hint(d, o, text, list, &json, &word))
-        option_problem(err, problems, o->key,
+        option_problem(err, problems, o->key, o,
                        "option \"%s\" of %s must be %s, not %s (%s: %s; with ptrack plugins load, "
                        "--set %s)",
                        o->key, d->name, pt_plugin_option_expected(o->type), given, advice,
                        json.data, word.data);
     else
-        option_problem(err, problems, o->key, "option \"%s\" of %s must be %s, not %s (%s)", o->key,
-                       d->name, pt_plugin_option_expected(o->type), given, fallback);
+        option_problem(err, problems, o->key, o, "option \"%s\" of %s must be %s, not %s (%s)",
+                       o->key, d->name, pt_plugin_option_expected(o->type), given, fallback);
     pt_buf_free(&json);
     pt_buf_free(&word);
 }
@@ -248,18 +313,18 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             o++;
         if (!o || !o->key) {
             if (list[0])
-                option_problem(err, &problems, v->string,
+                option_problem(err, &problems, v->string, NULL,
                                "option \"%s\" is not an option of %s (its options: %s)", v->string,
                                d->name, list);
             else
-                option_problem(err, &problems, v->string,
+                option_problem(err, &problems, v->string, NULL,
                                "option \"%s\" is not an option of %s (it has no options)",
                                v->string, d->name);
             continue;
         }
         if (!value_ok(o->type, v)) {
             if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
-                option_problem(err, &problems, v->string,
+                option_problem(err, &problems, v->string, o,
                                "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
                                pt_plugin_option_expected(o->type), v->valuestring);
             else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
@@ -278,10 +343,13 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                 /* One value where a list is wanted: how to write it. */
                 hint_problem(err, &problems, d, o, "a string", v->valuestring, true,
                              "a list of one", "a list of one: the string in [ and ]");
-            else
-                option_problem(err, &problems, v->string, "option \"%s\" of %s must be %s, not %s",
-                               o->key, d->name, pt_plugin_option_expected(o->type),
-                               pt_json_type_name(v));
+            else {
+                char given[96];
+                value_given(o->type, v, given, sizeof(given));
+                option_problem(err, &problems, v->string, o,
+                               "option \"%s\" of %s must be %s, not %s", o->key, d->name,
+                               pt_plugin_option_expected(o->type), given);
+            }
             continue;
         }
         cJSON *copy = cJSON_Duplicate(v, true);
@@ -297,8 +365,8 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             cJSON_GetObjectItemCaseSensitive(config, o->key))
             continue;
         if (o->required) {
-            option_problem(err, &problems, o->key, "option \"%s\" of %s is required%s%s%s", o->key,
-                           d->name, o->help ? " (" : "", o->help ? o->help : "",
+            option_problem(err, &problems, o->key, NULL, "option \"%s\" of %s is required%s%s%s",
+                           o->key, d->name, o->help ? " (" : "", o->help ? o->help : "",
                            o->help ? ")" : "");
             continue;
         }
@@ -309,8 +377,10 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
     if (problems > 1) {
         char first[sizeof(err->message)];
         snprintf(first, sizeof(first), "%s", err->message);
-        pt_error_set(err, PT_EVALIDATION, "%.400s (and %d more problems with the options)", first,
-                     problems - 1);
+        /* Room for the count, whatever the first problem's help took. */
+        size_t keep = strlen(first) < SUMMARY_KEEP ? strlen(first) : SUMMARY_KEEP;
+        pt_error_set(err, PT_EVALIDATION, "%.*s (and %d more problems with the options)",
+                     (int)pt_utf8_floor(first, keep), first, problems - 1);
     }
     if (problems) {
         cJSON_Delete(out);

@@ -607,7 +607,7 @@ static void option_refusals_name_the_option(void **state)
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"retries\":1.5}}"),
-                   PT_EVALIDATION, "must be an integer, not a number");
+                   PT_EVALIDATION, "must be an integer, not 1.5");
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":7}}"),
@@ -629,7 +629,8 @@ static void option_refusals_name_the_option(void **state)
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
                            "\"config\":{\"url\":\"u\",\"tags\":[\"a\",1]}}"),
-                   PT_EVALIDATION, "must be an array of strings, not an array");
+                   PT_EVALIDATION,
+                   "must be an array of strings, not an array with a number at [1]");
     /* Several problems: the first is the message, every one a field. */
     assert_refused(f,
                    load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
@@ -637,6 +638,82 @@ static void option_refusals_name_the_option(void **state)
                    PT_EVALIDATION, "(and 2 more problems with the options)");
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->err.details, "fields")),
                      3);
+}
+
+/* A refused value is quoted with the option's help, as the plugin header
+ * and docs/plugins.md promise: the operator who wrote it learns what the
+ * option is for, not only what type it has. */
+static void a_refused_value_is_quoted_with_the_options_help(void **state)
+{
+    fx_t *f = *state;
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":\"3\"}}"),
+                   PT_EVALIDATION,
+                   "option \"retries\" of good_options must be an integer, not a string "
+                   "(retries: how often to try)");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"timeout\":\"soon\"}}"),
+                   PT_EVALIDATION, "not \"soon\" (timeout: how long to wait)");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"verbose\":\"yes\"}}"),
+                   PT_EVALIDATION, "must be true or false, not a string (verbose: log more)");
+    /* After a hint to paste, whole. */
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":7}}"),
+                   PT_EVALIDATION, "--set 'url=\"7\"') (url: where to send things)");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"tags\":\"a\"}}"),
+                   PT_EVALIDATION, "--set 'tags=[\"a\"]') (tags: labels)");
+    /* Every problem's field carries it too. */
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":\"x\",\"verbose\":1}}"),
+                   PT_EVALIDATION, "(and 1 more problems with the options)");
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(f->err.details, "fields");
+    const cJSON *second = cJSON_GetArrayItem(fields, 1);
+    const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(second, "message"));
+    assert_non_null(msg);
+    if (!strstr(msg, "(verbose: log more)"))
+        fail_msg("field message \"%s\" lacks the help", msg);
+}
+
+/* A refused value says what is wrong with it where its JSON type alone
+ * does not: a list with one element that is no string, a number with a
+ * fraction, or an integer too large for an option (JSON numbers are
+ * exact to 2^53, and the host keeps options as JSON). */
+static void a_refused_value_says_what_is_wrong_with_it(void **state)
+{
+    fx_t *f = *state;
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"tags\":[\"a\",1]}}"),
+                   PT_EVALIDATION,
+                   "option \"tags\" of good_options must be an array of strings, not an array "
+                   "with a number at [1]");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"tags\":[\"a\",\"b\",null]}}"),
+                   PT_EVALIDATION, "not an array with null at [2]");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":1.5}}"),
+                   PT_EVALIDATION,
+                   "option \"retries\" of good_options must be an integer, not 1.5");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\","
+                           "\"config\":{\"url\":\"u\",\"retries\":99999999999999999999}}"),
+                   PT_EVALIDATION,
+                   "must be an integer, not 1e+20 (an option's integer is at most "
+                   "9007199254740992 either way)");
+    /* 2^53 itself is taken. */
+    assert_int_equal(load(f, "{\"instance\":\"big\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"u\",\"retries\":-9007199254740992}}"),
+                     PT_OK);
 }
 
 /* The hint for one string where a list is wanted is a --set argument
@@ -664,7 +741,10 @@ static void a_list_hint_can_be_pasted_into_a_shell(void **state)
     assert_non_null(set);
     set += strlen("--set ");
     char cmd[600];
-    snprintf(cmd, sizeof(cmd), "printf '%%s' %.*s", (int)(strrchr(set, ')') - set), set);
+    /* The word ends before the ')' that the option's help follows. */
+    const char *end = strstr(set, ") (tags: labels)");
+    assert_non_null(end);
+    snprintf(cmd, sizeof(cmd), "printf '%%s' %.*s", (int)(end - set), set);
     FILE *sh = popen(cmd, "r");
     assert_non_null(sh);
     char got[600];
@@ -942,6 +1022,10 @@ int main(void)
     snprintf(fixtures, sizeof(fixtures), "%s/plugins", dirname(exe));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_refused_value_is_quoted_with_the_options_help, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_refused_value_says_what_is_wrong_with_it, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_reload_judges_the_file_by_content_and_by_what_a_load_refuses, setup, teardown),
