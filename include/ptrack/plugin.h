@@ -101,10 +101,11 @@ enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LO
  * A plugin declares its options as a table; the host checks each instance's
  * `config` object against it before create(), GET /v1/plugins (`ptrack
  * plugins list --json`) shows it as help, and a refused option is quoted
- * with its help. The table ends with a row whose key is NULL. The key
- * "events" is reserved for the host (a notifier instance's event filter,
- * which the host applies before deliver()): a plugin whose table declares
- * it is refused at load. */
+ * with its help. The table ends with a row whose key is NULL:
+ * {NULL, 0, 0, NULL, NULL} in C, {} in C++ (where a 0 is no
+ * ptrack_option_type_t). The key "events" is reserved for the host (a
+ * notifier instance's event filter, which the host applies before
+ * deliver()): a plugin whose table declares it is refused at load. */
 
 typedef enum {
     PTRACK_OPT_STRING = 1,   /* a JSON string */
