@@ -333,10 +333,13 @@ typedef struct ptrack_host {
 
     /* Exporter: writes output bytes, streamed to the client. Blocks while
      * the client is slower than the exporter (back-pressure). Returns
-     * PTRACK_OK or PTRACK_ECANCELED; PTRACK_EINVAL before export_begin has
+     * PTRACK_OK, PTRACK_ECANCELED, or PTRACK_ENOMEM when ptrackd has no
+     * memory for the bytes; PTRACK_EINVAL before export_begin has
      * succeeded, which fails the export whatever export() then returns (the
-     * output would not be whole). Ownership: buf is copied. Thread: the
-     * job's. */
+     * output would not be whole). Return what it returned: export()'s
+     * PTRACK_ENOMEM is answered 503 storage_error, where a PTRACK_ECANCELED
+     * of no cancel is a plugin's bug (500 plugin_error). Ownership: buf is
+     * copied. Thread: the job's. */
     int (*job_write)(ptrack_job_t *job, const void *buf, size_t len);
 
     /* Sets the reason for the error the plugin's import() or export() is
