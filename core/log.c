@@ -146,13 +146,26 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
     }
 
     /* One call, one line: a newline or other control character inside the
-     * message (say, from a client's request path) would otherwise start a
-     * line that looks like a log entry of its own. Tabs are kept. */
+     * message (say, from a client's request path or a token's name) would
+     * otherwise start a line that looks like a log entry of its own. C0
+     * controls and DEL become a space, and so does a C1 control (U+0080 to
+     * U+009F, the two bytes C2 80 to C2 9F), which a terminal may act on:
+     * U+0085 is a line break (NEL) to some readers, U+009B starts an
+     * escape sequence (CSI). Tabs are kept. */
+    size_t kept = o;
     for (size_t i = o; i < o + msg_len; i++) {
         unsigned char ch = (unsigned char)line[i];
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-            line[i] = ' ';
+        if (ch == 0xC2 && i + 1 < o + msg_len && (unsigned char)line[i + 1] >= 0x80 &&
+            (unsigned char)line[i + 1] <= 0x9F) {
+            line[kept++] = ' ';
+            i++;
+        } else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+            line[kept++] = ' ';
+        } else {
+            line[kept++] = (char)ch;
+        }
     }
+    msg_len = kept - o;
     if (atomic_load_explicit(&log_to_syslog, memory_order_relaxed)) {
         static const int priorities[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
         line[o + msg_len] = '\0';

@@ -171,6 +171,28 @@ static void a_message_stays_on_one_line(void **state)
     free(out);
 }
 
+static void a_c1_control_is_blanked_too(void **state)
+{
+    /* U+0085 (NEL) breaks a line for some readers, U+009B (CSI) starts a
+     * terminal's escape sequence: in UTF-8, C2 85 and C2 9B. Each becomes
+     * one space; the Chinese around them, whose bytes are no controls, is
+     * kept. */
+    pt_info("root made token \"%s\" (role viewer)", "a\xc2\x85"
+                                                    "b\xc2\x9b"
+                                                    "2J议\xc2\xa0"
+                                                    "c");
+    size_t len;
+    char *out = captured(state, &len);
+    assert_ptr_equal(strchr(out, '\n'), out + len - 1);
+    assert_null(strstr(out, "\xc2\x85"));
+    assert_null(strstr(out, "\xc2\x9b"));
+    /* U+00A0 (C2 A0) is no control and is kept. */
+    assert_non_null(strstr(out, "root made token \"a b 2J议\xc2\xa0"
+                                "c\" (role viewer)\n"));
+    assert_true(pt_utf8_valid(out, len));
+    free(out);
+}
+
 static void a_long_message_is_cut_on_a_character_boundary(void **state)
 {
     /* 3000 three-byte characters: far over one line's 4096 bytes. */
@@ -320,6 +342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lines_below_the_level_are_dropped, capture_start,
                                         capture_stop),
         cmocka_unit_test_setup_teardown(a_message_stays_on_one_line, capture_start, capture_stop),
+        cmocka_unit_test_setup_teardown(a_c1_control_is_blanked_too, capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(a_long_message_is_cut_on_a_character_boundary,
                                         capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(logging_keeps_errno, capture_start, capture_stop),
