@@ -500,11 +500,26 @@ static void on_created(pt_write_t *w)
 
 /* A name is what the history shows as the actor: 1 to 64 characters of
  * printable text, without '/' (it is a path segment). */
+/* Whether s holds a control character: C0 (U+0000-U+001F), DEL, or a C1
+ * control (U+0080-U+009F, the bytes C2 80 to C2 9F), which no one types
+ * and which a terminal or a log reader may act on (U+0085 is a line break
+ * to some). A token's name, unit and person are shown in the history, in
+ * tables and in the log, so none may hold one. */
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+            return true;
+    return false;
+}
+
 static bool name_ok(const char *s)
 {
     size_t chars = 0;
+    if (has_control(s))
+        return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '/')
+        if (*p == '/')
             return false;
         chars += (*p & 0xc0) != 0x80;
     }
@@ -527,6 +542,13 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
         strlen(v->valuestring) > PT_ID_BINDING_MAX) {
         pt_error_add_field(err, key, "must be a non-empty string of at most %d bytes",
                            PT_ID_BINDING_MAX);
+        return NULL;
+    }
+    /* The name's own message says this too, with its other rules. */
+    if (strcmp(key, "name") != 0 && has_control(v->valuestring)) {
+        pt_error_add_field(err, key,
+                           "must not contain control characters (U+0000-U+001F, "
+                           "U+007F-U+009F)");
         return NULL;
     }
     return v->valuestring;
@@ -569,7 +591,7 @@ static void create_token(pt_call_t *call)
     else if (name && !name_ok(name))
         pt_error_add_field(&err, "name",
                            "must be 1 to 64 characters, not blank, without "
-                           "control characters or '/'");
+                           "control characters (U+0000-U+001F, U+007F-U+009F) or '/'");
     if (!role_s && !given(body, "role"))
         pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
     else if (role_s && pt_role_parse(role_s, &role) != 0)

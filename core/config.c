@@ -1250,7 +1250,7 @@ int pt_config_plugin_entry_check(const cJSON *e, char *field, size_t fsize, char
                              v ? "expected the plugin file, such as \"notify_webhook.so\""
                                : "is required: the plugin file, such as \"notify_webhook.so\"");
     for (const unsigned char *p = (const unsigned char *)v->valuestring; *p != '\0'; p++)
-        if (*p < 0x20 || *p == 0x7f)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
             return entry_problem(field, fsize, why, wsize, "path",
                                  "must not contain control characters");
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(e, "config");
