@@ -732,12 +732,13 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
         if (!cJSON_IsString(v))
             return fail(ld, path, "expected a duration such as \"90d\" or \"10s\", got %s",
                         pt_json_type_name(v));
-        if (pt_duration_parse(v->valuestring, &ms) != 0)
+        int prc = pt_duration_parse(v->valuestring, &ms);
+        if (prc == -1)
             return fail(ld, path, "%s is not a duration (use <number><unit>, units ms s m h d)",
                         show(v, shown, sizeof(shown)));
-        if (ms <= 0)
+        if (prc == 0 && ms <= 0)
             return fail(ld, path, "%s must be longer than zero", show(v, shown, sizeof(shown)));
-        if (ms > PT_DURATION_MAX_MS)
+        if (prc != 0 || ms > PT_DURATION_MAX_MS)
             return fail(ld, path, "%s is too long (at most 36500d)", show(v, shown, sizeof(shown)));
         if (k->kind == K_DURATION)
             memcpy(slot, &ms, sizeof(ms));

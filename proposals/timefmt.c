@@ -203,15 +203,20 @@ int pt_duration_parse(const char *s, int64_t *ms)
      * refused rather than guessed at; write "36h"). */
     if (*p < '0' || *p > '9')
         return -1;
+    /* A number too big to hold is read to its end all the same, so that
+     * "9999999999999d" is told from "90x": the first is a duration, only
+     * too long for any use, and its message must say that. */
+    bool too_big = false;
     for (; *p >= '0' && *p <= '9'; p++) {
-        if (n > (INT64_MAX - (*p - '0')) / 10)
-            return -1;
-        n = n * 10 + (*p - '0');
+        if (too_big || n > (INT64_MAX - (*p - '0')) / 10)
+            too_big = true;
+        else
+            n = n * 10 + (*p - '0');
     }
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(p, units[i].unit) == 0) {
-            if (n > INT64_MAX / units[i].ms)
-                return -1;
+            if (too_big || n > INT64_MAX / units[i].ms)
+                return -2;
             *ms = n * units[i].ms;
             return 0;
         }

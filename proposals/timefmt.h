@@ -16,7 +16,10 @@ char *pt_time_format(int64_t ms, char *buf, size_t len);
 /* Parses RFC 3339 ("2026-11-28T16:21:55Z", fractions, "+08:00" offsets, and a
  * bare date "2026-11-28" as midnight UTC). Returns 0 or -1. */
 int pt_time_parse(const char *s, int64_t *ms);
-/* Parses a duration "<number><unit>", units ms s m h d ("90d", "4s"). */
+/* Parses a duration "<number><unit>", units ms s m h d ("90d", "4s").
+ * Returns 0; -1 when s is not of that form; -2 when it is, but is too long
+ * for int64 milliseconds ("9999999999999d"), which *ms is then not set
+ * to. */
 int pt_duration_parse(const char *s, int64_t *ms);
 /* The longest duration a config or a plugin's option may give: a century
  * is past any deadline or timeout, and keeps every time computed from one

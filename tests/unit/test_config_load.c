@@ -378,6 +378,10 @@ static const struct {
      "deadlines.reply: \"36501d\" is too long (at most 36500d)"},
     {"{\"limits\": {\"idle_timeout\": \"106751991167d\"}}",
      "limits.idle_timeout: \"106751991167d\" is too long (at most 36500d)"},
+    {"{\"deadlines\": {\"reply\": \"9999999999999d\"}}",
+     "deadlines.reply: \"9999999999999d\" is too long (at most 36500d)"},
+    {"{\"limits\": {\"header_timeout\": \"99999999999999999999ms\"}}",
+     "limits.header_timeout: \"99999999999999999999ms\" is too long (at most 36500d)"},
     {"{\"deadlines\": {\"remind_before\": \"7 d\"}}",
      "deadlines.remind_before: \"7 d\" is not a duration"},
     {"{\"deadlines\": {\"Reply\": \"1d\"}}", "config: unknown key \"deadlines.Reply\" (known keys "

@@ -123,8 +123,7 @@ static void durations_reject_garbage_negatives_and_overflow(void **state)
                                       "90 d",
                                       "90days",
                                       "1w",
-                                      "9223372036854775807d",
-                                      "99999999999999999999ms"};
+                                      "99999999999999999999x"};
     int64_t ms;
 
     (void)state;
@@ -136,6 +135,23 @@ static void durations_reject_garbage_negatives_and_overflow(void **state)
     assert_int_equal(ms, INT64_MAX);
 }
 
+static void durations_too_long_to_hold_are_told_from_garbage(void **state)
+{
+    /* Well formed, but past int64 milliseconds: -2, so that a message
+     * can say "too long" rather than "not a duration". */
+    static const char *const big[] = {"9223372036854775807d", "9223372036854775808ms",
+                                      "99999999999999999999ms", "9999999999999d",
+                                      "106751991168d"};
+    (void)state;
+    for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+        int64_t ms = 42;
+        int rc = pt_duration_parse(big[i], &ms);
+        if (rc != -2)
+            fail_msg("\"%s\" gave %d, not -2", big[i], rc);
+        assert_int_equal(ms, 42);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +161,7 @@ int main(void)
         cmocka_unit_test(parse_rejects_garbage_and_impossible_dates),
         cmocka_unit_test(durations_take_each_unit),
         cmocka_unit_test(durations_reject_garbage_negatives_and_overflow),
+        cmocka_unit_test(durations_too_long_to_hold_are_told_from_garbage),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
