@@ -105,16 +105,20 @@ int pt_size_parse(const char *s, size_t *out)
      * fraction are all refused rather than half understood. */
     if (s == NULL || *p < '0' || *p > '9')
         return -1;
+    /* A number too big to hold is read to its end, so that it is told
+     * (-2) from text that is no size at all (-1). */
+    bool too_big = false;
     for (; *p >= '0' && *p <= '9'; p++) {
         size_t d = (size_t)(*p - '0');
-        if (n > (SIZE_MAX - d) / 10)
-            return -1;
-        n = n * 10 + d;
+        if (too_big || n > (SIZE_MAX - d) / 10)
+            too_big = true;
+        else
+            n = n * 10 + d;
     }
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         if (strcmp(p, units[i].suffix) == 0) {
-            if (n > SIZE_MAX / units[i].factor)
-                return -1;
+            if (too_big || n > SIZE_MAX / units[i].factor)
+                return -2;
             *out = n * units[i].factor;
             return 0;
         }
@@ -750,22 +754,33 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
     }
 
     case K_SIZE: {
+        /* The largest size, whatever its form: a JSON number holds a
+         * whole number exactly only below 2^53, and "18446744073709551615"
+         * must not pass where 18446744073709551615 is refused. No buffer
+         * comes near it. */
+        const double size_max = 9007199254740991.0;
         size_t bytes;
         if (cJSON_IsNumber(v)) {
-            /* A bare number is a count of bytes; it must be a whole number
-             * that a size_t holds exactly. */
+            /* A bare number is a count of bytes; it must be a whole
+             * number. */
             double d = v->valuedouble;
-            if (!(d >= 0 && d < 9007199254740992.0 && d < (double)SIZE_MAX) ||
-                d != (double)(size_t)d)
+            if (d >= 0 && (d > size_max || d >= (double)SIZE_MAX))
+                return fail(ld, path, "%s is too big (at most %.0f bytes)",
+                            show(v, shown, sizeof(shown)), size_max);
+            if (!(d >= 0) || d != (double)(size_t)d)
                 return fail(ld, path, "%s is not a size (use a whole number of bytes)",
                             show(v, shown, sizeof(shown)));
             bytes = (size_t)d;
         } else if (cJSON_IsString(v)) {
-            if (pt_size_parse(v->valuestring, &bytes) != 0)
+            int prc = pt_size_parse(v->valuestring, &bytes);
+            if (prc == -1)
                 return fail(ld, path,
                             "%s is not a size (use bytes or <number><unit>, units B KiB MiB "
                             "GiB KB MB GB)",
                             show(v, shown, sizeof(shown)));
+            if (prc != 0 || (double)bytes > size_max)
+                return fail(ld, path, "%s is too big (at most %.0f bytes)",
+                            show(v, shown, sizeof(shown)), size_max);
         } else {
             return fail(ld, path, "expected a size such as \"1MiB\" or a number of bytes, got %s",
                         pt_json_type_name(v));

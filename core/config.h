@@ -124,7 +124,8 @@ int pt_config_plugin_entry_check(const cJSON *entry, char *field, size_t fsize, 
  * localhost). */
 bool pt_listen_is_loopback(const char *hostport);
 
-/* Parses "1MiB", "512KiB", "16384", "2MB" into bytes. Returns 0 or -1. */
+/* Parses "1MiB", "512KiB", "16384", "2MB" into bytes. Returns 0; -1 when
+ * s is not a size; -2 when it is, but is more than a size_t holds. */
 int pt_size_parse(const char *s, size_t *out);
 
 #endif

@@ -75,6 +75,11 @@ static void sizes_refuse_signs_fractions_garbage_and_overflow(void **state)
     }
     size_t got;
     assert_int_equal(pt_size_parse(NULL, &got), -1);
+    /* Too big to hold is told from no size at all. */
+    assert_int_equal(pt_size_parse("18446744073709551616", &got), -2);
+    assert_int_equal(pt_size_parse("17179869184GiB", &got), -2);
+    assert_int_equal(pt_size_parse("99999999999999999999999999B", &got), -2);
+    assert_int_equal(pt_size_parse("99999999999999999999999999XB", &got), -1);
 }
 
 static void roles_parse_and_name_each_other(void **state)

@@ -140,8 +140,7 @@ static void durations_too_long_to_hold_are_told_from_garbage(void **state)
     /* Well formed, but past int64 milliseconds: -2, so that a message
      * can say "too long" rather than "not a duration". */
     static const char *const big[] = {"9223372036854775807d", "9223372036854775808ms",
-                                      "99999999999999999999ms", "9999999999999d",
-                                      "106751991168d"};
+                                      "99999999999999999999ms", "9999999999999d", "106751991168d"};
     (void)state;
     for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
         int64_t ms = 42;
