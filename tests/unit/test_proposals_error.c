@@ -4,12 +4,14 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "error.h"
+#include "json-strict.h"
 
 static void codes_map_to_the_api_strings_and_statuses(void **state)
 {
@@ -146,6 +148,64 @@ static void a_truncated_chinese_message_stays_valid_utf8(void **state)
     pt_error_clear(&err);
 }
 
+/* Whether s ends with suffix. */
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void a_long_value_is_cut_and_the_reason_kept(void **state)
+{
+    pt_error_t err = {0};
+    static char path[4200];
+
+    (void)state;
+    /* A path of some 4000 bytes, as a client may send one. */
+    strcpy(path, "/tmp/");
+    for (int i = 0; i < 1330; i++)
+        strcat(path, "建");
+    strcat(path, "/x.so");
+    pt_error_set(&err, PT_EVALIDATION, "plugin file %s does not exist (errno %d, %zu bytes)", path,
+                 2, strlen(path));
+    size_t len = strlen(err.message);
+    assert_true(len <= 511);
+    assert_true(len > 400); /* what is cut is only what is too much */
+    assert_true(pt_utf8_valid(err.message, len));
+    assert_true(strncmp(err.message, "plugin file /tmp/建", strlen("plugin file /tmp/建")) == 0);
+    assert_true(ends_with(err.message, "建/x.so does not exist (errno 2, 4000 bytes)"));
+    assert_non_null(strstr(err.message, "建…建"));
+
+    /* A message in a message: the outer one cuts the inner one's middle
+     * (its path), not its reason at the end. */
+    char inner[512];
+    strcpy(inner, err.message);
+    pt_error_set(&err, PT_EVALIDATION, "cannot load plugin instance %s: %s", "x", inner);
+    len = strlen(err.message);
+    assert_true(len <= 511);
+    assert_true(pt_utf8_valid(err.message, len));
+    assert_true(strncmp(err.message, "cannot load plugin instance x: plugin file /tmp/",
+                        strlen("cannot load plugin instance x: plugin file /tmp/")) == 0);
+    assert_true(ends_with(err.message, "/x.so does not exist (errno 2, 4000 bytes)"));
+
+    /* A field's message is fitted the same way. */
+    pt_error_clear(&err);
+    pt_error_add_field(&err, "path", "%s is not a plugin file: %.*s", path, 6, "reason and more");
+    cJSON *j = pt_error_to_json(&err);
+    cJSON *f =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "fields"), 0);
+    const char *m = cJSON_GetObjectItem(f, "message")->valuestring;
+    assert_true(strlen(m) <= 511);
+    assert_true(ends_with(m, "/x.so is not a plugin file: reason"));
+    cJSON_Delete(j);
+
+    /* A short message is as vsnprintf makes it, "%%" and all. */
+    pt_error_set(&err, PT_EVALIDATION, "%s is 100%% %-4d|%5.1f|%c|%lld|%x", "建", 7, 2.25, 'z',
+                 -5LL, 255u);
+    assert_string_equal(err.message, "建 is 100% 7   |  2.2|z|-5|ff");
+    pt_error_clear(&err);
+}
+
 static void raw_bytes_from_a_client_become_valid_utf8(void **state)
 {
     pt_error_t err = {0};
@@ -182,6 +242,7 @@ int main(void)
         cmocka_unit_test(move_hands_over_details_and_clears_the_source),
         cmocka_unit_test(a_truncated_chinese_message_stays_valid_utf8),
         cmocka_unit_test(raw_bytes_from_a_client_become_valid_utf8),
+        cmocka_unit_test(a_long_value_is_cut_and_the_reason_kept),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
