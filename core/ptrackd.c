@@ -436,9 +436,34 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     };
     /* The config file is read first, whatever the order of the flags, so
      * that every other flag overrides it. */
+    /* What each flag's value is, for the message when a flag stands where
+     * its value should. */
+    static const char *const values[] = {
+        [O_CONFIG] = "FILE", [O_DATA] = "DIR",       [O_SOCKET] = "PATH", [O_LISTEN] = "HOST:PORT",
+        [O_LOG] = "LEVEL",   [O_PLUGIN_DIR] = "DIR", [O_CHECK] = "FILE",  [O_PIDFILE] = "PATH",
+    };
     int c;
+    int li = -1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
+        /* "--check-config --data-dir var": getopt takes the next flag as
+         * the value, and then calls "var" unexpected. No value of these
+         * flags begins with "--" (a file of such a name is ./--name), so
+         * that is a flag, and the one before it lacks its value. */
+        if (c >= O_CONFIG && c <= O_PIDFILE && optarg != NULL && strncmp(optarg, "--", 2) == 0) {
+            const char *flag = li >= 0 ? opts[li].name : "?";
+            if (c == O_CHECK)
+                return pt_error_set(err, PT_ECONFIG,
+                                    "--check-config needs a FILE, the configuration file to "
+                                    "check: \"%s\" is a flag, not a file (ptrackd "
+                                    "--check-config FILE [flags])",
+                                    optarg);
+            return pt_error_set(err, PT_ECONFIG,
+                                "--%s needs a %s: \"%s\" is a flag, not its value (ptrackd --%s "
+                                "%s)",
+                                flag, values[c], optarg, flag, values[c]);
+        }
+        li = -1;
         switch (c) {
         case O_CONFIG:
             d->config_path = optarg;
