@@ -1170,6 +1170,54 @@ static int check_config(daemon_t *d, pt_error_t *err)
  * PATH, so that a reader never sees a half-written file. A file left by an
  * earlier run is replaced: the socket tells whether a ptrackd runs, not the
  * pid file. */
+/* PATH's directory into OUT, as dirname(1) says it: "." for a bare name. */
+static void pidfile_dir(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(out, size, ".");
+    else if (slash == path)
+        snprintf(out, size, "/");
+    else
+        snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Says why the pid file PATH cannot be made in its directory, naming the
+ * pid file and that directory, not the PATH.tmp written first. E is the
+ * errno of the attempt. */
+static int pidfile_refused(const char *path, int e, pt_error_t *err)
+{
+    char dir[4096];
+    struct stat st;
+    pidfile_dir(path, dir, sizeof(dir));
+    if (e == ENOENT || (e == ENOTDIR && stat(dir, &st) != 0))
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot write the pid file %s: its directory %s does not exist "
+                            "(ptrackd does not make it; for a service, systemd's "
+                            "RuntimeDirectory= makes one in /run)",
+                            path, dir);
+    if (e == ENOTDIR || (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)))
+        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s is not a directory",
+                            path, dir);
+    return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s in the directory %s: %s",
+                        path, dir, strerror(e));
+}
+
+/* Before the start makes anything (the data directory, the database, the
+ * socket): the pid file's directory must be there, or the start, refused
+ * at its very end, would leave those behind. */
+static int check_pidfile_dir(const char *path, pt_error_t *err)
+{
+    char dir[4096];
+    struct stat st;
+    pidfile_dir(path, dir, sizeof(dir));
+    if (stat(dir, &st) != 0)
+        return pidfile_refused(path, errno, err);
+    if (!S_ISDIR(st.st_mode))
+        return pidfile_refused(path, ENOTDIR, err);
+    return PT_OK;
+}
+
 static int write_pidfile(const char *path, pt_error_t *err)
 {
     char tmp[4096];
@@ -1177,8 +1225,7 @@ static int write_pidfile(const char *path, pt_error_t *err)
         return pt_error_set(err, PT_ECONFIG, "--pidfile %s: the path is too long", path);
     FILE *f = fopen(tmp, "w");
     if (!f)
-        return pt_error_set(err, PT_ECONFIG, "cannot write the pid file %s: %s", tmp,
-                            strerror(errno));
+        return pidfile_refused(path, errno, err);
     int bad = fprintf(f, "%ld\n", (long)getpid()) < 0;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
@@ -1283,6 +1330,10 @@ static int start(daemon_t *d, pt_error_t *err)
                             d->config.log_level);
     pt_log_set_level(level);
 
+    /* What can be checked cheaply is, before the data directory and the
+     * database are made, so that a start refused for it leaves nothing. */
+    if (d->pidfile && check_pidfile_dir(d->pidfile, err) != PT_OK)
+        return err->code;
     if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
         return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)

@@ -3,7 +3,12 @@
 # name, where it said something beside the point:
 #   - "--check-config --data-dir var" took --data-dir as the FILE and then
 #     called "var" an unexpected argument: a value beginning with "--" is a
-#     flag, and the message says that --check-config needs a FILE.
+#     flag, and the message says that --check-config needs a FILE;
+#   - "--pidfile /nonexist/dir/pid" said it could not write
+#     /nonexist/dir/pid.tmp, a file the operator never named, after it
+#     had made the data directory, the database and the socket: it names
+#     the pid file and the directory that is missing, before it makes
+#     anything.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -19,5 +24,23 @@ pt_run "$PTRACKD" --data-dir --socket "$PT_TMP/x.sock" --check-config /dev/null
 check_rc "--data-dir --socket" 1
 check_contains "says --data-dir needs a DIR" '--data-dir needs a DIR: "--socket" is a flag' "$ERR"
 check_true "nothing named --socket was made" test ! -e "$PT_TMP/--socket"
+
+pt_step "a pid file in a directory that does not exist"
+pt_run "$PTRACKD" --data-dir "$PT_TMP/d1" --socket "$PT_TMP/d1.sock" \
+    --plugin-dir "$PT_TMP" --pidfile "$PT_TMP/nonexist/dir/pid"
+check_rc "the start" 1
+check_contains "names the pid file and its missing directory" \
+    "cannot write the pid file $PT_TMP/nonexist/dir/pid: its directory $PT_TMP/nonexist/dir does not exist" \
+    "$ERR"
+check_true "does not name the temporary file" eval '[[ "$ERR" != *pid.tmp* ]]'
+check_true "made no data directory" test ! -e "$PT_TMP/d1"
+check_true "made no socket" test ! -e "$PT_TMP/d1.sock"
+echo x >"$PT_TMP/afile"
+pt_run "$PTRACKD" --data-dir "$PT_TMP/d1" --socket "$PT_TMP/d1.sock" \
+    --plugin-dir "$PT_TMP" --pidfile "$PT_TMP/afile/pid"
+check_rc "a pid file under a regular file" 1
+check_contains "says it is not a directory" \
+    "cannot write the pid file $PT_TMP/afile/pid: $PT_TMP/afile is not a directory" "$ERR"
+check_true "made no data directory" test ! -e "$PT_TMP/d1"
 
 pt_finish
