@@ -172,9 +172,28 @@ static void warn_missing(const char *what, const char *dir, bool start_makes_it,
                 what, dir, maker);
 }
 
+int pt_socket_path_check(const char *socket, pt_error_t *err)
+{
+    struct stat st;
+    if (lstat(socket, &st) != 0 || S_ISSOCK(st.st_mode))
+        return PT_OK;
+    const char *what = S_ISREG(st.st_mode)    ? "a regular file"
+                       : S_ISDIR(st.st_mode)  ? "a directory"
+                       : S_ISLNK(st.st_mode)  ? "a symbolic link"
+                       : S_ISFIFO(st.st_mode) ? "a named pipe"
+                                              : "a device";
+    return pt_error_set(err, PT_ECONFIG,
+                        "cannot listen on the socket %s: it is %s, not a socket, and ptrackd "
+                        "will not replace it; move it away, or give ptrackd another socket "
+                        "(socket, --socket)",
+                        socket, what);
+}
+
 int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
 {
     bool missing;
+    if (pt_socket_path_check(socket, err) != PT_OK)
+        return err->code;
     if (check_writable_dir("the data directory", dir,
                            "a start could not lock it nor write the database; give it to the "
                            "user ptrackd runs as",

@@ -25,6 +25,14 @@ int pt_data_dir_open(const char *dir, pt_error_t *err);
  * that exists and that other users may read. */
 void pt_data_dir_prepare_db(const char *db);
 
+/* Refuses a SOCKET path that something other than a socket holds (a
+ * regular file, a directory, a link): ptrackd replaces a socket left by a
+ * run before (when nothing serves on it), never anything else. Checked
+ * before the start makes anything, and by --check-config. Returns PT_OK
+ * when the path is free or a socket, else PT_ECONFIG with err naming the
+ * path and what is there. */
+int pt_socket_path_check(const char *socket, pt_error_t *err);
+
 /* What a start would find wrong with the data directory DIR, its database
  * and the socket SOCKET's directory, judged as the user running it, without
  * making or changing anything. Returns PT_ECONFIG with err naming the path
@@ -34,7 +42,8 @@ void pt_data_dir_prepare_db(const char *db);
  * makes DIR, and a service manager may make either before the start,
  * systemd's StateDirectory= and RuntimeDirectory=): each is logged as a
  * warning when nothing this user could do would make it, with what would.
- * Returns PT_OK otherwise. */
+ * A SOCKET path held by something other than a socket is refused too
+ * (pt_socket_path_check). Returns PT_OK otherwise. */
 int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err);
 
 #endif

@@ -1334,6 +1334,8 @@ static int start(daemon_t *d, pt_error_t *err)
      * database are made, so that a start refused for it leaves nothing. */
     if (d->pidfile && check_pidfile_dir(d->pidfile, err) != PT_OK)
         return err->code;
+    if (pt_socket_path_check(d->config.socket, err) != PT_OK)
+        return err->code;
     if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
         return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)

@@ -8,7 +8,11 @@
 #     /nonexist/dir/pid.tmp, a file the operator never named, after it
 #     had made the data directory, the database and the socket: it names
 #     the pid file and the directory that is missing, before it makes
-#     anything.
+#     anything;
+#   - "--socket ./notes.txt", a regular file, said "file already exists",
+#     after it had made the data directory and the database: it says the
+#     path is a regular file, not a socket, that ptrackd will not replace,
+#     before it makes anything; --check-config says so too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -42,5 +46,32 @@ check_rc "a pid file under a regular file" 1
 check_contains "says it is not a directory" \
     "cannot write the pid file $PT_TMP/afile/pid: $PT_TMP/afile is not a directory" "$ERR"
 check_true "made no data directory" test ! -e "$PT_TMP/d1"
+
+pt_step "a socket path that holds a regular file"
+echo "my notes" >"$PT_TMP/notes.txt"
+pt_run "$PTRACKD" --data-dir "$PT_TMP/d2" --socket ./notes.txt --plugin-dir "$PT_TMP"
+check_rc "the start" 1
+check_contains "says it is a regular file it will not replace" \
+    "cannot listen on the socket ./notes.txt: it is a regular file, not a socket, and ptrackd will not replace it" \
+    "$ERR"
+check_eq "the file is as it was" "my notes" "$(cat "$PT_TMP/notes.txt")"
+check_true "made no data directory" test ! -e "$PT_TMP/d2"
+mkdir "$PT_TMP/adir"
+pt_run "$PTRACKD" --data-dir "$PT_TMP/d2" --socket ./adir --plugin-dir "$PT_TMP"
+check_rc "a directory there" 1
+check_contains "says it is a directory" "./adir: it is a directory, not a socket" "$ERR"
+echo '{}' >"$PT_TMP/empty.json"
+pt_run "$PTRACKD" --check-config "$PT_TMP/empty.json" --data-dir "$PT_TMP/d2" --socket ./notes.txt
+check_rc "--check-config" 1
+check_contains "--check-config says so too" "./notes.txt: it is a regular file, not a socket" "$ERR"
+
+pt_step "a socket left by a run before is still taken over"
+pt_config
+pt_start
+pt_kill9
+check_true "the killed ptrackd left its socket" test -S "$PT_SOCK"
+pt_start
+check_true "a new start serves on it" test -S "$PT_SOCK"
+pt_stop
 
 pt_finish
