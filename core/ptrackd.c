@@ -763,6 +763,23 @@ static void check_as_owner(const pt_config_t *c)
                 who, c->socket_group, c->socket_group);
 }
 
+/* Puts "config FILE: " before a message about the file's keys that is made
+ * outside the config loader (a token's name taken by one made at run time,
+ * a listen address, a socket group), as the loader's own messages begin,
+ * so that every refusal of the file says which file; one that begins so
+ * already is left as it is. */
+static void config_prefix(const daemon_t *d, pt_error_t *err)
+{
+    if (strncmp(err->message, "config ", 7) == 0 || strncmp(err->message, "config:", 7) == 0)
+        return;
+    char msg[sizeof(err->message)];
+    snprintf(msg, sizeof(msg), "%s", err->message);
+    if (d->config_path)
+        pt_error_set(err, err->code, "config %s: %s", d->config_path, msg);
+    else
+        pt_error_set(err, err->code, "config: %s", msg);
+}
+
 /* --check-config: a token of the file named as one made at run time is
  * refused, as the start refuses it (pt_api_check_token_names). The names
  * are read from the database as it is, beside a ptrackd that may be
@@ -995,6 +1012,7 @@ static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t 
  * until a reload is applied. Clears err and frees next. */
 static void refuse_reload(daemon_t *d, pt_error_t *err, pt_config_t *next)
 {
+    config_prefix(d, err);
     pt_error("SIGHUP: the configuration was refused, the running one stays: %s", err->message);
     pt_api_note_reload(d->api, err->message);
     pt_error_clear(err);
@@ -1135,8 +1153,10 @@ static int check_config(daemon_t *d, pt_error_t *err)
         return err->code;
     if (named)
         check_as_owner(&d->config);
-    if (named && check_token_names(&d->config, err) != PT_OK)
+    if (named && check_token_names(&d->config, err) != PT_OK) {
+        config_prefix(d, err);
         return err->code;
+    }
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)
@@ -1375,8 +1395,10 @@ static int start(daemon_t *d, pt_error_t *err)
                            .deadlines = d->deadlines};
     if (pt_api_new(&ao, &d->api) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    if (pt_api_check_token_names(d->api, &d->config, err) != PT_OK)
+    if (pt_api_check_token_names(d->api, &d->config, err) != PT_OK) {
+        config_prefix(d, err);
         return err->code;
+    }
     /* The configured instances are loaded before the listeners open, so a
      * client never sees a daemon with half its plugins. What the
      * configuration says wrong of them (a file, an option, two instances

@@ -273,18 +273,20 @@ json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 reload
 check_true "the daemon is still running" kill -0 "$pid"
-check_true "the refusal is logged, naming the token" \
-    grep -q 'SIGHUP: the configuration was refused.*tokens\[3\]: "值班员" is the name of a token made at run time' \
+check_true "the refusal is logged, naming the file and the token" \
+    grep -qF "SIGHUP: the configuration was refused, the running one stays: config $PT_CONF: tokens[3]: \"值班员\" is the name of a token made at run time" \
     "$PT_TMP/ptrackd.log"
 req "tcp:$NEW_TOKEN" GET /v1/health
 check_error "the config's token did not come into force" 401 unauthorized
 out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "--check-config beside the running ptrackd refuses it too" 1 "$rc"
-check_contains "naming the token" 'tokens[3]: "值班员" is the name of a token made at run time' "$out"
+check_contains "naming the file and the token" \
+    "config $PT_CONF: tokens[3]: \"值班员\" is the name of a token made at run time" "$out"
 pt_stop
 "$PTRACKD" --config "$PT_CONF" >"$PT_TMP/start.out" 2>&1 && rc=0 || rc=$?
 check_eq "a start with that config fails" 1 "$rc"
-check_contains "naming the token" 'tokens[3]: "值班员" is the name of a token made at run time' \
+check_contains "naming the file and the token" \
+    "config $PT_CONF: tokens[3]: \"值班员\" is the name of a token made at run time" \
     "$(cat "$PT_TMP/start.out")"
 out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "as --check-config does, with ptrackd stopped" 1 "$rc"
