@@ -557,19 +557,32 @@ static bool configured_file(const pt_config_t *config, const char *dir, const st
  * required option at every start and SIGHUP, or run a second time).
  * They are in the order of their names, so that a clash between two of
  * them is settled the same way at every start (the first stays). */
-static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
+/* PENDING is the plugin directory that a reloaded file names in place of
+ * DIR, the running one, which it replaces only at the next start (NULL:
+ * none); a warning about DIR then says so, rather than to set the key the
+ * file has set already. */
+static cJSON *builtin_entries(const pt_config_t *config, const char *dir, const char *pending)
 {
     cJSON *list = cJSON_CreateArray();
     if (!config->builtin_plugins || !list)
         return list;
+    char advice[PATH_MAX + 160];
+    if (pending)
+        snprintf(advice, sizeof(advice),
+                 " (plugin_dir is now %s, which takes effect at the next start; or set "
+                 "builtin_plugins to false)",
+                 pending);
+    else
+        snprintf(advice, sizeof(advice),
+                 " (set plugin_dir or --plugin-dir, or builtin_plugins to false)");
     /* Said at the start (and at each SIGHUP) rather than at the first
      * import: a tree installed with another prefix than the one it was
      * built for has its plugins elsewhere, and no format would work. */
     DIR *dh = opendir(dir);
     if (!dh) {
         pt_warn("plugin directory %s: %s; the built-in import and export formats are not "
-                "loaded (set plugin_dir or --plugin-dir, or builtin_plugins to false)",
-                dir, strerror(errno));
+                "loaded%s",
+                dir, strerror(errno), advice);
         return list;
     }
     struct stat dst;
@@ -629,8 +642,8 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
     /* Each load would refuse its file for this: said once, for them all. */
     if (why && cJSON_GetArraySize(list) > 0) {
         pt_warn("plugin directory %s %s: the built-in import and export formats in it are not "
-                "loaded",
-                dir, why);
+                "loaded%s",
+                dir, why, pending ? advice : "");
         cJSON_Delete(list);
         list = cJSON_CreateArray();
     }
@@ -643,7 +656,7 @@ static cJSON *builtin_entries(const pt_config_t *config, const char *dir)
  * configuration serves too is served by that one (pt_plugins_importer). */
 static void load_builtin_plugins(daemon_t *d, const char *dir)
 {
-    cJSON *list = builtin_entries(&d->config, dir);
+    cJSON *list = builtin_entries(&d->config, dir, NULL);
     const cJSON *entry;
     int loaded = 0;
     cJSON_ArrayForEach(entry, list)
@@ -1074,8 +1087,10 @@ static void reload(daemon_t *d)
      * later on would leave the running configuration, and the file
      * mended would say it a second time against that. */
     pt_config_warn_root_role(&next, &d->config, d->config_path);
+    const char *dir_running = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR;
+    const char *dir_next = next.plugin_dir ? next.plugin_dir : PT_PLUGIN_DIR;
     cJSON *builtins =
-        builtin_entries(&next, d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR);
+        builtin_entries(&next, dir_running, strcmp(dir_running, dir_next) ? dir_next : NULL);
     keep_setting(&d->config.data_dir, &next.data_dir, "data_dir");
     keep_setting(&d->config.socket, &next.socket, "socket");
     keep_setting(&d->config.listen, &next.listen, "listen");
