@@ -302,6 +302,12 @@ static void sanitize(const char *s, char *buf, size_t len)
         } else if (*p < 0x20 || *p == 0x7f) {
             clip(esc, sizeof(esc), "\\u%04x", *p);
             n = 6;
+        } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            /* A C1 control (U+0080..U+009F), which a terminal may act on
+             * (U+009B starts an escape sequence): escaped as C0 is. */
+            clip(esc, sizeof(esc), "\\u%04x", p[1]);
+            n = 6;
+            p++;
         } else {
             esc[0] = (char)*p;
             n = 1;

@@ -589,6 +589,11 @@ static void control_characters_in_keys_are_escaped_in_messages(void **state)
     assert_contains(err.message, "unknown key \"a\\u001b[31mb\"");
     assert_null(strchr(err.message, 0x1b));
     pt_config_free(&c);
+    /* A C1 control too: U+009B is a terminal's CSI. */
+    assert_int_equal(load(&c, "{\"log_level\": \"a\\u009b2Jb\"}", &err), PT_ECONFIG);
+    assert_contains(err.message, "\"a\\u009b2Jb\" is not a log level");
+    assert_null(strstr(err.message, "\xc2\x9b"));
+    pt_config_free(&c);
 }
 
 static void a_failed_reload_leaves_the_config_unchanged(void **state)
