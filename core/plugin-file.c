@@ -230,7 +230,13 @@ static bool args_ok(const char *const *args)
 
 /* Checks the plugin's own declarations: a plugin that says it is a
  * notifier but has no deliver() would crash the worker later, so it is
- * refused now, with the plugin named so that its author knows. */
+ * refused now, with the plugin named so that its author knows.
+ *
+ * A struct of the plugin's is read no further than its struct_size says
+ * it goes: its size first and alone, and a member only once the size is
+ * known to cover it, the words of a refusal included (an ops struct that
+ * says it is 1 byte may be 1 word long, the last of a mapping). The
+ * option table has no struct_size: its rows are the 1.0 layout. */
 static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *err)
 {
     /* Another major first, when its descriptor is long enough to say so:
@@ -271,23 +277,25 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                 d->create ? "destroy" : "create");
     if (d->kinds & PTRACK_KIND_NOTIFIER) {
         const ptrack_notifier_ops_t *o = d->notifier;
-        if (!o || o->struct_size < NOTIFIER_V1_SIZE || !o->deliver)
+        const char *bad = !o                                  ? "missing"
+                          : o->struct_size < NOTIFIER_V1_SIZE ? "too small"
+                          : !o->deliver                       ? "without deliver()"
+                                                              : NULL;
+        if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is a notifier but its notifier ops are %s",
-                d->name, path,
-                !o            ? "missing"
-                : !o->deliver ? "without deliver()"
-                              : "too small");
+                d->name, path, bad);
     }
     if (d->kinds & PTRACK_KIND_IMPORTER) {
         const ptrack_importer_ops_t *o = d->importer;
-        if (!o || o->struct_size < IMPORTER_V1_SIZE || !o->import)
+        const char *bad = !o                                  ? "missing"
+                          : o->struct_size < IMPORTER_V1_SIZE ? "too small"
+                          : !o->import                        ? "without import()"
+                                                              : NULL;
+        if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is an importer but its importer ops are %s",
-                d->name, path,
-                !o           ? "missing"
-                : !o->import ? "without import()"
-                             : "too small");
+                d->name, path, bad);
         if (check_formats(path, d, "import", o->formats, err) != PT_OK)
             return err->code;
         if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
@@ -297,13 +305,14 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
     }
     if (d->kinds & PTRACK_KIND_EXPORTER) {
         const ptrack_exporter_ops_t *o = d->exporter;
-        if (!o || o->struct_size < EXPORTER_V1_SIZE || !o->export)
+        const char *bad = !o                                  ? "missing"
+                          : o->struct_size < EXPORTER_V1_SIZE ? "too small"
+                          : !o->export                        ? "without export()"
+                                                              : NULL;
+        if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is an exporter but its exporter ops are %s",
-                d->name, path,
-                !o           ? "missing"
-                : !o->export ? "without export()"
-                             : "too small");
+                d->name, path, bad);
         if (check_formats(path, d, "export", o->formats, err) != PT_OK)
             return err->code;
         if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))

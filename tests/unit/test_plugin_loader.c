@@ -443,6 +443,30 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
     assert_string_equal(first_field(f), "path");
 }
 
+/* Ops whose struct_size is smaller than ABI 1.0's are refused as too
+ * small, and nothing of them is read but struct_size: the fixtures' ops
+ * end at their struct_size member, right before a page nobody may read,
+ * so that reading deliver(), import() or export() to word the refusal
+ * crashes this test. */
+static void ops_too_small_are_refused_without_reading_past_their_size(void **state)
+{
+    fx_t *f = *state;
+    static const char *const kinds[][2] = {
+        {"notifier", "a notifier"}, {"importer", "an importer"}, {"exporter", "an exporter"}};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        char name[32], as[40], entry[96], want[128];
+        snprintf(name, sizeof(name), "bad_tiny_%s", kinds[i][0]);
+        snprintf(as, sizeof(as), "%s.so", name);
+        install(f, name, as);
+        snprintf(entry, sizeof(entry), "{\"instance\":\"x\",\"path\":\"%s\"}", as);
+        snprintf(want, sizeof(want), "says it is %s but its %s ops are too small", kinds[i][1],
+                 kinds[i][0]);
+        assert_refused(f, load(f, entry), PT_EVALIDATION, want);
+        assert_string_equal(first_field(f), "path");
+    }
+    assert_int_equal(loaded(f), 0);
+}
+
 /* ABI 1.1's args reach the host as declared; a 1.0 plugin's ops end before
  * them, and the host's copy says "not declared" (NULL), as does a 1.1
  * plugin that leaves them NULL. */
@@ -1038,6 +1062,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(ops_too_small_are_refused_without_reading_past_their_size,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(declared_job_args_are_kept_and_a_1_0_plugin_has_none, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(file_refusals_name_the_reason, setup, teardown),
