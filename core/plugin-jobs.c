@@ -166,11 +166,12 @@ struct ptrack_job {
     pthread_t thread;
 
     /* Job thread only. */
-    bool begun;   /* export: export_begin was taken */
-    bool broken;  /* export: a call was refused, and the output cannot be whole; import: import()
-                     returned before the end of the file */
-    char *misuse; /* export: the first call the host refused as the header's
-                   * contract forbids it (logged once) */
+    bool begun;      /* export: export_begin was taken */
+    bool broken;     /* export: a call was refused, and the output cannot be whole; import: import()
+                        returned before the end of the file */
+    char *misuse;    /* export: the first call the host refused as the header's
+                      * contract forbids it (logged once) */
+    bool empty_read; /* import: a job_read of 0 bytes was refused (logged once) */
     pt_export_cursor_t *cursor;
     ptrack_record_t *cur_rec;
     /* The first REJECTED_MAX rejected records in the file, {where, reason}
@@ -327,8 +328,18 @@ ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
 {
     if (!job || job->kind != JOB_IMPORT || (!buf && len))
         return PTRACK_EINVAL;
-    if (len == 0)
-        return 0;
+    if (len == 0) {
+        /* 0 would say the file has ended: an importer whose buffer is full
+         * (a line longer than it) would stop reading and take what it has
+         * for the whole file. */
+        if (!job->empty_read)
+            pt_warn("importer %s: job_read was given a buffer of 0 bytes; it returns "
+                    "PTRACK_EINVAL (a bug in the plugin: 0 would mean the end of the file; this "
+                    "is said once per import)",
+                    instance_name(job));
+        job->empty_read = true;
+        return PTRACK_EINVAL;
+    }
     pthread_mutex_lock(&job->mu);
     while (!job->q_head && !job->in_eof && !atomic_load(&job->cancelled))
         pthread_cond_wait(&job->cond, &job->mu);

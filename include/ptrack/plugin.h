@@ -283,7 +283,10 @@ typedef struct ptrack_host {
 
     /* Importer: reads the next bytes of the uploaded file into buf. Returns
      * the number of bytes read (> 0), 0 at the end of the file, or
-     * PTRACK_ECANCELED. Blocks until data arrives. Thread: the job's. */
+     * PTRACK_ECANCELED; PTRACK_EINVAL for a len of 0 (a full buffer: 0
+     * would say the file has ended; ptrackd logs it, naming the instance)
+     * or a job that is not an import. Blocks until data arrives. Thread:
+     * the job's. */
     ptrdiff_t (*job_read)(ptrack_job_t *job, void *buf, size_t len);
 
     /* Importer: hands one record to the host, which validates and stores

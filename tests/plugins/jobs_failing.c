@@ -5,7 +5,9 @@
  * set_error("the fixture was told to fail with <rc>") unless `silent=true`.
  * The importer reads the upload first, but with rc=unread it returns
  * PTRACK_OK at once, without reading it. How ptrackd answers each code is
- * what the tests check.
+ * what the tests check. With rc=emptyread it asks job_read for 0 bytes
+ * first, reads the upload and fails with PTRACK_ERROR, saying what the
+ * first call returned: "job_read of 0 bytes returned <code>".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +40,18 @@ static int import(void *state, ptrack_job_t *job, const char *format)
     if (rc && strcmp(rc, "unread") == 0)
         return PTRACK_OK;
     char buf[4096];
+    ptrdiff_t empty = 0;
+    if (rc && strcmp(rc, "emptyread") == 0)
+        empty = h->job_read(job, buf, 0);
     ptrdiff_t n;
     while ((n = h->job_read(job, buf, sizeof(buf))) > 0)
         ;
     if (n < 0)
         return (int)n;
+    if (rc && strcmp(rc, "emptyread") == 0) {
+        h->set_error(job, "job_read of 0 bytes returned %td", empty);
+        return PTRACK_ERROR;
+    }
     return fail(h, job);
 }
 
