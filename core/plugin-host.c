@@ -44,12 +44,24 @@ void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size)
         buf[0] = '\0';
 }
 
+void pt_plugin_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    static const char more[] = "…";
+    int n = vsnprintf(buf, size, fmt ? fmt : "", ap);
+    if (n < 0)
+        buf[0] = '\0';
+    else if ((size_t)n >= size) {
+        size_t keep = pt_utf8_floor(buf, size - sizeof(more));
+        memcpy(buf + keep, more, sizeof(more));
+    }
+}
+
 static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
 {
     char msg[PT_LOG_LINE_MAX]; /* pt_log cuts it to its line, on a character boundary */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    pt_plugin_vformat(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     /* A plugin's text is not checked as ours is: a line of a GBK file, a
      * string cut in the middle of a character. The log (and the journal,
@@ -173,7 +185,7 @@ static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+    pt_plugin_vformat(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (job)
         pt_job_set_error(job, msg);

@@ -22,6 +22,7 @@
 #ifndef PT_PLUGINS_H
 #define PT_PLUGINS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -295,6 +296,14 @@ void pt_record_free(ptrack_record_t *rec);
  * Pass inst NULL to stop. Thread: any; the capture is per thread.
  * Ownership: buf is borrowed until the capture is stopped. */
 void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size);
+
+/* Writes a plugin's message (fmt and ap, as vsnprintf takes them) into buf
+ * of size bytes (at least 4). A message too long for it is cut on a
+ * character's boundary and ends in "…": cut where vsnprintf cuts, half a
+ * character would become '?' once the text is made valid UTF-8, and
+ * nothing would say that the rest is missing. Thread: any. Ownership:
+ * buf is the caller's. */
+void pt_plugin_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* ---- Crashes in plugin code (plugin-crash.c) ------------------------ */
 

@@ -351,7 +351,9 @@ typedef struct ptrack_host {
      * error answer (which status comes from the return code: see import
      * and export below), and in its log. An export that has sent bytes
      * already cannot be answered any more: its transfer is cut off, and
-     * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced.
+     * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced;
+     * a text of more than 511 bytes is cut at a character's boundary and
+     * ends in "…".
      *
      * A notifier calls it with job NULL, on its worker thread during
      * deliver(), before it returns PTRACK_RETRY or PTRACK_ERROR: the text

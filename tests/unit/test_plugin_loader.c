@@ -870,6 +870,44 @@ static void plugin_log_lines_are_valid_utf8(void **state)
     assert_string_equal(reason, "行 7: ???? ? ?? 完毕");
 }
 
+static void vformat(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void vformat(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pt_plugin_vformat(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+/* A plugin's text longer than the host keeps (set_error's 511 bytes) is
+ * cut on a character's boundary and ends in "…": cut mid-character, the
+ * rest of the character would be shown as '?'. */
+static void a_long_plugin_text_is_cut_on_a_character_boundary(void **state)
+{
+    (void)state;
+    char x[506], msg[512];
+    memset(x, 'x', 505);
+    x[505] = '\0';
+    /* 中 is bytes 505-507 and 文 508-510, then 中 511-513, which 511
+     * bytes and a NUL cut; "…" takes 3 bytes, after 中. */
+    vformat(msg, sizeof(msg), "%s中文中文中文中文", x);
+    assert_true(pt_utf8_valid(msg, strlen(msg)));
+    assert_int_equal(pt_utf8_scrub(msg), 0);
+    assert_int_equal(strncmp(msg, x, 505), 0);
+    assert_string_equal(msg + 505, "中…");
+    /* One byte more before them, and 中 no longer fits before "…". */
+    vformat(msg, sizeof(msg), "x%s中文中文中文中文", x);
+    assert_int_equal(pt_utf8_scrub(msg), 0);
+    assert_string_equal(msg + 506, "…");
+    /* A text that fits is kept whole, 511 bytes included. */
+    vformat(msg, sizeof(msg), "%s中文", x);
+    assert_int_equal(strlen(msg), 511);
+    assert_string_equal(msg + 505, "中文");
+    vformat(msg, sizeof(msg), "行 %d", 7);
+    assert_string_equal(msg, "行 7");
+}
+
 static void lookups_by_format_and_reload(void **state)
 {
     fx_t *f = *state;
@@ -1075,6 +1113,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
+        cmocka_unit_test(a_long_plugin_text_is_cut_on_a_character_boundary),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_changed_entry_that_create_refuses_keeps_the_running_instance, setup, teardown),
