@@ -69,10 +69,15 @@ static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
      * JSON answer, get valid UTF-8: each byte that does not belong to a
      * valid sequence becomes '?', as in an API answer (json-strict.h).
      * Control characters become spaces, so that the message is one line
-     * in the reason too (pt_log does the same to the log line). */
+     * in the reason too (pt_log does the same to the log line). A tab
+     * too, as plugin.h says, though pt_log keeps the tabs of ptrackd's own
+     * messages: a plugin's text is often a line of the file it reads (a
+     * TSV row), and its tabs would stand as columns in a log whose fields
+     * are separated by spaces, and in the reason that ptrack plugins list
+     * and a refusal quote. */
     pt_utf8_scrub(msg);
     for (char *c = msg; *c; c++)
-        if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
             *c = ' ';
     pt_log_level_t l = level <= PTRACK_LOG_DEBUG  ? PT_LOG_DEBUG
                        : level == PTRACK_LOG_INFO ? PT_LOG_INFO

@@ -849,8 +849,10 @@ static void plugin_log_lines_are_valid_utf8(void **state)
     char reason[128];
     pt_plugin_host_capture(o, reason, sizeof(reason));
     /* GBK for 办理, a lone continuation byte, a cut 中 (E4 B8 AD), a
-     * newline, then 完毕. */
-    pt_plugin_host.log(o, PTRACK_LOG_WARN, "行 %d: \xb0\xec\xc0\xed \x80 \xe4\xb8\n完毕", 7);
+     * newline, then 完毕 and a tab, which becomes a space as plugin.h says
+     * of every control character. */
+    pt_plugin_host.log(o, PTRACK_LOG_WARN, "行 %d: \xb0\xec\xc0\xed \x80 \xe4\xb8\n完毕\t第二列",
+                       7);
     pt_plugin_host_capture(NULL, NULL, 0);
     dup2(saved, STDERR_FILENO);
     close(saved);
@@ -862,12 +864,12 @@ static void plugin_log_lines_are_valid_utf8(void **state)
     text[n] = '\0';
     if (!pt_utf8_valid(text, (size_t)n))
         fail_msg("the log line is not valid UTF-8: %s", text);
-    if (!strstr(text, "[o] 行 7: ???? ? ?? 完毕\n"))
+    if (!strstr(text, "[o] 行 7: ???? ? ?? 完毕 第二列\n"))
         fail_msg("the log line lost its text or its bytes were not replaced: %s", text);
     assert_int_equal(strchr(text, '\n') - text, n - 1); /* one line */
     /* What create()'s refusal would quote is the same text. */
     assert_true(pt_utf8_valid(reason, strlen(reason)));
-    assert_string_equal(reason, "行 7: ???? ? ?? 完毕");
+    assert_string_equal(reason, "行 7: ???? ? ?? 完毕 第二列");
 }
 
 static void vformat(char *buf, size_t size, const char *fmt, ...)
