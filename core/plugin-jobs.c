@@ -696,8 +696,14 @@ int pt_job_import_ignore(ptrack_job_t *job, const char *where, const char *reaso
 {
     if (!job || job->kind != JOB_IMPORT)
         return PTRACK_EINVAL;
+    /* Like every host function, it does nothing once a stop has abandoned
+     * the job (see the top), and a stop waits for it rather than abandon
+     * the job in the middle of it. */
+    if (!host_enter(job))
+        return PTRACK_ECANCELED;
     if (job->n_ignored++ < IGNORED_MAX)
         passage_add(&job->ignored, where, "passage", job->n_ignored, reason, "not a record");
+    host_leave(job);
     return atomic_load(&job->cancelled) ? PTRACK_ECANCELED : PTRACK_OK;
 }
 
