@@ -21,7 +21,9 @@
  *   3. It calls deliver() for each queued event in seq order, with no lock
  *      held. PTRACK_OK advances the cursor; PTRACK_RETRY waits (200 ms,
  *      doubling up to 60 s) and offers the same event again; any other
- *      return drops the event with a line in the log.
+ *      return drops the event with a line in the log. The first retry
+ *      after an event taken is logged at warn, a reminder at most every
+ *      FAIL_REMIND_MS, and the next event taken at info (log_retry).
  *   4. The cursor in memory is written to the store (a PT_WRITE_CURSOR
  *      write through the writer thread) at most every FLUSH_MS or every
  *      FLUSH_EVENTS events, when the worker goes idle, and on stop. The
@@ -72,6 +74,11 @@
  * between are counted in the next line, so that a notifier that refuses
  * every event of a 20,000-proposal import writes a few lines, not 20,000. */
 #define DROP_LOG_MS 10000
+/* While deliver() keeps asking to retry, the log has one line when it
+ * starts failing, a reminder at most this often (with how many retries and
+ * how far behind the instance is), and one when it delivers again: a
+ * gateway down for a night writes a few lines, not one per retry. */
+#define FAIL_REMIND_MS 600000
 /* Back-off after PTRACK_RETRY (and after a failed store read). */
 #define BACKOFF_BASE_MS 200
 #define BACKOFF_CAP_MS 60000
@@ -125,15 +132,19 @@ struct pt_notifier_s {
     /* The worker's own. */
     queued_event_t queue[QUEUE_MAX];
     size_t q_head, q_len;
-    int64_t fetched;         /* the highest seq read from the store */
-    bool at_end;             /* the last read found no more events */
-    int64_t last_flush_ms;   /* monotonic ms of the last cursor write */
-    char reason[384];        /* what deliver() gave as its reason (set_error(NULL, ...)) */
-    int64_t retry_in_ms;     /* the wait deliver() asked for (retry_in); -1: none */
-    int64_t drop_logged_ms;  /* monotonic ms of the last "dropped" log line */
-    uint64_t drops_unlogged; /* events dropped since that line, not logged one by one */
-    char last_drop[640];     /* the last of them, for the line that counts them */
-    int64_t first_asked_ms;  /* when the start queued the first cursor's write; -1: not */
+    int64_t fetched;          /* the highest seq read from the store */
+    bool at_end;              /* the last read found no more events */
+    int64_t last_flush_ms;    /* monotonic ms of the last cursor write */
+    char reason[384];         /* what deliver() gave as its reason (set_error(NULL, ...)) */
+    int64_t retry_in_ms;      /* the wait deliver() asked for (retry_in); -1: none */
+    int64_t drop_logged_ms;   /* monotonic ms of the last "dropped" log line */
+    uint64_t drops_unlogged;  /* events dropped since that line, not logged one by one */
+    char last_drop[640];      /* the last of them, for the line that counts them */
+    int64_t first_asked_ms;   /* when the start queued the first cursor's write; -1: not */
+    int64_t failing_since_ms; /* monotonic ms of the first PTRACK_RETRY since the last event
+                                 taken (or the start); 0 when deliver() is not failing */
+    int64_t fail_logged_ms;   /* monotonic ms of the last line saying it fails */
+    uint64_t fail_retries;    /* PTRACK_RETRY answers since failing_since_ms */
 
     pt_notifier_t *next_live; /* the loop's list of running notifiers */
 };
@@ -516,11 +527,16 @@ static void log_drops_since(pt_notifier_t *n)
     n->drop_logged_ms = now_ms();
 }
 
-/* Logs that deliver() dropped event e (rc, an error), at most once in
- * DROP_LOG_MS; the drops in between are counted and said in the next
- * line, or once an event is delivered. Thread: the worker. */
-static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e)
+/* Logs that deliver() dropped event e (rc, an error), after `retried`
+ * PTRACK_RETRY answers for it, at most once in DROP_LOG_MS; the drops in
+ * between are counted and said in the next line, or once an event is
+ * delivered. Thread: the worker. */
+static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e, uint64_t retried)
 {
+    char after[48] = "";
+    if (retried)
+        snprintf(after, sizeof(after), " after %llu retr%s", (unsigned long long)retried,
+                 retried == 1 ? "y" : "ies");
     if (n->reason[0])
         snprintf(n->last_drop, sizeof(n->last_drop), "event %" PRId64 " (%s): %s", e->seq, e->type,
                  n->reason);
@@ -536,13 +552,73 @@ static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e)
         log_drops_since(n);
     if (n->reason[0])
         pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
-                " (%s): %s; the event was dropped",
-                n->name, rc, e->seq, e->type, n->reason);
+                " (%s): %s; the event was dropped%s",
+                n->name, rc, e->seq, e->type, n->reason, after);
     else
         pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
-                " (%s); the event was dropped (see the plugin's own log lines for why)",
-                n->name, rc, e->seq, e->type);
+                " (%s); the event was dropped%s (see the plugin's own log lines for why)",
+                n->name, rc, e->seq, e->type, after);
     n->drop_logged_ms = now_ms();
+}
+
+/* A length of time as a log line says it: "850 ms", "12.4 s", "17 min",
+ * "3 h 20 min". */
+static void say_duration(char *out, size_t size, int64_t ms)
+{
+    if (ms < 1000)
+        snprintf(out, size, "%" PRId64 " ms", ms);
+    else if (ms < 60000)
+        snprintf(out, size, "%.1f s", (double)ms / 1000.0);
+    else if (ms < 3600000)
+        snprintf(out, size, "%" PRId64 " min", ms / 60000);
+    else
+        snprintf(out, size, "%" PRId64 " h %" PRId64 " min", ms / 3600000, ms % 3600000 / 60000);
+}
+
+/* Logs that deliver() asked to retry event e, which is offered again in
+ * wait_ms: at warn when the instance starts failing (the first
+ * PTRACK_RETRY since an event was taken, or since its start), then again
+ * at most once in FAIL_REMIND_MS with how long, how many retries and how
+ * far behind, and not in between (the debug line says each retry): a
+ * gateway down for a night, retried every minute, writes a line every ten
+ * minutes, not one a retry. Thread: the worker. */
+static void log_retry(pt_notifier_t *n, const queued_event_t *e, int64_t wait_ms, int64_t behind)
+{
+    const char *why = n->reason[0] ? n->reason : "deliver() asked to retry (it gave no reason)";
+    int64_t now = now_ms();
+    n->fail_retries++;
+    if (!n->failing_since_ms) {
+        n->failing_since_ms = n->fail_logged_ms = now;
+        pt_warn("notifier %s: delivering event %" PRId64 " (%s) failed: %s; it is offered again "
+                "in %" PRId64 " ms (backing off up to %d s), and the events after it wait; "
+                "this is said again every %d min while it fails, and when it delivers again",
+                n->name, e->seq, e->type, why, wait_ms, BACKOFF_CAP_MS / 1000,
+                FAIL_REMIND_MS / 60000);
+        return;
+    }
+    if (now - n->fail_logged_ms < FAIL_REMIND_MS)
+        return;
+    n->fail_logged_ms = now;
+    char since[32];
+    say_duration(since, sizeof(since), now - n->failing_since_ms);
+    pt_warn("notifier %s: still failing after %s and %llu retries, now on event %" PRId64
+            " (%s): %s; %" PRId64 " event%s wait%s behind it; next try in %" PRId64 " ms",
+            n->name, since, (unsigned long long)n->fail_retries, e->seq, e->type, why, behind,
+            behind == 1 ? "" : "s", behind == 1 ? "s" : "", wait_ms);
+}
+
+/* Logs, at info, that deliver() took event e after the instance had been
+ * failing, and ends the failure. Thread: the worker. */
+static void log_delivers_again(pt_notifier_t *n, const queued_event_t *e)
+{
+    char since[32];
+    say_duration(since, sizeof(since), now_ms() - n->failing_since_ms);
+    pt_info("notifier %s: delivers again: event %" PRId64 " (%s) was taken after %s of failing "
+            "and %llu retr%s",
+            n->name, e->seq, e->type, since, (unsigned long long)n->fail_retries,
+            n->fail_retries == 1 ? "y" : "ies");
+    n->failing_since_ms = 0;
+    n->fail_retries = 0;
 }
 
 /* Offers the event at the head of the queue until deliver() takes it, drops
@@ -553,6 +629,7 @@ static bool deliver_head(pt_notifier_t *n)
     queued_event_t *e = &n->queue[n->q_head];
     const ptrack_notifier_ops_t *ops = n->inst->file->desc->notifier;
     int64_t backoff = BACKOFF_BASE_MS;
+    uint64_t retried = 0; /* PTRACK_RETRY answers for this event */
     for (;;) {
         ptrack_record_t *rec = pt_record_parse(e->json, e->json_len);
         if (!rec) {
@@ -600,6 +677,7 @@ static bool deliver_head(pt_notifier_t *n)
         /* The receiver's own wait, when deliver() named one, else the
          * back-off. */
         int64_t wait = n->retry_in_ms >= 0 ? n->retry_in_ms : backoff;
+        int64_t behind = n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
         if (rc == PTRACK_OK) {
             n->delivered++;
             n->cursor = e->seq;
@@ -619,6 +697,8 @@ static bool deliver_head(pt_notifier_t *n)
         pthread_mutex_unlock(&n->mu);
 
         if (rc == PTRACK_RETRY) {
+            retried++;
+            log_retry(n, e, wait, behind);
             pt_debug("notifier %s: event %" PRId64 " (%s) will be offered again in %" PRId64 " ms",
                      n->name, e->seq, e->type, wait);
             if (stop || back_off(n, wait))
@@ -628,9 +708,12 @@ static bool deliver_head(pt_notifier_t *n)
             continue;
         }
         if (rc != PTRACK_OK)
-            log_drop(n, rc, e);
+            log_drop(n, rc, e, retried);
         else if (n->drops_unlogged)
             log_drops_since(n);
+        /* A drop does not end a failure: the next event taken does. */
+        if (rc == PTRACK_OK && n->failing_since_ms)
+            log_delivers_again(n, e);
         free(e->type);
         free(e->json);
         n->q_head = (n->q_head + 1) % QUEUE_MAX;

@@ -7,7 +7,9 @@
  * by the option `path` as "<seq> <type> <attempt> retry|ok\n", so that a
  * test sees each event offered again after the back-off and in order.
  * A refused attempt says why with set_error(NULL, "the fixture refuses
- * attempt N of event SEQ"), which the host shows as the last error.
+ * attempt N of event SEQ"), which the host shows as the last error. With
+ * the option `retry_in` (a duration) a refused attempt asks for that wait
+ * instead of the host's back-off, so that a test of many refusals stays fast.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@ typedef struct {
     ptrack_instance_t *inst;
     const char *path;
     int64_t fail;     /* attempts to refuse per event */
+    int64_t retry_in; /* the wait each refusal asks for; -1: the host's back-off */
     int fd;           /* -1 until the first deliver() */
     int64_t seq;      /* the event of the attempts counted */
     int64_t attempts; /* attempts at it so far */
@@ -35,12 +38,14 @@ static int flaky_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
     f->host = host;
     f->inst = inst;
     f->fd = -1;
+    f->retry_in = -1;
     if (host->opt_string(inst, "path", &f->path) != PTRACK_OK ||
         host->opt_int(inst, "fail", &f->fail) != PTRACK_OK) {
         host->log(inst, PTRACK_LOG_ERROR, "options path and fail are needed");
         free(f);
         return PTRACK_ERROR;
     }
+    host->opt_duration(inst, "retry_in", &f->retry_in);
     *state = f;
     return PTRACK_OK;
 }
@@ -74,15 +79,20 @@ static int flaky_deliver(void *state, const ptrack_event_t *ev)
                      (long long)f->attempts, rc == PTRACK_OK ? "ok" : "retry");
     if (n < 0 || (size_t)n >= sizeof(line) || write(f->fd, line, (size_t)n) != n)
         return PTRACK_RETRY;
-    if (rc == PTRACK_RETRY)
+    if (rc == PTRACK_RETRY) {
         f->host->set_error(NULL, "the fixture refuses attempt %lld of event %lld",
                            (long long)f->attempts, (long long)ev->seq);
+        if (f->retry_in >= 0)
+            f->host->retry_in(f->inst, f->retry_in);
+    }
     return rc;
 }
 
 static const ptrack_option_t flaky_options[] = {
     {"path", PTRACK_OPT_STRING, 1, NULL, "the file to note each attempt in"},
     {"fail", PTRACK_OPT_INT, 0, "1", "how many attempts of each event to refuse"},
+    {"retry_in", PTRACK_OPT_DURATION, 0, NULL,
+     "the wait each refusal asks for with retry_in (default: the host's back-off)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
