@@ -782,10 +782,25 @@ static bool good_filename(const char *s)
     return true;
 }
 
+static int export_begin(ptrack_job_t *job, const char *content_type, const char *filename);
+static int write_out(ptrack_job_t *job, const void *buf, size_t len);
+
 int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename)
 {
     if (!job || job->kind != JOB_EXPORT)
         return PTRACK_EINVAL;
+    /* Once a stop has abandoned the job, it does nothing (see the top): no
+     * misuse is logged, and PTRACK_OK would tell the plugin that its
+     * output has begun when no client will see it. */
+    if (!host_enter(job))
+        return PTRACK_ECANCELED;
+    int rc = export_begin(job, content_type, filename);
+    host_leave(job);
+    return rc;
+}
+
+static int export_begin(ptrack_job_t *job, const char *content_type, const char *filename)
+{
     char bad[64];
     /* A second call leaves the first as it was: its content type may be on
      * its way to the client already. */
@@ -864,8 +879,24 @@ int pt_job_write(ptrack_job_t *job, const void *buf, size_t len)
 {
     if (!job || job->kind != JOB_EXPORT || (!buf && len))
         return PTRACK_EINVAL;
-    if (!job->begun)
-        return misused(job, true, "job_write was called before export_begin");
+    /* Once a stop has abandoned the job, it does nothing (see the top).
+     * The bytes would reach no one: abandon() closed the async handle and
+     * the client's stream. The stop cancels a job before it abandons it,
+     * and a cancelled job_write queues nothing and sends no wake-up, but
+     * the misuse of a write before export_begin would still be logged
+     * after ptrackd said it stops without the job. */
+    if (!host_enter(job))
+        return PTRACK_ECANCELED;
+    int rc = job->begun ? write_out(job, buf, len)
+                        : misused(job, true, "job_write was called before export_begin");
+    host_leave(job);
+    return rc;
+}
+
+/* job_write's work: queues len bytes of buf for the loop, waiting while
+ * OUT_MAX bytes wait. Thread: the job's. */
+static int write_out(ptrack_job_t *job, const void *buf, size_t len)
+{
     const char *p = buf;
     pthread_mutex_lock(&job->mu);
     while (len > 0) {
