@@ -582,18 +582,23 @@ static void say_duration(char *out, size_t size, int64_t ms)
  * far behind, and not in between (the debug line says each retry): a
  * gateway down for a night, retried every minute, writes a line every ten
  * minutes, not one a retry. Thread: the worker. */
-static void log_retry(pt_notifier_t *n, const queued_event_t *e, int64_t wait_ms, int64_t behind)
+static void log_retry(pt_notifier_t *n, const queued_event_t *e, int64_t wait_ms, bool asked,
+                      int64_t behind)
 {
     const char *why = n->reason[0] ? n->reason : "deliver() asked to retry (it gave no reason)";
     int64_t now = now_ms();
     n->fail_retries++;
     if (!n->failing_since_ms) {
+        char how[48];
+        if (asked)
+            snprintf(how, sizeof(how), "the wait deliver() asked for");
+        else
+            snprintf(how, sizeof(how), "backing off up to %d s", BACKOFF_CAP_MS / 1000);
         n->failing_since_ms = n->fail_logged_ms = now;
         pt_warn("notifier %s: delivering event %" PRId64 " (%s) failed: %s; it is offered again "
-                "in %" PRId64 " ms (backing off up to %d s), and the events after it wait; "
+                "in %" PRId64 " ms (%s), and the events after it wait; "
                 "this is said again every %d min while it fails, and when it delivers again",
-                n->name, e->seq, e->type, why, wait_ms, BACKOFF_CAP_MS / 1000,
-                FAIL_REMIND_MS / 60000);
+                n->name, e->seq, e->type, why, wait_ms, how, FAIL_REMIND_MS / 60000);
         return;
     }
     if (now - n->fail_logged_ms < FAIL_REMIND_MS)
@@ -676,7 +681,8 @@ static bool deliver_head(pt_notifier_t *n)
         n->retrying = rc == PTRACK_RETRY;
         /* The receiver's own wait, when deliver() named one, else the
          * back-off. */
-        int64_t wait = n->retry_in_ms >= 0 ? n->retry_in_ms : backoff;
+        bool asked = n->retry_in_ms >= 0;
+        int64_t wait = asked ? n->retry_in_ms : backoff;
         int64_t behind = n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
         if (rc == PTRACK_OK) {
             n->delivered++;
@@ -698,12 +704,12 @@ static bool deliver_head(pt_notifier_t *n)
 
         if (rc == PTRACK_RETRY) {
             retried++;
-            log_retry(n, e, wait, behind);
+            log_retry(n, e, wait, asked, behind);
             pt_debug("notifier %s: event %" PRId64 " (%s) will be offered again in %" PRId64 " ms",
                      n->name, e->seq, e->type, wait);
             if (stop || back_off(n, wait))
                 return true;
-            if (n->retry_in_ms < 0)
+            if (!asked)
                 backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
             continue;
         }

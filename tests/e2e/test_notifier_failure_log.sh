@@ -36,7 +36,7 @@ check_eq "the fixture refused it 8 times" 8 \
 delivers_again() { grep -q "INFO  notifier gateway: delivers again" "$LOG"; }
 check_true "the recovery is logged" wait_for 10 delivers_again
 check_eq "one warning that it fails, naming the event and the plugin's reason" 1 \
-    "$(lines "WARN  notifier gateway: delivering event $seq1 (proposal.created) failed: the fixture refuses attempt 1 of event $seq1; it is offered again in 100 ms")"
+    "$(lines "WARN  notifier gateway: delivering event $seq1 (proposal.created) failed: the fixture refuses attempt 1 of event $seq1; it is offered again in 100 ms (the wait deliver() asked for)")"
 check_eq "no other line of the instance at warn (none per retry)" 1 \
     "$(lines "WARN  notifier gateway:")"
 check_eq "one info line: delivered again, after how long and how many retries" 1 \
