@@ -127,6 +127,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     long long width = 0; /* 0: what fits */
     const char *w = pt_args_value(args, "width");
     int rc;
+    int pages = 0; /* how many pages the table holds */
 
     if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
         return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
@@ -162,6 +163,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             break;
         }
         const cJSON *page = pt_json_get(resp.json, "items");
+        pages++;
         const char *n = pt_json_str(resp.json, "next");
         if (n && *n)
             next = pt_xstrdup(n);
@@ -207,9 +209,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 printf("\n显示 %zu 条，还有更多 (more): 下一页用同样的条件和排序 (same filters "
                        "and --sort) 加 --cursor %s，或用 --all\n",
                        pt_table_rows(t), next);
-            else if (pt_args_value(args, "cursor"))
+            else if (pt_args_value(args, "cursor") && pages == 1)
                 printf("\n本页 %zu 条，已是最后一页 (%zu on this last page)\n", pt_table_rows(t),
                        pt_table_rows(t));
+            else if (pt_args_value(args, "cursor"))
+                /* --all from a cursor: the pages from there to the end,
+                 * not one page, and not all that match either. */
+                printf("\n自 --cursor 起共 %zu 条，到最后一页 (%zu from the cursor to the last "
+                       "page)\n",
+                       pt_table_rows(t), pt_table_rows(t));
             else
                 printf("\n共 %zu 条 (%zu in all)\n", pt_table_rows(t), pt_table_rows(t));
         }
