@@ -252,6 +252,32 @@ static int skip_to_now(pt_cli_t *cli, long long *after)
     }
 }
 
+/* Whether --after names a seq the feed has reached. No event past the
+ * newest has been given out (a restored store numbers its events after
+ * every seq given before), so such a seq is mistyped or of another
+ * daemon, and watch would print nothing, whatever happens, until the feed
+ * came to it, and then skip every event up to it. Refused as a usage
+ * error, naming the newest seq. A daemon whose health does not tell its
+ * head, or that cannot be asked, is left to the feed to answer. */
+static int check_after(pt_cli_t *cli, long long after, const char *typed)
+{
+    pt_response_t resp;
+    int rc = PT_EXIT_OK;
+    if (pt_client_request(pt_cli_client(cli), "GET", "/v1/health", NULL, NULL, &resp) == 0 &&
+        cJSON_IsNumber(pt_json_get(resp.json, "last_seq"))) {
+        long long head = (long long)pt_json_num(resp.json, "last_seq", 0);
+        if (after > head)
+            rc = pt_cli_usage(cli,
+                              "--after %s is past the newest event, seq %lld: no event has that "
+                              "seq yet, and watch would print nothing until one had; give a seq "
+                              "from 0 to %lld (ptrack health shows the newest), or leave --after "
+                              "out to start from now",
+                              typed, head, head);
+    }
+    pt_response_free(&resp);
+    return rc;
+}
+
 /* Sleeps up to `seconds`, waking early when asked to stop. */
 static void pause_for(int seconds)
 {
@@ -277,6 +303,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 
     if (!a && (rc = skip_to_now(cli, &after)) != PT_EXIT_OK)
         return stop ? PT_EXIT_OK : rc;
+    if (a && (rc = check_after(cli, after, a)) != PT_EXIT_OK)
+        return rc;
     /* The state labels are fetched once now rather than in the middle of
      * the first event's line. */
     if (!cli->json)
@@ -342,7 +370,8 @@ const pt_command_t pt_cmd_watch = {
         "With --json, one event object per\n"
         "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
         "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
-        "all of them). If ptrackd goes away, watch says so once and resumes after the\n"
+        "all of them; a SEQ past the newest event, which ptrack health shows, is a\n"
+        "usage error). If ptrackd goes away, watch says so once and resumes after the\n"
         "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
     .opts = opts,
     .run = run,
