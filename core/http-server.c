@@ -212,6 +212,12 @@ struct conn_s {
     size_t head_len, head_cap;
     head_state_t hstate;
     eol_state_t eol;
+    /* The request line's last bytes, kept by eol_read until the line ends:
+     * http-parser, built lax, takes "H" and any four bytes for "HTTP/". */
+    char rl_tail[8];
+    uint8_t rl_n;
+    bool rl_open;       /* eol_read is inside the request line */
+    bool rl_version_ok; /* the request line ended in "HTTP/" and a version */
     /* A chunked body's framing, read before the parser: where it stands,
      * the chunk it is in (from 1) and that chunk's data still to come. */
     chunk_state_t ck;
@@ -507,8 +513,9 @@ static int hex_value(int ch)
 
 /* Percent-decodes a path into dst, which may be src itself or lie before it
  * (each byte written is at or before the bytes it was read from). Returns the
- * decoded length, or -1 for a broken escape or an encoded NUL, which would cut
- * the path short for every C string function after us. */
+ * decoded length, or -1 for a broken escape or an encoded control character:
+ * a NUL would cut the path short for every C string function after us, and
+ * no path the API serves holds another (the raw bytes are refused too). */
 static ssize_t path_decode(char *dst, const char *src, size_t len)
 {
     size_t j = 0;
@@ -521,7 +528,7 @@ static ssize_t path_decode(char *dst, const char *src, size_t len)
             return -1;
         int hi = hex_value((unsigned char)src[i + 1]);
         int lo = hex_value((unsigned char)src[i + 2]);
-        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+        if (hi < 0 || lo < 0 || hi < 2 || (hi == 7 && lo == 15))
             return -1;
         dst[j++] = (char)(hi * 16 + lo);
         i += 2;
@@ -1355,7 +1362,8 @@ static int resolve_target(conn_t *c)
         ssize_t n = path_decode(url, url + path_off, path_len);
         if (n < 0)
             return conn_error(c, 400, "bad_request",
-                              "the path has an invalid percent-encoding (%%XX) or an encoded NUL");
+                              "the path has an invalid percent-encoding (%%XX) or an encoded "
+                              "control character (%%00-%%1F, %%7F)");
         dlen = (size_t)n;
     }
     url[dlen] = '\0';
@@ -1416,6 +1424,9 @@ static int on_headers_complete(http_parser *p)
         return conn_error(c, 505, "http_version_not_supported",
                           "HTTP/%u.%u is not supported; send the request as HTTP/1.1",
                           p->http_major, p->http_minor);
+    if (!c->rl_version_ok)
+        return conn_error(c, 400, "bad_request",
+                          "the request line does not end in \"HTTP/1.1\" (or \"HTTP/1.0\")");
     if (resolve_target(c) != 0)
         return -1;
     if (c->seen_te) {
@@ -1617,6 +1628,16 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
     }
 }
 
+/* Keeps the request line's last bytes (rl_tail), for its version. */
+static void rl_keep(conn_t *c, char ch)
+{
+    if (c->rl_n == sizeof c->rl_tail) {
+        memmove(c->rl_tail, c->rl_tail + 1, sizeof c->rl_tail - 1);
+        c->rl_n--;
+    }
+    c->rl_tail[c->rl_n++] = ch;
+}
+
 /* RFC 9112 2.2: a recipient may take a bare LF as a line's end, but a CR
  * must be followed by an LF. http-parser, built lax, takes a CR followed by
  * anything as a line's end and swallows the byte after it, so that
@@ -1634,11 +1655,22 @@ static size_t eol_read(conn_t *c, const char *s, size_t len, bool *bare_cr)
         char ch = s[i];
         switch (c->eol) {
         case EOL_START: /* http-parser skips CRs and LFs before the request line */
-            if (ch != '\r' && ch != '\n')
+            if (ch != '\r' && ch != '\n') {
                 c->eol = EOL_TEXT;
+                c->rl_open = true;
+                c->rl_n = 0;
+                rl_keep(c, ch);
+            }
             break;
         case EOL_TEXT:
             c->eol = ch == '\r' ? EOL_CR : ch == '\n' ? EOL_LINE : EOL_TEXT;
+            if (c->rl_open && c->eol != EOL_TEXT) {
+                c->rl_open = false;
+                c->rl_version_ok =
+                    c->rl_n == sizeof c->rl_tail && memcmp(c->rl_tail, "HTTP/", 5) == 0;
+            } else if (c->rl_open) {
+                rl_keep(c, ch);
+            }
             break;
         case EOL_LINE:
             c->eol = ch == '\r' ? EOL_BLANK : ch == '\n' ? EOL_DONE : EOL_TEXT;

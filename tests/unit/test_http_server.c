@@ -750,7 +750,8 @@ static void malformed_requests_get_400(void **state)
                  400, "bad_request", "both Content-Length and Transfer-Encoding");
     expect_error(fx, "GET /a%zz HTTP/1.1\r\n\r\n", 400, "bad_request", "percent-encoding");
     expect_error(fx, "GET /a%0 HTTP/1.1\r\n\r\n", 400, "bad_request", "percent-encoding");
-    expect_error(fx, "GET /a%00b HTTP/1.1\r\n\r\n", 400, "bad_request", "NUL");
+    expect_error(fx, "GET /a%00b HTTP/1.1\r\n\r\n", 400, "bad_request",
+                 "an encoded control character");
     expect_error(fx, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
                  "bad_request", "chunk size");
 }
@@ -1102,14 +1103,34 @@ static void control_characters_in_the_target_get_400(void **state)
                "the request target has a control character (0x00)");
     assert_int_equal(refused_400(fx) - before, 5);
 
-    /* Percent-encoded, they reach the handler. */
+    /* Percent-encoded in the query, they reach the handler; no path the
+     * API serves holds one, encoded or not. */
     cli_t *c = cli_tcp(fx);
     resp_t r;
-    roundtrip(c, "GET /echo%09x HTTP/1.1\r\n\r\n", &r);
+    roundtrip(c, "GET /q?x=%09x HTTP/1.1\r\n\r\n", &r);
     assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo\tx ? body=0: x=-");
+    assert_string_equal(r.body, "x=\tx\nname:(none)");
     resp_free(&r);
     cli_free(c);
+    before = refused_400(fx);
+    EXPECT_400(fx, "GET /echo%09x HTTP/1.1\r\n\r\n", "an encoded control character");
+    EXPECT_400(fx, "GET /echo%1b[31m HTTP/1.1\r\n\r\n", "an encoded control character");
+    EXPECT_400(fx, "GET /echo%7F HTTP/1.1\r\n\r\n", "an encoded control character");
+    EXPECT_400(fx, "GET /echo%1F HTTP/1.1\r\n\r\n", "an encoded control character");
+    assert_int_equal(refused_400(fx) - before, 4);
+    /* The bytes just beside them are taken: a space, '~' and UTF-8. */
+    static const char *const taken[] = {
+        "GET /echo%20 HTTP/1.1\r\n\r\n",
+        "GET /echo%7e HTTP/1.1\r\n\r\n",
+        "GET /echo%E5%BB%BA HTTP/1.1\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+        c = cli_tcp(fx);
+        roundtrip(c, taken[i], &r);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        cli_free(c);
+    }
 }
 
 static void expect_100_continue_is_answered_before_the_body(void **state)
@@ -1593,6 +1614,43 @@ static void other_http_versions_get_505(void **state)
     cli_free(c);
 }
 
+/* http-parser, built lax, takes "H" and any four bytes for "HTTP/": the
+ * request line must spell it, as a proxy in front would read it. */
+static void a_version_not_spelled_http_gets_400(void **state)
+{
+    fx_t *fx = *state;
+    unsigned long before = refused_400(fx);
+    EXPECT_400(fx, "GET /hello Hxyz/1.1\r\n\r\n", "does not end in \\\"HTTP/1.1\\\"");
+    EXPECT_400(fx, "GET /hello HTTX/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1");
+    EXPECT_400(fx, "GET /hello HTTP-1.1\r\n\r\n", "HTTP/1.1");
+    EXPECT_400(fx, "POST /echo Hxxx/1.1\r\nContent-Length: 2\r\n\r\n{}", "HTTP/1.1");
+    assert_int_equal(refused_400(fx) - before, 4);
+
+    /* Spelled right, in pieces across reads, after empty lines and after
+     * a request on the same connection, it is served. */
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    static const char *const parts[] = {"\r\nGET /hello H", "TT", "P/1", ".1\r", "\n\r\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        cli_sends(c, parts[i]);
+        usleep(20000);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    roundtrip(c, "GET /hello HTTP/1.1\n\n", &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    cli_sends(c, "GET /hello HTTP/1.1\r\n\r\nGET /hello HTTQ/1.1\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    resp_free(&r);
+    cli_free(c);
+}
+
 static void status_texts_cover_the_common_codes(void **state)
 {
     assert_string_equal(pt_http_status_text(100), "Continue");
@@ -1623,6 +1681,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(chunked_body_over_the_limit_gets_413, setup, teardown),
         cmocka_unit_test_setup_teardown(huge_headers_get_431, setup, teardown),
         cmocka_unit_test_setup_teardown(other_http_versions_get_505, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_version_not_spelled_http_gets_400, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
                                         setup, teardown),
