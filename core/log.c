@@ -151,7 +151,10 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
      * controls and DEL become a space, and so does a C1 control (U+0080 to
      * U+009F, the two bytes C2 80 to C2 9F), which a terminal may act on:
      * U+0085 is a line break (NEL) to some readers, U+009B starts an
-     * escape sequence (CSI). Tabs are kept. */
+     * escape sequence (CSI). So do U+2028 and U+2029 (E2 80 A8 and E2 80
+     * A9), the line and paragraph separators, which viewers that follow
+     * Unicode's line breaking (and JSON-reading tools) take for a line's
+     * end. Tabs are kept. */
     size_t kept = o;
     for (size_t i = o; i < o + msg_len; i++) {
         unsigned char ch = (unsigned char)line[i];
@@ -159,6 +162,10 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
             (unsigned char)line[i + 1] <= 0x9F) {
             line[kept++] = ' ';
             i++;
+        } else if (ch == 0xE2 && i + 2 < o + msg_len && (unsigned char)line[i + 1] == 0x80 &&
+                   ((unsigned char)line[i + 2] == 0xA8 || (unsigned char)line[i + 2] == 0xA9)) {
+            line[kept++] = ' ';
+            i += 2;
         } else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
             line[kept++] = ' ';
         } else {

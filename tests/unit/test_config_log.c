@@ -193,6 +193,24 @@ static void a_c1_control_is_blanked_too(void **state)
     free(out);
 }
 
+static void the_line_and_paragraph_separators_are_blanked(void **state)
+{
+    /* U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line for viewers that
+     * follow Unicode's line breaking; U+2026 (E2 80 A6, the ellipsis)
+     * beside them is kept, and so is one cut off at the message's end. */
+    pt_info("unit \"%s\" named", "甲\xe2\x80\xa8"
+                                 "乙\xe2\x80\xa9"
+                                 "丙\xe2\x80\xa6");
+    size_t len;
+    char *out = captured(state, &len);
+    assert_ptr_equal(strchr(out, '\n'), out + len - 1);
+    assert_null(strstr(out, "\xe2\x80\xa8"));
+    assert_null(strstr(out, "\xe2\x80\xa9"));
+    assert_non_null(strstr(out, "unit \"甲 乙 丙\xe2\x80\xa6\" named\n"));
+    assert_true(pt_utf8_valid(out, len));
+    free(out);
+}
+
 static void a_long_message_is_cut_on_a_character_boundary(void **state)
 {
     /* 3000 three-byte characters: far over one line's 4096 bytes. */
@@ -342,6 +360,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(lines_below_the_level_are_dropped, capture_start,
                                         capture_stop),
         cmocka_unit_test_setup_teardown(a_message_stays_on_one_line, capture_start, capture_stop),
+        cmocka_unit_test_setup_teardown(the_line_and_paragraph_separators_are_blanked,
+                                        capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(a_c1_control_is_blanked_too, capture_start, capture_stop),
         cmocka_unit_test_setup_teardown(a_long_message_is_cut_on_a_character_boundary,
                                         capture_start, capture_stop),
