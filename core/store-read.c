@@ -1095,25 +1095,29 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
         pt_buf_printf(b, ",\"%s\":%.10g", name, (double)num / (double)den);
 }
 
-/* The counts of one pass over the scope, in the order of read_stats's
- * use. 办复率: of the proposals ever assigned, how many have a reply.
- * 满意率: of those rated, how many were satisfied or basically so, by
- * their latest rating. The reply categories: of the proposals answered
- * (办复), by their latest reply; one that a separate-mode unit has
- * answered while others have not is not answered yet. */
-enum {
-    C_TOTAL,
-    C_OVERDUE,
-    C_DUE_7D,
-    C_ASSIGNED,
-    C_REPLIED,
-    C_RATED,
-    C_SATISFIED,
-    C_A,
-    C_N = C_A + 4
-};
-static const char stats_counts_sql[] =
-    "SELECT count(*),"
+/* The figures come from one statement over one copy of the scope (a
+ * materialized CTE): the filters, a search's full-text query and the read
+ * of the rows, which hold the documents, run once. Its rows are the
+ * groupings in stats_groups' order (the first column), each ordered by
+ * count (most first) then key; the rows of by_status also carry, in the
+ * columns from STATS_SUMS on, the counts of that state's proposals that
+ * the other figures sum (enum below). 办复率: of the proposals ever
+ * assigned, how many have a reply. 满意率: of those rated, how many were
+ * satisfied or basically so, by their latest rating. The reply
+ * categories: of the proposals answered (办复), by their latest reply; one
+ * that a separate-mode unit has answered while others have not is not
+ * answered yet. */
+enum { C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
+#define STATS_SUMS 3
+static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation",
+                                           "overdue_by_unit"};
+/* The columns a grouping other than by_status fills in for the sums. */
+#define STATS_NO_SUMS ", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"
+/* "%s" twice: where the unit groupings keep to the scope's proposals (left
+ * out when the scope is every proposal: looking each one up cost more than
+ * the rest of the figures together, 0.3 s at 100,000). */
+static const char stats_sql[] =
+    "SELECT 0, status, count(*),"
     " total(clock = 1 AND due_at IS NOT NULL AND due_at < :now),"
     " total(clock = 1 AND due_at >= :now AND due_at < :week_end),"
     " total(assigned_at IS NOT NULL), total(assigned_at IS NOT NULL AND replied = 1),"
@@ -1121,57 +1125,73 @@ static const char stats_counts_sql[] =
     " total(satisfaction IN ('satisfied', 'basically_satisfied')),"
     " total(replied = 1 AND reply_category = 'A'), total(replied = 1 AND reply_category = 'B'),"
     " total(replied = 1 AND reply_category = 'C'), total(replied = 1 AND reply_category = 'D')"
-    " FROM scope";
-
-/* The groupings, each ordered by count (most first) then key, from one
- * statement over one copy of the scope: the filters (and a search's
- * full-text query) run once, not once a grouping. */
-static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation",
-                                           "overdue_by_unit"};
-static const char stats_groups_sql[] =
-    "SELECT 0, status, count(*) FROM scope GROUP BY status"
-    " UNION ALL SELECT 1, name, count(*) FROM proposal_units"
-    "  WHERE proposal_id IN (SELECT id FROM scope) GROUP BY name"
-    " UNION ALL SELECT 2, category, count(*) FROM scope WHERE category IS NOT NULL"
-    "  GROUP BY category"
-    " UNION ALL SELECT 3, delegation, count(*) FROM scope WHERE delegation IS NOT NULL"
-    "  GROUP BY delegation"
+    " FROM scope GROUP BY status"
+    " UNION ALL SELECT 1, name, count(*)" STATS_NO_SUMS " FROM proposal_units u"
+    "  WHERE 1%s GROUP BY name"
+    " UNION ALL SELECT 2, category, count(*)" STATS_NO_SUMS " FROM scope"
+    "  WHERE category IS NOT NULL GROUP BY category"
+    " UNION ALL SELECT 3, delegation, count(*)" STATS_NO_SUMS " FROM scope"
+    "  WHERE delegation IS NOT NULL GROUP BY delegation"
     /* Each unit's overdue proposals, by its own part: in separate mode a
      * unit that has answered is not late while the others are. */
-    " UNION ALL SELECT 4, u.name, count(*) FROM proposal_units u"
+    " UNION ALL SELECT 4, u.name, count(*)" STATS_NO_SUMS " FROM proposal_units u"
     "  JOIN proposals p ON p.id = u.proposal_id"
-    "  WHERE u.proposal_id IN (SELECT id FROM scope)"
-    "  AND p.clock = 1 AND p.due_at < :now AND u.answered = 0 GROUP BY u.name"
+    "  WHERE p.clock = 1 AND p.due_at < :now AND u.answered = 0%s GROUP BY u.name"
     " ORDER BY 1, 3 DESC, 2";
+#define STATS_IN_SCOPE " AND u.proposal_id IN (SELECT id FROM scope)"
+
+/* Whether q chooses among the proposals (any filter, a unit's or a
+ * delegate's scope among them), as list_filters writes its conditions. */
+static bool stats_filtered(const pt_list_query_t *q, int64_t now)
+{
+    params_t p = {.n = 0};
+    pt_buf_t sql;
+    pt_buf_init(&sql);
+    char clock[512];
+    clock_expr(clock, sizeof(clock), &p, q);
+    list_filters(&sql, &p, q, now, clock);
+    bool filtered = sql.len > 0 || pt_buf_failed(&sql);
+    pt_buf_free(&sql);
+    params_free(&p);
+    return filtered;
+}
 
 static void read_stats(sqlite3 *db, pt_read_t *r)
 {
     stats_t s = {.db = db, .r = r, .now = now_ms()};
-    int64_t c[C_N] = {0};
-    sqlite3_stmt *st = stats_prepare(&s, "", stats_counts_sql);
-    if (st) {
-        if (stats_step(&s, st) == SQLITE_ROW)
-            for (int i = 0; i < C_N; i++)
-                c[i] = sqlite3_column_int64(st, i);
-        sqlite3_finalize(st);
-    }
-    pt_buf_t b;
-    pt_buf_init(&b);
-    pt_buf_printf(&b, "{\"total\":%lld", (long long)c[C_TOTAL]);
-    st = stats_prepare(&s, "MATERIALIZED ", stats_groups_sql);
+    const char *in_scope = stats_filtered(&r->query, s.now) ? STATS_IN_SCOPE : "";
+    char sql[sizeof(stats_sql) + 2 * sizeof(STATS_IN_SCOPE)];
+    snprintf(sql, sizeof(sql), stats_sql, in_scope, in_scope);
+    int64_t total = 0, c[C_N] = {0};
+    pt_buf_t groups;
+    pt_buf_init(&groups);
+    sqlite3_stmt *st = stats_prepare(&s, "MATERIALIZED ", sql);
     int rc = st ? stats_step(&s, st) : SQLITE_ERROR;
     for (int g = 0; g < (int)(sizeof(stats_groups) / sizeof(stats_groups[0])); g++) {
-        pt_buf_printf(&b, ",\"%s\":{", stats_groups[g]);
+        pt_buf_printf(&groups, ",\"%s\":{", stats_groups[g]);
         for (int n = 0; rc == SQLITE_ROW && sqlite3_column_int(st, 0) == g; n++) {
             if (n)
-                pt_buf_append(&b, ",", 1);
-            json_col_text(&b, st, 1);
-            pt_buf_printf(&b, ":%lld", (long long)sqlite3_column_int64(st, 2));
+                pt_buf_append(&groups, ",", 1);
+            json_col_text(&groups, st, 1);
+            pt_buf_printf(&groups, ":%lld", (long long)sqlite3_column_int64(st, 2));
+            if (g == 0) {
+                total += sqlite3_column_int64(st, 2);
+                for (int i = 0; i < C_N; i++)
+                    c[i] += sqlite3_column_int64(st, STATS_SUMS + i);
+            }
             rc = stats_step(&s, st);
         }
-        pt_buf_append(&b, "}", 1);
+        pt_buf_append(&groups, "}", 1);
     }
     sqlite3_finalize(st);
+    pt_buf_t b;
+    pt_buf_init(&b);
+    pt_buf_printf(&b, "{\"total\":%lld", (long long)total);
+    if (pt_buf_failed(&groups))
+        b.failed = true;
+    else
+        pt_buf_append(&b, groups.data, groups.len);
+    pt_buf_free(&groups);
     pt_buf_printf(&b, ",\"overdue\":%lld", (long long)c[C_OVERDUE]);
     pt_buf_printf(&b, ",\"due_within_7d\":%lld", (long long)c[C_DUE_7D]);
     rate(&b, "reply_rate", c[C_REPLIED], c[C_ASSIGNED]);
