@@ -793,6 +793,29 @@ static void config_prefix(const daemon_t *d, pt_error_t *err)
         pt_error_set(err, err->code, "config: %s", msg);
 }
 
+/* Refuses the start (or --check-config) for a setting, said of the file
+ * (config_prefix) unless flag, the flag that may give it, gave it: then
+ * the message says the setting's name, as the flag does. Returns the
+ * error's code. */
+static int setting_refused(const daemon_t *d, const char *flag, pt_error_t *err)
+{
+    if (!flag && err->code == PT_ECONFIG)
+        config_prefix(d, err);
+    return err->code;
+}
+
+/* Refuses the start (or --check-config) for the file's plugin entries,
+ * as "config FILE: plugins: ...". */
+static int plugins_refused(const daemon_t *d, pt_error_t *err)
+{
+    if (err->code == PT_ENOMEM)
+        return err->code;
+    char msg[sizeof(err->message)];
+    snprintf(msg, sizeof(msg), "%s", err->message);
+    pt_error_set(err, PT_ECONFIG, "plugins: %s", msg);
+    return setting_refused(d, NULL, err);
+}
+
 /* --check-config: a token of the file named as one made at run time is
  * refused, as the start refuses it (pt_api_check_token_names). The names
  * are read from the database as it is, beside a ptrackd that may be
@@ -1152,14 +1175,16 @@ static void on_sighup(uv_signal_t *h, int signum)
 static int check_config(daemon_t *d, pt_error_t *err)
 {
     pt_log_level_t level;
-    if (pt_log_level_parse(d->config.log_level, &level) != 0)
-        return pt_error_set(err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
-                            d->config.log_level);
+    if (pt_log_level_parse(d->config.log_level, &level) != 0) {
+        pt_error_set(err, PT_ECONFIG, "log_level: \"%s\" must be debug, info, warn or error",
+                     d->config.log_level);
+        return setting_refused(d, d->flag_level, err);
+    }
     if (check_listen(&d->config, err) != PT_OK)
-        return err->code;
+        return setting_refused(d, d->flag_listen, err);
     gid_t group;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
-        return err->code;
+        return setting_refused(d, NULL, err);
     /* The default data directory is relative to wherever the check runs,
      * not where the service will: the directories are checked when the
      * file or the flags name them. */
@@ -1198,6 +1223,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
     rc = pt_plugins_check(plugins, d->config.plugins, true, err);
     pt_plugins_free(plugins);
     pt_workflow_free(wf);
+    if (rc != PT_OK)
+        return plugins_refused(d, err);
     return rc;
 }
 
@@ -1354,7 +1381,7 @@ static int start(daemon_t *d, pt_error_t *err)
      * pool's threads never take one (signals.h). */
     uv_queue_work(d->loop, &d->pool_start, pool_start_work, pool_started);
     if (check_listen(&d->config, err) != PT_OK)
-        return err->code;
+        return setting_refused(d, d->flag_listen, err);
     if (d->config.listen && !pt_listen_is_loopback(d->config.listen))
         pt_warn("listening on %s, which other machines can reach (allow_remote is set); "
                 "every request there needs a token",
@@ -1423,11 +1450,8 @@ static int start(daemon_t *d, pt_error_t *err)
      * without that instance, which GET /v1/health names in plugins_failed
      * until a reload loads it, and a notifier then goes on from its saved
      * place, so no event of the meantime is lost to it. */
-    if (pt_plugins_check(d->plugins, d->config.plugins, false, err) != PT_OK) {
-        char msg[sizeof(err->message)];
-        snprintf(msg, sizeof(msg), "%s", err->message);
-        return pt_error_set(err, PT_ECONFIG, "config: plugins: %s", msg);
-    }
+    if (pt_plugins_check(d->plugins, d->config.plugins, false, err) != PT_OK)
+        return plugins_refused(d, err);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, d->config.plugins)
     {
@@ -1453,7 +1477,7 @@ static int start(daemon_t *d, pt_error_t *err)
      * and the kernel then tells ptrackd who each of them is. */
     gid_t group = (gid_t)-1;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
-        return err->code;
+        return setting_refused(d, NULL, err);
     int rc = pt_http_server_listen_unix(d->server, d->config.socket,
                                         d->config.socket_group ? 0660 : 0600);
     if (rc == UV_EADDRINUSE)

@@ -22,11 +22,11 @@ check_true "nothing was created" test ! -e "$PT_DATA"
 echo '{"socket_group": "没有这个组"}' >"$PT_TMP/group.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/group.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a socket_group that does not exist exits 1" 1 "$rc"
-check_contains "naming it" 'socket_group: there is no group "没有这个组"' "$out"
+check_contains "naming it, and the file" "config $PT_TMP/group.json: socket_group: there is no group \"没有这个组\"" "$out"
 echo '{"plugins": [{"instance": "ghost", "path": "/nonexistent/notify_ghost.so"}]}' >"$PT_TMP/ghost.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/ghost.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a plugin file that does not exist exits 1" 1 "$rc"
-check_contains "naming the instance and the file" "plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
+check_contains "naming the instance and the file" "config $PT_TMP/ghost.json: plugins: plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
 echo "{\"workflow\": \"$PT_TMP\"}" >"$PT_TMP/wfdir.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/wfdir.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a workflow path that is a directory exits 1" 1 "$rc"
@@ -88,6 +88,12 @@ echo "{\"data_dir\": \"$PT_TMP/remote\", \"listen\": \"0.0.0.0:$(pt_free_port)\"
 out="$("$PTRACKD" --check-config "$PT_TMP/remote.json" 2>&1)" && rc=0 || rc=$?
 check_eq "refused without allow_remote" 1 "$rc"
 check_contains "naming allow_remote" "allow_remote" "$out"
+check_contains "and the file that set it" "config $PT_TMP/remote.json: listen: 0.0.0.0:" "$out"
+port=$(pt_free_port)
+echo '{}' >"$PT_TMP/empty.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/empty.json" --listen "0.0.0.0:$port" 2>&1)" && rc=0 || rc=$?
+check_eq "a --listen flag's address is refused too" 1 "$rc"
+check_contains "said of the flag, not of the file" "ptrackd: listen: 0.0.0.0:$port is not a loopback" "$out"
 python3 - "$PT_TMP/remote.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1])); c["allow_remote"] = True

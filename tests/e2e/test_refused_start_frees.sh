@@ -75,7 +75,7 @@ cat >"$tmp/c3.json" <<EOF
               "config": {"path": "$tmp/record.jsonl"}},
              {"instance": "missing", "path": "$tmp/missing.so"}]}
 EOF
-refused plugin-missing "config: plugins: plugin instance missing: plugin file" --config "$tmp/c3.json"
+refused plugin-missing "config $tmp/c3.json: plugins: plugin instance missing: plugin file" --config "$tmp/c3.json"
 
 refused pidfile "cannot write the pid file" \
     --data-dir "$tmp/d4" --socket "$tmp/d4.sock" --plugin-dir "$tmp" \
