@@ -15,6 +15,16 @@
  * consumers which numbers were lost, and every event after it is numbered
  * after every seq given before.
  *
+ * The tokens made at run time are rows of the database too, and a backup
+ * taken after the last event but before a token was revoked would bring
+ * that token back with no event lost to tell. So the mark also holds the
+ * count of the tokens' changes (store_meta's token_changes, which each
+ * token made or revoked adds one to, in its own write), on a second line,
+ * left out while it is 0: "SEQ\n" or "SEQ\nCOUNT\n". A start that finds
+ * the store's count below the mark's sets s->tokens_restored, which the API
+ * warns of when it loads the tokens. (A ptrackd before this reads the
+ * first line alone, and writes it alone.)
+ *
  * The mark is written after the commit and not synced: a crash may leave
  * it behind the store (which is harmless: it is only ever compared from
  * below), never ahead of it, unless the store itself lost events that it
@@ -49,34 +59,70 @@ static char *mark_path(const char *db_path)
     return p;
 }
 
-/* Reads the mark: 1 when the file holds one, 0 when it is empty (new),
- * -1 when it holds something else. */
-static int mark_read(int fd, int64_t *mark)
+/* Reads one number of the mark at *at, ended by a newline or the text's
+ * end, and moves *at past it. */
+static bool mark_number(const char **at, int64_t *v)
 {
-    char buf[32];
+    char *end;
+    errno = 0;
+    long long n = strtoll(*at, &end, 10);
+    if (errno || end == *at || n < 0 || (*end != '\n' && *end != '\0'))
+        return false;
+    *v = n;
+    *at = *end ? end + 1 : end;
+    return true;
+}
+
+/* Reads the mark (its seq, and its count of token changes, 0 when left
+ * out): 1 when the file holds one, 0 when it is empty (new), -1 when it
+ * holds something else. */
+static int mark_read(int fd, int64_t *mark, int64_t *tokens)
+{
+    char buf[64];
     ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
     if (n < 0)
         return -1;
     if (n == 0)
         return 0;
     buf[n] = '\0';
-    char *end;
-    errno = 0;
-    long long v = strtoll(buf, &end, 10);
-    if (errno || end == buf || v < 0 || (*end != '\n' && *end != '\0'))
+    const char *at = buf;
+    *tokens = 0;
+    if (!mark_number(&at, mark))
         return -1;
-    *mark = v;
-    return 1;
+    if (*at && !mark_number(&at, tokens))
+        return -1;
+    return *at ? -1 : 1;
 }
 
-/* Writes seq as the mark; returns its length, or -1. The text only grows
- * (the mark only rises, and the start cuts what the file held after it),
- * so writing it over the old from the start leaves no tail of the old. */
-static int mark_write(int fd, int64_t seq)
+/* Writes seq and the count of token changes as the mark; returns its
+ * length, or -1. The text only grows (both only rise, and the start cuts
+ * what the file held after it), so writing it over the old from the start
+ * leaves no tail of the old. */
+static int mark_write(int fd, int64_t seq, int64_t tokens)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
+    char buf[64];
+    int n = tokens > 0 ? snprintf(buf, sizeof(buf), "%" PRId64 "\n%" PRId64 "\n", seq, tokens)
+                       : snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
     return pwrite(fd, buf, (size_t)n, 0) == n ? n : -1;
+}
+
+/* The store's count of token changes (store_meta), 0 when it has none. */
+static int store_token_changes(pt_store_t *s, int64_t *v, pt_error_t *err)
+{
+    sqlite3_stmt *st;
+    *v = 0;
+    if (sqlite3_prepare_v2(s->wdb,
+                           "SELECT CAST(value AS INTEGER) FROM store_meta"
+                           " WHERE key = 'token_changes'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, s->wdb, "reading the count of the tokens' changes");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return pt_sqlite_error(err, s->wdb, "reading the count of the tokens' changes");
+    return PT_OK;
 }
 
 /* The event that says the store was restored: numbered right after the
@@ -124,8 +170,13 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         free(path);
         return err->code;
     }
-    int64_t mark = 0;
-    int got = mark_read(fd, &mark);
+    int64_t mark = 0, tokens = 0;
+    if (store_token_changes(s, &s->token_changes, err) != PT_OK) {
+        close(fd);
+        free(path);
+        return err->code;
+    }
+    int got = mark_read(fd, &mark, &tokens);
     if (got < 0)
         pt_warn("%s does not hold a seq; it is written anew from the store's newest event", path);
     if (got > 0 && mark > s->last_seq) {
@@ -142,27 +193,42 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         s->last_seq = mark + 1;
         s->restored = true;
     }
+    if (got > 0 && tokens > s->token_changes) {
+        /* Said here when no event was lost too; what it means for the
+         * tokens is said where they are loaded (api-tokens.c). */
+        if (!s->restored)
+            pt_warn("the store's tokens made at run time have had %" PRId64 " changes, but "
+                    "ptrackd had made %" PRId64 " (%s): the database was restored from a "
+                    "backup, or lost writes",
+                    s->token_changes, tokens, path);
+        s->tokens_restored = true;
+    }
     /* From here on the text only grows: what the file held after the
      * mark is cut off, whatever it was. The mark is written over the old
      * one first and cut after, not cut first: on a full disk, a file cut
      * to nothing may not get its block back, and an empty mark would say
      * the store is new, where the old one still says how far it was. */
-    int n = mark_write(fd, s->last_seq);
+    int n = mark_write(fd, s->last_seq, s->token_changes);
     if (n < 0 || ftruncate(fd, n) != 0)
         pt_warn("cannot write %s (%s): a restore of the database from a backup may not be "
                 "noticed",
                 path, strerror(errno));
     s->seqmark_fd = fd;
     s->seqmark = s->last_seq;
+    s->token_mark = s->token_changes;
     free(path);
     return PT_OK;
 }
 
-void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq)
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes)
 {
-    if (s->seqmark_fd < 0 || last_seq <= s->seqmark)
+    if (s->seqmark_fd < 0 || (last_seq <= s->seqmark && token_changes <= s->token_mark))
         return;
-    if (mark_write(s->seqmark_fd, last_seq) < 0) {
+    if (last_seq < s->seqmark)
+        last_seq = s->seqmark;
+    if (token_changes < s->token_mark)
+        token_changes = s->token_mark;
+    if (mark_write(s->seqmark_fd, last_seq, token_changes) < 0) {
         if (!s->seqmark_failed)
             pt_warn("cannot write the change feed's mark (%s): a restore of the database from "
                     "a backup may not be noticed",
@@ -172,6 +238,7 @@ void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq)
     }
     s->seqmark_failed = false;
     s->seqmark = last_seq;
+    s->token_mark = token_changes;
 }
 
 void pt_store_seqmark_close(pt_store_t *s)

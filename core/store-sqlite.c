@@ -504,7 +504,7 @@ int64_t pt_store_last_seq(const pt_store_t *s)
 
 bool pt_store_was_restored(const pt_store_t *s)
 {
-    return s->restored;
+    return s->restored || s->tokens_restored;
 }
 
 int64_t pt_store_take_due_hint(pt_store_t *s)

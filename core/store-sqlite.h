@@ -53,6 +53,13 @@ struct pt_store_s {
     int64_t seqmark;
     bool seqmark_failed;
     bool restored; /* this start found the database behind the mark */
+    /* The changes of the tokens made at run time that the store has had
+     * (store_meta's token_changes, counted by their writes), as the mark
+     * holds them too: a backup taken before a token was revoked, and after
+     * the last event, is noticed by this count alone. */
+    int64_t token_changes;
+    int64_t token_mark;
+    bool tokens_restored; /* this start found the store's count behind the mark's */
 
     /* The store's id (store_meta, migration 19): 32 hex digits, read at
      * the open and never changed after, so any thread reads it. */
@@ -263,6 +270,11 @@ int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, in
                        const char *state, const char *proposal, const char *data, pt_error_t *err);
 /* The time of the write the writer is running (ms). Thread: the writer. */
 int64_t pt_store_writer_now(void);
+/* Tells the writer that the write it is running changed the tokens made at
+ * run time (and counted it in store_meta): after the commit it reads the
+ * count again and puts it in the change feed's mark. Thread: the writer,
+ * from a custom write's run_. */
+void pt_store_writer_tokens_changed(void);
 
 /* Whether the deadline of the proposal row `p` runs for the unit UNIT (an
  * SQL expression, "?3" or "u.name"), as 0 or 1: it runs for the proposal
@@ -330,12 +342,14 @@ char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out
 
 /* store-seqmark.c. Opens the change feed's mark beside the database and,
  * when it is above the store's newest event (s->last_seq), records a
- * store.restored event after it and sets s->last_seq to that event's seq.
- * Before the writer starts. Returns PT_OK, or an error when the mark
- * cannot be opened or the event cannot be written. */
+ * store.restored event after it and sets s->last_seq to that event's seq;
+ * when its count of token changes is above the store's, sets
+ * s->tokens_restored. Before the writer starts. Returns PT_OK, or an error
+ * when the mark cannot be opened or the event cannot be written. */
 int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err);
-/* Raises the mark to last_seq, which has just been committed. Writer. */
-void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq);
+/* Raises the mark to last_seq and the count of token changes to
+ * token_changes, which have just been committed. Writer. */
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes);
 /* After the writer has stopped. */
 void pt_store_seqmark_close(pt_store_t *s);
 

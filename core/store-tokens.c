@@ -179,6 +179,28 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
+static int bind_none(sqlite3_stmt *st, pt_write_t *w)
+{
+    (void)st;
+    (void)w;
+    return 0;
+}
+
+/* Counts a token made or revoked in store_meta, in the write's own
+ * savepoint, and tells the writer, which puts the count in the change
+ * feed's mark after the commit (store-seqmark.c). */
+static int count_change(sqlite3 *db, pt_write_t *w)
+{
+    int changes = 0;
+    int rc = run_sql(db, w,
+                     "INSERT INTO store_meta (key, value) VALUES ('token_changes', '1')"
+                     " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                     "counting the tokens' changes", bind_none, &changes);
+    if (rc == PT_OK)
+        pt_store_writer_tokens_changed();
+    return rc;
+}
+
 static int bind_create(sqlite3_stmt *st, pt_write_t *w)
 {
     sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
@@ -209,6 +231,8 @@ static int run_create(void *conn, pt_write_t *w)
         return pt_error_set(&w->err, PT_ECONFLICT,
                             "a token named \"%s\" exists; revoke it first or choose another name",
                             w->name);
+    if (count_change(conn, w) != PT_OK)
+        return w->err.code;
     w->seq = pt_store_writer_now();
     return PT_OK;
 }
@@ -228,6 +252,8 @@ static int run_revoke(void *conn, pt_write_t *w)
                 "revoking a token", bind_revoke, &changes);
     if (rc == PT_OK && changes == 0)
         rc = pt_error_set(&w->err, PT_ENOTFOUND, "there is no token named \"%s\"", w->name);
+    if (rc == PT_OK)
+        rc = count_change(conn, w);
     return rc;
 }
 

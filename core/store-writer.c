@@ -217,7 +217,8 @@ typedef struct {
     size_t cache_hand;    /* the next slot cache_trim looks at */
     int64_t now;
     int64_t batch_last_seq;
-    int64_t due_hint; /* the earliest running deadline written in this batch; 0: none */
+    bool tokens_changed; /* a write of this batch changed the tokens (their count) */
+    int64_t due_hint;    /* the earliest running deadline written in this batch; 0: none */
     int64_t write_last_seq;
     /* A write of this batch failed at the storage (a full disk, an I/O
      * error, a file it may not write), though the others may commit:
@@ -895,6 +896,28 @@ int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, in
 int64_t pt_store_writer_now(void)
 {
     return this_writer ? this_writer->now : 0;
+}
+
+void pt_store_writer_tokens_changed(void)
+{
+    if (this_writer)
+        this_writer->tokens_changed = true;
+}
+
+/* The count of token changes as committed (store_meta), or -1. */
+static int64_t committed_token_changes(writer_t *w)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT CAST(value AS INTEGER) FROM store_meta"
+                           " WHERE key = 'token_changes'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
 }
 
 /* The answer for a proposal that is not changed (a replay, a no-op edit). */
@@ -1618,8 +1641,16 @@ void *pt_store_writer_main(void *arg)
             stored += wr->err.code == PT_OK && !wr->replayed;
         }
         storage_note(&w, !ok || w.storage_failed, ok && stored > 0, refused);
-        if (ok && w.batch_last_seq)
-            pt_store_seqmark_commit(s, w.batch_last_seq);
+        if (ok && w.tokens_changed) {
+            /* Read from the database: a write that counted and was
+             * rolled back to its savepoint counted nothing. */
+            int64_t count = committed_token_changes(&w);
+            if (count > s->token_changes)
+                s->token_changes = count;
+        }
+        w.tokens_changed = false;
+        if (ok && (w.batch_last_seq || s->token_changes > s->token_mark))
+            pt_store_seqmark_commit(s, w.batch_last_seq, s->token_changes);
         publish_backlog(&w);
 
         pthread_mutex_lock(&s->mu);

@@ -149,7 +149,8 @@ void pt_store_on_commit(pt_store_t *store, void (*cb)(int64_t last_seq, void *),
 int64_t pt_store_last_seq(const pt_store_t *store);
 /* Whether this start found the database behind the change feed's mark:
  * restored from a backup (or it lost writes), which the store.restored
- * event records. Thread: loop. */
+ * event records, or with fewer changes of its tokens made at run time than
+ * the mark counts (a backup taken after the last event). Thread: loop. */
 bool pt_store_was_restored(const pt_store_t *store);
 /* The earliest running deadline (due_at, ms) that writes have set since the
  * last call, or 0: the deadline engine's wake-up hint. Thread: loop. */

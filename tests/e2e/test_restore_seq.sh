@@ -55,7 +55,7 @@ health_seq() {
 pt_step "three proposals, then the backup (VACUUM INTO while ptrackd runs)"
 for t in 关于恢复前的建议一 关于恢复前的建议二 关于恢复前的建议三; do create "$t"; done
 KEPT="$(health_seq)"
-check_eq "the mark follows the commits" "$KEPT" "$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
+check_eq "the mark follows the commits" "$KEPT" "$(head -n 1 "$PT_DATA/ptrack.seq")"
 python3 - "$PT_DATA/ptrack.db" "$PT_TMP/backup.db" <<'EOF'
 import sqlite3, sys
 sqlite3.connect(sys.argv[1]).execute("VACUUM INTO ?", (sys.argv[2],))
@@ -138,7 +138,7 @@ api GET "/v1/events?after=$GIVEN"
 check_eq "the consumer that skips what it has seen gets both" \
     "store.restored proposal.created" "$(jv '" ".join(e["type"] for e in j["items"])')"
 check_eq "the new event's seq" "$((GIVEN + 2))" "$(jv 'j["items"][1]["seq"]')"
-check_eq "the mark follows" "$((GIVEN + 2))" "$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
+check_eq "the mark follows" "$((GIVEN + 2))" "$(head -n 1 "$PT_DATA/ptrack.seq")"
 
 pt_step "a unit's feed does not show it (it is of no proposal)"
 TOKEN="$(pt_unit_token 水利厅 山西省水利厅)"
@@ -168,7 +168,7 @@ pt_stop
 echo "garbage" >"$PT_DATA/ptrack.seq"
 pt_start
 LAST="$(health_seq)"
-check_eq "the mark is the store's newest seq again" "$LAST" "$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
+check_eq "the mark is the store's newest seq again" "$LAST" "$(head -n 1 "$PT_DATA/ptrack.seq")"
 if grep -q "ptrack.seq does not hold a seq" "$PT_TMP/ptrackd.log"; then
     pt_ok "the start warns about the mark"
 else
@@ -189,7 +189,7 @@ else
 fi
 rmdir "$PT_DATA/ptrack.seq"
 pt_start
-check_eq "started again, the mark made anew" "$(health_seq)" "$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
+check_eq "started again, the mark made anew" "$(health_seq)" "$(head -n 1 "$PT_DATA/ptrack.seq")"
 
 pt_stop
 pt_finish
