@@ -98,6 +98,38 @@ int pt_log_level_parse(const char *s, pt_log_level_t *out)
     return -1;
 }
 
+/* One call, one line: a newline or other control character inside the
+ * message (say, from a client's request path or a token's name) would
+ * otherwise start a line that looks like a log entry of its own. C0
+ * controls and DEL become a space, and so does a C1 control (U+0080 to
+ * U+009F, the two bytes C2 80 to C2 9F), which a terminal may act on:
+ * U+0085 is a line break (NEL) to some readers, U+009B starts an escape
+ * sequence (CSI). So do U+2028 and U+2029 (E2 80 A8 and E2 80 A9), the
+ * line and paragraph separators, which viewers that follow Unicode's line
+ * breaking (and JSON-reading tools) take for a line's end. Tabs are
+ * kept. */
+size_t pt_log_blank(char *s, size_t len)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9F) {
+            s[kept++] = ' ';
+            i++;
+        } else if (ch == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+            s[kept++] = ' ';
+            i += 2;
+        } else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+            s[kept++] = ' ';
+        } else {
+            s[kept++] = (char)ch;
+        }
+    }
+    return kept;
+}
+
 void pt_log(pt_log_level_t level, const char *fmt, ...)
 {
     /* Logging must never change errno: callers often log a failure and then
@@ -145,34 +177,7 @@ void pt_log(pt_log_level_t level, const char *fmt, ...)
         msg_len = keep + sizeof(cut_mark) - 1;
     }
 
-    /* One call, one line: a newline or other control character inside the
-     * message (say, from a client's request path or a token's name) would
-     * otherwise start a line that looks like a log entry of its own. C0
-     * controls and DEL become a space, and so does a C1 control (U+0080 to
-     * U+009F, the two bytes C2 80 to C2 9F), which a terminal may act on:
-     * U+0085 is a line break (NEL) to some readers, U+009B starts an
-     * escape sequence (CSI). So do U+2028 and U+2029 (E2 80 A8 and E2 80
-     * A9), the line and paragraph separators, which viewers that follow
-     * Unicode's line breaking (and JSON-reading tools) take for a line's
-     * end. Tabs are kept. */
-    size_t kept = o;
-    for (size_t i = o; i < o + msg_len; i++) {
-        unsigned char ch = (unsigned char)line[i];
-        if (ch == 0xC2 && i + 1 < o + msg_len && (unsigned char)line[i + 1] >= 0x80 &&
-            (unsigned char)line[i + 1] <= 0x9F) {
-            line[kept++] = ' ';
-            i++;
-        } else if (ch == 0xE2 && i + 2 < o + msg_len && (unsigned char)line[i + 1] == 0x80 &&
-                   ((unsigned char)line[i + 2] == 0xA8 || (unsigned char)line[i + 2] == 0xA9)) {
-            line[kept++] = ' ';
-            i += 2;
-        } else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-            line[kept++] = ' ';
-        } else {
-            line[kept++] = (char)ch;
-        }
-    }
-    msg_len = kept - o;
+    msg_len = pt_log_blank(line + o, msg_len);
     if (atomic_load_explicit(&log_to_syslog, memory_order_relaxed)) {
         static const int priorities[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
         line[o + msg_len] = '\0';

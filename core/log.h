@@ -9,6 +9,7 @@
 #define PT_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum { PT_LOG_DEBUG = 0, PT_LOG_INFO, PT_LOG_WARN, PT_LOG_ERROR } pt_log_level_t;
 
@@ -37,6 +38,11 @@ bool pt_log_detect_journal(void);
  * Thread: any; async-signal-safe (one lock-free atomic load). */
 bool pt_log_journal(void);
 void pt_log(pt_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Blanks what would break a line or act on a terminal in the len bytes at
+ * s, as pt_log does in every message: C0 and C1 controls, DEL, U+2028 and
+ * U+2029 become a space (a tab stays). Returns the new length (a two- or
+ * three-byte character becomes one space). Thread: any. */
+size_t pt_log_blank(char *s, size_t len);
 
 #define pt_debug(...) pt_log(PT_LOG_DEBUG, __VA_ARGS__)
 #define pt_info(...) pt_log(PT_LOG_INFO, __VA_ARGS__)

@@ -1652,6 +1652,16 @@ static void stop_refused(daemon_t *d)
     uv_loop_close(d->loop);
 }
 
+/* The message of a refused start, on one line as the log writes its
+ * lines: it may quote a flag's value or the file's, which may hold a
+ * newline (under systemd, the rest would be an entry of its own, without
+ * the error's priority) or a terminal's escape. */
+static const char *one_line(pt_error_t *err)
+{
+    err->message[pt_log_blank(err->message, strlen(err->message))] = '\0';
+    return err->message;
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1679,7 +1689,7 @@ int main(int argc, char **argv)
         if (rc == PT_OK)
             printf("ptrackd: %s is a good configuration\n", d.config_path);
         else
-            fprintf(stderr, "ptrackd: %s\n", err.message);
+            fprintf(stderr, "ptrackd: %s\n", one_line(&err));
         pt_error_clear(&err);
         pt_config_free(&d.config);
         return rc == PT_OK ? 0 : 1;
@@ -1697,7 +1707,7 @@ int main(int argc, char **argv)
          * ptrackd looks, and also to syslog when the log goes there. */
         if (d.use_syslog)
             pt_error("%s", err.message);
-        fprintf(stderr, "%sptrackd: %s\n", pt_log_journal() ? "<3>" : "", err.message);
+        fprintf(stderr, "%sptrackd: %s\n", pt_log_journal() ? "<3>" : "", one_line(&err));
         pt_error_clear(&err);
         /* A socket this start made, that nothing will serve. */
         if (d.socket_made)

@@ -18,6 +18,14 @@ out="$("$PTRACKD" --check-config "$PT_TMP/bad.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a bad config exits 1" 1 "$rc"
 check_contains "naming the key" "limits.body" "$out"
 check_true "nothing was created" test ! -e "$PT_DATA"
+# A refused start's message is one line, as the log's are: a path with a
+# newline and an escape (the operator's own flag) is quoted blanked.
+out="$(timeout 20 "$PTRACKD" --data-dir "$PT_TMP/oneline" --log-level error \
+    --socket "$PT_TMP/no"$'\n'"such"$'\033'"[2J/x.sock" 2>&1)" && rc=0 || rc=$?
+check_eq "a socket whose directory is not there stops the start" 1 "$rc"
+check_eq "its message is one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+check_contains "with the newline and the escape blanked" \
+    "cannot listen on the socket $PT_TMP/no such [2J/x.sock: its directory does not exist" "$out"
 # What a start would refuse later is refused here too.
 echo '{"socket_group": "没有这个组"}' >"$PT_TMP/group.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/group.json" 2>&1)" && rc=0 || rc=$?
