@@ -1238,12 +1238,31 @@ static int on_message_begin(http_parser *p)
     return 0;
 }
 
-static int target_refused(conn_t *c, unsigned char ch)
+/* Refuses a control character in the request target. In the query it may
+ * be sent percent-encoded; in the path it may not (path_decode refuses it
+ * encoded too), so the message does not tell the client to encode it
+ * there. in_query: a '?' came before it in the target. */
+static int target_refused(conn_t *c, unsigned char ch, bool in_query)
 {
+    if (!in_query)
+        return conn_error(c, 400, "bad_request",
+                          "the request target has a control character (0x%02x) in its path, "
+                          "which no path may hold, raw or percent-encoded",
+                          ch);
     return conn_error(c, 400, "bad_request",
                       "the request target has a control character (0x%02x); percent-encode it "
                       "(%%%02X)",
                       ch, ch);
+}
+
+/* Whether the target read so far has reached its query: a '?' in the part
+ * already kept in the head (the target is all the head holds until it
+ * ends), or in the n bytes at more, read since. */
+static bool target_in_query(const conn_t *c, const char *more, size_t n)
+{
+    if (c->hstate == HS_URL && c->head_len > 0 && memchr(c->head, '?', c->head_len) != NULL)
+        return true;
+    return n > 0 && memchr(more, '?', n) != NULL;
 }
 
 static int on_url(http_parser *p, const char *at, size_t len)
@@ -1252,7 +1271,7 @@ static int on_url(http_parser *p, const char *at, size_t len)
      * a tab and a form feed through. */
     for (size_t i = 0; i < len; i++)
         if (is_ctl((unsigned char)at[i]))
-            return target_refused(p->data, (unsigned char)at[i]);
+            return target_refused(p->data, (unsigned char)at[i], target_in_query(p->data, at, i));
     return head_append(p->data, at, len);
 }
 
@@ -1852,7 +1871,7 @@ static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, co
         if (e == HPE_INVALID_HEADER_TOKEN)
             head_byte_refused(c, from, bad);
         else if (e == HPE_INVALID_URL && is_ctl((unsigned char)*bad))
-            target_refused(c, (unsigned char)*bad);
+            target_refused(c, (unsigned char)*bad, target_in_query(c, from, (size_t)(bad - from)));
         else if (e == HPE_LF_EXPECTED && bad > from && bad[-1] == '\r')
             head_byte_refused(c, from, bad - 1);
     }
