@@ -1436,6 +1436,11 @@ static int on_headers_complete(http_parser *p)
     c->ck = (p->flags & F_CHUNKED) ? CK_SIZE_START : CK_OFF;
     c->ck_n = 1;
     c->ck_left = 0;
+    /* A version not spelled "HTTP/" (http-parser takes "H" and any four
+     * bytes) is no version at all, whatever its digits. */
+    if (!c->rl_version_ok)
+        return conn_error(c, 400, "bad_request",
+                          "the request line does not end in \"HTTP/1.1\" (or \"HTTP/1.0\")");
     /* HTTP/2 and later frame their messages otherwise: a request line that
      * names one is not a request this server can read (RFC 9110 15.6.6).
      * 1.x of any minor version is answered as 1.1. */
@@ -1443,9 +1448,6 @@ static int on_headers_complete(http_parser *p)
         return conn_error(c, 505, "http_version_not_supported",
                           "HTTP/%u.%u is not supported; send the request as HTTP/1.1",
                           p->http_major, p->http_minor);
-    if (!c->rl_version_ok)
-        return conn_error(c, 400, "bad_request",
-                          "the request line does not end in \"HTTP/1.1\" (or \"HTTP/1.0\")");
     if (resolve_target(c) != 0)
         return -1;
     if (c->seen_te) {

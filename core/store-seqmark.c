@@ -194,7 +194,8 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         s->restored = true;
     }
     if (got > 0 && tokens > s->token_changes) {
-        /* Said here when no event was lost too; what it means for the
+        /* Said here only when no event was lost (the warning above said
+         * it otherwise); what it means for the
          * tokens is said where they are loaded (api-tokens.c). */
         if (!s->restored)
             pt_warn("the store's tokens made at run time have had %" PRId64 " changes, but "

@@ -197,7 +197,7 @@ static void the_line_and_paragraph_separators_are_blanked(void **state)
 {
     /* U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line for viewers that
      * follow Unicode's line breaking; U+2026 (E2 80 A6, the ellipsis)
-     * beside them is kept, and so is one cut off at the message's end. */
+     * beside them is kept. */
     pt_info("unit \"%s\" named", "甲\xe2\x80\xa8"
                                  "乙\xe2\x80\xa9"
                                  "丙\xe2\x80\xa6");

@@ -1648,8 +1648,9 @@ static void a_version_not_spelled_http_gets_400(void **state)
     EXPECT_400(fx, "GET /hello Hxyz/1.1\r\n\r\n", "does not end in \\\"HTTP/1.1\\\"");
     EXPECT_400(fx, "GET /hello HTTX/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1");
     EXPECT_400(fx, "GET /hello HTTP-1.1\r\n\r\n", "HTTP/1.1");
+    EXPECT_400(fx, "GET /hello Hxyz/2.0\r\n\r\n", "does not end in");
     EXPECT_400(fx, "POST /echo Hxxx/1.1\r\nContent-Length: 2\r\n\r\n{}", "HTTP/1.1");
-    assert_int_equal(refused_400(fx) - before, 4);
+    assert_int_equal(refused_400(fx) - before, 5);
 
     /* Spelled right, in pieces across reads, after empty lines and after
      * a request on the same connection, it is served. */
