@@ -117,21 +117,10 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *re
     /* The formal answer is the latest reply that is not a supplementary
      * one, as GET /v1/stats counts it. */
     v->n_replies = h->rec_count(rec, "replies");
-    for (size_t i = v->n_replies; i > 0; i--) {
-        snprintf(path, sizeof(path), "replies.%zu.kind", i - 1);
-        const char *kind = h->rec_get(rec, path);
-        if (kind && strcmp(kind, "supplementary") == 0)
-            continue;
-        snprintf(path, sizeof(path), "replies.%zu.unit", i - 1);
-        v->reply_unit = h->rec_get(rec, path);
-        snprintf(path, sizeof(path), "replies.%zu.doc_no", i - 1);
-        v->reply_doc_no = h->rec_get(rec, path);
-        snprintf(path, sizeof(path), "replies.%zu.category", i - 1);
-        v->reply_category = h->rec_get(rec, path);
-        snprintf(path, sizeof(path), "replies.%zu.replied_at", i - 1);
-        v->replied_at = h->rec_get(rec, path);
-        break;
-    }
+    v->reply_unit = pt_record_answer(h, rec, "unit");
+    v->reply_doc_no = pt_record_answer(h, rec, "doc_no");
+    v->reply_category = pt_record_answer(h, rec, "category");
+    v->replied_at = pt_record_answer(h, rec, "replied_at");
     v->answered = answered(h, rec, v->n_units, v->n_replies);
     size_t n_feedback = h->rec_count(rec, "feedback");
     if (n_feedback) {
@@ -175,4 +164,18 @@ const char *pt_record_last(const ptrack_host_t *h, const ptrack_record_t *rec, c
     char path[96];
     snprintf(path, sizeof(path), "%s.%zu.%s", field, n - 1, member);
     return h->rec_get(rec, path);
+}
+
+const char *pt_record_answer(const ptrack_host_t *h, const ptrack_record_t *rec, const char *member)
+{
+    char path[96];
+    for (size_t i = h->rec_count(rec, "replies"); i > 0; i--) {
+        snprintf(path, sizeof(path), "replies.%zu.kind", i - 1);
+        const char *kind = h->rec_get(rec, path);
+        if (kind && strcmp(kind, "supplementary") == 0)
+            continue;
+        snprintf(path, sizeof(path), "replies.%zu.%s", i - 1, member);
+        return h->rec_get(rec, path);
+    }
+    return NULL;
 }

@@ -61,9 +61,17 @@ typedef int (*pt_record_fn)(void *ctx, const ptrack_record_t *rec);
 int pt_records_walk(const ptrack_host_t *host, ptrack_job_t *job, pt_view_t *view, pt_record_fn fn,
                     void *ctx);
 
-/* The member of the last element of an array field ("replies", "doc_no"),
- * or NULL when the array is empty. */
+/* The member of the last element of an array field ("feedback",
+ * "satisfaction"), or NULL when the array is empty. */
 const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec, const char *field,
                            const char *member);
+
+/* The member ("doc_no", "category", "replied_at", "unit") of the formal
+ * answer: the latest reply that is not a supplementary one (补充答复), as
+ * GET /v1/stats counts its category; NULL when there is none. A follow_up
+ * after closing adds a reply, but does not change how the proposal was
+ * answered. */
+const char *pt_record_answer(const ptrack_host_t *host, const ptrack_record_t *rec,
+                             const char *member);
 
 #endif /* PT_RECORD_WALK_H */

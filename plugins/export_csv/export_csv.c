@@ -16,6 +16,11 @@
  * in which case the cell holds the list as a JSON array; units, replies,
  * feedback and custom are written readable (主办单位, 答复文号, ...) for
  * people and whole, as JSON, in the last four columns for the round trip.
+ * 答复文号, 办理结果 and 答复时间 are those of the formal answer, the
+ * latest reply that is not a supplementary one (补充答复), as the xlsx
+ * sheet, the reports and GET /v1/stats count it, so that a pivot of
+ * 办理结果 in a spreadsheet gives the same figures; a follow_up is in the
+ * replies column with the others.
  * The id and merged_into are read back as where the proposal came from:
  * an import gives every proposal a new id and points a merge at the new
  * id of the proposal it names. Fields that an import assigns anew
@@ -228,13 +233,13 @@ static void make_cell(exp_t *ex, const csv_column_t *col)
         units_cell(ex, "co", "co");
         break;
     case CC_DOC_NO:
-        v = pt_record_last(ex->h, ex->rec, "replies", "doc_no");
+        v = pt_record_answer(ex->h, ex->rec, "doc_no");
         break;
     case CC_REPLY_CAT:
-        v = pt_record_last(ex->h, ex->rec, "replies", "category");
+        v = pt_record_answer(ex->h, ex->rec, "category");
         break;
     case CC_REPLIED_AT:
-        v = local_time(ex, pt_record_last(ex->h, ex->rec, "replies", "replied_at"));
+        v = local_time(ex, pt_record_answer(ex->h, ex->rec, "replied_at"));
         break;
     case CC_SATISFACTION:
         v = pt_record_last(ex->h, ex->rec, "feedback", "satisfaction");

@@ -18,7 +18,8 @@
 # cells are skipped; an office column wins over the
 # 自定义字段 member of its key; unit columns that no unit could answer
 # are refused; the export has a BOM, CRLF,
-# Chinese headers and labels (English with lang=en), and honours the list
+# Chinese headers and labels (English with lang=en), the formal answer's
+# 答复文号, 办理结果 and 答复时间 (not a supplementary reply's), and honours the list
 # filters; a cell that a spreadsheet would run as a formula (= + - @ tab CR
 # first, or apostrophes and then one of those) is written behind one more
 # ', and exactly as stored with formulas=keep; exported (zh and en) and
@@ -528,6 +529,8 @@ act "$P1" reply '{"unit":"省卫健委","doc_no":"卫函〔2026〕12号","catego
 act "$P1" feedback '{"person":"王建国","satisfaction":"unsatisfied","comment":"进度偏慢。"}'
 act "$P1" reply '{"unit":"省卫健委","doc_no":"卫函〔2026〕30号","category":"B","text":"加快推进。"}'
 act "$P1" feedback '{"person":"王建国","satisfaction":"basically_satisfied","comment":"基本满意。"}'
+# A supplementary reply after closing: not the formal answer.
+act "$P1" follow_up '{"unit":"省卫健委","doc_no":"卫函〔2026〕45号","category":"D","text":"补充说明进展。"}'
 P2=$(new '{"number":"RT-2","kind":"proposal","session":"政协十四届四次会议","title":"关于推进“双减”落地的提案",
   "recommendations":["只有一条建议"],"lead_author":"陈红","submitter_type":"individual"}')
 act "$P2" assign '{"mode":"separate","units":[{"name":"省教育厅","role":"separate"},{"name":"省体育局","role":"separate"}]}'
@@ -581,8 +584,16 @@ check_eq "status and satisfaction as Chinese labels" "办结 基本满意 是" \
     "$(zhcell "$W/zh.csv" 编号 RT-1 状态) $(zhcell "$W/zh.csv" 编号 RT-1 满意度) $(zhcell "$W/zh.csv" 编号 RT-1 重点督办)"
 check_eq "units as 主办单位/协办单位 names joined with 、" "省卫健委 省财政厅、省人社厅" \
     "$(zhcell "$W/zh.csv" 编号 RT-1 主办单位) $(zhcell "$W/zh.csv" 编号 RT-1 协办单位)"
-check_eq "the last reply flattened" "卫函〔2026〕30号 B" \
-    "$(zhcell "$W/zh.csv" 编号 RT-1 答复文号) $(zhcell "$W/zh.csv" 编号 RT-1 办理结果)"
+# instant TEXT: an RFC 3339 time or the export's "2026-03-15 09:00:00.250+08:00"
+# as milliseconds since the epoch.
+instant() {
+    python3 -c 'import sys, datetime; print(round(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00").replace(" ", "T")).timestamp() * 1000))' "$1"
+}
+check_eq "答复文号, 办理结果 and 答复时间 are the formal answer's, not the supplementary reply's after it" \
+    "卫函〔2026〕30号 B $(instant "$(pget number RT-1 'p["replies"][1]["replied_at"]')")" \
+    "$(zhcell "$W/zh.csv" 编号 RT-1 答复文号) $(zhcell "$W/zh.csv" 编号 RT-1 办理结果) $(instant "$(zhcell "$W/zh.csv" 编号 RT-1 答复时间)")"
+check_eq "the supplementary reply is in 答复记录 all the same" "supplementary 卫函〔2026〕45号" \
+    "$(zhcell "$W/zh.csv" 编号 RT-1 答复记录 | python3 -c 'import json, sys; r = json.load(sys.stdin)[-1]; print(r["kind"], r["doc_no"])')"
 check_eq "co_signers joined with 、" "李秀英、张伟、赵敏、刘洋" "$(zhcell "$W/zh.csv" 编号 晋-001 联名代表)"
 check_eq "recommendations numbered （一）（二）" "$(printf '（一）加大财政投入，统一是关键\n（二）完善管护机制\n（三）强化督查考核')" \
     "$(zhcell "$W/zh.csv" 编号 晋-001 建议)"
