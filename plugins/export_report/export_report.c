@@ -156,10 +156,14 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
     pt_str_puts(s, start);
 }
 
-static void heading(run_t *r, int level, const char *text)
+/* A heading; in HTML of the class cls (NULL: none). */
+static void heading(run_t *r, int level, const char *cls, const char *text)
 {
     if (r->html) {
-        pt_str_printf(&r->out, "<h%d>", level);
+        if (cls)
+            pt_str_printf(&r->out, "<h%d class=\"%s\">", level, cls);
+        else
+            pt_str_printf(&r->out, "<h%d>", level);
         esc(r, &r->out, text);
         pt_str_printf(&r->out, "</h%d>\n", level);
     } else {
@@ -282,8 +286,14 @@ static const char css[] =
     "tr.overdue td{background:#fdecea}\n"
     "tr.overdue td.mark{color:#b00020;font-weight:bold}\n"
     "p.empty{color:#666}\n"
+    /* In print each group starts a page, and so does the part they are
+     * in, whose heading the first group follows on that page: a break
+     * before the first group would leave the heading alone at the foot
+     * of the figures' page, as a forced break wins over h2's
+     * break-after:avoid. */
     "@media print{body{margin:0;font-size:10.5pt}"
-    "section.group{break-before:page;page-break-before:always}"
+    "h2.groups,section.group{break-before:page;page-break-before:always}"
+    "h2.groups+section.group{break-before:auto;page-break-before:auto}"
     "thead{display:table-header-group}"
     "tr{break-inside:avoid;page-break-inside:avoid}"
     "h2,h3{break-after:avoid;page-break-after:avoid}"
@@ -298,7 +308,7 @@ static void begin_document(run_t *r, const char *title, const char *date, const 
         pt_str_puts(&r->out, "</title>\n<style>\n");
         pt_str_puts(&r->out, css);
         pt_str_puts(&r->out, "</style>\n</head>\n<body>\n");
-        heading(r, 1, title);
+        heading(r, 1, NULL, title);
     } else {
         pt_str_puts(&r->out, "# ");
         esc(r, &r->out, title);
@@ -415,7 +425,7 @@ static int write_figures(run_t *r)
 {
     const pt_figures_t *f = &r->fig;
     static const char *const kv[] = {"项目", "数值"};
-    heading(r, 2, "统计");
+    heading(r, 2, NULL, "统计");
     table_begin(r, "figures", kv, 2, 2u);
     pt_figure_line_t lines[PT_SUMMARY_LINES];
     pt_figures_summary(f, lines);
@@ -428,7 +438,7 @@ static int write_figures(run_t *r)
     table_end(r);
 
     static const char *const by_status[] = {"状态", "件数"};
-    heading(r, 3, "按状态");
+    heading(r, 3, NULL, "按状态");
     table_begin(r, "figures", by_status, 2, 2u);
     size_t *order = pt_tallies_order(&f->by_status, 0, &r->wf);
     if (f->by_status.n && !order)
@@ -440,7 +450,7 @@ static int write_figures(run_t *r)
     table_end(r);
 
     static const char *const by_unit[] = {"承办单位", "件数"};
-    heading(r, 3, "按承办单位");
+    heading(r, 3, NULL, "按承办单位");
     if (!f->by_unit.n) {
         para(r, "empty", "（尚无交办的建议）");
     } else {
@@ -455,7 +465,7 @@ static int write_figures(run_t *r)
     }
 
     static const char *const cats[] = {"办理结果", "件数"};
-    heading(r, 3, "办理结果");
+    heading(r, 3, NULL, "办理结果");
     table_begin(r, "figures", cats, 2, 2u);
     for (int c = 0; c < 4; c++) {
         char label[96];
@@ -649,7 +659,8 @@ static int by_rank(const void *a, const void *b)
 
 static int write_groups(run_t *r)
 {
-    heading(r, 2, r->by_unit ? "按承办单位分列" : "按办理状态分列");
+    /* Its page break only when groups follow it (see css). */
+    heading(r, 2, r->n_entries ? "groups" : NULL, r->by_unit ? "按承办单位分列" : "按办理状态分列");
     if (!r->n_entries) {
         para(r, "empty", "没有符合条件的建议。");
         return flush(r, 0);
@@ -703,7 +714,7 @@ static int write_groups(run_t *r)
         }
         if (r->html)
             pt_str_puts(&r->out, "<section class=\"group\">\n");
-        heading(r, 3, pt_str_get(&title));
+        heading(r, 3, NULL, pt_str_get(&title));
         pt_str_free(&title);
         table_begin(r, "proposals", row_heads, row_columns(r), 0);
         for (; i < r->n_entries && r->entries[i].group == rk; i++) {

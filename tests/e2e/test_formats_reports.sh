@@ -12,7 +12,8 @@
 # html: the figures (and the filters they cover, due_before in the zone
 # asked for), groups by status and by unit, the Chinese labels, escaping
 # (a title with <script>, & and " and |; a report title with markup), the
-# print style, long words broken on screen and in print; a bad group is
+# print style (each group on a page of its own, no heading left at the foot
+# of a page), long words broken on screen and in print; a bad group is
 # refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
 # unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
 # SEQUENCE that rises when a deadline moves, DUE equal to due_at, text
@@ -410,6 +411,64 @@ check_eq "html: long words break in cells and paragraphs, on screen and in print
     "screen td anywhere break-word|screen th anywhere break-word|screen p anywhere -|print td anywhere break-word|print th anywhere break-word|print p anywhere -" \
     "$(python3 "$PT_TMP/css_wrap.py" "$H" | paste -sd '|')"
 check_eq "html: one section per status group" 6 "$(jv 'j["sections"]' "$H")"
+# Printed, each group starts a page, and no heading is left at the foot of
+# a page with what it heads on the next: the elements of the body in
+# order, each with whether the print style forces a page break before it
+# (rules of tag, tag.class and A+B, the later winning, as in this style).
+cat >"$PT_TMP/print_pages.py" <<'EOF'
+import re, sys
+from html.parser import HTMLParser
+html = open(sys.argv[1], encoding="utf-8").read()
+css = re.search(r"<style>(.*)</style>", html, re.S).group(1)
+m = re.search(r"@media\s*print\s*\{", css)
+depth, j = 1, m.end()
+while depth:
+    depth += {"{": 1, "}": -1}.get(css[j], 0)
+    j += 1
+rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css[m.end():j - 1])
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.body, self.blocks = 0, None, []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "br"):
+            return
+        self.depth += 1
+        if tag == "body":
+            self.body = self.depth
+        elif self.body and self.depth == self.body + 1:
+            self.blocks.append((tag, (dict(attrs).get("class") or "").split()))
+    def handle_endtag(self, tag):
+        if tag not in ("meta", "br"):
+            self.depth -= 1
+p = P()
+p.feed(html)
+def simple(sel, block):
+    tag, _, cls = sel.partition(".")
+    return block[0] == tag and (not cls or cls in block[1])
+def forced(i):
+    brk = "auto"
+    for sels, body in rules:
+        decl = dict(d.split(":", 1) for d in body.split(";") if ":" in d)
+        val = decl.get("break-before", decl.get("page-break-before"))
+        if val is None:
+            continue
+        for sel in sels.split(","):
+            parts = [s.strip() for s in sel.split("+")]
+            if simple(parts[-1], p.blocks[i]) and (len(parts) == 1 or (i > 0 and simple(parts[0], p.blocks[i - 1]))):
+                brk = val.strip()
+    return brk in ("page", "always")
+out = []
+for i, b in enumerate(p.blocks):
+    if forced(i) and i > 0 and p.blocks[i - 1][0] in ("h1", "h2", "h3"):
+        out.append("a page ends with the heading %s %s" % (p.blocks[i - 1][0], " ".join(p.blocks[i - 1][1])))
+groups = [i for i, b in enumerate(p.blocks) if b[0] == "section"]
+starts = [i for i in groups if forced(i) or (i > 0 and p.blocks[i - 1][0] == "h2" and forced(i - 1))]
+out.append("%d of %d groups start a page" % (len(starts), len(groups)))
+print("; ".join(out))
+EOF
+check_eq "html, printed: each group starts a page, and no heading ends one" \
+    "6 of 6 groups start a page" "$(python3 "$PT_TMP/print_pages.py" "$PT_TMP/r.html" 2>&1)"
 check_eq "html: the group headings" '["已提出（1件）", "已交办（1件）", "办理中（2件）", "已答复（1件）", "重新办理（1件）", "办结（1件）"]' \
     "$(jv '[t for t in j["text"]["h3"] if t.endswith("件）")]' "$H")"
 check_eq "html: the figures" "50.0%（3/6） 50.0%（1/2）" \
