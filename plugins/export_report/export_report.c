@@ -7,7 +7,10 @@
  * mark and the reply category. Statuses are shown by their Chinese labels.
  * Grouped by unit, the overdue mark is the unit's own: under a unit that
  * has answered its part (in separate mode, replied while others have not;
- * a co unit, given its opinion) a late proposal is not marked late.
+ * a co unit, given its opinion) a late proposal is not marked late. The
+ * reply category (办理结果) is shown once the proposal is answered, as the
+ * figures count it; grouped by unit, a separate-mode proposal shows under
+ * each unit that unit's own.
  *
  * The Markdown is GitHub-flavoured (pipe tables). The HTML is one
  * self-contained page: inline CSS, no scripts, no outside resources, and a
@@ -491,8 +494,9 @@ static size_t row_columns(const run_t *r)
     return r->by_unit ? ROW_COLUMNS_UNIT : ROW_COLUMNS_STATUS;
 }
 
-/* Renders the current proposal's row into r->row. */
-static void render_row(run_t *r)
+/* Renders the current proposal's row into r->row, with result as its
+ * 办理结果 (NULL: none yet). */
+static void render_row(run_t *r, const char *result)
 {
     const pt_view_t *v = &r->view;
     pt_str_t units = {0};
@@ -519,7 +523,7 @@ static void render_row(run_t *r)
         units.len ? pt_str_get(&units) : "—",
         due[0] ? due : (v->due_at ? v->due_at : ""),
         v->overdue ? "超期" : "",
-        v->reply_category,
+        result,
         pt_wf_state_label(&r->wf, v->status),
     };
     pt_str_clear(&r->row);
@@ -562,11 +566,11 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Renders the current proposal's row into the spool; its place and length
- * in *offset and *len. */
-static int spool_render(run_t *r, uint64_t *offset, uint32_t *len)
+/* Renders the current proposal's row, with result as its 办理结果, into
+ * the spool; its place and length in *offset and *len. */
+static int spool_render(run_t *r, const char *result, uint64_t *offset, uint32_t *len)
 {
-    render_row(r);
+    render_row(r, result);
     if (r->row.oom)
         return PTRACK_ENOMEM;
     *offset = r->spool_len;
@@ -594,14 +598,38 @@ static int proposal_late(const run_t *r)
            pt_time_read(r->h, v->due_at, &due) == 0 && due < (int64_t)time(NULL) * 1000;
 }
 
-/* Spools the current proposal's row and files it under its groups. */
+/* The category of the formal answer (the latest reply that is not a
+ * supplementary one) that the unit name gave, or NULL. */
+static const char *unit_result(const run_t *r, const ptrack_record_t *rec, const char *name)
+{
+    char path[64];
+    for (size_t i = r->view.n_replies; i > 0; i--) {
+        snprintf(path, sizeof(path), "replies.%zu.kind", i - 1);
+        const char *kind = r->h->rec_get(rec, path);
+        snprintf(path, sizeof(path), "replies.%zu.unit", i - 1);
+        const char *unit = r->h->rec_get(rec, path);
+        if ((kind && strcmp(kind, "supplementary") == 0) || !unit || strcmp(unit, name) != 0)
+            continue;
+        snprintf(path, sizeof(path), "replies.%zu.category", i - 1);
+        return r->h->rec_get(rec, path);
+    }
+    return NULL;
+}
+
+/* Spools the current proposal's row and files it under its groups. Its
+ * 办理结果 is the category of its answer once it is answered (办复), as
+ * the figures count it: a separate-mode (分办) proposal only once every
+ * unit has replied. Grouped by unit, such a proposal shows under each unit
+ * the category of that unit's own reply, none under one that has not
+ * replied. */
 static int spool_row(run_t *r, const ptrack_record_t *rec)
 {
     uint64_t offset[2];
     uint32_t len[2] = {0, 0}; /* [0] marked in time, [1] late; 0: not spooled */
     int own = r->view.overdue, rc = PTRACK_OK;
+    const char *result = r->view.answered ? r->view.reply_category : NULL;
     if (!r->by_unit || r->view.n_units == 0) {
-        if ((rc = spool_render(r, &offset[0], &len[0])) != PTRACK_OK)
+        if ((rc = spool_render(r, result, &offset[0], &len[0])) != PTRACK_OK)
             return rc;
         const char *group = r->by_unit ? "" : r->view.status ? r->view.status : "";
         return add_entry(r, group, offset[0], len[0]);
@@ -611,6 +639,8 @@ static int spool_row(run_t *r, const ptrack_record_t *rec)
      * marked late under a unit whose part is late: the proposal is late
      * and the unit has not answered its part (pt_view_unit_answered). */
     int late = proposal_late(r);
+    const char *mode = r->h->rec_get(rec, "handling_mode");
+    int separate = mode && strcmp(mode, "separate") == 0;
     char path[64], other[64];
     size_t listed = 0;
     for (size_t i = 0; i < r->view.n_units && rc == PTRACK_OK; i++) {
@@ -627,9 +657,12 @@ static int spool_row(run_t *r, const ptrack_record_t *rec)
         if (seen)
             continue;
         int mark = late && !pt_view_unit_answered(&r->view, r->h, rec, i);
-        if (!len[mark]) {
+        /* A separate-mode unit's row is its own; the others' are the same
+         * but for the mark, and spooled once for each mark. */
+        if (separate || !len[mark]) {
             r->view.overdue = mark;
-            rc = spool_render(r, &offset[mark], &len[mark]);
+            rc = spool_render(r, separate ? unit_result(r, rec, name) : result, &offset[mark],
+                              &len[mark]);
             r->view.overdue = own;
             if (rc != PTRACK_OK)
                 break;
@@ -640,7 +673,7 @@ static int spool_row(run_t *r, const ptrack_record_t *rec)
     }
     if (rc == PTRACK_OK && !listed) {
         r->view.overdue = own;
-        if ((rc = spool_render(r, &offset[0], &len[0])) == PTRACK_OK)
+        if ((rc = spool_render(r, result, &offset[0], &len[0])) == PTRACK_OK)
             rc = add_entry(r, "", offset[0], len[0]);
     }
     return rc;

@@ -755,6 +755,26 @@ api GET "/v1/stats?$SEP_Q"
 check_eq "stats: one of the three answered" "0.3333333333" "$(jv 'j["reply_rate"]')"
 export_to "format=md&$SEP_Q" "$PT_TMP/sep.md"
 check_contains "md: 办复率 33.3% (1 of 3)" "| 办复率 | 33.3%（1/3） |" "$(cat "$PT_TMP/sep.md")"
+# A row's 办理结果 is its answer's, as the figures count it: none for a
+# proposal that one unit of two has answered; grouped by unit, each unit's
+# own reply.
+cat >"$PT_TMP/md_results.py" <<'EOF'
+import sys
+group, out = None, []
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("### "):
+        group = line[4:].split("（")[0].strip()
+    elif line.startswith("| ") and "分办答复的建议" in line:
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        out.append("%s:%s=%s" % (group, cells[1][-1], cells[7] or "-"))
+print(" ".join(sorted(out)))
+EOF
+check_eq "md: 办理结果 only for the answered proposal" "办理中:1=- 办理中:3=- 已答复:2=A" \
+    "$(python3 "$PT_TMP/md_results.py" "$PT_TMP/sep.md")"
+check_contains "md: and the figures count only it" "| A类（所提问题已经解决或基本解决） | 1 |" "$(cat "$PT_TMP/sep.md")"
+export_to "format=md&group=unit&$SEP_Q" "$PT_TMP/sep-unit.md"
+check_eq "md group=unit: each unit's own reply" "分办乙局:1=- 分办乙局:2=A 分办乙局:3=- 分办甲局:1=A 分办甲局:2=A 分办甲局:3=A" \
+    "$(python3 "$PT_TMP/md_results.py" "$PT_TMP/sep-unit.md")"
 export_to "format=xlsx&$SEP_Q" "$PT_TMP/sep.xlsx"
 X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/sep.xlsx" 2>&1)" || X="<error: $X>"
 check_eq "xlsx 统计: 办复率 is the 33.3% the report shows, not 1/3 for a spreadsheet to round" "0.333" "$(figs 'fig["办复率"]')"
