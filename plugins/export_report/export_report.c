@@ -306,7 +306,12 @@ static void begin_document(run_t *r, const char *title, const char *date, const 
 {
     if (r->html) {
         pt_str_puts(&r->out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-                             "<meta charset=\"utf-8\">\n<title>");
+                             "<meta charset=\"utf-8\">\n"
+                             /* Opened on a phone (a file passed on in a
+                              * chat), the page is laid out as wide as the
+                              * screen, not as a desktop page shrunk. */
+                             "<meta name=\"viewport\" content=\"width=device-width, "
+                             "initial-scale=1\">\n<title>");
         esc(r, &r->out, title);
         pt_str_puts(&r->out, "</title>\n<style>\n");
         pt_str_puts(&r->out, css);

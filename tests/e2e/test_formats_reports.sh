@@ -337,11 +337,14 @@ class P(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags, self.stack, self.text = [], [], {}
         self.cells, self.sections, self.links = [], 0, 0
+        self.viewport = None
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self.stack.append(tag)
         if tag == "section":
             self.sections += 1
+        if tag == "meta" and dict(attrs).get("name") == "viewport":
+            self.viewport = dict(attrs).get("content")
         if tag in ("link", "img", "iframe") or (tag == "a" and dict(attrs).get("href", "").startswith("http")):
             self.links += 1
         if tag in ("td", "h1", "h2", "h3", "title", "style"):
@@ -356,7 +359,7 @@ class P(HTMLParser):
 p = P()
 p.feed(open(sys.argv[1], encoding="utf-8").read())
 print(json.dumps({"tags": sorted(set(p.tags)), "text": p.text, "sections": p.sections,
-                  "outside": p.links}, ensure_ascii=False))
+                  "outside": p.links, "viewport": p.viewport}, ensure_ascii=False))
 EOF
 H="$(python3 "$PT_TMP/parse_html.py" "$PT_TMP/r.html" 2>&1)" || H="<error: $H>"
 check_eq "html: no script element from any title" "false" "$(jv '"script" in j["tags"]' "$H")"
@@ -364,6 +367,8 @@ check_eq "html: the title= argument, escaped, as <title> and <h1>" \
     '<script>alert(2)</script> & "报告" <script>alert(2)</script> & "报告"' \
     "$(jv 'j["text"]["title"][0] + " " + j["text"]["h1"][0]' "$H")"
 check_eq "html: B's title comes through as text" "true" "$(jv "$(printf '%s' "$EVIL" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read(), ensure_ascii=False))') in j['text']['td']" "$H")"
+check_eq "html: laid out for the screen it is read on, a phone's too" "width=device-width, initial-scale=1" \
+    "$(jv 'j["viewport"]' "$H")"
 check_eq "html: self-contained (inline style, nothing fetched)" "true 0" \
     "$(jv 'str("style" in j["tags"]).lower() + " " + str(j["outside"])' "$H")"
 HT="$(cat "$PT_TMP/r.html")"
