@@ -20,7 +20,9 @@
  * own temporary file, so the figures sheet (added second, to be the second
  * tab) is written after the last data row. Column widths, the freeze and the
  * autofilter are kept as settings and only written out at workbook_close,
- * so they may be set once the widths and the row count are known.
+ * so they may be set once the widths and the row count are known. Printed,
+ * sheet 建议 is A4 landscape with its grid, and repeats its header row on
+ * every page.
  *
  * Query arguments: tz (the zone dates are shown in, "+08:00"; default the
  * daemon's local zone).
@@ -339,6 +341,12 @@ static void finish_rows(run_t *r)
     }
     worksheet_freeze_panes(r->rows, 1, 0);
     note(r, worksheet_autofilter(r->rows, 0, 0, r->row - 1, N_COLUMNS - 1));
+    /* Printed, as it is handed on: the header row on every page, the
+     * cells' lines (a sheet has no borders of its own), A4 across. */
+    note(r, worksheet_repeat_rows(r->rows, 0, 0));
+    worksheet_gridlines(r->rows, LXW_SHOW_ALL_GRIDLINES);
+    worksheet_set_landscape(r->rows);
+    worksheet_set_paper(r->rows, 9);
 }
 
 static void fig_row(run_t *r, lxw_row_t *row, const char *label, int64_t n)

@@ -5,6 +5,7 @@
 #
 # xlsx: the file is opened as the zip it is and its XML read: the sheets 建议
 # and 统计, the frozen header row, the autofilter, the bold header style,
+# the print setup (the header row on every page, the grid, A4 landscape),
 # dates as numbers with a date format (and the right value in the zone
 # asked for), CJK-aware column widths, a cell up to Excel's 32,767
 # characters kept whole and a longer one cut with a note, U+FFFE and
@@ -192,6 +193,19 @@ check_eq "xlsx: every header cell is bold text" "true" \
 check_eq "xlsx: the headers begin ID 编号 标题" '["ID", "编号", "标题"]' \
     "$(jv '[c["v"] for c in j["建议"]["rows"][0][:3]]' "$X")"
 check_eq "xlsx: data cells are not bold" "false" "$(jv 'j["建议"]["rows"][1][2]["bold"]' "$X")"
+check_eq "xlsx: printed, the header row repeats on every page, with the grid, A4 across" \
+    "'建议'!\$1:\$1 1 9 landscape" \
+    "$(python3 -c '
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+wb = z.read("xl/workbook.xml").decode()
+titles = re.findall(r"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">([^<]*)<", wb)
+ws = z.read("xl/worksheets/sheet1.xml").decode()
+grid = re.search(r"<printOptions[^>]*gridLines=\"(\w+)\"", ws)
+setup = re.search(r"<pageSetup[^>]*>", ws)
+attr = lambda n: (re.search(n + r"=\"(\w+)\"", setup.group(0)) or [None, "-"])[1] if setup else "-"
+print(titles[0] if titles else "-", grid.group(1) if grid else "-", attr("paperSize"), attr("orientation"))
+' "$PT_TMP/p.xlsx" 2>&1)"
 check_eq "xlsx: A's row has its title and Chinese status label" "$LONG_TITLE 办理中" \
     "$(jv "(lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[2]['v'] + ' ' + (lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[9]['v']" "$X")"
 api GET "/v1/proposals/$A"
