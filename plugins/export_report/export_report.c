@@ -447,15 +447,22 @@ static int write_figures(run_t *r)
 
     static const char *const by_status[] = {"状态", "件数"};
     heading(r, 3, NULL, "按状态");
-    table_begin(r, "figures", by_status, 2, 2u);
-    size_t *order = pt_tallies_order(&f->by_status, 0, &r->wf);
-    if (f->by_status.n && !order)
-        return PTRACK_ENOMEM;
-    for (size_t i = 0; i < f->by_status.n; i++)
-        figure_count(r, pt_wf_state_label(&r->wf, f->by_status.items[order[i]].name),
-                     f->by_status.items[order[i]].count);
-    free(order);
-    table_end(r);
+    size_t *order = NULL;
+    if (!f->by_status.n) {
+        /* No table of a head and no rows: an export that matches nothing
+         * (nothing overdue) is a common report too. */
+        para(r, "empty", "（没有符合条件的建议）");
+    } else {
+        table_begin(r, "figures", by_status, 2, 2u);
+        order = pt_tallies_order(&f->by_status, 0, &r->wf);
+        if (!order)
+            return PTRACK_ENOMEM;
+        for (size_t i = 0; i < f->by_status.n; i++)
+            figure_count(r, pt_wf_state_label(&r->wf, f->by_status.items[order[i]].name),
+                         f->by_status.items[order[i]].count);
+        free(order);
+        table_end(r);
+    }
 
     static const char *const by_unit[] = {"承办单位", "件数"};
     heading(r, 3, NULL, "按承办单位");

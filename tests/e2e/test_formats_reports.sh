@@ -328,6 +328,15 @@ export_to "format=md&unit=$(urlenc 市水务局)&todo=reply" "$PT_TMP/t.md"
 check_contains "md unit=市水务局&todo=reply: both filters are stated" \
     "筛选条件：承办单位：市水务局；待办：答复" "$(cat "$PT_TMP/t.md")"
 check_contains "md unit=市水务局&todo=reply: the figures cover D and G" "| 建议总数 | 2 |" "$(cat "$PT_TMP/t.md")"
+# A report of nothing (nothing overdue this week) says so: no table of a
+# head and no rows.
+export_to "format=md&session=$(urlenc 无此届次)" "$PT_TMP/none.md"
+check_eq "md of no proposal: 按状态 says there are none, in place of an empty table" \
+    "（没有符合条件的建议）|0" \
+    "$(grep -A2 '^### 按状态$' "$PT_TMP/none.md" | sed -n 3p)|$(grep -c '^| 状态 | 件数 |$' "$PT_TMP/none.md" || true)"
+export_to "format=html&session=$(urlenc 无此届次)" "$PT_TMP/none.html"
+check_eq "html of no proposal: no table without rows" "0" \
+    "$(python3 -c 'import re, sys; print(len(re.findall(r"<tbody>\s*</tbody>", open(sys.argv[1], encoding="utf-8").read())))' "$PT_TMP/none.html")"
 export_to "format=html&unit=$(urlenc 市财政局)&todo=sign,opinion" "$PT_TMP/t.html"
 check_contains "html unit=市财政局&todo=sign,opinion: the parts in words" \
     "筛选条件：承办单位：市财政局；待办：签收、协办意见" "$(cat "$PT_TMP/t.html")"
