@@ -195,9 +195,12 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         prop_time(r, "CREATED", at);
     if (pt_time_read(r->h, v->updated_at, &at) == 0)
         prop_time(r, "LAST-MODIFIED", at);
-    /* DTSTART must not be after DUE (3.8.2.3); an assignment after an
-     * extension's deadline cannot happen, but a bad import could. */
-    if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) <= whole_secs(due))
+    /* DUE must be later than DTSTART (3.8.2.3), in the whole seconds
+     * both are written in: a deadline in the second of its assignment (an
+     * imported one, a reply window of less than a second) or before it
+     * (an assignment after an extension's deadline cannot happen, but a
+     * bad import could) has no DTSTART. */
+    if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) < whole_secs(due))
         prop_time(r, "DTSTART", at);
     prop_time(r, "DUE", due);
     /* A revision that matters to a calendar (an extension moves DUE)

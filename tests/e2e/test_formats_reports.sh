@@ -17,7 +17,8 @@
 # of a page), long words broken on screen and in print; a bad group is
 # refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
 # unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
-# SEQUENCE that rises when a deadline moves, DUE equal to due_at, text
+# SEQUENCE that rises when a deadline moves, DUE equal to due_at and later
+# than DTSTART (none when the deadline is in the second of its assignment), text
 # escaping. Export filters narrow every format.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -806,6 +807,20 @@ check_eq "md group=unit: each unit's own reply" "分办乙局:1=- 分办乙局:2
 export_to "format=xlsx&$SEP_Q" "$PT_TMP/sep.xlsx"
 X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/sep.xlsx" 2>&1)" || X="<error: $X>"
 check_eq "xlsx 统计: 办复率 is the 33.3% the report shows, not 1/3 for a spreadsheet to round" "0.333" "$(figs 'fig["办复率"]')"
+
+# ---------------------------------------------------------------------------
+pt_step "ics: DUE later than DTSTART"
+# A deadline in the very second of its assignment, as an import may hold
+# it: written to the second, DTSTART would equal DUE, which RFC 5545
+# 3.8.2.3 forbids (DUE must be later); the to-do then has no DTSTART.
+printf '%s\n' '{"title": "关于同一秒交办和到期的建议", "session": "同秒测试", "status": "handling", "handling_mode": "single", "units": [{"name": "市同秒局", "role": "lead", "signed_at": "2026-12-01T08:00:00.500Z"}], "assigned_at": "2026-12-01T08:00:00.100Z", "due_at": "2026-12-01T08:00:00.900Z", "version": 3, "created_at": "2026-11-01T08:00:00Z", "updated_at": "2026-12-01T08:00:00.500Z"}' \
+    >"$PT_TMP/same-second.jsonl"
+api POST "/v1/imports?format=jsonl" -- --data-binary "@$PT_TMP/same-second.jsonl"
+check_status "import the proposal due in the second it was assigned" 201
+export_to "format=ics&session=$(urlenc 同秒测试)" "$PT_TMP/same.ics"
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/same.ics" 2>&1)" || I="<error: $I>"
+check_eq "ics: its DUE, and no DTSTART that is not before it" "20261201T080000Z -" \
+    "$(jv '" ".join([j["todos"][0].get("DUE", "-"), j["todos"][0].get("DTSTART", "-")])' "$I")"
 
 # ---------------------------------------------------------------------------
 pt_step "temporary files"
