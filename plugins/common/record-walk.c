@@ -106,6 +106,8 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *re
         snprintf(path, sizeof(path), "co_signers.%zu", i);
         join(&v->co_signers, h->rec_get(rec, path));
     }
+    const char *mode = h->rec_get(rec, "handling_mode");
+    v->separate = mode && strcmp(mode, "separate") == 0;
     v->n_units = h->rec_count(rec, "units");
     for (size_t i = 0; i < v->n_units; i++) {
         snprintf(path, sizeof(path), "units.%zu.role", i);

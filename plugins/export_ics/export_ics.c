@@ -14,7 +14,7 @@
  * (until ABI 1.4 the UID was proposal-<id>@ptrack, the same for proposal 7
  * of every office); and a SEQUENCE that is the proposal's version,
  * so that it takes the update; DUE is the deadline in UTC; SUMMARY the title;
- * DESCRIPTION the number, status, units (主办/协办), delegation and lead
+ * DESCRIPTION the number, status, units (主办/协办, or 分办), delegation and lead
  * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
  * after; PRIORITY 1 for a key-supervision (重点督办) proposal.
  *
@@ -215,7 +215,7 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     pt_str_t d = {0};
     describe(&d, pt_field_label("number"), v->number);
     describe(&d, pt_field_label("status"), pt_wf_state_label(&r->wf, v->status));
-    describe(&d, pt_role_label("lead"), pt_str_get(&v->lead_units));
+    describe(&d, pt_role_label(v->separate ? "separate" : "lead"), pt_str_get(&v->lead_units));
     describe(&d, pt_role_label("co"), pt_str_get(&v->co_units));
     describe(&d, pt_field_label("delegation"), v->delegation);
     describe(&d, pt_field_label("lead_author"), v->lead_author);

@@ -513,7 +513,8 @@ static void render_row(run_t *r, const char *result)
     const pt_view_t *v = &r->view;
     pt_str_t units = {0};
     if (v->lead_units.len)
-        pt_str_printf(&units, "%s：%s", pt_role_label("lead"), pt_str_get(&v->lead_units));
+        pt_str_printf(&units, "%s：%s", pt_role_label(v->separate ? "separate" : "lead"),
+                      pt_str_get(&v->lead_units));
     if (v->co_units.len)
         pt_str_printf(&units, "%s%s：%s", units.len ? "；" : "", pt_role_label("co"),
                       pt_str_get(&v->co_units));

@@ -801,6 +801,12 @@ EOF
 check_eq "md: 办理结果 only for the answered proposal" "办理中:1=- 办理中:3=- 已答复:2=A" \
     "$(python3 "$PT_TMP/md_results.py" "$PT_TMP/sep.md")"
 check_contains "md: and the figures count only it" "| A类（所提问题已经解决或基本解决） | 1 |" "$(cat "$PT_TMP/sep.md")"
+check_eq "md: the units of a 分办 proposal are named 分办, as the notifiers name them" "3" \
+    "$(grep -c '| 分办：分办甲局、分办乙局 |' "$PT_TMP/sep.md" || true)"
+export_to "format=ics&$SEP_Q" "$PT_TMP/sep.ics"
+I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/sep.ics" 2>&1)" || I="<error: $I>"
+check_eq "ics: and in a to-do's description" "2 of 2" \
+    "$(jv '"%d of %d" % (sum("分办：分办甲局、分办乙局" in t["DESCRIPTION"].split("\n") for t in j["todos"]), len(j["todos"]))' "$I")"
 export_to "format=md&group=unit&$SEP_Q" "$PT_TMP/sep-unit.md"
 check_eq "md group=unit: each unit's own reply" "分办乙局:1=- 分办乙局:2=A 分办乙局:3=- 分办甲局:1=A 分办甲局:2=A 分办甲局:3=A" \
     "$(python3 "$PT_TMP/md_results.py" "$PT_TMP/sep-unit.md")"
