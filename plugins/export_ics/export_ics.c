@@ -4,7 +4,9 @@
  *
  * One VTODO per proposal whose deadline is running, that is whose state has
  * the workflow's clock (in the default workflow: assigned, handling and
- * rehandling).
+ * rehandling). A unit's calendar (unit=, or a unit's export) leaves out
+ * the proposals whose part that unit has done while others have not: a co
+ * unit's opinion given, a separate-mode unit's reply.
  * Proposals before assignment have no deadline, a replied one waits for the
  * delegate and not for the unit, and terminal ones are done; none of them is
  * a task. Each VTODO has a UID made of the proposal's id and the store's
@@ -50,6 +52,7 @@ typedef struct {
     pt_view_t view;
     int64_t now;
     const char *store_id; /* host->store_id, or NULL: a host without a store */
+    const char *unit;     /* the unit whose calendar it is (unit=, a unit's own), or NULL */
 } run_t;
 
 /* Appends r->line to the output, folded: at most 75 octets a line, the
@@ -173,14 +176,31 @@ static void describe(pt_str_t *d, const char *label, const char *value)
     pt_str_printf(d, "%s：%s", label, value);
 }
 
+/* Whether the unit of a unit's calendar has done its part of the
+ * proposal, while the proposal waits for others: a co unit has given its
+ * opinion, a separate-mode unit has replied (pt_view_unit_answered, as
+ * overdue_by_unit and a unit's `overdue` count it). */
+static int unit_part_done(const run_t *r, const ptrack_record_t *rec)
+{
+    char path[64];
+    for (size_t i = 0; r->unit && i < r->view.n_units; i++) {
+        snprintf(path, sizeof(path), "units.%zu.name", i);
+        const char *name = r->h->rec_get(rec, path);
+        if (name && strcmp(name, r->unit) == 0)
+            return pt_view_unit_answered(&r->view, r->h, rec, i);
+    }
+    return 0;
+}
+
 static int write_todo(run_t *r, const ptrack_record_t *rec)
 {
     const pt_view_t *v = &r->view;
     int64_t due, at;
     /* Open, with a deadline that runs: in the states of the running
-     * workflow whose clock runs (an office's own states included). */
+     * workflow whose clock runs (an office's own states included); in a
+     * unit's calendar, while the unit still owes its part. */
     if (!v->status || !pt_wf_state_clock(&r->wf, v->status) || !v->due_at ||
-        pt_time_read(r->h, v->due_at, &due) != 0)
+        pt_time_read(r->h, v->due_at, &due) != 0 || unit_part_done(r, rec))
         return PTRACK_OK;
     prop_raw(r, "BEGIN", "VTODO");
     if (r->store_id)
@@ -288,6 +308,11 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         .h = ps->host, .job = job, .wf = {ps->host, ps->inst}, .now = (int64_t)time(NULL) * 1000};
     if (PTRACK_HOST_HAS(r.h, store_id))
         r.store_id = r.h->store_id(ps->inst);
+    /* A unit's export has its unit here, also when the request did not
+     * name it. */
+    r.unit = r.h->job_arg(job, "unit");
+    if (r.unit && !*r.unit)
+        r.unit = NULL;
     int rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);

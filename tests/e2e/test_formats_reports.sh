@@ -807,6 +807,24 @@ export_to "format=ics&$SEP_Q" "$PT_TMP/sep.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/sep.ics" 2>&1)" || I="<error: $I>"
 check_eq "ics: and in a to-do's description" "2 of 2" \
     "$(jv '"%d of %d" % (sum("分办：分办甲局、分办乙局" in t["DESCRIPTION"].split("\n") for t in j["todos"]), len(j["todos"]))' "$I")"
+# A unit's calendar holds what that unit still owes: not a 分办 proposal
+# it has answered its part of, nor one it has given its opinion on as a
+# co unit, while the others still work on them.
+ics_titles() { # QUERY: the SUMMARYs of the to-dos of an ics export
+    export_to "format=ics&$1" "$PT_TMP/unit.ics"
+    jv '" ".join(sorted(t["SUMMARY"] for t in j["todos"]))' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/unit.ics" 2>&1)"
+}
+check_eq "ics unit=分办甲局: nothing left, it has replied to all three" "" \
+    "$(ics_titles "$SEP_Q&unit=$(urlenc 分办甲局)")"
+check_eq "ics unit=分办乙局: the two it has not replied to" "关于分办答复的建议1 关于分办答复的建议3" \
+    "$(ics_titles "$SEP_Q&unit=$(urlenc 分办乙局)")"
+check_eq "ics unit=市财政局: A, before its opinion as A's co unit" "$LONG_TITLE" \
+    "$(ics_titles "unit=$(urlenc 市财政局)")"
+act "$A" opinion '{"unit":"市财政局","opinion":"同意主办单位意见"}'
+check_eq "ics unit=市财政局: not A, once it has given its opinion" "" \
+    "$(ics_titles "unit=$(urlenc 市财政局)")"
+check_eq "ics unit=市住建局: A still, which its lead unit has to answer" "true" \
+    "$(ics_titles "unit=$(urlenc 市住建局)" | grep -qF "$LONG_TITLE" && echo true || echo false)"
 export_to "format=md&group=unit&$SEP_Q" "$PT_TMP/sep-unit.md"
 check_eq "md group=unit: each unit's own reply" "分办乙局:1=- 分办乙局:2=A 分办乙局:3=- 分办甲局:1=A 分办甲局:2=A 分办甲局:3=A" \
     "$(python3 "$PT_TMP/md_results.py" "$PT_TMP/sep-unit.md")"
