@@ -25,7 +25,14 @@
  * inside a UTF-8 sequence; TEXT values escape backslash, semicolon, comma
  * and line breaks.
  *
- * Query arguments: title (the calendar's name, default 建议办理期限).
+ * Many calendars show no to-dos of a subscribed file (Google Calendar,
+ * Outlook, Apple's Calendar): as=event writes each deadline as an all-day
+ * event (VEVENT) on its date in the zone of tz (the daemon's by default),
+ * free time, its UID the to-do's with "-due" (proposal-<id>-<store
+ * id>-due@ptrack), its SUMMARY the title after 办理期限：.
+ *
+ * Query arguments: title (the calendar's name, default 建议办理期限), as
+ * (todo, the default, or event), tz (the zone of the events' dates).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +60,8 @@ typedef struct {
     int64_t now;
     const char *store_id; /* host->store_id, or NULL: a host without a store */
     const char *unit;     /* the unit whose calendar it is (unit=, a unit's own), or NULL */
+    int events;           /* as=event: all-day events on the deadlines' dates */
+    pt_zone_t zone;       /*   in this zone */
 } run_t;
 
 /* Appends r->line to the output, folded: at most 75 octets a line, the
@@ -166,6 +175,28 @@ static void prop_time(run_t *r, const char *name, int64_t ms)
         prop_raw(r, name, buf);
 }
 
+/* The deadline's date in the export's zone, and the next day's, in the
+ * basic format (20260315, 20260316): an all-day event's DTSTART and DTEND,
+ * which is not part of it (3.6.1). Returns 0, or -1. */
+static int due_dates(const run_t *r, int64_t due, char day[16], char next[16])
+{
+    const int64_t day_ms = 86400000;
+    int64_t clock;
+    if (pt_zone_clock(r->h, &r->zone, due, &clock) != 0)
+        return -1;
+    /* The clock read as UTC's: its day starts at a whole day since the
+     * epoch, which UTC writes as that date. */
+    int64_t start = (clock / day_ms - (clock % day_ms < 0)) * day_ms;
+    char text[PTRACK_TIME_MAX];
+    char *out[2] = {day, next};
+    for (int i = 0; i < 2; i++) {
+        if (r->h->time_format(start + i * day_ms, "Z", text, sizeof(text)) != PTRACK_OK)
+            return -1;
+        snprintf(out[i], 16, "%.4s%.2s%.2s", text, text + 5, text + 8);
+    }
+    return 0;
+}
+
 /* One line of the description: "主办：山西省水利厅", skipped when empty. */
 static void describe(pt_str_t *d, const char *label, const char *value)
 {
@@ -202,11 +233,19 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     if (!v->status || !pt_wf_state_clock(&r->wf, v->status) || !v->due_at ||
         pt_time_read(r->h, v->due_at, &due) != 0 || unit_part_done(r, rec))
         return PTRACK_OK;
-    prop_raw(r, "BEGIN", "VTODO");
+    char day[16], next[16];
+    if (r->events && due_dates(r, due, day, next) != 0)
+        return PTRACK_OK;
+    const char *component = r->events ? "VEVENT" : "VTODO";
+    prop_raw(r, "BEGIN", component);
+    /* An event is not the proposal's to-do, which another calendar may
+     * hold: its UID says it is the deadline. */
+    const char *what = r->events ? "-due" : "";
     if (r->store_id)
-        pt_str_printf(&r->line, "UID:proposal-%s-%s@ptrack", v->id ? v->id : "0", r->store_id);
+        pt_str_printf(&r->line, "UID:proposal-%s-%s%s@ptrack", v->id ? v->id : "0", r->store_id,
+                      what);
     else
-        pt_str_printf(&r->line, "UID:proposal-%s@ptrack", v->id ? v->id : "0");
+        pt_str_printf(&r->line, "UID:proposal-%s%s@ptrack", v->id ? v->id : "0", what);
     emit_line(r);
     /* Without a METHOD, DTSTAMP is when the information last changed
      * (RFC 5545 3.8.7.2): the proposal's updated_at. */
@@ -215,14 +254,23 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         prop_time(r, "CREATED", at);
     if (pt_time_read(r->h, v->updated_at, &at) == 0)
         prop_time(r, "LAST-MODIFIED", at);
-    /* DUE must be later than DTSTART (3.8.2.3), in the whole seconds
-     * both are written in: a deadline in the second of its assignment (an
-     * imported one, a reply window of less than a second) or before it
-     * (an assignment after an extension's deadline cannot happen, but a
-     * bad import could) has no DTSTART. */
-    if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) < whole_secs(due))
-        prop_time(r, "DTSTART", at);
-    prop_time(r, "DUE", due);
+    if (r->events) {
+        /* All day on the deadline's date, which takes no time of anyone's
+         * (TRANSP below). */
+        pt_str_printf(&r->line, "DTSTART;VALUE=DATE:%s", day);
+        emit_line(r);
+        pt_str_printf(&r->line, "DTEND;VALUE=DATE:%s", next);
+        emit_line(r);
+    } else {
+        /* DUE must be later than DTSTART (3.8.2.3), in the whole seconds
+         * both are written in: a deadline in the second of its assignment
+         * (an imported one, a reply window of less than a second) or
+         * before it (an assignment after an extension's deadline cannot
+         * happen, but a bad import could) has no DTSTART. */
+        if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) < whole_secs(due))
+            prop_time(r, "DTSTART", at);
+        prop_time(r, "DUE", due);
+    }
     /* A revision that matters to a calendar (an extension moves DUE)
      * must raise SEQUENCE (3.8.7.4): a client that already has the task
      * takes the new one only then. The proposal's version rises with
@@ -230,7 +278,15 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     const char *version = r->h->rec_get(rec, "version");
     if (version && *version && strspn(version, "0123456789") == strlen(version))
         prop_raw(r, "SEQUENCE", version);
-    prop_text(r, "SUMMARY", v->title);
+    if (r->events) {
+        /* Among a calendar's meetings it must say what it is. */
+        pt_str_printf(&r->line, "SUMMARY:");
+        text_esc(&r->line, "办理期限：");
+        text_esc(&r->line, v->title);
+        emit_line(r);
+    } else {
+        prop_text(r, "SUMMARY", v->title);
+    }
 
     pt_str_t d = {0};
     describe(&d, pt_field_label("number"), v->number);
@@ -250,10 +306,13 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     /* Until a unit signs for it (assigned) or after it came back
      * (returned), nobody works on it yet. */
     int working = strcmp(v->status, "handling") == 0 || strcmp(v->status, "rehandling") == 0;
-    prop_raw(r, "STATUS", working ? "IN-PROCESS" : "NEEDS-ACTION");
+    if (r->events)
+        prop_raw(r, "TRANSP", "TRANSPARENT");
+    else
+        prop_raw(r, "STATUS", working ? "IN-PROCESS" : "NEEDS-ACTION");
     if (v->key_supervision)
         prop_raw(r, "PRIORITY", "1");
-    prop_raw(r, "END", "VTODO");
+    prop_raw(r, "END", component);
     return oom ? PTRACK_ENOMEM : PTRACK_OK;
 }
 
@@ -313,7 +372,19 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     r.unit = r.h->job_arg(job, "unit");
     if (r.unit && !*r.unit)
         r.unit = NULL;
-    int rc = run(&r);
+    const char *as = r.h->job_arg(job, "as");
+    if (as && *as && strcmp(as, "todo") != 0 && strcmp(as, "event") != 0) {
+        r.h->set_error(job,
+                       "as: \"%s\" must be todo (a to-do per deadline, the default) or event (an "
+                       "all-day event on each deadline's date, for calendars that show no to-dos)",
+                       as);
+        return PTRACK_EBADARG;
+    }
+    r.events = as && strcmp(as, "event") == 0;
+    int rc = pt_zone_arg(r.h, job, &r.zone);
+    if (rc != PTRACK_OK)
+        return rc;
+    rc = run(&r);
     pt_view_free(&r.view);
     pt_str_free(&r.out);
     pt_str_free(&r.line);
@@ -323,7 +394,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
 static const char *const formats[] = {"ics", NULL};
 
 /* The query parameters read with job_arg besides the list filters. */
-static const char *const args[] = {"title", NULL};
+static const char *const args[] = {"title", "as", "tz", NULL};
 
 static const ptrack_exporter_ops_t exporter = {
     .struct_size = sizeof(ptrack_exporter_ops_t),
@@ -338,8 +409,9 @@ static const ptrack_plugin_t plugin = {
     .abi_minor = PTRACK_ABI_MINOR,
     .name = "export_ics",
     .version = "1.0",
-    .description = "exports the deadlines of open proposals as an iCalendar file of to-dos "
-                   "(args: title, the calendar's name)",
+    .description = "exports the deadlines of open proposals as an iCalendar file of to-dos, or "
+                   "of all-day events (args: title, the calendar's name; as=todo|event; tz, the "
+                   "zone of the events' dates)",
     .kinds = PTRACK_KIND_EXPORTER,
     .create = pt_plugin_state_create,
     .destroy = pt_plugin_state_destroy,

@@ -18,7 +18,8 @@
 # refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
 # unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
 # SEQUENCE that rises when a deadline moves, DUE equal to due_at and later
-# than DTSTART (none when the deadline is in the second of its assignment), text
+# than DTSTART (none when the deadline is in the second of its assignment),
+# as=event: all-day events on the deadlines' dates in the zone asked for; text
 # escaping. Export filters narrow every format.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -565,20 +566,20 @@ def unescape(v):
             out += v[i]
             i += 1
     return out
-cal, todos, cur = {}, [], None
+cal, todos, events, cur = {}, [], [], None
 for l in text:
     name, _, value = l.partition(":")
-    if l == "BEGIN:VTODO":
+    if l in ("BEGIN:VTODO", "BEGIN:VEVENT"):
         cur = {}
-    elif l == "END:VTODO":
-        todos.append(cur)
+    elif l in ("END:VTODO", "END:VEVENT"):
+        (todos if l == "END:VTODO" else events).append(cur)
         cur = None
     elif cur is not None:
         cur[name] = unescape(value) if name in ("SUMMARY", "DESCRIPTION") else value
     else:
         cal.setdefault(name, []).append(value)
 raw_summaries = [l[len("SUMMARY:"):] for l in text if l.startswith("SUMMARY:")]
-print(json.dumps({"problems": problems, "cal": cal, "todos": todos, "raw_summaries": raw_summaries,
+print(json.dumps({"problems": problems, "cal": cal, "todos": todos, "events": events, "raw_summaries": raw_summaries,
                   "folded": sum(1 for l in lines if l[:1] == b" ")}, ensure_ascii=False))
 EOF
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/a.ics" 2>&1)" || I="<error: $I>"
@@ -620,6 +621,33 @@ export_to "format=ics&unit=%E5%B8%82%E6%B0%B4%E5%8A%A1%E5%B1%80" "$PT_TMP/w.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/w.ics" 2>&1)" || I="<error: $I>"
 check_eq "ics unit=市水务局: D and G" "[\"proposal-$D$SUF\", \"proposal-$G$SUF\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
+# as=event: the same deadlines as all-day events on their dates in the
+# zone asked for, for the calendars that show no to-dos.
+export_to "format=ics&as=event&tz=%2B08:00" "$PT_TMP/ev.ics"
+check_eq "ics as=event: 200" 200 "$ST"
+E="$(python3 "$PT_TMP/ics.py" "$PT_TMP/ev.ics" 2>&1)" || E="<error: $E>"
+check_eq "ics as=event: CRLF, lines ≤ 75 octets, UTF-8 whole" "[]" "$(jv 'j["problems"]' "$E")"
+check_eq "ics as=event: one VEVENT per deadline that runs, and no VTODO" \
+    "[\"proposal-$A$SUF\", \"proposal-$B$SUF\", \"proposal-$D$SUF\", \"proposal-$G$SUF\"] 0" \
+    "$(jv '"%s %d" % (json.dumps([t["UID"].replace("-due@", "@") for t in j["events"]]), len(j["todos"]))' "$E")"
+check_eq "ics as=event: its UID is the deadline's, not the to-do's" "true" \
+    "$(jv 'all(t["UID"].endswith("-due@ptrack") for t in j["events"])' "$E")"
+for id in $A $G; do
+    api GET "/v1/proposals/$id"
+    want="$(python3 -c '
+import datetime, sys
+d = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).astimezone(datetime.timezone(datetime.timedelta(hours=8))).date()
+print(d.strftime("%Y%m%d"), (d + datetime.timedelta(days=1)).strftime("%Y%m%d"))' "$(jv 'j["due_at"]')")"
+    check_eq "ics as=event: #$id all day on its deadline's date in +08:00" "$want" \
+        "$(jv "(lambda t: t['DTSTART;VALUE=DATE'] + ' ' + t['DTEND;VALUE=DATE'])([t for t in j['events'] if t['UID'] == 'proposal-$id$SUF'.replace('@', '-due@')][0])" "$E")"
+    check_eq "ics as=event: #$id says it is a deadline" "办理期限：$(jv 'j["title"]')" \
+        "$(jv "[t['SUMMARY'] for t in j['events'] if t['UID'] == 'proposal-$id$SUF'.replace('@', '-due@')][0]" "$E")"
+done
+check_eq "ics as=event: the events take no one's time" "true" \
+    "$(jv 'all(t.get("TRANSP") == "TRANSPARENT" for t in j["events"])' "$E")"
+export_to "format=ics&as=calendar" "$PT_TMP/bad.ics"
+check_eq "ics as=calendar: refused" 400 "$ST"
+check_contains "ics as=calendar: the message says what to write" "must be todo" "$(cat "$PT_TMP/bad.ics")"
 # A calendar that has a task takes a changed one (a new DUE) only when its
 # SEQUENCE has risen (RFC 5545 3.8.7.4).
 seq_due() { jv "[t.get('SEQUENCE', '-') + ' ' + t['DUE'] for t in j['todos'] if t['UID'] == 'proposal-$A$SUF'][0]" "$1"; }
