@@ -141,6 +141,8 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
                    const ptrack_record_t *rec)
 {
     f->total++;
+    f->motions += v->kind && strcmp(v->kind, "motion") == 0;
+    f->proposals += v->kind && strcmp(v->kind, "proposal") == 0;
     f->overdue += v->overdue;
     f->key_supervision += v->key_supervision;
     if (v->assigned_at) {
@@ -198,10 +200,25 @@ void pt_rate_text(int64_t num, int64_t den, char buf[16])
         snprintf(buf, 16, "%.1f%%", (double)pt_rate_tenths(num, den) / 10.0);
 }
 
+const char *pt_figures_noun(const pt_figures_t *f)
+{
+    if (f->total == 0)
+        return pt_kind_noun(f->kind);
+    if (f->proposals == f->total)
+        return "提案";
+    if (f->motions == f->total)
+        return "议案";
+    return "建议";
+}
+
 void pt_figures_summary(const pt_figures_t *f, pt_figure_line_t out[PT_SUMMARY_LINES])
 {
+    const char *noun = pt_figures_noun(f);
     const pt_figure_line_t lines[PT_SUMMARY_LINES] = {
-        {"建议总数", f->total, -1},
+        {strcmp(noun, "提案") == 0   ? "提案总数"
+         : strcmp(noun, "议案") == 0 ? "议案总数"
+                                     : "建议总数",
+         f->total, -1},
         {"已交办", f->assigned, -1},
         {"已答复", f->replied, -1},
         {"办复率", f->replied, f->assigned},

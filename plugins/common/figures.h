@@ -49,7 +49,9 @@ size_t *pt_tallies_order(const pt_tallies_t *t, int by_count, const pt_wf_t *wf)
  * feedback; reply categories by the latest formal reply. */
 typedef struct {
     int64_t total, overdue, assigned, replied, rated, satisfied, key_supervision;
-    int64_t categories[4]; /* A B C D */
+    int64_t categories[4];      /* A B C D */
+    int64_t motions, proposals; /* of kind motion (议案), proposal (提案) */
+    const char *kind;           /* the export's kind filter (set by the caller), or NULL */
     pt_tallies_t by_status, by_unit;
 } pt_figures_t;
 
@@ -63,6 +65,12 @@ int64_t pt_rate_tenths(int64_t num, int64_t den);
 /* A rate as "75.0%", or "—" when there is nothing to divide by. */
 void pt_rate_text(int64_t num, int64_t den, char buf[16]);
 
+/* What the proposals counted are called in a report's words: 提案 when
+ * every one is a CPPCC proposal (a 政协's export), 议案 when every one is
+ * a motion, else 建议, which also stands for a mix of kinds. With none,
+ * the word of the export's kind filter (f->kind, pt_kind_noun). */
+const char *pt_figures_noun(const pt_figures_t *f);
+
 /* One line of the summary: a count (den < 0) or a rate num / den. */
 typedef struct {
     const char *label;
@@ -71,7 +79,8 @@ typedef struct {
 
 #define PT_SUMMARY_LINES 9
 
-/* The summary in the order reports show it: 建议总数, 已交办, 已答复,
+/* The summary in the order reports show it: 建议总数 (提案总数, 议案总数:
+ * pt_figures_noun), 已交办, 已答复,
  * 办复率, 已评价, 满意和基本满意, 满意率, 超期, 重点督办. */
 void pt_figures_summary(const pt_figures_t *f, pt_figure_line_t out[PT_SUMMARY_LINES]);
 

@@ -204,6 +204,15 @@ const char *pt_kind_label(const char *kind)
     return pt_label_zh(pt_kind_labels, kind);
 }
 
+const char *pt_kind_noun(const char *kind)
+{
+    if (kind && strcmp(kind, "proposal") == 0)
+        return "提案";
+    if (kind && strcmp(kind, "motion") == 0)
+        return "议案";
+    return "建议";
+}
+
 const char *pt_satisfaction_label(const char *satisfaction)
 {
     return pt_label_zh(pt_satisfaction_labels, satisfaction);

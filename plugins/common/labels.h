@@ -79,6 +79,10 @@ const char *pt_state_label(const char *name);
 int pt_state_order(const char *name);
 /* 建议, 议案, 提案, 其他; the raw value otherwise (NULL for NULL). */
 const char *pt_kind_label(const char *kind);
+/* What proposals of a kind are called together in a title or a figure
+ * (提案办理情况报告, 提案总数): 提案 for kind proposal, 议案 for motion, and
+ * 建议, which stands for the others, a mix, or no kind given. */
+const char *pt_kind_noun(const char *kind);
 /* 满意, 基本满意, 不满意; the raw value otherwise (NULL for NULL). */
 const char *pt_satisfaction_label(const char *satisfaction);
 /* The label of an action of the default workflow (提交, 交办...); the raw

@@ -31,7 +31,8 @@
  * free time, its UID the to-do's with "-due" (proposal-<id>-<store
  * id>-due@ptrack), its SUMMARY the title after 办理期限：.
  *
- * Query arguments: title (the calendar's name, default 建议办理期限), as
+ * Query arguments: title (the calendar's name, default 建议办理期限, or
+ * 提案办理期限 or 议案办理期限 for an export of that kind), as
  * (todo, the default, or event), tz (the zone of the events' dates).
  */
 #include <stdio.h>
@@ -46,7 +47,8 @@
 #include "strbuf.h"
 #include "times.h"
 
-#define DEFAULT_CALNAME "建议办理期限"
+/* The default name: the kind filter's word (建议, 提案, 议案) and this. */
+#define DEFAULT_CALNAME "办理期限"
 #define FOLD_AT 75
 #define FLUSH_AT (32 * 1024)
 
@@ -340,8 +342,13 @@ static int todo(void *ctx, const ptrack_record_t *rec)
 static int run(run_t *r)
 {
     const char *name = r->h->job_arg(r->job, "title");
-    if (!name || !*name)
-        name = DEFAULT_CALNAME;
+    char named[64];
+    if (!name || !*name) {
+        /* Named before the proposals are read: by the kind filter. */
+        snprintf(named, sizeof(named), "%s%s", pt_kind_noun(r->h->job_arg(r->job, "kind")),
+                 DEFAULT_CALNAME);
+        name = named;
+    }
     int rc = r->h->export_begin(r->job, "text/calendar; charset=utf-8", "proposals.ics");
     if (rc != PTRACK_OK)
         return rc;

@@ -29,6 +29,11 @@
  * proposals grouped by status, plus the figures' tallies, which grow with
  * the number of distinct states and units only.
  *
+ * The proposals are named by their kind, in the default title, the
+ * figures and what says there are none: 提案 when every one is a CPPCC
+ * proposal (提案办理情况报告, 提案总数), 议案 when every one is a motion,
+ * else 建议 (pt_figures_noun).
+ *
  * Query arguments: title (default 建议办理情况报告), group (status or unit),
  * tz (the zone dates are shown in, "+08:00"; default the daemon's local
  * zone).
@@ -49,7 +54,8 @@
 #include "temp-file.h"
 #include "times.h"
 
-#define DEFAULT_TITLE "建议办理情况报告"
+/* The default title: the proposals' word (pt_figures_noun) and this. */
+#define DEFAULT_TITLE "办理情况报告"
 /* Output is handed to job_write in pieces of about this size. */
 #define FLUSH_AT (32 * 1024)
 
@@ -451,7 +457,10 @@ static int write_figures(run_t *r)
     if (!f->by_status.n) {
         /* No table of a head and no rows: an export that matches nothing
          * (nothing overdue) is a common report too. */
-        para(r, "empty", "（没有符合条件的建议）");
+        pt_str_t none = {0};
+        pt_str_printf(&none, "（没有符合条件的%s）", pt_figures_noun(f));
+        para(r, "empty", none.oom ? "" : pt_str_get(&none));
+        pt_str_free(&none);
     } else {
         table_begin(r, "figures", by_status, 2, 2u);
         order = pt_tallies_order(&f->by_status, 0, &r->wf);
@@ -467,7 +476,10 @@ static int write_figures(run_t *r)
     static const char *const by_unit[] = {"承办单位", "件数"};
     heading(r, 3, NULL, "按承办单位");
     if (!f->by_unit.n) {
-        para(r, "empty", "（尚无交办的建议）");
+        pt_str_t none = {0};
+        pt_str_printf(&none, "（尚无交办的%s）", pt_figures_noun(f));
+        para(r, "empty", none.oom ? "" : pt_str_get(&none));
+        pt_str_free(&none);
     } else {
         table_begin(r, "figures", by_unit, 2, 2u);
         order = pt_tallies_order(&f->by_unit, 1, &r->wf);
@@ -708,7 +720,10 @@ static int write_groups(run_t *r)
     /* Its page break only when groups follow it (see css). */
     heading(r, 2, r->n_entries ? "groups" : NULL, r->by_unit ? "按承办单位分列" : "按办理状态分列");
     if (!r->n_entries) {
-        para(r, "empty", "没有符合条件的建议。");
+        pt_str_t none = {0};
+        pt_str_printf(&none, "没有符合条件的%s。", pt_figures_noun(&r->fig));
+        para(r, "empty", none.oom ? "" : pt_str_get(&none));
+        pt_str_free(&none);
         return flush(r, 0);
     }
     size_t n = r->groups.n;
@@ -829,9 +844,7 @@ static int add_proposal(void *ctx, const ptrack_record_t *rec)
 
 static int run(run_t *r)
 {
-    const char *title = r->h->job_arg(r->job, "title");
-    if (!title || !*title)
-        title = DEFAULT_TITLE;
+    r->fig.kind = r->h->job_arg(r->job, "kind");
     char date[16];
     pt_zone_date(r->h, &r->zone, (int64_t)time(NULL) * 1000, date);
     pt_str_t filters = {0};
@@ -847,7 +860,16 @@ static int run(run_t *r)
             r->job, r->html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
             r->html ? "report.html" : "report.md");
     if (rc == PTRACK_OK) {
+        /* The default title names the proposals by their kind, which the
+         * walk has counted: 提案办理情况报告 for a CPPCC office's. */
+        const char *title = r->h->job_arg(r->job, "title");
+        pt_str_t named = {0};
+        if (!title || !*title) {
+            pt_str_printf(&named, "%s%s", pt_figures_noun(&r->fig), DEFAULT_TITLE);
+            title = named.oom ? "" : pt_str_get(&named);
+        }
         begin_document(r, title, date, pt_str_get(&filters));
+        pt_str_free(&named);
         rc = write_figures(r);
     }
     pt_str_free(&filters);

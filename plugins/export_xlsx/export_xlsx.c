@@ -2,7 +2,8 @@
  * export_xlsx.c - the "xlsx" exporter: an Excel workbook of the matching
  * proposals, written with libxlsxwriter.
  *
- * Sheet 建议 holds one row per proposal under a bold, frozen header row with
+ * Sheet 建议 (提案 or 议案 for an export of kind=proposal or kind=motion)
+ * holds one row per proposal under a bold, frozen header row with
  * an autofilter; columns are as wide as their text (Chinese characters count
  * double) and times are real Excel dates. A text longer than a cell holds
  * (32,767 characters, as Excel counts them) is cut and ends with a note
@@ -533,8 +534,12 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
     errno = 0;
     r.wb = workbook_new_opt(path, &opts);
+    /* The proposals' word: the figures' from the proposals themselves
+     * (提案总数 in a CPPCC office's), the sheet's, named before they are
+     * read, from the kind filter. */
+    r.fig.kind = h->job_arg(job, "kind");
     if (r.wb) {
-        r.rows = workbook_add_worksheet(r.wb, "建议");
+        r.rows = workbook_add_worksheet(r.wb, pt_kind_noun(r.fig.kind));
         r.figs = workbook_add_worksheet(r.wb, "统计");
         r.bold = workbook_add_format(r.wb);
         r.date = workbook_add_format(r.wb);
@@ -549,9 +554,11 @@ static int export(void *state, ptrack_job_t *job, const char *format)
         format_set_bold(r.bold);
         format_set_num_format(r.date, "yyyy-mm-dd");
         format_set_num_format(r.percent, "0.0%");
-        lxw_doc_properties props = {.title = "建议办理情况", .author = "ptrack"};
-        workbook_set_properties(r.wb, &props);
         rc = fill(&r);
+        char title[64];
+        snprintf(title, sizeof(title), "%s办理情况", pt_figures_noun(&r.fig));
+        lxw_doc_properties props = {.title = title, .author = "ptrack"};
+        workbook_set_properties(r.wb, &props);
     }
 
     if (rc == PTRACK_OK) {

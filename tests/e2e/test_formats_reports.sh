@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_formats_reports.sh - the report-style exporters, built-in plugins
 # loaded from the build tree (--plugin-dir): xlsx, md, html and ics, over
-# Chinese proposals in several states made through the API.
+# Chinese proposals in several states made through the API (and a CPPCC
+# office's 提案, which every format names so).
 #
 # xlsx: the file is opened as the zip it is and its XML read: the sheets 建议
 # and 统计, the frozen header row, the autofilter, the bold header style,
@@ -873,6 +874,35 @@ export_to "format=ics&session=$(urlenc 同秒测试)" "$PT_TMP/same.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/same.ics" 2>&1)" || I="<error: $I>"
 check_eq "ics: its DUE, and no DTSTART that is not before it" "20261201T080000Z -" \
     "$(jv '" ".join([j["todos"][0].get("DUE", "-"), j["todos"][0].get("DTSTART", "-")])' "$I")"
+
+# ---------------------------------------------------------------------------
+pt_step "a CPPCC office's export says 提案"
+# A 政协's proposals are 提案, not 建议: the default titles, the figures
+# and what says there are none use the word of their kind.
+for t in 关于加强非物质文化遗产保护的提案 关于发展银发经济的提案; do
+    api POST /v1/proposals "{\"title\": \"$t\", \"kind\": \"proposal\", \"session\": \"政协测试\"}"
+    check_status "create 「$t」" 201
+done
+CPPCC_Q="session=$(urlenc 政协测试)"
+export_to "format=md&$CPPCC_Q" "$PT_TMP/cppcc.md"
+check_eq "md of 提案 only: the title and the total say 提案" "# 提案办理情况报告 | 提案总数 | 2 |" \
+    "$(head -n 1 "$PT_TMP/cppcc.md") $(grep '总数' "$PT_TMP/cppcc.md")"
+check_contains "md of 提案 only: none assigned, in its word" "（尚无交办的提案）" "$(cat "$PT_TMP/cppcc.md")"
+export_to "format=html&$CPPCC_Q" "$PT_TMP/cppcc.html"
+check_eq "html of 提案 only: its <title>" "提案办理情况报告" \
+    "$(jv 'j["text"]["title"][0]' "$(python3 "$PT_TMP/parse_html.py" "$PT_TMP/cppcc.html")")"
+export_to "format=md&$CPPCC_Q&title=$(urlenc 年度报告)" "$PT_TMP/cppcc-t.md"
+check_eq "md: a title= argument is kept as it is" "# 年度报告" "$(head -n 1 "$PT_TMP/cppcc-t.md")"
+export_to "format=md&$CPPCC_Q&kind=motion" "$PT_TMP/motion.md"
+check_eq "md of no 议案 (kind=motion): its word all the same" "# 议案办理情况报告 | 议案总数 | 0 | （没有符合条件的议案）" \
+    "$(head -n 1 "$PT_TMP/motion.md") $(grep '总数' "$PT_TMP/motion.md") $(grep -A2 '^### 按状态$' "$PT_TMP/motion.md" | sed -n 3p)"
+export_to "format=xlsx&$CPPCC_Q&kind=proposal" "$PT_TMP/cppcc.xlsx"
+X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/cppcc.xlsx" 2>&1)" || X="<error: $X>"
+check_eq "xlsx kind=proposal: the sheet 提案 and the figure 提案总数" '["提案", "统计"] 2' \
+    "$(jv 'j["sheets"]' "$X") $(figs 'int(fig["提案总数"])')"
+export_to "format=ics&kind=proposal" "$PT_TMP/cppcc.ics"
+check_eq "ics kind=proposal: the calendar's name" "提案办理期限" \
+    "$(jv 'j["cal"]["X-WR-CALNAME"][0]' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/cppcc.ics")")"
 
 # ---------------------------------------------------------------------------
 pt_step "temporary files"
