@@ -174,8 +174,20 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         }
         action = named;
     }
-    if (!valid_action_name(action))
+    if (!valid_action_name(action)) {
+        /* A label (签收) is found in the workflow. When the workflow could
+         * not be read, what kept it from being read is what to tell: ptrackd
+         * down (exit 3), a token it no longer takes (exit 1), not that 签收
+         * is no action. */
+        if (!pt_cli_workflow(cli)) {
+            pt_response_t resp;
+            rc = pt_cli_call(cli, "GET", "/v1/workflow", NULL, NULL, &resp, NULL);
+            pt_response_free(&resp);
+            if (rc != PT_EXIT_OK)
+                return rc;
+        }
         return pt_cli_usage(cli, "\"%s\" is not an action (see ptrack workflow)", args->pos[1]);
+    }
     const char *if_match = pt_args_value(args, "if-match");
     if (if_match)
         if_match = pt_input_fold(cli, if_match);

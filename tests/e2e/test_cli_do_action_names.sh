@@ -4,7 +4,10 @@
 # workflow's (a typo, in letters or in Chinese) is a usage error, exit 2,
 # that lists the actions as a person may type them, the same way for
 # either, rather than ptrackd's 404 (未找到, exit 1) for one and a usage
-# error for the other. `ptrack do ID` says that the ACTION is missing.
+# error for the other. `ptrack do ID` says that the ACTION is missing. A
+# label given when the workflow cannot be read (a revoked token, ptrackd
+# not running) is answered with why it cannot be read (exit 1, exit 3),
+# not as no action (exit 2).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -39,5 +42,18 @@ check_rc "do $ID" 2
 check_contains "the ACTION is missing" "missing ACTION" "$ERR"
 check_true "not the ID, which was given" eval '! grep -q "missing ID" <<<"$ERR"'
 
+pt_step "an action's label when the workflow cannot be read"
+T="$(pt_unit_token 水利厅联络员 山西省水利厅)"
+api DELETE "/v1/tokens/$(urlenc 水利厅联络员)"
+check_status "the token is revoked" 204
+pt_run "$PTRACK" --url "$PT_URL" --token "$T" do "$ID" 答复
+check_rc "do $ID 答复 with a revoked token" 1
+check_contains "the token is what is wrong" "the token is not valid" "$ERR"
+check_true "答复 is not called no action" eval '! grep -q "is not an action" <<<"$ERR"'
+
 pt_stop
+pt_cli do "$ID" 签收 --unit 山西省水利厅
+check_rc "do $ID 签收 with ptrackd stopped" 3
+check_contains "ptrackd cannot be reached" "cannot connect to ptrackd" "$ERR"
+check_true "签收 is not called no action" eval '! grep -q "is not an action" <<<"$ERR"'
 pt_finish
