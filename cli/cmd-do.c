@@ -290,9 +290,14 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             char when[40];
             printf("#%lld  %s %s", id, pt_label_state(cli, status), status ? status : "?");
             /* The deadline, while it runs (not for a closed or returned
-             * proposal, whose due_at is history). */
-            if (due && *due && pt_state_clock_runs(cli, status))
+             * proposal, whose due_at is history), with 逾期 once it has
+             * passed, as list marks it: a unit that signs for a proposal
+             * already late is told so, not shown a date alone. */
+            if (due && *due && pt_state_clock_runs(cli, status)) {
                 printf("  期限 due %s", pt_time_show(due, PT_TIME_DATE, when, sizeof when));
+                if (pt_json_bool(resp.json, "overdue", false))
+                    printf(" 逾期 overdue");
+            }
             printf("  版本 version %.0f\n", pt_json_num(resp.json, "version", 0));
         }
     }
