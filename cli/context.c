@@ -89,6 +89,39 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
     }
 }
 
+/* Appends the actions of an error's `allowed` that its message does not
+ * already name, and then each by its label in the workflow (（可进行：签收
+ * sign、答复 reply）), or, when there is none, none_said. */
+static void allowed_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJSON *allowed,
+                            const char *none_said)
+{
+    char *list = pt_json_join(allowed, ", ");
+    const char *shown = *list ? list : "none";
+    if (!strstr(msg, shown))
+        pt_buf_printf(b, " (allowed: %s)", shown);
+    free(list);
+    /* And by the names the office uses (ptrack do takes either). */
+    const cJSON *a;
+    bool first = true;
+    cJSON_ArrayForEach(a, allowed)
+    {
+        if (!cJSON_IsString(a))
+            continue;
+        const char *zh = pt_label_action(cli, a->valuestring);
+        /* Without the workflow (it could not be read) there is no label. */
+        if (zh == a->valuestring || strcmp(zh, a->valuestring) == 0)
+            continue;
+        pt_buf_printf(b, "%s%s %s", first ? "（可进行：" : "、", zh, a->valuestring);
+        first = false;
+    }
+    if (!first)
+        pt_buf_puts(b, "）");
+    /* "allowed: none" (a closed proposal; to a delegate, one not yet
+     * answered) is the one list that has no labels to show. */
+    else if (cJSON_IsArray(allowed) && !allowed->child)
+        pt_buf_puts(b, none_said);
+}
+
 /* Appends the details of an API error that its message does not already
  * carry. ptrackd's own messages tend to include them ("...; allowed: sign,
  * return"), but the details are the stable part of the API and a message
@@ -99,34 +132,16 @@ static void error_details(pt_cli_t *cli, pt_buf_t *b, const char *msg, const cJS
     const char *code = pt_json_str(err, "code");
     if (!code)
         return;
-    if (strcmp(code, "invalid_transition") == 0) {
-        const cJSON *allowed = pt_json_get(err, "allowed");
-        char *list = pt_json_join(allowed, ", ");
-        const char *shown = *list ? list : "none";
-        if (!strstr(msg, shown))
-            pt_buf_printf(b, " (allowed: %s)", shown);
-        free(list);
-        /* And by the names the office uses (ptrack do takes either). */
-        const cJSON *a;
-        bool first = true;
-        cJSON_ArrayForEach(a, allowed)
-        {
-            if (!cJSON_IsString(a))
-                continue;
-            const char *zh = pt_label_action(cli, a->valuestring);
-            /* Without the workflow (it could not be read) there is no label. */
-            if (zh == a->valuestring || strcmp(zh, a->valuestring) == 0)
-                continue;
-            pt_buf_printf(b, "%s%s %s", first ? "（可进行：" : "、", zh, a->valuestring);
-            first = false;
-        }
-        if (!first)
-            pt_buf_puts(b, "）");
-        /* "allowed: none" (a closed proposal; to a delegate, one not yet
-         * answered) is the one list that has no labels to show. */
-        else if (cJSON_IsArray(allowed) && !allowed->child)
-            pt_buf_puts(b, "（当前状态下没有可进行的操作）");
-    } else if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
+    /* A refused unit or delegate is told what it may run instead, as
+     * `allowed` too (api.md, forbidden): named as a refused transition
+     * names them, by the labels as well, since ptrack do takes either. */
+    bool transition = strcmp(code, "invalid_transition") == 0;
+    if (transition ||
+        (strcmp(code, "forbidden") == 0 && cJSON_IsArray(pt_json_get(err, "allowed"))))
+        allowed_details(cli, b, msg, pt_json_get(err, "allowed"),
+                        transition ? "（当前状态下没有可进行的操作）"
+                                   : "（目前没有你可进行的操作）");
+    if (strcmp(code, "validation_failed") == 0 || strcmp(code, "invalid_json") == 0) {
         const cJSON *f;
         bool first = true;
         cJSON_ArrayForEach(f, pt_json_get(err, "fields"))
