@@ -186,6 +186,37 @@ static bool todo_has_unit(pt_call_t *call, const pt_list_query_t *q)
 {
     if (!q->todo || q->unit)
         return true;
+    /* A delegate has no part of a unit's to do; what waits for it is its
+     * feedback, in the states where the workflow takes one. Told to name a
+     * unit, it would be shown another's part (or nothing) as its own. */
+    if (call->who.role == PT_ROLE_DELEGATE) {
+        const pt_workflow_t *wf = call->api->opts.workflow;
+        char *states = pt_workflow_effect_states(wf, "feedback");
+        pt_buf_t b;
+        pt_buf_init(&b);
+        for (const char *s = states; s && *s;) {
+            size_t n = strcspn(s, ",");
+            char name[128];
+            pt_wf_info_t st;
+            snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), s);
+            if (!pt_workflow_state_info(wf, name, &st))
+                st = (pt_wf_info_t){.zh = name};
+            pt_buf_printf(&b, "%s%s (%s)", b.len ? ", " : "", name, st.zh);
+            s += n + (s[n] == ',');
+        }
+        if (b.len && !pt_buf_failed(&b))
+            pt_api_failf(call, PT_EBADREQUEST,
+                         "todo: what a handling unit still has to do; a delegate has no such "
+                         "part: the proposals that wait for your feedback are those in state %s",
+                         b.data);
+        else
+            pt_api_failf(call, PT_EBADREQUEST,
+                         "todo: what a handling unit still has to do; a delegate has no such "
+                         "part");
+        pt_buf_free(&b);
+        free(states);
+        return false;
+    }
     pt_api_failf(call, PT_EBADREQUEST,
                  "todo: whose part? add unit=NAME (the handling unit, 承办单位); a token of "
                  "role unit is judged for its own unit");

@@ -5,7 +5,8 @@
 # todo filter must go by the actions' effects, not their names. Checks:
 # --todo takes 签收, a code, the office's 签收登记, several (签收，答复)
 # and 全部, and refuses anything else (exit 2), as ptrackd refuses a todo
-# without a unit (exit 1, naming --unit); a unit's list shows its part
+# without a unit (exit 1, naming --unit) and a delegate's (exit 1, naming
+# the state where its feedback is awaited); a unit's list shows its part
 # (主办·待答复, 协办·未签收·待意见, 已提意见, 已答复); a list without a
 # unit has no such column; 期限 is left empty where the deadline does not
 # run (returned) and shown where it does (assigned), as ptrack do does.
@@ -123,5 +124,13 @@ check_rc "--todo without a unit, as the office: ptrackd refuses it" 1
 check_contains "the refusal names the option --unit" "add --unit NAME" "$ERR"
 pt_cli stats --unit 市财政局 --todo 签收
 check_rc "ptrack stats takes --todo" 0
+api POST /v1/tokens '{"name": "李代表本人", "role": "delegate", "person": "李代表"}'
+[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
+LI="$(jv 'j["token"]')"
+pt_run "$PTRACK" --url "http://127.0.0.1:$PT_PORT" --token "$LI" list --todo 全部
+check_rc "--todo from a delegate: ptrackd refuses it" 1
+check_contains "a delegate is told what waits for it, not to add a unit" \
+    "the proposals that wait for your feedback are those in state replied (已答复)" "$ERR"
+check_true "it is not told to name a unit" bash -c '! grep -q -- "--unit" <<<"$1"' _ "$ERR"
 
 pt_finish
