@@ -17,13 +17,13 @@
 
 /* ---- Answers from the store ------------------------------------------ */
 
-static void scope_allowed(pt_call_t *call, pt_error_t *err);
+static void scope_allowed(pt_call_t *call, const char *action, pt_error_t *err);
 
 static void on_write_done(pt_write_t *w)
 {
     pt_call_t *call = w->data;
     if (w->err.code != PT_OK) {
-        scope_allowed(call, &w->err);
+        scope_allowed(call, w->action, &w->err);
         pt_api_fail(call, &w->err);
     } else if (w->op == PT_WRITE_DELETE) {
         pt_api_reply(call, 204, NULL, 0, NULL);
@@ -179,6 +179,26 @@ static bool listed(const char *const *list, const char *s)
     return false;
 }
 
+/* Appends to b the states in which the workflow takes a delegate's
+ * feedback, each with its label ("replied (已答复)"), as the places a
+ * delegate is pointed to; false when there are none or memory ran out. */
+static bool feedback_states(const pt_workflow_t *wf, pt_buf_t *b)
+{
+    char *states = pt_workflow_effect_states(wf, "feedback");
+    for (const char *s = states; s && *s;) {
+        size_t n = strcspn(s, ",");
+        char name[128];
+        pt_wf_info_t st;
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), s);
+        if (!pt_workflow_state_info(wf, name, &st))
+            st = (pt_wf_info_t){.zh = name};
+        pt_buf_printf(b, "%s%s (%s)", b->len ? ", " : "", name, st.zh);
+        s += n + (s[n] == ',');
+    }
+    free(states);
+    return b->len > 0 && !pt_buf_failed(b);
+}
+
 /* A todo filter (api-query.c) asks what a unit still has to do: the
  * caller's own unit, or the one its unit= names. Without either there is
  * no unit to judge, and the filter is refused rather than ignored. */
@@ -190,21 +210,9 @@ static bool todo_has_unit(pt_call_t *call, const pt_list_query_t *q)
      * feedback, in the states where the workflow takes one. Told to name a
      * unit, it would be shown another's part (or nothing) as its own. */
     if (call->who.role == PT_ROLE_DELEGATE) {
-        const pt_workflow_t *wf = call->api->opts.workflow;
-        char *states = pt_workflow_effect_states(wf, "feedback");
         pt_buf_t b;
         pt_buf_init(&b);
-        for (const char *s = states; s && *s;) {
-            size_t n = strcspn(s, ",");
-            char name[128];
-            pt_wf_info_t st;
-            snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), s);
-            if (!pt_workflow_state_info(wf, name, &st))
-                st = (pt_wf_info_t){.zh = name};
-            pt_buf_printf(&b, "%s%s (%s)", b.len ? ", " : "", name, st.zh);
-            s += n + (s[n] == ',');
-        }
-        if (b.len && !pt_buf_failed(&b))
+        if (feedback_states(call->api->opts.workflow, &b))
             pt_api_failf(call, PT_EBADREQUEST,
                          "todo: what a handling unit still has to do; a delegate has no such "
                          "part: the proposals that wait for your feedback are those in state %s",
@@ -214,7 +222,6 @@ static bool todo_has_unit(pt_call_t *call, const pt_list_query_t *q)
                          "todo: what a handling unit still has to do; a delegate has no such "
                          "part");
         pt_buf_free(&b);
-        free(states);
         return false;
     }
     pt_api_failf(call, PT_EBADREQUEST,
@@ -256,7 +263,7 @@ static bool role_may(pt_role_t role, const char *effect)
  * delegate, only those it may run itself. The writer has already taken
  * from a unit's list what its part on the proposal rules out
  * (pt_workflow_allowed_for_unit); the role is judged here. */
-static void scope_allowed(pt_call_t *call, pt_error_t *err)
+static void scope_allowed(pt_call_t *call, const char *action, pt_error_t *err)
 {
     const pt_workflow_t *wf = call->api->opts.workflow;
     cJSON *allowed = cJSON_GetObjectItemCaseSensitive(err->details, "allowed"), *a, *next;
@@ -278,12 +285,23 @@ static void scope_allowed(pt_call_t *call, pt_error_t *err)
     /* The message ends with the list; it is set again whole, so that a
      * message cut at its size is cut on a character. */
     char *cut = strstr(err->message, "; allowed: ");
+    /* A delegate's feedback refused before the reply (or after its
+     * rating closed the proposal) has nothing else to offer: it is told
+     * when feedback is given instead. */
+    pt_buf_t when;
+    pt_buf_init(&when);
+    const char *effect = action ? pt_workflow_action_effect(wf, action) : NULL;
+    bool told = call->who.role == PT_ROLE_DELEGATE && effect && strcmp(effect, "feedback") == 0 &&
+                feedback_states(wf, &when);
     if (cut && !pt_buf_failed(&list)) {
         *cut = '\0';
         char head[sizeof(err->message)];
         snprintf(head, sizeof(head), "%s", err->message);
-        pt_error_set(err, err->code, "%s; you may: %s", head, list.len ? list.data : "none");
+        pt_error_set(err, err->code, "%s%s%s; you may: %s", head,
+                     told ? ": a delegate gives feedback in state " : "", told ? when.data : "",
+                     list.len ? list.data : "none");
     }
+    pt_buf_free(&when);
     pt_buf_free(&list);
 }
 

@@ -3,7 +3,9 @@
 # run (an extension, the office's; a delegate's sign) is told what it may
 # do instead by the workflow's labels as well as by code, as a refused
 # transition is: （可进行：答复 reply）, （可进行：补充答复 follow_up）, and
-# when there is nothing it may do, （目前没有你可进行的操作）. Exit 1.
+# when there is nothing it may do, （目前没有你可进行的操作）. A delegate
+# that rates before the reply, or after its rating closed the proposal, is
+# told that feedback is given in state replied (已答复). Exit 1.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -35,12 +37,22 @@ check_rc "do $P 签收" 1
 check_contains "there is nothing the delegate may do now, said in Chinese too" \
     "（目前没有你可进行的操作）" "$ERR"
 
+pt_step "a delegate rates before the reply"
+as_token "$DELEGATE" do "$P" 评价 --set 满意度=满意
+check_rc "do $P 评价 while 办理中" 1
+check_contains "it is told when feedback is given" \
+    "a delegate gives feedback in state replied (已答复)" "$ERR"
+
 pt_step "on a closed proposal, a unit is offered its supplementary reply"
 pt_act "$P" reply "$(pt_reply_body 省人力资源和社会保障厅 人社函〔2026〕9号)"
 pt_act "$P" feedback '{"person": "赵敏", "satisfaction": "satisfied"}'
 as_token "$UNIT" do "$P" 评价 --set 满意度=满意
 check_rc "the unit runs 评价" 1
 check_contains "it is offered 补充答复" "（可进行：补充答复 follow_up）" "$ERR"
+as_token "$DELEGATE" do "$P" 评价 --set 满意度=不满意
+check_rc "the delegate rates again once closed" 1
+check_contains "it is told when feedback is given" \
+    "not allowed in state \"closed\" (办结): a delegate gives feedback in state replied (已答复)" "$ERR"
 
 pt_stop
 pt_finish
