@@ -18,12 +18,14 @@
 /* ---- Answers from the store ------------------------------------------ */
 
 static void scope_allowed(pt_call_t *call, const char *action, pt_error_t *err);
+static void scope_not_found(const pt_call_t *call, pt_error_t *err);
 
 static void on_write_done(pt_write_t *w)
 {
     pt_call_t *call = w->data;
     if (w->err.code != PT_OK) {
         scope_allowed(call, w->action, &w->err);
+        scope_not_found(call, &w->err);
         pt_api_fail(call, &w->err);
     } else if (w->op == PT_WRITE_DELETE) {
         pt_api_reply(call, 204, NULL, 0, NULL);
@@ -48,6 +50,7 @@ static void on_read_done(pt_read_t *r)
 {
     pt_call_t *call = r->data;
     if (r->err.code != PT_OK) {
+        scope_not_found(call, &r->err);
         pt_api_fail(call, &r->err);
     } else if (r->op == PT_READ_GET) {
         char etag[48];
@@ -251,6 +254,32 @@ bool pt_api_scope_query(pt_call_t *call, pt_list_query_t *q)
         return false;
     }
     return todo_has_unit(call, q);
+}
+
+/* A proposal a unit or a delegate may not read is not found, as one that
+ * does not exist (the store says "proposal 12 does not exist" of both);
+ * the message says so, the same words for both, so that a unit whose
+ * notice names proposal 12 looks at what it was assigned rather than at
+ * the number it typed, and learns nothing of which ids are taken. */
+static void scope_not_found(const pt_call_t *call, pt_error_t *err)
+{
+    const pt_identity_t *who = &call->who;
+    long long id;
+    int end = 0;
+    if (err->code != PT_ENOTFOUND || !pt_auth_is_bound(who->role) ||
+        sscanf(err->message, "proposal %lld does not exist%n", &id, &end) != 1 ||
+        err->message[end] != '\0')
+        return;
+    if (who->role == PT_ROLE_UNIT)
+        pt_error_set(err, PT_ENOTFOUND,
+                     "proposal %lld does not exist or is not assigned to %s (a unit sees only "
+                     "the proposals assigned to it)",
+                     id, who->unit);
+    else
+        pt_error_set(err, PT_ENOTFOUND,
+                     "proposal %lld does not exist or is not one that %s leads or co-signed (a "
+                     "delegate sees only those)",
+                     id, who->person);
 }
 
 /* Whether the role may run an action with this effect. */

@@ -7,7 +7,8 @@
 #   viewer   reads everything, writes nothing
 #   clerk    creates, edits, runs every action; no plugins, no tokens
 #   unit     reads only the proposals assigned to its unit (404 for others,
-#            as for one that does not exist), runs sign, return, opinion,
+#            as for one that does not exist, in the same words, which say
+#            what a unit sees), runs sign, return, opinion,
 #            reply, follow_up on them, acting as its own unit only, and not
 #            extend
 #   delegate reads only the proposals they lead or co-signed, gives
@@ -301,8 +302,12 @@ unit_case() {
     call "$via" GET "/v1/proposals/99999999"
     check_eq "$who: a hidden proposal reads as one that does not exist" \
         "$(jv 'j["error"]["message"]' | sed 's/99999999/N/')" "$(printf %s "$msg_hidden" | sed "s/$P_NONE/N/")"
+    check_eq "$who: the message says what a unit sees" \
+        "proposal $P_NONE does not exist or is not assigned to 财政部 (a unit sees only the proposals assigned to it)" \
+        "$msg_hidden"
     call "$via" GET "/v1/proposals/$P_NONE/history"
     check_error "$who reads the history of a proposal not assigned to it" 404 not_found
+    check_eq "$who: so does the history's" "$msg_hidden" "$(jv 'j["error"]["message"]')"
     refused_everywhere "$via" "$who"
     call "$via" POST "/v1/proposals/$P_MINE/actions/sign" '{"unit":"教育部"}'
     check_error "$who signs as another unit" 403 forbidden
@@ -402,6 +407,13 @@ delegate_case() {
     check_error "$who rates as someone else" 403 forbidden
     call "$via" POST "/v1/proposals/$P_NONE/actions/feedback" '{"satisfaction":"satisfied"}'
     check_error "$who rates someone else's proposal" 404 not_found
+    check_eq "$who: the message says what a delegate sees" \
+        "proposal $P_NONE does not exist or is not one that 张三 leads or co-signed (a delegate sees only those)" \
+        "$(jv 'j["error"]["message"]')"
+    call "$via" POST "/v1/proposals/99999999/actions/feedback" '{"satisfaction":"satisfied"}'
+    check_eq "$who: in the same words as of an id never given out" \
+        "proposal 99999999 does not exist or is not one that 张三 leads or co-signed (a delegate sees only those)" \
+        "$(jv 'j["error"]["message"]')"
     call "$via" POST "/v1/proposals/$P_COSIGN/actions/feedback" '{"satisfaction":"satisfied"}'
     check_error "$who rates a proposal not yet replied" 409 invalid_transition
     call "$via" POST "/v1/proposals/$P_MINE/actions/feedback" '{"satisfaction":"satisfied","comment":"答复认真，满意。"}'
