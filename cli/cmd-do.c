@@ -123,6 +123,36 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
     return PT_EXIT_OK;
 }
 
+/* In separate mode (分办) a reply moves the proposal on only once every
+ * unit has answered: until then it stays where it was, and its state
+ * alone would leave the unit that just answered wondering whether its
+ * reply counted. Prints the units still awaited, as the history names them
+ * (awaiting_replies), after a reply that leaves some. */
+static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
+{
+    const char *mode = pt_json_str(p, "handling_mode");
+    if (!mode || strcmp(mode, "separate") != 0 ||
+        strcmp(pt_action_effect(cli, action), "reply") != 0)
+        return;
+    pt_buf_t waiting = {0};
+    const cJSON *u, *r;
+    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
+    {
+        const char *name = pt_json_str(u, "name");
+        bool replied = false;
+        cJSON_ArrayForEach(r, pt_json_get(p, "replies"))
+        {
+            const char *unit = pt_json_str(r, "unit");
+            replied |= name && unit && strcmp(unit, name) == 0;
+        }
+        if (name && !replied)
+            pt_buf_printf(&waiting, "%s%s", waiting.len ? "、" : "", name);
+    }
+    if (waiting.len)
+        printf("    待答复单位 awaiting replies: %s\n", pt_buf_str(&waiting));
+    pt_buf_free(&waiting);
+}
+
 /* A name as the workflow allows one (docs/workflow.md): letters of either
  * case, digits, '_' and '-'. */
 static bool valid_action_name(const char *s)
@@ -299,6 +329,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                     printf(" 逾期 overdue");
             }
             printf("  版本 version %.0f\n", pt_json_num(resp.json, "version", 0));
+            print_awaiting(cli, action, resp.json);
         }
     }
     pt_response_free(&resp);

@@ -432,6 +432,12 @@ bool pt_state_clock_runs(pt_cli_t *cli, const char *state)
     return e ? pt_json_bool(e, "clock", true) : true;
 }
 
+const char *pt_action_effect(pt_cli_t *cli, const char *action)
+{
+    const char *effect = pt_json_str(wf_entry(cli, "actions", action), "effect");
+    return effect ? effect : action;
+}
+
 /* What the history and the feed name besides the workflow's actions, in
  * the words of the reports (plugins/common/labels.c, pt_action_labels). */
 static const label_t other_actions[] = {

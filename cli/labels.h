@@ -28,6 +28,10 @@ bool pt_state_known(pt_cli_t *cli, const char *state);
  * read. */
 void pt_states_describe(pt_cli_t *cli, pt_buf_t *b);
 const char *pt_label_action(pt_cli_t *cli, const char *action);
+/* What the action does, its "effect" in the workflow ("reply" for an
+ * office's own answering action too); the action's own name when the
+ * workflow cannot be read or does not say. */
+const char *pt_action_effect(pt_cli_t *cli, const char *action);
 
 const char *pt_label_kind(const char *kind);          /* suggestion → 建议 */
 const char *pt_label_submitter(const char *type);     /* joint → 联名 */
