@@ -417,12 +417,19 @@ static void on_refusal_read(pt_read_t *r)
             st = (pt_wf_info_t){.zh = p.status};
         const char *verb = rf->what[0] ? rf->what : rf->edit ? "edit" : "delete";
         pt_error_t err = {0};
+        /* A unit that needs more time asks the office, which extends the
+         * deadline (unit_actions): told so, not only what else it may do. */
+        const char *effect = rf->what[0] ? pt_workflow_action_effect(wf, rf->what) : NULL;
+        bool extend = effect && strcmp(effect, "extend") == 0;
         if (who->role == PT_ROLE_UNIT)
             pt_error_set(&err, PT_EFORBIDDEN,
                          "%s (role unit, for %s) may not %s proposal %lld, in state %s (%s): "
-                         "a unit acts only in its own part of the proposals assigned to it; "
+                         "a unit acts only in its own part of the proposals assigned to it%s; "
                          "you may: %s",
                          who->name, who->unit, verb, (long long)rf->id, p.status, st.zh,
+                         extend ? " (the deadline is extended by the office that assigned it: "
+                                  "ask it, with the date and the reason)"
+                                : "",
                          list.len ? list.data : "none");
         else
             pt_error_set(&err, PT_EFORBIDDEN,

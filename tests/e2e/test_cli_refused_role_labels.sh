@@ -3,7 +3,8 @@
 # run (an extension, the office's; a delegate's sign) is told what it may
 # do instead by the workflow's labels as well as by code, as a refused
 # transition is: （可进行：答复 reply）, （可进行：补充答复 follow_up）, and
-# when there is nothing it may do, （目前没有你可进行的操作）. A delegate
+# when there is nothing it may do, （目前没有你可进行的操作）; a unit refused
+# an extension is told to ask the office that assigned the proposal. A delegate
 # that rates before the reply, or after its rating closed the proposal, is
 # told that feedback is given in state replied (已答复). Exit 1.
 set -u
@@ -30,6 +31,13 @@ pt_step "a unit asks for an extension, which is the office's"
 as_token "$UNIT" do "$P" 延期 --set 期限=2099-01-01
 check_rc "do $P 延期" 1
 check_contains "it may reply, by label and code" "（可进行：答复 reply）" "$ERR"
+check_contains "it is told to ask the office" \
+    "(the deadline is extended by the office that assigned it: ask it, with the date and the reason)" \
+    "$ERR"
+as_token "$UNIT" do "$P" 督办 --set 重点督办=是
+check_rc "do $P 督办" 1
+check_true "another action of the office's has no such advice" \
+    eval '! grep -q "the deadline is extended" <<<"$ERR"'
 
 pt_step "a delegate tries to sign"
 as_token "$DELEGATE" do "$P" 签收
