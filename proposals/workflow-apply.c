@@ -839,7 +839,8 @@ static void run_guards(run_t *r)
         if (p->assigned_at == 0 || r->ctx->now > p->assigned_at + r->dl.ret)
             problem(r, "action",
                     "the return window has closed: a unit may return a proposal within %s of "
-                    "its assignment, which ended %s",
+                    "its assignment, which ended %s; a unit that should not handle it now asks "
+                    "the office that assigned it to reassign it",
                     fmt_duration(r->dl.ret, dbuf, sizeof(dbuf)),
                     p->assigned_at ? pt_time_format(p->assigned_at + r->dl.ret, tbuf, sizeof(tbuf))
                                    : "(never assigned)");

@@ -442,7 +442,8 @@ static void return_is_allowed_within_the_return_window_only(void **state)
     refused(&p, p.assigned_at + 10 * DAY + 1, "return",
             "{\"unit\": \"国家卫生健康委\", \"reason\": \"x\"}", PT_EVALIDATION, "action",
             "the return window has closed: a unit may return a proposal within 10 days of its "
-            "assignment, which ended 2026-03-14T00:00:00Z");
+            "assignment, which ended 2026-03-14T00:00:00Z; a unit that should not handle it now "
+            "asks the office that assigned it to reassign it");
     pt_proposal_free(&p);
 }
 
