@@ -79,6 +79,12 @@ static const char *one_todo(pt_cli_t *cli, const char *item)
     if (strcmp(w, "全部") == 0 || strcmp(w, "all") == 0)
         return "sign,opinion,reply";
     const char *part = pt_todo_from_input(cli, w);
+    /* An office's own name for a part (签收登记) is found in the workflow;
+     * one that cannot be read leaves the item as typed for ptrackd to
+     * judge, as one_state does, so that what kept it from being read
+     * (ptrackd down, a token it no longer takes) is what is told. */
+    if (!part && !pt_cli_workflow(cli))
+        return w;
     if (!part)
         pt_cli_usage(cli,
                      "--todo \"%s\" is not a part of a unit's work; give 签收 (sign), 协办意见 "

@@ -6,7 +6,9 @@
 # --todo takes 签收, a code, the office's 签收登记, several (签收，答复)
 # and 全部, and refuses anything else (exit 2), as ptrackd refuses a todo
 # without a unit (exit 1, naming --unit) and a delegate's (exit 1, naming
-# the state where its feedback is awaited); a unit's list shows its part
+# the state where its feedback is awaited); the office's name for a part
+# when the workflow cannot be read is left for ptrackd, so that a revoked
+# token (exit 1) or ptrackd stopped (exit 3) is what is told; a unit's list shows its part
 # (主办·待答复, 协办·未签收·待意见, 已提意见, 已答复); a list without a
 # unit has no such column; 期限 is left empty where the deadline does not
 # run (returned) and shown where it does (assigned), as ptrack do does.
@@ -132,5 +134,16 @@ check_rc "--todo from a delegate: ptrackd refuses it" 1
 check_contains "a delegate is told what waits for it, not to add a unit" \
     "the proposals that wait for your feedback are those in state replied (已答复)" "$ERR"
 check_true "it is not told to name a unit" bash -c '! grep -q -- "--unit" <<<"$1"' _ "$ERR"
+
+pt_step "the office's name for a part when the workflow cannot be read"
+api DELETE "/v1/tokens/$(urlenc 李代表本人)"
+[ "$ST" = 204 ] || pt_die "revoking a token: HTTP $ST $BODY"
+pt_run "$PTRACK" --url "http://127.0.0.1:$PT_PORT" --token "$LI" list --unit 市财政局 --todo 签收登记
+check_rc "--todo 签收登记 with a revoked token" 1
+check_contains "the token is what is wrong" "the token is not valid" "$ERR"
+pt_stop
+pt_cli list --unit 市财政局 --todo 会签
+check_rc "--todo 会签 with ptrackd stopped" 3
+check_contains "ptrackd cannot be reached" "cannot connect to ptrackd" "$ERR"
 
 pt_finish
