@@ -174,6 +174,17 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                 "ptrack adds itself: %.*s, not \"%s\"",
                 (int)(n - 3), url, url);
     }
+    /* Over the socket ptrackd knows the caller by its user id and no token
+     * is sent: a --token typed there would be dropped without a word, and
+     * a unit's liaison on the office's machine would act as that user
+     * (a clerk, say), not as the unit. PTRACK_TOKEN, which a profile may
+     * set for every use, is only left unused. */
+    if (token && !url)
+        return pt_cli_usage(cli,
+                            "--token is sent only over TCP: give ptrackd's address with --url "
+                            "(or PTRACK_URL), such as http://127.0.0.1:8470; over the socket "
+                            "%s ptrackd knows you by your user id, not by a token",
+                            sock);
     if (!token) {
         const char *env_token = getenv("PTRACK_TOKEN");
         if (env_token && *env_token)

@@ -7,7 +7,9 @@
 # a partial import that left records out says so in its exit code; a time
 # option the client cannot read is a usage error (exit 2), found before
 # anything is sent; a state that allows no action says so in Chinese; a
-# token that is not taken gets a hint to check it or ask for a new one; a
+# token that is not taken gets a hint to check it or ask for a new one,
+# and a --token given with the socket, where ptrackd knows the caller by
+# its user id, is a usage error rather than dropped; a
 # --todo without a unit is told to add --unit; a file that cannot be read
 # (a directory) says why.
 set -euo pipefail
@@ -142,6 +144,16 @@ check_true "and not the hint about a bad one" test "${ERR#*check the token}" = "
 pt_run "$PTRACK" --url "$PT_URL" --token "$VIEWER_TOKEN" add --title 关于只读的建议
 check_rc "a viewer's add" 1
 check_true "a refusal of a valid token has no hint about tokens" test "${ERR#*check the token}" = "$ERR"
+pt_cli --json add --title 关于令牌的建议
+LIVE="$(jv 'j["id"]' "$OUT")"
+pt_cli --token "$VIEWER_TOKEN" do "$LIVE" supervise --set key_supervision=true
+check_rc "--token with the socket" 2
+check_contains "it is said to go over TCP only, with the address to give" \
+    "--token is sent only over TCP: give ptrackd's address with --url (or PTRACK_URL)" "$ERR"
+pt_cli --json show "$LIVE"
+check_eq "nothing was done as the socket's user" false "$(jv 'j["key_supervision"]' "$OUT")"
+PTRACK_TOKEN="$VIEWER_TOKEN" pt_cli list --limit 1
+check_rc "PTRACK_TOKEN with the socket is left unused" 0
 
 pt_step "--todo without a unit: the option to add, not the API's parameter"
 for cmd in list stats "export --format json --out $PT_TMP/todo.json"; do
