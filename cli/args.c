@@ -113,6 +113,19 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         }
         if (value && !check_utf8(o, value, cmd))
             return -1;
+        /* KEY=VALUE typed with a Chinese input method gets its ＝ (U+FF1D):
+         * --set 答复文号＝晋函〔2026〕1号. A ＝ before any = is the one
+         * meant (no key holds one), and becomes =, in argv's own bytes
+         * (which are the program's to change), as ：is taken in --unit
+         * NAME：ROLE; an = or ＝ after it is the value's. */
+        if (value && o->metavar && strchr(o->metavar, '=')) {
+            char *wide = strstr((char *)value, "\xEF\xBC\x9D");
+            const char *ascii = strchr(value, '=');
+            if (wide && (!ascii || wide < ascii)) {
+                wide[0] = '=';
+                memmove(wide + 1, wide + 3, strlen(wide + 3) + 1);
+            }
+        }
         s->count++;
         s->value = value;
         if (o->kind == PT_OPT_LIST) {

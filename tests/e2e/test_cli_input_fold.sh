@@ -6,7 +6,8 @@
 # case (category a, or b类 as show writes it; kind Proposal), and fullwidth
 # ASCII
 # (Ａ, ２０, ＃20, ２０２７-03-01, --limit １, watch --after ０, the colon of
-# NAME：ROLE). Text fields (a title with （一）) stay as typed.
+# NAME：ROLE, the ＝ of --set KEY＝VALUE and --set-file KEY＝FILE before
+# any =). Text fields (a title with （一）) stay as typed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -56,13 +57,19 @@ pt_cli --json do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026�
 check_rc "reply with category=ａ (fullwidth, lower case)" 0
 check_eq "the category is A" A "$(jv 'j["replies"][0]["category"]' "$OUT")"
 check_eq "the doc_no keeps its fullwidth brackets" "晋水函〔2026〕15号" "$(jv 'j["replies"][0]["doc_no"]' "$OUT")"
-pt_cli --json do "$ID" feedback --set person=张三 --set satisfaction=不满意
-check_rc "feedback with satisfaction=不满意" 0
+pt_cli --json do "$ID" feedback --set person＝张三 --set satisfaction＝不满意 --set "comment＝a=b，未回应"
+check_rc "feedback with satisfaction=不满意, each --set typed with a fullwidth ＝" 0
+check_eq "the ＝ parted key and value, a later = stayed in the text" "张三|a=b，未回应" \
+    "$(jv 'j["feedback"][0]["person"] + "|" + j["feedback"][0]["comment"]' "$OUT")"
 check_eq "stored as unsatisfied, and it goes back to rehandling" "unsatisfied rehandling" \
     "$(jv 'j["feedback"][0]["satisfaction"] + " " + j["status"]' "$OUT")"
-pt_cli --json do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕30号 --set 办理结果=b类 --set text=再次答复
+printf '再次答复\n' >"$PT_TMP/答复.txt"
+pt_cli --json do "$ID" reply --unit 省水利厅 --set 答复文号＝晋水函〔2026〕30号 --set 办理结果=b类 \
+    --set-file "答复内容＝$PT_TMP/答复.txt"
 check_rc "a second reply with 办理结果=b类, as show and the reports write it" 0
 check_eq "the category is B" B "$(jv 'j["replies"][-1]["category"]' "$OUT")"
+check_eq "答复文号＝ and --set-file 答复内容＝ were taken" "晋水函〔2026〕30号|再次答复" \
+    "$(jv 'j["replies"][-1]["doc_no"] + "|" + j["replies"][-1]["text"]' "$OUT")"
 pt_cli do "$ID" feedback --set person=张三 --set satisfaction=不满意
 pt_cli do "$ID" reply --unit 省水利厅 --set doc_no=晋水函〔2026〕31号 --set category=E类 --set text=又答复
 check_rc "E类 is no category" 1
