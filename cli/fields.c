@@ -120,7 +120,9 @@ int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv
     bool ascii = true;
     for (size_t i = 0; i < len; i++)
         ascii &= (unsigned char)kv[i] < 0x80;
-    if (ascii || len == 0)
+    /* Without an = there is no KEY=VALUE to name: left as typed, for the
+     * refusal to show what was typed (内容, not text). */
+    if (ascii || len == 0 || !strchr(kv, '='))
         return PT_EXIT_OK;
     const char *found = NULL;
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {

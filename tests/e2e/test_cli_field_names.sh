@@ -4,7 +4,8 @@
 # field the action declares: 意见 is a co unit's opinion in 协办意见 and a
 # delegate's comment in 评价. A name that fits no field of the action goes
 # as typed, for ptrackd to refuse; one that fits two of an office's own
-# fields is a usage error.
+# fields is a usage error. One given without =VALUE is refused as typed
+# (答复内容, not text).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -77,5 +78,11 @@ check_rc "意见 fits both fields of the office's consult" 2
 check_contains "the message names both" "opinion or comment" "$ERR"
 pt_cli do "$ID" consult --set opinion=同意
 check_rc "by its code it goes" 0
+pt_cli do "$ID" 答复 --set-file 答复内容
+check_rc "--set-file with a Chinese name and no =FILE" 2
+check_contains "the refusal shows the name as typed" 'needs key=FILE, not "答复内容"' "$ERR"
+pt_cli do "$ID" 答复 --set 答复文号
+check_rc "--set with a Chinese name and no =VALUE" 2
+check_contains "so does this one" 'needs key=value, not "答复文号"' "$ERR"
 
 pt_finish
