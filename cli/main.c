@@ -213,6 +213,31 @@ static int flush_output(int rc)
     return rc;
 }
 
+/* An argument the command does not take. Typed after a KEY=VALUE option
+ * whose value has no = (--set 理由 不属于本单位职责), it is the value the
+ * person meant, parted from its key by a blank: said so, with the word to
+ * give, rather than only that the argument is unexpected. */
+static int stray_argument(pt_cli_t *cli, const pt_opt_t *const *tables, int argc, char **argv,
+                          const char *stray)
+{
+    for (int i = 2; i < argc; i++) {
+        if (argv[i] != stray)
+            continue;
+        const char *opt = argv[i - 2], *key = argv[i - 1];
+        if (strncmp(opt, "--", 2) != 0 || strchr(opt, '=') || strchr(key, '='))
+            break;
+        for (size_t t = 0; tables[t]; t++)
+            for (const pt_opt_t *o = tables[t]; o->name; o++)
+                if (strcmp(o->name, opt + 2) == 0 && o->metavar && strchr(o->metavar, '='))
+                    return pt_cli_usage(cli,
+                                        "unexpected argument \"%s\": %s takes %s as one word, "
+                                        "without a blank: %s %s=%s",
+                                        stray, opt, o->metavar, opt, key, stray);
+        break;
+    }
+    return pt_cli_usage(cli, "unexpected argument \"%s\"", stray);
+}
+
 static int run_command(const pt_command_t *c, int argc, char **argv)
 {
     const pt_opt_t *const tables[] = {c->opts, global_opts, NULL};
@@ -236,7 +261,7 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
             what = strchr(what, ' ') + 1;
         rc = pt_cli_usage(&cli, "missing %s", what);
     } else if (args.n_pos > c->max_pos) {
-        rc = pt_cli_usage(&cli, "unexpected argument \"%s\"", args.pos[c->max_pos]);
+        rc = stray_argument(&cli, tables, argc, argv, args.pos[c->max_pos]);
     } else if ((rc = choose_endpoint(&cli, &args)) == PT_EXIT_OK) {
         cli.json = pt_args_flag(&args, "json");
         rc = c->run(&cli, &args);

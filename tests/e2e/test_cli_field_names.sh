@@ -5,7 +5,8 @@
 # delegate's comment in 评价. A name that fits no field of the action goes
 # as typed, for ptrackd to refuse; one that fits two of an office's own
 # fields is a usage error. One given without =VALUE is refused as typed
-# (答复内容, not text).
+# (答复内容, not text), and one parted from its value by a blank is told
+# the word to give (--set 答复文号=...).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -84,5 +85,13 @@ check_contains "the refusal shows the name as typed" 'needs key=FILE, not "答�
 pt_cli do "$ID" 答复 --set 答复文号
 check_rc "--set with a Chinese name and no =VALUE" 2
 check_contains "so does this one" 'needs key=value, not "答复文号"' "$ERR"
+pt_cli do "$ID" 答复 --set 答复文号 晋水函〔2026〕15号
+check_rc "--set with a blank between the name and the value" 2
+check_contains "the value is said to go with the name, in one word" \
+    'unexpected argument "晋水函〔2026〕15号": --set takes KEY=VALUE as one word, without a blank: --set 答复文号=晋水函〔2026〕15号' \
+    "$ERR"
+pt_cli do "$ID" 答复 --note 请阅 多余
+check_rc "a stray argument after an option that takes no KEY=VALUE" 2
+check_eq "is only unexpected" 'ptrack do: unexpected argument "多余" (see ptrack do --help)' "$ERR"
 
 pt_finish
