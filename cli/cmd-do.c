@@ -181,6 +181,15 @@ static bool takes_units(pt_cli_t *cli, const char *action)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     long long id, version;
+    /* ptrack do 签收 12: the two the other way round, as a sentence says
+     * them (签收第12号). Told which comes first, not that 签收 is no id. */
+    const char *second = pt_input_fold(cli, args->pos[1]);
+    if (second[0] == '#')
+        second++;
+    if (pt_args_int(second, &id) == 0 && pt_args_int(pt_input_fold(cli, args->pos[0]), &id) != 0 &&
+        args->pos[0][0] != '#')
+        return pt_cli_usage(cli, "the ID comes before the ACTION: ptrack do %s %s", args->pos[1],
+                            args->pos[0]);
     int rc = pt_cli_id(cli, args->pos[0], &id);
     if (rc != PT_EXIT_OK)
         return rc;

@@ -4,7 +4,8 @@
 # workflow's (a typo, in letters or in Chinese) is a usage error, exit 2,
 # that lists the actions as a person may type them, the same way for
 # either, rather than ptrackd's 404 (未找到, exit 1) for one and a usage
-# error for the other. `ptrack do ID` says that the ACTION is missing. A
+# error for the other. `ptrack do ID` says that the ACTION is missing, and
+# `ptrack do 签收 12` that the ID comes first. A
 # label given when the workflow cannot be read (a revoked token, ptrackd
 # not running) is answered with why it cannot be read (exit 1, exit 3),
 # not as no action (exit 2).
@@ -41,6 +42,15 @@ pt_cli do "$ID"
 check_rc "do $ID" 2
 check_contains "the ACTION is missing" "missing ACTION" "$ERR"
 check_true "not the ID, which was given" eval '! grep -q "missing ID" <<<"$ERR"'
+
+pt_step "the ID and the ACTION the other way round"
+pt_cli do 签收 "$ID" --unit 山西省水利厅
+check_rc "do 签收 $ID" 2
+check_contains "it says which comes first, in the order to type" \
+    "the ID comes before the ACTION: ptrack do $ID 签收" "$ERR"
+pt_cli do abc 签收
+check_rc "do abc 签收" 2
+check_contains "an id that is none is still called so" '"abc" is not a proposal id' "$ERR"
 
 pt_step "an action's label when the workflow cannot be read"
 T="$(pt_unit_token 水利厅联络员 山西省水利厅)"
