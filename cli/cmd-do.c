@@ -153,6 +153,32 @@ static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
     pt_buf_free(&waiting);
 }
 
+/* The rating (满意, 基本满意, 不满意, or their codes) that s names, by its
+ * label, or NULL. */
+static const char *rating_typed(pt_cli_t *cli, const char *s)
+{
+    static const char *const codes[] = {"satisfied", "basically_satisfied", "unsatisfied"};
+    s = pt_input_fold(cli, s);
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(s, codes[i]) == 0 || strcmp(s, pt_label_satisfaction(codes[i])) == 0)
+            return pt_label_satisfaction(codes[i]);
+    return NULL;
+}
+
+/* The workflow's action that records a delegate's rating (its effect is
+ * feedback, whatever the office calls it), or NULL. */
+static const char *feedback_action(pt_cli_t *cli)
+{
+    const cJSON *a;
+    cJSON_ArrayForEach(a, pt_json_get(pt_cli_workflow(cli), "actions"))
+    {
+        const char *name = pt_json_str(a, "name");
+        if (name && strcmp(pt_action_effect(cli, name), "feedback") == 0)
+            return name;
+    }
+    return NULL;
+}
+
 /* A name as the workflow allows one (docs/workflow.md): letters of either
  * case, digits, '_' and '-'. */
 static bool valid_action_name(const char *s)
@@ -203,6 +229,15 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (pt_cli_workflow(cli) && !pt_action_known(cli, action)) {
         const char *named = pt_action_from_name(cli, action);
         if (!named) {
+            /* ptrack do 12 不满意: a delegate's rating typed as the action. */
+            const char *rating = rating_typed(cli, args->pos[1]);
+            const char *rate = rating ? feedback_action(cli) : NULL;
+            if (rate)
+                return pt_cli_usage(cli,
+                                    "\"%s\" is a rating, not an action: give it to the action "
+                                    "%s (%s) as ptrack do %s %s --set satisfaction=%s",
+                                    args->pos[1], pt_label_action(cli, rate), rate, args->pos[0],
+                                    pt_label_action(cli, rate), rating);
             pt_buf_t known = {0};
             pt_actions_describe(cli, &known);
             rc =

@@ -5,7 +5,8 @@
 # that lists the actions as a person may type them, the same way for
 # either, rather than ptrackd's 404 (未找到, exit 1) for one and a usage
 # error for the other. `ptrack do ID` says that the ACTION is missing, and
-# `ptrack do 签收 12` that the ID comes first. A
+# `ptrack do 签收 12` that the ID comes first; a rating typed as the
+# action (`ptrack do 12 不满意`) is told the action that takes it. A
 # label given when the workflow cannot be read (a revoked token, ptrackd
 # not running) is answered with why it cannot be read (exit 1, exit 3),
 # not as no action (exit 2).
@@ -51,6 +52,13 @@ check_contains "it says which comes first, in the order to type" \
 pt_cli do abc 签收
 check_rc "do abc 签收" 2
 check_contains "an id that is none is still called so" '"abc" is not a proposal id' "$ERR"
+
+pt_step "a rating typed as the action"
+pt_cli do "$ID" 不满意
+check_rc "do $ID 不满意" 2
+check_contains "it is told to give it to 评价" \
+    "\"不满意\" is a rating, not an action: give it to the action 评价 (feedback) as ptrack do $ID 评价 --set satisfaction=不满意" \
+    "$ERR"
 
 pt_step "an action's label when the workflow cannot be read"
 T="$(pt_unit_token 水利厅联络员 山西省水利厅)"
