@@ -97,9 +97,9 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
         const char *opt, *param;
-    } plain[] = {{"session", "session"}, {"delegation", "delegation"}, {"unit", "unit"},
-                 {"person", "person"},   {"category", "category"},     {"tag", "tag"},
-                 {"search", "q"}};
+    } plain[] = {{"session", "session"}, {"number", "number"}, {"delegation", "delegation"},
+                 {"unit", "unit"},       {"person", "person"}, {"category", "category"},
+                 {"tag", "tag"},         {"search", "q"}};
     const char *v;
     if ((v = pt_args_value(args, "status")) &&
         add_list(cli, q, "status", v, one_state) != PT_EXIT_OK)

@@ -15,6 +15,7 @@
      "only this state, a code (handling) or its label (办理中), or several (办理中，重新办理)"}, \
     {"kind", PT_OPT_VALUE, "KIND", "suggestion|motion|proposal|other, or 建议|议案|提案|其他"}, \
     {"session", PT_OPT_VALUE, "TEXT", "only this session (届次)"}, \
+    {"number", PT_OPT_VALUE, "TEXT", "only the proposals with this number (编号; one per session)"}, \
     {"delegation", PT_OPT_VALUE, "TEXT", "only this delegation (代表团)"}, \
     {"unit", PT_OPT_VALUE, "NAME", "only proposals assigned to this unit (承办单位)"}, \
     {"person", PT_OPT_VALUE, "NAME", "only proposals this person leads or co-signed (领衔或联名代表)"}, \

@@ -177,7 +177,7 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
     /* Spelt as the proposals keep it (proposal-json.c), so that what a
      * client typed when it created one finds it: a session folded, a name
      * without the spaces around it, as assign keeps a unit's name too. */
-    bool session = strcmp(name, "session") == 0;
+    bool session = strcmp(name, "session") == 0 || strcmp(name, "number") == 0;
     bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0 ||
                  strcmp(name, "tag") == 0 || strcmp(name, "person") == 0 ||
                  strcmp(name, "unit") == 0;
@@ -194,8 +194,8 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
 
 /* The list filters: what GET /v1/proposals and GET /v1/exports both take. */
 static const char *const filter_params[] = {
-    "status",          "kind",    "session",    "delegation", "unit",   "category", "tag",
-    "key_supervision", "overdue", "due_before", "q",          "person", "todo",     NULL};
+    "status",  "kind",       "session", "delegation", "unit", "category", "tag", "key_supervision",
+    "overdue", "due_before", "q",       "person",     "todo", "number",   NULL};
 /* What a list takes besides: its order and pages. */
 static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 
@@ -268,9 +268,9 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
                          pt_error_t *err)
 {
     static const char *const strs[] = {"status",   "kind", "session", "delegation", "unit",
-                                       "category", "tag",  "q",       "person"};
+                                       "category", "tag",  "q",       "person",     "number"};
     char **dst[] = {&q->status,   &q->kind, &q->session, &q->delegation, &q->unit,
-                    &q->category, &q->tag,  &q->q,       &q->person};
+                    &q->category, &q->tag,  &q->q,       &q->person,     &q->number};
     int rc = PT_OK;
     for (size_t i = 0; rc == PT_OK && i < sizeof(strs) / sizeof(strs[0]); i++)
         rc = query_str(req, strs[i], dst[i], err);

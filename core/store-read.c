@@ -381,6 +381,15 @@ static void list_filters(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q, 
     for (size_t i = 0; i < sizeof(eq) / sizeof(eq[0]); i++)
         if (eq[i].val)
             pt_buf_printf(sql, " AND p.%s = ?%d", eq[i].col, param_text(pp, eq[i].val));
+    /* A number without its session would be looked for in every row (the
+     * index of numbers leads with the session): the ids are taken from a
+     * scan of that index instead, 15 ms where the rows took 0.25-3 s at
+     * 100,000. */
+    if (q->number)
+        pt_buf_printf(sql,
+                      " AND p.id IN (SELECT id FROM proposals WHERE number = ?%d"
+                      " AND number IS NOT NULL)",
+                      param_text(pp, q->number));
     /* One state, or several separated by commas (put_states); a unary +
      * keeps SQLite from reading it from an index (status_follows). */
     if (q->status) {

@@ -63,6 +63,7 @@ void pt_list_query_clear(pt_list_query_t *q)
     free(q->status);
     free(q->kind);
     free(q->session);
+    free(q->number);
     free(q->delegation);
     free(q->unit);
     free(q->person);

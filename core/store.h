@@ -308,6 +308,7 @@ typedef enum { PT_TODO_SIGN, PT_TODO_OPINION, PT_TODO_REPLY, PT_TODO_N } pt_todo
 typedef struct {
     char *status, *kind, *session, *delegation, *unit, *category, *tag, *q;
     char *person;
+    char *number; /* 编号, as kept (folded as a session is) */
     /* todo: the bits (1 << pt_todo_t) of the parts asked for, any of which
      * the unit (unit, which must then be set) still has to do; 0: no such
      * filter. todo_states: for each part, the states in which the
