@@ -55,6 +55,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "buf.h"
 #include "json-strict.h"
@@ -285,10 +286,61 @@ static const char *instance_name(const ptrack_job_t *job)
     return job->inst->name;
 }
 
+/* The job whose thread this is, for the whole of job_main; NULL on every
+ * other thread. A plugin may keep a job's handle past the end of its
+ * import() or export() (a thread of its own that writes late, a handle
+ * kept in the instance's state): the loop frees the job once the thread
+ * has returned, and a call with that handle would then write into freed
+ * memory, or into another job that took its place, and end ptrackd with
+ * no line naming the plugin. The host functions below check that the
+ * caller is the job's own thread, comparing pointers only, before they
+ * touch the job: a call from any other thread does nothing. */
+static _Thread_local ptrack_job_t *this_job;
+
+/* Whether the calling thread is job's own; otherwise logs the refusal of
+ * call (at most one line in 10 s, counting those it leaves out), naming
+ * the instance when the caller is another job's thread. A NULL job is
+ * let through, for the caller's own check. Thread: any. */
+static bool own_job(const ptrack_job_t *job, const char *call)
+{
+    if (!job || job == this_job)
+        return true;
+    static atomic_llong last_ms, untold;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    long long last = atomic_load(&last_ms);
+    if (last != 0 && now - last < 10000) {
+        atomic_fetch_add(&untold, 1);
+        return false;
+    }
+    if (!atomic_compare_exchange_strong(&last_ms, &last, now)) {
+        atomic_fetch_add(&untold, 1);
+        return false;
+    }
+    long long more = atomic_exchange(&untold, 0);
+    char also[96] = "";
+    if (more > 0)
+        snprintf(also, sizeof(also), " (and %lld more such calls since the last line)", more);
+    if (this_job)
+        pt_warn("importer or exporter %s called %s with the handle of another job: refused, "
+                "it did nothing (a bug in the plugin)%s",
+                instance_name(this_job), call, also);
+    else
+        pt_warn("a plugin called %s with a job's handle from a thread that is not the job's (a "
+                "thread of its own, or after its import() or export() returned): refused, it did "
+                "nothing (a bug in the plugin: a job's handle is good on the job's thread only, "
+                "until import() or export() returns)%s",
+                call, also);
+    return false;
+}
+
 /* ---- Host functions (job thread) -------------------------------------- */
 
 const char *pt_job_arg(ptrack_job_t *job, const char *name)
 {
+    if (!own_job(job, "job_arg"))
+        return NULL;
     if (!job || !name)
         return NULL;
     /* An export of a unit or a delegate is narrowed to its own proposals
@@ -307,12 +359,15 @@ const char *pt_job_arg(ptrack_job_t *job, const char *name)
 
 int pt_job_cancelled(ptrack_job_t *job)
 {
+    /* Non-zero: whatever asks it on a wrong thread should stop. */
+    if (!own_job(job, "job_cancelled"))
+        return 1;
     return job && atomic_load(&job->cancelled) ? 1 : 0;
 }
 
 void pt_job_set_error(ptrack_job_t *job, const char *msg)
 {
-    if (!job || !msg)
+    if (!own_job(job, "set_error") || !job || !msg)
         return;
     char *copy = strdup(msg);
     /* It goes into a JSON answer, which must be UTF-8. */
@@ -326,6 +381,8 @@ void pt_job_set_error(ptrack_job_t *job, const char *msg)
 
 ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
 {
+    if (!own_job(job, "job_read"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_IMPORT || (!buf && len))
         return PTRACK_EINVAL;
     if (len == 0) {
@@ -630,6 +687,11 @@ static bool source_format_default(cJSON *json, const char *format)
 
 int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *where)
 {
+    if (!own_job(job, "import_emit")) {
+        if (rec)
+            pt_record_free(rec);
+        return PTRACK_ECANCELED;
+    }
     if (!job || job->kind != JOB_IMPORT || !rec) {
         if (rec)
             pt_record_free(rec);
@@ -682,6 +744,8 @@ int pt_job_import_emit(ptrack_job_t *job, ptrack_record_t *rec, const char *wher
 
 int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reason)
 {
+    if (!own_job(job, "import_reject"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_IMPORT)
         return PTRACK_EINVAL;
     if (!host_enter(job))
@@ -694,6 +758,8 @@ int pt_job_import_reject(ptrack_job_t *job, const char *where, const char *reaso
 
 int pt_job_import_ignore(ptrack_job_t *job, const char *where, const char *reason)
 {
+    if (!own_job(job, "import_ignore"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_IMPORT)
         return PTRACK_EINVAL;
     /* Like every host function, it does nothing once a stop has abandoned
@@ -787,6 +853,8 @@ static int write_out(ptrack_job_t *job, const void *buf, size_t len);
 
 int pt_job_export_begin(ptrack_job_t *job, const char *content_type, const char *filename)
 {
+    if (!own_job(job, "export_begin"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_EXPORT)
         return PTRACK_EINVAL;
     /* Once a stop has abandoned the job, it does nothing (see the top): no
@@ -841,6 +909,8 @@ static int export_begin(ptrack_job_t *job, const char *content_type, const char 
 
 int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
 {
+    if (!own_job(job, "export_next"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_EXPORT || !rec)
         return PTRACK_EINVAL;
     *rec = NULL;
@@ -877,6 +947,8 @@ int pt_job_export_next(ptrack_job_t *job, const ptrack_record_t **rec)
 
 int pt_job_write(ptrack_job_t *job, const void *buf, size_t len)
 {
+    if (!own_job(job, "job_write"))
+        return PTRACK_ECANCELED;
     if (!job || job->kind != JOB_EXPORT || (!buf && len))
         return PTRACK_EINVAL;
     /* Once a stop has abandoned the job, it does nothing (see the top).
@@ -1342,6 +1414,7 @@ static int run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc)
 static void *job_main(void *arg)
 {
     ptrack_job_t *job = arg;
+    this_job = job;
     const ptrack_plugin_t *desc = job->inst->file->desc;
     int rc;
     if (job->kind == JOB_IMPORT) {

@@ -265,6 +265,14 @@ typedef struct ptrack_host {
     void (*rec_free)(ptrack_record_t *rec);
 
     /* ---- Jobs (importers and exporters).
+     * A job's handle (ptrack_job_t) is good on the thread that runs its
+     * import() or export(), until that returns: ptrackd then answers the
+     * request and frees the job. Every job function below (and set_error
+     * with a job) called with it from any other thread, a thread of the
+     * plugin's own or one that goes on after the job returned, does
+     * nothing and says so in ptrackd's log: job_arg returns NULL,
+     * job_cancelled non-zero, the others PTRACK_ECANCELED (import_emit
+     * still takes rec). Hand a worker of your own the bytes, not the job.
      * job_arg: a query parameter of the request (`?sep=;&encoding=gbk`);
      * NULL when absent. In an export, `unit` and `person` are the filters
      * it applies: for a unit's or a delegate's export, its own unit or
