@@ -630,13 +630,32 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
         pt_plugins_note_code(NULL);
         pt_signals_restore(&mask);
         const char *e = dlerror();
-        /* dlerror names the /proc path; the file's own name is clearer and
-         * is already at the start of the message. */
-        const char *colon = e ? strstr(e, ": ") : NULL;
-        return pt_plugin_refuse(err, "path", "plugin file %s is not a shared object: %s", path,
-                                colon ? colon + 2
-                                : e   ? e
-                                      : "dlopen failed");
+        if (!e)
+            e = "dlopen failed";
+        /* dlerror names the object at fault first. When that is the /proc
+         * name the file was loaded by, the file's own name, already at the
+         * start of the message, is clearer; when it is another (a library
+         * the plugin needs), it is the news and stays. */
+        size_t plen = strlen(proc);
+        if (strncmp(e, proc, plen) == 0 && strncmp(e + plen, ": ", 2) == 0)
+            e += plen + 2;
+        /* A file the dynamic linker read as a shared object but could not
+         * link is no "not a shared object": the plugin's developer must
+         * hear what is missing. */
+        if (strstr(e, "cannot open shared object file"))
+            return pt_plugin_refuse(err, "path",
+                                    "plugin file %s cannot be loaded: a library it is linked "
+                                    "against is missing: %s (install it where the dynamic linker "
+                                    "looks; ldd on the file lists what it needs)",
+                                    path, e);
+        if (strstr(e, "undefined symbol"))
+            return pt_plugin_refuse(err, "path",
+                                    "plugin file %s cannot be loaded: %s (no library it is linked "
+                                    "against defines it, and ptrackd lends plugins no symbols: "
+                                    "link the library that has it; -Wl,--no-undefined finds such "
+                                    "a symbol when the plugin is built)",
+                                    path, e);
+        return pt_plugin_refuse(err, "path", "plugin file %s is not a shared object: %s", path, e);
     }
     dlerror();
     void *sym = dlsym(handle, PTRACK_PLUGIN_ENTRY_NAME);

@@ -510,6 +510,18 @@ static void file_refusals_name_the_reason(void **state)
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"nothing.so\"}"), PT_EVALIDATION,
                    "does not exist");
 
+    /* Good shared objects the dynamic linker cannot link are no "not a
+     * shared object": the refusal says what is missing. */
+    install(f, "bad_undefined", "undef.so");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"undef.so\"}"), PT_EVALIDATION,
+                   "undef.so cannot be loaded: undefined symbol: pt_fixture_nowhere (no library");
+    assert_null(strstr(f->err.message, "not a shared object"));
+    install(f, "bad_needslib", "needs.so");
+    assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"needs.so\"}"), PT_EVALIDATION,
+                   "needs.so cannot be loaded: a library it is linked against is missing: "
+                   "libfixture_gone.so: cannot open shared object file");
+    assert_null(strstr(f->err.message, "not a shared object"));
+
     install(f, "good_options", "open.so");
     snprintf(path, sizeof(path), "%s/open.so", f->dir);
     chmod(path, 0666);
