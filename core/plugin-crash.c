@@ -21,16 +21,30 @@
  * A plugin that calls exit() ends ptrackd without a signal: a handler
  * registered with atexit() names it the same way.
  *
- * The signal handler uses write(2), strlen, sigaction and raise only
- * (async-signal-safe), and the
+ * A notifier that crashes on one event crashes on it again after the
+ * restart, since the event is offered again (at least once): under
+ * systemd's Restart=on-failure one bad event would keep the whole daemon
+ * down. So a crash in deliver() is also recorded, as a line "<instance>
+ * <seq>" appended to the file plugin-crashes of the data directory
+ * (pt_plugin_crash_record_open), and the notifier asks
+ * pt_plugin_crash_count before it offers an event: an event that crashed
+ * its instance PT_PLUGIN_CRASHES_TO_DROP times is dropped for it instead,
+ * as a PTRACK_ERROR is, and ptrackd starts serving again.
+ *
+ * The signal handler uses write(2), fsync(2), strlen, sigaction and raise
+ * only (async-signal-safe), and the
  * marks are thread-local pointers to strings that outlive the call: the
  * instance's and the plugin's names, and literals.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -44,6 +58,7 @@ static _Thread_local struct {
     const char *instance; /* NULL outside plugin code */
     const char *plugin;
     const char *call;
+    int64_t seq;        /* the event of a deliver(); -1 for other calls */
     int prepared;       /* the thread's alternate stack and bounds are set */
     uintptr_t stack_lo; /* the lowest address of the thread's stack, */
     uintptr_t guard_lo; /* and of the guard below it (0: unknown) */
@@ -112,7 +127,85 @@ void pt_plugin_crash_enter(const char *instance, const char *plugin, const char 
         prepare_thread();
     mark.plugin = plugin;
     mark.call = call;
+    mark.seq = -1;
     mark.instance = instance ? instance : "";
+}
+
+void pt_plugin_crash_event(int64_t seq)
+{
+    mark.seq = seq;
+}
+
+/* ---- The record of crashes in deliver() ------------------------------
+ * Read once at start, before any notifier runs, and only read after: the
+ * notifiers' workers ask it without a lock. The handler appends to
+ * record_fd. */
+
+#define RECORD_FILE "plugin-crashes"
+/* A record larger than this is started afresh: each line is one crash,
+ * so it takes thousands of restarts to get there, and the events of the
+ * old lines are long past. */
+#define RECORD_MAX (64 * 1024)
+
+typedef struct {
+    char instance[72];
+    int64_t seq;
+    int count;
+} crash_seen_t;
+
+static int record_fd = -1;
+static crash_seen_t *seen;
+static size_t n_seen;
+
+static void seen_add(const char *instance, int64_t seq)
+{
+    for (size_t i = 0; i < n_seen; i++)
+        if (seen[i].seq == seq && strcmp(seen[i].instance, instance) == 0) {
+            seen[i].count++;
+            return;
+        }
+    crash_seen_t *more = realloc(seen, (n_seen + 1) * sizeof(*seen));
+    if (!more)
+        return;
+    seen = more;
+    snprintf(seen[n_seen].instance, sizeof(seen[n_seen].instance), "%s", instance);
+    seen[n_seen].seq = seq;
+    seen[n_seen].count = 1;
+    n_seen++;
+}
+
+int pt_plugin_crash_record_open(const char *data_dir, pt_error_t *err)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/" RECORD_FILE, data_dir);
+    FILE *f = fopen(path, "re");
+    bool restart = false;
+    if (f) {
+        char line[128];
+        while (fgets(line, sizeof(line), f)) {
+            char instance[72];
+            long long seq;
+            if (sscanf(line, "%71s %lld", instance, &seq) == 2 && seq > 0)
+                seen_add(instance, seq);
+        }
+        restart = ftell(f) > RECORD_MAX;
+        fclose(f);
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (restart ? O_TRUNC : 0), 0600);
+    if (fd < 0)
+        return pt_error_set(err, PT_ESTORAGE, "cannot open %s: %s", path, strerror(errno));
+    if (record_fd >= 0)
+        close(record_fd);
+    record_fd = fd;
+    return PT_OK;
+}
+
+int pt_plugin_crash_count(const char *instance, int64_t seq)
+{
+    for (size_t i = 0; i < n_seen; i++)
+        if (seen[i].seq == seq && strcmp(seen[i].instance, instance) == 0)
+            return seen[i].count;
+    return 0;
 }
 
 void pt_plugin_crash_leave(void)
@@ -169,6 +262,36 @@ static void put_where(void)
     put(mark.call ? mark.call : "?");
 }
 
+/* Writes v in decimal into buf (at least 21 bytes). Async-signal-safe. */
+static const char *decimal(int64_t v, char *buf)
+{
+    char *p = buf + 20;
+    *p = '\0';
+    uint64_t u = v < 0 ? 0 : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    return p;
+}
+
+/* Appends "<instance> <seq>" of a deliver() mark to the record. */
+static void record_crash(void)
+{
+    if (record_fd < 0 || mark.seq < 0 || !mark.instance[0])
+        return;
+    char num[21], line[128];
+    const char *d = decimal(mark.seq, num);
+    size_t a = strlen(mark.instance), b = strlen(d);
+    if (a + b + 2 > sizeof(line))
+        return;
+    memcpy(line, mark.instance, a);
+    line[a] = ' ';
+    memcpy(line + a + 1, d, b);
+    line[a + 1 + b] = '\n';
+    if (write(record_fd, line, a + b + 2) == (ssize_t)(a + b + 2))
+        (void)fsync(record_fd);
+}
+
 /* Whether a fault at `addr` is the stack's guard: a stack overflow. */
 static int is_overflow(const siginfo_t *info)
 {
@@ -191,8 +314,30 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
             put(" (stack overflow: a recursion without end, or a very large local array)");
         put(" in the code of plugin ");
         put_where();
+        if (mark.seq >= 0) {
+            char num[21];
+            put(" of event ");
+            put(decimal(mark.seq, num));
+        }
         put("; ptrackd ends. A bug of that plugin: run its call under gdb or valgrind "
             "(docs/plugins.md, Testing it)\n");
+        if (mark.seq >= 0) {
+            /* The record was read at start and is only read since. */
+            bool last =
+                pt_plugin_crash_count(mark.instance, mark.seq) + 1 >= PT_PLUGIN_CRASHES_TO_DROP;
+            char limit[21];
+            if (last) {
+                put("ptrackd: its deliver() has now crashed on that event ");
+                put(decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
+                put(" times: after the restart the event is dropped for that instance\n");
+            } else {
+                put("ptrackd: after the restart the event is offered to that instance again, "
+                    "and dropped for it once its deliver() has crashed on it ");
+                put(decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
+                put(" times\n");
+            }
+            record_crash();
+        }
     }
     /* The action this one replaced takes over: a fault (a bad address, an
      * illegal instruction) happens again when the handler returns, now

@@ -668,11 +668,32 @@ static bool deliver_head(pt_notifier_t *n)
 
         n->reason[0] = '\0';
         n->retry_in_ms = -1;
-        delivering = n;
-        pt_plugin_crash_enter(n->name, n->inst->file->desc->name, "deliver()");
-        int rc = ops->deliver(n->inst->state, &ev);
-        pt_plugin_crash_leave();
-        delivering = NULL;
+        /* An event whose deliver() ended ptrackd, and again after the
+         * restart, would do it at every start (plugin-crash.c). */
+        int crashes = pt_plugin_crash_count(n->name, e->seq);
+        int rc;
+        if (crashes >= PT_PLUGIN_CRASHES_TO_DROP) {
+            snprintf(n->reason, sizeof(n->reason),
+                     "its deliver() crashed ptrackd on it %d times; it is not offered to this "
+                     "instance again",
+                     crashes);
+            pt_error("notifier %s: event %" PRId64 " (%s) is dropped: %s (a bug of plugin %s)",
+                     n->name, e->seq, e->type, n->reason, n->inst->file->desc->name);
+            rc = PTRACK_ERROR;
+        } else {
+            if (crashes > 0 && retried == 0)
+                pt_warn("notifier %s: event %" PRId64 " (%s) is offered again, though its "
+                        "deliver() crashed ptrackd on it %d time%s; at %d it is dropped for "
+                        "this instance",
+                        n->name, e->seq, e->type, crashes, crashes == 1 ? "" : "s",
+                        PT_PLUGIN_CRASHES_TO_DROP);
+            delivering = n;
+            pt_plugin_crash_enter(n->name, n->inst->file->desc->name, "deliver()");
+            pt_plugin_crash_event(e->seq);
+            rc = ops->deliver(n->inst->state, &ev);
+            pt_plugin_crash_leave();
+            delivering = NULL;
+        }
 
         pt_record_free(rec);
         pthread_mutex_lock(&n->mu);

@@ -84,6 +84,8 @@ typedef struct {
     pt_store_t *store;
     const pt_workflow_t *workflow; /* what workflow_item reads; must outlive the registry */
     const char *plugin_dir;        /* where a path without a slash is looked up */
+    const char *data_dir;          /* where the record of crashes in deliver() is kept
+                                      (plugin-crash.c); NULL: none */
 } pt_plugins_options_t;
 
 int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out);
@@ -318,5 +320,21 @@ void pt_plugin_crash_install(void);
  * Ownership: the strings are borrowed and must outlive the mark. */
 void pt_plugin_crash_enter(const char *instance, const char *plugin, const char *call);
 void pt_plugin_crash_leave(void);
+/* Names the event the marked deliver() is given, for the crash line and
+ * the record of crashes. Thread: the caller's own, inside its mark. */
+void pt_plugin_crash_event(int64_t seq);
+
+/* How many crashes of its deliver() on one event make a notifier's
+ * instance drop that event rather than offer it again. */
+#define PT_PLUGIN_CRASHES_TO_DROP 2
+/* Reads the record of crashes in deliver() of data_dir (the file
+ * plugin-crashes) and opens it for the handler to append the next.
+ * Returns PT_OK, or an error when the file cannot be opened (crashes are
+ * then named but not recorded). Thread: the loop, at start, before any
+ * notifier runs. */
+int pt_plugin_crash_record_open(const char *data_dir, pt_error_t *err);
+/* How many times the recorded crashes of instance's deliver() were on
+ * event seq. Thread: any, after pt_plugin_crash_record_open. */
+int pt_plugin_crash_count(const char *instance, int64_t seq);
 
 #endif

@@ -1424,6 +1424,7 @@ static int start(daemon_t *d, pt_error_t *err)
         .store = d->store,
         .workflow = d->workflow,
         .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
+        .data_dir = d->config.data_dir,
     };
     if (pt_plugins_new(&po, &d->plugins) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

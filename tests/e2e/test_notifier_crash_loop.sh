@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A notifier whose deliver() crashes on an event (the fixture notify_crash
+# crashes on every one) ends ptrackd; the event is offered again after the
+# restart (at least once), and would end it at every start. ptrackd keeps a
+# record of such crashes in its data directory: the crash line names the
+# event, the first restart offers it again with a warning, and once it has
+# crashed PT_PLUGIN_CRASHES_TO_DROP (2) times, the next start drops it for
+# that instance, as a PTRACK_ERROR would, and serves.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_fixtures notify_crash
+cp "$FIX/fixture_notify_crash.so" "$PT_TMP/notify_crash.so"
+chmod 0755 "$PT_TMP/notify_crash.so"
+
+pt_config '{}' ',"plugins": [
+    {"instance": "im-crash", "path": "'"$PT_TMP"'/notify_crash.so", "events": ["proposal.created"]}
+  ]'
+
+# ends: waits up to 10 s for ptrackd to end by itself; sets rc.
+ends() {
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$PT_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    wait "$PT_PID" 2>/dev/null
+    rc=$?
+    PT_PID=""
+}
+
+pt_step "the crash names the event"
+pt_start
+api POST /v1/proposals '{"title": "关于通知崩溃的建议"}'
+check_status "the proposal is created" 201
+ends
+check_true "ptrackd ended" test -n "$rc"
+check_true "the crash line names the plugin, the instance, the call and the event" \
+    grep -q "in the code of plugin notify_crash (instance im-crash), in its deliver() of event 1; ptrackd ends" \
+    "$PT_TMP/ptrackd.log"
+check_true "... and says what the restart does with it" \
+    grep -q "after the restart the event is offered to that instance again, and dropped for it once its deliver() has crashed on it 2 times" \
+    "$PT_TMP/ptrackd.log"
+check_eq "the crash is recorded in the data directory" "im-crash 1" "$(cat "$PT_DATA/plugin-crashes")"
+
+pt_step "the first restart offers it again"
+: >"$PT_TMP/ptrackd.log"
+"$PTRACKD" --config "$PT_CONF" >>"$PT_TMP/ptrackd.log" 2>&1 &
+PT_PID=$!
+PT_PIDS+=("$PT_PID")
+ends
+check_true "with a warning" \
+    grep -q "notifier im-crash: event 1 (proposal.created) is offered again, though its deliver() crashed ptrackd on it 1 time; at 2 it is dropped for this instance" \
+    "$PT_TMP/ptrackd.log"
+check_true "it crashes again" grep -q "its deliver() has now crashed on that event 2 times: after the restart the event is dropped for that instance" \
+    "$PT_TMP/ptrackd.log"
+
+pt_step "the second restart drops it and serves"
+: >"$PT_TMP/ptrackd.log"
+pt_start
+for i in $(seq 1 50); do
+    grep -q "is dropped" "$PT_TMP/ptrackd.log" && break
+    sleep 0.1
+done
+check_true "ptrackd runs" kill -0 "$PT_PID"
+check_true "the log says why the event was dropped" \
+    grep -q "notifier im-crash: event 1 (proposal.created) is dropped: its deliver() crashed ptrackd on it 2 times; it is not offered to this instance again (a bug of plugin notify_crash)" \
+    "$PT_TMP/ptrackd.log"
+api GET /v1/plugins/im-crash
+check_eq "the instance counts it as failed, and moved past it" "1 1" \
+    "$(jv '"%d %d" % (j["notifier"]["failed"], j["notifier"]["cursor"])')"
+check_contains "its last_error says why" "crashed ptrackd on it 2 times" \
+    "$(jv 'j["notifier"]["last_error"]')"
+api GET /v1/health
+check_status "ptrackd answers" 200
+pt_stop
+check_eq "and stops cleanly" "0" "$PT_STOP_RC"
+pt_finish
