@@ -56,6 +56,30 @@ void pt_plugin_vformat(char *buf, size_t size, const char *fmt, va_list ap)
     }
 }
 
+const char *pt_plugin_rc_name(int rc)
+{
+    switch (rc) {
+    case PTRACK_OK:
+        return "PTRACK_OK";
+    case PTRACK_ERROR:
+        return "PTRACK_ERROR";
+    case PTRACK_RETRY:
+        return "PTRACK_RETRY";
+    case PTRACK_EINVAL:
+        return "PTRACK_EINVAL";
+    case PTRACK_ENOMEM:
+        return "PTRACK_ENOMEM";
+    case PTRACK_ECANCELED:
+        return "PTRACK_ECANCELED";
+    case PTRACK_ENOTFOUND:
+        return "PTRACK_ENOTFOUND";
+    case PTRACK_EBADARG:
+        return "PTRACK_EBADARG";
+    default:
+        return "an unknown code";
+    }
+}
+
 static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
 {
     char msg[PT_LOG_LINE_MAX]; /* pt_log cuts it to its line, on a character boundary */

@@ -1172,31 +1172,6 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
                      kept);
 }
 
-/* The name of a plugin's return code, for messages. */
-static const char *rc_name(int rc)
-{
-    switch (rc) {
-    case PTRACK_OK:
-        return "PTRACK_OK";
-    case PTRACK_ERROR:
-        return "PTRACK_ERROR";
-    case PTRACK_RETRY:
-        return "PTRACK_RETRY";
-    case PTRACK_EINVAL:
-        return "PTRACK_EINVAL";
-    case PTRACK_ENOMEM:
-        return "PTRACK_ENOMEM";
-    case PTRACK_ECANCELED:
-        return "PTRACK_ECANCELED";
-    case PTRACK_ENOTFOUND:
-        return "PTRACK_ENOTFOUND";
-    case PTRACK_EBADARG:
-        return "PTRACK_EBADARG";
-    default:
-        return "an unknown code";
-    }
-}
-
 /* The answer to a plugin's import() or export() that returned rc, not
  * PTRACK_OK, without being cancelled: the one place where a plugin's
  * return code becomes an HTTP status (plugins.md §8 and §9, api.md). The
@@ -1238,7 +1213,7 @@ static void plugin_failed(ptrack_job_t *job, int rc, const char *msg, const char
                      why, kept);
     else
         pt_error_set(err, PT_EPLUGIN, "the %s %s failed: its %s() returned %s (%d): %s%s", who,
-                     instance_name(job), fn, rc_name(rc), rc, why, kept);
+                     instance_name(job), fn, pt_plugin_rc_name(rc), rc, why, kept);
 }
 
 /* The error of an all-or-nothing import with rejected records. */

@@ -675,10 +675,19 @@ static int create_state(pt_instance_t *inst, pt_error_t *err)
     pt_plugin_host_capture(NULL, NULL, 0);
     /* The refusal points at `config`: what create() judges is the options
      * (which of them, only its message can say). */
-    if (rc != PTRACK_OK)
+    if (rc != PTRACK_OK && reason[0])
         return pt_plugin_refuse(err, "config",
                                 "plugin %s refused to create instance \"%s\": create failed: %s",
-                                d->name, inst->name, reason[0] ? reason : "(it logged no reason)");
+                                d->name, inst->name, reason);
+    /* Without a reason, the code is all there is to go on: a plugin that
+     * returns 1 for success, or PTRACK_ENOMEM, is told apart from one that
+     * forgot to log. */
+    if (rc != PTRACK_OK)
+        return pt_plugin_refuse(err, "config",
+                                "plugin %s refused to create instance \"%s\": create failed: it "
+                                "returned %d (%s) and logged no reason%s",
+                                d->name, inst->name, rc, pt_plugin_rc_name(rc),
+                                rc > 0 ? "; create() returns PTRACK_OK (0) when it succeeds" : "");
     inst->state = state;
     return PT_OK;
 }

@@ -551,13 +551,13 @@ static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e, uint64_t
     if (n->drops_unlogged)
         log_drops_since(n);
     if (n->reason[0])
-        pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+        pt_warn("notifier %s: deliver() failed (%d, %s) on event %" PRId64
                 " (%s): %s; the event was dropped%s",
-                n->name, rc, e->seq, e->type, n->reason, after);
+                n->name, rc, pt_plugin_rc_name(rc), e->seq, e->type, n->reason, after);
     else
-        pt_warn("notifier %s: deliver() failed (%d) on event %" PRId64
+        pt_warn("notifier %s: deliver() failed (%d, %s) on event %" PRId64
                 " (%s); the event was dropped%s (see the plugin's own log lines for why)",
-                n->name, rc, e->seq, e->type, after);
+                n->name, rc, pt_plugin_rc_name(rc), e->seq, e->type, after);
     n->drop_logged_ms = now_ms();
 }
 
@@ -717,9 +717,12 @@ static bool deliver_head(pt_notifier_t *n)
         } else {
             n->failed++;
             n->cursor = e->seq;
+            char none[96];
+            snprintf(none, sizeof(none), "deliver() returned %d (%s) and gave no reason", rc,
+                     pt_plugin_rc_name(rc));
             snprintf(n->last_error, sizeof(n->last_error),
                      "event %" PRId64 " (%s): %s; the event was dropped", e->seq, e->type,
-                     n->reason[0] ? n->reason : "deliver() failed (it gave no reason)");
+                     n->reason[0] ? n->reason : none);
         }
         pthread_mutex_unlock(&n->mu);
 

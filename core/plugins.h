@@ -306,6 +306,9 @@ void pt_plugin_host_capture(pt_instance_t *inst, char *buf, size_t size);
  * nothing would say that the rest is missing. Thread: any. Ownership:
  * buf is the caller's. */
 void pt_plugin_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+/* The name of a plugin's return code ("PTRACK_ENOMEM"), or "an unknown
+ * code", for messages. Thread: any. */
+const char *pt_plugin_rc_name(int rc);
 
 /* ---- Crashes in plugin code (plugin-crash.c) ------------------------ */
 

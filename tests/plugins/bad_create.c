@@ -1,20 +1,30 @@
 /*
  * bad_create.c - a fixture notifier whose create() fails, after logging
  * why, whenever its option `fail` is true (the default): the loader must
- * refuse the instance with that reason and keep nothing loaded.
+ * refuse the instance with that reason and keep nothing loaded. With
+ * `code` it returns that code instead of PTRACK_ERROR, and with `quiet`
+ * it logs nothing. Its deliver() returns `deliver_rc` (default PTRACK_OK).
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <ptrack/plugin.h>
 
 static int create_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
 {
-    int fail = 1;
+    int fail = 1, quiet = 0;
+    int64_t code = PTRACK_ERROR, deliver_rc = PTRACK_OK;
     host->opt_bool(inst, "fail", &fail);
+    host->opt_bool(inst, "quiet", &quiet);
+    host->opt_int(inst, "code", &code);
+    host->opt_int(inst, "deliver_rc", &deliver_rc);
     *state = NULL;
     if (fail) {
-        host->log(inst, PTRACK_LOG_ERROR, "cannot reach the fixture's server (as designed)");
-        return PTRACK_ERROR;
+        if (!quiet)
+            host->log(inst, PTRACK_LOG_ERROR, "cannot reach the fixture's server (as designed)");
+        return (int)code;
     }
+    /* The state is the code deliver() returns. */
+    *state = (void *)(intptr_t)deliver_rc;
     return PTRACK_OK;
 }
 
@@ -25,13 +35,15 @@ static void create_destroy(void *state)
 
 static int create_deliver(void *state, const ptrack_event_t *ev)
 {
-    (void)state;
     (void)ev;
-    return PTRACK_OK;
+    return (int)(intptr_t)state;
 }
 
 static const ptrack_option_t create_options[] = {
     {"fail", PTRACK_OPT_BOOL, 0, "true", "make create() fail"},
+    {"code", PTRACK_OPT_INT, 0, "-1", "what a failing create() returns"},
+    {"quiet", PTRACK_OPT_BOOL, 0, "false", "a failing create() logs nothing"},
+    {"deliver_rc", PTRACK_OPT_INT, 0, "0", "what deliver() returns"},
     {NULL, 0, 0, NULL, NULL},
 };
 

@@ -842,6 +842,27 @@ static void a_failing_create_is_refused_with_its_reason(void **state)
         "create failed: cannot reach the fixture's server"));
 }
 
+/* A create() that fails without logging is refused with the code it
+ * returned: 1 (a plugin that took 1 for success) is pointed at. */
+static void a_failing_create_without_a_reason_is_named_by_its_code(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_create", "bad_create.so");
+    assert_refused(
+        f, load(f, "{\"instance\":\"c\",\"path\":\"bad_create.so\",\"config\":{\"quiet\":true}}"),
+        PT_EVALIDATION, "create failed: it returned -1 (PTRACK_ERROR) and logged no reason");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"c\",\"path\":\"bad_create.so\",\"config\":{"
+                           "\"quiet\":true,\"code\":1}}"),
+                   PT_EVALIDATION,
+                   "create failed: it returned 1 (an unknown code) and logged no reason; create() "
+                   "returns PTRACK_OK (0) when it succeeds");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"c\",\"path\":\"bad_create.so\",\"config\":{"
+                           "\"quiet\":true,\"code\":-4}}"),
+                   PT_EVALIDATION, "it returned -4 (PTRACK_ENOMEM) and logged no reason");
+}
+
 /* What a plugin logs is written to ptrackd's stderr, on one line, and as
  * valid UTF-8: bytes that are not (a plugin reading a GBK file, a cut
  * string) are replaced, and the Chinese around them kept. */
@@ -1126,6 +1147,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_failing_create_without_a_reason_is_named_by_its_code,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
         cmocka_unit_test(a_long_plugin_text_is_cut_on_a_character_boundary),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
