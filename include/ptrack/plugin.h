@@ -221,7 +221,9 @@ typedef struct ptrack_host {
      * rec_count: the number of elements of the array (or members of the
      * object) at path; 0 when there is none.
      * rec_json: the JSON text of the value at path ("" is the whole
-     * record); NULL when missing. Ownership: as rec_get.
+     * record); NULL when missing. Of a record made with rec_new it is how
+     * a plugin writes JSON without a library of its own: a receiver's
+     * message body, its strings escaped. Ownership: as rec_get.
      * Thread: the thread that holds the record. */
     const char *(*rec_get)(const ptrack_record_t *rec, const char *path);
     size_t (*rec_count)(const ptrack_record_t *rec, const char *path);

@@ -102,6 +102,25 @@ static void json_prints_values_and_the_whole_record(void **s)
     h->rec_free(r);
 }
 
+/* plugins.md: a notifier builds its receiver's message as a record and
+ * sends rec_json(msg, ""), which escapes what snprintf would not. */
+static void a_built_record_prints_as_an_escaped_message_body(void **s)
+{
+    (void)s;
+    ptrack_record_t *msg = h->rec_new();
+    assert_non_null(msg);
+    assert_int_equal(h->rec_set(msg, "msgtype", "text"), PTRACK_OK);
+    assert_int_equal(h->rec_set(msg, "text.content", "关于\"引号\"和\\反斜杠\n的建议"), PTRACK_OK);
+    assert_int_equal(h->rec_append(msg, "text.mentioned_list", "zhangsan"), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(msg, "safe", "0"), PTRACK_OK);
+    size_t len = 0;
+    const char *body = h->rec_json(msg, "", &len);
+    assert_string_equal(body, "{\"msgtype\":\"text\",\"text\":{\"content\":\"关于\\\"引号\\\"和\\\\"
+                              "反斜杠\\n的建议\",\"mentioned_list\":[\"zhangsan\"]},\"safe\":0}");
+    assert_int_equal(len, strlen(body));
+    h->rec_free(msg);
+}
+
 static void set_creates_objects_and_arrays_on_the_way(void **s)
 {
     (void)s;
@@ -355,6 +374,7 @@ int main(void)
         cmocka_unit_test(borrowed_text_stays_until_the_record_changes),
         cmocka_unit_test(count_counts_arrays_and_objects),
         cmocka_unit_test(json_prints_values_and_the_whole_record),
+        cmocka_unit_test(a_built_record_prints_as_an_escaped_message_body),
         cmocka_unit_test(set_creates_objects_and_arrays_on_the_way),
         cmocka_unit_test(a_number_that_is_no_index_is_refused_and_changes_nothing),
         cmocka_unit_test(a_backslash_names_a_dot_or_a_backslash_inside_a_key),
