@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
+#include "json-strict.h"
 #include "signals.h"
 
 /* The sizes of the ABI 1.0 layouts: the smallest structs a plugin may hand
@@ -48,7 +49,31 @@ typedef struct {
     ptrack_notifier_ops_t notifier;
     ptrack_importer_ops_t importer;
     ptrack_exporter_ops_t exporter;
+    /* desc's name, version and description point here (see own_text). */
+    char *name, *version, *description;
 } desc_copy_t;
+
+/* A copy of a descriptor's text fit for the log, an API answer and a
+ * terminal: each byte that is not part of valid UTF-8 becomes '?', each
+ * control character a space. A plugin's name is in every line that speaks
+ * of it; a byte of GBK or a newline in it would break the JSON of GET
+ * /v1/plugins and split the log's lines. NULL stays NULL; *ok is cleared
+ * when memory runs out. */
+static char *own_text(const char *text, bool *ok)
+{
+    if (!text)
+        return NULL;
+    char *t = strdup(text);
+    if (!t) {
+        *ok = false;
+        return NULL;
+    }
+    pt_utf8_scrub(t);
+    for (unsigned char *c = (unsigned char *)t; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+    return t;
+}
 
 /* Refusals about the file carry the field "path", so that a client can
  * point at the part of its request that was wrong. */
@@ -719,6 +744,20 @@ int pt_plugin_file_load(const char *path, int fd, const struct stat *st, pt_plug
     c->desc.notifier = (d->kinds & PTRACK_KIND_NOTIFIER) ? &c->notifier : NULL;
     c->desc.importer = (d->kinds & PTRACK_KIND_IMPORTER) ? &c->importer : NULL;
     c->desc.exporter = (d->kinds & PTRACK_KIND_EXPORTER) ? &c->exporter : NULL;
+    bool ok = true;
+    c->desc.name = c->name = own_text(d->name, &ok);
+    c->desc.version = c->version = own_text(d->version, &ok);
+    c->desc.description = c->description = own_text(d->description, &ok);
+    if (!ok) {
+        free(c->name);
+        free(c->version);
+        free(c->description);
+        free(c);
+        free(f);
+        free(fpath);
+        dlclose(handle);
+        return pt_error_set(err, PT_ENOMEM, "out of memory loading %s", path);
+    }
 
     f->path = fpath;
     f->dev = st->st_dev;
@@ -738,7 +777,13 @@ void pt_plugin_file_unload(pt_plugin_file_t *f)
 {
     if (f->handle)
         dlclose(f->handle);
-    free((void *)f->desc);
+    desc_copy_t *c = (desc_copy_t *)f->desc;
+    if (c) {
+        free(c->name);
+        free(c->version);
+        free(c->description);
+    }
+    free(c);
     free(f->path);
     free(f);
 }

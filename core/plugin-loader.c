@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
+#include "json-strict.h"
 #include "log.h"
 #include "signals.h"
 #include "timefmt.h"
@@ -1557,6 +1558,9 @@ static cJSON *instance_json(pt_instance_t *inst)
             cJSON_AddNullToObject(o, "notifier");
     }
     cJSON_AddNumberToObject(o, "jobs", inst->jobs);
+    /* The option table's keys, help and defaults, and the argument names,
+     * are the plugin's text as it wrote it: an answer is UTF-8. */
+    pt_json_scrub(o);
     return o;
 }
 

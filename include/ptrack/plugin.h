@@ -568,6 +568,10 @@ typedef struct {
     const char *name;   /* "notify_file" */
     const char *version;
     const char *description;
+    /* name, version and description are shown in ptrackd's log and in
+     * GET /v1/plugins: write them in UTF-8, on one line. A byte that is
+     * not part of valid UTF-8 is shown as '?', a control character (a
+     * newline) as a space. So is the text of the option table. */
     unsigned kinds;                 /* PTRACK_KIND_* */
     const ptrack_option_t *options; /* ends with a NULL key; may be NULL */
 

@@ -842,6 +842,27 @@ static void a_failing_create_is_refused_with_its_reason(void **state)
         "create failed: cannot reach the fixture's server"));
 }
 
+/* A descriptor's text that is not UTF-8, or holds control characters, is
+ * shown with '?' and spaces: the name is in every log line that speaks of
+ * the plugin, and GET /v1/plugins answers valid UTF-8. */
+static void a_descriptor_s_text_is_made_fit_to_show(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_text", "bad_text.so");
+    assert_int_equal(load(f, "{\"instance\":\"t\",\"path\":\"bad_text.so\"}"), PT_OK);
+    const pt_instance_t *t = pt_plugins_find(f->p, "t");
+    assert_non_null(t);
+    assert_string_equal(t->file->desc->name, "oa? 报表");
+    assert_string_equal(t->file->desc->version, "1.0?");
+    assert_string_equal(t->file->desc->description, " [31mred [0m");
+    cJSON *list = pt_plugins_list(f->p);
+    char *text = cJSON_PrintUnformatted(list);
+    assert_true(pt_utf8_valid(text, strlen(text)));
+    assert_non_null(strstr(text, "\"help\":\"?? the separator\\nof fields\""));
+    cJSON_free(text);
+    cJSON_Delete(list);
+}
+
 /* A create() that fails without logging is refused with the code it
  * returned: 1 (a plugin that took 1 for success) is pointed at. */
 static void a_failing_create_without_a_reason_is_named_by_its_code(void **state)
@@ -1149,6 +1170,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_without_a_reason_is_named_by_its_code,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_descriptor_s_text_is_made_fit_to_show, setup, teardown),
         cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
         cmocka_unit_test(a_long_plugin_text_is_cut_on_a_character_boundary),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
