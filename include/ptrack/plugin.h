@@ -587,8 +587,13 @@ typedef struct {
      * plugin's, handed back to every call of the instance and to
      * destroy(). */
     int (*create)(const ptrack_host_t *host, ptrack_instance_t *inst, void **state);
-    /* Frees the instance. Called after every thread of the instance has
-     * stopped. Thread: the loop thread. Ownership: frees state. */
+    /* Frees the instance. Called after every thread of the instance that
+     * ptrackd runs has stopped. A thread the plugin started itself (a
+     * timer, a connection pool) must be stopped and joined here, before
+     * it returns: ptrackd then forgets host and inst and may dlclose()
+     * the file, and a thread still in the plugin's code, or calling
+     * host->log(inst, ...), would crash ptrackd. Thread: the loop thread.
+     * Ownership: frees state. */
     void (*destroy)(void *state);
 
     const ptrack_notifier_ops_t *notifier; /* with PTRACK_KIND_NOTIFIER */
