@@ -16,11 +16,13 @@
 #include "plugins.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "json-strict.h"
 #include "log.h"
+#include "plugin-file.h"
 #include "timefmt.h"
 
 /* ---- Log ------------------------------------------------------------- */
@@ -133,8 +135,45 @@ static const cJSON *option(ptrack_instance_t *inst, const char *key)
     return cJSON_IsNull(v) ? NULL : v;
 }
 
+/* Whether the plugin's option table declares key as one of type (opt_string
+ * also reads a duration's text, as it always did). Otherwise the getter's
+ * PTRACK_ENOTFOUND or PTRACK_EINVAL leaves the plugin's default in place
+ * without a word: a key misspelt in the code ("timout"), or a duration read
+ * with opt_int, would make an operator's setting do nothing. That is
+ * logged, naming the plugin, the instance, the getter and the key, once
+ * per instance (a getter in deliver() would say it for every event).
+ * Thread: any. */
+static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_type_t type,
+                     const char *getter)
+{
+    if (!inst || !key || !inst->file)
+        return true;
+    const ptrack_plugin_t *d = inst->file->desc;
+    const ptrack_option_t *o = d->options;
+    while (o && o->key && strcmp(o->key, key) != 0)
+        o++;
+    if (o && o->key &&
+        (o->type == type || (type == PTRACK_OPT_STRING && o->type == PTRACK_OPT_DURATION)))
+        return true;
+    if (atomic_exchange(&inst->opt_misread_told, true))
+        return false;
+    if (!o || !o->key)
+        pt_warn("plugin %s (instance %s) called %s(\"%s\"), which its option table does not "
+                "declare: it returns PTRACK_ENOTFOUND and the plugin keeps its own default (a bug "
+                "in the plugin; said once per instance)",
+                d->name, inst->name, getter, key);
+    else
+        pt_warn("plugin %s (instance %s) called %s(\"%s\"), which its option table declares as "
+                "%s: it returns PTRACK_EINVAL and the plugin keeps its own default (a bug in the "
+                "plugin; said once per instance)",
+                d->name, inst->name, getter, key, pt_plugin_option_type_name(o->type));
+    return false;
+}
+
 static int host_opt_string(ptrack_instance_t *inst, const char *key, const char **value)
 {
+    if (!declared(inst, key, PTRACK_OPT_STRING, "opt_string"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;
@@ -146,6 +185,8 @@ static int host_opt_string(ptrack_instance_t *inst, const char *key, const char 
 
 static int host_opt_int(ptrack_instance_t *inst, const char *key, int64_t *value)
 {
+    if (!declared(inst, key, PTRACK_OPT_INT, "opt_int"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;
@@ -157,6 +198,8 @@ static int host_opt_int(ptrack_instance_t *inst, const char *key, int64_t *value
 
 static int host_opt_bool(ptrack_instance_t *inst, const char *key, int *value)
 {
+    if (!declared(inst, key, PTRACK_OPT_BOOL, "opt_bool"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;
@@ -168,6 +211,8 @@ static int host_opt_bool(ptrack_instance_t *inst, const char *key, int *value)
 
 static int host_opt_duration(ptrack_instance_t *inst, const char *key, int64_t *ms)
 {
+    if (!declared(inst, key, PTRACK_OPT_DURATION, "opt_duration"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;
@@ -178,6 +223,8 @@ static int host_opt_duration(ptrack_instance_t *inst, const char *key, int64_t *
 
 static int host_opt_strings_count(ptrack_instance_t *inst, const char *key, size_t *n)
 {
+    if (!declared(inst, key, PTRACK_OPT_STRINGS, "opt_strings_count"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;
@@ -190,6 +237,8 @@ static int host_opt_strings_count(ptrack_instance_t *inst, const char *key, size
 static int host_opt_strings_at(ptrack_instance_t *inst, const char *key, size_t i,
                                const char **value)
 {
+    if (!declared(inst, key, PTRACK_OPT_STRINGS, "opt_strings_at"))
+        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     const cJSON *v = option(inst, key);
     if (!v)
         return PTRACK_ENOTFOUND;

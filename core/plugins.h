@@ -23,6 +23,7 @@
 #define PT_PLUGINS_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,24 +56,25 @@ struct ptrack_instance {
     pt_plugins_t *host;
     char *name; /* "wecom" */
     pt_plugin_file_t *file;
-    cJSON *entry;            /* the config entry as given: {instance, path, config} */
-    cJSON *options;          /* `config` checked against the option table, defaults filled */
-    void *state;             /* create()'s */
-    char **events;           /* notifiers: the event types wanted ("proposal.*" allowed); */
-    size_t n_events;         /*   NULL/0: every event */
-    bool start_oldest;       /* notifiers: a new one starts with the oldest event the
-                                store holds ("start": "oldest"), not after the newest */
-    pt_notifier_t *notifier; /* set while a notifier runs */
-    unsigned jobs;           /* import and export jobs running on this instance */
-    bool runtime;            /* loaded through POST /v1/plugins, not named by the
-                                configuration: a reload leaves it as it is */
-    uint64_t serial;         /* one more than the last instance made's: tells an instance
-                                from a later one of the same name */
-    bool builtin;            /* a built-in format plugin loaded because builtin_plugins
-                                is on, not named by anyone: any other instance may
-                                take its formats over (see pt_plugins_importer) */
-    bool replaced;           /* a reload in progress changes or removes it: the instances
-                                it makes do not clash with its formats */
+    cJSON *entry;                  /* the config entry as given: {instance, path, config} */
+    cJSON *options;                /* `config` checked against the option table, defaults filled */
+    void *state;                   /* create()'s */
+    char **events;                 /* notifiers: the event types wanted ("proposal.*" allowed); */
+    size_t n_events;               /*   NULL/0: every event */
+    bool start_oldest;             /* notifiers: a new one starts with the oldest event the
+                                      store holds ("start": "oldest"), not after the newest */
+    pt_notifier_t *notifier;       /* set while a notifier runs */
+    unsigned jobs;                 /* import and export jobs running on this instance */
+    _Atomic bool opt_misread_told; /* an option getter's misuse was logged (plugin-host.c) */
+    bool runtime;                  /* loaded through POST /v1/plugins, not named by the
+                                      configuration: a reload leaves it as it is */
+    uint64_t serial;               /* one more than the last instance made's: tells an instance
+                                      from a later one of the same name */
+    bool builtin;                  /* a built-in format plugin loaded because builtin_plugins
+                                      is on, not named by anyone: any other instance may
+                                      take its formats over (see pt_plugins_importer) */
+    bool replaced;                 /* a reload in progress changes or removes it: the instances
+                                      it makes do not clash with its formats */
     pt_instance_t *next;
 };
 

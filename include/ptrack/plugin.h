@@ -186,8 +186,10 @@ typedef struct ptrack_host {
      * PTRACK_ENOTFOUND when the option is not set and has no default (or
      * the key is not in the table), or PTRACK_EINVAL when the table
      * declares the option with another type than the getter's (opt_int of
-     * a PTRACK_OPT_DURATION option: a bug of the plugin's). On failure
-     * *value is left as it was, so set it to a default first.
+     * a PTRACK_OPT_DURATION option: a bug of the plugin's; opt_string of
+     * a duration gives its text, "10s"). ptrackd logs a key the table
+     * does not declare and a getter of another type, once per instance.
+     * On failure *value is left as it was, so set it to a default first.
      * Durations are in milliseconds. Thread: any. Ownership: strings are
      * borrowed, valid until destroy() returns. */
     int (*opt_string)(ptrack_instance_t *inst, const char *key, const char **value);

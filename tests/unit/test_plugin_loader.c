@@ -926,6 +926,75 @@ static void plugin_log_lines_are_valid_utf8(void **state)
     assert_string_equal(reason, "行 7: ???? ? ?? 完毕 第二列");
 }
 
+/* An option getter for a key the table does not declare, or of another
+ * type than the table's, keeps the plugin's default: it is logged, naming
+ * the plugin, the instance, the getter and the key, once per instance. */
+static void a_misread_option_is_logged_once(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(load(f, "{\"instance\":\"o\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://o\",\"timeout\":\"2s\"}}"),
+                     PT_OK);
+    pt_instance_t *o = pt_plugins_find(f->p, "o");
+    char path[] = "/tmp/ptlog.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    int64_t v = 7;
+    assert_int_equal(pt_plugin_host.opt_int(o, "timout", &v), PTRACK_ENOTFOUND);
+    assert_int_equal(pt_plugin_host.opt_int(o, "timeout", &v), PTRACK_EINVAL);
+    assert_int_equal(v, 7);
+    assert_int_equal(pt_plugin_host.opt_duration(o, "timeout", &v), PTRACK_OK);
+    assert_int_equal(v, 2000);
+    const char *text = NULL;
+    assert_int_equal(pt_plugin_host.opt_string(o, "timeout", &text), PTRACK_OK);
+    assert_string_equal(text, "2s");
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char log[4096];
+    ssize_t n = pread(fd, log, sizeof(log) - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    log[n] = '\0';
+    if (!strstr(log, "plugin good_options (instance o) called opt_int(\"timout\"), which its "
+                     "option table does not declare: it returns PTRACK_ENOTFOUND"))
+        fail_msg("the misspelt key was not logged: %s", log);
+    if (strstr(log, "called opt_int(\"timeout\")"))
+        fail_msg("the misuse was logged more than once: %s", log);
+}
+
+/* The other misuse, alone, on another instance. */
+static void an_option_read_as_another_type_is_logged(void **state)
+{
+    fx_t *f = *state;
+    assert_int_equal(load(f, "{\"instance\":\"o\",\"path\":\"good_options.so\","
+                             "\"config\":{\"url\":\"http://o\"}}"),
+                     PT_OK);
+    pt_instance_t *o = pt_plugins_find(f->p, "o");
+    char path[] = "/tmp/ptlog.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    int b = 0;
+    assert_int_equal(pt_plugin_host.opt_bool(o, "retries", &b), PTRACK_EINVAL);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char log[4096];
+    ssize_t n = pread(fd, log, sizeof(log) - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    log[n] = '\0';
+    if (!strstr(log, "plugin good_options (instance o) called opt_bool(\"retries\"), which its "
+                     "option table declares as int: it returns PTRACK_EINVAL"))
+        fail_msg("the misread type was not logged: %s", log);
+}
+
 static void vformat(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void vformat(char *buf, size_t size, const char *fmt, ...)
@@ -1172,6 +1241,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_descriptor_s_text_is_made_fit_to_show, setup, teardown),
         cmocka_unit_test_setup_teardown(plugin_log_lines_are_valid_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_misread_option_is_logged_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_option_read_as_another_type_is_logged, setup, teardown),
         cmocka_unit_test(a_long_plugin_text_is_cut_on_a_character_boundary),
         cmocka_unit_test_setup_teardown(lookups_by_format_and_reload, setup, teardown),
         cmocka_unit_test_setup_teardown(
