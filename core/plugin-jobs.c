@@ -335,6 +335,18 @@ static bool own_job(const ptrack_job_t *job, const char *call)
     return false;
 }
 
+/* Makes a plugin's text one line: each control character (a newline, a
+ * tab, an escape) becomes a space, as in ptrackd's log. A `where`, a
+ * reason or an error's text is shown in a terminal (ptrack import lists
+ * them one per line) and in the log, where a CR LF or an escape sequence
+ * of the file's would split the line or move the cursor. */
+static void one_line(char *s)
+{
+    for (unsigned char *c = (unsigned char *)s; c && *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+}
+
 /* ---- Host functions (job thread) -------------------------------------- */
 
 const char *pt_job_arg(ptrack_job_t *job, const char *name)
@@ -370,9 +382,11 @@ void pt_job_set_error(ptrack_job_t *job, const char *msg)
     if (!own_job(job, "set_error") || !job || !msg)
         return;
     char *copy = strdup(msg);
-    /* It goes into a JSON answer, which must be UTF-8. */
-    if (copy)
+    /* It goes into a JSON answer, which must be UTF-8, and a terminal. */
+    if (copy) {
         pt_utf8_scrub(copy);
+        one_line(copy);
+    }
     pthread_mutex_lock(&job->mu);
     free(job->error);
     job->error = copy;
@@ -446,6 +460,8 @@ static cJSON *passage_new(const char *where, const char *unit, int64_t n, const 
         cJSON_Delete(r);
         return NULL;
     }
+    one_line(cJSON_GetObjectItemCaseSensitive(r, "where")->valuestring);
+    one_line(cJSON_GetObjectItemCaseSensitive(r, "reason")->valuestring);
     return r;
 }
 

@@ -323,7 +323,9 @@ typedef struct ptrack_host {
     int (*import_emit)(ptrack_job_t *job, ptrack_record_t *rec, const char *where);
 
     /* Importer: reports a record it could not read itself (a broken
-     * line), with its position and the reason. Returns PTRACK_OK, or
+     * line), with its position and the reason (shown on one line: a
+     * control character becomes a space, as in import_ignore's and
+     * import_emit's `where`). Returns PTRACK_OK, or
      * PTRACK_ECANCELED when the job was cancelled. Thread: the job's.
      * Ownership: strings are copied. */
     int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
@@ -363,7 +365,8 @@ typedef struct ptrack_host {
      * error answer (which status comes from the return code: see import
      * and export below), and in its log. An export that has sent bytes
      * already cannot be answered any more: its transfer is cut off, and
-     * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced;
+     * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced,
+     * and a control character (a newline) becomes a space;
      * a text of more than 511 bytes is cut at a character's boundary and
      * ends in "…".
      *

@@ -7,7 +7,11 @@
  * PTRACK_OK at once, without reading it. How ptrackd answers each code is
  * what the tests check. With rc=emptyread it asks job_read for 0 bytes
  * first, reads the upload and fails with PTRACK_ERROR, saying what the
- * first call returned: "job_read of 0 bytes returned <code>".
+ * first call returned: "job_read of 0 bytes returned <code>". With
+ * rc=ctlreject it reads the upload, rejects "line 3\r\nX-Evil: 1" as
+ * "expected 3 fields,\ngot 2\t(a tab)", ignores "lines 1-2\n" as
+ * "a heading\x1b[2J", and returns PTRACK_OK; with rc=ctlerror it fails
+ * with set_error("line 7:\r\nunterminated\x1b[31m quote").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +52,15 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         ;
     if (n < 0)
         return (int)n;
+    if (rc && strcmp(rc, "ctlreject") == 0) {
+        h->import_reject(job, "line 3\r\nX-Evil: 1", "expected 3 fields,\ngot 2\t(a tab)");
+        h->import_ignore(job, "lines 1-2\n", "a heading\x1b[2J");
+        return PTRACK_OK;
+    }
+    if (rc && strcmp(rc, "ctlerror") == 0) {
+        h->set_error(job, "line 7:\r\nunterminated\x1b[31m quote");
+        return PTRACK_ERROR;
+    }
     if (rc && strcmp(rc, "emptyread") == 0) {
         h->set_error(job, "job_read of 0 bytes returned %td", empty);
         return PTRACK_ERROR;
