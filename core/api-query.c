@@ -194,8 +194,8 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
 
 /* The list filters: what GET /v1/proposals and GET /v1/exports both take. */
 static const char *const filter_params[] = {
-    "status",  "kind",       "session", "delegation", "unit", "category", "tag", "key_supervision",
-    "overdue", "due_before", "q",       "person",     "todo", "number",   NULL};
+    "status",          "kind",    "session",    "number", "delegation", "unit", "category", "tag",
+    "key_supervision", "overdue", "due_before", "q",      "person",     "todo", NULL};
 /* What a list takes besides: its order and pages. */
 static const char *const page_params[] = {"sort", "limit", "cursor", NULL};
 

@@ -192,7 +192,8 @@ static void an_unknown_parameter_is_refused_by_name(void **state)
     expect(fx, "/list?stauts=closed", want);
     expect(fx, "/export?format=csv&stauts=closed", want);
     expect(fx, "/export?format=csv&stauts=closed",
-           "; an export of csv takes format, status, kind, session, delegation, unit, category, "
+           "; an export of csv takes format, status, kind, session, number, delegation, unit, "
+           "category, "
            "tag, key_supervision, overdue, due_before, q, person, todo and lang");
     /* A list's order and pages are not an export's. */
     expect(fx, "/export?format=csv&sort=id", "unknown query parameter \"sort\"");
