@@ -17,7 +17,9 @@
 #define PT_PERSON_NAME_DOTTED_MAX 20
 
 /* Whether s[0..n) (UTF-8) looks like the name of a Chinese person: two to
- * four Chinese characters (王芳, 欧阳某某, 王〇〇), or Chinese characters joined by
+ * four Chinese characters (王芳, 欧阳某某, 王〇〇, 𰻞明: those of every CJK
+ * extension and an office's 造字 in the private use area count, and a
+ * variation selector after one is part of it), or Chinese characters joined by
  * middle dots, · (U+00B7) or ・ (U+30FB), one between each two parts, as
  * transliterated names are written (阿卜杜拉·买买提), up to
  * PT_PERSON_NAME_DOTTED_MAX characters. Anything else, white space

@@ -180,8 +180,11 @@ int u_in(uint32_t c, const char *set)
 
 int u_is_han(uint32_t c)
 {
+    /* As person-name.c's: Extensions B to I reach U+323AF, and the private
+     * use area holds an office's 造字. */
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F) || c == 0x3007;
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x323AF) ||
+           (c >= 0xE000 && c <= 0xF8FF) || c == 0x3007;
 }
 
 int u_is_wide(uint32_t c)

@@ -123,6 +123,25 @@ static void what_looks_like_a_chinese_persons_name(void **state)
     assert_false(is_name("阿卜杜热合曼·阿卜杜克热木·阿卜杜拉买买提"));
 }
 
+static void names_with_rare_characters_are_names(void **state)
+{
+    (void)state;
+    assert_true(is_name("\U00030EDE明"));           /* 𰻞, CJK Extension G */
+    assert_true(is_name("王\U00031350"));           /* 𱍐, CJK Extension H */
+    assert_true(is_name("\U0002EBF0小红"));         /* CJK Extension I */
+    assert_true(is_name("王\uE000"));               /* an office's 造字 (GBK AAA1) */
+    assert_true(is_name("\U00020BB7\U000E0100明")); /* 𠮷 and a variation selector */
+    assert_true(is_name("葛\uFE00优"));
+    assert_true(is_name("阿卜杜拉·\U00030EDE提"));
+    assert_false(is_name("\U000E0100王芳")); /* a selector after nothing */
+    assert_false(is_name("王·\U000E0100芳"));
+    assert_false(is_name("王\U000E0100")); /* one character still */
+    assert_false(is_name("王\U00040000")); /* beyond the ideographs */
+    assert_string_equal(people("\U00030EDE明 王\U00031350　王\uE000"),
+                        "\U00030EDE明 | 王\U00031350 | 王\uE000");
+    assert_string_equal(people("\U00020BB7\U000E0100明 李四"), "\U00020BB7\U000E0100明 | 李四");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +149,7 @@ int main(void)
         cmocka_unit_test(an_item_that_is_not_all_names_stays_whole),
         cmocka_unit_test(tags_and_units_are_not_split_on_blanks),
         cmocka_unit_test(what_looks_like_a_chinese_persons_name),
+        cmocka_unit_test(names_with_rare_characters_are_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test_import_rare_names.sh - names that hold rare characters (生僻字) are
+# read as names by the importers, as any other name is: a character of a
+# CJK extension beyond the BMP, B to H (𠮷 U+20BB7, 𰻞 U+30EDE of
+# Extension G, 𱍐 U+31350 of Extension H), and an office's 造字 in the
+# private use area (what a GBK file's user-defined codes become, AAA1 as
+# U+E000). The text importer takes them for the lead author and the
+# co-signers of a byline; the CSV importer splits a cell of co-signers
+# written with blanks between them, and a variation selector after a
+# character (an ideographic variation sequence) is part of the name.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# field TITLE EXPR: EXPR (Python, p = the proposal) of the proposal whose
+# title is TITLE.
+field() {
+    api GET "/v1/proposals?limit=500"
+    jv "[$2 for p in j['items'] if p['title'] == '$1'][0]"
+}
+
+pt_step "the text importer: bylines with names of rare characters"
+python3 >"$W/bylines.txt" <<'PY'
+print("""关于完善新就业形态劳动者权益保障的提案
+提案人：全国政协委员 \U00030EDE小明
+近年来，外卖骑手、网约车司机等新就业形态劳动者数量快速增长。
+为此，提出以下建议：
+（一）扩大新就业形态人员职业伤害保障试点范围。
+（二）推动平台企业公开与劳动者权益相关的算法规则。
+
+关于推进晋陕黄河大桥建设的建议
+山西代表团代表 王\U00031350
+建议：一是将晋陕黄河大桥纳入国家规划；二是加大建设资金支持。
+
+关于支持山西建设煤基新材料产业基地的建议
+山西代表团代表 李\ue000华
+联名代表：\U00020BB7国华、赵\U00030EDE、钱\ue001
+建议：一是支持煤基新材料重大项目布局山西；二是设立产业转型升级引导基金。
+""", end="")
+PY
+pt_import text "$W/bylines.txt"
+check_status "the document is imported" 201
+check_eq "three proposals" 3 "$(jv 'j["imported"]')"
+check_eq "a lead author of Extension G" "$(printf '\U00030EDE小明')" \
+    "$(field 关于完善新就业形态劳动者权益保障的提案 'p["lead_author"]')"
+check_eq "a lead author of Extension H" "$(printf '王\U00031350')" \
+    "$(field 关于推进晋陕黄河大桥建设的建议 'p["lead_author"]')"
+check_eq "a lead author with an office's 造字" "$(printf '李\ue000华')" \
+    "$(field 关于支持山西建设煤基新材料产业基地的建议 'p["lead_author"]')"
+check_eq "co-signers of rare characters" \
+    "$(printf '\U00020BB7国华|赵\U00030EDE|钱\ue001')" \
+    "$(field 关于支持山西建设煤基新材料产业基地的建议 '"|".join(p["co_signers"])')"
+
+pt_step "the CSV importer: co-signers written with blanks between them"
+python3 >"$W/people.csv" <<'PY'
+print("标题,领衔代表,联名代表")
+print("关于甲的建议,李四,\U00030EDE明 王\U00031350　刘\ue000")
+print("关于乙的建议,李四,\U00020BB7\U000E0100明 张三")
+PY
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/people.csv" -H "Content-Type: text/csv"
+check_status "the sheet is imported" 201
+check_eq "names of Extensions G and H and 造字 split on blanks" \
+    "$(printf '\U00030EDE明|王\U00031350|刘\ue000')" "$(field 关于甲的建议 '"|".join(p["co_signers"])')"
+check_eq "a variation sequence is part of its name" \
+    "$(printf '\U00020BB7\U000E0100明|张三')" "$(field 关于乙的建议 '"|".join(p["co_signers"])')"
+
+pt_finish
