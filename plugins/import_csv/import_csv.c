@@ -8,7 +8,8 @@
  * so a 100 MB file imports in the memory of its largest record. The first
  * 64 KiB decide the encoding when the request does not (`encoding=`): a
  * UTF-8 BOM or valid UTF-8 is UTF-8, anything else is read as GB18030, the
- * superset of GBK that Chinese Excel and WPS write. The separator is the
+ * superset of GBK that Chinese Excel and WPS write; `encoding=gbk` is read
+ * as GB18030 too (open_encoding). The separator is the
  * request's (`sep=`), or the one Excel's first line "sep=;" names (the
  * line is skipped; with both, they must agree), or else the most frequent
  * of , ; and TAB outside quotes on the first line.
@@ -1499,6 +1500,27 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
     return reader_rc(im, rc);
 }
 
+/* The message for bytes at s (n left) that are not in the file's
+ * encoding: the line and, once the header is read, the column they stand
+ * in (the record before them has been read), and the bytes themselves. */
+static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
+{
+    char where[200], hex[16] = "";
+    if (!im->rd.sep)
+        snprintf(where, sizeof(where), "line 1");
+    else if (im->have_header)
+        snprintf(where, sizeof(where), "line %ld, column %s", im->rd.line,
+                 column_name(im, im->rd.in_record ? im->rd.n_fields : 0));
+    else
+        snprintf(where, sizeof(where), "line %ld", im->rd.line);
+    for (size_t i = 0, o = 0; i < n && i < 4 && (i == 0 || s[i] >= 0x30); i++)
+        o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02X", i ? " " : "", s[i]);
+    snprintf(im->error, sizeof(im->error),
+             "%s: bytes that are not %s text (%s); say what the file is with "
+             "encoding=utf-8, gbk or gb18030",
+             where, im->encoding, hex);
+}
+
 /* Raw bytes in (at most CHUNK): converted to UTF-8 when the file is GBK
  * or GB18030. A character cut by the end of a chunk waits at the start of
  * `in` and is completed by the next chunk. */
@@ -1524,11 +1546,18 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
             im->n_pend = left;
             break;
         }
+        if (e == EILSEQ && (unsigned char)*in == 0x80) {
+            /* The euro sign of Windows' code page 936, the "GBK" that
+             * Excel and WPS write, which GB18030 moved elsewhere; browsers
+             * read it so in either (the WHATWG Encoding Standard). */
+            if ((rc = feed_utf8(im, "\xE2\x82\xAC", 3, false)) != 0)
+                return rc;
+            in++;
+            left--;
+            continue;
+        }
         if (e == EILSEQ) {
-            snprintf(im->error, sizeof(im->error),
-                     "line %ld: bytes that are not %s text; say what the file is with "
-                     "encoding=utf-8, gbk or gb18030",
-                     im->rd.sep ? im->rd.line : 1, im->encoding);
+            bad_bytes(im, (const unsigned char *)in, left);
             return PTRACK_ERROR;
         }
     }
@@ -1611,7 +1640,12 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
     im->guessed = !im->asked && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
     if (!from)
         return PTRACK_OK;
-    im->cd = iconv_open("UTF-8", from);
+    /* GBK is read as GB18030, which holds all of it and what GBK's
+     * user-defined codes and a few of its own became since: an office's
+     * 造字 (AAA1 as U+E000), 𠂇 (FE51) as U+20087. A "GBK" file that holds
+     * a rare character is one of these, or GB18030 saved under GBK's name;
+     * the converter named GBK refused all of it. */
+    im->cd = iconv_open("UTF-8", strcmp(from, "GBK") == 0 ? "GB18030" : from);
     if (im->cd == (iconv_t)-1) {
         snprintf(im->error, sizeof(im->error), "this system's iconv cannot convert from %s", from);
         return PTRACK_ERROR;

@@ -30,6 +30,7 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
         if (strcasecmp(encoding, "gbk") == 0 || strcasecmp(encoding, "gb2312") == 0 ||
             strcasecmp(encoding, "cp936") == 0 || strcasecmp(encoding, "gb18030") == 0)
             from = "GB18030";
+        in->gb = from != encoding;
         in->utf16 =
             strncasecmp(encoding, "utf-16", 6) == 0 || strncasecmp(encoding, "utf16", 5) == 0;
         snprintf(in->named, sizeof(in->named), "%s", from == encoding ? encoding : "GBK");
@@ -136,6 +137,17 @@ static int fill(text_input_t *in)
             break; /* a character cut by the chunk's end: keep it for the next chunk */
         if (errno == E2BIG)
             break; /* the rest waits for the next fill */
+        if (in->gb && (unsigned char)*src == 0x80 && dst_left >= 3) {
+            /* The euro sign of Windows' code page 936, the "GBK" that Word
+             * and WPS write, which GB18030 moved elsewhere; browsers read
+             * it so in either (the WHATWG Encoding Standard). */
+            memcpy(dst, "\xE2\x82\xAC", 3);
+            dst += 3;
+            dst_left -= 3;
+            src++;
+            src_left--;
+            continue;
+        }
         /* The bad bytes stand on the line being read, after the lines
          * this chunk converted before them (not handed out yet). */
         long line = in->line_no + 1;

@@ -34,6 +34,7 @@ typedef struct {
     int first;       /* the next line is the first (a BOM is dropped) */
     int sniffed;     /* the upload's first bytes were looked at (sniff) */
     int utf16;       /* the request said encoding=utf-16: its BOM is expected */
+    int gb;          /* read as GB18030: GBK, GB2312, code page 936 or GB18030 */
     char named[24];  /* the encoding as messages name it: GBK, UTF-16LE, ... */
     char error[256]; /* why text_input_next failed */
 } text_input_t;

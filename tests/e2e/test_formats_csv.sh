@@ -188,7 +188,7 @@ check_eq "GB18030 title" "关于支持制造业数字化转型的建议" "$(pget
 N0=$(pt_count)
 upload "$W/bad_gbk.csv" "encoding=gbk"
 check_error "bytes that are not GBK" 422 validation_failed
-check_contains "named by line" "line 3: bytes that are not GBK text" "$BODY"
+check_contains "named by line and column" "line 3, column 标题: bytes that are not GBK text (FF FF)" "$BODY"
 upload "$W/bad_gbk.csv" "encoding=big5"
 check_error "an encoding the importer does not read: the request is at fault" 400 bad_request
 check_contains "the message lists the encodings" "use utf-8, gbk or gb18030" "$BODY"

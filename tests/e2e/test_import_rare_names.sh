@@ -7,7 +7,11 @@
 # U+E000). The text importer takes them for the lead author and the
 # co-signers of a byline; the CSV importer splits a cell of co-signers
 # written with blanks between them, and a variation selector after a
-# character (an ideographic variation sequence) is part of the name.
+# character (an ideographic variation sequence) is part of the name. With
+# encoding=gbk a sheet is read as GB18030, which GBK is part of: the 造字 of
+# its user-defined codes, and a GB18030 character saved in it, are read;
+# bytes that are no character are refused with their line, column and bytes.
+# Both importers read code page 936's euro sign (80), which GB18030 lacks.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -67,5 +71,54 @@ check_eq "names of Extensions G and H and 造字 split on blanks" \
     "$(printf '\U00030EDE明|王\U00031350|刘\ue000')" "$(field 关于甲的建议 '"|".join(p["co_signers"])')"
 check_eq "a variation sequence is part of its name" \
     "$(printf '\U00020BB7\U000E0100明|张三')" "$(field 关于乙的建议 '"|".join(p["co_signers"])')"
+
+pt_step "a GBK sheet with 造字, read with encoding=gbk"
+# GBK's user-defined codes, where offices put their 造字 (AAA1 is U+E000 in
+# GB18030 and in Windows' code page 936), FE51 (𠂇 U+20087), a 4-byte
+# GB18030 character saved in a file said to be GBK (𠮷), and the euro sign
+# of code page 936 (80).
+{
+    printf '标题,领衔代表,联名代表,背景\n关于丙的建议,王' | iconv -f UTF-8 -t GBK
+    printf '\xaa\xa1,\xfe\x51'
+    printf '明、' | iconv -f UTF-8 -t GBK
+    printf '\U00020BB7明,' | iconv -f UTF-8 -t GB18030
+    printf '价格10' | iconv -f UTF-8 -t GBK
+    printf '\x80\n'
+} >"$W/zaozi.csv"
+req sock POST "/v1/imports?format=csv&encoding=gbk" -- --data-binary "@$W/zaozi.csv" \
+    -H "Content-Type: text/csv"
+check_status "the GBK sheet is imported" 201
+check_eq "the 造字 in the lead author" "$(printf '王\ue000')" "$(field 关于丙的建议 'p["lead_author"]')"
+check_eq "FE51 and a GB18030 character in the co-signers" "$(printf '\U00020087明|\U00020BB7明')" \
+    "$(field 关于丙的建议 '"|".join(p["co_signers"])')"
+check_eq "code page 936's euro sign" "价格10€" "$(field 关于丙的建议 'p["background"]')"
+
+pt_step "a GBK document with 造字 and the euro sign, read with encoding=gbk"
+{
+    printf '关于加快黄河流域生态保护的建议\n山西代表团代表 王' | iconv -f UTF-8 -t GBK
+    printf '\xaa\xa1\n'
+    printf '建议：一是将晋陕黄河大桥纳入国家规划，约10' | iconv -f UTF-8 -t GBK
+    printf '\x80'
+    printf '；二是加大建设资金支持。\n' | iconv -f UTF-8 -t GBK
+} >"$W/zaozi.txt"
+pt_import text "$W/zaozi.txt" encoding=gbk
+check_status "the GBK document is imported" 201
+check_eq "the 造字 in the byline's name" "$(printf '王\ue000')" \
+    "$(field 关于加快黄河流域生态保护的建议 'p["lead_author"]')"
+check_eq "code page 936's euro sign" "将晋陕黄河大桥纳入国家规划，约10€" \
+    "$(field 关于加快黄河流域生态保护的建议 'p["recommendations"][0]')"
+N0=$(pt_count)
+
+pt_step "bytes that are no character: refused, naming line, column and bytes"
+{
+    printf '标题,领衔代表,背景\n关于丁的建议,李四,"两行\n的' | iconv -f UTF-8 -t GBK
+    printf '\xff\xfe"\n'
+} >"$W/broken.csv"
+req sock POST "/v1/imports?format=csv&encoding=gbk" -- --data-binary "@$W/broken.csv" \
+    -H "Content-Type: text/csv"
+check_error "bytes that are not GBK" 422 validation_failed
+check_contains "named by line, column and bytes" \
+    "line 3, column 背景: bytes that are not GBK text (FF FE)" "$BODY"
+check_eq "nothing stored" "$N0" "$(pt_count)"
 
 pt_finish
