@@ -167,7 +167,7 @@ size_t pt_search_words(const char *q)
  * search and the index does not hold yet (store-search.c) are looked
  * through too, every word with LIKE over the same text taken from their
  * documents, folded alike; the list is empty but for a while after an
- * import or an upgrade to schema 18. */
+ * import or an upgrade to schema 18 or 21. */
 static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
 {
     pt_buf_t match, fts_like, pending;
@@ -201,7 +201,9 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
                       " OR %s((SELECT group_concat(r.value, char(10))"
                       " FROM json_each(d.doc, '$.recommendations') r)) LIKE ?%d ESCAPE '\\')",
                       f, i, f, i, f, i);
-        if (utf8_chars(s, len) >= 3) {
+        /* Counted folded: a variation selector is no character of its
+         * own to the index. */
+        if (folded ? utf8_chars(folded, flen) >= 3 : utf8_chars(s, len) >= 3) {
             char *ph = folded ? fts_phrase(folded, flen) : NULL;
             if (match.len)
                 pt_buf_puts(&match, " AND ");

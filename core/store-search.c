@@ -20,7 +20,7 @@
  * indexes the proposal at once (and it may still be listed): the entry
  * made here replaces whatever the index holds for it.
  *
- * The upgrade to schema 18, which folds the index's text, lists every
+ * The upgrades to schema 18 and 21, which fold the index's text, list every
  * proposal here too (store-schema.c): the index is made anew this way,
  * after the start, instead of within the migration.
  */

@@ -137,7 +137,9 @@ struct pt_store_s {
 void pt_cond_init_monotonic(pthread_cond_t *cond);
 
 /* s[0..n) folded as search folds it (store-fold.c): full-width forms as
- * ASCII, the ideographic space as a space, letters in lower case;
+ * ASCII, the ideographic space as a space, letters in lower case,
+ * compatibility ideographs as their unified ones, variation selectors
+ * dropped;
  * NUL-terminated, its length in *out_len (may be NULL).
  * Ownership: the caller frees; NULL when memory ran out. */
 char *pt_fold(const char *s, size_t n, size_t *out_len);

@@ -77,7 +77,8 @@ sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     PRAGMA user_version = 19;"
 BEFORE="$(stored_digests)"
 TZ="$ZONE_A" pt_start
-check_eq "the schema is 20" 20 "$(sqlite3 "$DB" "PRAGMA user_version")"
+check_eq "the schema is 20 or later" true \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 20) ? "true" : "false"}')"
 sleep 1
 check_eq "a start after digest_at raises no second digest for today" "$BEFORE" "$(stored_digests)"
 check_eq "today's mark is its date's midnight UTC" \
@@ -95,7 +96,8 @@ sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     PRAGMA user_version = 19;"
 BEFORE="$(stored_digests)"
 TZ="$ZONE_A" pt_start
-check_eq "the schema is 20" 20 "$(sqlite3 "$DB" "PRAGMA user_version")"
+check_eq "the schema is 20 or later" true \
+    "$(sqlite3 "$DB" "PRAGMA user_version" | awk '{print ($1 >= 20) ? "true" : "false"}')"
 check_eq "one mark a date" \
     "$(($(date -u -d "$TODAY 00:00:00" +%s) * 1000 - 86400000)) $(($(date -u -d "$TODAY 00:00:00" +%s) * 1000))" \
     "$(sqlite3 "$DB" "SELECT group_concat(due_at, ' ') FROM (SELECT due_at FROM deadline_marks

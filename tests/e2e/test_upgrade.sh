@@ -23,7 +23,10 @@
 # with Ｇ２０, the proposals indexed anew by the writer after the start
 # (migration 18); and a store gets an id of its own, random, made once and
 # kept across restarts, and made anew at a start that finds none
-# (migration 19). The log says that the schema was moved, from which
+# (migration 19); and the full-text index, which held a compatibility
+# ideograph (塚 U+FA10) and a variation selector as written, holds them
+# folded, so that 塚 U+585A finds the first and 𠮷野 finds 𠮷 U+E0100 野
+# (migration 21). The log says that the schema was moved, from which
 # version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -280,5 +283,24 @@ sqlite3 -cmd ".timeout 5000" "$DB" "DELETE FROM store_meta WHERE key = 'store_id
 pt_start
 ID2="$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
 check_true "a start without one makes another" test -n "$ID2" -a "$ID2" != "$ID1"
+
+pt_step "an index that holds rare characters as written: indexed anew, folded (migration 21)"
+api POST /v1/proposals '{"title":"关于贝\uFA10遗址保护的建议","background":"\uD842\uDFB7\uDB40\uDD00野家门店"}'
+R1="$(jv 'j["id"]')"
+pt_stop
+# The index as schema 20 kept it: these characters as written.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+DELETE FROM proposals_fts WHERE rowid = $R1;
+INSERT INTO proposals_fts (rowid, title, background, recommendations)
+  SELECT id, json_extract(doc, '\$.title'), json_extract(doc, '\$.background'), ''
+  FROM proposals WHERE id = $R1;
+DELETE FROM search_pending;
+PRAGMA user_version = 20;"
+started_from 20
+check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
+check_eq "the index holds the title folded" "$(printf '关于贝\u585A遗址保护的建议')" \
+    "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $R1")"
+check_eq "the unified ideograph finds the compatibility one" "$R1" "$(pt_search_ids "$(printf '贝\u585A遗址')")"
+check_eq "the character alone finds its variation sequence" "$R1" "$(pt_search_ids "$(printf '\U00020BB7野家')")"
 
 pt_finish
