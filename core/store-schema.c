@@ -22,6 +22,44 @@
 
 #include "log.h"
 
+/* Every person's name in the store as pt_name_clean keeps it now (pt_name,
+ * below): the documents' lead author, co-signers (each once, where it
+ * first came), supervisor and ratings, proposal_people and the tokens
+ * bound to a person; the history and the change feed keep what they said.
+ * The documents to change are found by their rows in proposal_people (the
+ * lead author and the co-signers; a rating's person is one of them) and,
+ * for the supervisor, among the proposals under key supervision, so that
+ * the step does not read every document. Run by each migration that
+ * changes how a name is kept (17, 22). */
+#define NAMES_AS_KEPT                                                                              \
+    "CREATE TEMP TABLE padded AS"                                                                  \
+    "  SELECT proposal_id AS id FROM proposal_people WHERE person != pt_name(person)"              \
+    "  UNION SELECT id FROM proposals WHERE key_supervision = 1"                                   \
+    "  AND json_type(doc, '$.supervisor') = 'text'"                                                \
+    "  AND json_extract(doc, '$.supervisor') != pt_name(json_extract(doc, '$.supervisor'));"       \
+    "UPDATE proposals SET doc = json_set(doc, '$.lead_author',"                                    \
+    "    pt_name(json_extract(doc, '$.lead_author')))"                                             \
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.lead_author') = 'text';"          \
+    "UPDATE proposals SET doc = json_set(doc, '$.supervisor',"                                     \
+    "    pt_name(json_extract(doc, '$.supervisor')))"                                              \
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.supervisor') = 'text';"           \
+    "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(v)"    \
+    "    FROM (SELECT pt_name(value) AS v, min(key) AS k"                                          \
+    "    FROM json_each(proposals.doc, '$.co_signers') GROUP BY v ORDER BY k))))"                  \
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.co_signers') = 'array'"           \
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.co_signers') WHERE type != 'text');"        \
+    "UPDATE proposals SET doc = json_set(doc, '$.feedback', json((SELECT json_group_array(json("   \
+    "    CASE WHEN json_type(value, '$.person') = 'text'"                                          \
+    "    THEN json_set(value, '$.person', pt_name(json_extract(value, '$.person')))"               \
+    "    ELSE value END))"                                                                         \
+    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.feedback') ORDER BY key))))"     \
+    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.feedback') = 'array';"            \
+    "DROP TABLE padded;"                                                                           \
+    "UPDATE OR IGNORE proposal_people SET person = pt_name(person) WHERE person != "               \
+    "pt_name(person);"                                                                             \
+    "DELETE FROM proposal_people WHERE person != pt_name(person);"                                 \
+    "UPDATE tokens SET person = pt_name(person) WHERE person != pt_name(person);"
+
 static const char *const migrations[] = {
     /* 1: the first schema. */
     "CREATE TABLE proposals ("
@@ -351,32 +389,7 @@ static const char *const migrations[] = {
      * supervision, so that the step does not read every document: about
      * 1 s on a ten-year store of 100,000 proposals, where a pass over the
      * documents took 7-10 s. */
-    "CREATE TEMP TABLE padded AS"
-    "  SELECT proposal_id AS id FROM proposal_people WHERE person != pt_name(person)"
-    "  UNION SELECT id FROM proposals WHERE key_supervision = 1"
-    "  AND json_type(doc, '$.supervisor') = 'text'"
-    "  AND json_extract(doc, '$.supervisor') != pt_name(json_extract(doc, '$.supervisor'));"
-    "UPDATE proposals SET doc = json_set(doc, '$.lead_author',"
-    "    pt_name(json_extract(doc, '$.lead_author')))"
-    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.lead_author') = 'text';"
-    "UPDATE proposals SET doc = json_set(doc, '$.supervisor',"
-    "    pt_name(json_extract(doc, '$.supervisor')))"
-    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.supervisor') = 'text';"
-    "UPDATE proposals SET doc = json_set(doc, '$.co_signers', json((SELECT json_group_array(v)"
-    "    FROM (SELECT pt_name(value) AS v, min(key) AS k"
-    "    FROM json_each(proposals.doc, '$.co_signers') GROUP BY v ORDER BY k))))"
-    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.co_signers') = 'array'"
-    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.co_signers') WHERE type != 'text');"
-    "UPDATE proposals SET doc = json_set(doc, '$.feedback', json((SELECT json_group_array(json("
-    "    CASE WHEN json_type(value, '$.person') = 'text'"
-    "    THEN json_set(value, '$.person', pt_name(json_extract(value, '$.person')))"
-    "    ELSE value END))"
-    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.feedback') ORDER BY key))))"
-    "  WHERE id IN (SELECT id FROM padded) AND json_type(doc, '$.feedback') = 'array';"
-    "DROP TABLE padded;"
-    "UPDATE OR IGNORE proposal_people SET person = pt_name(person) WHERE person != pt_name(person);"
-    "DELETE FROM proposal_people WHERE person != pt_name(person);"
-    "UPDATE tokens SET person = pt_name(person) WHERE person != pt_name(person);",
+    NAMES_AS_KEPT,
     /* 18: search treats full-width and half-width forms alike (２０２５ and
      * 2025): the index holds each proposal's text folded (store-fold.c),
      * where it held the text as it was. Indexing every proposal anew here
@@ -425,6 +438,12 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE proposals_fts USING fts5("
     "  title, background, recommendations, tokenize = 'trigram');"
     "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    /* 22: the dot of a transliterated name is kept as U+00B7 however it
+     * was typed (艾力・买买提, 艾力•买买提, 艾力.买买提: pt_name_clean), so
+     * that a delegate bound to one, a filter by person and a rating find
+     * the proposals named with another; two co-signers that were one
+     * person written two ways become one. */
+    NAMES_AS_KEPT,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -214,10 +214,108 @@ static size_t char_len(const unsigned char *u)
     return n;
 }
 
+/* The code point of the UTF-8 character at u and its length in *len;
+ * 0 for a byte that starts none (*len 1). */
+static uint32_t cp_at(const unsigned char *u, size_t *len)
+{
+    *len = 1;
+    if (u[0] < 0x80)
+        return u[0];
+    size_t n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 0;
+    if (n == 0)
+        return 0;
+    uint32_t cp = u[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (u[i] & 0x3F);
+    }
+    *len = n;
+    return cp;
+}
+
+/* An ideograph a name is written with: the unified ones and every
+ * extension, the compatibility ones, 〇, and an office's 造字 in the
+ * private use area. */
+static bool name_han(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x323AF) || (cp >= 0xE000 && cp <= 0xF8FF) || cp == 0x3007;
+}
+
+/* The dots that stand between the parts of a transliterated name
+ * (阿卜杜拉·买买提) in what people type and paste: · U+00B7 as GB 2312 and
+ * GB18030 have it (A1A4), and ・ U+30FB, ･ U+FF65, • U+2022, ‧ U+2027,
+ * ∙ U+2219, ⋅ U+22C5, · U+0387, ． U+FF0E and the full stop. */
+static bool name_dot(uint32_t cp)
+{
+    return cp == 0xB7 || cp == 0x30FB || cp == 0xFF65 || cp == 0x2022 || cp == 0x2027 ||
+           cp == 0x2219 || cp == 0x22C5 || cp == 0x387 || cp == 0xFF0E || cp == '.';
+}
+
+/* The characters that show nothing and that copying a name from a web
+ * page or a document brings along: the zero-width space, non-joiner and
+ * joiner, the word joiner, the byte order mark, the soft hyphen. */
+static bool name_invisible(uint32_t cp)
+{
+    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
+/* The code point of the first character at u that is not invisible; 0 at
+ * the end. */
+static uint32_t next_visible(const unsigned char *u)
+{
+    size_t len;
+    uint32_t cp;
+    while (*u && name_invisible(cp = cp_at(u, &len)))
+        u += len;
+    return *u ? cp_at(u, &len) : 0;
+}
+
+/* s with each dot of name_dot that stands between two ideographs as
+ * U+00B7, and without the invisible characters beside an ideograph. Only
+ * a full stop (one byte) becomes longer (two), and each follows an
+ * ideograph of three bytes or more, so n + n / 2 bytes hold the result.
+ * Ownership: s is freed, the result returned (NULL when out of memory). */
+static char *name_marks(char *s)
+{
+    size_t n = strlen(s), len;
+    char *out = malloc(n + n / 2 + 1);
+    if (out == NULL) {
+        free(s);
+        return NULL;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0;
+    uint32_t prev = 0; /* the last character kept */
+    for (size_t i = 0; i < n; i += len) {
+        uint32_t cp = cp_at(u + i, &len);
+        if (name_invisible(cp) && (name_han(prev) || name_han(next_visible(u + i + len))))
+            continue;
+        if (name_dot(cp) && name_han(prev) && name_han(next_visible(u + i + len))) {
+            out[o++] = (char)0xC2;
+            out[o++] = (char)0xB7;
+        } else {
+            memcpy(out + o, s + i, len);
+            o += len;
+        }
+        prev = cp;
+    }
+    out[o] = '\0';
+    free(s);
+    return out;
+}
+
 char *pt_name_clean(const char *s)
 {
     char *out = pt_text_clean(s, false);
     if (out == NULL)
+        return NULL;
+    /* One person however the dot of a transliterated name was typed, and
+     * whatever invisible characters a copy brought along: 艾力・买买提,
+     * 艾力.买买提 and 艾力·买<U+200B>买提 are 艾力·买买提, so that a
+     * delegate bound to one and a filter by it find the others. */
+    if ((out = name_marks(out)) == NULL)
         return NULL;
     /* pt_text_clean left it on one line, with no space at either end. The
      * spaces go only when they stand between single Chinese characters

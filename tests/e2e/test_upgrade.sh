@@ -26,7 +26,11 @@
 # (migration 19); and the full-text index, which held a compatibility
 # ideograph (塚 U+FA10) and a variation selector as written, holds them
 # folded, so that 塚 U+585A finds the first and 𠮷野 finds 𠮷 U+E0100 野
-# (migration 21). The log says that the schema was moved, from which
+# (migration 21); and the dot of a transliterated name written otherwise
+# than U+00B7 (艾力・买买提) is kept as U+00B7, and one with a zero-width
+# space inside is kept without it, in the documents, the people's rows and
+# the tokens (migration 22). The log says that the
+# schema was moved, from which
 # version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -302,5 +306,31 @@ check_eq "the index holds the title folded" "$(printf '关于贝\u585A遗址保�
     "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $R1")"
 check_eq "the unified ideograph finds the compatibility one" "$R1" "$(pt_search_ids "$(printf '贝\u585A遗址')")"
 check_eq "the character alone finds its variation sequence" "$R1" "$(pt_search_ids "$(printf '\U00020BB7野家')")"
+
+pt_step "a store whose names have other dots than U+00B7 (migration 22)"
+api POST /v1/proposals '{"title":"关于新疆棉花产业的建议","lead_author":"艾力·买买提","co_signers":["阿卜杜拉·买买提"]}'
+M="$(jv 'j["id"]')"
+api POST /v1/tokens '{"name":"艾力的令牌","role":"delegate","person":"艾力·买买提"}'
+check_status "a token for 艾力·买买提" 201
+pt_stop
+# As an older ptrackd kept them: the dots as typed, and the same co-signer
+# twice, with two dots.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '艾力・买买提',
+  '\$.co_signers', json('[\"阿卜杜拉•买买提\", \"阿卜杜拉·买买提\"]')) WHERE id = $M;
+UPDATE proposal_people SET person = '艾力・买买提' WHERE proposal_id = $M AND person = '艾力·买买提';
+INSERT INTO proposal_people (proposal_id, person) VALUES ($M, '阿卜杜拉•买买提');
+UPDATE tokens SET person = '艾力.买' || char(8203) || '买提' WHERE name = '艾力的令牌';
+PRAGMA user_version = 21;"
+started_from 21
+api GET "/v1/proposals/$M"
+check_eq "the names are kept with U+00B7, each once" '["艾力·买买提", ["阿卜杜拉·买买提"]]' \
+    "$(jv 'json.dumps([j["lead_author"], j["co_signers"]], ensure_ascii=False)')"
+check_eq "and so are the rows a delegate's reads go by" "阿卜杜拉·买买提 艾力·买买提" \
+    "$(sqlite3 "$DB" "SELECT group_concat(person, ' ') FROM (SELECT person FROM proposal_people WHERE proposal_id = $M ORDER BY person DESC)")"
+check_eq "the token is bound to 艾力·买买提" "艾力·买买提" \
+    "$(sqlite3 "$DB" "SELECT person FROM tokens WHERE name = '艾力的令牌'")"
+api GET "/v1/proposals?person=$(urlenc 艾力・买买提)"
+check_eq "the list by person finds it" "$M" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 
 pt_finish

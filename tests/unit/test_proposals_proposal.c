@@ -493,6 +493,57 @@ static void a_padded_persons_name_is_one_person(void **state)
     cJSON_Delete(j);
 }
 
+/* The dot between the parts of a transliterated name is kept as U+00B7
+ * however it was typed, when it stands between two ideographs; elsewhere,
+ * and in the fields that name no person, it stays as it came. So do the
+ * invisible characters a copy brings along (U+200B, U+FEFF, ...): they go
+ * from beside an ideograph in a person's name. */
+static void a_persons_name_is_kept_as_one_however_typed(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"艾力・买买提\", \"lead_author\": \"艾力\\u30fb买买提\","
+        " \"co_signers\": [\"阿卜杜拉\\u2022买买提\", \"阿卜杜拉·买买提\", \"王.芳\","
+        " \"\\ud883\\udede\\uff0e\\ue000\", \"Li.Na\", \"张三.\", \".王芳\", "
+        "\"王\\u30fb\\u30fb芳\"],"
+        " \"supervisor\": \"热依拉\\u2027买买提\"}";
+    static const char hidden[] =
+        "{\"title\": \"王\\u200b芳\", \"lead_author\": \"\\ufeff王\\u200b\\u2060芳\\u00ad\","
+        " \"co_signers\": [\"王\\u200d芳\", \"艾力\\u30fb\\u200b买买提\", \"a\\u200bb\"]}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "艾力・买买提", "title");
+    str_eq(p.lead_author, "艾力·买买提", "lead_author");
+    assert_int_equal(p.co_signers.n, 7);
+    str_eq(p.co_signers.v[0], "阿卜杜拉·买买提", "co_signers[0]");
+    str_eq(p.co_signers.v[1], "王·芳", "co_signers[1]");
+    str_eq(p.co_signers.v[2], "\U00030EDE·\uE000", "co_signers[2]");
+    str_eq(p.co_signers.v[3], "Li.Na", "co_signers[3]");
+    str_eq(p.co_signers.v[4], "张三.", "co_signers[4]");
+    str_eq(p.co_signers.v[5], ".王芳", "co_signers[5]");
+    str_eq(p.co_signers.v[6], "王\u30fb\u30fb芳", "co_signers[6]");
+    str_eq(p.supervisor, "热依拉·买买提", "supervisor");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+    /* Invisible characters beside an ideograph go; a co-signer that is
+     * then another is named once. */
+    j = pt_json_parse(hidden, strlen(hidden), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "王\u200b芳", "title");
+    str_eq(p.lead_author, "王芳", "lead_author");
+    assert_int_equal(p.co_signers.n, 3);
+    str_eq(p.co_signers.v[0], "王芳", "co_signers[0]");
+    str_eq(p.co_signers.v[1], "艾力·买买提", "co_signers[1]");
+    str_eq(p.co_signers.v[2], "a\u200bb", "co_signers[2]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+}
+
 /* A title and a name are kept on one line: a line break or a tab inside
  * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
  * between two Chinese characters and is one space beside anything else;
@@ -1159,6 +1210,7 @@ int main(void)
         cmocka_unit_test(a_clients_number_and_session_are_kept_as_one_spelling),
         cmocka_unit_test(a_clients_names_are_kept_without_the_spaces_around_them),
         cmocka_unit_test(a_padded_persons_name_is_one_person),
+        cmocka_unit_test(a_persons_name_is_kept_as_one_however_typed),
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
