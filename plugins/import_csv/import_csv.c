@@ -9,7 +9,8 @@
  * 64 KiB decide the encoding when the request does not (`encoding=`): a
  * UTF-8 BOM or valid UTF-8 is UTF-8, anything else is read as GB18030, the
  * superset of GBK that Chinese Excel and WPS write; `encoding=gbk` is read
- * as GB18030 too (open_encoding). The separator is the
+ * as GB18030 too, and a file that starts with UTF-16's byte order mark
+ * (Excel's "Unicode text") as UTF-16 (open_encoding). The separator is the
  * request's (`sep=`), or the one Excel's first line "sep=;" names (the
  * line is skipped; with both, they must agree), or else the most frequent
  * of , ; and TAB outside quotes on the first line.
@@ -89,6 +90,7 @@ typedef struct {
                         * "GB18030"; NULL: judged from the first 64 KiB */
     const char *encoding;
     bool guessed;  /* the encoding was judged from the first 64 KiB alone */
+    bool gb;       /* read as GB18030 (GBK or GB18030) */
     size_t n_pend; /* bytes of a character split across chunks, at in[0] */
     bool bom_done;
 
@@ -1515,10 +1517,16 @@ static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
         snprintf(where, sizeof(where), "line %ld", im->rd.line);
     for (size_t i = 0, o = 0; i < n && i < 4 && (i == 0 || s[i] >= 0x30); i++)
         o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02X", i ? " " : "", s[i]);
-    snprintf(im->error, sizeof(im->error),
-             "%s: bytes that are not %s text (%s); say what the file is with "
-             "encoding=utf-8, gbk or gb18030",
-             where, im->encoding, hex);
+    if (im->gb)
+        snprintf(im->error, sizeof(im->error),
+                 "%s: bytes that are not %s text (%s); say what the file is with "
+                 "encoding=utf-8, gbk or gb18030",
+                 where, im->encoding, hex);
+    else /* UTF-16, as its byte order mark said */
+        snprintf(im->error, sizeof(im->error),
+                 "%s: bytes that are not UTF-16 text (%s), such as half of a surrogate pair; "
+                 "save the sheet again as Unicode text or as CSV (UTF-8)",
+                 where, hex);
 }
 
 /* Raw bytes in (at most CHUNK): converted to UTF-8 when the file is GBK
@@ -1546,7 +1554,7 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
             im->n_pend = left;
             break;
         }
-        if (e == EILSEQ && (unsigned char)*in == 0x80) {
+        if (e == EILSEQ && im->gb && (unsigned char)*in == 0x80) {
             /* The euro sign of Windows' code page 936, the "GBK" that
              * Excel and WPS write, which GB18030 moved elsewhere; browsers
              * read it so in either (the WHATWG Encoding Standard). */
@@ -1628,7 +1636,16 @@ static int read_args(imp_t *im)
 static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
 {
     const char *from = NULL;
-    if (im->asked) {
+    bool bom16 =
+        n >= 2 && (memcmp(sample, "\xFF\xFE", 2) == 0 || memcmp(sample, "\xFE\xFF", 2) == 0);
+    if (bom16) {
+        /* UTF-16 with its byte order mark, whatever encoding= said (FF
+         * and FE start no character of UTF-8 or of GBK): what Excel and
+         * WPS write as "Unicode text" (Unicode 文本), tab-separated, which
+         * keeps the rare characters GBK cannot hold. The converter reads
+         * the mark. */
+        from = "UTF-16";
+    } else if (im->asked) {
         from = strcmp(im->asked, "UTF-8") == 0 ? NULL : im->asked;
     } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
                !utf8_valid_prefix((const unsigned char *)sample, n, eof)) {
@@ -1637,7 +1654,8 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
         from = "GB18030";
     }
     im->encoding = from ? from : "UTF-8";
-    im->guessed = !im->asked && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
+    im->guessed = !im->asked && !bom16 && !(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0);
+    im->gb = from && !bom16;
     if (!from)
         return PTRACK_OK;
     /* GBK is read as GB18030, which holds all of it and what GBK's

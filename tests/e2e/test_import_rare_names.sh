@@ -12,6 +12,8 @@
 # its user-defined codes, and a GB18030 character saved in it, are read;
 # bytes that are no character are refused with their line, column and bytes.
 # Both importers read code page 936's euro sign (80), which GB18030 lacks.
+# A sheet that starts with UTF-16's byte order mark, as Excel saves
+# "Unicode text", is read as UTF-16; a lone surrogate in it is refused.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -120,5 +122,33 @@ check_error "bytes that are not GBK" 422 validation_failed
 check_contains "named by line, column and bytes" \
     "line 3, column 背景: bytes that are not GBK text (FF FE)" "$BODY"
 check_eq "nothing stored" "$N0" "$(pt_count)"
+
+pt_step "Excel's Unicode text: UTF-16 with its byte order mark, tab-separated"
+printf '标题\t领衔代表\t联名代表\n关于戊的建议\t\U00030EDE明\t\U00020BB7国华、王\ue000\n' |
+    iconv -f UTF-8 -t UTF-16 >"$W/unicode.txt"
+N0=$(pt_count)
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/unicode.txt" -H "Content-Type: text/csv"
+check_status "UTF-16 (the byte order of this machine) is imported" 201
+check_eq "its names, rare characters and all" "$(printf '\U00030EDE明|\U00020BB7国华|王\ue000')" \
+    "$(field 关于戊的建议 'p["lead_author"] + "|" + "|".join(p["co_signers"])')"
+{
+    printf '\xfe\xff'
+    printf '标题\t领衔代表\n关于己的建议\t\U0002A6A5明\n' | iconv -f UTF-8 -t UTF-16BE
+} >"$W/unicode-be.txt"
+req sock POST "/v1/imports?format=csv&encoding=gbk" -- --data-binary "@$W/unicode-be.txt" \
+    -H "Content-Type: text/csv"
+check_status "UTF-16BE too, its mark read over encoding=gbk" 201
+check_eq "its name" "$(printf '\U0002A6A5明')" "$(field 关于己的建议 'p["lead_author"]')"
+{
+    printf '\xff\xfe'
+    printf '标题\n关于' | iconv -f UTF-8 -t UTF-16LE
+    printf '\x42\xd8' # a high surrogate, and no low one after it
+    printf '的建议\n' | iconv -f UTF-8 -t UTF-16LE
+} >"$W/lone.txt"
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/lone.txt" -H "Content-Type: text/csv"
+check_error "a lone surrogate is refused" 422 validation_failed
+check_contains "named by line, column and bytes" \
+    "line 2, column 标题: bytes that are not UTF-16 text (42 D8" "$BODY"
+check_eq "nothing of it stored" "$((N0 + 2))" "$(pt_count)"
 
 pt_finish
