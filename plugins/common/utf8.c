@@ -48,6 +48,47 @@ int pt_utf8_ok(const char *text, size_t n)
     return 1;
 }
 
+/* The surrogate encoded at u (three bytes, ED A0..BF xx), or 0. */
+static uint32_t surrogate_at(const unsigned char *u, size_t left)
+{
+    if (left < 3 || u[0] != 0xED || u[1] < 0xA0 || u[1] > 0xBF || (u[2] & 0xC0) != 0x80)
+        return 0;
+    return 0xD000u | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+}
+
+size_t pt_utf8_join_surrogates(char *s, size_t n)
+{
+    unsigned char *u = (unsigned char *)s;
+    size_t r = 0, w = 0;
+    if (!memchr(s, 0xED, n))
+        return n;
+    while (r < n) {
+        uint32_t hi = surrogate_at(u + r, n - r), lo;
+        if (hi >= 0xD800 && hi <= 0xDBFF && (lo = surrogate_at(u + r + 3, n - r - 3)) >= 0xDC00) {
+            uint32_t cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+            u[w++] = (unsigned char)(0xF0 | cp >> 18);
+            u[w++] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+            u[w++] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+            u[w++] = (unsigned char)(0x80 | (cp & 0x3F));
+            r += 6;
+        } else {
+            u[w++] = u[r++];
+        }
+    }
+    if (w < n)
+        u[w] = '\0';
+    return w;
+}
+
+int pt_utf8_has_surrogate(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (surrogate_at(u + i, n - i))
+            return 1;
+    return 0;
+}
+
 static int wide(uint32_t c)
 {
     return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||

@@ -15,6 +15,16 @@
 int32_t pt_utf8_next(const char *text, size_t n, size_t *i);
 /* Whether text[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
 int pt_utf8_ok(const char *text, size_t n);
+/* Rewrites, in place, each character beyond the BMP that s[0..n) holds
+ * as two UTF-8-encoded surrogates (CESU-8: ED A0..AF xx, then ED B0..BF
+ * xx, six bytes) as the UTF-8 of that character (four); returns the new
+ * length, and writes a NUL there when it is shorter. What Oracle's "UTF8"
+ * character set, Java's serialisation and some OA systems write for 𠮷 is
+ * ED A1 82 ED BE B7, where UTF-8 is F0 A0 AE B7. A surrogate without its
+ * pair is left as it is, not UTF-8. Thread: any. */
+size_t pt_utf8_join_surrogates(char *s, size_t n);
+/* Whether s[0..n) holds a UTF-8-encoded surrogate (ED A0..BF). */
+int pt_utf8_has_surrogate(const char *s, size_t n);
 /* The width of s on a screen or in a spreadsheet column: wide (CJK) code
  * points count 2, others 1. */
 size_t pt_utf8_width(const char *s);

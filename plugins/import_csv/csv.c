@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 enum {
     S_FIELD,    /* at the start of a field */
     S_PLAIN,    /* inside an unquoted field */
@@ -124,7 +126,9 @@ static int end_record(csv_reader_t *r, csv_record_fn fn, void *ctx)
     }
     for (size_t i = 0; i < r->n_fields; i++) {
         r->ptrs[i] = r->data.p + r->starts[i];
-        r->lens[i] = r->starts[i + 1] - r->starts[i] - 1;
+        /* CESU-8 made UTF-8 (csv.h); a field only gets shorter. */
+        r->lens[i] =
+            pt_utf8_join_surrogates(r->data.p + r->starts[i], r->starts[i + 1] - r->starts[i] - 1);
     }
     csv_record_t rec = {r->ptrs, r->lens, r->n_fields, r->rec_line};
     return fn(ctx, &rec);

@@ -12,7 +12,11 @@
  * record ends at LF, CRLF or a lone CR; a quote inside an unquoted field and
  * text after a closing quote are kept as they are; a blank record is
  * skipped: a blank line, or a row whose every cell is blank (",,,", which
- * Excel and WPS leave below the data and between blocks of rows).
+ * Excel and WPS leave below the data and between blocks of rows); a
+ * character beyond the BMP written as two UTF-8-encoded surrogates
+ * (CESU-8, as Oracle's "UTF8" character set writes 𠮷 for OA systems'
+ * exports) is made the UTF-8 of that character (pt_utf8_join_surrogates),
+ * which the fields then hold. GB18030 converted by iconv holds none.
  */
 #ifndef PT_CSV_H
 #define PT_CSV_H

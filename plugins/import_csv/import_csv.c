@@ -1308,6 +1308,15 @@ static int read_row(imp_t *im, const csv_record_t *rec)
                        (im->cols[i].col->kind == CC_IGNORE || im->cols[i].col->kind == CC_ID);
         if (!ignored && !pt_utf8_ok(rec->fields[i], rec->lens[i])) {
             char reason[512];
+            if (pt_utf8_has_surrogate(rec->fields[i], rec->lens[i])) {
+                /* Half of a CESU-8 pair (csv.h): no GBK file holds ED A0. */
+                snprintf(reason, sizeof(reason),
+                         "line %ld, column %s: a UTF-8-encoded surrogate (ED A0..ED BF) without "
+                         "its pair: half of a character beyond the BMP as CESU-8 writes it, no "
+                         "character alone",
+                         rec->line, column_name(im, i));
+                return h->import_reject(im->job, where, reason);
+            }
             snprintf(reason, sizeof(reason),
                      "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
                      "read as UTF-8; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or "

@@ -183,10 +183,21 @@ static int line_out(text_input_t *in, const char **line, size_t *len)
             n -= 3;
         }
     }
+    /* A character beyond the BMP written as CESU-8 (see utf8.h) is made
+     * UTF-8; the line is ours until the next one is read. */
+    if (in->cd == (iconv_t)-1)
+        n = pt_utf8_join_surrogates(p, n);
     if (in->cd == (iconv_t)-1 && !pt_utf8_ok(p, n)) {
-        snprintf(in->error, sizeof(in->error),
-                 "line %ld is not valid UTF-8 (send encoding=gbk if the document is GBK)",
-                 in->line_no);
+        if (pt_utf8_has_surrogate(p, n))
+            snprintf(in->error, sizeof(in->error),
+                     "line %ld holds a UTF-8-encoded surrogate (ED A0..ED BF) without its pair: "
+                     "half of a character beyond the BMP as CESU-8 writes it, no character "
+                     "alone",
+                     in->line_no);
+        else
+            snprintf(in->error, sizeof(in->error),
+                     "line %ld is not valid UTF-8 (send encoding=gbk if the document is GBK)",
+                     in->line_no);
         return PTRACK_EINVAL;
     }
     *line = p;

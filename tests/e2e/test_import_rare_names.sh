@@ -13,7 +13,9 @@
 # bytes that are no character are refused with their line, column and bytes.
 # Both importers read code page 936's euro sign (80), which GB18030 lacks.
 # A sheet that starts with UTF-16's byte order mark, as Excel saves
-# "Unicode text", is read as UTF-16; a lone surrogate in it is refused.
+# "Unicode text", is read as UTF-16; a lone surrogate in it is refused. A
+# character beyond the BMP written as CESU-8 (two UTF-8-encoded surrogates)
+# is read as that character; half a pair is refused.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -150,5 +152,39 @@ check_error "a lone surrogate is refused" 422 validation_failed
 check_contains "named by line, column and bytes" \
     "line 2, column 标题: bytes that are not UTF-16 text (42 D8" "$BODY"
 check_eq "nothing of it stored" "$((N0 + 2))" "$(pt_count)"
+
+pt_step "CESU-8: a character beyond the BMP as two UTF-8-encoded surrogates"
+# As Oracle's "UTF8" character set writes 𠮷 (U+20BB7): ED A1 82 ED BE B7.
+cesu() { python3 -c '
+import sys
+out = b""
+for ch in sys.argv[1]:
+    o = ord(ch)
+    if o >= 0x10000:
+        o -= 0x10000
+        for u in (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)):
+            out += bytes([0xE0 | u >> 12, 0x80 | (u >> 6 & 0x3F), 0x80 | (u & 0x3F)])
+    else:
+        out += ch.encode()
+sys.stdout.buffer.write(out)' "$1"; }
+cesu "$(printf '标题,领衔代表\n关于庚的建议,\U00020BB7明\n')" >"$W/cesu.csv"
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/cesu.csv" -H "Content-Type: text/csv"
+check_status "a CESU-8 sheet is imported" 201
+check_eq "its name in UTF-8" "$(printf '\U00020BB7明')" "$(field 关于庚的建议 'p["lead_author"]')"
+cesu "$(printf '关于辛的建议\n山西代表团代表 \U00020BB7国华\n建议：一是加大投入；二是完善机制。\n')" >"$W/cesu.txt"
+pt_import text "$W/cesu.txt"
+check_status "a CESU-8 document is imported" 201
+check_eq "its byline's name in UTF-8" "$(printf '\U00020BB7国华')" "$(field 关于辛的建议 'p["lead_author"]')"
+N0=$(pt_count)
+printf '标题,领衔代表\n关于壬的建议,王\xed\xa1\x82明\n' >"$W/half.csv"
+req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/half.csv" -H "Content-Type: text/csv"
+check_error "half a pair is refused" 422 validation_failed
+check_contains "named by line and column" \
+    "line 2, column 领衔代表: a UTF-8-encoded surrogate (ED A0..ED BF) without its pair" "$BODY"
+printf '关于壬的建议\n代表 王\xed\xa1\x82明\n' >"$W/half.txt"
+pt_import text "$W/half.txt"
+check_error "half a pair in a document is refused" 422 validation_failed
+check_contains "named by line" "line 2 holds a UTF-8-encoded surrogate (ED A0..ED BF) without its pair" "$BODY"
+check_eq "nothing of them stored" "$N0" "$(pt_count)"
 
 pt_finish
