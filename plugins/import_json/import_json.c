@@ -35,6 +35,7 @@
 #include <ptrack/plugin.h>
 
 #include "plugin-state.h"
+#include "utf8.h"
 
 /* How much is read from the upload at a time. */
 #define READ_CHUNK (64 * 1024)
@@ -161,6 +162,10 @@ static bool check_string(check_t *c)
             continue;
         }
         size_t len = utf8_seq((const unsigned char *)c->s + c->i, c->n - c->i);
+        if (len == 0 && pt_utf8_has_surrogate(c->s + c->i, c->n - c->i < 3 ? c->n - c->i : 3))
+            return check_fail(c, "a UTF-8-encoded surrogate (ED A0..ED BF) without its pair: "
+                                 "half of a character beyond the BMP as CESU-8 writes it, no "
+                                 "character alone");
         if (len == 0)
             return check_fail(c, "invalid UTF-8 (is the file in GBK? save it as UTF-8)");
         c->i += len;
@@ -374,6 +379,9 @@ static int emit_text(const ptrack_host_t *h, ptrack_job_t *job, text_t *t, const
     if (t->len == 0)
         return h->import_reject(job, where,
                                 "an empty item (two commas in a row, or one before ']')");
+    /* A character beyond the BMP written as CESU-8, as Oracle's "UTF8"
+     * character set writes 𠮷, is made UTF-8 (utf8.h). */
+    t->len = pt_utf8_join_surrogates(t->s, t->len);
     ptrack_record_t *rec = h->rec_new();
     if (!rec)
         return PTRACK_ENOMEM;

@@ -15,7 +15,8 @@
 # A sheet that starts with UTF-16's byte order mark, as Excel saves
 # "Unicode text", is read as UTF-16; a lone surrogate in it is refused. A
 # character beyond the BMP written as CESU-8 (two UTF-8-encoded surrogates)
-# is read as that character; half a pair is refused.
+# is read as that character, by the JSON importer too; half a pair is
+# refused.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -175,7 +176,15 @@ cesu "$(printf '关于辛的建议\n山西代表团代表 \U00020BB7国华\n建�
 pt_import text "$W/cesu.txt"
 check_status "a CESU-8 document is imported" 201
 check_eq "its byline's name in UTF-8" "$(printf '\U00020BB7国华')" "$(field 关于辛的建议 'p["lead_author"]')"
+cesu "$(printf '[{"title": "关于癸的建议", "lead_author": "\U00020BB7明"}]')" >"$W/cesu.json"
+pt_import json "$W/cesu.json"
+check_status "a CESU-8 JSON file is imported" 201
+check_eq "its name in UTF-8" "$(printf '\U00020BB7明')" "$(field 关于癸的建议 'p["lead_author"]')"
 N0=$(pt_count)
+printf '[{"title": "关于壬的建议", "lead_author": "王\xed\xa1\x82明"}]' >"$W/half.json"
+pt_import json "$W/half.json"
+check_error "half a pair in JSON is refused" 422 validation_failed
+check_contains "named as what it is" "a UTF-8-encoded surrogate (ED A0..ED BF) without its pair" "$BODY"
 printf '标题,领衔代表\n关于壬的建议,王\xed\xa1\x82明\n' >"$W/half.csv"
 req sock POST "/v1/imports?format=csv" -- --data-binary "@$W/half.csv" -H "Content-Type: text/csv"
 check_error "half a pair is refused" 422 validation_failed
