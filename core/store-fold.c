@@ -25,7 +25,10 @@
  * to the unified ideograph it is canonically equivalent to (塚 U+585A), as
  * Unicode normalisation takes it; and a variation selector (U+FE00..FE0F,
  * U+E0100..E01EF: 𠮷 U+E0100, the glyph a register of names asks for) to
- * nothing, so that 𠮷野 finds the text however its 𠮷 is drawn.
+ * nothing, so that 𠮷野 finds the text however its 𠮷 is drawn. So are
+ * the characters that show nothing (U+200B..200D, U+2060, U+FEFF, the soft
+ * hyphen U+00AD), which text pasted from a web page holds between its
+ * words' characters: 农村公路 finds 农村<U+200B>公路.
  */
 #include "store-sqlite.h"
 
@@ -299,6 +302,14 @@ static bool selector(uint32_t cp)
     return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
+/* The characters that show nothing and that text copied from a web page
+ * or a document brings along: the zero-width space, non-joiner and
+ * joiner, the word joiner, the byte order mark, the soft hyphen. */
+static bool invisible(uint32_t cp)
+{
+    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
 /* cp's canonical equivalent when it is a compatibility ideograph; cp
  * itself otherwise. */
 static uint32_t unify(uint32_t cp)
@@ -320,10 +331,12 @@ static uint32_t unify(uint32_t cp)
 
 /* cp folded: a full-width form as ASCII, the ideographic space as a space,
  * one of the letters above in lower case, a compatibility ideograph as its
- * unified one, a variation selector as FOLD_DROP (nothing); cp itself
- * otherwise. */
+ * unified one, a variation selector or an invisible character as
+ * FOLD_DROP (nothing); cp itself otherwise. */
 static uint32_t fold_cp(uint32_t cp)
 {
+    if (invisible(cp))
+        return FOLD_DROP;
     if (cp >= 0xF900) {
         if (selector(cp))
             return FOLD_DROP;
@@ -439,6 +452,7 @@ char *pt_fold(const char *s, size_t n, size_t *out_len)
 bool pt_fold_matters(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
+    size_t chars = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t len = decode(u + i, n - i, &cp);
@@ -454,11 +468,14 @@ bool pt_fold_matters(const char *s, size_t n)
          * that its word lacks. */
         if ((cp > 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x17F) ||
             (cp >= 0x391 && cp <= 0x3C9) || (cp >= 0x400 && cp <= 0x45F) ||
-            (cp >= 0xFF01 && cp <= 0xFF5E) || cp >= 0x2E80)
+            (cp >= 0xFF01 && cp <= 0xFF5E) || cp >= 0x2E80 || invisible(cp))
             return true;
+        chars++;
         i += len;
     }
-    return false;
+    /* Between any two characters a text may hold an invisible one that
+     * the word lacks. */
+    return chars > 1;
 }
 
 /* pt_fold(X): X folded (SQL NULL for NULL). */

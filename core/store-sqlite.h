@@ -139,13 +139,15 @@ void pt_cond_init_monotonic(pthread_cond_t *cond);
 /* s[0..n) folded as search folds it (store-fold.c): full-width forms as
  * ASCII, the ideographic space as a space, letters in lower case,
  * compatibility ideographs as their unified ones, variation selectors
- * dropped;
+ * and invisible characters (U+200B, U+FEFF, ...) dropped;
  * NUL-terminated, its length in *out_len (may be NULL).
  * Ownership: the caller frees; NULL when memory ran out. */
 char *pt_fold(const char *s, size_t n, size_t *out_len);
 /* Whether a search word s[0..n) holds a character that pt_fold folds, or
  * that other characters fold into, beyond the ASCII case that LIKE folds
- * by itself: only then must a LIKE fold the text it looks through. */
+ * by itself, or more than one character (between which a text may hold
+ * one that pt_fold drops): only then must a LIKE fold the text it looks
+ * through. */
 bool pt_fold_matters(const char *s, size_t n);
 /* Registers the SQL function pt_fold(X) on db. Returns an SQLite code. */
 int pt_sqlite_add_fold(sqlite3 *db);

@@ -8,8 +8,10 @@
 # way: with words of three characters or more (the trigram index) and of
 # one or two (LIKE), with characters beyond the BMP (𠮷 U+20BB7) in them;
 # through the index and in proposals not indexed yet (search_pending, as
-# an import leaves them), with the same results. The proposals are shown
-# as they were written.
+# an import leaves them), with the same results. And the characters that
+# show nothing (U+200B, U+00AD, U+FEFF, U+2060), which text pasted from a
+# web page holds inside its words, are as if they were not there. The
+# proposals are shown as they were written.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -27,6 +29,8 @@ new() {
 A="$(new '{"title":"关于\uD842\uDFB7\uDB40\uDD00野家门店整治的建议","session":"'$S'","background":"涉及\uFA10和古\uFA6C遗址","recommendations":["一是保护\uFA10区"]}')"
 B="$(new '{"title":"关于\uD842\uDFB7野家商圈的建议","session":"'$S'","background":"贝\u585A遗址与\uD850\uDEEE字碑","recommendations":["二是修缮\u585A区"]}')"
 C="$(new '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈"}')"
+# D: words with invisible characters inside, as pasted from a web page.
+D="$(new '{"title":"关于农村\u200b公路养护的建议","session":"'$S'","background":"加大\u00ad资金\ufeff投入","recommendations":["一是落实\u2060责任"]}')"
 
 u() { printf "$1"; }
 search() { # QUERY EXPECTED_IDS
@@ -60,6 +64,14 @@ searches() {
     search "$(u '\uFA6C')" "$A,$B"
     search "$(u '\U000242EE')" "$A,$B"
     search 饮水 "$C"
+    # Invisible characters inside a word, in the text or in the word.
+    search 农村公路 "$D"
+    search 村公 "$D"
+    search 资金投入 "$D"
+    search 大资 "$D"
+    search 落实责任 "$D"
+    search "$(u '饮\u200b水')" "$C"
+    search "$(u '饮\u200b水安全')" "$C"
 }
 
 pt_step "through the index"
@@ -73,12 +85,12 @@ pt_step "in proposals not indexed yet, as an import leaves them"
 # The writer looks for such proposals when it starts and after an import,
 # so it leaves these listed until the restart below.
 sqlite3 -cmd ".timeout 5000" "$PT_DATA/ptrack.db" "
-DELETE FROM proposals_fts WHERE rowid IN ($A, $B, $C);
-INSERT INTO search_pending VALUES ($A), ($B), ($C);"
-check_eq "they are listed and not in the index" "3 0" \
+DELETE FROM proposals_fts WHERE rowid IN ($A, $B, $C, $D);
+INSERT INTO search_pending VALUES ($A), ($B), ($C), ($D);"
+check_eq "they are listed and not in the index" "4 0" \
     "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT (SELECT count(*) FROM search_pending) || ' ' || (SELECT count(*) FROM proposals_fts)")"
 searches
-check_eq "they were still listed throughout" "3" "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT count(*) FROM search_pending")"
+check_eq "they were still listed throughout" "4" "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT count(*) FROM search_pending")"
 
 pt_step "once the writer has indexed them"
 pt_stop
