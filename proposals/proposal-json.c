@@ -123,7 +123,8 @@ static bool cjk_at(const unsigned char *u)
  * around it, is where a line of a document or a cell of a sheet was
  * broken, and goes (between two Chinese characters, where a break adds
  * nothing: see cjk_at) or is one space (beside anything else: "Wi-Fi\n6"
- * is "Wi-Fi 6", "Café\nétoile" is "Café étoile"). Spaces alone stay as they are. With fold, also
+ * is "Wi-Fi 6", "Café\nétoile" is "Café étoile"); U+2028 and U+2029 are
+ * line breaks too. Spaces alone stay as they are. With fold, also
  * full-width ASCII (U+FF01..U+FF5E) and U+00A0 and U+3000 inside as
  * ASCII: how a number or a session is kept, so that "１２ " and "12",
  * typed in different offices' sheets, are one number. NULL when out of
@@ -145,6 +146,11 @@ char *pt_text_clean(const char *s, bool fold)
             len = 2;
         } else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
             c = ' ';
+            len = 3;
+        } else if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+            /* U+2028 and U+2029, the line and paragraph separators, which
+             * text converted from Word or a PDF holds: a line break. */
+            c = '\n';
             len = 3;
         } else if (fold && u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD) && u[2] >= 0x80 &&
                    u[2] <= 0xBF) {

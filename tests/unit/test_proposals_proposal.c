@@ -544,7 +544,8 @@ static void a_persons_name_is_kept_as_one_however_typed(void **state)
     cJSON_Delete(j);
 }
 
-/* A title and a name are kept on one line: a line break or a tab inside
+/* A title and a name are kept on one line: a line break (U+2028 and
+ * U+2029 too) or a tab inside
  * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
  * between two Chinese characters and is one space beside anything else;
  * spaces alone stay; the spaces around go. */
@@ -567,6 +568,18 @@ static void titles_and_names_are_kept_on_one_line(void **state)
     str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
     /* Text of several lines stays as it came. */
     str_eq(p.background, "第一行\n第二行", "background");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+    /* U+2028 and U+2029, the line and paragraph separators, are breaks. */
+    static const char separators[] =
+        "{\"title\": \"关于加强\\u2028农村公路\\u2029养护（Wi-Fi\\u20286）的建议\\u2029\","
+        " \"lead_author\": \"王\\u2028芳\", \"number\": \"１２\\u2029３\"}";
+    j = pt_json_parse(separators, strlen(separators), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "关于加强农村公路养护（Wi-Fi 6）的建议", "title");
+    str_eq(p.lead_author, "王芳", "lead_author");
+    str_eq(p.number, "12 3", "number");
     pt_proposal_free(&p);
     cJSON_Delete(j);
     /* Only Chinese (and Japanese, and full-width) characters join across a
