@@ -28,7 +28,9 @@
  * nothing, so that 𠮷野 finds the text however its 𠮷 is drawn. So are
  * the characters that show nothing (U+200B..200D, U+2060, U+FEFF, the soft
  * hyphen U+00AD), which text pasted from a web page holds between its
- * words' characters: 农村公路 finds 农村<U+200B>公路.
+ * words' characters: 农村公路 finds 农村<U+200B>公路. And a Kangxi radical
+ * folds to the ideograph it stands for (pt_radical_unified): text copied
+ * from a PDF holds ⼯作 (U+2F2F) where the document shows 工作.
  */
 #include "store-sqlite.h"
 
@@ -331,12 +333,14 @@ static uint32_t unify(uint32_t cp)
 
 /* cp folded: a full-width form as ASCII, the ideographic space as a space,
  * one of the letters above in lower case, a compatibility ideograph as its
- * unified one, a variation selector or an invisible character as
- * FOLD_DROP (nothing); cp itself otherwise. */
+ * unified one, a Kangxi radical as its ideograph, a variation selector
+ * or an invisible character as FOLD_DROP (nothing); cp itself otherwise. */
 static uint32_t fold_cp(uint32_t cp)
 {
     if (invisible(cp))
         return FOLD_DROP;
+    if (cp >= 0x2E80 && cp <= 0x2FD5)
+        return pt_radical_unified(cp);
     if (cp >= 0xF900) {
         if (selector(cp))
             return FOLD_DROP;

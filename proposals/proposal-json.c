@@ -220,6 +220,41 @@ static size_t char_len(const unsigned char *u)
     return n;
 }
 
+/* The unified ideographs the Kangxi radicals U+2F00..U+2FD5 stand for
+ * (their compatibility decompositions in UnicodeData.txt, which Unicode
+ * never changes), in order. */
+static const uint16_t kangxi[0x2FD6 - 0x2F00] = {
+    0x4E00, 0x4E28, 0x4E36, 0x4E3F, 0x4E59, 0x4E85, 0x4E8C, 0x4EA0, 0x4EBA, 0x513F, 0x5165, 0x516B,
+    0x5182, 0x5196, 0x51AB, 0x51E0, 0x51F5, 0x5200, 0x529B, 0x52F9, 0x5315, 0x531A, 0x5338, 0x5341,
+    0x535C, 0x5369, 0x5382, 0x53B6, 0x53C8, 0x53E3, 0x56D7, 0x571F, 0x58EB, 0x5902, 0x590A, 0x5915,
+    0x5927, 0x5973, 0x5B50, 0x5B80, 0x5BF8, 0x5C0F, 0x5C22, 0x5C38, 0x5C6E, 0x5C71, 0x5DDB, 0x5DE5,
+    0x5DF1, 0x5DFE, 0x5E72, 0x5E7A, 0x5E7F, 0x5EF4, 0x5EFE, 0x5F0B, 0x5F13, 0x5F50, 0x5F61, 0x5F73,
+    0x5FC3, 0x6208, 0x6236, 0x624B, 0x652F, 0x6534, 0x6587, 0x6597, 0x65A4, 0x65B9, 0x65E0, 0x65E5,
+    0x66F0, 0x6708, 0x6728, 0x6B20, 0x6B62, 0x6B79, 0x6BB3, 0x6BCB, 0x6BD4, 0x6BDB, 0x6C0F, 0x6C14,
+    0x6C34, 0x706B, 0x722A, 0x7236, 0x723B, 0x723F, 0x7247, 0x7259, 0x725B, 0x72AC, 0x7384, 0x7389,
+    0x74DC, 0x74E6, 0x7518, 0x751F, 0x7528, 0x7530, 0x758B, 0x7592, 0x7676, 0x767D, 0x76AE, 0x76BF,
+    0x76EE, 0x77DB, 0x77E2, 0x77F3, 0x793A, 0x79B8, 0x79BE, 0x7A74, 0x7ACB, 0x7AF9, 0x7C73, 0x7CF8,
+    0x7F36, 0x7F51, 0x7F8A, 0x7FBD, 0x8001, 0x800C, 0x8012, 0x8033, 0x807F, 0x8089, 0x81E3, 0x81EA,
+    0x81F3, 0x81FC, 0x820C, 0x821B, 0x821F, 0x826E, 0x8272, 0x8278, 0x864D, 0x866B, 0x8840, 0x884C,
+    0x8863, 0x897E, 0x898B, 0x89D2, 0x8A00, 0x8C37, 0x8C46, 0x8C55, 0x8C78, 0x8C9D, 0x8D64, 0x8D70,
+    0x8DB3, 0x8EAB, 0x8ECA, 0x8F9B, 0x8FB0, 0x8FB5, 0x9091, 0x9149, 0x91C6, 0x91CC, 0x91D1, 0x9577,
+    0x9580, 0x961C, 0x96B6, 0x96B9, 0x96E8, 0x9751, 0x975E, 0x9762, 0x9769, 0x97CB, 0x97ED, 0x97F3,
+    0x9801, 0x98A8, 0x98DB, 0x98DF, 0x9996, 0x9999, 0x99AC, 0x9AA8, 0x9AD8, 0x9ADF, 0x9B25, 0x9B2F,
+    0x9B32, 0x9B3C, 0x9B5A, 0x9CE5, 0x9E75, 0x9E7F, 0x9EA5, 0x9EBB, 0x9EC3, 0x9ECD, 0x9ED1, 0x9EF9,
+    0x9EFD, 0x9F0E, 0x9F13, 0x9F20, 0x9F3B, 0x9F4A, 0x9F52, 0x9F8D, 0x9F9C, 0x9FA0,
+};
+
+uint32_t pt_radical_unified(uint32_t cp)
+{
+    if (cp >= 0x2F00 && cp <= 0x2FD5)
+        return kangxi[cp - 0x2F00];
+    if (cp == 0x2E9F)
+        return 0x6BCD; /* ⺟ 母 */
+    if (cp == 0x2EF3)
+        return 0x9F9F; /* ⻳ 龟 */
+    return cp;
+}
+
 /* The code point of the UTF-8 character at u and its length in *len;
  * 0 for a byte that starts none (*len 1). */
 static uint32_t cp_at(const unsigned char *u, size_t *len)
@@ -275,11 +310,13 @@ static uint32_t next_visible(const unsigned char *u)
     uint32_t cp;
     while (*u && name_invisible(cp = cp_at(u, &len)))
         u += len;
-    return *u ? cp_at(u, &len) : 0;
+    return *u ? pt_radical_unified(cp_at(u, &len)) : 0;
 }
 
 /* s with each dot of name_dot that stands between two ideographs as
- * U+00B7, and without the invisible characters beside an ideograph. Only
+ * U+00B7, without the invisible characters beside an ideograph, and with
+ * each Kangxi radical as the ideograph it stands for (text copied from a
+ * PDF writes 田 U+7530 as ⽥ U+2F65, which looks the same). Only
  * a full stop (one byte) becomes longer (two), and each follows an
  * ideograph of three bytes or more, so n + n / 2 bytes hold the result.
  * Ownership: s is freed, the result returned (NULL when out of memory). */
@@ -298,6 +335,16 @@ static char *name_marks(char *s)
         uint32_t cp = cp_at(u + i, &len);
         if (name_invisible(cp) && (name_han(prev) || name_han(next_visible(u + i + len))))
             continue;
+        uint32_t unified = pt_radical_unified(cp);
+        if (unified != cp) {
+            /* Three bytes for three: a radical and its ideograph are both
+             * in the BMP above U+0800. */
+            out[o++] = (char)(0xE0 | unified >> 12);
+            out[o++] = (char)(0x80 | (unified >> 6 & 0x3F));
+            out[o++] = (char)(0x80 | (unified & 0x3F));
+            prev = unified;
+            continue;
+        }
         if (name_dot(cp) && name_han(prev) && name_han(next_visible(u + i + len))) {
             out[o++] = (char)0xC2;
             out[o++] = (char)0xB7;
@@ -318,9 +365,10 @@ char *pt_name_clean(const char *s)
     if (out == NULL)
         return NULL;
     /* One person however the dot of a transliterated name was typed, and
-     * whatever invisible characters a copy brought along: 艾力・买买提,
-     * 艾力.买买提 and 艾力·买<U+200B>买提 are 艾力·买买提, so that a
-     * delegate bound to one and a filter by it find the others. */
+     * whatever invisible characters or radicals a copy brought along:
+     * 艾力・买买提, 艾力.买买提 and 艾力·买<U+200B>买提 are 艾力·买买提,
+     * ⽥⼒ (U+2F65 U+2F12) is 田力, so that a delegate bound to one and a
+     * filter by it find the others. */
     if ((out = name_marks(out)) == NULL)
         return NULL;
     /* pt_text_clean left it on one line, with no space at either end. The

@@ -174,9 +174,19 @@ char *pt_text_clean(const char *s, bool fold);
  * between them. Lists of people pad a name of two characters to the width
  * of three ("王　芳", "王 芳"), and the person is 王芳 however a sheet
  * aligned it; other spaces stay ("Li Na", and "王芳 李四", two names that
- * a list separated with a space). Ownership: the caller frees; NULL when
- * out of memory. */
+ * a list separated with a space). The dot of a transliterated name is
+ * U+00B7 however it was typed (艾力・买买提, 艾力.买买提), the invisible
+ * characters beside a Chinese one go (王<U+200B>芳), and a Kangxi radical
+ * is the ideograph it stands for (pt_radical_unified). Ownership: the
+ * caller frees; NULL when out of memory. */
 char *pt_name_clean(const char *s);
+
+/* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5) or one of
+ * the two CJK radicals supplement that have one (U+2E9F, U+2EF3) stands
+ * for, as NFKC maps it (⼯ U+2F2F is 工 U+5DE5): what text copied from a
+ * PDF holds where the document shows the ideograph. cp itself for any
+ * other code point. Thread: any. */
+uint32_t pt_radical_unified(uint32_t cp);
 
 /* Whether the unit has given a reply of the proposal (any round). */
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);

@@ -10,8 +10,10 @@
 # through the index and in proposals not indexed yet (search_pending, as
 # an import leaves them), with the same results. And the characters that
 # show nothing (U+200B, U+00AD, U+FEFF, U+2060), which text pasted from a
-# web page holds inside its words, are as if they were not there. The
-# proposals are shown as they were written.
+# web page holds inside its words, are as if they were not there; and a
+# Kangxi radical, which text copied from a PDF holds for an ideograph (⼯
+# U+2F2F for 工), finds and is found by that ideograph. The proposals are
+# shown as they were written.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -29,6 +31,8 @@ new() {
 A="$(new '{"title":"关于\uD842\uDFB7\uDB40\uDD00野家门店整治的建议","session":"'$S'","background":"涉及\uFA10和古\uFA6C遗址","recommendations":["一是保护\uFA10区"]}')"
 B="$(new '{"title":"关于\uD842\uDFB7野家商圈的建议","session":"'$S'","background":"贝\u585A遗址与\uD850\uDEEE字碑","recommendations":["二是修缮\u585A区"]}')"
 C="$(new '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈"}')"
+# E: Kangxi radicals for ideographs, as copied from a PDF.
+E="$(new '{"title":"关于加强\u2f2f作中\u2fa6融风险防范的建议","session":"'$S'","background":"\u2f65间管理"}')"
 # D: words with invisible characters inside, as pasted from a web page.
 D="$(new '{"title":"关于农村\u200b公路养护的建议","session":"'$S'","background":"加大\u00ad资金\ufeff投入","recommendations":["一是落实\u2060责任"]}')"
 
@@ -72,6 +76,13 @@ searches() {
     search 落实责任 "$D"
     search "$(u '饮\u200b水')" "$C"
     search "$(u '饮\u200b水安全')" "$C"
+    # Kangxi radicals, in the text or in the word.
+    search 加强工作 "$E"
+    search 金融风险 "$E"
+    search 工作 "$E"
+    search 田间 "$E"
+    search "$(u '\u2f2f')作" "$E"
+    search "$(u '\u2fa6\u878d')风险" "$E"
 }
 
 pt_step "through the index"
@@ -85,12 +96,12 @@ pt_step "in proposals not indexed yet, as an import leaves them"
 # The writer looks for such proposals when it starts and after an import,
 # so it leaves these listed until the restart below.
 sqlite3 -cmd ".timeout 5000" "$PT_DATA/ptrack.db" "
-DELETE FROM proposals_fts WHERE rowid IN ($A, $B, $C, $D);
-INSERT INTO search_pending VALUES ($A), ($B), ($C), ($D);"
-check_eq "they are listed and not in the index" "4 0" \
+DELETE FROM proposals_fts WHERE rowid IN ($A, $B, $C, $D, $E);
+INSERT INTO search_pending VALUES ($A), ($B), ($C), ($D), ($E);"
+check_eq "they are listed and not in the index" "5 0" \
     "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT (SELECT count(*) FROM search_pending) || ' ' || (SELECT count(*) FROM proposals_fts)")"
 searches
-check_eq "they were still listed throughout" "4" "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT count(*) FROM search_pending")"
+check_eq "they were still listed throughout" "5" "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT count(*) FROM search_pending")"
 
 pt_step "once the writer has indexed them"
 pt_stop

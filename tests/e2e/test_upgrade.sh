@@ -31,7 +31,9 @@
 # space inside is kept without it, in the documents, the people's rows and
 # the tokens (migration 22); and the full-text index, which held a
 # zero-width space inside a word as written, holds the word without it
-# (migration 23). The log says that the
+# (migration 23); and Kangxi radicals, which text copied from a PDF holds
+# for ideographs, are folded in the index and kept as the ideographs in
+# people's names (migration 24). The log says that the
 # schema was moved, from which
 # version to which.
 #
@@ -350,5 +352,26 @@ check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)
 check_eq "the index holds the title folded" "关于农村公路养护的建议" \
     "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $Z")"
 check_eq "a word finds it across the invisible character" "$Z" "$(pt_search_ids 农村公路)"
+
+pt_step "Kangxi radicals in the index and in a name: folded, kept as ideographs (migration 24)"
+api POST /v1/proposals '{"title":"关于加强\u2f2f作作风建设的建议","lead_author":"田力"}'
+K="$(jv 'j["id"]')"
+pt_stop
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '⽥⼒') WHERE id = $K;
+UPDATE proposal_people SET person = '⽥⼒' WHERE proposal_id = $K;
+DELETE FROM proposals_fts WHERE rowid = $K;
+INSERT INTO proposals_fts (rowid, title, background, recommendations)
+  SELECT id, json_extract(doc, '\$.title'), '', '' FROM proposals WHERE id = $K;
+DELETE FROM search_pending;
+PRAGMA user_version = 23;"
+started_from 23
+check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
+check_eq "the index holds the title folded" "关于加强工作作风建设的建议" \
+    "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $K")"
+check_eq "工作 finds it" "$K" "$(pt_search_ids 加强工作)"
+api GET "/v1/proposals?person=$(urlenc 田力)"
+check_eq "the name is kept as ideographs, and the list by person finds it" "$K" \
+    "$(jv '",".join(str(p["id"]) for p in j["items"])')"
 
 pt_finish

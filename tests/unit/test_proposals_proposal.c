@@ -497,7 +497,8 @@ static void a_padded_persons_name_is_one_person(void **state)
  * however it was typed, when it stands between two ideographs; elsewhere,
  * and in the fields that name no person, it stays as it came. So do the
  * invisible characters a copy brings along (U+200B, U+FEFF, ...): they go
- * from beside an ideograph in a person's name. */
+ * from beside an ideograph in a person's name. And a Kangxi radical, which
+ * a name copied from a PDF holds, is the ideograph it stands for. */
 static void a_persons_name_is_kept_as_one_however_typed(void **state)
 {
     pt_error_t err = {0};
@@ -540,6 +541,18 @@ static void a_persons_name_is_kept_as_one_however_typed(void **state)
     str_eq(p.co_signers.v[0], "王芳", "co_signers[0]");
     str_eq(p.co_signers.v[1], "艾力·买买提", "co_signers[1]");
     str_eq(p.co_signers.v[2], "a\u200bb", "co_signers[2]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+    /* A Kangxi radical is the ideograph it stands for, in a name only. */
+    static const char radicals[] = "{\"title\": \"\\u2f2f作\", \"lead_author\": \"\\u2f65\\u2f12\","
+                                   " \"co_signers\": [\"\\u2ef3\\u2fa6·\\u2f00\", \"\\u2edb\"]}";
+    j = pt_json_parse(radicals, strlen(radicals), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "\u2f2f作", "title");
+    str_eq(p.lead_author, "田力", "lead_author");
+    str_eq(p.co_signers.v[0], "龟金·一", "co_signers[0]");
+    str_eq(p.co_signers.v[1], "\u2edb", "co_signers[1]"); /* ⻛: no ideograph of its own */
     pt_proposal_free(&p);
     cJSON_Delete(j);
 }
