@@ -25,6 +25,11 @@ int pt_utf8_ok(const char *text, size_t n);
 size_t pt_utf8_join_surrogates(char *s, size_t n);
 /* Whether s[0..n) holds a UTF-8-encoded surrogate (ED A0..BF). */
 int pt_utf8_has_surrogate(const char *s, size_t n);
+/* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5, and
+ * U+2E9F, U+2EF3 of the supplement) stands for, as NFKC maps it (⼀ U+2F00
+ * is 一 U+4E00): what text copied from a PDF holds where the document
+ * shows the ideograph. cp itself for any other code point. Thread: any. */
+uint32_t pt_utf8_radical_unified(uint32_t cp);
 /* The width of s on a screen or in a spreadsheet column: wide (CJK) code
  * points count 2, others 1. */
 size_t pt_utf8_width(const char *s);

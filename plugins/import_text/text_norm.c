@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "utf8.h"
+
 static uint32_t narrow(uint32_t c)
 {
     if (c >= 0xFF10 && c <= 0xFF19) /* ０-９ */
@@ -74,7 +76,9 @@ void tn_normalise(ustr_t *u, int *page_break)
             continue;
         if (c == 0xFEFF || c == 0x200B) /* a stray BOM, zero-width space */
             continue;
-        c = narrow(c);
+        /* A Kangxi radical is the ideograph the document shows: text
+         * copied from a PDF holds ⼀是 (U+2F00) for 一是, ⼯作 for 工作. */
+        c = narrow(pt_utf8_radical_unified(c));
         u->p[o++] = c;
     }
     u->len = o;

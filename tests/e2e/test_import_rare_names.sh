@@ -7,7 +7,9 @@
 # U+E000). The text importer takes them for the lead author and the
 # co-signers of a byline; the CSV importer splits a cell of co-signers
 # written with blanks between them, and a variation selector after a
-# character (an ideographic variation sequence) is part of the name. With
+# character (an ideographic variation sequence) is part of the name. Text
+# copied from a PDF, which holds Kangxi radicals for ideographs (⼀ U+2F00
+# for 一), is read as the ideographs, its asks split on ⼀是. With
 # encoding=gbk a sheet is read as GB18030, which GBK is part of: the 造字 of
 # its user-defined codes, and a GB18030 character saved in it, are read;
 # bytes that are no character are refused with their line, column and bytes.
@@ -76,6 +78,16 @@ check_eq "names of Extensions G and H and 造字 split on blanks" \
     "$(printf '\U00030EDE明|王\U00031350|刘\ue000')" "$(field 关于甲的建议 '"|".join(p["co_signers"])')"
 check_eq "a variation sequence is part of its name" \
     "$(printf '\U00020BB7\U000E0100明|张三')" "$(field 关于乙的建议 '"|".join(p["co_signers"])')"
+
+pt_step "the text importer: text copied from a PDF, Kangxi radicals for ideographs"
+printf '关于加强\u2f2f作作风建设的建议\n\u2f2d西代表团代表 \u2f65\u2f12\n建议：\u2f00是加大投入；\u2f06是完善机制。\n' \
+    >"$W/pdf.txt"
+pt_import text "$W/pdf.txt"
+check_status "the document is imported" 201
+check_eq "its title, delegation and lead author in ideographs" "关于加强工作作风建设的建议|山西代表团|田力" \
+    "$(field 关于加强工作作风建设的建议 '"|".join([p["title"], p["delegation"] or "", p["lead_author"] or ""])')"
+check_eq "its asks split on 一是 and 二是" '["加大投入", "完善机制"]' \
+    "$(field 关于加强工作作风建设的建议 'json.dumps(p["recommendations"], ensure_ascii=False)')"
 
 pt_step "a GBK sheet with 造字, read with encoding=gbk"
 # GBK's user-defined codes, where offices put their 造字 (AAA1 is U+E000 in
