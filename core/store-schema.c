@@ -30,7 +30,7 @@
  * lead author and the co-signers; a rating's person is one of them) and,
  * for the supervisor, among the proposals under key supervision, so that
  * the step does not read every document. Run by each migration that
- * changes how a name is kept (17, 22). */
+ * changes how a name is kept (17, 22, 24). */
 #define NAMES_AS_KEPT                                                                              \
     "CREATE TEMP TABLE padded AS"                                                                  \
     "  SELECT proposal_id AS id FROM proposal_people WHERE person != pt_name(person)"              \
@@ -59,6 +59,17 @@
     "pt_name(person);"                                                                             \
     "DELETE FROM proposal_people WHERE person != pt_name(person);"                                 \
     "UPDATE tokens SET person = pt_name(person) WHERE person != pt_name(person);"
+
+/* The full-text index made anew, in the background: emptied, and every
+ * proposal listed for the writer to index (store-search.c), as after an
+ * import. Run by each migration that changes how search folds the text
+ * (18, 21, 23, 24); dropping the table frees its pages without reading
+ * them. */
+#define INDEX_ANEW                                                                                 \
+    "DROP TABLE proposals_fts;"                                                                    \
+    "CREATE VIRTUAL TABLE proposals_fts USING fts5("                                               \
+    "  title, background, recommendations, tokenize = 'trigram');"                                 \
+    "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;"
 
 static const char *const migrations[] = {
     /* 1: the first schema. */
@@ -399,10 +410,7 @@ static const char *const migrations[] = {
      * listed proposals' documents meanwhile, with the same results.
      * Dropping the table frees its pages without reading what they hold,
      * which deleting its rows would. */
-    "DROP TABLE proposals_fts;"
-    "CREATE VIRTUAL TABLE proposals_fts USING fts5("
-    "  title, background, recommendations, tokenize = 'trigram');"
-    "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    INDEX_ANEW,
     /* 19: the store's single values, by key, and the first of them: the
      * store's id, 16 random bytes in hex, made here and not changed
      * after. What leaves the store and must not meet another store's
@@ -434,10 +442,7 @@ static const char *const migrations[] = {
      * compatibility ideograph (塚 U+FA10) as its unified one and a
      * variation selector as nothing (store-fold.c): the index is made
      * anew, in the background, as for 18. */
-    "DROP TABLE proposals_fts;"
-    "CREATE VIRTUAL TABLE proposals_fts USING fts5("
-    "  title, background, recommendations, tokenize = 'trigram');"
-    "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    INDEX_ANEW,
     /* 22: the dot of a transliterated name is kept as U+00B7 however it
      * was typed (艾力・买买提, 艾力•买买提, 艾力.买买提: pt_name_clean), so
      * that a delegate bound to one, a filter by person and a rating find
@@ -449,18 +454,12 @@ static const char *const migrations[] = {
      * holds inside its words: the index is made anew, in the background,
      * as for 18 and 21 (a store that moves from before 21 has its index
      * dropped twice and made once). */
-    "DROP TABLE proposals_fts;"
-    "CREATE VIRTUAL TABLE proposals_fts USING fts5("
-    "  title, background, recommendations, tokenize = 'trigram');"
-    "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    INDEX_ANEW,
     /* 24: a Kangxi radical, which text copied from a PDF holds where the
      * document shows an ideograph (⼯ U+2F2F for 工), is that ideograph to
      * search (store-fold.c), and in a person's name (pt_name_clean): the
      * names are kept so, and the index is made anew in the background. */
-    NAMES_AS_KEPT "DROP TABLE proposals_fts;"
-                  "CREATE VIRTUAL TABLE proposals_fts USING fts5("
-                  "  title, background, recommendations, tokenize = 'trigram');"
-                  "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;",
+    NAMES_AS_KEPT INDEX_ANEW,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
