@@ -79,13 +79,14 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
         } else {
             const char *status = pt_json_str(resp.json, "status");
             /* One line a proposal, whatever line breaks its title holds. */
-            pt_buf_t title = {0};
+            pt_buf_t title = {0}, state = {0};
             const char *t = pt_json_str(resp.json, "title");
             pt_text_clean(&title, t ? t : "");
-            printf("#%.0f  %s  (%s %s)%s\n", pt_json_num(resp.json, "id", 0), pt_buf_str(&title),
-                   pt_label_state(cli, status), status ? status : "?",
+            printf("#%.0f  %s  (%s)%s\n", pt_json_num(resp.json, "id", 0), pt_buf_str(&title),
+                   pt_label_state_named(cli, status, &state),
                    resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
             pt_buf_free(&title);
+            pt_buf_free(&state);
         }
     }
     pt_response_free(&resp);

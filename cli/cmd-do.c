@@ -362,7 +362,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             const char *status = pt_json_str(resp.json, "status");
             const char *due = pt_json_str(resp.json, "due_at");
             char when[40];
-            printf("#%lld  %s %s", id, pt_label_state(cli, status), status ? status : "?");
+            pt_buf_t state = {0};
+            printf("#%lld  %s", id, pt_label_state_named(cli, status, &state));
+            pt_buf_free(&state);
             /* The deadline, while it runs (not for a closed or returned
              * proposal, whose due_at is history), with 逾期 once it has
              * passed, as list marks it: a unit that signs for a proposal

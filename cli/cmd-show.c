@@ -233,8 +233,10 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
 
     pt_table_row(t);
     pt_table_cell(t, 0, "状态 Status");
-    pt_table_cellf(t, 1, "%s %s%s", pt_label_state(cli, status), status ? status : "?",
+    pt_buf_t state = {0};
+    pt_table_cellf(t, 1, "%s%s", pt_label_state_named(cli, status, &state),
                    pt_json_bool(p, "overdue", false) ? "  已逾期 OVERDUE" : "");
+    pt_buf_free(&state);
     /* A unit reading it: its own part (主办·待答复), as its list shows. */
     pt_buf_t part = {0};
     pt_label_unit_part(p, &part);

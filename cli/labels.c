@@ -390,6 +390,18 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state)
     return wf_label(cli, "states", state, "en");
 }
 
+const char *pt_label_state_named(pt_cli_t *cli, const char *state, pt_buf_t *b)
+{
+    const char *label = pt_label_state(cli, state);
+    if (!state)
+        pt_buf_puts(b, "?");
+    else if (strcmp(label, state) == 0)
+        pt_buf_puts(b, state);
+    else
+        pt_buf_printf(b, "%s %s", label, state);
+    return pt_buf_str(b);
+}
+
 bool pt_state_known(pt_cli_t *cli, const char *state)
 {
     return wf_entry(cli, "states", state) != NULL;

@@ -20,6 +20,11 @@ const char *pt_label_state(pt_cli_t *cli, const char *state);
  * when the workflow cannot be read. */
 bool pt_state_clock_runs(pt_cli_t *cli, const char *state);
 const char *pt_label_state_en(pt_cli_t *cli, const char *state);
+/* Appends the state as people read it, its label and its name ("已提出
+ * submitted"), to b and returns b's text: the name alone when the
+ * workflow gives it no label (it cannot be read, or no longer has the
+ * state), "?" for none. */
+const char *pt_label_state_named(pt_cli_t *cli, const char *state, pt_buf_t *b);
 /* Whether the workflow in force has a state of this name; false too when
  * the workflow cannot be read. */
 bool pt_state_known(pt_cli_t *cli, const char *state);
