@@ -1527,6 +1527,7 @@ static int start(daemon_t *d, pt_error_t *err)
     if (rc_notify != 0)
         pt_warn("cannot tell the service manager that ptrackd is ready: %s", strerror(-rc_notify));
     watchdog_start(d);
+    pt_store_restore_noticed(d->store);
     return PT_OK;
 }
 

@@ -22,8 +22,11 @@
  * token made or revoked adds one to, in its own write), on a second line,
  * left out while it is 0: "SEQ\n" or "SEQ\nCOUNT\n". A start that finds
  * the store's count below the mark's sets s->tokens_restored, which the API
- * warns of when it loads the tokens. (A ptrackd before this reads the
- * first line alone, and writes it alone.)
+ * warns of when it loads the tokens, and leaves the mark's count as it is
+ * until the start has served: then the store's count is raised to it
+ * (pt_store_restore_noticed), so that a start that fails before is
+ * followed by one that finds the restore again. (A ptrackd before this
+ * reads the first line alone, and writes it alone.)
  *
  * The mark is written after the commit and not synced: a crash may leave
  * it behind the store (which is harmless: it is only ever compared from
@@ -193,6 +196,7 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         s->last_seq = mark + 1;
         s->restored = true;
     }
+    int64_t token_mark = s->token_changes;
     if (got > 0 && tokens > s->token_changes) {
         /* Said here only when no event was lost (the warning above said
          * it otherwise); what it means for the
@@ -203,20 +207,26 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
                     "backup, or lost writes",
                     s->token_changes, tokens, path);
         s->tokens_restored = true;
+        /* The mark keeps its count until this start has served (and said
+         * what the restore means for the tokens): a start that fails
+         * before leaves the next one to find the restore again.
+         * pt_store_restore_noticed raises the store's count to it. */
+        token_mark = tokens;
+        s->token_raise = tokens;
     }
     /* From here on the text only grows: what the file held after the
      * mark is cut off, whatever it was. The mark is written over the old
      * one first and cut after, not cut first: on a full disk, a file cut
      * to nothing may not get its block back, and an empty mark would say
      * the store is new, where the old one still says how far it was. */
-    int n = mark_write(fd, s->last_seq, s->token_changes);
+    int n = mark_write(fd, s->last_seq, token_mark);
     if (n < 0 || ftruncate(fd, n) != 0)
         pt_warn("cannot write %s (%s): a restore of the database from a backup may not be "
                 "noticed",
                 path, strerror(errno));
     s->seqmark_fd = fd;
     s->seqmark = s->last_seq;
-    s->token_mark = s->token_changes;
+    s->token_mark = token_mark;
     free(path);
     return PT_OK;
 }

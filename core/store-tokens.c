@@ -8,6 +8,7 @@
  * at start; after that api-tokens.c keeps its own copy in memory, so that
  * authenticating a request never waits for the database.
  */
+#include "log.h"
 #include "store-sqlite.h"
 
 #include <stdlib.h>
@@ -334,6 +335,51 @@ pt_write_t *pt_write_config_token_used(const char *name, int64_t at)
     if (w)
         w->seq = at;
     return w;
+}
+
+static int bind_count(sqlite3_stmt *st, pt_write_t *w)
+{
+    sqlite3_bind_int64(st, 1, w->seq);
+    return 0;
+}
+
+/* Raises the count of the tokens' changes to the mark's (w->seq), never
+ * lowering it, and tells the writer as a change does. */
+static int run_count_raise(void *conn, pt_write_t *w)
+{
+    int changes = 0;
+    int rc = run_sql(conn, w,
+                     "INSERT INTO store_meta (key, value) VALUES ('token_changes', ?1)"
+                     " ON CONFLICT (key) DO UPDATE"
+                     " SET value = max(CAST(value AS INTEGER), ?1)",
+                     "raising the count of the tokens' changes", bind_count, &changes);
+    if (rc == PT_OK)
+        pt_store_writer_tokens_changed();
+    return rc;
+}
+
+static void on_count_raised(pt_write_t *w)
+{
+    if (w->err.code != PT_OK)
+        pt_warn("cannot record that the restore of the tokens was noticed (%s): the next start "
+                "warns of it again",
+                w->err.message);
+    pt_write_free(w);
+}
+
+void pt_store_restore_noticed(pt_store_t *s)
+{
+    if (s->token_raise <= 0)
+        return;
+    pt_write_t *w = pt_write_new(PT_WRITE_CUSTOM);
+    if (!w)
+        return;
+    w->run_ = run_count_raise;
+    w->seq = s->token_raise;
+    w->cb = on_count_raised;
+    s->token_raise = 0;
+    if (pt_store_write(s, w) != PT_OK)
+        pt_write_free(w);
 }
 
 int pt_store_config_token_uses_load(pt_store_t *s, pt_token_use_t **out, size_t *n, pt_error_t *err)

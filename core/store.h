@@ -152,6 +152,11 @@ int64_t pt_store_last_seq(const pt_store_t *store);
  * event records, or with fewer changes of its tokens made at run time than
  * the mark counts (a backup taken after the last event). Thread: loop. */
 bool pt_store_was_restored(const pt_store_t *store);
+/* Called once the start has served: a restore of the tokens that this
+ * start found (and warned of) is recorded as noticed, so that the next
+ * start does not warn of it again. Until then the change feed's mark
+ * keeps it, and a start that fails warns again at the next. Thread: loop. */
+void pt_store_restore_noticed(pt_store_t *store);
 /* The earliest running deadline (due_at, ms) that writes have set since the
  * last call, or 0: the deadline engine's wake-up hint. Thread: loop. */
 int64_t pt_store_take_due_hint(pt_store_t *store);
