@@ -69,7 +69,13 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_ROLLBACK_TO] = "ROLLBACK TO w",
     [ST_RELEASE] = "RELEASE w",
     [ST_SELECT_DOC] = "SELECT doc FROM proposals WHERE id = ?1",
-    [ST_STATE] = "SELECT status FROM proposals WHERE id = ?1",
+    /* Within a unit's (?2) or a delegate's (?3) scope when one is bound:
+     * a proposal outside it does not exist for them (state_cb). */
+    [ST_STATE] = "SELECT status FROM proposals WHERE id = ?1"
+                 " AND (?2 IS NULL OR id IN (SELECT proposal_id FROM proposal_units"
+                 "  WHERE name = ?2))"
+                 " AND (?3 IS NULL OR id IN (SELECT proposal_id FROM proposal_people"
+                 "  WHERE person = ?3))",
     /* instr() skips the documents that cannot hold the id cheaply (a
      * document is compact JSON, so "merged_into":7 appears as such, and
      * nowhere inside a string, whose quotes are escaped); json_extract
@@ -447,14 +453,28 @@ static void cache_settle(writer_t *w, int64_t id)
     cache_publish(w);
 }
 
+/* What state_cb answers for: the writer, and the action's write, whose
+ * scope (a unit's or a delegate's) bounds the proposals it may name. */
+typedef struct {
+    writer_t *w;
+    const pt_write_t *wr;
+} state_ctx_t;
+
 /* The workflow engine's proposal_state: read from the table, not through
  * fetch(), whose cache slot may hold the very proposal the action is
- * running on. */
+ * running on. A unit's or a delegate's action (a field of type
+ * proposal_id, which an office's workflow may give a reply or a feedback)
+ * finds only the proposals it may read: one outside its scope does not
+ * exist for it, in the words of one never given out, so that naming ids
+ * does not tell it which are taken. */
 static bool state_cb(int64_t id, char *state, size_t size, void *ud)
 {
-    writer_t *w = ud;
+    const state_ctx_t *c = ud;
+    writer_t *w = c->w;
     sqlite3_stmt *st = w->st[ST_STATE];
     sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, c->wr->scope_unit);
+    bind_text(st, 3, c->wr->scope_person);
     bool found = sqlite3_step(st) == SQLITE_ROW;
     if (found && size > 0) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -1206,13 +1226,14 @@ static int do_action(writer_t *w, pt_write_t *wr)
     rc = check_if_match(wr, p);
     if (rc != PT_OK)
         return rc;
+    state_ctx_t sctx = {.w = w, .wr = wr};
     pt_action_ctx_t ctx = {
         .wf = o->workflow,
         .deadlines = &o->deadlines,
         .now = w->now,
         .actor = wr->actor,
         .proposal_state = state_cb,
-        .ud = w,
+        .ud = &sctx,
     };
     pt_history_t h;
     memset(&h, 0, sizeof(h));

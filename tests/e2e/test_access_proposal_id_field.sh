@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# test_access_proposal_id_field.sh - an office's workflow may give an
+# action a field of type proposal_id (关联建议: the proposal a reply refers
+# to), and the action checks that the proposal it names exists. A unit or
+# a delegate running such an action was told "proposal N does not exist"
+# only of an id never given out, and nothing of one it may not read: by
+# naming ids in a reply (with a bad category, so that nothing was done),
+# it learnt which ids are taken, which the API keeps from it everywhere
+# else (a proposal it may not read does not exist for it). Now a proposal
+# outside its scope is one that does not exist to that check too, in the
+# same words; one it may read is taken, and the office's own actions take
+# any proposal.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+
+python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1], encoding="utf-8"))
+for a in wf["actions"]:
+    if a["name"] in ("reply", "feedback"):
+        a["fields"].append({"name": "related", "type": "proposal_id", "required": False})
+json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+pt_config '{}' ",\"workflow\": \"$PT_TMP/wf.json\""
+pt_start
+
+UNIT="$(pt_unit_token 财政部联络员 财政部)"
+api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
+[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
+DELEG="$(jv 'j["token"]')"
+
+# 张代表's, assigned to 财政部 and signed: the unit's own, the delegate's own.
+OWN="$(pt_assigned 关于财政资金直达基层的建议 single '[{"name": "财政部", "role": "lead"}]')"
+pt_act "$OWN" sign '{"unit": "财政部"}'
+OWN2="$(pt_assigned 关于规范地方债务管理的建议 single '[{"name": "财政部", "role": "lead"}]')"
+# 赵六's, assigned to 教育部: neither's.
+api POST /v1/proposals '{"title": "关于保密的教育经费的建议", "lead_author": "赵六"}'
+OTHER="$(jv 'j["id"]')"
+pt_act "$OTHER" assign '{"mode": "single", "units": [{"name": "教育部", "role": "lead"}]}'
+NONE=99999999
+
+# related_problem TOKEN ID ACTION BODY: runs ACTION on $OWN with BODY and
+# related ID (the body holds a bad value, so nothing is done); prints what
+# the answer says of related, its id spelt ID, or "none".
+related_problem() {
+    local body="${4%\}}, \"related\": $2}"
+    req "tcp:$1" POST "/v1/proposals/$OWN/actions/$3" "$body"
+    [ "$ST" = 422 ] || { echo "HTTP $ST $BODY"; return; }
+    jv '([f["message"] for f in j["error"]["fields"] if f["field"] == "related"] or ["none"])[0]' |
+        sed "s/\\b$2\\b/ID/"
+}
+BAD_REPLY='{"doc_no": "财函〔2026〕1号", "category": "Z", "text": "答复"}'
+
+pt_step "a unit's reply naming a proposal"
+check_eq "an id never given out does not exist" "proposal ID does not exist" \
+    "$(related_problem "$UNIT" "$NONE" reply "$BAD_REPLY")"
+check_eq "a proposal of another unit's reads as one that does not exist, in the same words" \
+    "proposal ID does not exist" "$(related_problem "$UNIT" "$OTHER" reply "$BAD_REPLY")"
+check_eq "a proposal of its own is taken" none "$(related_problem "$UNIT" "$OWN2" reply "$BAD_REPLY")"
+req "tcp:$UNIT" POST "/v1/proposals/$OWN/actions/reply" \
+    "{\"doc_no\": \"财函〔2026〕2号\", \"category\": \"A\", \"text\": \"答复\", \"related\": $OTHER}"
+check_error "a reply that names another unit's proposal is refused" 422 validation_failed
+api GET "/v1/proposals/$OWN"
+check_eq "and nothing was done" handling "$(jv 'j["status"]')"
+req "tcp:$UNIT" POST "/v1/proposals/$OWN/actions/reply" \
+    "{\"doc_no\": \"财函〔2026〕3号\", \"category\": \"A\", \"text\": \"答复\", \"related\": $OWN2}"
+check_status "a reply that names a proposal of its own is taken" 200
+
+pt_step "a delegate's feedback naming a proposal"
+BAD_FEEDBACK='{"satisfaction": "content"}'
+check_eq "an id never given out does not exist" "proposal ID does not exist" \
+    "$(related_problem "$DELEG" "$NONE" feedback "$BAD_FEEDBACK")"
+check_eq "a proposal another leads reads as one that does not exist, in the same words" \
+    "proposal ID does not exist" "$(related_problem "$DELEG" "$OTHER" feedback "$BAD_FEEDBACK")"
+check_eq "a proposal they lead is taken" none \
+    "$(related_problem "$DELEG" "$OWN2" feedback "$BAD_FEEDBACK")"
+
+pt_step "the office's actions name any proposal"
+check_eq "a clerk's feedback may name any proposal" none \
+    "$(related_problem "$CLERK_TOKEN" "$OTHER" feedback "$BAD_FEEDBACK")"
+check_eq "and is told of an id never given out" "proposal ID does not exist" \
+    "$(related_problem "$CLERK_TOKEN" "$NONE" feedback "$BAD_FEEDBACK")"
+req "tcp:$CLERK_TOKEN" POST "/v1/proposals/$OWN/actions/feedback" \
+    "{\"person\": \"张代表\", \"satisfaction\": \"satisfied\", \"related\": $OTHER}"
+check_status "a clerk records feedback that names another unit's proposal" 200
+
+pt_stop
+pt_finish
