@@ -244,6 +244,16 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
         pt_table_row(t);
         pt_table_cell(t, 0, "本单位 Your unit");
         const char *unit = pt_json_str(pt_json_get(p, "unit_part"), "name");
+        /* The co units whose opinion a lead unit waits for, by name. */
+        const cJSON *it;
+        size_t named = 0;
+        cJSON_ArrayForEach(it, pt_json_get(pt_json_get(p, "unit_part"), "awaiting"))
+        {
+            if (cJSON_IsString(it))
+                pt_buf_printf(&part, "%s%s", named++ ? "、" : "（", it->valuestring);
+        }
+        if (named)
+            pt_buf_puts(&part, "）");
         pt_table_cellf(t, 1, "%s：%s", unit ? unit : "?", pt_buf_str(&part));
     }
     pt_buf_free(&part);

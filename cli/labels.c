@@ -527,9 +527,14 @@ void pt_label_unit_part(const cJSON *p, pt_buf_t *out)
         return;
     const char *name = pt_json_str(part, "name");
     pt_buf_puts(out, pt_label_role(pt_json_str(part, "role")));
+    /* A lead unit whose reply waits for a co unit's opinion cannot reply
+     * yet: what it waits for is said, not that its reply is due. */
+    bool awaiting = cJSON_GetArraySize(pt_json_get(part, "awaiting")) > 0;
     cJSON_ArrayForEach(it, pt_json_get(part, "todo"))
     {
-        if (cJSON_IsString(it))
+        if (cJSON_IsString(it) && awaiting && strcmp(it->valuestring, "reply") == 0)
+            pt_buf_puts(out, "·等协办意见");
+        else if (cJSON_IsString(it))
             pt_buf_printf(out, "·%s", pt_label_todo(it->valuestring));
     }
     if (cJSON_GetArraySize(pt_json_get(part, "todo")) > 0 || !name)

@@ -117,8 +117,9 @@ const char *pt_label_token_source(const char *source);
 
 /* A unit's own part in proposal p, from its unit_part (which ptrackd adds
  * to a unit's reads: its lists, one filtered by unit, one proposal it
- * reads): its role, then what it still has to do (协办·待意见), or else
- * what it has done (分办·已答复). Appends nothing when p has no unit_part. */
+ * reads): its role, then what it still has to do (协办·待意见; a lead unit
+ * whose reply waits for co units' opinions 主办·等协办意见), or else what it
+ * has done (分办·已答复). Appends nothing when p has no unit_part. */
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out);
 
 #endif

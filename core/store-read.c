@@ -348,7 +348,12 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
 static const char *const todo_names[PT_TODO_N] = {"sign", "opinion", "reply"};
 
 /* Appends a column: the unit's part in p as a JSON object {name, role,
- * todo: [the parts still to do]}, or NULL when q has no unit. */
+ * todo: [the parts still to do], awaiting: [co units]}, or NULL when q has
+ * no unit. awaiting names, for a lead unit that still has to reply in
+ * lead_co mode, the co units whose opinion (协办意见) its reply waits for
+ * (the co_opinions guard), in the order they were assigned: until they
+ * have given it the lead cannot reply, and its part says what it waits
+ * for rather than only that a reply is owed. */
 static void unit_part_col(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q)
 {
     if (!q->unit) {
@@ -362,8 +367,19 @@ static void unit_part_col(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q)
         todo_cond(sql, q, (pt_todo_t)k);
         pt_buf_printf(sql, " THEN ',\"%s\"' ELSE '' END", todo_names[k]);
     }
+    pt_buf_puts(sql, ", 2) || ']'), 'awaiting', json(CASE WHEN ");
+    if (q->awaits_opinions) {
+        pt_buf_puts(sql, "t.role = 'lead' AND ");
+        todo_cond(sql, q, PT_TODO_REPLY);
+    } else {
+        pt_buf_puts(sql, "0");
+    }
     pt_buf_printf(sql,
-                  ", 2) || ']')) FROM proposal_units t WHERE t.proposal_id = p.id"
+                  " THEN (SELECT json_group_array(json_extract(c.value, '$.name'))"
+                  " FROM json_each(p.doc, '$.units') c"
+                  " WHERE json_extract(c.value, '$.role') = 'co'"
+                  " AND json_extract(c.value, '$.opinion_at') IS NULL)"
+                  " ELSE '[]' END)) FROM proposal_units t WHERE t.proposal_id = p.id"
                   " AND t.name = ?%d)",
                   param_text(pp, q->unit));
 }

@@ -322,6 +322,10 @@ typedef struct {
      * unit's lists (unit_part). NULL counts as no state. */
     unsigned todo;
     char *todo_states[PT_TODO_N];
+    /* Whether the workflow's reply waits for the co units' opinions
+     * (pt_workflow_reply_awaits_opinions): a lead unit's part then names
+     * the co units whose opinion it awaits (unit_part's awaiting). */
+    bool awaits_opinions;
     int key_supervision; /* -1 any, 0, 1 */
     int overdue;         /* -1 any, 0, 1 */
     int64_t due_before;  /* 0: none */

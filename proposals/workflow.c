@@ -1040,6 +1040,14 @@ char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect)
     return out;
 }
 
+bool pt_workflow_reply_awaits_opinions(const pt_workflow_t *wf)
+{
+    for (size_t i = 0; wf && i < wf->n_actions; i++)
+        if (wf->actions[i].effect == EF_REPLY && (wf->actions[i].guards & WF_G_CO_OPINIONS))
+            return true;
+    return false;
+}
+
 /* Whether text is the label (Chinese, or English in any case) zh/en. */
 static bool is_label(const char *text, const char *zh, const char *en)
 {

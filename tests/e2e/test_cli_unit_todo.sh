@@ -9,7 +9,7 @@
 # the state where its feedback is awaited); the office's name for a part
 # when the workflow cannot be read is left for ptrackd, so that a revoked
 # token (exit 1) or ptrackd stopped (exit 3) is what is told; a unit's list shows its part
-# (主办·待答复, 协办·未签收·待意见, 已提意见, 已答复); a list without a
+# (主办·等协办意见 while the co unit's opinion is awaited, 协办·未签收·待意见, 已提意见, 已答复); a list without a
 # unit has no such column; 期限 is left empty where the deadline does not
 # run (returned) and shown where it does (assigned), as ptrack do does.
 set -u
@@ -86,7 +86,7 @@ pt_cli list --unit 市财政局
 check_contains "a header 本单位" "本单位" "$(printf '%s\n' "$OUT" | head -n 1)"
 check_contains "市财政局: co, to sign and to give its opinion" "协办·未签收·待意见" "$(row "$P1")"
 pt_cli list --unit 市住建局
-check_contains "市住建局: lead, to reply" "主办·待答复" "$(row "$P1")"
+check_contains "市住建局: lead, its reply waiting for the co unit's opinion" "主办·等协办意见" "$(row "$P1")"
 pt_act "$P1" qianshou '{"unit": "市财政局"}'
 pt_act "$P1" huiqian '{"unit": "市财政局", "opinion": "同意"}'
 pt_cli list --unit 市财政局

@@ -50,7 +50,7 @@ check_eq "水利厅 owes the reply" "$P1" "$(ids sock "unit=$W&todo=reply")"
 check_eq "and no opinion" "" "$(ids sock "unit=$W&todo=opinion")"
 check_eq "any of several" "$P1" "$(ids sock "unit=$M&todo=reply,sign")"
 check_eq "财政厅's part in its list: co, to sign and give its opinion" \
-    '{"name": "财政厅", "role": "co", "todo": ["sign", "opinion"]}' \
+    '{"name": "财政厅", "role": "co", "todo": ["sign", "opinion"], "awaiting": []}' \
     "$(ids sock "unit=$M" >/dev/null; jv 'j["items"][0]["unit_part"]')"
 check_eq "a list without a unit has no unit_part" "false" \
     "$(ids sock "" >/dev/null; jv '"unit_part" in j["items"][0]')"
@@ -59,7 +59,7 @@ pt_act "$P1" sign '{"unit": "财政厅"}'
 check_eq "财政厅 has signed" "" "$(ids sock "unit=$M&todo=sign")"
 pt_act "$P1" opinion '{"unit": "财政厅", "opinion": "同意水利厅意见"}'
 check_eq "财政厅 has given its opinion" "" "$(ids sock "unit=$M&todo=opinion,sign,reply")"
-check_eq "its part says so" '{"name": "财政厅", "role": "co", "todo": []}' \
+check_eq "its part says so" '{"name": "财政厅", "role": "co", "todo": [], "awaiting": []}' \
     "$(ids sock "unit=$M" >/dev/null; jv 'j["items"][0]["unit_part"]')"
 pt_act "$P1" reply "$(pt_reply_body 水利厅 水函〔2026〕1号)"
 check_eq "replied: 水利厅 owes nothing" "" "$(ids sock "unit=$W&todo=sign,opinion,reply")"
@@ -80,7 +80,7 @@ pt_act "$P2" reply "$(pt_reply_body 水利厅 水函〔2026〕2号)"
 check_eq "the round waits for 财政厅" handling "$(jv 'j["status"]')"
 check_eq "水利厅 has answered its part" "" "$(ids sock "unit=$W&todo=reply&status=handling")"
 check_eq "财政厅 has not" "$P2" "$(ids sock "unit=$M&todo=reply&status=handling")"
-check_eq "水利厅's part: separate, nothing to do" '{"name": "水利厅", "role": "separate", "todo": []}' \
+check_eq "水利厅's part: separate, nothing to do" '{"name": "水利厅", "role": "separate", "todo": [], "awaiting": []}' \
     "$(ids sock "unit=$W&status=handling" >/dev/null; jv 'j["items"][0]["unit_part"]')"
 
 pt_step "a unit that replied without signing has nothing left to sign for"
@@ -108,14 +108,14 @@ pt_step "a unit's own token is judged for its own unit"
 check_eq "水利厅's token: todo=reply" "$P1" "$(ids "tcp:$WATER" "todo=reply")"
 check_eq "财政厅's token: todo=reply" "$P2" "$(ids "tcp:$MONEY" "todo=reply")"
 req "tcp:$MONEY" GET "/v1/proposals?todo=reply"
-check_eq "its items carry its part" '{"name": "财政厅", "role": "separate", "todo": ["reply"]}' \
+check_eq "its items carry its part" '{"name": "财政厅", "role": "separate", "todo": ["reply"], "awaiting": []}' \
     "$(jv 'j["items"][0]["unit_part"]')"
 req "tcp:$MONEY" GET "/v1/proposals/$P2"
 check_status "财政厅 reads #$P2" 200
 check_eq "one proposal read by a unit carries its part too" \
-    '{"name": "财政厅", "role": "separate", "todo": ["reply"]}' "$(jv 'j["unit_part"]')"
+    '{"name": "财政厅", "role": "separate", "todo": ["reply"], "awaiting": []}' "$(jv 'j["unit_part"]')"
 req "tcp:$WATER" GET "/v1/proposals/$P2"
-check_eq "and another unit's read its own" '{"name": "水利厅", "role": "separate", "todo": []}' \
+check_eq "and another unit's read its own" '{"name": "水利厅", "role": "separate", "todo": [], "awaiting": []}' \
     "$(jv 'j["unit_part"]')"
 api GET "/v1/proposals/$P2"
 check_eq "a read that is no unit's has none" false "$(jv '"unit_part" in j')"

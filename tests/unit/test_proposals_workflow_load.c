@@ -559,6 +559,36 @@ static void the_states_of_an_effect_are_those_its_actions_run_in(void **state)
     pt_workflow_free(wf);
 }
 
+/* A lead unit's part names the co units it waits for only where the
+ * workflow's reply does wait for their opinions: the default's, not an
+ * office's reply without the co_opinions guard. */
+static void a_reply_awaits_opinions_only_with_the_co_opinions_guard(void **state)
+{
+    static const char doc[] =
+        "{\"name\": \"office\", \"states\": ["
+        "{\"name\": \"doing\", " LABEL ", \"initial\": true, \"clock\": true},"
+        "{\"name\": \"answered\", " LABEL ", \"terminal\": true}"
+        "], \"actions\": ["
+        "{\"name\": \"answer\", " LABEL
+        ", \"effect\": \"reply\", \"from\": [\"doing\"], \"to\": \"answered\", \"fields\": ["
+        "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
+        "{\"name\": \"category\", \"type\": \"enum\", \"required\": true, \"values\": [\"A\"]},"
+        "{\"name\": \"text\", \"type\": \"text\", \"required\": true}"
+        "]}]}";
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+
+    (void)state;
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    assert_true(pt_workflow_reply_awaits_opinions(wf));
+    pt_workflow_free(wf);
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    assert_false(pt_workflow_reply_awaits_opinions(wf));
+    pt_workflow_free(wf);
+}
+
 static void deadlines_default_to_product_md(void **state)
 {
     pt_deadlines_t d;
@@ -720,6 +750,7 @@ int main(void)
         cmocka_unit_test(a_co_opinions_guard_needs_an_opinion_action),
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(the_states_of_an_effect_are_those_its_actions_run_in),
+        cmocka_unit_test(a_reply_awaits_opinions_only_with_the_co_opinions_guard),
         cmocka_unit_test(deadlines_default_to_product_md),
         cmocka_unit_test(a_stored_state_needs_what_only_its_actions_give),
         cmocka_unit_test(a_stored_proposal_of_the_default_workflow_has_what_its_state_implies),
