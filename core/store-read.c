@@ -334,8 +334,15 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
 {
     static const char *const undone[PT_TODO_N] = {
         /* A unit that has done its part unsigned (a reply, an opinion)
-         * has nothing left to sign for. */
-        [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0",
+         * has nothing left to sign for, in that round or any later one: a
+         * rehandling round asks the units for a new answer, not for a new
+         * signature (each unit signs once), and one that replied unsigned
+         * before has taken the proposal up. answered is the round's, so a
+         * reply of an earlier round is looked for in the document, only
+         * for the few rows that are neither signed nor answered. */
+        [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0 AND NOT EXISTS (SELECT 1 FROM"
+                         " json_each(p.doc, '$.replies') r"
+                         " WHERE json_extract(r.value, '$.unit') = t.name)",
         [PT_TODO_OPINION] = "t.role = 'co' AND t.answered = 0",
         [PT_TODO_REPLY] = "t.role != 'co' AND t.answered = 0",
     };
