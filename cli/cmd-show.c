@@ -432,6 +432,62 @@ static void print_units(const cJSON *units)
     }
 }
 
+/* The unit of name in units (an array of {name, ...}), or NULL. */
+static const cJSON *unit_named(const cJSON *units, const char *name)
+{
+    const cJSON *u;
+    cJSON_ArrayForEach(u, units)
+    {
+        const char *n = pt_json_str(u, "name");
+        if (n && name && strcmp(n, name) == 0)
+            return u;
+    }
+    return NULL;
+}
+
+/* A co unit may give its opinion (协办意见) again, and the proposal keeps
+ * the latest, which the units' table shows as the one in force. The ones
+ * it replaced are in the history (each opinion's entry holds the units
+ * before and after it): listed here, oldest first, each marked with when
+ * it was replaced, as a supplementary reply is listed beside the answer,
+ * so that nothing a unit gave is lost from the card. */
+static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history)
+{
+    const cJSON *h, *u;
+    bool any = false;
+    cJSON_ArrayForEach(h, pt_json_get(history, "items"))
+    {
+        const char *action = pt_json_str(h, "action");
+        const cJSON *units = pt_json_get(pt_json_get(h, "changes"), "units");
+        if (!action || !units || strcmp(pt_action_effect(cli, action), "opinion") != 0)
+            continue;
+        cJSON_ArrayForEach(u, pt_json_get(units, "from"))
+        {
+            const char *name = pt_json_str(u, "name"), *op = pt_json_str(u, "opinion");
+            const char *at = pt_json_str(u, "opinion_at");
+            const cJSON *now = unit_named(pt_json_get(units, "to"), name);
+            const char *now_at = pt_json_str(now, "opinion_at");
+            if (!op || !at || (now_at && strcmp(now_at, at) == 0))
+                continue;
+            if (!any)
+                section("先前意见 Earlier opinions (replaced 已被替换)");
+            any = true;
+            char a[40], b[40];
+            pt_buf_t line = {0}, head = {0};
+            pt_buf_printf(&head, "%s  %s 的意见，%s 由新意见替换 (replaced)",
+                          one_line(&line, name ? name : "?"),
+                          pt_time_show(at, PT_TIME_MINUTE, a, sizeof a),
+                          pt_time_show(pt_json_str(h, "at"), PT_TIME_MINUTE, b, sizeof b));
+            pt_buf_reset(&line);
+            pt_text_wrap(&line, pt_buf_str(&head), 2, LINE_WIDTH);
+            fputs(pt_buf_str(&line), stdout);
+            pt_buf_free(&line);
+            pt_buf_free(&head);
+            paragraph(op, 4);
+        }
+    }
+}
+
 /* Makes the replies' table fit LINE_WIDTH columns at an indent of 2 by
  * wrapping cells in their columns rather than cutting them, the least
  * harmful first: the time onto two lines (the hour under the date), then
@@ -636,6 +692,7 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
         }
     }
     print_units(pt_json_get(p, "units"));
+    print_earlier_opinions(cli, history);
     print_replies(pt_json_get(p, "replies"));
     print_feedback(pt_json_get(p, "feedback"));
 }
