@@ -130,24 +130,10 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
  * (awaiting_replies), after a reply that leaves some. */
 static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
 {
-    const char *mode = pt_json_str(p, "handling_mode");
-    if (!mode || strcmp(mode, "separate") != 0 ||
-        strcmp(pt_action_effect(cli, action), "reply") != 0)
+    if (strcmp(pt_action_effect(cli, action), "reply") != 0)
         return;
     pt_buf_t waiting = {0};
-    const cJSON *u, *r;
-    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
-    {
-        const char *name = pt_json_str(u, "name");
-        bool replied = false;
-        cJSON_ArrayForEach(r, pt_json_get(p, "replies"))
-        {
-            const char *unit = pt_json_str(r, "unit");
-            replied |= name && unit && strcmp(unit, name) == 0;
-        }
-        if (name && !replied)
-            pt_buf_printf(&waiting, "%s%s", waiting.len ? "、" : "", name);
-    }
+    pt_awaiting_replies(p, &waiting);
     if (waiting.len)
         printf("    待答复单位 awaiting replies: %s\n", pt_buf_str(&waiting));
     pt_buf_free(&waiting);

@@ -305,6 +305,14 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     free(tags);
     kv_coded(t, "办理方式 Handling", pt_json_str(p, "handling_mode"),
              pt_label_mode(pt_json_str(p, "handling_mode")));
+    /* A 分办 proposal stays where it is until every unit has replied: who
+     * is still awaited, as ptrack do says after a reply and the history
+     * names them, so that the state alone does not hide it. */
+    pt_buf_t waiting = {0};
+    pt_awaiting_replies(p, &waiting);
+    if (waiting.len)
+        kv(t, "待答复单位 Awaiting", pt_buf_str(&waiting));
+    pt_buf_free(&waiting);
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
     kv_time(t, "重新办理 Rehandling", pt_json_str(p, "rehandling_at"));
     /* A deadline that does not run in this state (returned, replied,

@@ -520,6 +520,44 @@ const char *pt_action_from_name(pt_cli_t *cli, const char *s)
     return from_name(cli, "actions", s);
 }
 
+/* Whether the unit of this name has a reply of p (in any round). */
+static bool unit_replied(const cJSON *p, const char *name)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, pt_json_get(p, "replies"))
+    {
+        const char *unit = pt_json_str(r, "unit");
+        if (name && unit && strcmp(unit, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+void pt_awaiting_replies(const cJSON *p, pt_buf_t *out)
+{
+    const char *mode = pt_json_str(p, "handling_mode");
+    if (!mode || strcmp(mode, "separate") != 0)
+        return;
+    const cJSON *u;
+    bool any = false;
+    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
+    {
+        any |= unit_replied(p, pt_json_str(u, "name"));
+    }
+    /* None has replied: the round has not begun to wait for anyone. */
+    if (!any)
+        return;
+    bool first = true;
+    cJSON_ArrayForEach(u, pt_json_get(p, "units"))
+    {
+        const char *name = pt_json_str(u, "name");
+        if (name && !unit_replied(p, name)) {
+            pt_buf_printf(out, "%s%s", first ? "" : "、", name);
+            first = false;
+        }
+    }
+}
+
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out)
 {
     const cJSON *part = pt_json_get(p, "unit_part"), *it;

@@ -122,4 +122,11 @@ const char *pt_label_token_source(const char *source);
  * has done (分办·已答复). Appends nothing when p has no unit_part. */
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out);
 
+/* In separate mode (分办) a round of replies lasts until every unit has
+ * answered: the units of p that have not replied yet, 、-joined, into out
+ * (the history's awaiting_replies), while some unit has and some has not.
+ * Appends nothing otherwise: in another mode, before any reply, and once
+ * every unit has replied (a rehandling round then waits for any one). */
+void pt_awaiting_replies(const cJSON *p, pt_buf_t *out);
+
 #endif
