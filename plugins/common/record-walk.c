@@ -33,9 +33,9 @@ static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size
 }
 
 /* Whether the proposal is answered: see pt_view_t. */
-static int answered(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_units,
-                    size_t n_replies)
+static int answered(const ptrack_host_t *h, const ptrack_record_t *rec)
 {
+    size_t n_units = h->rec_count(rec, "units"), n_replies = h->rec_count(rec, "replies");
     if (n_replies == 0)
         return 0;
     const char *mode = h->rec_get(rec, "handling_mode");
@@ -117,13 +117,13 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *re
         join(role && strcmp(role, "co") == 0 ? &v->co_units : &v->lead_units, name);
     }
     /* The formal answer is the latest reply that is not a supplementary
-     * one, as GET /v1/stats counts it. */
+     * one, once the proposal is answered, as GET /v1/stats counts it. */
     v->n_replies = h->rec_count(rec, "replies");
     v->reply_unit = pt_record_answer(h, rec, "unit");
     v->reply_doc_no = pt_record_answer(h, rec, "doc_no");
     v->reply_category = pt_record_answer(h, rec, "category");
     v->replied_at = pt_record_answer(h, rec, "replied_at");
-    v->answered = answered(h, rec, v->n_units, v->n_replies);
+    v->answered = answered(h, rec);
     size_t n_feedback = h->rec_count(rec, "feedback");
     if (n_feedback) {
         snprintf(path, sizeof(path), "feedback.%zu.satisfaction", n_feedback - 1);
@@ -171,6 +171,8 @@ const char *pt_record_last(const ptrack_host_t *h, const ptrack_record_t *rec, c
 const char *pt_record_answer(const ptrack_host_t *h, const ptrack_record_t *rec, const char *member)
 {
     char path[96];
+    if (!answered(h, rec))
+        return NULL;
     for (size_t i = h->rec_count(rec, "replies"); i > 0; i--) {
         snprintf(path, sizeof(path), "replies.%zu.kind", i - 1);
         const char *kind = h->rec_get(rec, path);

@@ -21,7 +21,8 @@ typedef struct {
     const char *created_at, *assigned_at, *due_at, *updated_at;
     int overdue, key_supervision;
     size_t n_co_signers;
-    /* The latest reply that is not supplementary (the formal answer). */
+    /* The latest reply that is not supplementary (the formal answer),
+     * once the proposal is answered (pt_record_answer). */
     const char *reply_unit, *reply_doc_no, *reply_category, *replied_at;
     size_t n_replies;
     /* Answered (办复), as GET /v1/stats counts it: a reply, and in separate
@@ -69,7 +70,9 @@ const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec
 
 /* The member ("doc_no", "category", "replied_at", "unit") of the formal
  * answer: the latest reply that is not a supplementary one (补充答复), as
- * GET /v1/stats counts its category; NULL when there is none. A follow_up
+ * GET /v1/stats counts its category; NULL when there is none, and while
+ * the proposal is not answered (办复): in separate mode (分办) until each
+ * of its units has replied, as reply_categories counts it. A follow_up
  * after closing adds a reply, but does not change how the proposal was
  * answered. */
 const char *pt_record_answer(const ptrack_host_t *host, const ptrack_record_t *rec,
