@@ -261,9 +261,9 @@ static void keys_free(char **keys, size_t n)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-/* The separator: sep= when given (0 when it names none the reader
- * takes), else ';' (Decidim's), or ',' or a tab when the header line has
- * one of those and no ';'. */
+/* The separator: sep= when given (decidim_import has checked that it
+ * names one the reader takes), else ';' (Decidim's), or ',' or a tab when
+ * the header line has one of those and no ';'. */
 static char csv_sep(const ptrack_host_t *h, ptrack_job_t *job, din_t *in)
 {
     const char *arg = h->job_arg(job, "sep");
@@ -284,11 +284,6 @@ static int csv_import(const map_t *m, din_t *in)
 {
     const ptrack_host_t *h = m->h;
     char sep = csv_sep(h, m->job, in);
-    if (!sep) {
-        h->set_error(m->job, "sep: \"%s\" is not a separator the Decidim importer reads: use %s",
-                     h->job_arg(m->job, "sep"), PT_CSV_SEP_NAMES);
-        return PTRACK_EBADARG;
-    }
     dcsv_t c;
     dcsv_init(&c, in, sep);
     int rc = dcsv_next(&c);
@@ -448,6 +443,15 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
                             "locale: \"%s\" is not a locale; say locale=en, locale=ca or "
                             "locale=pt-BR (the <locale> of the columns title/<locale>)",
                             m.locale);
+        return PTRACK_EBADARG;
+    }
+    /* Checked whatever the file turns out to be (a JSON export has no
+     * separator), before a byte of it is read: the request is at fault. */
+    const char *sep = ps->host->job_arg(job, "sep");
+    if (sep && sep[0] && !pt_csv_sep_parse(sep)) {
+        ps->host->set_error(job,
+                            "sep: \"%s\" is not a separator the Decidim importer reads: use %s",
+                            sep, PT_CSV_SEP_NAMES);
         return PTRACK_EBADARG;
     }
     const char *kind = ps->host->job_arg(job, "kind");

@@ -152,6 +152,13 @@ import "$PT_TMP/comma.csv" "sep=colon"
 check_error "sep=colon: the request is at fault" 400 bad_request
 check_contains "refused, naming it and the separators read" \
     'sep: "colon" is not a separator the Decidim importer reads' "$(jv 'j["error"]["message"]')"
+printf '[{"title": {"en": "A JSON export"}, "reference": "SEP-962"}]' >"$PT_TMP/sep.json"
+import "$PT_TMP/sep.json" "sep=colon"
+check_error "sep=colon with a JSON export: refused all the same" 400 bad_request
+check_eq "and nothing of it stored" '{}' "$(by_ref SEP-962)"
+: >"$PT_TMP/empty.csv"
+import "$PT_TMP/empty.csv" "sep=colon"
+check_error "sep=colon is refused before the file is read (an empty one here)" 400 bad_request
 
 pt_step "a < that starts no tag is text"
 printf '%s\n' '[{"title": {"en": "Cheaper bus fares"}, "reference": "LT-1", "body": {"en": "Compare prices a<b and more"}},' \
