@@ -117,22 +117,21 @@ static void skip_close(tx_t *t)
     /* The client is told of each passage in the import's answer (a host
      * of ABI 1.1 lists them under "ignored"); an older host only has the
      * log. */
-    if (PTRACK_HOST_HAS(t->h, import_ignore)) {
-        char where[64], reason[sizeof(t->skip_reason) + 32];
-        if (t->skip_from == t->skip_to)
-            snprintf(where, sizeof(where), "line %ld", t->skip_from);
-        else
-            snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
-        snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
-                 t->skip_reason, t->skip_reason[0] ? ")" : "");
-        if (t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED && t->rc == PTRACK_OK)
-            t->rc = PTRACK_ECANCELED;
-    }
+    char where[64], reason[sizeof(t->skip_reason) + 32];
+    if (t->skip_from == t->skip_to)
+        snprintf(where, sizeof(where), "line %ld", t->skip_from);
+    else
+        snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
+    snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
+             t->skip_reason, t->skip_reason[0] ? ")" : "");
+    if (PTRACK_HOST_HAS(t->h, import_ignore) &&
+        t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED && t->rc == PTRACK_OK)
+        t->rc = PTRACK_ECANCELED;
     /* A whole newspaper has thousands of other articles: the first ones
-     * show what was skipped and why, the final line counts them all. */
+     * show what was skipped and why, the final line counts them all. The
+     * log names the passage as the answer does. */
     if (t->n_skipped < SKIP_LOG_MAX)
-        t->h->log(t->inst, PTRACK_LOG_INFO, "skipped lines %ld-%ld: not a proposal (%s)",
-                  t->skip_from, t->skip_to, t->skip_reason);
+        t->h->log(t->inst, PTRACK_LOG_INFO, "skipped %s: %s", where, reason);
     else if (t->n_skipped == SKIP_LOG_MAX)
         t->h->log(t->inst, PTRACK_LOG_INFO,
                   "more skipped passages from line %ld on are counted, not listed", t->skip_from);

@@ -202,4 +202,12 @@ check_eq "--map, which the text importer does not take: refused, exit 1" 1 "$rc"
 check_contains "the message names map and what text takes" \
     'unknown query parameter "map"; an import of text takes format, partial and encoding' "$out"
 
+pt_step "a passage of one line is named as one line, in the answer and in the log"
+printf '今日天气：晴，气温12到20度。\n\n关于加快推进县域医共体建设的建议\n\n晋中代表团代表提出建议——\n\n背景：县域医疗资源分散，基层服务能力不足。\n\n建议：一是整合县乡村医疗资源；二是完善医保打包付费。\n' \
+    >"$PT_TMP/one_line.txt"
+import "$PT_TMP/one_line.txt"
+check_status "import one_line.txt" 201
+check_eq "the answer names line 1" "line 1" "$(jv 'j["ignored"][0]["where"]')"
+check_true "and so does the log, not lines 1-1" grep -q "skipped line 1: not a proposal" "$PT_TMP/ptrackd.log"
+
 pt_finish
