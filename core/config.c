@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -339,7 +340,14 @@ static const char *show(const cJSON *v, char *buf, size_t len)
         sanitize(v->valuestring, inner, sizeof(inner));
         clip(buf, len, "\"%s\"", inner);
     } else if (cJSON_IsNumber(v)) {
-        clip(buf, len, "%.15g", v->valuedouble);
+        /* A whole number as typed, up to 2^53 (the largest a JSON number
+         * holds exactly, 9007199254740992 rather than 9.00719925474099e+15);
+         * beyond, and a fraction, to 15 digits. */
+        double d = v->valuedouble;
+        if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d)
+            clip(buf, len, "%" PRId64, (int64_t)d);
+        else
+            clip(buf, len, "%.15g", d);
     } else if (cJSON_IsTrue(v)) {
         clip(buf, len, "true");
     } else if (cJSON_IsFalse(v)) {
