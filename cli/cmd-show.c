@@ -262,12 +262,13 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     if (why->reason) {
         pt_table_row(t);
         pt_table_cell(t, 0, "原因 Reason");
+        pt_buf_t act = {0};
+        pt_label_named(pt_label_action(cli, why->action), why->action, &act);
         if (pt_text_width(why->reason) > REASON_INLINE)
-            pt_table_cellf(t, 1, "%s %s，见下 (below)", pt_label_action(cli, why->action),
-                           why->action);
+            pt_table_cellf(t, 1, "%s，见下 (below)", pt_buf_str(&act));
         else
-            pt_table_cellf(t, 1, "%s %s：%s", pt_label_action(cli, why->action), why->action,
-                           why->reason);
+            pt_table_cellf(t, 1, "%s：%s", pt_buf_str(&act), why->reason);
+        pt_buf_free(&act);
     }
     kv(t, "编号 Number", pt_json_str(p, "number"));
     kv_coded(t, "类型 Kind", pt_json_str(p, "kind"), pt_label_kind(pt_json_str(p, "kind")));
@@ -602,8 +603,11 @@ static void print_feedback(const cJSON *feedback)
         const char *s = pt_json_str(f, "satisfaction");
         pt_table_row(t);
         pt_table_cell(t, 0, pt_json_str(f, "person"));
-        if (s)
-            pt_table_cellf(t, 1, "%s %s", pt_label_satisfaction(s), s);
+        if (s) {
+            pt_buf_t named = {0};
+            pt_table_cell(t, 1, pt_label_named(pt_label_satisfaction(s), s, &named));
+            pt_buf_free(&named);
+        }
         pt_table_cell(t, 2, pt_time_show(pt_json_str(f, "at"), PT_TIME_MINUTE, at, sizeof at));
         pt_table_cell(t, 3, pt_json_str(f, "comment"));
     }

@@ -390,16 +390,20 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state)
     return wf_label(cli, "states", state, "en");
 }
 
+const char *pt_label_named(const char *label, const char *code, pt_buf_t *b)
+{
+    if (!code)
+        pt_buf_puts(b, "?");
+    else if (!label || strcmp(label, code) == 0)
+        pt_buf_puts(b, code);
+    else
+        pt_buf_printf(b, "%s %s", label, code);
+    return pt_buf_str(b);
+}
+
 const char *pt_label_state_named(pt_cli_t *cli, const char *state, pt_buf_t *b)
 {
-    const char *label = pt_label_state(cli, state);
-    if (!state)
-        pt_buf_puts(b, "?");
-    else if (strcmp(label, state) == 0)
-        pt_buf_puts(b, state);
-    else
-        pt_buf_printf(b, "%s %s", label, state);
-    return pt_buf_str(b);
+    return pt_label_named(pt_label_state(cli, state), state, b);
 }
 
 bool pt_state_known(pt_cli_t *cli, const char *state)

@@ -25,6 +25,10 @@ const char *pt_label_state_en(pt_cli_t *cli, const char *state);
  * workflow gives it no label (it cannot be read, or no longer has the
  * state), "?" for none. */
 const char *pt_label_state_named(pt_cli_t *cli, const char *state, pt_buf_t *b);
+/* Appends "label code" to b and returns b's text: the code alone when its
+ * label is none or the code itself (a word the workflow or ptrack has no
+ * label for), "?" for no code. */
+const char *pt_label_named(const char *label, const char *code, pt_buf_t *b);
 /* Whether the workflow in force has a state of this name; false too when
  * the workflow cannot be read. */
 bool pt_state_known(pt_cli_t *cli, const char *state);

@@ -2,7 +2,8 @@
 # A state the workflow gives no label (the workflow cannot be read, or an
 # office's workflow no longer has the state) is written once, by its name:
 # `add`, `do` and `show` said "submitted submitted", the name standing in
-# for the missing label. A server that answers GET /v1/workflow with 503
+# for the missing label; `show` said so of the action that brought the
+# proposal to its state ("return return") and of a rating. A server that answers GET /v1/workflow with 503
 # stands in for ptrackd.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +27,12 @@ class H(http.server.BaseHTTPRequestHandler):
             self.send(503, {"error": {"code": "storage_error", "message": "the store cannot be read"}})
         elif self.path.startswith("/v1/proposals/7"):
             self.send(200, P)
+        elif self.path == "/v1/proposals/8/history":
+            self.send(200, {"items": [{"seq": 3, "action": "return", "from": "assigned", "to": "returned",
+                                       "changes": {"reason": {"to": "不属于本单位职责"}}}]})
+        elif self.path.startswith("/v1/proposals/8"):
+            self.send(200, dict(P, id=8, status="returned",
+                                feedback=[{"person": "张三", "satisfaction": "content"}]))
         else:
             self.send(404, {"error": {"code": "not_found", "message": "no such path"}})
     def do_POST(self):
@@ -63,5 +70,15 @@ pt_step "show"
 pt_run "$PTRACK" --url "$URL" --token t show 7
 check_rc "show" 0
 check_true "the state once" eval 'grep -Eq "^ *状态 Status +submitted\$" <<<"$OUT"'
+
+# The reason's action and a rating the workflow gives no label either:
+# show said "return return：..." and "content content".
+pt_step "show, the action that brought it back and a rating"
+pt_run "$PTRACK" --url "$URL" --token t show 8
+check_rc "show" 0
+check_true "the action once" eval 'grep -Eq "原因 Reason +return：不属于本单位职责" <<<"$OUT"'
+check_true "not twice" eval '! grep -q "return return" <<<"$OUT"'
+check_true "the rating once" eval 'grep -Eq "张三 +content( |\$)" <<<"$OUT"'
+check_true "not twice" eval '! grep -q "content content" <<<"$OUT"'
 
 pt_finish
