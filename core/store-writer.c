@@ -70,12 +70,14 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_RELEASE] = "RELEASE w",
     [ST_SELECT_DOC] = "SELECT doc FROM proposals WHERE id = ?1",
     /* Within a unit's (?2) or a delegate's (?3) scope when one is bound:
-     * a proposal outside it does not exist for them (state_cb). */
+     * a proposal outside it does not exist for them (state_cb). Each is
+     * one lookup by the row's key: "id IN (SELECT ... WHERE name = ?2)"
+     * would list all of the unit's or the person's proposals, every time. */
     [ST_STATE] = "SELECT status FROM proposals WHERE id = ?1"
-                 " AND (?2 IS NULL OR id IN (SELECT proposal_id FROM proposal_units"
-                 "  WHERE name = ?2))"
-                 " AND (?3 IS NULL OR id IN (SELECT proposal_id FROM proposal_people"
-                 "  WHERE person = ?3))",
+                 " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM proposal_units"
+                 "  WHERE proposal_id = ?1 AND name = ?2))"
+                 " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM proposal_people"
+                 "  WHERE proposal_id = ?1 AND person = ?3))",
     /* instr() skips the documents that cannot hold the id cheaply (a
      * document is compact JSON, so "merged_into":7 appears as such, and
      * nowhere inside a string, whose quotes are escaped); json_extract
