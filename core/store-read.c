@@ -1312,18 +1312,20 @@ static void read_figures(sqlite3 *db, pt_read_t *r)
 /* For a GET or history read with a scope (a unit's, a delegate's): true
  * when the proposal is in it. A proposal outside it is answered as one that
  * does not exist, with the same message, so that a unit or a delegate
- * cannot learn which ids are taken. */
+ * cannot learn which ids are taken. One lookup of the unit's or the
+ * person's row for the proposal, not a list of all of theirs. */
 static bool in_scope(sqlite3 *db, pt_read_t *r)
 {
     const pt_list_query_t *q = &r->query;
     if (!q->unit && !q->person)
         return true;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT 1 WHERE (?2 IS NULL OR ?1 IN (SELECT proposal_id FROM"
-                           " proposal_units WHERE name = ?2)) AND (?3 IS NULL OR ?1 IN (SELECT"
-                           " proposal_id FROM proposal_people WHERE person = ?3))",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT 1 WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM proposal_units"
+            " WHERE proposal_id = ?1 AND name = ?2)) AND (?3 IS NULL OR EXISTS"
+            " (SELECT 1 FROM proposal_people WHERE proposal_id = ?1 AND person = ?3))",
+            -1, &st, NULL) != SQLITE_OK) {
         pt_sqlite_error(&r->err, db, "reading a proposal");
         return false;
     }

@@ -119,6 +119,24 @@ PLAIN="$(time_replies none)"
 NAMED="$(time_replies "$OWN2")"
 pt_log "20 replies: $PLAIN ms, naming a proposal $NAMED ms"
 check_true "naming a proposal costs about nothing more" test "$NAMED" -lt $((3 * PLAIN + 500))
+# So is the unit's reading of one proposal (GET, its history).
+time_reads() {
+    "$PY" - "$PT_PORT" "$1" "$OWN3" <<'PYT'
+import http.client, sys, time
+port, token, own = sys.argv[1], sys.argv[2], sys.argv[3]
+c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+t0 = time.monotonic()
+for path in ["/v1/proposals/%s", "/v1/proposals/%s/history"] * 10:
+    c.request("GET", path % own, headers={"Authorization": "Bearer " + token})
+    r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+print(int((time.monotonic() - t0) * 1000))
+PYT
+}
+ALL="$(time_reads "$CLERK_TOKEN")"
+MINE="$(time_reads "$UNIT")"
+pt_log "20 reads: the office's $ALL ms, the unit's $MINE ms"
+check_true "reading a proposal of its own costs about nothing more" test "$MINE" -lt $((3 * ALL + 500))
 
 pt_stop
 pt_finish
