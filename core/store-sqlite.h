@@ -60,8 +60,11 @@ struct pt_store_s {
     int64_t token_changes;
     int64_t token_mark;
     bool tokens_restored; /* this start found the store's count behind the mark's */
-    int64_t token_raise;  /* the mark's count, which the store's is raised to once the
-                             start has served (pt_store_restore_noticed); 0: none */
+    /* The mark's count, which the store's is raised to once the start has
+     * served (pt_store_restore_noticed); 0: none. Not the writer's: set at
+     * the open, before the writer starts, then read and cleared by the
+     * loop, which hands the count to the writer in a write of its own. */
+    int64_t token_raise;
 
     /* The store's id (store_meta, migration 19): 32 hex digits, read at
      * the open and never changed after, so any thread reads it. */
