@@ -96,7 +96,10 @@ sqlite3 "$PT_DATA/ptrack.db" "WITH RECURSIVE n(i) AS (SELECT 1000000 UNION ALL S
     WHERE i < 1400000) INSERT INTO proposal_units (proposal_id, name, role) SELECT i, '财政部', 'lead' FROM n"
 pt_start
 # time_replies RELATED: 20 replies of $UNIT's to $OWN3 refused for their category,
-# naming proposal RELATED or none; prints the milliseconds they took.
+# naming proposal RELATED or none; prints the milliseconds the quickest
+# took (a busy machine slows some of them, not all: the quickest shows
+# what a request costs, where listing the unit's 400,000 rows costs each
+# one tens of milliseconds).
 time_replies() {
     "$PY" - "$PT_PORT" "$UNIT" "$OWN3" "$1" <<'PYT'
 import http.client, json, sys, time
@@ -105,38 +108,45 @@ body = {"doc_no": "财函〔2026〕9号", "category": "Z", "text": "答复"}
 if related != "none":
     body["related"] = int(related)
 c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-t0 = time.monotonic()
+best = None
 for _ in range(20):
+    t0 = time.monotonic()
     c.request("POST", "/v1/proposals/%s/actions/reply" % own, json.dumps(body).encode(),
               {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     r = c.getresponse(); r.read()
     assert r.status == 422, r.status
-print(int((time.monotonic() - t0) * 1000))
+    t = time.monotonic() - t0
+    best = t if best is None else min(best, t)
+print(int(best * 1000))
 PYT
 }
 time_replies none >/dev/null
 PLAIN="$(time_replies none)"
 NAMED="$(time_replies "$OWN2")"
-pt_log "20 replies: $PLAIN ms, naming a proposal $NAMED ms"
-check_true "naming a proposal costs about nothing more" test "$NAMED" -lt $((3 * PLAIN + 500))
-# So is the unit's reading of one proposal (GET, its history).
+pt_log "the quickest of 20 replies: $PLAIN ms, naming a proposal $NAMED ms"
+check_true "naming a proposal costs about nothing more" test "$NAMED" -lt $((3 * PLAIN + 25))
+# So is the unit's reading of one proposal (GET, its history): the
+# quickest of 20 reads, in ms.
 time_reads() {
     "$PY" - "$PT_PORT" "$1" "$OWN3" <<'PYT'
 import http.client, sys, time
 port, token, own = sys.argv[1], sys.argv[2], sys.argv[3]
 c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-t0 = time.monotonic()
+best = None
 for path in ["/v1/proposals/%s", "/v1/proposals/%s/history"] * 10:
+    t0 = time.monotonic()
     c.request("GET", path % own, headers={"Authorization": "Bearer " + token})
     r = c.getresponse(); r.read()
     assert r.status == 200, r.status
-print(int((time.monotonic() - t0) * 1000))
+    t = time.monotonic() - t0
+    best = t if best is None else min(best, t)
+print(int(best * 1000))
 PYT
 }
 ALL="$(time_reads "$CLERK_TOKEN")"
 MINE="$(time_reads "$UNIT")"
-pt_log "20 reads: the office's $ALL ms, the unit's $MINE ms"
-check_true "reading a proposal of its own costs about nothing more" test "$MINE" -lt $((3 * ALL + 500))
+pt_log "the quickest of 20 reads: the office's $ALL ms, the unit's $MINE ms"
+check_true "reading a proposal of its own costs about nothing more" test "$MINE" -lt $((3 * ALL + 25))
 
 pt_stop
 pt_finish
