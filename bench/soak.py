@@ -46,7 +46,28 @@ side by side and in a loop until the time is up:
              pipelined requests, connections opened and closed at once;
   reloads    SIGHUP every --hup-every seconds, the configuration changed
              each time (a notifier's options, a token, the idle timeout),
-             and every fifth one a configuration the reload refuses.
+             and every fifth one a configuration the reload refuses;
+  plugins    a notifier loaded through POST /v1/plugins, listed and
+             unloaded again, under a few names in turn; entries the
+             loader refuses (a missing file, another ABI, bad options);
+  prober     GET /v1/health and a list of 20, timed, four times a second
+             on one keep-alive connection: a stall of the loop shows as a
+             spike in the sample's p50 and max.
+
+The writers' workflow includes a unit's and a delegate's own tokens (from
+the configuration): the unit signs and replies to what was assigned to
+it, the delegate gives feedback on their own proposals (满意 or 不满意,
+then the rehandled reply), and each is refused another's proposal.
+
+With --fixtures (the build must have the tests) the configuration also
+has the example notifier (examples/notify-file, built here against the
+public header), a slow one (notify_exec sleeping 0.5 s an event), one
+that refuses each event twice before it takes it (the fixture
+notify_flaky), and, every other reload, one whose gateway is down
+(notify_webhook to a port where nothing listens): it retries with its
+back-off until the next reload removes it. With --slow N, N slowloris
+clients hold connections open, sending their headers or a body one byte
+a second: ptrackd must close each after its header or idle timeout.
 
 With --cap N the store stops growing once N proposals exist: the writers
 make no more and instead take existing proposals, any of them alike,
@@ -65,12 +86,14 @@ summed), the import and export jobs running, the memory SQLite holds
 (ptrack_sqlite_memory_bytes), the heap in use and the heap free but kept
 (ptrack_heap_in_use_bytes, ptrack_heap_free_bytes), the part of the heap
 the writer's cache of decoded proposals holds (ptrack_writer_cache_bytes),
-the proposals and the requests made.
+the proposals and the requests made, and the prober's latencies (p50 and
+max, ms) since the sample before.
 At the end: the figures at the start, after the warm-up (a quarter of the
 run) and at the end, the growth per hour over the last half of the run (a
 least-squares slope) and, with --cap, since the cap was reached, the answers by operation and status, and anything
 unexpected: a 5xx, a broken connection where none should be, an answer
-the workflow did not call for. Then it stops ptrackd with SIGTERM (or as
+the workflow did not call for (counted by kind). A SIGTERM or SIGINT to
+the script ends the traffic early, as the end of the time does. Then it stops ptrackd with SIGTERM (or as
 --stop says), waits for it, and reports its exit status and the log's
 warnings and errors (with an ASan build, LeakSanitizer's report is at the
 end of DIR/ptrackd.log).
@@ -127,6 +150,7 @@ class Tally:
         self.problem_count = 0
         self.surprises = []       # an answer other than the one expected
         self.surprise_count = 0
+        self.surprise_kinds = collections.Counter()   # by their first two words
 
     def note(self, op, status):
         with self.lock:
@@ -142,6 +166,7 @@ class Tally:
     def surprise(self, what):
         with self.lock:
             self.surprise_count += 1
+            self.surprise_kinds[" ".join(what.split()[:2])] += 1
             if len(self.surprises) < 40:
                 self.surprises.append("%.0fs %s" % (now() - T0, what))
 
@@ -311,8 +336,12 @@ class Env:
         self.build = os.path.abspath(args.build)
         self.ptrackd = os.path.join(self.build, "ptrackd")
         self.plugins = os.path.join(self.build, "plugins")
-        self.tokens = {r: "soak-%s-%s" % (r, os.urandom(8).hex()) for r in ("viewer", "clerk", "admin")}
+        self.fixtures = os.path.join(self.build, "tests", "plugins")
+        self.example = os.path.join(self.dir, "ex", "notify_file.so")
+        self.tokens = {r: "soak-%s-%s" % (r, os.urandom(8).hex())
+                       for r in ("viewer", "clerk", "admin", "unit", "delegate")}
         self.port = free_port()
+        self.dead_port = free_port()   # nothing listens there
         self.hook_port = None
         self.proc = None
         self.receiver = None
@@ -338,6 +367,8 @@ class Env:
             {"name": "报表机", "role": "viewer", "sha256": sha(self.tokens["viewer"])},
             {"name": "建议办张科长", "role": "clerk", "sha256": sha(self.tokens["clerk"])},
             {"name": "系统管理员", "role": "admin", "sha256": sha(self.tokens["admin"])},
+            {"name": "水利厅联络员", "role": "unit", "unit": UNITS[0], "sha256": sha(self.tokens["unit"])},
+            {"name": "代表张三", "role": "delegate", "person": PEOPLE[0], "sha256": sha(self.tokens["delegate"])},
         ]
         if alt:
             tokens.append({"name": "值班员", "role": "viewer", "sha256": sha("soak-hup-" + str(self.port))})
@@ -363,6 +394,28 @@ class Env:
             ],
             "limits": {"header_timeout": "5s", "idle_timeout": "12s" if alt else "15s"},
         }
+        if self.args.fixtures:
+            # One that works (the example notify_file), one that is slow
+            # (a command that sleeps), one that refuses each event twice
+            # before it takes it (notify_flaky), and, every other reload,
+            # one whose gateway is down (nothing listens on its port): it
+            # retries with its back-off until the next reload removes it.
+            conf["plugins"] += [
+                {"instance": "file", "path": self.example,
+                 "config": {"path": os.path.join(self.dir, "notify-file.jsonl")}},
+                {"instance": "slow", "path": "notify_exec.so",
+                 "events": ["proposal.deleted", "proposal.overdue"],
+                 "config": {"command": ["/bin/sh", "-c", "sleep 0.5; cat >/dev/null"]}},
+                {"instance": "flaky", "path": os.path.join(self.fixtures, "fixture_notify_flaky.so"),
+                 "events": ["proposal.deleted", "proposal.overdue"],
+                 "config": {"path": os.path.join(self.dir, "flaky.log"), "fail": 2,
+                            "retry_in": "50ms" if alt else "80ms"}},
+            ]
+            if alt:
+                conf["plugins"].append(
+                    {"instance": "down", "path": "notify_webhook.so", "events": ["proposal.deleted"],
+                     "config": {"url": "http://127.0.0.1:%d/hook" % self.dead_port, "format": "json",
+                                "timeout": "2s"}})
         if variant == "bad":
             conf["limits"]["no_such_limit"] = 1
         tmp = self.conf + ".tmp"
@@ -389,6 +442,21 @@ class Env:
         for n in os.listdir(self.plugins):
             p = os.path.join(self.plugins, n)
             os.chmod(p, os.stat(p).st_mode & 0o755)
+        if self.args.fixtures:
+            if not os.path.exists(os.path.join(self.fixtures, "fixture_notify_flaky.so")):
+                sys.exit("--fixtures: no %s/fixture_notify_flaky.so (build the tests)" % self.fixtures)
+            # The example plugin is built as its README says, against the
+            # public header alone.
+            os.makedirs(os.path.dirname(self.example), mode=0o755, exist_ok=True)
+            src = os.path.join(here, "..", "examples", "notify-file", "notify_file.c")
+            subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-shared", "-fPIC", "-O1",
+                            "-fvisibility=hidden", "-I", os.path.join(here, "..", "include"),
+                            "-o", self.example, src], check=True)
+            for d in (self.fixtures, os.path.dirname(self.example)):
+                os.chmod(d, os.stat(d).st_mode & 0o755)
+                for n in os.listdir(d):
+                    q = os.path.join(d, n)
+                    os.chmod(q, os.stat(q).st_mode & 0o755)
         self.write_config(0)
         self.proc = subprocess.Popen([self.ptrackd, "--config", self.conf],
                                      stdout=subprocess.DEVNULL, stderr=open(self.log, "w"))
@@ -441,6 +509,8 @@ class Writer:
         self.n = 0
         self.admin = Client(env)
         self.clerk = Client(env, env.tokens["clerk"])
+        self.unit = Client(env, env.tokens["unit"])
+        self.delegate = Client(env, env.tokens["delegate"])
         self.rng = random.Random(wid * 7919)
 
     def c(self):
@@ -579,6 +649,47 @@ class Writer:
         p = self.reply(p, unit)
         p = self.feedback(p, "satisfied")
 
+    def by_unit(self):
+        """The unit's and the delegate's own tokens: the unit signs and
+        answers what was assigned to it, the delegate gives feedback on
+        their own; neither may touch another's."""
+        unit, person = UNITS[0], PEOPLE[0]
+        p = self.create({"lead_author": person})
+        other = self.create({"lead_author": PEOPLE[1], "co_signers": PEOPLE[2:4]})
+        mode = self.rng.choice(["single", "lead_co"])
+        units = [{"name": unit, "role": "lead"}]
+        if mode == "lead_co":
+            units.append({"name": UNITS[1], "role": "co"})
+        p = self.act(p, "assign", {"mode": mode, "units": units})
+        other = self.act(other, "assign", {"mode": "single", "units": [{"name": UNITS[2], "role": "lead"}]})
+        if p is None or other is None:
+            return
+        self.unit.request("unit_get_other", "GET", "/v1/proposals/%d" % other["id"], expect=(403, 404))
+        self.act(other, "sign", {"unit": UNITS[2]}, expect=(403, 404), client=self.unit)
+        self.delegate.request("delegate_get_other", "GET", "/v1/proposals/%d" % other["id"], expect=(403, 404))
+        p = self.act(p, "sign", {"unit": unit}, client=self.unit)
+        if mode == "lead_co":
+            self.act(p, "opinion", {"unit": UNITS[1], "opinion": "代为填写"}, expect=(403,), client=self.unit)
+            p = self.act(p, "sign", {"unit": UNITS[1]})
+            p = self.act(p, "opinion", {"unit": UNITS[1], "opinion": "同意。"})
+        self.unit.request("unit_list", "GET", "/v1/proposals?unit=%s&limit=20" % unit, expect=(200,))
+        self.act(p, "feedback", {"person": person, "satisfaction": "satisfied"}, expect=(409,),
+                 client=self.delegate)   # not replied yet
+        p = self.act(p, "reply", {"unit": unit, "doc_no": "晋水函〔2026〕%d号" % self.n, "category": "B",
+                                  "text": "我厅高度重视，已会同有关部门研究办理。"}, client=self.unit)
+        self.delegate.request("delegate_get", "GET", "/v1/proposals/%d" % p["id"], expect=(200,))
+        self.delegate.request("delegate_list", "GET", "/v1/proposals?limit=20", expect=(200,))
+        sat = self.rng.choice(["satisfied", "unsatisfied"])
+        p = self.act(p, "feedback", {"person": person, "satisfaction": sat, "comment": "答复具体"},
+                     client=self.delegate)
+        if sat == "unsatisfied" and p.get("status") == "rehandling":
+            p = self.act(p, "reply", {"unit": unit, "doc_no": "晋水函〔2026〕%d-2号" % self.n,
+                                      "category": "A", "text": "重新办理：已安排专项资金。"}, client=self.unit)
+            p = self.act(p, "feedback", {"person": person, "satisfaction": "basically_satisfied"},
+                         client=self.delegate)
+        self.act(other, "withdraw", {"reason": "撤回"})
+        self.read_back(p)
+
     def draft(self):
         p = self.create({"status": "draft"})
         p = self.patch(p)
@@ -662,7 +773,7 @@ class Writer:
 
     def run(self):
         plays = [(self.lead_co, 3), (self.single, 3), (self.separate, 2), (self.cppcc, 2),
-                 (self.draft, 1), (self.refused, 1)]
+                 (self.draft, 1), (self.refused, 1), (self.by_unit, 2)]
         pool = [f for f, w in plays for _ in range(w)]
         while not STOP.is_set():
             if self.env.capped:
@@ -1050,6 +1161,138 @@ def chaos(env):
         STOP.wait(env.args.pace * 2)
 
 
+# ---- Plugins loaded and unloaded at run time -------------------------------------------
+
+def plugin_churn(env):
+    """Loads a notifier through POST /v1/plugins, lets it take a few
+    events, reads the list and unloads it; sends entries the loader
+    refuses (a missing file, another ABI, unknown options)."""
+    rng = random.Random(8000)
+    a = Client(env, env.tokens["admin"], timeout=30)
+    n = 0
+    while not STOP.is_set():
+        n += 1
+        name = "churn%d" % (n % 4)    # a few names, used again and again
+        if env.args.fixtures and rng.random() < 0.5:
+            entry = {"instance": name, "path": os.path.join(env.fixtures, "fixture_notify_record.so"),
+                     "config": {"path": os.path.join(env.dir, "churn.log")}}
+        else:
+            entry = {"instance": name, "path": "notify_webhook.so", "events": ["proposal.created"],
+                     "config": {"url": "http://127.0.0.1:%d/churn" % env.hook_port, "format": "json"}}
+        st, _ = a.json("plugin_load", "POST", "/v1/plugins", entry, expect=(201,))
+        a.json("plugin_load_again", "POST", "/v1/plugins", entry, expect=(409,))
+        STOP.wait(rng.uniform(0.2, 2))
+        a.request("plugins_list", "GET", "/v1/plugins", expect=(200,))
+        if st == 201:
+            a.request("plugin_unload", "DELETE", "/v1/plugins/" + name, expect=(204,))
+        a.request("plugin_unload_none", "DELETE", "/v1/plugins/" + name, expect=(404,))
+        r = rng.random()
+        if r < 0.3:
+            a.json("plugin_load_missing", "POST", "/v1/plugins",
+                   {"instance": "无此插件" if rng.random() < 0.5 else "nosuch", "path": "nosuch.so"},
+                   expect=(422,))
+        elif r < 0.5 and env.args.fixtures:
+            bad = rng.choice(["bad_major", "bad_minor", "bad_noentry", "bad_create", "bad_small",
+                              "bad_undefined", "bad_args"])
+            a.json("plugin_load_bad", "POST", "/v1/plugins",
+                   {"instance": "bad", "path": os.path.join(env.fixtures, "fixture_%s.so" % bad)},
+                   expect=(422,))
+        elif r < 0.6:
+            a.json("plugin_load_badopt", "POST", "/v1/plugins",
+                   {"instance": "badopt", "path": "notify_webhook.so", "config": {"urll": "x"}},
+                   expect=(422,))
+        STOP.wait(env.args.pace * 20)
+
+
+# ---- Slow clients: slowloris --------------------------------------------------------------
+
+def slowloris(env):
+    """Keeps --slow connections open, each sending its request a byte at
+    a time a second apart (the headers, or a body it announced): ptrackd
+    must close each after its header or idle timeout and keep serving."""
+    rng = random.Random(9000)
+    conns = []
+    while not STOP.is_set():
+        while len(conns) < env.args.slow:
+            tcp = rng.random() < 0.5
+            body = rng.random() < 0.4
+            try:
+                s = raw_connect(env, tcp, timeout=2)
+            except OSError as e:
+                TALLY.problem("slowloris connect: %r" % e)
+                break
+            if body:
+                head = ("POST /v1/proposals HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 100000\r\n%s\r\n{" % (
+                            "Authorization: Bearer %s\r\n" % env.tokens["clerk"] if tcp else "")).encode()
+                s.sendall(head)
+                rest = b'"title": "' + "慢".encode() * 30000
+            else:
+                rest = b"GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"z" * 10000
+            conns.append([s, rest, now(), "body" if body else "head"])
+        keep = []
+        for c in conns:
+            s, rest, t0, kind = c
+            try:
+                s.sendall(rest[:1])
+                c[1] = rest[1:]
+                s.setblocking(False)
+                try:
+                    got = s.recv(4096)
+                except BlockingIOError:
+                    got = None
+                s.setblocking(True)
+                if got is not None:
+                    # The server answered (408) or closed: the timeout worked.
+                    code = got.split(b" ")[1] if got.startswith(b"HTTP/1.1 ") else b"0"
+                    TALLY.note("slowloris_" + kind + "_closed", int(code) if code.isdigit() else -1)
+                    s.close()
+                    continue
+                if now() - t0 > 90:
+                    TALLY.surprise("slowloris %s still open after %.0f s" % (kind, now() - t0))
+                    s.close()
+                    continue
+                keep.append(c)
+            except OSError:
+                TALLY.note("slowloris_" + kind + "_closed", 0)
+                s.close()
+        conns = keep
+        STOP.wait(1)
+    for c in conns:
+        c[0].close()
+
+
+# ---- The loop's latency ------------------------------------------------------------------
+
+LAT = {"lock": threading.Lock(), "health": [], "list": []}
+
+
+def prober(env):
+    """Times GET /v1/health and a list of 20 on the viewer's keep-alive
+    connection four times a second: a stall of the loop shows as a spike."""
+    c = Client(env, env.tokens["viewer"], timeout=60)
+    k = 0
+    while not STOP.wait(0.25):
+        k += 1
+        what, path = ("health", "/v1/health") if k % 2 else ("list", "/v1/proposals?limit=20")
+        t = now()
+        st, _, _ = c.request("probe_" + what, "GET", path, expect=(200,))
+        ms = (now() - t) * 1000
+        if st == 200:
+            with LAT["lock"]:
+                LAT[what].append(ms)
+
+
+def take_latency(row):
+    with LAT["lock"]:
+        for what in ("health", "list"):
+            v = sorted(LAT[what])
+            LAT[what] = []
+            if v:
+                row[what + "_p50"] = round(v[len(v) // 2], 1)
+                row[what + "_max"] = round(v[-1], 1)
+
+
 # ---- Reloads ---------------------------------------------------------------------------
 
 def reloader(env):
@@ -1157,6 +1400,7 @@ def sample(env):
         c.close()
     except OSError:
         pass
+    take_latency(row)
     row["requests"] = TALLY.total
     row["capped"] = env.capped
     return row
@@ -1166,7 +1410,8 @@ COLS = [("t", "t s", 6), ("VmRSS", "RSS kB", 8), ("VmHWM", "HWM kB", 8), ("threa
         ("fds", "fds", 5), ("socks", "socks", 5), ("dbconns", "dbs", 3), ("children", "kids", 4), ("db", "db kB", 9),
         ("wal", "wal kB", 8), ("behind", "behind", 7), ("jobs", "jobs", 4), ("sqlite", "sqlite kB", 9),
         ("heap", "heap kB", 9), ("hfree", "hfree kB", 8), ("wcache", "wcache kB", 9), ("proposals", "props", 7),
-        ("requests", "requests", 9)]
+        ("requests", "requests", 9), ("health_p50", "h50ms", 6), ("health_max", "hmaxms", 7),
+        ("list_p50", "l50ms", 6), ("list_max", "lmaxms", 7)]
 
 
 def fmt_row(row):
@@ -1199,7 +1444,8 @@ def report(env, rows, stopped):
     print("%-10s %12s %12s %12s %14s%s" % ("", "start", "warm (1/4)", "end", "per hour (2nd half)",
                                            " %14s" % "since the cap" if capped else ""))
     for key in ("VmRSS", "VmHWM", "threads", "fds", "socks", "dbconns", "children", "db", "wal", "behind", "jobs",
-                "sqlite", "sqlite_hwm", "heap", "hfree", "wcache", "proposals"):
+                "sqlite", "sqlite_hwm", "heap", "hfree", "wcache", "proposals", "health_p50", "health_max",
+                "list_p50", "list_max"):
         s = slope(half, key)
         line = "%-10s %12s %12s %12s %14s" % (key, rows[0].get(key), warm.get(key), rows[-1].get(key),
                                               "-" if s is None else "%+.0f" % s)
@@ -1229,6 +1475,8 @@ def report(env, rows, stopped):
     for p in TALLY.problems:
         print("  " + p)
     print("\n== surprises (an answer other than the expected one): %d" % TALLY.surprise_count)
+    if TALLY.surprise_count:
+        print("  by kind: " + ", ".join("%s %d" % kv for kv in TALLY.surprise_kinds.most_common()))
     for p in TALLY.surprises:
         print("  " + p)
     if stopped:
@@ -1268,18 +1516,28 @@ def main():
     ap.add_argument("--json", help="also write each sample as a JSON line to this file")
     ap.add_argument("--cap", type=int, help="once this many proposals exist, make no more: "
                     "the store stops growing but for history and events")
+    ap.add_argument("--slow", type=int, default=0, help="slowloris connections kept open (default 0)")
+    ap.add_argument("--fixtures", action="store_true", help="add the notifiers of the example and the "
+                    "fixture plugins (works, slow, fails and retries, gateway down every other reload); "
+                    "the build must have the tests")
     ap.add_argument("--export-every", type=float, help="seconds between exports "
                     "(default: back to back, 4 --pace apart)")
     args = ap.parse_args()
 
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)   # also when started in the background
     env = Env(args)
     env.start()
     print("ptrackd pid %d, data %s, log %s" % (env.proc.pid, env.data, env.log), flush=True)
     threads = [threading.Thread(target=Writer(env, i).run, daemon=True) for i in range(args.writers)]
     threads += [threading.Thread(target=reader, args=(env, i), daemon=True) for i in range(args.readers)]
     threads += [threading.Thread(target=streamer, args=(env, i), daemon=True) for i in range(args.streams)]
-    for f in (exporter, importer, long_poller, tokens, chaos, reloader, batcher):
+    for f in (exporter, importer, long_poller, tokens, chaos, reloader, batcher, plugin_churn, prober):
         threads.append(threading.Thread(target=f, args=(env,), daemon=True))
+    if args.slow:
+        threads.append(threading.Thread(target=slowloris, args=(env,), daemon=True))
     if args.cap is not None:
         threads.append(threading.Thread(target=capper, args=(env,), daemon=True))
     rows = [sample(env)]
