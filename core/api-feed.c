@@ -377,17 +377,17 @@ void pt_api_feed_shutdown(pt_api_t *api)
     }
 }
 
-/* Whether the client of call is still who it was when its request came:
- * identified, with the same role and the same unit or person. */
-static bool still_same(pt_api_t *api, const pt_call_t *call)
+int pt_api_identified_as(pt_api_t *api, const pt_http_request_t *req, const pt_identity_t *who)
 {
     pt_identity_t now;
     pt_error_t err = {0};
-    bool same = pt_api_identify_again(api, call->req, &now, &err) == PT_OK &&
-                now.role == call->who.role && strcmp(now.unit, call->who.unit) == 0 &&
-                strcmp(now.person, call->who.person) == 0;
+    int rc = pt_api_identify_again(api, req, &now, &err);
     pt_error_clear(&err);
-    return same;
+    if (rc != PT_OK)
+        return rc;
+    bool same = now.role == who->role && strcmp(now.unit, who->unit) == 0 &&
+                strcmp(now.person, who->person) == 0;
+    return same ? PT_OK : PT_EFORBIDDEN;
 }
 
 void pt_api_feed_recheck(pt_api_t *api)
@@ -395,7 +395,7 @@ void pt_api_feed_recheck(pt_api_t *api)
     pt_feed_waiter_t *w = api->waiters;
     while (w) {
         pt_feed_waiter_t *next = w->next;
-        if (w->call && !still_same(api, w->call)) {
+        if (w->call && pt_api_identified_as(api, w->call->req, &w->call->who) != PT_OK) {
             pt_info("%s of %s ended: its client may no longer read it as it did (a reload "
                     "changed socket_users or the tokens, or its token was revoked); coming "
                     "back, it is identified anew",

@@ -99,7 +99,8 @@ void pt_api_plugins(pt_call_t *call, const char *instance);
 /* GET /metrics in Prometheus text format (api-metrics.c). */
 void pt_api_metrics(pt_call_t *call);
 
-/* Jobs (api-jobs.c): POST /v1/imports?format=F, GET /v1/exports?format=F. */
+/* Jobs (api-jobs.c): POST /v1/imports?format=F, GET /v1/exports?format=F.
+ * The job keeps who asked, to be checked again (pt_api_jobs_recheck). */
 void pt_api_imports(pt_call_t *call);
 void pt_api_exports(pt_call_t *call);
 
@@ -114,6 +115,16 @@ void pt_api_feed_shutdown(pt_api_t *api);
  * to a user or a token taken away; a client that comes back is identified
  * anew. Every other request is identified on its own. Thread: loop. */
 void pt_api_feed_recheck(pt_api_t *api);
+/* Whether the client of req is still `who`, as identified when its request
+ * came: PT_OK when it is identified with the same role and the same unit
+ * or person; otherwise the code of the answer it would get now
+ * (PT_EUNAUTHORIZED or PT_EFORBIDDEN when it is refused, PT_EFORBIDDEN
+ * when it is identified otherwise). Thread: loop. */
+int pt_api_identified_as(pt_api_t *api, const pt_http_request_t *req, const pt_identity_t *who);
+/* As pt_api_feed_recheck, for the import and export jobs (api-jobs.c): a
+ * job whose client is no longer identified as it was is cancelled; see
+ * pt_jobs_recheck. Thread: loop. */
+void pt_api_jobs_recheck(pt_api_t *api);
 
 /* Refuses a query whose percent-encoding is broken (a % without two
  * hexadecimal digits, or %00) or whose decoded names and values are not

@@ -137,6 +137,7 @@ void pt_api_imports(pt_call_t *call)
         .inst = inst,
         .format = format,
         .actor = call->who.name,
+        .who = &call->who,
         .req = req,
         .partial = part == 1,
     };
@@ -145,6 +146,16 @@ void pt_api_imports(pt_call_t *call)
         return;
     }
     free(call); /* the job answers the request */
+}
+
+static int job_client_still(const pt_http_request_t *req, const pt_identity_t *who, void *ud)
+{
+    return pt_api_identified_as(ud, req, who);
+}
+
+void pt_api_jobs_recheck(pt_api_t *api)
+{
+    pt_jobs_recheck(job_client_still, api);
 }
 
 /* A unit or a delegate exports what it may list: its scope narrows the
@@ -182,6 +193,7 @@ void pt_api_exports(pt_call_t *call)
         .inst = inst,
         .format = format,
         .actor = call->who.name,
+        .who = &call->who,
         .req = req,
         .query = &q,
         .stall_ms = call->api->opts.config->limits.idle_timeout_ms,

@@ -692,6 +692,7 @@ static void on_revoked(pt_write_t *w)
         cache_remove(call->api->tokens, i);
     pt_info("%s revoked token \"%s\"", call->who.name, w->name);
     pt_api_feed_recheck(call->api);
+    pt_api_jobs_recheck(call->api);
     pt_write_free(w);
     pt_api_reply(call, 204, NULL, 0, NULL);
 }

@@ -216,8 +216,10 @@ void pt_api_note_reload(pt_api_t *api, const char *refused)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     api->reload_refused_at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    if (!refused)
+    if (!refused) {
         pt_api_feed_recheck(api);
+        pt_api_jobs_recheck(api);
+    }
 }
 
 void pt_api_free(pt_api_t *api)

@@ -29,8 +29,9 @@
  * and wakes the loop, which answers the request (or ends the stream), joins
  * the thread, takes the count back and frees the job after its async handle
  * has closed. Cancellation (the client went away, the body broke, the
- * daemon stops) sets `cancelled` and wakes every wait, so each blocking host
- * function returns PTRACK_ECANCELED.
+ * daemon stops, the client is no longer identified as it was) sets
+ * `cancelled` and wakes every wait, so each blocking host function returns
+ * PTRACK_ECANCELED.
  *
  * A stop waits for the jobs it cancelled at most STOP_WAIT_MS: a plugin
  * that never asks job_cancelled (a sleep between two records) must not
@@ -97,6 +98,7 @@ typedef enum {
     WHY_STALLED,  /* an export's client took nothing for too long */
     WHY_NOMEM,    /* no memory for the upload's next bytes */
     WHY_SHUTDOWN, /* the daemon is stopping */
+    WHY_REVOKED,  /* its client is no longer identified as it was (pt_jobs_recheck) */
 } cancel_why_t;
 
 /* Where a rejected record is in the file, for the order of `rejected`:
@@ -127,7 +129,8 @@ struct ptrack_job {
     pt_list_query_t query;
     uv_loop_t *loop;
     uint64_t stall_ms;
-    uint64_t started; /* uv_now() when the request came */
+    uint64_t started;  /* uv_now() when the request came */
+    pt_identity_t who; /* who asked, as identified then (pt_jobs_recheck) */
 
     /* Loop only: the bytes of the upload received, or of the export sent,
      * for the line the log gets when the job ends (log_outcome). */
@@ -155,6 +158,7 @@ struct ptrack_job {
     char *filename;
     bool finished;    /* the thread is done; the fields below are final */
     cancel_why_t why; /* set with `cancelled` */
+    int revoked_code; /* WHY_REVOKED: the code of the answer its client would now get */
     bool in_plugin;   /* the thread runs the plugin's code, not the host's */
     bool abandoned;   /* the stop gave up on it: see the top */
     int plugin_rc;
@@ -1180,6 +1184,16 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
                      what, kept);
     else if (why == WHY_NOMEM)
         pt_error_set(err, PT_ENOMEM, "the %s was cancelled: out of memory%s", what, kept);
+    else if (why == WHY_REVOKED)
+        pt_error_set(err, job->revoked_code ? job->revoked_code : PT_EFORBIDDEN,
+                     "the %s was cancelled: its client is no longer identified as it was when "
+                     "it began (its token was revoked, or a reload changed the tokens or "
+                     "socket_users)%s",
+                     what,
+                     job->kind == JOB_EXPORT ? ""
+                     : !job->partial         ? kept
+                     : stored[0]             ? stored
+                                             : "; nothing was imported");
     else
         pt_error_set(err, PT_ESTORAGE, "the %s was cancelled (%s)%s", what,
                      in_status == UV_ETIMEDOUT ? "the upload stalled"
@@ -1279,6 +1293,16 @@ static void refused_repeats(ptrack_job_t *job)
     memset(&job->res, 0, sizeof(job->res));
 }
 
+/* Whether the job was cancelled because its client is no longer
+ * identified as it was. Thread: any. */
+static bool revoked(ptrack_job_t *job)
+{
+    pthread_mutex_lock(&job->mu);
+    bool r = atomic_load(&job->cancelled) && job->why == WHY_REVOKED;
+    pthread_mutex_unlock(&job->mu);
+    return r;
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -1294,6 +1318,11 @@ static void import_end(ptrack_job_t *job, int rc)
      * before that: all of them, not only the full batches. */
     bool read_part = job->partial && rc != PTRACK_OK && !atomic_load(&job->cancelled) &&
                      job->store_err.code == PT_OK;
+    /* A client no longer identified as it was gets nothing more stored,
+     * even when the file has been read whole: only the batches committed
+     * before stay. */
+    if (revoked(job))
+        ok = read_part = false;
     if (ok || read_part)
         flush_batch(job, true);
     direct_wait(job);
@@ -1568,9 +1597,10 @@ static void log_outcome(const ptrack_job_t *job)
                          (long long)job->n_rejects, job->n_rejects == 1 ? "" : "s");
             pt_info("%s imported %lld proposal%s (%s)%s", who, (long long)job->res.imported,
                     job->res.imported == 1 ? "" : "s", what, more);
-        } else if (atomic_load(&job->cancelled) && job->why == WHY_CLIENT) {
-            /* The client's doing, not a failure of ptrackd's: said as an
-             * export cut off is. */
+        } else if (atomic_load(&job->cancelled) &&
+                   (job->why == WHY_CLIENT || job->why == WHY_REVOKED)) {
+            /* The client's doing, or its access taken away, not a failure
+             * of ptrackd's: said as an export cut off is. */
             pt_info("an import by %s was cut off (%s): %s", who, what,
                     job->outcome ? job->outcome : "the client went away");
         } else if (job->answer_status >= 500) {
@@ -1588,6 +1618,7 @@ static void log_outcome(const ptrack_job_t *job)
                 job->why == WHY_SHUTDOWN  ? "ptrackd is stopping"
                 : job->why == WHY_STALLED ? "the client took nothing for too long"
                 : job->why == WHY_NOMEM   ? "out of memory"
+                : job->why == WHY_REVOKED ? "its client is no longer identified as it was"
                                           : "the client went away");
     } else if (job->plugin_rc == PTRACK_OK) {
         pt_info("%s exported %lld proposal%s (%s)", who, (long long)job->n_records,
@@ -1725,6 +1756,14 @@ static void export_finish(ptrack_job_t *job)
         pt_http_stream_abort(job->req);
         job->req = NULL;
     } else {
+        if (!job->answer && atomic_load(&job->cancelled)) {
+            /* Cancelled when its plugin had returned PTRACK_OK (a recheck
+             * between the end of the thread and this), or a plugin that
+             * returned PTRACK_OK all the same: the answer says why. */
+            pt_error_t err = {0};
+            cancel_error(job, &err, job->why, 0);
+            answer_error(job, &err);
+        }
         respond_json(job, job->answer_status ? job->answer_status : 500, job->answer);
     }
     job_reap(job);
@@ -1905,6 +1944,10 @@ static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_erro
     job->partial = o->partial;
     job->stall_ms = o->stall_ms;
     job->started = uv_now(o->loop);
+    if (o->who)
+        job->who = *o->who;
+    else
+        job->who.run_token = job->who.config_token = -1;
     job->query.key_supervision = -1;
     job->query.overdue = -1;
     char id[64];
@@ -1990,6 +2033,41 @@ int pt_job_start_export(const pt_job_options_t *o, pt_error_t *err)
     memset(o->query, 0, sizeof(*o->query));
     o->query->key_supervision = o->query->overdue = -1;
     return PT_OK;
+}
+
+void pt_jobs_recheck(int (*still)(const pt_http_request_t *req, const pt_identity_t *who, void *ud),
+                     void *ud)
+{
+    for (ptrack_job_t *j = running; j; j = j->next_running) {
+        if (!j->req || atomic_load(&j->cancelled))
+            continue;
+        /* An import whose thread has finished has its answer; an export's
+         * may still be sending its last blocks, which it must not. */
+        pthread_mutex_lock(&j->mu);
+        bool done = j->kind == JOB_IMPORT && j->finished;
+        pthread_mutex_unlock(&j->mu);
+        int code = done ? PT_OK : still(j->req, &j->who, ud);
+        if (code == PT_OK)
+            continue;
+        pt_info("%s %s of %s (format %s) ended: its client may no longer use the API as it did "
+                "(a reload changed socket_users or the tokens, or its token was revoked)%s",
+                j->kind == JOB_IMPORT ? "import" : "export", j->id, j->who.name, j->format,
+                j->kind == JOB_EXPORT ? "; the transfer is cut off"
+                : j->partial          ? "; it stores nothing more, the batches committed stay"
+                                      : "; nothing of it is stored");
+        pthread_mutex_lock(&j->mu);
+        if (!atomic_load(&j->cancelled)) {
+            j->why = WHY_REVOKED;
+            j->revoked_code = code;
+        }
+        atomic_store(&j->cancelled, true);
+        pthread_cond_broadcast(&j->cond);
+        pthread_mutex_unlock(&j->mu);
+        /* An export's pump drops what is queued and ends the stream once
+         * the plugin has returned (its next job_write is refused). */
+        if (j->kind == JOB_EXPORT)
+            uv_async_send(&j->async);
+    }
 }
 
 /* Gives up on a job whose thread runs the plugin's code after the stop's

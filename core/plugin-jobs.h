@@ -14,6 +14,7 @@
 #define PT_PLUGIN_JOBS_H
 
 #include <stdbool.h>
+#include "auth.h"
 #include "http-server.h"
 #include "plugins.h"
 #include "store.h"
@@ -21,13 +22,14 @@
 typedef struct {
     uv_loop_t *loop;
     pt_store_t *store;
-    pt_instance_t *inst;    /* serves `format` */
-    const char *format;     /* copied */
-    const char *actor;      /* who asked, for history; copied */
-    pt_http_request_t *req; /* the job answers it */
-    bool partial;           /* import: keep the good records */
-    pt_list_query_t *query; /* export: the filters; the job takes its strings */
-    uint64_t stall_ms;      /* export: a client that takes nothing this long is cut off */
+    pt_instance_t *inst;      /* serves `format` */
+    const char *format;       /* copied */
+    const char *actor;        /* who asked, for history; copied */
+    const pt_identity_t *who; /* who asked, as identified then; copied (pt_jobs_recheck) */
+    pt_http_request_t *req;   /* the job answers it */
+    bool partial;             /* import: keep the good records */
+    pt_list_query_t *query;   /* export: the filters; the job takes its strings */
+    uint64_t stall_ms;        /* export: a client that takes nothing this long is cut off */
 } pt_job_options_t;
 
 /* Starts an import of the request's body (streamed, see
@@ -42,6 +44,19 @@ int pt_job_start_export(const pt_job_options_t *o, pt_error_t *err);
 bool pt_api_wants_body_stream(const pt_http_request_t *req, void *ud);
 /* The largest import upload. */
 #define PT_IMPORT_MAX_BODY ((size_t)2 * 1024 * 1024 * 1024)
+
+/* Who may use the API has changed (a token was revoked, a reload was
+ * applied): each running job whose client is no longer identified as it
+ * was when its request came is cancelled, as its client going away would
+ * cancel it. `still` tells: PT_OK when the client of req is still `who`,
+ * otherwise the code of the answer it would now get (PT_EUNAUTHORIZED,
+ * PT_EFORBIDDEN), which an import's answer, or an export's before its
+ * first byte, then carries. An export under way is cut off (its client
+ * sees the transfer end unfinished); an import stores nothing more: an
+ * all-or-nothing one nothing at all, a partial one keeps the batches
+ * committed before. */
+void pt_jobs_recheck(int (*still)(const pt_http_request_t *req, const pt_identity_t *who, void *ud),
+                     void *ud);
 
 /* Cancels every running job (the daemon is stopping): their blocking calls
  * return PTRACK_ECANCELED and they answer (503 shutting_down) as soon as
