@@ -25,10 +25,19 @@ as_unit() {
 }
 
 pt_step "in time: the date alone"
+# The answer says whether the 2 s have passed when ptrackd makes it: on a
+# machine loaded enough to take them over the assign, 逾期 is right, so
+# "not late" is judged only of an assign that took less.
+sent="$(date +%s%3N)"
 pt_cli do "$Q" assign --unit 省住房和城乡建设厅
+took=$(($(date +%s%3N) - sent))
 check_rc "assign #$Q" 0
 check_contains "the deadline is named" "期限 due" "$OUT"
-check_true "not late: no 逾期" eval '! grep -q 逾期 <<<"$OUT"'
+if [ "$took" -lt 2000 ]; then
+    check_true "not late: no 逾期" eval '! grep -q 逾期 <<<"$OUT"'
+else
+    pt_log "not judged: in time (the assign took $took ms, more than the 2 s window)"
+fi
 
 pt_step "signed for after the deadline passed"
 pt_cli do "$P" assign --unit 省住房和城乡建设厅 --unit 省水利厅
