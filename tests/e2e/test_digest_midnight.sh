@@ -59,10 +59,8 @@ sqlite3 "$PT_DATA/ptrack.db" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', 0);"
 NOW_DAY="$(TZ="$TZ_LATE" date +%F)"
 TZ="$TZ_LATE" pt_start
-for i in $(seq 1 30); do
-    [ "$(digests | grep -c .)" -ge 2 ] && break
-    sleep 0.1
-done
+two_digests() { [ "$(digests | grep -c .)" -ge 2 ]; }
+wait_for 30 two_digests || true
 check_eq "a second digest, for $NOW_DAY, at the start" "$TOMORROW $NOW_DAY" \
     "$(digests | tr '\n' ' ' | sed 's/ $//')"
 

@@ -49,10 +49,8 @@ check_eq "no digest" "" "$(digests)"
 pt_step "a SIGHUP that moves digest_at before now raises today's"
 set_digest_at 06:00:00
 check_true "the SIGHUP is dealt with" pt_reload
-for i in $(seq 1 50); do
-    [ -n "$(digests)" ] && break
-    sleep 0.1
-done
+has_digest() { [ -n "$(digests)" ]; }
+wait_for 30 has_digest || true
 check_eq "one digest, for $TODAY" "$TODAY" "$(digests)"
 check_contains "the log says it was raised" "the daily digest for $TODAY was raised" \
     "$(cat "$PT_TMP/ptrackd.log")"
