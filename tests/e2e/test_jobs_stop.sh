@@ -25,24 +25,14 @@ pt_config '{}' ',"plugins": [
   ]'
 pt_start
 
-# wait_log TEXT: waits (at most 10 s) until ptrackd's log holds TEXT.
-wait_log() {
-    local i
-    for i in $(seq 1 100); do
-        grep -qF -- "$1" "$PT_TMP/ptrackd.log" && return 0
-        sleep 0.1
-    done
-    return 1
-}
+# wait_log TEXT: waits (at most 30 s) until ptrackd's log holds TEXT.
+wait_log() { wait_for 30 grep -qF -- "$1" "$PT_TMP/ptrackd.log"; }
 
 pt_step "before the stop: an acknowledged write, delivered"
 api POST /v1/proposals '{"title": "关于停机前确认写入的建议"}'
 check_status "a create before the stop" 201
 kept_id="$(jv 'j["id"]')"
-for i in $(seq 1 50); do
-    [ -s "$PT_TMP/journal.txt" ] && break
-    sleep 0.1
-done
+wait_for 30 test -s "$PT_TMP/journal.txt" || true
 check_eq "the notifier has the create" "1" "$(wc -l <"$PT_TMP/journal.txt" | tr -d ' ')"
 count0="$(pt_count)"
 
@@ -69,10 +59,7 @@ curl -sS --max-time 30 --unix-socket "$PT_SOCK" --data-binary "@$PT_TMP/in.txt" 
     >"$PT_TMP/slow_in.code" 2>/dev/null &
 # The polite import runs before the stop (a loaded machine may take more
 # than a moment to start it).
-for i in $(seq 1 100); do
-    [ "$(jobs_running)" -gt "$jobs0" ] && break
-    sleep 0.1
-done
+wait_for 30 eval '[ "$(jobs_running)" -gt "$jobs0" ]' || true
 check_true "the polite import runs ($(jobs_running) jobs, $jobs0 before it)" [ "$(jobs_running)" -gt "$jobs0" ]
 t0=$(date +%s%N)
 kill -TERM "$PT_PID"
@@ -119,10 +106,7 @@ check_eq "nothing of the cancelled imports was stored" "$count0" "$(pt_count)"
 api GET "/v1/proposals/$kept_id"
 check_status "the acknowledged create is there" 200
 api POST /v1/proposals '{"title": "关于重启之后的建议"}'
-for i in $(seq 1 50); do
-    [ "$(wc -l <"$PT_TMP/journal.txt" | tr -d ' ')" -ge 2 ] && break
-    sleep 0.1
-done
+wait_for 30 eval '[ "$(wc -l <"$PT_TMP/journal.txt" | tr -d " ")" -ge 2 ]' || true
 check_eq "the notifier got the new event, and the old one not again" "2 2" \
     "$(wc -l <"$PT_TMP/journal.txt" | tr -d ' ') $(cut -d' ' -f1 "$PT_TMP/journal.txt" | sort -u | wc -l | tr -d ' ')"
 pt_stop
