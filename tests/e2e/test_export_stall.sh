@@ -17,9 +17,11 @@ for i in 1 2 3 4; do
     check_status "create #$i" 201
 done
 
-# client.py MODE: GET the jsonl export over the socket; "stall" reads
-# nothing for 8 s and then says how the connection ended; "slow" reads 64
-# KiB every 0.2 s and prints how many bytes the body had.
+# client.py SOCKET MODE [LOG]: GET the jsonl export over the socket;
+# "stall" reads nothing until ptrackd's log LOG says it cut the client off
+# (60 s at most: a loaded machine may take its time to fill the queue) and
+# then says how the connection ended; "slow" reads 64 KiB every 0.2 s and
+# prints how many bytes the body had.
 cat >"$PT_TMP/client.py" <<'EOF'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
@@ -27,9 +29,14 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
 s.connect(sys.argv[1])
 s.sendall(b"GET /v1/exports?format=jsonl HTTP/1.1\r\nHost: localhost\r\n\r\n")
 if sys.argv[2] == "stall":
-    time.sleep(8)
+    end = time.time() + 60
+    while time.time() < end:
+        with open(sys.argv[3], encoding="utf-8", errors="replace") as log:
+            if "it is cut off" in log.read():
+                break
+        time.sleep(0.1)
     got = 0
-    s.settimeout(5)
+    s.settimeout(30)
     try:
         while True:
             b = s.recv(1 << 20)
@@ -57,7 +64,7 @@ else:
 EOF
 
 pt_step "a client that reads nothing is cut off after idle_timeout"
-STALL="$(python3 "$PT_TMP/client.py" "$PT_SOCK" stall)"
+STALL="$(python3 "$PT_TMP/client.py" "$PT_SOCK" stall "$PT_TMP/ptrackd.log")"
 pt_log "stalled client: $STALL"
 check_contains "the connection was ended" "ended after" "$STALL"
 check_true "before the whole file (3.6 MB) was sent" test "$(echo "$STALL" | awk '{print $3}')" -lt 3000000
