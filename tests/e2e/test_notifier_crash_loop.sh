@@ -17,10 +17,10 @@ pt_config '{}' ',"plugins": [
     {"instance": "im-crash", "path": "'"$PT_TMP"'/notify_crash.so", "events": ["proposal.created"]}
   ]'
 
-# ends: waits up to 10 s for ptrackd to end by itself; sets rc.
+# ends: waits up to 30 s for ptrackd to end by itself; sets rc.
 ends() {
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 300); do
         kill -0 "$PT_PID" 2>/dev/null || break
         sleep 0.1
     done
@@ -58,7 +58,7 @@ check_true "it crashes again" grep -q "its deliver() has now crashed on that eve
 pt_step "the second restart drops it and serves"
 : >"$PT_TMP/ptrackd.log"
 pt_start
-for i in $(seq 1 50); do
+for i in $(seq 1 300); do
     grep -q "is dropped" "$PT_TMP/ptrackd.log" && break
     sleep 0.1
 done

@@ -20,7 +20,7 @@ pt_start
 
 api POST /v1/proposals '{"title": "关于返回码的建议"}'
 check_status "a proposal is created" 201
-for i in $(seq 1 50); do
+for i in $(seq 1 300); do
     [ "$(grep -c 'the event was dropped' "$PT_TMP/ptrackd.log")" -ge 2 ] && break
     sleep 0.1
 done

@@ -31,7 +31,7 @@ sqlite3 "$DB" "CREATE TRIGGER refuse_rec BEFORE INSERT ON notifier_cursors
 pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notify_record.so",
                              "config": {"path": "'"$REC"'"}}]'
 pt_start
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" && break
     sleep 0.1
 done
@@ -54,7 +54,7 @@ fi
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_rec;"
 api POST /v1/proposals '{"title":"关于完善社区养老服务的建议"}'
 check_status "a proposal after the load" 201
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
     [ -s "$REC" ] && break
     sleep 0.1
 done
@@ -66,7 +66,7 @@ pt_step "a restart goes on from the cursor"
 pt_stop
 pt_start
 api POST /v1/proposals '{"title":"关于推进垃圾分类的建议"}'
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
     [ "$(grep -c . "$REC")" -ge 2 ] && break
     sleep 0.1
 done
@@ -92,7 +92,7 @@ pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notif
                             {"instance": "rec2", "path": "'"$FIX"'/fixture_notify_record.so",
                              "config": {"path": "'"$REC2"'"}}]'
 pt_start
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
     [ -s "$REC2" ] && break
     sleep 0.1
 done

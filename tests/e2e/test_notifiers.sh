@@ -125,13 +125,13 @@ for t in 防汛 教育 医疗; do
 done
 FEED="$(feed)"
 check_eq "the feed holds 9 events" 9 "$(printf %s "$FEED" | grep -c .)"
-check_true "rec received every event within 10 s" wait_covers "$REC" 10
+check_true "rec received every event" wait_covers "$REC" 30
 check_eq "rec got each event once, in seq order, with its type" "$FEED" "$(cat "$REC" 2>/dev/null)"
-check_true "wild (\"proposal.*\") received every event" wait_covers "$WILD" 10
+check_true "wild (\"proposal.*\") received every event" wait_covers "$WILD" 30
 check_eq "wild got the same lines" "$FEED" "$(cat "$WILD" 2>/dev/null)"
 # sel has no line for status_changed events; wait for its last wanted one.
 WANT_SEL="$(printf '%s\n' "$FEED" | grep -E ' proposal\.(created|updated)$')"
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
     [ "$(cat "$SEL" 2>/dev/null)" = "$WANT_SEL" ] && break
     sleep 0.1
 done
@@ -145,7 +145,7 @@ pt_step "a flaky notifier gets each event again after its retries"
 # actions and the patches (6 events here), not the creates the later steps
 # make by the hundred.
 FLAKY_RE='proposal\.(status_changed|updated)$'
-check_true "flaky delivered every event it wants within 20 s" wait_covers "$FLAKY" 20 "$FLAKY_RE"
+check_true "flaky delivered every event it wants" wait_covers "$FLAKY" 30 "$FLAKY_RE"
 EXPECT_FLAKY="$(printf '%s\n' "$FEED" | grep -E " $FLAKY_RE" |
     awk 'NF {print $1, $2, 1, "retry"; print $1, $2, 2, "retry"; print $1, $2, 3, "ok"}')"
 check_eq "flaky: retry, retry, ok for each event, the same event again each time, in order" \
@@ -194,7 +194,7 @@ check_true "notify_file without its required path is refused (HTTP $ST)" test "$
 api PATCH /v1/proposals/1 '{"background":"示例插件"}'
 check_status "patch for the example" 200
 FEED="$(feed)"
-for i in $(seq 1 100); do
+for i in $(seq 1 300); do
     [ "$(grep -c . "$JOURNAL" 2>/dev/null || true)" -ge "$(printf %s "$FEED" | grep -c .)" ] && break
     sleep 0.1
 done
@@ -223,7 +223,7 @@ pt_log "100 writes with healthy notifiers: $BASE_MS ms"
 api POST /v1/plugins '{"instance": "stuck", "path": "'"$FIX"'/fixture_notify_block.so", "config": {"path": "'"$BLOCK"'"}}'
 check_true "POST /v1/plugins loads the blocking fixture (HTTP $ST)" test "${ST:0:1}" = 2
 writes 1 wake
-for i in $(seq 1 50); do
+for i in $(seq 1 300); do
     [ -s "$BLOCK" ] && break
     sleep 0.1
 done
@@ -242,7 +242,7 @@ check_true "100 writes take no longer with a stuck notifier ($STUCK_MS ms vs $BA
     test "$STUCK_MS" -le $((BASE_MS * 3 + 2000))
 FEED="$(feed)"
 t0="$(now_ms)"
-check_true "rec still receives every event within 5 s" wait_covers "$REC" 5
+check_true "rec still receives every event" wait_covers "$REC" 30
 pt_log "rec caught up $(($(now_ms) - t0)) ms after the last write"
 check_eq "the stuck instance is still in its first deliver()" 1 "$(grep -c . "$BLOCK")"
 
@@ -263,7 +263,7 @@ check_true "DELETE /v1/plugins/sel succeeds (HTTP $ST)" test "${ST:0:1}" = 2
 SEL_LINES="$(grep -c . "$SEL")"
 writes 5 after-unload
 FEED="$(feed)"
-check_true "rec receives the writes after the unloads" wait_covers "$REC" 10
+check_true "rec receives the writes after the unloads" wait_covers "$REC" 30
 check_eq "the unloaded instance received nothing more" "$SEL_LINES" "$(grep -c . "$SEL")"
 
 # ---------------------------------------------------------------------------
@@ -290,10 +290,10 @@ FEED="$(feed)"
 N="$(last_seq)"
 check_eq "the feed runs 1..$N without a gap" "$(seq 1 "$N" | tr '\n' ' ')" \
     "$(printf '%s\n' "$FEED" | awk 'NF {printf "%s ", $1}')"
-check_true "after the restart rec holds every seq 1..$N (repeats allowed)" wait_covers "$REC" 20
+check_true "after the restart rec holds every seq 1..$N (repeats allowed)" wait_covers "$REC" 30
 pt_log "rec: $BEFORE_LINES lines at the kill, $(grep -c . "$REC") now for $N events" \
     "($(cut -d' ' -f1 "$REC" | sort -n | uniq -d | wc -l) delivered twice)"
-check_true "and so does wild" wait_covers "$WILD" 20
+check_true "and so does wild" wait_covers "$WILD" 30
 check_true "and flaky, after its retries" wait_covers "$FLAKY" 30 "$FLAKY_RE"
 python3 - "$REC" <<'EOF' && pt_ok "rec's lines run in seq order after each restart point" || pt_check_fail "rec's lines in order" "ascending but for repeats from a saved cursor" "$(tail -n 20 "$REC")"
 import sys
@@ -313,7 +313,7 @@ writes 10 before-term
 api PATCH /v1/proposals/1 '{"background":"停止之前"}'
 check_status "patch before SIGTERM" 200
 FEED="$(feed)"
-check_true "rec has the writes before SIGTERM" wait_covers "$REC" 10
+check_true "rec has the writes before SIGTERM" wait_covers "$REC" 30
 check_true "flaky has the patch" wait_covers "$FLAKY" 30 "$FLAKY_RE"
 TOP="$(last_seq)"
 REC_LINES="$(grep -c . "$REC")"
@@ -325,8 +325,8 @@ pt_start
 api PATCH /v1/proposals/1 '{"background":"重启之后"}'
 check_status "patch after the clean restart" 200
 FEED="$(feed)"
-check_true "rec receives the patch after the restart" wait_covers "$REC" 10
-check_true "flaky too" wait_covers "$FLAKY" 10 "$FLAKY_RE"
+check_true "rec receives the patch after the restart" wait_covers "$REC" 30
+check_true "flaky too" wait_covers "$FLAKY" 30 "$FLAKY_RE"
 check_eq "rec got only the new event after the clean restart" "$((TOP + 1))" \
     "$(tail -n +$((REC_LINES + 1)) "$REC" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 check_eq "flaky got only the new event's attempts after the clean restart" \

@@ -55,7 +55,7 @@ receiver() {
         --max-seconds 280 "$@" >"$PT_TMP/$name.out" 2>&1 &
     PT_PIDS+=("$!")
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 300); do
         [ -s "$PT_TMP/$name.port" ] && break
         sleep 0.1
     done
@@ -179,7 +179,7 @@ check_eq "the feed holds the create and the assignment" 2 "$N_EVENTS"
 
 # ---------------------------------------------------------------------------
 pt_step "format json: the event as it is, its headers and its signature"
-check_true "plain received both events within 10 s" wait_lines plain 2 10
+check_true "plain received both events" wait_lines plain 2 30
 check_py "each body is the event of the feed, in seq order, POSTed to the URL's path" plain '
 assert [r["method"] for r in reqs] == ["POST", "POST"], [r["method"] for r in reqs]
 assert all(r["path"] == "/hook" for r in reqs), [r["path"] for r in reqs]
@@ -201,7 +201,7 @@ for r in reqs:
 
 # ---------------------------------------------------------------------------
 pt_step "format wecom: a markdown message in Chinese naming the proposal, the change, the units, the deadline"
-check_true "wecom received the status change (and only it) within 10 s" wait_lines wecom 1 10
+check_true "wecom received the status change (and only it)" wait_lines wecom 1 30
 DUE_LOCAL="$(python3 -c 'import datetime, sys; print(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d"))' "$DUE_AT")"
 check_py "the body is {msgtype: markdown, markdown: {content}} with 编号, 标题, 动作, 主办, 协办, 办理期限" wecom '
 assert len(reqs) == 1, len(reqs)
@@ -217,7 +217,7 @@ for want in ("编号：1001", "标题：'"$TITLE"'", "动作：交办（已提�
 
 # ---------------------------------------------------------------------------
 pt_step "format dingtalk: markdown, the URL signed with timestamp and sign"
-check_true "ding received the status change within 10 s" wait_lines ding 1 10
+check_true "ding received the status change" wait_lines ding 1 30
 check_py "the body is {msgtype: markdown, markdown: {title, text}} naming the proposal" ding '
 assert len(reqs) == 1, len(reqs)
 b = json.loads(reqs[0]["body"])
@@ -246,41 +246,41 @@ assert raw["sign"] == urllib.parse.quote(want, safe=""), (raw["sign"], want)
 # ---------------------------------------------------------------------------
 pt_step "failures: retried or dropped as the answer says"
 SEQ="$(feed_json | jv '[e["seq"] for e in j if e["type"] == "proposal.status_changed"][0]' "$(cat)")"
-check_true "flaky: the event comes again after a 500" wait_lines flaky 2 10
+check_true "flaky: the event comes again after a 500" wait_lines flaky 2 30
 check_py "flaky: 500 then 200, both for the same seq" flaky '
 assert [r["status"] for r in reqs] == [500, 200], [r["status"] for r in reqs]
 assert [r["headers"]["x-ptrack-delivery"] for r in reqs] == ["'"$SEQ"'"] * 2, reqs
 assert reqs[0]["body"] == reqs[1]["body"]
 '
-check_true "robot: an errcode != 0 is a failure, retried until errcode 0" wait_lines robot 3 15
+check_true "robot: an errcode != 0 is a failure, retried until errcode 0" wait_lines robot 3 30
 check_py "robot: errcode 310000 twice, then accepted, the same event each time" robot '
 assert len(reqs) == 3, len(reqs)
 assert len({r["body"] for r in reqs}) == 1
 '
-check_true "busy: a 429 is tried again" wait_lines busy 2 15
+check_true "busy: a 429 is tried again" wait_lines busy 2 30
 check_py "busy: the retry comes no sooner than Retry-After (1 s)" busy '
 assert [r["status"] for r in reqs] == [429, 200], [r["status"] for r in reqs]
 assert reqs[1]["t"] - reqs[0]["t"] >= 0.95, (reqs[0]["t"], reqs[1]["t"])
 '
-check_true "broken: dropped after retries (2) failed attempts" wait_lines broken 2 10
+check_true "broken: dropped after retries (2) failed attempts" wait_lines broken 2 30
 check_true "throttled: three 429s with retries 2, and the event still comes again" \
-    wait_lines throttled 4 20
+    wait_lines throttled 4 30
 check_py "throttled: 429 three times, then 200, the same event each time" throttled '
 assert [r["status"] for r in reqs] == [429, 429, 429, 200], [r["status"] for r in reqs]
 assert len({r["body"] for r in reqs}) == 1
 '
-check_true "gone: the 422 arrived" wait_lines gone 1 10
-check_true "deploy: a 404 is retried until the route is back (3rd try)" wait_lines deploy 3 10
+check_true "gone: the 422 arrived" wait_lines gone 1 30
+check_true "deploy: a 404 is retried until the route is back (3rd try)" wait_lines deploy 3 30
 check_py "deploy: 404 twice, then 200, the same event each time" deploy '
 assert [r["status"] for r in reqs] == [404, 404, 200], [r["status"] for r in reqs]
 assert len({r["body"] for r in reqs}) == 1
 '
-check_true "login: a 401 from a robot is retried" wait_lines login 2 10
+check_true "login: a 401 from a robot is retried" wait_lines login 2 30
 check_py "login: 401, then 200, the same event" login '
 assert [r["status"] for r in reqs] == [401, 200], [r["status"] for r in reqs]
 assert len({r["body"] for r in reqs}) == 1
 '
-check_true "denied: a 403 is retried, up to retries (3)" wait_lines denied 3 10
+check_true "denied: a 403 is retried, up to retries (3)" wait_lines denied 3 30
 # Long enough for several back-offs (200, 400, 800 ms) had they been retries.
 sleep 2.5
 check_eq "gone: a 422 is not retried, even with retries 0 (exactly one request)" 1 "$(lines gone)"
@@ -303,7 +303,7 @@ check_contains "the log names the robot's errmsg" "sign not match" \
     "$(grep 'robot' "$PT_TMP/ptrackd.log" || true)"
 
 check_true "patient: without retries set, the event is offered until taken (6th try)" \
-    wait_lines patient 6 20
+    wait_lines patient 6 30
 check_py "patient: five 503s, then 200, all for the same event" patient '
 assert [r["status"] for r in reqs] == [503] * 5 + [200], [r["status"] for r in reqs]
 assert len({r["body"] for r in reqs}) == 1
@@ -321,7 +321,7 @@ check_contains "gone's last error: the 422, not retried, and the event dropped" 
 check_contains "... the event dropped" "the event was dropped" "$(last_error gone)"
 check_contains "busy's last error: the 429 and its wait" \
     "HTTP 429 (too many requests) from the receiver, Retry-After" "$(last_error busy)"
-check_true "paced: its 429 (Retry-After: 30) arrived" wait_lines paced 1 10
+check_true "paced: its 429 (Retry-After: 30) arrived" wait_lines paced 1 30
 api GET /v1/plugins
 PACED='[i["notifier"] for i in j["items"] if i["instance"] == "paced"][0]'
 check_eq "paced: the host waits the 30 s the receiver asked for, not its back-off" "true" \
@@ -338,7 +338,7 @@ ID2="$(jv 'j["id"]')"
 UNITS="$(python3 -c 'import json; print(json.dumps([{"name": "第%d承办单位（负责城乡建设与住房保障方面的具体办理工作）" % i, "role": "separate"} for i in range(60)], ensure_ascii=False))')"
 api POST "/v1/proposals/$ID2/actions/assign" '{"mode": "separate", "units": '"$UNITS"'}'
 check_status "assign it to 60 units with long names" 200
-check_true "wecom received it" wait_lines wecom 2 10
+check_true "wecom received it" wait_lines wecom 2 30
 check_py "the content is at most 4096 bytes, ends with the note, and the title is one line" wecom '
 c = json.loads(reqs[-1]["body"])["markdown"]["content"]
 assert len(c.encode("utf-8")) <= 4096, len(c.encode("utf-8"))

@@ -15,10 +15,10 @@ pt_config '{}' ',"plugins": [
   ]'
 pt_start
 
-# wait_log TEXT: waits up to 5 s for TEXT in ptrackd's log.
+# wait_log TEXT: waits up to 30 s for TEXT in ptrackd's log.
 wait_log() {
     local i
-    for i in $(seq 1 50); do
+    for i in $(seq 1 300); do
         grep -qF "$1" "$PT_TMP/ptrackd.log" && return 0
         sleep 0.1
     done
