@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A notify_exec command dies with ptrackd however ptrackd ends: after a
 # kill -9 (no exit code of ptrackd's runs, so no SIGTERM to the command's
-# group) the command is gone within two seconds, rather than running on
-# without a parent while the restarted ptrackd runs its event again.
+# group) the command is gone at once (judged within 30 s, for a loaded
+# machine: left alone it sleeps 300 s), rather than running on without a
+# parent while the restarted ptrackd runs its event again.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -39,7 +40,7 @@ gone() { ! alive "$1"; }
 pt_step "the command runs for an event"
 api POST /v1/proposals '{"title": "关于增设社区养老服务站的建议"}'
 check_status "create" 201
-check_true "the command started within 10 s" wait_for 10 test -s "$OUT/pid.1"
+check_true "the command started" wait_for 30 test -s "$OUT/pid.1"
 FIRST="$(cat "$OUT/pid.1" 2>/dev/null || echo 0)"
 # However the test ends, the sleep it started does not outlive it.
 PT_PIDS+=("$FIRST")
@@ -47,16 +48,17 @@ check_true "the command (pid $FIRST) is running" alive "$FIRST"
 
 pt_step "kill -9 of ptrackd ends the command"
 pt_kill9
-check_true "the command (pid $FIRST) is gone within 2 s of ptrackd's death" wait_for 2 gone "$FIRST"
+check_true "the command (pid $FIRST) is gone with ptrackd, not after its 300 s sleep" \
+    wait_for 30 gone "$FIRST"
 
 pt_step "after the restart the event runs again, alone"
 pt_start
-check_true "the event's second run started within 10 s" wait_for 10 test -s "$OUT/pid.2"
+check_true "the event's second run started" wait_for 30 test -s "$OUT/pid.2"
 SECOND="$(cat "$OUT/pid.2" 2>/dev/null || echo 0)"
 PT_PIDS+=("$SECOND")
 check_eq "both runs were for the created event" "1 1" "$(tr '\n' ' ' <"$OUT/runs" | sed 's/ $//')"
 check_true "the first run is not running beside it" gone "$FIRST"
 pt_kill9
-check_true "the second run (pid $SECOND) is gone within 2 s of ptrackd's death too" \
-    wait_for 2 gone "$SECOND"
+check_true "the second run (pid $SECOND) is gone with ptrackd too" \
+    wait_for 30 gone "$SECOND"
 pt_finish
