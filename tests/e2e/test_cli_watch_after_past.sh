@@ -31,7 +31,7 @@ PT_PIDS+=("$watch_pid")
 sleep 1
 api POST /v1/proposals '{"title": "关于续看之后的建议"}'
 NEXT="$(jv 'j["id"]')"
-wait_for 10 grep -q "#$NEXT " "$PT_TMP/watch.out" ||
+wait_for 30 grep -q "#$NEXT " "$PT_TMP/watch.out" ||
     pt_check_fail "watch prints the event after the newest seq" "#$NEXT" "$(cat "$PT_TMP/watch.out")"
 pt_stop_bg "$watch_pid" TERM 10 "watch"
 check_eq "SIGTERM ends it with exit 0" 0 "$RC"

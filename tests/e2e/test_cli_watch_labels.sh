@@ -29,9 +29,13 @@ pt_cli delete "$(jv 'j["id"]' "$OUT")"
 printf '[{"title": "关于导入事件的建议"}]' >"$PT_TMP/one.json"
 pt_cli import "$PT_TMP/one.json"
 
-set +e
-timeout -s TERM 3 "$PTRACK" --socket "$PT_SOCK" watch --after 0 >"$PT_TMP/watch.out" 2>&1
-set -e
+# watch runs until it has shown the last event, the import's (60 s at
+# most on a loaded machine), rather than for a fixed 3 s.
+"$PTRACK" --socket "$PT_SOCK" watch --after 0 </dev/null >"$PT_TMP/watch.out" 2>&1 &
+watch_pid=$!
+PT_PIDS+=("$watch_pid")
+wait_for 60 grep -q "关于导入事件的建议" "$PT_TMP/watch.out" || true
+pt_stop_bg "$watch_pid" TERM 10 "watch"
 W="$(cat "$PT_TMP/watch.out")"
 line_of() { printf '%s\n' "$W" | grep -F "$1" | head -n 1; }
 
