@@ -55,12 +55,12 @@ sleep 0.5
 check_true "ptrackd is still running" kill -0 "$PT_PID"
 api GET /v1/health
 check_status "and serves" 200
-wait_for 5 grep -q "SIGHUP: configuration reloaded" "$PT_TMP/ptrackd.log"
+wait_for 30 grep -q "SIGHUP: configuration reloaded" "$PT_TMP/ptrackd.log"
 check_contains "it read the configuration again once started" "SIGHUP: configuration reloaded" \
     "$(cat "$PT_TMP/ptrackd.log")"
 api POST /v1/proposals '{"title": "关于启动期间收到信号的建议"}'
 check_status "a create" 201
-wait_for 5 test -s "$PT_TMP/journal.txt"
+wait_for 30 test -s "$PT_TMP/journal.txt"
 pt_stop
 check_eq "it stops with 0" 0 "$PT_STOP_RC"
 
@@ -103,12 +103,14 @@ pt_step "SIGTERM during a start held up as a plugin's file is loaded (its constr
 sed -i 's/"delay": "1h"/"delay": "0s"/' "$PT_CONF"
 : >"$PT_TMP/ptrackd.log"
 # The file is loaded as the configuration is checked, before the store is
-# opened: a second in, the start is there.
+# opened: once it is mapped, its constructor runs and the start is there
+# (a loaded machine may take more than a moment to get so far).
+slow_mapped() { grep -qF fixture_slow_create.so "/proc/$1/maps" 2>/dev/null; }
 PT_FIXTURE_LOAD_SLEEP_MS=3600000 "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/ptrackd.pid" \
     >>"$PT_TMP/ptrackd.log" 2>&1 &
 PT_PID=$!
 PT_PIDS+=("$PT_PID")
-sleep 1
+wait_for 30 slow_mapped "$PT_PID" || true
 kill -TERM "$PT_PID"
 check_true "ptrackd ends within 10 s of the signal" wait_for 10 ended
 ended || kill -9 "$PT_PID" 2>/dev/null
@@ -127,11 +129,11 @@ pt_step "SIGINT or SIGTERM during a --check-config held up in a plugin's create(
 # A check touches no data: a signal ends it at once, as it did before
 # ptrackd blocked its signals; it waited with them for the create(), for
 # ever, and took only SIGKILL.
-check_signal() { # check_signal SIG: ptrackd --check-config, SIG a second in
+check_signal() { # check_signal SIG: ptrackd --check-config, SIG once it loads the plugin
     "$PTRACKD" --check-config "$PT_CONF" >"$PT_TMP/check.log" 2>&1 &
     local pid=$! rc=0
     PT_PIDS+=("$pid")
-    sleep 1
+    wait_for 30 slow_mapped "$pid" || true
     kill -"$1" "$pid"
     wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
     wait "$pid" || rc=$?
