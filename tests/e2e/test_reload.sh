@@ -170,7 +170,7 @@ api GET /v1/plugins
 check_eq "the new plugin instance is loaded" '["record"]' "$(jv '[i["instance"] for i in j["items"]]')"
 api POST /v1/proposals '{"title":"重新加载后的建议"}'
 check_status "a write after the reload" 201
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     [ -s "$PT_TMP/events.txt" ] && break
     sleep 0.1
 done
@@ -199,7 +199,7 @@ check_eq "a reload that does not name it keeps it" '[["adhoc", true]]' \
     "$(jv 'json.dumps([[i["instance"], i["runtime"]] for i in j["items"]])')"
 api POST /v1/proposals '{"title":"运行时加载的通知"}'
 check_status "a write after that reload" 201
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     grep -q "proposal.created" "$PT_TMP/adhoc.txt" 2>/dev/null && break
     sleep 0.1
 done
@@ -302,16 +302,17 @@ c["plugins"] = [{"instance": "slow_in", "path": sys.argv[3], "config": {"count":
 json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 }
-# 100 records, 5 s: the SIGHUP below comes while the job runs.
-slow_config 100
+# 300 records, 15 s: the SIGHUP below comes while the job runs, however
+# long a loaded machine takes to send it.
+slow_config 300
 pt_start
 pid="$PT_PID"
 printf 'x\n' >"$PT_TMP/slow.txt"
-curl -s -o "$PT_TMP/slow.body" -w '%{http_code}' --max-time 30 --unix-socket "$PT_SOCK" \
+curl -s -o "$PT_TMP/slow.body" -w '%{http_code}' --max-time 120 --unix-socket "$PT_SOCK" \
     -X POST --data-binary "@$PT_TMP/slow.txt" 'http://localhost/v1/imports?format=slow' \
     >"$PT_TMP/slow.status" &
 cpid=$!
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     api GET /v1/plugins/slow_in
     [ "$(jv 'j["jobs"]')" = 1 ] && break
     sleep 0.1
@@ -322,7 +323,7 @@ reload
 check_true "the change waits for the job, and the log says so" \
     grep -q 'reload: plugin instance slow_in has 1 import or export job running; it goes on with its running configuration for it and is changed when the last one ends' "$PT_TMP/ptrackd.log"
 api GET /v1/plugins/slow_in
-check_eq "meanwhile it runs with its running configuration" "100 1" "$(jv 'str(j["config"]["count"])+" "+str(j["jobs"])')"
+check_eq "meanwhile it runs with its running configuration" "300 1" "$(jv 'str(j["config"]["count"])+" "+str(j["jobs"])')"
 wait "$cpid" || true
 check_eq "the import ends as it began" 201 "$(cat "$PT_TMP/slow.status")"
 # The change follows the job's end, which its answer may come before.
@@ -359,7 +360,7 @@ for f in slow stubborn; do
         >"$PT_TMP/two.$f.status" &
     cpids+=($!)
 done
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     api GET /v1/plugins
     [ "$(jv 'sum(i["jobs"] for i in j["items"])')" = 2 ] && break
     sleep 0.1
