@@ -224,7 +224,7 @@ jobs() {
     api GET /metrics
     printf %s "$BODY" | awk '$1 == "ptrack_jobs_running" {print $2}'
 }
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
     [ "$(jobs)" = 0 ] && break
     sleep 0.1
 done
