@@ -85,6 +85,18 @@ static void paragraph(const char *text, size_t indent)
     pt_buf_free(&b);
 }
 
+/* An opinion whole: its heading (which it frees), wrapped as the card's
+ * width asks, then its text, indented. */
+static void opinion_whole(pt_buf_t *head, const char *opinion)
+{
+    pt_buf_t line = {0};
+    pt_text_wrap(&line, pt_buf_str(head), 2, LINE_WIDTH);
+    fputs(pt_buf_str(&line), stdout);
+    pt_buf_free(&line);
+    pt_buf_free(head);
+    paragraph(opinion, 4);
+}
+
 /* Names joined with sep (、 or ", ") and wrapped at WRAP_WIDTH, each line
  * indented; a line breaks only between two names, never inside one, but
  * for a name wider than a line by itself: it starts a line and is broken
@@ -431,12 +443,8 @@ static void print_units(const cJSON *units)
             pt_buf_t line = {0}, head = {0};
             const char *name = pt_json_str(u, "name");
             pt_buf_printf(&head, "%s 的意见 opinion:", one_line(&line, name ? name : "?"));
-            pt_buf_reset(&line);
-            pt_text_wrap(&line, pt_buf_str(&head), 2, LINE_WIDTH);
-            fputs(pt_buf_str(&line), stdout);
+            opinion_whole(&head, op);
             pt_buf_free(&line);
-            pt_buf_free(&head);
-            paragraph(op, 4);
         }
     }
 }
@@ -487,12 +495,8 @@ static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history)
                           one_line(&line, name ? name : "?"),
                           pt_time_show(at, PT_TIME_MINUTE, a, sizeof a),
                           pt_time_show(pt_json_str(h, "at"), PT_TIME_MINUTE, b, sizeof b));
-            pt_buf_reset(&line);
-            pt_text_wrap(&line, pt_buf_str(&head), 2, LINE_WIDTH);
-            fputs(pt_buf_str(&line), stdout);
+            opinion_whole(&head, op);
             pt_buf_free(&line);
-            pt_buf_free(&head);
-            paragraph(op, 4);
         }
     }
 }
