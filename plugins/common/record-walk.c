@@ -107,6 +107,7 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *re
         join(&v->co_signers, h->rec_get(rec, path));
     }
     const char *mode = h->rec_get(rec, "handling_mode");
+    v->mode = mode && *mode ? mode : NULL;
     v->separate = mode && strcmp(mode, "separate") == 0;
     v->n_units = h->rec_count(rec, "units");
     for (size_t i = 0; i < v->n_units; i++) {

@@ -31,6 +31,7 @@ typedef struct {
     /* The latest feedback. */
     const char *satisfaction;
     size_t n_units;
+    const char *mode;    /* handling_mode: single, lead_co or separate; NULL before assign */
     int separate;        /* handled separately (分办): lead_units are 分办 units */
     pt_str_t lead_units; /* lead and separate units, joined with 、 */
     pt_str_t co_units;   /* co units, joined with 、 */

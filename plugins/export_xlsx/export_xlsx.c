@@ -58,6 +58,7 @@ typedef enum {
     C_CO_SIGNERS,
     C_CATEGORY,
     C_STATUS,
+    C_MODE,
     C_LEAD_UNITS,
     C_CO_UNITS,
     C_CREATED,
@@ -88,6 +89,7 @@ static const struct {
     [C_CO_SIGNERS] = {"co_signers", 40, 0},
     [C_CATEGORY] = {"category", 20, 0},
     [C_STATUS] = {"status", 14, 0},
+    [C_MODE] = {"handling_mode", 12, 0},
     [C_LEAD_UNITS] = {"lead_units", 40, 0},
     [C_CO_UNITS] = {"co_units", 40, 0},
     [C_CREATED] = {"created_at", 0, 1},
@@ -316,6 +318,7 @@ static void write_row(run_t *r)
     cell_text(r, r->rows, row, C_CO_SIGNERS, pt_str_get(&v->co_signers), NULL);
     cell_text(r, r->rows, row, C_CATEGORY, v->category, NULL);
     cell_text(r, r->rows, row, C_STATUS, pt_wf_state_label(&r->wf, v->status), NULL);
+    cell_text(r, r->rows, row, C_MODE, v->mode ? pt_label_zh(pt_mode_labels, v->mode) : NULL, NULL);
     cell_text(r, r->rows, row, C_LEAD_UNITS, pt_str_get(&v->lead_units), NULL);
     cell_text(r, r->rows, row, C_CO_UNITS, pt_str_get(&v->co_units), NULL);
     cell_date(r, row, C_CREATED, v->created_at);

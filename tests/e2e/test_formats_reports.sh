@@ -190,7 +190,7 @@ X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/p.xlsx" 2>&1)" || X="<error: $X>"
 check_eq "xlsx: the sheets" '["建议", "统计"]' "$(jv 'j["sheets"]' "$X")"
 check_eq "xlsx: the header row is frozen" '["1", "A2", "frozen"]' \
     "$(jv '[j["建议"]["pane"].get("ySplit"), j["建议"]["pane"].get("topLeftCell"), j["建议"]["pane"].get("state")]' "$X")"
-check_eq "xlsx: an autofilter over the header and the 7 rows" "A1:V8" "$(jv 'j["建议"]["autofilter"]' "$X")"
+check_eq "xlsx: an autofilter over the header and the 7 rows" "A1:W8" "$(jv 'j["建议"]["autofilter"]' "$X")"
 check_eq "xlsx: every header cell is bold text" "true" \
     "$(jv 'all(c and c["bold"] and c["t"] == "s" for c in j["建议"]["rows"][0])' "$X")"
 check_eq "xlsx: the headers begin ID 编号 标题" '["ID", "编号", "标题"]' \
@@ -211,12 +211,17 @@ print(titles[0] if titles else "-", grid.group(1) if grid else "-", attr("paperS
 ' "$PT_TMP/p.xlsx" 2>&1)"
 check_eq "xlsx: A's row has its title and Chinese status label" "$LONG_TITLE 办理中" \
     "$(jv "(lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[2]['v'] + ' ' + (lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[9]['v']" "$X")"
+check_eq "xlsx: 办理方式 after the status, in Chinese: A lead and co, B single, E not assigned" \
+    "办理方式 主办+协办 单办 -" \
+    "$(jv "(lambda rows: ' '.join([rows[0][10]['v']] + [(([r for r in rows[1:] if r[0] and r[0]['v'] == i][0] + [None] * 11)[10] or {'v': '-'})['v'] for i in ($A, $B, $E)]))(j['建议']['rows'])" "$X")"
 api GET "/v1/proposals/$A"
 DUE_A="$(jv 'j["due_at"]')"
-want_serial="$(python3 -c 'import sys, datetime; t = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")); print("%.6f" % ((t.timestamp() + 8 * 3600) / 86400 + 25569))' "$DUE_A")"
+# The serial is compared to the millisecond (a day is 86,400,000 of them),
+# not by its printed digits, which round either way at the sixth.
+want_serial="$(python3 -c 'import sys, datetime; t = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")); print(repr((t.timestamp() + 8 * 3600) / 86400 + 25569))' "$DUE_A")"
 check_eq "xlsx: A's 办理期限 is a number with a date format, its value due_at in +08:00" \
-    "n yyyy-mm-dd $want_serial" \
-    "$(jv "(lambda c: c['t'] + ' ' + str(c['numfmt']) + ' ' + ('%.6f' % c['v']))([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0][14])" "$X")"
+    "n yyyy-mm-dd True" \
+    "$(jv "(lambda c: c['t'] + ' ' + str(c['numfmt']) + ' ' + str(abs(c['v'] - $want_serial) * 86400000 < 1))([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0][15])" "$X")"
 check_eq "xlsx: the title column is wide for its Chinese text (CJK counts double), capped at 60" "60" \
     "$(jv 'int(j["建议"]["widths"].get("2"))' "$X")"
 check_true "xlsx: the 代表团 column is wider than its longest value's characters" \
