@@ -524,11 +524,13 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, field);
     if (given && !cJSON_IsNull(given)) {
         /* Read as the workflow reads a unit's name (without the spaces
-         * around it) or a person's (also "王 芳" as 王芳), so that what it
-         * would take as the caller's own is not refused as another's. */
+         * around it or a zero-width space a copy brought along:
+         * pt_unit_name_clean) or a person's (also "王 芳" as 王芳), so
+         * that what it would take as the caller's own is not refused as
+         * another's. */
         char *name = !cJSON_IsString(given)         ? NULL
                      : strcmp(field, "person") == 0 ? pt_name_clean(given->valuestring)
-                                                    : pt_text_clean(given->valuestring, false);
+                                                    : pt_unit_name_clean(given->valuestring);
         bool same = name && strcmp(name, own) == 0;
         free(name);
         if (!same) {

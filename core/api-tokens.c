@@ -639,8 +639,9 @@ static void create_token(pt_call_t *call)
         cr->t.name = strdup(name);
         cr->t.role = strdup(pt_role_name(role));
         /* Spelt as the proposals keep a unit's and a person's name:
-         * without the spaces around them. */
-        cr->t.unit = unit ? pt_text_clean(unit, false) : NULL;
+         * without the spaces around them, and what else pt_unit_name_clean
+         * and pt_name_clean fold. */
+        cr->t.unit = unit ? pt_unit_name_clean(unit) : NULL;
         cr->t.person = person ? pt_name_clean(person) : NULL;
     }
     cJSON_Delete(body);

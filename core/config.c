@@ -912,14 +912,15 @@ static int walk_object(loader_t *ld, void *target, const cJSON *obj, const char 
 
 /* A unit or delegate entry must say whom it is bound to, and no other may:
  * a binding on a viewer would look like a limit that nothing enforces. */
-/* Replaces *s by its copy as the proposals keep a unit's name (without
- * the spaces around it) or, with person, a person's (pt_name_clean). 0, or
- * -1 when out of memory. */
+/* Replaces *s by its copy as the proposals keep a unit's name
+ * (pt_unit_name_clean: without the spaces around it, a zero-width space
+ * or a Kangxi radical a copy brought along) or, with person, a person's
+ * (pt_name_clean). 0, or -1 when out of memory. */
 static int trim_name(char **s, bool person)
 {
     if (*s == NULL)
         return 0;
-    char *t = person ? pt_name_clean(*s) : pt_text_clean(*s, false);
+    char *t = person ? pt_name_clean(*s) : pt_unit_name_clean(*s);
     if (t == NULL)
         return -1;
     free(*s);

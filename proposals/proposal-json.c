@@ -313,14 +313,15 @@ static uint32_t next_visible(const unsigned char *u)
     return *u ? pt_radical_unified(cp_at(u, &len)) : 0;
 }
 
-/* s with each dot of name_dot that stands between two ideographs as
- * U+00B7, without the invisible characters beside an ideograph, and with
- * each Kangxi radical as the ideograph it stands for (text copied from a
- * PDF writes 田 U+7530 as ⽥ U+2F65, which looks the same). Only
- * a full stop (one byte) becomes longer (two), and each follows an
- * ideograph of three bytes or more, so n + n / 2 bytes hold the result.
- * Ownership: s is freed, the result returned (NULL when out of memory). */
-static char *name_marks(char *s)
+/* s without the invisible characters beside an ideograph, with each
+ * Kangxi radical as the ideograph it stands for (text copied from a PDF
+ * writes 田 U+7530 as ⽥ U+2F65, which looks the same) and, with dots
+ * (a person's name), each dot of name_dot that stands between two
+ * ideographs as U+00B7. Only a full stop (one byte) becomes longer (two),
+ * and each follows an ideograph of three bytes or more, so n + n / 2
+ * bytes hold the result. Ownership: s is freed, the result returned (NULL
+ * when out of memory). */
+static char *name_marks(char *s, bool dots)
 {
     size_t n = strlen(s), len;
     char *out = malloc(n + n / 2 + 1);
@@ -345,7 +346,7 @@ static char *name_marks(char *s)
             prev = unified;
             continue;
         }
-        if (name_dot(cp) && name_han(prev) && name_han(next_visible(u + i + len))) {
+        if (dots && name_dot(cp) && name_han(prev) && name_han(next_visible(u + i + len))) {
             out[o++] = (char)0xC2;
             out[o++] = (char)0xB7;
         } else {
@@ -369,7 +370,7 @@ char *pt_name_clean(const char *s)
      * 艾力・买买提, 艾力.买买提 and 艾力·买<U+200B>买提 are 艾力·买买提,
      * ⽥⼒ (U+2F65 U+2F12) is 田力, so that a delegate bound to one and a
      * filter by it find the others. */
-    if ((out = name_marks(out)) == NULL)
+    if ((out = name_marks(out, true)) == NULL)
         return NULL;
     /* pt_text_clean left it on one line, with no space at either end. The
      * spaces go only when they stand between single Chinese characters
@@ -406,6 +407,16 @@ char *pt_name_clean(const char *s)
     }
     *w = '\0';
     return out;
+}
+
+char *pt_unit_name_clean(const char *s)
+{
+    char *out = pt_text_clean(s, false);
+    /* One unit whatever invisible characters or radicals a copy from a
+     * web page, an OA system or a PDF brought along: 财政厅<U+200B> is
+     * 财政厅, ⼯信厅 (U+2F2F) is 工信厅. A dot stays as typed (a unit's
+     * name is not transliterated), and so do the spaces inside. */
+    return out ? name_marks(out, false) : NULL;
 }
 
 /* A client's text of field f as it is kept: a person's name by
@@ -499,33 +510,34 @@ typedef struct {
     size_t off;
     const char *const *values;
     bool required;
+    bool unit; /* a unit's name: a client's is kept as pt_unit_name_clean keeps it */
 } subfield_t;
 
 static const subfield_t unit_fields[] = {
-    {"name", SF_STRING, offsetof(pt_unit_t, name), NULL, true},
-    {"role", SF_ENUM, offsetof(pt_unit_t, role), unit_roles, true},
-    {"signed_at", SF_TIME, offsetof(pt_unit_t, signed_at), NULL, false},
-    {"opinion_at", SF_TIME, offsetof(pt_unit_t, opinion_at), NULL, false},
-    {"opinion", SF_STRING, offsetof(pt_unit_t, opinion), NULL, false},
-    {NULL, SF_STRING, 0, NULL, false},
+    {"name", SF_STRING, offsetof(pt_unit_t, name), NULL, true, true},
+    {"role", SF_ENUM, offsetof(pt_unit_t, role), unit_roles, true, false},
+    {"signed_at", SF_TIME, offsetof(pt_unit_t, signed_at), NULL, false, false},
+    {"opinion_at", SF_TIME, offsetof(pt_unit_t, opinion_at), NULL, false, false},
+    {"opinion", SF_STRING, offsetof(pt_unit_t, opinion), NULL, false, false},
+    {NULL, SF_STRING, 0, NULL, false, false},
 };
 
 static const subfield_t reply_fields[] = {
-    {"unit", SF_STRING, offsetof(pt_reply_t, unit), NULL, false},
-    {"doc_no", SF_STRING, offsetof(pt_reply_t, doc_no), NULL, false},
-    {"category", SF_ENUM, offsetof(pt_reply_t, category), reply_categories, false},
-    {"text", SF_STRING, offsetof(pt_reply_t, text), NULL, false},
-    {"replied_at", SF_TIME, offsetof(pt_reply_t, replied_at), NULL, false},
-    {"kind", SF_ENUM, offsetof(pt_reply_t, kind), reply_kinds, false},
-    {NULL, SF_STRING, 0, NULL, false},
+    {"unit", SF_STRING, offsetof(pt_reply_t, unit), NULL, false, true},
+    {"doc_no", SF_STRING, offsetof(pt_reply_t, doc_no), NULL, false, false},
+    {"category", SF_ENUM, offsetof(pt_reply_t, category), reply_categories, false, false},
+    {"text", SF_STRING, offsetof(pt_reply_t, text), NULL, false, false},
+    {"replied_at", SF_TIME, offsetof(pt_reply_t, replied_at), NULL, false, false},
+    {"kind", SF_ENUM, offsetof(pt_reply_t, kind), reply_kinds, false, false},
+    {NULL, SF_STRING, 0, NULL, false, false},
 };
 
 static const subfield_t feedback_fields[] = {
-    {"person", SF_STRING, offsetof(pt_feedback_t, person), NULL, false},
-    {"satisfaction", SF_ENUM, offsetof(pt_feedback_t, satisfaction), satisfactions, false},
-    {"comment", SF_STRING, offsetof(pt_feedback_t, comment), NULL, false},
-    {"at", SF_TIME, offsetof(pt_feedback_t, at), NULL, false},
-    {NULL, SF_STRING, 0, NULL, false},
+    {"person", SF_STRING, offsetof(pt_feedback_t, person), NULL, false, false},
+    {"satisfaction", SF_ENUM, offsetof(pt_feedback_t, satisfaction), satisfactions, false, false},
+    {"comment", SF_STRING, offsetof(pt_feedback_t, comment), NULL, false, false},
+    {"at", SF_TIME, offsetof(pt_feedback_t, at), NULL, false, false},
+    {NULL, SF_STRING, 0, NULL, false, false},
 };
 
 typedef struct {
@@ -534,9 +546,9 @@ typedef struct {
 } source_t;
 
 static const subfield_t source_fields[] = {
-    {"format", SF_STRING, offsetof(source_t, format), NULL, true},
-    {"ref", SF_STRING, offsetof(source_t, ref), NULL, false},
-    {NULL, SF_STRING, 0, NULL, false},
+    {"format", SF_STRING, offsetof(source_t, format), NULL, true, false},
+    {"ref", SF_STRING, offsetof(source_t, ref), NULL, false, false},
+    {NULL, SF_STRING, 0, NULL, false, false},
 };
 
 static void sub_free(const subfield_t *sf, void *obj)
@@ -602,7 +614,10 @@ static int sub_decode(const subfield_t *fields, const cJSON *v, const char *path
             problems++;
             continue;
         }
-        char *s = strdup(m->valuestring);
+        /* An import's unit is the unit an assignment names however it
+         * was pasted (财政厅<U+200B>), in its units and its replies; the
+         * store's own documents are read as written. */
+        char *s = strict && sf->unit ? pt_unit_name_clean(m->valuestring) : strdup(m->valuestring);
         if (s == NULL)
             return -1;
         *(char **)((char *)obj + sf->off) = s;

@@ -181,6 +181,16 @@ char *pt_text_clean(const char *s, bool fold);
  * caller frees; NULL when out of memory. */
 char *pt_name_clean(const char *s);
 
+/* A unit's name as it is kept (an assignment's units, the unit an action
+ * names, an import's units and replies, a unit's binding, the unit
+ * filter): pt_text_clean's, without the invisible characters beside a
+ * Chinese one (财政厅<U+200B>) and with a Kangxi radical as the ideograph
+ * it stands for (⼯信厅 is 工信厅), as a person's name (pt_name_clean).
+ * Unlike a person's name, a dot stays as typed and the spaces inside
+ * stay: a unit's name is not padded to a width. Ownership: the caller
+ * frees; NULL when out of memory. */
+char *pt_unit_name_clean(const char *s);
+
 /* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5) or one of
  * the two CJK radicals supplement that have one (U+2E9F, U+2EF3) stands
  * for, as NFKC maps it (⼯ U+2F2F is 工 U+5DE5): what text copied from a

@@ -137,11 +137,12 @@ static bool role_known(const char *role)
 
 /* The [{name, role}] of assign, apart from the rules that depend on the
  * mode, which the effect checks. */
-/* Whether two unit names are one once the spaces around them are gone, as
- * assign keeps them. */
+/* Whether two unit names are one as assign keeps them (pt_unit_name_clean):
+ * without the spaces around them, the invisible characters a copy brought
+ * along, a Kangxi radical for its ideograph. */
 static bool same_name(run_t *r, const char *a, const char *b)
 {
-    char *ca = pt_text_clean(a, false), *cb = pt_text_clean(b, false);
+    char *ca = pt_unit_name_clean(a), *cb = pt_unit_name_clean(b);
     bool same = ca && cb && strcmp(ca, cb) == 0;
 
     if (!ca || !cb)
@@ -331,11 +332,11 @@ static char *xstrdup(run_t *r, const char *s)
 }
 
 /* A unit named by the body's `field` that must be assigned to the proposal. */
-/* The assigned unit a body's field names, as assign keeps unit names:
- * without the spaces around them. */
+/* The assigned unit a body's field names, as assign keeps unit names
+ * (pt_unit_name_clean). */
 static pt_unit_t *find_unit(run_t *r, const char *name)
 {
-    char *clean = name ? pt_text_clean(name, false) : NULL;
+    char *clean = name ? pt_unit_name_clean(name) : NULL;
     pt_unit_t *u;
 
     if (name && !clean) {
@@ -439,9 +440,11 @@ static void effect_assign(run_t *r)
         if (role && strcmp(role, "lead") == 0)
             leads++;
         /* A unit's name is kept without the spaces around it, as the
-         * proposal's names are: "财政部 " is no unit of its own. */
+         * proposal's names are, and without what a copy brought along:
+         * "财政部 ", "财政部<U+200B>" and "⼯信厅" (a Kangxi radical) are
+         * no units of their own (pt_unit_name_clean). */
         const char *given = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "name"));
-        nu[i].name = given ? pt_text_clean(given, false) : NULL;
+        nu[i].name = given ? pt_unit_name_clean(given) : NULL;
         if (given && !nu[i].name)
             r->oom = true;
         nu[i].role = xstrdup(r, role ? role : "co");

@@ -557,6 +557,52 @@ static void a_persons_name_is_kept_as_one_however_typed(void **state)
     cJSON_Delete(j);
 }
 
+/* A unit's name is kept as one however it was pasted: without the spaces
+ * around it, the invisible characters beside an ideograph and a line
+ * separator, with a Kangxi radical as its ideograph; a dot and the spaces
+ * inside stay, as a person's padding rule and dot rule are not a unit's.
+ * An import's units and replies are kept so; a stored document is read as
+ * written. */
+static void a_units_name_is_kept_as_one_however_pasted(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"财政厅\u200b", "财政厅"},
+        {"\u3000\ufeff财\u200d政厅\u00ad\u3000", "财政厅"},
+        {"\u2f2f信厅", "工信厅"},
+        {"省交通\u2028运输厅", "省交通运输厅"},
+        {"省政府 办公厅", "省政府 办公厅"},
+        {"财 政 厅", "财 政 厅"},
+        {"中国人民银行.太原中心支行", "中国人民银行.太原中心支行"},
+        {"Dept\u200bof Finance", "Dept\u200bof Finance"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = pt_unit_name_clean(cases[i].in);
+        str_eq(got, cases[i].out, cases[i].in);
+        free(got);
+    }
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"关于财政\u200b支持的建议\", \"handling_mode\": \"single\","
+        " \"units\": [{\"name\": \"财政厅\u200b\", \"role\": \"lead\"}],"
+        " \"replies\": [{\"unit\": \"\u2f65财政厅\"}]}";
+    static const pt_validate_opts_t opts = {0};
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, &opts, &p, &err), PT_OK);
+    str_eq(p.units[0].name, "财政厅", "units[0].name");
+    str_eq(p.replies[0].unit, "田财政厅", "replies[0].unit");
+    str_eq(p.title, "关于财政\u200b支持的建议", "title");
+    pt_proposal_free(&p);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    str_eq(p.units[0].name, "财政厅\u200b", "a stored document's units[0].name");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+}
+
 /* A title and a name are kept on one line: a line break (U+2028 and
  * U+2029 too) or a tab inside
  * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
@@ -1237,6 +1283,7 @@ int main(void)
         cmocka_unit_test(a_clients_names_are_kept_without_the_spaces_around_them),
         cmocka_unit_test(a_padded_persons_name_is_one_person),
         cmocka_unit_test(a_persons_name_is_kept_as_one_however_typed),
+        cmocka_unit_test(a_units_name_is_kept_as_one_however_pasted),
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
