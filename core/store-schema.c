@@ -460,6 +460,73 @@ static const char *const migrations[] = {
      * search (store-fold.c), and in a person's name (pt_name_clean): the
      * names are kept so, and the index is made anew in the background. */
     NAMES_AS_KEPT INDEX_ANEW,
+    /* 25: a unit's name is kept as the ones a unit's token, the unit
+     * filter and an assignment name (pt_unit, below: pt_unit_name_clean),
+     * without the zero-width characters a copy from a web page or an OA
+     * system brought along and with a Kangxi radical as its ideograph
+     * (财政厅<U+200B> and ⼯信厅 are 财政厅 and 工信厅), so that the unit
+     * bound to 财政厅 reads and acts on the proposals assigned so: in the
+     * documents' units and replies, proposal_units and the tokens bound to
+     * a unit. The documents to change are found by their rows in
+     * proposal_units, as 17 finds the people's; the history and the
+     * change feed keep what they said. Two spellings of one unit on one
+     * proposal become one entry, where the first came: a lead unit if
+     * either led, signed when the first signed, with the latest opinion;
+     * the replies of both are the unit's. The proposal's rows in
+     * proposal_units are then made anew from the document (answered and
+     * signed as the writer keeps them, migrations 11 and 12), and so is
+     * whether it counts as replied (办复), which in separate mode (分办)
+     * waits for every unit's reply. */
+    "CREATE TEMP TABLE pasted AS"
+    "  SELECT DISTINCT proposal_id AS id FROM proposal_units WHERE name != pt_unit(name);"
+    "UPDATE proposals SET doc = json_set(doc, '$.units', json((SELECT json_group_array(json(u))"
+    "    FROM (SELECT json_set(f.value, '$.name', g.v,"
+    "      '$.role', CASE WHEN g.lead THEN 'lead' ELSE json_extract(f.value, '$.role') END,"
+    "      '$.signed_at', g.signed, '$.opinion_at', g.opinion_at,"
+    "      '$.opinion', (SELECT json_extract(e.value, '$.opinion')"
+    "        FROM json_each(proposals.doc, '$.units') e"
+    "        WHERE pt_unit(json_extract(e.value, '$.name')) = g.v"
+    "        ORDER BY json_extract(e.value, '$.opinion_at') IS NULL,"
+    "        json_extract(e.value, '$.opinion_at') DESC, e.key LIMIT 1)) AS u, g.k"
+    "      FROM (SELECT pt_unit(json_extract(value, '$.name')) AS v, min(key) AS k,"
+    "        max(json_extract(value, '$.role') IS 'lead') AS lead,"
+    "        min(json_extract(value, '$.signed_at')) AS signed,"
+    "        max(json_extract(value, '$.opinion_at')) AS opinion_at"
+    "        FROM json_each(proposals.doc, '$.units') GROUP BY v) g,"
+    "      json_each(proposals.doc, '$.units') f WHERE f.key = g.k ORDER BY g.k))))"
+    "  WHERE id IN (SELECT id FROM pasted) AND json_type(doc, '$.units') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.units')"
+    "    WHERE type != 'object' OR json_type(value, '$.name') IS NOT 'text');"
+    "UPDATE proposals SET doc = json_set(doc, '$.replies', json((SELECT json_group_array(json("
+    "    CASE WHEN json_type(value, '$.unit') = 'text'"
+    "    THEN json_set(value, '$.unit', pt_unit(json_extract(value, '$.unit')))"
+    "    ELSE value END))"
+    "    FROM (SELECT value, key FROM json_each(proposals.doc, '$.replies') ORDER BY key))))"
+    "  WHERE id IN (SELECT id FROM pasted) AND json_type(doc, '$.replies') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.replies') WHERE type != 'object');"
+    "DELETE FROM proposal_units WHERE proposal_id IN (SELECT id FROM pasted);"
+    "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered, signed)"
+    "  SELECT p.id, json_extract(u.value, '$.name'), json_extract(u.value, '$.role'),"
+    "    CASE WHEN json_extract(u.value, '$.role') IS 'co'"
+    "    THEN json_extract(u.value, '$.opinion_at') IS NOT NULL"
+    "    ELSE json_extract(p.doc, '$.handling_mode') IS 'separate'"
+    "      AND EXISTS (SELECT 1 FROM json_each(p.doc, '$.replies') r"
+    "        WHERE json_extract(r.value, '$.unit') = json_extract(u.value, '$.name'))"
+    "      AND EXISTS (SELECT 1 FROM json_each(p.doc, '$.units') o WHERE NOT EXISTS ("
+    "        SELECT 1 FROM json_each(p.doc, '$.replies') r"
+    "        WHERE json_extract(r.value, '$.unit') = json_extract(o.value, '$.name'))) END,"
+    "    json_extract(u.value, '$.signed_at') IS NOT NULL"
+    "  FROM proposals p, json_each(p.doc, '$.units') u"
+    "  WHERE p.id IN (SELECT id FROM pasted) AND json_type(u.value, '$.name') = 'text'"
+    "  AND json_type(u.value, '$.role') = 'text';"
+    "UPDATE proposals SET replied = coalesce(json_array_length(doc, '$.replies'), 0) > 0"
+    "  AND (json_extract(doc, '$.handling_mode') IS NOT 'separate' OR NOT EXISTS ("
+    "    SELECT 1 FROM json_each(doc, '$.units') u WHERE NOT EXISTS ("
+    "      SELECT 1 FROM json_each(doc, '$.replies') r"
+    "      WHERE json_extract(r.value, '$.unit') = json_extract(u.value, '$.name'))))"
+    "  WHERE id IN (SELECT id FROM pasted);"
+    "DROP TABLE pasted;"
+    "UPDATE tokens SET unit = pt_unit(unit) WHERE unit != pt_unit(unit);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -568,6 +635,18 @@ static void sql_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_name_clean(s), false);
 }
 
+/* pt_unit(X): X as a unit's name is kept (pt_unit_name_clean); NULL for
+ * NULL. Only the migrations use it. */
+static void sql_unit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s)
+        sqlite3_result_null(ctx);
+    else
+        text_result(ctx, pt_unit_name_clean(s), false);
+}
+
 /* The proposals whose number or session migrations 9 and 10 left as they
  * were, because folded it would be another proposal's: the operator is
  * told which, to look at them (one of the two is most likely a duplicate
@@ -601,7 +680,10 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                                 sql_ident, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "pt_name", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_name, NULL, NULL) != SQLITE_OK)
+                                sql_name, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "pt_unit", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_unit, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");

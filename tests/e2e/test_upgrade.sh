@@ -33,7 +33,12 @@
 # zero-width space inside a word as written, holds the word without it
 # (migration 23); and Kangxi radicals, which text copied from a PDF holds
 # for ideographs, are folded in the index and kept as the ideographs in
-# people's names (migration 24). The log says that the
+# people's names (migration 24); and a unit's name pasted with a zero-width
+# space or a Kangxi radical (财政厅<U+200B>, ⼯信厅) is kept as the unit it
+# names, in the documents' units and replies, the units' rows and the
+# tokens, two spellings of one unit on a proposal becoming one, and a
+# separate-mode proposal whose units have then all replied counting as
+# replied (migration 25). The log says that the
 # schema was moved, from which
 # version to which.
 #
@@ -373,5 +378,62 @@ check_eq "工作 finds it" "$K" "$(pt_search_ids 加强工作)"
 api GET "/v1/proposals?person=$(urlenc 田力)"
 check_eq "the name is kept as ideographs, and the list by person finds it" "$K" \
     "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+
+pt_step "units' names pasted with a zero-width space or a radical: one unit each (migration 25)"
+api POST /v1/proposals '{"title":"关于工业园区财政扶持的建议","lead_author":"张代表"}'
+U="$(jv 'j["id"]')"
+pt_act "$U" assign '{"mode":"lead_co","units":[{"name":"工信厅","role":"lead"},{"name":"财政厅","role":"co"}]}'
+pt_act "$U" sign '{"unit":"工信厅"}'
+pt_act "$U" sign '{"unit":"财政厅"}'
+pt_act "$U" opinion '{"unit":"财政厅","opinion":"同意工信厅意见"}'
+api POST /v1/proposals '{"title":"关于农村公路建设资金的建议","lead_author":"张代表"}'
+V="$(jv 'j["id"]')"
+pt_act "$V" assign '{"mode":"separate","units":[{"name":"财政厅","role":"separate"},{"name":"交通运输厅","role":"separate"}]}'
+pt_act "$V" sign '{"unit":"财政厅"}'
+pt_act "$V" sign '{"unit":"交通运输厅"}'
+pt_act "$V" reply "$(pt_reply_body 财政厅 财函〔2026〕9号)"
+pt_act "$V" reply "$(pt_reply_body 交通运输厅 交函〔2026〕9号)"
+api POST /v1/tokens '{"name":"财政厅的令牌","role":"unit","unit":"财政厅"}'
+check_status "a token for 财政厅" 201
+UTOK="$(jv 'j["token"]')"
+pt_stop
+# As an older ptrackd kept them: the names as pasted, and 财政厅 twice on
+# each proposal, the second spelling of it a unit of its own, which on the
+# separate-mode one has not replied, so that it did not count as replied.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', '⼯信厅',
+  '\$.units[1].name', '财政厅' || char(8203),
+  '\$.units[#]', json('{\"name\":\"财政厅\",\"role\":\"co\",\"signed_at\":null,\"opinion_at\":null,\"opinion\":null}'))
+  WHERE id = $U;
+UPDATE proposal_units SET name = '⼯信厅' WHERE proposal_id = $U AND name = '工信厅';
+UPDATE proposal_units SET name = '财政厅' || char(8203) WHERE proposal_id = $U AND name = '财政厅';
+INSERT INTO proposal_units (proposal_id, name, role, answered, signed) VALUES ($U, '财政厅', 'co', 0, 0);
+UPDATE proposals SET replied = 0, doc = json_set(doc, '\$.replies[0].unit', char(65279) || '财政厅',
+  '\$.units[#]', json('{\"name\":\"财政厅' || char(8203) || '\",\"role\":\"separate\",\"signed_at\":null,\"opinion_at\":null,\"opinion\":null}'))
+  WHERE id = $V;
+INSERT INTO proposal_units (proposal_id, name, role, answered, signed) VALUES ($V, '财政厅' || char(8203), 'separate', 0, 0);
+UPDATE proposal_units SET answered = 1 WHERE proposal_id = $V AND name != '财政厅' || char(8203);
+UPDATE tokens SET unit = '财政厅' || char(8203) WHERE name = '财政厅的令牌';
+PRAGMA user_version = 24;"
+check_eq "the old rows are in place" "3 3 0" \
+    "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM proposal_units WHERE proposal_id = $U) || ' ' || (SELECT count(*) FROM proposal_units WHERE proposal_id = $V) || ' ' || (SELECT replied FROM proposals WHERE id = $V)")"
+started_from 24
+api GET "/v1/proposals/$U"
+check_eq "the lead_co one: 工信厅 leads, 财政厅 once, signed, with its opinion" \
+    '[["工信厅", "lead", true, null], ["财政厅", "co", true, "同意工信厅意见"]]' \
+    "$(jv 'json.dumps([[u["name"], u["role"], u["signed_at"] is not None, u["opinion"]] for u in j["units"]], ensure_ascii=False)')"
+check_eq "and its rows: each unit once, signed, the co unit's opinion given" "工信厅 lead 0 1|财政厅 co 1 1" \
+    "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || role || ' ' || answered || ' ' || signed, '|') FROM (SELECT * FROM proposal_units WHERE proposal_id = $U ORDER BY role DESC)")"
+api GET "/v1/proposals/$V"
+check_eq "the separate-mode one: 财政厅 once, its reply its own" '[["财政厅", "交通运输厅"], ["财政厅", "交通运输厅"]]' \
+    "$(jv 'json.dumps([[u["name"] for u in j["units"]], [r["unit"] for r in j["replies"]]], ensure_ascii=False)')"
+check_eq "every unit has replied: it counts as replied, and no unit waits" "1|交通运输厅 0|财政厅 0" \
+    "$(sqlite3 "$DB" "SELECT (SELECT replied FROM proposals WHERE id = $V) || '|' || (SELECT group_concat(name || ' ' || answered, '|') FROM (SELECT * FROM proposal_units WHERE proposal_id = $V ORDER BY name))")"
+check_eq "the token is bound to 财政厅" "财政厅" "$(sqlite3 "$DB" "SELECT unit FROM tokens WHERE name = '财政厅的令牌'")"
+req "tcp:$UTOK" GET "/v1/proposals?limit=500"
+check_eq "and reads both" "$U,$V" "$(jv '",".join(str(i) for i in sorted(p["id"] for p in j["items"]))')"
+api GET "/v1/stats?unit=$(urlenc 财政厅)"
+check_eq "the stats count 财政厅 once on each" '{"交通运输厅": 1, "工信厅": 1, "财政厅": 2}' \
+    "$(jv 'json.dumps(j["by_unit"], ensure_ascii=False, sort_keys=True)')"
 
 pt_finish
