@@ -236,7 +236,8 @@ int pt_query_todo_states(const pt_workflow_t *wf, pt_list_query_t *q, pt_error_t
         if (!q->todo_states[k] &&
             !(q->todo_states[k] = pt_workflow_effect_states(wf, todo_parts[k])))
             return pt_error_set(err, PT_ENOMEM, "out of memory");
-    q->awaits_opinions = pt_workflow_reply_awaits_opinions(wf);
+    if (!q->awaiting_states && !(q->awaiting_states = pt_workflow_awaiting_states(wf)))
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
     return PT_OK;
 }
 

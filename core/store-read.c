@@ -339,16 +339,24 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
          * signature (each unit signs once), and one that replied unsigned
          * before has taken the proposal up. answered is the round's, so a
          * reply of an earlier round is looked for in the document, only
-         * for the few rows that are neither signed nor answered. */
+         * for the few rows that are neither signed nor answered, in a
+         * state where a unit signs. A reply from before the latest
+         * assignment does not count: an assignment (an office's reassign
+         * after a reply) asks its units to sign anew, and clears their
+         * signatures. */
         [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0 AND NOT EXISTS (SELECT 1 FROM"
                          " json_each(p.doc, '$.replies') r"
-                         " WHERE json_extract(r.value, '$.unit') = t.name)",
+                         " WHERE json_extract(r.value, '$.unit') = t.name"
+                         " AND coalesce(json_extract(r.value, '$.replied_at') >="
+                         " json_extract(p.doc, '$.assigned_at'), 1))",
         [PT_TODO_OPINION] = "t.role = 'co' AND t.answered = 0",
         [PT_TODO_REPLY] = "t.role != 'co' AND t.answered = 0",
     };
-    pt_buf_printf(sql, "(%s AND ", undone[k]);
+    /* The state first: it is in the row, and rules out most of a unit's
+     * proposals (the closed ones) before the document is read. */
+    pt_buf_puts(sql, "(");
     put_states(sql, q->todo_states[k]);
-    pt_buf_puts(sql, ")");
+    pt_buf_printf(sql, " AND %s)", undone[k]);
 }
 
 /* The names of the parts, as the API spells them (todo=sign,reply). */
@@ -358,9 +366,11 @@ static const char *const todo_names[PT_TODO_N] = {"sign", "opinion", "reply"};
  * todo: [the parts still to do], awaiting: [co units]}, or NULL when q has
  * no unit. awaiting names, for a lead unit that still has to reply in
  * lead_co mode, the co units whose opinion (协办意见) its reply waits for
- * (the co_opinions guard), in the order they were assigned: until they
- * have given it the lead cannot reply, and its part says what it waits
- * for rather than only that a reply is owed. */
+ * (the co_opinions guard, in q->awaiting_states), in the order they were
+ * assigned: an opinion of an earlier round counts, as the guard counts it
+ * (an assignment clears them). Until they have given it the lead cannot
+ * reply, and its part says what it waits for rather than only that a
+ * reply is owed. */
 static void unit_part_col(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q)
 {
     if (!q->unit) {
@@ -374,13 +384,12 @@ static void unit_part_col(pt_buf_t *sql, params_t *pp, const pt_list_query_t *q)
         todo_cond(sql, q, (pt_todo_t)k);
         pt_buf_printf(sql, " THEN ',\"%s\"' ELSE '' END", todo_names[k]);
     }
-    pt_buf_puts(sql, ", 2) || ']'), 'awaiting', json(CASE WHEN ");
-    if (q->awaits_opinions) {
-        pt_buf_puts(sql, "t.role = 'lead' AND ");
-        todo_cond(sql, q, PT_TODO_REPLY);
-    } else {
-        pt_buf_puts(sql, "0");
-    }
+    /* As the guard judges it: in lead_co mode, in a state where every
+     * reply the workflow has waits for the opinions. */
+    pt_buf_puts(sql, ", 2) || ']'), 'awaiting', json(CASE WHEN t.role = 'lead' AND ");
+    put_states(sql, q->awaiting_states);
+    pt_buf_puts(sql, " AND json_extract(p.doc, '$.handling_mode') = 'lead_co' AND ");
+    todo_cond(sql, q, PT_TODO_REPLY);
     pt_buf_printf(sql,
                   " THEN (SELECT json_group_array(json_extract(c.value, '$.name'))"
                   " FROM json_each(p.doc, '$.units') c"

@@ -72,6 +72,7 @@ void pt_list_query_clear(pt_list_query_t *q)
     free(q->q);
     for (int i = 0; i < PT_TODO_N; i++)
         free(q->todo_states[i]);
+    free(q->awaiting_states);
     memset(q, 0, sizeof(*q));
     q->key_supervision = q->overdue = -1;
 }

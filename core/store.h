@@ -322,10 +322,11 @@ typedef struct {
      * unit's lists (unit_part). NULL counts as no state. */
     unsigned todo;
     char *todo_states[PT_TODO_N];
-    /* Whether the workflow's reply waits for the co units' opinions
-     * (pt_workflow_reply_awaits_opinions): a lead unit's part then names
-     * the co units whose opinion it awaits (unit_part's awaiting). */
-    bool awaits_opinions;
+    /* The states in which the workflow's reply waits for the co units'
+     * opinions (pt_workflow_awaiting_states): a lead unit's part there
+     * names the co units whose opinion it awaits (unit_part's awaiting).
+     * NULL counts as no state. */
+    char *awaiting_states;
     int key_supervision; /* -1 any, 0, 1 */
     int overdue;         /* -1 any, 0, 1 */
     int64_t due_before;  /* 0: none */

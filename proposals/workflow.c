@@ -1040,12 +1040,30 @@ char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect)
     return out;
 }
 
-bool pt_workflow_reply_awaits_opinions(const pt_workflow_t *wf)
+char *pt_workflow_awaiting_states(const pt_workflow_t *wf)
 {
-    for (size_t i = 0; wf && i < wf->n_actions; i++)
-        if (wf->actions[i].effect == EF_REPLY && (wf->actions[i].guards & WF_G_CO_OPINIONS))
-            return true;
-    return false;
+    size_t len = 0;
+    for (size_t s = 0; wf && s < wf->n_states; s++)
+        len += strlen(wf->states[s].name) + 1;
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    len = 0;
+    out[0] = '\0';
+    for (size_t s = 0; wf && s < wf->n_states; s++) {
+        bool guarded = false, free_reply = false;
+        for (size_t i = 0; i < wf->n_actions; i++) {
+            if (wf->actions[i].effect != EF_REPLY || !wf->actions[i].from[s])
+                continue;
+            if (wf->actions[i].guards & WF_G_CO_OPINIONS)
+                guarded = true;
+            else
+                free_reply = true;
+        }
+        if (guarded && !free_reply)
+            len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", wf->states[s].name);
+    }
+    return out;
 }
 
 /* Whether text is the label (Chinese, or English in any case) zh/en. */

@@ -87,10 +87,14 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
  * these, whatever the office named its actions and states. NULL when out
  * of memory. Ownership: the caller frees. */
 char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect);
-/* Whether an action with the reply effect has the co_opinions guard: in
- * lead_co mode the lead unit's reply then waits for every co unit's
- * opinion (协办意见), which a unit's part names as awaited. */
-bool pt_workflow_reply_awaits_opinions(const pt_workflow_t *wf);
+/* The states ("a,b", "" for none) in which a lead unit's reply waits for
+ * every co unit's opinion (协办意见) in lead_co mode, which a unit's part
+ * names as awaited: those where an action with the reply effect runs and
+ * each such action has the co_opinions guard. Where one of them has not
+ * (an office's reply of its own without it), the lead unit can reply
+ * without the opinions, and awaits none. NULL when out of memory.
+ * Ownership: the caller frees. */
+char *pt_workflow_awaiting_states(const pt_workflow_t *wf);
 /* Checks a proposal as it stands elsewhere (an imported record of a stored
  * one, with its own status) against what the workflow guarantees a
  * proposal in that state: units where only an assignment leads, a reply

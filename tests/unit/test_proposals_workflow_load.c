@@ -561,31 +561,67 @@ static void the_states_of_an_effect_are_those_its_actions_run_in(void **state)
 
 /* A lead unit's part names the co units it waits for only where the
  * workflow's reply does wait for their opinions: the default's, not an
- * office's reply without the co_opinions guard. */
+ * office's reply without the co_opinions guard, nor a state where an
+ * office's reply of its own without it runs beside the guarded one. */
 static void a_reply_awaits_opinions_only_with_the_co_opinions_guard(void **state)
 {
+#define REPLY_FIELDS                                                                               \
+    ", \"fields\": ["                                                                              \
+    "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"                              \
+    "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"                            \
+    "{\"name\": \"category\", \"type\": \"enum\", \"required\": true, \"values\": [\"A\"]},"       \
+    "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]"
     static const char doc[] =
         "{\"name\": \"office\", \"states\": ["
         "{\"name\": \"doing\", " LABEL ", \"initial\": true, \"clock\": true},"
         "{\"name\": \"answered\", " LABEL ", \"terminal\": true}"
         "], \"actions\": ["
         "{\"name\": \"answer\", " LABEL
-        ", \"effect\": \"reply\", \"from\": [\"doing\"], \"to\": \"answered\", \"fields\": ["
+        ", \"effect\": \"reply\", \"from\": [\"doing\"], \"to\": \"answered\"" REPLY_FIELDS "}]}";
+    /* waiting: only the guarded reply; urgent: an unguarded one beside it;
+     * direct: only an unguarded one. */
+    static const char mixed[] =
+        "{\"name\": \"office\", \"states\": ["
+        "{\"name\": \"waiting\", " LABEL ", \"initial\": true, \"clock\": true},"
+        "{\"name\": \"urgent\", " LABEL ", \"clock\": true},"
+        "{\"name\": \"direct\", " LABEL ", \"clock\": true},"
+        "{\"name\": \"answered\", " LABEL ", \"terminal\": true}"
+        "], \"actions\": ["
+        "{\"name\": \"escalate\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"waiting\"], \"to\": \"urgent\", \"fields\": []},"
+        "{\"name\": \"skip\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"waiting\"], \"to\": \"direct\", \"fields\": []},"
+        "{\"name\": \"opinion\", " LABEL ", \"effect\": \"opinion\", \"from\": [\"waiting\", "
+        "\"urgent\"], \"to\": null, \"fields\": ["
         "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
-        "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
-        "{\"name\": \"category\", \"type\": \"enum\", \"required\": true, \"values\": [\"A\"]},"
-        "{\"name\": \"text\", \"type\": \"text\", \"required\": true}"
-        "]}]}";
+        "{\"name\": \"opinion\", \"type\": \"text\", \"required\": true}]},"
+        "{\"name\": \"answer\", " LABEL
+        ", \"effect\": \"reply\", \"from\": [\"waiting\", \"urgent\"], \"to\": \"answered\","
+        " \"guards\": [\"co_opinions\"]" REPLY_FIELDS "},"
+        "{\"name\": \"answer_now\", " LABEL ", \"effect\": \"reply\", \"from\": [\"urgent\", "
+        "\"direct\"], \"to\": \"answered\"" REPLY_FIELDS "}]}";
+#undef REPLY_FIELDS
     pt_workflow_t *wf;
     pt_error_t err = {0};
+    char *states;
 
     (void)state;
     assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
-    assert_true(pt_workflow_reply_awaits_opinions(wf));
+    states = pt_workflow_awaiting_states(wf);
+    assert_string_equal(states, "handling,rehandling");
+    free(states);
     pt_workflow_free(wf);
     if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
         fail_msg("%s", err.message);
-    assert_false(pt_workflow_reply_awaits_opinions(wf));
+    states = pt_workflow_awaiting_states(wf);
+    assert_string_equal(states, "");
+    free(states);
+    pt_workflow_free(wf);
+    if (pt_workflow_load(mixed, strlen(mixed), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    states = pt_workflow_awaiting_states(wf);
+    assert_string_equal(states, "waiting");
+    free(states);
     pt_workflow_free(wf);
 }
 
