@@ -510,11 +510,13 @@ typedef struct {
     size_t off;
     const char *const *values;
     bool required;
-    bool unit; /* a unit's name: a client's is kept as pt_unit_name_clean keeps it */
+    /* A name a client's is kept as names are: 'u' a unit's
+     * (pt_unit_name_clean), 'p' a person's (pt_name_clean), 0 none. */
+    char keep;
 } subfield_t;
 
 static const subfield_t unit_fields[] = {
-    {"name", SF_STRING, offsetof(pt_unit_t, name), NULL, true, true},
+    {"name", SF_STRING, offsetof(pt_unit_t, name), NULL, true, 'u'},
     {"role", SF_ENUM, offsetof(pt_unit_t, role), unit_roles, true, false},
     {"signed_at", SF_TIME, offsetof(pt_unit_t, signed_at), NULL, false, false},
     {"opinion_at", SF_TIME, offsetof(pt_unit_t, opinion_at), NULL, false, false},
@@ -523,7 +525,7 @@ static const subfield_t unit_fields[] = {
 };
 
 static const subfield_t reply_fields[] = {
-    {"unit", SF_STRING, offsetof(pt_reply_t, unit), NULL, false, true},
+    {"unit", SF_STRING, offsetof(pt_reply_t, unit), NULL, false, 'u'},
     {"doc_no", SF_STRING, offsetof(pt_reply_t, doc_no), NULL, false, false},
     {"category", SF_ENUM, offsetof(pt_reply_t, category), reply_categories, false, false},
     {"text", SF_STRING, offsetof(pt_reply_t, text), NULL, false, false},
@@ -533,7 +535,7 @@ static const subfield_t reply_fields[] = {
 };
 
 static const subfield_t feedback_fields[] = {
-    {"person", SF_STRING, offsetof(pt_feedback_t, person), NULL, false, false},
+    {"person", SF_STRING, offsetof(pt_feedback_t, person), NULL, false, 'p'},
     {"satisfaction", SF_ENUM, offsetof(pt_feedback_t, satisfaction), satisfactions, false, false},
     {"comment", SF_STRING, offsetof(pt_feedback_t, comment), NULL, false, false},
     {"at", SF_TIME, offsetof(pt_feedback_t, at), NULL, false, false},
@@ -615,9 +617,13 @@ static int sub_decode(const subfield_t *fields, const cJSON *v, const char *path
             continue;
         }
         /* An import's unit is the unit an assignment names however it
-         * was pasted (财政厅<U+200B>), in its units and its replies; the
-         * store's own documents are read as written. */
-        char *s = strict && sf->unit ? pt_unit_name_clean(m->valuestring) : strdup(m->valuestring);
+         * was pasted (财政厅<U+200B>), in its units and its replies, and
+         * its rating's person the person a feedback action names (李 四 is
+         * 李四); the store's own documents are read as written. */
+        char *s = !strict           ? strdup(m->valuestring)
+                  : sf->keep == 'u' ? pt_unit_name_clean(m->valuestring)
+                  : sf->keep == 'p' ? pt_name_clean(m->valuestring)
+                                    : strdup(m->valuestring);
         if (s == NULL)
             return -1;
         *(char **)((char *)obj + sf->off) = s;

@@ -172,6 +172,20 @@ check_eq "states, units, replies and feedback came along" "closed 2 1 1 满意" 
 upload "format=json" "$W/export.json"
 check_eq "importing the same file again skips those with number or source" "2 3" \
     "$(jv '"%d %d" % (j["skipped"], j["imported"])')"
+# A rating's person, pasted padded as lists align names, is the person a
+# feedback action names: 王 建 国 is 王建国, as lead_author and co_signers are.
+python3 - "$W/export.json" "$W/padded.json" <<'EOF'
+import json, sys
+p = [x for x in json.load(open(sys.argv[1], encoding="utf-8")) if x.get("feedback")][0]
+p = {k: v for k, v in p.items() if k not in ("id", "version", "number", "source")}
+p["title"] = "关于评价人姓名对齐的建议"
+p["feedback"][0]["person"] = "王 建 国"
+json.dump([p], open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+upload "format=json" "$W/padded.json"
+check_status "a proposal whose rating's person is padded is imported" 201
+api GET "/v1/proposals?q=$(urlenc 评价人姓名对齐)"
+check_eq "its rating's person is kept as a person's name" "王建国" "$(jv 'j["items"][0]["feedback"][0]["person"]')"
 
 pt_step "json imports: an array, {\"items\": [...]}, a BOM, Chinese throughout"
 before=$(pt_count)
