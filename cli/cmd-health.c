@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "json.h"
 #include "table.h"
+#include "times.h"
 #include "transfer.h"
 
 static const pt_opt_t opts[] = {{0}};
@@ -61,6 +62,19 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
         pt_table_cell(t, 0, "插件未按配置运行 plugins failed");
         pt_table_cell(t, 1, names ? names : "?");
         free(names);
+    }
+    const cJSON *failing = pt_json_get(h, "notifiers_failing"), *f;
+    if (!cJSON_IsArray(failing))
+        failing = NULL;
+    cJSON_ArrayForEach(f, failing)
+    {
+        char when[40];
+        pt_table_row(t);
+        pt_table_cell(t, 0, "通知发送失败 notifier failing");
+        pt_table_cellf(t, 1, "%s：自 %s 起，积压 %.0f 个事件",
+                       pt_json_str(f, "instance") ? pt_json_str(f, "instance") : "?",
+                       pt_time_show(pt_json_str(f, "since"), PT_TIME_SECOND, when, sizeof when),
+                       pt_json_num(f, "behind", 0));
     }
     pt_table_row(t);
     pt_table_cell(t, 0, "地址 endpoint");
@@ -120,6 +134,19 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                     "--json, or ptrackd's log)\n",
                     one ? "" : "s", names ? names : "?", one ? "does" : "do", one ? "it" : "them");
             free(names);
+        }
+        const cJSON *failing = pt_json_get(resp.json, "notifiers_failing"), *f;
+        if (!cJSON_IsArray(failing))
+            failing = NULL;
+        cJSON_ArrayForEach(f, failing)
+        {
+            char when[40];
+            const char *name = pt_json_str(f, "instance");
+            fprintf(stderr,
+                    "ptrack: notifier %s has not delivered since %s: its receiver refuses the "
+                    "events for now, and they wait (see ptrack plugins list, or ptrackd's log)\n",
+                    name ? name : "?",
+                    pt_time_show(pt_json_str(f, "since"), PT_TIME_SECOND, when, sizeof when));
         }
         /* Only "ok" passes the check: a JSON answer that says anything
          * else, or nothing, is not a daemon that is known to work. */

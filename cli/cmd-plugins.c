@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "table.h"
+#include "times.h"
 #include "width.h"
 
 static const pt_opt_t opts[] = {
@@ -74,6 +75,13 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         double behind = pt_json_num(n, "behind", 0);
         if (behind > 0)
             pt_buf_printf(b, ", %.0f behind", behind);
+        /* Since when it has not taken an event: how long the gateway has
+         * been down. */
+        const char *since = pt_json_str(n, "failing_since");
+        char when[40];
+        if (since)
+            pt_buf_printf(b, ", failing since %s",
+                          pt_time_show(since, PT_TIME_SECOND, when, sizeof when));
         /* A call that has not returned for a while is what an operator
          * looks for when a notifier is stuck (a receiver that hangs). */
         double in_deliver = pt_json_num(n, "in_deliver_ms", 0);

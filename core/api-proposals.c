@@ -788,7 +788,15 @@ static void on_health(pt_read_t *r)
             cJSON_AddItemToArray(failed, cJSON_CreateString(name->valuestring));
     }
     cJSON_Delete(list);
-    char *text = cJSON_PrintUnformatted(j);
+    /* The notifiers whose deliveries have been refused for now since they
+     * last took an event, with since when: a check alerts on one failing
+     * longer than it tolerates. Like plugins_failed, not the store's
+     * status. */
+    cJSON *failing = call->api->opts.plugins ? pt_plugins_notifiers_failing(call->api->opts.plugins)
+                                             : cJSON_CreateArray();
+    if (failing)
+        cJSON_AddItemToObject(j, "notifiers_failing", failing);
+    char *text = failing ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     pt_read_free(r);
     if (!text) {

@@ -331,6 +331,27 @@ cJSON *pt_plugins_failed(pt_plugins_t *p)
     return p && p->failed ? cJSON_Duplicate(p->failed, true) : cJSON_CreateArray();
 }
 
+cJSON *pt_plugins_notifiers_failing(pt_plugins_t *p)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (pt_instance_t *i = p ? p->instances : NULL; a && i; i = i->next) {
+        int64_t since, behind;
+        if (!pt_notifier_failing(i, &since, &behind))
+            continue;
+        char at[40];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddStringToObject(o, "instance", i->name) ||
+            !cJSON_AddStringToObject(o, "since", pt_time_format(since, at, sizeof at)) ||
+            !cJSON_AddNumberToObject(o, "behind", (double)behind)) {
+            cJSON_Delete(o);
+            cJSON_Delete(a);
+            return NULL;
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 /* ---- Files ------------------------------------------------------------ */
 
 static void file_close(pt_plugins_t *p, pt_plugin_file_t *f)

@@ -60,6 +60,7 @@
 #include "log.h"
 #include "plugins.h"
 #include "signals.h"
+#include "timefmt.h"
 
 /* Events held in memory per instance; more wait in the store. */
 #define QUEUE_MAX 64
@@ -127,6 +128,8 @@ struct pt_notifier_s {
     int64_t start_seq;        /* else after this one: the newest when it was started */
     int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
     int64_t deliver_seq;      /* the event deliver() is working on */
+    int64_t failing_at;       /* wall-clock ms when deliver() began asking to retry, as
+                                 failing_since_ms (below); 0 when it is not failing */
     char last_error[512];
 
     /* The worker's own. */
@@ -226,6 +229,14 @@ static int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The time of day, for the moments a status shows. */
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -705,6 +716,12 @@ static bool deliver_head(pt_notifier_t *n)
         bool asked = n->retry_in_ms >= 0;
         int64_t wait = asked ? n->retry_in_ms : backoff;
         int64_t behind = n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
+        /* Failing from the first retry until an event is taken, as the
+         * log says (log_retry): a drop does not end it. */
+        if (rc == PTRACK_RETRY && !n->failing_at)
+            n->failing_at = wall_ms();
+        else if (rc == PTRACK_OK)
+            n->failing_at = 0;
         if (rc == PTRACK_OK) {
             n->delivered++;
             n->cursor = e->seq;
@@ -1086,6 +1103,18 @@ void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq)
     pthread_mutex_unlock(&n->mu);
 }
 
+bool pt_notifier_failing(const pt_instance_t *inst, int64_t *since, int64_t *behind)
+{
+    pt_notifier_t *n = inst->notifier;
+    if (!n)
+        return false;
+    pthread_mutex_lock(&n->mu);
+    *since = n->failing_at;
+    *behind = n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
+    pthread_mutex_unlock(&n->mu);
+    return *since != 0;
+}
+
 /* Thread: loop. Ownership: the caller frees the object. */
 cJSON *pt_notifier_status(const pt_instance_t *inst)
 {
@@ -1109,6 +1138,11 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
     cJSON_AddNumberToObject(o, "behind",
                             (double)(n->known_seq > n->cursor ? n->known_seq - n->cursor : 0));
     cJSON_AddNumberToObject(o, "backoff_ms", (double)n->backoff_ms);
+    char at[40];
+    if (n->failing_at)
+        cJSON_AddStringToObject(o, "failing_since", pt_time_format(n->failing_at, at, sizeof at));
+    else
+        cJSON_AddNullToObject(o, "failing_since");
     cJSON_AddNumberToObject(o, "in_deliver_ms", (double)in_deliver);
     cJSON_AddBoolToObject(o, "stopping", n->stop);
     if (n->last_error[0])

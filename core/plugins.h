@@ -153,6 +153,10 @@ int pt_plugins_reload(pt_plugins_t *p, const cJSON *entries, const cJSON *builti
  * {instance, error}; [] when none. A later load of the name takes it off.
  * Ownership: the caller frees. */
 cJSON *pt_plugins_failed(pt_plugins_t *p);
+/* The notifier instances that are failing (pt_notifier_failing), as
+ * [{instance, since, behind}], in load order. Ownership: the caller frees;
+ * NULL when memory is short. */
+cJSON *pt_plugins_notifiers_failing(pt_plugins_t *p);
 
 /* The last import or export job of inst has ended (plugin-jobs.c calls
  * it when inst->jobs comes back to 0): a reload's change that waited for
@@ -237,9 +241,14 @@ bool pt_notifier_resume(pt_instance_t *inst);
 /* Whether the worker is inside the plugin's deliver() now. */
 bool pt_notifier_in_deliver(const pt_instance_t *inst);
 void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
-/* {cursor, queue, delivered, failed, retrying}. Ownership: the caller
- * frees. */
+/* {cursor, queue, delivered, failed, retrying, failing_since, ...}.
+ * Ownership: the caller frees. */
 cJSON *pt_notifier_status(const pt_instance_t *inst);
+/* Whether the notifier is failing: its deliver() has asked to retry since
+ * it last took an event. *since is when that began (wall-clock ms, 0 when
+ * it is not failing) and *behind how many events wait after its cursor.
+ * Thread: loop. */
+bool pt_notifier_failing(const pt_instance_t *inst, int64_t *since, int64_t *behind);
 /* What set_error(NULL, msg) does: when the calling thread is a notifier's
  * worker inside deliver(), msg becomes the reason that deliver()'s failure
  * is shown with (last_error, the log) and true is returned; elsewhere it
