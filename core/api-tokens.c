@@ -84,13 +84,6 @@ static void making_remove(pt_token_cache_t *c, create_t *cr)
     }
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void token_clear(pt_token_t *t)
 {
     free(t->name);
@@ -316,7 +309,7 @@ int pt_api_identify(pt_api_t *api, const pt_http_request_t *req, pt_identity_t *
     token_meta_t *m = configured ? config_use(c, name) : &c->meta[who->run_token];
     if (!m)
         return PT_OK; /* out of memory: the use goes unnoted */
-    m->last_used_at = now_ms();
+    m->last_used_at = pt_time_now();
     if (m->last_used_at - m->used_saved_at >= USED_WRITE_INTERVAL_MS)
         save_use(api, name, m, configured);
     return PT_OK;

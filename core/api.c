@@ -16,6 +16,7 @@
 #include <strings.h>
 #include "json-strict.h"
 #include "log.h"
+#include "timefmt.h"
 
 void pt_api_count(pt_call_t *call, int status)
 {
@@ -213,9 +214,7 @@ void pt_api_note_reload(pt_api_t *api, const char *refused)
 {
     free(api->reload_refused);
     api->reload_refused = refused ? strdup(refused) : NULL;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    api->reload_refused_at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    api->reload_refused_at = pt_time_now();
     if (!refused) {
         pt_api_feed_recheck(api);
         pt_api_jobs_recheck(api);

@@ -39,13 +39,6 @@ struct pt_deadline_engine_s {
     int writes;  /* writes in flight */
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void maybe_free(pt_deadline_engine_t *e)
 {
     if (e->stopped && e->closing == 0 && e->writes == 0)
@@ -82,7 +75,7 @@ static void wake_at(pt_deadline_engine_t *e, int64_t at)
     /* libuv counts a timeout from the loop's cached time, which may be
      * behind: bring it up to date so that the timer does not fire early. */
     uv_update_time(e->loop);
-    int64_t delay = timer_delay(at, now_ms());
+    int64_t delay = timer_delay(at, pt_time_now());
     if (delay > MAX_SLEEP_MS)
         delay = MAX_SLEEP_MS;
     e->wake_at = at;
@@ -97,7 +90,7 @@ static void on_scanned(pt_write_t *w)
     if (w->err.code != PT_OK) {
         /* A storage error is retried a little later rather than lost. */
         pt_warn("deadline reminders: %s; trying again in a minute", w->err.message);
-        wake_at(e, now_ms() + 60000);
+        wake_at(e, pt_time_now() + 60000);
     } else {
         if (w->id > 0)
             pt_info("deadline reminders: %lld raised", (long long)w->id);
@@ -121,7 +114,7 @@ static void scan(pt_deadline_engine_t *e)
     }
     pt_write_t *w = pt_write_deadline_scan(e->deadlines.remind_before);
     if (!w) {
-        wake_at(e, now_ms() + 1000);
+        wake_at(e, pt_time_now() + 1000);
         return;
     }
     w->actor = strdup("ptrackd");
@@ -200,7 +193,7 @@ static void raise_digest(pt_deadline_engine_t *e, int64_t day, const char *date,
 static void on_digest_timer(uv_timer_t *t)
 {
     pt_deadline_engine_t *e = t->data;
-    int64_t now = now_ms(), day;
+    int64_t now = pt_time_now(), day;
     /* Fired before its time all the same: libuv may count from a coarse
      * clock (CLOCK_MONOTONIC_COARSE, when its tick is 1 ms) that lags the
      * wall clock by up to a tick more than timer_delay allows for, or the
@@ -234,7 +227,7 @@ static void plan_digest(pt_deadline_engine_t *e)
     if (e->stopped || e->deadlines.digest_at < 0)
         return;
     uv_update_time(e->loop); /* see wake_at */
-    int64_t now = now_ms();
+    int64_t now = pt_time_now();
     /* The last digest's time counts only while it is a moment ahead (its
      * timer fired early); after the clock was set back it is not waited
      * for. */
@@ -271,7 +264,7 @@ static void missed_digest(pt_deadline_engine_t *e)
 {
     if (e->deadlines.digest_at < 0)
         return;
-    int64_t now = now_ms(), day;
+    int64_t now = pt_time_now(), day;
     char date[sizeof(e->digest_date)];
     if (local_day_at(now, 0, e->deadlines.digest_at, &day, date, sizeof(date)) <= now)
         raise_digest(e, day, date, true);

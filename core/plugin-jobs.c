@@ -62,6 +62,7 @@
 #include "json-strict.h"
 #include "log.h"
 #include "signals.h"
+#include "timefmt.h"
 
 #define IN_HIGH (1024 * 1024)
 #define IN_LOW (256 * 1024)
@@ -310,9 +311,7 @@ static bool own_job(const ptrack_job_t *job, const char *call)
     if (!job || job == this_job)
         return true;
     static atomic_llong last_ms, untold;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    long long now = pt_time_mono();
     long long last = atomic_load(&last_ms);
     if (last != 0 && now - last < 10000) {
         atomic_fetch_add(&untold, 1);

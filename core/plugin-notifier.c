@@ -225,21 +225,6 @@ static int64_t stopped_cursor(const char *name)
     return cursor;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The time of day, for the moments a status shows. */
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct timespec deadline_at(int64_t ms)
 {
     struct timespec ts;
@@ -306,7 +291,7 @@ static void on_cursor_written(pt_write_t *w)
             n->save_failing = true;
             if (n->flushed >= w->seq)
                 n->flushed = w->seq - 1;
-            n->resave_at_ms = now_ms() + RESAVE_MS;
+            n->resave_at_ms = pt_time_mono() + RESAVE_MS;
             pthread_cond_signal(&n->cond);
         } else if (n->save_failing) {
             n->save_failing = false;
@@ -375,7 +360,7 @@ static void maybe_flush(pt_notifier_t *n, bool force)
      * the worker may be abandoned in deliver() and outlive the store. */
     bool stopping = n->stop;
     pthread_mutex_unlock(&n->mu);
-    int64_t now = now_ms();
+    int64_t now = pt_time_mono();
     if (stopping || cursor <= flushed || now < resave_at)
         return;
     if (!force && cursor - flushed < FLUSH_EVENTS && now - n->last_flush_ms < FLUSH_MS)
@@ -509,13 +494,13 @@ bool pt_notifier_retry_in(const pt_instance_t *inst, int64_t ms)
  * it retries nothing. Thread: the worker. */
 static bool sleep_unless_stop(pt_notifier_t *n, int64_t ms, bool backoff)
 {
-    int64_t until = now_ms() + ms;
+    int64_t until = pt_time_mono() + ms;
     pthread_mutex_lock(&n->mu);
     if (backoff)
         n->backoff_ms = ms;
     /* A wake for new events must not cut the back-off short, so wait again
      * until the time is up; only stop ends it early. */
-    while (!n->stop && now_ms() < until)
+    while (!n->stop && pt_time_mono() < until)
         wait_until(&n->cond, &n->mu, until);
     n->backoff_ms = 0;
     bool stop = n->stop;
@@ -535,7 +520,7 @@ static void log_drops_since(pt_notifier_t *n)
             n->name, (unsigned long long)n->drops_unlogged,
             n->drops_unlogged == 1 ? " was" : "s were", n->last_drop);
     n->drops_unlogged = 0;
-    n->drop_logged_ms = now_ms();
+    n->drop_logged_ms = pt_time_mono();
 }
 
 /* Logs that deliver() dropped event e (rc, an error), after `retried`
@@ -555,7 +540,7 @@ static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e, uint64_t
         snprintf(n->last_drop, sizeof(n->last_drop),
                  "event %" PRId64 " (%s), with no reason (see the plugin's own log lines)", e->seq,
                  e->type);
-    if (n->drop_logged_ms && now_ms() - n->drop_logged_ms < DROP_LOG_MS) {
+    if (n->drop_logged_ms && pt_time_mono() - n->drop_logged_ms < DROP_LOG_MS) {
         n->drops_unlogged++;
         return;
     }
@@ -569,7 +554,7 @@ static void log_drop(pt_notifier_t *n, int rc, const queued_event_t *e, uint64_t
         pt_warn("notifier %s: deliver() failed (%d, %s) on event %" PRId64
                 " (%s); the event was dropped%s (see the plugin's own log lines for why)",
                 n->name, rc, pt_plugin_rc_name(rc), e->seq, e->type, after);
-    n->drop_logged_ms = now_ms();
+    n->drop_logged_ms = pt_time_mono();
 }
 
 /* A length of time as a log line says it: "850 ms", "12.4 s", "17 min",
@@ -597,7 +582,7 @@ static void log_retry(pt_notifier_t *n, const queued_event_t *e, int64_t wait_ms
                       int64_t behind)
 {
     const char *why = n->reason[0] ? n->reason : "deliver() asked to retry (it gave no reason)";
-    int64_t now = now_ms();
+    int64_t now = pt_time_mono();
     n->fail_retries++;
     if (!n->failing_since_ms) {
         char how[48];
@@ -628,7 +613,7 @@ static void log_retry(pt_notifier_t *n, const queued_event_t *e, int64_t wait_ms
 static void log_delivers_again(pt_notifier_t *n, const queued_event_t *e)
 {
     char since[32];
-    say_duration(since, sizeof(since), now_ms() - n->failing_since_ms);
+    say_duration(since, sizeof(since), pt_time_mono() - n->failing_since_ms);
     pt_info("notifier %s: delivers again: event %" PRId64 " (%s) was taken after %s of failing "
             "and %llu retr%s",
             n->name, e->seq, e->type, since, (unsigned long long)n->fail_retries,
@@ -673,7 +658,7 @@ static bool deliver_head(pt_notifier_t *n)
             pt_record_free(rec);
             return true;
         }
-        n->deliver_since_ms = now_ms();
+        n->deliver_since_ms = pt_time_mono();
         n->deliver_seq = e->seq;
         pthread_mutex_unlock(&n->mu);
 
@@ -719,7 +704,7 @@ static bool deliver_head(pt_notifier_t *n)
         /* Failing from the first retry until an event is taken, as the
          * log says (log_retry): a drop does not end it. */
         if (rc == PTRACK_RETRY && !n->failing_at)
-            n->failing_at = wall_ms();
+            n->failing_at = pt_time_now();
         else if (rc == PTRACK_OK)
             n->failing_at = 0;
         if (rc == PTRACK_OK) {
@@ -793,7 +778,7 @@ static bool read_cursor(pt_notifier_t *n)
         bool found = false;
         if (pt_store_cursor_get(n->store, n->name, &seq, &found, &err) == PT_OK) {
             if (!found && !n->start_oldest) {
-                int64_t now = now_ms();
+                int64_t now = pt_time_mono();
                 /* A new instance: its place is the one being saved. */
                 pthread_mutex_lock(&n->mu);
                 n->cursor = n->start_seq;
@@ -893,7 +878,7 @@ static void *worker_main(void *arg)
             int64_t until = dirty ? flush_at : INT64_MAX;
             if (n->drops_unlogged && n->drop_logged_ms + DROP_LOG_MS < until)
                 until = n->drop_logged_ms + DROP_LOG_MS;
-            int64_t now = now_ms();
+            int64_t now = pt_time_mono();
             if (n->drops_unlogged && now >= n->drop_logged_ms + DROP_LOG_MS) {
                 drops_due = true;
                 break;
@@ -965,7 +950,7 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
      * nothing. */
     n->first_asked_ms = -1;
     if (!n->start_oldest && queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK)
-        n->first_asked_ms = now_ms();
+        n->first_asked_ms = pt_time_mono();
     pthread_mutex_init(&n->mu, NULL);
     /* Both conditions time out on the monotonic clock, which a change of
      * the wall clock does not move. */
@@ -1046,7 +1031,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     pt_notifier_t *n = inst->notifier;
     if (!n)
         return PT_OK;
-    int64_t deadline = now_ms() + (int64_t)deadline_ms;
+    int64_t deadline = pt_time_mono() + (int64_t)deadline_ms;
     pthread_mutex_lock(&n->mu);
     n->stop = true;
     pthread_cond_broadcast(&n->cond);
@@ -1055,15 +1040,15 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
      * a deliver() in progress is given a deadline, because only the
      * plugin's code can keep the worker from stopping. */
     while (!n->done) {
-        if (n->deliver_since_ms != 0 && now_ms() >= deadline)
+        if (n->deliver_since_ms != 0 && pt_time_mono() >= deadline)
             break;
-        int64_t until = now_ms() + 50;
+        int64_t until = pt_time_mono() + 50;
         if (n->deliver_since_ms != 0 && deadline < until)
             until = deadline;
         wait_until(&n->exited, &n->mu, until);
     }
     if (!n->done) {
-        int64_t secs = (now_ms() - n->deliver_since_ms) / 1000;
+        int64_t secs = (pt_time_mono() - n->deliver_since_ms) / 1000;
         pthread_mutex_unlock(&n->mu);
         /* Nothing is logged here: what happens next is the caller's to
          * decide (wait more, take the stop back, or leave the worker to
@@ -1125,7 +1110,7 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
     if (!o)
         return NULL;
     pthread_mutex_lock(&n->mu);
-    int64_t in_deliver = n->deliver_since_ms ? now_ms() - n->deliver_since_ms : 0;
+    int64_t in_deliver = n->deliver_since_ms ? pt_time_mono() - n->deliver_since_ms : 0;
     cJSON_AddNumberToObject(o, "cursor", (double)n->cursor);
     cJSON_AddNumberToObject(o, "saved_cursor", (double)n->stored);
     cJSON_AddNumberToObject(o, "queue", (double)n->queued);

@@ -11,6 +11,7 @@
  * pass it, and they catch up when the export ends.
  */
 #include "store-sqlite.h"
+#include "timefmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,6 @@ struct pt_export_cursor_s {
     bool end;
     char *cur; /* the last document returned */
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void pt_store_export_close(pt_export_cursor_t *c)
 {
@@ -59,7 +53,7 @@ int pt_store_export_open(pt_store_t *s, const pt_list_query_t *q, pt_export_curs
     if (!c)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     c->s = s;
-    c->now = now_ms();
+    c->now = pt_time_now();
     c->db = pt_store_take_reader(s);
     if (!c->db) {
         free(c);

@@ -72,7 +72,7 @@ typedef struct staging_s {
     off_t ready;
     bool finished;     /* every row is staged: the move may end */
     bool abandoned;    /* the import will not be committed */
-    int64_t staged_at; /* when the last rows were staged (mono_ms); the job's thread */
+    int64_t staged_at; /* when the last rows were staged (pt_time_mono); the job's thread */
     int64_t best_rate; /* the fastest rows a second a batch was judged at; the job's thread */
     bool early_tried;  /* the job's thread */
     /* The early move (below), once queued; else NULL. */
@@ -654,13 +654,6 @@ void pt_import_result_add_ids(pt_import_result_t *res, int64_t first, int64_t la
     res->run_end = last;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The early move begins once a batch of rows has been read and checked at
  * EARLY_RATE rows a second or faster (a writer stores some 50,000 a second
  * on a small machine): a file that comes more slowly is moved at its end.
@@ -743,14 +736,14 @@ static int run_move(void *conn, pt_write_t *w)
     reader_t rd = {.fd = st->fd};
     merges_t m = {0};
     int rc = PT_OK;
-    int64_t waited = 0, started = mono_ms();
+    int64_t waited = 0, started = pt_time_mono();
     for (;;) {
         pthread_mutex_lock(&st->mu);
         off_t ready = st->ready;
         bool done = st->finished;
         if (early && !st->abandoned && !done && rd.off + (off_t)rd.end >= ready &&
             rd.start == rd.end) {
-            int64_t budget = EARLY_WAIT_MS + (mono_ms() - started - waited) / 4;
+            int64_t budget = EARLY_WAIT_MS + (pt_time_mono() - started - waited) / 4;
             if (budget > EARLY_WAIT_MAX_MS)
                 budget = EARLY_WAIT_MAX_MS;
             if (waited >= budget) {
@@ -760,14 +753,14 @@ static int run_move(void *conn, pt_write_t *w)
                                   "the import's early move waited too long for rows");
                 break;
             }
-            int64_t t0 = mono_ms();
+            int64_t t0 = pt_time_mono();
             struct timespec ts; /* the condition variable's clock is monotonic */
             clock_gettime(CLOCK_MONOTONIC, &ts);
             int64_t ns = (int64_t)ts.tv_nsec + (budget - waited) * 1000000;
             ts.tv_sec += (time_t)(ns / 1000000000);
             ts.tv_nsec = (long)(ns % 1000000000);
             pthread_cond_timedwait(&st->cond, &st->mu, &ts);
-            waited += mono_ms() - t0;
+            waited += pt_time_mono() - t0;
             pthread_mutex_unlock(&st->mu);
             continue;
         }
@@ -903,7 +896,7 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     pthread_mutex_unlock(&st->mu);
     /* The time since the last rows were staged is what reading and
      * checking these took. */
-    int64_t now = mono_ms();
+    int64_t now = pt_time_mono();
     if (!first && !last && !st->early_tried) {
         int64_t took = now - st->staged_at;
         int64_t rate = took > 0 ? (int64_t)n * 1000 / took : INT64_MAX;

@@ -20,13 +20,6 @@
 #include "json-strict.h"
 #include "timefmt.h"
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool is_overdue(sqlite3_stmt *st, int clock_col, int due_col, int64_t now)
 {
     return sqlite3_column_int(st, clock_col) && sqlite3_column_type(st, due_col) != SQLITE_NULL &&
@@ -506,7 +499,7 @@ static void read_get(sqlite3 *db, pt_read_t *r)
     if (rc == SQLITE_ROW) {
         pt_buf_t b;
         pt_buf_init(&b);
-        append_doc(&b, st, 0, is_overdue(st, 1, 2, now_ms()), 5);
+        append_doc(&b, st, 0, is_overdue(st, 1, 2, pt_time_now()), 5);
         r->version = sqlite3_column_int64(st, 3);
         /* overdue changes with time alone, the version with it or not: it
          * is settled when the deadline does not run, or had passed when
@@ -749,7 +742,7 @@ sqlite3_stmt *pt_store_page_prepare(sqlite3 *db, const pt_list_query_t *q, int64
 static void read_list(sqlite3 *db, pt_read_t *r)
 {
     const pt_list_query_t *q = &r->query;
-    int64_t now = now_ms();
+    int64_t now = pt_time_now();
     sqlite3_stmt *st = pt_store_page_prepare(db, q, now, &r->err);
     if (!st)
         return;
@@ -1201,7 +1194,7 @@ static bool stats_filtered(const pt_list_query_t *q, int64_t now)
 
 static void read_stats(sqlite3 *db, pt_read_t *r)
 {
-    stats_t s = {.db = db, .r = r, .now = now_ms()};
+    stats_t s = {.db = db, .r = r, .now = pt_time_now()};
     const char *in_scope = stats_filtered(&r->query, s.now) ? STATS_IN_SCOPE : "";
     char sql[sizeof(stats_sql) + 2 * sizeof(STATS_IN_SCOPE)];
     snprintf(sql, sizeof(sql), stats_sql, in_scope, in_scope);
@@ -1259,7 +1252,7 @@ static void count_all(sqlite3 *db, pt_read_t *r)
     if (r->query.unit || r->query.person) {
         /* A unit's or a delegate's count: the proposals in its scope, as
          * its lists and statistics count them. */
-        stats_t s = {.db = db, .r = r, .now = now_ms()};
+        stats_t s = {.db = db, .r = r, .now = pt_time_now()};
         r->count = stats_count(&s, "SELECT count(*) FROM scope");
         return;
     }
@@ -1303,7 +1296,7 @@ static void read_figures(sqlite3 *db, pt_read_t *r)
                                 " WHERE clock = 1 AND due_at IS NOT NULL AND due_at < ?1",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, now_ms());
+        sqlite3_bind_int64(st, 1, pt_time_now());
         if ((rc = sqlite3_step(st)) == SQLITE_ROW)
             pt_buf_printf(&b, "},\"overdue\":%lld}", (long long)sqlite3_column_int64(st, 0));
     }

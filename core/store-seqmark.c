@@ -38,6 +38,7 @@
  */
 #include "store-sqlite.h"
 #include "log.h"
+#include "timefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,9 +133,7 @@ static int store_token_changes(pt_store_t *s, int64_t *v, pt_error_t *err)
  * mark, so that the next events are too. */
 static int record_restore(pt_store_t *s, int64_t newest, int64_t mark, pt_error_t *err)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = pt_time_now();
     char data[96];
     snprintf(data, sizeof(data), "{\"last_kept\":%" PRId64 ",\"last_given\":%" PRId64 "}", newest,
              mark);

@@ -235,7 +235,7 @@ typedef struct {
     /* The first storage error of the batch, for the log (storage_note). */
     char storage_why[sizeof(((pt_error_t *)0)->message)];
     /* What the log has been told (storage_note): writes fail at the
-     * storage since failing_since (mono_ms; 0: they do not), and
+     * storage since failing_since (pt_time_mono; 0: they do not), and
      * `refused` writes were answered with storage_error since. */
     int64_t failing_since, fail_logged;
     uint64_t refused;
@@ -243,7 +243,7 @@ typedef struct {
      * adds is taken back when the write, or its transaction, is rolled back
      * (run_batch); retry_at holds off a chunk after one failed. */
     int64_t search_backlog;
-    /* Times of the backlog's turns are on the monotonic clock (mono_ms),
+    /* Times of the backlog's turns are on the monotonic clock (pt_time_mono),
      * like s->cond's timed waits. */
     int64_t search_retry_at;
     int64_t search_last;     /* when the last chunk ended */
@@ -256,20 +256,6 @@ typedef struct {
     pt_rowbatch_t *imp[IMP_COUNT_];
     unsigned idem_kept; /* Idempotency-Keys kept since the old ones last went */
 } writer_t;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Runs a prepared statement that returns no rows and resets it. */
 static int step_done(sqlite3_stmt *st)
@@ -1370,7 +1356,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
      * alone takes ids, so none was taken since by anyone else. */
     int64_t id_txn = w->s->next_id;
     for (pt_write_t *wr = batch; wr; wr = wr->next_) {
-        w->now = now_ms();
+        w->now = pt_time_now();
         w->write_last_seq = 0;
         if (step_done(w->st[ST_SAVEPOINT]) != SQLITE_OK) {
             pt_sqlite_error(&wr->err, w->db, "starting a savepoint");
@@ -1447,7 +1433,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
 
 static void storage_note(writer_t *w, bool failed, bool stored, size_t refused)
 {
-    int64_t now = mono_ms();
+    int64_t now = pt_time_mono();
     if (failed) {
         w->refused += refused;
         if (w->failing_since)
@@ -1496,7 +1482,7 @@ static void storage_note(writer_t *w, bool failed, bool stored, size_t refused)
 /* One chunk of the search backlog. Thread: the writer, between batches. */
 static void index_backlog(writer_t *w)
 {
-    int64_t done = 0, t0 = mono_ms();
+    int64_t done = 0, t0 = pt_time_mono();
     pt_error_t err = {0};
     int chunk = w->search_chunk;
     if (pt_store_search_index_some(w->db, chunk, &done, &err) != PT_OK) {
@@ -1506,11 +1492,11 @@ static void index_backlog(writer_t *w)
         pt_warn("indexing proposals for search: %s; trying again in %lld s", err.message,
                 (long long)(w->search_retry_ms / 1000));
         pt_error_clear(&err);
-        w->search_retry_at = mono_ms() + w->search_retry_ms;
+        w->search_retry_at = pt_time_mono() + w->search_retry_ms;
         return;
     }
     w->search_retry_ms = 0;
-    w->search_last = mono_ms();
+    w->search_last = pt_time_mono();
     int64_t took = w->search_last - t0;
     if (done == chunk && took > SEARCH_CHUNK_MS && chunk > SEARCH_MIN)
         w->search_chunk = chunk / 2 > SEARCH_MIN ? chunk / 2 : SEARCH_MIN;
@@ -1528,7 +1514,7 @@ static void index_backlog(writer_t *w)
             w->search_backlog = 0;
             if (w->search_indexed)
                 pt_info("search: %lld proposals indexed in %.1f s", (long long)w->search_indexed,
-                        (double)(mono_ms() - w->search_started) / 1e3);
+                        (double)(pt_time_mono() - w->search_started) / 1e3);
             w->search_started = w->search_indexed = 0;
         }
     }
@@ -1559,7 +1545,7 @@ static bool search_due(const writer_t *w, bool idle)
 {
     if (w->search_backlog <= 0)
         return false;
-    int64_t now = mono_ms();
+    int64_t now = pt_time_mono();
     if (now < w->search_retry_at)
         return false;
     if (importing(w))
@@ -1589,7 +1575,7 @@ static void wait_for_work(writer_t *w, pt_store_t *s)
     while (!s->queue_head && !s->stopping) {
         if (w->search_backlog > 0) {
             int64_t at = search_next_at(w);
-            if (mono_ms() >= at)
+            if (pt_time_mono() >= at)
                 return;
             /* s->cond waits on the monotonic clock (store-sqlite.c). */
             struct timespec until = {.tv_sec = (time_t)(at / 1000),
@@ -1654,7 +1640,7 @@ void *pt_store_writer_main(void *arg)
         pthread_mutex_unlock(&s->mu);
 
         bool ok = run_batch(&w, batch);
-        w.batch_end = mono_ms();
+        w.batch_end = pt_time_mono();
         /* Stored: a write of a committed batch that succeeded and wrote
          * (not an Idempotency-Key replay). SQLite's count of changes would
          * also count the rows of a write rolled back to its savepoint. */

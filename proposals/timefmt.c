@@ -10,8 +10,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "timefmt.h"
+
+static int64_t clock_ms(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t pt_time_now(void)
+{
+    return clock_ms(CLOCK_REALTIME);
+}
+
+int64_t pt_time_mono(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
 
 #define MS_PER_DAY INT64_C(86400000)
 

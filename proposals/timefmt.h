@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The time of day now (CLOCK_REALTIME), as ptrack keeps times. */
+int64_t pt_time_now(void);
+/* Milliseconds on the monotonic clock (CLOCK_MONOTONIC), for waits and
+ * durations, which a change of the time of day must not stretch. */
+int64_t pt_time_mono(void);
+
 /* Writes "2026-11-28T16:21:55Z" (or "...55.123Z" when ms != 0) into buf
  * (at least 32 bytes). Returns buf. */
 char *pt_time_format(int64_t ms, char *buf, size_t len);
