@@ -176,14 +176,14 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
         return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
     /* Spelt as the proposals keep it (proposal-json.c), so that what a
      * client typed when it created one finds it: a session folded, a name
-     * without the spaces around it, a person's and a unit's as they keep
-     * those (pt_name_clean, pt_unit_name_clean: 财政厅<U+200B> is
-     * 财政厅). */
+     * without the spaces around it, a person's, a unit's and a tag as
+     * they keep those (pt_name_clean, pt_unit_name_clean, pt_tag_clean:
+     * 财政厅<U+200B> is 财政厅, 两会<U+200B> is 两会). */
     bool session = strcmp(name, "session") == 0 || strcmp(name, "number") == 0;
-    bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0 ||
-                 strcmp(name, "tag") == 0;
+    bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0;
     *out = strcmp(name, "person") == 0 ? pt_name_clean(s)
            : strcmp(name, "unit") == 0 ? pt_unit_name_clean(s)
+           : strcmp(name, "tag") == 0  ? pt_tag_clean(s)
            : session || names          ? pt_text_clean(s, session)
                                        : strdup(s);
     if (!*out)

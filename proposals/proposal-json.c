@@ -46,7 +46,7 @@ const pt_pfield_t pt_pfields[] = {
     {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
     {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
     {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
-    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
+    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_TAG},
     {"status", PF_STRING, OFF(status), NULL, PF_CREATE},
     {"handling_mode", PF_ENUM, OFF(handling_mode), handling_modes, 0},
     {"units", PF_UNITS, OFF(units), NULL, 0},
@@ -419,11 +419,21 @@ char *pt_unit_name_clean(const char *s)
     return out ? name_marks(out, false) : NULL;
 }
 
+char *pt_tag_clean(const char *s)
+{
+    /* One tag however it was pasted, as one unit (两会<U+200B> is 两会,
+     * ⽣态 is 生态), so that the tag filter and the figures by tag find
+     * every proposal tagged so: the same rules, none of a person's. */
+    return pt_unit_name_clean(s);
+}
+
 /* A client's text of field f as it is kept: a person's name by
- * pt_name_clean, other text by pt_text_clean. */
+ * pt_name_clean, a tag by pt_tag_clean, other text by pt_text_clean. */
 static char *clean(const pt_pfield_t *f, const char *s)
 {
-    return (f->flags & PF_PERSON) ? pt_name_clean(s) : pt_text_clean(s, false);
+    return (f->flags & PF_PERSON) ? pt_name_clean(s)
+           : (f->flags & PF_TAG)  ? pt_tag_clean(s)
+                                  : pt_text_clean(s, false);
 }
 
 /* "one, two, three" of a NULL-terminated list, for messages. */

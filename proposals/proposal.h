@@ -191,6 +191,17 @@ char *pt_name_clean(const char *s);
  * frees; NULL when out of memory. */
 char *pt_unit_name_clean(const char *s);
 
+/* A tag as it is kept (create, PATCH, an import's tags and its 标签 cell,
+ * the tag filter): exactly as a unit's name (pt_unit_name_clean), without
+ * the spaces around it, on one line, without the invisible characters
+ * beside a Chinese one (两会<U+200B> is 两会) and with a Kangxi radical as
+ * its ideograph (⽣态 is 生态). A tag is a label typed or pasted as a
+ * unit's name is, not a person's: a dot stays ("5.0"), and so do the
+ * spaces inside ("Wi-Fi 6", "乡村 振兴"), and a zero-width joiner between
+ * other characters (an emoji's) too. Ownership: the caller frees; NULL
+ * when out of memory. */
+char *pt_tag_clean(const char *s);
+
 /* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5) or one of
  * the two CJK radicals supplement that have one (U+2E9F, U+2EF3) stands
  * for, as NFKC maps it (⼯ U+2F2F is 工 U+5DE5): what text copied from a

@@ -52,8 +52,11 @@ p = {
     "session": "十四届全国人大四次会议",
     "number": "建议第〇〇一号",
     "category": "乡村振兴",
-    "tags": ["革命老区", "𠀀", "零宽\u200d连接"],
-    "custom": {"联系人": "张三", "电话": "０３５１－１２３４５６７"},
+    # A zero-width joiner beside a Chinese character goes from a tag, as a
+    # copy brings it along (test_tag_spelling.sh); free text keeps it, and
+    # a tag keeps an emoji's.
+    "tags": ["革命老区", "𠀀", "家庭\U0001F468\u200d\U0001F469\u200d\U0001F467"],
+    "custom": {"联系人": "张三", "电话": "０３５１－１２３４５６７", "备注": "零宽\u200d连接"},
     "kind": "suggestion",
     "submitter_type": "joint",
 }

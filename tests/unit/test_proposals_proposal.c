@@ -603,6 +603,65 @@ static void a_units_name_is_kept_as_one_however_pasted(void **state)
     cJSON_Delete(j);
 }
 
+/* A tag is kept as a unit's name is (pt_tag_clean): without the spaces
+ * around it, the invisible characters beside an ideograph and a line
+ * separator, with a Kangxi radical as its ideograph; a dot, the spaces
+ * inside and a joiner between characters that are not Chinese stay. On
+ * create and import (a client's document) a tag that is then given twice
+ * is kept once, where it first came, and a patch that gives the same
+ * tags pasted changes nothing; a stored document is read as written. */
+static void a_tag_is_kept_as_one_however_pasted(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"两会\u200b", "两会"},
+        {"\u3000\ufeff两\u200d会\u00ad ", "两会"},
+        {"\u2f63态", "生态"},
+        {"乡村\u2028振兴", "乡村振兴"},
+        {"Wi-Fi 6", "Wi-Fi 6"},
+        {"乡村 振兴", "乡村 振兴"},
+        {"工业4.0", "工业4.0"},
+        {"艾力.买买提", "艾力.买买提"},
+        {"e\u200bgov", "e\u200bgov"},
+        /* an emoji's joiner */
+        {"\U0001F468\u200d\U0001F469", "\U0001F468\u200d\U0001F469"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = pt_tag_clean(cases[i].in);
+        str_eq(got, cases[i].out, cases[i].in);
+        free(got);
+    }
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"t\", \"tags\": [\"两会\u200b\", \"\u2f63态\", \"\ufeff两会\","
+        " \"生态\", \"两会\", \"乡村 振兴\"]}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    assert_int_equal(p.tags.n, 3);
+    str_eq(p.tags.v[0], "两会", "tags[0]");
+    str_eq(p.tags.v[1], "生态", "tags[1]");
+    str_eq(p.tags.v[2], "乡村 振兴", "tags[2]");
+    /* The same tags pasted again: nothing changes. */
+    static const char again[] = "{\"tags\": [\"两会\u200b\", \"\u2f63态\", \"乡村 振兴 \"]}";
+    cJSON *patch = pt_json_parse(again, strlen(again), &err);
+    cJSON *changed = NULL;
+    assert_non_null(patch);
+    assert_int_equal(pt_proposal_patch(&p, patch, NULL, &changed, &err), PT_OK);
+    assert_int_equal(cJSON_GetArraySize(changed), 0);
+    cJSON_Delete(changed);
+    cJSON_Delete(patch);
+    pt_proposal_free(&p);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    assert_int_equal(p.tags.n, 6);
+    str_eq(p.tags.v[0], "两会\u200b", "a stored document's tags[0]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+}
+
 /* A title and a name are kept on one line: a line break (U+2028 and
  * U+2029 too) or a tab inside
  * (a line of a document, a cell of a sheet broken with Alt+Enter) goes
@@ -1284,6 +1343,7 @@ int main(void)
         cmocka_unit_test(a_padded_persons_name_is_one_person),
         cmocka_unit_test(a_persons_name_is_kept_as_one_however_typed),
         cmocka_unit_test(a_units_name_is_kept_as_one_however_pasted),
+        cmocka_unit_test(a_tag_is_kept_as_one_however_pasted),
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
