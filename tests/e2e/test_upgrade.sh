@@ -38,7 +38,10 @@
 # names, in the documents' units and replies, the units' rows and the
 # tokens, two spellings of one unit on a proposal becoming one, and a
 # separate-mode proposal whose units have then all replied counting as
-# replied (migration 25). The log says that the
+# replied (migration 25); and a tag pasted so (两会<U+200B>, ⽣态) is kept
+# as the tag it names, in the documents and the tags' rows, two spellings
+# of one tag on a proposal becoming one, where the first came, while the
+# history keeps what it said (migration 26). The log says that the
 # schema was moved, from which
 # version to which.
 #
@@ -435,5 +438,52 @@ check_eq "and reads both" "$U,$V" "$(jv '",".join(str(i) for i in sorted(p["id"]
 api GET "/v1/stats?unit=$(urlenc 财政厅)"
 check_eq "the stats count 财政厅 once on each" '{"交通运输厅": 1, "工信厅": 1, "财政厅": 2}' \
     "$(jv 'json.dumps(j["by_unit"], ensure_ascii=False, sort_keys=True)')"
+
+pt_step "tags pasted with a zero-width space or a radical: one tag each (migration 26)"
+api POST /v1/proposals '{"title":"关于两会期间生态保护的建议","tags":["两会"]}'
+T1="$(jv 'j["id"]')"
+api PATCH "/v1/proposals/$T1" '{"tags":["两会","生态","教育"]}'
+check_status "its tags edited" 200
+api POST /v1/proposals '{"title":"关于湿地生态修复的建议","tags":["生态"]}'
+T2="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于黄河流域生态治理的建议","tags":["生态","水利"]}'
+T3="$(jv 'j["id"]')"
+pt_stop
+# As an older ptrackd kept them: the tags as pasted, 两会 twice on the
+# first proposal (once with a zero-width space) and ⽣态 with a radical on
+# both, in the documents, the tags' rows and the first one's history.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.tags',
+  json_array('两会' || char(8203), '⽣态', '两会', '教育')) WHERE id = $T1;
+DELETE FROM proposal_tags WHERE proposal_id = $T1;
+INSERT INTO proposal_tags (proposal_id, tag) VALUES
+  ($T1, '两会' || char(8203)), ($T1, '⽣态'), ($T1, '两会'), ($T1, '教育');
+UPDATE history SET changes = json_set(changes, '\$.tags.to',
+  json_array('两会' || char(8203), '⽣态', '两会', '教育')) WHERE proposal_id = $T1 AND seq = 2;
+UPDATE proposals SET doc = json_set(doc, '\$.tags', json_array(char(65279) || '⽣态')) WHERE id = $T2;
+UPDATE proposal_tags SET tag = char(65279) || '⽣态' WHERE proposal_id = $T2;
+PRAGMA user_version = 25;"
+T3DOC="$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $T3")"
+check_eq "the old rows are in place" "4 1" \
+    "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM proposal_tags WHERE proposal_id = $T1) || ' ' || (SELECT count(*) FROM proposal_tags WHERE proposal_id = $T2)")"
+started_from 25
+api GET "/v1/proposals/$T1"
+check_eq "两会 once, where it first came, and 生态" '["两会", "生态", "教育"]' \
+    "$(jv 'json.dumps(j["tags"], ensure_ascii=False)')"
+check_eq "and its rows: each tag once" "两会|教育|生态" \
+    "$(sqlite3 "$DB" "SELECT group_concat(tag, '|') FROM (SELECT tag FROM proposal_tags WHERE proposal_id = $T1 ORDER BY tag)")"
+api GET "/v1/proposals/$T2"
+check_eq "<U+FEFF>⽣态 is 生态" '["生态"]' "$(jv 'json.dumps(j["tags"], ensure_ascii=False)')"
+check_eq "in its row too" "生态" "$(sqlite3 "$DB" "SELECT group_concat(tag, '|') FROM proposal_tags WHERE proposal_id = $T2")"
+check_eq "a proposal whose tags were kept so is not written" "$T3DOC" \
+    "$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $T3")"
+api GET "/v1/proposals?limit=500&tag=$(urlenc 生态)"
+check_eq "the list by tag finds all three" "$T1,$T2,$T3" \
+    "$(jv '",".join(str(i) for i in sorted(p["id"] for p in j["items"]))')"
+api GET "/v1/stats?tag=$(urlenc 两会)"
+check_eq "and the stats count 两会 once" "1" "$(jv 'j["total"]')"
+api GET "/v1/proposals/$T1/history"
+check_eq "the history keeps what it said" "true" \
+    "$(jv '[h["changes"]["tags"]["to"] for h in j["items"] if (h.get("changes") or {}).get("tags")] == [["两会\u200b", "\u2f63态", "两会", "教育"]]')"
 
 pt_finish
