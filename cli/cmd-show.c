@@ -328,6 +328,10 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     pt_buf_free(&waiting);
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
     kv_time(t, "重新办理 Rehandling", pt_json_str(p, "rehandling_at"));
+    /* Only where an assignment came after a reply: the replies from before
+     * it, still listed, answer none of it. */
+    if (pt_json_str(p, "replies_from"))
+        kv_time(t, "答复起算 Replies from", pt_json_str(p, "replies_from"));
     /* A deadline that does not run in this state (returned, replied,
      * closed) is kept, but it binds no one: said so, where the list leaves
      * it out and ptrack do does not name it. */

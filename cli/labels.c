@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "timefmt.h"
 #include "width.h"
 
 typedef struct {
@@ -91,6 +92,7 @@ static const label_t fields[] = {{"number", "编号"},
                                  {"units", "承办单位"},
                                  {"assigned_at", "交办"},
                                  {"rehandling_at", "重新办理"},
+                                 {"replies_from", "答复起算"},
                                  {"due_at", "期限"},
                                  {"key_supervision", "重点督办"},
                                  {"supervisor", "督办人"},
@@ -524,14 +526,24 @@ const char *pt_action_from_name(pt_cli_t *cli, const char *s)
     return from_name(cli, "actions", s);
 }
 
-/* Whether the unit of this name has a reply of p (in any round). */
+/* Whether the unit of this name has a reply of p (in any round) that
+ * answers its assignment: one from before an assignment that came after
+ * it (replies_from) does not, as the daemon counts them
+ * (pt_proposal_reply_counts). */
 static bool unit_replied(const cJSON *p, const char *name)
 {
     const cJSON *r;
+    int64_t from = 0, at;
+    const char *s = pt_json_str(p, "replies_from");
+    if (s && pt_time_parse(s, &from) != 0)
+        from = 0;
     cJSON_ArrayForEach(r, pt_json_get(p, "replies"))
     {
         const char *unit = pt_json_str(r, "unit");
-        if (name && unit && strcmp(unit, name) == 0)
+        s = pt_json_str(r, "replied_at");
+        if (!s || pt_time_parse(s, &at) != 0)
+            at = 0;
+        if (name && unit && strcmp(unit, name) == 0 && at >= from)
             return true;
     }
     return false;

@@ -333,15 +333,18 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
          * before has taken the proposal up. answered is the round's, so a
          * reply of an earlier round is looked for in the document, only
          * for the few rows that are neither signed nor answered, in a
-         * state where a unit signs. A reply from before the latest
-         * assignment does not count: an assignment (an office's reassign
-         * after a reply) asks its units to sign anew, and clears their
-         * signatures. */
+         * state where a unit signs. A reply from before an assignment
+         * that came after it does not count (replies_from,
+         * pt_proposal_reply_counts): that assignment (an office's
+         * reassign after a reply) asks its units to sign anew, and
+         * clears their signatures. The times are compared as times:
+         * as text, 10:00:00Z would come after 10:00:00.500Z. */
         [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0 AND NOT EXISTS (SELECT 1 FROM"
                          " json_each(p.doc, '$.replies') r"
                          " WHERE json_extract(r.value, '$.unit') = t.name"
-                         " AND coalesce(json_extract(r.value, '$.replied_at') >="
-                         " json_extract(p.doc, '$.assigned_at'), 1))",
+                         " AND (json_extract(p.doc, '$.replies_from') IS NULL"
+                         " OR julianday(json_extract(r.value, '$.replied_at')) >="
+                         " julianday(json_extract(p.doc, '$.replies_from'))))",
         [PT_TODO_OPINION] = "t.role = 'co' AND t.answered = 0",
         [PT_TODO_REPLY] = "t.role != 'co' AND t.answered = 0",
     };

@@ -53,6 +53,7 @@ const pt_pfield_t pt_pfields[] = {
     {"assigned_at", PF_TIME, OFF(assigned_at), NULL, 0},
     {"due_at", PF_TIME, OFF(due_at), NULL, 0},
     {"rehandling_at", PF_TIME, OFF(rehandling_at), NULL, 0},
+    {"replies_from", PF_TIME, OFF(replies_from), NULL, 0},
     {"overdue", PF_OVERDUE, 0, NULL, 0},
     {"key_supervision", PF_BOOL, OFF(key_supervision), NULL, PF_CREATE},
     {"supervisor", PF_STRING, OFF(supervisor), NULL, PF_CREATE | PF_TRIM | PF_PERSON},

@@ -298,10 +298,16 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now)
     return p != NULL && clock && p->due_at != 0 && now > p->due_at;
 }
 
+bool pt_proposal_reply_counts(const pt_proposal_t *p, const pt_reply_t *r)
+{
+    return p->replies_from == 0 || r->replied_at >= p->replies_from;
+}
+
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit)
 {
     for (size_t k = 0; k < p->n_replies; k++)
-        if (p->replies[k].unit && strcmp(p->replies[k].unit, unit) == 0)
+        if (p->replies[k].unit && strcmp(p->replies[k].unit, unit) == 0 &&
+            pt_proposal_reply_counts(p, &p->replies[k]))
             return true;
     return false;
 }
@@ -345,7 +351,10 @@ bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit)
 
 bool pt_proposal_answered(const pt_proposal_t *p)
 {
-    if (p->n_replies == 0)
+    bool replied = false;
+    for (size_t k = 0; k < p->n_replies && !replied; k++)
+        replied = pt_proposal_reply_counts(p, &p->replies[k]);
+    if (!replied)
         return false;
     if (!p->handling_mode || strcmp(p->handling_mode, "separate") != 0)
         return true;

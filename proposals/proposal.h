@@ -82,6 +82,12 @@ typedef struct pt_proposal_s {
     /* When the latest rehandling round began (unsatisfied feedback, a
      * reopen): extend's cap counts from it then. 0: never rehandled. */
     int64_t rehandling_at;
+    /* When an assignment came after a reply (an office's workflow that
+     * assigns a replied or rehandled proposal anew): the replies from
+     * before it answer no unit's part of that assignment
+     * (pt_proposal_reply_counts). 0: no assignment came after a reply, and
+     * every reply counts, as in an import that does not say. */
+    int64_t replies_from;
     bool key_supervision;
     char *supervisor;
     pt_reply_t *replies;
@@ -209,7 +215,19 @@ char *pt_tag_clean(const char *s);
  * other code point. Thread: any. */
 uint32_t pt_radical_unified(uint32_t cp);
 
-/* Whether the unit has given a reply of the proposal (any round). */
+/* Whether the reply answers the proposal's assignment: it came at or after
+ * replies_from, which an assignment made after a reply sets (workflow's
+ * assign effect). A reply from before such an assignment stays in the
+ * proposal, but the units it names owe an answer of their own. With
+ * replies_from 0 every reply counts: an imported proposal may carry a
+ * reply dated before its assigned_at (a date without a time, 2026-05-20,
+ * beside a time of day on it), and it answered the proposal all the
+ * same. */
+bool pt_proposal_reply_counts(const pt_proposal_t *p, const pt_reply_t *r);
+
+/* Whether the unit has given a reply of the proposal that counts
+ * (pt_proposal_reply_counts): in any round, a rehandling round's too,
+ * but none from before an assignment that came after it. */
 bool pt_proposal_unit_replied(const pt_proposal_t *p, const char *unit);
 
 /* Whether the unit has answered its part while the proposal waits for
@@ -229,8 +247,8 @@ bool pt_proposal_unit_answered(const pt_proposal_t *p, const char *unit);
 void pt_proposal_units_answered(const pt_proposal_t *p, bool *answered);
 
 /* Whether the proposal has been answered (办复), as the statistics count
- * it: it has a reply, and in separate mode (分办) every unit has answered
- * for its part. */
+ * it: it has a reply that counts (pt_proposal_reply_counts), and in
+ * separate mode (分办) every unit has such a reply. */
 bool pt_proposal_answered(const pt_proposal_t *p);
 
 /* Whether the units fit the handling mode as assign leaves them: single,

@@ -470,6 +470,18 @@ static void effect_assign(run_t *r)
     r->p->handling_mode = xstrdup(r, mode);
     r->p->assigned_at = r->ctx->now;
     r->p->due_at = r->ctx->now + r->dl.reply;
+    /* An assignment after a reply (an office's workflow may assign a
+     * replied or rehandled proposal anew) asks the units it names for an
+     * answer to it: the replies of before stay, but answer no unit's
+     * part of it, and the proposal is answered (办复) again only by
+     * replies from now on. Later than each of them, should two writes
+     * share a millisecond or the clock have stepped back. */
+    if (r->p->n_replies > 0) {
+        r->p->replies_from = r->ctx->now;
+        for (size_t k = 0; k < r->p->n_replies; k++)
+            if (r->p->replies[k].replied_at >= r->p->replies_from)
+                r->p->replies_from = r->p->replies[k].replied_at + 1;
+    }
 }
 
 /* Each unit signs for its part once. The default workflow lets the
@@ -542,7 +554,9 @@ static void append_reply(run_t *r, const char *kind)
     e->doc_no = xstrdup(r, sval(r, "doc_no"));
     e->category = xstrdup(r, sval(r, "category"));
     e->text = xstrdup(r, sval(r, "text"));
-    e->replied_at = r->ctx->now;
+    /* A reply answers the assignment it follows, even on a clock that
+     * stepped back since (effect_assign). */
+    e->replied_at = r->ctx->now < r->p->replies_from ? r->p->replies_from : r->ctx->now;
     e->kind = xstrdup(r, kind);
 }
 
@@ -671,10 +685,15 @@ static void effect_reply(run_t *r)
         refuse_co_reply(r, u);
         return;
     }
-    /* A unit's first answer, or again (after rehandling). */
-    bool before = pt_proposal_unit_replied(r->p, u->name);
+    /* A unit's first answer, or again (after rehandling, or after an
+     * assignment that came after its reply). Only a reply that answers
+     * the assignment (pt_proposal_reply_counts) makes a second one in the
+     * round. */
+    bool answered = pt_proposal_unit_replied(r->p, u->name), before = answered;
+    for (size_t k = 0; k < r->p->n_replies && !before; k++)
+        before = r->p->replies[k].unit && strcmp(r->p->replies[k].unit, u->name) == 0;
     bool separate = r->p->handling_mode && strcmp(r->p->handling_mode, "separate") == 0;
-    if (before && separate && refuse_second_reply(r, u))
+    if (answered && separate && refuse_second_reply(r, u))
         return;
     append_reply(r, before ? "again" : "first");
     if (separate)

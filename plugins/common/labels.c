@@ -275,6 +275,7 @@ static const pt_field_label_t fields[] = {
     {"assigned_at", "交办时间", NULL, ""},
     {"due_at", "办理期限", NULL, "截止时间|答复期限"},
     {"rehandling_at", "重新办理时间", NULL, ""},
+    {"replies_from", "答复起算时间", NULL, ""},
     {"overdue", "是否超期", "超期", "超期"},
     {"key_supervision", "重点督办", NULL, ""},
     {"supervisor", "督办人", NULL, "督办领导"},

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "times.h"
+
 /* ---- The view -------------------------------------------------------------- */
 
 static void join(pt_str_t *s, const char *item)
@@ -18,7 +20,18 @@ static void join(pt_str_t *s, const char *item)
     pt_str_puts(s, item);
 }
 
-/* Whether the unit named name has a reply of rec's. */
+int pt_record_reply_counts(const ptrack_host_t *h, const ptrack_record_t *rec, size_t k)
+{
+    int64_t from, at = 0;
+    if (pt_time_read(h, h->rec_get(rec, "replies_from"), &from) != 0)
+        return 1;
+    char path[64];
+    snprintf(path, sizeof(path), "replies.%zu.replied_at", k);
+    pt_time_read(h, h->rec_get(rec, path), &at);
+    return at >= from;
+}
+
+/* Whether the unit named name has a reply of rec's that counts. */
 static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size_t n_replies,
                         const char *name)
 {
@@ -26,7 +39,7 @@ static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size
     for (size_t k = 0; name && k < n_replies; k++) {
         snprintf(path, sizeof(path), "replies.%zu.unit", k);
         const char *unit = h->rec_get(rec, path);
-        if (unit && strcmp(unit, name) == 0)
+        if (unit && strcmp(unit, name) == 0 && pt_record_reply_counts(h, rec, k))
             return 1;
     }
     return 0;
@@ -36,7 +49,10 @@ static int unit_replied(const ptrack_host_t *h, const ptrack_record_t *rec, size
 static int answered(const ptrack_host_t *h, const ptrack_record_t *rec)
 {
     size_t n_units = h->rec_count(rec, "units"), n_replies = h->rec_count(rec, "replies");
-    if (n_replies == 0)
+    int replied = 0;
+    for (size_t k = 0; k < n_replies && !replied; k++)
+        replied = pt_record_reply_counts(h, rec, k);
+    if (!replied)
         return 0;
     const char *mode = h->rec_get(rec, "handling_mode");
     if (!mode || strcmp(mode, "separate") != 0)

@@ -26,7 +26,8 @@ typedef struct {
     const char *reply_unit, *reply_doc_no, *reply_category, *replied_at;
     size_t n_replies;
     /* Answered (办复), as GET /v1/stats counts it: a reply, and in separate
-     * mode (分办) a reply from each unit. */
+     * mode (分办) a reply from each unit; where an assignment came after a
+     * reply (replies_from), only the replies from then on count. */
     int answered;
     /* The latest feedback. */
     const char *satisfaction;
@@ -68,6 +69,12 @@ int pt_records_walk(const ptrack_host_t *host, ptrack_job_t *job, pt_view_t *vie
  * "satisfaction"), or NULL when the array is empty. */
 const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec, const char *field,
                            const char *member);
+
+/* Whether the reply at index k of rec's replies answers the proposal's
+ * assignment, as the daemon counts it (GET /v1/stats): it came at or
+ * after replies_from, which an assignment that came after a reply sets;
+ * without one, every reply counts. 1 or 0. Thread: the job's. */
+int pt_record_reply_counts(const ptrack_host_t *host, const ptrack_record_t *rec, size_t k);
 
 /* The member ("doc_no", "category", "replied_at", "unit") of the formal
  * answer: the latest reply that is not a supplementary one (补充答复), as

@@ -34,6 +34,7 @@ const csv_column_t csv_columns[] = {
     {"assigned_at", CC_TIME, "assigned_at", NULL},
     {"due_at", CC_TIME, "due_at", NULL},
     {"rehandling_at", CC_TIME, "rehandling_at", NULL},
+    {"replies_from", CC_TIME, "replies_from", NULL},
     {"overdue", CC_IGNORE, NULL, NULL},
     {"key_supervision", CC_BOOL, "key_supervision", NULL},
     {"supervisor", CC_NAME, "supervisor", NULL},

@@ -62,6 +62,7 @@ static void fill_everything(pt_proposal_t *p)
     p->assigned_at = T0;
     p->due_at = T0 + 90 * DAY;
     p->rehandling_at = T0 + 60 * DAY;
+    p->replies_from = T0 + 50 * DAY;
     p->key_supervision = true;
     p->supervisor = xs("赵主任");
     p->n_replies = 1;
@@ -135,6 +136,7 @@ static void assert_same_proposal(const pt_proposal_t *a, const pt_proposal_t *b)
     assert_int_equal(a->assigned_at, b->assigned_at);
     assert_int_equal(a->due_at, b->due_at);
     assert_int_equal(a->rehandling_at, b->rehandling_at);
+    assert_int_equal(a->replies_from, b->replies_from);
     assert_int_equal(a->key_supervision, b->key_supervision);
     str_eq(a->supervisor, b->supervisor, "supervisor");
     assert_int_equal(a->n_replies, b->n_replies);
@@ -253,7 +255,8 @@ static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **sta
         "\"background\":null,\"recommendations\":[],\"submitter_type\":null,"
         "\"lead_author\":null,\"co_signers\":[],\"delegation\":null,\"category\":null,"
         "\"tags\":[],\"status\":null,\"handling_mode\":null,\"units\":[],\"assigned_at\":null,"
-        "\"due_at\":null,\"rehandling_at\":null,\"overdue\":false,\"key_supervision\":false,"
+        "\"due_at\":null,\"rehandling_at\":null,\"replies_from\":null,\"overdue\":false,"
+        "\"key_supervision\":false,"
         "\"supervisor\":null,"
         "\"replies\":[],\"feedback\":[],\"merged_into\":null,\"source\":null,\"custom\":{},"
         "\"version\":0,\"created_at\":null,\"updated_at\":null}");
@@ -264,36 +267,14 @@ static void an_empty_proposal_round_trips_with_nulls_and_empty_arrays(void **sta
 
 static void to_json_writes_the_fields_of_product_md_in_order(void **state)
 {
-    static const char *const order[] = {"id",
-                                        "number",
-                                        "kind",
-                                        "session",
-                                        "title",
-                                        "background",
-                                        "recommendations",
-                                        "submitter_type",
-                                        "lead_author",
-                                        "co_signers",
-                                        "delegation",
-                                        "category",
-                                        "tags",
-                                        "status",
-                                        "handling_mode",
-                                        "units",
-                                        "assigned_at",
-                                        "due_at",
-                                        "rehandling_at",
-                                        "overdue",
-                                        "key_supervision",
-                                        "supervisor",
-                                        "replies",
-                                        "feedback",
-                                        "merged_into",
-                                        "source",
-                                        "custom",
-                                        "version",
-                                        "created_at",
-                                        "updated_at"};
+    static const char *const order[] = {
+        "id",          "number",          "kind",           "session",       "title",
+        "background",  "recommendations", "submitter_type", "lead_author",   "co_signers",
+        "delegation",  "category",        "tags",           "status",        "handling_mode",
+        "units",       "assigned_at",     "due_at",         "rehandling_at", "replies_from",
+        "overdue",     "key_supervision", "supervisor",     "replies",       "feedback",
+        "merged_into", "source",          "custom",         "version",       "created_at",
+        "updated_at"};
     pt_proposal_t p;
     cJSON *j, *m;
     size_t i = 0;
@@ -1282,6 +1263,62 @@ static void units_are_found_by_name(void **state)
     pt_proposal_free(&p);
 }
 
+/* Whether a reply answers the proposal: an imported 分办 proposal whose
+ * ledger dates its replies by the day (2026-05-20, midnight UTC) and its
+ * assignment by the hour (10:30 Beijing time, later that day) was
+ * answered by them, and is: a reply before assigned_at counts unless an
+ * assignment came after it (replies_from). Once one did, only the replies
+ * from then on count, one at that very moment too. */
+static void a_reply_counts_unless_an_assignment_came_after_it(void **state)
+{
+    static const char doc[] =
+        "{\"title\": \"关于推进城乡供水一体化的建议\", \"status\": \"closed\","
+        " \"handling_mode\": \"separate\", \"units\": ["
+        "{\"name\": \"省水利厅\", \"role\": \"separate\"},"
+        "{\"name\": \"省住建厅\", \"role\": \"separate\"}],"
+        " \"assigned_at\": \"2026-05-20T10:30:00+08:00\", \"replies\": ["
+        "{\"unit\": \"省水利厅\", \"doc_no\": \"水函〔2026〕12号\", \"category\": \"A\","
+        " \"replied_at\": \"2026-05-20\", \"kind\": \"first\"},"
+        "{\"unit\": \"省住建厅\", \"doc_no\": \"建函〔2026〕7号\", \"category\": \"B\","
+        " \"replied_at\": \"2026-05-20\", \"kind\": \"first\"}]}";
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    bool answered[2];
+
+    (void)state;
+    cJSON *j = pt_json_parse(doc, strlen(doc), &err);
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    cJSON_Delete(j);
+    assert_true(p.replies[0].replied_at < p.assigned_at);
+    assert_int_equal(p.replies_from, 0);
+    assert_true(pt_proposal_reply_counts(&p, &p.replies[0]));
+    assert_true(pt_proposal_unit_replied(&p, "省水利厅"));
+    assert_true(pt_proposal_answered(&p));
+
+    /* An assignment after the replies: none of them answers it. */
+    p.replies_from = p.assigned_at;
+    assert_false(pt_proposal_reply_counts(&p, &p.replies[0]));
+    assert_false(pt_proposal_unit_replied(&p, "省水利厅"));
+    assert_false(pt_proposal_answered(&p));
+    pt_proposal_units_answered(&p, answered);
+    assert_false(answered[0]);
+    assert_false(answered[1]);
+
+    /* 省住建厅 answered it at its moment: it has, 省水利厅 still owes. */
+    p.replies[1].replied_at = p.replies_from;
+    assert_true(pt_proposal_unit_replied(&p, "省住建厅"));
+    assert_false(pt_proposal_answered(&p));
+    pt_proposal_units_answered(&p, answered);
+    assert_false(answered[0]);
+    assert_true(answered[1]);
+    assert_true(pt_proposal_unit_answered(&p, "省住建厅"));
+    assert_false(pt_proposal_unit_answered(&p, "省水利厅"));
+    p.replies[0].replied_at = p.replies_from + 1;
+    assert_true(pt_proposal_answered(&p));
+    pt_proposal_free(&p);
+}
+
 /* The text encoder writes exactly what cJSON prints for the tree encoder,
  * for a proposal with every field set (Chinese, quotes, control characters),
  * for an empty one, and for one whose id, version and merge target are past
@@ -1366,6 +1403,7 @@ int main(void)
         cmocka_unit_test(copy_is_deep),
         cmocka_unit_test(the_heap_estimate_counts_every_string),
         cmocka_unit_test(units_are_found_by_name),
+        cmocka_unit_test(a_reply_counts_unless_an_assignment_came_after_it),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -711,6 +711,9 @@ static void in_separate_mode_the_last_reply_moves_it_on(void **state)
     assert_int_equal(p.n_replies, 4);
     assert_string_equal(p.replies[3].unit, "国家卫生健康委");
     assert_string_equal(p.replies[3].kind, "again");
+    /* Rehandling is no assignment: the replies of the first round still
+     * count, and one answer ends the round. */
+    assert_int_equal(p.replies_from, 0);
     pt_history_free(&h);
     pt_proposal_free(&p);
 }
@@ -947,8 +950,180 @@ static void assign_sets_the_units_and_the_reply_deadline(void **state)
     assert_string_equal(cJSON_GetObjectItem(c, "to")->valuestring, "separate");
     assert_non_null(cJSON_GetObjectItem(h.changes, "units"));
     assert_non_null(cJSON_GetObjectItem(h.changes, "assigned_at"));
+    /* No reply came before it: every reply will count. */
+    assert_int_equal(p.replies_from, 0);
+    assert_null(cJSON_GetObjectItem(h.changes, "replies_from"));
     pt_history_free(&h);
     pt_proposal_free(&p);
+}
+
+/* An office's workflow that assigns a proposal anew while it is handled or
+ * once it is replied: handling and replied, assign from both, reply. */
+static const char reassigning_office[] =
+    "{\"name\": \"office\", \"states\": ["
+    "{\"name\": \"handling\", \"label\": {\"zh\": \"办理中\", \"en\": \"Handling\"},"
+    " \"initial\": true, \"clock\": true},"
+    "{\"name\": \"replied\", \"label\": {\"zh\": \"已答复\", \"en\": \"Replied\"}}],"
+    " \"actions\": ["
+    "{\"name\": \"assign\", \"label\": {\"zh\": \"交办\", \"en\": \"Assign\"},"
+    " \"from\": [\"handling\", \"replied\"], \"to\": \"handling\", \"fields\": ["
+    "{\"name\": \"mode\", \"type\": \"enum\", \"required\": true,"
+    " \"values\": [\"lead_co\", \"separate\", \"single\"]},"
+    "{\"name\": \"units\", \"type\": \"units\", \"required\": true}]},"
+    "{\"name\": \"reply\", \"label\": {\"zh\": \"答复\", \"en\": \"Reply\"},"
+    " \"from\": [\"handling\"], \"to\": \"replied\", \"fields\": ["
+    "{\"name\": \"unit\", \"type\": \"string\", \"required\": true},"
+    "{\"name\": \"doc_no\", \"type\": \"string\", \"required\": true},"
+    "{\"name\": \"category\", \"type\": \"enum\", \"required\": true,"
+    " \"values\": [\"A\", \"B\", \"C\", \"D\"]},"
+    "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]}]}";
+
+static int office_run(const pt_workflow_t *office, pt_proposal_t *p, int64_t now,
+                      const char *action, const char *body, pt_error_t *err)
+{
+    pt_action_ctx_t c = {office, &deadlines, now, "王秘书", state_of, NULL};
+    pt_history_t h;
+    cJSON *b = parse(body);
+    int rc = pt_workflow_apply(&c, p, action, b, &h, err);
+
+    cJSON_Delete(b);
+    if (rc == PT_OK)
+        pt_history_free(&h);
+    return rc;
+}
+
+/* In separate mode (分办) a proposal assigned anew after one unit's reply
+ * waits for a reply to the new assignment from each unit it names: the
+ * reply of before, which stays in the proposal, answers none of it. It
+ * counted: 财政部 was taken as having answered, its reply to the new
+ * assignment was refused as a second one in the round, and 教育部's alone
+ * made the proposal answered (办复). */
+static void a_reply_before_a_reassignment_does_not_answer_it(void **state)
+{
+    pt_workflow_t *office;
+    pt_error_t err = {0};
+    pt_proposal_t p;
+
+    (void)state;
+    if (pt_workflow_load(reassigning_office, strlen(reassigning_office), &office, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    fixture(&p, "handling");
+    free(p.handling_mode);
+    p.handling_mode = xs("separate");
+    for (size_t i = 0; i < 2; i++) {
+        free(p.units[i].role);
+        p.units[i].role = xs("separate");
+    }
+    assert_int_equal(office_run(office, &p, NOW, "reply",
+                                "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕3号\","
+                                " \"category\": \"B\", \"text\": \"资金部分的答复\"}",
+                                &err),
+                     PT_OK);
+    assert_true(pt_proposal_unit_answered(&p, "财政部"));
+
+    assert_int_equal(office_run(office, &p, NOW + DAY, "assign",
+                                "{\"mode\": \"separate\", \"units\": [{\"name\": \"财政部\"},"
+                                " {\"name\": \"教育部\"}]}",
+                                &err),
+                     PT_OK);
+    assert_int_equal(p.replies_from, NOW + DAY);
+    assert_int_equal(p.n_replies, 1);
+    assert_false(pt_proposal_unit_replied(&p, "财政部"));
+    assert_false(pt_proposal_unit_answered(&p, "财政部"));
+    assert_false(pt_proposal_answered(&p));
+
+    assert_int_equal(office_run(office, &p, NOW + 2 * DAY, "reply",
+                                "{\"unit\": \"教育部\", \"doc_no\": \"教函〔2026〕5号\","
+                                " \"category\": \"A\", \"text\": \"教育部分的答复\"}",
+                                &err),
+                     PT_OK);
+    assert_string_equal(p.status, "handling");
+    assert_false(pt_proposal_answered(&p));
+    assert_true(pt_proposal_unit_answered(&p, "教育部"));
+    assert_false(pt_proposal_unit_answered(&p, "财政部"));
+
+    assert_int_equal(office_run(office, &p, NOW + 3 * DAY, "reply",
+                                "{\"unit\": \"财政部\", \"doc_no\": \"财函〔2026〕8号\","
+                                " \"category\": \"A\", \"text\": \"重新交办后的答复\"}",
+                                &err),
+                     PT_OK);
+    assert_string_equal(p.status, "replied");
+    assert_string_equal(p.replies[2].kind, "again");
+    assert_true(pt_proposal_answered(&p));
+    assert_string_equal(pt_proposal_reply_category(&p), "A");
+    pt_proposal_free(&p);
+
+    /* In single mode too, the proposal assigned anew once it was replied
+     * is answered again only by a reply to that assignment. */
+    fixture(&p, "handling");
+    free(p.handling_mode);
+    p.handling_mode = xs("single");
+    p.n_units = 1;
+    free(p.units[1].name);
+    free(p.units[1].role);
+    free(p.units[1].opinion);
+    assert_int_equal(office_run(office, &p, NOW, "reply",
+                                "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\","
+                                " \"category\": \"C\", \"text\": \"答复如下\"}",
+                                &err),
+                     PT_OK);
+    assert_true(pt_proposal_answered(&p));
+    assert_int_equal(office_run(office, &p, NOW + DAY, "assign",
+                                "{\"mode\": \"single\", \"units\": [{\"name\": \"教育部\"}]}",
+                                &err),
+                     PT_OK);
+    assert_string_equal(p.status, "handling");
+    assert_false(pt_proposal_answered(&p));
+    assert_int_equal(office_run(office, &p, NOW + 2 * DAY, "reply",
+                                "{\"unit\": \"教育部\", \"doc_no\": \"教函〔2026〕2号\","
+                                " \"category\": \"A\", \"text\": \"答复如下\"}",
+                                &err),
+                     PT_OK);
+    assert_true(pt_proposal_answered(&p));
+    assert_string_equal(p.replies[1].kind, "first");
+    pt_proposal_free(&p);
+    pt_workflow_free(office);
+}
+
+/* A reply and an assignment in one millisecond, or an assignment on a
+ * clock that stepped back behind a reply: the reply of before still does
+ * not answer the assignment, and the one after it does. */
+static void a_reassignment_comes_after_the_replies_before_it_whatever_the_clock(void **state)
+{
+    pt_workflow_t *office;
+    pt_error_t err = {0};
+    pt_proposal_t p;
+
+    (void)state;
+    if (pt_workflow_load(reassigning_office, strlen(reassigning_office), &office, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    fixture(&p, "handling");
+    free(p.handling_mode);
+    p.handling_mode = xs("single");
+    p.n_units = 1;
+    free(p.units[1].name);
+    free(p.units[1].role);
+    free(p.units[1].opinion);
+    assert_int_equal(office_run(office, &p, NOW + 5, "reply",
+                                "{\"unit\": \"国家卫生健康委\", \"doc_no\": \"国卫函〔2026〕1号\","
+                                " \"category\": \"C\", \"text\": \"答复如下\"}",
+                                &err),
+                     PT_OK);
+    assert_int_equal(office_run(office, &p, NOW + 3, "assign",
+                                "{\"mode\": \"single\", \"units\": [{\"name\": \"教育部\"}]}",
+                                &err),
+                     PT_OK);
+    assert_int_equal(p.replies_from, NOW + 6);
+    assert_false(pt_proposal_answered(&p));
+    assert_int_equal(office_run(office, &p, NOW + 4, "reply",
+                                "{\"unit\": \"教育部\", \"doc_no\": \"教函〔2026〕2号\","
+                                " \"category\": \"A\", \"text\": \"答复如下\"}",
+                                &err),
+                     PT_OK);
+    assert_int_equal(p.replies[1].replied_at, NOW + 6);
+    assert_true(pt_proposal_answered(&p));
+    pt_proposal_free(&p);
+    pt_workflow_free(office);
 }
 
 static void assign_checks_the_units_against_the_mode(void **state)
@@ -1418,6 +1593,8 @@ int main(void)
         cmocka_unit_test(satisfied_feedback_closes_and_unsatisfied_reopens_handling),
         cmocka_unit_test(feedback_comes_from_the_lead_author_or_a_co_signer),
         cmocka_unit_test(assign_sets_the_units_and_the_reply_deadline),
+        cmocka_unit_test(a_reply_before_a_reassignment_does_not_answer_it),
+        cmocka_unit_test(a_reassignment_comes_after_the_replies_before_it_whatever_the_clock),
         cmocka_unit_test(assign_checks_the_units_against_the_mode),
         cmocka_unit_test(merge_needs_another_existing_proposal),
         cmocka_unit_test(merge_goes_only_into_a_live_proposal),
