@@ -18,7 +18,8 @@
  * so that it takes the update; DUE is the deadline in UTC; SUMMARY the title;
  * DESCRIPTION the number, status, units (主办/协办, or 分办), delegation and lead
  * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
- * after; PRIORITY 1 for a key-supervision (重点督办) proposal.
+ * after (in a unit's calendar, until that unit has signed for its part);
+ * PRIORITY 1 for a key-supervision (重点督办) proposal.
  *
  * The format's rules that calendars are strict about: lines end in CRLF;
  * a content line longer than 75 octets is folded (CRLF and a space), never
@@ -209,20 +210,51 @@ static void describe(pt_str_t *d, const char *label, const char *value)
     pt_str_printf(d, "%s：%s", label, value);
 }
 
-/* Whether the unit of a unit's calendar has done its part of the
- * proposal, while the proposal waits for others: a co unit has given its
- * opinion, a separate-mode unit has replied (pt_view_unit_answered, as
- * overdue_by_unit and a unit's `overdue` count it). */
-static int unit_part_done(const run_t *r, const ptrack_record_t *rec)
+/* The index of the unit of a unit's calendar among rec's units; -1 in
+ * the office's calendar, or when the unit is not among them. */
+static long calendar_unit(const run_t *r, const ptrack_record_t *rec)
 {
     char path[64];
     for (size_t i = 0; r->unit && i < r->view.n_units; i++) {
         snprintf(path, sizeof(path), "units.%zu.name", i);
         const char *name = r->h->rec_get(rec, path);
         if (name && strcmp(name, r->unit) == 0)
-            return pt_view_unit_answered(&r->view, r->h, rec, i);
+            return (long)i;
     }
-    return 0;
+    return -1;
+}
+
+/* Whether the unit of a unit's calendar has done its part of the
+ * proposal, while the proposal waits for others: a co unit has given its
+ * opinion, a separate-mode unit has replied (pt_view_unit_answered, as
+ * overdue_by_unit and a unit's `overdue` count it). */
+static int unit_part_done(const run_t *r, const ptrack_record_t *rec)
+{
+    long i = calendar_unit(r, rec);
+    return i >= 0 && pt_view_unit_answered(&r->view, r->h, rec, (size_t)i);
+}
+
+/* Whether the proposal is being worked on, as STATUS says: once a unit
+ * has signed for it (handling) and in a rehandling round; not while it
+ * waits to be signed for (assigned) or came back (returned). In a unit's
+ * calendar, whether that unit has signed for its part: the proposal of
+ * several units is in handling from the first signature, and a unit that
+ * has not signed yet (another 分办 unit, the lead unit beside a co unit
+ * that signed first) has not begun. */
+static int working_on(const run_t *r, const ptrack_record_t *rec)
+{
+    const char *status = r->view.status;
+    if (strcmp(status, "rehandling") == 0)
+        return 1;
+    if (strcmp(status, "handling") != 0)
+        return 0;
+    long i = calendar_unit(r, rec);
+    if (i < 0)
+        return r->unit == NULL;
+    char path[64];
+    snprintf(path, sizeof(path), "units.%ld.signed_at", i);
+    const char *at = r->h->rec_get(rec, path);
+    return at && *at;
 }
 
 static int write_todo(run_t *r, const ptrack_record_t *rec)
@@ -305,9 +337,7 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     prop_text(r, "DESCRIPTION", pt_str_get(&d));
     pt_str_free(&d);
 
-    /* Until a unit signs for it (assigned) or after it came back
-     * (returned), nobody works on it yet. */
-    int working = strcmp(v->status, "handling") == 0 || strcmp(v->status, "rehandling") == 0;
+    int working = working_on(r, rec);
     if (r->events)
         prop_raw(r, "TRANSP", "TRANSPARENT");
     else

@@ -852,6 +852,21 @@ check_eq "ics unit=分办甲局: nothing left, it has replied to all three" "" \
     "$(ics_titles "$SEP_Q&unit=$(urlenc 分办甲局)")"
 check_eq "ics unit=分办乙局: the two it has not replied to" "关于分办答复的建议1 关于分办答复的建议3" \
     "$(ics_titles "$SEP_Q&unit=$(urlenc 分办乙局)")"
+# STATUS in a unit's calendar is that unit's: 分办乙局 has not signed, though
+# 分办甲局's signature put the proposals in handling (IN-PROCESS in the
+# office's calendar); once it signs for #$ID (the third), that one is.
+ics_status() { # QUERY: TITLE=STATUS of each to-do of an ics export
+    export_to "format=ics&$1" "$PT_TMP/unit.ics"
+    jv '" ".join(sorted(t["SUMMARY"][-1] + "=" + t["STATUS"] for t in j["todos"]))' \
+        "$(python3 "$PT_TMP/ics.py" "$PT_TMP/unit.ics" 2>&1)"
+}
+check_eq "ics: the office's calendar, IN-PROCESS from 分办甲局's signature" "1=IN-PROCESS 3=IN-PROCESS" \
+    "$(ics_status "$SEP_Q")"
+check_eq "ics unit=分办乙局: NEEDS-ACTION, as it has not signed" "1=NEEDS-ACTION 3=NEEDS-ACTION" \
+    "$(ics_status "$SEP_Q&unit=$(urlenc 分办乙局)")"
+act "$ID" sign '{"unit": "分办乙局"}'
+check_eq "ics unit=分办乙局: IN-PROCESS for the one it signed" "1=NEEDS-ACTION 3=IN-PROCESS" \
+    "$(ics_status "$SEP_Q&unit=$(urlenc 分办乙局)")"
 check_eq "ics unit=市财政局: A, before its opinion as A's co unit" "$LONG_TITLE" \
     "$(ics_titles "unit=$(urlenc 市财政局)")"
 act "$A" opinion '{"unit":"市财政局","opinion":"同意主办单位意见"}'
