@@ -600,15 +600,9 @@ void pt_label_unit_part(const cJSON *p, pt_buf_t *out)
         if (!own && n && strcmp(n, name) == 0)
             own = it;
     }
-    bool replied = false;
-    cJSON_ArrayForEach(it, pt_json_get(p, "replies"))
-    {
-        const char *n = pt_json_str(it, "unit");
-        replied |= n && strcmp(n, name) == 0;
-    }
     if (pt_json_str(own, "opinion_at"))
         pt_buf_puts(out, "·已提意见");
-    else if (replied)
+    else if (unit_replied(p, name))
         pt_buf_puts(out, "·已答复");
     else if (pt_json_str(own, "signed_at"))
         pt_buf_puts(out, "·已签收");

@@ -150,4 +150,19 @@ check_eq "the copy has the same replies_from and is as answered" "[\"$FROM\", \"
     "$(jv 'json.dumps([j["replies_from"], j["status"]])')"
 check_eq "and 办复率 counts all four" '[1, {"A": 2, "B": 1, "C": 1, "D": 0}]' "$(figures)"
 
+pt_step "the CLI does not call a reply to the assignment before 已答复"
+# Assigned anew after 水利厅's reply, then returned by 住建厅: nobody has
+# anything to do, and 水利厅's part is told by what it did for this
+# assignment, which is nothing yet.
+R="$(pt_assigned 关于改善农村饮水安全的建议 separate '[{"name": "水利厅"}, {"name": "财政厅"}]')"
+pt_act "$R" sign '{"unit": "水利厅"}'
+pt_act "$R" reply "$(reply 水利厅 水函〔2026〕9号 B)"
+pt_act "$R" redo '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "住建厅"}]}'
+pt_act "$R" return '{"unit": "住建厅", "reason": "不属于本单位职责"}'
+check_eq "returned" returned "$(jv 'j["status"]')"
+pt_run "$PTRACK" --url "$PT_URL" --token "$WATER" show "$R"
+check_rc "show as 水利厅" 0
+check_eq "its part is 分办, not 分办·已答复" "水利厅：分办" \
+    "$(printf '%s\n' "$OUT" | sed -n 's/^ *本单位 Your unit *//p')"
+
 pt_finish
