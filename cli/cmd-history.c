@@ -49,12 +49,14 @@ static void new_line(note_lines_t *nl, const char *text, size_t w)
 }
 
 /* A part's names (changes.h), so that the part wraps between them and
- * never inside one. Each name is stood in for by as many U+E000 (a
- * private-use character of one column) as it takes columns: pt_text_wrap
+ * never inside one. Each name is stood in for by as many U+FDD0 (a
+ * noncharacter, which Unicode keeps for a program's own use, one column
+ * wide; not a private use character, which is an office's 造字, two
+ * columns wide) as it takes columns: pt_text_wrap
  * breaks a run of such characters, as a run of ASCII, only where nothing
  * else fits, which a name no wider than the column never needs; one wider
  * is cut with … first. unmask() puts the names back. */
-#define MASK "\xee\x80\x80"
+#define MASK "\xef\xb7\x90"
 
 typedef struct {
     char **names; /* cleaned, cut to the column */
@@ -100,7 +102,7 @@ static void mask_one(const char *s, size_t n, size_t width, size_t tail, bool ke
 /* The part with its names stood in for, in *masked, and the names in
  * *names. A name wider than the column (with the 、 after it, which may
  * not start a line) whose pieces (a unit, its role) fit is stood in for
- * piece by piece, with a blank between, where the line then breaks. A part that holds U+E000 of its
+ * piece by piece, with a blank between, where the line then breaks. A part that holds U+FDD0 of its
  * own keeps its names as text (its marks dropped), so that no character of it is taken for one. */
 static void mask(const char *part, size_t width, pt_buf_t *masked, names_t *names)
 {
@@ -312,8 +314,8 @@ static void last_line(pt_buf_t *line, size_t width, const names_t *names, size_t
  * onto up to PART_LINES lines, between names and never inside one, no
  * line starting with a 、 (drop_leading_comma), the last ending with …
  * when even they do not hold it (last_line). A part without names stood
- * in for, also one that holds U+E000 of its own (mask), is text: its
- * U+E000 are characters like any other. */
+ * in for, also one that holds U+FDD0 of its own (mask), is text: its
+ * U+FDD0 are characters like any other. */
 static void note_part(note_lines_t *nl, const char *raw)
 {
     pt_buf_t masked = {0}, text = {0};

@@ -37,7 +37,11 @@ static const range_t zero_width[] = {
 
 /* Characters that take two columns: East Asian Wide and Fullwidth. The skin
  * tones U+1F3FB..1F3FF are among them: two columns alone, none after the
- * emoji they colour (see pt_text_cluster). */
+ * emoji they colour (see pt_text_cluster). So are the private use
+ * characters, which Unicode leaves Ambiguous: in a Chinese office they are
+ * its 造字, rare characters of people's and places' names that GBK's and
+ * GB18030's user-defined areas map there (AAA1 is U+E000) and the office's
+ * own font draws as ideographs, two columns wide. */
 static const range_t double_width[] = {
     {0x1100, 0x115F}, /* Hangul Jamo leading consonants */
     {0x231A, 0x231B}, /* watch, hourglass */
@@ -59,6 +63,7 @@ static const range_t double_width[] = {
     {0xA000, 0xA4CF},                       /* Yi */
     {0xA960, 0xA97F},                       /* Hangul Jamo Extended-A */
     {0xAC00, 0xD7A3},                       /* Hangul syllables */
+    {0xE000, 0xF8FF},                       /* the Private Use Area: an office's 造字 */
     {0xF900, 0xFAFF},                       /* CJK Compatibility Ideographs */
     {0xFE10, 0xFE19},                       /* vertical forms */
     {0xFE30, 0xFE6F},                       /* CJK compatibility forms, small form variants */
@@ -192,6 +197,11 @@ int pt_cp_width(int32_t cp)
         return 0;
     if (in_table(cp, double_width, sizeof double_width / sizeof double_width[0]))
         return 2;
+    /* Planes 15 and 16, the supplementary private use areas, are 造字 as
+     * the Private Use Area is (double_width), but for the two
+     * noncharacters that end each plane. */
+    if (cp >= 0xF0000)
+        return (cp & 0xFFFE) == 0xFFFE ? 1 : 2;
     return 1;
 }
 

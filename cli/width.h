@@ -6,9 +6,12 @@
  * not call wcwidth(3). Instead it carries its own table, after Unicode's
  * East Asian Width property: Wide and Fullwidth characters (CJK ideographs,
  * kana, hangul, fullwidth punctuation such as ，。（）, most emoji) take two
- * columns; combining marks, zero-width characters and variation selectors
- * take none; everything else, including the East Asian "Ambiguous" class
- * (“ ” · … ①), takes one, which is what terminals do by default.
+ * columns, and so do the private use characters (U+E000..U+F8FF, planes 15
+ * and 16), which Chinese offices use for their 造字, rare ideographs of
+ * names drawn by their own fonts; combining marks, zero-width characters
+ * and variation selectors take none; everything else, including the rest
+ * of the East Asian "Ambiguous" class (“ ” · … ①), takes one, which is what
+ * terminals do by default.
  *
  * Text is measured, cut and wrapped by clusters (pt_text_cluster): an emoji
  * sequence (👨‍👩‍👧, 👍🏽, 🇨🇳, ❤️) is one emoji, two columns, as terminals

@@ -523,11 +523,14 @@ pt_run() {
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
 # widest: the widest line of stdin in display columns, as a terminal
-# shows them (a character of East Asian width W or F takes 2).
+# shows them (a character of East Asian width W or F takes 2, and so does
+# a private use character, an office's 造字, as ptrack counts it).
 widest() {
     python3 -c '
 import sys, unicodedata
-print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+def wide(c):
+    return unicodedata.east_asian_width(c) in "WF" or unicodedata.category(c) == "Co"
+print(max((sum(2 if wide(c) else 1 for c in l)
            for l in sys.stdin.read().split("\n")), default=0))'
 }
 

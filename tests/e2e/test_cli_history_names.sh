@@ -167,8 +167,9 @@ done
 
 pt_step "U+E000 of a part's own is a character like any other"
 # It is the first private-use character, which GBK's and GB18030's
-# user-defined areas map rare characters to; the layout stands names in
-# for with it.
+# user-defined areas map rare characters to, two columns wide as the
+# ideograph it stands for; the layout stands names in for with a
+# noncharacter of one column (U+FDD0), never with it.
 PUA="$(printf '\xee\x80\x80')"
 NOTE="$(printf "${PUA}%.0s" $(seq 100))"
 pt_cli --json add --title 关于生僻字录入的建议

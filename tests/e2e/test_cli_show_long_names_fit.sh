@@ -8,8 +8,9 @@
 # name wider than a line is broken, one that fills a line is not, and no
 # line starts with a separator; a person's long name wraps in the
 # feedback's table as a unit's does in the units', but not beside a short
-# comment when the row fits; and the card is the same on a terminal as
-# in a file.
+# comment when the row fits; a name with a 造字 (a private use character,
+# two columns as the ideograph it is) keeps the columns after it in line;
+# and the card is the same on a terminal as in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -37,7 +38,9 @@ column() {
     python3 -c '
 import re, sys, unicodedata
 def cols(s):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    # A private use character (Co), a 造字, is an ideograph.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" or unicodedata.category(c) == "Co"
+               else 1 for c in s)
 def at(line, col):
     """The index of line where display column col starts, or None."""
     i, w = 0, 0
@@ -98,7 +101,9 @@ fields() {
     python3 -c '
 import re, sys, unicodedata
 def cols(s):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    # A private use character (Co), a 造字, is an ideograph.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" or unicodedata.category(c) == "Co"
+               else 1 for c in s)
 lines = [l for l in sys.stdin.read().split("\n") if l.strip()]
 # The values start where the first one does: after 状态 Status and blanks.
 start = cols(re.match(r" *\S+(?: \S+)* +", lines[0]).group())
@@ -206,6 +211,38 @@ W="$(widest <<<"$FEEDBACK")"
 check_true "the feedback fits 100 columns (widest line: $W)" test "$W" -le 100
 check_true "the person's name is whole on the row's line" grep -q "^  $PERSON  " <<<"$FEEDBACK"
 check_eq "the table has its title, header and one line" 3 "$(grep -c . <<<"$FEEDBACK")"
+
+pt_step "a 造字 in a person's and a unit's name"
+# A rare character of a name that the office's GBK user-defined area or
+# its input method put in the private use area (U+E000, U+E001), drawn
+# by its font as an ideograph, two columns wide: the columns after it
+# stay in line.
+ZAOZI_PERSON="王$(printf '\xee\x80\x80')明"
+ZAOZI_UNIT="省$(printf '\xee\x80\x81')山水利厅"
+pt_cli --json add --title 关于加强山区小型水库除险加固的建议 --lead-author 张建国 \
+    --co-signer "$ZAOZI_PERSON"
+ID6="$(jv 'j["id"]' "$OUT")"
+pt_cli do "$ID6" 交办 --unit "$ZAOZI_UNIT" --unit 财政部
+pt_cli do "$ID6" 签收 --unit "$ZAOZI_UNIT"
+pt_cli do "$ID6" 签收 --unit 财政部
+pt_cli do "$ID6" 协办意见 --unit 财政部 --set 意见=同意。
+pt_cli do "$ID6" 答复 --unit "$ZAOZI_UNIT" --set 文号=水函〔2026〕12号 --set 类别=A \
+    --set 内容=已列入年度除险加固计划。
+pt_cli do "$ID6" 评价 --set 代表="$ZAOZI_PERSON" --set 满意度=满意 --set 意见=很好
+check_rc "the feedback of a person with a 造字" 0
+pt_cli show "$ID6"
+check_rc "show" 0
+pt_log "$OUT"
+UNITS="$(block '承办单位 Units')"
+check_eq "the unit with a 造字 and its role, in line" "$(printf '%s\n财政部' "$ZAOZI_UNIT")" \
+    "$(column '单位 unit' '角色 role' <<<"$UNITS")"
+check_eq "... the roles in their column" "$(printf '主办\n协办')" \
+    "$(column '角色 role' '角色 role' <<<"$UNITS")"
+FEEDBACK="$(block '评价 Feedback')"
+check_eq "the person with a 造字, in line" "$ZAOZI_PERSON" \
+    "$(column '评价人 person' '时间 at' <<<"$FEEDBACK")"
+check_eq "... the satisfaction in its column" "满意 satisfied" \
+    "$(column '满意度 satisfaction' '时间 at' <<<"$FEEDBACK")"
 
 pt_step "a name that fills a line in the lists below the table"
 # A name of 78 columns fills a line of the lists by itself (80 columns,

@@ -2,10 +2,11 @@
  * test_cli_width.c - how many columns the client counts for text (cli/width.c),
  * which is what keeps its tables in line: Chinese and fullwidth signs two,
  * marks none, and an emoji sequence (a family joined by ZWJ, a skin tone, a
- * flag, VS16) two, as one emoji, never cut or wrapped in the middle; and
- * a paragraph wrapped at any width keeps every character, with no line
- * that starts with closing punctuation or ends with opening punctuation
- * where the width leaves a choice.
+ * flag, VS16) two, as one emoji, never cut or wrapped in the middle; a
+ * private use character (an office's 造字) two, as the ideograph it
+ * stands for; and a paragraph wrapped at any width keeps every character,
+ * with no line that starts with closing punctuation or ends with opening
+ * punctuation where the width leaves a choice.
  *
  * The emoji are written as universal character names, so that the joiners
  * and selectors, which show nothing, can be read.
@@ -52,6 +53,39 @@ static void chinese_and_fullwidth_take_two_columns(void **state)
     assert_int_equal(pt_text_width("e\u0301"), 1); /* é as e and a combining accent */
     assert_int_equal(pt_text_width("\xFF"), 1);    /* an invalid byte, shown as U+FFFD */
     assert_int_equal(pt_text_width(""), 0);
+}
+
+/* An office's 造字: a rare character of a name that GBK's user-defined
+ * area (AAA1 is U+E000) or the office's own input method put in the
+ * private use area, drawn by its font as an ideograph. */
+#define ZAOZI "\uE000"
+#define ZAOZI_LAST "\uF8FF"
+#define ZAOZI_15 "\U000F0000"
+#define ZAOZI_16 "\U0010FFFD"
+
+static void a_private_use_character_takes_two_columns_as_an_ideograph(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_text_width(ZAOZI), 2);
+    assert_int_equal(pt_text_width(ZAOZI_LAST), 2);
+    assert_int_equal(pt_text_width(ZAOZI_15), 2);
+    assert_int_equal(pt_text_width(ZAOZI_16), 2);
+    assert_int_equal(pt_text_width("王" ZAOZI "明"), 6); /* a name with one */
+    /* Beside the private use area: U+D7FF (Hangul Jamo Extended-B) and
+     * the planes' noncharacters stay one column. */
+    assert_int_equal(pt_text_width("\uD7FB"), 1);
+    assert_int_equal(pt_text_width("\U000FFFFE"), 1);
+    /* Cut and wrapped as an ideograph is: whole, and a line may break
+     * beside it. */
+    char out[64];
+    assert_int_equal(cut("王" ZAOZI "明", 5, out, sizeof out), 5);
+    assert_string_equal(out, "王" ZAOZI "…");
+    assert_int_equal(cut("王" ZAOZI "明", 4, out, sizeof out), 3);
+    assert_string_equal(out, "王…");
+    pt_buf_t b = {0};
+    pt_text_wrap(&b, "王" ZAOZI "明" ZAOZI, 0, 4);
+    assert_string_equal(pt_buf_str(&b), "王" ZAOZI "\n明" ZAOZI "\n");
+    pt_buf_free(&b);
 }
 
 static void an_emoji_sequence_takes_the_columns_of_one_emoji(void **state)
@@ -279,6 +313,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese_and_fullwidth_take_two_columns),
+        cmocka_unit_test(a_private_use_character_takes_two_columns_as_an_ideograph),
         cmocka_unit_test(an_emoji_sequence_takes_the_columns_of_one_emoji),
         cmocka_unit_test(two_regional_indicators_are_one_flag),
         cmocka_unit_test(vs16_asks_for_an_emoji_two_columns_wide),
