@@ -390,6 +390,69 @@ static const char *column_name(const imp_t *im, size_t i)
     return i < im->n_cols ? im->cols[i].header : "?";
 }
 
+/* The bytes at s (n left) that are no character, for a message: up to
+ * four, in hex ("FF FE"), the first and those after it that may belong to
+ * it (not ASCII punctuation or a digit, which begin the next character). */
+static void hex_bytes(const unsigned char *s, size_t n, char hex[16])
+{
+    hex[0] = '\0';
+    for (size_t i = 0, o = 0; i < n && i < 4 && (i == 0 || s[i] >= 0x30); i++)
+        o += (size_t)snprintf(hex + o, 16 - o, "%s%02X", i ? " " : "", s[i]);
+}
+
+/* The first bytes of s[0..n) that are no UTF-8 character, in hex as
+ * hex_bytes writes them: up to four, to where a character begins. */
+static void utf8_bad_bytes(const char *s, size_t n, char hex[16])
+{
+    size_t i = 0, at = n;
+    while (i < n && at == n) {
+        size_t k = i;
+        if (pt_utf8_next(s, n, &k) < 0)
+            at = i;
+        i = k;
+    }
+    size_t end = at;
+    while (end < n && end - at < 4) {
+        size_t k = end;
+        if (end > at && pt_utf8_next(s, n, &k) >= 0)
+            break; /* a character begins here */
+        end++;
+    }
+    hex_bytes((const unsigned char *)s + at, end - at, hex);
+}
+
+/* Writes to reason why the cell s[0..n) of line `line` and column `name`
+ * is not UTF-8 text, in a file read as UTF-8: half of a CESU-8 pair, or
+ * bytes that are no character, named in hex so that the cell can be found
+ * in a spreadsheet and the file's real encoding guessed. */
+static void utf8_reason(const imp_t *im, const char *s, size_t n, long line, const char *name,
+                        char *reason, size_t size)
+{
+    char hex[16];
+    utf8_bad_bytes(s, n, hex);
+    if (pt_utf8_has_surrogate(s, n))
+        /* Half of a CESU-8 pair (csv.h): no GBK file holds ED A0. */
+        snprintf(reason, size,
+                 "line %ld, column %s: a UTF-8-encoded surrogate (ED A0..ED BF) without its "
+                 "pair: half of a character beyond the BMP as CESU-8 writes it, no character "
+                 "alone",
+                 line, name);
+    else if (im->guessed)
+        /* The first 64 KiB were valid UTF-8, this cell is not: most
+         * likely a GBK file whose Chinese begins late (English headers,
+         * numbers). */
+        snprintf(reason, size,
+                 "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
+                 "read as UTF-8; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or "
+                 "WPS on Windows), import it with encoding=gbk",
+                 line, name);
+    else
+        snprintf(reason, size,
+                 "line %ld, column %s: bytes that are not UTF-8 text (%s); say what the file is "
+                 "with encoding=utf-8, gbk or gb18030",
+                 line, name, hex);
+}
+
 /* 序号 numbers a sheet's rows 1, 2, 3...: it says where a row is, not
  * which proposal it is, so it is read as nothing (as a number it would
  * make two offices' sheets duplicates of each other). */
@@ -432,6 +495,17 @@ static bool check_columns_distinct(imp_t *im, long line)
 
 static int read_header(imp_t *im, const csv_record_t *rec)
 {
+    /* A header that is not UTF-8 in a file read as such would name its
+     * columns, and custom keys, in bytes that are no text. */
+    for (size_t i = 0; im->cd == (iconv_t)-1 && i < rec->n; i++) {
+        if (!pt_utf8_ok(rec->fields[i], rec->lens[i])) {
+            char name[32];
+            snprintf(name, sizeof(name), "%zu", i + 1);
+            utf8_reason(im, rec->fields[i], rec->lens[i], rec->line, name, im->error,
+                        sizeof(im->error));
+            return PTRACK_ERROR;
+        }
+    }
     im->cols = calloc(rec->n, sizeof(*im->cols));
     if (!im->cols)
         return PTRACK_ENOMEM;
@@ -1301,27 +1375,16 @@ static int read_row(imp_t *im, const csv_record_t *rec)
                      column_name(im, im->n_cols - 1));
         return h->import_reject(im->job, where, reason);
     }
-    /* The first 64 KiB were valid UTF-8, this row is not: most likely a
-     * GBK file whose Chinese begins late (English headers, numbers). */
-    for (size_t i = 0; im->guessed && im->cd == (iconv_t)-1 && i < rec->n; i++) {
+    /* A file read as UTF-8 (a BOM, encoding=utf-8, or valid in its first
+     * 64 KiB) may still hold a cell that is not: it is named by its line
+     * and column here, where the record's field would name neither. */
+    for (size_t i = 0; im->cd == (iconv_t)-1 && i < rec->n; i++) {
         bool ignored = im->cols[i].col &&
                        (im->cols[i].col->kind == CC_IGNORE || im->cols[i].col->kind == CC_ID);
         if (!ignored && !pt_utf8_ok(rec->fields[i], rec->lens[i])) {
             char reason[512];
-            if (pt_utf8_has_surrogate(rec->fields[i], rec->lens[i])) {
-                /* Half of a CESU-8 pair (csv.h): no GBK file holds ED A0. */
-                snprintf(reason, sizeof(reason),
-                         "line %ld, column %s: a UTF-8-encoded surrogate (ED A0..ED BF) without "
-                         "its pair: half of a character beyond the BMP as CESU-8 writes it, no "
-                         "character alone",
-                         rec->line, column_name(im, i));
-                return h->import_reject(im->job, where, reason);
-            }
-            snprintf(reason, sizeof(reason),
-                     "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
-                     "read as UTF-8; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or "
-                     "WPS on Windows), import it with encoding=gbk",
-                     rec->line, column_name(im, i));
+            utf8_reason(im, rec->fields[i], rec->lens[i], rec->line, column_name(im, i), reason,
+                        sizeof(reason));
             return h->import_reject(im->job, where, reason);
         }
     }
@@ -1512,20 +1575,41 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
 }
 
 /* The message for bytes at s (n left) that are not in the file's
- * encoding: the line and, once the header is read, the column they stand
- * in (the record before them has been read), and the bytes themselves. */
+ * encoding: the line and the column they stand in (the record before
+ * them has been read), by its header once the header is read, else by
+ * its number, and the bytes themselves. */
 static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
 {
-    char where[200], hex[16] = "";
-    if (!im->rd.sep)
-        snprintf(where, sizeof(where), "line 1");
-    else if (im->have_header)
-        snprintf(where, sizeof(where), "line %ld, column %s", im->rd.line,
-                 column_name(im, im->rd.in_record ? im->rd.n_fields : 0));
-    else
-        snprintf(where, sizeof(where), "line %ld", im->rd.line);
-    for (size_t i = 0, o = 0; i < n && i < 4 && (i == 0 || s[i] >= 0x30); i++)
-        o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02X", i ? " " : "", s[i]);
+    char where[200], hex[16];
+    size_t field = im->rd.in_record ? im->rd.n_fields : 0;
+    if (!im->rd.sep) {
+        /* The first line is still held (head): its fields so far, split
+         * on the separator it would be read with, tell the column. */
+        const char *p = im->head.p ? im->head.p : "";
+        char sep = im->sep ? im->sep : sniff_sep(p, im->head.len);
+        bool quoted = false;
+        long line = 1;
+        field = 0;
+        for (size_t i = 0; i < im->head.len; i++) {
+            if (p[i] == '"')
+                quoted = !quoted;
+            else if (!quoted && p[i] == sep)
+                field++;
+            /* A header's cell may hold line breaks, and a CR may end
+             * what is held: the bytes come after it. */
+            if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == im->head.len || p[i + 1] != '\n'))) {
+                line++;
+                field = quoted ? field : 0;
+            }
+        }
+        snprintf(where, sizeof(where), "line %ld, column %zu", line, field + 1);
+    } else if (im->have_header && field < im->n_cols) {
+        snprintf(where, sizeof(where), "line %ld, column %s", im->rd.line, column_name(im, field));
+    } else {
+        /* The header, or a field past its last column: by number. */
+        snprintf(where, sizeof(where), "line %ld, column %zu", im->rd.line, field + 1);
+    }
+    hex_bytes(s, n, hex);
     if (im->gb)
         snprintf(im->error, sizeof(im->error),
                  "%s: bytes that are not %s text (%s); say what the file is with "

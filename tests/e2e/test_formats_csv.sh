@@ -189,6 +189,41 @@ N0=$(pt_count)
 upload "$W/bad_gbk.csv" "encoding=gbk"
 check_error "bytes that are not GBK" 422 validation_failed
 check_contains "named by line and column" "line 3, column 标题: bytes that are not GBK text (FF FF)" "$BODY"
+# In the header, before a column has a name, and past the header's last
+# column: by the column's number.
+{
+    printf '编号,届次,标' | iconv -f UTF-8 -t GBK
+    printf '\xff\xff\n'
+} >"$W/bad_gbk_header.csv"
+upload "$W/bad_gbk_header.csv" "encoding=gbk"
+check_error "bytes that are not GBK in the header" 422 validation_failed
+check_eq "named by line and column number" \
+    "line 1, column 3: bytes that are not GBK text (FF FF); say what the file is with encoding=utf-8, gbk or gb18030" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+{
+    printf '编号,届次,标题\n坏-93,十四届,关于丙的建议,' | iconv -f UTF-8 -t GBK
+    printf '\xff\xff\n'
+} >"$W/bad_gbk_extra.csv"
+upload "$W/bad_gbk_extra.csv" "encoding=gbk"
+check_contains "past the header's last column: by number" \
+    "line 2, column 4: bytes that are not GBK text (FF FF)" "$BODY"
+# A file read as UTF-8 (its BOM, or encoding=utf-8) with a cell that is
+# not: the row is rejected naming its line and column and the bytes, not
+# the field of the record it would have made.
+printf '\xef\xbb\xbf编号,届次,标题,背景\n坏-94,十四届,关于丁的建议,背景\n坏-95,十四届,关于戊的建议,群众\xff\xfe反映\n' \
+    >"$W/bad_utf8.csv"
+for q in "" "encoding=utf-8"; do
+    upload "$W/bad_utf8.csv" "$q"
+    check_error "a cell that is not UTF-8${q:+ ($q)}" 422 validation_failed
+    check_eq "rejected at line 3, naming its column and the bytes${q:+ ($q)}" \
+        '["line 3", "line 3, column 背景: bytes that are not UTF-8 text (FF FE); say what the file is with encoding=utf-8, gbk or gb18030"]' \
+        "$(jv 'json.dumps([j["error"]["rejected"][0]["where"], j["error"]["rejected"][0]["reason"]], ensure_ascii=False)')"
+done
+printf '\xef\xbb\xbf编号,届次,标题,备\xe6\n' >"$W/bad_utf8_header.csv"
+upload "$W/bad_utf8_header.csv"
+check_error "a header that is not UTF-8" 422 validation_failed
+check_contains "named by line and column number" \
+    "line 1, column 4: bytes that are not UTF-8 text (E6)" "$BODY"
 upload "$W/bad_gbk.csv" "encoding=big5"
 check_error "an encoding the importer does not read: the request is at fault" 400 bad_request
 check_contains "the message lists the encodings" "use utf-8, gbk or gb18030" "$BODY"
