@@ -38,6 +38,16 @@ int pt_chunk_fill(pt_chunk_reader_t *in)
     return 1;
 }
 
+int pt_chunk_fill_to(pt_chunk_reader_t *in, size_t want)
+{
+    if (want > PT_CHUNK)
+        want = PT_CHUNK;
+    int rc = 1;
+    while (in->len - in->pos < want && (rc = pt_chunk_fill(in)) > 0)
+        ;
+    return rc;
+}
+
 int pt_chunk_peek(pt_chunk_reader_t *in)
 {
     if (in->pos == in->len && pt_chunk_fill(in) <= 0)

@@ -29,6 +29,11 @@ void pt_chunk_init(pt_chunk_reader_t *in, const ptrack_host_t *host, ptrack_job_
  * with new bytes (or a full chunk), 0 at the end, or job_read's error (kept
  * in in->status). Thread: the job's. */
 int pt_chunk_fill(pt_chunk_reader_t *in);
+/* Reads until want bytes (at most PT_CHUNK) are unread or the file ends,
+ * for a look at the file's first bytes (file-kind.h). Returns the last
+ * pt_chunk_fill's result: 1, 0 at the end, or an error. Thread: the
+ * job's. */
+int pt_chunk_fill_to(pt_chunk_reader_t *in, size_t want);
 /* The next byte without consuming it, or -1 at the end or on failure
  * (in->status < 0 then). */
 int pt_chunk_peek(pt_chunk_reader_t *in);

@@ -55,6 +55,7 @@
 #include <ptrack/plugin.h>
 #include "csv-sep.h"
 #include "csv.h"
+#include "file-kind.h"
 #include "formula-guard.h"
 #include "plugin-state.h"
 #include "times.h"
@@ -1673,6 +1674,15 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
     return feed_utf8(im, NULL, 0, true);
 }
 
+/* What the CSV importer says of a file that is no text (file-kind.h). */
+static const pt_file_advice_t not_csv = {
+    .reads = "CSV text",
+    .sheet = "save the sheet as CSV (另存为 → CSV UTF-8) and import that",
+    .document = "import a document's text with format=text, saved as plain text (另存为 → 纯文本 "
+                ".txt)",
+    .pdf = "import a PDF's text with format=text, copied into a plain text file (.txt, UTF-8)",
+};
+
 /* Reads until buf holds want bytes or the file ends. */
 static ptrdiff_t read_full(imp_t *im, char *buf, size_t want)
 {
@@ -1809,6 +1819,12 @@ static int import(void *state, ptrack_job_t *job, const char *format)
             rc = (int)got;
     }
     bool eof = got < CHUNK;
+    /* A workbook or a document sent for its CSV is named as what it is,
+     * with the way to its CSV, not refused for bytes that are not GB18030
+     * text, which sends the clerk to encoding=gbk. */
+    if (rc == PTRACK_OK &&
+        pt_file_not_text(buf, (size_t)got, &not_csv, im->error, sizeof(im->error)))
+        rc = PTRACK_ERROR;
     if (rc == PTRACK_OK)
         rc = open_encoding(im, buf, (size_t)got, eof);
     if (rc == PTRACK_OK)
@@ -1829,13 +1845,15 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         rc = PTRACK_ERROR;
     }
     if (rc == PTRACK_ERROR && im->error[0]) {
-        /* The reason goes in the answer's message and in its list of
-         * rejected records, where the office looks for line numbers. */
+        /* The reason goes in the answer's message and, when it names a
+         * line, in its list of rejected records, where the office looks
+         * for line numbers (a workbook sent for its CSV has no line). */
         char where[32];
-        long line = 1;
-        sscanf(im->error, "line %ld", &line);
-        snprintf(where, sizeof(where), "line %ld", line);
-        im->h->import_reject(job, where, im->error);
+        long line;
+        if (sscanf(im->error, "line %ld", &line) == 1) {
+            snprintf(where, sizeof(where), "line %ld", line);
+            im->h->import_reject(job, where, im->error);
+        }
         im->h->set_error(job, "%s", im->error);
     } else if (rc == PTRACK_EBADARG) {
         /* The request is at fault, not a line of the file: no rejected

@@ -47,6 +47,7 @@
 #include "decidim_html.h"
 #include "decidim_input.h"
 #include "decidim_json.h"
+#include "file-kind.h"
 #include "labels.h"
 #include "plugin-state.h"
 #include "utf8.h"
@@ -431,6 +432,16 @@ static bool locale_ok(const char *s)
     return true;
 }
 
+/* What the Decidim importer says of a file that is no text (file-kind.h). */
+static const pt_file_advice_t not_decidim = {
+    .reads = "a Decidim export (CSV or JSON)",
+    .sheet = "export the proposals from Decidim as CSV or JSON, not Excel (a sheet of your own is "
+             "imported with format=csv)",
+    .document = "import a document's text with format=text, saved as plain text (另存为 → 纯文本 "
+                ".txt)",
+    .pdf = "import a PDF's text with format=text, copied into a plain text file (.txt, UTF-8)",
+};
+
 static int decidim_import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
@@ -466,9 +477,19 @@ static int decidim_import(void *state, ptrack_job_t *job, const char *format)
     if (!in)
         return PTRACK_ENOMEM;
     din_init(in, ps->host, job);
-    int first = din_skip_bom(in, 1);
+    /* A workbook or a document sent for Decidim's export is named as what
+     * it is, not refused for the NUL bytes of its header. */
+    char why[512];
+    int first = pt_chunk_fill_to(&in->c, PT_FILE_KIND_SNIFF) < 0 ? -1 : 0;
+    bool binary =
+        first == 0 && pt_file_not_text(in->c.buf, in->c.len, &not_decidim, why, sizeof(why));
+    if (first == 0 && !binary)
+        first = din_skip_bom(in, 1);
     int rc;
-    if (first < 0 && in->c.status < 0) {
+    if (binary) {
+        ps->host->set_error(job, "%s", why);
+        rc = PTRACK_ERROR;
+    } else if (first < 0 && in->c.status < 0) {
         rc = in->c.status;
     } else if (first < 0) {
         ps->host->set_error(job, "the file is empty: send a Decidim proposals export (CSV or "

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <ptrack/plugin.h>
 
+#include "file-kind.h"
 #include "plugin-state.h"
 #include "utf8.h"
 
@@ -399,12 +400,22 @@ static bool is_blank(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* What the JSON importer says of a file that is no text (file-kind.h). */
+static const pt_file_advice_t not_json = {
+    .reads = "JSON",
+    .sheet = "import a sheet with format=csv, saved as CSV (另存为 → CSV UTF-8)",
+    .document = "import a document's text with format=text, saved as plain text (另存为 → 纯文本 "
+                ".txt)",
+    .pdf = "import a PDF's text with format=text, copied into a plain text file (.txt, UTF-8)",
+};
+
 /* Reads the next chunk of the file into buf (READ_CHUNK bytes at most) and
  * sets *start where its data begins. The first chunk (*first) is read on
- * until it holds 3 bytes or the file ends, so that a UTF-8 byte order mark
+ * until it is full or the file ends, so that a UTF-8 byte order mark
  * (Windows editors write one; it is not data) is found even when the upload
- * splits it, and is skipped. Returns the bytes read, 0 at the end of the
- * file, or a negative PTRACK_ error. */
+ * splits it, and is skipped, and a workbook or a document sent for JSON is
+ * named as what it is (PTRACK_ERROR, with set_error). Returns the bytes
+ * read, 0 at the end of the file, or a negative PTRACK_ error. */
 static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf, bool *first,
                             const char **start)
 {
@@ -412,7 +423,7 @@ static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf
     *start = buf;
     if (!*first || n <= 0)
         return n;
-    while (n < 3) {
+    while (n < READ_CHUNK) {
         ptrdiff_t m = h->job_read(job, buf + n, (size_t)(READ_CHUNK - n));
         if (m < 0)
             return m;
@@ -421,6 +432,11 @@ static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf
         n += m;
     }
     *first = false;
+    char why[512];
+    if (pt_file_not_text(buf, (size_t)n, &not_json, why, sizeof(why))) {
+        h->set_error(job, "%s", why);
+        return PTRACK_ERROR;
+    }
     if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         *start = buf + 3;
     return n;

@@ -4,6 +4,7 @@
  */
 #include "text_input.h"
 
+#include "file-kind.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -66,11 +67,13 @@ void text_input_close(text_input_t *in)
     in->dec = in->line = NULL;
 }
 
-/* Whether b[0..n) starts with the n_sig bytes of sig. */
-static int starts(const unsigned char *b, size_t n, const char *sig, size_t n_sig)
-{
-    return n >= n_sig && memcmp(b, sig, n_sig) == 0;
-}
+/* What the text importer says of a file that is no text (file-kind.h). */
+static const pt_file_advice_t not_text = {
+    .reads = "text",
+    .sheet = "import a sheet with format=csv, saved as CSV (另存为 → CSV UTF-8)",
+    .document = "save the document as plain text (另存为 → 纯文本 .txt, UTF-8) and import that",
+    .pdf = "copy its text into a plain text file (.txt, UTF-8) and import that",
+};
 
 /* Refuses an upload whose first bytes show it is no text file at all,
  * naming what it is: otherwise the user would be told of bytes that are
@@ -78,22 +81,14 @@ static int starts(const unsigned char *b, size_t n, const char *sig, size_t n_si
  * PTRACK_OK or PTRACK_EINVAL with in->error set. */
 static int sniff(text_input_t *in, const unsigned char *b, size_t n)
 {
-    const char *what = NULL;
-    if (starts(b, n, "PK\3\4", 4))
-        what = "a .docx, .xlsx or other zip file, not text: save the document as plain text "
-               "(.txt, UTF-8) and import that";
-    else if (starts(b, n, "\xD0\xCF\x11\xE0", 4))
-        what = "a Word .doc or another Office file, not text: save the document as plain text "
-               "(.txt, UTF-8) and import that";
-    else if (starts(b, n, "%PDF", 4))
-        what = "a PDF, not text: copy its text into a plain text file (.txt, UTF-8) and import "
-               "that";
-    else if (!in->utf16 && (starts(b, n, "\xFF\xFE", 2) || starts(b, n, "\xFE\xFF", 2)))
-        what = "UTF-16 text: send encoding=utf-16, or save the document as UTF-8";
-    if (!what)
-        return PTRACK_OK;
-    snprintf(in->error, sizeof(in->error), "the file is %s", what);
-    return PTRACK_EINVAL;
+    if (pt_file_not_text(b, n, &not_text, in->error, sizeof(in->error)))
+        return PTRACK_EINVAL;
+    if (!in->utf16 && n >= 2 && (memcmp(b, "\xFF\xFE", 2) == 0 || memcmp(b, "\xFE\xFF", 2) == 0)) {
+        snprintf(in->error, sizeof(in->error),
+                 "the file is UTF-16 text: send encoding=utf-16, or save the document as UTF-8");
+        return PTRACK_EINVAL;
+    }
+    return PTRACK_OK;
 }
 
 /* Refills dec. Returns 1 with new bytes, 0 at the end, or an error. */
@@ -108,6 +103,11 @@ static int fill(text_input_t *in)
     int rc = pt_chunk_fill(c);
     if (rc > 0 && !in->sniffed) {
         in->sniffed = 1;
+        /* The first bytes, as many as tell what a file is (a ZIP's
+         * entries, an OLE2 file's streams). */
+        int more = pt_chunk_fill_to(c, PT_FILE_KIND_SNIFF);
+        if (more < 0)
+            return more;
         int bad = sniff(in, c->buf + c->pos, c->len - c->pos);
         if (bad != PTRACK_OK)
             return bad;

@@ -8,8 +8,9 @@
  * character cut by a chunk boundary for the next chunk. Memory is
  * flat: one chunk, its conversion and the current line. A line longer than
  * TEXT_LINE_MAX bytes is refused: a document with such lines is not running
- * text. So is an upload whose first bytes show a .docx (zip), a .doc, a PDF
- * or UTF-16 text without encoding=utf-16: the error names what it is.
+ * text. So is an upload whose first bytes show a workbook, a document, a
+ * PDF or an archive (plugins/common/file-kind.h) or UTF-16 text without
+ * encoding=utf-16: the error names what it is.
  */
 #ifndef IMPORT_TEXT_INPUT_H
 #define IMPORT_TEXT_INPUT_H
@@ -36,7 +37,7 @@ typedef struct {
     int utf16;       /* the request said encoding=utf-16: its BOM is expected */
     int gb;          /* read as GB18030: GBK, GB2312, code page 936 or GB18030 */
     char named[24];  /* the encoding as messages name it: GBK, UTF-16LE, ... */
-    char error[256]; /* why text_input_next failed */
+    char error[512]; /* why text_input_next failed */
 } text_input_t;
 
 /* Prepares reading. encoding is job_arg("encoding") (NULL: UTF-8).

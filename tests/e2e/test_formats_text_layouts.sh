@@ -333,13 +333,13 @@ open(tmp + "/proposal-utf16.txt", "wb").write(text.encode("utf-16"))
 PY
 import "$PT_TMP/proposal.docx"
 check_error "a .docx" 422 validation_failed
-check_contains "... is named, with what to do" "is a .docx, .xlsx or other zip file, not text: save the document as plain text" \
+check_contains "... is named, with what to do" "looks like a Word or WPS document (.docx), not text: save the document as plain text" \
     "$(jv 'j["error"]["message"]')"
 import "$PT_TMP/proposal.pdf"
 check_error "a PDF" 422 validation_failed
-check_contains "... is named" "the file is a PDF, not text" "$(jv 'j["error"]["message"]')"
+check_contains "... is named" "the file looks like a PDF, not text" "$(jv 'j["error"]["message"]')"
 import "$PT_TMP/proposal.pdf" "encoding=gbk"
-check_contains "... also when encoding=gbk was sent" "the file is a PDF, not text" "$(jv 'j["error"]["message"]')"
+check_contains "... also when encoding=gbk was sent" "the file looks like a PDF, not text" "$(jv 'j["error"]["message"]')"
 import "$PT_TMP/proposal-utf16.txt"
 check_error "UTF-16 text" 422 validation_failed
 check_contains "... is named, with the encoding that reads it" "the file is UTF-16 text: send encoding=utf-16" \
