@@ -157,6 +157,8 @@ struct ptrack_job {
     bool want_resume;   /*   the job has asked the loop to resume it */
     char *content_type; /* export: from export_begin */
     char *filename;
+    bool last_step;   /* import: it has begun the step that ends it as usual, which a change
+                         of its client's access no longer stops (begin_last_step) */
     bool finished;    /* the thread is done; the fields below are final */
     cancel_why_t why; /* set with `cancelled` */
     int revoked_code; /* WHY_REVOKED: the code of the answer its client would now get */
@@ -1302,6 +1304,22 @@ static bool revoked(ptrack_job_t *job)
     return r;
 }
 
+/* Whether an import not cancelled may take its last step, the one that
+ * ends it as usual (an all-or-nothing import's move into the store, a
+ * partial one's last batch, or an answer that names what was wrong): it
+ * then takes it whatever comes, and pt_jobs_recheck, which reads
+ * last_step under the same lock, neither cancels it nor logs that
+ * nothing of it is stored. Thread: the job's. */
+static bool begin_last_step(ptrack_job_t *job, cancel_why_t *why)
+{
+    pthread_mutex_lock(&job->mu);
+    bool go = !atomic_load(&job->cancelled);
+    job->last_step = go;
+    *why = job->why;
+    pthread_mutex_unlock(&job->mu);
+    return go;
+}
+
 /* What an import ends with, after import() has returned rc. */
 static void import_end(ptrack_job_t *job, int rc)
 {
@@ -1319,7 +1337,12 @@ static void import_end(ptrack_job_t *job, int rc)
                      job->store_err.code == PT_OK;
     /* A client no longer identified as it was gets nothing more stored,
      * even when the file has been read whole: only the batches committed
-     * before stay. */
+     * before stay. A partial import that read its whole file stores its
+     * last batch and is answered 200 once past this point, whatever comes
+     * (begin_last_step). */
+    cancel_why_t why;
+    if (job->partial && ok)
+        begin_last_step(job, &why);
     if (revoked(job))
         ok = read_part = false;
     if (ok || read_part)
@@ -1329,12 +1352,12 @@ static void import_end(ptrack_job_t *job, int rc)
     pthread_mutex_lock(&job->mu);
     char *perr = job->error ? strdup(job->error) : NULL;
     int in_status = job->in_status;
-    cancel_why_t why = job->why;
+    why = job->why;
     pthread_mutex_unlock(&job->mu);
 
     if (job->partial && ok) {
         answer_import(job, 200);
-    } else if (atomic_load(&job->cancelled)) {
+    } else if (!begin_last_step(job, &why)) {
         cancel_error(job, &err, why, in_status);
     } else if (job->store_err.code != PT_OK) {
         pt_error_move(&err, &job->store_err);
@@ -2048,20 +2071,36 @@ void pt_jobs_recheck(int (*still)(const pt_http_request_t *req, const pt_identit
         int code = done ? PT_OK : still(j->req, &j->who, ud);
         if (code == PT_OK)
             continue;
+        /* An import that has begun its last step ends it, and is answered
+         * as usual (begin_last_step): cancelled, it would still be, and
+         * the log would say that nothing of it is stored. */
+        pthread_mutex_lock(&j->mu);
+        bool last_step = j->last_step;
+        if (!last_step) {
+            if (!atomic_load(&j->cancelled)) {
+                j->why = WHY_REVOKED;
+                j->revoked_code = code;
+            }
+            atomic_store(&j->cancelled, true);
+            pthread_cond_broadcast(&j->cond);
+        }
+        pthread_mutex_unlock(&j->mu);
+        if (last_step) {
+            pt_info("import %s of %s (format %s) goes on: its client may no longer use the API "
+                    "as it did (a reload changed socket_users or the tokens, or its token was "
+                    "revoked), but the import had begun its last step, which it takes (%s); its "
+                    "answer, and the line logged when it ends, say what it stored",
+                    j->id, j->who.name, j->format,
+                    j->partial ? "a partial import's last batch"
+                               : "an all-or-nothing import's move into the store");
+            continue;
+        }
         pt_info("%s %s of %s (format %s) ended: its client may no longer use the API as it did "
                 "(a reload changed socket_users or the tokens, or its token was revoked)%s",
                 j->kind == JOB_IMPORT ? "import" : "export", j->id, j->who.name, j->format,
                 j->kind == JOB_EXPORT ? "; the transfer is cut off"
                 : j->partial          ? "; it stores nothing more, the batches committed stay"
                                       : "; nothing of it is stored");
-        pthread_mutex_lock(&j->mu);
-        if (!atomic_load(&j->cancelled)) {
-            j->why = WHY_REVOKED;
-            j->revoked_code = code;
-        }
-        atomic_store(&j->cancelled, true);
-        pthread_cond_broadcast(&j->cond);
-        pthread_mutex_unlock(&j->mu);
         /* An export's pump drops what is queued and ends the stream once
          * the plugin has returned (its next job_write is refused). */
         if (j->kind == JOB_EXPORT)
