@@ -1313,10 +1313,14 @@ static bool revoked(ptrack_job_t *job)
 static bool begin_last_step(ptrack_job_t *job, cancel_why_t *why)
 {
     pthread_mutex_lock(&job->mu);
-    bool go = !atomic_load(&job->cancelled);
+    bool go = !atomic_load(&job->cancelled), begins = go && !job->last_step;
     job->last_step = go;
     *why = job->why;
     pthread_mutex_unlock(&job->mu);
+    if (begins)
+        pt_debug("import %s of %s (format %s): its last step begins (%s)", job->id, job->who.name,
+                 job->format,
+                 job->partial ? "its last batch" : "the move of its records into the store");
     return go;
 }
 

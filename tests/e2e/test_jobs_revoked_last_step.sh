@@ -14,7 +14,7 @@ set -u
 pt_init
 
 pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins" --log-level debug
 DB="$(ls "$PT_DATA"/*.db 2>/dev/null | head -n 1)"
 [ -n "$DB" ] || pt_die "no database file in $PT_DATA"
 
@@ -44,10 +44,10 @@ wait_for 20 test -e "$PT_TMP/locked" || pt_die "the database's write lock was no
         -o "$PT_TMP/import.out" -w '%{http_code}' >"$PT_TMP/import.code" 2>"$PT_TMP/import.err"
     echo $? >"$PT_TMP/import.rc"
 ) &
-# Three rows are read and staged in a moment; the move then waits for the
-# lock. A second is ample for that on a busy machine, and the move waits
-# five.
-sleep 1
+# Three rows are read and staged; the move then waits for the lock (up to
+# five seconds), once the log (at debug) says that it begins.
+last_step() { grep -q "import [0-9-]* of 建议办张科长 (format csv): its last step begins (the move of its records into the store)" "$PT_TMP/ptrackd.log"; }
+check_true "the import begins its last step" wait_for 30 last_step
 check_true "the import is waiting for its move" test ! -e "$PT_TMP/import.rc"
 
 pt_step "a reload takes its token out"
