@@ -31,7 +31,8 @@ int pt_utf8_has_surrogate(const char *s, size_t n);
  * shows the ideograph. cp itself for any other code point. Thread: any. */
 uint32_t pt_utf8_radical_unified(uint32_t cp);
 /* The width of s on a screen or in a spreadsheet column: wide (CJK) code
- * points count 2, others 1. */
+ * points count 2, and so do an office's 造字 (the private use characters,
+ * as ptrack's tables count them), others 1. */
 size_t pt_utf8_width(const char *s);
 /* The length of s's longest prefix of at most max bytes that does not end
  * inside a UTF-8 sequence. */

@@ -4,6 +4,9 @@
  * (plugins/common/utf8.c), where the pair is a high surrogate and then a
  * low one; a surrogate without its pair, a pair the wrong way round and a
  * pair cut by the end stay as they are, and so does text without any.
+ * And the width a spreadsheet's column is made for (pt_utf8_width): two
+ * for an ideograph, a full-width form and an office's 造字 (a private use
+ * character, which its font draws as an ideograph), one for the rest.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,11 +54,27 @@ static void what_is_no_pair_stays(void **state)
     assert_false(pt_utf8_has_surrogate("\U00020BB7", 4));
 }
 
+static void a_zaozi_is_as_wide_as_an_ideograph(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_utf8_width("王芳"), 4);
+    assert_int_equal(pt_utf8_width("Wi-Fi 6"), 7);
+    assert_int_equal(pt_utf8_width("（一）"), 6);
+    assert_int_equal(pt_utf8_width("王\U00020BB7明"), 6);
+    /* 造字: the Private Use Area (GBK's AAA1 is U+E000) and planes 15, 16. */
+    assert_int_equal(pt_utf8_width("李\uE000"), 4);
+    assert_int_equal(pt_utf8_width("\uF8FF"), 2);
+    assert_int_equal(pt_utf8_width("\U000F0000\U0010FFFD"), 4);
+    /* The noncharacters that end a plane are no 造字. */
+    assert_int_equal(pt_utf8_width("\U000FFFFF"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_cesu8_pair_becomes_its_character),
         cmocka_unit_test(what_is_no_pair_stays),
+        cmocka_unit_test(a_zaozi_is_as_wide_as_an_ideograph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
