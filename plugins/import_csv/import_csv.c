@@ -7,7 +7,8 @@
  *
  * so a 100 MB file imports in the memory of its largest record. The first
  * 64 KiB decide the encoding when the request does not (`encoding=`): a
- * UTF-8 BOM or valid UTF-8 is UTF-8, anything else is read as GB18030, the
+ * UTF-8 BOM or UTF-8 text (with at most a few stray bytes: utf8_judged) is
+ * UTF-8, anything else is read as GB18030, the
  * superset of GBK that Chinese Excel and WPS write; `encoding=gbk` is read
  * as GB18030 too, and a file that starts with UTF-16's byte order mark
  * (Excel's "Unicode text") as UTF-16 (open_encoding). The separator is the
@@ -129,9 +130,18 @@ static char *dupn(const char *s, size_t n)
     return d;
 }
 
-static bool utf8_valid_prefix(const unsigned char *s, size_t n, bool at_end)
+/* Whether the sample of a file is UTF-8 text: every character of it is,
+ * or nearly every one, as a UTF-8 file with a few stray bytes (a cell
+ * pasted from elsewhere, a byte cut off) is: the rows that hold them are
+ * then rejected naming their line and column, where read as GB18030 the
+ * whole file, its header first, came out garbled. GBK text read so makes
+ * about one UTF-8 character for every four bytes that make none, so a
+ * sample that makes at least 16 and twenty times as many as it has stray
+ * bytes is no GBK. A character cut off by the end of the sample counts as
+ * neither, unless the sample is the whole file. */
+static bool utf8_judged(const unsigned char *s, size_t n, bool at_end)
 {
-    size_t i = 0;
+    size_t i = 0, good = 0, stray = 0;
     while (i < n) {
         unsigned char c = s[i];
         size_t k;
@@ -145,19 +155,23 @@ static bool utf8_valid_prefix(const unsigned char *s, size_t n, bool at_end)
         } else if (c >= 0xF0 && c <= 0xF4) {
             k = 3;
         } else {
-            return false;
+            stray++, i++;
+            continue;
         }
-        for (size_t j = 1; j <= k; j++) {
-            /* A character cut off by the end of the sample is valid so
-             * far, unless the sample is the whole file. */
-            if (i + j >= n)
-                return !at_end;
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
+        size_t j = 1;
+        while (j <= k && i + j < n && (s[i + j] & 0xC0) == 0x80)
+            j++;
+        if (j > k) {
+            good++;
+            i += k + 1;
+        } else if (i + j >= n) {
+            stray += at_end;
+            break;
+        } else {
+            stray++, i++;
         }
-        i += k + 1;
     }
-    return true;
+    return stray == 0 || (good >= 16 && good >= 20 * stray);
 }
 
 /* ---- The map argument -------------------------------------------------- */
@@ -439,14 +453,14 @@ static void utf8_reason(const imp_t *im, const char *s, size_t n, long line, con
                  "alone",
                  line, name);
     else if (im->guessed)
-        /* The first 64 KiB were valid UTF-8, this cell is not: most
-         * likely a GBK file whose Chinese begins late (English headers,
-         * numbers). */
+        /* The first 64 KiB were UTF-8 (or nearly: utf8_judged), this cell
+         * is not: a stray byte, or a GBK file whose Chinese begins late
+         * (English headers, numbers). */
         snprintf(reason, size,
-                 "line %ld, column %s: not UTF-8, though the first 64 KiB of the file were "
-                 "read as UTF-8; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or "
-                 "WPS on Windows), import it with encoding=gbk",
-                 line, name);
+                 "line %ld, column %s: bytes that are not UTF-8 text (%s), though the file "
+                 "was read as UTF-8 from its first 64 KiB; if the file is GBK or GB18030 (a "
+                 "\"CSV\" saved by Excel or WPS on Windows), import it with encoding=gbk",
+                 line, name, hex);
     else
         snprintf(reason, size,
                  "line %ld, column %s: bytes that are not UTF-8 text (%s); say what the file is "
@@ -1751,7 +1765,7 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
     } else if (im->asked) {
         from = strcmp(im->asked, "UTF-8") == 0 ? NULL : im->asked;
     } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
-               !utf8_valid_prefix((const unsigned char *)sample, n, eof)) {
+               !utf8_judged((const unsigned char *)sample, n, eof)) {
         /* Not UTF-8: Chinese spreadsheets saved as "CSV" by Excel or WPS on
          * Windows are GBK, which GB18030 contains. */
         from = "GB18030";

@@ -219,6 +219,21 @@ for q in "" "encoding=utf-8"; do
         '["line 3", "line 3, column 背景: bytes that are not UTF-8 text (FF FE); say what the file is with encoding=utf-8, gbk or gb18030"]' \
         "$(jv 'json.dumps([j["error"]["rejected"][0]["where"], j["error"]["rejected"][0]["reason"]], ensure_ascii=False)')"
 done
+# Without a BOM, a UTF-8 file with a stray byte in its first 64 KiB is
+# judged UTF-8 all the same, and the row rejected so, where the whole file
+# was read as GB18030 and refused for its garbled header (title missing).
+printf '编号,届次,标题,背景\n坏-96,十四届,关于加强农村饮水安全保障的建议,背景\n坏-97,十四届,关于完善县域医疗服务体系的建议,群众\xff反映\n' \
+    >"$W/bad_utf8_nobom.csv"
+upload "$W/bad_utf8_nobom.csv"
+check_error "a cell that is not UTF-8, in a file without a BOM" 422 validation_failed
+check_eq "rejected at line 3, naming its column, read as UTF-8" \
+    '["line 3", "line 3, column 背景: bytes that are not UTF-8 text (FF), though the file was read as UTF-8 from its first 64 KiB; if the file is GBK or GB18030 (a \"CSV\" saved by Excel or WPS on Windows), import it with encoding=gbk"]' \
+    "$(jv 'json.dumps([j["error"]["rejected"][0]["where"], j["error"]["rejected"][0]["reason"]], ensure_ascii=False)')"
+upload "$W/bad_utf8_nobom.csv" "partial=true"
+check_eq "partial=true: the good row is stored" 1 "$(jv 'j["imported"]')"
+api GET "/v1/proposals?number=$(urlenc 坏-96)"
+check_eq "its title intact" "关于加强农村饮水安全保障的建议" "$(jv 'j["items"][0]["title"]')"
+N0=$((N0 + 1))
 printf '\xef\xbb\xbf编号,届次,标题,备\xe6\n' >"$W/bad_utf8_header.csv"
 upload "$W/bad_utf8_header.csv"
 check_error "a header that is not UTF-8" 422 validation_failed
@@ -825,7 +840,7 @@ PY
 upload "$W/late_gbk.csv"
 check_error "GBK after 64 KiB of ASCII, encoding detected" 422 validation_failed
 check_contains "the row is named, with the way out" \
-    "line 2002, column title: not UTF-8, though the first 64 KiB of the file were read as UTF-8; if the file is GBK or GB18030" "$BODY"
+    "line 2002, column title: bytes that are not UTF-8 text (B9 D8 D3), though the file was read as UTF-8 from its first 64 KiB; if the file is GBK or GB18030" "$BODY"
 check_contains "encoding=gbk" "import it with encoding=gbk" "$BODY"
 upload "$W/late_gbk.csv" "encoding=gbk"
 check_status "with encoding=gbk it is imported" 201
