@@ -176,3 +176,38 @@ int pt_utf8_blank(const char *s, size_t n)
     }
     return 1;
 }
+
+int pt_utf8_judged(const unsigned char *s, size_t n, int at_end)
+{
+    size_t i = 0, good = 0, stray = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+        } else {
+            stray++, i++;
+            continue;
+        }
+        size_t j = 1;
+        while (j <= k && i + j < n && (s[i + j] & 0xC0) == 0x80)
+            j++;
+        if (j > k) {
+            good++;
+            i += k + 1;
+        } else if (i + j >= n) {
+            stray += at_end;
+            break;
+        } else {
+            stray++, i++;
+        }
+    }
+    return stray == 0 || (good >= 16 && good >= 20 * stray);
+}

@@ -41,4 +41,16 @@ size_t pt_utf8_prefix(const char *s, size_t max);
  * ideographic space) only, or nothing. */
 int pt_utf8_blank(const char *s, size_t n);
 
+/* Whether a file whose first n bytes are s (at_end: s is all of it) is
+ * UTF-8 text, as an importer that is not told the encoding judges it:
+ * every character of s is UTF-8, or nearly every one, as in a UTF-8 file
+ * with a few stray bytes (a cell pasted from elsewhere, a byte cut off),
+ * whose lines that hold them are better refused by name than the whole
+ * file read as GB18030 and garbled. GBK text read as UTF-8 makes about one
+ * character for every four stray bytes, so a sample with at least 16
+ * characters of UTF-8 and twenty for each stray byte is no GBK. A
+ * character cut off by the end of the sample counts as neither, unless
+ * the sample is the whole file. Thread: any. */
+int pt_utf8_judged(const unsigned char *s, size_t n, int at_end);
+
 #endif /* PT_UTF8_H */

@@ -7,7 +7,7 @@
  *
  * so a 100 MB file imports in the memory of its largest record. The first
  * 64 KiB decide the encoding when the request does not (`encoding=`): a
- * UTF-8 BOM or UTF-8 text (with at most a few stray bytes: utf8_judged) is
+ * UTF-8 BOM or UTF-8 text (with at most a few stray bytes: pt_utf8_judged) is
  * UTF-8, anything else is read as GB18030, the
  * superset of GBK that Chinese Excel and WPS write; `encoding=gbk` is read
  * as GB18030 too, and a file that starts with UTF-16's byte order mark
@@ -128,50 +128,6 @@ static char *dupn(const char *s, size_t n)
         d[n] = '\0';
     }
     return d;
-}
-
-/* Whether the sample of a file is UTF-8 text: every character of it is,
- * or nearly every one, as a UTF-8 file with a few stray bytes (a cell
- * pasted from elsewhere, a byte cut off) is: the rows that hold them are
- * then rejected naming their line and column, where read as GB18030 the
- * whole file, its header first, came out garbled. GBK text read so makes
- * about one UTF-8 character for every four bytes that make none, so a
- * sample that makes at least 16 and twenty times as many as it has stray
- * bytes is no GBK. A character cut off by the end of the sample counts as
- * neither, unless the sample is the whole file. */
-static bool utf8_judged(const unsigned char *s, size_t n, bool at_end)
-{
-    size_t i = 0, good = 0, stray = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-        } else {
-            stray++, i++;
-            continue;
-        }
-        size_t j = 1;
-        while (j <= k && i + j < n && (s[i + j] & 0xC0) == 0x80)
-            j++;
-        if (j > k) {
-            good++;
-            i += k + 1;
-        } else if (i + j >= n) {
-            stray += at_end;
-            break;
-        } else {
-            stray++, i++;
-        }
-    }
-    return stray == 0 || (good >= 16 && good >= 20 * stray);
 }
 
 /* ---- The map argument -------------------------------------------------- */
@@ -453,7 +409,7 @@ static void utf8_reason(const imp_t *im, const char *s, size_t n, long line, con
                  "alone",
                  line, name);
     else if (im->guessed)
-        /* The first 64 KiB were UTF-8 (or nearly: utf8_judged), this cell
+        /* The first 64 KiB were UTF-8 (or nearly: pt_utf8_judged), this cell
          * is not: a stray byte, or a GBK file whose Chinese begins late
          * (English headers, numbers). */
         snprintf(reason, size,
@@ -1765,7 +1721,7 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
     } else if (im->asked) {
         from = strcmp(im->asked, "UTF-8") == 0 ? NULL : im->asked;
     } else if (!(n >= 3 && memcmp(sample, "\xEF\xBB\xBF", 3) == 0) &&
-               !utf8_judged((const unsigned char *)sample, n, eof)) {
+               !pt_utf8_judged((const unsigned char *)sample, n, eof)) {
         /* Not UTF-8: Chinese spreadsheets saved as "CSV" by Excel or WPS on
          * Windows are GBK, which GB18030 contains. */
         from = "GB18030";

@@ -24,6 +24,7 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
     pt_chunk_init(&in->chunk, host, job);
     in->cd = (iconv_t)-1;
     in->first = 1;
+    in->asked = encoding && *encoding;
     if (encoding && *encoding && strcasecmp(encoding, "utf-8") != 0 &&
         strcasecmp(encoding, "utf8") != 0) {
         /* GB18030 is a superset of GBK and GB2312: one converter reads all three. */
@@ -91,6 +92,31 @@ static int sniff(text_input_t *in, const unsigned char *b, size_t n)
     return PTRACK_OK;
 }
 
+/* Reads a document that did not say its encoding, and whose first bytes
+ * are no UTF-8, as GBK (GB18030, which holds it): what Notepad, Word and
+ * WPS on a Chinese Windows save as "ANSI" text. Returns PTRACK_OK or
+ * PTRACK_ENOMEM or PTRACK_ERROR (no converter; in->error says so). */
+static int read_as_gbk(text_input_t *in)
+{
+    in->cd = iconv_open("UTF-8", "GB18030");
+    if (in->cd == (iconv_t)-1) {
+        snprintf(in->error, sizeof(in->error),
+                 "the document is not UTF-8, and this system cannot read it as GBK (iconv "
+                 "has no GB18030)");
+        return PTRACK_ERROR;
+    }
+    in->dec = malloc(DEC_CAP);
+    if (!in->dec) {
+        iconv_close(in->cd);
+        in->cd = (iconv_t)-1;
+        in->dec = (char *)in->chunk.buf;
+        return PTRACK_ENOMEM;
+    }
+    in->gb = in->guessed = 1;
+    snprintf(in->named, sizeof(in->named), "GBK");
+    return PTRACK_OK;
+}
+
 /* Refills dec. Returns 1 with new bytes, 0 at the end, or an error. */
 static int fill(text_input_t *in)
 {
@@ -109,6 +135,9 @@ static int fill(text_input_t *in)
         if (more < 0)
             return more;
         int bad = sniff(in, c->buf + c->pos, c->len - c->pos);
+        if (bad == PTRACK_OK && !in->asked &&
+            !pt_utf8_judged(c->buf + c->pos, c->len - c->pos, c->eof))
+            bad = read_as_gbk(in);
         if (bad != PTRACK_OK)
             return bad;
     }
@@ -160,9 +189,11 @@ static int fill(text_input_t *in)
         }
         snprintf(in->error, sizeof(in->error), "line %ld: bytes that are not %s text (%s)", line,
                  in->named,
-                 in->utf16 ? "is it UTF-16 of the other byte order? say encoding=utf-16le or "
-                             "encoding=utf-16be"
-                           : "is the file UTF-8? then leave out encoding");
+                 in->utf16     ? "is it UTF-16 of the other byte order? say encoding=utf-16le or "
+                                 "encoding=utf-16be"
+                 : in->guessed ? "nor UTF-8, which its first bytes are not: it was read as GBK; "
+                                 "say what it is with encoding="
+                               : "is the file UTF-8? then leave out encoding");
         return PTRACK_EINVAL;
     }
     c->pos = c->len - src_left;

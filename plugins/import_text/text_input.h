@@ -4,7 +4,9 @@
  *
  * The upload is read in chunks with job_read (the plugins' chunk reader,
  * plugins/common/chunk-reader.h) and, when the request says encoding=gbk
- * (or gb18030, gb2312), converted with iconv chunk by chunk, keeping a
+ * (or gb18030, gb2312), or says nothing and the first chunk is no UTF-8
+ * (pt_utf8_judged: a document saved as "ANSI" text on a Chinese Windows,
+ * which is GBK), converted with iconv chunk by chunk, keeping a
  * character cut by a chunk boundary for the next chunk. Memory is
  * flat: one chunk, its conversion and the current line. A line longer than
  * TEXT_LINE_MAX bytes is refused: a document with such lines is not running
@@ -36,6 +38,8 @@ typedef struct {
     int sniffed;     /* the upload's first bytes were looked at (sniff) */
     int utf16;       /* the request said encoding=utf-16: its BOM is expected */
     int gb;          /* read as GB18030: GBK, GB2312, code page 936 or GB18030 */
+    int asked;       /* the request named the encoding */
+    int guessed;     /* read as GBK though not asked: the first bytes are no UTF-8 */
     char named[24];  /* the encoding as messages name it: GBK, UTF-16LE, ... */
     char error[512]; /* why text_input_next failed */
 } text_input_t;

@@ -148,9 +148,24 @@ check_eq "CRLF copy: the proposal is known" "0 1" "$(jv '"%d %d" % (j["imported"
 check_eq "still four proposals" 4 "$(pt_count)"
 
 pt_step "bytes that are not UTF-8, and an unknown encoding"
+# Without encoding=, a document whose first bytes are no UTF-8 is read as
+# GBK: what Notepad, Word and WPS save as "ANSI" text on a Chinese Windows.
 import "$PT_TMP/bulletin-gbk.txt"
-check_error "GBK bytes without encoding=gbk" 422 validation_failed
-check_contains "the message names the line and the fix" "line 1 is not valid UTF-8 (send encoding=gbk" "$(jv 'j["error"]["message"]')"
+check_status "GBK without encoding=gbk: read as GBK" 201
+check_eq "the three proposals are known: the text read right" "0 3" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+# A UTF-8 document with a stray byte is read as UTF-8 all the same, and
+# refused at the line that holds it, not garbled as GBK.
+awk 'NR == 3 { printf "\377" } { print }' "$DATA/bulletin.txt" >"$PT_TMP/stray.txt"
+import "$PT_TMP/stray.txt"
+check_error "a stray byte in UTF-8" 422 validation_failed
+check_contains "the message names the line and the fix" "line 3 is not valid UTF-8 (send encoding=gbk" "$(jv 'j["error"]["message"]')"
+# Read as GBK unasked, bytes that are not GBK either are refused so.
+{ iconv -f UTF-8 -t GBK "$DATA/bulletin.txt"; printf '\x80\xff\n'; } >"$PT_TMP/bad-gbk-tail.txt"
+import "$PT_TMP/bad-gbk-tail.txt"
+check_error "bytes that are neither GBK nor UTF-8" 422 validation_failed
+check_contains "the message says it was read as GBK, and the way out" \
+    "bytes that are not GBK text (nor UTF-8, which its first bytes are not: it was read as GBK; say what it is with encoding=)" \
+    "$(jv 'j["error"]["message"]')"
 import "$DATA/bulletin.txt" "encoding=klingon"
 check_error "an unknown encoding: the request is at fault" 400 bad_request
 check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
@@ -194,9 +209,9 @@ out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_SOURCE_DIR/tests/e2e/data/decid
     --format decidim 2>&1)" && rc=0 || rc=$?
 check_eq "ptrack import --format decidim exits 0" 0 "$rc"
 check_true "and stores the Decidim proposals ($(pt_count) now)" test "$(pt_count)" -gt 4
-out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/bulletin-gbk.txt" --format text 2>&1)" && rc=0 || rc=$?
+out="$("$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/stray.txt" --format text 2>&1)" && rc=0 || rc=$?
 check_eq "a refused document: exit 1" 1 "$rc"
-check_contains "naming the line" "line 1" "$out"
+check_contains "naming the line" "line 3" "$out"
 out="$("$PTRACK" --socket "$PT_SOCK" import "$DATA/bulletin.txt" --encoding gbk --map title=标题 2>&1)" && rc=0 || rc=$?
 check_eq "--map, which the text importer does not take: refused, exit 1" 1 "$rc"
 check_contains "the message names map and what text takes" \
