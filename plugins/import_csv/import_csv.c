@@ -1441,19 +1441,23 @@ static int reader_rc(imp_t *im, int rc)
 {
     if (rc == CSV_ENOMEM)
         return PTRACK_ENOMEM;
+    /* The column by its header's name; in the header itself, whose
+     * columns have no name yet, by its number. */
+    char number[24];
+    snprintf(number, sizeof(number), "%zu", im->rd.err_field + 1);
+    const char *column = im->have_header ? column_name(im, im->rd.err_field) : number;
     if (rc == CSV_EUNTERMINATED) {
         snprintf(im->error, sizeof(im->error),
                  "line %ld, column %s: a quoted field is never closed (an unterminated quote; "
                  "a quote inside a quoted field is written \"\")",
-                 im->rd.err_line, im->have_header ? column_name(im, im->rd.err_field) : "1");
+                 im->rd.err_line, column);
         return PTRACK_ERROR;
     }
     if (rc == CSV_ETOOBIG) {
         snprintf(im->error, sizeof(im->error),
                  "line %ld, column %s: the record is longer than %d MiB (an unterminated "
                  "quote?)",
-                 im->rd.err_line, im->have_header ? column_name(im, im->rd.err_field) : "1",
-                 RECORD_MAX / (1024 * 1024));
+                 im->rd.err_line, column, RECORD_MAX / (1024 * 1024));
         return PTRACK_ERROR;
     }
     return rc;

@@ -363,6 +363,11 @@ upload "$DATA/broken_unterminated.csv"
 check_error "an unterminated quote" 422 validation_failed
 check_contains "named: line 4, column 背景" "line 4, column 背景: a quoted field is never closed" "$BODY"
 check_eq "listed in rejected as line 4" "line 4" "$(jv 'j["error"]["rejected"][0]["where"]')"
+# In the header, whose columns have no name yet: by its number.
+printf '编号,届次,"标题,背景\n坏-98,十四届,关于己的建议,背景\n' >"$W/unterminated_header.csv"
+upload "$W/unterminated_header.csv"
+check_error "an unterminated quote in the header" 422 validation_failed
+check_contains "named: line 1, column 3" "line 1, column 3: a quoted field is never closed" "$BODY"
 upload "$DATA/broken_fields.csv"
 check_error "rows with the wrong number of fields" 422 validation_failed
 check_eq "both rows named, by the line they start on" \
