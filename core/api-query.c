@@ -175,16 +175,18 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
     if (strlen(s) > 1000)
         return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
     /* Spelt as the proposals keep it (proposal-json.c), so that what a
-     * client typed when it created one finds it: a session folded, a name
-     * without the spaces around it, a person's, a unit's and a tag as
-     * they keep those (pt_name_clean, pt_unit_name_clean, pt_tag_clean:
-     * 财政厅<U+200B> is 财政厅, 两会<U+200B> is 两会). */
+     * client typed when it created one finds it: a session folded, a
+     * person's and a unit's name as they keep those, and a tag, a
+     * delegation and a category as labels (pt_name_clean,
+     * pt_unit_name_clean, pt_label_clean: 财政厅<U+200B> is 财政厅,
+     * 两会<U+200B> is 两会, 山西代表团<U+200B> is 山西代表团). */
     bool session = strcmp(name, "session") == 0 || strcmp(name, "number") == 0;
-    bool names = strcmp(name, "delegation") == 0 || strcmp(name, "category") == 0;
+    bool label = strcmp(name, "tag") == 0 || strcmp(name, "delegation") == 0 ||
+                 strcmp(name, "category") == 0;
     *out = strcmp(name, "person") == 0 ? pt_name_clean(s)
            : strcmp(name, "unit") == 0 ? pt_unit_name_clean(s)
-           : strcmp(name, "tag") == 0  ? pt_tag_clean(s)
-           : session || names          ? pt_text_clean(s, session)
+           : label                     ? pt_label_clean(s)
+           : session                   ? pt_text_clean(s, true)
                                        : strdup(s);
     if (!*out)
         return pt_error_set(err, PT_ENOMEM, "out of memory");

@@ -1120,9 +1120,12 @@ static int parse_categories(loader_t *ld, void *target, const cJSON *v, const ch
         path_index(sub, path, i);
         if ((rc = check_string(ld, sub, e, "a category name")) != 0)
             return rc;
-        /* Kept as a proposal's category is kept: without the spaces
-         * around it (proposal-json.c), or " 交通 " could never be chosen. */
-        if ((c->categories[i] = pt_text_clean(e->valuestring, false)) == NULL)
+        /* Kept as a proposal's category is kept (pt_label_clean): without
+         * the spaces around it, or " 交通 " could never be chosen, and
+         * without what a copy from a web page or a PDF brought along, or
+         * 交通<U+200B> of the list could never be chosen either: a
+         * proposal's is kept as 交通. */
+        if ((c->categories[i] = pt_label_clean(e->valuestring)) == NULL)
             return fail_nomem(ld);
         c->n_categories = i + 1;
         if (!*c->categories[i])

@@ -528,7 +528,7 @@ static const char *const migrations[] = {
     "DROP TABLE pasted;"
     "UPDATE tokens SET unit = pt_unit(unit) WHERE unit != pt_unit(unit);",
     /* 26: a tag is kept as the tag filter names it (pt_tag, below:
-     * pt_tag_clean, which keeps a tag as a unit's name is kept), without
+     * pt_label_clean, which keeps a tag as a unit's name is kept), without
      * the zero-width characters a copy from a web page or an OA system
      * brought along and with a Kangxi radical as its ideograph
      * (两会<U+200B> and ⽣态 are 两会 and 生态), so that the tag filter
@@ -673,16 +673,16 @@ static void sql_unit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_unit_name_clean(s), false);
 }
 
-/* pt_tag(X): X as a tag is kept (pt_tag_clean); NULL for NULL. Only the
+/* pt_tag(X): X as a tag is kept (pt_label_clean); NULL for NULL. Only the
  * migrations use it. */
-static void sql_tag(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static void sql_label(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const char *s = (const char *)sqlite3_value_text(argv[0]);
     if (!s)
         sqlite3_result_null(ctx);
     else
-        text_result(ctx, pt_tag_clean(s), false);
+        text_result(ctx, pt_label_clean(s), false);
 }
 
 /* The proposals whose number or session migrations 9 and 10 left as they
@@ -724,7 +724,7 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                                 sql_unit, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "pt_tag", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_tag, NULL, NULL) != SQLITE_OK)
+                                sql_label, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");

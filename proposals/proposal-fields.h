@@ -43,7 +43,7 @@ typedef enum {
 #define PF_EDIT 2u   /* a merge patch may change it */
 #define PF_TRIM 4u   /* a name: a client's is kept without the spaces around it */
 #define PF_PERSON 8u /* with PF_TRIM, a person's: kept as pt_name_clean keeps it */
-#define PF_TAG 16u   /* with PF_TRIM, a tag: kept as pt_tag_clean keeps it */
+#define PF_LABEL 16u /* with PF_TRIM, a tag, a delegation, a category: kept as pt_label_clean */
 
 typedef struct {
     const char *name;

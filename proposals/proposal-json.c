@@ -44,9 +44,9 @@ const pt_pfield_t pt_pfields[] = {
     {"submitter_type", PF_ENUM, OFF(submitter_type), submitter_types, PF_CREATE | PF_EDIT},
     {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
     {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
-    {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
-    {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT | PF_TRIM},
-    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_TAG},
+    {"delegation", PF_STRING, OFF(delegation), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_LABEL},
+    {"category", PF_CATEGORY, OFF(category), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_LABEL},
+    {"tags", PF_STRV, OFF(tags), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_LABEL},
     {"status", PF_STRING, OFF(status), NULL, PF_CREATE},
     {"handling_mode", PF_ENUM, OFF(handling_mode), handling_modes, 0},
     {"units", PF_UNITS, OFF(units), NULL, 0},
@@ -420,21 +420,24 @@ char *pt_unit_name_clean(const char *s)
     return out ? name_marks(out, false) : NULL;
 }
 
-char *pt_tag_clean(const char *s)
+char *pt_label_clean(const char *s)
 {
-    /* One tag however it was pasted, as one unit (两会<U+200B> is 两会,
-     * ⽣态 is 生态), so that the tag filter and the figures by tag find
-     * every proposal tagged so: the same rules, none of a person's. */
+    /* One tag, delegation or category however it was pasted, as one unit
+     * (两会<U+200B> is 两会, ⽣态 is 生态, 山西代表团<U+200B> is 山西代表团),
+     * so that the filters and the figures by each find every proposal so
+     * labelled, and a configured category is chosen however it was
+     * pasted: the same rules, none of a person's. */
     return pt_unit_name_clean(s);
 }
 
 /* A client's text of field f as it is kept: a person's name by
- * pt_name_clean, a tag by pt_tag_clean, other text by pt_text_clean. */
+ * pt_name_clean, a label (a tag, a delegation, a category) by
+ * pt_label_clean, other text by pt_text_clean. */
 static char *clean(const pt_pfield_t *f, const char *s)
 {
-    return (f->flags & PF_PERSON) ? pt_name_clean(s)
-           : (f->flags & PF_TAG)  ? pt_tag_clean(s)
-                                  : pt_text_clean(s, false);
+    return (f->flags & PF_PERSON)  ? pt_name_clean(s)
+           : (f->flags & PF_LABEL) ? pt_label_clean(s)
+                                   : pt_text_clean(s, false);
 }
 
 /* "one, two, three" of a NULL-terminated list, for messages. */
@@ -1005,8 +1008,10 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
         if (!json_text(v, f->name, opts != NULL, err))
             return -1;
         /* A client's name is kept without the spaces around it, so that
-         * "山西代表团 " is not a delegation of its own; blank is none. A
-         * title is kept so too, and both on one line. */
+         * "山西代表团 " is not a delegation of its own, and a label
+         * without what a copy brought along (山西代表团<U+200B>: clean);
+         * blank is none. A title is kept so too, and both on one line. A
+         * category is checked against the list as it is then kept. */
         s = opts && (f->flags & PF_TRIM || f->type == PF_TITLE) ? clean(f, v->valuestring)
                                                                 : strdup(v->valuestring);
         if (s == NULL)

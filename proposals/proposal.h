@@ -197,16 +197,18 @@ char *pt_name_clean(const char *s);
  * frees; NULL when out of memory. */
 char *pt_unit_name_clean(const char *s);
 
-/* A tag as it is kept (create, PATCH, an import's tags and its 标签 cell,
- * the tag filter): exactly as a unit's name (pt_unit_name_clean), without
- * the spaces around it, on one line, without the invisible characters
- * beside a Chinese one (两会<U+200B> is 两会) and with a Kangxi radical as
- * its ideograph (⽣态 is 生态). A tag is a label typed or pasted as a
- * unit's name is, not a person's: a dot stays ("5.0"), and so do the
- * spaces inside ("Wi-Fi 6", "乡村 振兴"), and a zero-width joiner between
- * other characters (an emoji's) too. Ownership: the caller frees; NULL
- * when out of memory. */
-char *pt_tag_clean(const char *s);
+/* A label as it is kept: a tag, a delegation (代表团) and a category, on
+ * create, PATCH and import (a CSV's 标签, 代表团 and 类别 cells too), in
+ * the configured list of categories and in the tag, delegation and
+ * category filters. Exactly as a unit's name (pt_unit_name_clean):
+ * without the spaces around it, on one line, without the invisible
+ * characters beside a Chinese one (两会<U+200B> is 两会, 山西代表团<U+200B>
+ * is 山西代表团) and with a Kangxi radical as its ideograph (⽣态 is 生态).
+ * A label is typed or pasted as a unit's name is, not a person's: a dot
+ * stays ("5.0"), and so do the spaces inside ("Wi-Fi 6", "乡村 振兴"), and
+ * a zero-width joiner between other characters (an emoji's) too.
+ * Ownership: the caller frees; NULL when out of memory. */
+char *pt_label_clean(const char *s);
 
 /* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5) or one of
  * the two CJK radicals supplement that have one (U+2E9F, U+2EF3) stands

@@ -505,6 +505,9 @@ static const struct {
     {"{\"categories\": [\"教育\", \" 教育\\u3000\"]}",
      "config: categories[1]: \"教育\" is already categories[0]"},
     {"{\"categories\": [\"教育\", \"\\u3000 \"]}", "config: categories[1]: a blank category name"},
+    /* And without what a copy brought along, as a proposal's category. */
+    {"{\"categories\": [\"生态环境\", \"\\u2f63态\\u200b环境\"]}",
+     "config: categories[1]: \"生态环境\" is already categories[0]"},
     {"{\"plugins\": {}}", "config: plugins: expected an array of plugin objects, got an object"},
     {"{\"plugins\": [{}, \"x\"]}",
      "config: plugins[1]: expected a plugin object {instance, path, config}, got a string"},
@@ -547,6 +550,25 @@ static const struct {
     {"{\"limits\": {\"idle_timeout\": \"0s\"}}",
      "config: limits.idle_timeout: \"0s\" must be longer than zero"},
 };
+
+/* A configured category is kept as a proposal's (pt_label_clean), so that
+ * a proposal's category, pasted or not, is one of the list: 交通运输 with a
+ * zero-width space or a byte order mark a copy brought along is 交通运输,
+ * ⽣态环境 with a Kangxi radical is 生态环境. */
+static void categories_are_kept_as_a_proposals_category(void **state)
+{
+    pt_config_t c;
+    pt_error_t err = {0};
+    (void)state;
+    if (load(&c, "{\"categories\": [\"\\ufeff交通运输\\u200b\", \"\\u2f63态环境\", \"Wi-Fi 6\"]}",
+             &err) != 0)
+        fail_msg("%s", err.message);
+    assert_int_equal(c.n_categories, 3);
+    assert_string_equal(c.categories[0], "交通运输");
+    assert_string_equal(c.categories[1], "生态环境");
+    assert_string_equal(c.categories[2], "Wi-Fi 6");
+    pt_config_free(&c);
+}
 
 static void every_bad_value_names_its_key(void **state)
 {
@@ -751,6 +773,7 @@ int main(void)
         cmocka_unit_test(sample_config_loads_with_every_key),
         cmocka_unit_test(every_value_is_read),
         cmocka_unit_test(listen_accepts_the_forms_the_server_takes),
+        cmocka_unit_test(categories_are_kept_as_a_proposals_category),
         cmocka_unit_test(every_bad_value_names_its_key),
         cmocka_unit_test(long_values_are_shortened_on_a_character_boundary),
         cmocka_unit_test(control_characters_in_keys_are_escaped_in_messages),

@@ -584,7 +584,7 @@ static void a_units_name_is_kept_as_one_however_pasted(void **state)
     cJSON_Delete(j);
 }
 
-/* A tag is kept as a unit's name is (pt_tag_clean): without the spaces
+/* A tag is kept as a unit's name is (pt_label_clean): without the spaces
  * around it, the invisible characters beside an ideograph and a line
  * separator, with a Kangxi radical as its ideograph; a dot, the spaces
  * inside and a joiner between characters that are not Chinese stay. On
@@ -610,7 +610,7 @@ static void a_tag_is_kept_as_one_however_pasted(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *got = pt_tag_clean(cases[i].in);
+        char *got = pt_label_clean(cases[i].in);
         str_eq(got, cases[i].out, cases[i].in);
         free(got);
     }
@@ -639,6 +639,63 @@ static void a_tag_is_kept_as_one_however_pasted(void **state)
     assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
     assert_int_equal(p.tags.n, 6);
     str_eq(p.tags.v[0], "两会\u200b", "a stored document's tags[0]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+}
+
+/* A delegation and a category are kept as a tag is (pt_label_clean):
+ * 山西代表团<U+200B> is 山西代表团 and ⽣态环境 (a Kangxi radical) is
+ * 生态环境, on create and import (a client's document), and a category
+ * so pasted is one of the configured list, which is kept so too
+ * (config.c); a patch that gives them pasted again changes nothing, and
+ * the spaces inside stay. A stored document is read as written. */
+static void a_delegation_and_category_are_kept_as_one_however_pasted(void **state)
+{
+    static const char *const cats[] = {"生态环境", "交通运输"};
+    const pt_validate_opts_t opts = {cats, 2};
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] = "{\"title\": \"t\", \"delegation\": \"\ufeff山西代表团\u200b\","
+                               " \"category\": \"\u2f63态环境\u200b\"}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, &opts, &p, &err), PT_OK);
+    str_eq(p.delegation, "山西代表团", "delegation");
+    str_eq(p.category, "生态环境", "category, one of the list");
+    /* The same pasted again: nothing changes. */
+    static const char again[] = "{\"delegation\": \"山西代表团\u2060\","
+                                " \"category\": \"生态\u200b环境\"}";
+    cJSON *patch = pt_json_parse(again, strlen(again), &err);
+    cJSON *changed = NULL;
+    assert_non_null(patch);
+    assert_int_equal(pt_proposal_patch(&p, patch, &opts, &changed, &err), PT_OK);
+    assert_int_equal(cJSON_GetArraySize(changed), 0);
+    cJSON_Delete(changed);
+    cJSON_Delete(patch);
+    pt_proposal_free(&p);
+    /* With no list, a category is free text, kept so all the same. */
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.category, "生态环境", "a category of no list");
+    pt_proposal_free(&p);
+    static const char inside[] = "{\"title\": \"t\", \"delegation\": \"Hong Kong\u3000代表团\","
+                                 " \"category\": \"工业4.0\"}";
+    cJSON *k = pt_json_parse(inside, strlen(inside), &err);
+    assert_non_null(k);
+    assert_int_equal(pt_proposal_from_json(k, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.delegation, "Hong Kong\u3000代表团", "the spaces inside stay");
+    str_eq(p.category, "工业4.0", "a dot stays");
+    pt_proposal_free(&p);
+    cJSON_Delete(k);
+    /* A value outside the list is still refused. */
+    decode_refused("{\"title\": \"t\", \"category\": \"生态\u200b保护\"}", PT_DECODE_CREATE, &opts,
+                   &err);
+    expect_field(&err, "category", "must be one of 生态环境, 交通运输");
+    pt_error_clear(&err);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    str_eq(p.delegation, "\ufeff山西代表团\u200b", "a stored document's delegation");
+    str_eq(p.category, "\u2f63态环境\u200b", "a stored document's category");
     pt_proposal_free(&p);
     cJSON_Delete(j);
 }
@@ -1381,6 +1438,7 @@ int main(void)
         cmocka_unit_test(a_persons_name_is_kept_as_one_however_typed),
         cmocka_unit_test(a_units_name_is_kept_as_one_however_pasted),
         cmocka_unit_test(a_tag_is_kept_as_one_however_pasted),
+        cmocka_unit_test(a_delegation_and_category_are_kept_as_one_however_pasted),
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
