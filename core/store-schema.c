@@ -553,6 +553,26 @@ static const char *const migrations[] = {
     "DELETE FROM proposal_tags"
     "  WHERE proposal_id IN (SELECT id FROM pasted) AND (tag != pt_tag(tag) OR tag = '');"
     "DROP TABLE pasted;",
+    /* 27: a delegation (代表团) and a category are kept as a tag is
+     * (pt_label, below: pt_label_clean), without the zero-width characters
+     * a copy brought along and with a Kangxi radical as its ideograph
+     * (山西代表团<U+200B> is 山西代表团, ⽣态环境 is 生态环境), so that the
+     * delegation and category filters of lists, stats and exports find
+     * every proposal so labelled and the figures by each count it once: in
+     * the column and the document, as 9 trimmed them; blank is none. The
+     * history and the change feed keep what they said. The few values a
+     * store holds are read from the columns' indexes, and only the rows of
+     * a value that changes are read and written: on a ten-year store of
+     * 100,000 proposals, 0.06 s with none pasted, 0.6 s with a delegation
+     * and a category pasted on 10,000 of them. */
+    "UPDATE proposals SET delegation = nullif(pt_label(delegation), ''),"
+    "  doc = json_set(doc, '$.delegation', nullif(pt_label(delegation), ''))"
+    "  WHERE delegation IN (SELECT v FROM (SELECT DISTINCT delegation AS v FROM proposals"
+    "    WHERE delegation IS NOT NULL) WHERE v != pt_label(v));"
+    "UPDATE proposals SET category = nullif(pt_label(category), ''),"
+    "  doc = json_set(doc, '$.category', nullif(pt_label(category), ''))"
+    "  WHERE category IN (SELECT v FROM (SELECT DISTINCT category AS v FROM proposals"
+    "    WHERE category IS NOT NULL) WHERE v != pt_label(v));",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -673,8 +693,8 @@ static void sql_unit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_unit_name_clean(s), false);
 }
 
-/* pt_tag(X): X as a tag is kept (pt_label_clean); NULL for NULL. Only the
- * migrations use it. */
+/* pt_tag(X) and pt_label(X): X as a tag, a delegation and a category are
+ * kept (pt_label_clean); NULL for NULL. Only the migrations use them. */
 static void sql_label(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -723,6 +743,9 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 sql_unit, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "pt_tag", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_label, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "pt_label", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 sql_label, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");

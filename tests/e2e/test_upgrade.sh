@@ -41,7 +41,10 @@
 # replied (migration 25); and a tag pasted so (两会<U+200B>, ⽣态) is kept
 # as the tag it names, in the documents and the tags' rows, two spellings
 # of one tag on a proposal becoming one, where the first came, while the
-# history keeps what it said (migration 26). The log says that the
+# history keeps what it said (migration 26); and a delegation and a
+# category pasted so (山西代表团<U+200B>, ⽣态环境) are kept as the
+# delegation and category they name, in the columns and the documents,
+# while the history keeps what it said (migration 27). The log says that the
 # schema was moved, from which
 # version to which.
 #
@@ -485,5 +488,50 @@ check_eq "and the stats count 两会 once" "1" "$(jv 'j["total"]')"
 api GET "/v1/proposals/$T1/history"
 check_eq "the history keeps what it said" "true" \
     "$(jv '[h["changes"]["tags"]["to"] for h in j["items"] if (h.get("changes") or {}).get("tags")] == [["两会\u200b", "\u2f63态", "两会", "教育"]]')"
+
+pt_step "a delegation and a category pasted with a zero-width space or a radical: one each (migration 27)"
+api POST /v1/proposals '{"title":"关于汾河生态修复的建议","delegation":"吉林代表团","category":"农业"}'
+G1="$(jv 'j["id"]')"
+api PATCH "/v1/proposals/$G1" '{"delegation":"山西代表团","category":"生态环境"}'
+check_status "its delegation and category edited" 200
+api POST /v1/proposals '{"title":"关于太行山绿化的建议","delegation":"山西代表团","category":"生态环境"}'
+G2="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于吕梁山生态治理的建议","delegation":"山西代表团","category":"生态环境"}'
+G3="$(jv 'j["id"]')"
+pt_stop
+# As an older ptrackd kept them: 山西代表团<U+200B> and ⽣态环境 with a
+# radical on the first, <U+FEFF>山西代表团 on the second, in the columns,
+# the documents and the first one's history.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET delegation = '山西代表团' || char(8203), category = '⽣态环境',
+  doc = json_set(doc, '\$.delegation', '山西代表团' || char(8203), '\$.category', '⽣态环境')
+  WHERE id = $G1;
+UPDATE history SET changes = json_set(changes, '\$.delegation.to', '山西代表团' || char(8203),
+  '\$.category.to', '⽣态环境') WHERE proposal_id = $G1 AND seq = 2;
+UPDATE proposals SET delegation = char(65279) || '山西代表团',
+  doc = json_set(doc, '\$.delegation', char(65279) || '山西代表团') WHERE id = $G2;
+PRAGMA user_version = 26;"
+G3DOC="$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $G3")"
+check_eq "the old values are in place" "3 2" \
+    "$(sqlite3 "$DB" "SELECT count(DISTINCT delegation) || ' ' || count(DISTINCT category) FROM proposals WHERE id IN ($G1, $G2, $G3)")"
+started_from 26
+api GET "/v1/proposals/$G1"
+check_eq "山西代表团<U+200B> is 山西代表团, ⽣态环境 is 生态环境" "山西代表团|生态环境" \
+    "$(jv 'j["delegation"] + "|" + j["category"]')"
+check_eq "in the columns too" "山西代表团|生态环境" \
+    "$(sqlite3 "$DB" "SELECT delegation || '|' || category FROM proposals WHERE id = $G1")"
+api GET "/v1/proposals/$G2"
+check_eq "<U+FEFF>山西代表团 is 山西代表团" "山西代表团" "$(jv 'j["delegation"]')"
+check_eq "a proposal whose delegation and category were kept so is not written" "$G3DOC" \
+    "$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $G3")"
+api GET "/v1/proposals?limit=500&delegation=$(urlenc 山西代表团)&category=$(urlenc 生态环境)"
+check_eq "the list by delegation and category finds all three" "$G1,$G2,$G3" \
+    "$(jv '",".join(str(i) for i in sorted(p["id"] for p in j["items"]))')"
+api GET "/v1/stats?category=$(urlenc 生态环境)"
+check_eq "and the stats count 山西代表团 once" '{"山西代表团": 3}' \
+    "$(jv 'json.dumps(j["by_delegation"], ensure_ascii=False)')"
+api GET "/v1/proposals/$G1/history"
+check_eq "the history keeps what it said" "true" \
+    "$(jv '[(h["changes"]["delegation"]["to"], h["changes"]["category"]["to"]) for h in j["items"] if (h.get("changes") or {}).get("delegation")] == [("山西代表团\u200b", "\u2f63态环境")]')"
 
 pt_finish
