@@ -115,6 +115,10 @@ check_eq "stats --delegation <U+FEFF>山西代表团 --category 交通运输<U+2
 api GET "/v1/exports?format=json&delegation=$(urlenc "山西代表团$ZW")&category=$(urlenc "${RAD}态环境")"
 check_status "an export of 山西代表团<U+200B>, ⽣态环境" 200
 check_eq "holds every proposal so labelled" "$GREEN" "$(printf '%s' "$BODY" | python3 -c 'import json, sys; d = json.load(sys.stdin); d = d if isinstance(d, list) else d.get("proposals", d.get("items", [])); print(",".join(str(i) for i in sorted(p["id"] for p in d)))')"
+api GET "/v1/exports?format=md&delegation=$(urlenc "山西代表团$ZW")&category=$(urlenc "${RAD}态环境")&tag=$(urlenc "两会$ZW")"
+check_status "a report of 山西代表团<U+200B>, ⽣态环境, 两会<U+200B>" 200
+check_contains "its 筛选条件 names them as applied, as its rows have them" \
+    "筛选条件：代表团：山西代表团；类别：生态环境；标签：两会" "$BODY"
 api GET "/v1/proposals?delegation=$(urlenc "$ZW")"
 check_status "a zero-width space alone, beside no ideograph, stays: not blank" 200
 check_eq "and names no delegation" "" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
