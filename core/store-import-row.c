@@ -279,7 +279,7 @@ int pt_store_import_check(pt_store_t *s, const cJSON *record, const char *place,
                                    &s->opts.validate, &p, err);
     if (rc != PT_OK)
         return rc;
-    if (!pt_proposal_units_fit(&p, err)) {
+    if (!pt_proposal_units_fit(&p, err) || !pt_proposal_replies_from_fits(&p, err)) {
         pt_proposal_free(&p);
         return PT_EVALIDATION;
     }

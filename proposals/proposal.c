@@ -11,6 +11,7 @@
 
 #include "proposal-fields.h"
 #include "proposal.h"
+#include "timefmt.h"
 
 void pt_proposal_init(pt_proposal_t *p)
 {
@@ -408,6 +409,32 @@ bool pt_proposal_units_fit(const pt_proposal_t *p, pt_error_t *err)
     if (!fit)
         pt_error_summarize(err);
     return fit;
+}
+
+bool pt_proposal_replies_from_fits(const pt_proposal_t *p, pt_error_t *err)
+{
+    if (p->replies_from == 0)
+        return true;
+    if (p->n_replies == 0) {
+        pt_error_add_field(err, "replies_from",
+                           "only an assignment that came after a reply sets it, and the record "
+                           "has no replies");
+        pt_error_summarize(err);
+        return false;
+    }
+    int64_t latest = p->assigned_at;
+    for (size_t k = 0; k < p->n_replies; k++)
+        if (p->replies[k].replied_at + 1 > latest)
+            latest = p->replies[k].replied_at + 1;
+    if (p->replies_from <= latest)
+        return true;
+    char at[40];
+    pt_error_add_field(err, "replies_from",
+                       "later than the record's assigned_at and each of its replies (%s at the "
+                       "latest): an assignment that came after a reply sets it to its own time",
+                       pt_time_format(latest, at, sizeof(at)));
+    pt_error_summarize(err);
+    return false;
 }
 
 const char *pt_proposal_reply_category(const pt_proposal_t *p)

@@ -260,6 +260,16 @@ bool pt_proposal_answered(const pt_proposal_t *p);
  * in whole (an import), not through assign. */
 bool pt_proposal_units_fit(const pt_proposal_t *p, pt_error_t *err);
 
+/* Whether replies_from is one that an assignment after a reply could have
+ * set (effect_assign): none, or with replies, no later than the later of
+ * assigned_at and each reply's time and a millisecond. A reply made while
+ * the clock is behind replies_from is dated replies_from, so that it
+ * answers the assignment it follows: an imported record's replies_from
+ * of 2099 would date every reply to come 2099. When not, adds the problem
+ * to err's fields, sums it up in its message and returns false. For
+ * proposals that come in whole (an import). */
+bool pt_proposal_replies_from_fits(const pt_proposal_t *p, pt_error_t *err);
+
 /* Looks up a unit by name; NULL when it is not assigned. */
 pt_unit_t *pt_proposal_find_unit(const pt_proposal_t *p, const char *name);
 

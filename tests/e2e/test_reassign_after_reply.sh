@@ -15,7 +15,10 @@
 # assignment (答复时间 2026-05-20, 交办时间 2026-05-20 10:30) stays
 # answered, and its unit, unsigned, is not asked to sign for one in
 # rehandling: no assignment came after that reply here. The CSV export
-# writes replies_from (答复起算时间), and its import reads it back.
+# writes replies_from (答复起算时间), and its import reads it back. An
+# imported record whose replies_from no assignment after a reply could
+# have set (no replies; later than its assignment and its replies) is
+# rejected, where it dated every reply to come at replies_from (2099).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -149,6 +152,37 @@ api GET "/v1/proposals/$(jv 'j["first_id"]')"
 check_eq "the copy has the same replies_from and is as answered" "[\"$FROM\", \"replied\"]" \
     "$(jv 'json.dumps([j["replies_from"], j["status"]])')"
 check_eq "and 办复率 counts all four" '[1, {"A": 2, "B": 1, "C": 1, "D": 0}]' "$(figures)"
+
+pt_step "a record whose replies_from no assignment after a reply could have set is refused"
+# A reply is dated replies_from when the clock is behind it (a reply
+# answers the assignment it follows): a replies_from of 2099 taken in
+# would date every reply to come 2099-01-01.
+record() {
+    printf '[{"id": 7, "version": 3, "title": "关于加强城市排水防涝的建议", "status": "handling",
+ "handling_mode": "single", "units": [{"name": "水利厅", "role": "lead", "signed_at": "2026-05-02T08:00:00Z"}],
+ "assigned_at": "2026-05-01T08:00:00Z", "due_at": "2026-07-30T08:00:00Z",
+ "replies_from": "%s", "replies": %s}]' "$1" "$2" >"$PT_TMP/rf.json"
+    req sock POST "/v1/imports?format=json" -- --data-binary "@$PT_TMP/rf.json" \
+        -H "Content-Type: application/json"
+}
+OLD='{"unit": "水利厅", "doc_no": "水函〔2026〕20号", "category": "B", "text": "答复", "replied_at": "2026-04-20T08:00:00Z", "kind": "first"}'
+N0="$(pt_count)"
+record 2099-01-01T00:00:00Z '[]'
+check_error "without replies" 422 validation_failed
+check_contains "the refusal names replies_from" "replies_from: only an assignment that came after a reply sets it" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+record 2099-01-01T00:00:00Z "[$OLD]"
+check_error "after its assignment and its replies" 422 validation_failed
+check_contains "the refusal names replies_from again" \
+    "replies_from: later than the record's assigned_at and each of its replies (2026-05-01T08:00:00Z at the latest)" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+check_eq "nothing was imported" "$N0" "$(pt_count)"
+record 2026-05-01T08:00:00Z "[$OLD]"
+check_eq "one set by the assignment that followed its reply is taken" 201 "$ST"
+I="$(jv 'j["first_id"]')"
+pt_act "$I" reply "$(reply 水利厅 水函〔2026〕21号 A)"
+check_true "and a reply to it is dated now, not later" \
+    test "$(jv 'j["replies"][-1]["replied_at"][:4]')" -lt 2099
 
 pt_step "the CLI does not call a reply to the assignment before 已答复"
 # Assigned anew after 水利厅's reply, then returned by 住建厅: nobody has

@@ -1376,6 +1376,45 @@ static void a_reply_counts_unless_an_assignment_came_after_it(void **state)
     pt_proposal_free(&p);
 }
 
+/* An imported record's replies_from is one an assignment after a reply
+ * could have set: with replies, and no later than its assigned_at or a
+ * millisecond after its latest reply (a clock that stepped back). A reply
+ * made while the clock is behind replies_from is dated replies_from, so
+ * one of 2099, or one without replies, would date the replies to come. */
+static void an_imported_replies_from_follows_a_reply(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+
+    (void)state;
+    pt_proposal_init(&p);
+    assert_true(pt_proposal_replies_from_fits(&p, &err));
+    assert_int_equal(pt_time_parse("2026-05-20T02:30:00Z", &p.assigned_at), 0);
+    p.replies_from = p.assigned_at;
+    assert_false(pt_proposal_replies_from_fits(&p, &err));
+    assert_non_null(
+        strstr(err.message, "replies_from: only an assignment that came after a reply"));
+    pt_error_clear(&err);
+
+    p.replies = calloc(1, sizeof(*p.replies));
+    assert_non_null(p.replies);
+    p.n_replies = 1;
+    p.replies[0].replied_at = p.assigned_at - 86400000;
+    assert_true(pt_proposal_replies_from_fits(&p, &err));
+    /* The reply was dated after the assignment's clock: just after it. */
+    p.replies[0].replied_at = p.assigned_at + 5000;
+    p.replies_from = p.replies[0].replied_at + 1;
+    assert_true(pt_proposal_replies_from_fits(&p, &err));
+    p.replies_from++;
+    assert_false(pt_proposal_replies_from_fits(&p, &err));
+    pt_error_clear(&err);
+    assert_int_equal(pt_time_parse("2099-01-01T00:00:00Z", &p.replies_from), 0);
+    assert_false(pt_proposal_replies_from_fits(&p, &err));
+    assert_non_null(strstr(err.message, "replies_from: later than the record's assigned_at"));
+    pt_error_clear(&err);
+    pt_proposal_free(&p);
+}
+
 /* The text encoder writes exactly what cJSON prints for the tree encoder,
  * for a proposal with every field set (Chinese, quotes, control characters),
  * for an empty one, and for one whose id, version and merge target are past
@@ -1462,6 +1501,7 @@ int main(void)
         cmocka_unit_test(the_heap_estimate_counts_every_string),
         cmocka_unit_test(units_are_found_by_name),
         cmocka_unit_test(a_reply_counts_unless_an_assignment_came_after_it),
+        cmocka_unit_test(an_imported_replies_from_follows_a_reply),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
