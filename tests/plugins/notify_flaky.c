@@ -10,8 +10,12 @@
  * attempt N of event SEQ"), which the host shows as the last error. With
  * the option `retry_in` (a duration) a refused attempt asks for that wait
  * instead of the host's back-off, so that a test of many refusals stays fast.
+ * With the option `down` (a path), every attempt is refused too while that
+ * file exists, as by a gateway that is down until the test brings it back:
+ * a test reads what the failure shows for as long as it needs.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +27,7 @@ typedef struct {
     const ptrack_host_t *host;
     ptrack_instance_t *inst;
     const char *path;
+    const char *down; /* refuse while this file exists; NULL: no such file */
     int64_t fail;     /* attempts to refuse per event */
     int64_t retry_in; /* the wait each refusal asks for; -1: the host's back-off */
     int fd;           /* -1 until the first deliver() */
@@ -46,6 +51,8 @@ static int flaky_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         return PTRACK_ERROR;
     }
     host->opt_duration(inst, "retry_in", &f->retry_in);
+    if (host->opt_string(inst, "down", &f->down) != PTRACK_OK)
+        f->down = NULL;
     *state = f;
     return PTRACK_OK;
 }
@@ -73,7 +80,8 @@ static int flaky_deliver(void *state, const ptrack_event_t *ev)
         f->attempts = 0;
     }
     f->attempts++;
-    int rc = f->attempts <= f->fail ? PTRACK_RETRY : PTRACK_OK;
+    bool down = f->down && access(f->down, F_OK) == 0;
+    int rc = f->attempts <= f->fail || down ? PTRACK_RETRY : PTRACK_OK;
     char line[256];
     int n = snprintf(line, sizeof(line), "%lld %s %lld %s\n", (long long)ev->seq, ev->type,
                      (long long)f->attempts, rc == PTRACK_OK ? "ok" : "retry");
@@ -93,6 +101,7 @@ static const ptrack_option_t flaky_options[] = {
     {"fail", PTRACK_OPT_INT, 0, "1", "how many attempts of each event to refuse"},
     {"retry_in", PTRACK_OPT_DURATION, 0, NULL,
      "the wait each refusal asks for with retry_in (default: the host's back-off)"},
+    {"down", PTRACK_OPT_STRING, 0, NULL, "refuse every attempt while this file exists"},
     {NULL, 0, 0, NULL, NULL},
 };
 
