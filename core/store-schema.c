@@ -71,6 +71,16 @@
     "  title, background, recommendations, tokenize = 'trigram');"                                 \
     "INSERT OR IGNORE INTO search_pending (proposal_id) SELECT id FROM proposals;"
 
+/* The trigger of a migration's transaction that gives an import's
+ * proposal.created event its own copy of the document it shows before a
+ * migration rewrites it in place (pt_sqlite_migrate). */
+#define EVENTS_KEEP                                                                                \
+    "CREATE TEMP TRIGGER pt_events_keep BEFORE UPDATE OF doc ON main.proposals"                    \
+    " WHEN OLD.doc IS NOT NEW.doc BEGIN"                                                           \
+    "  UPDATE events SET proposal = OLD.doc WHERE proposal_id = OLD.id"                            \
+    "  AND ref_version IS NOT NULL AND ref_version = OLD.version AND proposal IS NULL;"            \
+    " END;"
+
 static const char *const migrations[] = {
     /* 1: the first schema. */
     "CREATE TABLE proposals ("
@@ -768,7 +778,17 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                  v, v + 1, v);
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
             return pt_sqlite_error(err, db, what);
-        if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+        /* From 8 on, an import's proposal.created event shows version 1 of
+         * its row while the row is at that version (ref_version): a
+         * migration that rewrites a document in place (a name kept in one
+         * spelling) first gives such an event its own copy of the
+         * document as it stood, so that the change feed keeps what it
+         * said, as the history does. */
+        bool keep = v >= 8;
+        if ((keep && sqlite3_exec(db, EVENTS_KEEP, NULL, NULL, NULL) != SQLITE_OK) ||
+            sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            (keep && sqlite3_exec(db, "DROP TRIGGER temp.pt_events_keep;", NULL, NULL, NULL) !=
+                         SQLITE_OK) ||
             sqlite3_exec(db, set, NULL, NULL, NULL) != SQLITE_OK) {
             pt_sqlite_error(err, db, what);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

@@ -534,4 +534,48 @@ api GET "/v1/proposals/$G1/history"
 check_eq "the history keeps what it said" "true" \
     "$(jv '[(h["changes"]["delegation"]["to"], h["changes"]["category"]["to"]) for h in j["items"] if (h.get("changes") or {}).get("delegation")] == [("山西代表团\u200b", "\u2f63态环境")]')"
 
+pt_step "an imported proposal's proposal.created event keeps what it said (migrations 24-27)"
+# An import's created event shows the stored document of the proposal's
+# version 1, read from its row while the row is at that version: a
+# migration that rewrites the row in place must leave the event what it
+# showed, as the history keeps what it said.
+pt_stop
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+# Four proposals, each with one kind of name pasted: a person's (24), a
+# unit's (25), a tag (26), a delegation and a category (27).
+{
+    printf '%s\n' '{"title":"关于吕梁革命老区振兴的建议","lead_author":"王芳"}'
+    printf '%s\n' '{"title":"关于太行山隧道建设的建议","created_at":"2026-02-28T00:00:00Z","status":"handling","handling_mode":"single","units":[{"name":"交通运输厅","role":"lead","signed_at":"2026-03-02T00:00:00Z"}],"assigned_at":"2026-03-01T00:00:00Z"}'
+    printf '%s\n' '{"title":"关于两会期间生态保护的建议","tags":["两会"]}'
+    printf '%s\n' '{"title":"关于汾河湿地保护的建议","delegation":"山西代表团","category":"生态环境"}'
+} >"$PT_TMP/four.jsonl"
+pt_import jsonl "$PT_TMP/four.jsonl"
+check_status "four proposals imported" 201
+I1="$(jv 'j["first_id"]')"
+I2=$((I1 + 1)) I3=$((I1 + 2)) I4=$((I1 + 3))
+check_eq "with ids in a row" "4 $I4" "$(jv '"%d %d" % (j["imported"], j["last_id"])')"
+pt_stop
+# As an older ptrackd kept them: each name as pasted, in the row (version
+# 1, which the event refers to) and the side tables.
+sqlite3 -cmd ".timeout 5000" "$DB" "
+UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '王 芳') WHERE id = $I1;
+UPDATE proposal_people SET person = '王 芳' WHERE proposal_id = $I1 AND person = '王芳';
+UPDATE proposals SET doc = json_set(doc, '\$.units[0].name', '交通运输厅' || char(8203)) WHERE id = $I2;
+UPDATE proposal_units SET name = '交通运输厅' || char(8203) WHERE proposal_id = $I2;
+UPDATE proposals SET doc = json_set(doc, '\$.tags', json_array('两会' || char(8203))) WHERE id = $I3;
+UPDATE proposal_tags SET tag = '两会' || char(8203) WHERE proposal_id = $I3;
+UPDATE proposals SET delegation = '山西代表团' || char(8203), category = '⽣态环境',
+  doc = json_set(doc, '\$.delegation', '山西代表团' || char(8203), '\$.category', '⽣态环境')
+  WHERE id = $I4;
+PRAGMA user_version = 23;"
+check_eq "their created events refer to version 1 of their rows" "1 1,1 1,1 1,1 1" \
+    "$(sqlite3 "$DB" "SELECT group_concat(ref_version || ' ' || (proposal IS NULL)) FROM events WHERE proposal_id BETWEEN $I1 AND $I4 AND type = 'proposal.created'")"
+started_from 23
+api GET "/v1/proposals?limit=500&sort=id"
+check_eq "the proposals are kept in one spelling" "true" \
+    "$(jv '[[p["lead_author"], p["units"][0]["name"] if p["units"] else None, p["tags"], p["delegation"], p["category"]] for p in j["items"] if '"$I1"' <= p["id"] <= '"$I4"'] == [["王芳", None, [], None, None], [None, "交通运输厅", [], None, None], [None, None, ["两会"], None, None], [None, None, [], "山西代表团", "生态环境"]]')"
+api GET "/v1/events?after=0&limit=1000"
+check_eq "their created events show them as they were" "true" \
+    "$(jv '[[p["lead_author"], p["units"][0]["name"] if p["units"] else None, p["tags"], p["delegation"], p["category"]] for p in (e["proposal"] for e in j["items"] if e["type"] == "proposal.created") if '"$I1"' <= p["id"] <= '"$I4"'] == [["王 芳", None, [], None, None], [None, "交通运输厅\u200b", [], None, None], [None, None, ["两会\u200b"], None, None], [None, None, [], "山西代表团\u200b", "\u2f63态环境"]]')"
+
 pt_finish
