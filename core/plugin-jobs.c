@@ -157,13 +157,13 @@ struct ptrack_job {
     bool want_resume;   /*   the job has asked the loop to resume it */
     char *content_type; /* export: from export_begin */
     char *filename;
-    bool last_step;   /* import: it has begun the step that ends it as usual, which a change
-                         of its client's access no longer stops (begin_last_step) */
-    bool finished;    /* the thread is done; the fields below are final */
-    cancel_why_t why; /* set with `cancelled` */
-    int revoked_code; /* WHY_REVOKED: the code of the answer its client would now get */
-    bool in_plugin;   /* the thread runs the plugin's code, not the host's */
-    bool abandoned;   /* the stop gave up on it: see the top */
+    const char *last_step; /* import: the step that ends it as usual, once begun, which a
+                              change of its client's access no longer stops (begin_last_step) */
+    bool finished;         /* the thread is done; the fields below are final */
+    cancel_why_t why;      /* set with `cancelled` */
+    int revoked_code;      /* WHY_REVOKED: the code of the answer its client would now get */
+    bool in_plugin;        /* the thread runs the plugin's code, not the host's */
+    bool abandoned;        /* the stop gave up on it: see the top */
     int plugin_rc;
     char *error;       /* set_error's message */
     int answer_status; /* import, and a failed export before any output */
@@ -1318,17 +1318,17 @@ static bool revoked(ptrack_job_t *job)
  * then takes it whatever comes, and pt_jobs_recheck, which reads
  * last_step under the same lock, neither cancels it nor logs that
  * nothing of it is stored. Thread: the job's. */
-static bool begin_last_step(ptrack_job_t *job, cancel_why_t *why)
+static bool begin_last_step(ptrack_job_t *job, const char *what, cancel_why_t *why)
 {
     pthread_mutex_lock(&job->mu);
     bool go = !atomic_load(&job->cancelled), begins = go && !job->last_step;
-    job->last_step = go;
+    if (begins)
+        job->last_step = what;
     *why = job->why;
     pthread_mutex_unlock(&job->mu);
     if (begins)
         pt_debug("import %s of %s (format %s): its last step begins (%s)", job->id, job->who.name,
-                 job->format,
-                 job->partial ? "its last batch" : "the move of its records into the store");
+                 job->format, what);
     return go;
 }
 
@@ -1354,7 +1354,7 @@ static void import_end(ptrack_job_t *job, int rc)
      * (begin_last_step). */
     cancel_why_t why;
     if (job->partial && ok)
-        begin_last_step(job, &why);
+        begin_last_step(job, "a partial import's last batch", &why);
     if (revoked(job))
         ok = read_part = false;
     if (ok || read_part)
@@ -1367,9 +1367,16 @@ static void import_end(ptrack_job_t *job, int rc)
     why = job->why;
     pthread_mutex_unlock(&job->mu);
 
+    /* What the last step is: the answer that says what was wrong, or the
+     * move that stores the import. */
+    bool refused =
+        job->store_err.code != PT_OK || rc != PTRACK_OK || (!job->partial && has_rejects(job));
     if (job->partial && ok) {
         answer_import(job, 200);
-    } else if (!begin_last_step(job, &why)) {
+    } else if (!begin_last_step(job,
+                                refused ? "its answer, which says what was wrong"
+                                        : "an all-or-nothing import's move into the store",
+                                &why)) {
         cancel_error(job, &err, why, in_status);
     } else if (job->store_err.code != PT_OK) {
         pt_error_move(&err, &job->store_err);
@@ -2087,7 +2094,7 @@ void pt_jobs_recheck(int (*still)(const pt_http_request_t *req, const pt_identit
          * as usual (begin_last_step): cancelled, it would still be, and
          * the log would say that nothing of it is stored. */
         pthread_mutex_lock(&j->mu);
-        bool last_step = j->last_step;
+        const char *last_step = j->last_step;
         if (!last_step) {
             if (!atomic_load(&j->cancelled)) {
                 j->why = WHY_REVOKED;
@@ -2102,9 +2109,7 @@ void pt_jobs_recheck(int (*still)(const pt_http_request_t *req, const pt_identit
                     "as it did (a reload changed socket_users or the tokens, or its token was "
                     "revoked), but the import had begun its last step, which it takes (%s); its "
                     "answer, and the line logged when it ends, say what it stored",
-                    j->id, j->who.name, j->format,
-                    j->partial ? "a partial import's last batch"
-                               : "an all-or-nothing import's move into the store");
+                    j->id, j->who.name, j->format, last_step);
             continue;
         }
         pt_info("%s %s of %s (format %s) ended: its client may no longer use the API as it did "

@@ -363,7 +363,9 @@ static const char *column_name(const imp_t *im, size_t i)
 
 /* The bytes at s (n left) that are no character, for a message: up to
  * four, in hex ("FF FE"), the first and those after it that may belong to
- * it (not ASCII punctuation or a digit, which begin the next character). */
+ * it (not a control character, a space or ASCII punctuation below the
+ * digits, which begin the next character; a digit may be the second or
+ * fourth byte of a GB18030 character). */
 static void hex_bytes(const unsigned char *s, size_t n, char hex[16])
 {
     hex[0] = '\0';

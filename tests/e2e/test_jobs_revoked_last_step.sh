@@ -46,7 +46,7 @@ wait_for 20 test -e "$PT_TMP/locked" || pt_die "the database's write lock was no
 ) &
 # Three rows are read and staged; the move then waits for the lock (up to
 # five seconds), once the log (at debug) says that it begins.
-last_step() { grep -q "import [0-9-]* of 建议办张科长 (format csv): its last step begins (the move of its records into the store)" "$PT_TMP/ptrackd.log"; }
+last_step() { grep -q "import [0-9-]* of 建议办张科长 (format csv): its last step begins (an all-or-nothing import's move into the store)" "$PT_TMP/ptrackd.log"; }
 check_true "the import begins its last step" wait_for 30 last_step
 check_true "the import is waiting for its move" test ! -e "$PT_TMP/import.rc"
 
