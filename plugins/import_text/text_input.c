@@ -134,9 +134,14 @@ static int fill(text_input_t *in)
         int more = pt_chunk_fill_to(c, PT_FILE_KIND_SNIFF);
         if (more < 0)
             return more;
-        int bad = sniff(in, c->buf + c->pos, c->len - c->pos);
-        if (bad == PTRACK_OK && !in->asked &&
-            !pt_utf8_judged(c->buf + c->pos, c->len - c->pos, c->eof))
+        /* UTF-8's byte order mark says the document is UTF-8, however
+         * few characters it has beside its stray bytes, as the csv
+         * importer takes it. */
+        const unsigned char *b = c->buf + c->pos;
+        size_t n = c->len - c->pos;
+        int bom = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0;
+        int bad = sniff(in, b, n);
+        if (bad == PTRACK_OK && !in->asked && !bom && !pt_utf8_judged(b, n, c->eof))
             bad = read_as_gbk(in);
         if (bad != PTRACK_OK)
             return bad;

@@ -4,9 +4,9 @@
  *
  * The upload is read in chunks with job_read (the plugins' chunk reader,
  * plugins/common/chunk-reader.h) and, when the request says encoding=gbk
- * (or gb18030, gb2312), or says nothing and the first chunk is no UTF-8
- * (pt_utf8_judged: a document saved as "ANSI" text on a Chinese Windows,
- * which is GBK), converted with iconv chunk by chunk, keeping a
+ * (or gb18030, gb2312), or says nothing and the first chunk has no
+ * UTF-8 BOM and is no UTF-8 (pt_utf8_judged: a document saved as "ANSI"
+ * text on a Chinese Windows, which is GBK), converted with iconv chunk by chunk, keeping a
  * character cut by a chunk boundary for the next chunk. Memory is
  * flat: one chunk, its conversion and the current line. A line longer than
  * TEXT_LINE_MAX bytes is refused: a document with such lines is not running

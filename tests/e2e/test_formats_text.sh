@@ -159,6 +159,15 @@ awk 'NR == 3 { printf "\377" } { print }' "$DATA/bulletin.txt" >"$PT_TMP/stray.t
 import "$PT_TMP/stray.txt"
 check_error "a stray byte in UTF-8" 422 validation_failed
 check_contains "the message names the line and the fix" "line 3 is not valid UTF-8 (send encoding=gbk" "$(jv 'j["error"]["message"]')"
+# A document that starts with UTF-8's byte order mark (Notepad's "UTF-8
+# with BOM") says it is UTF-8, however few characters it has beside its
+# stray bytes: refused at their line, not read as GBK (锘...).
+printf '\357\273\277关于完善农村客运服务体系的建议\n山西代表团\n背景：群众出行\267\267不便\n' \
+    >"$PT_TMP/stray-bom.txt"
+import "$PT_TMP/stray-bom.txt"
+check_error "a stray byte in UTF-8 with a BOM" 422 validation_failed
+check_contains "refused as UTF-8 at its line" "line 3 is not valid UTF-8 (send encoding=gbk" \
+    "$(jv 'j["error"]["message"]')"
 # Read as GBK unasked, bytes that are not GBK either are refused so.
 { iconv -f UTF-8 -t GBK "$DATA/bulletin.txt"; printf '\x80\xff\n'; } >"$PT_TMP/bad-gbk-tail.txt"
 import "$PT_TMP/bad-gbk-tail.txt"
