@@ -183,6 +183,11 @@ int pt_utf8_judged(const unsigned char *s, size_t n, int at_end)
     while (i < n) {
         unsigned char c = s[i];
         size_t k;
+        /* The second byte's range: what makes no overlong form and
+         * nothing beyond U+10FFFF, as the importers check it
+         * (pt_utf8_ok). A surrogate (ED A0..BF) counts, so that half of a
+         * CESU-8 pair is refused by name, as what it is. */
+        unsigned char lo = 0x80, hi = 0xBF;
         if (c < 0x80) {
             i++;
             continue;
@@ -190,14 +195,21 @@ int pt_utf8_judged(const unsigned char *s, size_t n, int at_end)
             k = 1;
         } else if (c >= 0xE0 && c <= 0xEF) {
             k = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
         } else if (c >= 0xF0 && c <= 0xF4) {
             k = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            if (c == 0xF4)
+                hi = 0x8F;
         } else {
             stray++, i++;
             continue;
         }
         size_t j = 1;
-        while (j <= k && i + j < n && (s[i + j] & 0xC0) == 0x80)
+        while (j <= k && i + j < n && (s[i + j] & 0xC0) == 0x80 &&
+               (j > 1 || (s[i + 1] >= lo && s[i + 1] <= hi)))
             j++;
         if (j > k) {
             good++;

@@ -50,7 +50,10 @@ int pt_utf8_blank(const char *s, size_t n);
  * character for every four stray bytes, so a sample with at least 16
  * characters of UTF-8 and twenty for each stray byte is no GBK. A
  * character cut off by the end of the sample counts as neither, unless
- * the sample is the whole file. Thread: any. */
+ * the sample is the whole file. An overlong form and a code beyond
+ * U+10FFFF, which the importers refuse, are stray bytes, as GBK text
+ * makes them (一簪 is D2 BB F4 A2); a surrogate counts as a character, so
+ * that half of a CESU-8 pair is refused by name. Thread: any. */
 int pt_utf8_judged(const unsigned char *s, size_t n, int at_end);
 
 #endif /* PT_UTF8_H */

@@ -7,6 +7,11 @@
  * And the width a spreadsheet's column is made for (pt_utf8_width): two
  * for an ideograph, a full-width form and an office's 造字 (a private use
  * character, which its font draws as an ideograph), one for the rest.
+ * And the judgement of a file's first bytes (pt_utf8_judged): an overlong
+ * form and a code beyond U+10FFFF, which the importers refuse, are no
+ * UTF-8 character there either, so that GBK text whose bytes happen to
+ * make such forms is read as GBK; a surrogate is one, so that half of a
+ * CESU-8 pair is refused by name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,12 +74,40 @@ static void a_zaozi_is_as_wide_as_an_ideograph(void **state)
     assert_int_equal(pt_utf8_width("\U000FFFFF"), 1);
 }
 
+/* GBK text, as a whole file: s. */
+static int judged(const char *s)
+{
+    return pt_utf8_judged((const unsigned char *)s, strlen(s), 1);
+}
+
+static void overlong_forms_are_no_utf8(void **state)
+{
+    (void)state;
+    /* GBK text whose bytes make forms that are no UTF-8 character: 一簪。
+     * is D2 BB, a character, then F4 A2 A1 A3, beyond U+10FFFF. */
+    assert_false(judged("\xD2\xBB\xF4\xA2\xA1\xA3"));
+    assert_false(judged("\xE0\x9F\xBF\xE0\x80\x80"));
+    assert_false(judged("\xF0\x8F\xBF\xBF"));
+    /* UTF-8 at the edges of those ranges, a CESU-8 pair, and half of one,
+     * which the importers name. */
+    assert_true(judged("\xE0\xA0\x80\xED\x9F\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"));
+    assert_true(judged("王\xED\xA1\x82\xED\xBE\xB7明"));
+    assert_true(judged("王\xED\xA1\x82明"));
+    /* A character cut by the end of a sample that is not the whole file
+     * counts as neither; at the end of the file it is a stray byte. */
+    assert_true(pt_utf8_judged((const unsigned char *)"王\xE0\xA0", 5, 0));
+    assert_false(pt_utf8_judged((const unsigned char *)"王\xE0\xA0", 5, 1));
+    assert_false(pt_utf8_judged((const unsigned char *)"王\xE0\x9F", 5, 0));
+    assert_false(pt_utf8_judged((const unsigned char *)"王\xF4\x90", 5, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_cesu8_pair_becomes_its_character),
         cmocka_unit_test(what_is_no_pair_stays),
         cmocka_unit_test(a_zaozi_is_as_wide_as_an_ideograph),
+        cmocka_unit_test(overlong_forms_are_no_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
