@@ -122,7 +122,10 @@ static int fill(text_input_t *in)
 {
     pt_chunk_reader_t *c = &in->chunk;
     in->dec_pos = in->dec_len = 0;
-    if (c->eof)
+    /* With iconv, bytes left at the end are a character cut off, also in
+     * a document shorter than a chunk, whose end the first fill saw:
+     * refused below, not dropped. */
+    if (c->eof && (in->cd == (iconv_t)-1 || c->len == c->pos))
         return 0;
     if (in->cd == (iconv_t)-1)
         c->pos = c->len; /* dec is the chunk, all of it handed out */

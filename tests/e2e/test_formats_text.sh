@@ -175,6 +175,17 @@ check_error "bytes that are neither GBK nor UTF-8" 422 validation_failed
 check_contains "the message says it was read as GBK, and the way out" \
     "bytes that are not GBK text (nor UTF-8, which its first bytes are not: it was read as GBK; say what it is with encoding=)" \
     "$(jv 'j["error"]["message"]')"
+# A GBK document shorter than a chunk that ends inside a character (a
+# copy cut short) is refused so, asked or not, rather than imported
+# without its last byte.
+{ iconv -f UTF-8 -t GBK "$DATA/bulletin.txt"; printf '\xc4'; } >"$PT_TMP/cut-gbk.txt"
+for q in "" "encoding=gbk"; do
+    import "$PT_TMP/cut-gbk.txt" "$q"
+    check_error "a GBK document cut inside a character${q:+, $q}" 422 validation_failed
+    check_contains "the message names its last line" \
+        "line 39: the file ends inside a character (it is not complete GBK text)" \
+        "$(jv 'j["error"]["message"]')"
+done
 import "$DATA/bulletin.txt" "encoding=klingon"
 check_error "an unknown encoding: the request is at fault" 400 bad_request
 check_contains "the message names the encoding" '"klingon" is not an encoding' "$(jv 'j["error"]["message"]')"
