@@ -364,14 +364,17 @@ const char *pt_job_arg(ptrack_job_t *job, const char *name)
      * (pt_api_scope_query) though the request did not say so: an exporter
      * that describes its filters (a report's 筛选条件) reads the unit or
      * person it applies, or a unit's report would read as everyone's. And
-     * the filters whose names are kept in one spelling read as applied
-     * (山西代表团<U+200B> as 山西代表团), as the rows they select have them. */
+     * the filters whose values are kept in one spelling read as applied
+     * (山西代表团<U+200B> as 山西代表团, 第１４届 as 第14届), as the rows
+     * they select have them. */
     if (job->kind == JOB_EXPORT) {
         const char *applied = strcmp(name, "unit") == 0         ? job->query.unit
                               : strcmp(name, "person") == 0     ? job->query.person
                               : strcmp(name, "delegation") == 0 ? job->query.delegation
                               : strcmp(name, "category") == 0   ? job->query.category
                               : strcmp(name, "tag") == 0        ? job->query.tag
+                              : strcmp(name, "session") == 0    ? job->query.session
+                              : strcmp(name, "number") == 0     ? job->query.number
                                                                 : NULL;
         if (applied || strcmp(name, "unit") == 0 || strcmp(name, "person") == 0)
             return applied;

@@ -119,6 +119,9 @@ api GET "/v1/exports?format=md&delegation=$(urlenc "山西代表团$ZW")&categor
 check_status "a report of 山西代表团<U+200B>, ⽣态环境, 两会<U+200B>" 200
 check_contains "its 筛选条件 names them as applied, as its rows have them" \
     "筛选条件：代表团：山西代表团；类别：生态环境；标签：两会" "$BODY"
+api GET "/v1/exports?format=md&session=$(urlenc 第１４届)"
+check_status "a report of 届次 第１４届 (full-width digits)" 200
+check_contains "its 筛选条件 names the session as applied: 第14届" "筛选条件：届次：第14届" "$BODY"
 api GET "/v1/proposals?delegation=$(urlenc "$ZW")"
 check_status "a zero-width space alone, beside no ideograph, stays: not blank" 200
 check_eq "and names no delegation" "" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
