@@ -170,80 +170,72 @@ static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_typ
     return false;
 }
 
+/* The option key of inst for a getter of type (named getter in the log),
+ * in *v; PTRACK_OK, or PTRACK_ENOTFOUND when it is not set, or
+ * PTRACK_EINVAL when it is set but the getter is not its type's (see
+ * declared()) or, checked by is, its value is not of that type. */
+static int typed_option(ptrack_instance_t *inst, const char *key, ptrack_option_type_t type,
+                        const char *getter, cJSON_bool (*is)(const cJSON *), const cJSON **v)
+{
+    bool ok = declared(inst, key, type, getter);
+    *v = option(inst, key);
+    if (!*v)
+        return PTRACK_ENOTFOUND;
+    return ok && is(*v) ? PTRACK_OK : PTRACK_EINVAL;
+}
+
 static int host_opt_string(ptrack_instance_t *inst, const char *key, const char **value)
 {
-    if (!declared(inst, key, PTRACK_OPT_STRING, "opt_string"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsString(v))
-        return PTRACK_EINVAL;
-    *value = v->valuestring;
-    return PTRACK_OK;
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_STRING, "opt_string", cJSON_IsString, &v);
+    if (rc == PTRACK_OK)
+        *value = v->valuestring;
+    return rc;
 }
 
 static int host_opt_int(ptrack_instance_t *inst, const char *key, int64_t *value)
 {
-    if (!declared(inst, key, PTRACK_OPT_INT, "opt_int"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsNumber(v))
-        return PTRACK_EINVAL;
-    *value = (int64_t)v->valuedouble;
-    return PTRACK_OK;
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_INT, "opt_int", cJSON_IsNumber, &v);
+    if (rc == PTRACK_OK)
+        *value = (int64_t)v->valuedouble;
+    return rc;
 }
 
 static int host_opt_bool(ptrack_instance_t *inst, const char *key, int *value)
 {
-    if (!declared(inst, key, PTRACK_OPT_BOOL, "opt_bool"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsBool(v))
-        return PTRACK_EINVAL;
-    *value = cJSON_IsTrue(v) ? 1 : 0;
-    return PTRACK_OK;
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_BOOL, "opt_bool", cJSON_IsBool, &v);
+    if (rc == PTRACK_OK)
+        *value = cJSON_IsTrue(v) ? 1 : 0;
+    return rc;
 }
 
 static int host_opt_duration(ptrack_instance_t *inst, const char *key, int64_t *ms)
 {
-    if (!declared(inst, key, PTRACK_OPT_DURATION, "opt_duration"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsString(v) || pt_duration_parse(v->valuestring, ms) != 0)
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_DURATION, "opt_duration", cJSON_IsString, &v);
+    if (rc == PTRACK_OK && pt_duration_parse(v->valuestring, ms) != 0)
         return PTRACK_EINVAL;
-    return PTRACK_OK;
+    return rc;
 }
 
 static int host_opt_strings_count(ptrack_instance_t *inst, const char *key, size_t *n)
 {
-    if (!declared(inst, key, PTRACK_OPT_STRINGS, "opt_strings_count"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsArray(v))
-        return PTRACK_EINVAL;
-    *n = (size_t)cJSON_GetArraySize(v);
-    return PTRACK_OK;
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_STRINGS, "opt_strings_count", cJSON_IsArray, &v);
+    if (rc == PTRACK_OK)
+        *n = (size_t)cJSON_GetArraySize(v);
+    return rc;
 }
 
 static int host_opt_strings_at(ptrack_instance_t *inst, const char *key, size_t i,
                                const char **value)
 {
-    if (!declared(inst, key, PTRACK_OPT_STRINGS, "opt_strings_at"))
-        return option(inst, key) ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
-    const cJSON *v = option(inst, key);
-    if (!v)
-        return PTRACK_ENOTFOUND;
-    if (!cJSON_IsArray(v))
-        return PTRACK_EINVAL;
+    const cJSON *v;
+    int rc = typed_option(inst, key, PTRACK_OPT_STRINGS, "opt_strings_at", cJSON_IsArray, &v);
+    if (rc != PTRACK_OK)
+        return rc;
     if (i >= (size_t)cJSON_GetArraySize(v))
         return PTRACK_ENOTFOUND;
     const cJSON *e = cJSON_GetArrayItem(v, (int)i);
