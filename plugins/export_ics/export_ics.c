@@ -24,7 +24,12 @@
  * The format's rules that calendars are strict about: lines end in CRLF;
  * a content line longer than 75 octets is folded (CRLF and a space), never
  * inside a UTF-8 sequence; TEXT values escape backslash, semicolon, comma
- * and line breaks.
+ * and line breaks; and a calendar holds at least one component (3.4,
+ * icalbody), which a calendar with no deadline that runs (an office with
+ * nothing assigned yet, a unit that has answered all, a filter that
+ * matches none) would not: it holds the VTIMEZONE of UTC instead, the
+ * zone its times are written in, which calendars take without showing
+ * anything.
  *
  * Many calendars show no to-dos of a subscribed file (Google Calendar,
  * Outlook, Apple's Calendar): as=event writes each deadline as an all-day
@@ -65,6 +70,7 @@ typedef struct {
     const char *unit;     /* the unit whose calendar it is (unit=, a unit's own), or NULL */
     int events;           /* as=event: all-day events on the deadlines' dates */
     pt_zone_t zone;       /*   in this zone */
+    size_t written;       /* the to-dos (events) written */
 } run_t;
 
 /* Appends r->line to the output, folded: at most 75 octets a line, the
@@ -272,6 +278,7 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         return PTRACK_OK;
     const char *component = r->events ? "VEVENT" : "VTODO";
     prop_raw(r, "BEGIN", component);
+    r->written++;
     /* An event is not the proposal's to-do, which another calendar may
      * hold: its UID says it is the deadline. */
     const char *what = r->events ? "-due" : "";
@@ -348,6 +355,25 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
     return oom ? PTRACK_ENOMEM : PTRACK_OK;
 }
 
+/* The calendar's one component when it has no deadline: RFC 5545 has no
+ * calendar without a component, and strict readers (some versions of
+ * Outlook, a parser in strict mode) refuse the file, which an office that
+ * has assigned nothing yet subscribes to all the same. A VTIMEZONE is no
+ * entry: calendars show nothing of it. UTC's is the zone of the times the
+ * to-dos would have (DUE, DTSTAMP), and has no summer time to get wrong. */
+static void write_utc_zone(run_t *r)
+{
+    prop_raw(r, "BEGIN", "VTIMEZONE");
+    prop_raw(r, "TZID", "UTC");
+    prop_raw(r, "BEGIN", "STANDARD");
+    prop_raw(r, "DTSTART", "19700101T000000");
+    prop_raw(r, "TZOFFSETFROM", "+0000");
+    prop_raw(r, "TZOFFSETTO", "+0000");
+    prop_raw(r, "TZNAME", "UTC");
+    prop_raw(r, "END", "STANDARD");
+    prop_raw(r, "END", "VTIMEZONE");
+}
+
 static int flush(run_t *r, int force)
 {
     if (r->out.oom || r->line.oom) {
@@ -392,6 +418,8 @@ static int run(run_t *r)
         r->h->set_error(r->job, "out of memory");
     if (rc != 0)
         return rc;
+    if (!r->written)
+        write_utc_zone(r);
     prop_raw(r, "END", "VCALENDAR");
     return flush(r, 1);
 }
