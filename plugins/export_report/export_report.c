@@ -109,10 +109,14 @@ static size_t nonchar_len(const char *p)
  * In Markdown every ASCII punctuation mark that could start markup is
  * escaped with a backslash (CommonMark allows it for any of them), `|` of
  * course, which would end a table cell, and line breaks and other control
- * characters become spaces so that a cell stays on its row. `#` is left
- * alone: it only starts a heading at the start of a line, where no escaped
- * text is put. */
-static void esc(const run_t *r, pt_str_t *s, const char *text)
+ * characters become spaces so that a cell stays on its row. `#` starts a
+ * heading only at the start of a line, where no escaped text is put, and
+ * is left alone elsewhere (a proposal without a number is #12 in its row);
+ * but in a heading's text, `hashes`, it is escaped: at the end of a
+ * heading a run of them after a space is its closing sequence, which is
+ * not shown (a report titled 第一季度报告 # would be headed 第一季度报告,
+ * and one titled # would have an empty heading). */
+static void esc_as(const run_t *r, pt_str_t *s, const char *text, int hashes)
 {
     if (!text)
         return;
@@ -150,7 +154,7 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
                 break;
             }
         } else {
-            if (strchr("\\`*_[]<>|~&", *p))
+            if (strchr("\\`*_[]<>|~&", *p) || (hashes && *p == '#'))
                 rep = two;
             else if ((unsigned char)*p < 0x20 || *p == 0x7F)
                 rep = " ";
@@ -165,6 +169,11 @@ static void esc(const run_t *r, pt_str_t *s, const char *text)
     pt_str_puts(s, start);
 }
 
+static void esc(const run_t *r, pt_str_t *s, const char *text)
+{
+    esc_as(r, s, text, 0);
+}
+
 /* A heading; in HTML of the class cls (NULL: none). */
 static void heading(run_t *r, int level, const char *cls, const char *text)
 {
@@ -177,7 +186,7 @@ static void heading(run_t *r, int level, const char *cls, const char *text)
         pt_str_printf(&r->out, "</h%d>\n", level);
     } else {
         pt_str_printf(&r->out, "\n%.*s ", level, "######");
-        esc(r, &r->out, text);
+        esc_as(r, &r->out, text, 1);
         pt_str_puts(&r->out, "\n");
     }
 }
@@ -325,7 +334,7 @@ static void begin_document(run_t *r, const char *title, const char *date, const 
         heading(r, 1, NULL, title);
     } else {
         pt_str_puts(&r->out, "# ");
-        esc(r, &r->out, title);
+        esc_as(r, &r->out, title, 1);
         pt_str_puts(&r->out, "\n");
     }
     char line[64];
