@@ -129,6 +129,12 @@ static int find_command_index(int argc, char **argv, bool *help, bool *version)
                     a);
             return -1;
         }
+        /* The last word on the line, it has no value: said so, as after
+         * the command, rather than the whole help with no word of why. */
+        if (o->kind != PT_OPT_FLAG && name[n] != '=' && i + 1 >= argc) {
+            fprintf(stderr, "ptrack: option --%s needs a value (%s)\n", o->name, o->metavar);
+            return -1;
+        }
         if (o->kind != PT_OPT_FLAG && name[n] != '=')
             i++; /* its value */
     }
