@@ -165,6 +165,23 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                             "--url needs an http:// address such as http://127.0.0.1:8470, "
                             "not \"%s\"",
                             url);
+    /* An address without its host (http://, http://:8470) would have the
+     * API's /v1 taken for one: "Could not resolve host: v1", exit 3, as
+     * if ptrackd were away, where the line itself is wrong. (strchr finds
+     * the string's end too: "http://" alone.) */
+    if (url && strchr("/:?#", strstr(url, "://")[3]))
+        return pt_cli_usage(cli,
+                            "--url (or PTRACK_URL) names no host: give ptrackd's address "
+                            "such as http://127.0.0.1:8470, not \"%s\"",
+                            url);
+    /* --socket= (an empty $VAR expanded there) names no path: libcurl
+     * would try "" and say "Connection refused", exit 3, as for a daemon
+     * that is not running. PTRACK_SOCKET empty counts as unset above. */
+    if (sock && !*sock)
+        return pt_cli_usage(cli,
+                            "--socket needs the path of ptrackd's socket, such as "
+                            "%s; it was given empty",
+                            DEFAULT_SOCKET);
     /* The API's base as api.md writes it, copied whole: ptrack puts /v1
      * before every path itself, and /v1/v1/... is found nowhere. Only the
      * path is looked at: http://v1 names a host. */
