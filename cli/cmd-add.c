@@ -130,6 +130,18 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
     char *text = pt_args_read_text(path, cli->cmd, &len);
     if (!text)
         return PT_EXIT_USAGE;
+    /* Named as import names it: "-" is stdin to the person who typed it. */
+    const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+    /* An empty file (a pipe whose writer failed, a file not yet saved) is
+     * not JSON "near byte 0", which sends the person looking for a typo. */
+    if (only_space(text, len)) {
+        fprintf(stderr,
+                "ptrack %s: %s is empty: it should hold a JSON object or an array of "
+                "objects\n",
+                cli->cmd, name);
+        free(text);
+        return PT_EXIT_USAGE;
+    }
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (doc && !only_space(end, (size_t)(text + len - end))) {
@@ -141,22 +153,22 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
                     "ptrack %s: %s holds more than one JSON value (one object a line is JSON "
                     "Lines: use ptrack import %s --format jsonl, or put the objects in an "
                     "array [...])\n",
-                    cli->cmd, path, path);
+                    cli->cmd, name, path);
         else
             fprintf(stderr,
                     "ptrack %s: %s is not valid JSON: something follows the value at byte %zu\n",
-                    cli->cmd, path, (size_t)(end - text));
+                    cli->cmd, name, (size_t)(end - text));
         cJSON_Delete(doc);
         free(text);
         return PT_EXIT_USAGE;
     }
     if (!doc || (!cJSON_IsObject(doc) && !cJSON_IsArray(doc))) {
         if (!doc)
-            fprintf(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)\n", cli->cmd, path,
+            fprintf(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)\n", cli->cmd, name,
                     end && end >= text ? (size_t)(end - text) : (size_t)0);
         else
             fprintf(stderr, "ptrack %s: %s must hold a JSON object or an array of objects\n",
-                    cli->cmd, path);
+                    cli->cmd, name);
         cJSON_Delete(doc);
         free(text);
         return PT_EXIT_USAGE;
