@@ -24,6 +24,7 @@ struct pt_client_s {
     char *base_url; /* without a trailing slash */
     char *token;
     volatile sig_atomic_t *abort_flag;
+    bool changed; /* a request other than a GET was answered 2xx */
 };
 
 pt_client_t *pt_client_new(const pt_client_config_t *cfg)
@@ -63,6 +64,11 @@ const char *pt_client_endpoint(const pt_client_t *c)
 bool pt_client_is_tcp(const pt_client_t *c)
 {
     return c->base_url != NULL;
+}
+
+bool pt_client_changed(const pt_client_t *c)
+{
+    return c && c->changed;
 }
 
 bool pt_client_has_token(const pt_client_t *c)
@@ -258,6 +264,8 @@ static int perform(pt_client_t *c, const char *method, const char *url, const ch
         return -1;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    if (strcmp(method, "GET") != 0 && resp->status >= 200 && resp->status < 300)
+        c->changed = true;
     if (resp->body_len > 0)
         resp->json = cJSON_ParseWithLength(resp->body, resp->body_len);
     return 0;

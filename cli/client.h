@@ -67,6 +67,10 @@ const char *pt_client_endpoint(const pt_client_t *c);
 bool pt_client_is_tcp(const pt_client_t *c);
 bool pt_client_has_token(const pt_client_t *c);
 
+/* Whether a request of c other than a GET has been answered with success
+ * (2xx): ptrackd changed something for this command. NULL: false. */
+bool pt_client_changed(const pt_client_t *c);
+
 /* Requests stop with PT_TRANSPORT_ABORTED soon (within about a second) after
  * *flag becomes non-zero. NULL: never. */
 void pt_client_set_abort_flag(pt_client_t *c, volatile sig_atomic_t *flag);

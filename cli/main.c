@@ -223,14 +223,21 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
  * is done; a full disk or a closed pipe is worth a line and exit 4. A write
  * that failed earlier counts too: stdio writes a large block straight
  * through, and the final flush of what is left then succeeds (ptrack list
- * --json > /dev/full), so only the error flag tells. */
-static int flush_output(int rc)
+ * --json > /dev/full), so only the error flag tells. When ptrackd has
+ * already made the change the command asked for (ptrack add > /dev/full),
+ * the line says so: exit 4 alone would have the person run it again and
+ * add the proposal twice. */
+static int flush_output(const pt_cli_t *cli, int rc)
 {
     bool flush_failed = fflush(stdout) != 0;
     int err = errno;
     if ((flush_failed || ferror(stdout)) && rc == PT_EXIT_OK) {
-        fprintf(stderr, "ptrack: writing the output: %s\n",
-                flush_failed ? strerror(err) : "a write failed, so the output is not whole");
+        fprintf(stderr, "ptrack: writing the output: %s%s\n",
+                flush_failed ? strerror(err) : "a write failed, so the output is not whole",
+                cli && pt_client_changed(cli->client)
+                    ? "; ptrackd has made the change all the same (look before running the "
+                      "command again)"
+                    : "");
         rc = PT_EXIT_SERVER;
     }
     return rc;
@@ -289,7 +296,7 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
         cli.json = pt_args_flag(&args, "json");
         rc = c->run(&cli, &args);
     }
-    rc = flush_output(rc);
+    rc = flush_output(&cli, rc);
     pt_cli_free(&cli);
     pt_args_free(&args);
     return rc;
@@ -306,10 +313,10 @@ int main(int argc, char **argv)
     if (ci >= argc) {
         if (version) {
             printf("ptrack %s\n", PT_VERSION);
-            return flush_output(PT_EXIT_OK);
+            return flush_output(NULL, PT_EXIT_OK);
         }
         print_main_help(help ? stdout : stderr);
-        return help ? flush_output(PT_EXIT_OK) : PT_EXIT_USAGE;
+        return help ? flush_output(NULL, PT_EXIT_OK) : PT_EXIT_USAGE;
     }
 
     const char *name = argv[ci];
@@ -325,7 +332,7 @@ int main(int argc, char **argv)
             print_command_help(about, stdout);
         else
             print_main_help(stdout);
-        return flush_output(PT_EXIT_OK);
+        return flush_output(NULL, PT_EXIT_OK);
     }
     if (!c) {
         fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", name);

@@ -742,6 +742,23 @@ for args in "--help" "help list" "--version" "list --help" "list --json" "workfl
     ERR="$(cat "$PT_TMP/full.err")"
     check_rc "ptrack $args to a full disk (/dev/full)" 4
 done
+# A change ptrackd has made stays made when its answer cannot be written:
+# the line says so, or the person would run `add` again and add it twice.
+set +e
+"$PTRACK" --socket "$PT_SOCK" add --title "输出写不下的建议" >/dev/full 2>"$PT_TMP/full.err"
+RC=$?
+set -e
+ERR="$(cat "$PT_TMP/full.err")"
+check_rc "ptrack add to a full disk (/dev/full)" 4
+check_contains "says ptrackd made the change all the same" "ptrackd has made the change all the same" "$ERR"
+cli list --search "输出写不下的建议" --json
+check_contains "and the proposal was added" "输出写不下的建议" "$OUT"
+set +e
+"$PTRACK" --socket "$PT_SOCK" list >/dev/full 2>"$PT_TMP/full.err"
+set -e
+ERR="$(cat "$PT_TMP/full.err")"
+check_true "a read that cannot be written says nothing of a change" \
+    test "${ERR/made the change/}" = "$ERR"
 bare health --help
 check_contains "health --help names exit 1" "1 when it refuses" "$OUT"
 bare list --help
