@@ -1141,11 +1141,12 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
  * count (most first) then key; the rows of by_status also carry, in the
  * columns from STATS_SUMS on, the counts of that state's proposals that
  * the other figures sum (enum below). 办复率: of the proposals ever
- * assigned, how many have a reply. 满意率: of those rated, how many were
- * satisfied or basically so, by their latest rating. The reply
- * categories: of the proposals answered (办复), by their latest reply; one
- * that a separate-mode unit has answered while others have not is not
- * answered yet. */
+ * assigned, how many have a reply (one answered counts as assigned
+ * though it has no assignment time: a ledger imported without its 交办时间
+ * would otherwise count in the reply categories and not in 办复率). 满意率: of those rated, how
+ * many were satisfied or basically so, by their latest rating. The reply categories: of the
+ * proposals answered (办复), by their latest reply; one that a separate-mode unit has answered
+ * while others have not is not answered yet. */
 enum { C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
 #define STATS_SUMS 3
 static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation",
@@ -1159,7 +1160,7 @@ static const char stats_sql[] =
     "SELECT 0, status, count(*),"
     " total(clock = 1 AND due_at IS NOT NULL AND due_at < :now),"
     " total(clock = 1 AND due_at >= :now AND due_at < :week_end),"
-    " total(assigned_at IS NOT NULL), total(assigned_at IS NOT NULL AND replied = 1),"
+    " total(assigned_at IS NOT NULL OR replied = 1), total(replied = 1),"
     " total(satisfaction IS NOT NULL),"
     " total(satisfaction IN ('satisfied', 'basically_satisfied')),"
     " total(replied = 1 AND reply_category = 'A'), total(replied = 1 AND reply_category = 'B'),"

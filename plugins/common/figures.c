@@ -145,7 +145,9 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
     f->proposals += v->kind && strcmp(v->kind, "proposal") == 0;
     f->overdue += v->overdue;
     f->key_supervision += v->key_supervision;
-    if (v->assigned_at) {
+    /* Answered counts as assigned, as GET /v1/stats counts it: an
+     * imported ledger may have no 交办时间. */
+    if (v->assigned_at || v->answered) {
         f->assigned++;
         f->replied += v->answered;
     }

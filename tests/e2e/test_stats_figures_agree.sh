@@ -270,4 +270,20 @@ agree "status=handling,replied,rehandling" --status handling,replied,rehandling
 agree "overdue=true" --overdue
 agree "unit=$(urlenc 住建厅)&todo=reply" --unit 住建厅 --todo reply
 
+pt_step "a ledger imported without its 交办时间"
+# An office's ledger of an earlier session: answered, its 交办时间 not kept.
+# Answered, it was assigned: it counts in 办复率 as in the reply
+# categories, where it counted only in the categories (办复率 — beside A类 1).
+printf '%s\r\n' '编号,届次,标题,领衔代表,主办单位,状态,答复文号,办理结果' \
+    '0042,十三届五次,关于往届水利建设的建议,王代表,水利厅,已答复,晋水函〔2022〕9号,A' \
+    >"$PT_TMP/ledger.csv"
+ST="$(curl -sS --max-time 30 --unix-socket "$PT_SOCK" -o "$PT_TMP/import.json" -w '%{http_code}' \
+    -H 'Content-Type: text/csv' --data-binary "@$PT_TMP/ledger.csv" \
+    "http://localhost/v1/imports?format=csv")" || ST=curl-failed
+check_eq "the ledger is imported" 201 "$ST"
+api GET "/v1/stats?session=$(urlenc 十三届五次)"
+check_eq "its 办复率 and its category" '1 {"A": 1, "B": 0, "C": 0, "D": 0}' \
+    "$(jv 'json.dumps(j["reply_rate"]) + " " + json.dumps(j["reply_categories"])')"
+agree "session=$(urlenc 十三届五次)" --session 十三届五次
+
 pt_finish

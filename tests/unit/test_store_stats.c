@@ -350,10 +350,11 @@ static void check(fixture_t *f, const char *filters, const char *want)
 }
 
 /* Every proposal counts in total and by_status, merged and drafts too.
- * 办复率: of the 7 with an assignment time, the 4 answered, the one in
- * rehandling among them (the separate-mode one waits for 丙局). 满意率: by
- * the latest rating, 3 of 5. The reply categories: of the 5 answered, the
- * one without an assignment time too, by their latest reply that is not
+ * 办复率: of the 7 with an assignment time and the one answered without
+ * one, the 5 answered, the one in rehandling among them (the separate-mode
+ * one waits for 丙局). 满意率: by the latest rating, 3 of 5. The reply
+ * categories: of the 5 answered, the one without an assignment time too,
+ * by their latest reply that is not
  * supplementary (P_FOLLOW_UP's D is). overdue_by_unit: 甲局 has answered
  * its part of the separate-mode proposal, 丙局 has not. */
 static void figures_of_the_whole_store(void **state)
@@ -366,7 +367,7 @@ static void figures_of_the_whole_store(void **state)
           "\"by_category\":{\"教育\":5,\"交通\":4},"
           "\"by_delegation\":{\"山西代表团\":5,\"广东代表团\":4},"
           "\"overdue_by_unit\":{\"丙局\":2},"
-          "\"overdue\":2,\"due_within_7d\":1,\"reply_rate\":0.5714285714,"
+          "\"overdue\":2,\"due_within_7d\":1,\"reply_rate\":0.625,"
           "\"satisfaction_rate\":0.6,\"reply_categories\":{\"A\":1,\"B\":1,\"C\":2,\"D\":1}}");
 }
 
@@ -398,7 +399,7 @@ static void figures_of_a_session_a_delegation_a_category_and_a_kind(void **state
           "\"withdrawn\":1},"
           "\"by_unit\":{\"丙局\":2,\"丁局\":1,\"甲局\":1},\"by_category\":{\"交通\":1,\"教育\":1},"
           "\"by_delegation\":{\"广东代表团\":4},\"overdue_by_unit\":{\"丙局\":2},"
-          "\"overdue\":2,\"due_within_7d\":0,\"reply_rate\":0,\"satisfaction_rate\":1,"
+          "\"overdue\":2,\"due_within_7d\":0,\"reply_rate\":0.3333333333,\"satisfaction_rate\":1,"
           "\"reply_categories\":{\"A\":0,\"B\":1,\"C\":0,\"D\":0}}");
     check(f, "category=交通&session=十四届一次",
           "{\"total\":3,\"by_status\":{\"handling\":1,\"merged\":1,\"replied\":1},"
@@ -504,7 +505,7 @@ static void figures_of_a_person_a_tag_and_a_search(void **state)
           "\"by_unit\":{\"甲局\":3,\"乙局\":2,\"丁局\":1,\"丙局\":1},\"by_category\":{\"教育\":3,"
           "\"交通\":2},\"by_delegation\":{\"山西代表团\":3,\"广东代表团\":2},"
           "\"overdue_by_unit\":{\"丙局\":1},\"overdue\":1,\"due_within_7d\":0,"
-          "\"reply_rate\":0.75,\"satisfaction_rate\":0.5,"
+          "\"reply_rate\":0.8,\"satisfaction_rate\":0.5,"
           "\"reply_categories\":{\"A\":1,\"B\":1,\"C\":1,\"D\":1}}");
 }
 
