@@ -36,7 +36,9 @@
  * else (no connection, a timeout, TLS trouble) → tried again after the
  * host's back-off. After any failure the connection is dropped: the next
  * transaction starts on a new one, never in a state the server left
- * behind (503 "nested MAIL command").
+ * behind (503 "nested MAIL command"). A connection kept from an earlier
+ * transaction that fails before RCPT TO (the server closed it for being
+ * idle) is not a failure: the transaction is made again on a new one.
  *
  * Thread: create() and destroy() on the loop thread, which is not blocked:
  * the curl handle is made on the first deliver(), on the instance's worker,
@@ -83,6 +85,7 @@ typedef struct {
     char domain[128]; /* of `from`, for the Message-ID */
 
     pt_curl_t curl; /* no handle until the first deliver() */
+    bool kept;      /* the handle keeps the connection of a transaction that succeeded */
 
     /* What each recipient (m->to[i]) made of the event rcpt_seq, which is
      * being delivered (rcpt_held) and will be offered again after a
@@ -618,6 +621,8 @@ typedef struct {
     bool ok;      /* the server took the mail for the recipient */
     bool refused; /* the server refused it with a code (below) */
     bool at_rcpt; /* ... at RCPT TO or later: a refusal of this recipient's mail */
+    bool stale;   /* it failed before RCPT TO on a connection kept from an earlier
+                   * transaction: one the server may have closed while it was idle */
     long code;    /* the server's last reply code; 0: none */
     char why[CURL_ERROR_SIZE + 256]; /* the server's reply line, or libcurl's message */
 } tx_t;
@@ -675,8 +680,12 @@ static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_m
     curl_slist_free_all(rcpt);
     if (cc == CURLE_OK) {
         tx->ok = true;
+        m->kept = true;
         return true;
     }
+    long connects = 0;
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+    tx->stale = m->kept && connects == 0 && !m->rcpt_sent;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &tx->code);
     /* A refusal is a reply of 4xx or 5xx that ended the transaction; its
      * own text says more than libcurl's ("Weird server reply"). */
@@ -691,6 +700,7 @@ static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_m
         snprintf(tx->why, sizeof(tx->why), "%s", pt_curl_why(&m->curl, cc));
     tx->at_rcpt = tx->refused && m->rcpt_sent;
     pt_curl_forget(&m->curl);
+    m->kept = false;
     return true;
 }
 
@@ -738,7 +748,16 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
             rc = PTRACK_RETRY;
             goto out;
         }
-        if (!send_to(m, i, &msg, left, &tx)) {
+        bool made = send_to(m, i, &msg, left, &tx);
+        /* A server closes a connection left idle (Postfix after 300 s, 10
+         * s when busy; "421 4.4.2 idle timeout"), and libcurl finds out
+         * only when it sends on it: before any recipient is named, the
+         * server has taken nothing, so the transaction is made once more
+         * on a new connection (send_to() dropped the old one) rather than
+         * counted as a failure. */
+        if (made && tx.stale && (left = deadline - mono_ms()) > 0)
+            made = send_to(m, i, &msg, left, &tx);
+        if (!made) {
             m->host->set_error(NULL, "cannot make a curl handle or its list (out of memory?)");
             rc = PTRACK_RETRY;
             goto out;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# notify_email keeps its SMTP connection from one event to the next; a
+# server closes a connection left idle ("421 4.4.2 idle timeout", Postfix
+# after 300 s). The next event's mail goes on a new connection at once: it
+# is not a failed delivery (no WARN line, no retry counted, no last_error)
+# and each mail arrives once.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+MAIL_SO="$(pt_plugin_so notify_email)"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+
+# A server that closes a connection idle for one second.
+PORT="$(pt_free_port)"
+"$PY" "$PT_E2E_DIR/receivers/smtp_idle.py" "$PORT" "$PT_TMP/smtp" 1 >"$PT_TMP/smtp.log" 2>&1 &
+PT_PIDS+=("$!")
+listening() {
+    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+        "$PORT" 2>/dev/null
+}
+wait_for 10 listening || pt_die "smtp_idle.py did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
+
+pt_config '{}' ',"plugins": [
+  {"instance": "mail", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT"'", "from": "建议办公室 <office@example.org>",
+              "to": ["张科长 <zhang@example.org>", "li@example.org"], "timeout": "10s"}}
+]'
+pt_start
+
+mails() { ls "$PT_TMP/smtp" 2>/dev/null | grep -c '^mail\.' || true; }
+mails_at_least() { [ "$(mails)" -ge "$1" ]; }
+
+pt_step "the first event: both recipients on one connection"
+api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
+check_status "create" 201
+check_true "two mails arrived" wait_for 30 mails_at_least 2
+
+pt_step "the server closes the idle connection; the next event goes on a new one"
+sleep 2.5
+api POST /v1/proposals '{"title": "关于推进城乡公交一体化的建议"}'
+check_status "create" 201
+check_true "two more mails arrived" wait_for 30 mails_at_least 4
+sleep 0.5
+check_eq "four mails, none twice" 4 "$(mails)"
+api GET /v1/plugins/mail
+check_eq "no retry counted" 0 "$(jv "j['notifier']['retries']")"
+check_eq "no last_error" null "$(jv "j['notifier']['last_error']")"
+check_eq "delivered both events" 2 "$(jv "j['notifier']['delivered']")"
+check_eq "no WARN of a failed mail in the log" "" \
+    "$(grep '\[mail\]' "$PT_TMP/ptrackd.log" | grep 'sending the mail failed' || true)"
+check_eq "three connections: the readiness check's, the first event's, and a new one after the close" 3 \
+    "$(wc -l <"$PT_TMP/smtp/connections")"
+
+pt_stop
+pt_finish
