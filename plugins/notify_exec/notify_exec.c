@@ -285,6 +285,21 @@ static void drain(capture_t *c)
     }
 }
 
+/* The length of the first len bytes of data without the character that
+ * the end of a capture (OUTPUT_MAX bytes) may have cut: its first bytes
+ * alone would be shown as "?" in the log. */
+static size_t whole_chars(const char *data, size_t len)
+{
+    size_t back = 0; /* continuation bytes at the end */
+    while (back < len && back < 3 && ((unsigned char)data[len - 1 - back] & 0xC0) == 0x80)
+        back++;
+    if (back == len)
+        return len;
+    unsigned char lead = (unsigned char)data[len - 1 - back];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return back + 1 < need ? len - 1 - back : len;
+}
+
 /* Logs the captured output of one stream, one log line, with newlines and
  * other control characters shown escaped so that the log stays one line an
  * entry. */
@@ -293,7 +308,7 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
 {
     if (c->len == 0)
         return;
-    size_t len = c->len;
+    size_t len = c->dropped ? whole_chars(c->data, c->len) : c->len;
     while (len > 0 && (c->data[len - 1] == '\n' || c->data[len - 1] == '\r'))
         len--;
     char *text = malloc(len * 4 + 1);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# notify_exec logs the first 3 KiB of a command's output: when that end
+# falls inside a Chinese character, the log line stops before it, rather
+# than showing its first bytes as "??" before the mark that more output was
+# dropped.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+EXEC_SO="$(pt_plugin_so notify_exec)"
+# 7 bytes a time ("a中文"): the 3072nd byte is the second of a "文".
+cat >"$PT_TMP/talk.sh" <<'SH'
+#!/bin/sh
+i=0
+while [ $i -lt 1000 ]; do
+    printf 'a中文'
+    printf 'b错误' >&2
+    i=$((i + 1))
+done
+echo "$PTRACK_SEQ" >>"$1/runs"
+exit 3
+SH
+chmod +x "$PT_TMP/talk.sh"
+pt_config '{}' ',"plugins": [
+  {"instance": "talk", "path": "'"$EXEC_SO"'", "events": ["proposal.created"],
+   "config": {"command": ["'"$PT_TMP/talk.sh"'", "'"$PT_TMP"'"]}}
+]'
+pt_start
+
+api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
+check_status "create" 201
+ran() { [ -s "$PT_TMP/runs" ] && grep -q 'talk.sh stderr' "$PT_TMP/ptrackd.log"; }
+check_true "the command ran and its output was logged" wait_for 30 ran
+
+for stream in stdout stderr; do
+    line="$(grep "talk.sh $stream: " "$PT_TMP/ptrackd.log" || true)"
+    check_contains "$stream: the line says that more output was dropped" \
+        "[...more output dropped]" "$line"
+    check_eq "$stream: no broken character shown as ?" "" "$(printf %s "$line" | tr -cd '?')"
+done
+check_contains "stdout: the line ends on a whole character" "a中文a中 [...more output dropped]" \
+    "$(grep 'talk.sh stdout: ' "$PT_TMP/ptrackd.log")"
+
+pt_stop
+pt_finish
