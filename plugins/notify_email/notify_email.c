@@ -237,7 +237,11 @@ static void header_address(header_t *h, const address_t *a, bool last)
 }
 
 /* Splits "name <addr>" or "addr" into a. Returns false when there is no
- * usable address (no "@", or characters that would break a header). */
+ * usable address (no "@", or characters that would break a header, or any
+ * that is not ASCII: an address goes into the envelope and the headers as
+ * it is, and neither takes one; most often it is a full-width ＜＞, ，or ＠
+ * that an input method typed, and "张科长＜zhang@example.org＞" would be
+ * refused by the server at each event). */
 static bool parse_address(const char *text, address_t *a)
 {
     memset(a, 0, sizeof(*a));
@@ -268,7 +272,8 @@ static bool parse_address(const char *text, address_t *a)
     while (addr_end > addr && addr_end[-1] == ' ')
         addr_end--;
     for (const char *p = addr; p < addr_end; p++)
-        if (*p == '\r' || *p == '\n' || *p == '<' || *p == '>' || *p == ' ' || *p == ',')
+        if (*p == '\r' || *p == '\n' || *p == '<' || *p == '>' || *p == ' ' || *p == ',' ||
+            (unsigned char)*p >= 0x80)
             goto bad;
     if (a->name)
         for (const char *p = a->name; *p; p++)
@@ -508,7 +513,8 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
     if (host->opt_string(inst, "from", &from) != PTRACK_OK || !parse_address(from, &m->from)) {
         host->log(inst, PTRACK_LOG_ERROR,
                   "option \"from\" must be an address: \"name <office@example.org>\" or "
-                  "\"office@example.org\" (got \"%s\")",
+                  "\"office@example.org\", the address in ASCII, with ASCII < > and @ (got "
+                  "\"%s\")",
                   from ? from : "");
         goto fail;
     }
@@ -528,7 +534,10 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         if (host->opt_strings_at(inst, "to", i, &to) != PTRACK_OK ||
             !parse_address(to, &m->to[i])) {
             host->log(inst, PTRACK_LOG_ERROR,
-                      "option \"to\": element %zu is not an address (got \"%s\")", i, to ? to : "");
+                      "option \"to\": element %zu is not an address: \"name <li@example.org>\" "
+                      "or \"li@example.org\", the address in ASCII, with ASCII < > and @, one "
+                      "address an element (got \"%s\")",
+                      i, to ? to : "");
             goto fail;
         }
     }
