@@ -388,9 +388,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     webhook_t *w = ud;
     size_t n = size * nmemb;
     /* Keep the head of the answer only: enough for the log and the
-     * robot's errcode, bounded whatever the server sends. */
-    if (w->response.len < RESPONSE_MAX) {
-        size_t room = RESPONSE_MAX - w->response.len;
+     * robot's errcode, bounded whatever the server sends; one byte more,
+     * to tell whether RESPONSE_MAX falls inside a character
+     * (answer_prefix()). */
+    if (w->response.len < RESPONSE_MAX + 1) {
+        size_t room = RESPONSE_MAX + 1 - w->response.len;
         pt_str_append(&w->response, data, n < room ? n : room);
     }
     return n;
@@ -430,6 +432,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
         }
     }
     return n;
+}
+
+/* The length of the answer's first max bytes or fewer that ends on a
+ * whole character: a Chinese error page cut inside one would show its
+ * first bytes as "?" in the log and last_error. */
+static int answer_prefix(const char *answer, size_t max)
+{
+    return (int)pt_utf8_prefix(answer, max);
 }
 
 /* The robot's own error in a 2xx answer: {"errcode": 310000, "errmsg":
@@ -634,6 +644,12 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    /* The answer as it is shown: RESPONSE_MAX bytes at most, whole
+     * characters. */
+    if (w->response.p) {
+        w->response.len = (size_t)answer_prefix(w->response.p, RESPONSE_MAX);
+        w->response.p[w->response.len] = '\0';
+    }
     const char *answer = w->response.p ? w->response.p : "";
     char why[RESPONSE_MAX + 128];
     if (status >= 200 && status < 300) {
@@ -685,21 +701,22 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                          "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
                          "receiver; will try again (not counted as a failed attempt)",
                          ev->seq, ev->type);
-            w->host->set_error(NULL, "HTTP 429 (too many requests) from the receiver: %.256s",
-                               answer);
+            w->host->set_error(NULL, "HTTP 429 (too many requests) from the receiver: %.*s",
+                               answer_prefix(answer, 256), answer);
         }
     } else if (status >= 500 || status == 408 || receiver_state(status)) {
-        snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.512s", status, answer);
+        snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.*s", status,
+                 answer_prefix(answer, 512), answer);
         rc = failed_attempt(w, ev, why);
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
                      "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the receiver "
-                     "refused this request itself; check format and secret): %.512s",
-                     ev->seq, ev->type, status, answer);
+                     "refused this request itself; check format and secret): %.*s",
+                     ev->seq, ev->type, status, answer_prefix(answer, 512), answer);
         w->host->set_error(NULL,
                            "HTTP %ld from the receiver, not retried (check format and "
-                           "secret): %.256s",
-                           status, answer);
+                           "secret): %.*s",
+                           status, answer_prefix(answer, 256), answer);
         w->attempts = 0;
         rc = PTRACK_ERROR;
     }
