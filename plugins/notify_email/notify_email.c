@@ -17,10 +17,13 @@
  *
  * The message is MIME: Subject and display names as RFC 2047 encoded words
  * (=?UTF-8?B?...?=, 75 characters at most), every header folded between
- * its words to keep its lines within 78 characters, Date, a Message-ID made from the instance and
- * the seq (a repeat of an event after a restart has the same Message-ID, so that mail programs can
- * tell), MIME-Version, text/plain; charset=UTF-8 and the body in base64 at 76 columns, so that no
- * 8-bit text crosses a server that does not take it.
+ * its words to keep its lines within 78 characters, Date, a Message-ID
+ * made from the instance and the seq (a repeat of an event after a
+ * restart has the same Message-ID, so that mail programs can tell),
+ * Auto-Submitted: auto-generated (RFC 3834: no out-of-office reply comes
+ * back for it), MIME-Version, text/plain; charset=UTF-8 and the body in
+ * base64 at 76 columns, so that no 8-bit text crosses a server that does
+ * not take it.
  *
  * Each recipient gets the mail in a transaction of its own, on one
  * connection, so that the server answers for each, and what each made of
@@ -452,6 +455,10 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
     inst[k] = '\0';
     pt_str_printf(msg, "Message-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq, k ? inst : "notify",
                   m->domain);
+    /* RFC 3834 5.1: made by a program, answering no mail, so that an
+     * out-of-office reply of a recipient on leave does not come back to
+     * `from` for each reminder. */
+    pt_str_puts(msg, "Auto-Submitted: auto-generated\r\n");
     pt_str_puts(msg, "MIME-Version: 1.0\r\n"
                      "Content-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: base64\r\n");

@@ -3,7 +3,9 @@
 # with long display names: a To of several long Chinese names is folded
 # between its words (CRLF and a space), every RFC 2047 encoded word is at
 # most 75 characters, and a reader (Python's email package) gets back each
-# name and address as configured, the From and the Subject too.
+# name and address as configured, the From and the Subject too; and the
+# mail says that a program made it (Auto-Submitted: auto-generated, RFC
+# 3834), so that out-of-office replies do not come back for it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -79,9 +81,11 @@ assert got("To") == [want(t) for t in to], got("To")
 assert got("From") == [want(frm)], got("From")
 subject = str(make_header(decode_header(m["Subject"])))
 assert title in subject, subject
+# RFC 3834 5.1: no out-of-office reply is sent back for it.
+assert m["Auto-Submitted"] == "auto-generated", m["Auto-Submitted"]
 EOF
 )"; then
-    pt_ok "every header line within 78 characters, every encoded word within 75, To folded, and each name and address read back as configured"
+    pt_ok "every header line within 78 characters, every encoded word within 75, To folded, each name and address read back as configured, Auto-Submitted: auto-generated"
 else
     pt_check_fail "the headers of the mail" "the checks pass" "$out"
 fi
