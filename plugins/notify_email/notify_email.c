@@ -17,7 +17,7 @@
  *
  * The message is MIME: Subject and display names as RFC 2047 encoded words
  * (=?UTF-8?B?...?=, 75 characters at most), every header folded between
- * its words to keep its lines within 78 characters, Date, a Message-ID
+ * its words to keep its lines within 76 characters, Date, a Message-ID
  * made from the instance and the seq (a repeat of an event after a
  * restart has the same Message-ID, so that mail programs can tell),
  * Auto-Submitted: auto-generated (RFC 3834: no out-of-office reply comes
@@ -143,14 +143,15 @@ static void buf_base64(pt_str_t *b, const void *data, size_t len, bool wrap)
     }
 }
 
-/* The most characters a header line should hold, CRLF not counted (RFC
- * 5322 2.1.1). */
-#define LINE_CHARS 78
+/* The most characters a header line holds, CRLF not counted: RFC 5322
+ * 2.1.1 asks for 78 at most, and RFC 2047 2 for 76 at most on a line that
+ * holds an encoded word, which most of ours do. */
+#define LINE_CHARS 76
 
-/* The most bytes of text one encoded word holds: 56 characters of base64,
- * so that the word, 68 characters, is within RFC 2047's 75 and fits on a
- * line after "Subject: ". */
-#define WORD_BYTES 42
+/* The most bytes of text one encoded word holds: 52 characters of base64,
+ * so that the word, 64 characters, is within RFC 2047's 75 and fits on a
+ * line after "Subject: " (9 + 64 = 73). */
+#define WORD_BYTES 39
 
 /* A header being written, as words: each goes on the line after a space,
  * or on a line of its own (folded: CRLF and a space, RFC 5322 2.2.3) when
