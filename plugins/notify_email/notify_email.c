@@ -42,6 +42,8 @@
  * behind (503 "nested MAIL command"). A connection kept from an earlier
  * transaction that fails before RCPT TO (the server closed it for being
  * idle) is not a failure: the transaction is made again on a new one.
+ * Closing a connection waits for the answer to QUIT a second at most, not
+ * at all after a timeout or in destroy(), which runs on the loop.
  *
  * Thread: create() and destroy() on the loop thread, which is not blocked:
  * the curl handle is made on the first deliver(), on the instance's worker,
@@ -54,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -570,10 +573,25 @@ fail:
     return PTRACK_ERROR;
 }
 
-/* Thread: loop, after the worker has stopped. */
+/* Shuts down the socket of the connection the handle keeps, if any, so
+ * that closing it does not wait for the answer to libcurl's QUIT: libcurl
+ * waits as long as CURLOPT_SERVER_RESPONSE_TIMEOUT, the whole timeout, for
+ * a server that stopped answering, or a connection that a firewall dropped
+ * while it was idle. The server takes the closed connection as the end of
+ * the session. */
+static void shut_down(CURL *c)
+{
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (c && curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD)
+        shutdown(fd, SHUT_RDWR);
+}
+
+/* Thread: loop, after the worker has stopped. The loop must not wait for
+ * the server: the connection is closed without a QUIT. */
 static void email_destroy(void *state)
 {
     email_t *m = state;
+    shut_down(m->curl.handle);
     pt_curl_close(&m->curl);
     email_free(m);
 }
@@ -716,6 +734,12 @@ static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_m
     else
         snprintf(tx->why, sizeof(tx->why), "%s", pt_curl_why(&m->curl, cc));
     tx->at_rcpt = tx->refused && m->rcpt_sent;
+    /* Closing the connection sends QUIT and waits for its answer: not at
+     * all from a server that has just timed out (which would make the
+     * delivery last twice its timeout), a second at most from another. */
+    if (cc == CURLE_OPERATION_TIMEDOUT)
+        shut_down(c);
+    curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, 1L);
     pt_curl_forget(&m->curl);
     m->kept = false;
     return true;

@@ -13,13 +13,13 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 # A server that closes a connection idle for one second.
 PORT="$(pt_free_port)"
-"$PY" "$PT_E2E_DIR/receivers/smtp_idle.py" "$PORT" "$PT_TMP/smtp" 1 >"$PT_TMP/smtp.log" 2>&1 &
+"$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$PORT" "$PT_TMP/smtp" --idle 1 >"$PT_TMP/smtp.log" 2>&1 &
 PT_PIDS+=("$!")
 listening() {
     "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
         "$PORT" 2>/dev/null
 }
-wait_for 10 listening || pt_die "smtp_idle.py did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
+wait_for 10 listening || pt_die "smtp_peer.py did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
 
 pt_config '{}' ',"plugins": [
   {"instance": "mail", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],

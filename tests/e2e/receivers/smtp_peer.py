@@ -1,19 +1,34 @@
-"""An SMTP server that closes a connection left idle, as every real one
-does (Postfix after 300 s, 10 s when it is busy), but after IDLE seconds:
-it says "421 4.4.2 idle timeout" and closes it. Each mail's DATA goes to
-DIR/mail.N; each connection made is a line "connect" in DIR/connections.
+"""An SMTP server for the tests of notify_email, which misbehaves as real
+ones and the networks before them do. Each mail's DATA goes to DIR/mail.N;
+each connection made is a line "connect" in DIR/connections.
 
-    python3 smtp_idle.py PORT DIR IDLE
+    python3 smtp_peer.py PORT DIR [--idle SECS] [--stall-data] [--mute-quit]
+
+--idle SECS   a connection left idle that long is closed, as every server
+              does (Postfix after 300 s, 10 s when it is busy), with "421
+              4.4.2 idle timeout"
+--stall-data  the end of DATA is never answered (the mail is kept)
+--mute-quit   QUIT is never answered, nor the connection closed: a server
+              that hangs, or a connection that a firewall dropped while it
+              was idle
 """
+import argparse
 import os
 import socket
-import sys
 import threading
 
-port, d, idle = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+ap = argparse.ArgumentParser()
+ap.add_argument("port", type=int)
+ap.add_argument("dir")
+ap.add_argument("--idle", type=float)
+ap.add_argument("--stall-data", action="store_true")
+ap.add_argument("--mute-quit", action="store_true")
+args = ap.parse_args()
+d = args.dir
 os.makedirs(d, exist_ok=True)
 lock = threading.Lock()
 mails = [0]
+stop = threading.Event()
 
 
 def serve(c):
@@ -25,13 +40,13 @@ def serve(c):
     def send(text):
         c.sendall(text.encode() + b"\r\n")
 
-    send("220 idle.example.org ESMTP")
+    send("220 peer.example.org ESMTP")
     while True:
-        c.settimeout(idle)
+        c.settimeout(args.idle)
         try:
             line = f.readline()
         except socket.timeout:
-            send("421 4.4.2 idle.example.org idle timeout")
+            send("421 4.4.2 peer.example.org idle timeout")
             c.close()
             return
         c.settimeout(None)
@@ -40,7 +55,7 @@ def serve(c):
             return
         cmd = line[:4].upper()
         if cmd in (b"EHLO", b"HELO"):
-            send("250 idle.example.org")
+            send("250 peer.example.org")
         elif cmd == b"DATA":
             send("354 end with <CRLF>.<CRLF>")
             raw = b""
@@ -52,8 +67,12 @@ def serve(c):
                 mails[0] += 1
                 with open(os.path.join(d, "mail.%d" % mails[0]), "wb") as out:
                     out.write(raw)
+            if args.stall_data:
+                stop.wait()
             send("250 2.0.0 queued")
         elif cmd == b"QUIT":
+            if args.mute_quit:
+                stop.wait()
             send("221 2.0.0 bye")
             c.close()
             return
@@ -63,7 +82,7 @@ def serve(c):
 
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", port))
+s.bind(("127.0.0.1", args.port))
 s.listen(8)
 while True:
     conn, _ = s.accept()

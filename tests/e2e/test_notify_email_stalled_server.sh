@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# notify_email with an SMTP server that stops answering:
+#   - one that never answers the end of DATA: the delivery fails after its
+#     timeout (3 s), not twice that (libcurl waited as long again for the
+#     answer to the QUIT it sent on closing the connection);
+#   - one that never answers QUIT (or a connection a firewall dropped while
+#     it was idle): unloading the instance does not hold ptrackd's loop,
+#     and every request, for the timeout (10 s) while libcurl waits for
+#     the answer to its QUIT.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+MAIL_SO="$(pt_plugin_so notify_email)"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+
+# peer NAME ARGS...: smtp_peer.py on a free port, its port in NAME_PORT.
+peer() {
+    local name="$1" port
+    shift
+    port="$(pt_free_port)"
+    "$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$port" "$PT_TMP/$name" "$@" \
+        >"$PT_TMP/$name.log" 2>&1 &
+    PT_PIDS+=("$!")
+    listening() {
+        "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+            "$1" 2>/dev/null
+    }
+    wait_for 10 listening "$port" || pt_die "smtp_peer.py did not listen on $port"
+    printf -v "${name}_PORT" %s "$port"
+}
+peer stall --stall-data
+peer mute --mute-quit
+
+pt_config '{}' ',"plugins": [
+  {"instance": "stall", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$stall_PORT"'", "from": "office@example.org",
+              "to": ["张科长 <zhang@example.org>"], "timeout": "3s"}},
+  {"instance": "mute", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$mute_PORT"'", "from": "office@example.org",
+              "to": ["张科长 <zhang@example.org>"], "timeout": "10s"}}
+]'
+pt_start
+
+now_ms() { date +%s%3N; }
+failed_once() { grep -q '\[stall\] event 1 .*sending the mail failed' "$PT_TMP/ptrackd.log"; }
+failed_twice() { [ "$(grep -c '\[stall\] event 1 .*sending the mail failed' "$PT_TMP/ptrackd.log")" -ge 2 ]; }
+
+pt_step "a server that never answers the end of DATA: each try ends at the timeout"
+api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
+check_status "create" 201
+check_true "the first try failed" wait_for 20 failed_once
+t0="$(now_ms)"
+check_true "and a second one" wait_for 20 failed_twice
+took=$(($(now_ms) - t0))
+# A try of 3 s and the host's back-off (200 ms, then 400 ms) between: 3.4 s;
+# it was 6.4 s, the QUIT's wait included.
+if [ "$took" -lt 5000 ]; then
+    pt_ok "the second try ended ${took} ms after the first: its timeout, not twice it"
+else
+    pt_check_fail "the second try ends about 3.4 s after the first" "< 5000 ms" "$took ms"
+fi
+
+pt_step "a server that never answers QUIT: the unload does not hold the loop"
+has_mail() { ls "$PT_TMP/mute" | grep -q '^mail\.'; }
+check_true "the mute server took the mail" wait_for 20 has_mail
+api GET /v1/plugins/mute
+check_eq "delivered" 1 "$(jv "j['notifier']['delivered']")"
+t0="$(now_ms)"
+api DELETE /v1/plugins/mute
+took=$(($(now_ms) - t0))
+check_status "the unload answered" 204
+if [ "$took" -lt 2000 ]; then
+    pt_ok "the unload took ${took} ms"
+else
+    pt_check_fail "the unload does not wait for the server" "< 2000 ms" "$took ms"
+fi
+check_eq "no warning that destroy() held the loop" "" \
+    "$(grep 'destroy() of plugin notify_email took' "$PT_TMP/ptrackd.log" || true)"
+
+pt_stop
+pt_finish
