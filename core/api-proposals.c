@@ -555,11 +555,30 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
 
 /* ---- Endpoints ------------------------------------------------------- */
 
+/* Whose Idempotency-Keys a request's is among: a socket user's, by its
+ * uid, or a token's, by its name, role and unit or person. Not the name
+ * alone, which history shows: a socket user may have a token's name, and
+ * a revoked token's name may be given to a new token for another unit,
+ * whose sign or reply under a key the old one used was answered as a
+ * replay of the old one's, and nothing was done. */
+static char *idem_who(const pt_call_t *call)
+{
+    const pt_identity_t *who = &call->who;
+    pt_buf_t b;
+    pt_buf_init(&b);
+    if (call->req->peer == PT_PEER_UNIX)
+        pt_buf_printf(&b, "socket %u", (unsigned)call->req->uid);
+    else
+        pt_buf_printf(&b, "token %s\n%s\n%s\n%s", who->name, pt_role_name(who->role), who->unit,
+                      who->person);
+    return pt_buf_take(&b, NULL);
+}
+
 /* Takes the request's Idempotency-Key into the write, with the hash of
  * what the request asks: a create's body, or an action's proposal, name and
  * body (so that one key cannot stand for two different actions, and the
- * same action sent to /v1/proposals/07/... is the same). Returns false
- * after answering. */
+ * same action sent to /v1/proposals/07/... is the same), and whose key it
+ * is (idem_who). Returns false after answering. */
 static bool idempotency_key(pt_call_t *call, pt_write_t *w)
 {
     const pt_http_request_t *req = call->req;
@@ -576,7 +595,7 @@ static bool idempotency_key(pt_call_t *call, pt_write_t *w)
     int len = w->op == PT_WRITE_CREATE ? 0
                                        : snprintf(what, sizeof(what), "%lld %.64s\n",
                                                   (long long)w->id, w->action ? w->action : "");
-    bool ok = md && (w->idem_key = strdup(key)) != NULL &&
+    bool ok = md && (w->idem_key = strdup(key)) != NULL && (w->idem_who = idem_who(call)) &&
               EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
               (len == 0 || EVP_DigestUpdate(md, what, (size_t)len) == 1) &&
               EVP_DigestUpdate(md, req->body, req->body_len) == 1 &&

@@ -36,6 +36,7 @@ void pt_write_free(pt_write_t *w)
     cJSON_Delete(w->body);
     free(w->actor);
     free(w->idem_key);
+    free(w->idem_who);
     free(w->name);
     free(w->scope_unit);
     free(w->scope_person);

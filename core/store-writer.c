@@ -967,7 +967,8 @@ static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
     return PT_EVERSION;
 }
 
-/* An Idempotency-Key this actor has used before: the same request again
+/* An Idempotency-Key this identity (idem_who, else the actor) has used
+ * before: the same request again
  * is answered with the proposal it made or acted on, as it now is
  * (replayed, nothing written); another request under that key is refused.
  * Returns PT_OK with *seen false for a new key. */
@@ -977,7 +978,7 @@ static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
     if (!wr->idem_key)
         return PT_OK;
     sqlite3_stmt *st = w->st[ST_SEL_IDEM];
-    bind_text(st, 1, wr->actor);
+    bind_text(st, 1, wr->idem_who ? wr->idem_who : wr->actor);
     bind_text(st, 2, wr->idem_key);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
@@ -1027,7 +1028,7 @@ static int idem_keep(writer_t *w, pt_write_t *wr, int64_t id)
             return step_error(w, orc, &wr->err, "forgetting old idempotency keys");
     }
     sqlite3_stmt *st = w->st[ST_INS_IDEM];
-    bind_text(st, 1, wr->actor);
+    bind_text(st, 1, wr->idem_who ? wr->idem_who : wr->actor);
     bind_text(st, 2, wr->idem_key);
     sqlite3_bind_blob(st, 3, wr->idem_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, id);

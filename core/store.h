@@ -91,14 +91,15 @@ typedef struct pt_write_s pt_write_t;
 typedef void (*pt_write_cb)(pt_write_t *w);
 
 struct pt_write_s {
-    /* Set by the caller. The write owns body, action, actor and idem_key and
-     * frees them in pt_write_free(). */
+    /* Set by the caller. The write owns body, action, actor, idem_key and
+     * idem_who and frees them in pt_write_free(). */
     pt_write_op_t op;
     int64_t id; /* CREATE: set by the store to the new proposal's id */
     char *action;
     cJSON *body;
     char *actor;
     char *idem_key;
+    char *idem_who;              /* whose idem_key it is; NULL: the actor's */
     unsigned char idem_hash[32]; /* sha256 of the request body */
     int64_t if_match;            /* -1: no If-Match */
     char *name;                  /* CURSOR: the instance */
