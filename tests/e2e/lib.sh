@@ -97,6 +97,22 @@ pt_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# pt_office_workflow FILE: writes to FILE the default workflow with an
+# office's 改派 (redo): assign anew from handling, replied or rehandling,
+# as an office's workflow may (after a reply, so replies_from is set).
+pt_office_workflow() {
+    python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$1" <<'PY'
+import json, sys
+wf = json.load(open(sys.argv[1], encoding="utf-8"))
+assign = next(a for a in wf["actions"] if a["name"] == "assign")
+wf["actions"].append({"name": "redo", "label": {"zh": "改派", "en": "Redo"},
+                      "from": ["handling", "replied", "rehandling"], "to": "assigned",
+                      "guards": [], "effect": "assign", "fields": assign["fields"]})
+wf["name"] = "office"
+json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+}
+
 # pt_config [DEADLINES_JSON] [EXTRA_JSON_MEMBERS]
 # Writes $PT_CONF: data dir and socket in $PT_TMP, TCP on a free loopback
 # port, three tokens (报表机 viewer, 张科长 clerk, 管理员 admin), the deadlines

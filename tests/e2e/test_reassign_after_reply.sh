@@ -27,16 +27,7 @@ PLUGINS="$PT_BUILD_DIR/plugins"
 [ -f "$PLUGINS/import_csv.so" ] && [ -f "$PLUGINS/export_csv.so" ] ||
     pt_die "built-in plugins missing in $PLUGINS (build import_csv and export_csv)"
 
-python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
-import json, sys
-wf = json.load(open(sys.argv[1], encoding="utf-8"))
-assign = next(a for a in wf["actions"] if a["name"] == "assign")
-wf["actions"].append({"name": "redo", "label": {"zh": "改派", "en": "Redo"},
-                      "from": ["handling", "replied", "rehandling"], "to": "assigned",
-                      "guards": [], "effect": "assign", "fields": assign["fields"]})
-wf["name"] = "office"
-json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
-PY
+pt_office_workflow "$PT_TMP/wf.json"
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start --plugin-dir "$PLUGINS"
 

@@ -20,17 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-# The default workflow and an office's 改派: assign anew after a reply.
-python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
-import json, sys
-wf = json.load(open(sys.argv[1], encoding="utf-8"))
-assign = next(a for a in wf["actions"] if a["name"] == "assign")
-wf["actions"].append({"name": "redo", "label": {"zh": "改派", "en": "Redo"},
-                      "from": ["handling", "replied", "rehandling"], "to": "assigned",
-                      "guards": [], "effect": "assign", "fields": assign["fields"]})
-wf["name"] = "office"
-json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
-PY
+pt_office_workflow "$PT_TMP/wf.json"
 # A 3 s reply window: what is not answered or extended becomes overdue.
 pt_config '{"reply": "3s", "rehandle": "30d", "max": "180d"}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
