@@ -141,7 +141,9 @@ wait "$poll" || true
 wait "$writers" || true
 wait || true
 check "SIGTERM exits 0" test "$rc" -eq 0
-check "SIGTERM exits within 5 s (took ${ms} ms)" test "$ms" -lt 5000
+# Held by the long poll, it would wait its 60 s; 15 s leaves a loaded
+# machine room for the writes in flight.
+check "SIGTERM exits within 15 s, not at the long poll's 60 (took ${ms} ms)" test "$ms" -lt 15000
 check "the long poll was answered" test "$(cat "$tmp/poll.code")" = 200
 check "every write sent before SIGTERM was answered 201" \
     test "$(grep -c '^201$' "$tmp/codes")" -eq 20

@@ -249,7 +249,7 @@ pt_step "the query arguments are checked before the body is read"
 # first_answer QUERY: sends the head of an upload of 1,000,000 bytes and
 # its first two lines, no more, and prints the status line of what
 # ptrackd answers and its body, or "no answer" when none has come within
-# 15 s (the rest of the file never comes, so only an answer given before
+# 30 s (the rest of the file never comes, so only an answer given before
 # it can be read; the time is only how long a loaded machine may take).
 first_answer() {
     python3 - "$PT_SOCK" "/v1/imports?format=csv&$1" <<'PY'
@@ -259,7 +259,7 @@ s.connect(sys.argv[1])
 s.sendall(("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
            "Content-Length: 1000000\r\n\r\n" % sys.argv[2]).encode()
           + "标题,背景\n关于甲的建议,乙\n".encode())
-end = time.monotonic() + 15
+end = time.monotonic() + 30
 data = b""
 while True:
     head, sep, body = data.partition(b"\r\n\r\n")
@@ -341,7 +341,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 s.sendall(b"POST /v1/imports?format=csv&stauts=closed HTTP/1.1\r\nHost: ptrack\r\n"
           b"Content-Type: text/csv\r\nContent-Length: 900000\r\n\r\n")
-s.settimeout(15)
+s.settimeout(30)
 data = b""
 try:
     while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):

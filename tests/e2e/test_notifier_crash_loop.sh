@@ -32,7 +32,17 @@ ends() {
 pt_step "the crash names the event"
 pt_start
 api POST /v1/proposals '{"title": "关于通知崩溃的建议"}'
-check_status "the proposal is created" 201
+# The commit wakes the notifier's thread before the answer is written, and
+# its crash ends ptrackd with the request in flight: on a loaded machine
+# the crash often comes first and the answer is lost. Either way the
+# proposal is stored (checked after the last restart, below).
+case "$ST" in
+201) pt_ok "the proposal is created -> 201" ;;
+curl-failed:*"Empty reply"* | curl-failed:*"reset by peer"* | curl-failed:*"Recv failure"*)
+    pt_log "the crash came before the answer ($ST)" ;;
+*) pt_check_fail "the proposal is created" "HTTP 201, or no answer: the crash ended the connection" \
+    "HTTP $ST, body: ${BODY:0:300}" ;;
+esac
 ends
 check_true "ptrackd ended" test -n "$rc"
 check_true "the crash line names the plugin, the instance, the call and the event" \
@@ -58,10 +68,15 @@ check_true "it crashes again" grep -q "its deliver() has now crashed on that eve
 pt_step "the second restart drops it and serves"
 : >"$PT_TMP/ptrackd.log"
 pt_start
-for i in $(seq 1 300); do
-    grep -q "is dropped" "$PT_TMP/ptrackd.log" && break
-    sleep 0.1
-done
+# The drop is logged before the instance's counters move past the event:
+# wait (up to 30 s, a loaded machine) for what GET /v1/plugins shows, not
+# for the log line alone.
+dropped() {
+    grep -q "is dropped" "$PT_TMP/ptrackd.log" || return 1
+    api GET /v1/plugins/im-crash
+    [ "$(jv '"%d %d" % (j["notifier"]["failed"], j["notifier"]["cursor"])')" = "1 1" ]
+}
+wait_for 30 dropped || true
 check_true "ptrackd runs" kill -0 "$PT_PID"
 check_true "the log says why the event was dropped" \
     grep -q "notifier im-crash: event 1 (proposal.created) is dropped: its deliver() crashed ptrackd on it 2 times; it is not offered to this instance again (a bug of plugin notify_crash)" \
@@ -73,6 +88,9 @@ check_contains "its last_error says why" "crashed ptrackd on it 2 times" \
     "$(jv 'j["notifier"]["last_error"]')"
 api GET /v1/health
 check_status "ptrackd answers" 200
+api GET /v1/proposals/1
+check_eq "the proposal of the first step was stored, whether or not its answer came" \
+    "200 关于通知崩溃的建议" "$ST $(jv 'j["title"]')"
 pt_stop
 check_eq "and stops cleanly" "0" "$PT_STOP_RC"
 pt_finish

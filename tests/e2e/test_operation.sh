@@ -160,7 +160,9 @@ PY
 normal="$(grep '^normal' "$PT_TMP/slow.out")"
 check_contains "the normal request is answered" "normal 200" "$normal"
 ms="$(echo "$normal" | cut -d' ' -f3)"
-check_true "within 500 ms (${ms} ms)" test "$ms" -lt 500
+# Held up by the slow clients, it would wait for the header timeout (2 s)
+# that drops them; 1.5 s leaves room for a loaded machine below that.
+check_true "within 1500 ms, well before the slow clients' header timeout (${ms} ms)" test "$ms" -lt 1500
 check_eq "every slow client was dropped at the header timeout" "closed 300" \
     "$(grep '^closed' "$PT_TMP/slow.out")"
 api GET /v1/health
