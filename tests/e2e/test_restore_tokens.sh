@@ -103,7 +103,7 @@ check_contains "and warns of the tokens" \
     "$(cat "$PT_TMP/ptrackd.log")"
 check_true "no event was lost, so no store.restored" \
     test "$(grep -c 'the database was restored from a backup, or lost writes; events' "$PT_TMP/ptrackd.log")" = 0
-check_true "the start that served records the restore as noticed" wait_for 5 eval \
+check_true "the start that served records the restore as noticed" wait_for 30 eval \
     '[ "$(sqlite3 "$PT_DATA/ptrack.db" "SELECT value FROM store_meta WHERE key = '"'"'token_changes'"'"'")" = 6 ]'
 pt_stop
 pt_start
