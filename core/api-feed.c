@@ -443,11 +443,14 @@ void pt_api_events(pt_call_t *call)
     }
     w->sse = accepts_stream(call->req);
     /* A stream picked up again says where it was in Last-Event-ID (the
-     * seq of the last event it had), unless after= says otherwise. A
-     * value that is no seq is refused: starting from the first event,
-     * or from now, would be a guess. An empty one names none. */
+     * seq of the last event it had). An EventSource sends it with the
+     * address it was opened with, after= and all: with both, the stream
+     * goes on after the later, so that each reconnection does not bring
+     * again what the client had. A value that is no seq is refused:
+     * starting from the first event, or from now, would be a guess. An
+     * empty one names none. */
     const char *last = w->sse ? pt_http_header(call->req, "Last-Event-ID") : NULL;
-    if (last && *last && !pt_http_query(call->req, "after")) {
+    if (last && *last) {
         char *end;
         errno = 0;
         long long seq = strtoll(last, &end, 10);
@@ -459,7 +462,8 @@ void pt_api_events(pt_call_t *call)
                          "from 0)");
             return;
         }
-        after = seq;
+        if (seq > after)
+            after = seq;
     }
     w->after = after;
     w->limit = (int)limit;
