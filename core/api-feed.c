@@ -73,7 +73,7 @@ static void on_stream_stalled(uv_timer_t *t)
             (unsigned long long)w->api->opts.config->limits.idle_timeout_ms);
     pt_call_t *call = w->call;
     w->call = NULL;
-    pt_http_stream_abort(call->req);
+    pt_http_stream_cut(call->req);
     free(call);
     finish(w);
 }

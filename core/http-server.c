@@ -2994,6 +2994,20 @@ void pt_http_stream_on_drain(pt_http_request_t *req, void (*cb)(pt_http_request_
     c->drain_arg = arg;
 }
 
+void pt_http_stream_cut(pt_http_request_t *req)
+{
+    req_t *r = (req_t *)req;
+    conn_t *c = r->conn;
+    assert(c->req_outstanding);
+    bool live = c->state == CS_STREAM || c->state == CS_HANDLER;
+    req_release(c);
+    /* What was queued is dropped with the connection: its client has
+     * taken nothing of it for long, and would hold the connection as long
+     * again before it went. */
+    if (live)
+        conn_close(c);
+}
+
 void pt_http_stream_abort(pt_http_request_t *req)
 {
     req_t *r = (req_t *)req;

@@ -221,6 +221,9 @@ void pt_http_stream_on_drain(pt_http_request_t *req, void (*cb)(pt_http_request_
  * Also ends a request that has not started its stream (the client sees the
  * connection close). Frees req. */
 void pt_http_stream_abort(pt_http_request_t *req);
+/* Ends a streamed answer whose client takes nothing: the connection is
+ * closed at once, what was queued dropped. Frees req. */
+void pt_http_stream_cut(pt_http_request_t *req);
 
 /* The reason phrase of a status code ("Not Found"). */
 const char *pt_http_status_text(int status);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# An event stream whose client takes nothing (GET /v1/events, Accept:
+# text/event-stream), core/api-feed.c: once it has taken nothing of what
+# waits for it for idle_timeout, its connection is closed then, not held
+# for another idle_timeout while what was queued waits to go.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config '{}' ',"limits": {"idle_timeout": "20s"}'
+pt_start
+
+# The daemon's sockets: its listeners and its clients' connections.
+sockets() { find "/proc/$PT_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
+BASE=$(sockets)
+
+pt_step "a stream that reads nothing while 40 events of 200 kB are made"
+cat >"$PT_TMP/stall.py" <<'EOF'
+import json, socket, sys, time
+sock = sys.argv[1]
+s = socket.socket(socket.AF_UNIX)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(sock)
+s.sendall(b"GET /v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+bg = "测" * 70000
+for i in range(40):
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    body = json.dumps({"title": "大建议%d" % i, "delegation": "山西代表团", "background": bg},
+                      ensure_ascii=False).encode()
+    c.sendall(b"POST /v1/proposals HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+              b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    while c.recv(65536):
+        pass
+    c.close()
+print("made", flush=True)
+time.sleep(300)
+EOF
+python3 "$PT_TMP/stall.py" "$PT_SOCK" >"$PT_TMP/stall.out" 2>&1 &
+made() { grep -q made "$PT_TMP/stall.out"; }
+wait_for 120 made || pt_die "the 40 proposals were not made: $(cat "$PT_TMP/stall.out")"
+check_eq "the stream is open" $((BASE + 1)) "$(sockets)"
+
+pt_step "it is closed once it has taken nothing for idle_timeout"
+logged() { grep -q "an event stream took nothing for 20000 ms; it is closed" "$PT_TMP/ptrackd.log"; }
+wait_for 120 logged || pt_die "the stream was not found stalled"
+# Closed as it is logged: well within another idle_timeout.
+closed() { [ "$(sockets)" -le "$BASE" ]; }
+wait_for 10 closed || true
+check_eq "its connection is closed within 10 s of the log line" "$BASE" "$(sockets)"
+api GET /v1/health
+check_status "the daemon serves on" 200
+pt_stop
+pt_finish
