@@ -17,11 +17,13 @@ them:
   the rows of api.md that list the filters GET /v1/stats and
   GET /v1/exports take;
 - each error code (proposals/error.c, and those the HTTP layer answers
-  with) in api.md's table of errors;
+  with) in api.md's table of errors, with the HTTP status the code
+  answers it with;
 - each environment variable the client reads in man/ptrack.1 and
   docs/cli.md, and each one the daemon (or a plugin that comes with it)
   reads in man/ptrackd.8;
-- each metric core/ serves in api.md's GET /metrics.
+- each metric core/ serves in api.md's GET /metrics, with the type it
+  is served as (counter, gauge, histogram).
 
 And the other way round for the commands: each option that a row of an
 option table of cli.md, or a tagged paragraph of ptrack.1, gives for a
@@ -164,14 +166,25 @@ for endpoint in ("GET /v1/stats", "GET /v1/exports"):
             missing.append(f"docs/api.md: the filter {p} in the list filters of {endpoint}")
 
 # ---- error codes ------------------------------------------------------
-codes = set(re.findall(r'\{"([a-z_]+)", \d{3}\}', read("proposals/error.c")))
+# Each code with every status the code answers it with: a row of the table
+# names one status, so a code answered with two would show up here too.
+statuses = {}
 http = read("core/http-server.c")
-codes |= set(re.findall(r'conn_(?:error|fail)\(c, \d+, "([a-z_]+)"', http))
-codes -= {"ok", "config_error"}  # no error; not an API error
+for code, status in re.findall(r'\{"([a-z_]+)", (\d{3})\}', read("proposals/error.c")):
+    statuses.setdefault(code, set()).add(status)
+for status, code in re.findall(r'conn_(?:error|fail)\(c, (\d+), "([a-z_]+)"', http):
+    statuses.setdefault(code, set()).add(status)
+for code in ("ok", "config_error"):  # no error; not an API error
+    statuses.pop(code, None)
 err_sec = section(api, r"^## Errors\n(.*?)(?=^## )")
-for code in sorted(codes):
-    if f"| `{code}` |" not in err_sec:
+for code in sorted(statuses):
+    row = re.search(r"^\| `" + code + r"` \| (\d{3}) \|", err_sec, re.M)
+    if row is None:
         missing.append(f"docs/api.md: the error code {code} in the table of errors")
+    elif statuses[code] != {row.group(1)}:
+        missing.append(f"docs/api.md: the error code {code} is given status {row.group(1)} "
+                       f"in the table of errors, the code answers it with "
+                       f"{', '.join(sorted(statuses[code]))}")
 
 # ---- environment ------------------------------------------------------
 def getenvs(*dirs):
@@ -195,14 +208,34 @@ for var in sorted(getenvs("core", "plugins")):
 
 # ---- metrics ----------------------------------------------------------
 metrics = set()
+types = {}
 for f in os.listdir(os.path.join(src, "core")):
     if f.endswith(".c"):
-        metrics |= set(re.findall(r'"(ptrack_[a-z_]+)', read("core/" + f)))
-metrics = {m for m in metrics if not re.search(r"_(bucket|sum|count)$", m)}
+        text = read("core/" + f)
+        metrics |= set(re.findall(r'"(ptrack_[a-z_]+)', text))
+        # header(b, "NAME", "TYPE", ...), {"NAME", "TYPE", ...} and "# TYPE NAME TYPE".
+        for m, t in (re.findall(r'"(ptrack_[a-z_]+)",\s*"(counter|gauge|histogram)"', text) +
+                     re.findall(r"# TYPE (ptrack_[a-z_]+) (counter|gauge|histogram)", text)):
+            types.setdefault(m, set()).add(t)
+# A histogram is written as NAME_bucket, NAME_sum and NAME_count: its name
+# is the one its # TYPE line gives.
+metrics = {m for m in metrics if not re.search(r"_(bucket|sum|count)$", m)} | set(types)
 metrics_sec = section(api, r"^## GET /metrics\n(.*)")
+# A row of the table: | `NAME{labels}`, `NAME` | TYPE | meaning |
+rows = {}
+for names, t in re.findall(r"^\| (`ptrack_[^|]*)\| ([a-z]+) \|", metrics_sec, re.M):
+    for m in re.findall(r"`(ptrack_[a-z_]+)", names):
+        rows[m] = t
 for m in sorted(metrics):
     if f"`{m}" not in metrics_sec:
         missing.append(f"docs/api.md: the metric {m} under GET /metrics")
+    elif m in types and m not in rows:
+        missing.append(f"docs/api.md: the metric {m} in the table under GET /metrics")
+    elif m in types and types[m] != {rows[m]}:
+        missing.append(f"docs/api.md: the metric {m} is a {rows[m]} in the table under "
+                       f"GET /metrics, core/ serves it as a {', '.join(sorted(types[m]))}")
+if not types:
+    missing.append("core/: the types of the metrics were not found (header(b, NAME, TYPE, ...))")
 
 for line in missing:
     print(line)

@@ -4,8 +4,9 @@
 # in its section of docs/cli.md and man/ptrack.1; every ptrackd flag in
 # man/ptrackd.8 and docs/config.md; every key of the config loader in
 # docs/config.md (and man/ptrackd.8); every query parameter of a list and
-# of the change feed, every error code and every metric in docs/api.md,
-# with the filters GET /v1/stats and GET /v1/exports take; every
+# of the change feed, every error code (with its HTTP status) and every
+# metric (with its type) in docs/api.md, with the filters GET /v1/stats
+# and GET /v1/exports take; every
 # environment variable the programs read in their manual pages. And the
 # manual pages render without a warning from groff.
 set -u
