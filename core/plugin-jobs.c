@@ -1796,8 +1796,14 @@ static void export_finish(ptrack_job_t *job)
         job->req = NULL;
     } else if (job->stream_begun) {
         /* Part of the file has gone out: the client must see the transfer
-         * fail, not a shorter file. */
-        pt_http_stream_abort(job->req);
+         * fail, not a shorter file. A client that took nothing for
+         * stall_ms would take what is queued no sooner, and hold the
+         * connection another idle_timeout before it went: its connection
+         * is closed at once. */
+        if (atomic_load(&job->cancelled) && job->why == WHY_STALLED)
+            pt_http_stream_cut(job->req);
+        else
+            pt_http_stream_abort(job->req);
         job->req = NULL;
     } else {
         if (!job->answer && atomic_load(&job->cancelled)) {
