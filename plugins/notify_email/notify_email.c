@@ -670,6 +670,21 @@ static bool code_permanent(long code)
     return code >= 500 && code < 600 && code != 503;
 }
 
+/* What to check when the server refused the mail for good. A server that
+ * takes mail only over TLS answers MAIL FROM with 530 until STARTTLS is
+ * issued ("530 5.7.0 Must issue a STARTTLS command first", Postfix with
+ * smtpd_tls_security_level = encrypt), which no from, to or login would
+ * change; any other refusal says something of those. */
+static const char *refusal_hint(const email_t *m, const tx_t *tx)
+{
+    if (tx->code == 530 && !m->starttls && strncasecmp(m->smtp_url, "smtp://", 7) == 0) {
+        for (const char *p = tx->why; *p; p++)
+            if (strncasecmp(p, "STARTTLS", 8) == 0)
+                return "the server takes mail only after STARTTLS: set \"starttls\": true";
+    }
+    return "check from, to and the login";
+}
+
 /* Sends msg to recipient i alone, in one transaction on the instance's
  * connection (kept from the last one when it succeeded), taking at most
  * timeout_ms. After a failure the connection is dropped, so that the next
@@ -815,12 +830,12 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
             if (tx.refused && code_permanent(tx.code)) {
                 m->host->log(m->inst, PTRACK_LOG_ERROR,
                              "event %" PRId64 " (%s): the SMTP server refused the mail for good "
-                             "(%ld): %s; dropped (check from, to and the login)",
-                             ev->seq, ev->type, tx.code, tx.why);
+                             "(%ld): %s; dropped (%s)",
+                             ev->seq, ev->type, tx.code, tx.why, refusal_hint(m, &tx));
                 m->host->set_error(NULL,
                                    "the SMTP server refused the mail for good (%ld): %s; not "
-                                   "retried (check from, to and the login)",
-                                   tx.code, tx.why);
+                                   "retried (%s)",
+                                   tx.code, tx.why, refusal_hint(m, &tx));
                 rc = PTRACK_ERROR;
             } else {
                 m->host->log(m->inst, PTRACK_LOG_WARN,
@@ -865,8 +880,8 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         /* Every recipient refused for good: the mail, not one address. */
         m->host->set_error(NULL,
                            "the SMTP server refused the mail for good (%ld): %s; not retried "
-                           "(check from, to and the login)",
-                           tx.code, tx.why);
+                           "(%s)",
+                           tx.code, tx.why, refusal_hint(m, &tx));
         rc = PTRACK_ERROR;
     } else {
         rc = PTRACK_OK;

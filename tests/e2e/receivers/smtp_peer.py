@@ -3,6 +3,7 @@ ones and the networks before them do. Each mail's DATA goes to DIR/mail.N;
 each connection made is a line "connect" in DIR/connections.
 
     python3 smtp_peer.py PORT DIR [--idle SECS] [--stall-data] [--mute-quit]
+                                  [--starttls-first]
 
 --idle SECS   a connection left idle that long is closed, as every server
               does (Postfix after 300 s, 10 s when it is busy), with "421
@@ -11,6 +12,10 @@ each connection made is a line "connect" in DIR/connections.
 --mute-quit   QUIT is never answered, nor the connection closed: a server
               that hangs, or a connection that a firewall dropped while it
               was idle
+--starttls-first  STARTTLS is offered, and MAIL FROM refused until it is
+              issued: "530 5.7.0 Must issue a STARTTLS command first", as
+              Postfix with smtpd_tls_security_level = encrypt (it is never
+              issued: this server speaks no TLS)
 """
 import argparse
 import os
@@ -23,6 +28,7 @@ ap.add_argument("dir")
 ap.add_argument("--idle", type=float)
 ap.add_argument("--stall-data", action="store_true")
 ap.add_argument("--mute-quit", action="store_true")
+ap.add_argument("--starttls-first", action="store_true")
 args = ap.parse_args()
 d = args.dir
 os.makedirs(d, exist_ok=True)
@@ -55,7 +61,13 @@ def serve(c):
             return
         cmd = line[:4].upper()
         if cmd in (b"EHLO", b"HELO"):
-            send("250 peer.example.org")
+            if args.starttls_first and cmd == b"EHLO":
+                send("250-peer.example.org")
+                send("250 STARTTLS")
+            else:
+                send("250 peer.example.org")
+        elif cmd == b"MAIL" and args.starttls_first:
+            send("530 5.7.0 Must issue a STARTTLS command first")
         elif cmd == b"DATA":
             send("354 end with <CRLF>.<CRLF>")
             raw = b""
