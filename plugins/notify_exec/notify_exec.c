@@ -514,7 +514,10 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     size_t written = 0;
     int status = 0;
     bool exited = false, timed_out = false;
-    if (ev->json_len == 0)
+    /* The JSON and a newline: a shell's `read` takes a last line only
+     * when it ends in one (`while read -r line` would see nothing). */
+    size_t to_write = ev->json_len ? ev->json_len + 1 : 0;
+    if (to_write == 0)
         close_fd(&in[1]);
     for (;;) {
         if (!exited) {
@@ -562,12 +565,14 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
             if (pfd[idx_in].revents & (POLLERR | POLLHUP)) {
                 close_fd(&in[1]); /* it closed its stdin: it wants no more */
             } else {
-                ssize_t w = write(in[1], ev->json + written, ev->json_len - written);
+                ssize_t w = written < ev->json_len
+                                ? write(in[1], ev->json + written, ev->json_len - written)
+                                : write(in[1], "\n", 1);
                 if (w > 0)
                     written += (size_t)w;
                 else if (w < 0 && errno != EAGAIN && errno != EINTR)
                     close_fd(&in[1]); /* EPIPE: as above */
-                if (written == ev->json_len)
+                if (written == to_write)
                     close_fd(&in[1]); /* end of input */
             }
         }
