@@ -23,7 +23,8 @@
  *                          robot's "too many messages" (WeCom 45009,
  *                          DingTalk 130101) waits a minute (retry_in) and
  *                          is not counted as an attempt;
- *   5xx, 408               tried again;
+ *   5xx, 408               tried again; a 503's Retry-After (as a
+ *                          429's) is the wait before the next try;
  *   429                    tried again and not counted as an attempt (the
  *                          receiver's pace, as a robot's limit); its
  *                          Retry-After (seconds or an HTTP date, at most an
@@ -708,6 +709,18 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         snprintf(why, sizeof(why), "HTTP %ld from the receiver: %.*s", status,
                  answer_prefix(answer, 512), answer);
         rc = failed_attempt(w, ev, why);
+        /* A 503 with a Retry-After says when the receiver expects to be
+         * back (a deploy, a maintenance window): the next try waits for
+         * that, where the back-off would knock every few seconds and count
+         * each knock as an attempt. */
+        if (rc == PTRACK_RETRY && status == 503 && w->retry_after) {
+            int64_t wait = w->retry_after - now_ms();
+            w->host->retry_in(w->inst, wait);
+            w->host->log(w->inst, PTRACK_LOG_INFO,
+                         "event %" PRId64 " (%s): the receiver asks for %lld ms before the "
+                         "next try (Retry-After)",
+                         ev->seq, ev->type, (long long)(wait > 0 ? wait : 0));
+        }
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
                      "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the receiver "

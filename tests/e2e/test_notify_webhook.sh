@@ -74,6 +74,7 @@ receiver denied --fail-first -1 --fail-status 403
 receiver busy --fail-first 1 --fail-status 429 --retry-after 1
 receiver throttled --fail-first 3 --fail-status 429 --retry-after 1
 receiver paced --fail-first 1 --fail-status 429 --retry-after 30
+receiver maint --fail-first 1 --fail-status 503 --retry-after 30
 receiver robot --fail-first 2 --errcode 310000
 receiver broken --fail-first -1 --errcode 310000
 receiver patient --fail-first 5 --fail-status 503
@@ -103,6 +104,8 @@ pt_config '{}' ',"plugins": [
    "config": {"url": "http://127.0.0.1:'"$PORT_busy"'/", '"$SC"'}},
   {"instance": "paced", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_paced"'/", '"$SC"'}},
+  {"instance": "maint", "path": "'"$SO"'",
+   "config": {"url": "http://127.0.0.1:'"$PORT_maint"'/", '"$SC"'}},
   {"instance": "throttled", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_throttled"'/", "retries": 2, '"$SC"'}},
   {"instance": "robot", "path": "'"$SO"'",
@@ -329,6 +332,14 @@ check_eq "paced: the host waits the 30 s the receiver asked for, not its back-of
 check_contains "paced: its last error names the Retry-After and the wait" "; next try in " \
     "$(jv "$PACED[\"last_error\"]")"
 check_eq "paced: no second request meanwhile" 1 "$(lines paced)"
+# A 503 with Retry-After: a receiver down for maintenance says when it is
+# back; the next try waits for that rather than knocking every few seconds.
+check_true "maint: its 503 (Retry-After: 30) arrived" wait_lines maint 1 30
+api GET /v1/plugins
+MAINT='[i["notifier"] for i in j["items"] if i["instance"] == "maint"][0]'
+check_eq "maint: the host waits the 30 s the receiver asked for, not its back-off" "true" \
+    "$(jv "$MAINT[\"retrying\"] and 20000 <= $MAINT[\"backoff_ms\"] <= 30000")"
+check_eq "maint: no second request meanwhile" 1 "$(lines maint)"
 
 # ---------------------------------------------------------------------------
 pt_step "a robot's text: a title on one line, cut to what the robot takes"

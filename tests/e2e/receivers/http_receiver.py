@@ -8,7 +8,7 @@ Listens on 127.0.0.1 (port 0: the kernel picks one), writes the port to
 
 How it answers (the first --fail-first requests fail, -1 means all):
   --fail-status 500        a failing request gets this status (404, 429, 500)
-  --retry-after SECS       a failing 429 carries "Retry-After: SECS"
+  --retry-after SECS       a failing 429 or 503 carries "Retry-After: SECS"
   --errcode N              a failing request gets 200 with a robot's error
                            body {"errcode": N, "errmsg": "sign not match"}
 Every other request gets 200 with {"errcode": 0, "errmsg": "ok"}.
@@ -65,7 +65,7 @@ def main():
                 status, answer = 200, {"errcode": args.errcode, "errmsg": "sign not match"}
             else:
                 status, answer = args.fail_status, {"error": "failing on purpose", "n": n}
-                if status == 429 and args.retry_after is not None:
+                if status in (429, 503) and args.retry_after is not None:
                     extra["Retry-After"] = str(args.retry_after)
             record = {
                 "n": n,
