@@ -62,6 +62,16 @@ void pt_plugin_file_unload(pt_plugin_file_t *f);
  * Ownership: the caller's. */
 cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err);
 
+/* What GET /v1/plugins shows in `config` for a PTRACK_OPT_SECRET that is
+ * set: always this, whatever the value and its length. */
+#define PT_PLUGIN_SECRET_SHOWN "********"
+
+/* The checked options of an instance of d as they may be shown (GET
+ * /v1/plugins): a copy in which each PTRACK_OPT_SECRET that holds a
+ * string holds PT_PLUGIN_SECRET_SHOWN instead. NULL when memory runs out.
+ * Ownership: the caller's. */
+cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options);
+
 /* The value of an option's default_text, of its type, or NULL when the
  * text is not one. Ownership: the caller's. */
 cJSON *pt_plugin_option_default(const ptrack_option_t *o);

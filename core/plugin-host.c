@@ -123,7 +123,8 @@ static const char *host_instance_name(ptrack_instance_t *inst)
  * inst->options holds each option as the loader checked it: STRING a JSON
  * string, INT a JSON integer, BOOL true/false, DURATION the duration's text
  * (parsed again here, which is cheap and keeps `ptrack plugins list`
- * showing what the operator wrote), STRINGS an array of strings. A getter
+ * showing what the operator wrote), STRINGS an array of strings, SECRET a
+ * JSON string (shown masked, see pt_plugins_list). A getter
  * of the wrong type answers PTRACK_EINVAL: the plugin asked for something
  * its own table does not declare. */
 
@@ -136,7 +137,7 @@ static const cJSON *option(ptrack_instance_t *inst, const char *key)
 }
 
 /* Whether the plugin's option table declares key as one of type (opt_string
- * also reads a duration's text, as it always did). Otherwise the getter's
+ * also reads a duration's text, as it always did, and a secret). Otherwise the getter's
  * PTRACK_ENOTFOUND or PTRACK_EINVAL leaves the plugin's default in place
  * without a word: a key misspelt in the code ("timout"), or a duration read
  * with opt_int, would make an operator's setting do nothing. That is
@@ -153,7 +154,8 @@ static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_typ
     while (o && o->key && strcmp(o->key, key) != 0)
         o++;
     if (o && o->key &&
-        (o->type == type || (type == PTRACK_OPT_STRING && o->type == PTRACK_OPT_DURATION)))
+        (o->type == type || (type == PTRACK_OPT_STRING &&
+                             (o->type == PTRACK_OPT_DURATION || o->type == PTRACK_OPT_SECRET))))
         return true;
     if (atomic_exchange(&inst->opt_misread_told, true))
         return false;

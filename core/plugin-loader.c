@@ -1561,7 +1561,9 @@ static cJSON *instance_json(pt_instance_t *inst)
             cJSON_AddNullToObject(row, "help");
         cJSON_AddItemToArray(options, row);
     }
-    cJSON_AddItemToObject(o, "config", cJSON_Duplicate(inst->options, true));
+    /* As configured, but never a secret's value (PTRACK_OPT_SECRET): this
+     * answer ends up in support tickets. */
+    cJSON_AddItemToObject(o, "config", pt_plugin_options_shown(d, inst->options));
     if (inst->n_events) {
         cJSON *ev = cJSON_AddArrayToObject(o, "events");
         for (size_t i = 0; i < inst->n_events; i++)

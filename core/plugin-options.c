@@ -40,6 +40,8 @@ const char *pt_plugin_option_type_name(ptrack_option_type_t t)
         return "duration";
     case PTRACK_OPT_STRINGS:
         return "strings";
+    case PTRACK_OPT_SECRET:
+        return "secret";
     }
     return NULL;
 }
@@ -62,6 +64,7 @@ cJSON *pt_plugin_option_default(const ptrack_option_t *o)
         return NULL;
     switch (o->type) {
     case PTRACK_OPT_STRING:
+    case PTRACK_OPT_SECRET:
         return cJSON_CreateString(t);
     case PTRACK_OPT_INT: {
         char *end;
@@ -125,6 +128,8 @@ const char *pt_plugin_option_expected(ptrack_option_type_t t)
         return "a duration such as \"10s\" (units ms s m h d, at most 36500d)";
     case PTRACK_OPT_STRINGS:
         return "an array of strings";
+    case PTRACK_OPT_SECRET:
+        return "a string (a secret, which is never shown)";
     }
     return "?";
 }
@@ -169,6 +174,7 @@ static bool value_ok(ptrack_option_type_t t, const cJSON *v)
 {
     switch (t) {
     case PTRACK_OPT_STRING:
+    case PTRACK_OPT_SECRET:
         return cJSON_IsString(v);
     case PTRACK_OPT_INT:
         return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
@@ -279,6 +285,25 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_free(&word);
 }
 
+cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options)
+{
+    cJSON *out = cJSON_Duplicate(options, true);
+    if (!out)
+        return NULL;
+    for (const ptrack_option_t *o = d->options; o && o->key; o++) {
+        if (o->type != PTRACK_OPT_SECRET ||
+            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(out, o->key)))
+            continue;
+        cJSON *mask = cJSON_CreateString(PT_PLUGIN_SECRET_SHOWN);
+        if (!mask || !cJSON_ReplaceItemInObjectCaseSensitive(out, o->key, mask)) {
+            cJSON_Delete(mask);
+            cJSON_Delete(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 /* Checks the instance's `config` against the plugin's option table and
  * returns the options with the defaults filled in, or NULL with err set. */
 cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt_error_t *err)
@@ -323,7 +348,14 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             continue;
         }
         if (!value_ok(o->type, v)) {
-            if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
+            if (o->type == PTRACK_OPT_SECRET)
+                /* Only the JSON type: a password of digits, given as a
+                 * number, must not end up in a log or a ticket. */
+                option_problem(
+                    err, &problems, v->string, o, "option \"%s\" of %s must be %s, not %s%s",
+                    o->key, d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v),
+                    cJSON_IsNumber(v) ? " (write text that looks like a number in quotes)" : "");
+            else if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
                 option_problem(err, &problems, v->string, o,
                                "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
                                pt_plugin_option_expected(o->type), v->valuestring);

@@ -1,5 +1,5 @@
 /*
- * ptrack/plugin.h - the plugin ABI of ptrack, version 1.5.
+ * ptrack/plugin.h - the plugin ABI of ptrack, version 1.6.
  *
  * A plugin is a shared object that adds notifiers (it is told of every
  * committed change: chat robots, SMS gateways, mail), importers (it reads a
@@ -38,7 +38,8 @@
  * fills in. "(1.3)" marks what is new in ABI 1.3: escapes in record paths,
  * the kinds of the proposal's fields that rec_set makes, the host's
  * time_parse and time_format, and the status code PTRACK_EBADARG.
- * "(1.4)" marks the host's store_id, "(1.5)" its retry_in.
+ * "(1.4)" marks the host's store_id, "(1.5)" its retry_in, "(1.6)" the
+ * option type PTRACK_OPT_SECRET.
  *
  * Every function below says on which thread it runs or may be called
  * (Thread:) and who owns the memory it takes or gives (Ownership:).
@@ -56,7 +57,7 @@ extern "C" {
 #endif
 
 #define PTRACK_ABI_MAJOR 1
-#define PTRACK_ABI_MINOR 5
+#define PTRACK_ABI_MINOR 6
 
 /* The one symbol a plugin exports. Define it with PTRACK_PLUGIN_EXPORT. */
 #define PTRACK_PLUGIN_ENTRY ptrack_plugin_entry
@@ -113,6 +114,14 @@ typedef enum {
     PTRACK_OPT_BOOL = 3,     /* true or false */
     PTRACK_OPT_DURATION = 4, /* a string "<number><unit>", units ms s m h d */
     PTRACK_OPT_STRINGS = 5,  /* an array of strings */
+    /* (1.6) A JSON string that the host never shows: a password, a
+     * signing key. GET /v1/plugins gives its value in `config` as
+     * "********" when it is set (null when the instance sets it to null),
+     * and no log line or refusal of the host quotes it; do not put it in
+     * a log line or a set_error() text of your own either. Read it with
+     * opt_string. A plugin that declares one is built against 1.6 and
+     * so refused by an older host, which would show the value. */
+    PTRACK_OPT_SECRET = 6,
 } ptrack_option_type_t;
 
 typedef struct {
@@ -187,7 +196,8 @@ typedef struct ptrack_host {
      * the key is not in the table), or PTRACK_EINVAL when the table
      * declares the option with another type than the getter's (opt_int of
      * a PTRACK_OPT_DURATION option: a bug of the plugin's; opt_string of
-     * a duration gives its text, "10s"). ptrackd logs a key the table
+     * a duration gives its text, "10s", and (1.6) of a PTRACK_OPT_SECRET
+     * its value). ptrackd logs a key the table
      * does not declare and a getter of another type, once per instance.
      * On failure *value is left as it was, so set it to a default first.
      * Durations are in milliseconds. Thread: any. Ownership: strings are

@@ -59,7 +59,7 @@ pt_step "bad plugin files are refused over the API, naming the reason"
 refused "another ABI major" 422 validation_failed "is built for ABI 2.x; this ptrackd speaks 1.x" \
     '{"instance": "m", "path": "bad_major.so"}'
 check_eq "the refusal points at path" "path" "$(jv 'j["error"]["fields"][0]["field"]' "$REFUSAL")"
-refused "a newer ABI minor" 422 validation_failed "needs ABI 1.6, newer than this ptrackd's 1.5" \
+refused "a newer ABI minor" 422 validation_failed "needs ABI 1.7, newer than this ptrackd's 1.6" \
     '{"instance": "m", "path": "bad_minor.so"}'
 refused "a too-small descriptor" 422 validation_failed "smaller than ABI 1.0's" \
     '{"instance": "m", "path": "bad_small.so"}'

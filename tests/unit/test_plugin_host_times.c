@@ -37,7 +37,7 @@ static void the_host_table_has_the_time_functions(void **s)
     (void)s;
     assert_true(PTRACK_HOST_HAS(h, time_parse));
     assert_true(PTRACK_HOST_HAS(h, time_format));
-    assert_int_equal(h->abi_minor, 5);
+    assert_int_equal(h->abi_minor, 6);
     /* A table as a 1.2 host has it ends before them. */
     ptrack_host_t old = *h;
     old.struct_size = offsetof(ptrack_host_t, time_parse);

@@ -194,6 +194,86 @@ static void a_good_plugin_loads_with_its_defaults(void **state)
     assert_null(pt_plugins_importer(f->p, "csv"));
 }
 
+/* The config of an instance, as GET /v1/plugins shows it, as JSON text. */
+static char *shown_config(fx_t *f, const char *instance)
+{
+    cJSON *list = pt_plugins_list(f->p);
+    const cJSON *o;
+    char *text = NULL;
+    cJSON_ArrayForEach(o, list)
+    {
+        if (strcmp(cJSON_GetObjectItem(o, "instance")->valuestring, instance) == 0)
+            text = cJSON_PrintUnformatted(cJSON_GetObjectItem(o, "config"));
+    }
+    cJSON_Delete(list);
+    assert_non_null(text);
+    return text;
+}
+
+/* A PTRACK_OPT_SECRET (ABI 1.6) is a string that the plugin reads with
+ * opt_string, but GET /v1/plugins shows it as a mask, and its option as
+ * "secret": an operator pastes that answer into a ticket. Not set, it
+ * stays absent. */
+static void a_secret_option_is_read_but_never_shown(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_secret", "good_secret.so");
+    assert_int_equal(load(f, "{\"instance\":\"s\",\"path\":\"good_secret.so\","
+                             "\"config\":{\"url\":\"http://a\",\"token\":\"hunter2-口令\"}}"),
+                     PT_OK);
+    pt_instance_t *inst = pt_plugins_find(f->p, "s");
+    assert_non_null(inst);
+    const char *token = NULL;
+    assert_int_equal(pt_plugin_host.opt_string(inst, "token", &token), PTRACK_OK);
+    assert_string_equal(token, "hunter2-口令");
+
+    char *cfg = shown_config(f, "s");
+    assert_string_equal(cfg, "{\"url\":\"http://a\",\"token\":\"********\"}");
+    free(cfg);
+    cJSON *list = pt_plugins_list(f->p);
+    char *all = cJSON_PrintUnformatted(list);
+    cJSON_Delete(list);
+    if (strstr(all, "hunter2"))
+        fail_msg("GET /v1/plugins shows the secret: %s", all);
+    if (!strstr(all, "{\"key\":\"token\",\"type\":\"secret\","))
+        fail_msg("the option table does not show the type secret: %s", all);
+    free(all);
+
+    /* Not set: shown as it is (absent). One format, one instance: s goes. */
+    assert_int_equal(pt_plugins_unload(f->p, "s", 1000, &f->err), PT_OK);
+    assert_int_equal(load(f, "{\"instance\":\"unset\",\"path\":\"good_secret.so\","
+                             "\"config\":{\"url\":\"http://b\"}}"),
+                     PT_OK);
+    cfg = shown_config(f, "unset");
+    assert_string_equal(cfg, "{\"url\":\"http://b\"}");
+    free(cfg);
+}
+
+/* A secret of the wrong type is refused naming the option and the type
+ * given, never the value: digits given as a number are a password too. */
+static void a_refused_secret_is_not_quoted(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_secret", "good_secret.so");
+    assert_int_equal(load(f, "{\"instance\":\"s\",\"path\":\"good_secret.so\","
+                             "\"config\":{\"url\":\"http://a\",\"token\":20250601}}"),
+                     PT_EVALIDATION);
+    if (!strstr(f->err.message, "option \"token\" of good_secret must be a string (a secret, "
+                                "which is never shown), not a number (write text that looks "
+                                "like a number in quotes) (token: the receiver's key)"))
+        fail_msg("the refusal does not say what is wrong: %s", f->err.message);
+    char *details = cJSON_PrintUnformatted(f->err.details);
+    if (strstr(f->err.message, "20250601") || (details && strstr(details, "20250601")))
+        fail_msg("the refusal quotes the secret: %s %s", f->err.message, details);
+    free(details);
+    assert_int_equal(load(f, "{\"instance\":\"s\",\"path\":\"good_secret.so\","
+                             "\"config\":{\"url\":\"http://a\",\"token\":[\"hunter2\"]}}"),
+                     PT_EVALIDATION);
+    if (strstr(f->err.message, "hunter2") || !strstr(f->err.message, "not an array"))
+        fail_msg("the refusal of a list: %s", f->err.message);
+    assert_int_equal(loaded(f), 0);
+}
+
 /* A built-in instance and one of the configuration's may run one file
  * (the office's takes the format over): the file is opened once. */
 static void two_instances_of_one_file_share_it(void **state)
@@ -428,7 +508,7 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
                    "is built for ABI 2.x; this ptrackd speaks 1.x");
     assert_string_equal(first_field(f), "path");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_minor.so\"}"), PT_EVALIDATION,
-                   "needs ABI 1.6, newer than this ptrackd's 1.5");
+                   "needs ABI 1.7, newer than this ptrackd's 1.6");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_small.so\"}"), PT_EVALIDATION,
                    "smaller than ABI 1.0's");
     assert_refused(f, load(f, "{\"instance\":\"x\",\"path\":\"bad_noentry.so\"}"), PT_EVALIDATION,
@@ -1211,6 +1291,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refused_value_is_quoted_with_the_options_help, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_secret_option_is_read_but_never_shown, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_refused_secret_is_not_quoted, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refused_value_says_what_is_wrong_with_it, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
