@@ -11,7 +11,9 @@
  *   starttls  (bool, false)       smtp:// only: require STARTTLS (the mail is
  *                                 not sent when the server does not offer
  *                                 it); false sends in clear text on smtp://
- *   username, password (string)   SMTP AUTH login
+ *   username (string)             SMTP AUTH user name
+ *   password (secret)             SMTP AUTH password: read with opt_string,
+ *                                 never shown by GET /v1/plugins nor logged
  *   timeout   (duration, "30s")   one delivery: the SMTP conversation with
  *                                 every recipient of one event
  *
@@ -487,7 +489,7 @@ static const ptrack_option_t email_options[] = {
     {"starttls", PTRACK_OPT_BOOL, 0, "false",
      "require STARTTLS on smtp:// (the mail is not sent without it)"},
     {"username", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH user name"},
-    {"password", PTRACK_OPT_STRING, 0, NULL, "SMTP AUTH password"},
+    {"password", PTRACK_OPT_SECRET, 0, NULL, "SMTP AUTH password"},
     {"timeout", PTRACK_OPT_DURATION, 0, "30s",
      "the longest one delivery may take (the SMTP conversation with every recipient)"},
     {NULL, 0, 0, NULL, NULL},

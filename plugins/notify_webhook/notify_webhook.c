@@ -6,9 +6,10 @@
  * Options:
  *   url      (string, required)   http:// or https:// address to POST to
  *   format   (string, "json")     json | wecom | dingtalk
- *   secret   (string)             json: signs the body (X-Ptrack-Signature);
+ *   secret   (secret)             json: signs the body (X-Ptrack-Signature);
  *                                 dingtalk: signs the URL (timestamp, sign);
- *                                 wecom robots have no signature: unused
+ *                                 wecom robots have no signature: unused;
+ *                                 never shown by GET /v1/plugins nor logged
  *   timeout  (duration, "10s")    the whole request, connection included
  *   retries  (int, 0)             failed attempts on one event before it is
  *                                 dropped with a log line; 0 (the default)
@@ -303,7 +304,7 @@ static const ptrack_option_t webhook_options[] = {
     {"url", PTRACK_OPT_STRING, 1, NULL, "the http:// or https:// address to POST each event to"},
     {"format", PTRACK_OPT_STRING, 0, "json",
      "json (the event as it is), wecom (WeCom robot markdown), dingtalk (DingTalk robot markdown)"},
-    {"secret", PTRACK_OPT_STRING, 0, NULL,
+    {"secret", PTRACK_OPT_SECRET, 0, NULL,
      "json: HMAC-SHA256 key of X-Ptrack-Signature; dingtalk: the robot's signing secret"},
     {"timeout", PTRACK_OPT_DURATION, 0, "10s", "the longest one request may take"},
     {"retries", PTRACK_OPT_INT, 0, "0",
