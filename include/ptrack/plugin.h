@@ -116,8 +116,7 @@ typedef enum {
     PTRACK_OPT_STRINGS = 5,  /* an array of strings */
     /* (1.6) A JSON string that the host never shows: a password, a
      * signing key. GET /v1/plugins gives its value in `config` as
-     * "********" when it is set (null when the instance sets it to null),
-     * and no log line or refusal of the host quotes it; do not put it in
+     * "********" when it is set, and no log line or refusal of the host quotes it; do not put it in
      * a log line or a set_error() text of your own either. Read it with
      * opt_string. A plugin that declares one is built against 1.6 and
      * so refused by an older host, which would show the value. */
