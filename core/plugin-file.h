@@ -68,7 +68,10 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
 
 /* The checked options of an instance of d as they may be shown (GET
  * /v1/plugins): a copy in which each PTRACK_OPT_SECRET that holds a
- * string holds PT_PLUGIN_SECRET_SHOWN instead. NULL when memory runs out.
+ * string holds PT_PLUGIN_SECRET_SHOWN instead, and each URL that a
+ * string option or an element of a strings option holds has the
+ * credentials in it masked (pt_url_mask: a robot's key in the query, the
+ * password of an smtp://user:password@host). NULL when memory runs out.
  * Ownership: the caller's. */
 cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options);
 

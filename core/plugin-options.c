@@ -15,6 +15,7 @@
 #include "config.h"
 #include "json-strict.h"
 #include "timefmt.h"
+#include "url-mask.h"
 
 /* The longest refusal of one option, and the most of it that the words
  * around a hint (set_hint) take besides the key and the plugin's name. */
@@ -285,18 +286,35 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_free(&word);
 }
 
+/* Masks the credentials of the URL that the string v may hold
+ * (pt_url_mask). Returns false when memory runs out. */
+static bool url_shown(cJSON *v)
+{
+    char *shown = pt_url_mask(v->valuestring);
+    bool ok = shown && (strcmp(shown, v->valuestring) == 0 || cJSON_SetValuestring(v, shown));
+    free(shown);
+    return ok;
+}
+
 cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options)
 {
     cJSON *out = cJSON_Duplicate(options, true);
     if (!out)
         return NULL;
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        if (o->type != PTRACK_OPT_SECRET ||
-            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(out, o->key)))
-            continue;
-        cJSON *mask = cJSON_CreateString(PT_PLUGIN_SECRET_SHOWN);
-        if (!mask || !cJSON_ReplaceItemInObjectCaseSensitive(out, o->key, mask)) {
-            cJSON_Delete(mask);
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(out, o->key), *e;
+        bool ok = true;
+        if (o->type == PTRACK_OPT_SECRET && cJSON_IsString(v)) {
+            cJSON *mask = cJSON_CreateString(PT_PLUGIN_SECRET_SHOWN);
+            ok = mask && cJSON_ReplaceItemInObjectCaseSensitive(out, o->key, mask);
+            if (!ok)
+                cJSON_Delete(mask);
+        } else if (o->type == PTRACK_OPT_STRING && cJSON_IsString(v)) {
+            ok = url_shown(v);
+        } else if (o->type == PTRACK_OPT_STRINGS && cJSON_IsArray(v)) {
+            cJSON_ArrayForEach(e, v) ok = ok && (!cJSON_IsString(e) || url_shown(e));
+        }
+        if (!ok) {
             cJSON_Delete(out);
             return NULL;
         }

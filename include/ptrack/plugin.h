@@ -109,7 +109,11 @@ enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LO
  * deliver()): a plugin whose table declares it is refused at load. */
 
 typedef enum {
-    PTRACK_OPT_STRING = 1,   /* a JSON string */
+    /* A JSON string. Where the host shows one that is a URL, the password
+     * of its login and the values of query parameters named like a key
+     * (key, access_token, token, ...) are masked; opt_string gives it as
+     * configured. */
+    PTRACK_OPT_STRING = 1,
     PTRACK_OPT_INT = 2,      /* a JSON integer */
     PTRACK_OPT_BOOL = 3,     /* true or false */
     PTRACK_OPT_DURATION = 4, /* a string "<number><unit>", units ms s m h d */

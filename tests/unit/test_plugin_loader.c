@@ -249,6 +249,28 @@ static void a_secret_option_is_read_but_never_shown(void **state)
     free(cfg);
 }
 
+/* A plugin's string option that holds a URL (good_secret's url, a string
+ * to the host like any) is read as configured but shown with its
+ * credentials masked: the password of the login, a robot's key. */
+static void an_option_url_is_read_as_it_is_but_shown_without_credentials(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_secret", "good_secret.so");
+    assert_int_equal(load(f, "{\"instance\":\"s\",\"path\":\"good_secret.so\","
+                             "\"config\":{\"url\":\"https://bot:pw-口令@[::1]:8443/send?"
+                             "key=kk-7&n=1#top\"}}"),
+                     PT_OK);
+    pt_instance_t *inst = pt_plugins_find(f->p, "s");
+    assert_non_null(inst);
+    const char *url = NULL;
+    assert_int_equal(pt_plugin_host.opt_string(inst, "url", &url), PTRACK_OK);
+    assert_string_equal(url, "https://bot:pw-口令@[::1]:8443/send?key=kk-7&n=1#top");
+    char *cfg = shown_config(f, "s");
+    assert_string_equal(cfg,
+                        "{\"url\":\"https://bot:********@[::1]:8443/send?key=********&n=1#top\"}");
+    free(cfg);
+}
+
 /* A secret of the wrong type is refused naming the option and the type
  * given, never the value: digits given as a number are a password too. */
 static void a_refused_secret_is_not_quoted(void **state)
@@ -1293,6 +1315,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_secret_option_is_read_but_never_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refused_secret_is_not_quoted, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            an_option_url_is_read_as_it_is_but_shown_without_credentials, setup, teardown),
         cmocka_unit_test_setup_teardown(a_refused_value_says_what_is_wrong_with_it, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(two_instances_of_one_file_share_it, setup, teardown),
