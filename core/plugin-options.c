@@ -264,8 +264,9 @@ static bool set_hint(const ptrack_plugin_t *d, const ptrack_option_t *o, const c
 /* A value of the wrong type, given as `given` ("a number"), that can be
  * written as option o wants: text, as a string or, with `list`, a list of
  * one. The refusal says how after `advice`, in the configuration's JSON
- * and as a --set argument (set_hint); when those are too long for it,
- * `fallback` says it alone. */
+ * and as a --set argument (set_hint); when those are too long for it, or
+ * when text is a URL with credentials in it (pt_url_mask), which the
+ * refusal, logged too, must not quote, `fallback` says it alone. */
 static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *d,
                          const ptrack_option_t *o, const char *given, const char *text, bool list,
                          const char *advice, const char *fallback)
@@ -273,7 +274,8 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_t json, word;
     pt_buf_init(&json);
     pt_buf_init(&word);
-    if (set_hint(d, o, text, list, &json, &word))
+    char *shown = pt_url_mask(text);
+    if (shown && strcmp(shown, text) == 0 && set_hint(d, o, text, list, &json, &word))
         option_problem(err, problems, o->key, o,
                        "option \"%s\" of %s must be %s, not %s (%s: %s; with ptrack plugins load, "
                        "--set %s)",
@@ -282,6 +284,7 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     else
         option_problem(err, problems, o->key, o, "option \"%s\" of %s must be %s, not %s (%s)",
                        o->key, d->name, pt_plugin_option_expected(o->type), given, fallback);
+    free(shown);
     pt_buf_free(&json);
     pt_buf_free(&word);
 }
@@ -373,13 +376,17 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                     err, &problems, v->string, o, "option \"%s\" of %s must be %s, not %s%s",
                     o->key, d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v),
                     cJSON_IsNumber(v) ? " (write text that looks like a number in quotes)" : "");
-            else if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION)
+            else if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION) {
+                /* As GET /v1/plugins would show it: a URL put here by
+                 * mistake keeps its credentials out of the refusal. */
+                char *shown = pt_url_mask(v->valuestring);
                 option_problem(err, &problems, v->string, o,
                                "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
-                               pt_plugin_option_expected(o->type), v->valuestring);
-            else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
-                     v->valuedouble == (double)(int64_t)v->valuedouble &&
-                     (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS)) {
+                               pt_plugin_option_expected(o->type), shown ? shown : "…");
+                free(shown);
+            } else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
+                       v->valuedouble == (double)(int64_t)v->valuedouble &&
+                       (o->type == PTRACK_OPT_STRING || o->type == PTRACK_OPT_STRINGS)) {
                 /* A phone number, a session's number: text that reads as
                  * a number, also to `ptrack plugins load --set`. Only a
                  * whole number is written back as it was. */

@@ -905,6 +905,26 @@ static void a_list_hint_can_be_pasted_into_a_shell(void **state)
     assert_null(strstr(f->err.message, "--set"));
 }
 
+/* A refusal quotes what the value is as GET /v1/plugins shows it: a URL
+ * given where a list or a duration is wanted keeps its password and its
+ * key out of the message (and the log). */
+static void a_refused_url_is_quoted_without_credentials(void **state)
+{
+    fx_t *f = *state;
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":{"
+                           "\"url\":\"u\",\"tags\":\"https://bot:pw-7@h/send?key=kk-7\"}}"),
+                   PT_EVALIDATION, "not a string (a list of one: the string in [ and ])");
+    assert_refused(f,
+                   load(f, "{\"instance\":\"x\",\"path\":\"good_options.so\",\"config\":{"
+                           "\"url\":\"u\",\"timeout\":\"https://bot:pw-7@h/send?key=kk-7\"}}"),
+                   PT_EVALIDATION, "not \"https://bot:********@h/send?key=********\"");
+    char *details = cJSON_PrintUnformatted(f->err.details);
+    if (strstr(details, "pw-7") || strstr(details, "kk-7"))
+        fail_msg("the refusal quotes a credential: %s", details);
+    free(details);
+}
+
 static void entry_refusals_name_the_key(void **state)
 {
     fx_t *f = *state;
@@ -1340,6 +1360,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(option_refusals_name_the_option, setup, teardown),
         cmocka_unit_test_setup_teardown(a_list_hint_can_be_pasted_into_a_shell, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_refused_url_is_quoted_without_credentials, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(entry_refusals_name_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failing_create_is_refused_with_its_reason, setup,
                                         teardown),
