@@ -518,9 +518,20 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
     const char *from = NULL;
     if (host->opt_string(inst, "smtp_url", &m->smtp_url) != PTRACK_OK ||
         (strncmp(m->smtp_url, "smtp://", 7) != 0 && strncmp(m->smtp_url, "smtps://", 8) != 0)) {
-        host->log(inst, PTRACK_LOG_ERROR,
-                  "option \"smtp_url\" must be smtp://host:port or smtps://host:port (got \"%s\")",
-                  m->smtp_url ? m->smtp_url : "");
+        /* Only its scheme: the URL may hold a password
+         * (smtp://user:password@host), and this message reaches the log
+         * and the API's answer. */
+        const char *u = m->smtp_url ? m->smtp_url : "";
+        size_t n = strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+        if (n > 0 && n <= 16 && strncmp(u + n, "://", 3) == 0)
+            host->log(inst, PTRACK_LOG_ERROR,
+                      "option \"smtp_url\" must be smtp://host:port or smtps://host:port (it "
+                      "begins with %.*s://)",
+                      (int)n, u);
+        else
+            host->log(inst, PTRACK_LOG_ERROR,
+                      "option \"smtp_url\" must be smtp://host:port or smtps://host:port (it "
+                      "begins with no scheme://)");
         goto fail;
     }
     if (host->opt_string(inst, "from", &from) != PTRACK_OK || !parse_address(from, &m->from)) {

@@ -7,7 +7,7 @@
 # POST /v1/plugins that gives a password of digits as a number is refused
 # naming its type, not its digits. A URL shows the password of its login
 # (smtp://user:password@host) and a robot's key in its query as "********",
-# and the rest as it is.
+# and the rest as it is; a refused smtp_url is named by its scheme only.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -82,6 +82,15 @@ out="$(cli plugins load --instance mail4 --path "$MAIL_SO" --set smtp_url=smtps:
     --set from=office@example.org --set 'to=["li@example.org"]' --set "password=$DIGITS" 2>&1 || true)"
 hidden "ptrack plugins load's refusal" "$out"
 check_contains "ptrack plugins load says to quote it" "write text that looks like a number in quotes" "$out"
+
+pt_step "a refused smtp_url is named by its scheme, not quoted"
+api POST /v1/plugins '{"instance": "mail5", "path": "'"$MAIL_SO"'",
+  "config": {"smtp_url": "http://office:'"$URL_PASSWORD"'@127.0.0.1:1", "from": "office@example.org",
+             "to": ["li@example.org"]}}'
+check_status "refused" 422
+hidden "the refusal of the smtp_url" "$BODY"
+check_contains "it names the scheme" "must be smtp://host:port or smtps://host:port (it begins with http://)" \
+    "$BODY"
 
 pt_stop
 hidden "the log" "$(cat "$PT_TMP/ptrackd.log")"
