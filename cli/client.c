@@ -71,6 +71,12 @@ bool pt_client_changed(const pt_client_t *c)
     return c && c->changed;
 }
 
+void pt_client_note_change(pt_client_t *c)
+{
+    if (c)
+        c->changed = true;
+}
+
 bool pt_client_has_token(const pt_client_t *c)
 {
     return c->token != NULL;

@@ -71,6 +71,11 @@ bool pt_client_has_token(const pt_client_t *c);
  * (2xx): ptrackd changed something for this command. NULL: false. */
 bool pt_client_changed(const pt_client_t *c);
 
+/* Notes that ptrackd changed something for this command over a request
+ * made without c (ptrack import's upload has a handle of its own), so
+ * that pt_client_changed() says so. */
+void pt_client_note_change(pt_client_t *c);
+
 /* Requests stop with PT_TRANSPORT_ABORTED soon (within about a second) after
  * *flag becomes non-zero. NULL: never. */
 void pt_client_set_abort_flag(pt_client_t *c, volatile sig_atomic_t *flag);

@@ -466,6 +466,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
              * stored: it is not ptrackd's answer. */
             rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
         } else {
+            /* Stored: an answer that cannot be written must say so, or
+             * the file would be imported again. */
+            pt_client_note_change(pt_cli_client(cli));
             if (cli->json)
                 pt_json_print(j, stdout);
             else

@@ -759,6 +759,18 @@ set -e
 ERR="$(cat "$PT_TMP/full.err")"
 check_true "a read that cannot be written says nothing of a change" \
     test "${ERR/made the change/}" = "$ERR"
+# ptrack import sends the file on a handle of its own: the same holds.
+printf '[{"title": "导入后输出写不下的建议"}]' >"$PT_TMP/full-import.json"
+set +e
+"$PTRACK" --socket "$PT_SOCK" import "$PT_TMP/full-import.json" >/dev/full 2>"$PT_TMP/full.err"
+RC=$?
+set -e
+ERR="$(cat "$PT_TMP/full.err")"
+check_rc "ptrack import to a full disk (/dev/full)" 4
+check_contains "says ptrackd made the import all the same" \
+    "ptrackd has made the change all the same" "$ERR"
+cli list --search "导入后输出写不下的建议" --json
+check_contains "and the proposal was imported" "导入后输出写不下的建议" "$OUT"
 bare health --help
 check_contains "health --help names exit 1" "1 when it refuses" "$OUT"
 bare list --help
