@@ -284,9 +284,12 @@ static bool parse_address(const char *text, address_t *a)
         if (*p == '\r' || *p == '\n' || *p == '<' || *p == '>' || *p == ' ' || *p == ',' ||
             (unsigned char)*p >= 0x80)
             goto bad;
+    /* A name with < or > in it holds another address: two recipients in
+     * one element ("李四 <li@example.org>，王五 <wang@example.org>"), of
+     * which only the last would get the mail. */
     if (a->name)
         for (const char *p = a->name; *p; p++)
-            if (*p == '\r' || *p == '\n')
+            if (*p == '\r' || *p == '\n' || *p == '<' || *p == '>')
                 goto bad;
     if (!memchr(addr, '@', (size_t)(addr_end - addr)))
         goto bad;

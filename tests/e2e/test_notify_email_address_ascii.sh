@@ -3,7 +3,8 @@
 # method types in place of < > , and @ (the full-width ＜＞，＠), and two
 # addresses in one element joined by a full-width comma. Before, the load
 # took "张科长＜zhang@example.org＞" as one address, and the server refused
-# it at every event. "张科长 <zhang@example.org>" loads as before.
+# it at every event. Two named addresses in one element are refused too.
+# "张科长 <zhang@example.org>" loads as before.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -27,12 +28,22 @@ check_contains "and that it must be ASCII" "the address in ASCII" "$(jv 'j["erro
 load wide-comma '建议办公室 <office@example.org>' '["li@example.org，wang@example.org"]'
 check_error "to: two addresses joined by a full-width comma" 422 validation_failed
 
+# With names, the first address went into the second's name, and only the
+# second recipient got the mail.
+load named-comma '建议办公室 <office@example.org>' \
+    '["李四 <li@example.org>，王五 <wang@example.org>"]'
+check_error "to: two named addresses joined by a full-width comma" 422 validation_failed
+load named-ascii-comma '建议办公室 <office@example.org>' \
+    '["李四 <li@example.org>, 王五 <wang@example.org>"]'
+check_error "to: two named addresses joined by a comma" 422 validation_failed
+
 load wide-from '建议办公室＜office@example.org＞' '["li@example.org"]'
 check_error "from: full-width brackets" 422 validation_failed
 check_contains "the refusal names from" 'option "from" must be an address' \
     "$(jv 'j["error"]["message"]')"
 
-load good '建议办公室 <office@example.org>' '["张科长 <zhang@example.org>", "li@example.org"]'
+load good '建议办公室 <office@example.org>' \
+    '["张科长 <zhang@example.org>", "li@example.org", "\"王科长\" <wang@example.org>"]'
 check_status "Chinese names with ASCII addresses load" 201
 
 pt_stop
