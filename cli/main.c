@@ -231,14 +231,17 @@ static int flush_output(const pt_cli_t *cli, int rc)
 {
     bool flush_failed = fflush(stdout) != 0;
     int err = errno;
-    if ((flush_failed || ferror(stdout)) && rc == PT_EXIT_OK) {
+    /* import --partial's exit 5 is kept, but its list of the records left
+     * out is what the person needs: its loss is said too. */
+    if ((flush_failed || ferror(stdout)) && (rc == PT_EXIT_OK || rc == PT_EXIT_PARTIAL)) {
         fprintf(stderr, "ptrack: writing the output: %s%s\n",
                 flush_failed ? strerror(err) : "a write failed, so the output is not whole",
                 cli && pt_client_changed(cli->client)
                     ? "; ptrackd has made the change all the same (look before running the "
                       "command again)"
                     : "");
-        rc = PT_EXIT_SERVER;
+        if (rc == PT_EXIT_OK)
+            rc = PT_EXIT_SERVER;
     }
     return rc;
 }

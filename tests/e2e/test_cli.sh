@@ -771,6 +771,17 @@ check_contains "says ptrackd made the import all the same" \
     "ptrackd has made the change all the same" "$ERR"
 cli list --search "导入后输出写不下的建议" --json
 check_contains "and the proposal was imported" "导入后输出写不下的建议" "$OUT"
+# A partial import whose list of the records left out cannot be written
+# keeps its exit 5, and says that the output was lost.
+printf '[{"title": "部分导入的建议"}, {"title": ""}]' >"$PT_TMP/full-partial.json"
+set +e
+"$PTRACK" --socket "$PT_SOCK" import --partial "$PT_TMP/full-partial.json" >/dev/full \
+    2>"$PT_TMP/full.err"
+RC=$?
+set -e
+ERR="$(cat "$PT_TMP/full.err")"
+check_rc "ptrack import --partial to a full disk (/dev/full)" 5
+check_contains "says its output was lost" "ptrack: writing the output" "$ERR"
 bare health --help
 check_contains "health --help names exit 1" "1 when it refuses" "$OUT"
 bare list --help
