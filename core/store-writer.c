@@ -130,13 +130,16 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_INS_EVENT_DATA] =
         "INSERT INTO events (type, at, actor, action, from_state, to_state,"
         " proposal_id, proposal, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* A key older than IDEM_KEEP_MS is forgotten, whether or not it has
+     * been pruned yet; a new request under it takes its place. */
     [ST_SEL_IDEM] = "SELECT request_hash, proposal_id FROM idempotency"
-                    " WHERE actor = ?1 AND key = ?2",
+                    " WHERE actor = ?1 AND key = ?2 AND created_at >= ?3",
     /* A cursor only moves forward, whatever order its writes arrive in. */
     [ST_CURSOR] = "INSERT INTO notifier_cursors (instance, seq, updated_at) VALUES (?1, ?2, ?3)"
                   " ON CONFLICT (instance) DO UPDATE SET seq = max(seq, excluded.seq),"
                   " updated_at = excluded.updated_at",
-    [ST_INS_IDEM] = "INSERT INTO idempotency (actor, key, request_hash, proposal_id, created_at)"
+    [ST_INS_IDEM] = "INSERT OR REPLACE INTO idempotency"
+                    " (actor, key, request_hash, proposal_id, created_at)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_OLD_IDEM] = "DELETE FROM idempotency WHERE created_at < ?1",
     [ST_DEL_PEOPLE] = "DELETE FROM proposal_people WHERE proposal_id = ?1",
@@ -967,8 +970,16 @@ static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
     return PT_EVERSION;
 }
 
+/* How long an Idempotency-Key is remembered: far longer than any client
+ * waits before it sends again. An older key is no longer answered
+ * (ST_SEL_IDEM); the rows of such keys go with the first key kept after a
+ * start and each IDEM_PRUNE_EVERY keys after, in the transaction of the
+ * one kept. */
+#define IDEM_KEEP_MS (30LL * 24 * 3600 * 1000)
+#define IDEM_PRUNE_EVERY 1000
+
 /* An Idempotency-Key this identity (idem_who, else the actor) has used
- * before: the same request again
+ * in the last IDEM_KEEP_MS: the same request again
  * is answered with the proposal it made or acted on, as it now is
  * (replayed, nothing written); another request under that key is refused.
  * Returns PT_OK with *seen false for a new key. */
@@ -980,6 +991,7 @@ static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
     sqlite3_stmt *st = w->st[ST_SEL_IDEM];
     bind_text(st, 1, wr->idem_who ? wr->idem_who : wr->actor);
     bind_text(st, 2, wr->idem_key);
+    sqlite3_bind_int64(st, 3, w->now - IDEM_KEEP_MS);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
@@ -1005,13 +1017,6 @@ static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
     wr->replayed = rc == PT_OK;
     return rc;
 }
-
-/* How long an Idempotency-Key is remembered: far longer than any client
- * waits before it sends again. The keys older than that go with the first
- * key kept after a start and each IDEM_PRUNE_EVERY keys after, in the
- * transaction of the one kept. */
-#define IDEM_KEEP_MS (30LL * 24 * 3600 * 1000)
-#define IDEM_PRUNE_EVERY 1000
 
 /* Keeps a new Idempotency-Key with the proposal its write made or acted
  * on, in the write's transaction. */

@@ -446,6 +446,54 @@ static void old_idempotency_keys_are_forgotten(void **state)
     sqlite3_close(db);
 }
 
+/* A key older than 30 days is forgotten even while it is still in the
+ * table (the old ones go only at the first key kept after a start and
+ * each thousandth after): the same key then makes a new proposal, not a
+ * replay of the old one nor a refusal. */
+static void an_expired_idempotency_key_makes_a_new_request(void **state)
+{
+    fixture_t *f = *state;
+    pt_write_t *ws[3];
+    const char *keys[3] = {"first-key", "old-key", "old-key"};
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (int i = 0; i < 3; i++) {
+        if (i == 1)
+            /* Kept 40 days ago, after this start's prune has run. */
+            assert_int_equal(
+                sqlite3_exec(db,
+                             "INSERT INTO idempotency (actor, key, request_hash, proposal_id,"
+                             " created_at) SELECT '王秘书', 'old-key', zeroblob(32), id,"
+                             " CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 40 * 86400000"
+                             " FROM proposals LIMIT 1",
+                             NULL, NULL, NULL),
+                SQLITE_OK);
+        pt_write_t *w = pt_write_new(PT_WRITE_CREATE);
+        w->body = cJSON_Parse("{\"title\":\"又一件\"}");
+        w->actor = strdup("王秘书");
+        w->idem_key = strdup(keys[i]);
+        memset(w->idem_hash, 1, 32);
+        w->cb = on_done;
+        w->data = f;
+        f->pending++;
+        pt_store_write(f->store, w);
+        wait_writes(f);
+        ws[i] = w;
+    }
+    assert_int_equal(ws[1]->err.code, PT_OK);
+    assert_false(ws[1]->replayed);
+    assert_int_not_equal(ws[1]->id, ws[0]->id);
+    /* Kept anew: the same request again is a replay of the new one. */
+    assert_int_equal(ws[2]->err.code, PT_OK);
+    assert_true(ws[2]->replayed);
+    assert_int_equal(ws[2]->id, ws[1]->id);
+    assert_int_equal(count(f), 2);
+    for (int i = 0; i < 3; i++)
+        pt_write_free(ws[i]);
+    sqlite3_close(db);
+}
+
 static void if_match_refuses_a_stale_version(void **state)
 {
     fixture_t *f = *state;
@@ -1495,6 +1543,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_expired_idempotency_key_makes_a_new_request, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, setup, teardown),
         cmocka_unit_test_setup_teardown(the_writers_cache_stays_under_its_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(a_proposal_over_the_entry_limit_is_not_cached, setup,
