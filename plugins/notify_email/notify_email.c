@@ -251,6 +251,23 @@ static void header_address(header_t *h, const address_t *a, bool last)
  * it is, and neither takes one; most often it is a full-width ＜＞, ，or ＠
  * that an input method typed, and "张科长＜zhang@example.org＞" would be
  * refused by the server at each event). */
+/* Whether url ("smtp://user:password@host") holds a password in its login,
+ * which libcurl sends as the password option's. */
+static bool url_has_password(const char *url)
+{
+    const char *s = strstr(url, "://");
+    if (!s)
+        return false;
+    s += 3;
+    size_t auth = strcspn(s, "/?#");
+    const char *at = NULL;
+    for (const char *c = s; c < s + auth; c++)
+        if (*c == '@')
+            at = c;
+    const char *colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
+    return colon && colon + 1 < at;
+}
+
 static bool parse_address(const char *text, address_t *a)
 {
     memset(a, 0, sizeof(*a));
@@ -573,7 +590,8 @@ static int email_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         m->username = NULL;
     if (host->opt_string(inst, "password", &m->password) != PTRACK_OK)
         m->password = NULL;
-    if (m->password && !m->starttls && strncmp(m->smtp_url, "smtp://", 7) == 0)
+    if ((m->password || url_has_password(m->smtp_url)) && !m->starttls &&
+        strncmp(m->smtp_url, "smtp://", 7) == 0)
         host->log(inst, PTRACK_LOG_WARN,
                   "the SMTP password is sent in clear text: use smtps:// or \"starttls\": true");
     if (host->opt_duration(inst, "timeout", &m->timeout_ms) != PTRACK_OK || m->timeout_ms <= 0) {
