@@ -13,24 +13,28 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed"
 
-# zone HOURS: a POSIX time zone whose local time is HOURS:00:00 now, or an
-# hour later when that zone would be UTC itself (east is written with a
-# minus sign).
-zone() {
+# Two POSIX time zones: in the first it is 12:00:00 now, the second is an
+# hour west of it (11:00:00, the same date, a later midnight); neither is
+# UTC itself (then 13:00 and 12:00; east is written with a minus sign).
+# The second is the first's offset less an hour, not a zone of its own
+# where it is 11:00: near midnight UTC that one would fall on the next date.
+zones() {
     python3 -c '
-import sys, time
-now, h = int(time.time()), int(sys.argv[1])
-off = (h * 3600 - now % 86400) % 86400
-if off > 43200:
-    off -= 86400
-if off == 0:
-    off = 3600
-sign = "-" if off >= 0 else "+"
-a = abs(off)
-print("PTZ%s%d:%02d:%02d" % (sign, a // 3600, a % 3600 // 60, a % 60))' "$1"
+import time
+now = int(time.time())
+def tz(off):
+    sign = "-" if off >= 0 else "+"
+    a = abs(off)
+    return "PTZ%s%d:%02d:%02d" % (sign, a // 3600, a % 3600 // 60, a % 60)
+for h in (12, 13):
+    off = (h * 3600 - now % 86400) % 86400
+    if off > 43200:
+        off -= 86400
+    if off != 0 and off - 3600 != 0:
+        break
+print(tz(off), tz(off - 3600))'
 }
-ZONE_A="$(zone 12)"
-ZONE_B="$(zone 11)" # an hour west: the same date, a later midnight
+read -r ZONE_A ZONE_B <<<"$(zones)"
 TODAY="$(TZ="$ZONE_A" date +%F)"
 pt_log "zones $ZONE_A ($(TZ="$ZONE_A" date '+%F %T')) and $ZONE_B ($(TZ="$ZONE_B" date '+%F %T'))"
 [ "$TODAY" = "$(TZ="$ZONE_B" date +%F)" ] || pt_die "the two zones are not on one date"
