@@ -1,7 +1,9 @@
 /*
  * url-mask.c - a URL's credentials masked for showing (url-mask.h).
  *
- * The URL is not parsed to be used, only cut where its credentials are:
+ * The URL is not parsed to be used, only cut where its credentials are
+ * (its login's password, a query parameter named like a key, a robot's
+ * key written as a path segment):
  * it is whatever an operator wrote, which the plugin may read its own
  * way, so each part that is not a credential is copied as it is, and a
  * text that is no URL at all is left alone.
@@ -11,13 +13,22 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include "buf.h"
 
-/* The names of query parameters that hold a credential, in lower case. */
+/* The names of query parameters that hold a credential, in lower case
+ * and without '_' or '-': "access_token", "accessToken" and
+ * "Access-Token" are one name. */
 static const char *const credential_names[] = {
-    "key",    "access_token", "token",  "secret",  "sign",    "signature",     "password",
-    "passwd", "pwd",          "apikey", "api_key", "api-key", "client_secret", NULL,
+    "key",       "accesstoken", "token",     "secret",     "sign",         "signature",
+    "password",  "passwd",      "pwd",       "apikey",     "clientsecret", "appsecret",
+    "authtoken", "bottoken",    "secretkey", "privatekey", NULL,
 };
+
+/* The path segments after which each segment is a robot's key: Feishu's
+ * and Lark's ".../bot/v2/hook/<key>", Discord's ".../webhooks/<id>/<key>",
+ * Mattermost's and Rocket.Chat's ".../hooks/<key>". */
+static const char *const key_path_names[] = {"hook", "hooks", "webhooks", NULL};
 
 static int hex_value(char c)
 {
@@ -27,10 +38,10 @@ static int hex_value(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Whether the parameter name name[0..n) is a credential's: compared
- * percent-decoded and in any case, so that "Access_Token" and "%6Bey"
- * are masked too. */
-static bool credential_name(const char *name, size_t n)
+/* Whether name[0..n), percent-decoded, in any case and with its '_' and
+ * '-' left out, is one of names: so that "Access_Token", "accessToken"
+ * and "%6Bey" are found too. */
+static bool name_in(const char *name, size_t n, const char *const *names)
 {
     char plain[32];
     size_t len = 0;
@@ -40,15 +51,58 @@ static bool credential_name(const char *name, size_t n)
             c = hex_value(name[i + 1]) * 16 + hex_value(name[i + 2]);
             i += 2;
         }
+        if (c == '_' || c == '-')
+            continue;
         if (len == sizeof(plain) - 1)
             return false;
         plain[len++] = (char)tolower(c);
     }
     plain[len] = '\0';
-    for (const char *const *k = credential_names; *k; k++)
+    for (const char *const *k = names; *k; k++)
         if (strcmp(plain, *k) == 0)
             return true;
     return false;
+}
+
+/* Whether the host host[0..n) is Slack's, whose webhooks are
+ * "hooks.slack.com/services/<team>/<channel>/<key>". */
+static bool slack_host(const char *host, size_t n)
+{
+    static const char slack[] = "hooks.slack.com";
+    if (n && host[n - 1] == '.')
+        n--; /* the root's dot */
+    return n == sizeof(slack) - 1 && strncasecmp(host, slack, n) == 0;
+}
+
+/* Appends the path path[0..n) with the segments that hold a robot's key
+ * masked: each after a segment named in key_path_names (or "services" on
+ * Slack's host), and the key of Telegram's "/bot<id>:<key>/". */
+static void append_path(pt_buf_t *b, const char *path, size_t n, bool slack)
+{
+    bool keys = false;
+    const char *end = path + n;
+    while (path < end) {
+        const char *seg = path;
+        size_t len = 0;
+        while (seg + len < end && seg[len] != '/')
+            len++;
+        const char *colon = memchr(seg, ':', len);
+        if (keys && len) {
+            pt_buf_puts(b, PT_URL_MASK);
+        } else if (colon && len > 3 && strncasecmp(seg, "bot", 3) == 0 && colon > seg + 3 &&
+                   colon + 1 < seg + len &&
+                   strspn(seg + 3, "0123456789") == (size_t)(colon - seg - 3)) {
+            pt_buf_append(b, seg, (size_t)(colon + 1 - seg));
+            pt_buf_puts(b, PT_URL_MASK);
+        } else {
+            pt_buf_append(b, seg, len);
+            keys = name_in(seg, len, key_path_names) ||
+                   (slack && len == 8 && strncasecmp(seg, "services", 8) == 0);
+        }
+        path = seg + len;
+        if (path < end)
+            pt_buf_append(b, path++, 1);
+    }
 }
 
 /* The length of the scheme and its "://" at the start of s, or 0. */
@@ -85,9 +139,18 @@ char *pt_url_mask(const char *text)
             s = at;
         }
         pt_buf_append(&b, s, (size_t)(text + start + auth - s));
+        /* The host, after the userinfo and before the port. */
+        const char *host = at ? at + 1 : text + start;
+        size_t host_len = (size_t)(text + start + auth - host);
+        if (host_len && host[0] != '[') {
+            const char *port = memchr(host, ':', host_len);
+            if (port)
+                host_len = (size_t)(port - host);
+        }
         s = text + start + auth;
-        s += strcspn(s, "?#");
-        pt_buf_append(&b, text + start + auth, (size_t)(s - (text + start + auth)));
+        size_t path = strcspn(s, "?#");
+        append_path(&b, s, path, slack_host(host, host_len));
+        s += path;
         if (*s == '?') {
             /* The query, up to the fragment: name=value pairs between
              * '&'; a name without '=' has no value to mask. */
@@ -97,7 +160,7 @@ char *pt_url_mask(const char *text)
             while (s < end) {
                 size_t pair = strcspn(s, "&#");
                 size_t name = strcspn(s, "=&#");
-                if (name < pair && name + 1 < pair && credential_name(s, name)) {
+                if (name < pair && name + 1 < pair && name_in(s, name, credential_names)) {
                     pt_buf_append(&b, s, name + 1);
                     pt_buf_puts(&b, PT_URL_MASK);
                 } else {

@@ -1,7 +1,8 @@
 /*
  * test_plugin_url_mask.c - what GET /v1/plugins shows of a plugin option
  * that holds a URL (core/url-mask.c): the password of its userinfo and
- * the values of its query parameters named like a credential are masked,
+ * the values of its query parameters named like a credential and the
+ * path segments that hold a robot's key are masked,
  * the user name, the host (an IPv6 one too), the path, the other
  * parameters and the fragment stay byte for byte, Chinese and
  * percent-encoding included; a text that is no URL stays as it is.
@@ -42,6 +43,34 @@ static const struct {
      "http://h/?secret=********&password=********&passwd=********&pwd=********&apikey=********&"
      "api_key=********&api-key=********&client_secret=********"},
     {"http://h/?key=a&key=b&key=", "http://h/?key=********&key=********&key="},
+    /* The names with '_' or '-' left out, in any case. */
+    {"http://h/?accessToken=a&Access-Token=b&auth_token=c&app_secret=d&AppSecret=e&secret_key=f",
+     "http://h/?accessToken=********&Access-Token=********&auth_token=********&"
+     "app_secret=********&AppSecret=********&secret_key=********"},
+    {"http://h/?client-secret=a&bot_token=b&private_key=c&api__key=d",
+     "http://h/?client-secret=********&bot_token=********&private_key=********&api__key=********"},
+    /* A robot's key in the path: Feishu's and Lark's hook, Discord's
+     * webhooks, Mattermost's hooks, Slack's services, Telegram's bot. */
+    {"https://open.feishu.cn/open-apis/bot/v2/hook/5a0e1f2c-7xxx-4b1e",
+     "https://open.feishu.cn/open-apis/bot/v2/hook/********"},
+    {"https://open.larksuite.com/open-apis/bot/v2/HOOK/abc?x=1#f",
+     "https://open.larksuite.com/open-apis/bot/v2/HOOK/********?x=1#f"},
+    {"https://discord.com/api/webhooks/1234/abcDEF/",
+     "https://discord.com/api/webhooks/********/********/"},
+    {"https://chat.example.org/hooks/xyz", "https://chat.example.org/hooks/********"},
+    {"https://hooks.slack.com/services/T000/B000/XXXX",
+     "https://hooks.slack.com/services/********/********/********"},
+    {"https://u:pw@Hooks.Slack.com.:443/services/T/B/X",
+     "https://u:********@Hooks.Slack.com.:443/services/********/********/********"},
+    {"https://api.telegram.org/bot123456:ABC-DEF/sendMessage?chat_id=1",
+     "https://api.telegram.org/bot123456:********/sendMessage?chat_id=1"},
+    /* Segments only like those stay: another host's services, WeCom's
+     * webhook (its key is in the query), a hook with nothing after it, a
+     * bot segment without the digits of its id. */
+    {"https://example.org/services/a/b", "https://example.org/services/a/b"},
+    {"https://h/hook/", "https://h/hook/"},
+    {"https://h/hooked/abc", "https://h/hooked/abc"},
+    {"https://h/botany:x/bot:y/bot1:/", "https://h/botany:x/bot:y/bot1:/"},
     /* A name that only holds one of the names is not one. */
     {"http://h/?keyword=k&monkey=m&tokens=t", "http://h/?keyword=k&monkey=m&tokens=t"},
     /* Chinese and percent-encoding in the path and the query. */
