@@ -107,6 +107,13 @@ typedef struct {
     char reply[256]; /* the server's last reply line */
     bool rcpt_sent;  /* RCPT TO has been sent */
     bool quit_sent;  /* QUIT has been sent: the replies are not kept */
+
+    /* The connection in use, as on_debug() sees it: whether it was
+     * greeted (EHLO), whether the server's answer offered AUTH, and
+     * whether libcurl logged in. libcurl sends without logging in, and
+     * says nothing, when the server offers no AUTH. */
+    bool greeted, auth_offered, auth_sent;
+    bool warned_no_auth; /* the mail went without the login: said once */
 } email_t;
 
 enum {
@@ -642,8 +649,27 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
     return n;
 }
 
-/* Keeps the server's replies of the transaction in progress, and whether
- * it has come to RCPT TO yet. libcurl shows each SMTP command and each
+/* Whether the reply text data[0..size) has a line that offers AUTH
+ * ("250-AUTH PLAIN LOGIN", "250 AUTH=LOGIN"). */
+static bool offers_auth(const char *data, size_t size)
+{
+    for (size_t i = 0; i < size;) {
+        size_t n = 0;
+        while (i + n < size && data[i + n] != '\n')
+            n++;
+        const char *l = data + i;
+        if (n >= 8 && strncmp(l, "250", 3) == 0 && (l[3] == '-' || l[3] == ' ') &&
+            strncasecmp(l + 4, "AUTH", 4) == 0 &&
+            (n == 8 || l[8] == ' ' || l[8] == '=' || l[8] == '\r'))
+            return true;
+        i += n + 1;
+    }
+    return false;
+}
+
+/* Keeps the server's replies of the transaction in progress, whether it
+ * has come to RCPT TO yet, and whether the connection's greeting offered
+ * AUTH and libcurl logged in. libcurl shows each SMTP command and each
  * reply line here (with CURLOPT_VERBOSE, and nothing written anywhere
  * else); the commands are not kept (AUTH carries the login). */
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ud)
@@ -651,6 +677,12 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
     (void)c;
     email_t *m = ud;
     if (type == CURLINFO_HEADER_OUT) {
+        if (size >= 4 && strncasecmp(data, "EHLO", 4) == 0) {
+            m->greeted = true;
+            m->auth_offered = m->auth_sent = false;
+        }
+        if (size >= 4 && strncasecmp(data, "AUTH", 4) == 0)
+            m->auth_sent = true;
         if (size >= 4 && strncasecmp(data, "RCPT", 4) == 0)
             m->rcpt_sent = true;
         /* libcurl closes a connection after a refusal within the
@@ -658,6 +690,8 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
         if (size >= 4 && strncasecmp(data, "QUIT", 4) == 0)
             m->quit_sent = true;
     } else if (type == CURLINFO_HEADER_IN && !m->quit_sent) {
+        if (m->greeted && !m->auth_sent && offers_auth(data, size))
+            m->auth_offered = true;
         /* The last line that holds something, control characters as
          * spaces, cut to what the buffer holds. */
         while (size > 0 && (data[size - 1] == '\r' || data[size - 1] == '\n'))
@@ -687,12 +721,13 @@ static int64_t mono_ms(void)
 
 /* How one SMTP transaction (one recipient) ended. */
 typedef struct {
-    bool ok;      /* the server took the mail for the recipient */
-    bool refused; /* the server refused it with a code (below) */
-    bool at_rcpt; /* ... at RCPT TO or later: a refusal of this recipient's mail */
-    bool stale;   /* it failed before RCPT TO on a connection kept from an earlier
-                   * transaction: one the server may have closed while it was idle */
-    long code;    /* the server's last reply code; 0: none */
+    bool ok;       /* the server took the mail for the recipient */
+    bool refused;  /* the server refused it with a code (below) */
+    bool at_rcpt;  /* ... at RCPT TO or later: a refusal of this recipient's mail */
+    bool stale;    /* it failed before RCPT TO on a connection kept from an earlier
+                    * transaction: one the server may have closed while it was idle */
+    bool no_login; /* a login is configured, and the server offered no AUTH */
+    long code;     /* the server's last reply code; 0: none */
     char why[CURL_ERROR_SIZE + 256]; /* the server's reply line, or libcurl's message */
 } tx_t;
 
@@ -711,6 +746,14 @@ static bool code_permanent(long code)
  * change; any other refusal says something of those. */
 static const char *refusal_hint(const email_t *m, const tx_t *tx)
 {
+    /* A server that offers AUTH only over TLS (Postfix with
+     * smtpd_tls_auth_only) refuses to relay for a client that did not log
+     * in ("554 5.7.1 Relay access denied"). */
+    if (tx->no_login)
+        return !m->starttls && strncasecmp(m->smtp_url, "smtp://", 7) == 0
+                   ? "the server offered no AUTH, so the login was not used; if it offers AUTH "
+                     "only after STARTTLS, set \"starttls\": true"
+                   : "the server offered no AUTH, so the login was not used";
     if (tx->code == 530 && !m->starttls && strncasecmp(m->smtp_url, "smtp://", 7) == 0) {
         for (const char *p = tx->why; *p; p++)
             if (strncasecmp(p, "STARTTLS", 8) == 0)
@@ -762,6 +805,7 @@ static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_m
     CURLcode cc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
     curl_slist_free_all(rcpt);
+    tx->no_login = m->username && m->greeted && !m->auth_offered;
     if (cc == CURLE_OK) {
         tx->ok = true;
         m->kept = true;
@@ -791,6 +835,7 @@ static bool send_to(email_t *m, size_t i, const pt_str_t *msg, int64_t timeout_m
     curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, 1L);
     pt_curl_forget(&m->curl);
     m->kept = false;
+    m->greeted = false;
     return true;
 }
 
@@ -854,6 +899,16 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
         }
         if (tx.ok) {
             m->rcpt[i] = RCPT_TAKEN;
+            if (tx.no_login && !m->warned_no_auth) {
+                m->warned_no_auth = true;
+                m->host->log(m->inst, PTRACK_LOG_WARN,
+                             "the SMTP server offered no AUTH, so the mail went without logging "
+                             "in as \"%s\"%s (said once)",
+                             m->username,
+                             !m->starttls && strncasecmp(m->smtp_url, "smtp://", 7) == 0
+                                 ? "; if it offers AUTH only after STARTTLS, set \"starttls\": true"
+                                 : "");
+            }
             continue;
         }
         if (!tx.at_rcpt) {
@@ -886,8 +941,9 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
             m->rcpt[i] = RCPT_REFUSED;
             m->host->log(m->inst, PTRACK_LOG_ERROR,
                          "event %" PRId64 " (%s): the SMTP server refused the mail to %s for good "
-                         "(%ld): %s; it does not get this event's mail",
-                         ev->seq, ev->type, m->to[i].addr, tx.code, tx.why);
+                         "(%ld): %s; it does not get this event's mail%s%s%s",
+                         ev->seq, ev->type, m->to[i].addr, tx.code, tx.why, tx.no_login ? " (" : "",
+                         tx.no_login ? refusal_hint(m, &tx) : "", tx.no_login ? ")" : "");
         } else {
             if (n_later++ == 0) {
                 later = i;

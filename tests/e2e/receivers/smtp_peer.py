@@ -3,7 +3,7 @@ ones and the networks before them do. Each mail's DATA goes to DIR/mail.N;
 each connection made is a line "connect" in DIR/connections.
 
     python3 smtp_peer.py PORT DIR [--idle SECS] [--stall-data] [--mute-quit]
-                                  [--starttls-first]
+                                  [--starttls-first] [--auth] [--relay-denied]
 
 --idle SECS   a connection left idle that long is closed, as every server
               does (Postfix after 300 s, 10 s when it is busy), with "421
@@ -16,6 +16,11 @@ each connection made is a line "connect" in DIR/connections.
               issued: "530 5.7.0 Must issue a STARTTLS command first", as
               Postfix with smtpd_tls_security_level = encrypt (it is never
               issued: this server speaks no TLS)
+--auth        AUTH PLAIN is offered and taken (any login); each login is a
+              line "auth" in DIR/logins
+--relay-denied  RCPT TO is refused for a client that has not logged in:
+              "554 5.7.1 Relay access denied", as Postfix does for a
+              client outside mynetworks
 """
 import argparse
 import os
@@ -29,6 +34,8 @@ ap.add_argument("--idle", type=float)
 ap.add_argument("--stall-data", action="store_true")
 ap.add_argument("--mute-quit", action="store_true")
 ap.add_argument("--starttls-first", action="store_true")
+ap.add_argument("--auth", action="store_true")
+ap.add_argument("--relay-denied", action="store_true")
 args = ap.parse_args()
 d = args.dir
 os.makedirs(d, exist_ok=True)
@@ -47,6 +54,7 @@ def serve(c):
         c.sendall(text.encode() + b"\r\n")
 
     send("220 peer.example.org ESMTP")
+    logged_in = False
     while True:
         c.settimeout(args.idle)
         try:
@@ -64,10 +72,24 @@ def serve(c):
             if args.starttls_first and cmd == b"EHLO":
                 send("250-peer.example.org")
                 send("250 STARTTLS")
+            elif args.auth and cmd == b"EHLO":
+                send("250-peer.example.org")
+                send("250 AUTH PLAIN LOGIN")
             else:
                 send("250 peer.example.org")
         elif cmd == b"MAIL" and args.starttls_first:
             send("530 5.7.0 Must issue a STARTTLS command first")
+        elif cmd == b"AUTH" and args.auth:
+            if len(line.split()) < 3:
+                send("334 ")
+                f.readline()
+            logged_in = True
+            with lock:
+                with open(os.path.join(d, "logins"), "a") as out:
+                    out.write("auth\n")
+            send("235 2.7.0 Authentication successful")
+        elif cmd == b"RCPT" and args.relay_denied and not logged_in:
+            send("554 5.7.1 Relay access denied")
         elif cmd == b"DATA":
             send("354 end with <CRLF>.<CRLF>")
             raw = b""
