@@ -20,8 +20,9 @@
  * The message is MIME: Subject and display names as RFC 2047 encoded words
  * (=?UTF-8?B?...?=, 75 characters at most), every header folded between
  * its words to keep its lines within 76 characters, Date, a Message-ID
- * made from the instance and the seq (a repeat of an event after a
- * restart has the same Message-ID, so that mail programs can tell),
+ * made from the seq, the instance and the store (a repeat of an event
+ * after a restart has the same Message-ID, so that mail programs can
+ * tell; another store's event of the same seq has another),
  * Auto-Submitted: auto-generated (RFC 3834: no out-of-office reply comes
  * back for it), MIME-Version, text/plain; charset=UTF-8 and the body in
  * base64 at 76 columns, so that no 8-bit text crosses a server that does
@@ -486,8 +487,12 @@ static void make_message(email_t *m, const ptrack_event_t *ev, pt_str_t *msg)
             *p == '-' || *p == '_')
             inst[k++] = *p;
     inst[k] = '\0';
-    pt_str_printf(msg, "Message-ID: <ptrack.%" PRId64 ".%s@%s>\r\n", ev->seq, k ? inst : "notify",
-                  m->domain);
+    /* And the store's, so that the seqs of a data directory made anew
+     * (which start again at 1) do not repeat the IDs of mails already
+     * sent, which a mailbox would take for those and drop. */
+    const char *store = PTRACK_HOST_HAS(m->host, store_id) ? m->host->store_id(m->inst) : NULL;
+    pt_str_printf(msg, "Message-ID: <ptrack.%" PRId64 ".%s%s%.12s@%s>\r\n", ev->seq,
+                  k ? inst : "notify", store ? "." : "", store ? store : "", m->domain);
     /* RFC 3834 5.1: made by a program, answering no mail, so that an
      * out-of-office reply of a recipient on leave does not come back to
      * `from` for each reminder. */
