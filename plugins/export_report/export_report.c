@@ -309,6 +309,9 @@ static const char css[] =
      * before the first group would leave the heading alone at the foot
      * of the figures' page, as a forced break wins over h2's
      * break-after:avoid. */
+    /* On A4, the paper of every office here, whatever the browser's
+     * locale would give (US Letter cuts the foot of each page). */
+    "@page{size:A4;margin:18mm 15mm}\n"
     "@media print{body{margin:0;font-size:10.5pt}"
     "h2.groups,section.group{break-before:page;page-break-before:always}"
     "h2.groups+section.group{break-before:auto;page-break-before:auto}"

@@ -14,7 +14,7 @@
 # html: the figures (and the filters they cover, due_before in the zone
 # asked for), groups by status and by unit, the Chinese labels, escaping
 # (a title with <script>, & and " and |; a report title with markup), the
-# print style (each group on a page of its own, no heading left at the foot
+# print style (A4, each group on a page of its own, no heading left at the foot
 # of a page), long words broken on screen and in print; a bad group is
 # refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
 # unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
@@ -404,6 +404,7 @@ check_eq "html: self-contained (inline style, nothing fetched)" "true 0" \
     "$(jv 'str("style" in j["tags"]).lower() + " " + str(j["outside"])' "$H")"
 HT="$(cat "$PT_TMP/r.html")"
 check_contains "html: a print style" "@media print" "$HT"
+check_contains "html: printed on A4" "@page{size:A4;" "$HT"
 check_contains "html: page breaks between groups" "page-break-before:always" "$HT"
 check_contains "html: table borders" "border:1px solid" "$HT"
 # A URL or a long number has no place to break: the cells and paragraphs
