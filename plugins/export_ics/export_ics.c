@@ -412,6 +412,9 @@ static int run(run_t *r)
     prop_raw(r, "VERSION", "2.0");
     prop_raw(r, "PRODID", "-//ptrack//ptrack export_ics 1.0//ZH");
     prop_raw(r, "CALSCALE", "GREGORIAN");
+    /* RFC 7986's NAME, and X-WR-CALNAME for the calendars that read
+     * only that one (Outlook, Apple's older ones). */
+    prop_text(r, "NAME", name);
     prop_text(r, "X-WR-CALNAME", name);
     rc = pt_records_walk(r->h, r->job, &r->view, todo, r);
     if (rc == PTRACK_ENOMEM)

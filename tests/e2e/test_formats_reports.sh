@@ -593,8 +593,8 @@ I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/a.ics" 2>&1)" || I="<error: $I>"
 I2="$(python3 "$PT_TMP/ics.py" "$PT_TMP/b.ics" 2>&1)" || I2="<error: $I2>"
 check_eq "ics: CRLF, lines ≤ 75 octets, UTF-8 whole" "[]" "$(jv 'j["problems"]' "$I")"
 check_true "ics: long lines were folded" test "$(jv 'j["folded"]' "$I")" -gt 0
-check_eq "ics: the calendar's properties" '[["BEGIN", "VCALENDAR"], ["VERSION", "2.0"], ["CALSCALE", "GREGORIAN"], ["X-WR-CALNAME", "建议办理期限"], ["END", "VCALENDAR"], true]' \
-    "$(jv '[[k, j["cal"][k][0]] for k in ("BEGIN", "VERSION", "CALSCALE", "X-WR-CALNAME")] + [["END", j["cal"]["END"][-1]], bool(j["cal"].get("PRODID"))]' "$I")"
+check_eq "ics: the calendar's properties" '[["BEGIN", "VCALENDAR"], ["VERSION", "2.0"], ["CALSCALE", "GREGORIAN"], ["NAME", "建议办理期限"], ["X-WR-CALNAME", "建议办理期限"], ["END", "VCALENDAR"], true]' \
+    "$(jv '[[k, j["cal"][k][0]] for k in ("BEGIN", "VERSION", "CALSCALE", "NAME", "X-WR-CALNAME")] + [["END", j["cal"]["END"][-1]], bool(j["cal"].get("PRODID"))]' "$I")"
 check_eq "ics: one VTODO per proposal whose deadline runs (A B D G)" \
     "[\"proposal-$A$SUF\", \"proposal-$B$SUF\", \"proposal-$D$SUF\", \"proposal-$G$SUF\"]" \
     "$(jv '[t["UID"] for t in j["todos"]]' "$I")"
@@ -922,8 +922,8 @@ X="$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/cppcc.xlsx" 2>&1)" || X="<error: $X>"
 check_eq "xlsx kind=proposal: the sheet 提案 and the figure 提案总数" '["提案", "统计"] 2' \
     "$(jv 'j["sheets"]' "$X") $(figs 'int(fig["提案总数"])')"
 export_to "format=ics&kind=proposal" "$PT_TMP/cppcc.ics"
-check_eq "ics kind=proposal: the calendar's name" "提案办理期限" \
-    "$(jv 'j["cal"]["X-WR-CALNAME"][0]' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/cppcc.ics")")"
+check_eq "ics kind=proposal: the calendar's name" "提案办理期限 提案办理期限" \
+    "$(jv 'j["cal"]["NAME"][0] + " " + j["cal"]["X-WR-CALNAME"][0]' "$(python3 "$PT_TMP/ics.py" "$PT_TMP/cppcc.ics")")"
 
 # ---------------------------------------------------------------------------
 pt_step "temporary files"
