@@ -136,6 +136,51 @@ static size_t space_len(const char *s)
     return 0;
 }
 
+/* The length of the quotation mark at s that a search word may be put in
+ * (typed around it, or pasted with it): " ' ＂ ＇ “ ” ‘ ’ 「 」 『 』, or 0.
+ * They are no part of the word: "双减" finds “双减” and 「双减」 alike. */
+static size_t quote_len(const char *s, size_t len)
+{
+    static const char *const quotes[] = {"\"",
+                                         "'",
+                                         "\xef\xbc\x82",
+                                         "\xef\xbc\x87",
+                                         "\xe2\x80\x9c",
+                                         "\xe2\x80\x9d",
+                                         "\xe2\x80\x98",
+                                         "\xe2\x80\x99",
+                                         "\xe3\x80\x8c",
+                                         "\xe3\x80\x8d",
+                                         "\xe3\x80\x8e",
+                                         "\xe3\x80\x8f",
+                                         NULL};
+    for (const char *const *q = quotes; *q; q++) {
+        size_t n = strlen(*q);
+        if (n <= len && memcmp(s, *q, n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Cuts the quotation marks off both ends of the word *s, *len long. */
+static void trim_quotes(const char **s, size_t *len)
+{
+    size_t n;
+    while (*len && (n = quote_len(*s, *len)) != 0) {
+        *s += n;
+        *len -= n;
+    }
+    for (bool cut = true; cut && *len;) {
+        cut = false;
+        for (size_t k = 1; k <= 3 && k <= *len; k++)
+            if (quote_len(*s + *len - k, k) == k) {
+                *len -= k;
+                cut = true;
+                break;
+            }
+    }
+}
+
 size_t pt_search_words(const char *q)
 {
     size_t n = 0;
@@ -176,18 +221,23 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
         const char *e = s;
         while (*e && !space_len(e))
             e++;
+        const char *w = s;
         size_t len = (size_t)(e - s);
+        s = e;
+        trim_quotes(&w, &len);
+        if (!len)
+            continue; /* quotation marks alone */
         /* The API refuses more words (pt_search_words); this keeps the
          * statement within its parameters whatever the caller. */
         if (p->n >= 60)
             break;
         size_t flen = 0;
-        char *folded = pt_fold(s, len, &flen);
+        char *folded = pt_fold(w, len, &flen);
         int i = param_owned(p, folded ? like_pattern(folded, flen) : NULL);
         /* LIKE folds ASCII by itself; a word with other letters that fold
          * (É), or with characters that full-width ones fold into (2025
          * finds ２０２５), has the document's text folded too. */
-        const char *f = pt_fold_matters(s, len) ? "pt_fold" : "";
+        const char *f = pt_fold_matters(w, len) ? "pt_fold" : "";
         pt_buf_printf(&pending,
                       " AND (%s(json_extract(d.doc, '$.title')) LIKE ?%d ESCAPE '\\'"
                       " OR %s(json_extract(d.doc, '$.background')) LIKE ?%d ESCAPE '\\'"
@@ -196,7 +246,7 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
                       f, i, f, i, f, i);
         /* Counted folded: a variation selector is no character of its
          * own to the index. */
-        if (folded ? utf8_chars(folded, flen) >= 3 : utf8_chars(s, len) >= 3) {
+        if (folded ? utf8_chars(folded, flen) >= 3 : utf8_chars(w, len) >= 3) {
             char *ph = folded ? fts_phrase(folded, flen) : NULL;
             if (match.len)
                 pt_buf_puts(&match, " AND ");
@@ -211,7 +261,6 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
                           i, i, i);
         }
         free(folded);
-        s = e;
     }
     if (pending.len) {
         pt_buf_puts(sql, " AND p.id IN (SELECT rowid FROM proposals_fts WHERE 1");
