@@ -87,8 +87,9 @@ static void append_path(pt_buf_t *b, const char *path, size_t n, bool slack)
         while (seg + len < end && seg[len] != '/')
             len++;
         const char *colon = memchr(seg, ':', len);
-        if (keys && len) {
-            pt_buf_puts(b, PT_URL_MASK);
+        if (keys) {
+            if (len)
+                pt_buf_puts(b, PT_URL_MASK);
         } else if (colon && len > 3 && strncasecmp(seg, "bot", 3) == 0 && colon > seg + 3 &&
                    colon + 1 < seg + len &&
                    strspn(seg + 3, "0123456789") == (size_t)(colon - seg - 3)) {

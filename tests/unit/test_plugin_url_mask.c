@@ -58,6 +58,7 @@ static const struct {
     {"https://discord.com/api/webhooks/1234/abcDEF/",
      "https://discord.com/api/webhooks/********/********/"},
     {"https://chat.example.org/hooks/xyz", "https://chat.example.org/hooks/********"},
+    {"https://chat.example.org/hooks//xyz", "https://chat.example.org/hooks//********"},
     {"https://hooks.slack.com/services/T000/B000/XXXX",
      "https://hooks.slack.com/services/********/********/********"},
     {"https://u:pw@Hooks.Slack.com.:443/services/T/B/X",
