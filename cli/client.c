@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,18 @@ bool pt_client_changed(const pt_client_t *c)
 
 void pt_client_note_change(pt_client_t *c)
 {
-    if (c)
-        c->changed = true;
+    if (!c)
+        return;
+    c->changed = true;
+    /* From now on the command has work done that a closed stdout must not
+     * cut short: `ptrack add --from-file many.json | head -1` would be
+     * ended by SIGPIPE at the write after head left, the rest of the file
+     * not added and nothing said. Ignored, the write fails with EPIPE
+     * instead: the command goes on to its end, and main's flush_output
+     * says that the output was lost and the change made all the same. A
+     * command that has changed nothing still ends quietly by the signal,
+     * as `ptrack list | head` should. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 bool pt_client_has_token(const pt_client_t *c)
@@ -271,7 +282,7 @@ static int perform(pt_client_t *c, const char *method, const char *url, const ch
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
     if (strcmp(method, "GET") != 0 && resp->status >= 200 && resp->status < 300)
-        c->changed = true;
+        pt_client_note_change(c);
     if (resp->body_len > 0)
         resp->json = cJSON_ParseWithLength(resp->body, resp->body_len);
     return 0;

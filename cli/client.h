@@ -73,7 +73,9 @@ bool pt_client_changed(const pt_client_t *c);
 
 /* Notes that ptrackd changed something for this command over a request
  * made without c (ptrack import's upload has a handle of its own), so
- * that pt_client_changed() says so. */
+ * that pt_client_changed() says so. From then on SIGPIPE is ignored: a
+ * closed stdout makes a write fail (EPIPE) rather than end the command
+ * halfway through its work, and the failure is said at the end. */
 void pt_client_note_change(pt_client_t *c);
 
 /* Requests stop with PT_TRANSPORT_ABORTED soon (within about a second) after
