@@ -24,18 +24,75 @@ static bool value_is_text(const pt_opt_t *o, const char *value)
 
 /* ptrackd takes UTF-8 only. Text typed in a GBK terminal (or pasted from a
  * GBK file) would be refused as "invalid JSON" at a byte the user never
- * sees, or find nothing in a search, so it is stopped here, by name. */
-static bool check_utf8(const pt_opt_t *o, const char *value, const char *cmd)
+ * sees, or find nothing in a search, or be echoed back as mojibake in a
+ * message ("unknown action"), so it is stopped here, by name: an option's
+ * value and a positional argument alike. */
+bool pt_args_check_text(const char *what, const char *value, const char *cmd)
 {
     size_t bad;
-    if (!value_is_text(o, value) || pt_utf8_check(value, strlen(value), &bad))
+    if (pt_utf8_check(value, strlen(value), &bad))
         return true;
     fprintf(stderr,
-            "ptrack %s: the value of --%s is not UTF-8 text (byte %zu); ptrack sends UTF-8: "
-            "use a UTF-8 locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with "
-            "iconv -f GBK -t UTF-8\n",
-            cmd, o->name, bad + 1);
+            "ptrack %s: %s is not UTF-8 text (byte %zu); ptrack sends UTF-8: use a UTF-8 "
+            "locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with iconv -f GBK "
+            "-t UTF-8\n",
+            cmd, what, bad + 1);
     return false;
+}
+
+static bool check_utf8(const pt_opt_t *o, const char *value, const char *cmd)
+{
+    if (!value_is_text(o, value))
+        return true;
+    pt_buf_t what = {0};
+    pt_buf_printf(&what, "the value of --%s", o->name);
+    bool ok = pt_args_check_text(pt_buf_str(&what), value, cmd);
+    pt_buf_free(&what);
+    return ok;
+}
+
+/* The name of positional argument i in a usage line such as "ID ACTION",
+ * "FILE" or "[list | load | unload NAME]" (a subcommand, then its NAME):
+ * the metavars (upper case) in order, after "the subcommand" when the line
+ * names subcommands (lower case); past them "argument N". */
+static void positional_name(pt_buf_t *b, const char *usage, size_t i)
+{
+    bool subcommands = false;
+    size_t k = 0;
+    const char *p = usage ? usage : "";
+    for (const char *q = p; *q; q++)
+        if (*q >= 'a' && *q <= 'z')
+            subcommands = true;
+    if (subcommands && i == 0) {
+        pt_buf_puts(b, "the subcommand");
+        return;
+    }
+    size_t want = subcommands ? i - 1 : i;
+    while (*p) {
+        p += strspn(p, " []|");
+        size_t n = strcspn(p, " []|");
+        if (n > 0 && *p >= 'A' && *p <= 'Z' && k++ == want) {
+            pt_buf_printf(b, "%.*s (argument %zu)", (int)n, p, i + 1);
+            return;
+        }
+        p += n;
+    }
+    pt_buf_printf(b, "argument %zu", i + 1);
+}
+
+int pt_args_check_positional(const pt_args_t *a, const char *usage, const char *cmd)
+{
+    for (size_t i = 0; i < a->n_pos; i++) {
+        pt_buf_t what = {0};
+        positional_name(&what, usage, i);
+        /* A file name is bytes to the system (ptrack import FILE). */
+        bool file = strstr(pt_buf_str(&what), "FILE") || strstr(pt_buf_str(&what), "PATH");
+        bool ok = file || pt_args_check_text(pt_buf_str(&what), a->pos[i], cmd);
+        pt_buf_free(&what);
+        if (!ok)
+            return -1;
+    }
+    return 0;
 }
 
 int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **argv,

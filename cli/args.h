@@ -52,6 +52,18 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
                   const char *cmd);
 void pt_args_free(pt_args_t *a);
 
+/* Whether value is UTF-8 text; when it is not, writes one line to stderr
+ * that names it as `what` ("the value of --title", "ACTION (argument 2)")
+ * and says how to send UTF-8. pt_args_parse checks every option's value
+ * so, but a file name's (a FILE or PATH metavar, @FILE), which is bytes to
+ * the system. */
+bool pt_args_check_text(const char *what, const char *value, const char *cmd);
+
+/* Checks a's positional arguments with pt_args_check_text, each named
+ * after the command's usage line `usage` ("ID ACTION"), but a FILE or
+ * PATH. Returns 0, or -1 after the message. */
+int pt_args_check_positional(const pt_args_t *a, const char *usage, const char *cmd);
+
 bool pt_args_flag(const pt_args_t *a, const char *name);
 const char *pt_args_value(const pt_args_t *a, const char *name);
 const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n);

@@ -295,6 +295,8 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
         rc = pt_cli_usage(&cli, "missing %s", what);
     } else if (args.n_pos > c->max_pos) {
         rc = stray_argument(&cli, tables, argc, argv, args.pos[c->max_pos]);
+    } else if (pt_args_check_positional(&args, c->args, c->name) != 0) {
+        rc = PT_EXIT_USAGE;
     } else if ((rc = choose_endpoint(&cli, &args)) == PT_EXIT_OK) {
         cli.json = pt_args_flag(&args, "json");
         rc = c->run(&cli, &args);
