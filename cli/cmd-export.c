@@ -53,6 +53,7 @@ typedef struct {
     bool replacing;    /* a file is at final, to be replaced */
     FILE *out;
     bool opened, failed;
+    bool tmp_failed; /* the temporary file beside the target could not be made */
     int fail_errno;
     long status;
     pt_buf_t error_body; /* the body of an error answer */
@@ -187,6 +188,7 @@ static bool open_output(download_t *d)
     if (fd < 0 || fchmod(fd, mode) != 0 || !(d->out = fdopen(fd, "wb"))) {
         d->fail_errno = errno;
         d->failed = true;
+        d->tmp_failed = fd < 0;
         if (fd >= 0) {
             close(fd);
             unlink(d->tmp);
@@ -289,16 +291,47 @@ static const char *dir_of(pt_buf_t *b, const char *path)
     return pt_buf_str(b);
 }
 
+/* The nearest of path's directories (itself first) that is there, in b,
+ * and whether it is a directory: what stopped a path at ENOTDIR, or
+ * ENOENT. */
+static bool nearest_existing(pt_buf_t *b, const char *path, bool *is_dir)
+{
+    struct stat st;
+    pt_buf_t up = {0};
+    pt_buf_reset(b);
+    pt_buf_puts(b, path);
+    for (;;) {
+        if (stat(pt_buf_str(b), &st) == 0) {
+            *is_dir = S_ISDIR(st.st_mode);
+            pt_buf_free(&up);
+            return true;
+        }
+        if (strcmp(pt_buf_str(b), "/") == 0 || strcmp(pt_buf_str(b), ".") == 0)
+            break;
+        dir_of(&up, pt_buf_str(b));
+        pt_buf_reset(b);
+        pt_buf_puts(b, pt_buf_str(&up));
+    }
+    pt_buf_free(&up);
+    return false;
+}
+
 /* Says on stderr that the output could not be opened, err saying why,
- * `tail` after it. The bare errno of a symlink names neither where it
- * points nor what is missing there ("No such file or directory" for a link
- * into a directory that is gone): the link's target is named, and when the
- * file's directory does not exist, that directory, which is what to
- * make or correct. */
+ * `tail` after it. A bare errno names neither the place nor the reason:
+ * "No such file or directory" for --out /proc/version, where the file is
+ * there and its directory too, but takes no new file (the export is
+ * written into a temporary file beside the target first, then renamed
+ * over it), or for a symlink into a directory that is gone. So the
+ * message names what to make or correct: the link's target, a directory
+ * that does not exist, a part of the path that is a file, the directory
+ * that will not take the temporary file and why, or a target that is a
+ * directory itself. */
+#define TMP_NOTE "; the export is written into a new file beside it first, renamed over it when whole"
+
 static void say_cannot_write(const download_t *d, int err, const char *tail)
 {
     const char *target = d->target ? d->target : "the output";
-    pt_buf_t where = {0}, dir = {0}, joined = {0};
+    pt_buf_t where = {0}, dir = {0}, joined = {0}, why = {0}, near = {0};
     char to[4096];
     ssize_t n = d->target ? readlink(d->target, to, sizeof to - 1) : -1;
     const char *file = d->target;
@@ -316,15 +349,39 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
         file = pt_buf_str(&joined);
     }
     struct stat st;
-    if (file && err == ENOENT && stat(dir_of(&dir, file), &st) != 0 && errno == ENOENT)
-        fprintf(stderr, "ptrack export: cannot write %s%s: its directory %s does not exist%s\n",
-                target, pt_buf_str(&where), pt_buf_str(&dir), tail);
+    bool is_dir = false;
+    if (file)
+        dir_of(&dir, file);
+    if (file && err == ENOENT && stat(pt_buf_str(&dir), &st) != 0 && errno == ENOENT)
+        pt_buf_printf(&why, "its directory %s does not exist", pt_buf_str(&dir));
+    else if (file && err == ENOTDIR && nearest_existing(&near, pt_buf_str(&dir), &is_dir) &&
+             !is_dir)
+        pt_buf_printf(&why, "%s is a file, not a directory", pt_buf_str(&near));
+    else if (file && err == EISDIR)
+        pt_buf_printf(&why, "it is a directory: give the name of a file, such as %s%sproposals.%s",
+                      file, file[strlen(file) - 1] == '/' ? "" : "/", d->format);
+    else if (file && d->tmp_failed && (err == EACCES || err == EPERM))
+        pt_buf_printf(&why, "you may not make files in its directory %s (%s)%s", pt_buf_str(&dir),
+                      strerror(err), TMP_NOTE);
+    else if (file && d->tmp_failed && err == EROFS)
+        pt_buf_printf(&why, "its directory %s is on a read-only file system", pt_buf_str(&dir));
+    else if (file && d->tmp_failed && err == ENOENT)
+        /* The directory is there (see above), but makes no file: /proc,
+         * /sys, the kernel's. */
+        pt_buf_printf(&why, "its directory %s takes no new files (making one there failed: %s)%s",
+                      pt_buf_str(&dir), strerror(err), TMP_NOTE);
+    else if (file && d->tmp_failed)
+        pt_buf_printf(&why, "cannot make a file in its directory %s (%s)%s", pt_buf_str(&dir),
+                      strerror(err), TMP_NOTE);
     else
-        fprintf(stderr, "ptrack export: cannot write %s%s: %s%s\n", target, pt_buf_str(&where),
-                strerror(err), tail);
+        pt_buf_puts(&why, strerror(err));
+    fprintf(stderr, "ptrack export: cannot write %s%s: %s%s\n", target, pt_buf_str(&where),
+            pt_buf_str(&why), tail);
     pt_buf_free(&where);
     pt_buf_free(&dir);
     pt_buf_free(&joined);
+    pt_buf_free(&why);
+    pt_buf_free(&near);
 }
 
 /* Removes what a failed export left behind. */
