@@ -17,6 +17,10 @@
  * LINE_WIDTH columns, and at least MIN_TITLE_WIDTH. */
 #define LINE_WIDTH 100
 #define MIN_TITLE_WIDTH 20
+/* The 编号 is cut past NUMBER_WIDTH columns; it, the delegation and the
+ * units are cut down to MIN_CUT_WIDTH when the line needs it. */
+#define NUMBER_WIDTH 16
+#define MIN_CUT_WIDTH 8
 
 static const pt_opt_t opts[] = {
     PT_FILTER_OPTS,
@@ -124,6 +128,19 @@ static pt_table_t *list_table(long long width, bool part)
      * list says its own part beside them, and needs the other units less. */
     pt_table_set_max(t, 4, 12);
     pt_table_set_max(t, 5, part ? 12 : 18);
+    /* A 编号 is short (1001, 第0123号), but an office may give one of 36
+     * characters: cut too, so that it neither takes the line past its
+     * width nor the titles' room. */
+    pt_table_set_max(t, 1, NUMBER_WIDTH);
+    /* What the title cannot give up (it keeps MIN_TITLE_WIDTH), these
+     * give, down to MIN_CUT_WIDTH, so that the line keeps its width:
+     * the 编号, the delegation and the units are each named enough by
+     * their start, and ptrack show has them whole. */
+    if (!width) {
+        pt_table_set_shrink(t, 1, MIN_CUT_WIDTH);
+        pt_table_set_shrink(t, 4, MIN_CUT_WIDTH);
+        pt_table_set_shrink(t, 5, MIN_CUT_WIDTH);
+    }
     return t;
 }
 
@@ -214,7 +231,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             pt_table_print(t, stdout, 0);
             if (next)
-                printf("\n显示 %zu 条，还有更多 (more): 下一页用同样的条件和排序 (same filters "
+                /* Two lines: on one, with its cursor, it was past the
+                 * table's 100 columns. */
+                printf("\n显示 %zu 条，还有更多 (more)\n下一页用同样的条件和排序 (same filters "
                        "and --sort) 加 --cursor %s，或用 --all\n",
                        pt_table_rows(t), next);
             else if (pt_args_value(args, "cursor") && pages == 1)

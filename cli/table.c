@@ -24,6 +24,7 @@ struct pt_table_s {
     size_t *max;    /* 0: no limit */
     bool *right;
     size_t *wrap;   /* 0: one line per cell */
+    size_t *shrink; /* 0: not cut to keep the line; else the least it is cut to */
     size_t fit_col; /* the column that fits (pt_table_set_fit); ncols: none */
     size_t fit_line, fit_min, fit_max;
     cell_t *cells; /* rows * ncols, row-major */
@@ -60,10 +61,12 @@ pt_table_t *pt_table_new(size_t ncols, const char *const *header)
     t->max = pt_xmalloc(ncols * sizeof *t->max);
     t->right = pt_xmalloc(ncols * sizeof *t->right);
     t->wrap = pt_xmalloc(ncols * sizeof *t->wrap);
+    t->shrink = pt_xmalloc(ncols * sizeof *t->shrink);
     for (size_t i = 0; i < ncols; i++) {
         t->max[i] = 0;
         t->right[i] = false;
         t->wrap[i] = 0;
+        t->shrink[i] = 0;
     }
     if (header) {
         t->header = pt_xmalloc(ncols * sizeof *t->header);
@@ -91,6 +94,7 @@ void pt_table_free(pt_table_t *t)
     free(t->max);
     free(t->right);
     free(t->wrap);
+    free(t->shrink);
     free(t);
 }
 
@@ -113,6 +117,12 @@ void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min)
     t->fit_min = min;
     t->fit_max = t->max[col];
     t->max[col] = 0;
+}
+
+void pt_table_set_shrink(pt_table_t *t, size_t col, size_t min)
+{
+    if (col < t->ncols && col != t->fit_col)
+        t->shrink[col] = min;
 }
 
 void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width)
@@ -245,7 +255,8 @@ static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widt
             pt_buf_t cut = {0};
             if (text) {
                 w = counts[c] > 1 ? pt_text_width(text) : row[c].width;
-                /* Only the fitting column has cells wider than it. */
+                /* Only the fitting column and those cut to keep the
+                 * line (pt_table_set_shrink) have cells wider than it. */
                 if (w > widths[c]) {
                     w = pt_text_truncate(&cut, text, widths[c]);
                     text = pt_buf_str(&cut);
@@ -319,6 +330,27 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
             fit = t->header[c].width;
         if (fit < widths[c])
             widths[c] = fit;
+        /* The fitting column at its least, the line may still be wider
+         * than its columns (a 编号 of 36 characters beside a long state
+         * and full unit names): the columns that may be cut give it up,
+         * the widest first, each down to its least and never narrower than
+         * its header. */
+        size_t total = used + (c > 0 ? 2 : 0) + widths[c];
+        while (total > t->fit_line) {
+            size_t widest = t->ncols;
+            for (size_t k = 0; k < t->ncols; k++) {
+                size_t least = t->shrink[k];
+                if (t->header && t->header[k].width > least)
+                    least = t->header[k].width;
+                if (t->shrink[k] && k != c && widths[k] > least &&
+                    (widest == t->ncols || widths[k] > widths[widest]))
+                    widest = k;
+            }
+            if (widest == t->ncols)
+                break;
+            widths[widest]--;
+            total--;
+        }
     }
     if (t->ncols > 0) {
         size_t last = t->ncols - 1;

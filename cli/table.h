@@ -31,6 +31,12 @@ void pt_table_set_max(pt_table_t *t, size_t col, size_t max);
  * its cells are cut to that when the table is printed. One column of a
  * table may fit so: the title of a list, whose other cells are short. */
 void pt_table_set_fit(pt_table_t *t, size_t col, size_t line, size_t min);
+/* Lets the column be cut further, down to min columns (never narrower
+ * than its header), when the line would be wider than the fitting
+ * column's line (pt_table_set_fit) with that column at its least: the
+ * widest of such columns gives up a column first. Without a fitting
+ * column the line has no bound, and nothing is cut so. */
+void pt_table_set_shrink(pt_table_t *t, size_t col, size_t min);
 /* Wraps the column's cells (not its header) at `width` columns: a wider
  * cell goes on, broken as pt_text_wrap breaks text, on lines of its own
  * below, in its column, the row's other cells empty there; so nothing of
