@@ -231,8 +231,8 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
         /* The lines of what was added were lost (a full disk, a reader
          * gone: ptrack add --from-file many.json | head -1); the count
          * still tells how far it went, beside main's line on the loss. */
-        fprintf(stderr, "ptrack add: 已新增 %zu / %zu 条 (%zu of %zu added)\n", added, total,
-                added, total);
+        fprintf(stderr, "ptrack add: 已新增 %zu / %zu 条 (%zu of %zu added)\n", added, total, added,
+                total);
     else if (many)
         printf("已新增 %zu / %zu 条 (%zu of %zu added)\n", added, total, added, total);
     cJSON_Delete(out);

@@ -326,7 +326,8 @@ static bool nearest_existing(pt_buf_t *b, const char *path, bool *is_dir)
  * that does not exist, a part of the path that is a file, the directory
  * that will not take the temporary file and why, or a target that is a
  * directory itself. */
-#define TMP_NOTE "; the export is written into a new file beside it first, renamed over it when whole"
+#define TMP_NOTE                                                                                   \
+    "; the export is written into a new file beside it first, renamed over it when whole"
 
 static void say_cannot_write(const download_t *d, int err, const char *tail)
 {
