@@ -353,6 +353,17 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
     bool is_dir = false;
     if (file)
         dir_of(&dir, file);
+    /* Without --out, or with a bare name, the file goes in the current
+     * directory: "its directory ." would send the person looking for a
+     * directory of that name. */
+    char cwd[4096];
+    pt_buf_t place = {0}; /* "its directory D", or "the current directory (D)" */
+    if (file && strcmp(pt_buf_str(&dir), ".") == 0)
+        pt_buf_printf(&place, "the current directory (%s)",
+                      getcwd(cwd, sizeof cwd) ? cwd : "which cannot be named");
+    else
+        pt_buf_printf(&place, "its directory %s", pt_buf_str(&dir));
+    const char *dir_name = pt_buf_str(&place);
     if (file && err == ENOENT && stat(pt_buf_str(&dir), &st) != 0 && errno == ENOENT)
         pt_buf_printf(&why, "its directory %s does not exist", pt_buf_str(&dir));
     else if (file && err == ENOTDIR && nearest_existing(&near, pt_buf_str(&dir), &is_dir) &&
@@ -362,18 +373,17 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
         pt_buf_printf(&why, "it is a directory: give the name of a file, such as %s%sproposals.%s",
                       file, file[strlen(file) - 1] == '/' ? "" : "/", d->format);
     else if (file && d->tmp_failed && (err == EACCES || err == EPERM))
-        pt_buf_printf(&why, "you may not make files in its directory %s (%s)%s", pt_buf_str(&dir),
-                      strerror(err), TMP_NOTE);
+        pt_buf_printf(&why, "you may not make files in %s (%s)%s", dir_name, strerror(err),
+                      TMP_NOTE);
     else if (file && d->tmp_failed && err == EROFS)
-        pt_buf_printf(&why, "its directory %s is on a read-only file system", pt_buf_str(&dir));
+        pt_buf_printf(&why, "%s is on a read-only file system", dir_name);
     else if (file && d->tmp_failed && err == ENOENT)
         /* The directory is there (see above), but makes no file: /proc,
          * /sys, the kernel's. */
-        pt_buf_printf(&why, "its directory %s takes no new files (making one there failed: %s)%s",
-                      pt_buf_str(&dir), strerror(err), TMP_NOTE);
-    else if (file && d->tmp_failed)
-        pt_buf_printf(&why, "cannot make a file in its directory %s (%s)%s", pt_buf_str(&dir),
+        pt_buf_printf(&why, "%s takes no new files (making one there failed: %s)%s", dir_name,
                       strerror(err), TMP_NOTE);
+    else if (file && d->tmp_failed)
+        pt_buf_printf(&why, "cannot make a file in %s (%s)%s", dir_name, strerror(err), TMP_NOTE);
     else
         pt_buf_puts(&why, strerror(err));
     fprintf(stderr, "ptrack export: cannot write %s%s: %s%s\n", target, pt_buf_str(&where),
@@ -383,6 +393,7 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
     pt_buf_free(&joined);
     pt_buf_free(&why);
     pt_buf_free(&near);
+    pt_buf_free(&place);
 }
 
 /* Removes what a failed export left behind. */

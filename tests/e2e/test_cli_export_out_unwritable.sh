@@ -3,8 +3,9 @@
 # real reason: not the bare "No such file or directory" it said for
 # --out /proc/version, a file that is plainly there (the export is written
 # into a new file beside it first, and /proc makes none). A directory, a
-# directory that will not let this user make files, a missing directory
-# and a file where a directory should be are each said so. Exit 4,
+# directory that will not let this user make files (the current one
+# named so), a missing directory and a file where a directory should be
+# are each said so. Exit 4,
 # nothing written, nothing left behind.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -80,6 +81,13 @@ if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null; then
     check_rc "export over a writable file in such a directory" 4
     check_contains "says why: the directory" "you may not make files in its directory $PT_TMP/只读" "$ERR"
     check_eq "the file is left as it was" old "$(cat "$PT_TMP/只读/旧.json")"
+    # Without --out the file goes in the current directory, which is
+    # named so, not "its directory .".
+    pt_run as_user bash -c 'cd "$1" && shift && exec "$@"' _ "$PT_TMP/只读" \
+        "$PTRACK" --socket "$PT_SOCK" export --format json --quiet
+    check_rc "export without --out in such a directory" 4
+    check_contains "names the current directory" \
+        "you may not make files in the current directory ($PT_TMP/只读) (Permission denied)" "$ERR"
     chmod 755 "$PT_TMP/只读"
 else
     pt_log "skip: a user without write rights needs setpriv when run as root"
