@@ -214,9 +214,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     }
     if (!d->opened && !open_output(d))
         return 0; /* makes curl stop with a write error */
-    if (fwrite(data, 1, n, d->out) != n) {
+    size_t written = fwrite(data, 1, n, d->out);
+    if (written != n) {
         d->fail_errno = errno;
         d->failed = true;
+        /* Part of it may have gone (stdout, a device): the message says
+         * so rather than "nothing was written". */
+        d->received += (int64_t)written;
         return 0;
     }
     d->received += (int64_t)n;
@@ -331,7 +335,7 @@ static bool nearest_existing(pt_buf_t *b, const char *path, bool *is_dir)
 
 static void say_cannot_write(const download_t *d, int err, const char *tail)
 {
-    const char *target = d->target ? d->target : "the output";
+    const char *target = d->target ? d->target : d->out == stdout ? "stdout" : "the output";
     pt_buf_t where = {0}, dir = {0}, joined = {0}, why = {0}, near = {0};
     char to[4096];
     ssize_t n = d->target ? readlink(d->target, to, sizeof to - 1) : -1;
@@ -522,7 +526,20 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         stop_message(&d, stopped_by);
         rc = 128 + stopped_by;
     } else if (d.failed) {
-        say_cannot_write(&d, d.fail_errno, " (nothing was written)");
+        /* What was written directly stays: stdout, a device or a pipe
+         * holds the start of the export, as after a stop. */
+        pt_buf_t tail = {0};
+        if (d.received > 0 && d.out == stdout)
+            pt_buf_puts(&tail, " (what went to stdout is only the start of the export)");
+        else if (d.received > 0 && !d.tmp)
+            pt_buf_printf(&tail,
+                          " (%s is not a regular file and was written directly: it holds only "
+                          "the start of the export)",
+                          d.target);
+        else
+            pt_buf_puts(&tail, " (nothing was written)");
+        say_cannot_write(&d, d.fail_errno, pt_buf_str(&tail));
+        pt_buf_free(&tail);
         discard(&d);
         rc = PT_EXIT_SERVER;
     } else if (crc != CURLE_OK) {

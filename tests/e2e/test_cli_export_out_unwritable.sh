@@ -5,8 +5,9 @@
 # into a new file beside it first, and /proc makes none). A directory, a
 # directory that will not let this user make files (the current one
 # named so), a missing directory and a file where a directory should be
-# are each said so. Exit 4,
-# nothing written, nothing left behind.
+# are each said so. Exit 4, nothing written, nothing left behind. Stdout
+# that fills midway is said to hold the start of the export: it said
+# "nothing was written".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -92,5 +93,34 @@ if [ "$(id -u)" != 0 ] || command -v setpriv >/dev/null; then
 else
     pt_log "skip: a user without write rights needs setpriv when run as root"
 fi
+
+pt_step "stdout that fills midway"
+# A file size limit of 8 KiB (SIGXFSZ ignored, so that the write fails
+# with EFBIG, as on a full disk) stops stdout after its start: what went
+# there stays, and the message says so, not "nothing was written".
+python3 -c '
+import json, sys
+json.dump([{"title": "关于第%d项导出写满的建议" % i, "background": "背景" * 50} for i in range(1, 101)],
+          open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)' "$PT_TMP/many.json"
+pt_cli add --from-file "$PT_TMP/many.json"
+check_rc "100 proposals, some 30 KiB of export" 0
+pt_run bash -c 'trap "" XFSZ; ulimit -f 8; exec "$@" >"$0"' "$PT_TMP/cut.json" \
+    "$PTRACK" --socket "$PT_SOCK" export --format json --out - --quiet
+check_rc "export --out - past the limit" 4
+check_eq "says that stdout holds the start of it" \
+    "ptrack export: cannot write stdout: File too large (what went to stdout is only the start of the export)" \
+    "$ERR"
+check_true "which it does" test -s "$PT_TMP/cut.json"
+pt_run bash -c 'trap "" XFSZ; ulimit -f 8; exec "$@"' _ \
+    "$PTRACK" --socket "$PT_SOCK" export --format json --out "$PT_TMP/limited.json" --quiet
+check_rc "export --out FILE past the limit" 4
+check_eq "a file is whole or not there: nothing was written" \
+    "ptrack export: cannot write $PT_TMP/limited.json: File too large (nothing was written)" "$ERR"
+check_true "and it is not there" test ! -e "$PT_TMP/limited.json"
+check_eq "nor a temporary file beside it" "" "$(ls "$PT_TMP" | grep -F .ptrack- || true)"
+pt_run "$PTRACK" --socket "$PT_SOCK" export --format json --out /dev/full --quiet
+check_rc "export --out /dev/full" 4
+check_eq "nothing was written there" \
+    "ptrack export: cannot write /dev/full: No space left on device (nothing was written)" "$ERR"
 
 pt_finish
