@@ -10,11 +10,10 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_serve_cli
 
-# 交办 and 山西代表团 in GBK.
+# 交办 and 山西代表团 in GBK. The first two bytes of the name, c9 bd,
+# happen to be UTF-8 (ɽ): its first byte that is not is the third.
 GBK_ASSIGN="$(printf '\xbd\xbb\xb0\xec')"
 GBK_NAME="$(printf '\xc9\xbd\xce\xf7\xb4\xfa\xb1\xed\xcd\xc5')"
-# Its first two bytes, c9 bd, happen to be UTF-8 (ɽ): the first byte that
-# is not is the third.
 HINT="is not UTF-8 text (byte 1); ptrack sends UTF-8: use a UTF-8 locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with iconv -f GBK -t UTF-8"
 
 pt_cli --json add --title 关于参数编码的建议
