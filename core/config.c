@@ -48,7 +48,9 @@
 #define SHOW_MAX_BYTES 64
 
 /* The longest path a Unix socket can be bound to, without its NUL. */
-#define SOCKET_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+#define SOCKET_PATH_MAX ((size_t)PT_SOCKET_PATH_MAX)
+_Static_assert(PT_SOCKET_PATH_MAX + 1 == sizeof(((struct sockaddr_un *)0)->sun_path),
+               "PT_SOCKET_PATH_MAX is sun_path's size less its NUL");
 
 /* ------------------------------------------------------------------------ */
 /* Roles and sizes                                                          */

@@ -45,6 +45,10 @@ int pt_role_parse(const char *s, pt_role_t *out);
  * relative, so it is where ptrackd is started. */
 #define PT_CONFIG_DATA_DIR "var"
 
+/* The longest path a Unix socket can be bound to, without its NUL (the
+ * 108 bytes of sockaddr_un's sun_path on Linux, less one). */
+#define PT_SOCKET_PATH_MAX 107
+
 typedef struct {
     char *name;
     pt_role_t role;

@@ -383,6 +383,36 @@ static void on_signal(uv_signal_t *h, int signum)
     pt_http_server_shutdown(d->server, on_server_closed, d);
 }
 
+static int setting_refused(const daemon_t *d, const char *flag, pt_error_t *err);
+
+/* A Unix socket's path fits in sun_path: the file's `socket` is held to it
+ * when the file is read, but --socket, and the default ptrack.sock inside a
+ * long data directory, were not, so that --check-config called such a
+ * configuration good and a start made the data directory and the database
+ * before bind(2) refused the path as "name too long". Said of the setting
+ * that gave the path: the flag, or the data directory of the flag or of
+ * the file (derived: no socket was given). */
+static int socket_length_check(const daemon_t *d, pt_config_t *c, bool derived, pt_error_t *err)
+{
+    size_t len = strlen(c->socket);
+    if (len <= PT_SOCKET_PATH_MAX)
+        return PT_OK;
+    if (!derived) {
+        pt_error_set(err, PT_ECONFIG,
+                     "socket: the path %s is %zu bytes; a Unix socket path can have at most %zu: "
+                     "give --socket a shorter one",
+                     c->socket, len, (size_t)PT_SOCKET_PATH_MAX);
+        /* The file's socket is checked when it is read: only the flag is here. */
+        return err->code;
+    }
+    pt_error_set(err, PT_ECONFIG,
+                 "data_dir: the socket in it, %s, would be %zu bytes; a Unix socket path can have "
+                 "at most %zu: give a shorter socket path (socket, --socket) or a shorter data "
+                 "directory",
+                 c->socket, len, (size_t)PT_SOCKET_PATH_MAX);
+    return setting_refused(d, d->flag_data, err);
+}
+
 /* Reads the configuration: the file (if any), then the flags over it. On
  * failure c is left as pt_config_init made it. What the file says that is
  * not used (root's role) is said by the caller: at a start at once, at a
@@ -401,8 +431,9 @@ static int read_config(const daemon_t *d, pt_config_t *c, pt_error_t *err)
         pt_config_set_str(&c->log_level, d->flag_level);
     if (d->flag_plugin_dir)
         pt_config_set_str(&c->plugin_dir, d->flag_plugin_dir);
+    bool derived = c->socket == NULL;
     pt_config_finish(c);
-    return PT_OK;
+    return socket_length_check(d, c, derived, err);
 }
 
 static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)

@@ -26,6 +26,33 @@ check_eq "a socket whose directory is not there stops the start" 1 "$rc"
 check_eq "its message is one line" 1 "$(printf '%s\n' "$out" | wc -l)"
 check_contains "with the newline and the escape blanked" \
     "cannot listen on the socket $PT_TMP/no such [2J/x.sock: its directory does not exist" "$out"
+# A socket path longer than a Unix socket's 107 bytes, given by --socket or
+# made from a long data directory, is refused by the check and before the
+# start makes anything (it was called good, and the start made the data
+# directory and the database before bind(2) said "name too long").
+long_sock="$PT_TMP/$(printf '套%.0s' $(seq 1 40)).sock"
+long_dir="$PT_TMP/$(printf 'd%.0s' $(seq 1 100))"
+echo '{}' >"$PT_TMP/short.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/short.json" --socket "$long_sock" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses a --socket over 107 bytes" 1 "$rc"
+check_contains "naming the flag and the limit" "socket: the path $long_sock is $(printf %s "$long_sock" | wc -c) bytes; a Unix socket path can have at most 107: give --socket a shorter one" "$out"
+out="$(timeout 20 "$PTRACKD" --data-dir "$PT_TMP/longsock" --socket "$long_sock" 2>&1)" && rc=0 || rc=$?
+check_eq "so does a start" 1 "$rc"
+check_contains "saying the same" "can have at most 107: give --socket a shorter one" "$out"
+check_true "before it made the data directory" test ! -e "$PT_TMP/longsock"
+echo "{\"data_dir\": \"$long_dir\"}" >"$PT_TMP/longdir.json"
+out="$("$PTRACKD" --check-config "$PT_TMP/longdir.json" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses a data_dir whose ptrack.sock would be over 107 bytes" 1 "$rc"
+check_contains "naming the file, the key and the socket" "config $PT_TMP/longdir.json: data_dir: the socket in it, $long_dir/ptrack.sock, would be" "$out"
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/longdir.json" 2>&1)" && rc=0 || rc=$?
+check_eq "so does a start" 1 "$rc"
+check_true "before it made the data directory" test ! -e "$long_dir"
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/short.json" --data-dir "$long_dir" 2>&1)" && rc=0 || rc=$?
+check_eq "and a start with such a --data-dir" 1 "$rc"
+check_contains "said of the flag, not of the file" "ptrackd: data_dir: the socket in it" "$out"
+check_true "before it made the data directory" test ! -e "$long_dir"
+out="$("$PTRACKD" --check-config "$PT_TMP/longdir.json" --socket "$PT_TMP/s.sock" 2>&1)" && rc=0 || rc=$?
+check_eq "a long data_dir with a short socket is good" 0 "$rc"
 # What a start would refuse later is refused here too.
 echo '{"socket_group": "没有这个组"}' >"$PT_TMP/group.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/group.json" 2>&1)" && rc=0 || rc=$?
