@@ -1157,12 +1157,67 @@ bool pt_listen_is_loopback(const char *hp)
     return true;
 }
 
+/* A host_names entry is matched against the Host header's name, with its
+ * port taken off, byte for byte but for case (api.c host_allowed): an entry
+ * that no Host header's name can equal was taken and then refused every
+ * request it was written for. Such are a name with a port
+ * ("ptrack.example.gov.cn:8443"), an IPv6 address without its brackets,
+ * and a name that is not ASCII, which browsers send in its xn-- form
+ * (IDNA). Returns 0, or -1 with why (a phrase after the quoted value). */
+static int host_name_check(const char *s, char *why, size_t len)
+{
+    size_t n = strlen(s);
+    if (s[0] == '[') {
+        size_t hex = strspn(s + 1, "0123456789abcdefABCDEF:.");
+        if (n >= 4 && hex == n - 2 && s[n - 1] == ']')
+            return 0;
+        if (s[1 + hex] == ']' && s[2 + hex] == ':')
+            snprintf(why, len,
+                     "has a port; give the address alone (\"%.*s\"): the Host header "
+                     "matches it with any port",
+                     (int)(hex + 2), s);
+        else
+            snprintf(why, len, "is not an IPv6 address in brackets, such as \"[::1]\"");
+        return -1;
+    }
+    size_t name = strcspn(s, ":");
+    for (size_t i = 0; i < name; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x80) {
+            snprintf(why, len,
+                     "is not ASCII: a browser sends such a name in its ASCII form (IDNA, "
+                     "xn--...), which is what to write here");
+            return -1;
+        }
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '.' || ch == '_')) {
+            snprintf(why, len,
+                     "has a character a host name does not hold ('%c'); a name is letters, "
+                     "digits, '-', '.' and '_'",
+                     ch);
+            return -1;
+        }
+    }
+    if (s[name] == '\0')
+        return 0;
+    if (strchr(s + name + 1, ':') != NULL)
+        snprintf(why, len, "is an IPv6 address: write it in brackets, such as \"[::1]\"");
+    else if (name == 0)
+        snprintf(why, len, "has a port but no name");
+    else
+        snprintf(why, len,
+                 "has a port; give the name alone (\"%.*s\"): the Host header matches it with "
+                 "any port",
+                 (int)name, s);
+    return -1;
+}
+
 /* Extra names the TCP listener answers to in the Host header (a proxy's
  * name, the machine's name); loopback names are always accepted. */
 static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const char *path)
 {
     pt_config_t *c = target;
-    char sub[PATH_MAX_LEN];
+    char sub[PATH_MAX_LEN], why[160], shown[SHOW_MAX_BYTES * 6 + 16];
     int rc;
     if (cJSON_IsNull(v))
         return 0;
@@ -1180,6 +1235,8 @@ static int parse_host_names(loader_t *ld, void *target, const cJSON *v, const ch
             return rc;
         if (strchr(e->valuestring, '/') || strchr(e->valuestring, ' '))
             return fail(ld, sub, "a host name has no slash or space");
+        if (host_name_check(e->valuestring, why, sizeof(why)) != 0)
+            return fail(ld, sub, "%s %s", show(e, shown, sizeof(shown)), why);
         if ((c->host_names[i] = strdup(e->valuestring)) == NULL)
             return fail_nomem(ld);
         c->n_host_names = i + 1;

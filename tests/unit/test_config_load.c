@@ -330,6 +330,23 @@ static const struct {
 } bad[] = {
     /* The top level. */
     {"[]", "config: expected an object ({...}), got an array"},
+    /* A host name no Host header's name (its port taken off) can equal:
+     * taken, it refused every request it was written for. */
+    {"{\"host_names\": [\"ptrack.example.gov.cn:8443\"]}",
+     "config: host_names[0]: \"ptrack.example.gov.cn:8443\" has a port; give the name alone "
+     "(\"ptrack.example.gov.cn\"): the Host header matches it with any port"},
+    {"{\"host_names\": [\"a.example\", \"[::1]:8470\"]}",
+     "config: host_names[1]: \"[::1]:8470\" has a port; give the address alone (\"[::1]\")"},
+    {"{\"host_names\": [\"fe80::1\"]}",
+     "config: host_names[0]: \"fe80::1\" is an IPv6 address: write it in brackets"},
+    {"{\"host_names\": [\"[fe80::1\"]}",
+     "config: host_names[0]: \"[fe80::1\" is not an IPv6 address in brackets"},
+    {"{\"host_names\": [\"政府.中国\"]}",
+     "config: host_names[0]: \"政府.中国\" is not ASCII: a browser sends such a name in its ASCII "
+     "form (IDNA, xn--...)"},
+    {"{\"host_names\": [\"a*b\"]}",
+     "config: host_names[0]: \"a*b\" has a character a host name does not hold ('*')"},
+    {"{\"host_names\": [\":8470\"]}", "config: host_names[0]: \":8470\" has a port but no name"},
     {"{\"limitz\": {}}", "config: unknown key \"limitz\" (known keys here: data_dir, socket,"},
     {"{\"Data_dir\": \"x\"}", "config: unknown key \"Data_dir\""},
     /* Refused by pt_json_parse or by the walker; either way it names the key. */
@@ -749,6 +766,21 @@ static void a_null_error_is_allowed(void **state)
     pt_config_free(&c);
 }
 
+static void host_names_take_names_and_bracketed_addresses(void **state)
+{
+    (void)state;
+    pt_config_t c;
+    pt_error_t err = {0};
+    const char *json = "{\"host_names\": [\"ptrack.example.gov.cn\", \"PTRACK-2.local\", "
+                       "\"my_host\", \"10.0.0.5\", \"[::1]\", \"[fe80::1]\", "
+                       "\"xn--mxtq1m.xn--fiqs8s\"]}";
+    if (load(&c, json, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_int_equal(c.n_host_names, 7);
+    assert_string_equal(c.host_names[4], "[::1]");
+    pt_config_free(&c);
+}
+
 static void loopback_names_are_told_apart(void **state)
 {
     (void)state;
@@ -781,6 +813,7 @@ int main(void)
         cmocka_unit_test(a_successful_reload_starts_from_the_defaults),
         cmocka_unit_test(file_errors_name_the_file_and_the_cause),
         cmocka_unit_test(a_null_error_is_allowed),
+        cmocka_unit_test(host_names_take_names_and_bracketed_addresses),
         cmocka_unit_test(loopback_names_are_told_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
