@@ -529,14 +529,52 @@ static bool host_allowed(const pt_config_t *c, const char *host)
     return false;
 }
 
+/* On TCP, a request whose Host header does not name this server is
+ * refused: returns PT_OK, or the error's code with msg set. A request
+ * without a Host header is malformed in HTTP/1.1 (RFC 9112 3.2: 400), and
+ * refused in HTTP/1.0 as one that names another server; neither gets the
+ * hint to add a name to host_names, which no name would have helped.
+ * quote: the message quotes the header (the head check's message goes out
+ * as it is, without the handler's care for bytes that are not UTF-8). */
+static int host_refusal(const pt_api_t *api, const pt_http_request_t *req, bool quote, char *msg,
+                        size_t len)
+{
+    if (req->peer != PT_PEER_TCP)
+        return PT_OK;
+    const char *host = pt_http_header(req, "Host");
+    if (host_allowed(api->opts.config, host))
+        return PT_OK;
+    if (host == NULL && !req->http10) {
+        snprintf(msg, len,
+                 "the request has no Host header, which HTTP/1.1 requires: send the name of "
+                 "this server (Host: localhost)");
+        return PT_EBADREQUEST;
+    }
+    if (host == NULL || *host == '\0')
+        snprintf(msg, len,
+                 "the request has %s Host header: on TCP, ptrackd answers only a request whose "
+                 "Host names this server (Host: localhost)",
+                 host == NULL ? "no" : "an empty");
+    else if (quote)
+        snprintf(msg, len,
+                 "the Host header \"%.100s\" does not name this server; if it is one of its "
+                 "names, add it to host_names in the config",
+                 host);
+    else
+        snprintf(msg, len,
+                 "the Host header does not name this server; if it is one of its names, add it "
+                 "to host_names in the config");
+    return PT_EFORBIDDEN;
+}
+
 int pt_api_head_check(const pt_http_request_t *req, void *ud, const char **code, char *msg,
                       size_t len)
 {
     pt_api_t *api = ud;
-    if (req->peer == PT_PEER_TCP && !host_allowed(api->opts.config, pt_http_header(req, "Host"))) {
-        *code = pt_strerror(PT_EFORBIDDEN);
-        snprintf(msg, len, "the Host header does not name this server");
-        return 403;
+    int refused = host_refusal(api, req, false, msg, len);
+    if (refused != PT_OK) {
+        *code = pt_strerror(refused);
+        return pt_error_http_status(refused);
     }
     pt_identity_t who;
     pt_error_t err = {0};
@@ -565,12 +603,10 @@ void pt_api_handle(pt_http_request_t *req, void *ud)
     call->start = uv_hrtime();
     call->route = route_of(req->path);
     pt_error_t err = {0};
-    if (req->peer == PT_PEER_TCP && !host_allowed(api->opts.config, pt_http_header(req, "Host"))) {
-        const char *host = pt_http_header(req, "Host");
-        pt_api_failf(call, PT_EFORBIDDEN,
-                     "the Host header \"%.100s\" does not name this server; if it is one of its "
-                     "names, add it to host_names in the config",
-                     host ? host : "");
+    char refusal[256];
+    int refused = host_refusal(api, req, true, refusal, sizeof refusal);
+    if (refused != PT_OK) {
+        pt_api_failf(call, refused, "%s", refusal);
         return;
     }
     /* HEAD is GET without the body (the server leaves it out), on the

@@ -1475,6 +1475,7 @@ static int on_headers_complete(http_parser *p)
     c->req.pub.body = NULL;
     c->req.pub.body_len = 0;
     c->req.pub.peer = c->peer;
+    c->req.pub.http10 = p->http_minor == 0;
     c->req.pub.has_cred = c->has_cred;
     c->req.pub.uid = c->uid;
     c->req.pub.gid = c->gid;
@@ -1603,6 +1604,7 @@ static void conn_dispatch(conn_t *c)
     r->conn = c;
     r->pub.method = http_method_str((enum http_method)c->parser.method);
     r->pub.peer = c->peer;
+    r->pub.http10 = c->parser.http_minor == 0;
     r->pub.has_cred = c->has_cred;
     r->pub.uid = c->uid;
     r->pub.gid = c->gid;

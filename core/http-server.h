@@ -52,6 +52,7 @@ struct pt_http_request_s {
     const char *body;   /* NUL-terminated for convenience; body_len bytes */
     size_t body_len;
     pt_peer_kind_t peer;
+    bool http10;   /* the request line says HTTP/1.0 (else HTTP/1.1, or a later 1.x) */
     bool has_cred; /* Unix socket: SO_PEERCRED was read */
     uid_t uid;
     gid_t gid;

@@ -144,10 +144,27 @@ for host in "127.0.0.1:$PT_PORT" "localhost:$PT_PORT" "localhost" "ptrack.exampl
     as_viewer GET /v1/health -- -H "Host: $host"
     check_status "Host: $host" 200
 done
-for host in "evil.example.com" "evil.example.com:$PT_PORT" "127.0.0.1.evil.example.com" ""; do
+for host in "evil.example.com" "evil.example.com:$PT_PORT" "127.0.0.1.evil.example.com"; do
     as_viewer GET /v1/health -- -H "Host: $host"
     check_error "Host: '$host'" 403 forbidden
 done
+# Without a Host header: an HTTP/1.1 request is malformed (RFC 9112 3.2),
+# an HTTP/1.0 one is refused as one naming another server; neither is told
+# to add a name to host_names (it was: 'the Host header "" ...').
+host_raw() { # NAME STATUS CODE MESSAGE < raw request bytes
+    cat >"$PT_TMP/host.raw"
+    out="$(python3 "$PT_E2E_DIR/rawhttp.py" --tcp "127.0.0.1:$PT_PORT" --raw "$PT_TMP/host.raw")"
+    check_eq "$1" "$2 $3" "$(jv 'j["status"]' "$out") $(jv 'json.loads(j["body"])["error"]["code"]' "$out")"
+    check_contains "$1: saying so" "$4" "$(jv 'json.loads(j["body"])["error"]["message"]' "$out")"
+}
+host_raw "HTTP/1.1 without Host" 400 bad_request "the request has no Host header, which HTTP/1.1 requires" \
+    < <(printf 'GET /v1/health HTTP/1.1\r\nAuthorization: Bearer %s\r\n\r\n' "$VIEWER_TOKEN")
+host_raw "HTTP/1.1 without Host, with a body" 400 bad_request "the request has no Host header" \
+    < <(printf 'POST /v1/proposals HTTP/1.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' "$VIEWER_TOKEN")
+host_raw "HTTP/1.0 without Host" 403 forbidden "the request has no Host header: on TCP, ptrackd answers only" \
+    < <(printf 'GET /v1/health HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$VIEWER_TOKEN")
+host_raw "an empty Host" 403 forbidden "the request has an empty Host header" \
+    < <(printf 'GET /v1/health HTTP/1.1\r\nHost:\r\nAuthorization: Bearer %s\r\n\r\n' "$VIEWER_TOKEN")
 api GET /v1/health -- -H "Host: evil.example.com"
 check_status "the Unix socket does not check Host" 200
 
@@ -298,7 +315,9 @@ assert any(l.startswith('route="/v1/proposals",method="POST",status="201"') for 
            if n == "ptrack_http_requests_total"), "the create is not counted"
 assert [v for n, l, v in samples if n == "ptrack_proposals" and l == 'status="submitted"'] == [1.0]
 refused = {l: v for n, l, v in samples if n == "ptrack_http_refused_total"}
-assert refused.get('status="400",code="bad_request"') == 2.0, "refusals: %r" % refused
+# The two above, and the request with a body and no Host header on TCP
+# ("the Host header must name this server"), refused before its body.
+assert refused.get('status="400",code="bad_request"') == 3.0, "refusals: %r" % refused
 # The 300 slow clients above, each ended by the header timeout.
 assert refused.get('status="408",code="request_timeout"', 0) >= 300, "refusals: %r" % refused
 conns = {l: v for n, l, v in samples if n == "ptrack_http_connections_total"}
