@@ -1148,6 +1148,20 @@ bool pt_listen_is_loopback(const char *hp)
         return true;
     if (strncmp(hp, "[::1]:", 6) == 0 || strncasecmp(hp, "localhost:", 10) == 0)
         return true;
+    /* ::1 written otherwise ("[0:0:0:0:0:0:0:1]", "[::0:1]") is ::1 all the
+     * same: it was refused as "not a loopback address". */
+    if (hp[0] == '[') {
+        const char *end = strchr(hp, ']');
+        char a[INET6_ADDRSTRLEN + 1];
+        struct in6_addr in6;
+        size_t n = end ? (size_t)(end - hp - 1) : 0;
+        if (end && end[1] == ':' && n < sizeof(a)) {
+            memcpy(a, hp + 1, n);
+            a[n] = '\0';
+            return inet_pton(AF_INET6, a, &in6) == 1 && IN6_IS_ADDR_LOOPBACK(&in6);
+        }
+        return false;
+    }
     /* 127.0.0.0/8: "127." and then digits and dots up to the port. */
     if (strncmp(hp, "127.", 4) != 0)
         return false;

@@ -787,6 +787,12 @@ static void loopback_names_are_told_apart(void **state)
     assert_true(pt_listen_is_loopback("localhost:8470"));
     assert_true(pt_listen_is_loopback("LOCALHOST:0"));
     assert_true(pt_listen_is_loopback("[::1]:8470"));
+    /* ::1 spelt out is ::1 too. */
+    assert_true(pt_listen_is_loopback("[0:0:0:0:0:0:0:1]:8470"));
+    assert_true(pt_listen_is_loopback("[::0:1]:8470"));
+    assert_false(pt_listen_is_loopback("[::]:8470"));
+    assert_false(pt_listen_is_loopback("[::2]:8470"));
+    assert_false(pt_listen_is_loopback("[fe80::1]:8470"));
     assert_true(pt_listen_is_loopback("127.0.0.2:8470"));
     assert_false(pt_listen_is_loopback("0.0.0.0:8470"));
     assert_false(pt_listen_is_loopback("localhost.example.com:8470"));
