@@ -2537,7 +2537,7 @@ static int split_hostport(const char *hostport, char *host, size_t hcap, int *po
     return 0;
 }
 
-static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr)
+static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, listener_t **out)
 {
     listener_t *l = listener_add(srv, PT_PEER_TCP);
     if (l == NULL)
@@ -2559,7 +2559,70 @@ static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr)
         r = listener_start(l);
     if (r != 0)
         listener_close(l);
+    else if (out != NULL)
+        *out = l;
     return r;
+}
+
+/* The port a TCP listener is bound to, or 0. */
+static int listener_port(const listener_t *l)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (l->fd < 0 || getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return 0;
+}
+
+/* Listens on every address of a host name: "localhost" is 127.0.0.1 and
+ * ::1 on a machine whose /etc/hosts has both (Debian's does), and bound to
+ * the first of them alone (::1, which getaddrinfo puts first), the server
+ * refused every client of http://127.0.0.1:PORT. An address the machine
+ * does not have (no IPv6) is passed over; any other failure (another
+ * process holds the port on one of them, whose clients would reach it
+ * rather than this server) fails the whole, closing what was opened. Port
+ * 0 is chosen by the system for the first address and used for the
+ * others. Returns 0 or a negative errno. */
+static int listen_tcp_name(pt_http_server_t *srv, const struct addrinfo *list, int port)
+{
+    listener_t *opened[16];
+    size_t n = 0;
+    int first_err = 0;
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+        if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+            continue;
+        bool seen = false; /* /etc/hosts may give an address twice */
+        for (const struct addrinfo *b = list; b != ai && !seen; b = b->ai_next)
+            seen = b->ai_family == ai->ai_family && b->ai_addrlen == ai->ai_addrlen &&
+                   memcmp(b->ai_addr, ai->ai_addr, ai->ai_addrlen) == 0;
+        if (seen || n == sizeof opened / sizeof opened[0])
+            continue;
+        int p = n > 0 ? listener_port(opened[0]) : port;
+        struct sockaddr_storage a;
+        memcpy(&a, ai->ai_addr, ai->ai_addrlen);
+        if (ai->ai_family == AF_INET)
+            ((struct sockaddr_in *)&a)->sin_port = htons((uint16_t)p);
+        else
+            ((struct sockaddr_in6 *)&a)->sin6_port = htons((uint16_t)p);
+        int r = listen_tcp_addr(srv, (const struct sockaddr *)&a, &opened[n]);
+        if (r == 0) {
+            n++;
+        } else if (r == UV_EADDRNOTAVAIL || r == UV_EAFNOSUPPORT) {
+            if (first_err == 0)
+                first_err = r;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                listener_close(opened[i]);
+            return r;
+        }
+    }
+    if (n == 0)
+        return first_err != 0 ? first_err : UV_EADDRNOTAVAIL;
+    return 0;
 }
 
 int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
@@ -2574,11 +2637,11 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
     struct sockaddr_in in4;
     struct sockaddr_in6 in6;
     if (uv_ip4_addr(host, port, &in4) == 0)
-        return listen_tcp_addr(srv, (const struct sockaddr *)&in4);
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in4, NULL);
     if (uv_ip6_addr(host, port, &in6) == 0)
-        return listen_tcp_addr(srv, (const struct sockaddr *)&in6);
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in6, NULL);
     /* A name such as "localhost": resolved synchronously (this runs at
-     * start-up), and the first address that can be bound is used. */
+     * start-up), and each of its addresses served (listen_tcp_name). */
     uv_getaddrinfo_t gai;
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
@@ -2587,20 +2650,7 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
     r = uv_getaddrinfo(srv->loop, &gai, NULL, host, NULL, &hints);
     if (r != 0)
         return r;
-    r = UV_EADDRNOTAVAIL;
-    for (struct addrinfo *ai = gai.addrinfo; ai != NULL; ai = ai->ai_next) {
-        if (ai->ai_family == AF_INET) {
-            struct sockaddr_in a = *(struct sockaddr_in *)ai->ai_addr;
-            a.sin_port = htons((uint16_t)port);
-            r = listen_tcp_addr(srv, (const struct sockaddr *)&a);
-        } else if (ai->ai_family == AF_INET6) {
-            struct sockaddr_in6 a = *(struct sockaddr_in6 *)ai->ai_addr;
-            a.sin6_port = htons((uint16_t)port);
-            r = listen_tcp_addr(srv, (const struct sockaddr *)&a);
-        }
-        if (r == 0)
-            break;
-    }
+    r = listen_tcp_name(srv, gai.addrinfo, port);
     uv_freeaddrinfo(gai.addrinfo);
     return r;
 }
