@@ -1464,6 +1464,13 @@ static int on_headers_complete(http_parser *p)
                               "only the chunked transfer coding is understood");
     }
     c->keep_alive = http_should_keep_alive(p) && !c->srv->shutting_down;
+    /* Chunked framing is HTTP/1.1's: an HTTP/1.0 sender (or a proxy in
+     * front of us) may frame the message otherwise than we read it, so
+     * what follows it on the connection is not trusted to be the next
+     * request. RFC 9112 6.1: the message is answered and the connection
+     * closed (it was kept alive, and a request behind it served). */
+    if (c->seen_te && p->http_minor == 0)
+        c->keep_alive = false;
     /* A connection serves so many requests and no more: its last answer
      * says Connection: close, so that no client holds one for ever. */
     if (++c->requests >= c->srv->limits.max_requests)

@@ -1408,6 +1408,21 @@ static void connection_close_and_http10_are_honoured(void **state)
     resp_free(&r);
     assert_true(cli_eof(c));
     cli_free(c);
+
+    /* An HTTP/1.0 request with Transfer-Encoding is answered, and the
+     * connection closed even when it asked to be kept (RFC 9112 6.1): the
+     * request sent behind it is not served. */
+    c = cli_tcp(fx);
+    cli_sends(c, "POST /echo?n=1 HTTP/1.0\r\nConnection: keep-alive\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n"
+                 "GET /echo?n=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "POST /echo ?n=1 body=2:ab x=-");
+    assert_non_null(strstr(r.head, "\r\nConnection: close\r\n"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
 }
 
 static void large_response_is_written_whole(void **state)
