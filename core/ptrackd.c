@@ -769,6 +769,48 @@ static int check_socket_group(const char *name, gid_t *gid, pt_error_t *err)
                         (unsigned)geteuid(), name, name);
 }
 
+/* socket_group lets its members connect to the socket, but only if they
+ * can reach it: each directory above it must let them through (search,
+ * x, for others, or for the group when the directory is the group's). The
+ * default socket is inside the data directory, which ptrackd makes 0700,
+ * and the unit's /run/ptrack is 0750 of the unit's Group=: a socket_group
+ * there was taken, the socket made 0660 for it, and every member refused
+ * by the directory (EACCES), with nothing said. Warns, naming the first
+ * directory in the way. */
+static void warn_socket_unreachable(const char *socket, const char *group_name, gid_t gid)
+{
+    char path[4096];
+    if (socket[0] == '/') {
+        snprintf(path, sizeof(path), "%s", socket);
+    } else {
+        char cwd[2048];
+        if (getcwd(cwd, sizeof(cwd)) == NULL)
+            return;
+        snprintf(path, sizeof(path), "%s/%s", cwd, socket);
+    }
+    char *slash;
+    while ((slash = strrchr(path, '/')) != NULL) {
+        if (slash == path)
+            slash[1] = '\0'; /* "/" itself */
+        else
+            *slash = '\0';
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH) &&
+            !((st.st_mode & S_IXGRP) && st.st_gid == gid)) {
+            pt_warn("socket_group %s: its members cannot reach the socket %s: the directory %s "
+                    "(mode %04o) does not let them through; give the socket a directory they may "
+                    "enter (socket, --socket), or let the group through that one (its group "
+                    "%s and mode g+x; under systemd, Group=%s in a drop-in gives it /run/ptrack, "
+                    "0750)",
+                    group_name, socket, path, (unsigned)(st.st_mode & 07777), group_name,
+                    group_name);
+            return;
+        }
+        if (slash == path)
+            return;
+    }
+}
+
 /* --check-config run as root passes the checks of permissions that the
  * service's user may fail. That user is, most likely, the owner of an
  * existing data directory (systemd's StateDirectory= gives it to User=):
@@ -1529,6 +1571,8 @@ static int start(daemon_t *d, pt_error_t *err)
     if (d->config.socket_group && chown(d->config.socket, (uid_t)-1, group) != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot give the socket %s to group %s: %s",
                             d->config.socket, d->config.socket_group, strerror(errno));
+    if (d->config.socket_group)
+        warn_socket_unreachable(d->config.socket, d->config.socket_group, group);
     pt_info("listening on %s", d->config.socket);
     char tcp[300] = ""; /* the address served, with the port the system chose for port 0 */
     if (d->config.listen) {

@@ -96,4 +96,22 @@ check_contains "/v1/health says the configuration was refused" "$other_group" \
 check_eq "the socket keeps its group" "660 $own_group" "$(stat -c '%a %G' "$PT_SOCK")"
 pt_stop
 check_eq "ptrackd stops with 0" 0 "$PT_STOP_RC"
+
+# The group's members must reach the socket too: a directory above it that
+# lets them through neither as others nor as its group (the default socket
+# in the data directory, 0700; /run/ptrack, 0750 of another group) left
+# every one of them refused, and nothing said so.
+pt_step "a socket the group cannot reach is warned about"
+conf_group "$own_group"
+chmod 750 "$PT_TMP/run"
+pt_start
+pt_stop
+check_eq "a directory of the group, 0750: no warning" 0 \
+    "$(grep -c 'its members cannot reach' "$PT_TMP/ptrackd.log")"
+chown 65534:0 "$PT_TMP/run"
+pt_start
+pt_stop
+check_contains "a directory of another group, 0750: warned, naming it" \
+    "socket_group $own_group: its members cannot reach the socket $PT_SOCK: the directory $PT_TMP/run (mode 0750) does not let them through" \
+    "$(cat "$PT_TMP/ptrackd.log")"
 pt_finish
