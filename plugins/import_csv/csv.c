@@ -183,10 +183,15 @@ int csv_reader_feed(csv_reader_t *r, const char *data, size_t len, csv_record_fn
             break;
         }
         case S_QUOTED: {
+            /* A line break inside the field counts as one outside does:
+             * LF, CRLF (counted at its CR) or a lone CR, as a file with
+             * CR-only line ends (a sheet saved on an old Mac) writes it,
+             * so that what comes after is named by its own line. */
             size_t j = i;
             while (j < len && data[j] != '"') {
-                if (data[j] == '\n')
+                if (data[j] == '\r' || (data[j] == '\n' && !r->quoted_cr))
                     r->line++;
+                r->quoted_cr = data[j] == '\r';
                 j++;
             }
             if (j > i && (rc = put(r, data + i, j - i)) != 0)
@@ -194,6 +199,7 @@ int csv_reader_feed(csv_reader_t *r, const char *data, size_t len, csv_record_fn
             i = j;
             if (i < len) {
                 r->state = S_QUOTE;
+                r->quoted_cr = false;
                 i++;
             }
             break;

@@ -53,6 +53,7 @@ typedef struct {
     size_t err_field; /* after an error: the 0-based field it names */
     int state;
     bool in_record;
+    bool quoted_cr; /* a quoted field's last byte read was a CR */
     pt_str_t data;  /* the record's fields, each NUL-terminated */
     size_t *starts; /* where each field starts in data */
     size_t n_fields, cap_fields;

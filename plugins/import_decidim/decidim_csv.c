@@ -67,8 +67,15 @@ int dcsv_next(dcsv_t *c)
                     drow_put(&c->row, &b, 1);
                 continue;
             }
-            if (b == '\r')
-                continue; /* CRLF ends a record as LF does; a CR in a quoted field stays */
+            if (b == '\r') {
+                /* CRLF ends a record as LF does, and so does a lone CR (a
+                 * file saved with CR-only line ends, which would otherwise
+                 * be read as one record: its header, and no row); a CR in
+                 * a quoted field stays. */
+                if (din_peek(c->in) == '\n')
+                    din_get(c->in);
+                b = '\n';
+            }
             if (state == F_QUOTE && b == '"') {
                 drow_put(&c->row, &b, 1); /* a doubled quote */
                 state = F_QUOTED;

@@ -11,6 +11,7 @@ void din_init(din_t *in, const ptrack_host_t *host, ptrack_job_t *job)
 {
     pt_chunk_init(&in->c, host, job);
     in->line = 1;
+    in->cr = 0;
 }
 
 int din_peek(din_t *in)
@@ -23,8 +24,11 @@ int din_get(din_t *in)
     int c = din_peek(in);
     if (c >= 0) {
         in->c.pos++;
-        if (c == '\n')
+        /* A CRLF is one line end, counted at its CR; a lone CR (a file
+         * saved with CR-only line ends) is one too. */
+        if (c == '\r' || (c == '\n' && !in->cr))
             in->line++;
+        in->cr = c == '\r';
     }
     return c;
 }
@@ -44,8 +48,11 @@ const unsigned char *din_window(din_t *in, size_t *len)
         pt_chunk_fill(&in->c);
     /* A header line longer than the buffered bytes is sniffed on what is there. */
     const unsigned char *p = in->c.buf + in->c.pos;
-    const unsigned char *nl = memchr(p, '\n', in->c.len - in->c.pos);
-    *len = nl ? (size_t)(nl - p) : in->c.len - in->c.pos;
+    /* The header line ends at LF, or at a CR (CRLF, or CR-only line ends). */
+    size_t n = in->c.len - in->c.pos, k = 0;
+    while (k < n && p[k] != '\n' && p[k] != '\r')
+        k++;
+    *len = k;
     return p;
 }
 

@@ -20,7 +20,8 @@
 
 typedef struct {
     pt_chunk_reader_t c; /* c.status: a negative job_read result, kept */
-    long line;           /* 1 + the newlines consumed so far */
+    long line;           /* 1 + the line ends consumed so far (LF, CRLF, a lone CR) */
+    int cr;              /* the last byte consumed was a CR */
 } din_t;
 
 void din_init(din_t *in, const ptrack_host_t *host, ptrack_job_t *job);

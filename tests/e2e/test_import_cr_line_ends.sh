@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# test_import_cr_line_ends.sh - files whose lines end with a lone CR (a
+# sheet saved as "CSV (Macintosh)", an old Mac's text): the csv importer
+# names a refused row by its own line also after a quoted cell that holds
+# such line breaks, where it counted only LF and named an earlier line;
+# the decidim importer reads each line as a row, where it dropped every
+# CR and read the whole file as its header (201, nothing imported).
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+pt_step "csv: a quoted cell over three CR-only lines, then a row with a field too many"
+printf '编号,标题,背景\r甲-1,关于加强农村公路养护的建议,"第一行\r第二行\r第三行"\r甲-2,关于多一列的建议,背景,多余\r' \
+    >"$W/mac.csv"
+pt_import csv "$W/mac.csv"
+check_status "import mac.csv" 422
+check_eq "the row with a field too many is named by its own line (5), nothing else" \
+    '["line 5"]' "$(jv 'json.dumps([r["where"] for r in j["error"]["rejected"]])')"
+check_eq "nothing was stored" 0 "$(pt_count)"
+
+pt_step "csv: the same with CRLF inside the quotes and CR between the rows"
+printf '编号,标题,背景\r甲-1,关于加强农村公路养护的建议,"第一行\r\n第二行"\r甲-2,关于多一列的建议,背景,多余\r' \
+    >"$W/mixed.csv"
+pt_import csv "$W/mixed.csv"
+check_status "import mixed.csv" 422
+check_eq "a CRLF inside the quotes is one line end: the row is line 4" \
+    '["line 4"]' "$(jv 'json.dumps([r["where"] for r in j["error"]["rejected"]])')"
+
+pt_step "csv: a CR-only file that is good imports every row, the line breaks kept"
+printf '编号,标题,背景\r甲-3,关于加强农村公路养护的建议,"第一行\r第二行"\r甲-4,关于支持老区发展的建议,背景\r' \
+    >"$W/good.csv"
+pt_import csv "$W/good.csv"
+check_status "import good.csv" 201
+check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+
+pt_step "decidim: a CR-only export is read row by row"
+printf 'id;title/en;body/en;reference\r501;Night buses;"More buses\rat night";DD-CR-501\r502;;No title;DD-CR-502\r503;Shade trees;Plant them;DD-CR-503\r' \
+    >"$W/mac-decidim.csv"
+pt_import decidim "$W/mac-decidim.csv" "partial=true"
+check_status "import mac-decidim.csv?partial=true" 200
+check_eq "two rows imported, the one without a title rejected at its line (4)" \
+    '2 ["line 4"]' "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
+api GET "/v1/proposals?limit=100"
+check_eq "the titles, and the quoted body over two lines whole (a line break in HTML is a space)" \
+    '["Night buses", "More buses at night", "Shade trees"]' \
+    "$(jv 'json.dumps([x for p in sorted(j["items"], key=lambda p: p["id"]) if (p.get("source") or {}).get("format") == "decidim" for x in ([p["title"], p.get("background")] if p["title"] == "Night buses" else [p["title"]])])')"
+
+pt_finish
