@@ -9,8 +9,10 @@
  * of (key, text) with '/' keys (decidim_csv.c, decidim_json.c), and one
  * mapping turns a row into a proposal:
  *
- *   title/<locale>        title         (locale= picks one, else the first
- *   body/<locale>         background     present; HTML made plain text)
+ *   title/<locale>        title         (locale= picks one, case and - or _
+ *   body/<locale>         background     aside, else one of its language,
+ *                                        else the first present; HTML made
+ *                                        plain text)
  *   category/name/<loc>,  category      (taxonomies/... in the open-data
  *   taxonomies/name/<loc>                export of Decidim 0.28 and later)
  *   reference             source.ref    (else url), source.format "decidim"
@@ -40,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <ptrack/plugin.h>
 
 #include "csv-sep.h"
@@ -120,23 +123,57 @@ static const char *locale_of(const char *key, const char *prefix)
     return key + pn + 1;
 }
 
-/* A translated value: prefix/<locale> for the locale asked for, else the
- * first one present (prefix alone counts as present). */
+/* The length of a locale tag's language (zh of zh-CN or zh_CN). */
+static size_t language_len(const char *tag)
+{
+    return strcspn(tag, "-_");
+}
+
+/* Whether two locale tags are one: tags are read without regard to case,
+ * and with - and _ alike (zh-cn, zh_CN and zh-CN are Decidim's zh-CN). */
+static bool locale_same(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+/* Whether two locale tags are of one language (zh and zh-CN, zh-TW and
+ * zh-CN), case aside. */
+static bool locale_same_language(const char *a, const char *b)
+{
+    size_t n = language_len(a);
+    return n > 0 && n == language_len(b) && strncasecmp(a, b, n) == 0;
+}
+
+/* A translated value: prefix/<locale> for the locale asked for (its case,
+ * and - or _, aside), else the first of its language (locale=zh takes
+ * zh-CN, locale=zh-TW takes zh-CN when there is no zh-TW), else the first
+ * one present (prefix alone counts as present). */
 static const char *get_translated(const fields_t *f, const map_t *m, const char *prefix)
 {
-    const char *first = NULL;
+    const char *first = NULL, *language = NULL;
     for (size_t i = 0; i < f->n; i++) {
         if (!f->keys[i] || !f->vals[i][0])
             continue;
         const char *loc = locale_of(f->keys[i], prefix);
         if (!loc)
             continue;
-        if (m->locale && strcmp(loc, m->locale) == 0)
+        if (m->locale && locale_same(loc, m->locale))
             return f->vals[i];
+        if (m->locale && !language && locale_same_language(loc, m->locale))
+            language = f->vals[i];
         if (!first)
             first = f->vals[i];
     }
-    return first;
+    return language ? language : first;
 }
 
 static int has_column(char *const *keys, size_t n, const char *prefix)
