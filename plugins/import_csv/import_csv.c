@@ -468,6 +468,20 @@ static bool check_columns_distinct(imp_t *im, long line)
 
 static int read_header(imp_t *im, const csv_record_t *rec)
 {
+    /* A header name, kept as a C string, would end at a NUL byte without a
+     * word (代\0表团 a custom key 代; "title" of a UTF-16 file without its
+     * byte order mark, t\0i\0..., the column "t"), as a cell would: it
+     * is refused as a cell is, naming where. */
+    for (size_t i = 0; i < rec->n; i++) {
+        if (memchr(rec->fields[i], '\0', rec->lens[i])) {
+            snprintf(im->error, sizeof(im->error),
+                     "line %ld, column %zu: the header holds a NUL byte, which is not text (a "
+                     "file with a NUL byte after each letter is UTF-16 without its byte order "
+                     "mark: save the sheet as CSV UTF-8)",
+                     rec->line, i + 1);
+            return PTRACK_ERROR;
+        }
+    }
     /* A header that is not UTF-8 in a file read as such would name its
      * columns, and custom keys, in bytes that are no text. */
     for (size_t i = 0; im->cd == (iconv_t)-1 && i < rec->n; i++) {
