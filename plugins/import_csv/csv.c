@@ -42,6 +42,11 @@ void csv_reader_free(csv_reader_t *r)
     r->lens = NULL;
 }
 
+long csv_reader_line(const csv_reader_t *r)
+{
+    return r->line + (r->state == S_AFTER_CR);
+}
+
 /* Starts a record at the first byte that belongs to it. */
 static int begin_record(csv_reader_t *r)
 {

@@ -70,5 +70,9 @@ int csv_reader_feed(csv_reader_t *r, const char *data, size_t len, csv_record_fn
  * a line break) or reports CSV_EUNTERMINATED. */
 int csv_reader_finish(csv_reader_t *r, csv_record_fn fn, void *ctx);
 void csv_reader_free(csv_reader_t *r);
+/* The physical line of the next byte, from 1: a CR that ended a line
+ * counts at once, though the reader waits for the next byte to see
+ * whether an LF follows it. */
+long csv_reader_line(const csv_reader_t *r);
 
 #endif

@@ -100,6 +100,7 @@ typedef struct {
      * "sep=;", and without one it decides the separator. */
     char sep; /* 0 until known */
     bool head_done;
+    bool head_whole; /* what is held is the whole first line: read it */
     pt_str_t head;
 
     csv_reader_t rd;
@@ -1537,7 +1538,7 @@ static int feed_utf8(imp_t *im, const char *s, size_t n, bool eof)
         if (im->head.oom)
             return PTRACK_ENOMEM;
         /* A CR at the end may be the first half of a CRLF. */
-        if (!eof && im->head.len < SNIFF_MAX &&
+        if (!eof && !im->head_whole && im->head.len < SNIFF_MAX &&
             (!first_line_done(im->head.p, im->head.len) || im->head.p[im->head.len - 1] == '\r'))
             return PTRACK_OK;
         im->head_done = true;
@@ -1595,10 +1596,11 @@ static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
         }
         snprintf(where, sizeof(where), "line %ld, column %zu", line, field + 1);
     } else if (im->have_header && field < im->n_cols) {
-        snprintf(where, sizeof(where), "line %ld, column %s", im->rd.line, column_name(im, field));
+        snprintf(where, sizeof(where), "line %ld, column %s", csv_reader_line(&im->rd),
+                 column_name(im, field));
     } else {
         /* The header, or a field past its last column: by number. */
-        snprintf(where, sizeof(where), "line %ld, column %zu", im->rd.line, field + 1);
+        snprintf(where, sizeof(where), "line %ld, column %zu", csv_reader_line(&im->rd), field + 1);
     }
     hex_bytes(s, n, hex);
     if (im->gb)
@@ -1611,6 +1613,18 @@ static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
                  "%s: bytes that are not UTF-16 text (%s), such as half of a surrogate pair; "
                  "save the sheet again as Unicode text or as CSV (UTF-8)",
                  where, hex);
+}
+
+/* A first line held for an LF after its CR (feed_utf8) gets none when
+ * bytes that are no character, or the end of the file, come next: it is
+ * read, so that a message names the line where they stand, past the lines
+ * held, and their column by its header, as anywhere else in the file. */
+static int release_head(imp_t *im)
+{
+    if (im->head_done || !first_line_done(im->head.p ? im->head.p : "", im->head.len))
+        return 0;
+    im->head_whole = true;
+    return feed_utf8(im, NULL, 0, false);
 }
 
 /* Raw bytes in (at most CHUNK): converted to UTF-8 when the file is GBK
@@ -1649,6 +1663,8 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
             continue;
         }
         if (e == EILSEQ) {
+            if ((rc = release_head(im)) != 0)
+                return rc;
             bad_bytes(im, (const unsigned char *)in, left);
             return PTRACK_ERROR;
         }
@@ -1656,9 +1672,12 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
     if (!eof)
         return PTRACK_OK;
     if (im->n_pend) {
+        int rc = release_head(im);
+        if (rc != 0)
+            return rc;
         snprintf(im->error, sizeof(im->error),
                  "line %ld: the file ends inside a %s character (the last bytes are cut off)",
-                 im->rd.sep ? im->rd.line : 1, im->encoding);
+                 im->rd.sep ? csv_reader_line(&im->rd) : 1, im->encoding);
         return PTRACK_ERROR;
     }
     return feed_utf8(im, NULL, 0, true);

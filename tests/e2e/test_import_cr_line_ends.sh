@@ -4,7 +4,13 @@
 # names a refused row by its own line also after a quoted cell that holds
 # such line breaks, where it counted only LF and named an earlier line;
 # the decidim importer reads each line as a row, where it dropped every
-# CR and read the whole file as its header (201, nothing imported).
+# CR and read the whole file as its header (201, nothing imported). Bytes
+# that are not GBK text at the start of a line after a CR are named by
+# that line (it named the one before when the CR ended what was read
+# before them) and by their column's header (the first line, held for an
+# LF after its CR, left the columns unnamed: "column 1"); a file that
+# ends inside a GBK character after CR-only lines names its last line,
+# not line 1.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -36,6 +42,33 @@ printf '编号,标题,背景\r甲-3,关于加强农村公路养护的建议,"第
 pt_import csv "$W/good.csv"
 check_status "import good.csv" 201
 check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+
+# gbk FILE ROWS TAIL: FILE as GBK with CR-only line ends: the header
+# 编号,标题,代表团, ROWS rows, then the bytes TAIL (Python bytes).
+gbk() {
+    python3 - "$@" <<'PY'
+import ast, sys
+rows = ["编号,标题,代表团"] + ["甲-%d,关于第%d件事的建议,甲代表团" % (i, i) for i in range(1, int(sys.argv[2]) + 1)]
+open(sys.argv[1], "wb").write(("\r".join(rows) + "\r").encode("gbk") + ast.literal_eval(sys.argv[3]))
+PY
+}
+
+pt_step "csv, GBK: bytes that are no GBK at the start of a line after CR-only lines"
+gbk "$W/gbk-short.csv" 2 'b"\xff\xff,\xb9\xd8,x\r"'
+pt_import csv "$W/gbk-short.csv" "encoding=gbk"
+check_status "import gbk-short.csv" 422
+check_contains "named by line 4 and the column's header" \
+    "line 4, column 编号: bytes that are not GBK text (FF FF)" "$(jv 'j["error"]["message"]')"
+gbk "$W/gbk-long.csv" 4000 'b"\xff\xff,\xb9\xd8,x\r"'
+pt_import csv "$W/gbk-long.csv" "encoding=gbk"
+check_status "import gbk-long.csv (150 KB: the bytes in a later chunk)" 422
+check_contains "named by their own line, 4002" \
+    "line 4002, column 编号: bytes that are not GBK text (FF FF)" "$(jv 'j["error"]["message"]')"
+gbk "$W/gbk-cut.csv" 3 'b"\xb9"'
+pt_import csv "$W/gbk-cut.csv" "encoding=gbk"
+check_status "import gbk-cut.csv" 422
+check_contains "the end inside a character is named at line 5" \
+    "line 5: the file ends inside a GBK character" "$(jv 'j["error"]["message"]')"
 
 pt_step "decidim: a CR-only export is read row by row"
 printf 'id;title/en;body/en;reference\r501;Night buses;"More buses\rat night";DD-CR-501\r502;;No title;DD-CR-502\r503;Shade trees;Plant them;DD-CR-503\r' \
