@@ -124,7 +124,11 @@ char *dhtml_text(const char *html)
                 continue;
             }
         }
-        out[o++] = c == '\t' || c == '\r' ? ' ' : (c == '\n' ? '\n' : c);
+        /* A lone CR is a line break, as an LF is (a file with CR-only line
+         * ends); the CR of a CRLF is none. */
+        if (c == '\r')
+            c = html[i + 1] == '\n' ? ' ' : '\n';
+        out[o++] = c == '\t' ? ' ' : c;
         i++;
     }
     out[o] = '\0';

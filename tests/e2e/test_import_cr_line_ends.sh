@@ -4,7 +4,8 @@
 # names a refused row by its own line also after a quoted cell that holds
 # such line breaks, where it counted only LF and named an earlier line;
 # the decidim importer reads each line as a row, where it dropped every
-# CR and read the whole file as its header (201, nothing imported). Bytes
+# CR and read the whole file as its header (201, nothing imported), and
+# a lone CR in a cell is a line break of its text, as an LF is. Bytes
 # that are not GBK text at the start of a line after a CR are named by
 # that line (it named the one before when the CR ended what was read
 # before them) and by their column's header (the first line, held for an
@@ -78,8 +79,8 @@ check_status "import mac-decidim.csv?partial=true" 200
 check_eq "two rows imported, the one without a title rejected at its line (4)" \
     '2 ["line 4"]' "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
 api GET "/v1/proposals?limit=100"
-check_eq "the titles, and the quoted body over two lines whole (a line break in HTML is a space)" \
-    '["Night buses", "More buses at night", "Shade trees"]' \
+check_eq "the titles, and the quoted body over two lines, its CR a line break as an LF is" \
+    '["Night buses", "More buses\nat night", "Shade trees"]' \
     "$(jv 'json.dumps([x for p in sorted(j["items"], key=lambda p: p["id"]) if (p.get("source") or {}).get("format") == "decidim" for x in ([p["title"], p.get("background")] if p["title"] == "Night buses" else [p["title"]])])')"
 
 pt_finish
