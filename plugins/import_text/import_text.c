@@ -73,7 +73,8 @@ typedef struct {
     ptrack_job_t *job;
     int rc; /* the first failure; PTRACK_OK while going on */
 
-    ustr_t line; /* the current line, normalised */
+    ustr_t line;    /* the current line, normalised */
+    ustr_t scratch; /* a line joined to the paragraph, to be judged */
 
     /* The paragraph being assembled. */
     ustr_t para;
@@ -174,8 +175,9 @@ static size_t proposal_size(const tx_t *t)
 
 static int oom(const tx_t *t)
 {
-    int bad = t->line.oom || t->para.oom || t->title.oom || t->delegation.oom || t->lead.oom ||
-              t->background.oom || t->source.oom || t->doc_source.oom || t->co_signers.oom;
+    int bad = t->line.oom || t->scratch.oom || t->para.oom || t->title.oom || t->delegation.oom ||
+              t->lead.oom || t->background.oom || t->source.oom || t->doc_source.oom ||
+              t->co_signers.oom;
     for (size_t i = 0; i < t->n_asks; i++)
         bad |= t->asks[i].oom;
     return bad;
@@ -815,6 +817,21 @@ static int title_alone(const uint32_t *s, size_t n)
     return u_match(s, n, 0, "关于") || tm_headline(s, n) > 0;
 }
 
+/* Whether line u is a headline whose author stands alone on the open
+ * paragraph's one line above it, as a kicker over a headline's main line
+ * (全国人大代表王某某： / 建议加快推进县域医共体建设): the two lines are
+ * the headline written on one line (tm_headline). */
+static int headline_below_author(tx_t *t, const ustr_t *u)
+{
+    if (!t->para_open || t->blank_seen || t->para_first != t->para_last || t->para.len == 0 ||
+        t->para.len > 21 || !u_in(t->para.p[t->para.len - 1], "：:"))
+        return 0;
+    ustr_t *h = &t->scratch;
+    ustr_set(h, t->para.p, t->para.len);
+    ustr_append(h, u->p, u->len);
+    return !h->oom && tm_headline(h->p, h->len) > 0 && tm_title(h->p, h->len);
+}
+
 /* One physical line of the document. */
 static void line_in(tx_t *t, const char *raw, size_t len, long no)
 {
@@ -836,6 +853,14 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     if (k == TN_BLANK) {
         t->ad_block = 0;
         t->blank_seen = 1;
+        return;
+    }
+    if (headline_below_author(t, u)) {
+        ustr_append(&t->para, u->p, u->len);
+        t->para_kind = P_TITLE;
+        t->para_closed = 1;
+        t->para_last = no;
+        t->page_break = 0;
         return;
     }
     int closed;
@@ -884,6 +909,7 @@ static void document_end(tx_t *t)
 static void tx_free(tx_t *t)
 {
     ustr_free(&t->line);
+    ustr_free(&t->scratch);
     ustr_free(&t->para);
     ustr_free(&t->title);
     ustr_free(&t->delegation);
