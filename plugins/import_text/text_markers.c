@@ -52,8 +52,9 @@ size_t tm_numbering(const uint32_t *s, size_t n)
             return skip_spaces(s, n, k + 2);
         return 0;
     }
-    /* ①..⑳ */
-    if (s[0] >= 0x2460 && s[0] <= 0x2473)
+    /* ①..⑳, ⑴..⒇ and ⒈..⒛ (a number and its full stop in one
+     * character) */
+    if (s[0] >= 0x2460 && s[0] <= 0x249B)
         return skip_spaces(s, n, 1);
     /* 第一， 第一、 */
     if (u_match(s, n, 0, "第")) {
@@ -62,10 +63,10 @@ size_t tm_numbering(const uint32_t *s, size_t n)
             return skip_spaces(s, n, k + 2);
         return 0;
     }
-    /* 一、 */
+    /* 一、 and 一. (一． typed for 一、; text_norm made ． a .) */
     k = cn_number(s, n, 0);
     if (k > 0)
-        return k < n && s[k] == 0x3001 /* 、 */ ? skip_spaces(s, n, k + 1) : 0;
+        return k < n && (s[k] == 0x3001 /* 、 */ || s[k] == '.') ? skip_spaces(s, n, k + 1) : 0;
     /* 1. 1、 1． 1) — and not 1.5 */
     k = 0;
     while (k < n && k < 3 && u_is_digit(s[k]))
@@ -739,7 +740,7 @@ static void cn_numeral(int k, char *buf, size_t cap)
 static int marker_text(int form, int k, char *buf, size_t cap)
 {
     char cn[12]; /* the longest is 九十九, 9 bytes */
-    if (k < 1 || k > TM_INLINE_MAX || (form == TM_F_CIRCLE && k > 20))
+    if (k < 1 || k > TM_INLINE_MAX || ((form == TM_F_CIRCLE || form == TM_F_PNUM) && k > 20))
         return 0;
     cn_numeral(k, cn, sizeof(cn));
     switch (form) {
@@ -764,12 +765,17 @@ static int marker_text(int form, int k, char *buf, size_t cap)
     case TM_F_DI:
         snprintf(buf, cap, "第%s", cn);
         return 1;
-    case TM_F_CIRCLE: {
-        uint32_t c = 0x2460 + (uint32_t)(k - 1); /* ① … ⑳, three bytes in UTF-8 */
+    case TM_F_CIRCLE:
+    case TM_F_PNUM: {
+        /* ① … ⑳, ⑴ … ⒇: three bytes in UTF-8 */
+        uint32_t c = (form == TM_F_CIRCLE ? 0x2460 : 0x2474) + (uint32_t)(k - 1);
         snprintf(buf, cap, "%c%c%c", (char)(0xE0 | (c >> 12)), (char)(0x80 | ((c >> 6) & 0x3F)),
                  (char)(0x80 | (c & 0x3F)));
         return 1;
     }
+    case TM_F_CNDOT:
+        snprintf(buf, cap, "%s.", cn);
+        return 1;
     default:
         return 0;
     }

@@ -16,7 +16,7 @@
 int tm_terminated(const uint32_t *s, size_t n);
 
 /* The length of a leading ask number, with the spaces after it: （一）(1)
- * 一、 1. 1、 ① 第一，; 0 when there is none. "1.5亿元" and "2024年" are not
+ * 一、 一. 1. 1、 ① ⑴ ⒈ 第一，; 0 when there is none. "1.5亿元" and "2024年" are not
  * numbers of asks. */
 size_t tm_numbering(const uint32_t *s, size_t n);
 
@@ -85,7 +85,7 @@ int tm_named_co_signers(const uint32_t *s, size_t n, const uint32_t *lead, size_
 int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
 
 /* The highest inline ask number: 九十九是, 99. (⑳ is the last circled
- * number.) */
+ * number, ⒇ the last in parentheses.) */
 #define TM_INLINE_MAX 99
 
 /* The forms an inline ask number takes; a series keeps one form. */
@@ -98,6 +98,8 @@ typedef enum {
     TM_F_DUN,    /* 1、 2、 */
     TM_F_DI,     /* 第一， 第二， */
     TM_F_CIRCLE, /* ① ② */
+    TM_F_PNUM,   /* ⑴ ⑵, the numbers in parentheses of one character */
+    TM_F_CNDOT,  /* 一. 二. (一． typed with a full stop for 、) */
     TM_F_COUNT
 } tm_form_t;
 

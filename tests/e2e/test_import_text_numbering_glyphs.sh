@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# test_import_text_numbering_glyphs.sh - the text importer reads asks
+# numbered with the one-character numbers in parentheses (⑴ ⑵, U+2474..,
+# and ⒈ ⒉, U+2488..) and with a Chinese numeral and a full stop (一. 二.,
+# 一． 二．), inline and one a paragraph, as it reads ① ② and 一、: an
+# inline series ⑴…；⑵…；⑶… was one ask holding all three, and an ask
+# numbered ⑴ or 一. kept its number in its text.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# proposal N ASKS...: a proposal whose 建议 section is the lines ASKS.
+proposal() {
+    local n="$1"
+    shift
+    printf '关于加强%s号农村公路养护的建议\n山西代表团\n背景：农村公路养护资金不足。\n建议：' "$n"
+    printf '%s\n' "$@"
+    printf '（据《山西日报》）\n\n'
+}
+{
+    proposal 1 '⑴加大养护资金投入；⑵完善养护管理机制；⑶强化考核。'
+    proposal 2 '' '⑴加大养护资金投入。' '⑵完善养护管理机制。' '⑶强化考核。'
+    proposal 3 '' '⒈加大养护资金投入。' '⒉完善养护管理机制。' '⒊强化考核。'
+    proposal 4 '一.加大养护资金投入；二.完善养护管理机制；三.强化考核。'
+    proposal 5 '' '一．加大养护资金投入。' '二．完善养护管理机制。' '三．强化考核。'
+    proposal 6 '①加大养护资金投入；②完善养护管理机制；③强化考核。'
+} >"$W/forms.txt"
+
+pt_import text "$W/forms.txt"
+check_status "import forms.txt" 201
+check_eq "six proposals" 6 "$(jv 'j["imported"]')"
+api GET "/v1/proposals?limit=10"
+for n in 1 2 3 4 5 6; do
+    check_eq "proposal $n: three asks without their numbers" \
+        "加大养护资金投入|完善养护管理机制|强化考核" \
+        "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强$n号')))")"
+done
+
+pt_step "a figure is no number: 一.5 is not, nor 十一."
+{
+    proposal 7 '一是将补助提高到每公里1.5万元；二是十一.五规划的项目续建。'
+} >"$W/figures.txt"
+pt_import text "$W/figures.txt"
+check_status "import figures.txt" 201
+api GET "/v1/proposals?limit=10"
+check_eq "two asks, split on 一是 二是 only" "将补助提高到每公里1.5万元|十一.五规划的项目续建" \
+    "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强7号')))")"
+
+pt_finish
