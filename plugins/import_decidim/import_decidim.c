@@ -20,7 +20,10 @@
  *                                        or 建议, 议案, 提案, 其他; else unset:
  *                                        Decidim has no such field)
  *   id, state, answer, supports|votes, endorsements|likes/total_count,
- *   comments, published_at, url, scope   custom.decidim_*
+ *   comments, published_at, withdrawn_at, url, scope
+ *                                        custom.decidim_* (withdrawn true,
+ *                                        in the open-data export, is the
+ *                                        state withdrawn)
  *
  * The Decidim state (accepted, rejected, evaluating, withdrawn, ...) is
  * kept as custom.decidim_state and not mapped to ptrack's workflow: a
@@ -266,6 +269,13 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
     const char *state = get(f, "state");
     if (!state)
         state = get_translated(f, m, "state");
+    /* Decidim 0.28 and later say a withdrawal in withdrawn (true) and
+     * withdrawn_at, its state no longer "withdrawn" (empty, or the state
+     * it had): kept as the state "withdrawn", as the older exports wrote
+     * it, where a withdrawn proposal came in as one still open. */
+    const char *withdrawn = get(f, "withdrawn");
+    if (withdrawn && strcmp(withdrawn, "true") == 0)
+        state = "withdrawn";
     const struct {
         const char *path, *value;
     } custom[] = {
@@ -275,6 +285,7 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
         {"custom.decidim_likes", likes},
         {"custom.decidim_comments", get(f, "comments")},
         {"custom.decidim_published_at", get(f, "published_at")},
+        {"custom.decidim_withdrawn_at", get(f, "withdrawn_at")},
         {"custom.decidim_url", get(f, "url")},
         {"custom.decidim_scope", scope},
         {"custom.decidim_category_id", category_id},
