@@ -740,7 +740,8 @@ static void cn_numeral(int k, char *buf, size_t cap)
 static int marker_text(int form, int k, char *buf, size_t cap)
 {
     char cn[12]; /* the longest is 九十九, 9 bytes */
-    if (k < 1 || k > TM_INLINE_MAX || ((form == TM_F_CIRCLE || form == TM_F_PNUM) && k > 20))
+    int glyph = form == TM_F_CIRCLE || form == TM_F_PNUM || form == TM_F_NDOT;
+    if (k < 1 || k > TM_INLINE_MAX || (glyph && k > 20))
         return 0;
     cn_numeral(k, cn, sizeof(cn));
     switch (form) {
@@ -766,9 +767,11 @@ static int marker_text(int form, int k, char *buf, size_t cap)
         snprintf(buf, cap, "第%s", cn);
         return 1;
     case TM_F_CIRCLE:
-    case TM_F_PNUM: {
-        /* ① … ⑳, ⑴ … ⒇: three bytes in UTF-8 */
-        uint32_t c = (form == TM_F_CIRCLE ? 0x2460 : 0x2474) + (uint32_t)(k - 1);
+    case TM_F_PNUM:
+    case TM_F_NDOT: {
+        /* ① … ⑳, ⑴ … ⒇, ⒈ … ⒛: three bytes in UTF-8 */
+        uint32_t first = form == TM_F_CIRCLE ? 0x2460 : form == TM_F_PNUM ? 0x2474 : 0x2488;
+        uint32_t c = first + (uint32_t)(k - 1);
         snprintf(buf, cap, "%c%c%c", (char)(0xE0 | (c >> 12)), (char)(0x80 | ((c >> 6) & 0x3F)),
                  (char)(0x80 | (c & 0x3F)));
         return 1;

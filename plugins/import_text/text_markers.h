@@ -99,6 +99,7 @@ typedef enum {
     TM_F_DI,     /* 第一， 第二， */
     TM_F_CIRCLE, /* ① ② */
     TM_F_PNUM,   /* ⑴ ⑵, the numbers in parentheses of one character */
+    TM_F_NDOT,   /* ⒈ ⒉, the numbers with a full stop of one character */
     TM_F_CNDOT,  /* 一. 二. (一． typed with a full stop for 、) */
     TM_F_COUNT
 } tm_form_t;

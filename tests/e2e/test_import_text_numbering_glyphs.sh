@@ -28,13 +28,14 @@ proposal() {
     proposal 4 '一.加大养护资金投入；二.完善养护管理机制；三.强化考核。'
     proposal 5 '' '一．加大养护资金投入。' '二．完善养护管理机制。' '三．强化考核。'
     proposal 6 '①加大养护资金投入；②完善养护管理机制；③强化考核。'
+    proposal 7 '⒈加大养护资金投入；⒉完善养护管理机制；⒊强化考核。'
 } >"$W/forms.txt"
 
 pt_import text "$W/forms.txt"
 check_status "import forms.txt" 201
-check_eq "six proposals" 6 "$(jv 'j["imported"]')"
+check_eq "seven proposals" 7 "$(jv 'j["imported"]')"
 api GET "/v1/proposals?limit=10"
-for n in 1 2 3 4 5 6; do
+for n in 1 2 3 4 5 6 7; do
     check_eq "proposal $n: three asks without their numbers" \
         "加大养护资金投入|完善养护管理机制|强化考核" \
         "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强$n号')))")"
@@ -42,12 +43,12 @@ done
 
 pt_step "a figure is no number: 一.5 is not, nor 十一."
 {
-    proposal 7 '一是将补助提高到每公里1.5万元；二是十一.五规划的项目续建。'
+    proposal 8 '一是将补助提高到每公里1.5万元；二是十一.五规划的项目续建。'
 } >"$W/figures.txt"
 pt_import text "$W/figures.txt"
 check_status "import figures.txt" 201
 api GET "/v1/proposals?limit=10"
 check_eq "two asks, split on 一是 二是 only" "将补助提高到每公里1.5万元|十一.五规划的项目续建" \
-    "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强7号')))")"
+    "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强8号')))")"
 
 pt_finish
