@@ -292,12 +292,15 @@ bool csv_recs_marker(int k, char *buf, size_t len)
 }
 
 /* The numbering styles, tried in this order: the levels of a Chinese
- * document from the top (一、 then （一） then 1.), then the inline 一是. */
+ * document from the top (一、 then （一） then 1.), then the inline 一是,
+ * then the numbers of one character (①, ⑴, ⒈) and 第一，. */
 typedef enum {
     STYLE_ZH_DUN = 0, /* 一、 二、 */
     STYLE_PARA,       /* （一） (二) */
     STYLE_LINES,      /* 1. 2、 ３． (1) */
     STYLE_INLINE,     /* 一是 二是 */
+    STYLE_CIRCLED,    /* ① ② or ⑴ ⑵ or ⒈ ⒉: a number in one character */
+    STYLE_DI,         /* 第一， 第二、 */
     STYLE_END,
 } recs_style_t;
 
@@ -427,15 +430,40 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
         if (i == open || value != k)
             return 0;
         m = open ? one_of(s + i, n - i, closes, 2) : one_of(s + i, n - i, dots, 5);
-        /* "1.5亿" is a number, not a marker. */
-        if (!m || (!open && (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "．", 3) == 0)) &&
+        /* "1.5亿" is a number, not a marker, and "2、3号线" a list of
+         * numbers (a line of a cell that begins with one). */
+        if (!m || (!open &&
+                   (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "．", 3) == 0) ||
+                    (n - i >= 3 && memcmp(s + i, "、", 3) == 0)) &&
                    digit_at(s + i + m, n - i - m, &dl) >= 0))
             return 0;
         return i + m;
     }
+    if (style == STYLE_CIRCLED) {
+        /* ① U+2460, ⑴ U+2474, ⒈ U+2488: 20 of each, three bytes in
+         * UTF-8 (E2 91 A0 .. E2 92 9B). */
+        if (k < 1 || k > 20 || n < 3)
+            return 0;
+        for (unsigned first = 0x2460; first <= 0x2488; first += 0x14) {
+            unsigned c = first + (unsigned)(k - 1);
+            char u[3] = {(char)(0xE0 | (c >> 12)), (char)(0x80 | ((c >> 6) & 0x3F)),
+                         (char)(0x80 | (c & 0x3F))};
+            if (memcmp(s, u, 3) == 0)
+                return 3;
+        }
+        return 0;
+    }
     if (!zh_number(k, num, sizeof(num)))
         return 0;
     size_t nn = strlen(num);
+    if (style == STYLE_DI) {
+        /* 第一， 第一、 第一： (not 第一次, 第一批) */
+        static const char *const after[] = {"，", "、", "：", ",", ":"};
+        if (n < 3 + nn || memcmp(s, "第", 3) != 0 || memcmp(s + 3, num, nn) != 0)
+            return 0;
+        m = one_of(s + 3 + nn, n - 3 - nn, after, 5);
+        return m ? 3 + nn + m : 0;
+    }
     if (style == STYLE_PARA) {
         size_t open = one_of(s, n, opens, 2);
         if (!open || open + nn > n || memcmp(s + open, num, nn) != 0)
@@ -443,8 +471,18 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
         m = one_of(s + open + nn, n - open - nn, closes, 2);
         return m ? open + nn + m : 0;
     }
-    const char *after = style == STYLE_ZH_DUN ? "、" : "是";
-    if (nn + 3 > n || memcmp(s, num, nn) != 0 || memcmp(s + nn, after, 3) != 0)
+    if (nn > n || memcmp(s, num, nn) != 0)
+        return 0;
+    if (style == STYLE_ZH_DUN) {
+        /* 一、, and 一． or 一. typed for it (not 一.5) */
+        static const char *const dun[] = {"、", "．", "."};
+        m = one_of(s + nn, n - nn, dun, 3);
+        bool dun_mark = m == 3 && memcmp(s + nn, "、", 3) == 0;
+        if (m && !dun_mark && digit_at(s + nn + m, n - nn - m, &dl) >= 0)
+            return 0;
+        return m ? nn + m : 0;
+    }
+    if (nn + 3 > n || memcmp(s + nn, "是", 3) != 0)
         return 0;
     return nn + 3;
 }
