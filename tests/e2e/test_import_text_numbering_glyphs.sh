@@ -4,7 +4,9 @@
 # and ⒈ ⒉, U+2488..) and with a Chinese numeral and a full stop (一. 二.,
 # 一． 二．), inline and one a paragraph, as it reads ① ② and 一、: an
 # inline series ⑴…；⑵…；⑶… was one ask holding all three, and an ask
-# numbered ⑴ or 一. kept its number in its text.
+# numbered ⑴ or 一. kept its number in its text. A line that begins with
+# a list of numbers (2、3号线, where a narrow column wrapped an ask) goes
+# on the ask before it, where it was an ask of its own.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -50,5 +52,16 @@ check_status "import figures.txt" 201
 api GET "/v1/proposals?limit=10"
 check_eq "two asks, split on 一是 二是 only" "将补助提高到每公里1.5万元|十一.五规划的项目续建" \
     "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强8号')))")"
+
+pt_step "a line that a narrow column wrapped before 2、3号线 goes on the ask before it"
+{
+    proposal 9 '' '1．加快推进地铁' '2、3号线延伸段建设，力争' '2027年建成通车；' '2．对一、二类地区给予补助，补助比例不低于' '3.5%；' '3．完善换乘枢纽。'
+} >"$W/wrapped.txt"
+pt_import text "$W/wrapped.txt"
+check_status "import wrapped.txt" 201
+api GET "/v1/proposals?limit=10"
+check_eq "three asks, 2、3号线 inside the first" \
+    "加快推进地铁2、3号线延伸段建设，力争2027年建成通车|对一、二类地区给予补助，补助比例不低于3.5%|完善换乘枢纽" \
+    "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强9号')))")"
 
 pt_finish
