@@ -73,6 +73,7 @@ typedef struct {
     const csv_column_t *col; /* NULL: kept in custom under `custom` */
     char *custom;            /* the custom key, or NULL */
     char *header;            /* as written in the file, for messages */
+    bool unnamed;            /* the header's cell was blank (header is 列N) */
 } col_t;
 
 typedef struct {
@@ -507,6 +508,7 @@ static int read_header(imp_t *im, const csv_record_t *rec)
             char name[32];
             snprintf(name, sizeof(name), "列%zu", i + 1);
             c->header = strdup(name);
+            c->unnamed = true;
         } else {
             c->header = dupn(hd, hn);
         }
@@ -1335,13 +1337,40 @@ static const char *total_row(const imp_t *im, const csv_record_t *rec)
     return word;
 }
 
+/* Whether the row repeats the header, cell for cell: a sheet made by
+ * joining files that each begin with it (copy /b 一团.csv+二团.csv, the
+ * second one's UTF-8 BOM and all), whose second header would be a
+ * proposal titled 标题. */
+static bool header_again(const imp_t *im, const csv_record_t *rec)
+{
+    if (rec->n != im->n_cols)
+        return false;
+    bool named = false;
+    for (size_t i = 0; i < rec->n; i++) {
+        const char *s = rec->fields[i];
+        size_t n = rec->lens[i];
+        if (i == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;
+            n -= 3;
+        }
+        csv_trim(&s, &n);
+        const col_t *c = &im->cols[i];
+        if (c->unnamed ? n != 0 : (strlen(c->header) != n || memcmp(c->header, s, n) != 0))
+            return false;
+        named |= !c->unnamed;
+    }
+    return named;
+}
+
 static int read_row(imp_t *im, const csv_record_t *rec)
 {
     const ptrack_host_t *h = im->h;
     char where[32];
     snprintf(where, sizeof(where), "line %ld", rec->line);
-    /* A sheet's total row is no record and no error: it is listed with
-     * the passages the import passed over. */
+    /* The header again, and a sheet's total row, are no record and no
+     * error: they are listed with the passages the import passed over. */
+    if (PTRACK_HOST_HAS(h, import_ignore) && header_again(im, rec))
+        return h->import_ignore(im->job, where, "not a proposal (the header row again)");
     const char *total = PTRACK_HOST_HAS(h, import_ignore) ? total_row(im, rec) : NULL;
     if (total) {
         char reason[64];

@@ -329,6 +329,20 @@ static char csv_sep(const ptrack_host_t *h, ptrack_job_t *job, din_t *in)
     return ';';
 }
 
+/* Whether the row repeats the header (raw, as written), cell for cell;
+ * the first cell may begin with the UTF-8 BOM of a file joined on. */
+static bool header_again(const drow_t *row, char *const *raw, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        const char *v = drow_value(row, i);
+        if (i == 0 && strncmp(v, "\xEF\xBB\xBF", 3) == 0)
+            v += 3;
+        if (strcmp(v, raw[i]) != 0)
+            return false;
+    }
+    return ncols > 0;
+}
+
 static int csv_import(const map_t *m, din_t *in)
 {
     const ptrack_host_t *h = m->h;
@@ -385,6 +399,10 @@ static int csv_import(const map_t *m, din_t *in)
                          "that is not quoted?)",
                          c.rec_line, c.row.n, ncols, c.sep);
                 rc = h->import_reject(m->job, where, reason);
+            } else if (PTRACK_HOST_HAS(h, import_ignore) && header_again(&c.row, raw, ncols)) {
+                /* Two exports joined into one file (cat): the second
+                 * one's header would be a proposal titled "title/en". */
+                rc = h->import_ignore(m->job, where, "not a proposal (the header row again)");
             } else {
                 for (size_t i = 0; i < ncols; i++)
                     vals[i] = drow_value(&c.row, i);

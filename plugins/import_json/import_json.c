@@ -464,10 +464,15 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *stop = nl ? nl : end;
             /* Leading blanks are skipped so that a blank line stays empty;
-             * they are counted for the column of a fault. */
+             * they are counted for the column of a fault. So is a UTF-8
+             * byte order mark: files of lines that each began with one
+             * joined into one (copy /b 一.jsonl+二.jsonl, cat) hold it at
+             * the start of a line, where it was refused as "not a JSON
+             * value" though nothing shows there. */
             if (t.len == 0 && !t.too_big)
-                while (p < stop && is_blank(*p)) {
-                    p++;
+                while (p < stop &&
+                       (is_blank(*p) || (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0))) {
+                    p += is_blank(*p) ? 1 : 3;
                     lead++;
                 }
             rc = text_add(&t, p, (size_t)(stop - p));
