@@ -842,7 +842,14 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     tn_normalise(u, &page_break);
     if (page_break)
         t->page_break = 1;
-    tn_kind_t k = tn_furniture(u);
+    /* A line that begins （上接第1版） continues a sentence from another
+     * page: a page break before it, across which a sentence cut by it
+     * (…水资源（下转第4版） / blank / （上接第1版）短缺…) goes on, as
+     * across a page's furniture on lines of its own. */
+    int continued;
+    tn_kind_t k = tn_furniture(u, &continued);
+    if (continued)
+        t->page_break = 1;
     if (k == TN_FURNITURE || k == TN_AD_HEADER || (t->ad_block && k == TN_TEXT)) {
         t->n_furniture++;
         t->page_break = 1;

@@ -264,8 +264,17 @@ static int byline(const uint32_t *s, size_t n)
     return titled && names >= 2 && names <= 12;
 }
 
-tn_kind_t tn_furniture(ustr_t *u)
+/* Whether the aside s[a..b) says that the text after it continues one
+ * from another page: 上接第1版, 接第1版, 紧接第1版. */
+static int continues(const uint32_t *s, size_t a, size_t b)
 {
+    static const char *const from[] = {"上接", "接第", "紧接", NULL};
+    return b > a && starts_any(s + a, b - a, from);
+}
+
+tn_kind_t tn_furniture(ustr_t *u, int *continued)
+{
+    *continued = 0;
     if (caption(u->p, u->len) || byline(u->p, u->len))
         return TN_FURNITURE;
     /* Asides in full-width parentheses (tn_normalise made them so). */
@@ -277,6 +286,7 @@ tn_kind_t tn_furniture(ustr_t *u)
             while (k < u->len && u->p[k] != 0xFF09 && u->p[k] != 0xFF08)
                 k++;
             if (k < u->len && u->p[k] == 0xFF09 && is_aside(u->p, i + 1, k)) {
+                *continued |= continues(u->p, i + 1, k);
                 i = k;
                 cut = 1;
                 continue;

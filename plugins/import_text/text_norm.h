@@ -33,11 +33,13 @@ typedef enum {
 } tn_kind_t;
 
 /* Cuts captions and continuation notes （图为…） （…摄） （下转第4版） out of
- * a normalised line and says what remains. A line that ends with a
+ * a normalised line and says what remains; *continued is set when a note
+ * cut says that the line's text continues one from another page
+ * (（上接第1版）…): a page break before it. A line that ends with a
  * photographer's credit (…。本报记者 李某某 摄, …。（记者 张某某 摄）) is a
  * caption as a whole, a reporter's byline (本报记者 王某某, 记者 王某某
  * 李某某) is furniture; a short line with a telephone number (0351-7654321,
  * 0351—7654321, 0351 7654321, 138 0013 8000) an ad's. */
-tn_kind_t tn_furniture(ustr_t *line);
+tn_kind_t tn_furniture(ustr_t *line, int *continued);
 
 #endif
