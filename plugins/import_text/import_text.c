@@ -850,6 +850,14 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     tn_kind_t k = tn_furniture(u, &continued);
     if (continued)
         t->page_break = 1;
+    /* A line that reads as an ad's but comes right after a line whose
+     * sentence runs on is that sentence's (群众拨打 / 0351-12345678等号码
+     * 常常占线，…): dropped, the sentence would lose its end without a
+     * word. */
+    if (k == TN_AD_LINE)
+        k = t->para_open && !t->blank_seen && !t->ad_block && !tm_terminated(t->para.p, t->para.len)
+                ? TN_TEXT
+                : TN_FURNITURE;
     if (k == TN_FURNITURE || k == TN_AD_HEADER || (t->ad_block && k == TN_TEXT)) {
         t->n_furniture++;
         t->page_break = 1;

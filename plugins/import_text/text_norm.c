@@ -179,6 +179,24 @@ static int has_phone(const uint32_t *s, size_t n)
     return 0;
 }
 
+/* Whether a sentence goes on after the line's first telephone number:
+ * words and then a mark of a sentence (…0351-12345678等号码常常占线，…),
+ * where an ad's line ends with its number or holds only more numbers. */
+static int sentence_after_phone(const uint32_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !(u_is_digit(s[i]) && phone_at(s, n, i)))
+        i++;
+    int words = 0;
+    for (; i < n; i++) {
+        if (u_is_han(s[i]))
+            words = 1;
+        else if (words && u_in(s[i], "，。；！？"))
+            return 1;
+    }
+    return 0;
+}
+
 static int starts_any(const uint32_t *s, size_t n, const char *const *lits)
 {
     for (; *lits; lits++)
@@ -335,7 +353,7 @@ tn_kind_t tn_furniture(ustr_t *u, int *continued)
     /* A line short enough to be an ad's, with a telephone number. A
      * paragraph of a proposal that happens to quote a hotline is long. */
     if (n <= 80 && has_phone(s, n))
-        return TN_FURNITURE;
+        return sentence_after_phone(s, n) ? TN_AD_LINE : TN_FURNITURE;
     static const char *const ad_words[] = {"招聘", "诚聘", "转让",     "出租", "出售",     "急售",
                                            "求租", "求购", "遗失声明", "作废", "招商加盟", NULL};
     /* An ad's words alone would also catch a headline (省城举办春季招聘会):

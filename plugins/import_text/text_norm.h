@@ -30,6 +30,10 @@ typedef enum {
     TN_BLANK,     /* nothing */
     TN_FURNITURE, /* a page header, an editor's line, a caption, an ad line */
     TN_AD_HEADER, /* "广告", "分类广告": the lines up to the next blank are ads */
+    TN_AD_LINE,   /* a short line with a telephone number and a sentence
+                   * after it: an ad's, unless it goes on with a sentence
+                   * that the line before left open, as a narrow column
+                   * wraps 群众拨打 / 0351-12345678等号码常常占线，… */
 } tn_kind_t;
 
 /* Cuts captions and continuation notes （图为…） （…摄） （下转第4版） out of
