@@ -228,16 +228,23 @@ static int names_page(const uint32_t *s, size_t n)
     return 0;
 }
 
-/* Whether the parenthesis content s[a..b) is a caption, a photo credit or
- * a continuation note, which are not part of the text around them. */
+/* Whether the parenthesis content s[a..b) is a caption, a photo credit, a
+ * continuation note, an editor's credit (（责任编辑：张某）) or the mark
+ * that ends a report (（完）, （待续）), which are not part of the text
+ * around them. */
 static int is_aside(const uint32_t *s, size_t a, size_t b)
 {
-    static const char *const starts[] = {"图为", "图：", "上接", "下转", "转第",
-                                         "接第", "紧接", "见第", NULL};
+    static const char *const starts[] = {"图为",   "图：", "上接",     "下转",     "转第",
+                                         "接第",   "紧接", "见第",     "责任编辑", "责编",
+                                         "编辑：", "校对", "本版编辑", NULL};
+    static const char *const ends[] = {"完", "全文完", "待续", "未完待续", NULL};
     if (b <= a)
         return 0;
     if (starts_any(s + a, b - a, starts))
         return 1;
+    for (size_t i = 0; ends[i]; i++)
+        if (u_match(s, b, a, ends[i]) == b - a)
+            return 1;
     return s[b - 1] == 0x6444 /* 摄 */;
 }
 
