@@ -55,7 +55,7 @@ static void numbers_of_one_character_split(void **state)
 {
     (void)state;
     assert_string_equal(asks("①加大投入；②完善机制；③强化考核。"),
-                         "加大投入 | 完善机制 | 强化考核");
+                        "加大投入 | 完善机制 | 强化考核");
     assert_string_equal(asks("⑴加大投入；⑵完善机制。"), "加大投入 | 完善机制");
     assert_string_equal(asks("⒈加大投入。\n⒉完善机制。"), "加大投入。 | 完善机制。");
     assert_string_equal(asks("建议：①加大投入；②完善机制。"), "加大投入 | 完善机制");
@@ -85,8 +85,9 @@ static void a_list_of_numbers_at_a_lines_start_is_no_marker(void **state)
 {
     (void)state;
     assert_string_equal(asks("1、加快推进地铁\n2、3号线延伸段建设；\n2、完善换乘枢纽。"),
-                         "加快推进地铁\n2、3号线延伸段建设 | 完善换乘枢纽");
-    assert_string_equal(asks("1、加快推进地铁；\n2、完善换乘枢纽。"), "加快推进地铁 | 完善换乘枢纽");
+                        "加快推进地铁\n2、3号线延伸段建设 | 完善换乘枢纽");
+    assert_string_equal(asks("1、加快推进地铁；\n2、完善换乘枢纽。"),
+                        "加快推进地铁 | 完善换乘枢纽");
 }
 
 int main(void)
