@@ -223,10 +223,12 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
             e++;
         const char *w = s;
         size_t len = (size_t)(e - s);
-        s = e;
         trim_quotes(&w, &len);
-        if (!len)
-            continue; /* quotation marks alone */
+        if (!len) { /* quotation marks alone are looked for as they are */
+            w = s;
+            len = (size_t)(e - s);
+        }
+        s = e;
         /* The API refuses more words (pt_search_words); this keeps the
          * statement within its parameters whatever the caller. */
         if (p->n >= 60)

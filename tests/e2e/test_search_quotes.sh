@@ -4,8 +4,8 @@
 # finds the text that has it in Chinese ones (“双减”, 「双减」) and with
 # none, and a word pasted with its Chinese quotes finds the text with
 # ASCII ones; through the trigram index (three characters or more) and
-# LIKE (fewer). A quote inside a word stays, and quotes alone search for
-# nothing, as an empty q.
+# LIKE (fewer). A quote inside a word stays, and quotes alone are looked
+# for as they are.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -42,8 +42,9 @@ search '『双减政策』' "$B"
 search '“双减” 课后' "$C"
 search '"双减" "校外"' "$B"
 search "O'Neil" "$D"
-search '"' "$A,$B,$C,$D"
-search '“ ”' "$A,$B,$C,$D"
+search '"' "$C"
+search '“ ”' "$A"
+search '「」' ""
 
 pt_stop
 pt_finish
