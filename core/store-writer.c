@@ -1056,7 +1056,10 @@ static int do_create(writer_t *w, pt_write_t *wr)
     if (rc != PT_OK)
         return rc;
     if (p.status && !pt_workflow_is_initial(o->workflow, p.status)) {
-        pt_error_set(&wr->err, PT_EVALIDATION, "the proposal is not valid");
+        /* The message names the field and says what is wrong, as every
+         * other refusal of a field does ("status: ..."). */
+        pt_error_set(&wr->err, PT_EVALIDATION,
+                     "status: \"%s\" is not a state a proposal can be created in", p.status);
         pt_error_add_field(&wr->err, "status", "\"%s\" is not a state a proposal can be created in",
                            p.status);
         pt_proposal_free(&p);

@@ -75,6 +75,10 @@ check_eq "Location of the created proposal" "/v1/proposals/$CLERK_ID" "$(hdr Loc
 check_eq "ETag of the created proposal" '"1"' "$(hdr ETag)"
 check_eq "a created proposal is submitted" submitted "$(jv 'j["status"]')"
 check_eq "a created proposal has version 1" 1 "$(jv 'j["version"]')"
+as_clerk POST /v1/proposals '{"title":"关于加强城市排水防涝设施建设的建议","status":"closed"}'
+check_error "a create in a state it cannot start in" 422 validation_failed
+check_eq "its message names the field, as every refusal of a field does" \
+    'status: "closed" is not a state a proposal can be created in' "$(jv 'j["error"]["message"]')"
 as_viewer POST "/v1/proposals/$CLERK_ID/actions/supervise" '{"key_supervision":true}'
 check_error "viewer runs an action" 403 forbidden
 as_viewer PATCH "/v1/proposals/$CLERK_ID" '{"title":"改"}'
