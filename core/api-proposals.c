@@ -585,7 +585,11 @@ static bool idempotency_key(pt_call_t *call, pt_write_t *w)
     const char *key = pt_http_header(req, "Idempotency-Key");
     if (!key)
         return true;
-    if (!*key || strlen(key) > 255) {
+    /* Characters, as api.md counts them: a key of 100 Chinese characters
+     * (300 bytes of UTF-8) is one. Bytes that are no UTF-8 (obs-text)
+     * count one each. */
+    size_t chars = pt_utf8_valid(key, strlen(key)) ? pt_utf8_length(key) : strlen(key);
+    if (!*key || chars > 255) {
         pt_api_failf(call, PT_EBADREQUEST, "Idempotency-Key must be 1 to 255 characters");
         return false;
     }

@@ -187,6 +187,17 @@ api POST /v1/proposals '{"title":"关于幂等键的另一个建议"}' -- -H "Id
 check_error "same key, different body" 422 idempotency_conflict
 check_eq "one proposal stored for the key" $((before + 1)) "$(pt_count)"
 
+# The key's length is counted in characters, as api.md says: 255 Chinese
+# characters (765 bytes of UTF-8) are a key, 256 are not.
+CKEY="$(python3 -c 'print("幂" * 254 + "键")')"
+api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: $CKEY"
+check_status "a key of 255 Chinese characters" 201
+CKEY_ID="$(jv 'j["id"]')"
+api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: $CKEY"
+check_eq "it is replayed as any key" "$CKEY_ID true" "$(jv 'j["id"]') $(hdr Idempotent-Replayed)"
+api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: ${CKEY}键"
+check_error "a key of 256 characters" 400 bad_request
+
 # An action resent under its key is done once: a lost answer of a
 # supplementary reply or a supervision is safe to send again.
 AKEY="idem-action-$RANDOM-$RANDOM"
