@@ -86,8 +86,9 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
  * the one problem, or a count and the problems joined by "; ". */
 void pt_error_summarize(pt_error_t *err);
 
-/* True when s is blank: empty or only spaces (ASCII white space and the
- * ideographic space U+3000 that Chinese input methods produce). */
+/* True when s is blank: empty or only spaces (ASCII white space, the
+ * ideographic space U+3000 that Chinese input methods produce, and every
+ * other Unicode space: U+00A0, U+2003, U+202F, ...). */
 bool pt_str_blank(const char *s);
 
 #endif

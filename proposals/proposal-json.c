@@ -82,17 +82,41 @@ const pt_pfield_t *pt_pfield_find(const char *name)
 #define MEMBER(p, f, type) ((type *)((char *)(p) + (f)->off))
 #define CMEMBER(p, f, type) ((const type *)((const char *)(p) + (f)->off))
 
+/* The length of the Unicode space at u (White_Space: U+00A0, U+1680,
+ * U+2000..U+200A, the line and paragraph separators U+2028 and U+2029,
+ * U+202F, U+205F, the ideographic space U+3000), or 0. ASCII white space
+ * is the caller's. The zero-width characters (U+200B, U+FEFF, ...) are no
+ * spaces: a name keeps one that stands beside no Chinese character. */
+static size_t unicode_space_at(const unsigned char *u)
+{
+    uint32_t cp;
+    size_t n;
+
+    if (u[0] >= 0xC2 && u[0] < 0xE0 && (u[1] & 0xC0) == 0x80) {
+        cp = (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3Fu);
+        n = 2;
+    } else if (u[0] >= 0xE0 && u[0] < 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+        n = 3;
+    } else {
+        return 0;
+    }
+    if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+        cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000)
+        return n;
+    return 0;
+}
+
 bool pt_str_blank(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
+    size_t n;
 
     while (*u) {
         if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
             u++;
-        else if (u[0] == 0xC2 && u[1] == 0xA0) /* U+00A0 no-break space */
-            u += 2;
-        else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
-            u += 3;
+        else if ((n = unicode_space_at(u)) > 0)
+            u += n;
         else
             return false;
     }
@@ -128,8 +152,9 @@ static bool cjk_at(const unsigned char *u)
  * line breaks too. Spaces alone stay as they are. With fold, also
  * full-width ASCII (U+FF01..U+FF5E) and U+00A0 and U+3000 inside as
  * ASCII: how a number or a session is kept, so that "１２ " and "12",
- * typed in different offices' sheets, are one number. NULL when out of
- * memory. */
+ * typed in different offices' sheets, are one number. Text that is then
+ * only other Unicode spaces (pt_str_blank: an em space U+2003) is "", as
+ * blank text is none. NULL when out of memory. */
 char *pt_text_clean(const char *s, bool fold)
 {
     char *out = malloc(strlen(s) + 1);
@@ -197,6 +222,10 @@ char *pt_text_clean(const char *s, bool fold)
         u += len;
     }
     out[keep] = '\0';
+    /* Text of other Unicode spaces alone (an em space, a narrow no-break
+     * space: pt_str_blank) is as blank as ASCII spaces are, and so none. */
+    if (pt_str_blank(out))
+        out[0] = '\0';
     return out;
 }
 
@@ -797,6 +826,14 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
             pt_error_add_field(err, "custom",
                                "keys must be non-empty UTF-8 text without control characters or "
                                "noncharacters");
+            problems++;
+            continue;
+        }
+        /* A key of spaces alone (the ideographic space U+3000 too) names
+         * nothing, as an empty one does; one stored before may be removed. */
+        if (bounded && !(merge && cJSON_IsNull(m)) && pt_str_blank(m->string)) {
+            pt_error_add_field(err, "custom",
+                               "keys must not be blank (spaces alone, U+3000 too, name nothing)");
             problems++;
             continue;
         }

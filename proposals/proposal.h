@@ -171,7 +171,9 @@ const char *pt_proposal_reply_category(const pt_proposal_t *p);
  * and on one line (a line break or tab inside goes between two Chinese
  * characters, else is one space), as names and titles are kept; with fold,
  * also full-width ASCII and those spaces inside as ASCII, as a number and a
- * session are kept. Ownership: the caller frees; NULL when out of memory. */
+ * session are kept. Text that is then only other Unicode spaces (an em
+ * space U+2003) is "", as blank text is none. Ownership: the caller frees;
+ * NULL when out of memory. */
 char *pt_text_clean(const char *s, bool fold);
 
 /* A person's name as it is kept (a lead author, a co-signer, a supervisor,

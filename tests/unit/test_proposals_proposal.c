@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "json-strict.h"
+#include "proposal-fields.h"
 #include "proposal.h"
 #include "timefmt.h"
 
@@ -431,6 +432,54 @@ static void a_clients_names_are_kept_without_the_spaces_around_them(void **state
     pt_proposal_free(&p);
 }
 
+/* A name, a label, a number or a session of other Unicode spaces alone (an
+ * em space, a narrow no-break space) is as blank as ASCII spaces are: none,
+ * and a co-signer or a tag so given names nobody. */
+static void names_of_unicode_spaces_are_none(void **state)
+{
+    pt_error_t err = {0};
+    pt_proposal_t p;
+    static const char text[] =
+        "{\"title\": \"t\", \"delegation\": \"\\u2003\", \"lead_author\": \"\\u202f\","
+        " \"co_signers\": [\"\\u2003\", \"王秀英\", \"\\u2009\\u3000\"],"
+        " \"tags\": [\"\\u205f\", \"教育\", \"\\u202f\"], \"category\": \"\\u2002\","
+        " \"supervisor\": \"\\u2003\", \"number\": \"\\u2003\", \"session\": \"\\u00a0\\u2003\"}";
+    cJSON *j = pt_json_parse(text, strlen(text), &err);
+
+    (void)state;
+    assert_non_null(j);
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    assert_null(p.delegation);
+    assert_null(p.lead_author);
+    assert_null(p.category);
+    assert_null(p.supervisor);
+    assert_null(p.number);
+    assert_null(p.session);
+    assert_int_equal(p.co_signers.n, 1);
+    str_eq(p.co_signers.v[0], "王秀英", "co_signers[0]");
+    assert_int_equal(p.tags.n, 1);
+    str_eq(p.tags.v[0], "教育", "tags[0]");
+    pt_proposal_free(&p);
+    cJSON_Delete(j);
+
+    /* The cleaners say so to every caller (filters, bindings): "". */
+    char *t;
+    assert_non_null(t = pt_name_clean("\xe2\x80\x83"));
+    assert_string_equal(t, "");
+    free(t);
+    assert_non_null(t = pt_unit_name_clean("\xe2\x80\xaf "));
+    assert_string_equal(t, "");
+    free(t);
+    /* Text beside them is text, and a zero-width space alone is no space
+     * (it stays, as beside no Chinese character). */
+    assert_non_null(t = pt_text_clean("\xe2\x80\x83x", true));
+    assert_string_not_equal(t, "");
+    free(t);
+    assert_non_null(t = pt_label_clean("\xe2\x80\x8b"));
+    assert_string_equal(t, "\xe2\x80\x8b");
+    free(t);
+}
+
 /* A person's name padded to the width of three characters, as lists of
  * people align them ("王　芳"), is one person: the spaces between single
  * Chinese characters go, in every field that names a person. Other spaces
@@ -787,6 +836,24 @@ static void a_blank_title_is_refused(void **state)
     decode_refused("{\"title\": \" \\u3000\\t \"}", PT_DECODE_CREATE, NULL, &err);
     expect_field(&err, "title", "must not be blank");
     pt_error_clear(&err);
+    /* So is a title of other Unicode spaces (an em space, a narrow
+     * no-break space, the line separator): it shows nothing, as a title
+     * of ASCII spaces does. */
+    static const char *const unseen[] = {
+        "{\"title\": \"\\u2003\"}",
+        "{\"title\": \"\\u00a0\\u202f\"}",
+        "{\"title\": \"\\u205f\\u3000\\u2009\"}",
+        "{\"title\": \"\\u2029\\u1680\\u200a\"}",
+    };
+    for (size_t i = 0; i < sizeof(unseen) / sizeof(unseen[0]); i++) {
+        decode_refused(unseen[i], PT_DECODE_CREATE, NULL, &err);
+        expect_field(&err, "title", "must not be blank");
+        pt_error_clear(&err);
+    }
+    /* A character beside them is a title. */
+    assert_false(pt_str_blank("\xe2\x80\x83\xe5\xbb\xba")); /* U+2003 建 */
+    assert_false(pt_str_blank("\xc2\xb7"));                 /* U+00B7, a dot */
+    assert_true(pt_str_blank("\xe2\x80\x83 \xe3\x80\x80")); /* U+2003, U+3000 */
 }
 
 static void the_title_limit_counts_characters_not_bytes(void **state)
@@ -906,6 +973,8 @@ static void categories_follow_the_configured_list(void **state)
     pt_error_clear(&err);
 }
 
+static cJSON *parse(const char *text);
+
 static void custom_must_map_strings_to_strings(void **state)
 {
     pt_error_t err = {0};
@@ -918,6 +987,32 @@ static void custom_must_map_strings_to_strings(void **state)
     decode_refused("{\"title\": \"t\", \"custom\": [\"a\"]}", PT_DECODE_CREATE, NULL, &err);
     expect_field(&err, "custom", "must be an object of strings");
     pt_error_clear(&err);
+    /* A key of spaces alone names nothing, as an empty one does. */
+    decode_refused("{\"title\": \"t\", \"custom\": {\"\\u3000\": \"v\"}}", PT_DECODE_CREATE, NULL,
+                   &err);
+    expect_field(&err, "custom", "keys must not be blank (spaces alone, U+3000 too, name nothing)");
+    pt_error_clear(&err);
+    decode_refused("{\"title\": \"t\", \"custom\": {\" \\u2003\": \"v\"}}", PT_DECODE_CREATE, NULL,
+                   &err);
+    expect_field(&err, "custom", "keys must not be blank (spaces alone, U+3000 too, name nothing)");
+    pt_error_clear(&err);
+
+    /* One stored before the rule is still read, and a patch removes it. */
+    static const char stored[] =
+        "{\"id\": 3, \"title\": \"t\", \"status\": \"submitted\", "
+        "\"version\": 1, \"custom\": {\"\\u3000\": \"v\", \"联系人\": \"刘\"}}";
+    cJSON *j = parse(stored);
+    pt_proposal_t p;
+    assert_int_equal(pt_proposal_from_json(j, PT_DECODE_STORED, NULL, &p, &err), PT_OK);
+    cJSON_Delete(j);
+    assert_int_equal(p.n_custom, 2);
+    cJSON *patch = parse("{\"custom\": {\"\\u3000\": null}}"), *changed = NULL;
+    assert_int_equal(pt_proposal_patch(&p, patch, NULL, &changed, &err), PT_OK);
+    assert_int_equal(p.n_custom, 1);
+    assert_string_equal(p.custom[0].key, "联系人");
+    cJSON_Delete(patch);
+    cJSON_Delete(changed);
+    pt_proposal_free(&p);
 }
 
 static cJSON *parse(const char *text)
@@ -1481,6 +1576,7 @@ int main(void)
         cmocka_unit_test(titles_and_names_are_kept_on_one_line),
         cmocka_unit_test(a_missing_title_is_required),
         cmocka_unit_test(a_blank_title_is_refused),
+        cmocka_unit_test(names_of_unicode_spaces_are_none),
         cmocka_unit_test(the_title_limit_counts_characters_not_bytes),
         cmocka_unit_test(enums_name_their_values),
         cmocka_unit_test(string_arrays_report_the_bad_element),

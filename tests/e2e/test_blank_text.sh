@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Text of spaces alone is blank, whatever Unicode space it is made of: a
+# title, a required field of an action (a reason) and a custom key of an
+# em space (U+2003), a narrow no-break space (U+202F), a thin space
+# (U+2009) or the ideographic space (U+3000) are refused with 422
+# validation_failed on the field, and nothing is stored; a name, a tag or a
+# number of them is none, as a blank one is.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+
+pt_step "a title of spaces alone"
+for t in '\u2003' '\u202f\u3000' '\u2009' '\u205f\u00a0' ' \u2003\u2002\u3000 '; do
+    api POST /v1/proposals "{\"title\": \"$t\"}"
+    check_error "create with the title \"$t\"" 422 validation_failed
+    check_eq "the refusal names the title ($t)" "title: must not be blank" \
+        "$(jv 'j["error"]["fields"][0]["field"] + ": " + j["error"]["fields"][0]["message"]')"
+done
+api GET /v1/health
+check_eq "no proposal was stored" 0 "$(jv 'j["proposals"]')"
+
+api POST /v1/proposals '{"title": "\u2003关于加强农村公路养护的建议"}'
+check_status "a title with a character beside the em space is a title" 201
+ID="$(jv 'j["id"]')"
+
+api PATCH "/v1/proposals/$ID" '{"title": "\u2003\u202f"}'
+check_error "a PATCH to a title of spaces alone" 422 validation_failed
+api GET "/v1/proposals/$ID"
+check_eq "the PATCH changed nothing" 1 "$(jv 'j["version"]')"
+
+pt_step "a required field of an action of spaces alone"
+api POST "/v1/proposals/$ID/actions/withdraw" '{"reason": "\u2003\u2009"}'
+check_error "withdraw with a reason of spaces alone" 422 validation_failed
+check_eq "the refusal names the reason" "reason" "$(jv 'j["error"]["fields"][0]["field"]')"
+api GET "/v1/proposals/$ID"
+check_eq "the proposal was not withdrawn" submitted "$(jv 'j["status"]')"
+
+pt_step "a custom key of spaces alone"
+for k in '\u3000' ' \u2003 '; do
+    api PATCH "/v1/proposals/$ID" "{\"custom\": {\"$k\": \"值\"}}"
+    check_error "custom key \"$k\"" 422 validation_failed
+    check_eq "the refusal names custom ($k)" custom "$(jv 'j["error"]["fields"][0]["field"]')"
+done
+api POST /v1/proposals '{"title": "关于加强农村公路养护的建议", "custom": {"\u3000": "值"}}'
+check_error "create with a blank custom key" 422 validation_failed
+api PATCH "/v1/proposals/$ID" '{"custom": {"联系人": "\u3000"}}'
+check_status "a blank custom value is still a value" 200
+
+pt_step "a name of spaces alone is none"
+api POST /v1/proposals '{"title": "关于加强农村公路养护的建议", "lead_author": "\u2003", "delegation": "\u202f",
+    "co_signers": ["\u2003", "王秀英"], "tags": ["\u2009", "民生"], "number": "\u2003"}'
+check_status "create with names of spaces alone" 201
+check_eq "they are none" '[null, null, ["王秀英"], ["民生"], null]' \
+    "$(jv '[j["lead_author"], j["delegation"], j["co_signers"], j["tags"], j["number"]]')"
+api GET '/v1/proposals?tag=%E2%80%83'
+check_error "a tag filter of an em space is blank" 400 bad_request
+
+pt_finish
