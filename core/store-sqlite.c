@@ -154,16 +154,22 @@ const char *pt_store_id(const pt_store_t *store)
     return store && store->id[0] ? store->id : NULL;
 }
 
-static int64_t read_int(sqlite3 *db, const char *sql)
+/* The integer the query's first row holds into *v (0 for no row or NULL).
+ * Returns SQLite's code: a read that fails (a damaged page, an I/O error)
+ * is not taken for 0, which would number the next proposal 1 and the next
+ * event after nothing, and take the change feed's mark for a restore. */
+static int read_int(sqlite3 *db, const char *sql, int64_t *v)
 {
     sqlite3_stmt *st;
-    int64_t v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    *v = 0;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return v;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 void pt_cond_init_monotonic(pthread_cond_t *cond)
@@ -398,8 +404,16 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     }
     /* Ids are handed out by the writer; AUTOINCREMENT's counter says which
      * ids were ever used, so none is used twice, deleted or not. */
-    s->next_id = read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'") + 1;
-    s->last_seq = read_int(s->wdb, "SELECT max(seq) FROM events");
+    if (read_int(s->wdb, "SELECT seq FROM sqlite_sequence WHERE name='proposals'", &s->next_id) !=
+        SQLITE_OK) {
+        pt_sqlite_error(err, s->wdb, "reading the last proposal id given out");
+        goto fail;
+    }
+    s->next_id++;
+    if (read_int(s->wdb, "SELECT max(seq) FROM events", &s->last_seq) != SQLITE_OK) {
+        pt_sqlite_error(err, s->wdb, "reading the change feed's newest event");
+        goto fail;
+    }
     if (pt_store_seqmark_open(s, err) != PT_OK)
         goto fail;
     s->search_backlog = pt_store_search_backlog(s->wdb);
