@@ -554,21 +554,16 @@ static int merges_note(merges_t *m, const pt_import_row_t *row, int64_t new_id, 
 
 /* Points each merge at the new id of the proposal it named, where that has
  * come in; the others wait for a later batch of a partial import, and stay
- * without (null) if it never comes. */
-static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
+ * without (null) if it never comes. A merge pointed in a later batch
+ * changes a proposal an earlier batch committed, which may have been
+ * edited since: pt_store_point_merge records that as a change of its
+ * own, and keeps the writer's cache from holding the proposal without
+ * the pointer. */
+static int merges_apply(sqlite3 *db, merges_t *m, const char *actor, pt_error_t *err)
 {
     if (!m->n_merges)
         return PT_OK;
     qsort(m->ids, m->n_ids, sizeof(*m->ids), pair_cmp);
-    sqlite3_stmt *st;
-    /* The document holds "merged_into":null once, at its top level: no
-     * other member of a proposal is named so, and text inside a string
-     * has its quotes escaped. */
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE proposals SET doc = replace(doc, '\"merged_into\":null',"
-                           " '\"merged_into\":' || ?1) WHERE id = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pt_sqlite_error(err, db, "pointing merges at their new ids");
     int rc = PT_OK;
     size_t waiting = 0;
     for (size_t i = 0; i < m->n_merges && rc == PT_OK; i++) {
@@ -578,13 +573,8 @@ static int merges_apply(sqlite3 *db, merges_t *m, pt_error_t *err)
             m->merges[waiting++] = m->merges[i];
             continue;
         }
-        sqlite3_bind_int64(st, 1, to->new_id);
-        sqlite3_bind_int64(st, 2, m->merges[i].new_id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = pt_sqlite_error(err, db, "pointing merges at their new ids");
-        sqlite3_reset(st);
+        rc = pt_store_point_merge(db, m->merges[i].new_id, to->new_id, actor, err);
     }
-    sqlite3_finalize(st);
     if (rc == PT_OK)
         m->n_merges = waiting;
     return rc;
@@ -801,7 +791,7 @@ static int run_move(void *conn, pt_write_t *w)
                           (long long)res.n_repeats, res.n_repeats == 1 ? "" : "s",
                           res.n_repeats == 1 ? "s" : "");
     if (rc == PT_OK)
-        rc = merges_apply(conn, &m, &w->err);
+        rc = merges_apply(conn, &m, w->actor, &w->err);
     merges_free(&m);
     /* The early and the late move never run together. */
     if (rc == PT_OK || (rc == PT_EVALIDATION && res.n_repeats)) {
@@ -1209,7 +1199,7 @@ static int run_direct(void *conn, pt_write_t *w)
         rc = insert_row(conn, &d, m, b->rows[i], w->actor, &res, &w->err);
     dup_close(&d);
     if (rc == PT_OK)
-        rc = merges_apply(conn, m, &w->err);
+        rc = merges_apply(conn, m, w->actor, &w->err);
     merges_free(&local);
     if (rc == PT_OK)
         b->res = res;

@@ -261,6 +261,21 @@ int64_t pt_store_take_id(void *writer_ctx);
 int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *actor,
                         const char *action, pt_error_t *err);
 
+/* Points proposal id, which an import stored merged into a proposal of
+ * the file that had not come yet, at `into`, the id that proposal got in
+ * a later batch of a partial import (store-import.c's merges_apply). A
+ * proposal still at the version the import stored (1) is pointed in
+ * place, as if it had come with the pointer: its history entry and
+ * proposal.created event are the import's. One that has changed since
+ * (an edit between the batches) is pointed by a change of its own, a new
+ * version with its history entry (`actor`, action import) and a
+ * proposal.updated event, so that its history and the change feed show
+ * it. A proposal that is gone or already points somewhere is left as it
+ * is. Either way the writer's cache lets go of it. Thread: the writer,
+ * from a custom write's run_. */
+int pt_store_point_merge(void *writer_ctx, int64_t id, int64_t into, const char *actor,
+                         pt_error_t *err);
+
 /* The search backlog (store-search.c): the proposals that are not in the
  * full-text index yet (imported ones; every one after the upgrade to
  * schema 18). Thread: the writer. */

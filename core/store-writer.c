@@ -878,6 +878,59 @@ static int end_imports(writer_t *w, int rc, pt_error_t *err)
     return rc;
 }
 
+int pt_store_point_merge(void *writer_ctx, int64_t id, int64_t into, const char *actor,
+                         pt_error_t *err)
+{
+    writer_t *w = this_writer;
+    if (!w || (sqlite3 *)writer_ctx != w->db)
+        return pt_error_set(err, PT_EINTERNAL, "a merge was pointed off the writer thread");
+    /* The document holds "merged_into":null once, at its top level: no
+     * other member of a proposal is named so, and text inside a string
+     * has its quotes escaped. */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(w->db,
+                           "UPDATE proposals SET doc = replace(doc, '\"merged_into\":null',"
+                           " '\"merged_into\":' || ?1) WHERE id = ?2 AND version = 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return pt_sqlite_error(err, w->db, "pointing merges at their new ids");
+    sqlite3_bind_int64(st, 1, into);
+    sqlite3_bind_int64(st, 2, id);
+    int src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE)
+        return step_error(w, src, err, "pointing merges at their new ids");
+    bool in_place = sqlite3_changes(w->db) > 0;
+    int rc = PT_OK;
+    pt_proposal_t *p = in_place ? NULL : fetch(w, id, err);
+    if (!in_place && !p) {
+        rc = err->code == PT_ENOTFOUND ? PT_OK : err->code;
+        if (rc == PT_OK)
+            pt_error_clear(err);
+    } else if (p && !p->merged_into) {
+        cJSON *changes = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(changes, "merged_into");
+        if (!c || !cJSON_AddNullToObject(c, "from") ||
+            !cJSON_AddNumberToObject(c, "to", (double)into)) {
+            rc = pt_error_set(err, PT_ENOMEM, "out of memory");
+        } else if ((rc = end_imports(w, PT_OK, err)) == PT_OK) {
+            /* The events of the rows this import gathered come first: the
+             * one this merge names among them. */
+            p->merged_into = into;
+            p->version++;
+            p->updated_at = w->now;
+            char *answer = NULL;
+            size_t answer_len;
+            rc = store_proposal(w, p, false, SAVE_DOC, "proposal.updated", actor, "import",
+                                p->status, NULL, changes, &answer, &answer_len, err);
+            free(answer);
+        }
+        cJSON_Delete(changes);
+    }
+    /* A custom write that fails later is rolled back without the writer
+     * evicting what it touched: the cache keeps none of it. */
+    evict(w, id);
+    return rc;
+}
+
 int pt_store_add_event(void *writer_ctx, const char *type, const char *actor, int64_t proposal_id,
                        const char *state, const char *proposal, const char *data, pt_error_t *err)
 {
