@@ -964,7 +964,11 @@ static int text_check(const pt_pfield_t *f, const char *s, const pt_validate_opt
     char buf[256];
 
     if (f->type == PF_TITLE) {
-        if (pt_str_blank(s)) {
+        /* The store's own documents (opts NULL) are read as they were
+         * written: a title of other Unicode spaces alone (an em space) was
+         * taken before they were blank, and such a proposal must still be
+         * read to be edited, its title too. */
+        if (opts ? pt_str_blank(s) : *s == '\0') {
             pt_error_add_field(err, f->name, "must not be blank");
             return -1;
         }

@@ -57,4 +57,26 @@ check_eq "they are none" '[null, null, ["王秀英"], ["民生"], null]' \
 api GET '/v1/proposals?tag=%E2%80%83'
 check_error "a tag filter of an em space is blank" 400 bad_request
 
+pt_step "a title of an em space stored before such spaces were blank"
+# One was taken then; its proposal is still read to be edited, given a
+# title and acted on (it was "proposal N is unreadable: title: must not be
+# blank", 503, for every write, the one mending it too).
+api POST /v1/proposals '{"title": "关于规范城市道路占用管理的建议"}'
+OLD="$(jv 'j["id"]')"
+pt_stop
+sqlite3 "$PT_DATA/ptrack.db" "UPDATE proposals SET doc = json_set(doc, '\$.title', char(8195)) WHERE id = $OLD"
+pt_start
+api GET "/v1/proposals/$OLD"
+check_eq "it is read as it was written" '"\u2003"' "$(jv 'json.dumps(j["title"])')"
+api PATCH "/v1/proposals/$OLD" '{"background": "占道经营问题突出"}'
+check_status "an edit of another field is taken" 200
+api PATCH "/v1/proposals/$OLD" '{"title": "\u2003\u202f"}'
+check_error "a title of spaces alone is still refused" 422 validation_failed
+api PATCH "/v1/proposals/$OLD" '{"title": "关于规范城市道路占用管理的建议"}'
+check_status "and it may be given a title" 200
+check_eq "which it now has" "关于规范城市道路占用管理的建议" "$(jv 'j["title"]')"
+api POST "/v1/proposals/$OLD/actions/withdraw" '{"reason": "重复提交"}'
+check_status "an action is taken" 200
+
+pt_stop
 pt_finish
