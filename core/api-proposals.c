@@ -586,9 +586,14 @@ static bool idempotency_key(pt_call_t *call, pt_write_t *w)
     if (!key)
         return true;
     /* Characters, as api.md counts them: a key of 100 Chinese characters
-     * (300 bytes of UTF-8) is one. Bytes that are no UTF-8 (obs-text)
-     * count one each. */
-    size_t chars = pt_utf8_valid(key, strlen(key)) ? pt_utf8_length(key) : strlen(key);
+     * (300 bytes of UTF-8) is one. A byte that begins no UTF-8 character
+     * (obs-text) counts one, and the characters around it as characters. */
+    size_t chars = 0, klen = strlen(key);
+    for (size_t i = 0; i < klen; chars++) {
+        unsigned char b = (unsigned char)key[i];
+        size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        i += n <= klen - i && pt_utf8_valid(key + i, n) ? n : 1;
+    }
     if (!*key || chars > 255) {
         pt_api_failf(call, PT_EBADREQUEST, "Idempotency-Key must be 1 to 255 characters");
         return false;

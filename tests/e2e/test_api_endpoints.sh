@@ -197,6 +197,14 @@ api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idemp
 check_eq "it is replayed as any key" "$CKEY_ID true" "$(jv 'j["id"]') $(hdr Idempotent-Replayed)"
 api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: ${CKEY}键"
 check_error "a key of 256 characters" 400 bad_request
+# A byte that is no UTF-8 (obs-text, which a header may hold) counts one,
+# and the characters beside it still as characters (the whole key was
+# counted in bytes then: 254 Chinese characters and the byte were 763).
+OKEY="$(python3 -c 'print("幂" * 254)')"$'\xff'
+api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: $OKEY"
+check_status "a key of 254 Chinese characters and a byte that is no UTF-8" 201
+api POST /v1/proposals '{"title":"关于中文幂等键的建议"}' -- -H "Idempotency-Key: 幂$OKEY"
+check_error "a key of 255 and the byte" 400 bad_request
 
 # An action resent under its key is done once: a lost answer of a
 # supplementary reply or a supervision is safe to send again.
