@@ -771,7 +771,7 @@ static int check_socket_group(const char *name, gid_t *gid, pt_error_t *err)
 
 /* socket_group lets its members connect to the socket, but only if they
  * can reach it: each directory above it must let them through (search,
- * x, for others, or for the group when the directory is the group's). The
+ * x, for the group when the directory is the group's, else for others). The
  * default socket is inside the data directory, which ptrackd makes 0700,
  * and the unit's /run/ptrack is 0750 of the unit's Group=: a socket_group
  * there was taken, the socket made 0660 for it, and every member refused
@@ -795,8 +795,11 @@ static void warn_socket_unreachable(const char *socket, const char *group_name, 
         else
             *slash = '\0';
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH) &&
-            !((st.st_mode & S_IXGRP) && st.st_gid == gid)) {
+        /* A member is let through a directory of the group by the group's
+         * bits alone, whatever others may: the kernel looks no further
+         * than the class that applies (0705 of the group keeps it out). */
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            !(st.st_mode & (st.st_gid == gid ? S_IXGRP : S_IXOTH))) {
             pt_warn("socket_group %s: its members cannot reach the socket %s: the directory %s "
                     "(mode %04o) does not let them through; give the socket a directory they may "
                     "enter (socket, --socket), or let the group through that one (its group "

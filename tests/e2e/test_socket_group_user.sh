@@ -108,6 +108,15 @@ pt_start
 pt_stop
 check_eq "a directory of the group, 0750: no warning" 0 \
     "$(grep -c 'its members cannot reach' "$PT_TMP/ptrackd.log")"
+# A directory of the group is passed by the group's bits, not by others':
+# 0705 keeps its members out (it was taken for one they may pass).
+chmod 705 "$PT_TMP/run"
+pt_start
+pt_stop
+check_contains "a directory of the group, 0705: warned, naming it" \
+    "socket_group $own_group: its members cannot reach the socket $PT_SOCK: the directory $PT_TMP/run (mode 0705) does not let them through" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+chmod 750 "$PT_TMP/run"
 chown 65534:0 "$PT_TMP/run"
 pt_start
 pt_stop
