@@ -2586,9 +2586,9 @@ static int listener_port(const listener_t *l)
 }
 
 /* Listens on every address of a host name: "localhost" is 127.0.0.1 and
- * ::1 on a machine whose /etc/hosts has both (Debian's does), and bound to
- * the first of them alone (::1, which getaddrinfo puts first), the server
- * refused every client of http://127.0.0.1:PORT. An address the machine
+ * ::1, and bound to the first of them alone (::1, which getaddrinfo puts
+ * first on Debian), the server refused every client of
+ * http://127.0.0.1:PORT. An address the machine
  * does not have (no IPv6) is passed over; any other failure (another
  * process holds the port on one of them, whose clients would reach it
  * rather than this server) fails the whole, closing what was opened. Port
@@ -2647,8 +2647,32 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
         return listen_tcp_addr(srv, (const struct sockaddr *)&in4, NULL);
     if (uv_ip6_addr(host, port, &in6) == 0)
         return listen_tcp_addr(srv, (const struct sockaddr *)&in6, NULL);
-    /* A name such as "localhost": resolved synchronously (this runs at
-     * start-up), and each of its addresses served (listen_tcp_name). */
+    /* "localhost" is the loopback addresses, 127.0.0.1 and ::1, whatever
+     * /etc/hosts says (RFC 6761 6.3): it is taken for loopback without
+     * allow_remote, and a hosts file that also names a LAN address
+     * localhost would have had that address served to the network. */
+    if (strcasecmp(host, "localhost") == 0) {
+        struct sockaddr_in lo4;
+        struct sockaddr_in6 lo6;
+        memset(&lo4, 0, sizeof lo4);
+        memset(&lo6, 0, sizeof lo6);
+        lo4.sin_family = AF_INET;
+        lo4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        lo6.sin6_family = AF_INET6;
+        lo6.sin6_addr = in6addr_loopback;
+        struct addrinfo a6 = {.ai_family = AF_INET6,
+                              .ai_socktype = SOCK_STREAM,
+                              .ai_addrlen = sizeof lo6,
+                              .ai_addr = (struct sockaddr *)&lo6};
+        struct addrinfo a4 = {.ai_family = AF_INET,
+                              .ai_socktype = SOCK_STREAM,
+                              .ai_addrlen = sizeof lo4,
+                              .ai_addr = (struct sockaddr *)&lo4,
+                              .ai_next = &a6};
+        return listen_tcp_name(srv, &a4, port);
+    }
+    /* Another name: resolved synchronously (this runs at start-up), and
+     * each of its addresses served (listen_tcp_name). */
     uv_getaddrinfo_t gai;
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);

@@ -2,7 +2,9 @@
 # listen on a host name serves every address the name has: "localhost" on a
 # machine whose /etc/hosts names it 127.0.0.1 and ::1 (Debian's does) was
 # bound to ::1 alone, the first that getaddrinfo gives, so that a client of
-# http://127.0.0.1:PORT was refused. Port 0 is one port for both. The test
+# http://127.0.0.1:PORT was refused. Port 0 is one port for both.
+# "localhost" is the loopback addresses whatever /etc/hosts says (RFC 6761):
+# a LAN address named localhost there is not served. The test
 # gives ptrackd such an /etc/hosts in a mount namespace of its own; it is
 # skipped where that cannot be made (not root, no unshare, no ::1).
 set -euo pipefail
@@ -19,11 +21,12 @@ fi
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n127.0.0.1 localhost\n' \
     >"$PT_TMP/hosts"
 
-# ptrackd --listen localhost:PORT in a namespace where localhost has both.
-start_named() { # PORT
+# ptrackd --listen localhost:PORT in a namespace whose /etc/hosts is HOSTS
+# ($PT_TMP/hosts: localhost has both).
+start_named() { # PORT [HOSTS]
     pt_config
     : >"$PT_TMP/ptrackd.log"
-    unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$PT_TMP/hosts" \
+    unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "${2:-$PT_TMP/hosts}" \
         "$PTRACKD" --config "$PT_CONF" --listen "localhost:$1" >>"$PT_TMP/ptrackd.log" 2>&1 &
     PT_PID=$!
     PT_PIDS+=("$PT_PID")
@@ -59,6 +62,22 @@ check_true "the log says the port chosen ($chosen)" test -n "$chosen"
 check_eq "http://127.0.0.1:PORT answers" 200 "$(status_at 127.0.0.1 "$chosen")"
 check_eq "http://[::1]:PORT answers" 200 "$(status_at '[::1]' "$chosen")"
 stop
+
+pt_step "localhost is loopback alone, whatever /etc/hosts names it"
+# A hosts file that also names one of the machine's own LAN addresses
+# localhost: that address is not served (allow_remote is not set).
+lan="$(ip -4 -o addr show scope global 2>/dev/null | awk '{sub("/.*", "", $4); print $4; exit}')"
+[ -n "$lan" ] || lan="$(hostname -I 2>/dev/null | tr " " "\n" | grep -m1 -E "^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$" || true)"
+if [ -n "$lan" ]; then
+    printf '%s localhost\n127.0.0.1 localhost\n' "$lan" >"$PT_TMP/hosts.lan"
+    port="$(pt_free_port)"
+    start_named "$port" "$PT_TMP/hosts.lan"
+    check_eq "http://127.0.0.1:$port answers" 200 "$(status_at 127.0.0.1 "$port")"
+    check_eq "http://$lan:$port does not" 000 "$(status_at "$lan" "$port")"
+    stop
+else
+    pt_log "no global IPv4 address here: the LAN address step is skipped"
+fi
 
 pt_step "an address of the name that another process holds fails the start"
 port="$(pt_free_port)"
