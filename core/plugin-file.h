@@ -70,8 +70,9 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
  * /v1/plugins): a copy in which each PTRACK_OPT_SECRET that holds a
  * string holds PT_PLUGIN_SECRET_SHOWN instead, and each URL that a
  * string option or an element of a strings option holds has the
- * credentials in it masked (pt_url_mask: a robot's key in the query, the
- * password of an smtp://user:password@host). NULL when memory runs out.
+ * credentials in it masked (pt_url_mask: a robot's key in the query or the
+ * path, the password of an smtp://user:password@host). NULL when memory
+ * runs out.
  * Ownership: the caller's. */
 cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options);
 
