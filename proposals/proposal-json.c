@@ -143,18 +143,16 @@ static bool cjk_at(const unsigned char *u)
            (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
-/* A copy of a client's text without the spaces around it (ASCII, U+00A0,
- * U+3000), on one line: a line break or a tab inside, with the spaces
- * around it, is where a line of a document or a cell of a sheet was
- * broken, and goes (between two Chinese characters, where a break adds
- * nothing: see cjk_at) or is one space (beside anything else: "Wi-Fi\n6"
- * is "Wi-Fi 6", "Café\nétoile" is "Café étoile"); U+2028 and U+2029 are
- * line breaks too. Spaces alone stay as they are. With fold, also
- * full-width ASCII (U+FF01..U+FF5E) and U+00A0 and U+3000 inside as
- * ASCII: how a number or a session is kept, so that "１２ " and "12",
- * typed in different offices' sheets, are one number. Text that is then
- * only other Unicode spaces (pt_str_blank: an em space U+2003) is "", as
- * blank text is none. NULL when out of memory. */
+/* A copy of a client's text without the spaces around it (ASCII, and
+ * every Unicode space: U+00A0, U+3000, an em space U+2003...), on one line: a line break or a tab
+ * inside, with the spaces around it, is where a line of a document or a cell of a sheet was broken,
+ * and goes (between two Chinese characters, where a break adds nothing: see cjk_at) or is one space
+ * (beside anything else: "Wi-Fi\n6" is "Wi-Fi 6", "Café\nétoile" is "Café étoile"); U+2028 and
+ * U+2029 are line breaks too. Spaces alone stay as they are. With fold, also full-width ASCII
+ * (U+FF01..U+FF5E) and the Unicode spaces inside as ASCII: how a number or a session is kept, so
+ * that "１２ " and "12", typed in different offices' sheets, are one number. Text that is then only
+ * other Unicode spaces (pt_str_blank: an em space U+2003) is "", as blank text is none. NULL when
+ * out of memory. */
 char *pt_text_clean(const char *s, bool fold)
 {
     char *out = malloc(strlen(s) + 1);
@@ -167,6 +165,7 @@ char *pt_text_clean(const char *s, bool fold)
     for (const unsigned char *u = (const unsigned char *)s; *u;) {
         unsigned c = *u; /* what u stands for, when it is folded to ASCII */
         size_t len = 1;  /* its bytes */
+        size_t other;    /* the bytes of a Unicode space not named below */
         if (u[0] == 0xC2 && u[1] == 0xA0) {
             c = ' ';
             len = 2;
@@ -178,6 +177,12 @@ char *pt_text_clean(const char *s, bool fold)
              * text converted from Word or a PDF holds: a line break. */
             c = '\n';
             len = 3;
+        } else if ((other = unicode_space_at(u)) > 0) {
+            /* Another Unicode space (an em space, a narrow no-break
+             * space), pasted from a document as U+00A0 and U+3000 are:
+             * none around the text either. */
+            c = ' ';
+            len = other;
         } else if (fold && u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD) && u[2] >= 0x80 &&
                    u[2] <= 0xBF) {
             /* U+FF00..U+FF7F is EF BC 80..EF BD BF. */

@@ -478,6 +478,21 @@ static void names_of_unicode_spaces_are_none(void **state)
     assert_non_null(t = pt_label_clean("\xe2\x80\x8b"));
     assert_string_equal(t, "\xe2\x80\x8b");
     free(t);
+    /* Around a name they go, as U+00A0 and U+3000 do: "王秀英" and
+     * "王秀英" with an em space pasted after it are one person. Inside,
+     * they stay, or are an ASCII space where the text is folded. */
+    assert_non_null(t = pt_name_clean("\xe2\x80\x83王秀英\xe2\x80\x83"));
+    assert_string_equal(t, "王秀英");
+    free(t);
+    assert_non_null(t = pt_text_clean("\xe2\x80\xaf山西代表团\xe2\x80\x89 ", false));
+    assert_string_equal(t, "山西代表团");
+    free(t);
+    assert_non_null(t = pt_text_clean("Wi-Fi\xe2\x80\x83" "6", false));
+    assert_string_equal(t, "Wi-Fi\xe2\x80\x83" "6");
+    free(t);
+    assert_non_null(t = pt_text_clean("１２\xe2\x80\x83届 \xe2\x80\x83", true));
+    assert_string_equal(t, "12 届");
+    free(t);
 }
 
 /* A person's name padded to the width of three characters, as lists of
