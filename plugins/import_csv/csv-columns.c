@@ -430,11 +430,9 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
         if (i == open || value != k)
             return 0;
         m = open ? one_of(s + i, n - i, closes, 2) : one_of(s + i, n - i, dots, 5);
-        /* "1.5亿" is a number, not a marker, and "2、3号线" a list of
-         * numbers (a line of a cell that begins with one). */
-        if (!m || (!open &&
-                   (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "．", 3) == 0) ||
-                    (n - i >= 3 && memcmp(s + i, "、", 3) == 0)) &&
+        /* "1.5亿" is a number, not a marker ("2、3号线" may be one: see
+         * find_marker). */
+        if (!m || (!open && (s[i] == '.' || (n - i >= 3 && memcmp(s + i, "．", 3) == 0)) &&
                    digit_at(s + i + m, n - i - m, &dl) >= 0))
             return 0;
         return i + m;
@@ -487,6 +485,37 @@ static size_t marker_at(const char *s, size_t n, int k, recs_style_t style)
     return nn + 3;
 }
 
+/* Whether the marker s[pos..pos+len) of the style is a list of numbers
+ * that goes on a sentence: 2、 before a digit (2、3号线延伸段…) at the
+ * start of a line whose line before left its sentence open, as a narrow
+ * column wraps 1、加快推进地铁 / 2、3号线延伸段建设. After a line that
+ * ended its sentence, 2、3年内建成… is ask 2 as any other. */
+static bool number_list(const char *s, size_t n, size_t pos, size_t len, recs_style_t style)
+{
+    static const char *const ends[] = {"。", "；", "：", "！", "？", "…", "）", "”", "」"};
+    size_t dl;
+    if (style != STYLE_LINES || len < 3 || memcmp(s + pos + len - 3, "、", 3) != 0 ||
+        digit_at(s + pos + len, n - pos - len, &dl) < 0)
+        return false;
+    size_t p = pos;
+    while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\t'))
+        p--;
+    if (p == 0 || s[p - 1] != '\n')
+        return false;
+    p--;
+    /* The end of the line before, past its CR and white space. */
+    while (p > 0 && (s[p - 1] == '\r' || s[p - 1] == ' ' || s[p - 1] == '\t'))
+        p--;
+    while (p >= 3 && memcmp(s + p - 3, "\xE3\x80\x80", 3) == 0)
+        p -= 3;
+    if (p == 0 || strchr("\n.;:!?)", s[p - 1]))
+        return false;
+    for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+        if (p >= 3 && memcmp(s + p - 3, ends[i], 3) == 0)
+            return false;
+    return true;
+}
+
 /* Finds marker k at or after from, outside quotes; sets *len. Returns its
  * position or n. */
 static size_t find_marker(const recs_t *r, size_t from, int k, recs_style_t style, size_t *len)
@@ -506,7 +535,7 @@ static size_t find_marker(const recs_t *r, size_t from, int k, recs_style_t styl
         if (pos < from || depth > 0 || ascii || !boundary(r->s, pos, style))
             continue;
         size_t m = marker_at(r->s + pos, r->n - pos, k, style);
-        if (m) {
+        if (m && !number_list(r->s, r->n, pos, m, style)) {
             *len = m;
             return pos;
         }

@@ -5,8 +5,9 @@
  * (① ②, ⑴ ⑵, ⒈ ⒉), 第一， and 一. or 一． typed for 一、, which it left
  * whole: "①加大投入；②完善机制。" was one ask holding both. A figure
  * (一.5, 1.5亿), a lone marker and a footnote mark after a word are no
- * numbering, nor is 2、 before a digit (2、3号线 at a line's start, which
- * made an ask of its own).
+ * numbering, nor is 2、 before a digit at the start of a line that goes on
+ * an open sentence (2、3号线, which made an ask of its own); one that
+ * begins an ask (1、2025年底前…；2、3年内…) is.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,6 +91,21 @@ static void a_list_of_numbers_at_a_lines_start_is_no_marker(void **state)
                         "加快推进地铁 | 完善换乘枢纽");
 }
 
+/* An ask that begins with a figure (2、3年内建成…, 1、2025年底前…) is
+ * numbered as any other: after the start of the cell, a clause that ended
+ * or a line that ended its sentence, 2、 before a digit is its number. */
+static void an_ask_that_begins_with_a_figure_keeps_its_number(void **state)
+{
+    (void)state;
+    assert_string_equal(asks("1、2025年底前完成可研；2、2026年开工建设。"),
+                        "2025年底前完成可研 | 2026年开工建设");
+    assert_string_equal(asks("1、加大投入；\n2、3年内建成网络。"), "加大投入 | 3年内建成网络");
+    assert_string_equal(asks("1、2025年底前完成可研。\r\n2、3年内建成网络。"),
+                        "2025年底前完成可研。 | 3年内建成网络。");
+    assert_string_equal(asks("1、加快推进地铁\r\n2、3号线延伸段建设；\r\n2、完善换乘枢纽。"),
+                        "加快推进地铁\r\n2、3号线延伸段建设 | 完善换乘枢纽");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +114,7 @@ int main(void)
         cmocka_unit_test(di_and_a_numeral_with_a_full_stop_split),
         cmocka_unit_test(figures_lone_markers_and_footnotes_are_no_numbering),
         cmocka_unit_test(a_list_of_numbers_at_a_lines_start_is_no_marker),
+        cmocka_unit_test(an_ask_that_begins_with_a_figure_keeps_its_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
