@@ -880,6 +880,12 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     }
     int closed;
     pkind_t kind = classify(u->p, u->len, &closed);
+    /* 2、3号线 right after a line that left its sentence open goes on
+     * that sentence (1．加快推进地铁 / 2、3号线延伸段建设…); after one
+     * that ended it, 2、 numbers an ask (…； / 2、3年内建成…). */
+    if (kind == P_NUMBERED && t->para_open && (!t->blank_seen || t->page_break) &&
+        !tm_terminated(t->para.p, t->para.len) && tm_number_list(u->p, u->len))
+        kind = P_TEXT;
     int join = 0, alone = t->para_open && headline_open(t);
     if (t->para_open && !alone && t->para.len + u->len < PARA_MAX) {
         if (t->para_kind == P_TITLE && !t->para_closed)

@@ -67,17 +67,24 @@ size_t tm_numbering(const uint32_t *s, size_t n)
     k = cn_number(s, n, 0);
     if (k > 0)
         return k < n && (s[k] == 0x3001 /* 、 */ || s[k] == '.') ? skip_spaces(s, n, k + 1) : 0;
-    /* 1. 1、 1． 1) — and not 1.5, nor 2、3 (2、3号线, a line that a
-     * narrow column wrapped in the middle of an ask) */
+    /* 1. 1、 1． 1) — and not 1.5 (2、3号线 is one: see tm_number_list) */
     k = 0;
     while (k < n && k < 3 && u_is_digit(s[k]))
         k++;
     if (k > 0 && k < n && (s[k] == '.' || s[k] == 0x3001 || s[k] == ')' || s[k] == 0xFF09)) {
-        if ((s[k] == '.' || s[k] == 0x3001) && k + 1 < n && u_is_digit(s[k + 1]))
+        if (s[k] == '.' && k + 1 < n && u_is_digit(s[k + 1]))
             return 0;
         return skip_spaces(s, n, k + 1);
     }
     return 0;
+}
+
+int tm_number_list(const uint32_t *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && k < 3 && u_is_digit(s[k]))
+        k++;
+    return k > 0 && k + 1 < n && s[k] == 0x3001 && u_is_digit(s[k + 1]);
 }
 
 /* A heading made of the words of headings only, as papers vary them:

@@ -20,6 +20,12 @@ int tm_terminated(const uint32_t *s, size_t n);
  * numbers of asks. */
 size_t tm_numbering(const uint32_t *s, size_t n);
 
+/* Whether s begins with a list of numbers, 2、3 (2、3号线延伸段…): the
+ * number of an ask (2、3年内建成…) where a paragraph begins, but the
+ * middle of a sentence where a narrow column wrapped the line before it
+ * (1．加快推进地铁 / 2、3号线延伸段建设…), which the caller knows. */
+int tm_number_list(const uint32_t *s, size_t n);
+
 enum { TM_NONE = 0, TM_BACKGROUND = 1, TM_RECS = 2 };
 /* A section heading at the start: 背景： 【背景】 案由： 建议： 【具体建议】
  * (also after a number: 一、背景), or a line made only of the words of

@@ -6,7 +6,8 @@
 # inline series ⑴…；⑵…；⑶… was one ask holding all three, and an ask
 # numbered ⑴ or 一. kept its number in its text. A line that begins with
 # a list of numbers (2、3号线, where a narrow column wrapped an ask) goes
-# on the ask before it, where it was an ask of its own.
+# on the ask before it, where it was an ask of its own; after a line
+# that ended its sentence, 2、3年内… is still ask 2.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -63,5 +64,16 @@ api GET "/v1/proposals?limit=10"
 check_eq "three asks, 2、3号线 inside the first" \
     "加快推进地铁2、3号线延伸段建设，力争2027年建成通车|对一、二类地区给予补助，补助比例不低于3.5%|完善换乘枢纽" \
     "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强9号')))")"
+
+pt_step "after a line that ended its sentence, 2、3年内 is ask 2 that begins with a figure"
+{
+    proposal 10 '' '1、2025年底前完成可行性研究；' '2、3年内建成公交快线网络；' '3、加大财政投入。'
+} >"$W/figure-asks.txt"
+pt_import text "$W/figure-asks.txt"
+check_status "import figure-asks.txt" 201
+api GET "/v1/proposals?limit=20"
+check_eq "three asks without their numbers" \
+    "2025年底前完成可行性研究|3年内建成公交快线网络|加大财政投入" \
+    "$(jv "'|'.join(next(p['recommendations'] for p in j['items'] if p['title'].startswith('关于加强10号')))")"
 
 pt_finish
