@@ -823,6 +823,11 @@ static int title_alone(const uint32_t *s, size_t n)
  * the headline written on one line (tm_headline). */
 static int headline_below_author(tx_t *t, const ustr_t *u)
 {
+    /* Inside a proposal, the line above must stand alone, after a blank
+     * line: a sentence of a background that a narrow column wrapped after
+     * its colon (张某某代表表示： / 建议进一步加大投入…) is no headline. */
+    if (t->state == S_IN && !t->after_blank)
+        return 0;
     if (!t->para_open || t->blank_seen || t->para_first != t->para_last || t->para.len == 0 ||
         t->para.len > 21 || !u_in(t->para.p[t->para.len - 1], "：:"))
         return 0;

@@ -6,7 +6,9 @@
 # author what stands before. The text importer skipped the proposal as
 # "no proposal title before it". The same article on one line is the
 # same proposal (skipped when imported again); a kicker that is not an
-# author's (本报讯：) still makes no title.
+# author's (本报讯：) still makes no title, nor does a line of a proposal's
+# background that a narrow column wrapped after its colon (张某某代表表示：
+# / 建议进一步加大财政投入力度), which stands after no blank line.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -47,5 +49,24 @@ article "$W/news.txt" "本报讯：" "建议加快推进县域医共体建设"
 pt_import text "$W/news.txt"
 check_status "import news.txt" 201
 check_eq "nothing imported" 0 "$(jv 'j["imported"]')"
+
+pt_step "inside a proposal, a sentence wrapped after its colon is no kicker"
+cat >"$W/wrapped.txt" <<'TXT'
+关于加强基层医疗卫生服务的建议
+湖南代表团
+背景：基层医疗资源不足，人才流失严重。
+张某某代表表示：
+建议进一步加大财政投入力度
+建议：一是加强人才培养；二是完善设施。
+TXT
+pt_import text "$W/wrapped.txt"
+check_status "import wrapped.txt" 201
+check_eq "one proposal, nothing passed over" "1 0" "$(jv '"%d %d" % (j["imported"], j["ignored_count"])')"
+api GET "/v1/proposals?limit=10"
+check_eq "the proposal with its background whole" \
+    "关于加强基层医疗卫生服务的建议 / 基层医疗资源不足，人才流失严重。
+张某某代表表示：
+建议进一步加大财政投入力度 / 加强人才培养、完善设施" \
+    "$(jv '(lambda p: p["title"] + " / " + p["background"] + " / " + "、".join(p["recommendations"]))(next(p for p in j["items"] if p["title"].startswith("关于")))')"
 
 pt_finish
