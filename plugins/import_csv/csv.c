@@ -131,6 +131,14 @@ static int end_record(csv_reader_t *r, csv_record_fn fn, void *ctx)
     }
     for (size_t i = 0; i < r->n_fields; i++) {
         r->ptrs[i] = r->data.p + r->starts[i];
+        /* A lone CR in a quoted field (a sheet saved with CR-only line
+         * ends) is its line break: an LF, as a CRLF's is kept a CRLF. Left
+         * a CR, the cell's lines would run together where the text is
+         * shown (a terminal, a page). */
+        char *f = r->data.p + r->starts[i], *end = r->data.p + r->starts[i + 1] - 1;
+        for (char *cr = f; (cr = memchr(cr, '\r', (size_t)(end - cr))) != NULL; cr++)
+            if (cr + 1 == end || cr[1] != '\n')
+                *cr = '\n';
         /* CESU-8 made UTF-8 (csv.h); a field only gets shorter. */
         r->lens[i] =
             pt_utf8_join_surrogates(r->data.p + r->starts[i], r->starts[i + 1] - r->starts[i] - 1);

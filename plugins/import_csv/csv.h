@@ -9,7 +9,8 @@
  * otherwise swallow the rest of a 100 MB file into one field).
  *
  * Leniency, where RFC 4180 says nothing or files in the wild differ: a
- * record ends at LF, CRLF or a lone CR; a quote inside an unquoted field and
+ * record ends at LF, CRLF or a lone CR, and a lone CR inside a quoted
+ * field is made an LF (a CRLF is kept as it is); a quote inside an unquoted field and
  * text after a closing quote are kept as they are; a blank record is
  * skipped: a blank line, or a row whose every cell is blank (",,,", which
  * Excel and WPS leave below the data and between blocks of rows); a

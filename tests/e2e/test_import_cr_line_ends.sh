@@ -2,7 +2,9 @@
 # test_import_cr_line_ends.sh - files whose lines end with a lone CR (a
 # sheet saved as "CSV (Macintosh)", an old Mac's text): the csv importer
 # names a refused row by its own line also after a quoted cell that holds
-# such line breaks, where it counted only LF and named an earlier line;
+# such line breaks, where it counted only LF and named an earlier line,
+# and keeps such a line break in the cell's text as an LF, where it kept
+# the CR, which runs the lines together on a terminal or a page;
 # the decidim importer reads each line as a row, where it dropped every
 # CR and read the whole file as its header (201, nothing imported), and
 # a lone CR in a cell is a line break of its text, as an LF is. Bytes
@@ -43,6 +45,9 @@ printf '编号,标题,背景\r甲-3,关于加强农村公路养护的建议,"第
 pt_import csv "$W/good.csv"
 check_status "import good.csv" 201
 check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+api GET "/v1/proposals?limit=100"
+check_eq "the quoted cell's lone CR is its line break, an LF" '"第一行\n第二行"' \
+    "$(jv 'json.dumps(next(p["background"] for p in j["items"] if p.get("number") == "甲-3"), ensure_ascii=False)')"
 
 # gbk FILE ROWS TAIL: FILE as GBK with CR-only line ends: the header
 # 编号,标题,代表团, ROWS rows, then the bytes TAIL (Python bytes).
