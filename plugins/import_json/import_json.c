@@ -447,7 +447,9 @@ static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf
 static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
 {
     text_t t = {0};
+    static const char BOM[] = "\xEF\xBB\xBF";
     long line = 1, lead = 0;
+    size_t bom_part = 0; /* the bytes of a BOM at a line's start so far */
     bool first_chunk = true;
     int rc = PTRACK_OK;
     for (;;) {
@@ -468,14 +470,33 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
              * byte order mark: files of lines that each began with one
              * joined into one (copy /b 一.jsonl+二.jsonl, cat) hold it at
              * the start of a line, where it was refused as "not a JSON
-             * value" though nothing shows there. */
-            if (t.len == 0 && !t.too_big)
-                while (p < stop &&
-                       (is_blank(*p) || (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0))) {
-                    p += is_blank(*p) ? 1 : 3;
+             * value" though nothing shows there. The upload may cut it
+             * (bom_part of its bytes seen at the end of the last chunk). */
+            while (t.len == 0 && !t.too_big) {
+                if (bom_part > 0 && p < stop && *p == BOM[bom_part]) {
+                    p++;
+                    if (++bom_part == 3) {
+                        bom_part = 0;
+                        lead++;
+                    }
+                } else if (bom_part > 0 && p == stop && !nl) {
+                    break; /* the rest of it in the next chunk */
+                } else if (bom_part > 0) {
+                    /* No mark after all: its bytes are the line's. */
+                    rc = text_add(&t, BOM, bom_part);
+                    bom_part = 0;
+                } else if (p < stop && is_blank(*p)) {
+                    p++;
                     lead++;
+                } else if (p < stop && *p == BOM[0]) {
+                    p++;
+                    bom_part = 1;
+                } else {
+                    break;
                 }
-            rc = text_add(&t, p, (size_t)(stop - p));
+            }
+            if (rc == PTRACK_OK)
+                rc = text_add(&t, p, (size_t)(stop - p));
             if (rc != PTRACK_OK || !nl)
                 break;
             if (t.len > 0 || t.too_big) {
@@ -491,6 +512,10 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
         if (rc != PTRACK_OK)
             break;
     }
+    /* A file that ends inside what began as a BOM: bytes that are no
+     * JSON, refused as such. */
+    if (rc == PTRACK_OK && bom_part > 0)
+        rc = text_add(&t, BOM, bom_part);
     if (rc == PTRACK_OK && (t.len > 0 || t.too_big)) {
         /* The last line, without a final line break. */
         char where[32];

@@ -9,7 +9,8 @@
 # proposal. decidim: the header of a second export, a proposal titled
 # "title/en" before, now passed over so. jsonl: a line that begins with
 # the second file's BOM, refused as "not a JSON value (strings need double
-# quotes)" though nothing shows there, is now read.
+# quotes)" though nothing shows there, is now read, also when the upload
+# arrives cut inside that BOM.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -63,5 +64,29 @@ pt_import jsonl "$W/bad.jsonl"
 check_status "import bad.jsonl" 422
 check_eq "a fault after the BOM is still named, at its line" '["line 2"]' \
     "$(jv 'json.dumps([r["where"] for r in j["error"]["rejected"]])')"
+
+pt_step "jsonl: a BOM at a line's start that the upload cuts in two"
+# The first 64 KiB are read whole; past them, a pause in the upload ends
+# a read after the BOM's first byte, the rest of it in the next read.
+python3 - "$W/long.jsonl" <<'PY'
+import json, sys
+lines, size, i = [], 0, 0
+while size < 70000:
+    i += 1
+    line = json.dumps({"title": "关于第%d件事的建议" % i, "number": "L-%d" % i,
+                       "background": "背景" * 20}, ensure_ascii=False).encode() + b"\n"
+    lines.append(line)
+    size += len(line)
+lines.append(b"\xef\xbb\xbf" + json.dumps({"title": "关于拼接文件的建议", "number": "L-J"},
+                                         ensure_ascii=False).encode() + b"\n")
+open(sys.argv[1], "wb").write(b"".join(lines))
+open(sys.argv[1] + ".cut", "w").write("%d %d" % (size + 1, i + 1))
+PY
+read -r cut n <"$W/long.jsonl.cut"
+OUT="$(python3 "$PT_E2E_DIR/pausedpost.py" "$PT_SOCK" "/v1/imports?format=jsonl" "$W/long.jsonl" \
+    "$cut" 1 --bytes 2>/dev/null)"
+check_contains "answered 201" "HTTP/1.1 201" "$OUT"
+check_eq "every line imported, the one after the cut BOM too" "$n" \
+    "$(jv 'j["imported"]' "$(printf '%s\n' "$OUT" | tail -n 1)")"
 
 pt_finish
