@@ -461,6 +461,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     /* stdout may be the file (--out -): an error answer goes to stderr. */
     cli->json_errors_off = true;
+    const char *out = pt_args_value(args, "out");
+    if (out && !*out)
+        return pt_cli_usage(cli, "--out needs the name of a file (or - for stdout), not an "
+                                 "empty one");
     const char *format = pt_args_value(args, "format");
     char format_buf[64];
     if (format)

@@ -5,7 +5,8 @@
 # into a new file beside it first, and /proc makes none). A directory, a
 # directory that will not let this user make files (the current one
 # named so), a missing directory and a file where a directory should be
-# are each said so. Exit 4, nothing written, nothing left behind. Stdout
+# are each said so. Exit 4, nothing written, nothing left behind; an empty
+# name is a usage error (exit 2), where it was "cannot rename ... to :". Stdout
 # that fills midway is said to hold the start of the export: it said
 # "nothing was written".
 set -euo pipefail
@@ -26,6 +27,13 @@ pt_cli export --out /proc/建议.json --quiet
 check_rc "export --out /proc/建议.json" 4
 check_contains "the same for a new name there" \
     "cannot write /proc/建议.json: its directory /proc takes no new files" "$ERR"
+
+pt_step "an empty name"
+pt_cli export --out "" --format json --quiet
+check_rc "export --out ''" 2
+check_contains "is a usage error that says what to give" \
+    "ptrack export: --out needs the name of a file (or - for stdout), not an empty one" "$ERR"
+check_eq "nor a temporary file left" "" "$(ls -A . | grep -F .ptrack- || true)"
 
 pt_step "a directory"
 mkdir "$PT_TMP/导出"
