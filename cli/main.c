@@ -15,6 +15,7 @@
 #include "args.h"
 #include "buf.h"
 #include "cli.h"
+#include "width.h"
 
 #ifndef PT_VERSION
 #define PT_VERSION "0.1.0"
@@ -261,14 +262,31 @@ static int stray_argument(pt_cli_t *cli, const pt_opt_t *const *tables, int argc
             break;
         for (size_t t = 0; tables[t]; t++)
             for (const pt_opt_t *o = tables[t]; o->name; o++)
-                if (strcmp(o->name, opt + 2) == 0 && o->metavar && strchr(o->metavar, '='))
-                    return pt_cli_usage(cli,
-                                        "unexpected argument \"%s\": %s takes %s as one word, "
-                                        "without a blank: %s %s=%s",
-                                        stray, opt, o->metavar, opt, key, stray);
+                if (strcmp(o->name, opt + 2) == 0 && o->metavar && strchr(o->metavar, '=')) {
+                    char *k = pt_utf8_shown(key), *v = pt_utf8_shown(stray);
+                    int rc = pt_cli_usage(cli,
+                                          "unexpected argument \"%s\": %s takes %s as one "
+                                          "word, without a blank: %s %s=%s",
+                                          v, opt, o->metavar, opt, k, v);
+                    free(k);
+                    free(v);
+                    return rc;
+                }
         break;
     }
-    return pt_cli_usage(cli, "unexpected argument \"%s\"", stray);
+    char *shown = pt_utf8_shown(stray);
+    int rc = pt_cli_usage(cli, "unexpected argument \"%s\"", shown);
+    free(shown);
+    return rc;
+}
+
+/* Says that name is no command, its bytes that are not UTF-8 as \xNN
+ * (pt_utf8_shown), as the stray argument of stray_argument(). */
+static void unknown_command(const char *name)
+{
+    char *shown = pt_utf8_shown(name);
+    fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", shown);
+    free(shown);
 }
 
 static int run_command(const pt_command_t *c, int argc, char **argv)
@@ -330,7 +348,7 @@ int main(int argc, char **argv)
     if (strcmp(name, "help") == 0) {
         const pt_command_t *about = ci + 1 < argc ? find_command(argv[ci + 1]) : NULL;
         if (ci + 1 < argc && !about) {
-            fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", argv[ci + 1]);
+            unknown_command(argv[ci + 1]);
             return PT_EXIT_USAGE;
         }
         if (about)
@@ -340,7 +358,7 @@ int main(int argc, char **argv)
         return flush_output(NULL, PT_EXIT_OK);
     }
     if (!c) {
-        fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", name);
+        unknown_command(name);
         return PT_EXIT_USAGE;
     }
 

@@ -141,6 +141,24 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad)
     return true;
 }
 
+char *pt_utf8_shown(const char *s)
+{
+    size_t n = strlen(s);
+    pt_buf_t b = {0};
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            pt_buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+        else
+            pt_buf_add(&b, s + i, k);
+        i += k;
+    }
+    char *shown = pt_xstrdup(pt_buf_str(&b));
+    pt_buf_free(&b);
+    return shown;
+}
+
 size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;

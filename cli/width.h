@@ -38,6 +38,12 @@ size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp);
  * gets the offset of the first byte that is not. */
 bool pt_utf8_check(const char *s, size_t n, size_t *bad);
 
+/* A copy of s to quote in a message: each byte that is not part of valid
+ * UTF-8 (a word typed in a GBK terminal) as \xNN, the rest as it is, so
+ * that the message stays UTF-8 and shows what was typed. Ownership: the
+ * caller frees it. */
+char *pt_utf8_shown(const char *s);
+
 /* Columns of one code point: 0, 1 or 2. Control characters count 0; the
  * table code replaces them before measuring (see pt_text_clean). */
 int pt_cp_width(int32_t cp);

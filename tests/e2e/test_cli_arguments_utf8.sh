@@ -65,4 +65,20 @@ check_rc "ptrack import <a file named in GBK>" 0
 pt_cli --json list --search 从GBK文件名导入
 check_eq "its proposal was imported" 1 "$(jv 'len(j["items"])' "$OUT")"
 
+pt_step "a word that is no command, or one too many, is quoted as \\xNN"
+# Checked only once the command and the count of arguments are known:
+# these are quoted with their bytes shown, so that the message stays UTF-8.
+pt_cli "$GBK_ASSIGN"
+check_rc "ptrack <GBK word>" 2
+check_eq "unknown command, its bytes shown" \
+    'ptrack: unknown command "\xbd\xbb\xb0\xec" (see ptrack --help)' "$ERR"
+pt_cli help "$GBK_ASSIGN"
+check_rc "ptrack help <GBK word>" 2
+check_eq "the same from help" 'ptrack: unknown command "\xbd\xbb\xb0\xec" (see ptrack --help)' "$ERR"
+pt_cli health "$GBK_NAME"
+check_rc "ptrack health <GBK word>" 2
+check_contains "an unexpected argument, its bytes shown" \
+    'ptrack health: unexpected argument "ɽ\xce\xf7\xb4\xfa\xb1\xed\xcd\xc5"' "$ERR"
+check_true "every message is UTF-8" "$PY" -c 'import sys; sys.argv[1].encode("utf-8", "strict")' "$ERR"
+
 pt_finish
