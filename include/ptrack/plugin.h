@@ -491,8 +491,7 @@ typedef struct ptrack_host {
 /* True when the host table has member m and it is set: use it before
  * calling a function newer than ABI 1.0. */
 #define PTRACK_HOST_HAS(host, m)                                                                   \
-    ((host) != NULL &&                                                                             \
-     (host)->struct_size >= offsetof(ptrack_host_t, m) + sizeof(((ptrack_host_t *)0)->m) &&        \
+    ((host) != NULL && (host)->struct_size >= offsetof(ptrack_host_t, m) + sizeof((host)->m) &&    \
      (host)->m != NULL)
 
 /* ---- What a plugin provides ------------------------------------------ */
