@@ -31,8 +31,11 @@
  * its instance PT_PLUGIN_CRASHES_TO_DROP times is dropped for it instead,
  * as a PTRACK_ERROR is, and ptrackd starts serving again.
  *
- * The signal handler uses write(2), fsync(2), strlen, sigaction and raise
- * only (async-signal-safe), and the
+ * Each line is written whole, with one write(2), as pt_log's are (log.c):
+ * the other threads go on logging while the handler runs.
+ *
+ * The signal handler uses write(2), fsync(2), strlen, memcpy, sigaction and
+ * raise only (async-signal-safe), and the
  * marks are thread-local pointers to strings that outlive the call: the
  * instance's and the plugin's names, and literals.
  */
@@ -213,16 +216,63 @@ void pt_plugin_crash_leave(void)
     mark.instance = NULL;
 }
 
-static void put(const char *s)
+/* A line of the handler, built whole before its one write(2): the other
+ * threads go on logging while it runs (the loop says it is ready, the
+ * store's writer commits), and a line written in pieces had their lines
+ * between its pieces, where the operator no longer reads it as one (nor
+ * does a grep). At most PT_LOG_LINE_MAX bytes, as pt_log's lines, so that
+ * the write lands whole in a pipe too; a longer one (a plugin's path is
+ * named whole) is cut on a character's boundary, with "...". */
+typedef struct {
+    char buf[PT_LOG_LINE_MAX];
+    size_t len;
+    int cut; /* the line is full: nothing more is added */
+} line_t;
+
+static void put(line_t *l, const char *s)
 {
+    static const char cut_mark[] = "...";
+    if (l->cut)
+        return;
     size_t n = strlen(s);
+    size_t room = sizeof(l->buf) - 1 - l->len; /* one byte is kept for the newline */
+    if (n > room) {
+        n = room > sizeof(cut_mark) - 1 ? room - (sizeof(cut_mark) - 1) : 0;
+        /* Not inside a character: s[n], the first byte left out, must
+         * begin one. */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(l->buf + l->len, s, n);
+        l->len += n;
+        n = sizeof(cut_mark) - 1 < room ? sizeof(cut_mark) - 1 : room;
+        memcpy(l->buf + l->len, cut_mark, n);
+        l->len += n;
+        l->cut = 1;
+        return;
+    }
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+/* Ends the line with its newline and writes it with one write(2) (the
+ * loop only for a write the kernel cuts short, which one of at most
+ * PIPE_BUF bytes is not), then starts the next line. */
+static void put_line(line_t *l)
+{
+    l->buf[l->len++] = '\n';
+    const char *s = l->buf;
+    size_t n = l->len;
     while (n > 0) {
         ssize_t w = write(STDERR_FILENO, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
         if (w <= 0)
-            return;
+            break;
         s += w;
         n -= (size_t)w;
     }
+    l->len = 0;
+    l->cut = 0;
 }
 
 static const char *signal_name(int sig)
@@ -250,16 +300,16 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 static struct sigaction previous[N_FATAL];
 
 /* "plugin P (instance I), in its C()" of the calling thread's mark. */
-static void put_where(void)
+static void put_where(line_t *l)
 {
-    put(mark.plugin ? mark.plugin : "?");
+    put(l, mark.plugin ? mark.plugin : "?");
     if (mark.instance[0]) {
-        put(" (instance ");
-        put(mark.instance);
-        put(")");
+        put(l, " (instance ");
+        put(l, mark.instance);
+        put(l, ")");
     }
-    put(", in its ");
-    put(mark.call ? mark.call : "?");
+    put(l, ", in its ");
+    put(l, mark.call ? mark.call : "?");
 }
 
 /* Writes v in decimal into buf (at least 21 bytes). Async-signal-safe. */
@@ -306,38 +356,43 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
 {
     (void)context;
     if (mark.instance) {
+        int saved_errno = errno;
+        line_t l = {.len = 0};
         if (pt_log_journal())
-            put("<2>"); /* critical, for the journal */
-        put("ptrackd: ");
-        put(signal_name(sig));
+            put(&l, "<2>"); /* critical, for the journal */
+        put(&l, "ptrackd: ");
+        put(&l, signal_name(sig));
         if (is_overflow(info))
-            put(" (stack overflow: a recursion without end, or a very large local array)");
-        put(" in the code of plugin ");
-        put_where();
+            put(&l, " (stack overflow: a recursion without end, or a very large local array)");
+        put(&l, " in the code of plugin ");
+        put_where(&l);
         if (mark.seq >= 0) {
             char num[21];
-            put(" of event ");
-            put(decimal(mark.seq, num));
+            put(&l, " of event ");
+            put(&l, decimal(mark.seq, num));
         }
-        put("; ptrackd ends. A bug of that plugin: run its call under gdb or valgrind "
-            "(docs/plugins.md, Testing it)\n");
+        put(&l, "; ptrackd ends. A bug of that plugin: run its call under gdb or valgrind "
+                "(docs/plugins.md, Testing it)");
+        put_line(&l);
         if (mark.seq >= 0) {
             /* The record was read at start and is only read since. */
             bool last =
                 pt_plugin_crash_count(mark.instance, mark.seq) + 1 >= PT_PLUGIN_CRASHES_TO_DROP;
             char limit[21];
             if (last) {
-                put("ptrackd: its deliver() has now crashed on that event ");
-                put(decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
-                put(" times: after the restart the event is dropped for that instance\n");
+                put(&l, "ptrackd: its deliver() has now crashed on that event ");
+                put(&l, decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
+                put(&l, " times: after the restart the event is dropped for that instance");
             } else {
-                put("ptrackd: after the restart the event is offered to that instance again, "
-                    "and dropped for it once its deliver() has crashed on it ");
-                put(decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
-                put(" times\n");
+                put(&l, "ptrackd: after the restart the event is offered to that instance "
+                        "again, and dropped for it once its deliver() has crashed on it ");
+                put(&l, decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
+                put(&l, " times");
             }
+            put_line(&l);
             record_crash();
         }
+        errno = saved_errno;
     }
     /* The action this one replaced takes over: a fault (a bad address, an
      * illegal instruction) happens again when the handler returns, now
@@ -356,10 +411,12 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
 static void on_exit_call(void)
 {
     if (mark.instance) {
-        put("ptrackd: plugin ");
-        put_where();
-        put(", called exit(); ptrackd ends without stopping cleanly. A bug of that plugin: "
-            "a plugin returns an error code, it never exits (docs/plugins.md)\n");
+        line_t l = {.len = 0};
+        put(&l, "ptrackd: plugin ");
+        put_where(&l);
+        put(&l, ", called exit(); ptrackd ends without stopping cleanly. A bug of that plugin: "
+                "a plugin returns an error code, it never exits (docs/plugins.md)");
+        put_line(&l);
     }
 }
 
