@@ -55,6 +55,7 @@ check_eq "the crash is recorded in the data directory" "im-crash 1" "$(cat "$PT_
 
 pt_step "the first restart offers it again"
 : >"$PT_TMP/ptrackd.log"
+fails=$PT_FAILS
 "$PTRACKD" --config "$PT_CONF" >>"$PT_TMP/ptrackd.log" 2>&1 &
 PT_PID=$!
 PT_PIDS+=("$PT_PID")
@@ -64,6 +65,11 @@ check_true "with a warning" \
     "$PT_TMP/ptrackd.log"
 check_true "it crashes again" grep -q "its deliver() has now crashed on that event 2 times: after the restart the event is dropped for that instance" \
     "$PT_TMP/ptrackd.log"
+# The next start empties the log, which the EXIT trap shows on a failure.
+if [ "$PT_FAILS" -gt "$fails" ]; then
+    echo "--- ptrackd's log of the first restart:"
+    cat "$PT_TMP/ptrackd.log"
+fi
 
 pt_step "the second restart drops it and serves"
 : >"$PT_TMP/ptrackd.log"
