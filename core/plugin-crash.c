@@ -254,9 +254,20 @@ static void put(line_t *l, const char *s)
     l->len += n;
 }
 
+/* Starts a line: under the journal, each line of the handler is marked
+ * critical ("<2>"), the second as the first, where a line without it is
+ * recorded at the stream's default level (info). */
+static void line_start(line_t *l)
+{
+    l->len = 0;
+    l->cut = 0;
+    if (pt_log_journal())
+        put(l, "<2>");
+}
+
 /* Ends the line with its newline and writes it with one write(2) (the
  * loop only for a write the kernel cuts short, which one of at most
- * PIPE_BUF bytes is not), then starts the next line. */
+ * PIPE_BUF bytes is not). */
 static void put_line(line_t *l)
 {
     l->buf[l->len++] = '\n';
@@ -271,8 +282,6 @@ static void put_line(line_t *l)
         s += w;
         n -= (size_t)w;
     }
-    l->len = 0;
-    l->cut = 0;
 }
 
 static const char *signal_name(int sig)
@@ -357,9 +366,8 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
     (void)context;
     if (mark.instance) {
         int saved_errno = errno;
-        line_t l = {.len = 0};
-        if (pt_log_journal())
-            put(&l, "<2>"); /* critical, for the journal */
+        line_t l;
+        line_start(&l);
         put(&l, "ptrackd: ");
         put(&l, signal_name(sig));
         if (is_overflow(info))
@@ -379,6 +387,7 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
             bool last =
                 pt_plugin_crash_count(mark.instance, mark.seq) + 1 >= PT_PLUGIN_CRASHES_TO_DROP;
             char limit[21];
+            line_start(&l);
             if (last) {
                 put(&l, "ptrackd: its deliver() has now crashed on that event ");
                 put(&l, decimal(PT_PLUGIN_CRASHES_TO_DROP, limit));
@@ -411,7 +420,8 @@ static void on_fatal(int sig, siginfo_t *info, void *context)
 static void on_exit_call(void)
 {
     if (mark.instance) {
-        line_t l = {.len = 0};
+        line_t l;
+        line_start(&l);
         put(&l, "ptrackd: plugin ");
         put_where(&l);
         put(&l, ", called exit(); ptrackd ends without stopping cleanly. A bug of that plugin: "

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,6 +161,43 @@ static void crash_lines_are_whole(void **state)
     child_free(&c);
 }
 
+/* Under systemd's journal (stderr the stream JOURNAL_STREAM names), each
+ * line is marked critical: a line without the mark is recorded at the
+ * stream's default level, info. */
+static void journal_on(void)
+{
+    struct stat st;
+    char stream[64];
+    if (fstat(STDERR_FILENO, &st) != 0)
+        _exit(93);
+    snprintf(stream, sizeof(stream), "%llu:%llu", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino);
+    setenv("JOURNAL_STREAM", stream, 1);
+    if (!pt_log_detect_journal())
+        _exit(94);
+}
+
+static void crash_in_deliver_journal(const char *plugin)
+{
+    journal_on();
+    crash_in_deliver(plugin);
+}
+
+static void crash_lines_under_journal_are_critical(void **state)
+{
+    (void)state;
+    child_t c;
+    run_child(crash_in_deliver_journal, "notify_crash", &c);
+    assert_true(WIFSIGNALED(c.status));
+    assert_whole_lines(&c);
+    assert_int_equal(c.n, 2);
+    assert_memory_equal(c.msg[0], "<2>ptrackd: SIGSEGV in the code of plugin notify_crash", 54);
+    assert_string_equal(c.msg[1], "<2>ptrackd: its deliver() has now crashed on that event 2 "
+                                  "times: after the restart the event is dropped for that "
+                                  "instance\n");
+    child_free(&c);
+}
+
 /* A name too long for one line (a plugin's path, say) cuts the line at
  * PT_LOG_LINE_MAX bytes, on a character's boundary, with "...", as pt_log
  * does: still one write. */
@@ -214,12 +252,31 @@ static void exit_line_is_whole(void **state)
     child_free(&c);
 }
 
+static void exit_in_import_journal(const char *plugin)
+{
+    journal_on();
+    exit_in_import(plugin);
+}
+
+static void exit_line_under_journal_is_critical(void **state)
+{
+    (void)state;
+    child_t c;
+    run_child(exit_in_import_journal, "import_oa", &c);
+    assert_true(WIFEXITED(c.status));
+    assert_int_equal(c.n, 1);
+    assert_memory_equal(c.msg[0], "<2>ptrackd: plugin import_oa (instance oa)", 42);
+    child_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(crash_lines_are_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(crash_line_too_long_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(exit_line_is_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(crash_lines_under_journal_are_critical, setup, teardown),
+        cmocka_unit_test_setup_teardown(exit_line_under_journal_is_critical, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
