@@ -41,6 +41,21 @@ static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
         pt_table_cell(t, 1, "-");
 }
 
+/* The figures fit a terminal of this many columns. */
+#define LINE_WIDTH 100
+
+/* Makes a section's table (printed at an indent of 2) fit LINE_WIDTH: a
+ * name too long for what its count leaves of the line (a unit's full
+ * name, a delegation's, an office's own category or state) wraps in its
+ * column, on lines below its row, the count on the first. It is never
+ * cut: it is what --unit or --delegation takes, as it stands. */
+static void fit_names(pt_table_t *t)
+{
+    size_t others = 2 + 2 + pt_table_width(t, 1);
+    if (others + pt_table_width(t, 0) > LINE_WIDTH && others < LINE_WIDTH)
+        pt_table_set_wrap(t, 0, LINE_WIDTH - others);
+}
+
 typedef struct {
     const char *name;
     double count;
@@ -77,6 +92,7 @@ static void print_counts(const char *title, const cJSON *obj)
         pt_table_cell(t, 0, *e[i].name ? e[i].name : "(未填 none)");
         pt_table_cellf(t, 1, "%.0f", e[i].count);
     }
+    fit_names(t);
     printf("\n%s\n", title);
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
@@ -120,6 +136,7 @@ static void print_by_status(pt_cli_t *cli, const cJSON *obj)
         pt_table_cell(t, 0, it->string);
         pt_table_cellf(t, 1, "%.0f", cJSON_IsNumber(it) ? it->valuedouble : 0);
     }
+    fit_names(t);
     printf("\n按状态 by status\n");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
