@@ -231,6 +231,11 @@ const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n)
     return s ? s->values : NULL;
 }
 
+/* Help lines fit a terminal of this many columns, as the tables do. */
+#define HELP_WIDTH 100
+/* ... but an option's help wraps at no fewer columns than this. */
+#define HELP_MIN 20
+
 void pt_args_help(const pt_opt_t *opts, FILE *out)
 {
     size_t widest = 0;
@@ -239,17 +244,27 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
         if (w > widest)
             widest = w;
     }
+    /* The help starts at one column for every option of the table, and a
+     * help too long for the line goes on under itself, at that column. */
+    size_t col = widest + 2 + 4;
+    size_t width = col + HELP_MIN < HELP_WIDTH ? HELP_WIDTH : col + HELP_MIN;
     for (const pt_opt_t *o = opts; o->name; o++) {
-        pt_buf_t b = {0};
+        pt_buf_t b = {0}, text = {0}, wrapped = {0};
         pt_buf_printf(&b, "  --%s", o->name);
         if (o->metavar)
             pt_buf_printf(&b, " %s", o->metavar);
-        pt_text_pad(&b, widest + 2 + 4 - pt_text_width(pt_buf_str(&b)));
-        pt_buf_puts(&b, o->help);
+        pt_text_pad(&b, col - pt_text_width(pt_buf_str(&b)));
+        pt_buf_puts(&text, o->help);
         if (o->kind == PT_OPT_LIST)
-            pt_buf_puts(&b, " (repeatable)");
-        fprintf(out, "%s\n", pt_buf_str(&b));
+            pt_buf_puts(&text, " (repeatable)");
+        /* Every line of it starts with col blanks: the first one's are
+         * the option's place. */
+        pt_text_wrap(&wrapped, pt_buf_str(&text), col, width);
+        pt_buf_puts(&b, pt_buf_str(&wrapped) + col);
+        fputs(pt_buf_str(&b), out);
         pt_buf_free(&b);
+        pt_buf_free(&text);
+        pt_buf_free(&wrapped);
     }
 }
 

@@ -54,10 +54,12 @@ def help_of(*argv):
 
 
 def options(text, start="Options:", end="Global options"):
-    """The --flags a help text lists, one to a line, between its headings."""
+    """The --flags a help text lists, one to a line, between its headings:
+    at the start of a line after two blanks, where a help too long for its
+    line, which goes on under itself, never starts."""
     part = text.split(start, 1)[1] if start in text else ""
     part = part.split(end, 1)[0]
-    return re.findall(r"^\s+(--[a-z][a-z-]*)", part, re.M)
+    return re.findall(r"^  (--[a-z][a-z-]*)", part, re.M)
 
 
 def named(flag, text):
