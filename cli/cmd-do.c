@@ -19,6 +19,10 @@
 #include "json.h"
 #include "labels.h"
 #include "times.h"
+#include "width.h"
+
+/* The lines fit a terminal of this many columns. */
+#define LINE_WIDTH 100
 
 static const pt_opt_t opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
@@ -127,16 +131,27 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
  * unit has answered: until then it stays where it was, and its state
  * alone would leave the unit that just answered wondering whether its
  * reply counted. Prints the units still awaited, as the history names them
- * (awaiting_replies), after a reply that leaves some. */
+ * (awaiting_replies), after a reply that leaves some: thirty units' full
+ * names make hundreds of columns, so they go on under the first one,
+ * within LINE_WIDTH, a line breaking between two names as show's lists
+ * do. */
 static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
 {
+    static const char label[] = "    待答复单位 awaiting replies: ";
     if (strcmp(pt_action_effect(cli, action), "reply") != 0)
         return;
-    pt_buf_t waiting = {0};
-    pt_awaiting_replies(p, &waiting);
-    if (waiting.len)
-        printf("    待答复单位 awaiting replies: %s\n", pt_buf_str(&waiting));
-    pt_buf_free(&waiting);
+    size_t n;
+    const char **waiting = pt_awaiting_replies(p, &n);
+    if (n > 0) {
+        size_t indent = pt_text_width(label);
+        pt_buf_t b = {0};
+        pt_text_wrap_names(&b, waiting, n, "、", indent, LINE_WIDTH);
+        /* Every line starts with the indent, which the first gives up
+         * for the label. */
+        printf("%s%s", label, pt_buf_str(&b) + indent);
+        pt_buf_free(&b);
+    }
+    free(waiting);
 }
 
 /* The rating (满意, 基本满意, 不满意, or their codes) that s names, by its

@@ -97,88 +97,18 @@ static void opinion_whole(pt_buf_t *head, const char *opinion)
     paragraph(opinion, 4);
 }
 
-/* Names joined with sep (、 or ", ") and wrapped at WRAP_WIDTH, each line
- * indented; a line breaks only between two names, never inside one, but
- * for a name wider than a line by itself: it starts a line and is broken
- * there as pt_text_wrap breaks text. The separator's mark stays with the
- * name before it and no line starts with one: a name that would pass the
- * line with its mark starts the next line, and one that fills a line by
- * itself (the mark leaves too little of it) ends its line without the
- * mark. A line ends with no blank. */
+/* The strings of arr joined with sep (、 or ", ") and wrapped at
+ * WRAP_WIDTH, each line indented, a line breaking only between two names
+ * (pt_text_wrap_names). */
 static void names(const cJSON *arr, const char *sep, size_t indent)
 {
-    size_t gap = 0, room = WRAP_WIDTH > indent ? WRAP_WIDTH - indent : 1;
-    while (sep[strlen(sep) - gap - 1] == ' ')
-        gap++;
-    size_t mark = strlen(sep) - gap;
-    pt_buf_t line = {0}, name = {0}, mk = {0};
-    pt_buf_add(&mk, sep, mark);
-    size_t mark_w = pt_text_width(pt_buf_str(&mk));
-    size_t used = 0;
-    int left = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) left += cJSON_IsString(it);
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (!cJSON_IsString(it))
-            continue;
-        pt_buf_reset(&name);
-        pt_text_clean(&name, it->valuestring);
-        size_t w = pt_text_width(pt_buf_str(&name));
-        size_t need = w + (--left > 0 ? mark_w : 0);
-        if (used > 0 && used + gap + need > room) {
-            printf("%s\n", pt_buf_str(&line));
-            pt_buf_reset(&line);
-            used = 0;
-        }
-        if (w > room) {
-            /* Broken with its mark, which pt_text_wrap keeps from
-             * starting a line where it can (、 takes the character before
-             * it along); where it cannot (a run of ASCII that fills the
-             * line, then ","), the mark is left out. The next name may
-             * follow the last line. */
-            if (left > 0)
-                pt_buf_add(&name, sep, mark);
-            pt_text_wrap(&line, pt_buf_str(&name), indent, WRAP_WIDTH);
-            line.s[--line.len] = '\0';
-            char *last = strrchr(line.s, '\n');
-            if (last) {
-                fwrite(line.s, 1, (size_t)(last + 1 - line.s), stdout);
-                size_t rest = line.len - (size_t)(last + 1 - line.s);
-                memmove(line.s, last + 1, rest + 1);
-                line.len = rest;
-            }
-            used = pt_text_width(pt_buf_str(&line)) - indent;
-            if (left > 0 && strcmp(line.s + indent, pt_buf_str(&mk)) == 0) {
-                pt_buf_reset(&line);
-                used = 0;
-            }
-            continue;
-        }
-        if (used == 0) {
-            pt_text_pad(&line, indent);
-        } else {
-            pt_text_pad(&line, gap);
-            used += gap;
-        }
-        pt_buf_puts(&line, pt_buf_str(&name));
-        used += w;
-        if (left > 0 && need > room) {
-            /* The name fills the line: no room for its mark, and the next
-             * name must not follow it without one. */
-            printf("%s\n", pt_buf_str(&line));
-            pt_buf_reset(&line);
-            used = 0;
-        } else if (left > 0) {
-            pt_buf_add(&line, sep, mark);
-            used += mark_w;
-        }
-    }
-    if (used > 0)
-        printf("%s\n", pt_buf_str(&line));
-    pt_buf_free(&line);
-    pt_buf_free(&name);
-    pt_buf_free(&mk);
+    size_t n;
+    const char **all = pt_json_strings(arr, &n);
+    pt_buf_t b = {0};
+    pt_text_wrap_names(&b, all, n, sep, indent, WRAP_WIDTH);
+    fputs(pt_buf_str(&b), stdout);
+    pt_buf_free(&b);
+    free(all);
 }
 
 /* Why the proposal is in its state: the history entry that brought it
@@ -321,11 +251,16 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     /* A 分办 proposal stays where it is until every unit has replied: who
      * is still awaited, as ptrack do says after a reply and the history
      * names them, so that the state alone does not hide it. */
-    pt_buf_t waiting = {0};
-    pt_awaiting_replies(p, &waiting);
-    if (waiting.len)
-        kv(t, "待答复单位 Awaiting", pt_buf_str(&waiting));
-    pt_buf_free(&waiting);
+    size_t n;
+    const char **waiting = pt_awaiting_replies(p, &n);
+    if (n > 0) {
+        pt_buf_t joined = {0};
+        for (size_t i = 0; i < n; i++)
+            pt_buf_printf(&joined, "%s%s", i ? "、" : "", waiting[i]);
+        kv(t, "待答复单位 Awaiting", pt_buf_str(&joined));
+        pt_buf_free(&joined);
+    }
+    free(waiting);
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));
     kv_time(t, "重新办理 Rehandling", pt_json_str(p, "rehandling_at"));
     /* Only where an assignment came after a reply: the replies from before

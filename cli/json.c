@@ -110,3 +110,18 @@ char *pt_json_join(const cJSON *arr, const char *sep)
     }
     return pt_buf_take(&b);
 }
+
+const char **pt_json_strings(const cJSON *arr, size_t *n)
+{
+    const char **out = NULL;
+    const cJSON *it;
+    *n = 0;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it))
+            continue;
+        out = pt_xrealloc(out, (*n + 1) * sizeof *out);
+        out[(*n)++] = it->valuestring;
+    }
+    return out;
+}

@@ -37,5 +37,9 @@ void pt_json_print_line(const cJSON *v, FILE *out);
 /* Joins the strings of an array with sep into a new string ("" for none).
  * Ownership: the caller frees. */
 char *pt_json_join(const cJSON *arr, const char *sep);
+/* The strings of arr, in order, others passed over, and their number in
+ * *n. Ownership: the caller frees the array (NULL when there are none),
+ * whose strings are arr's own. */
+const char **pt_json_strings(const cJSON *arr, size_t *n);
 
 #endif

@@ -549,11 +549,13 @@ static bool unit_replied(const cJSON *p, const char *name)
     return false;
 }
 
-void pt_awaiting_replies(const cJSON *p, pt_buf_t *out)
+const char **pt_awaiting_replies(const cJSON *p, size_t *n)
 {
+    const char **out = NULL;
     const char *mode = pt_json_str(p, "handling_mode");
+    *n = 0;
     if (!mode || strcmp(mode, "separate") != 0)
-        return;
+        return NULL;
     const cJSON *u;
     bool any = false;
     cJSON_ArrayForEach(u, pt_json_get(p, "units"))
@@ -562,16 +564,16 @@ void pt_awaiting_replies(const cJSON *p, pt_buf_t *out)
     }
     /* None has replied: the round has not begun to wait for anyone. */
     if (!any)
-        return;
-    bool first = true;
+        return NULL;
     cJSON_ArrayForEach(u, pt_json_get(p, "units"))
     {
         const char *name = pt_json_str(u, "name");
         if (name && !unit_replied(p, name)) {
-            pt_buf_printf(out, "%s%s", first ? "" : "、", name);
-            first = false;
+            out = pt_xrealloc(out, (*n + 1) * sizeof *out);
+            out[(*n)++] = name;
         }
     }
+    return out;
 }
 
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out)

@@ -127,10 +127,12 @@ const char *pt_label_token_source(const char *source);
 void pt_label_unit_part(const cJSON *p, pt_buf_t *out);
 
 /* In separate mode (分办) a round of replies lasts until every unit has
- * answered: the units of p that have not replied yet, 、-joined, into out
- * (the history's awaiting_replies), while some unit has and some has not.
- * Appends nothing otherwise: in another mode, before any reply, and once
- * every unit has replied (a rehandling round then waits for any one). */
-void pt_awaiting_replies(const cJSON *p, pt_buf_t *out);
+ * answered: the names of the units of p that have not replied yet (the
+ * history's awaiting_replies), in their order, and their number in *n,
+ * while some unit has and some has not. None (NULL, 0) otherwise: in
+ * another mode, before any reply, and once every unit has replied (a
+ * rehandling round then waits for any one). Ownership: the caller frees
+ * the array, whose strings are p's own. */
+const char **pt_awaiting_replies(const cJSON *p, size_t *n);
 
 #endif

@@ -564,3 +564,79 @@ void pt_text_pad(pt_buf_t *b, size_t n)
     while (n-- > 0)
         pt_buf_putc(b, ' ');
 }
+
+void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
+                        size_t indent, size_t width)
+{
+    size_t gap = 0, room = width > indent ? width - indent : 1;
+    while (gap < strlen(sep) && sep[strlen(sep) - gap - 1] == ' ')
+        gap++;
+    size_t mark = strlen(sep) - gap;
+    pt_buf_t line = {0}, name = {0}, mk = {0};
+    pt_buf_add(&mk, sep, mark);
+    size_t mark_w = pt_text_width(pt_buf_str(&mk));
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool more = i + 1 < n;
+        pt_buf_reset(&name);
+        pt_text_clean(&name, names[i] ? names[i] : "");
+        size_t w = pt_text_width(pt_buf_str(&name));
+        size_t need = w + (more ? mark_w : 0);
+        if (used > 0 && used + gap + need > room) {
+            pt_buf_puts(b, pt_buf_str(&line));
+            pt_buf_putc(b, '\n');
+            pt_buf_reset(&line);
+            used = 0;
+        }
+        if (w > room) {
+            /* Broken with its mark, which pt_text_wrap keeps from
+             * starting a line where it can (、 takes the character before
+             * it along); where it cannot (a run of ASCII that fills the
+             * line, then ","), the mark is left out. The next name may
+             * follow the last line. */
+            if (more)
+                pt_buf_add(&name, sep, mark);
+            pt_text_wrap(&line, pt_buf_str(&name), indent, width);
+            line.s[--line.len] = '\0';
+            char *last = strrchr(line.s, '\n');
+            if (last) {
+                pt_buf_add(b, line.s, (size_t)(last + 1 - line.s));
+                size_t rest = line.len - (size_t)(last + 1 - line.s);
+                memmove(line.s, last + 1, rest + 1);
+                line.len = rest;
+            }
+            used = pt_text_width(pt_buf_str(&line)) - indent;
+            if (more && strcmp(line.s + indent, pt_buf_str(&mk)) == 0) {
+                pt_buf_reset(&line);
+                used = 0;
+            }
+            continue;
+        }
+        if (used == 0) {
+            pt_text_pad(&line, indent);
+        } else {
+            pt_text_pad(&line, gap);
+            used += gap;
+        }
+        pt_buf_puts(&line, pt_buf_str(&name));
+        used += w;
+        if (more && need > room) {
+            /* The name fills the line: no room for its mark, and the next
+             * name must not follow it without one. */
+            pt_buf_puts(b, pt_buf_str(&line));
+            pt_buf_putc(b, '\n');
+            pt_buf_reset(&line);
+            used = 0;
+        } else if (more) {
+            pt_buf_add(&line, sep, mark);
+            used += mark_w;
+        }
+    }
+    if (used > 0) {
+        pt_buf_puts(b, pt_buf_str(&line));
+        pt_buf_putc(b, '\n');
+    }
+    pt_buf_free(&line);
+    pt_buf_free(&name);
+    pt_buf_free(&mk);
+}

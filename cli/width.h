@@ -84,6 +84,20 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
  * breaks in s are kept; other control characters become spaces. */
 void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
+/* Appends the n names (cleaned as pt_text_clean cleans them) joined with
+ * sep (、 or ", ") to b, wrapped at `width` columns as pt_text_wrap wraps
+ * text, every line starting with `indent` spaces and ending with a newline
+ * and no blank before it. A line breaks only between two names, never
+ * inside one (a name may hold a 、 or a blank of its own), but for a name
+ * wider than a line by itself: it starts a line and is broken there as
+ * pt_text_wrap breaks text. The separator's mark stays with the name
+ * before it and no line starts with one: a name that would pass the line
+ * with its mark starts the next line, and one that fills a line by itself
+ * (the mark leaves too little of it) ends its line without the mark.
+ * Nothing is appended for no names. */
+void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
+                        size_t indent, size_t width);
+
 /* Appends n spaces. */
 void pt_text_pad(pt_buf_t *b, size_t n);
 

@@ -309,6 +309,36 @@ static void mixed_text_keeps_the_rules_and_english_breaks_at_spaces(void **state
     pt_buf_free(&b);
 }
 
+static const char *names_wrapped(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
+                                 size_t indent, size_t width)
+{
+    pt_buf_reset(b);
+    pt_text_wrap_names(b, names, n, sep, indent, width);
+    return pt_buf_str(b);
+}
+
+static void a_list_of_names_breaks_between_names(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* The 、 inside a unit's full name is no place to break: the name
+     * goes down whole, its own 、 after it. */
+    const char *units[] = {"省水利厅", "省发展改革委（省能源局、省粮食局）", "省住房城乡建设厅"};
+    assert_string_equal(
+        names_wrapped(&b, units, 3, "、", 2, 40),
+        "  省水利厅、\n  省发展改革委（省能源局、省粮食局）、\n  省住房城乡建设厅\n");
+    /* Where pt_text_wrap would have cut 省住房城 / 乡建设厅. */
+    const char *two[] = {"省财政厅", "省住房城乡建设厅"};
+    assert_string_equal(names_wrapped(&b, two, 2, "、", 0, 16), "省财政厅、\n省住房城乡建设厅\n");
+    /* A name that fills the line leaves out its mark; the next starts a
+     * line. */
+    assert_string_equal(names_wrapped(&b, two, 2, "、", 0, 8), "省财政厅\n省住房城\n乡建设厅\n");
+    const char *tags[] = {"water", "rural roads", "health"};
+    assert_string_equal(names_wrapped(&b, tags, 3, ", ", 0, 14), "water,\nrural roads,\nhealth\n");
+    assert_string_equal(names_wrapped(&b, tags, 0, ", ", 0, 14), "");
+    pt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +357,7 @@ int main(void)
         cmocka_unit_test(a_run_of_marks_stays_together),
         cmocka_unit_test(a_column_too_narrow_for_the_rules_is_cut_where_it_must),
         cmocka_unit_test(mixed_text_keeps_the_rules_and_english_breaks_at_spaces),
+        cmocka_unit_test(a_list_of_names_breaks_between_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
