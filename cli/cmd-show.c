@@ -254,11 +254,10 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     size_t n;
     const char **waiting = pt_awaiting_replies(p, &n);
     if (n > 0) {
-        pt_buf_t joined = {0};
-        for (size_t i = 0; i < n; i++)
-            pt_buf_printf(&joined, "%s%s", i ? "、" : "", waiting[i]);
-        kv(t, "待答复单位 Awaiting", pt_buf_str(&joined));
-        pt_buf_free(&joined);
+        /* Wrapped, as the list of co-signers is, between two units. */
+        pt_table_row(t);
+        pt_table_cell(t, 0, "待答复单位 Awaiting");
+        pt_table_cell_names(t, 1, waiting, n, "、");
     }
     free(waiting);
     kv_time(t, "交办 Assigned", pt_json_str(p, "assigned_at"));

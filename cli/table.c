@@ -16,6 +16,11 @@
 typedef struct {
     char *text; /* NULL: empty */
     size_t width;
+    /* A list of names (pt_table_cell_names): each NUL-terminated, one
+     * after another, and what joins them; NULL for other cells. */
+    char *names;
+    size_t nnames;
+    char *sep;
 } cell_t;
 
 struct pt_table_s {
@@ -33,12 +38,18 @@ struct pt_table_s {
     size_t cap_rows;
 };
 
+static void cell_free(cell_t *c)
+{
+    free(c->text);
+    free(c->names);
+    free(c->sep);
+    memset(c, 0, sizeof *c);
+}
+
 static void cell_set(cell_t *c, const char *text, size_t max)
 {
     pt_buf_t clean = {0}, cut = {0};
-    free(c->text);
-    c->text = NULL;
-    c->width = 0;
+    cell_free(c);
     if (!text || !*text)
         return;
     pt_text_clean(&clean, text);
@@ -83,9 +94,9 @@ void pt_table_free(pt_table_t *t)
         return;
     if (t->header)
         for (size_t i = 0; i < t->ncols; i++)
-            free(t->header[i].text);
+            cell_free(&t->header[i]);
     for (size_t i = 0; i < t->rows * t->ncols; i++)
-        free(t->cells[i].text);
+        cell_free(&t->cells[i]);
     for (size_t r = 0; r < t->rows; r++)
         free(t->notes[r]);
     free(t->notes);
@@ -185,6 +196,27 @@ void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
     pt_buf_free(&b);
 }
 
+void pt_table_cell_names(pt_table_t *t, size_t col, const char *const *names, size_t n,
+                         const char *sep)
+{
+    if (t->rows == 0 || col >= t->ncols)
+        return;
+    pt_buf_t joined = {0}, list = {0};
+    for (size_t i = 0; i < n; i++) {
+        pt_buf_printf(&joined, "%s%s", i ? sep : "", names[i] ? names[i] : "");
+        pt_buf_add(&list, names[i] ? names[i] : "", names[i] ? strlen(names[i]) + 1 : 1);
+    }
+    cell_t *c = &t->cells[(t->rows - 1) * t->ncols + col];
+    cell_set(c, pt_buf_str(&joined), t->max[col]);
+    if (c->text) {
+        c->names = pt_buf_take(&list);
+        c->nnames = n;
+        c->sep = pt_xstrdup(sep);
+    }
+    pt_buf_free(&joined);
+    pt_buf_free(&list);
+}
+
 size_t pt_table_rows(const pt_table_t *t)
 {
     return t->rows;
@@ -213,7 +245,16 @@ static size_t cell_lines(const pt_table_t *t, size_t c, const cell_t *cell, pt_b
     if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] ||
         (t->header && cell == &t->header[c]))
         return 1;
-    pt_text_wrap(b, cell->text, 0, t->wrap[c]);
+    if (cell->names) {
+        const char **names = pt_xmalloc(cell->nnames * sizeof *names);
+        const char *s = cell->names;
+        for (size_t i = 0; i < cell->nnames; i++, s += strlen(s) + 1)
+            names[i] = s;
+        pt_text_wrap_names(b, names, cell->nnames, cell->sep, 0, t->wrap[c]);
+        free(names);
+    } else {
+        pt_text_wrap(b, cell->text, 0, t->wrap[c]);
+    }
     size_t n = 0;
     for (char *nl = b->s; (nl = strchr(nl, '\n')) != NULL; nl++) {
         *nl = '\0';

@@ -55,6 +55,13 @@ void pt_table_row(pt_table_t *t);
 void pt_table_cell(pt_table_t *t, size_t col, const char *text);
 void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Sets a cell of the current row to the n names joined with sep (、 or
+ * ", "): in a wrapping column (pt_table_set_wrap) its lines break between
+ * two names, never inside one, as pt_text_wrap_names breaks them, where
+ * another cell breaks wherever pt_text_wrap may. The names and sep are
+ * copied. */
+void pt_table_cell_names(pt_table_t *t, size_t col, const char *const *names, size_t n,
+                         const char *sep);
 size_t pt_table_rows(const pt_table_t *t);
 /* Adds text printed as it is below the current row (a reply's text under
  * its line): not measured, not cut and not indented, so the caller wraps

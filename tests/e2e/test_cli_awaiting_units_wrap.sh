@@ -77,5 +77,21 @@ check_eq "every line breaks between two names" ok \
 check_true "the lines go on under the first name" eval \
     '! sed 1d <<<"$AWAITED" | grep -qv "^ \{$(widest <<<"$LABEL")\}[^ ]"'
 
+pt_step "ptrack show names them in its fields' table"
+pt_cli show "$P"
+check_rc "show" 0
+pt_log "$OUT"
+W="$(widest <<<"$OUT")"
+check_true "the card fits 100 columns (widest line: $W)" test "$W" -le 100
+# The row, from its label to the next label.
+ROW="$(sed -n '/^  待答复单位 Awaiting /,/^  [^ ]/p' <<<"$OUT" | sed '$d')"
+check_true "the units awaited take several lines" test "$(wc -l <<<"$ROW")" -gt 1
+HEAD="$(grep -o '^  待答复单位 Awaiting *' <<<"$ROW")"
+ROOM=$((100 - $(widest <<<"$HEAD")))
+check_eq "every line of the row breaks between two names" ok \
+    "$(sed 's/^  待答复单位 Awaiting *//' <<<"$ROW" | breaks 、 "$ROOM" "${UNITS[@]:1}")"
+check_true "the lines go on in the values' column" eval \
+    '! sed 1d <<<"$ROW" | grep -qv "^ \{$(widest <<<"$HEAD")\}[^ ]"'
+
 pt_stop
 pt_finish
