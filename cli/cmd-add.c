@@ -21,6 +21,12 @@
 #include "proposal-opts.h"
 #include "width.h"
 
+/* The line that says what was added fits a terminal of this many
+ * columns... */
+#define LINE_WIDTH 100
+/* ... but a title keeps at least this many, as in a list. */
+#define TITLE_MIN 20
+
 static const pt_opt_t opts[] = {
     {"title", PT_OPT_VALUE, "TEXT", "标题/案由 (required unless --from-file)"},
     PT_PROPOSAL_OPTS,
@@ -78,14 +84,24 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
             resp.json = NULL;
         } else {
             const char *status = pt_json_str(resp.json, "status");
-            /* One line a proposal, whatever line breaks its title holds. */
-            pt_buf_t title = {0}, state = {0};
+            /* One line a proposal, whatever line breaks its title holds,
+             * within LINE_WIDTH: a title of 500 characters is cut with …
+             * to what the id and the state leave of it, as list cuts it,
+             * and show has it whole. */
+            pt_buf_t id = {0}, title = {0}, cut = {0}, rest = {0}, state = {0};
             const char *t = pt_json_str(resp.json, "title");
+            pt_buf_printf(&id, "#%.0f  ", pt_json_num(resp.json, "id", 0));
+            pt_buf_printf(&rest, "  (%s)%s", pt_label_state_named(cli, status, &state),
+                          resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
+            size_t others = pt_text_width(pt_buf_str(&id)) + pt_text_width(pt_buf_str(&rest));
+            size_t room = others + TITLE_MIN < LINE_WIDTH ? LINE_WIDTH - others : TITLE_MIN;
             pt_text_clean(&title, t ? t : "");
-            printf("#%.0f  %s  (%s)%s\n", pt_json_num(resp.json, "id", 0), pt_buf_str(&title),
-                   pt_label_state_named(cli, status, &state),
-                   resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
+            pt_text_truncate(&cut, pt_buf_str(&title), room);
+            printf("%s%s%s\n", pt_buf_str(&id), pt_buf_str(&cut), pt_buf_str(&rest));
+            pt_buf_free(&id);
             pt_buf_free(&title);
+            pt_buf_free(&cut);
+            pt_buf_free(&rest);
             pt_buf_free(&state);
         }
     }
@@ -276,7 +292,8 @@ const pt_command_t pt_cmd_add = {
     .summary = "register a proposal (or every proposal in a JSON file)",
     .description =
         "Sends POST /v1/proposals. The proposal starts as 已提出 (submitted), or as a\n"
-        "draft with --draft. Prints the new id and title; with --json the proposal.\n"
+        "draft with --draft. Prints the new id, title and state on a line of at most\n"
+        "100 columns (a long title cut with …); with --json the proposal.\n"
         "With --from-file, the file holds one JSON object with the API's field names\n"
         "or an array of them; each is added on its own: a refused item is reported\n"
         "(\"item 3: ...\") and the others are still added.\n"
