@@ -2,7 +2,8 @@
  * import_json.c - the built-in importer of JSON files: "json" (an array of
  * proposals, or an object whose "items" member is that array, which is what
  * GET /v1/proposals answers and what the json exporter's array holds) and
- * "jsonl" (one proposal per line, blank lines skipped).
+ * "jsonl" (one proposal per line, blank lines skipped; a line ends with an
+ * LF, a CRLF or a CR alone).
  *
  * Files may be far larger than memory should hold (the issue asks for a
  * 100 MB file in flat memory), so neither format is parsed whole. The
@@ -444,12 +445,25 @@ static ptrdiff_t read_chunk(const ptrack_host_t *h, ptrack_job_t *job, char *buf
 
 /* ---- jsonl --------------------------------------------------------------- */
 
+/* Where the line that starts at p ends: at its first CR or LF, or NULL
+ * when end comes first. A line of JSON holds neither raw (a string
+ * escapes them), so a CR alone ends a line as an LF does: an old Mac's
+ * text, or a sheet saved as "CSV (Macintosh)" and renamed, ends its lines
+ * so. */
+static const char *line_end(const char *p, const char *end)
+{
+    const char *lf = memchr(p, '\n', (size_t)(end - p));
+    const char *cr = memchr(p, '\r', (size_t)((lf ? lf : end) - p));
+    return cr ? cr : lf;
+}
+
 static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
 {
     text_t t = {0};
     static const char BOM[] = "\xEF\xBB\xBF";
     long line = 1, lead = 0;
-    size_t bom_part = 0; /* the bytes of a BOM at a line's start so far */
+    size_t bom_part = 0;   /* the bytes of a BOM at a line's start so far */
+    bool after_cr = false; /* the last line ended with a CR: an LF next is its CRLF */
     bool first_chunk = true;
     int rc = PTRACK_OK;
     for (;;) {
@@ -463,7 +477,14 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
             break;
         const char *end = buf + n;
         while (p < end && rc == PTRACK_OK) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (after_cr) {
+                after_cr = false;
+                if (*p == '\n') {
+                    p++;
+                    continue;
+                }
+            }
+            const char *nl = line_end(p, end);
             const char *stop = nl ? nl : end;
             /* Leading blanks are skipped so that a blank line stays empty;
              * they are counted for the column of a fault. So is a UTF-8
@@ -507,6 +528,7 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
             text_reset(&t);
             lead = 0;
             line++;
+            after_cr = *nl == '\r';
             p = nl + 1;
         }
         if (rc != PTRACK_OK)

@@ -13,7 +13,10 @@
 # before them) and by their column's header (the first line, held for an
 # LF after its CR, left the columns unnamed: "column 1"); a file that
 # ends inside a GBK character after CR-only lines names its last line,
-# not line 1.
+# not line 1. A jsonl file reads a lone CR as a line end, as it reads an
+# LF or a CRLF (also one that the upload splits, its CR the last byte of
+# a read), and counts such lines, where it read the whole file as one
+# line and refused it.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -87,5 +90,30 @@ api GET "/v1/proposals?limit=100"
 check_eq "the titles, and the quoted body over two lines, its CR a line break as an LF is" \
     '["Night buses", "More buses\nat night", "Shade trees"]' \
     "$(jv 'json.dumps([x for p in sorted(j["items"], key=lambda p: p["id"]) if (p.get("source") or {}).get("format") == "decidim" for x in ([p["title"], p.get("background")] if p["title"] == "Night buses" else [p["title"]])])')"
+
+pt_step "jsonl: lines that end with a CR, a CRLF or an LF are each a line, and counted"
+printf '{"title":"关于甲的建议"}\r{"title":"关于乙的建议"}\r\n\r{"title": 1}\r{"title":"关于丙的建议"}\n{"title":"关于丁的建议"}\r' \
+    >"$W/mac.jsonl"
+BEFORE="$(pt_count)"
+pt_import jsonl "$W/mac.jsonl" "partial=true"
+check_status "import mac.jsonl?partial=true" 200
+check_eq "four imported, the one whose title is a number rejected at its line (4)" \
+    '4 ["line 4"]' "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
+check_eq "four more proposals" "$((BEFORE + 4))" "$(pt_count)"
+
+pt_step "jsonl: a CRLF split by the end of the first read is one line end"
+# The first read is 64 KiB: the first line's CR is its last byte, its LF
+# the next read's first.
+python3 - "$W/split.jsonl" <<'PY'
+import sys
+head = '{"title":"关于戊的建议","background":"'
+line = head + "x" * (65535 - len(head.encode()) - 2) + '"}'
+assert len(line.encode()) == 65535
+open(sys.argv[1], "wb").write((line + '\r\n{"title":"关于己的建议"}\r{"title": 2}\r').encode())
+PY
+pt_import jsonl "$W/split.jsonl" "partial=true"
+check_status "import split.jsonl?partial=true" 200
+check_eq "two imported, the third line rejected as line 3" \
+    '2 ["line 3"]' "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
 
 pt_finish
