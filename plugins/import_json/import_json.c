@@ -465,6 +465,7 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
     size_t bom_part = 0;   /* the bytes of a BOM at a line's start so far */
     bool after_cr = false; /* the last line ended with a CR: an LF next is its CRLF */
     bool first_chunk = true;
+    bool empty = true; /* no line so far holds more than blanks */
     int rc = PTRACK_OK;
     for (;;) {
         const char *p;
@@ -523,6 +524,7 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
             if (t.len > 0 || t.too_big) {
                 char where[32];
                 snprintf(where, sizeof(where), "line %ld", line);
+                empty = false;
                 rc = emit_text(h, job, &t, where, line, 1 + lead);
             }
             text_reset(&t);
@@ -542,7 +544,15 @@ static int import_lines(const ptrack_host_t *h, ptrack_job_t *job, char *buf)
         /* The last line, without a final line break. */
         char where[32];
         snprintf(where, sizeof(where), "line %ld", line);
+        empty = false;
         rc = emit_text(h, job, &t, where, line, 1 + lead);
+    }
+    /* Nothing but blanks (or nothing at all) is refused as an empty json
+     * file is, not taken as an import of nothing. */
+    if (rc == PTRACK_OK && empty) {
+        h->set_error(job, "the file is empty: expected a proposal on each line, a JSON object "
+                          "({\"title\": ...})");
+        rc = PTRACK_ERROR;
     }
     free(t.s);
     return rc;

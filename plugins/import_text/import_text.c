@@ -50,6 +50,7 @@
 #include "text_markers.h"
 #include "text_norm.h"
 #include "text_ustr.h"
+#include "utf8.h"
 
 /* Paragraphs after a title in which its structure must show. */
 #define CONFIRM_WINDOW 4
@@ -974,14 +975,22 @@ static int text_import(void *state, ptrack_job_t *job, const char *format)
     }
     const char *line;
     size_t len;
+    int blank = 1; /* no line so far holds more than blanks */
     while (t->rc == PTRACK_OK && (rc = text_input_next(in, &line, &len)) > 0) {
+        blank = blank && pt_utf8_blank(line, len);
         line_in(t, line, len, in->line_no);
         if (oom(t))
             t->rc = PTRACK_ENOMEM;
         if ((in->line_no & 1023) == 0 && h->job_cancelled(job))
             t->rc = PTRACK_ECANCELED;
     }
-    if (t->rc == PTRACK_OK && rc == 0) {
+    if (t->rc == PTRACK_OK && rc == 0 && blank) {
+        /* Nothing to read is no document, as an empty file is no sheet
+         * to the csv importer: refused, not an import of nothing. */
+        h->set_error(job, "the file is empty: send the text of a document with proposals "
+                          "(a newspaper page, a delegation's bulletin)");
+        t->rc = PTRACK_ERROR;
+    } else if (t->rc == PTRACK_OK && rc == 0) {
         document_end(t);
         if (t->rc == PTRACK_OK && oom(t))
             t->rc = PTRACK_ENOMEM;
