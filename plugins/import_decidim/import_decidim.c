@@ -15,6 +15,9 @@
  *                                        plain text)
  *   category/name/<loc>,  category      (taxonomies/... in the open-data
  *   taxonomies/name/<loc>                export of Decidim 0.28 and later)
+ *   author/name           lead_author   (the first of the coauthors; an
+ *                                        official proposal's organization
+ *                                        or meeting, as given)
  *   reference             source.ref    (else url), source.format "decidim"
  *   (kind= in the query)  kind          (suggestion, motion, proposal or other,
  *                                        or 建议, 议案, 提案, 其他; else unset:
@@ -205,6 +208,43 @@ static int set_opt(const map_t *m, ptrack_record_t *rec, const char *path, const
     return v ? m->h->rec_set(rec, path, v) : PTRACK_OK;
 }
 
+/* The pieces of s between ", " (1 for s without one). */
+static size_t comma_pieces(const char *s)
+{
+    size_t k = 1;
+    for (const char *p = s; (p = strstr(p, ", ")) != NULL; p += 2)
+        k++;
+    return k;
+}
+
+/* Sets lead_author to the first author of the proposal. Decidim's JSON
+ * gives each coauthor's name in an array (author/name/0, author/name/1:
+ * get_translated takes the first), its CSV joins them with ", " in one
+ * cell, as it joins their ids in author/id: when the ids and the names
+ * split into as many pieces, the first name is taken; a single author's
+ * name is kept whole, commas and all. An official proposal's author is
+ * the organization, or the meeting it came from, named so: kept as it is
+ * given. */
+static int set_author(const map_t *m, ptrack_record_t *rec, const fields_t *f)
+{
+    const char *names = get_translated(f, m, "author/name");
+    if (!names)
+        return PTRACK_OK;
+    const char *ids = get(f, "author/id");
+    size_t k = ids ? comma_pieces(ids) : 1;
+    if (k < 2 || comma_pieces(names) != k)
+        return m->h->rec_set(rec, "lead_author", names);
+    size_t n = (size_t)(strstr(names, ", ") - names);
+    char *first = malloc(n + 1);
+    if (!first)
+        return PTRACK_ENOMEM;
+    memcpy(first, names, n);
+    first[n] = '\0';
+    int rc = m->h->rec_set(rec, "lead_author", first);
+    free(first);
+    return rc;
+}
+
 /* Turns a row into a record and hands it over, or rejects the row. */
 static int row_import(const map_t *m, const fields_t *f, const char *where)
 {
@@ -235,6 +275,8 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
         category = get_translated(f, m, "taxonomies/name");
     if (rc == PTRACK_OK)
         rc = set_opt(m, rec, "category", category);
+    if (rc == PTRACK_OK)
+        rc = set_author(m, rec, f);
     if (rc == PTRACK_OK)
         rc = set_opt(m, rec, "kind", m->kind);
     if (rc == PTRACK_OK)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The decidim importer takes the author Decidim's proposals export names
+# (author/name in its CSV, author: {name: ...} in its JSON) as the
+# proposal's lead_author, where it left it out: the first of several
+# coauthors (a JSON array of names; in the CSV a cell that joins them with
+# ", ", as author/id joins their ids), an official proposal's organization
+# or meeting as it is given, a name that holds a comma whole.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# lead REF: the lead_author of the stored proposal whose source.ref is REF.
+lead() {
+    api GET "/v1/proposals?limit=100"
+    jv "next((p.get('lead_author') for p in j['items'] if (p.get('source') or {}).get('ref') == '$1'), 'no such proposal')"
+}
+
+pt_step "CSV: author/id;author/name;author/url"
+cat >"$W/authors.csv" <<'CSV'
+id;author/id;author/name;author/url;title/en;reference
+601;11;Ana García;https://decidim.example.org/profiles/ana;Night buses;DD-AU-601
+602;11, 12;Ana García, Joan Puig;https://decidim.example.org/profiles/ana, https://decidim.example.org/profiles/joan;Shade trees;DD-AU-602
+603;1;Ajuntament de Barcelona, Districte de Gràcia;;A library in every district;DD-AU-603
+604;5;Trobada veïnal: places i jardins;https://decidim.example.org/meetings/5;More benches;DD-AU-604
+605;;;;No author given;DD-AU-605
+CSV
+pt_import decidim "$W/authors.csv"
+check_status "import authors.csv" 201
+check_eq "five proposals" 5 "$(jv 'j["imported"]')"
+check_eq "one author" "Ana García" "$(lead DD-AU-601)"
+check_eq "two coauthors: the first" "Ana García" "$(lead DD-AU-602)"
+check_eq "the organization (official), its comma and all" \
+    "Ajuntament de Barcelona, Districte de Gràcia" "$(lead DD-AU-603)"
+check_eq "the meeting, as given" "Trobada veïnal: places i jardins" "$(lead DD-AU-604)"
+check_eq "no author: none" null "$(lead DD-AU-605)"
+
+pt_step "JSON: author: {id, name, url}, the names an array or one string"
+cat >"$W/authors.json" <<'JSON'
+[
+  {"id": 701, "author": {"id": [21, 22], "name": ["Marta Vidal", "Pere Soler"], "url": []},
+   "title": {"en": "Free wifi in parks"}, "reference": "DD-AU-701"},
+  {"id": 702, "author": {"id": 1, "name": "Ajuntament de Barcelona", "url": ""},
+   "title": {"en": "Longer opening hours"}, "reference": "DD-AU-702"},
+  {"id": 703, "author": {"id": [], "name": [], "url": []},
+   "title": {"en": "Nobody's"}, "reference": "DD-AU-703"}
+]
+JSON
+pt_import decidim "$W/authors.json"
+check_status "import authors.json" 201
+check_eq "three proposals" 3 "$(jv 'j["imported"]')"
+check_eq "an array of names: the first" "Marta Vidal" "$(lead DD-AU-701)"
+check_eq "one name" "Ajuntament de Barcelona" "$(lead DD-AU-702)"
+check_eq "no name: none" null "$(lead DD-AU-703)"
+
+pt_finish
