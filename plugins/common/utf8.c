@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int32_t pt_utf8_next(const char *text, size_t n, size_t *i)
@@ -161,6 +162,53 @@ size_t pt_utf8_prefix(const char *s, size_t max)
     while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
         max--;
     return max;
+}
+
+/* The length of the longest prefix of s, at most max bytes, that ends
+ * after a whole character, judged by the lead bytes alone: s may have been
+ * cut at max already, its next byte lost. */
+static size_t whole_chars(const char *s, size_t max)
+{
+    size_t i = 0;
+    while (i < max && s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + len > max)
+            break;
+        i += len;
+    }
+    return i;
+}
+
+size_t pt_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    static const char more[] = "…";
+    if (size == 0)
+        return 0;
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (n < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    if ((size_t)n < size)
+        return (size_t)n;
+    if (size < sizeof(more)) {
+        size_t keep = whole_chars(buf, size - 1);
+        buf[keep] = '\0';
+        return keep;
+    }
+    size_t keep = whole_chars(buf, size - sizeof(more));
+    memcpy(buf + keep, more, sizeof(more));
+    return keep + sizeof(more) - 1;
+}
+
+size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = pt_utf8_vformat(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 int pt_utf8_blank(const char *s, size_t n)

@@ -6,6 +6,7 @@
 #ifndef PT_UTF8_H
 #define PT_UTF8_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,20 @@ size_t pt_utf8_width(const char *s);
 /* The length of s's longest prefix of at most max bytes that does not end
  * inside a UTF-8 sequence. */
 size_t pt_utf8_prefix(const char *s, size_t max);
+/* snprintf for a message that quotes what a file or a request holds (a
+ * header, a key, a cell): when it does not fit in size bytes, it is cut
+ * after the last whole character that leaves room for "…", which ends it,
+ * where snprintf cuts inside a character and leaves bytes that are no
+ * UTF-8 (a Chinese header of 70 characters in a buffer of 200 bytes). A
+ * size too small for "…" gets the whole characters that fit. Returns the
+ * length written (never more than size - 1). Thread: any. */
+size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* pt_utf8_format with a va_list. */
+size_t pt_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 /* Whether s[0..n) is blank: ASCII white space and U+3000 (the
  * ideographic space) only, or nothing. */
 int pt_utf8_blank(const char *s, size_t n);

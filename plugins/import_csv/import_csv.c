@@ -308,10 +308,10 @@ static bool parse_map(imp_t *im, const char *text)
             size_t n = end ? (size_t)(end - p) : strlen(p);
             const char *eq = memchr(p, '=', n);
             if (!eq) {
-                snprintf(im->error, sizeof(im->error),
-                         "map: \"%.*s\" is not field=header; send a JSON object such as "
-                         "{\"title\": \"议题名称\"}",
-                         (int)n, p);
+                pt_utf8_format(im->error, sizeof(im->error),
+                               "map: \"%.*s\" is not field=header; send a JSON object such as "
+                               "{\"title\": \"议题名称\"}",
+                               (int)n, p);
                 return false;
             }
             if (!map_add(im, p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1))
@@ -322,8 +322,8 @@ static bool parse_map(imp_t *im, const char *text)
     }
     bool ok = parse_object(p, map_pair, im);
     if (!ok)
-        snprintf(im->error, sizeof(im->error),
-                 "map: not a JSON object of strings such as {\"title\": \"议题名称\"}");
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "map: not a JSON object of strings such as {\"title\": \"议题名称\"}");
     return ok;
 }
 
@@ -341,15 +341,15 @@ static bool check_map(imp_t *im)
                     pt_str_puts(&known, known.len ? ", " : "");
                     pt_str_puts(&known, k->key);
                 }
-            snprintf(im->error, sizeof(im->error),
-                     "map: \"%s\" is not a field the CSV importer fills; use one of %s, or "
-                     "custom.<name>",
-                     f, known.p ? known.p : "");
+            pt_utf8_format(im->error, sizeof(im->error),
+                           "map: \"%s\" is not a field the CSV importer fills; use one of %s, or "
+                           "custom.<name>",
+                           f, known.p ? known.p : "");
             pt_str_free(&known);
             return false;
         }
         if (!im->map[i].header[0]) {
-            snprintf(im->error, sizeof(im->error), "map: the header for \"%s\" is empty", f);
+            pt_utf8_format(im->error, sizeof(im->error), "map: the header for \"%s\" is empty", f);
             return false;
         }
     }
@@ -407,25 +407,26 @@ static void utf8_reason(const imp_t *im, const char *s, size_t n, long line, con
     utf8_bad_bytes(s, n, hex);
     if (pt_utf8_has_surrogate(s, n))
         /* Half of a CESU-8 pair (csv.h): no GBK file holds ED A0. */
-        snprintf(reason, size,
-                 "line %ld, column %s: a UTF-8-encoded surrogate (ED A0..ED BF) without its "
-                 "pair: half of a character beyond the BMP as CESU-8 writes it, no character "
-                 "alone",
-                 line, name);
+        pt_utf8_format(reason, size,
+                       "line %ld, column %s: a UTF-8-encoded surrogate (ED A0..ED BF) without its "
+                       "pair: half of a character beyond the BMP as CESU-8 writes it, no character "
+                       "alone",
+                       line, name);
     else if (im->guessed)
         /* The first 64 KiB were UTF-8 (or nearly: pt_utf8_judged), this cell
          * is not: a stray byte, or a GBK file whose Chinese begins late
          * (English headers, numbers). */
-        snprintf(reason, size,
-                 "line %ld, column %s: bytes that are not UTF-8 text (%s), though the file "
-                 "was read as UTF-8 from its first 64 KiB; if the file is GBK or GB18030 (a "
-                 "\"CSV\" saved by Excel or WPS on Windows), import it with encoding=gbk",
-                 line, name, hex);
+        pt_utf8_format(reason, size,
+                       "line %ld, column %s: bytes that are not UTF-8 text (%s), though the file "
+                       "was read as UTF-8 from its first 64 KiB; if the file is GBK or GB18030 (a "
+                       "\"CSV\" saved by Excel or WPS on Windows), import it with encoding=gbk",
+                       line, name, hex);
     else
-        snprintf(reason, size,
-                 "line %ld, column %s: bytes that are not UTF-8 text (%s); say what the file is "
-                 "with encoding=utf-8, gbk or gb18030",
-                 line, name, hex);
+        pt_utf8_format(
+            reason, size,
+            "line %ld, column %s: bytes that are not UTF-8 text (%s); say what the file is "
+            "with encoding=utf-8, gbk or gb18030",
+            line, name, hex);
 }
 
 /* 序号 numbers a sheet's rows 1, 2, 3...: it says where a row is, not
@@ -437,7 +438,7 @@ static const csv_column_t row_serial = {"序号", CC_IGNORE, NULL, NULL};
 static void column_target(const col_t *c, char *buf, size_t size)
 {
     if (c->custom)
-        snprintf(buf, size, "custom.%s", c->custom);
+        pt_utf8_format(buf, size, "custom.%s", c->custom);
     else
         snprintf(buf, size, "the field %s", c->col->key);
 }
@@ -458,10 +459,11 @@ static bool check_columns_distinct(imp_t *im, long line)
                 continue;
             char what[160];
             column_target(a, what, sizeof(what));
-            snprintf(im->error, sizeof(im->error),
-                     "line %ld: columns %zu (%s) and %zu (%s) both give %s; keep one of them, "
-                     "or say which column gives it with map= (the other is then kept in custom)",
-                     line, i + 1, a->header, j + 1, b->header, what);
+            pt_utf8_format(
+                im->error, sizeof(im->error),
+                "line %ld: columns %zu (%s) and %zu (%s) both give %s; keep one of them, "
+                "or say which column gives it with map= (the other is then kept in custom)",
+                line, i + 1, a->header, j + 1, b->header, what);
             return false;
         }
     }
@@ -476,11 +478,12 @@ static int read_header(imp_t *im, const csv_record_t *rec)
      * is refused as a cell is, naming where. */
     for (size_t i = 0; i < rec->n; i++) {
         if (memchr(rec->fields[i], '\0', rec->lens[i])) {
-            snprintf(im->error, sizeof(im->error),
-                     "line %ld, column %zu: the header holds a NUL byte, which is not text (a "
-                     "file with a NUL byte after each letter is UTF-16 without its byte order "
-                     "mark: save the sheet as CSV UTF-8)",
-                     rec->line, i + 1);
+            pt_utf8_format(
+                im->error, sizeof(im->error),
+                "line %ld, column %zu: the header holds a NUL byte, which is not text (a "
+                "file with a NUL byte after each letter is UTF-16 without its byte order "
+                "mark: save the sheet as CSV UTF-8)",
+                rec->line, i + 1);
             return PTRACK_ERROR;
         }
     }
@@ -548,11 +551,12 @@ static int read_header(imp_t *im, const csv_record_t *rec)
         for (const char *p = im->cols[i].custom ? im->cols[i].custom : ""; *p; p++)
             chars += ((unsigned char)*p & 0xC0) != 0x80;
         if (chars > CUSTOM_KEY_MAX) {
-            snprintf(im->error, sizeof(im->error),
-                     "line %ld, column %zu: its custom key would be %zu characters long, and "
-                     "custom keys are %d characters at most (a header that names no field is "
-                     "kept in custom under its name: shorten it, or name its field with map=)",
-                     rec->line, i + 1, chars, CUSTOM_KEY_MAX);
+            pt_utf8_format(
+                im->error, sizeof(im->error),
+                "line %ld, column %zu: its custom key would be %zu characters long, and "
+                "custom keys are %d characters at most (a header that names no field is "
+                "kept in custom under its name: shorten it, or name its field with map=)",
+                rec->line, i + 1, chars, CUSTOM_KEY_MAX);
             return PTRACK_ERROR;
         }
     }
@@ -563,9 +567,9 @@ static int read_header(imp_t *im, const csv_record_t *rec)
         for (size_t i = 0; i < im->n_cols && !found; i++)
             found = strcmp(im->cols[i].header, im->map[k].header) == 0;
         if (!found) {
-            snprintf(im->error, sizeof(im->error),
-                     "line %ld: map: the header has no column \"%s\" (for %s)", rec->line,
-                     im->map[k].header, im->map[k].field);
+            pt_utf8_format(im->error, sizeof(im->error),
+                           "line %ld: map: the header has no column \"%s\" (for %s)", rec->line,
+                           im->map[k].header, im->map[k].field);
             return PTRACK_ERROR;
         }
     }
@@ -578,10 +582,11 @@ static int read_header(imp_t *im, const csv_record_t *rec)
             pt_str_puts(&names, i ? "、" : "");
             pt_str_puts(&names, im->cols[i].header);
         }
-        snprintf(im->error, sizeof(im->error),
-                 "line %ld: the required column title is missing: the header needs 标题, 案由 or "
-                 "title (or map={\"title\": \"<your header>\"}); its columns are %s",
-                 rec->line, names.p ? names.p : "");
+        pt_utf8_format(
+            im->error, sizeof(im->error),
+            "line %ld: the required column title is missing: the header needs 标题, 案由 or "
+            "title (or map={\"title\": \"<your header>\"}); its columns are %s",
+            rec->line, names.p ? names.p : "");
         pt_str_free(&names);
         return PTRACK_ERROR;
     }
@@ -648,8 +653,9 @@ static int reject_cell(imp_t *im, long line, size_t col, const char *fmt, const 
 {
     char where[32], reason[512];
     snprintf(where, sizeof(where), "line %ld", line);
-    int n = snprintf(reason, sizeof(reason), "line %ld, column %s: ", line, column_name(im, col));
-    snprintf(reason + n, sizeof(reason) - (size_t)n, fmt, value);
+    size_t n =
+        pt_utf8_format(reason, sizeof(reason), "line %ld, column %s: ", line, column_name(im, col));
+    pt_utf8_format(reason + n, sizeof(reason) - n, fmt, value);
     return im->h->import_reject(im->job, where, reason);
 }
 
@@ -692,28 +698,30 @@ static int check_units(imp_t *im, const row_t *row, const char *mode, long line)
         else if (strcmp(mode, "separate") == 0 && im->n_co)
             need = "takes the units in %s, and none in %s (separately handled, none assists)";
         if (need) {
-            int n = snprintf(reason, sizeof(reason), "line %ld, column %s: %s (%s) ", line, label,
-                             pt_label_zh(pt_mode_labels, mode), mode);
-            n += snprintf(reason + n, sizeof(reason) - (size_t)n, need, lead, co);
-            snprintf(reason + n, sizeof(reason) - (size_t)n,
-                     "; the row has %zu unit(s) in %s and %zu in %s", im->n_lead, lead, im->n_co,
-                     co);
+            size_t n = pt_utf8_format(reason, sizeof(reason), "line %ld, column %s: %s (%s) ", line,
+                                      label, pt_label_zh(pt_mode_labels, mode), mode);
+            n += pt_utf8_format(reason + n, sizeof(reason) - n, need, lead, co);
+            pt_utf8_format(reason + n, sizeof(reason) - n,
+                           "; the row has %zu unit(s) in %s and %zu in %s", im->n_lead, lead,
+                           im->n_co, co);
             return reject_row(im, line, reason);
         }
         return PTRACK_OK;
     }
     if (im->n_co && !im->n_lead) {
-        snprintf(reason, sizeof(reason),
-                 "line %ld, column %s: co units (协办) with no lead unit: %s is empty; a co unit "
-                 "assists the lead unit, so name the lead unit (主办) in %s",
-                 line, co, lead, lead);
+        pt_utf8_format(
+            reason, sizeof(reason),
+            "line %ld, column %s: co units (协办) with no lead unit: %s is empty; a co unit "
+            "assists the lead unit, so name the lead unit (主办) in %s",
+            line, co, lead, lead);
         return reject_row(im, line, reason);
     }
     if (im->n_co && im->n_lead > 1) {
-        snprintf(reason, sizeof(reason),
-                 "line %ld, columns %s and %s: %zu lead units are handled separately (分办), where "
-                 "no unit is a co unit (协办); name one lead unit in %s, or leave %s empty",
-                 line, lead, co, im->n_lead, lead, co);
+        pt_utf8_format(
+            reason, sizeof(reason),
+            "line %ld, columns %s and %s: %zu lead units are handled separately (分办), where "
+            "no unit is a co unit (协办); name one lead unit in %s, or leave %s empty",
+            line, lead, co, im->n_lead, lead, co);
         return reject_row(im, line, reason);
     }
     return PTRACK_OK;
@@ -1374,22 +1382,22 @@ static int read_row(imp_t *im, const csv_record_t *rec)
     const char *total = PTRACK_HOST_HAS(h, import_ignore) ? total_row(im, rec) : NULL;
     if (total) {
         char reason[64];
-        snprintf(reason, sizeof(reason), "not a proposal (a total row: %s)", total);
+        pt_utf8_format(reason, sizeof(reason), "not a proposal (a total row: %s)", total);
         return h->import_ignore(im->job, where, reason);
     }
     if (rec->n != im->n_cols) {
         char reason[512];
         if (rec->n < im->n_cols)
-            snprintf(reason, sizeof(reason),
-                     "line %ld: %zu fields, the header has %zu (the row ends before column "
-                     "%zu, %s)",
-                     rec->line, rec->n, im->n_cols, rec->n + 1, column_name(im, rec->n));
+            pt_utf8_format(reason, sizeof(reason),
+                           "line %ld: %zu fields, the header has %zu (the row ends before column "
+                           "%zu, %s)",
+                           rec->line, rec->n, im->n_cols, rec->n + 1, column_name(im, rec->n));
         else
-            snprintf(reason, sizeof(reason),
-                     "line %ld: %zu fields, the header has %zu (field %zu has no column; the "
-                     "last column is %s)",
-                     rec->line, rec->n, im->n_cols, im->n_cols + 1,
-                     column_name(im, im->n_cols - 1));
+            pt_utf8_format(reason, sizeof(reason),
+                           "line %ld: %zu fields, the header has %zu (field %zu has no column; the "
+                           "last column is %s)",
+                           rec->line, rec->n, im->n_cols, im->n_cols + 1,
+                           column_name(im, im->n_cols - 1));
         return h->import_reject(im->job, where, reason);
     }
     /* A file read as UTF-8 (a BOM, encoding=utf-8, or valid in its first
@@ -1493,17 +1501,18 @@ static int reader_rc(imp_t *im, int rc)
     snprintf(number, sizeof(number), "%zu", im->rd.err_field + 1);
     const char *column = im->have_header ? column_name(im, im->rd.err_field) : number;
     if (rc == CSV_EUNTERMINATED) {
-        snprintf(im->error, sizeof(im->error),
-                 "line %ld, column %s: a quoted field is never closed (an unterminated quote; "
-                 "a quote inside a quoted field is written \"\")",
-                 im->rd.err_line, column);
+        pt_utf8_format(
+            im->error, sizeof(im->error),
+            "line %ld, column %s: a quoted field is never closed (an unterminated quote; "
+            "a quote inside a quoted field is written \"\")",
+            im->rd.err_line, column);
         return PTRACK_ERROR;
     }
     if (rc == CSV_ETOOBIG) {
-        snprintf(im->error, sizeof(im->error),
-                 "line %ld, column %s: the record is longer than %d MiB (an unterminated "
-                 "quote?)",
-                 im->rd.err_line, column, RECORD_MAX / (1024 * 1024));
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "line %ld, column %s: the record is longer than %d MiB (an unterminated "
+                       "quote?)",
+                       im->rd.err_line, column, RECORD_MAX / (1024 * 1024));
         return PTRACK_ERROR;
     }
     return rc;
@@ -1524,15 +1533,16 @@ static int sep_line(imp_t *im, long *first_line)
     if (!pt_csv_sep_line(im->head.p ? im->head.p : "", im->head.len, &sep, &len))
         return PTRACK_OK;
     if (!sep) {
-        snprintf(im->error, sizeof(im->error),
-                 "line 1: \"%.*s\" names a separator the CSV importer does not read: use %s",
-                 (int)strcspn(im->head.p, "\r\n"), im->head.p, PT_CSV_SEP_NAMES);
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "line 1: \"%.*s\" names a separator the CSV importer does not read: use %s",
+                       (int)strcspn(im->head.p, "\r\n"), im->head.p, PT_CSV_SEP_NAMES);
         return PTRACK_ERROR;
     }
     if (im->sep && im->sep != sep) {
-        snprintf(im->error, sizeof(im->error),
-                 "line 1: the file says sep=%s and the request sep=%s; send the file's, or none",
-                 sep_name(sep), sep_name(im->sep));
+        pt_utf8_format(
+            im->error, sizeof(im->error),
+            "line 1: the file says sep=%s and the request sep=%s; send the file's, or none",
+            sep_name(sep), sep_name(im->sep));
         return PTRACK_ERROR;
     }
     im->sep = sep;
@@ -1625,23 +1635,23 @@ static void bad_bytes(imp_t *im, const unsigned char *s, size_t n)
         }
         snprintf(where, sizeof(where), "line %ld, column %zu", line, field + 1);
     } else if (im->have_header && field < im->n_cols) {
-        snprintf(where, sizeof(where), "line %ld, column %s", csv_reader_line(&im->rd),
-                 column_name(im, field));
+        pt_utf8_format(where, sizeof(where), "line %ld, column %s", csv_reader_line(&im->rd),
+                       column_name(im, field));
     } else {
         /* The header, or a field past its last column: by number. */
         snprintf(where, sizeof(where), "line %ld, column %zu", csv_reader_line(&im->rd), field + 1);
     }
     hex_bytes(s, n, hex);
     if (im->gb)
-        snprintf(im->error, sizeof(im->error),
-                 "%s: bytes that are not %s text (%s); say what the file is with "
-                 "encoding=utf-8, gbk or gb18030",
-                 where, im->encoding, hex);
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "%s: bytes that are not %s text (%s); say what the file is with "
+                       "encoding=utf-8, gbk or gb18030",
+                       where, im->encoding, hex);
     else /* UTF-16, as its byte order mark said */
-        snprintf(im->error, sizeof(im->error),
-                 "%s: bytes that are not UTF-16 text (%s), such as half of a surrogate pair; "
-                 "save the sheet again as Unicode text or as CSV (UTF-8)",
-                 where, hex);
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "%s: bytes that are not UTF-16 text (%s), such as half of a surrogate pair; "
+                       "save the sheet again as Unicode text or as CSV (UTF-8)",
+                       where, hex);
 }
 
 /* A first line held for an LF after its CR (feed_utf8) gets none when
@@ -1704,9 +1714,9 @@ static int feed_raw(imp_t *im, const char *s, size_t n, bool eof)
         int rc = release_head(im);
         if (rc != 0)
             return rc;
-        snprintf(im->error, sizeof(im->error),
-                 "line %ld: the file ends inside a %s character (the last bytes are cut off)",
-                 im->rd.sep ? csv_reader_line(&im->rd) : 1, im->encoding);
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "line %ld: the file ends inside a %s character (the last bytes are cut off)",
+                       im->rd.sep ? csv_reader_line(&im->rd) : 1, im->encoding);
         return PTRACK_ERROR;
     }
     return feed_utf8(im, NULL, 0, true);
@@ -1744,9 +1754,9 @@ static int read_args(imp_t *im)
 {
     const char *sep = im->h->job_arg(im->job, "sep");
     if (sep && *sep && !(im->sep = pt_csv_sep_parse(sep))) {
-        snprintf(im->error, sizeof(im->error),
-                 "sep: \"%s\" is not a separator the CSV importer reads: use %s", sep,
-                 PT_CSV_SEP_NAMES);
+        pt_utf8_format(im->error, sizeof(im->error),
+                       "sep: \"%s\" is not a separator the CSV importer reads: use %s", sep,
+                       PT_CSV_SEP_NAMES);
         return PTRACK_EBADARG;
     }
     const char *map = im->h->job_arg(im->job, "map");
@@ -1762,10 +1772,10 @@ static int read_args(imp_t *im)
         else if (strcasecmp(enc, "gb18030") == 0)
             im->asked = "GB18030";
         else {
-            snprintf(im->error, sizeof(im->error),
-                     "encoding: \"%s\" is not one the CSV importer reads: use utf-8, gbk or "
-                     "gb18030",
-                     enc);
+            pt_utf8_format(im->error, sizeof(im->error),
+                           "encoding: \"%s\" is not one the CSV importer reads: use utf-8, gbk or "
+                           "gb18030",
+                           enc);
             return PTRACK_EBADARG;
         }
     }
@@ -1806,7 +1816,8 @@ static int open_encoding(imp_t *im, const char *sample, size_t n, bool eof)
      * the converter named GBK refused all of it. */
     im->cd = iconv_open("UTF-8", strcmp(from, "GBK") == 0 ? "GB18030" : from);
     if (im->cd == (iconv_t)-1) {
-        snprintf(im->error, sizeof(im->error), "this system's iconv cannot convert from %s", from);
+        pt_utf8_format(im->error, sizeof(im->error), "this system's iconv cannot convert from %s",
+                       from);
         return PTRACK_ERROR;
     }
     return PTRACK_OK;
@@ -1877,9 +1888,10 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         rc = feed_raw(im, buf, (size_t)got, eof);
     }
     if (rc == PTRACK_OK && !im->have_header) {
-        snprintf(im->error, sizeof(im->error),
-                 "line 1: the file is empty; a CSV import needs a header row (标题, 编号, ...) "
-                 "and a row per proposal");
+        pt_utf8_format(
+            im->error, sizeof(im->error),
+            "line 1: the file is empty; a CSV import needs a header row (标题, 编号, ...) "
+            "and a row per proposal");
         rc = PTRACK_ERROR;
     }
     if (rc == PTRACK_ERROR && im->error[0]) {

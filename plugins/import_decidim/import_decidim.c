@@ -252,9 +252,9 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
     char reason[200];
     for (size_t i = 0; i < f->n; i++)
         if (!pt_utf8_ok(f->vals[i], strlen(f->vals[i]))) {
-            snprintf(reason, sizeof(reason),
-                     "the value of %s is not valid UTF-8 (Decidim exports are UTF-8)",
-                     f->keys[i] ? f->keys[i] : "a column");
+            pt_utf8_format(reason, sizeof(reason),
+                           "the value of %s is not valid UTF-8 (Decidim exports are UTF-8)",
+                           f->keys[i] ? f->keys[i] : "a column");
             return h->import_reject(m->job, where, reason);
         }
     const char *title = get_translated(f, m, "title");
@@ -418,11 +418,14 @@ static int csv_import(const map_t *m, din_t *in)
         h->set_error(m->job, "line %ld (the header): %s", c.rec_line, c.error);
         rc = PTRACK_ERROR;
     } else if (!has_column(keys, ncols, "title")) {
-        char list[300];
+        char list[300], name[34];
         size_t o = 0;
         list[0] = '\0';
-        for (size_t i = 0; i < ncols && o + 40 < sizeof(list); i++)
-            o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%.30s", i ? ", " : "", raw[i]);
+        for (size_t i = 0; i < ncols && o + 40 < sizeof(list); i++) {
+            /* Each name in 33 bytes at most, cut between characters. */
+            pt_utf8_format(name, sizeof(name), "%s", raw[i]);
+            o += pt_utf8_format(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", name);
+        }
         h->set_error(m->job,
                      "line %ld: the header has no title column (title, or title/<locale> such "
                      "as title/en); its columns are: %s",
@@ -433,7 +436,7 @@ static int csv_import(const map_t *m, din_t *in)
             char where[32], reason[300];
             snprintf(where, sizeof(where), "line %ld", c.rec_line);
             if (c.error[0]) {
-                snprintf(reason, sizeof(reason), "line %ld: %s", c.rec_line, c.error);
+                pt_utf8_format(reason, sizeof(reason), "line %ld: %s", c.rec_line, c.error);
                 rc = h->import_reject(m->job, where, reason);
             } else if (c.row.n != ncols) {
                 snprintf(reason, sizeof(reason),
@@ -485,7 +488,8 @@ static int json_import(const map_t *m, din_t *in)
         char where[48], reason[300];
         snprintf(where, sizeof(where), "record %ld (line %ld)", j.n, j.rec_line);
         if (j.error[0]) {
-            snprintf(reason, sizeof(reason), "record %ld (line %ld): %s", j.n, j.rec_line, j.error);
+            pt_utf8_format(reason, sizeof(reason), "record %ld (line %ld): %s", j.n, j.rec_line,
+                           j.error);
             rc = h->import_reject(m->job, where, reason);
             continue;
         }

@@ -594,6 +594,7 @@ typedef struct {
     bool after_comma;  /* S_ITEMS: a comma came since the last item */
     char key[KEY_MAX + 1];
     size_t key_len;
+    bool key_cut; /* the key was longer than KEY_MAX bytes */
     text_t item;
     char error[256]; /* set when the file is broken as a whole */
 } scan_t;
@@ -609,9 +610,20 @@ static int scan_fail(scan_t *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->error, sizeof(s->error), fmt, ap);
+    pt_utf8_vformat(s->error, sizeof(s->error), fmt, ap);
     va_end(ap);
     return PTRACK_ERROR;
+}
+
+/* The member name being read, for a message: as it is, or, when it was
+ * longer than KEY_MAX bytes, cut between characters with "…" (name is
+ * KEY_MAX + 1 bytes, too few for the key and "…"). */
+static const char *key_shown(const scan_t *s, char name[KEY_MAX + 1])
+{
+    if (!s->key_cut)
+        return s->key;
+    pt_utf8_format(name, KEY_MAX + 1, "%s…", s->key);
+    return name;
 }
 
 /* Ends the current item and hands it over. */
@@ -805,6 +817,7 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
                 s->line++;
             } else if (ch == '"') {
                 s->key_len = 0;
+                s->key_cut = false;
                 s->esc = false;
                 s->st = S_OBJ_NAME;
             } else if (ch == '}') {
@@ -829,6 +842,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             if (s->key_len < KEY_MAX)
                 s->key[s->key_len++] = ch;
+            else
+                s->key_cut = true;
             break;
         case S_OBJ_COLON:
             if (ch == '\n') {
@@ -836,8 +851,9 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             } else if (ch == ':') {
                 s->st = S_OBJ_VALUE;
             } else if (!is_blank(ch)) {
+                char name[KEY_MAX + 1];
                 return scan_fail(s, "line %ld: not JSON: expected ':' after \"%s\"", s->line,
-                                 s->key);
+                                 key_shown(s, name));
             }
             break;
         case S_OBJ_VALUE:
@@ -889,8 +905,9 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             } else if (ch == '}') {
                 s->st = S_END;
             } else if (!is_blank(ch)) {
+                char name[KEY_MAX + 1];
                 return scan_fail(s, "line %ld: not JSON: expected ',' or '}' after \"%s\"", s->line,
-                                 s->key);
+                                 key_shown(s, name));
             }
             break;
         case S_END:

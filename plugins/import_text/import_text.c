@@ -307,9 +307,9 @@ static void proposal_end(tx_t *t, long to)
         return;
     }
     char reason[200], *title = u_utf8(t->title.p, t->title.len < 40 ? t->title.len : 40);
-    snprintf(reason, sizeof(reason),
-             "\"%s\" has no asks: no 建议 heading or introduction and no numbered asks",
-             title ? title : "?");
+    pt_utf8_format(reason, sizeof(reason),
+                   "\"%s\" has no asks: no 建议 heading or introduction and no numbered asks",
+                   title ? title : "?");
     free(title);
     skip_extend(t, t->title_line, to, reason);
     proposal_reset(t);
@@ -335,9 +335,9 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
 static void candidate_skip(tx_t *t)
 {
     char reason[200], *title = u_utf8(t->title.p, t->title.len < 40 ? t->title.len : 40);
-    snprintf(reason, sizeof(reason),
-             "\"%s\" is not followed by a delegation, 背景 or 建议 line within %d paragraphs",
-             title ? title : "?", CONFIRM_WINDOW);
+    pt_utf8_format(reason, sizeof(reason),
+                   "\"%s\" is not followed by a delegation, 背景 or 建议 line within %d paragraphs",
+                   title ? title : "?", CONFIRM_WINDOW);
     free(title);
     skip_extend(t, t->title_line, t->prop_last, reason);
     proposal_reset(t);

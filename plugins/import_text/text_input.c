@@ -41,9 +41,12 @@ int text_input_open(text_input_t *in, const ptrack_host_t *host, ptrack_job_t *j
                 *c = (char)(*c - 'a' + 'A');
         in->cd = iconv_open("UTF-8", from);
         if (in->cd == (iconv_t)-1) {
-            snprintf(in->error, sizeof(in->error),
-                     "encoding: \"%.60s\" is not an encoding this system knows (use utf-8 or gbk)",
-                     encoding);
+            char name[64]; /* cut between characters after 60 bytes, with … */
+            pt_utf8_format(name, sizeof(name), "%s", encoding);
+            pt_utf8_format(in->error, sizeof(in->error),
+                           "encoding: \"%s\" is not an encoding this system knows (use utf-8 or "
+                           "gbk)",
+                           name);
             return PTRACK_EBADARG;
         }
     }

@@ -11,7 +11,9 @@
  * form and a code beyond U+10FFFF, which the importers refuse, are no
  * UTF-8 character there either, so that GBK text whose bytes happen to
  * make such forms is read as GBK; a surrogate is one, so that half of a
- * CESU-8 pair is refused by name.
+ * CESU-8 pair is refused by name. And a message cut to its buffer
+ * (pt_utf8_format) ends after a whole character, with … when there is
+ * room for it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,6 +103,42 @@ static void overlong_forms_are_no_utf8(void **state)
     assert_false(pt_utf8_judged((const unsigned char *)"王\xF4\x90", 5, 0));
 }
 
+/* pt_utf8_format into a buffer of size bytes, checked to be UTF-8 of
+ * the length it says. */
+static const char *formatted(size_t size, const char *text)
+{
+    static char buf[64];
+    assert_true(size <= sizeof(buf));
+    size_t n = pt_utf8_format(buf, size, "%s", text);
+    assert_int_equal(n, strlen(buf));
+    assert_true(n < size);
+    assert_true(pt_utf8_ok(buf, n));
+    return buf;
+}
+
+static void a_message_is_cut_between_characters(void **state)
+{
+    (void)state;
+    /* What fits is written whole. */
+    assert_string_equal(formatted(19, "关于加强农村"), "关于加强农村");
+    assert_string_equal(formatted(8, "abcdefg"), "abcdefg");
+    /* What does not is cut after a whole character, with … after it. */
+    assert_string_equal(formatted(18, "关于加强农村"), "关于加强…");
+    assert_string_equal(formatted(11, "关于加强农村"), "关于…");
+    assert_string_equal(formatted(10, "关于加强农村"), "关于…");
+    assert_string_equal(formatted(9, "关于加强农村"), "关…");
+    assert_string_equal(formatted(8, "abcdefgh"), "abcd…");
+    assert_string_equal(formatted(8, "\U00020BB7\U00020BB7"), "\U00020BB7…");
+    assert_string_equal(formatted(7, "\U00020BB7\U00020BB7"), "…");
+    /* No room for …: the whole characters that fit. */
+    assert_string_equal(formatted(4, "关于"), "…");
+    assert_string_equal(formatted(3, "a关于"), "a");
+    assert_string_equal(formatted(1, "关于"), "");
+    char buf[8];
+    assert_int_equal(pt_utf8_format(buf, sizeof(buf), "第%d行：%s", 3, "标题"), 7);
+    assert_string_equal(buf, "第3…");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +146,7 @@ int main(void)
         cmocka_unit_test(what_is_no_pair_stays),
         cmocka_unit_test(a_zaozi_is_as_wide_as_an_ideograph),
         cmocka_unit_test(overlong_forms_are_no_utf8),
+        cmocka_unit_test(a_message_is_cut_between_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
