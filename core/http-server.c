@@ -139,6 +139,20 @@ typedef enum {
     CK_DONE        /* the body has ended */
 } chunk_state_t;
 
+/* Where the request line stands in its form "method SP target SP version"
+ * (rl_keep). */
+typedef enum {
+    RF_METHOD,  /* in the method, a token */
+    RF_TARGET0, /* after the space that ends the method */
+    RF_TARGET,  /* in the target */
+    RF_VERSION, /* after the space that ends the target */
+    RF_BAD      /* not of that form */
+} rl_form_t;
+
+/* The bytes of a method kept for a message (NAME_SHOWN, and one more to
+ * know it was longer). */
+#define RL_METHOD_KEPT 49
+
 typedef struct conn_s conn_t;
 
 typedef struct {
@@ -218,6 +232,19 @@ struct conn_s {
     uint8_t rl_n;
     bool rl_open;       /* eol_read is inside the request line */
     bool rl_version_ok; /* the request line ended in "HTTP/" and a version */
+    /* The request line's form, "method SP target SP version", followed by
+     * rl_keep for a method http-parser does not know (method_unknown):
+     * where the line stands, its bytes so far, the method's first bytes
+     * and its length, and the version's length. */
+    rl_form_t rl_form;
+    size_t rl_len;
+    char rl_method[RL_METHOD_KEPT];
+    size_t rl_mlen;
+    size_t rl_vlen;
+    /* http-parser refused the method: the request line is read on without
+     * it, to its end, to tell an unknown method (501) from a malformed
+     * line (400). */
+    bool method_unknown;
     /* A chunked body's framing, read before the parser: where it stands,
      * the chunk it is in (from 1) and that chunk's data still to come. */
     chunk_state_t ck;
@@ -1658,9 +1685,40 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
     }
 }
 
-/* Keeps the request line's last bytes (rl_tail), for its version. */
+/* Keeps the request line's last bytes (rl_tail), for its version, and
+ * follows its form (rl_form): a method that is a token, one space, a
+ * target of visible characters, one space, a version. */
 static void rl_keep(conn_t *c, char ch)
 {
+    unsigned char u = (unsigned char)ch;
+    c->rl_len++;
+    switch (c->rl_form) {
+    case RF_METHOD:
+        if (ch == ' ' && c->rl_mlen > 0) {
+            c->rl_form = RF_TARGET0;
+        } else if (is_tchar(u)) {
+            if (c->rl_mlen < sizeof c->rl_method)
+                c->rl_method[c->rl_mlen] = ch;
+            c->rl_mlen++;
+        } else {
+            c->rl_form = RF_BAD;
+        }
+        break;
+    case RF_TARGET0:
+    case RF_TARGET:
+        if (ch == ' ' && c->rl_form == RF_TARGET)
+            c->rl_form = RF_VERSION;
+        else if (u > 0x20 && u != 0x7f)
+            c->rl_form = RF_TARGET;
+        else
+            c->rl_form = RF_BAD;
+        break;
+    case RF_VERSION:
+        c->rl_vlen++;
+        break;
+    case RF_BAD:
+        break;
+    }
     if (c->rl_n == sizeof c->rl_tail) {
         memmove(c->rl_tail, c->rl_tail + 1, sizeof c->rl_tail - 1);
         c->rl_n--;
@@ -1689,6 +1747,8 @@ static size_t eol_read(conn_t *c, const char *s, size_t len, bool *bare_cr)
                 c->eol = EOL_TEXT;
                 c->rl_open = true;
                 c->rl_n = 0;
+                c->rl_form = RF_METHOD;
+                c->rl_len = c->rl_mlen = c->rl_vlen = 0;
                 rl_keep(c, ch);
             }
             break;
@@ -1732,6 +1792,30 @@ static void bare_cr_refused(conn_t *c)
                    "a line of the request's head has a CR that no LF follows; end each line "
                    "with CRLF");
     }
+}
+
+/* Answers a request whose method http-parser refused, once its request
+ * line has ended. A line of the form "method SP target SP HTTP/x.y" names
+ * a method this server does not implement: RFC 9110 15.6.2 has that
+ * answered 501, not 400. The parser cannot go on past the method, so the
+ * connection is closed either way. */
+static void method_refused(conn_t *c)
+{
+    bool version = c->rl_vlen == sizeof c->rl_tail && c->rl_version_ok && c->rl_tail[5] >= '0' &&
+                   c->rl_tail[5] <= '9' && c->rl_tail[6] == '.' && c->rl_tail[7] >= '0' &&
+                   c->rl_tail[7] <= '9';
+    if (c->rl_form != RF_VERSION || !version) {
+        conn_fail(c, 400, "bad_request", http_errno_description(HPE_INVALID_METHOD));
+        return;
+    }
+    char shown[NAME_SHOWN + 4], msg[160];
+    name_shown(shown, sizeof shown, c->rl_method,
+               c->rl_mlen < sizeof c->rl_method ? c->rl_mlen : sizeof c->rl_method);
+    snprintf(msg, sizeof msg,
+             "method \"%s\" is not implemented; ptrackd serves GET, HEAD, POST, PATCH and "
+             "DELETE",
+             shown);
+    conn_fail(c, 501, "not_implemented", msg);
 }
 
 /* http-parser, built lax, reads a chunked body's framing as loosely as
@@ -1940,6 +2024,21 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
             size_t read = c->ahead < avail ? c->ahead : avail;
             size_t upto = avail;
             bool bare_cr = false;
+            if (c->method_unknown) {
+                /* The rest of the request line, read to its end without
+                 * the parser, which has stopped at the method. */
+                if (c->rl_open)
+                    eol_read(c, from + read, avail - read, &bare_cr);
+                off = len;
+                c->ahead = 0;
+                if (!c->rl_open) {
+                    method_refused(c);
+                } else if (c->rl_len > c->srv->limits.max_header) {
+                    head_too_large(c);
+                    conn_fail(c, c->err_status, c->err_code, c->err_msg);
+                }
+                continue;
+            }
             if (c->ck != CK_OFF) {
                 read += chunk_read(c, from + read, avail - read);
                 upto = read;
@@ -2001,6 +2100,19 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                     http_parser_pause(&c->parser, 0);
             } else if (e == HPE_PAUSED && c->state == CS_HANDLER) {
                 conn_dispatch(c);
+            } else if (e == HPE_INVALID_METHOD && c->state != CS_CLOSED && c->err_status == 0) {
+                /* Whether the method is unknown or the line malformed is
+                 * known at the line's end, which may come in a later read:
+                 * the head's timer runs meanwhile. */
+                c->method_unknown = true;
+                /* What the parser took of the method ("HEAD" of "HEADX")
+                 * is not the request's: the answer has its body. */
+                c->parser.method = HTTP_GET;
+                if (c->state == CS_IDLE) {
+                    c->state = CS_HEAD;
+                    if (c->timer_kind != TK_HEADER)
+                        conn_timer(c, TK_HEADER, c->srv->limits.header_timeout_ms);
+                }
             } else if (e != HPE_OK) {
                 if (c->state != CS_CLOSED)
                     conn_parse_failed(c, e, from, data + off, data + len);

@@ -98,7 +98,7 @@ void pt_http_server_set_accept_report(pt_http_server_t *srv, pt_http_accept_repo
  * for /metrics. */
 #define PT_HTTP_REFUSAL_KINDS 16
 typedef struct {
-    int status;       /* 400, 408, 413, 431, 503, 505 */
+    int status;       /* 400, 408, 413, 431, 501, 503, 505 */
     const char *code; /* the error's code ("payload_too_large"): a constant */
     uint64_t count;
 } pt_http_refusal_t;

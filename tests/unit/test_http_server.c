@@ -1692,6 +1692,45 @@ static void a_version_not_spelled_http_gets_400(void **state)
     cli_free(c);
 }
 
+/* RFC 9110 15.6.2: a well-formed request whose method the server does not
+ * know is 501 Not Implemented; http-parser knows a fixed list of methods
+ * and refused the others as malformed (400), also when the request line
+ * came in pieces. A request line that is not "method target version"
+ * stays 400. */
+static void an_unknown_method_gets_501(void **state)
+{
+    fx_t *fx = *state;
+    expect_error(fx, "QUERY /hello HTTP/1.1\r\nHost: x\r\n\r\n", 501, "not_implemented",
+                 "method \\\"QUERY\\\" is not implemented");
+    expect_error(fx, "FOO / HTTP/1.1\r\n\r\n", 501, "not_implemented", "\\\"FOO\\\"");
+    expect_error(fx, "GETX /hello HTTP/1.0\r\n\r\n", 501, "not_implemented", "\\\"GETX\\\"");
+    expect_error(fx, "get /hello HTTP/1.1\r\n\r\n", 501, "not_implemented", "\\\"get\\\"");
+    expect_error(fx, "HEADX /hello HTTP/1.1\r\n\r\n", 501, "not_implemented", "\\\"HEADX\\\"");
+    static const char *const pieces[] = {"QU", "ERY /he", "llo HTTP/1", ".1\r\n\r\n", NULL};
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    for (size_t i = 0; pieces[i] != NULL; i++) {
+        if (i > 0)
+            sleep_ms(50);
+        cli_sends(c, pieces[i]);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 501, "not_implemented");
+    assert_non_null(strstr(r.head, "501 Not Implemented"));
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+
+    /* A request line of another form is malformed, whatever its method. */
+    EXPECT_400(fx, "GARBAGE\r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "FOO /hello\r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "FOO  /hello HTTP/1.1\r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "F(O /hello HTTP/1.1\r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "FOO /hello Hxyz/1.1\r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "FOO /hello HTTP/1.1 \r\n\r\n", "invalid HTTP method");
+    EXPECT_400(fx, "FOO /he\x01llo HTTP/1.1\r\n\r\n", "invalid HTTP method");
+}
+
 static void status_texts_cover_the_common_codes(void **state)
 {
     assert_string_equal(pt_http_status_text(100), "Continue");
@@ -1723,6 +1762,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(huge_headers_get_431, setup, teardown),
         cmocka_unit_test_setup_teardown(other_http_versions_get_505, setup, teardown),
         cmocka_unit_test_setup_teardown(a_version_not_spelled_http_gets_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_unknown_method_gets_501, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
                                         setup, teardown),
