@@ -1975,6 +1975,16 @@ static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, co
     } else if (e == HPE_HEADER_OVERFLOW) {
         head_too_large(c);
         conn_fail(c, c->err_status, c->err_code, c->err_msg);
+    } else if (e == HPE_INVALID_CONTENT_LENGTH && bad < end && *bad >= '0' && *bad <= '9' &&
+               (bad == from || (bad[-1] >= '0' && bad[-1] <= '9')) &&
+               c->parser.content_length > (UINT64_MAX - 10) / 10) {
+        /* http-parser stops counting a length short of 2^64, where a digit
+         * more could overflow, and calls the digit an invalid character:
+         * the length is larger than any body, as a smaller one over the
+         * limit is (on_headers_complete). */
+        conn_fail(c, 413, "payload_too_large",
+                  "request body is larger than the limit: its Content-Length has 20 digits or "
+                  "more");
     } else if (e == HPE_UNEXPECTED_CONTENT_LENGTH) {
         /* http-parser refuses these before our callbacks see the value. */
         bool second_cl = c->hstate == HS_FIELD && c->seen_cl && c->head_len - c->field_off == 14 &&

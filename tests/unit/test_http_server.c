@@ -1731,6 +1731,38 @@ static void an_unknown_method_gets_501(void **state)
     EXPECT_400(fx, "FOO /he\x01llo HTTP/1.1\r\n\r\n", "invalid HTTP method");
 }
 
+/* A Content-Length of 20 digits or more is past what http-parser counts:
+ * it refused it as "invalid character in content-length header", where
+ * a smaller one over the limit gets 413. */
+static void a_content_length_of_20_digits_gets_413(void **state)
+{
+    fx_t *fx = *state;
+    expect_error(fx, "POST /echo HTTP/1.1\r\nContent-Length: 9999999999999999999\r\n\r\n", 413,
+                 "payload_too_large", "larger than the limit");
+    expect_error(fx, "POST /echo HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", 413,
+                 "payload_too_large", "larger than");
+    expect_error(fx, "POST /echo HTTP/1.1\r\nContent-Length: 0018446744073709551616\r\n\r\n", 413,
+                 "payload_too_large", "larger than");
+    /* Across reads too. */
+    static const char *const pieces[] = {"POST /echo HTTP/1.1\r\nContent-Length: 1234567890",
+                                         "1234567890123\r\n\r\n", NULL};
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    for (size_t i = 0; pieces[i] != NULL; i++) {
+        if (i > 0)
+            sleep_ms(50);
+        cli_sends(c, pieces[i]);
+    }
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 413, "payload_too_large");
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+    /* A length that is not a number stays malformed. */
+    EXPECT_400(fx, "POST /echo HTTP/1.1\r\nContent-Length: 12 34\r\n\r\n", "content-length");
+    EXPECT_400(fx, "POST /echo HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", "content-length");
+}
+
 static void status_texts_cover_the_common_codes(void **state)
 {
     assert_string_equal(pt_http_status_text(100), "Continue");
@@ -1763,6 +1795,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(other_http_versions_get_505, setup, teardown),
         cmocka_unit_test_setup_teardown(a_version_not_spelled_http_gets_400, setup, teardown),
         cmocka_unit_test_setup_teardown(an_unknown_method_gets_501, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_content_length_of_20_digits_gets_413, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
                                         setup, teardown),
