@@ -542,14 +542,31 @@ static int host_refusal(const pt_api_t *api, const pt_http_request_t *req, bool 
     if (req->peer != PT_PEER_TCP)
         return PT_OK;
     const char *host = pt_http_header(req, "Host");
-    if (host_allowed(api->opts.config, host))
-        return PT_OK;
     if (host == NULL && !req->http10) {
         snprintf(msg, len,
                  "the request has no Host header, which HTTP/1.1 requires: send the name of "
                  "this server (Host: localhost)");
         return PT_EBADREQUEST;
     }
+    /* RFC 9112 3.2.2: of a target in absolute form, the server takes the
+     * target's authority and ignores the Host header, so that is what must
+     * name this server. */
+    if (req->authority != NULL) {
+        if (host_allowed(api->opts.config, req->authority))
+            return PT_OK;
+        if (quote)
+            snprintf(msg, len,
+                     "the request target's host \"%.100s\" does not name this server; if it is "
+                     "one of its names, add it to host_names in the config",
+                     req->authority);
+        else
+            snprintf(msg, len,
+                     "the request target's host does not name this server; if it is one of its "
+                     "names, add it to host_names in the config");
+        return PT_EFORBIDDEN;
+    }
+    if (host_allowed(api->opts.config, host))
+        return PT_OK;
     if (host == NULL || *host == '\0')
         snprintf(msg, len,
                  "the request has %s Host header: on TCP, ptrackd answers only a request whose "

@@ -1376,12 +1376,16 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 
 /* Splits the target into the decoded path and the raw query, in place: the
  * decoded path is never longer than the raw one, and the query moves down
- * behind it, so the head buffer needs no more room than the target had. */
+ * behind it, so the head buffer needs no more room than the target had.
+ * The authority of an absolute-form target ("http://127.0.0.1:8470/v1/x")
+ * goes first, for pt_http_request_t.authority: it was at least "http://"
+ * further on, and the path and query move down behind it. */
 static int resolve_target(conn_t *c)
 {
     char *url = c->head;
     size_t len = c->url_len;
     size_t path_off = 0, path_len = len, query_off = 0, query_len = 0;
+    size_t auth_off = 0, auth_len = 0;
     bool no_path = false;
 
     if (c->parser.method != HTTP_CONNECT && !(len == 1 && url[0] == '*')) {
@@ -1399,25 +1403,52 @@ static int resolve_target(conn_t *c)
             query_off = u.field_data[UF_QUERY].off;
             query_len = u.field_data[UF_QUERY].len;
         }
+        if ((u.field_set & (1 << UF_SCHEMA)) && (u.field_set & (1 << UF_HOST))) {
+            /* From after "scheme://" to the path, the query, the fragment
+             * or the end, whichever comes first: userinfo, host and port,
+             * as they were sent. */
+            auth_off = (size_t)u.field_data[UF_SCHEMA].off + u.field_data[UF_SCHEMA].len + 3;
+            size_t end = len;
+            static const int after[] = {UF_PATH, UF_QUERY, UF_FRAGMENT};
+            for (size_t i = 0; i < sizeof after / sizeof *after; i++) {
+                if (!(u.field_set & (1 << after[i])))
+                    continue;
+                size_t at = u.field_data[after[i]].off;
+                if (after[i] != UF_PATH)
+                    at--; /* the '?' or '#' before it */
+                if (at < end)
+                    end = at;
+            }
+            if (end < auth_off || end > len)
+                return conn_error(c, 400, "bad_request", "the request target is not a valid URL");
+            auth_len = end - auth_off;
+        }
+    }
+    size_t base = 0;
+    if (auth_off > 0) {
+        memmove(url, url + auth_off, auth_len);
+        url[auth_len] = '\0';
+        c->req.pub.authority = url;
+        base = auth_len + 1;
     }
     size_t dlen;
     if (no_path) {
-        url[0] = '/';
+        url[base] = '/';
         dlen = 1;
     } else {
-        ssize_t n = path_decode(url, url + path_off, path_len);
+        ssize_t n = path_decode(url + base, url + path_off, path_len);
         if (n < 0)
             return conn_error(c, 400, "bad_request",
                               "the path has an invalid percent-encoding (%%XX) or an encoded "
                               "control character (%%00-%%1F, %%7F)");
         dlen = (size_t)n;
     }
-    url[dlen] = '\0';
-    c->req.pub.path = url;
+    url[base + dlen] = '\0';
+    c->req.pub.path = url + base;
     if (query_len > 0) {
-        memmove(url + dlen + 1, url + query_off, query_len);
-        url[dlen + 1 + query_len] = '\0';
-        c->req.pub.query = url + dlen + 1;
+        memmove(url + base + dlen + 1, url + query_off, query_len);
+        url[base + dlen + 1 + query_len] = '\0';
+        c->req.pub.query = url + base + dlen + 1;
     } else {
         c->req.pub.query = "";
     }

@@ -49,7 +49,12 @@ struct pt_http_request_s {
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* percent-decoded path, without the query: "/v1/proposals/7" */
     const char *query;  /* the raw query string without '?', "" when none */
-    const char *body;   /* NUL-terminated for convenience; body_len bytes */
+    /* The authority of a target in absolute form ("127.0.0.1:8470" of
+     * "GET http://127.0.0.1:8470/v1/health"), as sent: RFC 9112 3.2.2 has
+     * it name the server in the Host header's stead. NULL for a target in
+     * origin form ("/v1/health"), the usual one. */
+    const char *authority;
+    const char *body; /* NUL-terminated for convenience; body_len bytes */
     size_t body_len;
     pt_peer_kind_t peer;
     bool http10;   /* the request line says HTTP/1.0 (else HTTP/1.1, or a later 1.x) */
