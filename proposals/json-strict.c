@@ -25,6 +25,9 @@ typedef struct {
     size_t pos;
     size_t fail_at;
     char why[160];
+    /* Member names counted in the order they appear (member_at): the one
+     * of number name_wanted has its byte offset put in name_at. */
+    size_t names, name_wanted, name_at;
 } parser_t;
 
 static bool fail(parser_t *p, size_t at, const char *fmt, ...)
@@ -440,6 +443,8 @@ static bool container(parser_t *p, int depth, bool is_object)
         if (is_object) {
             if (p->pos >= p->len || p->s[p->pos] != '"')
                 return unexpected(p, "a string (member name)");
+            if (p->names++ == p->name_wanted)
+                p->name_at = p->pos;
             if (!string(p))
                 return false;
             skip_ws(p);
@@ -495,11 +500,11 @@ static int cmp_names(const void *a, const void *b)
 
 /* Finds a member name used twice in one object, anywhere in the tree.
  * Sorting the names makes this O(n log n) per object, so that a large object
- * sent on purpose cannot make it quadratic. Returns the name or NULL; sets
- * *oom when memory ran out. path (of size cap, holding the item's path)
- * then holds the path of the object it is in ("limits", "tokens[2]"; "" for
- * the top). */
-static const char *find_duplicate(const cJSON *item, char *path, size_t cap, bool *oom)
+ * sent on purpose cannot make it quadratic. Returns the second member of
+ * that name or NULL; sets *oom when memory ran out. path (of size cap,
+ * holding the item's path) then holds the path of the object it is in
+ * ("limits", "tokens[2]"; "" for the top). */
+static const cJSON *find_duplicate(const cJSON *item, char *path, size_t cap, bool *oom)
 {
     const cJSON *c;
     const char *dup = NULL;
@@ -522,8 +527,18 @@ static const char *find_duplicate(const cJSON *item, char *path, size_t cap, boo
             if (strcmp(names[i - 1], names[i]) == 0)
                 dup = names[i];
         free(names);
-        if (dup)
-            return dup;
+        if (dup) {
+            /* The names compared equal as strings: dup is one of them,
+             * and the member wanted is the second in the text. */
+            bool seen = false;
+            for (c = item->child; c; c = c->next) {
+                if (strcmp(c->string, dup) != 0)
+                    continue;
+                if (seen)
+                    return c;
+                seen = true;
+            }
+        }
     }
     size_t len = strlen(path), i = 0;
     for (c = item->child; c && !*oom; c = c->next, i++) {
@@ -531,11 +546,42 @@ static const char *find_duplicate(const cJSON *item, char *path, size_t cap, boo
             snprintf(path + len, cap - len, "%s%s", len ? "." : "", c->string ? c->string : "");
         else
             snprintf(path + len, cap - len, "[%zu]", i);
-        if ((dup = find_duplicate(c, path, cap, oom)) != NULL)
-            return dup;
+        const cJSON *found = find_duplicate(c, path, cap, oom);
+        if (found != NULL)
+            return found;
         path[len] = '\0';
     }
     return NULL;
+}
+
+/* Counts the members of objects in item's tree, in the order of the text,
+ * up to the member `member`: returns true when it was found, with *n the
+ * members before it. */
+static bool member_number(const cJSON *item, const cJSON *member, size_t *n)
+{
+    for (const cJSON *c = item->child; c; c = c->next) {
+        if (cJSON_IsObject(item)) {
+            if (c == member)
+                return true;
+            (*n)++;
+        }
+        if (member_number(c, member, n))
+            return true;
+    }
+    return false;
+}
+
+/* The byte offset of a member's name in the text that was parsed into
+ * root: the validator goes over the text again, counting member names as
+ * member_number counted the tree's (cJSON keeps the text's order). */
+static size_t member_at(const unsigned char *s, size_t len, const cJSON *root, const cJSON *member)
+{
+    parser_t p = {.s = s, .len = len, .name_at = 0};
+    if (!member_number(root, member, &p.name_wanted))
+        return 0;
+    skip_ws(&p);
+    value(&p, 0);
+    return p.name_at;
 }
 
 /* Sets err to "invalid JSON at byte N: why", and in a text of several
@@ -564,7 +610,7 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
 {
     parser_t p = {.s = (const unsigned char *)buf, .len = buf ? len : 0};
     cJSON *json;
-    const char *dup;
+    const cJSON *dup;
     bool oom = false;
 
     if (p.len >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF) {
@@ -599,13 +645,15 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
         return NULL;
     }
     if (dup) {
+        /* Said where the second one is, as any other fault is: in a file
+         * of many lines, the line is what lets a person find it. */
+        char why[sizeof p.why + 320];
         if (where[0])
-            pt_error_set(err, PT_EINVALID_JSON,
-                         "invalid JSON: member \"%s\" appears twice in the object at %s", dup,
-                         where);
+            snprintf(why, sizeof why, "member \"%s\" appears twice in the object at %s",
+                     dup->string, where);
         else
-            pt_error_set(err, PT_EINVALID_JSON,
-                         "invalid JSON: member \"%s\" appears twice in an object", dup);
+            snprintf(why, sizeof why, "member \"%s\" appears twice in an object", dup->string);
+        invalid_at(err, &p, member_at(p.s, p.len, json, dup), why);
         cJSON_Delete(json);
         return NULL;
     }

@@ -747,6 +747,27 @@ static void file_errors_name_the_file_and_the_cause(void **state)
     pt_error_clear(&err);
     unlink(path);
 
+    /* A key given twice: the line and column of the second, as of any
+     * other fault of the JSON. */
+    write_temp(path, sizeof(path),
+               "{\n  \"data_dir\": \"/srv/a\",\n  \"limits\": {\n    \"body\": \"1MiB\",\n"
+               "    \"header\": \"16KiB\",\n    \"body\": \"2MiB\"\n  }\n}\n");
+    assert_int_equal(pt_config_load_file(&c, path, &err), PT_ECONFIG);
+    snprintf(want, sizeof(want),
+             "config %s: invalid JSON at line 6, column 5 (byte 87): member \"body\" appears "
+             "twice in the object at limits",
+             path);
+    assert_string_equal(err.message, want);
+    pt_error_clear(&err);
+    write_temp(path, sizeof(path),
+               "{\n  \"data_dir\": \"/srv/a\",\n  \"log_level\": \"info\",\n  \"data_dir\": "
+               "\"/srv/b\"\n}\n");
+    assert_int_equal(pt_config_load_file(&c, path, &err), PT_ECONFIG);
+    assert_contains(err.message, "invalid JSON at line 4, column 3 (byte 51): member \"data_dir\" "
+                                 "appears twice in an object");
+    pt_error_clear(&err);
+    unlink(path);
+
     /* And a good file is read whole. */
     write_temp(path, sizeof(path), "{\"data_dir\": \"/srv/提案\"}");
     assert_int_equal(pt_config_load_file(&c, path, &err), 0);

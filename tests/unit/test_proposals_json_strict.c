@@ -190,6 +190,16 @@ static void duplicate_member_names_are_refused(void **state)
     REFUSED("{\"limits\": {\"body\": 1, \"body\": 2}}",
             "member \"body\" appears twice in the object at limits");
     accepted("[{\"a\": 1}, {\"a\": 2}]");
+    /* Where the second one is: its byte, and in a text of lines (a
+     * configuration file) its line and column, past objects and arrays
+     * before it, members of the same name in other objects, names with
+     * escapes and strings that look like names. */
+    REFUSED("{\"a\": 1, \"b\": 2, \"a\": 3}", "invalid JSON at byte 17: member \"a\"");
+    REFUSED("{\"x\": [{\"a\": \"\\\"a\\\":\"}, {\"a\": 1}], \"y\": {\"a\": 1, \"b\": {}, "
+            "\"\\u0061\": 2}}",
+            "invalid JSON at byte 58: member \"a\" appears twice in the object at y");
+    REFUSED("{\n  \"标题\": \"甲\",\n  \"limits\": {\"body\": 1},\n  \"标题\": \"乙\"\n}",
+            "invalid JSON at line 4, column 3 (byte 48): member \"标题\" appears twice");
 }
 
 static void nesting_is_limited(void **state)
