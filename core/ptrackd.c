@@ -705,22 +705,26 @@ static void load_builtin_plugins(daemon_t *d, const char *dir)
         pt_info("%d built-in format plugins loaded from %s", loaded, dir);
 }
 
-/* A group by name or number. Returns 0 or -1. */
+/* A group by name or number: one that exists, either way. A number was
+ * taken as it was, and as root (who may give a file to any gid) the socket
+ * went to a gid that no group has, where a name of no group is refused.
+ * Returns 0 or -1. */
 static int resolve_group(const char *name, gid_t *gid)
 {
     char *end;
+    errno = 0;
     unsigned long n = strtoul(name, &end, 10);
-    if (*name && !*end) {
-        *gid = (gid_t)n;
-        return 0;
-    }
+    bool number = name[0] >= '0' && name[0] <= '9' && !*end;
+    if (number && (errno != 0 || n != (unsigned long)(gid_t)n || (gid_t)n == (gid_t)-1))
+        return -1;
     /* A group of many members needs a larger buffer than most. */
     struct group gr, *res = NULL;
     for (size_t size = 4096; size <= (1u << 24); size *= 4) {
         char *buf = malloc(size);
         if (!buf)
             return -1;
-        int rc = getgrnam_r(name, &gr, buf, size, &res);
+        int rc = number ? getgrgid_r((gid_t)n, &gr, buf, size, &res)
+                        : getgrnam_r(name, &gr, buf, size, &res);
         if (rc == 0 && res)
             *gid = gr.gr_gid;
         free(buf);
