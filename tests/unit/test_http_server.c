@@ -124,6 +124,10 @@ static void handler(pt_http_request_t *req, void *ud)
 
     if (strcmp(req->path, "/hello") == 0) {
         pt_http_respond(req, 200, "text/plain", NULL, "hello", 5);
+    } else if (strcmp(req->path, "/authority") == 0 || strcmp(req->query, "authority") == 0) {
+        n = snprintf(out, sizeof out, "%s %s ?%s", req->authority ? req->authority : "(none)",
+                     req->path, req->query);
+        pt_http_respond(req, 200, "text/plain", NULL, out, (size_t)n);
     } else if (strncmp(req->path, "/echo", 5) == 0) {
         const char *x = pt_http_header(req, "x-test");
         n = snprintf(out, sizeof out, "%s %s ?%s body=%zu:%s x=%s", req->method, req->path,
@@ -1763,6 +1767,34 @@ static void a_content_length_of_20_digits_gets_413(void **state)
     EXPECT_400(fx, "POST /echo HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", "content-length");
 }
 
+/* RFC 9112 3.2.2: the authority of a target in absolute form names the
+ * server in the Host header's stead, so the request carries it, as sent;
+ * the path and query are taken out as of any target. */
+static void an_absolute_target_gives_its_authority(void **state)
+{
+    fx_t *fx = *state;
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    static const char *const cases[][2] = {
+        {"GET http://localhost:8470/authority?a=1 HTTP/1.1\r\nHost: evil\r\n\r\n",
+         "localhost:8470 /authority ?a=1"},
+        {"GET http://127.0.0.1/auth%6Frity HTTP/1.1\r\n\r\n", "127.0.0.1 /authority ?"},
+        {"GET http://[::1]:8470/authority HTTP/1.1\r\n\r\n", "[::1]:8470 /authority ?"},
+        {"GET https://user@example.org:1/authority HTTP/1.1\r\n\r\n",
+         "user@example.org:1 /authority ?"},
+        {"GET http://x.example?authority HTTP/1.1\r\n\r\n", "x.example / ?authority"},
+        {"GET http://x.example/?authority HTTP/1.1\r\n\r\n", "x.example / ?authority"},
+        {"GET /authority?b=2 HTTP/1.1\r\nHost: localhost\r\n\r\n", "(none) /authority ?b=2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        roundtrip(c, cases[i][0], &r);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.body, cases[i][1]);
+        resp_free(&r);
+    }
+    cli_free(c);
+}
+
 static void status_texts_cover_the_common_codes(void **state)
 {
     assert_string_equal(pt_http_status_text(100), "Continue");
@@ -1796,6 +1828,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_version_not_spelled_http_gets_400, setup, teardown),
         cmocka_unit_test_setup_teardown(an_unknown_method_gets_501, setup, teardown),
         cmocka_unit_test_setup_teardown(a_content_length_of_20_digits_gets_413, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_absolute_target_gives_its_authority, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_requests_get_400, setup, teardown),
         cmocka_unit_test_setup_teardown(control_characters_in_headers_get_400_naming_the_header,
                                         setup, teardown),
