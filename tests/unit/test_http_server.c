@@ -1725,6 +1725,18 @@ static void an_unknown_method_gets_501(void **state)
     assert_true(cli_eof(c));
     cli_free(c);
 
+    /* Its request line is held to limits.header as any head is, read on
+     * until its end. */
+    c = cli_tcp(fx);
+    char line[9100];
+    int n = snprintf(line, sizeof line, "QUERY /");
+    memset(line + n, 'p', 9000);
+    cli_send(c, line, (size_t)n + 9000);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    resp_free(&r);
+    cli_free(c);
+
     /* A request line of another form is malformed, whatever its method. */
     EXPECT_400(fx, "GARBAGE\r\n\r\n", "invalid HTTP method");
     EXPECT_400(fx, "FOO /hello\r\n\r\n", "invalid HTTP method");
