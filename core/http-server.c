@@ -1378,8 +1378,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
  * decoded path is never longer than the raw one, and the query moves down
  * behind it, so the head buffer needs no more room than the target had.
  * The authority of an absolute-form target ("http://127.0.0.1:8470/v1/x")
- * goes first, for pt_http_request_t.authority: it was at least "http://"
- * further on, and the path and query move down behind it. */
+ * moves to the front, for pt_http_request_t.authority, and the path and
+ * query behind it: the "scheme://" before it leaves room for their ends. */
 static int resolve_target(conn_t *c)
 {
     char *url = c->head;
