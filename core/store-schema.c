@@ -627,8 +627,10 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db)
      * never spills it with temp_store=MEMORY. A normal write stays far
      * under 64 kB; an import's move into a populated store, or deleting
      * many rows, would otherwise hold a copy of every page it touched. */
-    const char *pragmas = writer ? "PRAGMA journal_mode=WAL;"
-                                   "PRAGMA synchronous=FULL;"
+    /* The writer's journal_mode=WAL, which writes to the file, is set by
+     * pt_sqlite_wal once pt_sqlite_check_ours has found the file to be
+     * ptrack's store or a new one. */
+    const char *pragmas = writer ? "PRAGMA synchronous=FULL;"
                                    "PRAGMA foreign_keys=OFF;"
                                    "PRAGMA temp_store=FILE;"
                                    "PRAGMA cache_size=-16000;"
@@ -650,6 +652,56 @@ static int user_version(sqlite3 *db, int *v)
     *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
+{
+    /* ptrack's store has its proposals table from schema 1 on, made in
+     * the transaction that sets user_version to 1. A database with
+     * anything in it but no such table, or with user_version 0, is
+     * another program's (a file put there by mistake, a data_dir shared
+     * with another program): made into ptrack's store, it would get
+     * ptrack's tables beside its own. It is refused, with nothing written
+     * to it. An empty file, or a database with nothing in it, is a new
+     * store. */
+    sqlite3_stmt *st;
+    int v = 0;
+    int rc = user_version(db, &v);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db,
+                                "SELECT count(*), (SELECT count(*) FROM sqlite_master WHERE"
+                                "  type = 'table' AND name = 'proposals'),"
+                                " (SELECT group_concat(name, ', ') FROM (SELECT name FROM"
+                                "  sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+                                "  ORDER BY name LIMIT 5))"
+                                " FROM sqlite_master",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path,
+                            sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return PT_ESTORAGE;
+    }
+    long long objects = sqlite3_column_int64(st, 0);
+    bool proposals = sqlite3_column_int64(st, 1) > 0;
+    const char *tables = (const char *)sqlite3_column_text(st, 2);
+    bool foreign = objects > 0 && (v == 0 || !proposals);
+    if (foreign)
+        pt_error_set(err, PT_ESTORAGE,
+                     "the database %s is not a ptrack store: it holds %s%s%s and no ptrack "
+                     "schema, and ptrackd leaves it as it is; move it away, or give ptrackd a "
+                     "data directory of its own (data_dir, --data-dir)",
+                     path, tables ? "tables of its own (" : "objects of its own",
+                     tables ? tables : "", tables ? ")" : "");
+    sqlite3_finalize(st);
+    return foreign ? PT_ESTORAGE : PT_OK;
+}
+
+int pt_sqlite_wal(sqlite3 *db)
+{
+    return sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
 }
 
 /* The result of a text function of the migrations: t (NULL when out of

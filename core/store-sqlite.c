@@ -352,6 +352,18 @@ int pt_store_set_temp_dir(const char *dir)
     return PT_OK;
 }
 
+/* Sets err for a database that the writer cannot open, or whose file is
+ * not one. */
+static void open_error(sqlite3 *db, const char *path, pt_error_t *err)
+{
+    /* SQLite's "unable to open database file" does not say why; the
+     * system's error does (a file or directory of another owner). */
+    int e = db ? sqlite3_system_errno(db) : 0;
+    pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s%s%s%s", path,
+                 db ? sqlite3_errmsg(db) : "out of memory", e ? " (" : "", e ? strerror(e) : "",
+                 e ? ")" : "");
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {
@@ -374,12 +386,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
     pthread_mutex_init(&s->rmu, NULL);
 
     if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {
-        /* SQLite's "unable to open database file" does not say why; the
-         * system's error does (a file or directory of another owner). */
-        int e = s->wdb ? sqlite3_system_errno(s->wdb) : 0;
-        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s%s%s%s", opts->path,
-                     s->wdb ? sqlite3_errmsg(s->wdb) : "out of memory", e ? " (" : "",
-                     e ? strerror(e) : "", e ? ")" : "");
+        open_error(s->wdb, opts->path, err);
         goto fail;
     }
     /* SQLite opens a file it may not write read-only, without an error:
@@ -389,6 +396,12 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
                      "the database %s is read-only to ptrackd (uid %ld): it and its directory "
                      "must be writable by the user ptrackd runs as",
                      opts->path, (long)geteuid());
+        goto fail;
+    }
+    if (pt_sqlite_check_ours(s->wdb, opts->path, err) != PT_OK)
+        goto fail;
+    if (pt_sqlite_wal(s->wdb) != SQLITE_OK) {
+        open_error(s->wdb, opts->path, err);
         goto fail;
     }
     if (pt_sqlite_migrate(s->wdb, err) != PT_OK || read_store_id(s, err) != PT_OK)

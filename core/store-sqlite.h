@@ -157,9 +157,18 @@ bool pt_fold_matters(const char *s, size_t n);
 /* Registers the SQL function pt_fold(X) on db. Returns an SQLite code. */
 int pt_sqlite_add_fold(sqlite3 *db);
 
-/* Opens a connection with ptrack's pragmas. Returns SQLITE_OK or an error
- * code, with *db set (to be closed by the caller even on error). */
+/* Opens a connection with ptrack's pragmas (the writer's but WAL mode:
+ * pt_sqlite_wal). Returns SQLITE_OK or an error code, with *db set (to be
+ * closed by the caller even on error). */
 int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
+/* Checks that the writer's connection db, opened on path, is on ptrack's
+ * store or on a new one (an empty file, a database with nothing in it),
+ * reading it only. Sets err and returns PT_ESTORAGE for another program's
+ * database, naming path, or for a file it cannot read. */
+int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err);
+/* Puts the writer's connection in WAL mode, once pt_sqlite_check_ours has
+ * taken the file. Returns an SQLite code. */
+int pt_sqlite_wal(sqlite3 *db);
 /* Creates or migrates the schema to the current version (PRAGMA
  * user_version). Runs on the writer connection before the writer starts. */
 int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err);
