@@ -1430,6 +1430,11 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
                 if (!w->storage_failed)
                     snprintf(w->storage_why, sizeof(w->storage_why), "%s", wr->err.message);
                 w->storage_failed = true;
+                /* Its answer says that nothing of it is stored, as a
+                 * failed commit's does: the disk refused it before. */
+                char why[sizeof(wr->err.message)];
+                snprintf(why, sizeof(why), "%s", wr->err.message);
+                pt_error_set(&wr->err, PT_ESTORAGE, "%s; it was not saved", why);
             }
             free(wr->json);
             wr->json = NULL;

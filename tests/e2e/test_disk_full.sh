@@ -54,6 +54,14 @@ check_refused() {
     check_error "$1" 503 storage_error
     check_contains "$1: saying that the disk is full" "$DISK_FULL" "$(jv 'j["error"]["message"]')"
 }
+# check_not_saved WHAT: the last answer, a refused write that is no import,
+# says that it was not saved (operation.md), whether the disk refused it
+# before its commit or at it.
+check_not_saved() {
+    check_refused "$1"
+    check_contains "$1: and that it was not saved" "$DISK_FULL; it was not saved" \
+        "$(jv 'j["error"]["message"]')"
+}
 
 python3 "$PT_SOURCE_DIR/bench/gen-proposals.py" 300 "$PT_TMP/batch.jsonl" "$PT_TMP/batch.csv"
 
@@ -76,15 +84,15 @@ pt_step "the disk is full"
 touch "$FLAG"
 mark="$(log_lines)"
 api POST /v1/proposals '{"title":"关于满盘时登记的建议"}'
-check_refused "a create"
+check_not_saved "a create"
 check_eq "with no Location" "" "$(hdr Location)"
 api POST "/v1/proposals/$A/actions/supervise" '{"key_supervision":false,"supervisor":"督查室二"}'
-check_refused "an action"
+check_not_saved "an action"
 api PATCH "/v1/proposals/$A" '{"title":"关于满盘时改名的建议"}' -- \
     -H "Content-Type: application/merge-patch+json"
-check_refused "an edit"
+check_not_saved "an edit"
 api POST /v1/proposals '{"title":"关于幂等键的建议"}' -- -H "Idempotency-Key: disk-full-1"
-check_refused "a create with an Idempotency-Key"
+check_not_saved "a create with an Idempotency-Key"
 pt_import jsonl "$PT_TMP/batch.jsonl"
 check_refused "an import"
 check_contains "that stored nothing" "nothing of it was stored" "$(jv 'j["error"]["message"]')"
@@ -103,6 +111,8 @@ done
 wait "${burst[@]}"
 check_eq "20 creates at once are all refused" "503" \
     "$(for i in $(seq 1 20); do cat "$PT_TMP/burst.$i.code"; echo; done | sort -u | tr -d '\n')"
+check_eq "each saying that it was not saved" 20 \
+    "$(for i in $(seq 1 20); do cat "$PT_TMP/burst.$i"; echo; done | grep -c "$DISK_FULL; it was not saved")"
 
 pt_step "reads go on"
 api GET "/v1/proposals/$A"
