@@ -877,6 +877,11 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
             pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
                          strerror(e));
         }
+        /* A write refused, as the writer counts them (the log's "N writes
+         * were refused"). */
+        pthread_mutex_lock(&s->mu);
+        s->staging_refused++;
+        pthread_mutex_unlock(&s->mu);
         staging_close(st);
         return PT_ESTORAGE;
     }

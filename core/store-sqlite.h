@@ -44,6 +44,9 @@ struct pt_store_s {
     uint64_t done_commits, done_writes;                   /* guarded by mu */
     uint64_t done_batch_hist[PT_STORE_BATCH_BUCKETS + 1]; /* guarded by mu */
     int64_t done_due_hint; /* guarded by mu; see pt_store_take_due_hint */
+    /* Imports refused with storage_error while they staged (store-import.c),
+     * for the writer's count of refused writes; guarded by mu. */
+    uint64_t staging_refused;
 
     /* The writer's own state (writer thread only). */
     int64_t next_id;

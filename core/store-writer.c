@@ -242,6 +242,9 @@ typedef struct {
      * `refused` writes were answered with storage_error since. */
     int64_t failing_since, fail_logged;
     uint64_t refused;
+    /* Imports refused while they staged, taken from s->staging_refused,
+     * not yet counted in `refused` (storage_note). */
+    uint64_t staging_refused;
     /* The search backlog (store-search.c). backlog counts the proposals listed: what a write
      * adds is taken back when the write, or its transaction, is rolled back
      * (run_batch); retry_at holds off a chunk after one failed. */
@@ -1501,6 +1504,20 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
 static void storage_note(writer_t *w, bool failed, bool stored, size_t refused)
 {
     int64_t now = pt_time_mono();
+    /* The imports refused while they staged (store-import.c), which the
+     * writer never saw, are counted with the writes: in the run of
+     * refusals they came in, or in the next one when none runs yet; a
+     * write stored before that drops them, as it would have ended it. */
+    pthread_mutex_lock(&w->s->mu);
+    w->staging_refused += w->s->staging_refused;
+    w->s->staging_refused = 0;
+    pthread_mutex_unlock(&w->s->mu);
+    if (failed || w->failing_since) {
+        w->refused += w->staging_refused;
+        w->staging_refused = 0;
+    } else if (stored) {
+        w->staging_refused = 0;
+    }
     if (failed) {
         w->refused += refused;
         if (w->failing_since)

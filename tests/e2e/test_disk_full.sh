@@ -160,6 +160,10 @@ check_eq "health is ok again" "200 ok true" \
     "$ST $(jv '"%s %s" % (j["status"], str(j["writable"]).lower())')"
 check_eq "the log says once that writes are stored again" 1 \
     "$(log_since "$mark" | grep -c 'writes to the store are stored again')"
+# A create, an action, an edit, a create with a key, an import refused
+# while it staged, a partial import and the 20 creates at once.
+check_contains "counting every refused write, the import refused while staging too" \
+    "in which 26 writes were refused" "$(log_since "$mark")"
 total="$(pt_count)"
 check_eq "the store holds the acknowledged proposals only" "$((3 + 300))" "$total"
 
