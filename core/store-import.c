@@ -878,10 +878,17 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
                          strerror(e));
         }
         /* A write refused, as the writer counts them (the log's "N writes
-         * were refused"). */
+         * were refused"); and when the disk refused it, the store is not
+         * writable (GET /v1/health) until a write is stored again, as
+         * after a write that the disk refused to the writer. */
+        bool disk = e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS;
         pthread_mutex_lock(&s->mu);
         s->staging_refused++;
+        if (disk)
+            s->done_commit_failed = true;
         pthread_mutex_unlock(&s->mu);
+        if (disk)
+            uv_async_send(&s->async);
         staging_close(st);
         return PT_ESTORAGE;
     }

@@ -111,7 +111,9 @@ static void on_writes_done(uv_async_t *async)
     s->done_commits = s->done_writes = 0;
     pthread_mutex_unlock(&s->mu);
 
-    if (w)
+    /* An import refused while it staged hands back no write, only that
+     * it failed (store-import.c). */
+    if (w || failed)
         s->writable = !failed;
     bool advanced = last > s->last_seq;
     if (advanced)

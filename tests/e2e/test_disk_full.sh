@@ -184,6 +184,13 @@ pt_stop
 pt_step "SIGTERM while the disk is full"
 full_start
 touch "$FLAG"
+# An import is the first write the disk refuses, while its file is staged,
+# before it reaches the store's writer.
+pt_import jsonl "$PT_TMP/batch.jsonl"
+check_refused "an import"
+api GET /v1/health
+check_eq "health says the store cannot write after the import alone" "503 degraded false" \
+    "$ST $(jv '"%s %s" % (j["status"], str(j["writable"]).lower())')"
 api POST /v1/proposals '{"title":"关于停止之前的建议"}'
 check_refused "a create"
 pt_stop
