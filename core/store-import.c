@@ -89,8 +89,9 @@ static staging_t *stagings; /* guarded by staging_mu */
 /* Opens an unlinked temporary file in the directory of the database, not
  * in /tmp: that is often a tmpfs, whose files are memory, and the data
  * directory is where the administrator has made room for the data. */
-static FILE *staging_open(pt_store_t *s, pt_error_t *err)
+static FILE *staging_open(pt_store_t *s, int *e, pt_error_t *err)
 {
+    *e = 0;
     const char *slash = strrchr(s->path, '/');
     char *dir =
         slash ? strndup(s->path, (size_t)(slash - s->path) + (slash == s->path)) : strdup(".");
@@ -115,8 +116,9 @@ static FILE *staging_open(pt_store_t *s, pt_error_t *err)
         }
     }
     if (fd < 0) {
+        *e = errno;
         pt_error_set(err, PT_ESTORAGE, "storage error while staging an import in %s: %s", dir,
-                     strerror(errno));
+                     strerror(*e));
         free(dir);
         return NULL;
     }
@@ -191,8 +193,9 @@ static void staging_close(staging_t *st)
     free(st);
 }
 
-static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
+static staging_t *staging_new(pt_store_t *s, const char *job, int *e, pt_error_t *err)
 {
+    *e = 0;
     staging_t *st = calloc(1, sizeof(*st));
     if (!st || !(st->job = strdup(job))) {
         free(st);
@@ -202,7 +205,7 @@ static staging_t *staging_new(pt_store_t *s, const char *job, pt_error_t *err)
     st->s = s;
     pthread_mutex_init(&st->mu, NULL);
     pt_cond_init_monotonic(&st->cond);
-    if (!(st->f = staging_open(s, err))) {
+    if (!(st->f = staging_open(s, e, err))) {
         staging_close(st);
         return NULL;
     }
@@ -841,6 +844,37 @@ static void early_start(staging_t *st, const char *actor)
 
 /* ---- The import's calls ------------------------------------------------ */
 
+/* An import refused because its staging file could not be made or
+ * written (errno e; err says why). Returns PT_ESTORAGE. */
+static int stage_refused(pt_store_t *s, const char *job, int e, pt_error_t *err)
+{
+    /* The staging file is in the database's directory: a full disk
+     * here is the store's, which the writer logs only when a write
+     * meets it, so it is said here, once an import. */
+    if (e == ENOSPC || e == EDQUOT) {
+        pt_error_set(err, PT_ESTORAGE,
+                     "storage error while staging an import: %s (%s); nothing of it was "
+                     "stored",
+                     PT_DISK_FULL_TEXT, strerror(e));
+        pt_error("import %s: %s", job, err->message);
+    } else if (err->code != PT_ESTORAGE) {
+        pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s", strerror(e));
+    }
+    /* A write refused, as the writer counts them (the log's "N writes
+     * were refused"); and when the disk refused it, the store is not
+     * writable (GET /v1/health) until a write is stored again, as
+     * after a write that the disk refused to the writer. */
+    bool disk = e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS;
+    pthread_mutex_lock(&s->mu);
+    s->staging_refused++;
+    if (disk)
+        s->done_commit_failed = true;
+    pthread_mutex_unlock(&s->mu);
+    if (disk)
+        uv_async_send(&s->async);
+    return PT_ESTORAGE;
+}
+
 int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int64_t first_n,
                           pt_import_row_t *const *rows, size_t n, bool last, pt_error_t *err)
 {
@@ -848,8 +882,9 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
      * here is not staged to by another thread meanwhile. */
     staging_t *st = staging_take(s, job);
     bool first = !st;
-    if (!st && !(st = staging_new(s, job, err)))
-        return err->code;
+    int e;
+    if (!st && !(st = staging_new(s, job, &e, err)))
+        return e ? stage_refused(s, job, e, err) : err->code;
     if (first_n != st->count) {
         staging_close(st);
         return pt_error_set(err, PT_EINTERNAL, "import %s staged record %lld out of order", job,
@@ -863,34 +898,9 @@ int pt_store_import_stage(pt_store_t *s, const char *job, const char *actor, int
     }
     off_t end;
     if (st->count != first_n + (int64_t)n || fflush(st->f) != 0 || (end = ftello(st->f)) < 0) {
-        int e = errno;
-        /* The staging file is in the database's directory: a full disk
-         * here is the store's, which the writer logs only when a write
-         * meets it, so it is said here, once an import. */
-        if (e == ENOSPC || e == EDQUOT) {
-            pt_error_set(err, PT_ESTORAGE,
-                         "storage error while staging an import: %s (%s); nothing of it was "
-                         "stored",
-                         PT_DISK_FULL_TEXT, strerror(e));
-            pt_error("import %s: %s", job, err->message);
-        } else {
-            pt_error_set(err, PT_ESTORAGE, "storage error while staging an import: %s",
-                         strerror(e));
-        }
-        /* A write refused, as the writer counts them (the log's "N writes
-         * were refused"); and when the disk refused it, the store is not
-         * writable (GET /v1/health) until a write is stored again, as
-         * after a write that the disk refused to the writer. */
-        bool disk = e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS;
-        pthread_mutex_lock(&s->mu);
-        s->staging_refused++;
-        if (disk)
-            s->done_commit_failed = true;
-        pthread_mutex_unlock(&s->mu);
-        if (disk)
-            uv_async_send(&s->async);
+        e = errno;
         staging_close(st);
-        return PT_ESTORAGE;
+        return stage_refused(s, job, e, err);
     }
     pthread_mutex_lock(&st->mu);
     st->ready = end;

@@ -203,6 +203,30 @@ check_eq "after the start every acknowledged write is there" 0 "$rc"
 check_eq "and nothing else" "$total" "$(pt_count)"
 pt_stop
 
+pt_step "an import whose staging file cannot be made"
+# FAILWRITE_TMPFILE: the shim fails the O_TMPFILE open of the staging
+# file too, as a file system with no room for a new file's inode does.
+FAILWRITE_TMPFILE=1 full_start
+touch "$FLAG"
+mark="$(log_lines)"
+pt_import jsonl "$PT_TMP/batch.jsonl"
+check_refused "an import"
+check_contains "that stored nothing" "nothing of it was stored" "$(jv 'j["error"]["message"]')"
+api GET /v1/health
+check_eq "health says the store cannot write" "503 degraded false" \
+    "$ST $(jv '"%s %s" % (j["status"], str(j["writable"]).lower())')"
+check_contains "the log says why" "storage error while staging an import: $DISK_FULL" \
+    "$(log_since "$mark")"
+api POST /v1/proposals '{"title":"关于暂存文件建不成时的建议"}'
+check_not_saved "a create"
+rm -f "$FLAG"
+api POST /v1/proposals '{"title":"关于暂存文件建得成之后的建议"}'
+check_status "with room again, a create" 201
+ack
+check_contains "the log counts the import with the create" "in which 2 writes were refused" \
+    "$(log_since "$mark")"
+pt_stop
+
 pt_step "the change feed's mark cannot be written"
 seq_then="$(tr -d '\n' <"$PT_DATA/ptrack.seq")"
 touch "$FLAG"

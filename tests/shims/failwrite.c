@@ -16,6 +16,12 @@
  * failed: the path of the descriptor decides, as /proc/self/fd tells it
  * (a file made with O_TMPFILE is "DIR/#N (deleted)", under its
  * directory). Everything else goes to glibc's own.
+ *
+ * With FAILWRITE_TMPFILE set too, an open(2) with O_TMPFILE in a
+ * directory under the prefix fails with ENOSPC as well, as on a file
+ * system that has no room left for a new file's inode (an import's
+ * staging file is made so). Other opens are never failed: SQLite opens
+ * the files it has with O_CREAT on a full disk too.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_NEXT, off64_t */
@@ -23,6 +29,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +58,70 @@ static int failing(int fd)
     return fail;
 }
 
+/* Whether an open of path with flags is to fail now: an O_TMPFILE one
+ * in a directory under the prefix, with FAILWRITE_TMPFILE set. */
+static int failing_tmpfile(const char *path, int flags)
+{
+    const char *flag = getenv("FAILWRITE_FLAG");
+    const char *prefix = getenv("FAILWRITE_PREFIX");
+    if (!flag || !prefix || !*prefix || !getenv("FAILWRITE_TMPFILE") ||
+        (flags & O_TMPFILE) != O_TMPFILE)
+        return 0;
+    int saved = errno;
+    char real[4096], dir[4100];
+    int fail = 0;
+    if (realpath(path, real)) {
+        /* The directory as the prefix names a file in it: "DIR/". */
+        snprintf(dir, sizeof(dir), "%s/", real);
+        fail = strncmp(dir, prefix, strlen(prefix)) == 0 && access(flag, F_OK) == 0;
+    }
+    errno = saved;
+    return fail;
+}
+
 #define REAL(name) static __typeof__(name) *real_##name
 #define LOOKUP(name)                                                                               \
     do {                                                                                           \
         if (!real_##name)                                                                          \
             real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name);                             \
     } while (0)
+
+/* open and open64 take a mode only with O_CREAT or O_TMPFILE. */
+#define OPEN_MODE(flags, mode)                                                                     \
+    do {                                                                                           \
+        if ((flags) & (O_CREAT | __O_TMPFILE)) {                                                   \
+            va_list ap;                                                                            \
+            va_start(ap, flags);                                                                   \
+            mode = va_arg(ap, mode_t);                                                             \
+            va_end(ap);                                                                            \
+        }                                                                                          \
+    } while (0)
+
+int open(const char *path, int flags, ...)
+{
+    REAL(open);
+    LOOKUP(open);
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    if (failing_tmpfile(path, flags)) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return real_open(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    REAL(open64);
+    LOOKUP(open64);
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    if (failing_tmpfile(path, flags)) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return real_open64(path, flags, mode);
+}
 
 ssize_t write(int fd, const void *buf, size_t n)
 {
