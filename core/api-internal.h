@@ -153,10 +153,15 @@ int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_err
  * sep, map and encoding". */
 int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,
                    pt_error_t *err);
+/* Refuses a parameter of the lists of `known` given twice, and lets any
+ * other through: the host's own parameters of an import or an export
+ * whose plugin declares none of its own (args NULL, ABI 1.0). */
+int pt_query_once(const pt_http_request_t *req, const char *const *const *known, pt_error_t *err);
 /* The parameters of GET /v1/exports?format=F: the list filters of GET
  * /v1/proposals (read into q, checked as a list checks them) and, when the
  * exporter declares its arguments (args not NULL), nothing else but format
- * and those. args NULL (a 1.0 plugin) lets any other parameter through.
+ * and those. args NULL (a 1.0 plugin) lets any other parameter through;
+ * format or a filter given twice is refused either way.
  * Ownership: q's strings are the caller's (pt_list_query_clear), also on
  * failure. */
 int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const char *format,

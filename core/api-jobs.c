@@ -125,6 +125,15 @@ void pt_api_imports(pt_call_t *call)
             pt_api_fail(call, &err);
             return;
         }
+    } else {
+        /* One that declares none (1.0) gets every other parameter, but
+         * format and partial are ptrackd's: which of two values counts
+         * would be a guess, whatever the importer. */
+        const char *const *known[] = {import_params, NULL};
+        if (pt_query_once(req, known, &err) != PT_OK) {
+            pt_api_fail(call, &err);
+            return;
+        }
     }
     int part;
     if (pt_query_bool(req, "partial", &part, &err) != PT_OK) {

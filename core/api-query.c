@@ -72,8 +72,11 @@ int pt_query_check(const pt_http_request_t *req, pt_error_t *err)
     return PT_OK;
 }
 
-int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,
-                   pt_error_t *err)
+/* pt_query_known, and with `others` pt_query_once: a parameter of known
+ * given twice is refused, and one of none of them is refused unless
+ * `others` lets it through. */
+static int query_known(const pt_http_request_t *req, const char *const *const *known,
+                       const char *what, bool others, pt_error_t *err)
 {
     const char *name, *value;
     for (size_t i = 0; pt_http_query_at(req, i, &name, &value); i++) {
@@ -90,6 +93,8 @@ int pt_query_known(const pt_http_request_t *req, const char *const *const *known
                                         "query parameter \"%s\" is given twice", name);
             continue;
         }
+        if (others)
+            continue;
         if (!what)
             return pt_error_set(err, PT_EBADREQUEST, "unknown query parameter \"%s\"", name);
         char taken[400];
@@ -98,6 +103,17 @@ int pt_query_known(const pt_http_request_t *req, const char *const *const *known
                             name, what, taken[0] ? taken : "none");
     }
     return PT_OK;
+}
+
+int pt_query_known(const pt_http_request_t *req, const char *const *const *known, const char *what,
+                   pt_error_t *err)
+{
+    return query_known(req, known, what, false, err);
+}
+
+int pt_query_once(const pt_http_request_t *req, const char *const *const *known, pt_error_t *err)
+{
+    return query_known(req, known, NULL, true, err);
 }
 
 int pt_query_only(const pt_http_request_t *req, const char *const *known, pt_error_t *err)
@@ -319,6 +335,13 @@ int pt_query_export(const pt_http_request_t *req, const pt_workflow_t *wf, const
         char what[120];
         snprintf(what, sizeof(what), "an export of %.80s", format);
         if (pt_query_known(req, known, what, err) != PT_OK)
+            return err->code;
+    } else {
+        /* The exporter's own are let through, as it declares none; the
+         * filters are ptrackd's, and one given twice is refused as a
+         * list refuses it. */
+        const char *const *known[] = {own, filter_params, NULL};
+        if (pt_query_once(req, known, err) != PT_OK)
             return err->code;
     }
     return query_filters(req, wf, q, err);
