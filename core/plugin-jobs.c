@@ -2150,28 +2150,45 @@ static void abandon(ptrack_job_t *job)
             : job->partial          ? "; the batches it stored stay"
                                     : "; nothing of it is stored");
     n_abandoned++;
+    /* A partial import's last batch handed to the writer has ended long
+     * ago, as a rule (the stop waited three seconds), but only the job's
+     * thread takes its result, in its next host call, which will never
+     * come: it is taken here, so that the answer counts what it stored.
+     * The thread no longer touches the batch nor the result (host_enter
+     * refuses it now), and a transaction's end is told on the loop, so a
+     * batch not ended yet is not waited for, which would wait for ever. */
+    if (job->kind == JOB_IMPORT && job->partial && job->direct &&
+        pt_store_import_direct_done(job->direct))
+        direct_wait(job);
     if (job->req) {
         if (job->stream_begun) {
             pt_http_stream_abort(job->req);
         } else {
             pt_error_t err = {0};
             cancel_error(job, &err, WHY_SHUTDOWN, 0);
-            if (job->kind == JOB_IMPORT && job->partial) {
-                /* What it stored: its batches up to the last one finished;
-                 * one still being stored may be stored too. */
-                char more[200];
-                snprintf(more, sizeof(more),
-                         "; of the records read before that, %lld were stored and the batch "
-                         "being stored may be too",
-                         (long long)job->res.imported);
-                size_t n = strlen(err.message);
-                snprintf(err.message + n, sizeof(err.message) - n, "%s", more);
+            if (job->kind == JOB_IMPORT && job->partial && job->direct) {
+                /* A batch whose transaction has not ended may be stored
+                 * too: sent again whole, the file would store it twice. */
+                char stored[400];
+                partial_stored(job, stored, sizeof(stored));
+                pt_error_set(&err, PT_ESHUTDOWN,
+                             "the import was cancelled: ptrackd is stopping%s; a batch of the "
+                             "records read before that was being stored and may be stored too: "
+                             "once ptrackd is back, " PARTIAL_RESEND,
+                             stored[0] ? stored : "; the batches stored before stay");
             }
-            cJSON *o = pt_error_to_json(&err);
-            char *text = o ? cJSON_PrintUnformatted(o) : NULL;
-            cJSON_Delete(o);
-            respond_json(job, pt_error_http_status(err.code), text);
-            free(text);
+            if (job->kind == JOB_IMPORT) {
+                /* As every answer of an import that failed: what it
+                 * passed by, and what a partial one stored. */
+                answer_error(job, &err);
+                respond_json(job, job->answer_status, job->answer);
+            } else {
+                cJSON *o = pt_error_to_json(&err);
+                char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+                cJSON_Delete(o);
+                respond_json(job, pt_error_http_status(err.code), text);
+                free(text);
+            }
             pt_error_clear(&err);
         }
         job->req = NULL;

@@ -1264,6 +1264,14 @@ int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n
     return rc;
 }
 
+bool pt_store_import_direct_done(pt_import_direct_t *b)
+{
+    pthread_mutex_lock(&b->pw.mu);
+    bool done = b->pw.done;
+    pthread_mutex_unlock(&b->pw.mu);
+    return done;
+}
+
 int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res, pt_error_t *err)
 {
     int rc = custom_wait(&b->pw, err);

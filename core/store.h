@@ -534,6 +534,10 @@ void pt_import_merges_free(pt_import_merges_t *m);
 int pt_store_import_direct_start(pt_store_t *s, pt_import_row_t **rows, size_t n, const char *actor,
                                  pt_import_merges_t *m, pt_import_direct_t **out, pt_error_t *err);
 int pt_store_import_direct_finish(pt_import_direct_t *b, pt_import_result_t *res, pt_error_t *err);
+/* Whether the batch's transaction has ended (committed or failed), so that
+ * finish would not wait. Its end is told on the loop, so a false answer
+ * stays false until the loop runs again. Thread: loop. */
+bool pt_store_import_direct_done(pt_import_direct_t *b);
 
 /* A cursor over the proposals matching a list query's filters, in id order,
  * from one read transaction: one consistent snapshot however long it is

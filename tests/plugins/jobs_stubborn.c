@@ -5,8 +5,9 @@
  * after a stop has cancelled them. A stop must not wait for them longer
  * than its bound.
  *
- *   import "stubborn": reads the upload, emits one proposal, logs
- *     "record 1 emitted", sleeps `pause`, emits a second one.
+ *   import "stubborn": reads the upload, emits `first` proposals (option,
+ *     default 1; 2000 makes a partial import's first batch), logs
+ *     "record <first> emitted", sleeps `pause`, emits one more.
  *   export "stubborn": logs "export begun", sleeps `pause`, then writes
  *     one line (so a stop finds it before its first byte).
  *   export "stubborn-midway": writes one line, logs "first line written",
@@ -25,10 +26,12 @@ typedef struct {
     const ptrack_host_t *host;
     ptrack_instance_t *inst;
     int64_t pause_ms;
+    int64_t first;
 } state_t;
 
 static const ptrack_option_t options[] = {
     {"pause", PTRACK_OPT_DURATION, 0, "15s", "how long to sleep without asking job_cancelled"},
+    {"first", PTRACK_OPT_INT, 0, "1", "how many proposals an import emits before it sleeps"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -41,6 +44,8 @@ static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **sta
     s->inst = inst;
     if (host->opt_duration(inst, "pause", &s->pause_ms) != PTRACK_OK)
         s->pause_ms = 15000;
+    if (host->opt_int(inst, "first", &s->first) != PTRACK_OK || s->first < 1)
+        s->first = 1;
     *state = s;
     return PTRACK_OK;
 }
@@ -78,11 +83,14 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         ;
     if (n < 0)
         return (int)n;
-    int rc = emit(s, job, 1);
-    s->host->log(s->inst, PTRACK_LOG_INFO, "record 1 emitted (%d)", rc);
+    int rc = PTRACK_OK;
+    int i = 1;
+    for (; i <= s->first && rc == PTRACK_OK; i++)
+        rc = emit(s, job, i);
+    s->host->log(s->inst, PTRACK_LOG_INFO, "record %d emitted (%d)", i - 1, rc);
     stubborn_sleep(s);
-    rc = emit(s, job, 2);
-    s->host->log(s->inst, PTRACK_LOG_INFO, "record 2 emitted (%d)", rc);
+    rc = emit(s, job, i);
+    s->host->log(s->inst, PTRACK_LOG_INFO, "record %d emitted (%d)", i, rc);
     return rc;
 }
 
