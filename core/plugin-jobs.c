@@ -2221,8 +2221,18 @@ static void on_stop_timer(uv_timer_t *t)
 
 void pt_jobs_shutdown(uv_loop_t *loop)
 {
-    for (ptrack_job_t *j = running; j; j = j->next_running)
+    for (ptrack_job_t *j = running; j; j = j->next_running) {
         cancel(j, WHY_SHUTDOWN);
+        /* An export whose plugin has returned may have its last blocks
+         * queued while the pump waits for a client that takes nothing:
+         * the thread sends nothing more, and a stalled client is not cut
+         * off once the export is cancelled (on_export_stalled), so the
+         * pump is woken here to drop them and end the stream, as a
+         * client gone is (on_request_abort). Without it the job stayed
+         * running, and the stop waited for the client for good. */
+        if (j->kind == JOB_EXPORT)
+            uv_async_send(&j->async);
+    }
     if (n_running == 0 || stop_timer_open)
         return;
     pt_info("stopping: waiting up to %d s for %u import or export job%s to end",

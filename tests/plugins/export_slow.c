@@ -3,7 +3,10 @@
  * as one line of JSON, as export_jsonl writes it, with a wait of `pause`
  * ms (option, default 200) after each, so that a test can act while the
  * transfer runs. It stops as soon as a job_write is refused (a cancelled
- * job), returning what job_write returned.
+ * job), returning what job_write returned. With the query parameter
+ * `bytes` it writes that many bytes of filler instead, in lines of 64, at
+ * once, logs "<bytes> bytes written" and returns (it declares no
+ * arguments, so the host lets it through).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 typedef struct {
     const ptrack_host_t *host;
+    ptrack_instance_t *inst;
     int64_t pause_ms;
 } state_t;
 
@@ -26,6 +30,7 @@ static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **sta
     if (!s)
         return PTRACK_ENOMEM;
     s->host = host;
+    s->inst = inst;
     s->pause_ms = 200;
     host->opt_int(inst, "pause", &s->pause_ms);
     if (s->pause_ms < 0)
@@ -45,6 +50,17 @@ static int export(void *state, ptrack_job_t *job, const char *format)
     const state_t *s = state;
     const ptrack_host_t *h = s->host;
     int rc = h->export_begin(job, "application/x-ndjson; charset=utf-8", "slow.jsonl");
+    const char *bytes = h->job_arg(job, "bytes");
+    if (bytes && rc == PTRACK_OK) {
+        static const char line[] =
+            "filler filler filler filler filler filler filler filler filler!\n";
+        long long n = atoll(bytes);
+        for (long long left = n; left > 0 && rc == PTRACK_OK; left -= 64)
+            rc = h->job_write(job, line, left < 64 ? (size_t)left : 64);
+        if (rc == PTRACK_OK)
+            h->log(s->inst, PTRACK_LOG_INFO, "%lld bytes written", n);
+        return rc;
+    }
     const ptrack_record_t *rec;
     while (rc == PTRACK_OK && (rc = h->export_next(job, &rec)) == 1) {
         size_t len;
