@@ -1522,8 +1522,10 @@ static void *job_main(void *arg)
                     rc = PTRACK_ENOMEM;
             }
             /* A refused call (a write before export_begin) means the output
-             * is not whole, whatever the plugin returns. */
-            if (rc == PTRACK_OK && job->broken)
+             * is not whole, whatever the plugin returns; so does a read of
+             * the proposals that failed under export_next, which a plugin
+             * may have taken for their end. */
+            if (rc == PTRACK_OK && (job->broken || job->read_err.code != PT_OK))
                 rc = PTRACK_ERROR;
             if (rc != PTRACK_OK) {
                 pthread_mutex_lock(&job->mu);

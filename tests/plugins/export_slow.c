@@ -6,10 +6,13 @@
  * job), returning what job_write returned. With the query parameter
  * `bytes` it writes that many bytes of filler instead, in lines of 64, at
  * once, logs "<bytes> bytes written" and returns (it declares no
- * arguments, so the host lets it through).
+ * arguments, so the host lets these through). With `sloppy=true` it reads
+ * with export_next until that returns anything but 1, as a careless
+ * exporter does, and returns PTRACK_OK whatever it returned.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <ptrack/plugin.h>
 
@@ -61,7 +64,18 @@ static int export(void *state, ptrack_job_t *job, const char *format)
             h->log(s->inst, PTRACK_LOG_INFO, "%lld bytes written", n);
         return rc;
     }
+    const char *sloppy = h->job_arg(job, "sloppy");
     const ptrack_record_t *rec;
+    if (sloppy && strcmp(sloppy, "true") == 0) {
+        while (rc == PTRACK_OK && h->export_next(job, &rec) == 1) {
+            size_t len;
+            const char *json = h->rec_json(rec, "", &len);
+            rc = json ? h->job_write(job, json, len) : PTRACK_ERROR;
+            if (rc == PTRACK_OK)
+                rc = h->job_write(job, "\n", 1);
+        }
+        return rc;
+    }
     while (rc == PTRACK_OK && (rc = h->export_next(job, &rec)) == 1) {
         size_t len;
         const char *json = h->rec_json(rec, "", &len);
