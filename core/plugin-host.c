@@ -137,18 +137,19 @@ static const cJSON *option(ptrack_instance_t *inst, const char *key)
 }
 
 /* Whether the plugin's option table declares key as one of type (opt_string
- * also reads a duration's text, as it always did, and a secret). Otherwise the getter's
- * PTRACK_ENOTFOUND or PTRACK_EINVAL leaves the plugin's default in place
- * without a word: a key misspelt in the code ("timout"), or a duration read
- * with opt_int, would make an operator's setting do nothing. That is
- * logged, naming the plugin, the instance, the getter and the key, once
- * per instance (a getter in deliver() would say it for every event).
- * Thread: any. */
-static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_type_t type,
-                     const char *getter)
+ * also reads a duration's text, as it always did, and a secret): PTRACK_OK,
+ * or PTRACK_ENOTFOUND for a key it does not declare, or PTRACK_EINVAL for
+ * one it declares with another type, set or not. Either leaves the
+ * plugin's default in place without a word: a key misspelt in the code
+ * ("timout"), or a duration read with opt_int, would make an operator's
+ * setting do nothing. That is logged, naming the plugin, the instance, the
+ * getter and the key, once per instance (a getter in deliver() would say
+ * it for every event). Thread: any. */
+static int declared(ptrack_instance_t *inst, const char *key, ptrack_option_type_t type,
+                    const char *getter)
 {
     if (!inst || !key || !inst->file)
-        return true;
+        return PTRACK_OK;
     const ptrack_plugin_t *d = inst->file->desc;
     const ptrack_option_t *o = d->options;
     while (o && o->key && strcmp(o->key, key) != 0)
@@ -156,10 +157,11 @@ static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_typ
     if (o && o->key &&
         (o->type == type || (type == PTRACK_OPT_STRING &&
                              (o->type == PTRACK_OPT_DURATION || o->type == PTRACK_OPT_SECRET))))
-        return true;
+        return PTRACK_OK;
+    int rc = o && o->key ? PTRACK_EINVAL : PTRACK_ENOTFOUND;
     if (atomic_exchange(&inst->opt_misread_told, true))
-        return false;
-    if (!o || !o->key)
+        return rc;
+    if (rc == PTRACK_ENOTFOUND)
         pt_warn("plugin %s (instance %s) called %s(\"%s\"), which its option table does not "
                 "declare: it returns PTRACK_ENOTFOUND and the plugin keeps its own default (a bug "
                 "in the plugin; said once per instance)",
@@ -169,21 +171,24 @@ static bool declared(ptrack_instance_t *inst, const char *key, ptrack_option_typ
                 "%s: it returns PTRACK_EINVAL and the plugin keeps its own default (a bug in the "
                 "plugin; said once per instance)",
                 d->name, inst->name, getter, key, pt_plugin_option_type_name(o->type));
-    return false;
+    return rc;
 }
 
 /* The option key of inst for a getter of type (named getter in the log),
- * in *v; PTRACK_OK, or PTRACK_ENOTFOUND when it is not set, or
- * PTRACK_EINVAL when it is set but the getter is not its type's (see
- * declared()) or, checked by is, its value is not of that type. */
+ * in *v; PTRACK_OK, or PTRACK_EINVAL when the table declares it with
+ * another type than the getter's (see declared()), set or not, or when,
+ * checked by is, its value is not of that type; else PTRACK_ENOTFOUND
+ * when it is not set. */
 static int typed_option(ptrack_instance_t *inst, const char *key, ptrack_option_type_t type,
                         const char *getter, cJSON_bool (*is)(const cJSON *), const cJSON **v)
 {
-    bool ok = declared(inst, key, type, getter);
+    int rc = declared(inst, key, type, getter);
     *v = option(inst, key);
+    if (rc == PTRACK_EINVAL)
+        return rc;
     if (!*v)
         return PTRACK_ENOTFOUND;
-    return ok && is(*v) ? PTRACK_OK : PTRACK_EINVAL;
+    return rc == PTRACK_OK && is(*v) ? PTRACK_OK : PTRACK_EINVAL;
 }
 
 static int host_opt_string(ptrack_instance_t *inst, const char *key, const char **value)

@@ -247,6 +247,17 @@ static void a_secret_option_is_read_but_never_shown(void **state)
     cfg = shown_config(f, "unset");
     assert_string_equal(cfg, "{\"url\":\"http://b\"}");
     free(cfg);
+
+    /* Read with a getter of another type, unset as it is: PTRACK_EINVAL,
+     * the plugin's bug, as when it is set; PTRACK_ENOTFOUND is for an
+     * option of the getter's type that is not set. */
+    pt_instance_t *unset = pt_plugins_find(f->p, "unset");
+    int64_t n = 7;
+    assert_int_equal(pt_plugin_host.opt_int(unset, "token", &n), PTRACK_EINVAL);
+    assert_int_equal(n, 7);
+    token = "kept";
+    assert_int_equal(pt_plugin_host.opt_string(unset, "token", &token), PTRACK_ENOTFOUND);
+    assert_string_equal(token, "kept");
 }
 
 /* A plugin's string option that holds a URL (good_secret's url, a string
