@@ -369,12 +369,19 @@ static const char *todo_label(const char *part)
 static void describe_filters(run_t *r, pt_str_t *s)
 {
     static const char *const names[][2] = {
-        {"status", "状态"},   {"kind", "类型"},
-        {"session", "届次"},  {"delegation", "代表团"},
-        {"unit", "承办单位"}, {"todo", "待办"},
-        {"category", "类别"}, {"tag", "标签"},
-        {"q", "关键词"},      {"key_supervision", "重点督办"},
-        {"overdue", "超期"},  {"due_before", "期限早于"},
+        {"status", "状态"},
+        {"kind", "类型"},
+        {"session", "届次"},
+        {"number", "编号"},
+        {"delegation", "代表团"},
+        {"unit", "承办单位"},
+        {"todo", "待办"},
+        {"category", "类别"},
+        {"tag", "标签"},
+        {"q", "关键词"},
+        {"key_supervision", "重点督办"},
+        {"overdue", "超期"},
+        {"due_before", "期限早于"},
         {"person", "代表"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
