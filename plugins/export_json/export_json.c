@@ -1,7 +1,8 @@
 /*
  * export_json.c - the built-in exporter of JSON files: "json" (one array of
- * the full proposals, each exactly as GET /v1/proposals/{id} returns it)
- * and "jsonl" (the same objects, one per line).
+ * the full proposals, each as GET /v1/proposals/{id} returns it to the
+ * office, without the unit_part a unit's view adds, which is computed and
+ * not stored) and "jsonl" (the same objects, one per line).
  *
  * The output is streamed: each proposal is written as the host hands it
  * over, so an export of any size takes one proposal's text and one output
