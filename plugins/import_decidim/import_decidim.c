@@ -15,9 +15,10 @@
  *                                        plain text)
  *   category/name/<loc>,  category      (taxonomies/... in the open-data
  *   taxonomies/name/<loc>                export of Decidim 0.28 and later)
- *   author/name           lead_author   (the first of the coauthors; an
- *                                        official proposal's organization
- *                                        or meeting, as given)
+ *   author/name           lead_author,  (the first of the coauthors, and
+ *                         co_signers     the others; an official
+ *                                        proposal's organization or
+ *                                        meeting, as given)
  *   reference             source.ref    (else url), source.format "decidim"
  *   (kind= in the query)  kind          (suggestion, motion, proposal or other,
  *                                        or 建议, 议案, 提案, 其他; else unset:
@@ -217,31 +218,74 @@ static size_t comma_pieces(const char *s)
     return k;
 }
 
-/* Sets lead_author to the first author of the proposal. Decidim's JSON
- * gives each coauthor's name in an array (author/name/0, author/name/1:
- * get_translated takes the first), its CSV joins them with ", " in one
- * cell, as it joins their ids in author/id: when the ids and the names
- * split into as many pieces, the first name is taken; a single author's
- * name is kept whole, commas and all. An official proposal's author is
- * the organization, or the meeting it came from, named so: kept as it is
- * given. */
-static int set_author(const map_t *m, ptrack_record_t *rec, const fields_t *f)
+/* The co-signers a proposal may have (api.md): more are refused by the
+ * store's check, so one more than these is enough to have it refused. */
+#define CO_SIGNERS_MAX 1000
+
+/* Sets lead_author to the first author of the proposal and co_signers to
+ * the others, in their order, each once and not the lead again. Decidim's
+ * JSON gives each coauthor's name in an array (author/name/0,
+ * author/name/1; author/0/name, author/1/name where "author" is an array
+ * of them: all are author/name here), each a whole name; its CSV joins
+ * them with ", " in one cell, as it joins their ids in author/id: when the
+ * ids and the names split into as many pieces, the names are those
+ * pieces; a single author's name is kept whole, commas and all. An
+ * official proposal's author is the organization, or the meeting it came
+ * from, named so: kept as it is given. */
+static int set_authors(const map_t *m, ptrack_record_t *rec, const fields_t *f)
 {
     const char *names = get_translated(f, m, "author/name");
     if (!names)
         return PTRACK_OK;
+    size_t several = 0; /* the JSON's array of names */
+    for (size_t i = 0; i < f->n; i++)
+        several += f->keys[i] && strcmp(f->keys[i], "author/name") == 0 && f->vals[i][0];
     const char *ids = get(f, "author/id");
-    size_t k = ids ? comma_pieces(ids) : 1;
-    if (k < 2 || comma_pieces(names) != k)
+    size_t k = several > 1 ? several : ids ? comma_pieces(ids) : 1;
+    if (several < 2 && (k < 2 || comma_pieces(names) != k))
         return m->h->rec_set(rec, "lead_author", names);
-    size_t n = (size_t)(strstr(names, ", ") - names);
-    char *first = malloc(n + 1);
-    if (!first)
+    const char **v = malloc(k * sizeof(*v));
+    char *cell = several > 1 ? NULL : strdup(names);
+    if (!v || (several < 2 && !cell)) {
+        free(v);
+        free(cell);
         return PTRACK_ENOMEM;
-    memcpy(first, names, n);
-    first[n] = '\0';
-    int rc = m->h->rec_set(rec, "lead_author", first);
-    free(first);
+    }
+    size_t n = 0;
+    if (several > 1) {
+        for (size_t i = 0; i < f->n; i++)
+            if (f->keys[i] && strcmp(f->keys[i], "author/name") == 0 && f->vals[i][0])
+                v[n++] = f->vals[i];
+    } else {
+        for (char *p = cell;;) {
+            v[n++] = p;
+            char *comma = strstr(p, ", ");
+            if (!comma)
+                break;
+            *comma = '\0';
+            p = comma + 2;
+        }
+    }
+    int rc = PTRACK_OK;
+    size_t lead = n, co = 0;
+    for (size_t i = 0; i < n && rc == PTRACK_OK && co <= CO_SIGNERS_MAX; i++) {
+        if (!v[i][0])
+            continue;
+        if (lead == n) {
+            lead = i;
+            rc = m->h->rec_set(rec, "lead_author", v[i]);
+            continue;
+        }
+        bool again = false;
+        for (size_t j = lead; j < i && !again; j++)
+            again = strcmp(v[j], v[i]) == 0;
+        if (!again) {
+            rc = m->h->rec_append(rec, "co_signers", v[i]);
+            co++;
+        }
+    }
+    free(cell);
+    free(v);
     return rc;
 }
 
@@ -276,7 +320,7 @@ static int row_import(const map_t *m, const fields_t *f, const char *where)
     if (rc == PTRACK_OK)
         rc = set_opt(m, rec, "category", category);
     if (rc == PTRACK_OK)
-        rc = set_author(m, rec, f);
+        rc = set_authors(m, rec, f);
     if (rc == PTRACK_OK)
         rc = set_opt(m, rec, "kind", m->kind);
     if (rc == PTRACK_OK)

@@ -4,7 +4,10 @@
 # proposal's lead_author, where it left it out: the first of several
 # coauthors (a JSON array of names; in the CSV a cell that joins them with
 # ", ", as author/id joins their ids), an official proposal's organization
-# or meeting as it is given, a name that holds a comma whole.
+# or meeting as it is given, a name that holds a comma whole. The other
+# coauthors are its co_signers, in their order, each once and not the
+# lead again, where they were dropped; so are those of a JSON "author"
+# that is an array of authors.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -17,6 +20,12 @@ mkdir -p "$W"
 lead() {
     api GET "/v1/proposals?limit=100"
     jv "next((p.get('lead_author') for p in j['items'] if (p.get('source') or {}).get('ref') == '$1'), 'no such proposal')"
+}
+
+# cosigners REF: the co_signers of that proposal, as JSON.
+cosigners() {
+    api GET "/v1/proposals?limit=100"
+    jv "json.dumps(next((p.get('co_signers') for p in j['items'] if (p.get('source') or {}).get('ref') == '$1'), 'no such proposal'), ensure_ascii=False)"
 }
 
 pt_step "CSV: author/id;author/name;author/url"
@@ -33,10 +42,24 @@ check_status "import authors.csv" 201
 check_eq "five proposals" 5 "$(jv 'j["imported"]')"
 check_eq "one author" "Ana García" "$(lead DD-AU-601)"
 check_eq "two coauthors: the first" "Ana García" "$(lead DD-AU-602)"
+check_eq "two coauthors: the other a co-signer" '["Joan Puig"]' "$(cosigners DD-AU-602)"
+check_eq "one author: no co-signers" '[]' "$(cosigners DD-AU-601)"
+check_eq "an organization whose name holds a comma: no co-signers" '[]' "$(cosigners DD-AU-603)"
 check_eq "the organization (official), its comma and all" \
     "Ajuntament de Barcelona, Districte de Gràcia" "$(lead DD-AU-603)"
 check_eq "the meeting, as given" "Trobada veïnal: places i jardins" "$(lead DD-AU-604)"
 check_eq "no author: none" null "$(lead DD-AU-605)"
+
+pt_step "CSV: four coauthors, one named twice and one the lead again"
+cat >"$W/coauthors.csv" <<'CSV'
+id;author/id;author/name;title/en;reference
+606;11, 12, 13, 14, 15;Ana García, Joan Puig, Ana García, Núria Roca, Joan Puig;Cycle lanes;DD-AU-606
+CSV
+pt_import decidim "$W/coauthors.csv"
+check_status "import coauthors.csv" 201
+check_eq "the lead" "Ana García" "$(lead DD-AU-606)"
+check_eq "the others in their order, each once, not the lead" '["Joan Puig", "Núria Roca"]' \
+    "$(cosigners DD-AU-606)"
 
 pt_step "JSON: author: {id, name, url}, the names an array or one string"
 cat >"$W/authors.json" <<'JSON'
@@ -53,7 +76,26 @@ pt_import decidim "$W/authors.json"
 check_status "import authors.json" 201
 check_eq "three proposals" 3 "$(jv 'j["imported"]')"
 check_eq "an array of names: the first" "Marta Vidal" "$(lead DD-AU-701)"
+check_eq "an array of names: the others co-signers" '["Pere Soler"]' "$(cosigners DD-AU-701)"
 check_eq "one name" "Ajuntament de Barcelona" "$(lead DD-AU-702)"
 check_eq "no name: none" null "$(lead DD-AU-703)"
+
+pt_step "JSON: author an array of authors, a name twice, the lead again"
+cat >"$W/author-array.json" <<'JSON'
+[
+  {"id": 704, "author": [{"id": 31, "name": "Laia Serra"}, {"id": 32, "name": "Pau Mas, fill"},
+                         {"id": 31, "name": "Laia Serra"}, {"id": 33, "name": "Rosa Vila"},
+                         {"id": 32, "name": "Pau Mas, fill"}],
+   "title": {"en": "A market on Sundays"}, "reference": "DD-AU-704"},
+  {"id": 705, "author": {"id": [41, 42, 43], "name": ["Ona Puig", "", "Ona Puig"]},
+   "title": {"en": "Water fountains"}, "reference": "DD-AU-705"}
+]
+JSON
+pt_import decidim "$W/author-array.json"
+check_status "import author-array.json" 201
+check_eq "the first author leads" "Laia Serra" "$(lead DD-AU-704)"
+check_eq "the others each once, a comma in a name kept" '["Pau Mas, fill", "Rosa Vila"]' \
+    "$(cosigners DD-AU-704)"
+check_eq "the lead named again and an empty name: no co-signers" '[]' "$(cosigners DD-AU-705)"
 
 pt_finish
