@@ -27,6 +27,7 @@
  *
  * Positions: jsonl records are "line N"; json records are "item N (line
  * L)", N counting from 1 and L being the line on which the item starts.
+ * In both an LF, a CRLF and a CR alone each end a line (ends_line).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -288,6 +289,15 @@ static bool check_value(check_t *c)
     }
 }
 
+/* Whether the byte at p ends a line, cr_before telling whether the byte
+ * before it was a CR: an LF, a CR alone (an old Mac's text, a sheet saved
+ * as "CSV (Macintosh)" and renamed) and a CRLF each end one, a CRLF at
+ * its CR. Both formats count their lines so. */
+static bool ends_line(const char *p, bool cr_before)
+{
+    return *p == '\r' || (*p == '\n' && !cr_before);
+}
+
 /* Writes why text[0..n) was refused into why, with the line and column of
  * the fault in the file: the text starts on first_line, at first_col. */
 static void explain(const char *text, size_t n, long first_line, long first_col, char *why,
@@ -312,10 +322,10 @@ static void explain(const char *text, size_t n, long first_line, long first_col,
     }
     long line = first_line, col = first_col;
     for (size_t k = 0; k < c.i && k < n; k++) {
-        if (text[k] == '\n') {
+        if (ends_line(text + k, k > 0 && text[k - 1] == '\r')) {
             line++;
             col = 1;
-        } else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+        } else if (text[k] != '\n' && ((unsigned char)text[k] & 0xC0) != 0x80) {
             col++;
         }
     }
@@ -584,6 +594,7 @@ typedef struct {
     bool in_str, esc;  /* inside a string of a skipped value or an item */
     long depth;        /* brackets open inside the skipped value or item */
     long line;         /* the line being scanned */
+    bool cr_before;    /* the last chunk ended with a CR */
     long array_line;   /* where the array of proposals opened */
     long str_line;     /* where the open string started */
     long item_no;      /* items seen, the current one included */
@@ -637,6 +648,13 @@ static int item_end(scan_t *s)
     return rc;
 }
 
+/* Counts the line end at p (in the chunk being scanned), if one is there. */
+static void count_line(scan_t *s, const char *p)
+{
+    if (ends_line(p, p > s->chunk ? p[-1] == '\r' : s->cr_before))
+        s->line++;
+}
+
 /* Scans the bytes of an item from *pp up to end, adding them to the item's
  * text; stops after the item's text when a ',' or ']' at its own level
  * ends it, leaving *pp on that byte. Returns 1 when the item ended, 0 when
@@ -656,11 +674,11 @@ static int scan_item(scan_t *s, const char **pp, const char *end)
                 s->esc = true;
             } else if (ch == '"') {
                 s->in_str = false;
-            } else if (ch == '\n') {
+            } else if (ch == '\n' || ch == '\r') {
                 /* A raw line break inside a string is not JSON, but it is
                  * still a line: the count must stay right for the reason
                  * the host's refusal of this item will get. */
-                s->line++;
+                count_line(s, p);
             }
             p++;
             continue;
@@ -693,7 +711,8 @@ static int scan_item(scan_t *s, const char **pp, const char *end)
             }
             break;
         case '\n':
-            s->line++;
+        case '\r':
+            count_line(s, p);
             break;
         default:
             break;
@@ -722,7 +741,7 @@ static long chars(const char *text, size_t n)
 static long column_before(const scan_t *s, const char *p)
 {
     for (const char *q = p; q > s->chunk; q--)
-        if (q[-1] == '\n')
+        if (q[-1] == '\n' || q[-1] == '\r')
             return chars(q, (size_t)(p - q));
     return s->line_chars + chars(s->chunk, (size_t)(p - s->chunk));
 }
@@ -735,11 +754,13 @@ static int scan_chunk(scan_t *s, const char *p, const char *end)
     s->chunk = p;
     /* What the next chunk's first line holds already. */
     const char *last = end;
-    while (last > p && last[-1] != '\n')
+    while (last > p && last[-1] != '\n' && last[-1] != '\r')
         last--;
     long tail = chars(last, (size_t)(end - last));
     rc = scan_bytes(s, p, end);
     s->line_chars = last > p ? tail : s->line_chars + tail;
+    if (end > p)
+        s->cr_before = end[-1] == '\r';
     return rc;
 }
 
@@ -762,8 +783,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             s->st = S_ITEMS;
             continue;
         case S_ITEMS:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (ch == ',') {
                 if (s->after_comma || s->item_no == 0) {
                     /* An item that is only a comma away from the last. */
@@ -795,8 +816,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_START:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (ch == '[') {
                 s->array_line = s->line;
                 s->st = S_ITEMS;
@@ -813,8 +834,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_OBJ_KEY:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (ch == '"') {
                 s->key_len = 0;
                 s->key_cut = false;
@@ -836,7 +857,7 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
                 s->key[s->key_len] = '\0';
                 s->st = S_OBJ_COLON;
                 break;
-            } else if (ch == '\n') {
+            } else if (ch == '\n' || ch == '\r') {
                 return scan_fail(
                     s, "line %ld: not JSON: a member name runs past the end of the line", s->line);
             }
@@ -846,8 +867,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
                 s->key_cut = true;
             break;
         case S_OBJ_COLON:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (ch == ':') {
                 s->st = S_OBJ_VALUE;
             } else if (!is_blank(ch)) {
@@ -857,8 +878,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_OBJ_VALUE:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (!is_blank(ch)) {
                 if (strcmp(s->key, "items") == 0) {
                     if (ch != '[')
@@ -876,8 +897,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_OBJ_SKIP:
-            if (ch == '\n')
-                s->line++;
+            if (ch == '\n' || ch == '\r')
+                count_line(s, p);
             if (s->in_str) {
                 if (s->esc)
                     s->esc = false;
@@ -898,8 +919,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_OBJ_NEXT:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (ch == ',') {
                 s->st = S_OBJ_KEY;
             } else if (ch == '}') {
@@ -911,8 +932,8 @@ static int scan_bytes(scan_t *s, const char *p, const char *end)
             }
             break;
         case S_END:
-            if (ch == '\n') {
-                s->line++;
+            if (ch == '\n' || ch == '\r') {
+                count_line(s, p);
             } else if (!is_blank(ch)) {
                 return scan_fail(s, "line %ld: more text after the end of the JSON %s", s->line,
                                  s->wrapped ? "object" : "array");

@@ -16,7 +16,10 @@
 # not line 1. A jsonl file reads a lone CR as a line end, as it reads an
 # LF or a CRLF (also one that the upload splits, its CR the last byte of
 # a read), and counts such lines, where it read the whole file as one
-# line and refused it.
+# line and refused it. A json file (an array, or {"items": [...]}) counts
+# its lines so too, where it counted only LF and named every item of a
+# CR-only file "line 1": an item's line, the line and column of a fault
+# inside it, and the line of a fault of the whole file.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -115,5 +118,58 @@ pt_import jsonl "$W/split.jsonl" "partial=true"
 check_status "import split.jsonl?partial=true" 200
 check_eq "two imported, the third line rejected as line 3" \
     '2 ["line 3"]' "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
+
+pt_step "json: items of a CR-only file are named by their own lines"
+printf '[\r  {"title":"关于庚的建议"},\r  {"title": 3},\r  {"title":"关于辛的建议",\r   "background": \x27x\x27},\r  {"title":"关于壬的建议"}\r]\r' \
+    >"$W/mac.json"
+BEFORE="$(pt_count)"
+pt_import json "$W/mac.json" "partial=true"
+check_status "import mac.json?partial=true" 200
+check_eq "two imported; items 2 and 3 rejected at lines 3 and 4" \
+    '2 ["item 2 (line 3)", "item 3 (line 4)"]' \
+    "$(jv '"%d %s" % (j["imported"], json.dumps([r["where"] for r in j["rejected"]]))')"
+check_contains "the fault inside item 3 is at its own line and column" "(line 5, column 18)" \
+    "$(jv 'j["rejected"][1]["reason"]')"
+check_eq "two more proposals" "$((BEFORE + 2))" "$(pt_count)"
+
+pt_step "json: CR, CRLF and LF line ends in one file, each one line"
+printf '{"items": [\r\n{"title":"关于癸的建议"},\r{"title": 4},\n\r\n{"title": 5}\r]}\n' >"$W/mixed.json"
+pt_import json "$W/mixed.json" "partial=true"
+check_status "import mixed.json?partial=true" 200
+check_eq "items 2 and 3 rejected at lines 3 and 5" '["item 2 (line 3)", "item 3 (line 5)"]' \
+    "$(jv 'json.dumps([r["where"] for r in j["rejected"]])')"
+
+pt_step "json: a missing comma, and text after the array, named by their lines"
+printf '[\r{"title":"关于子的建议"}\r{"title":"关于丑的建议"}\r]\r' >"$W/broken.json"
+pt_import json "$W/broken.json"
+check_status "import broken.json" 422
+check_eq "the item without a comma after it is item 1, of line 2" '["item 1 (line 2)"]' \
+    "$(jv 'json.dumps([r["where"] for r in j["error"]["rejected"]])')"
+check_contains "the missing comma is at line 3, column 1" "(line 3, column 1)" \
+    "$(jv 'j["error"]["rejected"][0]["reason"]')"
+printf '[\r{"title":"关于寅的建议"}\r]\r\r]' >"$W/after.json"
+pt_import json "$W/after.json"
+check_status "import after.json" 422
+check_contains "the text after the array is at line 5" \
+    "line 5: more text after the end of the JSON array" "$(jv 'j["error"]["message"]')"
+
+printf '{"items": [],\r"ne\rxt": null}' >"$W/name.json"
+pt_import json "$W/name.json"
+check_status "import name.json" 422
+check_contains "a CR inside a member name is a line end there, as an LF is" \
+    "line 2: not JSON: a member name runs past the end of the line" "$(jv 'j["error"]["message"]')"
+
+pt_step "json: a CRLF split by the end of the first read is one line end"
+python3 - "$W/split.json" <<'PY'
+import sys
+head = '[{"title":"关于卯的建议","background":"'
+item = head + "x" * (65535 - len(head.encode()) - 2) + '"}'
+assert len(item.encode()) == 65535
+open(sys.argv[1], "wb").write((item + '\r\n,{"title": 6}\r]').encode())
+PY
+pt_import json "$W/split.json" "partial=true"
+check_status "import split.json?partial=true" 200
+check_eq "the second item rejected at line 2" '["item 2 (line 2)"]' \
+    "$(jv 'json.dumps([r["where"] for r in j["rejected"]])')"
 
 pt_finish
