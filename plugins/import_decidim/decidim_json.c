@@ -68,7 +68,8 @@ static int hex4(djson_t *j, unsigned long *v)
 }
 
 /* Reads a string (the opening quote consumed) into the row's current
- * text, or into key (cap bytes) when key is not NULL. */
+ * text, or into key (cap bytes, the NUL included) when key is not NULL:
+ * a key's place in the path. */
 static int string_in(djson_t *j, char *key, size_t cap, size_t *klen)
 {
     drow_t *r = &j->row;
@@ -148,7 +149,8 @@ static int string_in(djson_t *j, char *key, size_t cap, size_t *klen)
         }
         if (key) {
             if (kn + on >= cap)
-                return syntax(j, "a key longer than 200 bytes");
+                return syntax(j, "a key too long: with the keys it is nested in, more than "
+                                 "1023 bytes");
             memcpy(key + kn, out, on);
             kn += on;
         } else {
@@ -200,13 +202,16 @@ static int object_in(djson_t *j, int depth)
         if (skip_ws(j) != '"')
             return syntax(j, "expected a key in quotes");
         din_get(j->in);
-        char key[201];
-        size_t kn, saved;
-        int rc = string_in(j, key, sizeof(key), &kn);
-        if (rc == PTRACK_OK)
-            rc = path_push(j, key, kn, &saved);
+        /* The key is read into its place in the path, after a '/', as
+         * long as the path has room: a key is not held to a length of
+         * its own, which a valid export would be refused for. */
+        size_t saved = j->plen, at = j->plen + (j->plen > 0), kn;
+        int rc = string_in(j, j->path + at, sizeof(j->path) - at, &kn);
         if (rc != PTRACK_OK)
             return rc;
+        if (saved)
+            j->path[saved] = '/';
+        j->plen = at + kn;
         if (skip_ws(j) != ':')
             return syntax(j, "expected ':' after a key");
         din_get(j->in);

@@ -4,7 +4,9 @@
  * of (path, text) pairs with the keys joined by '/', as the CSV export
  * names its columns: {"title": {"en": "x"}} gives "title/en" = "x",
  * {"taxonomies": [{"id": 3}]} gives "taxonomies/0/id" = "3". Numbers and
- * booleans are kept as their JSON text; null is left out.
+ * booleans are kept as their JSON text; null is left out. A key may be of
+ * any length, as long as the path of keys it ends fits in path (1023
+ * bytes); a longer one is a syntax error.
  *
  * Only one element is held at a time, so memory is flat however many
  * proposals the file has. A syntax error ends the reading (the rest of the
