@@ -547,6 +547,20 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
     return v->valuestring;
 }
 
+/* Whether a person's name given for a token is longer, as the proposals
+ * keep it (pt_name_clean), than an identity holds (auth.h): a full stop
+ * between ideographs is kept as U+00B7, two bytes for one, and a name cut
+ * where the identity ends could be another person's, whose proposals the
+ * token would read. (A unit's name is never longer kept than given.) Out
+ * of memory, it says no: the copy kept is made again below, and fails. */
+static bool kept_too_long(const char *s)
+{
+    char *kept = pt_name_clean(s);
+    bool too_long = kept && strlen(kept) > PT_ID_BINDING_MAX;
+    free(kept);
+    return too_long;
+}
+
 static void create_token(pt_call_t *call)
 {
     if (!pt_api_require_json(call))
@@ -596,6 +610,11 @@ static void create_token(pt_call_t *call)
         pt_error_add_field(&err, "unit", "is required for role unit: the unit it answers for");
     if (role == PT_ROLE_DELEGATE && !person && !given(body, "person"))
         pt_error_add_field(&err, "person", "is required for role delegate: the delegate's name");
+    if (person && kept_too_long(person))
+        pt_error_add_field(&err, "person",
+                           "is longer than %d bytes as names are kept (a dot between Chinese "
+                           "characters is kept as U+00B7, two bytes for one)",
+                           PT_ID_BINDING_MAX);
     if (role != PT_ROLE_NONE && role != PT_ROLE_UNIT && unit)
         pt_error_add_field(&err, "unit", "only role unit is bound to a unit");
     if (role != PT_ROLE_NONE && role != PT_ROLE_DELEGATE && person)
