@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HEARTBEAT_MS 15000
 #define MAX_WAIT_S 300
@@ -408,10 +409,44 @@ void pt_api_feed_recheck(pt_api_t *api)
     }
 }
 
+/* Whether Accept names text/event-stream (RFC 9110 12.5.1): one of its
+ * comma-separated media ranges is that type, in any case, with no q=0
+ * after it ("Text/Event-Stream" is one; "text/event-stream;q=0" refuses
+ * it; "text/event-streams" is another type). */
 static bool accepts_stream(const pt_http_request_t *req)
 {
-    const char *accept = pt_http_header(req, "Accept");
-    return accept && strstr(accept, "text/event-stream");
+    static const char type[] = "text/event-stream";
+    const size_t tlen = sizeof(type) - 1;
+    const char *p = pt_http_header(req, "Accept");
+    while (p && *p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        const char *end = p + strcspn(p, ",");
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *tend = semi ? semi : end;
+        while (tend > p && (tend[-1] == ' ' || tend[-1] == '\t'))
+            tend--;
+        if ((size_t)(tend - p) == tlen && strncasecmp(p, type, tlen) == 0) {
+            bool refused = false;
+            for (const char *q = semi; q && q < end;
+                 q = memchr(q + 1, ';', (size_t)(end - q - 1))) {
+                const char *v = q + 1;
+                while (*v == ' ' || *v == '\t')
+                    v++;
+                if ((v[0] == 'q' || v[0] == 'Q') && v[1] == '=') {
+                    /* q=0, 0.0, 0.00, 0.000: the client takes none of it. */
+                    v += 2;
+                    refused = *v == '0';
+                    for (v++; refused && v < end && *v != ';' && *v != ' ' && *v != '\t'; v++)
+                        refused = *v == '.' || *v == '0';
+                }
+            }
+            if (!refused)
+                return true;
+        }
+        p = end;
+    }
+    return false;
 }
 
 void pt_api_events(pt_call_t *call)
