@@ -552,9 +552,22 @@ static int host_refusal(const pt_api_t *api, const pt_http_request_t *req, bool 
      * target's authority and ignores the Host header, so that is what must
      * name this server. */
     if (req->authority != NULL) {
-        if (host_allowed(api->opts.config, req->authority))
+        /* Userinfo comes before the host ("localhost:80@evil.example"),
+         * where host_allowed would read its user as the host: RFC 9110
+         * 4.2.4 has a recipient take it as an error. */
+        bool userinfo = strchr(req->authority, '@') != NULL;
+        if (!userinfo && host_allowed(api->opts.config, req->authority))
             return PT_OK;
-        if (quote)
+        if (userinfo && quote)
+            snprintf(msg, len,
+                     "the request target's authority \"%.100s\" has userinfo (user@), which "
+                     "ptrackd does not take: name this server alone (http://localhost/...)",
+                     req->authority);
+        else if (userinfo)
+            snprintf(msg, len,
+                     "the request target's authority has userinfo (user@), which ptrackd does "
+                     "not take: name this server alone (http://localhost/...)");
+        else if (quote)
             snprintf(msg, len,
                      "the request target's host \"%.100s\" does not name this server; if it is "
                      "one of its names, add it to host_names in the config",

@@ -64,6 +64,16 @@ check_eq "a POST to http://evil.example/v1/proposals, Host: localhost" "403 forb
     "$(send g "http://evil.example/v1/proposals" localhost '{"title":"不该收下的建议"}')"
 check_eq "userinfo before the host" "403 forbidden" \
     "$(send h "http://user@localhost/v1/health" localhost)"
+check_eq "userinfo naming this server, with a port, before another host" "403 forbidden" \
+    "$(send h2 "http://127.0.0.1:$PT_PORT@evil.example/v1/health" localhost)"
+check_contains "the message names the whole authority" "127.0.0.1:$PT_PORT@evil.example" \
+    "$(cat "$PT_TMP/req.h2.out")"
+check_eq "userinfo localhost:80 before another host" "403 forbidden" \
+    "$(send h3 "http://localhost:80@evil.example/v1/proposals" localhost '{"title":"不该收下的建议"}')"
+check_eq "userinfo with a password before this server" "403 forbidden" \
+    "$(send h4 "http://localhost:secret@localhost/v1/health" localhost)"
+check_eq "an uppercase scheme is an absolute target too" "403 forbidden" \
+    "$(send h5 "HTTP://evil.example/v1/health" localhost)"
 check_eq "nothing was stored" 1 "$(api GET /v1/health >/dev/null; jv 'j["proposals"]' "$BODY")"
 
 pt_step "HTTP/1.1 still needs a Host header"
