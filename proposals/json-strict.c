@@ -584,10 +584,11 @@ static size_t member_at(const unsigned char *s, size_t len, const cJSON *root, c
     return p.name_at;
 }
 
-/* Sets err to "invalid JSON at byte N: why", and in a text of several
- * lines (a configuration or workflow file) also the line and column of
- * byte N, counted in characters, where a person editing it looks. */
-static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const char *why)
+/* Writes where byte pos is, "invalid JSON at byte N", to out (of size
+ * cap), and in a text of several lines (a configuration or workflow file)
+ * also the line and column of byte N, counted in characters, where a
+ * person editing it looks. */
+static void invalid_where(const parser_t *p, size_t pos, char *out, size_t cap)
 {
     size_t line = 1, column = 1;
     bool lines = p->len && memchr(p->s, '\n', p->len) != NULL;
@@ -600,10 +601,17 @@ static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const cha
         }
     }
     if (lines)
-        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at line %zu, column %zu (byte %zu): %s",
-                     line, column, pos, why);
+        snprintf(out, cap, "invalid JSON at line %zu, column %zu (byte %zu)", line, column, pos);
     else
-        pt_error_set(err, PT_EINVALID_JSON, "invalid JSON at byte %zu: %s", pos, why);
+        snprintf(out, cap, "invalid JSON at byte %zu", pos);
+}
+
+/* Sets err to "invalid JSON at byte N: why" (invalid_where). */
+static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const char *why)
+{
+    char at[96];
+    invalid_where(p, pos, at, sizeof at);
+    pt_error_set(err, PT_EINVALID_JSON, "%s: %s", at, why);
 }
 
 cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
@@ -646,14 +654,13 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
     }
     if (dup) {
         /* Said where the second one is, as any other fault is: in a file
-         * of many lines, the line is what lets a person find it. */
-        char why[sizeof p.why + 320];
-        if (where[0])
-            snprintf(why, sizeof why, "member \"%s\" appears twice in the object at %s",
-                     dup->string, where);
-        else
-            snprintf(why, sizeof why, "member \"%s\" appears twice in an object", dup->string);
-        invalid_at(err, &p, member_at(p.s, p.len, json, dup), why);
+         * of many lines, the line is what lets a person find it.
+         * A name too long for the message is cut in its middle
+         * (pt_error_set), its quote and the rest kept. */
+        char at[96];
+        invalid_where(&p, member_at(p.s, p.len, json, dup), at, sizeof at);
+        pt_error_set(err, PT_EINVALID_JSON, "%s: member \"%s\" appears twice in %s%s", at,
+                     dup->string, where[0] ? "the object at " : "an object", where);
         cJSON_Delete(json);
         return NULL;
     }

@@ -202,6 +202,27 @@ static void duplicate_member_names_are_refused(void **state)
             "invalid JSON at line 4, column 3 (byte 48): member \"标题\" appears twice");
 }
 
+/* A name too long for the message is cut in its middle with …, on a
+ * character's boundary, and the message still says where and what: the
+ * name, its closing quote and that it appears twice. */
+static void a_long_duplicate_name_is_cut_in_the_message(void **state)
+{
+    (void)state;
+    char name[300 * 3 + 1], text[2 * sizeof name + 64], want[128];
+    size_t k = 0;
+    for (int i = 0; i < 300; i++, k += 3)
+        memcpy(name + k, i % 2 ? "标" : "题", 3);
+    name[k] = '\0';
+    int n = snprintf(text, sizeof text, "{\"%s\": 1,\n \"%s\": 2}", name, name);
+    snprintf(want, sizeof want, "invalid JSON at line 2, column 2 (byte %zu): member \"题标",
+             k + 9);
+    refused(text, (size_t)n, want);
+    refused(text, (size_t)n, "…");
+    refused(text, (size_t)n, "标\" appears twice in an object");
+    n = snprintf(text, sizeof text, "{\"limits\": {\"%s\": 1, \"%s\": 2}}", name, name);
+    refused(text, (size_t)n, "标\" appears twice in the object at limits");
+}
+
 static void nesting_is_limited(void **state)
 {
     char buf[2 * (PT_JSON_MAX_DEPTH + 1) + 1];
@@ -296,6 +317,7 @@ int main(void)
         cmocka_unit_test(trailing_garbage_is_refused),
         cmocka_unit_test(structural_errors_name_what_was_expected),
         cmocka_unit_test(duplicate_member_names_are_refused),
+        cmocka_unit_test(a_long_duplicate_name_is_cut_in_the_message),
         cmocka_unit_test(nesting_is_limited),
         cmocka_unit_test(utf8_helpers_validate_and_count_code_points),
         cmocka_unit_test(text_control_finds_what_text_may_not_hold),
