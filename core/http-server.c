@@ -2072,11 +2072,13 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                     eol_read(c, from + read, avail - read, &bare_cr);
                 off = len;
                 c->ahead = 0;
-                if (!c->rl_open) {
-                    method_refused(c);
-                } else if (c->rl_len > c->srv->limits.max_header) {
+                /* Over the limit is too large, whether or not the line's
+                 * end has come in the same read. */
+                if (c->rl_len > c->srv->limits.max_header) {
                     head_too_large(c);
                     conn_fail(c, c->err_status, c->err_code, c->err_msg);
+                } else if (!c->rl_open) {
+                    method_refused(c);
                 }
                 continue;
             }
