@@ -509,6 +509,12 @@ static bool host_allowed(const pt_config_t *c, const char *host)
     }
     if (n == 0 || n >= sizeof(name))
         return false;
+    /* After the name, a port or nothing (RFC 9110 7.2: uri-host [ ":"
+     * port ]): "localhost:80@evil.example", "[::1]x" or "localhost:8o"
+     * names no server of this one's. */
+    if (host[n] != '\0' &&
+        (host[n] != ':' || strspn(host + n + 1, "0123456789") != strlen(host + n + 1)))
+        return false;
     for (size_t i = 0; i < n; i++)
         name[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] - 'A' + 'a' : host[i]);
     name[n] = '\0';

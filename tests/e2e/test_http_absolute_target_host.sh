@@ -83,5 +83,11 @@ check_eq "http://localhost/v1/health without Host" "400 bad_request" \
 pt_step "the usual target still goes by the Host header"
 check_eq "/v1/health, Host: localhost" "200 -" "$(send j /v1/health localhost)"
 check_eq "/v1/health, Host: evil.example" "403 forbidden" "$(send k /v1/health evil.example)"
+check_eq "/v1/health, Host: localhost:80@evil.example" "403 forbidden" \
+    "$(send k2 /v1/health "localhost:80@evil.example")"
+check_eq "/v1/health, Host: [::1]x" "403 forbidden" "$(send k3 /v1/health "[::1]x")"
+check_eq "/v1/health, Host: 127.0.0.1:8o" "403 forbidden" "$(send k4 /v1/health "127.0.0.1:8o")"
+check_eq "/v1/health, Host: localhost: (an empty port)" "200 -" "$(send k5 /v1/health "localhost:")"
+check_eq "/v1/health, Host: [::1]:PORT" "200 -" "$(send k6 /v1/health "[::1]:$PT_PORT")"
 
 pt_finish
