@@ -576,17 +576,19 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
     pt_buf_add(&mk, sep, mark);
     size_t mark_w = pt_text_width(pt_buf_str(&mk));
     size_t used = 0;
+    bool open = false; /* line holds its indent, and maybe names */
     for (size_t i = 0; i < n; i++) {
         bool more = i + 1 < n;
         pt_buf_reset(&name);
         pt_text_clean(&name, names[i] ? names[i] : "");
         size_t w = pt_text_width(pt_buf_str(&name));
         size_t need = w + (more ? mark_w : 0);
-        if (used > 0 && used + gap + need > room) {
+        if (open && used + gap + need > room) {
             pt_buf_puts(b, pt_buf_str(&line));
             pt_buf_putc(b, '\n');
             pt_buf_reset(&line);
             used = 0;
+            open = false;
         }
         if (w > room) {
             /* Broken with its mark, which pt_text_wrap keeps from
@@ -606,14 +608,17 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
                 line.len = rest;
             }
             used = pt_text_width(pt_buf_str(&line)) - indent;
+            open = true;
             if (more && strcmp(line.s + indent, pt_buf_str(&mk)) == 0) {
                 pt_buf_reset(&line);
                 used = 0;
+                open = false;
             }
             continue;
         }
-        if (used == 0) {
+        if (!open) {
             pt_text_pad(&line, indent);
+            open = true;
         } else {
             pt_text_pad(&line, gap);
             used += gap;
@@ -627,12 +632,13 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
             pt_buf_putc(b, '\n');
             pt_buf_reset(&line);
             used = 0;
+            open = false;
         } else if (more) {
             pt_buf_add(&line, sep, mark);
             used += mark_w;
         }
     }
-    if (used > 0) {
+    if (open) {
         pt_buf_puts(b, pt_buf_str(&line));
         pt_buf_putc(b, '\n');
     }

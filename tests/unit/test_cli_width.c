@@ -336,6 +336,13 @@ static void a_list_of_names_breaks_between_names(void **state)
     const char *tags[] = {"water", "rural roads", "health"};
     assert_string_equal(names_wrapped(&b, tags, 3, ", ", 0, 14), "water,\nrural roads,\nhealth\n");
     assert_string_equal(names_wrapped(&b, tags, 0, ", ", 0, 14), "");
+    /* An empty name still opens its line, with its indent: one alone is a
+     * line of the indent (a caller that skips the indent of the first
+     * line finds it), and the next name does not get the indent twice. */
+    const char *empty[] = {""};
+    assert_string_equal(names_wrapped(&b, empty, 1, "、", 4, 20), "    \n");
+    const char *first_empty[] = {"", "省财政厅"};
+    assert_string_equal(names_wrapped(&b, first_empty, 2, "、", 4, 20), "    、省财政厅\n");
     pt_buf_free(&b);
 }
 
