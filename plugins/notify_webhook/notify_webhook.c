@@ -30,7 +30,8 @@
  *                          receiver's pace, as a robot's limit); its
  *                          Retry-After (seconds or an HTTP date, at most an
  *                          hour) is the host's wait before the next try
- *                          (retry_in), in place of its back-off;
+ *                          (retry_in), in place of its back-off; a date
+ *                          already past is taken as no Retry-After;
  *   401, 403, 404          tried again: they speak of the receiver's state
  *                          (its keys, its rights, a route missing during a
  *                          deploy), not of this event;
@@ -424,9 +425,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
             w->retry_after =
                 now + (int64_t)(secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs) * 1000;
         } else {
-            /* An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"). */
+            /* An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"). One that
+             * is past already (a receiver whose clock is behind ours, a
+             * cached 429 page) says nothing of its pace: taken as a wait,
+             * it made the next try come after the host's least wait, again
+             * and again, with no back-off; it is left to the back-off. */
             time_t at = curl_getdate(v, NULL);
-            if (at != (time_t)-1) {
+            if (at != (time_t)-1 && (int64_t)at * 1000 > now) {
                 int64_t at_ms = (int64_t)at * 1000;
                 int64_t cap = now + (int64_t)RETRY_AFTER_CAP_S * 1000;
                 w->retry_after = at_ms > cap ? cap : at_ms;

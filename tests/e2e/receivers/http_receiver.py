@@ -9,6 +9,8 @@ Listens on 127.0.0.1 (port 0: the kernel picks one), writes the port to
 How it answers (the first --fail-first requests fail, -1 means all):
   --fail-status 500        a failing request gets this status (404, 429, 500)
   --retry-after SECS       a failing 429 or 503 carries "Retry-After: SECS"
+  --retry-after-date SECS  a failing 429 or 503 carries "Retry-After: <HTTP
+                           date>", SECS from now (negative: in the past)
   --errcode N              a failing request gets 200 with a robot's error
                            body {"errcode": N, "errmsg": "sign not match"}
 Every other request gets 200 with {"errcode": 0, "errmsg": "ok"}.
@@ -17,6 +19,7 @@ It exits by itself after --max-seconds, so that a test that dies leaves no
 server behind. Python's standard library only.
 """
 import argparse
+import email.utils
 import http.server
 import json
 import os
@@ -32,6 +35,7 @@ def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--fail-status", type=int, default=500)
     ap.add_argument("--retry-after", type=int, default=None)
+    ap.add_argument("--retry-after-date", type=int, default=None)
     ap.add_argument("--errcode", type=int, default=None)
     ap.add_argument("--max-seconds", type=float, default=240)
     args = ap.parse_args()
@@ -67,6 +71,9 @@ def main():
                 status, answer = args.fail_status, {"error": "failing on purpose", "n": n}
                 if status in (429, 503) and args.retry_after is not None:
                     extra["Retry-After"] = str(args.retry_after)
+                if status in (429, 503) and args.retry_after_date is not None:
+                    extra["Retry-After"] = email.utils.formatdate(
+                        time.time() + args.retry_after_date, usegmt=True)
             record = {
                 "n": n,
                 "method": self.command,

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# notify_webhook and a Retry-After given as an HTTP date that is already
+# past when it comes (a receiver whose clock is behind ptrackd's, a gateway
+# that serves a cached 429 page): such a date asks for no wait, and the
+# next try came after the least wait the host takes (100 ms), again and
+# again, without the back-off growing, and for a 429 without counting an
+# attempt either: ten requests a second for as long as the receiver
+# refused. The date is now taken as no Retry-After: the host backs off,
+# 200 ms and doubling. A date ahead is still waited for.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+HOOK_SO="$(pt_plugin_so notify_webhook)"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
+
+# receiver NAME [ARGS...]: starts a receiver logging to $PT_TMP/NAME.jsonl.
+receiver() {
+    local name="$1"
+    shift
+    : >"$PT_TMP/$name.jsonl"
+    "$PY" "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
+        --max-seconds 120 "$@" >"$PT_TMP/$name.out" 2>&1 &
+    PT_PIDS+=("$!")
+    have_port() { [ -s "$PT_TMP/$name.port" ]; }
+    wait_for 30 have_port || pt_die "receiver $name did not start"
+}
+# Ten minutes in the past; the last answer of each takes the event.
+receiver paced --fail-first 4 --fail-status 429 --retry-after-date -600
+receiver down --fail-first 4 --fail-status 503 --retry-after-date -600
+# Three seconds ahead: waited for, as before.
+receiver later --fail-first 1 --fail-status 429 --retry-after-date 3
+
+entry() {
+    printf '{"instance": "%s", "path": "%s", "events": ["proposal.created"], "config": {"url": "http://127.0.0.1:%s/hook"}}' \
+        "$1" "$HOOK_SO" "$(cat "$PT_TMP/$1.port")"
+}
+pt_config '{}' ',"plugins": ['"$(entry paced)"', '"$(entry down)"', '"$(entry later)"']'
+pt_start
+
+api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
+check_status "create" 201
+
+lines() { grep -c . "$PT_TMP/$1.jsonl" || true; }
+all_taken() { [ "$(lines paced)" -ge 5 ] && [ "$(lines down)" -ge 5 ] && [ "$(lines later)" -ge 2 ]; }
+check_true "each receiver takes the event in the end" wait_for 60 all_taken
+
+# gaps NAME: the seconds between one request and the next, one a line.
+gaps() {
+    python3 - "$PT_TMP/$1.jsonl" <<'PY'
+import json, sys
+t = [json.loads(l)["t"] for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+for a, b in zip(t, t[1:]):
+    print("%.3f" % (b - a))
+PY
+}
+for name in paced down; do
+    g="$(gaps "$name" | head -n 4 | tr '\n' ' ')"
+    # The host's back-off: 200, 400, 800 and 1600 ms (a little less is
+    # allowed for the clocks' rounding).
+    ok="$(python3 -c 'import sys; g=[float(x) for x in sys.argv[1].split()]; print(len(g)==4 and all(x >= 0.18 * 2**i for i, x in enumerate(g)))' "$g")"
+    check_eq "$name: the tries after a past Retry-After back off, 200 ms and doubling (gaps: $g)" True "$ok"
+done
+g="$(gaps later | head -n 1)"
+ok="$(python3 -c 'import sys; print(float(sys.argv[1]) >= 1.9)' "$g")"
+check_eq "later: a Retry-After date ahead is waited for (gap: $g s)" True "$ok"
+
+pt_stop
+pt_finish
