@@ -25,8 +25,12 @@
  *   exit 75             (EX_TEMPFAIL, sysexits.h) tried again after the
  *                       host's back-off
  *   timeout             the group is killed with SIGKILL; tried again
+ *   ended by SIGTERM,   (from outside: a stop of the service, kill, the
+ *   SIGKILL, SIGINT or  OOM killer) tried again
+ *   SIGHUP
  *   other exit codes,
- *   death by a signal   logged with the output; the event is dropped
+ *   death by another
+ *   signal              logged with the output; the event is dropped
  *   cannot start it     logged; tried again (the file may be installed
  *                       later)
  * The child is always reaped before deliver() returns: no zombie is left.
@@ -457,6 +461,19 @@ static int spawn(exec_t *x, char *const envp[], const int fds[3], pid_t *pid)
     return 0;
 }
 
+/* Whether a command that died of sig was ended from outside rather than
+ * failing on its event: SIGTERM and SIGKILL as a service manager ends the
+ * service's processes (systemd sends ptrackd and the command SIGTERM
+ * together at `systemctl stop`), an operator's kill, the OOM killer;
+ * SIGINT and SIGHUP as asked to end. Its run was cut short, so the event
+ * is tried again: dropped, its cursor was saved past it at the stop, and
+ * the event never came after the restart. A command that dies of another
+ * signal (SIGSEGV, SIGABRT) failed on the event, and drops it. */
+static bool ended_from_outside(int sig)
+{
+    return sig == SIGTERM || sig == SIGKILL || sig == SIGINT || sig == SIGHUP;
+}
+
 /* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
 static int exec_deliver(void *state, const ptrack_event_t *ev)
 {
@@ -603,6 +620,15 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         log_output(x, PTRACK_LOG_INFO, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_INFO, ev, "stderr", &cap[1]);
         rc = PTRACK_OK;
+    } else if (WIFSIGNALED(status) && ended_from_outside(WTERMSIG(status))) {
+        x->host->log(x->inst, PTRACK_LOG_WARN,
+                     "event %" PRId64 ": %s was ended by signal %d from outside (a stop of the "
+                     "service, kill, the OOM killer): will try again",
+                     ev->seq, x->argv[0], WTERMSIG(status));
+        x->host->set_error(NULL, "%s was ended by signal %d", x->argv[0], WTERMSIG(status));
+        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
+        rc = PTRACK_RETRY;
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_TEMPFAIL) {
         x->host->log(x->inst, PTRACK_LOG_WARN,
                      "event %" PRId64 ": %s exited with 75 (EX_TEMPFAIL): will try again", ev->seq,
