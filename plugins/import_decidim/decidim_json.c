@@ -204,8 +204,13 @@ static int object_in(djson_t *j, int depth)
         din_get(j->in);
         /* The key is read into its place in the path, after a '/', as
          * long as the path has room: a key is not held to a length of
-         * its own, which a valid export would be refused for. */
+         * its own, which a valid export would be refused for. A path of
+         * 1023 bytes already has no room for a '/' and a key, not even
+         * an empty one: its NUL would be written past the path. */
         size_t saved = j->plen, at = j->plen + (j->plen > 0), kn;
+        if (at >= sizeof(j->path))
+            return syntax(j, "a key too long: with the keys it is nested in, more than "
+                             "1023 bytes");
         int rc = string_in(j, j->path + at, sizeof(j->path) - at, &kn);
         if (rc != PTRACK_OK)
             return rc;

@@ -5,7 +5,9 @@
 # whole, "a key longer than 200 bytes", though it is JSON and its
 # proposals are whole. Such a key is read now, as long as it and the keys
 # it is nested in fit in 1023 bytes; a path of keys longer than that is
-# still refused, saying so.
+# still refused, saying so, also when that path is full (1023 bytes) and
+# the key under it is empty: that key's NUL was written past the path, and
+# a key under it anywhere after.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -51,5 +53,29 @@ check_status "import key1026.json" 422
 check_contains "the key is too long with the keys it is in" \
     "a key too long: with the keys it is nested in, more than 1023 bytes" \
     "$(jv 'j["error"]["message"]')"
+
+pt_step "a path of exactly 1023 bytes is read; a key under it, even an empty one, is refused"
+# full FILE NESTED: one proposal with a key of 1023 bytes at the top, whose
+# value is "x" or, NESTED given, an object with an empty key: "K...": {"": "x"}.
+full() {
+    python3 - "$@" <<'PY'
+import json, sys
+value = {"": "x"} if sys.argv[2] == "nested" else "x"
+items = [{"id": 811, "title": {"en": "Bike lanes"}, "K" * 1023: value, "reference": "DD-full"}]
+open(sys.argv[1], "w", encoding="utf-8").write(json.dumps(items))
+PY
+}
+full "$W/full.json" plain
+pt_import decidim "$W/full.json"
+check_status "import full.json" 201
+check_eq "its proposal" 1 "$(jv 'j["imported"]')"
+full "$W/over.json" nested
+pt_import decidim "$W/over.json"
+check_status "import over.json" 422
+check_contains "the path is too long with the empty key" \
+    "a key too long: with the keys it is nested in, more than 1023 bytes" \
+    "$(jv 'j["error"]["message"]')"
+api GET /v1/health
+check_status "ptrackd still answers" 200
 
 pt_finish
