@@ -668,17 +668,20 @@ static int scan_item(scan_t *s, const char **pp, const char *end)
         if (s->in_str) {
             /* The bulk of a proposal is string content: skip plain bytes
              * without looking at the state machine for each. */
+            if (ch == '\n' || ch == '\r') {
+                /* A raw line break inside a string is not JSON, but it is
+                 * still a line: the count must stay right for the reason
+                 * the host's refusal of this item will get, and for the
+                 * items after it. So is one after a backslash (a line
+                 * continued as in C), which ends the escape. */
+                count_line(s, p);
+            }
             if (s->esc) {
                 s->esc = false;
             } else if (ch == '\\') {
                 s->esc = true;
             } else if (ch == '"') {
                 s->in_str = false;
-            } else if (ch == '\n' || ch == '\r') {
-                /* A raw line break inside a string is not JSON, but it is
-                 * still a line: the count must stay right for the reason
-                 * the host's refusal of this item will get. */
-                count_line(s, p);
             }
             p++;
             continue;

@@ -139,6 +139,19 @@ check_status "import mixed.json?partial=true" 200
 check_eq "items 2 and 3 rejected at lines 3 and 5" '["item 2 (line 3)", "item 3 (line 5)"]' \
     "$(jv 'json.dumps([r["where"] for r in j["rejected"]])')"
 
+pt_step "json: a line end after a backslash inside a string is still a line end"
+# Not JSON (the item is rejected), but the items after it keep their lines:
+# the escape took the CR of a CRLF, and its LF was taken for the second
+# half of a CRLF, so that no line ended there; nor did an escaped CR or LF.
+for nl in '\r\n' '\r' '\n'; do
+    printf "[{\"title\":\"关于辰的建议\",\"background\":\"a\\\\$nl b\"},$nl{\"title\": 7}$nl]$nl" \
+        >"$W/continued.json"
+    pt_import json "$W/continued.json" "partial=true"
+    check_status "import continued.json?partial=true (lines ending $nl)" 200
+    check_eq "item 2 is named by its line, 3" '["item 1 (line 1)", "item 2 (line 3)"]' \
+        "$(jv 'json.dumps([r["where"] for r in j["rejected"]])')"
+done
+
 pt_step "json: a missing comma, and text after the array, named by their lines"
 printf '[\r{"title":"关于子的建议"}\r{"title":"关于丑的建议"}\r]\r' >"$W/broken.json"
 pt_import json "$W/broken.json"
