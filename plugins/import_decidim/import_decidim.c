@@ -266,23 +266,23 @@ static int set_authors(const map_t *m, ptrack_record_t *rec, const fields_t *f)
             p = comma + 2;
         }
     }
+    /* The names kept (the lead, then the co-signers) are moved to the
+     * front of v, and a name is looked for among them alone: they are at
+     * most CO_SIGNERS_MAX + 2, where a proposal of a megabyte may name
+     * tens of thousands, mostly again. */
     int rc = PTRACK_OK;
-    size_t lead = n, co = 0;
-    for (size_t i = 0; i < n && rc == PTRACK_OK && co <= CO_SIGNERS_MAX; i++) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n && rc == PTRACK_OK && kept <= CO_SIGNERS_MAX + 1; i++) {
         if (!v[i][0])
             continue;
-        if (lead == n) {
-            lead = i;
-            rc = m->h->rec_set(rec, "lead_author", v[i]);
-            continue;
-        }
         bool again = false;
-        for (size_t j = lead; j < i && !again; j++)
+        for (size_t j = 0; j < kept && !again; j++)
             again = strcmp(v[j], v[i]) == 0;
-        if (!again) {
-            rc = m->h->rec_append(rec, "co_signers", v[i]);
-            co++;
-        }
+        if (again)
+            continue;
+        rc = kept == 0 ? m->h->rec_set(rec, "lead_author", v[i])
+                       : m->h->rec_append(rec, "co_signers", v[i]);
+        v[kept++] = v[i];
     }
     free(cell);
     free(v);
