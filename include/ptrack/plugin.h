@@ -544,7 +544,8 @@ typedef struct {
      * NULL-terminated: {"sep", "encoding", NULL}; {NULL} for none. The host
      * takes its own (format, partial) and these, and refuses any other with
      * 400 bad_request before the upload is read. NULL (as in a plugin built
-     * against 1.0) means "not declared": every parameter is let through. */
+     * against 1.0) means "not declared": every parameter is let through,
+     * but format or partial given twice. */
     const char *const *args;
 } ptrack_importer_ops_t;
 
@@ -574,7 +575,8 @@ typedef struct {
      * host takes format, the filters of GET /v1/proposals (which an
      * exporter may read too) and these, and refuses any other with 400
      * bad_request before the export starts. NULL (as in a plugin built
-     * against 1.0) means "not declared": every parameter is let through. */
+     * against 1.0) means "not declared": every parameter is let through,
+     * but format or a filter given twice. */
     const char *const *args;
 } ptrack_exporter_ops_t;
 
