@@ -467,13 +467,19 @@ static long robot_errcode(const char *body)
 }
 
 /* Builds the URL to POST to: for a signed DingTalk robot, the configured
- * one with &timestamp=<ms>&sign=<urlencoded base64 HMAC>. Returns false
- * when memory or OpenSSL failed. Thread: the worker. */
+ * one with &timestamp=<ms>&sign=<urlencoded base64 HMAC> in its query,
+ * before a #fragment (which libcurl does not send: after it, the
+ * signature never reached the robot, which refused every message).
+ * Returns false when memory or OpenSSL failed. Thread: the worker. */
 static bool build_url(webhook_t *w, pt_str_t *url)
 {
-    pt_str_puts(url, w->url);
-    if (w->format != FORMAT_DINGTALK || !w->secret)
+    if (w->format != FORMAT_DINGTALK || !w->secret) {
+        pt_str_puts(url, w->url);
         return !url->oom;
+    }
+    const char *fragment = strchr(w->url, '#');
+    size_t base = fragment ? (size_t)(fragment - w->url) : strlen(w->url);
+    pt_str_append(url, w->url, base);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char stamp[32];
@@ -490,8 +496,11 @@ static bool build_url(webhook_t *w, pt_str_t *url)
     char *escaped = curl_easy_escape(w->curl.handle, (const char *)b64, 0);
     if (!escaped)
         return false;
-    pt_str_printf(url, "%ctimestamp=%s&sign=%s", strchr(w->url, '?') ? '&' : '?', stamp, escaped);
+    pt_str_printf(url, "%ctimestamp=%s&sign=%s", memchr(w->url, '?', base) ? '&' : '?', stamp,
+                  escaped);
     curl_free(escaped);
+    if (fragment)
+        pt_str_puts(url, fragment);
     return !url->oom;
 }
 

@@ -8,6 +8,7 @@
 #     action and the states in Chinese, the units (主办, 协办) and the
 #     deadline (办理期限, local date);
 #   - format dingtalk: a markdown message, and the URL's timestamp and sign
+#     (in the query, before a #fragment of the URL, which is not sent)
 #     verified;
 #   - a receiver that fails once (HTTP 500) receives the same event again;
 #     a 422 is not retried (one request), even with retries 0; a 404, a 401
@@ -88,7 +89,7 @@ pt_config '{}' ',"plugins": [
   {"instance": "wecom", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_wecom"'/cgi-bin/webhook/send?key=k1", "format": "wecom", '"$SC"'}},
   {"instance": "ding", "path": "'"$SO"'",
-   "config": {"url": "http://127.0.0.1:'"$PORT_ding"'/robot/send?access_token=t1", "format": "dingtalk",
+   "config": {"url": "http://127.0.0.1:'"$PORT_ding"'/robot/send?access_token=t1#robot", "format": "dingtalk",
               "secret": "'"$DING_SECRET"'", '"$SC"'}},
   {"instance": "flaky", "path": "'"$SO"'",
    "config": {"url": "http://127.0.0.1:'"$PORT_flaky"'/", '"$SC"'}},
