@@ -1049,7 +1049,23 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     }
     if (!n->done) {
         int64_t secs = (pt_time_mono() - n->deliver_since_ms) / 1000;
+        /* The events delivered before the one deliver() is stuck on are
+         * saved as the done worker's would be, while the store is known to
+         * be open: left to the process's exit, they came again after the
+         * restart (up to FLUSH_EVENTS of them), where the stop's log says
+         * the stuck event alone is offered again. flushed moves first, as
+         * in maybe_flush. */
+        int64_t cursor = n->cursor, before = n->flushed;
+        bool save = cursor > n->flushed;
+        if (save)
+            n->flushed = cursor;
         pthread_mutex_unlock(&n->mu);
+        if (save && queue_cursor_write(n->store, n->name, cursor, false) != PT_OK) {
+            pthread_mutex_lock(&n->mu);
+            if (n->flushed == cursor)
+                n->flushed = before;
+            pthread_mutex_unlock(&n->mu);
+        }
         /* Nothing is logged here: what happens next is the caller's to
          * decide (wait more, take the stop back, or leave the worker to
          * stop when deliver() returns), and the caller logs that, once. */

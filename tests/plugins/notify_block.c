@@ -11,10 +11,15 @@
  * With the option `release`, deliver() returns PTRACK_OK as soon as a file
  * of that name exists (looked for every 50 ms): a test opens the gate when
  * it likes.
+ *
+ * With the option `block_on`, only an event whose JSON holds that text (a
+ * proposal's title, say) blocks; the others are delivered at once, without
+ * a note.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <ptrack/plugin.h>
@@ -22,6 +27,7 @@
 typedef struct {
     const char *path;    /* NULL: no file */
     const char *release; /* NULL: block forever */
+    const char *on;      /* NULL: every event blocks */
 } block_t;
 
 static int block_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
@@ -33,6 +39,8 @@ static int block_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
         b->path = NULL;
     if (host->opt_string(inst, "release", &b->release) != PTRACK_OK)
         b->release = NULL;
+    if (host->opt_string(inst, "block_on", &b->on) != PTRACK_OK)
+        b->on = NULL;
     *state = b;
     return PTRACK_OK;
 }
@@ -45,6 +53,8 @@ static void block_destroy(void *state)
 static int block_deliver(void *state, const ptrack_event_t *ev)
 {
     block_t *b = state;
+    if (b->on && !strstr(ev->json, b->on))
+        return PTRACK_OK;
     if (b->path) {
         int fd = open(b->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd >= 0) {
@@ -68,6 +78,7 @@ static int block_deliver(void *state, const ptrack_event_t *ev)
 static const ptrack_option_t block_options[] = {
     {"path", PTRACK_OPT_STRING, 0, NULL, "a file to note each event that blocked in"},
     {"release", PTRACK_OPT_STRING, 0, NULL, "deliver() returns once this file exists"},
+    {"block_on", PTRACK_OPT_STRING, 0, NULL, "only an event whose JSON holds this text blocks"},
     {NULL, 0, 0, NULL, NULL},
 };
 
