@@ -645,6 +645,14 @@ static void read_work(uv_work_t *work)
 {
     pt_read_t *r = work->data;
     pt_store_t *s = r->store_;
+    /* libuv leaves its pool's threads with the name of the process: named
+     * at their first read, they are told from the loop's thread in top -H,
+     * ps -L or a debugger. */
+    static _Thread_local bool named;
+    if (!named) {
+        pthread_setname_np(pthread_self(), "pt-read");
+        named = true;
+    }
     if (__atomic_load_n(&s->reads_interrupted, __ATOMIC_RELAXED)) {
         pt_error_set(&r->err, PT_ESHUTDOWN, "the read was interrupted: ptrackd is stopping");
         return;

@@ -6,7 +6,9 @@
 #   - clients that do not read hold the daemon's memory to a bound: the
 #     stream reads on only once its client has taken what was written;
 #   - a stream whose client takes nothing for idle_timeout is closed; one
-#     that reads slowly is not.
+#     that reads slowly is not;
+#   - the store's reads, the page of a stream among them, run on threads
+#     named pt-read (docs/architecture.md, "Threads").
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -30,6 +32,9 @@ check_eq "a stream from 0 with pages of 10 sends all $LAST events, with no write
     "$LAST 1 $LAST" "$got"
 got=$(python3 "$FEED" "$PT_SOCK" backlog 0 100 "$LAST" 5)
 check_eq "and with pages of 100" "$LAST 1 $LAST" "$got"
+check_true "the store's reads ran on threads named pt-read" \
+    grep -qx pt-read /proc/"$PT_PID"/task/*/comm
+check_eq "the loop's thread keeps the process's name" ptrackd "$(cat "/proc/$PT_PID/comm")"
 
 pt_step "streams that do not read hold the daemon's memory to a bound"
 # 6 streams that read nothing, while 120 proposals of about 400 kB are
