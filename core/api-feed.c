@@ -19,7 +19,9 @@
  * when the client has taken them (the drain callback), so that a client
  * that reads slowly, or not at all, holds about that much memory and a
  * page. One that takes nothing for the server's idle_timeout is
- * disconnected.
+ * disconnected. One that runs out of memory for an event ends before it,
+ * never after: its client, reconnecting with the last id it got, is sent
+ * that event again.
  */
 #include "api-internal.h"
 #include "log.h"
@@ -33,6 +35,7 @@
 #define MAX_WAIT_S 300
 #define STREAM_HIGH (256 * 1024)
 #define STREAM_PAGE 50
+#define STREAM_NOMEM (-2) /* stream_events: out of memory */
 
 struct pt_feed_waiter_s {
     pt_api_t *api;
@@ -186,16 +189,26 @@ static void answer(pt_feed_waiter_t *w, const char *json, size_t len)
 
 /* Writes the events of a page as server-sent events, stopping once more
  * than STREAM_HIGH bytes are unsent; *last is the seq of the last one
- * written (0: none). Returns -1 when the client has gone, 1 when it
- * stopped before the page's end, 0 when it wrote the page. */
+ * written (0: none). Returns -1 when the client has gone, STREAM_NOMEM
+ * when memory ran out before the page's end (logged), 1 when it stopped
+ * before the page's end, 0 when it wrote the page. An event it could not
+ * write is not passed over: the stream must end there, so that its client
+ * reconnects from the last id it got and is sent that event again, where a
+ * stream going on with the next would have lost it without a word. */
 static int stream_events(pt_feed_waiter_t *w, const char *json, size_t len, int64_t *last)
 {
+    *last = 0;
     cJSON *page = cJSON_ParseWithLength(json, len);
+    if (!page) {
+        pt_warn("an event stream of %s ended: out of memory reading the events after %lld; "
+                "its client gets them when it reconnects",
+                w->call->who.name, (long long)w->after);
+        return STREAM_NOMEM;
+    }
     cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
     bool ok = true;
     int rc = 0;
     cJSON *ev;
-    *last = 0;
     cJSON_ArrayForEach(ev, items)
     {
         if (pt_http_stream_pending(w->call->req) > STREAM_HIGH) {
@@ -204,19 +217,23 @@ static int stream_events(pt_feed_waiter_t *w, const char *json, size_t len, int6
         }
         cJSON *seq = cJSON_GetObjectItemCaseSensitive(ev, "seq");
         cJSON *type = cJSON_GetObjectItemCaseSensitive(ev, "type");
-        char *data = cJSON_PrintUnformatted(ev);
-        if (!data || !cJSON_IsNumber(seq) || !cJSON_IsString(type)) {
-            free(data);
+        if (!cJSON_IsNumber(seq) || !cJSON_IsString(type))
             continue;
+        char *data = cJSON_PrintUnformatted(ev);
+        size_t n = data ? strlen(data) + strlen(type->valuestring) + 64 : 0;
+        char *msg = data ? malloc(n) : NULL;
+        if (!msg) {
+            free(data);
+            pt_warn("an event stream of %s ended: out of memory writing event %lld; its "
+                    "client gets it when it reconnects",
+                    w->call->who.name, (long long)seq->valuedouble);
+            rc = STREAM_NOMEM;
+            break;
         }
-        size_t n = strlen(data) + strlen(type->valuestring) + 64;
-        char *msg = malloc(n);
-        if (msg) {
-            int m = snprintf(msg, n, "id: %lld\nevent: %s\ndata: %s\n\n",
-                             (long long)seq->valuedouble, type->valuestring, data);
-            ok = pt_http_stream_write(w->call->req, msg, (size_t)m) == 0;
-            free(msg);
-        }
+        int m = snprintf(msg, n, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)seq->valuedouble,
+                         type->valuestring, data);
+        ok = pt_http_stream_write(w->call->req, msg, (size_t)m) == 0;
+        free(msg);
         free(data);
         if (!ok)
             break;
@@ -250,11 +267,13 @@ static void on_feed_read(pt_read_t *r)
     if (w->sse) {
         int64_t last = 0;
         int rc = r->count == 0 ? 0 : stream_events(w, r->json, r->json_len, &last);
-        if (rc == 1) {
-            /* Held back within the page: on from the last event written. */
+        if (rc == 1 || rc == STREAM_NOMEM) {
+            /* Held back within the page: on from the last event written
+             * (or, out of memory, ended there). */
             if (last > w->after)
                 w->after = last;
-            w->wake_pending = true;
+            if (rc == 1)
+                w->wake_pending = true;
         } else {
             w->after = r->last_seq;
             /* A full page: there may be more. */

@@ -18,6 +18,11 @@ test_feed_stream.sh, over the daemon's Unix socket.
       opens one stream that does not read, creates 40 proposals of 200 kB,
       waits SECONDS, then reads: prints "closed" when the stream ends
       (the daemon closed it), "open" when it is still open 2 s later.
+  feedclient.py SOCK ids AFTER LIMIT LAST SECONDS [LAST_EVENT_ID]
+      reads a stream from AFTER with pages of LIMIT (sending LAST_EVENT_ID
+      as Last-Event-ID when given) for at most SECONDS, stopping early
+      once LAST has come; prints the ids it got, joined by commas ("-" for
+      none), then "ended" when the daemon ended the stream, else "open".
 """
 import json
 import socket
@@ -49,12 +54,12 @@ def request(path, method, target, body=None):
     return status, out.split(b"\r\n\r\n", 1)[1]
 
 
-def open_stream(path, after, limit, rcvbuf=None):
+def open_stream(path, after, limit, rcvbuf=None, extra=""):
     s = connect(path)
     if rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.sendall(("GET /v1/events?after=%d&limit=%d HTTP/1.1\r\nHost: localhost\r\n"
-               "Accept: text/event-stream\r\n\r\n" % (after, limit)).encode())
+               "Accept: text/event-stream\r\n%s\r\n" % (after, limit, extra)).encode())
     return s
 
 
@@ -158,6 +163,39 @@ def closed(path, seconds):
         print("closed")
 
 
+def ids(path, after, limit, last, seconds, last_event_id=None):
+    # Connection: close, so that the end of the stream is the end of the
+    # connection (the last chunk is taken for one as well).
+    extra = "Connection: close\r\n"
+    if last_event_id is not None:
+        extra += "Last-Event-ID: %s\r\n" % last_event_id
+    s = open_stream(path, after, limit, extra=extra)
+    s.settimeout(0.2)
+    buf, tail, got, ended = b"", b"", [], False
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            d = s.recv(1 << 20)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            d = b""
+        if not d:
+            ended = True
+            break
+        tail = (tail + d)[-7:]
+        buf += d
+        *lines, buf = buf.split(b"\n")
+        got += [int(l[4:]) for l in lines if l.startswith(b"id: ")]
+        if tail == b"\r\n0\r\n\r\n":
+            ended = True
+            break
+        if got and got[-1] >= last:
+            break
+    s.close()
+    print(",".join(map(str, got)) or "-", "ended" if ended else "open")
+
+
 def main():
     path, mode = sys.argv[1], sys.argv[2]
     a = sys.argv[3:]
@@ -169,6 +207,8 @@ def main():
         slow(path, int(a[0]), int(a[1]), float(a[2]))
     elif mode == "closed":
         closed(path, float(a[0]))
+    elif mode == "ids":
+        ids(path, int(a[0]), int(a[1]), int(a[2]), float(a[3]), a[4] if len(a) > 4 else None)
     else:
         sys.exit("unknown mode " + mode)
 

@@ -5,9 +5,16 @@
  * runs out. Smaller ones, and every one while the file is absent, go to
  * glibc's own. It lets a test make ptrackd run out of memory at one place
  * it chooses by size, whatever else ran before.
+ *
+ * With FAILALLOC_THREAD set, only the threads of that name (as
+ * pthread_setname_np gives it, "ptrackd" for the event loop's and for
+ * every thread left unnamed) see theirs fail: a test can make the loop run
+ * out where a store reader, which builds the same data first, does not.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 void *__libc_malloc(size_t size);
@@ -32,6 +39,13 @@ static int failing(size_t size)
     const char *flag = getenv("FAILALLOC_FLAG");
     if (!flag || access(flag, F_OK) != 0)
         return 0;
+    const char *thread = getenv("FAILALLOC_THREAD");
+    if (thread) {
+        /* The calling thread's own name: a system call, no allocation. */
+        char name[17] = "";
+        if (prctl(PR_GET_NAME, name) != 0 || strcmp(name, thread) != 0)
+            return 0;
+    }
     errno = ENOMEM;
     return 1;
 }
