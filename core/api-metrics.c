@@ -106,7 +106,9 @@ static void store_figures(pt_buf_t *b, pt_store_t *store)
 }
 
 /* Proposals by status: every state of the workflow, 0 included, so that
- * a dashboard's series do not come and go. */
+ * a dashboard's series do not come and go, and after them any other state
+ * a proposal is in (one that the workflow in force dropped, which the
+ * start warns of), so that the series sum to what GET /v1/stats counts. */
 static void proposal_figures(pt_buf_t *b, const pt_workflow_t *wf, const char *stats_json,
                              size_t len)
 {
@@ -123,6 +125,15 @@ static void proposal_figures(pt_buf_t *b, const pt_workflow_t *wf, const char *s
         pt_buf_puts(b, "ptrack_proposals{status=\"");
         label(b, name->valuestring);
         pt_buf_printf(b, "\"} %lld\n", num(by, name->valuestring));
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, by)
+    {
+        if (!it->string || pt_workflow_has_state(wf, it->string))
+            continue;
+        pt_buf_puts(b, "ptrack_proposals{status=\"");
+        label(b, it->string);
+        pt_buf_printf(b, "\"} %lld\n", num(by, it->string));
     }
     cJSON_Delete(w);
     const cJSON *over = cJSON_GetObjectItemCaseSensitive(stats, "overdue");
