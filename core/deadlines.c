@@ -16,9 +16,13 @@
 #include "log.h"
 #include "timefmt.h"
 
-/* A timer far in the future is re-armed at most this far ahead, so that a
- * change of the system clock is caught within a day. */
-#define MAX_SLEEP_MS (INT64_C(24) * 3600 * 1000)
+/* Both timers count on the monotonic clock, which a change of the system
+ * clock (an NTP step at boot, `date -s`) does not move: each sleeps at
+ * most this long, and wakes to look at the wall clock again, so that a
+ * reminder or a digest whose moment the clock stepped past comes within
+ * a minute, not hours later. A wake before its moment only arms the timer
+ * again; it reads nothing of the store. */
+#define MAX_SLEEP_MS INT64_C(60000)
 
 struct pt_deadline_engine_s {
     uv_loop_t *loop;
@@ -47,10 +51,19 @@ static void maybe_free(pt_deadline_engine_t *e)
 
 static void scan(pt_deadline_engine_t *e);
 
+static void wake_at(pt_deadline_engine_t *e, int64_t at);
+
 static void on_timer(uv_timer_t *t)
 {
     pt_deadline_engine_t *e = t->data;
+    int64_t at = e->wake_at;
     e->wake_at = 0;
+    /* Woken by MAX_SLEEP_MS before its moment (or after the clock was set
+     * back): sleep on. */
+    if (at > pt_time_now()) {
+        wake_at(e, at);
+        return;
+    }
     scan(e);
 }
 
@@ -159,7 +172,6 @@ static int64_t local_day_at(int64_t t, int days, int64_t ms_of_day, int64_t *day
 }
 
 static void plan_digest(pt_deadline_engine_t *e);
-static void on_digest_replan(uv_timer_t *t);
 
 static void on_digested(pt_write_t *w)
 {
@@ -194,11 +206,12 @@ static void on_digest_timer(uv_timer_t *t)
 {
     pt_deadline_engine_t *e = t->data;
     int64_t now = pt_time_now(), day;
-    /* Fired before its time all the same: libuv may count from a coarse
-     * clock (CLOCK_MONOTONIC_COARSE, when its tick is 1 ms) that lags the
-     * wall clock by up to a tick more than timer_delay allows for, or the
-     * wall clock was set back. Planned again from now, it waits for the
-     * rest, so that a digest never bears a time before its own. */
+    /* Fired before its time: a sleep is cut at MAX_SLEEP_MS, libuv may
+     * count from a coarse clock (CLOCK_MONOTONIC_COARSE, when its tick is
+     * 1 ms) that lags the wall clock by up to a tick more than timer_delay
+     * allows for, or the wall clock was set back. Planned again from now,
+     * it waits for the rest, so that a digest never bears a time before
+     * its own; a clock set forward past it is found at the next wake. */
     if (now < e->digest_time) {
         plan_digest(e);
         return;
@@ -238,21 +251,14 @@ static void plan_digest(pt_deadline_engine_t *e)
     if (at <= from)
         at = local_day_at(from, 1, e->deadlines.digest_at, &day, date, sizeof(date));
     int64_t delay = timer_delay(at, now);
-    if (delay > MAX_SLEEP_MS) {
-        /* Only on a day longer than 24 hours (summer time ends). */
-        uv_timer_start(&e->digest, on_digest_replan, (uint64_t)MAX_SLEEP_MS, 0);
-        return;
-    }
+    /* A timer that fires before the digest's time plans it again
+     * (on_digest_timer), from the wall clock as it then stands. */
+    if (delay > MAX_SLEEP_MS)
+        delay = MAX_SLEEP_MS;
     e->digest_time = at;
     e->digest_day = day;
     memcpy(e->digest_date, date, sizeof(date));
     uv_timer_start(&e->digest, on_digest_timer, (uint64_t)delay, 0);
-}
-
-/* A long sleep is cut into days and re-planned, in case the clock moved. */
-static void on_digest_replan(uv_timer_t *t)
-{
-    plan_digest(t->data);
 }
 
 /* Raises today's digest when its time has passed: at a start, and at a

@@ -3,11 +3,14 @@
  * and when it is overdue, and the daily digest (docs/plugins.md, events
  * proposal.due_soon, proposal.overdue, digest.daily).
  *
- * It polls nothing. One timer sleeps until the earliest moment a reminder
- * falls due, which the store computes; writes that set a deadline wake it
- * earlier through the store's hint (pt_store_take_due_hint). At start it
- * raises what fell due while ptrackd was down. A second timer fires the
- * digest at deadlines.digest_at, local time, once a day.
+ * It does not poll the store. One timer sleeps until the earliest moment
+ * a reminder falls due, which the store computes; writes that set a
+ * deadline wake it earlier through the store's hint
+ * (pt_store_take_due_hint). At start it raises what fell due while
+ * ptrackd was down. A second timer fires the digest at
+ * deadlines.digest_at, local time, once a day. Neither sleeps more than a
+ * minute at a time without looking at the wall clock again, so that a
+ * change of the system clock moves them within a minute.
  *
  * Thread: loop.
  */
