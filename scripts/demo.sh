@@ -4,16 +4,30 @@
 # first time. Stop it with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$(pwd)"
 bash scripts/install-deps.sh
 bash scripts/build.sh
 build="${BUILD_DIR:-build}"
 sock=var/ptrack.sock
+# The pid file tells that this ptrackd is the one serving: another one
+# (a demo still running in another terminal) also answers on var/ptrack.sock.
+pidfile=var/ptrackd.pid
+mkdir -p -m 0700 var
 
-"$build/ptrackd" --data-dir var --socket "$sock" --plugin-dir "$build/plugins" &
+"$build/ptrackd" --data-dir var --socket "$sock" --plugin-dir "$build/plugins" \
+    --pidfile "$pidfile" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
-for _ in $(seq 1 100); do
-  [ -S "$sock" ] && "$build/ptrack" --socket "$sock" health >/dev/null 2>&1 && break
+# Until this ptrackd serves, or ends: one refused (the data directory in use
+# by another ptrackd, say) has said why on stderr. A schema being moved
+# takes as long as it takes.
+until [ "$(cat "$pidfile" 2>/dev/null)" = "$pid" ]; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    rc=0
+    wait "$pid" || rc=$?
+    echo "ptrackd did not start (exit status $rc); see its message above" >&2
+    exit 1
+  fi
   sleep 0.1
 done
 
@@ -25,8 +39,9 @@ fi
 
 cat <<MSG
 
-ptrackd is running (pid $pid) on $sock with its data in var/.
+ptrackd is running (pid $pid) on $sock with its data in var/, in $root.
 Try, in another terminal:
+  cd $(printf %q "$root")
   $build/ptrack --socket $sock list
   $build/ptrack --socket $sock list --search 革命老区
   $build/ptrack --socket $sock show 1
