@@ -28,6 +28,16 @@
  * followed by one that finds the restore again. (A ptrackd before this
  * reads the first line alone, and writes it alone.)
  *
+ * Proposal ids are never given twice (AUTOINCREMENT's counter keeps them),
+ * but the counter is in the database too: a restored one would give the
+ * ids of the proposals created after the backup to new ones, which the
+ * consumers of the feed, and the people who were told the lost numbers,
+ * know as other proposals. So the mark also holds the highest id given
+ * out, on a third line (the count then written even when 0, "SEQ\nCOUNT\n
+ * ID\n"), and a start that finds it above the store's ids goes on after it.
+ * (A ptrackd that read two lines takes three for a mark that holds no seq,
+ * and writes it anew from the store.)
+ *
  * The mark is written after the commit and not synced: a crash may leave
  * it behind the store (which is harmless: it is only ever compared from
  * below), never ahead of it, unless the store itself lost events that it
@@ -77,10 +87,10 @@ static bool mark_number(const char **at, int64_t *v)
     return true;
 }
 
-/* Reads the mark (its seq, and its count of token changes, 0 when left
- * out): 1 when the file holds one, 0 when it is empty (new), -1 when it
- * holds something else. */
-static int mark_read(int fd, int64_t *mark, int64_t *tokens)
+/* Reads the mark (its seq, its count of token changes and the highest
+ * proposal id, 0 when left out): 1 when the file holds one, 0 when it is
+ * empty (new), -1 when it holds something else. */
+static int mark_read(int fd, int64_t *mark, int64_t *tokens, int64_t *id)
 {
     char buf[64];
     ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -91,22 +101,28 @@ static int mark_read(int fd, int64_t *mark, int64_t *tokens)
     buf[n] = '\0';
     const char *at = buf;
     *tokens = 0;
+    *id = 0;
     if (!mark_number(&at, mark))
         return -1;
     if (*at && !mark_number(&at, tokens))
         return -1;
+    if (*at && !mark_number(&at, id))
+        return -1;
     return *at ? -1 : 1;
 }
 
-/* Writes seq and the count of token changes as the mark; returns its
- * length, or -1. The text only grows (both only rise, and the start cuts
- * what the file held after it), so writing it over the old from the start
- * leaves no tail of the old. */
-static int mark_write(int fd, int64_t seq, int64_t tokens)
+/* Writes seq, the count of token changes and the highest proposal id as
+ * the mark; returns its length, or -1. The text only grows (all three only
+ * rise, a line left out is 0, and the start cuts what the file held after
+ * it), so writing it over the old from the start leaves no tail of the
+ * old. */
+static int mark_write(int fd, int64_t seq, int64_t tokens, int64_t id)
 {
-    char buf[64];
-    int n = tokens > 0 ? snprintf(buf, sizeof(buf), "%" PRId64 "\n%" PRId64 "\n", seq, tokens)
-                       : snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
+    char buf[96];
+    int n = id > 0 ? snprintf(buf, sizeof(buf), "%" PRId64 "\n%" PRId64 "\n%" PRId64 "\n", seq,
+                              tokens, id)
+            : tokens > 0 ? snprintf(buf, sizeof(buf), "%" PRId64 "\n%" PRId64 "\n", seq, tokens)
+                         : snprintf(buf, sizeof(buf), "%" PRId64 "\n", seq);
     return pwrite(fd, buf, (size_t)n, 0) == n ? n : -1;
 }
 
@@ -172,13 +188,13 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         free(path);
         return err->code;
     }
-    int64_t mark = 0, tokens = 0;
+    int64_t mark = 0, tokens = 0, id = 0;
     if (store_token_changes(s, &s->token_changes, err) != PT_OK) {
         close(fd);
         free(path);
         return err->code;
     }
-    int got = mark_read(fd, &mark, &tokens);
+    int got = mark_read(fd, &mark, &tokens, &id);
     if (got < 0)
         pt_warn("%s does not hold a seq; it is written anew from the store's newest event", path);
     if (got > 0 && mark > s->last_seq) {
@@ -194,6 +210,15 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
                 s->last_seq, mark, path, s->last_seq + 1, mark, mark + 1);
         s->last_seq = mark + 1;
         s->restored = true;
+    }
+    /* The ids of the proposals created after the backup are not given
+     * again: the next one is numbered after them. */
+    if (got > 0 && id >= s->next_id) {
+        pt_warn("the store's highest proposal id is %" PRId64 ", but ptrackd had given up to "
+                "id %" PRId64 " (%s): the proposals %" PRId64 " to %" PRId64 " are not in it. "
+                "Their ids are not given again: the next proposal is %" PRId64,
+                s->next_id - 1, id, path, s->next_id, id, id + 1);
+        s->next_id = id + 1;
     }
     int64_t token_mark = s->token_changes;
     if (got > 0 && tokens > s->token_changes) {
@@ -218,7 +243,7 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
      * one first and cut after, not cut first: on a full disk, a file cut
      * to nothing may not get its block back, and an empty mark would say
      * the store is new, where the old one still says how far it was. */
-    int n = mark_write(fd, s->last_seq, token_mark);
+    int n = mark_write(fd, s->last_seq, token_mark, s->next_id - 1);
     if (n < 0 || ftruncate(fd, n) != 0)
         pt_warn("cannot write %s (%s): a restore of the database from a backup may not be "
                 "noticed",
@@ -226,19 +251,24 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
     s->seqmark_fd = fd;
     s->seqmark = s->last_seq;
     s->token_mark = token_mark;
+    s->id_mark = s->next_id - 1;
     free(path);
     return PT_OK;
 }
 
-void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes)
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes,
+                             int64_t last_id)
 {
-    if (s->seqmark_fd < 0 || (last_seq <= s->seqmark && token_changes <= s->token_mark))
+    if (s->seqmark_fd < 0 ||
+        (last_seq <= s->seqmark && token_changes <= s->token_mark && last_id <= s->id_mark))
         return;
     if (last_seq < s->seqmark)
         last_seq = s->seqmark;
     if (token_changes < s->token_mark)
         token_changes = s->token_mark;
-    if (mark_write(s->seqmark_fd, last_seq, token_changes) < 0) {
+    if (last_id < s->id_mark)
+        last_id = s->id_mark;
+    if (mark_write(s->seqmark_fd, last_seq, token_changes, last_id) < 0) {
         if (!s->seqmark_failed)
             pt_warn("cannot write the change feed's mark (%s): a restore of the database from "
                     "a backup may not be noticed",
@@ -249,6 +279,7 @@ void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_chan
     s->seqmark_failed = false;
     s->seqmark = last_seq;
     s->token_mark = token_changes;
+    s->id_mark = last_id;
 }
 
 void pt_store_seqmark_close(pt_store_t *s)

@@ -63,6 +63,9 @@ struct pt_store_s {
     int64_t token_changes;
     int64_t token_mark;
     bool tokens_restored; /* this start found the store's count behind the mark's */
+    /* The highest proposal id the mark holds: a restored store's next id
+     * is after it (store-seqmark.c). */
+    int64_t id_mark;
     /* The mark's count, which the store's is raised to once the start has
      * served (pt_store_restore_noticed); 0: none. Not the writer's: set at
      * the open, before the writer starts, then read and cleared by the
@@ -380,12 +383,16 @@ char *pt_doc_with_overdue(const char *doc, size_t len, bool overdue, size_t *out
  * when it is above the store's newest event (s->last_seq), records a
  * store.restored event after it and sets s->last_seq to that event's seq;
  * when its count of token changes is above the store's, sets
- * s->tokens_restored. Before the writer starts. Returns PT_OK, or an error
+ * s->tokens_restored; when its highest proposal id is at or above the
+ * store's next id, sets the next id after it. Before the writer starts.
+ * Returns PT_OK, or an error
  * when the mark cannot be opened or the event cannot be written. */
 int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err);
-/* Raises the mark to last_seq and the count of token changes to
- * token_changes, which have just been committed. Writer. */
-void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes);
+/* Raises the mark to last_seq, the count of token changes to
+ * token_changes and the highest proposal id to last_id, which have just
+ * been committed. Writer. */
+void pt_store_seqmark_commit(pt_store_t *s, int64_t last_seq, int64_t token_changes,
+                             int64_t last_id);
 /* After the writer has stopped. */
 void pt_store_seqmark_close(pt_store_t *s);
 

@@ -1742,8 +1742,9 @@ void *pt_store_writer_main(void *arg)
                 s->token_changes = count;
         }
         w.tokens_changed = false;
-        if (ok && (w.batch_last_seq || s->token_changes > s->token_mark))
-            pt_store_seqmark_commit(s, w.batch_last_seq, s->token_changes);
+        if (ok &&
+            (w.batch_last_seq || s->token_changes > s->token_mark || s->next_id - 1 > s->id_mark))
+            pt_store_seqmark_commit(s, w.batch_last_seq, s->token_changes, s->next_id - 1);
         publish_backlog(&w);
 
         pthread_mutex_lock(&s->mu);

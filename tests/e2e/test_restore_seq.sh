@@ -7,7 +7,8 @@
 # mark, saying which numbers were lost, and numbers every later event after
 # it. A notifier of store.* gets it (a WeCom robot in words), one of
 # proposal.* and a unit's feed do not, and `ptrack watch` names the lost
-# numbers. A restart without a restore, and a kill -9, record nothing; a
+# numbers. The ids of the proposals lost are not given again either. A
+# restart without a restore, and a kill -9, record nothing; a
 # mark that cannot be opened stops the start.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -65,6 +66,7 @@ pt_step "more writes after the backup, seen by a consumer of the feed"
 for t in 关于备份后的建议一 关于备份后的建议二; do create "$t"; done
 pt_act 4 supervise '{"key_supervision": true, "supervisor": "督查室"}'
 GIVEN="$(health_seq)"
+GIVEN_ID="$(api GET '/v1/proposals?limit=500' && jv 'max(p["id"] for p in j["items"])')"
 api GET "/v1/events?after=0&limit=500"
 check_eq "the consumer has seen up to the last seq" "$GIVEN" "$(jv 'j["items"][-1]["seq"]')"
 [ "$GIVEN" -gt "$KEPT" ] || pt_die "no event after the backup ($KEPT, $GIVEN)"
@@ -134,6 +136,18 @@ fi
 
 pt_step "a new write is numbered after every seq given before"
 create 关于恢复后的建议
+# The proposals created after the backup are lost, but their ids were
+# given out (and their proposal.created events seen): a new proposal is
+# another one, and takes none of them.
+check_eq "the new proposal's id is after every id given before the restore ($GIVEN_ID)" \
+    "$((GIVEN_ID + 1))" "$(jv 'j["id"]')"
+if grep -q "ptrackd had given up to id $GIVEN_ID .*the next proposal is $((GIVEN_ID + 1))" \
+    "$PT_TMP/ptrackd.log"; then
+    pt_ok "the start says so in the log"
+else
+    pt_check_fail "the start says so in the log" "a warning naming id $GIVEN_ID" \
+        "$(grep WARN "$PT_TMP/ptrackd.log" | tail -n 3)"
+fi
 api GET "/v1/events?after=$GIVEN"
 check_eq "the consumer that skips what it has seen gets both" \
     "store.restored proposal.created" "$(jv '" ".join(e["type"] for e in j["items"])')"
