@@ -169,6 +169,29 @@ static int record_restore(pt_store_t *s, int64_t newest, int64_t mark, pt_error_
     return PT_OK;
 }
 
+/* Sets AUTOINCREMENT's counter of the proposals' ids to id, the highest
+ * the mark says was given out. */
+static int raise_id_counter(pt_store_t *s, int64_t id, pt_error_t *err)
+{
+    static const char *const sql[] = {
+        "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'proposals'",
+        "INSERT INTO sqlite_sequence (name, seq) VALUES ('proposals', ?1)",
+    };
+    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->wdb, sql[i], -1, &st, NULL) != SQLITE_OK)
+            return pt_sqlite_error(err, s->wdb, "keeping the last proposal id given out");
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return pt_sqlite_error(err, s->wdb, "keeping the last proposal id given out");
+        if (sqlite3_changes(s->wdb) > 0)
+            break;
+    }
+    return PT_OK;
+}
+
 int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
 {
     s->seqmark_fd = -1;
@@ -212,8 +235,14 @@ int pt_store_seqmark_open(pt_store_t *s, pt_error_t *err)
         s->restored = true;
     }
     /* The ids of the proposals created after the backup are not given
-     * again: the next one is numbered after them. */
+     * again: the next one is numbered after them, and the store's counter
+     * says so from now on, as a create would have left it. */
     if (got > 0 && id >= s->next_id) {
+        if (raise_id_counter(s, id, err) != PT_OK) {
+            close(fd);
+            free(path);
+            return err->code;
+        }
         pt_warn("the store's highest proposal id is %" PRId64 ", but ptrackd had given up to "
                 "id %" PRId64 " (%s): the proposals %" PRId64 " to %" PRId64 " are not in it. "
                 "Their ids are not given again: the next proposal is %" PRId64,

@@ -134,6 +134,12 @@ else
     pt_check_fail "the watch line" "数据恢复 restored ... 第 $((KEPT + 1)) 至第 $GIVEN 号..." "$WATCH"
 fi
 
+pt_step "a restart before any new write"
+pt_stop
+pt_start
+check_eq "the start after it does not take the ids for lost again" 1 \
+    "$(grep -c "ptrackd had given up to id" "$PT_TMP/ptrackd.log")"
+
 pt_step "a new write is numbered after every seq given before"
 create 关于恢复后的建议
 # The proposals created after the backup are lost, but their ids were
