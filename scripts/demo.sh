@@ -17,7 +17,15 @@ mkdir -p -m 0700 var
 "$build/ptrackd" --data-dir var --socket "$sock" --plugin-dir "$build/plugins" \
     --pidfile "$pidfile" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+# However the script ends (Ctrl-C, a step below that fails), its ptrackd
+# ends with it, not left serving var/ in the background.
+stop() {
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # Until this ptrackd serves, or ends: one refused (the data directory in use
 # by another ptrackd, say) has said why on stderr. A schema being moved
 # takes as long as it takes.

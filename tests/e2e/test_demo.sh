@@ -4,7 +4,8 @@
 # work as printed; a second time while the first still runs in another
 # terminal, which must say that its ptrackd did not start rather than call
 # the first one's socket its own; and again after a stop, on the store it
-# made, without loading the sample proposals twice. The copy of the tree
+# made, without loading the sample proposals twice; and when a step after
+# the start fails, its ptrackd stops with it. The copy of the tree
 # it runs in has install-deps.sh and build.sh that do nothing: the programs
 # are the build under test (BUILD_DIR).
 set -euo pipefail
@@ -74,5 +75,23 @@ out="$("$PTRACK" --socket "$tree/var/ptrack.sock" --json health)"
 check_contains "the store holds the samples once ($samples)" "\"proposals\": $samples" "$out"
 kill -TERM "$DEMO"
 wait "$DEMO" 2>/dev/null || true
+
+pt_step "a step after the start that fails"
+# Sample data that cannot be loaded: the script stops there, and its
+# ptrackd must not go on serving in the background.
+broken="$PT_TMP/broken"
+mkdir -p "$broken/scripts" "$broken/examples"
+cp "$tree"/scripts/*.sh "$broken/scripts/"
+echo '[{"title": ' >"$broken/examples/proposals.json"
+# Into a file: a ptrackd left behind would hold a pipe open.
+(cd "$PT_TMP/elsewhere" && timeout 60 bash "$broken/scripts/demo.sh") >"$PT_TMP/broken.out" 2>&1 &&
+    rc=0 || rc=$?
+check_true "it fails (exit $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+left="$(cat "$broken/var/ptrackd.pid" 2>/dev/null || true)"
+if [ -n "$left" ]; then
+    PT_PIDS+=("$left")
+fi
+check_true "its ptrackd has stopped (${left:-no pid file left})" \
+    bash -c '! "$1" --socket "$2" health >/dev/null 2>&1' _ "$PTRACK" "$broken/var/ptrack.sock"
 
 pt_finish
