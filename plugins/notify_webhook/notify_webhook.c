@@ -31,7 +31,7 @@
  *                          Retry-After (seconds or an HTTP date, at most an
  *                          hour) is the host's wait before the next try
  *                          (retry_in), in place of its back-off; a date
- *                          already past is taken as no Retry-After;
+ *                          already past, or 0, is taken as no Retry-After;
  *   401, 403, 404          tried again: they speak of the receiver's state
  *                          (its keys, its rights, a route missing during a
  *                          deploy), not of this event;
@@ -422,8 +422,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
         char *end;
         long secs = strtol(v, &end, 10);
         if (*v && *end == '\0' && secs >= 0) {
-            w->retry_after =
-                now + (int64_t)(secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs) * 1000;
+            /* "Retry-After: 0" asks for no wait, as a past date does: it is
+             * left to the back-off (below). */
+            if (secs > 0)
+                w->retry_after =
+                    now + (int64_t)(secs > RETRY_AFTER_CAP_S ? RETRY_AFTER_CAP_S : secs) * 1000;
         } else {
             /* An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"). One that
              * is past already (a receiver whose clock is behind ours, a

@@ -6,7 +6,8 @@
 # again, without the back-off growing, and for a 429 without counting an
 # attempt either: ten requests a second for as long as the receiver
 # refused. The date is now taken as no Retry-After: the host backs off,
-# 200 ms and doubling. A date ahead is still waited for.
+# 200 ms and doubling. A date ahead is still waited for. "Retry-After: 0"
+# asked for no wait the same way, and is taken the same way.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -30,6 +31,8 @@ receiver() {
 # Ten minutes in the past; the last answer of each takes the event.
 receiver paced --fail-first 4 --fail-status 429 --retry-after-date -600
 receiver down --fail-first 4 --fail-status 503 --retry-after-date -600
+receiver zero --fail-first 4 --fail-status 429 --retry-after 0
+receiver zero503 --fail-first 4 --fail-status 503 --retry-after 0
 # Three seconds ahead: waited for, as before.
 receiver later --fail-first 1 --fail-status 429 --retry-after-date 3
 
@@ -37,14 +40,17 @@ entry() {
     printf '{"instance": "%s", "path": "%s", "events": ["proposal.created"], "config": {"url": "http://127.0.0.1:%s/hook"}}' \
         "$1" "$HOOK_SO" "$(cat "$PT_TMP/$1.port")"
 }
-pt_config '{}' ',"plugins": ['"$(entry paced)"', '"$(entry down)"', '"$(entry later)"']'
+pt_config '{}' ',"plugins": ['"$(entry paced)"', '"$(entry down)"', '"$(entry zero)"', '"$(entry zero503)"', '"$(entry later)"']'
 pt_start
 
 api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
 check_status "create" 201
 
 lines() { grep -c . "$PT_TMP/$1.jsonl" || true; }
-all_taken() { [ "$(lines paced)" -ge 5 ] && [ "$(lines down)" -ge 5 ] && [ "$(lines later)" -ge 2 ]; }
+all_taken() {
+    [ "$(lines paced)" -ge 5 ] && [ "$(lines down)" -ge 5 ] && [ "$(lines zero)" -ge 5 ] &&
+        [ "$(lines zero503)" -ge 5 ] && [ "$(lines later)" -ge 2 ]
+}
 check_true "each receiver takes the event in the end" wait_for 60 all_taken
 
 # gaps NAME: the seconds between one request and the next, one a line.
@@ -56,7 +62,7 @@ for a, b in zip(t, t[1:]):
     print("%.3f" % (b - a))
 PY
 }
-for name in paced down; do
+for name in paced down zero zero503; do
     g="$(gaps "$name" | head -n 4 | tr '\n' ' ')"
     # The host's back-off: 200, 400, 800 and 1600 ms (a little less is
     # allowed for the clocks' rounding).
