@@ -19,27 +19,45 @@
 
 /* The reminders a scan raises, one kind at a time. */
 typedef struct {
-    const char *kind;  /* the mark: "due_soon" or "overdue" */
-    const char *event; /* "proposal.due_soon" or "proposal.overdue" */
+    const char *kind;   /* the mark: "due_soon" or "overdue" */
+    const char *event;  /* "proposal.due_soon" or "proposal.overdue" */
+    const char *select; /* the proposals to look at */
+    const char *found;  /* marks the column of those found marked */
 } reminder_t;
+
+/* The proposals a scan looks at for a kind are those of the index
+ * proposals_reminders (PT_SQL_REMINDERS: a running deadline whose overdue
+ * reminder is not marked) whose deadline is before `limit` (?1) and whose
+ * column for the kind does not hold that deadline. The marks decide: a
+ * proposal is raised only when deadline_marks has no mark of the kind for
+ * its deadline, and one found marked (a deadline moved back to one marked
+ * before, a store from before schema 28 whose marks the migration did not
+ * copy) gets its column. A proposal whose reminders were raised, overdue
+ * for years, is so not read again, where every scan read each one. */
+#define SCAN_SELECT(MARK)                                                                          \
+    "SELECT p.id, p.due_at, p.status, p.doc FROM proposals p INDEXED BY proposals_reminders"       \
+    " WHERE " PT_SQL_REMINDERS " AND p.due_at < ?1 AND p." MARK " IS NOT p.due_at"                 \
+    " AND NOT EXISTS (SELECT 1 FROM deadline_marks m WHERE m.proposal_id = p.id"                   \
+    "                 AND m.kind = ?2 AND m.due_at = p.due_at)"
+#define SCAN_FOUND(MARK)                                                                           \
+    "UPDATE proposals INDEXED BY proposals_reminders SET " MARK " = due_at"                        \
+    " WHERE " PT_SQL_REMINDERS " AND due_at >= ?3 AND due_at < ?1 AND " MARK " IS NOT due_at"      \
+    " AND EXISTS (SELECT 1 FROM deadline_marks m WHERE m.proposal_id = proposals.id"               \
+    "             AND m.kind = ?2 AND m.due_at = proposals.due_at)"
 
 static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t limit, int64_t now,
                       bool overdue, int *raised)
 {
     /* Every proposal whose running deadline is before `limit` and has no
      * mark of this kind for that deadline yet. */
-    static const char *const sql =
-        "SELECT p.id, p.due_at, p.status, p.doc FROM proposals p"
-        " WHERE p.clock = 1 AND p.due_at IS NOT NULL AND p.due_at < ?1"
-        " AND NOT EXISTS (SELECT 1 FROM deadline_marks m WHERE m.proposal_id = p.id"
-        "                 AND m.kind = ?2 AND m.due_at = p.due_at)";
-    sqlite3_stmt *st = NULL, *mark = NULL;
+    sqlite3_stmt *st = NULL, *mark = NULL, *found = NULL;
     int rc = PT_OK;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(db, r->select, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO deadline_marks (proposal_id, kind, due_at)"
                            " VALUES (?1, ?2, ?3)",
-                           -1, &mark, NULL) != SQLITE_OK) {
+                           -1, &mark, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, r->found, -1, &found, NULL) != SQLITE_OK) {
         rc = pt_sqlite_error(&w->err, db, "looking for deadlines");
         goto done;
     }
@@ -76,36 +94,62 @@ static int raise_kind(sqlite3 *db, pt_write_t *w, const reminder_t *r, int64_t l
             goto done;
         }
     }
-    if (step != SQLITE_DONE)
+    if (step != SQLITE_DONE) {
         rc = pt_sqlite_error(&w->err, db, "looking for deadlines");
+        goto done;
+    }
+    /* Each proposal looked at is marked now: its column says so, which
+     * takes an overdue one out of proposals_reminders. Not while the
+     * SELECT above walks that index. A deadline that has passed gets no
+     * due_soon column: the overdue pass after this one marks it and takes
+     * it out (writing a row costs as much as the document it holds). */
+    sqlite3_bind_int64(found, 1, limit);
+    sqlite3_bind_text(found, 2, r->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(found, 3, overdue ? INT64_MIN : now);
+    if (sqlite3_step(found) != SQLITE_DONE)
+        rc = pt_sqlite_error(&w->err, db, "marking a reminder");
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(mark);
+    sqlite3_finalize(found);
     return rc;
 }
 
 /* The next moment a reminder falls due: for each running deadline not yet
  * marked overdue, its due_soon moment if that is not marked, else the
- * moment it passes. 0 when there is none. */
+ * moment it passes. 0 when there is none. The deadlines are read from
+ * proposals_reminders in the order they fall due, and only until no later
+ * one can come sooner: a due_soon moment is the earlier of a deadline's
+ * two (remind_before is positive). */
 static int next_wake(sqlite3 *db, pt_write_t *w, int64_t remind_before, int64_t *wake)
 {
     static const char *const sql =
-        "SELECT min(CASE WHEN EXISTS (SELECT 1 FROM deadline_marks m WHERE"
-        "  m.proposal_id = p.id AND m.kind = 'due_soon' AND m.due_at = p.due_at)"
-        "  THEN p.due_at + 1 ELSE p.due_at - ?1 END)"
-        " FROM proposals p WHERE p.clock = 1 AND p.due_at IS NOT NULL"
+        "SELECT p.due_at, p.due_soon_mark IS p.due_at OR EXISTS (SELECT 1 FROM deadline_marks m"
+        "  WHERE m.proposal_id = p.id AND m.kind = 'due_soon' AND m.due_at = p.due_at)"
+        " FROM proposals p INDEXED BY proposals_reminders WHERE " PT_SQL_REMINDERS
         " AND NOT EXISTS (SELECT 1 FROM deadline_marks m WHERE m.proposal_id = p.id"
-        "                 AND m.kind = 'overdue' AND m.due_at = p.due_at)";
+        "                 AND m.kind = 'overdue' AND m.due_at = p.due_at)"
+        " ORDER BY p.due_at";
     sqlite3_stmt *st;
     *wake = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return pt_sqlite_error(&w->err, db, "planning reminders");
-    sqlite3_bind_int64(st, 1, remind_before);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *wake = sqlite3_column_int64(st, 0);
+    int64_t least = remind_before > 0 ? remind_before : 0;
+    bool found = false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t due = sqlite3_column_int64(st, 0);
+        if (found && due - least >= *wake)
+            break;
+        int64_t at = sqlite3_column_int(st, 1) ? due + 1 : due - remind_before;
+        if (!found || at < *wake)
+            *wake = at;
+        found = true;
+    }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? PT_OK : pt_sqlite_error(&w->err, db, "planning reminders");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? PT_OK
+               : pt_sqlite_error(&w->err, db, "planning reminders");
 }
 
 static int run_scan(void *conn, pt_write_t *w)
@@ -113,8 +157,10 @@ static int run_scan(void *conn, pt_write_t *w)
     sqlite3 *db = conn;
     int64_t now = pt_store_writer_now();
     int64_t remind_before = w->seq;
-    static const reminder_t soon = {"due_soon", "proposal.due_soon"};
-    static const reminder_t late = {"overdue", "proposal.overdue"};
+    static const reminder_t soon = {"due_soon", "proposal.due_soon", SCAN_SELECT("due_soon_mark"),
+                                    SCAN_FOUND("due_soon_mark")};
+    static const reminder_t late = {"overdue", "proposal.overdue", SCAN_SELECT("overdue_mark"),
+                                    SCAN_FOUND("overdue_mark")};
     int raised = 0;
     int rc = raise_kind(db, w, &soon, now + remind_before + 1, now, false, &raised);
     if (rc == PT_OK)

@@ -583,6 +583,36 @@ static const char *const migrations[] = {
     "  doc = json_set(doc, '$.category', nullif(pt_label(category), ''))"
     "  WHERE category IN (SELECT v FROM (SELECT DISTINCT category AS v FROM proposals"
     "    WHERE category IS NOT NULL) WHERE v != pt_label(v));",
+    /* 28: a scan of the deadline engine reads only the proposals that
+     * have a reminder still to raise. It looked at every running deadline
+     * before a given moment and at its marks, an overdue one at each scan
+     * however long ago its reminders were raised: at 40,000 overdue
+     * proposals, 50-170 ms of the writer's time a scan, every write
+     * waiting behind it (bench/deadline-scan.c), where it now takes well
+     * under 1 ms. due_soon_mark and overdue_mark hold the deadline
+     * (due_at) whose reminder of that kind is marked in deadline_marks,
+     * as far as a scan has found it (store-deadlines.c); the marks stay
+     * what decides, and a deadline that moves is not the one marked.
+     * proposals_reminders holds the running deadlines whose overdue
+     * reminder is not marked, in the order they fall due. Filled here
+     * from the marks, which are read once, writing only the rows of the
+     * proposals reminded of for the deadline they have: 1.6 s on a store
+     * of 100,000 proposals (430 MB) with 40,000 of them overdue. */
+    "ALTER TABLE proposals ADD COLUMN due_soon_mark INTEGER;"
+    "ALTER TABLE proposals ADD COLUMN overdue_mark INTEGER;"
+    "UPDATE proposals SET"
+    "  due_soon_mark = CASE WHEN EXISTS (SELECT 1 FROM deadline_marks m"
+    "    WHERE m.proposal_id = proposals.id AND m.kind = 'due_soon'"
+    "    AND m.due_at = proposals.due_at) THEN due_at END,"
+    "  overdue_mark = CASE WHEN EXISTS (SELECT 1 FROM deadline_marks m"
+    "    WHERE m.proposal_id = proposals.id AND m.kind = 'overdue'"
+    "    AND m.due_at = proposals.due_at) THEN due_at END"
+    "  WHERE due_at IS NOT NULL"
+    "  AND id IN (SELECT proposal_id FROM deadline_marks WHERE kind IN ('due_soon', 'overdue'))"
+    "  AND EXISTS (SELECT 1 FROM deadline_marks m WHERE m.proposal_id = proposals.id"
+    "    AND m.kind IN ('due_soon', 'overdue') AND m.due_at = proposals.due_at);"
+    "CREATE INDEX proposals_reminders ON proposals(due_at, due_soon_mark)"
+    "  WHERE " PT_SQL_REMINDERS ";",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -343,6 +343,15 @@ void pt_store_writer_tokens_changed(void);
 #define PT_SQL_DUE_KEY(CLOCK, DUE)                                                                 \
     "(CASE WHEN " CLOCK " = 1 AND " DUE " IS NOT NULL THEN " DUE " ELSE 9223372036854775807 END)"
 
+/* The proposals that have a reminder still to raise: their deadline runs
+ * and its overdue reminder is not marked (overdue_mark, schema 28), which
+ * is what the partial index proposals_reminders holds. SQLite uses a
+ * partial index only for a query whose WHERE has each of the index's
+ * terms, spelt the same: the deadline scan (store-deadlines.c) and the
+ * migration take them from here, and a change of them needs a migration
+ * of its own. */
+#define PT_SQL_REMINDERS "clock = 1 AND due_at IS NOT NULL AND overdue_mark IS NOT due_at"
+
 /* Prepares the statement of the change feed's events after `after`, at
  * most `limit`, oldest first, with the parameters bound; its columns are
  * the event's (seq first). Without a scope (NULL, or neither unit nor

@@ -75,10 +75,14 @@ pt_step "marks of schema 19, the day's local midnight, are moved to its date"
 # midnight_ms ZONE DAYS: the local midnight in ZONE of today + DAYS, in ms.
 midnight_ms() { echo $(($(TZ="$1" date -d "$(TZ="$1" date -d "$2 days" +%F) 00:00:00" +%s) * 1000)); }
 DB="$PT_DATA/ptrack.db"
+# A store set back to an earlier schema version loses what migration 28
+# added, which the migration adds again.
+BEFORE_28="DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
+  ALTER TABLE proposals DROP COLUMN overdue_mark;"
 sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" 0));
-    PRAGMA user_version = 19;"
+    $BEFORE_28 PRAGMA user_version = 19;"
 BEFORE="$(stored_digests)"
 TZ="$ZONE_A" pt_start
 check_eq "the schema is 20 or later" true \
@@ -97,7 +101,7 @@ sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" 0));
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_B" 0));
-    PRAGMA user_version = 19;"
+    $BEFORE_28 PRAGMA user_version = 19;"
 BEFORE="$(stored_digests)"
 TZ="$ZONE_A" pt_start
 check_eq "the schema is 20 or later" true \
@@ -113,7 +117,7 @@ pt_stop
 pt_step "a day without a digest still gets its own at the start"
 sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));
-    PRAGMA user_version = 19;"
+    $BEFORE_28 PRAGMA user_version = 19;"
 TZ="$ZONE_A" pt_start
 check_true "today's digest is raised" wait_for 20 more_digests "$BEFORE"
 check_eq "dated today" "$TODAY" "$(digests | tail -n 1)"

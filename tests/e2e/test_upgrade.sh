@@ -44,9 +44,10 @@
 # history keeps what it said (migration 26); and a delegation and a
 # category pasted so (山西代表团<U+200B>, ⽣态环境) are kept as the
 # delegation and category they name, in the columns and the documents,
-# while the history keeps what it said (migration 27). The log says that the
-# schema was moved, from which
-# version to which.
+# while the history keeps what it said (migration 27); and an overdue
+# proposal whose reminders were raised keeps them so, and is not among the
+# deadlines a scan of the deadline engine reads (migration 28). The log
+# says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
 # them: values with spaces, the `replied` column of the first reply, and
@@ -90,6 +91,10 @@ check_status "one of two co units gives its opinion" 200
 pt_stop
 
 DB="$PT_DATA/ptrack.db"
+# A store set back to an earlier schema version loses what migration 28
+# added, which the migration adds again.
+BEFORE_28="DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
+  ALTER TABLE proposals DROP COLUMN overdue_mark;"
 # Spaces as older versions kept them: U-1 with spaces around it, U-3 spelt
 # "U-2 " (trimmed, it would be B's), the session and the delegation with an
 # ideographic space, the category with a no-break space.
@@ -117,7 +122,7 @@ DROP INDEX proposals_status_created;
 DROP INDEX proposals_status_due;
 DROP INDEX events_seq;
 DROP TABLE store_meta;
-PRAGMA user_version = 8;"
+$BEFORE_28 PRAGMA user_version = 8;"
 check_eq "the old rows are in place" "' U-1　'|'U-2 '|1" \
     "$(sqlite3 "$DB" "SELECT quote((SELECT number FROM proposals WHERE id = $A)) || '|' || quote((SELECT number FROM proposals WHERE id = $C)) || '|' || (SELECT replied FROM proposals WHERE id = $D)")"
 
@@ -204,7 +209,7 @@ CREATE INDEX proposals_status_due ON proposals(status, IFNULL(due_at, 9223372036
 UPDATE proposals SET status = 'replied', clock = 0, due_at = 1000,
   doc = json_set(doc, '\$.status', 'replied') WHERE id = $A;
 DROP TABLE store_meta;
-PRAGMA user_version = 15;"
+$BEFORE_28 PRAGMA user_version = 15;"
 started_from 15
 check_eq "the index holds the due sort's key with the clock" "1" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'proposals_status_due' AND sql LIKE '%CASE WHEN clock = 1 AND due_at IS NOT NULL THEN due_at%'")"
@@ -237,7 +242,7 @@ UPDATE proposal_people SET person = '张　三' WHERE proposal_id = $G AND perso
 INSERT INTO proposal_people (proposal_id, person) VALUES ($G, '李 四');
 UPDATE tokens SET person = '李 四' WHERE name = '李四的令牌';
 DROP TABLE store_meta;
-PRAGMA user_version = 16;"
+$BEFORE_28 PRAGMA user_version = 16;"
 started_from 16
 api GET "/v1/proposals/$G"
 check_eq "the people are kept as the persons they name, each once" \
@@ -268,7 +273,7 @@ INSERT INTO proposals_fts (rowid, title, background, recommendations)
   FROM proposals;
 DELETE FROM search_pending;
 DROP TABLE store_meta;
-PRAGMA user_version = 17;"
+$BEFORE_28 PRAGMA user_version = 17;"
 check_eq "the index holds the full-width title as written" "关于２０２５年Ｇ２０峰会的建议" \
     "$(sqlite3 "$DB" "SELECT title FROM proposals_fts WHERE rowid = $S1")"
 started_from 17
@@ -286,7 +291,7 @@ check_eq "the proposal is shown as it was written" "关于２０２５年Ｇ２�
 
 pt_step "a store without an id gets one, made once (migration 19)"
 pt_stop
-sqlite3 -cmd ".timeout 5000" "$DB" "DROP TABLE store_meta; PRAGMA user_version = 18;"
+sqlite3 -cmd ".timeout 5000" "$DB" "DROP TABLE store_meta; $BEFORE_28 PRAGMA user_version = 18;"
 started_from 18
 ID1="$(sqlite3 "$DB" "SELECT value FROM store_meta WHERE key = 'store_id'")"
 check_true "the store has an id: 32 hex digits" \
@@ -314,7 +319,7 @@ INSERT INTO proposals_fts (rowid, title, background, recommendations)
   SELECT id, json_extract(doc, '\$.title'), json_extract(doc, '\$.background'), ''
   FROM proposals WHERE id = $R1;
 DELETE FROM search_pending;
-PRAGMA user_version = 20;"
+$BEFORE_28 PRAGMA user_version = 20;"
 started_from 20
 check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
 check_eq "the index holds the title folded" "$(printf '关于贝\u585A遗址保护的建议')" \
@@ -336,7 +341,7 @@ UPDATE proposals SET doc = json_set(doc, '\$.lead_author', '艾力・买买提',
 UPDATE proposal_people SET person = '艾力・买买提' WHERE proposal_id = $M AND person = '艾力·买买提';
 INSERT INTO proposal_people (proposal_id, person) VALUES ($M, '阿卜杜拉•买买提');
 UPDATE tokens SET person = '艾力.买' || char(8203) || '买提' WHERE name = '艾力的令牌';
-PRAGMA user_version = 21;"
+$BEFORE_28 PRAGMA user_version = 21;"
 started_from 21
 api GET "/v1/proposals/$M"
 check_eq "the names are kept with U+00B7, each once" '["艾力·买买提", ["阿卜杜拉·买买提"]]' \
@@ -357,7 +362,7 @@ DELETE FROM proposals_fts WHERE rowid = $Z;
 INSERT INTO proposals_fts (rowid, title, background, recommendations)
   SELECT id, json_extract(doc, '\$.title'), '', '' FROM proposals WHERE id = $Z;
 DELETE FROM search_pending;
-PRAGMA user_version = 22;"
+$BEFORE_28 PRAGMA user_version = 22;"
 started_from 22
 check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
 check_eq "the index holds the title folded" "关于农村公路养护的建议" \
@@ -375,7 +380,7 @@ DELETE FROM proposals_fts WHERE rowid = $K;
 INSERT INTO proposals_fts (rowid, title, background, recommendations)
   SELECT id, json_extract(doc, '\$.title'), '', '' FROM proposals WHERE id = $K;
 DELETE FROM search_pending;
-PRAGMA user_version = 23;"
+$BEFORE_28 PRAGMA user_version = 23;"
 started_from 23
 check_true "the writer indexes every proposal anew" [ "$(pt_wait_search_indexed)" != timeout ]
 check_eq "the index holds the title folded" "关于加强工作作风建设的建议" \
@@ -420,7 +425,7 @@ UPDATE proposals SET replied = 0, doc = json_set(doc, '\$.replies[0].unit', char
 INSERT INTO proposal_units (proposal_id, name, role, answered, signed) VALUES ($V, '财政厅' || char(8203), 'separate', 0, 0);
 UPDATE proposal_units SET answered = 1 WHERE proposal_id = $V AND name != '财政厅' || char(8203);
 UPDATE tokens SET unit = '财政厅' || char(8203) WHERE name = '财政厅的令牌';
-PRAGMA user_version = 24;"
+$BEFORE_28 PRAGMA user_version = 24;"
 check_eq "the old rows are in place" "3 3 0" \
     "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM proposal_units WHERE proposal_id = $U) || ' ' || (SELECT count(*) FROM proposal_units WHERE proposal_id = $V) || ' ' || (SELECT replied FROM proposals WHERE id = $V)")"
 started_from 24
@@ -465,7 +470,7 @@ UPDATE history SET changes = json_set(changes, '\$.tags.to',
   json_array('两会' || char(8203), '⽣态', '两会', '教育')) WHERE proposal_id = $T1 AND seq = 2;
 UPDATE proposals SET doc = json_set(doc, '\$.tags', json_array(char(65279) || '⽣态')) WHERE id = $T2;
 UPDATE proposal_tags SET tag = char(65279) || '⽣态' WHERE proposal_id = $T2;
-PRAGMA user_version = 25;"
+$BEFORE_28 PRAGMA user_version = 25;"
 T3DOC="$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $T3")"
 check_eq "the old rows are in place" "4 1" \
     "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM proposal_tags WHERE proposal_id = $T1) || ' ' || (SELECT count(*) FROM proposal_tags WHERE proposal_id = $T2)")"
@@ -510,7 +515,7 @@ UPDATE history SET changes = json_set(changes, '\$.delegation.to', '山西代表
   '\$.category.to', '⽣态环境') WHERE proposal_id = $G1 AND seq = 2;
 UPDATE proposals SET delegation = char(65279) || '山西代表团',
   doc = json_set(doc, '\$.delegation', char(65279) || '山西代表团') WHERE id = $G2;
-PRAGMA user_version = 26;"
+$BEFORE_28 PRAGMA user_version = 26;"
 G3DOC="$(sqlite3 "$DB" "SELECT doc FROM proposals WHERE id = $G3")"
 check_eq "the old values are in place" "3 2" \
     "$(sqlite3 "$DB" "SELECT count(DISTINCT delegation) || ' ' || count(DISTINCT category) FROM proposals WHERE id IN ($G1, $G2, $G3)")"
@@ -567,7 +572,7 @@ UPDATE proposal_tags SET tag = '两会' || char(8203) WHERE proposal_id = $I3;
 UPDATE proposals SET delegation = '山西代表团' || char(8203), category = '⽣态环境',
   doc = json_set(doc, '\$.delegation', '山西代表团' || char(8203), '\$.category', '⽣态环境')
   WHERE id = $I4;
-PRAGMA user_version = 23;"
+$BEFORE_28 PRAGMA user_version = 23;"
 check_eq "their created events refer to version 1 of their rows" "1 1,1 1,1 1,1 1" \
     "$(sqlite3 "$DB" "SELECT group_concat(ref_version || ' ' || (proposal IS NULL)) FROM events WHERE proposal_id BETWEEN $I1 AND $I4 AND type = 'proposal.created'")"
 started_from 23
@@ -577,5 +582,27 @@ check_eq "the proposals are kept in one spelling" "true" \
 api GET "/v1/events?after=0&limit=1000"
 check_eq "their created events show them as they were" "true" \
     "$(jv '[[p["lead_author"], p["units"][0]["name"] if p["units"] else None, p["tags"], p["delegation"], p["category"]] for p in (e["proposal"] for e in j["items"] if e["type"] == "proposal.created") if '"$I1"' <= p["id"] <= '"$I4"'] == [["王 芳", None, [], None, None], [None, "交通运输厅\u200b", [], None, None], [None, None, ["两会\u200b"], None, None], [None, None, [], "山西代表团\u200b", "\u2f63态环境"]]')"
+
+pt_step "an overdue proposal reminded of is not read by each scan again (migration 28)"
+api POST /v1/proposals '{"title":"关于农村公路养护的建议"}'
+R="$(jv 'j["id"]')"
+api POST "/v1/proposals/$R/actions/assign" '{"mode":"single","units":[{"name":"交通运输厅","role":"lead"}]}'
+check_status "assigned" 200
+pt_stop
+sqlite3 -cmd ".timeout 5000" "$DB" \
+    "UPDATE proposals SET due_at = 1000 * (CAST(strftime('%s', 'now') AS INTEGER) - 86400) WHERE id = $R"
+overdue_events() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM events WHERE type = 'proposal.overdue' AND proposal_id = $R"; }
+reminded() { [ "$(overdue_events)" = 1 ]; }
+pt_start
+check_true "its overdue reminder is raised" wait_for 20 reminded
+pt_stop
+# As a ptrackd before schema 28 left it: the marks alone.
+sqlite3 -cmd ".timeout 5000" "$DB" "$BEFORE_28 PRAGMA user_version = 27;"
+started_from 27
+check_eq "its row holds the deadline its reminders were marked for" "1 1" \
+    "$(sqlite3 "$DB" "SELECT (due_soon_mark = due_at) || ' ' || (overdue_mark = due_at) FROM proposals WHERE id = $R")"
+check_eq "so it is not among the deadlines a scan reads" "0" \
+    "$(sqlite3 "$DB" "SELECT count(*) FROM proposals INDEXED BY proposals_reminders WHERE clock = 1 AND due_at IS NOT NULL AND overdue_mark IS NOT due_at AND id = $R")"
+check_eq "and it is not reminded of again" "1" "$(overdue_events)"
 
 pt_finish
