@@ -254,13 +254,23 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
         if (o->metavar)
             pt_buf_printf(&b, " %s", o->metavar);
         pt_text_pad(&b, col - pt_text_width(pt_buf_str(&b)));
-        pt_buf_puts(&text, o->help);
+        pt_buf_puts(&text, o->help ? o->help : "");
         if (o->kind == PT_OPT_LIST)
             pt_buf_puts(&text, " (repeatable)");
         /* Every line of it starts with col blanks: the first one's are
-         * the option's place. */
+         * the option's place. An empty first line (an empty help, or one
+         * that begins with a line break) is only its line break, with no
+         * blanks to step over: the option then stands alone on its line,
+         * without the padding, and the help goes on under it. */
         pt_text_wrap(&wrapped, pt_buf_str(&text), col, width);
-        pt_buf_puts(&b, pt_buf_str(&wrapped) + col);
+        const char *lines = pt_buf_str(&wrapped);
+        if (strspn(lines, " ") >= col) {
+            lines += col;
+        } else {
+            while (b.len > 0 && b.s[b.len - 1] == ' ')
+                b.s[--b.len] = '\0';
+        }
+        pt_buf_puts(&b, lines);
         fputs(pt_buf_str(&b), out);
         pt_buf_free(&b);
         pt_buf_free(&text);
