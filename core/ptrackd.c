@@ -21,6 +21,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <getopt.h>
 #include <grp.h>
@@ -107,8 +108,9 @@ static void usage(FILE *out)
                  "                     instead of stderr\n"
                  "  --check-config FILE  check FILE as a start would, touching no data (the\n"
                  "                     config, its listen address, socket group and workflow,\n"
-                 "                     the data and socket directories as they are now, and\n"
-                 "                     the files, options and create() of its plugin\n"
+                 "                     the data and socket directories, the database and\n"
+                 "                     the pid file's directory as they are now, and the\n"
+                 "                     files, options and create() of its plugin\n"
                  "                     instances) and exit: 0 when it is good; give it the\n"
                  "                     flags the service starts with, as its user\n"
                  "  --version          print the version and exit\n"
@@ -1248,10 +1250,37 @@ static void on_sighup(uv_signal_t *h, int signum)
     pt_sd_notify(d->ready[0] ? d->ready : "READY=1\nSTATUS=serving");
 }
 
+static int check_pidfile_dir(const char *path, pt_error_t *err);
+
+/* --check-config: the database a start would open, when it is there, read
+ * as it is beside a ptrackd that may be running: another program's
+ * database, or a file that is no database, is refused as the start
+ * refuses it, naming the file (pt_sqlite_check_ours); one that cannot be
+ * read now is said and passed over, as the start reads it again. */
+static int check_database(const pt_config_t *c, pt_error_t *err)
+{
+    char db[4096];
+    snprintf(db, sizeof(db), "%s/ptrack.db", c->data_dir);
+    if (access(db, F_OK) != 0)
+        return PT_OK;
+    pt_error_t e = {0};
+    int rc = pt_store_peek_ours(db, &e);
+    if (rc == PT_ECONFIG) {
+        pt_error_set(err, PT_ECONFIG, "%s", e.message);
+        pt_error_clear(&e);
+        return PT_ECONFIG;
+    }
+    if (rc != PT_OK)
+        pt_warn("the database was not read (%s): the start checks that it is ptrack's", e.message);
+    pt_error_clear(&e);
+    return PT_OK;
+}
+
 /* --check-config: everything a start would check before it touches the
- * data: the file, the listen address, the socket's group, the data
- * directory and the socket's directory as they are now, the workflow and
- * the plugin instances it names, with their plugins' create(). */
+ * data: the file, the listen address, the socket's group, the pid file's
+ * directory, the data directory, its database and the socket's directory
+ * as they are now, the workflow and the plugin instances it names, with
+ * their plugins' create(). */
 static int check_config(daemon_t *d, pt_error_t *err)
 {
     pt_log_level_t level;
@@ -1265,6 +1294,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
     gid_t group;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
         return setting_refused(d, NULL, err);
+    if (d->pidfile && check_pidfile_dir(d->pidfile, err) != PT_OK)
+        return err->code;
     /* The default data directory is relative to wherever the check runs,
      * not where the service will: the directories are checked when the
      * file or the flags name them. */
@@ -1273,6 +1304,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
         return err->code;
     if (named)
         check_as_owner(&d->config);
+    if (named && check_database(&d->config, err) != PT_OK)
+        return err->code;
     if (named && check_token_names(&d->config, err) != PT_OK) {
         config_prefix(d, err);
         return err->code;
@@ -1346,8 +1379,9 @@ static int pidfile_refused(const char *path, int e, pt_error_t *err)
 }
 
 /* Before the start makes anything (the data directory, the database, the
- * socket): the pid file's directory must be there, or the start, refused
- * at its very end, would leave those behind. */
+ * socket): the pid file's directory must be there, and this user must be
+ * able to make files in it, or the start, refused at its very end, would
+ * leave those behind. --check-config checks it so too. */
 static int check_pidfile_dir(const char *path, pt_error_t *err)
 {
     char dir[4096];
@@ -1357,6 +1391,9 @@ static int check_pidfile_dir(const char *path, pt_error_t *err)
         return pidfile_refused(path, errno, err);
     if (!S_ISDIR(st.st_mode))
         return pidfile_refused(path, ENOTDIR, err);
+    /* As open(2) judges it: the effective ids. */
+    if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0)
+        return pidfile_refused(path, errno, err);
     return PT_OK;
 }
 

@@ -684,8 +684,13 @@ static int user_version(sqlite3 *db, int *v)
     return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
+/* pt_sqlite_check_ours, and what a refusal is of: *of_file is set when it
+ * is of the file itself, which every look at it would find (another
+ * program's tables, bytes that are no database), not of the moment (a lock
+ * held too long, a read that failed). */
+static int check_ours(sqlite3 *db, const char *path, bool *of_file, pt_error_t *err)
 {
+    *of_file = false;
     /* ptrack's store has its proposals table from schema 1 on, made in
      * the transaction that sets user_version to 1. A database with
      * anything in it but no such table, or with user_version 0, is
@@ -706,10 +711,13 @@ int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
                                 "  ORDER BY name LIMIT 5))"
                                 " FROM sqlite_master",
                                 -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK) {
+        *of_file = (rc & 0xff) == SQLITE_NOTADB;
         return pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path,
                             sqlite3_errmsg(db));
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    }
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+        *of_file = (sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB;
         pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path, sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return PT_ESTORAGE;
@@ -726,7 +734,34 @@ int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
                      path, tables ? "tables of its own (" : "objects of its own",
                      tables ? tables : "", tables ? ")" : "");
     sqlite3_finalize(st);
+    *of_file = foreign;
     return foreign ? PT_ESTORAGE : PT_OK;
+}
+
+int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
+{
+    bool of_file;
+    return check_ours(db, path, &of_file, err);
+}
+
+int pt_store_peek_ours(const char *path, pt_error_t *err)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return PT_ESTORAGE;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    /* The start's own check, read-only as it is there. */
+    bool of_file;
+    rc = check_ours(db, path, &of_file, err);
+    sqlite3_close(db);
+    if (rc != PT_OK && of_file)
+        err->code = PT_ECONFIG;
+    return rc == PT_OK ? PT_OK : err->code;
 }
 
 int pt_sqlite_wal(sqlite3 *db)

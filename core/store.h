@@ -258,6 +258,16 @@ void pt_stored_tokens_free(pt_stored_token_t *v, size_t n);
 int pt_store_token_names_peek(const char *path, char ***out, size_t *n, pt_error_t *err);
 void pt_token_names_free(char **v, size_t n);
 
+/* Whether the database file at path, opened read-only without a store,
+ * is one a start would take: ptrack's store, or a new one (an empty file,
+ * a database with nothing in it). For --check-config, beside a ptrackd
+ * that may hold the store; nothing is written to it. Returns PT_OK;
+ * PT_ECONFIG with err naming path and saying what a start would say, when
+ * a start would refuse it (another program's database, a file that is not
+ * a database); or PT_ESTORAGE with err set when it could not be looked at
+ * now (the start looks again). */
+int pt_store_peek_ours(const char *path, pt_error_t *err);
+
 /* Writes for the tokens; queue them with pt_store_write. Ownership: t is
  * copied. Thread: any.
  * - create stores t as a new token (created_at is the write's time, and on

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# ptrackd --check-config refuses what the start refuses, before the start
+# meets it: another program's SQLite database named ptrack.db in the data
+# directory (the start leaves it as it is and stops, naming the file), a
+# file there that is no database, and a --pidfile whose directory does not
+# exist or that the user running it may not write (the start stops there,
+# before it makes anything). The check writes nothing to the database it
+# looks at, and a ptrack store, or an empty file, passes.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed"
+
+pt_config '{}'
+mkdir -p "$PT_DATA"
+DB="$PT_DATA/ptrack.db"
+
+pt_step "another program's database named ptrack.db"
+sqlite3 "$DB" "CREATE TABLE contacts (name TEXT, phone TEXT);
+               INSERT INTO contacts VALUES ('王芳', '13800000000');"
+before="$(sha256sum "$DB")"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "naming the file, as the start does" \
+    "the database $DB is not a ptrack store: it holds tables of its own (contacts)" "$out"
+check_eq "the database is left as it was" "$before" "$(sha256sum "$DB")"
+check_eq "with no file beside it" "ptrack.db" "$(ls "$PT_DATA")"
+out="$("$PTRACKD" --config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "the start refuses it too" 1 "$rc"
+check_contains "with the same words" \
+    "the database $DB is not a ptrack store: it holds tables of its own (contacts)" "$out"
+
+pt_step "a file named ptrack.db that is no database"
+rm -rf "$PT_DATA"
+mkdir -p "$PT_DATA"
+printf '%s\n' "这不是数据库，是一份会议纪要。" >"$DB"
+for _ in 1 2 3 4 5 6 7; do cat "$DB" "$DB" >"$DB.x" && mv "$DB.x" "$DB"; done
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "naming the file" "cannot open the database $DB: file is not a database" "$out"
+
+pt_step "an empty ptrack.db, and a ptrack store, pass"
+rm -rf "$PT_DATA"
+mkdir -p "$PT_DATA"
+: >"$DB"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "an empty file is a new store: '$out'" 0 "$rc"
+pt_start
+api POST /v1/proposals '{"title": "关于加强河道治理的建议", "lead_author": "张代表"}'
+check_status "a proposal is stored" 201
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "beside the running ptrackd, its store passes: '$out'" 0 "$rc"
+pt_stop
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "and when it is stopped: '$out'" 0 "$rc"
+
+pt_step "a --pidfile whose directory does not exist"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "as the start does" \
+    "cannot write the pid file $PT_TMP/nonexist/ptrackd.pid: its directory $PT_TMP/nonexist does not exist" \
+    "$out"
+touch "$PT_TMP/afile"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/afile/ptrackd.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "a directory that is a file: refused" 1 "$rc"
+check_contains "saying so" "$PT_TMP/afile is not a directory" "$out"
+mkdir -p "$PT_TMP/run"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "a directory that is there passes: '$out'" 0 "$rc"
+check_true "and nothing is written there" [ -z "$(ls "$PT_TMP/run")" ]
+
+pt_step "a --pidfile whose directory the user may not write"
+# Root may write anything, so this runs as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$PTRACKD" "$@"; }
+    chmod 755 "$PT_TMP"
+    mkdir -p "$PT_TMP/rootrun" "$PT_TMP/nobodydata"
+    chown 65534:65534 "$PT_TMP/nobodydata"
+    echo '{}' >"$PT_TMP/empty.json"
+    chmod 644 "$PT_TMP/empty.json"
+    out="$(as_nobody --check-config "$PT_TMP/empty.json" --data-dir "$PT_TMP/nobodydata" \
+        --socket "$PT_TMP/nobodydata/pt.sock" --pidfile "$PT_TMP/rootrun/ptrackd.pid" 2>&1)" &&
+        rc=0 || rc=$?
+    check_eq "--check-config refuses it" 1 "$rc"
+    check_contains "naming the pid file and its directory" \
+        "cannot write the pid file $PT_TMP/rootrun/ptrackd.pid in the directory $PT_TMP/rootrun: Permission denied" \
+        "$out"
+    out="$(as_nobody --config "$PT_TMP/empty.json" --data-dir "$PT_TMP/nobodydata" \
+        --socket "$PT_TMP/nobodydata/pt.sock" --pidfile "$PT_TMP/rootrun/ptrackd.pid" 2>&1)" &&
+        rc=0 || rc=$?
+    check_eq "the start refuses it too" 1 "$rc"
+    check_contains "with the same words" \
+        "cannot write the pid file $PT_TMP/rootrun/ptrackd.pid in the directory $PT_TMP/rootrun: Permission denied" \
+        "$out"
+    check_true "before it made the database" [ ! -e "$PT_TMP/nobodydata/ptrack.db" ]
+    chown 65534:65534 "$PT_TMP/rootrun"
+    out="$(as_nobody --check-config "$PT_TMP/empty.json" --data-dir "$PT_TMP/nobodydata" \
+        --socket "$PT_TMP/nobodydata/pt.sock" --pidfile "$PT_TMP/rootrun/ptrackd.pid" 2>&1)" &&
+        rc=0 || rc=$?
+    check_eq "once it may, it passes: '$out'" 0 "$rc"
+else
+    pt_log "skip: permissions need root and setpriv"
+fi
+
+pt_finish
