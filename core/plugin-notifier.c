@@ -83,6 +83,9 @@
 /* Back-off after PTRACK_RETRY (and after a failed store read). */
 #define BACKOFF_BASE_MS 200
 #define BACKOFF_CAP_MS 60000
+/* A new instance looks for its starting place in the store this soon
+ * after asking for it to be saved, and then less and less often. */
+#define FIRST_LOOK_MS 20
 /* The bounds of a wait a plugin asks for with retry_in. */
 #define RETRY_IN_MIN_MS 100
 #define RETRY_IN_MAX_MS 3600000
@@ -772,6 +775,12 @@ static bool read_cursor(pt_notifier_t *n)
      * is not answered to the worker; asking again is harmless, since the
      * write does nothing once the cursor exists). */
     int64_t asked_at = n->first_asked_ms, ask_every = 1000;
+    /* How long to wait before looking again: FIRST_LOOK_MS after each ask,
+     * a write being committed at once as a rule, then twice as long each
+     * time it is not there yet, up to the next ask. So a write that keeps
+     * failing costs a few reads an ask (every minute at most, in the end),
+     * not one every FIRST_LOOK_MS for as long as it fails. */
+    int64_t look_in = FIRST_LOOK_MS;
     for (;;) {
         pt_error_t err = {0};
         int64_t seq = 0;
@@ -786,10 +795,18 @@ static bool read_cursor(pt_notifier_t *n)
                 if (asked_at < 0 || now - asked_at >= ask_every) {
                     if (asked_at >= 0)
                         ask_every = ask_every * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : ask_every * 2;
-                    if (queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK)
+                    if (queue_cursor_write(n->store, n->name, n->start_seq, true) == PT_OK) {
                         asked_at = now;
+                        look_in = FIRST_LOOK_MS;
+                    }
                 }
-                if (sleep_unless_stop(n, 20, false))
+                int64_t wait = look_in;
+                if (asked_at >= 0 && asked_at + ask_every - now < wait)
+                    wait = asked_at + ask_every - now;
+                if (wait < FIRST_LOOK_MS)
+                    wait = FIRST_LOOK_MS;
+                look_in = look_in * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : look_in * 2;
+                if (sleep_unless_stop(n, wait, false))
                     return false;
                 continue;
             }
