@@ -69,6 +69,7 @@ struct create_s {
     pt_call_t *call;
     char token[TOKEN_TEXT_MAX];
     pt_stored_token_t t;
+    pt_role_t role;
     create_t *next; /* in the cache's making list while the store has it */
 };
 
@@ -92,8 +93,43 @@ static void token_clear(pt_token_t *t)
     OPENSSL_cleanse(t->sha256, sizeof(t->sha256));
 }
 
+/* Makes room in c for `more` tokens besides those in force, so that
+ * adding that many (cache_put) cannot fail. Returns PT_OK or PT_ENOMEM,
+ * and then the tokens in force are as they were. */
+static int cache_reserve(pt_token_cache_t *c, size_t more)
+{
+    if (c->cap - c->n >= more)
+        return PT_OK;
+    size_t ncap = c->cap ? c->cap : 16;
+    while (ncap - c->n < more)
+        ncap *= 2;
+    pt_token_t *v = realloc(c->v, ncap * sizeof(*v));
+    if (!v)
+        return PT_ENOMEM;
+    c->v = v;
+    token_meta_t *m = realloc(c->meta, ncap * sizeof(*m));
+    if (!m)
+        return PT_ENOMEM; /* v is larger, cap as it was: the cache is whole */
+    c->meta = m;
+    c->cap = ncap;
+    return PT_OK;
+}
+
+/* Appends t, whose strings the cache takes, with its times, in the room
+ * cache_reserve made. Returns its index. */
+static size_t cache_put(pt_token_cache_t *c, const pt_token_t *t, int64_t created_at,
+                        int64_t last_used_at)
+{
+    c->v[c->n] = *t;
+    c->meta[c->n] = (token_meta_t){
+        .created_at = created_at, .last_used_at = last_used_at, .used_saved_at = last_used_at};
+    return c->n++;
+}
+
 /* Appends a token (its strings copied). Returns PT_OK or PT_ENOMEM, and
- * then the cache is as it was. */
+ * then the cache is as it was; a row not accepted (below) is left out,
+ * with a warning, and PT_OK. At start only: POST /v1/tokens makes room
+ * before it stores a token, and measures what it stores (create_token). */
 static int cache_add(pt_token_cache_t *c, const pt_stored_token_t *s)
 {
     pt_role_t role;
@@ -116,18 +152,8 @@ static int cache_add(pt_token_cache_t *c, const pt_stored_token_t *s)
                 s->name, PT_ID_NAME_MAX, s->unit ? "unit" : "person", PT_ID_BINDING_MAX);
         return PT_OK;
     }
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 16;
-        pt_token_t *v = realloc(c->v, ncap * sizeof(*v));
-        if (!v)
-            return PT_ENOMEM;
-        c->v = v;
-        token_meta_t *m = realloc(c->meta, ncap * sizeof(*m));
-        if (!m)
-            return PT_ENOMEM;
-        c->meta = m;
-        c->cap = ncap;
-    }
+    if (cache_reserve(c, 1) != PT_OK)
+        return PT_ENOMEM;
     pt_token_t t = {.role = role};
     t.name = strdup(s->name);
     t.unit = s->unit ? strdup(s->unit) : NULL;
@@ -137,11 +163,7 @@ static int cache_add(pt_token_cache_t *c, const pt_stored_token_t *s)
         return PT_ENOMEM;
     }
     memcpy(t.sha256, s->sha256, 32);
-    c->v[c->n] = t;
-    c->meta[c->n] = (token_meta_t){.created_at = s->created_at,
-                                   .last_used_at = s->last_used_at,
-                                   .used_saved_at = s->last_used_at};
-    c->n++;
+    cache_put(c, &t, s->created_at, s->last_used_at);
     return PT_OK;
 }
 
@@ -472,25 +494,23 @@ static void on_created(pt_write_t *w)
     }
     cr->t.created_at = w->seq;
     pt_write_free(w);
+    /* Room was made, and the row measured, before it was stored
+     * (create_token): it goes in without a failure, and the answer is of
+     * the token it made. The cache takes the strings. */
     pt_token_cache_t *c = call->api->tokens;
-    if (cache_add(c, &cr->t) != PT_OK) {
-        /* Stored but not usable until a restart: say so rather than hand
-         * out a token that does not work yet. */
-        pt_api_failf(call, PT_ENOMEM,
-                     "out of memory: token \"%s\" was stored but works only after a restart; "
-                     "revoke it and try again",
-                     cr->t.name);
-        create_free(cr);
-        return;
-    }
-    pt_info("%s made token \"%s\" (role %s)", call->who.name, cr->t.name, cr->t.role);
-    cJSON *j = token_json(&c->v[c->n - 1], &c->meta[c->n - 1], "store");
+    pt_token_t t = {
+        .name = cr->t.name, .role = cr->role, .unit = cr->t.unit, .person = cr->t.person};
+    memcpy(t.sha256, cr->t.sha256, 32);
+    size_t i = cache_put(c, &t, cr->t.created_at, 0);
+    cr->t.name = cr->t.unit = cr->t.person = NULL;
+    pt_info("%s made token \"%s\" (role %s)", call->who.name, c->v[i].name, cr->t.role);
+    cJSON *j = token_json(&c->v[i], &c->meta[i], "store");
     if (j)
         cJSON_AddStringToObject(j, "token", cr->token);
     pt_buf_t loc;
     pt_buf_init(&loc);
     pt_buf_puts(&loc, "Location: /v1/tokens/");
-    pt_buf_pct(&loc, cr->t.name);
+    pt_buf_pct(&loc, c->v[i].name);
     const char *headers[3];
     size_t h = 0;
     if (!pt_buf_failed(&loc))
@@ -674,6 +694,31 @@ static void create_token(pt_call_t *call)
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return;
     }
+    cr->role = role;
+    /* What is stored is what an identity holds whole (cache_add): the
+     * person measured above as kept, unless that ran out of memory. */
+    if (cr->t.person && strlen(cr->t.person) > PT_ID_BINDING_MAX) {
+        create_free(cr);
+        pt_error_add_field(&err, "person",
+                           "is longer than %d bytes as names are kept (a dot between Chinese "
+                           "characters is kept as U+00B7, two bytes for one)",
+                           PT_ID_BINDING_MAX);
+        pt_error_set(&err, PT_EVALIDATION, "cannot make the token: the request is not valid");
+        pt_api_fail(call, &err);
+        return;
+    }
+    /* Room in the tokens in force for this one and for every one being
+     * made, before anything is stored: once stored, a token is answered
+     * and works, and one that ran out of memory here is not stored. */
+    pt_token_cache_t *c = call->api->tokens;
+    size_t making = 0;
+    for (const create_t *mk = c ? c->making : NULL; mk; mk = mk->next)
+        making++;
+    if (!c || cache_reserve(c, making + 1) != PT_OK) {
+        create_free(cr);
+        pt_api_failf(call, PT_ENOMEM, "out of memory; no token was made");
+        return;
+    }
     if (make_token(cr->token, sizeof(cr->token), cr->t.sha256, &err) != PT_OK) {
         create_free(cr);
         pt_api_fail(call, &err);
@@ -688,13 +733,12 @@ static void create_token(pt_call_t *call)
     w->cb = on_created;
     w->data = cr;
     /* Until it is answered, a reload may not give its name to a config
-     * token (pt_api_check_token_names): the check above would be past. */
-    if (call->api->tokens) {
-        cr->next = call->api->tokens->making;
-        call->api->tokens->making = cr;
-    }
+     * token (pt_api_check_token_names): the check above would be past.
+     * The list is also what the room made above counts. */
+    cr->next = c->making;
+    c->making = cr;
     if (pt_store_write(call->api->opts.store, w) != PT_OK) {
-        making_remove(call->api->tokens, cr);
+        making_remove(c, cr);
         pt_write_free(w);
         create_free(cr);
         pt_api_failf(call, PT_ESTORAGE, "the store is closing; no token was made");
