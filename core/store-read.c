@@ -124,13 +124,27 @@ static size_t utf8_chars(const char *s, size_t len)
     return n;
 }
 
-/* The length of the space at s: an ASCII space or tab (1), an ideographic
- * space U+3000 (3), or none (0). */
+/* The length of the space at s that separates search words, or 0: ASCII
+ * white space (1), and every other Unicode space (White_Space, as
+ * pt_str_blank takes them): the no-break space U+00A0 (2), which a page or
+ * a word processor puts between words and a Mac types with Option-Space,
+ * U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F and the
+ * ideographic space U+3000 (3). The zero-width characters are none: they
+ * are folded away inside a word (pt_fold). */
 static size_t space_len(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
-    if (u[0] == ' ' || u[0] == '\t')
+    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
         return 1;
+    if (u[0] == 0xc2 && u[1] == 0xa0)
+        return 2;
+    if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
+        return 3;
+    if (u[0] == 0xe2 && u[1] == 0x80 &&
+        ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+        return 3;                                     /* U+2000..U+200A, U+2028, U+2029, U+202F */
+    if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
+        return 3;
     if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
         return 3;
     return 0;
@@ -197,7 +211,7 @@ size_t pt_search_words(const char *q)
     return n;
 }
 
-/* The full-text condition. Each word of q (split on spaces) must occur,
+/* The full-text condition. Each word of q (split on spaces of any kind: space_len) must occur,
  * folded as the index holds the text (pt_fold: full-width forms as ASCII,
  * letters in lower case); a word of three characters or more is looked up
  * in the trigram index, a shorter one (which a trigram index cannot find)
