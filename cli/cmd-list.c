@@ -226,6 +226,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_json_add(out, "next", cJSON_CreateNull());
             pt_json_print(out, stdout);
             cJSON_Delete(out);
+        } else if ((!t || pt_table_rows(t) == 0) && pt_args_value(args, "cursor")) {
+            /* The proposals that were after the cursor have left the
+             * filter since its page was shown (assigned, withdrawn): those
+             * before it matched. */
+            printf("自 --cursor 起没有符合条件的建议 (no proposals match after the cursor)\n");
         } else if (!t || pt_table_rows(t) == 0) {
             printf("没有符合条件的建议 (no proposals match)\n");
         } else {
