@@ -1183,6 +1183,69 @@ static int refuse_merge_target(writer_t *w, pt_write_t *wr, int64_t id)
     return PT_OK;
 }
 
+/* The action with the withdraw effect that p's state allows, which a
+ * delete of p points to; NULL when there is none. */
+static const char *withdraw_action(const pt_workflow_t *wf, const cJSON *allowed)
+{
+    const cJSON *a;
+    cJSON_ArrayForEach(a, allowed)
+    {
+        const char *effect = pt_workflow_action_effect(wf, cJSON_GetStringValue(a));
+        if (effect && strcmp(effect, "withdraw") == 0)
+            return a->valuestring;
+    }
+    return NULL;
+}
+
+/* The 409 of a delete of a proposal that is not a draft. It points to a
+ * withdrawal only where one can be made: not once the proposal's course
+ * has ended (closed, withdrawn), nor once a unit has replied to it, which
+ * the withdraw effect refuses (docs/workflow.md). */
+static int refuse_delete(const pt_workflow_t *wf, pt_write_t *wr, const pt_proposal_t *p)
+{
+    cJSON *allowed = pt_workflow_allowed(wf, p->status);
+    const char *withdraw = withdraw_action(wf, allowed);
+    pt_wf_info_t st = {0};
+    bool known = pt_workflow_state_info(wf, p->status, &st);
+    const char *zh = known ? st.zh : "not a state of the workflow";
+    long long id = (long long)p->id;
+    if (withdraw && p->n_replies == 0 && strcmp(withdraw, "withdraw") == 0)
+        pt_error_set(&wr->err, PT_ETRANSITION,
+                     "only drafts can be deleted; proposal %lld is in state \"%s\" "
+                     "(withdraw it instead)",
+                     id, p->status);
+    else if (withdraw && p->n_replies == 0)
+        pt_error_set(&wr->err, PT_ETRANSITION,
+                     "only drafts can be deleted; proposal %lld is in state \"%s\" "
+                     "(withdraw it instead, with the action \"%s\")",
+                     id, p->status, withdraw);
+    else if (known && st.terminal)
+        pt_error_set(&wr->err, PT_ETRANSITION,
+                     "only drafts can be deleted; proposal %lld is in state \"%s\" (%s), "
+                     "where its course has ended: it stays on record",
+                     id, p->status, zh);
+    else if (p->n_replies > 0)
+        pt_error_set(&wr->err, PT_ETRANSITION,
+                     "only drafts can be deleted; proposal %lld is in state \"%s\" (%s), and "
+                     "a unit has replied to it, so it cannot be withdrawn either: it stays on "
+                     "record",
+                     id, p->status, zh);
+    else
+        pt_error_set(&wr->err, PT_ETRANSITION,
+                     "only drafts can be deleted; proposal %lld is in state \"%s\" (%s), "
+                     "where it cannot be withdrawn either: it stays on record",
+                     id, p->status, zh);
+    if (!wr->err.details)
+        wr->err.details = cJSON_CreateObject();
+    if (wr->err.details) {
+        cJSON_AddStringToObject(wr->err.details, "state", p->status);
+        cJSON_AddItemToObject(wr->err.details, "allowed", allowed);
+    } else {
+        cJSON_Delete(allowed);
+    }
+    return PT_ETRANSITION;
+}
+
 static int do_delete(writer_t *w, pt_write_t *wr)
 {
     const pt_workflow_t *wf = w->s->opts.workflow;
@@ -1190,16 +1253,8 @@ static int do_delete(writer_t *w, pt_write_t *wr)
     if (!p)
         return wr->err.code;
     int rc = check_if_match(wr, p);
-    if (rc == PT_OK && !pt_workflow_is_draft(wf, p->status)) {
-        rc = pt_error_set(&wr->err, PT_ETRANSITION,
-                          "only drafts can be deleted; proposal %lld is in state \"%s\" "
-                          "(withdraw it instead)",
-                          (long long)p->id, p->status);
-        if (!wr->err.details)
-            wr->err.details = cJSON_CreateObject();
-        cJSON_AddStringToObject(wr->err.details, "state", p->status);
-        cJSON_AddItemToObject(wr->err.details, "allowed", pt_workflow_allowed(wf, p->status));
-    }
+    if (rc == PT_OK && !pt_workflow_is_draft(wf, p->status))
+        rc = refuse_delete(wf, wr, p);
     /* A merge into a draft is refused now, but a store can still hold one:
      * made before that rule, brought in by an import (which keeps the
      * merges of the file it reads), or a draft that an office's workflow
