@@ -527,9 +527,9 @@ const char *pt_action_from_name(pt_cli_t *cli, const char *s)
 }
 
 /* Whether the unit of this name has a reply of p (in any round) that
- * answers its assignment: one from before an assignment that came after
- * it (replies_from) does not, as the daemon counts them
- * (pt_proposal_reply_counts). */
+ * answers its assignment: a supplementary one does not, nor one from
+ * before an assignment that came after it (replies_from), as the daemon
+ * counts them (pt_proposal_reply_counts). */
 static bool unit_replied(const cJSON *p, const char *name)
 {
     const cJSON *r;
@@ -540,10 +540,12 @@ static bool unit_replied(const cJSON *p, const char *name)
     cJSON_ArrayForEach(r, pt_json_get(p, "replies"))
     {
         const char *unit = pt_json_str(r, "unit");
+        const char *kind = pt_json_str(r, "kind");
         s = pt_json_str(r, "replied_at");
         if (!s || pt_time_parse(s, &at) != 0)
             at = 0;
-        if (name && unit && strcmp(unit, name) == 0 && at >= from)
+        if (name && unit && strcmp(unit, name) == 0 && at >= from &&
+            !(kind && strcmp(kind, "supplementary") == 0))
             return true;
     }
     return false;

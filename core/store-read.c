@@ -398,7 +398,8 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
          * before has taken the proposal up. answered is the round's, so a
          * reply of an earlier round is looked for in the document, only
          * for the few rows that are neither signed nor answered, in a
-         * state where a unit signs. A reply from before an assignment
+         * state where a unit signs. A supplementary reply is no answer
+         * (pt_proposal_reply_counts), and a reply from before an assignment
          * that came after it does not count (replies_from,
          * pt_proposal_reply_counts): that assignment (an office's
          * reassign after a reply) asks its units to sign anew, and
@@ -407,6 +408,7 @@ static void todo_cond(pt_buf_t *sql, const pt_list_query_t *q, pt_todo_t k)
         [PT_TODO_SIGN] = "t.signed = 0 AND t.answered = 0 AND NOT EXISTS (SELECT 1 FROM"
                          " json_each(p.doc, '$.replies') r"
                          " WHERE json_extract(r.value, '$.unit') = t.name"
+                         " AND json_extract(r.value, '$.kind') IS NOT 'supplementary'"
                          " AND (json_extract(p.doc, '$.replies_from') IS NULL"
                          " OR julianday(json_extract(r.value, '$.replied_at')) >="
                          " julianday(json_extract(p.doc, '$.replies_from'))))",

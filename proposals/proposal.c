@@ -301,6 +301,9 @@ bool pt_proposal_is_overdue(const pt_proposal_t *p, bool clock, int64_t now)
 
 bool pt_proposal_reply_counts(const pt_proposal_t *p, const pt_reply_t *r)
 {
+    /* A supplementary reply (follow_up) adds to an answer; it is none. */
+    if (r->kind && strcmp(r->kind, "supplementary") == 0)
+        return false;
     return p->replies_from == 0 || r->replied_at >= p->replies_from;
 }
 

@@ -219,14 +219,14 @@ char *pt_label_clean(const char *s);
  * other code point. Thread: any. */
 uint32_t pt_radical_unified(uint32_t cp);
 
-/* Whether the reply answers the proposal's assignment: it came at or after
- * replies_from, which an assignment made after a reply sets (workflow's
- * assign effect). A reply from before such an assignment stays in the
- * proposal, but the units it names owe an answer of their own. With
- * replies_from 0 every reply counts: an imported proposal may carry a
- * reply dated before its assigned_at (a date without a time, 2026-05-20,
- * beside a time of day on it), and it answered the proposal all the
- * same. */
+/* Whether the reply answers the proposal's assignment: it is not a
+ * supplementary one (follow_up, 补充答复, which adds to an answer and is
+ * none, even where an office's workflow lets a unit make one before its
+ * reply), and it came at or after replies_from, which an assignment made
+ * after a reply sets (workflow's assign effect). A reply from before such an assignment stays in
+ * the proposal, but the units it names owe an answer of their own. With replies_from 0 every reply
+ * counts: an imported proposal may carry a reply dated before its assigned_at (a date without a
+ * time, 2026-05-20, beside a time of day on it), and it answered the proposal all the same. */
 bool pt_proposal_reply_counts(const pt_proposal_t *p, const pt_reply_t *r);
 
 /* Whether the unit has given a reply of the proposal that counts

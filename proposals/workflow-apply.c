@@ -686,12 +686,14 @@ static void effect_reply(run_t *r)
         return;
     }
     /* A unit's first answer, or again (after rehandling, or after an
-     * assignment that came after its reply). Only a reply that answers
+     * assignment that came after its reply); a supplementary reply that
+     * an office's workflow let it make before is no answer. Only a reply that answers
      * the assignment (pt_proposal_reply_counts) makes a second one in the
      * round. */
     bool answered = pt_proposal_unit_replied(r->p, u->name), before = answered;
     for (size_t k = 0; k < r->p->n_replies && !before; k++)
-        before = r->p->replies[k].unit && strcmp(r->p->replies[k].unit, u->name) == 0;
+        before = r->p->replies[k].unit && strcmp(r->p->replies[k].unit, u->name) == 0 &&
+                 !(r->p->replies[k].kind && strcmp(r->p->replies[k].kind, "supplementary") == 0);
     bool separate = r->p->handling_mode && strcmp(r->p->handling_mode, "separate") == 0;
     if (answered && separate && refuse_second_reply(r, u))
         return;
