@@ -1331,9 +1331,6 @@ static int do_action(writer_t *w, pt_write_t *wr)
     int rc = idem_replay(w, wr, &seen);
     if (rc != PT_OK || seen)
         return rc;
-    rc = check_if_match(wr, p);
-    if (rc != PT_OK)
-        return rc;
     state_ctx_t sctx = {.w = w, .wr = wr};
     pt_action_ctx_t ctx = {
         .wf = o->workflow,
@@ -1345,6 +1342,16 @@ static int do_action(writer_t *w, pt_write_t *wr)
     };
     pt_history_t h;
     memset(&h, 0, sizeof(h));
+    /* An action the workflow does not have is not found, whatever version
+     * If-Match names (RFC 9110 13.2.1: a request that would fail without
+     * its preconditions is not answered 412): a client told to read the
+     * proposal again and retry would only be refused once more.
+     * pt_workflow_apply refuses it before it looks at the proposal. */
+    if (!pt_workflow_has_action(o->workflow, wr->action))
+        return pt_workflow_apply(&ctx, p, wr->action, wr->body, &h, &wr->err);
+    rc = check_if_match(wr, p);
+    if (rc != PT_OK)
+        return rc;
     char *from = strdup(p->status);
     /* A refused action leaves the proposal untouched. */
     rc = from ? pt_workflow_apply(&ctx, p, wr->action, wr->body, &h, &wr->err)
