@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "client.h"
+#include "width.h"
 
 #ifndef PT_VERSION
 #define PT_VERSION "0.1.0"
@@ -69,14 +72,39 @@ void pt_progress_update(pt_progress_t *p, int64_t now, int64_t total, bool force
     }
     if (p->count_known)
         snprintf(count, sizeof(count), "  %lld 条", (long long)p->count);
+    if (total > 0)
+        pt_human_bytes(total, all, sizeof(all));
+    /* A line as wide as the terminal wraps, and the \r of the next frame
+     * goes back only to the start of its last row: every frame would leave
+     * a row behind. What does not fit is left out, the rate first, then
+     * the count, then the total; what is still too wide is cut with …. The
+     * last column stays free: a line that fills it leaves the cursor
+     * waiting to wrap. */
+    struct winsize ws;
+    size_t cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+    pt_buf_t line = {0}, shown = {0};
+    for (int left_out = 0; left_out <= 3; left_out++) {
+        pt_buf_reset(&line);
+        pt_buf_printf(&line, "%s %s", p->label, done);
+        if (total > 0 && left_out < 3)
+            pt_buf_printf(&line, " / %s", all);
+        if (left_out < 2)
+            pt_buf_puts(&line, count);
+        if (left_out < 1)
+            pt_buf_puts(&line, rate);
+        if (cols == 0 || pt_text_width(pt_buf_str(&line)) < cols)
+            break;
+    }
+    if (cols > 0 && pt_text_width(pt_buf_str(&line)) >= cols)
+        pt_text_truncate(&shown, pt_buf_str(&line), cols - 1);
+    else
+        pt_buf_puts(&shown, pt_buf_str(&line));
     /* \r goes back to the start of the line, \033[K clears what a longer
      * previous line left behind. */
-    if (total > 0)
-        fprintf(stderr, "\r%s %s / %s%s%s\033[K", p->label, done,
-                pt_human_bytes(total, all, sizeof(all)), count, rate);
-    else
-        fprintf(stderr, "\r%s %s%s%s\033[K", p->label, done, count, rate);
+    fprintf(stderr, "\r%s\033[K", pt_buf_str(&shown));
     fflush(stderr);
+    pt_buf_free(&line);
+    pt_buf_free(&shown);
     p->drawn = true;
 }
 

@@ -4,7 +4,7 @@ showed (escapes and carriage returns included); exits with the command's
 status.
 
     ptyrun.py [--stdout FILE] [--answer TEXT | --stop SIG] [--prompt BYTES] [--delay S]
-              [--timeout S] -- CMD...
+              [--timeout S] [--cols N] -- CMD...
 
 --stdout FILE: the command's stdout goes into FILE instead (stdin and
 stderr stay on the terminal). --answer TEXT: typed, with a newline, once
@@ -12,14 +12,18 @@ the terminal has shown --prompt (default "[y/N]"), once. --stop SIG: once
 the terminal has shown --prompt, the command is stopped: INT by typing
 Ctrl-C, which the terminal turns into SIGINT as it does for a person, any
 other signal (TERM, HUP) sent with kill. --delay S: the answer or the stop
-comes S seconds after the prompt (default 0).
+comes S seconds after the prompt (default 0). --cols N: the terminal is N
+columns wide (and 24 lines high), as a window that narrow is.
 """
 import argparse
+import fcntl
 import os
 import pty
 import select
 import signal
+import struct
 import sys
+import termios
 import time
 
 
@@ -31,6 +35,7 @@ def main():
     ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--prompt", default="[y/N]")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--cols", type=int)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -38,6 +43,10 @@ def main():
         ap.error("no command")
     pid, fd = pty.fork()
     if pid == 0:
+        if a.cols:
+            # Set on the terminal before the command starts, so that it
+            # finds the size when it first asks.
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, a.cols, 0, 0))
         if a.stdout:
             f = os.open(a.stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(f, 1)
