@@ -547,9 +547,21 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         discard(&d);
         rc = PT_EXIT_SERVER;
     } else if (crc != CURLE_OK) {
+        /* What was written directly stays, as after a stop: the reader of
+         * stdout, a pipe or a device has the start of the export, and must
+         * not take it for the whole. */
+        bool direct = d.received > 0 && d.out && !d.tmp;
+        bool to_stdout = d.out == stdout;
         discard(&d);
         rc = pt_transfer_report(cli, crc, d.h, errbuf);
-        if (d.target)
+        if (direct && to_stdout)
+            fprintf(stderr, "ptrack export: what went to stdout is only the start of the export\n");
+        else if (direct)
+            fprintf(stderr,
+                    "ptrack export: %s is not a regular file and was written directly: it "
+                    "holds only the start of the export\n",
+                    d.target);
+        else if (d.target)
             fprintf(stderr, "ptrack export: %s was not written\n", d.target);
     } else if (d.status < 200 || d.status >= 300) {
         discard(&d);
