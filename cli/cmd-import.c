@@ -372,8 +372,18 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             return PT_EXIT_USAGE;
         }
         struct stat st;
-        if (fstat(fileno(u.in), &st) == 0 && S_ISREG(st.st_mode))
+        bool known = fstat(fileno(u.in), &st) == 0;
+        if (known && S_ISREG(st.st_mode))
             u.size = (int64_t)st.st_size;
+        /* A directory opens as a file does, and only its first read
+         * fails: said after connecting, ptrackd not running would be the
+         * message instead of the file. */
+        if (known && S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n", path,
+                    strerror(EISDIR));
+            fclose(u.in);
+            return PT_EXIT_USAGE;
+        }
     }
 
     char *query = NULL;
