@@ -350,7 +350,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     if (format)
         format = pt_transfer_format_name(format, format_buf, sizeof format_buf);
     bool from_stdin = strcmp(path, "-") == 0;
-    if (!format) {
+    /* An empty one (a script's --format "$FMT") is none, as for export. */
+    if (!format || !*format) {
         format = from_stdin ? NULL : format_from_name(path);
         if (!format)
             return pt_cli_usage(cli,
