@@ -138,6 +138,36 @@ static void stop_message(const upload_t *u, bool partial, int sig, long status)
                 why);
 }
 
+/* Says what a connection that failed once the request had gone out left
+ * in the store, as stop_message does for a stop: ptrackd that crashed or
+ * was killed stored an all-or-nothing import only if it had read the
+ * whole file, and had stored it if it had answered 2xx. */
+static void lost_message(const upload_t *u, bool partial, long status)
+{
+    if (status >= 200 && status < 300)
+        fprintf(
+            stderr,
+            "ptrack import: 导入已完成，但未读完结果 (the connection to ptrackd failed after it "
+            "answered HTTP %ld: the import was stored; ptrack list shows it)\n",
+            status);
+    else if (partial)
+        fprintf(stderr,
+                "ptrack import: 导入已中断，可能已导入一部分 (the connection to ptrackd failed "
+                "before it answered: with --partial it stores the records in batches of 2,000 as "
+                "it reads them, and the batches stored before stay stored; ptrack list shows "
+                "them, and importing the file again skips the records already stored)\n");
+    else if (!u->at_end)
+        fprintf(stderr,
+                "ptrack import: 导入已中断，未导入任何记录 (the connection to ptrackd failed "
+                "before the whole file was sent: an import is stored whole or not at all, so "
+                "nothing was imported)\n");
+    else
+        fprintf(stderr,
+                "ptrack import: 导入已中断，不知是否已导入 (the connection to ptrackd failed after "
+                "the whole file was sent, before it answered: it may have stored the import; "
+                "ptrack list shows whether it did)\n");
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     pt_buf_add(ud, data, size * nmemb);
@@ -447,6 +477,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
          * (ptrackd refused early and closed) is the better explanation, so
          * the transport failure counts only without one. */
         rc = pt_transfer_report(cli, crc, h, errbuf);
+        /* Once the request went out, what it left in the store depends
+         * on how far it had come; before, nothing was asked. */
+        long request_size = 0;
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+        if (request_size > 0)
+            lost_message(&u, pt_args_flag(args, "partial"), status);
     } else if (status < 200 || status >= 300) {
         /* --json prints the daemon's answer as it came; the person reads
          * the message in the client's words on stderr. */
