@@ -7,9 +7,11 @@
  * with its own: that way an option's value is never mistaken for a command.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <curl/curl.h>
 
 #include "args.h"
@@ -325,10 +327,31 @@ static int run_command(const pt_command_t *c, int argc, char **argv)
     return rc;
 }
 
+/* Stdin, stdout or stderr closed (ptrack list >&-, a service started
+ * without them) would be the number the next open takes: the connection to
+ * ptrackd, into which the output would be written, and from which
+ * `import -` would read. Each is held by /dev/null opened the other way
+ * round, so that writing stdout fails as on a closed one (EBADF), and the
+ * command says so, and reading stdin does too. */
+static void hold_closed_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int held = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (held >= 0 && held != fd) {
+            dup2(held, fd);
+            close(held);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     bool help = false, version = false;
     int rc;
+
+    hold_closed_std_fds();
 
     int ci = find_command_index(argc, argv, &help, &version);
     if (ci < 0)
