@@ -200,6 +200,33 @@ static bool open_output(download_t *d)
     return true;
 }
 
+/* Writes n bytes of data into what is written directly (stdout, a pipe, a
+ * device), and returns how many went. A reader that has stopped reading
+ * keeps the write waiting; a stop interrupts it, but stdio, given part of
+ * a block, goes on with the rest and waits again, for as long as the
+ * reader does not read: write(2) is called here instead, and a stop is
+ * looked at between the parts. Sets errno when not all went. */
+static size_t write_direct(download_t *d, const char *data, size_t n)
+{
+    int fd = fileno(d->out);
+    size_t done = 0;
+    if (fflush(d->out) != 0)
+        return 0;
+    while (done < n) {
+        if (pt_transfer_stop_signal()) {
+            errno = EINTR;
+            break;
+        }
+        ssize_t w = write(fd, data + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            break;
+        done += (size_t)w;
+    }
+    return done;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     download_t *d = ud;
@@ -214,7 +241,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     }
     if (!d->opened && !open_output(d))
         return 0; /* makes curl stop with a write error */
-    size_t written = fwrite(data, 1, n, d->out);
+    size_t written = d->tmp ? fwrite(data, 1, n, d->out) : write_direct(d, data, n);
     if (written != n) {
         d->fail_errno = errno;
         d->failed = true;

@@ -50,8 +50,8 @@ check_contains "says the output could not be written" \
 pt_step "export --out - >&-"
 closed out export --format jsonl --out - --quiet
 check_eq "exit 4" 4 "$RC"
-check_contains "says stdout cannot be written" "ptrack export: writing stdout: Bad file descriptor" \
-    "$ERR"
+check_contains "says stdout cannot be written" \
+    "ptrack export: cannot write stdout: Bad file descriptor (nothing was written)" "$ERR"
 
 pt_step "import - <&-"
 closed in import - --format jsonl --quiet
