@@ -15,6 +15,7 @@
  * back: the message says that it holds only the start of the export.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,8 +176,17 @@ static bool open_output(download_t *d)
     d->final = link ? realpath(d->target, NULL) : NULL;
     if (!d->final)
         d->final = pt_xstrdup(d->target);
+    /* Named after the target, unless that is longer than a name may be
+     * (NAME_MAX bytes: 80 Chinese characters and .json are 245 of 255):
+     * then a short name of its own, in the same directory. */
+    static const char tmp_suffix[] = ".ptrack-XXXXXX";
+    const char *slash = strrchr(d->final, '/');
+    const char *base = slash ? slash + 1 : d->final;
     pt_buf_t t = {0};
-    pt_buf_printf(&t, "%s.ptrack-XXXXXX", d->final);
+    if (strlen(base) + sizeof tmp_suffix - 1 <= NAME_MAX)
+        pt_buf_printf(&t, "%s%s", d->final, tmp_suffix);
+    else
+        pt_buf_printf(&t, "%.*s%s", (int)(base - d->final), d->final, tmp_suffix);
     d->tmp = pt_buf_take(&t);
     int fd = mkstemp(d->tmp);
     /* mkstemp makes it 0600; an export is for sharing: the mode of the file
