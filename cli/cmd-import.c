@@ -60,6 +60,7 @@ typedef struct {
     pt_progress_t progress;
     bool read_failed;
     int read_errno;
+    bool shrank; /* the file ended before the size it had when opened */
 } upload_t;
 
 /* Reads with read(2), not stdio, so that a slow pipe's bytes go out (and
@@ -69,10 +70,20 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 {
     upload_t *u = ud;
     ssize_t n;
+    /* A file of a known size is sent as long as it was when opened, the
+     * Content-Length: what it grew by since (a log appended to) would go
+     * after the body, where ptrackd reads the next request. */
+    size_t want = size * nmemb;
+    if (u->size >= 0 && (int64_t)want > u->size - u->sent)
+        want = (size_t)(u->size - u->sent);
+    if (want == 0) {
+        u->at_end = true;
+        return 0;
+    }
     for (;;) {
         if (pt_transfer_stop_signal())
             return CURL_READFUNC_ABORT;
-        n = read(fileno(u->in), buf, size * nmemb);
+        n = read(fileno(u->in), buf, want);
         if (n >= 0)
             break;
         /* A stop that came while the read waited (stdin, a pipe)
@@ -81,6 +92,12 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
             continue;
         u->read_failed = true;
         u->read_errno = errno;
+        return CURL_READFUNC_ABORT;
+    }
+    /* Shorter than announced (written over meanwhile): ptrackd would
+     * wait for the rest, which will not come. */
+    if (n == 0 && u->size >= 0) {
+        u->read_failed = u->shrank = true;
         return CURL_READFUNC_ABORT;
     }
     u->sent += (int64_t)n;
@@ -468,6 +485,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         /* The line is wiped: the message takes its place. */
         stop_message(&u, pt_args_flag(args, "partial"), stopped_by, status);
         rc = 128 + stopped_by;
+    } else if (u.shrank) {
+        fprintf(stderr,
+                "ptrack import: cannot read %s: it became shorter while it was being sent (%lld "
+                "bytes when the import began, it ended after %lld) (nothing was imported)\n",
+                path, (long long)u.size, (long long)u.sent);
+        rc = PT_EXIT_USAGE;
     } else if (u.read_failed) {
         fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n",
                 from_stdin ? "stdin" : path, strerror(u.read_errno));
