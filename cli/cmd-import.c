@@ -185,6 +185,18 @@ static void lost_message(const upload_t *u, bool partial, long status)
                 "ptrack list shows whether it did)\n");
 }
 
+/* What a file that could not be read to its end left in the store: the
+ * upload is cut off, and ptrackd cancels the import; an all-or-nothing one
+ * stored nothing, but --partial keeps the batches stored before. */
+static const char *read_fail_left(const upload_t *u, bool partial)
+{
+    if (partial && u->sent > 0)
+        return "(with --partial, the batches of 2,000 records ptrackd stored before it saw "
+               "ptrack go stay stored; ptrack list shows them, and importing the file again skips "
+               "the records already stored)";
+    return "(nothing was imported)";
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     pt_buf_add(ud, data, size * nmemb);
@@ -488,12 +500,13 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     } else if (u.shrank) {
         fprintf(stderr,
                 "ptrack import: cannot read %s: it became shorter while it was being sent (%lld "
-                "bytes when the import began, it ended after %lld) (nothing was imported)\n",
-                path, (long long)u.size, (long long)u.sent);
+                "bytes when the import began, it ended after %lld) %s\n",
+                path, (long long)u.size, (long long)u.sent,
+                read_fail_left(&u, pt_args_flag(args, "partial")));
         rc = PT_EXIT_USAGE;
     } else if (u.read_failed) {
-        fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n",
-                from_stdin ? "stdin" : path, strerror(u.read_errno));
+        fprintf(stderr, "ptrack import: cannot read %s: %s %s\n", from_stdin ? "stdin" : path,
+                strerror(u.read_errno), read_fail_left(&u, pt_args_flag(args, "partial")));
         rc = PT_EXIT_USAGE;
     } else if (crc != CURLE_OK && status < 400) {
         /* An error answer that came while the body was still going out
