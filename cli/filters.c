@@ -17,10 +17,11 @@
  * deadline, and well inside what a time_t and RFC 3339 can hold. */
 #define DUE_WITHIN_MAX 36500
 
-/* Adds param=a,b to q from v, a list split as names are (names.h), each
- * item made a code by `one`, which returns NULL after a usage message for
- * an item it cannot take. A list of nothing but separators is sent as
- * typed, for ptrackd to refuse. */
+/* Adds param=a,b to q from v, a list split as co-signers are (names.h:
+ * "办理中 重新办理" too, as "张三 李四" is two names, while "under review"
+ * stays one), each item made a code by `one`, which returns NULL after a
+ * usage message for an item it cannot take. A list of nothing but
+ * separators is sent as typed, for ptrackd to refuse. */
 static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
                     const char *(*one)(pt_cli_t *cli, const char *item))
 {
@@ -29,7 +30,7 @@ static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
     const cJSON *it;
     int rc = PT_EXIT_OK;
     if (names)
-        pt_names_append(names, v);
+        pt_people_append(names, v);
     cJSON_ArrayForEach(it, names)
     {
         const char *code = one(cli, it->valuestring);
