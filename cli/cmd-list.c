@@ -156,6 +156,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 
     if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
         return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
+    /* An empty cursor (a script's variable that lost it) is not the first
+     * page: ptrackd refuses it, and it is never sent. */
+    const char *given = pt_args_value(args, "cursor");
+    if (given && !*given)
+        return pt_cli_usage(cli, "--cursor needs the cursor that the page before named; it was "
+                                 "given empty (leave it out for the first page)");
     if ((rc = build_query(cli, args, &query)) != PT_EXIT_OK) {
         free(query);
         return rc;

@@ -385,7 +385,14 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
                                 sort);
     }
     const char *cursor = pt_http_query(req, "cursor");
-    if (cursor && *cursor) {
+    /* An empty cursor is a script's lost one, not the first page: taken
+     * as the first page, a loop that follows next would start again for
+     * ever. */
+    if (cursor && !*cursor)
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "cursor: empty; give the next of the page before, or leave the "
+                            "parameter out for the first page");
+    if (cursor) {
         /* "<key><value>.<id>" as the server writes it: the sort's letter,
          * digits (the value may be negative), nothing else, within int64. */
         long long v = 0, id = 0;

@@ -184,6 +184,27 @@ static void a_bad_filter_value_is_refused_alike_by_list_and_export(void **state)
     }
 }
 
+/* A list's parameter given empty is refused as a filter given empty is:
+ * an empty cursor is a script's lost one, and taking it for the first
+ * page would have such a script start again for ever. */
+static void an_empty_page_parameter_is_refused(void **state)
+{
+    const fx_t *fx = *state;
+    char want[160];
+    snprintf(want, sizeof want,
+             "error %d cursor: empty; give the next of the page before, or leave the parameter "
+             "out for the first page",
+             PT_EBADREQUEST);
+    expect(fx, "/list?cursor=", want);
+    expect(fx, "/list?status=handling&cursor=", want);
+    snprintf(want, sizeof want, "error %d sort:", PT_EBADREQUEST);
+    expect(fx, "/list?sort=", want);
+    snprintf(want, sizeof want, "error %d limit:", PT_EBADREQUEST);
+    expect(fx, "/list?limit=", want);
+    expect(fx, "/list?cursor=i5.5", "ok status=-");
+    expect(fx, "/list", "ok status=-");
+}
+
 static void an_unknown_parameter_is_refused_by_name(void **state)
 {
     const fx_t *fx = *state;
@@ -228,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_list_and_an_export_read_the_same_filters),
         cmocka_unit_test(a_bad_filter_value_is_refused_alike_by_list_and_export),
+        cmocka_unit_test(an_empty_page_parameter_is_refused),
         cmocka_unit_test(an_unknown_parameter_is_refused_by_name),
         cmocka_unit_test(an_export_takes_the_declared_args),
         cmocka_unit_test(an_undeclared_exporter_lets_other_parameters_through),
