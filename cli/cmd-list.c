@@ -40,6 +40,38 @@ static const pt_opt_t opts[] = {
  * pages of the default 50, and 0.9 s in pages of 500. */
 #define ALL_PAGE_LIMIT "500"
 
+/* The ids --all has shown, so that a proposal met again on a later page is
+ * left out: pages are keyset pages, and one that changes while they are
+ * followed (sorted by updated_at, or by due_at as its deadline moves) can
+ * come after the cursor again (api.md). An open-addressed set; ids are
+ * positive, 0 marks a free slot. */
+typedef struct {
+    long long *slot;
+    size_t cap, n; /* cap: a power of two, or 0 */
+} id_set_t;
+
+/* Adds id to s. Returns false when it was there already. */
+static bool id_set_add(id_set_t *s, long long id)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        id_set_t big = {pt_xmalloc((s->cap ? s->cap * 2 : 256) * sizeof *big.slot),
+                        s->cap ? s->cap * 2 : 256, 0};
+        memset(big.slot, 0, big.cap * sizeof *big.slot);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i])
+                id_set_add(&big, s->slot[i]);
+        free(s->slot);
+        *s = big;
+    }
+    size_t i = (size_t)((unsigned long long)id * 0x9E3779B97F4A7C15ULL >> 7) & (s->cap - 1);
+    for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+        if (s->slot[i] == id)
+            return false;
+    s->slot[i] = id;
+    s->n++;
+    return true;
+}
+
 /* Builds the query string from the filter options; the cursor is added per
  * page. Returns 0 or a usage exit code. */
 static int build_query(pt_cli_t *cli, const pt_args_t *args, char **q)
@@ -172,6 +204,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     cJSON *items = pt_xcheck(cJSON_CreateArray()); /* --json --all gathers pages here */
     cJSON *first_page = NULL;                      /* --json without --all prints it as is */
 
+    id_set_t shown = {0}; /* the ids --all has taken */
     const char *cursor = pt_args_value(args, "cursor");
     char *cursor_copy = cursor ? pt_xstrdup(cursor) : NULL;
     for (;;) {
@@ -209,6 +242,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             }
             cJSON_ArrayForEach(p, page)
             {
+                /* Met on an earlier page of this --all: shown once. */
+                if (all && !id_set_add(&shown, (long long)pt_json_num(p, "id", 0)))
+                    continue;
                 if (cli->json)
                     pt_json_push(items, pt_xcheck(cJSON_Duplicate(p, 1)));
                 else
@@ -260,6 +296,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 printf("\n共 %zu 条 (%zu in all)\n", pt_table_rows(t), pt_table_rows(t));
         }
     }
+    free(shown.slot);
     cJSON_Delete(first_page);
     cJSON_Delete(items);
     pt_table_free(t);

@@ -10,7 +10,11 @@ that comes in after the client has read the proposal and before its patch
 arrives, every time, whatever the machine's speed. Writes "raced: STATUS"
 on stderr when it has.
 
-usage: raceproxy.py PORTFILE UPSTREAM BODY
+With PAGE and PATH, it waits instead for the first GET whose query holds
+a cursor (the second page of a list), and sends its PATCH of BODY to PATH
+before that one: a change made between two pages, every time.
+
+usage: raceproxy.py PORTFILE UPSTREAM BODY [page PATH]
 """
 import http.client
 import os
@@ -24,6 +28,7 @@ HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 def main():
     portfile, upstream, race_body = sys.argv[1:4]
+    page_path = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "page" else None
     up = urllib.parse.urlsplit(upstream)
     raced = threading.Event()
 
@@ -33,9 +38,9 @@ def main():
         def log_message(self, *args):
             pass
 
-        def send_up(self, method, body, headers):
+        def send_up(self, method, body, headers, path=None):
             c = http.client.HTTPConnection(up.hostname, up.port, timeout=30)
-            c.request(method, self.path, body=body, headers=headers)
+            c.request(method, path or self.path, body=body, headers=headers)
             r = c.getresponse()
             data = r.read()
             c.close()
@@ -45,12 +50,17 @@ def main():
             n = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(n) if n else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
-            if self.command == "PATCH" and not raced.is_set():
+            if page_path:
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                now = self.command == "GET" and "cursor" in query
+            else:
+                now = self.command == "PATCH"
+            if now and not raced.is_set():
                 raced.set()
                 other = {"Content-Type": "application/json"}
                 if "Authorization" in self.headers:
                     other["Authorization"] = self.headers["Authorization"]
-                r, _ = self.send_up("PATCH", race_body.encode(), other)
+                r, _ = self.send_up("PATCH", race_body.encode(), other, page_path)
                 print("raced: %d" % r.status, file=sys.stderr, flush=True)
             r, data = self.send_up(self.command, body, headers)
             self.send_response(r.status, r.reason)
