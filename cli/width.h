@@ -62,7 +62,10 @@ size_t pt_text_cluster(const char *s, size_t n, size_t *cols);
 size_t pt_text_width(const char *s);
 
 /* Appends s to b made fit for one table cell: line breaks, tabs and other
- * control characters become one space each, invalid bytes become U+FFFD. */
+ * control characters become one space each, invalid bytes become U+FFFD,
+ * and the bidirectional formatting characters (U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069), which would turn the rest of the line
+ * around on a terminal, are dropped. */
 void pt_text_clean(pt_buf_t *b, const char *s);
 
 /* Appends s to b cut to at most max columns; when something had to be cut
@@ -81,7 +84,8 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
  * a long run of ASCII a line breaks only when nothing else fits; never
  * inside a character or a cluster, so a line is wider than `width` only
  * when one cluster alone is (a wide character at a width of 1). Line
- * breaks in s are kept; other control characters become spaces. */
+ * breaks in s are kept; other control characters become spaces, and the
+ * bidirectional formatting characters are dropped, as pt_text_clean has it. */
 void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
 /* Appends the n names (cleaned as pt_text_clean cleans them) joined with

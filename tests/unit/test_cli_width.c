@@ -43,6 +43,54 @@ static size_t cut(const char *s, size_t max, char *out, size_t cap)
     return w;
 }
 
+static char *clean(const char *s)
+{
+    static char out[256];
+    pt_buf_t b = {0};
+    pt_text_clean(&b, s);
+    snprintf(out, sizeof out, "%s", pt_buf_str(&b));
+    pt_buf_free(&b);
+    return out;
+}
+
+/* A bidirectional formatting character in a title (U+202E RLO) turned the
+ * rest of a table's row around on a terminal: the cleaning of a cell, of
+ * a one-line field and of each wrapped line drops them all, and they take
+ * no column. */
+static void bidi_controls_are_dropped_from_what_is_shown(void **state)
+{
+    static const char *const bidi[] = {"\u200E", "\u200F", "\u202A", "\u202B", "\u202C", "\u202D",
+                                       "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"};
+    (void)state;
+    for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+        char s[64];
+        snprintf(s, sizeof s, "关于%s加强管理的建议", bidi[i]);
+        assert_string_equal(clean(s), "关于加强管理的建议");
+        assert_int_equal(pt_text_width(s), 18);
+    }
+    assert_string_equal(clean("\u202E"
+                              "txt.exe\u202C 1001"),
+                        "txt.exe 1001");
+    /* What shows something, or joins an emoji, stays. */
+    assert_string_equal(clean("农村"
+                              "\u200B"
+                              "公路 " FAMILY),
+                        "农村"
+                        "\u200B"
+                        "公路 " FAMILY);
+
+    pt_buf_t b = {0};
+    pt_text_wrap(&b,
+                 "第一行"
+                 "\u202E"
+                 "倒过来"
+                 "\u2067"
+                 "的文字",
+                 2, 80);
+    assert_string_equal(pt_buf_str(&b), "  第一行倒过来的文字\n");
+    pt_buf_free(&b);
+}
+
 static void chinese_and_fullwidth_take_two_columns(void **state)
 {
     (void)state;
@@ -350,6 +398,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese_and_fullwidth_take_two_columns),
+        cmocka_unit_test(bidi_controls_are_dropped_from_what_is_shown),
         cmocka_unit_test(a_private_use_character_takes_two_columns_as_an_ideograph),
         cmocka_unit_test(an_emoji_sequence_takes_the_columns_of_one_emoji),
         cmocka_unit_test(two_regional_indicators_are_one_flag),

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A title or a name holding a bidirectional formatting character (U+202E
+# RLO, an isolate U+2067, a mark U+200F) was printed as it is, and a
+# terminal turned the rest of the line around: a table's row read
+# backwards from the title on, its deadline and units with it. ptrack's
+# terminal output drops them (table cells, ptrack show's lines); --json
+# keeps the text exactly as ptrackd holds it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve_cli
+
+api POST /v1/proposals '{"title": "关于\u202e加强农村公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀英"}'
+[ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
+ID="$(jv 'j["id"]')"
+pt_cli do "$ID" 交办 --unit "$(printf '省交通\u202d运输厅')"
+check_rc "assigned" 0
+
+# has_bidi TEXT: whether TEXT holds any of U+200E, U+200F, U+202A..U+202E,
+# U+2066..U+2069.
+has_bidi() {
+    printf %s "$1" | python3 -c '
+import re, sys
+t = sys.stdin.buffer.read().decode("utf-8")
+print("yes" if re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", t) else "no")'
+}
+
+pt_step "ptrack list: the row without them"
+pt_cli list
+check_rc "list" 0
+check_eq "no bidirectional control in the table" no "$(has_bidi "$OUT")"
+check_contains "the title without it" "关于加强农村公路管理的建议" "$OUT"
+check_contains "the delegation without it" "山西代表团" "$OUT"
+check_contains "the unit without it" "省交通运输厅" "$OUT"
+
+pt_step "ptrack show: its lines without them"
+pt_cli show "$ID"
+check_rc "show" 0
+check_eq "no bidirectional control in the card" no "$(has_bidi "$OUT")"
+check_contains "the title without it" "关于加强农村公路管理的建议" "$OUT"
+check_contains "the lead author without it" "王秀英" "$OUT"
+
+pt_step "--json: the text exactly as ptrackd holds it"
+pt_cli --json list
+check_eq "the title with its U+202E" "$(printf '关于\u202e加强农村公路管理的建议')" \
+    "$(jv 'j["items"][0]["title"]' "$OUT")"
+pt_cli --json show "$ID"
+check_eq "the delegation with its U+2067" "$(printf '山西\u2067代表团')" "$(jv 'j["delegation"]' "$OUT")"
+
+pt_finish
