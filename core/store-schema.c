@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -744,10 +745,34 @@ int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
     return check_ours(db, path, &of_file, err);
 }
 
+int pt_sqlite_open_peek(const char *path, sqlite3 **db)
+{
+    *db = NULL;
+    char wal[4096];
+    if (snprintf(wal, sizeof(wal), "%s-wal", path) >= (int)sizeof(wal) || access(wal, F_OK) == 0)
+        return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    /* No WAL: the file holds the whole database, and is read as it is. In
+     * a URI, as SQLite takes it: '%', '?' and '#' escaped, and an absolute
+     * path after an empty authority. */
+    size_t len = strlen(path);
+    char *uri = malloc(3 * len + sizeof("file://?immutable=1"));
+    if (!uri)
+        return SQLITE_NOMEM;
+    size_t o = (size_t)sprintf(uri, "file:%s", path[0] == '/' ? "//" : "");
+    for (const char *c = path; *c; c++)
+        o += (size_t)(*c == '%' || *c == '?' || *c == '#' ? sprintf(uri + o, "%%%02X", *c)
+                                                          : sprintf(uri + o, "%c", *c));
+    strcpy(uri + o, "?immutable=1");
+    int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                             NULL);
+    free(uri);
+    return rc;
+}
+
 int pt_store_peek_ours(const char *path, pt_error_t *err)
 {
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = pt_sqlite_open_peek(path, &db);
     if (rc != SQLITE_OK) {
         pt_error_set(err, PT_ESTORAGE, "cannot open the database %s: %s", path,
                      db ? sqlite3_errmsg(db) : "out of memory");

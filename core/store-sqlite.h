@@ -172,6 +172,17 @@ int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
  * reading it only. Sets err and returns PT_ESTORAGE for another program's
  * database, naming path, or for a file it cannot read. */
 int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err);
+/* Opens the database at path read-only, to look at it beside a ptrackd
+ * that may hold it (--check-config), making no file: SQLite makes the
+ * -wal and -shm files of a database in WAL mode that has none, and a
+ * read-only connection leaves them behind, the user's who looked (a
+ * ptrackd of another user could not write them). With no -wal file
+ * (ptrackd stopped: it copies its WAL into the file and removes it) the
+ * file holds the whole database and is read as it is (immutable);
+ * otherwise as a ptrackd running keeps it. Returns an SQLite code, with
+ * *db set (to be closed by the caller even on error) unless out of
+ * memory. */
+int pt_sqlite_open_peek(const char *path, sqlite3 **db);
 /* Puts the writer's connection in WAL mode, once pt_sqlite_check_ours has
  * taken the file. Returns an SQLite code. */
 int pt_sqlite_wal(sqlite3 *db);

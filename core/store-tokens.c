@@ -43,7 +43,7 @@ int pt_store_token_names_peek(const char *path, char ***out, size_t *n, pt_error
     char **v = NULL;
     size_t len = 0;
     int result = PT_OK;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (pt_sqlite_open_peek(path, &db) != SQLITE_OK) {
         result = pt_error_set(err, PT_ESTORAGE, "cannot open %s: %s", path,
                               db ? sqlite3_errmsg(db) : "out of memory");
         goto done;

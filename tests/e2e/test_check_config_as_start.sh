@@ -5,7 +5,8 @@
 # file there that is no database, and a --pidfile whose directory does not
 # exist or that the user running it may not write (the start stops there,
 # before it makes anything). The check writes nothing to the database it
-# looks at, and a ptrack store, or an empty file, passes.
+# looks at, nor makes a file beside it, and a ptrack store, or an empty
+# file, passes.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -51,8 +52,13 @@ check_status "a proposal is stored" 201
 out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "beside the running ptrackd, its store passes: '$out'" 0 "$rc"
 pt_stop
+files="$(ls "$PT_DATA")"
 out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "and when it is stopped: '$out'" 0 "$rc"
+# SQLite makes the -wal and -shm files of a store in WAL mode that has
+# none, and a read-only connection leaves them: made so by another user
+# than ptrackd's, they would be that user's.
+check_eq "making no file beside the stopped store" "$files" "$(ls "$PT_DATA")"
 
 pt_step "a --pidfile whose directory does not exist"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
