@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store-fixture.h"
 #include "store-sqlite.h"
 #include "store.h"
 #include "timefmt.h"
@@ -22,60 +23,15 @@
 
 #define DAY INT64_C(86400000)
 
-typedef struct {
-    uv_loop_t loop;
-    pt_workflow_t *wf;
-    pt_deadlines_t deadlines;
-    pt_store_t *store;
-    char dir[64];
-    char path[128];
-    int pending;
-} fixture_t;
-
-static int open_store(fixture_t *f)
-{
-    pt_error_t err = {0};
-    pt_store_options_t o = {.path = f->path, .workflow = f->wf, .deadlines = f->deadlines};
-    int rc = pt_store_open(&f->loop, &o, &f->store, &err);
-    if (rc != PT_OK)
-        fprintf(stderr, "open: %s\n", err.message);
-    pt_error_clear(&err);
-    return rc;
-}
-
-static void close_store(fixture_t *f)
-{
-    pt_store_close(f->store);
-    f->store = NULL;
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-}
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    uv_loop_init(&f->loop);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/pt-deadlines-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
-    pt_error_t err = {0};
-    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
-    pt_deadlines_default(&f->deadlines);
-    assert_int_equal(open_store(f), PT_OK);
-    *state = f;
+    *state = fixture_new("pt-deadlines");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    if (f->store)
-        close_store(f);
-    uv_loop_close(&f->loop);
-    pt_workflow_free(f->wf);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    fixture_free(*state);
     return 0;
 }
 
@@ -301,7 +257,7 @@ static void the_migration_copies_the_marks(void **state)
     copies(f, N, now - DAY);
     copies(f, 1, now + 2 * DAY);
     assert_int_equal(scan(f, NULL, NULL), N + 1);
-    close_store(f);
+    fixture_close(f);
 
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -315,7 +271,7 @@ static void the_migration_copies_the_marks(void **state)
                      SQLITE_OK);
     sqlite3_close(db);
 
-    assert_int_equal(open_store(f), PT_OK);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 28);
     /* A stopped clock's row is not written (the most of a long-lived
      * store): a scan fills its columns when its clock runs again. */
@@ -326,13 +282,13 @@ static void the_migration_copies_the_marks(void **state)
                                       " AND overdue_mark IS NULL AND due_soon_mark IS NULL"),
                      1);
     assert_int_equal(scan(f, NULL, NULL), 0);
-    close_store(f);
+    fixture_close(f);
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(
         sqlite3_exec(db, "UPDATE proposals SET clock = 1 WHERE id = 2;", NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
-    assert_int_equal(open_store(f), PT_OK);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     assert_int_equal(sql_int(f->path,
                              "SELECT count(*) FROM proposals WHERE overdue_mark IS NULL"
                              " AND due_soon_mark = due_at AND due_at > %lld",

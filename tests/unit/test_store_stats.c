@@ -20,18 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store-fixture.h"
 #include "store-sqlite.h"
 #include "store.h"
 #include "workflow.h"
-
-typedef struct {
-    uv_loop_t loop;
-    pt_workflow_t *wf;
-    pt_store_t *store;
-    char dir[64];
-    char path[128];
-    int pending;
-} fixture_t;
 
 static void on_write(pt_write_t *w)
 {
@@ -156,17 +148,7 @@ static void sign(fixture_t *f, int64_t id, const char *unit)
 /* A store without a proposal. */
 static int setup_empty(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    *state = f;
-    uv_loop_init(&f->loop);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/pt-stats-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
-    pt_error_t err = {0};
-    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
-    pt_store_options_t o = {.path = f->path, .workflow = f->wf};
-    pt_deadlines_default(&o.deadlines);
-    assert_int_equal(pt_store_open(&f->loop, &o, &f->store, &err), PT_OK);
+    *state = fixture_new("pt-stats");
     return 0;
 }
 
@@ -271,15 +253,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    pt_store_close(f->store);
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&f->loop);
-    pt_workflow_free(f->wf);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    fixture_free(*state);
     return 0;
 }
 

@@ -18,63 +18,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store-fixture.h"
 #include "store-sqlite.h"
 #include "store.h"
 #include "workflow.h"
 
-typedef struct {
-    uv_loop_t loop;
-    pt_workflow_t *wf;
-    pt_store_t *store;
-    char dir[64];
-    char path[128];
-    int pending;
-} fixture_t;
-
-static int open_store(fixture_t *f, int64_t max_pages)
-{
-    pt_error_t err = {0};
-    pt_store_options_t o = {.path = f->path, .workflow = f->wf, .max_page_count = max_pages};
-    pt_deadlines_default(&o.deadlines);
-    int rc = pt_store_open(&f->loop, &o, &f->store, &err);
-    if (rc != PT_OK)
-        fprintf(stderr, "open: %s\n", err.message);
-    pt_error_clear(&err);
-    return rc;
-}
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    uv_loop_init(&f->loop);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/pt-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
-    pt_error_t err = {0};
-    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
-    assert_int_equal(open_store(f, 0), PT_OK);
-    *state = f;
+    *state = fixture_new("pt-store");
     return 0;
-}
-
-static void close_store(fixture_t *f)
-{
-    pt_store_close(f->store);
-    f->store = NULL;
-    uv_run(&f->loop, UV_RUN_DEFAULT);
 }
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    if (f->store)
-        close_store(f);
-    uv_loop_close(&f->loop);
-    pt_workflow_free(f->wf);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    fixture_free(*state);
     return 0;
 }
 
@@ -701,10 +658,10 @@ static void history_and_events_follow_every_write(void **state)
 static void full_disk_is_never_acknowledged(void **state)
 {
     fixture_t *f = *state;
-    close_store(f);
+    fixture_close(f);
     /* A quota of a few pages: the schema fits, a handful of proposals do
      * not. */
-    assert_int_equal(open_store(f, 40), PT_OK);
+    assert_int_equal(fixture_open(f, 40), PT_OK);
     char big[4000];
     int acked = 0, refused = 0;
     for (int i = 0; i < 60; i++) {
@@ -733,8 +690,8 @@ static void full_disk_is_never_acknowledged(void **state)
     assert_true(pt_store_writable(f->store));
     /* Exactly the acknowledged writes are there, whole. */
     assert_int_equal(count(f), acked);
-    close_store(f);
-    assert_int_equal(open_store(f, 0), PT_OK);
+    fixture_close(f);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     assert_int_equal(count(f), acked);
 }
 
@@ -745,8 +702,8 @@ static void data_survives_reopening_and_ids_are_never_reused(void **state)
     pt_write_t *w = run(f, PT_WRITE_DELETE, 1, NULL, NULL);
     assert_int_equal(w->err.code, PT_OK);
     pt_write_free(w);
-    close_store(f);
-    assert_int_equal(open_store(f, 0), PT_OK);
+    fixture_close(f);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     w = run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"新的\"}");
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->id, 2);
@@ -825,8 +782,8 @@ static void cursors_only_move_forward_and_events_read_from_workers(void **state)
     assert_true(found);
     assert_int_equal(pt_store_cursor_get(f->store, "钉钉", &seq, NULL, &err), PT_OK);
     assert_int_equal(seq, 5);
-    close_store(f);
-    assert_int_equal(open_store(f, 0), PT_OK);
+    fixture_close(f);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     assert_int_equal(pt_store_cursor_get(f->store, "企业微信", &seq, NULL, &err), PT_OK);
     assert_int_equal(seq, 4);
 }
@@ -926,7 +883,7 @@ static void search_finds_proposals_not_indexed_yet(void **state)
         if (queries[i].ids)
             assert_string_equal(before[i], queries[i].ids);
     }
-    close_store(f);
+    fixture_close(f);
 
     /* What an import leaves: 2 and 3 listed, not in the index. */
     sqlite3 *db;
@@ -937,7 +894,7 @@ static void search_finds_proposals_not_indexed_yet(void **state)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(open_store(f, 0), PT_OK);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     assert_int_equal(pt_store_search_backlog_size(f->store), 2);
     for (int i = 0; i < N_QUERIES; i++) {
         search(f, queries[i].q, ids, sizeof(ids));
@@ -955,7 +912,7 @@ static void search_finds_proposals_not_indexed_yet(void **state)
         search(f, queries[i].q, ids, sizeof(ids));
         assert_string_equal(ids, before[i]);
     }
-    close_store(f);
+    fixture_close(f);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM search_pending"), 0);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM proposals_fts WHERE rowid IN (2, 3)"),
                      2);
@@ -1034,17 +991,17 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
             "{\"mode\":\"single\",\"units\":[{\"name\":\"省财政厅\",\"role\":\"lead\"}]}");
     assert_int_equal(w->err.code, PT_OK);
     pt_write_free(w);
-    close_store(f);
+    fixture_close(f);
     struct stat sb;
     assert_int_equal(stat(f->path, &sb), 0);
     assert_true(sb.st_size > N * 3000);
 
     int64_t before = bytes_read();
-    assert_int_equal(open_store(f, 0), PT_OK);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     int64_t read = bytes_read() - before;
     assert_true(read < sb.st_size / 10);
     assert_int_equal(count(f), N);
-    close_store(f);
+    fixture_close(f);
 
     /* And it still finds a clock that differs, either way: a deadline that
      * runs in a state where it should not, and one that does not run where
@@ -1058,8 +1015,8 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
                                       NULL, NULL, NULL),
                          SQLITE_OK);
         sqlite3_close(db);
-        assert_int_equal(open_store(f, 0), PT_OK);
-        close_store(f);
+        assert_int_equal(fixture_open(f, 0), PT_OK);
+        fixture_close(f);
         assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 500"), 0);
         assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 7"), 1);
     }
@@ -1127,7 +1084,7 @@ static void make_states_and_times(fixture_t *f)
         create_unread(f, body);
     }
     wait_writes(f);
-    close_store(f);
+    fixture_close(f);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
@@ -1279,7 +1236,7 @@ static void a_list_by_due_holds_the_running_deadlines_first(void **state)
     for (int i = 1; i <= 8; i++)
         create_unread(f, "{\"title\":\"关于期限排序的建议\",\"session\":\"十四届一次会议\"}");
     wait_writes(f);
-    close_store(f);
+    fixture_close(f);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     /* 1, 3, 8: stopped with an old deadline; 5: no deadline; 6: the
@@ -1437,7 +1394,7 @@ static void a_scoped_feed_reads_its_events_from_an_index(void **state)
     /* 3,000 events more: proposal 1 (the sparse unit's) every 701st,
      * proposal 3 every 1,009th, a digest every 97th, proposal 2 (the
      * dense unit's) every 3rd, proposal 4 the rest. */
-    close_store(f);
+    fixture_close(f);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(
@@ -1453,7 +1410,7 @@ static void a_scoped_feed_reads_its_events_from_an_index(void **state)
             NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
-    assert_int_equal(open_store(f, 0), PT_OK);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
     int64_t newest = sql_int(f->path, "SELECT max(seq) FROM events");
 
     /* The plans: the index entries alone, and the rows of the page. */

@@ -1,0 +1,81 @@
+/*
+ * store-fixture.h - a store in a directory of its own, with its loop and
+ * the default workflow and deadlines, for the unit tests that drive the
+ * store from C: made by a test's setup, closed and opened again within a
+ * test (with a page limit if need be), and closed and removed by its
+ * teardown. Included by one test file each, so its functions are static
+ * (inline: a test need not use them all).
+ */
+#ifndef PT_TEST_STORE_FIXTURE_H
+#define PT_TEST_STORE_FIXTURE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <uv.h>
+
+#include "store.h"
+#include "workflow.h"
+
+typedef struct {
+    uv_loop_t loop;
+    pt_workflow_t *wf;
+    pt_deadlines_t deadlines; /* the defaults */
+    pt_store_t *store;        /* NULL while closed */
+    char dir[64];
+    char path[128];
+    int pending; /* the test's requests not answered yet */
+} fixture_t;
+
+/* Opens the store at f->path, its database limited to max_pages pages (0:
+ * no limit). Returns what pt_store_open does, its message on stderr. */
+static inline int fixture_open(fixture_t *f, int64_t max_pages)
+{
+    pt_error_t err = {0};
+    pt_store_options_t o = {
+        .path = f->path, .workflow = f->wf, .deadlines = f->deadlines, .max_page_count = max_pages};
+    int rc = pt_store_open(&f->loop, &o, &f->store, &err);
+    if (rc != PT_OK)
+        fprintf(stderr, "open: %s\n", err.message);
+    pt_error_clear(&err);
+    return rc;
+}
+
+/* Closes the store, its answers delivered. */
+static inline void fixture_close(fixture_t *f)
+{
+    pt_store_close(f->store);
+    f->store = NULL;
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+}
+
+/* A new, empty store in a directory /tmp/NAME-XXXXXX. */
+static inline fixture_t *fixture_new(const char *name)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    uv_loop_init(&f->loop);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/%s-XXXXXX", name);
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
+    pt_error_t err = {0};
+    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
+    pt_deadlines_default(&f->deadlines);
+    assert_int_equal(fixture_open(f, 0), PT_OK);
+    return f;
+}
+
+/* Closes the store if it is open and removes it with its directory. */
+static inline void fixture_free(fixture_t *f)
+{
+    if (f->store)
+        fixture_close(f);
+    uv_loop_close(&f->loop);
+    pt_workflow_free(f->wf);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+}
+
+#endif
