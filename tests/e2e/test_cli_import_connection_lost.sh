@@ -18,20 +18,9 @@ pt_init
 cat >"$PT_TMP/gone.py" <<'PY'
 import os, socket, sys
 path, mode = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-s.listen(1)
-open(path + ".ready", "w").close()
-c, _ = s.accept()
-data = b""
-while b"\r\n\r\n" not in data:
-    data += c.recv(65536)
-head, body = data.split(b"\r\n\r\n", 1)
-length = 0
-for line in head.split(b"\r\n")[1:]:
-    k, _, v = line.partition(b":")
-    if k.strip().lower() == b"content-length":
-        length = int(v)
+sys.path.insert(0, os.environ["PT_E2E_DIR"])
+from fakeserver import accept_request
+c, head, body, length = accept_request(path)
 c.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
 if mode == "early":
     while len(body) < 1000:
@@ -64,7 +53,7 @@ lost() {
     RUNS=$((RUNS + 1))
     local mode="$1" sock="$PT_TMP/gone-$RUNS.sock"
     shift
-    python3 "$PT_TMP/gone.py" "$sock" "$mode" &
+    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/gone.py" "$sock" "$mode" &
     local server=$!
     wait_for 10 test -e "$sock.ready" || pt_die "gone.py did not start"
     pt_run "$PTRACK" --socket "$sock" import "$PT_TMP/建议.jsonl" --quiet "$@"

@@ -19,20 +19,9 @@ pt_init
 cat >"$PT_TMP/srv.py" <<'PY'
 import os, socket, sys, time
 path = sys.argv[1]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-s.listen(1)
-open(path + ".ready", "w").close()
-c, _ = s.accept()
-data = b""
-while b"\r\n\r\n" not in data:
-    data += c.recv(65536)
-head, body = data.split(b"\r\n\r\n", 1)
-length = 0
-for line in head.split(b"\r\n")[1:]:
-    k, _, v = line.partition(b":")
-    if k.strip().lower() == b"content-length":
-        length = int(v)
+sys.path.insert(0, os.environ["PT_E2E_DIR"])
+from fakeserver import accept_request
+c, head, body, length = accept_request(path)
 open(path + ".asked", "w").close()
 while not os.path.exists(path + ".go"):
     time.sleep(0.05)
@@ -65,7 +54,7 @@ changed() {
     RUNS=$((RUNS + 1))
     local sock="$PT_TMP/srv-$RUNS.sock" file="$PT_TMP/建议-$RUNS.jsonl"
     python3 -c 'import sys; open(sys.argv[1], "w").write("x" * 100000)' "$file"
-    python3 "$PT_TMP/srv.py" "$sock" &
+    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/srv.py" "$sock" &
     wait_for 10 test -e "$sock.ready" || pt_die "srv.py did not start"
     (
         wait_for 10 test -e "$sock.asked" || exit 1

@@ -1,0 +1,33 @@
+"""fakeserver.py - the start of a stand-in for ptrackd on a Unix socket,
+for the tests of how ptrack copes with a server that fails it: binds
+PATH, says so by making PATH.ready, takes one connection and reads one
+request's head.
+
+    from fakeserver import accept_request
+    conn, head, body, length = accept_request(path)
+
+body is what came after the head in the same reads (the start of the
+request's body), length its Content-Length (0 without one)."""
+import socket
+
+
+def accept_request(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(1)
+    open(path + ".ready", "w").close()
+    c, _ = s.accept()
+    s.close()
+    data = b""
+    while b"\r\n\r\n" not in data:
+        got = c.recv(65536)
+        if not got:
+            raise SystemExit("the connection closed before the request's head")
+        data += got
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            length = int(v)
+    return c, head, body, length
