@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "json.h"
 #include "labels.h"
 #include "names.h"
 #include "times.h"
@@ -20,17 +21,28 @@
 /* Adds param=a,b to q from v, a list split as co-signers are (names.h:
  * "办理中 重新办理" too, as "张三 李四" is two names, while "under review"
  * stays one), each item made a code by `one`, which returns NULL after a
- * usage message for an item it cannot take. A list of nothing but
- * separators is sent as typed, for ptrackd to refuse. */
+ * usage message for an item it cannot take. An item between separators
+ * that `whole` takes as it is (an office's label with a blank in it, 退回
+ * 待改派) is not split on its blanks. A list of nothing but separators is
+ * sent as typed, for ptrackd to refuse. */
 static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
-                    const char *(*one)(pt_cli_t *cli, const char *item))
+                    const char *(*one)(pt_cli_t *cli, const char *item),
+                    const char *(*whole)(pt_cli_t *cli, const char *item))
 {
-    cJSON *names = cJSON_CreateArray();
+    cJSON *items = cJSON_CreateArray(), *names = cJSON_CreateArray();
     pt_buf_t b = {0};
     const cJSON *it;
     int rc = PT_EXIT_OK;
-    if (names)
-        pt_people_append(names, v);
+    if (items && names) {
+        pt_names_append(items, v);
+        cJSON_ArrayForEach(it, items)
+        {
+            if (whole(cli, it->valuestring))
+                pt_json_push(names, pt_xcheck(cJSON_CreateString(it->valuestring)));
+            else
+                pt_people_append(names, it->valuestring);
+        }
+    }
     cJSON_ArrayForEach(it, names)
     {
         const char *code = one(cli, it->valuestring);
@@ -45,6 +57,7 @@ static int add_list(pt_cli_t *cli, char **q, const char *param, const char *v,
     if (rc == PT_EXIT_OK)
         pt_client_query_add(q, param, b.len ? pt_buf_str(&b) : v);
     pt_buf_free(&b);
+    cJSON_Delete(items);
     cJSON_Delete(names);
     return rc;
 }
@@ -71,6 +84,16 @@ static const char *one_state(pt_cli_t *cli, const char *item)
     return NULL;
 }
 
+/* Whether item, as typed, is a state of the workflow read (its code or a
+ * label of it): then it is one, blanks and all. Says nothing. */
+static const char *whole_state(pt_cli_t *cli, const char *item)
+{
+    if (!pt_cli_workflow(cli))
+        return NULL;
+    const char *state = pt_state_from_input(cli, item);
+    return pt_state_known(cli, state) ? state : pt_state_from_name(cli, state);
+}
+
 /* --todo 签收，答复: the parts of a unit's work, each a code, a name of it
  * or an action that does it (pt_todo_from_input); 全部 (all) is every
  * part. */
@@ -94,6 +117,14 @@ static const char *one_todo(pt_cli_t *cli, const char *item)
     return part;
 }
 
+/* Whether item, as typed, is a part of a unit's work, or an action of the
+ * workflow that does one (签收 登记). Says nothing; reads the workflow
+ * only for what is not a part's own name, as one_todo does. */
+static const char *whole_todo(pt_cli_t *cli, const char *item)
+{
+    return pt_todo_from_input(cli, item);
+}
+
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
@@ -103,7 +134,7 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
                  {"tag", "tag"},         {"search", "q"}};
     const char *v;
     if ((v = pt_args_value(args, "status")) &&
-        add_list(cli, q, "status", v, one_state) != PT_EXIT_OK)
+        add_list(cli, q, "status", v, one_state, whole_state) != PT_EXIT_OK)
         return PT_EXIT_USAGE;
     if ((v = pt_args_value(args, "kind")))
         pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
@@ -151,7 +182,8 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         pt_client_query_add(q, "key_supervision", "true");
     if (pt_args_flag(args, "overdue"))
         pt_client_query_add(q, "overdue", "true");
-    if ((v = pt_args_value(args, "todo")) && add_list(cli, q, "todo", v, one_todo) != PT_EXIT_OK)
+    if ((v = pt_args_value(args, "todo")) &&
+        add_list(cli, q, "todo", v, one_todo, whole_todo) != PT_EXIT_OK)
         return PT_EXIT_USAGE;
     return PT_EXIT_OK;
 }
