@@ -182,6 +182,13 @@ static bool open_output(download_t *d)
     static const char tmp_suffix[] = ".ptrack-XXXXXX";
     const char *slash = strrchr(d->final, '/');
     const char *base = slash ? slash + 1 : d->final;
+    /* A name longer than that cannot be made at all: said now, not after
+     * the whole export has come into the temporary file. */
+    if (strlen(base) > NAME_MAX) {
+        d->fail_errno = ENAMETOOLONG;
+        d->failed = true;
+        return false;
+    }
     pt_buf_t t = {0};
     if (strlen(base) + sizeof tmp_suffix - 1 <= NAME_MAX)
         pt_buf_printf(&t, "%s%s", d->final, tmp_suffix);
