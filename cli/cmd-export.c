@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,8 @@ static bool open_output(download_t *d)
  * keeps the write waiting; a stop interrupts it, but stdio, given part of
  * a block, goes on with the rest and waits again, for as long as the
  * reader does not read: write(2) is called here instead, and a stop is
- * looked at between the parts. Sets errno when not all went. */
+ * looked at between the parts. Output made non-blocking waits for room
+ * too, as stdio did not (EAGAIN). Sets errno when not all went. */
 static size_t write_direct(download_t *d, const char *data, size_t n)
 {
     int fd = fileno(d->out);
@@ -237,6 +239,15 @@ static size_t write_direct(download_t *d, const char *data, size_t n)
         ssize_t w = write(fd, data + done, n - done);
         if (w < 0 && errno == EINTR)
             continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* Made non-blocking by another program that shares it (a
+             * terminal, a parent's pipe), and its reader is slower: wait
+             * for room as a blocking write would, a stop looked at every
+             * second. */
+            struct pollfd room = {.fd = fd, .events = POLLOUT};
+            poll(&room, 1, 1000);
+            continue;
+        }
         if (w < 0)
             break;
         done += (size_t)w;
