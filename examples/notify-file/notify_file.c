@@ -95,13 +95,15 @@ static void notify_file_destroy(void *state)
     free(nf);
 }
 
-/* Opens the file for appending. Thread: the worker. */
+/* Opens the file for appending. Thread: the worker, in deliver(). */
 static int open_file(notify_file_t *nf)
 {
     nf->fd = open(nf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (nf->fd < 0) {
-        nf->host->log(nf->inst, PTRACK_LOG_WARN, "cannot open %s: %s (will try again)", nf->path,
-                      strerror(errno));
+        /* The reason for the retry, which GET /v1/plugins shows as the
+         * instance's last_error: set_error with no job, in deliver(),
+         * before returning PTRACK_RETRY or PTRACK_ERROR. */
+        nf->host->set_error(NULL, "cannot open %s: %s", nf->path, strerror(errno));
         return PTRACK_RETRY;
     }
     return PTRACK_OK;
@@ -132,9 +134,7 @@ static int notify_file_deliver(void *state, const ptrack_event_t *ev)
         if (n > 0 && before >= 0 && ftruncate(nf->fd, before) != 0)
             nf->host->log(nf->inst, PTRACK_LOG_WARN, "cannot cut a torn line off %s: %s", nf->path,
                           strerror(errno));
-        nf->host->log(nf->inst, PTRACK_LOG_WARN,
-                      "writing event %lld to %s failed: %s (will try again)", (long long)ev->seq,
-                      nf->path, strerror(e));
+        nf->host->set_error(NULL, "cannot write to %s: %s", nf->path, strerror(e));
         /* Reopen on the next try: the file may have been moved or its disk
          * remounted. */
         close(nf->fd);
@@ -142,8 +142,7 @@ static int notify_file_deliver(void *state, const ptrack_event_t *ev)
         return PTRACK_RETRY;
     }
     if (nf->fsync_each && fsync(nf->fd) != 0) {
-        nf->host->log(nf->inst, PTRACK_LOG_WARN, "fsync of %s failed: %s (will try again)",
-                      nf->path, strerror(errno));
+        nf->host->set_error(NULL, "cannot fsync %s: %s", nf->path, strerror(errno));
         /* The line may or may not be on disk; delivering it again is
          * allowed (at least once), losing it is not. */
         close(nf->fd);
