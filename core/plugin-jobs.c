@@ -1226,6 +1226,7 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
  *   export()  PTRACK_EINVAL, PTRACK_EBADARG  400 bad_request (the request)
  *   export()  PTRACK_ERROR                   500 plugin_error
  *   both      PTRACK_ENOMEM                  503 storage_error (out of memory)
+ *   both      PTRACK_RETRY                   503 storage_error (a passing trouble)
  *   both      anything else                  500 plugin_error
  *
  * A plugin built against 1.0 to 1.2 never returns PTRACK_EBADARG: its

@@ -9,11 +9,15 @@
  *
  * How a plugin is found and started:
  *
- *   1. ptrackd opens the file (after checking that it is a regular file
- *      owned by root or by ptrackd's user and not writable by group or
- *      others) with dlopen(RTLD_NOW | RTLD_LOCAL) and looks up one symbol,
- *      PTRACK_PLUGIN_ENTRY_NAME. It calls it and gets the plugin's
- *      descriptor (ptrack_plugin_t).
+ *   1. ptrackd checks the file (a regular file owned by root or by
+ *      ptrackd's user and not writable by group or others), copies it
+ *      into memory of its own, opens that copy with dlopen(RTLD_NOW |
+ *      RTLD_LOCAL) and looks up one symbol, PTRACK_PLUGIN_ENTRY_NAME. It
+ *      calls it and gets the plugin's descriptor (ptrack_plugin_t). What
+ *      runs is the copy, not the file: $ORIGIN in the plugin's RUNPATH
+ *      names no directory of yours, so a library it links against is found
+ *      where the dynamic linker looks, or by an absolute RUNPATH, never
+ *      beside the plugin's file.
  *   2. It checks the descriptor: the ABI major must equal the host's; the
  *      ABI minor must not be newer than the host's; every struct must be at
  *      least as large as its version 1.0 layout. The instance's options are
@@ -235,8 +239,9 @@ typedef struct ptrack_host {
      * valid until the record is freed or changed.
      * rec_count: the number of elements of the array (or members of the
      * object) at path; 0 when there is none.
-     * rec_json: the JSON text of the value at path ("" is the whole
-     * record); NULL when missing. Of a record made with rec_new it is how
+     * rec_json: the JSON text of the value at path ("" or NULL is the
+     * whole record), its length in *len unless len is NULL; NULL when
+     * missing, or when memory runs out. Of a record made with rec_new it is how
      * a plugin writes JSON without a library of its own: a receiver's
      * message body, its strings escaped. Ownership: as rec_get.
      * Thread: the thread that holds the record. */
@@ -266,12 +271,16 @@ typedef struct ptrack_host {
      * ordinary key).
      * rec_set_json: sets the value at path from JSON text (an array of
      * units, a number, true, null); PTRACK_EINVAL when it is not JSON.
+     * The path "" replaces the whole record, with an object only.
      * rec_append: appends a string to the array at path (created if
      * missing).
      * rec_free: frees a record that was not emitted.
      * rec_new returns NULL when memory runs out; rec_set, rec_set_json and
      * rec_append return PTRACK_OK, PTRACK_EINVAL as above (rec_append:
-     * also when the value at path is not an array) or PTRACK_ENOMEM.
+     * also when the value at path is not an array; all three: also for a
+     * NULL value, and then change nothing, so rec_set(msg, "title",
+     * rec_get(ev, "proposal.title")) leaves a missing title out) or
+     * PTRACK_ENOMEM.
      * Thread: any (a record is used by one thread at a time). Ownership:
      * the caller owns what rec_new returns until it passes it to
      * import_emit or rec_free; strings passed in are copied. */
@@ -534,8 +543,10 @@ typedef struct {
      * importer takes, whatever the file holds. The client is then
      * answered: PTRACK_ERROR or PTRACK_EINVAL 422 validation_failed (the
      * file), PTRACK_EBADARG 400 bad_request (the request), PTRACK_ENOMEM
-     * 503 storage_error, any other code 500 plugin_error; the message names
-     * the instance and carries set_error's text. An argument that clashes
+     * or PTRACK_RETRY 503 storage_error (a passing trouble of the
+     * server's), PTRACK_ECANCELED after a cancel the cancel's answer (503
+     * shutting_down at a stop), any other code 500 plugin_error; the
+     * message names the instance and carries set_error's text. An argument that clashes
      * with the file (a column the file lacks) is the file's fault: 422.
      * Thread: a job thread, one per request; several jobs of one instance
      * may run at once. Ownership: nothing is passed. */
@@ -559,7 +570,8 @@ typedef struct {
      * client never takes a truncated file for a whole one. Before the first
      * byte that is an error answer: PTRACK_EINVAL or (1.3) PTRACK_EBADARG
      * 400 bad_request (the request's parameters are wrong), PTRACK_ENOMEM
-     * 503 storage_error, any other code 500 plugin_error (export_next's own
+     * or PTRACK_RETRY 503 storage_error, PTRACK_ECANCELED after a cancel
+     * the cancel's answer, any other code 500 plugin_error (export_next's own
      * failure to read the store: 503 storage_error), with the instance's
      * name and set_error's text; after it, the transfer is cut off and the
      * text goes to the log. Thread: a job thread, one per request. */
