@@ -347,8 +347,10 @@ typedef struct ptrack_host {
     /* Importer: reports a record it could not read itself (a broken
      * line), with its position and the reason (shown on one line: a
      * control character becomes a space, as in import_ignore's and
-     * import_emit's `where`). Returns PTRACK_OK, or
-     * PTRACK_ECANCELED when the job was cancelled. Thread: the job's.
+     * import_emit's `where`). It counts as a rejected record: an
+     * all-or-nothing import then stores nothing. Returns PTRACK_OK, or
+     * PTRACK_ECANCELED when the job was cancelled (PTRACK_EINVAL for a job
+     * that is not an import). Thread: the job's.
      * Ownership: strings are copied. */
     int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
 
@@ -414,9 +416,9 @@ typedef struct ptrack_host {
      * naming. `where` names it ("lines 12-30"), `reason` says why it is not
      * a record. It is listed in the job's answer under "ignored" and never
      * fails an import, all or nothing included. Returns PTRACK_OK, or
-     * PTRACK_ECANCELED. Test for it with PTRACK_HOST_HAS(host,
-     * import_ignore) before calling it: a 1.0 host does not have it.
-     * Thread: the job's. Ownership: strings are copied. */
+     * PTRACK_ECANCELED (PTRACK_EINVAL for a job that is not an import). Test for it with
+     * PTRACK_HOST_HAS(host, import_ignore) before calling it: a 1.0 host does not have it. Thread:
+     * the job's. Ownership: strings are copied. */
     int (*import_ignore)(ptrack_job_t *job, const char *where, const char *reason);
 
     /* (1.2) Looks up the state (PTRACK_WF_STATE) or action
@@ -445,7 +447,9 @@ typedef struct ptrack_host {
      * holds (due_at, replies.0.replied_at, an event's at) reads so.
      * Returns PTRACK_OK, or PTRACK_EINVAL for anything else, leaving *ms as
      * it was: a day the calendar does not have (2025-02-29), a time
-     * without an offset (no zone says which instant it is), a leap second.
+     * without an offset (no zone says which instant it is), a leap second,
+     * a NULL text (so a time the record does not have, rec_get's NULL for
+     * a due_at that is null, needs no test of its own).
      *
      * time_format: writes the instant ms into buf as RFC 3339, in zone:
      *   NULL, "Z" or "UTC"  UTC, as the API writes times:
