@@ -606,7 +606,11 @@ typedef struct {
     /* name, version and description are shown in ptrackd's log and in
      * GET /v1/plugins: write them in UTF-8, on one line. A byte that is
      * not part of valid UTF-8 is shown as '?', a control character (a
-     * newline) as a space. So is the text of the option table. */
+     * newline) as a space. The text of the option table is shown with
+     * such a byte as '?' too, but GET /v1/plugins keeps its control
+     * characters (a newline in a help, escaped in the JSON), and only the
+     * help that a refusal quotes has them as spaces: write keys, defaults
+     * and help in UTF-8, on one line, as well. */
     unsigned kinds;                 /* PTRACK_KIND_* */
     const ptrack_option_t *options; /* ends with a NULL key; may be NULL */
 
