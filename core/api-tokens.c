@@ -557,6 +557,11 @@ static bool given(const cJSON *body, const char *key)
     return v && !cJSON_IsNull(v);
 }
 
+#define NAME_RULE                                                                                  \
+    "must be 1 to 64 characters, not blank, without control characters (U+0000-U+001F, "           \
+    "U+007F-U+009F) or '/'"
+#define ROLE_RULE "must be one of viewer, clerk, unit, delegate, admin"
+
 static const char *str_member(const cJSON *body, const char *key, pt_error_t *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
@@ -564,8 +569,15 @@ static const char *str_member(const cJSON *body, const char *key, pt_error_t *er
         return NULL;
     if (!cJSON_IsString(v) || pt_str_blank(v->valuestring) ||
         strlen(v->valuestring) > PT_ID_BINDING_MAX) {
-        pt_error_add_field(err, key, "must be a non-empty string of at most %d bytes",
-                           PT_ID_BINDING_MAX);
+        /* Each says its own rule: a blank or a long name is told the
+         * name's 1 to 64 characters, not the bindings' 500 bytes. */
+        if (strcmp(key, "name") == 0)
+            pt_error_add_field(err, key, NAME_RULE);
+        else if (strcmp(key, "role") == 0)
+            pt_error_add_field(err, key, ROLE_RULE);
+        else
+            pt_error_add_field(err, key, "must be a non-empty string of at most %d bytes",
+                               PT_ID_BINDING_MAX);
         return NULL;
     }
     /* The name's own message says this too, with its other rules. */
@@ -627,9 +639,7 @@ static void create_token(pt_call_t *call)
     if (!name && !given(body, "name"))
         pt_error_add_field(&err, "name", "is required: the name history shows for the holder");
     else if (name && !name_ok(name))
-        pt_error_add_field(&err, "name",
-                           "must be 1 to 64 characters, not blank, without "
-                           "control characters (U+0000-U+001F, U+007F-U+009F) or '/'");
+        pt_error_add_field(&err, "name", NAME_RULE);
     if (!role_s && !given(body, "role"))
         pt_error_add_field(&err, "role", "is required: viewer, clerk, unit, delegate or admin");
     else if (role_s && pt_role_parse(role_s, &role) != 0)
