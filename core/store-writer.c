@@ -1069,6 +1069,15 @@ static int idem_replay(writer_t *w, pt_write_t *wr, bool *seen)
                             wr->idem_key);
     wr->id = id;
     pt_proposal_t *p = fetch(w, id, &wr->err);
+    if (!p && wr->err.code == PT_ENOTFOUND && wr->op == PT_WRITE_CREATE) {
+        /* The draft it made is deleted: a resent create makes nothing,
+         * and says why, not only that some proposal does not exist. */
+        pt_error_clear(&wr->err);
+        pt_error_set(&wr->err, PT_ENOTFOUND,
+                     "Idempotency-Key \"%s\" made proposal %lld, which has been deleted since; "
+                     "nothing was created again (use a new key to make a new proposal)",
+                     wr->idem_key, (long long)id);
+    }
     rc = p ? answer_current(w, wr, p) : wr->err.code;
     wr->replayed = rc == PT_OK;
     return rc;
