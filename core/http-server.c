@@ -2587,6 +2587,15 @@ static int unix_socket_stale(const char *path)
     return rc;
 }
 
+int pt_http_unix_socket_served(const char *path)
+{
+    struct stat st;
+    if (path == NULL || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
+        lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return 0;
+    return unix_socket_stale(path);
+}
+
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode)
 {
     struct sockaddr_un addr;

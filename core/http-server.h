@@ -127,6 +127,13 @@ pt_http_counts_t pt_http_request_server_counts(const pt_http_request_t *req);
  * socket is created with mode 0600 (umask 077) unless mode says otherwise.
  * Returns 0 or a negative libuv error. */
 int pt_http_server_listen_unix(pt_http_server_t *srv, const char *path, int mode);
+/* Whether a process serves on the Unix socket at path, as
+ * pt_http_server_listen_unix() would find it: UV_EADDRINUSE when one
+ * accepts connections there, 0 when there is nothing at path, something
+ * that is not a socket, or a socket nobody serves on (one a run before
+ * left), or a negative errno when that cannot be told. Lets a start be
+ * refused before it makes the data directory. */
+int pt_http_unix_socket_served(const char *path);
 /* Listens on TCP "host:port" ("127.0.0.1:8470", "[::1]:8470", "localhost:0").
  * When port is 0, pt_http_server_tcp_port() tells the port chosen. */
 int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport);

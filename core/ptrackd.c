@@ -1474,6 +1474,17 @@ static void pool_started(uv_work_t *w, int status)
     (void)status;
 }
 
+/* The socket is served by another process (another ptrackd, on another
+ * data directory): it is not taken from it. Said before the start makes
+ * anything, and again should that process begin serving meanwhile. */
+static int socket_served(const daemon_t *d, pt_error_t *err)
+{
+    return pt_error_set(err, PT_ECONFIG,
+                        "cannot listen on the socket %s: another process serves on it "
+                        "(another ptrackd?); stop it, or give this one another socket",
+                        d->config.socket);
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
     /* The signals are taken first. A start may take a while (a schema to
@@ -1515,6 +1526,22 @@ static int start(daemon_t *d, pt_error_t *err)
         return err->code;
     if (pt_socket_path_check(d->config.socket, err) != PT_OK)
         return err->code;
+    if (pt_http_unix_socket_served(d->config.socket) == UV_EADDRINUSE) {
+        /* A second ptrackd on the same data directory is told by its lock,
+         * which names the first one's pid; the directory is not made for
+         * it, as nothing is for a start refused here. */
+        struct stat st;
+        if (stat(d->config.data_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+            pt_data_dir_open(d->config.data_dir, err) != PT_OK)
+            return err->code;
+        return socket_served(d, err);
+    }
+    /* The socket is ptrackd's alone (0600) unless a group is named whose
+     * members may connect (0660): socket_users must be able to reach it,
+     * and the kernel then tells ptrackd who each of them is. */
+    gid_t group = (gid_t)-1;
+    if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
+        return setting_refused(d, NULL, err);
     if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
         return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
@@ -1590,19 +1617,10 @@ static int start(daemon_t *d, pt_error_t *err)
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
     pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);
     pt_http_server_set_accept_report(d->server, on_accept_report, d);
-    /* The socket is ptrackd's alone (0600) unless a group is named whose
-     * members may connect (0660): socket_users must be able to reach it,
-     * and the kernel then tells ptrackd who each of them is. */
-    gid_t group = (gid_t)-1;
-    if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
-        return setting_refused(d, NULL, err);
     int rc = pt_http_server_listen_unix(d->server, d->config.socket,
                                         d->config.socket_group ? 0660 : 0600);
     if (rc == UV_EADDRINUSE)
-        return pt_error_set(err, PT_ECONFIG,
-                            "cannot listen on the socket %s: another process serves on it "
-                            "(another ptrackd?); stop it, or give this one another socket",
-                            d->config.socket);
+        return socket_served(d, err);
     if (rc == UV_ENOENT)
         return pt_error_set(err, PT_ECONFIG,
                             "cannot listen on the socket %s: its directory does not exist "

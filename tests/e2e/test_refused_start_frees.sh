@@ -3,8 +3,8 @@
 # before it was refused: the HTTP server, the API, the store, the deadline
 # engine, the plugin instances loaded, the signal handlers. Each refusal
 # runs under valgrind, which counts what is left unfreed at the exit:
-#   - the socket is served by another process: the HTTP server was made,
-#     and nothing listens yet;
+#   - the socket is served by another process: refused before the data
+#     directory is made, with the signal handlers and the thread pool set;
 #   - the TCP port is taken: the socket was made and listens;
 #   - a plugin cannot be loaded, after one that was (a notifier, with its
 #     worker thread);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A start refused for its socket or its socket_group leaves no data
+# directory behind. A socket that another process serves on (the running
+# ptrackd's, given by mistake to a second one with another data_dir) and a
+# socket_group that names no group were found only once the data
+# directory, its lock, the database, ptrack.seq and plugin-crashes had been
+# made: the refused start left a new empty store where the operator had
+# typed the data directory. Both are now refused before it makes anything,
+# as a socket path that holds a regular file is, with the same messages.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+pt_config
+pt_start
+served="$PT_SOCK"
+
+pt_step "a socket that another ptrackd serves on"
+cat >"$PT_TMP/second.json" <<EOF
+{"data_dir": "$PT_TMP/second", "socket": "$served", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/second.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the second start exits 1 ($out)" 1 "$rc"
+check_contains "saying another process serves on the socket" \
+    "cannot listen on the socket $served: another process serves on it" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/second"
+check_eq "the first ptrackd still serves" 200 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$served" http://localhost/v1/health)"
+
+pt_step "a socket_group that names no group"
+no_name="ptrack-no-such-group-$$"
+getent group "$no_name" >/dev/null && pt_die "a group $no_name exists"
+cat >"$PT_TMP/third.json" <<EOF
+{"data_dir": "$PT_TMP/third", "socket": "$PT_TMP/third.sock", "socket_group": "$no_name",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/third.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying there is no such group" "socket_group: there is no group \"$no_name\"" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/third"
+check_true "nor a socket" test ! -e "$PT_TMP/third.sock"
+
+pt_step "a socket left by a run before is still replaced"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])' "$PT_TMP/left.sock"
+cat >"$PT_TMP/fourth.json" <<EOF
+{"data_dir": "$PT_TMP/fourth", "socket": "$PT_TMP/left.sock", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+"$PTRACKD" --config "$PT_TMP/fourth.json" >>"$PT_TMP/fourth.log" 2>&1 &
+fourth=$!
+PT_PIDS+=("$fourth")
+ok=0
+for _ in $(seq 1 300); do
+    curl -s -o /dev/null --max-time 5 --unix-socket "$PT_TMP/left.sock" \
+        http://localhost/v1/health && { ok=1; break; }
+    sleep 0.1
+done
+check_eq "a start takes a socket nobody serves on ($(tail -n 3 "$PT_TMP/fourth.log"))" 1 "$ok"
+kill -TERM "$fourth"
+wait "$fourth" || true
+
+pt_finish
