@@ -688,19 +688,18 @@ static int parse_value(loader_t *ld, void *target, const config_key_t *k, const 
     case K_CLOCK: {
         int64_t ms = -1;
         if (!cJSON_IsNull(v)) {
-            int h, m, sec = 0, used = 0;
-            if (!cJSON_IsString(v) || (sscanf(v->valuestring, "%2d:%2d%n", &h, &m, &used) != 2) ||
-                (v->valuestring[used] == ':' &&
-                 sscanf(v->valuestring + used, ":%2d%n", &sec, &used) != 1) ||
-                h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
-                return fail(ld, path,
-                            "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
-                            "or null for none",
-                            show(v, shown, sizeof(shown)));
-            const char *end = v->valuestring;
-            /* Nothing may follow the time. */
-            size_t len = strlen(end);
-            if (len != 5 && len != 8)
+            /* "HH:MM" or "HH:MM:SS", two ASCII digits each and nothing
+             * around them: sscanf's %2d also took a space or a sign
+             * ("08:+5" was 08:05), where "8:30" was refused. */
+            const char *t = cJSON_IsString(v) ? v->valuestring : "";
+            size_t len = strlen(t);
+            bool ok = len == 5 || len == 8;
+            for (size_t i = 0; ok && i < len; i++)
+                ok = i % 3 == 2 ? t[i] == ':' : t[i] >= '0' && t[i] <= '9';
+            int h = ok ? (t[0] - '0') * 10 + (t[1] - '0') : -1;
+            int m = ok ? (t[3] - '0') * 10 + (t[4] - '0') : -1;
+            int sec = ok && len == 8 ? (t[6] - '0') * 10 + (t[7] - '0') : 0;
+            if (!ok || h > 23 || m > 59 || sec > 59)
                 return fail(ld, path,
                             "%s is not a time of day (use \"08:30\" or \"08:30:00\"), "
                             "or null for none",

@@ -414,6 +414,18 @@ static const struct {
      "config: deadlines.digest_at: \"08:30am\" is not a time of day"},
     {"{\"deadlines\": {\"digest_at\": 830}}",
      "config: deadlines.digest_at: 830 is not a time of day"},
+    /* Two digits each, and nothing else: a space, a sign or a lone digit
+     * was read as a number by sscanf ("08:+5" taken as 08:05). */
+    {"{\"deadlines\": {\"digest_at\": \" 8:30\"}}",
+     "config: deadlines.digest_at: \" 8:30\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"+8:30\"}}",
+     "config: deadlines.digest_at: \"+8:30\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"08:+5\"}}",
+     "config: deadlines.digest_at: \"08:+5\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"08:30: 1\"}}",
+     "config: deadlines.digest_at: \"08:30: 1\" is not a time of day"},
+    {"{\"deadlines\": {\"digest_at\": \"08:-0\"}}",
+     "config: deadlines.digest_at: \"08:-0\" is not a time of day"},
     {"{\"deadlines\": {\"max\": \"30d\"}}",
      "config: deadlines.max: 30d is shorter than deadlines.reply (90d)"},
     {"{\"deadlines\": {\"rehandle\": \"200d\"}}",
