@@ -1542,11 +1542,11 @@ static int start(daemon_t *d, pt_error_t *err)
     gid_t group = (gid_t)-1;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
         return setting_refused(d, NULL, err);
-    if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
-        return err->code;
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
     warn_shared_labels(d->config.workflow, d->workflow);
+    if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
+        return err->code;
 
     char db[4096];
     snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);

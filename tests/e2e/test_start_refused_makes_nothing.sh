@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# A start refused for its socket or its socket_group leaves no data
-# directory behind. A socket that another process serves on (the running
+# A start refused for its socket, its socket_group or its workflow leaves
+# no data directory behind. A socket that another process serves on (the running
 # ptrackd's, given by mistake to a second one with another data_dir) and a
 # socket_group that names no group were found only once the data
 # directory, its lock, the database, ptrack.seq and plugin-crashes had been
 # made: the refused start left a new empty store where the operator had
-# typed the data directory. Both are now refused before it makes anything,
-# as a socket path that holds a regular file is, with the same messages.
+# typed the data directory; a workflow file that does not load left the
+# directory and its lock. Each is now refused before the start makes
+# anything, as a socket path that holds a regular file is, with the same
+# messages.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -39,6 +41,17 @@ check_eq "the start exits 1 ($out)" 1 "$rc"
 check_contains "saying there is no such group" "socket_group: there is no group \"$no_name\"" "$out"
 check_true "and makes no data directory" test ! -e "$PT_TMP/third"
 check_true "nor a socket" test ! -e "$PT_TMP/third.sock"
+
+pt_step "a workflow that does not load"
+echo '{"states": [' >"$PT_TMP/broken-workflow.json"
+cat >"$PT_TMP/fifth.json" <<EOF
+{"data_dir": "$PT_TMP/fifth", "socket": "$PT_TMP/fifth.sock",
+ "workflow": "$PT_TMP/broken-workflow.json", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/fifth.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "naming the workflow" "workflow $PT_TMP/broken-workflow.json" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/fifth"
 
 pt_step "a socket left by a run before is still replaced"
 python3 -c '
