@@ -1243,8 +1243,10 @@ static void on_sighup(uv_signal_t *h, int signum)
         pt_warn("SIGHUP while stopping: ignored; the configuration is not read again");
         return;
     }
-    /* systemd holds `systemctl reload` until READY=1 comes again, so every
-     * way out of reload(), refused or not, is followed by it. */
+    /* systemd shows the unit reloading from RELOADING=1 until READY=1
+     * comes again (a Type=notify-reload unit's `systemctl reload` waits
+     * for it too), so every way out of reload(), refused or not, is
+     * followed by it. */
     pt_sd_notify_reloading("reloading the configuration");
     reload(d);
     pt_sd_notify(d->ready[0] ? d->ready : "READY=1\nSTATUS=serving");
