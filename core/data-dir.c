@@ -16,6 +16,28 @@
 
 #include "log.h"
 
+/* The lock of DIR, open on fd, could not be taken (e, from flock(2)):
+ * closes fd and says why, naming the pid of the ptrackd that holds it. */
+static int lock_refused(const char *dir, const char *path, int fd, int e, pt_error_t *err)
+{
+    char buf[32] = "";
+    ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    close(fd);
+    if (e != EWOULDBLOCK)
+        return pt_error_set(err, PT_ECONFIG, "cannot lock %s: %s", path, strerror(e));
+    if (pid > 0)
+        return pt_error_set(err, PT_ECONFIG,
+                            "the data directory %s is in use by another ptrackd (pid %ld); "
+                            "stop that one first, or give this one another data_dir",
+                            dir, pid);
+    return pt_error_set(err, PT_ECONFIG,
+                        "the data directory %s is in use by another ptrackd; stop that one "
+                        "first, or give this one another data_dir",
+                        dir);
+}
+
 /* One ptrackd a data directory: two would both write the database, both
  * raise every deadline reminder, and the second would take the first's
  * socket. The lock is flock(2) on DIR/ptrackd.lock, held for the process's
@@ -30,25 +52,8 @@ static int lock_data_dir(const char *dir, pt_error_t *err)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return pt_error_set(err, PT_ECONFIG, "cannot open %s: %s", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        char buf[32] = "";
-        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-        buf[n > 0 ? n : 0] = '\0';
-        long pid = strtol(buf, NULL, 10);
-        close(fd);
-        if (e != EWOULDBLOCK)
-            return pt_error_set(err, PT_ECONFIG, "cannot lock %s: %s", path, strerror(e));
-        if (pid > 0)
-            return pt_error_set(err, PT_ECONFIG,
-                                "the data directory %s is in use by another ptrackd (pid %ld); "
-                                "stop that one first, or give this one another data_dir",
-                                dir, pid);
-        return pt_error_set(err, PT_ECONFIG,
-                            "the data directory %s is in use by another ptrackd; stop that one "
-                            "first, or give this one another data_dir",
-                            dir);
-    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        return lock_refused(dir, path, fd, errno, err);
     char line[32];
     int len = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len)
@@ -62,6 +67,22 @@ int pt_data_dir_open(const char *dir, pt_error_t *err)
         return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s", dir,
                             strerror(errno));
     return lock_data_dir(dir, err);
+}
+
+int pt_data_dir_held(const char *dir, pt_error_t *err)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/ptrackd.lock", dir) >= sizeof(path))
+        return PT_OK;
+    /* Opened as it is, not made, and let go at once: a shared lock is
+     * refused only while a ptrackd holds the file's. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return PT_OK;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        return lock_refused(dir, path, fd, EWOULDBLOCK, err);
+    close(fd);
+    return PT_OK;
 }
 
 static const char *const db_suffixes[] = {"", "-wal", "-shm"};

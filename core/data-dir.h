@@ -19,6 +19,12 @@
  * one another ptrackd uses (naming that one's pid). */
 int pt_data_dir_open(const char *dir, pt_error_t *err);
 
+/* Whether another ptrackd holds DIR's lock, looked at without making or
+ * writing anything (DIR may be a directory given by mistake). Returns
+ * PT_ECONFIG with err naming that one's pid, as pt_data_dir_open does,
+ * or PT_OK when none does, or DIR or its lock file does not exist. */
+int pt_data_dir_held(const char *dir, pt_error_t *err);
+
 /* Makes the database file DB 0600 when it does not exist, whatever the
  * umask (SQLite would make it 0644 less the umask, and its -wal and -shm
  * take the database's mode), and warns about each of DB, DB-wal and DB-shm

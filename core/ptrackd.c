@@ -1530,11 +1530,10 @@ static int start(daemon_t *d, pt_error_t *err)
         return err->code;
     if (pt_http_unix_socket_served(d->config.socket) == UV_EADDRINUSE) {
         /* A second ptrackd on the same data directory is told by its lock,
-         * which names the first one's pid; the directory is not made for
-         * it, as nothing is for a start refused here. */
-        struct stat st;
-        if (stat(d->config.data_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-            pt_data_dir_open(d->config.data_dir, err) != PT_OK)
+         * which names the first one's pid. Nothing is made or written for
+         * it, as for any start refused here: not the directory, nor a lock
+         * file in one that exists (a directory given by mistake). */
+        if (pt_data_dir_held(d->config.data_dir, err) != PT_OK)
             return err->code;
         return socket_served(d, err);
     }

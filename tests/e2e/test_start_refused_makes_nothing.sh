@@ -8,7 +8,8 @@
 # typed the data directory; a workflow file that does not load left the
 # directory and its lock. Each is now refused before the start makes
 # anything, as a socket path that holds a regular file is, with the same
-# messages.
+# messages; a data_dir that exists already is left as it was, with no lock
+# file made in it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -28,6 +29,30 @@ check_contains "saying another process serves on the socket" \
 check_true "and makes no data directory" test ! -e "$PT_TMP/second"
 check_eq "the first ptrackd still serves" 200 \
     "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$served" http://localhost/v1/health)"
+
+pt_step "a socket that another ptrackd serves on, with a data_dir that exists"
+# A directory given by mistake (one of the operator's own): the refused
+# start took its lock there, leaving a ptrackd.lock with its pid.
+mkdir "$PT_TMP/existing"
+cat >"$PT_TMP/existing.json" <<EOF
+{"data_dir": "$PT_TMP/existing", "socket": "$served", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/existing.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying another process serves on the socket" \
+    "cannot listen on the socket $served: another process serves on it" "$out"
+check_eq "and leaves the directory empty" "" "$(ls -A "$PT_TMP/existing")"
+
+pt_step "the running ptrackd's own data directory and socket"
+before="$(cat "$PT_DATA/ptrackd.lock")"
+cat >"$PT_TMP/same.json" <<EOF
+{"data_dir": "$PT_DATA", "socket": "$served", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/same.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "naming the running one's pid" \
+    "the data directory $PT_DATA is in use by another ptrackd (pid $before)" "$out"
+check_eq "whose lock file keeps its pid" "$before" "$(cat "$PT_DATA/ptrackd.lock")"
 
 pt_step "a socket_group that names no group"
 no_name="ptrack-no-such-group-$$"
