@@ -366,6 +366,19 @@ static void open_error(sqlite3 *db, const char *path, pt_error_t *err)
                  e ? ")" : "");
 }
 
+/* How many idle read connections are kept for the next reads: as many as
+ * libuv's pool has threads (UV_THREADPOOL_SIZE, 4 by default), which run
+ * the reads. An export or an import holds one of its own while it runs;
+ * given back when more are idle, it is closed. */
+static unsigned readers_kept(void)
+{
+    const char *v = getenv("UV_THREADPOOL_SIZE");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    if (n < 4)
+        return 4;
+    return n > 1024 ? 1024 : (unsigned)n;
+}
+
 int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **out,
                   pt_error_t *err)
 {
@@ -386,6 +399,7 @@ int pt_store_open(uv_loop_t *loop, const pt_store_options_t *opts, pt_store_t **
      * monotonic clock. */
     pt_cond_init_monotonic(&s->cond);
     pthread_mutex_init(&s->rmu, NULL);
+    s->readers_kept = readers_kept();
 
     if (!s->path || pt_sqlite_open(s->path, true, &s->wdb) != SQLITE_OK) {
         open_error(s->wdb, opts->path, err);
@@ -602,8 +616,10 @@ sqlite3 *pt_store_take_reader(pt_store_t *s)
 {
     pthread_mutex_lock(&s->rmu);
     pt_readconn_t *c = s->readers;
-    if (c)
+    if (c) {
         s->readers = c->next;
+        s->n_readers--;
+    }
     pthread_mutex_unlock(&s->rmu);
     if (c) {
         sqlite3 *db = c->db;
@@ -627,9 +643,21 @@ void pt_store_give_reader(pt_store_t *s, sqlite3 *db)
     }
     c->db = db;
     pthread_mutex_lock(&s->rmu);
-    c->next = s->readers;
-    s->readers = c;
+    bool keep = s->n_readers < s->readers_kept;
+    if (keep) {
+        c->next = s->readers;
+        s->readers = c;
+        s->n_readers++;
+    }
     pthread_mutex_unlock(&s->rmu);
+    if (!keep) {
+        /* One more than the reads use at once: an export's or an import's,
+         * taken while the pool's were busy. Kept, each such connection
+         * would hold its -wal file open and its page cache full for good,
+         * as many as the most exports that ever ran together. */
+        sqlite3_close(db);
+        free(c);
+    }
 }
 
 /* SQLite calls it every READ_PROGRESS_OPS steps of a read's query: a

@@ -131,9 +131,10 @@ struct pt_store_s {
     /* Imports running (pt_store_import_begin/end), atomically. */
     int importing;
 
-    /* Read connections. */
+    /* Read connections: the idle ones, at most readers_kept of them. */
     pthread_mutex_t rmu;
     pt_readconn_t *readers;
+    unsigned n_readers, readers_kept;
 };
 
 /* The bounds of the writer's cache of decoded proposals, in bytes as
