@@ -507,6 +507,16 @@ static int fill(run_t *r)
     return PTRACK_OK;
 }
 
+/* Closes the temporary file a sheet of a constant_memory workbook keeps
+ * its rows in until workbook_close copies them out. */
+static void abandon_sheet(lxw_worksheet *ws)
+{
+    if (ws && ws->optimize_tmpfile) {
+        fclose(ws->optimize_tmpfile);
+        ws->optimize_tmpfile = NULL;
+    }
+}
+
 static int export(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
@@ -577,7 +587,12 @@ static int export(void *state, ptrack_job_t *job, const char *format)
             rc = write_failed(&r, err, what);
         }
     } else if (r.wb) {
-        /* Abandoned: free it without writing a file no one will read. */
+        /* Abandoned: free it without writing a file no one will read.
+         * lxw_workbook_free leaves each sheet's temporary file of rows
+         * (constant_memory) open, unlinked, with its rows on the disk
+         * until ptrackd exits: they are closed first. */
+        abandon_sheet(r.rows);
+        abandon_sheet(r.figs);
         lxw_workbook_free(r.wb);
         r.wb = NULL;
     }
