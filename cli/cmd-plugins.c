@@ -100,12 +100,21 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         pt_buf_puts(b, "ready");
 }
 
-/* One line, made safe for the terminal. */
+/* The lines of the list fit a terminal of this many columns. */
+#define LINE_WIDTH 100
+
+/* One paragraph, made safe for the terminal and wrapped within LINE_WIDTH:
+ * a plugin's reason (a receiver's answer, a URL) is often longer than a
+ * line. The lines after the first are indented under it. */
 static void problem_line(const char *label, const char *instance, const char *text)
 {
-    pt_buf_t shown = {0};
+    pt_buf_t shown = {0}, wrapped = {0};
+    pt_buf_printf(&shown, "%s %s: ", label, instance ? instance : "?");
     pt_text_clean(&shown, text ? text : "");
-    printf("%s %s: %s\n", label, instance ? instance : "?", pt_buf_str(&shown));
+    pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, LINE_WIDTH);
+    /* The first line gives up its indent. */
+    fputs(pt_buf_str(&wrapped) + 2, stdout);
+    pt_buf_free(&wrapped);
     pt_buf_free(&shown);
 }
 
@@ -135,6 +144,31 @@ static void problems_text(const cJSON *items, const cJSON *failed)
         problem_line("未按配置运行 not as configured:", pt_json_str(it, "instance"),
                      pt_json_str(it, "error"));
     }
+}
+
+/* Makes the table fit LINE_WIDTH: the formats (a built-in plugin's taken
+ * over by another instance are named with it), then an instance's name (up
+ * to 64 letters), wrap in their columns when the line is too short for
+ * them; neither is cut, nor wraps narrower than its header. */
+static void fit_list(pt_table_t *t, const char *const *header)
+{
+    enum { INSTANCE = 0, FORMATS = 4, NCOLS = 5 };
+    size_t used = 2 * (NCOLS - 1);
+    for (size_t c = 0; c < NCOLS; c++)
+        used += pt_table_width(t, c);
+    if (used <= LINE_WIDTH)
+        return;
+    size_t formats = pt_table_width(t, FORMATS), formats_min = pt_text_width(header[FORMATS]);
+    size_t room = formats - (used - LINE_WIDTH < formats ? used - LINE_WIDTH : formats);
+    pt_table_set_wrap(t, FORMATS, room > formats_min ? room : formats_min);
+    used = 2 * (NCOLS - 1);
+    for (size_t c = 0; c < NCOLS; c++)
+        used += pt_table_width(t, c);
+    if (used <= LINE_WIDTH)
+        return;
+    size_t name = pt_table_width(t, INSTANCE), name_min = pt_text_width(header[INSTANCE]);
+    room = name - (used - LINE_WIDTH < name ? used - LINE_WIDTH : name);
+    pt_table_set_wrap(t, INSTANCE, room > name_min ? room : name_min);
 }
 
 static int list(pt_cli_t *cli, const pt_args_t *args)
@@ -180,16 +214,17 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_table_cell(t, 2, pt_json_str(it, "version"));
         pt_table_cell(t, 3, kinds);
         pt_table_cell(t, 4, formats.len ? pt_buf_str(&formats) : "-");
+        /* Wrapped too: a notifier that fails, loaded at run time, says
+         * more than a line holds. */
         pt_buf_t below = {0};
-        pt_buf_puts(&below, "  ");
-        pt_text_clean(&below, pt_buf_str(&state));
-        pt_buf_putc(&below, '\n');
+        pt_text_wrap(&below, pt_buf_str(&state), 2, LINE_WIDTH);
         pt_table_note(t, pt_buf_str(&below));
         pt_buf_free(&below);
         free(kinds);
         pt_buf_free(&formats);
         pt_buf_free(&state);
     }
+    fit_list(t, header);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
     problems_text(items, pt_json_get(resp.json, "failed"));

@@ -222,7 +222,11 @@ if [ -x "${PTRACK:-}" ]; then
     check_eq "plugins list exits 0" 0 "$rc"
     check_contains "the table has a header" "实例 instance" "$out"
     check_contains "the table lists oa" "oa" "$out"
-    check_contains "the table shows formats" "import fixture-lines; export fixture-lines" "$out"
+    # A formats cell wider than the line leaves goes on in its column, on
+    # lines below: joined again, it is whole.
+    check_contains "the table shows formats" "import fixture-lines; export fixture-lines" \
+        "$(printf '%s\n' "$out" | tr -s ' \n' '  ')"
+    check_true "and fits 100 columns" test "$(printf '%s\n' "$out" | widest)" -le 100
     out="$(cli plugins list --json)"
     check_eq "plugins list --json is the API's JSON" "oa" "$(jv '[i["instance"] for i in j["items"]][0]' "$out")"
     out="$(cli plugins load --instance m --path bad_major.so 2>&1)"
@@ -405,7 +409,9 @@ check_eq "a SIGHUP that makes it again (at the end of the list) leaves it servin
 if [ -x "${PTRACK:-}" ]; then
     out="$("$PTRACK" --socket "$PT_SOCK" plugins list 2>&1)"
     check_contains "plugins list names who serves the built-in one's formats" \
-        "import fixture-lines (fixture-lines: served by office)" "$out"
+        "import fixture-lines (fixture-lines: served by office)" \
+        "$(printf '%s\n' "$out" | tr -s ' \n' '  ')"
+    check_true "within 100 columns" test "$(printf '%s\n' "$out" | widest)" -le 100
 fi
 python3 - "$PT_CONF" "$PDIR" <<'PY'
 import json, sys
