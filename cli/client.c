@@ -25,7 +25,8 @@ struct pt_client_s {
     char *base_url; /* without a trailing slash */
     char *token;
     volatile sig_atomic_t *abort_flag;
-    bool changed; /* a request other than a GET was answered 2xx */
+    void (*idle)(void); /* called while a request waits (pt_client_set_idle) */
+    bool changed;       /* a request other than a GET was answered 2xx */
 };
 
 pt_client_t *pt_client_new(const pt_client_config_t *cfg)
@@ -98,6 +99,11 @@ void pt_client_set_abort_flag(pt_client_t *c, volatile sig_atomic_t *flag)
     c->abort_flag = flag;
 }
 
+void pt_client_set_idle(pt_client_t *c, void (*idle)(void))
+{
+    c->idle = idle;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     pt_buf_add(ud, data, size * nmemb);
@@ -168,6 +174,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
                        curl_off_t ulnow)
 {
     const pt_client_t *c = ud;
+    if (c->idle)
+        c->idle();
     return c->abort_flag && *c->abort_flag ? 1 : 0;
 }
 

@@ -82,6 +82,11 @@ void pt_client_note_change(pt_client_t *c);
  * *flag becomes non-zero. NULL: never. */
 void pt_client_set_abort_flag(pt_client_t *c, volatile sig_atomic_t *flag);
 
+/* idle is called about once a second while a request runs, a long poll
+ * too, so that a command that waits can notice something else meanwhile
+ * (watch: that the reader of its pipe went away). NULL: nothing. */
+void pt_client_set_idle(pt_client_t *c, void (*idle)(void));
+
 /* Sends one request. `path` starts with "/v1/" and may carry a query string
  * already escaped (pt_client_query_add). body is NULL for none; POST and PATCH
  * without a body send "{}". Fills *resp (free it with pt_response_free) and

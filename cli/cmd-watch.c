@@ -9,10 +9,12 @@
  * between attempts. Ctrl-C (SIGINT) or SIGTERM ends it cleanly with exit 0.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -278,11 +280,32 @@ static int check_after(pt_cli_t *cli, long long after, const char *typed)
     return rc;
 }
 
+/* Ends watch as the write of its next event would, by SIGPIPE, when stdout
+ * is a pipe whose reader has gone (ptrack watch | head -1, | grep -m1):
+ * else it would wait on, in long polls that write nothing, until another
+ * event came, and the pipeline would not end until then, or never. A
+ * pipe with no reader left polls POLLERR. */
+static void end_if_reader_gone(void)
+{
+    static int pipe_out = -1;
+    if (pipe_out < 0) {
+        struct stat st;
+        pipe_out = fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+    }
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+    if (pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+}
+
 /* Sleeps up to `seconds`, waking early when asked to stop. */
 static void pause_for(int seconds)
 {
-    for (int i = 0; i < seconds * 10 && !stop; i++)
+    for (int i = 0; i < seconds * 10 && !stop; i++) {
+        end_if_reader_gone();
         usleep(100 * 1000);
+    }
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -300,6 +323,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
 
     pt_cli_catch_stop_signals(on_signal, false);
     pt_client_set_abort_flag(pt_cli_client(cli), &stop);
+    pt_client_set_idle(pt_cli_client(cli), end_if_reader_gone);
 
     if (!a && (rc = skip_to_now(cli, &after)) != PT_EXIT_OK)
         return stop ? PT_EXIT_OK : rc;
