@@ -51,9 +51,12 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
     }
     const cJSON *refused = pt_json_get(h, "config_refused");
     if (cJSON_IsObject(refused)) {
+        /* In local time, as every time ptrack shows, not the API's UTC. */
+        const char *at = pt_json_str(refused, "at");
+        char when[40];
         pt_table_row(t);
         pt_table_cell(t, 0, "配置未生效 config refused");
-        pt_table_cellf(t, 1, "%s", pt_json_str(refused, "at") ? pt_json_str(refused, "at") : "?");
+        pt_table_cell(t, 1, at ? pt_time_show(at, PT_TIME_SECOND, when, sizeof when) : "?");
     }
     const cJSON *failed = pt_json_get(h, "plugins_failed");
     if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
