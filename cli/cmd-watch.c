@@ -38,6 +38,8 @@
  * longer one of an office's workflow shifts the rest of its line. */
 #define STATE_WIDTH 16
 #define ACTION_WIDTH 18
+/* The fewest columns the actor is cut to (8 Chinese characters). */
+#define ACTOR_MIN 16
 #define MAX_BACKOFF 30
 
 static const pt_opt_t opts[] = {
@@ -117,6 +119,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     pt_text_clean(&clean, title ? title : "");
     pt_text_truncate(&line, pt_buf_str(&clean), w < LINE_WIDTH ? LINE_WIDTH - w : 1);
     pt_buf_putc(&line, '\n');
+    size_t second = line.len;
     /* The state (or its change), what was done, and who did it, each in a
      * column of a fixed width, so that the actor lines up too; lines are
      * printed as events come, so the columns have fixed widths instead of
@@ -153,8 +156,17 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
      * token says which unit signed or replied, which the event does not
      * say otherwise); ptrackd for its reminders. */
     const char *actor = pt_json_str(ev, "actor");
-    if (actor)
-        pt_text_clean(&line, actor);
+    if (actor) {
+        /* The actor ends the line as the title ends the first: a token's
+         * name may have 64 characters, 128 columns in Chinese. Cut to what
+         * is left, but not below ACTOR_MIN when an office's long labels
+         * took the room. */
+        pt_buf_reset(&clean);
+        pt_text_clean(&clean, actor);
+        w = pt_text_width(line.s + second);
+        pt_text_truncate(&line, pt_buf_str(&clean),
+                         w + ACTOR_MIN < LINE_WIDTH ? LINE_WIDTH - w : ACTOR_MIN);
+    }
     pt_buf_free(&col);
     while (line.len > 0 && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\n'))
         line.s[--line.len] = '\0';
