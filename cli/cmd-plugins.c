@@ -324,11 +324,21 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
             pt_json_print(resp.json, stdout);
         } else {
             char *kinds = pt_json_join(pt_json_get(resp.json, "kinds"), ",");
-            printf("已加载 loaded %s (%s %s, %s)\n", instance, pt_json_str(resp.json, "plugin"),
-                   pt_json_str(resp.json, "version") ? pt_json_str(resp.json, "version") : "",
-                   kinds);
-            printf("重启后不保留 a reload keeps it, a restart does not: to keep it, add it to "
-                   "the configuration's \"plugins\"\n");
+            /* Wrapped within LINE_WIDTH: an instance's name may have 64
+             * letters. */
+            pt_buf_t line = {0}, wrapped = {0};
+            pt_buf_printf(&line, "已加载 loaded %s (%s %s, %s)", instance,
+                          pt_json_str(resp.json, "plugin") ? pt_json_str(resp.json, "plugin") : "",
+                          pt_json_str(resp.json, "version") ? pt_json_str(resp.json, "version")
+                                                            : "",
+                          kinds ? kinds : "");
+            pt_text_wrap(&wrapped, pt_buf_str(&line), 2, LINE_WIDTH);
+            fputs(pt_buf_str(&wrapped) + 2, stdout);
+            pt_buf_free(&wrapped);
+            pt_buf_free(&line);
+            /* Within 100 columns, as the rest of the output. */
+            printf("重启后不保留 a reload keeps it, a restart does not: add it to the "
+                   "configuration's \"plugins\"\n");
             free(kinds);
         }
     }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ptrack plugins list fits a terminal of 100 columns (cli.md, plugins) for
+# ptrack plugins load's lines fit a terminal of 100 columns, and so does
+# ptrack plugins list (cli.md, plugins), for
 # a notifier whose receiver is down too: the line under its row (retrying,
 # its figures, failing since, loaded at run time) and its last error
 # below the table (curl's reason) are wrapped, and so are the formats and an
@@ -21,6 +22,9 @@ done
 pt_cli plugins load --instance office_wecom_robot_of_the_proposal_office_for_the_delegates_2026 --path "$HOOK_SO" \
     --set "url=http://127.0.0.1:$DEAD/hook/for/the/proposal/office" --start oldest
 check_rc "the notifier is loaded" 0
+check_contains "the load says a restart does not keep it" "a restart does not" "$OUT"
+w="$(printf '%s\n' "$OUT" | widest)"
+check_true "and its lines fit 100 columns (widest line: $w)" test "$w" -le 100
 failing() {
     pt_cli plugins list
     case "$OUT" in *"failing since"*"最近的错误"*) return 0 ;; esac
