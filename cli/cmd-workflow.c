@@ -14,6 +14,9 @@
 
 static const pt_opt_t opts[] = {{0}};
 
+/* The lines of the action maps fit a terminal of this many columns. */
+#define MAP_WIDTH 100
+
 static void states_table(const cJSON *wf)
 {
     static const char *const header[] = {"状态 state", "中文", "English", "属性 flags"};
@@ -93,10 +96,18 @@ static void print_maps(const cJSON *wf)
             continue;
         const char *by;
         const cJSON *map = to_map(to, &by);
-        printf("\n%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?", by);
-        cJSON_ArrayForEach(m, map) printf("%s %s→%s", m == map->child ? "" : ",", m->string,
-                                          cJSON_IsString(m) ? m->valuestring : "?");
-        printf("%s\n", strcmp(by, "status") == 0 ? "; from the others it stays" : "");
+        pt_buf_t line = {0}, wrapped = {0};
+        pt_buf_printf(&line, "%s: %s", pt_json_str(a, "name") ? pt_json_str(a, "name") : "?", by);
+        cJSON_ArrayForEach(m, map)
+            pt_buf_printf(&line, "%s %s→%s", m == map->child ? "" : ",", m->string,
+                          cJSON_IsString(m) ? m->valuestring : "?");
+        pt_buf_puts(&line, strcmp(by, "status") == 0 ? "; from the others it stays" : "");
+        /* An office's map of many states is longer than a line: it goes
+         * on below, indented, within MAP_WIDTH. */
+        pt_text_wrap(&wrapped, pt_buf_str(&line), 2, MAP_WIDTH);
+        printf("\n%s", pt_buf_str(&wrapped) + 2);
+        pt_buf_free(&wrapped);
+        pt_buf_free(&line);
     }
 }
 
