@@ -357,6 +357,11 @@ int pt_cli_subcommand(pt_cli_t *cli, const pt_args_t *args, const pt_subcommand_
         size_t want = s->takes_name ? 2 : 1;
         if (args->n_pos > want || (s->takes_name && args->n_pos != want))
             return pt_cli_usage(cli, "%s", s->misuse);
+        /* token revoke "$NAME" with NAME empty names nothing: sent, it was
+         * DELETE on the collection, and ptrackd's 405 (exit 1) said the
+         * method is not allowed there, which told nothing of the cause. */
+        if (s->takes_name && !*args->pos[1])
+            return pt_cli_usage(cli, "%s; it was given empty", s->misuse);
         return s->run(cli, args);
     }
     pt_buf_t names = {0};
