@@ -498,11 +498,15 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
 {
     const pt_identity_t *who = &call->who;
     const char *field, *own;
-    /* What the action does decides, not its name. */
+    /* What the action does decides, not its name. One the workflow does
+     * not have is no one's: the writer answers it 404 not_found, as it
+     * does a clerk's, once it has found the proposal within the caller's
+     * scope (the workflow is public, so this tells nothing). */
     const char *effect = pt_workflow_action_effect(call->api->opts.workflow, action);
+    bool known = effect != NULL;
     if (!effect)
         effect = "";
-    if (!role_may(who->role, effect)) {
+    if (known && !role_may(who->role, effect)) {
         refuse_bound(call, w->id, action, false);
         return false;
     }
@@ -519,7 +523,7 @@ static bool scope_action(pt_call_t *call, const char *action, cJSON *body, pt_wr
         pt_api_failf(call, PT_ENOMEM, "out of memory");
         return false;
     }
-    if (!field)
+    if (!field || !known)
         return true;
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, field);
     if (given && !cJSON_IsNull(given)) {
