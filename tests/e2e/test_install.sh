@@ -59,6 +59,14 @@ for d in notify-file import-oa export-duban; do
 done
 check_true "ptrack-plugin.pc is in the library directory's pkgconfig" \
     test -f "$libdir/pkgconfig/ptrack-plugin.pc"
+if command -v pkg-config >/dev/null; then
+    # The ABI a plugin builds against, as plugin.h defines it: a build
+    # script may require it before it compiles anything.
+    abi="$(sed -n 's/^#define PTRACK_ABI_MAJOR \([0-9]*\).*/\1/p' "$PT_SOURCE_DIR/include/ptrack/plugin.h").$(
+        sed -n 's/^#define PTRACK_ABI_MINOR \([0-9]*\).*/\1/p' "$PT_SOURCE_DIR/include/ptrack/plugin.h")"
+    out="$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --variable=abi_version ptrack-plugin 2>&1)" || true
+    check_eq "pkg-config --variable=abi_version ptrack-plugin gives plugin.h's ABI" "$abi" "$out"
+fi
 built="$(cd "$PT_BUILD_DIR/plugins" && ls -- *.so | sort | tr '\n' ' ')"
 installed="$(cd "$libdir/ptrack/plugins" && ls -- *.so 2>/dev/null | sort | tr '\n' ' ')"
 check_true "there are built-in plugins" test -n "$built"
