@@ -46,6 +46,68 @@ static void on_write_done(pt_write_t *w)
     pt_write_free(w);
 }
 
+/* The version an entity tag's n characters at d name: digits only, with
+ * no sign or space (leading zeros are read as If-Match always read
+ * them); 0 for one that names none, such as a number too long for a
+ * version. */
+static int64_t tag_version(const char *d, size_t n)
+{
+    if (n == 0 || strspn(d, "0123456789") < n)
+        return 0;
+    for (; n > 1 && *d == '0'; n--)
+        d++;
+    if (n > 18)
+        return 0;
+    int64_t v = 0;
+    for (; n > 0; n--, d++)
+        v = v * 10 + (*d - '0');
+    return v;
+}
+
+/* One entity tag of a list at *s (RFC 9110 8.8.3: W/ for a weak one,
+ * then the opaque tag in quotes), after the spaces and commas before it:
+ * the version it names, 0 when it names none (a tag this server never
+ * gives out), -1 when there is no other or it is malformed. Weak or
+ * strong is not told: If-None-Match compares weakly, and If-Match reads
+ * W/"7" as "7" (api.md). */
+static int64_t next_etag(const char **s, bool first)
+{
+    const char *p = *s + strspn(*s, " \t");
+    /* A comma between two tags, and none needed before the first. */
+    if (!first && *p && *p != ',')
+        return -1;
+    p += strspn(p, " \t,");
+    if (!*p)
+        return -1;
+    if (strncmp(p, "W/", 2) == 0)
+        p += 2;
+    if (*p != '"')
+        return -1;
+    const char *close = strchr(p + 1, '"');
+    if (!close)
+        return -1;
+    *s = close + 1;
+    if (**s && !strchr(" \t,", **s))
+        return -1;
+    return tag_version(p + 1, (size_t)(close - p - 1));
+}
+
+/* Whether If-None-Match matches the proposal at version (RFC 9110
+ * 13.1.2): "*" matches it whatever its version; else a list of entity
+ * tags compared weakly, so W/"7" matches "7", as does "6", "7". A value
+ * that is no such list matches nothing: the proposal is sent whole. */
+static bool none_match(const char *s, int64_t version)
+{
+    s += strspn(s, " \t");
+    if (s[0] == '*' && !s[1 + strspn(s + 1, " \t")])
+        return true;
+    bool found = false;
+    int64_t v;
+    for (bool first = true; (v = next_etag(&s, first)) >= 0; first = false)
+        found |= v == version;
+    return found && !*(s + strspn(s, " \t,"));
+}
+
 static void on_read_done(pt_read_t *r)
 {
     pt_call_t *call = r->data;
@@ -67,7 +129,7 @@ static void on_read_done(pt_read_t *r)
         /* Not modified only when the answer would be the same: the
          * version is, and so is `overdue` (it turns true with time alone,
          * without a new version). */
-        if (inm && strcmp(inm, etag) == 0 && r->settled)
+        if (inm && none_match(inm, r->version) && r->settled)
             pt_api_reply(call, 304, NULL, 0, headers);
         else
             pt_api_reply(call, 200, r->json, r->json_len, headers);
@@ -113,31 +175,51 @@ static cJSON *body_object(pt_call_t *call, bool empty_ok)
     return json;
 }
 
-/* If-Match: "7", 7 or W/"7"; * matches any version. -1 when absent. */
-static bool if_match(pt_call_t *call, int64_t *out)
+/* If-Match (RFC 9110 13.1.1): "7", 7 or W/"7", or a list of them ("7",
+ * "8"), which holds when the proposal is at any version it names; *
+ * matches any version. Sets im->if_match -1 when absent or *, else the
+ * highest version named, and im->if_match_list to every one. */
+static bool if_match(pt_call_t *call, pt_write_t *im)
 {
-    *out = -1;
+    im->if_match = -1;
+    im->if_match_count = 0;
     const char *s = pt_http_header(call->req, "If-Match");
-    if (!s || strcmp(s, "*") == 0)
+    if (!s)
         return true;
-    if (strncmp(s, "W/", 2) == 0)
-        s += 2;
-    char *end;
-    bool quoted = *s == '"';
-    /* Digits only: strtoll would also take a sign and leading spaces, and
-     * make a number too large for it the largest it has. */
-    bool digit = s[quoted] >= '0' && s[quoted] <= '9';
-    errno = 0;
-    long long v = strtoll(s + quoted, &end, 10);
-    bool closed = !quoted || *end == '"';
-    if (quoted && closed)
-        end++;
-    if (!digit || errno == ERANGE || !closed || *end || v < 1) {
-        pt_api_failf(call, PT_EBADREQUEST, "If-Match: \"%s\" is not a version such as \"3\"",
-                     pt_http_header(call->req, "If-Match"));
+    const char *p = s + strspn(s, " \t");
+    if (p[0] == '*' && !p[1 + strspn(p + 1, " \t")])
+        return true;
+    bool ok = true;
+    int64_t v;
+    /* A bare number, alone, as a client that forgot the quotes sends it. */
+    size_t digits = strspn(p, "0123456789");
+    if (digits > 0 && !p[digits + strspn(p + digits, " \t")]) {
+        v = tag_version(p, digits);
+        ok = v > 0;
+        if (ok) {
+            im->if_match = v;
+            im->if_match_list[im->if_match_count++] = v;
+        }
+    } else {
+        while (ok && (v = next_etag(&p, im->if_match_count == 0)) >= 0) {
+            ok = v > 0 && im->if_match_count < PT_IF_MATCH_MAX;
+            if (ok) {
+                im->if_match_list[im->if_match_count++] = v;
+                if (v > im->if_match)
+                    im->if_match = v;
+            }
+        }
+        ok = ok && im->if_match_count > 0 && !*(p + strspn(p, " \t,"));
+    }
+    if (!ok) {
+        im->if_match = -1;
+        im->if_match_count = 0;
+        pt_api_failf(call, PT_EBADREQUEST,
+                     "If-Match: \"%s\" is not a version such as \"3\", or a list of at most %d "
+                     "of them",
+                     s, PT_IF_MATCH_MAX);
         return false;
     }
-    *out = v;
     return true;
 }
 
@@ -698,8 +780,8 @@ static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *ac
     }
     if ((!bound && !pt_api_require(call, PT_ROLE_CLERK)) || !no_query(call))
         return;
-    int64_t version;
-    if (!if_match(call, &version))
+    pt_write_t im;
+    if (!if_match(call, &im))
         return;
     cJSON *body = NULL;
     if (op != PT_WRITE_DELETE && !(body = body_object(call, op == PT_WRITE_ACTION)))
@@ -713,7 +795,9 @@ static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *ac
     }
     w->id = id;
     w->body = body;
-    w->if_match = version;
+    w->if_match = im.if_match;
+    w->if_match_count = im.if_match_count;
+    memcpy(w->if_match_list, im.if_match_list, sizeof(w->if_match_list));
     if ((bound && !scope_action(call, action, body, w)) ||
         (op == PT_WRITE_ACTION && !idempotency_key(call, w))) {
         pt_write_free(w);

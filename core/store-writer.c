@@ -1007,6 +1007,9 @@ static int check_if_match(pt_write_t *wr, const pt_proposal_t *p)
 {
     if (wr->if_match < 0 || wr->if_match == p->version)
         return PT_OK;
+    for (size_t i = 0; i < wr->if_match_count; i++)
+        if (wr->if_match_list[i] == p->version)
+            return PT_OK;
     /* A version the proposal has not reached is no one else's change but
      * a mistyped or misread number: said so, rather than "moved on". */
     if (wr->if_match > p->version)

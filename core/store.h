@@ -87,6 +87,9 @@ typedef enum {
     PT_WRITE_CUSTOM,     /* run_: for the store's own modules (store-*.c) only */
 } pt_write_op_t;
 
+/* The most versions an If-Match list may name. */
+#define PT_IF_MATCH_MAX 8
+
 typedef struct pt_write_s pt_write_t;
 typedef void (*pt_write_cb)(pt_write_t *w);
 
@@ -101,13 +104,16 @@ struct pt_write_s {
     char *idem_key;
     char *idem_who;              /* whose idem_key it is; NULL: the actor's */
     unsigned char idem_hash[32]; /* sha256 of the request body */
-    int64_t if_match;            /* -1: no If-Match */
+    int64_t if_match;            /* -1: no If-Match; else the highest version named */
     char *name;                  /* CURSOR: the instance */
     int64_t seq;                 /* CURSOR: the seq delivered up to */
     bool first;                  /* CURSOR: a new instance's start; nothing when it
                                     has a cursor already */
     pt_write_cb cb;              /* Thread: called on the loop after the commit */
     void *data;
+    /* Every version If-Match names: one of them must be current. */
+    int64_t if_match_list[PT_IF_MATCH_MAX];
+    size_t if_match_count;
     /* CUSTOM: runs on the writer inside the write's savepoint with the
      * backend's connection; returns PT_OK or an error set in w->err. */
     int (*run_)(void *conn, pt_write_t *w);
