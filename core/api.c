@@ -419,8 +419,7 @@ static void route(pt_call_t *call)
                              seg[1]);
                 return;
             }
-            memcpy(instance, seg[1], len[1]);
-            instance[len[1]] = '\0';
+            pt_http_segment(instance, seg[1], len[1]);
         }
         pt_api_plugins(call, n == 2 ? instance : NULL);
         return;
@@ -432,8 +431,7 @@ static void route(pt_call_t *call)
                 pt_api_failf(call, PT_ENOTFOUND, "there is no token named \"%.*s\"", 60, seg[1]);
                 return;
             }
-            memcpy(name, seg[1], len[1]);
-            name[len[1]] = '\0';
+            pt_http_segment(name, seg[1], len[1]);
         }
         pt_api_tokens(call, n == 2 ? name : NULL);
         return;
@@ -477,8 +475,7 @@ static void route(pt_call_t *call)
                 pt_api_fail(call, &err);
                 return;
             }
-            memcpy(action, seg[3], len[3]);
-            action[len[3]] = '\0';
+            pt_http_segment(action, seg[3], len[3]);
             pt_api_proposals(call, id, "actions", action);
             return;
         }

@@ -542,7 +542,12 @@ static int hex_value(int ch)
  * (each byte written is at or before the bytes it was read from). Returns the
  * decoded length, or -1 for a broken escape or an encoded control character:
  * a NUL would cut the path short for every C string function after us, and
- * no path the API serves holds another (the raw bytes are refused too). */
+ * no path the API serves holds another (the raw bytes are refused too).
+ * An encoded slash (%2F) stays as it was sent, so that every '/' of the
+ * decoded path separates two segments, as in the path sent (RFC 3986 2.2:
+ * "1%2Fhistory" is one segment, not "1/history"); and so does an encoded
+ * '%' (%25), so that "%252F" is not then read as %2F. pt_http_segment()
+ * decodes both in a segment once the path is split. */
 static ssize_t path_decode(char *dst, const char *src, size_t len)
 {
     size_t j = 0;
@@ -557,7 +562,12 @@ static ssize_t path_decode(char *dst, const char *src, size_t len)
         int lo = hex_value((unsigned char)src[i + 2]);
         if (hi < 0 || lo < 0 || hi < 2 || (hi == 7 && lo == 15))
             return -1;
-        dst[j++] = (char)(hi * 16 + lo);
+        if (hi == 2 && (lo == 15 || lo == 5)) {
+            memmove(dst + j, src + i, 3);
+            j += 3;
+        } else {
+            dst[j++] = (char)(hi * 16 + lo);
+        }
         i += 2;
     }
     return (ssize_t)j;
@@ -2921,6 +2931,22 @@ size_t pt_http_server_connections(const pt_http_server_t *srv)
 
 /* ------------------------------------------------------------------------ */
 /* Requests */
+
+size_t pt_http_segment(char *dst, const char *seg, size_t len)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (seg[i] == '%' && i + 2 < len && seg[i + 1] == '2' &&
+            (seg[i + 2] == 'F' || seg[i + 2] == 'f' || seg[i + 2] == '5')) {
+            dst[j++] = seg[i + 2] == '5' ? '%' : '/';
+            i += 2;
+        } else {
+            dst[j++] = seg[i];
+        }
+    }
+    dst[j] = '\0';
+    return j;
+}
 
 const char *pt_http_header(const pt_http_request_t *req, const char *name)
 {

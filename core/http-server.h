@@ -47,7 +47,8 @@ typedef enum { PT_PEER_UNIX = 1, PT_PEER_TCP = 2 } pt_peer_kind_t;
 
 struct pt_http_request_s {
     const char *method; /* "GET", "POST", ... */
-    const char *path;   /* percent-decoded path, without the query: "/v1/proposals/7" */
+    const char *path;   /* percent-decoded path, without the query: "/v1/proposals/7";
+                           %2F and %25 stay encoded (pt_http_segment) */
     const char *query;  /* the raw query string without '?', "" when none */
     /* The authority of a target in absolute form ("127.0.0.1:8470" of
      * "GET http://127.0.0.1:8470/v1/health"), as sent: RFC 9112 3.2.2 has
@@ -146,6 +147,11 @@ void pt_http_server_shutdown(pt_http_server_t *srv, void (*done)(pt_http_server_
 void pt_http_server_free(pt_http_server_t *srv);
 size_t pt_http_server_connections(const pt_http_server_t *srv);
 
+/* Decodes one segment of a request's path (len bytes at seg, between two
+ * '/'), which the path left encoded: %2F is a '/' in it, and %25 a '%'.
+ * Writes at most len + 1 bytes to dst, a NUL last; returns the length.
+ * Thread: any. */
+size_t pt_http_segment(char *dst, const char *seg, size_t len);
 /* A request header by name, case-insensitively; NULL when absent. */
 const char *pt_http_header(const pt_http_request_t *req, const char *name);
 /* A query parameter, percent-decoded ('+' is a space); NULL when absent. The

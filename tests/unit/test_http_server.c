@@ -1197,8 +1197,10 @@ static void path_and_query_are_decoded(void **state)
     roundtrip(c, "GET /q HTTP/1.1\r\n\r\n", &r);
     assert_string_equal(r.body, "name:(none)");
     resp_free(&r);
-    roundtrip(c, "GET /echo/%E4%B8%AD%2F%20x?raw=%E4%B8%AD+1 HTTP/1.1\r\n\r\n", &r);
-    assert_string_equal(r.body, "GET /echo/中/ x ?raw=%E4%B8%AD+1 body=0: x=-");
+    /* An encoded slash and an encoded % stay as they were sent: a '/' of
+     * the path always separates two segments (pt_http_segment). */
+    roundtrip(c, "GET /echo/%E4%B8%AD%2F%20x%2f%25?raw=%E4%B8%AD+1 HTTP/1.1\r\n\r\n", &r);
+    assert_string_equal(r.body, "GET /echo/中%2F x%2f%25 ?raw=%E4%B8%AD+1 body=0: x=-");
     resp_free(&r);
     /* The absolute form has its path and query taken out too. */
     roundtrip(c, "GET http://localhost:8470/echo?a=1 HTTP/1.1\r\n\r\n", &r);
