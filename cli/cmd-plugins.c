@@ -69,9 +69,14 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         const char *what = pt_json_bool(n, "stopping", false)   ? "stopping"
                            : pt_json_bool(n, "retrying", false) ? "retrying"
                                                                 : "running";
-        pt_buf_printf(b, "%s, queue %.0f, delivered %.0f, failed %.0f, at seq %.0f", what,
+        pt_buf_printf(b, "%s, queue %.0f, delivered %.0f, failed %.0f", what,
                       pt_json_num(n, "queue", 0), pt_json_num(n, "delivered", 0),
-                      pt_json_num(n, "failed", 0), pt_json_num(n, "cursor", 0));
+                      pt_json_num(n, "failed", 0));
+        /* null while it reads where it starts. */
+        if (cJSON_IsNumber(pt_json_get(n, "cursor")))
+            pt_buf_printf(b, ", at seq %.0f", pt_json_num(n, "cursor", 0));
+        else
+            pt_buf_puts(b, ", finding its starting place");
         double behind = pt_json_num(n, "behind", 0);
         if (behind > 0)
             pt_buf_printf(b, ", %.0f behind", behind);

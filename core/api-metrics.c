@@ -167,7 +167,9 @@ static void plugin_figures(pt_buf_t *b, pt_plugins_t *plugins)
         {
             const cJSON *n = cJSON_GetObjectItemCaseSensitive(inst, "notifier");
             const cJSON *name = cJSON_GetObjectItemCaseSensitive(inst, "instance");
-            if (!cJSON_IsObject(n) || !cJSON_IsString(name))
+            /* A cursor not known yet (null) has no sample, rather than 0. */
+            if (!cJSON_IsObject(n) || !cJSON_IsString(name) ||
+                !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(n, series[i].key)))
                 continue;
             pt_buf_printf(b, "%s{instance=\"", series[i].name);
             label(b, name->valuestring);

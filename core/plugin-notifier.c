@@ -113,6 +113,8 @@ struct pt_notifier_s {
     bool done;                /* the worker has left its loop */
     int64_t known_seq;        /* the highest committed seq the loop has told of */
     int64_t cursor;           /* every event up to here is taken care of */
+    bool placed;              /* the worker has read where it starts (read_cursor): until
+                                 then the cursor is not known, and the status shows null */
     int64_t flushed;          /* the cursor last queued to the store; moved back when the
                                  store refuses a write, so that it is written again */
     int64_t resave_at_ms;     /* monotonic ms before which no cursor is written: 0, or
@@ -791,6 +793,7 @@ static bool read_cursor(pt_notifier_t *n)
                 /* A new instance: its place is the one being saved. */
                 pthread_mutex_lock(&n->mu);
                 n->cursor = n->start_seq;
+                n->placed = true;
                 pthread_mutex_unlock(&n->mu);
                 if (asked_at < 0 || now - asked_at >= ask_every) {
                     if (asked_at >= 0)
@@ -821,6 +824,7 @@ static bool read_cursor(pt_notifier_t *n)
             pthread_mutex_lock(&n->mu);
             n->cursor = seq;
             n->flushed = n->stored = kept;
+            n->placed = true;
             pthread_mutex_unlock(&n->mu);
             n->fetched = seq;
             return true;
@@ -1128,7 +1132,7 @@ bool pt_notifier_failing(const pt_instance_t *inst, int64_t *since, int64_t *beh
         return false;
     pthread_mutex_lock(&n->mu);
     *since = n->failing_at;
-    *behind = n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
+    *behind = n->placed && n->known_seq > n->cursor ? n->known_seq - n->cursor : 0;
     pthread_mutex_unlock(&n->mu);
     return *since != 0;
 }
@@ -1144,8 +1148,17 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
         return NULL;
     pthread_mutex_lock(&n->mu);
     int64_t in_deliver = n->deliver_since_ms ? pt_time_mono() - n->deliver_since_ms : 0;
-    cJSON_AddNumberToObject(o, "cursor", (double)n->cursor);
-    cJSON_AddNumberToObject(o, "saved_cursor", (double)n->stored);
+    /* Where an instance starts is known once its worker has read the
+     * store (a cursor an earlier instance of its name left there, else
+     * the newest event at its start): before, the cursor, what is saved
+     * and what waits are not shown as 0 and every event, but as null. */
+    if (n->placed) {
+        cJSON_AddNumberToObject(o, "cursor", (double)n->cursor);
+        cJSON_AddNumberToObject(o, "saved_cursor", (double)n->stored);
+    } else {
+        cJSON_AddNullToObject(o, "cursor");
+        cJSON_AddNullToObject(o, "saved_cursor");
+    }
     cJSON_AddNumberToObject(o, "queue", (double)n->queued);
     cJSON_AddNumberToObject(o, "delivered", (double)n->delivered);
     cJSON_AddNumberToObject(o, "failed", (double)n->failed);
@@ -1153,8 +1166,11 @@ cJSON *pt_notifier_status(const pt_instance_t *inst)
     cJSON_AddBoolToObject(o, "retrying", n->retrying || n->backoff_ms > 0);
     /* The events committed after the cursor: what waits for it (those the
      * filter skips among them), for an alert on a notifier left behind. */
-    cJSON_AddNumberToObject(o, "behind",
-                            (double)(n->known_seq > n->cursor ? n->known_seq - n->cursor : 0));
+    if (n->placed)
+        cJSON_AddNumberToObject(o, "behind",
+                                (double)(n->known_seq > n->cursor ? n->known_seq - n->cursor : 0));
+    else
+        cJSON_AddNullToObject(o, "behind");
     cJSON_AddNumberToObject(o, "backoff_ms", (double)n->backoff_ms);
     char at[40];
     if (n->failing_at)
