@@ -292,11 +292,29 @@ static int check_after(pt_cli_t *cli, long long after, const char *typed)
     return rc;
 }
 
+/* Set when stdout's reader has gone and SIGPIPE would not end watch: run
+ * then ends as a write that failed with EPIPE would. */
+static volatile sig_atomic_t reader_gone;
+
+/* Whether SIGPIPE is ignored or blocked, as whatever started watch may
+ * leave it (a systemd service ignores it by default): a write to a pipe
+ * with no reader then fails with EPIPE instead of ending the process. */
+static bool sigpipe_held(void)
+{
+    struct sigaction sa;
+    sigset_t mask;
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+        return true;
+    return sigprocmask(SIG_BLOCK, NULL, &mask) == 0 && sigismember(&mask, SIGPIPE) == 1;
+}
+
 /* Ends watch as the write of its next event would, by SIGPIPE, when stdout
  * is a pipe whose reader has gone (ptrack watch | head -1, | grep -m1):
  * else it would wait on, in long polls that write nothing, until another
  * event came, and the pipeline would not end until then, or never. A
- * pipe with no reader left polls POLLERR. */
+ * pipe with no reader left polls POLLERR. Where SIGPIPE is ignored or
+ * blocked that write would fail with EPIPE, and watch say so and end with
+ * exit 4: it stops, and run says so. */
 static void end_if_reader_gone(void)
 {
     static int pipe_out = -1;
@@ -306,6 +324,11 @@ static void end_if_reader_gone(void)
     }
     struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
     if (pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        if (sigpipe_held()) {
+            reader_gone = 1;
+            stop = 1;
+            return;
+        }
         signal(SIGPIPE, SIG_DFL);
         raise(SIGPIPE);
     }
@@ -320,26 +343,24 @@ static void pause_for(int seconds)
     }
 }
 
-static int run(pt_cli_t *cli, const pt_args_t *args)
+/* Follows the feed until stopped; *after is the last seq seen. */
+static int follow(pt_cli_t *cli, const pt_args_t *args, long long *after)
 {
-    /* stdout is one event a line: a refusal goes to stderr only. */
-    cli->json_errors_off = true;
-    long long after = 0;
     const char *a = pt_args_value(args, "after");
     int rc = PT_EXIT_OK, backoff = 1;
     bool connected = true, back = false;
 
     /* Folded, as every number a person types (０ is 0). */
-    if (a && pt_args_int(pt_input_fold(cli, a), &after) != 0)
+    if (a && pt_args_int(pt_input_fold(cli, a), after) != 0)
         return pt_cli_usage(cli, "--after takes an event seq (a number), not \"%s\"", a);
 
     pt_cli_catch_stop_signals(on_signal, false);
     pt_client_set_abort_flag(pt_cli_client(cli), &stop);
     pt_client_set_idle(pt_cli_client(cli), end_if_reader_gone);
 
-    if (!a && (rc = skip_to_now(cli, &after)) != PT_EXIT_OK)
+    if (!a && (rc = skip_to_now(cli, after)) != PT_EXIT_OK)
         return stop ? PT_EXIT_OK : rc;
-    if (a && (rc = check_after(cli, after, a)) != PT_EXIT_OK)
+    if (a && (rc = check_after(cli, *after, a)) != PT_EXIT_OK)
         return rc;
     /* The state labels are fetched once now rather than in the middle of
      * the first event's line. */
@@ -350,8 +371,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         pt_response_t resp;
         bool more;
         back = !connected;
-        long long before = after;
-        rc = poll_once(cli, &after, WAIT_SECONDS, 0, true, &back, &resp, &more);
+        long long before = *after;
+        rc = poll_once(cli, after, WAIT_SECONDS, 0, true, &back, &resp, &more);
         if (rc == OUTPUT_FAILED) {
             /* Stop, so that whatever runs watch sees the failure and can
              * go on from the last seq known written. */
@@ -386,6 +407,25 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             rc = PT_EXIT_OK;
         }
         pt_response_free(&resp);
+    }
+    return rc;
+}
+
+static int run(pt_cli_t *cli, const pt_args_t *args)
+{
+    /* stdout is one event a line: a refusal goes to stderr only. */
+    cli->json_errors_off = true;
+    long long after = 0;
+    int rc = follow(cli, args, &after);
+    if (reader_gone) {
+        /* As a write of the next event would have failed, SIGPIPE being
+         * ignored: said, exit 4, and where to go on from. Every event up to
+         * after was written. */
+        fprintf(stderr,
+                "ptrack: writing the output: %s (its reader has gone); the events up to seq "
+                "%lld were written (ptrack watch --after %lld goes on from there)\n",
+                strerror(EPIPE), after, after);
+        return PT_EXIT_SERVER;
     }
     return rc;
 }
