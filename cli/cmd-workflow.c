@@ -103,9 +103,17 @@ static void print_maps(const cJSON *wf)
                           cJSON_IsString(m) ? m->valuestring : "?");
         pt_buf_puts(&line, strcmp(by, "status") == 0 ? "; from the others it stays" : "");
         /* An office's map of many states is longer than a line: it goes
-         * on below, indented, within MAP_WIDTH. */
-        pt_text_wrap(&wrapped, pt_buf_str(&line), 2, MAP_WIDTH);
-        printf("\n%s", pt_buf_str(&wrapped) + 2);
+         * on below, indented, within MAP_WIDTH. One that fits keeps its
+         * line whole, to the last column (wrapped with the indent that
+         * the first line gives up, it would break at MAP_WIDTH - 2). */
+        pt_text_clean(&wrapped, pt_buf_str(&line));
+        if (pt_text_width(pt_buf_str(&wrapped)) <= MAP_WIDTH) {
+            printf("\n%s\n", pt_buf_str(&wrapped));
+        } else {
+            pt_buf_reset(&wrapped);
+            pt_text_wrap(&wrapped, pt_buf_str(&line), 2, MAP_WIDTH);
+            printf("\n%s", pt_buf_str(&wrapped) + 2);
+        }
         pt_buf_free(&wrapped);
         pt_buf_free(&line);
     }
