@@ -108,18 +108,32 @@ static void state_text(pt_buf_t *b, const cJSON *item)
 /* The lines of the list fit a terminal of this many columns. */
 #define LINE_WIDTH 100
 
-/* One paragraph, made safe for the terminal and wrapped within LINE_WIDTH:
- * a plugin's reason (a receiver's answer, a URL) is often longer than a
- * line. The lines after the first are indented under it. */
-static void problem_line(const char *label, const char *instance, const char *text)
+/* Prints text as one paragraph, made safe for the terminal, within
+ * LINE_WIDTH: on its line when it fits, to the last column; else wrapped,
+ * the lines after the first indented under it. */
+static void print_paragraph(const char *text)
 {
     pt_buf_t shown = {0}, wrapped = {0};
+    pt_text_clean(&shown, text);
+    if (pt_text_width(pt_buf_str(&shown)) <= LINE_WIDTH) {
+        printf("%s\n", pt_buf_str(&shown));
+    } else {
+        pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, LINE_WIDTH);
+        /* The first line gives up its indent. */
+        fputs(pt_buf_str(&wrapped) + 2, stdout);
+    }
+    pt_buf_free(&wrapped);
+    pt_buf_free(&shown);
+}
+
+/* One problem: a plugin's reason (a receiver's answer, a URL) is often
+ * longer than a line. */
+static void problem_line(const char *label, const char *instance, const char *text)
+{
+    pt_buf_t shown = {0};
     pt_buf_printf(&shown, "%s %s: ", label, instance ? instance : "?");
     pt_text_clean(&shown, text ? text : "");
-    pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, LINE_WIDTH);
-    /* The first line gives up its indent. */
-    fputs(pt_buf_str(&wrapped) + 2, stdout);
-    pt_buf_free(&wrapped);
+    print_paragraph(pt_buf_str(&shown));
     pt_buf_free(&shown);
 }
 
@@ -331,15 +345,13 @@ static int load(pt_cli_t *cli, const pt_args_t *args)
             char *kinds = pt_json_join(pt_json_get(resp.json, "kinds"), ",");
             /* Wrapped within LINE_WIDTH: an instance's name may have 64
              * letters. */
-            pt_buf_t line = {0}, wrapped = {0};
+            pt_buf_t line = {0};
             pt_buf_printf(&line, "已加载 loaded %s (%s %s, %s)", instance,
                           pt_json_str(resp.json, "plugin") ? pt_json_str(resp.json, "plugin") : "",
                           pt_json_str(resp.json, "version") ? pt_json_str(resp.json, "version")
                                                             : "",
                           kinds ? kinds : "");
-            pt_text_wrap(&wrapped, pt_buf_str(&line), 2, LINE_WIDTH);
-            fputs(pt_buf_str(&wrapped) + 2, stdout);
-            pt_buf_free(&wrapped);
+            print_paragraph(pt_buf_str(&line));
             pt_buf_free(&line);
             /* Within 100 columns, as the rest of the output. */
             printf("重启后不保留 a reload keeps it, a restart does not: add it to the "
