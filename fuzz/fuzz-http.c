@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -91,6 +92,10 @@ pt_http_server_t *fz_http_start(const pt_http_limits_t *limits, pt_http_handler_
 {
     if (server)
         return server;
+    /* As ptrackd does: a write to a client that has gone (a request sent
+     * with the client leaving at once) fails with EPIPE rather than
+     * ending the fuzzer without a word (exit 141, no crash file). */
+    signal(SIGPIPE, SIG_IGN);
     if (pt_http_server_new(fz_http_loop(), limits, handler, ud, &server) != 0)
         abort();
     snprintf(sock_path, sizeof(sock_path), "/tmp/ptrack-fuzz-%ld.sock", (long)getpid());
