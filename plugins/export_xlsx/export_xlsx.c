@@ -512,6 +512,10 @@ static int fill(run_t *r)
 static void abandon_sheet(lxw_worksheet *ws)
 {
     if (ws && ws->optimize_tmpfile) {
+        /* The sheet writes its rows through file, which is that file
+         * until workbook_close: neither may name it once it is closed. */
+        if (ws->file == ws->optimize_tmpfile)
+            ws->file = NULL;
         fclose(ws->optimize_tmpfile);
         ws->optimize_tmpfile = NULL;
     }
