@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # ptrack watch whose pipe's reader has gone (watch | head -1, | grep -m1)
-# ends then, as the write of its next event would end it (SIGPIPE), rather
-# than wait on in long polls that write nothing until another event comes:
-# with no event coming, the pipeline never ended. Also while ptrackd is
-# away and watch waits to try again.
+# ends then, as the write of its next event would end it, rather than wait
+# on in long polls that write nothing until another event comes: with no
+# event coming, the pipeline never ended. With SIGPIPE at its default it
+# ends by SIGPIPE, also while ptrackd is away and watch waits to try again.
+# Started with SIGPIPE ignored (a systemd service ignores it by default;
+# IgnoreSIGPIPE=yes), the write would fail with EPIPE and watch would say
+# so, naming the seq to go on from, and end with exit 4: it ends the same
+# way, and is not killed by a SIGPIPE of its own without a word.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -15,22 +19,37 @@ for t in 关于加强农村饮水安全保障的建议 关于加快农村公路�
     check_status "add $t" 201
 done
 
-# watch_to_head ARGS...: ptrack watch ARGS into a pipe that head -n 1
-# reads; waits for head to take its line, then for watch to end (15 s),
-# which RC gives (timeout: watch still runs, and is killed).
-watch_to_head() {
+# start_watch ARGS...: ptrack watch ARGS into the fifo pipe, in the
+# background (its pid in WATCH), with SIGPIPE ignored when IGNORE_PIPE is 1.
+IGNORE_PIPE=0
+start_watch() {
     rm -f "$PT_TMP/pipe" && mkfifo "$PT_TMP/pipe"
-    "$PTRACK" --socket "$PT_SOCK" watch "$@" >"$PT_TMP/pipe" 2>"$PT_TMP/watch.err" &
-    local pid=$!
-    head -n 1 <"$PT_TMP/pipe" >"$PT_TMP/head.out"
-    if wait_for 15 eval '! kill -0 "$pid" 2>/dev/null'; then
-        wait "$pid"
+    (
+        [ "$IGNORE_PIPE" = 1 ] && trap '' PIPE
+        exec "$PTRACK" --socket "$PT_SOCK" watch "$@" >"$PT_TMP/pipe" 2>"$PT_TMP/watch.err"
+    ) &
+    WATCH=$!
+}
+
+# wait_end: waits for watch to end (15 s), which RC gives (timeout: watch
+# still runs, and is killed).
+wait_end() {
+    if wait_for 15 eval '! kill -0 "$WATCH" 2>/dev/null'; then
+        wait "$WATCH"
         RC=$?
     else
-        kill -9 "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
+        kill -9 "$WATCH" 2>/dev/null
+        wait "$WATCH" 2>/dev/null
         RC=timeout
     fi
+}
+
+# watch_to_head ARGS...: ptrack watch ARGS into a pipe that head -n 1
+# reads; waits for head to take its line, then for watch to end.
+watch_to_head() {
+    start_watch "$@"
+    head -n 1 <"$PT_TMP/pipe" >"$PT_TMP/head.out"
+    wait_end
 }
 
 pt_step "the reader leaves after the first event, and no other comes"
@@ -44,24 +63,35 @@ watch_to_head --after 1
 check_contains "head took the first line" "关于加快农村公路提档升级的建议" "$(cat "$PT_TMP/head.out")"
 check_eq "watch ended" 141 "$RC"
 
+IGNORE_PIPE=1
+pt_step "SIGPIPE ignored: the reader leaves after the first event, no other comes"
+watch_to_head --after 0 --json
+check_contains "head took the first event" '"seq":1' "$(cat "$PT_TMP/head.out")"
+check_eq "watch ended as a write failing with EPIPE ends it (exit 4)" 4 "$RC"
+check_contains "and said why" "Broken pipe" "$(cat "$PT_TMP/watch.err")"
+check_contains "and where to go on from" "ptrack watch --after 3 goes on from there" \
+    "$(cat "$PT_TMP/watch.err")"
+
+pt_step "SIGPIPE ignored, from now: no event at all"
+start_watch
+exec 3<"$PT_TMP/pipe"
+sleep 1
+exec 3<&-
+wait_end
+check_eq "watch ended (exit 4)" 4 "$RC"
+check_contains "naming the newest seq" "ptrack watch --after 3 goes on from there" \
+    "$(cat "$PT_TMP/watch.err")"
+IGNORE_PIPE=0
+
 pt_step "the reader leaves while ptrackd is away"
-rm -f "$PT_TMP/pipe" && mkfifo "$PT_TMP/pipe"
-"$PTRACK" --socket "$PT_SOCK" watch --after 2 >"$PT_TMP/pipe" 2>"$PT_TMP/watch.err" &
-pid=$!
+start_watch --after 2
 exec 3<"$PT_TMP/pipe"
 head -n 1 <&3 >"$PT_TMP/head.out"
 pt_stop
 wait_for 15 grep -q "will keep trying" "$PT_TMP/watch.err" || true
 check_contains "watch waits for ptrackd" "will keep trying" "$(cat "$PT_TMP/watch.err")"
 exec 3<&-
-if wait_for 15 eval '! kill -0 "$pid" 2>/dev/null'; then
-    wait "$pid"
-    RC=$?
-else
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    RC=timeout
-fi
+wait_end
 check_eq "watch ended when the reader left" 141 "$RC"
 
 pt_finish
