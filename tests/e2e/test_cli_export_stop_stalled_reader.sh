@@ -6,6 +6,11 @@
 # waited again, for as long as the reader did not read. It now stops
 # within a second, as while it waits for ptrackd: 128 + the signal's
 # number, and the line that says the output holds only the start.
+# Into a stdout that another program made non-blocking (a terminal or a
+# pipe shared with it: O_NONBLOCK is on the open file, not the process),
+# with a reader slower than ptrackd, the write found the pipe full, EAGAIN,
+# and the export failed ("Resource temporarily unavailable", exit 4, the
+# reader left with its start); it waits for room as a blocking write does.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -64,5 +69,31 @@ check_contains "says stdout holds only the start" \
     "ptrack export: 导出已中断，输出不完整 (stopped by Ctrl-C (SIGINT); what went to stdout" \
     "$(cat "$PT_TMP/err")"
 kill "$(cat "$PT_TMP/read-2")" 2>/dev/null || true
+
+pt_step "stdout a non-blocking pipe, read after a pause"
+python3 - "$PTRACK" "$PT_SOCK" "$PT_TMP" <<'PY'
+import fcntl, os, subprocess, sys, time
+ptrack, sock, tmp = sys.argv[1:4]
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+err = open(os.path.join(tmp, "err"), "wb")
+p = subprocess.Popen([ptrack, "--socket", sock, "export", "--format", "jsonl", "--out", "-",
+                      "--quiet"], stdout=w, stderr=err)
+os.close(w)
+time.sleep(1.5)  # ptrack fills the pipe meanwhile
+out = b""
+while True:
+    b = os.read(r, 65536)
+    if not b:
+        break
+    out += b
+    time.sleep(0.01)
+open(os.path.join(tmp, "rc"), "w").write(str(p.wait()))
+open(os.path.join(tmp, "out"), "wb").write(out)
+PY
+check_eq "exit 0" 0 "$(cat "$PT_TMP/rc")"
+check_eq "nothing said on stderr" "" "$(cat "$PT_TMP/err")"
+check_eq "the reader got every proposal" 3000 "$(wc -l <"$PT_TMP/out")"
+check_contains "the last of them too" 关于停止导出第2999号的建议 "$(tail -n 1 "$PT_TMP/out")"
 
 pt_finish
