@@ -50,7 +50,7 @@ check_error "the unit may not run extend when it withdraws" 403 forbidden
 api GET "/v1/proposals/$ID"
 check_eq "and nothing changed" handling "$(jv 'j["status"]')"
 req "tcp:$UNIT_TOKEN" POST "/v1/proposals/$ID/actions/sign" '{}'
-check_true "there is no action named sign for it to run (403 or 422: $ST)" \
-    [ "$ST" = 403 -o "$ST" = 422 ]
+check_error "there is no action named sign for it to run: not found, for a unit too" \
+    404 not_found
 pt_stop
 pt_finish
