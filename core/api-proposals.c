@@ -778,6 +778,15 @@ static void change(pt_call_t *call, pt_write_op_t op, int64_t id, const char *ac
         refuse_bound(call, id, NULL, op == PT_WRITE_PATCH);
         return;
     }
+    /* A viewer is told an unknown action is unknown, as every other role
+     * is: the workflow is public, so the 404 reveals nothing. */
+    if (op == PT_WRITE_ACTION && !bound && !pt_auth_allows(call->who.role, PT_ROLE_CLERK) &&
+        !pt_workflow_has_action(call->api->opts.workflow, action)) {
+        pt_error_t err = {0};
+        pt_workflow_refuse_unknown_action(call->api->opts.workflow, action, &err);
+        pt_api_fail(call, &err);
+        return;
+    }
     if ((!bound && !pt_api_require(call, PT_ROLE_CLERK)) || !no_query(call))
         return;
     pt_write_t im;

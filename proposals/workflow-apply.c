@@ -1084,7 +1084,7 @@ static int refuse_transition(const pt_workflow_t *wf, const pt_proposal_t *p, co
                         wf->states[state].name, wf->states[state].zh, list);
 }
 
-static int refuse_unknown_action(const pt_workflow_t *wf, const char *action, pt_error_t *err)
+int pt_workflow_refuse_unknown_action(const pt_workflow_t *wf, const char *action, pt_error_t *err)
 {
     char list[512];
     size_t used = 0;
@@ -1119,7 +1119,7 @@ int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *
     /* Step 1. */
     ai = pt_wf_action_index(wf, action);
     if (ai < 0)
-        return refuse_unknown_action(wf, action, err);
+        return pt_workflow_refuse_unknown_action(wf, action, err);
     r.a = &wf->actions[ai];
     si = pt_wf_state_index(wf, p->status);
     if (si < 0 || !r.a->from[si])

@@ -76,6 +76,10 @@ bool pt_workflow_is_draft(const pt_workflow_t *wf, const char *state);
 bool pt_workflow_clock_runs(const pt_workflow_t *wf, const char *state);
 const char *pt_workflow_default_state(const pt_workflow_t *wf);
 bool pt_workflow_has_action(const pt_workflow_t *wf, const char *action);
+/* Sets err to the 404 of an action the workflow does not have, naming the
+ * actions it has (field "action"), as pt_workflow_apply refuses it;
+ * returns PT_ENOTFOUND. */
+int pt_workflow_refuse_unknown_action(const pt_workflow_t *wf, const char *action, pt_error_t *err);
 /* What the action does, by its effect's name ("sign", "reply", "none",
  * ...; "assign" for reassign too), whatever the office named the action;
  * NULL when the workflow has no such action. Rights follow this, not the

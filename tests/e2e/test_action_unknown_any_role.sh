@@ -4,7 +4,9 @@
 # only ...", as if the action existed and were the office's, where a clerk
 # is told the action is unknown (the workflow is public, GET /v1/workflow,
 # so the 404 reveals nothing). On a proposal outside the token's scope it
-# is the 404 of an id never given out, as every action there is. Nothing
+# is the 404 of an id never given out, as every action there is. A
+# viewer's token was answered 403 "needs the role clerk" for it too; it is
+# told the action is unknown, and a known action is still 403. Nothing
 # changes.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +18,9 @@ WATER="$(pt_unit_token 水利厅联络员 山西省水利厅)"
 api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
 [ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
 ZHANG="$(jv 'j["token"]')"
+api POST /v1/tokens '{"name": "查询岗", "role": "viewer"}'
+[ "$ST" = 201 ] || pt_die "making a viewer token: HTTP $ST $BODY"
+VIEWER="$(jv 'j["token"]')"
 
 P="$(pt_assigned 关于加强农村饮水安全保障的建议 single '[{"name": "山西省水利厅", "role": "lead"}]')"
 OTHER="$(pt_assigned 关于改善农村学校办学条件的建议 single '[{"name": "山西省教育厅", "role": "lead"}]')"
@@ -36,6 +41,10 @@ req "tcp:$ZHANG" POST "/v1/proposals/$P/actions/nosuch" '{}'
 check_error "a delegate's unknown action on their own proposal" 404 not_found
 check_contains "the delegate is told the action is unknown" 'unknown action \"nosuch\"' "$BODY"
 
+req "tcp:$VIEWER" POST "/v1/proposals/$P/actions/nosuch" '{}'
+check_error "a viewer's unknown action" 404 not_found
+check_contains "the viewer is told the action is unknown" 'unknown action \"nosuch\"' "$BODY"
+
 # Outside the scope: the answer of an id never given out.
 req "tcp:$WATER" POST "/v1/proposals/99999999/actions/nosuch" '{}'
 NEVER_ST="$ST"
@@ -48,6 +57,9 @@ check_eq "it is answered as an id never given out" "$NEVER_ST $NEVER_MSG" \
 # A known action outside the role is still refused as before.
 req "tcp:$WATER" POST "/v1/proposals/$P/actions/close" '{}'
 check_error "a unit's close, an office's action" 403 forbidden
+req "tcp:$VIEWER" POST "/v1/proposals/$P/actions/close" '{}'
+check_error "a viewer's close" 403 forbidden
+check_contains "the viewer is told the role it needs" 'needs the role clerk' "$BODY"
 
 api GET "/v1/proposals/$P"
 check_eq "nothing changed" "$BEFORE" "$(jv 'j["version"]')"
