@@ -185,6 +185,16 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                             "--socket needs the path of ptrackd's socket, such as "
                             "%s; it was given empty",
                             DEFAULT_SOCKET);
+    /* A query or a fragment would be sent before the API's path
+     * (http://HOST:PORT?x/v1/...), and ptrackd answer 404 "nothing at /"
+     * as if the request were wrong, not the address. */
+    const char *extra = url ? strpbrk(strstr(url, "://") + 3, "?#") : NULL;
+    if (extra)
+        return pt_cli_usage(cli,
+                            "--url (or PTRACK_URL) is ptrackd's address without a %s (%s): "
+                            "give %.*s, not \"%s\"",
+                            *extra == '?' ? "query" : "fragment", extra, (int)(extra - url), url,
+                            url);
     /* The API's base as api.md writes it, copied whole: ptrack puts /v1
      * before every path itself, and /v1/v1/... is found nowhere. Only the
      * path is looked at: http://v1 names a host. */
@@ -199,6 +209,12 @@ static int choose_endpoint(pt_cli_t *cli, const pt_args_t *args)
                 "--url (or PTRACK_URL) is ptrackd's address without the API's /v1, which "
                 "ptrack adds itself: %.*s, not \"%s\"",
                 (int)(n - 3), url, url);
+        /* ptrackd serves its API at the root and nowhere else. */
+        if (url + n > path)
+            return pt_cli_usage(cli,
+                                "--url (or PTRACK_URL) is ptrackd's address without a path "
+                                "(%.*s): give %.*s, not \"%s\"",
+                                (int)(url + n - path), path, (int)(path - url), url, url);
     }
     /* Over the socket ptrackd knows the caller by its user id and no token
      * is sent: a --token typed there would be dropped without a word, and
