@@ -150,7 +150,8 @@ int pt_query_bool(const pt_http_request_t *req, const char *name, int *out, pt_e
     else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
         *out = 0;
     else
-        return pt_error_set(err, PT_EBADREQUEST, "%s: \"%s\" must be true or false", name, s);
+        return pt_error_set(err, PT_EBADREQUEST, "%s: \"%s\" must be true or false (or 1 or 0)",
+                            name, s);
     return PT_OK;
 }
 

@@ -184,6 +184,17 @@ static void a_bad_filter_value_is_refused_alike_by_list_and_export(void **state)
     }
 }
 
+/* A boolean parameter takes 1 and 0 as well as true and false; its
+ * refusal said only "must be true or false". */
+static void a_bad_boolean_is_told_every_value_taken(void **state)
+{
+    const fx_t *fx = *state;
+    expect(fx, "/list?overdue=1&key_supervision=0", "ok status=- kind=- person=- overdue=1 ks=0");
+    expect(fx, "/list?overdue=yes", "overdue: \"yes\" must be true or false (or 1 or 0)");
+    expect(fx, "/export?format=csv&key_supervision=2",
+           "key_supervision: \"2\" must be true or false (or 1 or 0)");
+}
+
 /* A list's parameter given empty is refused as a filter given empty is:
  * an empty cursor is a script's lost one, and taking it for the first
  * page would have such a script start again for ever. */
@@ -249,6 +260,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_list_and_an_export_read_the_same_filters),
         cmocka_unit_test(a_bad_filter_value_is_refused_alike_by_list_and_export),
+        cmocka_unit_test(a_bad_boolean_is_told_every_value_taken),
         cmocka_unit_test(an_empty_page_parameter_is_refused),
         cmocka_unit_test(an_unknown_parameter_is_refused_by_name),
         cmocka_unit_test(an_export_takes_the_declared_args),
