@@ -179,6 +179,43 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
  * disk under watch >> events.log): not the exchange's fault, and not worth
  * another try. */
 #define OUTPUT_FAILED (-1)
+/* The answer is no page of the feed after the seq asked for (an event
+ * whose seq is not after it, items that are not a list): said on stderr
+ * already. Asking again would bring the same events again, for ever. */
+#define BAD_FEED (-2)
+
+/* Whether every item of a page asked for after `after` is an event after
+ * it; if not, says why on stderr. */
+static bool feed_page_ok(const cJSON *items, long long after)
+{
+    const char *why = NULL;
+    char num[64];
+    const cJSON *ev;
+    const cJSON *list = items;
+    if (items && !cJSON_IsArray(items)) {
+        why = "its items are not a list";
+        list = NULL;
+    }
+    cJSON_ArrayForEach(ev, list)
+    {
+        const cJSON *seq = pt_json_get(ev, "seq");
+        if (!cJSON_IsNumber(seq)) {
+            why = "an event has no number seq";
+            break;
+        }
+        if (seq->valuedouble <= (double)after) {
+            snprintf(num, sizeof num, "an event's seq, %.0f, is not after it", seq->valuedouble);
+            why = num;
+            break;
+        }
+    }
+    if (why)
+        fprintf(stderr,
+                "ptrack: the answer to the events after seq %lld is no page of the feed: %s "
+                "(is it ptrackd?)\n",
+                after, why);
+    return !why;
+}
 
 /* One poll. Returns the exit code of the exchange, or OUTPUT_FAILED; on
  * success the events are printed and *after moves past them. When *back
@@ -207,6 +244,8 @@ static int poll_once(pt_cli_t *cli, long long *after, int wait, long long limit,
     }
 
     const cJSON *items = pt_json_get(resp->json, "items");
+    if (!feed_page_ok(items, *after))
+        return BAD_FEED;
     const cJSON *ev;
     long long last_item = -1;
     cJSON_ArrayForEach(ev, items)
@@ -256,7 +295,7 @@ static int skip_to_now(pt_cli_t *cli, long long *after)
         long long before = *after;
         int rc = poll_once(cli, after, 0, 500, false, NULL, &resp, &more);
         if (rc != PT_EXIT_OK) {
-            rc = pt_cli_report(cli, &resp, NULL);
+            rc = rc == BAD_FEED ? PT_EXIT_SERVER : pt_cli_report(cli, &resp, NULL);
             pt_response_free(&resp);
             return rc;
         }
@@ -380,6 +419,10 @@ static int follow(pt_cli_t *cli, const pt_args_t *args, long long *after)
                     "ptrack: writing the output: %s; the events after seq %lld were not "
                     "all written (ptrack watch --after %lld goes on from there)\n",
                     strerror(errno), before, before);
+            pt_response_free(&resp);
+            return PT_EXIT_SERVER;
+        }
+        if (rc == BAD_FEED) {
             pt_response_free(&resp);
             return PT_EXIT_SERVER;
         }

@@ -7,17 +7,25 @@ request's head.
     conn, head, body, length = accept_request(path)
 
 body is what came after the head in the same reads (the start of the
-request's body), length its Content-Length (0 without one)."""
+request's body), length its Content-Length (0 without one). A stand-in
+that answers one connection after another keeps its socket:
+
+    s = listen(path)
+    while True:
+        conn, _ = s.accept()
+        head, body, length = read_request(conn)"""
 import socket
 
 
-def accept_request(path):
+def listen(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.bind(path)
-    s.listen(1)
+    s.listen(8)
     open(path + ".ready", "w").close()
-    c, _ = s.accept()
-    s.close()
+    return s
+
+
+def read_request(c):
     data = b""
     while b"\r\n\r\n" not in data:
         got = c.recv(65536)
@@ -30,4 +38,12 @@ def accept_request(path):
         k, _, v = line.partition(b":")
         if k.strip().lower() == b"content-length":
             length = int(v)
+    return head, body, length
+
+
+def accept_request(path):
+    s = listen(path)
+    c, _ = s.accept()
+    s.close()
+    head, body, length = read_request(c)
     return c, head, body, length
