@@ -299,11 +299,19 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
         pt_table_cell(t, 0, "来源 Source");
         pt_table_cellf(t, 1, "%s%s%s", fmt ? fmt : "", fmt && ref ? " " : "", ref ? ref : "");
     }
-    cJSON_ArrayForEach(v, pt_json_get(p, "custom"))
-    {
-        pt_table_row(t);
-        pt_table_cellf(t, 0, "%s (custom)", v->string);
-        pt_table_cell(t, 1, cJSON_IsString(v) ? v->valuestring : "");
+    /* custom is an object of strings (PRODUCT.md); anything else in an
+     * answer is passed over, as other fields of a type they cannot have. */
+    v = pt_json_get(p, "custom");
+    if (cJSON_IsObject(v)) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v)
+        {
+            if (!cJSON_IsString(e))
+                continue;
+            pt_table_row(t);
+            pt_table_cellf(t, 0, "%s (custom)", e->string);
+            pt_table_cell(t, 1, e->valuestring);
+        }
     }
     pt_table_row(t);
     pt_table_cell(t, 0, "版本 Version");
