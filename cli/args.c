@@ -129,9 +129,11 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
                            : strcmp(arg, "-y") == 0 ? "yes"
                                                     : arg + 2;
         if (arg[1] != '-' && !is_short) {
+            char *shown = pt_utf8_shown(arg);
             fprintf(stderr,
                     "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n", cmd,
-                    arg, cmd);
+                    shown, cmd);
+            free(shown);
             return -1;
         }
         const char *eq = strchr(name, '=');
@@ -147,8 +149,12 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         if (found == a->n_flat) {
             /* Named as it was typed: "-y" to a command that asks nothing
              * is "-y", not the "--yes" it stands for. */
-            fprintf(stderr, "ptrack %s: unknown option %.*s (see ptrack %s --help)\n", cmd,
-                    (int)(is_short ? strlen(arg) : name_len + 2), arg, cmd);
+            char *typed = pt_xstrndup(arg, is_short ? strlen(arg) : name_len + 2);
+            char *shown = pt_utf8_shown(typed);
+            fprintf(stderr, "ptrack %s: unknown option %s (see ptrack %s --help)\n", cmd, shown,
+                    cmd);
+            free(shown);
+            free(typed);
             return -1;
         }
         const pt_opt_t *o = a->flat[found];
@@ -344,7 +350,11 @@ static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, c
         if (dot)
             *dot = '\0';
         if (*part == '\0') {
-            fprintf(stderr, "ptrack %s: key \"%.*s\" has an empty part\n", cmd, (int)key_len, key);
+            char *typed = pt_xstrndup(key, key_len);
+            char *shown = pt_utf8_shown(typed);
+            fprintf(stderr, "ptrack %s: key \"%s\" has an empty part\n", cmd, shown);
+            free(shown);
+            free(typed);
             cJSON_Delete(value);
             rc = -1;
             break;
@@ -417,7 +427,9 @@ int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
 {
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv || eq[1] == '\0') {
-        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, kv);
+        char *shown = pt_utf8_shown(kv);
+        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, shown);
+        free(shown);
         return -1;
     }
     size_t len;
@@ -455,7 +467,9 @@ int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type
 {
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv) {
-        fprintf(stderr, "ptrack %s: --set needs key=value, not \"%s\"\n", cmd, kv);
+        char *shown = pt_utf8_shown(kv);
+        fprintf(stderr, "ptrack %s: --set needs key=value, not \"%s\"\n", cmd, shown);
+        free(shown);
         return -1;
     }
     pt_field_type_t type = PT_FIELD_ANY;

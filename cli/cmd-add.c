@@ -21,10 +21,8 @@
 #include "proposal-opts.h"
 #include "width.h"
 
-/* The line that says what was added fits a terminal of this many
- * columns... */
-#define LINE_WIDTH 100
-/* ... but a title keeps at least this many, as in a list. */
+/* The line that says what was added fits LINE_WIDTH, but a title keeps at
+ * least this many columns, as in a list. */
 #define TITLE_MIN 20
 
 static const pt_opt_t opts[] = {

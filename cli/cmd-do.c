@@ -21,9 +21,6 @@
 #include "times.h"
 #include "width.h"
 
-/* The lines fit a terminal of this many columns. */
-#define LINE_WIDTH 100
-
 static const pt_opt_t opts[] = {
     {"set", PT_OPT_LIST, "KEY=VALUE",
      "a field of the action; text for a text field (doc_no, reason), else JSON if it parses"},

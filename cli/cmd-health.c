@@ -10,11 +10,9 @@
 #include "table.h"
 #include "times.h"
 #include "transfer.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {{0}};
-
-/* The table fits a terminal of this many columns. */
-#define LINE_WIDTH 100
 
 static void print_health(pt_cli_t *cli, const cJSON *h)
 {

@@ -453,7 +453,6 @@ static const char *const header[] = {"seq",         "时间 time",    "操作人
  * columns leave of a line of LINE_WIDTH columns, between MIN_NOTE_WIDTH and
  * MAX_NOTE_WIDTH. It is known before the rows are made, since the notes are
  * wrapped to it: the other columns are measured first. */
-#define LINE_WIDTH 100
 /* The actor, a token's name (often a unit's: 山西省水利厅), is cut with …
  * past this, so that a long one leaves the note its room. */
 #define ACTOR_WIDTH 20

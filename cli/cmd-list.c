@@ -12,10 +12,10 @@
 #include "labels.h"
 #include "table.h"
 #include "times.h"
+#include "width.h"
 
 /* Without --width, titles take what the other columns leave of a line of
  * LINE_WIDTH columns, and at least MIN_TITLE_WIDTH. */
-#define LINE_WIDTH 100
 #define MIN_TITLE_WIDTH 20
 /* The 编号 is cut past NUMBER_WIDTH columns; it, the delegation and the
  * units are cut down to MIN_CUT_WIDTH when the line needs it. */

@@ -105,25 +105,13 @@ static void state_text(pt_buf_t *b, const cJSON *item)
         pt_buf_puts(b, "ready");
 }
 
-/* The lines of the list fit a terminal of this many columns. */
-#define LINE_WIDTH 100
-
-/* Prints text as one paragraph, made safe for the terminal, within
- * LINE_WIDTH: on its line when it fits, to the last column; else wrapped,
- * the lines after the first indented under it. */
+/* Prints text as one paragraph within LINE_WIDTH (pt_text_paragraph). */
 static void print_paragraph(const char *text)
 {
-    pt_buf_t shown = {0}, wrapped = {0};
-    pt_text_clean(&shown, text);
-    if (pt_text_width(pt_buf_str(&shown)) <= LINE_WIDTH) {
-        printf("%s\n", pt_buf_str(&shown));
-    } else {
-        pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, LINE_WIDTH);
-        /* The first line gives up its indent. */
-        fputs(pt_buf_str(&wrapped) + 2, stdout);
-    }
-    pt_buf_free(&wrapped);
-    pt_buf_free(&shown);
+    pt_buf_t b = {0};
+    pt_text_paragraph(&b, text, LINE_WIDTH);
+    fputs(pt_buf_str(&b), stdout);
+    pt_buf_free(&b);
 }
 
 /* One problem: a plugin's reason (a receiver's answer, a URL) is often

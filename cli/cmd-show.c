@@ -23,9 +23,6 @@
 #include "width.h"
 
 #define WRAP_WIDTH 80
-/* The card fits a terminal of this many columns (the replies' table wraps
- * its cells to). */
-#define LINE_WIDTH 100
 /* A unit or a 文号 wraps at no fewer columns than this (six Chinese
  * characters), however long the other is; so does a unit in the units'
  * table and a person in the feedback's. */

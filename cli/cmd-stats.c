@@ -12,6 +12,7 @@
 #include "json.h"
 #include "labels.h"
 #include "table.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {
     PT_FILTER_OPTS,
@@ -40,9 +41,6 @@ static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
     } else
         pt_table_cell(t, 1, "-");
 }
-
-/* The figures fit a terminal of this many columns. */
-#define LINE_WIDTH 100
 
 /* Makes a section's table (printed at an indent of 2) fit LINE_WIDTH: a
  * name too long for what its count leaves of the line (a unit's full

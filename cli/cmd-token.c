@@ -58,13 +58,22 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
             if (!bound)
                 bound = pt_json_str(resp.json, "person");
             /* stdout holds the token alone, so that T=$(ptrack token
-             * create ...) takes it and nothing else. */
-            fprintf(stderr, "已创建 made token %s (%s%s%s)\n", pt_json_str(resp.json, "name"),
-                    pt_json_str(resp.json, "role"), bound ? ", " : "", bound ? bound : "");
+             * create ...) takes it and nothing else. The name is the one
+             * typed; the unit's may be long and hold anything. */
+            const char *made = pt_json_str(resp.json, "name");
+            const char *given = pt_json_str(resp.json, "role");
+            pt_buf_t line = {0}, shown = {0};
+            pt_buf_printf(&line, "已创建 made token %s (%s%s%s)", made ? made : name,
+                          given ? given : "", bound ? ", " : "", bound ? bound : "");
+            pt_text_paragraph(&shown, pt_buf_str(&line), LINE_WIDTH);
+            fputs(pt_buf_str(&shown), stderr);
+            pt_buf_free(&shown);
+            pt_buf_free(&line);
             printf("%s\n", token ? token : "");
         }
-        fputs("ptrack token: 令牌只显示这一次 this token is shown only now: ptrackd keeps its "
-              "hash, not the token; store it safely\n",
+        /* Within LINE_WIDTH, as every line. */
+        fputs("ptrack token: 令牌只显示这一次 this token is shown only now: store it safely\n"
+              "  (ptrackd keeps its hash, not the token)\n",
               stderr);
     }
     pt_response_free(&resp);
@@ -81,9 +90,6 @@ static void labelled_cell(pt_table_t *t, size_t col, const char *label, const ch
     else
         pt_table_cell(t, col, code);
 }
-
-/* The list fits a terminal of this many columns. */
-#define LINE_WIDTH 100
 
 /* Makes the list fit LINE_WIDTH: a token's name and the unit or person it
  * is bound to share what the role, the source and the two times leave of

@@ -25,11 +25,10 @@
 #include "width.h"
 
 #define WAIT_SECONDS 30
-/* An event of a proposal takes two lines, so that each fits a terminal of
- * 100 columns: the time, seq, type, id and title, and below, under the
- * type, the state, the action and who did it. The title takes the rest of
- * the first line. */
-#define LINE_WIDTH 100
+/* An event of a proposal takes two lines, so that each fits LINE_WIDTH:
+ * the time, seq, type, id and title, and below, under the type (at this
+ * indent), the state, the action and who did it. The title takes the rest
+ * of the first line. */
 #define SECOND_LINE_INDENT 29
 /* "状态变更 status_changed", the widest type with its label. */
 #define TYPE_WIDTH 23

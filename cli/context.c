@@ -21,6 +21,7 @@
 #include "json.h"
 #include "labels.h"
 #include "times.h"
+#include "width.h"
 
 /* The largest integer a JSON number holds exactly (2^53 - 1). */
 #define PT_ID_MAX 9007199254740991LL
@@ -276,12 +277,15 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
      * part a todo filter asks about; a person at the command line gives
      * the option that sends it. */
     pt_buf_replace(&line, "add unit=NAME", "add --unit NAME");
-    /* The message is the daemon's: keep it on one line whatever it holds. */
-    for (size_t i = 0; i < line.len; i++)
-        if (line.s[i] == '\n' || line.s[i] == '\r')
-            line.s[i] = ' ';
-    show_local_times(&line);
-    fprintf(stderr, "ptrack: %s%s\n", pt_buf_str(&prefix), pt_buf_str(&line));
+    /* The message is the daemon's, and may quote what another person
+     * stored: kept on one line whatever it holds, its controls as spaces
+     * and without the bidirectional controls (pt_text_clean), as a table
+     * cell. */
+    pt_buf_t clean = {0};
+    pt_text_clean(&clean, pt_buf_str(&line));
+    show_local_times(&clean);
+    fprintf(stderr, "ptrack: %s%s\n", pt_buf_str(&prefix), pt_buf_str(&clean));
+    pt_buf_free(&clean);
     pt_buf_free(&line);
     pt_buf_free(&prefix);
     return rc;
@@ -315,13 +319,17 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     va_start(ap, fmt);
     pt_buf_vprintf(&b, fmt, ap);
     va_end(ap);
+    /* What was typed is quoted in it: a line break, a control or a
+     * U+202E in a word is shown as its escape, not let loose on the
+     * terminal. */
+    char *shown = pt_utf8_shown(pt_buf_str(&b));
     /* One pointer to where to look: a message that names its own place
      * ("see ptrack workflow") does not get the help's as well. */
-    if (strstr(pt_buf_str(&b), "(see ptrack "))
-        fprintf(stderr, "ptrack %s: %s\n", cli->cmd, pt_buf_str(&b));
+    if (strstr(shown, "(see ptrack "))
+        fprintf(stderr, "ptrack %s: %s\n", cli->cmd, shown);
     else
-        fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, pt_buf_str(&b),
-                cli->cmd);
+        fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, shown, cli->cmd);
+    free(shown);
     pt_buf_free(&b);
     return PT_EXIT_USAGE;
 }

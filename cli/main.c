@@ -128,8 +128,10 @@ static int find_command_index(int argc, char **argv, bool *help, bool *version)
             if (strlen(g->name) == n && strncmp(g->name, name, n) == 0)
                 o = g;
         if (!o) {
+            char *shown = pt_utf8_shown(a);
             fprintf(stderr, "ptrack: unknown option %s before the command (see ptrack --help)\n",
-                    a);
+                    shown);
+            free(shown);
             return -1;
         }
         /* The last word on the line, it has no value: said so, as after

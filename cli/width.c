@@ -141,6 +141,8 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad)
     return true;
 }
 
+static bool is_bidi_control(int32_t cp);
+
 char *pt_utf8_shown(const char *s)
 {
     size_t n = strlen(s);
@@ -148,8 +150,10 @@ char *pt_utf8_shown(const char *s)
     for (size_t i = 0; i < n;) {
         int32_t cp;
         size_t k = pt_utf8_decode(s + i, n - i, &cp);
-        if (cp < 0)
+        if (cp < 0 || cp < 0x20 || cp == 0x7F)
             pt_buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+        else if ((cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp))
+            pt_buf_printf(&b, "\\u%04X", (unsigned)cp);
         else
             pt_buf_add(&b, s + i, k);
         i += k;
@@ -571,6 +575,22 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
             break;
         s += n + 1;
     }
+}
+
+void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)
+{
+    pt_buf_t shown = {0}, wrapped = {0};
+    pt_text_clean(&shown, s);
+    if (pt_text_width(pt_buf_str(&shown)) <= width) {
+        pt_buf_puts(b, pt_buf_str(&shown));
+        pt_buf_putc(b, '\n');
+    } else {
+        pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, width);
+        /* The first line gives up its indent. */
+        pt_buf_puts(b, pt_buf_str(&wrapped) + 2);
+    }
+    pt_buf_free(&wrapped);
+    pt_buf_free(&shown);
 }
 
 void pt_text_pad(pt_buf_t *b, size_t n)

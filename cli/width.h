@@ -39,9 +39,11 @@ size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp);
 bool pt_utf8_check(const char *s, size_t n, size_t *bad);
 
 /* A copy of s to quote in a message: each byte that is not part of valid
- * UTF-8 (a word typed in a GBK terminal) as \xNN, the rest as it is, so
- * that the message stays UTF-8 and shows what was typed. Ownership: the
- * caller frees it. */
+ * UTF-8 (a word typed in a GBK terminal) and each control character as
+ * \xNN (\u0085 for the C1 ones), the bidirectional formatting characters
+ * (U+202E...), which would turn the rest of the line around, as \u202E,
+ * the rest as it is, so that the message stays UTF-8 and one line and
+ * shows what was typed. Ownership: the caller frees it. */
 char *pt_utf8_shown(const char *s);
 
 /* Columns of one code point: 0, 1 or 2. Control characters count 0; the
@@ -101,6 +103,16 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
  * Nothing is appended for no names. */
 void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
                         size_t indent, size_t width);
+
+/* Appends s as one paragraph made safe for a terminal (pt_text_clean),
+ * within width columns: on one line when it fits, to the last column;
+ * else wrapped (pt_text_wrap), the lines after the first indented by 2
+ * under it. Ends with a newline. */
+void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width);
+
+/* Every line the CLI prints for people fits a terminal of this many
+ * columns (cli.md): tables, cards, wrapped messages. */
+#define LINE_WIDTH 100
 
 /* Appends n spaces. */
 void pt_text_pad(pt_buf_t *b, size_t n);

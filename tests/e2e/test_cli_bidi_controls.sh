@@ -4,7 +4,10 @@
 # terminal turned the rest of the line around: a table's row read
 # backwards from the title on, its deadline and units with it. ptrack's
 # terminal output drops them (table cells, ptrack show's lines); --json
-# keeps the text exactly as ptrackd holds it.
+# keeps the text exactly as ptrackd holds it. ptrackd's messages, which
+# may quote such a name, are shown without them too; what was typed and
+# is quoted in a usage error has them shown as escapes (\u202E), and its
+# controls too, so that the message stays on one line.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -39,6 +42,29 @@ check_rc "show" 0
 check_eq "no bidirectional control in the card" no "$(has_bidi "$OUT")"
 check_contains "the title without it" "关于加强农村公路管理的建议" "$OUT"
 check_contains "the lead author without it" "王秀英" "$OUT"
+
+pt_step "messages: ptrackd's without them, what was typed with them shown as escapes"
+pt_cli do "$ID" 签收 --unit 外交部
+check_rc "a refused sign" 1
+check_eq "no bidirectional control in ptrackd's message" no "$(has_bidi "$ERR")"
+check_contains "the unit it names without it" "省交通运输厅" "$ERR"
+pt_cli token create --name 交通厅收文 --role unit --unit "$(printf '省交通\u202d运输厅')"
+check_rc "token create" 0
+check_eq "no bidirectional control in what it made" no "$(has_bidi "$ERR")"
+check_contains "the unit without it" "made token 交通厅收文 (unit, 省交通运输厅)" "$ERR"
+pt_cli list "$(printf '省\u202e交通厅')"
+check_rc "an unexpected argument" 2
+check_eq "no bidirectional control in the usage error" no "$(has_bidi "$ERR")"
+check_contains "the argument as typed, its U+202E escaped" '"省\u202E交通厅"' "$ERR"
+pt_cli list "$(printf -- '--unit\u202e')" x
+check_rc "an unknown option" 2
+check_contains "the option as typed, escaped" 'unknown option --unit\u202E ' "$ERR"
+pt_run "$PTRACK" "$(printf -- '--sock\u2067')" x list
+check_rc "an unknown option before the command" 2
+check_contains "the option as typed, escaped" 'unknown option --sock\u2067 ' "$ERR"
+pt_cli list --due-before "$(printf '2026-12-01\n\u200f')"
+check_rc "a bad date" 2
+check_eq "a usage error on one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
 
 pt_step "--json: the text exactly as ptrackd holds it"
 pt_cli --json list

@@ -3,7 +3,7 @@
 # data of an ordinary day (Chinese titles of 15 to 30 characters, units and
 # delegations by their full names, deadlines passed, a notifier at work),
 # a Chinese character counting two: list (an office's and a unit's),
-# history, watch, plugins list and token list. Nothing is lost for it:
+# history, watch, plugins list, token list and token create's lines. Nothing is lost for it:
 # titles are cut with … to the room the other columns leave, and what does
 # not fit beside the rest goes on a line below.
 set -euo pipefail
@@ -109,6 +109,15 @@ pt_cli token list
 check_rc "token list" 0
 check_contains "the unit's token" 水利厅收文 "$OUT"
 fits "token list"
+
+pt_step "token create: what it made, and that the token is shown only now"
+pt_cli token create --name 住建厅收文 --role unit \
+    --unit 山西省住房和城乡建设厅城市建设处城镇老旧小区改造工作专班联络办公室
+check_rc "token create" 0
+OUT="$ERR"
+check_contains "what it made" "made token 住建厅收文 (unit, 山西省住房和城乡建设厅" "$OUT"
+check_contains "that it is shown only now" "this token is shown only now" "$OUT"
+fits "token create's lines on stderr"
 
 pt_stop
 pt_finish
