@@ -1,7 +1,8 @@
 """fakeserver.py - the start of a stand-in for ptrackd on a Unix socket,
 for the tests of how ptrack copes with a server that fails it: binds
-PATH, says so by making PATH.ready, takes one connection and reads one
-request's head.
+PATH, says so by making PATH.ready (and PATH.pid, its pid: python3 may be
+a launcher that runs it), takes one connection and reads one request's
+head.
 
     from fakeserver import accept_request
     conn, head, body, length = accept_request(path)
@@ -14,6 +15,7 @@ that answers one connection after another keeps its socket:
     while True:
         conn, _ = s.accept()
         head, body, length = read_request(conn)"""
+import os
 import socket
 
 
@@ -22,6 +24,8 @@ def listen(path):
     s.bind(path)
     s.listen(8)
     open(path + ".ready", "w").close()
+    with open(path + ".pid", "w") as f:
+        f.write(str(os.getpid()))
     return s
 
 

@@ -566,6 +566,21 @@ print(max((sum(2 if wide(c) else 1 for c in l)
 # to the next empty line.
 block() { printf '%s\n' "$OUT" | sed -n "/^$1\$/,/^\$/p"; }
 
+# pt_stand_in SCRIPT SOCK ARGS...: starts SCRIPT, a python3 stand-in for
+# ptrackd made with fakeserver.py's listen(), on the Unix socket SOCK with
+# ARGS, and waits until it listens. STAND_IN is its pid (listen() writes
+# it to SOCK.pid: python3 may be a launcher that runs it); it is stopped
+# with the test, or by kill "$STAND_IN". Its output goes to SCRIPT.log.
+pt_stand_in() {
+    local script="$1" sock="$2"
+    shift 2
+    rm -f "$sock.pid"
+    PT_E2E_DIR="$PT_E2E_DIR" python3 "$script" "$sock" "$@" >>"$script.log" 2>&1 &
+    wait_for 10 test -s "$sock.pid" || pt_die "$(basename "$script") did not start"
+    STAND_IN="$(cat "$sock.pid")"
+    PT_PIDS+=("$STAND_IN")
+}
+
 # pt_stop_bg PID SIG SECS WHAT: sends SIG to the background command PID,
 # which must end within SECS seconds (else a failed check naming WHAT, and
 # kill -9), and sets RC to its exit code.

@@ -17,7 +17,6 @@ path, custom = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.environ["PT_E2E_DIR"])
 from fakeserver import listen, read_request
 s = listen(path)
-open(path + ".pid", "w").write(str(os.getpid()))
 proposal = {"id": 1, "kind": "suggestion", "title": "关于加强社区养老服务的建议",
             "status": "draft", "version": 1, "lead_author": "王代表",
             "created_at": "2026-03-05T01:00:00Z", "updated_at": "2026-03-05T01:00:00Z",
@@ -45,15 +44,9 @@ RUNS=0
 show() {
     RUNS=$((RUNS + 1))
     local sock="$PT_TMP/show-$RUNS.sock"
-    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/show.py" "$sock" "$1" >>"$PT_TMP/show.log" 2>&1 &
-    local started=$!
-    wait_for 10 test -s "$sock.pid" || pt_die "show.py did not start"
-    local server
-    server="$(cat "$sock.pid")"
-    PT_PIDS+=("$server")
+    pt_stand_in "$PT_TMP/show.py" "$sock" "$1"
     pt_run timeout 10 "$PTRACK" --socket "$sock" show 1
-    kill "$server" 2>/dev/null || true
-    wait "$started" 2>/dev/null || true
+    kill "$STAND_IN" 2>/dev/null || true
 }
 
 show '["联系人", "刘秘书"]'

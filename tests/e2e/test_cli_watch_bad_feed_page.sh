@@ -24,7 +24,6 @@ def answer(c, body):
               b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
     c.close()
 s = listen(path)
-open(path + ".pid", "w").write(str(os.getpid()))
 while True:
     c, _ = s.accept()
     try:
@@ -46,17 +45,9 @@ feed() {
     RUNS=$((RUNS + 1))
     local sock="$PT_TMP/feed-$RUNS.sock" items="$1"
     shift
-    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/feed.py" "$sock" "$items" \
-        >>"$PT_TMP/feed.log" 2>&1 &
-    local started=$!
-    wait_for 10 test -s "$sock.pid" || pt_die "feed.py did not start"
-    # The server's own pid: python3 may be a launcher that runs it.
-    local server
-    server="$(cat "$sock.pid")"
-    PT_PIDS+=("$server")
+    pt_stand_in "$PT_TMP/feed.py" "$sock" "$items"
     pt_run timeout 10 "$PTRACK" --socket "$sock" watch --json "$@"
-    kill "$server" 2>/dev/null || true
-    wait "$started" 2>/dev/null || true
+    kill "$STAND_IN" 2>/dev/null || true
 }
 
 E='{"seq": 3, "type": "proposal.created", "id": 1}'
