@@ -866,7 +866,10 @@ static bool good_content_type(const char *s)
 }
 
 /* A download's file name: 1 to 255 bytes of UTF-8, no control character,
- * no '/' or '\' (it names a file, not a path). */
+ * no '/' or '\' (it names a file, not a path). The control characters are
+ * those of Unicode (Cc), C1's U+0080..U+009F as well as C0's and DEL: a
+ * name with NEL (U+0085, C2 85) would reach the client percent-encoded in
+ * filename* and come out of it as a line break in the saved file's name. */
 static bool good_filename(const char *s)
 {
     size_t n = strlen(s);
@@ -875,6 +878,8 @@ static bool good_filename(const char *s)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
+            return false;
+        if (c == 0xC2 && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
             return false;
     }
     return true;
@@ -1702,14 +1707,24 @@ static void respond_json(ptrack_job_t *job, int status, const char *json)
     job->req = NULL;
 }
 
+/* Whether a byte of a file name goes into filename="..." as it is:
+ * printable ASCII but the quote and the backslash, which would need a
+ * quoted-pair, and '%'. */
+static bool plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%';
+}
+
 /* The plain ASCII name of filename="..." for a name that is not plain
- * ASCII (RFC 6266 section 4.3: clients that read filename* take the UTF-8
- * name; this is for those that do not). Each run of other characters
- * becomes one '_', and '_' is trimmed where a run stood at an end of the
- * name's stem; a stem with no letter or digit left becomes "export". So
- * 2026年建议汇总.csv is 2026.csv, and 办理中.xlsx export.xlsx. The
- * extension is kept (it is ASCII in every exporter's name; one that is
- * not gets the same treatment). */
+ * (RFC 6266 section 4.3: clients that read filename* take the UTF-8 name;
+ * this is for those that do not). Each run of other characters becomes
+ * one '_', and '_' is trimmed where a run stood at an end of the name's
+ * stem; a stem with no letter or digit left becomes "export". So
+ * 2026年建议汇总.csv is 2026.csv, and 办理中.xlsx export.xlsx. A quote, a
+ * backslash and a percent sign become '_' too (appendix D: a quoted-pair
+ * is not understood everywhere, and some clients decode %41 in filename=
+ * as A). The extension is kept (it is ASCII in every exporter's name; one
+ * that is not gets the same treatment). */
 static void ascii_fallback(pt_buf_t *b, const char *name)
 {
     const char *dot = strrchr(name, '.');
@@ -1730,7 +1745,7 @@ static void ascii_fallback(pt_buf_t *b, const char *name)
             if (run && out.len > start && out.data[out.len - 1] != '_')
                 pt_buf_append(&out, "_", 1);
             run = false;
-            char c = *s < 0x20 || *s == 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
+            char c = plain_byte(*s) ? (char)*s : '_';
             alnum |= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             pt_buf_append(&out, &c, 1);
         }
@@ -1745,25 +1760,25 @@ static void ascii_fallback(pt_buf_t *b, const char *name)
     pt_buf_free(&out);
 }
 
-/* "attachment; filename=..." with the name made safe for a quoted string,
- * and the UTF-8 name as filename* when it is not plain ASCII (export_begin
- * took a name of valid UTF-8 without control characters). */
+/* "attachment; filename=...", and the name as filename* when it is not
+ * plain (export_begin took a name of valid UTF-8 without control
+ * characters): a name of printable ASCII without '"', '\\' or '%' is
+ * filename="name" alone; any other gets its exact bytes, percent-encoded,
+ * in filename*=UTF-8''... and ascii_fallback's name in filename=. So a
+ * client that reads filename* saves a"b.csv or 50%.csv as it is named, and
+ * the header holds nothing but printable ASCII whatever the name. */
 static void disposition(pt_buf_t *b, const char *name)
 {
-    bool ascii = true;
+    bool plain = true;
     for (const unsigned char *s = (const unsigned char *)name; *s; s++)
-        ascii &= *s < 0x80;
+        plain &= plain_byte(*s);
     pt_buf_puts(b, "Content-Disposition: attachment; filename=\"");
-    if (ascii) {
-        for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-            char c = *s < 0x20 || *s == 0x7f || *s == '"' || *s == '\\' ? '_' : (char)*s;
-            pt_buf_append(b, &c, 1);
-        }
-    } else {
+    if (plain)
+        pt_buf_puts(b, name);
+    else
         ascii_fallback(b, name);
-    }
     pt_buf_puts(b, "\"");
-    if (!ascii) {
+    if (!plain) {
         pt_buf_puts(b, "; filename*=UTF-8''");
         pt_buf_pct(b, name);
     }

@@ -204,8 +204,8 @@ check_eq "a Chinese name: ASCII kept, each run of Chinese one '_' (none at an en
 check_eq "a name with no letter or digit outside Chinese: export, with its extension" \
     "attachment; filename=\"export.jsonl\"; filename*=UTF-8''%E5%8A%9E%E7%90%86%E4%B8%AD.jsonl" \
     "$(disposition 办理中.jsonl)"
-check_eq "a quote in an ASCII name is made safe for the quoted string" \
-    'attachment; filename="a_b.jsonl"' "$(disposition 'a"b.jsonl')"
+check_eq "a quote in an ASCII name: '_' in the quoted string, the name itself in filename*" \
+    "attachment; filename=\"a_b.jsonl\"; filename*=UTF-8''a%22b.jsonl" "$(disposition 'a"b.jsonl')"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" "http://localhost/v1/exports?format=jsonl&status=draft&session=%E5%8D%81%E5%9B%9B%E5%B1%8A%E4%B8%80%E6%AC%A1" >"$PT_TMP/dr.jsonl"
 check_eq "status=draft&session=... gives the one draft" "B-2" \
     "$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["number"] for l in open(sys.argv[1], encoding="utf-8")))' "$PT_TMP/dr.jsonl")"
