@@ -327,6 +327,47 @@ static bool parse_map(imp_t *im, const char *text)
     return ok;
 }
 
+/* The longest refusal of a map that ptrackd passes on whole: its words
+ * around it ("the importer <instance> refused the request: ...; nothing
+ * was imported") and it share a message of 511 bytes, which ptrackd fits
+ * by cutting the middle of the longest part, inside a name of the list. */
+#define MAP_REFUSAL_MAX 360
+/* The bytes of a map's field that the refusal quotes, at most. */
+#define MAP_FIELD_SHOWN 60
+
+/* "map: \"f\" is not a field ...; use one of id, number, ..., or
+ * custom.<name>", within MAP_REFUSAL_MAX bytes: the list of the fields is
+ * cut between two names, and says how many more there are. */
+static void refuse_field(imp_t *im, const char *f)
+{
+    char shown[MAP_FIELD_SHOWN + 4];
+    pt_utf8_format(shown, sizeof(shown), "%s", f);
+    char head[160];
+    int hn = snprintf(head, sizeof(head),
+                      "map: \"%s\" is not a field the CSV importer fills; use one of ", shown);
+    static const char tail[] = ", or custom.<name>";
+    size_t total = 0, named = 0;
+    for (const csv_column_t *k = csv_columns; k->key; k++)
+        total += k->kind != CC_IGNORE;
+    pt_str_t known = {0};
+    for (const csv_column_t *k = csv_columns; k->key; k++) {
+        if (k->kind == CC_IGNORE)
+            continue;
+        /* Room for this name, and for " and N more" unless it is the last. */
+        size_t need = (size_t)hn + known.len + 2 + strlen(k->key) + sizeof(tail) - 1 +
+                      (named + 1 < total ? sizeof(" and 99 more") - 1 : 0);
+        if (need > MAP_REFUSAL_MAX)
+            break;
+        pt_str_puts(&known, known.len ? ", " : "");
+        pt_str_puts(&known, k->key);
+        named++;
+    }
+    if (named < total)
+        pt_str_printf(&known, " and %zu more", total - named);
+    snprintf(im->error, sizeof(im->error), "%s%s%s", head, known.p ? known.p : "", tail);
+    pt_str_free(&known);
+}
+
 /* Checks that every map entry names a field the importer knows. */
 static bool check_map(imp_t *im)
 {
@@ -335,17 +376,7 @@ static bool check_map(imp_t *im)
         const csv_column_t *c = csv_column_by_key(f);
         bool custom = strncmp(f, "custom.", 7) == 0 && f[7];
         if ((!c || c->kind == CC_IGNORE) && !custom) {
-            pt_str_t known = {0};
-            for (const csv_column_t *k = csv_columns; k->key; k++)
-                if (k->kind != CC_IGNORE) {
-                    pt_str_puts(&known, known.len ? ", " : "");
-                    pt_str_puts(&known, k->key);
-                }
-            pt_utf8_format(im->error, sizeof(im->error),
-                           "map: \"%s\" is not a field the CSV importer fills; use one of %s, or "
-                           "custom.<name>",
-                           f, known.p ? known.p : "");
-            pt_str_free(&known);
+            refuse_field(im, f);
             return false;
         }
         if (!im->map[i].header[0]) {

@@ -151,6 +151,35 @@ check_contains "the message names line 1 and the missing column" "line 1: the re
 upload "$DATA/map.csv" "map=$(urlenc '{"titel":"议题名称"}')"
 check_error "map naming an unknown field: the request is at fault" 400 bad_request
 check_contains "the message names the field" '\"titel\" is not a field' "$BODY"
+# The list of fields is cut between two names, saying how many more there
+# are, and the whole message fits in ptrackd's, whose own cut falls inside
+# a name (delegatio…ions) when it does not; a long field is quoted by its
+# first characters.
+fields_listed() {
+    jv 'j["error"]["message"]' | python3 -c '
+import re, sys
+m = sys.stdin.read()
+names = re.search(r"use one of (.*?)(?: and (\d+) more)?, or custom\.<name>; nothing was imported$", m)
+if not names or "\u2026" in names.group(1):
+    print("<not a whole list: %s>" % m); sys.exit(0)
+known = ["id", "number", "session", "kind", "title", "lead_author", "co_signers", "submitter_type",
+         "delegation", "category", "tags", "background", "recommendations", "status",
+         "merged_into", "handling_mode", "lead_units", "co_units", "assigned_at", "due_at",
+         "rehandling_at", "replies_from", "key_supervision", "supervisor", "doc_no",
+         "reply_category", "replied_at", "satisfaction", "source.format", "source.ref",
+         "created_at", "updated_at", "units", "replies", "feedback", "custom"]
+listed = names.group(1).split(", ")
+more = int(names.group(2) or 0)
+ok = listed == known[:len(listed)] and len(listed) + more == len(known)
+print("whole names, %d more" % more if ok else "<%s>" % m)'
+}
+check_eq "map naming an unknown field: the fields listed whole, and how many more" \
+    "whole names, 12 more" "$(fields_listed)"
+upload "$DATA/map.csv" "map=$(urlenc "{\"$(printf '很%.0s' $(seq 100))\":\"议题名称\"}")"
+check_error "map naming a field of 100 Chinese characters" 400 bad_request
+check_contains "... quoted by its first 20 characters" \
+    "\"$(printf '很%.0s' $(seq 20))…\" is not a field the CSV importer fills" "$(jv 'j["error"]["message"]')"
+check_eq "... the fields listed whole all the same" "whole names, 16 more" "$(fields_listed)"
 upload "$DATA/map.csv" "map=$(urlenc '{"title":"标题名"}')"
 check_error "map naming a header the file lacks" 422 validation_failed
 check_contains "the message names the header" 'line 1: map: the header has no column \"标题名\"' "$BODY"
