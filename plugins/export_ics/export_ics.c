@@ -15,7 +15,8 @@
  * one that subscribes to two offices' ptrack keeps the tasks of each apart
  * (until ABI 1.4 the UID was proposal-<id>@ptrack, the same for proposal 7
  * of every office); and a SEQUENCE that is the proposal's version,
- * so that it takes the update; DUE is the deadline in UTC; SUMMARY the title;
+ * so that it takes the update; DUE is the deadline in UTC, DTSTART the
+ * start of its round (the assignment, or the rehandling); SUMMARY the title;
  * DESCRIPTION the number, status, units (主办/协办, or 分办), delegation and lead
  * author; STATUS NEEDS-ACTION until a unit has signed for it, IN-PROCESS
  * after (in a unit's calendar, until that unit has signed for its part);
@@ -303,12 +304,23 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         pt_str_printf(&r->line, "DTEND;VALUE=DATE:%s", next);
         emit_line(r);
     } else {
-        /* DUE must be later than DTSTART (3.8.2.3), in the whole seconds
-         * both are written in: a deadline in the second of its assignment
-         * (an imported one, a reply window of less than a second) or
-         * before it (an assignment after an extension's deadline cannot
-         * happen, but a bad import could) has no DTSTART. */
-        if (pt_time_read(r->h, v->assigned_at, &at) == 0 && whole_secs(at) < whole_secs(due))
+        /* DTSTART is when the round whose deadline DUE is began: the
+         * assignment, or in a rehandling round (rehandling_at after the
+         * assignment, as the workflow counts an extension's limit from
+         * it) its start, not the assignment months before. DUE must be
+         * later than DTSTART (3.8.2.3), in the whole seconds both are
+         * written in: a deadline in the second of its round's start (an
+         * imported one, a reply window of less than a second) or before
+         * it (an assignment after an extension's deadline cannot happen,
+         * but a bad import could) has no DTSTART. */
+        int64_t again;
+        int began = pt_time_read(r->h, v->assigned_at, &at) == 0;
+        if (pt_time_read(r->h, r->h->rec_get(rec, "rehandling_at"), &again) == 0 &&
+            (!began || again > at)) {
+            at = again;
+            began = 1;
+        }
+        if (began && whole_secs(at) < whole_secs(due))
             prop_time(r, "DTSTART", at);
         prop_time(r, "DUE", due);
     }
