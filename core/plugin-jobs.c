@@ -866,14 +866,15 @@ static bool good_content_type(const char *s)
 }
 
 /* A download's file name: 1 to 255 bytes of UTF-8, no control character,
- * no '/' or '\' (it names a file, not a path). The control characters are
- * those of Unicode (Cc), C1's U+0080..U+009F as well as C0's and DEL: a
- * name with NEL (U+0085, C2 85) would reach the client percent-encoded in
- * filename* and come out of it as a line break in the saved file's name. */
+ * no '/' or '\', not "." or ".." (it names a file, not a path nor a
+ * directory). The control characters are those of Unicode (Cc), C1's
+ * U+0080..U+009F as well as C0's and DEL: a name with NEL (U+0085, C2 85)
+ * would reach the client percent-encoded in filename* and come out of it
+ * as a line break in the saved file's name. */
 static bool good_filename(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 255 || !pt_utf8_valid(s, n))
+    if (n == 0 || n > 255 || !pt_utf8_valid(s, n) || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -926,7 +927,7 @@ static int export_begin(ptrack_job_t *job, const char *content_type, const char 
         shown(bad, sizeof(bad), filename);
         return misused(job, true,
                        "export_begin: \"%s\" is not a file name (1 to 255 bytes of UTF-8, no "
-                       "control character, no / or \\)",
+                       "control character, no / or \\, not . or ..)",
                        bad);
     }
     char *ct = strdup(content_type);

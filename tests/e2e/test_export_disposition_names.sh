@@ -6,7 +6,8 @@
 # change (Chinese, a quote, a percent sign) comes exactly in
 # filename*=UTF-8''... (RFC 6266, RFC 5987) beside an ASCII fallback. A
 # name with a control character, C1's (U+0085 NEL, U+009B CSI) as well as
-# C0's, is refused as export_begin's contract says: 500 plugin_error.
+# C0's, and "." or "..", are refused as export_begin's contract says: 500
+# plugin_error.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -63,6 +64,11 @@ for cc in $'\xc2\x85' $'\xc2\x9b' $'\xc2\x80'; do
 done
 export_named $'a\x1b[31m.jsonl'
 check_error "a name with ESC is refused" 500 plugin_error
+for name in . ..; do
+    export_named "$name"
+    check_error "\"$name\", which names a directory, is refused" 500 plugin_error
+done
+check_name "a name that begins with two dots is a name" "..jsonl" 'attachment; filename="..jsonl"'
 export_named "汇总¡.jsonl"
 check_status "U+00A1, the first character after C1, is no control character" 200
 
