@@ -30,6 +30,7 @@
 #include "json.h"
 #include "labels.h"
 #include "transfer.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {
     {"format", PT_OPT_VALUE, "F",
@@ -75,10 +76,29 @@ static int hex_digit(char c)
     return -1;
 }
 
+/* Whether a name from a server is one to make a file of: UTF-8 without a
+ * control character (C0, DEL, or C1's U+0080..U+009F, which ptrackd
+ * refuses in a name, an older one did not, and %0A or %C2%85 in filename*
+ * would put a line break in the file's name). */
+static bool name_text_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (!pt_utf8_check(s, n, NULL))
+        return false;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        i += pt_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            return false;
+    }
+    return true;
+}
+
 /* The file name of a Content-Disposition value: filename* (RFC 5987,
  * UTF-8) when present, else filename. Only the last path part is kept, and
- * a name that is empty or starts with a dot is not taken: the server names
- * a download, it does not choose where it goes. */
+ * a name that is empty, starts with a dot, or is not UTF-8 text without
+ * control characters is not taken: the server names a download, it does
+ * not choose where it goes, nor put a line break in its name. */
 static char *disposition_name(const char *v, size_t n)
 {
     char *s = pt_xstrndup(v, n);
@@ -117,7 +137,7 @@ static char *disposition_name(const char *v, size_t n)
         return NULL;
     char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
-    if (!*base || *base == '.' || strchr(base, '\\')) {
+    if (!*base || *base == '.' || strchr(base, '\\') || !name_text_ok(base)) {
         free(name);
         return NULL;
     }

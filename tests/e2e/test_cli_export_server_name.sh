@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `ptrack export` without --out writes the file the server names in its
+# Content-Disposition, and took any name filename* decoded to: %0A or
+# %C2%85 (NEL, which an older ptrackd let an exporter give) made a file
+# with a line break in its name, %1B one with an escape that a listing of
+# the directory runs, %FF one whose name is no UTF-8. Such a name is not
+# taken: the export is written to proposals.FORMAT, as when the server
+# names none. A Chinese name is taken as before.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+pt_init
+
+# A stand-in for ptrackd on a Unix socket: every request gets a small CSV
+# with the Content-Disposition value given.
+cat >"$PT_TMP/named.py" <<'PY'
+import os, sys
+path, disposition = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.environ["PT_E2E_DIR"])
+from fakeserver import listen, read_request
+s = listen(path)
+open(path + ".pid", "w").write(str(os.getpid()))
+while True:
+    c, _ = s.accept()
+    try:
+        read_request(c)
+    except SystemExit:
+        c.close()
+        continue
+    body = "标题\r\n关于加强社区养老服务的建议\r\n".encode()
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\n"
+              b"Content-Disposition: " + disposition.encode() + b"\r\nConnection: close\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    c.close()
+PY
+
+RUNS=0
+# export_as DISPOSITION: runs ptrack export --format csv in a new empty
+# directory against named.py; sets FILES to the names written there.
+export_as() {
+    RUNS=$((RUNS + 1))
+    local sock="$PT_TMP/named-$RUNS.sock" dir="$PT_TMP/out-$RUNS"
+    mkdir -p "$dir"
+    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/named.py" "$sock" "$1" >>"$PT_TMP/named.log" 2>&1 &
+    local started=$!
+    wait_for 10 test -s "$sock.pid" || pt_die "named.py did not start"
+    local server
+    server="$(cat "$sock.pid")"
+    PT_PIDS+=("$server")
+    (cd "$dir" && pt_run timeout 10 "$PTRACK" --socket "$sock" export --format csv --quiet)
+    kill "$server" 2>/dev/null || true
+    wait "$started" 2>/dev/null || true
+    FILES="$(cd "$dir" && python3 -c 'import os; print(" ".join(ascii(n) for n in sorted(os.listdir("."))))')"
+}
+
+export_as "attachment; filename=\"2026.csv\"; filename*=UTF-8''2026%E5%B9%B4%E5%BB%BA%E8%AE%AE.csv"
+check_eq "a Chinese name is taken" "'2026\\u5e74\\u5efa\\u8bae.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%E6%B1%87%C2%85x.csv"
+check_eq "a name with NEL (U+0085) is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''a%0Ab.csv"
+check_eq "a name with a line feed is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''a%1B%5B31mb.csv"
+check_eq "a name with an escape is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''a%FFb.csv"
+check_eq "a name that is not UTF-8 is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a$(printf '\x7f')b.csv\""
+check_eq "a plain filename= with DEL is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%C2%A1b.csv"
+check_eq "U+00A1, after C1, is taken" "'\\xa1b.csv'" "$FILES"
+
+pt_finish
