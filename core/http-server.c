@@ -2718,7 +2718,10 @@ static int split_hostport(const char *hostport, char *host, size_t hcap, int *po
     return 0;
 }
 
-static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, listener_t **out)
+/* Binds a TCP listener to addr, and listens on it when listen_now (else
+ * pt_http_server_listen_bound does, later). */
+static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, bool listen_now,
+                           listener_t **out)
 {
     listener_t *l = listener_add(srv, PT_PEER_TCP);
     if (l == NULL)
@@ -2736,7 +2739,7 @@ static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, l
              addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
                                          : sizeof(struct sockaddr_in)) != 0)
         r = -errno;
-    if (r == 0)
+    if (r == 0 && listen_now)
         r = listener_start(l);
     if (r != 0)
         listener_close(l);
@@ -2768,7 +2771,8 @@ static int listener_port(const listener_t *l)
  * rather than this server) fails the whole, closing what was opened. Port
  * 0 is chosen by the system for the first address and used for the
  * others. Returns 0 or a negative errno. */
-static int listen_tcp_name(pt_http_server_t *srv, const struct addrinfo *list, int port)
+static int listen_tcp_name(pt_http_server_t *srv, const struct addrinfo *list, int port,
+                           bool listen_now)
 {
     listener_t *opened[16];
     size_t n = 0;
@@ -2789,7 +2793,7 @@ static int listen_tcp_name(pt_http_server_t *srv, const struct addrinfo *list, i
             ((struct sockaddr_in *)&a)->sin_port = htons((uint16_t)p);
         else
             ((struct sockaddr_in6 *)&a)->sin6_port = htons((uint16_t)p);
-        int r = listen_tcp_addr(srv, (const struct sockaddr *)&a, &opened[n]);
+        int r = listen_tcp_addr(srv, (const struct sockaddr *)&a, listen_now, &opened[n]);
         if (r == 0) {
             n++;
         } else if (r == UV_EADDRNOTAVAIL || r == UV_EAFNOSUPPORT) {
@@ -2806,7 +2810,8 @@ static int listen_tcp_name(pt_http_server_t *srv, const struct addrinfo *list, i
     return 0;
 }
 
-int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
+/* pt_http_server_listen_tcp, or pt_http_server_bind_tcp when !listen_now. */
+static int tcp_open(pt_http_server_t *srv, const char *hostport, bool listen_now)
 {
     char host[256];
     int port;
@@ -2818,9 +2823,9 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
     struct sockaddr_in in4;
     struct sockaddr_in6 in6;
     if (uv_ip4_addr(host, port, &in4) == 0)
-        return listen_tcp_addr(srv, (const struct sockaddr *)&in4, NULL);
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in4, listen_now, NULL);
     if (uv_ip6_addr(host, port, &in6) == 0)
-        return listen_tcp_addr(srv, (const struct sockaddr *)&in6, NULL);
+        return listen_tcp_addr(srv, (const struct sockaddr *)&in6, listen_now, NULL);
     /* "localhost" is the loopback addresses, 127.0.0.1 and ::1, whatever
      * /etc/hosts says (RFC 6761 6.3): it is taken for loopback without
      * allow_remote, and a hosts file that also names a LAN address
@@ -2843,7 +2848,7 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
                               .ai_addrlen = sizeof lo4,
                               .ai_addr = (struct sockaddr *)&lo4,
                               .ai_next = &a6};
-        return listen_tcp_name(srv, &a4, port);
+        return listen_tcp_name(srv, &a4, port, listen_now);
     }
     /* Another name: resolved synchronously (this runs at start-up), and
      * each of its addresses served (listen_tcp_name). */
@@ -2855,9 +2860,37 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
     r = uv_getaddrinfo(srv->loop, &gai, NULL, host, NULL, &hints);
     if (r != 0)
         return r;
-    r = listen_tcp_name(srv, gai.addrinfo, port);
+    r = listen_tcp_name(srv, gai.addrinfo, port, listen_now);
     uv_freeaddrinfo(gai.addrinfo);
     return r;
+}
+
+int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport)
+{
+    return tcp_open(srv, hostport, true);
+}
+
+int pt_http_server_bind_tcp(pt_http_server_t *srv, const char *hostport)
+{
+    return tcp_open(srv, hostport, false);
+}
+
+int pt_http_server_listen_bound(pt_http_server_t *srv)
+{
+    if (srv->shutting_down)
+        return UV_EINVAL;
+    /* Bound and not listening: a TCP listener that is neither polled nor
+     * closed (listener_start polls what it listens on). */
+    for (listener_t *l = srv->listeners; l != NULL; l = l->next) {
+        if (l->kind != PT_PEER_TCP || l->closing || l->polling || l->fd < 0)
+            continue;
+        int r = listener_start(l);
+        if (r != 0) {
+            listener_close(l);
+            return r;
+        }
+    }
+    return 0;
 }
 
 int pt_http_server_tcp_port(const pt_http_server_t *srv)

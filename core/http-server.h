@@ -138,6 +138,16 @@ int pt_http_unix_socket_served(const char *path);
 /* Listens on TCP "host:port" ("127.0.0.1:8470", "[::1]:8470", "localhost:0").
  * When port is 0, pt_http_server_tcp_port() tells the port chosen. */
 int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport);
+/* Binds TCP "host:port" as pt_http_server_listen_tcp() would (every address
+ * of a name, port 0 chosen by the system) without listening: a connection
+ * is refused, as when nothing is bound there, until
+ * pt_http_server_listen_bound() listens on them. Lets a start hold its port,
+ * and be refused when another process listens on it, before it makes
+ * anything. Returns 0 or a negative libuv error (UV_EADDRINUSE). */
+int pt_http_server_bind_tcp(pt_http_server_t *srv, const char *hostport);
+/* Listens on what pt_http_server_bind_tcp() bound. Returns 0 or a negative
+ * libuv error. */
+int pt_http_server_listen_bound(pt_http_server_t *srv);
 int pt_http_server_tcp_port(const pt_http_server_t *srv);
 /* Stops accepting; open connections finish the request in flight and close.
  * `done` is called once every connection has closed (may be NULL). */

@@ -898,6 +898,29 @@ static int plugins_refused(const daemon_t *d, pt_error_t *err)
     return setting_refused(d, NULL, err);
 }
 
+/* Checks the configuration's plugin instances as a start does before it
+ * makes anything (each file, its options, two instances serving one
+ * format), in a registry of their own that has no store: nothing of a
+ * plugin needs one before its create(). With create, each instance is
+ * also made with its plugin's create() and destroyed at once, as
+ * --check-config does: create() may not block nor reach outside (the
+ * plugin header says so), and no notifier is started, so nothing is
+ * delivered. wf is there for create() to look its labels up. */
+static int check_plugins(const daemon_t *d, const pt_workflow_t *wf, bool create, pt_error_t *err)
+{
+    pt_plugins_options_t po = {
+        .loop = d->loop,
+        .workflow = wf,
+        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
+    };
+    pt_plugins_t *plugins = NULL;
+    if (pt_plugins_new(&po, &plugins) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    int rc = pt_plugins_check(plugins, d->config.plugins, create, err);
+    pt_plugins_free(plugins);
+    return rc;
+}
+
 /* --check-config: a token of the file named as one made at run time is
  * refused, as the start refuses it (pt_api_check_token_names). The names
  * are read from the database as it is, beside a ptrackd that may be
@@ -1321,22 +1344,8 @@ static int check_config(daemon_t *d, pt_error_t *err)
         return rc;
     }
     /* Each instance is made with its plugin's create() and destroyed at
-     * once, as a start would make it but with no store: create() may not
-     * block nor reach outside (the plugin header says so), and no notifier
-     * is started, so nothing is delivered. The workflow is there for
-     * create() to look its labels up. */
-    pt_plugins_options_t po = {
-        .loop = d->loop,
-        .workflow = wf,
-        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
-    };
-    pt_plugins_t *plugins = NULL;
-    if (pt_plugins_new(&po, &plugins) != PT_OK) {
-        pt_workflow_free(wf);
-        return pt_error_set(err, PT_ENOMEM, "out of memory");
-    }
-    rc = pt_plugins_check(plugins, d->config.plugins, true, err);
-    pt_plugins_free(plugins);
+     * once, as a start would make it but with no store. */
+    rc = check_plugins(d, wf, true, err);
     pt_workflow_free(wf);
     if (rc != PT_OK)
         return plugins_refused(d, err);
@@ -1487,6 +1496,15 @@ static int socket_served(const daemon_t *d, pt_error_t *err)
                         d->config.socket);
 }
 
+/* The API's handler of requests, for a server made before the API is
+ * (start): no request is read before the loop runs, and by then the API
+ * is made. */
+static void handle_request(pt_http_request_t *req, void *ud)
+{
+    const daemon_t *d = ud;
+    pt_api_handle(req, d->api);
+}
+
 static int start(daemon_t *d, pt_error_t *err)
 {
     /* The signals are taken first. A start may take a while (a schema to
@@ -1546,6 +1564,30 @@ static int start(daemon_t *d, pt_error_t *err)
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
     warn_shared_labels(d->config.workflow, d->workflow);
+    /* What the configuration says wrong of its plugin instances (a file
+     * that is missing or is no plugin, an option, two instances of one
+     * format) stops the start, naming it, as it stops --check-config: so
+     * before the start makes anything. Only their create() needs the
+     * store (a notifier reads its cursor there), and what create() alone
+     * refuses does not stop the start (below). */
+    if (d->config.plugins && check_plugins(d, d->workflow, false, err) != PT_OK)
+        return plugins_refused(d, err);
+    /* The TCP port is bound now, and listened on once the plugins are
+     * loaded (a connection is refused meanwhile, as before any bind): a
+     * port that another process listens on stops the start before it
+     * makes anything, and the port is this start's from here. */
+    if (pt_http_server_new(d->loop, &d->config.limits, handle_request, d, &d->server) != 0)
+        return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
+    if (d->config.listen) {
+        int rc = pt_http_server_bind_tcp(d->server, d->config.listen);
+        /* A second ptrackd on the same data directory is told by its lock,
+         * as at the socket above. */
+        if (rc == UV_EADDRINUSE && pt_data_dir_held(d->config.data_dir, err) != PT_OK)
+            return err->code;
+        if (rc != 0)
+            return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
+                                uv_strerror(rc));
+    }
     if (pt_data_dir_open(d->config.data_dir, err) != PT_OK)
         return err->code;
 
@@ -1589,15 +1631,12 @@ static int start(daemon_t *d, pt_error_t *err)
     }
     /* The configured instances are loaded before the listeners open, so a
      * client never sees a daemon with half its plugins. What the
-     * configuration says wrong of them (a file, an option, two instances
-     * of one format) stops the start, naming it, as it stops
-     * --check-config. What only the plugin's own create() refuses (its
-     * server out of reach, say) does not, as at a reload: ptrackd serves
-     * without that instance, which GET /v1/health names in plugins_failed
-     * until a reload loads it, and a notifier then goes on from its saved
-     * place, so no event of the meantime is lost to it. */
-    if (pt_plugins_check(d->plugins, d->config.plugins, false, err) != PT_OK)
-        return plugins_refused(d, err);
+     * configuration says wrong of them was checked before the store was
+     * made. What only the plugin's own create() refuses (its server out
+     * of reach, say) does not stop the start, as at a reload: ptrackd
+     * serves without that instance, which GET /v1/health names in
+     * plugins_failed until a reload loads it, and a notifier then goes on
+     * from its saved place, so no event of the meantime is lost to it. */
     const cJSON *entry;
     cJSON_ArrayForEach(entry, d->config.plugins)
     {
@@ -1613,8 +1652,6 @@ static int start(daemon_t *d, pt_error_t *err)
     }
     load_builtin_plugins(d, po.plugin_dir);
     fit_fd_limit(connections_allowed(&d->config));
-    if (pt_http_server_new(d->loop, &d->config.limits, pt_api_handle, d->api, &d->server) != 0)
-        return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
     pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);
     pt_http_server_set_accept_report(d->server, on_accept_report, d);
@@ -1639,7 +1676,7 @@ static int start(daemon_t *d, pt_error_t *err)
     pt_info("listening on %s", d->config.socket);
     char tcp[300] = ""; /* the address served, with the port the system chose for port 0 */
     if (d->config.listen) {
-        rc = pt_http_server_listen_tcp(d->server, d->config.listen);
+        rc = pt_http_server_listen_bound(d->server);
         if (rc != 0)
             return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
                                 uv_strerror(rc));

@@ -197,9 +197,13 @@ check "the message says the socket's directory does not exist ($out)" \
     grep -q "cannot listen on the socket $tmp/no-such-dir/ptrack.sock: its directory does not exist" \
     <<<"$out"
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
+# That is found once the store is open: a refused start closes it.
+check "and the database is closed: no -wal or -shm left ($(ls "$tmp/d7" | tr '\n' ' '))" \
+    test ! -e "$tmp/d7/ptrack.db-wal" -a ! -e "$tmp/d7/ptrack.db-shm" -a -s "$tmp/d7/ptrack.db"
 
-# 7b. A start that fails after it made its socket (its TCP port is taken)
-# leaves no socket that nothing serves.
+# 7b. A TCP port that another process listens on stops the start before it
+# makes anything: no socket that nothing serves, no data directory (the
+# port is bound before the store is made).
 port_taker() {
     python3 -c '
 import socket, sys, time
@@ -214,9 +218,8 @@ set -e
 kill "$TAKER_PID" 2>/dev/null || true
 check "a taken TCP port stops the start" test "$rc" -eq 1
 check "the message names the address ($out)" grep -q "cannot listen on 127.0.0.1:$taken" <<<"$out"
-check "and the socket it made is gone" test ! -e "$tmp/d7b.sock"
-check "and the database is closed: no -wal or -shm left ($(ls "$tmp/d7b" | tr '\n' ' '))" \
-    test ! -e "$tmp/d7b/ptrack.db-wal" -a ! -e "$tmp/d7b/ptrack.db-shm" -a -s "$tmp/d7b/ptrack.db"
+check "and there is no socket" test ! -e "$tmp/d7b.sock"
+check "nor a data directory" test ! -e "$tmp/d7b"
 
 # 8. A database that ptrackd's user may not write stops the start: SQLite
 # alone opens it read-only, and ptrackd said it was ready and answered

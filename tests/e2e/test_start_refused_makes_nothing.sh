@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A start refused for its socket, its socket_group or its workflow leaves
-# no data directory behind. A socket that another process serves on (the running
+# A start refused for its socket, its TCP port, its socket_group, its
+# workflow or its plugins leaves no data directory behind. A socket that another process serves on (the running
 # ptrackd's, given by mistake to a second one with another data_dir) and a
 # socket_group that names no group were found only once the data
 # directory, its lock, the database, ptrack.seq and plugin-crashes had been
@@ -9,7 +9,10 @@
 # directory and its lock. Each is now refused before the start makes
 # anything, as a socket path that holds a regular file is, with the same
 # messages; a data_dir that exists already is left as it was, with no lock
-# file made in it.
+# file made in it. So is a TCP port that another process listens on (the
+# port is bound before the store is made, and listened on once the plugins
+# are loaded), and a plugin instance whose file does not load: each left
+# the whole empty store behind.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -53,6 +56,48 @@ check_eq "the start exits 1 ($out)" 1 "$rc"
 check_contains "naming the running one's pid" \
     "the data directory $PT_DATA is in use by another ptrackd (pid $before)" "$out"
 check_eq "whose lock file keeps its pid" "$before" "$(cat "$PT_DATA/ptrackd.lock")"
+
+pt_step "a TCP port that another process listens on"
+cat >"$PT_TMP/port.json" <<EOF
+{"data_dir": "$PT_TMP/port", "socket": "$PT_TMP/port.sock", "listen": "127.0.0.1:$PT_PORT",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/port.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying the port is in use" \
+    "cannot listen on 127.0.0.1:$PT_PORT: address already in use" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/port"
+check_true "nor a socket" test ! -e "$PT_TMP/port.sock"
+as_viewer GET /v1/health
+check_status "the first ptrackd still serves on the port" 200
+
+pt_step "the running ptrackd's data directory and port, with another socket"
+cat >"$PT_TMP/same-port.json" <<EOF
+{"data_dir": "$PT_DATA", "socket": "$PT_TMP/same-port.sock", "listen": "127.0.0.1:$PT_PORT",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/same-port.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "naming the running one's pid, not the port" \
+    "the data directory $PT_DATA is in use by another ptrackd (pid $before)" "$out"
+check_true "and makes no socket" test ! -e "$PT_TMP/same-port.sock"
+
+pt_step "a plugin instance whose file does not load"
+printf '%s\n' "不是插件" >"$PT_TMP/not-a-plugin.so"
+for what in no-such-plugin.so not-a-plugin.so; do
+    name="${what%.so}"
+    cat >"$PT_TMP/$name.json" <<EOF
+{"data_dir": "$PT_TMP/$name", "socket": "$PT_TMP/$name.sock", "listen": "127.0.0.1:0",
+ "plugin_dir": "$PT_TMP/no-plugins",
+ "plugins": [{"instance": "oa", "path": "$PT_TMP/$what"}]}
+EOF
+    out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/$name.json" 2>&1)" && rc=0 || rc=$?
+    check_eq "$what: the start exits 1 ($out)" 1 "$rc"
+    check_contains "$what: naming the instance" \
+        "config $PT_TMP/$name.json: plugins: plugin instance oa:" "$out"
+    check_true "$what: and makes no data directory" test ! -e "$PT_TMP/$name"
+    check_true "$what: nor a socket" test ! -e "$PT_TMP/$name.sock"
+done
 
 pt_step "a socket_group that names no group"
 no_name="ptrack-no-such-group-$$"
