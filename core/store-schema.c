@@ -689,6 +689,17 @@ static int user_version(sqlite3 *db, int *v)
     return rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* A store of a schema newer than this ptrackd knows: the start leaves it as
+ * it is (a downgrade cannot read what the newer schema keeps), and
+ * --check-config says so in the same words. */
+static int schema_newer(int v, pt_error_t *err)
+{
+    return pt_error_set(err, PT_ESTORAGE,
+                        "the database has schema version %d, newer than this ptrackd "
+                        "knows (%d); use a newer ptrackd",
+                        v, SCHEMA_VERSION);
+}
+
 /* pt_sqlite_check_ours, and what a refusal is of: *of_file is set when it
  * is of the file itself, which every look at it would find (another
  * program's tables, bytes that are no database), not of the moment (a lock
@@ -739,8 +750,13 @@ static int check_ours(sqlite3 *db, const char *path, bool *of_file, pt_error_t *
                      path, tables ? "tables of its own (" : "objects of its own",
                      tables ? tables : "", tables ? ")" : "");
     sqlite3_finalize(st);
-    *of_file = foreign;
-    return foreign ? PT_ESTORAGE : PT_OK;
+    /* Ours, but of a later release: refused before anything is written to
+     * it (the writer's WAL mode), as of the file. */
+    bool newer = !foreign && v > SCHEMA_VERSION;
+    if (newer)
+        schema_newer(v, err);
+    *of_file = foreign || newer;
+    return foreign || newer ? PT_ESTORAGE : PT_OK;
 }
 
 int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err)
@@ -908,10 +924,7 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");
     if (v > SCHEMA_VERSION)
-        return pt_error_set(err, PT_ESTORAGE,
-                            "the database has schema version %d, newer than this ptrackd "
-                            "knows (%d); use a newer ptrackd",
-                            v, SCHEMA_VERSION);
+        return schema_newer(v, err);
     /* An upgrade's migrations are said in the log, and a step that fails
      * names its versions: the operator of an upgrade looks there. */
     const int from = v;

@@ -169,9 +169,10 @@ int pt_sqlite_add_fold(sqlite3 *db);
  * closed by the caller even on error). */
 int pt_sqlite_open(const char *path, bool writer, sqlite3 **db);
 /* Checks that the writer's connection db, opened on path, is on ptrack's
- * store or on a new one (an empty file, a database with nothing in it),
- * reading it only. Sets err and returns PT_ESTORAGE for another program's
- * database, naming path, or for a file it cannot read. */
+ * store of a schema this ptrackd knows or on a new one (an empty file, a
+ * database with nothing in it), reading it only. Sets err and returns
+ * PT_ESTORAGE for another program's database, naming path, for a store of
+ * a newer schema, or for a file it cannot read. */
 int pt_sqlite_check_ours(sqlite3 *db, const char *path, pt_error_t *err);
 /* Opens the database at path read-only, to look at it beside a ptrackd
  * that may hold it (--check-config), making no file: SQLite makes the

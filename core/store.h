@@ -268,10 +268,10 @@ void pt_token_names_free(char **v, size_t n);
  * is one a start would take: ptrack's store, or a new one (an empty file,
  * a database with nothing in it). For --check-config, beside a ptrackd
  * that may hold the store; nothing is written to it. Returns PT_OK;
- * PT_ECONFIG with err naming path and saying what a start would say, when
- * a start would refuse it (another program's database, a file that is not
- * a database); or PT_ESTORAGE with err set when it could not be looked at
- * now (the start looks again). */
+ * PT_ECONFIG with err saying what a start would say (of all but a newer
+ * schema, naming path), when a start would refuse it (another program's database, a file that is
+ * not a database, a store of a schema newer than this ptrackd knows); or PT_ESTORAGE with err set
+ * when it could not be looked at now (the start looks again). */
 int pt_store_peek_ours(const char *path, pt_error_t *err);
 
 /* Writes for the tokens; queue them with pt_store_write. Ownership: t is

@@ -2,9 +2,10 @@
 # ptrackd --check-config refuses what the start refuses, before the start
 # meets it: another program's SQLite database named ptrack.db in the data
 # directory (the start leaves it as it is and stops, naming the file), a
-# file there that is no database, and a --pidfile whose directory does not
-# exist or that the user running it may not write (the start stops there,
-# before it makes anything). The check writes nothing to the database it
+# file there that is no database, a ptrack store of a schema newer than
+# this ptrackd knows (it passed, and the start stopped), and a --pidfile
+# whose directory does not exist or that the user running it may not write
+# (the start stops there, before it makes anything). The check writes nothing to the database it
 # looks at, nor makes a file beside it, and a ptrack store, or an empty
 # file, passes.
 set -u
@@ -59,6 +60,25 @@ check_eq "and when it is stopped: '$out'" 0 "$rc"
 # none, and a read-only connection leaves them: made so by another user
 # than ptrackd's, they would be that user's.
 check_eq "making no file beside the stopped store" "$files" "$(ls "$PT_DATA")"
+
+pt_step "a ptrack store of a schema newer than this ptrackd knows"
+# A store an upgrade moved on, given back to the older release: the start
+# refuses it, and --check-config passed it.
+newer="$(($(sqlite3 "$DB" "pragma user_version") + 1))"
+sqlite3 "$DB" "pragma user_version=$newer"
+before="$(sha256sum "$DB")"
+files="$(ls "$PT_DATA")"
+words="the database has schema version $newer, newer than this ptrackd knows"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "saying so" "$words" "$out"
+check_contains "and what to do" "use a newer ptrackd" "$out"
+check_eq "the database is left as it was" "$before" "$(sha256sum "$DB")"
+check_eq "with no file made beside it" "$files" "$(ls "$PT_DATA")"
+check_contains "the start refuses it with the same words" "$out" \
+    "$("$PTRACKD" --config "$PT_CONF" 2>&1)"
+check_eq "and writes nothing to it either" "$before" "$(sha256sum "$DB")"
+sqlite3 "$DB" "pragma user_version=$((newer - 1))"
 
 pt_step "a --pidfile whose directory does not exist"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
