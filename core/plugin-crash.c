@@ -177,23 +177,60 @@ static void seen_add(const char *instance, int64_t seq)
     n_seen++;
 }
 
+/* Reads the record at path: each line "<instance> <seq>" into seen when
+ * keep, and says what a start would find wrong with it, in the same words
+ * for the start and for --check-config: that it cannot be read (its
+ * crashes are not known), or that lines of it are not such lines (they are
+ * passed over). A record that does not exist is a new one. Returns
+ * whether the record is past RECORD_MAX (a start begins it afresh). */
+static bool record_read(const char *path, bool keep)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        if (errno != ENOENT)
+            pt_warn("cannot read %s: %s; the crashes of notifiers' deliver() recorded there "
+                    "are not known, so an event that crashed one %d times is offered to it "
+                    "again; give the file to the user ptrackd runs as",
+                    path, strerror(errno), PT_PLUGIN_CRASHES_TO_DROP);
+        return false;
+    }
+    char line[128];
+    long bad = 0, first_bad = 0, n = 0;
+    /* A line longer than the buffer is read in pieces: only its first
+     * piece counts, as one line. */
+    bool whole = true;
+    while (fgets(line, sizeof(line), f)) {
+        bool begins = whole;
+        whole = strchr(line, '\n') != NULL;
+        if (!begins)
+            continue;
+        n++;
+        char instance[72];
+        long long seq;
+        if (sscanf(line, "%71s %lld", instance, &seq) == 2 && seq > 0) {
+            if (keep)
+                seen_add(instance, seq);
+        } else if (line[strspn(line, " \t\r\n")] && bad++ == 0) {
+            first_bad = n; /* a blank line is nothing */
+        }
+    }
+    bool restart = ftell(f) > RECORD_MAX;
+    fclose(f);
+    if (bad)
+        pt_warn("%s: %ld line%s (the first is line %ld) %s not \"<instance> <seq>\", and %s", path,
+                bad, bad == 1 ? "" : "s", first_bad, bad == 1 ? "is" : "are",
+                bad == 1 ? "it is passed over: the crash it records is not counted, and its "
+                           "event is offered to its notifier again"
+                         : "they are passed over: the crashes they record are not counted, and "
+                           "their events are offered to their notifiers again");
+    return restart;
+}
+
 int pt_plugin_crash_record_open(const char *data_dir, pt_error_t *err)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/" RECORD_FILE, data_dir);
-    FILE *f = fopen(path, "re");
-    bool restart = false;
-    if (f) {
-        char line[128];
-        while (fgets(line, sizeof(line), f)) {
-            char instance[72];
-            long long seq;
-            if (sscanf(line, "%71s %lld", instance, &seq) == 2 && seq > 0)
-                seen_add(instance, seq);
-        }
-        restart = ftell(f) > RECORD_MAX;
-        fclose(f);
-    }
+    bool restart = record_read(path, true);
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (restart ? O_TRUNC : 0), 0600);
     if (fd < 0)
         return pt_error_set(err, PT_ESTORAGE, "cannot open %s: %s", path, strerror(errno));
@@ -201,6 +238,22 @@ int pt_plugin_crash_record_open(const char *data_dir, pt_error_t *err)
         close(record_fd);
     record_fd = fd;
     return PT_OK;
+}
+
+void pt_plugin_crash_record_check(const char *data_dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/" RECORD_FILE, data_dir);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return; /* made by the start, in the data directory checked before */
+    record_read(path, false);
+    /* As the start opens it to append, judged by the effective ids. */
+    int e = S_ISDIR(st.st_mode)                                ? EISDIR
+            : faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 ? errno
+                                                               : 0;
+    if (e)
+        pt_warn("cannot open %s: %s: " PT_PLUGIN_CRASHES_UNRECORDED, path, strerror(e));
 }
 
 int pt_plugin_crash_count(const char *instance, int64_t seq)

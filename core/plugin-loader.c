@@ -122,9 +122,7 @@ int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out)
     if (opts->data_dir && opts->store) {
         pt_error_t err = {0};
         if (pt_plugin_crash_record_open(opts->data_dir, &err) != PT_OK)
-            pt_warn("%s: a crash in a notifier's deliver() is named but not recorded, so an "
-                    "event that crashes it is offered again after every restart",
-                    err.message);
+            pt_warn("%s: " PT_PLUGIN_CRASHES_UNRECORDED, err.message);
         pt_error_clear(&err);
     }
     *out = p;

@@ -343,10 +343,21 @@ void pt_plugin_crash_event(int64_t seq);
 #define PT_PLUGIN_CRASHES_TO_DROP 2
 /* Reads the record of crashes in deliver() of data_dir (the file
  * plugin-crashes) and opens it for the handler to append the next.
+ * A record it cannot read, and lines of it that are not "<instance>
+ * <seq>", are warned about and passed over: they do not stop the start.
  * Returns PT_OK, or an error when the file cannot be opened (crashes are
- * then named but not recorded). Thread: the loop, at start, before any
+ * then named but not recorded: the caller warns, ending its message with
+ * PT_PLUGIN_CRASHES_UNRECORDED). Thread: the loop, at start, before any
  * notifier runs. */
 int pt_plugin_crash_record_open(const char *data_dir, pt_error_t *err);
+#define PT_PLUGIN_CRASHES_UNRECORDED                                                               \
+    "a crash in a notifier's deliver() is named but not recorded, so an event that crashes it "    \
+    "is offered again after every restart"
+/* --check-config: warns, in the start's words, of what the start would
+ * warn of in data_dir's record of crashes as it is now (one it could not
+ * read, or not append to, lines that are not a crash), reading it only.
+ * Thread: main. */
+void pt_plugin_crash_record_check(const char *data_dir);
 /* How many times the recorded crashes of instance's deliver() were on
  * event seq. Thread: any, after pt_plugin_crash_record_open. */
 int pt_plugin_crash_count(const char *instance, int64_t seq);

@@ -1303,9 +1303,9 @@ static int check_database(const pt_config_t *c, pt_error_t *err)
 
 /* --check-config: everything a start would check before it touches the
  * data: the file, the listen address, the socket's group, the pid file's
- * directory, the data directory, its database and the socket's directory
- * as they are now, the workflow and the plugin instances it names, with
- * their plugins' create(). */
+ * directory, the data directory, its database, its record of notifiers'
+ * crashes and the socket's directory as they are now, the workflow and
+ * the plugin instances it names, with their plugins' create(). */
 static int check_config(daemon_t *d, pt_error_t *err)
 {
     pt_log_level_t level;
@@ -1331,6 +1331,10 @@ static int check_config(daemon_t *d, pt_error_t *err)
         check_as_owner(&d->config);
     if (named && check_database(&d->config, err) != PT_OK)
         return err->code;
+    /* The record of notifiers' crashes stops no start, but one that the
+     * start could not read or append to changes what it does: said. */
+    if (named)
+        pt_plugin_crash_record_check(d->config.data_dir);
     if (named && check_token_names(&d->config, err) != PT_OK) {
         config_prefix(d, err);
         return err->code;

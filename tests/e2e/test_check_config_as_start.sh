@@ -5,9 +5,12 @@
 # file there that is no database, a ptrack store of a schema newer than
 # this ptrackd knows (it passed, and the start stopped), and a --pidfile
 # whose directory does not exist or that the user running it may not write
-# (the start stops there, before it makes anything). The check writes nothing to the database it
-# looks at, nor makes a file beside it, and a ptrack store, or an empty
-# file, passes.
+# (the start stops there, before it makes anything). The check writes
+# nothing to the database it looks at, nor makes a file beside it, and a
+# ptrack store, or an empty file, passes. What only changes the start is
+# said as the start says it: a record of notifiers' crashes (plugin-crashes)
+# with lines that are no crash, or that the start could not read or append
+# to (it passed without a word).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -80,6 +83,38 @@ check_contains "the start refuses it with the same words" "$out" \
 check_eq "and writes nothing to it either" "$before" "$(sha256sum "$DB")"
 sqlite3 "$DB" "pragma user_version=$((newer - 1))"
 
+pt_step "a record of notifiers' crashes that the start would pass over"
+# plugin-crashes: a line "<instance> <seq>" for each crash of a notifier's
+# deliver() on an event (plugin-crash.c). It stops no start, but lines the
+# start cannot read are crashes it does not count, and a record it cannot
+# append to counts none: --check-config says so, as the start does.
+REC="$PT_DATA/plugin-crashes"
+printf 'im-crash 7\n残缺的一行\n\nim-crash\nim-crash 7\n' >"$REC"
+before="$(sha256sum "$REC")"
+words="$REC: 2 lines (the first is line 2) are not \"<instance> <seq>\", and they are passed over"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config passes it ($out)" 0 "$rc"
+check_contains "saying which lines are passed over" "$words" "$out"
+check_eq "the record is left as it was" "$before" "$(sha256sum "$REC")"
+: >"$PT_TMP/ptrackd.log"
+pt_start
+pt_stop
+check_contains "the start says so in the same words" "$words" "$(cat "$PT_TMP/ptrackd.log")"
+rm -f "$REC"
+mkdir "$REC"
+words="cannot open $REC: Is a directory: a crash in a notifier's deliver() is named but not recorded"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "a directory in its place passes ($out)" 0 "$rc"
+check_contains "saying that crashes are not recorded" "$words" "$out"
+: >"$PT_TMP/ptrackd.log"
+pt_start
+pt_stop
+check_contains "as the start says" "$words" "$(cat "$PT_TMP/ptrackd.log")"
+rmdir "$REC"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "a good record passes" 0 "$rc"
+check_true "without a word of it ($out)" bash -c '! grep -q plugin-crashes <<<"$1"' _ "$out"
+
 pt_step "a --pidfile whose directory does not exist"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
     rc=0 || rc=$?
@@ -127,6 +162,29 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         --socket "$PT_TMP/nobodydata/pt.sock" --pidfile "$PT_TMP/rootrun/ptrackd.pid" 2>&1)" &&
         rc=0 || rc=$?
     check_eq "once it may, it passes: '$out'" 0 "$rc"
+
+    pt_step "a record of notifiers' crashes that the user may neither read nor write"
+    REC="$PT_TMP/nobodydata/plugin-crashes"
+    printf 'im-crash 7\n' >"$REC"
+    chmod 600 "$REC"
+    unread="cannot read $REC: Permission denied; the crashes of notifiers' deliver() recorded there are not known"
+    unrecorded="cannot open $REC: Permission denied: a crash in a notifier's deliver() is named but not recorded"
+    out="$(as_nobody --check-config "$PT_TMP/empty.json" --data-dir "$PT_TMP/nobodydata" \
+        --socket "$PT_TMP/nobodydata/pt.sock" 2>&1)" && rc=0 || rc=$?
+    check_eq "--check-config passes it ($out)" 0 "$rc"
+    check_contains "saying the crashes recorded are not known" "$unread" "$out"
+    check_contains "and that a crash is not recorded" "$unrecorded" "$out"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PTRACKD" --config "$PT_TMP/empty.json" \
+        --data-dir "$PT_TMP/nobodydata" --socket "$PT_TMP/nobodydata/pt.sock" \
+        >"$PT_TMP/nobody.log" 2>&1 &
+    nobody=$!
+    PT_PIDS+=("$nobody")
+    wait_for 30 test -S "$PT_TMP/nobodydata/pt.sock" ||
+        pt_check_fail "the start as nobody listens" "a socket" "none"
+    kill -TERM "$nobody"
+    wait "$nobody" || true
+    check_contains "the start says the first" "$unread" "$(cat "$PT_TMP/nobody.log")"
+    check_contains "and the second" "$unrecorded" "$(cat "$PT_TMP/nobody.log")"
 else
     pt_log "skip: permissions need root and setpriv"
 fi
