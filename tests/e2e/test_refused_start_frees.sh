@@ -5,9 +5,13 @@
 # runs under valgrind, which counts what is left unfreed at the exit:
 #   - the socket is served by another process: refused before the data
 #     directory is made, with the signal handlers and the thread pool set;
-#   - the TCP port is taken: the socket was made and listens;
-#   - a plugin cannot be loaded, after one that was (a notifier, with its
-#     worker thread);
+#   - the TCP port is taken: refused before the data directory is made,
+#     with the HTTP server made;
+#   - a plugin cannot be loaded, after one that can: refused before the
+#     data directory is made, with both checked in a registry of their own;
+#   - the socket's directory does not exist: refused once the store, the
+#     API, the deadline engine and a notifier (with its worker thread) are
+#     made, and the TCP port bound;
 #   - the pid file cannot be written: the signal handlers are set.
 # Each start exits 1 with its message, and leaves no block lost (definitely
 # or possibly: a block only the loop's queue of handles points into).
@@ -67,7 +71,8 @@ refused socket-served "another process serves on it" \
     --data-dir "$tmp/d1" --socket "$tmp/taken.sock" --plugin-dir "$tmp"
 refused port-taken "cannot listen on 127.0.0.1:$port" \
     --data-dir "$tmp/d2" --socket "$tmp/d2.sock" --listen "127.0.0.1:$port" --plugin-dir "$tmp"
-check_true "port-taken: the socket it made is gone" test ! -e "$tmp/d2.sock"
+check_true "port-taken: no socket is made" test ! -e "$tmp/d2.sock"
+check_true "port-taken: nor a data directory" test ! -e "$tmp/d2"
 
 cat >"$tmp/c3.json" <<EOF
 {"data_dir": "$tmp/d3", "socket": "$tmp/d3.sock", "plugin_dir": "$tmp",
@@ -76,6 +81,17 @@ cat >"$tmp/c3.json" <<EOF
              {"instance": "missing", "path": "$tmp/missing.so"}]}
 EOF
 refused plugin-missing "config $tmp/c3.json: plugins: plugin instance missing: plugin file" --config "$tmp/c3.json"
+check_true "plugin-missing: no data directory is made" test ! -e "$tmp/d3"
+
+cat >"$tmp/c5.json" <<EOF
+{"data_dir": "$tmp/d5", "socket": "$tmp/no-such-dir/d5.sock", "listen": "127.0.0.1:0",
+ "plugin_dir": "$tmp",
+ "plugins": [{"instance": "record", "path": "$FIX/fixture_notify_record.so",
+              "config": {"path": "$tmp/record.jsonl"}}]}
+EOF
+refused socket-dir-missing "cannot listen on the socket $tmp/no-such-dir/d5.sock: its directory" \
+    --config "$tmp/c5.json"
+check_true "socket-dir-missing: the store was made" test -s "$tmp/d5/ptrack.db"
 
 refused pidfile "cannot write the pid file" \
     --data-dir "$tmp/d4" --socket "$tmp/d4.sock" --plugin-dir "$tmp" \
