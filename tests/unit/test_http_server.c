@@ -1631,6 +1631,54 @@ static void listen_addresses_are_parsed(void **state)
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(uv_loop_close(&loop), 0);
 }
+/* Connects to 127.0.0.1:port; returns 0 or the errno of connect(2). */
+static int connect_port(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int e = connect(fd, (struct sockaddr *)&a, sizeof a) == 0 ? 0 : errno;
+    close(fd);
+    return e;
+}
+
+/* A start binds its port before it makes the store, and listens once it
+ * is ready: a port another process listens on is refused at the bind, and
+ * a client is refused until the listen, as when nothing is bound. */
+static void a_bound_port_refuses_until_it_listens(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    pt_http_server_t *srv;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(pt_http_server_new(&loop, NULL, handler, NULL, &srv), 0);
+
+    int other = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(other, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(other, 1), 0);
+    assert_int_equal(getsockname(other, (struct sockaddr *)&a, &len), 0);
+    char taken[32];
+    snprintf(taken, sizeof taken, "127.0.0.1:%d", ntohs(a.sin_port));
+    assert_int_equal(pt_http_server_bind_tcp(srv, taken), UV_EADDRINUSE);
+    close(other);
+
+    assert_int_equal(pt_http_server_bind_tcp(srv, "127.0.0.1:0"), 0);
+    int port = pt_http_server_tcp_port(srv);
+    assert_true(port > 0);
+    assert_int_equal(connect_port(port), ECONNREFUSED);
+    assert_int_equal(pt_http_server_listen_bound(srv), 0);
+    assert_int_equal(connect_port(port), 0);
+
+    pt_http_server_shutdown(srv, NULL, NULL);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    pt_http_server_free(srv);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void other_http_versions_get_505(void **state)
 {
     fx_t *fx = *state;
@@ -1892,6 +1940,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(head_request_gets_headers_without_body, setup, teardown),
         cmocka_unit_test_setup_teardown(mutated_requests_never_break_the_server, setup, teardown),
         cmocka_unit_test(listen_addresses_are_parsed),
+        cmocka_unit_test(a_bound_port_refuses_until_it_listens),
         cmocka_unit_test(status_texts_cover_the_common_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
