@@ -23,9 +23,13 @@ static void join(pt_str_t *s, const char *item)
 int pt_record_reply_counts(const ptrack_host_t *h, const ptrack_record_t *rec, size_t k)
 {
     int64_t from, at = 0;
+    char path[64];
+    snprintf(path, sizeof(path), "replies.%zu.kind", k);
+    const char *kind = h->rec_get(rec, path);
+    if (kind && strcmp(kind, "supplementary") == 0)
+        return 0;
     if (pt_time_read(h, h->rec_get(rec, "replies_from"), &from) != 0)
         return 1;
-    char path[64];
     snprintf(path, sizeof(path), "replies.%zu.replied_at", k);
     pt_time_read(h, h->rec_get(rec, path), &at);
     return at >= from;

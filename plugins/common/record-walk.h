@@ -71,9 +71,12 @@ const char *pt_record_last(const ptrack_host_t *host, const ptrack_record_t *rec
                            const char *member);
 
 /* Whether the reply at index k of rec's replies answers the proposal's
- * assignment, as the daemon counts it (GET /v1/stats): it came at or
- * after replies_from, which an assignment that came after a reply sets;
- * without one, every reply counts. 1 or 0. Thread: the job's. */
+ * assignment, as the daemon counts it (GET /v1/stats): it is not a
+ * supplementary one (补充答复, which adds to an answer and is none, also
+ * where an office's workflow lets a unit make one while the proposal is
+ * handled), and it came at or after replies_from, which an assignment
+ * that came after a reply sets; without one, every other reply counts.
+ * 1 or 0. Thread: the job's. */
 int pt_record_reply_counts(const ptrack_host_t *host, const ptrack_record_t *rec, size_t k);
 
 /* The member ("doc_no", "category", "replied_at", "unit") of the formal

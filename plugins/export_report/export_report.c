@@ -644,18 +644,15 @@ static int proposal_late(const run_t *r)
 
 /* The category of the formal answer (the latest reply that is not a
  * supplementary one) that the unit name gave, or NULL: none from before
- * an assignment that came after it (pt_record_reply_counts), which the
- * unit has yet to answer. */
+ * an assignment that came after it, which the unit has yet to answer
+ * (pt_record_reply_counts). */
 static const char *unit_result(const run_t *r, const ptrack_record_t *rec, const char *name)
 {
     char path[64];
     for (size_t i = r->view.n_replies; i > 0; i--) {
-        snprintf(path, sizeof(path), "replies.%zu.kind", i - 1);
-        const char *kind = r->h->rec_get(rec, path);
         snprintf(path, sizeof(path), "replies.%zu.unit", i - 1);
         const char *unit = r->h->rec_get(rec, path);
-        if ((kind && strcmp(kind, "supplementary") == 0) || !unit || strcmp(unit, name) != 0 ||
-            !pt_record_reply_counts(r->h, rec, i - 1))
+        if (!unit || strcmp(unit, name) != 0 || !pt_record_reply_counts(r->h, rec, i - 1))
             continue;
         snprintf(path, sizeof(path), "replies.%zu.category", i - 1);
         return r->h->rec_get(rec, path);
