@@ -23,7 +23,8 @@
  * autofilter are kept as settings and only written out at workbook_close,
  * so they may be set once the widths and the row count are known. Printed,
  * sheet 建议 is A4 landscape with its grid, and repeats its header row on
- * every page.
+ * every page; sheet 统计 is A4 with its grid, so that its figures print as
+ * a table.
  *
  * Query arguments: tz (the zone dates are shown in, "+08:00"; default the
  * daemon's local zone).
@@ -433,6 +434,9 @@ static int write_figures(run_t *r)
     note(r, worksheet_set_column(r->figs, 0, 0, (double)(unit_width > 50 ? 50 : unit_width) + 2,
                                  NULL));
     note(r, worksheet_set_column(r->figs, 1, 1, 12, NULL));
+    /* Printed, a table with its lines, on A4 as sheet 建议. */
+    worksheet_gridlines(r->figs, LXW_SHOW_ALL_GRIDLINES);
+    worksheet_set_paper(r->figs, 9);
     return PTRACK_OK;
 }
 

@@ -209,6 +209,13 @@ setup = re.search(r"<pageSetup[^>]*>", ws)
 attr = lambda n: (re.search(n + r"=\"(\w+)\"", setup.group(0)) or [None, "-"])[1] if setup else "-"
 print(titles[0] if titles else "-", grid.group(1) if grid else "-", attr("paperSize"), attr("orientation"))
 ' "$PT_TMP/p.xlsx" 2>&1)"
+check_eq "xlsx: printed, sheet 统计 has its grid too, on A4" "1 9" "$(python3 -c '
+import re, sys, zipfile
+ws = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet2.xml").decode()
+grid = re.search(r"<printOptions[^>]*gridLines=\"(\w+)\"", ws)
+paper = re.search(r"<pageSetup[^>]*paperSize=\"(\w+)\"", ws)
+print(grid.group(1) if grid else "-", paper.group(1) if paper else "-")
+' "$PT_TMP/p.xlsx" 2>&1)"
 check_eq "xlsx: A's row has its title and Chinese status label" "$LONG_TITLE 办理中" \
     "$(jv "(lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[2]['v'] + ' ' + (lambda j: ([r for r in j['建议']['rows'][1:] if r[0] and r[0]['v'] == $A][0]))(j)[9]['v']" "$X")"
 check_eq "xlsx: 办理方式 after the status, in Chinese: A lead and co, B single, E not assigned" \
