@@ -16,7 +16,8 @@
  * self-contained page: inline CSS, no scripts, no outside resources, and a
  * print style that starts each group on a new page and repeats table
  * headers across pages. Text without spaces (a URL, a long number) breaks
- * anywhere, so that it stays on the page.
+ * anywhere, so that it stays on the page; a date and the mark 超期 stay on
+ * one line.
  *
  * Grouping needs every proposal before the first group can be written, and
  * export_next gives one pass. So each proposal's table row is rendered as
@@ -230,10 +231,11 @@ static void table_begin(run_t *r, const char *cls, const char *const *heads, siz
     }
 }
 
-/* A table's row; in HTML the row may have a class, and the cell at `mark`
- * (-1: none) the class "mark". */
+/* A table's row; in HTML the row may have a class, the cell at `mark`
+ * (-1: none) the class "mark", and those of the columns in `keep` the
+ * class "keep" (kept on one line, as the mark is). */
 static void table_row(const run_t *r, pt_str_t *s, const char *cls, const char *const *cells,
-                      size_t n, unsigned numeric, int mark)
+                      size_t n, unsigned numeric, unsigned keep, int mark)
 {
     if (r->html) {
         if (cls)
@@ -243,6 +245,7 @@ static void table_row(const run_t *r, pt_str_t *s, const char *cls, const char *
         for (size_t i = 0; i < n; i++) {
             pt_str_puts(s, (int)i == mark        ? "<td class=\"mark\">"
                            : numeric & (1u << i) ? "<td class=\"num\">"
+                           : keep & (1u << i)    ? "<td class=\"keep\">"
                                                  : "<td>");
             esc(r, s, cells[i]);
             pt_str_puts(s, "</td>");
@@ -301,6 +304,12 @@ static const char css[] =
     "th,td{word-break:break-word}\n"
     "th{background:#eee}\n"
     "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    /* A date and the mark 超期 stay on one line. Breaking anywhere (above)
+     * lets a cell be as narrow as one character, and a table too wide for
+     * the page, as long titles and units make it, takes the width it
+     * lacks from every column in proportion: 2026-06-30 would print as
+     * 2026-0 over 6-30. */
+    "td.keep,td.mark{white-space:nowrap}\n"
     "tr.overdue td{background:#fdecea}\n"
     "tr.overdue td.mark{color:#b00020;font-weight:bold}\n"
     "p.empty{color:#666}\n"
@@ -433,7 +442,7 @@ static void describe_filters(run_t *r, pt_str_t *s)
 static void figure_row(run_t *r, const char *label, const char *value)
 {
     const char *cells[2] = {label, value};
-    table_row(r, &r->out, NULL, cells, 2, 2u, -1);
+    table_row(r, &r->out, NULL, cells, 2, 2u, 0, -1);
 }
 
 static void figure_count(run_t *r, const char *label, int64_t n)
@@ -528,7 +537,11 @@ static int write_figures(run_t *r)
 static const char *const row_fields[] = {"number",      "title",          "delegation",
                                          "lead_author", "unit",           "due_at",
                                          "overdue",     "reply_category", "status"};
+#define COL_DUE 5
 #define COL_OVERDUE 6
+/* The columns kept on one line, printed too (see css): the date; and the
+ * overdue mark, a cell of the class "mark". */
+#define KEEP_COLUMNS (1u << COL_DUE)
 #define ROW_COLUMNS_STATUS 8
 #define ROW_COLUMNS_UNIT 9
 
@@ -571,7 +584,7 @@ static void render_row(run_t *r, const char *result)
         pt_wf_state_label(&r->wf, v->status),
     };
     pt_str_clear(&r->row);
-    table_row(r, &r->row, v->overdue ? "overdue" : NULL, cells, row_columns(r), 0,
+    table_row(r, &r->row, v->overdue ? "overdue" : NULL, cells, row_columns(r), 0, KEEP_COLUMNS,
               v->overdue ? COL_OVERDUE : -1);
     if (units.oom || number.oom)
         r->row.oom = 1;

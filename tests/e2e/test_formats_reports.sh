@@ -15,7 +15,8 @@
 # asked for), groups by status and by unit, the Chinese labels, escaping
 # (a title with <script>, & and " and |; a report title with markup), the
 # print style (A4, each group on a page of its own, no heading left at the foot
-# of a page), long words broken on screen and in print; a bad group is
+# of a page), long words broken on screen and in print but a date and the
+# mark 超期 kept on one line; a bad group is
 # refused. ics: CRLF, no line over 75 octets, UTF-8 intact after
 # unfolding, one VTODO per proposal whose deadline runs, stable UIDs, a
 # SEQUENCE that rises when a deadline moves, DUE equal to due_at and later
@@ -454,6 +455,73 @@ EOF
 check_eq "html: long words break in cells and paragraphs, on screen and in print" \
     "screen td anywhere break-word|screen th anywhere break-word|screen p anywhere -|print td anywhere break-word|print th anywhere break-word|print p anywhere -" \
     "$(python3 "$PT_TMP/css_wrap.py" "$H" | paste -sd '|')"
+# But a date and the mark 超期 stay on one line: a cell that may break
+# anywhere may be one character narrow, and a table wider than the page
+# (long titles, long units) narrows each column in proportion, which would
+# print A's deadline as 2026-0 over 6-30. Each such cell of A's and G's
+# rows, by the rules of its classes outside @media and in @media print.
+cat >"$PT_TMP/css_keep.py" <<'EOF'
+import re, sys
+from html.parser import HTMLParser
+html = open(sys.argv[1], encoding="utf-8").read()
+css = re.search(r"<style>(.*)</style>", html, re.S).group(1)
+m = re.search(r"@media\s*print\s*\{", css)
+depth, j = 1, m.end()
+while depth:
+    depth += {"{": 1, "}": -1}.get(css[j], 0)
+    j += 1
+top, media = css[:m.start()] + css[j:], css[m.end():j - 1]
+def white_space(classes, text):
+    got = None
+    for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        for s in sel.split(","):
+            s = s.strip()
+            if s == "td" or (s.startswith("td.") and s[3:] in classes):
+                for decl in body.split(";"):
+                    k, _, v = decl.partition(":")
+                    if k.strip() == "white-space":
+                        got = v.strip()
+    return got
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.heads, self.row, self.cell, self.rows = [], None, None, []
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            self.cell = ["th", ""]
+        elif tag == "tr":
+            self.row = []
+        elif tag == "td":
+            self.cell = [dict(attrs).get("class", "").split(), ""]
+    def handle_endtag(self, tag):
+        if tag == "th" and self.cell:
+            self.heads.append(self.cell[1])
+        elif tag == "td" and self.cell:
+            self.row.append(self.cell)
+        elif tag == "tr" and self.row:
+            self.rows.append(self.row)
+        if tag in ("th", "td"):
+            self.cell = None
+    def handle_data(self, data):
+        if self.cell:
+            self.cell[1] += data
+p = P()
+p.feed(html)
+heads = p.heads[p.heads.index("编号"):][:8]
+out = []
+for row in p.rows:
+    if len(row) == len(heads) and row[1][1].startswith(tuple(sys.argv[2:])):
+        for col in ("办理期限", "超期"):
+            classes, text = row[heads.index(col)]
+            if text:
+                ws = white_space(classes, top)
+                print_ws = white_space(classes, media) or ws
+                out.append("%s %s %s" % (col, ws, print_ws))
+print("|".join(sorted(set(out))))
+EOF
+check_eq "html: a date and the mark 超期 are kept on one line, on screen and in print" \
+    "办理期限 nowrap nowrap|超期 nowrap nowrap" \
+    "$(python3 "$PT_TMP/css_keep.py" "$PT_TMP/r.html" "${LONG_TITLE:0:10}" 关于整治城区河道 2>&1)"
 check_eq "html: one section per status group" 6 "$(jv 'j["sections"]' "$H")"
 # Printed, each group starts a page, and no heading is left at the foot of
 # a page with what it heads on the next: the elements of the body in
