@@ -104,6 +104,24 @@ static size_t nonchar_len(const char *p)
     return 0;
 }
 
+/* The length of the bidirectional formatting character (U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069) that p starts with in UTF-8, or 0. One
+ * in a title turns what follows it around: in HTML the rest of its cell
+ * (关于<U+202E>加强农村公路管理的建议 reads 关于议建的理管路公村农强加),
+ * in Markdown read as text the rest of its table row, deadline and all.
+ * Chinese text needs none of them, and ptrack's tables drop them too. */
+static size_t bidi_len(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] != 0xE2 || !u[1])
+        return 0;
+    if (u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE)))
+        return 3;
+    if (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+        return 3;
+    return 0;
+}
+
 /* Appends text escaped for the output. In HTML the five special characters
  * become entities and control characters and noncharacters (not allowed in
  * HTML text) spaces.
@@ -116,7 +134,8 @@ static size_t nonchar_len(const char *p)
  * but in a heading's text, `hashes`, it is escaped: at the end of a
  * heading a run of them after a space is its closing sequence, which is
  * not shown (a report titled 第一季度报告 # would be headed 第一季度报告,
- * and one titled # would have an empty heading). */
+ * and one titled # would have an empty heading). In both, the
+ * bidirectional formatting characters are dropped (bidi_len). */
 static void esc_as(const run_t *r, pt_str_t *s, const char *text, int hashes)
 {
     if (!text)
@@ -126,7 +145,10 @@ static void esc_as(const run_t *r, pt_str_t *s, const char *text, int hashes)
         const char *rep = NULL;
         size_t len = 1; /* of what rep replaces */
         char two[3] = {'\\', *p, '\0'};
-        if (r->html) {
+        if (bidi_len(p)) {
+            rep = "";
+            len = bidi_len(p);
+        } else if (r->html) {
             switch (*p) {
             case '&':
                 rep = "&amp;";
