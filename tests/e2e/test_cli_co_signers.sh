@@ -81,6 +81,9 @@ check_eq "add splits them as the importer does" '["张三", "李四", "王五", 
     "$(jv 'j["co_signers"]' "$OUT")"
 pt_cli --json add --title 关于用set空格联名的建议 --set "co_signers=周强 吴敏"
 check_eq "so does --set co_signers" '["周强", "吴敏"]' "$(jv 'j["co_signers"]' "$OUT")"
+pt_cli --json add --title 关于空格标签的建议 --tag "交通 民生" --tag "open data" --tag 教育，医疗
+check_eq "tags are split on 、，, but never on blanks, as the importer splits a cell of tags" \
+    '["交通 民生", "open data", "教育", "医疗"]' "$(jv 'j["tags"]' "$OUT")"
 
 pt_step "a co-signer stored with a blank is exported so that it reads back as one"
 api POST /v1/proposals '{"title": "关于导出空格联名的建议", "co_signers": ["张三 李四", "王五"]}'
