@@ -423,6 +423,20 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
     return pt_buf_take(&b);
 }
 
+char *pt_args_read_field_text(const char *path, const char *cmd)
+{
+    size_t len;
+    char *text = pt_args_read_text(path, cmd, &len);
+    if (!text)
+        return NULL;
+    /* An editor's final line break is not part of the text. */
+    if (len > 0 && text[len - 1] == '\n')
+        text[--len] = '\0';
+    if (len > 0 && text[len - 1] == '\r')
+        text[--len] = '\0';
+    return text;
+}
+
 int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
 {
     const char *eq = strchr(kv, '=');
@@ -432,15 +446,9 @@ int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
         free(shown);
         return -1;
     }
-    size_t len;
-    char *text = pt_args_read_text(eq + 1, cmd, &len);
+    char *text = pt_args_read_field_text(eq + 1, cmd);
     if (!text)
         return -1;
-    /* An editor's final line break is not part of the text. */
-    if (len > 0 && text[len - 1] == '\n')
-        text[--len] = '\0';
-    if (len > 0 && text[len - 1] == '\r')
-        text[--len] = '\0';
     cJSON *value = pt_xcheck(cJSON_CreateString(text));
     free(text);
     return set_path(obj, kv, (size_t)(eq - kv), value, cmd);

@@ -113,6 +113,13 @@ int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type
  * one line on stderr. Ownership: the caller frees. */
 char *pt_args_read_text(const char *path, const char *cmd, size_t *len);
 
+/* The text of a field read from the file at path (--set-file KEY=FILE,
+ * --background @FILE): as pt_args_read_text reads it, with one final line
+ * break (an editor's: \n, \r\n or \r) dropped and any other kept, so that one
+ * file gives one text whichever option reads it. NULL after a message.
+ * Ownership: the caller frees. */
+char *pt_args_read_field_text(const char *path, const char *cmd);
+
 /* Like pt_args_set, but "key=FILE" sets key to the text of FILE (a string,
  * never parsed as JSON; one final line break dropped; "-" is stdin), for
  * long texts such as a reply. Returns 0 or -1 after a message. */

@@ -60,20 +60,14 @@ static cJSON *list_value(const char *field, const char **values, size_t n)
     return arr;
 }
 
-/* The text of --background: as typed, or the text of FILE for @FILE
- * without its last line break. NULL after a message. Ownership: the caller
- * frees. */
+/* The text of --background: as typed, or the text of FILE for @FILE, read
+ * as --set-file reads it (pt_args_read_field_text). NULL after a message.
+ * Ownership: the caller frees. */
 static char *background_text(pt_cli_t *cli, const char *v)
 {
     if (!(v[0] == '@' && v[1]))
         return pt_xstrdup(v);
-    size_t len;
-    char *text = pt_args_read_text(v + 1, cli->cmd, &len);
-    if (!text)
-        return NULL;
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        text[--len] = '\0';
-    return text;
+    return pt_args_read_field_text(v + 1, cli->cmd);
 }
 
 int pt_proposal_opts_body(pt_cli_t *cli, const pt_args_t *args, cJSON *body, bool empty_clears)

@@ -86,6 +86,22 @@ pt_cli edit "$ID"
 check_rc "edit with nothing to change" 2
 check_contains "it says what to give" "nothing to change" "$ERR"
 
+pt_step "--background @FILE reads the file as --set-file does"
+# One final line break is the editor's and is dropped; what is before it
+# is the text, a blank line that ends it too. One file gives one text by
+# either option, so that putting it again by the other changes nothing.
+printf '第一段。\n\n' >"$PT_TMP/空行.txt"
+pt_cli --json edit "$ID" --background "@$PT_TMP/空行.txt"
+check_rc "edit --background @FILE" 0
+check_eq "only the last line break is dropped" '"第一段。\n"' \
+    "$(jv 'json.dumps(j["background"], ensure_ascii=False)' "$OUT")"
+pt_cli edit "$ID" --set-file "background=$PT_TMP/空行.txt"
+check_contains "--set-file of the same file changes nothing" "未修改 unchanged" "$OUT"
+printf '第一段。\r\n第二段。\r\n' >"$PT_TMP/crlf.txt"
+pt_cli --json add --title 关于CRLF背景的建议 --background "@$PT_TMP/crlf.txt"
+check_eq "a Windows line break ends it as one" '"第一段。\r\n第二段。"' \
+    "$(jv 'json.dumps(j["background"], ensure_ascii=False)' "$OUT")"
+
 pt_step "an edit that changes nothing says so"
 pt_cli edit "$ID" --delegation 山西代表团
 check_rc "edit --delegation that changes it" 0
