@@ -22,7 +22,8 @@
         {"lead-author", PT_OPT_VALUE, "NAME", "领衔代表 / 第一提案人"},                            \
         {"co-signer", PT_OPT_LIST, "NAME",                                                         \
          "联名代表 / 附议人; several in one value are split on 、，,;；"},                         \
-        {"submitter-type", PT_OPT_VALUE, "TYPE", "individual|joint|delegation|group"},             \
+        {"submitter-type", PT_OPT_VALUE, "TYPE",                                                   \
+         "individual|joint|delegation|group, or 个人|联名|代表团|集体"},                           \
         {"category", PT_OPT_VALUE, "TEXT", "类别, from the office's list"},                        \
         {"background", PT_OPT_VALUE, "TEXT", "背景/案由分析; @FILE reads it from a file"},         \
         {"recommendation", PT_OPT_LIST, "TEXT", "one numbered ask (一是…), in order"},             \

@@ -42,6 +42,18 @@ pt_cli --json list --kind PROPOSAL
 check_eq "list --kind PROPOSAL finds it" true "$(jv "any(i['id'] == $ID for i in j['items'])" "$OUT")"
 pt_cli --json edit "$ID" --set kind=议案
 
+pt_step "the labels add --help names for --kind and --submitter-type are taken"
+pt_cli add --help
+HELP="$OUT"
+for opt in kind submitter-type; do
+    LABELS="$(printf '%s\n' "$HELP" | sed -n "s/^  --$opt [A-Z]*  *.*, or //p")"
+    check_true "add --help names the Chinese labels of --$opt ($LABELS)" test -n "$LABELS"
+    for label in ${LABELS//|/ }; do
+        pt_cli add --title 关于按帮助里的类型登记的建议 --draft --"$opt" "$label"
+        check_rc "add --$opt $label" 0
+    done
+done
+
 pt_step "do: mode, unit roles, category, satisfaction, dates"
 pt_cli --json do "$ID" assign --unit 省水利厅 --unit 省财政厅：协办 --set mode=主办+协办
 check_rc "assign with mode=主办+协办 and a role after a fullwidth colon" 0
