@@ -21,7 +21,8 @@
         {"delegation", PT_OPT_VALUE, "TEXT", "代表团, e.g. 山西代表团"},                           \
         {"lead-author", PT_OPT_VALUE, "NAME", "领衔代表 / 第一提案人"},                            \
         {"co-signer", PT_OPT_LIST, "NAME",                                                         \
-         "联名代表 / 附议人; several in one value are split on 、，,;；"},                         \
+         "联名代表 / 附议人; several in one value are split on 、，,;； (and on blanks " \
+         "between Chinese names: 张三 李四)"},                                                     \
         {"submitter-type", PT_OPT_VALUE, "TYPE",                                                   \
          "individual|joint|delegation|group, or 个人|联名|代表团|集体"},                           \
         {"category", PT_OPT_VALUE, "TEXT", "类别, from the office's list"},                        \

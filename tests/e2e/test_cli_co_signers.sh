@@ -79,6 +79,8 @@ pt_cli --json add --title 关于空格联名的建议 --co-signer "张三 李四
 check_rc "add --co-signer with names separated by blanks" 0
 check_eq "add splits them as the importer does" '["张三", "李四", "王五", "John Smith"]' \
     "$(jv 'j["co_signers"]' "$OUT")"
+pt_cli add --help
+check_contains "add --help says so" "blanks between Chinese names" "$OUT"
 pt_cli --json add --title 关于用set空格联名的建议 --set "co_signers=周强 吴敏"
 check_eq "so does --set co_signers" '["周强", "吴敏"]' "$(jv 'j["co_signers"]' "$OUT")"
 pt_cli --json add --title 关于空格标签的建议 --tag "交通 民生" --tag "open data" --tag 教育，医疗
