@@ -152,12 +152,15 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         char when[40], num[24];
         const char *n = pt_input_fold(cli, v);
         /* "7天" or "7日" as one says it, or "7d" as the config writes a
-         * duration: the unit is the one this option counts in anyway. */
+         * duration: the unit is the one this option counts in anyway; and
+         * "7 天", as it is typed too, with a blank before the unit. */
         size_t len = strlen(n), cut = 0;
         if (len > 3 && (strcmp(n + len - 3, "天") == 0 || strcmp(n + len - 3, "日") == 0))
             cut = 3;
         else if (len > 1 && (n[len - 1] == 'd' || n[len - 1] == 'D'))
             cut = 1;
+        while (cut && len - cut > 1 && n[len - cut - 1] == ' ')
+            cut++;
         if (cut && len - cut < sizeof num) {
             snprintf(num, sizeof num, "%.*s", (int)(len - cut), n);
             n = num;

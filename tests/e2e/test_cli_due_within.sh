@@ -40,7 +40,7 @@ check_eq "within 90 days: both with a deadline, none without" "$SOON,$LATER" "$(
 pt_cli --json list --due-within ７
 check_rc "fullwidth digits" 0
 check_eq "--due-within ７ is 7" "$SOON" "$(ids)"
-for days in 7天 ７天 7日 7d; do
+for days in 7天 ７天 7日 7d "7 天" "７　日" "7 d"; do
     pt_cli --json list --due-within "$days"
     check_rc "--due-within $days" 0
     check_eq "--due-within $days is 7" "$SOON" "$(ids)"
