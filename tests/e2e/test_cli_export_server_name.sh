@@ -18,7 +18,6 @@ path, disposition = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.environ["PT_E2E_DIR"])
 from fakeserver import listen, read_request
 s = listen(path)
-open(path + ".pid", "w").write(str(os.getpid()))
 while True:
     c, _ = s.accept()
     try:
@@ -40,15 +39,9 @@ export_as() {
     RUNS=$((RUNS + 1))
     local sock="$PT_TMP/named-$RUNS.sock" dir="$PT_TMP/out-$RUNS"
     mkdir -p "$dir"
-    PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/named.py" "$sock" "$1" >>"$PT_TMP/named.log" 2>&1 &
-    local started=$!
-    wait_for 10 test -s "$sock.pid" || pt_die "named.py did not start"
-    local server
-    server="$(cat "$sock.pid")"
-    PT_PIDS+=("$server")
+    pt_stand_in "$PT_TMP/named.py" "$sock" "$1"
     (cd "$dir" && pt_run timeout 10 "$PTRACK" --socket "$sock" export --format csv --quiet)
-    kill "$server" 2>/dev/null || true
-    wait "$started" 2>/dev/null || true
+    kill "$STAND_IN" 2>/dev/null || true
     FILES="$(cd "$dir" && python3 -c 'import os; print(" ".join(ascii(n) for n in sorted(os.listdir("."))))')"
 }
 
