@@ -79,7 +79,9 @@ static int hex_digit(char c)
 /* Whether a name from a server is one to make a file of: UTF-8 without a
  * control character (C0, DEL, or C1's U+0080..U+009F, which ptrackd
  * refuses in a name, an older one did not, and %0A or %C2%85 in filename*
- * would put a line break in the file's name). */
+ * would put a line break in the file's name) nor a bidirectional
+ * formatting character (U+202E in 汇总\u202Evsc.exe is shown as
+ * 汇总exe.csv by ls and in this command's own lines). */
 static bool name_text_ok(const char *s)
 {
     size_t n = strlen(s);
@@ -88,7 +90,7 @@ static bool name_text_ok(const char *s)
     for (size_t i = 0; i < n;) {
         int32_t cp;
         i += pt_utf8_decode(s + i, n - i, &cp);
-        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || pt_cp_bidi_control(cp))
             return false;
     }
     return true;

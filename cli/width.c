@@ -141,8 +141,6 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad)
     return true;
 }
 
-static bool is_bidi_control(int32_t cp);
-
 char *pt_utf8_shown(const char *s)
 {
     size_t n = strlen(s);
@@ -152,7 +150,7 @@ char *pt_utf8_shown(const char *s)
         size_t k = pt_utf8_decode(s + i, n - i, &cp);
         if (cp < 0 || cp < 0x20 || cp == 0x7F)
             pt_buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
-        else if ((cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp))
+        else if ((cp >= 0x80 && cp < 0xA0) || pt_cp_bidi_control(cp))
             pt_buf_printf(&b, "\\u%04X", (unsigned)cp);
         else
             pt_buf_add(&b, s + i, k);
@@ -316,13 +314,11 @@ size_t pt_text_width(const char *s)
     return w;
 }
 
-/* The bidirectional formatting characters: marks (LRM, RLM), embeddings
- * and overrides (LRE..RLO) and isolates (LRI..PDI). One in a title turns
- * what follows it on the terminal's line around (U+202E RLO: the rest of
- * a table's row reads backwards, a 编号 or a deadline with it), and the
- * columns after it are no longer where the table put them. Chinese text
- * needs none of them. */
-static bool is_bidi_control(int32_t cp)
+/* One in a title turns what follows it on the terminal's line around
+ * (U+202E RLO: the rest of a table's row reads backwards, a 编号 or a
+ * deadline with it), and the columns after it are no longer where the
+ * table put them. Chinese text needs none of them. */
+bool pt_cp_bidi_control(int32_t cp)
 {
     return cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069);
@@ -338,7 +334,7 @@ void pt_text_clean(pt_buf_t *b, const char *s)
             pt_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD REPLACEMENT CHARACTER */
         else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             pt_buf_putc(b, ' ');
-        else if (is_bidi_control(cp))
+        else if (pt_cp_bidi_control(cp))
             ; /* dropped: it takes no column, and shows nothing but the harm */
         else
             pt_buf_add(b, s, k);

@@ -46,6 +46,12 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad);
  * shows what was typed. Ownership: the caller frees it. */
 char *pt_utf8_shown(const char *s);
 
+/* Whether cp is a bidirectional formatting character: a mark (U+200E LRM,
+ * U+200F RLM), an embedding or override (U+202A LRE..U+202E RLO) or an
+ * isolate (U+2066 LRI..U+2069 PDI), which turns what follows it on a
+ * terminal's line around. */
+bool pt_cp_bidi_control(int32_t cp);
+
 /* Columns of one code point: 0, 1 or 2. Control characters count 0; the
  * table code replaces them before measuring (see pt_text_clean). */
 int pt_cp_width(int32_t cp);

@@ -3,9 +3,10 @@
 # Content-Disposition, and took any name filename* decoded to: %0A or
 # %C2%85 (NEL, which an older ptrackd let an exporter give) made a file
 # with a line break in its name, %1B one with an escape that a listing of
-# the directory runs, %FF one whose name is no UTF-8. Such a name is not
-# taken: the export is written to proposals.FORMAT, as when the server
-# names none. A Chinese name is taken as before.
+# the directory runs, %FF one whose name is no UTF-8, %E2%80%AE (U+202E)
+# one whose name a terminal shows turned around. Such a name is not taken:
+# the export is written to proposals.FORMAT, as when the server names
+# none. A Chinese name is taken as before.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -57,6 +58,10 @@ export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''a%FFb.csv"
 check_eq "a name that is not UTF-8 is not taken" "'proposals.csv'" "$FILES"
 export_as "attachment; filename=\"a$(printf '\x7f')b.csv\""
 check_eq "a plain filename= with DEL is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%E6%B1%87%E6%80%BB%E2%80%AEvsc.exe"
+check_eq "a name with U+202E, which ls shows as 汇总exe.csv, is not taken" "'proposals.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%E2%81%A7%E6%B1%87%E6%80%BB.csv"
+check_eq "a name with U+2067 (an isolate) is not taken" "'proposals.csv'" "$FILES"
 export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%C2%A1b.csv"
 check_eq "U+00A1, after C1, is taken" "'\\xa1b.csv'" "$FILES"
 
