@@ -96,45 +96,121 @@ static bool name_text_ok(const char *s)
     return true;
 }
 
-/* The file name of a Content-Disposition value: filename* (RFC 5987,
- * UTF-8) when present, else filename. Only the last path part is kept, and
- * a name that is empty, starts with a dot, or is not UTF-8 text without
- * control characters is not taken: the server names a download, it does
- * not choose where it goes, nor put a line break in its name. */
+/* Skips the blanks (OWS: spaces and tabs) at p, before end. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* The value of a parameter at *p (before end), which is moved past it: a
+ * quoted-string, without its quotes and with each quoted-pair (\") as the
+ * character after the backslash, or a token, to a ';' or a blank. NULL for
+ * a quote that is not closed. Ownership: the caller frees it. */
+static char *param_value(const char **p, const char *end)
+{
+    const char *s = *p;
+    pt_buf_t b = {0};
+    if (s < end && *s == '"') {
+        for (s++; s < end && *s != '"'; s++) {
+            if (*s == '\\' && s + 1 < end)
+                s++;
+            pt_buf_putc(&b, *s);
+        }
+        if (s == end) {
+            pt_buf_free(&b);
+            return NULL;
+        }
+        s++;
+    } else {
+        while (s < end && *s != ';' && *s != ' ' && *s != '\t')
+            pt_buf_putc(&b, *s++);
+    }
+    *p = s;
+    return pt_buf_take(&b);
+}
+
+/* The name an ext-value of filename* gives (RFC 8187): UTF-8'[language]'
+ * and the name's bytes, percent-encoded. NULL for another charset, or for
+ * a value that is not one (a % without two hex digits, a %00, which would
+ * end the name early). Ownership: the caller frees it. */
+static char *ext_value_name(const char *v)
+{
+    const char *lang = strchr(v, '\'');
+    const char *text = lang ? strchr(lang + 1, '\'') : NULL;
+    if (!text || lang - v != 5 || strncasecmp(v, "UTF-8", 5) != 0)
+        return NULL;
+    pt_buf_t b = {0};
+    for (const char *p = text + 1; *p; p++) {
+        if (*p != '%') {
+            pt_buf_putc(&b, *p);
+            continue;
+        }
+        int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+        if (lo < 0 || hi * 16 + lo == 0) {
+            pt_buf_free(&b);
+            return NULL;
+        }
+        pt_buf_putc(&b, (char)(hi * 16 + lo));
+        p += 2;
+    }
+    return pt_buf_take(&b);
+}
+
+/* The file name of a Content-Disposition value (RFC 6266): filename*
+ * (UTF-8) when it is given and can be read, else filename. The value is read
+ * parameter by parameter, each "; name=value" after the type, the names
+ * in any case, so that neither is found inside another's quoted value
+ * (filename="a filename*=UTF-8''b.csv" is a name with blanks, not b.csv)
+ * nor in a longer name (xfilename=); what does not parse ends the reading.
+ * Only the last path part is kept, and a name that is empty, starts with a
+ * dot, or is not UTF-8 text without control characters and bidirectional
+ * formatting characters is not taken: the server names a download, it
+ * does not choose where it goes, nor put a line break in its name. */
 static char *disposition_name(const char *v, size_t n)
 {
-    char *s = pt_xstrndup(v, n);
-    char *name = NULL;
-    char *star = strstr(s, "filename*=");
-    if (star) {
-        char *p = star + 10;
-        char *q = strstr(p, "''");
-        if (q && strncasecmp(p, "UTF-8", 5) == 0) {
-            p = q + 2;
-            pt_buf_t b = {0};
-            for (; *p && *p != ';' && *p != ' ' && *p != '\r' && *p != '\n'; p++) {
-                if (*p == '%' && hex_digit(p[1]) >= 0 && hex_digit(p[2]) >= 0) {
-                    pt_buf_putc(&b, (char)(hex_digit(p[1]) * 16 + hex_digit(p[2])));
-                    p += 2;
-                } else {
-                    pt_buf_putc(&b, *p);
-                }
-            }
-            name = pt_buf_take(&b);
+    if (memchr(v, '\0', n))
+        return NULL; /* no header holds one */
+    const char *p = v, *end = v + n;
+    while (end > p && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    /* The type is a token: it ends at the first ';'. */
+    while (p < end && *p != ';')
+        p++;
+    char *plain = NULL, *ext = NULL;
+    bool plain_seen = false, ext_seen = false;
+    while (p < end && *p == ';') {
+        p = skip_blanks(p + 1, end);
+        const char *key = p;
+        while (p < end && *p != '=' && *p != ';' && *p != ' ' && *p != '\t')
+            p++;
+        size_t key_len = (size_t)(p - key);
+        p = skip_blanks(p, end);
+        if (p == end || *p != '=')
+            break;
+        p = skip_blanks(p + 1, end);
+        char *value = param_value(&p, end);
+        p = skip_blanks(p, end);
+        if (!value || (p < end && *p != ';')) {
+            free(value);
+            break;
         }
-    }
-    if (!name) {
-        char *p = strstr(s, "filename=");
-        if (p) {
-            p += 9;
-            bool quoted = *p == '"';
-            if (quoted)
-                p++;
-            size_t len = strcspn(p, quoted ? "\"" : "; \r\n");
-            name = pt_xstrndup(p, len);
+        /* A parameter given twice is the first one's (RFC 6266 says such a
+         * header is not valid; it is not taken from the second). */
+        if (key_len == 9 && strncasecmp(key, "filename*", 9) == 0 && !ext_seen) {
+            ext_seen = true;
+            ext = ext_value_name(value);
+        } else if (key_len == 8 && strncasecmp(key, "filename", 8) == 0 && !plain_seen) {
+            plain_seen = true;
+            plain = value;
+            value = NULL;
         }
+        free(value);
     }
-    free(s);
+    char *name = ext ? ext : plain;
+    if (ext)
+        free(plain);
     if (!name)
         return NULL;
     char *base = strrchr(name, '/');

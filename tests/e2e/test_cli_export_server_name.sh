@@ -6,7 +6,8 @@
 # the directory runs, %FF one whose name is no UTF-8, %E2%80%AE (U+202E)
 # one whose name a terminal shows turned around. Such a name is not taken:
 # the export is written to proposals.FORMAT, as when the server names
-# none. A Chinese name is taken as before.
+# none. A Chinese name is taken as before. The header is read parameter by
+# parameter: filename*= inside a quoted filename is no parameter.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -64,5 +65,27 @@ export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%E2%81%A7%E6%B1%87%E
 check_eq "a name with U+2067 (an isolate) is not taken" "'proposals.csv'" "$FILES"
 export_as "attachment; filename=\"a.csv\"; filename*=UTF-8''%C2%A1b.csv"
 check_eq "U+00A1, after C1, is taken" "'\\xa1b.csv'" "$FILES"
+
+# The parameters are read one by one (RFC 6266): a name is not found
+# inside another parameter's quoted value, nor at the end of a longer
+# name; the names are in any case; filename* may give a language; a
+# quoted-pair is the character it stands for.
+export_as "attachment; filename=\"2026 filename*=UTF-8''evil.csv\""
+check_eq "filename*= inside the quoted filename is part of its name" \
+    "\"2026 filename*=UTF-8''evil.csv\"" "$FILES"
+export_as "attachment; xfilename=\"evil.csv\"; filename=\"proposals-2026.csv\""
+check_eq "xfilename= is not filename=" "'proposals-2026.csv'" "$FILES"
+export_as "attachment; filename=\"a.csv\"; FileName*=utf-8''%E6%B1%87%E6%80%BB.csv"
+check_eq "the names in any case" "'\\u6c47\\u603b.csv'" "$FILES"
+export_as "attachment;filename=\"a.csv\";filename*=UTF-8'zh-CN'%E6%B1%87%E6%80%BB.csv"
+check_eq "filename* with a language, and no blanks" "'\\u6c47\\u603b.csv'" "$FILES"
+export_as 'attachment; filename="a\"b.csv"'
+check_eq "a quoted-pair in filename" "'a\"b.csv'" "$FILES"
+export_as "attachment; filename=\"good.csv\"; filename*=UTF-8''a%00.exe"
+check_eq "filename* with %00 is not read: filename is taken" "'good.csv'" "$FILES"
+export_as "attachment; filename=\"good.csv\"; filename*=UTF-8''a%4.csv"
+check_eq "filename* with a % and one hex digit is not read" "'good.csv'" "$FILES"
+export_as 'attachment; filename="open.csv'
+check_eq "a quote that is not closed: no name" "'proposals.csv'" "$FILES"
 
 pt_finish
