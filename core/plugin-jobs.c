@@ -865,12 +865,29 @@ static bool good_content_type(const char *s)
     return true;
 }
 
+/* Whether the UTF-8 character at p is a bidirectional formatting
+ * character: a mark (U+200E LRM, U+200F RLM, E2 80 8E/8F), an embedding or
+ * override (U+202A..U+202E, E2 80 AA..AE) or an isolate (U+2066..U+2069,
+ * E2 81 A6..A9). p is in a string of valid UTF-8, so the bytes after an
+ * E2 are there. */
+static bool bidi_control_at(const unsigned char *p)
+{
+    if (p[0] != 0xE2)
+        return false;
+    if (p[1] == 0x80)
+        return p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE);
+    return p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9;
+}
+
 /* A download's file name: 1 to 255 bytes of UTF-8, no control character,
- * no '/' or '\', not "." or ".." (it names a file, not a path nor a
- * directory). The control characters are those of Unicode (Cc), C1's
- * U+0080..U+009F as well as C0's and DEL: a name with NEL (U+0085, C2 85)
- * would reach the client percent-encoded in filename* and come out of it
- * as a line break in the saved file's name. */
+ * no bidirectional formatting character, no '/' or '\', not "." or ".."
+ * (it names a file, not a path nor a directory). The control characters
+ * are those of Unicode (Cc), C1's U+0080..U+009F as well as C0's and DEL:
+ * a name with NEL (U+0085, C2 85) would reach the client percent-encoded
+ * in filename* and come out of it as a line break in the saved file's
+ * name. A bidirectional formatting character would come out of it as a
+ * name that a terminal shows turned around: 汇总\u202Evsc.exe is listed
+ * as 汇总exe.csv. */
 static bool good_filename(const char *s)
 {
     size_t n = strlen(s);
@@ -881,6 +898,8 @@ static bool good_filename(const char *s)
         if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
             return false;
         if (c == 0xC2 && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
+            return false;
+        if (bidi_control_at((const unsigned char *)s + i))
             return false;
     }
     return true;
@@ -927,7 +946,8 @@ static int export_begin(ptrack_job_t *job, const char *content_type, const char 
         shown(bad, sizeof(bad), filename);
         return misused(job, true,
                        "export_begin: \"%s\" is not a file name (1 to 255 bytes of UTF-8, no "
-                       "control character, no / or \\, not . or ..)",
+                       "control or bidirectional formatting character, no / or \\, not . or "
+                       "..)",
                        bad);
     }
     char *ct = strdup(content_type);

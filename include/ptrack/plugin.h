@@ -358,13 +358,14 @@ typedef struct ptrack_host {
      * job_write: content_type "text/csv; charset=utf-8" (type/subtype and
      * parameters, printable ASCII, at most 255 bytes), filename
      * "proposals.csv" (NULL: none; else 1 to 255 bytes of UTF-8 without
-     * control characters, U+0080..U+009F included, '/' or '\', and not
-     * "." or ".."). Returns PTRACK_OK, or PTRACK_EINVAL
-     * when it is called a second time (the first call's values stay) or
-     * given a content type or a file name that is not one; a refused
-     * content type or file name fails the export (500 plugin_error), and
-     * ptrackd's log names the misuse, once per export. Thread: the job's.
-     * Ownership: copied. */
+     * control characters, U+0080..U+009F included, bidirectional
+     * formatting characters (U+200E, U+200F, U+202A..U+202E,
+     * U+2066..U+2069), '/' or '\', and not "." or ".."). Returns
+     * PTRACK_OK, or PTRACK_EINVAL when it is called a second time (the
+     * first call's values stay) or given a content type or a file name
+     * that is not one; a refused content type or file name fails the
+     * export (500 plugin_error), and ptrackd's log names the misuse, once
+     * per export. Thread: the job's. Ownership: copied. */
     int (*export_begin)(ptrack_job_t *job, const char *content_type, const char *filename);
 
     /* Exporter: the next proposal matching the request's filters, in id

@@ -6,8 +6,9 @@
 # change (Chinese, a quote, a percent sign) comes exactly in
 # filename*=UTF-8''... (RFC 6266, RFC 5987) beside an ASCII fallback. A
 # name with a control character, C1's (U+0085 NEL, U+009B CSI) as well as
-# C0's, and "." or "..", are refused as export_begin's contract says: 500
-# plugin_error.
+# C0's, a bidirectional formatting character (U+202E, which a terminal
+# would show the saved file's name turned around by), and "." or "..", are
+# refused as export_begin's contract says: 500 plugin_error.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -64,6 +65,19 @@ for cc in $'\xc2\x85' $'\xc2\x9b' $'\xc2\x80'; do
 done
 export_named $'a\x1b[31m.jsonl'
 check_error "a name with ESC is refused" 500 plugin_error
+
+pt_step "bidirectional formatting characters are refused"
+# 汇总<U+202E>vsc.exe would be saved as it is named and listed as 汇总exe.csv.
+for bidi in $'\u202e' $'\u202a' $'\u200e' $'\u200f' $'\u2066' $'\u2069'; do
+    export_named "汇总${bidi}vsc.exe"
+    check_error "a name with $(printf %s "$bidi" | od -An -tx1 | tr -d ' \n') is refused" 500 plugin_error
+    check_contains "... as not a file name" 'is not a file name' "$(jv 'j["error"]["message"]')"
+    check_eq "... with no Content-Disposition" "" "$(hdr Content-Disposition)"
+done
+check_name "U+200D (the joiner of emoji) is no bidirectional character" "汇总👨‍👩‍👧.jsonl" \
+    "attachment; filename=\"export.jsonl\"; filename*=UTF-8''%E6%B1%87%E6%80%BB%F0%9F%91%A8%E2%80%8D%F0%9F%91%A9%E2%80%8D%F0%9F%91%A7.jsonl"
+check_name "nor U+2065, before the isolates" $'a\u2065.jsonl' \
+    "attachment; filename=\"a.jsonl\"; filename*=UTF-8''a%E2%81%A5.jsonl"
 for name in . ..; do
     export_named "$name"
     check_error "\"$name\", which names a directory, is refused" 500 plugin_error
