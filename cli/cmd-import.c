@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "json.h"
 #include "transfer.h"
+#include "width.h"
 
 static const pt_opt_t opts[] = {
     {"format", PT_OPT_VALUE, "F",
@@ -241,10 +242,14 @@ static int build_query(pt_cli_t *cli, const pt_args_t *args, const char *format,
  * passages): "where: reason" (or the reason, when it begins with where),
  * one a line; one whose reason the message
  * printed above already holds (a file the importer could not read) is
- * not printed again. */
+ * not printed again. A reason quotes the file ("状态 \"草稿…\" is not a
+ * state"), which may hold anything: each line is made safe for the
+ * terminal as ptrackd's message is (pt_text_clean), so that a U+202E in
+ * a cell does not turn the rest of it around. */
 static void print_passages(const cJSON *list, const char *fallback, const char *said, FILE *out)
 {
     const cJSON *r;
+    pt_buf_t line = {0}, clean = {0};
     cJSON_ArrayForEach(r, list)
     {
         const char *where = pt_json_str(r, "where");
@@ -254,12 +259,18 @@ static void print_passages(const cJSON *list, const char *fallback, const char *
         /* A reason that names its place itself ("line 4, column 标题: ...")
          * is printed as it is, not after the same place again. */
         size_t wl = where ? strlen(where) : 0;
+        pt_buf_reset(&line);
+        pt_buf_reset(&clean);
         if (where && reason && strncmp(reason, where, wl) == 0 &&
             (reason[wl] == ':' || reason[wl] == ','))
-            fprintf(out, "%s\n", reason);
+            pt_buf_puts(&line, reason);
         else
-            fprintf(out, "%s: %s\n", where ? where : "?", reason ? reason : fallback);
+            pt_buf_printf(&line, "%s: %s", where ? where : "?", reason ? reason : fallback);
+        pt_text_clean(&clean, pt_buf_str(&line));
+        fprintf(out, "%s\n", pt_buf_str(&clean));
     }
+    pt_buf_free(&clean);
+    pt_buf_free(&line);
 }
 
 /* "… and N more": the passages an answer counted but did not list;

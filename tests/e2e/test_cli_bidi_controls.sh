@@ -5,7 +5,8 @@
 # backwards from the title on, its deadline and units with it. ptrack's
 # terminal output drops them (table cells, ptrack show's lines); --json
 # keeps the text exactly as ptrackd holds it. ptrackd's messages, which
-# may quote such a name, are shown without them too; what was typed and
+# may quote such a name, and the reasons of an import's rejected records,
+# which quote the file, are shown without them too; what was typed and
 # is quoted in a usage error has them shown as escapes (\u202E), and its
 # controls too, so that the message stays on one line.
 set -euo pipefail
@@ -65,6 +66,12 @@ check_contains "the option as typed, escaped" 'unknown option --sock\u2067 ' "$E
 pt_cli list --due-before "$(printf '2026-12-01\n\u200f')"
 check_rc "a bad date" 2
 check_eq "a usage error on one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+printf '标题,领衔代表,状态\r\n关于加强社区养老服务的建议,张代表,草稿\u202e已提出\r\n' >"$PT_TMP/bidi.csv"
+pt_cli import "$PT_TMP/bidi.csv" --format csv
+check_rc "an import whose record is rejected" 1
+check_contains "the reason names the cell" "is not a state" "$ERR"
+check_eq "no bidirectional control in the rejected record's reason" no "$(has_bidi "$ERR")"
+check_contains "the cell without it" '"草稿已提出"' "$ERR"
 
 pt_step "--json: the text exactly as ptrackd holds it"
 pt_cli --json list
