@@ -6,7 +6,9 @@
  * private use character (an office's 造字) two, as the ideograph it
  * stands for; and a paragraph wrapped at any width keeps every character,
  * with no line that starts with closing punctuation or ends with opening
- * punctuation where the width leaves a choice.
+ * punctuation where the width leaves a choice. What a usage error quotes
+ * has its controls and bidirectional characters as escapes, and a
+ * paragraph is cleaned and fits its width.
  *
  * The emoji are written as universal character names, so that the joiners
  * and selectors, which show nothing, can be read.
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -51,6 +54,62 @@ static char *clean(const char *s)
     snprintf(out, sizeof out, "%s", pt_buf_str(&b));
     pt_buf_free(&b);
     return out;
+}
+
+/* What was typed, quoted in a usage error: a byte that is not UTF-8 and a
+ * control character as \xNN, a C1 control and a bidirectional formatting
+ * character as \uNNNN, so that the message is UTF-8 and one line and
+ * nothing in it acts on the terminal; Chinese, emoji and a backslash as
+ * they are, and what is shown already is shown the same again. */
+static void shown_escapes_what_would_act_on_a_terminal(void **state)
+{
+    static const struct {
+        const char *typed, *shown;
+    } cases[] = {
+        {"省交通运输厅", "省交通运输厅"},
+        {"\xbd\xbb\xb0\xec", "\\xbd\\xbb\\xb0\\xec"},
+        {"2026-12-01\n", "2026-12-01\\x0a"},
+        {"a\tb\rc\x1b[31m\x7f", "a\\x09b\\x0dc\\x1b[31m\\x7f"},
+        {"汇\xC2\x85"
+         "总\xC2\x9B",
+         "汇\\u0085总\\u009B"},
+        {"省\u202E交通厅\u2067\u200F", "省\\u202E交通厅\\u2067\\u200F"},
+        {"\u00A0\u00A1" FAMILY ZWJ "\\x0a", "\u00A0\u00A1" FAMILY ZWJ "\\x0a"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *shown = pt_utf8_shown(cases[i].typed);
+        assert_string_equal(shown, cases[i].shown);
+        char *again = pt_utf8_shown(shown);
+        assert_string_equal(again, shown);
+        free(again);
+        free(shown);
+    }
+}
+
+/* A paragraph (a plugin's reason, what token create made): on one line to
+ * the last column when it fits; else wrapped, the lines after the first
+ * indented by 2 and none wider than the width; cleaned as a cell is; and
+ * ended by a newline either way. */
+static void a_paragraph_fits_its_width(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    pt_text_paragraph(&b, "已创建 made token 收文 (unit, 财政部)", 40);
+    assert_string_equal(pt_buf_str(&b), "已创建 made token 收文 (unit, 财政部)\n");
+    pt_buf_reset(&b);
+    pt_text_paragraph(&b, "0123456789", 10);
+    assert_string_equal(pt_buf_str(&b), "0123456789\n");
+    pt_buf_reset(&b);
+    pt_text_paragraph(&b, "a\u202Eb\nc", 10);
+    assert_string_equal(pt_buf_str(&b), "ab c\n");
+    pt_buf_reset(&b);
+    pt_text_paragraph(&b, "山西省住房和城乡建设厅城市建设处联络办公室", 20);
+    assert_string_equal(pt_buf_str(&b), "山西省住房和城乡建\n  设厅城市建设处联络\n  办公室\n");
+    pt_buf_reset(&b);
+    pt_text_paragraph(&b, "", 10);
+    assert_string_equal(pt_buf_str(&b), "\n");
+    pt_buf_free(&b);
 }
 
 /* A bidirectional formatting character in a title (U+202E RLO) turned the
@@ -399,6 +458,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chinese_and_fullwidth_take_two_columns),
         cmocka_unit_test(bidi_controls_are_dropped_from_what_is_shown),
+        cmocka_unit_test(shown_escapes_what_would_act_on_a_terminal),
+        cmocka_unit_test(a_paragraph_fits_its_width),
         cmocka_unit_test(a_private_use_character_takes_two_columns_as_an_ideograph),
         cmocka_unit_test(an_emoji_sequence_takes_the_columns_of_one_emoji),
         cmocka_unit_test(two_regional_indicators_are_one_flag),
