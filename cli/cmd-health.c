@@ -121,13 +121,17 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         rc = PT_EXIT_OK;
         const cJSON *refused = pt_json_get(resp.json, "config_refused");
         /* Why is an admin's to read (ptrackd sends it to no other role):
-         * the others are told where it is, not shown a "?". */
-        if (cJSON_IsObject(refused) && pt_json_str(refused, "message"))
+         * the others are told where it is, not shown a "?". It quotes
+         * the file, and is cleaned as ptrackd's other messages are. */
+        if (cJSON_IsObject(refused) && pt_json_str(refused, "message")) {
+            pt_buf_t why = {0};
+            pt_text_clean(&why, pt_json_str(refused, "message"));
             fprintf(stderr,
                     "ptrack: the last reload's configuration was refused, and the one before runs: "
                     "%s\n",
-                    pt_json_str(refused, "message"));
-        else if (cJSON_IsObject(refused))
+                    pt_buf_str(&why));
+            pt_buf_free(&why);
+        } else if (cJSON_IsObject(refused))
             fputs("ptrack: the last reload's configuration was refused, and the one before runs "
                   "(an admin's ptrack health and ptrackd's log say why)\n",
                   stderr);

@@ -72,6 +72,21 @@ out="$("$PTRACK" --socket "$PT_SOCK" health 2>&1)" && rc=0 || rc=$?
 check_eq "ptrack health passes" 0 "$rc"
 check_contains "... and warns that the last reload was refused" \
     "ptrack: the last reload's configuration was refused, and the one before runs: config $PT_CONF: limits.body" "$out"
+# The message quotes the file: a value with U+202E is shown without it, as
+# ptrackd's other messages are, not turning the rest of the line around.
+python3 - "$PT_CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["limits"] = {"body": "1\u202eXB"}
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+reload
+api GET /v1/health
+check_contains "a refusal quoting a value with U+202E" $'\u202e' "$(jv 'j["config_refused"]["message"]')"
+out="$("$PTRACK" --socket "$PT_SOCK" health 2>&1)" && rc=0 || rc=$?
+check_eq "ptrack health passes" 0 "$rc"
+check_contains "... and warns that the last reload was refused" "limits.body" "$out"
+check_eq "... without the U+202E" "" "$(printf %s "$out" | grep $'\u202e' || true)"
 cp "$PT_TMP/good.json" "$PT_CONF"
 reload
 as_viewer GET /v1/health
