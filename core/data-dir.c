@@ -210,6 +210,47 @@ int pt_socket_path_check(const char *socket, pt_error_t *err)
                         socket, what);
 }
 
+/* PATH's last name, without the slashes after it, into OUT ("" for "/"). */
+static void name_of(const char *path, char *out, size_t size)
+{
+    size_t end = strlen(path);
+    while (end > 0 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    snprintf(out, size, "%.*s", (int)(end - start), path + start);
+}
+
+bool pt_socket_dir_missing(const char *dir, const char *socket)
+{
+    char sockdir[4096];
+    parent_of(socket, sockdir, sizeof(sockdir));
+    struct stat st;
+    if (lstat(sockdir, &st) == 0 || errno != ENOENT)
+        return false;
+    /* A data directory that exists is not made: nothing else is. */
+    if (stat(dir, &st) == 0)
+        return true;
+    /* One that does not is made by mkdir(2), which makes its last name in
+     * its parent, and nothing above it: the socket's directory is that one
+     * when it has the same name in the same parent. */
+    char sname[4096], dname[4096];
+    name_of(sockdir, sname, sizeof(sname));
+    name_of(dir, dname, sizeof(dname));
+    if (!sname[0] || !strcmp(sname, ".") || !strcmp(sname, ".."))
+        return false;
+    if (strcmp(sname, dname) != 0)
+        return true;
+    char sparent[4096], dparent[4096];
+    struct stat sst, dst;
+    parent_of(sockdir, sparent, sizeof(sparent));
+    parent_of(dir, dparent, sizeof(dparent));
+    if (stat(sparent, &sst) != 0 || stat(dparent, &dst) != 0)
+        return false; /* the data directory cannot be made either: that is said */
+    return sst.st_dev != dst.st_dev || sst.st_ino != dst.st_ino;
+}
+
 int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
 {
     bool missing;

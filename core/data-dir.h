@@ -11,6 +11,8 @@
 #ifndef PT_DATA_DIR_H
 #define PT_DATA_DIR_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 /* Makes DIR (0700) when it does not exist and takes its lock
@@ -38,6 +40,14 @@ void pt_data_dir_prepare_db(const char *db);
  * when the path is free or a socket, else PT_ECONFIG with err naming the
  * path and what is there. */
 int pt_socket_path_check(const char *socket, pt_error_t *err);
+
+/* Whether the directory of the socket SOCKET does not exist, and the start
+ * would not make it either: the start makes DIR alone, so one that is not
+ * DIR (as written, or as DIR's parent and name say it) would fail at the
+ * socket's bind, once the store is made. A path that cannot be judged
+ * before then (a link, a name "." or "..", a parent that cannot be looked
+ * at) is not said to be missing: the bind says what it is. Makes nothing. */
+bool pt_socket_dir_missing(const char *dir, const char *socket);
 
 /* What a start would find wrong with the data directory DIR, its database
  * and the socket SOCKET's directory, judged as the user running it, without

@@ -1500,6 +1500,17 @@ static int socket_served(const daemon_t *d, pt_error_t *err)
                         d->config.socket);
 }
 
+/* The socket's directory does not exist: ptrackd makes none but the data
+ * directory. Said before the start makes anything (pt_socket_dir_missing),
+ * and at the bind, should it go meanwhile. */
+static int socket_dir_missing(const daemon_t *d, pt_error_t *err)
+{
+    return pt_error_set(err, PT_ECONFIG,
+                        "cannot listen on the socket %s: its directory does not exist "
+                        "(ptrackd makes the data directory, not the socket's)",
+                        d->config.socket);
+}
+
 /* The API's handler of requests, for a server made before the API is
  * (start): no request is read before the loop runs, and by then the API
  * is made. */
@@ -1559,6 +1570,8 @@ static int start(daemon_t *d, pt_error_t *err)
             return err->code;
         return socket_served(d, err);
     }
+    if (pt_socket_dir_missing(d->config.data_dir, d->config.socket))
+        return socket_dir_missing(d, err);
     /* The socket is ptrackd's alone (0600) unless a group is named whose
      * members may connect (0660): socket_users must be able to reach it,
      * and the kernel then tells ptrackd who each of them is. */
@@ -1664,10 +1677,7 @@ static int start(daemon_t *d, pt_error_t *err)
     if (rc == UV_EADDRINUSE)
         return socket_served(d, err);
     if (rc == UV_ENOENT)
-        return pt_error_set(err, PT_ECONFIG,
-                            "cannot listen on the socket %s: its directory does not exist "
-                            "(ptrackd makes the data directory, not the socket's)",
-                            d->config.socket);
+        return socket_dir_missing(d, err);
     if (rc != 0)
         return pt_error_set(err, PT_ECONFIG, "cannot listen on the socket %s: %s", d->config.socket,
                             uv_strerror(rc));

@@ -4,8 +4,10 @@
 # 0600 whatever the umask; another workflow file is used when named;
 # SIGTERM answers what is in flight and exits 0; a second ptrackd on the
 # same data directory or socket is refused; a socket whose directory does
-# not exist is refused, saying so; so is a database that ptrackd's user
-# may not write or read; with port 0 the log names the port chosen.
+# not exist is refused, saying so, before the data directory is made; so
+# is a database that ptrackd's user may not write or read; a start refused
+# at its end closes the database; with port 0 the log names the port
+# chosen.
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
@@ -197,9 +199,18 @@ check "the message says the socket's directory does not exist ($out)" \
     grep -q "cannot listen on the socket $tmp/no-such-dir/ptrack.sock: its directory does not exist" \
     <<<"$out"
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
-# That is found once the store is open: a refused start closes it.
+check "and before it makes the data directory" test ! -e "$tmp/d7"
+# A start refused at its very end (a pid file path that is a directory,
+# found once the store is open and the socket made) closes the database.
+mkdir "$tmp/pid-dir"
+set +e
+out="$("$PTRACKD" --data-dir "$tmp/d7" --socket "$tmp/d7.sock" --pidfile "$tmp/pid-dir" 2>&1)"
+rc=$?
+set -e
+check "a pid file that cannot be written stops the start ($out)" test "$rc" -eq 1
 check "and the database is closed: no -wal or -shm left ($(ls "$tmp/d7" | tr '\n' ' '))" \
     test ! -e "$tmp/d7/ptrack.db-wal" -a ! -e "$tmp/d7/ptrack.db-shm" -a -s "$tmp/d7/ptrack.db"
+check "nor the socket" test ! -e "$tmp/d7.sock"
 
 # 7b. A TCP port that another process listens on stops the start before it
 # makes anything: no socket that nothing serves, no data directory (the

@@ -9,10 +9,12 @@
 #     with the HTTP server made;
 #   - a plugin cannot be loaded, after one that can: refused before the
 #     data directory is made, with both checked in a registry of their own;
-#   - the socket's directory does not exist: refused once the store, the
-#     API, the deadline engine and a notifier (with its worker thread) are
-#     made, and the TCP port bound;
-#   - the pid file cannot be written: the signal handlers are set.
+#   - the socket's directory does not exist: refused before the data
+#     directory is made, with the plugin checked;
+#   - the pid file's directory does not exist: the signal handlers are set;
+#   - the pid file's path is a directory: refused at the start's very end,
+#     once the store, the API, the deadline engine, a notifier (with its
+#     worker thread), the socket and the TCP listeners are made.
 # Each start exits 1 with its message, and leaves no block lost (definitely
 # or possibly: a block only the loop's queue of handles points into).
 # Without valgrind, or with a ptrackd built with AddressSanitizer, the
@@ -91,11 +93,23 @@ cat >"$tmp/c5.json" <<EOF
 EOF
 refused socket-dir-missing "cannot listen on the socket $tmp/no-such-dir/d5.sock: its directory" \
     --config "$tmp/c5.json"
-check_true "socket-dir-missing: the store was made" test -s "$tmp/d5/ptrack.db"
+check_true "socket-dir-missing: no data directory is made" test ! -e "$tmp/d5"
 
 refused pidfile "cannot write the pid file" \
     --data-dir "$tmp/d4" --socket "$tmp/d4.sock" --plugin-dir "$tmp" \
     --pidfile "$tmp/no-such-dir/ptrackd.pid"
-check_true "pidfile: the socket it made is gone" test ! -e "$tmp/d4.sock"
+check_true "pidfile: no data directory is made" test ! -e "$tmp/d4"
+
+mkdir "$tmp/pid-is-a-dir"
+cat >"$tmp/c6.json" <<EOF
+{"data_dir": "$tmp/d6", "socket": "$tmp/d6.sock", "listen": "127.0.0.1:0",
+ "plugin_dir": "$tmp",
+ "plugins": [{"instance": "record", "path": "$FIX/fixture_notify_record.so",
+              "config": {"path": "$tmp/record.jsonl"}}]}
+EOF
+refused pidfile-late "cannot write the pid file $tmp/pid-is-a-dir" \
+    --config "$tmp/c6.json" --pidfile "$tmp/pid-is-a-dir"
+check_true "pidfile-late: the store was made" test -s "$tmp/d6/ptrack.db"
+check_true "pidfile-late: the socket it made is gone" test ! -e "$tmp/d6.sock"
 
 pt_finish

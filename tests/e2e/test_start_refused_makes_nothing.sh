@@ -12,7 +12,8 @@
 # file made in it. So is a TCP port that another process listens on (the
 # port is bound before the store is made, and listened on once the plugins
 # are loaded), and a plugin instance whose file does not load: each left
-# the whole empty store behind.
+# the whole empty store behind. So is a socket whose directory does not
+# exist, found at its bind, which left the store and its plugins' files.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -122,6 +123,48 @@ out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/fifth.json" 2>&1)" && rc=0 || rc=
 check_eq "the start exits 1 ($out)" 1 "$rc"
 check_contains "naming the workflow" "workflow $PT_TMP/broken-workflow.json" "$out"
 check_true "and makes no data directory" test ! -e "$PT_TMP/fifth"
+
+pt_step "a socket whose directory does not exist"
+# Found only at the socket's bind, once the data directory, the store and
+# the plugins had been made.
+cat >"$PT_TMP/sixth.json" <<EOF
+{"data_dir": "$PT_TMP/sixth", "socket": "$PT_TMP/no-such-dir/sixth.sock",
+ "listen": "127.0.0.1:0", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/sixth.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying the socket's directory does not exist" \
+    "cannot listen on the socket $PT_TMP/no-such-dir/sixth.sock: its directory does not exist" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/sixth"
+mkdir "$PT_TMP/existing-dir"
+cat >"$PT_TMP/seventh.json" <<EOF
+{"data_dir": "$PT_TMP/existing-dir", "socket": "$PT_TMP/existing-dir/sub/seventh.sock",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/seventh.json" 2>&1)" && rc=0 || rc=$?
+check_eq "below a data_dir that exists: the start exits 1 ($out)" 1 "$rc"
+check_contains "below a data_dir that exists: saying so" \
+    "$PT_TMP/existing-dir/sub/seventh.sock: its directory does not exist" "$out"
+check_eq "and leaves that directory empty" "" "$(ls -A "$PT_TMP/existing-dir")"
+
+pt_step "a socket in the data directory the start makes, however it is written"
+# The data directory is the socket's once made: not refused before.
+for sock in "$PT_TMP/eighth/a.sock" "$PT_TMP/./eighth/b.sock" "$PT_TMP//eighth//c.sock"; do
+    rm -rf "$PT_TMP/eighth"
+    "$PTRACKD" --data-dir "$PT_TMP/eighth" --socket "$sock" \
+        --plugin-dir "$PT_TMP/no-plugins" >"$PT_TMP/eighth.log" 2>&1 &
+    eighth=$!
+    PT_PIDS+=("$eighth")
+    ok=0
+    for _ in $(seq 1 300); do
+        curl -s -o /dev/null --max-time 5 --unix-socket "$sock" http://localhost/v1/health &&
+            { ok=1; break; }
+        sleep 0.1
+    done
+    check_eq "$sock: the start serves ($(tail -n 2 "$PT_TMP/eighth.log"))" 1 "$ok"
+    kill -TERM "$eighth"
+    wait "$eighth" || true
+done
 
 pt_step "a socket left by a run before is still replaced"
 python3 -c '
