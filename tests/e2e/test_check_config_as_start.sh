@@ -10,7 +10,8 @@
 # ptrack store, or an empty file, passes. What only changes the start is
 # said as the start says it: a record of notifiers' crashes (plugin-crashes)
 # with lines that are no crash, or that the start could not read or append
-# to (it passed without a word).
+# to (it passed without a word), which ptrackd --help now names among the
+# checks.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -114,6 +115,9 @@ rmdir "$REC"
 out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "a good record passes" 0 "$rc"
 check_true "without a word of it ($out)" bash -c '! grep -q plugin-crashes <<<"$1"' _ "$out"
+help="$("$PTRACKD" --help | tr -s ' \n' '  ')"
+check_contains "ptrackd --help names the record among what --check-config checks" \
+    "the database, the record of notifiers' crashes and the pid file's directory" "$help"
 
 pt_step "a --pidfile whose directory does not exist"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
