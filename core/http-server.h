@@ -141,9 +141,12 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport);
 /* Binds TCP "host:port" as pt_http_server_listen_tcp() would (every address
  * of a name, port 0 chosen by the system) without listening: a connection
  * is refused, as when nothing is bound there, until
- * pt_http_server_listen_bound() listens on them. Lets a start hold its port,
- * and be refused when another process listens on it, before it makes
- * anything. Returns 0 or a negative libuv error (UV_EADDRINUSE). */
+ * pt_http_server_listen_bound() listens on them. Lets a start be refused
+ * when another process listens on its port, before it makes anything. The
+ * port is not held meanwhile: bound with SO_REUSEADDR (libuv's), it may be
+ * bound by another socket with SO_REUSEADDR too, and the first to listen
+ * has it, so pt_http_server_listen_bound() may still fail with
+ * UV_EADDRINUSE. Returns 0 or a negative libuv error (UV_EADDRINUSE). */
 int pt_http_server_bind_tcp(pt_http_server_t *srv, const char *hostport);
 /* Listens on what pt_http_server_bind_tcp() bound. Returns 0 or a negative
  * libuv error. */

@@ -1593,7 +1593,9 @@ static int start(daemon_t *d, pt_error_t *err)
     /* The TCP port is bound now, and listened on once the plugins are
      * loaded (a connection is refused meanwhile, as before any bind): a
      * port that another process listens on stops the start before it
-     * makes anything, and the port is this start's from here. */
+     * makes anything. It is not held meanwhile: a server that binds it
+     * with SO_REUSEADDR and listens first stops the start at its listen
+     * (pt_http_server_bind_tcp). */
     if (pt_http_server_new(d->loop, &d->config.limits, handle_request, d, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     if (d->config.listen) {

@@ -1679,6 +1679,36 @@ static void a_bound_port_refuses_until_it_listens(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* A bound port is not held until it is listened on: another socket with
+ * SO_REUSEADDR (as most servers bind) binds it too, and once that one
+ * listens, the start's listen is refused, as config.md says. */
+static void a_bound_port_is_taken_by_who_listens_first(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    pt_http_server_t *srv;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(pt_http_server_new(&loop, NULL, handler, NULL, &srv), 0);
+    assert_int_equal(pt_http_server_bind_tcp(srv, "127.0.0.1:0"), 0);
+    int port = pt_http_server_tcp_port(srv);
+    assert_true(port > 0);
+
+    int other = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+    assert_int_equal(setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on), 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(other, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(other, 1), 0);
+    assert_int_equal(pt_http_server_listen_bound(srv), UV_EADDRINUSE);
+    close(other);
+
+    pt_http_server_shutdown(srv, NULL, NULL);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    pt_http_server_free(srv);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void other_http_versions_get_505(void **state)
 {
     fx_t *fx = *state;
@@ -1941,6 +1971,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(mutated_requests_never_break_the_server, setup, teardown),
         cmocka_unit_test(listen_addresses_are_parsed),
         cmocka_unit_test(a_bound_port_refuses_until_it_listens),
+        cmocka_unit_test(a_bound_port_is_taken_by_who_listens_first),
         cmocka_unit_test(status_texts_cover_the_common_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
