@@ -41,6 +41,9 @@
  *                          the answer's body and dropped at once, whatever
  *                          `retries` says: the receiver judged this request
  *                          itself, and sending it again would not help.
+ * Of the answer's body, the first RESPONSE_MAX bytes are read (for the log
+ * and the errcode) and the transfer is then stopped: the status counts,
+ * however long the rest would take.
  * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
  * minute), for as long as it takes unless `retries` is set; each such
  * failure but a 429 and a robot's "too many messages" counts as an
@@ -110,6 +113,7 @@ typedef struct {
     /* The answer of the request in progress. */
     pt_str_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
+    bool answer_held;    /* on_body() has what is kept and stopped the transfer */
 } webhook_t;
 
 /* The wall clock in milliseconds. */
@@ -391,12 +395,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     webhook_t *w = ud;
     size_t n = size * nmemb;
     /* Keep the head of the answer only: enough for the log and the
-     * robot's errcode, bounded whatever the server sends; one byte more,
-     * to tell whether RESPONSE_MAX falls inside a character
-     * (answer_prefix()). */
+     * robot's errcode; one byte more, to tell whether RESPONSE_MAX falls
+     * inside a character (answer_prefix()). */
     if (w->response.len < RESPONSE_MAX + 1) {
         size_t room = RESPONSE_MAX + 1 - w->response.len;
         pt_str_append(&w->response, data, n < room ? n : room);
+    }
+    /* With that kept, the status has said everything that counts: the
+     * rest is not waited for. Read to its end, an answer larger than the
+     * timeout lets through (or one that never ends) made a receiver that
+     * had taken the event with a 2xx get it again at every try, for ever,
+     * and a 422 with a long error page was retried instead of dropped.
+     * Returning short makes libcurl stop with CURLE_WRITE_ERROR, which
+     * deliver() takes as the answer complete (answer_held). */
+    if (w->response.len >= RESPONSE_MAX + 1) {
+        w->answer_held = true;
+        return 0;
     }
     return n;
 }
@@ -642,6 +656,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
 
     pt_str_free(&w->response);
     w->retry_after = 0;
+    w->answer_held = false;
     pt_curl_setup(&w->curl, url.p, "http,https", (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS),
                   w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -655,6 +670,8 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_setopt(c, CURLOPT_HEADERDATA, w);
 
     CURLcode cc = curl_easy_perform(c);
+    if (cc == CURLE_WRITE_ERROR && w->answer_held)
+        cc = CURLE_OK; /* on_body() stopped it: the status and the head are here */
     if (cc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 64];
         snprintf(why, sizeof(why), "POST to the receiver failed: %s", pt_curl_why(&w->curl, cc));
