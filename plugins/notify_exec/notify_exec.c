@@ -7,7 +7,9 @@
  *   command  (strings, required)  the argv to run, no shell: ["/usr/local/bin/sms",
  *                                 "--to", "13800000000"]; a first element
  *                                 without a slash is looked up in /usr/bin
- *                                 and /bin (the child's PATH)
+ *                                 and /bin (the child's PATH); a file
+ *                                 the kernel cannot run (no #! line, a
+ *                                 missing interpreter) refuses the load
  *   timeout  (duration, "30s")    the longest a run may take; then the
  *                                 command's process group is killed
  *
@@ -177,6 +179,56 @@ static bool runnable(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
+/* Why the kernel could not run the file at path, which runnable() passed,
+ * into why (size bytes), or false when it can: a file that is neither a
+ * program (ELF) nor a script whose first line is "#!" and an interpreter
+ * that is an executable file. execve(2) answers ENOEXEC for the first (a
+ * shell runs a script without "#!" itself, ptrackd runs no shell) and
+ * ENOENT for a script whose interpreter is missing, which read as if the
+ * script itself were; either way every event was tried again, for ever,
+ * and the events behind it waited. A file that cannot be read is left to
+ * the run. */
+static bool cannot_run(const char *path, char *why, size_t size)
+{
+    char head[256];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n;
+    while ((n = read(fd, head, sizeof(head) - 1)) < 0 && errno == EINTR)
+        ;
+    close(fd);
+    if (n < 0)
+        return false;
+    head[n] = '\0';
+    if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
+        return false;
+    if (n < 2 || head[0] != '#' || head[1] != '!') {
+        snprintf(why, size,
+                 "is neither a program nor a script whose first line is #! and its "
+                 "interpreter (a shell script begins with #!/bin/sh)");
+        return true;
+    }
+    /* The interpreter: after "#!" and blanks, up to a blank or the line's
+     * end, as the kernel reads it. */
+    char *interp = head + 2;
+    while (*interp == ' ' || *interp == '\t')
+        interp++;
+    size_t len = strcspn(interp, " \t\r\n");
+    if (interp[len] == '\0' && (size_t)n == sizeof(head) - 1)
+        return false; /* a line longer than read here: left to the run */
+    if (len == 0) {
+        snprintf(why, size, "begins with #! but names no interpreter on that line");
+        return true;
+    }
+    interp[len] = '\0';
+    if (!runnable(interp)) {
+        snprintf(why, size, "is a script for %s, which is not an executable file", interp);
+        return true;
+    }
+    return false;
+}
+
 /* Finds the file a command names: as it is with a slash, else in CHILD_PATH
  * (the child's own PATH, not the daemon's). Returns a malloc'd path or
  * NULL. */
@@ -249,6 +301,11 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
         host->log(inst, PTRACK_LOG_ERROR, "option \"command\": %s is not an executable file%s",
                   x->argv[0],
                   strchr(x->argv[0], '/') ? "" : " in /usr/bin or /bin (give a full path)");
+        goto fail;
+    }
+    char why[400];
+    if (cannot_run(x->file, why, sizeof(why))) {
+        host->log(inst, PTRACK_LOG_ERROR, "option \"command\": %s %s", x->file, why);
         goto fail;
     }
     if (host->opt_duration(inst, "timeout", &x->timeout_ms) != PTRACK_OK || x->timeout_ms <= 0) {
@@ -509,10 +566,16 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         running_add(pid);
     if (e != 0) {
         pid = -1;
+        /* The file changed since the load: say what is wrong with it
+         * rather than "No such file or directory" of a script that is
+         * there. */
+        char why[400];
+        if (!((e == ENOEXEC || e == ENOENT) && cannot_run(x->file, why, sizeof(why))))
+            snprintf(why, sizeof(why), "%s", strerror(e));
         x->host->log(x->inst, PTRACK_LOG_WARN,
                      "event %" PRId64 ": cannot run %s: %s (will try again)", ev->seq, x->file,
-                     strerror(e));
-        x->host->set_error(NULL, "cannot run %s: %s", x->file, strerror(e));
+                     why);
+        x->host->set_error(NULL, "cannot run %s: %s", x->file, why);
         goto out;
     }
     close_fd(&in[0]);

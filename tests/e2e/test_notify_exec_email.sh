@@ -6,7 +6,8 @@
 #     output reaches the daemon's log; exit 75 is retried (the script runs
 #     twice), exit 3 drops the event (one run); a run past its timeout is
 #     killed with its whole process group and retried; no zombie is left;
-#     a directory is refused as the command; a command still running when
+#     a directory is refused as the command, and so is a script the kernel
+#     cannot run (no #!, or a missing interpreter); a command still running when
 #     ptrackd exits is ended with it (SIGTERM to its group);
 #   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
 #     mail into a Maildir; the decoded Subject and body name the proposal in
@@ -353,6 +354,33 @@ api POST /v1/plugins '{"instance": "dir", "path": "'"$EXEC_SO"'", "config": {"co
 check_error "a directory as the command" 422 validation_failed
 check_contains "the refusal says it is not an executable file" "not an executable file" \
     "$(jv 'j["error"]["message"]')"
+
+# The kernel runs neither a script without "#!" (a shell would run it
+# itself) nor one whose interpreter is missing (execve says ENOENT, as if
+# the script were): loaded, such a command failed on every event, for ever.
+pt_step "exec: a script the kernel cannot run refuses the load, saying why"
+printf 'echo "发送短信"\n' >"$PT_TMP/no-hashbang.sh"
+printf '#!/usr/local/bin/no-such-python3 -u\nprint(1)\n' >"$PT_TMP/no-interpreter.sh"
+printf '#!\necho hi\n' >"$PT_TMP/empty-hashbang.sh"
+chmod +x "$PT_TMP/no-hashbang.sh" "$PT_TMP/no-interpreter.sh" "$PT_TMP/empty-hashbang.sh"
+api POST /v1/plugins '{"instance": "nohb", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/no-hashbang.sh"'"]}}'
+check_error "a script without #!" 422 validation_failed
+check_contains "the refusal says what the first line must be" "a shell script begins with #!/bin/sh" \
+    "$(jv 'j["error"]["message"]')"
+api POST /v1/plugins '{"instance": "noint", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/no-interpreter.sh"'"]}}'
+check_error "a script whose interpreter is missing" 422 validation_failed
+check_contains "the refusal names the interpreter" \
+    "is a script for /usr/local/bin/no-such-python3, which is not an executable file" \
+    "$(jv 'j["error"]["message"]')"
+api POST /v1/plugins '{"instance": "nointerp", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/empty-hashbang.sh"'"]}}'
+check_error "a #! line without an interpreter" 422 validation_failed
+check_contains "the refusal says the #! line names none" "names no interpreter" \
+    "$(jv 'j["error"]["message"]')"
+printf '#!/bin/sh\nexit 0' >"$PT_TMP/hashbang-only.sh"
+chmod +x "$PT_TMP/hashbang-only.sh"
+api POST /v1/plugins '{"instance": "good", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/hashbang-only.sh"'"]}}'
+check_status "a script with #!/bin/sh (and no newline at its end) is loaded" 201
+api DELETE /v1/plugins/good
 
 pt_step "exec: a command still running when ptrackd exits is ended with it"
 cat >"$PT_TMP/forever.sh" <<'EOF'
