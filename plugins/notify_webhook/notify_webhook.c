@@ -40,7 +40,9 @@
  *   other 3xx and 4xx      (400, 405, 410, 413, 415, 422, ...) logged with
  *                          the answer's body and dropped at once, whatever
  *                          `retries` says: the receiver judged this request
- *                          itself, and sending it again would not help.
+ *                          itself, and sending it again would not help; a
+ *                          redirect is not followed, and its target's
+ *                          scheme and host are named (redirect_target()).
  * Of the answer's body, the first RESPONSE_MAX bytes are read (for the log
  * and the errcode) and the transfer is then stopped: the status counts,
  * however long the rest would take.
@@ -564,6 +566,35 @@ static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
     pt_str_free(&text);
 }
 
+/* Where a redirect of the last request points, for the operator to give
+ * as url: its scheme, host and port ("https://qyapi.weixin.qq.com"), or
+ * "another address" when the answer named none. Not its path or query,
+ * which may hold a robot's key, as url's does. A 3xx used to be told
+ * "check format and secret", which has nothing to do with it: a receiver
+ * moved to https:// had every event dropped with that advice.
+ * Thread: the worker. */
+static void redirect_target(CURL *c, char *to, size_t size)
+{
+    snprintf(to, size, "another address");
+    char *location = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || !location)
+        return;
+    CURLU *u = curl_url();
+    if (!u)
+        return;
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    if (curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        bool has_port = curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port;
+        snprintf(to, size, "%s://%s%s%s", scheme, host, has_port ? ":" : "", has_port ? port : "");
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+}
+
 /* Whether an HTTP status speaks of the receiver's state rather than of the
  * request: 401 and 403 (its keys or its rights, being changed during a
  * deploy) and 404 (a route that is not there for the moment). Sending the
@@ -756,6 +787,20 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                          "next try (Retry-After)",
                          ev->seq, ev->type, (long long)(wait > 0 ? wait : 0));
         }
+    } else if (status >= 300 && status < 400) {
+        char to[300];
+        redirect_target(c, to, sizeof(to));
+        w->host->log(w->inst, PTRACK_LOG_ERROR,
+                     "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the receiver "
+                     "sends it to %s, and a redirect is not followed; give url the address "
+                     "it redirects to): %.*s",
+                     ev->seq, ev->type, status, to, answer_prefix(answer, 512), answer);
+        w->host->set_error(NULL,
+                           "HTTP %ld from the receiver, not retried (a redirect to %s, which "
+                           "is not followed: give url that address): %.*s",
+                           status, to, answer_prefix(answer, 256), answer);
+        w->attempts = 0;
+        rc = PTRACK_ERROR;
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
                      "event %" PRId64 " (%s): HTTP %ld, dropped (not retried: the receiver "
