@@ -44,8 +44,9 @@
  *                          redirect is not followed, and its target's
  *                          scheme and host are named (redirect_target()).
  * Of the answer's body, the first RESPONSE_MAX bytes are read (for the log
- * and the errcode) and the transfer is then stopped: the status counts,
- * however long the rest would take.
+ * and the errcode) and the transfer is then stopped: once the status line
+ * and the headers of the answer have come, the status counts, however long
+ * the rest would take or if it never comes.
  * "Tried again" means PTRACK_RETRY (the host backs off, doubling up to a
  * minute), for as long as it takes unless `retries` is set; each such
  * failure but a 429 and a robot's "too many messages" counts as an
@@ -115,7 +116,7 @@ typedef struct {
     /* The answer of the request in progress. */
     pt_str_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
-    bool answer_held;    /* on_body() has what is kept and stopped the transfer */
+    bool answered;       /* the head of the final answer (status, headers) came */
 } webhook_t;
 
 /* The wall clock in milliseconds. */
@@ -409,11 +410,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
      * had taken the event with a 2xx get it again at every try, for ever,
      * and a 422 with a long error page was retried instead of dropped.
      * Returning short makes libcurl stop with CURLE_WRITE_ERROR, which
-     * deliver() takes as the answer complete (answer_held). */
-    if (w->response.len >= RESPONSE_MAX + 1) {
-        w->answer_held = true;
+     * deliver() takes as the answer come (answered). */
+    if (w->response.len >= RESPONSE_MAX + 1)
         return 0;
-    }
     return n;
 }
 
@@ -421,6 +420,18 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     webhook_t *w = ud;
     size_t n = size * nmemb;
+    /* The empty line that ends a head: once that of the final answer (not
+     * a 1xx) is here, the answer counts by its status whatever becomes of
+     * its body. A receiver that stalled after it (a body that never ends
+     * or never comes) had the request end in a timeout, and the event sent
+     * again at every try, for ever, after a 2xx that had taken it. */
+    if ((n == 2 && data[0] == '\r' && data[1] == '\n') || (n == 1 && data[0] == '\n')) {
+        long status = 0;
+        curl_easy_getinfo(w->curl.handle, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200)
+            w->answered = true;
+        return n;
+    }
     static const char name[] = "retry-after:";
     if (n > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0) {
         char value[128];
@@ -687,7 +698,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
 
     pt_str_free(&w->response);
     w->retry_after = 0;
-    w->answer_held = false;
+    w->answered = false;
     pt_curl_setup(&w->curl, url.p, "http,https", (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS),
                   w->timeout_ms);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -701,8 +712,16 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
     curl_easy_setopt(c, CURLOPT_HEADERDATA, w);
 
     CURLcode cc = curl_easy_perform(c);
-    if (cc == CURLE_WRITE_ERROR && w->answer_held)
-        cc = CURLE_OK; /* on_body() stopped it: the status and the head are here */
+    if (cc != CURLE_OK && w->answered) {
+        /* on_body() stopped it once it had the head of the body, or the
+         * rest of the body did not come: the status counts. */
+        if (cc != CURLE_WRITE_ERROR)
+            w->host->log(w->inst, PTRACK_LOG_INFO,
+                         "event %" PRId64 " (%s): the receiver's answer came, but not the "
+                         "rest of its body (%s); its status counts",
+                         ev->seq, ev->type, pt_curl_why(&w->curl, cc));
+        cc = CURLE_OK;
+    }
     if (cc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 64];
         snprintf(why, sizeof(why), "POST to the receiver failed: %s", pt_curl_why(&w->curl, cc));
