@@ -315,10 +315,11 @@ static const ptrack_option_t webhook_options[] = {
     {"secret", PTRACK_OPT_SECRET, 0, NULL,
      "json: HMAC-SHA256 key of X-Ptrack-Signature; dingtalk: the robot's signing secret"},
     {"timeout", PTRACK_OPT_DURATION, 0, "10s", "the longest one request may take"},
+    /* A help is one line of at most 100 bytes (plugin.h): a refusal
+     * quotes no more of it. */
     {"retries", PTRACK_OPT_INT, 0, "0",
-     "failed attempts on one event before it is dropped with a log line (0: never drop "
-     "for a failure that is retried: 5xx, 401, 403, 404, 408, 429, no connection; other "
-     "3xx and 4xx drop the event at once)"},
+     "failed attempts on one event before it is dropped (0: never; other 3xx and 4xx drop it at "
+     "once)"},
     {NULL, 0, 0, NULL, NULL},
 };
 

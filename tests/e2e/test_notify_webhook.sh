@@ -24,6 +24,8 @@
 #     with a note, to the 4096 bytes a WeCom robot takes;
 #   - a URL that is not an http(s) address with a host is refused at load,
 #     without quoting it (a robot's key is in it);
+#   - each option's help is at most 100 bytes, so that a refusal quotes it
+#     whole;
 #   - kill -9 of the daemon after some events: after the restart every seq
 #     reaches the receiver at least once.
 set -euo pipefail
@@ -365,6 +367,19 @@ for url in "wecom.qq.com/send?key=SECRETKEY123" "http://" "http://127.0.0.1/a b?
     check_error "url $url" 422 validation_failed
     check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
 done
+
+# A refusal quotes an option's help, at most 100 bytes of it (plugins.md,
+# Options): the help of retries ran to 198, and the refusal was cut off in
+# the middle of its list with "…".
+pt_step "an option's help is one line of at most 100 bytes, quoted whole by a refusal"
+api GET /v1/plugins/plain
+check_eq "every option of notify_webhook has a help of at most 100 bytes" "" \
+    "$(jv '" ".join(o["key"] for o in j["options"] if not o["help"] or len(o["help"].encode()) > 100 or "\n" in o["help"])')"
+api POST /v1/plugins '{"instance": "badretries", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/", "retries": "3"}}'
+check_error "retries given as a string" 422 validation_failed
+check_contains "the refusal ends with the whole help of retries" \
+    "(retries: failed attempts on one event before it is dropped (0: never; other 3xx and 4xx drop it at once))" \
+    "$(jv 'j["error"]["message"]')"
 
 # ---------------------------------------------------------------------------
 pt_step "kill -9 in a burst: every seq reaches the receiver after the restart"
