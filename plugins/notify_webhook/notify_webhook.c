@@ -103,7 +103,7 @@ typedef struct {
     const ptrack_host_t *host; /* valid until destroy() returns */
     ptrack_instance_t *inst;
     const char *url;    /* borrowed from the host until destroy() */
-    const char *secret; /* NULL or "": none */
+    const char *secret; /* NULL: none (an empty one is refused) */
     webhook_format_t format;
     int64_t timeout_ms;
     int64_t retries;
@@ -360,8 +360,18 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
                   "option \"format\" must be json, wecom or dingtalk (got \"%s\")", format);
         goto fail;
     }
-    if (host->opt_string(inst, "secret", &w->secret) != PTRACK_OK || w->secret[0] == '\0')
+    if (host->opt_string(inst, "secret", &w->secret) != PTRACK_OK) {
         w->secret = NULL;
+    } else if (w->secret[0] == '\0') {
+        /* Taken as none, it signed nothing while GET /v1/plugins showed
+         * the secret as set ("********"): a signed DingTalk robot refused
+         * every message, and a receiver checking X-Ptrack-Signature every
+         * event, with nothing on ptrack's side to say why. */
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"secret\" is empty: give the signing key, or leave the option out "
+                  "to sign nothing");
+        goto fail;
+    }
     if (w->secret && w->format == FORMAT_WECOM)
         host->log(inst, PTRACK_LOG_WARN,
                   "option \"secret\" is not used with format wecom (WeCom robots are not signed)");

@@ -23,7 +23,8 @@
 #   - a robot's text keeps a title with a line break on one line and is cut,
 #     with a note, to the 4096 bytes a WeCom robot takes;
 #   - a URL that is not an http(s) address with a host is refused at load,
-#     without quoting it (a robot's key is in it);
+#     without quoting it (a robot's key is in it), and so is an empty
+#     secret;
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
 #   - kill -9 of the daemon after some events: after the restart every seq
@@ -367,6 +368,13 @@ for url in "wecom.qq.com/send?key=SECRETKEY123" "http://" "http://127.0.0.1/a b?
     check_error "url $url" 422 validation_failed
     check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
 done
+
+# An empty secret signed nothing, while GET /v1/plugins showed it set.
+api POST /v1/plugins '{"instance": "nosecret", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/", "secret": ""}}'
+check_error "an empty secret" 422 validation_failed
+check_contains "the refusal says what to give instead" \
+    'option "secret" is empty: give the signing key, or leave the option out to sign nothing' \
+    "$(jv 'j["error"]["message"]')"
 
 # A refusal quotes an option's help, at most 100 bytes of it (plugins.md,
 # Options): the help of retries ran to 198, and the refusal was cut off in
