@@ -214,7 +214,9 @@ static bool cannot_run(const char *path, char *why, size_t size)
     char *interp = head + 2;
     while (*interp == ' ' || *interp == '\t')
         interp++;
-    size_t len = strcspn(interp, " \t\r\n");
+    /* The kernel ends the name at a blank or the newline only: a "\r"
+     * before it (a script saved with Windows line ends) is part of it. */
+    size_t len = strcspn(interp, " \t\n");
     if (interp[len] == '\0' && (size_t)n == sizeof(head) - 1)
         return false; /* a line longer than read here: left to the run */
     if (len == 0) {
@@ -222,6 +224,15 @@ static bool cannot_run(const char *path, char *why, size_t size)
         return true;
     }
     interp[len] = '\0';
+    if (len > 1 && interp[len - 1] == '\r') {
+        interp[len - 1] = '\0';
+        snprintf(why, size,
+                 "is a script whose #! line ends with a carriage return after %s (Windows line "
+                 "ends), which the kernel takes as part of the interpreter's name: save it with "
+                 "Unix line ends",
+                 interp);
+        return true;
+    }
     if (!runnable(interp)) {
         snprintf(why, size, "is a script for %s, which is not an executable file", interp);
         return true;

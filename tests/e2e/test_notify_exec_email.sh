@@ -7,7 +7,7 @@
 #     twice), exit 3 drops the event (one run); a run past its timeout is
 #     killed with its whole process group and retried; no zombie is left;
 #     a directory is refused as the command, and so is a script the kernel
-#     cannot run (no #!, or a missing interpreter); a command still running when
+#     cannot run (no #!, a missing interpreter, Windows line ends); a command still running when
 #     ptrackd exits is ended with it (SIGTERM to its group);
 #   - email: Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd) receives the
 #     mail into a Maildir; the decoded Subject and body name the proposal in
@@ -375,6 +375,13 @@ check_contains "the refusal names the interpreter" \
 api POST /v1/plugins '{"instance": "nointerp", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/empty-hashbang.sh"'"]}}'
 check_error "a #! line without an interpreter" 422 validation_failed
 check_contains "the refusal says the #! line names none" "names no interpreter" \
+    "$(jv 'j["error"]["message"]')"
+printf '#!/bin/sh\r\necho "发送短信"\r\n' >"$PT_TMP/crlf.sh"
+chmod +x "$PT_TMP/crlf.sh"
+api POST /v1/plugins '{"instance": "crlf", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/crlf.sh"'"]}}'
+check_error "a script saved with Windows line ends" 422 validation_failed
+check_contains "the refusal names the carriage return and what to do" \
+    "ends with a carriage return after /bin/sh (Windows line ends), which the kernel takes as part of the interpreter's name: save it with Unix line ends" \
     "$(jv 'j["error"]["message"]')"
 printf '#!/bin/sh\nexit 0' >"$PT_TMP/hashbang-only.sh"
 chmod +x "$PT_TMP/hashbang-only.sh"
