@@ -308,6 +308,30 @@ static bool url_ok(const char *url, const char **why)
     return ok;
 }
 
+/* The robot whose address url is: FORMAT_WECOM for a WeCom group robot's
+ * (qyapi.weixin.qq.com/cgi-bin/webhook/...), FORMAT_DINGTALK for a
+ * DingTalk one's (oapi.dingtalk.com/robot/...), FORMAT_JSON for any other
+ * address. url has passed url_ok(). */
+static webhook_format_t robot_of_url(const char *url)
+{
+    webhook_format_t robot = FORMAT_JSON;
+    CURLU *u = curl_url();
+    char *host = NULL, *path = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+        if (strcasecmp(host, "qyapi.weixin.qq.com") == 0 &&
+            strncmp(path, "/cgi-bin/webhook/", 17) == 0)
+            robot = FORMAT_WECOM;
+        else if (strcasecmp(host, "oapi.dingtalk.com") == 0 && strncmp(path, "/robot/", 7) == 0)
+            robot = FORMAT_DINGTALK;
+    }
+    curl_free(host);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return robot;
+}
+
 static const ptrack_option_t webhook_options[] = {
     {"url", PTRACK_OPT_STRING, 1, NULL, "the http:// or https:// address to POST each event to"},
     {"format", PTRACK_OPT_STRING, 0, "json",
@@ -358,6 +382,20 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
     } else {
         host->log(inst, PTRACK_LOG_ERROR,
                   "option \"format\" must be json, wecom or dingtalk (got \"%s\")", format);
+        goto fail;
+    }
+    webhook_format_t robot = robot_of_url(w->url);
+    if (robot != FORMAT_JSON && robot != w->format) {
+        /* The robot answers another format's body with a 200 and an
+         * errcode, which format json does not read: every event counted as
+         * delivered, none shown, nothing logged. Not the URL: its key. */
+        const char *name = robot == FORMAT_WECOM ? "wecom" : "dingtalk";
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"url\" is a %s group robot's address (%s), which takes format %s, "
+                  "not %s: set \"format\": \"%s\"",
+                  robot == FORMAT_WECOM ? "WeCom" : "DingTalk",
+                  robot == FORMAT_WECOM ? "qyapi.weixin.qq.com" : "oapi.dingtalk.com", name, format,
+                  name);
         goto fail;
     }
     if (host->opt_string(inst, "secret", &w->secret) != PTRACK_OK) {

@@ -23,8 +23,8 @@
 #   - a robot's text keeps a title with a line break on one line and is cut,
 #     with a note, to the 4096 bytes a WeCom robot takes;
 #   - a URL that is not an http(s) address with a host is refused at load,
-#     without quoting it (a robot's key is in it), and so is an empty
-#     secret;
+#     without quoting it (a robot's key is in it), and so are a WeCom or
+#     DingTalk robot's URL with another format and an empty secret;
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
 #   - kill -9 of the daemon after some events: after the restart every seq
@@ -368,6 +368,20 @@ for url in "wecom.qq.com/send?key=SECRETKEY123" "http://" "http://127.0.0.1/a b?
     check_error "url $url" 422 validation_failed
     check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
 done
+
+# A robot answers another format's body with a 200 and an errcode, which
+# format json does not read: every event was counted as delivered, and
+# none was shown or logged.
+api POST /v1/plugins '{"instance": "wecomjson", "path": "'"$SO"'", "config": {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY123"}}'
+check_error "a WeCom robot's URL with format json (the default)" 422 validation_failed
+check_contains "the refusal names the format to set" \
+    'option "url" is a WeCom group robot'"'"'s address (qyapi.weixin.qq.com), which takes format wecom, not json: set "format": "wecom"' \
+    "$(jv 'j["error"]["message"]')"
+check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
+api POST /v1/plugins '{"instance": "dingwecom", "path": "'"$SO"'", "config": {"url": "https://OAPI.dingtalk.com/robot/send?access_token=SECRETKEY123", "format": "wecom"}}'
+check_error "a DingTalk robot's URL with format wecom" 422 validation_failed
+check_contains "the refusal names the format to set" \
+    'which takes format dingtalk, not wecom: set "format": "dingtalk"' "$(jv 'j["error"]["message"]')"
 
 # An empty secret signed nothing, while GET /v1/plugins showed it set.
 api POST /v1/plugins '{"instance": "nosecret", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/", "secret": ""}}'
