@@ -277,32 +277,60 @@ static bool hmac_sha256(const char *key, const void *data, size_t len, unsigned 
 
 /* ---- Options ------------------------------------------------------------- */
 
-/* Whether url is an absolute http(s) URL with a host, as libcurl parses it;
- * *why says what is wrong otherwise (without quoting the URL). */
-static bool url_ok(const char *url, const char **why)
+/* A character that a URL pasted from a web page, a chat or a document in
+ * Chinese brings along where ASCII was meant: an invisible space or
+ * format character (U+200B after a robot's key, the U+3000 of Chinese
+ * text) or a full-width form of ASCII (？ for ?, ＝ for =). libcurl sends it
+ * as it is, and the robot refused every message for a key it did not
+ * know, or the request went to another path. NULL for any other. */
+static const char *pasted_char(int32_t cp)
 {
-    *why = NULL;
+    if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+        (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 ||
+        cp == 0xFEFF)
+        return "a space or an invisible character, as a copy from a web page or a chat "
+               "brings along";
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        return "a full-width character where ASCII is meant";
+    return NULL;
+}
+
+/* Whether url is an absolute http(s) URL with a host, as libcurl parses it;
+ * why (size bytes) says what is wrong otherwise, without quoting the URL. */
+static bool url_ok(const char *url, char *why, size_t size)
+{
+    snprintf(why, size, "it is missing");
     if (!url)
         return false;
     for (const char *c = url; *c; c++)
         if ((unsigned char)*c <= 0x20 || *c == 0x7f) {
-            *why = "it holds a space or a control character";
+            snprintf(why, size, "it holds a space or a control character");
             return false;
         }
+    size_t n = strlen(url);
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        const char *what = pasted_char(pt_utf8_next(url, n, &i));
+        if (what) {
+            snprintf(why, size, "it holds U+%04X at byte %zu, %s: write the address in ASCII",
+                     (unsigned)pt_utf8_next(url, n, &at), at, what);
+            return false;
+        }
+    }
     if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
-        *why = "it does not begin with http:// or https://";
+        snprintf(why, size, "it does not begin with http:// or https://");
         return false;
     }
     CURLU *u = curl_url();
     if (!u) {
-        *why = "out of memory";
+        snprintf(why, size, "out of memory");
         return false;
     }
     char *host = NULL;
     bool ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
               curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && host[0];
     if (!ok)
-        *why = "libcurl cannot parse it, or it names no host";
+        snprintf(why, size, "libcurl cannot parse it, or it names no host");
     curl_free(host);
     curl_url_cleanup(u);
     return ok;
@@ -363,13 +391,14 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
         goto fail;
     }
     const char *format = "json";
-    const char *why = NULL;
-    if (host->opt_string(inst, "url", &w->url) != PTRACK_OK || !url_ok(w->url, &why)) {
+    char why[200];
+    if (host->opt_string(inst, "url", &w->url) != PTRACK_OK)
+        w->url = NULL;
+    if (!url_ok(w->url, why, sizeof(why))) {
         /* Not the URL itself: a robot's key is in it, and this message
          * reaches the log and the API's answer. */
         host->log(inst, PTRACK_LOG_ERROR,
-                  "option \"url\" must be an http:// or https:// address with a host (%s)",
-                  why ? why : "it is missing");
+                  "option \"url\" must be an http:// or https:// address with a host (%s)", why);
         goto fail;
     }
     host->opt_string(inst, "format", &format);

@@ -22,8 +22,9 @@
 #     failed attempts, and without it (the default) nothing is dropped;
 #   - a robot's text keeps a title with a line break on one line and is cut,
 #     with a note, to the 4096 bytes a WeCom robot takes;
-#   - a URL that is not an http(s) address with a host is refused at load,
-#     without quoting it (a robot's key is in it), and so are a WeCom or
+#   - a URL that is not an http(s) address with a host, or that holds an
+#     invisible or full-width character (a copy from a web page), is
+#     refused at load, without quoting it (a robot's key is in it), and so are a WeCom or
 #     DingTalk robot's URL with another format and an empty secret;
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
@@ -366,6 +367,17 @@ pt_step "a URL that is not an http(s) address with a host is refused, not quoted
 for url in "wecom.qq.com/send?key=SECRETKEY123" "http://" "http://127.0.0.1/a b?key=SECRETKEY123"; do
     api POST /v1/plugins '{"instance": "badurl", "path": "'"$SO"'", "config": {"url": "'"$url"'"}}'
     check_error "url $url" 422 validation_failed
+    check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
+done
+# What a copy from a web page, a chat or a Chinese document brings along:
+# sent as it is, the robot refused every message for a key it did not know.
+for bad in 'SECRETKEY123\u200b:U+200B at byte 65, a space or an invisible character' \
+    'SECRETKEY123\u3000:U+3000 at byte 65, a space or an invisible character' \
+    'x\uff1fkey=SECRETKEY123:U+FF1F at byte 54, a full-width character'; do
+    api POST /v1/plugins '{"instance": "badurl", "path": "'"$SO"'", "config": {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key='"${bad%%:*}"'", "format": "wecom"}}'
+    check_error "a URL holding ${bad#*:}" 422 validation_failed
+    check_contains "the refusal names the character and where it is" "it holds ${bad#*:}" \
+        "$(jv 'j["error"]["message"]')"
     check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
 done
 
