@@ -295,6 +295,34 @@ static const char *pasted_char(int32_t cp)
     return NULL;
 }
 
+/* Whether secret is free of what a copy brings along: blanks at either
+ * end (a line's end copied with it) and invisible characters anywhere.
+ * Signed with them, every message was refused by a DingTalk robot (sign
+ * not match) and every event by a receiver checking X-Ptrack-Signature,
+ * for ever; a key of the form never holds them. why (size bytes) says
+ * what and where, never quoting the secret. */
+static bool secret_ok(const char *secret, char *why, size_t size)
+{
+    size_t n = strlen(secret);
+    if (isspace((unsigned char)secret[0]) || isspace((unsigned char)secret[n - 1])) {
+        snprintf(why, size, "begins or ends with a blank: give the key without it");
+        return false;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        int32_t cp = pt_utf8_next(secret, n, &i);
+        if (cp != ' ' && pasted_char(cp) && !(cp >= 0xFF01 && cp <= 0xFF5E)) {
+            snprintf(why, size,
+                     "holds U+%04X at byte %zu, an invisible character or a space other than "
+                     "ASCII's, as a copy from a web page or a chat brings along: give the key "
+                     "without it",
+                     (unsigned)cp, at);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Whether url is an absolute http(s) URL with a host, as libcurl parses it;
  * why (size bytes) says what is wrong otherwise, without quoting the URL. */
 static bool url_ok(const char *url, char *why, size_t size)
@@ -437,6 +465,11 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
         host->log(inst, PTRACK_LOG_ERROR,
                   "option \"secret\" is empty: give the signing key, or leave the option out "
                   "to sign nothing");
+        goto fail;
+    }
+    if (w->secret && !secret_ok(w->secret, why, sizeof(why))) {
+        /* Never the secret itself, nor a part of it. */
+        host->log(inst, PTRACK_LOG_ERROR, "option \"secret\" %s", why);
         goto fail;
     }
     if (w->secret && w->format == FORMAT_WECOM)

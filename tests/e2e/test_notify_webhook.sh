@@ -25,7 +25,8 @@
 #   - a URL that is not an http(s) address with a host, or that holds an
 #     invisible or full-width character (a copy from a web page), is
 #     refused at load, without quoting it (a robot's key is in it), and so are a WeCom or
-#     DingTalk robot's URL with another format and an empty secret;
+#     DingTalk robot's URL with another format, an empty secret, and one
+#     with a blank at an end or an invisible character (a copy's);
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
 #   - kill -9 of the daemon after some events: after the restart every seq
@@ -401,6 +402,17 @@ check_error "an empty secret" 422 validation_failed
 check_contains "the refusal says what to give instead" \
     'option "secret" is empty: give the signing key, or leave the option out to sign nothing' \
     "$(jv 'j["error"]["message"]')"
+
+# A secret copied with a blank at its end or an invisible character signed
+# every message wrongly: a DingTalk robot refused them all (sign not match).
+for bad in 'SECdingtalk0123456789 :begins or ends with a blank' \
+    'SECdingtalk\u200b0123456789:holds U+200B at byte 11, an invisible character'; do
+    api POST /v1/plugins '{"instance": "badsecret", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/robot/send?access_token=t", "format": "dingtalk", "secret": "'"${bad%%:*}"'"}}'
+    check_error "a secret that ${bad#*:}" 422 validation_failed
+    check_contains "the refusal says what is wrong, and where" "option \"secret\" ${bad#*:}" \
+        "$(jv 'j["error"]["message"]')"
+    check_true "the refusal does not quote the secret" test "${BODY/0123456789/}" = "$BODY"
+done
 
 # A refusal quotes an option's help, at most 100 bytes of it (plugins.md,
 # Options): the help of retries ran to 198, and the refusal was cut off in
