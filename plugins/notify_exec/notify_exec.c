@@ -182,7 +182,7 @@ static bool runnable(const char *path)
 /* Why the kernel could not run the file at path, which runnable() passed,
  * into why (size bytes), or false when it can: a file that is neither a
  * program (ELF) nor a script whose first line is "#!" and an interpreter
- * that is an executable file. execve(2) answers ENOEXEC for the first (a
+ * that is an executable file, when it is text. execve(2) answers ENOEXEC for the first (a
  * shell runs a script without "#!" itself, ptrackd runs no shell) and
  * ENOENT for a script whose interpreter is missing, which read as if the
  * script itself were; either way every event was tried again, for ever,
@@ -204,6 +204,13 @@ static bool cannot_run(const char *path, char *why, size_t size)
     if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
         return false;
     if (n < 2 || head[0] != '#' || head[1] != '!') {
+        /* Only text is judged: another binary format may be the kernel's
+         * through binfmt_misc (a .jar, a .pyc), and is left to the run. */
+        for (ssize_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)head[i];
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f)
+                return false;
+        }
         snprintf(why, size,
                  "is neither a program nor a script whose first line is #! and its "
                  "interpreter (a shell script begins with #!/bin/sh)");

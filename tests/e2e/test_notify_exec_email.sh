@@ -383,6 +383,13 @@ check_error "a script saved with Windows line ends" 422 validation_failed
 check_contains "the refusal names the carriage return and what to do" \
     "ends with a carriage return after /bin/sh (Windows line ends), which the kernel takes as part of the interpreter's name: save it with Unix line ends" \
     "$(jv 'j["error"]["message"]')"
+# Another binary format may be the kernel's (binfmt_misc runs a .jar):
+# only text is judged.
+printf 'PK\003\004\024\000' >"$PT_TMP/client.jar"
+chmod +x "$PT_TMP/client.jar"
+api POST /v1/plugins '{"instance": "jar", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/client.jar"'"]}}'
+check_status "a binary file of another format is left to the run" 201
+api DELETE /v1/plugins/jar
 printf '#!/bin/sh\nexit 0' >"$PT_TMP/hashbang-only.sh"
 chmod +x "$PT_TMP/hashbang-only.sh"
 api POST /v1/plugins '{"instance": "good", "path": "'"$EXEC_SO"'", "config": {"command": ["'"$PT_TMP/hashbang-only.sh"'"]}}'
