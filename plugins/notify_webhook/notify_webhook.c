@@ -388,6 +388,32 @@ static webhook_format_t robot_of_url(const char *url)
     return robot;
 }
 
+/* "timestamp" or "sign" when url's query holds that parameter (the
+ * signature of one request to a DingTalk robot), NULL otherwise. url has
+ * passed url_ok(). */
+static const char *signature_in_query(const char *url)
+{
+    const char *found = NULL;
+    CURLU *u = curl_url();
+    char *query = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
+        for (const char *p = query; p && !found;) {
+            size_t len = strcspn(p, "=&");
+            if (len == 9 && strncmp(p, "timestamp", 9) == 0)
+                found = "timestamp";
+            else if (len == 4 && strncmp(p, "sign", 4) == 0)
+                found = "sign";
+            p = strchr(p, '&');
+            if (p)
+                p++;
+        }
+    }
+    curl_free(query);
+    curl_url_cleanup(u);
+    return found;
+}
+
 static const ptrack_option_t webhook_options[] = {
     {"url", PTRACK_OPT_STRING, 1, NULL, "the http:// or https:// address to POST each event to"},
     {"format", PTRACK_OPT_STRING, 0, "json",
@@ -453,6 +479,18 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
                   robot == FORMAT_WECOM ? "WeCom" : "DingTalk",
                   robot == FORMAT_WECOM ? "qyapi.weixin.qq.com" : "oapi.dingtalk.com", name, format,
                   name);
+        goto fail;
+    }
+    const char *signed_part = w->format == FORMAT_DINGTALK ? signature_in_query(w->url) : NULL;
+    if (signed_part) {
+        /* A URL copied from a signed request: its signature is an hour's
+         * at most, and ptrack's own came after it, a second timestamp and
+         * sign: a robot that reads the first refused every message. */
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"url\" holds a signature's %s: give the robot's address without "
+                  "timestamp and sign, and its signing secret (SEC...) as \"secret\": each "
+                  "message is signed when it is sent",
+                  signed_part);
         goto fail;
     }
     if (host->opt_string(inst, "secret", &w->secret) != PTRACK_OK) {

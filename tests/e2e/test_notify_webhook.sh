@@ -25,7 +25,8 @@
 #   - a URL that is not an http(s) address with a host, or that holds an
 #     invisible or full-width character (a copy from a web page), is
 #     refused at load, without quoting it (a robot's key is in it), and so are a WeCom or
-#     DingTalk robot's URL with another format, an empty secret, and one
+#     DingTalk robot's URL with another format, a DingTalk URL that holds a
+#     request's timestamp and sign, an empty secret, and one
 #     with a blank at an end or an invisible character (a copy's);
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
@@ -395,6 +396,16 @@ api POST /v1/plugins '{"instance": "dingwecom", "path": "'"$SO"'", "config": {"u
 check_error "a DingTalk robot's URL with format wecom" 422 validation_failed
 check_contains "the refusal names the format to set" \
     'which takes format dingtalk, not wecom: set "format": "dingtalk"' "$(jv 'j["error"]["message"]')"
+
+# A DingTalk URL copied from a signed request: its signature was stale
+# within the hour, ptrack's own went after it, and the robot refused every
+# message.
+api POST /v1/plugins '{"instance": "stale", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/robot/send?access_token=SECRETKEY123&timestamp=1700000000000&sign=abc%3D", "format": "dingtalk", "secret": "SECabc"}}'
+check_error "a DingTalk URL that holds a timestamp and a sign" 422 validation_failed
+check_contains "the refusal says to give the address without them, and the secret" \
+    'option "url" holds a signature'"'"'s timestamp: give the robot'"'"'s address without timestamp and sign, and its signing secret (SEC...) as "secret"' \
+    "$(jv 'j["error"]["message"]')"
+check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
 
 # An empty secret signed nothing, while GET /v1/plugins showed it set.
 api POST /v1/plugins '{"instance": "nosecret", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/", "secret": ""}}'
