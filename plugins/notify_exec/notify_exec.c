@@ -52,6 +52,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <pthread.h>
@@ -316,9 +317,20 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
      * it sees the reason, rather than retried for ever. */
     x->file = resolve(x->argv[0]);
     if (!x->file || !runnable(x->file)) {
+        /* A relative path is ptrackd's working directory's, not that of
+         * the shell where `ptrack plugins load` ran or the config was
+         * written: say which, or the refusal of a script that is right
+         * there read as nonsense. */
+        char where[PATH_MAX + 80] = "";
+        if (!strchr(x->argv[0], '/')) {
+            snprintf(where, sizeof(where), " in /usr/bin or /bin (give a full path)");
+        } else if (x->argv[0][0] != '/') {
+            char cwd[PATH_MAX];
+            snprintf(where, sizeof(where), " in ptrackd's working directory, %s (give a full path)",
+                     getcwd(cwd, sizeof(cwd)) ? cwd : "unknown");
+        }
         host->log(inst, PTRACK_LOG_ERROR, "option \"command\": %s is not an executable file%s",
-                  x->argv[0],
-                  strchr(x->argv[0], '/') ? "" : " in /usr/bin or /bin (give a full path)");
+                  x->argv[0], where);
         goto fail;
     }
     char why[400];

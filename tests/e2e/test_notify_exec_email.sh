@@ -355,6 +355,14 @@ check_error "a directory as the command" 422 validation_failed
 check_contains "the refusal says it is not an executable file" "not an executable file" \
     "$(jv 'j["error"]["message"]')"
 
+# A relative path is ptrackd's working directory's, not the shell's where
+# the operator ran ptrack plugins load: the refusal says so, and which.
+api POST /v1/plugins '{"instance": "rel", "path": "'"$EXEC_SO"'", "config": {"command": ["./no-such-send-sms.sh"]}}'
+check_error "a relative command that is not there" 422 validation_failed
+check_contains "the refusal names ptrackd's working directory" \
+    "./no-such-send-sms.sh is not an executable file in ptrackd's working directory, $(pwd) (give a full path)" \
+    "$(jv 'j["error"]["message"]')"
+
 # The kernel runs neither a script without "#!" (a shell would run it
 # itself) nor one whose interpreter is missing (execve says ENOENT, as if
 # the script were): loaded, such a command failed on every event, for ever.
