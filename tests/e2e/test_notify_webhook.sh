@@ -22,12 +22,12 @@
 #     failed attempts, and without it (the default) nothing is dropped;
 #   - a robot's text keeps a title with a line break on one line and is cut,
 #     with a note, to the 4096 bytes a WeCom robot takes;
-#   - a URL that is not an http(s) address with a host, or that holds an
-#     invisible or full-width character (a copy from a web page), is
-#     refused at load, without quoting it (a robot's key is in it), and so are a WeCom or
-#     DingTalk robot's URL with another format, a DingTalk URL that holds a
-#     request's timestamp and sign, an empty secret, and one
-#     with a blank at an end or an invisible character (a copy's);
+#   - refused at load, without quoting the URL (a robot's key is in it): a
+#     URL that is not an http(s) address with a host, or that holds an
+#     invisible or full-width character (a copy from a web page); a WeCom
+#     or DingTalk robot's URL with another format; a DingTalk URL that
+#     holds a request's timestamp and sign; an empty secret, and one with
+#     a blank at an end or an invisible character (a copy's);
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
 #     whole;
 #   - kill -9 of the daemon after some events: after the restart every seq
