@@ -277,17 +277,25 @@ static bool hmac_sha256(const char *key, const void *data, size_t len, unsigned 
 
 /* ---- Options ------------------------------------------------------------- */
 
-/* A character that a URL pasted from a web page, a chat or a document in
- * Chinese brings along where ASCII was meant: an invisible space or
- * format character (U+200B after a robot's key, the U+3000 of Chinese
- * text) or a full-width form of ASCII (？ for ?, ＝ for =). libcurl sends it
- * as it is, and the robot refused every message for a key it did not
- * know, or the request went to another path. NULL for any other. */
+/* Whether cp is a space other than ASCII's or an invisible format
+ * character (U+200B, the U+3000 of Chinese text, a BOM): what a copy
+ * from a web page or a chat brings along. */
+static bool invisible_char(int32_t cp)
+{
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 ||
+           cp == 0xFEFF;
+}
+
+/* What is wrong with cp in a URL, where a copy from a web page, a chat or
+ * a document in Chinese brings it along where ASCII was meant: an
+ * invisible character (U+200B after a robot's key) or a full-width form
+ * of ASCII (？ for ?, ＝ for =). libcurl sends it as it is, and the robot
+ * refused every message for a key it did not know, or the request went to
+ * another path. NULL for any other character. */
 static const char *pasted_char(int32_t cp)
 {
-    if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
-        (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 ||
-        cp == 0xFEFF)
+    if (invisible_char(cp))
         return "a space or an invisible character, as a copy from a web page or a chat "
                "brings along";
     if (cp >= 0xFF01 && cp <= 0xFF5E)
@@ -311,7 +319,7 @@ static bool secret_ok(const char *secret, char *why, size_t size)
     for (size_t i = 0; i < n;) {
         size_t at = i;
         int32_t cp = pt_utf8_next(secret, n, &i);
-        if (cp != ' ' && pasted_char(cp) && !(cp >= 0xFF01 && cp <= 0xFF5E)) {
+        if (invisible_char(cp)) {
             snprintf(why, size,
                      "holds U+%04X at byte %zu, an invisible character or a space other than "
                      "ASCII's, as a copy from a web page or a chat brings along: give the key "
