@@ -133,33 +133,38 @@ static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
     static const char *const lists[] = {"states", "actions"};
     cJSON *j = pt_workflow_to_json(wf);
     for (size_t l = 0; j && l < 2; l++) {
-        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, lists[l]), *a, *b;
-        cJSON_ArrayForEach(a, arr)
+        /* The names and labels are read out of the tree once: each entry
+         * is compared with every one before it, and a workflow of
+         * thousands of states would otherwise spend seconds in lookups. */
+        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, lists[l]), *it;
+        size_t n = (size_t)cJSON_GetArraySize(arr), k = 0;
+        const char **names = calloc(n ? 3 * n : 1, sizeof(*names)), **zh = names + n,
+                   **en = names + 2 * n;
+        if (names == NULL)
+            continue;
+        cJSON_ArrayForEach(it, arr)
         {
-            const cJSON *la = cJSON_GetObjectItemCaseSensitive(a, "label");
-            const char *za = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(la, "zh"));
-            const char *ea = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(la, "en"));
-            for (b = arr->child; b != a; b = b->next) {
-                const cJSON *lb = cJSON_GetObjectItemCaseSensitive(b, "label");
-                const char *zb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lb, "zh"));
-                const char *eb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lb, "en"));
+            const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
+            names[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+            zh[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(label, "zh"));
+            en[k++] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(label, "en"));
+        }
+        for (size_t a = 0; a < n; a++) {
+            for (size_t b = 0; b < a; b++) {
                 /* A typed label is matched in Chinese, and in English in any
                  * case (workflow.c). */
-                const char *shared = za && zb && strcmp(za, zb) == 0       ? za
-                                     : ea && eb && strcasecmp(ea, eb) == 0 ? ea
-                                                                           : NULL;
+                const char *shared = zh[a] && zh[b] && strcmp(zh[a], zh[b]) == 0       ? zh[a]
+                                     : en[a] && en[b] && strcasecmp(en[a], en[b]) == 0 ? en[a]
+                                                                                       : NULL;
                 if (!shared)
                     continue;
-                const char *first =
-                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
                 pt_warn("workflow %s: %s %s and %s share the label %s; where a person types it, "
                         "%s is taken",
-                        path, lists[l], first,
-                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "name")), shared,
-                        first);
+                        path, lists[l], names[b], names[a], shared, names[b]);
                 break;
             }
         }
+        free(names);
     }
     cJSON_Delete(j);
 }

@@ -1142,7 +1142,7 @@ int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *
     } else if (r.a->to_kind == TO_BY_STATE) {
         r.to = (size_t)si;
         for (size_t i = 0; i < r.a->n_map; i++)
-            if (strcmp(r.a->map[i].value, wf->states[si].name) == 0)
+            if (r.a->map[i].key == (size_t)si)
                 r.to = r.a->map[i].state;
     } else {
         const char *v = sval(&r, r.a->map_field);

@@ -79,6 +79,7 @@ typedef enum { TO_STAY, TO_STATE, TO_MAP, TO_BY_STATE } wf_to_kind_t;
 typedef struct {
     char *value;
     size_t state;
+    size_t key; /* TO_BY_STATE: the index of the state named by value */
 } wf_map_t;
 
 typedef struct {
@@ -101,6 +102,11 @@ struct pt_workflow_s {
     char *name;
     wf_state_t *states;
     size_t n_states;
+    /* The states in the order of their names, for pt_wf_state_index: a
+     * large workflow's many "from" lists are looked up by name, and a
+     * linear search for each would make loading it take minutes. NULL
+     * while the states are being read. */
+    const wf_state_t **by_name;
     wf_action_t *actions;
     size_t n_actions;
     size_t default_state;

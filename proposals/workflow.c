@@ -108,10 +108,21 @@ static const char *const ftype_names[] = {"string",      "text", "bool", "time",
 
 #define N_FTYPES (sizeof(ftype_names) / sizeof(ftype_names[0]))
 
+static int state_name_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const wf_state_t *const *)a)->name, (*(const wf_state_t *const *)b)->name);
+}
+
 long pt_wf_state_index(const pt_workflow_t *wf, const char *name)
 {
     if (wf == NULL || name == NULL)
         return -1;
+    if (wf->by_name) {
+        const wf_state_t key = {.name = (char *)name}, *kp = &key;
+        const wf_state_t **hit =
+            bsearch(&kp, wf->by_name, wf->n_states, sizeof(*wf->by_name), state_name_cmp);
+        return hit ? (long)(*hit - wf->states) : -1;
+    }
     for (size_t i = 0; i < wf->n_states; i++)
         if (strcmp(wf->states[i].name, name) == 0)
             return (long)i;
@@ -168,6 +179,7 @@ void pt_workflow_free(pt_workflow_t *wf)
         free(wf->states[i].en);
     }
     free(wf->states);
+    free(wf->by_name);
     for (size_t i = 0; i < wf->n_actions; i++)
         action_free(&wf->actions[i]);
     free(wf->actions);
@@ -342,6 +354,13 @@ static int load_states(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
             ;
         wf->default_state = i;
     }
+    const wf_state_t **by_name = malloc(wf->n_states * sizeof(*by_name));
+    if (by_name == NULL)
+        return oom(err);
+    for (i = 0; i < wf->n_states; i++)
+        by_name[i] = &wf->states[i];
+    qsort(by_name, wf->n_states, sizeof(*by_name), state_name_cmp);
+    wf->by_name = by_name;
     return PT_OK;
 }
 
@@ -509,6 +528,7 @@ static int load_to_by_state(pt_workflow_t *wf, wf_action_t *a, const cJSON *to, 
                        m->string);
         if ((rc = map_add(wf, a, m, where, "\"status\"", err)) != PT_OK)
             return rc;
+        a->map[a->n_map - 1].key = (size_t)from;
     }
     return PT_OK;
 }
@@ -739,7 +759,7 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
                 continue;
             bool leaves = a->to_kind == TO_MAP || (a->to_kind == TO_STATE && a->to != k);
             for (size_t m = 0; a->to_kind == TO_BY_STATE && m < a->n_map; m++)
-                if (strcmp(a->map[m].value, wf->states[k].name) == 0 && a->map[m].state != k)
+                if (a->map[m].key == k && a->map[m].state != k)
                     leaves = true;
             if (leaves)
                 return bad(err,
@@ -753,36 +773,48 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
 
 /* The states reachable from an initial one through the actions, leaving
  * out those for which skip(action) is true (NULL: none), into seen (one per
- * state). A plain fixpoint over the actions is enough for a few dozen
- * states. */
-static void reach(const pt_workflow_t *wf, bool (*skip)(const wf_action_t *), bool *seen)
+ * state). Each state is taken from the list once, when it is first
+ * reached, and the actions that run in it are followed from it: the work
+ * grows with states times actions, so that a workflow of thousands of
+ * states loads in a moment (a pass over every action until nothing more
+ * is reached would take one pass per step of the longest course). False
+ * when out of memory. */
+static bool reach(const pt_workflow_t *wf, bool (*skip)(const wf_action_t *), bool *seen)
 {
-    bool grew = true;
+    size_t *todo = malloc(wf->n_states * sizeof(*todo)), n = 0;
 
+    if (todo == NULL)
+        return false;
     for (size_t i = 0; i < wf->n_states; i++)
-        seen[i] = wf->states[i].initial;
-    while (grew) {
-        grew = false;
+        if ((seen[i] = wf->states[i].initial))
+            todo[n++] = i;
+#define SEE(k)                                                                                     \
+    do {                                                                                           \
+        if (!seen[k]) {                                                                            \
+            seen[k] = true;                                                                        \
+            todo[n++] = (k);                                                                       \
+        }                                                                                          \
+    } while (0)
+    while (n > 0) {
+        size_t s = todo[--n];
+
         for (size_t a = 0; a < wf->n_actions; a++) {
             const wf_action_t *ac = &wf->actions[a];
 
-            if (skip && skip(ac))
+            if (!ac->from[s] || (skip && skip(ac)))
                 continue;
-            for (size_t s = 0; s < wf->n_states; s++) {
-                if (!seen[s] || !ac->from[s])
-                    continue;
-                if (ac->to_kind == TO_STATE && !seen[ac->to])
-                    grew = seen[ac->to] = true;
-                for (size_t m = 0; ac->to_kind == TO_MAP && m < ac->n_map; m++)
-                    if (!seen[ac->map[m].state])
-                        grew = seen[ac->map[m].state] = true;
-                for (size_t m = 0; ac->to_kind == TO_BY_STATE && m < ac->n_map; m++)
-                    if (strcmp(ac->map[m].value, wf->states[s].name) == 0 &&
-                        !seen[ac->map[m].state])
-                        grew = seen[ac->map[m].state] = true;
-            }
+            if (ac->to_kind == TO_STATE)
+                SEE(ac->to);
+            for (size_t m = 0; ac->to_kind == TO_MAP && m < ac->n_map; m++)
+                SEE(ac->map[m].state);
+            for (size_t m = 0; ac->to_kind == TO_BY_STATE && m < ac->n_map; m++)
+                if (ac->map[m].key == s)
+                    SEE(ac->map[m].state);
         }
     }
+#undef SEE
+    free(todo);
+    return true;
 }
 
 /* Every state must be reachable from an initial one through the actions;
@@ -791,9 +823,10 @@ static int check_reachable(const pt_workflow_t *wf, pt_error_t *err)
 {
     bool *seen = calloc(wf->n_states, sizeof(*seen));
 
-    if (seen == NULL)
+    if (seen == NULL || !reach(wf, NULL, seen)) {
+        free(seen);
         return oom(err);
-    reach(wf, NULL, seen);
+    }
     for (size_t i = 0; i < wf->n_states; i++) {
         if (!seen[i]) {
             free(seen);
@@ -866,19 +899,17 @@ static int derive_needs(pt_workflow_t *wf, pt_error_t *err)
 {
     bool *seen = calloc(wf->n_states, sizeof(*seen));
 
-    if (seen == NULL)
-        return oom(err);
-    reach(wf, gives_units, seen);
-    for (size_t i = 0; i < wf->n_states; i++)
+    bool ok = seen && reach(wf, gives_units, seen);
+    for (size_t i = 0; ok && i < wf->n_states; i++)
         wf->states[i].needs_units = !seen[i];
-    reach(wf, gives_reply, seen);
-    for (size_t i = 0; i < wf->n_states; i++)
+    ok = ok && reach(wf, gives_reply, seen);
+    for (size_t i = 0; ok && i < wf->n_states; i++)
         wf->states[i].needs_reply = !seen[i];
-    reach(wf, gives_merge, seen);
-    for (size_t i = 0; i < wf->n_states; i++)
+    ok = ok && reach(wf, gives_merge, seen);
+    for (size_t i = 0; ok && i < wf->n_states; i++)
         wf->states[i].needs_merge = !seen[i];
     free(seen);
-    return PT_OK;
+    return ok ? PT_OK : oom(err);
 }
 
 int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error_t *err)

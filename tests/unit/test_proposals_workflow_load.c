@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "workflow.h"
@@ -363,6 +364,49 @@ static void unknown_keys_are_refused_by_name(void **state)
     /* An entry without a name is counted as a person counts them. */
     refused(DOC(STATE_NEW ", {\"label\": {\"zh\": \"完\", \"en\": \"Done\"}}", FINISH("")),
             "state 2 (counted from 1): \"name\" must be a string");
+}
+
+/* An office's workflow of thousands of states, one after the other, with
+ * its actions listed from the last step back: the loader follows each
+ * state once, so that it loads in a moment. Checked against a clock
+ * because a slow loader is the failure: a start, or a reload that holds
+ * ptrackd's loop, that takes minutes. */
+static void a_long_course_loads_in_a_moment(void **state)
+{
+    enum { N = 3000 };
+    char *doc = malloc((size_t)N * 256);
+    size_t len = 0;
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+    struct timespec t0, t1;
+
+    (void)state;
+    assert_non_null(doc);
+    len += (size_t)sprintf(doc + len, "{\"name\": \"long\", \"states\": [");
+    for (int i = 0; i < N; i++)
+        len += (size_t)sprintf(doc + len,
+                               "%s{\"name\": \"s%d\", \"label\": {\"zh\": \"第%d步\", \"en\": "
+                               "\"Step %d\"}%s}",
+                               i ? ", " : "", i, i, i, i ? "" : ", \"initial\": true");
+    len += (size_t)sprintf(doc + len, "], \"actions\": [");
+    for (int i = N - 2; i >= 0; i--)
+        len += (size_t)sprintf(doc + len,
+                               "%s{\"name\": \"a%d\", \"label\": {\"zh\": \"动作%d\", \"en\": "
+                               "\"Act %d\"}, \"effect\": \"none\", \"from\": [\"s%d\"], "
+                               "\"to\": \"s%d\"}",
+                               i == N - 2 ? "" : ", ", i, i, i, i, i + 1);
+    len += (size_t)sprintf(doc + len, "]}");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (pt_workflow_load(doc, len, &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (secs > 10)
+        fail_msg("a workflow of %d states took %.1f s to load", N, secs);
+    assert_true(pt_workflow_has_state(wf, "s2999"));
+    assert_false(pt_workflow_has_state(wf, "s3000"));
+    pt_workflow_free(wf);
+    free(doc);
 }
 
 static void labels_need_both_languages(void **state)
@@ -777,6 +821,7 @@ int main(void)
         cmocka_unit_test(a_workflow_without_an_initial_state_is_refused),
         cmocka_unit_test(bad_json_is_refused_with_its_offset),
         cmocka_unit_test(unknown_keys_are_refused_by_name),
+        cmocka_unit_test(a_long_course_loads_in_a_moment),
         cmocka_unit_test(labels_need_both_languages),
         cmocka_unit_test(more_than_one_default_is_refused),
         cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
