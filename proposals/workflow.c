@@ -237,15 +237,25 @@ static bool good_name(const char *s)
     return true;
 }
 
-static int get_name(const cJSON *obj, const char *what, size_t index, char **out, pt_error_t *err)
+/* The entry's name, which the messages about it give. An entry without
+ * one is named by its place, and a key it should not have is said first:
+ * a misspelt "nmae" is what the author has to mend, not a missing name.
+ * `keys` are the keys the entry may have. */
+static int get_name(const cJSON *obj, const char *what, size_t index, const char *const *keys,
+                    char **out, pt_error_t *err)
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, "name");
+    char where[160];
+    int rc;
 
     /* Counted from 1, as a person counts the entries of the file. */
+    snprintf(where, sizeof(where), "%s %zu (counted from 1)", what, index + 1);
     if (!cJSON_IsObject(obj))
-        return bad(err, "%s %zu (counted from 1): must be an object", what, index + 1);
+        return bad(err, "%s: must be an object", where);
+    if (!cJSON_IsString(n) && (rc = check_keys(obj, keys, where, err)) != PT_OK)
+        return rc;
     if (!cJSON_IsString(n))
-        return bad(err, "%s %zu (counted from 1): \"name\" must be a string", what, index + 1);
+        return bad(err, "%s: \"name\" must be a string", where);
     if (!good_name(n->valuestring))
         return bad(err, "%s \"%s\": a name must be 1 to 64 letters, digits, '_' or '-'", what,
                    n->valuestring);
@@ -311,7 +321,7 @@ static int load_states(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
         wf_state_t *st = &wf->states[i];
         char where[96];
 
-        if ((rc = get_name(s, "state", i, &st->name, err)) != PT_OK)
+        if ((rc = get_name(s, "state", i, keys, &st->name, err)) != PT_OK)
             return rc;
         wf->n_states = ++i;
         snprintf(where, sizeof(where), "state \"%s\"", st->name);
@@ -388,7 +398,7 @@ static int load_fields(wf_action_t *a, const cJSON *arr, pt_error_t *err)
         size_t k;
 
         snprintf(what, sizeof(what), "action \"%s\": field", a->name);
-        if ((rc = get_name(f, what, i, &fd->name, err)) != PT_OK)
+        if ((rc = get_name(f, what, i, keys, &fd->name, err)) != PT_OK)
             return rc;
         a->n_fields = ++i;
         snprintf(where, sizeof(where), "action \"%s\": field \"%s\"", a->name, fd->name);
@@ -661,10 +671,11 @@ static int check_needs(const wf_action_t *a, size_t effect_row, pt_error_t *err)
     return PT_OK;
 }
 
+static const char *const action_keys[] = {"name",   "label",  "from",   "to",
+                                          "fields", "guards", "effect", NULL};
+
 static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_error_t *err)
 {
-    static const char *const keys[] = {"name",   "label",  "from",   "to",
-                                       "fields", "guards", "effect", NULL};
     const cJSON *g, *gs, *eff;
     const char *ename;
     char where[96];
@@ -672,7 +683,7 @@ static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_e
     int rc;
 
     snprintf(where, sizeof(where), "action \"%s\"", a->name);
-    if ((rc = check_keys(obj, keys, where, err)) != PT_OK ||
+    if ((rc = check_keys(obj, action_keys, where, err)) != PT_OK ||
         (rc = get_label(obj, "action", a->name, &a->zh, &a->en, err)) != PT_OK ||
         (rc = load_fields(a, cJSON_GetObjectItemCaseSensitive(obj, "fields"), err)) != PT_OK ||
         (rc = load_from(wf, a, cJSON_GetObjectItemCaseSensitive(obj, "from"), err)) != PT_OK ||
@@ -745,7 +756,7 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
     {
         wf_action_t *a = &wf->actions[i];
 
-        if ((rc = get_name(o, "action", i, &a->name, err)) != PT_OK)
+        if ((rc = get_name(o, "action", i, action_keys, &a->name, err)) != PT_OK)
             return rc;
         wf->n_actions = ++i;
         if (pt_wf_action_index(wf, a->name) != (long)(i - 1))

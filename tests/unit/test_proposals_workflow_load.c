@@ -364,6 +364,17 @@ static void unknown_keys_are_refused_by_name(void **state)
     /* An entry without a name is counted as a person counts them. */
     refused(DOC(STATE_NEW ", {\"label\": {\"zh\": \"完\", \"en\": \"Done\"}}", FINISH("")),
             "state 2 (counted from 1): \"name\" must be a string");
+    /* A misspelt "name" is said as the misspelt key it is, not as a name
+     * missing. */
+    refused(DOC(STATE_NEW ", {\"nmae\": \"done\", \"label\": {\"zh\": \"完\", \"en\": \"Done\"}}",
+                FINISH("")),
+            "state 2 (counted from 1): unknown key \"nmae\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"nmae\": \"finish\", " LABEL ", \"from\": [\"new\"], \"to\": \"done\"}"),
+            "action 1 (counted from 1): unknown key \"nmae\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"Name\": \"why\", \"type\": \"text\"}]")),
+            "action \"finish\": field 1 (counted from 1): unknown key \"Name\"");
 }
 
 /* An office's workflow of thousands of states, one after the other, with
