@@ -263,6 +263,39 @@ static int get_name(const cJSON *obj, const char *what, size_t index, const char
     return *out ? PT_OK : oom(err);
 }
 
+/* A label is what people read in a table, a mail's subject or a
+ * workbook's cell, and type after --status: a line of text that shows.
+ * One of blanks alone (an ideographic space U+3000 too) shows as nothing,
+ * and a control character or a line break would break the line it is
+ * shown in. */
+static int check_label_text(const char *s, const char *where, const char *key, pt_error_t *err)
+{
+    char why[192];
+    size_t at = 0;
+    uint32_t cp = 0;
+
+    if (pt_str_blank(s))
+        return bad(err, "%s: \"%s\" is blank; give the words people read", where, key);
+    /* The tab and the line breaks, which a proposal's text may hold and a
+     * label may not; then what no text may hold. */
+    for (size_t i = 0; s[i] && !cp; i++)
+        if (strchr("\t\n\v\f\r", s[i])) {
+            char *head = strndup(s, i);
+
+            cp = (unsigned char)s[i];
+            at = head ? pt_utf8_length(head) + 1 : 0;
+            free(head);
+        }
+    if (!cp && (cp = pt_text_control(s, &at)) != 0 && cp > 0x9f)
+        return bad(err, "%s: \"%s\" %s", where, key, pt_text_refusal(s, why, sizeof(why)));
+    if (cp)
+        return bad(err,
+                   "%s: \"%s\" holds the control character U+%04X (character %zu); a label is "
+                   "one line, without line breaks, tabs or other control characters",
+                   where, key, (unsigned)cp, at);
+    return PT_OK;
+}
+
 static int get_label(const cJSON *obj, const char *what, const char *name, char **zh, char **en,
                      pt_error_t *err)
 {
@@ -283,6 +316,9 @@ static int get_label(const cJSON *obj, const char *what, const char *name, char 
         return bad(err, "%s: \"zh\" must be a non-empty string", where);
     if (!cJSON_IsString(e) || e->valuestring[0] == '\0')
         return bad(err, "%s: \"en\" must be a non-empty string", where);
+    if ((rc = check_label_text(z->valuestring, where, "zh", err)) != PT_OK ||
+        (rc = check_label_text(e->valuestring, where, "en", err)) != PT_OK)
+        return rc;
     *zh = strdup(z->valuestring);
     *en = strdup(e->valuestring);
     return *zh && *en ? PT_OK : oom(err);

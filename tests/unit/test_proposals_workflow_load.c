@@ -426,6 +426,33 @@ static void labels_need_both_languages(void **state)
     refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\"}, \"initial\": true}," STATE_DONE,
                 FINISH("")),
             "state \"new\": label: \"en\" must be a non-empty string");
+    /* A label shows: blanks alone (the ideographic space too) show as
+     * nothing, and a line break or a control character breaks the line
+     * it is shown in. A blank between words is a label's own. */
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"\u3000\u3000\", \"en\": \"New\"}, "
+                "\"initial\": true}," STATE_DONE,
+                FINISH("")),
+            "state \"new\": label: \"zh\" is blank");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", \"label\": {\"zh\": \"完成\", \"en\": \" \"}, "
+                "\"from\": [\"new\"], \"to\": \"done\", \"effect\": \"none\"}"),
+            "action \"finish\": label: \"en\" is blank");
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\\n建\", \"en\": \"New\"}, "
+                "\"initial\": true}," STATE_DONE,
+                FINISH("")),
+            "state \"new\": label: \"zh\" holds the control character U+000A (character 2)");
+    refused(DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"\\u001b[7mNew\"}, "
+                "\"initial\": true}," STATE_DONE,
+                FINISH("")),
+            "state \"new\": label: \"en\" holds the control character U+001B (character 1)");
+    const char *ok = DOC("{\"name\": \"new\", \"label\": {\"zh\": \"新\u3000建\", \"en\": \"New "
+                         "one\"}, \"initial\": true}," STATE_DONE,
+                         FINISH(""));
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+    if (pt_workflow_load(ok, strlen(ok), &wf, &err) != PT_OK)
+        fail_msg("a label with a blank between its words was refused: %s", err.message);
+    pt_workflow_free(wf);
 }
 
 static void more_than_one_default_is_refused(void **state)
