@@ -469,7 +469,9 @@ const char *pt_label_action(pt_cli_t *cli, const char *action)
 
 /* Finds the workflow entry of `list` whose zh label is s. Plain ASCII is
  * taken to be a code already and sent as it is, without asking for the
- * workflow. */
+ * workflow. The label is folded as what was typed is (pt_input_fold), so
+ * that an office's label with a full-width space in it (暂缓　办理) is
+ * found as typed. */
 static const char *from_label(pt_cli_t *cli, const char *list, const char *s)
 {
     const cJSON *wf;
@@ -486,7 +488,7 @@ static const char *from_label(pt_cli_t *cli, const char *list, const char *s)
     {
         const char *zh = pt_json_str(pt_json_get(it, "label"), "zh");
         const char *name = pt_json_str(it, "name");
-        if (zh && name && strcmp(zh, s) == 0)
+        if (zh && name && strcmp(pt_input_fold(cli, zh), s) == 0)
             return name;
     }
     return s;
@@ -510,7 +512,8 @@ static const char *from_name(pt_cli_t *cli, const char *list, const char *s)
     {
         const char *name = pt_json_str(it, "name");
         const char *en = pt_json_str(pt_json_get(it, "label"), "en");
-        if (name && (strcasecmp(name, s) == 0 || (en && strcasecmp(en, s) == 0)))
+        if (name &&
+            (strcasecmp(name, s) == 0 || (en && strcasecmp(pt_input_fold(cli, en), s) == 0)))
             return name;
     }
     return NULL;

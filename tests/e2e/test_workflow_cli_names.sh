@@ -18,6 +18,13 @@ wf["actions"].append({"name": "Urge", "label": {"zh": "催办", "en": "Urge"}, "
                       "from": ["assigned", "handling"], "to": None,
                       "fields": [{"name": "method", "type": "enum", "required": True,
                                   "values": ["电话", "函件", "现场"]}]})
+# A label with a full-width space between its words, as Chinese is typed.
+wf["actions"].append({"name": "visit", "label": {"zh": "现场\u3000督办", "en": "On-site  visit"},
+                      "effect": "none", "from": ["assigned", "handling"], "to": None})
+wf["states"].insert(next(i for i, s in enumerate(wf["states"]) if s["name"] == "replied"),
+                    {"name": "paused", "label": {"zh": "暂缓\u3000办理", "en": "Paused"}})
+wf["actions"].append({"name": "pause", "label": {"zh": "暂缓", "en": "Pause"}, "effect": "none",
+                      "from": ["handling"], "to": "paused"})
 wf["name"] = "cppcc"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -58,6 +65,22 @@ check_rc "ptrack do $ID 催办 --set method=现场" 0
 api GET "/v1/proposals/$ID/history"
 check_eq "both are in the history with their method" '[["Urge", "电话"], ["Urge", "现场"]]' \
     "$(jv '[[e["action"], e["changes"]["method"]["to"]] for e in j["items"] if e["action"] == "Urge"]')"
+
+pt_step "labels with a full-width space (现场　督办, 暂缓　办理), typed as they read"
+pt_cli do "$ID" "现场　督办"
+check_rc "ptrack do $ID 现场　督办" 0
+pt_cli do "$ID" "On-site  visit"
+check_rc "ptrack do $ID \"On-site  visit\"" 0
+api GET "/v1/proposals/$ID/history"
+check_eq "both ran visit" 2 "$(jv 'sum(1 for e in j["items"] if e["action"] == "visit")')"
+pt_cli do "$ID" sign --unit 市住建局
+check_rc "ptrack do $ID sign" 0
+pt_cli do "$ID" pause
+check_rc "ptrack do $ID pause" 0
+pt_cli list --status "暂缓　办理" --json
+check_rc "ptrack list --status 暂缓　办理" 0
+check_eq "lists the paused proposal" "[$ID]" "$(printf %s "$OUT" | python3 -c '
+import json, sys; print(json.dumps([p["id"] for p in json.load(sys.stdin)["items"]]))')"
 
 pt_stop
 pt_finish
