@@ -384,16 +384,17 @@ static int load_states(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
                        "state \"%s\": a terminal state cannot be initial (a proposal would be "
                        "created already ended); an import brings in ended proposals",
                        st->name);
-        if (st->is_default) {
-            n_default++;
+        if (st->is_default && n_default++ > 0)
+            return bad(err,
+                       "state \"%s\": marked \"default\", and so is state \"%s\"; at most one "
+                       "state is the default",
+                       st->name, wf->states[wf->default_state].name);
+        if (st->is_default)
             wf->default_state = i - 1;
-        }
         any_initial = any_initial || st->initial;
     }
     if (!any_initial)
         return bad(err, "workflow: no state is initial (mark at least one with \"initial\": true)");
-    if (n_default > 1)
-        return bad(err, "workflow: more than one state is marked \"default\"");
     if (n_default == 0) {
         /* Without an explicit default, the first initial state serves. */
         for (i = 0; i < wf->n_states && !wf->states[i].initial; i++)

@@ -463,7 +463,8 @@ static void more_than_one_default_is_refused(void **state)
                 "{\"name\": \"new\", \"label\": {\"zh\": \"新\", \"en\": \"New\"}, \"initial\": "
                 "true, \"default\": true}," STATE_DONE,
                 FINISH("")),
-            "more than one state is marked \"default\"");
+            "state \"new\": marked \"default\", and so is state \"a\"; at most one state is the "
+            "default");
 }
 
 static void an_effect_without_the_fields_it_reads_is_refused(void **state)
