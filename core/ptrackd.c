@@ -1123,11 +1123,14 @@ static bool workflow_same(const pt_workflow_t *a, const pt_workflow_t *b)
 /* A changed workflow waits for the next start, as a changed path does
  * (keep_setting): said, so that an office does not take the reload for
  * it, with the running states that the new one lacks, whose proposals
- * could then run no action. */
+ * could then run no action. `name` is the workflow the configuration now
+ * names; when it is another file than the running one's (`running`),
+ * keep_setting says the change, and this the states it lacks. */
 static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t *next,
-                                  const char *name)
+                                  const char *running, const char *name)
 {
-    if (workflow_same(now, next))
+    bool moved = !str_same(running, name);
+    if (!moved && workflow_same(now, next))
         return;
     cJSON *j = pt_workflow_to_json(now);
     pt_buf_t gone;
@@ -1139,11 +1142,16 @@ static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t 
         if (cJSON_IsString(sn) && !pt_workflow_has_state(next, sn->valuestring))
             pt_buf_printf(&gone, "%s%s", gone.len ? ", " : "", sn->valuestring);
     }
-    if (gone.len && !pt_buf_failed(&gone))
+    bool some = gone.len && !pt_buf_failed(&gone);
+    if (moved && some)
+        pt_warn("SIGHUP: the workflow %s, which takes effect at the next start, has no state %s: "
+                "a proposal stored in one will run no action then (docs/workflow.md)",
+                name, gone.data);
+    else if (!moved && some)
         pt_warn("SIGHUP: the workflow %s changed; it takes effect at the next start. It has no "
                 "state %s: a proposal stored in one will run no action then (docs/workflow.md)",
                 name, gone.data);
-    else
+    else if (!moved)
         pt_warn("SIGHUP: the workflow %s changed; it takes effect at the next start", name);
     pt_buf_free(&gone);
     cJSON_Delete(j);
@@ -1203,8 +1211,8 @@ static void reload(daemon_t *d)
      * checks it. */
     pt_workflow_t *wf = NULL;
     int wrc = load_workflow(next.workflow, &wf, &err);
-    if (wrc == PT_OK && str_same(d->config.workflow, next.workflow))
-        warn_workflow_changed(d->workflow, wf, next.workflow);
+    if (wrc == PT_OK)
+        warn_workflow_changed(d->workflow, wf, d->config.workflow, next.workflow);
     pt_workflow_free(wf);
     if (wrc != PT_OK) {
         refuse_reload(d, &err, &next);

@@ -2,7 +2,8 @@
 # SIGHUP with the workflow file changed in place: the change waits for the
 # next start (docs/workflow.md), and the log says so rather than only
 # "configuration reloaded", naming a state the new file drops while it
-# may hold proposals (a county office's 暂缓办理, suspended). An unchanged
+# may hold proposals (a county office's 暂缓办理, suspended), and so does a
+# configuration that names another file without it. An unchanged
 # file says nothing; a change of an action's effect alone is a change. The
 # next start names the proposals stranded in the dropped state.
 set -u
@@ -87,6 +88,29 @@ check_contains "the log names the state the new file lacks" \
     "It has no state suspended: a proposal stored in one will run no action then" "$LOG"
 api POST "/v1/proposals/$ID/actions/resume" '{}'
 check_status "until the next start, the running workflow still resumes it" 200
+
+pt_step "the configuration names another file, without the state: the log names it too"
+cp "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/other.json"
+python3 - "$PT_CONF" "$PT_TMP/other.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c["workflow"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+LOG="$(hup)"
+check_contains "the change of file waits for the next start" \
+    "SIGHUP: workflow changed to \"$PT_TMP/other.json\"; it takes effect at the next start" "$LOG"
+check_contains "and the state the other file lacks is named" \
+    "the workflow $PT_TMP/other.json, which takes effect at the next start, has no state suspended: a proposal stored in one will run no action then" \
+    "$LOG"
+python3 - "$PT_CONF" "$WF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c["workflow"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+LOG="$(hup)"
+check_contains "back to the running file: reloaded" "SIGHUP: configuration reloaded" "$LOG"
 
 pt_step "a start with the state dropped while a proposal is in it: the log says so"
 api POST "/v1/proposals/$ID/actions/suspend" '{}'
