@@ -696,6 +696,19 @@ static int check_needs(const wf_action_t *a, size_t effect_row, pt_error_t *err)
             }
         }
     }
+    /* The text an effect takes when the action has it (feedback's comment,
+     * supervise's supervisor) is read as text: of another type, its value
+     * would be taken and then kept nowhere, neither in the proposal nor in
+     * the history, which keeps only what the effect does not read. */
+    const char *optional = a->effect == EF_FEEDBACK    ? "comment"
+                           : a->effect == EF_SUPERVISE ? "supervisor"
+                                                       : NULL;
+    const wf_field_t *opt = optional ? find_field(a, optional) : NULL;
+    if (opt && opt->type != FT_STRING && opt->type != FT_TEXT && opt->type != FT_ENUM)
+        return bad(err,
+                   "action \"%s\": field \"%s\" cannot be of type %s for effect \"%s\", which "
+                   "keeps it as text (string, text or enum)",
+                   a->name, opt->name, ftype_names[opt->type], ename);
     if (a->guards & WF_G_EXTEND_CAP) {
         const wf_field_t *fd = find_field(a, "due_at");
 

@@ -483,6 +483,24 @@ static void an_effect_without_the_fields_it_reads_is_refused(void **state)
                 "[\"A\", \"E\"]},"
                 "{\"name\": \"text\", \"type\": \"text\", \"required\": true}]}"),
             "field \"category\": value \"E\" is not one effect \"reply\" can record");
+    /* The text an effect takes when the action has it is text: a bool
+     * comment would be taken, and kept neither in the feedback nor in the
+     * history. */
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"feedback\", \"fields\": ["
+                "{\"name\": \"person\", \"type\": \"string\", \"required\": true},"
+                "{\"name\": \"satisfaction\", \"type\": \"enum\", \"required\": true, \"values\": "
+                "[\"satisfied\"]},"
+                "{\"name\": \"comment\", \"type\": \"bool\"}]}"),
+            "action \"finish\": field \"comment\" cannot be of type bool for effect \"feedback\"");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                "{\"name\": \"finish\", " LABEL
+                ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"supervise\", \"fields\": ["
+                "{\"name\": \"key_supervision\", \"type\": \"bool\", \"required\": true},"
+                "{\"name\": \"supervisor\", \"type\": \"proposal_id\"}]}"),
+            "action \"finish\": field \"supervisor\" cannot be of type proposal_id for effect "
+            "\"supervise\"");
 }
 
 /* "to": {"status": ...} leads from the states it lists; its keys must be
