@@ -264,18 +264,21 @@ static int get_name(const cJSON *obj, const char *what, size_t index, const char
 }
 
 /* A label is what people read in a table, a mail's subject or a
- * workbook's cell, and type after --status: a line of text that shows.
- * One of blanks alone (an ideographic space U+3000 too) shows as nothing,
- * and a control character or a line break would break the line it is
- * shown in. */
-static int check_label_text(const char *s, const char *where, const char *key, pt_error_t *err)
+ * workbook's cell, and type after --status: a line of text that shows;
+ * so is a value of an enum field, typed after --set. One of blanks alone
+ * (an ideographic space U+3000 too) shows as nothing, and a control
+ * character or a line break would break the line it is shown in. `key`
+ * says which text it is ("\"zh\"", "value 2 (counted from 1)"), `what`
+ * what it is ("a label"). */
+static int check_line_text(const char *s, const char *where, const char *key, const char *what,
+                           pt_error_t *err)
 {
     char why[192];
     size_t at = 0;
     uint32_t cp = 0;
 
     if (pt_str_blank(s))
-        return bad(err, "%s: \"%s\" is blank; give the words people read", where, key);
+        return bad(err, "%s: %s is blank; give the words people read", where, key);
     /* The tab and the line breaks, which a proposal's text may hold and a
      * label may not; then what no text may hold. */
     for (size_t i = 0; s[i] && !cp; i++)
@@ -287,12 +290,12 @@ static int check_label_text(const char *s, const char *where, const char *key, p
             free(head);
         }
     if (!cp && (cp = pt_text_control(s, &at)) != 0 && cp > 0x9f)
-        return bad(err, "%s: \"%s\" %s", where, key, pt_text_refusal(s, why, sizeof(why)));
+        return bad(err, "%s: %s %s", where, key, pt_text_refusal(s, why, sizeof(why)));
     if (cp)
         return bad(err,
-                   "%s: \"%s\" holds the control character U+%04X (character %zu); a label is "
-                   "one line, without line breaks, tabs or other control characters",
-                   where, key, (unsigned)cp, at);
+                   "%s: %s holds the control character U+%04X (character %zu); %s is one "
+                   "line, without line breaks, tabs or other control characters",
+                   where, key, (unsigned)cp, at, what);
     return PT_OK;
 }
 
@@ -316,8 +319,8 @@ static int get_label(const cJSON *obj, const char *what, const char *name, char 
         return bad(err, "%s: \"zh\" must be a non-empty string", where);
     if (!cJSON_IsString(e) || e->valuestring[0] == '\0')
         return bad(err, "%s: \"en\" must be a non-empty string", where);
-    if ((rc = check_label_text(z->valuestring, where, "zh", err)) != PT_OK ||
-        (rc = check_label_text(e->valuestring, where, "en", err)) != PT_OK)
+    if ((rc = check_line_text(z->valuestring, where, "\"zh\"", "a label", err)) != PT_OK ||
+        (rc = check_line_text(e->valuestring, where, "\"en\"", "a label", err)) != PT_OK)
         return rc;
     *zh = strdup(z->valuestring);
     *en = strdup(e->valuestring);
@@ -471,8 +474,13 @@ static int load_fields(wf_action_t *a, const cJSON *arr, pt_error_t *err)
         const cJSON *v;
         cJSON_ArrayForEach(v, vals)
         {
+            char which[48];
+
             if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
                 return bad(err, "%s: \"values\" must hold non-empty strings", where);
+            snprintf(which, sizeof(which), "value %zu (counted from 1)", fd->values.n + 1);
+            if ((rc = check_line_text(v->valuestring, where, which, "a value", err)) != PT_OK)
+                return rc;
             for (k = 0; k < fd->values.n; k++)
                 if (strcmp(fd->values.v[k], v->valuestring) == 0)
                     return bad(err, "%s: value \"%s\" listed twice", where, v->valuestring);

@@ -455,6 +455,22 @@ static void labels_need_both_languages(void **state)
     pt_workflow_free(wf);
 }
 
+/* A value of an enum field is typed (ptrack do --set method=电话) and
+ * shown as a label is, and is held to what a label is. */
+static void enum_values_are_words_that_show(void **state)
+{
+    (void)state;
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"how\", \"type\": \"enum\", \"values\": "
+                       "[\"电话\", \"\u3000\"]}]")),
+            "action \"finish\": field \"how\": value 2 (counted from 1) is blank");
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"how\", \"type\": \"enum\", \"values\": "
+                       "[\"电\\r话\"]}]")),
+            "action \"finish\": field \"how\": value 1 (counted from 1) holds the control "
+            "character U+000D (character 2); a value is one line");
+}
+
 static void more_than_one_default_is_refused(void **state)
 {
     (void)state;
@@ -880,6 +896,7 @@ int main(void)
         cmocka_unit_test(unknown_keys_are_refused_by_name),
         cmocka_unit_test(a_long_course_loads_in_a_moment),
         cmocka_unit_test(labels_need_both_languages),
+        cmocka_unit_test(enum_values_are_words_that_show),
         cmocka_unit_test(more_than_one_default_is_refused),
         cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
         cmocka_unit_test(a_move_by_state_names_states_of_its_from),
