@@ -1357,6 +1357,12 @@ static int check_config(daemon_t *d, pt_error_t *err)
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)
         warn_shared_labels(d->config.workflow, wf);
+    /* The start says which stored proposals the workflow strands: so does
+     * the check that comes before a restart with a changed workflow. */
+    char db[4096];
+    snprintf(db, sizeof(db), "%s/ptrack.db", d->config.data_dir);
+    if (rc == PT_OK && named && access(db, F_OK) == 0)
+        pt_store_peek_states(db, wf);
     if (rc != PT_OK || !d->config.plugins) {
         pt_workflow_free(wf);
         return rc;

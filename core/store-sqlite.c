@@ -308,6 +308,16 @@ static void warn_unknown_states(sqlite3 *db, const pt_workflow_t *wf)
     sqlite3_finalize(q);
 }
 
+void pt_store_peek_states(const char *path, const pt_workflow_t *wf)
+{
+    sqlite3 *db = NULL;
+    if (pt_sqlite_open_peek(path, &db) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        warn_unknown_states(db, wf);
+    }
+    sqlite3_close(db);
+}
+
 void pt_store_disk_figures(const pt_store_t *s, int64_t *db_bytes, int64_t *free_bytes)
 {
     struct stat st;

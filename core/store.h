@@ -273,6 +273,11 @@ void pt_token_names_free(char **v, size_t n);
  * not a database, a store of a schema newer than this ptrackd knows); or PT_ESTORAGE with err set
  * when it could not be looked at now (the start looks again). */
 int pt_store_peek_ours(const char *path, pt_error_t *err);
+/* Warns, as a start does, for each state that proposals in the database
+ * at path are in and that wf lacks, with how many: no action runs on them
+ * under wf. For --check-config; read-only, as pt_store_peek_ours, and
+ * silent when the database cannot be read. */
+void pt_store_peek_states(const char *path, const pt_workflow_t *wf);
 
 /* Writes for the tokens; queue them with pt_store_write. Ownership: t is
  * copied. Thread: any.

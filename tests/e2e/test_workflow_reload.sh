@@ -5,7 +5,8 @@
 # may hold proposals (a county office's 暂缓办理, suspended), and so does a
 # configuration that names another file without it. An unchanged
 # file says nothing; a change of an action's effect alone is a change. The
-# next start names the proposals stranded in the dropped state.
+# next start names the proposals stranded in the dropped state, and so
+# does --check-config run before it.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -116,6 +117,11 @@ pt_step "a start with the state dropped while a proposal is in it: the log says 
 api POST "/v1/proposals/$ID/actions/suspend" '{}'
 check_status "suspended again" 200
 pt_stop
+OUT="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)"
+check_contains "--check-config, run before the restart, says it as the start will" \
+    "1 proposal is in state \"suspended\", which workflow county does not have: no action runs on it" \
+    "$OUT"
+check_contains "and passes the file" "is a good configuration" "$OUT"
 START_FROM=$(($(wc -l <"$PT_TMP/ptrackd.log") + 1))
 pt_start
 check_contains "the start names the state, how many are in it and what that means" \
