@@ -1014,6 +1014,9 @@ int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error
         rc = bad(err, "workflow: \"name\" must be a non-empty string");
         goto done;
     }
+    /* Shown as a label is: ptrackd's start line, GET /v1/workflow. */
+    if ((rc = check_line_text(name->valuestring, "workflow", "\"name\"", "a name", err)) != PT_OK)
+        goto done;
     if (desc && !cJSON_IsString(desc)) {
         rc = bad(err, "workflow: \"description\" must be a string");
         goto done;

@@ -471,6 +471,19 @@ static void enum_values_are_words_that_show(void **state)
             "character U+000D (character 2); a value is one line");
 }
 
+/* The workflow's name is shown as a label is (the start line, GET
+ * /v1/workflow, ptrack workflow). */
+static void the_workflow_name_is_words_that_show(void **state)
+{
+    (void)state;
+    refused("{\"name\": \"\u3000\", \"states\": [" STATE_NEW "," STATE_DONE
+            "], \"actions\": [" FINISH("") "]}",
+            "workflow: \"name\" is blank");
+    refused("{\"name\": \"county\\nready\", \"states\": [" STATE_NEW "," STATE_DONE
+            "], \"actions\": [" FINISH("") "]}",
+            "workflow: \"name\" holds the control character U+000A (character 7)");
+}
+
 static void more_than_one_default_is_refused(void **state)
 {
     (void)state;
@@ -897,6 +910,7 @@ int main(void)
         cmocka_unit_test(a_long_course_loads_in_a_moment),
         cmocka_unit_test(labels_need_both_languages),
         cmocka_unit_test(enum_values_are_words_that_show),
+        cmocka_unit_test(the_workflow_name_is_words_that_show),
         cmocka_unit_test(more_than_one_default_is_refused),
         cmocka_unit_test(an_effect_without_the_fields_it_reads_is_refused),
         cmocka_unit_test(a_move_by_state_names_states_of_its_from),
