@@ -414,6 +414,40 @@ static int load_states(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
     return PT_OK;
 }
 
+typedef struct {
+    const char *s;
+    size_t i;
+} placed_t;
+
+static int placed_cmp(const void *a, const void *b)
+{
+    const placed_t *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The place of the first string of v, in v's order, that an earlier one
+ * repeats; -1 when none does, -2 when out of memory. Sorted rather than
+ * compared pairwise: an enum of tens of thousands of values (every unit
+ * of a province) would otherwise take minutes to load. */
+static long first_repeat(const pt_strv_t *v)
+{
+    placed_t *p = malloc((v->n ? v->n : 1) * sizeof(*p));
+    long first = -1;
+
+    if (p == NULL)
+        return -2;
+    for (size_t i = 0; i < v->n; i++)
+        p[i] = (placed_t){v->v[i], i};
+    qsort(p, v->n, sizeof(*p), placed_cmp);
+    for (size_t i = 1; i < v->n; i++)
+        if (strcmp(p[i - 1].s, p[i].s) == 0 && (first < 0 || p[i].i < (size_t)first))
+            first = (long)p[i].i;
+    free(p);
+    return first;
+}
+
 static int load_fields(wf_action_t *a, const cJSON *arr, pt_error_t *err)
 {
     static const char *const keys[] = {"name", "type", "required", "values", NULL};
@@ -481,12 +515,14 @@ static int load_fields(wf_action_t *a, const cJSON *arr, pt_error_t *err)
             snprintf(which, sizeof(which), "value %zu (counted from 1)", fd->values.n + 1);
             if ((rc = check_line_text(v->valuestring, where, which, "a value", err)) != PT_OK)
                 return rc;
-            for (k = 0; k < fd->values.n; k++)
-                if (strcmp(fd->values.v[k], v->valuestring) == 0)
-                    return bad(err, "%s: value \"%s\" listed twice", where, v->valuestring);
             if (pt_strv_push(&fd->values, v->valuestring) != PT_OK)
                 return oom(err);
         }
+        long twice = first_repeat(&fd->values);
+        if (twice == -2)
+            return oom(err);
+        if (twice >= 0)
+            return bad(err, "%s: value \"%s\" listed twice", where, fd->values.v[twice]);
     }
     return PT_OK;
 }

@@ -420,6 +420,44 @@ static void a_long_course_loads_in_a_moment(void **state)
     free(doc);
 }
 
+/* An enum of a hundred thousand values (every unit of a province, say)
+ * loads in a moment, and a value given twice among them is named: the
+ * first that repeats an earlier one, in the file's order. */
+static void a_long_enum_loads_in_a_moment(void **state)
+{
+    enum { N = 100000 };
+    char *doc = malloc((size_t)N * 16 + 1024);
+    size_t len = 0;
+    pt_workflow_t *wf = NULL;
+    pt_error_t err = {0};
+    struct timespec t0, t1;
+
+    (void)state;
+    assert_non_null(doc);
+    len += (size_t)sprintf(doc + len, "%s",
+                           "{\"name\": \"mini\", \"states\": [" STATE_NEW "," STATE_DONE
+                           "], \"actions\": [{\"name\": \"finish\", " LABEL
+                           ", \"from\": [\"new\"], \"to\": \"done\", \"effect\": \"none\", "
+                           "\"fields\": [{\"name\": \"unit_code\", \"type\": \"enum\", "
+                           "\"values\": [");
+    for (int i = 0; i < N; i++)
+        len += (size_t)sprintf(doc + len, "%s\"u%d\"", i ? ", " : "", i);
+    len += (size_t)sprintf(doc + len, "]}]}]}");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (pt_workflow_load(doc, len, &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (secs > 5)
+        fail_msg("an enum of %d values took %.1f s to load", N, secs);
+    pt_workflow_free(wf);
+    free(doc);
+    refused(DOC(STATE_NEW "," STATE_DONE,
+                FINISH(", \"fields\": [{\"name\": \"how\", \"type\": \"enum\", \"values\": "
+                       "[\"b\", \"a\", \"c\", \"a\", \"b\"]}]")),
+            "action \"finish\": field \"how\": value \"a\" listed twice");
+}
+
 static void labels_need_both_languages(void **state)
 {
     (void)state;
@@ -908,6 +946,7 @@ int main(void)
         cmocka_unit_test(bad_json_is_refused_with_its_offset),
         cmocka_unit_test(unknown_keys_are_refused_by_name),
         cmocka_unit_test(a_long_course_loads_in_a_moment),
+        cmocka_unit_test(a_long_enum_loads_in_a_moment),
         cmocka_unit_test(labels_need_both_languages),
         cmocka_unit_test(enum_values_are_words_that_show),
         cmocka_unit_test(the_workflow_name_is_words_that_show),
