@@ -136,6 +136,24 @@ static void describe_fields(pt_buf_t *b, const cJSON *fields)
     }
 }
 
+/* Appends a line of an action's block, indented by 2: whole when it fits
+ * MAP_WIDTH, to the last column; else wrapped within it, the lines after
+ * the first indented by 4 (an office's action that runs in many states,
+ * or a field of many values, is longer than a line). */
+static void block_line(pt_buf_t *b, const char *text)
+{
+    pt_buf_t w = {0};
+    pt_text_clean(&w, text);
+    if (2 + pt_text_width(pt_buf_str(&w)) <= MAP_WIDTH) {
+        pt_buf_printf(b, "  %s\n", pt_buf_str(&w));
+    } else {
+        pt_buf_reset(&w);
+        pt_text_wrap(&w, text, 4, MAP_WIDTH);
+        pt_buf_printf(b, "  %s", pt_buf_str(&w) + 4);
+    }
+    pt_buf_free(&w);
+}
+
 /* Whether an action's from holds every state that is not terminal: what
  * "from": "*" says in the workflow file, which GET /v1/workflow spells out. */
 static bool from_every_live_state(const cJSON *wf, const cJSON *from)
@@ -194,26 +212,27 @@ static void actions_list(const cJSON *wf)
         pt_text_clean(&b, zh ? zh : "");
         pt_text_pad(&b, w_zh + 2 - pt_text_width(zh ? zh : ""));
         pt_text_clean(&b, pt_json_str(label, "en") ? pt_json_str(label, "en") : "");
-        pt_buf_puts(&b, "\n  ");
+        pt_buf_putc(&b, '\n');
+        pt_buf_t line = {0}, to = {0}, fields = {0};
         if (cJSON_IsArray(from) && from_every_live_state(wf, from)) {
-            pt_buf_puts(&b, "* (未终结 non-terminal)");
+            pt_buf_puts(&line, "* (未终结 non-terminal)");
         } else if (cJSON_IsArray(from)) {
             char *f = pt_json_join(from, ", ");
-            pt_buf_puts(&b, f ? f : "");
+            pt_buf_puts(&line, f ? f : "");
             free(f);
         } else if (cJSON_IsString(from)) {
-            pt_buf_puts(&b, strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
-                                                                : from->valuestring);
+            pt_buf_puts(&line, strcmp(from->valuestring, "*") == 0 ? "* (未终结 non-terminal)"
+                                                                   : from->valuestring);
         }
-        pt_buf_t to = {0}, fields = {0};
         describe_to(&to, pt_json_get(a, "to"));
-        pt_buf_printf(&b, " → %s", pt_buf_str(&to));
+        pt_buf_printf(&line, " → %s", pt_buf_str(&to));
+        block_line(&b, pt_buf_str(&line));
+        pt_buf_free(&line);
         pt_buf_free(&to);
         describe_fields(&fields, pt_json_get(a, "fields"));
         if (fields.len)
-            pt_buf_printf(&b, "\n  %s", pt_buf_str(&fields));
+            block_line(&b, pt_buf_str(&fields));
         pt_buf_free(&fields);
-        pt_buf_putc(&b, '\n');
     }
     fputs(pt_buf_str(&b), stdout);
     pt_buf_free(&b);
