@@ -459,16 +459,39 @@ static const char *const header[] = {"seq",         "时间 time",    "操作人
 #define MIN_NOTE_WIDTH 20
 #define MAX_NOTE_WIDTH 40
 
-static size_t note_width(pt_cli_t *cli, const cJSON *items)
+/* The action and the state change are wrapped, when the note would
+ * otherwise be left less than MIN_NOTE_WIDTH, down to this: an office's
+ * workflow may call its states and actions by long names (承办单位签收登记,
+ * 已交办→承办单位正在办理中), and the line stays within LINE_WIDTH. */
+#define MIN_WRAP_WIDTH 14
+
+/* *wrap_action and *wrap_state are set to the width at which the action's
+ * and the state change's columns wrap (0: they need not). */
+static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap_action, size_t *wrap_state)
 {
     const cJSON *h;
     pt_table_t *t = pt_table_new(6, header);
     pt_table_set_max(t, 2, ACTOR_WIDTH);
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
-    size_t used = 0;
+    size_t used = 0, wa = pt_table_width(t, 3), ws = pt_table_width(t, 4);
     for (size_t c = 0; c < 5; c++)
         used += pt_table_width(t, c) + 2;
     pt_table_free(t);
+    /* The wider of the two gives up a column first. */
+    size_t floor_a = wa < MIN_WRAP_WIDTH ? wa : MIN_WRAP_WIDTH;
+    size_t floor_s = ws < MIN_WRAP_WIDTH ? ws : MIN_WRAP_WIDTH;
+    size_t a = wa, st = ws;
+    while (used + MIN_NOTE_WIDTH > LINE_WIDTH && (a > floor_a || st > floor_s)) {
+        if (a >= st && a > floor_a)
+            a--;
+        else if (st > floor_s)
+            st--;
+        else
+            a--;
+        used--;
+    }
+    *wrap_action = a < wa ? a : 0;
+    *wrap_state = st < ws ? st : 0;
     size_t w = used < LINE_WIDTH ? LINE_WIDTH - used : 0;
     return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
 }
@@ -494,9 +517,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
-            size_t entries = 0;
+            size_t entries = 0, wrap_action = 0, wrap_state = 0;
             if (!width)
-                width = (long long)note_width(cli, pt_json_get(resp.json, "items"));
+                width = (long long)note_width(cli, pt_json_get(resp.json, "items"), &wrap_action,
+                                              &wrap_state);
+            pt_table_set_wrap(t, 3, wrap_action);
+            pt_table_set_wrap(t, 4, wrap_state);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
             pt_table_set_max(t, 5, (size_t)width);
@@ -529,7 +555,9 @@ const pt_command_t pt_cmd_history = {
         "note column (--width; by default what the others leave of 100 columns) wraps\n"
         "onto lines below it, between names: a unit's, a person's or a 文号 is never\n"
         "split, and one wider than the column is cut with …, as is an actor past 20\n"
-        "columns. The state change is not listed again.\n",
+        "columns. The state change is not listed again. Where a workflow's long names\n"
+        "would leave the note less than 20 columns, the action and the state change\n"
+        "wrap in their columns.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

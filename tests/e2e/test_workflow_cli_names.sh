@@ -3,7 +3,10 @@
 # assignment 交办 (jiaoban, effect assign), and --unit builds its `units`
 # as it does for assign, because the workflow says the field is units.
 # A name may have capitals (docs/workflow.md: letters a to z, A to Z):
-# ptrack takes the office's Urge, by its code and by its label 催办.
+# ptrack takes the office's Urge, by its code and by its label 催办, and a
+# label with a full-width space as typed. The office's long names for its
+# signing and its handling state wrap in their columns of `ptrack
+# history`, which stays within 100 columns.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -25,6 +28,13 @@ wf["states"].insert(next(i for i, s in enumerate(wf["states"]) if s["name"] == "
                     {"name": "paused", "label": {"zh": "暂缓\u3000办理", "en": "Paused"}})
 wf["actions"].append({"name": "pause", "label": {"zh": "暂缓", "en": "Pause"}, "effect": "none",
                       "from": ["handling"], "to": "paused"})
+# Long names an office gives its signing and its handling state.
+for a in wf["actions"]:
+    if a["name"] == "sign":
+        a["label"]["zh"] = "承办单位签收登记确认"
+for st in wf["states"]:
+    if st["name"] == "handling":
+        st["label"]["zh"] = "承办单位正在办理中（含协办）"
 wf["name"] = "cppcc"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -77,10 +87,45 @@ pt_cli do "$ID" sign --unit 市住建局
 check_rc "ptrack do $ID sign" 0
 pt_cli do "$ID" pause
 check_rc "ptrack do $ID pause" 0
-pt_cli list --status "暂缓　办理" --json
-check_rc "ptrack list --status 暂缓　办理" 0
-check_eq "lists the paused proposal" "[$ID]" "$(printf %s "$OUT" | python3 -c '
-import json, sys; print(json.dumps([p["id"] for p in json.load(sys.stdin)["items"]]))')"
+
+pt_step "the history with the office's long names fits 100 columns, and says all of them"
+pt_cli history "$ID"
+check_rc "ptrack history $ID" 0
+w="$(printf '%s\n' "$OUT" | widest)"
+check_true "ptrack history fits 100 columns (widest line: $w)" test "$w" -le 100
+# column TITLE NEXT SEQ: the text of the column headed TITLE (up to the one
+# headed NEXT) in the entry SEQ of the last history, its lines joined and
+# its blanks dropped.
+column() {
+    printf '%s\n' "$OUT" | python3 -c '
+import sys, unicodedata
+title, nxt, seq = sys.argv[1:4]
+def w(c): return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+def cut(line, a, b):  # the characters of line between display columns a and b
+    out, col = [], 0
+    for c in line:
+        if a <= col < b: out.append(c)
+        col += w(c)
+    return "".join(out)
+lines = sys.stdin.read().split("\n")
+head = lines[0]
+def at(t): return sum(w(c) for c in head[:head.index(t)])
+a, b = at(title), at(nxt)
+got, inside = [], False
+for line in lines[1:]:
+    first = line.split()[0] if line.split() else ""
+    if first.isdigit(): inside = first == seq
+    if inside: got.append(cut(line, a, b))
+print("".join("".join(got).split()))' "$1" "$2" "$3"
+}
+HIST="$OUT"
+api GET "/v1/proposals/$ID/history"
+SEQ="$(jv 'next(e["seq"] for e in j["items"] if e["action"] == "sign")')"
+OUT="$HIST"
+check_eq "the signing's action, wrapped in its column, is whole" "承办单位签收登记确认sign" \
+    "$(column "操作 action" "状态 from→to" "$SEQ")"
+check_eq "so is its state change" "已交办→承办单位正在办理中（含协办）" \
+    "$(column "状态 from→to" "备注 note" "$SEQ")"
 
 pt_stop
 pt_finish
