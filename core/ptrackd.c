@@ -51,6 +51,7 @@
 #include "sd-notify.h"
 #include "signals.h"
 #include "store.h"
+#include "proposal.h"
 #include "workflow.h"
 
 #ifndef PT_WORKFLOW_DIR
@@ -127,34 +128,43 @@ static void usage(FILE *out)
 /* Two states, or two actions, with one Chinese label are allowed (an
  * office may have two ways to withdraw), but where a person types the
  * label (ptrack --status 初审中, ptrack do 12 撤回, a CSV's 状态 column) the
- * first is taken: said at start, so that it is meant. */
+ * first is taken: said at start, so that it is meant. Labels are compared
+ * as ptrack compares what is typed with them: fullwidth forms and spaces
+ * folded, the blanks around dropped (暂缓　办理 is 暂缓 办理), the English
+ * in any case. */
 static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
 {
     static const char *const lists[] = {"states", "actions"};
     cJSON *j = pt_workflow_to_json(wf);
     for (size_t l = 0; j && l < 2; l++) {
-        /* The names and labels are read out of the tree once: each entry
-         * is compared with every one before it, and a workflow of
-         * thousands of states would otherwise spend seconds in lookups. */
+        /* The names and labels are read out of the tree once, and folded
+         * once: each entry is compared with every one before it, and a
+         * workflow of thousands of states would otherwise spend seconds in
+         * lookups. */
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, lists[l]), *it;
         size_t n = (size_t)cJSON_GetArraySize(arr), k = 0;
         const char **names = calloc(n ? 3 * n : 1, sizeof(*names)), **zh = names + n,
                    **en = names + 2 * n;
-        if (names == NULL)
+        char **folded = calloc(n ? 2 * n : 1, sizeof(*folded)), **fz = folded, **fe = folded + n;
+        if (names == NULL || folded == NULL) {
+            free(names);
+            free(folded);
             continue;
+        }
         cJSON_ArrayForEach(it, arr)
         {
             const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
             names[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
             zh[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(label, "zh"));
-            en[k++] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(label, "en"));
+            en[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(label, "en"));
+            fz[k] = zh[k] ? pt_text_clean(zh[k], true) : NULL;
+            fe[k] = en[k] ? pt_text_clean(en[k], true) : NULL;
+            k++;
         }
-        for (size_t a = 0; a < n; a++) {
+        for (size_t a = 0; a < k; a++) {
             for (size_t b = 0; b < a; b++) {
-                /* A typed label is matched in Chinese, and in English in any
-                 * case (workflow.c). */
-                const char *shared = zh[a] && zh[b] && strcmp(zh[a], zh[b]) == 0       ? zh[a]
-                                     : en[a] && en[b] && strcasecmp(en[a], en[b]) == 0 ? en[a]
+                const char *shared = fz[a] && fz[b] && strcmp(fz[a], fz[b]) == 0       ? zh[b]
+                                     : fe[a] && fe[b] && strcasecmp(fe[a], fe[b]) == 0 ? en[b]
                                                                                        : NULL;
                 if (!shared)
                     continue;
@@ -164,6 +174,11 @@ static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
                 break;
             }
         }
+        for (size_t i = 0; i < k; i++) {
+            free(fz[i]);
+            free(fe[i]);
+        }
+        free(folded);
         free(names);
     }
     cJSON_Delete(j);

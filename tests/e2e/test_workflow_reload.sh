@@ -24,7 +24,13 @@ wf["actions"] += [
      "from": ["suspended"], "to": "handling"},
     # A second way to urge, sharing supervise's label: said at start only.
     {"name": "urge", "label": {"zh": "督办", "en": "Urge"}, "effect": "none",
-     "from": ["handling"], "to": "handling"}]
+     "from": ["handling"], "to": "handling"},
+    # Two labels that differ only by a fullwidth space, which ptrack takes
+    # as one: said at start too.
+    {"name": "remind", "label": {"zh": "电话\u3000催办", "en": "Remind"}, "effect": "none",
+     "from": ["handling"], "to": None},
+    {"name": "call", "label": {"zh": "电话 催办", "en": "Call"}, "effect": "none",
+     "from": ["handling"], "to": None}]
 wf["name"] = "county"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -59,6 +65,9 @@ api POST "/v1/proposals/$ID/actions/suspend" '{}'
 check_status "suspended" 200
 
 check_contains "the start names the shared label" "actions supervise and urge share the label 督办" \
+    "$(cat "$PT_TMP/ptrackd.log")"
+check_contains "and a label shared once folded as ptrack folds what is typed" \
+    "actions remind and call share the label 电话　催办; where a person types it, remind is taken" \
     "$(cat "$PT_TMP/ptrackd.log")"
 
 pt_step "SIGHUP with the file as it was: nothing about the workflow"
