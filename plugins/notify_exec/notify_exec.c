@@ -235,14 +235,14 @@ static bool cannot_run(const char *path, char *why, size_t size)
     if (len > 1 && interp[len - 1] == '\r') {
         interp[len - 1] = '\0';
         snprintf(why, size,
-                 "is a script whose #! line ends with a carriage return after %s (Windows line "
+                 "is a script whose #! line ends with a carriage return after %.160s (Windows line "
                  "ends), which the kernel takes as part of the interpreter's name: save it with "
                  "Unix line ends",
                  interp);
         return true;
     }
     if (!runnable(interp)) {
-        snprintf(why, size, "is a script for %s, which is not an executable file", interp);
+        snprintf(why, size, "is a script for %.160s, which is not an executable file", interp);
         return true;
     }
     return false;
