@@ -82,11 +82,13 @@ pt_stop
 rm -f "$PT_DATA"/ptrack.db*
 install -m 600 "$PT_TMP/backups/quiet.db" "$PT_DATA/ptrack.db"
 : >"$PT_TMP/ptrackd.log"
-# A start that fails after it has opened the store (its socket's directory
-# is missing) has found the restore, and leaves it to be found again.
-if "$PTRACKD" --config "$PT_CONF" --socket "$PT_TMP/no-such-dir/pt.sock" \
+# A start that fails after it has opened the store (its pid file's path is
+# a directory, found only when the pid is written, at the end) has found
+# the restore, and leaves it to be found again.
+mkdir -p "$PT_TMP/pid-is-a-dir"
+if "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/pid-is-a-dir" \
     >>"$PT_TMP/ptrackd.log" 2>&1; then RC=0; else RC=$?; fi
-check_true "a start that cannot listen fails" test "$RC" -ne 0
+check_true "a start that cannot write its pid fails" test "$RC" -ne 0
 check_contains "after it found the tokens behind the mark" \
     "the store's tokens made at run time have had 5 changes, but ptrackd had made 6" \
     "$(cat "$PT_TMP/ptrackd.log")"
