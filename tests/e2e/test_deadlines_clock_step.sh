@@ -19,6 +19,15 @@ SHIM="$PT_BUILD_DIR/tests/shims/libclockjump.so"
 # A sanitizer's runtime would want to come first.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 SHIFT="$PT_TMP/shift"
+# shift MS: moves ptrackd's wall clock MS ahead of the machine's. The file
+# is replaced whole (a read between the truncation and the write would
+# see no number: no shift), and the shim reads it again within 50 ms:
+# waited for, so that the next request sees the new clock.
+shift_clock() {
+    echo "$1" >"$SHIFT.new"
+    mv "$SHIFT.new" "$SHIFT"
+    sleep 0.2
+}
 echo 0 >"$SHIFT"
 
 # The deadline an hour ahead, the digest an hour ahead (local time, as
@@ -44,7 +53,7 @@ check_eq "not overdue" false "$(jv 'j["overdue"]')"
 check_eq "no reminder yet" 0 "$(count_events proposal.overdue "$id")"
 
 pt_step "the clock is set two hours forward"
-echo 7200000 >"$SHIFT"
+shift_clock 7200000
 api GET "/v1/proposals/$id"
 check_eq "the proposal reads overdue at once" true "$(jv 'j["overdue"]')"
 check_true "proposal.overdue is raised within a minute" \
@@ -56,7 +65,7 @@ check_eq "the digest lists the overdue proposal" "1 [$id]" \
         for i in u['items']]) for e in j['items'] if e['type'] == 'digest.daily'][0]")"
 
 pt_step "and set back"
-echo 0 >"$SHIFT"
+shift_clock 0
 sleep 3
 check_eq "proposal.overdue once" 1 "$(count_events proposal.overdue "$id")"
 check_eq "proposal.due_soon never (the step passed the deadline too)" 0 \
