@@ -375,9 +375,12 @@ static bool url_ok(const char *url, char *why, size_t size)
 /* The robot whose address url is: FORMAT_WECOM for a WeCom group robot's
  * (qyapi.weixin.qq.com/cgi-bin/webhook/...), FORMAT_DINGTALK for a
  * DingTalk one's (oapi.dingtalk.com/robot/...), FORMAT_JSON for any other
- * address. url has passed url_ok(). */
-static webhook_format_t robot_of_url(const char *url)
+ * address. *unknown is set to the name of a robot ptrack has no format for
+ * (a Feishu/Lark or Slack one, which answers a json body with a 200 and an
+ * error, or ignores it), NULL otherwise. url has passed url_ok(). */
+static webhook_format_t robot_of_url(const char *url, const char **unknown)
 {
+    *unknown = NULL;
     webhook_format_t robot = FORMAT_JSON;
     CURLU *u = curl_url();
     char *host = NULL, *path = NULL;
@@ -389,6 +392,12 @@ static webhook_format_t robot_of_url(const char *url)
             robot = FORMAT_WECOM;
         else if (strcasecmp(host, "oapi.dingtalk.com") == 0 && strncmp(path, "/robot/", 7) == 0)
             robot = FORMAT_DINGTALK;
+        else if ((strcasecmp(host, "open.feishu.cn") == 0 ||
+                  strcasecmp(host, "open.larksuite.com") == 0) &&
+                 strncmp(path, "/open-apis/bot/", 15) == 0)
+            *unknown = "Feishu/Lark";
+        else if (strcasecmp(host, "hooks.slack.com") == 0 && strncmp(path, "/services/", 10) == 0)
+            *unknown = "Slack";
     }
     curl_free(host);
     curl_free(path);
@@ -475,7 +484,17 @@ static int webhook_create(const ptrack_host_t *host, ptrack_instance_t *inst, vo
                   "option \"format\" must be json, wecom or dingtalk (got \"%s\")", format);
         goto fail;
     }
-    webhook_format_t robot = robot_of_url(w->url);
+    const char *unknown;
+    webhook_format_t robot = robot_of_url(w->url, &unknown);
+    if (unknown) {
+        /* The robot answers json with a 200 and an error code, or ignores
+         * it: every event counted as delivered, none shown. */
+        host->log(inst, PTRACK_LOG_ERROR,
+                  "option \"url\" is a %s robot's address, for which ptrack has no format: "
+                  "use notify_exec with a script that sends the robot's message",
+                  unknown);
+        goto fail;
+    }
     if (robot != FORMAT_JSON && robot != w->format) {
         /* The robot answers another format's body with a 200 and an
          * errcode, which format json does not read: every event counted as

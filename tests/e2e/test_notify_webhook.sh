@@ -25,7 +25,8 @@
 #   - refused at load, without quoting the URL (a robot's key is in it): a
 #     URL that is not an http(s) address with a host, or that holds an
 #     invisible or full-width character (a copy from a web page); a WeCom
-#     or DingTalk robot's URL with another format; a DingTalk URL that
+#     or DingTalk robot's URL with another format; a Feishu/Lark or Slack
+#     robot's URL (ptrack has no format for them); a DingTalk URL that
 #     holds a request's timestamp and sign; an empty secret, and one with
 #     a blank at an end or an invisible character (a copy's);
 #   - each option's help is at most 100 bytes, so that a refusal quotes it
@@ -396,6 +397,19 @@ api POST /v1/plugins '{"instance": "dingwecom", "path": "'"$SO"'", "config": {"u
 check_error "a DingTalk robot's URL with format wecom" 422 validation_failed
 check_contains "the refusal names the format to set" \
     'which takes format dingtalk, not wecom: set "format": "dingtalk"' "$(jv 'j["error"]["message"]')"
+
+# A Feishu/Lark or Slack robot answers a json body with a 200 and an error
+# code, or ignores it: every event was counted as delivered, none shown.
+for u in "https://open.feishu.cn/open-apis/bot/v2/hook/SECRETKEY123|Feishu/Lark" \
+    "https://OPEN.larksuite.com/open-apis/bot/v2/hook/SECRETKEY123|Feishu/Lark" \
+    "https://hooks.slack.com/services/T0/B0/SECRETKEY123|Slack"; do
+    api POST /v1/plugins '{"instance": "otherrobot", "path": "'"$SO"'", "config": {"url": "'"${u%%|*}"'"}}'
+    check_error "a ${u##*|} robot's URL with format json" 422 validation_failed
+    check_contains "the refusal says ptrack has no format for it, and what to use" \
+        'option "url" is a '"${u##*|}"' robot'"'"'s address, for which ptrack has no format: use notify_exec' \
+        "$(jv 'j["error"]["message"]')"
+    check_true "the refusal does not quote the key" test "${BODY/SECRETKEY123/}" = "$BODY"
+done
 
 # A DingTalk URL copied from a signed request: its signature was stale
 # within the hour, ptrack's own went after it, and the robot refused every
