@@ -913,7 +913,7 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
                        pt_error_t *err)
 {
     char path[128];
-    pt_strv_t nv = {NULL, 0};
+    pt_strv_t nv = {0};
     const cJSON *e;
     size_t i = 0;
     int problems = 0;

@@ -27,24 +27,29 @@ void pt_strv_free(pt_strv_t *v)
     free(v->v);
     v->v = NULL;
     v->n = 0;
+    v->cap = 0;
 }
 
-/* Growing one element at a time keeps the code obvious; the vectors here are
- * a handful of names, never large enough for the reallocations to matter. */
+/* The room doubles, so a long list (an office's enum of many values, a
+ * proposal's 1,000 co-signers) costs a few reallocations, not one a name. */
 int pt_strv_push(pt_strv_t *v, const char *s)
 {
-    char **nv;
     char *copy = strdup(s ? s : "");
 
     if (copy == NULL)
         return PT_ENOMEM;
-    nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
-    if (nv == NULL) {
-        free(copy);
-        return PT_ENOMEM;
+    if (v->n >= v->cap) {
+        size_t cap = v->n < 4 ? 4 : v->n * 2;
+        char **nv = cap > SIZE_MAX / sizeof(*nv) ? NULL : realloc(v->v, cap * sizeof(*nv));
+
+        if (nv == NULL) {
+            free(copy);
+            return PT_ENOMEM;
+        }
+        v->v = nv;
+        v->cap = cap;
     }
-    nv[v->n++] = copy;
-    v->v = nv;
+    v->v[v->n++] = copy;
     return PT_OK;
 }
 
@@ -183,6 +188,7 @@ static void strv_copy(pt_strv_t *dst, const pt_strv_t *src, bool *ok)
 {
     dst->v = NULL;
     dst->n = 0;
+    dst->cap = 0;
     for (size_t i = 0; i < src->n && *ok; i++)
         if (pt_strv_push(dst, src->v[i]) != PT_OK)
             *ok = false;

@@ -28,6 +28,7 @@
 typedef struct {
     char **v;
     size_t n;
+    size_t cap; /* elements v has room for; 0 when unknown (grown on the next push) */
 } pt_strv_t;
 
 typedef struct {
