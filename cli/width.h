@@ -46,8 +46,8 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad);
  * shows what was typed. Ownership: the caller frees it. */
 char *pt_utf8_shown(const char *s);
 
-/* Whether cp is a bidirectional formatting character: a mark (U+200E LRM,
- * U+200F RLM), an embedding or override (U+202A LRE..U+202E RLO) or an
+/* Whether cp is a bidirectional formatting character: a mark (U+061C ALM,
+ * U+200E LRM, U+200F RLM), an embedding or override (U+202A LRE..U+202E RLO) or an
  * isolate (U+2066 LRI..U+2069 PDI), which turns what follows it on a
  * terminal's line around. */
 bool pt_cp_bidi_control(int32_t cp);
@@ -71,7 +71,7 @@ size_t pt_text_width(const char *s);
 
 /* Appends s to b made fit for one table cell: line breaks, tabs and other
  * control characters become one space each, invalid bytes become U+FFFD,
- * and the bidirectional formatting characters (U+200E, U+200F,
+ * and the bidirectional formatting characters (U+061C, U+200E, U+200F,
  * U+202A..U+202E, U+2066..U+2069), which would turn the rest of the line
  * around on a terminal, are dropped. */
 void pt_text_clean(pt_buf_t *b, const char *s);

@@ -866,12 +866,14 @@ static bool good_content_type(const char *s)
 }
 
 /* Whether the UTF-8 character at p is a bidirectional formatting
- * character: a mark (U+200E LRM, U+200F RLM, E2 80 8E/8F), an embedding or
+ * character: a mark (U+061C ALM, D8 9C; U+200E LRM, U+200F RLM, E2 80 8E/8F), an embedding or
  * override (U+202A..U+202E, E2 80 AA..AE) or an isolate (U+2066..U+2069,
- * E2 81 A6..A9). p is in a string of valid UTF-8, so the bytes after an
- * E2 are there. */
+ * E2 81 A6..A9). p is in a string of valid UTF-8, so the bytes after a
+ * D8 or an E2 are there. */
 static bool bidi_control_at(const unsigned char *p)
 {
+    if (p[0] == 0xD8)
+        return p[1] == 0x9C;
     if (p[0] != 0xE2)
         return false;
     if (p[1] == 0x80)

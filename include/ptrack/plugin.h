@@ -359,7 +359,7 @@ typedef struct ptrack_host {
      * parameters, printable ASCII, at most 255 bytes), filename
      * "proposals.csv" (NULL: none; else 1 to 255 bytes of UTF-8 without
      * control characters, U+0080..U+009F included, bidirectional
-     * formatting characters (U+200E, U+200F, U+202A..U+202E,
+     * formatting characters (U+061C, U+200E, U+200F, U+202A..U+202E,
      * U+2066..U+2069), '/' or '\', and not "." or ".."). Returns
      * PTRACK_OK, or PTRACK_EINVAL when it is called a second time (the
      * first call's values stay) or given a content type or a file name

@@ -104,7 +104,7 @@ static size_t nonchar_len(const char *p)
     return 0;
 }
 
-/* The length of the bidirectional formatting character (U+200E, U+200F,
+/* The length of the bidirectional formatting character (U+061C, U+200E, U+200F,
  * U+202A..U+202E, U+2066..U+2069) that p starts with in UTF-8, or 0. One
  * in a title turns what follows it around: in HTML the rest of its cell
  * (关于<U+202E>加强农村公路管理的建议 reads 关于议建的理管路公村农强加),
@@ -113,6 +113,8 @@ static size_t nonchar_len(const char *p)
 static size_t bidi_len(const char *p)
 {
     const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == 0xD8 && u[1] == 0x9C)
+        return 2;
     if (u[0] != 0xE2 || !u[1])
         return 0;
     if (u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE)))

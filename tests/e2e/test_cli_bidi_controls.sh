@@ -14,19 +14,19 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_serve_cli
 
-api POST /v1/proposals '{"title": "关于\u202e加强农村公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀英"}'
+api POST /v1/proposals '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}'
 [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
 ID="$(jv 'j["id"]')"
 pt_cli do "$ID" 交办 --unit "$(printf '省交通\u202d运输厅')"
 check_rc "assigned" 0
 
-# has_bidi TEXT: whether TEXT holds any of U+200E, U+200F, U+202A..U+202E,
+# has_bidi TEXT: whether TEXT holds any of U+061C, U+200E, U+200F, U+202A..U+202E,
 # U+2066..U+2069.
 has_bidi() {
     printf %s "$1" | python3 -c '
 import re, sys
 t = sys.stdin.buffer.read().decode("utf-8")
-print("yes" if re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", t) else "no")'
+print("yes" if re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", t) else "no")'
 }
 
 pt_step "ptrack list: the row without them"
@@ -75,7 +75,7 @@ check_contains "the cell without it" '"草稿已提出"' "$ERR"
 
 pt_step "--json: the text exactly as ptrackd holds it"
 pt_cli --json list
-check_eq "the title with its U+202E" "$(printf '关于\u202e加强农村公路管理的建议')" \
+check_eq "the title with its U+202E and U+061C" "$(printf '关于\u202e加强农村\u061c公路管理的建议')" \
     "$(jv 'j["items"][0]["title"]' "$OUT")"
 pt_cli --json show "$ID"
 check_eq "the delegation with its U+2067" "$(printf '山西\u2067代表团')" "$(jv 'j["delegation"]' "$OUT")"

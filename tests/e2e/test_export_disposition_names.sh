@@ -68,7 +68,7 @@ check_error "a name with ESC is refused" 500 plugin_error
 
 pt_step "bidirectional formatting characters are refused"
 # 汇总<U+202E>vsc.exe would be saved as it is named and listed as 汇总exe.csv.
-for bidi in $'\u202e' $'\u202a' $'\u200e' $'\u200f' $'\u2066' $'\u2069'; do
+for bidi in $'\u061c' $'\u202e' $'\u202a' $'\u200e' $'\u200f' $'\u2066' $'\u2069'; do
     export_named "汇总${bidi}vsc.exe"
     check_error "a name with $(printf %s "$bidi" | od -An -tx1 | tr -d ' \n') is refused" 500 plugin_error
     check_contains "... as not a file name" 'is not a file name' "$(jv 'j["error"]["message"]')"

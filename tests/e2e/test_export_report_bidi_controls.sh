@@ -12,18 +12,18 @@ pt_init
 pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
-api POST /v1/proposals '{"title": "关于\u202e加强农村公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀英"}'
+api POST /v1/proposals '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}'
 [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
 ID="$(jv 'j["id"]')"
 pt_act "$ID" assign '{"mode": "single", "units": [{"name": "省交通\u202d运输厅"}]}'
 
-# The bidirectional formatting characters of a file: U+200E, U+200F,
+# The bidirectional formatting characters of a file: U+061C, U+200E, U+200F,
 # U+202A..U+202E, U+2066..U+2069, by their code points in order ("none").
 bidi() {
     python3 -c '
 import re, sys
 t = open(sys.argv[1], encoding="utf-8").read()
-print(" ".join(sorted("U+%04X" % ord(c) for c in re.findall("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", t))) or "none")' "$1"
+print(" ".join(sorted("U+%04X" % ord(c) for c in re.findall("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", t))) or "none")' "$1"
 }
 # export FORMAT QUERY: the export, into $PT_TMP/out.FORMAT.
 export_to() {
@@ -47,7 +47,7 @@ for fmt in md html; do
 done
 
 export_to json ""
-check_eq "json: the text as ptrackd holds it" "U+200F U+202D U+202E U+2067" "$(bidi "$PT_TMP/out.json")"
+check_eq "json: the text as ptrackd holds it" "U+061C U+061C U+200F U+202D U+202E U+2067" "$(bidi "$PT_TMP/out.json")"
 
 pt_stop
 pt_finish

@@ -118,8 +118,8 @@ static void a_paragraph_fits_its_width(void **state)
  * no column. */
 static void bidi_controls_are_dropped_from_what_is_shown(void **state)
 {
-    static const char *const bidi[] = {"\u200E", "\u200F", "\u202A", "\u202B", "\u202C", "\u202D",
-                                       "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"};
+    static const char *const bidi[] = {"\u061C", "\u200E", "\u200F", "\u202A", "\u202B", "\u202C",
+                                       "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"};
     (void)state;
     for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
         char s[64];
