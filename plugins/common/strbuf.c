@@ -6,6 +6,7 @@
 #include "utf8.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,20 +103,72 @@ void pt_str_json(pt_str_t *s, const char *text, size_t n)
     pt_str_append(s, text + run, n - run);
 }
 
-void pt_str_line(pt_str_t *s, const char *text)
+/* Whether what s holds ends at the start of a markdown line: after a line
+ * break, or at the very start, with nothing but blanks and quote marks
+ * (">") since, as after the "> " of a robot's quoted line. */
+static bool at_line_start(const pt_str_t *s)
+{
+    for (size_t i = s->len; i > 0; i--) {
+        char c = s->p[i - 1];
+        if (c == '\n')
+            return true;
+        if (c != ' ' && c != '>')
+            return false;
+    }
+    return true;
+}
+
+/* Appends c as its full-width form (U+FF01..U+FF5E), in UTF-8. */
+static void put_full_width(pt_str_t *s, unsigned char c)
+{
+    unsigned cp = 0xFF01u + (unsigned)(c - 0x21);
+    char u[3] = {(char)0xEF, (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+    pt_str_append(s, u, sizeof(u));
+}
+
+/* pt_str_line(), and with md pt_str_md_line(): the same one pass. */
+static void put_line(pt_str_t *s, const char *text, bool md)
 {
     if (!text)
         return;
+    /* Where markdown reads a heading, a list or a rule: at the start of the
+     * line, past blanks and the digits of a number ("1." "2)"). */
+    bool start = md && at_line_start(s), digits = false;
     size_t run = 0, i = 0;
     for (; text[i]; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (c >= 0x20 && c != 0x7f)
+        bool blank = c < 0x20 || c == 0x7f;
+        bool mark = false;
+        if (md && !blank && c != ' ') {
+            if (strchr("[]<>*_~`|\\$&", c))
+                mark = true;
+            else if (start && !digits && strchr("#-+=", c))
+                mark = true;
+            else if (start && digits && (c == '.' || c == ')'))
+                mark = true;
+            digits = start && c >= '0' && c <= '9';
+            start = digits;
+        }
+        if (!blank && !mark)
             continue;
         pt_str_append(s, text + run, i - run);
-        pt_str_append(s, " ", 1);
+        if (blank)
+            pt_str_append(s, " ", 1);
+        else
+            put_full_width(s, c);
         run = i + 1;
     }
     pt_str_append(s, text + run, i - run);
+}
+
+void pt_str_line(pt_str_t *s, const char *text)
+{
+    put_line(s, text, false);
+}
+
+void pt_str_md_line(pt_str_t *s, const char *text)
+{
+    put_line(s, text, true);
 }
 
 void pt_str_ascii(pt_str_t *s, const char *text, size_t n)

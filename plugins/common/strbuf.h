@@ -35,6 +35,17 @@ void pt_str_json(pt_str_t *s, const char *text, size_t n);
  * control character becomes a space, so that a title cannot break (or
  * forge) the lines of a message. NULL appends nothing. */
 void pt_str_line(pt_str_t *s, const char *text);
+/* Appends a NUL-terminated text as pt_str_line() does, for a WeCom or
+ * DingTalk robot's markdown message, so that text from a proposal or an
+ * office (a title imported from a public platform, a name, a label) shows
+ * as it reads and brings no link, colour or formatting of its own into the
+ * group chat: each of [ ] < > * _ ~ ` | \ $ & becomes its full-width form
+ * (［ ］ ＜ ＞ ＊ ＿ ～ ｀ ｜ ＼ ＄ ＆), and so does, where the text starts a
+ * markdown line (s ends with a line break and blanks or quote marks, or is
+ * empty), a leading # - + = (a heading, a list, a rule) and the . or ) after
+ * a leading number (an ordered list). Elsewhere these stay ASCII: a date
+ * 2026-03-05 or 第1.2条 reads as typed. NULL appends nothing. */
+void pt_str_md_line(pt_str_t *s, const char *text);
 /* Appends text[0..n) with the full-width forms of ASCII (２０２６, －, ：,
  * U+FF01..U+FF5E) as ASCII and the ideographic space (U+3000) as a space:
  * a number, a date or a time as typed with a Chinese input method, read as
