@@ -12,8 +12,12 @@
 /* Proposals named per unit in a digest; the rest are counted. */
 #define DIGEST_NAMED 5
 
+/* How a text of the record goes in: pt_str_line or pt_str_md_line. */
+typedef void line_fn(pt_str_t *s, const char *text);
+
 static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
-                        const char *name, const char *heading, const char *quote, const char *eol)
+                        const char *name, const char *heading, const char *quote, const char *eol,
+                        line_fn *line)
 {
     char path[96];
     snprintf(path, sizeof(path), "data.%s_count", name);
@@ -27,7 +31,7 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
         snprintf(path, sizeof(path), "data.%s.%zu.count", name, u);
         const char *count = h->rec_get(rec, path);
         pt_str_puts(b, quote);
-        pt_str_line(b, unit ? unit : "");
+        line(b, unit ? unit : "");
         pt_str_printf(b, "（%s 件）：", count ? count : "0");
         snprintf(path, sizeof(path), "data.%s.%zu.items", name, u);
         size_t n = h->rec_count(rec, path);
@@ -43,10 +47,10 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
                 pt_local_time(h, due, PT_LOCAL_MONTH_DAY, date, sizeof(date));
             pt_str_puts(b, i ? "；" : "");
             if (number) {
-                pt_str_line(b, number);
+                line(b, number);
                 pt_str_puts(b, " ");
             }
-            pt_str_line(b, title ? title : "");
+            line(b, title ? title : "");
             pt_str_printf(b, "（%s）", date);
         }
         if (n > DIGEST_NAMED)
@@ -55,11 +59,23 @@ static void digest_part(pt_str_t *b, const ptrack_host_t *h, const ptrack_record
     }
 }
 
+static void digest(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                   const char *quote, const char *eol, line_fn *line)
+{
+    digest_part(b, h, rec, "overdue", "超期未答复", quote, eol, line);
+    digest_part(b, h, rec, "due_this_week", "七日内到期", quote, eol, line);
+}
+
 void pt_digest_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
                     const char *quote, const char *eol)
 {
-    digest_part(b, h, rec, "overdue", "超期未答复", quote, eol);
-    digest_part(b, h, rec, "due_this_week", "七日内到期", quote, eol);
+    digest(b, h, rec, quote, eol, pt_str_line);
+}
+
+void pt_digest_md_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                       const char *quote, const char *eol)
+{
+    digest(b, h, rec, quote, eol, pt_str_md_line);
 }
 
 void pt_restored_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,

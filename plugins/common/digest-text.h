@@ -17,6 +17,11 @@
  * worker. Ownership: rec is borrowed. */
 void pt_digest_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
                     const char *quote, const char *eol);
+/* As pt_digest_text(), for a robot's markdown message: the units, numbers
+ * and titles are written by pt_str_md_line(), so that their markup shows as
+ * text (strbuf.h). */
+void pt_digest_md_text(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t *rec,
+                       const char *quote, const char *eol);
 
 /* The heading of a store.restored event. */
 #define PT_RESTORED_HEADING "建议系统数据已从备份恢复"

@@ -55,7 +55,10 @@
  * A robot's message is its markdown text, cut (on a character boundary,
  * with a note that it was cut) to what the robot takes: 4096 bytes for
  * WeCom, 20000 for DingTalk. Text from the proposal (title, units, names)
- * goes in one line each: a line break in it becomes a space.
+ * and the office's labels goes in one line each: a line break in it becomes
+ * a space, and markdown's markup in it shows as text (pt_str_md_line):
+ * only the message's own heading, quote marks and highlighted line are
+ * markup.
  *
  * Thread: create() and destroy() run on the loop thread and do not block;
  * the curl handle is made on the first deliver(), on the instance's worker,
@@ -180,16 +183,26 @@ static void add_units(pt_str_t *b, const ptrack_host_t *h, const ptrack_record_t
                 continue;
             if (!any) {
                 role_name = pt_role_label(pass < 3 ? roles[pass] : role);
-                pt_str_printf(b, "%s%s：", prefix, role_name);
+                pt_str_puts(b, prefix);
+                pt_str_md_line(b, role_name);
+                pt_str_puts(b, "：");
                 any = true;
             } else {
                 pt_str_puts(b, "、");
             }
-            pt_str_line(b, name);
+            pt_str_md_line(b, name);
         }
         if (any)
             pt_str_puts(b, eol);
     }
+}
+
+/* Appends the line "> 状态：<label>", the label as text. */
+static void state_line(pt_str_t *b, const char *label, const char *eol)
+{
+    pt_str_puts(b, "> 状态：");
+    pt_str_md_line(b, label);
+    pt_str_puts(b, eol);
 }
 
 /* Builds the Chinese markdown text of an event for a robot: a heading
@@ -210,7 +223,7 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
     if (strcmp(type, "digest.daily") == 0) {
         const char *date = h->rec_get(rec, "data.date");
         pt_str_printf(b, "### 每日办理情况摘要（%s）%s", date ? date : "", eol);
-        pt_digest_text(b, h, rec, "> ", eol);
+        pt_digest_md_text(b, h, rec, "> ", eol);
         return;
     }
     if (strcmp(type, "store.restored") == 0) {
@@ -228,25 +241,30 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
                       eol);
     if (v.number) {
         pt_str_puts(b, "> 编号：");
-        pt_str_line(b, v.number);
+        pt_str_md_line(b, v.number);
         pt_str_puts(b, eol);
     } else if (v.id) {
         pt_str_printf(b, "> 编号：第 %s 号%s", v.id, eol);
     }
     pt_str_puts(b, "> 标题：");
-    pt_str_line(b, v.title ? v.title : "（无标题）");
+    pt_str_md_line(b, v.title ? v.title : "（无标题）");
     pt_str_puts(b, eol);
     if (v.action) {
-        pt_str_printf(b, "> 动作：%s", pt_wf_action_label(wf, v.action));
-        if (v.from && v.to && strcmp(v.from, v.to) != 0)
-            pt_str_printf(b, "（%s → %s）", pt_wf_state_label(wf, v.from),
-                          pt_wf_state_label(wf, v.to));
+        pt_str_puts(b, "> 动作：");
+        pt_str_md_line(b, pt_wf_action_label(wf, v.action));
+        if (v.from && v.to && strcmp(v.from, v.to) != 0) {
+            pt_str_puts(b, "（");
+            pt_str_md_line(b, pt_wf_state_label(wf, v.from));
+            pt_str_puts(b, " → ");
+            pt_str_md_line(b, pt_wf_state_label(wf, v.to));
+            pt_str_puts(b, "）");
+        }
         pt_str_puts(b, eol);
     } else if (strcmp(type, "proposal.created") == 0 && v.to) {
-        pt_str_printf(b, "> 状态：%s%s", pt_wf_state_label(wf, v.to), eol);
+        state_line(b, pt_wf_state_label(wf, v.to), eol);
     }
     if (!v.action && v.status && strcmp(type, "proposal.created") != 0)
-        pt_str_printf(b, "> 状态：%s%s", pt_wf_state_label(wf, v.status), eol);
+        state_line(b, pt_wf_state_label(wf, v.status), eol);
     add_units(b, h, rec, "> ", eol);
     if (v.due_at) {
         char date[64];
@@ -259,7 +277,7 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
     }
     if (v.actor) {
         pt_str_puts(b, "> 操作人：");
-        pt_str_line(b, v.actor);
+        pt_str_md_line(b, v.actor);
         pt_str_puts(b, eol);
     }
 }

@@ -362,7 +362,7 @@ check_py "the content is at most 4096 bytes, ends with the note, and the title i
 c = json.loads(reqs[-1]["body"])["markdown"]["content"]
 assert len(c.encode("utf-8")) <= 4096, len(c.encode("utf-8"))
 assert c.endswith("……（内容过长，以下从略）"), c[-40:]
-assert "标题：关于规范停车收费的建议 > 办理期限：伪造的一行" in c, c[:300]
+assert "标题：关于规范停车收费的建议 ＞ 办理期限：伪造的一行" in c, c[:300]
 assert not any(l.startswith("> 办理期限：伪造") for l in c.split("\n")), c[:300]
 '
 
