@@ -201,6 +201,28 @@ pt_plugin_so() {
     printf '%s\n' "$so"
 }
 
+# pt_receiver NAME [ARGS...]: starts receivers/http_receiver.py (ARGS are
+# its options: --stall, --fail-first, ...), logging a line per request to
+# $PT_TMP/NAME.jsonl, and sets the variable PORT_NAME to its port. The
+# receiver is on loopback: no proxy of the environment may sit in between
+# (libcurl honours http_proxy), so the proxy variables are unset for the
+# rest of the test.
+pt_receiver() {
+    local name="$1"
+    shift
+    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+    export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+    : >"$PT_TMP/$name.jsonl"
+    # The interpreter itself ($PY), not the python3 function: a function in
+    # the background is a subshell, and killing it would leave the server
+    # running.
+    "$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/$name.port" \
+        --log "$PT_TMP/$name.jsonl" --max-seconds 280 "$@" >"$PT_TMP/$name.out" 2>&1 &
+    PT_PIDS+=("$!")
+    wait_for 30 test -s "$PT_TMP/$name.port" || pt_die "receiver $name did not start"
+    printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
+}
+
 # pt_jobs_abandoned_ok: for a test whose stop gives up on a job. Such a
 # job keeps, on purpose, everything its thread may still touch until the
 # process exits (plugin-jobs.c); in a build with LeakSanitizer that is

@@ -14,6 +14,9 @@ How it answers (the first --fail-first requests fail, -1 means all):
   --errcode N              a failing request gets 200 with a robot's error
                            body {"errcode": N, "errmsg": "sign not match"}
 Every other request gets 200 with {"errcode": 0, "errmsg": "ok"}.
+  --stall SECS             the first --stall-first requests (1 unless
+                           given) are answered SECS after they came, as a
+                           receiver that is slow to take an event is
 
 It exits by itself after --max-seconds, so that a test that dies leaves no
 server behind. Python's standard library only.
@@ -37,6 +40,8 @@ def main():
     ap.add_argument("--retry-after", type=int, default=None)
     ap.add_argument("--retry-after-date", type=int, default=None)
     ap.add_argument("--errcode", type=int, default=None)
+    ap.add_argument("--stall", type=float, default=0)
+    ap.add_argument("--stall-first", type=int, default=1)
     ap.add_argument("--max-seconds", type=float, default=240)
     args = ap.parse_args()
 
@@ -86,6 +91,8 @@ def main():
             with lock:
                 with open(args.log, "a", encoding="utf-8") as f:
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if args.stall and n <= args.stall_first:
+                time.sleep(args.stall)
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
