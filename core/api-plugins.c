@@ -13,11 +13,13 @@
  * to stop (it then stops by itself as soon as deliver() returns) and comes
  * back at once when deliver() is still running. The request then waits on
  * a timer, looking every UNLOAD_POLL_MS whether deliver() has returned, and
- * finishes the unload when it has; after UNLOAD_WAIT_MS it answers 409 with
- * the notifier's own message, takes the stop back, and the instance goes on
- * as it was: a refused unload changes nothing. During a stop (SIGTERM) the
- * wait ends at once and the stop is not taken back: the instance stops
- * with ptrackd.
+ * finishes the unload when it has; after the instance's own timeout and a
+ * margin (pt_notifier_wait_ms: at least UNLOAD_WAIT_MS, at most
+ * UNLOAD_WAIT_MAX_MS, within the minute a client such as ptrack waits for
+ * its answer) it answers 409 with the notifier's own message, takes the
+ * stop back, and the instance goes on as it was: a refused unload changes
+ * nothing. During a stop (SIGTERM) the wait ends at once and the stop is
+ * not taken back: the instance stops with ptrackd.
  * The loop is never blocked for more than the moment a worker that is
  * between two steps needs to notice the stop.
  */
@@ -30,6 +32,7 @@
 #include "log.h"
 
 #define UNLOAD_WAIT_MS 5000
+#define UNLOAD_WAIT_MAX_MS 50000
 #define UNLOAD_POLL_MS 100
 
 static pt_plugins_t *registry(pt_call_t *call)
@@ -222,7 +225,7 @@ static void unload(pt_call_t *call, const char *instance)
     w->call = call;
     snprintf(w->name, sizeof(w->name), "%s", instance);
     uv_loop_t *loop = pt_plugins_loop(p);
-    w->until = uv_now(loop) + UNLOAD_WAIT_MS;
+    w->until = uv_now(loop) + pt_notifier_wait_ms(inst, UNLOAD_WAIT_MS, UNLOAD_WAIT_MAX_MS);
     uv_timer_init(loop, &w->timer);
     w->timer.data = w;
     uv_timer_start(&w->timer, wait_tick, UNLOAD_POLL_MS, UNLOAD_POLL_MS);

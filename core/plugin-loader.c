@@ -56,8 +56,14 @@
 #define SHUTDOWN_DEADLINE_MS 3000
 /* How long a SIGHUP's change of a notifier waits for its deliver() in
  * progress (polled, while the loop goes on) before the instance is left as
- * it was. */
+ * it was: the instance's own timeout and a margin (pt_notifier_wait_ms),
+ * at least RELOAD_WAIT_MS, which is all a plugin without a `timeout` option
+ * gets, and at most RELOAD_WAIT_MAX_MS. A delivery that its own timeout
+ * ends is waited for, so that a reload is not called off for a receiver
+ * that is merely slow; one longer than the cap is not worth holding the
+ * change for, and the operator is told. */
 #define RELOAD_WAIT_MS 10000
+#define RELOAD_WAIT_MAX_MS 300000
 #define RELOAD_POLL_MS 100
 /* A create() or destroy() that takes this long has held up every request
  * (they run on the loop): said in the log, since nothing else would tell
@@ -67,7 +73,7 @@
 /* A reload's change of an instance that could not be stopped at once: an
  * importer or exporter with jobs running, changed once the last of them
  * has ended, however long that takes; a notifier inside deliver(), changed
- * once deliver() returns, or left as it is after RELOAD_WAIT_MS (see
+ * once deliver() returns, or left as it is after wait_ms (see
  * pt_plugins_reload). */
 typedef struct pending_s {
     char *name;
@@ -79,6 +85,7 @@ typedef struct pending_s {
                               not linked: swapped in for the running one */
     uint64_t until;        /* then for deliver(): uv_now() after which the instance is
                               left as it is */
+    uint64_t wait_ms;      /* how long that wait is (pt_notifier_wait_ms) */
     struct pending_s *next;
 } pending_t;
 
@@ -1006,7 +1013,7 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
         /* The jobs are over; a notifier of the same instance now gets the
          * wait every notifier of a reload gets. */
         q->for_jobs = false;
-        q->until = now + RELOAD_WAIT_MS;
+        q->until = now + q->wait_ms;
         pt_info("reload: the last job of plugin instance %s has ended; it is %s now", q->name,
                 q->entry ? "changed" : "unloaded");
         if (inst->notifier)
@@ -1024,8 +1031,8 @@ static bool pending_try(pt_plugins_t *p, pending_t *q, uint64_t now)
             /* The one line about how this ends: the stop is taken back, so
              * the instance is neither stopping nor changed. */
             char why[200];
-            snprintf(why, sizeof(why), "its deliver() did not return within %d s of the reload",
-                     RELOAD_WAIT_MS / 1000);
+            snprintf(why, sizeof(why), "its deliver() did not return within %g s of the reload",
+                     (double)q->wait_ms / 1000);
             pt_error("reload: plugin instance %s was not %s: %s; it goes on delivering with its "
                      "running configuration (send SIGHUP again once deliver() returns)",
                      q->name, q->entry ? "changed" : "unloaded", why);
@@ -1189,7 +1196,8 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, pt_instance_t *stag
         failed_note(p, inst->name, "out of memory");
         return 1;
     }
-    q->until = uv_now(p->loop) + RELOAD_WAIT_MS;
+    q->wait_ms = pt_notifier_wait_ms(inst, RELOAD_WAIT_MS, RELOAD_WAIT_MAX_MS);
+    q->until = uv_now(p->loop) + q->wait_ms;
     q->next = p->pending;
     p->pending = q;
     pending_arm(p);
@@ -1201,8 +1209,8 @@ static int pending_add(pt_plugins_t *p, pt_instance_t *inst, pt_instance_t *stag
                 change ? "changed" : "unloaded", change ? "" : " (it takes no new job meanwhile)");
     else
         pt_info("reload: plugin instance %s is inside deliver(); it is %s once that returns, "
-                "if within %d s",
-                inst->name, change ? "changed" : "unloaded", RELOAD_WAIT_MS / 1000);
+                "if within %g s",
+                inst->name, change ? "changed" : "unloaded", (double)q->wait_ms / 1000);
     return 0;
 }
 

@@ -445,3 +445,23 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
     }
     return out;
 }
+
+/* ---- How long a stop waits for deliver() ------------------------------ */
+
+uint64_t pt_notifier_wait_ms(const pt_instance_t *inst, uint64_t least, uint64_t most)
+{
+    const ptrack_option_t *o = inst && inst->file ? inst->file->desc->options : NULL;
+    while (o && o->key && strcmp(o->key, "timeout") != 0)
+        o++;
+    /* inst->options holds the table's default when the instance sets none,
+     * and a duration as its text, checked at load (at most
+     * PT_DURATION_MAX_MS: the sum below cannot overflow). */
+    const cJSON *v = o && o->key && o->type == PTRACK_OPT_DURATION
+                         ? cJSON_GetObjectItemCaseSensitive(inst->options, "timeout")
+                         : NULL;
+    int64_t ms;
+    if (!cJSON_IsString(v) || pt_duration_parse(v->valuestring, &ms) != 0 || ms <= 0)
+        return least;
+    uint64_t wait = (uint64_t)ms + PT_DELIVER_WAIT_MARGIN_MS;
+    return wait < least ? least : wait > most ? most : wait;
+}

@@ -240,6 +240,13 @@ void pt_notifier_ask_stop(pt_instance_t *inst);
 bool pt_notifier_resume(pt_instance_t *inst);
 /* Whether the worker is inside the plugin's deliver() now. */
 bool pt_notifier_in_deliver(const pt_instance_t *inst);
+/* How long a reload's change or an unload of inst waits for a deliver() in
+ * progress: the instance's `timeout` (a PTRACK_OPT_DURATION option of that
+ * name, as every built-in notifier declares, taken as the bound of one
+ * deliver()) and PT_DELIVER_WAIT_MARGIN_MS, but at least least and at most
+ * most; least when its plugin declares no such option. (plugin-options.c) */
+#define PT_DELIVER_WAIT_MARGIN_MS 5000
+uint64_t pt_notifier_wait_ms(const pt_instance_t *inst, uint64_t least, uint64_t most);
 void pt_notifier_wake(pt_instance_t *inst, int64_t last_seq);
 /* {cursor, queue, delivered, failed, retrying, failing_since, ...}.
  * Ownership: the caller frees. */

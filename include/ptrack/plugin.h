@@ -527,7 +527,10 @@ typedef struct {
      * PTRACK_RETRY or PTRACK_ERROR: GET /v1/plugins shows it.
      * Thread: the instance's own thread, never concurrently; it may block
      * (HTTP, SMTP) without holding up anything else, but should honour its
-     * own timeout: an unload waits for deliver() only so long.
+     * own timeout: an unload waits for deliver() only so long. Declare that
+     * bound as a PTRACK_OPT_DURATION option named "timeout": a reload's
+     * change or an unload of the instance then waits that long for a
+     * deliver() in progress, and a margin (docs/plugins.md says how much).
      * Ownership: ev is borrowed for the call. */
     int (*deliver)(void *state, const ptrack_event_t *ev);
 } ptrack_notifier_ops_t;

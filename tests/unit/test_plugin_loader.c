@@ -789,9 +789,39 @@ static void option_refusals_name_the_option(void **state)
                      3);
 }
 
-/* A refused value is quoted with the option's help, as the plugin header
- * and docs/plugins.md promise: the operator who wrote it learns what the
- * option is for, not only what type it has. */
+/* The wait for a deliver() of the instance the entry makes (within least
+ * and most). The instance is unloaded again: good_options serves a format,
+ * which a second instance of it would clash on. */
+static uint64_t wait_of(fx_t *f, const char *entry, uint64_t least, uint64_t most)
+{
+    assert_int_equal(load(f, entry), PT_OK);
+    uint64_t ms = pt_notifier_wait_ms(pt_plugins_find(f->p, "w"), least, most);
+    assert_int_equal(pt_plugins_unload(f->p, "w", 0, &f->err), PT_OK);
+    return ms;
+}
+
+/* A reload or an unload waits for a deliver() in progress as long as the
+ * instance's own `timeout` bounds it, and a margin, within the caller's
+ * least and most; a plugin without such an option gets the least. */
+static void the_wait_for_deliver_follows_the_instance_s_timeout(void **state)
+{
+    fx_t *f = *state;
+    install(f, "good_lines", "good_lines.so");
+    const char *dflt = "{\"instance\":\"w\",\"path\":\"good_options.so\","
+                       "\"config\":{\"url\":\"http://a\"}}";
+    const char *slow = "{\"instance\":\"w\",\"path\":\"good_options.so\","
+                       "\"config\":{\"url\":\"http://a\",\"timeout\":\"1500ms\"}}";
+    const char *hour = "{\"instance\":\"w\",\"path\":\"good_options.so\","
+                       "\"config\":{\"url\":\"http://a\",\"timeout\":\"1h\"}}";
+    /* The table's default, 10 s. */
+    assert_int_equal(wait_of(f, dflt, 5000, 50000), 10000 + PT_DELIVER_WAIT_MARGIN_MS);
+    assert_int_equal(wait_of(f, slow, 5000, 50000), 1500 + PT_DELIVER_WAIT_MARGIN_MS);
+    assert_int_equal(wait_of(f, slow, 10000, 50000), 10000);
+    assert_int_equal(wait_of(f, hour, 5000, 50000), 50000);
+    assert_int_equal(wait_of(f, "{\"instance\":\"w\",\"path\":\"good_lines.so\"}", 5000, 50000),
+                     5000);
+}
+
 static void a_refused_value_is_quoted_with_the_options_help(void **state)
 {
     fx_t *f = *state;
@@ -1342,6 +1372,8 @@ int main(void)
     snprintf(fixtures, sizeof(fixtures), "%s/plugins", dirname(exe));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_good_plugin_loads_with_its_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_wait_for_deliver_follows_the_instance_s_timeout, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_refused_value_is_quoted_with_the_options_help, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_secret_option_is_read_but_never_shown, setup, teardown),
