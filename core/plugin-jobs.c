@@ -1474,21 +1474,22 @@ static void import_end(ptrack_job_t *job, int rc)
     }
 }
 
-/* What run_plugin returns for a job abandoned while the plugin ran. */
-#define PARKED 1
-
-/* Runs the plugin's import() or export(). Returns its result, or PARKED
- * when a stop abandoned the job meanwhile: the thread must then touch
- * nothing but the job and end (see the top). Thread: the job's. */
-static int run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc)
+/* Runs the plugin's import() or export() and puts its result in *rc.
+ * Returns false when a stop abandoned the job meanwhile: the thread must
+ * then touch nothing but the job and end (see the top). Whatever import()
+ * or export() returned, a positive code too, is the plugin's result: a
+ * plugin that returns 1 for a failure is answered 500 plugin_error, not
+ * taken for an abandoned job (its client then waited for ever, and so did
+ * a stop). Thread: the job's. */
+static bool run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc, int *rc)
 {
     pthread_mutex_lock(&job->mu);
     job->in_plugin = true;
     pthread_mutex_unlock(&job->mu);
     pt_plugin_crash_enter(job->inst->name, desc->name,
                           job->kind == JOB_IMPORT ? "import()" : "export()");
-    int rc = job->kind == JOB_IMPORT ? desc->importer->import(job->inst->state, job, job->format)
-                                     : desc->exporter->export(job->inst->state, job, job->format);
+    *rc = job->kind == JOB_IMPORT ? desc->importer->import(job->inst->state, job, job->format)
+                                  : desc->exporter->export(job->inst->state, job, job->format);
     pt_plugin_crash_leave();
     pthread_mutex_lock(&job->mu);
     job->in_plugin = false;
@@ -1498,10 +1499,10 @@ static int run_plugin(ptrack_job_t *job, const ptrack_plugin_t *desc)
         /* Too late to be heard: the request was answered and the store
          * may be closed. */
         pt_warn("the %s job %s on plugin instance %s returned (%d) after ptrackd gave up on it",
-                job->kind == JOB_IMPORT ? "import" : "export", job->id, instance_name(job), rc);
-        return PARKED;
+                job->kind == JOB_IMPORT ? "import" : "export", job->id, instance_name(job), *rc);
+        return false;
     }
-    return rc;
+    return true;
 }
 
 static void *job_main(void *arg)
@@ -1512,8 +1513,7 @@ static void *job_main(void *arg)
     int rc;
     if (job->kind == JOB_IMPORT) {
         pt_store_import_begin(job->store);
-        rc = run_plugin(job, desc);
-        if (rc == PARKED)
+        if (!run_plugin(job, desc, &rc))
             return NULL;
         /* import() returns PTRACK_OK once job_read has said the file
          * ended: one that stops before has not read every record, and
@@ -1532,8 +1532,7 @@ static void *job_main(void *arg)
         pt_error_t err = {0};
         rc = pt_store_export_open(job->store, &job->query, &job->cursor, &err);
         if (rc == PT_OK) {
-            rc = run_plugin(job, desc);
-            if (rc == PARKED)
+            if (!run_plugin(job, desc, &rc))
                 return NULL;
             if (job->cur_rec)
                 pt_record_free(job->cur_rec);

@@ -1,7 +1,8 @@
 /*
  * jobs_failing.c - a fixture importer and exporter (format "fails") that
  * fail at once, returning the code that the request's `rc` parameter names
- * (error, einval, ebadarg, enomem, retry; default error), after
+ * (error, einval, ebadarg, enomem, retry, notfound, and one: the code 1,
+ * which no PTRACK_ code is; default error), after
  * set_error("the fixture was told to fail with <rc>") unless `silent=true`.
  * The importer reads the upload first, but with rc=unread it returns
  * PTRACK_OK at once, without reading it. How ptrackd answers each code is
@@ -30,6 +31,7 @@ static int fail(const ptrack_host_t *h, ptrack_job_t *job)
              : strcmp(name, "enomem") == 0   ? PTRACK_ENOMEM
              : strcmp(name, "retry") == 0    ? PTRACK_RETRY
              : strcmp(name, "notfound") == 0 ? PTRACK_ENOTFOUND
+             : strcmp(name, "one") == 0      ? 1
                                              : PTRACK_ERROR;
     if (!silent || strcmp(silent, "true") != 0)
         h->set_error(job, "the fixture was told to fail with %s", name);
