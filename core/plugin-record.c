@@ -354,7 +354,7 @@ static int put(cJSON *parent, const char *seg, cJSON *item)
  * and one the next segment decides takes an index (then 0) or a name, a
  * number that is no index ("a.-1") being refused rather than made a key.
  * So a refused set changes nothing. Returns PTRACK_OK or PTRACK_EINVAL. */
-static int check_path(const ptrack_record_t *rec, const char *path)
+static int check_path(const ptrack_record_t *rec, const char *path, size_t *segments)
 {
     char seg[SEGMENT_MAX];
     path_iter_t it = {path, false};
@@ -362,7 +362,9 @@ static int check_path(const ptrack_record_t *rec, const char *path)
     const cJSON *node = rec->json; /* NULL once below what exists */
     made_t made = MADE_BY_NEXT;    /* the container seg goes in, when it is made */
     int r, index;
+    *segments = 0;
     while ((r = next_segment(&it, seg)) == 1) {
+        ++*segments;
         bool is_index = segment_index(seg, &index);
         if (!node) {
             bool ok = made == MADE_OBJECT  ? true
@@ -430,7 +432,30 @@ static cJSON *make_parent(ptrack_record_t *rec, const char *path, char *last, in
     }
 }
 
-/* Sets item (taken, also on failure) at path. */
+/* The levels of objects and arrays in item: 0 for a scalar. item was
+ * made by rec_set (a string, an empty array) or parsed by rec_set_json,
+ * which takes at most PT_JSON_MAX_DEPTH levels, so the recursion is
+ * bounded. */
+static size_t levels(const cJSON *item)
+{
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+        return 0;
+    size_t most = 0;
+    for (const cJSON *c = item->child; c; c = c->next) {
+        size_t n = levels(c);
+        if (n > most)
+            most = n;
+    }
+    return most + 1;
+}
+
+/* Sets item (taken, also on failure) at path. A record may hold at most
+ * PT_JSON_MAX_DEPTH levels of objects and arrays, the record itself
+ * counted, as a request's JSON may: a path of a hundred thousand
+ * segments ("custom.a.a.a...") made a record whose writing out
+ * (rec_json, the store) recursed past the end of the job thread's stack
+ * and ended ptrackd. The record, and the path's segments but its last,
+ * are one level each, and the item adds its own. */
 static int set_item(ptrack_record_t *rec, const char *path, cJSON *item)
 {
     if (!item)
@@ -439,7 +464,10 @@ static int set_item(ptrack_record_t *rec, const char *path, cJSON *item)
         cJSON_Delete(item);
         return PTRACK_EINVAL;
     }
-    int rc = check_path(rec, path);
+    size_t segments = 0;
+    int rc = check_path(rec, path, &segments);
+    if (rc == PTRACK_OK && segments + levels(item) > PT_JSON_MAX_DEPTH)
+        rc = PTRACK_EINVAL;
     if (rc != PTRACK_OK) {
         cJSON_Delete(item);
         return rc;

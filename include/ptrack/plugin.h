@@ -268,7 +268,11 @@ typedef struct ptrack_host {
      * number but is no index ("-1", "01", "99999999999999999999") where
      * an array, or an object made by the rule of digits, would take it
      * (in an object that exists, or in custom and source, it is an
-     * ordinary key).
+     * ordinary key), or a value that would lie deeper than 64 levels of
+     * objects and arrays, the record itself the first, as a request's
+     * JSON may not either: a path of 64 segments holds a string, and the
+     * value of rec_set_json, or the array rec_append makes, adds its own
+     * levels.
      * rec_set_json: sets the value at path from JSON text (an array of
      * units, a number, true, null); PTRACK_EINVAL when it is not JSON.
      * The path "" replaces the whole record, with an object only.

@@ -327,6 +327,49 @@ static void set_json_takes_strict_json_only(void **s)
     h->rec_free(r);
 }
 
+/* A record holds at most 64 levels of objects and arrays, the record
+ * counted, as a request's JSON does: a path of 100,000 segments made a
+ * record whose writing out (rec_json, the store) overran the job thread's
+ * stack and ended ptrackd. Deeper is PTRACK_EINVAL and changes nothing. */
+static void a_record_is_at_most_64_levels_deep(void **s)
+{
+    (void)s;
+    ptrack_record_t *r = h->rec_new();
+    /* custom, then a.a.a...: the record, custom and 62 objects are 64
+     * levels, the string in the last of them. */
+    char path[2 * 100000 + 16] = "custom";
+    size_t n = strlen(path);
+    for (int i = 0; i < 63; i++) {
+        memcpy(path + n, ".a", 3);
+        n += 2;
+    }
+    assert_int_equal(h->rec_set(r, path, "v"), PTRACK_OK);
+    assert_string_equal(h->rec_get(r, path), "v");
+    memcpy(path + n, ".b", 3);
+    assert_int_equal(h->rec_set(r, path, "deeper"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_set_json(r, path, "\"deeper\""), PTRACK_EINVAL);
+    /* A value of JSON adds its own levels, and so does the array that
+     * append makes. */
+    path[n - 1] = 'c';
+    path[n] = '\0';
+    assert_int_equal(h->rec_set_json(r, path, "[\"x\"]"), PTRACK_EINVAL);
+    assert_int_equal(h->rec_append(r, path, "x"), PTRACK_EINVAL);
+    assert_null(h->rec_get(r, path));
+    assert_int_equal(h->rec_set_json(r, path, "\"x\""), PTRACK_OK);
+    assert_int_equal(h->rec_set_json(r, "custom.b", "[[[1]]]"), PTRACK_OK);
+    path[n - 1] = 'a';
+    assert_string_equal(h->rec_get(r, path), "v");
+    /* The path that ended ptrackd. */
+    for (int i = 0; i < 100000 - 64; i++) {
+        memcpy(path + n, ".a", 3);
+        n += 2;
+    }
+    assert_int_equal(h->rec_set(r, path, "v"), PTRACK_EINVAL);
+    size_t len = 0;
+    assert_non_null(h->rec_json(r, NULL, &len));
+    h->rec_free(r);
+}
+
 static void append_makes_and_grows_arrays(void **s)
 {
     (void)s;
@@ -380,6 +423,7 @@ int main(void)
         cmocka_unit_test(a_backslash_names_a_dot_or_a_backslash_inside_a_key),
         cmocka_unit_test(a_made_field_of_the_proposal_takes_its_own_kind),
         cmocka_unit_test(set_json_takes_strict_json_only),
+        cmocka_unit_test(a_record_is_at_most_64_levels_deep),
         cmocka_unit_test(append_makes_and_grows_arrays),
         cmocka_unit_test(host_side_wrap_parse_and_release),
     };
