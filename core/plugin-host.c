@@ -82,6 +82,17 @@ const char *pt_plugin_rc_name(int rc)
     }
 }
 
+/* Makes a plugin's text valid UTF-8 on one line: each byte that does not
+ * belong to a valid sequence becomes '?', each control character a space
+ * (a tab too). */
+static void one_line(char *msg)
+{
+    pt_utf8_scrub(msg);
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+}
+
 static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
 {
     char msg[PT_LOG_LINE_MAX]; /* pt_log cuts it to its line, on a character boundary */
@@ -101,10 +112,7 @@ static void host_log(ptrack_instance_t *inst, int level, const char *fmt, ...)
      * TSV row), and its tabs would stand as columns in a log whose fields
      * are separated by spaces, and in the reason that ptrack plugins list
      * and a refusal quote. */
-    pt_utf8_scrub(msg);
-    for (char *c = msg; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = ' ';
+    one_line(msg);
     pt_log_level_t l = level <= PTRACK_LOG_DEBUG  ? PT_LOG_DEBUG
                        : level == PTRACK_LOG_INFO ? PT_LOG_INFO
                        : level == PTRACK_LOG_WARN ? PT_LOG_WARN
@@ -256,7 +264,9 @@ static int host_opt_strings_at(ptrack_instance_t *inst, const char *key, size_t 
 
 /* With a job, the job's error (plugin-jobs.c); without one, the reason of
  * the notifier whose deliver() the calling thread is inside
- * (plugin-notifier.c). */
+ * (plugin-notifier.c). Either is one line, as plugin.h says: a notifier's
+ * reason kept its line breaks, tabs and escapes, which went into
+ * GET /v1/plugins' last_error and, the tabs, into ptrackd's log. */
 static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
 {
     char msg[512];
@@ -264,10 +274,12 @@ static void host_set_error(ptrack_job_t *job, const char *fmt, ...)
     va_start(ap, fmt);
     pt_plugin_vformat(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (job)
+    if (job) {
         pt_job_set_error(job, msg);
-    else
+    } else {
+        one_line(msg);
         pt_notifier_set_reason(msg);
+    }
 }
 
 /* Reads only the workflow, which does not change while ptrackd runs (a

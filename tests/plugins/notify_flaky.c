@@ -12,7 +12,9 @@
  * instead of the host's back-off, so that a test of many refusals stays fast.
  * With the option `down` (a path), every attempt is refused too while that
  * file exists, as by a gateway that is down until the test brings it back:
- * a test reads what the failure shows for as long as it needs.
+ * a test reads what the failure shows for as long as it needs. With the
+ * option `reason` (a string), a refusal gives that text to set_error
+ * instead (a gateway's answer with its line breaks and escapes).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -27,12 +29,13 @@ typedef struct {
     const ptrack_host_t *host;
     ptrack_instance_t *inst;
     const char *path;
-    const char *down; /* refuse while this file exists; NULL: no such file */
-    int64_t fail;     /* attempts to refuse per event */
-    int64_t retry_in; /* the wait each refusal asks for; -1: the host's back-off */
-    int fd;           /* -1 until the first deliver() */
-    int64_t seq;      /* the event of the attempts counted */
-    int64_t attempts; /* attempts at it so far */
+    const char *down;   /* refuse while this file exists; NULL: no such file */
+    const char *reason; /* set_error's text of a refusal; NULL: the fixture's own */
+    int64_t fail;       /* attempts to refuse per event */
+    int64_t retry_in;   /* the wait each refusal asks for; -1: the host's back-off */
+    int fd;             /* -1 until the first deliver() */
+    int64_t seq;        /* the event of the attempts counted */
+    int64_t attempts;   /* attempts at it so far */
 } flaky_t;
 
 static int flaky_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)
@@ -53,6 +56,8 @@ static int flaky_create(const ptrack_host_t *host, ptrack_instance_t *inst, void
     host->opt_duration(inst, "retry_in", &f->retry_in);
     if (host->opt_string(inst, "down", &f->down) != PTRACK_OK)
         f->down = NULL;
+    if (host->opt_string(inst, "reason", &f->reason) != PTRACK_OK)
+        f->reason = NULL;
     *state = f;
     return PTRACK_OK;
 }
@@ -88,8 +93,11 @@ static int flaky_deliver(void *state, const ptrack_event_t *ev)
     if (n < 0 || (size_t)n >= sizeof(line) || write(f->fd, line, (size_t)n) != n)
         return PTRACK_RETRY;
     if (rc == PTRACK_RETRY) {
-        f->host->set_error(NULL, "the fixture refuses attempt %lld of event %lld",
-                           (long long)f->attempts, (long long)ev->seq);
+        if (f->reason)
+            f->host->set_error(NULL, "%s", f->reason);
+        else
+            f->host->set_error(NULL, "the fixture refuses attempt %lld of event %lld",
+                               (long long)f->attempts, (long long)ev->seq);
         if (f->retry_in >= 0)
             f->host->retry_in(f->inst, f->retry_in);
     }
@@ -102,6 +110,7 @@ static const ptrack_option_t flaky_options[] = {
     {"retry_in", PTRACK_OPT_DURATION, 0, NULL,
      "the wait each refusal asks for with retry_in (default: the host's back-off)"},
     {"down", PTRACK_OPT_STRING, 0, NULL, "refuse every attempt while this file exists"},
+    {"reason", PTRACK_OPT_STRING, 0, NULL, "the reason a refusal gives (default: the fixture's)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
