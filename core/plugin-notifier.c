@@ -471,13 +471,19 @@ bool pt_notifier_set_reason(const char *msg)
     pt_notifier_t *n = delivering;
     if (!n || !msg)
         return false;
-    /* Cut on a character boundary, then made valid UTF-8: it is shown in
-     * GET /v1/plugins, which is JSON. */
+    /* Cut on a character boundary, and ended in "…" as set_error's own
+     * cut is (it was cut short without a sign), then made valid UTF-8: it
+     * is shown in GET /v1/plugins, which is JSON. */
+    static const char more[] = "…";
     size_t len = strlen(msg);
-    if (len >= sizeof(n->reason))
-        len = pt_utf8_floor(msg, sizeof(n->reason) - 1);
-    memcpy(n->reason, msg, len);
-    n->reason[len] = '\0';
+    if (len >= sizeof(n->reason)) {
+        len = pt_utf8_floor(msg, sizeof(n->reason) - sizeof(more));
+        memcpy(n->reason, msg, len);
+        memcpy(n->reason + len, more, sizeof(more));
+    } else {
+        memcpy(n->reason, msg, len);
+        n->reason[len] = '\0';
+    }
     pt_utf8_scrub(n->reason);
     return true;
 }

@@ -397,8 +397,8 @@ typedef struct ptrack_host {
      * already cannot be answered any more: its transfer is cut off, and
      * the reason goes to ptrackd's log only. Invalid UTF-8 is replaced,
      * and a control character (a newline) becomes a space;
-     * a text of more than 511 bytes is cut at a character's boundary and
-     * ends in "…".
+     * a text of more than 511 bytes (a notifier's reason: 383) is cut at
+     * a character's boundary and ends in "…".
      *
      * A notifier calls it with job NULL, on its worker thread during
      * deliver(), before it returns PTRACK_RETRY or PTRACK_ERROR: the text
