@@ -81,6 +81,10 @@
 #define IGNORED_MAX 1000
 /* Rejected records listed in the answer; the rest are counted. */
 #define REJECTED_MAX 1000
+/* The bytes of a listed passage's `where` and `reason` at the most (see
+ * passage_new). */
+#define WHERE_MAX 255
+#define REASON_MAX 511
 /* How long a stop waits for the jobs it cancelled before it abandons those
  * still inside the plugin's code; the same as the notifiers' deadline
  * (plugin-loader.c), which runs after it: both fit well within systemd's
@@ -460,19 +464,39 @@ ptrdiff_t pt_job_read(ptrack_job_t *job, void *buf, size_t len)
     return (ptrdiff_t)n;
 }
 
+/* Copies s into buf (of size max + 1), cut on a character boundary with
+ * "…" when it is longer than max bytes. Returns buf. */
+static const char *cut_text(char *buf, size_t max, const char *s)
+{
+    static const char more[] = "…";
+    size_t len = strlen(s);
+    if (len <= max) {
+        memcpy(buf, s, len + 1);
+        return buf;
+    }
+    len = pt_utf8_floor(s, max - (sizeof(more) - 1));
+    memcpy(buf, s, len);
+    memcpy(buf + len, more, sizeof(more));
+    return buf;
+}
+
 /* A passage {where, reason}, or NULL when memory ran out. A `where` left
- * empty becomes "<unit> N", a reason left empty `fallback`. */
+ * empty becomes "<unit> N", a reason left empty `fallback`. Each is cut
+ * to WHERE_MAX and REASON_MAX bytes: they are listed in the answer, a
+ * thousand of them at the most, and an importer's reason of a megabyte a
+ * record made an answer of a gigabyte. */
 static cJSON *passage_new(const char *where, const char *unit, int64_t n, const char *reason,
                           const char *fallback)
 {
-    char pos[48];
+    char pos[48], where_cut[WHERE_MAX + 1], reason_cut[REASON_MAX + 1];
     if (!where || !*where) {
         snprintf(pos, sizeof(pos), "%s %lld", unit, (long long)n);
         where = pos;
     }
     cJSON *r = cJSON_CreateObject();
-    if (!r || !cJSON_AddStringToObject(r, "where", where) ||
-        !cJSON_AddStringToObject(r, "reason", reason && *reason ? reason : fallback)) {
+    if (!r || !cJSON_AddStringToObject(r, "where", cut_text(where_cut, WHERE_MAX, where)) ||
+        !cJSON_AddStringToObject(
+            r, "reason", cut_text(reason_cut, REASON_MAX, reason && *reason ? reason : fallback))) {
         cJSON_Delete(r);
         return NULL;
     }

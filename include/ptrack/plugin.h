@@ -354,7 +354,9 @@ typedef struct ptrack_host {
      * import_emit's `where`). It counts as a rejected record: an
      * all-or-nothing import then stores nothing. Returns PTRACK_OK, or
      * PTRACK_ECANCELED when the job was cancelled (PTRACK_EINVAL for a job
-     * that is not an import). Thread: the job's.
+     * that is not an import). `where` and `reason` (here, in import_emit
+     * and in import_ignore) are cut to 255 and 511 bytes, on a character's
+     * boundary, with "…". Thread: the job's.
      * Ownership: strings are copied. */
     int (*import_reject)(ptrack_job_t *job, const char *where, const char *reason);
 

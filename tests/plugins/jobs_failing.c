@@ -12,7 +12,10 @@
  * rc=ctlreject it reads the upload, rejects "line 3\r\nX-Evil: 1" as
  * "expected 3 fields,\ngot 2\t(a tab)", ignores "lines 1-2\n" as
  * "a heading\x1b[2J", and returns PTRACK_OK; with rc=ctlerror it fails
- * with set_error("line 7:\r\nunterminated\x1b[31m quote").
+ * with set_error("line 7:\r\nunterminated\x1b[31m quote"). With
+ * rc=longreject it rejects a record and ignores a passage whose where is
+ * 1000 bytes ("第 3 行" and "行" again) and whose reason is a megabyte of
+ * 办 (three bytes each), and returns PTRACK_OK.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,31 @@ static int fail(const ptrack_host_t *h, ptrack_job_t *job)
     return rc;
 }
 
+/* rc=longreject: see the top. */
+static int long_passages(const ptrack_host_t *h, ptrack_job_t *job)
+{
+    static const char ban[] = "办";
+    size_t n = 1 << 20;
+    char *reason = malloc(n + 1), *where = malloc(1001);
+    if (!reason || !where) {
+        free(reason);
+        free(where);
+        return PTRACK_ENOMEM;
+    }
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(reason + i, ban, 3);
+    reason[n - n % 3] = '\0';
+    strcpy(where, "第 3 行");
+    for (size_t len = strlen(where); len + 3 <= 1000; len += 3)
+        strcat(where, "行");
+    int rc = h->import_reject(job, where, reason);
+    if (rc == PTRACK_OK)
+        rc = h->import_ignore(job, where, reason);
+    free(reason);
+    free(where);
+    return rc;
+}
+
 static int import(void *state, ptrack_job_t *job, const char *format)
 {
     (void)format;
@@ -59,6 +87,8 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         h->import_ignore(job, "lines 1-2\n", "a heading\x1b[2J");
         return PTRACK_OK;
     }
+    if (rc && strcmp(rc, "longreject") == 0)
+        return long_passages(h, job);
     if (rc && strcmp(rc, "ctlerror") == 0) {
         h->set_error(job, "line 7:\r\nunterminated\x1b[31m quote");
         return PTRACK_ERROR;
