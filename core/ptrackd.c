@@ -110,7 +110,7 @@ static void usage(FILE *out)
                  "  --check-config FILE  check FILE as a start would, touching no data (the\n"
                  "                     config, its listen address, socket group and workflow,\n"
                  "                     the data and socket directories, the database, the\n"
-                 "                     record of notifiers' crashes and the pid file's\n"
+                 "                     record of notifiers' crashes, the pid file and its\n"
                  "                     directory as they are now, and the files, options\n"
                  "                     and create() of its plugin instances) and exit: 0\n"
                  "                     when it is good; give it the flags the service\n"
@@ -1304,7 +1304,7 @@ static void on_sighup(uv_signal_t *h, int signum)
     pt_sd_notify(d->ready[0] ? d->ready : "READY=1\nSTATUS=serving");
 }
 
-static int check_pidfile_dir(const char *path, pt_error_t *err);
+static int check_pidfile(const char *path, pt_error_t *err);
 
 /* --check-config: the database a start would open, when it is there, read
  * as it is beside a ptrackd that may be running: another program's
@@ -1348,7 +1348,7 @@ static int check_config(daemon_t *d, pt_error_t *err)
     gid_t group;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
         return setting_refused(d, NULL, err);
-    if (d->pidfile && check_pidfile_dir(d->pidfile, err) != PT_OK)
+    if (d->pidfile && check_pidfile(d->pidfile, err) != PT_OK)
         return err->code;
     /* The default data directory is relative to wherever the check runs,
      * not where the service will: the directories are checked when the
@@ -1429,10 +1429,13 @@ static int pidfile_refused(const char *path, int e, pt_error_t *err)
 }
 
 /* Before the start makes anything (the data directory, the database, the
- * socket): the pid file's directory must be there, and this user must be
- * able to make files in it, or the start, refused at its very end, would
- * leave those behind. --check-config checks it so too. */
-static int check_pidfile_dir(const char *path, pt_error_t *err)
+ * socket): the pid file's directory must be there, this user must be able
+ * to make files in it, and the path itself must not be a directory, which
+ * rename(2) does not replace, or the start, refused at its very end, would
+ * leave those behind. Anything else there (a file left by a run before, a
+ * link) is replaced, the link itself and not what it names. --check-config
+ * checks it so too. */
+static int check_pidfile(const char *path, pt_error_t *err)
 {
     char dir[4096];
     struct stat st;
@@ -1444,6 +1447,11 @@ static int check_pidfile_dir(const char *path, pt_error_t *err)
     /* As open(2) judges it: the effective ids. */
     if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0)
         return pidfile_refused(path, errno, err);
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot write the pid file %s: it is a directory, which ptrackd "
+                            "does not replace; give --pidfile the path of a file",
+                            path);
     return PT_OK;
 }
 
@@ -1592,7 +1600,7 @@ static int start(daemon_t *d, pt_error_t *err)
 
     /* What can be checked cheaply is, before the data directory and the
      * database are made, so that a start refused for it leaves nothing. */
-    if (d->pidfile && check_pidfile_dir(d->pidfile, err) != PT_OK)
+    if (d->pidfile && check_pidfile(d->pidfile, err) != PT_OK)
         return err->code;
     if (pt_socket_path_check(d->config.socket, err) != PT_OK)
         return err->code;

@@ -4,8 +4,9 @@
 # directory (the start leaves it as it is and stops, naming the file), a
 # file there that is no database, a ptrack store of a schema newer than
 # this ptrackd knows (it passed, and the start stopped), and a --pidfile
-# whose directory does not exist or that the user running it may not write
-# (the start stops there, before it makes anything). The check writes
+# whose directory does not exist or that the user running it may not write,
+# or that is a directory itself (the start stops there, before it makes
+# anything). The check writes
 # nothing to the database it looks at, nor makes a file beside it, and a
 # ptrack store, or an empty file, passes. What only changes the start is
 # said as the start says it: a record of notifiers' crashes (plugin-crashes)
@@ -117,7 +118,7 @@ check_eq "a good record passes" 0 "$rc"
 check_true "without a word of it ($out)" bash -c '! grep -q plugin-crashes <<<"$1"' _ "$out"
 help="$("$PTRACKD" --help | tr -s ' \n' '  ')"
 check_contains "ptrackd --help names the record among what --check-config checks" \
-    "the database, the record of notifiers' crashes and the pid file's directory" "$help"
+    "the database, the record of notifiers' crashes, the pid file and its directory" "$help"
 
 pt_step "a --pidfile whose directory does not exist"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
@@ -136,6 +137,20 @@ out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 
     rc=0 || rc=$?
 check_eq "a directory that is there passes: '$out'" 0 "$rc"
 check_true "and nothing is written there" [ -z "$(ls "$PT_TMP/run")" ]
+
+pt_step "a --pidfile that is a directory"
+mkdir -p "$PT_TMP/run/ptrackd.pid"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "--check-config refuses it" 1 "$rc"
+check_contains "as the start does" \
+    "cannot write the pid file $PT_TMP/run/ptrackd.pid: it is a directory" "$out"
+rmdir "$PT_TMP/run/ptrackd.pid"
+ln -s "$PT_TMP/run/gone.pid" "$PT_TMP/run/link.pid"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/link.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "a link there passes, as the start replaces it: '$out'" 0 "$rc"
+rm "$PT_TMP/run/link.pid"
 
 pt_step "a --pidfile whose directory the user may not write"
 # Root may write anything, so this runs as nobody.

@@ -200,14 +200,28 @@ check "the message says the socket's directory does not exist ($out)" \
     <<<"$out"
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
 check "and before it makes the data directory" test ! -e "$tmp/d7"
-# A start refused at its very end (a pid file path that is a directory,
-# found once the store is open and the socket made) closes the database.
-mkdir "$tmp/pid-dir"
+# A start refused at its very end closes the database: its pid file's
+# path becomes a directory while a plugin's create() holds the start up,
+# once the data directory is locked, and is found when the pid is
+# written, once the store is open and the socket made.
+FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
+cat >"$tmp/c7.json" <<EOF
+{"data_dir": "$tmp/d7", "socket": "$tmp/d7.sock", "plugin_dir": "$tmp",
+ "plugins": [{"instance": "slow", "path": "$FIX/fixture_slow_create.so",
+              "config": {"delay": "2s"}}]}
+EOF
+mkdir "$tmp/late"
+"$PTRACKD" --config "$tmp/c7.json" --pidfile "$tmp/late/ptrackd.pid" >"$tmp/d7.log" 2>&1 &
+pid=$!; pids+=($pid)
+for _ in $(seq 1 600); do [ -e "$tmp/d7/ptrackd.lock" ] && break; sleep 0.05; done
+mkdir "$tmp/late/ptrackd.pid"
 set +e
-out="$("$PTRACKD" --data-dir "$tmp/d7" --socket "$tmp/d7.sock" --pidfile "$tmp/pid-dir" 2>&1)"
+wait "$pid"
 rc=$?
 set -e
+out="$(cat "$tmp/d7.log")"
 check "a pid file that cannot be written stops the start ($out)" test "$rc" -eq 1
+check "and the message names it" grep -q "cannot write the pid file $tmp/late/ptrackd.pid" <<<"$out"
 check "and the database is closed: no -wal or -shm left ($(ls "$tmp/d7" | tr '\n' ' '))" \
     test ! -e "$tmp/d7/ptrack.db-wal" -a ! -e "$tmp/d7/ptrack.db-shm" -a -s "$tmp/d7/ptrack.db"
 check "nor the socket" test ! -e "$tmp/d7.sock"

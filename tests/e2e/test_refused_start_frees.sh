@@ -12,9 +12,11 @@
 #   - the socket's directory does not exist: refused before the data
 #     directory is made, with the plugin checked;
 #   - the pid file's directory does not exist: the signal handlers are set;
-#   - the pid file's path is a directory: refused at the start's very end,
-#     once the store, the API, the deadline engine, a notifier (with its
-#     worker thread), the socket and the TCP listeners are made.
+#   - the pid file's path is a directory: the signal handlers are set;
+#   - the pid file's path becomes a directory during the start: refused
+#     at the start's very end, once the store, the API, the deadline
+#     engine, a notifier (with its worker thread), the socket and the TCP
+#     listeners are made.
 # Each start exits 1 with its message, and leaves no block lost (definitely
 # or possibly: a block only the loop's queue of handles points into).
 # Without valgrind, or with a ptrackd built with AddressSanitizer, the
@@ -41,10 +43,28 @@ tmp="$PT_TMP"
 refused() {
     local name="$1" message="$2"
     shift 2
+    under_valgrind "$name" "$@"
+    wait "$VG_PID"
+    judged "$name" "$message" $?
+}
+
+# under_valgrind NAME ARGS...: starts ptrackd with ARGS under valgrind in
+# the background (its pid in VG_PID), its output in NAME.out and
+# valgrind's in NAME.valgrind.
+under_valgrind() {
+    local name="$1"
+    shift
     valgrind --quiet --leak-check=full --show-leak-kinds=definite,possible \
         --errors-for-leak-kinds=definite,possible --error-exitcode=99 \
-        --log-file="$tmp/$name.valgrind" "$PTRACKD" "$@" >"$tmp/$name.out" 2>&1
-    local rc=$?
+        --log-file="$tmp/$name.valgrind" "$PTRACKD" "$@" >"$tmp/$name.out" 2>&1 &
+    VG_PID=$!
+    PT_PIDS+=("$VG_PID")
+}
+
+# judged NAME MESSAGE RC: checks that the start NAME, which exited RC, was
+# refused with MESSAGE and left nothing unfreed.
+judged() {
+    local name="$1" message="$2" rc="$3"
     check_eq "$name: the start is refused" "exit 1" "exit $rc"
     check_contains "$name: the message says why" "$message" "$(grep -m 1 '^ptrackd:' "$tmp/$name.out")"
     check_true "$name: nothing it made is left unfreed" \
@@ -101,14 +121,28 @@ refused pidfile "cannot write the pid file" \
 check_true "pidfile: no data directory is made" test ! -e "$tmp/d4"
 
 mkdir "$tmp/pid-is-a-dir"
+refused pidfile-dir "cannot write the pid file $tmp/pid-is-a-dir: it is a directory" \
+    --data-dir "$tmp/d7" --socket "$tmp/d7.sock" --plugin-dir "$tmp" \
+    --pidfile "$tmp/pid-is-a-dir"
+check_true "pidfile-dir: no data directory is made" test ! -e "$tmp/d7"
+
+# The pid file's path becomes a directory while a plugin's create() holds
+# the start up (2 s), once the data directory is locked: the start, checked
+# before it made anything, is refused at its very end.
+mkdir "$tmp/late"
 cat >"$tmp/c6.json" <<EOF
 {"data_dir": "$tmp/d6", "socket": "$tmp/d6.sock", "listen": "127.0.0.1:0",
  "plugin_dir": "$tmp",
  "plugins": [{"instance": "record", "path": "$FIX/fixture_notify_record.so",
-              "config": {"path": "$tmp/record.jsonl"}}]}
+              "config": {"path": "$tmp/record.jsonl"}},
+             {"instance": "slow", "path": "$FIX/fixture_slow_create.so",
+              "config": {"delay": "2s"}}]}
 EOF
-refused pidfile-late "cannot write the pid file $tmp/pid-is-a-dir" \
-    --config "$tmp/c6.json" --pidfile "$tmp/pid-is-a-dir"
+under_valgrind pidfile-late --config "$tmp/c6.json" --pidfile "$tmp/late/ptrackd.pid"
+wait_for 120 test -e "$tmp/d6/ptrackd.lock" || pt_die "pidfile-late: the start made no lock"
+mkdir "$tmp/late/ptrackd.pid"
+wait "$VG_PID"
+judged pidfile-late "cannot write the pid file $tmp/late/ptrackd.pid" $?
 check_true "pidfile-late: the store was made" test -s "$tmp/d6/ptrack.db"
 check_true "pidfile-late: the socket it made is gone" test ! -e "$tmp/d6.sock"
 

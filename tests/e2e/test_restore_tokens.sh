@@ -12,9 +12,10 @@
 #   - a backup taken after the last event, restored after a token was
 #     revoked and nothing else written, is noticed too: the mark counts the
 #     tokens' changes (its second line), where it held the newest seq only;
-#   - a start that finds such a restore and then fails (it cannot listen)
-#     leaves it to the next start to find and warn of again; the first
-#     start that serves records it as noticed.
+#   - a start that finds such a restore and then fails (a token of its
+#     file has the name of one the store holds made at run time, found
+#     once the store is open) leaves it to the next start to find and
+#     warn of again; the first start that serves records it as noticed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -82,13 +83,16 @@ pt_stop
 rm -f "$PT_DATA"/ptrack.db*
 install -m 600 "$PT_TMP/backups/quiet.db" "$PT_DATA/ptrack.db"
 : >"$PT_TMP/ptrackd.log"
-# A start that fails after it has opened the store (its pid file's path is
-# a directory, found only when the pid is written, at the end) has found
-# the restore, and leaves it to be found again.
-mkdir -p "$PT_TMP/pid-is-a-dir"
-if "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/pid-is-a-dir" \
-    >>"$PT_TMP/ptrackd.log" 2>&1; then RC=0; else RC=$?; fi
-check_true "a start that cannot write its pid fails" test "$RC" -ne 0
+# A start that fails after it has opened the store (a token of its file
+# named as one the restored store holds made at run time, found only once
+# the store is open) has found the restore, and leaves it to be found
+# again.
+sed "s|\"tokens\": \[|\"tokens\": [{\"name\": \"临时借调\", \"role\": \"viewer\", \"sha256\": \"$(pt_sha256 clash)\"},|" \
+    "$PT_CONF" >"$PT_TMP/clash.json"
+if "$PTRACKD" --config "$PT_TMP/clash.json" >>"$PT_TMP/ptrackd.log" 2>&1; then RC=0; else RC=$?; fi
+check_true "a start whose file names a token made at run time fails" test "$RC" -ne 0
+check_contains "once the store is open" \
+    'tokens[0]: "临时借调" is the name of a token made at run time' "$(cat "$PT_TMP/ptrackd.log")"
 check_contains "after it found the tokens behind the mark" \
     "the store's tokens made at run time have had 5 changes, but ptrackd had made 6" \
     "$(cat "$PT_TMP/ptrackd.log")"

@@ -13,7 +13,8 @@
 # port is bound before the store is made, and listened on once the plugins
 # are loaded), and a plugin instance whose file does not load: each left
 # the whole empty store behind. So is a socket whose directory does not
-# exist, found at its bind, which left the store and its plugins' files.
+# exist, found at its bind, which left the store and its plugins' files,
+# and a --pidfile that is a directory, found when the pid file was written.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -146,6 +147,24 @@ check_eq "below a data_dir that exists: the start exits 1 ($out)" 1 "$rc"
 check_contains "below a data_dir that exists: saying so" \
     "$PT_TMP/existing-dir/sub/seventh.sock: its directory does not exist" "$out"
 check_eq "and leaves that directory empty" "" "$(ls -A "$PT_TMP/existing-dir")"
+
+pt_step "a --pidfile that is a directory"
+# Found only when the pid file was written, at the start's very end, once
+# the data directory, its lock, the database, ptrack.seq and
+# plugin-crashes had been made.
+mkdir -p "$PT_TMP/run/ptrackd.pid"
+cat >"$PT_TMP/ninth.json" <<EOF
+{"data_dir": "$PT_TMP/ninth", "socket": "$PT_TMP/ninth.sock", "listen": "127.0.0.1:0",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/ninth.json" --pidfile "$PT_TMP/run/ptrackd.pid" \
+    2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying the pid file is a directory" \
+    "cannot write the pid file $PT_TMP/run/ptrackd.pid: it is a directory" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/ninth"
+check_true "nor a socket" test ! -e "$PT_TMP/ninth.sock"
+check_eq "and leaves that directory as it was" "" "$(ls -A "$PT_TMP/run/ptrackd.pid")"
 
 pt_step "a socket in the data directory the start makes, however it is written"
 # The data directory is the socket's once made: not refused before.
