@@ -251,6 +251,28 @@ bool pt_socket_dir_missing(const char *dir, const char *socket)
     return sst.st_dev != dst.st_dev || sst.st_ino != dst.st_ino;
 }
 
+/* The socket's directory, SOCKDIR, when it is not DIR as written (DIR is
+ * judged as the data directory): one that exists must be a directory this
+ * user may make the socket in. Sets *missing when it does not exist. */
+static int socket_dir_check(const char *dir, const char *sockdir, bool *missing, pt_error_t *err)
+{
+    *missing = false;
+    if (same_dir(sockdir, dir))
+        return PT_OK;
+    return check_writable_dir("the socket's directory", sockdir,
+                              "ptrackd cannot make the socket there; give it to the user "
+                              "ptrackd runs as",
+                              missing, err);
+}
+
+int pt_socket_dir_check(const char *dir, const char *socket, pt_error_t *err)
+{
+    char sockdir[4096];
+    bool missing;
+    parent_of(socket, sockdir, sizeof(sockdir));
+    return socket_dir_check(dir, sockdir, &missing, err);
+}
+
 int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
 {
     bool missing;
@@ -280,12 +302,7 @@ int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
     }
     char sockdir[4096];
     parent_of(socket, sockdir, sizeof(sockdir));
-    if (same_dir(sockdir, dir))
-        return PT_OK;
-    if (check_writable_dir("the socket's directory", sockdir,
-                           "a start could not make the socket there; give it to the user "
-                           "ptrackd runs as",
-                           &missing, err) != PT_OK)
+    if (socket_dir_check(dir, sockdir, &missing, err) != PT_OK)
         return err->code;
     if (missing)
         warn_missing("the socket's directory", sockdir, false,

@@ -49,6 +49,17 @@ int pt_socket_path_check(const char *socket, pt_error_t *err);
  * at) is not said to be missing: the bind says what it is. Makes nothing. */
 bool pt_socket_dir_missing(const char *dir, const char *socket);
 
+/* Refuses the directory of the socket SOCKET when it exists and is not a
+ * directory, or this user (by the effective ids) may not make the socket
+ * there: the start would fail at the socket's bind, once the store is
+ * made. Checked before the start makes anything, and by --check-config
+ * (pt_data_dir_check). The data directory DIR, when the socket's directory
+ * is it as written, is left to its own checks. Makes nothing. Returns
+ * PT_OK when the directory is fine or does not exist (pt_socket_dir_missing
+ * says whether the start would make it), else PT_ECONFIG with err naming
+ * the directory, the uid and what to do. */
+int pt_socket_dir_check(const char *dir, const char *socket, pt_error_t *err);
+
 /* What a start would find wrong with the data directory DIR, its database
  * and the socket SOCKET's directory, judged as the user running it, without
  * making or changing anything. Returns PT_ECONFIG with err naming the path

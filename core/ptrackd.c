@@ -1615,6 +1615,8 @@ static int start(daemon_t *d, pt_error_t *err)
     }
     if (pt_socket_dir_missing(d->config.data_dir, d->config.socket))
         return socket_dir_missing(d, err);
+    if (pt_socket_dir_check(d->config.data_dir, d->config.socket, err) != PT_OK)
+        return err->code;
     /* The socket is ptrackd's alone (0600) unless a group is named whose
      * members may connect (0660): socket_users must be able to reach it,
      * and the kernel then tells ptrackd who each of them is. */

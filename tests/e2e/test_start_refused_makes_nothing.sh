@@ -15,6 +15,8 @@
 # the whole empty store behind. So is a socket whose directory does not
 # exist, found at its bind, which left the store and its plugins' files,
 # and a --pidfile that is a directory, found when the pid file was written.
+# So is a socket whose directory is not a directory, or one its user may
+# not write, found at the bind too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -165,6 +167,47 @@ check_contains "saying the pid file is a directory" \
 check_true "and makes no data directory" test ! -e "$PT_TMP/ninth"
 check_true "nor a socket" test ! -e "$PT_TMP/ninth.sock"
 check_eq "and leaves that directory as it was" "" "$(ls -A "$PT_TMP/run/ptrackd.pid")"
+
+pt_step "a socket whose directory is a file"
+: >"$PT_TMP/afile"
+cat >"$PT_TMP/tenth.json" <<EOF
+{"data_dir": "$PT_TMP/tenth", "socket": "$PT_TMP/afile/tenth.sock", "listen": "127.0.0.1:0",
+ "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/tenth.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the start exits 1 ($out)" 1 "$rc"
+check_contains "saying the socket's directory is not a directory" \
+    "the socket's directory $PT_TMP/afile is not a directory" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/tenth"
+
+pt_step "a socket whose directory the user may not write"
+# Found only at the socket's bind, once the data directory, its lock, the
+# database, ptrack.seq and plugin-crashes had been made. Root may write
+# anything, so this runs as nobody, in a directory of nobody's where it
+# may make the data directory.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$PT_TMP"
+    mkdir -p "$PT_TMP/rootrun" "$PT_TMP/nobody"
+    chown 65534:65534 "$PT_TMP/nobody"
+    cat >"$PT_TMP/eleventh.json" <<EOF
+{"data_dir": "$PT_TMP/nobody/data", "socket": "$PT_TMP/rootrun/eleventh.sock",
+ "listen": "127.0.0.1:0", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+    chmod 644 "$PT_TMP/eleventh.json"
+    out="$(timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$PTRACKD" --config "$PT_TMP/eleventh.json" 2>&1)" && rc=0 || rc=$?
+    check_eq "the start exits 1 ($out)" 1 "$rc"
+    check_contains "naming the directory and the uid" \
+        "the socket's directory $PT_TMP/rootrun is not writable by uid 65534" "$out"
+    check_true "and makes no data directory" test ! -e "$PT_TMP/nobody/data"
+    out="$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$PTRACKD" --check-config "$PT_TMP/eleventh.json" 2>&1)" && rc=0 || rc=$?
+    check_eq "--check-config refuses it too" 1 "$rc"
+    check_contains "with the same words" \
+        "the socket's directory $PT_TMP/rootrun is not writable by uid 65534" "$out"
+else
+    pt_log "skip: permissions need root and setpriv"
+fi
 
 pt_step "a socket in the data directory the start makes, however it is written"
 # The data directory is the socket's once made: not refused before.
