@@ -498,6 +498,30 @@ static bool wide_opening_follows(const char *s, size_t n)
     return is_opening(first_cp(s, n)) && wide_follows(s, n);
 }
 
+/* Whether the n bytes at s are digits and the marks of PATTERN, where
+ * PATTERN's 9 stands for a digit. */
+static bool shaped(const char *s, size_t n, const char *pattern)
+{
+    size_t len = strlen(pattern);
+    if (n < len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (pattern[i] == '9' ? s[i] < '0' || s[i] > '9' : s[i] != pattern[i])
+            return false;
+    return true;
+}
+
+/* Whether the space before s + used joins a date to its time
+ * (2026-03-12 10:30, as pt_time_show writes one): one time, read as one,
+ * which a break there would make a date at a line's end and an hour at
+ * the next one's start. S holds n bytes. */
+static bool joins_date_and_time(const char *s, size_t used, size_t n)
+{
+    return used >= 11 && s[used - 1] == ' ' && shaped(s + used - 11, 10, "9999-99-99") &&
+           (used < 12 || s[used - 12] < '0' || s[used - 12] > '9') &&
+           shaped(s + used, n - used, "99:99");
+}
+
 /* Wraps one line of text (no line breaks in it). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
 {
@@ -533,7 +557,8 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
              * next. */
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
                          wide_opening_follows(s + used, n - used);
-            if (after && !opened && !closing_follows(s + used, n - used, space))
+            if (after && !opened && !closing_follows(s + used, n - used, space) &&
+                !joins_date_and_time(s, used, n))
                 brk = used;
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,

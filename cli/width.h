@@ -88,9 +88,11 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
  * (、，。；：？！, a closing bracket or quote, …) nor ends with an opening
  * bracket or quote (（「《“), the character before the one going down with
  * it (a run such as 。” or ）。 stays together); only where no break that
- * keeps the rules fits the width does a line break where it must. Inside
- * a long run of ASCII a line breaks only when nothing else fits; never
- * inside a character or a cluster, so a line is wider than `width` only
+ * keeps the rules fits the width does a line break where it must. A date
+ * and its time (2026-03-12 10:30:05, as pt_time_show writes them) go down
+ * together: no break at the space between them either. Inside a long run
+ * of ASCII a line breaks only when nothing else fits; never inside a
+ * character or a cluster, so a line is wider than `width` only
  * when one cluster alone is (a wide character at a width of 1). Line
  * breaks in s are kept; other control characters become spaces, and the
  * bidirectional formatting characters are dropped, as pt_text_clean has it. */

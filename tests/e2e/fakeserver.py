@@ -14,7 +14,15 @@ that answers one connection after another keeps its socket:
     s = listen(path)
     while True:
         conn, _ = s.accept()
-        head, body, length = read_request(conn)"""
+        head, body, length = read_request(conn)
+
+or, passing over a connection closed before its request's head:
+
+    for conn, head, body, length in requests(path):
+        ...
+
+and one that answers each with JSON and closes it calls
+answer_json(conn, body)."""
 import os
 import socket
 
@@ -43,6 +51,26 @@ def read_request(c):
         if k.strip().lower() == b"content-length":
             length = int(v)
     return head, body, length
+
+
+def requests(path):
+    s = listen(path)
+    while True:
+        c, _ = s.accept()
+        try:
+            head, body, length = read_request(c)
+        except SystemExit:
+            c.close()
+            continue
+        yield c, head, body, length
+
+
+def answer_json(c, body, status="200 OK"):
+    if isinstance(body, str):
+        body = body.encode()
+    c.sendall(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
+              b"Content-Length: %d\r\n\r\n%s" % (status.encode(), len(body), body))
+    c.close()
 
 
 def accept_request(path):

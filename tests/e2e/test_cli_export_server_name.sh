@@ -18,15 +18,8 @@ cat >"$PT_TMP/named.py" <<'PY'
 import os, sys
 path, disposition = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.environ["PT_E2E_DIR"])
-from fakeserver import listen, read_request
-s = listen(path)
-while True:
-    c, _ = s.accept()
-    try:
-        read_request(c)
-    except SystemExit:
-        c.close()
-        continue
+from fakeserver import requests
+for c, _, _, _ in requests(path):
     body = "标题\r\n关于加强社区养老服务的建议\r\n".encode()
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\n"
               b"Content-Disposition: " + disposition.encode() + b"\r\nConnection: close\r\n"

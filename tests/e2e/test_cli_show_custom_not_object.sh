@@ -15,28 +15,17 @@ cat >"$PT_TMP/show.py" <<'PY'
 import json, os, sys
 path, custom = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.environ["PT_E2E_DIR"])
-from fakeserver import listen, read_request
-s = listen(path)
+from fakeserver import answer_json, requests
 proposal = {"id": 1, "kind": "suggestion", "title": "关于加强社区养老服务的建议",
             "status": "draft", "version": 1, "lead_author": "王代表",
             "created_at": "2026-03-05T01:00:00Z", "updated_at": "2026-03-05T01:00:00Z",
             "custom": json.loads(custom)}
-while True:
-    c, _ = s.accept()
-    try:
-        head, _, _ = read_request(c)
-    except SystemExit:
-        c.close()
-        continue
+for c, head, _, _ in requests(path):
     target = head.split(b" ")[1].decode()
     if target == "/v1/proposals/1":
-        status, body = "200 OK", json.dumps(proposal, ensure_ascii=False)
+        answer_json(c, json.dumps(proposal, ensure_ascii=False))
     else:
-        status, body = "404 Not Found", '{"error": {"code": "not_found", "message": "no"}}'
-    body = body.encode()
-    c.sendall(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\n"
-              b"Content-Length: %d\r\n\r\n%s" % (status.encode(), len(body), body))
-    c.close()
+        answer_json(c, '{"error": {"code": "not_found", "message": "no"}}', "404 Not Found")
 PY
 
 RUNS=0

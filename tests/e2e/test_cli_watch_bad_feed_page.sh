@@ -17,25 +17,13 @@ cat >"$PT_TMP/feed.py" <<'PY'
 import os, socket, sys
 path, items = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.environ["PT_E2E_DIR"])
-from fakeserver import listen, read_request
-def answer(c, body):
-    body = body.encode()
-    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
-              b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-    c.close()
-s = listen(path)
-while True:
-    c, _ = s.accept()
-    try:
-        head, _, _ = read_request(c)
-    except SystemExit:
-        c.close()
-        continue
+from fakeserver import answer_json, requests
+for c, head, _, _ in requests(path):
     target = head.split(b" ")[1].decode()
     if target.startswith("/v1/health"):
-        answer(c, '{"status": "ok", "last_seq": 10}')
+        answer_json(c, '{"status": "ok", "last_seq": 10}')
     else:
-        answer(c, '{"items": %s, "last_seq": 10}' % items)
+        answer_json(c, '{"items": %s, "last_seq": 10}' % items)
 PY
 
 RUNS=0

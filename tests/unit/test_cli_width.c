@@ -6,7 +6,8 @@
  * private use character (an office's 造字) two, as the ideograph it
  * stands for; and a paragraph wrapped at any width keeps every character,
  * with no line that starts with closing punctuation or ends with opening
- * punctuation where the width leaves a choice. What a usage error quotes
+ * punctuation where the width leaves a choice, and no line that ends with
+ * a date whose time starts the next. What a usage error quotes
  * has its controls and bidirectional characters as escapes, and a
  * paragraph is cleaned and fits its width.
  *
@@ -416,6 +417,27 @@ static void mixed_text_keeps_the_rules_and_english_breaks_at_spaces(void **state
     pt_buf_free(&b);
 }
 
+static void a_date_and_its_time_go_down_together(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    /* ptrack plugins list's line under a notifier's row: the width once
+     * broke it as "failing since 2026-12-02" / "08:00:05". */
+    assert_string_equal(
+        wrapped(&b, "failed 3, failing since 2026-12-02 08:00:05; 运行时加载", 2, 37),
+        "  failed 3, failing since\n  2026-12-02 08:00:05; 运行时加载\n");
+    /* In a Chinese sentence, and to the minute. */
+    assert_string_equal(wrapped(&b, "自 2026-12-02 08:00 起", 0, 16), "自\n2026-12-02 08:00\n起\n");
+    /* Where the date and time alone are wider than the line, they are cut
+     * where they must be. */
+    assert_string_equal(wrapped(&b, "2026-12-02 08:00", 0, 12), "2026-12-02 0\n8:00\n");
+    /* Other numbers still break at their spaces. */
+    assert_string_equal(wrapped(&b, "12026-12-02 08:00", 0, 14), "12026-12-02\n08:00\n");
+    assert_string_equal(wrapped(&b, "2026-12-02 0800", 0, 12), "2026-12-02\n0800\n");
+    assert_string_equal(wrapped(&b, "2026-12-02 and 08:00", 0, 12), "2026-12-02\nand 08:00\n");
+    pt_buf_free(&b);
+}
+
 static const char *names_wrapped(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
                                  size_t indent, size_t width)
 {
@@ -475,6 +497,7 @@ int main(void)
         cmocka_unit_test(a_column_too_narrow_for_the_rules_is_cut_where_it_must),
         cmocka_unit_test(mixed_text_keeps_the_rules_and_english_breaks_at_spaces),
         cmocka_unit_test(a_list_of_names_breaks_between_names),
+        cmocka_unit_test(a_date_and_its_time_go_down_together),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
