@@ -268,7 +268,7 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
          * that begins with a line break) is only its line break, with no
          * blanks to step over: the option then stands alone on its line,
          * without the padding, and the help goes on under it. */
-        pt_text_wrap(&wrapped, pt_buf_str(&text), col, width);
+        pt_text_wrap_labels(&wrapped, pt_buf_str(&text), col, width);
         const char *lines = pt_buf_str(&wrapped);
         if (strspn(lines, " ") >= col) {
             lines += col;

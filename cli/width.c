@@ -522,8 +522,28 @@ static bool joins_date_and_time(const char *s, size_t used, size_t n)
            shaped(s + used, n - used, "99:99");
 }
 
-/* Wraps one line of text (no line breaks in it). */
-static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width)
+/* How deep in round brackets (( ) and （ ）) the text is after cp, when it
+ * was `depth` before it. */
+static int bracket_depth(int32_t cp, int depth)
+{
+    if (cp == '(' || cp == 0xFF08)
+        return depth + 1;
+    if ((cp == ')' || cp == 0xFF09) && depth > 0)
+        return depth - 1;
+    return depth;
+}
+
+/* Whether, in brackets, a line may break after cp: at a space, or after a
+ * separator of labels (，、), never inside a label. */
+static bool separates_labels(int32_t cp)
+{
+    return cp == ' ' || cp == 0xFF0C || cp == 0x3001;
+}
+
+/* Wraps one line of text (no line breaks in it). With `labels`, what is in
+ * round brackets is a list of labels (pt_text_wrap_labels). */
+static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width,
+                      bool labels)
 {
     /* The text gets what the indent leaves, however little: a line wider
      * than asked for is cut by whoever asked (history's note column), and
@@ -531,10 +551,12 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
      * wide character gets a line of its own where a column is too narrow
      * for it. */
     size_t avail = width > indent ? width - indent : 1;
+    int depth = 0; /* in round brackets, at s */
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0;
-        bool opened = false; /* the last cluster but spaces opens a bracket */
+        bool opened = false;          /* the last cluster but spaces opens a bracket */
+        int d = depth, d_brk = depth; /* the depth at used, and at brk */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -548,6 +570,7 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             int32_t cp = first_cp(s + used, k);
             if (!space)
                 opened = is_opening(cp);
+            d = bracket_depth(cp, d);
             used += k;
             w += cw;
             /* A break after a space, or after a wide character (or a
@@ -558,13 +581,16 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
                          wide_opening_follows(s + used, n - used);
             if (after && !opened && !closing_follows(s + used, n - used, space) &&
-                !joins_date_and_time(s, used, n))
+                !joins_date_and_time(s, used, n) && !(labels && d > 0 && !separates_labels(cp))) {
                 brk = used;
+                d_brk = d;
+            }
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,
          * a column too narrow for a character and its mark), the line is
          * cut where it must, at the width. */
         size_t take = used < n && brk > 0 ? brk : used;
+        depth = take == brk ? d_brk : d;
         pt_text_pad(b, indent);
         size_t end = take;
         while (end > 0 && s[end - 1] == ' ')
@@ -580,7 +606,7 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
     }
 }
 
-void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
+static void wrap(pt_buf_t *b, const char *s, size_t indent, size_t width, bool labels)
 {
     for (;;) {
         size_t n = strcspn(s, "\n");
@@ -590,12 +616,22 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
         if (len == 0) {
             pt_buf_putc(b, '\n');
         } else {
-            wrap_line(b, s, len, indent, width);
+            wrap_line(b, s, len, indent, width, labels);
         }
         if (s[n] == '\0')
             break;
         s += n + 1;
     }
+}
+
+void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    wrap(b, s, indent, width, false);
+}
+
+void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    wrap(b, s, indent, width, true);
 }
 
 void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)

@@ -98,6 +98,15 @@ size_t pt_text_truncate(pt_buf_t *b, const char *s, size_t max);
  * bidirectional formatting characters are dropped, as pt_text_clean has it. */
 void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
+/* As pt_text_wrap, for text that names labels in round brackets, as an
+ * option's help does ("its label (办理中), or several (办理中，重新办理)"):
+ * a label is one word, which pt_text_wrap would break between any two of
+ * its characters (办理 / 中). Inside brackets (( ) and （ ）) a line breaks
+ * only at a space or after a separator (，、); a list of labels wider than
+ * the line breaks there, and only a label wider than the line by itself
+ * is broken where it must be. */
+void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width);
+
 /* Appends the n names (cleaned as pt_text_clean cleans them) joined with
  * sep (、 or ", ") to b, wrapped at `width` columns as pt_text_wrap wraps
  * text, every line starting with `indent` spaces and ending with a newline

@@ -3,7 +3,9 @@
 # character counting two): ptrack --help, ptrack help, and ptrack help CMD
 # and ptrack CMD --help for every command --help lists. An option's help
 # too long for the line wraps under itself, at its column, and loses no
-# word; a short one keeps its line.
+# word; a short one keeps its line. A list of labels in brackets breaks
+# only at its separators or spaces, never inside a label: list --status
+# broke "(办理中，重新办理)" as "(办理" / "中，重新办理)".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -14,6 +16,22 @@ fits() {
     local w
     w="$(printf '%s\n' "$OUT" | widest)"
     check_true "$1 fits 100 columns (widest line: $w)" test "$w" -le 100
+}
+
+# broken_labels: the lines of the options' help in the last output ($OUT)
+# that end inside a label in brackets, a Chinese character whose bracket
+# is still open (办理 at the end of a line, 中，重新办理) at the start of
+# the next). The text above the options is written with its line breaks.
+broken_labels() {
+    printf '%s\n' "$OUT" | sed -n '/^Options:/,$p' | python3 -c '
+import sys, unicodedata
+for l in sys.stdin.read().split("\n"):
+    depth = 0
+    for c in l:
+        depth += c in "(（"
+        depth -= depth > 0 and c in ")）"
+    if depth > 0 and l and unicodedata.east_asian_width(l[-1]) == "W" and l[-1] not in "，、":
+        print(l)'
 }
 
 pt_step "ptrack --help, ptrack help"
@@ -36,6 +54,7 @@ for c in $COMMANDS; do
     check_rc "ptrack $c --help" 0
     fits "ptrack $c --help"
     check_eq "ptrack $c --help is ptrack help $c" "$HELP" "$OUT"
+    check_eq "ptrack $c --help breaks no label in brackets" "" "$(broken_labels)"
 done
 
 # option OPTION: the help of OPTION in the last output's Options, its
@@ -64,6 +83,10 @@ pt_run "$PTRACK" list --help
 check_eq "list --todo, every word of it" \
     "only proposals where the unit still has to 签收 (sign), 协办意见 (opinion) or 答复 (reply): one, several (签收，答复) or 全部 (all); the unit is --unit or your own" \
     "$(option --todo)"
+check_eq "list --status, every word of it" \
+    "only this state, a code (handling) or its label (办理中), or several (办理中，重新办理)" \
+    "$(option --status)"
+check_contains "its labels on one line" "                       (办理中，重新办理)" "$OUT"
 check_eq "a short option keeps its line, the next option follows it" "  --cursor C" \
     "$(printf '%s\n' "$OUT" | grep -A1 '^  --limit N' | tail -n 1 | cut -c1-12)"
 pt_run "$PTRACK" do --help

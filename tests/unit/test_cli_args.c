@@ -3,7 +3,7 @@
  * pt_args_help): each option's help starts at one column for the table and
  * wraps under itself there, and an option whose help is empty (or NULL),
  * or begins with a line break, is its name alone on its line, with nothing
- * read past the help's end.
+ * read past the help's end; a label in brackets (办理中) is never broken.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,11 +66,27 @@ static void an_empty_help_is_the_option_alone(void **state)
     free(text);
 }
 
+static void a_label_in_brackets_is_not_broken(void **state)
+{
+    (void)state;
+    static const pt_opt_t opts[] = {
+        {"status", PT_OPT_VALUE, "STATE",
+         "only this state, a code (handling) or its label (办理中), or several (办理中，重新办理)"},
+        {NULL, 0, NULL, NULL},
+    };
+    char *text = help_of(opts);
+    assert_string_equal(text, "  --status STATE    only this state, a code (handling) or its label "
+                              "(办理中), or several (办理中，\n"
+                              "                    重新办理)\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_help_starts_at_the_tables_column),
         cmocka_unit_test(an_empty_help_is_the_option_alone),
+        cmocka_unit_test(a_label_in_brackets_is_not_broken),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

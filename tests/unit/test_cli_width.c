@@ -7,7 +7,8 @@
  * stands for; and a paragraph wrapped at any width keeps every character,
  * with no line that starts with closing punctuation or ends with opening
  * punctuation where the width leaves a choice, and no line that ends with
- * a date whose time starts the next. What a usage error quotes
+ * a date whose time starts the next; a list of labels in brackets breaks
+ * only between labels where the caller asks. What a usage error quotes
  * has its controls and bidirectional characters as escapes, and a
  * paragraph is cleaned and fits its width.
  *
@@ -438,6 +439,38 @@ static void a_date_and_its_time_go_down_together(void **state)
     pt_buf_free(&b);
 }
 
+static const char *labels_wrapped(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    pt_buf_reset(b);
+    pt_text_wrap_labels(b, s, indent, width);
+    return pt_buf_str(b);
+}
+
+static void labels_in_brackets_break_only_between_labels(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    const char *help = "or several (办理中，重新办理)";
+    /* pt_text_wrap breaks a label between any two characters. */
+    assert_string_equal(wrapped(&b, help, 0, 20), "or several (办理中，\n重新办理)\n");
+    assert_string_equal(wrapped(&b, help, 0, 16), "or several (办理\n中，重新办理)\n");
+    assert_string_equal(labels_wrapped(&b, help, 0, 20), "or several (办理中，\n重新办理)\n");
+    assert_string_equal(labels_wrapped(&b, help, 0, 18), "or several\n(办理中，重新办理)\n");
+    /* A list wider than the line breaks after its separators, ， or 、. */
+    assert_string_equal(labels_wrapped(&b, help, 0, 12), "or several\n(办理中，\n重新办理)\n");
+    assert_string_equal(labels_wrapped(&b, "状态（已交办、办理中）", 0, 14),
+                        "状态（已交办、\n办理中）\n");
+    /* And at its spaces. */
+    assert_string_equal(labels_wrapped(&b, "(交办 assign，签收 sign)", 0, 14),
+                        "(交办 assign，\n签收 sign)\n");
+    /* Outside brackets, and after them, Chinese breaks as pt_text_wrap
+     * breaks it. */
+    assert_string_equal(labels_wrapped(&b, "(办理中)重新办理", 0, 10), "(办理中)重\n新办理\n");
+    /* A label wider than the line is broken where it must be. */
+    assert_string_equal(labels_wrapped(&b, "(办理中办理中)", 0, 8), "(办理中\n办理中)\n");
+    pt_buf_free(&b);
+}
+
 static const char *names_wrapped(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
                                  size_t indent, size_t width)
 {
@@ -498,6 +531,7 @@ int main(void)
         cmocka_unit_test(mixed_text_keeps_the_rules_and_english_breaks_at_spaces),
         cmocka_unit_test(a_list_of_names_breaks_between_names),
         cmocka_unit_test(a_date_and_its_time_go_down_together),
+        cmocka_unit_test(labels_in_brackets_break_only_between_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
