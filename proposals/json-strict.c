@@ -12,6 +12,7 @@
  * name that appears twice in one object (cJSON keeps both and every lookup
  * sees only the first, so a client could smuggle a value past validation).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,8 +382,26 @@ static bool is_digit(parser_t *p)
     return p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9';
 }
 
+/* Whether the number text s[0..n) is within what a double holds: 1e999
+ * (or a thousand digits) would be read as infinity, which cJSON prints
+ * as null, so a number given would be stored as null. One that is too
+ * small to hold is read as 0, as JSON's readers do. */
+static bool number_in_range(const unsigned char *s, size_t n)
+{
+    char small[64], *text = n < sizeof(small) ? small : malloc(n + 1);
+    if (!text)
+        return true; /* cJSON's own reading decides */
+    memcpy(text, s, n);
+    text[n] = '\0';
+    bool ok = isfinite(strtod(text, NULL));
+    if (text != small)
+        free(text);
+    return ok;
+}
+
 static bool number(parser_t *p)
 {
+    size_t start = p->pos;
     if (p->s[p->pos] == '-')
         p->pos++;
     if (!is_digit(p))
@@ -411,6 +430,12 @@ static bool number(parser_t *p)
         while (is_digit(p))
             p->pos++;
     }
+    /* Only an exponent or 309 digits or more may pass DBL_MAX: the
+     * others need no second reading. */
+    bool exponent =
+        memchr(p->s + start, 'e', p->pos - start) || memchr(p->s + start, 'E', p->pos - start);
+    if ((exponent || p->pos - start > 308) && !number_in_range(p->s + start, p->pos - start))
+        return fail(p, start, "number too large (a double holds up to about 1.8e308)");
     return true;
 }
 

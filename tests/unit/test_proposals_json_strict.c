@@ -98,6 +98,24 @@ static void malformed_numbers_are_refused(void **state)
     REFUSED("Infinity", "unexpected");
 }
 
+/* A number a double cannot hold was read as infinity and stored as null;
+ * one too small to hold is 0, and the largest double is taken. */
+static void numbers_out_of_range_are_refused(void **state)
+{
+    (void)state;
+    REFUSED("{\"custom\": {\"n\": 1e999}}", "invalid JSON at byte 17: number too large");
+    REFUSED("[-2E+400]", "number too large");
+    REFUSED("[1.0e309]", "number too large");
+    char digits[400] = "[";
+    memset(digits + 1, '9', 320);
+    strcpy(digits + 321, "]");
+    refused(digits, strlen(digits), "number too large");
+    accepted("[1.7976931348623157e308, -1.7976931348623157e308, 1e-999, 0e999999]");
+    memset(digits + 1, '9', 300);
+    strcpy(digits + 301, "]");
+    accepted(digits);
+}
+
 static void raw_control_characters_in_strings_are_refused(void **state)
 {
     (void)state;
@@ -308,6 +326,7 @@ int main(void)
         cmocka_unit_test(empty_input_is_an_error),
         cmocka_unit_test(leading_zeros_are_refused_with_the_offset),
         cmocka_unit_test(malformed_numbers_are_refused),
+        cmocka_unit_test(numbers_out_of_range_are_refused),
         cmocka_unit_test(raw_control_characters_in_strings_are_refused),
         cmocka_unit_test(bad_escapes_are_refused),
         cmocka_unit_test(lone_and_misordered_surrogates_are_refused),
