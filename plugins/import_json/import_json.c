@@ -29,6 +29,7 @@
  * L)", N counting from 1 and L being the line on which the item starts.
  * In both an LF, a CRLF and a CR alone each end a line (ends_line).
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -179,6 +180,7 @@ static bool check_string(check_t *c)
 static bool check_number(check_t *c)
 {
     size_t start = c->i;
+    bool exponent = false;
     if (c->s[c->i] == '-')
         c->i++;
     if (c->i < c->n && c->s[c->i] == '0') {
@@ -205,6 +207,24 @@ static bool check_number(check_t *c)
             return check_fail(c, "a number has no digits in its exponent");
         while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
             c->i++;
+        exponent = true;
+    }
+    /* ptrackd refuses a number a double cannot hold (1e999, read as
+     * infinity): only an exponent or 309 digits or more may be one. */
+    size_t len = c->i - start;
+    if (exponent || len > 308) {
+        char *text = malloc(len + 1);
+        if (!text)
+            return true;
+        memcpy(text, c->s + start, len);
+        text[len] = '\0';
+        bool finite = isfinite(strtod(text, NULL));
+        free(text);
+        if (!finite) {
+            c->i = start;
+            return check_fail(c, "a number too large for ptrackd (a double holds up to about "
+                                 "1.8e308)");
+        }
     }
     return true;
 }

@@ -289,6 +289,15 @@ check_error "a jsonl file with a broken line" 422 validation_failed
 check_eq "line 2 is named" "line 2" "$(jv '"|".join(r["where"] for r in j["error"]["rejected"])')"
 check_contains "with what is wrong" "not closed" "$(jv 'j["error"]["rejected"][0]["reason"]')"
 check_eq "nothing was stored" "$before" "$(pt_count)"
+printf '{"title":"关于庚的建议","custom":{"票数":1e999}}\n{"title":"关于辛的建议","custom":{"票数":1.5e308}}\n' >"$W/huge.jsonl"
+upload "format=jsonl" "$W/huge.jsonl"
+check_error "a number a double cannot hold" 422 validation_failed
+check_eq "the first line is named by the importer (it was stored as null)" \
+    "line 1: not valid JSON: a number too large for ptrackd (a double holds up to about 1.8e308) (line 1, column 34)" \
+    "$(jv '"%s: %s" % (j["error"]["rejected"][0]["where"], j["error"]["rejected"][0]["reason"])')"
+check_eq "the second, a double, is read: the host judges it" "line 2 False" \
+    "$(jv '"%s %s" % (j["error"]["rejected"][1]["where"], "too large" in j["error"]["rejected"][1]["reason"])')"
+check_eq "nothing was stored" "$before" "$(pt_count)"
 printf '{"title":"关于空\\u0000字符的建议"}\n{"title":"关于\\ud800孤立代理的建议"}\n{"title":"关于\\ud83d\\ude00表情的建议"}\n' >"$W/escapes.jsonl"
 upload "format=jsonl" "$W/escapes.jsonl"
 check_error "escapes the store does not take" 422 validation_failed
