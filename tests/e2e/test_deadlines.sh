@@ -17,22 +17,16 @@ set -euo pipefail
 pt_init
 
 # A WeCom robot stand-in that receives the digest.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
 [ -f "$SO" ] || pt_die "$SO not built"
 chmod go-w "$SO"
-: >"$PT_TMP/robot.jsonl"
-"$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/robot.port" \
-    --log "$PT_TMP/robot.jsonl" --max-seconds 600 >"$PT_TMP/robot.out" 2>&1 &
-PT_PIDS+=("$!")
-wait_for 30 test -s "$PT_TMP/robot.port" || pt_die "the robot stand-in did not start"
+pt_receiver robot --max-seconds 600
 
 # The digest is set for a time at each start that needs it (see
 # restart_with_digest); none until then.
 pt_config '{"reply": "4s", "rehandle": "30s", "remind_before": "2s", "max": "600s", "digest_at": null}' \
     ", \"plugins\": [{\"instance\": \"robot\", \"path\": \"$SO\", \"events\": [\"digest.daily\"],
-      \"config\": {\"url\": \"http://127.0.0.1:$(cat "$PT_TMP/robot.port")/hook\", \"format\": \"wecom\"}}]"
+      \"config\": {\"url\": \"http://127.0.0.1:$PORT_robot/hook\", \"format\": \"wecom\"}}]"
 pt_start
 REMIND_MS=2000
 

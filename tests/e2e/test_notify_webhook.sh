@@ -37,55 +37,27 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-# The receivers are on loopback: no proxy of the environment may sit in
-# between (libcurl honours http_proxy).
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-
 SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
 [ -f "$SO" ] || pt_die "$SO not built"
 chmod go-w "$SO"
-RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
 SECRET="s3cret-密钥"
 DING_SECRET="SECdingtalk0123456789"
 
-# receiver NAME [ARGS...]: starts a receiver logging to $PT_TMP/NAME.jsonl
-# and sets the variable PORT_NAME.
-receiver() {
-    local name="$1"
-    shift
-    : >"$PT_TMP/$name.jsonl"
-    # The interpreter itself ($PY), not lib.sh's python3 function: a
-    # function in the background is a subshell, and killing it would leave
-    # the server running. Its output goes to a file, so that nothing holds
-    # the test's stdout open once the test ends.
-    "$PY" "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
-        --max-seconds 280 "$@" >"$PT_TMP/$name.out" 2>&1 &
-    PT_PIDS+=("$!")
-    local i
-    for i in $(seq 1 300); do
-        [ -s "$PT_TMP/$name.port" ] && break
-        sleep 0.1
-    done
-    [ -s "$PT_TMP/$name.port" ] || pt_die "receiver $name did not start"
-    printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
-}
-
-receiver plain
-receiver wecom
-receiver ding
-receiver flaky --fail-first 1 --fail-status 500
-receiver gone --fail-first -1 --fail-status 422
-receiver deploy --fail-first 2 --fail-status 404
-receiver login --fail-first 1 --fail-status 401
-receiver denied --fail-first -1 --fail-status 403
-receiver busy --fail-first 1 --fail-status 429 --retry-after 1
-receiver throttled --fail-first 3 --fail-status 429 --retry-after 1
-receiver paced --fail-first 1 --fail-status 429 --retry-after 30
-receiver maint --fail-first 1 --fail-status 503 --retry-after 30
-receiver robot --fail-first 2 --errcode 310000
-receiver broken --fail-first -1 --errcode 310000
-receiver patient --fail-first 5 --fail-status 503
+pt_receiver plain
+pt_receiver wecom
+pt_receiver ding
+pt_receiver flaky --fail-first 1 --fail-status 500
+pt_receiver gone --fail-first -1 --fail-status 422
+pt_receiver deploy --fail-first 2 --fail-status 404
+pt_receiver login --fail-first 1 --fail-status 401
+pt_receiver denied --fail-first -1 --fail-status 403
+pt_receiver busy --fail-first 1 --fail-status 429 --retry-after 1
+pt_receiver throttled --fail-first 3 --fail-status 429 --retry-after 1
+pt_receiver paced --fail-first 1 --fail-status 429 --retry-after 30
+pt_receiver maint --fail-first 1 --fail-status 503 --retry-after 30
+pt_receiver robot --fail-first 2 --errcode 310000
+pt_receiver broken --fail-first -1 --errcode 310000
+pt_receiver patient --fail-first 5 --fail-status 503
 
 # Each instance but "plain" takes only the status changes, so that the
 # failing ones see few events.

@@ -11,21 +11,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 SO="$(pt_plugin_so notify_webhook)"
 
-# receiver NAME: a robot stand-in logging to $PT_TMP/NAME.jsonl.
-receiver() {
-    : >"$PT_TMP/$1.jsonl"
-    "$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/$1.port" \
-        --log "$PT_TMP/$1.jsonl" --max-seconds 280 >"$PT_TMP/$1.out" 2>&1 &
-    PT_PIDS+=("$!")
-    wait_for 30 test -s "$PT_TMP/$1.port" || pt_die "receiver $1 did not start"
-}
-receiver wecom
-receiver ding
-receiver plain
+pt_receiver wecom
+pt_receiver ding
+pt_receiver plain
 
 entry() { # entry NAME FORMAT PATH
     printf '{"instance": "%s", "path": "%s", "events": ["proposal.status_changed", "digest.daily"], "config": {"url": "http://127.0.0.1:%s%s", "format": "%s"}}' \

@@ -13,28 +13,13 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 
 HOOK_SO="$(pt_plugin_so notify_webhook)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
 
-# receiver NAME [ARGS...]: starts a receiver logging to $PT_TMP/NAME.jsonl.
-receiver() {
-    local name="$1"
-    shift
-    : >"$PT_TMP/$name.jsonl"
-    "$PY" "$RECEIVER" --port-file "$PT_TMP/$name.port" --log "$PT_TMP/$name.jsonl" \
-        --max-seconds 120 "$@" >"$PT_TMP/$name.out" 2>&1 &
-    PT_PIDS+=("$!")
-    have_port() { [ -s "$PT_TMP/$name.port" ]; }
-    wait_for 30 have_port || pt_die "receiver $name did not start"
-}
-# Ten minutes in the past; the last answer of each takes the event.
-receiver paced --fail-first 4 --fail-status 429 --retry-after-date -600
-receiver down --fail-first 4 --fail-status 503 --retry-after-date -600
-receiver zero --fail-first 4 --fail-status 429 --retry-after 0
-receiver zero503 --fail-first 4 --fail-status 503 --retry-after 0
+pt_receiver paced --fail-first 4 --fail-status 429 --retry-after-date -600
+pt_receiver down --fail-first 4 --fail-status 503 --retry-after-date -600
+pt_receiver zero --fail-first 4 --fail-status 429 --retry-after 0
+pt_receiver zero503 --fail-first 4 --fail-status 503 --retry-after 0
 # Three seconds ahead: waited for, as before.
-receiver later --fail-first 1 --fail-status 429 --retry-after-date 3
+pt_receiver later --fail-first 1 --fail-status 429 --retry-after-date 3
 
 entry() {
     printf '{"instance": "%s", "path": "%s", "events": ["proposal.created"], "config": {"url": "http://127.0.0.1:%s/hook"}}' \

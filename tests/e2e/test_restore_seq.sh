@@ -20,23 +20,14 @@ SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
 [ -f "$SO" ] || pt_die "$SO not built"
 chmod go-w "$SO"
 # A WeCom robot on loopback (no proxy of the environment in between).
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-"$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/robot.port" \
-    --log "$PT_TMP/robot.jsonl" --max-seconds 120 >"$PT_TMP/robot.out" 2>&1 &
-PT_PIDS+=("$!")
-for i in $(seq 1 50); do
-    [ -s "$PT_TMP/robot.port" ] && break
-    sleep 0.1
-done
-[ -s "$PT_TMP/robot.port" ] || pt_die "the receiver did not start: $(cat "$PT_TMP/robot.out")"
+pt_receiver robot
 # Notifiers: two for the store's own events (a record and a WeCom robot),
 # one for the proposals'.
 pt_config '{}' ',"plugins": [
   {"instance": "store", "path": "'"$FIX"'/fixture_notify_record.so",
    "config": {"path": "'"$PT_TMP/store.txt"'"}, "events": ["store.*"]},
   {"instance": "robot", "path": "'"$SO"'", "events": ["store.restored"],
-   "config": {"url": "http://127.0.0.1:'"$(cat "$PT_TMP/robot.port")"'/cgi-bin/webhook/send?key=k1",
+   "config": {"url": "http://127.0.0.1:'"$PORT_robot"'/cgi-bin/webhook/send?key=k1",
               "format": "wecom"}},
   {"instance": "props", "path": "'"$FIX"'/fixture_notify_record.so",
    "config": {"path": "'"$PT_TMP/props.txt"'"}, "events": ["proposal.*"]}

@@ -8,7 +8,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
 import json, sys
@@ -30,16 +29,12 @@ wf["name"] = "office"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 
-RECEIVER="$PT_E2E_DIR/receivers/http_receiver.py"
-"$PY" "$RECEIVER" --port-file "$PT_TMP/robot.port" --log "$PT_TMP/robot.jsonl" \
-    --max-seconds 120 >"$PT_TMP/robot.out" 2>&1 &
-PT_PIDS+=("$!")
-for _ in $(seq 1 50); do [ -s "$PT_TMP/robot.port" ] && break; sleep 0.1; done
+pt_receiver robot
 SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
 chmod go-w "$SO"
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'", "plugins": [{"instance": "robot", "path": "'"$SO"'",
   "events": ["proposal.status_changed"],
-  "config": {"url": "http://127.0.0.1:'"$(cat "$PT_TMP/robot.port")"'/send?key=k", "format": "wecom"}}]'
+  "config": {"url": "http://127.0.0.1:'"$PORT_robot"'/send?key=k", "format": "wecom"}}]'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 pt_step "two proposals: one handling, one coordinating"
