@@ -16,39 +16,19 @@
 
 #include <cmocka.h>
 
-#include "csv-columns.h"
+#include "csv-items.h"
 #include "person-name.h"
-
-/* The items joined with " | ". */
-typedef struct {
-    char out[512];
-    size_t len;
-} items_t;
-
-static int add_item(void *ctx, const char *s, size_t n)
-{
-    items_t *it = ctx;
-    it->len += (size_t)snprintf(it->out + it->len, sizeof(it->out) - it->len, "%s%.*s",
-                                it->len ? " | " : "", (int)n, s);
-    return 0;
-}
 
 static const char *people(const char *cell)
 {
     static items_t it;
-    it.len = 0;
-    it.out[0] = '\0';
-    assert_int_equal(csv_split_people(cell, strlen(cell), add_item, &it), 0);
-    return it.out;
+    return split_items(&it, csv_split_people, cell);
 }
 
 static const char *names(const char *cell)
 {
     static items_t it;
-    it.len = 0;
-    it.out[0] = '\0';
-    assert_int_equal(csv_split_names(cell, strlen(cell), add_item, &it), 0);
-    return it.out;
+    return split_items(&it, csv_split_names, cell);
 }
 
 static bool is_name(const char *s)
