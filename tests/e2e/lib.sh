@@ -481,6 +481,31 @@ pt_unit_token() {
     jv 'j["token"]'
 }
 
+# pt_as_unit TOKEN ARGS...: ptrack as the liaison of a unit (its TOKEN),
+# over TCP; sets RC, OUT, ERR as pt_run does.
+pt_as_unit() {
+    local tok="$1"
+    shift
+    pt_run "$PTRACK" --url "$PT_URL" --token "$tok" "$@"
+}
+
+# pt_unit_part TOKEN ID: the unit_part of proposal ID as the unit of TOKEN
+# reads it (over TCP); the check fails unless the GET answers 200.
+pt_unit_part() {
+    req "tcp:$1" GET "/v1/proposals/$2"
+    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals/$2 as a unit" "HTTP 200" "HTTP $ST $BODY"
+    jv 'json.dumps(j["unit_part"], ensure_ascii=False)'
+}
+
+# pt_list_ids TRANSPORT QUERY: the ids GET /v1/proposals?QUERY finds over
+# TRANSPORT (as req takes it), comma-separated in the list's order; the
+# check fails unless the GET answers 200.
+pt_list_ids() {
+    req "$1" GET "/v1/proposals?$2"
+    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$2" "HTTP 200" "HTTP $ST $BODY"
+    jv '",".join(str(i["id"]) for i in j["items"])'
+}
+
 # pt_import FORMAT FILE [QUERY]: POSTs FILE on the socket as the body of an
 # import of FORMAT (QUERY: more parameters, "partial=true&..."); sets ST,
 # BODY as req does.

@@ -18,11 +18,6 @@ api POST /v1/proposals '{"title": "关于完善城乡居民医保的建议", "le
 Q="$(jv 'j["id"]')"
 LEAD="$(pt_unit_token 住建厅联络员 省住房和城乡建设厅)"
 CO="$(pt_unit_token 水利厅联络员 省水利厅)"
-as_unit() {
-    local tok="$1"
-    shift
-    pt_run "$PTRACK" --url "$PT_URL" --token "$tok" "$@"
-}
 
 pt_step "in time: the date alone"
 # The answer says whether the 2 s have passed when ptrackd makes it: on a
@@ -43,13 +38,13 @@ pt_step "signed for after the deadline passed"
 pt_cli do "$P" assign --unit 省住房和城乡建设厅 --unit 省水利厅
 check_rc "assign #$P" 0
 sleep 2.3
-as_unit "$LEAD" do "$P" 签收
+pt_as_unit "$LEAD" do "$P" 签收
 check_rc "the lead unit signs" 0
 check_contains "it is told the proposal is late" "逾期 overdue" "$OUT"
-as_unit "$CO" do "$P" 签收
+pt_as_unit "$CO" do "$P" 签收
 check_rc "the co unit signs" 0
 check_contains "the co unit, whose opinion is missing, is late too" "逾期 overdue" "$OUT"
-as_unit "$CO" do "$P" 协办意见 --set 意见=同意主办单位意见
+pt_as_unit "$CO" do "$P" 协办意见 --set 意见=同意主办单位意见
 check_rc "the co unit gives its opinion" 0
 check_true "its part done, it is not late in its answer: no 逾期" eval '! grep -q 逾期 <<<"$OUT"'
 pt_cli do "$P" supervise --set key_supervision=true

@@ -11,18 +11,13 @@ pt_init
 pt_serve_cli
 
 EDU="$(pt_unit_token 教育部联络员 教育部)"
-as_unit() {
-    local tok="$1"
-    shift
-    pt_run "$PTRACK" --url "$PT_URL" --token "$tok" "$@"
-}
 P="$(pt_assigned 关于推进县域普通高中发展的建议 separate \
     '[{"name": "教育部"}, {"name": "人力资源社会保障部"}, {"name": "国家发展改革委"}]')"
 
 pt_act "$P" sign '{"unit": "教育部"}'
 
 pt_step "the first of three units answers"
-as_unit "$EDU" do "$P" 答复 --set 答复文号=教基函〔2026〕3号 --set 类别=A --set 答复内容=已纳入规划
+pt_as_unit "$EDU" do "$P" 答复 --set 答复文号=教基函〔2026〕3号 --set 类别=A --set 答复内容=已纳入规划
 check_rc "教育部 replies" 0
 check_contains "the proposal stays 办理中" "办理中 handling" "$OUT"
 check_contains "the two others are named as awaited" \

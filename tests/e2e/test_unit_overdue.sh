@@ -19,12 +19,6 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
-# ids TRANSPORT QUERY: the ids a list finds, comma-separated.
-ids() {
-    req "$1" GET "/v1/proposals?$2"
-    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$2" "HTTP 200" "HTTP $ST $BODY"
-    jv '",".join(str(i["id"]) for i in j["items"])'
-}
 # report_marks: of the md report by unit just fetched, "UNIT:#ID:late" (or
 # in-time) for each row, in order.
 report_marks() {
@@ -67,15 +61,15 @@ check_eq "水利厅, which answered, does not" false "$(jv 'j["overdue"]')"
 req "tcp:$MONEY" GET "/v1/proposals/$P"
 check_eq "财政厅, which has not, does" true "$(jv 'j["overdue"]')"
 
-check_eq "the office's overdue list has both" "$P,$Q" "$(ids sock 'overdue=true')"
-check_eq "filtered by 水利厅: only the single-mode one" "$Q" "$(ids sock "unit=$U_WATER&overdue=true")"
+check_eq "the office's overdue list has both" "$P,$Q" "$(pt_list_ids sock 'overdue=true')"
+check_eq "filtered by 水利厅: only the single-mode one" "$Q" "$(pt_list_ids sock "unit=$U_WATER&overdue=true")"
 check_eq "filtered by 水利厅, not overdue: the one it answered" "$P" \
-    "$(ids sock "unit=$U_WATER&overdue=false")"
-check_eq "filtered by 财政厅: the separate one" "$P" "$(ids sock "unit=$U_MONEY&overdue=true")"
-check_eq "水利厅's own overdue list" "$Q" "$(ids "tcp:$WATER" 'overdue=true')"
-check_eq "财政厅's own overdue list" "$P" "$(ids "tcp:$MONEY" 'overdue=true')"
+    "$(pt_list_ids sock "unit=$U_WATER&overdue=false")"
+check_eq "filtered by 财政厅: the separate one" "$P" "$(pt_list_ids sock "unit=$U_MONEY&overdue=true")"
+check_eq "水利厅's own overdue list" "$Q" "$(pt_list_ids "tcp:$WATER" 'overdue=true')"
+check_eq "财政厅's own overdue list" "$P" "$(pt_list_ids "tcp:$MONEY" 'overdue=true')"
 FUTURE="$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
-check_eq "水利厅's due_before" "$Q" "$(ids "tcp:$WATER" "due_before=$FUTURE")"
+check_eq "水利厅's due_before" "$Q" "$(pt_list_ids "tcp:$WATER" "due_before=$FUTURE")"
 check_eq "its list shows the overdue field by its part" "$P:False $Q:True" \
     "$(req "tcp:$WATER" GET /v1/proposals; jv '" ".join("%s:%s" % (i["id"], i["overdue"]) for i in j["items"])')"
 
@@ -126,14 +120,14 @@ pt_act "$P" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "unsatisfied: rehandling" rehandling "$(jv 'j["status"]')"
 sleep 2.2
 check_eq "past the rehandling deadline, 水利厅 owes an answer again" "$P,$Q" \
-    "$(ids "tcp:$WATER" 'overdue=true')"
-check_eq "and so does 财政厅" "$P" "$(ids "tcp:$MONEY" 'overdue=true')"
+    "$(pt_list_ids "tcp:$WATER" 'overdue=true')"
+check_eq "and so does 财政厅" "$P" "$(pt_list_ids "tcp:$MONEY" 'overdue=true')"
 api GET /v1/stats
 check_eq "stats: each unit's overdue part" '{"水利厅": 2, "财政厅": 1}' \
     "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
 pt_act "$P" reply "$(pt_reply_body 水利厅 水函〔2026〕2号)"
 check_eq "水利厅 answers again: replied" replied "$(jv 'j["status"]')"
-check_eq "nobody is late on it now" "$Q" "$(ids sock 'overdue=true')"
+check_eq "nobody is late on it now" "$Q" "$(pt_list_ids sock 'overdue=true')"
 
 pt_step "lead_co: a co unit's part is its opinion"
 api POST /v1/proposals '{"title": "关于统筹城乡供水一体化的建议"}'
@@ -163,6 +157,6 @@ check_eq "rehandled past its deadline: the lead unit owes the answer again, the 
     '{"水利厅": 2}' "$(jv 'json.dumps(j["overdue_by_unit"], ensure_ascii=False, sort_keys=True)')"
 req "tcp:$WATER" GET "/v1/proposals/$R"
 check_eq "水利厅 sees it overdue again" true "$(jv 'j["overdue"]')"
-check_eq "and finds it in its overdue list" "$Q,$R" "$(ids "tcp:$WATER" 'overdue=true')"
+check_eq "and finds it in its overdue list" "$Q,$R" "$(pt_list_ids "tcp:$WATER" 'overdue=true')"
 
 pt_finish

@@ -38,12 +38,6 @@ pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start
 
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
-# part TOKEN ID: the unit_part of the proposal as that unit reads it.
-part() {
-    req "tcp:$1" GET "/v1/proposals/$2"
-    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals/$2 as a unit" "HTTP 200" "HTTP $ST $BODY"
-    jv 'json.dumps(j["unit_part"], ensure_ascii=False)'
-}
 UNITS='[{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]'
 
 pt_step "a state where the office's reply without the guard runs: nothing is awaited"
@@ -51,11 +45,11 @@ P="$(pt_assigned 关于农田水利设施维护的建议 lead_co "$UNITS")"
 pt_act "$P" sign '{"unit": "财政厅"}'
 check_eq "in handling 水利厅 awaits 财政厅's opinion" \
     '{"name": "水利厅", "role": "lead", "todo": ["sign", "reply"], "awaiting": ["财政厅"]}' \
-    "$(part "$WATER" "$P")"
+    "$(pt_unit_part "$WATER" "$P")"
 pt_act "$P" escalate '{}'
 check_eq "in urgent it awaits none: reply_now does not wait" \
     '{"name": "水利厅", "role": "lead", "todo": ["reply"], "awaiting": []}' \
-    "$(part "$WATER" "$P")"
+    "$(pt_unit_part "$WATER" "$P")"
 req "tcp:$WATER" POST "/v1/proposals/$P/actions/reply_now" "$(pt_reply_body 水利厅 水函〔2026〕7号)"
 check_eq "and its reply is taken without the opinion" 200 "$ST"
 
@@ -67,11 +61,11 @@ pt_act "$Q" reply "$(pt_reply_body 水利厅 水函〔2026〕8号)"
 pt_act "$Q" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "in rehandling its part is the new reply, not a signature" \
     '{"name": "水利厅", "role": "lead", "todo": ["reply"], "awaiting": []}' \
-    "$(part "$WATER" "$Q")"
+    "$(pt_unit_part "$WATER" "$Q")"
 pt_act "$Q" redo '{"mode": "single", "units": [{"name": "水利厅", "role": "lead"}]}'
 check_eq "assigned again, it signs: only that moves the proposal on" \
     '{"name": "水利厅", "role": "lead", "todo": ["sign"], "awaiting": []}' \
-    "$(part "$WATER" "$Q")"
+    "$(pt_unit_part "$WATER" "$Q")"
 req "tcp:$WATER" GET "/v1/proposals?todo=sign"
 check_contains "its todo=sign list has it" "\"id\": $Q" "$(jv 'json.dumps(j["items"], ensure_ascii=False)')"
 

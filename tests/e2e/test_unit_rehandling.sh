@@ -16,24 +16,6 @@ pt_start
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 ROADS="$(pt_unit_token 交通厅联络员 交通厅)"
-# as_unit TOKEN ARGS...: ptrack as that unit's liaison, over TCP.
-as_unit() {
-    local tok="$1"
-    shift
-    pt_run "$PTRACK" --url "$PT_URL" --token "$tok" "$@"
-}
-# part TOKEN ID: the unit_part of the proposal as that unit reads it.
-part() {
-    req "tcp:$1" GET "/v1/proposals/$2"
-    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals/$2 as a unit" "HTTP 200" "HTTP $ST $BODY"
-    jv 'json.dumps(j["unit_part"], ensure_ascii=False)'
-}
-# ids TOKEN QUERY: the ids the unit's list finds, comma-separated.
-ids() {
-    req "tcp:$1" GET "/v1/proposals?$2"
-    [ "$ST" = 200 ] || pt_check_fail "GET /v1/proposals?$2" "HTTP 200" "HTTP $ST $BODY"
-    jv '",".join(str(i["id"]) for i in j["items"])'
-}
 row() { printf '%s\n' "$OUT" | awk -v id="$1" '$1 == id'; }
 your_unit() { printf '%s\n' "$OUT" | grep '本单位 Your unit' | sed 's/^ *//'; }
 
@@ -43,19 +25,19 @@ P1="$(pt_assigned 关于加强农村饮水安全保障的建议 lead_co \
 pt_act "$P1" sign '{"unit": "财政厅"}'
 check_eq "before its reply 水利厅 has still to sign" \
     '{"name": "水利厅", "role": "lead", "todo": ["sign", "reply"], "awaiting": ["财政厅"]}' \
-    "$(part "$WATER" "$P1")"
+    "$(pt_unit_part "$WATER" "$P1")"
 pt_act "$P1" opinion '{"unit": "财政厅", "opinion": "同意主办单位意见"}'
 pt_act "$P1" reply "$(pt_reply_body 水利厅 水函〔2026〕1号)"
 pt_act "$P1" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "rehandling" rehandling "$(jv 'j["status"]')"
 check_eq "水利厅 owes the reply again, and no signature" \
-    '{"name": "水利厅", "role": "lead", "todo": ["reply"], "awaiting": []}' "$(part "$WATER" "$P1")"
-check_eq "its todo=sign list does not have it" "" "$(ids "$WATER" "todo=sign")"
-check_eq "its todo=reply list does" "$P1" "$(ids "$WATER" "todo=reply")"
-as_unit "$WATER" list
+    '{"name": "水利厅", "role": "lead", "todo": ["reply"], "awaiting": []}' "$(pt_unit_part "$WATER" "$P1")"
+check_eq "its todo=sign list does not have it" "" "$(pt_list_ids "tcp:$WATER" "todo=sign")"
+check_eq "its todo=reply list does" "$P1" "$(pt_list_ids "tcp:$WATER" "todo=reply")"
+pt_as_unit "$WATER" list
 check_contains "its list: 主办·待答复" "主办·待答复" "$(row "$P1")"
 check_true "its list: not 未签收" "$(row "$P1" | grep -q 未签收 && echo false || echo true)"
-as_unit "$WATER" show "$P1"
+pt_as_unit "$WATER" show "$P1"
 check_eq "its show: 主办·待答复" "本单位 Your unit       水利厅：主办·待答复" "$(your_unit)"
 
 pt_step "separate: a unit that replied unsigned is not asked to sign after rehandling"
@@ -63,17 +45,17 @@ P2="$(pt_assigned 关于完善水价补贴的建议 separate '[{"name": "水利�
 pt_act "$P2" sign '{"unit": "水利厅"}'
 pt_act "$P2" reply "$(pt_reply_body 财政厅 财函〔2026〕2号)"
 check_eq "财政厅 has answered its part, unsigned" \
-    '{"name": "财政厅", "role": "separate", "todo": [], "awaiting": []}' "$(part "$MONEY" "$P2")"
+    '{"name": "财政厅", "role": "separate", "todo": [], "awaiting": []}' "$(pt_unit_part "$MONEY" "$P2")"
 pt_act "$P2" reply "$(pt_reply_body 水利厅 水函〔2026〕2号)"
 pt_act "$P2" feedback '{"person": "张代表", "satisfaction": "unsatisfied"}'
 check_eq "rehandling" rehandling "$(jv 'j["status"]')"
 check_eq "财政厅 owes a reply, not a signature" \
     '{"name": "财政厅", "role": "separate", "todo": ["reply"], "awaiting": []}' \
-    "$(part "$MONEY" "$P2")"
+    "$(pt_unit_part "$MONEY" "$P2")"
 check_eq "水利厅 too" '{"name": "水利厅", "role": "separate", "todo": ["reply"], "awaiting": []}' \
-    "$(part "$WATER" "$P2")"
-check_eq "财政厅's todo=sign list" "" "$(ids "$MONEY" "todo=sign")"
-as_unit "$MONEY" list
+    "$(pt_unit_part "$WATER" "$P2")"
+check_eq "财政厅's todo=sign list" "" "$(pt_list_ids "tcp:$MONEY" "todo=sign")"
+pt_as_unit "$MONEY" list
 check_contains "its list: 分办·待答复" "分办·待答复" "$(row "$P2")"
 check_true "its list: not 未签收" "$(row "$P2" | grep -q 未签收 && echo false || echo true)"
 api GET "/v1/stats?unit=$(urlenc 财政厅)&todo=sign"
@@ -89,7 +71,7 @@ pt_act "$P5" reopen '{"reason": "代表反映问题仍未解决"}'
 check_eq "reopened: rehandling" rehandling "$(jv 'j["status"]')"
 check_eq "财政厅 owes a reply, not a signature" \
     '{"name": "财政厅", "role": "separate", "todo": ["reply"], "awaiting": []}' \
-    "$(part "$MONEY" "$P5")"
+    "$(pt_unit_part "$MONEY" "$P5")"
 
 pt_step "a unit that has neither signed nor replied still has to sign in rehandling"
 P3="$(pt_assigned 关于农村公路养护的建议 separate '[{"name": "交通厅"}, {"name": "水利厅"}]')"
@@ -97,6 +79,6 @@ pt_act "$P3" sign '{"unit": "水利厅"}'
 pt_act "$P3" reply "$(pt_reply_body 水利厅 水函〔2026〕3号)"
 check_eq "交通厅, awaited, has to sign and reply" \
     '{"name": "交通厅", "role": "separate", "todo": ["sign", "reply"], "awaiting": []}' \
-    "$(part "$ROADS" "$P3")"
+    "$(pt_unit_part "$ROADS" "$P3")"
 
 pt_finish
