@@ -32,50 +32,8 @@ check_rc "the co unit's opinion" 0
 # column HEADER ANCHOR: for the table on stdin (its first line a title,
 # its second the header row), the cells under HEADER of each row, joined
 # over the lines the row takes; a row starts on a line with a cell under
-# ANCHOR, a column that does not wrap. "not aligned" when a line has text
-# across the two blanks before a header's column.
-column() {
-    python3 -c '
-import re, sys, unicodedata
-def cols(s):
-    # A private use character (Co), a 造字, is an ideograph.
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" or unicodedata.category(c) == "Co"
-               else 1 for c in s)
-def at(line, col):
-    """The index of line where display column col starts, or None."""
-    i, w = 0, 0
-    while i < len(line) and w < col:
-        w += cols(line[i])
-        i += 1
-    return i if w == col else None
-want, anchor = sys.argv[1], sys.argv[2]
-lines = [l for l in sys.stdin.read().split("\n") if l.strip()]
-head = lines[1]
-names = re.split(r" {2,}", head.strip())
-starts, i = [], 0
-for h in names:
-    i = head.index(h, i)
-    starts.append(cols(head[:i]))
-    i += len(h)
-rows, ok = [], True
-for line in lines[2:]:
-    cells = []
-    for k, s in enumerate(starts):
-        i = at(line, s)
-        e = at(line, starts[k + 1]) if k + 1 < len(starts) else len(line)
-        if k > 0 and i is not None and line[max(i - 2, 0):i].strip():
-            ok = False
-        if i is None and cols(line) > s:
-            ok = False
-        cells.append(line[i:e].strip() if i is not None and e is not None else
-                     line[i:].strip() if i is not None else "")
-    if cells[names.index(anchor)]:
-        rows.append("")
-    if rows:
-        rows[-1] += cells[names.index(want)]
-print("\n".join(rows) if ok else "not aligned")
-' "$1" "$2"
-}
+# ANCHOR, a column that does not wrap (tablecolumn.py).
+column() { python3 "$PT_E2E_DIR/tablecolumn.py" --title "$1" "$2"; }
 
 pt_step "a unit's name too long for its column"
 pt_cli show "$ID"
