@@ -456,14 +456,20 @@ pt_act() {
     [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
 }
 
+# pt_new_proposal TITLE [AUTHOR]: creates a proposal of AUTHOR's (张代表's
+# unless given) over the socket; prints its id.
+pt_new_proposal() {
+    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"${2:-张代表}\"}"
+    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
+    jv 'j["id"]'
+}
+
 # pt_assigned TITLE MODE UNITS: creates a proposal of 张代表's and assigns
 # it in MODE (single, lead_co, separate) to UNITS, a JSON array of
 # {name, role}; prints its id.
 pt_assigned() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
     local id
-    id="$(jv 'j["id"]')"
+    id="$(pt_new_proposal "$1")" || exit 1 # pt_die said why
     pt_act "$id" assign "{\"mode\": \"$2\", \"units\": $3}" >/dev/null
     printf %s "$id"
 }

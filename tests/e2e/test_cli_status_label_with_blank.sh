@@ -24,18 +24,13 @@ PY
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start
 
-new_proposal() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"李代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
-P1="$(new_proposal 关于停车场建设的提案)"
+P1="$(pt_new_proposal 关于停车场建设的提案 李代表)"
 pt_act "$P1" assign '{"mode": "single", "units": [{"name": "市交通局"}]}'
 pt_act "$P1" return '{"unit": "市交通局", "reason": "不属于本单位职责"}'
 check_eq "returned" returned "$(jv 'j["status"]')"
-P2="$(new_proposal 关于老旧小区加装电梯的提案)"
+P2="$(pt_new_proposal 关于老旧小区加装电梯的提案 李代表)"
 pt_act "$P2" assign '{"mode": "single", "units": [{"name": "市住建局"}]}'
-P3="$(new_proposal 关于社区食堂的提案)"
+P3="$(pt_new_proposal 关于社区食堂的提案 李代表)"
 
 ids() { jv '[p["id"] for p in j["items"]]' "$OUT"; }
 

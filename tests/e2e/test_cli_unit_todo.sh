@@ -44,21 +44,16 @@ PY
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start
 
-new_proposal() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"李代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
 # ids_of: the ids in the first column of the table ptrack printed.
 ids_of() { printf '%s\n' "$OUT" | awk 'NR > 1 && $1 ~ /^[0-9]+$/ {print $1}' | paste -sd, -; }
 # row ID: the table row of that id.
 row() { printf '%s\n' "$OUT" | awk -v id="$1" '$1 == id'; }
 
-P1="$(new_proposal 关于老旧小区加装电梯的提案)"
+P1="$(pt_new_proposal 关于老旧小区加装电梯的提案 李代表)"
 pt_act "$P1" assign '{"mode": "lead_co", "units": [{"name": "市住建局", "role": "lead"}, {"name": "市财政局", "role": "co"}]}'
 pt_act "$P1" qianshou '{"unit": "市住建局"}'
 check_eq "签收登记 by the lead unit: 承办中" chengban "$(jv 'j["status"]')"
-P2="$(new_proposal 关于停车场建设的提案)"
+P2="$(pt_new_proposal 关于停车场建设的提案 李代表)"
 pt_act "$P2" assign '{"mode": "single", "units": [{"name": "市交通局"}]}'
 pt_act "$P2" return '{"unit": "市交通局", "reason": "不属于本单位职责"}'
 check_eq "returned" returned "$(jv 'j["status"]')"
@@ -109,7 +104,7 @@ pt_cli list --status returned
 check_rc "ptrack list --status returned" 0
 check_true "no date in #$P2's row (已退回)" \
     bash -c '! printf "%s\n" "$1" | grep -Eq "[0-9]{4}-[0-9]{2}-[0-9]{2}"' _ "$(row "$P2")"
-P3="$(new_proposal 关于公交线路优化的提案)"
+P3="$(pt_new_proposal 关于公交线路优化的提案 李代表)"
 pt_act "$P3" assign '{"mode": "single", "units": [{"name": "市交通局"}]}'
 pt_cli list --status assigned
 check_true "a date in #$P3's row (已交办, whose deadline runs)" \

@@ -18,18 +18,13 @@ pt_init
 pt_config '{}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
-new_proposal() { # TITLE: creates one, prints its id
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
 W="$(urlenc 水利厅)"
 M="$(urlenc 财政厅)"
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 
 pt_step "lead_co: the co unit signs after the lead unit, and gives its opinion"
-P1="$(new_proposal 关于加强农村饮水安全保障的建议)"
+P1="$(pt_new_proposal 关于加强农村饮水安全保障的建议)"
 pt_act "$P1" assign '{"mode": "lead_co", "units": [{"name": "水利厅", "role": "lead"}, {"name": "财政厅", "role": "co"}]}'
 check_eq "assigned: both units have to sign" "$P1 $P1" \
     "$(pt_list_ids sock "unit=$W&todo=sign") $(pt_list_ids sock "unit=$M&todo=sign")"
@@ -63,7 +58,7 @@ check_eq "after rehandling 水利厅 owes a reply again" "$P1" "$(pt_list_ids so
 check_eq "and 财政厅 nothing (its opinion stands)" "" "$(pt_list_ids sock "unit=$M&todo=sign,opinion,reply")"
 
 pt_step "separate: a unit that has replied owes nothing while the other still does"
-P2="$(new_proposal 关于完善水价补贴的建议)"
+P2="$(pt_new_proposal 关于完善水价补贴的建议)"
 pt_act "$P2" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
 pt_act "$P2" sign '{"unit": "财政厅"}'
 check_eq "水利厅 has still to sign after 财政厅 did" "$P2" "$(pt_list_ids sock "unit=$W&todo=sign")"
@@ -78,7 +73,7 @@ check_eq "水利厅's part: separate, nothing to do" '{"name": "水利厅", "rol
     "$(pt_list_ids sock "unit=$W&status=handling" >/dev/null; jv 'j["items"][0]["unit_part"]')"
 
 pt_step "a unit that replied without signing has nothing left to sign for"
-P4="$(new_proposal 关于水库移民后期扶持的建议)"
+P4="$(pt_new_proposal 关于水库移民后期扶持的建议)"
 pt_act "$P4" assign '{"mode": "separate", "units": [{"name": "水利厅"}, {"name": "财政厅"}]}'
 pt_act "$P4" sign '{"unit": "财政厅"}'
 check_eq "水利厅 has to sign" "$P4" "$(pt_list_ids sock "unit=$W&todo=sign&q=$(urlenc 水库移民)")"
@@ -89,7 +84,7 @@ check_eq "财政厅 still owes its reply" "$P4" "$(pt_list_ids sock "unit=$M&tod
 pt_act "$P4" reply "$(pt_reply_body 财政厅 财函〔2026〕4号)"
 
 pt_step "single: sign, then reply"
-P3="$(new_proposal 关于山区道路养护的建议)"
+P3="$(pt_new_proposal 关于山区道路养护的建议)"
 pt_act "$P3" assign '{"mode": "single", "units": [{"name": "水利厅"}]}'
 check_eq "assigned: to sign, not to reply yet" "$P3 " \
     "$(pt_list_ids sock "unit=$W&todo=sign&status=assigned") $(pt_list_ids sock "unit=$W&todo=reply&status=assigned")"
