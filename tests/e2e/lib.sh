@@ -223,6 +223,26 @@ pt_receiver() {
     printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
 }
 
+# pt_race_proxy BODY [page PATH]: (re)starts raceproxy.py before ptrackd
+# (PT_URL), which lets the PATCH BODY in first (see raceproxy.py); the one
+# started before is stopped. Its stderr ("raced: STATUS") goes to
+# $PT_TMP/proxy.log. Sets PROXY_URL, and PROXY_PID to its pid.
+PROXY_PID=""
+pt_race_proxy() {
+    if [ -n "$PROXY_PID" ]; then
+        kill "$PROXY_PID" 2>/dev/null || true
+        wait "$PROXY_PID" 2>/dev/null || true
+    fi
+    rm -f "$PT_TMP/proxy.port"
+    # The interpreter itself ($PY), not the python3 function, whose $!
+    # would be a subshell's: this pid is the proxy's, to kill.
+    "$PY" "$PT_E2E_DIR/raceproxy.py" "$PT_TMP/proxy.port" "$PT_URL" "$@" 2>>"$PT_TMP/proxy.log" &
+    PROXY_PID=$!
+    PT_PIDS+=("$PROXY_PID")
+    wait_for 10 test -s "$PT_TMP/proxy.port" || pt_die "raceproxy.py did not start"
+    PROXY_URL="http://127.0.0.1:$(cat "$PT_TMP/proxy.port")"
+}
+
 # pt_jobs_abandoned_ok: for a test whose stop gives up on a job. Such a
 # job keeps, on purpose, everything its thread may still touch until the
 # process exits (plugin-jobs.c); in a build with LeakSanitizer that is

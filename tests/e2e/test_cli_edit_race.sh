@@ -15,23 +15,9 @@ pt_config
 pt_start
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 
-PROXY_PID=""
 # race BODY: a proxy before ptrackd that sends the PATCH BODY to the path
 # of the first PATCH through it, before that one; sets PROXY_URL.
-race() {
-    if [ -n "$PROXY_PID" ]; then
-        kill "$PROXY_PID" 2>/dev/null || true
-        wait "$PROXY_PID" 2>/dev/null || true
-    fi
-    rm -f "$PT_TMP/proxy.port"
-    # The interpreter itself (pt_init's python3 is a shell function, whose
-    # $! would be a subshell's): this pid is the proxy's, to kill.
-    "$PY" "$PT_E2E_DIR/raceproxy.py" "$PT_TMP/proxy.port" "$PT_URL" "$1" 2>>"$PT_TMP/proxy.log" &
-    PROXY_PID=$!
-    PT_PIDS+=("$PROXY_PID")
-    wait_for 10 test -s "$PT_TMP/proxy.port" || pt_die "raceproxy.py did not start"
-    PROXY_URL="http://127.0.0.1:$(cat "$PT_TMP/proxy.port")"
-}
+race() { pt_race_proxy "$1"; }
 # edit ARGS...: ptrack edit through the proxy, as the clerk.
 edit() { pt_run "$PTRACK" --url "$PROXY_URL" --token "$CLERK_TOKEN" edit "$@"; }
 proposal() { # proposal ID EXPR: EXPR of the proposal as it is now

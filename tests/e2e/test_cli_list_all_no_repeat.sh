@@ -13,23 +13,10 @@ pt_config
 pt_start
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 
-PROXY_PID=""
 # between_pages BODY ID: a proxy before ptrackd that sends the PATCH BODY
 # to proposal ID before the first request for a page after a cursor; sets
 # PROXY_URL.
-between_pages() {
-    if [ -n "$PROXY_PID" ]; then
-        kill "$PROXY_PID" 2>/dev/null || true
-        wait "$PROXY_PID" 2>/dev/null || true
-    fi
-    rm -f "$PT_TMP/proxy.port"
-    "$PY" "$PT_E2E_DIR/raceproxy.py" "$PT_TMP/proxy.port" "$PT_URL" "$1" page "/v1/proposals/$2" \
-        2>>"$PT_TMP/proxy.log" &
-    PROXY_PID=$!
-    PT_PIDS+=("$PROXY_PID")
-    wait_for 10 test -s "$PT_TMP/proxy.port" || pt_die "raceproxy.py did not start"
-    PROXY_URL="http://127.0.0.1:$(cat "$PT_TMP/proxy.port")"
-}
+between_pages() { pt_race_proxy "$1" page "/v1/proposals/$2"; }
 list() { pt_run "$PTRACK" --url "$PROXY_URL" --token "$CLERK_TOKEN" "$@"; }
 raced() { grep -c '^raced: 200' "$PT_TMP/proxy.log" || true; }
 
