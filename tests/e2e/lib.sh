@@ -507,6 +507,14 @@ pt_unit_token() {
     jv 'j["token"]'
 }
 
+# pt_delegate_token NAME PERSON: a token of role delegate made at run time
+# for PERSON; prints it.
+pt_delegate_token() {
+    api POST /v1/tokens "{\"name\": \"$1\", \"role\": \"delegate\", \"person\": \"$2\"}"
+    [ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
+    jv 'j["token"]'
+}
+
 # pt_as_unit TOKEN ARGS...: ptrack as the liaison of a unit (its TOKEN),
 # over TCP; sets RC, OUT, ERR as pt_run does.
 pt_as_unit() {

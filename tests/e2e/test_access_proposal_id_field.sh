@@ -26,9 +26,7 @@ pt_config '{}' ",\"workflow\": \"$PT_TMP/wf.json\""
 pt_start
 
 UNIT="$(pt_unit_token 财政部联络员 财政部)"
-api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-DELEG="$(jv 'j["token"]')"
+DELEG="$(pt_delegate_token 张代表本人 张代表)"
 
 # 张代表's, assigned to 财政部 and signed: the unit's own, the delegate's own.
 OWN="$(pt_assigned 关于财政资金直达基层的建议 single '[{"name": "财政部", "role": "lead"}]')"

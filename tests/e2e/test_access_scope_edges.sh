@@ -27,9 +27,7 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 FIN="$(pt_unit_token 财政部联络员 财政部)"
 EDU="$(pt_unit_token 教育部联络员 教育部)"
-api POST /v1/tokens '{"name": "李四本人", "role": "delegate", "person": "李四"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-LS="$(jv 'j["token"]')"
+LS="$(pt_delegate_token 李四本人 李四)"
 
 # new_assigned TITLE LEAD UNIT [NUMBER]: a proposal led by LEAD with 李四
 # co-signing when LEAD is 张三, assigned to UNIT alone; prints its id.

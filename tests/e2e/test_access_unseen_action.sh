@@ -15,12 +15,8 @@ pt_start
 
 WATER="$(pt_unit_token 水利厅联络员 山西省水利厅)"
 SCHOOL="$(pt_unit_token 教育厅联络员 山西省教育厅)"
-api POST /v1/tokens '{"name": "李代表本人", "role": "delegate", "person": "李代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-LI="$(jv 'j["token"]')"
-api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-ZHANG="$(jv 'j["token"]')"
+LI="$(pt_delegate_token 李代表本人 李代表)"
+ZHANG="$(pt_delegate_token 张代表本人 张代表)"
 
 # 张代表's, assigned to 山西省教育厅 alone.
 P="$(pt_assigned 关于改善农村学校办学条件的建议 single '[{"name": "山西省教育厅", "role": "lead"}]')"

@@ -15,9 +15,7 @@ pt_config '{}'
 pt_start
 
 WATER="$(pt_unit_token 水利厅联络员 山西省水利厅)"
-api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-ZHANG="$(jv 'j["token"]')"
+ZHANG="$(pt_delegate_token 张代表本人 张代表)"
 api POST /v1/tokens '{"name": "查询岗", "role": "viewer"}'
 [ "$ST" = 201 ] || pt_die "making a viewer token: HTTP $ST $BODY"
 VIEWER="$(jv 'j["token"]')"

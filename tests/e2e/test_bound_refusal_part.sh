@@ -25,9 +25,7 @@ offered() {
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 OTHER="$(pt_unit_token 教育厅联络员 教育厅)"
-api POST /v1/tokens '{"name": "张代表本人", "role": "delegate", "person": "张代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-ZHANG="$(jv 'j["token"]')"
+ZHANG="$(pt_delegate_token 张代表本人 张代表)"
 
 pt_step "lead_co: each unit is offered its own part"
 P1="$(pt_assigned 关于加强农村饮水安全保障的建议 lead_co \

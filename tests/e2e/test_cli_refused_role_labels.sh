@@ -13,9 +13,7 @@ pt_init
 pt_serve_cli
 
 UNIT="$(pt_unit_token 人社厅联络员 省人力资源和社会保障厅)"
-api POST /v1/tokens '{"name": "赵敏代表", "role": "delegate", "person": "赵敏"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-DELEGATE="$(jv 'j["token"]')"
+DELEGATE="$(pt_delegate_token 赵敏代表 赵敏)"
 as_token() {
     local tok="$1"
     shift

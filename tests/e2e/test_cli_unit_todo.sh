@@ -121,9 +121,7 @@ check_rc "--todo without a unit, as the office: ptrackd refuses it" 1
 check_contains "the refusal names the option --unit" "add --unit NAME" "$ERR"
 pt_cli stats --unit 市财政局 --todo 签收
 check_rc "ptrack stats takes --todo" 0
-api POST /v1/tokens '{"name": "李代表本人", "role": "delegate", "person": "李代表"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-LI="$(jv 'j["token"]')"
+LI="$(pt_delegate_token 李代表本人 李代表)"
 pt_run "$PTRACK" --url "http://127.0.0.1:$PT_PORT" --token "$LI" list --todo 全部
 check_rc "--todo from a delegate: ptrackd refuses it" 1
 check_contains "a delegate is told what waits for it, not to add a unit" \

@@ -113,9 +113,7 @@ ut="$(pt_unit_token 商务局联络员 市商务局)"
 ics "$ut" "" unit
 check_eq "the unit's calendar: valid, its one proposal" "[] proposal-$a" \
     "$(jv 'json.dumps(j["problems"]) + " " + " ".join(i["UID"][0].rsplit("-", 1)[0] for i in j["items"])' "$ICS")"
-api POST /v1/tokens '{"name": "李四本人", "role": "delegate", "person": "李四"}'
-[ "$ST" = 201 ] || pt_die "making a delegate token: HTTP $ST $BODY"
-dt="$(jv 'j["token"]')"
+dt="$(pt_delegate_token 李四本人 李四)"
 ics "$dt" "" delegate
 check_eq "the delegate's calendar: valid, the two proposals of 李四" "[] proposal-$a proposal-$r" \
     "$(jv 'json.dumps(j["problems"]) + " " + " ".join(i["UID"][0].rsplit("-", 1)[0] for i in j["items"])' "$ICS")"
