@@ -476,6 +476,16 @@ static void roundtrip(cli_t *c, const char *request, resp_t *r)
     assert_int_equal(cli_response(c, r), 0);
 }
 
+/* Sends request on c and checks its answer: 200, with body. */
+static void expect_200(cli_t *c, const char *request, const char *body)
+{
+    resp_t r;
+    roundtrip(c, request, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, body);
+    resp_free(&r);
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -774,6 +784,26 @@ static unsigned long refused_400(fx_t *fx)
     return n;
 }
 
+/* Sends first, and after a pause second, so that they arrive in two
+ * reads, on a connection of its own, and checks that the answer is a 400
+ * whose message holds message and that the connection is closed. */
+static void expect_400_in_two_reads(fx_t *fx, const char *first, const char *second,
+                                    const char *message)
+{
+    cli_t *c = cli_tcp(fx);
+    resp_t r;
+    cli_sends(c, first);
+    sleep_ms(50);
+    cli_sends(c, second);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 400, "bad_request");
+    if (strstr(r.body, message) == NULL)
+        fail_msg("%s then %s: message %s lacks '%s'", first, second, r.body, message);
+    resp_free(&r);
+    assert_true(cli_eof(c));
+    cli_free(c);
+}
+
 #define EXPECT_400(fx, lit, message)                                                               \
     expect_error_len(fx, lit, sizeof lit - 1, 400, "bad_request", message)
 
@@ -839,34 +869,20 @@ static void control_characters_in_headers_get_400_naming_the_header(void **state
     assert_true(cli_eof(c));
     cli_free(c);
     /* A value that arrives in two reads is refused as well. */
-    c = cli_tcp(fx);
-    cli_sends(c, "GET /echo HTTP/1.1\r\nX-Test: a");
-    sleep_ms(50);
-    cli_sends(c, "\x01"
-                 "b\r\n\r\n");
-    assert_int_equal(cli_response(c, &r), 0);
-    assert_error(&r, 400, "bad_request");
-    assert_non_null(strstr(r.body, "(0x01)"));
-    resp_free(&r);
-    assert_true(cli_eof(c));
-    cli_free(c);
+    expect_400_in_two_reads(fx, "GET /echo HTTP/1.1\r\nX-Test: a",
+                            "\x01"
+                            "b\r\n\r\n",
+                            "(0x01)");
     /* Each was counted, as malformed requests are. */
     assert_int_equal(refused_400(fx) - before, 14);
 
     /* Tabs, spaces and UTF-8 in a value are fine. */
     c = cli_tcp(fx);
-    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test: a\tb c\r\n\r\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo ? body=0: x=a\tb c");
-    resp_free(&r);
-    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test: 提案 中文\r\n\r\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo ? body=0: x=提案 中文");
-    resp_free(&r);
-    roundtrip(c, "GET /echo HTTP/1.1\r\nX-Test:\t\xe4\xb8\xad\r\n\r\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo ? body=0: x=中");
-    resp_free(&r);
+    expect_200(c, "GET /echo HTTP/1.1\r\nX-Test: a\tb c\r\n\r\n", "GET /echo ? body=0: x=a\tb c");
+    expect_200(c, "GET /echo HTTP/1.1\r\nX-Test: 提案 中文\r\n\r\n",
+               "GET /echo ? body=0: x=提案 中文");
+    expect_200(c, "GET /echo HTTP/1.1\r\nX-Test:\t\xe4\xb8\xad\r\n\r\n",
+               "GET /echo ? body=0: x=中");
     cli_free(c);
     assert_int_equal(refused_400(fx) - before, 14);
 }
@@ -890,20 +906,11 @@ static void a_cr_without_its_lf_in_the_head_gets_400(void **state)
     EXPECT_400(fx, "GET /echo H\r\n\r\n1.1\r\nX-Test: a\r\n\r\n",
                "has an empty line where the parser reads on");
     /* The CR at the end of one read, what follows it in the next. */
+    expect_400_in_two_reads(fx, "GET /echo HTTP/1.1\r\nX-Test: a\r", "X-Injected: 1\r\n\r\n",
+                            "value of header \\\"X-Test\\\" has a control character (0x0d)");
+    /* The second of two pipelined requests: the first is answered. */
     cli_t *c = cli_tcp(fx);
     resp_t r;
-    cli_sends(c, "GET /echo HTTP/1.1\r\nX-Test: a\r");
-    sleep_ms(50);
-    cli_sends(c, "X-Injected: 1\r\n\r\n");
-    assert_int_equal(cli_response(c, &r), 0);
-    assert_error(&r, 400, "bad_request");
-    assert_non_null(
-        strstr(r.body, "value of header \\\"X-Test\\\" has a control character (0x0d)"));
-    resp_free(&r);
-    assert_true(cli_eof(c));
-    cli_free(c);
-    /* The second of two pipelined requests: the first is answered. */
-    c = cli_tcp(fx);
     cli_sends(c, "POST /echo?n=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\na\rb"
                  "GET /echo?n=2 HTTP/1.1\r\nX-Test: \rbX-Injected: 1\r\n\r\n");
     assert_int_equal(cli_response(c, &r), 0);
@@ -922,14 +929,9 @@ static void a_cr_without_its_lf_in_the_head_gets_400(void **state)
      * before the request line, a head split after its CR, and CRs in a
      * body are all fine, one request after another on one connection. */
     c = cli_tcp(fx);
-    roundtrip(c, "GET /echo?n=3 HTTP/1.1\nX-Test: lf\n\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo ?n=3 body=0: x=lf");
-    resp_free(&r);
-    roundtrip(c, "\r\nGET /echo?n=4 HTTP/1.1\r\nX-Test: crlf\r\n\r\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "GET /echo ?n=4 body=0: x=crlf");
-    resp_free(&r);
+    expect_200(c, "GET /echo?n=3 HTTP/1.1\nX-Test: lf\n\n", "GET /echo ?n=3 body=0: x=lf");
+    expect_200(c, "\r\nGET /echo?n=4 HTTP/1.1\r\nX-Test: crlf\r\n\r\n",
+               "GET /echo ?n=4 body=0: x=crlf");
     cli_sends(c, "POST /echo?n=5 HTTP/1.1\r\nX-Test: split\r");
     sleep_ms(50);
     cli_sends(c, "\nContent-Length: 2\r\n\r");
@@ -1136,10 +1138,7 @@ static void control_characters_in_the_target_get_400(void **state)
      * API serves holds one, encoded or not. */
     cli_t *c = cli_tcp(fx);
     resp_t r;
-    roundtrip(c, "GET /q?x=%09x HTTP/1.1\r\n\r\n", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(r.body, "x=\tx\nname:(none)");
-    resp_free(&r);
+    expect_200(c, "GET /q?x=%09x HTTP/1.1\r\n\r\n", "x=\tx\nname:(none)");
     cli_free(c);
     before = refused_400(fx);
     EXPECT_400(fx, "GET /echo%09x HTTP/1.1\r\n\r\n", "an encoded control character");
