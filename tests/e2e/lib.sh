@@ -223,6 +223,29 @@ pt_receiver() {
     printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
 }
 
+# pt_listening PORT: true when a server accepts connections on
+# 127.0.0.1:PORT.
+pt_listening() {
+    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+        "$1" 2>/dev/null
+}
+
+# pt_smtp_peer NAME [OPTION...]: starts receivers/smtp_peer.py on a free
+# port (OPTIONs are its own: --auth, --idle SECS, ...), the mails it takes
+# in $PT_TMP/NAME and its output in $PT_TMP/NAME.log, and sets the
+# variable PORT_NAME to its port.
+pt_smtp_peer() {
+    local name="$1" port
+    shift
+    port="$(pt_free_port)"
+    "$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$port" "$PT_TMP/$name" "$@" \
+        >"$PT_TMP/$name.log" 2>&1 &
+    PT_PIDS+=("$!")
+    wait_for 10 pt_listening "$port" ||
+        pt_die "smtp_peer.py did not listen on $port: $(cat "$PT_TMP/$name.log")"
+    printf -v "PORT_$name" '%s' "$port"
+}
+
 # pt_race_proxy BODY [page PATH]: (re)starts raceproxy.py before ptrackd
 # (PT_URL), which lets the PATCH BODY in first (see raceproxy.py); the one
 # started before is stopped. Its stderr ("raced: STATUS") goes to

@@ -21,11 +21,7 @@ PORT="$(pt_free_port)"
 "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox \
     "$PT_TMP/mail.maildir" >"$PT_TMP/smtp.log" 2>&1 &
 PT_PIDS+=("$!")
-listening() {
-    "$SYSPY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-        "$PORT" 2>/dev/null
-}
-wait_for 10 listening || pt_die "aiosmtpd did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
+wait_for 10 pt_listening "$PORT" || pt_die "aiosmtpd did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
 
 # The recipients as configured, and as a reader must get them back.
 FROM='全国人民代表大会常务委员会办公厅建议办理工作小组 <office@example.org>'

@@ -12,18 +12,11 @@ MAIL_SO="$(pt_plugin_so notify_email)"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
 # A server that closes a connection idle for one second.
-PORT="$(pt_free_port)"
-"$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$PORT" "$PT_TMP/smtp" --idle 1 >"$PT_TMP/smtp.log" 2>&1 &
-PT_PIDS+=("$!")
-listening() {
-    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-        "$PORT" 2>/dev/null
-}
-wait_for 10 listening || pt_die "smtp_peer.py did not listen on $PORT: $(cat "$PT_TMP/smtp.log")"
+pt_smtp_peer smtp --idle 1
 
 pt_config '{}' ',"plugins": [
   {"instance": "mail", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
-   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT"'", "from": "建议办公室 <office@example.org>",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_smtp"'", "from": "建议办公室 <office@example.org>",
               "to": ["张科长 <zhang@example.org>", "li@example.org"], "timeout": "10s"}}
 ]'
 pt_start

@@ -10,18 +10,11 @@ pt_init
 MAIL_SO="$(pt_plugin_so notify_email)"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
-PORT="$(pt_free_port)"
-"$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$PORT" "$PT_TMP/peer" >"$PT_TMP/peer.log" 2>&1 &
-PT_PIDS+=("$!")
-listening() {
-    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-        "$1" 2>/dev/null
-}
-wait_for 10 listening "$PORT" || pt_die "smtp_peer.py did not listen on $PORT"
+pt_smtp_peer peer
 
 pt_config '{}' ',"plugins": [
   {"instance": "mail", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
-   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT"'", "from": "office@example.org",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_peer"'", "from": "office@example.org",
               "to": ["张科长 <zhang@example.org>"], "timeout": "10s"}}
 ]'
 has_mail() { [ -f "$PT_TMP/peer/mail.$1" ]; }

@@ -14,24 +14,9 @@ pt_init
 MAIL_SO="$(pt_plugin_so notify_email)"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
-listening() {
-    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-        "$1" 2>/dev/null
-}
-# peer NAME [OPTION...]: an SMTP peer in $PT_TMP/NAME; its port in PORT_NAME.
-peer() {
-    local name="$1" port
-    shift
-    port="$(pt_free_port)"
-    "$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$port" "$PT_TMP/$name" "$@" \
-        >"$PT_TMP/$name.log" 2>&1 &
-    PT_PIDS+=("$!")
-    wait_for 10 listening "$port" || pt_die "smtp_peer.py did not listen on $port"
-    printf -v "PORT_$name" '%s' "$port"
-}
-peer noauth
-peer auth --auth
-peer relay --relay-denied
+pt_smtp_peer noauth
+pt_smtp_peer auth --auth
+pt_smtp_peer relay --relay-denied
 
 # instance NAME: the config of an instance mailing through peer NAME.
 instance() {

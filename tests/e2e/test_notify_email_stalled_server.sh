@@ -14,30 +14,15 @@ pt_init
 MAIL_SO="$(pt_plugin_so notify_email)"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 
-# peer NAME ARGS...: smtp_peer.py on a free port, its port in NAME_PORT.
-peer() {
-    local name="$1" port
-    shift
-    port="$(pt_free_port)"
-    "$PY" "$PT_E2E_DIR/receivers/smtp_peer.py" "$port" "$PT_TMP/$name" "$@" \
-        >"$PT_TMP/$name.log" 2>&1 &
-    PT_PIDS+=("$!")
-    listening() {
-        "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-            "$1" 2>/dev/null
-    }
-    wait_for 10 listening "$port" || pt_die "smtp_peer.py did not listen on $port"
-    printf -v "${name}_PORT" %s "$port"
-}
-peer stall --stall-data
-peer mute --mute-quit
+pt_smtp_peer stall --stall-data
+pt_smtp_peer mute --mute-quit
 
 pt_config '{}' ',"plugins": [
   {"instance": "stall", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
-   "config": {"smtp_url": "smtp://127.0.0.1:'"$stall_PORT"'", "from": "office@example.org",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_stall"'", "from": "office@example.org",
               "to": ["张科长 <zhang@example.org>"], "timeout": "3s"}},
   {"instance": "mute", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
-   "config": {"smtp_url": "smtp://127.0.0.1:'"$mute_PORT"'", "from": "office@example.org",
+   "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_mute"'", "from": "office@example.org",
               "to": ["张科长 <zhang@example.org>"], "timeout": "10s"}}
 ]'
 pt_start

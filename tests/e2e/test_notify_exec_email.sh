@@ -105,13 +105,8 @@ smtp() {
     "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$port" "$@" -c "$handler" \
         "$PT_TMP/$name.maildir" >"$PT_TMP/$name.smtp.log" 2>&1 &
     PT_PIDS+=("$!")
-    local i
-    for i in $(seq 1 100); do
-        "$SYSPY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
-            "$port" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    pt_die "aiosmtpd $name did not listen on $port: $(cat "$PT_TMP/$name.smtp.log")"
+    wait_for 10 pt_listening "$port" ||
+        pt_die "aiosmtpd $name did not listen on $port: $(cat "$PT_TMP/$name.smtp.log")"
 }
 SMTP_PORT="$(pt_free_port)"
 SMALL_PORT="$(pt_free_port)"
