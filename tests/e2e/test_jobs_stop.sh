@@ -61,21 +61,11 @@ curl -sS --max-time 30 --unix-socket "$PT_SOCK" --data-binary "@$PT_TMP/in.txt" 
 # than a moment to start it).
 wait_for 30 eval '[ "$(jobs_running)" -gt "$jobs0" ]' || true
 check_true "the polite import runs ($(jobs_running) jobs, $jobs0 before it)" [ "$(jobs_running)" -gt "$jobs0" ]
-t0=$(date +%s%N)
-kill -TERM "$PT_PID"
-for i in $(seq 1 150); do
-    kill -0 "$PT_PID" 2>/dev/null || break
-    sleep 0.1
-done
-ms=$((($(date +%s%N) - t0) / 1000000))
+pt_stop
+ms="$PT_STOP_MS"
 check_true "ptrackd exited within 8 s of SIGTERM (took $ms ms)" [ "$ms" -lt 8000 ]
 check_true "... and did not leave at once: the jobs had their 3 s ($ms ms)" [ "$ms" -ge 2500 ]
-if kill -0 "$PT_PID" 2>/dev/null; then
-    kill -9 "$PT_PID"
-fi
-wait "$PT_PID"
-check_eq "ptrackd exited 0" "0" "$?"
-PT_PID=""
+check_eq "ptrackd exited 0" "0" "$PT_STOP_RC"
 wait "$midway_pid"
 check_eq "the export cut off midway is a failed transfer for curl (exit 18)" "18" "$?"
 wait

@@ -45,20 +45,9 @@ check_true "some exporters returned ($written of 20), some wait" \
     eval '[ "$written" -ge 1 ] && [ "$written" -lt 20 ]'
 
 pt_step "SIGTERM"
-t0=$(date +%s%N)
-kill -TERM "$PT_PID"
-for i in $(seq 1 150); do
-    kill -0 "$PT_PID" 2>/dev/null || break
-    sleep 0.1
-done
-ms=$((($(date +%s%N) - t0) / 1000000))
-check_true "ptrackd exited within 8 s of SIGTERM (took $ms ms)" [ "$ms" -lt 8000 ]
-if kill -0 "$PT_PID" 2>/dev/null; then
-    kill -9 "$PT_PID"
-fi
-wait "$PT_PID"
-check_eq "ptrackd exited 0" "0" "$?"
-PT_PID=""
+pt_stop
+check_true "ptrackd exited within 8 s of SIGTERM (took $PT_STOP_MS ms)" [ "$PT_STOP_MS" -lt 8000 ]
+check_eq "ptrackd exited 0" "0" "$PT_STOP_RC"
 check_contains "the exports were cut off" "was cut off after" "$(cat "$PT_TMP/ptrackd.log")"
 kill -9 "${clients[@]}" 2>/dev/null
 wait 2>/dev/null
