@@ -328,6 +328,26 @@ pt_kill9() {
     PT_PID=""
 }
 
+# pt_kill9_in_burst N TITLE: SIGKILL to ptrackd in the middle of a burst
+# of writes: N proposals "TITLE i" created one after another over the
+# socket, and the kill a second after they began. The writes cut off by
+# the kill fail; a test checks what the store holds after its restart.
+pt_kill9_in_burst() {
+    local n="$1" title="$2" burst
+    (
+        for i in $(seq 1 "$n"); do
+            curl -s -o /dev/null --max-time 5 --unix-socket "$PT_SOCK" -X POST \
+                -H 'Content-Type: application/json' \
+                --data-binary "{\"title\":\"$title $i\"}" http://localhost/v1/proposals || true
+        done
+    ) &
+    burst=$!
+    sleep 1
+    pt_kill9
+    kill "$burst" 2>/dev/null || true
+    wait "$burst" 2>/dev/null || true
+}
+
 # ---- Requests ---------------------------------------------------------
 #
 # req TRANSPORT METHOD PATH [BODY] [-- extra curl args]

@@ -272,18 +272,7 @@ pt_step "kill -9: every committed event reaches the notifier after the restart"
 # committed but not yet delivered, or delivered but not yet covered by a
 # saved cursor. Writes cut off by the kill fail; what counts is what the
 # feed holds after the restart.
-(
-    for i in $(seq 1 400); do
-        curl -s -o /dev/null --max-time 5 --unix-socket "$PT_SOCK" -X POST \
-            -H 'Content-Type: application/json' \
-            --data-binary "{\"title\":\"关于崩溃的建议 $i\"}" http://localhost/v1/proposals || true
-    done
-) &
-BURST=$!
-sleep 1
-pt_kill9
-kill "$BURST" 2>/dev/null || true
-wait "$BURST" 2>/dev/null || true
+pt_kill9_in_burst 400 关于崩溃的建议
 BEFORE_LINES="$(grep -c . "$REC")"
 pt_start
 FEED="$(feed)"

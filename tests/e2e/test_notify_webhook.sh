@@ -426,18 +426,7 @@ check_contains "the refusal ends with the whole help of retries" \
 
 # ---------------------------------------------------------------------------
 pt_step "kill -9 in a burst: every seq reaches the receiver after the restart"
-(
-    for i in $(seq 1 150); do
-        curl -s -o /dev/null --max-time 5 --unix-socket "$PT_SOCK" -X POST \
-            -H 'Content-Type: application/json' \
-            --data-binary "{\"title\":\"关于重启的建议 $i\"}" http://localhost/v1/proposals || true
-    done
-) &
-BURST=$!
-sleep 1
-pt_kill9
-kill "$BURST" 2>/dev/null || true
-wait "$BURST" 2>/dev/null || true
+pt_kill9_in_burst 150 关于重启的建议
 BEFORE="$(lines plain)"
 pt_start
 api GET /v1/health
