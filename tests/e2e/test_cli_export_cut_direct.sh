@@ -9,8 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_export_failing.so" ] || pt_die "fixture $FIX/fixture_export_failing.so missing"
+pt_fixtures export_failing
 chmod go-w "$FIX/fixture_export_failing.so"
 # "failing" writes two proposals, one a line, then fails.
 pt_config '{}' ',"plugins": [

@@ -13,8 +13,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_export_jsonl.so" ] || pt_die "fixture plugin $FIX/fixture_export_jsonl.so is missing"
+pt_fixtures export_jsonl
 pt_config '{}' ',"plugins": [{"instance": "jl_out", "path": "'"$FIX"'/fixture_export_jsonl.so"}]'
 pt_start
 api POST /v1/proposals '{"title":"关于加强社区养老服务的建议","lead_author":"张代表"}'

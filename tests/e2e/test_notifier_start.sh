@@ -12,8 +12,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_notify_record.so" ] || pt_die "fixture_notify_record.so not built"
+pt_fixtures notify_record
 chmod go-w "$FIX"/fixture_notify_*.so
 REC="$PT_TMP/rec.txt"
 DB="$PT_DATA/ptrack.db"

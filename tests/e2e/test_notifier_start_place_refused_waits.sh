@@ -14,8 +14,7 @@ set -u
 pt_init
 command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed"
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_notify_record.so" ] || pt_die "fixture_notify_record.so not built"
+pt_fixtures notify_record
 chmod go-w "$FIX"/fixture_notify_*.so
 REC="$PT_TMP/rec.txt"
 DB="$PT_DATA/ptrack.db"

@@ -8,8 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_notify_block.so" ] || pt_die "fixture $FIX/fixture_notify_block.so not built"
+pt_fixtures notify_block
 chmod go-w "$FIX"/fixture_notify_*.so
 
 NOTES="$PT_TMP/blocked.txt"

@@ -13,8 +13,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-[ -f "$FIX/fixture_notify_record.so" ] || pt_die "fixture $FIX/fixture_notify_record.so not built"
+pt_fixtures notify_record
 chmod go-w "$FIX"/fixture_notify_record.so
 SO="$PT_BUILD_DIR/plugins/notify_webhook.so"
 [ -f "$SO" ] || pt_die "$SO not built"
