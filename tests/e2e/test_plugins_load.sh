@@ -290,6 +290,8 @@ if [ -x "${PTRACK:-}" ]; then
     rc=$?
     check_eq "an unknown subcommand is a usage error" 2 "$rc"
     check_contains "ptrack --help lists plugins" "plugins" "$("$PTRACK" --help)"
+    check_contains "ptrack plugins --help: an unload waits for a delivery as long as its timeout" \
+        "a delivery is waited for as long as its timeout option" "$("$PTRACK" plugins --help)"
     healthy "the CLI's refusals"
 else
     pt_log "skipped: PTRACK is not set"
