@@ -201,20 +201,22 @@ check "the message says the socket's directory does not exist ($out)" \
 check "and not that permission was denied" bash -c '! grep -qi "permission denied" <<<"$1"' _ "$out"
 check "and before it makes the data directory" test ! -e "$tmp/d7"
 # A start refused at its very end closes the database: its pid file's
-# path becomes a directory while a plugin's create() holds the start up,
-# once the data directory is locked, and is found when the pid is
-# written, once the store is open and the socket made.
+# path becomes a directory while a plugin's create() holds the start up
+# (until the test has made it), once the data directory is locked, and is
+# found when the pid is written, once the store is open and the socket
+# made.
 FIX="${PT_FIXTURE_PLUGINS:?run through ctest}"
 cat >"$tmp/c7.json" <<EOF
 {"data_dir": "$tmp/d7", "socket": "$tmp/d7.sock", "plugin_dir": "$tmp",
  "plugins": [{"instance": "slow", "path": "$FIX/fixture_slow_create.so",
-              "config": {"delay": "2s"}}]}
+              "config": {"until": "$tmp/go7"}}]}
 EOF
 mkdir "$tmp/late"
 "$PTRACKD" --config "$tmp/c7.json" --pidfile "$tmp/late/ptrackd.pid" >"$tmp/d7.log" 2>&1 &
 pid=$!; pids+=($pid)
 for _ in $(seq 1 600); do [ -e "$tmp/d7/ptrackd.lock" ] && break; sleep 0.05; done
 mkdir "$tmp/late/ptrackd.pid"
+touch "$tmp/go7"
 set +e
 wait "$pid"
 rc=$?

@@ -127,8 +127,9 @@ refused pidfile-dir "cannot write the pid file $tmp/pid-is-a-dir: it is a direct
 check_true "pidfile-dir: no data directory is made" test ! -e "$tmp/d7"
 
 # The pid file's path becomes a directory while a plugin's create() holds
-# the start up (2 s), once the data directory is locked: the start, checked
-# before it made anything, is refused at its very end.
+# the start up (until the test has made it), once the data directory is
+# locked: the start, checked before it made anything, is refused at its
+# very end.
 mkdir "$tmp/late"
 cat >"$tmp/c6.json" <<EOF
 {"data_dir": "$tmp/d6", "socket": "$tmp/d6.sock", "listen": "127.0.0.1:0",
@@ -136,11 +137,12 @@ cat >"$tmp/c6.json" <<EOF
  "plugins": [{"instance": "record", "path": "$FIX/fixture_notify_record.so",
               "config": {"path": "$tmp/record.jsonl"}},
              {"instance": "slow", "path": "$FIX/fixture_slow_create.so",
-              "config": {"delay": "2s"}}]}
+              "config": {"until": "$tmp/go6"}}]}
 EOF
 under_valgrind pidfile-late --config "$tmp/c6.json" --pidfile "$tmp/late/ptrackd.pid"
 wait_for 120 test -e "$tmp/d6/ptrackd.lock" || pt_die "pidfile-late: the start made no lock"
 mkdir "$tmp/late/ptrackd.pid"
+touch "$tmp/go6"
 wait "$VG_PID"
 judged pidfile-late "cannot write the pid file $tmp/late/ptrackd.pid" $?
 check_true "pidfile-late: the store was made" test -s "$tmp/d6/ptrack.db"

@@ -3,6 +3,9 @@
  * as a plugin that connects to its server there would: each sleeps for
  * its option `delay` (a duration, default 0). ptrackd runs both on its
  * loop, where every request waits for them, and must say so in its log.
+ * With the option `until` (a path), create() instead waits until that
+ * file exists (a minute at the most): a test holds the start there for as
+ * long as it needs, however slow a loaded machine makes either side.
  * With PT_FIXTURE_LOAD_SLEEP_MS in the environment, its constructor
  * sleeps that long too, as a library that connects somewhere as it is
  * loaded would.
@@ -10,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 #include <ptrack/plugin.h>
 
 static void pause_ms(int64_t ms)
@@ -32,7 +36,13 @@ static int slow_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
     if (!delay)
         return PTRACK_ENOMEM;
     host->opt_duration(inst, "delay", delay);
-    pause_ms(*delay);
+    const char *until = NULL;
+    if (host->opt_string(inst, "until", &until) == PTRACK_OK && until && *until) {
+        for (int i = 0; i < 6000 && access(until, F_OK) != 0; i++)
+            pause_ms(10);
+    } else {
+        pause_ms(*delay);
+    }
     *state = delay;
     return PTRACK_OK;
 }
@@ -52,6 +62,7 @@ static int slow_deliver(void *state, const ptrack_event_t *ev)
 
 static const ptrack_option_t slow_options[] = {
     {"delay", PTRACK_OPT_DURATION, 0, "0ms", "how long create() and destroy() block"},
+    {"until", PTRACK_OPT_STRING, 0, "", "create() waits until this file exists, in place of delay"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -66,7 +77,8 @@ static const ptrack_plugin_t slow_plugin = {
     .abi_minor = PTRACK_ABI_MINOR,
     .name = "slow_create",
     .version = "1.0",
-    .description = "a fixture whose create() and destroy() block for `delay`",
+    .description =
+        "a fixture whose create() and destroy() block for `delay`, or until a file is made",
     .kinds = PTRACK_KIND_NOTIFIER,
     .options = slow_options,
     .create = slow_create,
