@@ -822,6 +822,9 @@ static void the_wait_for_deliver_follows_the_instance_s_timeout(void **state)
                      5000);
 }
 
+/* A refused value is quoted with the option's help, as the plugin header
+ * and docs/plugins.md promise: the operator who wrote it learns what the
+ * option is for, not only what type it has. */
 static void a_refused_value_is_quoted_with_the_options_help(void **state)
 {
     fx_t *f = *state;
