@@ -139,6 +139,62 @@ static int same_dir(const char *a, const char *b)
     return la == lb && memcmp(a, b, la) == 0;
 }
 
+/* Whether A and B are one directory: the same file when both can be
+ * looked at, else the same as written. */
+static bool one_dir(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return same_dir(a, b);
+}
+
+/* PATH's last name, trailing slashes aside, and its length in *len. */
+static const char *base_of(const char *path, size_t *len)
+{
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    *len = end - start;
+    return path + start;
+}
+
+/* Whether PATH and OTHER name one file: the same last name in one
+ * directory. */
+static bool one_file(const char *path, const char *other)
+{
+    size_t lp, lo;
+    const char *bp = base_of(path, &lp), *bo = base_of(other, &lo);
+    if (lp != lo || memcmp(bp, bo, lp) != 0)
+        return false;
+    char dp[4096], dn[4096];
+    parent_of(path, dp, sizeof(dp));
+    parent_of(other, dn, sizeof(dn));
+    return one_dir(dp, dn);
+}
+
+const char *pt_data_dir_clash(const char *dir, const char *socket, const char *path)
+{
+    static const char *const files[] = {"ptrackd.lock",  "ptrack.db",         "ptrack.db-wal",
+                                        "ptrack.db-shm", "ptrack.db-journal", "ptrack.seq",
+                                        "plugin-crashes"};
+    if (socket && one_file(path, socket))
+        return "the socket";
+    char dp[4096];
+    parent_of(path, dp, sizeof(dp));
+    if (!dir || !one_dir(dp, dir))
+        return NULL;
+    size_t len;
+    const char *base = base_of(path, &len);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (strlen(files[i]) == len && memcmp(files[i], base, len) == 0)
+            return files[i];
+    return NULL;
+}
+
 /* The user's ids as open(2) judges them (the effective ones, which
  * faccessat's AT_EACCESS asks about). */
 static int may(const char *path, int mode)

@@ -41,6 +41,13 @@ void pt_data_dir_prepare_db(const char *db);
  * path and what is there. */
 int pt_socket_path_check(const char *socket, pt_error_t *err);
 
+/* What of ptrackd's own PATH would replace: "the socket" when it names
+ * the socket SOCKET, the name of a file ptrackd keeps in the data
+ * directory DIR (ptrack.db, ptrack.seq, its lock, ...) when it names one,
+ * else NULL. A pid file written there would take the place of the socket
+ * or the database. Makes nothing. */
+const char *pt_data_dir_clash(const char *dir, const char *socket, const char *path);
+
 /* Whether the directory of the socket SOCKET does not exist, and the start
  * would not make it either: the start makes DIR alone, so one that is not
  * DIR (as written, or as DIR's parent and name say it) would fail at the

@@ -1304,7 +1304,7 @@ static void on_sighup(uv_signal_t *h, int signum)
     pt_sd_notify(d->ready[0] ? d->ready : "READY=1\nSTATUS=serving");
 }
 
-static int check_pidfile(const char *path, pt_error_t *err);
+static int check_pidfile(const daemon_t *d, pt_error_t *err);
 
 /* --check-config: the database a start would open, when it is there, read
  * as it is beside a ptrackd that may be running: another program's
@@ -1348,7 +1348,7 @@ static int check_config(daemon_t *d, pt_error_t *err)
     gid_t group;
     if (d->config.socket_group && check_socket_group(d->config.socket_group, &group, err) != PT_OK)
         return setting_refused(d, NULL, err);
-    if (d->pidfile && check_pidfile(d->pidfile, err) != PT_OK)
+    if (d->pidfile && check_pidfile(d, err) != PT_OK)
         return err->code;
     /* The default data directory is relative to wherever the check runs,
      * not where the service will: the directories are checked when the
@@ -1433,10 +1433,20 @@ static int pidfile_refused(const char *path, int e, pt_error_t *err)
  * to make files in it, and the path itself must not be a directory, which
  * rename(2) does not replace, or the start, refused at its very end, would
  * leave those behind. Anything else there (a file left by a run before, a
- * link) is replaced, the link itself and not what it names. --check-config
- * checks it so too. */
-static int check_pidfile(const char *path, pt_error_t *err)
+ * link) is replaced, the link itself and not what it names, but not the
+ * socket or a file of the data directory (ptrack.db): the rename would
+ * put the pid in its place. --check-config checks it so too. */
+static int check_pidfile(const daemon_t *d, pt_error_t *err)
 {
+    const char *path = d->pidfile;
+    const char *clash = pt_data_dir_clash(d->config.data_dir, d->config.socket, path);
+    if (clash)
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot write the pid file %s: it names %s%s, which the pid file "
+                            "would replace; give --pidfile a path of its own (such as "
+                            "/run/ptrack/ptrackd.pid)",
+                            path, clash,
+                            strcmp(clash, "the socket") == 0 ? "" : " of the data directory");
     char dir[4096];
     struct stat st;
     pidfile_dir(path, dir, sizeof(dir));
@@ -1600,7 +1610,7 @@ static int start(daemon_t *d, pt_error_t *err)
 
     /* What can be checked cheaply is, before the data directory and the
      * database are made, so that a start refused for it leaves nothing. */
-    if (d->pidfile && check_pidfile(d->pidfile, err) != PT_OK)
+    if (d->pidfile && check_pidfile(d, err) != PT_OK)
         return err->code;
     if (pt_socket_path_check(d->config.socket, err) != PT_OK)
         return err->code;
