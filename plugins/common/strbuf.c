@@ -145,7 +145,9 @@ static void put_line(pt_str_t *s, const char *text, bool md)
             else if (start && !digits && strchr("#-+=", c))
                 mark = true;
             else if (start && digits && (c == '.' || c == ')'))
-                mark = true;
+                /* A list's number is followed by a blank, or ends the
+                 * line; 1.5亿元 is an amount. */
+                mark = text[i + 1] == '\0' || text[i + 1] == ' ' || text[i + 1] == '\t';
             digits = start && c >= '0' && c <= '9';
             start = digits;
         }

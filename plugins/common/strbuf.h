@@ -43,8 +43,9 @@ void pt_str_line(pt_str_t *s, const char *text);
  * (［ ］ ＜ ＞ ＊ ＿ ～ ｀ ｜ ＼ ＄ ＆), and so does, where the text starts a
  * markdown line (s ends with a line break and blanks or quote marks, or is
  * empty), a leading # - + = (a heading, a list, a rule) and the . or ) after
- * a leading number (an ordered list). Elsewhere these stay ASCII: a date
- * 2026-03-05 or 第1.2条 reads as typed. NULL appends nothing. */
+ * a leading number when a blank or the text's end follows (an ordered
+ * list). Elsewhere these stay ASCII: a date 2026-03-05, 第1.2条 or an
+ * amount 1.5亿元 reads as typed. NULL appends nothing. */
 void pt_str_md_line(pt_str_t *s, const char *text);
 /* Appends text[0..n) with the full-width forms of ASCII (２０２６, －, ：,
  * U+FF01..U+FF5E) as ASCII and the ideographic space (U+3000) as a space:

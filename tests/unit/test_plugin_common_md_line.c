@@ -76,6 +76,11 @@ static void line_marks_only_at_a_line_start(void **state)
     assert_string_equal(md("> 标题：", "1. 第1.2条 a+b=c"), "> 标题：1. 第1.2条 a+b=c");
     assert_string_equal(md("> ", "第1.2条 a-b"), "> 第1.2条 a-b");
     assert_string_equal(md("> ", "12a. x"), "> 12a. x");
+    /* A number and a point without a blank after them is no list: an
+     * amount at the start of a unit's line stays as typed. */
+    assert_string_equal(md("> ", "1.5亿元专项资金"), "> 1.5亿元专项资金");
+    assert_string_equal(md("> ", "3)项"), "> 3)项");
+    assert_string_equal(md("> ", "2026."), "> 2026．");
 }
 
 static void a_line_break_is_a_space_and_starts_no_line(void **state)
