@@ -296,12 +296,13 @@ static bool hmac_sha256(const char *key, const void *data, size_t len, unsigned 
 /* ---- Options ------------------------------------------------------------- */
 
 /* Whether cp is a space other than ASCII's or an invisible format
- * character (U+200B, the U+3000 of Chinese text, a BOM): what a copy
- * from a web page or a chat brings along. */
+ * character (U+200B, the U+3000 of Chinese text, a BOM, a bidirectional
+ * control such as U+061C or U+2066..U+2069): what a copy from a web page
+ * or a chat brings along. */
 static bool invisible_char(int32_t cp)
 {
-    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 ||
+    return cp == 0xA0 || cp == 0x061C || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2069) || cp == 0x3000 ||
            cp == 0xFEFF;
 }
 

@@ -348,6 +348,8 @@ done
 # sent as it is, the robot refused every message for a key it did not know.
 for bad in 'SECRETKEY123\u200b:U+200B at byte 65, a space or an invisible character' \
     'SECRETKEY123\u3000:U+3000 at byte 65, a space or an invisible character' \
+    'SECRETKEY123\u2066:U+2066 at byte 65, a space or an invisible character' \
+    'SECRET\u061cKEY123:U+061C at byte 59, a space or an invisible character' \
     'x\uff1fkey=SECRETKEY123:U+FF1F at byte 54, a full-width character'; do
     api POST /v1/plugins '{"instance": "badurl", "path": "'"$SO"'", "config": {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key='"${bad%%:*}"'", "format": "wecom"}}'
     check_error "a URL holding ${bad#*:}" 422 validation_failed
@@ -403,7 +405,8 @@ check_contains "the refusal says what to give instead" \
 # A secret copied with a blank at its end or an invisible character signed
 # every message wrongly: a DingTalk robot refused them all (sign not match).
 for bad in 'SECdingtalk0123456789 :begins or ends with a blank' \
-    'SECdingtalk\u200b0123456789:holds U+200B at byte 11, an invisible character'; do
+    'SECdingtalk\u200b0123456789:holds U+200B at byte 11, an invisible character' \
+    'SECdingtalk\u20690123456789:holds U+2069 at byte 11, an invisible character'; do
     api POST /v1/plugins '{"instance": "badsecret", "path": "'"$SO"'", "config": {"url": "http://127.0.0.1:1/robot/send?access_token=t", "format": "dingtalk", "secret": "'"${bad%%:*}"'"}}'
     check_error "a secret that ${bad#*:}" 422 validation_failed
     check_contains "the refusal says what is wrong, and where" "option \"secret\" ${bad#*:}" \
