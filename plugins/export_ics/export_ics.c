@@ -290,12 +290,21 @@ static int write_todo(run_t *r, const ptrack_record_t *rec)
         pt_str_printf(&r->line, "UID:proposal-%s%s@ptrack", v->id ? v->id : "0", what);
     emit_line(r);
     /* Without a METHOD, DTSTAMP is when the information last changed
-     * (RFC 5545 3.8.7.2): the proposal's updated_at. */
-    prop_time(r, "DTSTAMP", pt_time_read(r->h, v->updated_at, &at) == 0 ? at : r->now);
+     * (RFC 5545 3.8.7.2): the proposal's updated_at, or its deadline once
+     * that has passed, when the description took its 提醒：已超期 without
+     * the proposal changing. A calendar that keeps what it has until
+     * LAST-MODIFIED moves then takes the note. */
+    int64_t changed;
+    int known = pt_time_read(r->h, v->updated_at, &changed) == 0;
+    if (v->overdue && (!known || changed < due)) {
+        changed = due;
+        known = 1;
+    }
+    prop_time(r, "DTSTAMP", known ? changed : r->now);
     if (pt_time_read(r->h, v->created_at, &at) == 0)
         prop_time(r, "CREATED", at);
-    if (pt_time_read(r->h, v->updated_at, &at) == 0)
-        prop_time(r, "LAST-MODIFIED", at);
+    if (known)
+        prop_time(r, "LAST-MODIFIED", changed);
     if (r->events) {
         /* All day on the deadline's date, which takes no time of anyone's
          * (TRANSP below). */

@@ -694,6 +694,10 @@ check_contains "ics: TEXT escaping of , ; and \\ in SUMMARY" 'a\,b\;c|d\\e' \
     "$(jv "[s for s in j['raw_summaries'] if 'script' in s][0]" "$I")"
 check_eq "ics: DTSTAMP in the basic UTC format" "true" \
     "$(jv 'all(len(t["DTSTAMP"]) == 16 and t["DTSTAMP"].endswith("Z") and t["DTSTAMP"][8] == "T" for t in j["todos"])' "$I")"
+# B and G took their 提醒：已超期 when their deadline passed, without a
+# change of their own: that is when their to-do last changed.
+check_eq "ics: an overdue to-do was last changed at its deadline" "2 true" \
+    "$(jv '"%d %s" % (sum("已超期" in t["DESCRIPTION"] for t in j["todos"]), str(all(t["LAST-MODIFIED"] == t["DUE"] == t["DTSTAMP"] for t in j["todos"] if "已超期" in t["DESCRIPTION"])).lower())' "$I")"
 
 export_to "format=ics&status=handling" "$PT_TMP/h.ics"
 I="$(python3 "$PT_TMP/ics.py" "$PT_TMP/h.ics" 2>&1)" || I="<error: $I>"
