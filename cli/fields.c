@@ -180,7 +180,8 @@ int pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body)
             if (strcmp(type, "enum") == 0) {
                 set_str(body, fname, pt_value_from_input(cli, fname, pt_json_get(f, "values"), v));
             } else if (strcmp(type, "time") == 0) {
-                const char *t = pt_input_fold(cli, v);
+                char day[16];
+                const char *t = pt_time_day_canon(pt_input_fold(cli, v), day, sizeof day);
                 if (!pt_time_input_ok(t))
                     return pt_cli_usage(cli, "%s takes " PT_TIME_INPUT_HINT ", not \"%s\"", fname,
                                         v);

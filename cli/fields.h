@@ -58,11 +58,12 @@ pt_field_type_t pt_field_type_action(const char *key, void *ud);
  * by its code, another case or its Chinese label (category a → A,
  * satisfaction 不满意 → unsatisfied, mode 分办 → separate); a time and a
  * proposal id folded from fullwidth digits (a proposal id typed as text,
- * "２０" or "#20", becomes the number); a bool typed as 是 or 否 becomes
- * true or false. Other fields are left as typed. Returns PT_EXIT_OK, or
+ * "２０" or "#20", becomes the number), a day typed as 2027/3/1 or
+ * 2027年3月1日 written 2027-03-01; a bool typed as 是 or 否 becomes true or
+ * false. Other fields are left as typed. Returns PT_EXIT_OK, or
  * PT_EXIT_USAGE after a message when a time field is not a time
- * (pt_time_input_ok): 2027年3月1日 is a bad command line, not for ptrackd
- * to refuse. */
+ * (pt_time_input_ok): 三月一日 is a bad command line, not for ptrackd to
+ * refuse. */
 int pt_fields_action_input(pt_cli_t *cli, const char *action, cJSON *body);
 
 /* The same for a proposal's fields in an add or an edit: kind and

@@ -27,7 +27,8 @@
      "only proposals where the unit still has to 签收 (sign), 协办意见 (opinion) or 答复 " \
      "(reply): one, several (签收，答复) or 全部 (all); the unit is --unit or your own"}, \
     {"due-before", PT_OPT_VALUE, "DATE", \
-     "only proposals due before the local day DATE begins (2026-06-30), or RFC 3339"}, \
+     "only proposals due before the local day DATE begins (2026-06-30, 2026/6/30, " \
+     "2026年6月30日), or RFC 3339"}, \
     {"due-within", PT_OPT_VALUE, "DAYS", "only proposals due within the next DAYS days (overdue ones too)"}, \
     {"search", PT_OPT_VALUE, "TEXT", "full text in title, background, recommendations"}
 /* clang-format on */

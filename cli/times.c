@@ -19,16 +19,57 @@ static int parse_api(const char *s, time_t *out)
     return 0;
 }
 
+/* Reads at most `most` digits (at least one) at *s into *n and moves *s
+ * past them. */
+static bool digits(const char **s, int most, int *n)
+{
+    int k = 0;
+    *n = 0;
+    for (; k < most && **s >= '0' && **s <= '9'; k++, (*s)++)
+        *n = *n * 10 + (**s - '0');
+    return k > 0 && !(**s >= '0' && **s <= '9');
+}
+
+/* Moves *s past `mark` if it begins with it. */
+static bool skip(const char **s, const char *mark)
+{
+    size_t n = strlen(mark);
+    if (strncmp(*s, mark, n) != 0)
+        return false;
+    *s += n;
+    return true;
+}
+
+/* Reads a day as people write one: 2027-03-01, 2027-3-1, 2027/3/1,
+ * 2027.3.1 or 2027年3月1日 (or 号), the whole of s. */
+static bool typed_day(const char *s, int *y, int *m, int *d)
+{
+    static const char *const seps[] = {"-", "/", "."};
+    if (!s || !(s[0] >= '0' && s[0] <= '9') || !digits(&s, 4, y) || *y < 1000)
+        return false;
+    if (skip(&s, "年"))
+        return digits(&s, 2, m) && skip(&s, "月") && digits(&s, 2, d) &&
+               (skip(&s, "日") || skip(&s, "号")) && !*s;
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
+        if (skip(&s, seps[i]))
+            return digits(&s, 2, m) && skip(&s, seps[i]) && digits(&s, 2, d) && !*s;
+    return false;
+}
+
+const char *pt_time_day_canon(const char *s, char *buf, size_t len)
+{
+    int y, m, d;
+    if (!typed_day(s, &y, &m, &d))
+        return s;
+    snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+    return buf;
+}
+
 const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size_t len)
 {
     int y, m, d;
-    char rest;
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3)
+    if (!typed_day(s, &y, &m, &d))
         return s;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
-            return s;
     struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
     if (edge == PT_DAY_END) {
         tm.tm_hour = 23;

@@ -35,16 +35,23 @@ typedef enum {
     PT_DAY_END,   /* 23:59:59: "due 2027-04-30" is by the end of that day */
 } pt_day_edge_t;
 
-/* A date typed as YYYY-MM-DD names a day of the local calendar, not UTC's:
- * for one, writes into buf that local day's start or end as RFC 3339 with
- * the local offset ("2027-04-30T23:59:59+08:00") and returns buf. Anything
- * else (a full time, a date that does not exist) is returned unchanged, for
+/* A day as people type one: 2027-03-01, 2027-3-1, 2027/3/1, 2027.3.1 or
+ * 2027年3月1日 (or 3月1号), digits folded from fullwidth beforehand
+ * (pt_input_fold). For one, writes it into buf as YYYY-MM-DD and returns
+ * buf; anything else is returned unchanged. Whether the day exists is not
+ * looked at. */
+const char *pt_time_day_canon(const char *s, char *buf, size_t len);
+
+/* A day typed as above names a day of the local calendar, not UTC's: for
+ * one, writes into buf that local day's start or end as RFC 3339 with the
+ * local offset ("2027-04-30T23:59:59+08:00") and returns buf. Anything else
+ * (a full time, a date that does not exist) is returned unchanged, for
  * ptrackd to take or refuse. */
 const char *pt_time_local_day(const char *s, pt_day_edge_t edge, char *buf, size_t len);
 
 /* Whether s is a time the client can send for a person: a day typed as
- * YYYY-MM-DD that exists, or a full RFC 3339 time as ptrackd reads it
- * (proposals/timefmt.c). Anything else (2027年3月1日, 2027/3/1, 2027-02-30)
+ * above that exists, or a full RFC 3339 time as ptrackd reads it
+ * (proposals/timefmt.c). Anything else (三月一日, 2027-02-30, 2027年3月)
  * is a bad command line, told before anything is sent. */
 bool pt_time_input_ok(const char *s);
 
@@ -54,6 +61,7 @@ bool pt_time_input_ok(const char *s);
 const char *pt_time_after_days(time_t now, long long days, char *buf, size_t len);
 
 /* The usage message for a time option that is not one. */
-#define PT_TIME_INPUT_HINT "a day (2027-03-01) or an RFC 3339 time (2027-03-01T09:00:00+08:00)"
+#define PT_TIME_INPUT_HINT                                                                         \
+    "a day (2027-03-01, 2027/3/1, 2027年3月1日) or an RFC 3339 time (2027-03-01T09:00:00+08:00)"
 
 #endif

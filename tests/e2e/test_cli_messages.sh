@@ -87,23 +87,39 @@ check_contains "a sep= that the file contradicts names --arg sep=" "the file say
 pt_step "time options are checked before anything is sent"
 for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
     # shellcheck disable=SC2086
-    pt_cli $cmd --due-before 2027年3月1日
-    check_rc "$cmd --due-before 2027年3月1日" 2
+    pt_cli $cmd --due-before 三月一日
+    check_rc "$cmd --due-before 三月一日" 2
     check_contains "the message names the option and what it takes" \
-        "--due-before takes a day (2027-03-01)" "$ERR"
+        "--due-before takes a day (2027-03-01, 2027/3/1, 2027年3月1日)" "$ERR"
 done
-pt_cli list --due-before 2027-02-30
-check_rc "list --due-before a day that does not exist" 2
+for bad in 2027-02-30 2027年2月30日 2027年3月 2027/3-1 2027/3/1/ 27/3/1 2027年3月1; do
+    pt_cli list --due-before "$bad"
+    check_rc "list --due-before $bad: not a day" 2
+done
 pt_cli list --due-before 2027-03-01T09:00:00+08:00
 check_rc "list --due-before an RFC 3339 time" 0
 pt_cli do "$ID" assign --unit 省水利厅
 pt_cli do "$ID" sign --unit 省水利厅
-pt_cli do "$ID" extend --set due_at=2027年3月1日
-check_rc "do extend --set due_at=2027年3月1日" 2
-check_contains "the message names the field" "due_at takes a day (2027-03-01)" "$ERR"
+pt_cli do "$ID" extend --set due_at=三月一日
+check_rc "do extend --set due_at=三月一日" 2
+check_contains "the message names the field" "due_at takes a day (2027-03-01" "$ERR"
 api GET "/v1/proposals/$ID/history"
 check_eq "nothing was sent: no extend in the history" 0 \
     "$(jv 'sum(1 for i in j["items"] if i["action"] == "extend")')"
+# A day as people write one is that day: 2027年4月30日 is that local day's
+# end, as 2027-04-30 is.
+pt_cli do "$ID" extend --set due_at=2027年4月30日
+check_rc "do extend --set due_at=2027年4月30日" 0
+api GET "/v1/proposals/$ID"
+check_eq "due by the end of 2027-04-30 in local time" "$(date -d '2027-04-30 23:59:59' +%s)" \
+    "$(python3 -c 'import datetime, sys; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).timestamp()))' "$(jv 'j["due_at"]')")"
+for day in 2027年5月1日 2027年5月1号 2027/5/1 2027.05.01 2027-5-1 "２０２７年５月１日"; do
+    pt_cli --json list --due-before "$day"
+    check_rc "list --due-before $day" 0
+    check_eq "list --due-before $day: due on 04-30, it is listed" "[$ID]" "$(jv '[i["id"] for i in j["items"]]' "$OUT")"
+done
+pt_cli --json list --due-before 2027/4/30
+check_eq "list --due-before 2027/4/30: due at its end, it is not" "[]" "$(jv '[i["id"] for i in j["items"]]' "$OUT")"
 
 pt_step "a value refused in a field that takes labels: the labels it takes"
 pt_cli add --title 关于类型的建议 --kind 建议书

@@ -61,13 +61,44 @@ static void typed_times_are_days_that_exist_or_rfc3339(void **state)
     assert_true(pt_time_input_ok("2028-02-29"));
     assert_true(pt_time_input_ok("2027-03-01T09:00:00+08:00"));
     assert_true(pt_time_input_ok("2027-03-01T01:00:00Z"));
-    assert_false(pt_time_input_ok("2027年3月1日"));
-    assert_false(pt_time_input_ok("2027/3/1"));
+    /* A day as people write one. */
+    assert_true(pt_time_input_ok("2027年3月1日"));
+    assert_true(pt_time_input_ok("2027年03月01号"));
+    assert_true(pt_time_input_ok("2027/3/1"));
+    assert_true(pt_time_input_ok("2027.3.1"));
+    assert_true(pt_time_input_ok("2027-3-1"));
     assert_false(pt_time_input_ok("2027-02-30"));
-    assert_false(pt_time_input_ok("2027-3-1"));
+    assert_false(pt_time_input_ok("2027年2月29日"));
+    assert_false(pt_time_input_ok("2027年3月"));
+    assert_false(pt_time_input_ok("2027年3月1"));
+    assert_false(pt_time_input_ok("2027年3月1日 "));
+    assert_false(pt_time_input_ok("2027/3-1"));
+    assert_false(pt_time_input_ok("2027/003/1"));
+    assert_false(pt_time_input_ok("27/3/1"));
+    assert_false(pt_time_input_ok("20270/3/1"));
+    assert_false(pt_time_input_ok("三月一日"));
     assert_false(pt_time_input_ok("next monday"));
     assert_false(pt_time_input_ok(""));
     assert_false(pt_time_input_ok(NULL));
+}
+
+static void typed_days_are_written_as_the_api_takes_them(void **state)
+{
+    char buf[40];
+    (void)state;
+    zone("CST-8");
+    assert_string_equal(pt_time_day_canon("2027年3月1日", buf, sizeof buf), "2027-03-01");
+    assert_string_equal(pt_time_day_canon("2027/12/31", buf, sizeof buf), "2027-12-31");
+    assert_string_equal(pt_time_day_canon("2027.3.01", buf, sizeof buf), "2027-03-01");
+    /* Anything else is left as it is, a full time included. */
+    const char *full = "2027-03-01T09:00:00+08:00";
+    assert_ptr_equal(pt_time_day_canon(full, buf, sizeof buf), full);
+    assert_string_equal(pt_time_day_canon("3月1日", buf, sizeof buf), "3月1日");
+    /* The start or the end of the local day, as for 2027-03-01. */
+    assert_string_equal(pt_time_local_day("2027年3月1日", PT_DAY_END, buf, sizeof buf),
+                        "2027-03-01T23:59:59+08:00");
+    assert_string_equal(pt_time_local_day("2027/3/1", PT_DAY_START, buf, sizeof buf),
+                        "2027-03-01T00:00:00+08:00");
 }
 
 static void days_ahead_are_whole_days_in_utc(void **state)
@@ -107,6 +138,7 @@ int main(void)
         cmocka_unit_test(utc_times_are_shown_in_local_time),
         cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
         cmocka_unit_test(typed_times_are_days_that_exist_or_rfc3339),
+        cmocka_unit_test(typed_days_are_written_as_the_api_takes_them),
         cmocka_unit_test(days_ahead_are_whole_days_in_utc),
         cmocka_unit_test(times_in_a_message_are_found_whole),
     };
