@@ -208,10 +208,16 @@ static void state_line(pt_str_t *b, const char *label, const char *eol)
 /* Builds the Chinese markdown text of an event for a robot: a heading
  * naming what happened, then the proposal (编号, 标题), the change (动作,
  * 状态 from → to), the units (主办/协办) and the deadline (办理期限).
- * eol separates lines: WeCom breaks on "\n", DingTalk needs "\n\n".
+ * Lines are separated as the robot breaks them: WeCom on "\n", DingTalk
+ * on "\n\n". A deadline's reminder is in the robot's orange: WeCom names
+ * it (info, comment, warning are its three colours); DingTalk takes only a
+ * #RRGGBB, unquoted, which its phone app shows too.
  * Thread: the worker (the record is held by it). */
-static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev, const char *eol)
+static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *ev,
+                          webhook_format_t robot)
 {
+    const char *eol = robot == FORMAT_WECOM ? "\n" : "\n\n";
+    const char *warn = robot == FORMAT_WECOM ? "<font color=\"warning\">" : "<font color=#FF6A00>";
     const ptrack_host_t *h = wf->host;
     const ptrack_record_t *rec = ev->record;
     const char *type = ev->type;
@@ -233,12 +239,9 @@ static void markdown_text(pt_str_t *b, const pt_wf_t *wf, const ptrack_event_t *
     }
     pt_str_printf(b, "### %s%s", type_zh(type), eol);
     if (overdue)
-        pt_str_printf(
-            b, "**<font color=\"warning\">该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s",
-            eol);
+        pt_str_printf(b, "**%s该建议已超过办理期限，尚未答复，请抓紧办理</font>**%s", warn, eol);
     else if (due_soon)
-        pt_str_printf(b, "**<font color=\"warning\">该建议即将到期，请在办理期限前答复</font>**%s",
-                      eol);
+        pt_str_printf(b, "**%s该建议即将到期，请在办理期限前答复</font>**%s", warn, eol);
     if (v.number) {
         pt_str_puts(b, "> 编号：");
         pt_str_md_line(b, v.number);
@@ -738,7 +741,7 @@ static void build_body(webhook_t *w, const ptrack_event_t *ev, pt_str_t *body)
     }
     pt_str_t text = {0};
     pt_wf_t wf = {w->host, w->inst};
-    markdown_text(&text, &wf, ev, w->format == FORMAT_WECOM ? "\n" : "\n\n");
+    markdown_text(&text, &wf, ev, w->format);
     /* A robot refuses a longer text (WeCom errcode 40058) for ever, which
      * would hold up every event behind this one: it is cut instead. */
     static const char cut[] = "\n\n……（内容过长，以下从略）";
