@@ -223,6 +223,18 @@ pt_receiver() {
     printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
 }
 
+# pt_robot_text NAME N: the markdown text of the Nth request (from 0; -1
+# for the last) that receiver NAME took from a WeCom or DingTalk robot
+# format.
+pt_robot_text() {
+    "$PY" - "$PT_TMP/$1.jsonl" "$2" <<'PY'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+m = json.loads(reqs[int(sys.argv[2])]["body"])["markdown"]
+print(m.get("content", m.get("text")))
+PY
+}
+
 # pt_listening PORT: true when a server accepts connections on
 # 127.0.0.1:PORT.
 pt_listening() {

@@ -36,15 +36,6 @@ pt_config '{"reply": "2d", "digest_at": null}' \
     ',"workflow": "'"$PT_TMP/wf.json"'", "plugins": ['"$(entry wecom wecom /cgi-bin/webhook/send?key=k)"', '"$(entry ding dingtalk /robot/send?access_token=t)"', '"$(entry plain json /hook)"']'
 pt_start
 
-# text NAME N: the markdown text of receiver NAME's request N (from 0).
-text() {
-    python3 - "$PT_TMP/$1.jsonl" "$2" <<'EOF'
-import json, sys
-reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-m = json.loads(reqs[int(sys.argv[2])]["body"])["markdown"]
-print(m.get("content", m.get("text")))
-EOF
-}
 lines() { grep -c . "$PT_TMP/$1.jsonl" || true; }
 has_lines() { [ "$(lines "$1")" -ge "$2" ]; }
 
@@ -64,7 +55,7 @@ check_true "ding received the status change" wait_for 30 has_lines ding 1
 check_true "plain received the status change" wait_for 30 has_lines plain 1
 
 for r in wecom ding; do
-    t="$(text "$r" 0)"
+    t="$(pt_robot_text "$r" 0)"
     check_contains "$r: the title's markup shows as text" "> 标题：$WANT" "$t"
     check_contains "$r: the number's too" "> 编号：＊1001＊" "$t"
     check_contains "$r: and the units', inside a line as typed but for the markup" \
@@ -92,7 +83,7 @@ done
 check_true "wecom received the digest" wait_for 30 has_lines wecom 2
 check_true "ding received the digest" wait_for 30 has_lines ding 2
 for r in wecom ding; do
-    t="$(text "$r" 1)"
+    t="$(pt_robot_text "$r" 1)"
     check_contains "$r: it is the digest" "### 每日办理情况摘要" "$t"
     check_contains "$r: a unit's # at a line's start is no heading" "> ＃ 省水利厅（1 件）：" "$t"
     check_contains "$r: a unit's - at a line's start is no list" "> － ［财政厅］(http://evil)（1 件）：" "$t"

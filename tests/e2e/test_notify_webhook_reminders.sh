@@ -20,15 +20,6 @@ pt_config '{"reply": "4s", "remind_before": "2s", "digest_at": null}' \
     ',"plugins": ['"$(entry wecom wecom /cgi-bin/webhook/send?key=k)"', '"$(entry ding dingtalk /robot/send?access_token=t)"']'
 pt_start
 
-# text NAME N: the markdown text of receiver NAME's request N (from 0).
-text() {
-    python3 - "$PT_TMP/$1.jsonl" "$2" <<'PY'
-import json, sys
-reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-m = json.loads(reqs[int(sys.argv[2])]["body"])["markdown"]
-print(m.get("content", m.get("text")))
-PY
-}
 has_lines() { [ "$(grep -c . "$PT_TMP/$1.jsonl" || true)" -ge "$2" ]; }
 
 pt_step "an assigned proposal's deadline comes and goes"
@@ -38,13 +29,13 @@ for r in wecom ding; do
 done
 
 check_contains "wecom: the reminder in WeCom's warning colour" \
-    '**<font color="warning">该建议即将到期，请在办理期限前答复</font>**' "$(text wecom 0)"
+    '**<font color="warning">该建议即将到期，请在办理期限前答复</font>**' "$(pt_robot_text wecom 0)"
 check_contains "wecom: the overdue notice too" \
-    '**<font color="warning">该建议已超过办理期限，尚未答复，请抓紧办理</font>**' "$(text wecom 1)"
+    '**<font color="warning">该建议已超过办理期限，尚未答复，请抓紧办理</font>**' "$(pt_robot_text wecom 1)"
 check_contains "ding: the reminder in an unquoted #RRGGBB" \
-    '**<font color=#FF6A00>该建议即将到期，请在办理期限前答复</font>**' "$(text ding 0)"
+    '**<font color=#FF6A00>该建议即将到期，请在办理期限前答复</font>**' "$(pt_robot_text ding 0)"
 check_contains "ding: the overdue notice too" \
-    '**<font color=#FF6A00>该建议已超过办理期限，尚未答复，请抓紧办理</font>**' "$(text ding 1)"
-check_eq "ding: no colour by name" "" "$({ text ding 0; text ding 1; } | grep 'color="' || true)"
+    '**<font color=#FF6A00>该建议已超过办理期限，尚未答复，请抓紧办理</font>**' "$(pt_robot_text ding 1)"
+check_eq "ding: no colour by name" "" "$({ pt_robot_text ding 0; pt_robot_text ding 1; } | grep 'color="' || true)"
 pt_stop
 pt_finish

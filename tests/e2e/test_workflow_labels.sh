@@ -74,7 +74,7 @@ for _ in $(seq 1 50); do
     [ "$(grep -c . "$PT_TMP/robot.jsonl" || true)" -ge 5 ] && break
     sleep 0.1
 done
-LAST_MSG="$(tail -n 1 "$PT_TMP/robot.jsonl" | python3 -c 'import json, sys; print(json.loads(json.loads(sys.stdin.read())["body"])["markdown"]["content"])')"
+LAST_MSG="$(pt_robot_text robot -1)"
 check_contains "动作：协调（承办中 → 协调中）" "动作：协调（承办中 → 协调中）" "$LAST_MSG"
 
 pt_step "the csv exported with the office's labels imports back"
