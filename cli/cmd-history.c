@@ -437,51 +437,50 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
                 pt_change_describe(c->string, c, part_to_note, &nl);
         }
     }
+    /* One cell of them all: the note starts on the row's first line and
+     * goes on beside a wrapped action or state change. */
+    pt_buf_t cell = {0};
     for (size_t i = 0; i < nl.n; i++) {
-        if (i > 0)
-            pt_table_row(t);
-        pt_table_cell(t, 5, pt_buf_str(&nl.lines[i]));
+        pt_buf_printf(&cell, "%s%s", i ? "\n" : "", pt_buf_str(&nl.lines[i]));
         pt_buf_free(&nl.lines[i]);
     }
     free(nl.lines);
+    pt_table_cell_lines(t, 5, pt_buf_str(&cell));
+    pt_buf_free(&cell);
 }
 
 static const char *const header[] = {"seq",         "时间 time",    "操作人 actor",
                                      "操作 action", "状态 from→to", "备注 note"};
 
-/* The note column's width when --width does not say: what the other
- * columns leave of a line of LINE_WIDTH columns, between MIN_NOTE_WIDTH and
- * MAX_NOTE_WIDTH. It is known before the rows are made, since the notes are
- * wrapped to it: the other columns are measured first. */
 /* The actor, a token's name (often a unit's: 山西省水利厅), is cut with …
  * past this, so that a long one leaves the note its room. */
 #define ACTOR_WIDTH 20
+/* The note column's width when --width does not say: what the other
+ * columns leave of a line of LINE_WIDTH columns, between these. */
 #define MIN_NOTE_WIDTH 20
 #define MAX_NOTE_WIDTH 40
 
-/* The action and the state change are wrapped, when the note would
- * otherwise be left less than MIN_NOTE_WIDTH, down to this: an office's
+/* The action and the state change are wrapped, when the line with the
+ * note would otherwise pass LINE_WIDTH, down to this: an office's
  * workflow may call its states and actions by long names (承办单位签收登记,
- * 已交办→承办单位正在办理中), and the line stays within LINE_WIDTH. */
+ * 已交办→承办单位正在办理中). */
 #define MIN_WRAP_WIDTH 14
 
-/* *wrap_action and *wrap_state are set to the width at which the action's
- * and the state change's columns wrap (0: they need not). */
-static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap_action, size_t *wrap_state)
+/* Wraps the action's and the state change's columns of t (its seq, time,
+ * actor, action and state cells set), the wider first, so far as the line
+ * then leaves the note `note` columns of LINE_WIDTH (down to
+ * MIN_WRAP_WIDTH each), in *wrap_action and *wrap_state (0: it need not
+ * wrap), to set on the table printed. Returns what the other columns then
+ * leave of the line. */
+static size_t fit_line(const pt_table_t *t, size_t note, size_t *wrap_action, size_t *wrap_state)
 {
-    const cJSON *h;
-    pt_table_t *t = pt_table_new(6, header);
-    pt_table_set_max(t, 2, ACTOR_WIDTH);
-    cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
     size_t used = 0, wa = pt_table_width(t, 3), ws = pt_table_width(t, 4);
     for (size_t c = 0; c < 5; c++)
         used += pt_table_width(t, c) + 2;
-    pt_table_free(t);
-    /* The wider of the two gives up a column first. */
     size_t floor_a = wa < MIN_WRAP_WIDTH ? wa : MIN_WRAP_WIDTH;
     size_t floor_s = ws < MIN_WRAP_WIDTH ? ws : MIN_WRAP_WIDTH;
     size_t a = wa, st = ws;
-    while (used + MIN_NOTE_WIDTH > LINE_WIDTH && (a > floor_a || st > floor_s)) {
+    while (used + note > LINE_WIDTH && (a > floor_a || st > floor_s)) {
         if (a >= st && a > floor_a)
             a--;
         else if (st > floor_s)
@@ -492,7 +491,20 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap_action,
     }
     *wrap_action = a < wa ? a : 0;
     *wrap_state = st < ws ? st : 0;
-    size_t w = used < LINE_WIDTH ? LINE_WIDTH - used : 0;
+    return used < LINE_WIDTH ? LINE_WIDTH - used : 0;
+}
+
+/* The note column's width when --width does not say. It is known before
+ * the rows are made, since the notes are wrapped to it: the other columns
+ * are measured first, on a table of their own. */
+static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap_action, size_t *wrap_state)
+{
+    const cJSON *h;
+    pt_table_t *t = pt_table_new(6, header);
+    pt_table_set_max(t, 2, ACTOR_WIDTH);
+    cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
+    size_t w = fit_line(t, MIN_NOTE_WIDTH, wrap_action, wrap_state);
+    pt_table_free(t);
     return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
 }
 
@@ -521,8 +533,6 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             if (!width)
                 width = (long long)note_width(cli, pt_json_get(resp.json, "items"), &wrap_action,
                                               &wrap_state);
-            pt_table_set_wrap(t, 3, wrap_action);
-            pt_table_set_wrap(t, 4, wrap_state);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
             pt_table_set_max(t, 5, (size_t)width);
@@ -531,6 +541,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 add_row(cli, t, h, (size_t)width);
                 entries++;
             }
+            /* A note of the width asked for: the others wrap to leave it
+             * what its widest line takes. */
+            if (w)
+                fit_line(t, pt_table_width(t, 5), &wrap_action, &wrap_state);
+            pt_table_set_wrap(t, 3, wrap_action);
+            pt_table_set_wrap(t, 4, wrap_state);
             if (entries == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else
@@ -556,8 +572,8 @@ const pt_command_t pt_cmd_history = {
         "onto lines below it, between names: a unit's, a person's or a 文号 is never\n"
         "split, and one wider than the column is cut with …, as is an actor past 20\n"
         "columns. The state change is not listed again. Where a workflow's long names\n"
-        "would leave the note less than 20 columns, the action and the state change\n"
-        "wrap in their columns.\n",
+        "would leave the note less than 20 columns (with --width, less than its widest\n"
+        "line), the action and the state change wrap in their columns.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -21,6 +21,9 @@ typedef struct {
     char *names;
     size_t nnames;
     char *sep;
+    /* Lines of its own (pt_table_cell_lines): text holds them parted by
+     * '\n', and width is the widest. */
+    bool lines;
 } cell_t;
 
 struct pt_table_s {
@@ -217,6 +220,33 @@ void pt_table_cell_names(pt_table_t *t, size_t col, const char *const *names, si
     pt_buf_free(&list);
 }
 
+void pt_table_cell_lines(pt_table_t *t, size_t col, const char *text)
+{
+    if (t->rows == 0 || col >= t->ncols)
+        return;
+    cell_t *c = &t->cells[(t->rows - 1) * t->ncols + col], line = {0};
+    pt_buf_t all = {0};
+    size_t width = 0;
+    cell_free(c);
+    for (const char *s = text ? text : ""; *s;) {
+        size_t len = strcspn(s, "\n");
+        char *one = pt_xstrndup(s, len);
+        cell_set(&line, one, t->max[col]);
+        free(one);
+        pt_buf_printf(&all, "%s%s", all.len ? "\n" : "", line.text ? line.text : "");
+        if (line.width > width)
+            width = line.width;
+        s += len + (s[len] ? 1 : 0);
+    }
+    cell_free(&line);
+    if (all.len) {
+        c->text = pt_buf_take(&all);
+        c->width = width;
+        c->lines = true;
+    }
+    pt_buf_free(&all);
+}
+
 size_t pt_table_rows(const pt_table_t *t)
 {
     return t->rows;
@@ -235,17 +265,20 @@ void pt_table_note(pt_table_t *t, const char *text)
     *note = pt_buf_take(&b);
 }
 
-/* The lines of a cell of column c: its text, or in a wrapping column
- * the lines it wraps into (kept in *b), with their count. */
+/* The lines of a cell of column c: its text, its lines of its own
+ * (pt_table_cell_lines), or in a wrapping column the lines it wraps into
+ * (kept in *b), with their count. */
 static size_t cell_lines(const pt_table_t *t, size_t c, const cell_t *cell, pt_buf_t *b,
                          const char **first)
 {
     *first = cell->text;
-    /* A header is never wrapped: the column is at least as wide. */
-    if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] ||
-        (t->header && cell == &t->header[c]))
+    if (cell->lines) {
+        pt_buf_printf(b, "%s\n", cell->text);
+    } else if (!cell->text || !t->wrap[c] || cell->width <= t->wrap[c] ||
+               (t->header && cell == &t->header[c])) {
+        /* A header is never wrapped: the column is at least as wide. */
         return 1;
-    if (cell->names) {
+    } else if (cell->names) {
         const char **names = pt_xmalloc(cell->nnames * sizeof *names);
         const char *s = cell->names;
         for (size_t i = 0; i < cell->nnames; i++, s += strlen(s) + 1)

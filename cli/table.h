@@ -62,6 +62,13 @@ void pt_table_cellf(pt_table_t *t, size_t col, const char *fmt, ...)
  * copied. */
 void pt_table_cell_names(pt_table_t *t, size_t col, const char *const *names, size_t n,
                          const char *sep);
+/* Sets a cell of the current row to lines of its own, parted by '\n' in
+ * text (the caller wraps it: history's note keeps a unit's name whole),
+ * each cleaned and cut as a cell is and not wrapped again: the first
+ * beside the row's other cells, the rest below it in its column, as a
+ * wrapped cell goes on, so that a row whose other cells wrap takes no
+ * more lines than its tallest cell. The text is copied. */
+void pt_table_cell_lines(pt_table_t *t, size_t col, const char *text);
 size_t pt_table_rows(const pt_table_t *t);
 /* Adds text printed as it is below the current row (a reply's text under
  * its line): not measured, not cut and not indented, so the caller wraps

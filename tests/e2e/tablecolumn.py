@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""tablecolumn.py [--title] HEADER ANCHOR - reads a table of ptrack's
-output on stdin (its first line the header row; with --title, its first
-line a title and its second the header row) and prints the cells under
-HEADER of each row, joined over the lines the row takes, a row a line. A
+"""tablecolumn.py [--title] [--lines] HEADER ANCHOR - reads a table of
+ptrack's output on stdin (its first line the header row; with --title, its
+first line a title and its second the header row) and prints the cells
+under HEADER of each row, joined over the lines the row takes, a row a
+line; with --lines, joined with " / " (the empty lines after the cell's
+last dropped), so that a cell that leaves a line of its row empty before
+it goes on shows " /  / " there. A
 row starts on a line with a cell under ANCHOR, a column that does not
 wrap. Prints "not aligned" instead when a line has text across the two
 blanks before a header's column, or a cell that starts inside a
@@ -33,8 +36,11 @@ def main():
     title = bool(args) and args[0] == "--title"
     if title:
         args = args[1:]
+    joined = bool(args) and args[0] == "--lines"
+    if joined:
+        args = args[1:]
     if len(args) != 2:
-        sys.exit("usage: tablecolumn.py [--title] HEADER ANCHOR")
+        sys.exit("usage: tablecolumn.py [--title] [--lines] HEADER ANCHOR")
     want, anchor = args
     lines = [l for l in sys.stdin.read().split("\n") if l.strip()]
     if title:
@@ -59,10 +65,16 @@ def main():
             cells.append(line[i:e].strip() if i is not None and e is not None else
                          line[i:].strip() if i is not None else "")
         if cells[names.index(anchor)]:
-            rows.append("")
+            rows.append([])
         if rows:
-            rows[-1] += cells[names.index(want)]
-    print("\n".join(rows) if ok else "not aligned")
+            rows[-1].append(cells[names.index(want)])
+    def shown(row):
+        if not joined:
+            return "".join(row)
+        while row and not row[-1]:
+            row = row[:-1]
+        return " / ".join(row)
+    print("\n".join(shown(row) for row in rows) if ok else "not aligned")
 
 
 main()

@@ -6,7 +6,10 @@
 # ptrack takes the office's Urge, by its code and by its label 催办, and a
 # label with a full-width space as typed. The office's long names for its
 # signing and its handling state wrap in their columns of `ptrack
-# history`, which stays within 100 columns.
+# history`, which stays within 100 columns, with --width too (they were
+# left whole there, 130 columns with a note of 30); a long note beside
+# them starts on the row's first line and goes on beside them (it left
+# the lines of the wrapped names blank).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -83,49 +86,45 @@ pt_cli do "$ID" "On-site  visit"
 check_rc "ptrack do $ID \"On-site  visit\"" 0
 api GET "/v1/proposals/$ID/history"
 check_eq "both ran visit" 2 "$(jv 'sum(1 for e in j["items"] if e["action"] == "visit")')"
-pt_cli do "$ID" sign --unit 市住建局
+NOTE="市住建局已签收，由城建处承办，并将于本月内会同市财政局和各区住建部门现场调研后提出办理方案"
+pt_cli do "$ID" sign --unit 市住建局 --note "$NOTE"
 check_rc "ptrack do $ID sign" 0
 pt_cli do "$ID" pause
 check_rc "ptrack do $ID pause" 0
 
 pt_step "the history with the office's long names fits 100 columns, and says all of them"
+api GET "/v1/proposals/$ID/history"
+SEQ="$(jv 'next(e["seq"] for e in j["items"] if e["action"] == "sign")')"
+# cell [--lines] TITLE: the cell headed TITLE of the entry SEQ of the last
+# history (tablecolumn.py), its lines joined (with --lines, with " / ").
+cell() {
+    local seqs
+    seqs="$(printf '%s\n' "$OUT" | python3 "$PT_E2E_DIR/tablecolumn.py" seq seq)"
+    paste -d '\t' <(printf '%s\n' "$seqs") \
+        <(printf '%s\n' "$OUT" | python3 "$PT_E2E_DIR/tablecolumn.py" "$@" seq) |
+        awk -F '\t' -v seq="$SEQ" '$1 == seq { print $2 }'
+}
 pt_cli history "$ID"
 check_rc "ptrack history $ID" 0
 w="$(printf '%s\n' "$OUT" | widest)"
 check_true "ptrack history fits 100 columns (widest line: $w)" test "$w" -le 100
-# column TITLE NEXT SEQ: the text of the column headed TITLE (up to the one
-# headed NEXT) in the entry SEQ of the last history, its lines joined and
-# its blanks dropped.
-column() {
-    printf '%s\n' "$OUT" | python3 -c '
-import sys, unicodedata
-title, nxt, seq = sys.argv[1:4]
-def w(c): return 2 if unicodedata.east_asian_width(c) in "WF" else 1
-def cut(line, a, b):  # the characters of line between display columns a and b
-    out, col = [], 0
-    for c in line:
-        if a <= col < b: out.append(c)
-        col += w(c)
-    return "".join(out)
-lines = sys.stdin.read().split("\n")
-head = lines[0]
-def at(t): return sum(w(c) for c in head[:head.index(t)])
-a, b = at(title), at(nxt)
-got, inside = [], False
-for line in lines[1:]:
-    first = line.split()[0] if line.split() else ""
-    if first.isdigit(): inside = first == seq
-    if inside: got.append(cut(line, a, b))
-print("".join("".join(got).split()))' "$1" "$2" "$3"
-}
-HIST="$OUT"
-api GET "/v1/proposals/$ID/history"
-SEQ="$(jv 'next(e["seq"] for e in j["items"] if e["action"] == "sign")')"
-OUT="$HIST"
-check_eq "the signing's action, wrapped in its column, is whole" "承办单位签收登记确认sign" \
-    "$(column "操作 action" "状态 from→to" "$SEQ")"
-check_eq "so is its state change" "已交办→承办单位正在办理中（含协办）" \
-    "$(column "状态 from→to" "备注 note" "$SEQ")"
+check_eq "the signing's action, wrapped in its column, is whole" "承办单位签收登记确认 sign" \
+    "$(cell "操作 action")"
+check_eq "so is its state change" "已交办→承办单位正在办理中（含协办）" "$(cell "状态 from→to")"
+check_eq "the note starts on the row's first line and goes on beside them" \
+    "市住建局已签收，由城 / 建处承办，并将于本月 / 内会同市财政局和各… / 签收: 市住建局" \
+    "$(cell --lines "备注 note")"
+
+pt_step "with --width 30 too"
+pt_cli history "$ID" --width 30
+check_rc "ptrack history $ID --width 30" 0
+w="$(printf '%s\n' "$OUT" | widest)"
+check_true "ptrack history --width 30 fits 100 columns (widest line: $w)" test "$w" -le 100
+check_eq "the action wraps in its column, whole" "承办单位签收登记确认 sign" "$(cell "操作 action")"
+check_eq "so does the state change" "已交办→承办单位正在办理中（含协办）" "$(cell "状态 from→to")"
+check_eq "the note, 30 columns wide, starts on the row's first line" \
+    "市住建局已签收，由城建处承办， / 并将于本月内会同市财政局和各区 / 住建部门现场调研后提出办理方案 / 签收: 市住建局" \
+    "$(cell --lines "备注 note")"
 
 pt_stop
 pt_finish
