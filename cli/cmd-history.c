@@ -466,45 +466,30 @@ static const char *const header[] = {"seq",         "时间 time",    "操作人
  * 已交办→承办单位正在办理中). */
 #define MIN_WRAP_WIDTH 14
 
-/* Wraps the action's and the state change's columns of t (its seq, time,
- * actor, action and state cells set), the wider first, so far as the line
- * then leaves the note `note` columns of LINE_WIDTH (down to
- * MIN_WRAP_WIDTH each), in *wrap_action and *wrap_state (0: it need not
- * wrap), to set on the table printed. Returns what the other columns then
- * leave of the line. */
-static size_t fit_line(const pt_table_t *t, size_t note, size_t *wrap_action, size_t *wrap_state)
+/* The widths at which the action's and the state change's columns of t
+ * (its seq, time, actor, action and state cells set; a note column or
+ * not) wrap, in wrap[0] and wrap[1] (0: it need not), for its line to
+ * take no more than `line` columns: the wider first, down to
+ * MIN_WRAP_WIDTH each. Returns the line's width then. */
+static size_t fit_line(const pt_table_t *t, size_t line, size_t *wrap)
 {
-    size_t used = 0, wa = pt_table_width(t, 3), ws = pt_table_width(t, 4);
-    for (size_t c = 0; c < 5; c++)
-        used += pt_table_width(t, c) + 2;
-    size_t floor_a = wa < MIN_WRAP_WIDTH ? wa : MIN_WRAP_WIDTH;
-    size_t floor_s = ws < MIN_WRAP_WIDTH ? ws : MIN_WRAP_WIDTH;
-    size_t a = wa, st = ws;
-    while (used + note > LINE_WIDTH && (a > floor_a || st > floor_s)) {
-        if (a >= st && a > floor_a)
-            a--;
-        else if (st > floor_s)
-            st--;
-        else
-            a--;
-        used--;
-    }
-    *wrap_action = a < wa ? a : 0;
-    *wrap_state = st < ws ? st : 0;
-    return used < LINE_WIDTH ? LINE_WIDTH - used : 0;
+    static const size_t cols[] = {3, 4};
+    return pt_table_fit_wraps(t, 0, line, cols, 2, MIN_WRAP_WIDTH, wrap);
 }
 
 /* The note column's width when --width does not say. It is known before
  * the rows are made, since the notes are wrapped to it: the other columns
- * are measured first, on a table of their own. */
-static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap_action, size_t *wrap_state)
+ * are measured first, on a table of their own, where the action and the
+ * state change wrap to leave the note MIN_NOTE_WIDTH. */
+static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap)
 {
     const cJSON *h;
-    pt_table_t *t = pt_table_new(6, header);
+    pt_table_t *t = pt_table_new(5, header);
     pt_table_set_max(t, 2, ACTOR_WIDTH);
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
-    size_t w = fit_line(t, MIN_NOTE_WIDTH, wrap_action, wrap_state);
+    size_t used = fit_line(t, LINE_WIDTH - 2 - MIN_NOTE_WIDTH, wrap) + 2;
     pt_table_free(t);
+    size_t w = used < LINE_WIDTH ? LINE_WIDTH - used : 0;
     return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
 }
 
@@ -529,10 +514,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
-            size_t entries = 0, wrap_action = 0, wrap_state = 0;
+            size_t entries = 0, wrap[2] = {0, 0};
             if (!width)
-                width = (long long)note_width(cli, pt_json_get(resp.json, "items"), &wrap_action,
-                                              &wrap_state);
+                width = (long long)note_width(cli, pt_json_get(resp.json, "items"), wrap);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
             pt_table_set_max(t, 5, (size_t)width);
@@ -544,9 +528,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             /* A note of the width asked for: the others wrap to leave it
              * what its widest line takes. */
             if (w)
-                fit_line(t, pt_table_width(t, 5), &wrap_action, &wrap_state);
-            pt_table_set_wrap(t, 3, wrap_action);
-            pt_table_set_wrap(t, 4, wrap_state);
+                fit_line(t, LINE_WIDTH, wrap);
+            pt_table_set_wrap(t, 3, wrap[0]);
+            pt_table_set_wrap(t, 4, wrap[1]);
             if (entries == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else

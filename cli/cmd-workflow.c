@@ -17,6 +17,31 @@ static const pt_opt_t opts[] = {{0}};
 /* The lines of the action maps fit a terminal of this many columns. */
 #define MAP_WIDTH 100
 
+/* An office's long labels (a state 承办单位正在办理中（含协办）, an action
+ * 人大代表建议政协提案办理情况联合督查) wrap in their columns, the wider first,
+ * down to this, so that the tables fit MAP_WIDTH. */
+#define LABEL_WRAP_MIN 14
+
+/* Wraps the Chinese and English labels of t (a table of states or of
+ * actions: the name, then the two labels) to fit MAP_WIDTH, and where
+ * that is not enough, its names too (up to 64 letters, which a person
+ * types: they wrap last), down to their header's width. */
+static void fit_labels(pt_table_t *t)
+{
+    const size_t labels[] = {1, 2}, all[] = {0, 1, 2};
+    size_t wrap[3];
+    size_t line = pt_table_fit_wraps(t, 0, MAP_WIDTH, labels, 2, LABEL_WRAP_MIN, wrap);
+    for (size_t i = 0; i < 2; i++)
+        if (wrap[i])
+            pt_table_set_wrap(t, labels[i], wrap[i]);
+    if (line <= MAP_WIDTH)
+        return;
+    pt_table_fit_wraps(t, 0, MAP_WIDTH, all, 3, 0, wrap);
+    for (size_t i = 0; i < 3; i++)
+        if (wrap[i])
+            pt_table_set_wrap(t, all[i], wrap[i]);
+}
+
 static void states_table(const cJSON *wf)
 {
     static const char *const header[] = {"状态 state", "中文", "English", "属性 flags"};
@@ -39,6 +64,7 @@ static void states_table(const cJSON *wf)
         pt_table_cell(t, 3, pt_buf_str(&flags));
         pt_buf_free(&flags);
     }
+    fit_labels(t);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
 }
@@ -184,36 +210,22 @@ static bool from_every_live_state(const cJSON *wf, const cJSON *from)
  * runs in nine), far past a terminal's width. */
 static void actions_list(const cJSON *wf)
 {
+    static const char *const header[] = {"操作 action", "中文", "English"};
+    pt_table_t *t = pt_table_new(3, header);
     const cJSON *a;
-    size_t w_name = pt_text_width("操作 action"), w_zh = pt_text_width("中文");
-    cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
-    {
-        const char *name = pt_json_str(a, "name"), *zh = pt_json_str(pt_json_get(a, "label"), "zh");
-        if (name && pt_text_width(name) > w_name)
-            w_name = pt_text_width(name);
-        if (zh && pt_text_width(zh) > w_zh)
-            w_zh = pt_text_width(zh);
-    }
-    pt_buf_t b = {0};
-    pt_buf_puts(&b, "操作 action");
-    pt_text_pad(&b, w_name + 2 - pt_text_width("操作 action"));
-    pt_buf_puts(&b, "中文");
-    pt_text_pad(&b, w_zh + 2 - pt_text_width("中文"));
-    pt_buf_puts(&b, "English\n");
-    pt_buf_puts(&b, "  从 from → 到 to\n  字段 fields (* required)\n");
+    pt_table_note(t, "  从 from → 到 to\n  字段 fields (* required)\n");
     cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
     {
         const cJSON *label = pt_json_get(a, "label");
         const cJSON *from = pt_json_get(a, "from");
-        const char *name = pt_json_str(a, "name"), *zh = pt_json_str(label, "zh");
-        pt_buf_putc(&b, '\n');
-        pt_text_clean(&b, name ? name : "?");
-        pt_text_pad(&b, w_name + 2 - pt_text_width(name ? name : "?"));
-        pt_text_clean(&b, zh ? zh : "");
-        pt_text_pad(&b, w_zh + 2 - pt_text_width(zh ? zh : ""));
-        pt_text_clean(&b, pt_json_str(label, "en") ? pt_json_str(label, "en") : "");
-        pt_buf_putc(&b, '\n');
-        pt_buf_t line = {0}, to = {0}, fields = {0};
+        const char *name = pt_json_str(a, "name");
+        /* A blank line before each block. */
+        pt_table_note(t, "\n");
+        pt_table_row(t);
+        pt_table_cell(t, 0, name ? name : "?");
+        pt_table_cell(t, 1, pt_json_str(label, "zh"));
+        pt_table_cell(t, 2, pt_json_str(label, "en"));
+        pt_buf_t b = {0}, line = {0}, to = {0}, fields = {0};
         if (cJSON_IsArray(from) && from_every_live_state(wf, from)) {
             pt_buf_puts(&line, "* (未终结 non-terminal)");
         } else if (cJSON_IsArray(from)) {
@@ -233,9 +245,12 @@ static void actions_list(const cJSON *wf)
         if (fields.len)
             block_line(&b, pt_buf_str(&fields));
         pt_buf_free(&fields);
+        pt_table_note(t, pt_buf_str(&b));
+        pt_buf_free(&b);
     }
-    fputs(pt_buf_str(&b), stdout);
-    pt_buf_free(&b);
+    fit_labels(t);
+    pt_table_print(t, stdout, 0);
+    pt_table_free(t);
     print_maps(wf);
     pt_buf_t names = {0};
     pt_action_field_names(wf, &names);
@@ -272,7 +287,7 @@ const pt_command_t pt_cmd_workflow = {
                    "one block each (the states they start from, * for every state that is not\n"
                    "terminal, where they lead, the fields `ptrack do` takes; a field marked * is\n"
                    "required), then the Chinese names `ptrack do --set` takes for the fields\n"
-                   "(答复文号 for doc_no).\n",
+                   "(答复文号 for doc_no). A long label wraps in its column, within 100 columns.\n",
     .opts = opts,
     .run = run,
 };

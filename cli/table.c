@@ -35,8 +35,9 @@ struct pt_table_s {
     size_t *shrink; /* 0: not cut to keep the line; else the least it is cut to */
     size_t fit_col; /* the column that fits (pt_table_set_fit); ncols: none */
     size_t fit_line, fit_min, fit_max;
-    cell_t *cells; /* rows * ncols, row-major */
-    char **notes;  /* per row: NULL, or the text printed below it */
+    cell_t *cells;   /* rows * ncols, row-major */
+    char **notes;    /* per row: NULL, or the text printed below it */
+    char *head_note; /* NULL, or the text printed below the header row */
     size_t rows;
     size_t cap_rows;
 };
@@ -103,6 +104,7 @@ void pt_table_free(pt_table_t *t)
     for (size_t r = 0; r < t->rows; r++)
         free(t->notes[r]);
     free(t->notes);
+    free(t->head_note);
     free(t->header);
     free(t->cells);
     free(t->max);
@@ -160,6 +162,35 @@ size_t pt_table_width(const pt_table_t *t, size_t col)
         if (t->cells[r * t->ncols + col].width > w)
             w = t->cells[r * t->ncols + col].width;
     return w;
+}
+
+size_t pt_table_fit_wraps(const pt_table_t *t, size_t indent, size_t line, const size_t *cols,
+                          size_t n, size_t least, size_t *wrap)
+{
+    size_t total = indent + (t->ncols > 0 ? 2 * (t->ncols - 1) : 0);
+    size_t *width = pt_xmalloc((n ? n : 1) * sizeof *width);
+    for (size_t c = 0; c < t->ncols; c++)
+        total += pt_table_width(t, c);
+    for (size_t i = 0; i < n; i++)
+        width[i] = pt_table_width(t, cols[i]);
+    while (total > line) {
+        size_t widest = n;
+        for (size_t i = 0; i < n; i++) {
+            size_t floor = least;
+            if (t->header && cols[i] < t->ncols && t->header[cols[i]].width > floor)
+                floor = t->header[cols[i]].width;
+            if (width[i] > floor && (widest == n || width[i] > width[widest]))
+                widest = i;
+        }
+        if (widest == n)
+            break;
+        width[widest]--;
+        total--;
+    }
+    for (size_t i = 0; i < n; i++)
+        wrap[i] = width[i] < pt_table_width(t, cols[i]) ? width[i] : 0;
+    free(width);
+    return total;
 }
 
 void pt_table_set_right(pt_table_t *t, size_t col)
@@ -254,10 +285,10 @@ size_t pt_table_rows(const pt_table_t *t)
 
 void pt_table_note(pt_table_t *t, const char *text)
 {
-    if (t->rows == 0 || !text || !*text)
+    if (!text || !*text)
         return;
     pt_buf_t b = {0};
-    char **note = &t->notes[t->rows - 1];
+    char **note = t->rows ? &t->notes[t->rows - 1] : &t->head_note;
     if (*note)
         pt_buf_puts(&b, *note);
     pt_buf_puts(&b, text);
@@ -430,6 +461,8 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
         size_t last = t->ncols - 1;
         if (t->header)
             print_row(t, t->header, widths, last, out, indent);
+        if (t->head_note)
+            fputs(t->head_note, out);
         for (size_t r = 0; r < t->rows; r++) {
             print_row(t, &t->cells[r * t->ncols], widths, last, out, indent);
             if (t->notes[r])

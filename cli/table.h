@@ -42,6 +42,16 @@ void pt_table_set_shrink(pt_table_t *t, size_t col, size_t min);
  * below, in its column, the row's other cells empty there; so nothing of
  * it is lost and the columns stay aligned. 0: no wrapping. */
 void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width);
+/* The widths at which the n columns cols of t are to wrap
+ * (pt_table_set_wrap, which the caller does) for a line of the table,
+ * `indent` spaces first, to be no wider than `line`: the widest of them
+ * gives up a column first (of two as wide, the one named first), each
+ * down to `least` and never narrower than its header; one no wider than
+ * that is left whole. wrap[i] is 0 where cols[i] need not wrap. Returns
+ * the line's width then, wider than `line` when they cannot give up
+ * enough. */
+size_t pt_table_fit_wraps(const pt_table_t *t, size_t indent, size_t line, const size_t *cols,
+                          size_t n, size_t least, size_t *wrap);
 /* The columns the column takes as the table stands: its widest cell or
  * its header, before a fit cuts it; in a wrapping column, the widest line
  * its cells wrap into. */
@@ -71,8 +81,9 @@ void pt_table_cell_names(pt_table_t *t, size_t col, const char *const *names, si
 void pt_table_cell_lines(pt_table_t *t, size_t col, const char *text);
 size_t pt_table_rows(const pt_table_t *t);
 /* Adds text printed as it is below the current row (a reply's text under
- * its line): not measured, not cut and not indented, so the caller wraps
- * and indents it; it ends with a newline. Called again, it appends. */
+ * its line), or before the first row below the header row: not measured,
+ * not cut and not indented, so the caller wraps and indents it; it ends
+ * with a newline. Called again, it appends. */
 void pt_table_note(pt_table_t *t, const char *text);
 
 /* Writes the table, each line prefixed with indent spaces. */

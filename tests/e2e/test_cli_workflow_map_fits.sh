@@ -8,6 +8,10 @@
 # script that reads an action's map from its line lost it). So do an
 # action's lines of the states it runs in and of its fields, which an
 # office's urging of ten states and twelve channels made 122 and 114.
+# An office's long labels wrap in their columns: an action's of 28
+# characters made its line 119 columns, a state's of 24 its table's 111;
+# and where that is not enough, beside a state's name of 64 letters, the
+# name wraps too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -46,6 +50,21 @@ wf["actions"].append({"name": "urge", "label": {"zh": "催办", "en": "Urge"},
                            "视频会议", "联合督查", "书面通知", "约谈", "上门走访"]},
                {"name": "reason", "type": "text", "required": True},
                {"name": "contact", "type": "string", "required": True}]})
+# Long labels: an action's of 28 characters, a state's of 24.
+wf["actions"].append({"name": "joint_supervision",
+    "label": {"zh": "人大代表建议和政协提案办理工作情况联合现场督查督办并通报",
+              "en": "Joint on-site supervision of how suggestions are handled"},
+    "effect": "none", "from": ["assigned", "handling"],
+    "to": "awaiting_joint_review_by_the_standing_committee_and_the_cppcc_no"})
+# A name of 64 letters beside a long label, in a state of the clock: the
+# labels wrapped down to 14 columns are not enough, the name wraps too.
+wf["states"][i:i] = [{"name": "awaiting_joint_review_by_the_standing_committee_and_the_cppcc_no",
+                      "label": {"zh": "等待常委会和政协联合审查", "en": "Awaiting joint review"},
+                      "clock": True}]
+for st in wf["states"]:
+    if st["name"] == "handling":
+        st["label"] = {"zh": "承办单位和协办单位正在办理中（含会商及现场调研）",
+                       "en": "Being handled by the lead and co units"}
 wf["name"] = "office"
 json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
@@ -76,6 +95,26 @@ check_contains "an action of many states goes on below, indented" \
 check_contains "and so does a field of many values" \
     "channel*(电话|函件|现场督查|座谈会|短信|微信|电子邮件|视频会议|联合督查|书面通知|约谈|上门走访) reason* contact*" \
     "$(printf '%s' "$urge" | sed -n '4,$p' | sed 's/^    / /; s/^  //' | tr -d '\n')"
+
+# The states' table, and the actions' header row with joint_supervision's
+# first line and those that go on under it (not the lines of its states,
+# indented by 2), for tablecolumn.py.
+states="$(printf '%s\n' "$OUT" | sed -n '/^状态 state /,/^$/p')"
+joint="$(printf '%s\n' "$OUT" | sed -n '/^操作 action /p; /^joint_supervision /,/^$/p' |
+    grep -v '^  [^ ]')"
+column() { python3 "$PT_E2E_DIR/tablecolumn.py" "$@"; }
+check_contains "a state's long label wraps in its column and says all of it" \
+    "承办单位和协办单位正在办理中（含会商及现场调研）" "$(column 中文 "状态 state" <<<"$states")"
+check_contains "so does its English one" "Being handled by the lead and co units" \
+    "$(column --lines English "状态 state" <<<"$states" | sed 's| / | |g')"
+# (Its row is read from its line of flags: its name wraps.)
+check_contains "a name of 64 letters too, beside a long label" \
+    "awaiting_joint_review_by_the_standing_committee_and_the_cppcc_no" \
+    "$(column "状态 state" "属性 flags" <<<"$states")"
+check_eq "and an action's" "人大代表建议和政协提案办理工作情况联合现场督查督办并通报" \
+    "$(column 中文 "操作 action" <<<"$joint")"
+check_eq "and its English one" "Joint on-site supervision of how suggestions are handled" \
+    "$(column --lines English "操作 action" <<<"$joint" | sed 's| / | |g')"
 
 pt_stop
 pt_finish
