@@ -238,9 +238,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                                     pt_label_action(cli, rate), rating);
             pt_buf_t known = {0};
             pt_actions_describe(cli, &known);
-            rc =
-                pt_cli_usage(cli, "unknown action \"%s\"; the actions are %s (see ptrack workflow)",
-                             args->pos[1], pt_buf_str(&known));
+            rc = pt_cli_usage(cli,
+                              "unknown action \"%s\"; the actions are (%s) (see ptrack workflow)",
+                              args->pos[1], pt_buf_str(&known));
             pt_buf_free(&known);
             return rc;
         }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -203,6 +204,23 @@ static void show_local_times(pt_buf_t *b)
     *b = out;
 }
 
+/* Writes a message (ptrackd's refusal, a usage error) and a newline to
+ * stderr: on one line for a script or a log to read, but on a terminal
+ * within LINE_WIDTH (pt_text_paragraph_labels), so that a long list of
+ * states is broken between them, not inside a label where the terminal's
+ * edge falls. */
+static void say(const char *text)
+{
+    if (!isatty(2)) {
+        fprintf(stderr, "%s\n", text);
+        return;
+    }
+    pt_buf_t b = {0};
+    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
+    fputs(pt_buf_str(&b), stderr);
+    pt_buf_free(&b);
+}
+
 int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
 {
     pt_buf_t prefix = {0};
@@ -284,7 +302,10 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     pt_buf_t clean = {0};
     pt_text_clean(&clean, pt_buf_str(&line));
     show_local_times(&clean);
-    fprintf(stderr, "ptrack: %s%s\n", pt_buf_str(&prefix), pt_buf_str(&clean));
+    pt_buf_t whole = {0};
+    pt_buf_printf(&whole, "ptrack: %s%s", pt_buf_str(&prefix), pt_buf_str(&clean));
+    say(pt_buf_str(&whole));
+    pt_buf_free(&whole);
     pt_buf_free(&clean);
     pt_buf_free(&line);
     pt_buf_free(&prefix);
@@ -323,12 +344,14 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
      * U+202E in a word is shown as its escape, not let loose on the
      * terminal. */
     char *shown = pt_utf8_shown(pt_buf_str(&b));
+    pt_buf_reset(&b);
     /* One pointer to where to look: a message that names its own place
      * ("see ptrack workflow") does not get the help's as well. */
     if (strstr(shown, "(see ptrack "))
-        fprintf(stderr, "ptrack %s: %s\n", cli->cmd, shown);
+        pt_buf_printf(&b, "ptrack %s: %s", cli->cmd, shown);
     else
-        fprintf(stderr, "ptrack %s: %s (see ptrack %s --help)\n", cli->cmd, shown, cli->cmd);
+        pt_buf_printf(&b, "ptrack %s: %s (see ptrack %s --help)", cli->cmd, shown, cli->cmd);
+    say(pt_buf_str(&b));
     free(shown);
     pt_buf_free(&b);
     return PT_EXIT_USAGE;

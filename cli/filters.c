@@ -78,7 +78,7 @@ static const char *one_state(pt_cli_t *cli, const char *item)
         return named;
     pt_buf_t known = {0};
     pt_states_describe(cli, &known);
-    pt_cli_usage(cli, "--status \"%s\" is not a state; the states are %s", item,
+    pt_cli_usage(cli, "--status \"%s\" is not a state; the states are (%s)", item,
                  pt_buf_str(&known));
     pt_buf_free(&known);
     return NULL;

@@ -634,7 +634,7 @@ void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width
     wrap(b, s, indent, width, true);
 }
 
-void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)
+static void paragraph(pt_buf_t *b, const char *s, size_t width, bool labels)
 {
     pt_buf_t shown = {0}, wrapped = {0};
     pt_text_clean(&shown, s);
@@ -642,12 +642,22 @@ void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)
         pt_buf_puts(b, pt_buf_str(&shown));
         pt_buf_putc(b, '\n');
     } else {
-        pt_text_wrap(&wrapped, pt_buf_str(&shown), 2, width);
+        wrap(&wrapped, pt_buf_str(&shown), 2, width, labels);
         /* The first line gives up its indent. */
         pt_buf_puts(b, pt_buf_str(&wrapped) + 2);
     }
     pt_buf_free(&wrapped);
     pt_buf_free(&shown);
+}
+
+void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)
+{
+    paragraph(b, s, width, false);
+}
+
+void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width)
+{
+    paragraph(b, s, width, true);
 }
 
 void pt_text_pad(pt_buf_t *b, size_t n)

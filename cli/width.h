@@ -126,6 +126,10 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
  * else wrapped (pt_text_wrap), the lines after the first indented by 2
  * under it. Ends with a newline. */
 void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width);
+/* As pt_text_paragraph, wrapped as pt_text_wrap_labels wraps: a message
+ * that lists labels in round brackets (the states are (草稿 draft、已提出
+ * submitted、…)) breaks there only after a 、 or ， or at a space. */
+void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width);
 
 /* Every line the CLI prints for people fits a terminal of this many
  * columns (cli.md): tables, cards, wrapped messages. */

@@ -691,6 +691,18 @@ pt_run() {
 # pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
+# pt_cli_tty ARGS...: runs ptrack on the socket on a terminal of its own
+# (ptyrun.py), its stdout and stderr both there: TTY gets what the
+# terminal showed, without carriage returns, and RC the exit code.
+TTY=""
+pt_cli_tty() {
+    set +e
+    python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" "$@" >"$PT_TMP/cli.tty"
+    RC=$?
+    set -e
+    TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
+}
+
 # widest: the widest line of stdin in display columns, as a terminal
 # shows them (a character of East Asian width W or F takes 2, and so does
 # a private use character, an office's 造字, as ptrack counts it).

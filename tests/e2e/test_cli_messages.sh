@@ -11,7 +11,8 @@
 # and a --token given with the socket, where ptrackd knows the caller by
 # its user id, is a usage error rather than dropped; a
 # --todo without a unit is told to add --unit; a file that cannot be read
-# (a directory) says why.
+# (a directory) says why. A message is one line for a script; on a
+# terminal ptrackd's refusal wraps within 100 columns (it took 209).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -35,6 +36,13 @@ pt_cli do "$ID" feedback
 check_rc "an action the state does not allow" 1
 check_contains "invalid transition" "ptrack: 当前状态下不能进行此操作：action \"feedback\" is not allowed" "$ERR"
 check_contains "and the actions it allows, by their labels too" "（可进行：审查 review、交办 assign、撤回 withdraw、督办 supervise）" "$ERR"
+check_eq "on one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+pt_cli_tty do "$ID" feedback
+check_rc "the same on a terminal" 1
+w="$(printf '%s\n' "$TTY" | widest)"
+check_true "there it fits 100 columns (widest line: $w)" test "$w" -le 100
+check_eq "and says what the line says" "$(tr -d ' \n' <<<"$ERR")" "$(tr -d ' \n' <<<"$TTY")"
+check_true "the labels whole: 督办 is not broken" grep -q 督办 <<<"$TTY"
 pt_cli add --title ""
 check_rc "a blank title" 1
 check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"

@@ -234,7 +234,7 @@ check_true "the lists fit 80 columns (widest line: $W)" test "$W" -le 80
 
 pt_step "the same card when stdout is a terminal"
 pt_cli show "$ID2"
-TTY="$(python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" show "$ID2" | tr -d '\r')"
+pt_cli_tty show "$ID2"
 check_eq "a terminal shows what a file gets" "$OUT" "$TTY"
 
 pt_stop

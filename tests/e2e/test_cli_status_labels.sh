@@ -6,6 +6,9 @@
 # so is a word that is no state's code or English label (handlign), while
 # a code or English label in another case (Handling) is taken.
 # The states list --help names as those whose 期限 is empty are states.
+# The message is one line for a script; on a terminal it wraps within 100
+# columns (it took 319), breaking the list between states, never inside a
+# label, and says all it says on one line.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -30,6 +33,17 @@ for cmd in list stats "export --format json --out $PT_TMP/x.json"; do
         "已交办 assigned、退回 returned、办理中 handling" "$ERR"
 done
 check_true "the export wrote no file" test ! -e "$PT_TMP/x.json"
+pt_cli list --status 办里中
+check_eq "the message is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+pt_cli_tty list --status 办里中
+check_rc "list --status 办里中 on a terminal" 2
+w="$(printf '%s\n' "$TTY" | widest)"
+check_true "on a terminal it fits 100 columns (widest line: $w)" test "$w" -le 100
+check_eq "and says what the line says" "$(tr -d ' \n' <<<"$ERR")" "$(tr -d ' \n' <<<"$TTY")"
+api GET /v1/workflow
+for label in $(jv '" ".join(s["label"]["zh"] for s in j["states"])'); do
+    check_true "$label is whole on a line" grep -q -- "$label" <<<"$TTY"
+done
 pt_cli list --status '办理中 重新办理 办里中'
 check_rc "labels split by blanks, as co-signers are, one of them no state" 2
 check_contains "it names the one that is none" "--status \"办里中\" is not a state" "$ERR"
