@@ -346,11 +346,17 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                     d->name, path);
     }
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        if (!o->key[0] || strcmp(o->key, "events") == 0 || !pt_plugin_option_type_name(o->type))
+        if (!o->key[0])
             return pt_plugin_refuse(
-                err, "path",
-                "plugin %s (%s) declares a bad option \"%s\" (an empty key, the key "
-                "\"events\" that the host keeps for itself, or an unknown type %d)",
+                err, "path", "plugin %s (%s) declares an option with an empty key", d->name, path);
+        if (strcmp(o->key, "events") == 0)
+            return pt_plugin_refuse(err, "path",
+                                    "plugin %s (%s) declares the option \"events\", a key the host "
+                                    "keeps for itself",
+                                    d->name, path);
+        if (!pt_plugin_option_type_name(o->type))
+            return pt_plugin_refuse(
+                err, "path", "plugin %s (%s) declares the option \"%s\" with an unknown type %d",
                 d->name, path, o->key, (int)o->type);
         cJSON *def = pt_plugin_option_default(o);
         if (o->default_text && !def)

@@ -556,6 +556,30 @@ static void abi_and_descriptor_refusals_name_the_reason(void **state)
     assert_string_equal(first_field(f), "path");
 }
 
+/* A bad row of a plugin's option table is refused naming what is wrong
+ * with it, and only that: an empty key is not called an unknown type. */
+static void a_bad_option_is_refused_naming_only_what_is_wrong(void **state)
+{
+    fx_t *f = *state;
+    static const char *const cases[][2] = {
+        {"bad_option_key", "declares an option with an empty key"},
+        {"bad_option_events", "declares the option \"events\", a key the host keeps for itself"},
+        {"bad_option_type", "declares the option \"mode\" with an unknown type 99"},
+    };
+    static const char *const reasons[] = {"empty key", "keeps for itself", "unknown type"};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char as[40], entry[96];
+        snprintf(as, sizeof(as), "%s.so", cases[i][0]);
+        install(f, cases[i][0], as);
+        snprintf(entry, sizeof(entry), "{\"instance\":\"x\",\"path\":\"%s\"}", as);
+        assert_refused(f, load(f, entry), PT_EVALIDATION, cases[i][1]);
+        assert_string_equal(first_field(f), "path");
+        for (size_t r = 0; r < sizeof(reasons) / sizeof(reasons[0]); r++)
+            if (r != i && strstr(f->err.message, reasons[r]))
+                fail_msg("message \"%s\" names \"%s\" too", f->err.message, reasons[r]);
+    }
+}
+
 /* Ops whose struct_size is smaller than ABI 1.0's are refused as too
  * small, and nothing of them is read but struct_size: the fixtures' ops
  * end at their struct_size member, right before a page nobody may read,
@@ -1396,6 +1420,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_bad_option_is_refused_naming_only_what_is_wrong, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(ops_too_small_are_refused_without_reading_past_their_size,
                                         setup, teardown),

@@ -1,0 +1,14 @@
+/*
+ * bad_option_events.c - a fixture plugin the loader must refuse: its option
+ * table declares "events", the key the host keeps for a notifier's filter.
+ */
+#define BAD_NAME "bad_option_events"
+#define BAD_WHAT "declares the option events."
+#define BAD_OPTIONS                                                                                \
+    {                                                                                              \
+        {"events", PTRACK_OPT_STRINGS, 0, NULL, "its own filter"},                                 \
+        {                                                                                          \
+            NULL, 0, 0, NULL, NULL                                                                 \
+        }                                                                                          \
+    }
+#include "bad-fixture.h"
