@@ -265,6 +265,41 @@ static int add_entry(list_t *l, const char *unit, int64_t id, int64_t due, int o
     return PTRACK_OK;
 }
 
+/* ---- Text in fixed buffers ----------------------------------------------- */
+
+/* vsnprintf into buf, and when the text is longer than buf holds, the cut
+ * moved back to a character's start: a value that does not fit (a lead
+ * author of many names) loses its end, never half a character, and the
+ * list stays UTF-8. */
+static void text_vprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (n < 0 || (size_t)n < size)
+        return;
+    size_t len = size - 1, start = len;
+    while (start > 0 && len - start < 3 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char)buf[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (start - 1) < need)
+        buf[start - 1] = '\0';
+}
+
+static void text_printf(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void text_printf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- Reading one proposal ------------------------------------------------ */
 
 /* What export() needs while it reads. */
@@ -361,13 +396,13 @@ static int read_proposal(run_t *run, const ptrack_record_t *rec)
     const char *delegation = h->rec_get(rec, "delegation");
     char who[512] = "";
     if (lead && delegation)
-        snprintf(who, sizeof(who), "｜领衔代表 %s（%s）", lead, delegation);
+        text_printf(who, sizeof(who), "｜领衔代表 %s（%s）", lead, delegation);
     else if (lead || delegation)
-        snprintf(who, sizeof(who), "｜%s %s", lead ? "领衔代表" : "代表团",
-                 lead ? lead : delegation);
+        text_printf(who, sizeof(who), "｜%s %s", lead ? "领衔代表" : "代表团",
+                    lead ? lead : delegation);
     char num[160];
     if (number)
-        snprintf(num, sizeof(num), "编号 %s", number);
+        text_printf(num, sizeof(num), "编号 %s", number);
     else
         snprintf(num, sizeof(num), "#%lld", (long long)id);
 
@@ -383,13 +418,13 @@ static int read_proposal(run_t *run, const ptrack_record_t *rec)
         if (!name || (run->only_unit && strcmp(name, run->only_unit) != 0) ||
             part_done(run, rec, i, name, role))
             continue;
-        snprintf(text, sizeof(text), "%s%s\n     %s｜%s｜%s｜办理期限 %s%s", mark,
-                 title ? title : "（无标题）", num, role_label(role), label, due_text, who);
+        text_printf(text, sizeof(text), "%s%s\n     %s｜%s｜%s｜办理期限 %s%s", mark,
+                    title ? title : "（无标题）", num, role_label(role), label, due_text, who);
         rc = add_entry(&run->list, name, id, due, overdue, text);
     }
     if (n_units == 0 && !run->only_unit) {
-        snprintf(text, sizeof(text), "%s%s\n     %s｜%s｜办理期限 %s%s", mark,
-                 title ? title : "（无标题）", num, label, due_text, who);
+        text_printf(text, sizeof(text), "%s%s\n     %s｜%s｜办理期限 %s%s", mark,
+                    title ? title : "（无标题）", num, label, due_text, who);
         rc = add_entry(&run->list, NO_UNIT, id, due, overdue, text);
     }
     /* The heading counts the proposals listed, once each. */
@@ -430,7 +465,7 @@ static void out_printf(out_t *o, const char *fmt, ...)
     char tmp[ENTRY_MAX + 512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    text_vprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
     for (const char *p = tmp; *p; p++) {
         if (*p == '\n' && o->crlf)

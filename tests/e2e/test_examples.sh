@@ -16,7 +16,8 @@
 #     its deadline and how late it is; a co unit that gave its opinion is
 #     left out; ?unit= lists that unit only; ?title= names the list; too
 #     many entries is a 400 before any byte; with tz UTC its dates are
-#     UTC's (the host's time_format).
+#     UTC's (the host's time_format); a number or lead author too long for
+#     its entry is cut between characters, and the list stays UTF-8.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -303,6 +304,25 @@ api GET "/v1/exports?format=duban&overdue=true"
 check_status "the overdue ones" 200
 check_contains "name the filter" "筛选：逾期 true" "$BODY"
 check_true "and leave the others out" bash -c '! grep -q -e 公交 -e 停车 <<<"$1"' _ "$BODY"
+
+# ---------------------------------------------------------------------------
+pt_step "a number and a lead author too long for the entry are cut between characters"
+# "编号 N" and 50 编 fill 158 of the number's 159 bytes, "｜领衔代表 A" and
+# 164 张 fill 509 of the lead author's 511: each cut falls inside a
+# character, which is left out whole.
+long_number="N$(printf '编%.0s' {1..100})"
+long_lead="A$(printf '张%.0s' {1..200})"
+api POST /v1/proposals '{"title": "关于规范长名称显示的建议", "number": "'"$long_number"'",
+                         "lead_author": "'"$long_lead"'", "delegation": "长治代表团"}'
+check_status "a proposal with a long number and lead author" 201
+pt_act "$(jv 'j["id"]')" assign '{"mode": "single", "units": [{"name": "省长名厅", "role": "lead"}]}'
+api GET "/v1/exports?format=duban&unit=$(urlenc 省长名厅)"
+check_status "its unit's list" 200
+check_true "the list is UTF-8" python3 -c 'open(__import__("sys").argv[1], "rb").read().decode("utf-8")' \
+    "$PT_TMP/resp.body"
+check_contains "the number keeps its whole characters" "编号 N$(printf '编%.0s' {1..50})｜主办｜" "$BODY"
+check_eq "the lead author too, to the end of the line" "领衔代表 A$(printf '张%.0s' {1..164})" \
+    "$(printf '%s\n' "$BODY" | grep -o '领衔代表 .*$')"
 
 # ---------------------------------------------------------------------------
 pt_step "a list larger than max_items is refused before any byte; dates in UTC"
