@@ -181,11 +181,20 @@ size_t pt_utf8_length(const char *s)
     return n;
 }
 
+/* A sequence has at most three bytes after its first: the bytes that
+ * continue one at s[len] go back to its first byte three at the most, and
+ * len moves there only when that byte starts a sequence long enough to
+ * reach s[len]. Continuation bytes that no such byte starts (stray ones)
+ * are no character to split: the cut stays, and text made of them is not
+ * cut to nothing. */
 size_t pt_utf8_floor(const char *s, size_t len)
 {
-    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-        len--;
-    return len;
+    size_t start = len;
+    while (start > 0 && len - start < 3 && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--;
+    unsigned char first = (unsigned char)s[start];
+    size_t need = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+    return start < len && (first & 0xC0) == 0xC0 && start + need > len ? start : len;
 }
 
 /* Whether cp is a noncharacter: U+FDD0..U+FDEF, and the last two code

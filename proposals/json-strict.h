@@ -41,9 +41,11 @@ const char *pt_text_refusal(const char *s, char *buf, size_t size);
 /* Number of code points in a valid UTF-8 string. */
 size_t pt_utf8_length(const char *s);
 /* Where to cut s, which holds at least len bytes, so that its first
- * len bytes or fewer end on a character's boundary: len moved back over
- * the bytes that continue a sequence at s[len]. A "%.*s" or a copy of
- * that many bytes never ends in half a character. */
+ * len bytes or fewer end on a character's boundary: len moved back to the
+ * start of the sequence that s[len] continues. A "%.*s" or a copy of that
+ * many bytes never ends in half a character. Stray continuation bytes
+ * (no sequence's start within three bytes before them) leave len as it
+ * is, so that a cut of text made of them keeps len bytes, not none. */
 size_t pt_utf8_floor(const char *s, size_t len);
 /* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not
  * part of a valid sequence becomes '?'. For text that may hold a client's

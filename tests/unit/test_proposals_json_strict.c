@@ -277,6 +277,31 @@ static void utf8_helpers_validate_and_count_code_points(void **state)
     assert_int_equal(pt_utf8_length(""), 0);
 }
 
+/* pt_utf8_floor moves a cut back to the start of the character it would
+ * split, and only then: stray continuation bytes (a notifier's reason of
+ * raw bytes) keep the cut where it is, where they were cut to nothing. */
+static void utf8_floor_cuts_between_characters_and_keeps_stray_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_utf8_floor("全国", 0), 0);
+    assert_int_equal(pt_utf8_floor("全国", 1), 0);
+    assert_int_equal(pt_utf8_floor("全国", 2), 0);
+    assert_int_equal(pt_utf8_floor("全国", 3), 3);
+    assert_int_equal(pt_utf8_floor("全国", 5), 3);
+    assert_int_equal(pt_utf8_floor("a😀", 4), 1);
+    assert_int_equal(pt_utf8_floor("a\xc3\xa9", 2), 1);
+    /* Continuation bytes that nothing starts, alone or after a whole
+     * character: none is half a character, the cut stays. */
+    const char stray[] = "\x80\x81\x82\x83\x84\x85\x86\x87";
+    for (size_t len = 0; len < sizeof(stray) - 1; len++)
+        assert_int_equal(pt_utf8_floor(stray, len), len);
+    assert_int_equal(pt_utf8_floor("\xc3\xa9\x80\x80", 2), 2);
+    assert_int_equal(pt_utf8_floor("\xc3\xa9\x80\x80", 3), 3);
+    assert_int_equal(pt_utf8_floor("ab\xa9\xa9", 3), 3);
+    /* A first byte whose sequence would reach the cut, after strays. */
+    assert_int_equal(pt_utf8_floor("\x80\x80\xe5\x85\xa8", 4), 2);
+}
+
 static void text_control_finds_what_text_may_not_hold(void **state)
 {
     (void)state;
@@ -339,6 +364,7 @@ int main(void)
         cmocka_unit_test(a_long_duplicate_name_is_cut_in_the_message),
         cmocka_unit_test(nesting_is_limited),
         cmocka_unit_test(utf8_helpers_validate_and_count_code_points),
+        cmocka_unit_test(utf8_floor_cuts_between_characters_and_keeps_stray_bytes),
         cmocka_unit_test(text_control_finds_what_text_may_not_hold),
     };
 
