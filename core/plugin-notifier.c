@@ -132,6 +132,7 @@ struct pt_notifier_s {
     bool start_oldest;        /* a new instance starts with the oldest event */
     int64_t start_seq;        /* else after this one: the newest when it was started */
     int64_t deliver_since_ms; /* monotonic ms when deliver() was entered; 0 when not in it */
+    int64_t stop_asked_ms;    /* monotonic ms when the stop in progress was asked; 0 when none */
     int64_t deliver_seq;      /* the event deliver() is working on */
     int64_t failing_at;       /* wall-clock ms when deliver() began asking to retry, as
                                  failing_since_ms (below); 0 when it is not failing */
@@ -1005,6 +1006,16 @@ int pt_notifier_start(pt_instance_t *inst, pt_error_t *err)
     return PT_OK;
 }
 
+/* Asks the worker to stop (n->mu held), noting when it was first asked:
+ * a refused stop says how long it waited. */
+static void ask_stop_locked(pt_notifier_t *n)
+{
+    if (!n->stop)
+        n->stop_asked_ms = pt_time_mono();
+    n->stop = true;
+    pthread_cond_broadcast(&n->cond);
+}
+
 /* Thread: loop. */
 void pt_notifier_ask_stop(pt_instance_t *inst)
 {
@@ -1012,8 +1023,7 @@ void pt_notifier_ask_stop(pt_instance_t *inst)
     if (!n)
         return;
     pthread_mutex_lock(&n->mu);
-    n->stop = true;
-    pthread_cond_broadcast(&n->cond);
+    ask_stop_locked(n);
     pthread_mutex_unlock(&n->mu);
 }
 
@@ -1029,8 +1039,10 @@ bool pt_notifier_resume(pt_instance_t *inst)
         return false;
     pthread_mutex_lock(&n->mu);
     bool resumed = n->stop && !n->done && n->deliver_since_ms != 0;
-    if (resumed)
+    if (resumed) {
         n->stop = false;
+        n->stop_asked_ms = 0;
+    }
     pthread_mutex_unlock(&n->mu);
     /* The caller says what this means for the instance (a refused unload,
      * a reload's change given up), in one line of its own. */
@@ -1060,8 +1072,7 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
         return PT_OK;
     int64_t deadline = pt_time_mono() + (int64_t)deadline_ms;
     pthread_mutex_lock(&n->mu);
-    n->stop = true;
-    pthread_cond_broadcast(&n->cond);
+    ask_stop_locked(n);
     /* A worker that is not inside deliver() is between two steps (a store
      * read, a queue update) and comes out soon whatever the deadline; only
      * a deliver() in progress is given a deadline, because only the
@@ -1075,7 +1086,12 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
         wait_until(&n->exited, &n->mu, until);
     }
     if (!n->done) {
-        int64_t secs = (pt_time_mono() - n->deliver_since_ms) / 1000;
+        /* How long deliver() has run, and how much of that the stop
+         * waited for it (a DELETE waits over several calls here, from its
+         * first: no deliver() starts once the stop is asked). */
+        int64_t now = pt_time_mono();
+        int64_t secs = (now - n->deliver_since_ms) / 1000;
+        int64_t waited = (now - n->stop_asked_ms) / 1000;
         /* The events delivered before the one deliver() is stuck on are
          * saved as the done worker's would be, while the store is known to
          * be open: left to the process's exit, they came again after the
@@ -1098,8 +1114,9 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
          * stop when deliver() returns), and the caller logs that, once. */
         return pt_error_set(err, PT_ECONFLICT,
                             "notifier %s has been in deliver() for %" PRId64
-                            " s; it was not stopped (its code stays loaded)",
-                            n->name, secs);
+                            " s, of which the stop waited %" PRId64
+                            " s for it to return; it was not stopped (its code stays loaded)",
+                            n->name, secs, waited);
     }
     int64_t cursor = n->cursor, flushed = n->flushed;
     pthread_mutex_unlock(&n->mu);

@@ -3,7 +3,8 @@
 #   - a SIGHUP that changes such an instance does not hold up the loop: the
 #     change waits for deliver() to return and is made then;
 #   - an unload refused after its wait (409) changes nothing: the instance
-#     goes on delivering;
+#     goes on delivering; the refusal says how long deliver() has run and
+#     how much of that the unload waited;
 #   - a SIGHUP's change whose wait for deliver() runs out is logged once,
 #     as what it is: the instance goes on with its running configuration;
 #   - at SIGTERM, several stuck instances share one wait instead of each
@@ -102,6 +103,13 @@ api DELETE /v1/plugins/gate
 pt_log "DELETE answered after $(($(now_ms) - t0)) ms"
 check_error "DELETE /v1/plugins/gate while deliver() does not return" 409 conflict
 check_contains "the refusal says the instance goes on" "goes on delivering" "$(jv 'j["error"]["message"]')"
+# deliver() began before the unload, which waited its 5 s (gate has no
+# timeout option) of that time: the refusal names both, each for what it is.
+check_true "the refusal says how long deliver() has run and how long the unload waited" \
+    python3 -c '
+import re, sys
+m = re.search(r"has been in deliver\(\) for (\d+) s, of which the stop waited (\d+) s for it to return;", sys.argv[1])
+sys.exit(not (m and 5 <= int(m.group(2)) <= int(m.group(1))))' "$(jv 'j["error"]["message"]')"
 api GET /v1/plugins/gate
 check_eq "gate is not left stopping" false "$(jv 'j["notifier"]["stopping"]')"
 touch "$OPEN"
