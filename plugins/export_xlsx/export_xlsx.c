@@ -107,6 +107,14 @@ static const struct {
 
 /* The width of a date column ("2026-03-15" and some air). */
 #define DATE_WIDTH 12.0
+/* Sheet 统计's columns: B holds the figures; A, its labels, is as wide as
+ * the widest of them (a unit's name, a workflow's state), at least
+ * FIG_LABEL_MIN_WIDTH and at most FIG_LABEL_MAX_WIDTH, the most that
+ * prints beside B on A4 upright between Excel's default margins (about
+ * 40 Chinese characters). */
+#define FIG_VALUE_WIDTH 12.0
+#define FIG_LABEL_MIN_WIDTH 10
+#define FIG_LABEL_MAX_WIDTH 80.0
 /* Excel refuses a cell of more than 32,767 characters, counted as UTF-16
  * (a character beyond U+FFFF, as in some rare names, counts two), and
  * libxlsxwriter refuses one of more than 32,767 code points. */
@@ -125,6 +133,7 @@ typedef struct {
     lxw_format *bold, *date, *percent;
     lxw_row_t row; /* the next row of sheet 建议 */
     size_t width[N_COLUMNS];
+    size_t fig_label_width; /* the widest label of sheet 统计 (its column A) */
     pt_view_t view;
     pt_figures_t fig;
     lxw_error lerr;  /* the first libxlsxwriter error */
@@ -258,10 +267,11 @@ static void cell_text(run_t *r, lxw_worksheet *ws, lxw_row_t row, column_t col, 
 {
     if (!text || !*text)
         return;
-    if (ws == r->rows) {
+    size_t *widest = ws == r->rows ? &r->width[col] : col == 0 ? &r->fig_label_width : NULL;
+    if (widest) {
         size_t w = pt_utf8_width(text);
-        if (w > r->width[col])
-            r->width[col] = w;
+        if (w > *widest)
+            *widest = w;
     }
     int oom = 0;
     char *s = cell_string(text, &oom);
@@ -414,12 +424,9 @@ static int write_figures(run_t *r)
     order = pt_tallies_order(&f->by_unit, 1, &r->wf);
     if (f->by_unit.n && !order)
         return PTRACK_ENOMEM;
-    size_t unit_width = 10;
     for (size_t i = 0; i < f->by_unit.n; i++) {
         const pt_tally_t *t = &f->by_unit.items[order[i]];
         fig_row(r, &row, t->name, t->count);
-        if (pt_utf8_width(t->name) > unit_width)
-            unit_width = pt_utf8_width(t->name);
     }
     free(order);
 
@@ -428,12 +435,14 @@ static int write_figures(run_t *r)
         char label[96];
         pt_category_label((char)('A' + c), label, sizeof(label));
         fig_row(r, &row, label, f->categories[c]);
-        if (pt_utf8_width(label) > unit_width)
-            unit_width = pt_utf8_width(label);
     }
-    note(r, worksheet_set_column(r->figs, 0, 0, (double)(unit_width > 50 ? 50 : unit_width) + 2,
-                                 NULL));
-    note(r, worksheet_set_column(r->figs, 1, 1, 12, NULL));
+    size_t widest =
+        r->fig_label_width > FIG_LABEL_MIN_WIDTH ? r->fig_label_width : FIG_LABEL_MIN_WIDTH;
+    double label_width = (double)widest + 2;
+    if (label_width > FIG_LABEL_MAX_WIDTH)
+        label_width = FIG_LABEL_MAX_WIDTH;
+    note(r, worksheet_set_column(r->figs, 0, 0, label_width, NULL));
+    note(r, worksheet_set_column(r->figs, 1, 1, FIG_VALUE_WIDTH, NULL));
     /* Printed, a table with its lines, on A4 as sheet 建议. */
     worksheet_gridlines(r->figs, LXW_SHOW_ALL_GRIDLINES);
     worksheet_set_paper(r->figs, 9);

@@ -853,6 +853,21 @@ for g in status unit; do
     done
 done
 check_true "md by unit: the unit's heading whole, with its count" grep -q "$LONGUNIT（1件）" "$PT_TMP/long.unit.md"
+# Sheet 统计's label column is as wide as its longest unit name, counted in
+# display width (a Chinese character is two), up to the 80 that print
+# beside the figures on A4: 30 characters are not clipped at 25.
+fig_label_width() { # QUERY: column A's width in sheet 统计 of that export
+    export_to "format=xlsx&$1" "$PT_TMP/figw.xlsx"
+    jv 'int(j["统计"]["widths"].get("0", 0))' "$(python3 "$PT_TMP/xlsx.py" "$PT_TMP/figw.xlsx" 2>&1)"
+}
+MIDUNIT="X$(printf '单%.0s' $(seq 1 29))"
+api POST /v1/proposals '{"title": "关于中等长度单位名称的建议", "session": "中长名称测试"}'
+check_status "create in 中长名称测试" 201
+act "$(jv 'j["id"]')" assign '{"mode": "single", "units": [{"name": "'"$MIDUNIT"'", "role": "lead"}]}'
+check_eq "xlsx 统计: a unit name of 30 characters (width 59) has its width and some air" 61 \
+    "$(fig_label_width "session=$(urlenc 中长名称测试)")"
+check_eq "xlsx 统计: one of 301 characters makes column A as wide as A4 takes" 80 \
+    "$(fig_label_width "session=$(urlenc 长名称测试)")"
 
 # ---------------------------------------------------------------------------
 pt_step "xlsx: a cell up to Excel's 32,767 characters is whole, a longer one cut with a note"
