@@ -397,6 +397,19 @@ static const char *todo_label(const char *part)
     return part;
 }
 
+/* Whether the n bytes at item, an item of the comma-separated list,
+ * stand earlier in it as an item of their own. */
+static int listed_before(const char *list, const char *item, size_t n)
+{
+    for (const char *p = list; p < item; p++) {
+        size_t m = strcspn(p, ",");
+        if (m == n && memcmp(p, item, n) == 0)
+            return 1;
+        p += m;
+    }
+    return 0;
+}
+
 /* The export's filters, in words ("状态：办理中；承办单位：山西省水利厅；
  * 待办：答复"), so that a reader knows what the figures cover. */
 static void describe_filters(run_t *r, pt_str_t *s)
@@ -424,11 +437,15 @@ static void describe_filters(run_t *r, pt_str_t *s)
         int todo = strcmp(names[i][0], "todo") == 0;
         if (todo || strcmp(names[i][0], "status") == 0) {
             /* One state (part) or several, comma-separated: their labels,
-             * 、-joined. */
+             * 、-joined, each once (status=assigned,assigned is 已交办). */
             pt_str_printf(s, "%s%s：", s->len ? "；" : "筛选条件：", names[i][1]);
             for (const char *c = v; *c; c += *c == ',') {
                 char item[80];
                 size_t n = strcspn(c, ",");
+                if (listed_before(v, c, n)) {
+                    c += n;
+                    continue;
+                }
                 snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : 0), c);
                 pt_str_printf(s, "%s%s", c == v ? "" : "、",
                               todo ? todo_label(item) : pt_wf_state_label(&r->wf, item));

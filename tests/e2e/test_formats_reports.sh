@@ -327,6 +327,9 @@ check_contains "md status=handling,rehandling: both states are stated" "筛选�
     "$(cat "$PT_TMP/hr.md")"
 check_eq "md status=handling,rehandling: two groups" "### 办理中（2件） ### 重新办理（1件）" \
     "$(grep '^### .*件）$' "$PT_TMP/hr.md" | tr '\n' ' ' | sed 's/ $//')"
+export_to "format=md&status=handling,rehandling,handling&unit=$(urlenc 市水务局)&todo=reply,reply" "$PT_TMP/hrh.md"
+check_contains "md status=handling,rehandling,handling&todo=reply,reply: each value stated once" \
+    "筛选条件：状态：办理中、重新办理；承办单位：市水务局；待办：答复" "$(cat "$PT_TMP/hrh.md")"
 export_to "format=md&overdue=true&key_supervision=0" "$PT_TMP/o.md"
 check_contains "md overdue=true&key_supervision=0: yes and no in words" "超期：是" "$(cat "$PT_TMP/o.md")"
 # due_before is stated in the report's zone, as its dates are, not in the
