@@ -18,6 +18,8 @@
  * stdout, stderr), default signal dispositions, an empty signal mask and a
  * minimal environment:
  *   PATH=/usr/bin:/bin  LANG=C.UTF-8  PTRACK_EVENT=<type>  PTRACK_SEQ=<seq>
+ * and ptrackd's TZ when it has one, so that the command's local time is
+ * ptrackd's (without it, both read /etc/localtime).
  * Its output (at most OUTPUT_MAX bytes of each stream, as much as fits in
  * one log line; the rest is read and thrown away so that the child never
  * blocks on a full pipe) goes to the daemon's log.
@@ -87,6 +89,7 @@ typedef struct {
      * host's options, valid until destroy(). NULL-terminated. */
     char **argv;
     char *file; /* the resolved path of the command, owned */
+    char *tz;   /* "TZ=..." of ptrackd's environment, owned; NULL when it has none */
     int64_t timeout_ms;
 } exec_t;
 
@@ -276,6 +279,7 @@ static void exec_destroy(void *state)
         return;
     free(x->argv);
     free(x->file);
+    free(x->tz);
     free(x);
 }
 
@@ -341,6 +345,18 @@ static int exec_create(const ptrack_host_t *host, ptrack_instance_t *inst, void 
     if (host->opt_duration(inst, "timeout", &x->timeout_ms) != PTRACK_OK || x->timeout_ms <= 0) {
         host->log(inst, PTRACK_LOG_ERROR, "option \"timeout\" must be a positive duration");
         goto fail;
+    }
+    /* Read here, on the loop thread: getenv is not safe against a thread
+     * that changes the environment, and the worker's runs need only the
+     * copy. */
+    const char *tz = getenv("TZ");
+    if (tz) {
+        size_t size = strlen("TZ=") + strlen(tz) + 1;
+        if (!(x->tz = malloc(size))) {
+            host->log(inst, PTRACK_LOG_ERROR, "out of memory");
+            goto fail;
+        }
+        snprintf(x->tz, size, "TZ=%s", tz);
     }
     *state = x;
     return PTRACK_OK;
@@ -577,7 +593,7 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
     char env_event[256], env_seq[64];
     snprintf(env_event, sizeof(env_event), "PTRACK_EVENT=%s", ev->type);
     snprintf(env_seq, sizeof(env_seq), "PTRACK_SEQ=%" PRId64, ev->seq);
-    char *envp[] = {"PATH=" CHILD_PATH, "LANG=C.UTF-8", env_event, env_seq, NULL};
+    char *envp[] = {"PATH=" CHILD_PATH, "LANG=C.UTF-8", env_event, env_seq, x->tz, NULL};
 
     int rc = PTRACK_RETRY;
     pid_t pid = -1;
