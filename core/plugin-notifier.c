@@ -1088,10 +1088,12 @@ int pt_notifier_stop(pt_instance_t *inst, uint64_t deadline_ms, pt_error_t *err)
     if (!n->done) {
         /* How long deliver() has run, and how much of that the stop
          * waited for it (a DELETE waits over several calls here, from its
-         * first: no deliver() starts once the stop is asked). */
+         * first: no deliver() starts once the stop is asked), to the
+         * nearest second: a wait of 5 s that the loop's clock ended a
+         * moment early is not "4 s". */
         int64_t now = pt_time_mono();
-        int64_t secs = (now - n->deliver_since_ms) / 1000;
-        int64_t waited = (now - n->stop_asked_ms) / 1000;
+        int64_t secs = (now - n->deliver_since_ms + 500) / 1000;
+        int64_t waited = (now - n->stop_asked_ms + 500) / 1000;
         /* The events delivered before the one deliver() is stuck on are
          * saved as the done worker's would be, while the store is known to
          * be open: left to the process's exit, they came again after the
