@@ -18,6 +18,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "fixture-base.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -32,14 +33,13 @@ typedef struct {
 /* A new, empty store in a directory of its own (name: its prefix). */
 static inline void import_store_open(import_store_t *t, const char *name)
 {
-    snprintf(t->dir, sizeof(t->dir), "/tmp/%s-XXXXXX", name);
-    assert_non_null(mkdtemp(t->dir));
+    fixture_dir_make(t->dir, sizeof(t->dir), name);
     snprintf(t->path, sizeof(t->path), "%s/ptrack.db", t->dir);
     uv_loop_init(&t->loop);
+    pt_store_options_t o = {.path = t->path};
+    fixture_workflow_default(&t->wf, &o.deadlines);
+    o.workflow = t->wf;
     pt_error_t err = {0};
-    assert_int_equal(pt_workflow_load_default(&t->wf, &err), PT_OK);
-    pt_store_options_t o = {.path = t->path, .workflow = t->wf};
-    pt_deadlines_default(&o.deadlines);
     assert_int_equal(pt_store_open(&t->loop, &o, &t->store, &err), PT_OK);
 }
 
@@ -168,9 +168,7 @@ static inline void import_store_remove(import_store_t *t)
     import_store_close(t);
     uv_loop_close(&t->loop);
     pt_workflow_free(t->wf);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", t->dir);
-    assert_int_equal(system(cmd), 0);
+    fixture_dir_remove(t->dir);
 }
 
 #endif /* PT_TEST_IMPORT_STORE_H */

@@ -3,8 +3,9 @@
  * the default workflow and deadlines, for the unit tests that drive the
  * store from C: made by a test's setup, closed and opened again within a
  * test (with a page limit if need be), and closed and removed by its
- * teardown. Included by one test file each, so its functions are static
- * (inline: a test need not use them all).
+ * teardown; the test's writes and reads queued and waited for. Included
+ * by one test file each, so its functions are static (inline: a test
+ * need not use them all).
  */
 #ifndef PT_TEST_STORE_FIXTURE_H
 #define PT_TEST_STORE_FIXTURE_H
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <uv.h>
 
+#include "fixture-base.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -55,12 +57,9 @@ static inline fixture_t *fixture_new(const char *name)
     fixture_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     uv_loop_init(&f->loop);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/%s-XXXXXX", name);
-    assert_non_null(mkdtemp(f->dir));
+    fixture_dir_make(f->dir, sizeof(f->dir), name);
     snprintf(f->path, sizeof(f->path), "%s/ptrack.db", f->dir);
-    pt_error_t err = {0};
-    assert_int_equal(pt_workflow_load_default(&f->wf, &err), PT_OK);
-    pt_deadlines_default(&f->deadlines);
+    fixture_workflow_default(&f->wf, &f->deadlines);
     assert_int_equal(fixture_open(f, 0), PT_OK);
     return f;
 }
@@ -72,10 +71,65 @@ static inline void fixture_free(fixture_t *f)
         fixture_close(f);
     uv_loop_close(&f->loop);
     pt_workflow_free(f->wf);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    fixture_dir_remove(f->dir);
     free(f);
+}
+
+/* A cmocka setup and teardown: a new, empty store for each test. */
+static inline int fixture_setup(void **state)
+{
+    *state = fixture_new("pt-store");
+    return 0;
+}
+
+static inline int fixture_teardown(void **state)
+{
+    fixture_free(*state);
+    return 0;
+}
+
+/* The answer to a write or read of the test's (data: the fixture): one
+ * request fewer pending, and the loop stopped once none is. */
+static inline void fixture_answered(fixture_t *f)
+{
+    f->pending--;
+    if (f->pending == 0)
+        uv_stop(&f->loop);
+}
+
+static inline void fixture_on_write(pt_write_t *w)
+{
+    fixture_answered(w->data);
+}
+
+static inline void fixture_on_read(pt_read_t *r)
+{
+    fixture_answered(r->data);
+}
+
+/* Queues the write w, its answer pending until fixture_wait. */
+static inline void fixture_write(fixture_t *f, pt_write_t *w)
+{
+    w->cb = fixture_on_write;
+    w->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_write(f->store, w), PT_OK);
+}
+
+/* Queues the read r, its answer pending until fixture_wait. */
+static inline void fixture_read(fixture_t *f, pt_read_t *r)
+{
+    r->cb = fixture_on_read;
+    r->data = f;
+    f->pending++;
+    assert_int_equal(pt_store_read(f->store, r), PT_OK);
+}
+
+/* Runs the loop until every write and read queued is answered. */
+static inline void fixture_wait(fixture_t *f)
+{
+    while (f->pending > 0)
+        uv_run(&f->loop, UV_RUN_DEFAULT);
 }
 
 #endif

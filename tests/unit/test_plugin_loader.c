@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "fixture-base.h"
 #include "json-strict.h"
 #include "plugin-file.h"
 #include "plugins.h"
@@ -65,8 +66,7 @@ static int setup(void **state)
     fx_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     assert_int_equal(uv_loop_init(&f->loop), 0);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ptplug.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    fixture_dir_make(f->dir, sizeof(f->dir), "ptplug");
     pt_plugins_options_t o = {.loop = &f->loop, .store = NULL, .plugin_dir = f->dir};
     assert_int_equal(pt_plugins_new(&o, &f->p), PT_OK);
     install(f, "good_options", "good_options.so");
@@ -81,9 +81,7 @@ static int teardown(void **state)
     pt_error_clear(&f->err);
     uv_run(&f->loop, UV_RUN_NOWAIT);
     uv_loop_close(&f->loop);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    fixture_dir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture-base.h"
 #include "json-strict.h"
 #include "timefmt.h"
 #include "workflow.h"
@@ -98,11 +99,9 @@ static pt_deadlines_t deadlines;
 
 static int setup(void **state)
 {
-    pt_error_t err = {0};
-
     (void)state;
-    pt_deadlines_default(&deadlines);
-    return pt_workflow_load_default(&wf, &err);
+    fixture_workflow_default(&wf, &deadlines);
+    return 0;
 }
 
 static int teardown(void **state)

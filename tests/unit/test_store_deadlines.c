@@ -23,36 +23,13 @@
 
 #define DAY INT64_C(86400000)
 
-static int setup(void **state)
-{
-    *state = fixture_new("pt-deadlines");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_free(*state);
-    return 0;
-}
-
-static void on_done(pt_write_t *w)
-{
-    fixture_t *f = w->data;
-    f->pending--;
-    uv_stop(&f->loop);
-}
-
 /* Queues w, waits for its answer and checks that it succeeded. */
 static void run(fixture_t *f, pt_write_t *w)
 {
     if (!w->actor)
         w->actor = strdup("测试员");
-    w->cb = on_done;
-    w->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_write(f->store, w), PT_OK);
-    while (f->pending > 0)
-        uv_run(&f->loop, UV_RUN_DEFAULT);
+    fixture_write(f, w);
+    fixture_wait(f);
     if (w->err.code != PT_OK)
         fprintf(stderr, "write: %s\n", w->err.message);
     assert_int_equal(w->err.code, PT_OK);
@@ -307,11 +284,12 @@ static void the_migration_copies_the_marks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_scan_reads_no_proposal_whose_reminders_were_raised, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_deadline_moved_back_is_not_reminded_again, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(the_migration_copies_the_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_scan_reads_no_proposal_whose_reminders_were_raised,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_deadline_moved_back_is_not_reminded_again, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_migration_copies_the_marks, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,24 +25,6 @@
 #include "store.h"
 #include "workflow.h"
 
-static void on_write(pt_write_t *w)
-{
-    fixture_t *f = w->data;
-    f->pending--;
-}
-
-static void on_read(pt_read_t *r)
-{
-    fixture_t *f = r->data;
-    f->pending--;
-}
-
-static void wait_all(fixture_t *f)
-{
-    while (f->pending > 0)
-        uv_run(&f->loop, UV_RUN_ONCE);
-}
-
 /* Runs one write and returns the proposal's id; the write must succeed. */
 static int64_t write_one(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
                          const char *body)
@@ -54,11 +36,8 @@ static int64_t write_one(fixture_t *f, pt_write_op_t op, int64_t id, const char 
     w->body = cJSON_Parse(body);
     assert_non_null(w->body);
     w->actor = strdup("统计测试");
-    w->cb = on_write;
-    w->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_write(f->store, w), PT_OK);
-    wait_all(f);
+    fixture_write(f, w);
+    fixture_wait(f);
     if (w->err.code != PT_OK)
         fail_msg("%s %s: %s", action ? action : "create", body, w->err.message);
     int64_t got = w->id;
@@ -145,16 +124,9 @@ static void sign(fixture_t *f, int64_t id, const char *unit)
     act(f, id, "sign", body);
 }
 
-/* A store without a proposal. */
-static int setup_empty(void **state)
-{
-    *state = fixture_new("pt-stats");
-    return 0;
-}
-
 static int setup(void **state)
 {
-    setup_empty(state);
+    fixture_setup(state);
     fixture_t *f = *state;
 
     static const char *const bodies[] = {
@@ -251,12 +223,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture_free(*state);
-    return 0;
-}
-
 /* The figures of the proposals that the filters, "session=...&unit=..."
  * as a query string without escapes, choose. */
 static char *stats(fixture_t *f, const char *filters)
@@ -303,11 +269,8 @@ static char *stats(fixture_t *f, const char *filters)
     static const char *const parts[PT_TODO_N] = {"sign", "opinion", "reply"};
     for (int k = 0; k < PT_TODO_N; k++)
         q->todo_states[k] = pt_workflow_effect_states(f->wf, parts[k]);
-    r->cb = on_read;
-    r->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_read(f->store, r), PT_OK);
-    wait_all(f);
+    fixture_read(f, r);
+    fixture_wait(f);
     if (r->err.code != PT_OK)
         fail_msg("stats?%s: %s", filters, r->err.message);
     char *json = strdup(r->json);
@@ -505,8 +468,8 @@ int main(void)
         cmocka_unit_test(figures_of_states_and_deadlines),
         cmocka_unit_test(figures_of_a_unit_and_its_todo),
         cmocka_unit_test(figures_of_a_person_a_tag_and_a_search),
-        cmocka_unit_test_setup_teardown(figures_of_an_empty_store, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(figures_of_an_empty_store, fixture_setup, fixture_teardown),
     };
     /* One store for every test: they only read it. */
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -23,26 +23,6 @@
 #include "store.h"
 #include "workflow.h"
 
-static int setup(void **state)
-{
-    *state = fixture_new("pt-store");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_free(*state);
-    return 0;
-}
-
-static void on_done(pt_write_t *w)
-{
-    fixture_t *f = w->data;
-    f->pending--;
-    if (f->pending == 0)
-        uv_stop(&f->loop);
-}
-
 static pt_write_t *write_if(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
                             const char *body, int64_t if_match)
 {
@@ -52,10 +32,7 @@ static pt_write_t *write_if(fixture_t *f, pt_write_op_t op, int64_t id, const ch
     w->action = action ? strdup(action) : NULL;
     w->body = body ? cJSON_Parse(body) : NULL;
     w->actor = strdup("测试员");
-    w->cb = on_done;
-    w->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_write(f->store, w), PT_OK);
+    fixture_write(f, w);
     return w;
 }
 
@@ -71,9 +48,7 @@ static void on_done_free(pt_write_t *w)
 {
     fixture_t *f = w->data;
     pt_write_free(w);
-    f->pending--;
-    if (f->pending == 0)
-        uv_stop(&f->loop);
+    fixture_answered(f);
 }
 
 static void create_unread(fixture_t *f, const char *body)
@@ -88,36 +63,20 @@ static void create_unread(fixture_t *f, const char *body)
     assert_int_equal(pt_store_write(f->store, w), PT_OK);
 }
 
-static void wait_writes(fixture_t *f)
-{
-    while (f->pending > 0)
-        uv_run(&f->loop, UV_RUN_DEFAULT);
-}
-
 /* Runs one write and waits for its answer. */
 static pt_write_t *run(fixture_t *f, pt_write_op_t op, int64_t id, const char *action,
                        const char *body)
 {
     pt_write_t *w = write_json(f, op, id, action, body);
-    wait_writes(f);
+    fixture_wait(f);
     return w;
-}
-
-static void on_read(pt_read_t *r)
-{
-    fixture_t *f = r->data;
-    f->pending--;
-    uv_stop(&f->loop);
 }
 
 /* Runs the read r and waits for its answer. */
 static void run_read(fixture_t *f, pt_read_t *r)
 {
-    r->cb = on_read;
-    r->data = f;
-    f->pending++;
-    assert_int_equal(pt_store_read(f->store, r), PT_OK);
-    wait_writes(f);
+    fixture_read(f, r);
+    fixture_wait(f);
 }
 
 static pt_read_t *read_op(fixture_t *f, pt_read_op_t op, int64_t id)
@@ -169,7 +128,7 @@ static void concurrent_writes_share_commits(void **state)
         snprintf(body, sizeof(body), "{\"title\":\"并发建议 %d\"}", i);
         ws[i] = write_json(f, PT_WRITE_CREATE, 0, NULL, body);
     }
-    wait_writes(f);
+    fixture_wait(f);
     for (int i = 0; i < N; i++) {
         assert_int_equal(ws[i]->err.code, PT_OK);
         pt_write_free(ws[i]);
@@ -312,7 +271,7 @@ static void failing_write_leaves_its_batch_committed(void **state)
     pt_write_t *e = write_json(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"丁\"}");
     uint64_t commits0, writes0;
     pt_store_counters(f->store, &commits0, &writes0);
-    wait_writes(f);
+    fixture_wait(f);
     uv_run(&f->loop, UV_RUN_NOWAIT);
     assert_int_equal(a->err.code, PT_OK);
     assert_int_equal(b->err.code, PT_OK);
@@ -350,11 +309,8 @@ static void idempotency_key_replays_and_refuses_other_bodies(void **state)
         w->actor = strdup("王秘书");
         w->idem_key = strdup("key-1");
         memset(w->idem_hash, i == 2 ? 2 : 1, 32);
-        w->cb = on_done;
-        w->data = f;
-        f->pending++;
-        pt_store_write(f->store, w);
-        wait_writes(f);
+        fixture_write(f, w);
+        fixture_wait(f);
         ws[i] = w;
     }
     assert_int_equal(ws[0]->err.code, PT_OK);
@@ -386,11 +342,8 @@ static void old_idempotency_keys_are_forgotten(void **state)
     w->actor = strdup("王秘书");
     w->idem_key = strdup("new-key");
     memset(w->idem_hash, 1, 32);
-    w->cb = on_done;
-    w->data = f;
-    f->pending++;
-    pt_store_write(f->store, w);
-    wait_writes(f);
+    fixture_write(f, w);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_OK);
     pt_write_free(w);
     sqlite3_stmt *st;
@@ -431,11 +384,8 @@ static void an_expired_idempotency_key_makes_a_new_request(void **state)
         w->actor = strdup("王秘书");
         w->idem_key = strdup(keys[i]);
         memset(w->idem_hash, 1, 32);
-        w->cb = on_done;
-        w->data = f;
-        f->pending++;
-        pt_store_write(f->store, w);
-        wait_writes(f);
+        fixture_write(f, w);
+        fixture_wait(f);
         ws[i] = w;
     }
     assert_int_equal(ws[1]->err.code, PT_OK);
@@ -456,12 +406,12 @@ static void if_match_refuses_a_stale_version(void **state)
     fixture_t *f = *state;
     pt_write_free(run(f, PT_WRITE_CREATE, 0, NULL, "{\"title\":\"版本\"}"));
     pt_write_t *w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本二\"}", 1);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 2);
     pt_write_free(w);
     w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"版本三\"}", 1);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_EVERSION);
     cJSON *cv = cJSON_GetObjectItemCaseSensitive(w->err.details, "current_version");
     assert_non_null(cv);
@@ -506,12 +456,12 @@ static void the_writers_cache_stays_under_its_budget(void **state)
         create_unread(f, body);
         free(body);
         if (i % 20 == 19)
-            wait_writes(f);
+            fixture_wait(f);
     }
-    wait_writes(f);
+    fixture_wait(f);
     /* A change to proposal 1 while the writer holds it. */
     pt_write_t *w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"tags\":[\"第一轮\"]}", 1);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 2);
     pt_write_free(w);
@@ -539,7 +489,7 @@ static void the_writers_cache_stays_under_its_budget(void **state)
      * the next write to it finds it in the cache. */
     uint64_t loads = pt_store_writer_cache_loads(f->store);
     w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"大建议 1 改\"}", 2);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(pt_store_writer_cache_loads(f->store), loads + 1);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 3);
@@ -609,14 +559,14 @@ static void a_proposal_over_the_entry_limit_is_not_cached(void **state)
 
     /* Both are written to as they stand in the database. */
     w = write_if(f, PT_WRITE_PATCH, 2, NULL, "{\"title\":\"短建议改\"}", 3);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 4);
     assert_non_null(strstr(w->json, "乙:xxx"));
     assert_non_null(strstr(w->json, "\"短\""));
     pt_write_free(w);
     w = write_if(f, PT_WRITE_PATCH, 1, NULL, "{\"title\":\"超长建议改\"}", 1);
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(w->err.code, PT_OK);
     assert_int_equal(w->version, 2);
     assert_non_null(strstr(w->json, "甲:xxx"));
@@ -643,11 +593,8 @@ static void history_and_events_follow_every_write(void **state)
     pt_read_free(r);
     r = pt_read_new(PT_READ_EVENTS);
     r->after = 0;
-    r->cb = on_read;
-    r->data = f;
-    f->pending++;
-    pt_store_read(f->store, r);
-    wait_writes(f);
+    fixture_read(f, r);
+    fixture_wait(f);
     assert_int_equal(r->count, 2);
     assert_int_equal(r->last_seq, 2);
     assert_non_null(strstr(r->json, "proposal.status_changed"));
@@ -769,11 +716,8 @@ static void cursors_only_move_forward_and_events_read_from_workers(void **state)
         w->name = strdup(names[i]);
         w->seq = moves[i];
         w->first = first[i];
-        w->cb = on_done;
-        w->data = f;
-        f->pending++;
-        assert_int_equal(pt_store_write(f->store, w), PT_OK);
-        wait_writes(f);
+        fixture_write(f, w);
+        fixture_wait(f);
         assert_int_equal(w->err.code, PT_OK);
         pt_write_free(w);
     }
@@ -932,7 +876,7 @@ static void search_reads_no_document_when_none_waits_for_the_index(void **state)
                  i == 123 ? "加强农村饮水安全" : "推进城市垃圾分类", i);
         create_unread(f, body);
     }
-    wait_writes(f);
+    fixture_wait(f);
     assert_int_equal(count(f), N);
     sqlite3 *db = NULL;
     assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
@@ -985,7 +929,7 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
                  bg);
         create_unread(f, body);
     }
-    wait_writes(f);
+    fixture_wait(f);
     pt_write_t *w =
         run(f, PT_WRITE_ACTION, 7, "assign",
             "{\"mode\":\"single\",\"units\":[{\"name\":\"省财政厅\",\"role\":\"lead\"}]}");
@@ -1035,7 +979,7 @@ static void session_lists_read_only_that_sessions_proposals(void **state)
                  i % 100 == 7 ? "十四届五次会议" : "十四届四次会议");
         create_unread(f, body);
     }
-    wait_writes(f);
+    fixture_wait(f);
     sqlite3 *db = NULL;
     assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
     pt_list_query_t q = {.key_supervision = -1, .overdue = -1, .session = "十四届五次会议"};
@@ -1083,7 +1027,7 @@ static void make_states_and_times(fixture_t *f)
         snprintf(body, sizeof(body), "{\"title\":\"关于第%d号的建议\"}", i);
         create_unread(f, body);
     }
-    wait_writes(f);
+    fixture_wait(f);
     fixture_close(f);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -1235,7 +1179,7 @@ static void a_list_by_due_holds_the_running_deadlines_first(void **state)
     fixture_t *f = *state;
     for (int i = 1; i <= 8; i++)
         create_unread(f, "{\"title\":\"关于期限排序的建议\",\"session\":\"十四届一次会议\"}");
-    wait_writes(f);
+    fixture_wait(f);
     fixture_close(f);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -1492,43 +1436,54 @@ static void a_scoped_feed_reads_its_events_from_an_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(create_assigns_ids_and_is_readable, setup, teardown),
-        cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_checkpointer_copies_the_wal_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_wal_starts_over_under_steady_writes, setup, teardown),
-        cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, setup, teardown),
-        cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, setup, teardown),
-        cmocka_unit_test_setup_teardown(an_expired_idempotency_key_makes_a_new_request, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_writers_cache_stays_under_its_budget, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_proposal_over_the_entry_limit_is_not_cached, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(history_and_events_follow_every_write, setup, teardown),
-        cmocka_unit_test_setup_teardown(full_disk_is_never_acknowledged, setup, teardown),
-        cmocka_unit_test_setup_teardown(data_survives_reopening_and_ids_are_never_reused, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(duplicate_number_in_a_session_is_a_conflict, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(create_assigns_ids_and_is_readable, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_writes_share_commits, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_checkpointer_copies_the_wal_back, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_wal_starts_over_under_steady_writes, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(failing_write_leaves_its_batch_committed, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(idempotency_key_replays_and_refuses_other_bodies,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(old_idempotency_keys_are_forgotten, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(an_expired_idempotency_key_makes_a_new_request,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(if_match_refuses_a_stale_version, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_writers_cache_stays_under_its_budget, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_proposal_over_the_entry_limit_is_not_cached,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(history_and_events_follow_every_write, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(full_disk_is_never_acknowledged, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(data_survives_reopening_and_ids_are_never_reused,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(duplicate_number_in_a_session_is_a_conflict, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(cursors_only_move_forward_and_events_read_from_workers,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(search_finds_proposals_not_indexed_yet, setup, teardown),
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(search_finds_proposals_not_indexed_yet, fixture_setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(search_reads_no_document_when_none_waits_for_the_index,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(opening_reads_only_proposals_whose_deadline_runs, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(session_lists_read_only_that_sessions_proposals, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_states_list_is_read_in_its_order_without_a_sort, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(a_list_by_due_holds_the_running_deadlines_first, setup,
-                                        teardown),
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(opening_reads_only_proposals_whose_deadline_runs,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(session_lists_read_only_that_sessions_proposals,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_states_list_is_read_in_its_order_without_a_sort,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_list_by_due_holds_the_running_deadlines_first,
+                                        fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_state_beside_a_session_is_read_from_the_sessions_index,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(a_scoped_feed_reads_its_events_from_an_index, setup,
-                                        teardown),
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_scoped_feed_reads_its_events_from_an_index, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
