@@ -1072,6 +1072,36 @@ static void a_failing_create_without_a_reason_is_named_by_its_code(void **state)
                    PT_EVALIDATION, "it returned -4 (PTRACK_ENOMEM) and logged no reason");
 }
 
+/* What is written to stderr between log_capture_start and log_capture_end,
+ * which restores stderr and returns it, NUL-terminated in buf (size bytes),
+ * and its length: there must be some. */
+typedef struct {
+    char path[32];
+    int fd, saved;
+} log_capture_t;
+
+static void log_capture_start(log_capture_t *c)
+{
+    snprintf(c->path, sizeof(c->path), "/tmp/ptlog.XXXXXX");
+    c->fd = mkstemp(c->path);
+    assert_true(c->fd >= 0);
+    c->saved = dup(STDERR_FILENO);
+    assert_true(c->saved >= 0);
+    assert_int_equal(dup2(c->fd, STDERR_FILENO), STDERR_FILENO);
+}
+
+static ssize_t log_capture_end(log_capture_t *c, char *buf, size_t size)
+{
+    dup2(c->saved, STDERR_FILENO);
+    close(c->saved);
+    ssize_t n = pread(c->fd, buf, size - 1, 0);
+    close(c->fd);
+    unlink(c->path);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    return n;
+}
+
 /* What a plugin logs is written to ptrackd's stderr, on one line, and as
  * valid UTF-8: bytes that are not (a plugin reading a GBK file, a cut
  * string) are replaced, and the Chinese around them kept. */
@@ -1082,12 +1112,8 @@ static void plugin_log_lines_are_valid_utf8(void **state)
                              "\"config\":{\"url\":\"http://o\"}}"),
                      PT_OK);
     pt_instance_t *o = pt_plugins_find(f->p, "o");
-    char path[] = "/tmp/ptlog.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    int saved = dup(STDERR_FILENO);
-    assert_true(saved >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    log_capture_t cap;
+    log_capture_start(&cap);
     char reason[128];
     pt_plugin_host_capture(o, reason, sizeof(reason));
     /* GBK for 办理, a lone continuation byte, a cut 中 (E4 B8 AD), a
@@ -1096,14 +1122,8 @@ static void plugin_log_lines_are_valid_utf8(void **state)
     pt_plugin_host.log(o, PTRACK_LOG_WARN, "行 %d: \xb0\xec\xc0\xed \x80 \xe4\xb8\n完毕\t第二列",
                        7);
     pt_plugin_host_capture(NULL, NULL, 0);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
     char text[4096];
-    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
-    close(fd);
-    unlink(path);
-    assert_true(n > 0);
-    text[n] = '\0';
+    ssize_t n = log_capture_end(&cap, text, sizeof(text));
     if (!pt_utf8_valid(text, (size_t)n))
         fail_msg("the log line is not valid UTF-8: %s", text);
     if (!strstr(text, "[o] 行 7: ???? ? ?? 完毕 第二列\n"))
@@ -1124,12 +1144,8 @@ static void a_misread_option_is_logged_once(void **state)
                              "\"config\":{\"url\":\"http://o\",\"timeout\":\"2s\"}}"),
                      PT_OK);
     pt_instance_t *o = pt_plugins_find(f->p, "o");
-    char path[] = "/tmp/ptlog.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    int saved = dup(STDERR_FILENO);
-    assert_true(saved >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    log_capture_t cap;
+    log_capture_start(&cap);
     int64_t v = 7;
     assert_int_equal(pt_plugin_host.opt_int(o, "timout", &v), PTRACK_ENOTFOUND);
     assert_int_equal(pt_plugin_host.opt_int(o, "timeout", &v), PTRACK_EINVAL);
@@ -1139,14 +1155,8 @@ static void a_misread_option_is_logged_once(void **state)
     const char *text = NULL;
     assert_int_equal(pt_plugin_host.opt_string(o, "timeout", &text), PTRACK_OK);
     assert_string_equal(text, "2s");
-    dup2(saved, STDERR_FILENO);
-    close(saved);
     char log[4096];
-    ssize_t n = pread(fd, log, sizeof(log) - 1, 0);
-    close(fd);
-    unlink(path);
-    assert_true(n > 0);
-    log[n] = '\0';
+    log_capture_end(&cap, log, sizeof(log));
     if (!strstr(log, "plugin good_options (instance o) called opt_int(\"timout\"), which its "
                      "option table does not declare: it returns PTRACK_ENOTFOUND"))
         fail_msg("the misspelt key was not logged: %s", log);
@@ -1162,22 +1172,12 @@ static void an_option_read_as_another_type_is_logged(void **state)
                              "\"config\":{\"url\":\"http://o\"}}"),
                      PT_OK);
     pt_instance_t *o = pt_plugins_find(f->p, "o");
-    char path[] = "/tmp/ptlog.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    int saved = dup(STDERR_FILENO);
-    assert_true(saved >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    log_capture_t cap;
+    log_capture_start(&cap);
     int b = 0;
     assert_int_equal(pt_plugin_host.opt_bool(o, "retries", &b), PTRACK_EINVAL);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
     char log[4096];
-    ssize_t n = pread(fd, log, sizeof(log) - 1, 0);
-    close(fd);
-    unlink(path);
-    assert_true(n > 0);
-    log[n] = '\0';
+    log_capture_end(&cap, log, sizeof(log));
     if (!strstr(log, "plugin good_options (instance o) called opt_bool(\"retries\"), which its "
                      "option table declares as int: it returns PTRACK_EINVAL"))
         fail_msg("the misread type was not logged: %s", log);
