@@ -3,13 +3,16 @@
  * the default workflow and deadlines, for the unit tests that drive the
  * store from C: made by a test's setup, closed and opened again within a
  * test (with a page limit if need be), and closed and removed by its
- * teardown; the test's writes and reads queued and waited for. Included
+ * teardown; the test's writes and reads queued and waited for, and its
+ * SQL run on the database file behind the store's back. Included
  * by one test file each, so its functions are static (inline: a test
  * need not use them all).
  */
 #ifndef PT_TEST_STORE_FIXTURE_H
 #define PT_TEST_STORE_FIXTURE_H
 
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +133,39 @@ static inline void fixture_wait(fixture_t *f)
 {
     while (f->pending > 0)
         uv_run(&f->loop, UV_RUN_DEFAULT);
+}
+
+/* Runs the SQL text (statements) on the store's database file, as
+ * another connection would: for what no write of the store can make. */
+static inline void fixture_sql(fixture_t *f, const char *text)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", text, msg);
+    sqlite3_close(db);
+}
+
+/* The first column of the first row that the query (printf's format and
+ * arguments) reads from the store's database file; there must be a row. */
+static inline int64_t fixture_sql_int(fixture_t *f, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }
 
 #endif

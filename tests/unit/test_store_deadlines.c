@@ -123,24 +123,6 @@ static int scan(fixture_t *f, int64_t *wake, int64_t *pages)
     return raised;
 }
 
-static int64_t sql_int(const char *path, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* Proposal 1 copied n times in SQL, each with the deadline `due`. */
 static void copies(fixture_t *f, int n, int64_t due)
 {
@@ -167,7 +149,7 @@ static void a_scan_reads_no_proposal_whose_reminders_were_raised(void **state)
     int64_t wake, pages;
     assert_int_equal(scan(f, &wake, &pages), N);
     /* Proposal 1's deadline (90 days) is what comes next. */
-    int64_t due1 = sql_int(f->path, "SELECT due_at FROM proposals WHERE id = 1");
+    int64_t due1 = fixture_sql_int(f, "SELECT due_at FROM proposals WHERE id = 1");
     assert_int_equal(wake, due1 - f->deadlines.remind_before);
 
     assert_int_equal(scan(f, &wake, &pages), 0);
@@ -181,7 +163,7 @@ static void a_scan_reads_no_proposal_whose_reminders_were_raised(void **state)
     assert_int_equal(wake, due1 - f->deadlines.remind_before);
     assert_true(pages < 50);
     assert_int_equal(
-        sql_int(f->path, "SELECT count(*) FROM events WHERE type = 'proposal.overdue'"), 10 * N);
+        fixture_sql_int(f, "SELECT count(*) FROM events WHERE type = 'proposal.overdue'"), 10 * N);
 }
 
 /* A deadline gets each reminder once as it stands, also when it moves and
@@ -204,7 +186,7 @@ static void a_deadline_moved_back_is_not_reminded_again(void **state)
     assert_int_equal(scan(f, &wake, NULL), 0);
     assert_int_equal(wake, 0);
     assert_int_equal(
-        sql_int(f->path, "SELECT count(*) FROM events WHERE type = 'proposal.overdue'"), 2);
+        fixture_sql_int(f, "SELECT count(*) FROM events WHERE type = 'proposal.overdue'"), 2);
 
     /* A deadline ahead that was reminded of as due soon wakes the engine
      * when it passes, not again when it is due soon. */
@@ -219,7 +201,7 @@ static void a_deadline_moved_back_is_not_reminded_again(void **state)
     assert_int_equal(scan(f, &wake, NULL), 0);
     assert_int_equal(wake, c + 1);
     assert_int_equal(
-        sql_int(f->path, "SELECT count(*) FROM events WHERE type = 'proposal.due_soon'"), 1);
+        fixture_sql_int(f, "SELECT count(*) FROM events WHERE type = 'proposal.due_soon'"), 1);
 }
 
 /* A store of schema 27 (before proposals_reminders) with overdue
@@ -236,45 +218,35 @@ static void the_migration_copies_the_marks(void **state)
     assert_int_equal(scan(f, NULL, NULL), N + 1);
     fixture_close(f);
 
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "DROP INDEX proposals_reminders;"
-                                  "ALTER TABLE proposals DROP COLUMN due_soon_mark;"
-                                  "ALTER TABLE proposals DROP COLUMN overdue_mark;"
-                                  "UPDATE proposals SET clock = 0 WHERE id = 2;"
-                                  "PRAGMA user_version = 27;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    fixture_sql(f, "DROP INDEX proposals_reminders;"
+                   "ALTER TABLE proposals DROP COLUMN due_soon_mark;"
+                   "ALTER TABLE proposals DROP COLUMN overdue_mark;"
+                   "UPDATE proposals SET clock = 0 WHERE id = 2;"
+                   "PRAGMA user_version = 27;");
 
     assert_int_equal(fixture_open(f, 0), PT_OK);
-    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 28);
+    assert_int_equal(fixture_sql_int(f, "PRAGMA user_version"), 28);
     /* A stopped clock's row is not written (the most of a long-lived
      * store): a scan fills its columns when its clock runs again. */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM proposals WHERE overdue_mark = due_at"
-                                      " AND due_soon_mark = due_at"),
+    assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM proposals WHERE overdue_mark = due_at"
+                                        " AND due_soon_mark = due_at"),
                      N - 1);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM proposals WHERE id = 2"
-                                      " AND overdue_mark IS NULL AND due_soon_mark IS NULL"),
+    assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM proposals WHERE id = 2"
+                                        " AND overdue_mark IS NULL AND due_soon_mark IS NULL"),
                      1);
     assert_int_equal(scan(f, NULL, NULL), 0);
     fixture_close(f);
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db, "UPDATE proposals SET clock = 1 WHERE id = 2;", NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(db);
+    fixture_sql(f, "UPDATE proposals SET clock = 1 WHERE id = 2;");
     assert_int_equal(fixture_open(f, 0), PT_OK);
-    assert_int_equal(sql_int(f->path,
-                             "SELECT count(*) FROM proposals WHERE overdue_mark IS NULL"
-                             " AND due_soon_mark = due_at AND due_at > %lld",
-                             (long long)now),
+    assert_int_equal(fixture_sql_int(f,
+                                     "SELECT count(*) FROM proposals WHERE overdue_mark IS NULL"
+                                     " AND due_soon_mark = due_at AND due_at > %lld",
+                                     (long long)now),
                      1);
     int64_t wake, pages;
     assert_int_equal(scan(f, &wake, &pages), 0);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM proposals WHERE id = 2"
-                                      " AND overdue_mark = due_at"),
+    assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM proposals WHERE id = 2"
+                                        " AND overdue_mark = due_at"),
                      1);
     assert_int_equal(scan(f, &wake, &pages), 0);
     assert_true(pages < 50);

@@ -55,19 +55,6 @@ static void act(fixture_t *f, int64_t id, const char *action, const char *body)
     write_one(f, PT_WRITE_ACTION, id, action, body);
 }
 
-/* Changes the store's rows behind the writer, for what no action can make
- * at once: a deadline that has passed, or falls within the next days. */
-static void sql(fixture_t *f, const char *text)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *msg = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", text, msg);
-    sqlite3_close(db);
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -219,7 +206,7 @@ static int setup(void **state)
              "UPDATE proposals SET assigned_at = NULL WHERE id = %d;",
              (long long)(now - day), P_SEPARATE, P_LATE, (long long)(now + 3 * day), P_SOON,
              P_NO_ASSIGNED);
-    sql(f, text);
+    fixture_sql(f, text);
     return 0;
 }
 

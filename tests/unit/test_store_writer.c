@@ -754,19 +754,6 @@ static void search(fixture_t *f, const char *q, char *out, size_t len)
     pt_read_free(r);
 }
 
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* Imported proposals are listed in search_pending and indexed by the
  * writer later. Search finds a listed proposal from its document while the
  * writer cannot index it (another connection holds the write lock here),
@@ -857,8 +844,8 @@ static void search_finds_proposals_not_indexed_yet(void **state)
         assert_string_equal(ids, before[i]);
     }
     fixture_close(f);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM search_pending"), 0);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM proposals_fts WHERE rowid IN (2, 3)"),
+    assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM search_pending"), 0);
+    assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM proposals_fts WHERE rowid IN (2, 3)"),
                      2);
 }
 
@@ -961,8 +948,8 @@ static void opening_reads_only_proposals_whose_deadline_runs(void **state)
         sqlite3_close(db);
         assert_int_equal(fixture_open(f, 0), PT_OK);
         fixture_close(f);
-        assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 500"), 0);
-        assert_int_equal(sql_int(f->path, "SELECT clock FROM proposals WHERE id = 7"), 1);
+        assert_int_equal(fixture_sql_int(f, "SELECT clock FROM proposals WHERE id = 500"), 0);
+        assert_int_equal(fixture_sql_int(f, "SELECT clock FROM proposals WHERE id = 7"), 1);
     }
 }
 
@@ -1355,7 +1342,7 @@ static void a_scoped_feed_reads_its_events_from_an_index(void **state)
         SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(fixture_open(f, 0), PT_OK);
-    int64_t newest = sql_int(f->path, "SELECT max(seq) FROM events");
+    int64_t newest = fixture_sql_int(f, "SELECT max(seq) FROM events");
 
     /* The plans: the index entries alone, and the rows of the page. */
     assert_int_equal(pt_sqlite_open(f->path, false, &db), SQLITE_OK);
