@@ -603,7 +603,7 @@ STALL_PORT="$(pt_free_port)"
 # A server that starts an export and then stalls, as a slow one would.
 "$PY" "$PT_E2E_DIR/receivers/stall_http.py" "$STALL_PORT" &
 stall_pid=$!
-wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$STALL_PORT" ||
+wait_for 10 pt_listening "$STALL_PORT" ||
     pt_die "the stalling server did not start"
 mkdir -p "$PT_TMP/exp"
 has_tmp() { compgen -G "$PT_TMP/exp/out.csv.ptrack-*" >/dev/null; }
@@ -642,7 +642,7 @@ PY
 ECHO_PORT="$(pt_free_port)"
 "$PY" "$PT_TMP/echo.py" "$ECHO_PORT" &
 echo_pid=$!
-wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$ECHO_PORT" ||
+wait_for 10 pt_listening "$ECHO_PORT" ||
     pt_die "the echo server did not start"
 bare --url "http://127.0.0.1:$ECHO_PORT" export --format csv --arg 'a&b=c d' --out "$PT_TMP/echo.csv"
 check_contains "an --arg name is percent-encoded like its value" "&a%26b=c%20d" "$ERR"

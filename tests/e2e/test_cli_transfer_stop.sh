@@ -135,7 +135,7 @@ kill "$WRITER" 2>/dev/null || true
 # stalls, as a slow one would.
 STALL_PORT="$(pt_free_port)"
 "$PY" "$PT_E2E_DIR/receivers/stall_http.py" "$STALL_PORT" "$PT_TMP/upload.done" &
-wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$STALL_PORT" ||
+wait_for 10 pt_listening "$STALL_PORT" ||
     pt_die "the stalling server did not start"
 STALL="http://127.0.0.1:$STALL_PORT"
 
