@@ -69,11 +69,9 @@ check_eq "each export has its line in the log (exported, or cut off as its clien
         "$PT_TMP/ptrackd.log" || true)"
 
 pt_step "a SIGTERM stops ptrackd"
-kill -TERM "$PT_PID"
-check_true "ptrackd exits within 10 s" wait_for 10 eval '! kill -0 "$PT_PID" 2>/dev/null'
+pt_stop
+check_true "ptrackd exits within 10 s (took $PT_STOP_MS ms)" [ "$PT_STOP_MS" -lt 10000 ]
 check_true "and says so" grep -q "ptrackd stopped" "$PT_TMP/ptrackd.log"
-rc=0
-wait "$PT_PID" 2>/dev/null || rc=$?
-check_eq "its exit status" 0 "$rc"
+check_eq "its exit status" 0 "$PT_STOP_RC"
 
 pt_finish

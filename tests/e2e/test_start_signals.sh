@@ -34,22 +34,22 @@ journal_loaded_since() {
     tail -n +"$(($1 + 1))" "$PT_TMP/ptrackd.log" | grep -q "plugin instance journal loaded"
 }
 
-# start_and_signal SIG: starts ptrackd (with a pid file) and sends it SIG
-# once its store is open, while the slow plugin's create() still sleeps.
-# (The database file alone would not tell: it is there from the first
-# start on.)
-start_and_signal() {
+# start_held: starts ptrackd (with a pid file) and returns once its store
+# is open, while the slow plugin's create() still sleeps: the moment for
+# the signal a test then sends, itself or by pt_stop. (The database file
+# alone would not tell: it is there from the first start on.)
+start_held() {
     local from=0
     [ -f "$PT_TMP/ptrackd.log" ] && from=$(wc -l <"$PT_TMP/ptrackd.log")
     "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_TMP/ptrackd.pid" >>"$PT_TMP/ptrackd.log" 2>&1 &
     PT_PID=$!
     PT_PIDS+=("$PT_PID")
     wait_for 10 journal_loaded_since "$from" || pt_die "ptrackd did not load its first plugin"
-    kill -"$1" "$PT_PID"
 }
 
 pt_step "SIGHUP during the start"
-start_and_signal HUP
+start_held
+kill -HUP "$PT_PID"
 wait_for 15 test -S "$PT_SOCK"
 sleep 0.5
 check_true "ptrackd is still running" kill -0 "$PT_PID"
@@ -66,13 +66,10 @@ check_eq "it stops with 0" 0 "$PT_STOP_RC"
 
 pt_step "SIGTERM during the start"
 : >"$PT_TMP/ptrackd.log"
-start_and_signal TERM
-wait_for 15 sh -c "! kill -0 $PT_PID 2>/dev/null"
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
+start_held
+pt_stop
 log="$(cat "$PT_TMP/ptrackd.log")"
-check_eq "ptrackd exits 0" 0 "$rc"
+check_eq "ptrackd exits 0" 0 "$PT_STOP_RC"
 check_contains "saying it stops" "SIGTERM: stopping after the requests in flight" "$log"
 check_contains "the notifier saved its cursor" "notifier journal: stopped after event 1" "$log"
 check_contains "and that it stopped" "ptrackd stopped" "$log"
@@ -82,18 +79,11 @@ check_true "and its socket" test ! -e "$PT_SOCK"
 pt_step "SIGTERM during a start held up in a plugin's create()"
 sed -i 's/"delay": "2s"/"delay": "1h"/' "$PT_CONF"
 : >"$PT_TMP/ptrackd.log"
-t0="$(date +%s%N)"
-start_and_signal TERM
-ended() { ! kill -0 "$PT_PID" 2>/dev/null; }
-check_true "ptrackd ends within 10 s of the signal" wait_for 10 ended
-ms=$((($(date +%s%N) - t0) / 1000000))
-pt_log "it ended $ms ms after it was started"
-ended || kill -9 "$PT_PID" 2>/dev/null
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
+start_held
+pt_stop
+check_true "ptrackd ends within 10 s of the signal (took $PT_STOP_MS ms)" [ "$PT_STOP_MS" -lt 10000 ]
 log="$(cat "$PT_TMP/ptrackd.log")"
-check_eq "by the signal (128 + SIGTERM)" 143 "$rc"
+check_eq "by the signal (128 + SIGTERM)" 143 "$PT_STOP_RC"
 check_contains "saying that the start was held up, and where" \
     "SIGTERM: the start is held up in the create() of plugin instance slow" "$log"
 check_true "it did not start serving" test ! -e "$PT_SOCK"
@@ -111,14 +101,10 @@ PT_FIXTURE_LOAD_SLEEP_MS=3600000 "$PTRACKD" --config "$PT_CONF" --pidfile "$PT_T
 PT_PID=$!
 PT_PIDS+=("$PT_PID")
 wait_for 30 slow_mapped "$PT_PID" || true
-kill -TERM "$PT_PID"
-check_true "ptrackd ends within 10 s of the signal" wait_for 10 ended
-ended || kill -9 "$PT_PID" 2>/dev/null
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
+pt_stop
+check_true "ptrackd ends within 10 s of the signal (took $PT_STOP_MS ms)" [ "$PT_STOP_MS" -lt 10000 ]
 log="$(cat "$PT_TMP/ptrackd.log")"
-check_eq "by the signal (128 + SIGTERM)" 143 "$rc"
+check_eq "by the signal (128 + SIGTERM)" 143 "$PT_STOP_RC"
 check_contains "saying that the start was held up, and where" \
     "SIGTERM: the start is held up in the load of plugin file $FIX/fixture_slow_create.so (its constructors or its entry point)" \
     "$log"
@@ -131,13 +117,11 @@ pt_step "SIGINT or SIGTERM during a --check-config held up in a plugin's create(
 # ever, and took only SIGKILL.
 check_signal() { # check_signal SIG: ptrackd --check-config, SIG once it loads the plugin
     "$PTRACKD" --check-config "$PT_CONF" >"$PT_TMP/check.log" 2>&1 &
-    local pid=$! rc=0
+    local pid=$!
     PT_PIDS+=("$pid")
     wait_for 30 slow_mapped "$pid" || true
-    kill -"$1" "$pid"
-    wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
-    wait "$pid" || rc=$?
-    echo "$rc"
+    pt_stop_bg "$pid" "$1" 5 "ptrackd --check-config"
+    echo "$RC"
 }
 check_eq "Ctrl-C ends it, by SIGINT" 130 "$(check_signal INT)"
 check_eq "SIGTERM ends it, by SIGTERM" 143 "$(check_signal TERM)"

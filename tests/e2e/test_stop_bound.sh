@@ -48,16 +48,7 @@ client=$!
 wait_for 10 grep -qF "record 1 emitted" "$PT_TMP/ptrackd.log" || pt_die "the stubborn import did not start"
 
 pt_step "SIGTERM"
-t0=$(date +%s%N)
-kill -TERM "$PT_PID"
-wait_for 15 sh -c "! kill -0 $PT_PID 2>/dev/null"
-ms=$((($(date +%s%N) - t0) / 1000000))
-rc=0
-if kill -0 "$PT_PID" 2>/dev/null; then
-    kill -9 "$PT_PID"
-fi
-wait "$PT_PID" || rc=$?
-PT_PID=""
+pt_stop
 kill "$client" 2>/dev/null
 log="$(cat "$PT_TMP/ptrackd.log")"
 # Judged from the log's own times, from the SIGTERM's line to the last:
@@ -72,9 +63,9 @@ for line in sys.stdin:
         if text in line and key not in t:
             t[key] = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
 print(round((t["end"] - t["term"]).total_seconds() * 1000) if len(t) == 2 else 99999)')"
-check_true "ptrackd exited within 6.5 s of SIGTERM (its log: $stop_ms ms; $ms ms seen from outside)" \
+check_true "ptrackd exited within 6.5 s of SIGTERM (its log: $stop_ms ms; $PT_STOP_MS ms seen from outside)" \
     [ "$stop_ms" -lt 6500 ]
-check_eq "with 0" 0 "$rc"
+check_eq "with 0" 0 "$PT_STOP_RC"
 check_contains "the log names the job it gave up on" \
     "on plugin instance stubborn_jobs has not returned from import()" "$log"
 check_contains "and the notifier" "plugin instance gate cannot be stopped" "$log"
