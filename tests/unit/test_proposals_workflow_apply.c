@@ -559,9 +559,6 @@ static void a_co_units_reply_is_refused_only_because_the_lead_unit_replies(void 
     pt_proposal_free(&p);
 }
 
-/* 分办: each separate unit answers for its part; the proposal is replied
- * when the last of them has, and stays in handling (its deadline running)
- * until then. After rehandling, one answer moves it on again. */
 /* Unit names are kept without the spaces around them: " 财政部" and
  * "财政部 " are one unit, in assign, in the actions that name a unit and in
  * the reply that records it. */
@@ -622,6 +619,9 @@ static void supervise_keeps_the_supervisor_without_spaces(void **state)
     pt_proposal_free(&p);
 }
 
+/* 分办: each separate unit answers for its part; the proposal is replied
+ * when the last of them has, and stays in handling (its deadline running)
+ * until then. After rehandling, one answer moves it on again. */
 static void in_separate_mode_the_last_reply_moves_it_on(void **state)
 {
     pt_proposal_t p;
