@@ -536,12 +536,18 @@ pt_act() {
     [ "$ST" = 200 ] || pt_check_fail "action $2 on #$1 ($3)" "HTTP 200" "HTTP $ST $BODY"
 }
 
+# pt_create BODY: creates the proposal BODY (JSON) over the socket; prints
+# its id. The test stops unless it is created.
+pt_create() {
+    api POST /v1/proposals "$1"
+    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST ${BODY:0:300}"
+    jv 'j["id"]'
+}
+
 # pt_new_proposal TITLE [AUTHOR]: creates a proposal of AUTHOR's (张代表's
 # unless given) over the socket; prints its id.
 pt_new_proposal() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"${2:-张代表}\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    jv 'j["id"]'
+    pt_create "{\"title\": \"$1\", \"lead_author\": \"${2:-张代表}\"}"
 }
 
 # pt_assigned TITLE MODE UNITS: creates a proposal of 张代表's and assigns
@@ -611,6 +617,18 @@ pt_import() {
 # The argument, percent-encoded for a query string.
 urlenc() {
     python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"
+}
+
+# check_search WHAT SESSION QUERY IDS: a check, named WHAT, that a
+# full-text search for QUERY among the proposals of SESSION finds IDS, in
+# id order ("3,17").
+check_search() {
+    api GET "/v1/proposals?session=$2&sort=id&q=$(urlenc "$3")"
+    if [ "$ST" != 200 ]; then
+        pt_check_fail "$1" "HTTP 200" "HTTP $ST ${BODY:0:300}"
+        return 0
+    fi
+    check_eq "$1" "$4" "$(jv '",".join(str(i["id"]) for i in j["items"])')"
 }
 
 # The ids a full-text search (GET /v1/proposals?q=...) finds, as "3,17".

@@ -14,9 +14,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_serve_cli
 
-api POST /v1/proposals '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}'
-[ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-ID="$(jv 'j["id"]')"
+ID="$(pt_create '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}')" || exit 1
 pt_cli do "$ID" 交办 --unit "$(printf '省交通\u202d运输厅')"
 check_rc "assigned" 0
 

@@ -13,9 +13,8 @@ pt_start
 pt_step "three proposals, listed two to a page"
 ids=()
 for i in 1 2 3; do
-    api POST /v1/proposals "{\"title\": \"关于翻页测试第${i}件的建议\", \"session\": \"翻页会\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    ids+=("$(jv 'j["id"]')")
+    id="$(pt_create "{\"title\": \"关于翻页测试第${i}件的建议\", \"session\": \"翻页会\"}")" || exit 1
+    ids+=("$id")
 done
 pt_cli list --session 翻页会 --status 已提出 --limit 2
 check_rc "the first page" 0

@@ -12,9 +12,7 @@ pt_init
 pt_config '{}'
 pt_start
 
-api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议", "lead_author": "张代表"}'
-[ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-P="$(jv 'j["id"]')"
+P="$(pt_new_proposal 关于加强农村饮水安全保障的建议)" || exit 1
 
 inm() {
     api GET "/v1/proposals/$P" -- -H "If-None-Match: $1"

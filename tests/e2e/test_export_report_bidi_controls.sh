@@ -12,9 +12,7 @@ pt_init
 pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
-api POST /v1/proposals '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}'
-[ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-ID="$(jv 'j["id"]')"
+ID="$(pt_create '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}')" || exit 1
 pt_act "$ID" assign '{"mode": "single", "units": [{"name": "省交通\u202d运输厅"}]}'
 
 # The bidirectional formatting characters of a file: U+061C, U+200E, U+200F,

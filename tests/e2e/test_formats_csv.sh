@@ -613,12 +613,7 @@ act() {
     api POST "/v1/proposals/$1/actions/$2" "$3"
     [ "$ST" = 200 ] || pt_die "action $2 on $1: HTTP $ST $BODY"
 }
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "create: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
-P1=$(new '{"number":"RT-1","kind":"suggestion","session":"十四届全国人大四次会议",
+P1=$(pt_create '{"number":"RT-1","kind":"suggestion","session":"十四届全国人大四次会议",
   "title":" 关于加强基层医疗卫生服务能力的建议","background":"  基层医生短缺，\n设备老化。\n",
   "recommendations":["第一条，含顿号、和逗号","第二条\n跨两行","（三）自带编号的条目"],"submitter_type":"joint",
   "lead_author":"王建国","co_signers":["欧阳娜娜","李、明"],"delegation":"山西代表团","category":"医疗卫生",
@@ -634,27 +629,27 @@ act "$P1" reply '{"unit":"省卫健委","doc_no":"卫函〔2026〕30号","catego
 act "$P1" feedback '{"person":"王建国","satisfaction":"basically_satisfied","comment":"基本满意。"}'
 # A supplementary reply after closing: not the formal answer.
 act "$P1" follow_up '{"unit":"省卫健委","doc_no":"卫函〔2026〕45号","category":"D","text":"补充说明进展。"}'
-P2=$(new '{"number":"RT-2","kind":"proposal","session":"政协十四届四次会议","title":"关于推进“双减”落地的提案",
+P2=$(pt_create '{"number":"RT-2","kind":"proposal","session":"政协十四届四次会议","title":"关于推进“双减”落地的提案",
   "recommendations":["只有一条建议"],"lead_author":"陈红","submitter_type":"individual"}')
 act "$P2" assign '{"mode":"separate","units":[{"name":"省教育厅","role":"separate"},{"name":"省体育局","role":"separate"}]}'
-P3=$(new '{"title":"关于草拟中的议案","status":"draft","kind":"motion","recommendations":["1. 看似编号\n其实是一条"]}')
-P4=$(new '{"number":"RT-4","title":"关于撤回的建议","delegation":"河北代表团"}')
+P3=$(pt_create '{"title":"关于草拟中的议案","status":"draft","kind":"motion","recommendations":["1. 看似编号\n其实是一条"]}')
+P4=$(pt_create '{"number":"RT-4","title":"关于撤回的建议","delegation":"河北代表团"}')
 act "$P4" withdraw '{"reason":"代表撤回。"}'
 # Cells that spreadsheets take as formulas, and values that already begin
 # with apostrophes.
-F1=$(new '{"number":"-3","title":"=HYPERLINK(\"http://example.com/x\",\"点此查看\")","background":"+1 背景",
+F1=$(pt_create '{"number":"-3","title":"=HYPERLINK(\"http://example.com/x\",\"点此查看\")","background":"+1 背景",
   "recommendations":["-减少审批环节"],"lead_author":"@王明","delegation":"=cmd|\u0027 /C calc\u0027!A0",
   "co_signers":["=甲","乙"],"tags":["@标签"],"source":{"format":"manual","ref":"-ref-1"}}')
 act "$F1" assign '{"mode":"single","units":[{"name":"+市局","role":"lead"}]}'
 act "$F1" supervise '{"key_supervision":true,"supervisor":"@督办处"}'
-F2=$(new '{"number":"'"'"'001","title":"'"'"'=已有撇号的标题","background":"'"''"'-两个撇号的背景",
+F2=$(pt_create '{"number":"'"'"'001","title":"'"'"'=已有撇号的标题","background":"'"''"'-两个撇号的背景",
   "recommendations":["=第一条","+第二条"],"lead_author":"'"'"'001","category":"-","custom":{"备注":"=SUM(A1:A2)"}}')
-F3=$(new '{"title":"-","background":"\t以制表符开头","recommendations":["@唯一一条"],"lead_author":"'"'"'王"}')
-F4=$(new '{"title":"关于以回车开头的背景的建议","background":"\r\n以回车开头"}')
+F3=$(pt_create '{"title":"-","background":"\t以制表符开头","recommendations":["@唯一一条"],"lead_author":"'"'"'王"}')
+F4=$(pt_create '{"title":"关于以回车开头的背景的建议","background":"\r\n以回车开头"}')
 
 # A merge: the round trip keeps it, pointed at the new id.
-M1=$(new '{"title":"关于并入他案的建议","session":"并案届","number":"并-1"}')
-M2=$(new '{"title":"关于被并入的建议","session":"并案届","number":"并-2"}')
+M1=$(pt_create '{"title":"关于并入他案的建议","session":"并案届","number":"并-1"}')
+M2=$(pt_create '{"title":"关于被并入的建议","session":"并案届","number":"并-2"}')
 act "$M1" review '{}'
 act "$M1" merge "{\"merged_into\": $M2}"
 
@@ -967,7 +962,7 @@ done
 
 pt_step "round trip: a merge is pointed at the new id of the proposal it names"
 fresh merge
-new '{"title":"先占一个编号"}' >/dev/null # new ids differ from the old
+pt_create '{"title":"先占一个编号"}' >/dev/null # new ids differ from the old
 upload "$W/merge.csv"
 check_status "import the export of the merged pair" 201
 NEW2=$(pget number 并-2 'p["id"]')

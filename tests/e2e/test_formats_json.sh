@@ -46,12 +46,7 @@ act() {
     api POST "/v1/proposals/$1/actions/$2" "$3"
     [ "$ST" = 200 ] || pt_die "action $2 on $1: HTTP $ST $BODY"
 }
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "create: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
-P1=$(new '{"number":"1001","kind":"suggestion","session":"十四届全国人大四次会议",
+P1=$(pt_create '{"number":"1001","kind":"suggestion","session":"十四届全国人大四次会议",
   "title":"关于加强农村饮水安全保障的建议","background":"山区群众饮水仍有困难，“最后一公里”问题突出。",
   "recommendations":["一是加大投入","二是完善管护机制"],"submitter_type":"joint","lead_author":"王建国",
   "co_signers":["李秀英","张伟"],"delegation":"山西代表团","tags":["民生","水利"],
@@ -61,19 +56,19 @@ act "$P1" sign '{"unit":"水利部"}'
 act "$P1" opinion '{"unit":"财政部","opinion":"同意加大中央财政补助。"}'
 act "$P1" reply '{"unit":"水利部","doc_no":"水函〔2026〕12号","category":"A","text":"已列入年度计划，逐步解决。"}'
 act "$P1" feedback '{"person":"王建国","satisfaction":"satisfied","comment":"答复具体，满意。"}'
-P2=$(new '{"number":"1002","kind":"suggestion","session":"十四届全国人大四次会议",
+P2=$(pt_create '{"number":"1002","kind":"suggestion","session":"十四届全国人大四次会议",
   "title":"关于推进城市垃圾分类的建议","delegation":"山西代表团","lead_author":"赵敏","tags":["环保"]}')
 act "$P2" assign '{"mode":"single","units":[{"name":"住房和城乡建设部","role":"lead"}]}'
 act "$P2" sign '{"unit":"住房和城乡建设部"}'
 act "$P2" supervise '{"key_supervision":true,"supervisor":"常委会办公厅"}'
 act "$P2" reply '{"unit":"住房和城乡建设部","doc_no":"建函〔2026〕7号","category":"B","text":"正在研究。"}'
 act "$P2" feedback '{"person":"赵敏","satisfaction":"unsatisfied","comment":"措施不够具体。"}'
-P3=$(new '{"kind":"suggestion","title":"关于加快农村公路提档升级的建议","delegation":"河北代表团",
+P3=$(pt_create '{"kind":"suggestion","title":"关于加快农村公路提档升级的建议","delegation":"河北代表团",
   "lead_author":"孙丽","category":"交通运输"}')
 act "$P3" assign '{"mode":"single","units":[{"name":"交通运输部","role":"lead"}]}'
 act "$P3" sign '{"unit":"交通运输部"}'
-P4=$(new '{"title":"关于支持中小企业数字化转型的建议（草稿）","status":"draft","delegation":"山西代表团"}')
-P5=$(new '{"kind":"motion","title":"关于修改《中华人民共和国水法》的议案","delegation":"山西代表团",
+P4=$(pt_create '{"title":"关于支持中小企业数字化转型的建议（草稿）","status":"draft","delegation":"山西代表团"}')
+P5=$(pt_create '{"kind":"motion","title":"关于修改《中华人民共和国水法》的议案","delegation":"山西代表团",
   "submitter_type":"delegation"}')
 act "$P5" withdraw '{"reason":"代表团决定撤回。"}'
 N=$(pt_count)

@@ -13,24 +13,12 @@ pt_config
 pt_start
 
 S=引号检索
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "cannot create a proposal: HTTP $ST ${BODY:0:300}"
-    jv 'j["id"]'
-}
-A="$(new '{"title":"关于落实“双减”政策的建议","session":"'$S'"}')"
-B="$(new '{"title":"关于校外培训治理的建议","session":"'$S'","background":"「双减政策」实施以来"}')"
-C="$(new '{"title":"关于\"双减\"后课后服务的建议","session":"'$S'"}')"
-D="$(new '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"O'"'"'Neil 指数"}')"
+A="$(pt_create '{"title":"关于落实“双减”政策的建议","session":"'$S'"}')"
+B="$(pt_create '{"title":"关于校外培训治理的建议","session":"'$S'","background":"「双减政策」实施以来"}')"
+C="$(pt_create '{"title":"关于\"双减\"后课后服务的建议","session":"'$S'"}')"
+D="$(pt_create '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"O'"'"'Neil 指数"}')"
 
-search() { # QUERY EXPECTED_IDS
-    api GET "/v1/proposals?session=$S&sort=id&q=$(urlenc "$1")"
-    if [ "$ST" != 200 ]; then
-        pt_check_fail "q=$1" "HTTP 200" "HTTP $ST ${BODY:0:300}"
-        return
-    fi
-    check_eq "q=$1" "$2" "$(jv '",".join(str(i["id"]) for i in j["items"])')"
-}
+search() { check_search "q=$1" "$S" "$1" "$2"; } # QUERY EXPECTED_IDS
 search '双减' "$A,$B,$C"
 search '"双减"' "$A,$B,$C"
 search "'双减'" "$A,$B,$C"

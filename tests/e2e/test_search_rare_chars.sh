@@ -21,30 +21,18 @@ pt_config
 pt_start
 
 S=生僻字检索
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "cannot create a proposal: HTTP $ST ${BODY:0:300}"
-    jv 'j["id"]'
-}
 # A: compatibility ideographs and a variation sequence, written with
 # escapes; B: the same words in unified ideographs without selectors.
-A="$(new '{"title":"关于\uD842\uDFB7\uDB40\uDD00野家门店整治的建议","session":"'$S'","background":"涉及\uFA10和古\uFA6C遗址","recommendations":["一是保护\uFA10区"]}')"
-B="$(new '{"title":"关于\uD842\uDFB7野家商圈的建议","session":"'$S'","background":"贝\u585A遗址与\uD850\uDEEE字碑","recommendations":["二是修缮\u585A区"]}')"
-C="$(new '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈"}')"
+A="$(pt_create '{"title":"关于\uD842\uDFB7\uDB40\uDD00野家门店整治的建议","session":"'$S'","background":"涉及\uFA10和古\uFA6C遗址","recommendations":["一是保护\uFA10区"]}')"
+B="$(pt_create '{"title":"关于\uD842\uDFB7野家商圈的建议","session":"'$S'","background":"贝\u585A遗址与\uD850\uDEEE字碑","recommendations":["二是修缮\u585A区"]}')"
+C="$(pt_create '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈"}')"
 # E: Kangxi radicals for ideographs, as copied from a PDF.
-E="$(new '{"title":"关于加强\u2f2f作中\u2fa6融风险防范的建议","session":"'$S'","background":"\u2f65间管理"}')"
+E="$(pt_create '{"title":"关于加强\u2f2f作中\u2fa6融风险防范的建议","session":"'$S'","background":"\u2f65间管理"}')"
 # D: words with invisible characters inside, as pasted from a web page.
-D="$(new '{"title":"关于农村\u200b公路养护的建议","session":"'$S'","background":"加大\u00ad资金\ufeff投入","recommendations":["一是落实\u2060责任"]}')"
+D="$(pt_create '{"title":"关于农村\u200b公路养护的建议","session":"'$S'","background":"加大\u00ad资金\ufeff投入","recommendations":["一是落实\u2060责任"]}')"
 
 u() { printf "$1"; }
-search() { # QUERY EXPECTED_IDS
-    api GET "/v1/proposals?session=$S&sort=id&q=$(urlenc "$1")"
-    if [ "$ST" != 200 ]; then
-        pt_check_fail "q=$1" "HTTP 200" "HTTP $ST ${BODY:0:300}"
-        return
-    fi
-    check_eq "q=$1" "$2" "$(jv '",".join(str(i["id"]) for i in j["items"])')"
-}
+search() { check_search "q=$1" "$S" "$1" "$2"; } # QUERY EXPECTED_IDS
 searches() {
     # Three characters or more: the trigram index.
     search "$(u '\U00020BB7')野家" "$A,$B"

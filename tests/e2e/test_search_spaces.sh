@@ -14,22 +14,10 @@ pt_config
 pt_start
 
 S=空格检索
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "cannot create a proposal: HTTP $ST ${BODY:0:300}"
-    jv 'j["id"]'
-}
-A="$(new '{"title":"关于加强农村饮水安全保障的建议","session":"'$S'","background":"近年来农村饮水工作取得明显成效"}')"
-B="$(new '{"title":"关于推进小型水库除险加固的建议","session":"'$S'","background":"部分水库安全保障不足"}')"
+A="$(pt_create '{"title":"关于加强农村饮水安全保障的建议","session":"'$S'","background":"近年来农村饮水工作取得明显成效"}')"
+B="$(pt_create '{"title":"关于推进小型水库除险加固的建议","session":"'$S'","background":"部分水库安全保障不足"}')"
 
-search() { # WHAT QUERY EXPECTED_IDS
-    api GET "/v1/proposals?session=$S&sort=id&q=$(urlenc "$2")"
-    if [ "$ST" != 200 ]; then
-        pt_check_fail "q=$1" "HTTP 200" "HTTP $ST ${BODY:0:300}"
-        return
-    fi
-    check_eq "q=$1" "$3" "$(jv '",".join(str(i["id"]) for i in j["items"])')"
-}
+search() { check_search "q=$1" "$S" "$2" "$3"; } # WHAT QUERY EXPECTED_IDS
 NBSP="$(printf '\xc2\xa0')"
 EMSP="$(printf '\xe2\x80\x83')"
 NNBSP="$(printf '\xe2\x80\xaf')"

@@ -15,23 +15,11 @@ pt_config
 pt_start
 
 S=全半角检索
-new() {
-    api POST /v1/proposals "$1"
-    [ "$ST" = 201 ] || pt_die "cannot create a proposal: HTTP $ST ${BODY:0:300}"
-    jv 'j["id"]'
-}
-A="$(new '{"title":"关于２０２５年Ｇ２０峰会（杭州）筹备的建议","session":"'$S'","background":"推进ＡＩ产业发展","recommendations":["一是加强Ｇ２０后续合作"]}')"
-B="$(new '{"title":"关于2025年G20峰会(杭州)总结的建议","session":"'$S'","background":"推进AI应用落地","recommendations":["二是扩大开放"]}')"
-C="$(new '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈","recommendations":["三是加大投入"]}')"
+A="$(pt_create '{"title":"关于２０２５年Ｇ２０峰会（杭州）筹备的建议","session":"'$S'","background":"推进ＡＩ产业发展","recommendations":["一是加强Ｇ２０后续合作"]}')"
+B="$(pt_create '{"title":"关于2025年G20峰会(杭州)总结的建议","session":"'$S'","background":"推进AI应用落地","recommendations":["二是扩大开放"]}')"
+C="$(pt_create '{"title":"关于农村饮水安全的建议","session":"'$S'","background":"群众反映强烈","recommendations":["三是加大投入"]}')"
 
-search() { # QUERY EXPECTED_IDS
-    api GET "/v1/proposals?session=$S&sort=id&q=$(urlenc "$1")"
-    if [ "$ST" != 200 ]; then
-        pt_check_fail "q=$1" "HTTP 200" "HTTP $ST ${BODY:0:300}"
-        return
-    fi
-    check_eq "q=$1" "$2" "$(jv '",".join(str(i["id"]) for i in j["items"])')"
-}
+search() { check_search "q=$1" "$S" "$1" "$2"; } # QUERY EXPECTED_IDS
 searches() {
     # Three characters or more: the trigram index.
     search 2025年 "$A,$B"

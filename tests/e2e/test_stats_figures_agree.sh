@@ -29,10 +29,8 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 ZW="$(printf '\u200b')"
 # new TITLE SESSION DELEGATION CATEGORY TAGS: a proposal of 张代表's; its id.
 new() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"张代表\", \"session\": \"$2\",
+    pt_create "{\"title\": \"$1\", \"lead_author\": \"张代表\", \"session\": \"$2\",
         \"delegation\": \"$3\", \"category\": \"$4\", \"tags\": $5}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    jv 'j["id"]'
 }
 assign() { pt_act "$1" assign "{\"mode\": \"$2\", \"units\": $3}"; }
 sign() { pt_act "$1" sign "{\"unit\": \"$2\"}"; }
