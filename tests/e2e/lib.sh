@@ -606,6 +606,13 @@ pt_list_ids() {
     jv '",".join(str(i["id"]) for i in j["items"])'
 }
 
+# pt_field KEY VALUE EXPR: EXPR (Python, p = the proposal) of the proposal
+# whose KEY (title, number, ...) is VALUE, among the first 500 listed.
+pt_field() {
+    api GET "/v1/proposals?limit=500"
+    jv "[$3 for p in j['items'] if p['$1'] == '$2'][0]"
+}
+
 # pt_import FORMAT FILE [QUERY]: POSTs FILE on the socket as the body of an
 # import of FORMAT (QUERY: more parameters, "partial=true&..."); sets ST,
 # BODY as req does.

@@ -15,10 +15,7 @@ mkdir -p "$W"
 
 # field NUMBER EXPR: EXPR (Python, p = the proposal) of the proposal whose
 # 编号 is NUMBER.
-field() {
-    api GET "/v1/proposals?limit=500"
-    jv "[$2 for p in j['items'] if p['number'] == '$1'][0]"
-}
+field() { pt_field number "$@"; }
 
 pt_step "a WPS sheet (UTF-8 with BOM, CRLF) whose headers join two names of one field"
 python3 - "$W/联合表头.csv" <<'PY'

@@ -29,10 +29,7 @@ mkdir -p "$W"
 
 # field TITLE EXPR: EXPR (Python, p = the proposal) of the proposal whose
 # title is TITLE.
-field() {
-    api GET "/v1/proposals?limit=500"
-    jv "[$2 for p in j['items'] if p['title'] == '$1'][0]"
-}
+field() { pt_field title "$@"; }
 
 pt_step "the text importer: bylines with names of rare characters"
 python3 >"$W/bylines.txt" <<'PY'

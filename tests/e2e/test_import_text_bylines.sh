@@ -18,10 +18,7 @@ mkdir -p "$W"
 
 # field TITLE EXPR: EXPR (Python, p = the proposal) of the proposal whose
 # title is TITLE.
-field() {
-    api GET "/v1/proposals?limit=500"
-    jv "[$2 for p in j['items'] if p['title'] == '$1'][0]"
-}
+field() { pt_field title "$@"; }
 
 pt_step "a newspaper page: three proposals under bylines, a news article between them"
 cat >"$W/河南日报第5版.txt" <<'TXT'
