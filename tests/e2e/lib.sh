@@ -679,6 +679,19 @@ pt_count() {
     jv 'j["proposals"]'
 }
 
+# The number of list requests (GET /v1/proposals) ptrackd has answered,
+# whatever their status (/metrics).
+pt_list_requests() {
+    api GET /metrics >/dev/null
+    python3 -c '
+import re, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    if re.match(r"ptrack_http_requests_total\{route=\"/v1/proposals\",method=\"GET\",", line):
+        n += int(float(line.split()[-1]))
+print(n)' "$PT_TMP/resp.body"
+}
+
 # The number of imported proposals not yet in the full-text index (/metrics).
 pt_search_backlog() {
     api GET /metrics

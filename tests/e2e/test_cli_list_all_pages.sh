@@ -10,17 +10,6 @@ pt_config
 pt_start
 [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 
-# The list requests ptrackd has answered, from /metrics.
-list_requests() {
-    api GET /metrics >/dev/null
-    python3 -c '
-import re, sys
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    if re.match(r"ptrack_http_requests_total\{route=\"/v1/proposals\",method=\"GET\",", line):
-        n += int(float(line.split()[-1]))
-print(n)' "$PT_TMP/resp.body"
-}
 
 pt_step "120 proposals, more than two pages of the default 50"
 for i in $(seq 1 120); do
@@ -28,21 +17,21 @@ for i in $(seq 1 120); do
 done
 
 pt_step "--all: one request of 500"
-BEFORE="$(list_requests)"
+BEFORE="$(pt_list_requests)"
 pt_cli list --tag 整页 --all
 check_rc "list --all" 0
 check_contains "it shows them all" "共 120 条 (120 in all)" "$OUT"
-check_eq "in one request" 1 "$(($(list_requests) - BEFORE))"
-BEFORE="$(list_requests)"
+check_eq "in one request" 1 "$(($(pt_list_requests) - BEFORE))"
+BEFORE="$(pt_list_requests)"
 pt_cli --json list --tag 整页 --all
 check_eq "--json --all: every item" 120 "$(jv 'len(j["items"])' "$OUT")"
-check_eq "in one request too" 1 "$(($(list_requests) - BEFORE))"
+check_eq "in one request too" 1 "$(($(pt_list_requests) - BEFORE))"
 
 pt_step "--all --limit 50: pages of 50, as asked"
-BEFORE="$(list_requests)"
+BEFORE="$(pt_list_requests)"
 pt_cli list --tag 整页 --all --limit 50
 check_contains "it shows them all" "共 120 条 (120 in all)" "$OUT"
-check_eq "in three requests" 3 "$(($(list_requests) - BEFORE))"
+check_eq "in three requests" 3 "$(($(pt_list_requests) - BEFORE))"
 
 pt_step "without --all, a page of the default 50"
 pt_cli list --tag 整页

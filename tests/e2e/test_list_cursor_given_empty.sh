@@ -31,18 +31,7 @@ api GET "/v1/proposals?limit=2&cursor=$NEXT"
 check_eq "with the page's next, the next page" "200 [3]" "$ST $(jv '[p["id"] for p in j["items"]]')"
 
 pt_step "ptrack list --cursor ''"
-# The list requests ptrackd has answered, from /metrics.
-list_requests() {
-    api GET /metrics >/dev/null
-    python3 -c '
-import re, sys
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    if re.match(r"ptrack_http_requests_total\{route=\"/v1/proposals\",method=\"GET\",", line):
-        n += int(float(line.split()[-1]))
-print(n)' "$PT_TMP/resp.body"
-}
-BEFORE="$(list_requests)"
+BEFORE="$(pt_list_requests)"
 for extra in "" --all --json; do
     # shellcheck disable=SC2086
     pt_cli list --limit 2 --cursor "" $extra
@@ -52,6 +41,6 @@ for extra in "" --all --json; do
         "$ERR"
     check_eq "no table of a first page" "" "$OUT"
 done
-check_eq "nothing was sent" "$BEFORE" "$(list_requests)"
+check_eq "nothing was sent" "$BEFORE" "$(pt_list_requests)"
 
 pt_finish
