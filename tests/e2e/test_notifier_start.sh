@@ -30,10 +30,7 @@ sqlite3 "$DB" "CREATE TRIGGER refuse_rec BEFORE INSERT ON notifier_cursors
 pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notify_record.so",
                              "config": {"path": "'"$REC"'"}}]'
 pt_start
-for _ in $(seq 1 300); do
-    grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" && break
-    sleep 0.1
-done
+wait_for 30 grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" || true
 check_true "the failure is logged, saying it is tried again" \
     grep -q 'notifier rec: saving its starting place (after event 1) failed.*(it is tried again)' \
     "$PT_TMP/ptrackd.log"
@@ -53,10 +50,7 @@ fi
 sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_rec;"
 api POST /v1/proposals '{"title":"关于完善社区养老服务的建议"}'
 check_status "a proposal after the load" 201
-for _ in $(seq 1 300); do
-    [ -s "$REC" ] && break
-    sleep 0.1
-done
+wait_for 30 test -s "$REC" || true
 check_eq "once saved, the notifier delivers the event after its load, not the one before" \
     "2 proposal.created" "$(cat "$REC" 2>/dev/null)"
 check_eq "its saved cursor" 2 "$(sqlite3 "$DB" "SELECT seq FROM notifier_cursors WHERE instance = 'rec'")"
@@ -65,10 +59,7 @@ pt_step "a restart goes on from the cursor"
 pt_stop
 pt_start
 api POST /v1/proposals '{"title":"关于推进垃圾分类的建议"}'
-for _ in $(seq 1 300); do
-    [ "$(grep -c . "$REC")" -ge 2 ] && break
-    sleep 0.1
-done
+wait_for 30 eval '[ "$(grep -c . "$REC")" -ge 2 ]' || true
 check_eq "after the restart: the new event only" "2 proposal.created
 3 proposal.created" "$(cat "$REC")"
 
@@ -91,10 +82,7 @@ pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notif
                             {"instance": "rec2", "path": "'"$FIX"'/fixture_notify_record.so",
                              "config": {"path": "'"$REC2"'"}}]'
 pt_start
-for _ in $(seq 1 300); do
-    [ -s "$REC2" ] && break
-    sleep 0.1
-done
+wait_for 30 test -s "$REC2" || true
 # Delivered before the kill, after the restart, or both (at least once).
 check_eq "the write after its load is delivered, before the crash or after the restart" \
     "4 proposal.created" "$(sort -u "$REC2" 2>/dev/null)"

@@ -30,10 +30,7 @@ sqlite3 "$DB" "CREATE TRIGGER refuse_rec BEFORE INSERT ON notifier_cursors
 pt_config '{}' ',"plugins": [{"instance": "rec", "path": "'"$FIX"'/fixture_notify_record.so",
                              "config": {"path": "'"$REC"'"}}]'
 pt_start
-for _ in $(seq 1 300); do
-    grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" && break
-    sleep 0.1
-done
+wait_for 30 grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log" || true
 check_true "the refusal is logged" \
     grep -q 'notifier rec: saving its starting place (after event 1) failed' "$PT_TMP/ptrackd.log"
 
