@@ -1428,6 +1428,15 @@ static int pidfile_refused(const char *path, int e, pt_error_t *err)
                         path, dir, strerror(e));
 }
 
+/* The PATH.tmp that the pid is written to before it is renamed to PATH,
+ * into OUT. */
+static int pidfile_tmp(const char *path, char *out, size_t size, pt_error_t *err)
+{
+    if ((size_t)snprintf(out, size, "%s.tmp", path) >= size)
+        return pt_error_set(err, PT_ECONFIG, "--pidfile %s: the path is too long", path);
+    return PT_OK;
+}
+
 /* Before the start makes anything (the data directory, the database, the
  * socket): the pid file's directory must be there, this user must be able
  * to make files in it, and the path itself must not be a directory, which
@@ -1435,7 +1444,8 @@ static int pidfile_refused(const char *path, int e, pt_error_t *err)
  * leave those behind. Anything else there (a file left by a run before, a
  * link) is replaced, the link itself and not what it names, but not the
  * socket or a file of the data directory (ptrack.db): the rename would
- * put the pid in its place. --check-config checks it so too. */
+ * put the pid in its place. Nor may PATH.tmp, written first, be a
+ * directory (or a link to one). --check-config checks it so too. */
 static int check_pidfile(const daemon_t *d, pt_error_t *err)
 {
     const char *path = d->pidfile;
@@ -1462,14 +1472,25 @@ static int check_pidfile(const daemon_t *d, pt_error_t *err)
                             "cannot write the pid file %s: it is a directory, which ptrackd "
                             "does not replace; give --pidfile the path of a file",
                             path);
+    /* PATH.tmp, written first, is opened as it is (through a link too):
+     * a directory there cannot be. */
+    char tmp[4096];
+    if (pidfile_tmp(path, tmp, sizeof(tmp), err) != PT_OK)
+        return err->code;
+    if (stat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot write the pid file %s: %s, which ptrackd writes first and "
+                            "renames to it, is a directory; move it away, or give --pidfile "
+                            "another path",
+                            path, tmp);
     return PT_OK;
 }
 
 static int write_pidfile(const char *path, pt_error_t *err)
 {
     char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-        return pt_error_set(err, PT_ECONFIG, "--pidfile %s: the path is too long", path);
+    if (pidfile_tmp(path, tmp, sizeof(tmp), err) != PT_OK)
+        return err->code;
     FILE *f = fopen(tmp, "w");
     if (!f)
         return pidfile_refused(path, errno, err);

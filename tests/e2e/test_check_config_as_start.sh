@@ -5,8 +5,8 @@
 # file there that is no database, a ptrack store of a schema newer than
 # this ptrackd knows (it passed, and the start stopped), and a --pidfile
 # whose directory does not exist or that the user running it may not write,
-# or that is a directory itself (the start stops there, before it makes
-# anything). The check writes
+# or that is a directory itself, or whose PATH.tmp is one (the start stops
+# there, before it makes anything). The check writes
 # nothing to the database it looks at, nor makes a file beside it, and a
 # ptrack store, or an empty file, passes. What only changes the start is
 # said as the start says it: a record of notifiers' crashes (plugin-crashes)
@@ -146,6 +146,14 @@ check_eq "--check-config refuses it" 1 "$rc"
 check_contains "as the start does" \
     "cannot write the pid file $PT_TMP/run/ptrackd.pid: it is a directory" "$out"
 rmdir "$PT_TMP/run/ptrackd.pid"
+mkdir "$PT_TMP/run/ptrackd.pid.tmp"
+out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
+    rc=0 || rc=$?
+check_eq "one whose PATH.tmp, written first, is a directory: refused" 1 "$rc"
+check_contains "as the start refuses it" \
+    "cannot write the pid file $PT_TMP/run/ptrackd.pid: $PT_TMP/run/ptrackd.pid.tmp, which ptrackd writes first and renames to it, is a directory" \
+    "$out"
+rmdir "$PT_TMP/run/ptrackd.pid.tmp"
 ln -s "$PT_TMP/run/gone.pid" "$PT_TMP/run/link.pid"
 out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/link.pid" 2>&1)" &&
     rc=0 || rc=$?

@@ -14,7 +14,8 @@
 # are loaded), and a plugin instance whose file does not load: each left
 # the whole empty store behind. So is a socket whose directory does not
 # exist, found at its bind, which left the store and its plugins' files,
-# and a --pidfile that is a directory, found when the pid file was written.
+# and a --pidfile that is a directory, or whose PATH.tmp (written first,
+# then renamed) is one, found when the pid file was written.
 # So is a socket whose directory is not a directory, or one its user may
 # not write, found at the bind too.
 set -euo pipefail
@@ -167,6 +168,25 @@ check_contains "saying the pid file is a directory" \
 check_true "and makes no data directory" test ! -e "$PT_TMP/ninth"
 check_true "nor a socket" test ! -e "$PT_TMP/ninth.sock"
 check_eq "and leaves that directory as it was" "" "$(ls -A "$PT_TMP/run/ptrackd.pid")"
+
+pt_step "a --pidfile whose PATH.tmp is a directory"
+# The pid is written to PATH.tmp, then renamed to PATH: a directory there
+# too was found only at the start's very end, once the store was made.
+mkdir -p "$PT_TMP/run2/ptrackd.pid.tmp"
+ln -s "$PT_TMP/run2/ptrackd.pid.tmp" "$PT_TMP/run2/link.pid.tmp"
+for pid in ptrackd.pid link.pid; do
+    rm -rf "$PT_TMP/ninth"
+    out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/ninth.json" --pidfile "$PT_TMP/run2/$pid" \
+        2>&1)" && rc=0 || rc=$?
+    check_eq "$pid: the start exits 1 ($out)" 1 "$rc"
+    check_contains "$pid: saying PATH.tmp is a directory" \
+        "cannot write the pid file $PT_TMP/run2/$pid: $PT_TMP/run2/$pid.tmp, which ptrackd writes first and renames to it, is a directory" \
+        "$out"
+    check_true "$pid: and makes no data directory" test ! -e "$PT_TMP/ninth"
+    check_true "$pid: nor a socket" test ! -e "$PT_TMP/ninth.sock"
+    check_true "$pid: nor the pid file" test ! -e "$PT_TMP/run2/$pid"
+done
+check_eq "and leaves that directory as it was" "" "$(ls -A "$PT_TMP/run2/ptrackd.pid.tmp")"
 
 pt_step "a socket whose directory is a file"
 : >"$PT_TMP/afile"
