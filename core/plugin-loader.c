@@ -18,7 +18,9 @@
  *      nor rewrite under a running instance. A file already loaded (same
  *      device, inode, size and times) is shared: one dlopen however many
  *      instances use it. A file changed since is a new file: a SIGHUP makes
- *      the instances loaded from it again.
+ *      the instances loaded from it again. A check of entries
+ *      (pt_plugins_check) may keep the files it opened for the loads that
+ *      follow it (pt_plugins_keep_checked), as a start and a SIGHUP do.
  *   3. The descriptor is checked (ABI major equal, minor not newer, every
  *      struct at least its 1.0 size, every kind with its ops and function,
  *      the 1.1 args without empty names), and copied: the host keeps its own
@@ -98,6 +100,7 @@ struct pt_plugins_s {
     pt_plugin_file_t **files;
     size_t n_files, cap_files;
     bool shut_down;
+    bool keep_checked;    /* the files a check opens stay open (pt_plugins_keep_checked) */
     bool stopping;        /* ptrackd is stopping: no reload's change is made any more */
     uint64_t stop_at_ms;  /* when it began to (uv_hrtime in ms); 0: not stopping */
     uint64_t serials;     /* the last pt_instance_t.serial given */
@@ -124,16 +127,22 @@ int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out)
         free(p);
         return PT_ENOMEM;
     }
+    pt_plugins_set_store(p, opts->store, opts->data_dir);
+    *out = p;
+    return PT_OK;
+}
+
+void pt_plugins_set_store(pt_plugins_t *p, pt_store_t *store, const char *data_dir)
+{
+    p->store = store;
     /* Only the daemon that runs notifiers keeps the record of their
      * crashes (a --check-config has no store and delivers nothing). */
-    if (opts->data_dir && opts->store) {
+    if (data_dir && store) {
         pt_error_t err = {0};
-        if (pt_plugin_crash_record_open(opts->data_dir, &err) != PT_OK)
+        if (pt_plugin_crash_record_open(data_dir, &err) != PT_OK)
             pt_warn("%s: " PT_PLUGIN_CRASHES_UNRECORDED, err.message);
         pt_error_clear(&err);
     }
-    *out = p;
-    return PT_OK;
 }
 
 void pt_plugins_free(pt_plugins_t *p)
@@ -932,13 +941,35 @@ int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_erro
     }
     if (rc == PT_OK)
         rc = check_clashes(p, entries, names, descs, n, err);
-    for (size_t i = 0; i < n; i++)
-        if (prepared[i])
-            instance_drop(p, prepared[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (!prepared[i])
+            continue;
+        pt_plugin_file_t *f = prepared[i]->file;
+        if (p->keep_checked && !f->held) {
+            f->held = true;
+            f->refs++;
+        }
+        instance_drop(p, prepared[i]);
+    }
     free(prepared);
     free(names);
     free(descs);
     return rc;
+}
+
+void pt_plugins_keep_checked(pt_plugins_t *p, bool keep)
+{
+    p->keep_checked = keep;
+    if (keep)
+        return;
+    /* From the end: a file closed takes the last one's place. */
+    for (size_t i = p->n_files; i-- > 0;) {
+        pt_plugin_file_t *f = p->files[i];
+        if (f->held) {
+            f->held = false;
+            file_release(p, f);
+        }
+    }
 }
 
 /* ---- Reloading ------------------------------------------------------- */
@@ -1485,6 +1516,7 @@ void pt_plugins_shutdown(pt_plugins_t *p)
         last->file->refs++; /* never reaches 0: never dlclosed */
         file_release(p, last->file);
     }
+    pt_plugins_keep_checked(p, false);
 }
 
 /* ---- Listing ---------------------------------------------------------- */

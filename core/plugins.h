@@ -48,7 +48,9 @@ typedef struct pt_plugin_file_s {
     unsigned char sha256[32]; /* of that content */
     void *handle;             /* dlopen's */
     const ptrack_plugin_t *desc;
-    int refs; /* instances using it; dlclose at 0 */
+    int refs;  /* instances using it, and a check's hold; dlclose at 0 */
+    bool held; /* a check keeps it open for the load that follows
+                  (pt_plugins_keep_checked): one of refs */
 } pt_plugin_file_t;
 
 /* One configured instance; the ABI's opaque ptrack_instance_t. */
@@ -91,6 +93,11 @@ typedef struct {
 } pt_plugins_options_t;
 
 int pt_plugins_new(const pt_plugins_options_t *opts, pt_plugins_t **out);
+/* Gives a registry made without a store its store and data directory
+ * (pt_plugins_options_t's), before any instance is loaded: a start checks
+ * the configuration's instances before the store is made, in the registry
+ * that then loads them. */
+void pt_plugins_set_store(pt_plugins_t *p, pt_store_t *store, const char *data_dir);
 /* Unloads everything (see pt_plugins_shutdown) and frees the registry. */
 void pt_plugins_free(pt_plugins_t *p);
 
@@ -135,6 +142,13 @@ int pt_plugins_unload(pt_plugins_t *p, const char *instance, uint64_t deadline_m
  * the first problem, naming the instance (both, and the format, for a
  * clash). Thread: loop. */
 int pt_plugins_check(pt_plugins_t *p, const cJSON *entries, bool create, pt_error_t *err);
+/* With keep true, each plugin file that pt_plugins_check opens from then on
+ * stays open after the check, and the load of an instance that follows
+ * (pt_plugins_load, pt_plugins_reload) shares it: the file is dlopened,
+ * and its constructors run, once for a check and the load after it, not
+ * twice. With keep false, the files so kept that no instance uses are
+ * closed (dlclose), as pt_plugins_shutdown closes them too. */
+void pt_plugins_keep_checked(pt_plugins_t *p, bool keep);
 /* Applies a new `plugins` array (SIGHUP) and the entries of the built-in
  * format plugins (builtins; NULL: none): instances whose entry changed are
  * made again, new ones loaded, missing ones unloaded, except those loaded

@@ -919,15 +919,15 @@ static int plugins_refused(const daemon_t *d, pt_error_t *err)
     return setting_refused(d, NULL, err);
 }
 
-/* Checks the configuration's plugin instances as a start does before it
- * makes anything (each file, its options, two instances serving one
- * format), in a registry of their own that has no store: nothing of a
- * plugin needs one before its create(). With create, each instance is
- * also made with its plugin's create() and destroyed at once, as
- * --check-config does: create() may not block nor reach outside (the
- * plugin header says so), and no notifier is started, so nothing is
- * delivered. wf is there for create() to look its labels up. */
-static int check_plugins(const daemon_t *d, const pt_workflow_t *wf, bool create, pt_error_t *err)
+/* --check-config: checks the configuration's plugin instances as a start
+ * does before it makes anything (each file, its options, two instances
+ * serving one format), in a registry of their own that has no store:
+ * nothing of a plugin needs one before its create(). Each instance is
+ * also made with its plugin's create() and destroyed at once: create()
+ * may not block nor reach outside (the plugin header says so), and no
+ * notifier is started, so nothing is delivered. wf is there for create()
+ * to look its labels up. */
+static int check_plugins(const daemon_t *d, const pt_workflow_t *wf, pt_error_t *err)
 {
     pt_plugins_options_t po = {
         .loop = d->loop,
@@ -937,7 +937,7 @@ static int check_plugins(const daemon_t *d, const pt_workflow_t *wf, bool create
     pt_plugins_t *plugins = NULL;
     if (pt_plugins_new(&po, &plugins) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
-    int rc = pt_plugins_check(plugins, d->config.plugins, create, err);
+    int rc = pt_plugins_check(plugins, d->config.plugins, true, err);
     pt_plugins_free(plugins);
     return rc;
 }
@@ -1235,8 +1235,11 @@ static void reload(daemon_t *d)
     }
     /* The plugin instances it names are checked before anything changes
      * (all but their plugins' create()). The built-in formats are not: one
-     * that cannot be loaded is skipped, as at a start. */
+     * that cannot be loaded is skipped, as at a start. A file the check
+     * opens is kept for the load below, as at a start. */
+    pt_plugins_keep_checked(d->plugins, true);
     if (next.plugins && pt_plugins_check(d->plugins, next.plugins, false, &err) != PT_OK) {
+        pt_plugins_keep_checked(d->plugins, false);
         refuse_reload(d, &err, &next);
         return;
     }
@@ -1281,6 +1284,7 @@ static void reload(daemon_t *d)
      * names them or turns them off. */
     pt_api_note_reload(d->api, NULL);
     int failed = pt_plugins_reload(d->plugins, d->config.plugins, builtins);
+    pt_plugins_keep_checked(d->plugins, false);
     cJSON_Delete(builtins);
     pt_info("SIGHUP: configuration reloaded%s", failed ? " (some plugin instances failed; "
                                                          "see above)"
@@ -1384,7 +1388,7 @@ static int check_config(daemon_t *d, pt_error_t *err)
     }
     /* Each instance is made with its plugin's create() and destroyed at
      * once, as a start would make it but with no store. */
-    rc = check_plugins(d, wf, true, err);
+    rc = check_plugins(d, wf, err);
     pt_workflow_free(wf);
     if (rc != PT_OK)
         return plugins_refused(d, err);
@@ -1662,8 +1666,19 @@ static int start(daemon_t *d, pt_error_t *err)
      * format) stops the start, naming it, as it stops --check-config: so
      * before the start makes anything. Only their create() needs the
      * store (a notifier reads its cursor there), and what create() alone
-     * refuses does not stop the start (below). */
-    if (d->config.plugins && check_plugins(d, d->workflow, false, err) != PT_OK)
+     * refuses does not stop the start (below). They are checked in the
+     * registry that loads them once the store is made, which keeps each
+     * file the check opened for that load: a file is dlopened, and its
+     * constructors run, once a start. */
+    pt_plugins_options_t po = {
+        .loop = d->loop,
+        .workflow = d->workflow,
+        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
+    };
+    if (pt_plugins_new(&po, &d->plugins) != PT_OK)
+        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    pt_plugins_keep_checked(d->plugins, true);
+    if (d->config.plugins && pt_plugins_check(d->plugins, d->config.plugins, false, err) != PT_OK)
         return plugins_refused(d, err);
     /* The TCP port is bound now, and listened on once the plugins are
      * loaded (a connection is refused meanwhile, as before any bind): a
@@ -1701,15 +1716,7 @@ static int start(daemon_t *d, pt_error_t *err)
     if (pt_store_open(d->loop, &so, &d->store, err) != PT_OK)
         return err->code;
 
-    pt_plugins_options_t po = {
-        .loop = d->loop,
-        .store = d->store,
-        .workflow = d->workflow,
-        .plugin_dir = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR,
-        .data_dir = d->config.data_dir,
-    };
-    if (pt_plugins_new(&po, &d->plugins) != PT_OK)
-        return pt_error_set(err, PT_ENOMEM, "out of memory");
+    pt_plugins_set_store(d->plugins, d->store, d->config.data_dir);
     if (pt_deadline_engine_start(d->loop, d->store, &d->config.deadlines, &d->deadlines) != PT_OK)
         return pt_error_set(err, PT_ENOMEM, "out of memory");
     pt_api_options_t ao = {.loop = d->loop,
@@ -1746,6 +1753,7 @@ static int start(daemon_t *d, pt_error_t *err)
         }
     }
     load_builtin_plugins(d, po.plugin_dir);
+    pt_plugins_keep_checked(d->plugins, false);
     fit_fd_limit(connections_allowed(&d->config));
     pt_http_server_set_body_stream(d->server, pt_api_wants_body_stream, d->api, PT_IMPORT_MAX_BODY);
     pt_http_server_set_head_check(d->server, pt_api_head_check, d->api);

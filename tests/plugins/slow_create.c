@@ -8,9 +8,12 @@
  * long as it needs, however slow a loaded machine makes either side.
  * With PT_FIXTURE_LOAD_SLEEP_MS in the environment, its constructor
  * sleeps that long too, as a library that connects somewhere as it is
- * loaded would.
+ * loaded would. With PT_FIXTURE_LOADS (a path) in the environment, its
+ * constructor appends a line to that file: a test counts how many times
+ * ptrackd loaded the file.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +31,12 @@ __attribute__((constructor)) static void slow_load(void)
     const char *ms = getenv("PT_FIXTURE_LOAD_SLEEP_MS");
     if (ms)
         pause_ms(atoll(ms));
+    const char *loads = getenv("PT_FIXTURE_LOADS");
+    FILE *f = loads ? fopen(loads, "a") : NULL;
+    if (f) {
+        fprintf(f, "loaded\n");
+        fclose(f);
+    }
 }
 
 static int slow_create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)

@@ -1341,6 +1341,60 @@ static void a_changed_entry_that_create_refuses_keeps_the_running_instance(void 
     assert_int_equal(loaded(f), 1);
 }
 
+/* How many times the fixture slow_create was loaded (its constructor
+ * appends a line to PT_FIXTURE_LOADS for each). */
+static int loads_of(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    int n = 0, c;
+    while (in && (c = fgetc(in)) != EOF)
+        n += c == '\n';
+    if (in)
+        fclose(in);
+    return n;
+}
+
+/* A check that keeps its files (a start's, a SIGHUP's) hands them to what
+ * opens them next, the loads that follow (a second check here: the
+ * fixture is a notifier, which needs a store to load): a file is
+ * dlopened, and its constructors run, once. Files kept are closed when
+ * the keeping ends, or with the registry. */
+static void a_check_keeps_its_files_for_the_load(void **state)
+{
+    fx_t *f = *state;
+    install(f, "slow_create", "slow.so");
+    char counted[128];
+    snprintf(counted, sizeof(counted), "%s/loads", f->dir);
+    setenv("PT_FIXTURE_LOADS", counted, 1);
+    cJSON *entries = cJSON_Parse("[{\"instance\":\"a\",\"path\":\"slow.so\"},"
+                                 "{\"instance\":\"b\",\"path\":\"slow.so\"}]");
+    assert_non_null(entries);
+
+    /* Not kept (--check-config's): each check opens the file anew. */
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(loads_of(counted), 1);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(loads_of(counted), 2);
+
+    /* Kept: what comes next shares it. */
+    pt_plugins_keep_checked(f->p, true);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(loads_of(counted), 3);
+
+    /* Closed when the keeping ends. */
+    pt_plugins_keep_checked(f->p, false);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(loads_of(counted), 4);
+
+    /* Kept when the registry is freed (a refused start): closed then. */
+    pt_plugins_keep_checked(f->p, true);
+    assert_int_equal(pt_plugins_check(f->p, entries, false, &f->err), PT_OK);
+    assert_int_equal(loaded(f), 0);
+    cJSON_Delete(entries);
+    unsetenv("PT_FIXTURE_LOADS");
+}
+
 static void config_checks_plugin_entries(void **state)
 {
     (void)state;
@@ -1448,6 +1502,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             a_change_that_would_share_a_format_kept_by_a_refused_change_is_not_made, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(a_check_keeps_its_files_for_the_load, setup, teardown),
         cmocka_unit_test(config_checks_plugin_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
