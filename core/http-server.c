@@ -51,6 +51,7 @@
  */
 #include "http-server.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -287,6 +288,7 @@ typedef struct listener_s {
     uv_poll_t poll;   /* readable: connections wait in the backlog */
     uv_timer_t pause; /* accepting paused after a failure */
     int fd;           /* the listening socket, or -1 */
+    int held;         /* bound, not listening yet: the name it holds (listener_hold), or -1 */
     bool polling;     /* poll is initialised */
     int handles;      /* handles whose close callback has not run */
     pt_http_server_t *srv;
@@ -2541,6 +2543,7 @@ static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
     l->pause.data = l;
     l->handles = 1;
     l->fd = -1;
+    l->held = -1;
     l->srv = srv;
     l->kind = kind;
     l->next = srv->listeners;
@@ -2549,12 +2552,23 @@ static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
     return l;
 }
 
+/* Lets go of the name a bound listener holds (listener_hold). */
+static void listener_unhold(listener_t *l)
+{
+    if (l->held >= 0)
+        close(l->held);
+    l->held = -1;
+}
+
 /* Listens on l's socket, bound, and has the loop accept its connections.
  * Returns 0 or a negative errno. */
 static int listener_start(listener_t *l)
 {
-    if (listen(l->fd, BACKLOG) != 0)
-        return -errno;
+    int failed = listen(l->fd, BACKLOG) != 0 ? -errno : 0;
+    /* Listening, the port is refused to any other bind. */
+    listener_unhold(l);
+    if (failed)
+        return failed;
     int r = uv_poll_init_socket(l->srv->loop, &l->poll, l->fd);
     if (r != 0)
         return r;
@@ -2568,6 +2582,7 @@ static int listener_start(listener_t *l)
  * freed. Its socket is closed once its handles are. */
 static void listener_close(listener_t *l)
 {
+    listener_unhold(l);
     if (!l->closing) {
         l->closing = true;
         uv_close((uv_handle_t *)&l->pause, on_listener_closed);
@@ -2718,8 +2733,61 @@ static int split_hostport(const char *hostport, char *host, size_t hcap, int *po
     return 0;
 }
 
+/* The port a TCP listener is bound to, or 0. */
+static int listener_port(const listener_t *l)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (l->fd < 0 || getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return 0;
+}
+
+/* A TCP socket bound and not listening yet does not keep another one from
+ * binding its address with SO_REUSEADDR too, and the first of them to
+ * listen has it: two ptrackds starting at once on one port both bound it,
+ * and the second failed at its listen, once it had made its store. So a
+ * listener bound and not listening yet holds a name of its address and
+ * port, an abstract Unix socket's (no file is made, the name goes with
+ * the process, and such names are of one network namespace, as ports
+ * are): another's bind of that name fails, UV_EBUSY. A name that cannot
+ * be held for another reason (a sandbox that refuses it) is done without:
+ * it is a guard, and the start goes on as it did without one. Returns 0
+ * or UV_EBUSY. */
+static int listener_hold(listener_t *l)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char host[INET6_ADDRSTRLEN] = "";
+    if (getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    const void *a = ss.ss_family == AF_INET6
+                        ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+                        : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+    inet_ntop(ss.ss_family, a, host, sizeof host);
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    int n = snprintf(un.sun_path + 1, sizeof un.sun_path - 1, "ptrackd-tcp-[%s]:%d", host,
+                     listener_port(l));
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    if (bind(fd, (struct sockaddr *)&un,
+             (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+        int e = errno;
+        close(fd);
+        return e == EADDRINUSE ? UV_EBUSY : 0;
+    }
+    l->held = fd;
+    return 0;
+}
+
 /* Binds a TCP listener to addr, and listens on it when listen_now (else
- * pt_http_server_listen_bound does, later). */
+ * pt_http_server_listen_bound does, later, and it holds its address's
+ * name meanwhile: listener_hold). */
 static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, bool listen_now,
                            listener_t **out)
 {
@@ -2739,27 +2807,13 @@ static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, b
              addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
                                          : sizeof(struct sockaddr_in)) != 0)
         r = -errno;
-    if (r == 0 && listen_now)
-        r = listener_start(l);
+    if (r == 0)
+        r = listen_now ? listener_start(l) : listener_hold(l);
     if (r != 0)
         listener_close(l);
     else if (out != NULL)
         *out = l;
     return r;
-}
-
-/* The port a TCP listener is bound to, or 0. */
-static int listener_port(const listener_t *l)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (l->fd < 0 || getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
-        return 0;
-    if (ss.ss_family == AF_INET)
-        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return 0;
 }
 
 /* Listens on every address of a host name: "localhost" is 127.0.0.1 and

@@ -146,7 +146,12 @@ int pt_http_server_listen_tcp(pt_http_server_t *srv, const char *hostport);
  * port is not held meanwhile: bound with SO_REUSEADDR (libuv's), it may be
  * bound by another socket with SO_REUSEADDR too, and the first to listen
  * has it, so pt_http_server_listen_bound() may still fail with
- * UV_EADDRINUSE. Returns 0 or a negative libuv error (UV_EADDRINUSE). */
+ * UV_EADDRINUSE. Another server bound so by this function and not
+ * listening yet (another ptrackd, starting) is told, though: until it
+ * listens, each address bound holds a name of its own (an abstract Unix
+ * socket's), and a second bind of the same address and port is refused
+ * with UV_EBUSY. Returns 0 or a negative libuv error (UV_EADDRINUSE,
+ * UV_EBUSY). */
 int pt_http_server_bind_tcp(pt_http_server_t *srv, const char *hostport);
 /* Listens on what pt_http_server_bind_tcp() bound. Returns 0 or a negative
  * libuv error. */

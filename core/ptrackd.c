@@ -1685,15 +1685,25 @@ static int start(daemon_t *d, pt_error_t *err)
      * port that another process listens on stops the start before it
      * makes anything. It is not held meanwhile: a server that binds it
      * with SO_REUSEADDR and listens first stops the start at its listen
-     * (pt_http_server_bind_tcp). */
+     * (pt_http_server_bind_tcp). Another ptrackd that has bound it and is
+     * starting is told (UV_EBUSY), so that of two started at once on one
+     * port the second is refused here too, not at its listen once its
+     * store is made. */
     if (pt_http_server_new(d->loop, &d->config.limits, handle_request, d, &d->server) != 0)
         return pt_error_set(err, PT_ENOMEM, "cannot create the HTTP server");
     if (d->config.listen) {
         int rc = pt_http_server_bind_tcp(d->server, d->config.listen);
         /* A second ptrackd on the same data directory is told by its lock,
          * as at the socket above. */
-        if (rc == UV_EADDRINUSE && pt_data_dir_held(d->config.data_dir, err) != PT_OK)
+        if ((rc == UV_EADDRINUSE || rc == UV_EBUSY) &&
+            pt_data_dir_held(d->config.data_dir, err) != PT_OK)
             return err->code;
+        if (rc == UV_EBUSY)
+            return pt_error_set(err, PT_ECONFIG,
+                                "cannot listen on %s: another ptrackd, starting, has bound it and "
+                                "listens on it once started; give this one another port (listen, "
+                                "--listen)",
+                                d->config.listen);
         if (rc != 0)
             return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
                                 uv_strerror(rc));

@@ -11,7 +11,8 @@
 # messages; a data_dir that exists already is left as it was, with no lock
 # file made in it. So is a TCP port that another process listens on (the
 # port is bound before the store is made, and listened on once the plugins
-# are loaded), and a plugin instance whose file does not load: each left
+# are loaded), or that another ptrackd, starting, has bound and listens on
+# once started, and a plugin instance whose file does not load: each left
 # the whole empty store behind. So is a socket whose directory does not
 # exist, found at its bind, which left the store and its plugins' files,
 # and a --pidfile that is a directory, or whose PATH.tmp (written first,
@@ -75,6 +76,39 @@ check_true "and makes no data directory" test ! -e "$PT_TMP/port"
 check_true "nor a socket" test ! -e "$PT_TMP/port.sock"
 as_viewer GET /v1/health
 check_status "the first ptrackd still serves on the port" 200
+
+pt_step "a TCP port that another ptrackd, starting, has bound"
+# Two ptrackds started at once on one port: the first binds it and is
+# held in a plugin's create() (once its store is made) before it listens.
+# The second bound it too (SO_REUSEADDR), made its store and listened
+# first, or failed at its listen once its store was made.
+pt_fixtures slow_create
+port2="$(pt_free_port)"
+cat >"$PT_TMP/held.json" <<EOF
+{"data_dir": "$PT_TMP/held", "socket": "$PT_TMP/held.sock", "listen": "127.0.0.1:$port2",
+ "plugin_dir": "$PT_TMP/no-plugins",
+ "plugins": [{"instance": "slow", "path": "$FIX/fixture_slow_create.so",
+              "config": {"until": "$PT_TMP/go-held"}}]}
+EOF
+"$PTRACKD" --config "$PT_TMP/held.json" >"$PT_TMP/held.log" 2>&1 &
+held=$!
+PT_PIDS+=("$held")
+wait_for 60 test -e "$PT_TMP/held/ptrackd.lock" || pt_die "the first start made no lock"
+cat >"$PT_TMP/second-port.json" <<EOF
+{"data_dir": "$PT_TMP/second-port", "socket": "$PT_TMP/second-port.sock",
+ "listen": "127.0.0.1:$port2", "plugin_dir": "$PT_TMP/no-plugins"}
+EOF
+out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/second-port.json" 2>&1)" && rc=0 || rc=$?
+check_eq "the second start exits 1 ($out)" 1 "$rc"
+check_contains "saying another ptrackd, starting, has bound the port" \
+    "cannot listen on 127.0.0.1:$port2: another ptrackd, starting, has bound it" "$out"
+check_true "and makes no data directory" test ! -e "$PT_TMP/second-port"
+check_true "nor a socket" test ! -e "$PT_TMP/second-port.sock"
+touch "$PT_TMP/go-held"
+check_true "the first one serves on the port ($(tail -n 3 "$PT_TMP/held.log"))" \
+    wait_for 60 pt_listening "$port2"
+kill -TERM "$held"
+wait "$held" || true
 
 pt_step "the running ptrackd's data directory and port, with another socket"
 cat >"$PT_TMP/same-port.json" <<EOF
