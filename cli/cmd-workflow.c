@@ -165,7 +165,8 @@ static void describe_fields(pt_buf_t *b, const cJSON *fields)
 /* Appends a line of an action's block, indented by 2: whole when it fits
  * MAP_WIDTH, to the last column; else wrapped within it, the lines after
  * the first indented by 4 (an office's action that runs in many states,
- * or a field of many values, is longer than a line). */
+ * or a field of many values, is longer than a line). A field's values
+ * (电话|函件|现场督查) break only between two of them, never inside one. */
 static void block_line(pt_buf_t *b, const char *text)
 {
     pt_buf_t w = {0};
@@ -174,7 +175,7 @@ static void block_line(pt_buf_t *b, const char *text)
         pt_buf_printf(b, "  %s\n", pt_buf_str(&w));
     } else {
         pt_buf_reset(&w);
-        pt_text_wrap(&w, text, 4, MAP_WIDTH);
+        pt_text_wrap_labels(&w, text, 4, MAP_WIDTH);
         pt_buf_printf(b, "  %s", pt_buf_str(&w) + 4);
     }
     pt_buf_free(&w);

@@ -534,7 +534,10 @@ static int bracket_depth(int32_t cp, int depth)
 }
 
 /* Whether, in brackets, a line may break after cp: at a space, or after a
- * separator of labels (，、), never inside a label. */
+ * separator of labels (，、), never inside a label. The | between a
+ * field's values (电话|函件) is one too, beside a wide character; between
+ * two ASCII words (lead|co|separate) it is one only where nothing else
+ * fits the line, as a long run of ASCII breaks. */
 static bool separates_labels(int32_t cp)
 {
     return cp == ' ' || cp == 0xFF0C || cp == 0x3001;
@@ -554,9 +557,10 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
     int depth = 0; /* in round brackets, at s */
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
-        size_t used = 0, w = 0, brk = 0;
-        bool opened = false;          /* the last cluster but spaces opens a bracket */
-        int d = depth, d_brk = depth; /* the depth at used, and at brk */
+        size_t used = 0, w = 0, brk = 0, bar = 0; /* bar: after an ASCII | */
+        bool opened = false;                      /* the last cluster but spaces opens a bracket */
+        bool wide_before = false;                 /* the cluster before is wide */
+        int d = depth, d_brk = depth, d_bar = depth; /* the depth at used, brk and bar */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -575,22 +579,31 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             w += cw;
             /* A break after a space, or after a wide character (or a
              * closing mark one column wide, ” … or an English ) or comma,
-             * before a wide one), or before a wide opening mark, unless an
-             * opening mark would end the line or a closing one start the
-             * next. */
+             * before a wide one), or before a wide opening mark, or in a
+             * list of labels after a separator, unless an opening mark
+             * would end the line or a closing one start the next. */
+            bool in_labels = labels && d > 0;
+            bool is_bar = in_labels && cp == '|';
+            bool bar_wide = is_bar && (wide_before || wide_follows(s + used, n - used));
+            bool sep = in_labels && (separates_labels(cp) || bar_wide);
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
-                         wide_opening_follows(s + used, n - used);
-            if (after && !opened && !closing_follows(s + used, n - used, space) &&
-                !joins_date_and_time(s, used, n) && !(labels && d > 0 && !separates_labels(cp))) {
+                         wide_opening_follows(s + used, n - used) || sep;
+            bool keeps = !opened && !closing_follows(s + used, n - used, space);
+            if (after && keeps && !joins_date_and_time(s, used, n) && !(in_labels && !sep)) {
                 brk = used;
                 d_brk = d;
+            } else if (is_bar && keeps) {
+                bar = used;
+                d_bar = d;
             }
+            wide_before = cw == 2;
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,
-         * a column too narrow for a character and its mark), the line is
-         * cut where it must, at the width. */
-        size_t take = used < n && brk > 0 ? brk : used;
-        depth = take == brk ? d_brk : d;
+         * a column too narrow for a character and its mark), the line
+         * breaks after an ASCII | in a list of labels, else is cut where
+         * it must, at the width. */
+        size_t take = used == n ? used : brk > 0 ? brk : bar > 0 ? bar : used;
+        depth = take == brk ? d_brk : take == bar ? d_bar : d;
         pt_text_pad(b, indent);
         size_t end = take;
         while (end > 0 && s[end - 1] == ' ')

@@ -102,9 +102,11 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
  * option's help does ("its label (办理中), or several (办理中，重新办理)"):
  * a label is one word, which pt_text_wrap would break between any two of
  * its characters (办理 / 中). Inside brackets (( ) and （ ）) a line breaks
- * only at a space or after a separator (，、); a list of labels wider than
+ * only at a space or after a separator (，、, or the | between a field's
+ * values beside a wide character: (电话|函件|现场督查)); a list of labels wider than
  * the line breaks there, and only a label wider than the line by itself
- * is broken where it must be. */
+ * is broken where it must be, after an ASCII | (lead|co|separate) where
+ * it holds one. */
 void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
 /* Appends the n names (cleaned as pt_text_clean cleans them) joined with

@@ -7,7 +7,9 @@
 # last one keeps its line whole (one of exactly 100 was broken at 98, and a
 # script that reads an action's map from its line lost it). So do an
 # action's lines of the states it runs in and of its fields, which an
-# office's urging of ten states and twelve channels made 122 and 114.
+# office's urging of ten states and twelve channels made 122 and 114; a
+# field's values break between two of them, where 视频会议督办 was broken
+# as 视频会议督 / 办.
 # An office's long labels wrap in their columns: an action's of 28
 # characters made its line 119 columns, a state's of 24 its table's 111;
 # and where that is not enough, beside a state's name of 64 letters, the
@@ -50,6 +52,14 @@ wf["actions"].append({"name": "urge", "label": {"zh": "催办", "en": "Urge"},
                            "视频会议", "联合督查", "书面通知", "约谈", "上门走访"]},
                {"name": "reason", "type": "text", "required": True},
                {"name": "contact", "type": "string", "required": True}]})
+# A field whose 144 columns of values reach the line's end inside one of
+# them, 视频会议督办: the line breaks between two values, never inside one.
+wf["actions"].append({"name": "press", "label": {"zh": "督促", "en": "Press"},
+    "effect": "none", "from": ["handling"], "to": None,
+    "fields": [{"name": "method", "type": "enum", "required": True,
+                "values": ["电话督办", "书面函件督办", "现场督查督办", "座谈会督办", "短信提醒",
+                           "微信群通报", "电子邮件督办", "视频会议督办", "联合督查", "书面通知",
+                           "约谈主要负责人", "上门走访"]}]})
 # Long labels: an action's of 28 characters, a state's of 24.
 wf["actions"].append({"name": "joint_supervision",
     "label": {"zh": "人大代表建议和政协提案办理工作情况联合现场督查督办并通报",
@@ -95,6 +105,13 @@ check_contains "an action of many states goes on below, indented" \
 check_contains "and so does a field of many values" \
     "channel*(电话|函件|现场督查|座谈会|短信|微信|电子邮件|视频会议|联合督查|书面通知|约谈|上门走访) reason* contact*" \
     "$(printf '%s' "$urge" | sed -n '4,$p' | sed 's/^    / /; s/^  //' | tr -d '\n')"
+
+values="method*(电话督办|书面函件督办|现场督查督办|座谈会督办|短信提醒|微信群通报|电子邮件督办|视频会议督办|联合督查|书面通知|约谈主要负责人|上门走访)"
+press="$(printf '%s\n' "$OUT" | sed -n '/^press /,/^$/p' | sed -n '3,$p' | sed '/^$/d')"
+check_eq "a field's values break between two of them" \
+    "  method*(电话督办|书面函件督办|现场督查督办|座谈会督办|短信提醒|微信群通报|电子邮件督办|
+    视频会议督办|联合督查|书面通知|约谈主要负责人|上门走访)" "$press"
+check_eq "and say all of them" "$values" "$(printf '%s' "$press" | sed 's/^ *//' | tr -d '\n')"
 
 # The states' table, and the actions' header row with joint_supervision's
 # first line and those that go on under it (not the lines of its states,

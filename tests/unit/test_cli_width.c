@@ -463,6 +463,16 @@ static void labels_in_brackets_break_only_between_labels(void **state)
     /* And at its spaces. */
     assert_string_equal(labels_wrapped(&b, "(交办 assign，签收 sign)", 0, 14),
                         "(交办 assign，\n签收 sign)\n");
+    /* And after the | between a field's values (ptrack workflow), where
+     * it broke inside 现场督查. */
+    assert_string_equal(labels_wrapped(&b, "channel*(电话|函件|现场督查)", 0, 22),
+                        "channel*(电话|函件|\n现场督查)\n");
+    /* Between ASCII words, only where nothing else fits: a long list
+     * of them is not cut inside one, a short one stays whole. */
+    assert_string_equal(labels_wrapped(&b, "(phone|letter|visit)", 0, 16),
+                        "(phone|letter|\nvisit)\n");
+    assert_string_equal(labels_wrapped(&b, "(ROLE lead|co|separate)", 0, 20),
+                        "(ROLE\nlead|co|separate)\n");
     /* Outside brackets, and after them, Chinese breaks as pt_text_wrap
      * breaks it. */
     assert_string_equal(labels_wrapped(&b, "(办理中)重新办理", 0, 10), "(办理中)重\n新办理\n");
