@@ -37,21 +37,40 @@ pt_client_t *pt_cli_client(pt_cli_t *cli)
     return cli->client;
 }
 
+/* Writes a message (ptrackd's refusal, a usage error, a connection that
+ * failed) and a newline to stderr: on one line for a script or a log to
+ * read, but on a terminal within LINE_WIDTH (pt_text_paragraph_labels), so
+ * that a long list of states is broken between them, not inside a label
+ * where the terminal's edge falls. */
+static void say(const char *text)
+{
+    if (!isatty(2)) {
+        fprintf(stderr, "%s\n", text);
+        return;
+    }
+    pt_buf_t b = {0};
+    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
+    fputs(pt_buf_str(&b), stderr);
+    pt_buf_free(&b);
+}
+
 static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const char *prefix)
 {
     pt_client_t *c = pt_cli_client(cli);
     const char *at = pt_client_endpoint(c);
+    pt_buf_t b = {0};
+    pt_buf_printf(&b, "ptrack: %s", prefix);
     switch (resp->transport) {
     case PT_TRANSPORT_CONNECT:
         /* A socket (or a directory on its path) that this user may not
          * open: ptrackd is likely up, so "is it running?" would send the
          * person looking in the wrong place. */
         if (resp->os_errno == EACCES && !pt_client_is_tcp(c)) {
-            fprintf(stderr,
-                    "ptrack: %s无权使用 ptrackd 的套接字 %s (%s): this user may not open it; ask "
-                    "ptrackd's administrator to add you to socket_users (and socket_group), or "
-                    "use --url with a token\n",
-                    prefix, at, resp->reason);
+            pt_buf_printf(&b,
+                          "无权使用 ptrackd 的套接字 %s (%s): this user may not open it; ask "
+                          "ptrackd's administrator to add you to socket_users (and "
+                          "socket_group), or use --url with a token",
+                          at, resp->reason);
             break;
         }
         /* A path that is there but no socket (the config file, the data
@@ -59,36 +78,37 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
          * with no daemon behind it would: say what it is instead. */
         struct stat st;
         if (!pt_client_is_tcp(c) && stat(at, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-            fprintf(stderr,
-                    "ptrack: %s%s is not a socket but a %s: give ptrackd's socket (the "
-                    "config's \"socket\", var/ptrack.sock by default) with --socket or "
-                    "PTRACK_SOCKET\n",
-                    prefix, at, S_ISDIR(st.st_mode) ? "directory" : "file");
+            pt_buf_printf(&b,
+                          "%s is not a socket but a %s: give ptrackd's socket (the config's "
+                          "\"socket\", var/ptrack.sock by default) with --socket or "
+                          "PTRACK_SOCKET",
+                          at, S_ISDIR(st.st_mode) ? "directory" : "file");
             break;
         }
-        fprintf(stderr,
-                "ptrack: %scannot connect to ptrackd at %s: %s (is ptrackd running? use %s)\n",
-                prefix, at, resp->reason,
-                pt_client_is_tcp(c) ? "--url or PTRACK_URL" : "--socket or PTRACK_SOCKET");
+        pt_buf_printf(&b, "cannot connect to ptrackd at %s: %s (is ptrackd running? use %s)", at,
+                      resp->reason,
+                      pt_client_is_tcp(c) ? "--url or PTRACK_URL" : "--socket or PTRACK_SOCKET");
         break;
     case PT_TRANSPORT_TIMEOUT:
-        fprintf(stderr, "ptrack: %sptrackd at %s did not answer in time (%s)\n", prefix, at,
-                resp->reason);
+        pt_buf_printf(&b, "ptrackd at %s did not answer in time (%s)", at, resp->reason);
         break;
     case PT_TRANSPORT_ABORTED:
-        fprintf(stderr, "ptrack: %sinterrupted\n", prefix);
+        pt_buf_puts(&b, "interrupted");
         break;
     case PT_TRANSPORT_BAD_URL:
-        fprintf(stderr,
-                "ptrack: %s%s is not an address ptrack can use (%s); give --url or PTRACK_URL "
-                "as http://HOST:PORT, e.g. http://127.0.0.1:8470\n",
-                prefix, at, resp->reason);
+        pt_buf_printf(&b,
+                      "%s is not an address ptrack can use (%s); give --url or PTRACK_URL as "
+                      "http://HOST:PORT, e.g. http://127.0.0.1:8470",
+                      at, resp->reason);
         break;
     default:
-        fprintf(stderr, "ptrack: %sthe connection to ptrackd at %s failed: %s\n", prefix, at,
-                resp->reason);
+        pt_buf_printf(&b, "the connection to ptrackd at %s failed: %s", at, resp->reason);
         break;
     }
+    /* As long as a refusal (a socket's long path), and wrapped as it is on
+     * a terminal. */
+    say(pt_buf_str(&b));
+    pt_buf_free(&b);
 }
 
 /* Appends the actions of an error's `allowed` that its message does not
@@ -202,23 +222,6 @@ static void show_local_times(pt_buf_t *b)
     }
     pt_buf_free(b);
     *b = out;
-}
-
-/* Writes a message (ptrackd's refusal, a usage error) and a newline to
- * stderr: on one line for a script or a log to read, but on a terminal
- * within LINE_WIDTH (pt_text_paragraph_labels), so that a long list of
- * states is broken between them, not inside a label where the terminal's
- * edge falls. */
-static void say(const char *text)
-{
-    if (!isatty(2)) {
-        fprintf(stderr, "%s\n", text);
-        return;
-    }
-    pt_buf_t b = {0};
-    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
-    fputs(pt_buf_str(&b), stderr);
-    pt_buf_free(&b);
 }
 
 int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)

@@ -729,17 +729,21 @@ pt_run() {
 # pt_cli ARGS...: runs ptrack on the socket, as pt_run does.
 pt_cli() { pt_run "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
-# pt_cli_tty ARGS...: runs ptrack on the socket on a terminal of its own
-# (ptyrun.py), its stdout and stderr both there: TTY gets what the
-# terminal showed, without carriage returns, and RC the exit code.
+# pt_run_tty CMD ARGS...: runs CMD on a terminal of its own (ptyrun.py),
+# its stdout and stderr both there: TTY gets what the terminal showed,
+# without carriage returns, and RC the exit code.
 TTY=""
-pt_cli_tty() {
+pt_run_tty() {
     set +e
-    python3 "$PT_E2E_DIR/ptyrun.py" -- "$PTRACK" --socket "$PT_SOCK" "$@" >"$PT_TMP/cli.tty"
+    python3 "$PT_E2E_DIR/ptyrun.py" -- "$@" >"$PT_TMP/cli.tty"
     RC=$?
     set -e
     TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
 }
+
+# pt_cli_tty ARGS...: runs ptrack on the socket on a terminal, as
+# pt_run_tty does.
+pt_cli_tty() { pt_run_tty "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
 # widest: the widest line of stdin in display columns, as a terminal
 # shows them (a character of East Asian width W or F takes 2, and so does

@@ -12,7 +12,9 @@
 # its user id, is a usage error rather than dropped; a
 # --todo without a unit is told to add --unit; a file that cannot be read
 # (a directory) says why. A message is one line for a script; on a
-# terminal ptrackd's refusal wraps within 100 columns (it took 209).
+# terminal ptrackd's refusal wraps within 100 columns (it took 209), and
+# so does a connection that failed (a socket that is not there, a URL
+# ptrack cannot use), which was one line there too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -198,5 +200,22 @@ check_contains "add: it says why" "cannot read $PT_TMP/信件: Is a directory" "
 pt_cli do "$FB" supervise --set key_supervision=true --set-file supervisor="$PT_TMP/信件"
 check_rc "do --set-file a directory" 2
 check_contains "do: it says why" "cannot read $PT_TMP/信件: Is a directory" "$ERR"
+
+pt_step "a connection that failed: one line for a script, within 100 columns on a terminal"
+sock="$PT_TMP/no-such-directory/the-socket-of-the-office-ptrackd-that-is-not-there.sock"
+url="http://127.0.0.1:99999"
+for how in "--socket $sock" "--url $url"; do
+    # shellcheck disable=SC2086
+    pt_run "$PTRACK" $how list
+    rc=$RC
+    check_eq "$how: one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+    check_true "$how: longer than 100 columns" test "$(printf '%s\n' "$ERR" | widest)" -gt 100
+    # shellcheck disable=SC2086
+    pt_run_tty "$PTRACK" $how list
+    check_rc "$how: the same on a terminal" "$rc"
+    w="$(printf '%s\n' "$TTY" | widest)"
+    check_true "$how: there it fits 100 columns (widest line: $w)" test "$w" -le 100
+    check_eq "$how: and says what the line says" "$(tr -d ' \n' <<<"$ERR")" "$(tr -d ' \n' <<<"$TTY")"
+done
 
 pt_finish
