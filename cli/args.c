@@ -385,8 +385,10 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
     bool from_stdin = strcmp(path, "-") == 0;
     const char *name = from_stdin ? "stdin" : path;
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
+    /* The name as typed is bytes in any encoding: quoted, it is shown
+     * (pt_utf8_shown_line). */
     if (!f) {
-        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cmd, path, strerror(errno));
+        pt_utf8_shown_line(stderr, "ptrack %s: cannot read %s: %s", cmd, path, strerror(errno));
         return NULL;
     }
     pt_buf_t b = {0};
@@ -400,7 +402,7 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
         fclose(f);
     if (failed) {
         /* A directory opens, and says why only when read. */
-        fprintf(stderr, "ptrack %s: cannot read %s: %s\n", cmd, name, strerror(why));
+        pt_utf8_shown_line(stderr, "ptrack %s: cannot read %s: %s", cmd, name, strerror(why));
         pt_buf_free(&b);
         return NULL;
     }
@@ -412,10 +414,13 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
     }
     size_t bad;
     if (!pt_utf8_check(pt_buf_str(&b), b.len, &bad)) {
-        fprintf(stderr,
-                "ptrack %s: %s is not UTF-8 text (byte %zu); save it as UTF-8, or convert it: "
-                "iconv -f GBK -t UTF-8 %s > %s.utf8\n",
-                cmd, name, bad + 1, from_stdin ? "FILE" : path, from_stdin ? "FILE" : path);
+        /* The command to convert it names the file, unless its name
+         * would not be shown as typed. */
+        const char *file = from_stdin || !pt_utf8_shown_as_is(path) ? "FILE" : path;
+        pt_utf8_shown_line(stderr,
+                           "ptrack %s: %s is not UTF-8 text (byte %zu); save it as UTF-8, or "
+                           "convert it: iconv -f GBK -t UTF-8 %s > %s.utf8",
+                           cmd, name, bad + 1, file, file);
         pt_buf_free(&b);
         return NULL;
     }

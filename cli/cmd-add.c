@@ -144,15 +144,17 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
     char *text = pt_args_read_text(path, cli->cmd, &len);
     if (!text)
         return PT_EXIT_USAGE;
-    /* Named as import names it: "-" is stdin to the person who typed it. */
+    /* Named as import names it: "-" is stdin to the person who typed it;
+     * shown as other typed text is (pt_utf8_shown_line): a file's name is
+     * bytes in any encoding. */
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
     /* An empty file (a pipe whose writer failed, a file not yet saved) is
      * not JSON "near byte 0", which sends the person looking for a typo. */
     if (only_space(text, len)) {
-        fprintf(stderr,
-                "ptrack %s: %s is empty: it should hold a JSON object or an array of "
-                "objects\n",
-                cli->cmd, name);
+        pt_utf8_shown_line(stderr,
+                           "ptrack %s: %s is empty: it should hold a JSON object or an array of "
+                           "objects",
+                           cli->cmd, name);
         free(text);
         return PT_EXIT_USAGE;
     }
@@ -163,26 +165,28 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
          * dropped without a word. Several objects one after another are
          * JSON Lines, which the importer reads. */
         if (cJSON_IsObject(doc) && looks_like_json_lines(end, (size_t)(text + len - end)))
-            fprintf(stderr,
-                    "ptrack %s: %s holds more than one JSON value (one object a line is JSON "
-                    "Lines: use ptrack import %s --format jsonl, or put the objects in an "
-                    "array [...])\n",
-                    cli->cmd, name, path);
+            pt_utf8_shown_line(
+                stderr,
+                "ptrack %s: %s holds more than one JSON value (one object a line is JSON "
+                "Lines: use ptrack import %s --format jsonl, or put the objects in an "
+                "array [...])",
+                cli->cmd, name, pt_utf8_shown_as_is(path) ? path : "FILE");
         else
-            fprintf(stderr,
-                    "ptrack %s: %s is not valid JSON: something follows the value at byte %zu\n",
-                    cli->cmd, name, (size_t)(end - text));
+            pt_utf8_shown_line(
+                stderr, "ptrack %s: %s is not valid JSON: something follows the value at byte %zu",
+                cli->cmd, name, (size_t)(end - text));
         cJSON_Delete(doc);
         free(text);
         return PT_EXIT_USAGE;
     }
     if (!doc || (!cJSON_IsObject(doc) && !cJSON_IsArray(doc))) {
         if (!doc)
-            fprintf(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)\n", cli->cmd, name,
-                    end && end >= text ? (size_t)(end - text) : (size_t)0);
+            pt_utf8_shown_line(stderr, "ptrack %s: %s is not valid JSON (near byte %zu)", cli->cmd,
+                               name, end && end >= text ? (size_t)(end - text) : (size_t)0);
         else
-            fprintf(stderr, "ptrack %s: %s must hold a JSON object or an array of objects\n",
-                    cli->cmd, name);
+            pt_utf8_shown_line(stderr,
+                               "ptrack %s: %s must hold a JSON object or an array of objects",
+                               cli->cmd, name);
         cJSON_Delete(doc);
         free(text);
         return PT_EXIT_USAGE;
@@ -202,8 +206,8 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
      * item 7 does not leave items 1 to 6 added and the rest not. */
     for (size_t i = 0; many && i < total; i++) {
         if (!cJSON_IsObject(cJSON_GetArrayItem(doc, (int)i))) {
-            fprintf(stderr, "ptrack %s: item %zu of %s is not a JSON object\n", cli->cmd, i + 1,
-                    path);
+            pt_utf8_shown_line(stderr, "ptrack %s: item %zu of %s is not a JSON object", cli->cmd,
+                               i + 1, name);
             cJSON_Delete(doc);
             cJSON_Delete(out);
             return PT_EXIT_USAGE;

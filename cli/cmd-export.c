@@ -422,16 +422,17 @@ static void stop_message(const download_t *d, int sig)
                 "is only the start of the export)\n",
                 why, size);
     else if (d->tmp)
-        fprintf(stderr,
-                "ptrack export: 导出已中断，未写入 %s (stopped by %s; %s was not written: the "
-                "part that had come was removed%s)\n",
-                d->target, why, d->target,
-                d->replacing ? ", and the file there is left as it was" : "");
+        pt_utf8_shown_line(stderr,
+                           "ptrack export: 导出已中断，未写入 %s (stopped by %s; %s was not "
+                           "written: the part that had come was removed%s)",
+                           d->target, why, d->target,
+                           d->replacing ? ", and the file there is left as it was" : "");
     else
-        fprintf(stderr,
-                "ptrack export: 导出已中断，%s 不完整 (stopped by %s; %s is not a regular file "
-                "and was written directly: it holds only the start of the export, %s)\n",
-                d->target, why, d->target, size);
+        pt_utf8_shown_line(stderr,
+                           "ptrack export: 导出已中断，%s 不完整 (stopped by %s; %s is not a "
+                           "regular file and was written directly: it holds only the start of "
+                           "the export, %s)",
+                           d->target, why, d->target, size);
 }
 
 /* The directory part of path ("." for a bare name), in b. */
@@ -543,8 +544,10 @@ static void say_cannot_write(const download_t *d, int err, const char *tail)
         pt_buf_printf(&why, "cannot make a file in %s (%s)%s", dir_name, strerror(err), TMP_NOTE);
     else
         pt_buf_puts(&why, strerror(err));
-    fprintf(stderr, "ptrack export: cannot write %s%s: %s%s\n", target, pt_buf_str(&where),
-            pt_buf_str(&why), tail);
+    /* The name as typed, and the names made of it, are bytes in any
+     * encoding: shown as typed text is. */
+    pt_utf8_shown_line(stderr, "ptrack export: cannot write %s%s: %s%s", target, pt_buf_str(&where),
+                       pt_buf_str(&why), tail);
     pt_buf_free(&where);
     pt_buf_free(&dir);
     pt_buf_free(&joined);
@@ -575,15 +578,15 @@ static int finish_file(download_t *d)
     }
     d->out = NULL;
     if (!ok) {
-        fprintf(stderr, "ptrack export: cannot write %s: %s%s\n", d->target, strerror(err),
-                d->tmp ? " (nothing was written)" : "");
+        pt_utf8_shown_line(stderr, "ptrack export: cannot write %s: %s%s", d->target, strerror(err),
+                           d->tmp ? " (nothing was written)" : "");
         if (d->tmp)
             unlink(d->tmp);
         return PT_EXIT_SERVER;
     }
     if (d->tmp && rename(d->tmp, d->final) != 0) {
-        fprintf(stderr, "ptrack export: cannot rename %s to %s: %s\n", d->tmp, d->final,
-                strerror(errno));
+        pt_utf8_shown_line(stderr, "ptrack export: cannot rename %s to %s: %s", d->tmp, d->final,
+                           strerror(errno));
         unlink(d->tmp);
         return PT_EXIT_SERVER;
     }
@@ -592,9 +595,10 @@ static int finish_file(download_t *d)
     if (d->count_lines) {
         /* Line breaks are proposals, except in an empty json file, "[]\n". */
         long long n = strcmp(d->format, "json") == 0 && d->received <= 3 ? 0 : d->progress.count;
-        printf("已导出 %lld 条到 %s (%lld exported to %s, %s)\n", n, d->target, n, d->target, size);
+        pt_utf8_shown_line(stdout, "已导出 %lld 条到 %s (%lld exported to %s, %s)", n, d->target, n,
+                           d->target, size);
     } else {
-        printf("已导出到 %s (exported to %s, %s)\n", d->target, d->target, size);
+        pt_utf8_shown_line(stdout, "已导出到 %s (exported to %s, %s)", d->target, d->target, size);
     }
     return PT_EXIT_OK;
 }
@@ -710,12 +714,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         if (direct && to_stdout)
             fprintf(stderr, "ptrack export: what went to stdout is only the start of the export\n");
         else if (direct)
-            fprintf(stderr,
-                    "ptrack export: %s is not a regular file and was written directly: it "
-                    "holds only the start of the export\n",
-                    d.target);
+            pt_utf8_shown_line(stderr,
+                               "ptrack export: %s is not a regular file and was written "
+                               "directly: it holds only the start of the export",
+                               d.target);
         else if (d.target)
-            fprintf(stderr, "ptrack export: %s was not written\n", d.target);
+            pt_utf8_shown_line(stderr, "ptrack export: %s was not written", d.target);
     } else if (d.status < 200 || d.status >= 300) {
         discard(&d);
         rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body), d.error_body.len);

@@ -439,7 +439,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     } else {
         u.in = fopen(path, "rb");
         if (!u.in) {
-            fprintf(stderr, "ptrack import: cannot read %s: %s\n", path, strerror(errno));
+            pt_utf8_shown_line(stderr, "ptrack import: cannot read %s: %s", path, strerror(errno));
             return PT_EXIT_USAGE;
         }
         struct stat st;
@@ -450,8 +450,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
          * fails: said after connecting, ptrackd not running would be the
          * message instead of the file. */
         if (known && S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "ptrack import: cannot read %s: %s (nothing was imported)\n", path,
-                    strerror(EISDIR));
+            pt_utf8_shown_line(stderr, "ptrack import: cannot read %s: %s (nothing was imported)",
+                               path, strerror(EISDIR));
             fclose(u.in);
             return PT_EXIT_USAGE;
         }
@@ -509,15 +509,17 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         stop_message(&u, pt_args_flag(args, "partial"), stopped_by, status);
         rc = 128 + stopped_by;
     } else if (u.shrank) {
-        fprintf(stderr,
-                "ptrack import: cannot read %s: it became shorter while it was being sent (%lld "
-                "bytes when the import began, it ended after %lld) %s\n",
-                path, (long long)u.size, (long long)u.sent,
-                read_fail_left(&u, pt_args_flag(args, "partial")));
+        pt_utf8_shown_line(
+            stderr,
+            "ptrack import: cannot read %s: it became shorter while it was being sent (%lld "
+            "bytes when the import began, it ended after %lld) %s",
+            path, (long long)u.size, (long long)u.sent,
+            read_fail_left(&u, pt_args_flag(args, "partial")));
         rc = PT_EXIT_USAGE;
     } else if (u.read_failed) {
-        fprintf(stderr, "ptrack import: cannot read %s: %s %s\n", from_stdin ? "stdin" : path,
-                strerror(u.read_errno), read_fail_left(&u, pt_args_flag(args, "partial")));
+        pt_utf8_shown_line(stderr, "ptrack import: cannot read %s: %s %s",
+                           from_stdin ? "stdin" : path, strerror(u.read_errno),
+                           read_fail_left(&u, pt_args_flag(args, "partial")));
         rc = PT_EXIT_USAGE;
     } else if (crc != CURLE_OK && status < 400) {
         /* An error answer that came while the body was still going out

@@ -106,8 +106,11 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
         break;
     }
     /* As long as a refusal (a socket's long path), and wrapped as it is on
-     * a terminal. */
-    say(pt_buf_str(&b));
+     * a terminal; the socket's name as typed (bytes in any encoding) shown
+     * as other typed text is. */
+    char *shown = pt_utf8_shown(pt_buf_str(&b));
+    say(shown);
+    free(shown);
     pt_buf_free(&b);
 }
 
@@ -341,13 +344,11 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
     pt_buf_t b = {0};
     va_list ap;
     va_start(ap, fmt);
-    pt_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     /* What was typed is quoted in it: a line break, a control or a
      * U+202E in a word is shown as its escape, not let loose on the
      * terminal. */
-    char *shown = pt_utf8_shown(pt_buf_str(&b));
-    pt_buf_reset(&b);
+    char *shown = pt_utf8_shown_vformat(fmt, ap);
+    va_end(ap);
     /* One pointer to where to look: a message that names its own place
      * ("see ptrack workflow") does not get the help's as well. */
     if (strstr(shown, "(see ptrack "))

@@ -16,6 +16,8 @@
  */
 #include "width.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -159,6 +161,33 @@ char *pt_utf8_shown(const char *s)
     char *shown = pt_xstrdup(pt_buf_str(&b));
     pt_buf_free(&b);
     return shown;
+}
+
+bool pt_utf8_shown_as_is(const char *s)
+{
+    char *shown = pt_utf8_shown(s);
+    bool same = strcmp(shown, s) == 0;
+    free(shown);
+    return same;
+}
+
+char *pt_utf8_shown_vformat(const char *fmt, va_list ap)
+{
+    pt_buf_t b = {0};
+    pt_buf_vprintf(&b, fmt, ap);
+    char *shown = pt_utf8_shown(pt_buf_str(&b));
+    pt_buf_free(&b);
+    return shown;
+}
+
+void pt_utf8_shown_line(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *shown = pt_utf8_shown_vformat(fmt, ap);
+    va_end(ap);
+    fprintf(out, "%s\n", shown);
+    free(shown);
 }
 
 size_t pt_utf8_decode(const char *s, size_t n, int32_t *cp)

@@ -23,9 +23,11 @@
 #ifndef PT_CLI_WIDTH_H
 #define PT_CLI_WIDTH_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 
@@ -45,6 +47,21 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad);
  * the rest as it is, so that the message stays UTF-8 and one line and
  * shows what was typed. Ownership: the caller frees it. */
 char *pt_utf8_shown(const char *s);
+
+/* Whether pt_utf8_shown shows s as it is: a file name that a command to
+ * type may quote (one shown with escapes is not the name). */
+bool pt_utf8_shown_as_is(const char *s);
+
+/* The text that fmt makes with ap, shown as pt_utf8_shown shows it.
+ * Ownership: the caller frees it. */
+char *pt_utf8_shown_vformat(const char *fmt, va_list ap);
+
+/* Writes the text that fmt makes, and a newline, to out, shown as
+ * pt_utf8_shown shows typed text: for a message that quotes a file name
+ * as it was typed, bytes in any encoding (a GBK name from a Windows share)
+ * that may hold an ESC or a line break, which would reach the terminal as
+ * they are. */
+void pt_utf8_shown_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Whether cp is a bidirectional formatting character: a mark (U+061C ALM,
  * U+200E LRM, U+200F RLM), an embedding or override (U+202A LRE..U+202E RLO) or an

@@ -84,6 +84,9 @@ static void shown_escapes_what_would_act_on_a_terminal(void **state)
         assert_string_equal(shown, cases[i].shown);
         char *again = pt_utf8_shown(shown);
         assert_string_equal(again, shown);
+        assert_int_equal(pt_utf8_shown_as_is(cases[i].typed),
+                         strcmp(cases[i].typed, cases[i].shown) == 0);
+        assert_true(pt_utf8_shown_as_is(shown));
         free(again);
         free(shown);
     }
