@@ -223,6 +223,15 @@ pt_receiver() {
     printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
 }
 
+# pt_robot_entry NAME FORMAT PATH EVENTS: the plugins entry (JSON) of a
+# notify_webhook instance NAME that sends the events EVENTS (a JSON list's
+# items, '"proposal.overdue"') in FORMAT (wecom, dingtalk, json) to
+# receiver NAME's PATH.
+pt_robot_entry() {
+    printf '{"instance": "%s", "path": "%s", "events": [%s], "config": {"url": "http://127.0.0.1:%s%s", "format": "%s"}}' \
+        "$1" "$(pt_plugin_so notify_webhook)" "$4" "$(cat "$PT_TMP/$1.port")" "$3" "$2"
+}
+
 # pt_robot_text NAME N: the markdown text of the Nth request (from 0; -1
 # for the last) that receiver NAME took from a WeCom or DingTalk robot
 # format.

@@ -11,16 +11,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-SO="$(pt_plugin_so notify_webhook)"
-
 pt_receiver wecom
 pt_receiver ding
 pt_receiver plain
 
-entry() { # entry NAME FORMAT PATH
-    printf '{"instance": "%s", "path": "%s", "events": ["proposal.status_changed", "digest.daily"], "config": {"url": "http://127.0.0.1:%s%s", "format": "%s"}}' \
-        "$1" "$SO" "$(cat "$PT_TMP/$1.port")" "$3" "$2"
-}
+entry() { pt_robot_entry "$1" "$2" "$3" '"proposal.status_changed", "digest.daily"'; } # entry NAME FORMAT PATH
 # An office's workflow whose labels hold markup.
 python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/wf.json" <<'PY'
 import json, sys

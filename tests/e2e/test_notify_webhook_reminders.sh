@@ -8,14 +8,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-SO="$(pt_plugin_so notify_webhook)"
 pt_receiver wecom
 pt_receiver ding
 
-entry() { # entry NAME FORMAT PATH
-    printf '{"instance": "%s", "path": "%s", "events": ["proposal.due_soon", "proposal.overdue"], "config": {"url": "http://127.0.0.1:%s%s", "format": "%s"}}' \
-        "$1" "$SO" "$(cat "$PT_TMP/$1.port")" "$3" "$2"
-}
+entry() { pt_robot_entry "$1" "$2" "$3" '"proposal.due_soon", "proposal.overdue"'; } # entry NAME FORMAT PATH
 pt_config '{"reply": "4s", "remind_before": "2s", "digest_at": null}' \
     ',"plugins": ['"$(entry wecom wecom /cgi-bin/webhook/send?key=k)"', '"$(entry ding dingtalk /robot/send?access_token=t)"']'
 pt_start
