@@ -8,9 +8,9 @@
  * description's reason), and any of these to differ from a good plugin:
  * BAD_STRUCT_SIZE (the descriptor's struct_size), BAD_ABI_MAJOR,
  * BAD_ABI_MINOR, BAD_ARGS (the importer's args, an initializer list),
- * BAD_FORMATS (its formats, an initializer list), BAD_OPTIONS (the option table, an initializer
- * list) and BAD_ENTRY (the name the descriptor is exported under). Each fixture is a shared object
- * of its own, so the functions here are static.
+ * BAD_FORMATS (its formats, an initializer list), BAD_OPTION_KEY and BAD_OPTION_TYPE (the key
+ * and the type of the one option it declares) and BAD_ENTRY (the name the descriptor is exported
+ * under). Each fixture is a shared object of its own, so the functions here are static.
  */
 #ifndef PT_TEST_BAD_FIXTURE_H
 #define PT_TEST_BAD_FIXTURE_H
@@ -61,8 +61,11 @@ static const char *const bad_formats[] = {"fixture-" BAD_NAME, NULL};
 static const char *const bad_args[] = BAD_ARGS;
 #endif
 
-#ifdef BAD_OPTIONS
-static const ptrack_option_t bad_options[] = BAD_OPTIONS;
+#ifdef BAD_OPTION_KEY
+static const ptrack_option_t bad_options[] = {
+    {BAD_OPTION_KEY, BAD_OPTION_TYPE, 0, NULL, "the fixture's one option"},
+    {NULL, 0, 0, NULL, NULL},
+};
 #endif
 
 static const ptrack_importer_ops_t bad_ops = {
@@ -85,7 +88,7 @@ static const ptrack_plugin_t bad_plugin = {
     .create = bad_create,
     .destroy = bad_destroy,
     .importer = &bad_ops,
-#ifdef BAD_OPTIONS
+#ifdef BAD_OPTION_KEY
     .options = bad_options,
 #endif
 };

@@ -4,11 +4,6 @@
  */
 #define BAD_NAME "bad_option_events"
 #define BAD_WHAT "declares the option events."
-#define BAD_OPTIONS                                                                                \
-    {                                                                                              \
-        {"events", PTRACK_OPT_STRINGS, 0, NULL, "its own filter"},                                 \
-        {                                                                                          \
-            NULL, 0, 0, NULL, NULL                                                                 \
-        }                                                                                          \
-    }
+#define BAD_OPTION_KEY "events"
+#define BAD_OPTION_TYPE PTRACK_OPT_STRINGS
 #include "bad-fixture.h"

@@ -4,11 +4,6 @@
  */
 #define BAD_NAME "bad_option_key"
 #define BAD_WHAT "declares an option with an empty key."
-#define BAD_OPTIONS                                                                                \
-    {                                                                                              \
-        {"", PTRACK_OPT_STRING, 0, NULL, "nameless"},                                              \
-        {                                                                                          \
-            NULL, 0, 0, NULL, NULL                                                                 \
-        }                                                                                          \
-    }
+#define BAD_OPTION_KEY ""
+#define BAD_OPTION_TYPE PTRACK_OPT_STRING
 #include "bad-fixture.h"

@@ -4,11 +4,6 @@
  */
 #define BAD_NAME "bad_option_type"
 #define BAD_WHAT "declares an option of an unknown type."
-#define BAD_OPTIONS                                                                                \
-    {                                                                                              \
-        {"mode", (ptrack_option_type_t)99, 0, NULL, "a type of its own"},                          \
-        {                                                                                          \
-            NULL, 0, 0, NULL, NULL                                                                 \
-        }                                                                                          \
-    }
+#define BAD_OPTION_KEY "mode"
+#define BAD_OPTION_TYPE (ptrack_option_type_t)99
 #include "bad-fixture.h"
