@@ -32,11 +32,10 @@ bool pt_args_check_text(const char *what, const char *value, const char *cmd)
     size_t bad;
     if (pt_utf8_check(value, strlen(value), &bad))
         return true;
-    fprintf(stderr,
-            "ptrack %s: %s is not UTF-8 text (byte %zu); ptrack sends UTF-8: use a UTF-8 "
-            "locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with iconv -f GBK "
-            "-t UTF-8\n",
-            cmd, what, bad + 1);
+    pt_text_sayf("ptrack %s: %s is not UTF-8 text (byte %zu); ptrack sends UTF-8: use a UTF-8 "
+                 "locale (LANG=zh_CN.UTF-8) in the terminal, or convert the text with iconv -f GBK "
+                 "-t UTF-8",
+                 cmd, what, bad + 1);
     return false;
 }
 
@@ -130,9 +129,8 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
                                                     : arg + 2;
         if (arg[1] != '-' && !is_short) {
             char *shown = pt_utf8_shown(arg);
-            fprintf(stderr,
-                    "ptrack %s: unknown option %s (options are long: see ptrack %s --help)\n", cmd,
-                    shown, cmd);
+            pt_text_sayf("ptrack %s: unknown option %s (options are long: see ptrack %s --help)",
+                         cmd, shown, cmd);
             free(shown);
             return -1;
         }
@@ -151,8 +149,7 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
              * is "-y", not the "--yes" it stands for. */
             char *typed = pt_xstrndup(arg, is_short ? strlen(arg) : name_len + 2);
             char *shown = pt_utf8_shown(typed);
-            fprintf(stderr, "ptrack %s: unknown option %s (see ptrack %s --help)\n", cmd, shown,
-                    cmd);
+            pt_text_sayf("ptrack %s: unknown option %s (see ptrack %s --help)", cmd, shown, cmd);
             free(shown);
             free(typed);
             return -1;
@@ -162,7 +159,7 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         const char *value = NULL;
         if (o->kind == PT_OPT_FLAG) {
             if (eq) {
-                fprintf(stderr, "ptrack %s: option --%s takes no value\n", cmd, o->name);
+                pt_text_sayf("ptrack %s: option --%s takes no value", cmd, o->name);
                 return -1;
             }
         } else if (eq) {
@@ -170,8 +167,8 @@ int pt_args_parse(pt_args_t *a, const pt_opt_t *const *tables, int argc, char **
         } else if (i + 1 < argc) {
             value = argv[++i];
         } else {
-            fprintf(stderr, "ptrack %s: option --%s needs a value (%s)\n", cmd, o->name,
-                    o->metavar ? o->metavar : "VALUE");
+            pt_text_sayf("ptrack %s: option --%s needs a value (%s)", cmd, o->name,
+                         o->metavar ? o->metavar : "VALUE");
             return -1;
         }
         if (value && !check_utf8(o, value, cmd))
@@ -352,7 +349,7 @@ static int set_path(cJSON *obj, const char *key, size_t key_len, cJSON *value, c
         if (*part == '\0') {
             char *typed = pt_xstrndup(key, key_len);
             char *shown = pt_utf8_shown(typed);
-            fprintf(stderr, "ptrack %s: key \"%s\" has an empty part\n", cmd, shown);
+            pt_text_sayf("ptrack %s: key \"%s\" has an empty part", cmd, shown);
             free(shown);
             free(typed);
             cJSON_Delete(value);
@@ -447,7 +444,7 @@ int pt_args_set_file(cJSON *obj, const char *kv, const char *cmd)
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv || eq[1] == '\0') {
         char *shown = pt_utf8_shown(kv);
-        fprintf(stderr, "ptrack %s: --set-file needs key=FILE, not \"%s\"\n", cmd, shown);
+        pt_text_sayf("ptrack %s: --set-file needs key=FILE, not \"%s\"", cmd, shown);
         free(shown);
         return -1;
     }
@@ -481,7 +478,7 @@ int pt_args_set_typed(cJSON *obj, const char *kv, const char *cmd, pt_field_type
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv) {
         char *shown = pt_utf8_shown(kv);
-        fprintf(stderr, "ptrack %s: --set needs key=value, not \"%s\"\n", cmd, shown);
+        pt_text_sayf("ptrack %s: --set needs key=value, not \"%s\"", cmd, shown);
         free(shown);
         return -1;
     }

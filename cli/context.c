@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -35,23 +34,6 @@ pt_client_t *pt_cli_client(pt_cli_t *cli)
         cli->client = pt_client_new(&cfg);
     }
     return cli->client;
-}
-
-/* Writes a message (ptrackd's refusal, a usage error, a connection that
- * failed) and a newline to stderr: on one line for a script or a log to
- * read, but on a terminal within LINE_WIDTH (pt_text_paragraph_labels), so
- * that a long list of states is broken between them, not inside a label
- * where the terminal's edge falls. */
-static void say(const char *text)
-{
-    if (!isatty(2)) {
-        fprintf(stderr, "%s\n", text);
-        return;
-    }
-    pt_buf_t b = {0};
-    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
-    fputs(pt_buf_str(&b), stderr);
-    pt_buf_free(&b);
 }
 
 static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const char *prefix)
@@ -109,7 +91,7 @@ static void report_transport(pt_cli_t *cli, const pt_response_t *resp, const cha
      * a terminal; the socket's name as typed (bytes in any encoding) shown
      * as other typed text is. */
     char *shown = pt_utf8_shown(pt_buf_str(&b));
-    say(shown);
+    pt_text_say(shown);
     free(shown);
     pt_buf_free(&b);
 }
@@ -310,7 +292,7 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     show_local_times(&clean);
     pt_buf_t whole = {0};
     pt_buf_printf(&whole, "ptrack: %s%s", pt_buf_str(&prefix), pt_buf_str(&clean));
-    say(pt_buf_str(&whole));
+    pt_text_say(pt_buf_str(&whole));
     pt_buf_free(&whole);
     pt_buf_free(&clean);
     pt_buf_free(&line);
@@ -355,7 +337,7 @@ int pt_cli_usage(pt_cli_t *cli, const char *fmt, ...)
         pt_buf_printf(&b, "ptrack %s: %s", cli->cmd, shown);
     else
         pt_buf_printf(&b, "ptrack %s: %s (see ptrack %s --help)", cli->cmd, shown, cli->cmd);
-    say(pt_buf_str(&b));
+    pt_text_say(pt_buf_str(&b));
     free(shown);
     pt_buf_free(&b);
     return PT_EXIT_USAGE;

@@ -129,15 +129,14 @@ static int find_command_index(int argc, char **argv, bool *help, bool *version)
                 o = g;
         if (!o) {
             char *shown = pt_utf8_shown(a);
-            fprintf(stderr, "ptrack: unknown option %s before the command (see ptrack --help)\n",
-                    shown);
+            pt_text_sayf("ptrack: unknown option %s before the command (see ptrack --help)", shown);
             free(shown);
             return -1;
         }
         /* The last word on the line, it has no value: said so, as after
          * the command, rather than the whole help with no word of why. */
         if (o->kind != PT_OPT_FLAG && name[n] != '=' && i + 1 >= argc) {
-            fprintf(stderr, "ptrack: option --%s needs a value (%s)\n", o->name, o->metavar);
+            pt_text_sayf("ptrack: option --%s needs a value (%s)", o->name, o->metavar);
             return -1;
         }
         if (o->kind != PT_OPT_FLAG && name[n] != '=')
@@ -305,7 +304,7 @@ static int stray_argument(pt_cli_t *cli, const pt_opt_t *const *tables, int argc
 static void unknown_command(const char *name)
 {
     char *shown = pt_utf8_shown(name);
-    fprintf(stderr, "ptrack: unknown command \"%s\" (see ptrack --help)\n", shown);
+    pt_text_sayf("ptrack: unknown command \"%s\" (see ptrack --help)", shown);
     free(shown);
 }
 

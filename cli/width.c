@@ -17,8 +17,10 @@
 #include "width.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     int32_t first, last;
@@ -700,6 +702,29 @@ void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width)
 void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width)
 {
     paragraph(b, s, width, true);
+}
+
+void pt_text_say(const char *text)
+{
+    if (!isatty(2)) {
+        fprintf(stderr, "%s\n", text);
+        return;
+    }
+    pt_buf_t b = {0};
+    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
+    fputs(pt_buf_str(&b), stderr);
+    pt_buf_free(&b);
+}
+
+void pt_text_sayf(const char *fmt, ...)
+{
+    pt_buf_t b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    pt_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    pt_text_say(pt_buf_str(&b));
+    pt_buf_free(&b);
 }
 
 void pt_text_pad(pt_buf_t *b, size_t n)

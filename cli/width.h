@@ -149,6 +149,14 @@ void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width);
  * that lists labels in round brackets (the states are (草稿 draft、已提出
  * submitted、…)) breaks there only after a 、 or ， or at a space. */
 void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width);
+/* Writes a message of ptrack's (a usage error, ptrackd's refusal, a
+ * connection that failed) and a newline to stderr: on one line for a
+ * script or a log to read, but on a terminal within LINE_WIDTH
+ * (pt_text_paragraph_labels), so that a long list of states is broken
+ * between them, not inside a label where the terminal's edge falls.
+ * pt_text_sayf formats it as printf does. */
+void pt_text_say(const char *text);
+void pt_text_sayf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Every line the CLI prints for people fits a terminal of this many
  * columns (cli.md): tables, cards, wrapped messages. */

@@ -14,7 +14,8 @@
 # (a directory) says why. A message is one line for a script; on a
 # terminal ptrackd's refusal wraps within 100 columns (it took 209), and
 # so does a connection that failed (a socket that is not there, a URL
-# ptrack cannot use), which was one line there too.
+# ptrack cannot use), which was one line there too, and a usage error of
+# the option parser.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -45,6 +46,23 @@ w="$(printf '%s\n' "$TTY" | widest)"
 check_true "there it fits 100 columns (widest line: $w)" test "$w" -le 100
 check_eq "and says what the line says" "$(tr -d ' \n' <<<"$ERR")" "$(tr -d ' \n' <<<"$TTY")"
 check_true "the labels whole: 督办 is not broken" grep -q 督办 <<<"$TTY"
+# So do the option parser's: a value typed in a GBK terminal (its message
+# took 184 columns), an option or a command that is none.
+parser_errors=("list --search ab$(printf '\xb0\xa1')" "list --$(printf '长%.0s' {1..50})"
+    "$(printf '长%.0s' {1..50})")
+names=("a GBK value" "an unknown option" "an unknown command")
+for i in 0 1 2; do
+    # shellcheck disable=SC2086
+    pt_cli ${parser_errors[$i]}
+    check_rc "${names[$i]}" 2
+    check_eq "${names[$i]}: on one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+    # shellcheck disable=SC2086
+    pt_cli_tty ${parser_errors[$i]}
+    w="$(printf '%s\n' "$TTY" | widest)"
+    check_true "${names[$i]} on a terminal fits 100 columns (widest line: $w)" test "$w" -le 100
+    check_eq "${names[$i]}: and says what the line says" "$(tr -d ' \n' <<<"$ERR")" \
+        "$(tr -d ' \n' <<<"$TTY")"
+done
 pt_cli add --title ""
 check_rc "a blank title" 1
 check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"
