@@ -132,6 +132,9 @@ check_eq "and an action's" "人大代表建议和政协提案办理工作情况�
     "$(column 中文 "操作 action" <<<"$joint")"
 check_eq "and its English one" "Joint on-site supervision of how suggestions are handled" \
     "$(column --lines English "操作 action" <<<"$joint" | sed 's| / | |g')"
+pt_cli workflow --help
+check_contains "--help says so" "A long label wraps in its column, within 100 columns,
+and where that is not enough, a long name too." "$OUT"
 
 pt_stop
 pt_finish
