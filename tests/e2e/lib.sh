@@ -311,6 +311,11 @@ pt_fixtures() {
 pt_serve_cli() {
     pt_config
     pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+    pt_need_cli
+}
+
+# pt_need_cli: the test stops unless ptrack is there to run.
+pt_need_cli() {
     [ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
 }
 

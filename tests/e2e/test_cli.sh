@@ -11,7 +11,7 @@ pt_init
 pt_config
 # The built-in exporters, for the report that stats must agree with.
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 EXAMPLES="$PT_SOURCE_DIR/examples/proposals.json"
 
 # cli ARGS...: runs ptrack on the socket; sets RC, OUT, ERR.

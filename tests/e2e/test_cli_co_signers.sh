@@ -11,9 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_serve_cli
 
 pt_step "add --co-signer with several names in one value"
 pt_cli --json add --title 关于改善农村公路的建议 --lead-author 李国华 \

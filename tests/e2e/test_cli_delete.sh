@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # on_tty ANSWER ARGS...: runs ptrack with a terminal as stdin and stderr,
 # typing ANSWER and a newline once it has asked; sets RC and TTY (what the

@@ -10,7 +10,7 @@ set -u
 pt_init
 pt_config '{"reply": "2s", "rehandle": "30d", "return": "10d", "max": "180d"}'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK"
+pt_need_cli
 
 api POST /v1/proposals '{"title": "关于加强城市内涝治理的建议", "lead_author": "陈明"}'
 P="$(jv 'j["id"]')"

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config '{"reply": "5d"}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 ids() { jv '",".join(str(p["id"]) for p in j["items"])' "$OUT"; }
 

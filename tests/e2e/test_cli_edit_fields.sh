@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "a proposal to edit"
 pt_cli --json add --title 关于加强农村饮水安全保障的建议 --kind 建议 --session 十四届四次 \

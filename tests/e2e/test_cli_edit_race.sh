@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # race BODY: a proxy before ptrackd that sends the PATCH BODY to the path
 # of the first PATCH through it, before that one; sets PROXY_URL.

@@ -23,7 +23,7 @@ json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "a lead and a co unit, by the Chinese names of the fields"
 pt_cli --json add --title 关于加强农村饮水安全的建议 --lead-author 张三

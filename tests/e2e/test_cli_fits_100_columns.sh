@@ -14,7 +14,7 @@ pt_fixtures notify_record
 # rows carry 逾期 and the feed its reminders.
 pt_config '{"reply": "3s"}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 chmod go-w "$FIX/fixture_notify_record.so"
 
 # fits WHAT: the last output ($OUT) is at most 100 columns wide.

@@ -9,7 +9,7 @@ set -euo pipefail
 pt_init
 pt_config '{}'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "a reload that is refused"
 cp "$PT_CONF" "$PT_CONF.good"

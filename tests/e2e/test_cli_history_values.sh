@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # out_widest: the widest line of $OUT (widest).
 out_widest() { printf '%s\n' "$OUT" | widest; }

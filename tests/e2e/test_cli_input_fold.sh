@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # A day four months from now, in fullwidth digits, and as typed in ASCII.
 DAY="$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=120))')"

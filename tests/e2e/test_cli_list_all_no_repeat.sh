@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # between_pages BODY ID: a proxy before ptrackd that sends the PATCH BODY
 # to proposal ID before the first request for a page after a cursor; sets

@@ -12,7 +12,7 @@ pt_init
 # A reply window of 2 s: the deadlines pass, so that rows carry 逾期.
 pt_config '{"reply": "2s"}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # fits WHAT: the last output ($OUT) is at most 100 columns wide.
 fits() {

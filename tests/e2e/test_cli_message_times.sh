@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config '{"return": "1s", "reply": "1d", "rehandle": "1d", "max": "1d"}'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 export TZ=CST-8 # Beijing, without a zone database
 
 # local RFC3339: the time as ptrack should show it in Beijing, to the second.

@@ -19,9 +19,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_serve_cli
 
 pt_step "one hint"
 pt_cli --json add --title 关于提示的建议

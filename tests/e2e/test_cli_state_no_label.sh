@@ -8,7 +8,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK"
+pt_need_cli
 
 cat >"$PT_TMP/stub.py" <<'PY'
 import http.server, json, sys

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "add --tag with several tags in one value"
 pt_cli --json add --title 关于改善农村公路的建议 --tag "交通，民生" --tag " 乡村振兴、 道路;安全 "

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "the API"
 api POST /v1/tokens '{"name": "y", "role": "viewer", "unit": "X"}'

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 api POST /v1/proposals '{"title": "关于续看之前的建议"}'
 api GET /v1/health

@@ -9,9 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_serve_cli
 
 pt_cli --json add --title 关于事件标签的建议
 ID="$(jv 'j["id"]' "$OUT")"

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 LONG=中国人民政治协商会议山西省委员会提案委员会联络员
 SHORT=水利厅收文
 

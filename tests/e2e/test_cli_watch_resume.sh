@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # stdout and stderr in one file, in the order they were written: watch
 # flushes each poll's events, and stderr is not buffered.

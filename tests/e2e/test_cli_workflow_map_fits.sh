@@ -80,7 +80,7 @@ json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 pt_config '{}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_cli workflow
 check_rc "workflow" 0

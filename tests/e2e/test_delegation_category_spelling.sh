@@ -17,7 +17,7 @@ set -u
 pt_init
 pt_config '{}'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 DB="$PT_DATA/ptrack.db"
 
 ZW="$(printf '\u200b')"

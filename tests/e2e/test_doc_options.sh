@@ -12,7 +12,7 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "every option, key, parameter, code and variable is documented"
 out="$("$PY" "$PT_SOURCE_DIR/tests/e2e/docoptions.py" "$PT_SOURCE_DIR" "$PTRACK" "$PTRACKD" 2>&1)" &&

@@ -34,7 +34,7 @@ done
 pt_config '{}' ',"plugins": [
   {"instance": "oa", "path": "'"$PT_TMP"'/import_oa.so", "config": {"tz": "+08:00"}}]'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # Dates: today in Beijing time, and a deadline three days from now.
 TODAY="$(python3 -c 'import datetime as d; print((d.datetime.utcnow() + d.timedelta(hours=8)).date())')"

@@ -751,7 +751,7 @@ check_true "ics: extended, A's SEQUENCE rose ($before, then $after) and its DUE 
 
 # ---------------------------------------------------------------------------
 pt_step "through the CLI"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 cli() { # ARGS...: ptrack on the socket; sets RC, OUT, ERR
     set +e
     "$PTRACK" --socket "$PT_SOCK" "$@" >"$PT_TMP/cli.out" 2>"$PT_TMP/cli.err"

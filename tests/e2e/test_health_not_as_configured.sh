@@ -16,7 +16,7 @@ chmod go-w "$FIX/fixture_bad_create.so"
 plugin='"plugins": [{"instance": "oa", "path": "'"$FIX"'/fixture_bad_create.so", "config": {"fail": FAIL}}]'
 pt_config '{}' ",${plugin/FAIL/true}"
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "an instance that the start could not load"
 pt_cli health

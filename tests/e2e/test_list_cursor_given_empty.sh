@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 for i in 1 2 3; do
     api POST /v1/proposals "{\"title\": \"关于空游标测试第${i}件的建议\"}"

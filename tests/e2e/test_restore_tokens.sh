@@ -22,7 +22,7 @@ pt_init
 command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed (the package sqlite3)"
 pt_config
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "two tokens made at run time, a backup, then one revoked"
 pt_cli token create --name 外包商 --role viewer

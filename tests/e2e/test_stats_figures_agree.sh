@@ -24,7 +24,7 @@ pt_office_workflow "$PT_TMP/wf.json"
 # A 3 s reply window: what is not answered or extended becomes overdue.
 pt_config '{"reply": "3s", "rehandle": "30d", "max": "180d"}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 ZW="$(printf '\u200b')"
 # new TITLE SESSION DELEGATION CATEGORY TAGS: a proposal of 张代表's; its id.

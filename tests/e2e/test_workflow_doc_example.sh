@@ -18,7 +18,7 @@ open(sys.argv[2], "w", encoding="utf-8").write(text[start:text.index("```", star
 PY
 pt_config '{}' ', "workflow": "'"$PT_TMP/county.json"'"'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 pt_step "the example loads"
 check_contains "ptrackd runs the example's workflow" "workflow county" "$(cat "$PT_TMP/ptrackd.log")"

@@ -15,7 +15,7 @@ pt_init
 # a close after the feedback window can be tried within the test.
 pt_config '{"return": "3s", "reply": "90d", "rehandle": "30d", "max": "180d", "feedback": "3s"}'
 pt_start
-[ -x "$PTRACK" ] || pt_die "ptrack not found at $PTRACK (set PTRACK)"
+pt_need_cli
 
 # cli ARGS...: runs ptrack on the socket; sets RC, OUT, ERR.
 cli() {
