@@ -706,6 +706,15 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(n)' "$PT_TMP/resp.body"
 }
 
+# The number of jobs (imports, exports) running in ptrackd (/metrics);
+# ST and BODY are left as they were.
+pt_jobs_running() {
+    curl -sS --max-time 5 --unix-socket "$PT_SOCK" http://localhost/metrics |
+        awk '$1 == "ptrack_jobs_running" {print $2}'
+}
+# pt_jobs_running_is N: true when N jobs run.
+pt_jobs_running_is() { [ "$(pt_jobs_running)" = "$1" ]; }
+
 # The number of imported proposals not yet in the full-text index (/metrics).
 pt_search_backlog() {
     api GET /metrics

@@ -11,6 +11,8 @@
 set -euo pipefail
 
 PTRACKD="${PTRACKD:?run through ctest}"
+# For wait_for alone: this test keeps its own checks, requests and cleanup.
+. "$(dirname "$0")/lib.sh"
 SRC="${PT_SOURCE_DIR:?run through ctest}"
 tmp="$(mktemp -d /tmp/ptlife.XXXXXX)"
 pids=()
@@ -24,10 +26,7 @@ check() { # check DESCRIPTION COMMAND...
     local what="$1"; shift
     if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
 }
-wait_socket() {
-    for _ in $(seq 1 100); do [ -S "$1" ] && return 0; sleep 0.05; done
-    return 1
-}
+wait_socket() { wait_for 5 test -S "$1"; }
 req() { curl -sS --unix-socket "$1" "http://localhost$2" "${@:3}"; }
 
 # 1. A config with an unknown key: exit 1, and the message names the key.
@@ -131,7 +130,7 @@ for c in conns:
     print(line[1].decode() if len(line) > 1 else "none", flush=True)
 PY
 writers=$!
-for _ in $(seq 1 200); do [ -e "$tmp/sent" ] && break; sleep 0.05; done
+wait_for 10 test -e "$tmp/sent" || true
 check "the twenty writes were sent" test -e "$tmp/sent"
 start=$(date +%s%N)
 kill -TERM "$pid"
@@ -182,10 +181,7 @@ check "a killed ptrackd leaves its socket" test -S "$sock"
 (cd "$tmp/cwd" && exec "$PTRACKD" 2>>"$tmp/d4.log") &
 pid=$!; pids+=($pid)
 ok=0
-for _ in $(seq 1 100); do
-    req "$sock" /v1/health >/dev/null 2>&1 && { ok=1; break; }
-    sleep 0.05
-done
+wait_for 5 req "$sock" /v1/health >/dev/null 2>&1 && ok=1
 check "after a kill -9 the next start takes the socket and the directory" test "$ok" -eq 1
 kill -TERM "$pid"; wait "$pid" || true
 
@@ -214,7 +210,7 @@ EOF
 mkdir "$tmp/late"
 "$PTRACKD" --config "$tmp/c7.json" --pidfile "$tmp/late/ptrackd.pid" >"$tmp/d7.log" 2>&1 &
 pid=$!; pids+=($pid)
-for _ in $(seq 1 600); do [ -e "$tmp/d7/ptrackd.lock" ] && break; sleep 0.05; done
+wait_for 30 test -e "$tmp/d7/ptrackd.lock" || true
 mkdir "$tmp/late/ptrackd.pid"
 touch "$tmp/go7"
 set +e
@@ -286,7 +282,7 @@ fi
     >"$tmp/d9.log" 2>&1 &
 pids+=($!)
 check "ptrackd with --listen 127.0.0.1:0 starts" wait_socket "$tmp/d9.sock"
-for _ in $(seq 1 100); do grep -q "listening on http://" "$tmp/d9.log" && break; sleep 0.05; done
+wait_for 5 grep -q "listening on http://" "$tmp/d9.log" || true
 port="$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\) (port 0: the system chose it)$|\1|p' "$tmp/d9.log")"
 check "the log names the port chosen ($(grep 'listening on http' "$tmp/d9.log"))" test -n "$port" -a "${port:-0}" -gt 0
 code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port:-1}/v1/health" || true)"

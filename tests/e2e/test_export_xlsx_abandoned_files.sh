@@ -18,10 +18,6 @@ pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
 # temp_files: ptrackd's open files in $TMPDIR.
 temp_files() { find "/proc/$PT_PID/fd" -lname "$TMPDIR/*" 2>/dev/null | wc -l; }
-jobs_running() {
-    curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_jobs_running" {print $2}'
-}
-running_is() { test "$(jobs_running)" = "$1"; }
 
 pt_step "4000 proposals"
 python3 - >"$PT_TMP/many.jsonl" <<'PY'
@@ -44,7 +40,7 @@ for i in range(12):
     s.close()
     time.sleep(0.05)
 PY
-wait_for 60 running_is 0 || pt_die "the exports did not end: $(jobs_running)"
+wait_for 60 pt_jobs_running_is 0 || pt_die "the exports did not end: $(pt_jobs_running)"
 cut="$(grep -c 'an export by .* was cut off .*format xlsx' "$PT_TMP/ptrackd.log" || true)"
 pt_log "$cut exports were cut off"
 check_true "the exports were cut off ($cut)" test "$cut" -ge 1

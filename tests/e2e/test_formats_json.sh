@@ -581,13 +581,8 @@ check_eq "the GET is answered" 1 "$answers"
 # for a busy machine.
 check_eq "and ptrackd closes the connection (${secs}s)" closed "$end"
 check_true "at once, not at a timeout (${secs}s < 5 s)" awk -v t="$secs" 'BEGIN {exit !(t < 5)}'
-running=""
-for _ in $(seq 1 50); do
-    running="$(curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_jobs_running" {print $2}')"
-    [ "$running" = 0 ] && break
-    sleep 0.1
-done
-check_eq "no import is left running" 0 "$running"
+wait_for 5 pt_jobs_running_is 0
+check_eq "no import is left running" 0 "$(pt_jobs_running)"
 
 pt_step "a chunked upload with trailers"
 # Trailers come while the body is with the importer: they are ignored,

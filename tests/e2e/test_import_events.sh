@@ -136,10 +136,8 @@ check_eq "the whole feed is what it was before the restart" \
     "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["items"], sort_keys=True))' "$W/feed3.json")"
 
 pt_step "the notifier was given the same events"
-for _ in $(seq 1 100); do
-    [ "$(grep -c '"seq"' "$W/delivered.jsonl" 2>/dev/null)" -ge 9 ] && break
-    sleep 0.1
-done
+nine_delivered() { [ "$(grep -c '"seq"' "$W/delivered.jsonl" 2>/dev/null)" -ge 9 ]; }
+wait_for 10 nine_delivered
 python3 - "$W/delivered.jsonl" >"$W/feed-notifier.json" <<'EOF'
 import json, sys
 items = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]

@@ -122,11 +122,7 @@ creates_during() {
 }
 # wait_sent FILE: waits until pausedpost.py has sent its first part.
 wait_sent() {
-    for _ in $(seq 1 100); do
-        grep -q sent "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    pt_die "pausedpost.py did not send"
+    wait_for 5 grep -q sent "$1" 2>/dev/null || pt_die "pausedpost.py did not send"
 }
 
 pt_step "a fast upload"
@@ -219,16 +215,8 @@ total=$((total + 1))
 pt_step "a client that goes away after 5,000 lines"
 python3 "$PAUSED" "$PT_SOCK" "/v1/imports?format=jsonl" "$PT_TMP/gone.jsonl" 5000 0.5 --close \
     2>/dev/null
-# jobs: ptrack_jobs_running in /metrics.
-jobs() {
-    api GET /metrics
-    printf %s "$BODY" | awk '$1 == "ptrack_jobs_running" {print $2}'
-}
-for _ in $(seq 1 300); do
-    [ "$(jobs)" = 0 ] && break
-    sleep 0.1
-done
-check_eq "the import ended" 0 "$(jobs)"
+wait_for 30 pt_jobs_running_is 0
+check_eq "the import ended" 0 "$(pt_jobs_running)"
 check_eq "nothing of its import is stored" "$total" "$(pt_count)"
 api GET /v1/health
 check_eq "a client that went away is no storage error: health stays ok" "200 true" \

@@ -49,18 +49,14 @@ curl -sS --max-time 30 --unix-socket "$PT_SOCK" -o "$PT_TMP/midway.txt" \
     "http://localhost/v1/exports?format=stubborn-midway" 2>/dev/null &
 midway_pid=$!
 wait_log "first line written" || pt_die "the midway export did not start"
-jobs_running() {
-    curl -sS --max-time 5 --unix-socket "$PT_SOCK" http://localhost/metrics |
-        awk '$1 == "ptrack_jobs_running" {print $2}'
-}
-jobs0="$(jobs_running)"
+jobs0="$(pt_jobs_running)"
 curl -sS --max-time 30 --unix-socket "$PT_SOCK" --data-binary "@$PT_TMP/in.txt" \
     -o "$PT_TMP/slow_in.json" -w '%{http_code}' "http://localhost/v1/imports?format=slow" \
     >"$PT_TMP/slow_in.code" 2>/dev/null &
 # The polite import runs before the stop (a loaded machine may take more
 # than a moment to start it).
-wait_for 30 eval '[ "$(jobs_running)" -gt "$jobs0" ]' || true
-check_true "the polite import runs ($(jobs_running) jobs, $jobs0 before it)" [ "$(jobs_running)" -gt "$jobs0" ]
+wait_for 30 eval '[ "$(pt_jobs_running)" -gt "$jobs0" ]' || true
+check_true "the polite import runs ($(pt_jobs_running) jobs, $jobs0 before it)" [ "$(pt_jobs_running)" -gt "$jobs0" ]
 pt_stop
 ms="$PT_STOP_MS"
 check_true "ptrackd exited within 8 s of SIGTERM (took $ms ms)" [ "$ms" -lt 8000 ]

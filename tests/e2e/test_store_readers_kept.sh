@@ -24,9 +24,6 @@ db_files() { find "/proc/$PT_PID/fd" -lname "$PT_DATA/ptrack.db${1:-}" 2>/dev/nu
 sqlite_memory() {
     curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_sqlite_memory_bytes" {print $2}'
 }
-jobs_running() {
-    curl -s --unix-socket "$PT_SOCK" http://localhost/metrics | awk '$1 == "ptrack_jobs_running" {print $2}'
-}
 
 pt_step "200 proposals of 4 KB"
 python3 - >"$PT_TMP/many.jsonl" <<'PY'
@@ -69,8 +66,7 @@ for s in held:
 PY
 clients=$!
 wait_for 30 test -s "$PT_TMP/started" || pt_die "the clients did not start"
-running_is() { test "$(jobs_running)" = "$1"; }
-wait_for 30 running_is 24 || pt_die "the 24 exports did not all start: $(jobs_running)"
+wait_for 30 pt_jobs_running_is 24 || pt_die "the 24 exports did not all start: $(pt_jobs_running)"
 during="$(db_files -wal)"
 mem_during="$(sqlite_memory)"
 pt_log "files on ptrack.db-wal during the exports: $during; SQLite's memory: $mem_during"
@@ -78,7 +74,7 @@ check_true "each export reads on a connection of its own ($during, $before befor
     test "$during" -ge "$((before + 20))"
 touch "$PT_TMP/go"
 wait "$clients" || true
-wait_for 30 running_is 0 || pt_die "the exports did not end: $(jobs_running)"
+wait_for 30 pt_jobs_running_is 0 || pt_die "the exports did not end: $(pt_jobs_running)"
 after="$(db_files -wal)"
 mem_after="$(sqlite_memory)"
 pt_log "files on ptrack.db-wal after the exports: $after; SQLite's memory: $mem_after"

@@ -35,11 +35,7 @@ check_status "a read, on the thread pool" 200
 printf 'x\n' >"$PT_TMP/in.txt"
 curl -sS --max-time 60 --unix-socket "$PT_SOCK" --data-binary "@$PT_TMP/in.txt" \
     -o /dev/null "http://localhost/v1/imports?format=slow" 2>/dev/null &
-jobs_running() {
-    curl -sS --max-time 5 --unix-socket "$PT_SOCK" http://localhost/metrics |
-        awk '$1 == "ptrack_jobs_running" {print $2}'
-}
-import_runs() { [ "$(jobs_running)" -ge 1 ]; }
+import_runs() { [ "$(pt_jobs_running)" -ge 1 ]; }
 check_true "an import runs" wait_for 10 import_runs
 
 pt_step "the signals each thread blocks"
