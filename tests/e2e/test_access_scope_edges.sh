@@ -35,10 +35,8 @@ new_assigned() {
     local co='[]' num=''
     [ "$2" = 张三 ] && co='["李四"]'
     [ -n "${4:-}" ] && num=", \"number\": \"$4\""
-    api POST /v1/proposals "{\"title\": \"$1\", \"lead_author\": \"$2\", \"co_signers\": $co$num}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
-    local id
-    id="$(jv 'j["id"]')"
+    local id body="{\"title\": \"$1\", \"lead_author\": \"$2\", \"co_signers\": $co$num}"
+    id="$(pt_create "$body")" || exit 1 # pt_die said why
     pt_act "$id" assign "{\"mode\": \"single\", \"units\": [{\"name\": \"$3\", \"role\": \"lead\"}]}"
     printf %s "$id"
 }

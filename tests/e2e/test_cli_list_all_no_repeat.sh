@@ -21,8 +21,7 @@ list() { pt_run "$PTRACK" --url "$PROXY_URL" --token "$CLERK_TOKEN" "$@"; }
 raced() { grep -c '^raced: 200' "$PT_TMP/proxy.log" || true; }
 
 for i in 1 2 3; do
-    api POST /v1/proposals "{\"title\": \"关于翻页重复测试第${i}件的建议\", \"session\": \"翻页会\"}"
-    [ "$ST" = 201 ] || pt_die "creating a proposal: HTTP $ST $BODY"
+    pt_create "{\"title\": \"关于翻页重复测试第${i}件的建议\", \"session\": \"翻页会\"}" >/dev/null
 done
 
 pt_step "proposal 1 is edited between the first and the second page"

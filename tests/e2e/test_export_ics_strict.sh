@@ -42,10 +42,8 @@ basic() { python3 -c 'import sys; t = sys.argv[1]; print(t[:19].replace("-", "")
 new() {
     local body
     body="$(python3 -c 'import json, sys; print(json.dumps({"title": sys.argv[1], "lead_author": sys.argv[2], "delegation": "海淀代表团"}, ensure_ascii=False))' "$1" "$2")"
-    api POST /v1/proposals "$body"
-    [ "$ST" = 201 ] || pt_die "creating 「$1」: HTTP $ST $BODY"
     local id
-    id="$(jv 'j["id"]')"
+    id="$(pt_create "$body")" || exit 1 # pt_die said why
     pt_act "$id" assign "{\"mode\": \"single\", \"units\": [{\"name\": \"$3\", \"role\": \"lead\"}]}" >/dev/null
     printf %s "$id"
 }

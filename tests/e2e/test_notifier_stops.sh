@@ -31,10 +31,7 @@ gate_entry() { # gate_entry PATH: the instance's entry with that notes file
 pt_config '{}' ',"plugins": ['"$(gate_entry "$GATE")"']'
 pt_start
 
-create() { # create TITLE
-    api POST /v1/proposals "{\"title\": \"$1\"}"
-    [ "$ST" = 201 ] || pt_die "create: HTTP $ST $BODY"
-}
+create() { pt_create "{\"title\": \"$1\"}" >/dev/null; } # create TITLE
 now_ms() { date +%s%3N; }
 lines() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
 has_lines() { [ "$(lines "$1")" -ge "$2" ]; } # has_lines FILE N

@@ -33,10 +33,7 @@ pt_config '{}' ',"plugins": [
 ]'
 pt_start
 
-create() {
-    api POST /v1/proposals "{\"title\": \"$1\", \"delegation\": \"山西代表团\"}"
-    [ "$ST" = 201 ] || pt_die "creating \"$1\": HTTP $ST $BODY"
-}
+create() { pt_create "{\"title\": \"$1\", \"delegation\": \"山西代表团\"}" >/dev/null; }
 
 health_seq() {
     api GET /v1/health

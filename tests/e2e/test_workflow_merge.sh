@@ -20,15 +20,7 @@ pt_config '{}'
 pt_start --plugin-dir "$PLUGINS"
 
 # new TITLE [STATUS]: creates a proposal; prints its id.
-new() {
-    if [ -n "${2:-}" ]; then
-        api POST /v1/proposals "{\"title\": \"$1\", \"session\": \"并案规则\", \"status\": \"$2\"}"
-    else
-        api POST /v1/proposals "{\"title\": \"$1\", \"session\": \"并案规则\"}"
-    fi
-    [ "$ST" = 201 ] || pt_die "create $1: HTTP $ST $BODY"
-    jv 'j["id"]'
-}
+new() { pt_create "{\"title\": \"$1\", \"session\": \"并案规则\"${2:+, \"status\": \"$2\"}}"; }
 # refused_merge WHAT ID INTO MESSAGE_PART: merge ID into INTO is refused with
 # 422 on merged_into, and ID is left as it was.
 refused_merge() {
