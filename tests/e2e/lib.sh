@@ -113,6 +113,26 @@ json.dump(wf, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 }
 
+# pt_county_workflow FILE [RESUME]: writes to FILE the default workflow of
+# a county office that pauses the handling: 暂缓 (suspend) from handling to
+# 暂缓办理 (suspended, no clock), and when RESUME is given, the action of
+# that name, 恢复办理, from suspended back to handling.
+pt_county_workflow() {
+    python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$1" "${2:-}" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1], encoding="utf-8"))
+w["name"] = "county"
+w["states"].append({"name": "suspended", "label": {"zh": "暂缓办理", "en": "Suspended"},
+                    "terminal": False, "initial": False, "default": False, "clock": False})
+w["actions"].append({"name": "suspend", "label": {"zh": "暂缓", "en": "Suspend"}, "effect": "none",
+                     "from": ["handling"], "to": "suspended", "guards": [], "fields": []})
+if sys.argv[3]:
+    w["actions"].append({"name": sys.argv[3], "label": {"zh": "恢复办理", "en": "Resume"}, "effect": "none",
+                         "from": ["suspended"], "to": "handling", "guards": [], "fields": []})
+json.dump(w, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+}
+
 # pt_config [DEADLINES_JSON] [EXTRA_JSON_MEMBERS]
 # Writes $PT_CONF: data dir and socket in $PT_TMP, TCP on a free loopback
 # port, three tokens (报表机 viewer, 张科长 clerk, 管理员 admin), the deadlines

@@ -10,16 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/county.json" <<'PY'
-import json, sys
-w = json.load(open(sys.argv[1], encoding="utf-8"))
-w["name"] = "county"
-w["states"].append({"name": "suspended", "label": {"zh": "暂缓办理", "en": "Suspended"},
-                    "terminal": False, "initial": False, "default": False, "clock": False})
-w["actions"].append({"name": "suspend", "label": {"zh": "暂缓", "en": "Suspend"}, "effect": "none",
-                     "from": ["handling"], "to": "suspended", "guards": [], "fields": []})
-json.dump(w, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
-PY
+pt_county_workflow "$PT_TMP/county.json"
 pt_config '{}' ", \"workflow\": \"$PT_TMP/county.json\""
 pt_start
 

@@ -13,18 +13,7 @@ pt_init
 
 # The default workflow with a pause: handling -> suspended (no clock) ->
 # handling.
-python3 - "$PT_SOURCE_DIR/proposals/workflow-default.json" "$PT_TMP/county.json" <<'PY'
-import json, sys
-w = json.load(open(sys.argv[1], encoding="utf-8"))
-w["name"] = "county"
-w["states"].append({"name": "suspended", "label": {"zh": "暂缓办理", "en": "Suspended"},
-                    "terminal": False, "initial": False, "default": False, "clock": False})
-w["actions"].append({"name": "suspend", "label": {"zh": "暂缓", "en": "Suspend"}, "effect": "none",
-                     "from": ["handling"], "to": "suspended", "guards": [], "fields": []})
-w["actions"].append({"name": "resume", "label": {"zh": "恢复办理", "en": "Resume"}, "effect": "none",
-                     "from": ["suspended"], "to": "handling", "guards": [], "fields": []})
-json.dump(w, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
-PY
+pt_county_workflow "$PT_TMP/county.json" resume
 pt_config '{"reply": "2s", "rehandle": "2s", "return": "10d"}' ", \"workflow\": \"$PT_TMP/county.json\""
 pt_start
 
