@@ -204,6 +204,16 @@ static void run_ok(pt_proposal_t *p, int64_t now, const char *action, const char
         fail_msg("%s refused: %s", action, err.message);
 }
 
+/* Runs an action that must succeed when its history entry is of no
+ * interest. */
+static void run_done(pt_proposal_t *p, int64_t now, const char *action, const char *body)
+{
+    pt_history_t h;
+
+    run_ok(p, now, action, body, &h);
+    pt_history_free(&h);
+}
+
 static char *print(const pt_proposal_t *p)
 {
     cJSON *j = pt_proposal_to_json(p, false, 0);
@@ -455,8 +465,7 @@ static void close_without_feedback_waits_for_the_feedback_window(void **state)
 
     (void)state;
     fixture(&p, "handling");
-    run_ok(&p, NOW, "reply", reply, &h);
-    pt_history_free(&h);
+    run_done(&p, NOW, "reply", reply);
     refused(&p, NOW + 30 * DAY - 1, "close", "{}", PT_EVALIDATION, "action",
             "the feedback window is still open: the delegate may rate the reply until "
             "2026-04-04T00:00:00Z (30 days after it); record the feedback, or close after that");
@@ -547,8 +556,7 @@ static void a_co_units_reply_is_refused_only_because_the_lead_unit_replies(void 
     pt_error_clear(&err);
 
     /* Once its opinion is given, it is only told who replies. */
-    run_ok(&p, NOW, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", &h);
-    pt_history_free(&h);
+    run_done(&p, NOW, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}");
     assert_int_equal(run(&p, NOW, "reply", co, &h, &err), PT_EVALIDATION);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(err.details, "fields")), 1);
     assert_string_equal(
@@ -577,8 +585,7 @@ static void unit_names_are_kept_without_spaces(void **state)
     assert_int_equal(p.n_units, 1);
     assert_string_equal(p.units[0].name, "财政部");
     pt_history_free(&h);
-    run_ok(&p, NOW + 1, "sign", "{\"unit\": \"财政部\\u3000\"}", &h);
-    pt_history_free(&h);
+    run_done(&p, NOW + 1, "sign", "{\"unit\": \"财政部\\u3000\"}");
     run_ok(&p, NOW + 2, "reply",
            "{\"unit\": \" 财政部\", \"doc_no\": \"财函〔2026〕1号\", \"category\": \"A\", "
            "\"text\": \"已办\"}",
@@ -589,8 +596,7 @@ static void unit_names_are_kept_without_spaces(void **state)
 
     /* A return records the unit as assigned. */
     fixture(&p, "submitted");
-    run_ok(&p, NOW, "assign", "{\"mode\": \"single\", \"units\": [{\"name\": \"财政部\"}]}", &h);
-    pt_history_free(&h);
+    run_done(&p, NOW, "assign", "{\"mode\": \"single\", \"units\": [{\"name\": \"财政部\"}]}");
     run_ok(&p, NOW + 1, "return", "{\"unit\": \" 财政部\\t\", \"reason\": \"不属于本单位职责\"}",
            &h);
     assert_string_equal(
@@ -725,12 +731,10 @@ static void rehandling_is_extended_up_to_the_maximum_after_it_began(void **state
     char body[128], tbuf[40], want[160];
     int64_t late = NOW + 200 * DAY;
     pt_proposal_t p;
-    pt_history_t h;
 
     (void)state;
     fixture(&p, "closed");
-    run_ok(&p, late, "reopen", "{\"reason\": \"代表再次反映\"}", &h);
-    pt_history_free(&h);
+    run_done(&p, late, "reopen", "{\"reason\": \"代表再次反映\"}");
     assert_string_equal(p.status, "rehandling");
     assert_int_equal(p.rehandling_at, late);
     assert_int_equal(p.due_at, late + 30 * DAY);
@@ -743,20 +747,17 @@ static void rehandling_is_extended_up_to_the_maximum_after_it_began(void **state
     refused(&p, late + DAY, "extend", body, PT_EVALIDATION, "due_at", want);
     snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
              pt_time_format(late + 180 * DAY, tbuf, sizeof(tbuf)));
-    run_ok(&p, late + DAY, "extend", body, &h);
-    pt_history_free(&h);
+    run_done(&p, late + DAY, "extend", body);
     assert_int_equal(p.due_at, late + 180 * DAY);
 
     /* Unsatisfied feedback starts a round the same way. */
     pt_proposal_free(&p);
     fixture(&p, "replied");
-    run_ok(&p, late, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}", &h);
-    pt_history_free(&h);
+    run_done(&p, late, "feedback", "{\"person\": \"张代表\", \"satisfaction\": \"unsatisfied\"}");
     assert_int_equal(p.rehandling_at, late);
     snprintf(body, sizeof(body), "{\"due_at\": \"%s\"}",
              pt_time_format(late + 100 * DAY, tbuf, sizeof(tbuf)));
-    run_ok(&p, late + DAY, "extend", body, &h);
-    pt_history_free(&h);
+    run_done(&p, late + DAY, "extend", body);
     pt_proposal_free(&p);
 }
 
@@ -1447,8 +1448,7 @@ static void the_full_walk_from_submission_to_closing(void **state)
     pt_history_free(&h);
 
     t += DAY;
-    run_ok(&p, t, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}", &h);
-    pt_history_free(&h);
+    run_done(&p, t, "opinion", "{\"unit\": \"财政部\", \"opinion\": \"同意\"}");
 
     t += 20 * DAY;
     snprintf(body, sizeof(body), reply, 1, "B", "答复如下");
