@@ -1476,12 +1476,19 @@ static int check_pidfile(const daemon_t *d, pt_error_t *err)
                             "cannot write the pid file %s: it is a directory, which ptrackd "
                             "does not replace; give --pidfile the path of a file",
                             path);
-    /* PATH.tmp, written first, is opened as it is (through a link too):
-     * a directory there cannot be. */
+    /* PATH.tmp, written first, is replaced as PATH is (write_pidfile):
+     * not a directory, nor the socket or a file of the data directory. */
     char tmp[4096];
     if (pidfile_tmp(path, tmp, sizeof(tmp), err) != PT_OK)
         return err->code;
-    if (stat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
+    clash = pt_data_dir_clash(d->config.data_dir, d->config.socket, tmp);
+    if (clash)
+        return pt_error_set(err, PT_ECONFIG,
+                            "cannot write the pid file %s: %s, which ptrackd writes first and "
+                            "renames to it, names %s%s; give --pidfile another path",
+                            path, tmp, clash,
+                            strcmp(clash, "the socket") == 0 ? "" : " of the data directory");
+    if (lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
         return pt_error_set(err, PT_ECONFIG,
                             "cannot write the pid file %s: %s, which ptrackd writes first and "
                             "renames to it, is a directory; move it away, or give --pidfile "
@@ -1495,9 +1502,21 @@ static int write_pidfile(const char *path, pt_error_t *err)
     char tmp[4096];
     if (pidfile_tmp(path, tmp, sizeof(tmp), err) != PT_OK)
         return err->code;
-    FILE *f = fopen(tmp, "w");
-    if (!f)
+    /* What is at PATH.tmp (a file left by a run that was killed, a link)
+     * is replaced, the link itself and not what it names, as the rename
+     * replaces PATH: written through, a link to a file elsewhere had the
+     * pid written over that file, and one that named nothing stopped the
+     * start here, once the store was made. */
+    if (unlink(tmp) != 0 && errno != ENOENT)
         return pidfile_refused(path, errno, err);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return pidfile_refused(path, e, err);
+    }
     int bad = fprintf(f, "%ld\n", (long)getpid()) < 0;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
