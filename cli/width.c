@@ -188,7 +188,10 @@ void pt_utf8_shown_line(FILE *out, const char *fmt, ...)
     va_start(ap, fmt);
     char *shown = pt_utf8_shown_vformat(fmt, ap);
     va_end(ap);
-    fprintf(out, "%s\n", shown);
+    if (out == stderr)
+        pt_text_say(shown);
+    else
+        fprintf(out, "%s\n", shown);
     free(shown);
 }
 

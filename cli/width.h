@@ -60,7 +60,8 @@ char *pt_utf8_shown_vformat(const char *fmt, va_list ap);
  * pt_utf8_shown shows typed text: for a message that quotes a file name
  * as it was typed, bytes in any encoding (a GBK name from a Windows share)
  * that may hold an ESC or a line break, which would reach the terminal as
- * they are. */
+ * they are. To stderr it is a message of ptrack's, written as pt_text_say
+ * writes one: within LINE_WIDTH on a terminal. */
 void pt_utf8_shown_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Whether cp is a bidirectional formatting character: a mark (U+061C ALM,

@@ -14,8 +14,9 @@
 # (a directory) says why. A message is one line for a script; on a
 # terminal ptrackd's refusal wraps within 100 columns (it took 209), and
 # so does a connection that failed (a socket that is not there, a URL
-# ptrack cannot use), which was one line there too, and a usage error of
-# the option parser.
+# ptrack cannot use), which was one line there too, a usage error of
+# the option parser, and one that quotes a file's name (import FILE,
+# --from-file FILE), which was one line there too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -45,11 +46,18 @@ check_true "there it fits 100 columns (widest line: $w)" test "$w" -le 100
 check_eq "and says what the line says" "$(tr -d ' \n' <<<"$ERR")" "$(tr -d ' \n' <<<"$TTY")"
 check_true "the labels whole: 督办 is not broken" grep -q 督办 <<<"$TTY"
 # So do the option parser's: a value typed in a GBK terminal (its message
-# took 184 columns), an option or a command that is none.
+# took 184 columns), an option or a command that is none; and those that
+# quote a file's name as it was typed, a file that is not there or is no
+# UTF-8 text (one line as long as the name on a terminal too).
+long_dir="$PT_TMP/$(printf '建议%.0s' {1..30})"
+mkdir -p "$long_dir"
+printf 'ab\xb0\xa1' >"$long_dir/gbk.json"
 parser_errors=("list --search ab$(printf '\xb0\xa1')" "list --$(printf '长%.0s' {1..50})"
-    "$(printf '长%.0s' {1..50})")
-names=("a GBK value" "an unknown option" "an unknown command")
-for i in 0 1 2; do
+    "$(printf '长%.0s' {1..50})" "import $long_dir/不在这里的建议清单.csv"
+    "add --from-file $long_dir/gbk.json")
+names=("a GBK value" "an unknown option" "an unknown command" "a file that is not there"
+    "a file that is no UTF-8 text")
+for i in 0 1 2 3 4; do
     # shellcheck disable=SC2086
     pt_cli ${parser_errors[$i]}
     check_rc "${names[$i]}" 2

@@ -176,9 +176,12 @@ pt_step "export on a terminal, Ctrl-C: the file is not written"
 mkdir -p "$PT_TMP/exp"
 on_tty "$PT_TMP/export.out" "KB" INT --url "$STALL" export --format csv --out "$PT_TMP/exp/out.csv"
 check_eq "exit 130" 130 "$RC"
+# Wrapped within 100 columns, as a message on a terminal is.
 check_contains "it says the file was not written" \
-    "ptrack export: 导出已中断，未写入 $PT_TMP/exp/out.csv (stopped by Ctrl-C (SIGINT); $PT_TMP/exp/out.csv was not written" \
-    "$SCREEN"
+    "$(tr -d ' ' <<<"ptrack export: 导出已中断，未写入 $PT_TMP/exp/out.csv (stopped by Ctrl-C (SIGINT); $PT_TMP/exp/out.csv was not written")" \
+    "$(tr -d ' \n' <<<"$SCREEN")"
+w="$(printf '%s\n' "$SCREEN" | widest)"
+check_true "within 100 columns (widest line: $w)" test "$w" -le 100
 check_true "the message stands on a line of its own" \
     test "$(screen_line 导出已中断 | cut -c1-14)" = "ptrack export:"
 check_true "no progress line is left on the screen" no_progress_left
