@@ -8,7 +8,8 @@
 #   - the TCP port is taken: refused before the data directory is made,
 #     with the HTTP server made;
 #   - a plugin cannot be loaded, after one that can: refused before the
-#     data directory is made, with both checked in a registry of their own;
+#     data directory is made, with the first checked and its file kept
+#     open in the registry that would load it once the store is made;
 #   - the socket's directory does not exist: refused before the data
 #     directory is made, with the plugin checked;
 #   - the pid file's directory does not exist: the signal handlers are set;
