@@ -411,13 +411,19 @@ char *pt_args_read_text(const char *path, const char *cmd, size_t *len)
     }
     size_t bad;
     if (!pt_utf8_check(pt_buf_str(&b), b.len, &bad)) {
-        /* The command to convert it names the file, unless its name
-         * would not be shown as typed. */
-        const char *file = from_stdin || !pt_utf8_shown_as_is(path) ? "FILE" : path;
+        /* The command to convert it names the file as the shell reads
+         * it (pt_shell_name). */
+        pt_buf_t q = {0}, out = {0};
+        const char *file = pt_shell_name(&q, from_stdin ? NULL : path);
+        /* 'my file.csv'.utf8 is my file.csv.utf8. */
+        pt_buf_puts(&out, file);
+        pt_buf_puts(&out, ".utf8");
         pt_utf8_shown_line(stderr,
                            "ptrack %s: %s is not UTF-8 text (byte %zu); save it as UTF-8, or "
-                           "convert it: iconv -f GBK -t UTF-8 %s > %s.utf8",
-                           cmd, name, bad + 1, file, file);
+                           "convert it: iconv -f GBK -t UTF-8 %s > %s",
+                           cmd, name, bad + 1, file, pt_buf_str(&out));
+        pt_buf_free(&q);
+        pt_buf_free(&out);
         pt_buf_free(&b);
         return NULL;
     }

@@ -164,14 +164,16 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
         /* cJSON stops after the first value; what follows it would be
          * dropped without a word. Several objects one after another are
          * JSON Lines, which the importer reads. */
-        if (cJSON_IsObject(doc) && looks_like_json_lines(end, (size_t)(text + len - end)))
+        if (cJSON_IsObject(doc) && looks_like_json_lines(end, (size_t)(text + len - end))) {
+            pt_buf_t q = {0};
             pt_utf8_shown_line(
                 stderr,
                 "ptrack %s: %s holds more than one JSON value (one object a line is JSON "
                 "Lines: use ptrack import %s --format jsonl, or put the objects in an "
                 "array [...])",
-                cli->cmd, name, pt_utf8_shown_as_is(path) ? path : "FILE");
-        else
+                cli->cmd, name, pt_shell_name(&q, path));
+            pt_buf_free(&q);
+        } else
             pt_utf8_shown_line(
                 stderr, "ptrack %s: %s is not valid JSON: something follows the value at byte %zu",
                 cli->cmd, name, (size_t)(end - text));

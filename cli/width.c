@@ -165,12 +165,37 @@ char *pt_utf8_shown(const char *s)
     return shown;
 }
 
-bool pt_utf8_shown_as_is(const char *s)
+static bool shown_as_is(const char *s)
 {
     char *shown = pt_utf8_shown(s);
     bool same = strcmp(shown, s) == 0;
     free(shown);
     return same;
+}
+
+const char *pt_shell_name(pt_buf_t *b, const char *path)
+{
+    if (!path || !*path || !shown_as_is(path))
+        return "FILE";
+    bool plain = true;
+    for (const unsigned char *p = (const unsigned char *)path; *p && plain; p++)
+        plain = *p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || strchr("_./+,:@%-", *p);
+    /* A leading - would be read as an option, in quotes too: ./ before it
+     * keeps it a name. "-" alone is standard input, to ptrack as well. */
+    if (plain && (path[0] != '-' || !path[1])) {
+        pt_buf_puts(b, path);
+        return pt_buf_str(b);
+    }
+    pt_buf_puts(b, path[0] == '-' ? "'./" : "'");
+    for (const char *p = path; *p; p++) {
+        if (*p == '\'')
+            pt_buf_puts(b, "'\\''");
+        else
+            pt_buf_putc(b, *p);
+    }
+    pt_buf_putc(b, '\'');
+    return pt_buf_str(b);
 }
 
 char *pt_utf8_shown_vformat(const char *fmt, va_list ap)

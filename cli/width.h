@@ -48,9 +48,14 @@ bool pt_utf8_check(const char *s, size_t n, size_t *bad);
  * shows what was typed. Ownership: the caller frees it. */
 char *pt_utf8_shown(const char *s);
 
-/* Whether pt_utf8_shown shows s as it is: a file name that a command to
- * type may quote (one shown with escapes is not the name). */
-bool pt_utf8_shown_as_is(const char *s);
+/* A file name as a command for the user to type (iconv ... NAME) names it:
+ * written into b as the shell reads it back, in single quotes when it holds
+ * anything but letters, digits, non-ASCII text and _ . / + , : @ % - (a
+ * blank, a $, a quote: "my file.csv" is 'my file.csv', and a ' in it is
+ * '\'', and one that starts with - is './-…'), and returned. A name that pt_utf8_shown would not
+ * show as it is (bytes of another encoding, a control character) cannot be typed from the message:
+ * "FILE" stands for it, as for NULL (standard input). */
+const char *pt_shell_name(pt_buf_t *b, const char *path);
 
 /* The text that fmt makes with ap, shown as pt_utf8_shown shows it.
  * Ownership: the caller frees it. */

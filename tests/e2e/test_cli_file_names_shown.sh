@@ -61,6 +61,22 @@ check_contains "its name shown, FILE in the command" \
     "$ERR"
 shown_ok "add, JSON Lines" "$ERR"
 
+pt_step "a name the shell would split is quoted in the command to type"
+# The command in the message, typed as it is shown, converts the file.
+NAME="$PT_TMP/王's 建议 \$1.json"
+printf '{"title": "%s"}\n' "$(printf '关于' | iconv -f UTF-8 -t GBK)" >"$NAME"
+pt_cli add --from-file "$NAME"
+check_rc "add --from-file of GBK text, by a name with a blank, a quote and a \$" 2
+CMD="${ERR#*convert it: }"
+check_eq "the command quotes the name" \
+    "iconv -f GBK -t UTF-8 '$PT_TMP/王'\\''s 建议 \$1.json' > '$PT_TMP/王'\\''s 建议 \$1.json'.utf8" "$CMD"
+(cd "$PT_TMP" && bash -c "$CMD") 2>/dev/null || true
+check_contains "typed as shown, it converts the file" '关于' "$(cat "$NAME.utf8" 2>/dev/null)"
+printf '{"title": "关于一"}\n{"title": "关于二"}\n' >"$PT_TMP/-提案.json"
+pt_cli add --from-file "$PT_TMP/-提案.json"
+check_contains "a name that is fine for the shell stays as it is" \
+    "use ptrack import $PT_TMP/-提案.json --format jsonl" "$ERR"
+
 pt_step "--set-file"
 pt_cli --json add --title 关于文件名显示的建议
 ID="$(jv 'j["id"]' "$OUT")"

@@ -84,11 +84,42 @@ static void shown_escapes_what_would_act_on_a_terminal(void **state)
         assert_string_equal(shown, cases[i].shown);
         char *again = pt_utf8_shown(shown);
         assert_string_equal(again, shown);
-        assert_int_equal(pt_utf8_shown_as_is(cases[i].typed),
-                         strcmp(cases[i].typed, cases[i].shown) == 0);
-        assert_true(pt_utf8_shown_as_is(shown));
+        /* A name shown otherwise cannot be typed from the message. */
+        pt_buf_t q = {0};
+        assert_int_equal(strcmp(pt_shell_name(&q, cases[i].typed), "FILE") != 0,
+                         *cases[i].typed && strcmp(cases[i].typed, cases[i].shown) == 0);
+        pt_buf_reset(&q);
+        assert_string_not_equal(pt_shell_name(&q, shown), "FILE");
+        pt_buf_free(&q);
         free(again);
         free(shown);
+    }
+}
+
+/* A file name in a command to type is as the shell reads it back. */
+static void a_file_name_in_a_command_is_quoted_for_the_shell(void **state)
+{
+    static const struct {
+        const char *path, *typed;
+    } cases[] = {
+        {"提案汇总.csv", "提案汇总.csv"},
+        {"/srv/导入/a_b-1.2+3,4:5@6%7.csv", "/srv/导入/a_b-1.2+3,4:5@6%7.csv"},
+        {"my file.csv", "'my file.csv'"},
+        {"$HOME/x.csv", "'$HOME/x.csv'"},
+        {"王's.csv", "'王'\\''s.csv'"},
+        {"~/a.csv", "'~/a.csv'"},
+        {"-x.csv", "'./-x.csv'"},
+        {"-", "-"},
+        {"\xb4\xf0.csv", "FILE"},
+        {"a\x1b[2J.csv", "FILE"},
+        {"", "FILE"},
+        {NULL, "FILE"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pt_buf_t q = {0};
+        assert_string_equal(pt_shell_name(&q, cases[i].path), cases[i].typed);
+        pt_buf_free(&q);
     }
 }
 
@@ -527,6 +558,7 @@ int main(void)
         cmocka_unit_test(chinese_and_fullwidth_take_two_columns),
         cmocka_unit_test(bidi_controls_are_dropped_from_what_is_shown),
         cmocka_unit_test(shown_escapes_what_would_act_on_a_terminal),
+        cmocka_unit_test(a_file_name_in_a_command_is_quoted_for_the_shell),
         cmocka_unit_test(a_paragraph_fits_its_width),
         cmocka_unit_test(a_private_use_character_takes_two_columns_as_an_ideograph),
         cmocka_unit_test(an_emoji_sequence_takes_the_columns_of_one_emoji),
