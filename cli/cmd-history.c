@@ -526,9 +526,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 entries++;
             }
             /* A note of the width asked for: the others wrap to leave it
-             * what its widest line takes. */
-            if (w)
-                fit_line(t, LINE_WIDTH, wrap);
+             * what its widest line takes, unless the line passes
+             * LINE_WIDTH all the same (a note wider than what they could
+             * leave it), where a wrapped name would buy nothing. */
+            if (w && fit_line(t, LINE_WIDTH, wrap) > LINE_WIDTH)
+                wrap[0] = wrap[1] = 0;
             pt_table_set_wrap(t, 3, wrap[0]);
             pt_table_set_wrap(t, 4, wrap[1]);
             if (entries == 0)
@@ -557,7 +559,8 @@ const pt_command_t pt_cmd_history = {
         "split, and one wider than the column is cut with …, as is an actor past 20\n"
         "columns. The state change is not listed again. Where a workflow's long names\n"
         "would leave the note less than 20 columns (with --width, less than its widest\n"
-        "line), the action and the state change wrap in their columns.\n",
+        "line, where that makes the line fit), the action and the state change wrap\n"
+        "in their columns.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -126,5 +126,11 @@ check_eq "the note, 30 columns wide, starts on the row's first line" \
     "市住建局已签收，由城建处承办， / 并将于本月内会同市财政局和各区 / 住建部门现场调研后提出办理方案 / 签收: 市住建局" \
     "$(cell --lines "备注 note")"
 
+pt_step "with a --width the line cannot fit in 100 columns, the names stay whole"
+pt_cli history "$ID" --width 120
+check_rc "ptrack history $ID --width 120" 0
+check_eq "the action on one line" "承办单位签收登记确认 sign" "$(cell --lines "操作 action")"
+check_eq "the state change on one line" "已交办→承办单位正在办理中（含协办）" "$(cell --lines "状态 from→to")"
+
 pt_stop
 pt_finish
