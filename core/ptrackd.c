@@ -184,6 +184,27 @@ static void warn_shared_labels(const char *path, const pt_workflow_t *wf)
     cJSON_Delete(j);
 }
 
+/* A state that is not terminal and that no action leads out of is allowed
+ * (an office may mean it), but a proposal that comes there stays for good,
+ * for every unit and delegate: said at start and by --check-config, as a
+ * state an action was forgotten for usually is. */
+static void warn_dead_ends(const char *path, const pt_workflow_t *wf)
+{
+    char *ends = pt_workflow_dead_ends(wf), *save = NULL;
+    for (char *st = ends ? strtok_r(ends, ",", &save) : NULL; st; st = strtok_r(NULL, ",", &save))
+        pt_warn("workflow %s: state %s is not terminal, and no action leads out of it: a "
+                "proposal there stays there; add an action from it, or make it terminal",
+                path, st);
+    free(ends);
+}
+
+/* What a workflow that loads may still hold by mistake. */
+static void warn_workflow(const char *path, const pt_workflow_t *wf)
+{
+    warn_shared_labels(path, wf);
+    warn_dead_ends(path, wf);
+}
+
 static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
 {
     const char *path = name;
@@ -1375,7 +1396,7 @@ static int check_config(daemon_t *d, pt_error_t *err)
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)
-        warn_shared_labels(d->config.workflow, wf);
+        warn_workflow(d->config.workflow, wf);
     /* The start says which stored proposals the workflow strands: so does
      * the check that comes before a restart with a changed workflow. */
     char db[4096];
@@ -1679,7 +1700,7 @@ static int start(daemon_t *d, pt_error_t *err)
         return setting_refused(d, NULL, err);
     if (load_workflow(d->config.workflow, &d->workflow, err) != PT_OK)
         return err->code;
-    warn_shared_labels(d->config.workflow, d->workflow);
+    warn_workflow(d->config.workflow, d->workflow);
     /* What the configuration says wrong of its plugin instances (a file
      * that is missing or is no plugin, an option, two instances of one
      * format) stops the start, naming it, as it stops --check-config: so

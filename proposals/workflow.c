@@ -835,6 +835,24 @@ static int load_action(pt_workflow_t *wf, wf_action_t *a, const cJSON *obj, pt_e
     return PT_OK;
 }
 
+/* Whether action a, allowed in state k, may take a proposal out of it: to
+ * another state; by a field's value (TO_MAP) to a state other than k, or
+ * with any_map by a field's value at all (a terminal state takes no action
+ * that picks its state by a value, whatever the values); by the state it
+ * is in (TO_BY_STATE), from k to another. */
+static bool action_leaves(const wf_action_t *a, size_t k, bool any_map)
+{
+    if (a->to_kind == TO_STATE)
+        return a->to != k;
+    for (size_t m = 0; m < a->n_map; m++) {
+        if (a->to_kind == TO_MAP && (any_map || a->map[m].state != k))
+            return true;
+        if (a->to_kind == TO_BY_STATE && a->map[m].key == k && a->map[m].state != k)
+            return true;
+    }
+    return false;
+}
+
 static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
 {
     const cJSON *o;
@@ -862,11 +880,7 @@ static int load_actions(pt_workflow_t *wf, const cJSON *arr, pt_error_t *err)
         for (size_t k = 0; k < wf->n_states; k++) {
             if (!a->from[k] || !wf->states[k].terminal || a->effect == EF_REOPEN)
                 continue;
-            bool leaves = a->to_kind == TO_MAP || (a->to_kind == TO_STATE && a->to != k);
-            for (size_t m = 0; a->to_kind == TO_BY_STATE && m < a->n_map; m++)
-                if (a->map[m].key == k && a->map[m].state != k)
-                    leaves = true;
-            if (leaves)
+            if (action_leaves(a, k, true))
                 return bad(err,
                            "action \"%s\": it leads out of the terminal state \"%s\"; only "
                            "an action with effect reopen may (or make the state not terminal)",
@@ -1157,29 +1171,12 @@ const char *pt_workflow_action_effect(const pt_workflow_t *wf, const char *actio
     return i < 0 ? NULL : effect_name(wf->actions[i].effect);
 }
 
-char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect)
-{
-    size_t len = 0;
-    for (size_t s = 0; s < wf->n_states; s++)
-        len += strlen(wf->states[s].name) + 1;
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
-    len = 0;
-    out[0] = '\0';
-    for (size_t s = 0; s < wf->n_states; s++) {
-        bool allowed = false;
-        for (size_t i = 0; i < wf->n_actions && !allowed; i++) {
-            const char *name = effect_name(wf->actions[i].effect);
-            allowed = wf->actions[i].from[s] && name && strcmp(name, effect) == 0;
-        }
-        if (allowed)
-            len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", wf->states[s].name);
-    }
-    return out;
-}
-
-char *pt_workflow_awaiting_states(const pt_workflow_t *wf)
+/* The names of the states s of wf for which is(wf, s, arg) holds,
+ * comma-separated in the workflow's order ("" for none); NULL when out of
+ * memory. */
+static char *states_where(const pt_workflow_t *wf,
+                          bool (*is)(const pt_workflow_t *wf, size_t s, const void *arg),
+                          const void *arg)
 {
     size_t len = 0;
     for (size_t s = 0; wf && s < wf->n_states; s++)
@@ -1189,20 +1186,61 @@ char *pt_workflow_awaiting_states(const pt_workflow_t *wf)
         return NULL;
     len = 0;
     out[0] = '\0';
-    for (size_t s = 0; wf && s < wf->n_states; s++) {
-        bool guarded = false, free_reply = false;
-        for (size_t i = 0; i < wf->n_actions; i++) {
-            if (wf->actions[i].effect != EF_REPLY || !wf->actions[i].from[s])
-                continue;
-            if (wf->actions[i].guards & WF_G_CO_OPINIONS)
-                guarded = true;
-            else
-                free_reply = true;
-        }
-        if (guarded && !free_reply)
+    for (size_t s = 0; wf && s < wf->n_states; s++)
+        if (is(wf, s, arg))
             len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", wf->states[s].name);
-    }
     return out;
+}
+
+static bool effect_allowed(const pt_workflow_t *wf, size_t s, const void *effect)
+{
+    for (size_t i = 0; i < wf->n_actions; i++) {
+        const char *name = effect_name(wf->actions[i].effect);
+        if (wf->actions[i].from[s] && name && strcmp(name, effect) == 0)
+            return true;
+    }
+    return false;
+}
+
+char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect)
+{
+    return states_where(wf, effect_allowed, effect);
+}
+
+static bool reply_awaits(const pt_workflow_t *wf, size_t s, const void *unused)
+{
+    (void)unused;
+    bool guarded = false, free_reply = false;
+    for (size_t i = 0; i < wf->n_actions; i++) {
+        if (wf->actions[i].effect != EF_REPLY || !wf->actions[i].from[s])
+            continue;
+        if (wf->actions[i].guards & WF_G_CO_OPINIONS)
+            guarded = true;
+        else
+            free_reply = true;
+    }
+    return guarded && !free_reply;
+}
+
+char *pt_workflow_awaiting_states(const pt_workflow_t *wf)
+{
+    return states_where(wf, reply_awaits, NULL);
+}
+
+static bool dead_end(const pt_workflow_t *wf, size_t s, const void *unused)
+{
+    (void)unused;
+    if (wf->states[s].terminal)
+        return false;
+    for (size_t i = 0; i < wf->n_actions; i++)
+        if (wf->actions[i].from[s] && action_leaves(&wf->actions[i], s, false))
+            return false;
+    return true;
+}
+
+char *pt_workflow_dead_ends(const pt_workflow_t *wf)
+{
+    return states_where(wf, dead_end, NULL);
 }
 
 /* Whether text is the label (Chinese, or English in any case) zh/en. */

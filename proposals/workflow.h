@@ -99,6 +99,11 @@ char *pt_workflow_effect_states(const pt_workflow_t *wf, const char *effect);
  * without the opinions, and awaits none. NULL when out of memory.
  * Ownership: the caller frees. */
 char *pt_workflow_awaiting_states(const pt_workflow_t *wf);
+/* The states that are not terminal but that no action leads out of ("a,b",
+ * "" for none): a proposal that comes there stays for good, which an
+ * office's workflow means rarely (a state it forgot an action for).
+ * NULL when out of memory. Ownership: the caller frees. */
+char *pt_workflow_dead_ends(const pt_workflow_t *wf);
 /* Checks a proposal as it stands elsewhere (an imported record of a stored
  * one, with its own status) against what the workflow guarantees a
  * proposal in that state: units where only an assignment leads, a reply

@@ -793,6 +793,55 @@ static void a_reply_awaits_opinions_only_with_the_co_opinions_guard(void **state
     pt_workflow_free(wf);
 }
 
+/* The states a proposal cannot leave though they are not terminal: an
+ * action that stays, or picks by a value only the state it is in, is no
+ * way out; one that picks another state by a value, or by the state it is
+ * in, is. The default workflow has none. */
+static void states_with_no_way_out_are_found(void **state)
+{
+#define PICK_FIELDS                                                                                \
+    ", \"fields\": [{\"name\": \"how\", \"type\": \"enum\", \"required\": true, \"values\": "      \
+    "[\"a\", \"b\"]}]"
+    static const char doc[] =
+        "{\"name\": \"office\", \"states\": ["
+        "{\"name\": \"in\", " LABEL ", \"initial\": true},"
+        "{\"name\": \"stuck\", " LABEL "},"
+        "{\"name\": \"looped\", " LABEL "},"
+        "{\"name\": \"picked\", " LABEL "},"
+        "{\"name\": \"back\", " LABEL "},"
+        "{\"name\": \"done\", " LABEL ", \"terminal\": true}"
+        "], \"actions\": ["
+        "{\"name\": \"go\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"in\"], \"to\": \"stuck\"},"
+        "{\"name\": \"note\", " LABEL
+        ", \"effect\": \"none\", \"from\": [\"stuck\"], \"to\": null},"
+        "{\"name\": \"loop\", " LABEL ", \"effect\": \"none\", \"from\": [\"in\", \"looped\"],"
+        " \"to\": {\"field\": \"how\", \"map\": {\"a\": \"looped\", \"b\": \"looped\"}}" PICK_FIELDS
+        "},"
+        "{\"name\": \"pick\", " LABEL ", \"effect\": \"none\", \"from\": [\"in\", \"picked\"],"
+        " \"to\": {\"field\": \"how\", \"map\": {\"a\": \"picked\", \"b\": \"done\"}}" PICK_FIELDS
+        "},"
+        "{\"name\": \"turn\", " LABEL ", \"effect\": \"none\", \"from\": [\"in\", \"back\"],"
+        " \"to\": {\"status\": {\"in\": \"back\", \"back\": \"done\"}}}]}";
+#undef PICK_FIELDS
+    pt_workflow_t *wf;
+    pt_error_t err = {0};
+    char *ends;
+
+    (void)state;
+    if (pt_workflow_load(doc, strlen(doc), &wf, &err) != PT_OK)
+        fail_msg("%s", err.message);
+    ends = pt_workflow_dead_ends(wf);
+    assert_string_equal(ends, "stuck,looped");
+    free(ends);
+    pt_workflow_free(wf);
+    assert_int_equal(pt_workflow_load_default(&wf, &err), PT_OK);
+    ends = pt_workflow_dead_ends(wf);
+    assert_string_equal(ends, "");
+    free(ends);
+    pt_workflow_free(wf);
+}
+
 static void deadlines_default_to_product_md(void **state)
 {
     pt_deadlines_t d;
@@ -959,6 +1008,7 @@ int main(void)
         cmocka_unit_test(an_office_can_drop_the_review_step),
         cmocka_unit_test(the_states_of_an_effect_are_those_its_actions_run_in),
         cmocka_unit_test(a_reply_awaits_opinions_only_with_the_co_opinions_guard),
+        cmocka_unit_test(states_with_no_way_out_are_found),
         cmocka_unit_test(deadlines_default_to_product_md),
         cmocka_unit_test(a_stored_state_needs_what_only_its_actions_give),
         cmocka_unit_test(a_stored_proposal_of_the_default_workflow_has_what_its_state_implies),
