@@ -1540,7 +1540,10 @@ int pt_config_load_file(pt_config_t *c, const char *path, pt_error_t *err)
             break;
         len += (size_t)n;
     }
-    rc = load_text(c, path, buf, len, err);
+    /* A file saved by Notepad starts with a byte order mark: not JSON,
+     * and not the operator's text either. */
+    size_t bom = pt_utf8_bom(buf, len);
+    rc = load_text(c, path, buf + bom, len - bom, err);
 
 out:
     close(fd);

@@ -44,6 +44,7 @@
 #include "config.h"
 #include "data-dir.h"
 #include "http-server.h"
+#include "json-strict.h"
 #include "log.h"
 #include "plugin-file.h"
 #include "plugin-jobs.h"
@@ -243,7 +244,9 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
             break;
     }
     fclose(f);
-    int rc = pt_workflow_load(buf, len, out, err);
+    /* After a byte order mark, as a configuration file is read. */
+    size_t bom = pt_utf8_bom(buf, len);
+    int rc = pt_workflow_load(buf + bom, len - bom, out, err);
     free(buf);
     if (rc != PT_OK) {
         char msg[sizeof(err->message)];

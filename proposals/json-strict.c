@@ -187,6 +187,11 @@ size_t pt_utf8_length(const char *s)
  * reach s[len]. Continuation bytes that no such byte starts (stray ones)
  * are no character to split: the cut stays, and text made of them is not
  * cut to nothing. */
+size_t pt_utf8_bom(const char *buf, size_t len)
+{
+    return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 size_t pt_utf8_floor(const char *s, size_t len)
 {
     size_t start = len;

@@ -47,6 +47,11 @@ size_t pt_utf8_length(const char *s);
  * (no sequence's start within three bytes before them) leave len as it
  * is, so that a cut of text made of them keeps len bytes, not none. */
 size_t pt_utf8_floor(const char *s, size_t len);
+/* The length of the UTF-8 byte order mark that buf (len bytes) starts
+ * with, 3, or 0: what a file saved by Windows Notepad and other editors
+ * begins with, and is no part of its text. A configuration or workflow
+ * file is read after it; a request's body may not hold one (RFC 8259). */
+size_t pt_utf8_bom(const char *buf, size_t len);
 /* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not
  * part of a valid sequence becomes '?'. For text that may hold a client's
  * raw bytes (a path, a query, a file's line) on its way into a JSON answer.
