@@ -120,43 +120,43 @@ help="$("$PTRACKD" --help | tr -s ' \n' '  ')"
 check_contains "ptrackd --help names the record among what --check-config checks" \
     "the database, the record of notifiers' crashes, the pid file and its directory" "$help"
 
+# pidfile_check PATH: --check-config with --pidfile PATH, its output in
+# out and its exit status in rc.
+pidfile_check() {
+    out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$1" 2>&1)" && rc=0 || rc=$?
+}
+
 pt_step "a --pidfile whose directory does not exist"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/nonexist/ptrackd.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/nonexist/ptrackd.pid"
 check_eq "--check-config refuses it" 1 "$rc"
 check_contains "as the start does" \
     "cannot write the pid file $PT_TMP/nonexist/ptrackd.pid: its directory $PT_TMP/nonexist does not exist" \
     "$out"
 touch "$PT_TMP/afile"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/afile/ptrackd.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/afile/ptrackd.pid"
 check_eq "a directory that is a file: refused" 1 "$rc"
 check_contains "saying so" "$PT_TMP/afile is not a directory" "$out"
 mkdir -p "$PT_TMP/run"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/run/ptrackd.pid"
 check_eq "a directory that is there passes: '$out'" 0 "$rc"
 check_true "and nothing is written there" [ -z "$(ls "$PT_TMP/run")" ]
 
 pt_step "a --pidfile that is a directory"
 mkdir -p "$PT_TMP/run/ptrackd.pid"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/run/ptrackd.pid"
 check_eq "--check-config refuses it" 1 "$rc"
 check_contains "as the start does" \
     "cannot write the pid file $PT_TMP/run/ptrackd.pid: it is a directory" "$out"
 rmdir "$PT_TMP/run/ptrackd.pid"
 mkdir "$PT_TMP/run/ptrackd.pid.tmp"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/ptrackd.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/run/ptrackd.pid"
 check_eq "one whose PATH.tmp, written first, is a directory: refused" 1 "$rc"
 check_contains "as the start refuses it" \
     "cannot write the pid file $PT_TMP/run/ptrackd.pid: $PT_TMP/run/ptrackd.pid.tmp, which ptrackd writes first and renames to it, is a directory" \
     "$out"
 rmdir "$PT_TMP/run/ptrackd.pid.tmp"
 ln -s "$PT_TMP/run/gone.pid" "$PT_TMP/run/link.pid"
-out="$("$PTRACKD" --check-config "$PT_CONF" --pidfile "$PT_TMP/run/link.pid" 2>&1)" &&
-    rc=0 || rc=$?
+pidfile_check "$PT_TMP/run/link.pid"
 check_eq "a link there passes, as the start replaces it: '$out'" 0 "$rc"
 rm "$PT_TMP/run/link.pid"
 
