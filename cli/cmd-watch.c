@@ -347,18 +347,21 @@ static bool sigpipe_held(void)
 }
 
 /* Ends watch as the write of its next event would, by SIGPIPE, when stdout
- * is a pipe whose reader has gone (ptrack watch | head -1, | grep -m1):
- * else it would wait on, in long polls that write nothing, until another
- * event came, and the pipeline would not end until then, or never. A
- * pipe with no reader left polls POLLERR. Where SIGPIPE is ignored or
- * blocked that write would fail with EPIPE, and watch say so and end with
- * exit 4: it stops, and run says so. */
+ * is a pipe or a socket whose reader has gone (ptrack watch | head -1,
+ * | grep -m1, a socket's peer that closed it): else it would wait on, in
+ * long polls that write nothing, until another event came, and the
+ * pipeline would not end until then, or never. A pipe with no reader left
+ * polls POLLERR; a stream socket whose peer closed it, POLLHUP. A peer
+ * that only shut down its own writing (as journald does on a service's
+ * stdout) still reads, and no POLLHUP is polled then: watch goes on.
+ * Where SIGPIPE is ignored or blocked that write would fail with EPIPE,
+ * and watch say so and end with exit 4: it stops, and run says so. */
 static void end_if_reader_gone(void)
 {
     static int pipe_out = -1;
     if (pipe_out < 0) {
         struct stat st;
-        pipe_out = fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
+        pipe_out = fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
     }
     struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
     if (pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {

@@ -7,7 +7,9 @@
 # Started with SIGPIPE ignored (a systemd service ignores it by default;
 # IgnoreSIGPIPE=yes), the write would fail with EPIPE and watch would say
 # so, naming the seq to go on from, and end with exit 4: it ends the same
-# way, and is not killed by a SIGPIPE of its own without a word.
+# way, and is not killed by a SIGPIPE of its own without a word. Into a
+# socket whose peer closes it, the same; a peer that only shuts down its
+# own writing still reads, and watch goes on.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -82,6 +84,54 @@ check_eq "watch ended (exit 4)" 4 "$RC"
 check_contains "naming the newest seq" "ptrack watch --after 3 goes on from there" \
     "$(cat "$PT_TMP/watch.err")"
 IGNORE_PIPE=0
+
+# watch_to_socket MODE ARGS...: ptrack watch ARGS with stdout one end of a
+# stream socket pair; prints the first line read from the other end, then,
+# with MODE close, closes that end and prints how watch ended within 15 s
+# (its exit code, 141 for SIGPIPE, or timeout); with MODE half, first shuts
+# down only that end's writing (the peer goes on reading), and prints
+# whether watch still runs 3 s later, before closing it as above.
+watch_to_socket() {
+    python3 - "$PTRACK" "$PT_SOCK" "$PT_TMP/watch.err" "$@" <<'PY'
+import socket, subprocess, sys, time
+ptrack, sock, err, mode = sys.argv[1:5]
+mine, its = socket.socketpair()
+w = subprocess.Popen([ptrack, "--socket", sock, "watch"] + sys.argv[5:],
+                     stdout=its, stderr=open(err, "w"))
+its.close()
+line = b""
+while not line.endswith(b"\n"):
+    got = mine.recv(1)
+    if not got:
+        break
+    line += got
+print(line.decode().rstrip("\n"))
+if mode == "half":
+    mine.shutdown(socket.SHUT_WR)
+    time.sleep(3)
+    print("running" if w.poll() is None else "ended %d" % w.returncode)
+mine.close()
+try:
+    rc = w.wait(15)
+    print(128 - rc if rc < 0 else rc)
+except subprocess.TimeoutExpired:
+    w.kill()
+    w.wait()
+    print("timeout")
+PY
+}
+
+pt_step "stdout a socket whose peer closes it after the first event"
+OUT=$(watch_to_socket close --after 0 --json)
+check_contains "the peer took the first event" '"seq":1' "$(sed -n 1p <<<"$OUT")"
+check_eq "watch ended as a write to the socket ends it (SIGPIPE)" 141 "$(sed -n 2p <<<"$OUT")"
+check_eq "and said nothing" "" "$(cat "$PT_TMP/watch.err")"
+
+pt_step "a socket's peer that only shuts down its writing still reads"
+OUT=$(watch_to_socket half --after 0 --json)
+check_contains "the peer took the first event" '"seq":1' "$(sed -n 1p <<<"$OUT")"
+check_eq "watch goes on" running "$(sed -n 2p <<<"$OUT")"
+check_eq "and ends when the peer closes" 141 "$(sed -n 3p <<<"$OUT")"
 
 pt_step "the reader leaves while ptrackd is away"
 start_watch --after 2
