@@ -1461,7 +1461,9 @@ static int load_text(pt_config_t *c, const char *source, const char *json, size_
     pt_config_t fresh;
     int rc;
 
-    cJSON *root = pt_json_parse(json, len, &perr);
+    /* A file's text may start with a byte order mark, as Notepad saves
+     * one: not JSON, and not the operator's text either. */
+    cJSON *root = source ? pt_json_parse_file(json, len, &perr) : pt_json_parse(json, len, &perr);
     if (root == NULL) {
         /* pt_json_parse says "invalid JSON at line L, column C (byte N):
          * what"; it is passed on whole, since that is what lets the
@@ -1540,10 +1542,7 @@ int pt_config_load_file(pt_config_t *c, const char *path, pt_error_t *err)
             break;
         len += (size_t)n;
     }
-    /* A file saved by Notepad starts with a byte order mark: not JSON,
-     * and not the operator's text either. */
-    size_t bom = pt_utf8_bom(buf, len);
-    rc = load_text(c, path, buf + bom, len - bom, err);
+    rc = load_text(c, path, buf, len, err);
 
 out:
     close(fd);

@@ -44,7 +44,6 @@
 #include "config.h"
 #include "data-dir.h"
 #include "http-server.h"
-#include "json-strict.h"
 #include "log.h"
 #include "plugin-file.h"
 #include "plugin-jobs.h"
@@ -244,9 +243,7 @@ static int load_workflow(const char *name, pt_workflow_t **out, pt_error_t *err)
             break;
     }
     fclose(f);
-    /* After a byte order mark, as a configuration file is read. */
-    size_t bom = pt_utf8_bom(buf, len);
-    int rc = pt_workflow_load(buf + bom, len - bom, out, err);
+    int rc = pt_workflow_load(buf, len, out, err);
     free(buf);
     if (rc != PT_OK) {
         char msg[sizeof(err->message)];

@@ -25,6 +25,9 @@ typedef struct {
     size_t len;
     size_t pos;
     size_t fail_at;
+    /* The bytes of the file before s (a byte order mark passed over):
+     * added to the byte offsets that an error gives. */
+    size_t base;
     char why[160];
     /* Member names counted in the order they appear (member_at): the one
      * of number name_wanted has its byte offset put in name_at. */
@@ -181,17 +184,17 @@ size_t pt_utf8_length(const char *s)
     return n;
 }
 
+size_t pt_utf8_bom(const char *buf, size_t len)
+{
+    return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 /* A sequence has at most three bytes after its first: the bytes that
  * continue one at s[len] go back to its first byte three at the most, and
  * len moves there only when that byte starts a sequence long enough to
  * reach s[len]. Continuation bytes that no such byte starts (stray ones)
  * are no character to split: the cut stays, and text made of them is not
  * cut to nothing. */
-size_t pt_utf8_bom(const char *buf, size_t len)
-{
-    return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-}
-
 size_t pt_utf8_floor(const char *s, size_t len)
 {
     size_t start = len;
@@ -640,9 +643,10 @@ static void invalid_where(const parser_t *p, size_t pos, char *out, size_t cap)
         }
     }
     if (lines)
-        snprintf(out, cap, "invalid JSON at line %zu, column %zu (byte %zu)", line, column, pos);
+        snprintf(out, cap, "invalid JSON at line %zu, column %zu (byte %zu)", line, column,
+                 p->base + pos);
     else
-        snprintf(out, cap, "invalid JSON at byte %zu", pos);
+        snprintf(out, cap, "invalid JSON at byte %zu", p->base + pos);
 }
 
 /* Sets err to "invalid JSON at byte N: why" (invalid_where). */
@@ -653,14 +657,15 @@ static void invalid_at(pt_error_t *err, const parser_t *p, size_t pos, const cha
     pt_error_set(err, PT_EINVALID_JSON, "%s: %s", at, why);
 }
 
-cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
+/* pt_json_parse of buf, which comes base bytes into its file. */
+static cJSON *parse_at(const char *buf, size_t len, size_t base, pt_error_t *err)
 {
-    parser_t p = {.s = (const unsigned char *)buf, .len = buf ? len : 0};
+    parser_t p = {.s = (const unsigned char *)buf, .len = buf ? len : 0, .base = base};
     cJSON *json;
     const cJSON *dup;
     bool oom = false;
 
-    if (p.len >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF) {
+    if (pt_utf8_bom(buf, p.len)) {
         invalid_at(err, &p, 0, "a byte order mark is not allowed");
         return NULL;
     }
@@ -704,4 +709,15 @@ cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
         return NULL;
     }
     return json;
+}
+
+cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err)
+{
+    return parse_at(buf, len, 0, err);
+}
+
+cJSON *pt_json_parse_file(const char *buf, size_t len, pt_error_t *err)
+{
+    size_t bom = buf ? pt_utf8_bom(buf, len) : 0;
+    return parse_at(bom ? buf + bom : buf, len - bom, bom, err);
 }

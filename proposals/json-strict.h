@@ -22,6 +22,10 @@
  * PT_EINVALID_JSON with the byte offset and what was wrong, and returns NULL.
  * Ownership: the caller frees the result with cJSON_Delete. Thread: any. */
 cJSON *pt_json_parse(const char *buf, size_t len, pt_error_t *err);
+/* pt_json_parse of a file's text (a configuration, a workflow): after a
+ * UTF-8 byte order mark at its start, which is no part of the JSON, with
+ * the byte offsets of an error counted from the file's start. */
+cJSON *pt_json_parse_file(const char *buf, size_t len, pt_error_t *err);
 
 /* True when buf[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 bool pt_utf8_valid(const char *buf, size_t len);
@@ -50,7 +54,8 @@ size_t pt_utf8_floor(const char *s, size_t len);
 /* The length of the UTF-8 byte order mark that buf (len bytes) starts
  * with, 3, or 0: what a file saved by Windows Notepad and other editors
  * begins with, and is no part of its text. A configuration or workflow
- * file is read after it; a request's body may not hold one (RFC 8259). */
+ * file is read after it (pt_json_parse_file); a request's body may not
+ * hold one (RFC 8259). */
 size_t pt_utf8_bom(const char *buf, size_t len);
 /* Makes the NUL-terminated s valid UTF-8 in place: each byte that is not
  * part of a valid sequence becomes '?'. For text that may hold a client's

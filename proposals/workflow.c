@@ -1041,7 +1041,7 @@ int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error
     int rc;
 
     *out = NULL;
-    doc = pt_json_parse(json, len, &perr);
+    doc = pt_json_parse_file(json, len, &perr);
     if (doc == NULL) {
         rc = bad(err, "workflow: %s", perr.message);
         pt_error_clear(&perr);

@@ -53,7 +53,8 @@ typedef struct {
 
 void pt_deadlines_default(pt_deadlines_t *d);
 
-/* Parses and checks a workflow document. On failure returns PT_ECONFIG with
+/* Parses and checks a workflow document, a file's text (after a byte
+ * order mark at its start, pt_json_parse_file). On failure returns PT_ECONFIG with
  * a message naming the state, action or field at fault ("action \"sign\":
  * unknown state \"handlng\""). Ownership: free with pt_workflow_free. */
 int pt_workflow_load(const char *json, size_t len, pt_workflow_t **out, pt_error_t *err);

@@ -29,6 +29,27 @@ api GET /v1/workflow
 check_eq "the workflow of the file runs" "县人大" "$(jv 'j["name"]')"
 pt_stop
 
+pt_step "a reload reads them too"
+pt_start
+sed -i 's/"log_level": "info"/"log_level": "debug"/' "$PT_CONF"
+pt_reload
+check_contains "the reload takes them" "SIGHUP: configuration reloaded" "$(cat "$PT_TMP/ptrackd.log")"
+pt_stop
+
+pt_step "a fault after it is said at the file's byte"
+{ printf '%s{"name": "县人大",\n x}' "$BOM"; } >"$PT_TMP/wf3.json"
+sed -i "s#$PT_TMP/wf.json#$PT_TMP/wf3.json#" "$PT_CONF"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses the workflow" 1 "$rc"
+check_contains "where an editor shows it, and the byte of the file" \
+    "line 2, column 2 (byte 26): unexpected character 'x'" "$out"
+sed -i "s#$PT_TMP/wf3.json#$PT_TMP/wf.json#" "$PT_CONF"
+printf ',}' >>"$PT_CONF"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses the configuration" 1 "$rc"
+check_contains "at the file's byte" "(byte $(($(stat -c %s "$PT_CONF") - 2)))" "$out"
+sed -i '$ s/,}$//' "$PT_CONF"
+
 pt_step "a byte order mark anywhere else is refused"
 { printf '\n%s' "$BOM"; tail -c +4 "$PT_TMP/wf.json"; } >"$PT_TMP/wf2.json"
 sed -i "s#$PT_TMP/wf.json#$PT_TMP/wf2.json#" "$PT_CONF"
