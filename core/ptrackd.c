@@ -1191,6 +1191,9 @@ static void warn_workflow_changed(const pt_workflow_t *now, const pt_workflow_t 
         pt_warn("SIGHUP: the workflow %s changed; it takes effect at the next start", name);
     pt_buf_free(&gone);
     cJSON_Delete(j);
+    /* What the start will say of it, said now, while it can be mended
+     * before that start. */
+    warn_workflow(name, next);
 }
 
 /* SIGHUP: reads the configuration again. A configuration with an error is
