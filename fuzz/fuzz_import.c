@@ -231,8 +231,9 @@ static int job_write(ptrack_job_t *job, const void *buf, size_t len)
 static void remove_data_dir(void)
 {
     char path[128];
-    static const char *const files[] = {"ptrack.db", "ptrack.db-wal", "ptrack.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const files[] = {"ptrack.db", "ptrack.db-wal", "ptrack.db-shm",
+                                        "ptrack.seq"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", data_dir, files[i]);
         unlink(path);
     }

@@ -771,6 +771,7 @@ static void file_errors_name_the_file_and_the_cause(void **state)
              path);
     assert_string_equal(err.message, want);
     pt_error_clear(&err);
+    unlink(path);
     write_temp(path, sizeof(path),
                "{\n  \"data_dir\": \"/srv/a\",\n  \"log_level\": \"info\",\n  \"data_dir\": "
                "\"/srv/b\"\n}\n");
