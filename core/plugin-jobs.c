@@ -1450,7 +1450,11 @@ static void import_end(ptrack_job_t *job, int rc)
         }
     } else if (rc != PTRACK_OK) {
         char stored[400] = "; nothing was imported";
-        if (job->partial) {
+        /* A partial import whose importer failed before any record was
+         * stored or skipped stored nothing, and says that, as an
+         * all-or-nothing one does ("0 were stored and 0 skipped" read as
+         * a count of something that happened). */
+        if (job->partial && (job->res.imported > 0 || job->res.skipped > 0)) {
             char ids[256] = "";
             if (job->res.first_id)
                 ids_text(&job->res, ids, sizeof(ids));

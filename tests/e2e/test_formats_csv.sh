@@ -452,6 +452,14 @@ check_contains "which names it, and says the rows before were stored, with their
     "$(jv 'j["error"]["message"]')"
 check_eq "the 3 good rows before it are stored, and counted" "3 3" \
     "$(jv 'j["error"]["imported"]') $(($(pt_count) - N0))"
+# A quote left open in the first record: a partial import that stored
+# nothing before the fault says so, as an all-or-nothing one does.
+printf '编号,届次,标题\n开引号-0,十四届,"关于首行引号未闭合的建议\n' >"$W/open_quote_first.csv"
+upload "$W/open_quote_first.csv" "partial=true"
+check_error "partial=true, a quote left open in the first record" 422 validation_failed
+check_contains "says nothing was imported, not 0 of what was read" \
+    'is written ""); nothing was imported' "$(jv 'j["error"]["message"]')"
+check_eq "and counts none" "0 0" "$(jv 'j["error"]["imported"]') $(jv 'j["error"]["skipped"]')"
 if "$PTRACK" import --help >/dev/null 2>&1; then
     OUT=$(cli import "$W/open_quote.csv" --partial --quiet 2>&1)
     check_contains "ptrack import --partial says what was kept" \
