@@ -195,23 +195,67 @@ static void trim_quotes(const char **s, size_t *len)
     }
 }
 
-size_t pt_search_words(const char *q)
+/* The length of the Chinese punctuation at s that separates search words
+ * as a space does, or 0: ， 、 ； 。 ： ！ ？ (full-width, as typed between
+ * the words of a Chinese search: 饮水，教育 looks for both). ASCII , and ;
+ * are none: they stand inside numbers and names (1,000万元). */
+static size_t punct_len(const char *s)
 {
-    size_t n = 0;
-    const char *s = q;
-    while (s && *s) {
+    static const char *const marks[] = {
+        "\xef\xbc\x8c", "\xe3\x80\x81", "\xef\xbc\x9b", "\xe3\x80\x82",
+        "\xef\xbc\x9a", "\xef\xbc\x81", "\xef\xbc\x9f", NULL};
+    for (const char *const *m = marks; *m; m++)
+        if (strncmp(s, *m, 3) == 0)
+            return 3;
+    return 0;
+}
+
+/* The next search word of the text at *cur: into *w and *len, *cur past
+ * it; false when there is none. Words are split on spaces of any kind
+ * (space_len) and on Chinese punctuation (punct_len); a run of such
+ * punctuation standing alone between spaces is a word of its own, looked
+ * for as it is (as quotation marks alone are: add_text_filter). */
+static bool next_word(const char **cur, const char **w, size_t *len)
+{
+    const char *s = *cur;
+    for (;;) {
         while (space_len(s))
             s += space_len(s);
         if (!*s)
             break;
-        n++;
-        while (*s && !space_len(s))
-            s++;
+        const char *e = s;
+        while (punct_len(e))
+            e += punct_len(e);
+        if (e > s && (!*e || space_len(e))) { /* punctuation alone */
+            *w = s;
+            *len = (size_t)(e - s);
+            *cur = e;
+            return true;
+        }
+        s = e;
+        while (*e && !space_len(e) && !punct_len(e))
+            e++;
+        *w = s;
+        *len = (size_t)(e - s);
+        while (punct_len(e))
+            e += punct_len(e);
+        *cur = e;
+        return true;
     }
+    *cur = s;
+    return false;
+}
+
+size_t pt_search_words(const char *q)
+{
+    size_t n = 0, len;
+    const char *s = q ? q : "", *w;
+    while (next_word(&s, &w, &len))
+        n++;
     return n;
 }
 
-/* The full-text condition. Each word of q (split on spaces of any kind: space_len) must occur,
+/* The full-text condition. Each word of q (next_word) must occur,
  * folded as the index holds the text (pt_fold: full-width forms as ASCII,
  * letters in lower case); a word of three characters or more is looked up
  * in the trigram index, a shorter one (which a trigram index cannot find)
@@ -226,23 +270,16 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
     pt_buf_init(&match);
     pt_buf_init(&fts_like);
     pt_buf_init(&pending);
-    const char *s = q;
-    while (*s) {
-        while (space_len(s))
-            s += space_len(s);
-        if (!*s)
-            break;
-        const char *e = s;
-        while (*e && !space_len(e))
-            e++;
-        const char *w = s;
-        size_t len = (size_t)(e - s);
+    const char *s = q, *word, *w;
+    size_t wlen, len;
+    while (next_word(&s, &word, &wlen)) {
+        w = word;
+        len = wlen;
         trim_quotes(&w, &len);
         if (!len) { /* quotation marks alone are looked for as they are */
-            w = s;
-            len = (size_t)(e - s);
+            w = word;
+            len = wlen;
         }
-        s = e;
         /* The API refuses more words (pt_search_words); this keeps the
          * statement within its parameters whatever the caller. */
         if (p->n >= 60)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# test_search_punctuation.sh - search words are split on the Chinese
+# punctuation typed between them (， 、 ； 。 ： ！ ？), as on a space: a
+# search for 饮水，教育 finds the proposals that have both, wherever they
+# stand, not only the text 饮水，教育 itself; through the trigram index
+# (three characters or more) and LIKE (fewer). ASCII commas stay inside a
+# word (1,000万元); punctuation standing alone is looked for as it is; the
+# words so split count against the limit of 20.
+set -u
+source "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start
+
+S=标点检索
+A="$(pt_create '{"title":"关于加强农村饮水安全保障的建议","session":"'$S'","background":"近年来农村教育投入不足"}')"
+B="$(pt_create '{"title":"关于推进小型水库除险加固的建议","session":"'$S'","background":"部分水库安全保障不足，需投入1,000万元"}')"
+C="$(pt_create '{"title":"关于农村教育的建议","session":"'$S'","background":"饮水、教育、医疗"}')"
+
+search() { check_search "q=$1" "$S" "$1" "$2"; } # QUERY EXPECTED_IDS
+search '饮水，教育' "$A,$C"
+search '饮水、教育' "$A,$C"
+search '农村饮水；教育投入' "$A"
+search '安全保障。水库' "$B"
+search '水库：保障' "$B"
+search '水库！医疗' ""
+search '保障？' "$A,$B"
+search '，农村，' "$A,$C"
+search '“饮水”，“教育”' "$A,$C"
+search '1,000万元' "$B"
+search '、' "$C"
+search '农村 、' "$C"
+
+words="保障"
+for i in $(seq 1 20); do words="$words，保障"; done
+api GET "/v1/proposals?q=$(urlenc "$words")"
+check_error "21 words split on full-width commas" 400 bad_request
+
+pt_stop
+pt_finish
