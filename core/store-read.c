@@ -151,23 +151,21 @@ static size_t space_len(const char *s)
 }
 
 /* The length of the quotation mark at s that a search word may be put in
- * (typed around it, or pasted with it): " ' ＂ ＇ “ ” ‘ ’ 「 」 『 』, or 0.
+ * (typed around it, or pasted with it): " ' ＂ ＇ “ ” ‘ ’ 「 」 『 』 〝 〞 〟
+ * « » ‹ ›, or 0.
  * They are no part of the word: "双减" finds “双减” and 「双减」 alike. */
 static size_t quote_len(const char *s, size_t len)
 {
-    static const char *const quotes[] = {"\"",
-                                         "'",
-                                         "\xef\xbc\x82",
-                                         "\xef\xbc\x87",
-                                         "\xe2\x80\x9c",
-                                         "\xe2\x80\x9d",
-                                         "\xe2\x80\x98",
-                                         "\xe2\x80\x99",
-                                         "\xe3\x80\x8c",
-                                         "\xe3\x80\x8d",
-                                         "\xe3\x80\x8e",
-                                         "\xe3\x80\x8f",
-                                         NULL};
+    static const char *const quotes[] = {"\"",           "'",
+                                         "\xef\xbc\x82", "\xef\xbc\x87",
+                                         "\xe2\x80\x9c", "\xe2\x80\x9d",
+                                         "\xe2\x80\x98", "\xe2\x80\x99",
+                                         "\xe3\x80\x8c", "\xe3\x80\x8d",
+                                         "\xe3\x80\x8e", "\xe3\x80\x8f",
+                                         "\xe3\x80\x9d", "\xe3\x80\x9e",
+                                         "\xe3\x80\x9f", "\xc2\xab",
+                                         "\xc2\xbb",     "\xe2\x80\xb9",
+                                         "\xe2\x80\xba", NULL};
     for (const char *const *q = quotes; *q; q++) {
         size_t n = strlen(*q);
         if (n <= len && memcmp(s, *q, n) == 0)
