@@ -81,6 +81,15 @@ static const char *sval(const run_t *r, const char *name)
     return cJSON_GetStringValue(val(r, name));
 }
 
+/* An optional text of the body (a note, a feedback's comment), none when
+ * blank: spaces alone say nothing, and a history or a feedback showed
+ * them as if they did. */
+static const char *optional_text(const run_t *r, const char *name)
+{
+    const char *s = sval(r, name);
+    return s && !pt_str_blank(s) ? s : NULL;
+}
+
 /* "10 days", "36 hours": a deadline window as a person reads it. */
 static const char *fmt_duration(int64_t ms, char *buf, size_t len)
 {
@@ -773,7 +782,7 @@ static void effect_feedback(run_t *r)
     memset(e, 0, sizeof(*e));
     e->person = person;
     e->satisfaction = xstrdup(r, sval(r, "satisfaction"));
-    e->comment = xstrdup(r, sval(r, "comment"));
+    e->comment = xstrdup(r, optional_text(r, "comment"));
     e->at = r->ctx->now;
 }
 
@@ -1183,7 +1192,7 @@ int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *
     changes = diff(p, &work, r.extra);
     if (changes == NULL)
         goto oom;
-    note = sval(&r, "note");
+    note = optional_text(&r, "note");
     hist->at = ctx->now;
     hist->actor = xstrdup(&r, ctx->actor);
     hist->action = xstrdup(&r, r.a->name);

@@ -57,6 +57,25 @@ check_eq "they are none" '[null, null, ["王秀英"], ["民生"], null]' \
 api GET '/v1/proposals?tag=%E2%80%83'
 check_error "a tag filter of an em space is blank" 400 bad_request
 
+pt_step "a note or a comment of spaces alone is none"
+api POST /v1/proposals '{"title": "关于完善农村养老服务的建议", "lead_author": "李国华"}'
+NOTE="$(jv 'j["id"]')"
+api POST "/v1/proposals/$NOTE/actions/assign" \
+    '{"mode": "single", "units": [{"name": "省民政厅", "role": "lead"}], "note": "\u3000\u2003 "}'
+check_status "assign with a note of spaces alone" 200
+api POST "/v1/proposals/$NOTE/actions/sign" '{"unit": "省民政厅"}'
+check_status "signed" 200
+api POST "/v1/proposals/$NOTE/actions/reply" \
+    '{"unit": "省民政厅", "doc_no": "民函〔2026〕3号", "category": "B", "text": "正在研究", "note": "请阅"}'
+check_status "a reply with a note" 200
+api GET "/v1/proposals/$NOTE/history"
+check_eq "the blank note is none, the other kept" '[null, "请阅"]' \
+    "$(jv 'json.dumps([e["note"] for e in j["items"] if e["action"] in ("assign", "reply")], ensure_ascii=False)')"
+api POST "/v1/proposals/$NOTE/actions/feedback" \
+    '{"person": "李国华", "satisfaction": "satisfied", "comment": "\u2009\u3000"}'
+check_status "feedback with a comment of spaces alone" 200
+check_eq "the comment is none" null "$(jv 'json.dumps(j["feedback"][0]["comment"])')"
+
 pt_step "a title of an em space stored before such spaces were blank"
 # One was taken then; its proposal is still read to be edited, given a
 # title and acted on (it was "proposal N is unreadable: title: must not be
