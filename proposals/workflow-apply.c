@@ -734,16 +734,22 @@ static bool feedback_person_known(run_t *r, const char *person)
     for (size_t i = 0; i < p->co_signers.n; i++)
         if (same_name(r, p->co_signers.v[i], person))
             return true;
-    /* Who may rate, as many names as fit, whole. */
+    /* Who may rate, as many names as fit, whole; each once (the lead
+     * author may be among the co-signers too). */
     char names[240];
-    size_t used = 0, listed = 0, all = (p->lead_author ? 1 : 0) + p->co_signers.n;
+    size_t used = 0, listed = 0, all = 0;
+    bool full = false;
     names[0] = '\0';
-    for (size_t i = 0; i < all; i++) {
-        const char *name = p->lead_author ? (i == 0 ? p->lead_author : p->co_signers.v[i - 1])
-                                          : p->co_signers.v[i];
+    for (size_t i = 0; i < 1 + p->co_signers.n; i++) {
+        const char *name = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
+        if (!name || (i > 0 && p->lead_author && same_name(r, p->lead_author, name)))
+            continue;
+        all++;
         size_t need = strlen(name) + (used ? 2 : 0);
-        if (used + need >= sizeof(names) - 24) /* room for "… (N in all)" */
-            break;
+        if (full || used + need >= sizeof(names) - 24) { /* room for "… (N in all)" */
+            full = true;
+            continue;
+        }
         used +=
             (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", name);
         listed++;

@@ -920,6 +920,33 @@ static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
     assert_string_equal(p.status, "closed");
     pt_history_free(&h);
     pt_proposal_free(&p);
+
+    /* The lead author named among the co-signers too (a ledger that
+     * lists every delegate there) is named once, and counted once. */
+    fixture(&p, "replied");
+    p.lead_author = xs("王建国");
+    p.co_signers.v = calloc(3, sizeof(char *));
+    p.co_signers.v[0] = xs("李秀英");
+    p.co_signers.v[1] = xs("王建国 ");
+    p.co_signers.v[2] = xs("欧阳𫟼");
+    p.co_signers.n = 3;
+    refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人甲\", \"satisfaction\": \"satisfied\"}",
+            PT_EVALIDATION, "person",
+            "\"路人甲\" is neither the lead author nor a co-signer of this proposal; the "
+            "feedback is one of theirs: 王建国, 李秀英, 欧阳𫟼");
+    pt_proposal_free(&p);
+    fixture(&p, "replied");
+    p.lead_author = xs("王建国");
+    p.co_signers.n = 40;
+    p.co_signers.v = calloc(40, sizeof(char *));
+    for (size_t i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "联名代表%zu", i + 1);
+        p.co_signers.v[i] = xs(i == 20 ? "王建国" : name);
+    }
+    refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人乙\", \"satisfaction\": \"satisfied\"}",
+            PT_EVALIDATION, "person", "… (40 in all)");
+    pt_proposal_free(&p);
 }
 
 static void assign_sets_the_units_and_the_reply_deadline(void **state)
