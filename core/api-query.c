@@ -414,8 +414,12 @@ int pt_query_list(const pt_http_request_t *req, const pt_workflow_t *wf, pt_list
                                 "by due_at also the proposals whose deadline has stopped; start "
                                 "the list again from its first page",
                                 cursor);
+        /* A proposal's id is 1 or more, and the id sort's value is the
+         * id: i0.0 or i7.5 were never given out, and listed from the
+         * start or from another place than the one they seem to name. */
         if (!dot || !*cursor || !strchr(keys, *cursor) || !parse_int64(cursor + 1, dot, &v) ||
-            !parse_int64(dot + 1, NULL, &id) || id < 0)
+            !parse_int64(dot + 1, NULL, &id) || id < 1 ||
+            ((*cursor == 'i' || *cursor == 'I') && v != id))
             return pt_error_set(err, PT_EBADREQUEST,
                                 "cursor: \"%s\" is not a cursor this server gave out", cursor);
         if (*cursor != pt_list_cursor_key(q->sort, q->desc))

@@ -339,8 +339,16 @@ for c in 'i5.%2B3' 'i%205.%205' 'i99999999999999999999.1' 'i1.-2' 'i1.' 'i.1' 'i
     api GET "/v1/proposals?cursor=$c"
     check_error "cursor=$c: not as the server writes one" 400 bad_request
 done
-api GET '/v1/proposals?cursor=i-3.4'
-check_status "cursor=i-3.4: as the server may write one" 200
+# Well formed, but never given out: no proposal has the id 0 or less, and
+# the id sort's value is the id.
+for c in 'id i0.0' '-id I0.0' 'id i-1.-1' 'created_at c1772323200000.0' 'id i7.5' '-id I3.4'; do
+    api GET "/v1/proposals?sort=${c% *}&cursor=${c#* }"
+    check_error "cursor=${c#* } (sort=${c% *}): never given out" 400 bad_request
+done
+api GET '/v1/proposals?cursor=i4.4'
+check_status "cursor=i4.4: as the server writes one" 200
+api GET '/v1/proposals?cursor=c-3.4&sort=created_at'
+check_status "cursor=c-3.4: as the server may write one (a time before 1970)" 200
 api GET '/v1/proposals?cursor=1772323200000.5'
 check_contains "a cursor of an earlier version (no sort letter) says so" "a cursor of an earlier version" "$BODY"
 api GET '/v1/proposals?cursor=x5.5'
