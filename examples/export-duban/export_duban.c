@@ -29,7 +29,8 @@
  *     client gets 400 with the reason) when the request asks for too much;
  *   - the instance's options (create()) and a query parameter of its own
  *     (?title=), declared in the ops' `args`; the filters are read with
- *     job_arg too, to say in the heading what the list covers;
+ *     job_arg too, to say in the heading what the list covers (a state
+ *     by its label: workflow_item);
  *   - the workflow ptrackd runs (workflow_item): which states still owe a
  *     reply (the deadline runs in them) and what the office calls them;
  *   - the host's times (time_parse, time_format): a deadline's date in the
@@ -500,6 +501,51 @@ static const struct {
     {"q", "检索"},
 };
 
+/* A part a unit still has to do (?todo=), in words. */
+static const char *todo_label(const char *part)
+{
+    static const char *const labels[][2] = {
+        {"sign", "签收"}, {"opinion", "协办意见"}, {"reply", "答复"}};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(part, labels[i][0]) == 0)
+            return labels[i][1];
+    return part;
+}
+
+/* Writes a filter that is a comma-separated list of names (?status=,
+ * ?todo=) as people read it: each name once, and in words, 、-joined:
+ * status=assigned,assigned is 已交办, by the label of the office's
+ * workflow (a host older than ABI 1.2 cannot say, and the name stays).
+ * ptrackd has checked the names: a state's is at most 64 bytes, so one
+ * longer than name holds is no state and is written as it is. */
+static void out_names(out_t *o, const duban_t *d, const char *list, int todo)
+{
+    const ptrack_host_t *h = d->host;
+    for (const char *c = list; *c; c += *c == ',') {
+        size_t n = strcspn(c, ",");
+        int seen = 0;
+        for (const char *p = list; p < c && !seen; p += strcspn(p, ",") + 1)
+            seen = strcspn(p, ",") == n && memcmp(p, c, n) == 0;
+        char name[80];
+        ptrack_workflow_item_t it = {.struct_size = sizeof(it)};
+        if (!seen && n >= sizeof(name)) {
+            out_printf(o, "%s%.*s", c == list ? "" : "、", (int)n, c);
+        } else if (!seen) {
+            memcpy(name, c, n);
+            name[n] = '\0';
+            const char *label = name;
+            if (todo)
+                label = todo_label(name);
+            else if (PTRACK_HOST_HAS(h, workflow_item) &&
+                     h->workflow_item(d->inst, PTRACK_WF_STATE, name, &it) == PTRACK_OK &&
+                     it.label_zh)
+                label = it.label_zh;
+            out_printf(o, "%s%s", c == list ? "" : "、", label);
+        }
+        c += n;
+    }
+}
+
 /* Sorting: units with the most overdue entries first, then those with the
  * most entries, then by name; each unit's entries by deadline, then id. */
 static int cmp_unit(const void *a, const void *b)
@@ -620,10 +666,14 @@ static int duban_export(void *state, ptrack_job_t *job, const char *format)
     int any = 0;
     for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
         const char *v = h->job_arg(job, filters[i].arg);
-        if (v && *v) {
-            out_printf(o, "%s%s %s", any ? "；" : "筛选：", filters[i].label, v);
-            any = 1;
-        }
+        if (!v || !*v)
+            continue;
+        out_printf(o, "%s%s ", any ? "；" : "筛选：", filters[i].label);
+        if (strcmp(filters[i].arg, "status") == 0 || strcmp(filters[i].arg, "todo") == 0)
+            out_names(o, d, v, strcmp(filters[i].arg, "todo") == 0);
+        else
+            out_printf(o, "%s", v);
+        any = 1;
     }
     if (any)
         out_printf(o, "\n");

@@ -14,7 +14,9 @@
 #   - export_duban (POST /v1/plugins) writes the 督办清单 of the proposals a
 #     filter selects: per unit, the most overdue first, each proposal with
 #     its deadline and how late it is; a co unit that gave its opinion is
-#     left out; ?unit= lists that unit only; ?title= names the list; too
+#     left out; ?unit= lists that unit only; ?title= names the list; the
+#     heading names the filters, a list's values once each and states by
+#     the workflow's labels (status=assigned,assigned is 已交办); too
 #     many entries is a 400 before any byte; with tz UTC its dates are
 #     UTC's (the host's time_format); a number or lead author too long for
 #     its entry is cut between characters, and the list stays UTF-8.
@@ -304,6 +306,14 @@ api GET "/v1/exports?format=duban&overdue=true"
 check_status "the overdue ones" 200
 check_contains "name the filter" "筛选：逾期 true" "$BODY"
 check_true "and leave the others out" bash -c '! grep -q -e 公交 -e 停车 <<<"$1"' _ "$BODY"
+
+# ---------------------------------------------------------------------------
+pt_step "the heading names a list filter's values once each, states by their labels"
+api GET "/v1/exports?format=duban&unit=$(urlenc 省水利厅)&status=assigned,handling,assigned&todo=reply,sign,reply"
+check_status "the list of states and parts, each given twice" 200
+check_eq "each once, in words, as the report names them" \
+    "筛选：承办单位 省水利厅；状态 已交办、办理中；待办 答复、签收" \
+    "$(printf '%s\n' "$BODY" | grep '^筛选：')"
 
 # ---------------------------------------------------------------------------
 pt_step "a number and a lead author too long for the entry are cut between characters"
