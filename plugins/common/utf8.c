@@ -158,10 +158,19 @@ size_t pt_utf8_prefix(const char *s, size_t max)
     size_t n = strlen(s);
     if (n <= max)
         return n;
-    /* Back up over continuation bytes to the start of the cut sequence. */
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
+    /* The bytes that continue a sequence at s[max] go back to its first
+     * byte, three at the most, and the cut moves there only when that
+     * byte starts a sequence long enough to reach s[max]. Continuation
+     * bytes that no such byte starts (stray ones, as in an answer of raw
+     * bytes) are no character to split: the cut stays, and text made of
+     * them is not cut to nothing. The walk of proposals/json-strict.c's
+     * pt_utf8_floor, which a plugin cannot reach. */
+    size_t start = max;
+    while (start > 0 && max - start < 3 && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--;
+    unsigned char first = (unsigned char)s[start];
+    size_t need = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+    return start < max && (first & 0xC0) == 0xC0 && start + need > max ? start : max;
 }
 
 /* The length of the longest prefix of s, at most max bytes, that ends

@@ -36,7 +36,10 @@ uint32_t pt_utf8_radical_unified(uint32_t cp);
  * as ptrack's tables count them), others 1. */
 size_t pt_utf8_width(const char *s);
 /* The length of s's longest prefix of at most max bytes that does not end
- * inside a UTF-8 sequence. */
+ * inside a UTF-8 sequence: max moved back to the start of the sequence
+ * that s[max] continues. Stray continuation bytes (no sequence's start
+ * within three bytes before them) leave max as it is, so that a cut of
+ * text made of them keeps max bytes, not none. */
 size_t pt_utf8_prefix(const char *s, size_t max);
 /* snprintf for a message that quotes what a file or a request holds (a
  * header, a key, a cell): when it does not fit in size bytes, it is cut

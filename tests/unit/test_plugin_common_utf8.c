@@ -139,6 +139,30 @@ static void a_message_is_cut_between_characters(void **state)
     assert_string_equal(buf, "第3…");
 }
 
+/* pt_utf8_prefix moves a cut back to the start of the character it would
+ * split, and only then: stray continuation bytes (a webhook's answer of
+ * raw bytes) keep the cut where it is, where they were cut to nothing. */
+static void a_prefix_ends_between_characters_and_keeps_stray_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(pt_utf8_prefix("全国", 0), 0);
+    assert_int_equal(pt_utf8_prefix("全国", 2), 0);
+    assert_int_equal(pt_utf8_prefix("全国", 3), 3);
+    assert_int_equal(pt_utf8_prefix("全国", 5), 3);
+    assert_int_equal(pt_utf8_prefix("全国", 6), 6);
+    assert_int_equal(pt_utf8_prefix("全国", 100), 6);
+    assert_int_equal(pt_utf8_prefix("a😀", 4), 1);
+    /* Continuation bytes that nothing starts, alone or after a whole
+     * character: none is half a character, the cut stays. */
+    const char stray[] = "\x80\x81\x82\x83\x84\x85\x86\x87";
+    for (size_t max = 0; max < sizeof(stray) - 1; max++)
+        assert_int_equal(pt_utf8_prefix(stray, max), max);
+    assert_int_equal(pt_utf8_prefix("\xc3\xa9\x80\x80", 3), 3);
+    assert_int_equal(pt_utf8_prefix("ab\xa9\xa9", 3), 3);
+    /* A first byte whose sequence would reach the cut, after strays. */
+    assert_int_equal(pt_utf8_prefix("\x80\x80\xe5\x85\xa8", 4), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +171,7 @@ int main(void)
         cmocka_unit_test(a_zaozi_is_as_wide_as_an_ideograph),
         cmocka_unit_test(overlong_forms_are_no_utf8),
         cmocka_unit_test(a_message_is_cut_between_characters),
+        cmocka_unit_test(a_prefix_ends_between_characters_and_keeps_stray_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
