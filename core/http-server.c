@@ -150,7 +150,7 @@ typedef enum {
     RF_BAD      /* not of that form */
 } rl_form_t;
 
-/* The bytes of a method kept for a message (NAME_SHOWN, and one more to
+/* The bytes of a method kept for a message (PT_HTTP_NAME_SHOWN, and one more to
  * know it was longer). */
 #define RL_METHOD_KEPT 49
 
@@ -1216,20 +1216,13 @@ static bool is_tchar(unsigned char ch)
            (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
 }
 
-/* How much of a header name an error message shows. */
-#define NAME_SHOWN 48
-
-/* Copies a header name, or what there is of it, into dst for an error
- * message: printable ASCII as it is, any other byte as \xNN, cut to
- * NAME_SHOWN bytes and "..." when longer. No byte of the request reaches
- * the answer raw. */
-static void name_shown(char *dst, size_t cap, const char *s, size_t len)
+void pt_http_name_shown(char *dst, size_t cap, const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
         size_t w = ch >= 0x20 && ch < 0x7f ? 1 : 4;
-        if (n + w > NAME_SHOWN || n + w + 4 > cap) {
+        if (n + w > PT_HTTP_NAME_SHOWN || n + w + 4 > cap) {
             memcpy(dst + n, "...", 3);
             n += 3;
             break;
@@ -1246,8 +1239,8 @@ static void name_shown(char *dst, size_t cap, const char *s, size_t len)
 /* Refuses a header whose value holds a control character. */
 static int value_refused(conn_t *c, const char *name, size_t name_len, unsigned char ch)
 {
-    char shown[NAME_SHOWN + 4];
-    name_shown(shown, sizeof shown, name, name_len);
+    char shown[PT_HTTP_NAME_SHOWN + 4];
+    pt_http_name_shown(shown, sizeof shown, name, name_len);
     return conn_error(c, 400, "bad_request",
                       "the value of header \"%s\" has a control character (0x%02x); a value "
                       "may hold visible characters, spaces and tabs only",
@@ -1257,8 +1250,8 @@ static int value_refused(conn_t *c, const char *name, size_t name_len, unsigned 
 /* Refuses a header name that is not a token. */
 static int name_refused(conn_t *c, const char *name, size_t name_len, unsigned char ch)
 {
-    char shown[NAME_SHOWN + 4];
-    name_shown(shown, sizeof shown, name, name_len);
+    char shown[PT_HTTP_NAME_SHOWN + 4];
+    pt_http_name_shown(shown, sizeof shown, name, name_len);
     return conn_error(c, 400, "bad_request",
                       "header name \"%s\" has a byte a name may not hold (0x%02x); a name is "
                       "letters, digits and !#$%%&'*+-.^_`|~ only",
@@ -1719,8 +1712,8 @@ static void head_byte_refused(conn_t *c, const char *from, const char *bad)
     } else if (colon != NULL) {
         value_refused(c, ls, (size_t)(colon - ls), ch);
     } else if (ch == '\r' || ch == '\n') {
-        char shown[NAME_SHOWN + 4];
-        name_shown(shown, sizeof shown, ls, (size_t)(bad - ls));
+        char shown[PT_HTTP_NAME_SHOWN + 4];
+        pt_http_name_shown(shown, sizeof shown, ls, (size_t)(bad - ls));
         conn_error(c, 400, "bad_request",
                    "header line \"%s\" has no colon; a header is sent as \"Name: value\"", shown);
     } else {
@@ -1851,9 +1844,9 @@ static void method_refused(conn_t *c)
         conn_fail(c, 400, "bad_request", http_errno_description(HPE_INVALID_METHOD));
         return;
     }
-    char shown[NAME_SHOWN + 4], msg[160];
-    name_shown(shown, sizeof shown, c->rl_method,
-               c->rl_mlen < sizeof c->rl_method ? c->rl_mlen : sizeof c->rl_method);
+    char shown[PT_HTTP_NAME_SHOWN + 4], msg[160];
+    pt_http_name_shown(shown, sizeof shown, c->rl_method,
+                       c->rl_mlen < sizeof c->rl_method ? c->rl_mlen : sizeof c->rl_method);
     snprintf(msg, sizeof msg,
              "method \"%s\" is not implemented; ptrackd serves GET, HEAD, POST, PATCH and "
              "DELETE",

@@ -165,6 +165,16 @@ void pt_http_server_shutdown(pt_http_server_t *srv, void (*done)(pt_http_server_
 void pt_http_server_free(pt_http_server_t *srv);
 size_t pt_http_server_connections(const pt_http_server_t *srv);
 
+/* How much of a name an error message shows (pt_http_name_shown). */
+#define PT_HTTP_NAME_SHOWN 48
+/* Copies the len bytes at s, a name that a message quotes and that may
+ * hold any byte (a header's name, a plugin's option key), or what there
+ * is of it, into dst (cap bytes, PT_HTTP_NAME_SHOWN + 4 hold any):
+ * printable ASCII as it is, any other byte as \xNN, cut to
+ * PT_HTTP_NAME_SHOWN bytes and "..." when longer. No byte of a request
+ * reaches the answer raw, and none that would break a log's line or act
+ * on a terminal. Thread: any. */
+void pt_http_name_shown(char *dst, size_t cap, const char *s, size_t len);
 /* Decodes one segment of a request's path (len bytes at seg, between two
  * '/'), which the path left encoded: %2F is a '/' in it, and %25 a '%'.
  * Writes at most len + 1 bytes to dst, a NUL last; returns the length.

@@ -354,15 +354,17 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                     "plugin %s (%s) declares the option \"events\", a key the host "
                                     "keeps for itself",
                                     d->name, path);
+        char key[PT_PLUGIN_KEY_SHOWN];
         if (!pt_plugin_option_type_name(o->type))
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) declares the option \"%s\" with an unknown type %d",
-                d->name, path, o->key, (int)o->type);
+                d->name, path, pt_plugin_key_shown(o->key, key, sizeof(key)), (int)o->type);
         cJSON *def = pt_plugin_option_default(o);
         if (o->default_text && !def)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s",
-                d->name, path, o->default_text, o->key, pt_plugin_option_expected(o->type));
+                d->name, path, o->default_text, pt_plugin_key_shown(o->key, key, sizeof(key)),
+                pt_plugin_option_expected(o->type));
         cJSON_Delete(def);
     }
     return PT_OK;

@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include "http-server.h"
 #include "plugins.h"
 
 /* Sets err to a validation error of fmt and, when field is not NULL,
@@ -79,6 +80,16 @@ cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options);
 /* The value of an option's default_text, of its type, or NULL when the
  * text is not one. Ownership: the caller's. */
 cJSON *pt_plugin_option_default(const ptrack_option_t *o);
+
+/* The room pt_plugin_key_shown may take. */
+#define PT_PLUGIN_KEY_SHOWN (PT_HTTP_NAME_SHOWN + 4)
+
+/* An option key of a plugin's table as a message quotes it: key itself,
+ * or, when it holds a control character (C0, DEL, C1) or a byte that is
+ * not UTF-8, which would break the log's line, act on a terminal or garble
+ * the answer, its bytes in buf (PT_PLUGIN_KEY_SHOWN bytes) as
+ * pt_http_name_shown shows a header's name ("ti\x1b[31mtle"). */
+const char *pt_plugin_key_shown(const char *key, char *buf, size_t size);
 
 /* "an integer", "true or false", ...: what a value of type t must be. */
 const char *pt_plugin_option_expected(ptrack_option_type_t t);

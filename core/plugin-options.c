@@ -47,6 +47,18 @@ const char *pt_plugin_option_type_name(ptrack_option_type_t t)
     return NULL;
 }
 
+const char *pt_plugin_key_shown(const char *key, char *buf, size_t size)
+{
+    size_t n = strlen(key);
+    bool fit = pt_utf8_valid(key, n);
+    for (const unsigned char *u = (const unsigned char *)key; fit && *u; u++)
+        fit = *u >= 0x20 && *u != 0x7f && !(u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F);
+    if (fit)
+        return key;
+    pt_http_name_shown(buf, size, key, n);
+    return buf;
+}
+
 /* Whether t is a duration an option may hold: "<n><unit>", at most
  * PT_DURATION_MAX_MS, so that a plugin may add it to a time. */
 static bool duration_ok(const char *t)
@@ -206,8 +218,9 @@ static void help_note(const ptrack_option_t *o, char *buf, size_t size)
     size_t n = strlen(o->help);
     if (n > HELP_SHOWN_MAX)
         n = pt_utf8_floor(o->help, HELP_SHOWN_MAX);
-    snprintf(buf, size, " (%.80s: %.*s%s)", o->key, (int)n, o->help,
-             n < strlen(o->help) ? "…" : "");
+    char key[PT_PLUGIN_KEY_SHOWN];
+    snprintf(buf, size, " (%.80s: %.*s%s)", pt_plugin_key_shown(o->key, key, sizeof(key)), (int)n,
+             o->help, n < strlen(o->help) ? "…" : "");
 }
 
 /* Adds one option problem: the first one becomes the message, every one a
@@ -274,16 +287,19 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_t json, word;
     pt_buf_init(&json);
     pt_buf_init(&word);
-    char *shown = pt_url_mask(text);
-    if (shown && strcmp(shown, text) == 0 && set_hint(d, o, text, list, &json, &word))
+    char *shown = pt_url_mask(text), key_buf[PT_PLUGIN_KEY_SHOWN];
+    /* A key shown otherwise than as it is cannot be pasted either. */
+    const char *key = pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf));
+    if (shown && strcmp(shown, text) == 0 && key == o->key &&
+        set_hint(d, o, text, list, &json, &word))
         option_problem(err, problems, o->key, o,
                        "option \"%s\" of %s must be %s, not %s (%s: %s; with ptrack plugins load, "
                        "--set %s)",
-                       o->key, d->name, pt_plugin_option_expected(o->type), given, advice,
-                       json.data, word.data);
+                       key, d->name, pt_plugin_option_expected(o->type), given, advice, json.data,
+                       word.data);
     else
-        option_problem(err, problems, o->key, o, "option \"%s\" of %s must be %s, not %s (%s)",
-                       o->key, d->name, pt_plugin_option_expected(o->type), given, fallback);
+        option_problem(err, problems, o->key, o, "option \"%s\" of %s must be %s, not %s (%s)", key,
+                       d->name, pt_plugin_option_expected(o->type), given, fallback);
     free(shown);
     pt_buf_free(&json);
     pt_buf_free(&word);
@@ -333,8 +349,10 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
     char list[300];
     size_t len = 0;
     list[0] = '\0';
+    char key_buf[PT_PLUGIN_KEY_SHOWN];
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
-        int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", o->key);
+        int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+                         pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf)));
         if (w < 0 || (size_t)w >= sizeof(list) - len) {
             snprintf(list + (len < sizeof(list) - 5 ? len : sizeof(list) - 5),
                      sizeof(list) - (len < sizeof(list) - 5 ? len : sizeof(list) - 5), ", …");
@@ -369,19 +387,20 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             continue;
         }
         if (!value_ok(o->type, v)) {
+            const char *key = pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf));
             if (o->type == PTRACK_OPT_SECRET)
                 /* Only the JSON type: a password of digits, given as a
                  * number, must not end up in a log or a ticket. */
                 option_problem(
-                    err, &problems, v->string, o, "option \"%s\" of %s must be %s, not %s%s",
-                    o->key, d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v),
+                    err, &problems, v->string, o, "option \"%s\" of %s must be %s, not %s%s", key,
+                    d->name, pt_plugin_option_expected(o->type), pt_json_type_name(v),
                     cJSON_IsNumber(v) ? " (write text that looks like a number in quotes)" : "");
             else if (cJSON_IsString(v) && o->type == PTRACK_OPT_DURATION) {
                 /* As GET /v1/plugins would show it: a URL put here by
                  * mistake keeps its credentials out of the refusal. */
                 char *shown = pt_url_mask(v->valuestring);
                 option_problem(err, &problems, v->string, o,
-                               "option \"%s\" of %s must be %s, not \"%.60s\"", o->key, d->name,
+                               "option \"%s\" of %s must be %s, not \"%.60s\"", key, d->name,
                                pt_plugin_option_expected(o->type), shown ? shown : "…");
                 free(shown);
             } else if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 &&
@@ -404,7 +423,7 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
                 char given[96];
                 value_given(o->type, v, given, sizeof(given));
                 option_problem(err, &problems, v->string, o,
-                               "option \"%s\" of %s must be %s, not %s", o->key, d->name,
+                               "option \"%s\" of %s must be %s, not %s", key, d->name,
                                pt_plugin_option_expected(o->type), given);
             }
             continue;
@@ -423,8 +442,8 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             continue;
         if (o->required) {
             option_problem(err, &problems, o->key, NULL, "option \"%s\" of %s is required%s%s%s",
-                           o->key, d->name, o->help ? " (" : "", o->help ? o->help : "",
-                           o->help ? ")" : "");
+                           pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf)), d->name,
+                           o->help ? " (" : "", o->help ? o->help : "", o->help ? ")" : "");
             continue;
         }
         cJSON *def = pt_plugin_option_default(o);

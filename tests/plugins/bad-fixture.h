@@ -9,8 +9,9 @@
  * BAD_STRUCT_SIZE (the descriptor's struct_size), BAD_ABI_MAJOR,
  * BAD_ABI_MINOR, BAD_ARGS (the importer's args, an initializer list),
  * BAD_FORMATS (its formats, an initializer list), BAD_OPTION_KEY and BAD_OPTION_TYPE (the key
- * and the type of the one option it declares) and BAD_ENTRY (the name the descriptor is exported
- * under). Each fixture is a shared object of its own, so the functions here are static.
+ * and the type of the one option it declares), BAD_OPTION_REQUIRED (1: that option is required)
+ * and BAD_ENTRY (the name the descriptor is exported under). Each fixture is a shared object of its
+ * own, so the functions here are static.
  */
 #ifndef PT_TEST_BAD_FIXTURE_H
 #define PT_TEST_BAD_FIXTURE_H
@@ -62,8 +63,11 @@ static const char *const bad_args[] = BAD_ARGS;
 #endif
 
 #ifdef BAD_OPTION_KEY
+#ifndef BAD_OPTION_REQUIRED
+#define BAD_OPTION_REQUIRED 0
+#endif
 static const ptrack_option_t bad_options[] = {
-    {BAD_OPTION_KEY, BAD_OPTION_TYPE, 0, NULL, "the fixture's one option"},
+    {BAD_OPTION_KEY, BAD_OPTION_TYPE, BAD_OPTION_REQUIRED, NULL, "the fixture's one option"},
     {NULL, 0, 0, NULL, NULL},
 };
 #endif

@@ -578,6 +578,46 @@ static void a_bad_option_is_refused_naming_only_what_is_wrong(void **state)
     }
 }
 
+/* A key of a plugin's option table that holds control characters (an
+ * escape sequence, a line break) is quoted in each refusal with them as
+ * \xNN, as a request's header name is: as they were, they acted on the
+ * terminal that shows the refusal, and split the log's line. */
+#define assert_shown(f, rc, text)                                                                  \
+    do {                                                                                           \
+        assert_refused(f, rc, PT_EVALIDATION, text);                                               \
+        if (strpbrk((f)->err.message, "\x1b\n"))                                                   \
+            fail_msg("message \"%s\" holds a control character", (f)->err.message);                \
+    } while (0)
+
+static void an_option_key_with_control_characters_is_shown_escaped(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_option_control_type", "control_type.so");
+    assert_shown(f, load(f, "{\"instance\":\"x\",\"path\":\"control_type.so\"}"),
+                 "declares the option \"mo\\x1b[2Jd\\x0ae\" with an unknown type 99");
+    install(f, "bad_option_control", "control.so");
+    assert_shown(f, load(f, "{\"instance\":\"x\",\"path\":\"control.so\"}"),
+                 "option \"ti\\x1b[31mt\\x0ale\" of bad_option_control is required");
+    /* A value of the wrong type, with the option's help after its key,
+     * and no --set to paste, which could not hold the key either. */
+    assert_shown(f,
+                 load(f, "{\"instance\":\"x\",\"path\":\"control.so\","
+                         "\"config\":{\"ti\\u001b[31mt\\nle\":5}}"),
+                 "option \"ti\\x1b[31mt\\x0ale\" of bad_option_control must be a string, not a "
+                 "number (write text that looks like a number in quotes) "
+                 "(ti\\x1b[31mt\\x0ale: the fixture's one option)");
+    assert_shown(f,
+                 load(f, "{\"instance\":\"x\",\"path\":\"control.so\","
+                         "\"config\":{\"ti\\u001b[31mt\\nle\":true}}"),
+                 "option \"ti\\x1b[31mt\\x0ale\" of bad_option_control must be a string, not a "
+                 "boolean");
+    /* The list of its options that an unknown one is told. */
+    assert_shown(f,
+                 load(f, "{\"instance\":\"x\",\"path\":\"control.so\","
+                         "\"config\":{\"title\":\"a\"}}"),
+                 "(its options: ti\\x1b[31mt\\x0ale)");
+}
+
 /* Ops whose struct_size is smaller than ABI 1.0's are refused as too
  * small, and nothing of them is read but struct_size: the fixtures' ops
  * end at their struct_size member, right before a page nobody may read,
@@ -1473,6 +1513,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_taken_name_is_a_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(an_option_key_with_control_characters_is_shown_escaped,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(a_bad_option_is_refused_naming_only_what_is_wrong, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(ops_too_small_are_refused_without_reading_past_their_size,
