@@ -446,9 +446,16 @@ static void describe_filters(run_t *r, pt_str_t *s)
                     c += n;
                     continue;
                 }
-                snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : 0), c);
-                pt_str_printf(s, "%s%s", c == v ? "" : "、",
-                              todo ? todo_label(item) : pt_wf_state_label(&r->wf, item));
+                /* ptrackd has checked each one: a state's name is at most
+                 * 64 bytes, a part one of three. One longer than item
+                 * holds is neither, and is its own label: written whole. */
+                if (n >= sizeof(item)) {
+                    pt_str_printf(s, "%s%.*s", c == v ? "" : "、", (int)n, c);
+                } else {
+                    snprintf(item, sizeof(item), "%.*s", (int)n, c);
+                    pt_str_printf(s, "%s%s", c == v ? "" : "、",
+                                  todo ? todo_label(item) : pt_wf_state_label(&r->wf, item));
+                }
                 c += n;
             }
             continue;
