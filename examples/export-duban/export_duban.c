@@ -682,7 +682,7 @@ static int duban_export(void *state, ptrack_job_t *job, const char *format)
 
     size_t e = 0;
     for (size_t u = 0; u < l->n_units && o->rc == PTRACK_OK; u++) {
-        char num[16];
+        char num[24]; /* "九十九", or the digits of any size_t */
         chinese_number(u + 1, num, sizeof(num));
         out_printf(o, "\n%s、%s（%zu 件", num, l->units[u].name, l->units[u].n);
         if (l->units[u].n_overdue)
