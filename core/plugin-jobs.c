@@ -1229,11 +1229,13 @@ static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
 static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
 {
     const char *what = job->kind == JOB_IMPORT ? "import" : "export";
-    const char *kept = job->kind == JOB_EXPORT ? ""
-                       : job->partial          ? "; the batches stored before stay"
-                                               : "; nothing was imported";
     char stored[400];
     partial_stored(job, stored, sizeof(stored));
+    /* A partial import cut short before its first batch was stored has
+     * nothing to keep: it says so, as an all-or-nothing one does. */
+    const char *kept = job->kind == JOB_EXPORT     ? ""
+                       : job->partial && stored[0] ? "; the batches stored before stay"
+                                                   : "; nothing was imported";
     if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
         pt_error_set(err, PT_ETOOLARGE, "the import was cancelled (the file is too large)%s", kept);
     else if (why == WHY_SHUTDOWN && job->kind == JOB_IMPORT && job->partial && stored[0])
@@ -1253,11 +1255,7 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
                      "the %s was cancelled: its client is no longer identified as it was when "
                      "it began (its token was revoked, or a reload changed the tokens or "
                      "socket_users)%s",
-                     what,
-                     job->kind == JOB_EXPORT ? ""
-                     : !job->partial         ? kept
-                     : stored[0]             ? stored
-                                             : "; nothing was imported");
+                     what, job->partial && stored[0] ? stored : kept);
     else
         pt_error_set(err, PT_ESTORAGE, "the %s was cancelled (%s)%s", what,
                      in_status == UV_ETIMEDOUT ? "the upload stalled"

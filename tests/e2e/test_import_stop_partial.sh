@@ -57,6 +57,28 @@ check_eq "the 4000 are there, and nothing else" 4000 "$(pt_count)"
 out="$(python3 "$PT_E2E_DIR/crashcheck.py" "$PT_SOCK" 2>&1)" && rc=0 || rc=$?
 check_eq "each with its history entry and its event ($out)" 0 "$rc"
 
+pt_step "SIGTERM before the first batch is stored"
+before="$(pt_count)"
+env python3 "$PT_E2E_DIR/pausedpost.py" "$PT_SOCK" "/v1/imports?format=jsonl&partial=true" \
+    "$PT_TMP/p.jsonl" 100 20 --early >"$PT_TMP/answer0" 2>"$PT_TMP/sent0" &
+client=$!
+wait_for 20 grep -q sent "$PT_TMP/sent0" || pt_die "the first part was not sent"
+sleep 0.5
+kill -TERM "$PT_PID"
+wait "$client"
+rc=0
+wait "$PT_PID" || rc=$?
+PT_PID=""
+check_eq "ptrackd exits 0" 0 "$rc"
+BODY="$(sed -n 2p "$PT_TMP/answer0")"
+check_eq "shutting_down, 0 imported" "shutting_down 0" \
+    "$(jv '"%s %s" % (j["error"]["code"], j["error"]["imported"])')"
+check_eq "the message says nothing was imported, not that batches stay" \
+    "the import was cancelled: ptrackd is stopping; nothing was imported; send it again once ptrackd is back" \
+    "$(jv 'j["error"]["message"]')"
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+check_eq "nothing was stored" "$before" "$(pt_count)"
+
 pt_step "another client's proposal between two batches, then SIGTERM"
 # The upload's first 2,500 lines, then, once $PT_TMP/go exists, the next
 # 2,500; then the answer, as it comes.
