@@ -40,16 +40,42 @@ static bool skip(const char **s, const char *mark)
     return true;
 }
 
+/* s past its blanks: spaces, tabs and the ideographic space U+3000. */
+static const char *past_blanks(const char *s)
+{
+    for (;;) {
+        if (*s == ' ' || *s == '\t')
+            s++;
+        else if (!skip(&s, "\u3000"))
+            return s;
+    }
+}
+
+/* Moves *s past `mark` if it begins with it, after blanks or none, and
+ * past the blanks between it and the digits that follow: 2027 年 3 月 1 日,
+ * as a formal document sets a date. Blanks after the last mark are not
+ * taken: they are no part of a day. */
+static bool skip_spaced(const char **s, const char *mark)
+{
+    const char *t = past_blanks(*s);
+    if (!skip(&t, mark))
+        return false;
+    const char *u = past_blanks(t);
+    *s = *u >= '0' && *u <= '9' ? u : t;
+    return true;
+}
+
 /* Reads a day as people write one: 2027-03-01, 2027-3-1, 2027/3/1,
- * 2027.3.1 or 2027年3月1日 (or 号), the whole of s. */
+ * 2027.3.1 or 2027年3月1日 (or 号), with blanks around 年, 月 and 日 or
+ * not (2027 年 3 月 1 日), the whole of s. */
 static bool typed_day(const char *s, int *y, int *m, int *d)
 {
     static const char *const seps[] = {"-", "/", "."};
     if (!s || !(s[0] >= '0' && s[0] <= '9') || !digits(&s, 4, y) || *y < 1000)
         return false;
-    if (skip(&s, "年"))
-        return digits(&s, 2, m) && skip(&s, "月") && digits(&s, 2, d) &&
-               (skip(&s, "日") || skip(&s, "号")) && !*s;
+    if (skip_spaced(&s, "年"))
+        return digits(&s, 2, m) && skip_spaced(&s, "月") && digits(&s, 2, d) &&
+               (skip_spaced(&s, "日") || skip_spaced(&s, "号")) && !*s;
     for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
         if (skip(&s, seps[i]))
             return digits(&s, 2, m) && skip(&s, seps[i]) && digits(&s, 2, d) && !*s;

@@ -36,7 +36,8 @@ typedef enum {
 } pt_day_edge_t;
 
 /* A day as people type one: 2027-03-01, 2027-3-1, 2027/3/1, 2027.3.1 or
- * 2027年3月1日 (or 3月1号), digits folded from fullwidth beforehand
+ * 2027年3月1日 (or 3月1号), also with blanks around 年, 月 and 日 (2027 年
+ * 3 月 1 日, spaces or U+3000), digits folded from fullwidth beforehand
  * (pt_input_fold). For one, writes it into buf as YYYY-MM-DD and returns
  * buf; anything else is returned unchanged. Whether the day exists is not
  * looked at. */

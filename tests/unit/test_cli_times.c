@@ -1,9 +1,10 @@
 /*
  * test_cli_times.c - how the client shows the API's times (cli/times.c):
  * in the local time zone, in the ISO order, a bare date as it is, anything
- * it cannot read unchanged; which typed times it sends at all; and the time
- * a number of days ahead (--due-within). The zones are POSIX TZ strings,
- * so no zone database is needed.
+ * it cannot read unchanged; which typed times it sends at all (a day
+ * written with blanks around 年, 月 and 日 too); and the time a number of
+ * days ahead (--due-within). The zones are POSIX TZ strings, so no zone
+ * database is needed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,6 +102,40 @@ static void typed_days_are_written_as_the_api_takes_them(void **state)
                         "2027-03-01T00:00:00+08:00");
 }
 
+/* A formal document sets a date with a blank around each mark, as a
+ * space or an ideographic one (U+3000): 2027 年 3 月 1 日 is the day
+ * 2027年3月1日 is. Blanks inside the digits, or around - and /, are not
+ * a day. */
+static void a_day_may_be_typed_with_blanks_around_its_marks(void **state)
+{
+    char buf[40];
+    (void)state;
+    zone("CST-8");
+    assert_string_equal(pt_time_day_canon("2027 年 3 月 1 日", buf, sizeof buf), "2027-03-01");
+    assert_string_equal(pt_time_day_canon("2027 年 3 月 1 号", buf, sizeof buf), "2027-03-01");
+    assert_string_equal(
+        pt_time_day_canon("2027\u3000年\u30003\u3000月\u30001\u3000日", buf, sizeof buf),
+        "2027-03-01");
+    assert_string_equal(pt_time_day_canon("2027年 12 月31日", buf, sizeof buf), "2027-12-31");
+    assert_string_equal(pt_time_day_canon("2027  年\u3000 3月1 日", buf, sizeof buf), "2027-03-01");
+    assert_string_equal(pt_time_local_day("2027 年 3 月 1 日", PT_DAY_END, buf, sizeof buf),
+                        "2027-03-01T23:59:59+08:00");
+    assert_true(pt_time_input_ok("2027 年 3 月 1 日"));
+    assert_true(pt_time_input_ok("2027\u3000年\u30003\u3000月\u30001\u3000号"));
+    assert_false(pt_time_input_ok("2027 年 2 月 29 日"));
+    /* Not inside the digits, nor with a mark missing. */
+    assert_false(pt_time_input_ok("20 27年3月1日"));
+    assert_false(pt_time_input_ok("2027年3 1月1日"));
+    assert_false(pt_time_input_ok("2027年0 3月1日"));
+    assert_false(pt_time_input_ok("2027 年 3 月 1"));
+    assert_false(pt_time_input_ok("2027 年 3 月"));
+    assert_false(pt_time_input_ok("2027 年 3 月 1 日 日"));
+    /* Nor around the marks of the other ways to write a day. */
+    assert_false(pt_time_input_ok("2027 - 3 - 1"));
+    assert_false(pt_time_input_ok("2027 /3/1"));
+    assert_false(pt_time_input_ok("2027. 3.1"));
+}
+
 static void days_ahead_are_whole_days_in_utc(void **state)
 {
     char buf[40];
@@ -139,6 +174,7 @@ int main(void)
         cmocka_unit_test(dates_and_the_unreadable_are_shown_as_they_are),
         cmocka_unit_test(typed_times_are_days_that_exist_or_rfc3339),
         cmocka_unit_test(typed_days_are_written_as_the_api_takes_them),
+        cmocka_unit_test(a_day_may_be_typed_with_blanks_around_its_marks),
         cmocka_unit_test(days_ahead_are_whole_days_in_utc),
         cmocka_unit_test(times_in_a_message_are_found_whole),
     };
