@@ -493,7 +493,11 @@ const pt_command_t pt_cmd_watch = {
         "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"
         "all of them; a SEQ past the newest event, which ptrack health shows, is a\n"
         "usage error). If ptrackd goes away, watch says so once and resumes after the\n"
-        "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n",
+        "last seq it printed when ptrackd is back. Ctrl-C or SIGTERM ends it, exit 0.\n"
+        "A closed reader ends it too, within a second or so, without waiting for an\n"
+        "event to write: a pipe whose reader has gone (watch | head -1) or a socket\n"
+        "whose peer has closed it, as the write of the next event would (by SIGPIPE;\n"
+        "where SIGPIPE is ignored or blocked, exit 4, naming the seq to go on from).\n",
     .opts = opts,
     .run = run,
 };

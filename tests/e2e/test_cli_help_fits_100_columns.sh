@@ -5,7 +5,8 @@
 # too long for the line wraps under itself, at its column, and loses no
 # word; a short one keeps its line. A list of labels in brackets breaks
 # only at its separators or spaces, never inside a label: list --status
-# broke "(办理中，重新办理)" as "(办理" / "中，重新办理)".
+# broke "(办理中，重新办理)" as "(办理" / "中，重新办理)". watch --help says what
+# ends it, a closed reader too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -97,5 +98,14 @@ pt_run "$PTRACK" plugins --help
 check_eq "plugins --path, every word of it" \
     "load: the plugin file; without a slash it is looked up in ptrackd's plugin directory; a relative path that exists here is sent as an absolute one" \
     "$(option --path)"
+
+pt_step "watch --help says that a closed reader ends it, as cli.md and ptrack.1 do"
+pt_run "$PTRACK" watch --help
+check_contains "watch --help: a pipe's reader gone, a socket's peer closed" \
+    "A closed reader ends it too, within a second or so, without waiting for an event to write: a pipe whose reader has gone (watch | head -1) or a socket whose peer has closed it" \
+    "$(printf '%s\n' "$OUT" | tr '\n' ' ')"
+check_contains "watch --help: what ends it where SIGPIPE is ignored" \
+    "where SIGPIPE is ignored or blocked, exit 4, naming the seq to go on from" \
+    "$(printf '%s\n' "$OUT" | tr '\n' ' ')"
 
 pt_finish
