@@ -602,6 +602,30 @@ static bool separates_labels(int32_t cp)
     return cp == ' ' || cp == 0xFF0C || cp == 0x3001;
 }
 
+/* Whether the round bracket opened just before s (n bytes) lists labels
+ * with their codes, pair by pair after 、 (the states are (草稿 draft、已提出
+ * submitted、…), （可进行：签收 sign、答复 reply）): a 、 of its own, not of
+ * a bracket inside it, before it closes. The blank in such a pair joins a
+ * label to its code, and a line breaks there only where nothing else fits,
+ * as at an ASCII |. */
+static bool lists_pairs(const char *s, size_t n)
+{
+    int depth = 1;
+    for (size_t i = 0; i < n && depth > 0;) {
+        int32_t cp;
+        size_t k = pt_utf8_decode(s + i, n - i, &cp);
+        if (cp == 0x3001 && depth == 1)
+            return true;
+        depth = bracket_depth(cp, depth);
+        i += k;
+    }
+    return false;
+}
+
+/* The deepest round bracket whose pairs (lists_pairs) are told apart:
+ * past it, brackets are lists of labels as pt_text_wrap_labels has them. */
+#define PAIRS_DEPTH 31
+
 /* Wraps one line of text (no line breaks in it). With `labels`, what is in
  * round brackets is a list of labels (pt_text_wrap_labels). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width,
@@ -613,13 +637,15 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
      * wide character gets a line of its own where a column is too narrow
      * for it. */
     size_t avail = width > indent ? width - indent : 1;
-    int depth = 0; /* in round brackets, at s */
+    int depth = 0;      /* in round brackets, at s */
+    uint32_t pairs = 0; /* bit d: the bracket at depth d lists pairs (lists_pairs), at s */
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0, bar = 0; /* bar: after an ASCII | */
         bool opened = false;                      /* the last cluster but spaces opens a bracket */
         bool wide_before = false;                 /* the cluster before is wide */
-        int d = depth, d_brk = depth, d_bar = depth; /* the depth at used, brk and bar */
+        int d = depth, d_brk = depth, d_bar = depth;      /* the depth at used, brk and bar */
+        uint32_t m = pairs, m_brk = pairs, m_bar = pairs; /* and the pairs there */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -633,36 +659,48 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             int32_t cp = first_cp(s + used, k);
             if (!space)
                 opened = is_opening(cp);
+            int was = d;
             d = bracket_depth(cp, d);
+            if (d > was && d <= PAIRS_DEPTH) {
+                uint32_t bit = (uint32_t)1 << d;
+                m = lists_pairs(s + used + k, n - used - k) ? m | bit : m & ~bit;
+            }
             used += k;
             w += cw;
             /* A break after a space, or after a wide character (or a
              * closing mark one column wide, ” … or an English ) or comma,
              * before a wide one), or before a wide opening mark, or in a
              * list of labels after a separator, unless an opening mark
-             * would end the line or a closing one start the next. */
+             * would end the line or a closing one start the next. In a
+             * list of pairs (草稿 draft、…) the blank in a pair is no
+             * separator: a line breaks there, as after an ASCII | (bar),
+             * only where nothing else fits. */
             bool in_labels = labels && d > 0;
+            bool in_pairs = in_labels && d <= PAIRS_DEPTH && (m >> d & 1);
             bool is_bar = in_labels && cp == '|';
             bool bar_wide = is_bar && (wide_before || wide_follows(s + used, n - used));
-            bool sep = in_labels && (separates_labels(cp) || bar_wide);
+            bool sep = in_labels && (separates_labels(cp) || bar_wide) && !(in_pairs && space);
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
                          wide_opening_follows(s + used, n - used) || sep;
             bool keeps = !opened && !closing_follows(s + used, n - used, space);
             if (after && keeps && !joins_date_and_time(s, used, n) && !(in_labels && !sep)) {
                 brk = used;
                 d_brk = d;
-            } else if (is_bar && keeps) {
+                m_brk = m;
+            } else if ((is_bar || (in_pairs && space)) && keeps) {
                 bar = used;
                 d_bar = d;
+                m_bar = m;
             }
             wide_before = cw == 2;
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,
          * a column too narrow for a character and its mark), the line
-         * breaks after an ASCII | in a list of labels, else is cut where
-         * it must, at the width. */
+         * breaks after an ASCII | or a pair's blank in a list of labels,
+         * else is cut where it must, at the width. */
         size_t take = used == n ? used : brk > 0 ? brk : bar > 0 ? bar : used;
         depth = take == brk ? d_brk : take == bar ? d_bar : d;
+        pairs = take == brk ? m_brk : take == bar ? m_bar : m;
         pt_text_pad(b, indent);
         size_t end = take;
         while (end > 0 && s[end - 1] == ' ')

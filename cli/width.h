@@ -129,7 +129,10 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
  * values beside a wide character: (电话|函件|现场督查)); a list of labels wider than
  * the line breaks there, and only a label wider than the line by itself
  * is broken where it must be, after an ASCII | (lead|co|separate) where
- * it holds one. */
+ * it holds one. A list in brackets whose items are separated by 、 lists
+ * labels with their codes ((草稿 draft、已提出 submitted)): a line breaks
+ * after a 、 there, and at the blank between a label and its code only
+ * where a pair is wider than the line. */
 void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
 /* Appends the n names (cleaned as pt_text_clean cleans them) joined with
@@ -153,7 +156,8 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
 void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width);
 /* As pt_text_paragraph, wrapped as pt_text_wrap_labels wraps: a message
  * that lists labels in round brackets (the states are (草稿 draft、已提出
- * submitted、…)) breaks there only after a 、 or ， or at a space. */
+ * submitted、…)) breaks there only after a 、, never between a label and
+ * its code. */
 void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width);
 /* Writes a message of ptrack's (a usage error, ptrackd's refusal, a
  * connection that failed) and a newline to stderr: on one line for a

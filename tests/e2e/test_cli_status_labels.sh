@@ -8,7 +8,8 @@
 # The states list --help names as those whose 期限 is empty are states.
 # The message is one line for a script; on a terminal it wraps within 100
 # columns (it took 319), breaking the list between states, never inside a
-# label, and says all it says on one line.
+# label nor between a label and its code, and says all it says on one
+# line.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -44,6 +45,10 @@ api GET /v1/workflow
 for label in $(jv '" ".join(s["label"]["zh"] for s in j["states"])'); do
     check_true "$label is whole on a line" grep -q -- "$label" <<<"$TTY"
 done
+# And with its code: the list broke between 已交办 and assigned.
+while IFS= read -r pair; do
+    check_true "$pair is on one line" grep -qF -- "$pair" <<<"$TTY"
+done < <(jv '"\n".join(s["label"]["zh"] + " " + s["name"] for s in j["states"])')
 pt_cli list --status '办理中 重新办理 办里中'
 check_rc "labels split by blanks, as co-signers are, one of them no state" 2
 check_contains "it names the one that is none" "--status \"办里中\" is not a state" "$ERR"

@@ -8,7 +8,8 @@
  * with no line that starts with closing punctuation or ends with opening
  * punctuation where the width leaves a choice, and no line that ends with
  * a date whose time starts the next; a list of labels in brackets breaks
- * only between labels where the caller asks. What a usage error quotes
+ * only between labels where the caller asks, and one of labels with their
+ * codes (草稿 draft、…) only between pairs. What a usage error quotes
  * has its controls and bidirectional characters as escapes, and a
  * paragraph is cleaned and fits its width.
  *
@@ -515,6 +516,47 @@ static void labels_in_brackets_break_only_between_labels(void **state)
     pt_buf_free(&b);
 }
 
+/* The states in a usage error are listed pair by pair, label and code
+ * (草稿 draft、已提出 submitted、…): a line breaks only after a 、, where it
+ * broke between 已交办 and assigned. A pair wider than the line breaks at
+ * its blank, where nothing else fits. */
+static void a_list_of_pairs_breaks_only_between_pairs(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    assert_string_equal(
+        labels_wrapped(&b, "(草稿 draft、已登记 registered、办理中 handling)", 0, 20),
+        "(草稿 draft、\n已登记 registered、\n办理中 handling)\n");
+    /* A label with a blank of its own stays with its code too. */
+    assert_string_equal(labels_wrapped(&b, "(签收 登记 sign、答复 reply)", 0, 18),
+                        "(签收 登记 sign、\n答复 reply)\n");
+    /* As ptrackd's refusal lists the actions it allows. */
+    assert_string_equal(
+        labels_wrapped(&b, "不能进行此操作（可进行：审查 review、交办 assign）", 0, 40),
+        "不能进行此操作（可进行：审查 review、\n交办 assign）\n");
+    assert_string_equal(labels_wrapped(&b, "(已交办承办单位 assigned、草稿 draft)", 0, 16),
+                        "(已交办承办单位\nassigned、\n草稿 draft)\n");
+    /* A list without 、 still breaks at its blanks. */
+    assert_string_equal(
+        labels_wrapped(&b, "(ROLE lead|co|separate) (草稿 draft、已登记 registered)", 0, 24),
+        "(ROLE lead|co|separate)\n(草稿 draft、\n已登记 registered)\n");
+    /* So in a message on a terminal, at 100 columns. */
+    pt_buf_reset(&b);
+    pt_text_paragraph_labels(
+        &b,
+        "ptrack list: --status \"办里中\" is not a state; the states are (草稿 "
+        "draft、已提出 submitted、审查中 reviewing、已立案 filed、不予立案 "
+        "not_filed、并案 merged、转为意见建议 converted、已交办 assigned、退回 "
+        "returned)",
+        100);
+    assert_string_equal(pt_buf_str(&b),
+                        "ptrack list: --status \"办里中\" is not a state; the states are (草稿 "
+                        "draft、已提出 submitted、\n  审查中 reviewing、已立案 filed、不予立案 "
+                        "not_filed、并案 merged、转为意见建议 converted、\n  已交办 assigned、退回 "
+                        "returned)\n");
+    pt_buf_free(&b);
+}
+
 static const char *names_wrapped(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
                                  size_t indent, size_t width)
 {
@@ -577,6 +619,7 @@ int main(void)
         cmocka_unit_test(a_list_of_names_breaks_between_names),
         cmocka_unit_test(a_date_and_its_time_go_down_together),
         cmocka_unit_test(labels_in_brackets_break_only_between_labels),
+        cmocka_unit_test(a_list_of_pairs_breaks_only_between_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
