@@ -626,10 +626,27 @@ static bool lists_pairs(const char *s, size_t n)
  * past it, brackets are lists of labels as pt_text_wrap_labels has them. */
 #define PAIRS_DEPTH 31
 
+/* Whether a line that ends before s + used would end inside a run of
+ * characters with no blank and no break in it, one narrow cluster before
+ * and one after (a path, a URL, a command: /var/lib/ptrack/…,
+ * http://…/hook), which a copy of the message would take with the line
+ * break in it. `blank_before` and `narrow_before` tell the cluster before. */
+static bool inside_run(const char *s, size_t used, size_t n, bool blank_before, bool narrow_before)
+{
+    size_t cw = 0;
+    if (used == 0 || used >= n || blank_before || !narrow_before || s[used] == ' ')
+        return false;
+    pt_text_cluster(s + used, n - used, &cw);
+    return cw == 1;
+}
+
 /* Wraps one line of text (no line breaks in it). With `labels`, what is in
- * round brackets is a list of labels (pt_text_wrap_labels). */
+ * round brackets is a list of labels (pt_text_wrap_labels). With `whole`,
+ * a run of narrow characters with no break in it that is wider than the
+ * line (a path, a URL) is not cut but has a line of its own, which runs
+ * past `width` as far as it must (pt_text_paragraph). */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width,
-                      bool labels)
+                      bool labels, bool whole)
 {
     /* The text gets what the indent leaves, however little: a line wider
      * than asked for is cut by whoever asked (history's note column), and
@@ -644,6 +661,8 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
         size_t used = 0, w = 0, brk = 0, bar = 0; /* bar: after an ASCII | */
         bool opened = false;                      /* the last cluster but spaces opens a bracket */
         bool wide_before = false;                 /* the cluster before is wide */
+        bool blank_before = false;                /* the cluster before is a space */
+        bool over = false; /* past the width, in a run that must not be cut (whole) */
         int d = depth, d_brk = depth, d_bar = depth;      /* the depth at used, brk and bar */
         uint32_t m = pairs, m_brk = pairs, m_bar = pairs; /* and the pairs there */
         while (used < n) {
@@ -654,8 +673,14 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             bool space = s[used] == ' ';
             if ((unsigned char)s[used] < 0x20)
                 cw = 1;
-            if (w + cw > avail && used > 0)
-                break;
+            if (w + cw > avail && used > 0 && !over) {
+                /* Where nothing fits but a cut inside a run such as a
+                 * path, the run goes on to where it may break. */
+                if (!whole || brk > 0 || bar > 0 ||
+                    !inside_run(s, used, n, blank_before, !wide_before))
+                    break;
+                over = true;
+            }
             int32_t cp = first_cp(s + used, k);
             if (!space)
                 opened = is_opening(cp);
@@ -693,6 +718,9 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
                 m_bar = m;
             }
             wide_before = cw == 2;
+            blank_before = space;
+            if (over && (brk > 0 || bar > 0))
+                break;
         }
         /* Where no break that keeps the rules fits (a long run of ASCII,
          * a column too narrow for a character and its mark), the line
@@ -716,7 +744,7 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
     }
 }
 
-static void wrap(pt_buf_t *b, const char *s, size_t indent, size_t width, bool labels)
+static void wrap(pt_buf_t *b, const char *s, size_t indent, size_t width, bool labels, bool whole)
 {
     for (;;) {
         size_t n = strcspn(s, "\n");
@@ -726,7 +754,7 @@ static void wrap(pt_buf_t *b, const char *s, size_t indent, size_t width, bool l
         if (len == 0) {
             pt_buf_putc(b, '\n');
         } else {
-            wrap_line(b, s, len, indent, width, labels);
+            wrap_line(b, s, len, indent, width, labels, whole);
         }
         if (s[n] == '\0')
             break;
@@ -736,12 +764,12 @@ static void wrap(pt_buf_t *b, const char *s, size_t indent, size_t width, bool l
 
 void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width)
 {
-    wrap(b, s, indent, width, false);
+    wrap(b, s, indent, width, false, false);
 }
 
 void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width)
 {
-    wrap(b, s, indent, width, true);
+    wrap(b, s, indent, width, true, false);
 }
 
 static void paragraph(pt_buf_t *b, const char *s, size_t width, bool labels)
@@ -752,7 +780,9 @@ static void paragraph(pt_buf_t *b, const char *s, size_t width, bool labels)
         pt_buf_puts(b, pt_buf_str(&shown));
         pt_buf_putc(b, '\n');
     } else {
-        wrap(&wrapped, pt_buf_str(&shown), 2, width, labels);
+        /* A path or a URL wider than a line is not cut: copied from the
+         * terminal, it would take the line break with it. */
+        wrap(&wrapped, pt_buf_str(&shown), 2, width, labels, true);
         /* The first line gives up its indent. */
         pt_buf_puts(b, pt_buf_str(&wrapped) + 2);
     }

@@ -152,7 +152,10 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
 /* Appends s as one paragraph made safe for a terminal (pt_text_clean),
  * within width columns: on one line when it fits, to the last column;
  * else wrapped (pt_text_wrap), the lines after the first indented by 2
- * under it. Ends with a newline. */
+ * under it. Ends with a newline. A run of narrow characters with no break
+ * in it that is wider than a line (a path, a URL, a command) is not cut,
+ * which would put a line break into what is copied from the terminal: it
+ * starts a line of its own, which runs past width as far as it must. */
 void pt_text_paragraph(pt_buf_t *b, const char *s, size_t width);
 /* As pt_text_paragraph, wrapped as pt_text_wrap_labels wraps: a message
  * that lists labels in round brackets (the states are (草稿 draft、已提出
@@ -163,13 +166,15 @@ void pt_text_paragraph_labels(pt_buf_t *b, const char *s, size_t width);
  * connection that failed) and a newline to stderr: on one line for a
  * script or a log to read, but on a terminal within LINE_WIDTH
  * (pt_text_paragraph_labels), so that a long list of states is broken
- * between them, not inside a label where the terminal's edge falls.
+ * between them, not inside a label where the terminal's edge falls, and a
+ * path or a URL wider than the line is not broken at all.
  * pt_text_sayf formats it as printf does. */
 void pt_text_say(const char *text);
 void pt_text_sayf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Every line the CLI prints for people fits a terminal of this many
- * columns (cli.md): tables, cards, wrapped messages. */
+ * columns (cli.md): tables, cards, wrapped messages, but for a path or a
+ * URL in a message that is wider than a line by itself (pt_text_paragraph). */
 #define LINE_WIDTH 100
 
 /* Appends n spaces. */

@@ -16,7 +16,8 @@
 # so does a connection that failed (a socket that is not there, a URL
 # ptrack cannot use), which was one line there too, a usage error of
 # the option parser, and one that quotes a file's name (import FILE,
-# --from-file FILE), which was one line there too.
+# --from-file FILE), which was one line there too; a path wider than the
+# terminal is not cut but has a line of its own.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -69,6 +70,15 @@ for i in 0 1 2 3 4; do
     check_eq "${names[$i]}: and says what the line says" "$(tr -d ' \n' <<<"$ERR")" \
         "$(tr -d ' \n' <<<"$TTY")"
 done
+# A path wider than the terminal is not cut where its edge falls: copied,
+# it took the line break with it. It has a line of its own, however long.
+long_path="$PT_TMP/$(printf 'proposals-of-the-delegates-%.0s' {1..4})/missing-list.csv"
+pt_cli_tty import "$long_path"
+check_rc "import of a file that is not there, its path wider than the terminal" 2
+check_true "the path is whole, on a line of its own" grep -qxF -- "  $long_path:" <<<"$TTY"
+check_eq "and the message says what the line says" \
+    "ptrack import: cannot read $long_path: No such file or directory" "$(tr '\n' ' ' <<<"$TTY" |
+        sed 's/  */ /g; s/ $//')"
 pt_cli add --title ""
 check_rc "a blank title" 1
 check_eq "validation failed" "ptrack: 内容有误：title: must not be blank" "$ERR"

@@ -11,7 +11,8 @@
  * only between labels where the caller asks, and one of labels with their
  * codes (草稿 draft、…) only between pairs. What a usage error quotes
  * has its controls and bidirectional characters as escapes, and a
- * paragraph is cleaned and fits its width.
+ * paragraph is cleaned and fits its width, but for a path or a URL wider
+ * than the line, which it does not cut.
  *
  * The emoji are written as universal character names, so that the joiners
  * and selectors, which show nothing, can be read.
@@ -557,6 +558,40 @@ static void a_list_of_pairs_breaks_only_between_pairs(void **state)
     pt_buf_free(&b);
 }
 
+/* A message on a terminal (pt_text_paragraph) does not cut a path, a URL
+ * or a command that is wider than its line: copied, it would take the
+ * line break with it. It starts a line of its own, which runs past the
+ * width as far as it must; the text around it, and Chinese, wraps as
+ * before. A table's cell (pt_text_wrap) is still cut at its width. */
+static void a_message_does_not_cut_a_path_or_a_url(void **state)
+{
+    (void)state;
+    pt_buf_t b = {0};
+    pt_text_paragraph(
+        &b, "ptrack import: cannot read /var/lib/ptrack/imports/2027/first/batch.csv: not found",
+        30);
+    assert_string_equal(pt_buf_str(&b), "ptrack import: cannot read\n"
+                                        "  /var/lib/ptrack/imports/2027/first/batch.csv:\n"
+                                        "  not found\n");
+    pt_buf_reset(&b);
+    pt_text_paragraph(&b, "详见https://example.org/ptrack/docs/cli.md#errors 的说明", 24);
+    assert_string_equal(pt_buf_str(&b),
+                        "详见\n  https://example.org/ptrack/docs/cli.md#errors\n  的说明\n");
+    pt_buf_reset(&b);
+    /* At the start of the message too, and in one with labels. */
+    pt_text_paragraph_labels(&b, "http://127.0.0.1:8470/v1/proposals?status=handling (办理中)", 20);
+    assert_string_equal(pt_buf_str(&b),
+                        "http://127.0.0.1:8470/v1/proposals?status=handling\n  (办理中)\n");
+    pt_buf_reset(&b);
+    /* Chinese text breaks between its characters, as ever. */
+    pt_text_paragraph(&b, "文件/home/王秘书/二〇二七年第一批建议清单.csv", 20);
+    assert_string_equal(pt_buf_str(&b), "文件/home/王秘书\n  /二〇二七年第一批\n  建议清单.csv\n");
+    pt_buf_reset(&b);
+    pt_text_wrap(&b, "/var/lib/ptrack/imports", 0, 10);
+    assert_string_equal(pt_buf_str(&b), "/var/lib/p\ntrack/impo\nrts\n");
+    pt_buf_free(&b);
+}
+
 static const char *names_wrapped(pt_buf_t *b, const char *const *names, size_t n, const char *sep,
                                  size_t indent, size_t width)
 {
@@ -620,6 +655,7 @@ int main(void)
         cmocka_unit_test(a_date_and_its_time_go_down_together),
         cmocka_unit_test(labels_in_brackets_break_only_between_labels),
         cmocka_unit_test(a_list_of_pairs_breaks_only_between_pairs),
+        cmocka_unit_test(a_message_does_not_cut_a_path_or_a_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
