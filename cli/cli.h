@@ -120,6 +120,16 @@ int pt_cli_delete_named(pt_cli_t *cli, const char *collection, const char *name,
 /* Parses an ID argument. Returns 0, or PT_EXIT_USAGE after a message. */
 int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id);
 
+/* The least and the most columns --width N takes. */
+#define PT_WIDTH_MIN 4
+#define PT_WIDTH_MAX 1000
+
+/* Parses the --width N of list, history, show and workflow, a number of
+ * columns from PT_WIDTH_MIN to PT_WIDTH_MAX (folded: a fullwidth ８０ is
+ * 80), into *width; leaves *width as it is without one. Returns 0, or
+ * PT_EXIT_USAGE after a message. */
+int pt_cli_width(pt_cli_t *cli, const pt_args_t *args, long long *width);
+
 /* The active workflow (GET /v1/workflow), or NULL when it could not be had;
  * then labels fall back to the plain names, which is better than failing a
  * list over a missing label. Owned by cli. */

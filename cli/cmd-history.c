@@ -496,12 +496,12 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     long long id, width = 0; /* 0: what fits */
-    const char *w = pt_args_value(args, "width");
     int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc == PT_EXIT_OK)
+        rc = pt_cli_width(cli, args, &width);
     if (rc != PT_EXIT_OK)
         return rc;
-    if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
-        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
+    bool asked = width != 0; /* --width N */
 
     char path[80];
     snprintf(path, sizeof path, "/v1/proposals/%lld/history", id);
@@ -529,7 +529,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
              * what its widest line takes, unless the line passes
              * LINE_WIDTH all the same (a note wider than what they could
              * leave it), where a wrapped name would buy nothing. */
-            if (w && fit_line(t, LINE_WIDTH, wrap) > LINE_WIDTH)
+            if (asked && fit_line(t, LINE_WIDTH, wrap) > LINE_WIDTH)
                 wrap[0] = wrap[1] = 0;
             pt_table_set_wrap(t, 3, wrap[0]);
             pt_table_set_wrap(t, 4, wrap[1]);

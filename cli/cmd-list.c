@@ -182,12 +182,11 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     char *next = NULL;
     bool all = pt_args_flag(args, "all");
     long long width = 0; /* 0: what fits */
-    const char *w = pt_args_value(args, "width");
-    int rc;
+    int rc = pt_cli_width(cli, args, &width);
     int pages = 0; /* how many pages the table holds */
 
-    if (w && (pt_args_int(pt_input_fold(cli, w), &width) != 0 || width < 4 || width > 1000))
-        return pt_cli_usage(cli, "--width takes a number of columns from 4 to 1000, not \"%s\"", w);
+    if (rc != PT_EXIT_OK)
+        return rc;
     /* An empty cursor (a script's variable that lost it) is not the first
      * page: ptrackd refuses it, and it is never sent. */
     const char *given = pt_args_value(args, "cursor");

@@ -22,6 +22,9 @@
 #include "times.h"
 #include "width.h"
 
+/* Text (the background, the recommendations, a reply's, an opinion, a
+ * list of names) wraps at this, or at the card's width where that is
+ * narrower (text_width). */
 #define WRAP_WIDTH 80
 /* A unit or a 文号 wraps at no fewer columns than this (six Chinese
  * characters), however long the other is; so does a unit in the units'
@@ -32,7 +35,23 @@
 /* Co-signers or tags wider than this go below the table, wrapped. */
 #define LIST_INLINE 60
 
-static const pt_opt_t opts[] = {{0}};
+static const pt_opt_t opts[] = {
+    {"width", PT_OPT_VALUE, "N", "fit the card to N columns (default: 100)"},
+    {0},
+};
+
+/* The columns at which the card's text wraps when the card is `width`
+ * wide. */
+static size_t text_width(size_t width)
+{
+    return width < WRAP_WIDTH ? width : WRAP_WIDTH;
+}
+
+/* What `used` columns leave of `width`, but at least `least`. */
+static size_t room_left(size_t width, size_t used, size_t least)
+{
+    return used + least < width ? width - used : least;
+}
 
 static void kv(pt_table_t *t, const char *label, const char *value)
 {
@@ -74,35 +93,35 @@ static const char *one_line(pt_buf_t *b, const char *s)
     return pt_buf_str(b);
 }
 
-static void paragraph(const char *text, size_t indent)
+static void paragraph(const char *text, size_t indent, size_t width)
 {
     pt_buf_t b = {0};
-    pt_text_wrap(&b, text, indent, WRAP_WIDTH);
+    pt_text_wrap(&b, text, indent, text_width(width));
     fputs(pt_buf_str(&b), stdout);
     pt_buf_free(&b);
 }
 
 /* An opinion whole: its heading (which it frees), wrapped as the card's
  * width asks, then its text, indented. */
-static void opinion_whole(pt_buf_t *head, const char *opinion)
+static void opinion_whole(pt_buf_t *head, const char *opinion, size_t width)
 {
     pt_buf_t line = {0};
-    pt_text_wrap(&line, pt_buf_str(head), 2, LINE_WIDTH);
+    pt_text_wrap(&line, pt_buf_str(head), 2, width);
     fputs(pt_buf_str(&line), stdout);
     pt_buf_free(&line);
     pt_buf_free(head);
-    paragraph(opinion, 4);
+    paragraph(opinion, 4, width);
 }
 
-/* The strings of arr joined with sep (、 or ", ") and wrapped at
- * WRAP_WIDTH, each line indented, a line breaking only between two names
- * (pt_text_wrap_names). */
-static void names(const cJSON *arr, const char *sep, size_t indent)
+/* The strings of arr joined with sep (、 or ", ") and wrapped as the
+ * card's text (text_width), each line indented, a line breaking only
+ * between two names (pt_text_wrap_names). */
+static void names(const cJSON *arr, const char *sep, size_t indent, size_t width)
 {
     size_t n;
     const char **all = pt_json_strings(arr, &n);
     pt_buf_t b = {0};
-    pt_text_wrap_names(&b, all, n, sep, indent, WRAP_WIDTH);
+    pt_text_wrap_names(&b, all, n, sep, indent, text_width(width));
     fputs(pt_buf_str(&b), stdout);
     pt_buf_free(&b);
     free(all);
@@ -144,27 +163,27 @@ static why_t state_reason(const cJSON *history, const char *status)
  * widest of the card's own labels, 重点督办 Key supervision. */
 #define LABEL_WRAP 24
 
-/* Makes the fields' table fit LINE_WIDTH at an indent of 2: a custom
+/* Makes the fields' table fit `width` at an indent of 2: a custom
  * field's long name wraps in the labels' column, down to LABEL_WRAP, and
  * then a long value (a 代表团, a 督办 unit, a custom field's text) wraps in
- * its own, on lines below its row; neither is cut. */
-static void fit_fields(pt_table_t *t)
+ * its own, on lines below its row, down to NAME_WRAP_MIN; neither is cut. */
+static void fit_fields(pt_table_t *t, size_t width)
 {
     size_t label = pt_table_width(t, 0), value = pt_table_width(t, 1);
-    if (2 + label + 2 + value <= LINE_WIDTH)
+    if (2 + label + 2 + value <= width)
         return;
     if (label > LABEL_WRAP) {
-        size_t room = 2 + 2 + value + LABEL_WRAP < LINE_WIDTH ? LINE_WIDTH - 4 - value : LABEL_WRAP;
+        size_t room = room_left(width, 4 + value, LABEL_WRAP);
         if (label > room) {
             pt_table_set_wrap(t, 0, room);
             label = pt_table_width(t, 0);
         }
     }
-    if (2 + label + 2 + value > LINE_WIDTH)
-        pt_table_set_wrap(t, 1, LINE_WIDTH - 4 - label);
+    if (2 + label + 2 + value > width)
+        pt_table_set_wrap(t, 1, room_left(width, 4 + label, NAME_WRAP_MIN));
 }
 
-static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
+static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why, size_t width)
 {
     pt_table_t *t = pt_table_new(2, NULL);
     const char *status = pt_json_str(p, "status");
@@ -315,21 +334,21 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why)
     pt_table_cellf(t, 1, "%.0f", pt_json_num(p, "version", 0));
     kv_time(t, "创建 Created", pt_json_str(p, "created_at"));
     kv_time(t, "更新 Updated", pt_json_str(p, "updated_at"));
-    fit_fields(t);
+    fit_fields(t, width);
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
 }
 
-/* What a table printed at an indent of 2 leaves of LINE_WIDTH for its
+/* What a table printed at an indent of 2 leaves of `width` for its
  * last column, after its other columns and the gaps between them: at
  * least `least`, so that a table of very wide names still shows some of
  * it. */
-static size_t last_column_room(const pt_table_t *t, size_t ncols, size_t least)
+static size_t last_column_room(const pt_table_t *t, size_t ncols, size_t least, size_t width)
 {
     size_t used = 2 + 2 * (ncols - 1);
     for (size_t c = 0; c + 1 < ncols; c++)
         used += pt_table_width(t, c);
-    return used + least < LINE_WIDTH ? LINE_WIDTH - used : least;
+    return room_left(width, used, least);
 }
 
 /* An opinion is cut in the units' table at no more than this, and at
@@ -338,7 +357,7 @@ static size_t last_column_room(const pt_table_t *t, size_t ncols, size_t least)
 /* ... but at no fewer than this: its header's width. */
 #define OPINION_MIN 12
 
-static void print_units(const cJSON *units)
+static void print_units(const cJSON *units, size_t width)
 {
     static const char *const header[] = {"单位 unit", "角色 role", "签收 signed", "意见 opinion at",
                                          "意见 opinion"};
@@ -347,10 +366,10 @@ static void print_units(const cJSON *units)
     if (cJSON_GetArraySize(units) == 0)
         return;
     pt_table_t *t = pt_table_new(5, header);
-    /* The card fits LINE_WIDTH: the opinion takes what the unit, its role
+    /* The card fits its width: the opinion takes what the unit, its role
      * and the two times leave of the line, up to OPINION_INLINE. */
     pt_table_set_max(t, 4, OPINION_INLINE);
-    pt_table_set_fit(t, 4, LINE_WIDTH, OPINION_MIN);
+    pt_table_set_fit(t, 4, width, OPINION_MIN);
     cJSON_ArrayForEach(u, units)
     {
         pt_table_row(t);
@@ -368,11 +387,11 @@ static void print_units(const cJSON *units)
     size_t others = 2 + 2 * 4 + OPINION_MIN;
     for (size_t c = 1; c < 4; c++)
         others += pt_table_width(t, c);
-    size_t unit_room = others + NAME_WRAP_MIN < LINE_WIDTH ? LINE_WIDTH - others : NAME_WRAP_MIN;
+    size_t unit_room = room_left(width, others, NAME_WRAP_MIN);
     if (pt_table_width(t, 0) > unit_room)
         pt_table_set_wrap(t, 0, unit_room);
     /* As the table cuts it. */
-    size_t room = last_column_room(t, 5, OPINION_MIN);
+    size_t room = last_column_room(t, 5, OPINION_MIN, width);
     size_t max = room < OPINION_INLINE ? room : OPINION_INLINE;
     section("承办单位 Units");
     pt_table_print(t, stdout, 2);
@@ -386,7 +405,7 @@ static void print_units(const cJSON *units)
             pt_buf_t line = {0}, head = {0};
             const char *name = pt_json_str(u, "name");
             pt_buf_printf(&head, "%s 的意见 opinion:", one_line(&line, name ? name : "?"));
-            opinion_whole(&head, op);
+            opinion_whole(&head, op, width);
             pt_buf_free(&line);
         }
     }
@@ -411,7 +430,7 @@ static const cJSON *unit_named(const cJSON *units, const char *name)
  * before and after it): listed here, oldest first, each marked with when
  * it was replaced, as a supplementary reply is listed beside the answer,
  * so that nothing a unit gave is lost from the card. */
-static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history)
+static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history, size_t width)
 {
     const cJSON *h, *u;
     bool any = false;
@@ -438,13 +457,13 @@ static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history)
                           one_line(&line, name ? name : "?"),
                           pt_time_show(at, PT_TIME_MINUTE, a, sizeof a),
                           pt_time_show(pt_json_str(h, "at"), PT_TIME_MINUTE, b, sizeof b));
-            opinion_whole(&head, op);
+            opinion_whole(&head, op, width);
             pt_buf_free(&line);
         }
     }
 }
 
-/* Makes the replies' table fit LINE_WIDTH columns at an indent of 2 by
+/* Makes the replies' table fit `width` columns at an indent of 2 by
  * wrapping cells in their columns rather than cutting them, the least
  * harmful first: the time onto two lines (the hour under the date), then
  * the category's meaning (a gloss on its letter), in lines of even length
@@ -452,7 +471,7 @@ static void print_earlier_opinions(pt_cli_t *cli, const cJSON *history)
  * only then, when a unit's name and a 文号 are still too wide together,
  * the wider of them in turn, down to NAME_WRAP_MIN each. On an ordinary
  * day both stay whole, as they are what a person looks for and quotes. */
-static void fit_replies(pt_table_t *t)
+static void fit_replies(pt_table_t *t, size_t line)
 {
     enum { UNIT = 1, DOC = 2, AT = 4, CAT = 5, NCOLS = 6 };
     size_t width[NCOLS], wrap[NCOLS] = {0};
@@ -461,7 +480,7 @@ static void fit_replies(pt_table_t *t)
         width[c] = pt_table_width(t, c);
         total += width[c];
     }
-    size_t over = total > LINE_WIDTH ? total - LINE_WIDTH : 0;
+    size_t over = total > line ? total - line : 0;
     size_t date = strlen("2026-03-15");
     if (over > 0 && width[AT] > date) {
         /* It breaks at the blank: the column is the date's width then. */
@@ -491,7 +510,7 @@ static void fit_replies(pt_table_t *t)
  * categories line up whatever their widths; each one's text follows its
  * line, wrapped. The category, with its meaning the widest cell, comes
  * last. */
-static void print_replies(const cJSON *replies)
+static void print_replies(const cJSON *replies, size_t width)
 {
     static const char *const header[] = {"#",         "单位 unit", "文号 doc no.",
                                          "种类 kind", "时间 at",   "类别 category"};
@@ -525,18 +544,18 @@ static void print_replies(const cJSON *replies)
             pt_table_cellf(t, 5, "%s类（%s）", cat, pt_label_reply_category(cat));
         if (text && *text) {
             pt_buf_t b = {0};
-            pt_text_wrap(&b, text, indent, WRAP_WIDTH);
+            pt_text_wrap(&b, text, indent, text_width(width));
             pt_table_note(t, pt_buf_str(&b));
             pt_buf_free(&b);
         }
     }
-    fit_replies(t);
+    fit_replies(t, width);
     section("答复 Replies");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);
 }
 
-static void print_feedback(const cJSON *feedback)
+static void print_feedback(const cJSON *feedback, size_t width)
 {
     static const char *const header[] = {"评价人 person", "满意度 satisfaction", "时间 at",
                                          "意见 comment"};
@@ -567,13 +586,13 @@ static void print_feedback(const cJSON *feedback)
     if (comment > FEEDBACK_WRAP_MIN)
         comment = FEEDBACK_WRAP_MIN;
     size_t others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + comment;
-    size_t person = others + NAME_WRAP_MIN < LINE_WIDTH ? LINE_WIDTH - others : NAME_WRAP_MIN;
+    size_t person = room_left(width, others, NAME_WRAP_MIN);
     if (pt_table_width(t, 0) > person)
         pt_table_set_wrap(t, 0, person);
     /* A delegate's comment is often a paragraph: it wraps in its column,
-     * on lines below its row, so that the card fits LINE_WIDTH and every
+     * on lines below its row, so that the card fits its width and every
      * word of it is there. */
-    size_t room = last_column_room(t, 4, FEEDBACK_WRAP_MIN);
+    size_t room = last_column_room(t, 4, FEEDBACK_WRAP_MIN, width);
     if (pt_table_width(t, 3) > room)
         pt_table_set_wrap(t, 3, room);
     section("评价 Feedback");
@@ -581,7 +600,9 @@ static void print_feedback(const cJSON *feedback)
     pt_table_free(t);
 }
 
-static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
+/* The card, its lines within `width` columns (LINE_WIDTH unless --width
+ * says), where a table's columns can give that much up. */
+static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history, size_t width)
 {
     why_t why = state_reason(history, pt_json_str(p, "status"));
     const char *title = pt_json_str(p, "title");
@@ -589,11 +610,11 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
     const cJSON *recs = pt_json_get(p, "recommendations");
     const cJSON *r;
 
-    /* A long title wraps at LINE_WIDTH, under itself. */
+    /* A long title wraps at the card's width, under itself. */
     pt_buf_t line = {0}, head = {0};
     char id[32];
     size_t indent = (size_t)snprintf(id, sizeof id, "#%.0f  ", pt_json_num(p, "id", 0));
-    pt_text_wrap(&head, one_line(&line, title), indent, LINE_WIDTH);
+    pt_text_wrap(&head, one_line(&line, title), indent, width);
     if (strcspn(pt_buf_str(&head), "\n") >= indent) {
         memcpy(head.s, id, indent);
         printf("%s\n", pt_buf_str(&head));
@@ -602,26 +623,26 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
     }
     pt_buf_free(&line);
     pt_buf_free(&head);
-    print_fields(cli, p, &why);
+    print_fields(cli, p, &why, width);
     if (why.reason && pt_text_width(why.reason) > REASON_INLINE) {
         section("原因 Reason");
-        paragraph(why.reason, 2);
+        paragraph(why.reason, 2, width);
     }
     char *co = pt_json_join(pt_json_get(p, "co_signers"), "、");
     if (pt_text_width(co) > LIST_INLINE) {
         section("联名 Co-signers");
-        names(pt_json_get(p, "co_signers"), "、", 2);
+        names(pt_json_get(p, "co_signers"), "、", 2, width);
     }
     free(co);
     char *tags = pt_json_join(pt_json_get(p, "tags"), ", ");
     if (pt_text_width(tags) > LIST_INLINE) {
         section("标签 Tags");
-        names(pt_json_get(p, "tags"), ", ", 2);
+        names(pt_json_get(p, "tags"), ", ", 2, width);
     }
     free(tags);
     if (bg && *bg) {
         section("背景 Background");
-        paragraph(bg, 2);
+        paragraph(bg, 2, width);
     }
     if (cJSON_GetArraySize(recs) > 0) {
         size_t i = 0;
@@ -640,7 +661,7 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
             const char *text = r->valuestring;
             while (*text == '\n' || *text == '\r')
                 text++;
-            pt_text_wrap(&b, text, 6, WRAP_WIDTH);
+            pt_text_wrap(&b, text, 6, text_width(width));
             if (strcspn(pt_buf_str(&b), "\n") >= 6) {
                 memcpy(b.s + 2, num, strlen(num) < 4 ? strlen(num) : 4);
                 fputs(pt_buf_str(&b), stdout);
@@ -650,16 +671,18 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history)
             pt_buf_free(&b);
         }
     }
-    print_units(pt_json_get(p, "units"));
-    print_earlier_opinions(cli, history);
-    print_replies(pt_json_get(p, "replies"));
-    print_feedback(pt_json_get(p, "feedback"));
+    print_units(pt_json_get(p, "units"), width);
+    print_earlier_opinions(cli, history, width);
+    print_replies(pt_json_get(p, "replies"), width);
+    print_feedback(pt_json_get(p, "feedback"), width);
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    long long id;
+    long long id, width = LINE_WIDTH;
     int rc = pt_cli_id(cli, args->pos[0], &id);
+    if (rc == PT_EXIT_OK)
+        rc = pt_cli_width(cli, args, &width);
     if (rc != PT_EXIT_OK)
         return rc;
     char path[64];
@@ -681,7 +704,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 cJSON_Delete(hist.json);
                 hist.json = NULL;
             }
-            print_card(cli, resp.json, hist.json);
+            print_card(cli, resp.json, hist.json, (size_t)width);
             pt_response_free(&hist);
         }
     }
@@ -694,8 +717,10 @@ const pt_command_t pt_cmd_show = {
     .args = "ID",
     .summary = "show one proposal: every field, its units, replies and feedback",
     .description = "Asks GET /v1/proposals/ID and prints it as a card, labelled in Chinese and\n"
-                   "English. Times are shown in local time. With --json: the proposal as\n"
-                   "ptrackd sent it.\n",
+                   "English. Times are shown in local time. The card fits 100 columns (--width N:\n"
+                   "N), a cell too wide for its column going on below it, in its column; text\n"
+                   "wraps at 80 columns, or at N where that is narrower. With --json: the\n"
+                   "proposal as ptrackd sent it.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -12,37 +12,39 @@
 #include "table.h"
 #include "width.h"
 
-static const pt_opt_t opts[] = {{0}};
-
-/* The lines of the action maps fit a terminal of this many columns. */
-#define MAP_WIDTH 100
+static const pt_opt_t opts[] = {
+    {"width", PT_OPT_VALUE, "N",
+     "fit the tables and the actions' lines to N columns (default: 100)"},
+    {0},
+};
 
 /* An office's long labels (a state 承办单位正在办理中（含协办）, an action
  * 人大代表建议政协提案办理情况联合督查) wrap in their columns, the wider first,
- * down to this, so that the tables fit MAP_WIDTH. */
+ * down to this, so that the tables fit their width. */
 #define LABEL_WRAP_MIN 14
 
 /* Wraps the Chinese and English labels of t (a table of states or of
- * actions: the name, then the two labels) to fit MAP_WIDTH, and where
- * that is not enough, its names too (up to 64 letters, which a person
- * types: they wrap last), down to their header's width. */
-static void fit_labels(pt_table_t *t)
+ * actions: the name, then the two labels) to fit `width` (LINE_WIDTH
+ * unless --width says), and where that is not enough, its names too (up
+ * to 64 letters, which a person types: they wrap last), down to their
+ * header's width. */
+static void fit_labels(pt_table_t *t, size_t width)
 {
     const size_t labels[] = {1, 2}, all[] = {0, 1, 2};
     size_t wrap[3];
-    size_t line = pt_table_fit_wraps(t, 0, MAP_WIDTH, labels, 2, LABEL_WRAP_MIN, wrap);
+    size_t line = pt_table_fit_wraps(t, 0, width, labels, 2, LABEL_WRAP_MIN, wrap);
     for (size_t i = 0; i < 2; i++)
         if (wrap[i])
             pt_table_set_wrap(t, labels[i], wrap[i]);
-    if (line <= MAP_WIDTH)
+    if (line <= width)
         return;
-    pt_table_fit_wraps(t, 0, MAP_WIDTH, all, 3, 0, wrap);
+    pt_table_fit_wraps(t, 0, width, all, 3, 0, wrap);
     for (size_t i = 0; i < 3; i++)
         if (wrap[i])
             pt_table_set_wrap(t, all[i], wrap[i]);
 }
 
-static void states_table(const cJSON *wf)
+static void states_table(const cJSON *wf, size_t width)
 {
     static const char *const header[] = {"状态 state", "中文", "English", "属性 flags"};
     pt_table_t *t = pt_table_new(4, header);
@@ -64,7 +66,7 @@ static void states_table(const cJSON *wf)
         pt_table_cell(t, 3, pt_buf_str(&flags));
         pt_buf_free(&flags);
     }
-    fit_labels(t);
+    fit_labels(t, width);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
 }
@@ -111,7 +113,7 @@ static void describe_to(pt_buf_t *b, const cJSON *to)
     }
 }
 
-static void print_maps(const cJSON *wf)
+static void print_maps(const cJSON *wf, size_t width)
 {
     const cJSON *a;
     cJSON_ArrayForEach(a, pt_json_get(wf, "actions"))
@@ -129,15 +131,15 @@ static void print_maps(const cJSON *wf)
                           cJSON_IsString(m) ? m->valuestring : "?");
         pt_buf_puts(&line, strcmp(by, "status") == 0 ? "; from the others it stays" : "");
         /* An office's map of many states is longer than a line: it goes
-         * on below, indented, within MAP_WIDTH. One that fits keeps its
+         * on below, indented, within the width. One that fits keeps its
          * line whole, to the last column (wrapped with the indent that
-         * the first line gives up, it would break at MAP_WIDTH - 2). */
+         * the first line gives up, it would break 2 columns short). */
         pt_text_clean(&wrapped, pt_buf_str(&line));
-        if (pt_text_width(pt_buf_str(&wrapped)) <= MAP_WIDTH) {
+        if (pt_text_width(pt_buf_str(&wrapped)) <= width) {
             printf("\n%s\n", pt_buf_str(&wrapped));
         } else {
             pt_buf_reset(&wrapped);
-            pt_text_wrap(&wrapped, pt_buf_str(&line), 2, MAP_WIDTH);
+            pt_text_wrap(&wrapped, pt_buf_str(&line), 2, width);
             printf("\n%s", pt_buf_str(&wrapped) + 2);
         }
         pt_buf_free(&wrapped);
@@ -163,19 +165,19 @@ static void describe_fields(pt_buf_t *b, const cJSON *fields)
 }
 
 /* Appends a line of an action's block, indented by 2: whole when it fits
- * MAP_WIDTH, to the last column; else wrapped within it, the lines after
+ * `width`, to the last column; else wrapped within it, the lines after
  * the first indented by 4 (an office's action that runs in many states,
  * or a field of many values, is longer than a line). A field's values
  * (电话|函件|现场督查) break only between two of them, never inside one. */
-static void block_line(pt_buf_t *b, const char *text)
+static void block_line(pt_buf_t *b, const char *text, size_t width)
 {
     pt_buf_t w = {0};
     pt_text_clean(&w, text);
-    if (2 + pt_text_width(pt_buf_str(&w)) <= MAP_WIDTH) {
+    if (2 + pt_text_width(pt_buf_str(&w)) <= width) {
         pt_buf_printf(b, "  %s\n", pt_buf_str(&w));
     } else {
         pt_buf_reset(&w);
-        pt_text_wrap_labels(&w, text, 4, MAP_WIDTH);
+        pt_text_wrap_labels(&w, text, 4, width);
         pt_buf_printf(b, "  %s", pt_buf_str(&w) + 4);
     }
     pt_buf_free(&w);
@@ -209,7 +211,7 @@ static bool from_every_live_state(const cJSON *wf, const cJSON *from)
  * runs and where it leads on the next, its fields on a third. A table of
  * them all would be as wide as the longest list of states (supervise
  * runs in nine), far past a terminal's width. */
-static void actions_list(const cJSON *wf)
+static void actions_list(const cJSON *wf, size_t width)
 {
     static const char *const header[] = {"操作 action", "中文", "English"};
     pt_table_t *t = pt_table_new(3, header);
@@ -239,20 +241,20 @@ static void actions_list(const cJSON *wf)
         }
         describe_to(&to, pt_json_get(a, "to"));
         pt_buf_printf(&line, " → %s", pt_buf_str(&to));
-        block_line(&b, pt_buf_str(&line));
+        block_line(&b, pt_buf_str(&line), width);
         pt_buf_free(&line);
         pt_buf_free(&to);
         describe_fields(&fields, pt_json_get(a, "fields"));
         if (fields.len)
-            block_line(&b, pt_buf_str(&fields));
+            block_line(&b, pt_buf_str(&fields), width);
         pt_buf_free(&fields);
         pt_table_note(t, pt_buf_str(&b));
         pt_buf_free(&b);
     }
-    fit_labels(t);
+    fit_labels(t, width);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
-    print_maps(wf);
+    print_maps(wf, width);
     pt_buf_t names = {0};
     pt_action_field_names(wf, &names);
     if (names.len)
@@ -264,16 +266,20 @@ static void actions_list(const cJSON *wf)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
-    int rc = pt_cli_call(cli, "GET", "/v1/workflow", NULL, NULL, &resp, NULL);
+    long long width = LINE_WIDTH;
+    int rc = pt_cli_width(cli, args, &width);
+    if (rc != PT_EXIT_OK)
+        return rc;
+    rc = pt_cli_call(cli, "GET", "/v1/workflow", NULL, NULL, &resp, NULL);
     if (rc == PT_EXIT_OK) {
         if (cli->json) {
             pt_json_print(resp.json, stdout);
         } else {
             const char *name = pt_json_str(resp.json, "name");
             printf("工作流程 workflow: %s\n\n", name ? name : "?");
-            states_table(resp.json);
+            states_table(resp.json, (size_t)width);
             printf("\n");
-            actions_list(resp.json);
+            actions_list(resp.json, (size_t)width);
         }
     }
     pt_response_free(&resp);
@@ -288,8 +294,8 @@ const pt_command_t pt_cmd_workflow = {
                    "one block each (the states they start from, * for every state that is not\n"
                    "terminal, where they lead, the fields `ptrack do` takes; a field marked * is\n"
                    "required), then the Chinese names `ptrack do --set` takes for the fields\n"
-                   "(答复文号 for doc_no). A long label wraps in its column, within 100 columns,\n"
-                   "and where that is not enough, a long name too.\n",
+                   "(答复文号 for doc_no). A long label wraps in its column, within 100 columns\n"
+                   "(--width N: within N), and where that is not enough, a long name too.\n",
     .opts = opts,
     .run = run,
 };

@@ -438,6 +438,19 @@ int pt_cli_id(pt_cli_t *cli, const char *arg, long long *id)
     return PT_EXIT_OK;
 }
 
+int pt_cli_width(pt_cli_t *cli, const pt_args_t *args, long long *width)
+{
+    const char *w = pt_args_value(args, "width");
+    long long n;
+    if (!w)
+        return PT_EXIT_OK;
+    if (pt_args_int(pt_input_fold(cli, w), &n) != 0 || n < PT_WIDTH_MIN || n > PT_WIDTH_MAX)
+        return pt_cli_usage(cli, "--width takes a number of columns from %d to %d, not \"%s\"",
+                            PT_WIDTH_MIN, PT_WIDTH_MAX, w);
+    *width = n;
+    return PT_EXIT_OK;
+}
+
 const cJSON *pt_cli_workflow(pt_cli_t *cli)
 {
     if (!cli->workflow_tried) {

@@ -10,7 +10,8 @@
 # feedback's table as a unit's does in the units', but not beside a short
 # comment when the row fits; a name with a 造字 (a private use character,
 # two columns as the ideograph it is) keeps the columns after it in line;
-# and the card is the same on a terminal as in a file.
+# --width N fits the card to N columns instead, as list and history take
+# one; and the card is the same on a terminal as in a file.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -231,6 +232,41 @@ check_eq "no line of the tags starts with a separator" \
         "${WIDETAG:0:78}" "${WIDETAG:78}")" "$TAGLIST"
 W="$(widest <<<"$COSIGNERS$TAGLIST")"
 check_true "the lists fit 80 columns (widest line: $W)" test "$W" -le 80
+
+pt_step "--width N: the card fits N columns instead of 100"
+# (The feedback's table of a long person and satisfaction takes 85 columns
+# at the least: narrower, it passes N as it would pass 100.)
+pt_cli show "$ID"
+W100="$(widest <<<"$OUT")"
+check_true "at 100 the card takes more than 90 columns (widest line: $W100)" test "$W100" -gt 90
+for n in 90 86; do
+    pt_cli show "$ID" --width "$n"
+    check_rc "show --width $n" 0
+    W="$(widest <<<"$OUT")"
+    check_true "the card fits $n columns (widest line: $W)" test "$W" -le "$n"
+    TABLE="$(block '承办单位 Units' | sed '/的意见 opinion:$/,$d')"
+    check_eq "each unit's name is whole, wrapped in its column ($n)" \
+        "$(printf '%s\n财政部' "$UNIT")" "$(column '单位 unit' '角色 role' <<<"$TABLE")"
+done
+check_contains "the long opinion follows the table whole" "$OPINION" \
+    "$(printf '%s\n' "$OUT" | sed -n '/的意见 opinion:/,/^$/p' | tr -d ' \n')"
+pt_cli show "$ID" --width 160
+check_rc "show --width 160" 0
+check_true "a unit's name of 56 columns has its row's line (no wrap at 160)" \
+    grep -q "^  $UNIT  *主办" <<<"$OUT"
+pt_cli show "$ID" --width ８０
+check_rc "a width typed in fullwidth digits" 0
+pt_cli show "$ID" --width 4
+check_rc "show --width 4, the least: every column at its least" 0
+check_contains "and all of the card" "$OPINION" "$(tr -d ' \n' <<<"$OUT")"
+for bad in 3 1001 abc ""; do
+    pt_cli show "$ID" --width "$bad"
+    check_rc "show --width '$bad'" 2
+    check_contains "it says what --width takes" \
+        "--width takes a number of columns from 4 to 1000, not \"$bad\"" "$ERR"
+done
+pt_cli show "$ID" --help
+check_contains "show --help names --width" "--width N" "$OUT"
 
 pt_step "the same card when stdout is a terminal"
 pt_cli show "$ID2"

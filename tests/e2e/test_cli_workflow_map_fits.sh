@@ -13,7 +13,7 @@
 # An office's long labels wrap in their columns: an action's of 28
 # characters made its line 119 columns, a state's of 24 its table's 111;
 # and where that is not enough, beside a state's name of 64 letters, the
-# name wraps too.
+# name wraps too. --width N fits it all to N columns instead of 100.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -133,8 +133,35 @@ check_eq "and an action's" "人大代表建议和政协提案办理工作情况�
 check_eq "and its English one" "Joint on-site supervision of how suggestions are handled" \
     "$(column --lines English "操作 action" <<<"$joint" | sed 's| / | |g')"
 pt_cli workflow --help
-check_contains "--help says so" "A long label wraps in its column, within 100 columns,
-and where that is not enough, a long name too." "$OUT"
+check_contains "--help says so" "A long label wraps in its column, within 100 columns
+(--width N: within N), and where that is not enough, a long name too." "$OUT"
+
+pt_step "--width N: within N columns instead of 100"
+pt_cli workflow --width 80
+check_rc "workflow --width 80" 0
+w="$(printf '%s\n' "$OUT" | widest)"
+check_true "ptrack workflow --width 80 fits 80 columns (widest line: $w)" test "$w" -le 80
+states="$(printf '%s\n' "$OUT" | sed -n '/^状态 state /,/^$/p')"
+check_contains "a state's long label wraps in its column and says all of it" \
+    "承办单位和协办单位正在办理中（含会商及现场调研）" "$(column 中文 "状态 state" <<<"$states")"
+check_contains "the map goes on and says all of it" \
+    "transfer: status assigned→handling, handling→assigned, rehandling→assigned, returned→assigned, replied→rehandling; from the others it stays" \
+    "$(printf '%s\n' "$OUT" | sed -n '/^transfer: /,/^$/p' | sed 's/^  / /' | tr -d '\n')"
+pt_cli workflow --width 200
+check_rc "workflow --width 200" 0
+check_true "at 200 a map of 139 columns keeps its line" grep -qxF \
+    "transfer: status assigned→handling, handling→assigned, rehandling→assigned, returned→assigned, replied→rehandling; from the others it stays" \
+    <<<"$OUT"
+check_true "and a state's long label its row's" grep -q \
+    "^handling  *承办单位和协办单位正在办理中（含会商及现场调研）  *Being handled by the lead and co units" \
+    <<<"$OUT"
+pt_cli workflow --width 4
+check_rc "workflow --width 4, the least: every column at its least" 0
+check_contains "and all of it" "transfer:statusassigned→handling,handling→assigned," \
+    "$(tr -d ' \n' <<<"$OUT")"
+pt_cli workflow --width 2
+check_rc "workflow --width 2" 2
+check_contains "it says what --width takes" "--width takes a number of columns from 4 to 1000" "$ERR"
 
 pt_stop
 pt_finish
