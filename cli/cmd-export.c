@@ -603,15 +603,37 @@ static int finish_file(download_t *d)
     return PT_EXIT_OK;
 }
 
+static const pt_ext_format_t name_formats[] = {
+    {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
+    {".csv", "csv"},   {".xlsx", "xlsx"},   {".md", "md"},
+    {".html", "html"}, {".htm", "html"},    {".ics", "ics"},
+};
+#define N_NAME_FORMATS (sizeof(name_formats) / sizeof(name_formats[0]))
+
 /* The format the name of --out says, or NULL. */
 static const char *format_from_name(const char *path)
 {
-    static const pt_ext_format_t map[] = {
-        {".json", "json"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"},
-        {".csv", "csv"},   {".xlsx", "xlsx"},   {".md", "md"},
-        {".html", "html"}, {".htm", "html"},    {".ics", "ics"},
-    };
-    return path ? pt_transfer_format_of(path, map, sizeof(map) / sizeof(map[0])) : NULL;
+    return path ? pt_transfer_format_of(path, name_formats, N_NAME_FORMATS) : NULL;
+}
+
+/* A --format of the built-in ones that another's file name contradicts
+ * (--format json --out 名单.csv) is written as asked, and said: Excel or a
+ * calendar would open the file as what its name says, and show nothing
+ * of it. An office's own format (督办 writing .xlsx) is none of them. */
+static void warn_name_format(const char *out, const char *format)
+{
+    const char *named = format_from_name(out);
+    if (!named || strcmp(named, format) == 0)
+        return;
+    for (size_t i = 0; i < N_NAME_FORMATS; i++)
+        if (strcmp(name_formats[i].format, format) == 0) {
+            char *shown = pt_utf8_shown(out);
+            pt_text_sayf("ptrack export: 注意：文件名是 %s 格式，内容将是 %s 格式 (%s is named as "
+                         "%s, but --format %s writes %s; name it .%s, or leave --format out)",
+                         named, format, shown ? shown : out, named, format, format, format);
+            free(shown);
+            return;
+        }
 }
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
@@ -626,8 +648,10 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     char format_buf[64];
     if (format)
         format = pt_transfer_format_name(format, format_buf, sizeof format_buf);
+    if (format && *format && out)
+        warn_name_format(out, format);
     if (!format || !*format)
-        format = format_from_name(pt_args_value(args, "out"));
+        format = format_from_name(out);
     if (!format || !*format)
         return pt_cli_usage(cli, "say which format to write with --format (json, jsonl, csv, "
                                  "xlsx, md, html, ics, ...), or give --out a file name that "

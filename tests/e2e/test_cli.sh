@@ -652,6 +652,17 @@ kill "$echo_pid" 2>/dev/null || true
 wait "$echo_pid" 2>/dev/null || true
 cli export --format CSV --out "$PT_TMP/upper.csv" --quiet
 check_rc "export --format CSV" 0
+check_eq "a format the file's name agrees with is not remarked on" "" "$ERR"
+cli export --format json --out "$PT_TMP/名单.csv" --quiet
+check_rc "export --format json --out 名单.csv writes as asked" 0
+check_eq "JSON, as --format says" "[" "$(head -c 1 "$PT_TMP/名单.csv")"
+check_contains "and says the name says otherwise" \
+    "注意：文件名是 csv 格式，内容将是 json 格式 ($PT_TMP/名单.csv is named as csv, but --format json writes json" \
+    "$ERR"
+cli export --format jsonl --out "$PT_TMP/all.json" --quiet
+check_contains "jsonl into a .json too" "is named as json, but --format jsonl writes jsonl" "$ERR"
+cli export --format json --out "$PT_TMP/all.txt" --quiet
+check_eq "a name that says no format is not remarked on" "" "$ERR"
 bare --url 'http://[x' --token x list
 check_rc "a --url that is not a URL is a usage error" 2
 check_true "not blamed on a daemon that is away" test "${ERR#*is ptrackd running}" = "$ERR"
