@@ -490,10 +490,32 @@ print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 
 # ---- Checks -----------------------------------------------------------
 
+# pt_shown TEXT: TEXT as a log or a terminal may show it: a control
+# character (ESC, CR, a C1 one as its two UTF-8 bytes) and a byte that is
+# not UTF-8 as \xNN, line feeds, tabs and every other character (Chinese
+# text) as they are. What a check got may hold anything, and printed raw
+# it would move the terminal's cursor or recolour what follows.
+pt_shown() {
+    printf %s "$1" | python3 -c '
+import sys
+out = []
+for c in sys.stdin.buffer.read().decode("utf-8", "surrogateescape"):
+    if "\udc80" <= c <= "\udcff":
+        out.append("\\x%02x" % (ord(c) - 0xdc00))
+    elif c not in "\n\t" and (c < " " or "\x7f" <= c <= "\x9f"):
+        out.append("".join("\\x%02x" % b for b in c.encode()))
+    else:
+        out.append(c)
+sys.stdout.write("".join(out))'
+}
+
+# pt_check_fail WHAT EXPECTED GOT: a failed check, counted; the three are
+# printed as pt_shown shows them.
 pt_check_fail() {
     local what="$1" expected="$2" got="$3"
     PT_FAILS=$((PT_FAILS + 1))
-    printf 'FAIL: %s\n  expected: %s\n  got:      %s\n' "$what" "$expected" "$got"
+    printf 'FAIL: %s\n  expected: %s\n  got:      %s\n' "$(pt_shown "$what")" \
+        "$(pt_shown "$expected")" "$(pt_shown "$got")"
 }
 
 pt_ok() {
