@@ -58,12 +58,7 @@ PY
 
 pt_step "21 exports whose clients read nothing and go away"
 python3 "$PT_TMP/client.py" "$PT_SOCK" $(seq 10 8 170)
-jobs_zero() {
-    api GET /metrics
-    case "$BODY" in *"ptrack_jobs_running 0"*) return 0 ;; esac
-    return 1
-}
-check_true "every export job has ended" wait_for 10 jobs_zero
+check_true "every export job has ended" wait_for 10 pt_jobs_running_is 0
 check_eq "each export has its line in the log (exported, or cut off as its client went away)" 21 \
     "$(grep -c -E 'root exported [0-9]+ proposals|an export by root was cut off after .*the client went away' \
         "$PT_TMP/ptrackd.log" || true)"
