@@ -221,17 +221,25 @@ pt_plugin_so() {
     printf '%s\n' "$so"
 }
 
+# pt_no_proxy: for a test whose plugins reach a server of its own on
+# loopback (a webhook's receiver, an SMTP peer): no proxy of the
+# environment may sit in between (libcurl, which they send with, honours
+# http_proxy, and all_proxy for SMTP too), so the proxy variables are
+# unset for the rest of the test, and loopback is named as reached
+# without one.
+pt_no_proxy() {
+    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+    export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+}
+
 # pt_receiver NAME [ARGS...]: starts receivers/http_receiver.py (ARGS are
 # its options: --stall, --fail-first, ...), logging a line per request to
 # $PT_TMP/NAME.jsonl, and sets the variable PORT_NAME to its port. The
-# receiver is on loopback: no proxy of the environment may sit in between
-# (libcurl honours http_proxy), so the proxy variables are unset for the
-# rest of the test.
+# receiver is on loopback: pt_no_proxy holds for the rest of the test.
 pt_receiver() {
     local name="$1"
     shift
-    unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-    export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+    pt_no_proxy
     : >"$PT_TMP/$name.jsonl"
     # The interpreter itself ($PY), not the python3 function: a function in
     # the background is a subshell, and killing it would leave the server

@@ -15,7 +15,7 @@ MAIL_SO="$(pt_plugin_so notify_email)"
 SYSPY=/usr/bin/python3
 "$SYSPY" -c 'import aiosmtpd' 2>/dev/null ||
     pt_die "Debian's python3-aiosmtpd is needed (scripts/install-deps.sh installs it)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+pt_no_proxy
 
 PORT="$(pt_free_port)"
 "$SYSPY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox \

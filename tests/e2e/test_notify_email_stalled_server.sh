@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 
 MAIL_SO="$(pt_plugin_so notify_email)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+pt_no_proxy
 
 pt_smtp_peer stall --stall-data
 pt_smtp_peer mute --mute-quit

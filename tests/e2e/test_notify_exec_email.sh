@@ -32,7 +32,7 @@ chmod go-w "$EXEC_SO" "$MAIL_SO"
 SYSPY=/usr/bin/python3
 "$SYSPY" -c 'import aiosmtpd' 2>/dev/null ||
     pt_die "Debian's python3-aiosmtpd is needed (scripts/install-deps.sh installs it)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+pt_no_proxy
 
 OUT="$PT_TMP/out"
 mkdir -p "$OUT"

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 
 HOOK_SO="$(pt_plugin_so notify_webhook)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+pt_no_proxy
 
 # A receiver that answers every POST with STATUS and 600 times "网关错误"
 # (7200 bytes, over the 4 KiB kept): 512 and 256 bytes both fall inside a

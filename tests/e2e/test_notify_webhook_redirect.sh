@@ -11,8 +11,7 @@ source "$(dirname "$0")/lib.sh"
 pt_init
 
 HOOK_SO="$(pt_plugin_so notify_webhook)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+pt_no_proxy
 
 # moved.py PORT_FILE STATUS [LOCATION]: answers each POST with STATUS and
 # LOCATION (none when not given).
