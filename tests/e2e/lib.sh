@@ -315,6 +315,23 @@ pt_race_proxy() {
     PROXY_URL="http://127.0.0.1:$(cat "$PT_TMP/proxy.port")"
 }
 
+# pt_shim NAME: sets SHIM to the build's LD_PRELOAD shim of
+# tests/shims/NAME.c (libNAME.so), and stops the test unless it is built.
+pt_shim() {
+    SHIM="$PT_BUILD_DIR/tests/shims/lib$1.so"
+    [ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+}
+
+# pt_skip_under_asan WHY: ends the test, passed, when ptrackd is built
+# with AddressSanitizer, saying so and WHY there is nothing to test then
+# ("whose malloc the failalloc shim cannot replace").
+pt_skip_under_asan() {
+    if grep -q __asan_init "$PTRACKD"; then
+        pt_log "skipped: ptrackd is built with AddressSanitizer, $1"
+        exit 0
+    fi
+}
+
 # pt_jobs_abandoned_ok: for a test whose stop gives up on a job. Such a
 # job keeps, on purpose, everything its thread may still touch until the
 # process exits (plugin-jobs.c); in a build with LeakSanitizer that is

@@ -10,8 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-SHIM="$PT_BUILD_DIR/tests/shims/libfailaccept.so"
-[ -f "$SHIM" ] || pt_die "the shim $SHIM is not built"
+pt_shim failaccept
 # A sanitizer's runtime would want to come first.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 

@@ -17,8 +17,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-SHIM="$PT_BUILD_DIR/tests/shims/libfailwrite.so"
-[ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+pt_shim failwrite
 [ -f "$PT_BUILD_DIR/plugins/import_json.so" ] || pt_die "the import plugins are not built"
 # A ptrackd built with AddressSanitizer wants its runtime first among the
 # libraries; the shim only wraps calls and passes them on, so it may go

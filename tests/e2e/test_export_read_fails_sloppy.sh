@@ -13,12 +13,8 @@ pt_init
 pt_fixtures import_big export_slow
 # AddressSanitizer has its own malloc, which the shim cannot stand in
 # front of: under it there is nothing to test here.
-if grep -q __asan_init "$PTRACKD"; then
-    echo "skipped: ptrackd is built with AddressSanitizer, whose malloc the failalloc shim cannot replace"
-    exit 0
-fi
-SHIM="$PT_BUILD_DIR/tests/shims/libfailalloc.so"
-[ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+pt_skip_under_asan "whose malloc the failalloc shim cannot replace"
+pt_shim failalloc
 FLAG="$PT_TMP/fail-large-allocations"
 
 pt_config '{}' ',"plugins": [

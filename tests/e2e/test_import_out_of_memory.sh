@@ -23,10 +23,7 @@ command -v prlimit >/dev/null || pt_die "prlimit (util-linux) is needed"
 # AddressSanitizer maps terabytes of shadow memory and aborts when a map
 # fails: under an address-space limit it stops ptrackd before any importer
 # runs out.
-if grep -q __asan_init "$PTRACKD"; then
-    echo "skipped: ptrackd is built with AddressSanitizer, which cannot run under an address-space limit"
-    exit 0
-fi
+pt_skip_under_asan "which cannot run under an address-space limit"
 PLUGINS="$PT_BUILD_DIR/plugins"
 [ -f "$PLUGINS/import_csv.so" ] || pt_die "$PLUGINS/import_csv.so is missing (build it)"
 
@@ -75,8 +72,7 @@ pt_step "the host runs out of memory checking an imported record"
 # proposal of 40 recommendations of 100 kB: no allocation of the fixture's,
 # nor the host's copy of each recommendation, reaches 1 MiB, but the
 # host's rendering of the whole proposal (4 MB) does.
-SHIM="$PT_BUILD_DIR/tests/shims/libfailalloc.so"
-[ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+pt_shim failalloc
 FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
 chmod go-w "$FIX/fixture_import_big.so"
 FLAG="$PT_TMP/fail-large-allocations"

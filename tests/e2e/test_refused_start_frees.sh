@@ -33,10 +33,7 @@ if ! command -v valgrind >/dev/null; then
 fi
 # A build with AddressSanitizer counts leaks itself, and does not run
 # under valgrind.
-if grep -q __asan_init "$PTRACKD"; then
-    echo "skipped: ptrackd is built with AddressSanitizer, which valgrind cannot run"
-    exit 0
-fi
+pt_skip_under_asan "which valgrind cannot run"
 tmp="$PT_TMP"
 
 # refused NAME MESSAGE ARGS...: starts ptrackd with ARGS under valgrind and

@@ -50,8 +50,7 @@ pt_start
 check_eq "every create is there" 5 "$(pt_count)"
 pt_stop
 
-SHIM="$PT_BUILD_DIR/tests/shims/libslowdfl.so"
-[ -f "$SHIM" ] || pt_die "$SHIM not built"
+pt_shim slowdfl
 # A sanitizer's runtime would want to come first.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 for round in 1 2 3; do

@@ -22,12 +22,8 @@ command -v sqlite3 >/dev/null || pt_die "sqlite3 is needed"
 
 # AddressSanitizer has its own malloc, which the shim cannot stand in
 # front of: under it there is nothing to test here.
-if grep -q __asan_init "$PTRACKD"; then
-    echo "skipped: ptrackd is built with AddressSanitizer, whose malloc the failalloc shim cannot replace"
-    exit 0
-fi
-SHIM="$PT_BUILD_DIR/tests/shims/libfailalloc.so"
-[ -f "$SHIM" ] || pt_die "$SHIM is missing (build it)"
+pt_skip_under_asan "whose malloc the failalloc shim cannot replace"
+pt_shim failalloc
 FLAG="$PT_TMP/fail-large-allocations"
 DB="$PT_DATA/ptrack.db"
 pt_config '{}'
