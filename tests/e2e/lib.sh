@@ -92,9 +92,35 @@ pt_init() {
 
 pt_sha256() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
 
-# A TCP port that was free a moment ago (the kernel picks it).
+# A TCP port that was free a moment ago (the kernel picks it), and that
+# no other call of the test's has given: a port is free again once the
+# call closes it, and the kernel may give it twice to a test that picks
+# several before any server listens (two servers on one port, the second
+# failing to start and its client answered by the first). The ports given
+# are listed in $PT_TMP/ports.given.
 pt_free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 - "${PT_TMP:+$PT_TMP/ports.given}" <<'PY'
+import socket, sys
+given = sys.argv[1]
+try:
+    seen = set(open(given).read().split()) if given else set()
+except FileNotFoundError:
+    seen = set()
+held = []
+for _ in range(50):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = str(s.getsockname()[1])
+    held.append(s)
+    if port not in seen:
+        break
+for s in held:
+    s.close()
+if given:
+    with open(given, "a") as f:
+        f.write(port + "\n")
+print(port)
+PY
 }
 
 # pt_office_workflow FILE: writes to FILE the default workflow with an
