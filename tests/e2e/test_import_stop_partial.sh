@@ -27,18 +27,25 @@ with open(sys.argv[1], "w") as f:
                            ensure_ascii=False) + "\n")
 PY
 
+# stop_during CLIENT: SIGTERM to ptrackd while the import of CLIENT (a
+# background job) runs, then the wait for both, and the check that
+# ptrackd's stop went well.
+stop_during() {
+    local rc=0
+    kill -TERM "$PT_PID"
+    wait "$1"
+    wait "$PT_PID" || rc=$?
+    PT_PID=""
+    check_eq "ptrackd exits 0" 0 "$rc"
+}
+
 pt_step "SIGTERM once two batches of 2,000 are stored, before the file's end"
 env python3 "$PT_E2E_DIR/pausedpost.py" "$PT_SOCK" "/v1/imports?format=jsonl&partial=true" \
     "$PT_TMP/p.jsonl" 5000 20 --early >"$PT_TMP/answer" 2>"$PT_TMP/sent" &
 client=$!
 batches_stored() { [ "$(pt_count)" -ge 4000 ]; }
 wait_for 20 batches_stored || pt_die "the first batches were not stored"
-kill -TERM "$PT_PID"
-wait "$client"
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
-check_eq "ptrackd exits 0" 0 "$rc"
+stop_during "$client"
 check_eq "the answer is 503" "HTTP/1.1 503 Service Unavailable" "$(head -n 1 "$PT_TMP/answer")"
 BODY="$(sed -n 2p "$PT_TMP/answer")"
 check_eq "shutting_down, 4000 imported, ids 1 to 4000" "shutting_down 4000 1 4000" \
@@ -63,13 +70,8 @@ env python3 "$PT_E2E_DIR/pausedpost.py" "$PT_SOCK" "/v1/imports?format=jsonl&par
     "$PT_TMP/p.jsonl" 100 20 --early >"$PT_TMP/answer0" 2>"$PT_TMP/sent0" &
 client=$!
 wait_for 20 grep -q sent "$PT_TMP/sent0" || pt_die "the first part was not sent"
-sleep 0.5
-kill -TERM "$PT_PID"
-wait "$client"
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
-check_eq "ptrackd exits 0" 0 "$rc"
+wait_for 20 pt_jobs_running_is 1 || pt_die "the import did not begin"
+stop_during "$client"
 BODY="$(sed -n 2p "$PT_TMP/answer0")"
 check_eq "shutting_down, 0 imported" "shutting_down 0" \
     "$(jv '"%s %s" % (j["error"]["code"], j["error"]["imported"])')"
@@ -113,12 +115,7 @@ api POST /v1/proposals '{"title": "关于在两批导入之间提出的建议"}'
 check_eq "another client's proposal gets the id after the first batch" "201 6001" "$ST $(jv 'j["id"]')"
 touch "$PT_TMP/go"
 wait_for 20 stored_at_least 8001 || pt_die "the second batch was not stored"
-kill -TERM "$PT_PID"
-wait "$client"
-rc=0
-wait "$PT_PID" || rc=$?
-PT_PID=""
-check_eq "ptrackd exits 0" 0 "$rc"
+stop_during "$client"
 check_eq "the answer is 503" "HTTP/1.1 503 Service Unavailable" "$(head -n 1 "$PT_TMP/answer2")"
 BODY="$(sed -n 2p "$PT_TMP/answer2")"
 check_eq "4000 imported, ids 4001 to 8001 in all" "4000 4001 8001" \
