@@ -288,7 +288,8 @@ typedef struct listener_s {
     uv_poll_t poll;   /* readable: connections wait in the backlog */
     uv_timer_t pause; /* accepting paused after a failure */
     int fd;           /* the listening socket, or -1 */
-    int held;         /* bound, not listening yet: the name it holds (listener_hold), or -1 */
+    int held;         /* bound, not listening yet: its port's name (port_hold), or -1 */
+    int held_port;    /* the port whose name held is */
     bool polling;     /* poll is initialised */
     int handles;      /* handles whose close callback has not run */
     pt_http_server_t *srv;
@@ -2545,7 +2546,7 @@ static listener_t *listener_add(pt_http_server_t *srv, pt_peer_kind_t kind)
     return l;
 }
 
-/* Lets go of the name a bound listener holds (listener_hold). */
+/* Lets go of the name a bound listener holds (port_hold). */
 static void listener_unhold(listener_t *l)
 {
     if (l->held >= 0)
@@ -2742,29 +2743,28 @@ static int listener_port(const listener_t *l)
 
 /* A TCP socket bound and not listening yet does not keep another one from
  * binding its address with SO_REUSEADDR too, and the first of them to
- * listen has it: two ptrackds starting at once on one port both bound it,
- * and the second failed at its listen, once it had made its store. So a
- * listener bound and not listening yet holds a name of its address and
- * port, an abstract Unix socket's (no file is made, the name goes with
- * the process, and such names are of one network namespace, as ports
- * are): another's bind of that name fails, UV_EBUSY. A name that cannot
- * be held for another reason (a sandbox that refuses it) is done without:
- * it is a guard, and the start goes on as it did without one. Returns 0
- * or UV_EBUSY. */
-static int listener_hold(listener_t *l)
+ * listen has it: two ptrackds starting at once on one port both bound it
+ * (on one address, or on two that overlap: 0.0.0.0 and 127.0.0.1), and the
+ * second failed at its listen, once it had made its store. So a start
+ * holds a name of the port before it binds it, until it listens: an
+ * abstract Unix socket's (no file is made, the name goes with the
+ * process, and such names are of one network namespace, as ports are).
+ * Another's bind of that name fails, UV_EBUSY, before its own bind of the
+ * port; once the first listens and lets the name go, the second's bind
+ * fails (address already in use) where the two overlap, and is taken where
+ * they do not (127.0.0.1 and 127.0.0.2). A port this server holds already
+ * (localhost's two addresses) is not held again. A name that cannot be
+ * held for another reason (a sandbox that refuses it) is done without: it
+ * is a guard, and the start goes on as it did without one. Returns 0 or
+ * UV_EBUSY, the name's socket in *held (or -1). */
+static int port_hold(pt_http_server_t *srv, int port, int *held)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    char host[INET6_ADDRSTRLEN] = "";
-    if (getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
-        return 0;
-    const void *a = ss.ss_family == AF_INET6
-                        ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
-                        : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
-    inet_ntop(ss.ss_family, a, host, sizeof host);
+    *held = -1;
+    for (const listener_t *o = srv->listeners; o != NULL; o = o->next)
+        if (!o->closing && o->held >= 0 && o->held_port == port)
+            return 0;
     struct sockaddr_un un = {.sun_family = AF_UNIX};
-    int n = snprintf(un.sun_path + 1, sizeof un.sun_path - 1, "ptrackd-tcp-[%s]:%d", host,
-                     listener_port(l));
+    int n = snprintf(un.sun_path + 1, sizeof un.sun_path - 1, "ptrackd-tcp-port:%d", port);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return 0;
@@ -2774,19 +2774,32 @@ static int listener_hold(listener_t *l)
         close(fd);
         return e == EADDRINUSE ? UV_EBUSY : 0;
     }
-    l->held = fd;
+    *held = fd;
     return 0;
 }
 
 /* Binds a TCP listener to addr, and listens on it when listen_now (else
- * pt_http_server_listen_bound does, later, and it holds its address's
- * name meanwhile: listener_hold). */
+ * pt_http_server_listen_bound does, later, and its port's name is held
+ * meanwhile: port_hold). */
 static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, bool listen_now,
                            listener_t **out)
 {
+    int port = ntohs(addr->sa_family == AF_INET6 ? ((const struct sockaddr_in6 *)addr)->sin6_port
+                                                 : ((const struct sockaddr_in *)addr)->sin_port);
+    int held = -1;
+    if (!listen_now && port != 0) {
+        int r = port_hold(srv, port, &held);
+        if (r != 0)
+            return r;
+    }
     listener_t *l = listener_add(srv, PT_PEER_TCP);
-    if (l == NULL)
+    if (l == NULL) {
+        if (held >= 0)
+            close(held);
         return UV_ENOMEM;
+    }
+    l->held = held;
+    l->held_port = port;
     int r = 0, on = 1;
     l->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     /* The port can be bound again at once after a restart, while the last
@@ -2801,7 +2814,7 @@ static int listen_tcp_addr(pt_http_server_t *srv, const struct sockaddr *addr, b
                                          : sizeof(struct sockaddr_in)) != 0)
         r = -errno;
     if (r == 0)
-        r = listen_now ? listener_start(l) : listener_hold(l);
+        r = listen_now ? listener_start(l) : 0;
     if (r != 0)
         listener_close(l);
     else if (out != NULL)

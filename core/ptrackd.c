@@ -332,6 +332,10 @@ static void finish_stop(daemon_t *d)
     pt_info("ptrackd stopped");
 }
 
+/* How long a start waits for another ptrackd starting on its port to
+ * listen. */
+#define PORT_WAIT_MS 10000
+
 /* How long a stop lets the reads whose client has gone run before it
  * interrupts them (a read takes a second at most, the figures of a large
  * store), and how long after that it waits before it says that one has
@@ -1741,12 +1745,30 @@ static int start(daemon_t *d, pt_error_t *err)
         if ((rc == UV_EADDRINUSE || rc == UV_EBUSY) &&
             pt_data_dir_held(d->config.data_dir, err) != PT_OK)
             return err->code;
+        /* Another ptrackd is starting on the port (pt_http_server_bind_tcp
+         * holds a port's name until it listens): this start waits for it
+         * to listen, and binds then, refused where their addresses
+         * overlap, taken where they do not. */
+        if (rc == UV_EBUSY) {
+            pt_info("another ptrackd is starting on the port of %s: waiting up to %d s for it "
+                    "to listen",
+                    d->config.listen, PORT_WAIT_MS / 1000);
+            for (int waited = 0; rc == UV_EBUSY && waited < PORT_WAIT_MS; waited += 100) {
+                struct timespec ts = {0, 100 * 1000000L};
+                nanosleep(&ts, NULL);
+                rc = pt_http_server_bind_tcp(d->server, d->config.listen);
+            }
+            if ((rc == UV_EADDRINUSE || rc == UV_EBUSY) &&
+                pt_data_dir_held(d->config.data_dir, err) != PT_OK)
+                return err->code;
+        }
         if (rc == UV_EBUSY)
-            return pt_error_set(err, PT_ECONFIG,
-                                "cannot listen on %s: another ptrackd, starting, has bound it and "
-                                "listens on it once started; give this one another port (listen, "
-                                "--listen)",
-                                d->config.listen);
+            return pt_error_set(
+                err, PT_ECONFIG,
+                "cannot listen on %s: another ptrackd, starting, holds the port and "
+                "has not listened on it within %d s; give this one another port "
+                "(listen, --listen)",
+                d->config.listen, PORT_WAIT_MS / 1000);
         if (rc != 0)
             return pt_error_set(err, PT_ECONFIG, "cannot listen on %s: %s", d->config.listen,
                                 uv_strerror(rc));

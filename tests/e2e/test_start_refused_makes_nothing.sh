@@ -81,34 +81,99 @@ pt_step "a TCP port that another ptrackd, starting, has bound"
 # Two ptrackds started at once on one port: the first binds it and is
 # held in a plugin's create() (once its store is made) before it listens.
 # The second bound it too (SO_REUSEADDR), made its store and listened
-# first, or failed at its listen once its store was made.
+# first, or failed at its listen once its store was made; also when the
+# two addresses only overlap (0.0.0.0 and 127.0.0.1). Now the second waits
+# for the first to listen, up to 10 s, and then binds: refused where the
+# addresses overlap, before it makes anything, and taken where they do not.
 pt_fixtures slow_create
-port2="$(pt_free_port)"
-cat >"$PT_TMP/held.json" <<EOF
-{"data_dir": "$PT_TMP/held", "socket": "$PT_TMP/held.sock", "listen": "127.0.0.1:$port2",
+# held_start NAME ADDR:PORT: a ptrackd on ADDR:PORT held before it listens
+# until $PT_TMP/go-NAME exists; its pid in HELD.
+held_start() {
+    cat >"$PT_TMP/$1.json" <<EOF
+{"data_dir": "$PT_TMP/$1", "socket": "$PT_TMP/$1.sock", "listen": "$2",
  "plugin_dir": "$PT_TMP/no-plugins",
  "plugins": [{"instance": "slow", "path": "$FIX/fixture_slow_create.so",
-              "config": {"until": "$PT_TMP/go-held"}}]}
+              "config": {"until": "$PT_TMP/go-$1"}}]}
 EOF
-"$PTRACKD" --config "$PT_TMP/held.json" >"$PT_TMP/held.log" 2>&1 &
-held=$!
-PT_PIDS+=("$held")
-wait_for 60 test -e "$PT_TMP/held/ptrackd.lock" || pt_die "the first start made no lock"
-cat >"$PT_TMP/second-port.json" <<EOF
-{"data_dir": "$PT_TMP/second-port", "socket": "$PT_TMP/second-port.sock",
- "listen": "127.0.0.1:$port2", "plugin_dir": "$PT_TMP/no-plugins"}
+    "$PTRACKD" --config "$PT_TMP/$1.json" >"$PT_TMP/$1.log" 2>&1 &
+    HELD=$!
+    PT_PIDS+=("$HELD")
+    wait_for 60 test -e "$PT_TMP/$1/ptrackd.lock" || pt_die "the start $1 made no lock"
+}
+# pt_gone PID: true once the process PID has ended.
+pt_gone() { ! kill -0 "$1" 2>/dev/null; }
+# second_config NAME ADDR:PORT: the configuration of the second start.
+second_config() {
+    cat >"$PT_TMP/$1.json" <<EOF
+{"data_dir": "$PT_TMP/$1", "socket": "$PT_TMP/$1.sock", "listen": "$2", "allow_remote": true,
+ "plugin_dir": "$PT_TMP/no-plugins"}
 EOF
-out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/second-port.json" 2>&1)" && rc=0 || rc=$?
+}
+port2="$(pt_free_port)"
+held_start held "127.0.0.1:$port2"
+second_config second-port "127.0.0.1:$port2"
+out="$(timeout 30 "$PTRACKD" --config "$PT_TMP/second-port.json" 2>&1)" && rc=0 || rc=$?
 check_eq "the second start exits 1 ($out)" 1 "$rc"
-check_contains "saying another ptrackd, starting, has bound the port" \
-    "cannot listen on 127.0.0.1:$port2: another ptrackd, starting, has bound it" "$out"
+check_contains "saying it waited for the other to listen" \
+    "another ptrackd is starting on the port of 127.0.0.1:$port2: waiting up to 10 s for it to listen" \
+    "$out"
+check_contains "and that it did not within 10 s" \
+    "cannot listen on 127.0.0.1:$port2: another ptrackd, starting, holds the port and has not listened on it within 10 s" \
+    "$out"
 check_true "and makes no data directory" test ! -e "$PT_TMP/second-port"
 check_true "nor a socket" test ! -e "$PT_TMP/second-port.sock"
 touch "$PT_TMP/go-held"
 check_true "the first one serves on the port ($(tail -n 3 "$PT_TMP/held.log"))" \
     wait_for 60 pt_listening "$port2"
-kill -TERM "$held"
-wait "$held" || true
+kill -TERM "$HELD"
+wait "$HELD" || true
+
+pt_step "0.0.0.0 while another ptrackd, starting, has bound 127.0.0.1 on the port"
+port3="$(pt_free_port)"
+held_start held3 "127.0.0.1:$port3"
+second_config wide "0.0.0.0:$port3"
+"$PTRACKD" --config "$PT_TMP/wide.json" >"$PT_TMP/wide.log" 2>&1 &
+wide=$!
+PT_PIDS+=("$wide")
+check_true "the second waits for the first to listen" \
+    wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/wide.log"
+touch "$PT_TMP/go-held3"
+rc=running
+if wait_for 30 pt_gone "$wide"; then
+    rc=0
+    wait "$wide" || rc=$?
+else
+    kill -TERM "$wide"
+fi
+check_eq "the second exits 1 ($(tail -n 2 "$PT_TMP/wide.log"))" 1 "$rc"
+check_contains "the port is in use" "cannot listen on 0.0.0.0:$port3: address already in use" \
+    "$(cat "$PT_TMP/wide.log")"
+check_true "and it makes no data directory" test ! -e "$PT_TMP/wide"
+check_true "the first one serves on the port ($(tail -n 3 "$PT_TMP/held3.log"))" \
+    wait_for 60 pt_listening "$port3"
+kill -TERM "$HELD"
+wait "$HELD" || true
+
+pt_step "127.0.0.2 while another ptrackd, starting, has bound 127.0.0.1 on the port"
+port4="$(pt_free_port)"
+held_start held4 "127.0.0.1:$port4"
+second_config beside "127.0.0.2:$port4"
+"$PTRACKD" --config "$PT_TMP/beside.json" >"$PT_TMP/beside.log" 2>&1 &
+beside=$!
+PT_PIDS+=("$beside")
+check_true "the second waits for the first to listen" \
+    wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/beside.log"
+touch "$PT_TMP/go-held4"
+check_true "then starts, its address beside the other's ($(tail -n 2 "$PT_TMP/beside.log"))" \
+    wait_for 30 grep -q " ready " "$PT_TMP/beside.log"
+check_true "the first listens on 127.0.0.1" wait_for 30 pt_listening "$port4"
+check_eq "and answers there (401: TCP needs a token)" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port4/v1/health")"
+check_eq "the second answers on 127.0.0.2" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.2:$port4/v1/health")"
+kill -TERM "$HELD" "$beside"
+wait "$HELD" || true
+wait "$beside" || true
 
 pt_step "the running ptrackd's data directory and port, with another socket"
 cat >"$PT_TMP/same-port.json" <<EOF
