@@ -227,12 +227,13 @@ static bool format_name_ok(const char *name)
 
 /* Checks a side's formats: some, each a format name. Returns PT_OK, or
  * the refusal naming the first bad one. */
-static int check_formats(const char *path, const ptrack_plugin_t *d, const char *side,
+static int check_formats(const char *path, const char *name, const char *side,
                          const char *const *formats, pt_error_t *err)
 {
     if (!formats || !formats[0])
-        return pt_plugin_refuse(err, "path", "plugin %s (%s) is an %ser of no format", d->name,
-                                path, side);
+        return pt_plugin_refuse(err, "path", "plugin %s (%s) is an %ser of no format", name, path,
+                                side);
+    char format[PT_PLUGIN_TEXT_SHOWN];
     for (size_t i = 0; formats[i]; i++)
         if (!format_name_ok(formats[i]))
             return pt_plugin_refuse(
@@ -240,7 +241,7 @@ static int check_formats(const char *path, const ptrack_plugin_t *d, const char 
                 "plugin %s (%s) declares the %s format \"%.80s\"; a format name is 1 "
                 "to 64 lower-case ASCII letters, digits, _ and - (\"csv\", "
                 "\"jsonl\"): rename it in the plugin",
-                d->name, path, side, formats[i]);
+                name, path, side, pt_plugin_text_shown(formats[i], format, sizeof(format)));
     return PT_OK;
 }
 
@@ -291,14 +292,18 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
                                 (unsigned)PTRACK_ABI_MAJOR, (unsigned)PTRACK_ABI_MINOR);
     if (!d->name || !d->name[0])
         return pt_plugin_refuse(err, "path", "plugin file %s: its descriptor has no name", path);
+    /* Its copy is made fit to show (own_text) once it passes; here it is
+     * the plugin's own. */
+    char name_buf[PT_PLUGIN_TEXT_SHOWN];
+    const char *name = pt_plugin_text_shown(d->name, name_buf, sizeof(name_buf));
     if (d->kinds == 0 || (d->kinds & ~KNOWN_KINDS))
         return pt_plugin_refuse(
             err, "path",
             "plugin %s (%s) declares kinds 0x%x; it must be notifier (0x1), importer "
             "(0x2), exporter (0x4) or a combination",
-            d->name, path, d->kinds);
+            name, path, d->kinds);
     if (!d->create || !d->destroy)
-        return pt_plugin_refuse(err, "path", "plugin %s (%s) has no %s()", d->name, path,
+        return pt_plugin_refuse(err, "path", "plugin %s (%s) has no %s()", name, path,
                                 d->create ? "destroy" : "create");
     if (d->kinds & PTRACK_KIND_NOTIFIER) {
         const ptrack_notifier_ops_t *o = d->notifier;
@@ -309,7 +314,7 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
         if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is a notifier but its notifier ops are %s",
-                d->name, path, bad);
+                name, path, bad);
     }
     if (d->kinds & PTRACK_KIND_IMPORTER) {
         const ptrack_importer_ops_t *o = d->importer;
@@ -320,13 +325,13 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
         if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is an importer but its importer ops are %s",
-                d->name, path, bad);
-        if (check_formats(path, d, "import", o->formats, err) != PT_OK)
+                name, path, bad);
+        if (check_formats(path, name, "import", o->formats, err) != PT_OK)
             return err->code;
         if (o->struct_size >= IMPORTER_V11_SIZE && !args_ok(o->args))
             return pt_plugin_refuse(err, "path",
                                     "plugin %s (%s) declares an importer argument without a name",
-                                    d->name, path);
+                                    name, path);
     }
     if (d->kinds & PTRACK_KIND_EXPORTER) {
         const ptrack_exporter_ops_t *o = d->exporter;
@@ -337,34 +342,34 @@ static int check_desc(const char *path, const ptrack_plugin_t *d, pt_error_t *er
         if (bad)
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) says it is an exporter but its exporter ops are %s",
-                d->name, path, bad);
-        if (check_formats(path, d, "export", o->formats, err) != PT_OK)
+                name, path, bad);
+        if (check_formats(path, name, "export", o->formats, err) != PT_OK)
             return err->code;
         if (o->struct_size >= EXPORTER_V11_SIZE && !args_ok(o->args))
             return pt_plugin_refuse(err, "path",
                                     "plugin %s (%s) declares an exporter argument without a name",
-                                    d->name, path);
+                                    name, path);
     }
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
         if (!o->key[0])
             return pt_plugin_refuse(
-                err, "path", "plugin %s (%s) declares an option with an empty key", d->name, path);
+                err, "path", "plugin %s (%s) declares an option with an empty key", name, path);
         if (strcmp(o->key, "events") == 0)
             return pt_plugin_refuse(err, "path",
                                     "plugin %s (%s) declares the option \"events\", a key the host "
                                     "keeps for itself",
-                                    d->name, path);
-        char key[PT_PLUGIN_KEY_SHOWN];
+                                    name, path);
+        char key[PT_PLUGIN_TEXT_SHOWN], def_buf[PT_PLUGIN_TEXT_SHOWN];
         if (!pt_plugin_option_type_name(o->type))
             return pt_plugin_refuse(
                 err, "path", "plugin %s (%s) declares the option \"%s\" with an unknown type %d",
-                d->name, path, pt_plugin_key_shown(o->key, key, sizeof(key)), (int)o->type);
+                name, path, pt_plugin_text_shown(o->key, key, sizeof(key)), (int)o->type);
         cJSON *def = pt_plugin_option_default(o);
         if (o->default_text && !def)
             return pt_plugin_refuse(
-                err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s",
-                d->name, path, o->default_text, pt_plugin_key_shown(o->key, key, sizeof(key)),
-                pt_plugin_option_expected(o->type));
+                err, "path", "plugin %s (%s): the default \"%s\" of option \"%s\" is not %s", name,
+                path, pt_plugin_text_shown(o->default_text, def_buf, sizeof(def_buf)),
+                pt_plugin_text_shown(o->key, key, sizeof(key)), pt_plugin_option_expected(o->type));
         cJSON_Delete(def);
     }
     return PT_OK;

@@ -81,15 +81,17 @@ cJSON *pt_plugin_options_shown(const ptrack_plugin_t *d, const cJSON *options);
  * text is not one. Ownership: the caller's. */
 cJSON *pt_plugin_option_default(const ptrack_option_t *o);
 
-/* The room pt_plugin_key_shown may take. */
-#define PT_PLUGIN_KEY_SHOWN (PT_HTTP_NAME_SHOWN + 4)
+/* The room pt_plugin_text_shown takes for a name or a key. */
+#define PT_PLUGIN_TEXT_SHOWN (PT_HTTP_NAME_SHOWN + 4)
 
-/* An option key of a plugin's table as a message quotes it: key itself,
- * or, when it holds a control character (C0, DEL, C1) or a byte that is
- * not UTF-8, which would break the log's line, act on a terminal or garble
- * the answer, its bytes in buf (PT_PLUGIN_KEY_SHOWN bytes) as
- * pt_http_name_shown shows a header's name ("ti\x1b[31mtle"). */
-const char *pt_plugin_key_shown(const char *key, char *buf, size_t size);
+/* A text that a message about a plugin quotes (its name, an option's key,
+ * default or help, a key of an instance's config) as it quotes it: text
+ * itself, or, when it holds a control character (C0, DEL, C1) or a byte
+ * that is not UTF-8, which would break the log's line, act on a terminal
+ * or garble the answer, a copy in buf (size bytes, PT_PLUGIN_TEXT_SHOWN
+ * for a name or a key) with each such byte as \xNN and the rest as it is
+ * ("标\x1b[31m题"), cut on a character to fit and "..." when it did not. */
+const char *pt_plugin_text_shown(const char *text, char *buf, size_t size);
 
 /* "an integer", "true or false", ...: what a value of type t must be. */
 const char *pt_plugin_option_expected(ptrack_option_type_t t);

@@ -47,15 +47,43 @@ const char *pt_plugin_option_type_name(ptrack_option_type_t t)
     return NULL;
 }
 
-const char *pt_plugin_key_shown(const char *key, char *buf, size_t size)
+/* The length of the character that s (n bytes, n > 0) starts with when
+ * it is one a message may quote as it is: valid UTF-8 and no control
+ * character (C0, DEL, C1); 0 otherwise. */
+static size_t plain_char(const unsigned char *s, size_t n)
 {
-    size_t n = strlen(key);
-    bool fit = pt_utf8_valid(key, n);
-    for (const unsigned char *u = (const unsigned char *)key; fit && *u; u++)
-        fit = *u >= 0x20 && *u != 0x7f && !(u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F);
-    if (fit)
-        return key;
-    pt_http_name_shown(buf, size, key, n);
+    size_t w = 1;
+    while (w < 4 && w < n && !pt_utf8_valid((const char *)s, w))
+        w++;
+    if (!pt_utf8_valid((const char *)s, w) || s[0] < 0x20 || s[0] == 0x7f ||
+        (s[0] == 0xC2 && s[1] <= 0x9F))
+        return 0;
+    return w;
+}
+
+const char *pt_plugin_text_shown(const char *text, char *buf, size_t size)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text), i = 0, w;
+    while (i < len && (w = plain_char(s + i, len - i)) > 0)
+        i += w;
+    if (i == len)
+        return text;
+    size_t n = 0;
+    for (i = 0; i < len; i += w ? w : 1) {
+        w = plain_char(s + i, len - i);
+        if (n + (w ? w : 4) + 4 > size) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (w)
+            memcpy(buf + n, s + i, w);
+        else
+            snprintf(buf + n, 5, "\\x%02x", s[i]);
+        n += w ? w : 4;
+    }
+    buf[n] = '\0';
     return buf;
 }
 
@@ -215,12 +243,13 @@ static void help_note(const ptrack_option_t *o, char *buf, size_t size)
     buf[0] = '\0';
     if (!o || !o->help || !o->help[0])
         return;
-    size_t n = strlen(o->help);
+    char key[PT_PLUGIN_TEXT_SHOWN], help_buf[HELP_SHOWN_MAX + 1];
+    const char *help = pt_plugin_text_shown(o->help, help_buf, sizeof(help_buf));
+    size_t n = strlen(help);
     if (n > HELP_SHOWN_MAX)
-        n = pt_utf8_floor(o->help, HELP_SHOWN_MAX);
-    char key[PT_PLUGIN_KEY_SHOWN];
-    snprintf(buf, size, " (%.80s: %.*s%s)", pt_plugin_key_shown(o->key, key, sizeof(key)), (int)n,
-             o->help, n < strlen(o->help) ? "…" : "");
+        n = pt_utf8_floor(help, HELP_SHOWN_MAX);
+    snprintf(buf, size, " (%.80s: %.*s%s)", pt_plugin_text_shown(o->key, key, sizeof(key)), (int)n,
+             help, n < strlen(help) ? "…" : "");
 }
 
 /* Adds one option problem: the first one becomes the message, every one a
@@ -287,9 +316,9 @@ static void hint_problem(pt_error_t *err, int *problems, const ptrack_plugin_t *
     pt_buf_t json, word;
     pt_buf_init(&json);
     pt_buf_init(&word);
-    char *shown = pt_url_mask(text), key_buf[PT_PLUGIN_KEY_SHOWN];
+    char *shown = pt_url_mask(text), key_buf[PT_PLUGIN_TEXT_SHOWN];
     /* A key shown otherwise than as it is cannot be pasted either. */
-    const char *key = pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf));
+    const char *key = pt_plugin_text_shown(o->key, key_buf, sizeof(key_buf));
     if (shown && strcmp(shown, text) == 0 && key == o->key &&
         set_hint(d, o, text, list, &json, &word))
         option_problem(err, problems, o->key, o,
@@ -349,10 +378,10 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
     char list[300];
     size_t len = 0;
     list[0] = '\0';
-    char key_buf[PT_PLUGIN_KEY_SHOWN];
+    char key_buf[PT_PLUGIN_TEXT_SHOWN];
     for (const ptrack_option_t *o = d->options; o && o->key; o++) {
         int w = snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
-                         pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf)));
+                         pt_plugin_text_shown(o->key, key_buf, sizeof(key_buf)));
         if (w < 0 || (size_t)w >= sizeof(list) - len) {
             snprintf(list + (len < sizeof(list) - 5 ? len : sizeof(list) - 5),
                      sizeof(list) - (len < sizeof(list) - 5 ? len : sizeof(list) - 5), ", …");
@@ -376,18 +405,19 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
         while (o && o->key && strcmp(o->key, v->string) != 0)
             o++;
         if (!o || !o->key) {
+            const char *key = pt_plugin_text_shown(v->string, key_buf, sizeof(key_buf));
             if (list[0])
                 option_problem(err, &problems, v->string, NULL,
-                               "option \"%s\" is not an option of %s (its options: %s)", v->string,
+                               "option \"%s\" is not an option of %s (its options: %s)", key,
                                d->name, list);
             else
                 option_problem(err, &problems, v->string, NULL,
-                               "option \"%s\" is not an option of %s (it has no options)",
-                               v->string, d->name);
+                               "option \"%s\" is not an option of %s (it has no options)", key,
+                               d->name);
             continue;
         }
         if (!value_ok(o->type, v)) {
-            const char *key = pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf));
+            const char *key = pt_plugin_text_shown(o->key, key_buf, sizeof(key_buf));
             if (o->type == PTRACK_OPT_SECRET)
                 /* Only the JSON type: a password of digits, given as a
                  * number, must not end up in a log or a ticket. */
@@ -441,9 +471,12 @@ cJSON *pt_plugin_options_check(const ptrack_plugin_t *d, const cJSON *config, pt
             cJSON_GetObjectItemCaseSensitive(config, o->key))
             continue;
         if (o->required) {
+            char help[HELP_SHOWN_MAX + 1];
             option_problem(err, &problems, o->key, NULL, "option \"%s\" of %s is required%s%s%s",
-                           pt_plugin_key_shown(o->key, key_buf, sizeof(key_buf)), d->name,
-                           o->help ? " (" : "", o->help ? o->help : "", o->help ? ")" : "");
+                           pt_plugin_text_shown(o->key, key_buf, sizeof(key_buf)), d->name,
+                           o->help ? " (" : "",
+                           o->help ? pt_plugin_text_shown(o->help, help, sizeof(help)) : "",
+                           o->help ? ")" : "");
             continue;
         }
         cJSON *def = pt_plugin_option_default(o);

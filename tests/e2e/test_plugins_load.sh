@@ -102,6 +102,15 @@ refused "an unknown option" 422 validation_failed \
     'option "urll" is not an option of good_options (its options: url, retries, verbose, timeout, tags)' \
     '{"instance": "o", "path": "good_options.so", "config": {"urll": "http://x"}}'
 check_eq "the field is config.urll" "config.urll" "$(jv 'j["error"]["fields"][0]["field"]' "$REFUSAL")"
+# A key sent with an escape sequence (ESC [2J clears a terminal) and a line
+# break: quoted with them as \xNN and its Chinese as it is, so that a
+# client that prints the message (jq -r) shows it and no more.
+refused "an unknown option with control characters" 422 validation_failed \
+    'option "网\x1b[2J\x0a址" is not an option of good_options (its options: url,' \
+    '{"instance": "o", "path": "good_options.so", "config": {"网\u001b[2J\n址": "x"}}'
+check_true "the message holds no control character" \
+    python3 -c 'import sys; sys.exit(any(ord(c) < 32 for c in sys.argv[1]))' \
+    "$(jv 'j["error"]["message"]' "$REFUSAL")"
 refused "a missing required option" 422 validation_failed 'option "url" of good_options is required' \
     '{"instance": "o", "path": "good_options.so", "config": {}}'
 refused "an option of the wrong type" 422 validation_failed \

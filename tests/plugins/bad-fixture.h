@@ -9,9 +9,10 @@
  * BAD_STRUCT_SIZE (the descriptor's struct_size), BAD_ABI_MAJOR,
  * BAD_ABI_MINOR, BAD_ARGS (the importer's args, an initializer list),
  * BAD_FORMATS (its formats, an initializer list), BAD_OPTION_KEY and BAD_OPTION_TYPE (the key
- * and the type of the one option it declares), BAD_OPTION_REQUIRED (1: that option is required)
- * and BAD_ENTRY (the name the descriptor is exported under). Each fixture is a shared object of its
- * own, so the functions here are static.
+ * and the type of the one option it declares), BAD_OPTION_REQUIRED (1: that option is required),
+ * BAD_OPTION_DEFAULT and BAD_OPTION_HELP (its default_text and help) and BAD_ENTRY (the name the
+ * descriptor is exported under). Each fixture is a shared object of its own, so the functions here
+ * are static.
  */
 #ifndef PT_TEST_BAD_FIXTURE_H
 #define PT_TEST_BAD_FIXTURE_H
@@ -66,8 +67,14 @@ static const char *const bad_args[] = BAD_ARGS;
 #ifndef BAD_OPTION_REQUIRED
 #define BAD_OPTION_REQUIRED 0
 #endif
+#ifndef BAD_OPTION_DEFAULT
+#define BAD_OPTION_DEFAULT NULL
+#endif
+#ifndef BAD_OPTION_HELP
+#define BAD_OPTION_HELP "the fixture's one option"
+#endif
 static const ptrack_option_t bad_options[] = {
-    {BAD_OPTION_KEY, BAD_OPTION_TYPE, BAD_OPTION_REQUIRED, NULL, "the fixture's one option"},
+    {BAD_OPTION_KEY, BAD_OPTION_TYPE, BAD_OPTION_REQUIRED, BAD_OPTION_DEFAULT, BAD_OPTION_HELP},
     {NULL, 0, 0, NULL, NULL},
 };
 #endif

@@ -618,6 +618,38 @@ static void an_option_key_with_control_characters_is_shown_escaped(void **state)
                  "(its options: ti\\x1b[31mt\\x0ale)");
 }
 
+/* The other texts that a refusal quotes from a plugin, its name, a
+ * format, an option's default and help, and from its client, a key of the
+ * config that is no option, show a control character or a byte that is
+ * not UTF-8 as \xNN too, and their Chinese as it is. */
+static void a_plugin_s_texts_with_control_characters_are_shown_escaped(void **state)
+{
+    fx_t *f = *state;
+    install(f, "bad_desc_control", "desc.so");
+    assert_shown(f, load(f, "{\"instance\":\"x\",\"path\":\"desc.so\"}"), "plugin 报表\\x1b[2J (");
+    assert_shown(f, PT_EVALIDATION,
+                 "): the default \"3\\x1b[31m次\" of option \"次\\x1b数\" is not an integer");
+    install(f, "bad_format_control", "format.so");
+    assert_shown(f, load(f, "{\"instance\":\"x\",\"path\":\"format.so\"}"),
+                 "declares the import format \"csv\\x1b[2J\"; a format name is");
+    install(f, "bad_option_help", "help.so");
+    assert_shown(f, load(f, "{\"instance\":\"x\",\"path\":\"help.so\"}"),
+                 "option \"标题\" of bad_option_help is required "
+                 "(标题，\\x1b[2J一行\\x0a两行\\xff)");
+    assert_true(pt_utf8_valid(f->err.message, strlen(f->err.message)));
+    assert_shown(f,
+                 load(f, "{\"instance\":\"x\",\"path\":\"help.so\","
+                         "\"config\":{\"标题\":true}}"),
+                 "option \"标题\" of bad_option_help must be a string, not a boolean "
+                 "(标题: 标题，\\x1b[2J一行\\x0a两行\\xff)");
+    assert_true(pt_utf8_valid(f->err.message, strlen(f->err.message)));
+    assert_shown(f,
+                 load(f, "{\"instance\":\"x\",\"path\":\"help.so\","
+                         "\"config\":{\"标题\":\"a\",\"标\\u001b[2J\\n题\":\"b\"}}"),
+                 "option \"标\\x1b[2J\\x0a题\" is not an option of bad_option_help (its options: "
+                 "标题)");
+}
+
 /* Ops whose struct_size is smaller than ABI 1.0's are refused as too
  * small, and nothing of them is read but struct_size: the fixtures' ops
  * end at their struct_size member, right before a page nobody may read,
@@ -1514,6 +1546,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(abi_and_descriptor_refusals_name_the_reason, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(an_option_key_with_control_characters_is_shown_escaped,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_plugin_s_texts_with_control_characters_are_shown_escaped,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_bad_option_is_refused_naming_only_what_is_wrong, setup,
                                         teardown),
