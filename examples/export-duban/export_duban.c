@@ -501,15 +501,26 @@ static const struct {
     {"q", "检索"},
 };
 
-/* A part a unit still has to do (?todo=), in words. */
-static const char *todo_label(const char *part)
+/* The values of a filter that the heading writes in words, as ptrack's
+ * md and html reports do: a part a unit still has to do (?todo=), a
+ * kind, and a boolean (true, false, 1 or 0, as the API takes one). Any
+ * other value is written as it is. */
+static const char *value_label(const char *arg, const char *value)
 {
-    static const char *const labels[][2] = {
-        {"sign", "签收"}, {"opinion", "协办意见"}, {"reply", "答复"}};
+    static const char *const labels[][3] = {
+        {"todo", "sign", "签收"},       {"todo", "opinion", "协办意见"},
+        {"todo", "reply", "答复"},      {"kind", "suggestion", "建议"},
+        {"kind", "motion", "议案"},     {"kind", "proposal", "提案"},
+        {"kind", "other", "其他"},      {"overdue", "true", "是"},
+        {"overdue", "1", "是"},         {"overdue", "false", "否"},
+        {"overdue", "0", "否"},         {"key_supervision", "true", "是"},
+        {"key_supervision", "1", "是"}, {"key_supervision", "false", "否"},
+        {"key_supervision", "0", "否"},
+    };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(part, labels[i][0]) == 0)
-            return labels[i][1];
-    return part;
+        if (strcmp(arg, labels[i][0]) == 0 && strcmp(value, labels[i][1]) == 0)
+            return labels[i][2];
+    return value;
 }
 
 /* Writes a filter that is a comma-separated list of names (?status=,
@@ -535,7 +546,7 @@ static void out_names(out_t *o, const duban_t *d, const char *list, int todo)
             name[n] = '\0';
             const char *label = name;
             if (todo)
-                label = todo_label(name);
+                label = value_label("todo", name);
             else if (PTRACK_HOST_HAS(h, workflow_item) &&
                      h->workflow_item(d->inst, PTRACK_WF_STATE, name, &it) == PTRACK_OK &&
                      it.label_zh)
@@ -672,7 +683,7 @@ static int duban_export(void *state, ptrack_job_t *job, const char *format)
         if (strcmp(filters[i].arg, "status") == 0 || strcmp(filters[i].arg, "todo") == 0)
             out_names(o, d, v, strcmp(filters[i].arg, "todo") == 0);
         else
-            out_printf(o, "%s", v);
+            out_printf(o, "%s", value_label(filters[i].arg, v));
         any = 1;
     }
     if (any)

@@ -16,7 +16,9 @@
 #     its deadline and how late it is; a co unit that gave its opinion is
 #     left out; ?unit= lists that unit only; ?title= names the list; the
 #     heading names the filters, a list's values once each and states by
-#     the workflow's labels (status=assigned,assigned is 已交办); too
+#     the workflow's labels (status=assigned,assigned is 已交办), a kind by
+#     its label and a yes-or-no filter in words (kind=motion is 议案,
+#     overdue=true is 是); too
 #     many entries is a 400 before any byte; with tz UTC its dates are
 #     UTC's (the host's time_format); a number or lead author too long for
 #     its entry is cut between characters, and the list stays UTF-8.
@@ -307,7 +309,7 @@ check_eq "only that unit, its entries by deadline, under the title asked for" \
     "$(printf '%s\n' "$BODY" | grep -E '^(省交通运输厅建议|[一二]、|  [0-9]\.)' | tr '\n' '|')"
 api GET "/v1/exports?format=duban&overdue=true"
 check_status "the overdue ones" 200
-check_contains "name the filter" "筛选：逾期 true" "$BODY"
+check_contains "name the filter, its value in words" "筛选：逾期 是" "$BODY"
 check_true "and leave the others out" bash -c '! grep -q -e 公交 -e 停车 <<<"$1"' _ "$BODY"
 
 # ---------------------------------------------------------------------------
@@ -317,6 +319,10 @@ check_status "the list of states and parts, each given twice" 200
 check_eq "each once, in words, as the report names them" \
     "筛选：承办单位 省水利厅；状态 已交办、办理中；待办 答复、签收" \
     "$(printf '%s\n' "$BODY" | grep '^筛选：')"
+api GET "/v1/exports?format=duban&kind=motion&key_supervision=1&overdue=false"
+check_status "a kind and yes-or-no filters" 200
+check_eq "the kind by its label, yes and no in words, as the report names them" \
+    "筛选：类型 议案；重点督办 是；逾期 否" "$(printf '%s\n' "$BODY" | grep '^筛选：')"
 
 # ---------------------------------------------------------------------------
 pt_step "a number and a lead author too long for the entry are cut between characters"
