@@ -71,6 +71,8 @@
 
 #include <ptrack/plugin.h>
 
+#include "utf8.h"
+
 /* The most of each of stdout and stderr kept for the log, and the most of
  * it (escaped) put in one log line, which the host takes up to 4 KiB. */
 #define OUTPUT_MAX 3072
@@ -435,14 +437,12 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
     }
     /* Escapes can make it longer than a log line: cut on a character
      * boundary, so that the line ends with the mark that says so. */
-    bool cut = false;
-    if (o > LOGGED_MAX) {
-        o = LOGGED_MAX;
-        while (o > 0 && ((unsigned char)text[o] & 0xC0) == 0x80)
-            o--;
-        cut = true;
-    }
     text[o] = '\0';
+    bool cut = o > LOGGED_MAX;
+    if (cut) {
+        o = pt_utf8_prefix(text, LOGGED_MAX);
+        text[o] = '\0';
+    }
     x->host->log(x->inst, level, "event %" PRId64 ": %s %s: %s%s", ev->seq, x->argv[0], stream,
                  text, c->dropped || cut ? " [...more output dropped]" : "");
     free(text);

@@ -2,7 +2,10 @@
 # notify_exec logs the first 3 KiB of a command's output: when that end
 # falls inside a Chinese character, the log line stops before it, rather
 # than showing its first bytes as "??" before the mark that more output was
-# dropped.
+# dropped. Output of raw bytes (0x80, which continues a character that none
+# starts) has no character to split: the line keeps 3 KiB of it, each byte
+# shown as ?, where the cut walked back over all of them (and left "\x0"
+# of an escaped \x01 before them).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -21,9 +24,21 @@ echo "$PTRACK_SEQ" >>"$1/runs"
 exit 3
 SH
 chmod +x "$PT_TMP/talk.sh"
+# A control character, which the escape makes 4 bytes (\x01), so that the
+# 4000 raw bytes read (3072 kept) are longer than the log line's 3072.
+cat >"$PT_TMP/raw.sh" <<'SH'
+#!/bin/sh
+printf '\001'
+head -c 4000 /dev/zero | tr '\000' '\200'
+echo "$PTRACK_SEQ" >>"$1/raw-runs"
+exit 3
+SH
+chmod +x "$PT_TMP/raw.sh"
 pt_config '{}' ',"plugins": [
   {"instance": "talk", "path": "'"$EXEC_SO"'", "events": ["proposal.created"],
-   "config": {"command": ["'"$PT_TMP/talk.sh"'", "'"$PT_TMP"'"]}}
+   "config": {"command": ["'"$PT_TMP/talk.sh"'", "'"$PT_TMP"'"]}},
+  {"instance": "raw", "path": "'"$EXEC_SO"'", "events": ["proposal.created"],
+   "config": {"command": ["'"$PT_TMP/raw.sh"'", "'"$PT_TMP"'"]}}
 ]'
 pt_start
 
@@ -40,6 +55,15 @@ for stream in stdout stderr; do
 done
 check_contains "stdout: the line ends on a whole character" "a中文a中 [...more output dropped]" \
     "$(grep 'talk.sh stdout: ' "$PT_TMP/ptrackd.log")"
+
+raw_ran() { [ -s "$PT_TMP/raw-runs" ] && grep -aq 'raw.sh stdout' "$PT_TMP/ptrackd.log"; }
+check_true "the command of raw bytes ran and its output was logged" wait_for 30 raw_ran
+line="$(grep -a 'raw.sh stdout: ' "$PT_TMP/ptrackd.log" || true)"
+check_contains "raw bytes: the line says that more output was dropped" \
+    "[...more output dropped]" "$line"
+check_contains "raw bytes: the control character is escaped" 'raw.sh stdout: \x01?' "$line"
+check_eq "raw bytes: the line keeps those that fit, each as ?" 3068 \
+    "$(printf %s "$line" | tr -cd '?' | wc -c)"
 
 pt_stop
 pt_finish
