@@ -53,6 +53,7 @@
 #include "record-walk.h"
 #include "strbuf.h"
 #include "times.h"
+#include "utf8.h"
 
 /* The default name: the kind filter's word (建议, 提案, 议案) and this. */
 #define DEFAULT_CALNAME "办理期限"
@@ -82,12 +83,7 @@ static void emit_line(run_t *r)
     const char *p = pt_str_get(&r->line);
     size_t n = r->line.len, room = FOLD_AT;
     for (;;) {
-        size_t take = n;
-        if (take > room) {
-            take = room;
-            while (take > 0 && ((unsigned char)p[take] & 0xC0) == 0x80)
-                take--;
-        }
+        size_t take = n > room ? pt_utf8_prefix(p, room) : n;
         pt_str_append(&r->out, p, take);
         pt_str_puts(&r->out, "\r\n");
         p += take;

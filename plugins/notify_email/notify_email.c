@@ -73,6 +73,7 @@
 #include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
+#include "utf8.h"
 
 /* An address as configured: "name <addr>" or "addr". */
 typedef struct {
@@ -209,12 +210,8 @@ static void header_encoded(header_t *h, const char *text)
     size_t len = strlen(text), off = 0;
     pt_str_t word = {0};
     while (off < len) {
-        size_t n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
         /* Back up to the start of a character: never split one. */
-        while (n > 0 && off + n < len && ((unsigned char)text[off + n] & 0xC0) == 0x80)
-            n--;
-        if (n == 0)
-            n = len - off < WORD_BYTES ? len - off : WORD_BYTES;
+        size_t n = pt_utf8_prefix(text + off, WORD_BYTES);
         pt_str_clear(&word);
         pt_str_puts(&word, "=?UTF-8?B?");
         buf_base64(&word, text + off, n, false);
