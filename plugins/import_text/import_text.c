@@ -8,6 +8,13 @@
  *     建议：一是……；二是……；三是……。
  *     （据《山西日报》）
  *
+ * The delegation line may also stand above the title: a newspaper's kicker
+ * whose dash leads into the headline, which is then the title whatever its
+ * form, and a bulletin's line that names the delegation alone:
+ *
+ *     山西团代表提出建议——            广东代表团
+ *     加快推进太行山旅游公路建设      关于支持粤港澳大湾区职业教育协同发展的建议
+ *
  * The document goes through three stages, each holding little:
  *
  *   lines       text_input.c reads the upload (UTF-8, or GBK through iconv)
@@ -20,15 +27,23 @@
  *   proposals   a state machine reads the paragraphs. A title line (关于…
  *               or …建议/议案/提案) makes a candidate; a delegation line, a
  *               背景 or 建议 heading or inline asks within CONFIRM_WINDOW
- *               paragraphs make it a proposal. A proposal ends at its source
- *               note (（据《山西日报》）, 据新华社, a dateline （新华社太原
- *               3月8日电） or a reporter's credit （记者 刘某某）), at the
- *               next title, or at a standalone headline (a short line, no
- *               full stop, a blank line after it, or before it once the
- *               asks are read: the next article). A proposal that ends
- *               with no ask and never reached a 建议 section is a news
- *               report under a headline that reads like a title: it is
- *               skipped, not emitted.
+ *               paragraphs make it a proposal. A delegation line that
+ *               can stand above a title (one naming the delegation, or
+ *               ending in a dash) outside a proposal or after its asks is
+ *               held for one paragraph: above a title, or the headline its
+ *               dash leads into, it opens that proposal and makes it one,
+ *               as a delegation line after the title does, though a
+ *               delegation named after the title wins (the line above
+ *               signed the proposal before); above anything else it is read
+ *               where it stands (skipped, or the proposal's text). A
+ *               proposal ends at its source note (（据《山西日报》）,
+ *               据新华社, a dateline （新华社太原3月8日电） or a reporter's
+ *               credit （记者 刘某某）), at the next title, or at a
+ *               standalone headline (a short line, no full stop, a blank
+ *               line after it, or before it once the asks are read: the
+ *               next article). A proposal that ends with no ask and never
+ *               reached a 建议 section is a news report under a headline
+ *               that reads like a title: it is skipped, not emitted.
  *
  * Only one candidate article is held at a time, and its size is capped
  * (PROPOSAL_MAX), so memory is flat however long the document.
@@ -82,6 +97,7 @@ typedef struct {
     int para_open;
     pkind_t para_kind;
     int para_closed; /* it takes no more lines (a title, a heading alone) */
+    int para_kicked; /* the headline a kicker's dash leads into: a title whatever its form */
     long para_first, para_last;
     int after_blank; /* a blank line stood before the paragraph's first line */
     int blank_seen;  /* blank lines since the paragraph's last line */
@@ -99,9 +115,18 @@ typedef struct {
     int numbered; /* the asks were numbered, so unnumbered text continues the last */
     int cand_paras;
     long title_line, prop_last;
-    long prev_last; /* prop_last before the paragraph being processed */
+    long art_first;       /* the article's first line: its title's or the kicker's above it */
+    int delegation_above; /* the delegation is a line's above the title: one after it wins */
+    long prev_last;       /* prop_last before the paragraph being processed */
     int seen_title;
     ustr_t doc_source; /* a source note before the first title: the whole document's */
+
+    /* A delegation line held until the next paragraph shows whether it
+     * stands above a title (delegation_hold). */
+    ustr_t above;
+    int above_held, above_blank;
+    int above_dash; /* it ends in a dash that leads into the headline below */
+    long above_first, above_last;
 
     /* The passage being skipped. */
     long skip_from, skip_to;
@@ -157,6 +182,7 @@ static void proposal_reset(tx_t *t)
     t->title.len = t->delegation.len = t->lead.len = t->background.len = t->source.len = 0;
     t->co_signers.len = 0;
     t->co_from_byline = 0;
+    t->delegation_above = 0;
     for (size_t i = 0; i < t->n_asks; i++)
         t->asks[i].len = 0;
     t->n_asks = 0;
@@ -178,7 +204,7 @@ static int oom(const tx_t *t)
 {
     int bad = t->line.oom || t->scratch.oom || t->para.oom || t->title.oom || t->delegation.oom ||
               t->lead.oom || t->background.oom || t->source.oom || t->doc_source.oom ||
-              t->co_signers.oom;
+              t->co_signers.oom || t->above.oom;
     for (size_t i = 0; i < t->n_asks; i++)
         bad |= t->asks[i].oom;
     return bad;
@@ -311,7 +337,7 @@ static void proposal_end(tx_t *t, long to)
                    "\"%s\" has no asks: no 建议 heading or introduction and no numbered asks",
                    title ? title : "?");
     free(title);
-    skip_extend(t, t->title_line, to, reason);
+    skip_extend(t, t->art_first, to, reason);
     proposal_reset(t);
 }
 
@@ -325,7 +351,7 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
     if (at > 0)
         tm_lead_author(s, at, &t->lead);
     ustr_set(&t->title, s + at, n - at);
-    t->title_line = t->prop_last = line;
+    t->title_line = t->prop_last = t->art_first = line;
     t->state = S_CANDIDATE;
     t->seen_title = 1;
 }
@@ -339,7 +365,7 @@ static void candidate_skip(tx_t *t)
                    "\"%s\" is not followed by a delegation, 背景 or 建议 line within %d paragraphs",
                    title ? title : "?", CONFIRM_WINDOW);
     free(title);
-    skip_extend(t, t->title_line, t->prop_last, reason);
+    skip_extend(t, t->art_first, t->prop_last, reason);
     proposal_reset(t);
 }
 
@@ -536,8 +562,16 @@ static int headline(const uint32_t *s, size_t n, int ended_by_blank)
 
 static void delegation_take(tx_t *t, const uint32_t *s, size_t n)
 {
-    if (t->delegation.len == 0)
+    /* A delegation named after the title is the proposal's, also when a
+     * line above the title named another: that line was the previous
+     * proposal's signature (…三是…。 / 山西代表团 / 关于… / 河北代表团). */
+    t->scratch.len = 0;
+    if (t->delegation_above && tm_delegation(s, n, &t->scratch)) {
+        ustr_set(&t->delegation, t->scratch.p, t->scratch.len);
+        t->delegation_above = 0;
+    } else if (t->delegation.len == 0) {
         tm_delegation(s, n, &t->delegation);
+    }
     /* The names after the lead author's (张某某、李某某等10名代表) are
      * co-signers, unless a 联名代表： line named them already. */
     if (t->lead.len == 0 && tm_lead_author(s, n, &t->lead) && t->co_signers.len == 0)
@@ -616,8 +650,8 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
 }
 
 /* What a paragraph means where it stands. */
-static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
-                         int ended_by_blank)
+static void para_state(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
+                       int ended_by_blank)
 {
     size_t l;
     int f;
@@ -700,6 +734,101 @@ static void source_seen(tx_t *t, const ustr_t *name, long first, long last)
     }
 }
 
+/* Whether a sentence mark (。，；：…) is in s: a title's second line, a
+ * headline or a kicker has none. */
+static int has_sentence_marks(const uint32_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u_in(s[i], "。！？；，：:;,"))
+            return 1;
+    return 0;
+}
+
+/* Whether a delegation line may stand above its proposal's title: a
+ * newspaper's kicker whose dash leads into the headline (山西团代表提出
+ * 建议——, also naming a person: 全国人大代表王某某提出建议——), or a
+ * bulletin's line that names the delegation (广东代表团). Either is a line
+ * without a sentence in it; *dash says whether it ends in a dash. A line
+ * that names a person only and no dash (王某某代表, 领衔代表：王某某) is
+ * read after a title only: above one, it may as well sign the proposal
+ * before. */
+static int delegation_line_above(const uint32_t *s, size_t n, int *dash)
+{
+    size_t b = n;
+    while (b > 0 && u_in(s[b - 1], "—―─- "))
+        b--;
+    *dash = b < n && u_in(s[b], "—―─-");
+    if (b == 0 || has_sentence_marks(s, b))
+        return 0;
+    ustr_t name = {0};
+    int named = tm_delegation(s, b, &name);
+    ustr_free(&name);
+    return named || *dash;
+}
+
+/* Holds a delegation line that stands outside a proposal, or after a
+ * proposal's asks, until the next paragraph: above a title it is the next
+ * proposal's (delegation_above_title); above anything else it is what it
+ * was (delegation_release). Returns 1 when it was held. */
+static int delegation_hold(tx_t *t, const uint32_t *s, size_t n, long first, long last,
+                           int ended_by_blank)
+{
+    int dash;
+    if (t->state == S_CANDIDATE || (t->state == S_IN && t->section == SEC_HEAD && t->n_asks == 0) ||
+        !delegation_line_above(s, n, &dash))
+        return 0;
+    ustr_set(&t->above, s, n);
+    t->above_held = 1;
+    t->above_dash = dash;
+    t->above_blank = ended_by_blank;
+    t->above_first = first;
+    t->above_last = last;
+    return 1;
+}
+
+/* The held delegation line stands above no title: it is read where it
+ * stands, as it was before it was held (skipped outside a proposal, text
+ * of the proposal inside one). */
+static void delegation_release(tx_t *t)
+{
+    if (!t->above_held)
+        return;
+    t->above_held = 0;
+    para_state(t, P_DELEGATION, t->above.p, t->above.len, t->above_first, t->above_last,
+               t->above_blank);
+}
+
+/* The held delegation line stands above the title s[0..n): it opens the
+ * proposal, which it confirms as a delegation line after the title does;
+ * the proposal before ends above it. */
+static void delegation_above_title(tx_t *t, const uint32_t *s, size_t n, long first, long last)
+{
+    t->above_held = 0;
+    if (t->state == S_IN)
+        proposal_end(t, t->prop_last);
+    candidate_start(t, s, n, first);
+    t->art_first = t->above_first;
+    t->prop_last = last;
+    t->state = S_IN;
+    delegation_take(t, t->above.p, t->above.len);
+    t->delegation_above = t->delegation.len > 0;
+}
+
+static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
+                         int ended_by_blank)
+{
+    if (t->above_held) {
+        if (kind == P_TITLE) {
+            delegation_above_title(t, s, n, first, last);
+            return;
+        }
+        delegation_release(t);
+    }
+    if (kind == P_DELEGATION && delegation_hold(t, s, n, first, last, ended_by_blank))
+        return;
+    para_state(t, kind, s, n, first, last, ended_by_blank);
+}
+
 static pkind_t classify(const uint32_t *s, size_t n, int *closed)
 {
     size_t c;
@@ -740,7 +869,7 @@ static void para_done(tx_t *t, int ended_by_blank)
     size_t n = t->para.len;
     ustr_t name = {0};
     size_t start;
-    if (t->para_kind == P_TITLE && !tm_title(s, n))
+    if (t->para_kind == P_TITLE && !t->para_kicked && !tm_title(s, n))
         t->para_kind = P_TEXT; /* a wrapped 关于 line that turned into a sentence */
     if (tm_source(s, n, &start, &name)) {
         /* A note at the end of the paragraph, or the paragraph itself. */
@@ -749,6 +878,7 @@ static void para_done(tx_t *t, int ended_by_blank)
         if (b > a)
             para_process(t, t->para_kind == P_SOURCE ? P_TEXT : t->para_kind, s + a, b - a,
                          t->para_first, t->para_last, ended_by_blank);
+        delegation_release(t);
         source_seen(t, &name, t->para_first, t->para_last);
     } else {
         para_process(t, t->para_kind, s, n, t->para_first, t->para_last, ended_by_blank);
@@ -775,16 +905,6 @@ static void para_join(tx_t *t, const uint32_t *s, size_t n)
         ustr_push(p, ' ');
 #undef LATIN
     ustr_append(p, s, n);
-}
-
-/* Whether a line has the punctuation of a sentence, which a title's second
- * line does not. */
-static int has_sentence_marks(const uint32_t *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (u_in(s[i], "。！？；，：:;,"))
-            return 1;
-    return 0;
 }
 
 /* Whether the open paragraph is the headline of an article that follows a
@@ -911,6 +1031,16 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
             t->para_closed = tm_title_kind(t->para.p, t->para.len) != TM_NONE;
     } else {
         para_done(t, t->blank_seen || alone);
+        /* The line a kicker's dash leads into right below it is the
+         * headline, a title whatever its form (山西团代表提出建议—— /
+         * 加快推进太行山旅游公路建设), when it is no sentence. */
+        int kicked = t->above_held && t->above_dash && !t->blank_seen && kind == P_TEXT &&
+                     u->len <= 40 && !has_sentence_marks(u->p, u->len);
+        if (kicked) {
+            kind = P_TITLE;
+            closed = 1;
+        }
+        t->para_kicked = kicked;
         t->after_blank = t->blank_seen || t->para_last == 0;
         ustr_set(&t->para, u->p, u->len);
         t->para_open = 1;
@@ -926,6 +1056,7 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
 static void document_end(tx_t *t)
 {
     para_done(t, 1);
+    delegation_release(t);
     if (t->state == S_IN)
         proposal_end(t, t->prop_last);
     else if (t->state == S_CANDIDATE)
@@ -945,6 +1076,7 @@ static void tx_free(tx_t *t)
     ustr_free(&t->source);
     ustr_free(&t->doc_source);
     ustr_free(&t->co_signers);
+    ustr_free(&t->above);
     for (size_t i = 0; i < MAX_ASKS; i++)
         ustr_free(&t->asks[i]);
 }

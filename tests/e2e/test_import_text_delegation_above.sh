@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# test_import_text_delegation_above.sh - the delegation line above a
+# proposal's title, as newspapers and bulletins set it, gives the proposal
+# its delegation as the line after the title does: a kicker whose dash
+# leads into the headline (山西团代表提出建议—— / 加快推进太行山旅游公路建设),
+# the headline a title whatever its form, and a bulletin's line naming the
+# delegation alone (广东代表团 / 关于…的建议). The text importer skipped the
+# first as "no proposal title before it" and lost the delegation of the
+# others. On one page with proposals in both orders and a news article
+# between them, each proposal keeps its own delegation and asks; a
+# delegation line above something that is no proposal still makes none and
+# is reported as skipped; a delegation named after a title is the
+# proposal's even under a line that named another.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_config
+pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+pt_step "a kicker above a headline that does not read like a title"
+cat >"$W/山西日报.txt" <<'TXT'
+山西团代表提出建议——
+加快推进太行山旅游公路建设
+
+太行山旅游公路是我省三大旅游板块之一，目前部分路段等级低、配套设施不完善。
+
+代表们建议：一是加大中央预算内投资支持力度；二是支持沿线配套服务设施建设；三是统筹推进沿线村庄人居环境整治。
+
+（据《山西日报》）
+TXT
+pt_import text "$W/山西日报.txt"
+check_status "import 山西日报.txt" 201
+check_eq "one proposal, nothing passed over" "1 0" "$(jv '"%d %d" % (j["imported"], j["ignored_count"])')"
+check_eq "its delegation, as the line after a title gives 山西团" "山西代表团" \
+    "$(pt_field title 加快推进太行山旅游公路建设 'p["delegation"]')"
+check_eq "its background" "太行山旅游公路是我省三大旅游板块之一，目前部分路段等级低、配套设施不完善。" \
+    "$(pt_field title 加快推进太行山旅游公路建设 'p["background"]')"
+check_eq "its three asks" "加大中央预算内投资支持力度 / 支持沿线配套服务设施建设 / 统筹推进沿线村庄人居环境整治" \
+    "$(pt_field title 加快推进太行山旅游公路建设 '" / ".join(p["recommendations"])')"
+
+pt_step "a page with both orders, a news article between, a bulletin's delegation line"
+cat >"$W/版面.txt" <<'TXT'
+河北团代表提出建议——
+关于支持雄安新区职业教育发展的建议
+
+背景：雄安新区职业教育起步较晚，专业设置与产业需求衔接不够。
+
+建议：一是支持建设一批高水平职业院校；二是推动京津优质职业教育资源向新区疏解。
+
+本市新增三条公交线路
+记者从市交通运输局获悉，本月起本市新增三条公交线路，方便群众出行。
+
+关于加快太行革命老区振兴发展的建议
+山西团代表提出建议——
+背景：太行革命老区基础设施薄弱，产业结构单一。
+建议：一是加大财政转移支付力度；二是支持老区特色产业发展；三是完善老区交通网络。
+
+广东代表团
+关于支持粤港澳大湾区职业教育协同发展的建议
+背景：大湾区职业教育资源分布不均衡，协同机制尚不健全。
+建议：
+（一）建立大湾区职业教育联盟，共享实训基地；
+（二）推进职业资格和技能等级“一试三证”；
+江西代表团
+关于支持赣南等原中央苏区振兴发展的建议
+背景：原中央苏区发展基础仍然薄弱。
+建议：一是延续对口支援政策；二是支持红色旅游发展。
+TXT
+pt_import text "$W/版面.txt"
+check_status "import 版面.txt" 201
+check_eq "four proposals" 4 "$(jv 'j["imported"]')"
+check_eq "the news article is the one passage passed over" "lines 8-9" \
+    "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+check_eq "the kicker above a 关于…的建议 headline gives its delegation" "河北代表团" \
+    "$(pt_field title 关于支持雄安新区职业教育发展的建议 'p["delegation"]')"
+check_eq "... and the proposal its asks, not the news article's text" \
+    "支持建设一批高水平职业院校 / 推动京津优质职业教育资源向新区疏解" \
+    "$(pt_field title 关于支持雄安新区职业教育发展的建议 '" / ".join(p["recommendations"])')"
+check_eq "the line after a title still gives its delegation" "山西代表团" \
+    "$(pt_field title 关于加快太行革命老区振兴发展的建议 'p["delegation"]')"
+check_eq "... and its asks end above the next proposal's delegation line" \
+    "加大财政转移支付力度 / 支持老区特色产业发展 / 完善老区交通网络" \
+    "$(pt_field title 关于加快太行革命老区振兴发展的建议 '" / ".join(p["recommendations"])')"
+check_eq "a bulletin's delegation line above the title gives its delegation" "广东代表团" \
+    "$(pt_field title 关于支持粤港澳大湾区职业教育协同发展的建议 'p["delegation"]')"
+check_eq "... and is not the last ask of the proposal above it" \
+    "建立大湾区职业教育联盟，共享实训基地 / 推进职业资格和技能等级“一试三证”" \
+    "$(pt_field title 关于支持粤港澳大湾区职业教育协同发展的建议 '" / ".join(p["recommendations"])')"
+check_eq "the next bulletin's delegation line, right after an ask, is the next proposal's" "江西代表团" \
+    "$(pt_field title 关于支持赣南等原中央苏区振兴发展的建议 'p["delegation"]')"
+
+pt_step "a delegation line above something that is no proposal makes none"
+cat >"$W/新闻.txt" <<'TXT'
+湖南团代表提出建议——
+代表们认为，要进一步加强基层医疗卫生服务体系建设。
+
+湖南代表团
+审议政府工作报告
+代表们在驻地认真审议政府工作报告，一致表示拥护。
+
+湖北团代表提出建议——
+长江大保护取得新进展
+记者从省生态环境厅获悉，今年以来长江干流水质稳定保持在二类。
+（记者 刘某某）
+TXT
+pt_import text "$W/新闻.txt"
+check_status "import 新闻.txt" 201
+check_eq "nothing imported" 0 "$(jv 'j["imported"]')"
+check_eq "each passage reported with its lines" "lines 1-6 lines 8-11" \
+    "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+
+pt_step "a delegation named after the title is the proposal's, under a line that named another"
+cat >"$W/简报.txt" <<'TXT'
+关于加强黄河流域生态保护的建议
+背景：黄河流域生态环境脆弱。
+建议：一是加强水土流失治理；二是推进湿地保护修复。
+河南代表团
+关于支持革命老区县域经济发展的建议
+四川代表团
+背景：革命老区县域经济基础薄弱。
+建议：一是支持特色产业园区建设；二是加大金融支持力度。
+TXT
+pt_import text "$W/简报.txt"
+check_status "import 简报.txt" 201
+check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+check_eq "the delegation named after the title" "四川代表团" \
+    "$(pt_field title 关于支持革命老区县域经济发展的建议 'p["delegation"]')"
+
+pt_finish
