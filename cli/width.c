@@ -573,7 +573,10 @@ static bool shaped(const char *s, size_t n, const char *pattern)
 /* Whether the space before s + used joins a date to its time
  * (2026-03-12 10:30, as pt_time_show writes one): one time, read as one,
  * which a break there would make a date at a line's end and an hour at
- * the next one's start. S holds n bytes. */
+ * the next one's start. Where the two are wider than the line (a card's
+ * narrow column), the line breaks there all the same, the hour under the
+ * date, rather than cut inside the hour (08:1, then 4, read as another
+ * time). S holds n bytes. */
 static bool joins_date_and_time(const char *s, size_t used, size_t n)
 {
     return used >= 11 && s[used - 1] == ' ' && shaped(s + used - 11, 10, "9999-99-99") &&
@@ -659,12 +662,14 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0, bar = 0; /* bar: after an ASCII | */
+        size_t dt = 0;                            /* after the blank between a date and its time */
         bool opened = false;                      /* the last cluster but spaces opens a bracket */
         bool wide_before = false;                 /* the cluster before is wide */
         bool blank_before = false;                /* the cluster before is a space */
         bool over = false; /* past the width, in a run that must not be cut (whole) */
-        int d = depth, d_brk = depth, d_bar = depth;      /* the depth at used, brk and bar */
-        uint32_t m = pairs, m_brk = pairs, m_bar = pairs; /* and the pairs there */
+        int d = depth, d_brk = depth, d_bar = depth,
+            d_dt = depth; /* the depth at used, brk, bar, dt */
+        uint32_t m = pairs, m_brk = pairs, m_bar = pairs, m_dt = pairs; /* and the pairs there */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -708,10 +713,15 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
                          wide_opening_follows(s + used, n - used) || sep;
             bool keeps = !opened && !closing_follows(s + used, n - used, space);
-            if (after && keeps && !joins_date_and_time(s, used, n) && !(in_labels && !sep)) {
+            bool date_time = space && joins_date_and_time(s, used, n);
+            if (after && keeps && !date_time && !(in_labels && !sep)) {
                 brk = used;
                 d_brk = d;
                 m_brk = m;
+            } else if (date_time && keeps) {
+                dt = used;
+                d_dt = d;
+                m_dt = m;
             } else if ((is_bar || (in_pairs && space)) && keeps) {
                 bar = used;
                 d_bar = d;
@@ -725,10 +735,16 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
         /* Where no break that keeps the rules fits (a long run of ASCII,
          * a column too narrow for a character and its mark), the line
          * breaks after an ASCII | or a pair's blank in a list of labels,
-         * else is cut where it must, at the width. */
-        size_t take = used == n ? used : brk > 0 ? brk : bar > 0 ? bar : used;
-        depth = take == brk ? d_brk : take == bar ? d_bar : d;
-        pairs = take == brk ? m_brk : take == bar ? m_bar : m;
+         * or between a date and its time unless the time fits whole
+         * (the width falls on the blank after it), else is cut where it
+         * must, at the width. */
+        size_t take = used == n                  ? used
+                      : brk > 0                  ? brk
+                      : bar > 0                  ? bar
+                      : dt > 0 && s[used] != ' ' ? dt
+                                                 : used;
+        depth = take == brk ? d_brk : take == bar ? d_bar : take == dt ? d_dt : d;
+        pairs = take == brk ? m_brk : take == bar ? m_bar : take == dt ? m_dt : m;
         pt_text_pad(b, indent);
         size_t end = take;
         while (end > 0 && s[end - 1] == ' ')

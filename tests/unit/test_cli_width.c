@@ -465,9 +465,14 @@ static void a_date_and_its_time_go_down_together(void **state)
         "  failed 3, failing since\n  2026-12-02 08:00:05; 运行时加载\n");
     /* In a Chinese sentence, and to the minute. */
     assert_string_equal(wrapped(&b, "自 2026-12-02 08:00 起", 0, 16), "自\n2026-12-02 08:00\n起\n");
-    /* Where the date and time alone are wider than the line, they are cut
-     * where they must be. */
-    assert_string_equal(wrapped(&b, "2026-12-02 08:00", 0, 12), "2026-12-02 0\n8:00\n");
+    /* Where the date and time alone are wider than the line (show's
+     * card at --width 40), the hour goes under the date rather than be
+     * cut inside: "2026-12-02 08:1" then "4" read as another time. */
+    assert_string_equal(wrapped(&b, "2026-12-02 08:00", 0, 12), "2026-12-02\n08:00\n");
+    assert_string_equal(wrapped(&b, "交办 2026-12-02 08:14", 2, 17),
+                        "  交办\n  2026-12-02\n  08:14\n");
+    /* A time that fits whole before the width goes on as it did. */
+    assert_string_equal(wrapped(&b, "2026-12-02 08:00 起", 0, 16), "2026-12-02 08:00\n起\n");
     /* Other numbers still break at their spaces. */
     assert_string_equal(wrapped(&b, "12026-12-02 08:00", 0, 14), "12026-12-02\n08:00\n");
     assert_string_equal(wrapped(&b, "2026-12-02 0800", 0, 12), "2026-12-02\n0800\n");
