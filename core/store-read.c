@@ -208,40 +208,74 @@ static size_t punct_len(const char *s)
     return 0;
 }
 
+/* Whether the n bytes at s are quotation marks (quote_len) and Chinese
+ * punctuation (punct_len) alone. */
+static bool marks_only(const char *s, size_t n)
+{
+    while (n > 0) {
+        size_t k = punct_len(s);
+        if (!k)
+            k = quote_len(s, n);
+        if (!k || k > n)
+            return false;
+        s += k;
+        n -= k;
+    }
+    return true;
+}
+
+/* s past the Chinese punctuation there, and past the quotation marks that
+ * stand between it and a space or more punctuation: what is left of a
+ * word put in quotation marks with the punctuation inside them ("，饮水",
+ * 饮水，") is no word of its own. */
+static const char *past_marks(const char *s)
+{
+    for (;;) {
+        size_t k = punct_len(s), f = 0;
+        if (!k)
+            while (s[f] && !space_len(s + f) && !punct_len(s + f))
+                f++;
+        if (!k && !(f > 0 && marks_only(s, f)))
+            return s;
+        s += k ? k : f;
+    }
+}
+
 /* The next search word of the text at *cur: into *w and *len, *cur past
  * it; false when there is none. Words are split on spaces of any kind
- * (space_len) and on Chinese punctuation (punct_len); a run of such
- * punctuation standing alone between spaces is a word of its own, looked
- * for as it is (as quotation marks alone are: add_text_filter). */
+ * (space_len) and on Chinese punctuation (punct_len). What stands between
+ * spaces and holds nothing but punctuation and quotation marks is a word
+ * of its own, looked for as it is, without its quotation marks (，, or
+ * “，”, looks for ，; quotation marks alone are looked for as they are:
+ * add_text_filter). */
 static bool next_word(const char **cur, const char **w, size_t *len)
 {
     const char *s = *cur;
-    for (;;) {
-        while (space_len(s))
-            s += space_len(s);
-        if (!*s)
-            break;
-        const char *e = s;
-        while (punct_len(e))
-            e += punct_len(e);
-        if (e > s && (!*e || space_len(e))) { /* punctuation alone */
-            *w = s;
-            *len = (size_t)(e - s);
-            *cur = e;
-            return true;
-        }
-        s = e;
-        while (*e && !space_len(e) && !punct_len(e))
-            e++;
+    while (space_len(s))
+        s += space_len(s);
+    if (!*s) {
+        *cur = s;
+        return false;
+    }
+    size_t t = 0;
+    while (s[t] && !space_len(s + t))
+        t++;
+    if (marks_only(s, t)) {
         *w = s;
-        *len = (size_t)(e - s);
-        while (punct_len(e))
-            e += punct_len(e);
-        *cur = e;
+        *len = t;
+        *cur = s + t;
         return true;
     }
-    *cur = s;
-    return false;
+    /* Something else than marks stands here: the word is the next run
+     * of it between marks. */
+    s = past_marks(s);
+    const char *e = s;
+    while (*e && !space_len(e) && !punct_len(e))
+        e++;
+    *w = s;
+    *len = (size_t)(e - s);
+    *cur = past_marks(e);
+    return true;
 }
 
 size_t pt_search_words(const char *q)

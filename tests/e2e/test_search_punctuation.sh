@@ -4,8 +4,8 @@
 # search for 饮水，教育 finds the proposals that have both, wherever they
 # stand, not only the text 饮水，教育 itself; through the trigram index
 # (three characters or more) and LIKE (fewer). ASCII commas stay inside a
-# word (1,000万元); punctuation standing alone is looked for as it is; the
-# words so split count against the limit of 20.
+# word (1,000万元); punctuation standing alone, or in quotation marks, is
+# looked for as it is; the words so split count against the limit of 20.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -30,6 +30,13 @@ search '“饮水”，“教育”' "$A,$C"
 search '1,000万元' "$B"
 search '、' "$C"
 search '农村 、' "$C"
+# Punctuation in quotation marks is looked for as it is, as without them;
+# quotation marks the punctuation leaves alone are no word of their own.
+search '“，”' "$B"
+search '"、"' "$C"
+search '饮水，"' "$A,$C"
+search '“，饮水”' "$A,$C"
+search '「水库」。' "$B"
 
 words="保障"
 for i in $(seq 1 20); do words="$words，保障"; done
