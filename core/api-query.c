@@ -301,7 +301,8 @@ static int query_filters(const pt_http_request_t *req, const pt_workflow_t *wf, 
         return rc;
     if (q->q && pt_search_words(q->q) > PT_SEARCH_MAX_WORDS)
         return pt_error_set(err, PT_EBADREQUEST,
-                            "q: %zu words; a search takes at most %d (each must occur)",
+                            "q: %zu words, split at spaces and at ，、；。：！？; a search takes "
+                            "at most %d (each must occur)",
                             pt_search_words(q->q), PT_SEARCH_MAX_WORDS);
     if (q->status && (rc = check_states(wf, q->status, err)) != PT_OK)
         return rc;

@@ -42,6 +42,9 @@ words="保障"
 for i in $(seq 1 20); do words="$words，保障"; done
 api GET "/v1/proposals?q=$(urlenc "$words")"
 check_error "21 words split on full-width commas" 400 bad_request
+check_contains "which says how the words were counted" \
+    "q: 21 words, split at spaces and at ，、；。：！？; a search takes at most 20" \
+    "$(jv 'j["error"]["message"]')"
 
 pt_stop
 pt_finish
