@@ -256,10 +256,14 @@ static void actions_list(const cJSON *wf, size_t width)
     pt_table_free(t);
     print_maps(wf, width);
     pt_buf_t names = {0};
-    pt_action_field_names(wf, &names);
-    if (names.len)
-        printf("\n字段的中文名 field names in Chinese (ptrack do --set 答复文号=…):\n%s",
-               pt_buf_str(&names));
+    pt_action_field_names(wf, width, &names);
+    if (names.len) {
+        pt_buf_t head = {0};
+        pt_text_paragraph(
+            &head, "字段的中文名 field names in Chinese (ptrack do --set 答复文号=…):", width);
+        printf("\n%s%s", pt_buf_str(&head), pt_buf_str(&names));
+        pt_buf_free(&head);
+    }
     pt_buf_free(&names);
 }
 

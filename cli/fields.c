@@ -9,6 +9,7 @@
 #include "json.h"
 #include "labels.h"
 #include "times.h"
+#include "width.h"
 
 pt_field_type_t pt_field_type_proposal(const char *key, void *ud)
 {
@@ -74,7 +75,13 @@ static const struct {
     {"note", "备注"},
 };
 
-void pt_action_field_names(const cJSON *wf, pt_buf_t *b)
+/* The column at which a field's names begin, and the least room they
+ * get however narrow the width: the widest name (four characters) and
+ * its 、, so that no name is broken. */
+#define NAMES_AT 18
+#define NAMES_ROOM 10
+
+void pt_action_field_names(const cJSON *wf, size_t width, pt_buf_t *b)
 {
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
         const char *f = field_names[i].field;
@@ -90,13 +97,23 @@ void pt_action_field_names(const cJSON *wf, pt_buf_t *b)
         }
         if (!used)
             continue;
-        pt_buf_printf(b, "  %-16s", f);
-        for (const char *p = field_names[i].names; *p; p++)
-            if (*p == '|')
-                pt_buf_puts(b, "、");
-            else
-                pt_buf_putc(b, *p);
-        pt_buf_putc(b, '\n');
+        /* The names, 、-joined, wrapped between two of them under the
+         * first (pt_text_wrap_names), which begins after the field. */
+        const char *names[8];
+        char copy[128];
+        size_t n = 0;
+        snprintf(copy, sizeof copy, "%s", field_names[i].names);
+        for (char *p = copy; p && n < sizeof names / sizeof names[0]; n++) {
+            names[n] = p;
+            p = strchr(p, '|');
+            if (p)
+                *p++ = '\0';
+        }
+        pt_buf_t wrapped = {0};
+        pt_text_wrap_names(&wrapped, names, n, "、", NAMES_AT,
+                           width > NAMES_AT + NAMES_ROOM ? width : NAMES_AT + NAMES_ROOM);
+        pt_buf_printf(b, "  %-*s%s", (int)(NAMES_AT - 2), f, pt_buf_str(&wrapped) + NAMES_AT);
+        pt_buf_free(&wrapped);
     }
 }
 

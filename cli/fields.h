@@ -45,8 +45,9 @@ int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv
 
 /* Appends the Chinese names --set takes for the fields that the actions of
  * the workflow wf declare, a line each: "  doc_no          答复文号、文号\n"
- * (nothing when none of them has one). */
-void pt_action_field_names(const cJSON *wf, pt_buf_t *b);
+ * (nothing when none of them has one); names wider than `width` columns
+ * go on below, under the first, breaking only between two names. */
+void pt_action_field_names(const cJSON *wf, size_t width, pt_buf_t *b);
 
 /* The type of a field of the action in ud (a pt_action_fields_t), as the
  * workflow declares it (string, text, enum and time are text); "note" is

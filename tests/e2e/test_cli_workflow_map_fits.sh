@@ -155,6 +155,15 @@ check_true "at 200 a map of 139 columns keeps its line" grep -qxF \
 check_true "and a state's long label its row's" grep -q \
     "^handling  *承办单位和协办单位正在办理中（含会商及现场调研）  *Being handled by the lead and co units" \
     <<<"$OUT"
+pt_cli workflow --width 40
+check_rc "workflow --width 40" 0
+names="$(printf '%s\n' "$OUT" | sed -n '/^字段的中文名/,$p')"
+w="$(widest <<<"$names")"
+check_true "the field names' heading and lines fit 40 columns too (widest line: $w)" \
+    test "$w" -le 40
+check_contains "a field's names go on under the first, each whole" \
+    "due_at 期限、答复期限、办理期限、截止日期" \
+    "$(sed 's/^ *//' <<<"$names" | tr -d '\n' | tr -s ' ')"
 pt_cli workflow --width 4
 check_rc "workflow --width 4, the least: every column at its least" 0
 check_contains "and all of it" "transfer:statusassigned→handling,handling→assigned," \
