@@ -24,18 +24,24 @@ static const pt_opt_t opts[] = {
 #define LABEL_WRAP_MIN 14
 
 /* Wraps the Chinese and English labels of t (a table of states or of
- * actions: the name, then the two labels) to fit `width` (LINE_WIDTH
- * unless --width says), and where that is not enough, its names too (up
- * to 64 letters, which a person types: they wrap last), down to their
- * header's width. */
-static void fit_labels(pt_table_t *t, size_t width)
+ * actions: the name, then the two labels, then a states table's flags)
+ * to fit `width` (LINE_WIDTH unless --width says), and where that is not
+ * enough, the flags (words: initial default goes on below), and then its
+ * names too (up to 64 letters, which a person types: they wrap last),
+ * down to their header's width. */
+static void fit_labels(pt_table_t *t, size_t width, bool flags)
 {
-    const size_t labels[] = {1, 2}, all[] = {0, 1, 2};
+    const size_t labels[] = {1, 2}, all[] = {0, 1, 2}, flag[] = {3};
     size_t wrap[3];
     size_t line = pt_table_fit_wraps(t, 0, width, labels, 2, LABEL_WRAP_MIN, wrap);
     for (size_t i = 0; i < 2; i++)
         if (wrap[i])
             pt_table_set_wrap(t, labels[i], wrap[i]);
+    if (line > width && flags) {
+        line = pt_table_fit_wraps(t, 0, width, flag, 1, 0, wrap);
+        if (wrap[0])
+            pt_table_set_wrap(t, flag[0], wrap[0]);
+    }
     if (line <= width)
         return;
     pt_table_fit_wraps(t, 0, width, all, 3, 0, wrap);
@@ -66,7 +72,7 @@ static void states_table(const cJSON *wf, size_t width)
         pt_table_cell(t, 3, pt_buf_str(&flags));
         pt_buf_free(&flags);
     }
-    fit_labels(t, width);
+    fit_labels(t, width, true);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
 }
@@ -251,7 +257,7 @@ static void actions_list(const cJSON *wf, size_t width)
         pt_table_note(t, pt_buf_str(&b));
         pt_buf_free(&b);
     }
-    fit_labels(t, width);
+    fit_labels(t, width, false);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
     print_maps(wf, width);

@@ -157,6 +157,9 @@ check_true "and a state's long label its row's" grep -q \
     <<<"$OUT"
 pt_cli workflow --width 40
 check_rc "workflow --width 40" 0
+w="$(printf '%s\n' "$OUT" | sed -n '/^状态 state /,/^$/p' | widest)"
+check_true "the states' table fits 40 columns, its flags wrapping too (widest line: $w)" \
+    test "$w" -le 40
 names="$(printf '%s\n' "$OUT" | sed -n '/^字段的中文名/,$p')"
 w="$(widest <<<"$names")"
 check_true "the field names' heading and lines fit 40 columns too (widest line: $w)" \
