@@ -60,6 +60,23 @@ static void kv(pt_table_t *t, const char *label, const char *value)
     pt_table_cell(t, 1, value && *value ? value : "-");
 }
 
+/* The names of arr (co-signers, tags) joined with sep, or "-" when none:
+ * where the value's column wraps (a narrow --width), between two names,
+ * never inside one (pt_table_cell_names). */
+static void kv_names(pt_table_t *t, const char *label, const cJSON *arr, const char *sep)
+{
+    size_t n;
+    const char **all = pt_json_strings(arr, &n);
+    if (n == 0) {
+        kv(t, label, NULL);
+    } else {
+        pt_table_row(t);
+        pt_table_cell(t, 0, label);
+        pt_table_cell_names(t, 1, all, n, sep);
+    }
+    free(all);
+}
+
 /* "code" and its Chinese name, "建议 suggestion", or "-" when unset. */
 static void kv_coded(pt_table_t *t, const char *label, const char *code, const char *zh)
 {
@@ -243,7 +260,7 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why, size_t
                        cJSON_GetArraySize(pt_json_get(p, "co_signers")),
                        cJSON_GetArraySize(pt_json_get(p, "co_signers")));
     } else {
-        kv(t, "联名 Co-signers", co);
+        kv_names(t, "联名 Co-signers", pt_json_get(p, "co_signers"), "、");
     }
     free(co);
     kv_coded(t, "提出方式 Submitted as", pt_json_str(p, "submitter_type"),
@@ -259,7 +276,7 @@ static void print_fields(pt_cli_t *cli, const cJSON *p, const why_t *why, size_t
                        cJSON_GetArraySize(pt_json_get(p, "tags")),
                        cJSON_GetArraySize(pt_json_get(p, "tags")));
     } else {
-        kv(t, "标签 Tags", tags);
+        kv_names(t, "标签 Tags", pt_json_get(p, "tags"), ", ");
     }
     free(tags);
     kv_coded(t, "办理方式 Handling", pt_json_str(p, "handling_mode"),

@@ -267,6 +267,26 @@ for bad in 3 1001 abc ""; do
 done
 pt_cli show "$ID" --help
 check_contains "show --help names --width" "--width N" "$OUT"
+# Co-signers and tags short enough for their row wrap in the values'
+# column at a narrow width, between two names, never inside one (杨 at a
+# line's end and 帆 at the next one's start read as two people).
+CO=(李秀英 张伟 刘洋 陈静 杨帆 赵磊 黄敏 周杰 吴刚 徐丽)
+pt_cli --json add --title 关于加强农村寄宿制学校管理的建议 --lead-author 王建国 \
+    $(printf -- '--co-signer %s ' "${CO[@]}") --tag 教育 --tag 农村 --tag 寄宿制
+ID3="$(jv 'j["id"]' "$OUT")"
+pt_cli show "$ID3" --width 40
+check_rc "show --width 40" 0
+# row LABEL NEXT SEP: the names on the lines of the row LABEL (up to the
+# row NEXT), split on SEP, one a line.
+row() {
+    sed -n "/^  $1/,/^  $2/p" <<<"$OUT" | sed '$d' | sed "s/^  $1//" |
+        python3 -c 'import sys; print("\n".join(n.strip() for l in sys.stdin for n in l.strip().split(sys.argv[1]) if n.strip()))' "$3"
+}
+check_eq "the co-signers break between two names" "$(printf '%s\n' "${CO[@]}")" \
+    "$(row '联名 Co-signers' '提出方式' '、')"
+check_eq "and the tags" "$(printf '教育\n农村\n寄宿制')" "$(row '标签 Tags' '办理方式' ',')"
+W="$(sed -n '/^  联名/,/^  办理方式/p' <<<"$OUT" | widest)"
+check_true "within 40 columns (widest line: $W)" test "$W" -le 40
 
 pt_step "the same card when stdout is a terminal"
 pt_cli show "$ID2"
