@@ -189,8 +189,13 @@ static int query_str(const pt_http_request_t *req, const char *name, char **out,
     if (!*s)
         return pt_error_set(err, PT_EBADREQUEST,
                             "%s: empty; leave the parameter out to take every value", name);
+    /* Told in characters too: a person counts those, and a Chinese one
+     * takes three bytes. */
     if (strlen(s) > 1000)
-        return pt_error_set(err, PT_EBADREQUEST, "%s: longer than 1000 bytes", name);
+        return pt_error_set(err, PT_EBADREQUEST,
+                            "%s: longer than 1000 bytes (%zu bytes, %zu characters; a Chinese "
+                            "character takes 3 bytes, so at most 333 of them)",
+                            name, strlen(s), pt_utf8_length(s));
     /* Spelt as the proposals keep it (proposal-json.c), so that what a
      * client typed when it created one finds it: a session folded, a
      * person's and a unit's name as they keep those, and a tag, a

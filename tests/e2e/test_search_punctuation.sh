@@ -5,7 +5,8 @@
 # stand, not only the text 饮水，教育 itself; through the trigram index
 # (three characters or more) and LIKE (fewer). ASCII commas stay inside a
 # word (1,000万元); punctuation standing alone, or in quotation marks, is
-# looked for as it is; the words so split count against the limit of 20.
+# looked for as it is; the words so split count against the limit of 20,
+# and a search too long says how long it is.
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -44,6 +45,13 @@ api GET "/v1/proposals?q=$(urlenc "$words")"
 check_error "21 words split on full-width commas" 400 bad_request
 check_contains "which says how the words were counted" \
     "q: 21 words, split at spaces and at ，、；。：！？; a search takes at most 20" \
+    "$(jv 'j["error"]["message"]')"
+# A search longer than a filter's 1000 bytes says how long it is, in the
+# characters a person counts too.
+api GET "/v1/proposals?q=$(urlenc "$(python3 -c 'print("饮" * 334)')")"
+check_error "a search of 334 Chinese characters" 400 bad_request
+check_contains "says how long it is and how much fits" \
+    "q: longer than 1000 bytes (1002 bytes, 334 characters; a Chinese character takes 3 bytes, so at most 333 of them)" \
     "$(jv 'j["error"]["message"]')"
 
 pt_stop
