@@ -245,26 +245,34 @@ static const char *past_marks(const char *s)
  * it; false when there is none. Words are split on spaces of any kind
  * (space_len) and on Chinese punctuation (punct_len). What stands between
  * spaces and holds nothing but punctuation and quotation marks is a word
- * of its own, looked for as it is, without its quotation marks (，, or
- * “，”, looks for ，; quotation marks alone are looked for as they are:
- * add_text_filter). */
-static bool next_word(const char **cur, const char **w, size_t *len)
+ * of its own only in a search of nothing else (marks): looked for as it
+ * is, without its quotation marks (，, or “，”, looks for ，; quotation
+ * marks alone are looked for as they are: add_text_filter). Beside other
+ * words it is passed over, as the punctuation between words is: 饮水 ，
+ * 教育, typed with spaces around the comma, looks for 饮水 and 教育. */
+static bool next_word(const char **cur, const char **w, size_t *len, bool marks)
 {
     const char *s = *cur;
-    while (space_len(s))
-        s += space_len(s);
-    if (!*s) {
-        *cur = s;
-        return false;
-    }
-    size_t t = 0;
-    while (s[t] && !space_len(s + t))
-        t++;
-    if (marks_only(s, t)) {
-        *w = s;
-        *len = t;
-        *cur = s + t;
-        return true;
+    size_t t;
+    for (;;) {
+        while (space_len(s))
+            s += space_len(s);
+        if (!*s) {
+            *cur = s;
+            return false;
+        }
+        t = 0;
+        while (s[t] && !space_len(s + t))
+            t++;
+        if (!marks_only(s, t))
+            break;
+        if (marks) {
+            *w = s;
+            *len = t;
+            *cur = s + t;
+            return true;
+        }
+        s += t;
     }
     /* Something else than marks stands here: the word is the next run
      * of it between marks. */
@@ -278,13 +286,25 @@ static bool next_word(const char **cur, const char **w, size_t *len)
     return true;
 }
 
-size_t pt_search_words(const char *q)
+/* The words of q, as next_word reads them: its marks alone are words
+ * only when it has no other (*marks). */
+static size_t count_words(const char *q, bool *marks)
 {
     size_t n = 0, len;
     const char *s = q ? q : "", *w;
-    while (next_word(&s, &w, &len))
+    while (next_word(&s, &w, &len, false))
         n++;
+    *marks = n == 0;
+    if (*marks)
+        for (s = q ? q : ""; next_word(&s, &w, &len, true);)
+            n++;
     return n;
+}
+
+size_t pt_search_words(const char *q)
+{
+    bool marks;
+    return count_words(q, &marks);
 }
 
 /* The full-text condition. Each word of q (next_word) must occur,
@@ -304,7 +324,9 @@ static void add_text_filter(pt_buf_t *sql, params_t *p, const char *q)
     pt_buf_init(&pending);
     const char *s = q, *word, *w;
     size_t wlen, len;
-    while (next_word(&s, &word, &wlen)) {
+    bool marks;
+    count_words(q, &marks);
+    while (next_word(&s, &word, &wlen, marks)) {
         w = word;
         len = wlen;
         trim_quotes(&w, &len);

@@ -30,7 +30,11 @@ search '，农村，' "$A,$C"
 search '“饮水”，“教育”' "$A,$C"
 search '1,000万元' "$B"
 search '、' "$C"
-search '农村 、' "$C"
+# Punctuation standing alone beside other words is passed over, as between
+# them: typed with spaces around it, it finds what the words find.
+search '农村 、' "$A,$C"
+search '饮水 ， 教育' "$A,$C"
+search '饮水 ， “，” 教育' "$A,$C"
 # Punctuation in quotation marks is looked for as it is, as without them;
 # quotation marks the punctuation leaves alone are no word of their own.
 search '“，”' "$B"
