@@ -336,6 +336,12 @@ static void finish_stop(daemon_t *d)
  * listen. */
 #define PORT_WAIT_MS 10000
 
+/* Set by main while the start waits for that (start): a SIGTERM or SIGINT
+ * then ends ptrackd at once (start_watch_main), as it has made nothing
+ * yet, where it had made its data directory and store once the wait was
+ * over, and only then stopped. */
+static int port_waiting;
+
 /* How long a stop lets the reads whose client has gone run before it
  * interrupts them (a read takes a second at most, the figures of a large
  * store), and how long after that it waits before it says that one has
@@ -1753,11 +1759,13 @@ static int start(daemon_t *d, pt_error_t *err)
             pt_info("another ptrackd is starting on the port of %s: waiting up to %d s for it "
                     "to listen",
                     d->config.listen, PORT_WAIT_MS / 1000);
+            __atomic_store_n(&port_waiting, 1, __ATOMIC_RELEASE);
             for (int waited = 0; rc == UV_EBUSY && waited < PORT_WAIT_MS; waited += 100) {
                 struct timespec ts = {0, 100 * 1000000L};
                 nanosleep(&ts, NULL);
                 rc = pt_http_server_bind_tcp(d->server, d->config.listen);
             }
+            __atomic_store_n(&port_waiting, 0, __ATOMIC_RELEASE);
             if ((rc == UV_EADDRINUSE || rc == UV_EBUSY) &&
                 pt_data_dir_held(d->config.data_dir, err) != PT_OK)
                 return err->code;
@@ -1895,7 +1903,9 @@ static int start(daemon_t *d, pt_error_t *err)
  * request has been answered yet, a write is in the database whole or not
  * at all (SQLite's WAL), and a notifier started meanwhile delivers again
  * after the restart what it had not saved. ptrackd's own work (a schema
- * being moved) is waited for, as the stop waits for a job's batch.
+ * being moved) is waited for, as the stop waits for a job's batch. A
+ * start that waits for another ptrackd to listen on its port (start) has
+ * made nothing yet: the signal ends it at once.
  * --check-config runs with the signals blocked too, and runs the plugins'
  * create(): the same thread ends it at the first SIGTERM, SIGINT or SIGHUP
  * (start_watch_t's check). */
@@ -1954,6 +1964,12 @@ static void *start_watch_main(void *arg)
                         sig == SIGINT ? "SIGINT" : "SIGTERM");
             }
             continue;
+        }
+        if (__atomic_load_n(&port_waiting, __ATOMIC_ACQUIRE)) {
+            pt_info("%s while waiting for another ptrackd to listen on the port: ptrackd ends "
+                    "now; it has made nothing",
+                    sig == SIGINT ? "SIGINT" : "SIGTERM");
+            end_by_signal(sig);
         }
         char what[PT_PLUGIN_CODE_WHAT];
         uint64_t ms;

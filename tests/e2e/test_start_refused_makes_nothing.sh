@@ -175,6 +175,32 @@ kill -TERM "$HELD" "$beside"
 wait "$HELD" || true
 wait "$beside" || true
 
+pt_step "a SIGTERM while the start waits for another ptrackd to listen on the port"
+# The wait made the stop wait too: the start went on once the other
+# listened, made its data directory and store, and only then stopped.
+port5="$(pt_free_port)"
+held_start held5 "127.0.0.1:$port5"
+second_config stopped "127.0.0.2:$port5"
+"$PTRACKD" --config "$PT_TMP/stopped.json" >"$PT_TMP/stopped.log" 2>&1 &
+stopped=$!
+PT_PIDS+=("$stopped")
+wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/stopped.log" ||
+    pt_die "the start on 127.0.0.2 did not wait ($(tail -n 2 "$PT_TMP/stopped.log"))"
+kill -TERM "$stopped"
+check_true "it ends within 5 s, long before its 10 s are over" wait_for 5 pt_gone "$stopped"
+touch "$PT_TMP/go-held5"
+rc=0
+wait "$stopped" || rc=$?
+check_eq "by the signal" 143 "$rc"
+check_contains "saying so" \
+    "SIGTERM while waiting for another ptrackd to listen on the port: ptrackd ends now" \
+    "$(cat "$PT_TMP/stopped.log")"
+check_true "and it makes no data directory" test ! -e "$PT_TMP/stopped"
+check_true "the first one serves on the port ($(tail -n 3 "$PT_TMP/held5.log"))" \
+    wait_for 60 pt_listening "$port5"
+kill -TERM "$HELD"
+wait "$HELD" || true
+
 pt_step "the running ptrackd's data directory and port, with another socket"
 cat >"$PT_TMP/same-port.json" <<EOF
 {"data_dir": "$PT_DATA", "socket": "$PT_TMP/same-port.sock", "listen": "127.0.0.1:$PT_PORT",
