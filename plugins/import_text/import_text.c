@@ -33,7 +33,7 @@
  *               held for one paragraph: above a title, or the headline its
  *               dash leads into, it opens that proposal and makes it one,
  *               as a delegation line after the title does, though a
- *               delegation named after the title wins (the line above
+ *               delegation named right after the title wins (the line above
  *               signed the proposal before); above anything else it is read
  *               where it stands (skipped, or the proposal's text). A
  *               proposal ends at its source note (（据《山西日报》）,
@@ -694,6 +694,10 @@ static void para_state(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long 
     case S_IN:
         t->prev_last = t->prop_last;
         t->prop_last = last;
+        /* Only a delegation line right after the title wins over the one
+         * above it: one further down (a line of the background) does not. */
+        if (kind != P_DELEGATION)
+            t->delegation_above = 0;
         in_para(t, kind, s, n, first, last, ended_by_blank);
         if (t->state == S_IN && proposal_size(t) > PROPOSAL_MAX) {
             char where[32], reason[160];

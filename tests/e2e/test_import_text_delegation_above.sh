@@ -128,4 +128,26 @@ check_eq "two proposals" 2 "$(jv 'j["imported"]')"
 check_eq "the delegation named after the title" "四川代表团" \
     "$(pt_field title 关于支持革命老区县域经济发展的建议 'p["delegation"]')"
 
+pt_step "a delegation line in the background is not the one after the title"
+# Only the line right after the title names the proposal's delegation
+# instead of the one above it: a line further down, in the background the
+# title is followed by, took the kicker's place.
+cat >"$W/晋报.txt" <<'TXT'
+山西团代表提出建议——
+推进汾河流域生态修复
+
+汾河是山西的母亲河，流域生态欠账较多。
+陕西代表团
+去年也提出过相近的建议，沿岸治理已有起色。
+
+代表们建议：一是加大生态补水力度；二是支持沿岸湿地建设。
+
+（据《山西日报》）
+TXT
+pt_import text "$W/晋报.txt"
+check_status "import 晋报.txt" 201
+check_eq "one proposal" 1 "$(jv 'j["imported"]')"
+check_eq "its delegation is the kicker's" "山西代表团" \
+    "$(pt_field title 推进汾河流域生态修复 'p["delegation"]')"
+
 pt_finish
