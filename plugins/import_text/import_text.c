@@ -35,7 +35,8 @@
  *               as a delegation line after the title does, though a
  *               delegation named right after the title wins (the line above
  *               signed the proposal before); above anything else it is read
- *               where it stands (skipped, or the proposal's text). A
+ *               where it stands (skipped, or the proposal's text; a
+ *               kicker, dashed, is the next article's and skipped). A
  *               proposal ends at its source note (（据《山西日报》）,
  *               据新华社, a dateline （新华社太原3月8日电） or a reporter's
  *               credit （记者 刘某某）), at the next title, or at a
@@ -798,6 +799,12 @@ static void delegation_release(tx_t *t)
     if (!t->above_held)
         return;
     t->above_held = 0;
+    /* A kicker (its dash leads into a headline) after a proposal's asks
+     * begins the next article, whatever follows it: the proposal ends above
+     * it, and it is skipped, where it was taken for the last ask's end
+     * (…二是共建实训基地。 / 河北团代表提出建议—— at a page's foot). */
+    if (t->above_dash && t->state == S_IN && t->n_asks > 0)
+        proposal_end(t, t->prop_last);
     para_state(t, P_DELEGATION, t->above.p, t->above.len, t->above_first, t->above_last,
                t->above_blank);
 }

@@ -150,4 +150,23 @@ check_eq "one proposal" 1 "$(jv 'j["imported"]')"
 check_eq "its delegation is the kicker's" "山西代表团" \
     "$(pt_field title 推进汾河流域生态修复 'p["delegation"]')"
 
+pt_step "a kicker at the end, the headline it leads into on the next page"
+cat >"$W/第3版.txt" <<'TXT'
+广东代表团
+关于推进湾区职业院校学分互认的建议
+
+背景：大湾区职业教育发展不平衡。
+
+建议：一是建立协同机制；二是共建实训基地。
+
+河北团代表提出建议——
+TXT
+pt_import text "$W/第3版.txt"
+check_status "import 第3版.txt" 201
+check_eq "one proposal" 1 "$(jv 'j["imported"]')"
+check_eq "its asks end with the last one" "建立协同机制 / 共建实训基地" \
+    "$(pt_field title 关于推进湾区职业院校学分互认的建议 '" / ".join(p["recommendations"])')"
+check_eq "the kicker is reported as skipped" "line 8" \
+    "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+
 pt_finish
