@@ -109,6 +109,16 @@ second_config() {
  "plugin_dir": "$PT_TMP/no-plugins"}
 EOF
 }
+# second_waiting NAME ADDR:PORT: the second start, in the background (its
+# pid in SECOND), and the check that it waits for the first to listen.
+second_waiting() {
+    second_config "$1" "$2"
+    "$PTRACKD" --config "$PT_TMP/$1.json" >"$PT_TMP/$1.log" 2>&1 &
+    SECOND=$!
+    PT_PIDS+=("$SECOND")
+    check_true "the second waits for the first to listen" \
+        wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/$1.log"
+}
 port2="$(pt_free_port)"
 held_start held "127.0.0.1:$port2"
 second_config second-port "127.0.0.1:$port2"
@@ -131,12 +141,8 @@ wait "$HELD" || true
 pt_step "0.0.0.0 while another ptrackd, starting, has bound 127.0.0.1 on the port"
 port3="$(pt_free_port)"
 held_start held3 "127.0.0.1:$port3"
-second_config wide "0.0.0.0:$port3"
-"$PTRACKD" --config "$PT_TMP/wide.json" >"$PT_TMP/wide.log" 2>&1 &
-wide=$!
-PT_PIDS+=("$wide")
-check_true "the second waits for the first to listen" \
-    wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/wide.log"
+second_waiting wide "0.0.0.0:$port3"
+wide=$SECOND
 touch "$PT_TMP/go-held3"
 rc=running
 if wait_for 30 pt_gone "$wide"; then
@@ -157,12 +163,8 @@ wait "$HELD" || true
 pt_step "127.0.0.2 while another ptrackd, starting, has bound 127.0.0.1 on the port"
 port4="$(pt_free_port)"
 held_start held4 "127.0.0.1:$port4"
-second_config beside "127.0.0.2:$port4"
-"$PTRACKD" --config "$PT_TMP/beside.json" >"$PT_TMP/beside.log" 2>&1 &
-beside=$!
-PT_PIDS+=("$beside")
-check_true "the second waits for the first to listen" \
-    wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/beside.log"
+second_waiting beside "127.0.0.2:$port4"
+beside=$SECOND
 touch "$PT_TMP/go-held4"
 check_true "then starts, its address beside the other's ($(tail -n 2 "$PT_TMP/beside.log"))" \
     wait_for 30 grep -q " ready " "$PT_TMP/beside.log"
@@ -180,12 +182,8 @@ pt_step "a SIGTERM while the start waits for another ptrackd to listen on the po
 # listened, made its data directory and store, and only then stopped.
 port5="$(pt_free_port)"
 held_start held5 "127.0.0.1:$port5"
-second_config stopped "127.0.0.2:$port5"
-"$PTRACKD" --config "$PT_TMP/stopped.json" >"$PT_TMP/stopped.log" 2>&1 &
-stopped=$!
-PT_PIDS+=("$stopped")
-wait_for 20 grep -q "waiting up to 10 s" "$PT_TMP/stopped.log" ||
-    pt_die "the start on 127.0.0.2 did not wait ($(tail -n 2 "$PT_TMP/stopped.log"))"
+second_waiting stopped "127.0.0.2:$port5"
+stopped=$SECOND
 kill -TERM "$stopped"
 check_true "it ends within 5 s, long before its 10 s are over" wait_for 5 pt_gone "$stopped"
 touch "$PT_TMP/go-held5"
