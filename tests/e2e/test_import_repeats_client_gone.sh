@@ -31,10 +31,21 @@ with open(sys.argv[1], "w") as f:
 EOF
 
 pt_step "its client goes away once the look for repeats has begun"
-python3 - "$PT_SOCK" "$PT_TMP/big.jsonl" "$LOG" <<'EOF'
-import socket, sys, time
-sock, name, log = sys.argv[1:4]
+# The client sees the look begin in the log and closes its connection. On
+# a busy machine the look (about a second) could end before the client
+# got the processor back to close: so ptrackd is stopped (SIGSTOP) as soon
+# as the look is seen to begin, the connection closed, and ptrackd let go
+# on, and an upload whose look still ended first (the client slower than
+# the whole look) is sent again, up to three times. A look that never
+# stops for a gone client ends first every time, and fails below.
+upload() {
+    python3 - "$PT_SOCK" "$PT_TMP/big.jsonl" "$LOG" "$PT_PID" <<'EOF'
+import os, signal, socket, sys, time
+sock, name, log, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+mark = b"looking for the records that repeat others among"
 data = open(name, "rb").read()
+with open(log, "rb") as f:
+    before = f.read().count(mark)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sock)
 s.sendall(("POST /v1/imports?format=jsonl HTTP/1.1\r\nHost: localhost\r\n"
@@ -43,17 +54,38 @@ s.sendall(("POST /v1/imports?format=jsonl HTTP/1.1\r\nHost: localhost\r\n"
 deadline = time.monotonic() + 120
 while time.monotonic() < deadline:
     with open(log, "rb") as f:
-        if b"looking for the records that repeat others among" in f.read():
+        if f.read().count(mark) > before:
             break
-    time.sleep(0.005)
+    time.sleep(0.002)
 else:
     sys.exit("the look for repeats never began")
-s.close()
+os.kill(pid, signal.SIGSTOP)
+try:
+    s.close()
+    time.sleep(0.05)
+finally:
+    os.kill(pid, signal.SIGCONT)
 EOF
-check_true "the look began, and the client went away" test $? -eq 0
-
+}
+ENDS="an import by root was"
 L=""
-wait_for 60 grep -qF "an import by root was cut off" "$LOG"
+END=""
+UP=1
+for try in 1 2 3; do
+    before="$(grep -cF "$ENDS" "$LOG")"
+    upload
+    UP=$?
+    [ "$UP" -eq 0 ] || break
+    wait_for 60 eval '[ "$(grep -cF "$ENDS" "$LOG")" -gt "$before" ]'
+    END="$(grep -F "$ENDS" "$LOG" | tail -n 1)"
+    case "$END" in
+    *"was refused"*"records was rejected"*)
+        pt_log "note: the look ended before the client's close (try $try of 3)" ;;
+    *) break ;;
+    esac
+done
+check_true "the look began, and the client went away" test "$UP" -eq 0
+
 L="$(grep -F "the look for the records that repeat others stopped" "$LOG" || true)"
 check_contains "the log says the look stopped when the client went away" \
     "the client went away; the look for the records that repeat others stopped: the import was abandoned after " \
@@ -65,7 +97,7 @@ check_true "... after a few thousand of them, not all ($LOOKED)" \
 check_eq "... at INFO: the client's doing" 1 "$(grep -c "INFO  import .*: the client went away; the look" "$LOG")"
 check_contains "the import is logged as cut off by its client, not as refused" \
     "the import was cancelled (the client went away); nothing was imported" \
-    "$(grep -F "an import by root was cut off" "$LOG")"
+    "$END"
 check_eq "no warning of repeats not looked for" 0 \
     "$(grep -c "repeat others were not looked for" "$LOG")"
 
