@@ -234,9 +234,8 @@ const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n)
     return s ? s->values : NULL;
 }
 
-/* Help lines fit a terminal of this many columns, as the tables do. */
-#define HELP_WIDTH 100
-/* ... but an option's help wraps at no fewer columns than this. */
+/* Help lines fit the line (pt_line_width), as the tables do, but an
+ * option's help wraps at no fewer columns than this. */
 #define HELP_MIN 20
 
 void pt_args_help(const pt_opt_t *opts, FILE *out)
@@ -250,7 +249,8 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
     /* The help starts at one column for every option of the table, and a
      * help too long for the line goes on under itself, at that column. */
     size_t col = widest + 2 + 4;
-    size_t width = col + HELP_MIN < HELP_WIDTH ? HELP_WIDTH : col + HELP_MIN;
+    size_t line = pt_line_width(fileno(out));
+    size_t width = col + HELP_MIN < line ? line : col + HELP_MIN;
     for (const pt_opt_t *o = opts; o->name; o++) {
         pt_buf_t b = {0}, text = {0}, wrapped = {0};
         pt_buf_printf(&b, "  --%s", o->name);

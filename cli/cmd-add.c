@@ -92,7 +92,7 @@ static int add_one(pt_cli_t *cli, const cJSON *body, const char *what, cJSON *ou
             pt_buf_printf(&rest, "  (%s)%s", pt_label_state_named(cli, status, &state),
                           resp.replayed ? "  已存在 (the earlier attempt had been stored)" : "");
             size_t others = pt_text_width(pt_buf_str(&id)) + pt_text_width(pt_buf_str(&rest));
-            size_t room = others + TITLE_MIN < LINE_WIDTH ? LINE_WIDTH - others : TITLE_MIN;
+            size_t room = others + TITLE_MIN < pt_out_width() ? pt_out_width() - others : TITLE_MIN;
             pt_text_clean(&title, t ? t : "");
             pt_text_truncate(&cut, pt_buf_str(&title), room);
             printf("%s%s%s\n", pt_buf_str(&id), pt_buf_str(&cut), pt_buf_str(&rest));

@@ -142,7 +142,7 @@ static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
     if (n > 0) {
         size_t indent = pt_text_width(label);
         pt_buf_t b = {0};
-        pt_text_wrap_names(&b, waiting, n, "、", indent, LINE_WIDTH);
+        pt_text_wrap_names(&b, waiting, n, "、", indent, pt_out_width());
         /* Every line starts with the indent, which the first gives up
          * for the label. */
         printf("%s%s", label, pt_buf_str(&b) + indent);

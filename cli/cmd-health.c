@@ -85,9 +85,9 @@ static void print_health(pt_cli_t *cli, const cJSON *h)
     pt_table_cell(t, 1, pt_client_endpoint(pt_cli_client(cli)));
     /* The values wrap in their column within LINE_WIDTH: a notifier's
      * name may have 64 letters, and the instances that failed are many. */
-    size_t label = pt_table_width(t, 0);
-    if (label + 2 + pt_table_width(t, 1) > LINE_WIDTH && label + 2 < LINE_WIDTH)
-        pt_table_set_wrap(t, 1, LINE_WIDTH - label - 2);
+    size_t label = pt_table_width(t, 0), line = pt_out_width();
+    if (label + 2 + pt_table_width(t, 1) > line && label + 2 < line)
+        pt_table_set_wrap(t, 1, line - label - 2);
     pt_table_print(t, stdout, 0);
     pt_table_free(t);
 }

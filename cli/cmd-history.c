@@ -16,7 +16,8 @@
 
 static const pt_opt_t opts[] = {
     {"width", PT_OPT_VALUE, "N",
-     "the note column's width (default: what fits a line of 100 columns, 20 to 40); "
+     "the note column's width (default: what fits a line of 100 columns or a narrower terminal, 20 "
+     "to 40); "
      "longer notes and changes wrap below"},
     {0},
 };
@@ -487,9 +488,10 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap)
     pt_table_t *t = pt_table_new(5, header);
     pt_table_set_max(t, 2, ACTOR_WIDTH);
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
-    size_t used = fit_line(t, LINE_WIDTH - 2 - MIN_NOTE_WIDTH, wrap) + 2;
+    size_t line = pt_out_width();
+    size_t used = fit_line(t, line - 2 - MIN_NOTE_WIDTH, wrap) + 2;
     pt_table_free(t);
-    size_t w = used < LINE_WIDTH ? LINE_WIDTH - used : 0;
+    size_t w = used < line ? line - used : 0;
     return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
 }
 
@@ -529,7 +531,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
              * what its widest line takes, unless the line passes
              * LINE_WIDTH all the same (a note wider than what they could
              * leave it), where a wrapped name would buy nothing. */
-            if (asked && fit_line(t, LINE_WIDTH, wrap) > LINE_WIDTH)
+            if (asked && fit_line(t, pt_out_width(), wrap) > pt_out_width())
                 wrap[0] = wrap[1] = 0;
             pt_table_set_wrap(t, 3, wrap[0]);
             pt_table_set_wrap(t, 4, wrap[1]);

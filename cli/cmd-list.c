@@ -30,7 +30,8 @@ static const pt_opt_t opts[] = {
     {"cursor", PT_OPT_VALUE, "C", "continue from where the previous page ended"},
     {"all", PT_OPT_FLAG, NULL, "follow the pages to the end (pages of 500 without --limit)"},
     {"width", PT_OPT_VALUE, "N",
-     "cut titles to N columns (default: what fits a line of 100 columns, at least 20)"},
+     "cut titles to N columns (default: what fits a line of 100 columns or a narrower terminal, at "
+     "least 20)"},
     {0},
 };
 
@@ -153,7 +154,7 @@ static pt_table_t *list_table(long long width, bool part)
     pt_table_set_right(t, 0);
     pt_table_set_max(t, 3, width ? (size_t)width : 0);
     if (!width)
-        pt_table_set_fit(t, 3, LINE_WIDTH, MIN_TITLE_WIDTH);
+        pt_table_set_fit(t, 3, pt_out_width(), MIN_TITLE_WIDTH);
     /* A delegation and the units are cut sooner than the title: their
      * start names them (内蒙古自治…, the lead unit; two short names,
      * 水利部、生态环境部, whole), and ptrack show has them whole. A unit's

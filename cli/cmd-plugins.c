@@ -109,7 +109,7 @@ static void state_text(pt_buf_t *b, const cJSON *item)
 static void print_paragraph(const char *text)
 {
     pt_buf_t b = {0};
-    pt_text_paragraph(&b, text, LINE_WIDTH);
+    pt_text_paragraph(&b, text, pt_out_width());
     fputs(pt_buf_str(&b), stdout);
     pt_buf_free(&b);
 }
@@ -160,21 +160,21 @@ static void problems_text(const cJSON *items, const cJSON *failed)
 static void fit_list(pt_table_t *t, const char *const *header)
 {
     enum { INSTANCE = 0, FORMATS = 4, NCOLS = 5 };
-    size_t used = 2 * (NCOLS - 1);
+    size_t used = 2 * (NCOLS - 1), line = pt_out_width();
     for (size_t c = 0; c < NCOLS; c++)
         used += pt_table_width(t, c);
-    if (used <= LINE_WIDTH)
+    if (used <= line)
         return;
     size_t formats = pt_table_width(t, FORMATS), formats_min = pt_text_width(header[FORMATS]);
-    size_t room = formats - (used - LINE_WIDTH < formats ? used - LINE_WIDTH : formats);
+    size_t room = formats - (used - line < formats ? used - line : formats);
     pt_table_set_wrap(t, FORMATS, room > formats_min ? room : formats_min);
     used = 2 * (NCOLS - 1);
     for (size_t c = 0; c < NCOLS; c++)
         used += pt_table_width(t, c);
-    if (used <= LINE_WIDTH)
+    if (used <= line)
         return;
     size_t name = pt_table_width(t, INSTANCE), name_min = pt_text_width(header[INSTANCE]);
-    room = name - (used - LINE_WIDTH < name ? used - LINE_WIDTH : name);
+    room = name - (used - line < name ? used - line : name);
     pt_table_set_wrap(t, INSTANCE, room > name_min ? room : name_min);
 }
 
@@ -224,7 +224,7 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         /* Wrapped too: a notifier that fails, loaded at run time, says
          * more than a line holds. */
         pt_buf_t below = {0};
-        pt_text_wrap(&below, pt_buf_str(&state), 2, LINE_WIDTH);
+        pt_text_wrap(&below, pt_buf_str(&state), 2, pt_out_width());
         pt_table_note(t, pt_buf_str(&below));
         pt_buf_free(&below);
         free(kinds);

@@ -36,7 +36,8 @@
 #define LIST_INLINE 60
 
 static const pt_opt_t opts[] = {
-    {"width", PT_OPT_VALUE, "N", "fit the card to N columns (default: 100)"},
+    {"width", PT_OPT_VALUE, "N",
+     "fit the card to N columns (default: 100, or a narrower terminal's width)"},
     {0},
 };
 
@@ -696,7 +697,7 @@ static void print_card(pt_cli_t *cli, const cJSON *p, const cJSON *history, size
 
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
-    long long id, width = LINE_WIDTH;
+    long long id, width = (long long)pt_out_width();
     int rc = pt_cli_id(cli, args->pos[0], &id);
     if (rc == PT_EXIT_OK)
         rc = pt_cli_width(cli, args, &width);

@@ -49,9 +49,9 @@ static void rate_cell(pt_table_t *t, const cJSON *stats, const char *key)
  * cut: it is what --unit or --delegation takes, as it stands. */
 static void fit_names(pt_table_t *t)
 {
-    size_t others = 2 + 2 + pt_table_width(t, 1);
-    if (others + pt_table_width(t, 0) > LINE_WIDTH && others < LINE_WIDTH)
-        pt_table_set_wrap(t, 0, LINE_WIDTH - others);
+    size_t others = 2 + 2 + pt_table_width(t, 1), line = pt_out_width();
+    if (others + pt_table_width(t, 0) > line && others < line)
+        pt_table_set_wrap(t, 0, line - others);
 }
 
 typedef struct {

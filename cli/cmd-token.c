@@ -65,7 +65,7 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
             pt_buf_t line = {0}, shown = {0};
             pt_buf_printf(&line, "已创建 made token %s (%s%s%s)", made ? made : name,
                           given ? given : "", bound ? ", " : "", bound ? bound : "");
-            pt_text_paragraph(&shown, pt_buf_str(&line), LINE_WIDTH);
+            pt_text_paragraph(&shown, pt_buf_str(&line), pt_err_width());
             fputs(pt_buf_str(&shown), stderr);
             pt_buf_free(&shown);
             pt_buf_free(&line);
@@ -107,10 +107,10 @@ static void fit_list(pt_table_t *t, const char *const *header)
             used += pt_table_width(t, c);
     size_t name = pt_table_width(t, NAME), bound = pt_table_width(t, BOUND);
     size_t name_min = pt_text_width(header[NAME]), bound_min = pt_text_width(header[BOUND]);
-    if (used + name + bound <= LINE_WIDTH)
+    size_t line = pt_out_width();
+    if (used + name + bound <= line)
         return;
-    size_t room =
-        used + name_min + bound_min < LINE_WIDTH ? LINE_WIDTH - used : name_min + bound_min;
+    size_t room = used + name_min + bound_min < line ? line - used : name_min + bound_min;
     size_t name_room, bound_room;
     if (name <= room / 2) {
         name_room = name;

@@ -116,7 +116,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     /* The title ends the line: cut to what is left of it. */
     w = pt_text_width(pt_buf_str(&line));
     pt_text_clean(&clean, title ? title : "");
-    pt_text_truncate(&line, pt_buf_str(&clean), w < LINE_WIDTH ? LINE_WIDTH - w : 1);
+    pt_text_truncate(&line, pt_buf_str(&clean), w < pt_out_width() ? pt_out_width() - w : 1);
     pt_buf_putc(&line, '\n');
     size_t second = line.len;
     /* The state (or its change), what was done, and who did it, each in a
@@ -164,7 +164,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
         pt_text_clean(&clean, actor);
         w = pt_text_width(line.s + second);
         pt_text_truncate(&line, pt_buf_str(&clean),
-                         w + ACTOR_MIN < LINE_WIDTH ? LINE_WIDTH - w : ACTOR_MIN);
+                         w + ACTOR_MIN < pt_out_width() ? pt_out_width() - w : ACTOR_MIN);
     }
     pt_buf_free(&col);
     while (line.len > 0 && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\n'))

@@ -14,7 +14,8 @@
 
 static const pt_opt_t opts[] = {
     {"width", PT_OPT_VALUE, "N",
-     "fit the tables and the actions' lines to N columns (default: 100)"},
+     "fit the tables and the actions' lines to N columns (default: 100, or a narrower terminal's "
+     "width)"},
     {0},
 };
 
@@ -276,7 +277,7 @@ static void actions_list(const cJSON *wf, size_t width)
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     pt_response_t resp;
-    long long width = LINE_WIDTH;
+    long long width = (long long)pt_out_width();
     int rc = pt_cli_width(cli, args, &width);
     if (rc != PT_EXIT_OK)
         return rc;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 typedef struct {
@@ -823,7 +824,7 @@ void pt_text_say(const char *text)
         return;
     }
     pt_buf_t b = {0};
-    pt_text_paragraph_labels(&b, text, LINE_WIDTH);
+    pt_text_paragraph_labels(&b, text, pt_err_width());
     fputs(pt_buf_str(&b), stderr);
     pt_buf_free(&b);
 }
@@ -925,4 +926,22 @@ void pt_text_wrap_names(pt_buf_t *b, const char *const *names, size_t n, const c
     pt_buf_free(&line);
     pt_buf_free(&name);
     pt_buf_free(&mk);
+}
+
+size_t pt_line_width(int fd)
+{
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 || ws.ws_col >= LINE_WIDTH)
+        return LINE_WIDTH;
+    return ws.ws_col < LINE_WIDTH_MIN ? LINE_WIDTH_MIN : ws.ws_col;
+}
+
+size_t pt_out_width(void)
+{
+    return pt_line_width(STDOUT_FILENO);
+}
+
+size_t pt_err_width(void)
+{
+    return pt_line_width(STDERR_FILENO);
 }

@@ -174,8 +174,21 @@ void pt_text_sayf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Every line the CLI prints for people fits a terminal of this many
  * columns (cli.md): tables, cards, wrapped messages, but for a path or a
- * URL in a message that is wider than a line by itself (pt_text_paragraph). */
+ * URL in a message that is wider than a line by itself (pt_text_paragraph);
+ * or, on a terminal narrower than that, the terminal's width, down to
+ * LINE_WIDTH_MIN (pt_out_width, pt_err_width). */
 #define LINE_WIDTH 100
+#define LINE_WIDTH_MIN 40
+
+/* The width lines written to fd fit (pt_line_width), to stdout
+ * (pt_out_width) or to stderr (pt_err_width): LINE_WIDTH, or the width of the terminal that
+ * stream is when it is narrower, but at least LINE_WIDTH_MIN. A pipe or a
+ * file gets LINE_WIDTH, so that what scripts read does not depend on the
+ * window a command was typed in. Asked anew at every call: a window may
+ * be resized while `ptrack watch` runs. */
+size_t pt_line_width(int fd);
+size_t pt_out_width(void);
+size_t pt_err_width(void);
 
 /* Appends n spaces. */
 void pt_text_pad(pt_buf_t *b, size_t n);
