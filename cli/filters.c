@@ -125,6 +125,18 @@ static const char *whole_todo(pt_cli_t *cli, const char *item)
     return pt_todo_from_input(cli, item);
 }
 
+/* The longest value ptrackd takes for one filter, in bytes (api.md). */
+#define FILTER_MAX 1000
+
+/* The characters of UTF-8 text: its bytes but continuation bytes. */
+static size_t characters(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
 {
     static const struct {
@@ -138,9 +150,19 @@ int pt_filters_query(pt_cli_t *cli, const pt_args_t *args, char **q)
         return PT_EXIT_USAGE;
     if ((v = pt_args_value(args, "kind")))
         pt_client_query_add(q, "kind", pt_kind_from_input(cli, v));
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        if ((v = pt_args_value(args, plain[i].opt)))
-            pt_client_query_add(q, plain[i].param, v);
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        if (!(v = pt_args_value(args, plain[i].opt)))
+            continue;
+        /* ptrackd would refuse it naming its own parameter (q: for
+         * --search); a search of many kilobytes would not even reach it
+         * (431, the request line too long). */
+        if (strlen(v) > FILTER_MAX)
+            return pt_cli_usage(cli,
+                                "--%s is longer than %d bytes (%zu bytes, %zu characters; a "
+                                "Chinese character takes 3 bytes, so at most %d of them)",
+                                plain[i].opt, FILTER_MAX, strlen(v), characters(v), FILTER_MAX / 3);
+        pt_client_query_add(q, plain[i].param, v);
+    }
     /* Both would be sent as due_before, and only one could count. */
     if (pt_args_value(args, "due-before") && pt_args_value(args, "due-within"))
         return pt_cli_usage(cli, "--due-before and --due-within both say by when; give one");

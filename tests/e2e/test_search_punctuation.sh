@@ -6,7 +6,7 @@
 # (three characters or more) and LIKE (fewer). ASCII commas stay inside a
 # word (1,000万元); punctuation standing alone, or in quotation marks, is
 # looked for as it is; the words so split count against the limit of 20,
-# and a search too long says how long it is.
+# and a search too long says how long it is (ptrack names its option).
 set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -57,6 +57,23 @@ check_error "a search of 334 Chinese characters" 400 bad_request
 check_contains "says how long it is and how much fits" \
     "q: longer than 1000 bytes (1002 bytes, 334 characters; a Chinese character takes 3 bytes, so at most 333 of them)" \
     "$(jv 'j["error"]["message"]')"
+
+pt_step "ptrack names its option, not the API's parameter"
+pt_need_cli
+pt_cli list --search "$(python3 -c 'print("饮" * 334)')"
+check_rc "list --search of 334 Chinese characters" 2
+check_contains "names --search, says how long it is and how much fits" \
+    "--search is longer than 1000 bytes (1002 bytes, 334 characters; a Chinese character takes 3 bytes, so at most 333 of them)" \
+    "$ERR"
+pt_cli list --search "$(python3 -c 'print("x" * 20000)')"
+check_rc "list --search of 20000 letters" 2
+check_contains "the same, not the request line too long (431)" \
+    "--search is longer than 1000 bytes (20000 bytes, 20000 characters" "$ERR"
+pt_cli stats --delegation "$(python3 -c 'print("山西" * 200)')"
+check_rc "stats --delegation of 400 Chinese characters" 2
+check_contains "names --delegation" "--delegation is longer than 1000 bytes (1200 bytes, 400 characters" "$ERR"
+pt_cli list --search "$(python3 -c 'print("饮" * 333)')"
+check_rc "list --search of 333 Chinese characters: taken" 0
 
 pt_stop
 pt_finish
