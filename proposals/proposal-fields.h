@@ -44,6 +44,7 @@ typedef enum {
 #define PF_TRIM 4u   /* a name: a client's is kept without the spaces around it */
 #define PF_PERSON 8u /* with PF_TRIM, a person's: kept as pt_name_clean keeps it */
 #define PF_LABEL 16u /* with PF_TRIM, a tag, a delegation, a category: kept as pt_label_clean */
+#define PF_PROSE 32u /* a free text (background, an ask): a client's blank one is none */
 
 typedef struct {
     const char *name;

@@ -39,8 +39,8 @@ const pt_pfield_t pt_pfields[] = {
     {"kind", PF_ENUM, OFF(kind), kinds, PF_CREATE | PF_EDIT},
     {"session", PF_IDENT, OFF(session), NULL, PF_CREATE | PF_EDIT},
     {"title", PF_TITLE, OFF(title), NULL, PF_CREATE | PF_EDIT},
-    {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT},
-    {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT},
+    {"background", PF_STRING, OFF(background), NULL, PF_CREATE | PF_EDIT | PF_PROSE},
+    {"recommendations", PF_STRV, OFF(recommendations), NULL, PF_CREATE | PF_EDIT | PF_PROSE},
     {"submitter_type", PF_ENUM, OFF(submitter_type), submitter_types, PF_CREATE | PF_EDIT},
     {"lead_author", PF_STRING, OFF(lead_author), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
     {"co_signers", PF_STRV, OFF(co_signers), NULL, PF_CREATE | PF_EDIT | PF_TRIM | PF_PERSON},
@@ -944,8 +944,10 @@ static int strv_decode(const pt_pfield_t *f, const cJSON *v, bool bounded, pt_st
             pt_strv_free(&nv);
             return PT_ENOMEM;
         }
-        int pushed =
-            t && (!*t || strv_has(&nv, t)) ? PT_OK : pt_strv_push(&nv, t ? t : e->valuestring);
+        /* An ask of blanks alone asks nothing, and is left out. */
+        bool none = t ? !*t || strv_has(&nv, t)
+                      : bounded && (f->flags & PF_PROSE) && pt_str_blank(e->valuestring);
+        int pushed = none ? PT_OK : pt_strv_push(&nv, t ? t : e->valuestring);
         free(t);
         if (pushed != PT_OK) {
             pt_strv_free(&nv);
@@ -1062,7 +1064,11 @@ int pt_pfield_decode(const pt_pfield_t *f, const cJSON *v, pt_proposal_t *p,
                                                                 : strdup(v->valuestring);
         if (s == NULL)
             return PT_ENOMEM;
-        if (f->type != PF_TITLE && (f->flags & PF_TRIM) && !*s) {
+        /* A background of blanks alone (an empty file given with edit
+         * --set-file, spaces typed into a form) says nothing: none, as a
+         * note or a comment of blanks is. */
+        if ((f->type != PF_TITLE && (f->flags & PF_TRIM) && !*s) ||
+            (opts && (f->flags & PF_PROSE) && pt_str_blank(s))) {
             free(s);
             replace_str(MEMBER(p, f, char *), NULL);
             return PT_OK;
