@@ -746,7 +746,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_utf8_shown_line(stderr, "ptrack export: %s was not written", d.target);
     } else if (d.status < 200 || d.status >= 300) {
         discard(&d);
-        rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body), d.error_body.len);
+        rc = pt_transfer_report_status(cli, d.status, pt_buf_str(&d.error_body), d.error_body.len,
+                                       NULL);
     } else if (!d.opened && !open_output(&d)) {
         say_cannot_write(&d, d.fail_errno, "");
         rc = PT_EXIT_SERVER;

@@ -543,7 +543,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         cJSON_Delete(as_sent);
         size_t said_len;
         char *said = in_cli_words(pt_buf_str(&answer), answer.len, &said_len);
-        rc = pt_transfer_report_status(cli, status, said, said_len);
+        /* Named, as a script that imports many files logs it. */
+        rc = pt_transfer_report_status(cli, status, said, said_len, from_stdin ? NULL : path);
         free(said);
         cJSON *j = cJSON_ParseWithLength(pt_buf_str(&answer), answer.len);
         const cJSON *e = pt_json_get(j, "error");
@@ -560,7 +561,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         if (!cJSON_IsObject(j)) {
             /* A success without the counts is no proof that anything was
              * stored: it is not ptrackd's answer. */
-            rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len);
+            rc = pt_transfer_report_status(cli, status, pt_buf_str(&answer), answer.len,
+                                           from_stdin ? NULL : path);
         } else {
             /* Stored: an answer that cannot be written must say so, or
              * the file would be imported again. */

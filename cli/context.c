@@ -215,8 +215,13 @@ int pt_cli_report(pt_cli_t *cli, const pt_response_t *resp, const char *what)
     pt_buf_t line = {0};
     int rc;
 
-    if (what)
-        pt_buf_printf(&prefix, "%s: ", what);
+    /* What may be a file's name, which may hold anything: shown as typed
+     * text is, its controls and bytes that are not UTF-8 as \xNN. */
+    if (what) {
+        char *shown = pt_utf8_shown(what);
+        pt_buf_printf(&prefix, "%s: ", shown);
+        free(shown);
+    }
     if (resp->transport != PT_TRANSPORT_OK) {
         report_transport(cli, resp, pt_buf_str(&prefix));
         pt_buf_free(&prefix);

@@ -217,7 +217,8 @@ int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
     return pt_cli_report(cli, &resp, NULL);
 }
 
-int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len)
+int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len,
+                              const char *what)
 {
     pt_response_t resp;
     memset(&resp, 0, sizeof(resp));
@@ -225,7 +226,7 @@ int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size
     resp.body = pt_xstrndup(body ? body : "", body ? len : 0);
     resp.body_len = body ? len : 0;
     resp.json = resp.body_len ? cJSON_ParseWithLength(resp.body, resp.body_len) : NULL;
-    int rc = pt_cli_report(cli, &resp, NULL);
+    int rc = pt_cli_report(cli, &resp, what);
     pt_response_free(&resp);
     return rc;
 }

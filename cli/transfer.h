@@ -77,8 +77,10 @@ CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **he
 int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf);
 
 /* Reports an HTTP error answer (status and the JSON body) and returns its
- * exit code. Ownership: body is borrowed. */
-int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len);
+ * exit code; what, when not NULL, starts the message ("ptrack: WHAT: ...",
+ * the file an import sent). Ownership: body and what are borrowed. */
+int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len,
+                              const char *what);
 
 /* Adds each --arg KEY=VALUE of args to the query q (a parameter of the
  * format's plugin). Returns PT_EXIT_OK, or the usage error's exit code for

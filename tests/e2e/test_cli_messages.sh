@@ -97,6 +97,19 @@ check_rc "an import with a rejected record" 1
 check_contains "the refusal names the option" "give --partial to import the others" "$ERR"
 check_true "not the API's parameter" test "${ERR#*partial=true}" = "$ERR"
 check_contains "the rejected record is listed" "title: must not be blank" "$ERR"
+check_contains "the refusal names the file, as a script importing many logs it" \
+    "ptrack: $PT_TMP/mixed.json: 内容有误：1 of 2 records was rejected" "$ERR"
+printf '标题,编号\n"关于未闭合引号的建议,1\n' >"$PT_TMP/建议
+清单.csv"
+pt_cli import "$PT_TMP/建议
+清单.csv"
+check_rc "a CSV the importer cannot read" 1
+check_contains "the refusal names it, its line break shown as \\x0a" \
+    "ptrack: $PT_TMP/建议\\x0a清单.csv: 内容有误：the importer import_csv could not read the file: line 2" \
+    "$ERR"
+pt_run sh -c '"$0" --socket "$1" import - --format json <"$2"' "$PTRACK" "$PT_SOCK" "$PT_TMP/mixed.json"
+check_rc "stdin with a rejected record" 1
+check_contains "no file to name" "ptrack: 内容有误：1 of 2 records was rejected" "$ERR"
 pt_cli --json import "$PT_TMP/mixed.json"
 check_rc "the same with --json" 1
 check_eq "--json prints the daemon's refusal on stdout, in the API's words" \
