@@ -13,8 +13,8 @@ set -u
 pt_init
 
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_json.so" ] && [ -f "$PLUGINS/notify_exec.so" ] ||
-    pt_die "built-in plugins missing in $PLUGINS (build import_json and notify_exec)"
+pt_plugin_so import_json >/dev/null
+EXEC_SO="$(pt_plugin_so notify_exec)" || exit 1 # pt_die said why
 W="$PT_TMP/work"
 mkdir -p "$W"
 # The exec notifier appends every event it is given to a file, one per line.
@@ -25,10 +25,9 @@ echo >>"$W/delivered.jsonl"
 EOF
 chmod +x "$W/record.sh"
 EXTRA=',"plugins": [
-    {"instance": "recorder", "path": "'"$PLUGINS"'/notify_exec.so", "start": "oldest",
+    {"instance": "recorder", "path": "'"$EXEC_SO"'", "start": "oldest",
      "config": {"command": ["'"$W"'/record.sh"]}}
   ]'
-chmod go-w "$PLUGINS/notify_exec.so"
 pt_config '{}' "$EXTRA"
 pt_start --plugin-dir "$PLUGINS"
 

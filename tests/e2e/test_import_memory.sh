@@ -33,7 +33,7 @@ pt_init
 N=50000
 BOUND_MB=48
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_json.so" ] || pt_die "$PLUGINS/import_json.so is missing (build it)"
+pt_plugin_so import_json >/dev/null
 
 pt_config '{}'
 pt_start --plugin-dir "$PLUGINS"

@@ -25,7 +25,7 @@ command -v prlimit >/dev/null || pt_die "prlimit (util-linux) is needed"
 # runs out.
 pt_skip_under_asan "which cannot run under an address-space limit"
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_csv.so" ] || pt_die "$PLUGINS/import_csv.so is missing (build it)"
+pt_plugin_so import_csv >/dev/null
 
 pt_config '{}'
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 pt_start --plugin-dir "$PLUGINS"

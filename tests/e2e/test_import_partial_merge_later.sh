@@ -17,7 +17,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
 PAUSED="$PT_E2E_DIR/pausedpost.py"
-[ -f "$PT_BUILD_DIR/plugins/import_json.so" ] || pt_die "the import plugins are not built"
+pt_plugin_so import_json >/dev/null
 
 pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"

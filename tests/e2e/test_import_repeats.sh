@@ -14,7 +14,7 @@ set -u
 pt_init
 
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_json.so" ] || pt_die "$PLUGINS/import_json.so is missing (build it)"
+pt_plugin_so import_json >/dev/null
 W="$PT_TMP/work"
 mkdir -p "$W"
 pt_config '{}'

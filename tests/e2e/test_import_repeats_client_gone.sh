@@ -15,7 +15,7 @@ pt_init
 
 N=300000
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_json.so" ] || pt_die "$PLUGINS/import_json.so is missing (build it)"
+pt_plugin_so import_json >/dev/null
 pt_config '{}'
 pt_start --plugin-dir "$PLUGINS" --log-level debug
 LOG="$PT_TMP/ptrackd.log"

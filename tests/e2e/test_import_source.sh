@@ -12,8 +12,9 @@ set -u
 pt_init
 
 PLUGINS="$PT_BUILD_DIR/plugins"
-[ -f "$PLUGINS/import_json.so" ] && [ -f "$PLUGINS/import_csv.so" ] &&
-    [ -f "$PLUGINS/export_csv.so" ] || pt_die "built-in plugins missing in $PLUGINS"
+pt_plugin_so import_json >/dev/null
+pt_plugin_so import_csv >/dev/null
+pt_plugin_so export_csv >/dev/null
 W="$PT_TMP/work"
 mkdir -p "$W"
 pt_config '{}'

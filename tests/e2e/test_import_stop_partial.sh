@@ -14,7 +14,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-[ -f "$PT_BUILD_DIR/plugins/import_json.so" ] || pt_die "the plugin import_json is missing"
+pt_plugin_so import_json >/dev/null
 pt_config
 pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
 
