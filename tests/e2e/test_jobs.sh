@@ -21,10 +21,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-FIX="${PT_FIXTURE_PLUGINS:-$PT_BUILD_DIR/tests/plugins}"
-for f in import_jsonl import_slow export_jsonl export_failing jobs_failing export_misuse; do
-    [ -f "$FIX/fixture_$f.so" ] || pt_die "fixture plugin $FIX/fixture_$f.so is missing (build it)"
-done
+pt_fixtures import_jsonl import_slow export_jsonl export_failing jobs_failing export_misuse
 
 pt_config '{}' ',"plugins": [
     {"instance": "jl_in", "path": "'"$FIX"'/fixture_import_jsonl.so"},
