@@ -377,11 +377,18 @@ pt_fixtures() {
     done
 }
 
-# pt_serve_cli: how a test of ptrack begins: the config of pt_config,
-# ptrackd started with the plugins of the build, and ptrack there to run.
-pt_serve_cli() {
-    pt_config
+# pt_serve [DEADLINES_JSON] [EXTRA_JSON_MEMBERS]: how a test of the
+# built-in plugins begins: the config of pt_config with the arguments
+# given, and ptrackd started with the plugins of the build.
+pt_serve() {
+    pt_config "$@"
     pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+}
+
+# pt_serve_cli [DEADLINES_JSON] [EXTRA_JSON_MEMBERS]: how a test of ptrack
+# begins: pt_serve, and ptrack there to run.
+pt_serve_cli() {
+    pt_serve "$@"
     pt_need_cli
 }
 

@@ -22,8 +22,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{"reply": "8s", "rehandle": "60s", "remind_before": "4s", "max": "120s", "digest_at": null}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve '{"reply": "8s", "rehandle": "60s", "remind_before": "4s", "max": "120s", "digest_at": null}'
 
 FIN="$(pt_unit_token 财政部联络员 财政部)"
 EDU="$(pt_unit_token 教育部联络员 教育部)"

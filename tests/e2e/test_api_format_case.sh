@@ -8,8 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 pt_step "imports"
 printf 'title,lead_author,ref\n关于大写格式名的建议,李国华,CASE-001\n' >"$PT_TMP/in.csv"

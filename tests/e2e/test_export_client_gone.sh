@@ -10,8 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # Exports of 60 KB to 1 MB, in steps of 48 KB: in some of them the job's
 # thread writes its last byte (the file all in the kernel's buffers, the

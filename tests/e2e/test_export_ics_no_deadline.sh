@@ -11,8 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # ics QUERY NAME: exports into $PT_TMP/NAME.ics and reads it; sets ICS.
 ics() {

@@ -10,8 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 cat >"$PT_TMP/md.py" <<'PY'
 import json, re, sys

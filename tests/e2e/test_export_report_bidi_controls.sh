@@ -9,8 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 ID="$(pt_create '{"title": "关于\u202e加强农村\u061c公路管理的建议", "delegation": "山西\u2067代表团", "lead_author": "王\u200f秀\u061c英"}')" || exit 1
 pt_act "$ID" assign '{"mode": "single", "units": [{"name": "省交通\u202d运输厅"}]}'

@@ -7,8 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议", "number": "晋-001", "delegation": "山西代表团", "lead_author": "李国华"}'
 check_status "proposal 晋-001" 201

@@ -7,8 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 
-pt_config '{}' ',"limits": {"idle_timeout": "2s"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve '{}' ',"limits": {"idle_timeout": "2s"}'
 
 pt_step "four proposals of 900 KB each"
 python3 -c 'import json; print(json.dumps({"title": "关于制定地方立法条例草案的议案", "kind": "motion", "background": "第一条　为了规范地方立法活动。" * 20000}, ensure_ascii=False))' >"$PT_TMP/big.json"

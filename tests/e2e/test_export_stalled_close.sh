@@ -6,8 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{}' ',"limits": {"idle_timeout": "20s"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve '{}' ',"limits": {"idle_timeout": "20s"}'
 
 # The daemon's sockets: its listeners and its clients' connections.
 sockets() { find "/proc/$PT_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l; }

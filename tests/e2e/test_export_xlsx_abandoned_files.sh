@@ -13,8 +13,7 @@ pt_init
 # ptrackd's temporary files in a directory of the test's, to be told apart.
 export TMPDIR="$PT_TMP/tmp"
 mkdir -p "$TMPDIR"
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # temp_files: ptrackd's open files in $TMPDIR.
 temp_files() { find "/proc/$PT_PID/fd" -lname "$TMPDIR/*" 2>/dev/null | wc -l; }

@@ -10,8 +10,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 pt_init
 DATA="$PT_SOURCE_DIR/tests/e2e/data/text"
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # import FILE [QUERY]: POSTs the file as the body of an import.
 import() { pt_import text "$@"; }

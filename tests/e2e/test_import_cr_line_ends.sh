@@ -23,8 +23,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 W="$PT_TMP/work"
 mkdir -p "$W"
 

@@ -19,8 +19,7 @@ pt_init
 PAUSED="$PT_E2E_DIR/pausedpost.py"
 pt_plugin_so import_json >/dev/null
 
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # 2,700 records of an export, old ids 1..2700: 1 merged into 2600 (which
 # an edit will change between the batches), 2 merged into 2650 (left

@@ -15,8 +15,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
 pt_plugin_so import_json >/dev/null
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # 10,000 proposals without a 编号 or a source.ref.
 python3 - "$PT_TMP/p.jsonl" <<'PY'

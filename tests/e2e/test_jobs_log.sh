@@ -6,8 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 LOG="$PT_TMP/ptrackd.log"
 # The line of the log that contains $1, once it is there (the log's line

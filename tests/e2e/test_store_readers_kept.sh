@@ -15,8 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
 
-pt_config
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 # db_files [SUFFIX]: ptrackd's open files on ptrack.db (SUFFIX -wal: on
 # its -wal, one for each connection).

@@ -14,8 +14,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{"reply": "2s", "rehandle": "2s", "return": "10d"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve '{"reply": "2s", "rehandle": "2s", "return": "10d"}'
 
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"

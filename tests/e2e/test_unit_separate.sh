@@ -12,8 +12,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 MONEY="$(pt_unit_token 财政厅联络员 财政厅)"
 awaited() { printf '%s\n' "$OUT" | grep '待答复单位 Awaiting' | sed 's/^ *//' | tr -s ' '; }

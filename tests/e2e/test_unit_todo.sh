@@ -15,8 +15,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
+pt_serve
 
 W="$(urlenc 水利厅)"
 M="$(urlenc 财政厅)"
