@@ -8,10 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config
 # The built-in exporters, for the report that stats must agree with.
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli
 EXAMPLES="$PT_SOURCE_DIR/examples/proposals.json"
 
 # cli ARGS...: runs ptrack on the socket; sets RC, OUT, ERR.

@@ -7,9 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{"reply": "5d"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli '{"reply": "5d"}'
 
 ids() { jv '",".join(str(p["id"]) for p in j["items"])' "$OUT"; }
 

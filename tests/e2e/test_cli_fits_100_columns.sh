@@ -12,9 +12,7 @@ pt_init
 pt_fixtures notify_record
 # A reply window of 3 s: the deadlines pass while the test runs, so that
 # rows carry 逾期 and the feed its reminders.
-pt_config '{"reply": "3s"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli '{"reply": "3s"}'
 chmod go-w "$FIX/fixture_notify_record.so"
 
 # fits WHAT: the last output ($OUT) is at most 100 columns wide.

@@ -10,9 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 # A reply window of 2 s: the deadlines pass, so that rows carry 逾期.
-pt_config '{"reply": "2s"}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli '{"reply": "2s"}'
 
 # fits WHAT: the last output ($OUT) is at most 100 columns wide.
 fits() {

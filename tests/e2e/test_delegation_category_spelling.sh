@@ -15,9 +15,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
-pt_config '{}'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli
 DB="$PT_DATA/ptrack.db"
 
 ZW="$(printf '\u200b')"

@@ -22,9 +22,7 @@ pt_init
 
 pt_office_workflow "$PT_TMP/wf.json"
 # A 3 s reply window: what is not answered or extended becomes overdue.
-pt_config '{"reply": "3s", "rehandle": "30d", "max": "180d"}' ', "workflow": "'"$PT_TMP/wf.json"'"'
-pt_start --plugin-dir "$PT_BUILD_DIR/plugins"
-pt_need_cli
+pt_serve_cli '{"reply": "3s", "rehandle": "30d", "max": "180d"}' ', "workflow": "'"$PT_TMP/wf.json"'"'
 
 ZW="$(printf '\u200b')"
 # new TITLE SESSION DELEGATION CATEGORY TAGS: a proposal of 张代表's; its id.
