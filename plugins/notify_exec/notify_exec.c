@@ -409,6 +409,45 @@ static size_t whole_chars(const char *data, size_t len)
     return back + 1 < need ? len - 1 - back : len;
 }
 
+/* Writes data[0..len) to text (LOGGED_MAX + 1 bytes) with newlines and
+ * other control characters escaped (\n, \x01), as much as fits in
+ * LOGGED_MAX bytes, and NUL-terminates it; sets *cut when not all of
+ * data fitted. The cut falls between two escapes or
+ * characters, never inside one: a line that ended with "\x0" of a \x01,
+ * or with the "\" of a \n, would show another byte than the command
+ * wrote, and a character's first bytes would be shown as "?". A byte that
+ * begins no valid character stands alone (the host shows it as "?"). */
+static void escape_output(const char *data, size_t len, char *text, bool *cut)
+{
+    size_t o = 0, i = 0;
+    *cut = false;
+    while (i < len) {
+        unsigned char ch = (unsigned char)data[i];
+        char esc[5];
+        const char *piece = esc;
+        size_t n, next = i + 1;
+        if (ch == '\n') {
+            n = (size_t)snprintf(esc, sizeof(esc), "\\n");
+        } else if (ch < 0x20 || ch == 0x7f) {
+            n = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", ch);
+        } else {
+            next = i;
+            if (pt_utf8_next(data, len, &next) < 0)
+                next = i + 1;
+            piece = data + i;
+            n = next - i;
+        }
+        if (o + n > LOGGED_MAX) {
+            *cut = true;
+            break;
+        }
+        memcpy(text + o, piece, n);
+        o += n;
+        i = next;
+    }
+    text[o] = '\0';
+}
+
 /* Logs the captured output of one stream, one log line, with newlines and
  * other control characters shown escaped so that the log stays one line an
  * entry. */
@@ -420,29 +459,11 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
     size_t len = c->dropped ? whole_chars(c->data, c->len) : c->len;
     while (len > 0 && (c->data[len - 1] == '\n' || c->data[len - 1] == '\r'))
         len--;
-    char *text = malloc(len * 4 + 1);
+    char *text = malloc(LOGGED_MAX + 1);
     if (!text)
         return;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)c->data[i];
-        if (ch == '\n') {
-            text[o++] = '\\';
-            text[o++] = 'n';
-        } else if (ch < 0x20 || ch == 0x7f) {
-            o += (size_t)snprintf(text + o, 5, "\\x%02x", ch);
-        } else {
-            text[o++] = (char)ch;
-        }
-    }
-    /* Escapes can make it longer than a log line: cut on a character
-     * boundary, so that the line ends with the mark that says so. */
-    text[o] = '\0';
-    bool cut = o > LOGGED_MAX;
-    if (cut) {
-        o = pt_utf8_prefix(text, LOGGED_MAX);
-        text[o] = '\0';
-    }
+    bool cut;
+    escape_output(c->data, len, text, &cut);
     x->host->log(x->inst, level, "event %" PRId64 ": %s %s: %s%s", ev->seq, x->argv[0], stream,
                  text, c->dropped || cut ? " [...more output dropped]" : "");
     free(text);
