@@ -1224,8 +1224,9 @@ static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
              (long long)job->res.imported, ids, (long long)job->res.skipped);
 }
 
-/* The error of a cancelled job. Only a stop and a too large upload reach
- * a client that still listens; the others are for the log. */
+/* The error of a cancelled job. Only a stop's and a revoked client's
+ * reach a client that still listens; the others are for the log, a too
+ * large upload's too (the HTTP server has answered its 413 already). */
 static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
 {
     const char *what = job->kind == JOB_IMPORT ? "import" : "export";
@@ -1236,7 +1237,10 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
     const char *kept = job->kind == JOB_EXPORT     ? ""
                        : job->partial && stored[0] ? "; the batches stored before stay"
                                                    : "; nothing was imported";
-    if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
+    if (job->kind == JOB_IMPORT && in_status == UV_E2BIG && job->partial && stored[0])
+        pt_error_set(err, PT_ETOOLARGE,
+                     "the import was cancelled (the file is too large)%s; " PARTIAL_RESEND, stored);
+    else if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
         pt_error_set(err, PT_ETOOLARGE, "the import was cancelled (the file is too large)%s", kept);
     else if (why == WHY_SHUTDOWN && job->kind == JOB_IMPORT && job->partial && stored[0])
         pt_error_set(err, PT_ESHUTDOWN,
