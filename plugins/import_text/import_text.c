@@ -36,7 +36,8 @@
  *               delegation named right after the title wins (the line above
  *               signed the proposal before); above anything else it is read
  *               where it stands (skipped, or the proposal's text; a
- *               kicker, dashed, is the next article's and skipped). A
+ *               kicker, dashed, is the next article's and skipped, also
+ *               right below a last ask with no full stop). A
  *               proposal ends at its source note (（据《山西日报》）,
  *               据新华社, a dateline （新华社太原3月8日电） or a reporter's
  *               credit （记者 刘某某）), at the next title, or at a
@@ -931,6 +932,23 @@ static int headline_open(const tx_t *t)
            tm_inline_lead(t->para.p, t->para.len, &k) == 0;
 }
 
+/* Whether line u is a kicker (a delegation line whose dash leads into a
+ * headline) below a proposal's asks: those read, or the open paragraph's
+ * (a numbered ask, the 建议 heading with its series). It begins the next
+ * article, or nothing (the document's last line), and starts a paragraph
+ * of its own even when the last ask has no full stop, where it was read
+ * as the rest of that ask's sentence (…二是共建实训基地 / 河北团代表提出
+ * 建议——), and so was all of the next article. */
+static int kicker_below_asks(const tx_t *t, const ustr_t *u)
+{
+    int dash;
+    size_t c;
+    if (t->state != S_IN || !delegation_line_above(u->p, u->len, &dash) || !dash)
+        return 0;
+    return t->n_asks > 0 || t->section == SEC_RECS || t->para_kind == P_NUMBERED ||
+           (t->para_kind == P_SECTION && tm_section(t->para.p, t->para.len, &c) == TM_RECS);
+}
+
 /* Whether line u goes on an inline series that a narrow column cut after
  * a semicolon: 建议：一是…； / 二是…；三是 / …. */
 static int series_goes_on(const tx_t *t, const ustr_t *u)
@@ -1034,7 +1052,7 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
                    (!tm_terminated(t->para.p, t->para.len) || series_goes_on(t, u)) &&
                    (!t->blank_seen || t->page_break) &&
                    (kind == P_TEXT || (kind == P_TITLE && !title_alone(u->p, u->len)) ||
-                    kind == P_DELEGATION);
+                    (kind == P_DELEGATION && !kicker_below_asks(t, u)));
     }
     if (join) {
         para_join(t, u->p, u->len);

@@ -10,7 +10,9 @@
 # between them, each proposal keeps its own delegation and asks; a
 # delegation line above something that is no proposal still makes none and
 # is reported as skipped; a delegation named after a title is the
-# proposal's even under a line that named another.
+# proposal's even under a line that named another. A kicker below a
+# proposal's last ask ends the proposal and is skipped, also when that ask
+# has no full stop and the kicker is the document's last line.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -167,5 +169,48 @@ check_eq "its asks end with the last one" "建立协同机制 / 共建实训基�
     "$(pt_field title 关于推进湾区职业院校学分互认的建议 '" / ".join(p["recommendations"])')"
 check_eq "the kicker is reported as skipped" "line 8" \
     "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+
+pt_step "a kicker as the document's last line, right under an ask with no full stop"
+# A bulletin's last ask often has no full stop: the kicker below it, with
+# no blank line between, was read as the rest of that ask's sentence
+# (共建实训基地河北团代表提出建议——), as was a kicker's whole next article.
+# After an inline series, a numbered list, with blank lines or a page's
+# furniture after it, it ends the proposal and is skipped.
+# kicker_last FILE TITLE TEXT: a proposal of 广东代表团 titled TITLE, its
+# background, then TEXT (a format of printf): its asks and what follows.
+kicker_last() {
+    local f="$W/$1" title="$2"
+    shift 2
+    { printf '广东代表团\n%s\n\n背景：大湾区职业教育发展不平衡。\n\n' "$title"; printf "$@"; } >"$f"
+}
+kicker_last 第4版.txt 关于推进湾区职业院校课程互通的建议 \
+    '建议：一是建立协同机制；二是共建实训基地\n河北团代表提出建议——\n'
+kicker_last 第5版.txt 关于推进湾区职业院校师资共享的建议 \
+    '建议：\n1．建立协同机制；\n2．共建实训基地\n河北团代表提出建议——\n\n\n'
+kicker_last 第6版.txt 关于推进湾区职业院校专业共建的建议 \
+    '建议：\n1．建立协同机制；\n2．共建实训基地\n河北团代表提出建议——\n（责任编辑：张某）\n\n第6版\n'
+# page, then the line of its kicker
+for page_line in 4:7 5:9 6:9; do
+    page="${page_line%:*}"
+    pt_import text "$W/第${page}版.txt"
+    check_status "import 第${page}版.txt" 201
+    skipped="$(jv '" ".join("%s: %s" % (i["where"], i["reason"]) for i in j["ignored"])')"
+    check_eq "第${page}版: one proposal, its asks end with the last one" "1 建立协同机制 / 共建实训基地" \
+        "$(jv '"%d " % j["imported"]')$(api GET "/v1/proposals/$(jv 'j["first_id"]')" &&
+            jv '" / ".join(j["recommendations"])')"
+    check_eq "第${page}版: the kicker is reported as skipped" \
+        "line ${page_line#*:}: not a proposal (no proposal title before it)" "$skipped"
+done
+
+pt_step "a kicker and its next article right under an ask with no full stop"
+kicker_last 第7版.txt 关于推进湾区职业院校实训共享的建议 \
+    '建议：\n1．建立协同机制；\n2．共建实训基地\n湖北团代表提出建议——\n长江大保护取得新进展\n记者从省生态环境厅获悉，今年以来长江干流水质稳定保持在二类。\n（记者 刘某某）\n'
+pt_import text "$W/第7版.txt"
+check_status "import 第7版.txt" 201
+skipped="$(jv '" ".join(i["where"] for i in j["ignored"])')"
+check_eq "one proposal, its asks end with the last one" "1 建立协同机制 / 共建实训基地" \
+    "$(jv '"%d " % j["imported"]')$(api GET "/v1/proposals/$(jv 'j["first_id"]')" &&
+        jv '" / ".join(j["recommendations"])')"
+check_eq "the kicker and its article are reported as skipped" "lines 9-12" "$skipped"
 
 pt_finish
