@@ -124,14 +124,21 @@ static int assign_units(pt_cli_t *cli, cJSON *body, const char **units, size_t n
     return PT_EXIT_OK;
 }
 
+/* The names go on beside their label when the line leaves them room for
+ * the widest of them with its 、, or for this many columns (a unit's name
+ * of 14 Chinese characters) when one is wider; else below it, at this
+ * indent. */
+#define AWAITED_MIN 30
+#define AWAITED_BELOW 6
+
 /* In separate mode (分办) a reply moves the proposal on only once every
  * unit has answered: until then it stays where it was, and its state
  * alone would leave the unit that just answered wondering whether its
  * reply counted. Prints the units still awaited, as the history names them
  * (awaiting_replies), after a reply that leaves some: thirty units' full
  * names make hundreds of columns, so they go on under the first one,
- * within LINE_WIDTH, a line breaking between two names as show's lists
- * do. */
+ * within the line (pt_out_width), a line breaking between two names as
+ * show's lists do. */
 static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
 {
     static const char label[] = "    待答复单位 awaiting replies: ";
@@ -140,12 +147,24 @@ static void print_awaiting(pt_cli_t *cli, const char *action, const cJSON *p)
     size_t n;
     const char **waiting = pt_awaiting_replies(p, &n);
     if (n > 0) {
-        size_t indent = pt_text_width(label);
+        size_t indent = pt_text_width(label), width = pt_out_width(), need = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t w = pt_text_width(waiting[i]) + 2;
+            need = w > need ? w : need;
+        }
         pt_buf_t b = {0};
-        pt_text_wrap_names(&b, waiting, n, "、", indent, pt_out_width());
-        /* Every line starts with the indent, which the first gives up
-         * for the label. */
-        printf("%s%s", label, pt_buf_str(&b) + indent);
+        if (indent + (need < AWAITED_MIN ? need : AWAITED_MIN) > width) {
+            /* A narrow terminal leaves the names too little beside the
+             * label: they would be broken inside, some into pieces of a
+             * few characters. They go on below it. */
+            pt_text_wrap_names(&b, waiting, n, "、", AWAITED_BELOW, width);
+            printf("%.*s\n%s", (int)(sizeof label - 2), label, pt_buf_str(&b));
+        } else {
+            pt_text_wrap_names(&b, waiting, n, "、", indent, width);
+            /* Every line starts with the indent, which the first gives
+             * up for the label. */
+            printf("%s%s", label, pt_buf_str(&b) + indent);
+        }
         pt_buf_free(&b);
     }
     free(waiting);

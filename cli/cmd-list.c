@@ -177,6 +177,21 @@ static pt_table_t *list_table(long long width, bool part)
     return t;
 }
 
+/* Says that more pages follow, and how to get them: on two lines (on one,
+ * with its cursor, it was past the table's 100 columns), the second
+ * broken before its cursor where it is wider than the line, so that the
+ * cursor stays whole and on the line's edge. */
+static void print_more(size_t rows, const char *next)
+{
+    static const char more[] = "下一页用同样的条件和排序 (same filters and --sort)";
+    pt_buf_t cursor = {0};
+    pt_buf_printf(&cursor, "加 --cursor %s，或用 --all", next);
+    bool fits = pt_text_width(more) + 1 + pt_text_width(pt_buf_str(&cursor)) <= pt_out_width();
+    printf("\n显示 %zu 条，还有更多 (more)\n%s%s%s\n", rows, more, fits ? " " : "\n",
+           pt_buf_str(&cursor));
+    pt_buf_free(&cursor);
+}
+
 static int run(pt_cli_t *cli, const pt_args_t *args)
 {
     char *query = NULL;
@@ -278,11 +293,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             pt_table_print(t, stdout, 0);
             if (next)
-                /* Two lines: on one, with its cursor, it was past the
-                 * table's 100 columns. */
-                printf("\n显示 %zu 条，还有更多 (more)\n下一页用同样的条件和排序 (same filters "
-                       "and --sort) 加 --cursor %s，或用 --all\n",
-                       pt_table_rows(t), next);
+                print_more(pt_table_rows(t), next);
             else if (pt_args_value(args, "cursor") && pages == 1)
                 printf("\n本页 %zu 条，已是最后一页 (%zu on this last page)\n", pt_table_rows(t),
                        pt_table_rows(t));

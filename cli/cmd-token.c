@@ -71,10 +71,15 @@ static int create(pt_cli_t *cli, const pt_args_t *args)
             pt_buf_free(&line);
             printf("%s\n", token ? token : "");
         }
-        /* Within LINE_WIDTH, as every line. */
-        fputs("ptrack token: 令牌只显示这一次 this token is shown only now: store it safely\n"
-              "  (ptrackd keeps its hash, not the token)\n",
-              stderr);
+        /* Within the line, as every line (pt_err_width): the first is
+         * wider than a narrow terminal. */
+        pt_buf_t once = {0};
+        pt_text_paragraph(&once,
+                          "ptrack token: 令牌只显示这一次 this token is shown only now: store it "
+                          "safely",
+                          pt_err_width());
+        fprintf(stderr, "%s  (ptrackd keeps its hash, not the token)\n", pt_buf_str(&once));
+        pt_buf_free(&once);
     }
     pt_response_free(&resp);
     return rc;

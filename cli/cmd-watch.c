@@ -39,6 +39,10 @@
 #define ACTION_WIDTH 18
 /* The fewest columns the actor is cut to (8 Chinese characters). */
 #define ACTOR_MIN 16
+/* The fewest columns the title is cut to, as list and add keep (10
+ * Chinese characters): on a narrow terminal the columns before it take
+ * more than 60 of the line, which left it nothing but its …. */
+#define TITLE_MIN 20
 #define MAX_BACKOFF 30
 
 static const pt_opt_t opts[] = {
@@ -113,10 +117,12 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
         return;
     }
     pt_buf_printf(&line, "#%-5.0f  ", pt_json_num(p, "id", 0));
-    /* The title ends the line: cut to what is left of it. */
+    /* The title ends the line: cut to what is left of it, but not below
+     * TITLE_MIN. */
     w = pt_text_width(pt_buf_str(&line));
+    size_t width = pt_out_width();
     pt_text_clean(&clean, title ? title : "");
-    pt_text_truncate(&line, pt_buf_str(&clean), w < pt_out_width() ? pt_out_width() - w : 1);
+    pt_text_truncate(&line, pt_buf_str(&clean), w + TITLE_MIN < width ? width - w : TITLE_MIN);
     pt_buf_putc(&line, '\n');
     size_t second = line.len;
     /* The state (or its change), what was done, and who did it, each in a
@@ -163,8 +169,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
         pt_buf_reset(&clean);
         pt_text_clean(&clean, actor);
         w = pt_text_width(line.s + second);
-        pt_text_truncate(&line, pt_buf_str(&clean),
-                         w + ACTOR_MIN < pt_out_width() ? pt_out_width() - w : ACTOR_MIN);
+        pt_text_truncate(&line, pt_buf_str(&clean), w + ACTOR_MIN < width ? width - w : ACTOR_MIN);
     }
     pt_buf_free(&col);
     while (line.len > 0 && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\n'))
@@ -480,14 +485,15 @@ const pt_command_t pt_cmd_watch = {
     .summary = "follow changes as they happen, event by event (Ctrl-C stops)",
     .description =
         "Follows GET /v1/events with long polls and prints two lines per event, each\n"
-        "within 100 columns: time, seq, type with its label (新增 created, 修改 updated,\n"
-        "状态变更 status_changed, 删除 deleted, 即将到期 due_soon, 已逾期 overdue),\n"
-        "proposal id and title; below, the state (change) and, for a status change,\n"
-        "the action (签收 sign, 延期 extend, ...); due_soon and overdue add the due\n"
-        "date; then who did it (the name of the token or of the socket's user). The\n"
-        "events of no proposal take one line and say what they are about instead:\n"
-        "每日摘要 daily (the day's counts) and 数据恢复 restored (the store was\n"
-        "restored from a backup; the seqs it lost).\n"
+        "within 100 columns or a narrower terminal's width (the title keeps 20): time,\n"
+        "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
+        "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id and title;\n"
+        "below, the state (change) and, for a status change, the action (签收 sign,\n"
+        "延期 extend, ...); due_soon and overdue add the due date; then who did it\n"
+        "(the name of the token or of the socket's user). The events of no proposal\n"
+        "take one line and say what they are about instead: 每日摘要 daily (the\n"
+        "day's counts) and 数据恢复 restored (the store was restored from a backup;\n"
+        "the seqs it lost).\n"
         "With --json, one event object per\n"
         "line (JSON Lines), flushed at once so it can be piped. Without --after it\n"
         "starts from now; --after SEQ replays every event after SEQ first (--after 0:\n"

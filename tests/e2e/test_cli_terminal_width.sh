@@ -95,6 +95,48 @@ AT40="$TTY"
 on 20 list
 check_eq "... the same list as at 40 columns" "$AT40" "$TTY"
 
+pt_step "a terminal of 40 columns: watch keeps the title's start"
+# The columns before the title take 62: the title was cut to its … alone.
+set +e
+python3 "$PT_E2E_DIR/ptyrun.py" --cols 40 -- "$(command -v timeout)" --foreground 3 \
+    "$PTRACK" --socket "$PT_SOCK" watch --after 0 >"$PT_TMP/cli.tty"
+set -e
+TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
+check_contains "watch: the event of the proposal" "新增 created" "$TTY"
+check_contains "... and its title's start, cut with …" "关于加快推进太行山…" "$TTY"
+
+pt_step "a terminal of 40 columns: do names the units awaited below its label"
+UNITS=(山西省水利厅 山西省发展和改革委员会（省粮食和物资储备局、省能源局） 山西省住房和城乡建设厅
+    山西省人力资源和社会保障厅 山西省商务厅)
+pt_cli add --title 关于分办的建议
+SEP="$(sed -n 's/^#\([0-9]*\) .*/\1/p' <<<"$OUT")"
+pt_cli do "$SEP" 交办 --set mode=separate "${UNITS[@]/#/--unit=}"
+check_rc "assigned to five units, separately" 0
+pt_cli do "$SEP" 签收 --unit 山西省水利厅
+on 40 do "$SEP" 答复 --unit 山西省水利厅 --set 答复文号=晋水函〔2026〕15号 --set 类别=A \
+    --set 答复内容=已纳入规划
+check_eq "a reply: exit 0" 0 "$RC"
+NAMES="$(sed -n '/待答复单位 awaiting replies:/,$p' <<<"$TTY")"
+check_true "the label and its names fit 40 columns" test "$(widest <<<"$NAMES")" -le 40
+# Beside the label they had 7 columns: every name was broken into pieces.
+check_true "a name that fits a line is whole on one" grep -qx ' *山西省人力资源和社会保障厅、' <<<"$NAMES"
+check_true "... and so is another" grep -q '山西省住房和城乡建设厅、' <<<"$NAMES"
+
+pt_step "a terminal of 80 columns: list's cursor line fits it"
+on 80 list --limit 1 --sort -updated_at
+check_eq "list --limit 1: exit 0" 0 "$RC"
+check_contains "... names the cursor" "--cursor " "$TTY"
+check_true "... every line fits 80 columns (widest $W)" test "$W" -le 80
+pt_cli list --limit 1
+check_contains "a pipe: the cursor on the line that says what to add" \
+    "下一页用同样的条件和排序 (same filters and --sort) 加 --cursor " "$OUT"
+
+pt_step "a terminal of 60 columns: token create's lines fit it"
+on 60 token create --name 终端宽度测试 --role viewer
+check_eq "token create: exit 0" 0 "$RC"
+check_contains "... says the token is shown only now" "令牌只显示这一次" "$TTY"
+check_true "... every line fits 60 columns (widest $W)" test "$W" -le 60
+
 pt_step "--width says, whatever the terminal"
 on 60 show "$ID" --width 90
 check_true "show --width 90 on 60 columns: wider than 60 ($W)" test "$W" -gt 60
