@@ -297,7 +297,8 @@ const pt_command_t pt_cmd_add = {
     .description =
         "Sends POST /v1/proposals. The proposal starts as 已提出 (submitted), or as a\n"
         "draft with --draft. Prints the new id, title and state on a line of at most\n"
-        "100 columns (a long title cut with …); with --json the proposal.\n"
+        "100 columns, fewer on a narrower terminal (a long title cut with …); with\n"
+        "--json the proposal.\n"
         "With --from-file, the file holds one JSON object with the API's field names\n"
         "or an array of them; each is added on its own: a refused item is reported\n"
         "(\"item 3: ...\") and the others are still added.\n"

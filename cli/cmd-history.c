@@ -556,13 +556,13 @@ const pt_command_t pt_cmd_history = {
         "note, followed by what the entry changed: a field's new value (原因: ...,\n"
         "期限: ...), a list by what changed in it (签收: 省水利厅, 首次答复: 省水利厅\n"
         "晋水函〔2026〕15号 A类, 评价: 张三 满意, 标签 增加: 民生). What does not fit the\n"
-        "note column (--width; by default what the others leave of 100 columns) wraps\n"
-        "onto lines below it, between names: a unit's, a person's or a 文号 is never\n"
-        "split, and one wider than the column is cut with …, as is an actor past 20\n"
-        "columns. The state change is not listed again. Where a workflow's long names\n"
-        "would leave the note less than 20 columns (with --width, less than its widest\n"
-        "line, where that makes the line fit), the action and the state change wrap\n"
-        "in their columns.\n",
+        "note column (--width; by default what the others leave of 100 columns, or\n"
+        "of a narrower terminal's width) wraps onto lines below it, between names: a\n"
+        "unit's, a person's or a 文号 is never split, and one wider than the column\n"
+        "is cut with …, as is an actor past 20 columns. The state change is not\n"
+        "listed again. Where a workflow's long names would leave the note less than\n"
+        "20 columns (with --width, less than its widest line, where that makes the\n"
+        "line fit), the action and the state change wrap in their columns.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

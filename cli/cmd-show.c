@@ -735,10 +735,10 @@ const pt_command_t pt_cmd_show = {
     .args = "ID",
     .summary = "show one proposal: every field, its units, replies and feedback",
     .description = "Asks GET /v1/proposals/ID and prints it as a card, labelled in Chinese and\n"
-                   "English. Times are shown in local time. The card fits 100 columns (--width N:\n"
-                   "N), a cell too wide for its column going on below it, in its column; text\n"
-                   "wraps at 80 columns, or at N where that is narrower. With --json: the\n"
-                   "proposal as ptrackd sent it.\n",
+                   "English. Times are shown in local time. The card fits 100 columns, or a\n"
+                   "narrower terminal's width (--width N: N), a cell too wide for its column\n"
+                   "going on below it, in its column; text wraps at 80 columns, or at N where\n"
+                   "that is narrower. With --json: the proposal as ptrackd sent it.\n",
     .opts = opts,
     .min_pos = 1,
     .max_pos = 1,

@@ -306,7 +306,8 @@ const pt_command_t pt_cmd_workflow = {
                    "terminal, where they lead, the fields `ptrack do` takes; a field marked * is\n"
                    "required), then the Chinese names `ptrack do --set` takes for the fields\n"
                    "(答复文号 for doc_no). A long label wraps in its column, within 100 columns\n"
-                   "(--width N: within N), and where that is not enough, a long name too.\n",
+                   "or a narrower terminal's width (--width N: within N), and where that is not\n"
+                   "enough, a long name too.\n",
     .opts = opts,
     .run = run,
 };
