@@ -1232,10 +1232,11 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
     const char *what = job->kind == JOB_IMPORT ? "import" : "export";
     char stored[400];
     partial_stored(job, stored, sizeof(stored));
-    /* A partial import cut short before its first batch was stored has
-     * nothing to keep: it says so, as an all-or-nothing one does. */
+    /* A partial import cut short says what its batches stored; one cut
+     * short before its first batch was stored has nothing to keep: it
+     * says so, as an all-or-nothing one does. */
     const char *kept = job->kind == JOB_EXPORT     ? ""
-                       : job->partial && stored[0] ? "; the batches stored before stay"
+                       : job->partial && stored[0] ? stored
                                                    : "; nothing was imported";
     if (job->kind == JOB_IMPORT && in_status == UV_E2BIG && job->partial && stored[0])
         pt_error_set(err, PT_ETOOLARGE,
@@ -1259,7 +1260,7 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
                      "the %s was cancelled: its client is no longer identified as it was when "
                      "it began (its token was revoked, or a reload changed the tokens or "
                      "socket_users)%s",
-                     what, job->partial && stored[0] ? stored : kept);
+                     what, kept);
     else
         pt_error_set(err, PT_ESTORAGE, "the %s was cancelled (%s)%s", what,
                      in_status == UV_ETIMEDOUT ? "the upload stalled"

@@ -60,6 +60,51 @@ check_contains "the log says the import was cut off, by whom, and that the clien
 check_contains "... at INFO: the client's doing, not a failure of ptrackd's" " INFO " "$L"
 check_eq "... and no warning of a failed import" 0 "$(grep -c "an import by root failed" "$LOG" || true)"
 
+pt_step "a partial import its client gives up after two batches"
+# 4500 records go out, then the client waits for two batches of 2000 to
+# be stored and goes away: the log says what they stored, as the answer
+# to a stop of ptrackd does, not only that they stay.
+BEFORE="$(pt_count)"
+CUTS="$(grep -c "was cut off" "$LOG" || true)"
+for i in $(seq 1 6000); do printf '关于第%d项分批导入的建议,山西代表团,B%d,十四届\n' "$i" "$i"; done |
+    sed '1i 标题,代表团,编号,届次' >"$PT_TMP/batches.csv"
+python3 - "$PT_SOCK" "$PT_TMP/batches.csv" "$BEFORE" <<'PY'
+import json, socket, sys, time
+sock, name, before = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(name, "rb").read()
+cut = 0
+for _ in range(4501):
+    cut = data.index(b"\n", cut) + 1
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sock)
+s.sendall(("POST /v1/imports?format=csv&partial=true HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Type: text/csv\r\nContent-Length: %d\r\n\r\n" % len(data)).encode() + data[:cut])
+def count():
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sock)
+    c.sendall(b"GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    got = b""
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        got += d
+    c.close()
+    return json.loads(got.split(b"\r\n\r\n", 1)[1])["proposals"]
+deadline = time.monotonic() + 60
+while count() < before + 4000:
+    if time.monotonic() > deadline:
+        sys.exit("the two batches were not stored")
+    time.sleep(0.05)
+s.close()
+PY
+wait_for 30 eval '[ "$(grep -c "was cut off" "$LOG")" -gt "$CUTS" ]' || true
+L="$(grep -F "was cut off" "$LOG" | tail -n 1)"
+check_contains "the log says the client went away" "the import was cancelled (the client went away)" "$L"
+check_contains "... and what the two batches stored" \
+    "the batches stored before stay: 4000 proposals imported (ids $((BEFORE + 1)) to $((BEFORE + 4000))) and 0 skipped as already stored" \
+    "$L"
+
 pt_step "an export, through a unit's token"
 TOKEN="$(pt_unit_token 水利厅收文 省水利厅)"
 api POST /v1/proposals/1/actions/assign '{"mode": "single", "units": [{"name": "省水利厅", "role": "lead"}]}'
