@@ -1130,6 +1130,15 @@ static int conn_error(conn_t *c, int status, const char *code, const char *fmt, 
 
 static int head_too_large(conn_t *c)
 {
+    /* Still in the request line: its URL alone is too long, which a
+     * client's search or filter of many kilobytes makes, while each takes
+     * at most 1000 bytes (api-query.c). */
+    if (c->hstate == HS_URL)
+        return conn_error(c, 431, "headers_too_large",
+                          "the request line (the URL and its query) is longer than the limit of "
+                          "%zu bytes for the request line and headers; a list filter, q "
+                          "too, takes at most 1000 bytes",
+                          c->srv->limits.max_header);
     return conn_error(c, 431, "headers_too_large",
                       "the request line and headers are larger than the limit of %zu bytes",
                       c->srv->limits.max_header);

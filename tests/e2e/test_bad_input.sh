@@ -182,6 +182,13 @@ check_true "a body just under 1 MiB ($(stat -c %s "$PT_TMP/under.json") bytes) i
 before="$(pt_count)"
 api GET /v1/health -- -H "X-Big: $(head -c 17000 /dev/zero | tr '\0' a)"
 check_error "headers over 16 KiB" 431 headers_too_large
+check_contains "... says the limit" "the request line and headers are larger than the limit of 16384 bytes" \
+    "$(jv 'j["error"]["message"]')"
+api GET "/v1/proposals?q=$(head -c 20000 /dev/zero | tr '\0' a)"
+check_error "a search of 20 KB" 431 headers_too_large
+check_contains "... says the URL is too long, and how long a filter may be" \
+    "the request line (the URL and its query) is longer than the limit of 16384 bytes for the request line and headers; a list filter, q too, takes at most 1000 bytes" \
+    "$(jv 'j["error"]["message"]')"
 big_hdr=()
 for i in $(seq 1 40); do big_hdr+=(-H "X-Many-$i: $(head -c 500 /dev/zero | tr '\0' b)"); done
 api POST /v1/proposals '{"title":"很多头"}' -- "${big_hdr[@]}"
