@@ -62,6 +62,10 @@ typedef struct {
     bool read_failed;
     int read_errno;
     bool shrank; /* the file ended before the size it had when opened */
+    /* "FILE: " (shown as typed text is), or "" for stdin: what starts the
+     * messages of an import cut short, as a refusal names it, so that a
+     * script importing many files logs which one. */
+    char *named;
 } upload_t;
 
 /* Reads with read(2), not stdio, so that a slow pipe's bytes go out (and
@@ -133,27 +137,27 @@ static void stop_message(const upload_t *u, bool partial, int sig, long status)
         /* The answer's status line was in: the import was stored, only
          * the counts in its body were not read. */
         fprintf(stderr,
-                "ptrack import: 导入已完成，但未读完结果 (stopped by %s after ptrackd answered "
+                "ptrack import: %s导入已完成，但未读完结果 (stopped by %s after ptrackd answered "
                 "HTTP %ld: the import was stored; ptrack list shows it)\n",
-                why, status);
+                u->named, why, status);
     else if (partial)
         fprintf(stderr,
-                "ptrack import: 导入已中断，可能已导入一部分 (stopped by %s before ptrackd "
+                "ptrack import: %s导入已中断，可能已导入一部分 (stopped by %s before ptrackd "
                 "answered: with --partial it stores the records in batches of 2,000 as it reads "
                 "them, and the batches stored before it saw ptrack go stay stored; ptrack list "
                 "shows them, and importing the file again skips the records already stored)\n",
-                why);
+                u->named, why);
     else if (!u->at_end)
         fprintf(stderr,
-                "ptrack import: 导入已中断，未导入任何记录 (stopped by %s before the whole file "
+                "ptrack import: %s导入已中断，未导入任何记录 (stopped by %s before the whole file "
                 "was sent: an import is stored whole or not at all, so nothing was imported)\n",
-                why);
+                u->named, why);
     else
         fprintf(stderr,
-                "ptrack import: 导入已中断，不知是否已导入 (stopped by %s after the whole file "
+                "ptrack import: %s导入已中断，不知是否已导入 (stopped by %s after the whole file "
                 "was sent, before ptrackd answered: it may have stored the import before it saw "
                 "ptrack go; ptrack list shows whether it did)\n",
-                why);
+                u->named, why);
 }
 
 /* Says what a connection that failed once the request had gone out left
@@ -165,25 +169,29 @@ static void lost_message(const upload_t *u, bool partial, long status)
     if (status >= 200 && status < 300)
         fprintf(
             stderr,
-            "ptrack import: 导入已完成，但未读完结果 (the connection to ptrackd failed after it "
+            "ptrack import: %s导入已完成，但未读完结果 (the connection to ptrackd failed after it "
             "answered HTTP %ld: the import was stored; ptrack list shows it)\n",
-            status);
+            u->named, status);
     else if (partial)
         fprintf(stderr,
-                "ptrack import: 导入已中断，可能已导入一部分 (the connection to ptrackd failed "
+                "ptrack import: %s导入已中断，可能已导入一部分 (the connection to ptrackd failed "
                 "before it answered: with --partial it stores the records in batches of 2,000 as "
                 "it reads them, and the batches stored before stay stored; ptrack list shows "
-                "them, and importing the file again skips the records already stored)\n");
+                "them, and importing the file again skips the records already stored)\n",
+                u->named);
     else if (!u->at_end)
         fprintf(stderr,
-                "ptrack import: 导入已中断，未导入任何记录 (the connection to ptrackd failed "
+                "ptrack import: %s导入已中断，未导入任何记录 (the connection to ptrackd failed "
                 "before the whole file was sent: an import is stored whole or not at all, so "
-                "nothing was imported)\n");
+                "nothing was imported)\n",
+                u->named);
     else
-        fprintf(stderr,
-                "ptrack import: 导入已中断，不知是否已导入 (the connection to ptrackd failed after "
-                "the whole file was sent, before it answered: it may have stored the import; "
-                "ptrack list shows whether it did)\n");
+        fprintf(
+            stderr,
+            "ptrack import: %s导入已中断，不知是否已导入 (the connection to ptrackd failed after "
+            "the whole file was sent, before it answered: it may have stored the import; "
+            "ptrack list shows whether it did)\n",
+            u->named);
 }
 
 /* What a file that could not be read to its end left in the store: the
@@ -468,6 +476,14 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     pt_buf_t path_q = {0};
     pt_buf_printf(&path_q, "/v1/imports%s", query);
     free(query);
+    if (from_stdin) {
+        u.named = pt_xstrdup("");
+    } else {
+        char *shown = pt_utf8_shown(path);
+        u.named = pt_xmalloc(strlen(shown) + 3);
+        sprintf(u.named, "%s: ", shown);
+        free(shown);
+    }
 
     struct curl_slist *headers = NULL;
     CURL *h = pt_transfer_handle(cli, pt_buf_str(&path_q), &headers);
@@ -580,6 +596,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
     curl_slist_free_all(headers);
     curl_easy_cleanup(h);
     pt_buf_free(&answer);
+    free(u.named);
     if (!from_stdin)
         fclose(u.in);
     return rc;

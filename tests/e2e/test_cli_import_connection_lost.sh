@@ -6,7 +6,8 @@
 # said in the same words: before the whole file was sent, nothing was
 # imported (an import is all or nothing); after, ptrackd may have stored
 # it; with --partial, the batches stored stay; and when ptrackd had already
-# answered that it was stored, that it was. The exit code stays 3.
+# answered that it was stored, that it was. The exit code stays 3. Each
+# line names the file, as a refusal does.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -65,26 +66,26 @@ lost early
 check_rc "import" 3
 check_contains "says the connection failed" "ptrack: the connection to ptrackd" "$ERR"
 check_contains "and that nothing was imported" \
-    "ptrack import: 导入已中断，未导入任何记录 (the connection to ptrackd failed before the whole file was sent: an import is stored whole or not at all, so nothing was imported)" \
+    "ptrack import: $PT_TMP/建议.jsonl: 导入已中断，未导入任何记录 (the connection to ptrackd failed before the whole file was sent: an import is stored whole or not at all, so nothing was imported)" \
     "$ERR"
 
 pt_step "with --partial, before the whole file was sent"
 lost early --partial
 check_rc "import --partial" 3
-check_contains "says the batches stored stay" "ptrack import: 导入已中断，可能已导入一部分" "$ERR"
+check_contains "says the batches stored stay" "ptrack import: $PT_TMP/建议.jsonl: 导入已中断，可能已导入一部分" "$ERR"
 
 pt_step "the connection fails after the whole file was sent, before an answer"
 lost sent
 check_rc "import" 3
 check_contains "says it may have been stored" \
-    "ptrack import: 导入已中断，不知是否已导入 (the connection to ptrackd failed after the whole file was sent, before it answered: it may have stored the import; ptrack list shows whether it did)" \
+    "ptrack import: $PT_TMP/建议.jsonl: 导入已中断，不知是否已导入 (the connection to ptrackd failed after the whole file was sent, before it answered: it may have stored the import; ptrack list shows whether it did)" \
     "$ERR"
 
 pt_step "the connection fails after ptrackd answered 200"
 lost answered
 check_rc "import" 3
 check_contains "says the import was stored" \
-    "ptrack import: 导入已完成，但未读完结果 (the connection to ptrackd failed after it answered HTTP 200: the import was stored; ptrack list shows it)" \
+    "ptrack import: $PT_TMP/建议.jsonl: 导入已完成，但未读完结果 (the connection to ptrackd failed after it answered HTTP 200: the import was stored; ptrack list shows it)" \
     "$ERR"
 
 pt_step "ptrackd not running: no such line"

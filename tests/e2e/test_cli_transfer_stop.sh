@@ -51,7 +51,7 @@ print("\n".join(l for l in lines if l))')"
 }
 # The line of SCREEN that holds $1.
 screen_line() { printf '%s\n' "$SCREEN" | grep -F -- "$1" || true; }
-no_progress_left() { ! printf '%s\n' "$SCREEN" | grep -q '/s'; }
+no_progress_left() { ! printf '%s\n' "$SCREEN" | grep -qE '[0-9] ?[KMG]?i?B/s'; }
 
 # in_script SIG WAIT ARGS...: runs ptrack in the background, stdin from
 # /dev/null, stdout into $PT_TMP/script.out, stderr into $PT_TMP/script.err,
@@ -107,7 +107,7 @@ slow_file "$PT_TMP/slow.jsonl" "$PT_TMP/part.jsonl"
 on_tty "$PT_TMP/import.out" "导入 " INT --socket "$PT_SOCK" import "$PT_TMP/slow.jsonl"
 check_eq "exit 130 (128 + SIGINT)" 130 "$RC"
 check_contains "it says that nothing was imported" \
-    "ptrack import: 导入已中断，未导入任何记录 (stopped by Ctrl-C (SIGINT) before the whole file was sent" \
+    "ptrack import: $PT_TMP/slow.jsonl: 导入已中断，未导入任何记录 (stopped by Ctrl-C (SIGINT) before the whole file was sent" \
     "$SCREEN"
 check_true "the message stands on a line of its own" \
     test "$(screen_line 导入已中断 | cut -c1-14)" = "ptrack import:"
@@ -123,7 +123,7 @@ batch_stored() { [ "$(proposals)" -ge "$((before + 2000))" ]; }
 in_script TERM batch_stored --socket "$PT_SOCK" import "$PT_TMP/slow.jsonl" --partial
 check_eq "exit 143 (128 + SIGTERM)" 143 "$RC"
 check_contains "it says the batches stored before stay" \
-    "ptrack import: 导入已中断，可能已导入一部分 (stopped by SIGTERM before ptrackd answered: with --partial it stores the records in batches of 2,000" \
+    "ptrack import: $PT_TMP/slow.jsonl: 导入已中断，可能已导入一部分 (stopped by SIGTERM before ptrackd answered: with --partial it stores the records in batches of 2,000" \
     "$ERR"
 check_eq "one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
 check_true "no progress line into the log" test "${ERR#*$'\r'}" = "$ERR"
@@ -146,7 +146,7 @@ uploaded() { [ -e "$PT_TMP/upload.done" ]; }
 in_script INT uploaded --url "$STALL" import "$PT_TMP/whole.jsonl"
 check_eq "exit 130" 130 "$RC"
 check_contains "it says ptrackd may have stored it" \
-    "ptrack import: 导入已中断，不知是否已导入 (stopped by Ctrl-C (SIGINT) after the whole file was sent, before ptrackd answered: it may have stored the import" \
+    "ptrack import: $PT_TMP/whole.jsonl: 导入已中断，不知是否已导入 (stopped by Ctrl-C (SIGINT) after the whole file was sent, before ptrackd answered: it may have stored the import" \
     "$ERR"
 
 pt_step "a signal ignored when ptrack started stays ignored: nohup's SIGHUP, a background job's SIGINT"
