@@ -75,9 +75,18 @@ check_contains "and where to go on from" "ptrack watch --after 3 goes on from th
     "$(cat "$PT_TMP/watch.err")"
 
 pt_step "SIGPIPE ignored, from now: no event at all"
+# The reader leaves once watch has the newest seq: watch asks ptrackd for
+# it, then for the workflow's labels (/metrics counts that answer), then
+# waits for events. A fixed second is no guarantee on a busy machine, and
+# watch, not yet answered when its reader left, had no seq to name but 0.
+workflow_reads() {
+    curl -sS --max-time 5 --unix-socket "$PT_SOCK" http://localhost/metrics |
+        awk '$1 ~ /^ptrack_http_requests_total\{route="\/v1\/workflow",method="GET",/ {n += $2} END {print n + 0}'
+}
+reads="$(workflow_reads)"
 start_watch
 exec 3<"$PT_TMP/pipe"
-sleep 1
+wait_for 30 eval '[ "$(workflow_reads)" -gt "$reads" ]' || true
 exec 3<&-
 wait_end
 check_eq "watch ended (exit 4)" 4 "$RC"
