@@ -7,7 +7,8 @@ each connection made is a line "connect" in DIR/connections.
 
 --idle SECS   a connection left idle that long is closed, as every server
               does (Postfix after 300 s, 10 s when it is busy), with "421
-              4.4.2 idle timeout"
+              4.4.2 idle timeout"; its number (the Nth connection made, as
+              DIR/connections counts them) is then a line of DIR/idle_closed
 --stall-data  the end of DATA is never answered (the mail is kept)
 --mute-quit   QUIT is never answered, nor the connection closed: a server
               that hangs, or a connection that a firewall dropped while it
@@ -48,6 +49,8 @@ def serve(c):
     with lock:
         with open(os.path.join(d, "connections"), "a") as f:
             f.write("connect\n")
+        with open(os.path.join(d, "connections")) as f:
+            number = len(f.readlines())
     f = c.makefile("rb")
 
     def send(text):
@@ -62,6 +65,9 @@ def serve(c):
         except socket.timeout:
             send("421 4.4.2 peer.example.org idle timeout")
             c.close()
+            with lock:
+                with open(os.path.join(d, "idle_closed"), "a") as out:
+                    out.write("%d\n" % number)
             return
         c.settimeout(None)
         if not line:
