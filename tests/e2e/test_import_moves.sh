@@ -232,7 +232,9 @@ wait_sent "$PT_TMP/kill.err"
 sleep 0.1
 kill -9 "$PT_PID"
 wait "$PT_PID" 2>/dev/null
-pt_start --plugin-dir "$PLUGINS"
+# At debug, ptrackd logs when an import begins its last step, which the
+# stop during a partial import's last batch below waits for.
+pt_start --plugin-dir "$PLUGINS" --log-level debug
 check_eq "after a restart, nothing of that import" "$total" "$(pt_count)"
 
 pt_step "a partial import, batch by batch"
@@ -270,17 +272,21 @@ sqlite3 -cmd ".timeout 5000" "$DB" "DROP TRIGGER refuse_row;"
 
 pt_step "a partial import whose last batch is being stored when the daemon is told to stop"
 # A trigger makes storing the file's last row take about 3 s (longer on a
-# loaded machine); SIGTERM comes a second after the first two batches were
-# stored, when the last has been read (reading a batch takes a fraction of
-# that) and is being stored: every batch is stored, so the import is
-# answered as done, not as cancelled. ptrackd stops once the last batch is
-# stored, which may take longer than an ordinary stop.
+# loaded machine); SIGTERM comes once the first two batches are stored and
+# the log says the last one is being stored (its last step begins): every
+# batch is stored, so the import is answered as done, not as cancelled.
+# (A second after the first two batches, as the stop came before, is only
+# a margin for the import's thread, on a busy machine, to have begun its
+# last step; a stop before that cancels the import.) ptrackd stops once
+# the last batch is stored, which may take longer than an ordinary stop.
 session "$PT_TMP/last.jsonl" 十四届全国人大十二次会议
 sqlite3 -cmd ".timeout 5000" "$DB" "CREATE TRIGGER slow_row AFTER INSERT ON proposals
     WHEN NEW.session = '十四届全国人大十二次会议' AND NEW.number = '006000'
     BEGIN SELECT count(*) FROM (WITH RECURSIVE c(x) AS
         (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000) SELECT x FROM c); END;"
 before=$(pt_count)
+last_steps() { grep -c "(format jsonl): its last step begins (a partial import's last batch)" "$PT_TMP/ptrackd.log"; }
+steps="$(last_steps)"
 curl -s -o "$PT_TMP/last.body" -w '%{http_code}' --max-time 60 --unix-socket "$PT_SOCK" \
     -X POST -H "Content-Type: application/x-ndjson" --data-binary "@$PT_TMP/last.jsonl" \
     "http://localhost/v1/imports?format=jsonl&partial=true" >"$PT_TMP/last.status" &
@@ -290,7 +296,7 @@ stored() { # stored N: at least N rows of the upload are stored
         "SELECT count(*) FROM proposals WHERE session = '十四届全国人大十二次会议'")" -ge "$1" ]
 }
 check_true "the first two batches are stored" wait_for 60 stored 4000
-sleep 1
+wait_for 60 eval '[ "$(last_steps)" -gt "$steps" ]' || true
 kill -TERM "$PT_PID"
 gone() { ! kill -0 "$PT_PID" 2>/dev/null; }
 check_true "ptrackd stops once the last batch is stored" wait_for 60 gone
