@@ -24,10 +24,14 @@ stuck() { [ -s "$PT_TMP/blocked.txt" ]; }
 wait_for 10 stuck || pt_die "the notifier did not enter deliver()"
 
 pt_step "SIGTERM, then SIGTERM and SIGHUP again while the stop waits for it"
+# The second SIGTERM and the SIGHUP go as soon as the log says the stop has
+# begun (its wait for the notifier begins with it), not after fixed sleeps
+# of 0.7 s in all: the wait is 3 s, and on a busy machine the sleeps could
+# outlast it, the signals then coming after the stop's end.
 kill -TERM "$PT_PID"
-sleep 0.5
+stopping() { grep -q 'SIGTERM: stopping after the requests in flight' "$PT_TMP/ptrackd.log"; }
+wait_for 30 stopping || true
 kill -TERM "$PT_PID"
-sleep 0.2
 kill -HUP "$PT_PID"
 start=$(date +%s)
 rc=0
