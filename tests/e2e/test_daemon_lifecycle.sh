@@ -82,12 +82,18 @@ check_true "and the start warns that others may read it" \
 
 # 5. SIGTERM with a long poll waiting and writes in flight: every write that
 # was sent is answered, the long poll is answered, and ptrackd exits 0.
+# The long poll's curl says on its stderr (req's curl.err) when it has sent
+# its request (-v): the stop waits for that, as it waits for the writes to
+# be sent. Started in the background, the poll could be not yet sent
+# on a busy machine when the SIGTERM came, and found the socket gone.
 PT_SOCK="$PT_TMP/cwd/var/ptrack.sock"
+rm -f "$PT_TMP/curl.err"
 (
-    api GET "/v1/events?after=1000000&wait=60"
+    api GET "/v1/events?after=1000000&wait=60" -- -v
     printf %s "$ST" >"$PT_TMP/poll.code"
 ) &
 poll=$!
+poll_sent() { grep -q '^> GET /v1/events' "$PT_TMP/curl.err" 2>/dev/null; }
 # Twenty connections, each with its whole write sent before the SIGTERM (the
 # client says so in $PT_TMP/sent), then their answers read.
 python3 - "$PT_SOCK" "$PT_TMP/sent" >"$PT_TMP/codes" 2>"$PT_TMP/writers.err" <<'PY' &
@@ -119,6 +125,7 @@ PY
 writers=$!
 wait_for 10 test -e "$PT_TMP/sent" || true
 check_true "the twenty writes were sent" test -e "$PT_TMP/sent"
+wait_for 30 poll_sent || true
 PT_PID="$pid"
 pt_stop
 wait "$poll" || true
