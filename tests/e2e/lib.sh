@@ -825,6 +825,36 @@ pt_jobs_running() {
 # pt_jobs_running_is N: true when N jobs run.
 pt_jobs_running_is() { [ "$(pt_jobs_running)" = "$1" ]; }
 
+# pt_conns: the connections ptrackd ($PT_PID) holds open: its sockets less
+# those it listens on (/proc/net/unix, tcp and tcp6). A connection its
+# client has closed counts until ptrackd has closed it too, which on a
+# busy machine may come some time after the client's request returned.
+pt_conns() {
+    python3 - "$PT_PID" <<'PY'
+import os, sys
+listening = set()
+for name, flags, state, inode in (("unix", 3, None, 6), ("tcp", None, 3, 9), ("tcp6", None, 3, 9)):
+    try:
+        lines = open("/proc/net/" + name).readlines()[1:]
+    except OSError:
+        continue
+    for line in lines:
+        f = line.split()
+        if (flags is not None and int(f[flags], 16) & 0x10000) or (state is not None and f[state] == "0A"):
+            listening.add(f[inode])
+fds = "/proc/%s/fd" % sys.argv[1]
+n = 0
+for fd in os.listdir(fds):
+    try:
+        link = os.readlink(os.path.join(fds, fd))
+    except OSError:
+        continue
+    if link.startswith("socket:[") and link[8:-1] not in listening:
+        n += 1
+print(n)
+PY
+}
+
 # The number of imported proposals not yet in the full-text index (/metrics).
 pt_search_backlog() {
     api GET /metrics
