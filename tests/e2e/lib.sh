@@ -39,8 +39,11 @@ pt_cleanup() {
     for p in "${PT_PIDS[@]}"; do
         kill -9 "$p" 2>/dev/null || true
     done
-    # Background jobs of the test itself (load loops, curl -N streams).
+    # Background jobs of the test itself (load loops, curl -N streams),
+    # and what they run: a job started through a function (python3 is
+    # one, see pt_init) is a subshell whose program is its child.
     for p in $(jobs -p 2>/dev/null); do
+        pkill -9 -P "$p" 2>/dev/null || true
         kill -9 "$p" 2>/dev/null || true
     done
     wait 2>/dev/null || true

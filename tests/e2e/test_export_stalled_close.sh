@@ -32,7 +32,7 @@ s.sendall(b"GET /v1/exports?format=jsonl HTTP/1.1\r\nHost: localhost\r\n\r\n")
 print("asked", flush=True)
 time.sleep(300)
 EOF2
-python3 "$PT_TMP/stall.py" "$PT_SOCK" >"$PT_TMP/stall.out" 2>&1 &
+"$PY" "$PT_TMP/stall.py" "$PT_SOCK" >"$PT_TMP/stall.out" 2>&1 &
 STALL_PID=$!
 asked() { grep -q asked "$PT_TMP/stall.out"; }
 wait_for 60 asked || pt_die "the export was not asked for: $(cat "$PT_TMP/stall.out")"

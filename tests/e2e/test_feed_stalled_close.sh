@@ -38,7 +38,7 @@ for i in range(40):
 print("made", flush=True)
 time.sleep(300)
 EOF
-python3 "$PT_TMP/stall.py" "$PT_SOCK" >"$PT_TMP/stall.out" 2>&1 &
+"$PY" "$PT_TMP/stall.py" "$PT_SOCK" >"$PT_TMP/stall.out" 2>&1 &
 made() { grep -q made "$PT_TMP/stall.out"; }
 wait_for 120 made || pt_die "the 40 proposals were not made: $(cat "$PT_TMP/stall.out")"
 check_eq "the stream is open" $((BASE + 1)) "$(sockets)"

@@ -81,7 +81,7 @@ fi
 
 pt_step "an address of the name that another process holds fails the start"
 port="$(pt_free_port)"
-python3 - "$port" >"$PT_TMP/holder.out" 2>&1 <<'PY' &
+"$PY" - "$port" >"$PT_TMP/holder.out" 2>&1 <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_INET6)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
