@@ -134,7 +134,8 @@ check_eq "and its English one" "Joint on-site supervision of how suggestions are
     "$(column --lines English "操作 action" <<<"$joint" | sed 's| / | |g')"
 pt_cli workflow --help
 check_contains "--help says so" "A long label wraps in its column, within 100 columns
-(--width N: within N), and where that is not enough, a long name too." "$OUT"
+or a narrower terminal's width (--width N: within N), and where that is not
+enough, a long name too." "$OUT"
 
 pt_step "--width N: within N columns instead of 100"
 pt_cli workflow --width 80
