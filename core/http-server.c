@@ -1128,12 +1128,15 @@ static int conn_error(conn_t *c, int status, const char *code, const char *fmt, 
     return -1;
 }
 
-static int head_too_large(conn_t *c)
+/* line: the request line alone is over the limit (its target kept, or
+ * the line of a method http-parser does not know), which a client's search
+ * or filter of many kilobytes makes, while each takes at most 1000 bytes
+ * (api-query.c). Not when http-parser's own count of raw head bytes
+ * overflows before the first header: it counts the empty lines it skips
+ * before the request line too. */
+static int head_too_large(conn_t *c, bool line)
 {
-    /* Still in the request line: its URL alone is too long, which a
-     * client's search or filter of many kilobytes makes, while each takes
-     * at most 1000 bytes (api-query.c). */
-    if (c->hstate == HS_URL)
+    if (line)
         return conn_error(c, 431, "headers_too_large",
                           "the request line (the URL and its query) is longer than the limit of "
                           "%zu bytes for the request line and headers; a list filter, q "
@@ -1167,7 +1170,7 @@ static int head_reserve(conn_t *c, size_t need)
 static int head_append(conn_t *c, const char *at, size_t len)
 {
     if (c->head_len + len + 2 > c->srv->limits.max_header)
-        return head_too_large(c);
+        return head_too_large(c, c->hstate == HS_URL);
     if (head_reserve(c, c->head_len + len + 2) != 0)
         return -1;
     memcpy(c->head + c->head_len, at, len);
@@ -1322,7 +1325,7 @@ static int on_url(http_parser *p, const char *at, size_t len)
 static int trailer_count(conn_t *c, size_t len)
 {
     c->trailer_len += len + 2;
-    return c->trailer_len > c->srv->limits.max_header ? head_too_large(c) : 0;
+    return c->trailer_len > c->srv->limits.max_header ? head_too_large(c, false) : 0;
 }
 
 static int on_header_field(http_parser *p, const char *at, size_t len)
@@ -2019,7 +2022,7 @@ static void conn_parse_failed(conn_t *c, enum http_errno e, const char *from, co
     if (c->err_status != 0) {
         conn_fail(c, c->err_status, c->err_code, c->err_msg);
     } else if (e == HPE_HEADER_OVERFLOW) {
-        head_too_large(c);
+        head_too_large(c, false);
         conn_fail(c, c->err_status, c->err_code, c->err_msg);
     } else if (e == HPE_INVALID_CONTENT_LENGTH && bad < end && *bad >= '0' && *bad <= '9' &&
                (bad == from || (bad[-1] >= '0' && bad[-1] <= '9')) &&
@@ -2090,7 +2093,7 @@ static size_t conn_parse(conn_t *c, const char *data, size_t len)
                 /* Over the limit is too large, whether or not the line's
                  * end has come in the same read. */
                 if (c->rl_len > c->srv->limits.max_header) {
-                    head_too_large(c);
+                    head_too_large(c, true);
                     conn_fail(c, c->err_status, c->err_code, c->err_msg);
                 } else if (!c->rl_open) {
                     method_refused(c);

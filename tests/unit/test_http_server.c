@@ -709,7 +709,7 @@ static void huge_headers_get_431(void **state)
     resp_free(&r);
     cli_free(c);
 
-    /* So does a long target. */
+    /* So does a long target, which the message says is what is too long. */
     c = cli_tcp(fx);
     memcpy(req, "GET /", 5);
     memset(req + 5, 'p', big);
@@ -717,9 +717,41 @@ static void huge_headers_get_431(void **state)
     cli_sends(c, req);
     assert_int_equal(cli_response(c, &r), 0);
     assert_error(&r, 431, "headers_too_large");
+    assert_non_null(strstr(r.body, "the request line (the URL and its query) is longer"));
     resp_free(&r);
     cli_free(c);
     free(req);
+
+    /* A chunked body's trailer counts as well; its message is the head's,
+     * not the request line's. */
+    c = cli_tcp(fx);
+    cli_sends(c, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n");
+    for (int i = 0; i < 1000; i++)
+        cli_sends(c, "X-Trailer: 1234567890\r\n");
+    cli_sends(c, "\r\n");
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    assert_non_null(strstr(r.body, "the request line and headers are larger than the limit"));
+    resp_free(&r);
+    cli_free(c);
+
+    /* So is that of the empty lines before a request line that http-parser
+     * counts against its own limit of raw head bytes (80 KiB): the target
+     * is short. */
+    size_t blank = 42000 * 2;
+    char *lines = malloc(blank + 32);
+    assert_non_null(lines);
+    for (size_t i = 0; i < blank; i += 2)
+        memcpy(lines + i, "\r\n", 2);
+    strcpy(lines + blank, "GET /hello HTTP/1.1\r\n\r\n");
+    c = cli_tcp(fx);
+    cli_sends(c, lines);
+    free(lines);
+    assert_int_equal(cli_response(c, &r), 0);
+    assert_error(&r, 431, "headers_too_large");
+    assert_non_null(strstr(r.body, "the request line and headers are larger than the limit"));
+    resp_free(&r);
+    cli_free(c);
 }
 
 /* Sends a request of len bytes (it may hold a NUL) and expects the
