@@ -89,7 +89,8 @@ void pt_error_summarize(pt_error_t *err);
 
 /* True when s is blank: empty or only spaces (ASCII white space, the
  * ideographic space U+3000 that Chinese input methods produce, and every
- * other Unicode space: U+00A0, U+2003, U+202F, ...). */
+ * other Unicode space: U+00A0, U+2003, U+202F, ...) and the characters
+ * that show nothing (U+200B..U+200D, U+2060, U+FEFF, the soft hyphen). */
 bool pt_str_blank(const char *s);
 
 #endif

@@ -86,7 +86,8 @@ const pt_pfield_t *pt_pfield_find(const char *name)
  * U+2000..U+200A, the line and paragraph separators U+2028 and U+2029,
  * U+202F, U+205F, the ideographic space U+3000), or 0. ASCII white space
  * is the caller's. The zero-width characters (U+200B, U+FEFF, ...) are no
- * spaces: a name keeps one that stands beside no Chinese character. */
+ * spaces: a name keeps one that stands beside no Chinese character (but
+ * text of nothing else is blank: pt_str_blank). */
 static size_t unicode_space_at(const unsigned char *u)
 {
     uint32_t cp;
@@ -107,6 +108,35 @@ static size_t unicode_space_at(const unsigned char *u)
     return 0;
 }
 
+/* The code point of the UTF-8 character at u and its length in *len;
+ * 0 for a byte that starts none (*len 1). */
+static uint32_t cp_at(const unsigned char *u, size_t *len)
+{
+    *len = 1;
+    if (u[0] < 0x80)
+        return u[0];
+    size_t n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 0;
+    if (n == 0)
+        return 0;
+    uint32_t cp = u[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (u[i] & 0x3F);
+    }
+    *len = n;
+    return cp;
+}
+
+/* The characters that show nothing and that copying a name from a web
+ * page or a document brings along: the zero-width space, non-joiner and
+ * joiner, the word joiner, the byte order mark, the soft hyphen. Text of
+ * them and spaces alone shows nothing, and is blank (pt_str_blank). */
+static bool name_invisible(uint32_t cp)
+{
+    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+}
+
 bool pt_str_blank(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -116,6 +146,8 @@ bool pt_str_blank(const char *s)
         if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
             u++;
         else if ((n = unicode_space_at(u)) > 0)
+            u += n;
+        else if (name_invisible(cp_at(u, &n)))
             u += n;
         else
             return false;
@@ -290,26 +322,6 @@ uint32_t pt_radical_unified(uint32_t cp)
     return cp;
 }
 
-/* The code point of the UTF-8 character at u and its length in *len;
- * 0 for a byte that starts none (*len 1). */
-static uint32_t cp_at(const unsigned char *u, size_t *len)
-{
-    *len = 1;
-    if (u[0] < 0x80)
-        return u[0];
-    size_t n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 0;
-    if (n == 0)
-        return 0;
-    uint32_t cp = u[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (u[i] & 0x3F);
-    }
-    *len = n;
-    return cp;
-}
-
 /* An ideograph a name is written with: the unified ones and every
  * extension, the compatibility ones, 〇, and an office's 造字 in the
  * private use area. */
@@ -327,14 +339,6 @@ static bool name_dot(uint32_t cp)
 {
     return cp == 0xB7 || cp == 0x30FB || cp == 0xFF65 || cp == 0x2022 || cp == 0x2027 ||
            cp == 0x2219 || cp == 0x22C5 || cp == 0x387 || cp == 0xFF0E || cp == '.';
-}
-
-/* The characters that show nothing and that copying a name from a web
- * page or a document brings along: the zero-width space, non-joiner and
- * joiner, the word joiner, the byte order mark, the soft hyphen. */
-static bool name_invisible(uint32_t cp)
-{
-    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
 /* The code point of the first character at u that is not invisible; 0 at

@@ -4,7 +4,10 @@
 # em space (U+2003), a narrow no-break space (U+202F), a thin space
 # (U+2009) or the ideographic space (U+3000) are refused with 422
 # validation_failed on the field, and nothing is stored; a name, a tag or a
-# number of them is none, as a blank one is.
+# number of them is none, as a blank one is. So is text of the characters
+# that show nothing (a zero-width space U+200B, the byte order mark U+FEFF,
+# the soft hyphen U+00AD...) with or without spaces: it was a title, a
+# background, an ask, a name of nothing to see.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -75,6 +78,27 @@ api POST "/v1/proposals/$NOTE/actions/feedback" \
     '{"person": "李国华", "satisfaction": "satisfied", "comment": "\u2009\u3000"}'
 check_status "feedback with a comment of spaces alone" 200
 check_eq "the comment is none" null "$(jv 'json.dumps(j["feedback"][0]["comment"])')"
+
+pt_step "text of characters that show nothing"
+for t in '\u200b' '\ufeff\u3000' '\u00ad' ' \u200c\u200d\u2060 '; do
+    api POST /v1/proposals "{\"title\": \"$t\"}"
+    check_error "create with the title \"$t\"" 422 validation_failed
+    check_eq "the refusal says it is blank ($t)" "title: must not be blank" \
+        "$(jv 'j["error"]["fields"][0]["field"] + ": " + j["error"]["fields"][0]["message"]')"
+done
+api POST /v1/proposals '{"title": "关于加强农村饮水安全的建议", "background": "\u200b\n\u3000",
+    "recommendations": ["\u200b", "一是加强水源保护", "\ufeff "], "lead_author": "\u200b",
+    "co_signers": ["\u00ad", "王秀英"], "tags": ["\u2060", "民生"], "number": "\ufeff"}'
+check_status "create with text of nothing to see" 201
+check_eq "the background is none" None "$(jv 'repr(j["background"])')"
+check_eq "asks of nothing to see are left out" '["一是加强水源保护"]' \
+    "$(jv 'json.dumps(j["recommendations"], ensure_ascii=False)')"
+check_eq "names of nothing to see are none" '[null, ["王秀英"], ["民生"], null]' \
+    "$(jv 'json.dumps([j["lead_author"], j["co_signers"], j["tags"], j["number"]], ensure_ascii=False)')"
+api POST "/v1/proposals/$ID/actions/withdraw" '{"reason": "\u200b\u2003"}'
+check_error "withdraw with a reason of nothing to see" 422 validation_failed
+api POST /v1/proposals '{"title": "\u200b关于加强农村公路养护的建议"}'
+check_status "a title with a character beside a zero-width space is a title" 201
 
 pt_step "a title of an em space stored before such spaces were blank"
 # One was taken then; its proposal is still read to be edited, given a
