@@ -66,6 +66,21 @@ if command -v pkg-config >/dev/null; then
         sed -n 's/^#define PTRACK_ABI_MINOR \([0-9]*\).*/\1/p' "$PT_SOURCE_DIR/include/ptrack/plugin.h")"
     out="$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --variable=abi_version ptrack-plugin 2>&1)" || true
     check_eq "pkg-config --variable=abi_version ptrack-plugin gives plugin.h's ABI" "$abi" "$out"
+    # The same for CMake: find_package(ptrack-plugin ABI) from this prefix
+    # alone gives the installed header's directory and the plugin directory.
+    check_true "the CMake package is in the library directory's cmake" \
+        test -f "$libdir/cmake/ptrack-plugin/ptrack-plugin-config.cmake"
+    mkdir -p "$PT_TMP/find"
+    cat >"$PT_TMP/find/CMakeLists.txt" <<EOF
+cmake_minimum_required(VERSION 3.18)
+project(find_sdk LANGUAGES NONE)
+find_package(ptrack-plugin $abi REQUIRED)
+get_target_property(inc ptrack::plugin INTERFACE_INCLUDE_DIRECTORIES)
+message(STATUS "sdk=\${PTRACK_PLUGIN_ABI_VERSION}|\${inc}|\${PTRACK_PLUGINSDIR}")
+EOF
+    out="$(cmake -S "$PT_TMP/find" -B "$PT_TMP/find/build" -DCMAKE_PREFIX_PATH="$prefix" 2>&1)" || true
+    check_contains "find_package(ptrack-plugin $abi) finds the installed SDK" \
+        "sdk=$abi|$(cd "$prefix/include" && pwd -P)|$(cd "$libdir/ptrack/plugins" && pwd -P)" "$out"
 fi
 built="$(cd "$PT_BUILD_DIR/plugins" && ls -- *.so | sort | tr '\n' ' ')"
 installed="$(cd "$libdir/ptrack/plugins" && ls -- *.so 2>/dev/null | sort | tr '\n' ' ')"
