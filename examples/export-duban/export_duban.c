@@ -102,7 +102,7 @@ static const ptrack_option_t duban_options[] = {
      "the zone dates are shown in: ±HH:MM, UTC, or local (ptrackd's own)"},
     {"windows", PTRACK_OPT_BOOL, 0, "false", "CRLF line ends and a UTF-8 BOM (older Notepad)"},
     {"max_items", PTRACK_OPT_INT, 0, "5000", "the most entries (proposal and unit) a list holds"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 /* Thread: loop. Reads the options; nothing that can block. */

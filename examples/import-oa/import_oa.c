@@ -138,7 +138,7 @@ static const ptrack_option_t oa_options[] = {
     {"tz", PTRACK_OPT_STRING, 0, "+08:00", "the UTC offset of the OA's dates, ±HH:MM"},
     {"keep_unknown", PTRACK_OPT_BOOL, 0, "true",
      "keep 【fields】 this importer does not know in custom; false rejects their record"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 /* ---- Checks of text ----------------------------------------------------- */

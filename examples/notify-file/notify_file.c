@@ -57,7 +57,7 @@ typedef struct {
 static const ptrack_option_t notify_file_options[] = {
     {"path", PTRACK_OPT_STRING, 1, NULL, "the file to append one JSON line per event to"},
     {"fsync", PTRACK_OPT_BOOL, 0, "false", "fsync the file after each line"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 /* Thread: loop. Must not block: no file is opened here. */

@@ -106,9 +106,11 @@ enum { PTRACK_LOG_DEBUG = 0, PTRACK_LOG_INFO = 1, PTRACK_LOG_WARN = 2, PTRACK_LO
  * A plugin declares its options as a table; the host checks each instance's
  * `config` object against it before create(), GET /v1/plugins (`ptrack
  * plugins list --json`) shows it as help, and a refused option is quoted
- * with its help. The table ends with a row whose key is NULL:
- * {NULL, 0, 0, NULL, NULL} in C, {} in C++ (where a 0 is no
- * ptrack_option_type_t). The key "events" is reserved for the host (a
+ * with its help. The table ends with a row whose key is NULL,
+ * PTRACK_OPTION_END (below) in C and C++ alike: {NULL, 0, 0, NULL, NULL}
+ * spelled out is refused by a C++ compiler, where a 0 is no
+ * ptrack_option_type_t, and warned of by clang's -Wassign-enum. The key
+ * "events" is reserved for the host (a
  * notifier instance's event filter, which the host applies before
  * deliver()): a plugin whose table declares it is refused at load. */
 
@@ -138,6 +140,18 @@ typedef struct {
     const char *default_text; /* NULL, or the default as config text ("10s", "3", "true") */
     const char *help;         /* one line for GET /v1/plugins and refusals */
 } ptrack_option_t;
+
+/* The row that ends an option table. */
+#ifdef __cplusplus
+#define PTRACK_OPTION_END                                                                          \
+    {                                                                                              \
+    }
+#else
+#define PTRACK_OPTION_END                                                                          \
+    {                                                                                              \
+        NULL, (ptrack_option_type_t)0, 0, NULL, NULL                                               \
+    }
+#endif
 
 /* ---- Handles ----------------------------------------------------------
  * Opaque to the plugin; they are passed back to host functions. */

@@ -521,7 +521,7 @@ static const ptrack_option_t email_options[] = {
     {"password", PTRACK_OPT_SECRET, 0, NULL, "SMTP AUTH password"},
     {"timeout", PTRACK_OPT_DURATION, 0, "30s",
      "the longest one delivery may take (the SMTP conversation with every recipient)"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static void email_free(email_t *m)

@@ -174,7 +174,7 @@ static const ptrack_option_t exec_options[] = {
      "the argv to run for each event, no shell; the event's JSON is on its stdin"},
     {"timeout", PTRACK_OPT_DURATION, 0, "30s",
      "the longest a run may take before its process group is killed (then retried)"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 /* Whether path is a regular file this process may execute (access(2)

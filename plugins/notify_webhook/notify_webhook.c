@@ -465,7 +465,7 @@ static const ptrack_option_t webhook_options[] = {
     {"retries", PTRACK_OPT_INT, 0, "0",
      "failed attempts on one event before it is dropped (0: never; other 3xx and 4xx drop it at "
      "once)"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 /* Thread: loop. Reads and checks the options; opens nothing. */

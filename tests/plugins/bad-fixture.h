@@ -75,7 +75,7 @@ static const char *const bad_args[] = BAD_ARGS;
 #endif
 static const ptrack_option_t bad_options[] = {
     {BAD_OPTION_KEY, BAD_OPTION_TYPE, BAD_OPTION_REQUIRED, BAD_OPTION_DEFAULT, BAD_OPTION_HELP},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 #endif
 

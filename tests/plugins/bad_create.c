@@ -44,7 +44,7 @@ static const ptrack_option_t create_options[] = {
     {"code", PTRACK_OPT_INT, 0, "-1", "what a failing create() returns"},
     {"quiet", PTRACK_OPT_BOOL, 0, "false", "a failing create() logs nothing"},
     {"deliver_rc", PTRACK_OPT_INT, 0, "0", "what deliver() returns"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_notifier_ops_t create_ops = {

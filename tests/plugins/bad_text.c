@@ -35,7 +35,7 @@ static const char *const text_formats[] = {"badtext", NULL};
 
 static const ptrack_option_t text_options[] = {
     {"sep", PTRACK_OPT_STRING, 0, ",", "\xff\xfe the separator\nof fields"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_exporter_ops_t text_ops = {

@@ -15,7 +15,7 @@ typedef struct {
 
 static const ptrack_option_t options[] = {
     {"after", PTRACK_OPT_INT, 0, "3", "how many proposals to write before failing"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)

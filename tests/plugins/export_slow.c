@@ -24,7 +24,7 @@ typedef struct {
 
 static const ptrack_option_t options[] = {
     {"pause", PTRACK_OPT_INT, 0, "200", "ms to wait after each proposal written"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)

@@ -60,7 +60,7 @@ static const ptrack_option_t options_table[] = {
     {"verbose", PTRACK_OPT_BOOL, 0, "false", "log more"},
     {"timeout", PTRACK_OPT_DURATION, 0, "10s", "how long to wait"},
     {"tags", PTRACK_OPT_STRINGS, 0, "a,b", "labels"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const char *const options_formats[] = {"fixture-options", NULL};

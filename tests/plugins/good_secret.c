@@ -40,7 +40,7 @@ static int secret_import(void *state, ptrack_job_t *job, const char *format)
 static const ptrack_option_t secret_table[] = {
     {"url", PTRACK_OPT_STRING, 1, NULL, "where to send things"},
     {"token", PTRACK_OPT_SECRET, 0, NULL, "the receiver's key"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const char *const secret_formats[] = {"fixture-secret", NULL};

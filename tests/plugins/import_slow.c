@@ -88,7 +88,7 @@ static const char *const formats[] = {"slow", NULL};
 static const ptrack_option_t options[] = {
     {"count", PTRACK_OPT_INT, 0, "1000", "how many proposals to emit, one every 50 ms"},
     {"fast", PTRACK_OPT_INT, 0, "0", "how many of them come first, without the wait"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_importer_ops_t importer = {

@@ -32,7 +32,7 @@ typedef struct {
 static const ptrack_option_t options[] = {
     {"pause", PTRACK_OPT_DURATION, 0, "15s", "how long to sleep without asking job_cancelled"},
     {"first", PTRACK_OPT_INT, 0, "1", "how many proposals an import emits before it sleeps"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **state)

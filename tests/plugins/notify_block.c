@@ -79,7 +79,7 @@ static const ptrack_option_t block_options[] = {
     {"path", PTRACK_OPT_STRING, 0, NULL, "a file to note each event that blocked in"},
     {"release", PTRACK_OPT_STRING, 0, NULL, "deliver() returns once this file exists"},
     {"block_on", PTRACK_OPT_STRING, 0, NULL, "only an event whose JSON holds this text blocks"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_notifier_ops_t block_ops = {

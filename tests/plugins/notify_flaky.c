@@ -111,7 +111,7 @@ static const ptrack_option_t flaky_options[] = {
      "the wait each refusal asks for with retry_in (default: the host's back-off)"},
     {"down", PTRACK_OPT_STRING, 0, NULL, "refuse every attempt while this file exists"},
     {"reason", PTRACK_OPT_STRING, 0, NULL, "the reason a refusal gives (default: the fixture's)"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_notifier_ops_t flaky_ops = {

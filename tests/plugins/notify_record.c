@@ -69,7 +69,7 @@ static int record_deliver(void *state, const ptrack_event_t *ev)
 
 static const ptrack_option_t record_options[] = {
     {"path", PTRACK_OPT_STRING, 1, NULL, "the file to append \"<seq> <type>\" lines to"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_notifier_ops_t record_ops = {

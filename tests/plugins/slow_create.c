@@ -72,7 +72,7 @@ static int slow_deliver(void *state, const ptrack_event_t *ev)
 static const ptrack_option_t slow_options[] = {
     {"delay", PTRACK_OPT_DURATION, 0, "0ms", "how long create() and destroy() block"},
     {"until", PTRACK_OPT_STRING, 0, "", "create() waits until this file exists, in place of delay"},
-    {NULL, 0, 0, NULL, NULL},
+    PTRACK_OPTION_END,
 };
 
 static const ptrack_notifier_ops_t slow_ops = {
