@@ -121,8 +121,8 @@ api GET "/v1/exports?format=md&session=$(urlenc 第１４届)"
 check_status "a report of 届次 第１４届 (full-width digits)" 200
 check_contains "its 筛选条件 names the session as applied: 第14届" "筛选条件：届次：第14届" "$BODY"
 api GET "/v1/proposals?delegation=$(urlenc "$ZW")"
-check_status "a zero-width space alone, beside no ideograph, stays: not blank" 200
-check_eq "and names no delegation" "" "$(jv '",".join(str(p["id"]) for p in j["items"])')"
+check_error "a zero-width space alone shows nothing: a blank filter" 400 bad_request
+check_contains "which is said" "delegation: blank" "$(jv 'j["error"]["message"]')"
 
 pt_step "a configured list of categories, pasted too"
 pt_stop
