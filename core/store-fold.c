@@ -29,10 +29,11 @@
  * the characters that show nothing (U+200B..200D, U+2060, U+FEFF, the soft
  * hyphen U+00AD), which text pasted from a web page holds between its
  * words' characters: 农村公路 finds 农村<U+200B>公路. And a Kangxi radical
- * folds to the ideograph it stands for (pt_radical_unified): text copied
+ * folds to the ideograph it stands for (pt_utf8_radical_unified): text copied
  * from a PDF holds ⼯作 (U+2F2F) where the document shows 工作.
  */
 #include "store-sqlite.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -340,7 +341,7 @@ static uint32_t fold_cp(uint32_t cp)
     if (invisible(cp))
         return FOLD_DROP;
     if (cp >= 0x2E80 && cp <= 0x2FD5)
-        return pt_radical_unified(cp);
+        return pt_utf8_radical_unified(cp);
     if (cp >= 0xF900) {
         if (selector(cp))
             return FOLD_DROP;

@@ -186,7 +186,7 @@ char *pt_text_clean(const char *s, bool fold);
  * a list separated with a space). The dot of a transliterated name is
  * U+00B7 however it was typed (艾力・买买提, 艾力.买买提), the invisible
  * characters beside a Chinese one go (王<U+200B>芳), and a Kangxi radical
- * is the ideograph it stands for (pt_radical_unified). Ownership: the
+ * is the ideograph it stands for (pt_utf8_radical_unified). Ownership: the
  * caller frees; NULL when out of memory. */
 char *pt_name_clean(const char *s);
 
@@ -212,13 +212,6 @@ char *pt_unit_name_clean(const char *s);
  * a zero-width joiner between other characters (an emoji's) too.
  * Ownership: the caller frees; NULL when out of memory. */
 char *pt_label_clean(const char *s);
-
-/* The unified ideograph that a Kangxi radical (U+2F00..U+2FD5) or one of
- * the two CJK radicals supplement that have one (U+2E9F, U+2EF3) stands
- * for, as NFKC maps it (⼯ U+2F2F is 工 U+5DE5): what text copied from a
- * PDF holds where the document shows the ideograph. cp itself for any
- * other code point. Thread: any. */
-uint32_t pt_radical_unified(uint32_t cp);
 
 /* Whether the reply answers the proposal's assignment: it is not a
  * supplementary one (follow_up, 补充答复, which adds to an answer and is

@@ -91,8 +91,8 @@ int pt_utf8_has_surrogate(const char *s, size_t n)
 }
 
 /* The unified ideographs the Kangxi radicals U+2F00..U+2FD5 stand for
- * (their compatibility decompositions in UnicodeData.txt), in order; the
- * same table as proposals/proposal-json.c's, which a plugin cannot reach. */
+ * (their compatibility decompositions in UnicodeData.txt, which Unicode
+ * never changes), in order. ptrackd's names and search index read it too. */
 static const uint16_t kangxi[0x2FD6 - 0x2F00] = {
     0x4E00, 0x4E28, 0x4E36, 0x4E3F, 0x4E59, 0x4E85, 0x4E8C, 0x4EA0, 0x4EBA, 0x513F, 0x5165, 0x516B,
     0x5182, 0x5196, 0x51AB, 0x51E0, 0x51F5, 0x5200, 0x529B, 0x52F9, 0x5315, 0x531A, 0x5338, 0x5341,
