@@ -238,6 +238,36 @@ const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n)
  * option's help wraps at no fewer columns than this. */
 #define HELP_MIN 20
 
+/* Appends term and text to b as one entry of a table of help: text wrapped
+ * at width (pt_text_wrap_labels, or pt_text_flow when `whole`), every line
+ * of it starting at column col, the first one's blanks being term's place
+ * (term padded to col; it is not wider). An empty first line of text (an
+ * empty text, or one that begins with a line break) is only its line
+ * break, with no blanks to step over: the term then stands alone on its
+ * line, without the padding, and the text goes on under it. */
+static void hang(pt_buf_t *b, const char *term, const char *text, size_t col, size_t width,
+                 bool whole)
+{
+    pt_buf_t first = {0}, wrapped = {0};
+    pt_buf_puts(&first, term);
+    pt_text_pad(&first, col - pt_text_width(term));
+    if (whole)
+        pt_text_flow(&wrapped, text, col, width);
+    else
+        pt_text_wrap_labels(&wrapped, text, col, width);
+    const char *lines = pt_buf_str(&wrapped);
+    if (strspn(lines, " ") >= col) {
+        lines += col;
+    } else {
+        while (first.len > 0 && first.s[first.len - 1] == ' ')
+            first.s[--first.len] = '\0';
+    }
+    pt_buf_puts(b, pt_buf_str(&first));
+    pt_buf_puts(b, lines);
+    pt_buf_free(&first);
+    pt_buf_free(&wrapped);
+}
+
 void pt_args_help(const pt_opt_t *opts, FILE *out)
 {
     size_t widest = 0;
@@ -252,33 +282,264 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
     size_t line = pt_line_width(fileno(out));
     size_t width = col + HELP_MIN < line ? line : col + HELP_MIN;
     for (const pt_opt_t *o = opts; o->name; o++) {
-        pt_buf_t b = {0}, text = {0}, wrapped = {0};
-        pt_buf_printf(&b, "  --%s", o->name);
+        pt_buf_t b = {0}, term = {0}, text = {0};
+        pt_buf_printf(&term, "  --%s", o->name);
         if (o->metavar)
-            pt_buf_printf(&b, " %s", o->metavar);
-        pt_text_pad(&b, col - pt_text_width(pt_buf_str(&b)));
+            pt_buf_printf(&term, " %s", o->metavar);
         pt_buf_puts(&text, o->help ? o->help : "");
         if (o->kind == PT_OPT_LIST)
             pt_buf_puts(&text, " (repeatable)");
-        /* Every line of it starts with col blanks: the first one's are
-         * the option's place. An empty first line (an empty help, or one
-         * that begins with a line break) is only its line break, with no
-         * blanks to step over: the option then stands alone on its line,
-         * without the padding, and the help goes on under it. */
-        pt_text_wrap_labels(&wrapped, pt_buf_str(&text), col, width);
-        const char *lines = pt_buf_str(&wrapped);
-        if (strspn(lines, " ") >= col) {
-            lines += col;
-        } else {
-            while (b.len > 0 && b.s[b.len - 1] == ' ')
-                b.s[--b.len] = '\0';
-        }
-        pt_buf_puts(&b, lines);
+        hang(&b, pt_buf_str(&term), pt_buf_str(&text), col, width, false);
         fputs(pt_buf_str(&b), out);
         pt_buf_free(&b);
+        pt_buf_free(&term);
         pt_buf_free(&text);
-        pt_buf_free(&wrapped);
     }
+}
+
+/* A line of help text, without its line break. */
+typedef struct {
+    const char *s;
+    size_t n;
+} help_line_t;
+
+/* A copy of line's bytes [from, to), NUL-terminated. */
+static void help_part(pt_buf_t *b, help_line_t line, size_t from, size_t to)
+{
+    pt_buf_reset(b);
+    pt_buf_add(b, line.s + from, to - from);
+}
+
+static size_t help_width(help_line_t line)
+{
+    pt_buf_t b = {0};
+    help_part(&b, line, 0, line.n);
+    pt_buf_replace(&b, "\t", "");
+    size_t w = pt_text_width(pt_buf_str(&b));
+    pt_buf_free(&b);
+    return w;
+}
+
+static size_t help_blanks(help_line_t line)
+{
+    size_t i = 0;
+    while (i < line.n && line.s[i] == ' ')
+        i++;
+    return i;
+}
+
+static const char *help_tab(help_line_t line)
+{
+    return memchr(line.s, '\t', line.n);
+}
+
+/* Whether line goes on with an entry above it: blanks, a tab, text. */
+static bool help_goes_on(help_line_t line)
+{
+    const char *tab = help_tab(line);
+    return tab && (size_t)(tab - line.s) == help_blanks(line);
+}
+
+/* Whether every one of lines[0..n) fits width as it is written. */
+static bool help_fits(const help_line_t *lines, size_t n, size_t width)
+{
+    for (size_t i = 0; i < n; i++)
+        if (help_width(lines[i]) > width)
+            return false;
+    return true;
+}
+
+/* Appends lines[0..n) as written, a tab taken out. */
+static void help_as_written(pt_buf_t *b, const help_line_t *lines, size_t n)
+{
+    pt_buf_t l = {0};
+    for (size_t i = 0; i < n; i++) {
+        help_part(&l, lines[i], 0, lines[i].n);
+        pt_buf_replace(&l, "\t", "");
+        pt_buf_puts(b, pt_buf_str(&l));
+        pt_buf_putc(b, '\n');
+    }
+    pt_buf_free(&l);
+}
+
+/* A command line (an example) wider than the line: broken at its blanks,
+ * but not between an option and its value, each piece but the last ending with " \\" so that it
+ * still runs when copied, the pieces after the first 4 columns further in. A remark after it, past
+ * a run of three blanks ("   (by the end of that day)"), goes under it, flowing at that indent. */
+static void help_command(pt_buf_t *b, help_line_t line, size_t width)
+{
+    size_t indent = help_blanks(line), end = line.n, remark = line.n;
+    for (size_t i = indent; i + 3 < line.n; i++)
+        if (memcmp(line.s + i, "   ", 3) == 0) {
+            end = i;
+            remark = i;
+            while (remark < line.n && line.s[remark] == ' ')
+                remark++;
+            break;
+        }
+    pt_buf_t word = {0};
+    size_t used = 0, i = indent;
+    pt_text_pad(b, indent);
+    used = indent;
+    bool empty = true; /* no word on this line yet */
+    while (i < end) {
+        size_t j = i;
+        while (j < end && line.s[j] != ' ')
+            j++;
+        if (line.s[i] == '-' && j + 1 < end && line.s[j + 1] != '-' && line.s[j + 1] != '\\' &&
+            line.s[j + 1] != '|' && line.s[j + 1] != ' ') {
+            /* An option and its value go together: --set opinion=同意. */
+            j++;
+            while (j < end && line.s[j] != ' ')
+                j++;
+        }
+        help_part(&word, line, i, j);
+        size_t w = pt_text_width(pt_buf_str(&word)), next = j;
+        while (next < end && line.s[next] == ' ')
+            next++;
+        bool last = next >= end;
+        if (!empty && used + 1 + w + (last ? 0 : 2) > width) {
+            pt_buf_puts(b, " \\\n");
+            pt_text_pad(b, indent + 4);
+            used = indent + 4;
+            empty = true;
+        }
+        if (!empty) {
+            pt_buf_putc(b, ' ');
+            used++;
+        }
+        pt_buf_puts(b, pt_buf_str(&word));
+        used += w;
+        empty = false;
+        i = next;
+    }
+    pt_buf_putc(b, '\n');
+    if (remark < line.n) {
+        help_part(&word, line, remark, line.n);
+        pt_text_flow(b, pt_buf_str(&word), indent + 4, width);
+    }
+    pt_buf_free(&word);
+}
+
+/* Appends text flowing at width (pt_text_flow), its first line starting at
+ * column first, the others at col. */
+static void help_flow(pt_buf_t *b, const char *text, size_t first, size_t col, size_t width)
+{
+    pt_buf_t w = {0};
+    pt_text_flow(&w, text, col, width);
+    const char *s = pt_buf_str(&w);
+    size_t skip = strspn(s, " ");
+    pt_text_pad(b, first);
+    pt_buf_puts(b, s + (skip < col ? skip : col));
+    pt_buf_free(&w);
+}
+
+/* An entry of a table in help text (a subcommand and what it does, an exit
+ * code and what it means): its first line's lead, up to a tab, then its
+ * text, and lines that go on with it, each blanks, a tab and more text,
+ * at the column the text goes on at. Wider than the line, the text flows
+ * under itself at that column, or, where that would leave it less than
+ * HELP_MIN columns, 4 columns in, the lead on a line of its own. A lead
+ * with no text after it on its line (a subcommand's usage) stands on a
+ * line of its own, going on 4 columns further in where it must. */
+static void help_entry(pt_buf_t *b, const help_line_t *lines, size_t n, size_t width)
+{
+    pt_buf_t lead = {0}, text = {0}, part = {0};
+    size_t at = (size_t)(help_tab(lines[0]) - lines[0].s);
+    help_part(&lead, lines[0], 0, at);
+    while (lead.len > 0 && lead.s[lead.len - 1] == ' ')
+        lead.s[--lead.len] = '\0';
+    bool bare = lead.len == 0; /* only blanks: the text goes on from an entry above */
+    size_t indent = bare ? 0 : help_blanks(lines[0]);
+    size_t lead_w = bare ? 0 : pt_text_width(pt_buf_str(&lead)) + (at - lead.len);
+    size_t col = n > 1 ? help_blanks(lines[1]) : bare ? help_blanks(lines[0]) : lead_w;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = help_tab(lines[i]) + 1;
+        help_part(&part, lines[i], (size_t)(t - lines[i].s), lines[i].n);
+        if (text.len > 0 && part.len > 0)
+            pt_buf_putc(&text, ' ');
+        pt_buf_puts(&text, pt_buf_str(&part));
+    }
+    bool narrow = col + HELP_MIN > width;
+    if (narrow)
+        col = indent + 4;
+    if (!bare && (at == lines[0].n - 1 || narrow)) {
+        help_flow(b, pt_buf_str(&lead) + indent, indent, indent + 4, width);
+        help_flow(b, pt_buf_str(&text), col, col, width);
+    } else if (lead_w <= col) {
+        hang(b, pt_buf_str(&lead), pt_buf_str(&text), col, width, true);
+    } else {
+        /* A lead wider than the column ("  130, 143, 129  " over text
+         * that goes on at 5): the text follows it on its first line. */
+        pt_buf_t all = {0};
+        help_part(&all, lines[0], indent, at);
+        pt_buf_puts(&all, pt_buf_str(&text));
+        help_flow(b, pt_buf_str(&all), indent, col, width);
+        pt_buf_free(&all);
+    }
+    pt_buf_free(&lead);
+    pt_buf_free(&text);
+    pt_buf_free(&part);
+}
+
+void pt_help_text(const char *text, FILE *out)
+{
+    size_t width = pt_line_width(fileno(out)), n = 0, cap = 0;
+    help_line_t *lines = NULL;
+    for (const char *s = text; *s;) {
+        size_t len = strcspn(s, "\n");
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            lines = pt_xrealloc(lines, cap * sizeof *lines);
+        }
+        lines[n++] = (help_line_t){s, len};
+        s += len + (s[len] == '\n');
+    }
+    pt_buf_t b = {0}, para = {0};
+    for (size_t i = 0; i < n;) {
+        help_line_t l = lines[i];
+        size_t j = i + 1;
+        if (l.n == 0) {
+            pt_buf_putc(&b, '\n');
+        } else if (help_tab(l)) {
+            /* An entry of a table, and the lines that go on with it. */
+            while (j < n && help_goes_on(lines[j]) &&
+                   (j == i + 1 || help_blanks(lines[j]) == help_blanks(lines[i + 1])))
+                j++;
+            if (help_fits(lines + i, j - i, width))
+                help_as_written(&b, lines + i, j - i);
+            else
+                help_entry(&b, lines + i, j - i, width);
+        } else if (l.s[0] == ' ') {
+            /* An example, a command: kept as it is, but where it is wider
+             * than the line. */
+            if (help_fits(&l, 1, width))
+                help_as_written(&b, &l, 1);
+            else
+                help_command(&b, l, width);
+        } else {
+            /* A paragraph: its lines as written when they fit, else it
+             * flows, its lines joined. */
+            while (j < n && lines[j].n > 0 && lines[j].s[0] != ' ' && !help_tab(lines[j]))
+                j++;
+            if (help_fits(lines + i, j - i, width)) {
+                help_as_written(&b, lines + i, j - i);
+            } else {
+                pt_buf_reset(&para);
+                for (size_t k = i; k < j; k++) {
+                    if (k > i)
+                        pt_buf_putc(&para, ' ');
+                    pt_buf_add(&para, lines[k].s, lines[k].n);
+                }
+                help_flow(&b, pt_buf_str(&para), 0, 0, width);
+            }
+        }
+        i = j;
+    }
+    fputs(pt_buf_str(&b), out);
+    pt_buf_free(&b);
+    pt_buf_free(&para);
+    free(lines);
 }
 
 /* True when s is exactly a JSON number (RFC 8259 §6). cJSON's own number

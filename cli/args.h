@@ -71,6 +71,20 @@ const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n);
 /* Writes the option table as help lines: "  --title TEXT    help". */
 void pt_args_help(const pt_opt_t *opts, FILE *out);
 
+/* Writes help text (a command's description, the exit codes) to out within
+ * the line (pt_line_width: a terminal's width, 100 columns for a pipe), as
+ * cli.md's "The line" says. Lines are separated by \n; an empty one stays.
+ * Consecutive lines that start with neither a blank nor hold a tab are a
+ * paragraph: as written when every line fits, else joined and wrapped at
+ * the width (pt_text_flow: Chinese by its display width, no word split).
+ * A line that starts with a blank is an example, a command: as written
+ * when it fits, else broken at its blanks, continued with " \\". A line
+ * with a tab is an entry of a table: its lead up to the tab, then its
+ * text, which lines of blanks, a tab and more text continue, at the column
+ * their blanks give (else the lead's width): as written when it fits, else
+ * flowing at that column. The tabs are never printed. */
+void pt_help_text(const char *text, FILE *out);
+
 /* Turns a command-line value into JSON by the rule every command shares:
  * text that is a complete JSON value (a number, true, false, null, "a quoted
  * string", an object or an array) is that value; anything else is a string.

@@ -43,47 +43,54 @@ static const pt_command_t *const commands[] = {
     &pt_cmd_import,   &pt_cmd_export, &pt_cmd_token,  NULL,
 };
 
+/* Help text, as pt_help_text reads it: a tab ends an entry's lead, and
+ * a line of blanks and a tab goes on with its text. */
 static const char exit_codes_help[] =
     "Exit codes:\n"
-    "  0  done\n"
-    "  1  ptrackd refused the request (4xx); the message says why\n"
-    "  2  usage error: a bad command line or input file\n"
-    "  3  cannot connect to ptrackd, or the connection failed\n"
-    "  4  ptrackd failed (5xx), what answered is not ptrackd (no JSON), or ptrack itself\n"
-    "     did (out of memory, output not writable)\n"
-    "  5  import --partial stored the good records but left rejected ones out\n"
-    "  130, 143, 129  import or export stopped by Ctrl-C, SIGTERM or SIGHUP; the message\n"
-    "     says what the stop left behind\n";
+    "  0  \tdone\n"
+    "  1  \tptrackd refused the request (4xx); the message says why\n"
+    "  2  \tusage error: a bad command line or input file\n"
+    "  3  \tcannot connect to ptrackd, or the connection failed\n"
+    "  4  \tptrackd failed (5xx), what answered is not ptrackd (no JSON), or ptrack itself\n"
+    "     \tdid (out of memory, output not writable)\n"
+    "  5  \timport --partial stored the good records but left rejected ones out\n"
+    "  130, 143, 129  \timport or export stopped by Ctrl-C, SIGTERM or SIGHUP; the message\n"
+    "     \tsays what the stop left behind\n";
 
 static void print_main_help(FILE *out)
 {
-    fputs("ptrack - the client of ptrackd, which tracks delegate proposals (建议/议案/提案)\n"
-          "\n"
-          "Usage: ptrack [global options] COMMAND [arguments] [options]\n"
-          "\n"
-          "Commands:\n",
-          out);
+    pt_buf_t b = {0};
+    pt_buf_puts(&b,
+                "ptrack - the client of ptrackd, which tracks delegate proposals (建议/议案/提案)\n"
+                "\n"
+                "Usage: ptrack [global options] COMMAND [arguments] [options]\n"
+                "\n"
+                "Commands:\n");
     for (size_t i = 0; commands[i]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-    fputs("\nGlobal options (before or after the command):\n", out);
+        pt_buf_printf(&b, "  %-10s \t%s\n", commands[i]->name, commands[i]->summary);
+    pt_help_text(pt_buf_str(&b), out);
+    pt_help_text("\nGlobal options (before or after the command):\n", out);
     pt_args_help(global_opts, out);
-    fputs("\n"
-          "ptrack talks to ptrackd over its Unix socket unless --url or PTRACK_URL names a\n"
-          "TCP address (http://127.0.0.1:8470); --socket and --url given together are an\n"
-          "error, and PTRACK_URL wins over PTRACK_SOCKET.\n"
-          "\n",
-          out);
-    fputs(exit_codes_help, out);
-    fputs("\nRun 'ptrack COMMAND --help' for a command's options; the manual is docs/cli.md.\n",
-          out);
+    pt_help_text("\n"
+                 "ptrack talks to ptrackd over its Unix socket unless --url or PTRACK_URL names a\n"
+                 "TCP address (http://127.0.0.1:8470); --socket and --url given together are an\n"
+                 "error, and PTRACK_URL wins over PTRACK_SOCKET.\n"
+                 "\n",
+                 out);
+    pt_help_text(exit_codes_help, out);
+    pt_help_text(
+        "\nRun 'ptrack COMMAND --help' for a command's options; the manual is docs/cli.md.\n", out);
+    pt_buf_free(&b);
 }
 
 static void print_command_help(const pt_command_t *c, FILE *out)
 {
-    fprintf(out, "Usage: ptrack %s%s%s [options]\n\n%s\n", c->name, c->args ? " " : "",
-            c->args ? c->args : "", c->summary);
+    pt_buf_t b = {0};
+    pt_buf_printf(&b, "Usage: ptrack %s%s%s [options]\n\n%s\n", c->name, c->args ? " " : "",
+                  c->args ? c->args : "", c->summary);
     if (c->description)
-        fprintf(out, "\n%s", c->description);
+        pt_buf_printf(&b, "\n%s", c->description);
+    pt_help_text(pt_buf_str(&b), out);
     if (c->opts && c->opts[0].name) {
         fputs("\nOptions:\n", out);
         pt_args_help(c->opts, out);
@@ -91,7 +98,7 @@ static void print_command_help(const pt_command_t *c, FILE *out)
     fputs("\nGlobal options:\n", out);
     pt_args_help(global_opts, out);
     fputs("\n", out);
-    fputs(exit_codes_help, out);
+    pt_help_text(exit_codes_help, out);
 }
 
 static const pt_command_t *find_command(const char *name)

@@ -789,6 +789,11 @@ void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width
     wrap(b, s, indent, width, true, false);
 }
 
+void pt_text_flow(pt_buf_t *b, const char *s, size_t indent, size_t width)
+{
+    wrap(b, s, indent, width, true, true);
+}
+
 static void paragraph(pt_buf_t *b, const char *s, size_t width, bool labels)
 {
     pt_buf_t shown = {0}, wrapped = {0};

@@ -135,6 +135,13 @@ void pt_text_wrap(pt_buf_t *b, const char *s, size_t indent, size_t width);
  * where a pair is wider than the line. */
 void pt_text_wrap_labels(pt_buf_t *b, const char *s, size_t indent, size_t width);
 
+/* As pt_text_wrap_labels, but a run of narrow characters with no break in
+ * it that is wider than a line (a path, a URL, an option with its value) is
+ * not cut: it starts a line of its own, which runs past width as far as it
+ * must (pt_text_paragraph). For prose that is read and copied from, such as
+ * a command's help: no word of it is split. */
+void pt_text_flow(pt_buf_t *b, const char *s, size_t indent, size_t width);
+
 /* Appends the n names (cleaned as pt_text_clean cleans them) joined with
  * sep (、 or ", ") to b, wrapped at `width` columns as pt_text_wrap wraps
  * text, every line starting with `indent` spaces and ending with a newline
