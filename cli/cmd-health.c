@@ -105,10 +105,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
             pt_json_print(resp.json, stdout);
         else
             print_health(cli, resp.json);
-        fprintf(stderr,
-                "ptrack: ptrackd answers but is %s: it cannot store changes now "
-                "(see its log)\n",
-                pt_json_str(resp.json, "status"));
+        pt_text_sayf("ptrack: ptrackd answers but is %s: it cannot store changes now "
+                     "(see its log)",
+                     pt_json_str(resp.json, "status"));
         rc = PT_EXIT_SERVER;
     } else if (!pt_cli_answer_ok(&resp) || !cJSON_IsObject(resp.json)) {
         rc = pt_cli_report(cli, &resp, NULL);
@@ -126,26 +125,24 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         if (cJSON_IsObject(refused) && pt_json_str(refused, "message")) {
             pt_buf_t why = {0};
             pt_text_clean(&why, pt_json_str(refused, "message"));
-            fprintf(stderr,
-                    "ptrack: the last reload's configuration was refused, and the one before runs: "
-                    "%s\n",
-                    pt_buf_str(&why));
+            pt_text_sayf(
+                "ptrack: the last reload's configuration was refused, and the one before runs: %s",
+                pt_buf_str(&why));
             pt_buf_free(&why);
         } else if (cJSON_IsObject(refused))
-            fputs("ptrack: the last reload's configuration was refused, and the one before runs "
-                  "(an admin's ptrack health and ptrackd's log say why)\n",
-                  stderr);
+            pt_text_say("ptrack: the last reload's configuration was refused, and the one before "
+                        "runs (an admin's ptrack health and ptrackd's log say why)");
         const cJSON *failed = pt_json_get(resp.json, "plugins_failed");
         if (cJSON_IsArray(failed) && cJSON_GetArraySize(failed) > 0) {
             char *names = pt_json_join(failed, ", ");
             /* A start leaves out an instance whose create() refuses, as a
              * reload does; the answer does not say which of them did. */
             bool one = cJSON_GetArraySize(failed) == 1;
-            fprintf(stderr,
-                    "ptrack: plugin instance%s %s %s not run as configured: ptrackd's start or "
-                    "its last reload could not load or change %s (see ptrack plugins list "
-                    "--json, or ptrackd's log)\n",
-                    one ? "" : "s", names ? names : "?", one ? "does" : "do", one ? "it" : "them");
+            pt_text_sayf(
+                "ptrack: plugin instance%s %s %s not run as configured: ptrackd's start or "
+                "its last reload could not load or change %s (see ptrack plugins list "
+                "--json, or ptrackd's log)",
+                one ? "" : "s", names ? names : "?", one ? "does" : "do", one ? "it" : "them");
             free(names);
         }
         const cJSON *failing = pt_json_get(resp.json, "notifiers_failing"), *f;
@@ -155,18 +152,18 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         {
             char when[40];
             const char *name = pt_json_str(f, "instance");
-            fprintf(stderr,
-                    "ptrack: notifier %s has not delivered since %s: its receiver refuses the "
-                    "events for now, and they wait (see ptrack plugins list, or ptrackd's log)\n",
-                    name ? name : "?",
-                    pt_time_show(pt_json_str(f, "since"), PT_TIME_SECOND, when, sizeof when));
+            pt_text_sayf(
+                "ptrack: notifier %s has not delivered since %s: its receiver refuses the "
+                "events for now, and they wait (see ptrack plugins list, or ptrackd's log)",
+                name ? name : "?",
+                pt_time_show(pt_json_str(f, "since"), PT_TIME_SECOND, when, sizeof when));
         }
         /* Only "ok" passes the check: a JSON answer that says anything
          * else, or nothing, is not a daemon that is known to work. */
         if (!status || strcmp(status, "ok") != 0) {
-            fprintf(stderr, "ptrack: %s answers, but its status is %s%s%s, not ok\n",
-                    pt_client_endpoint(pt_cli_client(cli)), status ? "\"" : "",
-                    status ? status : "missing", status ? "\"" : "");
+            pt_text_sayf("ptrack: %s answers, but its status is %s%s%s, not ok",
+                         pt_client_endpoint(pt_cli_client(cli)), status ? "\"" : "",
+                         status ? status : "missing", status ? "\"" : "");
             rc = PT_EXIT_SERVER;
         }
     }

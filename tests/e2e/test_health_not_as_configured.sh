@@ -8,6 +8,8 @@
 #   - a refused reload seen with a viewer's token, whose answer leaves the
 #     reason out (it is an admin's to read), says where to read it, where
 #     it said "?".
+# On a terminal, the note wraps at its width (40, 60 columns): it was one
+# line of 180 columns that the terminal broke wherever its edge fell.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -25,6 +27,23 @@ check_contains "the instance is named in the table" "oa" "$OUT"
 check_contains "stderr says the start or the last reload could not load it" \
     "ptrack: plugin instance oa does not run as configured: ptrackd's start or its last reload could not load or change it" "$ERR"
 check_true "and not that the last reload did (stderr: $ERR)" test "${ERR#*the last reload could}" = "$ERR"
+
+for cols in 40 60; do
+    pt_step "on a terminal of $cols columns, the note wraps at its width"
+    set +e
+    python3 "$PT_E2E_DIR/ptyrun.py" --cols "$cols" -- "$PTRACK" --socket "$PT_SOCK" health \
+        >"$PT_TMP/health.tty"
+    RC=$?
+    set -e
+    NOTE="$(tr -d '\r' <"$PT_TMP/health.tty" | sed -n '/^ptrack: plugin instance oa/,$p')"
+    check_eq "health: exit 0" 0 "$RC"
+    check_contains "the note, its start" "ptrack: plugin instance oa does not" "$NOTE"
+    check_true "on more than one line" test "$(grep -c . <<<"$NOTE")" -gt 1
+    check_true "every line of it fits $cols columns (widest $(widest <<<"$NOTE"))" \
+        test "$(widest <<<"$NOTE")" -le "$cols"
+    check_eq "every word of it" "$(printf '%s\n' "$ERR" | tr -s ' \n' '  ')" \
+        "$(printf '%s\n' "$NOTE" | tr -s ' \n' '  ')"
+done
 
 pt_step "a reload that loads it, then one that refuses its new entry"
 # The config again with fail set so, on the port ptrackd listens on.
