@@ -470,13 +470,13 @@ static void names_of_unicode_spaces_are_none(void **state)
     assert_non_null(t = pt_unit_name_clean("\xe2\x80\xaf "));
     assert_string_equal(t, "");
     free(t);
-    /* Text beside them is text, and a zero-width space alone is no space
-     * (it stays, as beside no Chinese character). */
+    /* Text beside them is text. A zero-width space is no space, but
+     * alone it shows nothing, and is as blank as they are: "". */
     assert_non_null(t = pt_text_clean("\xe2\x80\x83x", true));
     assert_string_not_equal(t, "");
     free(t);
     assert_non_null(t = pt_label_clean("\xe2\x80\x8b"));
-    assert_string_equal(t, "\xe2\x80\x8b");
+    assert_string_equal(t, "");
     free(t);
     /* Around a name they go, as U+00A0 and U+3000 do: "王秀英" and
      * "王秀英" with an em space pasted after it are one person. Inside,
@@ -883,6 +883,14 @@ static void a_blank_title_is_refused(void **state)
     assert_false(pt_str_blank("\xe2\x80\x83\xe5\xbb\xba")); /* U+2003 建 */
     assert_false(pt_str_blank("\xc2\xb7"));                 /* U+00B7, a dot */
     assert_true(pt_str_blank("\xe2\x80\x83 \xe3\x80\x80")); /* U+2003, U+3000 */
+    /* The characters that show nothing are blank alone or among spaces,
+     * not beside a character that shows. */
+    assert_true(pt_str_blank("\xe2\x80\x8b"));                           /* U+200B */
+    assert_true(pt_str_blank("\xef\xbb\xbf\xe3\x80\x80\xc2\xad"));       /* U+FEFF U+3000 U+00AD */
+    assert_true(pt_str_blank(" \xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0 ")); /* U+200C..D, U+2060 */
+    assert_false(pt_str_blank("\xe2\x80\x8b\xe5\xbb\xba"));              /* U+200B 建 */
+    assert_false(pt_str_blank("Li\xe2\x80\x8bNa"));
+    assert_false(pt_str_blank("\xe2\x80")); /* a cut character */
 }
 
 static void the_title_limit_counts_characters_not_bytes(void **state)
