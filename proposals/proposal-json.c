@@ -138,22 +138,11 @@ static bool name_invisible(uint32_t cp)
     return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
+/* The importers' rule (pt_utf8_blank), so that a cell they pass over as
+ * blank is a field ptrackd takes as blank, and the other way round. */
 bool pt_str_blank(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n;
-
-    while (*u) {
-        if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
-            u++;
-        else if ((n = unicode_space_at(u)) > 0)
-            u += n;
-        else if (name_invisible(cp_at(u, &n)))
-            u += n;
-        else
-            return false;
-    }
-    return true;
+    return pt_utf8_blank(s, strlen(s));
 }
 
 /* Whether the UTF-8 character at u is Chinese, Japanese or full-width

@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -223,12 +224,12 @@ size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
 int pt_utf8_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || (c >= '\t' && c <= '\r'))
-            i++;
-        else if (n - i >= 3 && memcmp(s + i, "\xE3\x80\x80", 3) == 0)
-            i += 3;
-        else
+        int32_t c = pt_utf8_next(s, n, &i);
+        bool space = c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || c == 0x1680 ||
+                     (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+                     c == 0x205F || c == 0x3000;
+        bool invisible = c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+        if (!space && !invisible)
             return 0;
     }
     return 1;

@@ -55,8 +55,12 @@ size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
     ;
 /* pt_utf8_format with a va_list. */
 size_t pt_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-/* Whether s[0..n) is blank: ASCII white space and U+3000 (the
- * ideographic space) only, or nothing. */
+/* Whether s[0..n) is blank, as ptrackd takes a field to be: nothing, or
+ * only spaces (ASCII white space, the ideographic space U+3000 and every
+ * other Unicode space: U+00A0, U+2003, U+202F, ...) and the characters
+ * that show nothing (U+200B..U+200D, U+2060, U+FEFF, the soft hyphen
+ * U+00AD), which a copy from a web page or a document brings along. A byte
+ * that is not UTF-8 is not blank. */
 int pt_utf8_blank(const char *s, size_t n);
 
 /* Whether a file whose first n bytes are s (at_end: s is all of it) is

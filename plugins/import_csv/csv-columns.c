@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "person-name.h"
+#include "utf8.h"
 
 /* ---- Columns ---------------------------------------------------------- */
 
@@ -191,8 +192,7 @@ void csv_trim(const char **s, size_t *n)
 
 bool csv_blank(const char *s, size_t n)
 {
-    csv_trim(&s, &n);
-    return n == 0;
+    return pt_utf8_blank(s, n);
 }
 
 /* Separators of name lists: 、 ， , ; ； and line breaks. */

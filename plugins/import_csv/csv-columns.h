@@ -109,7 +109,8 @@ int csv_split_recommendations(const char *s, size_t n, csv_item_fn fn, void *ctx
  * "（一）", into buf (at least 32 bytes). Returns false above 99. */
 bool csv_recs_marker(int k, char *buf, size_t len);
 
-/* True when s is blank (ASCII white space and U+3000 only). */
+/* True when s is blank: spaces of any kind and the characters that show
+ * nothing alone, or nothing (pt_utf8_blank, as ptrackd takes a field). */
 bool csv_blank(const char *s, size_t n);
 /* Trims ASCII white space and U+3000 from both ends. */
 void csv_trim(const char **s, size_t *n);

@@ -39,6 +39,24 @@ pt_cli import --json "$W/建议汇总.csv"
 check_eq "imported again, it is skipped and listed as ignored, not rejected" "0 2 0 1" \
     "$(jv '"%d %d %d %d" % (j["imported"], j["skipped"], j["rejected_count"], j["ignored_count"])' "$OUT")"
 
+pt_step "rows of cells that look empty: other spaces, characters that show nothing"
+# A no-break space (U+00A0, which a sheet copied from a web page holds), an
+# em space, a zero-width space or a byte order mark, alone in each cell of
+# a row below the data, make a row that looks empty, and is: it is passed
+# over as a row of empty cells is, where the whole import was refused for
+# its blank title ("line 4: title: must not be blank"), and the total row
+# under it with such a title is one.
+sheet "$W/看似空行.csv" '["1", "H011", "关于加强城乡供水一体化建设的建议", "周红"]' \
+    '["2", "H012", "关于完善农村养老服务体系的建议", "吴刚"]' \
+    '["\u00a0", "\u2003", "\u200b", "\ufeff"]' '["\u200b\u00a0", "", " \u200d", "\u3000"]' \
+    '["合计", "2件", "\u200b", ""]'
+pt_cli import --json "$W/看似空行.csv"
+check_rc "ptrack import 看似空行.csv" 0
+check_eq "both proposals are imported, the rows that look empty passed over" "2 0 0" \
+    "$(jv '"%d %d %d" % (j["imported"], j["rejected_count"], len(j["rejected"]))' "$OUT")"
+check_eq "the total row under them is one" '["line 6: not a proposal (a total row: 合计)"]' \
+    "$(jv '[i["where"] + ": " + i["reason"] for i in j["ignored"]]' "$OUT")"
+
 pt_step "a total row of fewer cells (共计：3件), and one in a refused import"
 sheet "$W/refused.csv" '["1", "H003", "", "王芳"]' '["2", "H004", "关于某事的建议", "赵强"]' \
     '["共计：2件"]'
