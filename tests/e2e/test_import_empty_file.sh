@@ -29,6 +29,12 @@ for format in csv json jsonl text decidim; do
 done
 pt_import text "$W/ideographic-space"
 check_error "text of ideographic spaces (U+3000) alone" 422 validation_failed
+# Nor do no-break, em and zero-width spaces show anything: blank, as a
+# field of them is (the text importer took such a file for a document).
+printf '\xc2\xa0\n\xe2\x80\x8b\n\xe2\x80\x83\xe2\x80\x8b\n' >"$W/unseen"
+pt_import text "$W/unseen"
+check_error "text of no-break, em and zero-width spaces alone" 422 validation_failed
+check_contains "it says the file is empty" "the file is empty" "$(jv 'j["error"]["message"]')"
 check_eq "nothing was stored" 0 "$(pt_count)"
 
 pt_step "a file with something in it is read as before"
