@@ -386,9 +386,11 @@ static void help_command(pt_buf_t *b, help_line_t line, size_t width)
         size_t j = i;
         while (j < end && line.s[j] != ' ')
             j++;
-        if (line.s[i] == '-' && j + 1 < end && line.s[j + 1] != '-' && line.s[j + 1] != '\\' &&
-            line.s[j + 1] != '|' && line.s[j + 1] != ' ') {
-            /* An option and its value go together: --set opinion=同意. */
+        if (line.s[i] == '-' && j + 1 < end && memcmp(line.s + j + 1, "--", 2) != 0 &&
+            line.s[j + 1] != '\\' && line.s[j + 1] != '|' && line.s[j + 1] != ' ') {
+            /* An option and its value go together: --set opinion=同意, and
+             * --sort -due_at or --out - too, a value beginning with one
+             * dash; what begins with two is the next option. */
             j++;
             while (j < end && line.s[j] != ' ')
                 j++;

@@ -91,6 +91,11 @@ action's fields and prints the new state." "$TTY"
 check_contains "an example too wide: broken at a blank, not between an option and its value" \
     "  ptrack do 12 opinion --unit 省财政厅 \\
       --set opinion=同意主办单位意见" "$TTY"
+on 40 list --help
+check_contains "nor between an option and a value that begins with a dash" \
+    "  ptrack list --search 饮水安全 \\
+      --sort -due_at --all" "$TTY"
+on 60 do --help
 check_contains "its remark goes under it" \
     "  ptrack do 12 extend --set due_at=2026-09-30 --if-match 7
       (by the end of that day)" "$TTY"
