@@ -793,11 +793,12 @@ int pt_custom_merge(const cJSON *obj, bool merge, bool bounded, pt_kv_t **kv, si
             problems++;
             continue;
         }
-        /* A key of spaces alone (the ideographic space U+3000 too) names
+        /* A key of blanks alone (spaces, U+3000, a zero-width space) names
          * nothing, as an empty one does; one stored before may be removed. */
         if (bounded && !(merge && cJSON_IsNull(m)) && pt_str_blank(m->string)) {
             pt_error_add_field(err, "custom",
-                               "keys must not be blank (spaces alone, U+3000 too, name nothing)");
+                               "keys must not be blank (spaces or characters that show nothing, "
+                               "alone, name nothing)");
             problems++;
             continue;
         }
