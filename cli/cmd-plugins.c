@@ -153,29 +153,92 @@ static void problems_text(const cJSON *items, const cJSON *failed)
     }
 }
 
-/* Makes the table fit LINE_WIDTH: the formats (a built-in plugin's taken
- * over by another instance are named with it), then an instance's name (up
- * to 64 letters), wrap in their columns when the line is too short for
- * them; neither is cut, nor wraps narrower than its header. */
-static void fit_list(pt_table_t *t, const char *const *header)
+/* Makes the table fit the line (pt_out_width): the formats (a built-in
+ * plugin's taken over by another instance are named with it) wrap in
+ * their column when the line is too short for them, not narrower than
+ * its header. An instance's name does not: it is what `plugins unload`
+ * takes, typed or copied from here, and is never cut. Returns whether
+ * the table fits so. */
+static bool fit_list(pt_table_t *t, const char *const *header)
 {
-    enum { INSTANCE = 0, FORMATS = 4, NCOLS = 5 };
+    enum { FORMATS = 4, NCOLS = 5 };
     size_t used = 2 * (NCOLS - 1), line = pt_out_width();
     for (size_t c = 0; c < NCOLS; c++)
         used += pt_table_width(t, c);
     if (used <= line)
-        return;
+        return true;
     size_t formats = pt_table_width(t, FORMATS), formats_min = pt_text_width(header[FORMATS]);
     size_t room = formats - (used - line < formats ? used - line : formats);
     pt_table_set_wrap(t, FORMATS, room > formats_min ? room : formats_min);
     used = 2 * (NCOLS - 1);
     for (size_t c = 0; c < NCOLS; c++)
         used += pt_table_width(t, c);
-    if (used <= line)
-        return;
-    size_t name = pt_table_width(t, INSTANCE), name_min = pt_text_width(header[INSTANCE]);
-    room = name - (used - line < name ? used - line : name);
-    pt_table_set_wrap(t, INSTANCE, room > name_min ? room : name_min);
+    return used <= line;
+}
+
+/* An instance's cells (the table's columns but its name) and the line
+ * below them: what it is doing, and how it was loaded. The caller frees
+ * kinds and the two buffers. */
+static void instance_texts(const cJSON *it, const cJSON *served, char **kinds, pt_buf_t *formats,
+                           pt_buf_t *state)
+{
+    *kinds = pt_json_join(pt_json_get(it, "kinds"), ",");
+    formats_text(formats, it, served);
+    state_text(state, it);
+    if (pt_json_bool(it, "runtime", false))
+        pt_buf_puts(state, "; 运行时加载 loaded at run time");
+    else if (pt_json_bool(it, "builtin", false))
+        pt_buf_puts(state, "; 内置 built in");
+}
+
+/* The line below an instance's row or card: what it is doing, wrapped
+ * within the line, its lines indented by 2. */
+static void state_lines(pt_buf_t *b, const pt_buf_t *state)
+{
+    pt_text_wrap(b, pt_buf_str(state), 2, pt_out_width());
+}
+
+/* The instances as cards, for a line too narrow for the table with every
+ * name whole (a terminal of 40 or 60 columns, a name of 64 letters): each
+ * instance's name on a line of its own, whole, past the line's end if it
+ * is wider than the line by itself, and below it, indented by 2, the
+ * table's other columns as labelled lines, a value too long for the line
+ * wrapping under itself, then what the instance is doing. A blank line
+ * parts two cards. */
+static void print_cards(const cJSON *items, const cJSON *served, const char *const *header)
+{
+    size_t line = pt_out_width();
+    const cJSON *it;
+    bool first = true;
+    cJSON_ArrayForEach(it, items)
+    {
+        pt_buf_t name = {0}, formats = {0}, state = {0}, below = {0};
+        char *kinds;
+        instance_texts(it, served, &kinds, &formats, &state);
+        const char *values[] = {pt_json_str(it, "plugin"), pt_json_str(it, "version"), kinds,
+                                formats.len ? pt_buf_str(&formats) : "-"};
+        pt_table_t *t = pt_table_new(2, NULL);
+        for (size_t i = 0; i < 4; i++) {
+            pt_table_row(t);
+            pt_table_cell(t, 0, header[i + 1]);
+            pt_table_cell(t, 1, values[i] && *values[i] ? values[i] : "-");
+        }
+        size_t label = pt_table_width(t, 0);
+        if (2 + label + 2 + pt_table_width(t, 1) > line)
+            pt_table_set_wrap(t, 1, line > 4 + label ? line - 4 - label : 1);
+        pt_text_clean(&name, pt_json_str(it, "instance") ? pt_json_str(it, "instance") : "?");
+        printf("%s%s\n", first ? "" : "\n", pt_buf_str(&name));
+        first = false;
+        pt_table_print(t, stdout, 2);
+        state_lines(&below, &state);
+        fputs(pt_buf_str(&below), stdout);
+        pt_table_free(t);
+        free(kinds);
+        pt_buf_free(&name);
+        pt_buf_free(&formats);
+        pt_buf_free(&state);
+        pt_buf_free(&below);
+    }
 }
 
 static int list(pt_cli_t *cli, const pt_args_t *args)
@@ -203,18 +266,14 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
      * made lines far wider than a terminal. */
     static const char *const header[] = {"实例 instance", "插件 plugin", "版本 version",
                                          "类型 kinds", "格式 formats"};
+    const cJSON *served = pt_json_get(resp.json, "formats");
     pt_table_t *t = pt_table_new(5, header);
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
     {
-        pt_buf_t formats = {0}, state = {0};
-        char *kinds = pt_json_join(pt_json_get(it, "kinds"), ",");
-        formats_text(&formats, it, pt_json_get(resp.json, "formats"));
-        state_text(&state, it);
-        if (pt_json_bool(it, "runtime", false))
-            pt_buf_puts(&state, "; 运行时加载 loaded at run time");
-        else if (pt_json_bool(it, "builtin", false))
-            pt_buf_puts(&state, "; 内置 built in");
+        pt_buf_t formats = {0}, state = {0}, below = {0};
+        char *kinds;
+        instance_texts(it, served, &kinds, &formats, &state);
         pt_table_row(t);
         pt_table_cell(t, 0, pt_json_str(it, "instance"));
         pt_table_cell(t, 1, pt_json_str(it, "plugin"));
@@ -223,16 +282,17 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_table_cell(t, 4, formats.len ? pt_buf_str(&formats) : "-");
         /* Wrapped too: a notifier that fails, loaded at run time, says
          * more than a line holds. */
-        pt_buf_t below = {0};
-        pt_text_wrap(&below, pt_buf_str(&state), 2, pt_out_width());
+        state_lines(&below, &state);
         pt_table_note(t, pt_buf_str(&below));
         pt_buf_free(&below);
         free(kinds);
         pt_buf_free(&formats);
         pt_buf_free(&state);
     }
-    fit_list(t, header);
-    pt_table_print(t, stdout, 0);
+    if (fit_list(t, header))
+        pt_table_print(t, stdout, 0);
+    else
+        print_cards(items, served, header);
     pt_table_free(t);
     problems_text(items, pt_json_get(resp.json, "failed"));
     pt_response_free(&resp);
