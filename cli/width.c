@@ -644,11 +644,36 @@ static bool inside_run(const char *s, size_t used, size_t n, bool blank_before, 
     return cw == 1;
 }
 
+/* The end of the run of characters with no blank in it that starts at s
+ * (n bytes), and where in it a path starts (*from), if it holds a / (a
+ * file's path, a URL, a command's file: /tmp/办公室文件夹/建议.csv,
+ * http://…/hook, which one copies whole), else NULL: at the run's start,
+ * or after the last wide character before its first / (详见https://…,
+ * 文件/home/…: the Chinese words before it are not the path's). */
+static const char *run_end(const char *s, size_t n, const char **from)
+{
+    const char *blank = memchr(s, ' ', n);
+    size_t len = blank ? (size_t)(blank - s) : n;
+    const char *slash = memchr(s, '/', len);
+    *from = slash ? s : NULL;
+    for (const char *p = s; slash && p < slash;) {
+        size_t cw, k = pt_text_cluster(p, (size_t)(slash - p), &cw);
+        p += k;
+        if (cw == 2)
+            *from = p;
+    }
+    return s + len;
+}
+
 /* Wraps one line of text (no line breaks in it). With `labels`, what is in
  * round brackets is a list of labels (pt_text_wrap_labels). With `whole`,
  * a run of narrow characters with no break in it that is wider than the
  * line (a path, a URL) is not cut but has a line of its own, which runs
- * past `width` as far as it must (pt_text_paragraph). */
+ * past `width` as far as it must (pt_text_paragraph); and a run with no
+ * blank in it that holds a / (a path, a URL) is not broken between its
+ * Chinese characters either: it starts a line of its own where it does
+ * not fit the rest of one, and only a run wider than a line is broken,
+ * where the line is full, between two characters of which one is wide. */
 static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_t width,
                       bool labels, bool whole)
 {
@@ -658,8 +683,10 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
      * wide character gets a line of its own where a column is too narrow
      * for it. */
     size_t avail = width > indent ? width - indent : 1;
-    int depth = 0;      /* in round brackets, at s */
-    uint32_t pairs = 0; /* bit d: the bracket at depth d lists pairs (lists_pairs), at s */
+    int depth = 0;           /* in round brackets, at s */
+    uint32_t pairs = 0;      /* bit d: the bracket at depth d lists pairs (lists_pairs), at s */
+    const char *run = s;     /* where the run of no blanks that the text is in ends */
+    const char *path = NULL; /* and where a path in it starts (run_end) */
     while (n > 0) {
         /* Find how much of s fits, and the last place it may break. */
         size_t used = 0, w = 0, brk = 0, bar = 0; /* bar: after an ASCII | */
@@ -679,6 +706,13 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             bool space = s[used] == ' ';
             if ((unsigned char)s[used] < 0x20)
                 cw = 1;
+            if (whole && !space && s + used >= run)
+                run = run_end(s + used, n - used, &path);
+            bool in_path = whole && path && s + used >= path && s + used < run;
+            /* A path past the width breaks where it may be cut: beside
+             * a wide character. */
+            if (over && in_path && !inside_run(s, used, n, blank_before, !wide_before))
+                break;
             if (w + cw > avail && used > 0 && !over) {
                 /* Where nothing fits but a cut inside a run such as a
                  * path, the run goes on to where it may break. */
@@ -713,7 +747,8 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
             bool sep = in_labels && (separates_labels(cp) || bar_wide) && !(in_pairs && space);
             bool after = space || cw == 2 || (is_closing(cp) && wide_follows(s + used, n - used)) ||
                          wide_opening_follows(s + used, n - used) || sep;
-            bool keeps = !opened && !closing_follows(s + used, n - used, space);
+            bool keeps = !opened && !closing_follows(s + used, n - used, space) &&
+                         !(in_path && s + used > path && s + used < run);
             bool date_time = space && joins_date_and_time(s, used, n);
             if (after && keeps && !date_time && !(in_labels && !sep)) {
                 brk = used;

@@ -911,6 +911,20 @@ pt_run_tty() {
 # pt_run_tty does.
 pt_cli_tty() { pt_run_tty "$PTRACK" --socket "$PT_SOCK" "$@"; }
 
+# pt_cli_cols COLS ARGS...: runs ptrack on the socket on a terminal COLS
+# columns wide (ptyrun.py --cols): TTY gets what the terminal showed,
+# without carriage returns, and RC the exit code.
+pt_cli_cols() {
+    local cols="$1"
+    shift
+    set +e
+    python3 "$PT_E2E_DIR/ptyrun.py" --cols "$cols" -- "$PTRACK" --socket "$PT_SOCK" "$@" \
+        >"$PT_TMP/cli.tty"
+    RC=$?
+    set -e
+    TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
+}
+
 # widest: the widest line of stdin in display columns, as a terminal
 # shows them (a character of East Asian width W or F takes 2, and so does
 # a private use character, an office's 造字, as ptrack counts it).

@@ -23,14 +23,7 @@ check_rc "submitted with a long note" 0
 # on COLS CMD...: runs ptrack on a terminal COLS columns wide; TTY gets
 # what it showed, W its widest line.
 on() {
-    local cols="$1"
-    shift
-    set +e
-    python3 "$PT_E2E_DIR/ptyrun.py" --cols "$cols" -- "$PTRACK" --socket "$PT_SOCK" "$@" \
-        >"$PT_TMP/cli.tty"
-    RC=$?
-    set -e
-    TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
+    pt_cli_cols "$@"
     W="$(printf '%s\n' "$TTY" | widest)"
 }
 

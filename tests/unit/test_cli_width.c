@@ -566,8 +566,9 @@ static void a_list_of_pairs_breaks_only_between_pairs(void **state)
 /* A message on a terminal (pt_text_paragraph) does not cut a path, a URL
  * or a command that is wider than its line: copied, it would take the
  * line break with it. It starts a line of its own, which runs past the
- * width as far as it must; the text around it, and Chinese, wraps as
- * before. A table's cell (pt_text_wrap) is still cut at its width. */
+ * width as far as it must; the text around it wraps as before. A path
+ * with Chinese in it is not broken between its characters where it fits
+ * a line. A table's cell (pt_text_wrap) is still cut at its width. */
 static void a_message_does_not_cut_a_path_or_a_url(void **state)
 {
     (void)state;
@@ -588,9 +589,22 @@ static void a_message_does_not_cut_a_path_or_a_url(void **state)
     assert_string_equal(pt_buf_str(&b),
                         "http://127.0.0.1:8470/v1/proposals?status=handling\n  (办理中)\n");
     pt_buf_reset(&b);
-    /* Chinese text breaks between its characters, as ever. */
+    /* A path with Chinese in it is not broken between its characters
+     * either: it starts a line of its own where it fits there, and one
+     * wider than a line starts one and is broken where the line is full.
+     * The Chinese words glued before it are not the path's. */
+    pt_text_paragraph(&b, "ptrack import: cannot read /tmp/办公室/建议汇总.csv: not found", 40);
+    assert_string_equal(pt_buf_str(&b),
+                        "ptrack import: cannot read\n  /tmp/办公室/建议汇总.csv: not found\n");
+    pt_buf_reset(&b);
     pt_text_paragraph(&b, "文件/home/王秘书/二〇二七年第一批建议清单.csv", 20);
-    assert_string_equal(pt_buf_str(&b), "文件/home/王秘书\n  /二〇二七年第一批\n  建议清单.csv\n");
+    assert_string_equal(pt_buf_str(&b),
+                        "文件\n  /home/王秘书/二〇\n  二七年第一批建议清\n  单.csv\n");
+    pt_buf_reset(&b);
+    /* Chinese text around it breaks between its characters, as ever. */
+    pt_text_paragraph(&b, "无法读取文件夹中的建议汇总表 /tmp/建议.csv 请检查", 20);
+    assert_string_equal(pt_buf_str(&b),
+                        "无法读取文件夹中的\n  建议汇总表\n  /tmp/建议.csv 请检\n  查\n");
     pt_buf_reset(&b);
     pt_text_wrap(&b, "/var/lib/ptrack/imports", 0, 10);
     assert_string_equal(pt_buf_str(&b), "/var/lib/p\ntrack/impo\nrts\n");
