@@ -159,21 +159,14 @@ static void problems_text(const cJSON *items, const cJSON *failed)
  * its header. An instance's name does not: it is what `plugins unload`
  * takes, typed or copied from here, and is never cut. Returns whether
  * the table fits so. */
-static bool fit_list(pt_table_t *t, const char *const *header)
+static bool fit_list(pt_table_t *t)
 {
-    enum { FORMATS = 4, NCOLS = 5 };
-    size_t used = 2 * (NCOLS - 1), line = pt_out_width();
-    for (size_t c = 0; c < NCOLS; c++)
-        used += pt_table_width(t, c);
-    if (used <= line)
-        return true;
-    size_t formats = pt_table_width(t, FORMATS), formats_min = pt_text_width(header[FORMATS]);
-    size_t room = formats - (used - line < formats ? used - line : formats);
-    pt_table_set_wrap(t, FORMATS, room > formats_min ? room : formats_min);
-    used = 2 * (NCOLS - 1);
-    for (size_t c = 0; c < NCOLS; c++)
-        used += pt_table_width(t, c);
-    return used <= line;
+    const size_t formats[] = {4};
+    size_t wrap[1], line = pt_out_width();
+    size_t width = pt_table_fit_wraps(t, 0, line, formats, 1, 0, wrap);
+    if (wrap[0])
+        pt_table_set_wrap(t, formats[0], wrap[0]);
+    return width <= line;
 }
 
 /* An instance's cells (the table's columns but its name) and the line
@@ -196,49 +189,6 @@ static void instance_texts(const cJSON *it, const cJSON *served, char **kinds, p
 static void state_lines(pt_buf_t *b, const pt_buf_t *state)
 {
     pt_text_wrap(b, pt_buf_str(state), 2, pt_out_width());
-}
-
-/* The instances as cards, for a line too narrow for the table with every
- * name whole (a terminal of 40 or 60 columns, a name of 64 letters): each
- * instance's name on a line of its own, whole, past the line's end if it
- * is wider than the line by itself, and below it, indented by 2, the
- * table's other columns as labelled lines, a value too long for the line
- * wrapping under itself, then what the instance is doing. A blank line
- * parts two cards. */
-static void print_cards(const cJSON *items, const cJSON *served, const char *const *header)
-{
-    size_t line = pt_out_width();
-    const cJSON *it;
-    bool first = true;
-    cJSON_ArrayForEach(it, items)
-    {
-        pt_buf_t name = {0}, formats = {0}, state = {0}, below = {0};
-        char *kinds;
-        instance_texts(it, served, &kinds, &formats, &state);
-        const char *values[] = {pt_json_str(it, "plugin"), pt_json_str(it, "version"), kinds,
-                                formats.len ? pt_buf_str(&formats) : "-"};
-        pt_table_t *t = pt_table_new(2, NULL);
-        for (size_t i = 0; i < 4; i++) {
-            pt_table_row(t);
-            pt_table_cell(t, 0, header[i + 1]);
-            pt_table_cell(t, 1, values[i] && *values[i] ? values[i] : "-");
-        }
-        size_t label = pt_table_width(t, 0);
-        if (2 + label + 2 + pt_table_width(t, 1) > line)
-            pt_table_set_wrap(t, 1, line > 4 + label ? line - 4 - label : 1);
-        pt_text_clean(&name, pt_json_str(it, "instance") ? pt_json_str(it, "instance") : "?");
-        printf("%s%s\n", first ? "" : "\n", pt_buf_str(&name));
-        first = false;
-        pt_table_print(t, stdout, 2);
-        state_lines(&below, &state);
-        fputs(pt_buf_str(&below), stdout);
-        pt_table_free(t);
-        free(kinds);
-        pt_buf_free(&name);
-        pt_buf_free(&formats);
-        pt_buf_free(&state);
-        pt_buf_free(&below);
-    }
 }
 
 static int list(pt_cli_t *cli, const pt_args_t *args)
@@ -289,10 +239,12 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_buf_free(&formats);
         pt_buf_free(&state);
     }
-    if (fit_list(t, header))
+    /* A line too narrow for the table with every name whole (a terminal
+     * of 40 or 60 columns, a name of 64 letters) gets cards. */
+    if (fit_list(t))
         pt_table_print(t, stdout, 0);
     else
-        print_cards(items, served, header);
+        pt_table_print_cards(t, stdout, 0, pt_out_width());
     pt_table_free(t);
     problems_text(items, pt_json_get(resp.json, "failed"));
     pt_response_free(&resp);

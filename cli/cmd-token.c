@@ -96,49 +96,19 @@ static void labelled_cell(pt_table_t *t, size_t col, const char *label, const ch
         pt_table_cell(t, col, code);
 }
 
-/* Makes the list fit LINE_WIDTH: a token's name and the unit or person it
- * is bound to share what the role, the source and the two times leave of
- * the line, and the one too long for its share (or both) wraps in its
- * column, on lines below its row. Neither is cut: revoke takes the name
- * whole, and a unit's name is what tells two tokens apart. A column that
- * needs no more than half the room keeps what it needs and leaves the
- * rest to the other; neither wraps narrower than its header. */
-static void fit_list(pt_table_t *t, const char *const *header)
+/* Makes the list fit the line (pt_out_width): the unit or person a token
+ * is bound to wraps in its column, not narrower than its header, when the
+ * line is too short for it. A token's name does not: revoke takes it,
+ * typed or copied from here, and is never cut. Returns whether the table
+ * fits so. */
+static bool fit_list(pt_table_t *t)
 {
-    enum { NAME = 0, BOUND = 2, NCOLS = 6 };
-    size_t used = 2 * (NCOLS - 1);
-    for (size_t c = 0; c < NCOLS; c++)
-        if (c != NAME && c != BOUND)
-            used += pt_table_width(t, c);
-    size_t name = pt_table_width(t, NAME), bound = pt_table_width(t, BOUND);
-    size_t name_min = pt_text_width(header[NAME]), bound_min = pt_text_width(header[BOUND]);
-    size_t line = pt_out_width();
-    if (used + name + bound <= line)
-        return;
-    size_t room = used + name_min + bound_min < line ? line - used : name_min + bound_min;
-    size_t name_room, bound_room;
-    if (name <= room / 2) {
-        name_room = name;
-        bound_room = room - name;
-    } else if (bound <= room - room / 2) {
-        bound_room = bound;
-        name_room = room - bound;
-    } else {
-        name_room = room / 2;
-        bound_room = room - name_room;
-    }
-    if (name_room < name_min) {
-        bound_room -= name_min - name_room;
-        name_room = name_min;
-    }
-    if (bound_room < bound_min) {
-        name_room -= bound_min - bound_room;
-        bound_room = bound_min;
-    }
-    if (name > name_room)
-        pt_table_set_wrap(t, NAME, name_room);
-    if (bound > bound_room)
-        pt_table_set_wrap(t, BOUND, bound_room);
+    const size_t bound[] = {2};
+    size_t wrap[1], line = pt_out_width();
+    size_t width = pt_table_fit_wraps(t, 0, line, bound, 1, 0, wrap);
+    if (wrap[0])
+        pt_table_set_wrap(t, bound[0], wrap[0]);
+    return width <= line;
 }
 
 static int list(pt_cli_t *cli, const pt_args_t *args)
@@ -171,8 +141,12 @@ static int list(pt_cli_t *cli, const pt_args_t *args)
         pt_table_cell(t, 4, c ? pt_time_show(c, PT_TIME_MINUTE, created, sizeof created) : "-");
         pt_table_cell(t, 5, u ? pt_time_show(u, PT_TIME_MINUTE, used, sizeof used) : "-");
     }
-    fit_list(t, header);
-    pt_table_print(t, stdout, 0);
+    /* A line too narrow for the table with every name whole (a terminal
+     * of 40 or 60 columns, a long name) gets cards. */
+    if (fit_list(t))
+        pt_table_print(t, stdout, 0);
+    else
+        pt_table_print_cards(t, stdout, 0, pt_out_width());
     pt_table_free(t);
     pt_response_free(&resp);
     return PT_EXIT_OK;

@@ -471,3 +471,49 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
     }
     free(widths);
 }
+
+/* Copies cell `from` into the current row of t at col, as it was set:
+ * names stay names, lines stay lines. */
+static void cell_copy(pt_table_t *t, size_t col, const cell_t *from)
+{
+    if (from->names) {
+        const char **names = pt_xmalloc(from->nnames * sizeof *names);
+        const char *s = from->names;
+        for (size_t i = 0; i < from->nnames; i++, s += strlen(s) + 1)
+            names[i] = s;
+        pt_table_cell_names(t, col, names, from->nnames, from->sep);
+        free(names);
+    } else if (from->lines) {
+        pt_table_cell_lines(t, col, from->text);
+    } else {
+        pt_table_cell(t, col, from->text);
+    }
+}
+
+void pt_table_print_cards(const pt_table_t *t, FILE *out, size_t key, size_t line)
+{
+    for (size_t r = 0; r < t->rows; r++) {
+        const cell_t *row = &t->cells[r * t->ncols];
+        pt_table_t *card = pt_table_new(2, NULL);
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c == key)
+                continue;
+            pt_table_row(card);
+            pt_table_cell(card, 0, t->header ? t->header[c].text : NULL);
+            if (row[c].text)
+                cell_copy(card, 1, &row[c]);
+            else
+                pt_table_cell(card, 1, "-");
+        }
+        /* A value too long for the line wraps under itself. */
+        size_t label = pt_table_width(card, 0);
+        if (2 + label + 2 + pt_table_width(card, 1) > line)
+            pt_table_set_wrap(card, 1, line > 4 + label ? line - 4 - label : 1);
+        fprintf(out, "%s%s\n", r ? "\n" : "",
+                key < t->ncols && row[key].text ? row[key].text : "-");
+        pt_table_print(card, out, 2);
+        if (t->notes[r])
+            fputs(t->notes[r], out);
+        pt_table_free(card);
+    }
+}

@@ -88,5 +88,15 @@ void pt_table_note(pt_table_t *t, const char *text);
 
 /* Writes the table, each line prefixed with indent spaces. */
 void pt_table_print(const pt_table_t *t, FILE *out, size_t indent);
+/* Writes the table as cards, for a line of `line` columns too narrow for
+ * it with the cells of column `key` whole (a name that a later command
+ * takes, typed or copied from here): each row's key cell on a line of its
+ * own, whole, past the line's end if it is wider by itself; below it,
+ * indented by 2, the other columns as lines labelled with their headers,
+ * "-" for an empty cell, a value too long for the line wrapping under
+ * itself; then the row's note (pt_table_note). A blank line parts two
+ * cards. The column settings (wrap, cut, fit) are the table's, not the
+ * cards'. */
+void pt_table_print_cards(const pt_table_t *t, FILE *out, size_t key, size_t line);
 
 #endif

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# `ptrack token list` keeps within 100 columns whatever the tokens' names:
-# a name too long for its column wraps in it, on lines below its row, and
-# so does a unit's long name beside it; neither is cut (revoke takes the
-# name whole), the other columns stay aligned, and a token whose name and
-# unit fit (the config's 报表机) keeps its row on one line.
+# `ptrack token list` never cuts a token's name, which revoke takes: where
+# the table fits the line (100 columns in a pipe, a terminal's width) with
+# every name whole, the unit or person a token is bound to may wrap in its
+# column, on lines below its row; where it does not (a name of 22 Chinese
+# characters beside a unit of 31, a terminal of 40 or 60 columns), each
+# token is a card, its name on a line of its own and the other columns
+# labelled below it, every line within the line's width but for a name
+# wider than it by itself. The name's column wrapped as narrow as its
+# header instead, and a name in pieces cannot be copied for revoke. A
+# token whose name and unit fit (the config's 报表机) keeps its row on one
+# line.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -13,37 +19,61 @@ NAME=内蒙古自治区发展和改革委员会驻京联络处收文员
 UNIT=内蒙古自治区发展和改革委员会（自治区粮食和物资储备局）
 LATIN=office-reports-robot-for-the-standing-committee
 
-# column HEADER: for the table on stdin (its first line the header row),
-# the cells under HEADER of each row, joined over the lines the row takes;
-# a row starts on a line with a cell under 角色 role, which does not wrap
-# (tablecolumn.py).
-column() { python3 "$PT_E2E_DIR/tablecolumn.py" "$1" "角色 role"; }
+# whole TEXT NAME...: every NAME starts a line of TEXT, whole: the line is
+# the name, or the name and the blanks before the table's next column.
+whole() {
+    local text="$1" name
+    shift
+    for name in "$@"; do
+        check_true "$name whole on a line" \
+            python3 -c 'import sys; n = sys.argv[2]; sys.exit(not any(
+                l == n or l.startswith(n + "  ") for l in sys.argv[1].split("\n")))' \
+            "$text" "$name"
+    done
+}
 
-pt_step "tokens with long names"
-pt_cli token create --name "$NAME" --role unit --unit "$UNIT"
-check_rc "a unit's token with a long name" 0
-pt_cli token create --name "$LATIN" --role viewer
-check_rc "a viewer's token with a long Latin name" 0
-
-pt_step "token list"
+pt_step "short names: the table"
+pt_cli token create --name 收文员 --role unit --unit "$UNIT"
+check_rc "a unit's token with a short name and a long unit" 0
 pt_cli token list
 check_rc "token list" 0
 printf '%s\n' "$OUT"
 W="$(printf '%s\n' "$OUT" | widest)"
 check_true "token list fits 100 columns (widest line: $W)" test "$W" -le 100
-NAMES="$(printf '%s\n' "$OUT" | column "名称 name")"
-check_contains "the long name is whole in its column" "$NAME" "$NAMES"
-check_contains "the long Latin name is whole in its column" "$LATIN" "$NAMES"
-check_contains "the short name of the config's token too" 报表机 "$NAMES"
-check_contains "the unit is whole in its column" "$UNIT" "$(printf '%s\n' "$OUT" | column "绑定 unit/person")"
-check_true "no name is cut with …" test -z "$(printf '%s\n' "$OUT" | grep '…' || true)"
+check_true "a table: its header row" grep -q '^名称 name  *角色 role' <<<"$OUT"
 check_true "the short name's row is one line" grep -q '^报表机  .*只读 viewer  .*配置 config  ' <<<"$OUT"
+whole "$OUT" 收文员 报表机
+pt_cli token revoke 收文员
+check_rc "revoked" 0
 
-pt_step "revoke takes the name as list shows it, joined"
+pt_step "long names: cards"
+pt_cli token create --name "$NAME" --role unit --unit "$UNIT"
+check_rc "a unit's token with a long name" 0
+pt_cli token create --name "$LATIN" --role viewer
+check_rc "a viewer's token with a long Latin name" 0
+pt_cli token list
+check_rc "token list" 0
+printf '%s\n' "$OUT"
+W="$(printf '%s\n' "$OUT" | widest)"
+check_true "token list fits 100 columns (widest line: $W)" test "$W" -le 100
+whole "$OUT" "$NAME" "$LATIN" 报表机
+check_true "below a name, its role labelled" grep -q '^  角色 role  *承办单位 unit$' <<<"$OUT"
+check_true "and its unit, whole" grep -qx "  绑定 unit/person  *$UNIT" <<<"$OUT"
+check_true "no name is cut with …" test -z "$(printf '%s\n' "$OUT" | grep '…' || true)"
+for cols in 60 40; do
+    pt_cli_cols "$cols" token list
+    check_eq "token list at $cols columns" 0 "$RC"
+    whole "$TTY" "$NAME" "$LATIN" 报表机
+    W="$(printf '%s\n' "$TTY" | grep -vxF -e "$NAME" -e "$LATIN" | widest)"
+    check_true "every line but a name wider by itself fits $cols columns (widest $W)" \
+        test "$W" -le "$cols"
+done
+
+pt_step "revoke takes the name as list shows it"
 pt_cli token revoke "$NAME"
 check_rc "revoke the long name" 0
 pt_cli token list
-check_true "it is gone" test -z "$(printf '%s\n' "$OUT" | column "名称 name" | grep -F "$NAME" || true)"
+check_true "it is gone" test -z "$(grep -F "$NAME" <<<"$OUT" || true)"
 
 pt_stop
 pt_finish
