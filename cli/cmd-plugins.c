@@ -161,12 +161,7 @@ static void problems_text(const cJSON *items, const cJSON *failed)
  * the table fits so. */
 static bool fit_list(pt_table_t *t)
 {
-    const size_t formats[] = {4};
-    size_t wrap[1], line = pt_out_width();
-    size_t width = pt_table_fit_wraps(t, 0, line, formats, 1, 0, wrap);
-    if (wrap[0])
-        pt_table_set_wrap(t, formats[0], wrap[0]);
-    return width <= line;
+    return pt_table_fit_wrap(t, 4, pt_out_width());
 }
 
 /* An instance's cells (the table's columns but its name) and the line

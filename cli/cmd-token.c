@@ -103,12 +103,7 @@ static void labelled_cell(pt_table_t *t, size_t col, const char *label, const ch
  * fits so. */
 static bool fit_list(pt_table_t *t)
 {
-    const size_t bound[] = {2};
-    size_t wrap[1], line = pt_out_width();
-    size_t width = pt_table_fit_wraps(t, 0, line, bound, 1, 0, wrap);
-    if (wrap[0])
-        pt_table_set_wrap(t, bound[0], wrap[0]);
-    return width <= line;
+    return pt_table_fit_wrap(t, 2, pt_out_width());
 }
 
 static int list(pt_cli_t *cli, const pt_args_t *args)

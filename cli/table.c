@@ -193,6 +193,15 @@ size_t pt_table_fit_wraps(const pt_table_t *t, size_t indent, size_t line, const
     return total;
 }
 
+bool pt_table_fit_wrap(pt_table_t *t, size_t col, size_t line)
+{
+    size_t wrap;
+    size_t width = pt_table_fit_wraps(t, 0, line, &col, 1, 0, &wrap);
+    if (wrap)
+        pt_table_set_wrap(t, col, wrap);
+    return width <= line;
+}
+
 void pt_table_set_right(pt_table_t *t, size_t col)
 {
     if (col < t->ncols)

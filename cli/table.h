@@ -52,6 +52,10 @@ void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width);
  * enough. */
 size_t pt_table_fit_wraps(const pt_table_t *t, size_t indent, size_t line, const size_t *cols,
                           size_t n, size_t least, size_t *wrap);
+/* Wraps column col (pt_table_set_wrap) as pt_table_fit_wraps finds it
+ * must, not narrower than its header, for the table to fit a line of
+ * `line` columns; returns whether it then fits. */
+bool pt_table_fit_wrap(pt_table_t *t, size_t col, size_t line);
 /* The columns the column takes as the table stands: its widest cell or
  * its header, before a fit cuts it; in a wrapping column, the widest line
  * its cells wrap into. */

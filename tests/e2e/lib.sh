@@ -925,6 +925,20 @@ pt_cli_cols() {
     TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
 }
 
+# pt_whole_names TEXT NAME...: checks that every NAME starts a line of
+# TEXT, whole: the line is the name, or the name and the blanks before a
+# table's next column (a name that a command takes, never cut).
+pt_whole_names() {
+    local text="$1" name
+    shift
+    for name in "$@"; do
+        check_true "$name whole on a line" \
+            "$PY" -c 'import sys; n = sys.argv[2]; sys.exit(not any(
+                l == n or l.startswith(n + "  ") for l in sys.argv[1].split("\n")))' \
+            "$text" "$name"
+    done
+}
+
 # widest: the widest line of stdin in display columns, as a terminal
 # shows them (a character of East Asian width W or F takes 2, and so does
 # a private use character, an office's 造字, as ptrack counts it).

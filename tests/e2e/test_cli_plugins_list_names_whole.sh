@@ -30,19 +30,6 @@ on() {
     W="$(printf '%s\n' "$TTY" | widest)"
 }
 
-# whole TEXT NAME...: every NAME starts a line of TEXT, whole: the line is
-# the name, or the name and the blanks before the table's next column.
-whole() {
-    local text="$1" name
-    shift
-    for name in "$@"; do
-        check_true "$name whole on a line" \
-            python3 -c 'import sys; n = sys.argv[2]; sys.exit(not any(
-                l == n or l.startswith(n + "  ") for l in sys.argv[1].split("\n")))' \
-            "$text" "$name"
-    done
-}
-
 # fits TEXT COLS: every line of TEXT is within COLS columns, or is a name
 # alone that is wider.
 fits() {
@@ -62,14 +49,14 @@ check_rc "plugins list" 0
 check_true "its header" grep -q '^实例 instance  *插件 plugin  *版本 version  *类型 kinds  *格式 formats$' \
     <<<"$OUT"
 check_true "it fits 100 columns" test "$(printf '%s\n' "$OUT" | widest)" -le 100
-whole "$OUT" "${NAMES[@]}"
+pt_whole_names "$OUT" "${NAMES[@]}"
 
 for cols in 40 60; do
     pt_step "a terminal of $cols columns: a card for each instance"
     on "$cols" "$PT_SOCK"
     check_eq "exit 0" 0 "$RC"
     check_true "every line fits $cols columns (widest $W)" test "$W" -le "$cols"
-    whole "$TTY" "${NAMES[@]}"
+    pt_whole_names "$TTY" "${NAMES[@]}"
     check_contains "wecom's card" "wecom
   插件 plugin   notify_webhook
   版本 version  1.0.0
@@ -86,12 +73,12 @@ NAMES+=("$LONG")
 pt_cli plugins list
 check_rc "a pipe" 0
 fits "$OUT" 100
-whole "$OUT" "${NAMES[@]}"
+pt_whole_names "$OUT" "${NAMES[@]}"
 for cols in 40 60; do
     on "$cols" "$PT_SOCK"
     check_eq "a terminal of $cols columns: exit 0" 0 "$RC"
     fits "$TTY" "$cols"
-    whole "$TTY" "${NAMES[@]}"
+    pt_whole_names "$TTY" "${NAMES[@]}"
 done
 
 pt_step "a name of Chinese characters, from another ptrackd"
@@ -114,7 +101,7 @@ for cols in 40 60; do
     on "$cols" "$PT_TMP/fake.sock"
     check_eq "a terminal of $cols columns: exit 0" 0 "$RC"
     check_true "every line fits $cols columns (widest $W)" test "$W" -le "$cols"
-    whole "$TTY" "$CN" "${CN}二号机器人"
+    pt_whole_names "$TTY" "$CN" "${CN}二号机器人"
 done
 
 pt_finish

@@ -19,19 +19,6 @@ NAME=内蒙古自治区发展和改革委员会驻京联络处收文员
 UNIT=内蒙古自治区发展和改革委员会（自治区粮食和物资储备局）
 LATIN=office-reports-robot-for-the-standing-committee
 
-# whole TEXT NAME...: every NAME starts a line of TEXT, whole: the line is
-# the name, or the name and the blanks before the table's next column.
-whole() {
-    local text="$1" name
-    shift
-    for name in "$@"; do
-        check_true "$name whole on a line" \
-            python3 -c 'import sys; n = sys.argv[2]; sys.exit(not any(
-                l == n or l.startswith(n + "  ") for l in sys.argv[1].split("\n")))' \
-            "$text" "$name"
-    done
-}
-
 pt_step "short names: the table"
 pt_cli token create --name 收文员 --role unit --unit "$UNIT"
 check_rc "a unit's token with a short name and a long unit" 0
@@ -42,7 +29,7 @@ W="$(printf '%s\n' "$OUT" | widest)"
 check_true "token list fits 100 columns (widest line: $W)" test "$W" -le 100
 check_true "a table: its header row" grep -q '^名称 name  *角色 role' <<<"$OUT"
 check_true "the short name's row is one line" grep -q '^报表机  .*只读 viewer  .*配置 config  ' <<<"$OUT"
-whole "$OUT" 收文员 报表机
+pt_whole_names "$OUT" 收文员 报表机
 pt_cli token revoke 收文员
 check_rc "revoked" 0
 
@@ -56,14 +43,14 @@ check_rc "token list" 0
 printf '%s\n' "$OUT"
 W="$(printf '%s\n' "$OUT" | widest)"
 check_true "token list fits 100 columns (widest line: $W)" test "$W" -le 100
-whole "$OUT" "$NAME" "$LATIN" 报表机
+pt_whole_names "$OUT" "$NAME" "$LATIN" 报表机
 check_true "below a name, its role labelled" grep -q '^  角色 role  *承办单位 unit$' <<<"$OUT"
 check_true "and its unit, whole" grep -qx "  绑定 unit/person  *$UNIT" <<<"$OUT"
 check_true "no name is cut with …" test -z "$(printf '%s\n' "$OUT" | grep '…' || true)"
 for cols in 60 40; do
     pt_cli_cols "$cols" token list
     check_eq "token list at $cols columns" 0 "$RC"
-    whole "$TTY" "$NAME" "$LATIN" 报表机
+    pt_whole_names "$TTY" "$NAME" "$LATIN" 报表机
     W="$(printf '%s\n' "$TTY" | grep -vxF -e "$NAME" -e "$LATIN" | widest)"
     check_true "every line but a name wider by itself fits $cols columns (widest $W)" \
         test "$W" -le "$cols"
