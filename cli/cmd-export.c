@@ -734,7 +734,7 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         bool direct = d.received > 0 && d.out && !d.tmp;
         bool to_stdout = d.out == stdout;
         discard(&d);
-        rc = pt_transfer_report(cli, crc, d.h, errbuf);
+        rc = pt_transfer_report(cli, crc, d.h, errbuf, NULL);
         if (direct && to_stdout)
             fprintf(stderr, "ptrack export: what went to stdout is only the start of the export\n");
         else if (direct)

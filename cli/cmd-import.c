@@ -541,7 +541,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         /* An error answer that came while the body was still going out
          * (ptrackd refused early and closed) is the better explanation, so
          * the transport failure counts only without one. */
-        rc = pt_transfer_report(cli, crc, h, errbuf);
+        /* Named, as the line after it and a refusal are. */
+        rc = pt_transfer_report(cli, crc, h, errbuf, from_stdin ? NULL : path);
         /* Once the request went out, what it left in the store depends
          * on how far it had come; before, nothing was asked. */
         long request_size = 0;

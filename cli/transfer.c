@@ -179,7 +179,7 @@ CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **he
     return h;
 }
 
-int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
+int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf, const char *what)
 {
     pt_response_t resp;
     memset(&resp, 0, sizeof(resp));
@@ -214,7 +214,7 @@ int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf)
         snprintf(resp.reason, sizeof(resp.reason), "%s", errbuf);
     else
         snprintf(resp.reason, sizeof(resp.reason), "%s", curl_easy_strerror(rc));
-    return pt_cli_report(cli, &resp, NULL);
+    return pt_cli_report(cli, &resp, what);
 }
 
 int pt_transfer_report_status(pt_cli_t *cli, long status, const char *body, size_t len,

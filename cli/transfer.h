@@ -73,8 +73,10 @@ const char *pt_human_bytes(int64_t n, char *buf, size_t cap);
 CURL *pt_transfer_handle(pt_cli_t *cli, const char *path, struct curl_slist **headers);
 
 /* Reports a failed curl_easy_perform the way pt_cli_report reports any
- * transport failure, and returns its exit code. */
-int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf);
+ * transport failure, and returns its exit code; what, when not NULL,
+ * starts the message ("ptrack: WHAT: the connection ...", the file an
+ * import sent). Ownership: errbuf and what are borrowed. */
+int pt_transfer_report(pt_cli_t *cli, CURLcode rc, CURL *h, const char *errbuf, const char *what);
 
 /* Reports an HTTP error answer (status and the JSON body) and returns its
  * exit code; what, when not NULL, starts the message ("ptrack: WHAT: ...",

@@ -7,7 +7,9 @@
 # imported (an import is all or nothing); after, ptrackd may have stored
 # it; with --partial, the batches stored stay; and when ptrackd had already
 # answered that it was stored, that it was. The exit code stays 3. Each
-# line names the file, as a refusal does.
+# line names the file, as a refusal does: the one that says the connection
+# failed too, which named none ("ptrack: the connection to ptrackd ...
+# failed"), while stdin is named by neither.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -48,7 +50,8 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
 PY
 
 # lost MODE ARGS...: runs the import against gone.py in MODE, on a
-# socket of its own.
+# socket of its own (ARGS after the file; with FROM_STDIN=1 the file is
+# stdin instead).
 RUNS=0
 lost() {
     RUNS=$((RUNS + 1))
@@ -57,14 +60,21 @@ lost() {
     PT_E2E_DIR="$PT_E2E_DIR" python3 "$PT_TMP/gone.py" "$sock" "$mode" &
     local server=$!
     wait_for 10 test -e "$sock.ready" || pt_die "gone.py did not start"
-    pt_run "$PTRACK" --socket "$sock" import "$PT_TMP/建议.jsonl" --quiet "$@"
+    if [ "${FROM_STDIN:-0}" = 1 ]; then
+        # pt_run's stdin is /dev/null: the file is put there inside.
+        pt_run bash -c 'f="$1"; shift; exec "$@" <"$f"' _ "$PT_TMP/建议.jsonl" \
+            "$PTRACK" --socket "$sock" import - --format jsonl --quiet "$@"
+    else
+        pt_run "$PTRACK" --socket "$sock" import "$PT_TMP/建议.jsonl" --quiet "$@"
+    fi
     wait "$server" || true
 }
 
 pt_step "the connection fails before the whole file was sent"
 lost early
 check_rc "import" 3
-check_contains "says the connection failed" "ptrack: the connection to ptrackd" "$ERR"
+check_contains "says the connection failed, naming the file" \
+    "ptrack: $PT_TMP/建议.jsonl: the connection to ptrackd at $PT_TMP/gone-$RUNS.sock failed" "$ERR"
 check_contains "and that nothing was imported" \
     "ptrack import: $PT_TMP/建议.jsonl: 导入已中断，未导入任何记录 (the connection to ptrackd failed before the whole file was sent: an import is stored whole or not at all, so nothing was imported)" \
     "$ERR"
@@ -87,6 +97,14 @@ check_rc "import" 3
 check_contains "says the import was stored" \
     "ptrack import: $PT_TMP/建议.jsonl: 导入已完成，但未读完结果 (the connection to ptrackd failed after it answered HTTP 200: the import was stored; ptrack list shows it)" \
     "$ERR"
+
+pt_step "stdin: neither line names a file"
+FROM_STDIN=1 lost early
+check_rc "import -" 3
+check_contains "says the connection failed" \
+    "ptrack: the connection to ptrackd at $PT_TMP/gone-$RUNS.sock failed" "$ERR"
+check_contains "and that nothing was imported" \
+    "ptrack import: 导入已中断，未导入任何记录 (the connection to ptrackd failed" "$ERR"
 
 pt_step "ptrackd not running: no such line"
 pt_run "$PTRACK" --socket "$PT_TMP/none.sock" import "$PT_TMP/建议.jsonl" --quiet
