@@ -1189,13 +1189,19 @@ static void answer_import(ptrack_job_t *job, int status)
     "编号 or a source.ref: the others would be stored twice)"
 
 /* The runs of ids res stored, for a message: " (ids 1 to 2000 and 2002 to
- * 4001)", the first IDS_NAMED runs of them and how many more. Not "ids 1
- * to 4001", which would name the proposal another client created between
- * two batches too. */
+ * 4001)", the first `most` runs of them (IDS_NAMED at most) and how many
+ * more. Not "ids 1 to 4001", which would name the proposal another client
+ * created between two batches too. With `most` 0, only how many runs
+ * there are: the answer's id_ranges lists them. */
 #define IDS_NAMED 4
-static void ids_text(const pt_import_result_t *res, char *buf, size_t len)
+static void ids_text(const pt_import_result_t *res, size_t most, char *buf, size_t len)
 {
-    size_t n = res->n_ranges, named = n < IDS_NAMED ? n : IDS_NAMED, at = 0;
+    size_t n = res->n_ranges, named = n < most ? n : most, at = 0;
+    if (named == 0) {
+        snprintf(buf, len, " (%zu run%s of ids, which the answer's id_ranges lists)", n,
+                 n == 1 ? "" : "s");
+        return;
+    }
     at += (size_t)snprintf(buf, len, " (ids ");
     for (size_t i = 0; i < named && at < len; i++) {
         const char *sep = i == 0 ? "" : i + 1 == named && named == n ? " and " : ", ";
@@ -1203,25 +1209,65 @@ static void ids_text(const pt_import_result_t *res, char *buf, size_t len)
                                (long long)res->ranges[i].first, (long long)res->ranges[i].last);
     }
     if (at < len && n > named)
-        at += (size_t)snprintf(buf + at, len - at, " and %zu more runs of ids", n - named);
+        at += (size_t)snprintf(buf + at, len - at, " and %zu more run%s of ids", n - named,
+                               n - named == 1 ? "" : "s");
     if (at < len)
         snprintf(buf + at, len - at, ")");
 }
 
-/* What a partial import cut short has stored, to end a message; empty when
- * it stored nothing. */
-static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
+/* Whether a partial import cut short has stored (or skipped) anything. */
+static bool partial_kept(const ptrack_job_t *job)
 {
-    buf[0] = '\0';
-    if (!job->res.imported && !job->res.skipped)
-        return;
-    char ids[256] = "";
-    if (job->res.first_id)
-        ids_text(&job->res, ids, sizeof(ids));
-    snprintf(buf, len,
-             "; the batches stored before stay: %lld proposals imported%s and %lld skipped as "
-             "already stored",
-             (long long)job->res.imported, ids, (long long)job->res.skipped);
+    return job->partial && (job->res.imported > 0 || job->res.skipped > 0);
+}
+
+/* How a message says what a partial import cut short stored: its batches,
+ * or, for an importer that failed, the records it had read. */
+typedef enum { KEPT_BATCHES, KEPT_READ } kept_form_t;
+
+/* Sets err to head, then what the partial import has stored (the counts,
+ * and the runs of ids they got), then tail. The runs named are as many
+ * as the message has room for, up to IDS_NAMED, so that head and tail are
+ * never cut, however long the ids are: the answer's id_ranges has them
+ * all. Only for a job that partial_kept. */
+static void partial_error(const ptrack_job_t *job, pt_error_t *err, int code, kept_form_t form,
+                          const char *head, const char *tail)
+{
+    char stored[400];
+    size_t fixed = strlen(head) + strlen(tail), cap = sizeof(err->message) - 1;
+    size_t room = fixed < cap ? cap - fixed : 0;
+    for (size_t most = IDS_NAMED;; most--) {
+        char ids[256] = "";
+        if (job->res.first_id)
+            ids_text(&job->res, most, ids, sizeof(ids));
+        if (form == KEPT_READ)
+            snprintf(stored, sizeof(stored),
+                     "; of the records read before that, %lld were stored%s and %lld skipped as "
+                     "already stored",
+                     (long long)job->res.imported, ids, (long long)job->res.skipped);
+        else
+            snprintf(stored, sizeof(stored),
+                     "; the batches stored before stay: %lld proposals imported%s and %lld "
+                     "skipped as already stored",
+                     (long long)job->res.imported, ids, (long long)job->res.skipped);
+        if (strlen(stored) <= room || most == 0 || !job->res.first_id)
+            break;
+    }
+    pt_error_set(err, code, "%s%s%s", head, stored, tail);
+}
+
+/* Sets err (a failure's, set already) to its message followed by what the
+ * partial import stored, with tail after, or by "; nothing was imported"
+ * when it stored nothing. */
+static void partial_error_after(const ptrack_job_t *job, pt_error_t *err, kept_form_t form,
+                                const char *tail)
+{
+    char cause[sizeof(err->message)];
+    snprintf(cause, sizeof(cause), "%s", err->message);
+    if (partial_kept(job))
+        partial_error(job, err, err->code, form, cause, tail);
+    else
+        pt_error_set(err, err->code, "%s; nothing was imported", cause);
 }
 
 /* The error of a cancelled job. Only a stop's and a revoked client's
@@ -1230,43 +1276,44 @@ static void partial_stored(const ptrack_job_t *job, char *buf, size_t len)
 static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
 {
     const char *what = job->kind == JOB_IMPORT ? "import" : "export";
-    char stored[400];
-    partial_stored(job, stored, sizeof(stored));
+    char head[sizeof(err->message)];
+    int code;
+    /* What a partial import that stored some batches adds after them, and
+     * what the others end with. */
+    const char *tail_kept = "", *tail = "";
+    if (job->kind == JOB_IMPORT && in_status == UV_E2BIG) {
+        code = PT_ETOOLARGE;
+        snprintf(head, sizeof(head), "the import was cancelled (the file is too large)");
+        tail_kept = "; " PARTIAL_RESEND;
+    } else if (why == WHY_SHUTDOWN) {
+        code = PT_ESHUTDOWN;
+        snprintf(head, sizeof(head), "the %s was cancelled: ptrackd is stopping", what);
+        tail_kept = "; once ptrackd is back, " PARTIAL_RESEND;
+        tail = "; send it again once ptrackd is back";
+    } else if (why == WHY_NOMEM) {
+        code = PT_ENOMEM;
+        snprintf(head, sizeof(head), "the %s was cancelled: out of memory", what);
+    } else if (why == WHY_REVOKED) {
+        code = job->revoked_code ? job->revoked_code : PT_EFORBIDDEN;
+        snprintf(head, sizeof(head),
+                 "the %s was cancelled: its client is no longer identified as it was when it "
+                 "began (its token was revoked, or a reload changed the tokens or socket_users)",
+                 what);
+    } else {
+        code = PT_ESTORAGE;
+        snprintf(head, sizeof(head), "the %s was cancelled (%s)", what,
+                 in_status == UV_ETIMEDOUT ? "the upload stalled"
+                 : why == WHY_STALLED      ? "the client took nothing for too long"
+                                           : "the client went away");
+    }
     /* A partial import cut short says what its batches stored; one cut
      * short before its first batch was stored has nothing to keep: it
      * says so, as an all-or-nothing one does. */
-    const char *kept = job->kind == JOB_EXPORT     ? ""
-                       : job->partial && stored[0] ? stored
-                                                   : "; nothing was imported";
-    if (job->kind == JOB_IMPORT && in_status == UV_E2BIG && job->partial && stored[0])
-        pt_error_set(err, PT_ETOOLARGE,
-                     "the import was cancelled (the file is too large)%s; " PARTIAL_RESEND, stored);
-    else if (job->kind == JOB_IMPORT && in_status == UV_E2BIG)
-        pt_error_set(err, PT_ETOOLARGE, "the import was cancelled (the file is too large)%s", kept);
-    else if (why == WHY_SHUTDOWN && job->kind == JOB_IMPORT && job->partial && stored[0])
-        pt_error_set(err, PT_ESHUTDOWN,
-                     "the import was cancelled: ptrackd is stopping%s; once ptrackd is "
-                     "back, " PARTIAL_RESEND,
-                     stored);
-    else if (why == WHY_SHUTDOWN)
-        pt_error_set(err, PT_ESHUTDOWN,
-                     "the %s was cancelled: ptrackd is stopping%s; send it again once ptrackd is "
-                     "back",
-                     what, kept);
-    else if (why == WHY_NOMEM)
-        pt_error_set(err, PT_ENOMEM, "the %s was cancelled: out of memory%s", what, kept);
-    else if (why == WHY_REVOKED)
-        pt_error_set(err, job->revoked_code ? job->revoked_code : PT_EFORBIDDEN,
-                     "the %s was cancelled: its client is no longer identified as it was when "
-                     "it began (its token was revoked, or a reload changed the tokens or "
-                     "socket_users)%s",
-                     what, kept);
+    if (job->kind == JOB_IMPORT && partial_kept(job))
+        partial_error(job, err, code, KEPT_BATCHES, head, tail_kept);
     else
-        pt_error_set(err, PT_ESTORAGE, "the %s was cancelled (%s)%s", what,
-                     in_status == UV_ETIMEDOUT ? "the upload stalled"
-                     : why == WHY_STALLED      ? "the client took nothing for too long"
-                                               : "the client went away",
-                     kept);
+        pt_error_set(err, code, "%s%s%s", head,
+                     job->kind == JOB_IMPORT ? "; nothing was imported" : "", tail);
 }
 
 /* The answer to a plugin's import() or export() that returned rc, not
@@ -1442,37 +1489,21 @@ static void import_end(ptrack_job_t *job, int rc)
         /* A partial import keeps the batches stored before the one that
          * failed (a full disk, say): the message says so, as the answer's
          * imported does. */
-        if (job->partial) {
-            char cause[sizeof(err.message)], stored[400];
-            snprintf(cause, sizeof(cause), "%s", err.message);
-            partial_stored(job, stored, sizeof(stored));
-            if (stored[0])
-                pt_error_set(&err, err.code, "%s%s; " PARTIAL_RESEND, cause, stored);
-            else
-                pt_error_set(&err, err.code, "%s; nothing was imported", cause);
-        }
+        if (job->partial)
+            partial_error_after(job, &err, KEPT_BATCHES, "; " PARTIAL_RESEND);
     } else if (rc != PTRACK_OK) {
-        char stored[400] = "; nothing was imported";
         /* A partial import whose importer failed before any record was
          * stored or skipped stored nothing, and says that, as an
          * all-or-nothing one does ("0 were stored and 0 skipped" read as
          * a count of something that happened). */
-        if (job->partial && (job->res.imported > 0 || job->res.skipped > 0)) {
-            char ids[256] = "";
-            if (job->res.first_id)
-                ids_text(&job->res, ids, sizeof(ids));
-            snprintf(stored, sizeof(stored),
-                     "; of the records read before that, %lld were stored%s and %lld skipped as "
-                     "already stored",
-                     (long long)job->res.imported, ids, (long long)job->res.skipped);
-        }
         if (job->broken)
             pt_error_set(&err, PT_EPLUGIN,
                          "the importer %s failed: it returned before reading the whole file "
-                         "(a bug in the plugin)%s",
-                         instance_name(job), stored);
+                         "(a bug in the plugin)",
+                         instance_name(job));
         else
-            plugin_failed(job, rc, perr, stored, &err);
+            plugin_failed(job, rc, perr, "", &err);
+        partial_error_after(job, &err, KEPT_READ, "");
     } else if (!job->partial && has_rejects(job)) {
         refused_repeats(job);
         /* The client went away while its repeats were looked for: the
@@ -2239,14 +2270,19 @@ static void abandon(ptrack_job_t *job)
             cancel_error(job, &err, WHY_SHUTDOWN, 0);
             if (job->kind == JOB_IMPORT && job->partial && job->direct) {
                 /* A batch whose transaction has not ended may be stored
-                 * too: sent again whole, the file would store it twice. */
-                char stored[400];
-                partial_stored(job, stored, sizeof(stored));
-                pt_error_set(&err, PT_ESHUTDOWN,
-                             "the import was cancelled: ptrackd is stopping%s; a batch of the "
-                             "records read before that was being stored and may be stored too: "
-                             "once ptrackd is back, " PARTIAL_RESEND,
-                             stored[0] ? stored : "; the batches stored before stay");
+                 * too: sent again whole, the file would store it twice.
+                 * Before it, none may have been counted as stored: then
+                 * it is the first. */
+                if (partial_kept(job))
+                    partial_error(job, &err, PT_ESHUTDOWN, KEPT_BATCHES,
+                                  "the import was cancelled: ptrackd is stopping",
+                                  "; a batch of the records read before that was being stored "
+                                  "and may be stored too: once ptrackd is back, " PARTIAL_RESEND);
+                else
+                    pt_error_set(&err, PT_ESHUTDOWN,
+                                 "the import was cancelled: ptrackd is stopping; none of its "
+                                 "batches had been stored, but its first was being stored and "
+                                 "may be stored too: once ptrackd is back, " PARTIAL_RESEND);
             }
             if (job->kind == JOB_IMPORT) {
                 /* As every answer of an import that failed: what it

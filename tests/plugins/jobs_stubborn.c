@@ -7,7 +7,12 @@
  *
  *   import "stubborn": reads the upload, emits `first` proposals (option,
  *     default 1; 2000 makes a partial import's first batch), logs
- *     "record <first> emitted", sleeps `pause`, emits one more.
+ *     "record <first> emitted", sleeps `pause`, emits one more. With
+ *     `rounds` (option, default 1) above 1, it emits `first` proposals
+ *     that many times, logging "round <n> emitted" after each, and before
+ *     each round after the first waits until the file `gate`.<n> exists
+ *     (a test makes it once it has done what it wants between two
+ *     batches); the sleep comes after the last round.
  *   export "stubborn": logs "export begun", sleeps `pause`, then writes
  *     one line (so a stop finds it before its first byte).
  *   export "stubborn-midway": writes one line, logs "first line written",
@@ -27,11 +32,15 @@ typedef struct {
     ptrack_instance_t *inst;
     int64_t pause_ms;
     int64_t first;
+    int64_t rounds;
+    char gate[512];
 } state_t;
 
 static const ptrack_option_t options[] = {
     {"pause", PTRACK_OPT_DURATION, 0, "15s", "how long to sleep without asking job_cancelled"},
     {"first", PTRACK_OPT_INT, 0, "1", "how many proposals an import emits before it sleeps"},
+    {"rounds", PTRACK_OPT_INT, 0, "1", "how many times an import emits `first` proposals"},
+    {"gate", PTRACK_OPT_STRING, 0, "", "the path whose .<n> an import waits for before round n"},
     PTRACK_OPTION_END,
 };
 
@@ -46,6 +55,11 @@ static int create(const ptrack_host_t *host, ptrack_instance_t *inst, void **sta
         s->pause_ms = 15000;
     if (host->opt_int(inst, "first", &s->first) != PTRACK_OK || s->first < 1)
         s->first = 1;
+    if (host->opt_int(inst, "rounds", &s->rounds) != PTRACK_OK || s->rounds < 1)
+        s->rounds = 1;
+    const char *gate = NULL;
+    if (host->opt_string(inst, "gate", &gate) == PTRACK_OK && gate)
+        snprintf(s->gate, sizeof(s->gate), "%s", gate);
     *state = s;
     return PTRACK_OK;
 }
@@ -85,8 +99,21 @@ static int import(void *state, ptrack_job_t *job, const char *format)
         return (int)n;
     int rc = PTRACK_OK;
     int i = 1;
-    for (; i <= s->first && rc == PTRACK_OK; i++)
-        rc = emit(s, job, i);
+    for (int64_t round = 1; round <= s->rounds && rc == PTRACK_OK; round++) {
+        if (round > 1) {
+            char path[600];
+            snprintf(path, sizeof(path), "%s.%lld", s->gate, (long long)round);
+            struct timespec tick = {0, 10 * 1000000L};
+            FILE *f;
+            while (!(f = fopen(path, "r")))
+                nanosleep(&tick, NULL);
+            fclose(f);
+        }
+        for (int64_t k = 0; k < s->first && rc == PTRACK_OK; k++, i++)
+            rc = emit(s, job, i);
+        if (s->rounds > 1)
+            s->host->log(s->inst, PTRACK_LOG_INFO, "round %lld emitted (%d)", (long long)round, rc);
+    }
     s->host->log(s->inst, PTRACK_LOG_INFO, "record %d emitted (%d)", i - 1, rc);
     stubborn_sleep(s);
     rc = emit(s, job, i);
