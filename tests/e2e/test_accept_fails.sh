@@ -11,8 +11,6 @@ set -u
 pt_init
 
 pt_shim failaccept
-# A sanitizer's runtime would want to come first.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 pt_config
 pt_step "the first 5 accepts fail with ENOBUFS"

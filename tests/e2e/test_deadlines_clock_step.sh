@@ -15,8 +15,6 @@ set -u
 pt_init
 
 pt_shim clockjump
-# A sanitizer's runtime would want to come first.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 SHIFT="$PT_TMP/shift"
 # shift MS: moves ptrackd's wall clock MS ahead of the machine's. The file
 # is replaced whole (a read between the truncation and the write would

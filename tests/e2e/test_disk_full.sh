@@ -19,10 +19,6 @@ pt_init
 
 pt_shim failwrite
 [ -f "$PT_BUILD_DIR/plugins/import_json.so" ] || pt_die "the import plugins are not built"
-# A ptrackd built with AddressSanitizer wants its runtime first among the
-# libraries; the shim only wraps calls and passes them on, so it may go
-# before it.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 FLAG="$PT_TMP/disk-full"
 DISK_FULL="the disk that holds ptrackd's database is full"
 ACK="$PT_TMP/ack"
