@@ -1473,6 +1473,30 @@ static void fail_range(pt_write_t *from, pt_write_t *to, const char *why)
     }
 }
 
+/* After a commit that failed. SQLite writes a transaction whole into the
+ * WAL before it syncs it: a commit that fails at the sync (an I/O error
+ * of the disk) leaves it there, complete, after the frames the database
+ * counts. This process no longer sees it, but the next one to read the
+ * WAL again (the start after a crash, or after a stop whose last
+ * checkpoint fails too) would take it for committed and bring back writes
+ * that were answered "not saved". So one small write follows at once:
+ * SQLite writes it where the failed transaction began (or starts the WAL
+ * over, with new salts), and a frame counts only where it chains to the
+ * ones before it, so nothing after it does. The write counts the failed
+ * commits in store_meta; if its own commit fails too, it may come back,
+ * which changes nothing anyone reads. Thread: the writer. */
+static void bury_failed_commit(writer_t *w)
+{
+    static const char *const sql =
+        "INSERT INTO store_meta (key, value) VALUES ('failed_commits', '1')"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1";
+    if (step_done(w->st[ST_BEGIN]) != SQLITE_OK)
+        return;
+    if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+        step_done(w->st[ST_COMMIT]) != SQLITE_OK)
+        step_done(w->st[ST_ROLLBACK]);
+}
+
 /* Runs one batch in one transaction. Returns false when the commit failed. */
 static bool run_batch(writer_t *w, pt_write_t *batch)
 {
@@ -1553,6 +1577,7 @@ static bool run_batch(writer_t *w, pt_write_t *batch)
         /* The log hears of it from storage_note, once for a run of them. */
         snprintf(w->storage_why, sizeof(w->storage_why), "%s", err.message);
         step_done(w->st[ST_ROLLBACK]);
+        bury_failed_commit(w);
         evict_all(w);
         fail_range(txn_start, NULL, err.message);
         pt_error_clear(&err);

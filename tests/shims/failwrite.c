@@ -22,6 +22,12 @@
  * system that has no room left for a new file's inode (an import's
  * staging file is made so). Other opens are never failed: SQLite opens
  * the files it has with O_CREAT on a full disk too.
+ *
+ * With FAILWRITE_SYNC set instead, the writes go through and fsync and
+ * fdatasync fail with EIO, as on a disk that takes the writes into the
+ * page cache but reports an I/O error when they are to reach it: what
+ * SQLite wrote before its sync is then in the file, complete, and its
+ * commit fails all the same.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_NEXT, off64_t */
@@ -38,12 +44,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Whether a write to fd is to fail now. Keeps errno as it was when not. */
-static int failing(int fd)
+/* Whether a write (sync 0) or a sync (sync 1) of fd is to fail now: the
+ * ones FAILWRITE_SYNC names. Keeps errno as it was when not. */
+static int failing_call(int fd, int sync)
 {
     const char *flag = getenv("FAILWRITE_FLAG");
     const char *prefix = getenv("FAILWRITE_PREFIX");
-    if (!flag || !prefix || !*prefix)
+    if (!flag || !prefix || !*prefix || (getenv("FAILWRITE_SYNC") != NULL) != sync)
         return 0;
     int saved = errno;
     char link[64], path[4096];
@@ -56,6 +63,11 @@ static int failing(int fd)
     }
     errno = saved;
     return fail;
+}
+
+static int failing(int fd)
+{
+    return failing_call(fd, 0);
 }
 
 /* Whether an open of path with flags is to fail now: an O_TMPFILE one
@@ -283,4 +295,26 @@ int fflush(FILE *f)
         return EOF;
     }
     return real_fflush(f);
+}
+
+int fsync(int fd)
+{
+    REAL(fsync);
+    LOOKUP(fsync);
+    if (failing_call(fd, 1)) {
+        errno = EIO;
+        return -1;
+    }
+    return real_fsync(fd);
+}
+
+int fdatasync(int fd)
+{
+    REAL(fdatasync);
+    LOOKUP(fdatasync);
+    if (failing_call(fd, 1)) {
+        errno = EIO;
+        return -1;
+    }
+    return real_fdatasync(fd);
 }
