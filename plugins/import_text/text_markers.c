@@ -390,6 +390,21 @@ static size_t strip_lead_words(const uint32_t *s, size_t a, size_t b)
 
 int tm_delegation(const uint32_t *s, size_t n, ustr_t *out)
 {
+    /* A form's label before the name: 代表团：山西代表团, 代表团：山西. */
+    size_t k = u_match(s, n, 0, "代表团");
+    if (k && k < n && u_in(s[k], "：:")) {
+        while (k < n && u_in(s[k], "：: "))
+            k++;
+        size_t b = k;
+        while (b < n && u_is_han(s[b]))
+            b++;
+        if (b == k)
+            return 0;
+        ustr_append(out, s + k, b - k);
+        if (!u_ends(s, b, "代表团"))
+            ustr_append_utf8(out, "代表团", 9);
+        return 1;
+    }
     long at = u_find(s, n, 0, "代表团");
     size_t end;
     if (at < 0) {

@@ -320,6 +320,21 @@ check_eq "某某等12名代表" '"郑某某"' "$(field 关于加强中医药传�
 check_eq "山西代表团代表 某某" '"冯某某"' "$(field 关于推进晋陕黄河大桥建设的建议 lead_author)"
 check_eq "a headline 全国人大代表某某：建议… names its author" '"赵某某"' "$(field 建议加大县域职业教育投入 lead_author)"
 
+pt_step "an office's form: 领衔代表：某某 and 代表团：某某代表团 on lines of their own"
+printf '%s\n' 关于加快推进城乡供水一体化的建议 "" 领衔代表：孙某某 代表团：山西代表团 \
+    联名代表：李某某、王某某 "" 背景：城乡供水一体化仍存在短板。 建议：一是加大财政投入；二是完善管护机制。 "" \
+    关于完善县域冷链物流网络的建议 代表团：河北 "领衔代表: 钱某某" 建议：一是完善县乡村物流；二是改造乡镇商贸中心。 \
+    >"$PT_TMP/form.txt"
+import "$PT_TMP/form.txt"
+check_status "import form.txt" 201
+check_eq "both proposals are imported" 2 "$(jv 'j["imported"]')"
+check_eq "代表团：山西代表团 names the delegation after the label" '"山西代表团"' \
+    "$(field 关于加快推进城乡供水一体化的建议 delegation)"
+check_eq "... and the lead author and co-signers are read as before" '"孙某某" ["李某某", "王某某"]' \
+    "$(field 关于加快推进城乡供水一体化的建议 lead_author) $(field 关于加快推进城乡供水一体化的建议 co_signers)"
+check_eq "代表团：河北, the place alone, is 河北代表团" '"河北代表团"' \
+    "$(field 关于完善县域冷链物流网络的建议 delegation)"
+
 pt_step "files that are not text: the error names what they are"
 python3 - "$PT_TMP" "$DATA/boundaries.txt" <<'PY'
 import sys, zipfile
