@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -132,6 +133,38 @@ static bool looks_like_json_lines(const char *rest, size_t n)
     return newline && i < n && rest[i] == '{';
 }
 
+/* What a file named path holds when ptrack import reads it by its
+ * extension and it is no JSON: a sheet saved as CSV, a document saved as
+ * text. NULL for any other name. */
+static const char *import_kind(const char *path)
+{
+    static const char *const kinds[][2] = {{".csv", "a CSV file"}, {".txt", "a text document"}};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t e = strlen(kinds[i][0]);
+        if (n > e && strcasecmp(path + n - e, kinds[i][0]) == 0)
+            return kinds[i][1];
+    }
+    return NULL;
+}
+
+/* True when the file at path begins, after a byte order mark and blanks,
+ * as no JSON object or array does; false when it cannot be read, which
+ * reading it again says. */
+static bool starts_unlike_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char head[512];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    size_t i = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && is_space(head[i]))
+        i++;
+    return i < n && head[i] != '{' && head[i] != '[';
+}
+
 static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
 {
     const char *given = pt_proposal_opts_given(args);
@@ -141,6 +174,18 @@ static int add_from_file(pt_cli_t *cli, const pt_args_t *args, const char *path)
     if (given)
         return pt_cli_usage(
             cli, "--%s cannot be combined with --from-file: put the field in the file", given);
+    /* A sheet or a document given here for ptrack import (a CSV in GBK
+     * too, which converting to UTF-8 would not make JSON). */
+    const char *kind = strcmp(path, "-") != 0 ? import_kind(path) : NULL;
+    if (kind && starts_unlike_json(path)) {
+        pt_buf_t q = {0};
+        pt_utf8_shown_line(stderr,
+                           "ptrack %s: %s is %s, not JSON: ptrack import %s reads it (--from-file "
+                           "takes a JSON object or an array of objects)",
+                           cli->cmd, path, kind, pt_shell_name(&q, path));
+        pt_buf_free(&q);
+        return PT_EXIT_USAGE;
+    }
     char *text = pt_args_read_text(path, cli->cmd, &len);
     if (!text)
         return PT_EXIT_USAGE;
