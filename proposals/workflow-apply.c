@@ -242,6 +242,8 @@ static void field_list(const wf_action_t *a, char *buf, size_t len)
         snprintf(buf + used, len - used, "note");
 }
 
+static void required_problem(run_t *r, const wf_action_t *a, const char *field);
+
 /* Step 2: every member of the body is a declared field (or "note") of the
  * right type, and every required field is there. */
 static void check_body(run_t *r)
@@ -273,7 +275,7 @@ static void check_body(run_t *r)
 
         if (v == NULL) {
             if (fd->required)
-                problem(r, fd->name, "required");
+                required_problem(r, a, fd->name);
             continue;
         }
         switch (fd->type) {
@@ -357,19 +359,27 @@ static pt_unit_t *find_unit(run_t *r, const char *name)
     return u;
 }
 
+/* The names of the proposal's units, joined with ", " into list (cut at
+ * its end). */
+static void units_list(const run_t *r, char *list, size_t size)
+{
+    size_t used = 0;
+
+    list[0] = '\0';
+    for (size_t i = 0; i < r->p->n_units && used < size; i++)
+        used +=
+            (size_t)snprintf(list + used, size - used, "%s%s", i ? ", " : "", r->p->units[i].name);
+}
+
 static pt_unit_t *assigned_unit(run_t *r, const char *field)
 {
     const char *name = sval(r, field);
     pt_unit_t *u = find_unit(r, name);
     char list[300];
-    size_t used = 0;
 
     if (u || r->oom)
         return u;
-    list[0] = '\0';
-    for (size_t i = 0; i < r->p->n_units && used < sizeof(list); i++)
-        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-                                 r->p->units[i].name);
+    units_list(r, list, sizeof(list));
     if (r->p->n_units == 0)
         problem(r, field, "\"%s\" is not assigned to this proposal (no unit is)", name);
     else
@@ -717,6 +727,54 @@ static void effect_follow_up(run_t *r)
         append_reply(r, "supplementary");
 }
 
+/* Who may rate the reply (the lead author and the co-signers), joined
+ * with ", " into names: as many names as fit, whole, then "… (N in all)";
+ * each once (the lead author may be among the co-signers too). size is
+ * at least 40. */
+static void raters_list(run_t *r, char *names, size_t size)
+{
+    const pt_proposal_t *p = r->p;
+    size_t used = 0, listed = 0, all = 0;
+    bool full = false;
+    names[0] = '\0';
+    for (size_t i = 0; i < 1 + p->co_signers.n; i++) {
+        const char *name = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
+        if (!name || (i > 0 && p->lead_author && same_name(r, p->lead_author, name)))
+            continue;
+        all++;
+        size_t need = strlen(name) + (used ? 2 : 0);
+        if (full || used + need >= size - 24) { /* room for "… (N in all)" */
+            full = true;
+            continue;
+        }
+        used += (size_t)snprintf(names + used, size - used, "%s%s", used ? ", " : "", name);
+        listed++;
+    }
+    if (listed < all)
+        snprintf(names + used, size - used, "%s… (%zu in all)", used ? ", " : "", all);
+}
+
+/* A required field the body lacks. The unit that acts and the delegate
+ * who rates are asked for with whom they may be: the proposal's units,
+ * its lead author and co-signers. */
+static void required_problem(run_t *r, const wf_action_t *a, const char *field)
+{
+    char list[300];
+
+    if (strcmp(field, "unit") == 0 && pt_wf_effect_reads(a->effect, "unit") && r->p->n_units > 0) {
+        units_list(r, list, sizeof(list));
+        problem(r, field, "required: the unit that acts, one of the proposal's (assigned: %s)",
+                list);
+    } else if (strcmp(field, "person") == 0 && a->effect == EF_FEEDBACK &&
+               (r->p->lead_author || r->p->co_signers.n > 0)) {
+        raters_list(r, list, sizeof(list));
+        problem(r, field, "required: the delegate who rates, the lead author or a co-signer (%s)",
+                list);
+    } else {
+        problem(r, field, "required");
+    }
+}
+
 /* Feedback is a delegate's rating of the reply: the lead author's or a
  * co-signer's. Another name (a typo, someone else's) would close the
  * proposal, or send it back to its units, on a rating none of its
@@ -734,28 +792,8 @@ static bool feedback_person_known(run_t *r, const char *person)
     for (size_t i = 0; i < p->co_signers.n; i++)
         if (same_name(r, p->co_signers.v[i], person))
             return true;
-    /* Who may rate, as many names as fit, whole; each once (the lead
-     * author may be among the co-signers too). */
     char names[240];
-    size_t used = 0, listed = 0, all = 0;
-    bool full = false;
-    names[0] = '\0';
-    for (size_t i = 0; i < 1 + p->co_signers.n; i++) {
-        const char *name = i == 0 ? p->lead_author : p->co_signers.v[i - 1];
-        if (!name || (i > 0 && p->lead_author && same_name(r, p->lead_author, name)))
-            continue;
-        all++;
-        size_t need = strlen(name) + (used ? 2 : 0);
-        if (full || used + need >= sizeof(names) - 24) { /* room for "… (N in all)" */
-            full = true;
-            continue;
-        }
-        used +=
-            (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", name);
-        listed++;
-    }
-    if (listed < all)
-        snprintf(names + used, sizeof(names) - used, "%s… (%zu in all)", used ? ", " : "", all);
+    raters_list(r, names, sizeof(names));
     problem(r, "person",
             "\"%s\" is neither the lead author nor a co-signer of this proposal; the feedback "
             "is one of theirs: %s",
@@ -1145,7 +1183,11 @@ int pt_workflow_apply(const pt_action_ctx_t *ctx, pt_proposal_t *p, const char *
         pt_error_add_field(err, "body", "must be a JSON object");
         return pt_error_set(err, PT_EVALIDATION, "an action's body must be a JSON object");
     }
+    /* The body is checked against the proposal as it is (a required
+     * unit is asked for with its units); the action runs on a copy. */
+    r.p = p;
     check_body(&r);
+    r.p = NULL;
     if (r.problems) {
         pt_error_summarize(err);
         return PT_EVALIDATION;

@@ -375,6 +375,10 @@ static void unknown_and_missing_body_fields_are_named(void **state)
             "reason", "unknown field; action \"sign\" takes unit, note");
     refused(&p, NOW, "sign", "{}", PT_EVALIDATION, "unit", "required");
     refused(&p, NOW, "sign", NULL, PT_EVALIDATION, "unit", "required");
+    /* The unit that acts is asked for with the proposal's units. */
+    refused(&p, NOW, "sign", "{}", PT_EVALIDATION, "unit",
+            "required: the unit that acts, one of the proposal's (assigned: 国家卫生健康委, "
+            "财政部)");
     refused(&p, NOW, "sign", "{\"unit\": 12}", PT_EVALIDATION, "unit", "must be a string");
     refused(&p, NOW, "sign", "{\"unit\": \"国家卫生健康委\", \"note\": 5}", PT_EVALIDATION, "note",
             "must be a string");
@@ -882,6 +886,11 @@ static void feedback_comes_from_the_lead_author_or_a_co_signer(void **state)
     p.co_signers.v[0] = xs("李秀英");
     p.co_signers.v[1] = xs("欧阳𫟼");
     p.co_signers.n = 2;
+    /* The delegate who rates is asked for with who may. */
+    refused(&p, NOW + DAY, "feedback", "{\"satisfaction\": \"satisfied\"}", PT_EVALIDATION,
+            "person",
+            "required: the delegate who rates, the lead author or a co-signer (王建国, 李秀英, "
+            "欧阳𫟼)");
     refused(&p, NOW + DAY, "feedback", "{\"person\": \"路人甲\", \"satisfaction\": \"satisfied\"}",
             PT_EVALIDATION, "person",
             "\"路人甲\" is neither the lead author nor a co-signer of this proposal; the "
