@@ -33,20 +33,51 @@ pt_die() {
     exit 1
 }
 
+# pt_descendants PID: the pids of PID's children, theirs, and so on, one a
+# line (the ps that reads them among them, gone when they are printed).
+pt_descendants() {
+    ps -e -o pid= -o ppid= 2>/dev/null | awk -v root="$1" '
+        { kids[$2] = kids[$2] " " $1 }
+        END {
+            n = split(kids[root], q, " ")
+            for (i = 1; i <= n; i++) {
+                print q[i]
+                m = split(kids[q[i]], more, " ")
+                for (k = 1; k <= m; k++)
+                    q[++n] = more[k]
+            }
+        }'
+}
+
 pt_cleanup() {
     local rc=$?
     local p
     for p in "${PT_PIDS[@]}"; do
         kill -9 "$p" 2>/dev/null || true
     done
-    # Background jobs of the test itself (load loops, curl -N streams),
-    # and what they run: a job started through a function (python3 is
-    # one, see pt_init) is a subshell whose program is its child.
-    for p in $(jobs -p 2>/dev/null); do
-        pkill -9 -P "$p" 2>/dev/null || true
-        kill -9 "$p" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
+    # Background jobs of the test itself (load loops, curl -N streams)
+    # and everything they run: every process of a pipeline (a | b &, of
+    # which jobs -p names only a), and the children of a job started
+    # through a function (python3 is one, see pt_init), a subshell. A
+    # script's jobs share its process group, so they are found as the
+    # shell's descendants, each stopped first (a loop stopped cannot start
+    # another child) and then killed.
+    # (The shell's notices of the jobs it reaps, "Killed", are not shown.)
+    local stopped=" " more round
+    {
+        for round in 1 2 3 4 5; do
+            more=0
+            for p in $(pt_descendants "$$"); do
+                [[ "$stopped" == *" $p "* ]] && continue
+                kill -STOP "$p" && stopped+="$p " && more=1
+            done
+            [ "$more" = 1 ] || break
+        done
+        for p in $stopped; do
+            kill -9 "$p" || true
+        done
+        wait || true
+    } 2>/dev/null
     if [ -n "$PT_TMP" ] && [ -d "$PT_TMP" ]; then
         if [ "$rc" -ne 0 ] && [ -f "$PT_TMP/ptrackd.log" ]; then
             echo "--- last lines of ptrackd's log ($PT_TMP/ptrackd.log):"
