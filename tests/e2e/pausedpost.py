@@ -3,15 +3,17 @@
 
 Sends POST PATH with the whole file's Content-Length on the Unix socket
 SOCK, writes the first LINES lines (with --bytes: the first LINES bytes)
-at once, waits PAUSE seconds, then
+at once, waits PAUSE seconds (with --until FILE: until FILE exists, PAUSE
+seconds at most, and writes "resumed" on stderr when the pause ends), then
 writes the rest (or, with --close, closes the connection instead: a client
 that goes away; with --early, an answer that comes during the pause, as
 when ptrackd stops, is taken instead of writing the rest). Writes "sent"
 on stderr when the first part is out.
 Prints the answer's status line and body on stdout (nothing with --close).
 
-usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close] [--bytes] [--early]
+usage: pausedpost.py SOCK PATH FILE LINES PAUSE [--close] [--bytes] [--early] [--until FILE]
 """
+import os
 import select
 import socket
 import sys
@@ -37,6 +39,13 @@ def main():
     early = False
     if "--early" in sys.argv[6:]:
         early = bool(select.select([s], [], [], float(pause))[0])
+    elif "--until" in sys.argv[6:]:
+        until = sys.argv[sys.argv.index("--until") + 1]
+        end = time.monotonic() + float(pause)
+        while not os.path.exists(until) and time.monotonic() < end:
+            time.sleep(0.05)
+        print("resumed", "(told to)" if os.path.exists(until) else "(after %s s)" % pause,
+              file=sys.stderr, flush=True)
     else:
         time.sleep(float(pause))
     if close:
