@@ -202,8 +202,10 @@ struct conn_s {
      * bs_started once the handler called pt_http_body_start; bs_paused while
      * the handler holds it back; bs_continue while a 100 Continue is owed;
      * bs_end_owed when the body's end (bs_status) is known and on_end has not
-     * been called yet. */
+     * been called yet; bs_answers_over when the handler answers a body over
+     * max_stream_body itself (pt_http_body_answer_over_limit). */
     bool bs_on, bs_in, bs_started, bs_paused, bs_continue, bs_end_owed;
+    bool bs_answers_over;
     int bs_status;
     size_t bs_len;
     void (*bs_data)(pt_http_request_t *, const char *, size_t, void *);
@@ -1067,7 +1069,7 @@ static void req_reset(conn_t *c)
     c->seen_te = c->seen_cl = c->seen_host = c->seen_auth = c->expect_body = false;
     c->head_done = false;
     c->bs_on = c->bs_in = c->bs_started = c->bs_paused = c->bs_continue = false;
-    c->bs_end_owed = false;
+    c->bs_end_owed = c->bs_answers_over = false;
     c->bs_status = 0;
     c->bs_len = 0;
     c->bs_data = NULL;
@@ -1606,12 +1608,30 @@ static int on_headers_complete(http_parser *p)
     return 0;
 }
 
+/* A streamed body gone over max_stream_body, whose handler answers that
+ * itself: nothing more of it is read (the parser stops here, the socket is
+ * no longer read, and no timer runs, as for any request the handler has),
+ * on_end gets UV_E2BIG once the parser has returned, and the connection
+ * closes after the handler's answer, the rest of the body unread. */
+static int body_over_limit(conn_t *c, http_parser *p)
+{
+    c->keep_alive = false;
+    body_fail(c, UV_E2BIG);
+    conn_timer(c, TK_NONE, 0);
+    conn_read_stop(c);
+    http_parser_pause(p, 1);
+    return 0;
+}
+
 static int on_body(http_parser *p, const char *at, size_t len)
 {
     conn_t *c = p->data;
     if (c->bs_on) {
         size_t smax = c->srv->max_stream_body;
-        if (len > smax || c->bs_len > smax - len)
+        bool over = len > smax || c->bs_len > smax - len;
+        if (over && c->bs_answers_over)
+            return body_over_limit(c, p);
+        if (over)
             return conn_error(c, 413, "payload_too_large",
                               "request body is larger than the limit of %zu bytes", smax);
         c->bs_len += len;
@@ -3332,6 +3352,13 @@ void pt_http_body_start(pt_http_request_t *req,
     body_resume_input(c);
     body_end_deliver(c);
     conn_unref(c);
+}
+
+void pt_http_body_answer_over_limit(pt_http_request_t *req)
+{
+    conn_t *c = ((req_t *)req)->conn;
+    assert(c->req_outstanding);
+    c->bs_answers_over = true;
 }
 
 void pt_http_body_pause(pt_http_request_t *req)

@@ -218,9 +218,11 @@ void pt_http_stream_end(pt_http_request_t *req);
  * at once with req->body NULL, and the body is read only after the handler
  * calls pt_http_body_start(). Such a body may be up to max_stream_body bytes
  * (0: no limit); over it the server answers 413 itself and on_end gets
- * UV_E2BIG. A client that sent Expect: 100-continue gets its 100 Continue
- * when pt_http_body_start() is called (so an answer given before it, an
- * error, spares the upload). If the request is answered before its body has
+ * UV_E2BIG, unless the handler answers it (pt_http_body_answer_over_limit);
+ * one whose Content-Length is over it is refused by the server before the
+ * handler sees the request. A client that sent Expect: 100-continue gets
+ * its 100 Continue when pt_http_body_start() is called (so an answer given
+ * before it, an error, spares the upload). If the request is answered before its body has
  * been read, the connection closes after the answer. */
 /* A check of a request's head, made before any of its body is read or
  * buffered: a client that may not send this request (no token, a foreign
@@ -247,6 +249,14 @@ void pt_http_body_start(pt_http_request_t *req,
                         void (*on_data)(pt_http_request_t *req, const char *buf, size_t len,
                                         void *arg),
                         void (*on_end)(pt_http_request_t *req, int status, void *arg), void *arg);
+/* Has the handler answer its body going over max_stream_body, instead of
+ * the server's own 413: one whose handler has stored part of it already (a
+ * partial import's batches) tells its client what it stored. At the limit,
+ * the server stops reading (nothing more reaches on_data, nor is read from
+ * the socket), on_end gets UV_E2BIG, and the request waits for its answer
+ * as any does, without a timer; the connection closes after it, the rest
+ * of the body unread. Called before pt_http_body_start(). */
+void pt_http_body_answer_over_limit(pt_http_request_t *req);
 /* Stops and restarts reading the body (back-pressure). Pausing from
  * on_data takes effect behind the piece being delivered; on_data and on_end
  * may be called before pt_http_body_resume() returns. */

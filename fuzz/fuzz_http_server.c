@@ -13,7 +13,9 @@
  *   /abort...   a streamed answer that fails half-way
  *   /upload...  a streamed request body (as imports are), paused and
  *               resumed as it comes, answered at its end;
- *               /upload-refuse is answered before its body is read
+ *               /upload-refuse is answered before its body is read;
+ *               /upload-own answers a body over the limit itself, on a
+ *               later turn of the loop (as an import's job does)
  *   anything else: answered at once with what the request held
  * and the head check refuses a body sent with "Authorization: Bearer no".
  */
@@ -39,6 +41,7 @@ typedef struct {
     size_t bytes;
     unsigned pieces;
     bool paused;
+    bool own_limit;           /* answers a body over the limit itself, later */
     struct pending_s *resume; /* the queued resume, while there is one */
 } upload_t;
 
@@ -148,8 +151,13 @@ static void on_upload_end(pt_http_request_t *req, int status, void *arg)
      * answered. */
     if (u->resume)
         u->resume->req = NULL;
+    bool own = u->own_limit && status == UV_E2BIG;
     free(u);
     req->data = NULL;
+    if (own) {
+        later(req, 0); /* answers, and counts the request answered */
+        return;
+    }
     pt_http_respond(req, status == 0 ? 200 : 400, "application/json", NULL, out, (size_t)n);
     owed_count--;
 }
@@ -185,6 +193,10 @@ static void handler(pt_http_request_t *req, void *ud)
             abort();
         req->data = u;
         pt_http_request_on_abort(req, on_abort, NULL);
+        if (starts(req->path, "/upload-own")) {
+            u->own_limit = true;
+            pt_http_body_answer_over_limit(req);
+        }
         pt_http_body_start(req, on_upload_data, on_upload_end, u);
     } else {
         const char *const headers[] = {"X-Fuzz: 1", NULL};

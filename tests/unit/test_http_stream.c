@@ -57,7 +57,7 @@ typedef struct {
     size_t sent;
 } job_t;
 
-enum { M_COUNT, M_PAUSING, M_LATE_START, M_FLOOD, M_ABORT };
+enum { M_COUNT, M_PAUSING, M_LATE_START, M_FLOOD, M_ABORT, M_OWN_LIMIT };
 
 static void job_closed(uv_handle_t *h)
 {
@@ -94,12 +94,28 @@ static void on_data(pt_http_request_t *req, const char *buf, size_t len, void *a
     }
 }
 
+/* The answer of a handler that answers a body over the limit itself, a
+ * moment after it learnt of it (as an import's job does, once its thread
+ * has ended). */
+static void on_own_limit_answer(uv_timer_t *t)
+{
+    job_t *j = t->data;
+    char out[128];
+    int n = snprintf(out, sizeof out, "own answer: total=%zu", j->total);
+    pt_http_respond(j->req, 413, "text/plain", NULL, out, (size_t)n);
+    job_free(j);
+}
+
 static void on_end(pt_http_request_t *req, int status, void *arg)
 {
     job_t *j = arg;
     atomic_store(&j->fx->end_status, status);
     atomic_fetch_add(&j->fx->ends, 1);
     uv_timer_stop(&j->timer);
+    if (j->mode == M_OWN_LIMIT && status == UV_E2BIG) {
+        uv_timer_start(&j->timer, on_own_limit_answer, 100, 0);
+        return;
+    }
     char out[128];
     int n = snprintf(out, sizeof out, "total=%zu sum=%u status=%d", j->total, j->sum, status);
     pt_http_respond(req, status == 0 ? 200 : 400, "text/plain", NULL, out, (size_t)n);
@@ -176,6 +192,9 @@ static void handler(pt_http_request_t *req, void *ud)
         pt_http_body_start(req, on_data, on_end, job_new(fx, req, M_COUNT));
     } else if (strcmp(req->path, "/up/pausing") == 0) {
         pt_http_body_start(req, on_data, on_end, job_new(fx, req, M_PAUSING));
+    } else if (strcmp(req->path, "/up/own-limit") == 0) {
+        pt_http_body_answer_over_limit(req);
+        pt_http_body_start(req, on_data, on_end, job_new(fx, req, M_OWN_LIMIT));
     } else if (strcmp(req->path, "/up/late") == 0) {
         job_t *j = job_new(fx, req, M_LATE_START);
         uv_timer_start(&j->timer, on_late_start, 300, 0);
@@ -529,6 +548,47 @@ static void a_body_over_the_stream_limit_is_refused(void **state)
     assert_int_equal(atomic_load(&fx->end_status), UV_E2BIG);
 }
 
+/* A handler that answers a body over the limit itself gets nothing past
+ * the limit, learns of it in on_end, and its own answer, given later, is
+ * the one the client gets; the connection closes after it, the rest of the
+ * body unread. A Content-Length over the limit is still refused by the
+ * server before the handler sees the request. */
+static void a_handler_may_answer_a_body_over_the_limit_itself(void **state)
+{
+    fx_t *fx = *state;
+    char head[256], out[256], buf[256];
+    int fd = cli_connect(fx);
+    snprintf(head, sizeof head,
+             "POST /up/own-limit HTTP/1.1\r\nHost: x\r\nContent-Length: %u\r\n\r\n",
+             MAX_STREAM + 1);
+    send_str(fd, head);
+    assert_int_equal(read_response(fd, out, sizeof out), 413);
+    assert_non_null(strstr(out, "payload_too_large"));
+    close(fd);
+    assert_int_equal(atomic_load(&fx->ends), 0);
+
+    fd = cli_connect(fx);
+    send_str(fd, "POST /up/own-limit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    char *chunk = pattern(1024 * 1024);
+    for (int i = 0; i < 5; i++) {
+        send_str(fd, "100000\r\n");
+        if (send(fd, chunk, 1024 * 1024, MSG_NOSIGNAL) < 0)
+            break;
+        send(fd, "\r\n", 2, MSG_NOSIGNAL);
+    }
+    assert_int_equal(read_response(fd, out, sizeof out), 413);
+    char want[64];
+    snprintf(want, sizeof want, "own answer: total=%u", MAX_STREAM);
+    assert_string_equal(out, want);
+    assert_int_equal(atomic_load(&fx->ends), 1);
+    assert_int_equal(atomic_load(&fx->end_status), UV_E2BIG);
+    assert_int_equal(atomic_load(&fx->received), MAX_STREAM);
+    /* No second answer: the connection ends. */
+    assert_true(recv(fd, buf, sizeof buf, 0) <= 0);
+    close(fd);
+    free(chunk);
+}
+
 /* A client that goes away mid-body ends the body with UV_ECONNRESET. */
 static void a_client_gone_mid_body_ends_it_with_an_error(void **state)
 {
@@ -615,6 +675,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(continue_comes_when_the_handler_starts_reading, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_body_over_the_stream_limit_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_handler_may_answer_a_body_over_the_limit_itself, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_client_gone_mid_body_ends_it_with_an_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pending_bytes_and_the_drain_bound_a_streamed_answer, setup,
