@@ -1270,9 +1270,10 @@ static void partial_error_after(const ptrack_job_t *job, pt_error_t *err, kept_f
         pt_error_set(err, err->code, "%s; nothing was imported", cause);
 }
 
-/* The error of a cancelled job. Only a stop's and a revoked client's
- * reach a client that still listens; the others are for the log, a too
- * large upload's too (the HTTP server has answered its 413 already). */
+/* The error of a cancelled job. A stop's, a revoked client's and a too
+ * large upload's reach a client that still listens (the HTTP server stops
+ * reading an upload over PT_IMPORT_MAX_BODY and leaves its answer to the
+ * job: pt_http_body_answer_over_limit); the others are for the log. */
 static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, int in_status)
 {
     const char *what = job->kind == JOB_IMPORT ? "import" : "export";
@@ -1283,7 +1284,10 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
     const char *tail_kept = "", *tail = "";
     if (job->kind == JOB_IMPORT && in_status == UV_E2BIG) {
         code = PT_ETOOLARGE;
-        snprintf(head, sizeof(head), "the import was cancelled (the file is too large)");
+        snprintf(head, sizeof(head),
+                 "the import was cancelled (the file is too large: larger than the limit of %zu "
+                 "bytes)",
+                 PT_IMPORT_MAX_BODY);
         tail_kept = "; " PARTIAL_RESEND;
     } else if (why == WHY_SHUTDOWN) {
         code = PT_ESHUTDOWN;
@@ -2168,6 +2172,9 @@ int pt_job_start_import(const pt_job_options_t *o, pt_error_t *err)
     pt_http_request_t *req = job->req;
     if (job_launch(job, err) != PT_OK)
         return err->code;
+    /* A file over the limit is answered by the job, with what a partial
+     * import stored before (cancel_error), not by the server's plain 413. */
+    pt_http_body_answer_over_limit(req);
     /* The body may be delivered (and end) before this returns. */
     pt_http_body_start(req, on_body_data, on_body_end, job);
     return PT_OK;
