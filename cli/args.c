@@ -234,9 +234,31 @@ const char **pt_args_list(const pt_args_t *a, const char *name, size_t *n)
     return s ? s->values : NULL;
 }
 
-/* Help lines fit the line (pt_line_width), as the tables do, but an
- * option's help wraps at no fewer columns than this. */
+/* Help lines fit the line (pt_line_width), as the tables do; an option's
+ * help wraps beside the options at no fewer columns than this. */
 #define HELP_MIN 20
+/* Where it would have fewer, or a word of it (a list of values,
+ * suggestion|motion|proposal|other,) would not fit beside them and be
+ * split, every option's help goes on the line below the option, at this
+ * indent, and takes the whole line. */
+#define HELP_BELOW 6
+
+/* The widest run of ASCII with no blank in the options' help: a word, a
+ * list of values, which pt_text_wrap_labels breaks only where nothing
+ * else fits. */
+static size_t widest_word(const pt_opt_t *opts)
+{
+    size_t widest = 0;
+    for (const pt_opt_t *o = opts; o->name; o++) {
+        size_t run = 0;
+        for (const char *c = o->help ? o->help : ""; *c; c++) {
+            run = (unsigned char)*c < 0x80 && *c != ' ' ? run + 1 : 0;
+            if (run > widest)
+                widest = run;
+        }
+    }
+    return widest;
+}
 
 /* Appends term and text to b as one entry of a table of help: text wrapped
  * at width (pt_text_wrap_labels, or pt_text_flow when `whole`), every line
@@ -281,6 +303,8 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
     size_t col = widest + 2 + 4;
     size_t line = pt_line_width(fileno(out));
     size_t width = col + HELP_MIN < line ? line : col + HELP_MIN;
+    size_t word = widest_word(opts);
+    bool below = col + HELP_MIN > line || col + (word > HELP_MIN ? word : HELP_MIN) > line;
     for (const pt_opt_t *o = opts; o->name; o++) {
         pt_buf_t b = {0}, term = {0}, text = {0};
         pt_buf_printf(&term, "  --%s", o->name);
@@ -289,7 +313,12 @@ void pt_args_help(const pt_opt_t *opts, FILE *out)
         pt_buf_puts(&text, o->help ? o->help : "");
         if (o->kind == PT_OPT_LIST)
             pt_buf_puts(&text, " (repeatable)");
-        hang(&b, pt_buf_str(&term), pt_buf_str(&text), col, width, false);
+        if (below) {
+            pt_buf_printf(&b, "%s\n", pt_buf_str(&term));
+            pt_text_wrap_labels(&b, pt_buf_str(&text), HELP_BELOW, line);
+        } else {
+            hang(&b, pt_buf_str(&term), pt_buf_str(&text), col, width, false);
+        }
         fputs(pt_buf_str(&b), out);
         pt_buf_free(&b);
         pt_buf_free(&term);

@@ -481,8 +481,12 @@ static size_t fit_line(const pt_table_t *t, size_t line, size_t *wrap)
 /* The note column's width when --width does not say. It is known before
  * the rows are made, since the notes are wrapped to it: the other columns
  * are measured first, on a table of their own, where the action and the
- * state change wrap to leave the note MIN_NOTE_WIDTH. */
-static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap)
+ * state change wrap to leave the note MIN_NOTE_WIDTH. Where even so the
+ * line would be wider than the terminal's (80 columns), the note goes
+ * below its row instead, on lines of their own that start under the time
+ * (*below: their indent), and takes what the line leaves of that; then
+ * wrap[2] is where the time wraps, 0 where it need not. */
+static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap, size_t *below)
 {
     const cJSON *h;
     pt_table_t *t = pt_table_new(5, header);
@@ -490,7 +494,21 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap)
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
     size_t line = pt_out_width();
     size_t used = fit_line(t, line - 2 - MIN_NOTE_WIDTH, wrap) + 2;
+    *below = 0;
+    wrap[2] = 0;
+    if (used + MIN_NOTE_WIDTH > line) {
+        *below = pt_table_width(t, 0) + 2;
+        /* Narrower still (60 columns), the time goes onto two lines, the
+         * hour under the date. */
+        if (fit_line(t, line, wrap) > line && pt_table_width(t, 1) > strlen("2026-03-15")) {
+            wrap[2] = strlen("2026-03-15");
+            pt_table_set_wrap(t, 1, wrap[2]);
+            fit_line(t, line, wrap);
+        }
+    }
     pt_table_free(t);
+    if (*below)
+        return line - *below;
     size_t w = used < line ? line - used : 0;
     return w < MIN_NOTE_WIDTH ? MIN_NOTE_WIDTH : w > MAX_NOTE_WIDTH ? MAX_NOTE_WIDTH : w;
 }
@@ -516,9 +534,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
-            size_t entries = 0, wrap[2] = {0, 0};
+            size_t entries = 0, wrap[3] = {0, 0, 0}, below = 0;
             if (!width)
-                width = (long long)note_width(cli, pt_json_get(resp.json, "items"), wrap);
+                width = (long long)note_width(cli, pt_json_get(resp.json, "items"), wrap, &below);
             pt_table_set_right(t, 0);
             pt_table_set_max(t, 2, ACTOR_WIDTH);
             pt_table_set_max(t, 5, (size_t)width);
@@ -535,6 +553,9 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
                 wrap[0] = wrap[1] = 0;
             pt_table_set_wrap(t, 3, wrap[0]);
             pt_table_set_wrap(t, 4, wrap[1]);
+            pt_table_set_wrap(t, 1, wrap[2]);
+            if (below)
+                pt_table_set_below(t, 5, below, (size_t)width + below);
             if (entries == 0)
                 printf("#%lld 没有历史记录 (no history)\n", id);
             else

@@ -177,6 +177,33 @@ static pt_table_t *list_table(long long width, bool part)
     return t;
 }
 
+/* Where the table is wider than the line even with its title at
+ * MIN_TITLE_WIDTH and the 编号, the delegation and the units cut to
+ * MIN_CUT_WIDTH (a unit's list on an 80-column terminal: its part and
+ * the due date take 27 columns), the title goes below its row, whole,
+ * wrapped at the line and starting under the 编号; the units take what
+ * the others leave of the line then. */
+static void fit_title(pt_table_t *t, bool part)
+{
+    static const size_t cut[] = {1, 4, 5};
+    size_t ncols = part ? 8 : 7, line = pt_out_width(), least = 2 * (ncols - 1);
+    for (size_t c = 0; c < ncols; c++)
+        least += pt_table_width(t, c);
+    size_t title = pt_table_width(t, 3);
+    if (title > MIN_TITLE_WIDTH)
+        least -= title - MIN_TITLE_WIDTH;
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+        /* Their headers are no wider than MIN_CUT_WIDTH. */
+        size_t w = pt_table_width(t, cut[i]);
+        if (w > MIN_CUT_WIDTH)
+            least -= w - MIN_CUT_WIDTH;
+    }
+    if (least <= line)
+        return;
+    pt_table_set_below(t, 3, pt_table_width(t, 0) + 2, line);
+    pt_table_set_fit(t, 5, line, MIN_CUT_WIDTH);
+}
+
 /* Says that more pages follow, and how to get them: on two lines (on one,
  * with its cursor, it was past the table's 100 columns), the second
  * broken before its cursor where it is wider than the line, so that the
@@ -291,6 +318,8 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else if (!t || pt_table_rows(t) == 0) {
             printf("没有符合条件的建议 (no proposals match)\n");
         } else {
+            if (!width)
+                fit_title(t, part);
             pt_table_print(t, stdout, 0);
             if (next)
                 print_more(pt_table_rows(t), next);

@@ -595,24 +595,46 @@ static void print_feedback(const cJSON *feedback, size_t width)
         pt_table_cell(t, 2, pt_time_show(pt_json_str(f, "at"), PT_TIME_MINUTE, at, sizeof at));
         pt_table_cell(t, 3, pt_json_str(f, "comment"));
     }
-    /* A person's name (a delegation's, a group's) that would leave the
-     * comment less than it needs, up to FEEDBACK_WRAP_MIN, wraps in its
-     * column, and is never cut: a short comment (很好) leaves the name
-     * the rest of the line, so that it wraps only where the row would
-     * not fit. */
+    /* A delegate's comment is often a paragraph: it wraps in its column,
+     * on lines below its row, so that the card fits its width and every
+     * word of it is there. Where the others leave it less than it needs,
+     * up to FEEDBACK_WRAP_MIN (an 80-column terminal), it goes below its
+     * row instead, on lines of its own, as a reply's text does. */
     size_t comment = pt_table_width(t, 3);
     if (comment > FEEDBACK_WRAP_MIN)
         comment = FEEDBACK_WRAP_MIN;
-    size_t others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + comment;
-    size_t person = room_left(width, others, NAME_WRAP_MIN);
-    if (pt_table_width(t, 0) > person)
-        pt_table_set_wrap(t, 0, person);
-    /* A delegate's comment is often a paragraph: it wraps in its column,
-     * on lines below its row, so that the card fits its width and every
-     * word of it is there. */
-    size_t room = last_column_room(t, 4, FEEDBACK_WRAP_MIN, width);
-    if (pt_table_width(t, 3) > room)
-        pt_table_set_wrap(t, 3, room);
+    size_t person = pt_table_width(t, 0), least = pt_text_width(header[0]);
+    if (least < NAME_WRAP_MIN)
+        least = NAME_WRAP_MIN;
+    if (person > least)
+        person = least;
+    size_t beside = 2 + 2 * 3 + person + pt_table_width(t, 1) + pt_table_width(t, 2) + comment;
+    size_t others;
+    if (beside > width) {
+        pt_table_set_below(t, 3, 4, text_width(width));
+        /* Narrower still (60 columns), the time goes onto two lines, the
+         * hour under the date, as a reply's does. */
+        size_t date = strlen("2026-03-15");
+        if (2 + 2 * 2 + person + pt_table_width(t, 1) + pt_table_width(t, 2) > width &&
+            pt_table_width(t, 2) > date)
+            pt_table_set_wrap(t, 2, date);
+        others = 2 + 2 * 2 + pt_table_width(t, 1) + pt_table_width(t, 2);
+    } else {
+        others = 2 + 2 * 3 + pt_table_width(t, 1) + pt_table_width(t, 2) + comment;
+    }
+    /* A person's name (a delegation's, a group's) that would leave the
+     * comment less than it needs, or the row wider than the card, wraps
+     * in its column, and is never cut: a short comment (很好) leaves the
+     * name the rest of the line, so that it wraps only where the row
+     * would not fit. */
+    size_t room = room_left(width, others, NAME_WRAP_MIN);
+    if (pt_table_width(t, 0) > room)
+        pt_table_set_wrap(t, 0, room);
+    if (beside <= width) {
+        room = last_column_room(t, 4, FEEDBACK_WRAP_MIN, width);
+        if (pt_table_width(t, 3) > room)
+            pt_table_set_wrap(t, 3, room);
+    }
     section("评价 Feedback");
     pt_table_print(t, stdout, 2);
     pt_table_free(t);

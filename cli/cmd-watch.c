@@ -39,10 +39,10 @@
 #define ACTION_WIDTH 18
 /* The fewest columns the actor is cut to (8 Chinese characters). */
 #define ACTOR_MIN 16
-/* The fewest columns the title is cut to, as list and add keep (10
- * Chinese characters): on a narrow terminal the columns before it take
- * more than 60 of the line, which left it nothing but its …. */
-#define TITLE_MIN 20
+/* The fewest columns the title is cut to (8 Chinese characters, as the
+ * actor): the columns before it take 62 of the line, which left it
+ * nothing but its … on a narrow terminal; at 80 columns it has 18. */
+#define TITLE_MIN 16
 #define MAX_BACKOFF 30
 
 static const pt_opt_t opts[] = {
@@ -122,7 +122,7 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     w = pt_text_width(pt_buf_str(&line));
     size_t width = pt_out_width();
     pt_text_clean(&clean, title ? title : "");
-    pt_text_truncate(&line, pt_buf_str(&clean), w + TITLE_MIN < width ? width - w : TITLE_MIN);
+    pt_text_truncate(&line, pt_buf_str(&clean), w + TITLE_MIN <= width ? width - w : TITLE_MIN);
     pt_buf_putc(&line, '\n');
     size_t second = line.len;
     /* The state (or its change), what was done, and who did it, each in a
@@ -164,12 +164,24 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
     if (actor) {
         /* The actor ends the line as the title ends the first: a token's
          * name may have 64 characters, 128 columns in Chinese. Cut to what
-         * is left, but not below ACTOR_MIN when an office's long labels
-         * took the room. */
+         * is left where that is at least ACTOR_MIN. Where it is less (a
+         * terminal of 80 columns leaves 13), the name goes whole on a line
+         * of its own below, under the state, or at the margin where it is
+         * wider than that leaves: it is what token revoke takes, and was
+         * cut to ACTOR_MIN past the terminal's edge. */
         pt_buf_reset(&clean);
         pt_text_clean(&clean, actor);
         w = pt_text_width(line.s + second);
-        pt_text_truncate(&line, pt_buf_str(&clean), w + ACTOR_MIN < width ? width - w : ACTOR_MIN);
+        size_t aw = pt_text_width(pt_buf_str(&clean));
+        if (w + ACTOR_MIN <= width || w + aw <= width) {
+            pt_text_truncate(&line, pt_buf_str(&clean), width - w);
+        } else {
+            while (line.len > second && line.s[line.len - 1] == ' ')
+                line.s[--line.len] = '\0';
+            pt_buf_putc(&line, '\n');
+            pt_text_pad(&line, SECOND_LINE_INDENT + aw <= width ? SECOND_LINE_INDENT : 2);
+            pt_buf_puts(&line, pt_buf_str(&clean));
+        }
     }
     pt_buf_free(&col);
     while (line.len > 0 && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\n'))
@@ -485,12 +497,13 @@ const pt_command_t pt_cmd_watch = {
     .summary = "follow changes as they happen, event by event (Ctrl-C stops)",
     .description =
         "Follows GET /v1/events with long polls and prints two lines per event, each\n"
-        "within 100 columns or a narrower terminal's width (the title keeps 20): time,\n"
+        "within 100 columns or a narrower terminal's width (the title keeps 16): time,\n"
         "seq, type with its label (新增 created, 修改 updated, 状态变更 status_changed,\n"
         "删除 deleted, 即将到期 due_soon, 已逾期 overdue), proposal id and title;\n"
         "below, the state (change) and, for a status change, the action (签收 sign,\n"
         "延期 extend, ...); due_soon and overdue add the due date; then who did it\n"
-        "(the name of the token or of the socket's user). The events of no proposal\n"
+        "(the name of the token or of the socket's user; whole on a line of its own\n"
+        "where the line leaves it fewer than 16 columns). The events of no proposal\n"
         "take one line and say what they are about instead: 每日摘要 daily (the\n"
         "day's counts) and 数据恢复 restored (the store was restored from a backup;\n"
         "the seqs it lost).\n"

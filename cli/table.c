@@ -35,6 +35,8 @@ struct pt_table_s {
     size_t *shrink; /* 0: not cut to keep the line; else the least it is cut to */
     size_t fit_col; /* the column that fits (pt_table_set_fit); ncols: none */
     size_t fit_line, fit_min, fit_max;
+    size_t below_col; /* the column printed below its row (pt_table_set_below); ncols: none */
+    size_t below_indent, below_width;
     cell_t *cells;   /* rows * ncols, row-major */
     char **notes;    /* per row: NULL, or the text printed below it */
     char *head_note; /* NULL, or the text printed below the header row */
@@ -73,6 +75,7 @@ pt_table_t *pt_table_new(size_t ncols, const char *const *header)
     memset(t, 0, sizeof *t);
     t->ncols = ncols;
     t->fit_col = ncols;
+    t->below_col = ncols;
     t->max = pt_xmalloc(ncols * sizeof *t->max);
     t->right = pt_xmalloc(ncols * sizeof *t->right);
     t->wrap = pt_xmalloc(ncols * sizeof *t->wrap);
@@ -147,12 +150,21 @@ void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width)
         t->wrap[col] = width;
 }
 
+void pt_table_set_below(pt_table_t *t, size_t col, size_t indent, size_t width)
+{
+    if (col >= t->ncols)
+        return;
+    t->below_col = col;
+    t->below_indent = indent;
+    t->below_width = width;
+}
+
 static size_t wrapped_width(const pt_table_t *t, size_t col);
 
 size_t pt_table_width(const pt_table_t *t, size_t col)
 {
     size_t w = 0;
-    if (col >= t->ncols)
+    if (col >= t->ncols || col == t->below_col)
         return 0;
     if (t->wrap[col])
         return wrapped_width(t, col);
@@ -167,7 +179,8 @@ size_t pt_table_width(const pt_table_t *t, size_t col)
 size_t pt_table_fit_wraps(const pt_table_t *t, size_t indent, size_t line, const size_t *cols,
                           size_t n, size_t least, size_t *wrap)
 {
-    size_t total = indent + (t->ncols > 0 ? 2 * (t->ncols - 1) : 0);
+    size_t shown = t->ncols - (t->below_col < t->ncols ? 1 : 0);
+    size_t total = indent + (shown > 0 ? 2 * (shown - 1) : 0);
     size_t *width = pt_xmalloc((n ? n : 1) * sizeof *width);
     for (size_t c = 0; c < t->ncols; c++)
         total += pt_table_width(t, c);
@@ -347,6 +360,37 @@ static const char *cell_line(const char *first, size_t n, size_t k)
     return first;
 }
 
+/* Writes the cell of the column printed below its row (pt_table_set_below)
+ * on lines of its own: its lines as they are, indented, or its text
+ * wrapped at the table's width for it, a list of names between names. */
+static void print_below(const pt_table_t *t, const cell_t *cell, FILE *out)
+{
+    pt_buf_t b = {0};
+    size_t indent = t->below_indent, width = t->below_width;
+    if (!cell->text)
+        return;
+    if (cell->lines) {
+        for (const char *s = cell->text; *s;) {
+            size_t len = strcspn(s, "\n");
+            pt_text_pad(&b, indent);
+            pt_buf_add(&b, s, len);
+            pt_buf_puts(&b, "\n");
+            s += len + (s[len] ? 1 : 0);
+        }
+    } else if (cell->names) {
+        const char **names = pt_xmalloc(cell->nnames * sizeof *names);
+        const char *s = cell->names;
+        for (size_t i = 0; i < cell->nnames; i++, s += strlen(s) + 1)
+            names[i] = s;
+        pt_text_wrap_names(&b, names, cell->nnames, cell->sep, indent, width);
+        free(names);
+    } else {
+        pt_text_wrap(&b, cell->text, indent, width);
+    }
+    fputs(pt_buf_str(&b), out);
+    pt_buf_free(&b);
+}
+
 static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widths, size_t last,
                       FILE *out, size_t indent)
 {
@@ -356,14 +400,21 @@ static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widt
     size_t nlines = 1;
     memset(wrapped, 0, (last + 1) * sizeof *wrapped);
     for (size_t c = 0; c <= last; c++) {
+        counts[c] = 0;
+        firsts[c] = NULL;
+        if (c == t->below_col)
+            continue;
         counts[c] = cell_lines(t, c, &row[c], &wrapped[c], &firsts[c]);
         if (counts[c] > nlines)
             nlines = counts[c];
     }
     for (size_t k = 0; k < nlines; k++) {
         pt_buf_t line = {0};
+        bool first = true;
         pt_text_pad(&line, indent);
         for (size_t c = 0; c <= last; c++) {
+            if (c == t->below_col)
+                continue;
             const char *text = cell_line(firsts[c], counts[c], k);
             size_t w = 0;
             pt_buf_t cut = {0};
@@ -377,8 +428,9 @@ static void print_row(const pt_table_t *t, const cell_t *row, const size_t *widt
                 }
             }
             size_t gap = widths[c] - w;
-            if (c > 0)
+            if (!first)
                 pt_buf_puts(&line, "  ");
+            first = false;
             if (t->right[c])
                 pt_text_pad(&line, gap);
             if (text)
@@ -425,16 +477,16 @@ static size_t wrapped_width(const pt_table_t *t, size_t col)
 void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
 {
     size_t *widths = pt_xmalloc(t->ncols * sizeof *widths);
-    size_t used = indent;
+    size_t used = indent, shown = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         widths[c] = pt_table_width(t, c);
-        if (c != t->fit_col)
-            used += widths[c] + (c > 0 ? 2 : 0);
+        if (c != t->fit_col && c != t->below_col)
+            used += widths[c] + (shown++ > 0 ? 2 : 0);
     }
     if (t->fit_col < t->ncols) {
         /* What the others leave, within its bounds; never narrower than
          * its header. */
-        size_t c = t->fit_col, room = used + (c > 0 ? 2 : 0);
+        size_t c = t->fit_col, gap = shown > 0 ? 2 : 0, room = used + gap;
         size_t fit = t->fit_line > room ? t->fit_line - room : 0;
         if (fit < t->fit_min)
             fit = t->fit_min;
@@ -449,7 +501,7 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
          * and full unit names): the columns that may be cut give it up,
          * the widest first, each down to its least and never narrower than
          * its header. */
-        size_t total = used + (c > 0 ? 2 : 0) + widths[c];
+        size_t total = used + gap + widths[c];
         while (total > t->fit_line) {
             size_t widest = t->ncols;
             for (size_t k = 0; k < t->ncols; k++) {
@@ -467,13 +519,18 @@ void pt_table_print(const pt_table_t *t, FILE *out, size_t indent)
         }
     }
     if (t->ncols > 0) {
+        /* The last column shown: one printed below its row is not. */
         size_t last = t->ncols - 1;
+        if (last == t->below_col && last > 0)
+            last--;
         if (t->header)
             print_row(t, t->header, widths, last, out, indent);
         if (t->head_note)
             fputs(t->head_note, out);
         for (size_t r = 0; r < t->rows; r++) {
             print_row(t, &t->cells[r * t->ncols], widths, last, out, indent);
+            if (t->below_col < t->ncols)
+                print_below(t, &t->cells[r * t->ncols + t->below_col], out);
             if (t->notes[r])
                 fputs(t->notes[r], out);
         }

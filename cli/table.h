@@ -42,6 +42,16 @@ void pt_table_set_shrink(pt_table_t *t, size_t col, size_t min);
  * below, in its column, the row's other cells empty there; so nothing of
  * it is lost and the columns stay aligned. 0: no wrapping. */
 void pt_table_set_wrap(pt_table_t *t, size_t col, size_t width);
+/* Prints the column's cells not in a column but each below its row, on
+ * lines of its own (before the row's note, pt_table_note), every line
+ * starting with `indent` spaces: a cell of lines of its own
+ * (pt_table_cell_lines) as its lines are, another wrapped at `width`
+ * columns (the indent counted) as pt_text_wrap wraps text, a list of
+ * names between two names; nothing for an empty cell. The column and its
+ * header take no room in the row: for a long cell (a comment, a note, a
+ * title) where beside the others it would have too few columns to be
+ * read. One column of a table may go so. */
+void pt_table_set_below(pt_table_t *t, size_t col, size_t indent, size_t width);
 /* The widths at which the n columns cols of t are to wrap
  * (pt_table_set_wrap, which the caller does) for a line of the table,
  * `indent` spaces first, to be no wider than `line`: the widest of them
