@@ -694,10 +694,12 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
         bool opened = false;                      /* the last cluster but spaces opens a bracket */
         bool wide_before = false;                 /* the cluster before is wide */
         bool blank_before = false;                /* the cluster before is a space */
-        bool over = false; /* past the width, in a run that must not be cut (whole) */
-        int d = depth, d_brk = depth, d_bar = depth,
-            d_dt = depth; /* the depth at used, brk, bar, dt */
-        uint32_t m = pairs, m_brk = pairs, m_bar = pairs, m_dt = pairs; /* and the pairs there */
+        bool over = false;        /* past the width, in a run that must not be cut (whole) */
+        size_t pcut = 0, cut = 0; /* the last place a path may be cut, and the cut taken */
+        int d = depth, d_brk = depth, d_bar = depth, d_dt = depth,
+            d_pcut = depth; /* the depth at used, brk, bar, dt, pcut */
+        uint32_t m = pairs, m_brk = pairs, m_bar = pairs, m_dt = pairs,
+                 m_pcut = pairs; /* and the pairs there */
         while (used < n) {
             /* A whole cluster at a time: a line never ends inside an emoji
              * sequence or between a letter and its marks. A control
@@ -713,13 +715,26 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
              * a wide character. */
             if (over && in_path && !inside_run(s, used, n, blank_before, !wide_before))
                 break;
+            bool may_cut =
+                in_path && s + used > path && !inside_run(s, used, n, blank_before, !wide_before);
             if (w + cw > avail && used > 0 && !over) {
                 /* Where nothing fits but a cut inside a run such as a
-                 * path, the run goes on to where it may break. */
+                 * path, the run goes on to where it may break; a path
+                 * wider than the line is cut where it last could be,
+                 * beside a wide character, within the line. */
                 if (!whole || brk > 0 || bar > 0 ||
                     !inside_run(s, used, n, blank_before, !wide_before))
                     break;
+                if (pcut > 0) {
+                    cut = pcut;
+                    break;
+                }
                 over = true;
+            }
+            if (may_cut) {
+                pcut = used;
+                d_pcut = d;
+                m_pcut = m;
             }
             int32_t cp = first_cp(s + used, k);
             if (!space)
@@ -774,13 +789,22 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
          * or between a date and its time unless the time fits whole
          * (the width falls on the blank after it), else is cut where it
          * must, at the width. */
-        size_t take = used == n                  ? used
+        size_t take = cut > 0                    ? cut
+                      : used == n                ? used
                       : brk > 0                  ? brk
                       : bar > 0                  ? bar
                       : dt > 0 && s[used] != ' ' ? dt
                                                  : used;
-        depth = take == brk ? d_brk : take == bar ? d_bar : take == dt ? d_dt : d;
-        pairs = take == brk ? m_brk : take == bar ? m_bar : take == dt ? m_dt : m;
+        depth = take == cut   ? d_pcut
+                : take == brk ? d_brk
+                : take == bar ? d_bar
+                : take == dt  ? d_dt
+                              : d;
+        pairs = take == cut   ? m_pcut
+                : take == brk ? m_brk
+                : take == bar ? m_bar
+                : take == dt  ? m_dt
+                              : m;
         pt_text_pad(b, indent);
         size_t end = take;
         while (end > 0 && s[end - 1] == ' ')

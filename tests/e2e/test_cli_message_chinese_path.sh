@@ -66,14 +66,16 @@ for cols in 40 60; do
 done
 
 pt_step "the command that converts a file names it whole"
+# A file in GBK (a .csv is pointed to ptrack import instead).
+GBK="$PT_TMP/办公室/建议.dat"
 mkdir -p "$PT_TMP/办公室"
-printf '\xbd\xa8\xd2\xe9\n' >"$SHORT"
+printf '\xbd\xa8\xd2\xe9\n' >"$GBK"
 for cols in 40 60; do
-    pt_cli_cols "$cols" add --from-file "$SHORT"
+    pt_cli_cols "$cols" add --from-file "$GBK"
     check_true "not UTF-8: refused" test "$RC" -ne 0
     check_eq "the file named three times, whole each time, at $cols columns" 3 \
-        "$(grep -oF "$SHORT" <<<"$TTY" | wc -l)"
-    check_contains "the converted file's name whole" "$SHORT.utf8" "$TTY"
+        "$(grep -oF "$GBK" <<<"$TTY" | wc -l)"
+    check_contains "the converted file's name whole" "$GBK.utf8" "$TTY"
     check_contains "the command's start" "iconv -f GBK -t" "$TTY"
     check_true "every line fits (widest $(widest <<<"$TTY"))" \
         test "$(widest <<<"$TTY")" -le "$cols"

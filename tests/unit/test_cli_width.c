@@ -606,6 +606,12 @@ static void a_message_does_not_cut_a_path_or_a_url(void **state)
     assert_string_equal(pt_buf_str(&b),
                         "无法读取文件夹中的\n  建议汇总表\n  /tmp/建议.csv 请检\n  查\n");
     pt_buf_reset(&b);
+    /* A path a little wider than its line, whose last wide character
+     * comes before the line is full (建议.json.utf8): cut there, beside
+     * it, not run past the line's end. */
+    pt_text_paragraph(&b, "convert it: /tmp/办公室/建议.json.utf8", 24);
+    assert_string_equal(pt_buf_str(&b), "convert it:\n  /tmp/办公室/建议\n  .json.utf8\n");
+    pt_buf_reset(&b);
     pt_text_wrap(&b, "/var/lib/ptrack/imports", 0, 10);
     assert_string_equal(pt_buf_str(&b), "/var/lib/p\ntrack/impo\nrts\n");
     pt_buf_free(&b);
