@@ -47,6 +47,21 @@
  *               reached a 建议 section is a news report under a headline
  *               that reads like a title: it is skipped, not emitted.
  *
+ * An office's own documents give a proposal's number and session, on
+ * lines of their own above the title or among the form lines of its
+ * header (tm_ident_line):
+ *
+ *     第十四届全国人民代表大会第二次会议
+ *     第3105号建议                    关于加快推进城乡供水一体化的建议
+ *     关于加快推进城乡供水一体化的建议  编号：3105
+ *     领衔代表：孙某某                 届次：十四届二次
+ *
+ * Such a line is a paragraph of its own (ident_para), unless it goes on a
+ * sentence the line before left open. In a proposal's header it is that
+ * proposal's; elsewhere a session is of each proposal after it, and a
+ * number is held for one paragraph, like a delegation line above a title:
+ * the title below it takes it, anything else reads it as text, as it was.
+ *
  * Only one candidate article is held at a time, and its size is capped
  * (PROPOSAL_MAX), so memory is flat however long the document.
  *
@@ -80,7 +95,7 @@
 /* Skipped passages logged one by one; the rest are only counted. */
 #define SKIP_LOG_MAX 100
 
-typedef enum { P_TEXT, P_TITLE, P_DELEGATION, P_SECTION, P_SOURCE, P_NUMBERED } pkind_t;
+typedef enum { P_TEXT, P_TITLE, P_DELEGATION, P_SECTION, P_SOURCE, P_NUMBERED, P_IDENT } pkind_t;
 typedef enum { S_OUTSIDE, S_CANDIDATE, S_IN } pstate_t;
 typedef enum { SEC_HEAD, SEC_BACKGROUND, SEC_RECS } section_t;
 
@@ -110,8 +125,9 @@ typedef struct {
     pstate_t state;
     section_t section;
     ustr_t title, delegation, lead, background, source;
-    ustr_t co_signers;  /* names, each followed by a line feed */
-    int co_from_byline; /* co_signers holds the names of a byline only */
+    ustr_t number, session; /* its 编号 and 届次, as the document gives them */
+    ustr_t co_signers;      /* names, each followed by a line feed */
+    int co_from_byline;     /* co_signers holds the names of a byline only */
     ustr_t asks[MAX_ASKS];
     size_t n_asks;
     int numbered; /* the asks were numbered, so unnumbered text continues the last */
@@ -121,7 +137,15 @@ typedef struct {
     int delegation_above; /* the delegation is a line's above the title: one after it wins */
     long prev_last;       /* prop_last before the paragraph being processed */
     int seen_title;
-    ustr_t doc_source; /* a source note before the first title: the whole document's */
+    ustr_t doc_source;  /* a source note before the first title: the whole document's */
+    ustr_t doc_session; /* a session line outside a proposal's header: each proposal's after it */
+
+    /* A line with a proposal's number (and perhaps its session) outside a
+     * proposal's header, held until the next paragraph shows whether it
+     * stands above a title, whose proposal it then numbers (ident_para). */
+    ustr_t held_number, held_session, held_line;
+    int ident_held, ident_blank;
+    long ident_first, ident_last;
 
     /* A delegation line held until the next paragraph shows whether it
      * stands above a title (delegation_hold). */
@@ -182,6 +206,7 @@ static void skip_extend(tx_t *t, long from, long to, const char *reason)
 static void proposal_reset(tx_t *t)
 {
     t->title.len = t->delegation.len = t->lead.len = t->background.len = t->source.len = 0;
+    t->number.len = t->session.len = 0;
     t->co_signers.len = 0;
     t->co_from_byline = 0;
     t->delegation_above = 0;
@@ -206,7 +231,8 @@ static int oom(const tx_t *t)
 {
     int bad = t->line.oom || t->scratch.oom || t->para.oom || t->title.oom || t->delegation.oom ||
               t->lead.oom || t->background.oom || t->source.oom || t->doc_source.oom ||
-              t->co_signers.oom || t->above.oom;
+              t->co_signers.oom || t->above.oom || t->number.oom || t->session.oom ||
+              t->doc_session.oom || t->held_number.oom || t->held_session.oom || t->held_line.oom;
     for (size_t i = 0; i < t->n_asks; i++)
         bad |= t->asks[i].oom;
     return bad;
@@ -259,6 +285,10 @@ static void proposal_emit(tx_t *t)
         rc = set_text(t, rec, "title", &t->title);
     if (rc == PTRACK_OK)
         rc = h->rec_set(rec, "kind", kind);
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "number", &t->number);
+    if (rc == PTRACK_OK)
+        rc = set_text(t, rec, "session", &t->session);
     if (rc == PTRACK_OK)
         rc = set_text(t, rec, "delegation", &t->delegation);
     if (rc == PTRACK_OK)
@@ -353,6 +383,15 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
     if (at > 0)
         tm_lead_author(s, at, &t->lead);
     ustr_set(&t->title, s + at, n - at);
+    /* A number held above the title is this proposal's; a session named
+     * above it is also of the proposals after it. */
+    if (t->ident_held) {
+        t->ident_held = 0;
+        ustr_set(&t->number, t->held_number.p, t->held_number.len);
+        if (t->held_session.len)
+            ustr_set(&t->doc_session, t->held_session.p, t->held_session.len);
+    }
+    ustr_set(&t->session, t->doc_session.p, t->doc_session.len);
     t->title_line = t->prop_last = t->art_first = line;
     t->state = S_CANDIDATE;
     t->seen_title = 1;
@@ -591,6 +630,7 @@ static void in_para(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long fir
         candidate_start(t, s, n, first);
         return;
     case P_SOURCE: /* handled by para_done */
+    case P_IDENT:  /* and by ident_para */
         return;
     case P_DELEGATION: {
         /* 联名代表：… names the co-signers, not the lead author, also at
@@ -826,15 +866,102 @@ static void delegation_above_title(tx_t *t, const uint32_t *s, size_t n, long fi
     t->delegation_above = t->delegation.len > 0;
 }
 
+/* The held number line stands above no title: it is read where it stands,
+ * as it was before it was held (skipped outside a proposal, text of the
+ * proposal inside one). */
+static void ident_release(tx_t *t)
+{
+    if (!t->ident_held)
+        return;
+    t->ident_held = 0;
+    para_state(t, P_TEXT, t->held_line.p, t->held_line.len, t->ident_first, t->ident_last,
+               t->ident_blank);
+}
+
+/* Releases the held lines that no title followed, in their order. */
+static void held_release(tx_t *t)
+{
+    if (t->ident_held && t->above_held && t->above_first < t->ident_first)
+        delegation_release(t);
+    ident_release(t);
+    delegation_release(t);
+}
+
+static int ustr_eq(const ustr_t *a, const ustr_t *b)
+{
+    return a->len == b->len && (a->len == 0 || !memcmp(a->p, b->p, a->len * sizeof(*a->p)));
+}
+
+/* A line that gives a number or a session and nothing else
+ * (tm_ident_line). In the header of the proposal being read (after its
+ * title, before its background and asks: 编号：3105 beside 领衔代表：…) it
+ * is that proposal's, unless it gives a number other than one read
+ * already. Elsewhere a session is the document's, of each proposal that
+ * begins after it, and a number is held for the title below it: a number
+ * belongs to one proposal, and one that no title follows is read as it
+ * was before (ident_release). */
+static void ident_para(tx_t *t, const uint32_t *s, size_t n, long first, long last,
+                       int ended_by_blank)
+{
+    ustr_t num = {0}, sess = {0};
+    tm_ident_line(s, n, &num, &sess);
+    int header = (t->state == S_CANDIDATE ||
+                  (t->state == S_IN && t->section == SEC_HEAD && t->n_asks == 0)) &&
+                 t->background.len == 0;
+    if (header && (num.len == 0 || t->number.len == 0 || ustr_eq(&num, &t->number))) {
+        if (num.len)
+            ustr_set(&t->number, num.p, num.len);
+        if (sess.len)
+            ustr_set(&t->session, sess.p, sess.len);
+        t->prop_last = last;
+    } else if (num.len == 0) {
+        ustr_set(&t->doc_session, sess.p, sess.len);
+    } else {
+        ident_release(t);
+        ustr_set(&t->held_number, num.p, num.len);
+        ustr_set(&t->held_session, sess.p, sess.len);
+        ustr_set(&t->held_line, s, n);
+        t->ident_held = 1;
+        t->ident_blank = ended_by_blank;
+        t->ident_first = first;
+        t->ident_last = last;
+    }
+    if (num.oom || sess.oom)
+        t->rc = PTRACK_ENOMEM;
+    ustr_free(&num);
+    ustr_free(&sess);
+}
+
 static void para_process(tx_t *t, pkind_t kind, const uint32_t *s, size_t n, long first, long last,
                          int ended_by_blank)
 {
-    if (t->above_held) {
+    if (kind == P_IDENT) {
+        ident_para(t, s, n, first, last, ended_by_blank);
+        return;
+    }
+    if (t->ident_held && !t->ident_blank && !t->above_held && kind == P_TEXT) {
+        /* Text right below the number line, no title: the two are one
+         * paragraph, as they were before the line was held (第3110号 /
+         * 附件：办理情况统计表). */
+        t->ident_held = 0;
+        ustr_append(&t->held_line, s, n);
+        para_state(t, P_TEXT, t->held_line.p, t->held_line.len, t->ident_first, last,
+                   ended_by_blank);
+        return;
+    }
+    if (t->above_held || t->ident_held) {
         if (kind == P_TITLE) {
-            delegation_above_title(t, s, n, first, last);
+            if (t->above_held)
+                delegation_above_title(t, s, n, first, last);
+            else
+                para_state(t, kind, s, n, first, last, ended_by_blank);
             return;
         }
-        delegation_release(t);
+        /* 第3105号建议 / 广东代表团 / 关于…: both stand above the title. */
+        if (kind == P_DELEGATION && !t->above_held &&
+            delegation_hold(t, s, n, first, last, ended_by_blank))
+            return;
+        held_release(t);
     }
     if (kind == P_DELEGATION && delegation_hold(t, s, n, first, last, ended_by_blank))
         return;
@@ -883,6 +1010,11 @@ static void para_done(tx_t *t, int ended_by_blank)
     size_t start;
     if (t->para_kind == P_TITLE && !t->para_kicked && !tm_title(s, n))
         t->para_kind = P_TEXT; /* a wrapped 关于 line that turned into a sentence */
+    if (t->para_kind == P_IDENT) {
+        para_process(t, P_IDENT, s, n, t->para_first, t->para_last, ended_by_blank);
+        t->para.len = 0;
+        return;
+    }
     if (tm_source(s, n, &start, &name)) {
         /* A note at the end of the paragraph, or the paragraph itself. */
         size_t a = 0, b = start;
@@ -890,7 +1022,7 @@ static void para_done(tx_t *t, int ended_by_blank)
         if (b > a)
             para_process(t, t->para_kind == P_SOURCE ? P_TEXT : t->para_kind, s + a, b - a,
                          t->para_first, t->para_last, ended_by_blank);
-        delegation_release(t);
+        held_release(t);
         source_seen(t, &name, t->para_first, t->para_last);
     } else {
         para_process(t, t->para_kind, s, n, t->para_first, t->para_last, ended_by_blank);
@@ -1041,12 +1173,25 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
     if (kind == P_NUMBERED && t->para_open && (!t->blank_seen || t->page_break) &&
         !tm_terminated(t->para.p, t->para.len) && tm_number_list(u->p, u->len))
         kind = P_TEXT;
+    /* A line of a number or a session alone (第3105号建议, 编号：3105) is a
+     * paragraph of its own, unless it goes on a sentence that the line
+     * before left open (根据省政府 / 第12号 / 令的规定…). */
+    if (!(t->para_open && !t->para_closed && (!t->blank_seen || t->page_break) &&
+          !tm_terminated(t->para.p, t->para.len))) {
+        ustr_t num = {0}, sess = {0};
+        if (tm_ident_line(u->p, u->len, &num, &sess)) {
+            kind = P_IDENT;
+            closed = 1;
+        }
+        ustr_free(&num);
+        ustr_free(&sess);
+    }
     int join = 0, alone = t->para_open && headline_open(t);
     if (t->para_open && !alone && t->para.len + u->len < PARA_MAX) {
         if (t->para_kind == P_TITLE && !t->para_closed)
             /* 关于加快太行革命老区振兴 / 发展的建议 */
             join = !t->blank_seen && u->len <= 40 && !has_sentence_marks(u->p, u->len) &&
-                   kind != P_SECTION && kind != P_NUMBERED && kind != P_SOURCE;
+                   kind != P_SECTION && kind != P_NUMBERED && kind != P_SOURCE && kind != P_IDENT;
         else
             join = !t->para_closed &&
                    (!tm_terminated(t->para.p, t->para.len) || series_goes_on(t, u)) &&
@@ -1085,7 +1230,7 @@ static void line_in(tx_t *t, const char *raw, size_t len, long no)
 static void document_end(tx_t *t)
 {
     para_done(t, 1);
-    delegation_release(t);
+    held_release(t);
     if (t->state == S_IN)
         proposal_end(t, t->prop_last);
     else if (t->state == S_CANDIDATE)
@@ -1104,6 +1249,12 @@ static void tx_free(tx_t *t)
     ustr_free(&t->background);
     ustr_free(&t->source);
     ustr_free(&t->doc_source);
+    ustr_free(&t->number);
+    ustr_free(&t->session);
+    ustr_free(&t->doc_session);
+    ustr_free(&t->held_number);
+    ustr_free(&t->held_session);
+    ustr_free(&t->held_line);
     ustr_free(&t->co_signers);
     ustr_free(&t->above);
     for (size_t i = 0; i < MAX_ASKS; i++)

@@ -996,3 +996,190 @@ int tm_closing(const uint32_t *s, size_t n)
             return 1;
     return 0;
 }
+
+/* ---- A proposal's number and session ------------------------------------ */
+
+/* The length of a count at s[at..]: Chinese numerals (十四, 二) or digits
+ * (14, 2). */
+static size_t count_at(const uint32_t *s, size_t n, size_t at)
+{
+    size_t k = 0;
+    while (at + k < n && k < 4 && u_in(s[at + k], "〇零一二三四五六七八九十百两"))
+        k++;
+    if (k == 0)
+        while (at + k < n && k < 3 && u_is_digit(s[at + k]))
+            k++;
+    return k;
+}
+
+/* The length of [第]N届 or [第]N次 at s[at..], unit the UTF-8 of 届 or 次;
+ * 0 when there is none. */
+static size_t ordinal_at(const uint32_t *s, size_t n, size_t at, const char *unit)
+{
+    size_t a = at + u_match(s, n, at, "第");
+    size_t k = count_at(s, n, a);
+    size_t u = k ? u_match(s, n, a + k, unit) : 0;
+    return u ? a + k + u - at : 0;
+}
+
+/* Whether the han text s[a..b) may stand before a session's 第N届: a
+ * place or a body (山西省, 省, 政协, 中国人民政治协商会议). */
+static int session_prefix(const uint32_t *s, size_t a, size_t b)
+{
+    if (a == b)
+        return 1;
+    if (b - a > 14)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (!u_is_han(s[i]))
+            return 0;
+    return u_in(s[b - 1], "省市县区州旗盟协议");
+}
+
+/* The length of a session at s[at..]: 第十四届全国人民代表大会第二次会议,
+ * 十四届全国人大二次会议, 省十四届人大三次会议, 政协第十四届全国委员会第二次
+ * 会议, 第14届全国人大第2次会议; with bare set, also 十四届二次 (a form's
+ * value). 0 when s[at..] does not start with one. */
+static size_t session_at(const uint32_t *s, size_t n, size_t at, int bare)
+{
+    /* The place or body before 第N届. */
+    size_t p = at;
+    while (p < n && p - at <= 14 && u_is_han(s[p]) && !ordinal_at(s, n, p, "届"))
+        p++;
+    size_t k = p < n ? ordinal_at(s, n, p, "届") : 0;
+    if (!k || !session_prefix(s, at, p))
+        return 0;
+    /* The body between 届 and 第N次: 全国人民代表大会, 人大, 全国委员会. */
+    size_t b = p + k, e = b;
+    while (e < n && e - b <= 16 && u_is_han(s[e]) && !ordinal_at(s, n, e, "次"))
+        e++;
+    k = e < n ? ordinal_at(s, n, e, "次") : 0;
+    if (!k)
+        return 0;
+    if (e > b && u_find(s, e, b, "人大") < 0 && u_find(s, e, b, "代表大会") < 0 &&
+        u_find(s, e, b, "委员会") < 0 && u_find(s, e, b, "政协") < 0)
+        return 0;
+    size_t end = e + k;
+    size_t m = u_match(s, n, end, "会议");
+    if (!m)
+        m = u_match(s, n, end, "全体会议");
+    if (!m && !bare)
+        return 0;
+    return end + m - at;
+}
+
+/* The kind word that may stand before or after a number: 建议, 议案, 提案. */
+static size_t kind_word(const uint32_t *s, size_t n, size_t at)
+{
+    size_t k = u_match(s, n, at, "建议");
+    if (!k)
+        k = u_match(s, n, at, "议案");
+    if (!k)
+        k = u_match(s, n, at, "提案");
+    return k;
+}
+
+/* 第3105号 at s[at..]: its length, with the digits at *d, *dn; 0 when
+ * there is none. */
+static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, size_t *d, size_t *dn)
+{
+    size_t a = at + u_match(s, n, at, "第");
+    if (a == at)
+        return 0;
+    a = skip_spaces(s, n, a);
+    size_t b = a;
+    while (b < n && b - a < 8 && u_is_digit(s[b]))
+        b++;
+    size_t e = skip_spaces(s, n, b);
+    if (b == a || !u_match(s, n, e, "号"))
+        return 0;
+    *d = a;
+    *dn = b - a;
+    return e + 1 - at;
+}
+
+/* A character of a number a form gives: a digit, a Latin letter, a hyphen
+ * (3105, D-12). */
+static int id_char(uint32_t c)
+{
+    return u_is_digit(c) || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A form's label: 编号：, 提案编号：, 届次：, 会议：. Returns the index
+ * after the colon and the spaces after it, 0 when s starts with none of
+ * the labels; *session says whether the label is of a session. */
+static size_t ident_label(const uint32_t *s, size_t n, int *session)
+{
+    static const char *const numbers[] = {"建议编号", "提案编号", "议案编号", "编号", "建议号",
+                                          "提案号",   "议案号",   "案号",     NULL};
+    static const char *const sessions[] = {"届次", "会议", "会次", NULL};
+    for (int w = 0; w < 2; w++) {
+        const char *const *labels = w ? sessions : numbers;
+        for (size_t i = 0; labels[i]; i++) {
+            size_t m = u_match(s, n, 0, labels[i]);
+            size_t k = skip_spaces(s, n, m);
+            if (m && k < n && u_in(s[k], "：:")) {
+                *session = w;
+                return skip_spaces(s, n, k + 1);
+            }
+        }
+    }
+    return 0;
+}
+
+int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
+{
+    size_t a = 0, b = n, d = 0, dn = 0;
+    u_trim(s, &a, &b);
+    if (a > 0 || b < n || n == 0 || n > 60)
+        return 0;
+    int is_session;
+    size_t v = ident_label(s, n, &is_session);
+    if (v > 0 && is_session) {
+        /* 届次：十四届二次 / 会议：省十四届人大三次会议 */
+        size_t k = session_at(s, n, v, 1);
+        if (!k || v + k != n)
+            return 0;
+        ustr_append(session, s + v, k);
+        return 1;
+    }
+    if (v > 0) {
+        /* 编号：3105 / 提案编号：0123 / 编号：第3105号 / 编号：D-12 */
+        size_t k = doc_no_at(s, n, v, &d, &dn);
+        if (k) {
+            if (v + k != n)
+                return 0;
+        } else {
+            d = v;
+            int digit = 0;
+            while (v < n && v - d < 20 && id_char(s[v])) {
+                digit |= u_is_digit(s[v]);
+                v++;
+            }
+            v += u_match(s, n, v, "号");
+            if (!digit || v != n)
+                return 0;
+            dn = v - d - (s[v - 1] == 0x53F7 /* 号 */);
+        }
+        ustr_append(number, s + d, dn);
+        return 1;
+    }
+    /* [session] [建议]第3105号[建议] / session alone */
+    size_t at = session_at(s, n, 0, 0);
+    if (at == n) {
+        ustr_append(session, s, at);
+        return 1;
+    }
+    size_t before = kind_word(s, n, at);
+    size_t k = doc_no_at(s, n, at + before, &d, &dn);
+    if (!k)
+        return 0;
+    size_t e = at + before + k;
+    if (!before)
+        e += kind_word(s, n, e);
+    if (e != n)
+        return 0;
+    ustr_append(session, s, at);
+    ustr_append(number, s + d, dn);
+    return 1;
+}

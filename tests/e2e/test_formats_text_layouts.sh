@@ -60,8 +60,10 @@ check_eq "a kicker above a title is not part of it" '"晋祠泉水断流多年�
     "$(field 关于加强晋祠泉域水资源保护的建议 background)"
 check_eq "a 提案 with its number after the title is a proposal" '"proposal"' \
     "$(field 关于支持太原都市区轨道交通建设的提案（第0088号） kind)"
-check_eq "the number and the kicker are listed as ignored" "line 14 line 21" \
+check_eq "the kicker is listed as ignored" "line 21" \
     "$(jv '" ".join(i["where"] for i in j["ignored"])')"
+check_eq "... and the document number 第0217号 above a title is its 编号" '"0217" null' \
+    "$(field 关于完善农村客运服务体系的建议 number) $(field 关于完善农村客运服务体系的建议 session)"
 
 pt_step "where an article ends: a headline after the asks, datelines, reporters' credits, 据新华社"
 import "$DATA/boundaries.txt"

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# test_import_text_number_session.sh - the text importer takes a
+# proposal's 编号 and 届次 from an office's document: a line of its own
+# above the title (第十四届全国人民代表大会第二次会议 / 第3105号建议, also
+# 十四届全国人大二次会议第3108号建议 on one line) or a form line of the
+# header (编号：3107, 届次：十四届三次, 会议：省十四届人大三次会议). It
+# took neither, so a document imported again after the office corrected a
+# word stored every proposal twice; it listed the lines as passages it
+# skipped, and a form line 编号：… ran into the 领衔代表： and 代表团： lines
+# below it. A session line applies to each proposal below it, a number to
+# the one title below it; numbers in running text (第3号文件, a telephone
+# number, a date, a session a narrow column wrapped onto a line of its
+# own) are not taken, and a newspaper page is read as before.
+set -u
+. "$(dirname "$0")/lib.sh"
+pt_init
+pt_serve
+W="$PT_TMP/work"
+mkdir -p "$W"
+
+# The field of the stored proposal with that title, as JSON.
+field() {
+    api GET "/v1/proposals?limit=100"
+    jv "json.dumps(next((p for p in j['items'] if p['title'] == '$1'), {}).get('$2'), ensure_ascii=False)"
+}
+
+# The number and session of the stored proposal with that title.
+ident() { printf '%s %s' "$(field "$1" number)" "$(field "$1" session)"; }
+
+pt_step "an office's document: a session above all, a number above each title or in its header"
+cat >"$W/office.txt" <<'TXT'
+第十四届全国人民代表大会第二次会议
+
+第3105号建议
+关于加快推进城乡供水一体化的建议
+领衔代表：孙某某
+代表团：山西代表团
+背景：部分农村地区供水保障水平仍然不高。
+建议：一是加大财政投入；二是完善管护机制。
+
+第 ３１０６ 号
+关于完善县域冷链物流网络的建议
+代表团：河北代表团
+领衔代表：钱某某
+背景：县域冷链物流设施短缺，按照第3号文件要求应于2024年3月5日前建成，咨询电话0351-7654321，详见第4版。
+建议：一是完善县乡村物流；二是改造乡镇商贸中心。
+
+关于支持革命老区振兴发展的建议
+编号：3107
+领衔代表：周某某
+代表团：陕西代表团
+背景：革命老区基础设施欠账多，根据省政府
+第12号
+令的规定应加快补齐。
+建议：一是加大转移支付力度；二是支持重大项目建设。
+
+十四届全国人大二次会议第3108号建议
+关于加强黄河流域生态保护的建议
+领衔代表：吴某某
+代表团：河南代表团
+建议：一是严格水资源管控；二是推进生态补水。
+TXT
+pt_import text "$W/office.txt"
+check_status "import office.txt" 201
+check_eq "four proposals, no passage skipped" "4 []" "$(jv '"%d %s" % (j["imported"], j["ignored"])')"
+S='"第十四届全国人民代表大会第二次会议"'
+check_eq "第3105号建议 above the title, the session line above all" "\"3105\" $S" \
+    "$(ident 关于加快推进城乡供水一体化的建议)"
+check_eq "第 ３１０６ 号 (full-width, spaced) is 3106, of the session above" "\"3106\" $S" \
+    "$(ident 关于完善县域冷链物流网络的建议)"
+check_eq "编号：3107 in the header, of the session above" "\"3107\" $S" \
+    "$(ident 关于支持革命老区振兴发展的建议)"
+check_eq "十四届全国人大二次会议第3108号建议 gives both" '"3108" "十四届全国人大二次会议"' \
+    "$(ident 关于加强黄河流域生态保护的建议)"
+check_eq "the form line 编号： no longer runs into the lines below it" '"陕西代表团" "周某某"' \
+    "$(field 关于支持革命老区振兴发展的建议 delegation) $(field 关于支持革命老区振兴发展的建议 lead_author)"
+check_eq "numbers in running text stay in it, a 第12号 a column wrapped too" \
+    '"县域冷链物流设施短缺，按照第3号文件要求应于2024年3月5日前建成，咨询电话0351-7654321，详见第4版。" "革命老区基础设施欠账多，根据省政府第12号令的规定应加快补齐。"' \
+    "$(field 关于完善县域冷链物流网络的建议 background) $(field 关于支持革命老区振兴发展的建议 background)"
+check_eq "a number ends no ask" '["严格水资源管控", "推进生态补水"] ["加大转移支付力度", "支持重大项目建设"]' \
+    "$(field 关于加强黄河流域生态保护的建议 recommendations) $(field 关于支持革命老区振兴发展的建议 recommendations)"
+
+pt_step "imported again, also after the office corrected a word, nothing is stored twice"
+pt_import text "$W/office.txt"
+check_eq "the same document: all four skipped" "0 4" "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+sed -e 's/一是加大财政投入/一是加大中央财政投入/' -e 's/二是推进生态补水/二是加快推进生态补水/' \
+    "$W/office.txt" >"$W/office-v2.txt"
+pt_import text "$W/office-v2.txt"
+check_status "import office-v2.txt" 201
+check_eq "the corrected document: all four known by number and session" "0 4" \
+    "$(jv '"%d %d" % (j["imported"], j["skipped"])')"
+api GET "/v1/proposals?limit=100"
+check_eq "four proposals in the store" 4 "$(jv 'len(j["items"])')"
+
+pt_step "forms of a provincial congress's and a CPPCC office's documents"
+cat >"$W/forms.txt" <<'TXT'
+关于加强汾河流域生态保护的建议
+建议第0045号
+会议：省十四届人大三次会议
+领衔代表：吴某某
+代表团：运城代表团
+建议：一是严格水资源管控；二是推进生态补水。
+
+关于完善农村养老服务体系的建议
+编号：0046
+届次：十四届三次
+领衔代表：郑某某
+代表团：长治代表团
+建议：一是扩大互助幸福院覆盖面；二是提高特困人员供养标准。
+
+政协第十四届全国委员会第二次会议
+提案编号：0123
+关于加强基层医疗人才队伍建设的提案
+提案人：全国政协委员 孙某某
+案由：基层医疗机构人才流失严重。
+建议：一是完善基层医务人员薪酬制度；二是扩大订单定向培养规模。
+
+提案编号：0124
+广东代表团
+关于支持粤港澳大湾区职业教育协同发展的提案
+建议：一是共建实训基地；二是互认职业资格。
+TXT
+pt_import text "$W/forms.txt"
+check_status "import forms.txt" 201
+check_eq "four proposals, no passage skipped" "4 []" "$(jv '"%d %s" % (j["imported"], j["ignored"])')"
+check_eq "建议第0045号 and 会议：… below the title" '"0045" "省十四届人大三次会议"' \
+    "$(ident 关于加强汾河流域生态保护的建议)"
+check_eq "编号：0046 and 届次：十四届三次 (a form's session names no one above it)" '"0046" "十四届三次"' \
+    "$(ident 关于完善农村养老服务体系的建议)"
+check_eq "提案编号：0123, its leading 0 kept, under the CPPCC's session" \
+    '"0123" "政协第十四届全国委员会第二次会议"' "$(ident 关于加强基层医疗人才队伍建设的提案)"
+check_eq "a delegation line between the number and the title: both are the proposal's" \
+    '"0124" "政协第十四届全国委员会第二次会议" "广东代表团"' \
+    "$(ident 关于支持粤港澳大湾区职业教育协同发展的提案) $(field 关于支持粤港澳大湾区职业教育协同发展的提案 delegation)"
+
+pt_step "a newspaper page: nothing is taken from its running text"
+cat >"$W/paper.txt" <<'TXT'
+关于加快太行山旅游公路建设的建议
+山西代表团
+背景：太行山旅游公路按照省政府第3号文件要求，应于2025年6月30日前全线贯通，
+目前仍有第4标段未完工。今年3月，代表们在
+第十四届全国人民代表大会第二次会议
+上再次呼吁。
+建议：一是加大省级资金支持；二是加快第4标段建设进度。
+（据《山西日报》）
+
+春季招聘会明日开幕
+记者从省人社厅获悉，第二十届春季招聘会将于3月9日举行。
+
+关于完善农村客运服务体系的建议
+山西代表团
+背景：部分偏远山区村庄客运班线少。
+建议：一是对农村客运给予运营补贴；二是推广预约响应式公交。
+
+第3110号
+附件：办理情况统计表
+TXT
+pt_import text "$W/paper.txt"
+check_status "import paper.txt" 201
+check_eq "two proposals, the other articles skipped as before" \
+    "2 lines 10-11 lines 18-19" "$(jv '"%d %s" % (j["imported"], " ".join(i["where"] for i in j["ignored"]))')"
+check_eq "neither has a number or a session" "null null null null" \
+    "$(ident 关于加快太行山旅游公路建设的建议) $(ident 关于完善农村客运服务体系的建议)"
+check_eq "a session a column wrapped onto a line of its own is the background's" \
+    '"太行山旅游公路按照省政府第3号文件要求，应于2025年6月30日前全线贯通，目前仍有第4标段未完工。今年3月，代表们在第十四届全国人民代表大会第二次会议上再次呼吁。"' \
+    "$(field 关于加快太行山旅游公路建设的建议 background)"
+check_eq "a number with no title below it is no proposal's, and no ask" \
+    '["对农村客运给予运营补贴", "推广预约响应式公交"]' "$(field 关于完善农村客运服务体系的建议 recommendations)"
+
+pt_finish
