@@ -1023,7 +1023,7 @@ static size_t ordinal_at(const uint32_t *s, size_t n, size_t at, const char *uni
 }
 
 /* Whether the han text s[a..b) may stand before a session's 第N届: a
- * place or a body (山西省, 省, 政协, 中国人民政治协商会议). */
+ * place or a body (山西省, 省, 政协, 中国人民政治协商会议, 全国人大, 省人大). */
 static int session_prefix(const uint32_t *s, size_t a, size_t b)
 {
     if (a == b)
@@ -1033,7 +1033,7 @@ static int session_prefix(const uint32_t *s, size_t a, size_t b)
     for (size_t i = a; i < b; i++)
         if (!u_is_han(s[i]))
             return 0;
-    return u_in(s[b - 1], "省市县区州旗盟协议");
+    return u_in(s[b - 1], "省市县区州旗盟协议") || u_ends(s + a, b - a, "人大");
 }
 
 /* The length of a session at s[at..]: 第十四届全国人民代表大会第二次会议,

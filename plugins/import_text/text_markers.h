@@ -95,8 +95,9 @@ int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
  * the form lines of its header: 第3105号, 第3105号建议, 建议第3105号,
  * 编号：3105, 提案编号：0123 (also 编号：D-12: digits, Latin letters and
  * hyphens), 第十四届全国人民代表大会第二次会议, 十四届全国人大二次会议第3105号
- * 建议, 届次：十四届二次, 会议：省十四届人大三次会议. The counts of a session
- * are Chinese numerals or digits (第14届…第2次会议); a number's are digits.
+ * 建议, 全国人大十四届二次会议, 届次：十四届二次, 会议：省十四届人大三次会议. The
+ * counts of a session are Chinese numerals or digits (第14届…第2次会议); a
+ * number's are digits.
  * The number's digits (3105, 0123) and the session as written are appended
  * to number and session. Returns 1 when s is such a line; a line with
  * anything else in it (第3号文件, a telephone number, a date) is none. */

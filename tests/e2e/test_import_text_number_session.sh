@@ -133,6 +133,31 @@ check_eq "a delegation line between the number and the title: both are the propo
     '"0124" "政协第十四届全国委员会第二次会议" "广东代表团"' \
     "$(ident 关于支持粤港澳大湾区职业教育协同发展的提案) $(field 关于支持粤港澳大湾区职业教育协同发展的提案 delegation)"
 
+pt_step "a session named by its congress first: 全国人大十四届二次会议, 省人大十四届三次会议"
+cat >"$W/congress-first.txt" <<'TXT'
+全国人大十四届二次会议
+
+第3201号建议
+关于加快推进县域医共体建设的建议
+领衔代表：王某某
+代表团：山西代表团
+建议：一是完善医保支付；二是加强人才培养。
+
+省人大十四届三次会议第0047号建议
+关于加强农村公路养护的建议
+领衔代表：冯某某
+代表团：晋中代表团
+建议：一是落实养护资金；二是完善管护机制。
+TXT
+pt_import text "$W/congress-first.txt"
+check_status "import congress-first.txt" 201
+check_eq "two proposals, no passage skipped" "2 []" "$(jv '"%d %s" % (j["imported"], j["ignored"])')"
+check_eq "全国人大十四届二次会议 above the number and title" '"3201" "全国人大十四届二次会议"' \
+    "$(ident 关于加快推进县域医共体建设的建议)"
+check_eq "省人大十四届三次会议第0047号建议 gives both, and is no ask of the proposal above it" \
+    '"0047" "省人大十四届三次会议" ["完善医保支付", "加强人才培养"]' \
+    "$(ident 关于加强农村公路养护的建议) $(field 关于加快推进县域医共体建设的建议 recommendations)"
+
 pt_step "a newspaper page: nothing is taken from its running text"
 cat >"$W/paper.txt" <<'TXT'
 关于加快太行山旅游公路建设的建议
