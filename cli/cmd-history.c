@@ -453,8 +453,9 @@ static void add_row(pt_cli_t *cli, pt_table_t *t, const cJSON *h, size_t width)
 static const char *const header[] = {"seq",         "时间 time",    "操作人 actor",
                                      "操作 action", "状态 from→to", "备注 note"};
 
-/* The actor, a token's name (often a unit's: 山西省水利厅), is cut with …
- * past this, so that a long one leaves the note its room. */
+/* The actor, a token's name (often a unit's: 山西省水利厅), wraps in its
+ * column past this, so that a long one leaves the note its room; it is
+ * never cut, as it is what token revoke takes. */
 #define ACTOR_WIDTH 20
 /* The note column's width when --width does not say: what the other
  * columns leave of a line of LINE_WIDTH columns, between these. */
@@ -478,6 +479,43 @@ static size_t fit_line(const pt_table_t *t, size_t line, size_t *wrap)
     return pt_table_fit_wraps(t, 0, line, cols, 2, MIN_WRAP_WIDTH, wrap);
 }
 
+/* How many lines s takes wrapped at `width` columns, as a table wraps a
+ * cell. */
+static size_t wrapped_lines(const char *s, size_t width)
+{
+    pt_buf_t b = {0}, clean = {0};
+    pt_text_clean(&clean, s);
+    pt_text_wrap(&b, pt_buf_str(&clean), 0, width);
+    size_t n = 0;
+    for (const char *c = pt_buf_str(&b); *c; c++)
+        n += *c == '\n';
+    pt_buf_free(&b);
+    pt_buf_free(&clean);
+    return n;
+}
+
+/* Where the actors of items wrap when they may take `most` columns: at
+ * the narrowest width at which none of them takes more lines than at
+ * `most`, so that a long one's lines come out even (内蒙古自治区发展 /
+ * 和改革委员会驻京 / 联络处收文员, not one 员 alone) and the columns it
+ * saves go to the note. No narrower than the widest actor that fits
+ * `most` on one line, which is not wrapped. */
+static size_t actor_wrap(const cJSON *items, size_t most)
+{
+    size_t best = most;
+    for (size_t w = most - 1; w > 0; w--) {
+        const cJSON *h;
+        cJSON_ArrayForEach(h, items)
+        {
+            const char *actor = pt_json_str(h, "actor");
+            if (actor && wrapped_lines(actor, w) != wrapped_lines(actor, most))
+                return best;
+        }
+        best = w;
+    }
+    return best;
+}
+
 /* The note column's width when --width does not say. It is known before
  * the rows are made, since the notes are wrapped to it: the other columns
  * are measured first, on a table of their own, where the action and the
@@ -485,17 +523,20 @@ static size_t fit_line(const pt_table_t *t, size_t line, size_t *wrap)
  * line would be wider than the terminal's (80 columns), the note goes
  * below its row instead, on lines of their own that start under the time
  * (*below: their indent), and takes what the line leaves of that; then
- * wrap[2] is where the time wraps, 0 where it need not. */
+ * wrap[2] is where the time wraps, 0 where it need not, and wrap[3] where
+ * the actors wrap when the line is too narrow for them to take
+ * ACTOR_WIDTH (60 columns), down to their header's width; 0 where they
+ * may (actor_wrap). */
 static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap, size_t *below)
 {
     const cJSON *h;
     pt_table_t *t = pt_table_new(5, header);
-    pt_table_set_max(t, 2, ACTOR_WIDTH);
+    pt_table_set_wrap(t, 2, actor_wrap(items, ACTOR_WIDTH));
     cJSON_ArrayForEach(h, items) entry_cells(cli, t, h);
     size_t line = pt_out_width();
     size_t used = fit_line(t, line - 2 - MIN_NOTE_WIDTH, wrap) + 2;
     *below = 0;
-    wrap[2] = 0;
+    wrap[2] = wrap[3] = 0;
     if (used + MIN_NOTE_WIDTH > line) {
         *below = pt_table_width(t, 0) + 2;
         /* Narrower still (60 columns), the time goes onto two lines, the
@@ -503,7 +544,16 @@ static size_t note_width(pt_cli_t *cli, const cJSON *items, size_t *wrap, size_t
         if (fit_line(t, line, wrap) > line && pt_table_width(t, 1) > strlen("2026-03-15")) {
             wrap[2] = strlen("2026-03-15");
             pt_table_set_wrap(t, 1, wrap[2]);
-            fit_line(t, line, wrap);
+        }
+        /* And a long actor, the action and the state change at their
+         * least, wraps narrower. */
+        if (fit_line(t, line, wrap) > line) {
+            static const size_t actor = 2;
+            pt_table_set_wrap(t, 3, wrap[0]);
+            pt_table_set_wrap(t, 4, wrap[1]);
+            pt_table_fit_wraps(t, 0, line, &actor, 1, 0, &wrap[3]);
+            if (wrap[3])
+                wrap[3] = actor_wrap(items, wrap[3]);
         }
     }
     pt_table_free(t);
@@ -534,11 +584,12 @@ static int run(pt_cli_t *cli, const pt_args_t *args)
         } else {
             const cJSON *h;
             pt_table_t *t = pt_table_new(6, header);
-            size_t entries = 0, wrap[3] = {0, 0, 0}, below = 0;
+            size_t entries = 0, wrap[4] = {0, 0, 0, 0}, below = 0;
             if (!width)
                 width = (long long)note_width(cli, pt_json_get(resp.json, "items"), wrap, &below);
             pt_table_set_right(t, 0);
-            pt_table_set_max(t, 2, ACTOR_WIDTH);
+            pt_table_set_wrap(
+                t, 2, wrap[3] ? wrap[3] : actor_wrap(pt_json_get(resp.json, "items"), ACTOR_WIDTH));
             pt_table_set_max(t, 5, (size_t)width);
             cJSON_ArrayForEach(h, pt_json_get(resp.json, "items"))
             {
@@ -580,7 +631,8 @@ const pt_command_t pt_cmd_history = {
         "note column (--width; by default what the others leave of 100 columns, or\n"
         "of a narrower terminal's width) wraps onto lines below it, between names: a\n"
         "unit's, a person's or a 文号 is never split, and one wider than the column\n"
-        "is cut with …, as is an actor past 20 columns. The state change is not\n"
+        "is cut with …. An actor past 20 columns wraps in its column, never cut: it\n"
+        "is a token's name, which token revoke takes. The state change is not\n"
         "listed again. Where a workflow's long names would leave the note less than\n"
         "20 columns (with --width, less than its widest line, where that makes the\n"
         "line fit), the action and the state change wrap in their columns.\n",
