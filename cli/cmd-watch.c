@@ -37,11 +37,9 @@
  * longer one of an office's workflow shifts the rest of its line. */
 #define STATE_WIDTH 16
 #define ACTION_WIDTH 18
-/* The fewest columns the actor is cut to (8 Chinese characters). */
-#define ACTOR_MIN 16
-/* The fewest columns the title is cut to (8 Chinese characters, as the
- * actor): the columns before it take 62 of the line, which left it
- * nothing but its … on a narrow terminal; at 80 columns it has 18. */
+/* The fewest columns the title is cut to (8 Chinese characters): the
+ * columns before it take 62 of the line, which left it nothing but its …
+ * on a narrow terminal; at 80 columns it has 18. */
 #define TITLE_MIN 16
 #define MAX_BACKOFF 30
 
@@ -162,25 +160,29 @@ static void print_event(pt_cli_t *cli, const cJSON *ev)
      * say otherwise); ptrackd for its reminders. */
     const char *actor = pt_json_str(ev, "actor");
     if (actor) {
-        /* The actor ends the line as the title ends the first: a token's
-         * name may have 64 characters, 128 columns in Chinese. Cut to what
-         * is left where that is at least ACTOR_MIN. Where it is less (a
-         * terminal of 80 columns leaves 13), the name goes whole on a line
-         * of its own below, under the state, or at the margin where it is
-         * wider than that leaves: it is what token revoke takes, and was
-         * cut to ACTOR_MIN past the terminal's edge. */
+        /* The actor ends the line where it fits what is left of it. A
+         * token's name may have 64 characters, 128 columns in Chinese, and
+         * it is what token revoke takes: it is never cut. One wider than
+         * what is left (a terminal of 80 columns leaves 13, a pipe 33)
+         * goes whole on a line of its own below, under the state, or at
+         * the margin where it is wider than that leaves; one wider than
+         * the line even there wraps, between characters where it must. */
         pt_buf_reset(&clean);
         pt_text_clean(&clean, actor);
         w = pt_text_width(line.s + second);
         size_t aw = pt_text_width(pt_buf_str(&clean));
-        if (w + ACTOR_MIN <= width || w + aw <= width) {
-            pt_text_truncate(&line, pt_buf_str(&clean), width - w);
+        if (w + aw <= width) {
+            pt_buf_puts(&line, pt_buf_str(&clean));
         } else {
             while (line.len > second && line.s[line.len - 1] == ' ')
                 line.s[--line.len] = '\0';
             pt_buf_putc(&line, '\n');
-            pt_text_pad(&line, SECOND_LINE_INDENT + aw <= width ? SECOND_LINE_INDENT : 2);
-            pt_buf_puts(&line, pt_buf_str(&clean));
+            if (SECOND_LINE_INDENT + aw <= width) {
+                pt_text_pad(&line, SECOND_LINE_INDENT);
+                pt_buf_puts(&line, pt_buf_str(&clean));
+            } else {
+                pt_text_wrap(&line, pt_buf_str(&clean), 2, width);
+            }
         }
     }
     pt_buf_free(&col);

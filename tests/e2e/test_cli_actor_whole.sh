@@ -3,8 +3,11 @@
 # revoke takes) or a unit's, typed or copied from the output. ptrack
 # history cut one past 20 columns with … (内蒙古自治区发展和…); it now
 # wraps in its column, every character there, narrower where the line is
-# (60 columns). In a pipe and on terminals of 80 and 60 columns every line
-# of the history fits, and an actor of 20 columns or less keeps its place.
+# (60 columns). ptrack watch cut one wider than what its second line left
+# (33 columns in a pipe); it now goes whole on a line of its own, and one
+# wider than the line wraps there. In a pipe and on terminals of 80 and 60
+# columns every line of the history fits, and an actor of 20 columns or
+# less keeps its place.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -77,6 +80,35 @@ for cols in 100 80 60 pipe; do
     check_true "no actor cut with …" test -z "$(grep '…' <<<"$ACTORS" || true)"
     check_true "a short actor in its row" grep -q '^  1  2026-[0-9-]*  *[0-9:]*  *root  *登记 create' \
         <<<"$TEXT"
+done
+
+pt_step "watch: a long actor whole on a line of its own"
+for cols in 100 80 60 pipe; do
+    set +e
+    if [ "$cols" = pipe ]; then
+        timeout 3 "$PTRACK" --socket "$PT_SOCK" watch --after 0 >"$PT_TMP/cli.tty"
+        cols=100
+    else
+        python3 "$PT_E2E_DIR/ptyrun.py" --cols "$cols" -- "$(command -v timeout)" --foreground 3 \
+            "$PTRACK" --socket "$PT_SOCK" watch --after 0 >"$PT_TMP/cli.tty"
+    fi
+    set -e
+    TTY="$(tr -d '\r' <"$PT_TMP/cli.tty")"
+    pt_log "$TTY"
+    # The first line of an event keeps 16 columns for its title, past a
+    # narrow terminal's edge; the others fit.
+    fits "$cols" "$(grep -v '^20[0-9][0-9]-' <<<"$TTY")"
+    check_true "the token's name whole on a line" grep -qx " *$ACTOR" <<<"$TTY"
+    check_eq "the one wider than a line on lines of its own below the reply's, whole" "$LONGER" \
+        "$(sed -n '/答复 reply$/,$p' <<<"$TTY" | sed 1d | joined)"
+    check_true "no actor cut with …" test -z "$(grep -v '^20[0-9][0-9]-' <<<"$TTY" | grep '…' || true)"
+    if [ "$cols" -gt 60 ]; then
+        check_true "a short actor ends the second line as before" \
+            grep -q '^  *已提出→已交办  *交办 assign  *root$' <<<"$TTY"
+    else
+        check_true "a short actor on a line of its own under the state, as before" \
+            grep -qx ' \{29\}root' <<<"$TTY"
+    fi
 done
 
 pt_finish

@@ -3,8 +3,9 @@
 # watch), also when who did it has a long name: a token's name may have 64
 # characters, and a unit's liaison named after the unit in full
 # (中国人民政治协商会议山西省委员会提案委员会联络员) ran the second line to
-# 115 columns. The actor is cut with … to what is left of the line, as the
-# title is on the first.
+# 115 columns. The actor is never cut (it is what token revoke takes): one
+# wider than what is left of the line goes whole on a line of its own,
+# under the state; it was cut with … to what was left.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -35,8 +36,9 @@ W="$(cat "$PT_TMP/watch.out")"
 
 w="$(printf '%s\n' "$W" | widest)"
 check_true "every line fits 100 columns (widest: $w)" test "$w" -le 100
-check_contains "the long name is shown, cut with …" "签收 sign           中国人民政治协商会议山西省委员会…" \
-    "$(printf '%s\n' "$W" | grep 签收)"
+check_true "the sign's second line ends with the action" grep -q '  签收 sign$' <<<"$W"
+check_true "the long name whole on a line of its own, under the state" \
+    grep -qx " \{29\}$LONG" <<<"$W"
 check_contains "a short one whole" "协办意见 opinion    $SHORT" "$W"
 
 pt_stop
