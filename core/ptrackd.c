@@ -1406,6 +1406,12 @@ static int check_config(daemon_t *d, pt_error_t *err)
         config_prefix(d, err);
         return err->code;
     }
+    /* The start warns when the plugin directory leaves the built-in
+     * formats out (not there, as in a tree installed with another prefix
+     * than it was built for, or writable by others): so does the check,
+     * in the same words, with the same entries left unused. */
+    cJSON_Delete(builtin_entries(
+        &d->config, d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR, NULL));
     pt_workflow_t *wf = NULL;
     int rc = load_workflow(d->config.workflow, &wf, err);
     if (rc == PT_OK)
