@@ -61,11 +61,24 @@ static int lock_data_dir(const char *dir, pt_error_t *err)
     return PT_OK;
 }
 
+static int check_writable_dir(const char *what, const char *dir, const char *how, bool *missing,
+                              pt_error_t *err);
+
+/* What to do about a data directory ptrackd's user may not write: said by
+ * the start and by --check-config alike. */
+static const char not_writable_how[] =
+    "a start could not lock it nor write the database; give it to the user ptrackd runs as";
+
 int pt_data_dir_open(const char *dir, pt_error_t *err)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return pt_error_set(err, PT_ECONFIG, "cannot create the data directory %s: %s", dir,
                             strerror(errno));
+    /* One of another user (made by root, or restored as root) is said
+     * as --check-config says it, not as the lock file it could not open. */
+    bool missing;
+    if (check_writable_dir("the data directory", dir, not_writable_how, &missing, err) != PT_OK)
+        return err->code;
     return lock_data_dir(dir, err);
 }
 
@@ -334,10 +347,7 @@ int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
     bool missing;
     if (pt_socket_path_check(socket, err) != PT_OK)
         return err->code;
-    if (check_writable_dir("the data directory", dir,
-                           "a start could not lock it nor write the database; give it to the "
-                           "user ptrackd runs as",
-                           &missing, err) != PT_OK)
+    if (check_writable_dir("the data directory", dir, not_writable_how, &missing, err) != PT_OK)
         return err->code;
     if (missing) {
         warn_missing("the data directory", dir, true,

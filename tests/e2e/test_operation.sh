@@ -99,6 +99,14 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/rootdir" 2>&1)" && rc=0 || rc=$?
     check_eq "a data directory its user may not write exits 1" 1 "$rc"
     check_contains "naming it and the uid" "the data directory $PT_TMP/rootdir is not writable by uid 65534" "$out"
+    # The start says it in the same words: it said only that it could not
+    # open ptrackd.lock there (Permission denied).
+    out="$(as_nobody --config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/rootdir" \
+        --socket "$PT_TMP/rootdir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
+    check_eq "so does a start" 1 "$rc"
+    check_contains "naming it, the uid and what to do" \
+        "ptrackd: the data directory $PT_TMP/rootdir is not writable by uid 65534: a start could not lock it nor write the database; give it to the user ptrackd runs as" \
+        "$out"
     touch "$PT_TMP/nobodydir/ptrack.db"
     chmod 644 "$PT_TMP/nobodydir/ptrack.db"
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" 2>&1)" && rc=0 || rc=$?
