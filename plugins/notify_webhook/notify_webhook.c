@@ -831,13 +831,17 @@ static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *wh
         w->attempts = 0;
         return PTRACK_ERROR;
     }
+    /* Each attempt at debug: ptrackd warns when the instance starts
+     * failing, with the reason set above, and every 10 minutes while it
+     * fails (docs/operation.md, Logs); a warning per attempt came once a
+     * minute for as long as the receiver was down. */
     if (w->retries > 0)
-        w->host->log(w->inst, PTRACK_LOG_WARN,
+        w->host->log(w->inst, PTRACK_LOG_DEBUG,
                      "event %" PRId64 " (%s): %s; attempt %" PRId64 " of %" PRId64
                      " failed, will try again",
                      ev->seq, ev->type, why, w->attempts, w->retries);
     else
-        w->host->log(w->inst, PTRACK_LOG_WARN,
+        w->host->log(w->inst, PTRACK_LOG_DEBUG,
                      "event %" PRId64 " (%s): %s; attempt %" PRId64 " failed, will try again",
                      ev->seq, ev->type, why, w->attempts);
     return PTRACK_RETRY;
@@ -971,7 +975,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
              * the receiver asked: whole seconds could be up to one early. */
             int64_t wait = w->retry_after - now_ms();
             w->host->retry_in(w->inst, wait);
-            w->host->log(w->inst, PTRACK_LOG_WARN,
+            w->host->log(w->inst, PTRACK_LOG_DEBUG,
                          "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
                          "receiver; trying again in %lld ms, as its Retry-After asks (not "
                          "counted as a failed attempt)",
@@ -981,7 +985,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                                "Retry-After %lld ms",
                                (long long)(wait > 0 ? wait : 0));
         } else {
-            w->host->log(w->inst, PTRACK_LOG_WARN,
+            w->host->log(w->inst, PTRACK_LOG_DEBUG,
                          "event %" PRId64 " (%s): HTTP 429 (too many requests) from the "
                          "receiver; will try again (not counted as a failed attempt)",
                          ev->seq, ev->type);
