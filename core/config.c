@@ -1094,6 +1094,29 @@ void pt_config_warn_root_role(const pt_config_t *c, const pt_config_t *running, 
             source ? source : "(text)", u->name ? u->name : "", pt_role_name(u->role));
 }
 
+void pt_config_warn_deadlines(const pt_config_t *c, const pt_config_t *running, const char *source)
+{
+    /* A reminder as long as the time to answer counts every proposal due
+     * soon from the moment it is assigned, or its rehandling begins: said,
+     * not refused, so that a configuration that held one (a short reply
+     * window beside the default 7d) still starts. A reload says it again
+     * only when one of the three changed. */
+    const pt_deadlines_t *d = &c->deadlines, *was = running ? &running->deadlines : NULL;
+    if (was && was->remind_before == d->remind_before && was->reply == d->reply &&
+        was->rehandle == d->rehandle)
+        return;
+    char a[32], b[32];
+    const char *key = d->remind_before >= d->reply ? "reply" : "rehandle";
+    int64_t other = d->remind_before >= d->reply ? d->reply : d->rehandle;
+    if (d->remind_before < other)
+        return;
+    pt_warn("config %s: deadlines.remind_before: %s is not shorter than deadlines.%s (%s); every "
+            "proposal counts as due soon from the moment %s",
+            source ? source : "(text)", show_duration(d->remind_before, a, sizeof(a)), key,
+            show_duration(other, b, sizeof(b)),
+            strcmp(key, "reply") == 0 ? "it is assigned" : "its rehandling begins");
+}
+
 static int parse_categories(loader_t *ld, void *target, const cJSON *v, const char *path)
 {
     pt_config_t *c = target;

@@ -98,6 +98,11 @@ void pt_config_free(pt_config_t *c);
  * of which may be absent); NULL at a start and a --check-config. source
  * is the file, for the line. Thread: loop. */
 void pt_config_warn_root_role(const pt_config_t *c, const pt_config_t *running, const char *source);
+/* Warns (pt_warn) when deadlines.remind_before is not shorter than
+ * deadlines.reply or deadlines.rehandle: every proposal would count as due
+ * soon from the start. With running (a reload), only when one of them
+ * changed. */
+void pt_config_warn_deadlines(const pt_config_t *c, const pt_config_t *running, const char *source);
 /* Reads a config file over the defaults. Returns 0, or PT_ECONFIG with a
  * message naming the file and the key at fault. */
 int pt_config_load_file(pt_config_t *c, const char *path, pt_error_t *err);

@@ -601,6 +601,7 @@ static int parse_flags(daemon_t *d, int argc, char **argv, pt_error_t *err)
     if (read_config(d, &d->config, err) != PT_OK)
         return err->code;
     pt_config_warn_root_role(&d->config, NULL, d->config_path);
+    pt_config_warn_deadlines(&d->config, NULL, d->config_path);
     return PT_OK;
 }
 
@@ -1281,6 +1282,7 @@ static void reload(daemon_t *d)
      * later on would leave the running configuration, and the file
      * mended would say it a second time against that. */
     pt_config_warn_root_role(&next, &d->config, d->config_path);
+    pt_config_warn_deadlines(&next, &d->config, d->config_path);
     const char *dir_running = d->config.plugin_dir ? d->config.plugin_dir : PT_PLUGIN_DIR;
     const char *dir_next = next.plugin_dir ? next.plugin_dir : PT_PLUGIN_DIR;
     cJSON *builtins =
