@@ -1297,12 +1297,14 @@ static void cancel_error(ptrack_job_t *job, pt_error_t *err, cancel_why_t why, i
     } else if (why == WHY_NOMEM) {
         code = PT_ENOMEM;
         snprintf(head, sizeof(head), "the %s was cancelled: out of memory", what);
+        tail_kept = "; " PARTIAL_RESEND;
     } else if (why == WHY_REVOKED) {
         code = job->revoked_code ? job->revoked_code : PT_EFORBIDDEN;
         snprintf(head, sizeof(head),
                  "the %s was cancelled: its client is no longer identified as it was when it "
                  "began (its token was revoked, or a reload changed the tokens or socket_users)",
                  what);
+        tail_kept = "; " PARTIAL_RESEND;
     } else {
         code = PT_ESTORAGE;
         snprintf(head, sizeof(head), "the %s was cancelled (%s)", what,

@@ -100,6 +100,8 @@ check_error "... answered the same" 401 unauthorized
 check_eq "... with the 2000 it committed" 2000 "$(jv 'j["error"]["imported"]')"
 check_contains "... which stay" "the batches stored before stay: 2000 proposals imported" \
     "$(jv 'j["error"]["message"]')"
+check_contains "... and what to send again" "send again only the records not stored" \
+    "$(jv 'j["error"]["message"]')"
 
 pt_step "the kept token's jobs are unaffected"
 wait_for 60 done_ export_b
