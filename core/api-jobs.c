@@ -148,6 +148,9 @@ void pt_api_imports(pt_call_t *call)
         .actor = call->who.name,
         .who = &call->who,
         .req = req,
+        .metrics = call->api->metrics,
+        .route = call->route,
+        .start = call->start,
         .partial = part == 1,
     };
     if (pt_job_start_import(&o, &err) != PT_OK) {
@@ -204,6 +207,9 @@ void pt_api_exports(pt_call_t *call)
         .actor = call->who.name,
         .who = &call->who,
         .req = req,
+        .metrics = call->api->metrics,
+        .route = call->route,
+        .start = call->start,
         .query = &q,
         .stall_ms = call->api->opts.config->limits.idle_timeout_ms,
     };

@@ -133,6 +133,9 @@ struct ptrack_job {
     pt_store_t *store;
     pt_list_query_t query;
     uv_loop_t *loop;
+    pt_metrics_t *metrics; /* counts the answer (pt_job_options_t) */
+    pt_route_t route;
+    uint64_t asked_at;
     uint64_t stall_ms;
     uint64_t started;  /* uv_now() when the request came */
     pt_identity_t who; /* who asked, as identified then (pt_jobs_recheck) */
@@ -1785,6 +1788,14 @@ static void job_reap(ptrack_job_t *job)
         pt_plugins_jobs_ended(inst);
 }
 
+/* Counts the job's answer, of status, as the API counts its own answers. */
+static void count_answer(ptrack_job_t *job, int status)
+{
+    if (job->metrics && job->req)
+        pt_metrics_request(job->metrics, job->route, job->req->method, status,
+                           uv_hrtime() - job->asked_at);
+}
+
 static void respond_json(ptrack_job_t *job, int status, const char *json)
 {
     static const char oom[] =
@@ -1793,6 +1804,7 @@ static void respond_json(ptrack_job_t *job, int status, const char *json)
         status = 503;
         json = oom;
     }
+    count_answer(job, status);
     pt_http_respond(job->req, status, "application/json; charset=utf-8", NULL, json, strlen(json));
     job->req = NULL;
 }
@@ -1888,6 +1900,7 @@ static void begin_stream(ptrack_job_t *job)
         if (!pt_buf_failed(&cd))
             headers[0] = cd.data;
     }
+    count_answer(job, 200);
     pt_http_stream_begin(job->req, 200, ct ? ct : "application/octet-stream", headers);
     job->stream_begun = true;
     pt_buf_free(&cd);
@@ -2101,6 +2114,9 @@ static ptrack_job_t *job_new(const pt_job_options_t *o, job_kind_t kind, pt_erro
     job->req = o->req;
     job->partial = o->partial;
     job->stall_ms = o->stall_ms;
+    job->metrics = o->metrics;
+    job->route = o->route;
+    job->asked_at = o->start;
     job->started = uv_now(o->loop);
     if (o->who)
         job->who = *o->who;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include "auth.h"
 #include "http-server.h"
+#include "metrics.h"
 #include "plugins.h"
 #include "store.h"
 
@@ -30,6 +31,12 @@ typedef struct {
     bool partial;             /* import: keep the good records */
     pt_list_query_t *query;   /* export: the filters; the job takes its strings */
     uint64_t stall_ms;        /* export: a client that takes nothing this long is cut off */
+    /* Where the answer is counted when the job gives it, as the API counts
+     * its own (ptrack_http_requests_total): the route, and when the request
+     * came (uv_hrtime). NULL metrics: not counted. */
+    pt_metrics_t *metrics;
+    pt_route_t route;
+    uint64_t start;
 } pt_job_options_t;
 
 /* Starts an import of the request's body (streamed, see
