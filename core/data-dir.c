@@ -233,9 +233,19 @@ static int check_writable_dir(const char *what, const char *dir, const char *how
     }
     if (!S_ISDIR(st.st_mode))
         return pt_error_set(err, PT_ECONFIG, "%s %s is not a directory", what, dir);
-    if (!may(dir, W_OK | X_OK))
+    if (!may(dir, W_OK | X_OK)) {
+        /* No owner or mode makes a read-only mount writable: under the
+         * unit's ProtectSystem=strict, every directory but its own is. */
+        if (errno == EROFS)
+            return pt_error_set(err, PT_ECONFIG,
+                                "%s %s is on a read-only file system: ptrackd cannot write "
+                                "there; mount it read-write, or, for the systemd unit "
+                                "(ProtectSystem=strict), name it in ReadWritePaths= "
+                                "(systemctl edit ptrackd)",
+                                what, dir);
         return pt_error_set(err, PT_ECONFIG, "%s %s is not writable by uid %ld: %s", what, dir,
                             (long)geteuid(), how);
+    }
     return PT_OK;
 }
 

@@ -107,6 +107,21 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     check_contains "naming it, the uid and what to do" \
         "ptrackd: the data directory $PT_TMP/rootdir is not writable by uid 65534: a start could not lock it nor write the database; give it to the user ptrackd runs as" \
         "$out"
+    # A data directory on a read-only mount (one outside the unit's own
+    # under ProtectSystem=strict) is no matter of owner: the start and the
+    # check said to give it to ptrackd's user, which changes nothing.
+    mkdir -p "$PT_TMP/romount/data"
+    if unshare -m true 2>/dev/null; then
+        out="$(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&
+            { "$2" --config "$3" --data-dir "$1/data" --socket "$4" 2>&1; echo "rc=$?";
+              "$2" --check-config "$3" --data-dir "$1/data" 2>&1; echo "rc=$?"; }' \
+            sh "$PT_TMP/romount" "$PTRACKD" "$PT_TMP/dirs.json" "$PT_TMP/ro.sock")"
+        ro="the data directory $PT_TMP/romount/data is on a read-only file system: ptrackd cannot write there; mount it read-write, or, for the systemd unit (ProtectSystem=strict), name it in ReadWritePaths= (systemctl edit ptrackd)"
+        check_eq "a data directory on a read-only mount: the start and the check say so, exit 1" \
+            "ptrackd: $ro rc=1 ptrackd: $ro rc=1" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+    else
+        pt_log "skip: a read-only mount needs unshare -m"
+    fi
     touch "$PT_TMP/nobodydir/ptrack.db"
     chmod 644 "$PT_TMP/nobodydir/ptrack.db"
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" 2>&1)" && rc=0 || rc=$?
