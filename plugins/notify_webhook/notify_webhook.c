@@ -951,7 +951,10 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
             /* Too many messages for now (WeCom: 20 a minute): no attempt
              * is counted; none is made until the minute is over. */
             w->host->retry_in(w->inst, ROBOT_LIMIT_WAIT_MS);
-            w->host->log(w->inst, PTRACK_LOG_WARN,
+            /* At debug, as each failed attempt is: ptrackd warns once, with
+             * the reason set below; a burst of events kept the robot at
+             * its limit for minutes, a warning each. */
+            w->host->log(w->inst, PTRACK_LOG_DEBUG,
                          "event %" PRId64 " (%s): the robot takes no more messages for now "
                          "(errcode %ld); trying again in a minute",
                          ev->seq, ev->type, errcode);
@@ -1003,7 +1006,9 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         if (rc == PTRACK_RETRY && status == 503 && w->retry_after) {
             int64_t wait = w->retry_after - now_ms();
             w->host->retry_in(w->inst, wait);
-            w->host->log(w->inst, PTRACK_LOG_INFO,
+            /* At debug too: a receiver down for an hour's maintenance
+             * answers every try so, one line each at the default level. */
+            w->host->log(w->inst, PTRACK_LOG_DEBUG,
                          "event %" PRId64 " (%s): the receiver asks for %lld ms before the "
                          "next try (Retry-After)",
                          ev->seq, ev->type, (long long)(wait > 0 ? wait : 0));

@@ -14,9 +14,16 @@ pt_init
 
 HOOK_SO="$(pt_plugin_so notify_webhook)"
 pt_receiver down --fail-first 3 --fail-status 503
+# Down for maintenance, saying when it is back (503, Retry-After: 1); a
+# robot at its limit (WeCom's 45009: 20 messages a minute).
+pt_receiver maint --fail-first 3 --fail-status 503 --retry-after 1
+pt_receiver robot --fail-first 1 --errcode 45009
 pt_config '{}' ',"plugins": [{"instance": "hook", "path": "'"$HOOK_SO"'",
   "events": ["proposal.created"],
-  "config": {"url": "http://127.0.0.1:'"$PORT_down"'/hook", "secret": "s3cret-s3cret"}}]'
+  "config": {"url": "http://127.0.0.1:'"$PORT_down"'/hook", "secret": "s3cret-s3cret"}},
+  {"instance": "maint", "path": "'"$HOOK_SO"'", "events": ["proposal.created"],
+  "config": {"url": "http://127.0.0.1:'"$PORT_maint"'/hook"}},
+  '"$(pt_robot_entry robot wecom /cgi-bin/webhook/send?key=k '"proposal.created"')"']'
 pt_start
 LOG="$PT_TMP/ptrackd.log"
 lines() { grep -c -- "$1" "$LOG" || true; }
@@ -33,6 +40,17 @@ check_true "the recovery is logged" wait_for 10 delivers_again
 check_eq "one warning that it fails, with the receiver's answer" 1 \
     "$(lines "WARN  notifier hook: delivering event $seq (proposal.created) failed: HTTP 503 from the receiver")"
 check_eq "and no other warning of the instance (none per attempt)" 1 "$(lines "WARN .*hook")"
+
+pt_step "a receiver's Retry-After and a robot's limit, at the default level"
+maint_taken() { [ "$(grep -c . "$PT_TMP/maint.jsonl")" -ge 4 ]; }
+check_true "the receiver down for maintenance takes the event in the end" wait_for 30 maint_taken
+maint_back() { grep -q "INFO  notifier maint: delivers again" "$LOG"; }
+check_true "its recovery is logged" wait_for 10 maint_back
+check_eq "one warning that it fails, and no line per try of the plugin (Retry-After)" \
+    "1 0" "$(lines "WARN .*maint") $(lines "\[maint\]")"
+robot_refused() { grep -q "WARN  notifier robot: delivering event $seq (proposal.created) failed" "$LOG"; }
+check_true "the robot at its limit: ptrackd's warning, with the reason" wait_for 10 robot_refused
+check_eq "and no warning of the plugin's own for the wait" 0 "$(lines "\[robot\]")"
 
 pt_step "each attempt is logged at debug"
 GONE="$(pt_free_port)"
