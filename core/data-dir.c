@@ -64,6 +64,8 @@ static int lock_data_dir(const char *dir, pt_error_t *err)
 static int check_writable_dir(const char *what, const char *dir, const char *how, bool *missing,
                               pt_error_t *err);
 
+static int check_files(const char *dir, pt_error_t *err);
+
 /* What to do about a data directory ptrackd's user may not write: said by
  * the start and by --check-config alike. */
 static const char not_writable_how[] =
@@ -78,6 +80,10 @@ int pt_data_dir_open(const char *dir, pt_error_t *err)
      * as --check-config says it, not as the lock file it could not open. */
     bool missing;
     if (check_writable_dir("the data directory", dir, not_writable_how, &missing, err) != PT_OK)
+        return err->code;
+    /* So is a file in it of another user (a restore made as root): said as
+     * --check-config says it, not as the lock it could not open. */
+    if (check_files(dir, err) != PT_OK)
         return err->code;
     return lock_data_dir(dir, err);
 }
@@ -213,6 +219,25 @@ const char *pt_data_dir_clash(const char *dir, const char *socket, const char *p
 static int may(const char *path, int mode)
 {
     return faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0;
+}
+
+/* Checks that the files of DIR that a start opens for writing (the lock
+ * and the database's), where they exist, are this user's to read and
+ * write: one left by a restore made as root is refused naming it. */
+static int check_files(const char *dir, pt_error_t *err)
+{
+    static const char *const files[] = {"/ptrackd.lock", "/ptrack.db", "/ptrack.db-wal",
+                                        "/ptrack.db-shm", "/ptrack.seq"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char f[4200];
+        snprintf(f, sizeof(f), "%s%s", same_dir(dir, "/") ? "" : dir, files[i]);
+        if (access(f, F_OK) == 0 && !may(f, R_OK | W_OK))
+            return pt_error_set(err, PT_ECONFIG,
+                                "%s is not readable and writable by uid %ld: ptrackd cannot "
+                                "open it to write; give it to the user ptrackd runs as",
+                                f, (long)geteuid());
+    }
+    return PT_OK;
 }
 
 /* Checks that DIR, which WHAT names in messages, is a directory this user
@@ -363,18 +388,8 @@ int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
         warn_missing("the data directory", dir, true,
                      "for the service, systemd's StateDirectory= makes it");
     } else {
-        /* The lock and the database's files are opened for writing. */
-        static const char *const files[] = {"/ptrackd.lock", "/ptrack.db", "/ptrack.db-wal",
-                                            "/ptrack.db-shm", "/ptrack.seq"};
-        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-            char f[4200];
-            snprintf(f, sizeof(f), "%s%s", same_dir(dir, "/") ? "" : dir, files[i]);
-            if (access(f, F_OK) == 0 && !may(f, R_OK | W_OK))
-                return pt_error_set(err, PT_ECONFIG,
-                                    "%s is not readable and writable by uid %ld: a start would "
-                                    "refuse it; give it to the user ptrackd runs as",
-                                    f, (long)geteuid());
-        }
+        if (check_files(dir, err) != PT_OK)
+            return err->code;
     }
     char sockdir[4096];
     parent_of(socket, sockdir, sizeof(sockdir));

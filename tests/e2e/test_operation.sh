@@ -127,6 +127,20 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" 2>&1)" && rc=0 || rc=$?
     check_eq "a database of another user exits 1" 1 "$rc"
     check_contains "naming it" "$PT_TMP/nobodydir/ptrack.db is not readable and writable by uid 65534" "$out"
+    # The start says it in the same words, not that it could not open the
+    # lock (a restore made as root leaves both root's).
+    touch "$PT_TMP/nobodydir/ptrackd.lock"
+    out="$(as_nobody --config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
+        --socket "$PT_TMP/nobodydir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
+    check_eq "so does a start" 1 "$rc"
+    check_contains "naming the file, the uid and what to do" \
+        "ptrackd: $PT_TMP/nobodydir/ptrackd.lock is not readable and writable by uid 65534: ptrackd cannot open it to write; give it to the user ptrackd runs as" \
+        "$out"
+    chown 65534:65534 "$PT_TMP/nobodydir/ptrackd.lock"
+    out="$(as_nobody --config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
+        --socket "$PT_TMP/nobodydir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
+    check_contains "the lock its own, the database is named" \
+        "$PT_TMP/nobodydir/ptrack.db is not readable and writable by uid 65534" "$out"
     chown 65534:65534 "$PT_TMP/nobodydir/ptrack.db"
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
         --socket "$PT_TMP/rootdir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
