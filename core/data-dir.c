@@ -64,7 +64,7 @@ static int lock_data_dir(const char *dir, pt_error_t *err)
 static int check_writable_dir(const char *what, const char *dir, const char *how, bool *missing,
                               pt_error_t *err);
 
-static int check_files(const char *dir, pt_error_t *err);
+static int check_files(const char *dir, bool lock_only, pt_error_t *err);
 
 /* What to do about a data directory ptrackd's user may not write: said by
  * the start and by --check-config alike. */
@@ -81,9 +81,10 @@ int pt_data_dir_open(const char *dir, pt_error_t *err)
     bool missing;
     if (check_writable_dir("the data directory", dir, not_writable_how, &missing, err) != PT_OK)
         return err->code;
-    /* So is a file in it of another user (a restore made as root): said as
-     * --check-config says it, not as the lock it could not open. */
-    if (check_files(dir, err) != PT_OK)
+    /* So is a lock of another user (a restore made as root): said as
+     * --check-config says it, not as the lock it could not open. (The
+     * database's files the store says of itself.) */
+    if (check_files(dir, true, err) != PT_OK)
         return err->code;
     return lock_data_dir(dir, err);
 }
@@ -221,14 +222,16 @@ static int may(const char *path, int mode)
     return faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0;
 }
 
-/* Checks that the files of DIR that a start opens for writing (the lock
- * and the database's), where they exist, are this user's to read and
- * write: one left by a restore made as root is refused naming it. */
-static int check_files(const char *dir, pt_error_t *err)
+/* Checks that the files of DIR that a start opens for writing (the lock,
+ * first, then the database's), where they exist, are this user's to read
+ * and write: one left by a restore made as root is refused naming it.
+ * With lock_only, only the lock. */
+static int check_files(const char *dir, bool lock_only, pt_error_t *err)
 {
     static const char *const files[] = {"/ptrackd.lock", "/ptrack.db", "/ptrack.db-wal",
                                         "/ptrack.db-shm", "/ptrack.seq"};
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+    size_t n = lock_only ? 1 : sizeof(files) / sizeof(files[0]);
+    for (size_t i = 0; i < n; i++) {
         char f[4200];
         snprintf(f, sizeof(f), "%s%s", same_dir(dir, "/") ? "" : dir, files[i]);
         if (access(f, F_OK) == 0 && !may(f, R_OK | W_OK))
@@ -388,7 +391,7 @@ int pt_data_dir_check(const char *dir, const char *socket, pt_error_t *err)
         warn_missing("the data directory", dir, true,
                      "for the service, systemd's StateDirectory= makes it");
     } else {
-        if (check_files(dir, err) != PT_OK)
+        if (check_files(dir, false, err) != PT_OK)
             return err->code;
     }
     char sockdir[4096];

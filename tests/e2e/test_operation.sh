@@ -139,8 +139,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     chown 65534:65534 "$PT_TMP/nobodydir/ptrackd.lock"
     out="$(as_nobody --config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
         --socket "$PT_TMP/nobodydir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
-    check_contains "the lock its own, the database is named" \
-        "$PT_TMP/nobodydir/ptrack.db is not readable and writable by uid 65534" "$out"
+    check_contains "the lock its own, the store names the database" \
+        "the database $PT_TMP/nobodydir/ptrack.db is read-only to ptrackd (uid 65534)" "$out"
     chown 65534:65534 "$PT_TMP/nobodydir/ptrack.db"
     out="$(as_nobody --check-config "$PT_TMP/dirs.json" --data-dir "$PT_TMP/nobodydir" \
         --socket "$PT_TMP/rootdir/ptrack.sock" 2>&1)" && rc=0 || rc=$?
