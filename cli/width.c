@@ -717,7 +717,10 @@ static void wrap_line(pt_buf_t *b, const char *s, size_t n, size_t indent, size_
                 break;
             bool may_cut =
                 in_path && s + used > path && !inside_run(s, used, n, blank_before, !wide_before);
-            if (w + cw > avail && used > 0 && !over) {
+            /* A blank past the width costs nothing: no line ends with
+             * one, so the text before it still fits whole, and the line
+             * may break after it (ab cd at 5 columns is one line). */
+            if (w + (space ? 0 : cw) > avail && used > 0 && !over) {
                 /* Where nothing fits but a cut inside a run such as a
                  * path, the run goes on to where it may break; a path
                  * wider than the line is cut where it last could be,

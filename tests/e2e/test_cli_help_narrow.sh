@@ -86,8 +86,8 @@ done
 pt_step "what flows"
 on 60 do --help
 check_contains "a paragraph: its lines joined, at 60 columns" \
-    "Sends POST /v1/proposals/ID/actions/ACTION with the
-action's fields and prints the new state." "$TTY"
+    "Sends POST /v1/proposals/ID/actions/ACTION with the action's
+fields and prints the new state." "$TTY"
 check_contains "an example too wide: broken at a blank, not between an option and its value" \
     "  ptrack do 12 opinion --unit 省财政厅 \\
       --set opinion=同意主办单位意见" "$TTY"
@@ -109,8 +109,8 @@ check_contains "an exit code's text goes on under itself" "
 on 60 token --help
 check_contains "a subcommand's text goes on at its column" "
 ptrack token revoke NAME
-                        revokes a token made at run time;
-                        it stops working at once (a token" "$TTY"
+                        revokes a token made at run time; it
+                        stops working at once (a token of" "$TTY"
 on 40 plugins --help
 check_contains "at 40 columns, under the subcommand, 4 columns in" "
 ptrack plugins [list]

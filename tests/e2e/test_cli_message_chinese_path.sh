@@ -53,7 +53,7 @@ for cols in 40 60; do
         pt_cli_cols "$cols" ${args%|*} "${args#*|}"
         what="${args%%|*} at $cols columns"
         check_true "$what: refused" test "$RC" -ne 0
-        check_contains "$what: the path whole on a line" "  $SHORT:" "$TTY"
+        check_contains "$what: the path whole on a line" "$SHORT:" "$TTY"
         check_true "$what: every line fits (widest $(widest <<<"$TTY"))" \
             test "$(widest <<<"$TTY")" -le "$cols"
         value="${args#*|}"
@@ -76,7 +76,8 @@ for cols in 40 60; do
     check_eq "the file named three times, whole each time, at $cols columns" 3 \
         "$(grep -oF "$GBK" <<<"$TTY" | wc -l)"
     check_contains "the converted file's name whole" "$GBK.utf8" "$TTY"
-    check_contains "the command's start" "iconv -f GBK -t" "$TTY"
+    check_contains "the command whole, its lines joined" "iconv -f GBK -t UTF-8 $GBK > $GBK.utf8" \
+        "$(sed -e ':a' -e 'N' -e '$!ba' -e 's/\n  / /g' <<<"$TTY")"
     check_true "every line fits (widest $(widest <<<"$TTY"))" \
         test "$(widest <<<"$TTY")" -le "$cols"
 done

@@ -451,6 +451,11 @@ static void mixed_text_keeps_the_rules_and_english_breaks_at_spaces(void **state
                         "see\n(this)\nand\n[that]\ntoo,\nok.\n");
     assert_string_equal(wrapped(&b, "Water supply, (rural) areas.", 0, 14),
                         "Water supply,\n(rural) areas.\n");
+    /* A word that ends at the width stays on its line: the blank after
+     * it is not shown, so it does not push the word down. */
+    assert_string_equal(wrapped(&b, "ab cd ef", 0, 5), "ab cd\nef\n");
+    assert_string_equal(wrapped(&b, "ab cd  ef", 2, 7), "  ab cd\n  ef\n");
+    assert_string_equal(wrapped(&b, "水利 饮水 安全", 0, 9), "水利 饮水\n安全\n");
     pt_buf_free(&b);
 }
 
