@@ -130,6 +130,56 @@ static bool names_hold(const char *names, const char *name, size_t len)
     return false;
 }
 
+/* The first Chinese name of field f, or NULL. */
+static const char *chinese_name(const char *f, size_t *len)
+{
+    for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
+        if (strcmp(field_names[i].field, f) == 0) {
+            *len = strcspn(field_names[i].names, "|");
+            return field_names[i].names;
+        }
+    }
+    return NULL;
+}
+
+/* --set NAME= where NAME is the Chinese name of field `known`, which the
+ * action does not declare (理由= for a feedback, whose words are its
+ * comment): a usage error naming the fields it does take, with their
+ * Chinese names, rather than ptrackd's refusal of an unknown field in
+ * English codes. Without the workflow the key goes as typed. */
+static int not_taken(pt_cli_t *cli, const char *action, int len, const char *kv, const char *known)
+{
+    const cJSON *it, *f, *wf = pt_cli_workflow(cli), *fields = NULL;
+    cJSON_ArrayForEach(it, pt_json_get(wf, "actions"))
+    {
+        const char *name = pt_json_str(it, "name");
+        if (name && strcmp(name, action) == 0)
+            fields = pt_json_get(it, "fields");
+    }
+    if (!fields)
+        return PT_EXIT_OK;
+    pt_buf_t takes = {0};
+    bool note = false;
+    cJSON_ArrayForEach(f, fields)
+    {
+        const char *name = pt_json_str(f, "name");
+        if (!name)
+            continue;
+        size_t n;
+        const char *zh = chinese_name(name, &n);
+        pt_buf_printf(&takes, "%s%s", takes.len ? ", " : "", name);
+        if (zh)
+            pt_buf_printf(&takes, " (%.*s)", (int)n, zh);
+        note |= strcmp(name, "note") == 0;
+    }
+    if (!note)
+        pt_buf_printf(&takes, "%snote (备注)", takes.len ? ", " : "");
+    int rc = pt_cli_usage(cli, "--set %.*s=: %.*s is %s, which %s does not take; it takes %s", len,
+                          kv, len, kv, known, action, pt_buf_str(&takes));
+    pt_buf_free(&takes);
+    return rc;
+}
+
 int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv, char **out)
 {
     *out = NULL;
@@ -141,17 +191,22 @@ int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv
      * refusal to show what was typed (内容, not text). */
     if (ascii || len == 0 || !strchr(kv, '='))
         return PT_EXIT_OK;
-    const char *found = NULL;
+    const char *found = NULL, *known = NULL;
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
         const char *f = field_names[i].field;
-        if (!names_hold(field_names[i].names, kv, len) ||
-            (strcmp(f, "note") != 0 && !pt_action_field_type(cli, action, f)))
+        if (!names_hold(field_names[i].names, kv, len))
+            continue;
+        if (!known)
+            known = f;
+        if (strcmp(f, "note") != 0 && !pt_action_field_type(cli, action, f))
             continue;
         if (found && strcmp(found, f) != 0)
             return pt_cli_usage(cli, "--set %.*s= may be %s or %s of %s; give the field's code",
                                 (int)len, kv, found, f, action);
         found = f;
     }
+    if (!found && known)
+        return not_taken(cli, action, (int)len, kv, known);
     if (!found)
         return PT_EXIT_OK; /* as typed: a field of the office's own, or ptrackd's to refuse */
     pt_buf_t b = {0};

@@ -37,10 +37,11 @@ const char *pt_action_field_type(pt_cli_t *cli, const char *action, const char *
  * the fields the action declares in the workflow in force (答复文号 doc_no,
  * 满意度 satisfaction, 意见 opinion or comment, ...; see fields.c) becomes
  * that field's code. *out is then the whole "KEY=VALUE" with the code,
- * else NULL (the key is ASCII, or no field the action declares has that
- * name: it goes as typed). Returns PT_EXIT_OK, or PT_EXIT_USAGE after a
- * message when the name fits two of the action's fields. Ownership: the
- * caller frees *out. */
+ * else NULL (the key is ASCII, or no field of fields.c has that name: it
+ * goes as typed). Returns PT_EXIT_OK, or PT_EXIT_USAGE after a message
+ * when the name fits two of the action's fields, or is the name of a field
+ * the action does not declare (the message names those it does). Without
+ * the workflow a name goes as typed. Ownership: the caller frees *out. */
 int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv, char **out);
 
 /* Appends the Chinese names --set takes for the fields that the actions of

@@ -70,6 +70,13 @@ pt_step "names that fit no field, or two"
 pt_cli do "$ID" 督办 --set 重点督办=是 --set 督办人=李主任 --set 电话=13800000000
 check_rc "a name no field of 督办 has goes as typed, and ptrackd refuses it" 1
 check_contains "naming it" "电话" "$ERR"
+pt_cli do "$ID" 督办 --set 重点督办=是 --set 理由=代表多次反映
+check_rc "a Chinese name of a field that 督办 does not have: a usage error" 2
+check_contains "naming the field it is and the fields 督办 takes, in Chinese too" \
+    "理由 is reason, which supervise does not take; it takes key_supervision (重点督办)" "$ERR"
+check_contains "the note too" "note (备注)" "$ERR"
+api GET "/v1/proposals/$ID"
+check_eq "nothing was sent" false "$(jv 'j["key_supervision"]')"
 pt_cli do "$ID" 督办 --set 重点督办=是 --set 督办人=李主任
 check_rc "督办 with 重点督办= and 督办人=" 0
 api GET "/v1/proposals/$ID"
