@@ -13,7 +13,9 @@ the terminal has shown --prompt, the command is stopped: INT by typing
 Ctrl-C, which the terminal turns into SIGINT as it does for a person, any
 other signal (TERM, HUP) sent with kill. --delay S: the answer or the stop
 comes S seconds after the prompt (default 0). --cols N: the terminal is N
-columns wide (and 24 lines high), as a window that narrow is.
+columns wide (and 24 lines high), as a window that narrow is. --timeout
+S: a command still running S seconds after it started (default 60) is
+killed, and ptyrun exits 124 after what it showed, as timeout(1) does.
 """
 import argparse
 import fcntl
@@ -75,7 +77,18 @@ def main():
             else:
                 os.write(fd, a.answer.encode() + b"\n")
             answered = True
-    _, status = os.waitpid(pid, 0)
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0 and time.time() >= deadline:
+        # Still running at the deadline: a test waiting on it would hang
+        # until ctest's own timeout, with nothing to show. It ends here,
+        # as timeout(1) ends a command, with what it printed so far.
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        sys.stdout.write(got.decode("utf-8", "replace"))
+        sys.stderr.write("ptyrun: %s still running after %g s: killed\n" % (cmd[0], a.timeout))
+        sys.exit(124)
+    if done == 0:
+        _, status = os.waitpid(pid, 0)
     sys.stdout.write(got.decode("utf-8", "replace"))
     sys.exit(os.waitstatus_to_exitcode(status))
 

@@ -59,4 +59,16 @@ for how in 0 1; do
     done
 done
 
+pt_step "ptyrun ends a command still running at its --timeout"
+# Before, it waited for the command however long it ran: a hung command
+# held the test until ctest's own timeout, with nothing shown.
+start=$SECONDS
+TTY="$(timeout -s KILL 30 python3 "$PT_E2E_DIR/ptyrun.py" --timeout 1 -- /bin/sh -c 'echo 已开始; sleep 60' \
+    2>"$PT_TMP/ptyrun.err")"
+RC=$?
+check_eq "it exits 124, as timeout(1) does" 124 "$RC"
+check_true "within seconds ($((SECONDS - start)) s)" test $((SECONDS - start)) -lt 20
+check_contains "with what the command showed" "已开始" "$TTY"
+check_contains "and says why" "still running after 1 s: killed" "$(cat "$PT_TMP/ptyrun.err")"
+
 pt_finish
