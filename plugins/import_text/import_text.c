@@ -61,6 +61,10 @@
  * proposal's; elsewhere a session is of each proposal after it, and a
  * number is held for one paragraph, like a delegation line above a title:
  * the title below it takes it, anything else reads it as text, as it was.
+ * A form's 编号 that is a date or no number, and a standing committee's
+ * meeting (十四届全国人大常委会第十次会议), which is no session of a
+ * congress, give nothing: each is a line of its own, listed with the
+ * skipped passages.
  *
  * Only one candidate article is held at a time, and its size is capped
  * (PROPOSAL_MAX), so memory is flat however long the document.
@@ -163,20 +167,12 @@ typedef struct {
 
 /* ---- Skipped passages --------------------------------------------------- */
 
-static void skip_close(tx_t *t)
+/* Tells the client and the log of a passage skipped, from line from. */
+static void skip_report(tx_t *t, const char *where, const char *reason, long from)
 {
-    if (!t->skip_from)
-        return;
     /* The client is told of each passage in the import's answer (a host
      * of ABI 1.1 lists them under "ignored"); an older host only has the
      * log. */
-    char where[64], reason[sizeof(t->skip_reason) + 32];
-    if (t->skip_from == t->skip_to)
-        snprintf(where, sizeof(where), "line %ld", t->skip_from);
-    else
-        snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
-    snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
-             t->skip_reason, t->skip_reason[0] ? ")" : "");
     if (PTRACK_HOST_HAS(t->h, import_ignore) &&
         t->h->import_ignore(t->job, where, reason) == PTRACK_ECANCELED && t->rc == PTRACK_OK)
         t->rc = PTRACK_ECANCELED;
@@ -187,8 +183,22 @@ static void skip_close(tx_t *t)
         t->h->log(t->inst, PTRACK_LOG_INFO, "skipped %s: %s", where, reason);
     else if (t->n_skipped == SKIP_LOG_MAX)
         t->h->log(t->inst, PTRACK_LOG_INFO,
-                  "more skipped passages from line %ld on are counted, not listed", t->skip_from);
+                  "more skipped passages from line %ld on are counted, not listed", from);
     t->n_skipped++;
+}
+
+static void skip_close(tx_t *t)
+{
+    if (!t->skip_from)
+        return;
+    char where[64], reason[sizeof(t->skip_reason) + 32];
+    if (t->skip_from == t->skip_to)
+        snprintf(where, sizeof(where), "line %ld", t->skip_from);
+    else
+        snprintf(where, sizeof(where), "lines %ld-%ld", t->skip_from, t->skip_to);
+    snprintf(reason, sizeof(reason), "not a proposal%s%s%s", t->skip_reason[0] ? " (" : "",
+             t->skip_reason, t->skip_reason[0] ? ")" : "");
+    skip_report(t, where, reason, t->skip_from);
     t->skip_from = 0;
 }
 
@@ -892,6 +902,29 @@ static int ustr_eq(const ustr_t *a, const ustr_t *b)
     return a->len == b->len && (a->len == 0 || !memcmp(a->p, b->p, a->len * sizeof(*a->p)));
 }
 
+/* A line of the form that gives nothing (tm_ident_line): a 编号 that
+ * is a date or no number, a standing committee's meeting. Neither text of
+ * the proposal nor its number or session: it is listed with the passages
+ * skipped, saying why, in its place among them. */
+static void ident_unread(tx_t *t, int got, const uint32_t *s, size_t n, long line)
+{
+    static const char *const why[][2] = {
+        [TM_ID_DATE] = {"a number", "a date, not a proposal's number"},
+        [TM_ID_NOT_NUMBER] = {"a number", "not a proposal's number"},
+        [TM_ID_STANDING] = {"a session",
+                            "a meeting of a standing committee, not a session of a congress"},
+    };
+    if (got <= TM_ID_READ || got > TM_ID_STANDING)
+        return;
+    char where[32], reason[240], *text = u_utf8(s, n);
+    skip_close(t);
+    snprintf(where, sizeof(where), "line %ld", line);
+    pt_utf8_format(reason, sizeof(reason), "not read as %s: \"%s\" is %s", why[got][0],
+                   text ? text : "?", why[got][1]);
+    free(text);
+    skip_report(t, where, reason, line);
+}
+
 /* A line that gives a number or a session and nothing else
  * (tm_ident_line). In the header of the proposal being read (after its
  * title, before its background and asks: 编号：3105 beside 领衔代表：…) it
@@ -904,11 +937,21 @@ static void ident_para(tx_t *t, const uint32_t *s, size_t n, long first, long la
                        int ended_by_blank)
 {
     ustr_t num = {0}, sess = {0};
-    tm_ident_line(s, n, &num, &sess);
+    int got = tm_ident_line(s, n, &num, &sess);
     int header = (t->state == S_CANDIDATE ||
                   (t->state == S_IN && t->section == SEC_HEAD && t->n_asks == 0)) &&
                  t->background.len == 0;
-    if (header && (num.len == 0 || t->number.len == 0 || ustr_eq(&num, &t->number))) {
+    if (got != TM_ID_READ) {
+        /* After a standing committee's meeting, no session is known: not
+         * the one named above it. */
+        ident_unread(t, got, s, n, first);
+        if (header && got == TM_ID_STANDING)
+            t->session.len = 0;
+        else if (got == TM_ID_STANDING)
+            t->doc_session.len = 0;
+        if (header)
+            t->prop_last = last;
+    } else if (header && (num.len == 0 || t->number.len == 0 || ustr_eq(&num, &t->number))) {
         if (num.len)
             ustr_set(&t->number, num.p, num.len);
         if (sess.len)

@@ -1039,8 +1039,10 @@ static int session_prefix(const uint32_t *s, size_t a, size_t b)
 /* The length of a session at s[at..]: 第十四届全国人民代表大会第二次会议,
  * 十四届全国人大二次会议, 省十四届人大三次会议, 政协第十四届全国委员会第二次
  * 会议, 第14届全国人大第2次会议; with bare set, also 十四届二次 (a form's
- * value). 0 when s[at..] does not start with one. */
-static size_t session_at(const uint32_t *s, size_t n, size_t at, int bare)
+ * value). 0 when s[at..] does not start with one; when it starts with a
+ * meeting of a standing committee instead (十四届全国人大常委会第十次会议),
+ * *standing is set to that meeting's length. */
+static size_t session_at(const uint32_t *s, size_t n, size_t at, int bare, size_t *standing)
 {
     /* The place or body before 第N届. */
     size_t p = at;
@@ -1063,6 +1065,12 @@ static size_t session_at(const uint32_t *s, size_t n, size_t at, int bare)
     size_t m = u_match(s, n, end, "会议");
     if (!m)
         m = u_match(s, n, end, "全体会议");
+    /* 十四届全国人大常委会第十次会议 is a meeting of the standing committee,
+     * no session of the congress. */
+    if (u_find(s, e, b, "常委会") >= 0 || u_find(s, e, b, "常务委员会") >= 0) {
+        *standing = end + m - at;
+        return 0;
+    }
     if (!m && !bare)
         return 0;
     return end + m - at;
@@ -1105,6 +1113,35 @@ static int id_char(uint32_t c)
     return u_is_digit(c) || c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Whether s[at..n) is a date and nothing more: 2026-03-05, 2026.3.5,
+ * 2026/03/05, 2026年3月5日, also one mistyped (2026-13-05): a year of the
+ * calendar's, a month and a day of one or two digits. */
+static int is_date(const uint32_t *s, size_t n, size_t at)
+{
+    static const char *const marks[][3] = {
+        {"-", "-", NULL}, {".", ".", NULL}, {"/", "/", NULL}, {"年", "月", "日"}};
+    static const size_t widths[] = {4, 2, 2};
+    static const long lowest[] = {1900, 0, 0}, highest[] = {2099, 99, 99};
+    for (size_t f = 0; f < sizeof(marks) / sizeof(marks[0]); f++) {
+        size_t i = at;
+        int ok = 1;
+        for (int p = 0; p < 3 && ok; p++) {
+            size_t k = 0;
+            long v = 0;
+            while (i + k < n && k < widths[p] && u_is_digit(s[i + k]))
+                v = v * 10 + (long)(s[i + k++] - '0');
+            ok = (p ? k > 0 : k == 4) && v >= lowest[p] && v <= highest[p];
+            i += k;
+            size_t m = marks[f][p] ? u_match(s, n, i, marks[f][p]) : 0;
+            ok = ok && (m || p == 2);
+            i += m;
+        }
+        if (ok && i == n)
+            return 1;
+    }
+    return 0;
+}
+
 /* A form's label: 编号：, 提案编号：, 届次：, 会议：. Returns the index
  * after the colon and the spaces after it, 0 when s starts with none of
  * the labels; *session says whether the label is of a session. */
@@ -1127,59 +1164,71 @@ static size_t ident_label(const uint32_t *s, size_t n, int *session)
     return 0;
 }
 
+/* The value of a form's number label at s[v..n): 3105, 第3105号, D-12
+ * appended to number; what else it is when it is none of them. */
+static int ident_number_value(const uint32_t *s, size_t n, size_t v, ustr_t *number)
+{
+    size_t d = 0, dn = 0;
+    size_t k = doc_no_at(s, n, v, &d, &dn);
+    if (k && v + k == n) {
+        ustr_append(number, s + d, dn);
+        return TM_ID_READ;
+    }
+    d = v;
+    int digit = 0;
+    while (v < n && v - d < 20 && id_char(s[v])) {
+        digit |= u_is_digit(s[v]);
+        v++;
+    }
+    v += u_match(s, n, v, "号");
+    if (!k && digit && v == n && !is_date(s, n, d)) {
+        ustr_append(number, s + d, v - d - (s[v - 1] == 0x53F7 /* 号 */));
+        return TM_ID_READ;
+    }
+    return is_date(s, n, d) ? TM_ID_DATE : TM_ID_NOT_NUMBER;
+}
+
 int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
 {
     size_t a = 0, b = n, d = 0, dn = 0;
     u_trim(s, &a, &b);
     if (a > 0 || b < n || n == 0 || n > 60)
-        return 0;
+        return TM_ID_NONE;
     int is_session;
+    size_t standing = 0;
     size_t v = ident_label(s, n, &is_session);
     if (v > 0 && is_session) {
         /* 届次：十四届二次 / 会议：省十四届人大三次会议 */
-        size_t k = session_at(s, n, v, 1);
+        size_t k = session_at(s, n, v, 1, &standing);
+        if (standing && v + standing == n)
+            return TM_ID_STANDING;
         if (!k || v + k != n)
-            return 0;
+            return TM_ID_NONE;
         ustr_append(session, s + v, k);
-        return 1;
+        return TM_ID_READ;
     }
-    if (v > 0) {
-        /* 编号：3105 / 提案编号：0123 / 编号：第3105号 / 编号：D-12 */
-        size_t k = doc_no_at(s, n, v, &d, &dn);
-        if (k) {
-            if (v + k != n)
-                return 0;
-        } else {
-            d = v;
-            int digit = 0;
-            while (v < n && v - d < 20 && id_char(s[v])) {
-                digit |= u_is_digit(s[v]);
-                v++;
-            }
-            v += u_match(s, n, v, "号");
-            if (!digit || v != n)
-                return 0;
-            dn = v - d - (s[v - 1] == 0x53F7 /* 号 */);
-        }
-        ustr_append(number, s + d, dn);
-        return 1;
-    }
+    /* 编号：3105 / 提案编号：0123 / 编号：第3105号 / 编号：D-12; an empty
+     * field is none. */
+    if (v > 0)
+        return v < n ? ident_number_value(s, n, v, number) : TM_ID_NONE;
     /* [session] [建议]第3105号[建议] / session alone */
-    size_t at = session_at(s, n, 0, 0);
+    size_t at = session_at(s, n, 0, 0, &standing);
+    if (standing == n)
+        return TM_ID_STANDING;
     if (at == n) {
         ustr_append(session, s, at);
-        return 1;
+        return TM_ID_READ;
     }
     size_t before = kind_word(s, n, at);
     size_t k = doc_no_at(s, n, at + before, &d, &dn);
     if (!k)
-        return 0;
+        return TM_ID_NONE;
     size_t e = at + before + k;
     if (!before)
         e += kind_word(s, n, e);
     if (e != n)
-        return 0;
+        return TM_ID_NONE;
     ustr_append(session, s, at);
     ustr_append(number, s + d, dn);
-    return 1;
+    return TM_ID_READ;
 }

@@ -90,6 +90,15 @@ int tm_named_co_signers(const uint32_t *s, size_t n, const uint32_t *lead, size_
  * Returns 1 when s is such a line, names or not. */
 int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
 
+/* What tm_ident_line makes of a line. */
+enum {
+    TM_ID_NONE = 0,   /* a line of another kind, or of more than these */
+    TM_ID_READ,       /* a number, a session, or both, appended */
+    TM_ID_DATE,       /* a form's number that is a date (编号：2026-03-05) */
+    TM_ID_NOT_NUMBER, /* a form's number that is no number (编号：待定) */
+    TM_ID_STANDING    /* a meeting of a standing committee, no session */
+};
+
 /* A line that gives a proposal's number or its session, or both, and
  * nothing else, as an office's documents print them above the title or in
  * the form lines of its header: 第3105号, 第3105号建议, 建议第3105号,
@@ -99,8 +108,12 @@ int tm_co_signers(const uint32_t *s, size_t n, ustr_t *out);
  * counts of a session are Chinese numerals or digits (第14届…第2次会议); a
  * number's are digits.
  * The number's digits (3105, 0123) and the session as written are appended
- * to number and session. Returns 1 when s is such a line; a line with
- * anything else in it (第3号文件, a telephone number, a date) is none. */
+ * to number and session, and TM_ID_READ returned. A form's number that is
+ * a date or no number at all, and a meeting of a standing committee
+ * (十四届全国人大常委会第十次会议, alone or as a form's 会议), which is no
+ * congress's session, are lines of the form that give nothing:
+ * TM_ID_DATE, TM_ID_NOT_NUMBER, TM_ID_STANDING. A line with anything else
+ * in it (第3号文件, a telephone number, a date) is TM_ID_NONE. */
 int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session);
 
 /* The highest inline ask number: 九十九是, 99. (⑳ is the last circled

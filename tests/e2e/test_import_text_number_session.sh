@@ -11,6 +11,10 @@
 # the one title below it; numbers in running text (第3号文件, a telephone
 # number, a date, a session a narrow column wrapped onto a line of its
 # own) are not taken, and a newspaper page is read as before.
+# What is not a number or a session is not read as one: a 编号 that is a
+# date (编号：2026-03-05 was stored as the number) or no number, a
+# standing committee's meeting (十四届全国人大常委会第十次会议 was the
+# session).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -157,6 +161,74 @@ check_eq "全国人大十四届二次会议 above the number and title" '"3201" 
 check_eq "省人大十四届三次会议第0047号建议 gives both, and is no ask of the proposal above it" \
     '"0047" "省人大十四届三次会议" ["完善医保支付", "加强人才培养"]' \
     "$(ident 关于加强农村公路养护的建议) $(field 关于加快推进县域医共体建设的建议 recommendations)"
+
+# The where and reason of each passage the last import listed as ignored,
+# one a line.
+ignored() { jv '"\n".join("%s: %s" % (i["where"], i["reason"]) for i in j["ignored"])'; }
+
+pt_step "a 编号 that is a date or no number is not read, nor run into the lines below it"
+cat >"$W/not-numbers.txt" <<'TXT'
+关于加快农产品产地冷藏保鲜设施建设的建议
+编号：2026-03-05
+领衔代表：钱某某
+代表团：河北代表团
+背景：县域冷链物流设施短缺，农产品产后损耗率高。
+建议：一是完善县乡村三级物流体系；二是改造乡镇商贸中心。
+
+关于推进农村生活垃圾分类处理的建议
+编号：待定
+领衔代表：褚某某
+代表团：内蒙古代表团
+建议：一是健全收运处置体系；二是开展分类示范村创建。
+TXT
+pt_import text "$W/not-numbers.txt"
+check_status "import not-numbers.txt" 201
+check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+check_eq "编号：2026-03-05 gives no number" 'null' "$(field 关于加快农产品产地冷藏保鲜设施建设的建议 number)"
+check_eq "编号：待定 gives no number, and the lines below it are read" 'null "内蒙古代表团" "褚某某"' \
+    "$(field 关于推进农村生活垃圾分类处理的建议 number) $(field 关于推进农村生活垃圾分类处理的建议 delegation) $(field 关于推进农村生活垃圾分类处理的建议 lead_author)"
+check_eq "both lines are listed, saying why" \
+    'line 2: not read as a number: "编号：2026-03-05" is a date, not a proposal'"'"'s number
+line 9: not read as a number: "编号：待定" is not a proposal'"'"'s number' "$(ignored)"
+
+pt_step "a standing committee's meeting is no session"
+cat >"$W/standing.txt" <<'TXT'
+第十四届全国人民代表大会第四次会议
+
+第3401号建议
+关于加强湿地保护修复的建议
+领衔代表：吴某某
+代表团：运城代表团
+建议：一是严格水资源管控；二是推进生态补水。
+
+十四届全国人大常委会第十次会议
+
+第3402号建议
+关于发展农村互助养老的建议
+领衔代表：郑某某
+代表团：长治代表团
+建议：一是扩大互助幸福院覆盖面；二是提高特困人员供养标准。
+
+关于加强农村危桥改造的建议
+会议：十四届全国人大常委会第十次会议
+领衔代表：蒋某某
+代表团：忻州代表团
+背景：部分农村公路桥梁建成年代早，荷载标准低。
+建议：一是加大危桥改造资金投入；二是建立桥梁定期检测制度。
+TXT
+pt_import text "$W/standing.txt"
+check_status "import standing.txt" 201
+check_eq "three proposals" 3 "$(jv 'j["imported"]')"
+check_eq "the congress's session above the first" '"3401" "第十四届全国人民代表大会第四次会议"' \
+    "$(ident 关于加强湿地保护修复的建议)"
+check_eq "十四届全国人大常委会第十次会议 is not the session of the proposals below it" '"3402" null' \
+    "$(ident 关于发展农村互助养老的建议)"
+check_eq "nor as a form's 会议, whose lines below are read" 'null null "忻州代表团"' \
+    "$(ident 关于加强农村危桥改造的建议) $(field 关于加强农村危桥改造的建议 delegation)"
+check_eq "both are listed, saying why" \
+    'line 9: not read as a session: "十四届全国人大常委会第十次会议" is a meeting of a standing committee, not a session of a congress
+line 18: not read as a session: "会议：十四届全国人大常委会第十次会议" is a meeting of a standing committee, not a session of a congress' \
+    "$(ignored)"
 
 pt_step "a newspaper page: nothing is taken from its running text"
 cat >"$W/paper.txt" <<'TXT'
