@@ -61,6 +61,8 @@
  * proposal's; elsewhere a session is of each proposal after it, and a
  * number is held for one paragraph, like a delegation line above a title:
  * the title below it takes it, anything else reads it as text, as it was.
+ * A run of such numbers that counts from 1 (第1号 / 第2号 / 第3号) is a
+ * list, read as text, its last no number of the title below it.
  * A form's 编号 that is a date or no number, and a standing committee's
  * meeting (十四届全国人大常委会第十次会议), which is no session of a
  * congress, give nothing: each is a line of its own, listed with the
@@ -150,6 +152,9 @@ typedef struct {
     ustr_t held_number, held_session, held_line;
     int ident_held, ident_blank;
     long ident_first, ident_last;
+    /* The last of a run of number lines 第1号, 第2号, … that no title took
+     * since the last title (a list, not numbers of proposals); 0: none. */
+    long list_no;
 
     /* A delegation line held until the next paragraph shows whether it
      * stands above a title (delegation_hold). */
@@ -401,6 +406,7 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
         if (t->held_session.len)
             ustr_set(&t->doc_session, t->held_session.p, t->held_session.len);
     }
+    t->list_no = 0;
     ustr_set(&t->session, t->doc_session.p, t->doc_session.len);
     t->title_line = t->prop_last = t->art_first = line;
     t->state = S_CANDIDATE;
@@ -925,6 +931,20 @@ static void ident_unread(tx_t *t, int got, const uint32_t *s, size_t n, long lin
     skip_report(t, where, reason, line);
 }
 
+/* Whether the number line num, which no title has taken yet, goes on a
+ * list of such lines (第1号, 第2号, 第3号: the numbers of asks or of the
+ * items of an attachment) since the last title: the first is 1, each one
+ * more than the one before. It is remembered as the list's last. */
+static int number_listed(tx_t *t, const ustr_t *num)
+{
+    long v = 0;
+    for (size_t i = 0; i < num->len && v >= 0; i++)
+        v = u_is_digit(num->p[i]) && v < 100000000 ? v * 10 + (long)(num->p[i] - '0') : -1;
+    int listed = t->list_no > 0 && v == t->list_no + 1;
+    t->list_no = v == 1 || listed ? v : 0;
+    return listed;
+}
+
 /* A line that gives a number or a session and nothing else
  * (tm_ident_line). In the header of the proposal being read (after its
  * title, before its background and asks: 编号：3105 beside 领衔代表：…) it
@@ -959,6 +979,11 @@ static void ident_para(tx_t *t, const uint32_t *s, size_t n, long first, long la
         t->prop_last = last;
     } else if (num.len == 0) {
         ustr_set(&t->doc_session, sess.p, sess.len);
+    } else if (sess.len == 0 && number_listed(t, &num)) {
+        /* 第2号 after 第1号, which no title took: a list, whose numbers
+         * are text, as they were, and the last of them no title's. */
+        held_release(t);
+        para_state(t, P_TEXT, s, n, first, last, ended_by_blank);
     } else {
         ident_release(t);
         ustr_set(&t->held_number, num.p, num.len);

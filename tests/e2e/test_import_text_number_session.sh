@@ -12,9 +12,10 @@
 # number, a date, a session a narrow column wrapped onto a line of its
 # own) are not taken, and a newspaper page is read as before.
 # What is not a number or a session is not read as one: a 编号 that is a
-# date (编号：2026-03-05 was stored as the number) or no number, a
-# standing committee's meeting (十四届全国人大常委会第十次会议 was the
-# session).
+# date (编号：2026-03-05 was stored as the number) or no number, a list of
+# lone lines 第1号 第2号 第3号 (the last was the number of the title below
+# it), a standing committee's meeting (十四届全国人大常委会第十次会议 was
+# the session).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -190,6 +191,34 @@ check_eq "编号：待定 gives no number, and the lines below it are read" 'nul
 check_eq "both lines are listed, saying why" \
     'line 2: not read as a number: "编号：2026-03-05" is a date, not a proposal'"'"'s number
 line 9: not read as a number: "编号：待定" is not a proposal'"'"'s number' "$(ignored)"
+
+pt_step "lone lines 第1号 第2号 第3号 above a title are a list, not its number"
+cat >"$W/number-list.txt" <<'TXT'
+关于加强县级医院能力建设的建议
+领衔代表：王某某
+代表团：山西代表团
+建议：一是完善医保支付；二是加强人才培养。
+第1号
+第2号
+第3号
+关于加快农村公路提档升级的建议
+领衔代表：冯某某
+代表团：晋中代表团
+建议：一是落实养护资金；二是完善管护机制。
+
+第3308号建议
+关于完善城乡公交一体化的建议
+领衔代表：卫某某
+代表团：吕梁代表团
+建议：一是对农村客运给予运营补贴；二是推广预约响应式公交。
+TXT
+pt_import text "$W/number-list.txt"
+check_status "import number-list.txt" 201
+check_eq "three proposals" 3 "$(jv 'j["imported"]')"
+check_eq "第3号, the last of the list, is not the number of the title below it" 'null' \
+    "$(field 关于加快农村公路提档升级的建议 number)"
+check_eq "a number line of its own above the next title still is" '"3308"' \
+    "$(field 关于完善城乡公交一体化的建议 number)"
 
 pt_step "a standing committee's meeting is no session"
 cat >"$W/standing.txt" <<'TXT'
