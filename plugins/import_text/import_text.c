@@ -63,6 +63,7 @@
  * the title below it takes it, anything else reads it as text, as it was.
  * A run of such numbers that counts from 1 (第1号 / 第2号 / 第3号) is a
  * list, read as text, its last no number of the title below it.
+ * A number may also follow the title in brackets, 关于…的建议（第0088号）.
  * A form's 编号 that is a date or no number, and a standing committee's
  * meeting (十四届全国人大常委会第十次会议), which is no session of a
  * congress, give nothing: each is a line of its own, listed with the
@@ -397,12 +398,17 @@ static void candidate_start(tx_t *t, const uint32_t *s, size_t n, long line)
     size_t at = tm_headline(s, n);
     if (at > 0)
         tm_lead_author(s, at, &t->lead);
-    ustr_set(&t->title, s + at, n - at);
-    /* A number held above the title is this proposal's; a session named
-     * above it is also of the proposals after it. */
+    /* 关于…的建议（第0088号）: the number is the proposal's, the title
+     * what stands before it. */
+    size_t end = at + tm_title_number(s + at, n - at, &t->number);
+    ustr_set(&t->title, s + at, end - at);
+    /* A number held above the title is this proposal's, unless the title
+     * gives one; a session named above it is also of the proposals after
+     * it. */
     if (t->ident_held) {
         t->ident_held = 0;
-        ustr_set(&t->number, t->held_number.p, t->held_number.len);
+        if (t->number.len == 0)
+            ustr_set(&t->number, t->held_number.p, t->held_number.len);
         if (t->held_session.len)
             ustr_set(&t->doc_session, t->held_session.p, t->held_session.len);
     }

@@ -296,23 +296,9 @@ int tm_source(const uint32_t *s, size_t n, size_t *start, ustr_t *name)
     return 1;
 }
 
-/* The end of s without a document number in brackets after the title:
- * 关于…的提案（第0123号）. */
-static size_t without_doc_no(const uint32_t *s, size_t n)
-{
-    if (n < 4 || s[n - 1] != 0xFF09 /* ） */ || s[n - 2] != 0x53F7 /* 号 */)
-        return n;
-    size_t k = n - 2;
-    while (k > 0 && u_is_digit(s[k - 1]))
-        k--;
-    if (k == n - 2 || k < 2 || !u_match(s, n, k - 2, "（第"))
-        return n;
-    return k - 2;
-}
-
 int tm_title_kind(const uint32_t *s, size_t n)
 {
-    size_t e = without_doc_no(s, n);
+    size_t e = tm_title_number(s, n, NULL);
     if (u_ends(s, e, "议案"))
         return TM_MOTION;
     if (u_ends(s, e, "提案"))
@@ -366,7 +352,7 @@ int tm_title(const uint32_t *s, size_t n)
         return 0;
     /* …的建议, not a clause that a narrow column wrapped before the asks
      * (为此王某某代表建议 / 一是…). */
-    size_t e = without_doc_no(s, n);
+    size_t e = tm_title_number(s, n, NULL);
     return n >= 6 && tm_title_kind(s, n) != TM_NONE && e > 3 && s[e - 3] == 0x7684 /* 的 */;
 }
 
@@ -1087,23 +1073,46 @@ static size_t kind_word(const uint32_t *s, size_t n, size_t at)
     return k;
 }
 
-/* 第3105号 at s[at..]: its length, with the digits at *d, *dn; 0 when
- * there is none. */
-static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, size_t *d, size_t *dn)
+/* A document number's digits, as ASCII: 8 at most. */
+typedef char doc_no_t[9];
+
+/* 第3105号 (also 第 3105 号) at s[at..]: its length, with its digits
+ * written to no; 0 when there is none. */
+static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, doc_no_t no)
 {
     size_t a = at + u_match(s, n, at, "第");
     if (a == at)
         return 0;
     a = skip_spaces(s, n, a);
     size_t b = a;
-    while (b < n && b - a < 8 && u_is_digit(s[b]))
+    while (b < n && b - a < 8 && u_is_digit(s[b])) {
+        no[b - a] = (char)s[b];
         b++;
+    }
+    no[b - a] = '\0';
     size_t e = skip_spaces(s, n, b);
     if (b == a || !u_match(s, n, e, "号"))
         return 0;
-    *d = a;
-    *dn = b - a;
     return e + 1 - at;
+}
+
+size_t tm_title_number(const uint32_t *s, size_t n, ustr_t *number)
+{
+    if (n < 4 || s[n - 1] != 0xFF09 /* ） */)
+        return n;
+    size_t open = n - 1;
+    while (open > 0 && n - open < 20 && s[open] != 0xFF08 /* （ */)
+        open--;
+    doc_no_t no;
+    size_t a = skip_spaces(s, n, open + 1);
+    size_t k = s[open] == 0xFF08 ? doc_no_at(s, n, a, no) : 0;
+    if (!k || skip_spaces(s, n, a + k) != n - 1)
+        return n;
+    if (number)
+        ustr_append_utf8(number, no, strlen(no));
+    while (open > 0 && u_is_space(s[open - 1]))
+        open--;
+    return open;
 }
 
 /* A character of a number a form gives: a digit, a Latin letter, a hyphen
@@ -1168,13 +1177,13 @@ static size_t ident_label(const uint32_t *s, size_t n, int *session)
  * appended to number; what else it is when it is none of them. */
 static int ident_number_value(const uint32_t *s, size_t n, size_t v, ustr_t *number)
 {
-    size_t d = 0, dn = 0;
-    size_t k = doc_no_at(s, n, v, &d, &dn);
+    doc_no_t no;
+    size_t k = doc_no_at(s, n, v, no);
     if (k && v + k == n) {
-        ustr_append(number, s + d, dn);
+        ustr_append_utf8(number, no, strlen(no));
         return TM_ID_READ;
     }
-    d = v;
+    size_t d = v;
     int digit = 0;
     while (v < n && v - d < 20 && id_char(s[v])) {
         digit |= u_is_digit(s[v]);
@@ -1190,7 +1199,7 @@ static int ident_number_value(const uint32_t *s, size_t n, size_t v, ustr_t *num
 
 int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
 {
-    size_t a = 0, b = n, d = 0, dn = 0;
+    size_t a = 0, b = n;
     u_trim(s, &a, &b);
     if (a > 0 || b < n || n == 0 || n > 60)
         return TM_ID_NONE;
@@ -1219,8 +1228,9 @@ int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
         ustr_append(session, s, at);
         return TM_ID_READ;
     }
+    doc_no_t no;
     size_t before = kind_word(s, n, at);
-    size_t k = doc_no_at(s, n, at + before, &d, &dn);
+    size_t k = doc_no_at(s, n, at + before, no);
     if (!k)
         return TM_ID_NONE;
     size_t e = at + before + k;
@@ -1229,6 +1239,6 @@ int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
     if (e != n)
         return TM_ID_NONE;
     ustr_append(session, s, at);
-    ustr_append(number, s + d, dn);
+    ustr_append_utf8(number, no, strlen(no));
     return TM_ID_READ;
 }

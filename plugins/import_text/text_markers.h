@@ -55,6 +55,13 @@ enum { TM_SUGGESTION = 1, TM_MOTION = 2, TM_PROPOSAL = 3 };
  * (…的提案（第0123号）) left aside; TM_NONE when it ends otherwise. */
 int tm_title_kind(const uint32_t *s, size_t n);
 
+/* The end of a title without the document number in brackets after it:
+ * 关于加强农村养老服务的建议（第0088号） (also (第0088号)) ends before the
+ * bracket. The number's digits are appended to number (0088, as
+ * tm_ident_line gives them) unless it is NULL. Returns n when the title
+ * ends with no such number. */
+size_t tm_title_number(const uint32_t *s, size_t n, ustr_t *number);
+
 /* Where the title starts in a headline that names its author before a
  * colon (全国人大代表王某某：建议加快推进县域医共体建设 → 建议…); 0 when s
  * is not such a headline. */

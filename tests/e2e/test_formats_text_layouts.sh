@@ -58,8 +58,9 @@ check_eq "a document number above a title is not part of it" '["对农村客运�
     "$(field 关于完善农村客运服务体系的建议 recommendations)"
 check_eq "a kicker above a title is not part of it" '"晋祠泉水断流多年，泉域地下水超采问题仍未根本解决。"' \
     "$(field 关于加强晋祠泉域水资源保护的建议 background)"
-check_eq "a 提案 with its number after the title is a proposal" '"proposal"' \
-    "$(field 关于支持太原都市区轨道交通建设的提案（第0088号） kind)"
+check_eq "a 提案 with its number after the title is a proposal, numbered 0088, titled without it" \
+    '"proposal" "0088"' \
+    "$(field 关于支持太原都市区轨道交通建设的提案 kind) $(field 关于支持太原都市区轨道交通建设的提案 number)"
 check_eq "the kicker is listed as ignored" "line 21" \
     "$(jv '" ".join(i["where"] for i in j["ignored"])')"
 check_eq "... and the document number 第0217号 above a title is its 编号" '"0217" null' \

@@ -15,7 +15,8 @@
 # date (编号：2026-03-05 was stored as the number) or no number, a list of
 # lone lines 第1号 第2号 第3号 (the last was the number of the title below
 # it), a standing committee's meeting (十四届全国人大常委会第十次会议 was
-# the session).
+# the session); a number after the title, （第0088号）, is read (it was
+# left in the title).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -191,6 +192,27 @@ check_eq "编号：待定 gives no number, and the lines below it are read" 'nul
 check_eq "both lines are listed, saying why" \
     'line 2: not read as a number: "编号：2026-03-05" is a date, not a proposal'"'"'s number
 line 9: not read as a number: "编号：待定" is not a proposal'"'"'s number' "$(ignored)"
+
+pt_step "a number in brackets after the title: 关于…的建议（第0088号）, …的提案(第0089号)"
+cat >"$W/title-numbers.txt" <<'TXT'
+关于加强农村养老服务的建议（第0088号）
+领衔代表：郑某某
+代表团：长治代表团
+背景：农村老年人口比重高，养老服务设施不足。
+建议：一是扩大互助幸福院覆盖面；二是提高特困人员供养标准。
+
+关于加强乡村医生队伍建设的提案(第0089号)
+提案人：全国政协委员 孙某某
+案由：基层医疗机构人才流失严重。
+建议：一是完善基层医务人员薪酬制度；二是扩大订单定向培养规模。
+TXT
+pt_import text "$W/title-numbers.txt"
+check_status "import title-numbers.txt" 201
+check_eq "two proposals" 2 "$(jv 'j["imported"]')"
+check_eq "（第0088号）: the number 0088, the title without it" '"0088" "suggestion"' \
+    "$(field 关于加强农村养老服务的建议 number) $(field 关于加强农村养老服务的建议 kind)"
+check_eq "(第0089号) in ASCII brackets, of a 提案" '"0089" "proposal"' \
+    "$(field 关于加强乡村医生队伍建设的提案 number) $(field 关于加强乡村医生队伍建设的提案 kind)"
 
 pt_step "lone lines 第1号 第2号 第3号 above a title are a list, not its number"
 cat >"$W/number-list.txt" <<'TXT'
