@@ -1073,11 +1073,97 @@ static size_t kind_word(const uint32_t *s, size_t n, size_t at)
     return k;
 }
 
+/* The value of a Chinese numeral digit (〇 and 零 are 0), -1 for any other
+ * character. */
+static int cn_digit(uint32_t c)
+{
+    static const uint32_t digits[] = {
+        0x3007 /* 〇 */, 0x4E00 /* 一 */, 0x4E8C /* 二 */, 0x4E09 /* 三 */, 0x56DB /* 四 */,
+        0x4E94 /* 五 */, 0x516D /* 六 */, 0x4E03 /* 七 */, 0x516B /* 八 */, 0x4E5D /* 九 */};
+    if (c == 0x96F6 /* 零 */)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (digits[i] == c)
+            return i;
+    return -1;
+}
+
+/* The value of a unit, 十 百 千; 0 for any other character. */
+static long cn_unit(uint32_t c)
+{
+    return c == 0x5341 ? 10 : c == 0x767E ? 100 : c == 0x5343 ? 1000 : 0;
+}
+
+/* The value of s[0..n) written with units (一百零五, 三千一百零五, 一百一十,
+ * 十二): each unit lower than the one before, one left out marked by a 零
+ * (一百零五), none ending the number (一百五, which speech reads as 150,
+ * and 一百零 are none); -1 when s is not so written. */
+static long cn_positional(const uint32_t *s, size_t n)
+{
+    long v = 0, last = 0;
+    int zero = 0;
+    size_t i = 0;
+    while (i < n) {
+        int d = cn_digit(s[i]);
+        if (d == 0) {
+            if (zero || !last)
+                return -1;
+            zero = 1;
+            i++;
+            continue;
+        }
+        if (d > 0)
+            i++;
+        else if (i == 0 && cn_unit(s[i]) == 10)
+            d = 1; /* 十二 */
+        else
+            return -1;
+        long u = i < n ? cn_unit(s[i]) : 0;
+        if (u)
+            i++;
+        else
+            u = 1;
+        /* The unit next below the last, or a lower one after a 零. */
+        if ((last && u >= last) || (last && (u * 10 == last) == zero) || (u == 1 && i < n))
+            return -1;
+        v += d * u;
+        last = u;
+        zero = 0;
+    }
+    return zero ? -1 : v;
+}
+
 /* A document number's digits, as ASCII: 8 at most. */
 typedef char doc_no_t[9];
 
-/* 第3105号 (also 第 3105 号) at s[at..]: its length, with its digits
- * written to no; 0 when there is none. */
+/* The length of a number in Chinese numerals at s[at..], digit by digit
+ * (三一〇五, 〇〇八八) or with units (一百零五), its digits written to no
+ * (3105, 0088, 105); 0 when there is none. */
+static size_t cn_doc_no(const uint32_t *s, size_t n, size_t at, doc_no_t no)
+{
+    size_t k = 0;
+    int units = 0;
+    while (at + k < n && k < 8 && (cn_digit(s[at + k]) >= 0 || cn_unit(s[at + k]))) {
+        units |= cn_unit(s[at + k]) != 0;
+        k++;
+    }
+    if (k == 0)
+        return 0;
+    if (units) {
+        long v = cn_positional(s + at, k);
+        if (v < 0)
+            return 0;
+        snprintf(no, sizeof(doc_no_t), "%d", (int)v % 10000); /* 9999 at most */
+    } else {
+        for (size_t i = 0; i < k; i++)
+            no[i] = (char)('0' + cn_digit(s[at + i]));
+        no[k] = '\0';
+    }
+    return k;
+}
+
+/* 第3105号 (also 第 3105 号, 第三一〇五号, 第一百零五号) at s[at..]: its
+ * length, with its digits written to no; 0 when there is none. */
 static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, doc_no_t no)
 {
     size_t a = at + u_match(s, n, at, "第");
@@ -1090,6 +1176,8 @@ static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, doc_no_t no)
         b++;
     }
     no[b - a] = '\0';
+    if (b == a)
+        b += cn_doc_no(s, n, a, no);
     size_t e = skip_spaces(s, n, b);
     if (b == a || !u_match(s, n, e, "号"))
         return 0;

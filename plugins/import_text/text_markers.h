@@ -56,10 +56,10 @@ enum { TM_SUGGESTION = 1, TM_MOTION = 2, TM_PROPOSAL = 3 };
 int tm_title_kind(const uint32_t *s, size_t n);
 
 /* The end of a title without the document number in brackets after it:
- * 关于加强农村养老服务的建议（第0088号） (also (第0088号)) ends before the
- * bracket. The number's digits are appended to number (0088, as
- * tm_ident_line gives them) unless it is NULL. Returns n when the title
- * ends with no such number. */
+ * 关于加强农村养老服务的建议（第0088号） (also (第0088号), （第三一〇五号）)
+ * ends before the bracket. The number's digits are appended to number
+ * (0088, 3105, as tm_ident_line gives them) unless it is NULL. Returns n
+ * when the title ends with no such number. */
 size_t tm_title_number(const uint32_t *s, size_t n, ustr_t *number);
 
 /* Where the title starts in a headline that names its author before a
@@ -113,7 +113,8 @@ enum {
  * hyphens), 第十四届全国人民代表大会第二次会议, 十四届全国人大二次会议第3105号
  * 建议, 全国人大十四届二次会议, 届次：十四届二次, 会议：省十四届人大三次会议. The
  * counts of a session are Chinese numerals or digits (第14届…第2次会议); a
- * number's are digits.
+ * number's are digits, or Chinese numerals digit by digit (第三一〇五号:
+ * 3105) or with units (第一百零五号: 105).
  * The number's digits (3105, 0123) and the session as written are appended
  * to number and session, and TM_ID_READ returned. A form's number that is
  * a date or no number at all, and a meeting of a standing committee

@@ -15,8 +15,9 @@
 # date (编号：2026-03-05 was stored as the number) or no number, a list of
 # lone lines 第1号 第2号 第3号 (the last was the number of the title below
 # it), a standing committee's meeting (十四届全国人大常委会第十次会议 was
-# the session); a number after the title, （第0088号）, is read (it was
-# left in the title).
+# the session); a number after the title, （第0088号）, and one in Chinese
+# numerals, 第三一〇五号建议, are read (they were left in the title, or
+# the line skipped).
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -213,6 +214,41 @@ check_eq "（第0088号）: the number 0088, the title without it" '"0088" "sugg
     "$(field 关于加强农村养老服务的建议 number) $(field 关于加强农村养老服务的建议 kind)"
 check_eq "(第0089号) in ASCII brackets, of a 提案" '"0089" "proposal"' \
     "$(field 关于加强乡村医生队伍建设的提案 number) $(field 关于加强乡村医生队伍建设的提案 kind)"
+
+pt_step "a number in Chinese numerals: 第三一〇五号建议, 第一百零五号"
+cat >"$W/cn-numbers.txt" <<'TXT'
+第十四届全国人民代表大会第三次会议
+
+第三一〇五号建议
+关于加快推进农村饮水安全巩固提升的建议
+领衔代表：孙某某
+代表团：山西代表团
+建议：一是加大财政投入；二是完善管护机制。
+
+第一百零五号
+关于加强小流域综合治理的建议
+领衔代表：吴某某
+代表团：河南代表团
+建议：一是严格水资源管控；二是推进生态补水。
+
+关于支持资源型城市转型发展的建议
+编号：第〇〇八七号
+领衔代表：周某某
+代表团：陕西代表团
+建议：一是加大转移支付力度；二是支持重大项目建设。
+
+关于加快农村电网巩固提升的建议（第三一〇六号）
+领衔代表：陈某某
+代表团：山西代表团
+建议：一是加大农网改造投资；二是提高县域供电可靠性。
+TXT
+pt_import text "$W/cn-numbers.txt"
+check_status "import cn-numbers.txt" 201
+check_eq "four proposals, nothing skipped" "4 []" "$(jv '"%d %s" % (j["imported"], j["ignored"])')"
+check_eq "第三一〇五号建议 is 3105" '"3105"' "$(field 关于加快推进农村饮水安全巩固提升的建议 number)"
+check_eq "第一百零五号 is 105" '"105"' "$(field 关于加强小流域综合治理的建议 number)"
+check_eq "编号：第〇〇八七号 is 0087, its zeros kept" '"0087"' "$(field 关于支持资源型城市转型发展的建议 number)"
+check_eq "（第三一〇六号） after the title is 3106" '"3106"' "$(field 关于加快农村电网巩固提升的建议 number)"
 
 pt_step "lone lines 第1号 第2号 第3号 above a title are a list, not its number"
 cat >"$W/number-list.txt" <<'TXT'
