@@ -940,14 +940,16 @@ static int setting_refused(const daemon_t *d, const char *flag, pt_error_t *err)
 }
 
 /* Refuses the start (or --check-config) for the file's plugin entries,
- * as "config FILE: plugins: ...". */
+ * as "config FILE: plugin instance NAME: ...": the words a refused reload
+ * logs (refuse_reload), so that an operator who greps the log for a
+ * refusal finds it from either. pt_plugins_check() names the instance (or
+ * the two instances) in each of its messages, so the key "plugins" is not
+ * put before them ("plugins: plugin instance ..." said it twice). */
 static int plugins_refused(const daemon_t *d, pt_error_t *err)
 {
     if (err->code == PT_ENOMEM)
         return err->code;
-    char msg[sizeof(err->message)];
-    snprintf(msg, sizeof(msg), "%s", err->message);
-    pt_error_set(err, PT_ECONFIG, "plugins: %s", msg);
+    err->code = PT_ECONFIG;
     return setting_refused(d, NULL, err);
 }
 

@@ -61,7 +61,7 @@ check_contains "naming it, and the file" "config $PT_TMP/group.json: socket_grou
 echo '{"plugins": [{"instance": "ghost", "path": "/nonexistent/notify_ghost.so"}]}' >"$PT_TMP/ghost.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/ghost.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a plugin file that does not exist exits 1" 1 "$rc"
-check_contains "naming the instance and the file" "config $PT_TMP/ghost.json: plugins: plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
+check_contains "naming the instance and the file" "config $PT_TMP/ghost.json: plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" "$out"
 echo "{\"workflow\": \"$PT_TMP\"}" >"$PT_TMP/wfdir.json"
 out="$("$PTRACKD" --check-config "$PT_TMP/wfdir.json" 2>&1)" && rc=0 || rc=$?
 check_eq "a workflow path that is a directory exits 1" 1 "$rc"

@@ -343,7 +343,7 @@ PY
 out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
 rc=$?
 check_true "a bad option in the config stops the start" test "$rc" -ne 0 -a "$rc" -ne 124
-check_contains "the message names the instance and the option" "config $PT_CONF: plugins: plugin instance typo: option \"retrys\" is not an option of good_options" "$out"
+check_contains "the message names the instance and the option" "config $PT_CONF: plugin instance typo: option \"retrys\" is not an option of good_options" "$out"
 
 # Several bad entries: one check names every one of them.
 python3 - "$PT_TMP/good.json" "$PT_CONF" <<'PY'
@@ -384,7 +384,7 @@ out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)"
 rc=$?
 check_true "and so does a start" test "$rc" -ne 0 -a "$rc" -ne 124
 check_contains "naming both and the format" \
-    "config $PT_CONF: plugins: plugin instances s1 and s3 would both import the format \"fixture-options\"" "$out"
+    "config $PT_CONF: plugin instances s1 and s3 would both import the format \"fixture-options\"" "$out"
 
 # A built-in format plugin (builtin_plugins) and the office's own
 # instance of the same formats: the office's serves them, whatever the

@@ -100,7 +100,7 @@ cat >"$tmp/c3.json" <<EOF
               "config": {"path": "$tmp/record.jsonl"}},
              {"instance": "missing", "path": "$tmp/missing.so"}]}
 EOF
-refused plugin-missing "config $tmp/c3.json: plugins: plugin instance missing: plugin file" --config "$tmp/c3.json"
+refused plugin-missing "config $tmp/c3.json: plugin instance missing: plugin file" --config "$tmp/c3.json"
 check_true "plugin-missing: no data directory is made" test ! -e "$tmp/d3"
 
 cat >"$tmp/c5.json" <<EOF

@@ -118,6 +118,19 @@ PY
 reload
 check_true "a plugin that cannot be loaded is refused before anything changes, and logged" \
     grep -q 'SIGHUP: the configuration was refused.*plugin instance ghost: .*does not exist' "$PT_TMP/ptrackd.log"
+# The refusal reads as --check-config (and a start) says it of the same
+# file, so that one grep finds it in either; the check said
+# "plugins: plugin instance ghost: ...".
+refused="$(grep 'SIGHUP: the configuration was refused.*plugin instance ghost' "$PT_TMP/ptrackd.log" |
+    tail -n 1 | sed 's/.*the running one stays: //')"
+check_eq "the reload's refusal names the file, the instance and the plugin file" \
+    "config $PT_CONF: plugin instance ghost: plugin file /nonexistent/notify_ghost.so does not exist" \
+    "$refused"
+out="$("$PTRACKD" --check-config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
+check_eq "--check-config refuses the same file" 1 "$rc"
+check_eq "in the same words" "$refused" "$(sed -n 's/^ptrackd: //p' <<<"$out")"
+api GET /v1/health
+check_eq "and GET /v1/health's config_refused too" "$refused" "$(jv 'j["config_refused"]["message"]')"
 req "tcp:$NEXT_TOKEN" GET /v1/health
 check_error "the token of that config did not come into force" 401 unauthorized
 

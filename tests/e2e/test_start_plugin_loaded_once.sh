@@ -54,7 +54,7 @@ rm -rf "$PT_DATA"
 pt_config '{}' ',"plugins": ['"$slow_entry"', {"instance": "gone", "path": "'"$PT_TMP"'/no-such.so"}]'
 out="$(timeout 20 "$PTRACKD" --config "$PT_CONF" 2>&1)" && rc=0 || rc=$?
 check_eq "the start exits 1 ($out)" 1 "$rc"
-check_contains "naming the instance" "plugins: plugin instance gone:" "$out"
+check_contains "naming the instance" "config $PT_CONF: plugin instance gone:" "$out"
 check_true "and makes no data directory" test ! -e "$PT_DATA"
 check_eq "the file checked is loaded once" 1 "$(loads)"
 

@@ -222,7 +222,7 @@ EOF
     out="$(timeout 20 "$PTRACKD" --config "$PT_TMP/$name.json" 2>&1)" && rc=0 || rc=$?
     check_eq "$what: the start exits 1 ($out)" 1 "$rc"
     check_contains "$what: naming the instance" \
-        "config $PT_TMP/$name.json: plugins: plugin instance oa:" "$out"
+        "config $PT_TMP/$name.json: plugin instance oa:" "$out"
     check_true "$what: and makes no data directory" test ! -e "$PT_TMP/$name"
     check_true "$what: nor a socket" test ! -e "$PT_TMP/$name.sock"
 done
