@@ -83,6 +83,7 @@
 #include "digest-text.h"
 #include "event-view.h"
 #include "labels.h"
+#include "notify-attempt.h"
 #include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
@@ -113,9 +114,7 @@ typedef struct {
 
     pt_curl_t curl; /* no handle until the first deliver() */
 
-    /* Attempts that failed on the event attempt_seq. */
-    int64_t attempt_seq;
-    int64_t attempts;
+    pt_attempts_t attempts; /* the failed attempts on the event being delivered */
     /* The answer of the request in progress. */
     pt_str_t response;
     int64_t retry_after; /* ms; 0: the answer had no usable Retry-After */
@@ -814,37 +813,11 @@ static bool receiver_state(long status)
 }
 
 /* Counts a failed attempt on ev and answers PTRACK_RETRY, or PTRACK_ERROR
- * once `retries` attempts have failed. Thread: the worker. */
+ * once `retries` attempts have failed: each attempt at debug, the last at
+ * error, why as the reason (notify-attempt.h). Thread: the worker. */
 static int failed_attempt(webhook_t *w, const ptrack_event_t *ev, const char *why)
 {
-    if (w->attempt_seq != ev->seq) {
-        w->attempt_seq = ev->seq;
-        w->attempts = 0;
-    }
-    w->attempts++;
-    /* The reason GET /v1/plugins shows, with the host's retry. */
-    w->host->set_error(NULL, "%s", why);
-    if (w->retries > 0 && w->attempts >= w->retries) {
-        w->host->log(w->inst, PTRACK_LOG_ERROR,
-                     "event %" PRId64 " (%s): %s; dropped after %" PRId64 " failed attempts",
-                     ev->seq, ev->type, why, w->attempts);
-        w->attempts = 0;
-        return PTRACK_ERROR;
-    }
-    /* Each attempt at debug: ptrackd warns when the instance starts
-     * failing, with the reason set above, and every 10 minutes while it
-     * fails (docs/operation.md, Logs); a warning per attempt came once a
-     * minute for as long as the receiver was down. */
-    if (w->retries > 0)
-        w->host->log(w->inst, PTRACK_LOG_DEBUG,
-                     "event %" PRId64 " (%s): %s; attempt %" PRId64 " of %" PRId64
-                     " failed, will try again",
-                     ev->seq, ev->type, why, w->attempts, w->retries);
-    else
-        w->host->log(w->inst, PTRACK_LOG_DEBUG,
-                     "event %" PRId64 " (%s): %s; attempt %" PRId64 " failed, will try again",
-                     ev->seq, ev->type, why, w->attempts);
-    return PTRACK_RETRY;
+    return pt_attempt_failed(&w->attempts, w->host, w->inst, ev, w->retries, why);
 }
 
 /* Thread: the instance's worker. Ownership: ev is borrowed for the call. */
@@ -944,7 +917,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
         long errcode = w->format == FORMAT_JSON ? 0 : robot_errcode(answer);
         if (errcode == 0) {
             rc = PTRACK_OK;
-            w->attempts = 0;
+            w->attempts.failed = 0;
             goto out;
         }
         if (errcode == 45009 || errcode == 130101) {
@@ -1025,7 +998,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                            "HTTP %ld from the receiver, not retried (a redirect to %s, which "
                            "is not followed: give url that address): %.*s",
                            status, to, answer_prefix(answer, 256), answer);
-        w->attempts = 0;
+        w->attempts.failed = 0;
         rc = PTRACK_ERROR;
     } else {
         w->host->log(w->inst, PTRACK_LOG_ERROR,
@@ -1036,7 +1009,7 @@ static int webhook_deliver(void *state, const ptrack_event_t *ev)
                            "HTTP %ld from the receiver, not retried (check format and "
                            "secret): %.*s",
                            status, answer_prefix(answer, 256), answer);
-        w->attempts = 0;
+        w->attempts.failed = 0;
         rc = PTRACK_ERROR;
     }
     goto out;
