@@ -40,8 +40,10 @@
  * 503) → the others are served, then PTRACK_RETRY naming it; a 5xx before
  * any recipient is named (login, MAIL FROM) → logged and dropped; anything
  * else (no connection, a timeout, TLS trouble) → tried again after the
- * host's back-off. After any failure the connection is dropped: the next
- * transaction starts on a new one, never in a state the server left
+ * host's back-off. A failure that is tried again is logged at debug alone,
+ * its reason (the server's reply) for ptrackd's warning to quote
+ * (notify-attempt.h). After any failure the connection is dropped: the
+ * next transaction starts on a new one, never in a state the server left
  * behind (503 "nested MAIL command"). A connection kept from an earlier
  * transaction that fails before RCPT TO (the server closed it for being
  * idle) is not a failure: the transaction is made again on a new one.
@@ -70,6 +72,7 @@
 #include "digest-text.h"
 #include "event-view.h"
 #include "labels.h"
+#include "notify-attempt.h"
 #include "notify-curl.h"
 #include "strbuf.h"
 #include "times.h"
@@ -104,6 +107,7 @@ typedef struct {
     unsigned char *rcpt;
     bool rcpt_held;
     int64_t rcpt_seq;
+    pt_attempts_t attempts; /* the failed attempts on the event being delivered */
 
     /* The transaction in progress, as on_debug() sees it. */
     char reply[256]; /* the server's last reply line */
@@ -869,20 +873,17 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     int64_t deadline = mono_ms() + m->timeout_ms;
     size_t n_later = 0, later = 0;
     tx_t tx = {0}, later_tx = {0};
+    char why[sizeof(tx.why) + 512]; /* a failed attempt's reason */
     for (size_t i = 0; i < m->n_to; i++) {
         if (m->rcpt[i] != RCPT_PENDING)
             continue;
         int64_t left = deadline - mono_ms();
         if (left <= 0) {
-            m->host->log(m->inst, PTRACK_LOG_WARN,
-                         "event %" PRId64 " (%s): the timeout (%" PRId64
-                         " ms) ran out before the mail went to %s; will try again for it",
-                         ev->seq, ev->type, m->timeout_ms, m->to[i].addr);
-            m->host->set_error(NULL,
-                               "sending the mail failed: the timeout ran out before it went to "
-                               "%s",
-                               m->to[i].addr);
-            rc = PTRACK_RETRY;
+            snprintf(why, sizeof(why),
+                     "sending the mail failed: the timeout (%" PRId64
+                     " ms) ran out before it went to %s",
+                     m->timeout_ms, m->to[i].addr);
+            rc = pt_attempt_failed(&m->attempts, m->host, m->inst, ev, 0, why);
             goto out;
         }
         bool made = send_to(m, i, &msg, left, &tx);
@@ -929,13 +930,9 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
                                    tx.code, tx.why, refusal_hint(m, &tx));
                 rc = PTRACK_ERROR;
             } else {
-                m->host->log(m->inst, PTRACK_LOG_WARN,
-                             "event %" PRId64
-                             " (%s): sending the mail failed%s%.0ld: %s; will try again",
-                             ev->seq, ev->type, tx.code ? " with SMTP " : "", tx.code, tx.why);
-                m->host->set_error(NULL, "sending the mail failed%s%.0ld: %s",
-                                   tx.code ? " with SMTP " : "", tx.code, tx.why);
-                rc = PTRACK_RETRY;
+                snprintf(why, sizeof(why), "sending the mail failed%s%.0ld: %s",
+                         tx.code ? " with SMTP " : "", tx.code, tx.why);
+                rc = pt_attempt_failed(&m->attempts, m->host, m->inst, ev, 0, why);
             }
             goto out;
         }
@@ -951,7 +948,9 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
                 later = i;
                 later_tx = tx;
             }
-            m->host->log(m->inst, PTRACK_LOG_WARN,
+            /* At debug, as each failed attempt: the reason below names the
+             * first such recipient for ptrackd's warning. */
+            m->host->log(m->inst, PTRACK_LOG_DEBUG,
                          "event %" PRId64 " (%s): the SMTP server refused the mail to %s for now "
                          "(%ld): %s; will try again for it",
                          ev->seq, ev->type, m->to[i].addr, tx.code, tx.why);
@@ -962,12 +961,11 @@ static int email_deliver(void *state, const ptrack_event_t *ev)
     for (size_t i = 0; i < m->n_to; i++)
         n_taken += m->rcpt[i] == RCPT_TAKEN;
     if (n_later) {
-        m->host->set_error(NULL,
-                           "the SMTP server refused the mail to %s for now (%ld): %s; %zu of %zu "
-                           "recipients have it, %zu will be tried again",
-                           m->to[later].addr, later_tx.code, later_tx.why, n_taken, m->n_to,
-                           n_later);
-        rc = PTRACK_RETRY;
+        snprintf(why, sizeof(why),
+                 "the SMTP server refused the mail to %s for now (%ld): %s; %zu of %zu "
+                 "recipients have it, %zu will be tried again",
+                 m->to[later].addr, later_tx.code, later_tx.why, n_taken, m->n_to, n_later);
+        rc = pt_attempt_failed(&m->attempts, m->host, m->inst, ev, 0, why);
     } else if (n_taken == 0) {
         /* Every recipient refused for good: the mail, not one address. */
         m->host->set_error(NULL,

@@ -22,7 +22,10 @@
  * ptrackd's (without it, both read /etc/localtime).
  * Its output (at most OUTPUT_MAX bytes of each stream, as much as fits in
  * one log line; the rest is read and thrown away so that the child never
- * blocks on a full pipe) goes to the daemon's log.
+ * blocks on a full pipe) goes to the daemon's log: at info for a run that
+ * delivers, at error for one that drops the event, at debug for one that
+ * is tried again, whose reason ends with the output's last line
+ * (output_reason(), notify-attempt.h).
  *
  * What the run means:
  *   exit 0              delivered
@@ -35,8 +38,7 @@
  *   other exit codes,
  *   death by another
  *   signal              logged with the output; the event is dropped
- *   cannot start it     logged; tried again (the file may be installed
- *                       later)
+ *   cannot start it     tried again (the file may be installed later)
  * The child is always reaped before deliver() returns: no zombie is left.
  * When ptrackd exits while a command runs (a stop gives up on a deliver()
  * that has not returned), the command's group gets SIGTERM as the plugin's
@@ -49,7 +51,8 @@
  *
  * Thread: create() and destroy() run on the loop thread; deliver() on the
  * instance's worker, which blocks in poll(2) while the command runs. The
- * state is read-only after create(), so it needs no lock.
+ * state is read-only after create() but for the count of failed runs,
+ * which the worker alone uses, so it needs no lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,12 +74,16 @@
 
 #include <ptrack/plugin.h>
 
+#include "notify-attempt.h"
 #include "utf8.h"
 
 /* The most of each of stdout and stderr kept for the log, and the most of
  * it (escaped) put in one log line, which the host takes up to 4 KiB. */
 #define OUTPUT_MAX 3072
 #define LOGGED_MAX 3072
+/* The most of a run's last line of output (escaped) put in the reason of a
+ * run that is tried again, which the host keeps to 383 bytes in all. */
+#define REASON_OUTPUT_MAX 200
 /* The exit code that asks for a retry (EX_TEMPFAIL of sysexits.h). */
 #define EXIT_TEMPFAIL 75
 /* The child's PATH, and where a bare command name is looked up. */
@@ -93,6 +100,7 @@ typedef struct {
     char *file; /* the resolved path of the command, owned */
     char *tz;   /* "TZ=..." of ptrackd's environment, owned; NULL when it has none */
     int64_t timeout_ms;
+    pt_attempts_t attempts; /* the failed runs of the event being delivered: the worker's */
 } exec_t;
 
 /* Output captured from one stream of the child. */
@@ -409,15 +417,13 @@ static size_t whole_chars(const char *data, size_t len)
     return back + 1 < need ? len - 1 - back : len;
 }
 
-/* Writes data[0..len) to text (LOGGED_MAX + 1 bytes) with newlines and
- * other control characters escaped (\n, \x01), as much as fits in
- * LOGGED_MAX bytes, and NUL-terminates it; sets *cut when not all of
- * data fitted. The cut falls between two escapes or
- * characters, never inside one: a line that ended with "\x0" of a \x01,
- * or with the "\" of a \n, would show another byte than the command
- * wrote, and a character's first bytes would be shown as "?". A byte that
- * begins no valid character stands alone (the host shows it as "?"). */
-static void escape_output(const char *data, size_t len, char *text, bool *cut)
+/* Writes data[0..len) to text (max + 1 bytes) with newlines and other
+ * control characters escaped (\n, \x01), as much as fits in max bytes,
+ * and NUL-terminates it; sets *cut when not all of data fitted. The cut falls between two escapes
+ * or characters, never inside one: a line that ended with "\x0" of a \x01, or with the "\" of a \n,
+ * would show another byte than the command wrote, and a character's first bytes would be shown as
+ * "?". A byte that begins no valid character stands alone (the host shows it as "?"). */
+static void escape_output(const char *data, size_t len, char *text, size_t max, bool *cut)
 {
     size_t o = 0, i = 0;
     *cut = false;
@@ -437,7 +443,7 @@ static void escape_output(const char *data, size_t len, char *text, bool *cut)
             piece = data + i;
             n = next - i;
         }
-        if (o + n > LOGGED_MAX) {
+        if (o + n > max) {
             *cut = true;
             break;
         }
@@ -448,6 +454,16 @@ static void escape_output(const char *data, size_t len, char *text, bool *cut)
     text[o] = '\0';
 }
 
+/* The captured output of c without the character its end may have cut
+ * and without the line ends that close it: its length. */
+static size_t output_len(const capture_t *c)
+{
+    size_t len = c->dropped ? whole_chars(c->data, c->len) : c->len;
+    while (len > 0 && (c->data[len - 1] == '\n' || c->data[len - 1] == '\r'))
+        len--;
+    return len;
+}
+
 /* Logs the captured output of one stream, one log line, with newlines and
  * other control characters shown escaped so that the log stays one line an
  * entry. */
@@ -456,17 +472,37 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
 {
     if (c->len == 0)
         return;
-    size_t len = c->dropped ? whole_chars(c->data, c->len) : c->len;
-    while (len > 0 && (c->data[len - 1] == '\n' || c->data[len - 1] == '\r'))
-        len--;
+    size_t len = output_len(c);
     char *text = malloc(LOGGED_MAX + 1);
     if (!text)
         return;
     bool cut;
-    escape_output(c->data, len, text, &cut);
+    escape_output(c->data, len, text, LOGGED_MAX, &cut);
     x->host->log(x->inst, level, "event %" PRId64 ": %s %s: %s%s", ev->seq, x->argv[0], stream,
                  text, c->dropped || cut ? " [...more output dropped]" : "");
     free(text);
+}
+
+/* Writes to reason (size bytes) "; stderr: LINE", the last line the run
+ * wrote to stderr (to stdout when stderr has nothing), escaped and cut to
+ * REASON_OUTPUT_MAX bytes with "…"; "" when it wrote nothing. That line
+ * (a gateway's "短信网关繁忙，请稍后再试", a Python exception) is what says
+ * why, and the reason of a run that is tried again is what ptrackd's
+ * warning quotes: the output's own lines are then at debug. */
+static void output_reason(const capture_t cap[2], char *reason, size_t size)
+{
+    reason[0] = '\0';
+    int i = output_len(&cap[1]) > 0 ? 1 : 0;
+    size_t end = output_len(&cap[i]);
+    if (end == 0)
+        return;
+    size_t start = end;
+    while (start > 0 && cap[i].data[start - 1] != '\n')
+        start--;
+    char text[REASON_OUTPUT_MAX + 1];
+    bool cut;
+    escape_output(cap[i].data + start, end - start, text, REASON_OUTPUT_MAX, &cut);
+    snprintf(reason, size, "; %s: %s%s", i ? "stderr" : "stdout", text, cut ? "…" : "");
 }
 
 /* Makes the pipe pair p with both ends close-on-exec (the child's ends are
@@ -639,10 +675,9 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         char why[400];
         if (!((e == ENOEXEC || e == ENOENT) && cannot_run(x->file, why, sizeof(why))))
             snprintf(why, sizeof(why), "%s", strerror(e));
-        x->host->log(x->inst, PTRACK_LOG_WARN,
-                     "event %" PRId64 ": cannot run %s: %s (will try again)", ev->seq, x->file,
-                     why);
-        x->host->set_error(NULL, "cannot run %s: %s", x->file, why);
+        char reason[sizeof(why) + PATH_MAX + 16];
+        snprintf(reason, sizeof(reason), "cannot run %s: %s", x->file, why);
+        rc = pt_attempt_failed(&x->attempts, x->host, x->inst, ev, 0, reason);
         goto out;
     }
     close_fd(&in[0]);
@@ -728,6 +763,10 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
                 drain(&cap[i]);
     }
 
+    /* A run that is tried again is a failed attempt: its lines, the
+     * output's too, at debug; its reason, which ptrackd's warning quotes,
+     * with the last line of its output (notify-attempt.h). */
+    char reason[768] = "";
     if (timed_out) {
         /* The whole group: a shell script's children go with it. */
         kill(-pid, SIGKILL);
@@ -737,36 +776,20 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         for (int i = 0; i < 2; i++)
             if (cap[i].fd >= 0)
                 drain(&cap[i]);
-        x->host->log(x->inst, PTRACK_LOG_WARN,
-                     "event %" PRId64 ": %s did not finish within %" PRId64
-                     " ms; its process group was killed (will try again)",
-                     ev->seq, x->argv[0], x->timeout_ms);
-        x->host->set_error(NULL, "%s did not finish within %" PRId64 " ms; it was killed",
-                           x->argv[0], x->timeout_ms);
-        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
-        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
-        rc = PTRACK_RETRY;
+        snprintf(reason, sizeof(reason),
+                 "%s did not finish within %" PRId64 " ms; its process group was killed",
+                 x->argv[0], x->timeout_ms);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         log_output(x, PTRACK_LOG_INFO, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_INFO, ev, "stderr", &cap[1]);
         rc = PTRACK_OK;
     } else if (WIFSIGNALED(status) && ended_from_outside(WTERMSIG(status))) {
-        x->host->log(x->inst, PTRACK_LOG_WARN,
-                     "event %" PRId64 ": %s was ended by signal %d from outside (a stop of the "
-                     "service, kill, the OOM killer): will try again",
-                     ev->seq, x->argv[0], WTERMSIG(status));
-        x->host->set_error(NULL, "%s was ended by signal %d", x->argv[0], WTERMSIG(status));
-        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
-        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
-        rc = PTRACK_RETRY;
+        snprintf(reason, sizeof(reason),
+                 "%s was ended by signal %d from outside (a stop of the service, kill, the OOM "
+                 "killer)",
+                 x->argv[0], WTERMSIG(status));
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_TEMPFAIL) {
-        x->host->log(x->inst, PTRACK_LOG_WARN,
-                     "event %" PRId64 ": %s exited with 75 (EX_TEMPFAIL): will try again", ev->seq,
-                     x->argv[0]);
-        x->host->set_error(NULL, "%s exited with 75 (EX_TEMPFAIL)", x->argv[0]);
-        log_output(x, PTRACK_LOG_WARN, ev, "stdout", &cap[0]);
-        log_output(x, PTRACK_LOG_WARN, ev, "stderr", &cap[1]);
-        rc = PTRACK_RETRY;
+        snprintf(reason, sizeof(reason), "%s exited with 75 (EX_TEMPFAIL)", x->argv[0]);
     } else {
         if (WIFEXITED(status)) {
             x->host->log(x->inst, PTRACK_LOG_ERROR,
@@ -785,6 +808,13 @@ static int exec_deliver(void *state, const ptrack_event_t *ev)
         log_output(x, PTRACK_LOG_ERROR, ev, "stdout", &cap[0]);
         log_output(x, PTRACK_LOG_ERROR, ev, "stderr", &cap[1]);
         rc = PTRACK_ERROR;
+    }
+    if (reason[0]) {
+        size_t n = strlen(reason);
+        output_reason(cap, reason + n, sizeof(reason) - n);
+        rc = pt_attempt_failed(&x->attempts, x->host, x->inst, ev, 0, reason);
+        log_output(x, PTRACK_LOG_DEBUG, ev, "stdout", &cap[0]);
+        log_output(x, PTRACK_LOG_DEBUG, ev, "stderr", &cap[1]);
     }
 
 out:

@@ -25,6 +25,8 @@ pt_config '{}' ',"plugins": [
    "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_mute"'", "from": "office@example.org",
               "to": ["张科长 <zhang@example.org>"], "timeout": "10s"}}
 ]'
+# A failed attempt is the plugin's line at debug.
+sed -i 's/"log_level": "info"/"log_level": "debug"/' "$PT_CONF"
 pt_start
 
 now_ms() { date +%s%3N; }

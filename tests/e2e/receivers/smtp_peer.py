@@ -4,6 +4,7 @@ each connection made is a line "connect" in DIR/connections.
 
     python3 smtp_peer.py PORT DIR [--idle SECS] [--stall-data] [--mute-quit]
                                   [--starttls-first] [--auth] [--relay-denied]
+                                  [--busy N] [--full N]
 
 --idle SECS   a connection left idle that long is closed, as every server
               does (Postfix after 300 s, 10 s when it is busy), with "421
@@ -22,6 +23,13 @@ each connection made is a line "connect" in DIR/connections.
 --relay-denied  RCPT TO is refused for a client that has not logged in:
               "554 5.7.1 Relay access denied", as Postfix does for a
               client outside mynetworks
+--busy N      of every N + 1 MAIL FROM, the first N are refused for now,
+              before any recipient is named: "451 4.3.2 System busy, try
+              again later" (a server under load, its queue full)
+--full N      of every N + 1 RCPT TO a mailbox whose name begins with
+              "full" (full@example.org), the first N are refused for now:
+              "452 4.2.2 <ADDR>: mailbox full, try later"; other
+              recipients are taken
 """
 import argparse
 import os
@@ -37,11 +45,24 @@ ap.add_argument("--mute-quit", action="store_true")
 ap.add_argument("--starttls-first", action="store_true")
 ap.add_argument("--auth", action="store_true")
 ap.add_argument("--relay-denied", action="store_true")
+ap.add_argument("--busy", type=int, default=0)
+ap.add_argument("--full", type=int, default=0)
 args = ap.parse_args()
 d = args.dir
 os.makedirs(d, exist_ok=True)
 lock = threading.Lock()
 mails = [0]
+# How many MAIL FROM, and RCPT TO a "full" mailbox, have come.
+counts = {"mail": 0, "full": 0}
+
+
+def refuse_now(what, n):
+    """Whether the one that comes now of what (counted) is refused: the
+    first n of every n + 1."""
+    with lock:
+        counts[what] += 1
+        return n > 0 and (counts[what] - 1) % (n + 1) < n
+
 stop = threading.Event()
 
 
@@ -85,6 +106,12 @@ def serve(c):
                 send("250 peer.example.org")
         elif cmd == b"MAIL" and args.starttls_first:
             send("530 5.7.0 Must issue a STARTTLS command first")
+        elif cmd == b"MAIL" and refuse_now("mail", args.busy):
+            send("451 4.3.2 System busy, try again later")
+        elif (cmd == b"RCPT" and b"<full" in line.lower()
+              and refuse_now("full", args.full)):
+            addr = line.split(b"<", 1)[1].split(b">", 1)[0].decode()
+            send("452 4.2.2 <%s>: mailbox full, try later" % addr)
         elif cmd == b"AUTH" and args.auth:
             if len(line.split()) < 3:
                 send("334 ")
