@@ -221,6 +221,25 @@ size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/* Whether c shows nothing alone, as pasted text brings it along: the soft
+ * hyphen; the zero-width space, non-joiner and joiner, the word joiner and
+ * the byte order mark; the bidirectional marks, embeddings, overrides and
+ * isolates (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069: those
+ * ptrack's tables drop); the variation selectors (U+FE00..U+FE0F, left
+ * from an emoji, the ideographic ones U+E0100..U+E01EF and Mongolian
+ * U+180B..U+180D, U+180F) and the Mongolian vowel separator U+180E; the
+ * Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), which an input method
+ * types for a cell or a name that is to look empty; the combining
+ * grapheme joiner U+034F; the invisible operators U+2061..U+2064. */
+static bool shows_nothing(int32_t c)
+{
+    return c == 0xAD || c == 0x34F || c == 0x61C || c == 0x115F || c == 0x1160 ||
+           (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0x3164 || (c >= 0xFE00 && c <= 0xFE0F) ||
+           c == 0xFEFF || c == 0xFFA0 || (c >= 0xE0100 && c <= 0xE01EF);
+}
+
 int pt_utf8_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -228,8 +247,7 @@ int pt_utf8_blank(const char *s, size_t n)
         bool space = c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || c == 0x1680 ||
                      (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
                      c == 0x205F || c == 0x3000;
-        bool invisible = c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
-        if (!space && !invisible)
+        if (!space && !shows_nothing(c))
             return 0;
     }
     return 1;

@@ -57,10 +57,16 @@ size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
 size_t pt_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 /* Whether s[0..n) is blank, as ptrackd takes a field to be: nothing, or
  * only spaces (ASCII white space, the ideographic space U+3000 and every
- * other Unicode space: U+00A0, U+2003, U+202F, ...) and the characters
- * that show nothing (U+200B..U+200D, U+2060, U+FEFF, the soft hyphen
- * U+00AD), which a copy from a web page or a document brings along. A byte
- * that is not UTF-8 is not blank. */
+ * other Unicode space: U+00A0, U+2003, U+202F, U+2028, ...) and the
+ * characters that show nothing alone, which a copy from a web page, a
+ * document or a chat brings along: the zero-width ones (U+200B..U+200D,
+ * U+2060, U+FEFF, the soft hyphen U+00AD), the bidirectional marks and
+ * controls (U+200E, U+200F, U+061C, U+202A..U+202E, U+2066..U+2069), the
+ * variation selectors (U+FE00..U+FE0F, U+E0100..U+E01EF, U+180B..U+180F
+ * with the Mongolian vowel separator U+180E), the Hangul fillers (U+3164,
+ * U+115F, U+1160, U+FFA0), the combining grapheme joiner U+034F and the
+ * invisible operators U+2061..U+2064. Text with anything else in it is
+ * not blank, and keeps them all. A byte that is not UTF-8 is not blank. */
 int pt_utf8_blank(const char *s, size_t n);
 
 /* Whether a file whose first n bytes are s (at_end: s is all of it) is

@@ -6,21 +6,30 @@
 # validation_failed on the field, and nothing is stored; a name, a tag or a
 # number of them is none, as a blank one is. So is text of the characters
 # that show nothing (a zero-width space U+200B, the byte order mark U+FEFF,
-# the soft hyphen U+00AD...) with or without spaces: it was a title, a
-# background, an ask, a name of nothing to see.
+# the soft hyphen U+00AD, a variation selector U+FE0F, a bidirectional mark
+# U+200F, the Hangul filler U+3164...) with or without spaces: it was a
+# title, a background, an ask, a name of nothing to see. Beside a character
+# that shows they are kept as written.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
 pt_config
 pt_start
 
+# check_blank_titles T...: a create with each title T (JSON escapes) is
+# refused as a blank title.
+check_blank_titles() {
+    local t
+    for t in "$@"; do
+        api POST /v1/proposals "{\"title\": \"$t\"}"
+        check_error "create with the title \"$t\"" 422 validation_failed
+        check_eq "the refusal says the title is blank ($t)" "title: must not be blank" \
+            "$(jv 'j["error"]["fields"][0]["field"] + ": " + j["error"]["fields"][0]["message"]')"
+    done
+}
+
 pt_step "a title of spaces alone"
-for t in '\u2003' '\u202f\u3000' '\u2009' '\u205f\u00a0' ' \u2003\u2002\u3000 '; do
-    api POST /v1/proposals "{\"title\": \"$t\"}"
-    check_error "create with the title \"$t\"" 422 validation_failed
-    check_eq "the refusal names the title ($t)" "title: must not be blank" \
-        "$(jv 'j["error"]["fields"][0]["field"] + ": " + j["error"]["fields"][0]["message"]')"
-done
+check_blank_titles '\u2003' '\u202f\u3000' '\u2009' '\u205f\u00a0' ' \u2003\u2002\u3000 '
 api GET /v1/health
 check_eq "no proposal was stored" 0 "$(jv 'j["proposals"]')"
 
@@ -80,12 +89,7 @@ check_status "feedback with a comment of spaces alone" 200
 check_eq "the comment is none" null "$(jv 'json.dumps(j["feedback"][0]["comment"])')"
 
 pt_step "text of characters that show nothing"
-for t in '\u200b' '\ufeff\u3000' '\u00ad' ' \u200c\u200d\u2060 '; do
-    api POST /v1/proposals "{\"title\": \"$t\"}"
-    check_error "create with the title \"$t\"" 422 validation_failed
-    check_eq "the refusal says it is blank ($t)" "title: must not be blank" \
-        "$(jv 'j["error"]["fields"][0]["field"] + ": " + j["error"]["fields"][0]["message"]')"
-done
+check_blank_titles '\u200b' '\ufeff\u3000' '\u00ad' ' \u200c\u200d\u2060 '
 api POST /v1/proposals '{"title": "关于加强农村饮水安全的建议", "background": "\u200b\n\u3000",
     "recommendations": ["\u200b", "一是加强水源保护", "\ufeff "], "lead_author": "\u200b",
     "co_signers": ["\u00ad", "王秀英"], "tags": ["\u2060", "民生"], "number": "\ufeff"}'
@@ -100,11 +104,42 @@ check_error "withdraw with a reason of nothing to see" 422 validation_failed
 api POST /v1/proposals '{"title": "\u200b关于加强农村公路养护的建议"}'
 check_status "a title with a character beside a zero-width space is a title" 201
 
+pt_step "text of the other characters that show nothing alone"
+# A variation selector left from an emoji (U+FE0F, U+FE0E), a left-to-right
+# or right-to-left mark and the other bidirectional controls a web page or
+# a chat puts in (U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, U+061C),
+# the Hangul fillers (U+3164, U+115F, U+1160, U+FFA0), the combining
+# grapheme joiner U+034F, the invisible operators U+2061..U+2064 and the
+# Mongolian vowel separator U+180E show nothing either.
+check_blank_titles '\ufe0f' '\ufe0e\u3000' '\u200e' ' \u200f\u202e\u2066\u2069 ' '\u061c\u202a\u202c' \
+    '\u3164' '\u115f\u1160\uffa0' '\u034f' '\u2061\u2062\u2063\u2064' '\u180e' '\u200f\ufe0f\u3164\u200b'
+api POST /v1/proposals '{"title": "关于推进城乡供水一体化的建议", "background": "\u200f\n\u3164",
+    "recommendations": ["\ufe0f", "一是统筹城乡水厂建设", "\u2066\u2069 "], "lead_author": "\u3164",
+    "co_signers": ["\u200e", "刘文华"], "tags": ["\u034f", "民生"], "number": "\u202e", "delegation": "\ufe0f"}'
+check_status "create with text of nothing to see" 201
+check_eq "the background is none" None "$(jv 'repr(j["background"])')"
+check_eq "asks of nothing to see are left out" '["一是统筹城乡水厂建设"]' \
+    "$(jv 'json.dumps(j["recommendations"], ensure_ascii=False)')"
+check_eq "names of nothing to see are none" '[null, ["刘文华"], ["民生"], null, null]' \
+    "$(jv 'json.dumps([j["lead_author"], j["co_signers"], j["tags"], j["number"], j["delegation"]], ensure_ascii=False)')"
+api POST "/v1/proposals/$ID/actions/withdraw" '{"reason": "\u200f\u3164"}'
+check_error "withdraw with a reason of nothing to see" 422 validation_failed
+api PATCH "/v1/proposals/$ID" '{"title": "\u200e\ufe0f"}'
+check_error "a PATCH to a title of nothing to see" 422 validation_failed
+api PATCH "/v1/proposals/$ID" '{"custom": {"\u3164\u200f": "值"}}'
+check_error "a custom key of nothing to see" 422 validation_failed
+check_eq "the refusal names custom" custom "$(jv 'j["error"]["fields"][0]["field"]')"
+api POST /v1/proposals '{"title": "关于\u200e加强农村公路养护的建议\ufe0f"}'
+check_status "a title with them beside characters that show is a title" 201
+check_eq "which keeps them as written" '"\u5173\u4e8e\u200e\u52a0\u5f3a\u519c\u6751\u516c\u8def\u517b\u62a4\u7684\u5efa\u8bae\ufe0f"' \
+    "$(jv 'json.dumps(j["title"])')"
+
 # One was taken then; its proposal is still read to be edited, given a
 # title and acted on (it was "proposal N is unreadable: title: must not be
 # blank", 503, for every write, the one mending it too). So is one of a
-# zero-width space, taken before text of nothing to see was blank.
-for c in 8195 8203; do
+# zero-width space or of a right-to-left mark, taken before text of nothing
+# to see was blank.
+for c in 8195 8203 8207; do
     pt_step "a title of U+$(printf %04X $c) stored before such text was blank"
     api POST /v1/proposals '{"title": "关于规范城市道路占用管理的建议"}'
     OLD="$(jv 'j["id"]')"

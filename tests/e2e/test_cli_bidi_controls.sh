@@ -8,7 +8,8 @@
 # may quote such a name, and the reasons of an import's rejected records,
 # which quote the file, are shown without them too; what was typed and
 # is quoted in a usage error has them shown as escapes (\u202E), and its
-# controls too, so that the message stays on one line.
+# controls too, so that the message stays on one line. A title of them
+# alone, which the table would show as nothing, is blank, and refused.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -70,6 +71,14 @@ check_rc "an import whose record is rejected" 1
 check_contains "the reason names the cell" "is not a state" "$ERR"
 check_eq "no bidirectional control in the rejected record's reason" no "$(has_bidi "$ERR")"
 check_contains "the cell without it" '"草稿已提出"' "$ERR"
+
+pt_step "a title of them alone is blank, not a row that shows nothing"
+# The table and the card drop them; a title of nothing else would show as
+# nothing there, and is refused as a title of spaces is.
+pt_cli add --title "$(printf '\u202e\u200f\u2067\u2069\u061c')"
+check_rc "add with a title of bidirectional controls alone" 1
+check_contains "it is blank" "title: must not be blank" "$ERR"
+check_eq "nothing was added" 1 "$(pt_count)"
 
 pt_step "--json: the text exactly as ptrackd holds it"
 pt_cli --json list

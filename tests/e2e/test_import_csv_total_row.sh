@@ -57,6 +57,24 @@ check_eq "both proposals are imported, the rows that look empty passed over" "2 
 check_eq "the total row under them is one" '["line 6: not a proposal (a total row: 合计)"]' \
     "$(jv '[i["where"] + ": " + i["reason"] for i in j["ignored"]]' "$OUT")"
 
+pt_step "rows of other characters that show nothing alone"
+# A left-to-right or right-to-left mark, a variation selector left from an
+# emoji, the Hangul filler (U+3164) an input method puts in a cell that is
+# to look empty, an isolate, the Mongolian vowel separator, the combining
+# grapheme joiner, an invisible operator: such a row looks empty, and is.
+sheet "$W/标记空行.csv" '["1", "H021", "关于推进城乡供水一体化的建议", "刘文华"]' \
+    '["\u200e", "\ufe0f", "\u3164", "\u200f\u2066\u2069"]' \
+    '["\u180e", "\u034f", " \u2061\u3000", "\uffa0\u115f"]' \
+    '["2", "H022", "关于\u200e完善农村寄递物流体系的建议", "\u3164"]'
+pt_cli import --json "$W/标记空行.csv"
+check_rc "ptrack import 标记空行.csv" 0
+check_eq "both proposals are imported, the rows that look empty passed over" "2 0 0 0" \
+    "$(jv '"%d %d %d %d" % (j["imported"], j["rejected_count"], len(j["rejected"]), len(j["ignored"]))' "$OUT")"
+api GET '/v1/proposals?number=H022'
+check_eq "a title with a mark beside its characters keeps it, a name of a filler alone is none" \
+    '["\u5173\u4e8e\u200e\u5b8c\u5584\u519c\u6751\u5bc4\u9012\u7269\u6d41\u4f53\u7cfb\u7684\u5efa\u8bae", null]' \
+    "$(jv 'json.dumps([j["items"][0]["title"], j["items"][0]["lead_author"]])')"
+
 pt_step "a total row of fewer cells (共计：3件), and one in a refused import"
 sheet "$W/refused.csv" '["1", "H003", "", "王芳"]' '["2", "H004", "关于某事的建议", "赵强"]' \
     '["共计：2件"]'

@@ -35,6 +35,13 @@ printf '\xc2\xa0\n\xe2\x80\x8b\n\xe2\x80\x83\xe2\x80\x8b\n' >"$W/unseen"
 pt_import text "$W/unseen"
 check_error "text of no-break, em and zero-width spaces alone" 422 validation_failed
 check_contains "it says the file is empty" "the file is empty" "$(jv 'j["error"]["message"]')"
+# Nor do a right-to-left mark, a variation selector or the Hangul filler.
+printf '\xe2\x80\x8f\n\xef\xb8\x8f\xe3\x80\x80\n\xe3\x85\xa4\xe2\x81\xa6\n' >"$W/marks"
+for format in text csv; do
+    pt_import "$format" "$W/marks"
+    check_error "$format: marks, a variation selector and the Hangul filler alone" 422 validation_failed
+    check_contains "$format: it says the file is empty" "the file is empty" "$(jv 'j["error"]["message"]')"
+done
 check_eq "nothing was stored" 0 "$(pt_count)"
 
 pt_step "a file with something in it is read as before"

@@ -13,12 +13,16 @@
  * make such forms is read as GBK; a surrogate is one, so that half of a
  * CESU-8 pair is refused by name. And a message cut to its buffer
  * (pt_utf8_format) ends after a whole character, with … when there is
- * room for it.
+ * room for it. And what is blank (pt_utf8_blank): spaces of any kind and
+ * the characters that show nothing alone (zero-width ones, variation
+ * selectors, bidirectional marks, the Hangul fillers, ...), never text
+ * with a character that shows beside them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -163,6 +167,58 @@ static void a_prefix_ends_between_characters_and_keeps_stray_bytes(void **state)
     assert_int_equal(pt_utf8_prefix("\x80\x80\xe5\x85\xa8", 4), 2);
 }
 
+/* cp as UTF-8 at buf (at least 5 bytes), NUL-terminated. */
+static const char *encoded(uint32_t cp, char *buf)
+{
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+        buf[i] = (char)(0x80 | (cp & 0x3F));
+    buf[0] = (char)(lead[n] | cp);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Text of the characters that show nothing alone (a variation selector
+ * left from an emoji, an LRM or an RLO of a web page, the Hangul filler
+ * an input method puts in an "empty" name, an invisible operator of a
+ * formula), with or without spaces, is blank, as text of spaces is; the
+ * same characters beside one that shows are text. */
+static void text_of_what_shows_nothing_is_blank(void **state)
+{
+    (void)state;
+    static const uint32_t unseen[] = {
+        0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x180B, 0x180E,  0x180F,  0x200B, 0x200D,
+        0x200E, 0x200F, 0x202A, 0x202C, 0x202E, 0x2060, 0x2061,  0x2064,  0x2066, 0x2069,
+        0x3164, 0xFE00, 0xFE0E, 0xFE0F, 0xFEFF, 0xFFA0, 0xE0100, 0xE01EF,
+    };
+    char c[5], text[64];
+    for (size_t i = 0; i < sizeof(unseen) / sizeof(unseen[0]); i++) {
+        encoded(unseen[i], c);
+        assert_true(pt_utf8_blank(c, strlen(c)));
+        snprintf(text, sizeof(text), " %s\xe3\x80\x80%s\xe2\x80\x83", c, c); /* U+3000, U+2003 */
+        assert_true(pt_utf8_blank(text, strlen(text)));
+        snprintf(text, sizeof(text), "%s\xe5\xbb\xba\xe8\xae\xae", c); /* 建议 */
+        assert_false(pt_utf8_blank(text, strlen(text)));
+        snprintf(text, sizeof(text), "\xe5\xbb\xba%s", c);
+        assert_false(pt_utf8_blank(text, strlen(text)));
+    }
+    /* Those a copy brings along together: an RLM, an isolate and its
+     * end, a VS16, the Hangul filler and a word joiner. */
+    static const char mixed[] = "\xe2\x80\x8f\xe2\x81\xa7\xe2\x81\xa9\xef\xb8\x8f"
+                                "\xe3\x85\xa4\xe2\x81\xa0";
+    assert_true(pt_utf8_blank(mixed, sizeof(mixed) - 1));
+    /* What shows something is no blank: a combining acute (U+0301)
+     * alone, 。, and the neighbours of the Hangul filler and of the
+     * variation selectors. */
+    assert_false(pt_utf8_blank("\xcc\x81", 2));
+    assert_false(pt_utf8_blank("\xe3\x80\x82", 3));
+    assert_false(pt_utf8_blank("\xe3\x85\xa5", 3)); /* U+3165 ㅥ */
+    assert_false(pt_utf8_blank("\xef\xb8\x90", 3)); /* U+FE10 ︐ */
+    assert_true(pt_utf8_blank("", 0));
+    assert_false(pt_utf8_blank("\xe2\x80", 2)); /* a cut character */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +228,7 @@ int main(void)
         cmocka_unit_test(overlong_forms_are_no_utf8),
         cmocka_unit_test(a_message_is_cut_between_characters),
         cmocka_unit_test(a_prefix_ends_between_characters_and_keeps_stray_bytes),
+        cmocka_unit_test(text_of_what_shows_nothing_is_blank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -853,12 +853,18 @@ static void a_blank_title_is_refused(void **state)
     pt_error_clear(&err);
     /* So is a title of other Unicode spaces (an em space, a narrow
      * no-break space, the line separator): it shows nothing, as a title
-     * of ASCII spaces does. */
+     * of ASCII spaces does. And one of the characters that show nothing
+     * alone: a variation selector left from an emoji, a bidirectional
+     * mark or control, the Hangul fillers. */
     static const char *const unseen[] = {
         "{\"title\": \"\\u2003\"}",
         "{\"title\": \"\\u00a0\\u202f\"}",
         "{\"title\": \"\\u205f\\u3000\\u2009\"}",
         "{\"title\": \"\\u2029\\u1680\\u200a\"}",
+        "{\"title\": \"\\ufe0f\"}",
+        "{\"title\": \"\\u200f\\u3000\"}",
+        "{\"title\": \" \\u202e\\u061c\\u2068 \"}",
+        "{\"title\": \"\\u3164\\uffa0\\u115f\\u1160\"}",
     };
     for (size_t i = 0; i < sizeof(unseen) / sizeof(unseen[0]); i++) {
         decode_refused(unseen[i], PT_DECODE_CREATE, NULL, &err);
@@ -891,6 +897,23 @@ static void a_blank_title_is_refused(void **state)
     assert_false(pt_str_blank("\xe2\x80\x8b\xe5\xbb\xba"));              /* U+200B 建 */
     assert_false(pt_str_blank("Li\xe2\x80\x8bNa"));
     assert_false(pt_str_blank("\xe2\x80")); /* a cut character */
+    /* The others that show nothing alone are blank too: a variation
+     * selector left from an emoji, a bidirectional mark or isolate, the
+     * Hangul filler, the combining grapheme joiner, an invisible operator. */
+    assert_true(pt_str_blank("\xef\xb8\x8f"));                         /* U+FE0F */
+    assert_true(pt_str_blank("\xe2\x80\x8e \xe2\x80\x8f"));            /* U+200E, U+200F */
+    assert_true(pt_str_blank("\xe2\x81\xa6\xe3\x80\x80\xe2\x81\xa9")); /* U+2066 U+3000 U+2069 */
+    assert_true(pt_str_blank("\xe3\x85\xa4\xe3\x85\xa4"));             /* U+3164 twice */
+    assert_true(pt_str_blank("\xcd\x8f\xe2\x81\xa2\xe1\xa0\x8e"));     /* U+034F U+2062 U+180E */
+    /* Beside a character that shows, each is kept as it was written. */
+    static const char marked[] = "{\"title\": \"关于\\u200e加强农村公路养护的建议\\ufe0f\"}";
+    cJSON *m = pt_json_parse(marked, strlen(marked), &err);
+    assert_non_null(m);
+    assert_int_equal(pt_proposal_from_json(m, PT_DECODE_CREATE, NULL, &p, &err), PT_OK);
+    str_eq(p.title, "关于\xe2\x80\x8e加强农村公路养护的建议\xef\xb8\x8f",
+           "a title with an LRM and a VS16");
+    pt_proposal_free(&p);
+    cJSON_Delete(m);
 }
 
 static void the_title_limit_counts_characters_not_bytes(void **state)
