@@ -215,7 +215,8 @@ const pt_command_t pt_cmd_stats = {
         "answered is not late on it). A rate shows \"-\" when there is nothing to divide\n"
         "by yet. The filters (the same as list's) give the figures of the proposals that\n"
         "match: --session for one session's, --unit for a unit's, --person for a\n"
-        "delegate's.\n",
+        "delegate's. A unit's reply rate and categories count its own replies (in\n"
+        "separate mode its own reply and category; none where it is the co unit).\n",
     .opts = opts,
     .run = run,
 };

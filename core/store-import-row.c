@@ -33,8 +33,8 @@ struct pt_import_row_s {
     uint8_t key_supervision, clock, replied, pad_;
     /* Then, one after another: the strings of ROW_TEXTS, each a byte that
      * says whether it is set and its NUL-ended text; the middle of the
-     * document, NUL-ended; then the units (name and role), the tags and
-     * the people, NUL-ended each. */
+     * document, NUL-ended; then the units (PT_ROW_UNIT_STRINGS each), the
+     * tags and the people, NUL-ended each. */
     char text[];
 };
 
@@ -167,15 +167,23 @@ static pt_import_row_t *row_make(const pt_proposal_t *p, bool clock, const char 
         ok = ok && rb_opt(&b, texts[i]);
     char nul = '\0';
     ok = ok && rb_put(&b, doc + head, (size_t)(tail - doc) - head) && rb_put(&b, &nul, 1);
-    bool *answered = p->n_units ? malloc(p->n_units * sizeof(*answered)) : NULL;
-    ok = ok && (!p->n_units || answered);
-    if (ok)
+    /* Whether each unit has answered its part, and whether it has replied
+     * as its figures count it (the second half), with what category. */
+    bool *answered = p->n_units ? malloc(p->n_units * 2 * sizeof(*answered)) : NULL;
+    const char **category = p->n_units ? malloc(p->n_units * sizeof(*category)) : NULL;
+    ok = ok && (!p->n_units || (answered && category));
+    if (ok && p->n_units) {
         pt_proposal_units_answered(p, answered);
+        pt_proposal_units_replies(p, answered + p->n_units, category);
+    }
     for (size_t i = 0; ok && i < p->n_units; i++)
         ok = rb_str(&b, p->units[i].name) &&
              rb_str(&b, p->units[i].role ? p->units[i].role : "lead") &&
-             rb_str(&b, answered[i] ? "1" : "0") && rb_str(&b, p->units[i].signed_at ? "1" : "0");
+             rb_str(&b, answered[i] ? "1" : "0") && rb_str(&b, p->units[i].signed_at ? "1" : "0") &&
+             rb_str(&b, answered[p->n_units + i] ? "1" : "0") &&
+             rb_str(&b, category[i] ? category[i] : "");
     free(answered);
+    free(category);
     for (size_t i = 0; i < p->tags.n; i++)
         ok = ok && rb_str(&b, p->tags.v[i]);
     uint32_t people = 0;

@@ -417,14 +417,41 @@ static void clock_expr(char *buf, size_t size, params_t *pp, const pt_list_query
         snprintf(buf, size, "p.clock");
 }
 
-/* Appends text with each "{clock}" in it written as clock. */
-static void put_with_clock(pt_buf_t *sql, const char *text, const char *clock)
+/* The answer (办复) that the reads of q count, as two columns "replied,
+ * reply_category" (into buf): the proposal's, or in a unit's scope the
+ * unit's own (proposal_units, pt_proposal_units_replies), with replied
+ * NULL where the unit owes no reply: a co unit (lead_co mode), whose part
+ * is its opinion (todo_cond). */
+static void answer_expr(char *buf, size_t size, params_t *pp, const pt_list_query_t *q)
+{
+    if (q->unit) {
+        int u = param_text(pp, q->unit);
+        snprintf(buf, size,
+                 "(SELECT CASE WHEN t.role = 'co' THEN NULL ELSE t.replied END"
+                 " FROM proposal_units t WHERE t.proposal_id = p.id AND t.name = ?%d) AS replied,"
+                 " (SELECT t.reply_category FROM proposal_units t"
+                 " WHERE t.proposal_id = p.id AND t.name = ?%d) AS reply_category",
+                 u, u);
+    } else {
+        snprintf(buf, size, "p.replied AS replied, p.reply_category AS reply_category");
+    }
+}
+
+/* Appends text with each "{clock}" in it written as clock, and each
+ * "{answer}" as answer (none when answer is NULL). */
+static void put_with_clock(pt_buf_t *sql, const char *text, const char *clock, const char *answer)
 {
     const char *at;
-    while ((at = strstr(text, "{clock}")) != NULL) {
-        pt_buf_append(sql, text, (size_t)(at - text));
-        pt_buf_puts(sql, clock);
-        text = at + strlen("{clock}");
+    while ((at = strchr(text, '{')) != NULL) {
+        const char *with = NULL, *name = NULL;
+        if (strncmp(at, "{clock}", strlen("{clock}")) == 0)
+            with = clock, name = "{clock}";
+        else if (answer && strncmp(at, "{answer}", strlen("{answer}")) == 0)
+            with = answer, name = "{answer}";
+        pt_buf_append(sql, text, (size_t)(at - text) + (with ? 0 : 1));
+        if (with)
+            pt_buf_puts(sql, with);
+        text = at + (with ? strlen(name) : 1);
     }
     pt_buf_puts(sql, text);
 }
@@ -643,7 +670,7 @@ static void read_get(sqlite3 *db, pt_read_t *r)
     pt_buf_init(&sql);
     char clock[512];
     clock_expr(clock, sizeof(clock), &p, &r->query);
-    put_with_clock(&sql, "SELECT p.doc, {clock}, p.due_at, p.version, p.updated_at, ", clock);
+    put_with_clock(&sql, "SELECT p.doc, {clock}, p.due_at, p.version, p.updated_at, ", clock, NULL);
     unit_part_col(&sql, &p, &r->query);
     pt_buf_printf(&sql, " FROM proposals p WHERE p.id = ?%d", param_int(&p, r->id));
     sqlite3_stmt *st = NULL;
@@ -689,14 +716,16 @@ static sqlite3_stmt *filtered_prepare(sqlite3 *db, const pt_list_query_t *q, int
     params_t p = {.n = 0};
     pt_buf_t sql;
     pt_buf_init(&sql);
-    char clock[512];
+    char clock[512], answer[512] = "";
     clock_expr(clock, sizeof(clock), &p, q);
+    if (strstr(cols, "{answer}"))
+        answer_expr(answer, sizeof(answer), &p, q);
     pt_buf_printf(&sql, "%sSELECT ", head);
-    put_with_clock(&sql, cols, clock);
+    put_with_clock(&sql, cols, clock, answer);
     pt_buf_puts(&sql, " FROM proposals p WHERE 1");
     list_filters(&sql, &p, q, now, clock);
     pt_buf_puts(&sql, " ");
-    put_with_clock(&sql, tail, clock);
+    put_with_clock(&sql, tail, clock, NULL);
     sqlite3_stmt *st = NULL;
     if (pt_buf_failed(&sql) ||
         sqlite3_prepare_v2(db, sql.data, (int)sql.len, &st, NULL) != SQLITE_OK) {
@@ -1220,10 +1249,11 @@ typedef struct {
 
 /* The columns of `proposals` that the figures read: the scope is copied
  * once (a materialized CTE) and read by every grouping, so it holds these
- * only, not the documents. */
+ * only, not the documents. In a unit's scope the deadline runs and the
+ * answer counts by the unit's part (clock_expr, answer_expr). */
 #define STATS_COLS                                                                                 \
     "p.id, p.status, p.category, p.delegation, {clock} AS clock, p.due_at, p.assigned_at,"         \
-    " p.replied, p.satisfaction, p.reply_category"
+    " p.satisfaction, {answer}"
 
 /* Prepares "WITH scope AS <how> (the proposals in scope) <sql>": sql reads
  * the table `scope` (the columns STATS_COLS) and may use :now and
@@ -1304,7 +1334,10 @@ static void rate(pt_buf_t *b, const char *name, int64_t num, int64_t den)
  * would otherwise count in the reply categories and not in 办复率). 满意率: of those rated, how
  * many were satisfied or basically so, by their latest rating. The reply categories: of the
  * proposals answered (办复), by their latest reply; one that a separate-mode unit has answered
- * while others have not is not answered yet. */
+ * while others have not is not answered yet. In a unit's scope both count the unit's own
+ * answer (answer_expr): in separate mode its own reply, which answers its part while the
+ * others are awaited, and its category; none of a co unit's, which owes no reply (replied
+ * NULL: neither assigned nor answered to it). */
 enum { C_OVERDUE, C_DUE_7D, C_ASSIGNED, C_REPLIED, C_RATED, C_SATISFIED, C_A, C_N = C_A + 4 };
 #define STATS_SUMS 3
 static const char *const stats_groups[] = {"by_status", "by_unit", "by_category", "by_delegation",
@@ -1318,7 +1351,8 @@ static const char stats_sql[] =
     "SELECT 0, status, count(*),"
     " total(clock = 1 AND due_at IS NOT NULL AND due_at < :now),"
     " total(clock = 1 AND due_at >= :now AND due_at < :week_end),"
-    " total(assigned_at IS NOT NULL OR replied = 1), total(replied = 1),"
+    " total(replied IS NOT NULL AND (assigned_at IS NOT NULL OR replied = 1)),"
+    " total(replied = 1),"
     " total(satisfaction IS NOT NULL),"
     " total(satisfaction IN ('satisfied', 'basically_satisfied')),"
     " total(replied = 1 AND reply_category = 'A'), total(replied = 1 AND reply_category = 'B'),"

@@ -618,6 +618,27 @@ static const char *const migrations[] = {
     "    AND m.kind IN ('due_soon', 'overdue') AND m.due_at = proposals.due_at);"
     "CREATE INDEX proposals_reminders ON proposals(due_at, due_soon_mark)"
     "  WHERE " PT_SQL_REMINDERS ";",
+    /* 29: the answer (办复) that each unit's own figures count
+     * (pt_proposal_units_replies), so that a unit's statistics count its
+     * own reply and its category, not the proposal's latest: in separate
+     * mode (分办) each unit replies on its own, and one that has replied
+     * has answered its part while the others are awaited. The lead unit's
+     * is the proposal's (its columns replied and reply_category); a co
+     * unit's is none; a separate-mode unit's is read from the document
+     * (pt_unit_reply, below), for those units' rows only. The writer keeps
+     * them as it keeps answered. */
+    "ALTER TABLE proposal_units ADD COLUMN replied INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE proposal_units ADD COLUMN reply_category TEXT;"
+    "UPDATE proposal_units SET replied = 1, reply_category = p.reply_category"
+    "  FROM proposals p WHERE p.id = proposal_units.proposal_id AND p.replied = 1"
+    "  AND proposal_units.role = 'lead';"
+    "CREATE TEMP TABLE answers AS SELECT u.proposal_id AS id, u.name,"
+    "  pt_unit_reply(p.doc, u.name) AS a FROM proposal_units u, proposals p"
+    "  WHERE u.role = 'separate' AND p.id = u.proposal_id;"
+    "UPDATE proposal_units SET replied = 1, reply_category = nullif(a.a, '') FROM answers a"
+    "  WHERE a.id = proposal_units.proposal_id AND a.name = proposal_units.name"
+    "  AND a.a IS NOT NULL;"
+    "DROP TABLE answers;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -877,6 +898,42 @@ static void sql_label(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_label_clean(s), false);
 }
 
+/* pt_unit_reply(DOC, UNIT): the answer that the unit's own figures count
+ * in the proposal DOC (pt_proposal_units_replies): NULL when it has none
+ * (or DOC cannot be read, or names no such unit), else its category, ""
+ * for a reply without one. Only the migrations use it. */
+static void sql_unit_reply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *doc = (const char *)sqlite3_value_text(argv[0]);
+    const char *unit = (const char *)sqlite3_value_text(argv[1]);
+    cJSON *json = doc ? cJSON_ParseWithLength(doc, (size_t)sqlite3_value_bytes(argv[0])) : NULL;
+    pt_proposal_t p;
+    pt_proposal_init(&p);
+    pt_error_t err = {0};
+    bool *replied = NULL;
+    const char **category = NULL;
+    if (json && unit && pt_proposal_from_json(json, PT_DECODE_STORED, NULL, &p, &err) == PT_OK &&
+        p.n_units && (replied = malloc(p.n_units * sizeof(*replied))) != NULL &&
+        (category = malloc(p.n_units * sizeof(*category))) != NULL) {
+        pt_proposal_units_replies(&p, replied, category);
+        sqlite3_result_null(ctx);
+        for (size_t i = 0; i < p.n_units; i++)
+            if (p.units[i].name && strcmp(p.units[i].name, unit) == 0) {
+                if (replied[i])
+                    sqlite3_result_text(ctx, category[i] ? category[i] : "", -1, SQLITE_TRANSIENT);
+                break;
+            }
+    } else {
+        sqlite3_result_null(ctx);
+    }
+    free(replied);
+    free(category);
+    pt_error_clear(&err);
+    pt_proposal_free(&p);
+    cJSON_Delete(json);
+}
+
 /* The proposals whose number or session migrations 9 and 10 left as they
  * were, because folded it would be another proposal's: the operator is
  * told which, to look at them (one of the two is most likely a duplicate
@@ -919,7 +976,10 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
                                 sql_label, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "pt_label", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_label, NULL, NULL) != SQLITE_OK)
+                                sql_label, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "pt_unit_reply", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sql_unit_reply, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");

@@ -234,8 +234,10 @@ typedef struct {
  * NUL-ended strings one after another (a unit: PT_ROW_UNIT_STRINGS of
  * them, its name, its role, then "1" when it has answered its part,
  * pt_proposal_unit_answered, else "0", then "1" when it has signed, else
- * "0"). */
-#define PT_ROW_UNIT_STRINGS 4
+ * "0", then "1" when it has replied as its figures count it,
+ * pt_proposal_units_replies, else "0", then that reply's category, ""
+ * for none). */
+#define PT_ROW_UNIT_STRINGS 6
 typedef struct {
     pt_cols_t c;
     size_t n_units, n_tags, n_people;

@@ -115,7 +115,7 @@ static const char *const sql_text[ST_COUNT_] = {
     [ST_DELETE] = "DELETE FROM proposals WHERE id = ?1",
     [ST_DEL_UNITS] = "DELETE FROM proposal_units WHERE proposal_id = ?1",
     [ST_INS_UNIT] = "INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered,"
-                    " signed) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    " signed, replied, reply_category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_DEL_TAGS] = "DELETE FROM proposal_tags WHERE proposal_id = ?1",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES (?1, ?2)",
     [ST_DEL_FTS] = "DELETE FROM proposals_fts WHERE rowid = ?1",
@@ -166,8 +166,8 @@ static const struct {
     const char *prefix, *row, *types;
 } imp_sql[IMP_COUNT_] = {
     [IMP_UNITS] = {"INSERT OR IGNORE INTO proposal_units (proposal_id, name, role, answered,"
-                   " signed) VALUES ",
-                   "(?,?,?,?,?)", "ittii"},
+                   " signed, replied, reply_category) VALUES ",
+                   "(?,?,?,?,?,?,?)", "ittiiit"},
     [IMP_TAGS] = {"INSERT OR IGNORE INTO proposal_tags (proposal_id, tag) VALUES ", "(?,?)", "it"},
     [IMP_PEOPLE] = {"INSERT OR IGNORE INTO proposal_people (proposal_id, person) VALUES ", "(?,?)",
                     "it"},
@@ -558,8 +558,10 @@ static int insert_side(writer_t *w, int which, int64_t id, const char *a, pt_err
 }
 
 /* A unit's row: its name, its role, whether it has answered its part
- * (pt_proposal_units_answered) and whether it has signed. */
-static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered, pt_error_t *err)
+ * (pt_proposal_units_answered), whether it has signed, and the answer its
+ * own figures count (pt_proposal_units_replies). */
+static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answered, bool replied,
+                       const char *category, pt_error_t *err)
 {
     sqlite3_stmt *st = w->st[ST_INS_UNIT];
     sqlite3_bind_int64(st, 1, id);
@@ -567,6 +569,8 @@ static int insert_unit(writer_t *w, int64_t id, const pt_unit_t *u, bool answere
     bind_text(st, 3, u->role ? u->role : "lead");
     sqlite3_bind_int(st, 4, answered);
     sqlite3_bind_int(st, 5, u->signed_at != 0);
+    sqlite3_bind_int(st, 6, replied);
+    bind_text(st, 7, category);
     int rc = step_done(st);
     return rc == SQLITE_OK ? PT_OK : step_error(w, rc, err, "saving units");
 }
@@ -636,13 +640,22 @@ static int save(writer_t *w, const pt_proposal_t *p, bool clock, const char *doc
             if ((rc = step_done(w->st[ST_DEL_UNITS])) != SQLITE_OK)
                 return step_error(w, rc, err, "saving units");
         }
-        bool *answered = p->n_units ? malloc(p->n_units * sizeof(*answered)) : NULL;
-        if (p->n_units && !answered)
+        /* Whether each has answered its part, and whether it has replied
+         * as its figures count it (the second half), with what category. */
+        bool *answered = p->n_units ? malloc(p->n_units * 2 * sizeof(*answered)) : NULL;
+        const char **category = p->n_units ? malloc(p->n_units * sizeof(*category)) : NULL;
+        if (p->n_units && (!answered || !category)) {
+            free(answered);
+            free(category);
             return pt_error_set(err, PT_ENOMEM, "out of memory");
+        }
+        bool *replied = p->n_units ? answered + p->n_units : NULL;
         pt_proposal_units_answered(p, answered);
+        pt_proposal_units_replies(p, replied, category);
         for (size_t i = 0; i < p->n_units && rc == PT_OK; i++)
-            rc = insert_unit(w, p->id, &p->units[i], answered[i], err);
+            rc = insert_unit(w, p->id, &p->units[i], answered[i], replied[i], category[i], err);
         free(answered);
+        free(category);
         if (rc != PT_OK)
             return rc;
     }
@@ -839,10 +852,12 @@ int pt_store_insert_new(void *writer_ctx, const pt_new_row_t *r, const char *act
     const char *u = r->units, *t = r->tags, *q = r->people;
     for (size_t i = 0; i < r->n_units && src == SQLITE_OK; i++) {
         const char *role = u + strlen(u) + 1, *answered = role + strlen(role) + 1;
-        const char *sig = answered + strlen(answered) + 1;
-        src = pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role, (int64_t)(*answered == '1'),
-                              (int64_t)(*sig == '1'));
-        u = sig + strlen(sig) + 1;
+        const char *sig = answered + strlen(answered) + 1, *replied = sig + strlen(sig) + 1;
+        const char *cat = replied + strlen(replied) + 1;
+        src =
+            pt_rowbatch_add(w->imp[IMP_UNITS], c->id, u, role, (int64_t)(*answered == '1'),
+                            (int64_t)(*sig == '1'), (int64_t)(*replied == '1'), *cat ? cat : NULL);
+        u = cat + strlen(cat) + 1;
     }
     for (size_t i = 0; i < r->n_tags && src == SQLITE_OK; i++, t += strlen(t) + 1)
         src = pt_rowbatch_add(w->imp[IMP_TAGS], c->id, t);

@@ -374,6 +374,35 @@ bool pt_proposal_answered(const pt_proposal_t *p)
     return true;
 }
 
+void pt_proposal_units_replies(const pt_proposal_t *p, bool *replied, const char **category)
+{
+    bool answered = pt_proposal_answered(p);
+    const char *answer = answered ? pt_proposal_reply_category(p) : NULL;
+    for (size_t i = 0; i < p->n_units; i++) {
+        const pt_unit_t *u = &p->units[i];
+        replied[i] = false;
+        category[i] = NULL;
+        if (u->role && strcmp(u->role, "co") == 0)
+            continue;
+        if (!u->role || strcmp(u->role, "separate") != 0) {
+            replied[i] = answered;
+            category[i] = answer;
+            continue;
+        }
+        replied[i] = u->name && pt_proposal_unit_replied(p, u->name);
+        /* Its latest reply that is not supplementary, the last in the
+         * list as the proposal's is (pt_proposal_reply_category). */
+        for (size_t k = p->n_replies; replied[i] && k > 0; k--) {
+            const pt_reply_t *r = &p->replies[k - 1];
+            if (r->unit && strcmp(r->unit, u->name) == 0 &&
+                (!r->kind || strcmp(r->kind, "supplementary") != 0)) {
+                category[i] = r->category;
+                break;
+            }
+        }
+    }
+}
+
 bool pt_proposal_units_fit(const pt_proposal_t *p, pt_error_t *err)
 {
     if (p->n_units == 0)

@@ -249,6 +249,18 @@ void pt_proposal_units_answered(const pt_proposal_t *p, bool *answered);
  * separate mode (分办) every unit has such a reply. */
 bool pt_proposal_answered(const pt_proposal_t *p);
 
+/* The answer (办复) that each unit's own figures count (GET /v1/stats with
+ * a unit's scope), into replied[0 .. n_units - 1] and category[...] (the
+ * category of that answer, NULL when none; pointers into p): in separate
+ * mode (分办) the unit's own, whether it has a reply that counts
+ * (pt_proposal_unit_replied) and the category of its latest one that is
+ * not supplementary, however the other units stand; for the lead unit
+ * (single and lead_co mode), which replies for all, the proposal's
+ * (pt_proposal_answered, pt_proposal_reply_category). A co unit (lead_co)
+ * gives an opinion and answers nothing: false and NULL. The store keeps
+ * them per unit in proposal_units.replied and reply_category. */
+void pt_proposal_units_replies(const pt_proposal_t *p, bool *replied, const char **category);
+
 /* Whether the units fit the handling mode as assign leaves them: single,
  * one lead unit; lead_co, one lead and co units; separate, separate units;
  * no name twice; and a mode when there are units. When not, adds each

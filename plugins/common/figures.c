@@ -146,10 +146,13 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
     f->overdue += v->overdue;
     f->key_supervision += v->key_supervision;
     /* Answered counts as assigned, as GET /v1/stats counts it: an
-     * imported ledger may have no 交办时间. */
-    if (v->assigned_at || v->answered) {
+     * imported ledger may have no 交办时间. A unit's figures count its own
+     * answer, and none where it owes no reply (-1). */
+    const char *category = v->reply_category;
+    int answered = f->unit ? pt_view_unit_answer(v, h, rec, f->unit, &category) : v->answered;
+    if (answered >= 0 && (v->assigned_at || answered)) {
         f->assigned++;
-        f->replied += v->answered;
+        f->replied += answered;
     }
     if (v->satisfaction) {
         f->rated++;
@@ -157,9 +160,8 @@ int pt_figures_add(pt_figures_t *f, const pt_view_t *v, const ptrack_host_t *h,
                         strcmp(v->satisfaction, "basically_satisfied") == 0;
     }
     /* Of the proposals answered (办复), as GET /v1/stats counts them. */
-    if (v->answered && v->reply_category && v->reply_category[0] >= 'A' &&
-        v->reply_category[0] <= 'D' && !v->reply_category[1])
-        f->categories[v->reply_category[0] - 'A']++;
+    if (answered > 0 && category && category[0] >= 'A' && category[0] <= 'D' && !category[1])
+        f->categories[category[0] - 'A']++;
     if (pt_tallies_add(&f->by_status, v->status ? v->status : "", NULL) != PTRACK_OK)
         return PTRACK_ENOMEM;
     /* By unit: every unit a proposal is assigned to counts it once, as the

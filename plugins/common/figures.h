@@ -46,12 +46,17 @@ size_t *pt_tallies_order(const pt_tallies_t *t, int by_count, const pt_wf_t *wf)
 /* ---- Figures -------------------------------------------------------------
  * 办复率 = replied / assigned (of the proposals ever assigned, those with a
  * reply); 满意率 = (satisfied + basically satisfied) / rated, by the latest
- * feedback; reply categories by the latest formal reply. */
+ * feedback; reply categories by the latest formal reply. A unit's figures
+ * count its own answers (see unit below). */
 typedef struct {
     int64_t total, overdue, assigned, replied, rated, satisfied, key_supervision;
     int64_t categories[4];      /* A B C D */
     int64_t motions, proposals; /* of kind motion (议案), proposal (提案) */
     const char *kind;           /* the export's kind filter (set by the caller), or NULL */
+    /* The export's unit (its filter, or a unit's own export; set by the
+     * caller), or NULL: its figures count its own answers
+     * (pt_view_unit_answer), as GET /v1/stats?unit= does. */
+    const char *unit;
     pt_tallies_t by_status, by_unit;
 } pt_figures_t;
 

@@ -91,6 +91,44 @@ int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *h, const ptra
     return !v->answered;
 }
 
+int pt_view_unit_answer(const pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec,
+                        const char *unit, const char **category)
+{
+    char path[64];
+    *category = NULL;
+    size_t i = 0;
+    for (; i < v->n_units; i++) {
+        snprintf(path, sizeof(path), "units.%zu.name", i);
+        const char *name = h->rec_get(rec, path);
+        if (name && strcmp(name, unit) == 0)
+            break;
+    }
+    if (i == v->n_units)
+        return -1;
+    snprintf(path, sizeof(path), "units.%zu.role", i);
+    const char *role = h->rec_get(rec, path);
+    if (role && strcmp(role, "co") == 0)
+        return -1;
+    if (!role || strcmp(role, "separate") != 0) {
+        *category = v->answered ? v->reply_category : NULL;
+        return v->answered ? 1 : 0;
+    }
+    if (!unit_replied(h, rec, v->n_replies, unit))
+        return 0;
+    for (size_t k = v->n_replies; k > 0; k--) {
+        snprintf(path, sizeof(path), "replies.%zu.unit", k - 1);
+        const char *by = h->rec_get(rec, path);
+        snprintf(path, sizeof(path), "replies.%zu.kind", k - 1);
+        const char *kind = h->rec_get(rec, path);
+        if (by && strcmp(by, unit) == 0 && (!kind || strcmp(kind, "supplementary") != 0)) {
+            snprintf(path, sizeof(path), "replies.%zu.category", k - 1);
+            *category = h->rec_get(rec, path);
+            break;
+        }
+    }
+    return 1;
+}
+
 int pt_view_read(pt_view_t *v, const ptrack_host_t *h, const ptrack_record_t *rec)
 {
     pt_str_t lead = v->lead_units, co = v->co_units, signers = v->co_signers;

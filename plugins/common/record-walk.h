@@ -48,6 +48,17 @@ int pt_view_read(pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t 
  * another unit has not; a co unit (lead_co) has given its opinion. */
 int pt_view_unit_answered(const pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t *rec,
                           size_t i);
+/* The answer (办复) that the figures of the unit named unit count, as GET
+ * /v1/stats?unit= counts it: -1 when the unit owes no reply (a co unit in
+ * lead_co mode, whose part is its opinion) or is not among rec's units, 1
+ * when it has answered, else 0; *category (borrowed from rec) the
+ * category of that answer, NULL when none. In separate mode (分办) the
+ * unit's own reply, answered while the other units are awaited, and the
+ * category of its latest one that is not supplementary; for the lead
+ * unit, which replies for all, the proposal's (v->answered,
+ * v->reply_category). */
+int pt_view_unit_answer(const pt_view_t *v, const ptrack_host_t *host, const ptrack_record_t *rec,
+                        const char *unit, const char **category);
 void pt_view_free(pt_view_t *v);
 
 /* ---- The pass --------------------------------------------------------------- */

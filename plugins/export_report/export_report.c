@@ -925,6 +925,7 @@ static int add_proposal(void *ctx, const ptrack_record_t *rec)
 static int run(run_t *r)
 {
     r->fig.kind = r->h->job_arg(r->job, "kind");
+    r->fig.unit = r->h->job_arg(r->job, "unit");
     char date[16];
     pt_zone_date(r->h, &r->zone, (int64_t)time(NULL) * 1000, date);
     pt_str_t filters = {0};

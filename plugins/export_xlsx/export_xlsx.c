@@ -568,6 +568,7 @@ static int export(void *state, ptrack_job_t *job, const char *format)
      * (提案总数 in a CPPCC office's), the sheet's, named before they are
      * read, from the kind filter. */
     r.fig.kind = h->job_arg(job, "kind");
+    r.fig.unit = h->job_arg(job, "unit");
     if (r.wb) {
         r.rows = workbook_add_worksheet(r.wb, pt_kind_noun(r.fig.kind));
         r.figs = workbook_add_worksheet(r.wb, "统计");

@@ -75,9 +75,11 @@ pt_step "marks of schema 19, the day's local midnight, are moved to its date"
 # midnight_ms ZONE DAYS: the local midnight in ZONE of today + DAYS, in ms.
 midnight_ms() { echo $(($(TZ="$1" date -d "$(TZ="$1" date -d "$2 days" +%F) 00:00:00" +%s) * 1000)); }
 DB="$PT_DATA/ptrack.db"
-# A store set back to an earlier schema version loses what migration 28
-# added, which the migration adds again.
-BEFORE_28="DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
+# A store set back to an earlier schema version loses what migrations 28
+# and 29 added, which the migrations add again.
+BEFORE_28="ALTER TABLE proposal_units DROP COLUMN replied;
+  ALTER TABLE proposal_units DROP COLUMN reply_category;
+  DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
   ALTER TABLE proposals DROP COLUMN overdue_mark;"
 sqlite3 "$DB" "DELETE FROM deadline_marks WHERE proposal_id = 0;
     INSERT INTO deadline_marks VALUES (0, 'digest', $(midnight_ms "$ZONE_A" -1));

@@ -133,16 +133,18 @@ check_eq "GET /v1/stats: the whole store" \
     '{"total": 14, "by_status": {"handling": 5, "replied": 3, "assigned": 1, "closed": 1, "merged": 1, "rehandling": 1, "submitted": 1, "withdrawn": 1}, "by_unit": {"水利厅": 6, "财政厅": 5, "交通厅": 3, "住建厅": 2}, "by_category": {"农业农村": 7, "交通": 5, "财政": 2}, "by_delegation": {"山西代表团": 12, "北京代表团": 2}, "overdue_by_unit": {"水利厅": 2, "住建厅": 1, "财政厅": 1}, "overdue": 4, "due_within_7d": 1, "reply_rate": 0.4166666667, "satisfaction_rate": 0.4, "reply_categories": {"A": 2, "B": 3, "C": 0, "D": 0}}' \
     "$(jv 'json.dumps(j, ensure_ascii=False)')"
 # 水利厅: A, D, H, J, K, N; late with D and J, its own parts; answered A,
-# K, N; rated A 不满意, K 满意, N 不满意.
+# K, N (its own latest reply, B); rated A 不满意, K 满意, N 不满意.
 api GET "/v1/stats?unit=$(urlenc 水利厅)"
 check_eq "GET /v1/stats?unit=水利厅" \
     '{"total": 6, "by_status": {"handling": 3, "replied": 2, "closed": 1}, "by_unit": {"水利厅": 6, "财政厅": 2, "住建厅": 1}, "by_category": {"农业农村": 6}, "by_delegation": {"山西代表团": 6}, "overdue_by_unit": {"水利厅": 2}, "overdue": 2, "due_within_7d": 1, "reply_rate": 0.5, "satisfaction_rate": 0.3333333333, "reply_categories": {"A": 1, "B": 2, "C": 0, "D": 0}}' \
     "$(jv 'json.dumps(j, ensure_ascii=False)')"
 # 财政厅 (asked for with a zero-width space): B, C, D, L, N; late with C
-# only (D's opinion is given).
+# only (D's opinion is given). Its own answers: B A, L B, and N its own C
+# (水利厅's B came later); not yet C (its reply is awaited), and D not at
+# all, where it is the co unit and owes no reply.
 api GET "/v1/stats?unit=$(urlenc "财政厅$ZW")"
 check_eq "GET /v1/stats?unit=财政厅<U+200B>" \
-    '{"total": 5, "by_status": {"handling": 2, "replied": 2, "rehandling": 1}, "by_unit": {"财政厅": 5, "水利厅": 2, "交通厅": 1}, "by_category": {"农业农村": 2, "财政": 2, "交通": 1}, "by_delegation": {"山西代表团": 4, "北京代表团": 1}, "overdue_by_unit": {"水利厅": 1, "财政厅": 1}, "overdue": 1, "due_within_7d": 0, "reply_rate": 0.6, "satisfaction_rate": 0.3333333333, "reply_categories": {"A": 1, "B": 2, "C": 0, "D": 0}}' \
+    '{"total": 5, "by_status": {"handling": 2, "replied": 2, "rehandling": 1}, "by_unit": {"财政厅": 5, "水利厅": 2, "交通厅": 1}, "by_category": {"农业农村": 2, "财政": 2, "交通": 1}, "by_delegation": {"山西代表团": 4, "北京代表团": 1}, "overdue_by_unit": {"水利厅": 1, "财政厅": 1}, "overdue": 1, "due_within_7d": 0, "reply_rate": 0.75, "satisfaction_rate": 0.3333333333, "reply_categories": {"A": 1, "B": 1, "C": 1, "D": 0}}' \
     "$(jv 'json.dumps(j, ensure_ascii=False)')"
 WATER="$(pt_unit_token 水利厅联络员 水利厅)"
 api GET "/v1/stats?unit=$(urlenc 水利厅)"

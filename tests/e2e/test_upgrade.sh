@@ -46,7 +46,9 @@
 # delegation and category they name, in the columns and the documents,
 # while the history keeps what it said (migration 27); and an overdue
 # proposal whose reminders were raised keeps them so, and is not among the
-# deadlines a scan of the deadline engine reads (migration 28). The log
+# deadlines a scan of the deadline engine reads (migration 28); and each
+# unit's row holds the answer its own figures count, a separate-mode
+# unit's own reply (migration 29). The log
 # says that the schema was moved, from which version to which.
 #
 # The old rows are made by writing into a store as an older ptrackd left
@@ -91,9 +93,11 @@ check_status "one of two co units gives its opinion" 200
 pt_stop
 
 DB="$PT_DATA/ptrack.db"
-# A store set back to an earlier schema version loses what migration 28
-# added, which the migration adds again.
-BEFORE_28="DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
+# A store set back to an earlier schema version loses what migrations 28
+# and 29 added, which the migrations add again.
+BEFORE_29="ALTER TABLE proposal_units DROP COLUMN replied;
+  ALTER TABLE proposal_units DROP COLUMN reply_category;"
+BEFORE_28="$BEFORE_29 DROP INDEX proposals_reminders; ALTER TABLE proposals DROP COLUMN due_soon_mark;
   ALTER TABLE proposals DROP COLUMN overdue_mark;"
 # Spaces as older versions kept them: U-1 with spaces around it, U-3 spelt
 # "U-2 " (trimmed, it would be B's), the session and the delegation with an
@@ -604,5 +608,27 @@ check_eq "its row holds the deadline its reminders were marked for" "1 1" \
 check_eq "so it is not among the deadlines a scan reads" "0" \
     "$(sqlite3 "$DB" "SELECT count(*) FROM proposals INDEXED BY proposals_reminders WHERE clock = 1 AND due_at IS NOT NULL AND overdue_mark IS NOT due_at AND id = $R")"
 check_eq "and it is not reminded of again" "1" "$(overdue_events)"
+
+pt_step "each unit's own answer, for its figures (migration 29)"
+# 分办 to 甲局 and 乙局 (D): 甲局 has answered A, 乙局 not yet; 主办 丙局
+# and 协办 丁局 (F): 丙局 answers B, and 丁局 owes no reply.
+api POST "/v1/proposals/$F/actions/opinion" '{"unit":"戊局","opinion":"同意"}'
+check_status "the other co unit gives its opinion" 200
+api POST "/v1/proposals/$F/actions/reply" '{"unit":"丙局","doc_no":"丙函〔2026〕1号","category":"B","text":"主办单位答复"}'
+check_status "the lead unit answers" 200
+pt_stop
+sqlite3 -cmd ".timeout 5000" "$DB" "$BEFORE_29 PRAGMA user_version = 28;"
+started_from 28
+check_eq "the units' rows hold their own answers" "丁局 0 |丙局 1 B|戊局 0 |乙局 0 |甲局 1 A" \
+    "$(sqlite3 "$DB" "SELECT group_concat(name || ' ' || replied || ' ' || coalesce(reply_category, ''), '|') FROM (SELECT name, replied, reply_category FROM proposal_units WHERE proposal_id IN ($D, $F) ORDER BY proposal_id = $D, name)")"
+# unit_figures UNIT: reply_rate and reply_categories of the unit's figures.
+unit_figures() {
+    api GET "/v1/stats?unit=$(urlenc "$1")"
+    jv 'json.dumps(j["reply_rate"]) + " " + " ".join("%s%d" % (c, j["reply_categories"][c]) for c in "ABCD")'
+}
+# 甲局 has answered D (A) as its part, and G (single mode, A).
+check_eq "甲局's figures count its own answer" "1 A2 B0 C0 D0" "$(unit_figures 甲局)"
+check_eq "乙局's, none yet" "0 A0 B0 C0 D0" "$(unit_figures 乙局)"
+check_eq "丁局's, none owed" "null A0 B0 C0 D0" "$(unit_figures 丁局)"
 
 pt_finish

@@ -218,14 +218,16 @@ static void the_migration_copies_the_marks(void **state)
     assert_int_equal(scan(f, NULL, NULL), N + 1);
     fixture_close(f);
 
-    fixture_sql(f, "DROP INDEX proposals_reminders;"
+    fixture_sql(f, "ALTER TABLE proposal_units DROP COLUMN replied;"
+                   "ALTER TABLE proposal_units DROP COLUMN reply_category;"
+                   "DROP INDEX proposals_reminders;"
                    "ALTER TABLE proposals DROP COLUMN due_soon_mark;"
                    "ALTER TABLE proposals DROP COLUMN overdue_mark;"
                    "UPDATE proposals SET clock = 0 WHERE id = 2;"
                    "PRAGMA user_version = 27;");
 
     assert_int_equal(fixture_open(f, 0), PT_OK);
-    assert_int_equal(fixture_sql_int(f, "PRAGMA user_version"), 28);
+    assert_int_equal(fixture_sql_int(f, "PRAGMA user_version"), 29);
     /* A stopped clock's row is not written (the most of a long-lived
      * store): a scan fills its columns when its clock runs again. */
     assert_int_equal(fixture_sql_int(f, "SELECT count(*) FROM proposals WHERE overdue_mark = due_at"

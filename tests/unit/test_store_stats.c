@@ -375,7 +375,10 @@ static void figures_of_states_and_deadlines(void **state)
 /* A unit's figures: its deadline runs until it has answered its own part,
  * so 甲局, which has answered the separate-mode proposal, is not late with
  * it, and 丙局, which has not, is; by_unit and overdue_by_unit show the
- * other units of the same proposals. */
+ * other units of the same proposals. Its answers are its own: 甲局's reply
+ * (A) answers its part of the separate-mode proposal while 丙局's is
+ * awaited; 乙局, the co unit of the lead_co one, owes it no reply, and is
+ * left with the one it has not answered yet. */
 static void figures_of_a_unit_and_its_todo(void **state)
 {
     fixture_t *f = *state;
@@ -384,8 +387,8 @@ static void figures_of_a_unit_and_its_todo(void **state)
           "\"by_unit\":{\"甲局\":4,\"丙局\":1,\"乙局\":1},\"by_category\":{\"教育\":3,"
           "\"交通\":1},\"by_delegation\":{\"山西代表团\":3,\"广东代表团\":1},"
           "\"overdue_by_unit\":{\"丙局\":1},\"overdue\":0,\"due_within_7d\":0,"
-          "\"reply_rate\":0.75,\"satisfaction_rate\":0.6666666667,"
-          "\"reply_categories\":{\"A\":1,\"B\":0,\"C\":2,\"D\":0}}");
+          "\"reply_rate\":1,\"satisfaction_rate\":0.6666666667,"
+          "\"reply_categories\":{\"A\":2,\"B\":0,\"C\":2,\"D\":0}}");
     check(f, "unit=丙局",
           "{\"total\":2,\"by_status\":{\"assigned\":1,\"handling\":1},"
           "\"by_unit\":{\"丙局\":2,\"甲局\":1},\"by_category\":{\"教育\":1},"
@@ -402,8 +405,8 @@ static void figures_of_a_unit_and_its_todo(void **state)
           "{\"total\":2,\"by_status\":{\"handling\":1,\"replied\":1},"
           "\"by_unit\":{\"乙局\":2,\"甲局\":1},\"by_category\":{\"交通\":2},"
           "\"by_delegation\":{\"山西代表团\":1},\"overdue_by_unit\":{},"
-          "\"overdue\":0,\"due_within_7d\":1,\"reply_rate\":0.5,\"satisfaction_rate\":0,"
-          "\"reply_categories\":{\"A\":0,\"B\":0,\"C\":1,\"D\":0}}");
+          "\"overdue\":0,\"due_within_7d\":1,\"reply_rate\":0,\"satisfaction_rate\":0,"
+          "\"reply_categories\":{\"A\":0,\"B\":0,\"C\":0,\"D\":0}}");
 }
 
 static void figures_of_a_person_a_tag_and_a_search(void **state)
