@@ -625,19 +625,20 @@ static const char *const migrations[] = {
      * has answered its part while the others are awaited. The lead unit's
      * is the proposal's (its columns replied and reply_category); a co
      * unit's is none; a separate-mode unit's is read from the document
-     * (pt_unit_reply, below), for those units' rows only. The writer keeps
-     * them as it keeps answered. */
+     * (pt_unit_replies, below), once for all its units, and only the
+     * separate-mode proposals' documents are read. The writer keeps them
+     * as it keeps answered. */
     "ALTER TABLE proposal_units ADD COLUMN replied INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE proposal_units ADD COLUMN reply_category TEXT;"
     "UPDATE proposal_units SET replied = 1, reply_category = p.reply_category"
     "  FROM proposals p WHERE p.id = proposal_units.proposal_id AND p.replied = 1"
     "  AND proposal_units.role = 'lead';"
-    "CREATE TEMP TABLE answers AS SELECT u.proposal_id AS id, u.name,"
-    "  pt_unit_reply(p.doc, u.name) AS a FROM proposal_units u, proposals p"
-    "  WHERE u.role = 'separate' AND p.id = u.proposal_id;"
-    "UPDATE proposal_units SET replied = 1, reply_category = nullif(a.a, '') FROM answers a"
-    "  WHERE a.id = proposal_units.proposal_id AND a.name = proposal_units.name"
-    "  AND a.a IS NOT NULL;"
+    "CREATE TEMP TABLE answers AS SELECT p.id, a.key AS name, a.value AS category"
+    "  FROM proposals p, json_each(pt_unit_replies(p.doc)) a"
+    "  WHERE p.id IN (SELECT proposal_id FROM proposal_units WHERE role = 'separate');"
+    "UPDATE proposal_units SET replied = 1, reply_category = nullif(a.category, '')"
+    "  FROM answers a WHERE a.id = proposal_units.proposal_id AND a.name = proposal_units.name"
+    "  AND proposal_units.role = 'separate';"
     "DROP TABLE answers;",
 };
 
@@ -898,35 +899,46 @@ static void sql_label(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         text_result(ctx, pt_label_clean(s), false);
 }
 
-/* pt_unit_reply(DOC, UNIT): the answer that the unit's own figures count
- * in the proposal DOC (pt_proposal_units_replies): NULL when it has none
- * (or DOC cannot be read, or names no such unit), else its category, ""
- * for a reply without one. Only the migrations use it. */
-static void sql_unit_reply(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* pt_unit_replies(DOC): the answers that the units' own figures count in
+ * the proposal DOC (pt_proposal_units_replies), as a JSON object of the
+ * units that have one, each name's value its category, "" for a reply
+ * without one; NULL when DOC cannot be read. One reading of each document
+ * serves all its units. Only the migrations use it. */
+static void sql_unit_replies(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const char *doc = (const char *)sqlite3_value_text(argv[0]);
-    const char *unit = (const char *)sqlite3_value_text(argv[1]);
     cJSON *json = doc ? cJSON_ParseWithLength(doc, (size_t)sqlite3_value_bytes(argv[0])) : NULL;
     pt_proposal_t p;
     pt_proposal_init(&p);
     pt_error_t err = {0};
     bool *replied = NULL;
     const char **category = NULL;
-    if (json && unit && pt_proposal_from_json(json, PT_DECODE_STORED, NULL, &p, &err) == PT_OK &&
-        p.n_units && (replied = malloc(p.n_units * sizeof(*replied))) != NULL &&
-        (category = malloc(p.n_units * sizeof(*category))) != NULL) {
-        pt_proposal_units_replies(&p, replied, category);
-        sqlite3_result_null(ctx);
-        for (size_t i = 0; i < p.n_units; i++)
-            if (p.units[i].name && strcmp(p.units[i].name, unit) == 0) {
-                if (replied[i])
-                    sqlite3_result_text(ctx, category[i] ? category[i] : "", -1, SQLITE_TRANSIENT);
-                break;
-            }
-    } else {
-        sqlite3_result_null(ctx);
+    cJSON *out = NULL;
+    char *text = NULL;
+    bool read = json && pt_proposal_from_json(json, PT_DECODE_STORED, NULL, &p, &err) == PT_OK;
+    if (read && (out = cJSON_CreateObject()) != NULL &&
+        (!p.n_units || ((replied = malloc(p.n_units * sizeof(*replied))) != NULL &&
+                        (category = malloc(p.n_units * sizeof(*category))) != NULL))) {
+        if (p.n_units)
+            pt_proposal_units_replies(&p, replied, category);
+        bool ok = true;
+        for (size_t i = 0; ok && i < p.n_units; i++)
+            if (replied[i] && p.units[i].name)
+                ok = cJSON_AddStringToObject(out, p.units[i].name,
+                                             category[i] ? category[i] : "") != NULL;
+        text = ok ? cJSON_PrintUnformatted(out) : NULL;
+        if (!text)
+            sqlite3_result_error_nomem(ctx);
+    } else if (read) {
+        sqlite3_result_error_nomem(ctx);
     }
+    if (text)
+        sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+    else if (!read)
+        sqlite3_result_null(ctx);
+    cJSON_free(text);
+    cJSON_Delete(out);
     free(replied);
     free(category);
     pt_error_clear(&err);
@@ -977,9 +989,9 @@ int pt_sqlite_migrate(sqlite3 *db, pt_error_t *err)
         sqlite3_create_function(db, "pt_label", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 sql_label, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(db, "pt_unit_reply", 2,
+        sqlite3_create_function(db, "pt_unit_replies", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sql_unit_reply, NULL, NULL) != SQLITE_OK)
+                                sql_unit_replies, NULL, NULL) != SQLITE_OK)
         return pt_sqlite_error(err, db, "preparing the migrations");
     if (user_version(db, &v) != SQLITE_OK)
         return pt_sqlite_error(err, db, "reading the schema version");
