@@ -142,12 +142,14 @@ static const char *chinese_name(const char *f, size_t *len)
     return NULL;
 }
 
-/* --set NAME= where NAME is the Chinese name of field `known`, which the
- * action does not declare (理由= for a feedback, whose words are its
- * comment): a usage error naming the fields it does take, with their
- * Chinese names, rather than ptrackd's refusal of an unknown field in
- * English codes. Without the workflow the key goes as typed. */
-static int not_taken(pt_cli_t *cli, const char *action, int len, const char *kv, const char *known)
+/* --set NAME= where NAME is the Chinese name of field `known` (or of
+ * `other` too, 意见 of opinion and comment), which the action does not
+ * declare (理由= for a feedback, whose words are its comment): a usage
+ * error naming the fields it does take, with their Chinese names, rather
+ * than ptrackd's refusal of an unknown field in English codes. Without
+ * the workflow the key goes as typed. */
+static int not_taken(pt_cli_t *cli, const char *action, int len, const char *kv, const char *known,
+                     const char *other)
 {
     const cJSON *it, *f, *wf = pt_cli_workflow(cli), *fields = NULL;
     cJSON_ArrayForEach(it, pt_json_get(wf, "actions"))
@@ -174,8 +176,13 @@ static int not_taken(pt_cli_t *cli, const char *action, int len, const char *kv,
     }
     if (!note)
         pt_buf_printf(&takes, "%snote (备注)", takes.len ? ", " : "");
-    int rc = pt_cli_usage(cli, "--set %.*s=: %.*s is %s, which %s does not take; it takes %s", len,
-                          kv, len, kv, known, action, pt_buf_str(&takes));
+    int rc = other
+                 ? pt_cli_usage(cli,
+                                "--set %.*s=: %.*s is %s or %s, neither of which %s takes; it "
+                                "takes %s",
+                                len, kv, len, kv, known, other, action, pt_buf_str(&takes))
+                 : pt_cli_usage(cli, "--set %.*s=: %.*s is %s, which %s does not take; it takes %s",
+                                len, kv, len, kv, known, action, pt_buf_str(&takes));
     pt_buf_free(&takes);
     return rc;
 }
@@ -191,13 +198,15 @@ int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv
      * refusal to show what was typed (内容, not text). */
     if (ascii || len == 0 || !strchr(kv, '='))
         return PT_EXIT_OK;
-    const char *found = NULL, *known = NULL;
+    const char *found = NULL, *known = NULL, *other = NULL;
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
         const char *f = field_names[i].field;
         if (!names_hold(field_names[i].names, kv, len))
             continue;
         if (!known)
             known = f;
+        else if (!other && strcmp(known, f) != 0)
+            other = f;
         if (strcmp(f, "note") != 0 && !pt_action_field_type(cli, action, f))
             continue;
         if (found && strcmp(found, f) != 0)
@@ -206,7 +215,7 @@ int pt_action_field_from_input(pt_cli_t *cli, const char *action, const char *kv
         found = f;
     }
     if (!found && known)
-        return not_taken(cli, action, (int)len, kv, known);
+        return not_taken(cli, action, (int)len, kv, known, other);
     if (!found)
         return PT_EXIT_OK; /* as typed: a field of the office's own, or ptrackd's to refuse */
     pt_buf_t b = {0};

@@ -75,6 +75,11 @@ check_rc "a Chinese name of a field that 督办 does not have: a usage error" 2
 check_contains "naming the field it is and the fields 督办 takes, in Chinese too" \
     "理由 is reason, which supervise does not take; it takes key_supervision (重点督办)" "$ERR"
 check_contains "the note too" "note (备注)" "$ERR"
+pt_cli do "$ID" 督办 --set 重点督办=是 --set 意见=请抓紧办理
+check_rc "意见, a name of two fields, neither of them 督办's: a usage error" 2
+check_contains "naming both fields it may be" \
+    "意见 is opinion or comment, neither of which supervise takes; it takes key_supervision (重点督办)" \
+    "$ERR"
 api GET "/v1/proposals/$ID"
 check_eq "nothing was sent" false "$(jv 'j["key_supervision"]')"
 pt_cli do "$ID" 督办 --set 重点督办=是 --set 督办人=李主任
