@@ -63,7 +63,8 @@
  * the title below it takes it, anything else reads it as text, as it was.
  * A run of such numbers that counts from 1 (第1号 / 第2号 / 第3号) is a
  * list, read as text, its last no number of the title below it.
- * A number may also follow the title in brackets, 关于…的建议（第0088号）.
+ * A number may also follow the title in brackets, 关于…的建议（第0088号）,
+ * or stand so on the line below it, a line of the header.
  * A form's 编号 that is a date or no number, and a standing committee's
  * meeting (十四届全国人大常委会第十次会议), which is no session of a
  * congress, give nothing: each is a line of its own, listed with the

@@ -1291,6 +1291,11 @@ int tm_ident_line(const uint32_t *s, size_t n, ustr_t *number, ustr_t *session)
     u_trim(s, &a, &b);
     if (a > 0 || b < n || n == 0 || n > 60)
         return TM_ID_NONE;
+    /* （第0088号） alone: the bracket after a title, on the line below it. */
+    if (tm_title_number(s, n, NULL) == 0) {
+        tm_title_number(s, n, number);
+        return TM_ID_READ;
+    }
     int is_session;
     size_t standing = 0;
     size_t v = ident_label(s, n, &is_session);

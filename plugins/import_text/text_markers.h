@@ -111,7 +111,8 @@ enum {
  * the form lines of its header: 第3105号, 第3105号建议, 建议第3105号,
  * 编号：3105, 提案编号：0123 (also 编号：D-12: digits, Latin letters and
  * hyphens), 第十四届全国人民代表大会第二次会议, 十四届全国人大二次会议第3105号
- * 建议, 全国人大十四届二次会议, 届次：十四届二次, 会议：省十四届人大三次会议. The
+ * 建议, 全国人大十四届二次会议, 届次：十四届二次, 会议：省十四届人大三次会议,
+ * （第0088号） (the bracket after a title, on the line below it). The
  * counts of a session are Chinese numerals or digits (第14届…第2次会议); a
  * number's are digits, or Chinese numerals digit by digit (第三一〇五号:
  * 3105) or with units (第一百零五号: 105).

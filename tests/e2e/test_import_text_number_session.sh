@@ -17,7 +17,8 @@
 # it), a standing committee's meeting (十四届全国人大常委会第十次会议 was
 # the session); a number after the title, （第0088号）, and one in Chinese
 # numerals, 第三一〇五号建议, are read (they were left in the title, or
-# the line skipped).
+# the line skipped), also a bracket on the line below the title, which
+# was the first words of the background.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -214,6 +215,30 @@ check_eq "（第0088号）: the number 0088, the title without it" '"0088" "sugg
     "$(field 关于加强农村养老服务的建议 number) $(field 关于加强农村养老服务的建议 kind)"
 check_eq "(第0089号) in ASCII brackets, of a 提案" '"0089" "proposal"' \
     "$(field 关于加强乡村医生队伍建设的提案 number) $(field 关于加强乡村医生队伍建设的提案 kind)"
+
+pt_step "the bracket on a line of its own below the title: its number, not the background's first words"
+cat >"$W/title-numbers-below.txt" <<'TXT'
+关于加快推进农村互助养老服务发展的建议
+（第0090号）
+领衔代表：郑某某
+代表团：长治代表团
+背景：农村留守老人多，互助养老点运营经费不足。
+建议：一是落实运营补贴；二是培育志愿服务队伍。
+
+关于修改《农村公路养护管理办法（试行）》的建议
+(第 0091 号)
+领衔代表：冯某某
+代表团：晋中代表团
+建议：一是落实养护资金；二是完善管护机制。
+TXT
+pt_import text "$W/title-numbers-below.txt"
+check_status "import title-numbers-below.txt" 201
+check_eq "two proposals, nothing skipped" "2 []" "$(jv '"%d %s" % (j["imported"], j["ignored"])')"
+check_eq "（第0090号） below the title is its number, and no background" \
+    '"0090" "农村留守老人多，互助养老点运营经费不足。"' \
+    "$(field 关于加快推进农村互助养老服务发展的建议 number) $(field 关于加快推进农村互助养老服务发展的建议 background)"
+check_eq "(第 0091 号) below a title with a bracket of its own, （试行）" '"0091" null' \
+    "$(field 关于修改《农村公路养护管理办法（试行）》的建议 number) $(field 关于修改《农村公路养护管理办法（试行）》的建议 background)"
 
 pt_step "a number in Chinese numerals: 第三一〇五号建议, 第一百零五号"
 cat >"$W/cn-numbers.txt" <<'TXT'
