@@ -84,6 +84,9 @@
 /* The most of a run's last line of output (escaped) put in the reason of a
  * run that is tried again, which the host keeps to 383 bytes in all. */
 #define REASON_OUTPUT_MAX 200
+/* The most of a stream's end kept past OUTPUT_MAX, where its last line is
+ * (a long traceback's exception). */
+#define TAIL_MAX 512
 /* The exit code that asks for a retry (EX_TEMPFAIL of sysexits.h). */
 #define EXIT_TEMPFAIL 75
 /* The child's PATH, and where a bare command name is looked up. */
@@ -108,7 +111,9 @@ typedef struct {
     int fd; /* -1 once closed */
     char data[OUTPUT_MAX];
     size_t len;
-    size_t dropped; /* bytes read past OUTPUT_MAX */
+    size_t dropped;      /* bytes read past OUTPUT_MAX */
+    char tail[TAIL_MAX]; /* the last of them */
+    size_t tail_len;
 } capture_t;
 
 static int64_t now_ms(void)
@@ -379,6 +384,20 @@ fail:
 
 /* Reads what the pipe has now into c; closes it at its end or on an error.
  * Thread: the worker. */
+/* Keeps the last TAIL_MAX bytes of those c drops, p[0..n) the latest. */
+static void keep_tail(capture_t *c, const char *p, size_t n)
+{
+    if (n >= TAIL_MAX) {
+        memcpy(c->tail, p + n - TAIL_MAX, TAIL_MAX);
+        c->tail_len = TAIL_MAX;
+        return;
+    }
+    size_t stay = c->tail_len + n > TAIL_MAX ? TAIL_MAX - n : c->tail_len;
+    memmove(c->tail, c->tail + c->tail_len - stay, stay);
+    memcpy(c->tail + stay, p, n);
+    c->tail_len = stay + n;
+}
+
 static void drain(capture_t *c)
 {
     char tmp[4096];
@@ -390,6 +409,8 @@ static void drain(capture_t *c)
             memcpy(c->data + c->len, tmp, keep);
             c->len += keep;
             c->dropped += (size_t)n - keep;
+            if ((size_t)n > keep)
+                keep_tail(c, tmp + keep, (size_t)n - keep);
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -485,7 +506,9 @@ static void log_output(exec_t *x, int level, const ptrack_event_t *ev, const cha
 
 /* Writes to reason (size bytes) "; stderr: LINE", the last line the run
  * wrote to stderr (to stdout when stderr has nothing), escaped and cut to
- * REASON_OUTPUT_MAX bytes with "…"; "" when it wrote nothing. That line
+ * REASON_OUTPUT_MAX bytes with "…"; "" when it wrote nothing. Of a stream
+ * longer than the log keeps, it is the last line of the tail kept past
+ * it, "…" before it when it began before that tail. That line
  * (a gateway's "短信网关繁忙，请稍后再试", a Python exception) is what says
  * why, and the reason of a run that is tried again is what ptrackd's
  * warning quotes: the output's own lines are then at debug. */
@@ -493,16 +516,29 @@ static void output_reason(const capture_t cap[2], char *reason, size_t size)
 {
     reason[0] = '\0';
     int i = output_len(&cap[1]) > 0 ? 1 : 0;
+    const char *data = cap[i].data;
     size_t end = output_len(&cap[i]);
+    if (cap[i].dropped) {
+        size_t t = cap[i].tail_len;
+        while (t > 0 && (cap[i].tail[t - 1] == '\n' || cap[i].tail[t - 1] == '\r'))
+            t--;
+        if (t > 0)
+            data = cap[i].tail, end = t;
+    }
     if (end == 0)
         return;
     size_t start = end;
-    while (start > 0 && cap[i].data[start - 1] != '\n')
+    while (start > 0 && data[start - 1] != '\n')
         start--;
+    /* A line that began before the tail: from its first whole character. */
+    bool began = start == 0 && data == cap[i].tail;
+    while (began && start < end && ((unsigned char)data[start] & 0xC0) == 0x80)
+        start++;
     char text[REASON_OUTPUT_MAX + 1];
     bool cut;
-    escape_output(cap[i].data + start, end - start, text, REASON_OUTPUT_MAX, &cut);
-    snprintf(reason, size, "; %s: %s%s", i ? "stderr" : "stdout", text, cut ? "…" : "");
+    escape_output(data + start, end - start, text, REASON_OUTPUT_MAX, &cut);
+    snprintf(reason, size, "; %s: %s%s%s", i ? "stderr" : "stdout", began ? "…" : "", text,
+             cut ? "…" : "");
 }
 
 /* Makes the pipe pair p with both ends close-on-exec (the child's ends are

@@ -12,7 +12,9 @@
 # at the longest back-off for as long as the peer refused, and ptrackd's
 # warning of notify_exec said only "exited with 75 (EX_TEMPFAIL)": what
 # the gateway's client wrote was in the lines that now go to debug. Each
-# attempt is still logged, at debug, with its detail.
+# attempt is still logged, at debug, with its detail. The line quoted is
+# the last the command wrote also when it wrote more than the log keeps (a
+# long traceback: the warning quoted a line of its first 3 KiB, cut).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -37,6 +39,24 @@ exit 0
 EOF
 chmod 0755 "$PT_TMP/send-sms.sh"
 mkdir -p "$PT_TMP/sms"
+# A client whose first run of each event ends in a Python traceback longer
+# than the 3 KiB of output kept for the log: its last line says why.
+cat >"$PT_TMP/send-sms-py.sh" <<'EOF'
+#!/bin/sh
+echo "$PTRACK_SEQ" >>"$1/runs-py"
+if [ "$(grep -cx "$PTRACK_SEQ" "$1/runs-py")" -le 1 ]; then
+    echo "Traceback (most recent call last):" >&2
+    i=0
+    while [ $i -lt 60 ]; do
+        echo '  File "/usr/lib/python3/dist-packages/requests/adapters.py", line 501, in send' >&2
+        i=$((i + 1))
+    done
+    echo "requests.exceptions.ConnectionError: 短信网关连接超时" >&2
+    exit 75
+fi
+exit 0
+EOF
+chmod 0755 "$PT_TMP/send-sms-py.sh"
 # A mail server under load (451 to two MAIL FROM of every three), and one
 # whose recipient full@ has a full mailbox (452 to two RCPT TO of three).
 pt_smtp_peer busy --busy 2
@@ -46,6 +66,8 @@ CR='"events": ["proposal.created"]'
 pt_config '{}' ',"plugins": [
   {"instance": "sms", "path": "'"$EXEC_SO"'", '"$CR"',
    "config": {"command": ["'"$PT_TMP"'/send-sms.sh", "'"$PT_TMP"'/sms"]}},
+  {"instance": "smspy", "path": "'"$EXEC_SO"'", '"$CR"',
+   "config": {"command": ["'"$PT_TMP"'/send-sms-py.sh", "'"$PT_TMP"'/sms"]}},
   {"instance": "busy", "path": "'"$MAIL_SO"'", '"$CR"',
    "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_busy"'", "from": "建议办公室 <office@example.org>",
               "to": ["张科长 <zhang@example.org>"]}},
@@ -76,6 +98,9 @@ check_eq "sms: ptrackd's warning says why, with what the command wrote" 1 \
     "$(lines "WARN  notifier sms: delivering event $seq (proposal.created) failed: $PT_TMP/send-sms.sh exited with 75 (EX_TEMPFAIL); stderr: 短信网关繁忙，请稍后再试; it is offered again")"
 check_eq "sms: no other warning of the instance, and no line of the plugin's of the failed runs" \
     "1 0" "$(warns sms) $(lines "\[sms\] event $seq.*\(EX_TEMPFAIL\|短信网关繁忙\)")"
+check_true "smspy delivers in the end" wait_for 30 back smspy
+check_eq "smspy: ptrackd's warning quotes the last line of a long output, not one of its first 3 KiB" 1 \
+    "$(lines "WARN  notifier smspy: delivering event $seq (proposal.created) failed: $PT_TMP/send-sms-py.sh exited with 75 (EX_TEMPFAIL); stderr: requests.exceptions.ConnectionError: 短信网关连接超时; it is offered again")"
 check_eq "busy: ptrackd's warning quotes the server's reply" 1 \
     "$(lines "WARN  notifier busy: delivering event $seq (proposal.created) failed: sending the mail failed with SMTP 451: 451 4.3.2 System busy, try again later; it is offered again")"
 check_eq "busy: no other warning of the instance, and no line of the plugin's" "1 0" \
