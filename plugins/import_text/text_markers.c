@@ -1162,8 +1162,16 @@ static size_t cn_doc_no(const uint32_t *s, size_t n, size_t at, doc_no_t no)
     return k;
 }
 
+/* Whether the number no is zeros alone (0, 0000, 第〇号): a form's blank
+ * or a template's placeholder, no proposal's number. */
+static int zeros(const char *no)
+{
+    return no[strspn(no, "0")] == '\0';
+}
+
 /* 第3105号 (also 第 3105 号, 第三一〇五号, 第一百零五号) at s[at..]: its
- * length, with its digits written to no; 0 when there is none. */
+ * length, with its digits written to no; 0 when there is none, or it is
+ * zeros alone. */
 static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, doc_no_t no)
 {
     size_t a = at + u_match(s, n, at, "第");
@@ -1179,7 +1187,7 @@ static size_t doc_no_at(const uint32_t *s, size_t n, size_t at, doc_no_t no)
     if (b == a)
         b += cn_doc_no(s, n, a, no);
     size_t e = skip_spaces(s, n, b);
-    if (b == a || !u_match(s, n, e, "号"))
+    if (b == a || !u_match(s, n, e, "号") || zeros(no))
         return 0;
     return e + 1 - at;
 }
@@ -1262,7 +1270,8 @@ static size_t ident_label(const uint32_t *s, size_t n, int *session)
 }
 
 /* The value of a form's number label at s[v..n): 3105, 第3105号, D-12
- * appended to number; what else it is when it is none of them. */
+ * appended to number; what else it is when it is none of them (a date,
+ * or no number: 待定, zeros alone). */
 static int ident_number_value(const uint32_t *s, size_t n, size_t v, ustr_t *number)
 {
     doc_no_t no;
@@ -1272,13 +1281,14 @@ static int ident_number_value(const uint32_t *s, size_t n, size_t v, ustr_t *num
         return TM_ID_READ;
     }
     size_t d = v;
-    int digit = 0;
+    int digit = 0, not_zero = 0; /* 0000 is a blank */
     while (v < n && v - d < 20 && id_char(s[v])) {
         digit |= u_is_digit(s[v]);
+        not_zero |= s[v] != '0';
         v++;
     }
     v += u_match(s, n, v, "号");
-    if (!k && digit && v == n && !is_date(s, n, d)) {
+    if (!k && digit && not_zero && v == n && !is_date(s, n, d)) {
         ustr_append(number, s + d, v - d - (s[v - 1] == 0x53F7 /* 号 */));
         return TM_ID_READ;
     }

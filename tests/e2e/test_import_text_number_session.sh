@@ -18,7 +18,9 @@
 # the session); a number after the title, （第0088号）, and one in Chinese
 # numerals, 第三一〇五号建议, are read (they were left in the title, or
 # the line skipped), also a bracket on the line below the title, which
-# was the first words of the background.
+# was the first words of the background. A number of zeros alone (第〇号,
+# 编号：0000: a template's placeholder) is none: two of them refused the
+# import as one 编号 given twice.
 set -u
 . "$(dirname "$0")/lib.sh"
 pt_init
@@ -274,6 +276,36 @@ check_eq "第三一〇五号建议 is 3105" '"3105"' "$(field 关于加快推进
 check_eq "第一百零五号 is 105" '"105"' "$(field 关于加强小流域综合治理的建议 number)"
 check_eq "编号：第〇〇八七号 is 0087, its zeros kept" '"0087"' "$(field 关于支持资源型城市转型发展的建议 number)"
 check_eq "（第三一〇六号） after the title is 3106" '"3106"' "$(field 关于加快农村电网巩固提升的建议 number)"
+
+pt_step "a number of zeros alone (第〇号, 编号：0000, a form's blank) is none"
+cat >"$W/zero-numbers.txt" <<'TXT'
+第十四届全国人民代表大会第三次会议
+
+第〇号
+关于加快发展县域托育服务的建议
+领衔代表：孙某某
+代表团：山西代表团
+建议：一是支持社区托育点建设；二是落实托育机构用房用地。
+
+第〇〇〇〇号
+关于加强农村学校食堂管理的建议
+领衔代表：吴某某
+代表团：河南代表团
+建议：一是落实陪餐制度；二是加大食堂改造投入。
+
+关于加快城镇老旧小区加装电梯的建议
+编号：0000
+领衔代表：周某某
+代表团：陕西代表团
+建议：一是简化审批流程；二是统筹使用维修资金。
+TXT
+pt_import text "$W/zero-numbers.txt"
+check_status "import zero-numbers.txt (not refused as one 编号 given twice)" 201
+check_eq "three proposals" 3 "$(jv 'j["imported"]')"
+check_eq "none has a number" "null null null" \
+    "$(field 关于加快发展县域托育服务的建议 number) $(field 关于加强农村学校食堂管理的建议 number) $(field 关于加快城镇老旧小区加装电梯的建议 number)"
+check_contains "编号：0000 is listed as no number" \
+    'line 16: not read as a number: "编号：0000" is not a proposal'"'"'s number' "$(ignored)"
 
 pt_step "lone lines 第1号 第2号 第3号 above a title are a list, not its number"
 cat >"$W/number-list.txt" <<'TXT'
