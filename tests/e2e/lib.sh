@@ -296,6 +296,9 @@ pt_no_proxy() {
 # its options: --stall, --fail-first, ...), logging a line per request to
 # $PT_TMP/NAME.jsonl, and sets the variable PORT_NAME to its port. The
 # receiver is on loopback: pt_no_proxy holds for the rest of the test.
+# It outlives the test's own time limit (ctest's TIMEOUT, 900 s): on a busy
+# machine a test runs five times slower or more, and a receiver that left
+# at a shorter time took requests no more before the test ended.
 pt_receiver() {
     local name="$1"
     shift
@@ -305,7 +308,7 @@ pt_receiver() {
     # the background is a subshell, and killing it would leave the server
     # running.
     "$PY" "$PT_E2E_DIR/receivers/http_receiver.py" --port-file "$PT_TMP/$name.port" \
-        --log "$PT_TMP/$name.jsonl" --max-seconds 280 "$@" >"$PT_TMP/$name.out" 2>&1 &
+        --log "$PT_TMP/$name.jsonl" --max-seconds 900 "$@" >"$PT_TMP/$name.out" 2>&1 &
     PT_PIDS+=("$!")
     wait_for 30 test -s "$PT_TMP/$name.port" || pt_die "receiver $name did not start"
     printf -v "PORT_$name" '%s' "$(cat "$PT_TMP/$name.port")"
