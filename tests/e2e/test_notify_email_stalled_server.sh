@@ -5,8 +5,10 @@
 #     answer to the QUIT it sent on closing the connection);
 #   - one that never answers QUIT (or a connection a firewall dropped while
 #     it was idle): unloading the instance does not hold ptrackd's loop,
-#     and every request, for the timeout (10 s) while libcurl waits for
+#     and every request, for the timeout (60 s) while libcurl waits for
 #     the answer to its QUIT.
+# The times are ptrackd's own (its log's), or bounds far from what the bug
+# took, so that a busy machine, slower at everything, does not fail them.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pt_init
@@ -23,7 +25,7 @@ pt_config '{}' ',"plugins": [
               "to": ["张科长 <zhang@example.org>"], "timeout": "3s"}},
   {"instance": "mute", "path": "'"$MAIL_SO"'", "events": ["proposal.created"],
    "config": {"smtp_url": "smtp://127.0.0.1:'"$PORT_mute"'", "from": "office@example.org",
-              "to": ["张科长 <zhang@example.org>"], "timeout": "10s"}}
+              "to": ["张科长 <zhang@example.org>"], "timeout": "60s"}}
 ]'
 # A failed attempt is the plugin's line at debug.
 sed -i 's/"log_level": "info"/"log_level": "debug"/' "$PT_CONF"
@@ -37,11 +39,14 @@ pt_step "a server that never answers the end of DATA: each try ends at the timeo
 api POST /v1/proposals '{"title": "关于加强农村饮水安全保障的建议"}'
 check_status "create" 201
 check_true "the first try failed" wait_for 20 failed_once
-t0="$(now_ms)"
 check_true "and a second one" wait_for 20 failed_twice
-took=$(($(now_ms) - t0))
-# A try of 3 s and the host's back-off (200 ms, then 400 ms) between: 3.4 s;
-# it was 6.4 s, the QUIT's wait included.
+# The time between the log lines of the two failures, as ptrackd wrote
+# them: a try of 3 s and the host's back-off (200 ms, then 400 ms) between,
+# 3.4 s; it was 6.4 s, the QUIT's wait included.
+took="$(grep '\[stall\] event 1 .*sending the mail failed' "$PT_TMP/ptrackd.log" | head -n 2 | python3 -c '
+import datetime, sys
+t = [datetime.datetime.strptime(l[:23], "%Y-%m-%dT%H:%M:%S.%f") for l in sys.stdin]
+print(round((t[1] - t[0]).total_seconds() * 1000))')"
 if [ "$took" -lt 5000 ]; then
     pt_ok "the second try ended ${took} ms after the first: its timeout, not twice it"
 else
@@ -57,10 +62,11 @@ t0="$(now_ms)"
 api DELETE /v1/plugins/mute
 took=$(($(now_ms) - t0))
 check_status "the unload answered" 204
-if [ "$took" -lt 2000 ]; then
+# It took the timeout, 60 s, when it waited for the answer to QUIT.
+if [ "$took" -lt 20000 ]; then
     pt_ok "the unload took ${took} ms"
 else
-    pt_check_fail "the unload does not wait for the server" "< 2000 ms" "$took ms"
+    pt_check_fail "the unload does not wait for the server" "< 20000 ms" "$took ms"
 fi
 check_eq "no warning that destroy() held the loop" "" \
     "$(grep 'destroy() of plugin notify_email took' "$PT_TMP/ptrackd.log" || true)"
