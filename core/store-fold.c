@@ -306,11 +306,10 @@ static bool selector(uint32_t cp)
 }
 
 /* The characters that show nothing and that text copied from a web page
- * or a document brings along: the zero-width space, non-joiner and
- * joiner, the word joiner, the byte order mark, the soft hyphen. */
+ * or a document brings along (pt_utf8_zero_width). */
 static bool invisible(uint32_t cp)
 {
-    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+    return cp <= INT32_MAX && pt_utf8_zero_width((int32_t)cp);
 }
 
 /* cp's canonical equivalent when it is a compatibility ideograph; cp

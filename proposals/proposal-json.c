@@ -130,12 +130,11 @@ static uint32_t cp_at(const unsigned char *u, size_t *len)
 }
 
 /* The characters that show nothing and that copying a name from a web
- * page or a document brings along: the zero-width space, non-joiner and
- * joiner, the word joiner, the byte order mark, the soft hyphen. Text of
- * them and spaces alone shows nothing, and is blank (pt_str_blank). */
+ * page or a document brings along (pt_utf8_zero_width). Text of them and
+ * spaces alone shows nothing, and is blank (pt_str_blank). */
 static bool name_invisible(uint32_t cp)
 {
-    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
+    return cp <= INT32_MAX && pt_utf8_zero_width((int32_t)cp);
 }
 
 /* The importers' rule (pt_utf8_blank), so that a cell they pass over as

@@ -231,9 +231,14 @@ size_t pt_utf8_format(char *buf, size_t size, const char *fmt, ...)
  * Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), which an input method
  * types for a cell or a name that is to look empty; the combining
  * grapheme joiner U+034F; the invisible operators U+2061..U+2064. */
+int pt_utf8_zero_width(int32_t c)
+{
+    return c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+}
+
 static bool shows_nothing(int32_t c)
 {
-    return c == 0xAD || c == 0x34F || c == 0x61C || c == 0x115F || c == 0x1160 ||
+    return pt_utf8_zero_width(c) || c == 0x34F || c == 0x61C || c == 0x115F || c == 0x1160 ||
            (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
            (c >= 0x2066 && c <= 0x2069) || c == 0x3164 || (c >= 0xFE00 && c <= 0xFE0F) ||

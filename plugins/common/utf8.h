@@ -69,6 +69,14 @@ size_t pt_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap);
  * not blank, and keeps them all. A byte that is not UTF-8 is not blank. */
 int pt_utf8_blank(const char *s, size_t n);
 
+/* Whether c is one of the zero-width characters that a copy from a web
+ * page or a document brings along inside words and names: the zero-width
+ * space, non-joiner and joiner (U+200B..U+200D), the word joiner U+2060,
+ * the byte order mark U+FEFF and the soft hyphen U+00AD. A name drops them
+ * beside a Chinese character and a search reads past them; all of them
+ * show nothing (pt_utf8_blank). */
+int pt_utf8_zero_width(int32_t c);
+
 /* Whether a file whose first n bytes are s (at_end: s is all of it) is
  * UTF-8 text, as an importer that is not told the encoding judges it:
  * every character of s is UTF-8, or nearly every one, as in a UTF-8 file
