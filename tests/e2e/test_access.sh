@@ -207,15 +207,29 @@ scoped_reads() {
         "$(jv 'sum(1 for i in j["items"] if i.get("overdue"))' "$mine")" "$(jv 'j["overdue"]' "$stats")"
     # 办复率 and 满意率 as the server rounds them (%.10g, read back as a
     # number: 1 is 1.0), and the category of the latest reply that is not
-    # a supplementary one, from the list.
+    # a supplementary one, from the list. A unit's own figures count its
+    # own answers: not the proposals it is a co unit of (it owes no reply),
+    # and in separate mode (分办) its own latest reply.
+    local answers
+    answers="$(printf %s "$mine" | UNIT="$([ "$param" = unit ] && printf %s "$own")" python3 -c '
+import json, os, sys
+unit = os.environ["UNIT"]
+out = []
+for i in json.load(sys.stdin)["items"]:
+    role = next((u.get("role") for u in i.get("units") or [] if u["name"] == unit), None)
+    if not i.get("assigned_at") or role == "co":
+        continue
+    out.append([r.get("category") for r in i.get("replies") or []
+                if r.get("kind") != "supplementary" and (role != "separate" or r.get("unit") == unit)])
+print(json.dumps(out))')"
     check_eq "$who: 办复率, of their proposals" \
-        "$(jv '(lambda a: float("%.10g" % (len([i for i in a if i.get("replies")]) / len(a))) if a else None)([i for i in j["items"] if i.get("assigned_at")])' "$mine")" \
+        "$(jv '(lambda a: float("%.10g" % (len([r for r in a if r]) / len(a))) if a else None)(j)' "$answers")" \
         "$(jv 'None if j["reply_rate"] is None else float(j["reply_rate"])' "$stats")"
     check_eq "$who: 满意率, of their proposals" \
         "$(jv '(lambda r: float("%.10g" % (len([s for s in r if s in ("satisfied", "basically_satisfied")]) / len(r))) if r else None)([i["feedback"][-1]["satisfaction"] for i in j["items"] if i.get("feedback")])' "$mine")" \
         "$(jv 'None if j["satisfaction_rate"] is None else float(j["satisfaction_rate"])' "$stats")"
     check_eq "$who: reply categories, of their proposals" \
-        "$(jv '{c: [[r for r in i["replies"] if r.get("kind") != "supplementary"][-1].get("category") for i in j["items"] if i.get("replies")].count(c) for c in "ABCD"}' "$mine")" \
+        "$(jv '{c: [r[-1] for r in j if r].count(c) for c in "ABCD"}' "$answers")" \
         "$(jv 'j["reply_categories"]' "$stats")"
     as_clerk GET "/v1/stats?$param=$(urlenc "$own")"
     check_eq "$who: the figures are a clerk's for ?$param=$own" "$BODY" "$stats"
