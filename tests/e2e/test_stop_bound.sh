@@ -74,7 +74,9 @@ check_contains "the other notifier saved its cursor" "notifier journal: stopped 
 pt_step "after the restart"
 pt_start
 api POST /v1/proposals '{"title": "关于重启之后的建议"}'
-wait_for 10 test "$(lines "$PT_TMP/journal.txt")" -ge 2
+# Read afresh at each try: a $(...) in wait_for's arguments is read once.
+journal_holds() { [ "$(lines "$PT_TMP/journal.txt")" -ge "$1" ]; }
+wait_for 10 journal_holds 2
 check_eq "the journal got the new event, and the old one not again" "2 2" \
     "$(lines "$PT_TMP/journal.txt") $(cut -d' ' -f1 "$PT_TMP/journal.txt" | sort -u | wc -l | tr -d ' ')"
 pt_stop
